@@ -1,0 +1,283 @@
+//! Diagnostics: one located, coded, helpful error or warning type shared by
+//! every front end (job files, world files, rehearsals) and every rule.
+
+use std::fmt;
+
+use crate::source::{Source, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Advice,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Advice => "advice",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub span: Span,
+    pub text: Option<String>,
+}
+
+/// A diagnostic: what is wrong, where, and what to do about it.
+#[derive(Debug, Clone)]
+pub struct Diag {
+    /// Stable code (`NP301` for lint rules, `hcl::syntax`, `jobspec::unknown-key`, ...).
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// Labelled spans; the first is the primary location.
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub source: Option<Source>,
+}
+
+impl Diag {
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diag {
+            code: code.into(),
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            source: None,
+        }
+    }
+
+    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diag {
+            severity: Severity::Warning,
+            ..Diag::error(code, message)
+        }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn at(mut self, source: &Source, span: Span, label: impl Into<String>) -> Self {
+        self.source = Some(source.clone());
+        let text = label.into();
+        self.labels.push(Label {
+            span,
+            text: if text.is_empty() { None } else { Some(text) },
+        });
+        self
+    }
+
+    /// Add a further label in the same source.
+    pub fn label(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: Some(label.into()),
+        });
+        self
+    }
+
+    pub fn in_source(mut self, source: &Source) -> Self {
+        self.source = Some(source.clone());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.first().map(|l| l.span)
+    }
+
+    /// `file:line:col` of the primary label, for one-line formats.
+    pub fn location(&self) -> Option<(String, usize, usize)> {
+        let src = self.source.as_ref()?;
+        let span = self.primary_span()?;
+        let (line, col) = src.line_col(span.start);
+        Some((src.name.clone(), line, col))
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl miette::Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Advice => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+            .as_ref()
+            .map(|s| &s.text as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if self.labels.is_empty() || self.source.is_none() {
+            return None;
+        }
+        let len = self.source.as_ref().map(|s| s.text.len()).unwrap_or(0);
+        Some(Box::new(self.labels.iter().enumerate().map(move |(i, l)| {
+            // Clamp so a stale span can never make miette panic or print garbage.
+            let start = l.span.start.min(len);
+            let end = l.span.end.clamp(start, len);
+            let span = miette::SourceSpan::new(start.into(), end - start);
+            if i == 0 {
+                miette::LabeledSpan::new_primary_with_span(l.text.clone(), span)
+            } else {
+                miette::LabeledSpan::new_with_span(l.text.clone(), span)
+            }
+        })))
+    }
+}
+
+/// Render diagnostics for a terminal or a log, with the file name and
+/// line:col in the header. `color` false gives stable text for snapshots.
+pub fn render(diags: &[Diag], color: bool) -> String {
+    use miette::{GraphicalReportHandler, GraphicalTheme};
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diags {
+        let named = d.source.as_ref().map(|s| s.named_source());
+        let res = match named {
+            Some(ns) => {
+                let wrapped = WithName { diag: d, named: ns };
+                handler.render_report(&mut out, &wrapped)
+            }
+            None => handler.render_report(&mut out, d),
+        };
+        if res.is_err() {
+            out.push_str(&d.message);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// miette prints the file name only when the source code is a NamedSource.
+struct WithName<'a> {
+    diag: &'a Diag,
+    named: miette::NamedSource<std::sync::Arc<str>>,
+}
+
+impl fmt::Debug for WithName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diag.fmt(f)
+    }
+}
+impl fmt::Display for WithName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diag.fmt(f)
+    }
+}
+impl std::error::Error for WithName<'_> {}
+impl miette::Diagnostic for WithName<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diag.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.diag.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diag.help()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.named)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.diag.labels()
+    }
+}
+
+/// A batch of diagnostics, e.g. everything wrong with one file.
+#[derive(Debug, Clone, Default)]
+pub struct Diags(pub Vec<Diag>);
+
+impl Diags {
+    pub fn new() -> Self {
+        Diags(Vec::new())
+    }
+    pub fn push(&mut self, d: Diag) {
+        self.0.push(d);
+    }
+    pub fn extend(&mut self, other: Diags) {
+        self.0.extend(other.0);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diag::is_error)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, Diag> {
+        self.0.iter()
+    }
+}
+
+impl From<Diag> for Diags {
+    fn from(d: Diag) -> Self {
+        Diags(vec![d])
+    }
+}
+
+impl IntoIterator for Diags {
+    type Item = Diag;
+    type IntoIter = std::vec::IntoIter<Diag>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Exit codes, documented in README.md. Commands that mirror a Nomad command
+/// use Nomad's codes (`validate`: 0/1/255, `plan`: 0/1/255); our own
+/// commands (`check`, `rehearse`, `status`) use 0 ok, 1 findings/failed
+/// expectations, 2 invalid input or usage.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FINDINGS: i32 = 1;
+    pub const INVALID: i32 = 2;
+    pub const NOMAD_ERROR: i32 = 255;
+}

@@ -1,0 +1,1 @@
+//! Text renderers that reproduce the Nomad CLI output byte for byte.

@@ -1,0 +1,1 @@
+//! Lint rule registry: one rule per file.

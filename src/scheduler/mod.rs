@@ -1,0 +1,101 @@
+//! Scheduler simulation: placement, quota and preemption as Nomad decides
+//! them. This file holds the result types every consumer reads (`plan`,
+//! `rehearse`, `check`); the algorithm lives in the submodules.
+
+use std::collections::BTreeMap;
+
+use crate::cluster::Allocation;
+
+/// Per task group counts, Nomad's `DesiredUpdates`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DesiredUpdates {
+    pub ignore: u64,
+    pub place: u64,
+    pub migrate: u64,
+    pub stop: u64,
+    pub in_place_update: u64,
+    pub destructive_update: u64,
+    pub canary: u64,
+    pub preemptions: u64,
+}
+
+impl DesiredUpdates {
+    /// `nomad job plan` exits 1 when any of these is non-zero.
+    pub fn changes_allocations(&self) -> bool {
+        self.place + self.stop + self.migrate + self.destructive_update + self.canary > 0
+    }
+}
+
+/// Nomad's `AllocMetric` for a failed placement. Maps are ordered (BTreeMap)
+/// where Nomad iterates Go maps in random order: our order is sorted by key.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AllocMetric {
+    pub nodes_evaluated: u64,
+    pub nodes_filtered: u64,
+    pub nodes_in_pool: u64,
+    pub nodes_available: BTreeMap<String, u64>,
+    pub class_filtered: BTreeMap<String, u64>,
+    pub constraint_filtered: BTreeMap<String, u64>,
+    pub nodes_exhausted: u64,
+    pub class_exhausted: BTreeMap<String, u64>,
+    pub dimension_exhausted: BTreeMap<String, u64>,
+    pub quota_exhausted: Vec<String>,
+    pub coalesced_failures: u64,
+}
+
+/// A preempted allocation as the plan lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PreemptedAlloc {
+    pub id: String,
+    pub namespace: String,
+    pub job_id: String,
+    pub job_type: String,
+    pub task_group: String,
+    pub node_id: String,
+    pub job_priority: i64,
+}
+
+/// One placement the plan would make (our own detail; Nomad's plan response
+/// does not list them, `nomad job run` does).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub alloc: Allocation,
+    /// Allocations this placement evicts.
+    pub preempts: Vec<String>,
+    /// Updates an existing allocation in place (same ID).
+    pub in_place: bool,
+}
+
+/// What the scheduler decided for one job submission (plan or run).
+#[derive(Debug, Clone, Default)]
+pub struct PlanResult {
+    /// The existing job's modify index, or 0 for a new job.
+    pub job_modify_index: u64,
+    pub desired_tg_updates: BTreeMap<String, DesiredUpdates>,
+    pub failed_tg_allocs: BTreeMap<String, AllocMetric>,
+    /// In the order Nomad's plan annotations would hold them.
+    pub preempted_allocs: Vec<PreemptedAlloc>,
+    pub placements: Vec<Placement>,
+    /// Allocation IDs the plan stops (count decrease, destructive update, job stop).
+    pub stops: Vec<String>,
+    /// A blocked evaluation would be created (placement failed).
+    pub blocked: bool,
+    /// Quota whose limit stopped a placement.
+    pub quota_limit_reached: Option<String>,
+    /// A rolling-update follow-up evaluation, with its wait (system jobs).
+    pub rolling_update_wait: Option<crate::jobspec::Duration>,
+    /// Server-side job warnings (Nomad's `Warnings` string, already joined).
+    pub warnings: Vec<String>,
+    /// Why this outcome depends on Nomad's node shuffle, if it does.
+    pub nondeterminism: Vec<String>,
+}
+
+impl PlanResult {
+    pub fn changes_allocations(&self) -> bool {
+        self.desired_tg_updates
+            .values()
+            .any(DesiredUpdates::changes_allocations)
+    }
+}

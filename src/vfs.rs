@@ -1,0 +1,343 @@
+//! Where input files are read from. Job files, world files and rehearsals are
+//! all read through a [`Vfs`], so the same loaders work on the disk, on the
+//! demo compiled into the binary, on a git revision or the index (hooks and
+//! CI gates), and on in-memory edits (rehearsals never touch user files).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::source::{Origin, Source, SourceFile};
+
+pub trait Vfs: Send + Sync {
+    /// Read a file. Relative paths are relative to [`Vfs::root`].
+    fn read(&self, path: &Path) -> io::Result<Source>;
+    /// Regular files directly inside `dir`, sorted by name.
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
+    fn is_dir(&self, path: &Path) -> bool;
+    fn is_file(&self, path: &Path) -> bool;
+    /// The directory relative paths start from (a checkout's root, `.` on disk).
+    fn root(&self) -> &Path;
+    /// Human name of this source of files, for fallback notices.
+    fn describe(&self) -> String;
+}
+
+/// Lexically normalise `a/./b/../c` to `a/c` without touching the disk, so
+/// embedded and git paths compare equal however they were spelled.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The real file system.
+#[derive(Debug, Clone)]
+pub struct DiskVfs {
+    root: PathBuf,
+}
+
+impl DiskVfs {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DiskVfs { root: root.into() }
+    }
+
+    fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.root.join(path)
+        }
+    }
+}
+
+impl Vfs for DiskVfs {
+    fn read(&self, path: &Path) -> io::Result<Source> {
+        let full = self.resolve(path);
+        let bytes = std::fs::read(&full)?;
+        let text = decode(bytes);
+        Ok(SourceFile::new(
+            Origin::Disk(full),
+            path.display().to_string(),
+            text,
+        ))
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let full = self.resolve(dir);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(full)? {
+            let entry = entry?;
+            if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                out.push(dir.join(entry.file_name()));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.resolve(path).is_dir()
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.resolve(path).is_file()
+    }
+
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn describe(&self) -> String {
+        format!("the directory {}", self.root.display())
+    }
+}
+
+/// Decode file bytes: strip a UTF-8 BOM, and replace invalid UTF-8 rather than
+/// refusing the file, so the parser can point at the bad bytes.
+pub fn decode(bytes: Vec<u8>) -> Arc<str> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned().into(),
+    }
+}
+
+/// Files held in memory: the embedded demo, git blobs, test fixtures.
+#[derive(Debug, Clone, Default)]
+pub struct MemVfs {
+    root: PathBuf,
+    name: String,
+    files: BTreeMap<PathBuf, Arc<str>>,
+    origin: MemOrigin,
+}
+
+#[derive(Debug, Clone, Default)]
+enum MemOrigin {
+    #[default]
+    Inline,
+    Embedded,
+    Git(String),
+}
+
+impl MemVfs {
+    pub fn new(name: impl Into<String>) -> Self {
+        MemVfs {
+            root: PathBuf::new(),
+            name: name.into(),
+            files: BTreeMap::new(),
+            origin: MemOrigin::Inline,
+        }
+    }
+
+    /// Files compiled into the binary.
+    pub fn embedded(name: impl Into<String>) -> Self {
+        MemVfs {
+            origin: MemOrigin::Embedded,
+            ..MemVfs::new(name)
+        }
+    }
+
+    /// Blobs of one git revision (`:` or `:0` for the index).
+    pub fn git(rev: impl Into<String>, root: impl Into<PathBuf>) -> Self {
+        let rev = rev.into();
+        MemVfs {
+            root: root.into(),
+            name: format!("git {rev}"),
+            files: BTreeMap::new(),
+            origin: MemOrigin::Git(rev),
+        }
+    }
+
+    pub fn insert(&mut self, path: impl AsRef<Path>, text: impl Into<Arc<str>>) {
+        self.files.insert(normalize(path.as_ref()), text.into());
+    }
+
+    pub fn remove(&mut self, path: impl AsRef<Path>) {
+        self.files.remove(&normalize(path.as_ref()));
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.files.keys()
+    }
+
+    fn key(&self, path: &Path) -> PathBuf {
+        let p = if path.is_absolute() {
+            path.strip_prefix(&self.root).unwrap_or(path)
+        } else {
+            path
+        };
+        normalize(p)
+    }
+}
+
+impl Vfs for MemVfs {
+    fn read(&self, path: &Path) -> io::Result<Source> {
+        let key = self.key(path);
+        let text = self.files.get(&key).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{} not found in {}", key.display(), self.name),
+            )
+        })?;
+        let origin = match &self.origin {
+            MemOrigin::Inline => Origin::Inline(key.display().to_string()),
+            MemOrigin::Embedded => Origin::Embedded(key.display().to_string()),
+            MemOrigin::Git(rev) => Origin::Git {
+                rev: rev.clone(),
+                path: key.clone(),
+            },
+        };
+        let name = match &self.origin {
+            MemOrigin::Git(rev) if rev == ":" || rev == ":0" => {
+                format!("{} (staged)", key.display())
+            }
+            MemOrigin::Git(rev) => format!("{rev}:{}", key.display()),
+            MemOrigin::Embedded => format!("<embedded>/{}", key.display()),
+            MemOrigin::Inline => key.display().to_string(),
+        };
+        Ok(SourceFile::new(origin, name, text.clone()))
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let dir = self.key(dir);
+        Ok(self
+            .files
+            .keys()
+            .filter(|p| p.parent() == Some(dir.as_path()))
+            .cloned()
+            .collect())
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        let dir = self.key(path);
+        if dir.as_os_str().is_empty() {
+            return true;
+        }
+        self.files.keys().any(|p| p.starts_with(&dir) && *p != dir)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.files.contains_key(&self.key(path))
+    }
+
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// In-memory edits on top of another Vfs: what a rehearsal step changes.
+pub struct OverlayVfs<'a> {
+    base: &'a dyn Vfs,
+    edits: BTreeMap<PathBuf, Arc<str>>,
+}
+
+impl<'a> OverlayVfs<'a> {
+    pub fn new(base: &'a dyn Vfs) -> Self {
+        OverlayVfs {
+            base,
+            edits: BTreeMap::new(),
+        }
+    }
+
+    pub fn set(&mut self, path: impl AsRef<Path>, text: impl Into<Arc<str>>) {
+        self.edits.insert(normalize(path.as_ref()), text.into());
+    }
+}
+
+impl Vfs for OverlayVfs<'_> {
+    fn read(&self, path: &Path) -> io::Result<Source> {
+        match self.edits.get(&normalize(path)) {
+            Some(text) => {
+                let base = self.base.read(path).ok();
+                let (origin, name) = match base {
+                    Some(b) => (b.origin.clone(), b.name.clone()),
+                    None => (
+                        Origin::Inline(path.display().to_string()),
+                        path.display().to_string(),
+                    ),
+                };
+                Ok(SourceFile::new(origin, name, text.clone()))
+            }
+            None => self.base.read(path),
+        }
+    }
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out = self.base.list(dir).unwrap_or_default();
+        let d = normalize(dir);
+        for p in self.edits.keys() {
+            if p.parent() == Some(d.as_path()) && !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        self.base.is_dir(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.edits.contains_key(&normalize(path)) || self.base.is_file(path)
+    }
+    fn root(&self) -> &Path {
+        self.base.root()
+    }
+    fn describe(&self) -> String {
+        format!("{} (with in-memory edits)", self.base.describe())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mem_vfs_lists_and_reads() {
+        let mut v = MemVfs::embedded("demo");
+        v.insert("rules/cluster.hcl", "x = 1");
+        v.insert("rules/quotas/default.hcl", "name = \"default\"");
+        v.insert("./jobs/../jobs/a.nomad", "job");
+        assert!(v.is_dir(Path::new("rules")));
+        assert!(v.is_file(Path::new("jobs/a.nomad")));
+        assert_eq!(
+            v.list(Path::new("rules")).unwrap(),
+            vec![PathBuf::from("rules/cluster.hcl")]
+        );
+        let src = v.read(Path::new("rules/cluster.hcl")).unwrap();
+        assert_eq!(&*src.text, "x = 1");
+        assert_eq!(src.name, "<embedded>/rules/cluster.hcl");
+    }
+
+    #[test]
+    fn overlay_shadows_without_touching_base() {
+        let mut base = MemVfs::new("t");
+        base.insert("a.nomad", "old");
+        let mut o = OverlayVfs::new(&base);
+        o.set("a.nomad", "new");
+        assert_eq!(&*o.read(Path::new("a.nomad")).unwrap().text, "new");
+        assert_eq!(&*base.read(Path::new("a.nomad")).unwrap().text, "old");
+    }
+
+    #[test]
+    fn decode_strips_bom_and_survives_invalid_utf8() {
+        assert_eq!(&*decode(b"\xEF\xBB\xBFjob".to_vec()), "job");
+        assert_eq!(&*decode(vec![b'a', 0xff, b'b']), "a\u{fffd}b");
+    }
+}

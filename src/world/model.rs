@@ -1,0 +1,243 @@
+//! The world a plan lands on: clients, namespaces, quotas, scheduler
+//! configuration, priority policy and the jobs already running. Loaded from
+//! `rules/` (or an import of a real cluster's API JSON).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::diag::Severity;
+use crate::jobspec::{Job, Spans};
+use crate::version::NomadVersion;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Algorithm {
+    #[default]
+    Binpack,
+    Spread,
+}
+
+impl Algorithm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Binpack => "binpack",
+            Algorithm::Spread => "spread",
+        }
+    }
+}
+
+/// `preemption_config` of Nomad's scheduler configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PreemptionConfig {
+    pub system: bool,
+    pub sysbatch: bool,
+    pub batch: bool,
+    pub service: bool,
+}
+
+impl Default for PreemptionConfig {
+    /// Nomad's seeded defaults: only system-job preemption is on.
+    fn default() -> Self {
+        PreemptionConfig {
+            system: true,
+            sysbatch: false,
+            batch: false,
+            service: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchedulerConfig {
+    pub algorithm: Algorithm,
+    pub preemption: PreemptionConfig,
+    pub memory_oversubscription: bool,
+    pub spans: Spans,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reserved {
+    pub cpu: i64,
+    pub memory: i64,
+    pub disk: i64,
+    /// Reserved host ports (`"22,80,8000-8010"` expanded).
+    pub ports: Vec<u16>,
+}
+
+/// `client "NAME" { count = N ... }`: N identical clients NAME-1..NAME-N.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientPool {
+    pub name: String,
+    pub count: u32,
+    pub datacenter: String,
+    pub node_pool: String,
+    pub node_class: String,
+    /// MHz of total compute.
+    pub cpu: i64,
+    pub memory: i64,
+    pub disk: i64,
+    pub network_mbits: i64,
+    pub drivers: Vec<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub meta: BTreeMap<String, String>,
+    pub reserved: Reserved,
+    pub spans: Spans,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegionLimit {
+    /// `None` = not set (unlimited). Nomad: `0` unlimited, `< 0` forbidden.
+    pub cpu: Option<i64>,
+    pub cores: Option<i64>,
+    pub memory: Option<i64>,
+    pub memory_max: Option<i64>,
+    pub devices: BTreeMap<String, i64>,
+    pub spans: Spans,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuotaLimit {
+    pub region: String,
+    pub region_limit: RegionLimit,
+    pub spans: Spans,
+}
+
+/// Nomad Enterprise quota specification (`nomad quota init` format).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuotaSpec {
+    pub name: String,
+    pub description: String,
+    pub limits: Vec<QuotaLimit>,
+    pub spans: Spans,
+}
+
+impl QuotaSpec {
+    pub fn limit_for(&self, region: &str) -> Option<&QuotaLimit> {
+        self.limits.iter().find(|l| l.region == region)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Namespace {
+    pub name: String,
+    pub description: String,
+    pub quota: Option<String>,
+    pub meta: BTreeMap<String, String>,
+    pub enabled_task_drivers: Vec<String>,
+    pub disabled_task_drivers: Vec<String>,
+    pub spans: Spans,
+}
+
+/// Allowed priority band for one namespace (policy.hcl).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PriorityBand {
+    pub namespace: String,
+    pub min: i64,
+    pub max: i64,
+    pub spans: Spans,
+}
+
+/// Per-rule severity override from policy.hcl; `Off` disables the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PathIgnore {
+    pub glob: String,
+    pub codes: Vec<String>,
+    pub spans: Spans,
+}
+
+/// Jobs or namespaces a change must never preempt or block (CI gate).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Protected {
+    pub namespaces: Vec<String>,
+    pub jobs: Vec<String>,
+}
+
+/// `rules/policy.hcl`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub bands: Vec<PriorityBand>,
+    /// Minimum priority gap for a job meant to preempt another (Nomad: 10).
+    pub preemption_gap: i64,
+    /// Quota usage share above which "near the limit" is reported (0..1).
+    pub quota_near_threshold: f64,
+    /// Namespaces must carry a quota.
+    pub require_quota: bool,
+    pub rules: BTreeMap<String, RuleLevel>,
+    pub ignores: Vec<PathIgnore>,
+    pub protected: Protected,
+    pub spans: Spans,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            bands: Vec::new(),
+            preemption_gap: 10,
+            quota_near_threshold: 0.9,
+            require_quota: false,
+            rules: BTreeMap::new(),
+            ignores: Vec::new(),
+            protected: Protected::default(),
+            spans: Spans::default(),
+        }
+    }
+}
+
+/// A job registered before anything is planned (`running = [...]`).
+#[derive(Debug, Clone)]
+pub struct RunningJob {
+    /// Path as written in cluster.hcl, relative to the project root.
+    pub path: PathBuf,
+    pub job: Job,
+}
+
+/// Where the world was loaded from, for notices ("using the embedded demo").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorldOrigin {
+    Dir(PathBuf),
+    Embedded,
+    Import(PathBuf),
+    Git { rev: String, dir: PathBuf },
+}
+
+#[derive(Debug, Clone)]
+pub struct World {
+    pub origin: WorldOrigin,
+    /// The project root that relative job paths resolve against.
+    pub project_root: PathBuf,
+    pub nomad_version: NomadVersion,
+    pub region: String,
+    pub scheduler: SchedulerConfig,
+    pub clients: Vec<ClientPool>,
+    pub quotas: BTreeMap<String, QuotaSpec>,
+    /// Always contains `default`.
+    pub namespaces: BTreeMap<String, Namespace>,
+    pub policy: Policy,
+    /// Registration order matters: it is replayed through the scheduler.
+    pub running: Vec<RunningJob>,
+}
+
+impl World {
+    /// The quota attached to a namespace, if both exist.
+    pub fn quota_of(&self, namespace: &str) -> Option<&QuotaSpec> {
+        let q = self.namespaces.get(namespace)?.quota.as_ref()?;
+        self.quotas.get(q)
+    }
+
+    /// Is preemption enabled for this job type in the world's scheduler config?
+    pub fn preemption_enabled(&self, job_type: crate::jobspec::JobType) -> bool {
+        use crate::jobspec::JobType::*;
+        let p = &self.scheduler.preemption;
+        match job_type {
+            Service => p.service,
+            Batch => p.batch,
+            System => p.system,
+            Sysbatch => p.sysbatch,
+        }
+    }
+}
