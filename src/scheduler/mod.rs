@@ -4,6 +4,10 @@
 
 use std::collections::BTreeMap;
 
+pub mod sim;
+
+pub use sim::{QuotaUsage, RunError, RunOutcome, Simulation, UnblockOutcome};
+
 use crate::cluster::Allocation;
 
 /// Per task group counts, Nomad's `DesiredUpdates`.
