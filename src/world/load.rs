@@ -400,9 +400,9 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
         .collect();
     pool.attributes = r.string_map("attributes", diags).unwrap_or_default();
     pool.meta = r.string_map("meta", diags).unwrap_or_default();
-    if pool.drivers.is_empty() {
+    if pool.drivers.is_empty() && r.attr_span("drivers").is_none() {
         diags.push(
-            Diag::warning("world::no-drivers", format!("{what} has no drivers: no task can run on it"))
+            Diag::warning("world::no-drivers", format!("{what} lists no drivers: no task can run on it"))
                 .at(src, pool.spans.label.unwrap_or_default(), "no `drivers`")
                 .help("list the healthy task drivers, e.g. `drivers = [\"docker\", \"exec\"]`"),
         );
