@@ -46,12 +46,18 @@ fn demo_world_models_the_sockshop_cluster() {
     let aws = &w.clients[0];
     assert_eq!((aws.name.as_str(), aws.count), ("aws", 3));
     assert_eq!((aws.cpu, aws.memory, aws.network_mbits), (4600, 3951, 300));
-    assert_eq!(aws.attributes.get("kernel.name").map(String::as_str), Some("linux"));
+    assert_eq!(
+        aws.attributes.get("kernel.name").map(String::as_str),
+        Some("linux")
+    );
     assert!(aws.drivers.iter().any(|d| d == "java"));
     let q = w.quota_of("default").unwrap();
     assert_eq!(q.description, "web team quota");
     let limit = q.limit_for("global").unwrap();
-    assert_eq!((limit.region_limit.cpu, limit.region_limit.memory), (Some(3000), Some(9500)));
+    assert_eq!(
+        (limit.region_limit.cpu, limit.region_limit.memory),
+        (Some(3000), Some(9500))
+    );
     assert_eq!(w.policy.preemption_gap, 10);
     assert_eq!(w.policy.bands[0].max, 70);
     assert_eq!(w.policy.protected.jobs, vec!["sockshop", "sockshopui"]);
@@ -70,10 +76,17 @@ fn demo_capacities_tell_the_preemption_story() {
     for used in [aws1, aws2, foundation] {
         assert!(used + frontend <= m);
     }
-    assert!(aws1 + aws2 + frontend > m, "backoffice must not fit next to the rest");
+    assert!(
+        aws1 + aws2 + frontend > m,
+        "backoffice must not fit next to the rest"
+    );
     assert!(aws1 + foundation + frontend > m && aws2 + foundation + frontend > m);
     // (b) carts 1 -> 3: one fits on aws-2, the second fits nowhere...
-    let free = [m - aws1 - frontend, m - aws2 - frontend - 1152, m - foundation - frontend];
+    let free = [
+        m - aws1 - frontend,
+        m - aws2 - frontend - 1152,
+        m - foundation - frontend,
+    ];
     assert!(m - aws2 - frontend >= 1152);
     assert!(free.iter().all(|f| *f < 1152), "{free:?}");
     // ...unless foundation is preempted.
@@ -115,7 +128,10 @@ fn policy_rules_and_ignores_map_onto_the_model() {
     let (w, _) = world::load(&vfs, Path::new("w")).unwrap();
     assert!(w.policy.require_quota);
     assert_eq!(w.policy.rules.get("NP301"), Some(&RuleLevel::Off));
-    assert_eq!(w.policy.rules.get("NP102"), Some(&RuleLevel::On(Severity::Error)));
+    assert_eq!(
+        w.policy.rules.get("NP102"),
+        Some(&RuleLevel::On(Severity::Error))
+    );
     assert_eq!(w.policy.ignores[0].glob, "jobs/legacy/*.nomad");
     assert_eq!(w.policy.ignores[0].codes, vec!["NP101"]);
 }
@@ -156,7 +172,10 @@ fn broken_worlds_report_located_diagnostics() {
             Err(d) => d,
         };
         for d in diags.iter() {
-            assert!(d.location().is_some() || d.source.is_some(), "{name}: unlocated {d}");
+            assert!(
+                d.location().is_some() || d.source.is_some(),
+                "{name}: unlocated {d}"
+            );
         }
         assert_snap!(format!("world_broken_{name}"), render(&diags.0, false));
     }

@@ -119,7 +119,11 @@ struct AllocSpec<'a> {
 
 fn alloc(s: AllocSpec<'_>, n: usize) -> Allocation {
     Allocation {
-        id: format!("{:08x}-0000-4000-8000-{:012x}", 0x1000_0000u32 + n as u32 * 0x0111_1111, n),
+        id: format!(
+            "{:08x}-0000-4000-8000-{:012x}",
+            0x1000_0000u32 + n as u32 * 0x0111_1111,
+            n
+        ),
         name: format!("{}.{}[{}]", s.job.id, s.group, s.index),
         namespace: s.job.namespace.clone(),
         job_id: s.job.id.clone(),
@@ -148,23 +152,130 @@ fn demo_state() -> State {
         "default",
         JobType::Service,
         50,
-        &["user", "catalogue", "carts", "orders", "payment", "backoffice"],
+        &[
+            "user",
+            "catalogue",
+            "carts",
+            "orders",
+            "payment",
+            "backoffice",
+        ],
     );
     let ui = job("sockshopui", "default", JobType::System, 50, &["frontend"]);
-    let monitoring = job("monitoring", "monitor", JobType::Service, 10, &["foundation"]);
+    let monitoring = job(
+        "monitoring",
+        "monitor",
+        JobType::Service,
+        10,
+        &["foundation"],
+    );
     let specs = vec![
-        AllocSpec { job: &sockshop, group: "user", index: 0, node: 0, cpu: 200, mem: 352, disk: 300, create_index: 10 },
-        AllocSpec { job: &sockshop, group: "catalogue", index: 0, node: 0, cpu: 200, mem: 384, disk: 300, create_index: 10 },
-        AllocSpec { job: &sockshop, group: "carts", index: 0, node: 0, cpu: 200, mem: 1152, disk: 300, create_index: 10 },
-        AllocSpec { job: &sockshop, group: "orders", index: 0, node: 0, cpu: 200, mem: 1088, disk: 300, create_index: 10 },
-        AllocSpec { job: &sockshop, group: "payment", index: 0, node: 0, cpu: 100, mem: 16, disk: 300, create_index: 10 },
-        AllocSpec { job: &sockshop, group: "backoffice", index: 0, node: 1, cpu: 300, mem: 2208, disk: 300, create_index: 10 },
-        AllocSpec { job: &ui, group: "frontend", index: 0, node: 0, cpu: 100, mem: 128, disk: 300, create_index: 12 },
-        AllocSpec { job: &ui, group: "frontend", index: 0, node: 1, cpu: 100, mem: 128, disk: 300, create_index: 12 },
-        AllocSpec { job: &ui, group: "frontend", index: 0, node: 2, cpu: 100, mem: 128, disk: 300, create_index: 12 },
-        AllocSpec { job: &monitoring, group: "foundation", index: 0, node: 2, cpu: 2000, mem: 3072, disk: 3000, create_index: 16 },
+        AllocSpec {
+            job: &sockshop,
+            group: "user",
+            index: 0,
+            node: 0,
+            cpu: 200,
+            mem: 352,
+            disk: 300,
+            create_index: 10,
+        },
+        AllocSpec {
+            job: &sockshop,
+            group: "catalogue",
+            index: 0,
+            node: 0,
+            cpu: 200,
+            mem: 384,
+            disk: 300,
+            create_index: 10,
+        },
+        AllocSpec {
+            job: &sockshop,
+            group: "carts",
+            index: 0,
+            node: 0,
+            cpu: 200,
+            mem: 1152,
+            disk: 300,
+            create_index: 10,
+        },
+        AllocSpec {
+            job: &sockshop,
+            group: "orders",
+            index: 0,
+            node: 0,
+            cpu: 200,
+            mem: 1088,
+            disk: 300,
+            create_index: 10,
+        },
+        AllocSpec {
+            job: &sockshop,
+            group: "payment",
+            index: 0,
+            node: 0,
+            cpu: 100,
+            mem: 16,
+            disk: 300,
+            create_index: 10,
+        },
+        AllocSpec {
+            job: &sockshop,
+            group: "backoffice",
+            index: 0,
+            node: 1,
+            cpu: 300,
+            mem: 2208,
+            disk: 300,
+            create_index: 10,
+        },
+        AllocSpec {
+            job: &ui,
+            group: "frontend",
+            index: 0,
+            node: 0,
+            cpu: 100,
+            mem: 128,
+            disk: 300,
+            create_index: 12,
+        },
+        AllocSpec {
+            job: &ui,
+            group: "frontend",
+            index: 0,
+            node: 1,
+            cpu: 100,
+            mem: 128,
+            disk: 300,
+            create_index: 12,
+        },
+        AllocSpec {
+            job: &ui,
+            group: "frontend",
+            index: 0,
+            node: 2,
+            cpu: 100,
+            mem: 128,
+            disk: 300,
+            create_index: 12,
+        },
+        AllocSpec {
+            job: &monitoring,
+            group: "foundation",
+            index: 0,
+            node: 2,
+            cpu: 2000,
+            mem: 3072,
+            disk: 3000,
+            create_index: 16,
+        },
     ];
-    let allocs = specs.into_iter().enumerate().map(|(n, s)| alloc(s, n)).collect();
+    let allocs = specs
+        .into_iter()
+        .enumerate()
+        .map(|(n, s)| alloc(s, n))
+        .collect();
     let mut jobs = BTreeMap::new();
     for (j, submit, index) in [(&sockshop, 0, 10), (&ui, 95, 12), (&monitoring, 1_234, 16)] {
         jobs.insert(
@@ -212,27 +323,63 @@ fn node_list() {
 
 #[test]
 fn node_detail_by_prefix_and_name() {
-    assert_snap!("status_node_detail_0_9", view(V09, StatusView::Node { id: "b9a8".into() }));
-    assert_snap!("status_node_detail_2_0", view(V20, StatusView::Node { id: "aws-3".into() }));
-    let err = render_status(Some(&StatusView::Node { id: "ffff".into() }), &world(V09), &demo_state())
-        .unwrap_err();
+    assert_snap!(
+        "status_node_detail_0_9",
+        view(V09, StatusView::Node { id: "b9a8".into() })
+    );
+    assert_snap!(
+        "status_node_detail_2_0",
+        view(V20, StatusView::Node { id: "aws-3".into() })
+    );
+    let err = render_status(
+        Some(&StatusView::Node { id: "ffff".into() }),
+        &world(V09),
+        &demo_state(),
+    )
+    .unwrap_err();
     assert_eq!(err.message, "No node(s) with prefix \"ffff\" found");
 }
 
 #[test]
 fn quota_status() {
-    assert_snap!("status_quota_0_9", view(V09, StatusView::Quota { name: "default".into() }));
-    assert_snap!("status_quota_2_0", view(V20, StatusView::Quota { name: "default".into() }));
+    assert_snap!(
+        "status_quota_0_9",
+        view(
+            V09,
+            StatusView::Quota {
+                name: "default".into()
+            }
+        )
+    );
+    assert_snap!(
+        "status_quota_2_0",
+        view(
+            V20,
+            StatusView::Quota {
+                name: "default".into()
+            }
+        )
+    );
 }
 
 #[test]
 fn job_list_per_namespace() {
     assert_snap!(
         "status_jobs_0_9",
-        view(V09, StatusView::Jobs { namespace: "default".into() })
+        view(
+            V09,
+            StatusView::Jobs {
+                namespace: "default".into()
+            }
+        )
     );
     assert_eq!(
-        view(V09, StatusView::Jobs { namespace: "nope".into() }),
+        view(
+            V09,
+            StatusView::Jobs {
+                namespace: "nope".into()
+            }
+        ),
         "No running jobs"
     );
 }
@@ -251,7 +398,10 @@ fn job_detail() {
 fn blocked_job_shows_queued_placements() {
     let mut state = demo_state();
     state.allocs.retain(|a| a.job_id != "monitoring");
-    if let Some(r) = state.jobs.get_mut(&("monitor".to_string(), "monitoring".to_string())) {
+    if let Some(r) = state
+        .jobs
+        .get_mut(&("monitor".to_string(), "monitoring".to_string()))
+    {
         r.status = JobStatus::Pending;
     }
     state.blocked.push(BlockedEval {

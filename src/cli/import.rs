@@ -24,9 +24,15 @@ pub struct ImportArgs {
 
 /// Run the command; the text is for stdout, warnings come back with it.
 pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), Diags> {
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("nomad-import"));
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("nomad-import"));
     if args.print_commands {
-        return Ok((import::print_commands(&dir.display().to_string()), Diags::new()));
+        return Ok((
+            import::print_commands(&dir.display().to_string()),
+            Diags::new(),
+        ));
     }
     if !import::is_import_dir(vfs, &dir) {
         return Err(Diag::error(

@@ -50,13 +50,19 @@ fn not_found(msg: String) -> Diag {
 }
 
 /// Render one view (the overview when `view` is None) of `state`.
-pub fn render_status(view: Option<&StatusView>, world: &World, state: &State) -> Result<String, Diag> {
+pub fn render_status(
+    view: Option<&StatusView>,
+    world: &World,
+    state: &State,
+) -> Result<String, Diag> {
     let now = status::default_now(state);
     let out = match view.unwrap_or(&StatusView::Overview) {
         StatusView::Overview => overview(world, state),
         StatusView::Nodes => status::node_list(world, state),
         StatusView::Node { id } => status::node_detail(world, state, id, now).map_err(not_found)?,
-        StatusView::Quota { name } => status::quota_status(world, state, name).map_err(not_found)?,
+        StatusView::Quota { name } => {
+            status::quota_status(world, state, name).map_err(not_found)?
+        }
         StatusView::Jobs { namespace } => status::job_list(state, namespace),
         StatusView::Job { id, namespace } => {
             status::job_detail(world, state, namespace, id, now).map_err(not_found)?
@@ -77,7 +83,10 @@ fn overview(world: &World, state: &State) -> String {
         }
     }
     for ns in world.namespaces.keys() {
-        parts.push(format!("==> Jobs in namespace {ns}\n{}", status::job_list(state, ns)));
+        parts.push(format!(
+            "==> Jobs in namespace {ns}\n{}",
+            status::job_list(state, ns)
+        ));
     }
     parts.join("\n\n")
 }

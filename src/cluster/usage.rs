@@ -31,7 +31,11 @@ pub fn quota_usage(world: &World, state: &State, quota: &str, region: &str) -> Q
             .and_then(|n| n.quota.as_deref())
             .is_some_and(|q| q == quota)
     };
-    for a in state.allocs.iter().filter(|a| a.is_live() && attached(&a.namespace)) {
+    for a in state
+        .allocs
+        .iter()
+        .filter(|a| a.is_live() && attached(&a.namespace))
+    {
         let r = &a.resources;
         usage.cpu += r.cpu;
         usage.cores += r.cores;
@@ -52,7 +56,11 @@ mod tests {
 
     fn world() -> World {
         let mut namespaces = BTreeMap::new();
-        for (ns, q) in [("default", Some("web")), ("monitor", None), ("other", Some("web"))] {
+        for (ns, q) in [
+            ("default", Some("web")),
+            ("monitor", None),
+            ("other", Some("web")),
+        ] {
             namespaces.insert(
                 ns.to_string(),
                 Namespace {
@@ -85,7 +93,11 @@ mod tests {
                 ..AllocResources::default()
             },
             desired_status: DesiredStatus::Run,
-            client_status: if live { ClientStatus::Running } else { ClientStatus::Complete },
+            client_status: if live {
+                ClientStatus::Running
+            } else {
+                ClientStatus::Complete
+            },
             ..Allocation::default()
         }
     }
@@ -103,6 +115,9 @@ mod tests {
         };
         let u = quota_usage(&world(), &state, "web", "global");
         assert_eq!((u.cpu, u.memory_mb, u.memory_max_mb), (150, 320, 320));
-        assert_eq!(quota_usage(&world(), &state, "web", "europe"), QuotaUsage::default());
+        assert_eq!(
+            quota_usage(&world(), &state, "web", "europe"),
+            QuotaUsage::default()
+        );
     }
 }

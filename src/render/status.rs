@@ -12,7 +12,6 @@ use std::fmt::Write as _;
 
 use crate::cluster::usage::quota_usage;
 use crate::cluster::{Allocation, ClientStatus, JobRecord, Node, State};
-use crate::version::NomadVersion;
 use crate::world::World;
 
 /// Unix seconds of simulated time zero: 2019-06-20T10:00:00Z.
@@ -21,7 +20,13 @@ pub const SIM_EPOCH_UNIX: i64 = 1_561_024_800;
 /// "Now" for rendering: a minute after the latest submission, so relative
 /// times ("1m ago") read naturally and stay stable.
 pub fn default_now(state: &State) -> i64 {
-    state.jobs.values().map(|r| r.submit_time).max().unwrap_or(0) + 60
+    state
+        .jobs
+        .values()
+        .map(|r| r.submit_time)
+        .max()
+        .unwrap_or(0)
+        + 60
 }
 
 /// Nomad's `formatList`/`formatKV` (ryanuber/columnize with `<none>` for
@@ -192,7 +197,8 @@ fn alloc_table(state: &State, allocs: &[&Allocation], now: i64) -> String {
     if allocs.is_empty() {
         return "No allocations placed".to_string();
     }
-    let mut rows = vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
+    let mut rows =
+        vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
     for a in allocs {
         let created = pretty_time_diff(alloc_times(state, a), now);
         rows.push(format!(
@@ -232,7 +238,14 @@ pub fn node_detail(world: &World, state: &State, key: &str, now: i64) -> Result<
     drivers.sort();
     let mut rows = vec![
         // 1.x prints the full ID; 0.9 shortens it unless -verbose.
-        format!("ID|{}", if v.at_least(1, 0, 0) { n.id.as_str() } else { n.short_id() }),
+        format!(
+            "ID|{}",
+            if v.at_least(1, 0, 0) {
+                n.id.as_str()
+            } else {
+                n.short_id()
+            }
+        ),
         format!("Name|{}", n.name),
     ];
     if v.at_least(1, 6, 0) {
@@ -247,8 +260,14 @@ pub fn node_detail(world: &World, state: &State, key: &str, now: i64) -> Result<
     ]);
     if v.at_least(1, 6, 0) {
         rows.extend(
-            ["CSI Controllers|", "CSI Drivers|", "Host Volumes|", "Host Networks|", "CSI Volumes|"]
-                .map(String::from),
+            [
+                "CSI Controllers|",
+                "CSI Drivers|",
+                "Host Volumes|",
+                "Host Networks|",
+                "CSI Volumes|",
+            ]
+            .map(String::from),
         );
     }
     rows.push(format!("Drivers|{}", drivers.join(",")));
@@ -386,7 +405,11 @@ pub fn job_detail(
     ];
     if v.at_least(1, 6, 0) {
         rows.push(format!("Namespace|{}", job.namespace));
-        let pool = if job.node_pool.is_empty() { "default" } else { &job.node_pool };
+        let pool = if job.node_pool.is_empty() {
+            "default"
+        } else {
+            &job.node_pool
+        };
         rows.push(format!("Node Pool|{pool}"));
     }
     rows.extend([
@@ -420,7 +443,10 @@ pub fn job_detail(
                 .filter(|a| a.task_group == g && a.client_status == s)
                 .count()
         };
-        let live = all.iter().filter(|a| a.task_group == g && a.is_live()).count();
+        let live = all
+            .iter()
+            .filter(|a| a.task_group == g && a.is_live())
+            .count();
         let desired = job.group(g).map(|tg| tg.count).unwrap_or(0);
         // A blocked evaluation keeps the missing placements queued.
         let queued = if blocked {
@@ -547,11 +573,6 @@ pub fn utilisation(state: &State) -> String {
     out
 }
 
-/// Is this version's output verified against Nomad's source for every view?
-pub fn dialect_verified(v: NomadVersion) -> bool {
-    !v.at_least(0, 10, 0) || v.at_least(1, 6, 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,6 +592,9 @@ mod tests {
     fn columnize_pads_all_but_the_last_cell() {
         let t = format_list(&["a|bb|c".into(), "ddd||e".into()]);
         assert_eq!(t, "a    bb      c\nddd  <none>  e");
-        assert_eq!(format_kv(&["ID|x".into(), "Name|yy".into()]), "ID   = x\nName = yy");
+        assert_eq!(
+            format_kv(&["ID|x".into(), "Name|yy".into()]),
+            "ID   = x\nName = yy"
+        );
     }
 }

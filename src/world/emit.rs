@@ -38,7 +38,8 @@ fn key(k: &str) -> String {
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if ident {
         k.to_string()
     } else {
@@ -67,10 +68,16 @@ fn map_attr(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String
 pub fn world_files(world: &World) -> Vec<(PathBuf, String)> {
     let mut files = vec![(PathBuf::from("cluster.hcl"), cluster_hcl(world))];
     for q in world.quotas.values() {
-        files.push((PathBuf::from(format!("quotas/{}.hcl", q.name)), quota_hcl(q)));
+        files.push((
+            PathBuf::from(format!("quotas/{}.hcl", q.name)),
+            quota_hcl(q),
+        ));
     }
     for ns in world.namespaces.values() {
-        files.push((PathBuf::from(format!("namespaces/{}.hcl", ns.name)), namespace_hcl(ns)));
+        files.push((
+            PathBuf::from(format!("namespaces/{}.hcl", ns.name)),
+            namespace_hcl(ns),
+        ));
     }
     files
 }
@@ -95,7 +102,11 @@ pub fn running_job_files(world: &World) -> Vec<(PathBuf, String)> {
 
 pub fn cluster_hcl(world: &World) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "nomad_version = {}", quote(&world.nomad_version.to_string()));
+    let _ = writeln!(
+        o,
+        "nomad_version = {}",
+        quote(&world.nomad_version.to_string())
+    );
     let _ = writeln!(o, "region        = {}", quote(&world.region));
     let s = &world.scheduler;
     let p = &s.preemption;
@@ -127,7 +138,11 @@ pub fn cluster_hcl(world: &World) -> String {
         let r = &c.reserved;
         if *r != Reserved::default() {
             let _ = writeln!(o, "  reserved {{");
-            let _ = writeln!(o, "    cpu    = {}\n    memory = {}\n    disk   = {}", r.cpu, r.memory, r.disk);
+            let _ = writeln!(
+                o,
+                "    cpu    = {}\n    memory = {}\n    disk   = {}",
+                r.cpu, r.memory, r.disk
+            );
             if !r.ports.is_empty() {
                 let ports: Vec<String> = r.ports.iter().map(u16::to_string).collect();
                 let _ = writeln!(o, "    ports  = {}", quote(&ports.join(",")));
@@ -156,7 +171,11 @@ pub fn quota_hcl(q: &QuotaSpec) -> String {
     let _ = writeln!(o, "name        = {}", quote(&q.name));
     let _ = writeln!(o, "description = {}", quote(&q.description));
     for l in &q.limits {
-        let _ = writeln!(o, "\nlimit {{\n  region = {}\n  region_limit {{", quote(&l.region));
+        let _ = writeln!(
+            o,
+            "\nlimit {{\n  region = {}\n  region_limit {{",
+            quote(&l.region)
+        );
         let rl = &l.region_limit;
         for (k, v) in [
             ("cpu", rl.cpu),
@@ -169,7 +188,11 @@ pub fn quota_hcl(q: &QuotaSpec) -> String {
             }
         }
         for (name, count) in &rl.devices {
-            let _ = writeln!(o, "    device {} {{\n      count = {count}\n    }}", quote(name));
+            let _ = writeln!(
+                o,
+                "    device {} {{\n      count = {count}\n    }}",
+                quote(name)
+            );
         }
         let _ = writeln!(o, "  }}\n}}");
     }
@@ -186,8 +209,16 @@ pub fn namespace_hcl(ns: &Namespace) -> String {
     map_attr(&mut o, "", "meta", &ns.meta);
     if !ns.enabled_task_drivers.is_empty() || !ns.disabled_task_drivers.is_empty() {
         let _ = writeln!(o, "\ncapabilities {{");
-        let _ = writeln!(o, "  enabled_task_drivers  = {}", list(&ns.enabled_task_drivers));
-        let _ = writeln!(o, "  disabled_task_drivers = {}", list(&ns.disabled_task_drivers));
+        let _ = writeln!(
+            o,
+            "  enabled_task_drivers  = {}",
+            list(&ns.enabled_task_drivers)
+        );
+        let _ = writeln!(
+            o,
+            "  disabled_task_drivers = {}",
+            list(&ns.disabled_task_drivers)
+        );
         let _ = writeln!(o, "}}");
     }
     o

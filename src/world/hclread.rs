@@ -93,7 +93,9 @@ pub(crate) fn literal(src: &Source, expr: &Expression) -> Result<Lit, Diag> {
         },
         Expression::String(s) => Lit::Str(s.value().clone()),
         Expression::Parenthesis(p) => literal(src, p.inner())?,
-        Expression::UnaryOp(u) if matches!(u.operator.value(), hcl_edit::expr::UnaryOperator::Neg) => {
+        Expression::UnaryOp(u)
+            if matches!(u.operator.value(), hcl_edit::expr::UnaryOperator::Neg) =>
+        {
             match literal(src, &u.expr)? {
                 Lit::Num(f) => Lit::Num(-f),
                 _ => return Err(not_literal("negated non-numbers")),
@@ -166,7 +168,10 @@ impl<'a> BodyReader<'a> {
             if !known {
                 let mut d = Diag::error(
                     "world::unknown-key",
-                    format!("unknown {} `{name}` in {what}", if is_block { "block" } else { "attribute" }),
+                    format!(
+                        "unknown {} `{name}` in {what}",
+                        if is_block { "block" } else { "attribute" }
+                    ),
                 )
                 .at(src, span, "not expected here");
                 d = match did_you_mean(name, &all) {
@@ -179,10 +184,13 @@ impl<'a> BodyReader<'a> {
             if let Structure::Attribute(a) = s {
                 if let Some(prev) = attrs.get(name) {
                     diags.push(
-                        Diag::error("world::duplicate-key", format!("`{name}` is set twice in {what}"))
-                            .at(src, span, "set again here")
-                            .label(span_of(&prev.key), "first set here")
-                            .help("remove one of the two"),
+                        Diag::error(
+                            "world::duplicate-key",
+                            format!("`{name}` is set twice in {what}"),
+                        )
+                        .at(src, span, "set again here")
+                        .label(span_of(&prev.key), "first set here")
+                        .help("remove one of the two"),
                     );
                     continue;
                 }
@@ -246,8 +254,11 @@ impl<'a> BodyReader<'a> {
             Lit::Num(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
             Lit::Num(_) => {
                 diags.push(
-                    Diag::error("world::wrong-type", format!("`{key}` must be a whole number"))
-                        .at(self.src, span, "not a whole number"),
+                    Diag::error(
+                        "world::wrong-type",
+                        format!("`{key}` must be a whole number"),
+                    )
+                    .at(self.src, span, "not a whole number"),
                 );
                 None
             }
@@ -329,10 +340,13 @@ impl<'a> BodyReader<'a> {
         let first = it.next()?;
         for extra in it {
             diags.push(
-                Diag::error("world::duplicate-block", format!("only one `{ident}` block is allowed here"))
-                    .at(self.src, span_of(&extra.ident), "second block")
-                    .label(span_of(&first.ident), "first block")
-                    .help("merge the two blocks"),
+                Diag::error(
+                    "world::duplicate-block",
+                    format!("only one `{ident}` block is allowed here"),
+                )
+                .at(self.src, span_of(&extra.ident), "second block")
+                .label(span_of(&first.ident), "first block")
+                .help("merge the two blocks"),
             );
         }
         Some(first)
@@ -347,7 +361,11 @@ pub(crate) fn label_str(label: &BlockLabel) -> &str {
 }
 
 /// The single label of a labelled block, or a diagnostic.
-pub(crate) fn one_label(src: &Source, block: &Block, example: &str) -> Result<(String, Span), Diag> {
+pub(crate) fn one_label(
+    src: &Source,
+    block: &Block,
+    example: &str,
+) -> Result<(String, Span), Diag> {
     match block.labels.as_slice() {
         [l] => Ok((label_str(l).to_string(), span_of(l))),
         _ => Err(Diag::error(
@@ -379,13 +397,19 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("regoin", &["region", "running"]), Some("region"));
+        assert_eq!(
+            did_you_mean("regoin", &["region", "running"]),
+            Some("region")
+        );
         assert_eq!(did_you_mean("zzzzzz", &["region", "running"]), None);
     }
 
     #[test]
     fn literals_and_rejections() {
-        let src = SourceFile::inline("t.hcl", "a = [1, \"x\"]\nb = -3\nc = \"${x}\"\nd = upper(\"x\")\n");
+        let src = SourceFile::inline(
+            "t.hcl",
+            "a = [1, \"x\"]\nb = -3\nc = \"${x}\"\nd = upper(\"x\")\n",
+        );
         let body = parse(&src).unwrap();
         let get = |k: &str| body.get_attribute(k).map(|a| literal(&src, &a.value));
         assert!(matches!(get("a"), Some(Ok(Lit::List(v))) if v.len() == 2));

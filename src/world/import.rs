@@ -59,7 +59,11 @@ fn read_json(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<(Source, V
             let offset = line_col_offset(&src, e.line(), e.column());
             diags.push(
                 Diag::error("import::json", format!("invalid JSON: {e}"))
-                    .at(&src, crate::source::Span::new(offset, (offset + 1).min(src.text.len())), "here")
+                    .at(
+                        &src,
+                        crate::source::Span::new(offset, (offset + 1).min(src.text.len())),
+                        "here",
+                    )
                     .help("save the file with `nomad operator api PATH > FILE`"),
             );
             None
@@ -79,7 +83,10 @@ fn line_col_offset(src: &SourceFile, line: usize, col: usize) -> usize {
 }
 
 fn s(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 fn i(v: &Value, key: &str) -> i64 {
     v.get(key).and_then(Value::as_i64).unwrap_or(0)
@@ -90,7 +97,11 @@ fn b(v: &Value, key: &str) -> bool {
 fn strs(v: &Value, key: &str) -> Vec<String> {
     v.get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 fn smap(v: &Value, key: &str) -> BTreeMap<String, String> {
@@ -331,7 +342,11 @@ fn json_to_value(v: &Value) -> JValue {
         Value::Number(n) => JValue::Number(n.as_f64().unwrap_or(0.0)),
         Value::String(s) => JValue::String(s.clone()),
         Value::Array(a) => JValue::List(a.iter().map(json_to_value).collect()),
-        Value::Object(o) => JValue::Map(o.iter().map(|(k, v)| (k.clone(), json_to_value(v))).collect()),
+        Value::Object(o) => JValue::Map(
+            o.iter()
+                .map(|(k, v)| (k.clone(), json_to_value(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -379,7 +394,11 @@ fn task_from_api(v: &Value) -> Task {
         config: v
             .get("Config")
             .and_then(Value::as_object)
-            .map(|o| o.iter().map(|(k, x)| (k.clone(), json_to_value(x))).collect())
+            .map(|o| {
+                o.iter()
+                    .map(|(k, x)| (k.clone(), json_to_value(x)))
+                    .collect()
+            })
             .unwrap_or_default(),
         env: smap(v, "Env"),
         meta: smap(v, "Meta"),
@@ -549,8 +568,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     load_jobs(vfs, dir, &mut world, &mut diags);
     if world.clients.is_empty() {
         diags.push(
-            Diag::error("import::no-nodes", format!("no client nodes found in {}", dir.display()))
-                .help("save nodes.json and node-<id>.json files (see `import --print-commands`)"),
+            Diag::error(
+                "import::no-nodes",
+                format!("no client nodes found in {}", dir.display()),
+            )
+            .help("save nodes.json and node-<id>.json files (see `import --print-commands`)"),
         );
     }
     if diags.has_errors() {
@@ -581,8 +603,14 @@ fn load_jobs(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Diags) {
             match job_from_api_json(&v) {
                 Ok(job) if job.stop => {}
                 Ok(job) => {
-                    let index = v.get("CreateIndex").and_then(Value::as_u64).unwrap_or(u64::MAX);
-                    let rel = p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p.clone());
+                    let index = v
+                        .get("CreateIndex")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(u64::MAX);
+                    let rel = p
+                        .strip_prefix(dir)
+                        .map(Path::to_path_buf)
+                        .unwrap_or(p.clone());
                     found.push((index, rel, job));
                 }
                 Err(d) => diags.push(d.in_source(&src)),
@@ -625,7 +653,9 @@ mod tests {
     fn job_without_groups_is_a_located_error_not_a_panic() {
         let err = job_from_api_json(&serde_json::json!({"ID": "x"})).unwrap_err();
         assert!(err.message.contains("TaskGroups"));
-        let err = job_from_api_json(&serde_json::json!({"ID": "x", "Type": "nope", "TaskGroups": []})).unwrap_err();
+        let err =
+            job_from_api_json(&serde_json::json!({"ID": "x", "Type": "nope", "TaskGroups": []}))
+                .unwrap_err();
         assert!(err.message.contains("unknown type"));
     }
 }

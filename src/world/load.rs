@@ -40,12 +40,19 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
     if !vfs.is_file(&cluster_path) {
         return Err(Diag::error(
             "world::missing-cluster",
-            format!("no {} in world directory {}", CLUSTER_FILE, world_dir.display()),
+            format!(
+                "no {} in world directory {}",
+                CLUSTER_FILE,
+                world_dir.display()
+            ),
         )
         .help("create rules/cluster.hcl (see the shipped demo world) or pass --world DIR")
         .into());
     }
-    let project_root = world_dir.parent().map(Path::to_path_buf).unwrap_or_default();
+    let project_root = world_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let mut world = World {
         origin: WorldOrigin::Dir(world_dir.to_path_buf()),
         project_root,
@@ -66,9 +73,15 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
     let mut quota_refs = Vec::new();
     for src in read_dir_hcl(vfs, &world_dir.join(QUOTAS_DIR), &mut diags) {
         if let Some(q) = read_quota(&src, &mut diags) {
-            insert_unique(&mut world.quotas, q.name.clone(), q, &src, "quota", &mut diags, |q| {
-                q.spans.best("name")
-            });
+            insert_unique(
+                &mut world.quotas,
+                q.name.clone(),
+                q,
+                &src,
+                "quota",
+                &mut diags,
+                |q| q.spans.best("name"),
+            );
         }
     }
     for src in read_dir_hcl(vfs, &world_dir.join(NAMESPACES_DIR), &mut diags) {
@@ -76,9 +89,15 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
             if let (Some(q), Some(span)) = (&ns.quota, ns.spans.get("quota")) {
                 quota_refs.push((src.clone(), q.clone(), span));
             }
-            insert_unique(&mut world.namespaces, ns.name.clone(), ns, &src, "namespace", &mut diags, |n| {
-                n.spans.best("name")
-            });
+            insert_unique(
+                &mut world.namespaces,
+                ns.name.clone(),
+                ns,
+                &src,
+                "namespace",
+                &mut diags,
+                |n| n.spans.best("name"),
+            );
         }
     }
     world
@@ -88,8 +107,11 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
     for (src, q, span) in quota_refs {
         if !world.quotas.contains_key(&q) {
             let known: Vec<&str> = world.quotas.keys().map(String::as_str).collect();
-            let mut d = Diag::error("world::unknown-quota", format!("quota `{q}` does not exist"))
-                .at(&src, span, "no such quota");
+            let mut d = Diag::error(
+                "world::unknown-quota",
+                format!("quota `{q}` does not exist"),
+            )
+            .at(&src, span, "no such quota");
             d = match super::hclread::did_you_mean(&q, &known) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("define it in rules/quotas/<name>.hcl"),
@@ -140,7 +162,10 @@ fn read_dir_hcl(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Vec<Source> {
     let files = match vfs.list(dir) {
         Ok(f) => f,
         Err(e) => {
-            diags.push(Diag::error("io::read", format!("cannot list {}: {e}", dir.display())));
+            diags.push(Diag::error(
+                "io::read",
+                format!("cannot list {}: {e}", dir.display()),
+            ));
             return Vec::new();
         }
     };
@@ -160,18 +185,25 @@ fn insert_unique<T>(
     diags: &mut Diags,
     span: impl Fn(&T) -> Option<Span>,
 ) {
-    if map.contains_key(&key) {
-        let mut d = Diag::error(
-            format!("world::duplicate-{what}"),
-            format!("{what} `{key}` is defined twice"),
-        )
-        .help(format!("every {what} name must be unique across the world files"));
-        if let Some(s) = span(&value) {
-            d = d.at(src, s, "defined again here");
+    use std::collections::btree_map::Entry;
+    match map.entry(key) {
+        Entry::Vacant(slot) => {
+            slot.insert(value);
         }
-        diags.push(d);
-    } else {
-        map.insert(key, value);
+        Entry::Occupied(existing) => {
+            let key = existing.key();
+            let mut d = Diag::error(
+                format!("world::duplicate-{what}"),
+                format!("{what} `{key}` is defined twice"),
+            )
+            .help(format!(
+                "every {what} name must be unique across the world files"
+            ));
+            if let Some(s) = span(&value) {
+                d = d.at(src, s, "defined again here");
+            }
+            diags.push(d);
+        }
     }
 }
 
@@ -211,7 +243,11 @@ fn read_cluster(src: &Source, world: &mut World, diags: &mut Diags) -> Vec<(Stri
             Ok(v) => world.nomad_version = v,
             Err(e) => diags.push(
                 Diag::error("world::bad-version", e.to_string())
-                    .at(src, r.attr_span("nomad_version").unwrap_or_default(), "not a version")
+                    .at(
+                        src,
+                        r.attr_span("nomad_version").unwrap_or_default(),
+                        "not a version",
+                    )
                     .help("write the version `nomad version` prints, e.g. \"0.9.3\" or \"2.0.5\""),
             ),
         }
@@ -219,7 +255,10 @@ fn read_cluster(src: &Source, world: &mut World, diags: &mut Diags) -> Vec<(Stri
         diags.push(
             Diag::warning(
                 "world::no-version",
-                format!("cluster.hcl sets no nomad_version; simulating Nomad {}", NomadVersion::default()),
+                format!(
+                    "cluster.hcl sets no nomad_version; simulating Nomad {}",
+                    NomadVersion::default()
+                ),
             )
             .in_source(src)
             .help("add `nomad_version = \"X.Y.Z\"`: output and defaults differ between releases"),
@@ -240,10 +279,13 @@ fn read_cluster(src: &Source, world: &mut World, diags: &mut Diags) -> Vec<(Stri
         let here = pool.spans.label.unwrap_or_default();
         if let Some(first) = seen.get(&pool.name) {
             diags.push(
-                Diag::error("world::duplicate-client", format!("client `{}` is defined twice", pool.name))
-                    .at(src, here, "defined again here")
-                    .label(*first, "first defined here")
-                    .help("client pool names must be unique: nodes are named NAME-1..NAME-N"),
+                Diag::error(
+                    "world::duplicate-client",
+                    format!("client `{}` is defined twice", pool.name),
+                )
+                .at(src, here, "defined again here")
+                .label(*first, "first defined here")
+                .help("client pool names must be unique: nodes are named NAME-1..NAME-N"),
             );
             continue;
         }
@@ -270,15 +312,26 @@ fn read_scheduler(src: &Source, b: &Block, diags: &mut Diags) -> SchedulerConfig
         spans: spans_for(Some(b)),
         ..SchedulerConfig::default()
     };
-    record(&mut cfg.spans, &r, &["algorithm", "memory_oversubscription"]);
+    record(
+        &mut cfg.spans,
+        &r,
+        &["algorithm", "memory_oversubscription"],
+    );
     match r.string("algorithm", diags).as_deref() {
         None => {}
         Some("binpack") => cfg.algorithm = Algorithm::Binpack,
         Some("spread") => cfg.algorithm = Algorithm::Spread,
         Some(other) => diags.push(
-            Diag::error("world::bad-value", format!("unknown scheduler algorithm `{other}`"))
-                .at(src, r.attr_span("algorithm").unwrap_or_default(), "not an algorithm")
-                .help("use \"binpack\" or \"spread\""),
+            Diag::error(
+                "world::bad-value",
+                format!("unknown scheduler algorithm `{other}`"),
+            )
+            .at(
+                src,
+                r.attr_span("algorithm").unwrap_or_default(),
+                "not an algorithm",
+            )
+            .help("use \"binpack\" or \"spread\""),
         ),
     }
     if let Some(v) = r.bool("memory_oversubscription", diags) {
@@ -349,13 +402,19 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             Some(v)
         } else {
             diags.push(
-                Diag::error("world::bad-value", format!("`{key}` must be greater than zero"))
-                    .at(src, r.attr_span(key).unwrap_or_default(), "must be > 0"),
+                Diag::error(
+                    "world::bad-value",
+                    format!("`{key}` must be greater than zero"),
+                )
+                .at(src, r.attr_span(key).unwrap_or_default(), "must be > 0"),
             );
             None
         }
     };
-    if let Some(c) = r.int("count", diags).and_then(|c| positive("count", c, diags)) {
+    if let Some(c) = r
+        .int("count", diags)
+        .and_then(|c| positive("count", c, diags))
+    {
         pool.count = u32::try_from(c).unwrap_or(u32::MAX);
     }
     for (key, slot) in [
@@ -380,7 +439,11 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             }
             None if r.attr_span(key).is_none() => diags.push(
                 Diag::error("world::missing-key", format!("{what} needs `{key}`"))
-                    .at(src, pool.spans.label.unwrap_or_default(), format!("`{key}` missing"))
+                    .at(
+                        src,
+                        pool.spans.label.unwrap_or_default(),
+                        format!("`{key}` missing"),
+                    )
                     .help(format!(
                         "write what the node fingerprints: `{key} = ...` ({})",
                         if key == "cpu" { "MHz" } else { "MB" }
@@ -402,9 +465,12 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     pool.meta = r.string_map("meta", diags).unwrap_or_default();
     if pool.drivers.is_empty() && r.attr_span("drivers").is_none() {
         diags.push(
-            Diag::warning("world::no-drivers", format!("{what} lists no drivers: no task can run on it"))
-                .at(src, pool.spans.label.unwrap_or_default(), "no `drivers`")
-                .help("list the healthy task drivers, e.g. `drivers = [\"docker\", \"exec\"]`"),
+            Diag::warning(
+                "world::no-drivers",
+                format!("{what} lists no drivers: no task can run on it"),
+            )
+            .at(src, pool.spans.label.unwrap_or_default(), "no `drivers`")
+            .help("list the healthy task drivers, e.g. `drivers = [\"docker\", \"exec\"]`"),
         );
     }
     if let Some(rb) = r.single_block("reserved", diags) {
@@ -429,8 +495,17 @@ fn read_reserved(src: &Source, b: &Block, pool: &ClientPool, diags: &mut Diags) 
         if let Some(v) = r.int(key, diags) {
             if v < 0 || (total > 0 && v >= total) {
                 diags.push(
-                    Diag::error("world::bad-value", format!("reserved {key} must be between 0 and the client's {key} ({total})"))
-                        .at(src, r.attr_span(key).unwrap_or_default(), "out of range"),
+                    Diag::error(
+                        "world::bad-value",
+                        format!(
+                            "reserved {key} must be between 0 and the client's {key} ({total})"
+                        ),
+                    )
+                    .at(
+                        src,
+                        r.attr_span(key).unwrap_or_default(),
+                        "out of range",
+                    ),
                 );
             } else {
                 *slot = v;
@@ -442,7 +517,11 @@ fn read_reserved(src: &Source, b: &Block, pool: &ClientPool, diags: &mut Diags) 
             Ok(p) => out.ports = p,
             Err(msg) => diags.push(
                 Diag::error("world::bad-value", format!("reserved ports: {msg}"))
-                    .at(src, r.attr_span("ports").unwrap_or_default(), "not a port list")
+                    .at(
+                        src,
+                        r.attr_span("ports").unwrap_or_default(),
+                        "not a port list",
+                    )
                     .help("write ports like Nomad's client config: \"22,80,8000-8010\""),
             ),
         }
@@ -454,7 +533,11 @@ fn read_reserved(src: &Source, b: &Block, pool: &ClientPool, diags: &mut Diags) 
 pub fn parse_port_ranges(s: &str) -> Result<Vec<u16>, String> {
     let mut out = Vec::new();
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let port = |p: &str| p.trim().parse::<u16>().map_err(|_| format!("`{p}` is not a port"));
+        let port = |p: &str| {
+            p.trim()
+                .parse::<u16>()
+                .map_err(|_| format!("`{p}` is not a port"))
+        };
         match part.split_once('-') {
             Some((a, b)) => {
                 let (a, b) = (port(a)?, port(b)?);
@@ -510,9 +593,12 @@ fn read_quota(src: &Source, diags: &mut Diags) -> Option<QuotaSpec> {
         let span = limit.spans.best("region").unwrap_or_default();
         if let Some(first) = regions.insert(limit.region.clone(), span) {
             diags.push(
-                Diag::error("world::duplicate-limit", format!("quota `{}` limits region `{}` twice", q.name, limit.region))
-                    .at(src, span, "second limit")
-                    .label(first, "first limit"),
+                Diag::error(
+                    "world::duplicate-limit",
+                    format!("quota `{}` limits region `{}` twice", q.name, limit.region),
+                )
+                .at(src, span, "second limit")
+                .label(first, "first limit"),
             );
             continue;
         }
@@ -520,8 +606,11 @@ fn read_quota(src: &Source, diags: &mut Diags) -> Option<QuotaSpec> {
     }
     if q.limits.is_empty() {
         diags.push(
-            Diag::warning("world::empty-quota", format!("quota `{}` has no limit block: it limits nothing", q.name))
-                .at(src, q.spans.best("name").unwrap_or_default(), "no limits"),
+            Diag::warning(
+                "world::empty-quota",
+                format!("quota `{}` has no limit block: it limits nothing", q.name),
+            )
+            .at(src, q.spans.best("name").unwrap_or_default(), "no limits"),
         );
     }
     Some(q)
@@ -564,8 +653,8 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
         l.memory = rr.int("memory", diags);
         l.memory_max = rr.int("memory_max", diags);
         for d in rr.blocks("device") {
-            let Ok((name, _)) = one_label(src, d, "device \"nvidia/gpu\" { count = 1 }")
-                .map_err(|e| diags.push(e))
+            let Ok((name, _)) =
+                one_label(src, d, "device \"nvidia/gpu\" { count = 1 }").map_err(|e| diags.push(e))
             else {
                 continue;
             };
@@ -578,9 +667,12 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
         }
         if let Some(n) = rr.single_block("network", diags) {
             diags.push(
-                Diag::warning("world::not-simulated", "network quota limits (Nomad 0.10-0.12) are not simulated")
-                    .at(src, span_of(&n.ident), "ignored")
-                    .help("Nomad removed network quotas in 1.0; remove the block to silence this"),
+                Diag::warning(
+                    "world::not-simulated",
+                    "network quota limits (Nomad 0.10-0.12) are not simulated",
+                )
+                .at(src, span_of(&n.ident), "ignored")
+                .help("Nomad removed network quotas in 1.0; remove the block to silence this"),
             );
         }
     }
@@ -609,9 +701,12 @@ fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespace> {
         Some(n) if !n.is_empty() => ns.name = n,
         _ => {
             diags.push(
-                Diag::error("world::missing-key", "namespace specification needs a `name`")
-                    .in_source(src)
-                    .help("add `name = \"...\"`"),
+                Diag::error(
+                    "world::missing-key",
+                    "namespace specification needs a `name`",
+                )
+                .in_source(src)
+                .help("add `name = \"...\"`"),
             );
             return None;
         }
@@ -665,9 +760,16 @@ fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Policy {
             policy.preemption_gap = g;
         } else {
             diags.push(
-                Diag::error("world::bad-value", "`preemption_gap` must be between 0 and 100")
-                    .at(src, r.attr_span("preemption_gap").unwrap_or_default(), "out of range")
-                    .help("Nomad preempts only allocations at least 10 priority points lower"),
+                Diag::error(
+                    "world::bad-value",
+                    "`preemption_gap` must be between 0 and 100",
+                )
+                .at(
+                    src,
+                    r.attr_span("preemption_gap").unwrap_or_default(),
+                    "out of range",
+                )
+                .help("Nomad preempts only allocations at least 10 priority points lower"),
             );
         }
     }
@@ -676,9 +778,16 @@ fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Policy {
             policy.quota_near_threshold = t;
         } else {
             diags.push(
-                Diag::error("world::bad-value", "`quota_near_threshold` must be a share in (0, 1]")
-                    .at(src, r.attr_span("quota_near_threshold").unwrap_or_default(), "out of range")
-                    .help("e.g. 0.9 reports quotas more than 90% used"),
+                Diag::error(
+                    "world::bad-value",
+                    "`quota_near_threshold` must be a share in (0, 1]",
+                )
+                .at(
+                    src,
+                    r.attr_span("quota_near_threshold").unwrap_or_default(),
+                    "out of range",
+                )
+                .help("e.g. 0.9 reports quotas more than 90% used"),
             );
         }
     }
@@ -691,8 +800,8 @@ fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Policy {
         }
     }
     for b in r.blocks("rule") {
-        let Ok((code, code_span)) = one_label(src, b, "rule \"NP301\" { severity = \"off\" }")
-            .map_err(|e| diags.push(e))
+        let Ok((code, code_span)) =
+            one_label(src, b, "rule \"NP301\" { severity = \"off\" }").map_err(|e| diags.push(e))
         else {
             continue;
         };
@@ -709,30 +818,43 @@ fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Policy {
             Some(other) => {
                 diags.push(
                     Diag::error("world::bad-value", format!("unknown severity `{other}`"))
-                        .at(src, rr.attr_span("severity").unwrap_or_default(), "not a severity")
+                        .at(
+                            src,
+                            rr.attr_span("severity").unwrap_or_default(),
+                            "not a severity",
+                        )
                         .help("use \"off\", \"advice\", \"warning\" or \"error\""),
                 );
                 continue;
             }
             None => {
                 diags.push(
-                    Diag::error("world::missing-key", format!("rule `{code}` needs a `severity`"))
-                        .at(src, code_span, "no severity"),
+                    Diag::error(
+                        "world::missing-key",
+                        format!("rule `{code}` needs a `severity`"),
+                    )
+                    .at(src, code_span, "no severity"),
                 );
                 continue;
             }
         };
         if policy.rules.insert(code.clone(), level).is_some() {
             diags.push(
-                Diag::error("world::duplicate-rule", format!("rule `{code}` is configured twice"))
-                    .at(src, code_span, "configured again here"),
+                Diag::error(
+                    "world::duplicate-rule",
+                    format!("rule `{code}` is configured twice"),
+                )
+                .at(src, code_span, "configured again here"),
             );
         }
     }
     for b in r.blocks("ignore") {
-        let Ok((glob, glob_span)) = one_label(src, b, "ignore \"jobs/legacy/*.nomad\" { rules = [\"NP101\"] }")
-            .map_err(|e| diags.push(e))
-        else {
+        let Ok((glob, glob_span)) = one_label(
+            src,
+            b,
+            "ignore \"jobs/legacy/*.nomad\" { rules = [\"NP101\"] }",
+        )
+        .map_err(|e| diags.push(e)) else {
             continue;
         };
         const I: Schema = Schema {
@@ -778,8 +900,11 @@ fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Policy {
 
 fn unknown_namespace(src: &Source, ns: &str, span: Span, world: &World) -> Diag {
     let known: Vec<&str> = world.namespaces.keys().map(String::as_str).collect();
-    let d = Diag::error("world::unknown-namespace", format!("namespace `{ns}` does not exist"))
-        .at(src, span, "no such namespace");
+    let d = Diag::error(
+        "world::unknown-namespace",
+        format!("namespace `{ns}` does not exist"),
+    )
+    .at(src, span, "no such namespace");
     match super::hclread::did_you_mean(ns, &known) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help("define it in rules/namespaces/<name>.hcl"),
@@ -787,9 +912,13 @@ fn unknown_namespace(src: &Source, ns: &str, span: Span, world: &World) -> Diag 
 }
 
 fn read_band(src: &Source, b: &Block, world: &World, diags: &mut Diags) -> Option<PriorityBand> {
-    let (ns, ns_span) = one_label(src, b, "namespace \"default\" { priority { min = 1 max = 70 } }")
-        .map_err(|e| diags.push(e))
-        .ok()?;
+    let (ns, ns_span) = one_label(
+        src,
+        b,
+        "namespace \"default\" { priority { min = 1 max = 70 } }",
+    )
+    .map_err(|e| diags.push(e))
+    .ok()?;
     if !world.namespaces.contains_key(&ns) {
         diags.push(unknown_namespace(src, &ns, ns_span, world));
     }
@@ -813,9 +942,12 @@ fn read_band(src: &Source, b: &Block, world: &World, diags: &mut Diags) -> Optio
     // Nomad accepts job priorities 1..=100 (1.x adds a configurable maximum).
     if !(1..=100).contains(&min) || !(1..=100).contains(&max) || min > max {
         diags.push(
-            Diag::error("world::bad-value", format!("priority band {min}..{max} is not within 1..100 with min <= max"))
-                .at(src, span_of(p), "invalid band")
-                .help("Nomad job priorities run from 1 to 100"),
+            Diag::error(
+                "world::bad-value",
+                format!("priority band {min}..{max} is not within 1..100 with min <= max"),
+            )
+            .at(src, span_of(p), "invalid band")
+            .help("Nomad job priorities run from 1 to 100"),
         );
         return None;
     }
@@ -858,9 +990,12 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                 job,
             }),
             _ => diags.push(
-                Diag::error("world::bad-running-job", format!("running job `{rel}` does not load"))
-                    .at(&cluster_src, span, "this job has errors")
-                    .help("fix the job file: the world replays it before any plan"),
+                Diag::error(
+                    "world::bad-running-job",
+                    format!("running job `{rel}` does not load"),
+                )
+                .at(&cluster_src, span, "this job has errors")
+                .help("fix the job file: the world replays it before any plan"),
             ),
         }
     }
