@@ -2,20 +2,12 @@
 //! quota hold, per region. Shared by the status views and the scheduler's
 //! quota check so both count the same way.
 
-use std::collections::BTreeMap;
-
 use super::State;
 use crate::world::World;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QuotaUsage {
-    pub cpu: i64,
-    pub cores: i64,
-    pub memory_mb: i64,
-    /// Nomad counts `memory_max` usage as the max when set, else the reservation.
-    pub memory_max_mb: i64,
-    pub devices: BTreeMap<String, i64>,
-}
+/// The simulation contract's type, so `Simulation::quota_usage` can return
+/// this function's result as is.
+pub use crate::scheduler::QuotaUsage;
 
 /// Usage of `quota` in `region`. The simulated state holds one region (the
 /// world's), so any other region has no usage.
@@ -39,11 +31,9 @@ pub fn quota_usage(world: &World, state: &State, quota: &str, region: &str) -> Q
         let r = &a.resources;
         usage.cpu += r.cpu;
         usage.cores += r.cores;
-        usage.memory_mb += r.memory_mb;
-        usage.memory_max_mb += r.memory_max_mb.max(r.memory_mb);
-        for (name, count) in &r.devices {
-            *usage.devices.entry(name.clone()).or_default() += count;
-        }
+        usage.memory += r.memory_mb;
+        // Without memory_max an allocation can use exactly its reservation.
+        usage.memory_max += r.memory_max_mb.max(r.memory_mb);
     }
     usage
 }
@@ -53,6 +43,7 @@ mod tests {
     use super::*;
     use crate::cluster::{AllocResources, Allocation, ClientStatus, DesiredStatus};
     use crate::world::{Namespace, World, WorldOrigin};
+    use std::collections::BTreeMap;
 
     fn world() -> World {
         let mut namespaces = BTreeMap::new();
@@ -114,7 +105,7 @@ mod tests {
             ..State::default()
         };
         let u = quota_usage(&world(), &state, "web", "global");
-        assert_eq!((u.cpu, u.memory_mb, u.memory_max_mb), (150, 320, 320));
+        assert_eq!((u.cpu, u.memory, u.memory_max), (150, 320, 320));
         assert_eq!(
             quota_usage(&world(), &state, "web", "europe"),
             QuotaUsage::default()

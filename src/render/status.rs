@@ -318,14 +318,14 @@ pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, 
         let u = quota_usage(world, state, &q.name, &l.region);
         let rl = &l.region_limit;
         let cpu = format!("{} / {}", u.cpu, limit_text(rl.cpu));
-        let mem = format!("{} / {}", u.memory_mb, limit_text(rl.memory));
+        let mem = format!("{} / {}", u.memory, limit_text(rl.memory));
         rows.push(if v.at_least(1, 0, 0) {
             format!(
                 "{}|{cpu}|{} / {}|{mem}|{} / {}|0 / -",
                 l.region,
                 u.cores,
                 limit_text(rl.cores),
-                u.memory_max_mb,
+                u.memory_max,
                 limit_text(rl.memory_max)
             )
         } else if v.at_least(0, 10, 0) {
