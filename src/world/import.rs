@@ -650,6 +650,20 @@ mod tests {
     }
 
     #[test]
+    fn legacy_node_resources_are_read_when_node_resources_are_absent() {
+        // Nomad 0.8 agents report only the pre-0.9 `Resources`/`Reserved` shape.
+        let n = node_shape(&serde_json::json!({"Name": "old-1", "Datacenter": "dc1",
+            "Resources": {"CPU": 2400, "MemoryMB": 2000, "DiskMB": 9000, "Networks": [{"MBits": 100}]},
+            "Reserved": {"CPU": 50, "MemoryMB": 64, "DiskMB": 0}}));
+        assert_eq!(
+            (n.pool.cpu, n.pool.memory, n.pool.disk, n.pool.network_mbits),
+            (2400, 2000, 9000, 100)
+        );
+        assert_eq!((n.pool.reserved.cpu, n.pool.reserved.memory), (50, 64));
+        assert_eq!(n.pool.node_pool, "default");
+    }
+
+    #[test]
     fn job_without_groups_is_a_located_error_not_a_panic() {
         let err = job_from_api_json(&serde_json::json!({"ID": "x"})).unwrap_err();
         assert!(err.message.contains("TaskGroups"));

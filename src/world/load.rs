@@ -71,8 +71,12 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         running = read_cluster(&src, &mut world, &mut diags);
     }
     let mut quota_refs = Vec::new();
+    let mut quota_sources: BTreeMap<String, Source> = BTreeMap::new();
     for src in read_dir_hcl(vfs, &world_dir.join(QUOTAS_DIR), &mut diags) {
         if let Some(q) = read_quota(&src, &mut diags) {
+            quota_sources
+                .entry(q.name.clone())
+                .or_insert_with(|| src.clone());
             insert_unique(
                 &mut world.quotas,
                 q.name.clone(),
@@ -116,6 +120,25 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("define it in rules/quotas/<name>.hcl"),
             };
+            diags.push(d);
+        }
+    }
+    for q in world.quotas.values() {
+        if !q.limits.is_empty() && q.limit_for(&world.region).is_none() {
+            let mut d = Diag::warning(
+                "world::quota-other-region",
+                format!(
+                    "quota `{}` has no limit for region `{}`: it limits nothing in this cluster",
+                    q.name, world.region
+                ),
+            )
+            .help(format!(
+                "add a `limit {{ region = \"{}\" ... }}` block",
+                world.region
+            ));
+            if let (Some(src), Some(span)) = (quota_sources.get(&q.name), q.spans.best("name")) {
+                d = d.at(src, span, "limits other regions only");
+            }
             diags.push(d);
         }
     }
@@ -971,8 +994,24 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
         repo_root: Some(world.project_root.clone()),
         ..LoadOptions::default()
     };
+    let mut seen: Vec<(PathBuf, Span)> = Vec::new();
+    let mut ids: Vec<((String, String), Span)> = Vec::new();
     for (rel, span) in running {
         let path = world.project_root.join(&rel);
+        let key = crate::vfs::normalize(&path);
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-running",
+                    format!("`{rel}` is listed twice in `running`"),
+                )
+                .at(&cluster_src, span, "listed again here")
+                .label(*first, "first listed here")
+                .help("each job file is registered once, in list order"),
+            );
+            continue;
+        }
+        seen.push((key, span));
         if !vfs.is_file(&path) {
             diags.push(
                 Diag::error("world::missing-job-file", format!("running job file `{rel}` does not exist"))
@@ -985,10 +1024,26 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
         let failed = parsed.diags.has_errors();
         diags.extend(parsed.diags);
         match parsed.job {
-            Some(job) if !failed => world.running.push(RunningJob {
-                path: PathBuf::from(rel),
-                job,
-            }),
+            Some(job) if !failed => {
+                let id = (job.namespace.clone(), job.id.clone());
+                if let Some((_, first)) = ids.iter().find(|(k, _)| *k == id) {
+                    diags.push(
+                        Diag::error(
+                            "world::duplicate-running-job",
+                            format!("job `{}` (namespace `{}`) is registered by two files", id.1, id.0),
+                        )
+                        .at(&cluster_src, span, "second registration")
+                        .label(*first, "first registration")
+                        .help("a running job is defined once; the second file would silently update it"),
+                    );
+                    continue;
+                }
+                ids.push((id, span));
+                world.running.push(RunningJob {
+                    path: PathBuf::from(rel),
+                    job,
+                });
+            }
             _ => diags.push(
                 Diag::error(
                     "world::bad-running-job",
