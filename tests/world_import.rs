@@ -95,7 +95,7 @@ fn import_groups_nodes_and_reads_every_file() {
     assert!(w.scheduler.preemption.service);
     // Registration order follows CreateIndex, across namespaces.
     let ids: Vec<&str> = w.running.iter().map(|r| r.job.id.as_str()).collect();
-    assert_eq!(ids, vec!["agent", "web"]);
+    assert_eq!(ids, vec!["agent", "web", "report"]);
 }
 
 #[test]
@@ -112,7 +112,19 @@ fn api_job_converts_to_the_model() {
     assert_eq!(g.networks[0].dynamic_ports[0].to, 8080);
     let t = &g.tasks[0];
     assert_eq!((t.resources.cpu, t.resources.memory_mb), (200, 256));
+    assert_eq!(web.affinities[0].operand, "!=");
+    assert_eq!(g.spreads[0].targets[0].percent, 100);
     assert_snap!("import_job_web_hcl", emit::job_hcl(web));
+    let report = &w.running[2].job;
+    assert_eq!(
+        report.periodic.as_ref().map(|p| p.specs.clone()),
+        Some(vec!["0 3 * * *".to_string()])
+    );
+    assert_eq!(
+        report.groups[0].tasks[0].resources.devices[0].name,
+        "nvidia/gpu"
+    );
+    assert_snap!("import_job_report_hcl", emit::job_hcl(report));
 }
 
 #[test]

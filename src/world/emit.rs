@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::model::*;
-use crate::jobspec::{Constraint, Job, Network, Resources, Value};
+use crate::jobspec::{Affinity, Constraint, Job, Network, Resources, Spread, Value};
 
 /// HCL string literal: quotes, escapes, and template sequences neutralised
 /// so an imported value is never evaluated as an interpolation.
@@ -59,6 +59,23 @@ fn map_attr(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String
     let _ = writeln!(out, "{pad}{name} = {{");
     for (k, v) in m {
         let _ = writeln!(out, "{pad}  {} = {}", key(k), quote(v));
+    }
+    let _ = writeln!(out, "{pad}}}");
+}
+
+/// Job `env`/`meta` the way Nomad's docs write them (`env { KEY = "v" }`);
+/// keys that are not identifiers only fit the map-attribute form.
+fn map_block(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String>) {
+    if m.keys().any(|k| key(k).starts_with('"')) {
+        map_attr(out, pad, name, m);
+        return;
+    }
+    if m.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{pad}{name} {{");
+    for (k, v) in m {
+        let _ = writeln!(out, "{pad}  {k} = {}", quote(v));
     }
     let _ = writeln!(out, "{pad}}}");
 }
@@ -264,6 +281,36 @@ fn constraints(o: &mut String, pad: &str, cs: &[Constraint]) {
     }
 }
 
+fn affinities(o: &mut String, pad: &str, xs: &[Affinity]) {
+    for a in xs {
+        let _ = writeln!(o, "{pad}affinity {{");
+        let _ = writeln!(o, "{pad}  attribute = {}", quote(&a.ltarget));
+        if !a.operand.is_empty() && a.operand != "=" {
+            let _ = writeln!(o, "{pad}  operator  = {}", quote(&a.operand));
+        }
+        let _ = writeln!(o, "{pad}  value     = {}", quote(&a.rtarget));
+        let _ = writeln!(o, "{pad}  weight    = {}", a.weight);
+        let _ = writeln!(o, "{pad}}}");
+    }
+}
+
+fn spreads(o: &mut String, pad: &str, xs: &[Spread]) {
+    for s in xs {
+        let _ = writeln!(o, "{pad}spread {{");
+        let _ = writeln!(o, "{pad}  attribute = {}", quote(&s.attribute));
+        let _ = writeln!(o, "{pad}  weight    = {}", s.weight);
+        for t in &s.targets {
+            let _ = writeln!(
+                o,
+                "{pad}  target {} {{\n{pad}    percent = {}\n{pad}  }}",
+                quote(&t.value),
+                t.percent
+            );
+        }
+        let _ = writeln!(o, "{pad}}}");
+    }
+}
+
 fn network(o: &mut String, pad: &str, n: &Network) {
     let _ = writeln!(o, "{pad}network {{");
     if !n.mode.is_empty() {
@@ -304,6 +351,17 @@ fn resources(o: &mut String, pad: &str, r: &Resources) {
     for n in &r.networks {
         network(o, &format!("{pad}  "), n);
     }
+    for d in &r.devices {
+        let _ = writeln!(
+            o,
+            "{pad}  device {} {{\n{pad}    count = {}",
+            quote(&d.name),
+            d.count
+        );
+        constraints(o, &format!("{pad}    "), &d.constraints);
+        affinities(o, &format!("{pad}    "), &d.affinities);
+        let _ = writeln!(o, "{pad}  }}");
+    }
     let _ = writeln!(o, "{pad}}}");
 }
 
@@ -330,13 +388,46 @@ pub fn job_hcl(job: &Job) -> String {
     if job.all_at_once {
         let _ = writeln!(o, "  all_at_once = true");
     }
-    map_attr(&mut o, "  ", "meta", &job.meta);
+    map_block(&mut o, "  ", "meta", &job.meta);
     constraints(&mut o, "  ", &job.constraints);
+    affinities(&mut o, "  ", &job.affinities);
+    spreads(&mut o, "  ", &job.spreads);
+    if let Some(p) = &job.periodic {
+        let _ = writeln!(o, "  periodic {{");
+        // One spec is written as `cron`, which every jobspec version reads.
+        match p.specs.as_slice() {
+            [one] => {
+                let _ = writeln!(o, "    cron             = {}", quote(one));
+            }
+            many => {
+                let _ = writeln!(o, "    crons            = {}", list(many));
+            }
+        }
+        let _ = writeln!(o, "    prohibit_overlap = {}", p.prohibit_overlap);
+        if !p.time_zone.is_empty() {
+            let _ = writeln!(o, "    time_zone        = {}", quote(&p.time_zone));
+        }
+        if !p.enabled {
+            let _ = writeln!(o, "    enabled          = false");
+        }
+        let _ = writeln!(o, "  }}");
+    }
+    if let Some(p) = &job.parameterized {
+        let _ = writeln!(o, "  parameterized {{");
+        if !p.payload.is_empty() {
+            let _ = writeln!(o, "    payload       = {}", quote(&p.payload));
+        }
+        let _ = writeln!(o, "    meta_required = {}", list(&p.meta_required));
+        let _ = writeln!(o, "    meta_optional = {}", list(&p.meta_optional));
+        let _ = writeln!(o, "  }}");
+    }
     for g in &job.groups {
         let _ = writeln!(o, "\n  group {} {{", quote(&g.name));
         let _ = writeln!(o, "    count = {}", g.count);
-        map_attr(&mut o, "    ", "meta", &g.meta);
+        map_block(&mut o, "    ", "meta", &g.meta);
         constraints(&mut o, "    ", &g.constraints);
+        affinities(&mut o, "    ", &g.affinities);
+        spreads(&mut o, "    ", &g.spreads);
         for n in &g.networks {
             network(&mut o, "    ", n);
         }
@@ -367,9 +458,10 @@ pub fn job_hcl(job: &Job) -> String {
                 }
                 let _ = writeln!(o, "      }}");
             }
-            map_attr(&mut o, "      ", "env", &t.env);
-            map_attr(&mut o, "      ", "meta", &t.meta);
+            map_block(&mut o, "      ", "env", &t.env);
+            map_block(&mut o, "      ", "meta", &t.meta);
             constraints(&mut o, "      ", &t.constraints);
+            affinities(&mut o, "      ", &t.affinities);
             resources(&mut o, "      ", &t.resources);
             let _ = writeln!(o, "    }}");
         }

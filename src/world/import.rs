@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::model::*;
 use crate::diag::{Diag, Diags};
 use crate::jobspec::{
-    Constraint, EphemeralDisk, Job, JobType, Network, Port, Resources, Task, TaskGroup,
-    Value as JValue,
+    Affinity, Constraint, EphemeralDisk, Job, JobType, Network, Parameterized, Periodic, Port,
+    RequestedDevice, Resources, Spread, SpreadTarget, Task, TaskGroup, Value as JValue,
 };
 use crate::source::{Source, SourceFile};
 use crate::version::NomadVersion;
@@ -25,7 +25,6 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
     ("namespaces.json", "/v1/namespaces"),
     ("quotas.json", "/v1/quotas"),
     ("scheduler.json", "/v1/operator/scheduler/configuration"),
-    ("jobs.json", "/v1/jobs?namespace=*"),
 ];
 
 /// `nodes.json` marks a folder as an import rather than a `rules/` folder.
@@ -335,6 +334,93 @@ fn constraints(v: &Value) -> Vec<Constraint> {
         .unwrap_or_default()
 }
 
+fn affinities(v: &Value) -> Vec<Affinity> {
+    v.get("Affinities")
+        .and_then(Value::as_array)
+        .map(|xs| {
+            xs.iter()
+                .map(|a| Affinity {
+                    ltarget: s(a, "LTarget"),
+                    rtarget: s(a, "RTarget"),
+                    operand: s(a, "Operand"),
+                    weight: i(a, "Weight"),
+                    spans: Default::default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn spreads(v: &Value) -> Vec<Spread> {
+    v.get("Spreads")
+        .and_then(Value::as_array)
+        .map(|xs| {
+            xs.iter()
+                .map(|sp| Spread {
+                    attribute: s(sp, "Attribute"),
+                    weight: i(sp, "Weight"),
+                    targets: sp
+                        .get("SpreadTarget")
+                        .and_then(Value::as_array)
+                        .map(|ts| {
+                            ts.iter()
+                                .map(|t| SpreadTarget {
+                                    value: s(t, "Value"),
+                                    percent: i(t, "Percent"),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    spans: Default::default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn devices(r: &Value) -> Vec<RequestedDevice> {
+    r.get("Devices")
+        .and_then(Value::as_array)
+        .map(|ds| {
+            ds.iter()
+                .map(|d| RequestedDevice {
+                    name: s(d, "Name"),
+                    count: d.get("Count").and_then(Value::as_i64).unwrap_or(1),
+                    constraints: constraints(d),
+                    affinities: affinities(d),
+                    spans: Default::default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn periodic(v: &Value) -> Option<Periodic> {
+    let p = v.get("Periodic").filter(|p| p.is_object())?;
+    let mut specs = strs(p, "Specs");
+    if specs.is_empty() && !s(p, "Spec").is_empty() {
+        specs.push(s(p, "Spec"));
+    }
+    Some(Periodic {
+        specs,
+        spec_type: s(p, "SpecType"),
+        prohibit_overlap: b(p, "ProhibitOverlap"),
+        time_zone: s(p, "TimeZone"),
+        enabled: p.get("Enabled").and_then(Value::as_bool).unwrap_or(true),
+        spans: Default::default(),
+    })
+}
+
+fn parameterized(v: &Value) -> Option<Parameterized> {
+    let p = v.get("ParameterizedJob").filter(|p| p.is_object())?;
+    Some(Parameterized {
+        payload: s(p, "Payload"),
+        meta_required: strs(p, "MetaRequired"),
+        meta_optional: strs(p, "MetaOptional"),
+        spans: Default::default(),
+    })
+}
+
 fn json_to_value(v: &Value) -> JValue {
     match v {
         Value::Null => JValue::Null,
@@ -410,10 +496,11 @@ fn task_from_api(v: &Value) -> Task {
             disk_mb: i(r, "DiskMB"),
             iops: i(r, "IOPS"),
             networks: networks(r),
-            devices: Vec::new(),
+            devices: devices(r),
             spans: Default::default(),
         },
         constraints: constraints(v),
+        affinities: affinities(v),
         leader: b(v, "Leader"),
         kill_signal: s(v, "KillSignal"),
         ..Task::default()
@@ -426,6 +513,8 @@ fn group_from_api(v: &Value) -> TaskGroup {
         name: s(v, "Name"),
         count: i(v, "Count"),
         constraints: constraints(v),
+        affinities: affinities(v),
+        spreads: spreads(v),
         networks: networks(v),
         ephemeral_disk: EphemeralDisk {
             sticky: b(disk, "Sticky"),
@@ -444,8 +533,10 @@ fn group_from_api(v: &Value) -> TaskGroup {
 }
 
 /// Convert an `api.Job` (what `/v1/job/:id` returns) to our job model.
-/// Placement-relevant fields are carried over; service checks, templates
-/// and update strategies are not (they never change where allocations go).
+/// Placement-relevant fields are carried over (constraints, affinities,
+/// spreads, resources, devices, networks, periodic/parameterized for the
+/// status views); service checks, templates and update strategies are not:
+/// they never change where allocations go.
 pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
     let id = s(v, "ID");
     if id.is_empty() {
@@ -484,6 +575,10 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
         node_pool: s(v, "NodePool"),
         all_at_once: b(v, "AllAtOnce"),
         constraints: constraints(v),
+        affinities: affinities(v),
+        spreads: spreads(v),
+        periodic: periodic(v),
+        parameterized: parameterized(v),
         meta: smap(v, "Meta"),
         groups: groups.iter().map(group_from_api).collect(),
         stop: b(v, "Stop"),
