@@ -34,7 +34,10 @@ pub fn is_import_dir(vfs: &dyn Vfs, dir: &Path) -> bool {
 
 /// The shell commands that save a cluster's state into `dir`.
 pub fn print_commands(dir: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::from(
+        "# Needs a Nomad 1.5+ CLI (`nomad operator api`) and jq; with an older CLI\n\
+         # fetch the same paths with: curl -s \"$NOMAD_ADDR<path>\" (add -H \"X-Nomad-Token: ...\").\n",
+    );
     out.push_str(&format!("mkdir -p {dir}/jobs\n"));
     for (file, path) in IMPORT_FILES {
         out.push_str(&format!("nomad operator api '{path}' > {dir}/{file}\n"));
