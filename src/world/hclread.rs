@@ -8,6 +8,7 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Attribute, Block, BlockLabel, Body, Structure};
 
 use crate::diag::{Diag, Diags};
+use crate::jobspec::Spans;
 use crate::source::{Source, Span};
 
 pub(crate) fn span_of(node: &dyn hcl_edit::Span) -> Span {
@@ -387,6 +388,22 @@ pub(crate) fn no_label(src: &Source, block: &Block, diags: &mut Diags) {
             )
             .at(src, span_of(l), "remove this label"),
         );
+    }
+}
+
+pub(crate) fn spans_for(block: Option<&Block>) -> Spans {
+    let mut s = Spans::new(block.map(|b| span_of(b)));
+    if let Some(l) = block.and_then(|b| b.labels.first()) {
+        s.label = Some(span_of(l));
+    }
+    s
+}
+
+pub(crate) fn record(spans: &mut Spans, r: &BodyReader<'_>, fields: &[&'static str]) {
+    for f in fields {
+        if let Some(s) = r.attr_span(f) {
+            spans.set(f, s);
+        }
     }
 }
 

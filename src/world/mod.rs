@@ -1,10 +1,13 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
+mod cluster_file;
 pub mod emit;
 mod hclread;
 pub mod import;
 pub mod load;
 pub mod model;
+mod policy_file;
+mod spec_files;
 
 pub use load::{find_world, load};
 pub use model::*;
