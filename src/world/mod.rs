@@ -1,5 +1,7 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
+mod api_job;
+mod api_json;
 mod cluster_file;
 pub mod emit;
 mod hclread;
