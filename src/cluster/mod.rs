@@ -2,6 +2,8 @@
 //! Raft-like indexes kept deterministic so plans can print a stable
 //! `Job Modify Index` and `-check-index` can be honoured.
 
+pub mod usage;
+
 use std::collections::BTreeMap;
 
 use crate::jobspec::Job;

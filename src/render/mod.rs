@@ -1,1 +1,2 @@
 //! Text renderers that reproduce the Nomad CLI output byte for byte.
+pub mod status;
