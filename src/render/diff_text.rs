@@ -199,3 +199,9 @@ pub fn color_annotations(annotations: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The diff block as `nomad job plan` prints it, without the trailing
+/// newline and blank line the plan adds.
+pub fn render_diff(job: &JobDiff, verbose: bool, color: bool) -> String {
+    super::color::colorize(format_job_diff(job, verbose).trim(), color)
+}
