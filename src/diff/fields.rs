@@ -277,14 +277,7 @@ pub fn vault(v: &js::Vault, d: Dialect) -> Flat {
         .s("ChangeMode", &v.change_mode)
         .s("ChangeSignal", &v.change_signal)
         .b("Env", v.env)
-        .when(d.at(0, 11, 0), |f| f.s("Namespace", &v.namespace))
-        .done()
-}
-
-pub fn lifecycle(l: &js::Lifecycle) -> Flat {
-    F::default()
-        .s("Hook", &l.hook)
-        .b("Sidecar", l.sidecar)
+        .when(d.at(1, 0, 0), |f| f.s("Namespace", &v.namespace))
         .done()
 }
 

@@ -187,7 +187,7 @@ fn group_diff(
         "RestartPolicy",
         ctx,
     ));
-    if d.at(0, 11, 0) {
+    if d.at(1, 10, 0) {
         objects.extend(primitive_object_diff(
             opt_flat(old, &|g| g.migrate.as_ref().map(fl::migrate)).as_ref(),
             opt_flat(new, &|g| g.migrate.as_ref().map(fl::migrate)).as_ref(),
@@ -347,14 +347,6 @@ fn task_diff(old: Option<&js::Task>, new: Option<&js::Task>, d: Dialect, ctx: bo
         "Template",
         ctx,
     ));
-    if d.at(0, 11, 0) {
-        objects.extend(primitive_object_diff(
-            o.lifecycle.as_ref().map(fl::lifecycle).as_ref(),
-            n.lifecycle.as_ref().map(fl::lifecycle).as_ref(),
-            "Lifecycle",
-            ctx,
-        ));
-    }
     TaskDiff {
         ty,
         name,
