@@ -11,14 +11,22 @@ use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::scheduler::DesiredUpdates;
 use nomad_preflight::version::NomadVersion;
 
-fn diff(old: Option<&Job>, new: Option<&Job>, ver: NomadVersion, u: &[(&str, DesiredUpdates)]) -> JobDiff {
+fn diff(
+    old: Option<&Job>,
+    new: Option<&Job>,
+    ver: NomadVersion,
+    u: &[(&str, DesiredUpdates)],
+) -> JobDiff {
     let mut d = job_diff(old, new, ver);
     annotate(&mut d, &updates(u));
     d
 }
 
 fn place(n: u64) -> DesiredUpdates {
-    DesiredUpdates { place: n, ..Default::default() }
+    DesiredUpdates {
+        place: n,
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -27,7 +35,11 @@ fn count_one_to_three() {
     let old = init_short(ver);
     let mut new = old.clone();
     new.groups[0].count = 3;
-    let u = DesiredUpdates { place: 2, in_place_update: 1, ..Default::default() };
+    let u = DesiredUpdates {
+        place: 2,
+        in_place_update: 1,
+        ..Default::default()
+    };
     let d = diff(Some(&old), Some(&new), ver, &[("cache", u)]);
     assert_eq!(
         render_diff(&d, false, false),
@@ -47,7 +59,11 @@ fn docker_image_change() {
     new.groups[0].tasks[0]
         .config
         .insert("image".into(), Value::String("redis:4.0".into()));
-    let u = DesiredUpdates { destructive_update: 1, ignore: 2, ..Default::default() };
+    let u = DesiredUpdates {
+        destructive_update: 1,
+        ignore: 2,
+        ..Default::default()
+    };
     let d = diff(Some(&old), Some(&new), ver, &[("cache", u)]);
     assert_eq!(
         render_diff(&d, false, false),
@@ -67,7 +83,10 @@ fn job_meta_added_pads_unchanged_group() {
     let old = init_short(ver);
     let mut new = old.clone();
     new.meta.insert("owner".into(), "ops".into());
-    let u = DesiredUpdates { destructive_update: 1, ..Default::default() };
+    let u = DesiredUpdates {
+        destructive_update: 1,
+        ..Default::default()
+    };
     let d = diff(Some(&old), Some(&new), ver, &[("cache", u)]);
     assert_eq!(
         render_diff(&d, false, false),
@@ -79,7 +98,10 @@ fn job_meta_added_pads_unchanged_group() {
 fn unchanged_replan() {
     let ver = v("0.10.5");
     let old = init_short(ver);
-    let u = DesiredUpdates { ignore: 1, ..Default::default() };
+    let u = DesiredUpdates {
+        ignore: 1,
+        ..Default::default()
+    };
     let d = diff(Some(&old), Some(&old.clone()), ver, &[("cache", u)]);
     assert_eq!(
         render_diff(&d, false, false),
@@ -95,7 +117,12 @@ fn two_new_groups_separated_by_blank_line() {
     api.count = 2;
     api.tasks.push(task("server", "docker"));
     new.groups.insert(0, api);
-    let d = diff(None, Some(&new), ver, &[("api", place(2)), ("cache", place(1))]);
+    let d = diff(
+        None,
+        Some(&new),
+        ver,
+        &[("api", place(2)), ("cache", place(1))],
+    );
     assert_eq!(
         render_diff(&d, false, false),
         r#"+ Job: "example"
@@ -216,7 +243,10 @@ fn verbose_new_job_on_0_9() {
 fn removed_job_is_deleted_with_destroy_annotations() {
     let ver = v("0.10.5");
     let old = init_short(ver);
-    let u = DesiredUpdates { stop: 1, ..Default::default() };
+    let u = DesiredUpdates {
+        stop: 1,
+        ..Default::default()
+    };
     let d = diff(Some(&old), None, ver, &[("cache", u)]);
     assert_eq!(
         render_diff(&d, false, false),
@@ -265,5 +295,8 @@ fn config_numbers_print_like_go_floats() {
         .insert("shm_size".into(), Value::Number(1_000_000.0));
     let d = diff(Some(&old), Some(&new), ver, &[]);
     let text = render_diff(&d, false, false);
-    assert!(text.contains("\n      + shm_size:        \"1e+06\"\n"), "{text}");
+    assert!(
+        text.contains("\n      + shm_size:        \"1e+06\"\n"),
+        "{text}"
+    );
 }

@@ -47,28 +47,51 @@ fn normalise_python(text: &str) -> String {
 
 /// Our text without the blank lines nomad-diff cannot produce.
 fn normalise_ours(text: &str) -> String {
-    text.lines().filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn check(name: &str, job: &Job, d: &JobDiff, r: &PlanResult, verbose: bool, ver: NomadVersion) {
     let mut view = PlanView::new(job, r, "example.nomad", ver);
     view.diff = Some(d);
     let json = plan_json(&view);
-    let path = std::env::temp_dir().join(format!("nomad-preflight-plan-{}-{name}.json", std::process::id()));
+    let path = std::env::temp_dir().join(format!(
+        "nomad-preflight-plan-{}-{name}.json",
+        std::process::id()
+    ));
     std::fs::write(&path, serde_json::to_vec(&json).expect("json")).expect("write temp file");
     let out = Command::new("python3")
-        .args(["-c", SCRIPT, &path.to_string_lossy(), if verbose { "1" } else { "0" }])
+        .args([
+            "-c",
+            SCRIPT,
+            &path.to_string_lossy(),
+            if verbose { "1" } else { "0" },
+        ])
         .output()
         .expect("run python3");
     let _ = std::fs::remove_file(&path);
-    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let theirs = normalise_python(&String::from_utf8_lossy(&out.stdout));
     let ours = normalise_ours(&render_diff(d, verbose, false));
     assert_eq!(ours, theirs, "{name}");
 }
 
-fn annotated(old: Option<&Job>, new: Option<&Job>, ver: NomadVersion, u: &[(&str, DesiredUpdates)]) -> (JobDiff, PlanResult) {
-    let r = PlanResult { desired_tg_updates: updates(u), ..Default::default() };
+fn annotated(
+    old: Option<&Job>,
+    new: Option<&Job>,
+    ver: NomadVersion,
+    u: &[(&str, DesiredUpdates)],
+) -> (JobDiff, PlanResult) {
+    let r = PlanResult {
+        desired_tg_updates: updates(u),
+        ..Default::default()
+    };
     let mut d = job_diff(old, new, ver);
     annotate(&mut d, &r.desired_tg_updates);
     (d, r)
@@ -88,8 +111,16 @@ fn nomad_diff_renders_our_json_like_our_text() {
         api.tasks.push(task("server", "exec"));
         api.tasks.push(task("sidecar", "exec"));
         new.groups.insert(0, api);
-        let place = |n| DesiredUpdates { place: n, ..Default::default() };
-        let (d, r) = annotated(None, Some(&new), ver, &[("api", place(2)), ("cache", place(1))]);
+        let place = |n| DesiredUpdates {
+            place: n,
+            ..Default::default()
+        };
+        let (d, r) = annotated(
+            None,
+            Some(&new),
+            ver,
+            &[("api", place(2)), ("cache", place(1))],
+        );
         check("new", &new, &d, &r, false, ver);
         check("new-verbose", &new, &d, &r, true, ver);
 
@@ -98,19 +129,46 @@ fn nomad_diff_renders_our_json_like_our_text() {
         let mut edited = new.clone();
         edited.meta.insert("owner".into(), "ops".into());
         edited.groups[1].count = 3;
-        edited.groups[1].tasks[0].config.insert("image".into(), s("redis:4.0"));
+        edited.groups[1].tasks[0]
+            .config
+            .insert("image".into(), s("redis:4.0"));
         edited.groups[0].tasks[1].kill_timeout = Duration::secs(9);
         edited.groups[0].tasks[0].env.insert("A".into(), "1".into());
         let u = [
-            ("api", DesiredUpdates { destructive_update: 1, ignore: 1, ..Default::default() }),
-            ("cache", DesiredUpdates { place: 2, destructive_update: 1, ..Default::default() }),
+            (
+                "api",
+                DesiredUpdates {
+                    destructive_update: 1,
+                    ignore: 1,
+                    ..Default::default()
+                },
+            ),
+            (
+                "cache",
+                DesiredUpdates {
+                    place: 2,
+                    destructive_update: 1,
+                    ..Default::default()
+                },
+            ),
         ];
         let (d, r) = annotated(Some(&old), Some(&edited), ver, &u);
         check("edited", &edited, &d, &r, false, ver);
         check("edited-verbose", &edited, &d, &r, true, ver);
 
         // Stopped job.
-        let (d, r) = annotated(Some(&old), None, ver, &[("cache", DesiredUpdates { stop: 1, ..Default::default() })]);
+        let (d, r) = annotated(
+            Some(&old),
+            None,
+            ver,
+            &[(
+                "cache",
+                DesiredUpdates {
+                    stop: 1,
+                    ..Default::default()
+                },
+            )],
+        );
         check("deleted", &old, &d, &r, true, ver);
     }
 }

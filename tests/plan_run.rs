@@ -5,17 +5,24 @@ use std::collections::BTreeMap;
 
 use nomad_preflight::cluster::Allocation;
 use nomad_preflight::render::run::{render_run, render_run_error, RunView};
-use nomad_preflight::scheduler::{AllocMetric, PlanResult, Placement, RunError, RunOutcome};
+use nomad_preflight::scheduler::{AllocMetric, Placement, PlanResult, RunError, RunOutcome};
 use nomad_preflight::version::NomadVersion;
 
 fn sample(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/plan/samples/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/plan/samples/{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(path).expect("sample fixture")
 }
 
 /// Output of the `n`th command in a sample (0-based), without its prompt.
 fn command_output(text: &str, n: usize) -> String {
-    let block = text.split("$ ").filter(|b| !b.is_empty()).nth(n).unwrap_or("");
+    let block = text
+        .split("$ ")
+        .filter(|b| !b.is_empty())
+        .nth(n)
+        .unwrap_or("");
     let out = block.split_once('\n').map(|(_, r)| r).unwrap_or("");
     out.trim_end_matches('\n').to_string() + "\n"
 }
@@ -30,8 +37,20 @@ fn outcome(eval: &str, plan: PlanResult, blocked: Option<&str>) -> RunOutcome {
     }
 }
 
-fn view<'a>(o: &'a RunOutcome, job: &'a str, ver: NomadVersion, dep: Option<&'a str>) -> RunView<'a> {
-    RunView { job_id: job, outcome: o, version: ver, verbose: false, deployment_id: dep, timestamp: None }
+fn view<'a>(
+    o: &'a RunOutcome,
+    job: &'a str,
+    ver: NomadVersion,
+    dep: Option<&'a str>,
+) -> RunView<'a> {
+    RunView {
+        job_id: job,
+        outcome: o,
+        version: ver,
+        verbose: false,
+        deployment_id: dep,
+        timestamp: None,
+    }
 }
 
 #[test]
@@ -51,11 +70,23 @@ fn sample_5a_check_index_refused_then_monitor() {
         ..Default::default()
     };
     let plan = PlanResult {
-        placements: vec![Placement { alloc, preempts: vec![], in_place: true }],
+        placements: vec![Placement {
+            alloc,
+            preempts: vec![],
+            in_place: true,
+        }],
         ..Default::default()
     };
     let o = outcome("5ef16dff-1111-1111-1111-111111111111", plan, None);
-    let (out, code) = render_run(&view(&o, "example", NomadVersion::new(0, 10, 5), Some("62eb607c-2222")), false);
+    let (out, code) = render_run(
+        &view(
+            &o,
+            "example",
+            NomadVersion::new(0, 10, 5),
+            Some("62eb607c-2222"),
+        ),
+        false,
+    );
     assert_eq!(out, command_output(&text, 1));
     assert_eq!(code, 0);
 }
@@ -114,13 +145,19 @@ fn sample_9h_same_lines_in_sorted_map_order() {
             ]),
             nodes_exhausted: 3,
             class_exhausted: BTreeMap::from([("common".to_string(), 3)]),
-            dimension_exhausted: BTreeMap::from([("network: reserved port collision".to_string(), 3)]),
+            dimension_exhausted: BTreeMap::from([(
+                "network: reserved port collision".to_string(),
+                3,
+            )]),
             coalesced_failures: 1,
             ..Default::default()
         },
     );
     let o = outcome("319a92a8-eeee", plan, Some("0d3bb6e4-ffff"));
-    let (out, _) = render_run(&view(&o, "web-app", NomadVersion::new(0, 9, 3), None), false);
+    let (out, _) = render_run(
+        &view(&o, "web-app", NomadVersion::new(0, 9, 3), None),
+        false,
+    );
     let tail: Vec<&str> = out.lines().skip(3).collect();
     let text = sample("9h");
     let want: Vec<&str> = text.lines().collect();
@@ -129,7 +166,10 @@ fn sample_9h_same_lines_in_sorted_map_order() {
     a.sort();
     b.sort();
     assert_eq!(a, b);
-    assert_eq!(tail[4], "      * Constraint \"computed class ineligible\" filtered 1 nodes");
+    assert_eq!(
+        tail[4],
+        "      * Constraint \"computed class ineligible\" filtered 1 nodes"
+    );
 }
 
 #[test]

@@ -14,13 +14,19 @@ use nomad_preflight::scheduler::{AllocMetric, DesiredUpdates, PlanResult, Preemp
 use nomad_preflight::version::NomadVersion;
 
 fn sample(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/plan/samples/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/plan/samples/{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(path).expect("sample fixture")
 }
 
 /// Drop the leading shell prompt line(s).
 fn without_prompt(text: &str, lines: usize) -> String {
-    text.splitn(lines + 1, '\n').last().unwrap_or("").to_string()
+    text.splitn(lines + 1, '\n')
+        .last()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn plan(
@@ -48,7 +54,10 @@ fn result(updates: &[(&str, DesiredUpdates)], index: u64) -> PlanResult {
 }
 
 fn place(n: u64) -> DesiredUpdates {
-    DesiredUpdates { place: n, ..Default::default() }
+    DesiredUpdates {
+        place: n,
+        ..Default::default()
+    }
 }
 
 fn exhausted(coalesced: u64, nodes: u64, dim: &str) -> AllocMetric {
@@ -70,8 +79,14 @@ fn new_job_plan(ver: NomadVersion, path: &str) -> String {
 
 #[test]
 fn sample_1a_new_job_0_9() {
-    assert_eq!(new_job_plan(v("0.9.3"), "example.nomad"), without_prompt(&sample("1a"), 2));
-    assert_eq!(new_job_plan(v("0.10.5"), "example.nomad"), without_prompt(&sample("1a"), 2));
+    assert_eq!(
+        new_job_plan(v("0.9.3"), "example.nomad"),
+        without_prompt(&sample("1a"), 2)
+    );
+    assert_eq!(
+        new_job_plan(v("0.10.5"), "example.nomad"),
+        without_prompt(&sample("1a"), 2)
+    );
 }
 
 #[test]
@@ -87,16 +102,27 @@ fn count_to_eight(ver: NomadVersion, path: &str) -> String {
     let mut new = old.clone();
     new.groups[0].count = 8;
     let mut r = result(
-        &[("cache", DesiredUpdates { place: 7, in_place_update: 1, ..Default::default() })],
+        &[(
+            "cache",
+            DesiredUpdates {
+                place: 7,
+                in_place_update: 1,
+                ..Default::default()
+            },
+        )],
         15,
     );
-    r.failed_tg_allocs.insert("cache".into(), exhausted(2, 1, "cpu"));
+    r.failed_tg_allocs
+        .insert("cache".into(), exhausted(2, 1, "cpu"));
     plan(Some(&old), &new, &r, path, ver, false)
 }
 
 #[test]
 fn sample_1b_count_increase_without_capacity() {
-    assert_eq!(count_to_eight(v("0.9.3"), "example.nomad"), without_prompt(&sample("1b"), 1));
+    assert_eq!(
+        count_to_eight(v("0.9.3"), "example.nomad"),
+        without_prompt(&sample("1b"), 1)
+    );
 }
 
 #[test]
@@ -119,7 +145,8 @@ fn redis_job(ver: NomadVersion) -> Job {
 fn sample_6a_failed_placement_prefix() {
     let ver = v("0.9.3");
     let mut r = result(&[("cache1", place(1))], 0);
-    r.failed_tg_allocs.insert("cache1".into(), exhausted(0, 3, "memory"));
+    r.failed_tg_allocs
+        .insert("cache1".into(), exhausted(0, 3, "memory"));
     let out = plan(None, &redis_job(ver), &r, "redis.nomad", ver, false);
     let expected = without_prompt(&sample("6a"), 1);
     assert!(out.starts_with(&expected), "{out}");
@@ -131,7 +158,17 @@ fn sample_6a_failed_placement_prefix() {
 }
 
 fn preempting(ver: NomadVersion, id: &str) -> String {
-    let mut r = result(&[("cache1", DesiredUpdates { place: 1, preemptions: 1, ..Default::default() })], 0);
+    let mut r = result(
+        &[(
+            "cache1",
+            DesiredUpdates {
+                place: 1,
+                preemptions: 1,
+                ..Default::default()
+            },
+        )],
+        0,
+    );
     r.preempted_allocs.push(PreemptedAlloc {
         id: id.into(),
         namespace: "default".into(),
@@ -171,7 +208,16 @@ fn sample_9c_group_edited_with_nothing_visible() {
     old.groups.push(g);
     let mut new = old.clone();
     new.groups[0].shutdown_delay = Some(Duration::secs(10));
-    let r = result(&[("api", DesiredUpdates { in_place_update: 1, ..Default::default() })], 10);
+    let r = result(
+        &[(
+            "api",
+            DesiredUpdates {
+                in_place_update: 1,
+                ..Default::default()
+            },
+        )],
+        10,
+    );
     let out = plan(Some(&old), &new, &r, "delay.nomad", ver, false);
     assert!(out.starts_with(&sample("9c")), "{out}");
     assert_eq!(plan_exit_code(None, &r, ver), 0);
@@ -185,7 +231,17 @@ fn sample_9e_unchanged_verbose_1_0() {
     g.count = 10;
     g.tasks.push(task("mytask", "docker"));
     j.groups.push(g);
-    let r = result(&[("mygroup", DesiredUpdates { place: 1, ignore: 9, ..Default::default() })], 460297);
+    let r = result(
+        &[(
+            "mygroup",
+            DesiredUpdates {
+                place: 1,
+                ignore: 9,
+                ..Default::default()
+            },
+        )],
+        460297,
+    );
     let out = plan(Some(&j), &j, &r, "uptime2.nomad", ver, true);
     assert_eq!(out, without_prompt(&sample("9e"), 1));
     // 1.5+ exits 0 for an unchanged job even with placements (known Nomad bug).
@@ -215,11 +271,13 @@ fn sample_9f_periodic_new_job() {
     annotate(&mut d, &r.desired_tg_updates);
     let mut view = PlanView::new(&j, &r, "example.nomad", ver);
     view.diff = Some(&d);
-    view.next_periodic_launch =
-        Some(("2021-07-07T19:40:00Z".into(), Duration(22_400_000_000)));
+    view.next_periodic_launch = Some(("2021-07-07T19:40:00Z".into(), Duration(22_400_000_000)));
     let text = sample("9f");
     let first = without_prompt(text.split("\n$ echo").next().unwrap_or(""), 1);
-    assert_eq!(format!("{}\n", render_plan(&view, false).trim_end()), format!("{}\n", first.trim_end()));
+    assert_eq!(
+        format!("{}\n", render_plan(&view, false).trim_end()),
+        format!("{}\n", first.trim_end())
+    );
     assert_eq!(plan_exit_code(Some(&d), &r, ver), 1);
 }
 
@@ -235,6 +293,9 @@ fn sample_9f_second_plan_in_place_task() {
     let r = result(&[("group", place(1))], 7);
     let out = plan(Some(&old), &new, &r, "example.nomad", ver, false);
     let text = sample("9f");
-    let second = text.split("$ nomad plan example.nomad\n").nth(2).unwrap_or("");
+    let second = text
+        .split("$ nomad plan example.nomad\n")
+        .nth(2)
+        .unwrap_or("");
     assert!(out.starts_with(second), "{out}");
 }

@@ -17,11 +17,17 @@ use nomad_preflight::version::NomadVersion;
 const VER: &str = "1.2.0";
 
 fn sample(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/plan/samples/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/plan/samples/{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(path).expect("sample fixture");
     // Drop the prompt line when there is one.
     match text.strip_prefix("$ ") {
-        Some(rest) => rest.split_once('\n').map(|(_, r)| r.to_string()).unwrap_or_default(),
+        Some(rest) => rest
+            .split_once('\n')
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_default(),
         None => text,
     }
 }
@@ -35,7 +41,10 @@ fn template_text(sample_name: &str, occurrence: usize, side: usize) -> String {
         .filter(|l| l.contains("EmbeddedTmpl: "))
         .nth(occurrence)
         .expect("template line");
-    let value = line.split_once("EmbeddedTmpl: ").map(|(_, v)| v).unwrap_or("");
+    let value = line
+        .split_once("EmbeddedTmpl: ")
+        .map(|(_, v)| v)
+        .unwrap_or("");
     let quoted = value.split(" => ").nth(side).unwrap_or(value);
     serde_json::from_str(quoted).expect("quoted template")
 }
@@ -107,7 +116,8 @@ fn hello_world(ver: NomadVersion, greeting: &str, tmpl: String) -> Job {
         t.env.insert("say-hello-to".into(), greeting.into());
     }
     t.config = map(&[("command", s("${NOMAD_ALLOC_DIR}/hello-world.sh"))]);
-    t.templates.push(template("${NOMAD_ALLOC_DIR}/hello-world.sh", tmpl));
+    t.templates
+        .push(template("${NOMAD_ALLOC_DIR}/hello-world.sh", tmpl));
     g.tasks.push(t);
     j.groups.push(g);
     j
@@ -149,7 +159,13 @@ fn assert_prefix(out: &str, expected: &str) {
 #[test]
 fn sample_8a_verbose_new_job() {
     let new = hello_world(v(VER), "Samantha", template_text("8a", 0, 0));
-    let r = result(&[("greeter", DesiredUpdates { place: 1, ..Default::default() })]);
+    let r = result(&[(
+        "greeter",
+        DesiredUpdates {
+            place: 1,
+            ..Default::default()
+        },
+    )]);
     assert_prefix(&render(None, &new, &r), &sample("8a"));
 }
 
@@ -158,7 +174,13 @@ fn sample_8b_env_change() {
     let tmpl = template_text("8a", 0, 0);
     let old = hello_world(v(VER), "Samantha", tmpl.clone());
     let new = hello_world(v(VER), "YOUR NAME", tmpl);
-    let r = result(&[("greeter", DesiredUpdates { destructive_update: 1, ..Default::default() })]);
+    let r = result(&[(
+        "greeter",
+        DesiredUpdates {
+            destructive_update: 1,
+            ..Default::default()
+        },
+    )]);
     assert_prefix(&render(Some(&old), &new, &r), &sample("8b"));
 }
 
@@ -170,7 +192,11 @@ fn sample_8c_count_with_port_collision() {
     new.groups[0].count = 2;
     let mut r = result(&[(
         "greeter",
-        DesiredUpdates { place: 1, in_place_update: 1, ..Default::default() },
+        DesiredUpdates {
+            place: 1,
+            in_place_update: 1,
+            ..Default::default()
+        },
     )]);
     r.failed_tg_allocs.insert(
         "greeter".into(),
@@ -200,7 +226,14 @@ fn sample_8d_network_swap_and_template_edit() {
         }],
         ..Default::default()
     }];
-    let r = result(&[("greeter", DesiredUpdates { place: 1, ignore: 1, ..Default::default() })]);
+    let r = result(&[(
+        "greeter",
+        DesiredUpdates {
+            place: 1,
+            ignore: 1,
+            ..Default::default()
+        },
+    )]);
     assert_prefix(&render(Some(&old), &new, &r), &sample("8d"));
 }
 
@@ -210,7 +243,11 @@ fn sample_8e_env_removed_and_template_edit() {
     let new = hello_world(v(VER), "", template_text("8e", 0, 1));
     let r = result(&[(
         "greeter",
-        DesiredUpdates { destructive_update: 1, ignore: 1, ..Default::default() },
+        DesiredUpdates {
+            destructive_update: 1,
+            ignore: 1,
+            ..Default::default()
+        },
     )]);
     let mut old = old;
     old.groups[0].count = 2;
@@ -251,12 +288,27 @@ fn sample_8f_tags_and_new_group() {
             Value::List(vec![s("--configFile=${NOMAD_ALLOC_DIR}/traefik.toml")]),
         ),
     ]);
-    t.templates.push(template("${NOMAD_ALLOC_DIR}/traefik.toml", template_text("8f", 0, 0)));
+    t.templates.push(template(
+        "${NOMAD_ALLOC_DIR}/traefik.toml",
+        template_text("8f", 0, 0),
+    ));
     lb.tasks.push(t);
     new.groups.push(lb);
     let r = result(&[
-        ("greeter", DesiredUpdates { in_place_update: 2, ..Default::default() }),
-        ("load-balancer", DesiredUpdates { place: 1, ..Default::default() }),
+        (
+            "greeter",
+            DesiredUpdates {
+                in_place_update: 2,
+                ..Default::default()
+            },
+        ),
+        (
+            "load-balancer",
+            DesiredUpdates {
+                place: 1,
+                ..Default::default()
+            },
+        ),
     ]);
     assert_prefix(&render(Some(&old), &new, &r), &sample("8f"));
 }
