@@ -273,6 +273,114 @@ pub fn multierror(errors: &[String], version: NomadVersion) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheduler::{AllocMetric, PreemptedAlloc};
+
+    fn job(ty: JobType) -> Job {
+        Job {
+            id: "example".into(),
+            job_type: ty,
+            ..Default::default()
+        }
+    }
+
+    fn hint(version: NomadVersion, args: &[&str], ns: Option<&str>) -> String {
+        let j = job(JobType::Service);
+        let r = PlanResult {
+            job_modify_index: 6,
+            ..Default::default()
+        };
+        let mut view = PlanView::new(&j, &r, "ex.nomad", version);
+        view.check_index_args = args.iter().map(|a| a.to_string()).collect();
+        view.namespace_flag = ns.map(String::from);
+        crate::render::color::colorize(&modify_index_markup(&view), false)
+    }
+
+    #[test]
+    fn check_index_hint_by_version() {
+        let args = ["-var=\"a=1\""];
+        let old = hint(NomadVersion::new(1, 2, 3), &args, Some("qa"));
+        assert!(old.contains("\nnomad job run -check-index 6 ex.nomad\n"));
+        assert!(old.contains("job modify index given matches the server-side version."));
+        let v124 = hint(NomadVersion::new(1, 2, 4), &args, Some("qa"));
+        assert!(v124.contains("\nnomad job run -check-index 6 -var=\"a=1\" ex.nomad\n"));
+        let v16 = hint(NomadVersion::new(1, 6, 0), &args, Some("qa"));
+        assert!(v16.contains("-check-index 6 -var=\"a=1\" -namespace=\"qa\" ex.nomad\n"));
+        let v011 = hint(NomadVersion::new(0, 11, 0), &[], None);
+        assert!(v011.contains("\nserver side version matches the job modify index returned. If the index has\n"));
+        assert!(v011.starts_with("Job Modify Index: 6\nTo submit"));
+    }
+
+    fn dry_run(j: &Job, r: &PlanResult) -> String {
+        let view = PlanView::new(j, r, "x", NomadVersion::DEMO);
+        crate::render::color::colorize(&dry_run_markup(&view), false)
+    }
+
+    #[test]
+    fn dry_run_failures_rolling_update_and_system_wording() {
+        let mut r = PlanResult::default();
+        let m = AllocMetric {
+            nodes_evaluated: 1,
+            nodes_exhausted: 1,
+            ..Default::default()
+        };
+        r.failed_tg_allocs.insert("b".into(), m.clone());
+        r.failed_tg_allocs.insert("a".into(), m);
+        assert_eq!(
+            dry_run(&job(JobType::Service), &r),
+            "- WARNING: Failed to place all allocations.\n  Task Group \"a\" (failed to place 1 allocation):\n    * Resources exhausted on 1 nodes\n\n  Task Group \"b\" (failed to place 1 allocation):\n    * Resources exhausted on 1 nodes"
+        );
+        r.rolling_update_wait = Some(Duration::secs(90));
+        let sys = dry_run(&job(JobType::System), &r);
+        assert!(sys.starts_with("- WARNING: Failed to place allocations on all nodes.\n"));
+        assert!(sys.ends_with("1 nodes\n\n- Rolling update, next evaluation will be in 1m30s."));
+        r.failed_tg_allocs.clear();
+        assert_eq!(
+            dry_run(&job(JobType::System), &r),
+            "- All tasks successfully allocated.\n- Rolling update, next evaluation will be in 1m30s."
+        );
+    }
+
+    fn preempted(i: usize, job: &str, ty: &str) -> PreemptedAlloc {
+        PreemptedAlloc {
+            id: format!("{i:08}-0000-0000-0000-000000000000"),
+            namespace: "default".into(),
+            job_id: job.into(),
+            job_type: ty.into(),
+            task_group: "g".into(),
+            node_id: "n".into(),
+            job_priority: 10,
+        }
+    }
+
+    #[test]
+    fn preemption_tiers() {
+        let mut r = PlanResult::default();
+        r.preempted_allocs = (0..10).map(|i| preempted(i, "batch-a", "batch")).collect();
+        assert_eq!(
+            preemption_table(&r),
+            "Job ID   Namespace  Job Type  Preemptions\nbatch-a  default    batch     10"
+        );
+        r.preempted_allocs = (0..12)
+            .map(|i| preempted(i, &format!("j{i}"), if i % 2 == 0 { "batch" } else { "service" }))
+            .collect();
+        assert_eq!(
+            preemption_table(&r),
+            "Job Type  Preemptions\nbatch     6\nservice   6"
+        );
+    }
+
+    #[test]
+    fn warnings_block_is_followed_by_a_blank_line() {
+        let j = job(JobType::Service);
+        let r = PlanResult {
+            warnings: vec!["1 warning(s):\n\n* Group \"cache\" has warnings".into()],
+            ..Default::default()
+        };
+        let out = render_plan(&PlanView::new(&j, &r, "x", NomadVersion::DEMO), false);
+        assert!(out.contains(
+            "- All tasks successfully allocated.\n\nJob Warnings:\n1 warning(s):\n\n* Group \"cache\" has warnings\n\nJob Modify Index: 0\n"
+        ), "{out}");
+    }
 
     #[test]
     fn multierror_formats() {
