@@ -138,6 +138,7 @@ fn sample_3b_alignment_of_nested_objects() {
         fields: vec![],
         objects: vec![],
         task_groups: vec![group],
+        version: v("0.9.3"),
     };
     assert_eq!(
         format!("{}\n", render_diff(&diff, false, false)),
@@ -171,6 +172,7 @@ fn sample_9d_deleted_job_field_full_output() {
             }],
             updates: BTreeMap::from([("in-place update".to_string(), 1)]),
         }],
+        version: v("0.12.1"),
     };
     let ver = v("0.12.1");
     let job = init_short(ver);

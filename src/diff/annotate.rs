@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::scheduler::DesiredUpdates;
+use crate::version::NomadVersion;
 
 use super::{DiffType, JobDiff, TaskDiff};
 
@@ -45,12 +46,12 @@ pub fn annotate(diff: &mut JobDiff, updates: &BTreeMap<String, DesiredUpdates>) 
         }
         let group_ty = tg.ty;
         for task in &mut tg.tasks {
-            annotate_task(task, group_ty);
+            annotate_task(task, group_ty, diff.version);
         }
     }
 }
 
-fn annotate_task(task: &mut TaskDiff, group_ty: DiffType) {
+fn annotate_task(task: &mut TaskDiff, group_ty: DiffType, version: NomadVersion) {
     if task.ty == DiffType::None {
         return;
     }
@@ -68,7 +69,21 @@ fn annotate_task(task: &mut TaskDiff, group_ty: DiffType) {
         .iter()
         .any(|f| f.ty != DiffType::None && f.name != "KillTimeout");
     let destructive_object = task.objects.iter().any(|o| {
-        o.ty != DiffType::None && !matches!(o.name.as_str(), "LogConfig" | "Service" | "Constraint")
+        if o.ty == DiffType::None {
+            return false;
+        }
+        match o.name.as_str() {
+            "Service" | "Constraint" => false,
+            "Affinity" | "Spread" => !version.at_least(1, 10, 0),
+            // 1.6 made enabling/disabling the logger destructive.
+            "LogConfig" => {
+                version.at_least(1, 6, 0)
+                    && o.fields
+                        .iter()
+                        .any(|f| f.name == "Disabled" && f.ty != DiffType::None)
+            }
+            _ => true,
+        }
     });
     task.annotations.push(
         if destructive_field || destructive_object {
@@ -78,4 +93,106 @@ fn annotate_task(task: &mut TaskDiff, group_ty: DiffType) {
         }
         .into(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{job_diff, FieldDiff};
+    use crate::jobspec::{Affinity, Job, Task, TaskGroup};
+
+    fn job_with(task: Task) -> Job {
+        Job {
+            id: "j".into(),
+            groups: vec![TaskGroup {
+                name: "g".into(),
+                count: 2,
+                tasks: vec![task],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn task_annotation(old: &Job, new: &Job, version: NomadVersion) -> Vec<String> {
+        let mut d = job_diff(Some(old), Some(new), version);
+        annotate(&mut d, &BTreeMap::new());
+        d.task_groups[0].tasks[0].annotations.clone()
+    }
+
+    #[test]
+    fn kill_timeout_is_in_place_driver_is_destructive() {
+        let t = Task {
+            name: "t".into(),
+            driver: "docker".into(),
+            ..Default::default()
+        };
+        let old = job_with(t.clone());
+        let mut new = old.clone();
+        new.groups[0].tasks[0].kill_timeout = crate::jobspec::Duration::secs(9);
+        let v = NomadVersion::DEMO;
+        assert_eq!(task_annotation(&old, &new, v), vec![FORCES_INPLACE]);
+        new.groups[0].tasks[0].driver = "exec".into();
+        assert_eq!(task_annotation(&old, &new, v), vec![FORCES_DESTRUCTIVE]);
+    }
+
+    #[test]
+    fn affinity_became_in_place_in_1_10() {
+        let old = job_with(Task {
+            name: "t".into(),
+            ..Default::default()
+        });
+        let mut new = old.clone();
+        new.groups[0].tasks[0].affinities.push(Affinity {
+            ltarget: "${node.class}".into(),
+            operand: "=".into(),
+            rtarget: "big".into(),
+            weight: 50,
+            ..Default::default()
+        });
+        assert_eq!(
+            task_annotation(&old, &new, NomadVersion::new(1, 9, 0)),
+            vec![FORCES_DESTRUCTIVE]
+        );
+        assert_eq!(
+            task_annotation(&old, &new, NomadVersion::new(1, 10, 0)),
+            vec![FORCES_INPLACE]
+        );
+    }
+
+    #[test]
+    fn count_and_update_counts() {
+        let old = job_with(Task {
+            name: "t".into(),
+            ..Default::default()
+        });
+        let mut new = old.clone();
+        new.groups[0].count = 1;
+        let mut d = job_diff(Some(&old), Some(&new), NomadVersion::DEMO);
+        let u = DesiredUpdates {
+            stop: 1,
+            in_place_update: 1,
+            ..Default::default()
+        };
+        annotate(&mut d, &BTreeMap::from([("g".to_string(), u)]));
+        let g = &d.task_groups[0];
+        assert_eq!(
+            g.fields,
+            vec![FieldDiff {
+                ty: DiffType::Edited,
+                name: "Count".into(),
+                old: "2".into(),
+                new: "1".into(),
+                annotations: vec![FORCES_DESTROY.into()],
+            }]
+        );
+        assert_eq!(
+            g.updates,
+            BTreeMap::from([
+                ("destroy".to_string(), 1),
+                ("in-place update".to_string(), 1)
+            ])
+        );
+        assert!(g.tasks[0].annotations.is_empty());
+    }
 }

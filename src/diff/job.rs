@@ -57,6 +57,7 @@ pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVers
         fields,
         objects,
         task_groups,
+        version,
     };
     if diff.ty == DiffType::None
         && (diff.fields.iter().any(|f| f.ty != DiffType::None)

@@ -112,6 +112,10 @@ pub struct JobDiff {
     pub objects: Vec<ObjectDiff>,
     #[serde(serialize_with = "none_if_empty")]
     pub task_groups: Vec<TaskGroupDiff>,
+    /// The Nomad version whose rules built this diff (annotation rules
+    /// differ too). Not part of Nomad's JSON.
+    #[serde(skip)]
+    pub version: crate::version::NomadVersion,
 }
 
 impl JobDiff {

@@ -306,7 +306,9 @@ mod tests {
         let v16 = hint(NomadVersion::new(1, 6, 0), &args, Some("qa"));
         assert!(v16.contains("-check-index 6 -var=\"a=1\" -namespace=\"qa\" ex.nomad\n"));
         let v011 = hint(NomadVersion::new(0, 11, 0), &[], None);
-        assert!(v011.contains("\nserver side version matches the job modify index returned. If the index has\n"));
+        assert!(v011.contains(
+            "\nserver side version matches the job modify index returned. If the index has\n"
+        ));
         assert!(v011.starts_with("Job Modify Index: 6\nTo submit"));
     }
 
@@ -361,7 +363,13 @@ mod tests {
             "Job ID   Namespace  Job Type  Preemptions\nbatch-a  default    batch     10"
         );
         r.preempted_allocs = (0..12)
-            .map(|i| preempted(i, &format!("j{i}"), if i % 2 == 0 { "batch" } else { "service" }))
+            .map(|i| {
+                preempted(
+                    i,
+                    &format!("j{i}"),
+                    if i % 2 == 0 { "batch" } else { "service" },
+                )
+            })
             .collect();
         assert_eq!(
             preemption_table(&r),
