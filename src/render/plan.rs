@@ -356,8 +356,10 @@ mod tests {
 
     #[test]
     fn preemption_tiers() {
-        let mut r = PlanResult::default();
-        r.preempted_allocs = (0..10).map(|i| preempted(i, "batch-a", "batch")).collect();
+        let mut r = PlanResult {
+            preempted_allocs: (0..10).map(|i| preempted(i, "batch-a", "batch")).collect(),
+            ..Default::default()
+        };
         assert_eq!(
             preemption_table(&r),
             "Job ID   Namespace  Job Type  Preemptions\nbatch-a  default    batch     10"
