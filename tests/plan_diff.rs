@@ -300,3 +300,23 @@ fn config_numbers_print_like_go_floats() {
         "{text}"
     );
 }
+
+#[test]
+fn verbose_new_job_on_2_0_has_current_field_sets() {
+    let ver = v("2.0.5");
+    let mut job = init_short(ver);
+    job.groups[0].networks = std::mem::take(&mut job.groups[0].tasks[0].resources.networks);
+    let d = diff(None, Some(&job), ver, &[("cache", place(1))]);
+    let text = render_diff(&d, true, false);
+    // Present from 1.6 / 1.8 / 1.9 / 1.10 respectively.
+    assert!(text.contains("\n+ NodePool:   \"default\"\n"), "{text}");
+    assert!(text.contains("\n  + Count:                   \"1\" (forces create)\n  + PreventRescheduleOnLost: \"false\"\n"), "{text}");
+    assert!(
+        text.contains("\n      + IgnoreCollision: \"false\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n  + Migrate {\n"), "{text}");
+    // MBits left the network diff in 1.9; VaultToken and ConsulToken in 1.10.
+    assert!(!text.contains("MBits"), "{text}");
+    assert!(!text.contains("VaultToken"), "{text}");
+}
