@@ -185,7 +185,14 @@ pub fn periodic(p: &js::Periodic) -> Flat {
     F::default()
         .b("Enabled", p.enabled)
         .b("ProhibitOverlap", p.prohibit_overlap)
-        .s("Spec", p.specs.first().map(String::as_str).unwrap_or(""))
+        .s(
+            "Spec",
+            match p.specs.as_slice() {
+                [one] => one.as_str(),
+                // Several crons live in `Specs` (1.8+), not in `Spec`.
+                _ => "",
+            },
+        )
         .s("SpecType", &p.spec_type)
         .s("TimeZone", &p.time_zone)
         .done()

@@ -31,7 +31,7 @@ pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVers
     let fields = field_diffs(&oflat, &nflat, false);
 
     let mut objects = Vec::new();
-    if let Some(s) = string_set_diff(&o.datacenters, &n.datacenters, "Datacenters", false) {
+    if let Some(s) = string_set_diff(&o.datacenters, &n.datacenters, "Datacenters", contextual) {
         if s.ty != DiffType::None {
             objects.push(s);
         }
@@ -39,10 +39,10 @@ pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVers
     objects.extend(constraints(&o.constraints, &n.constraints, contextual));
     objects.extend(affinities(&o.affinities, &n.affinities, contextual));
     let task_groups = group_diffs(&o.groups, &n.groups, d, contextual);
-    objects.extend(primitive_object_diff(
-        o.periodic.as_ref().map(fl::periodic).as_ref(),
-        n.periodic.as_ref().map(fl::periodic).as_ref(),
-        "Periodic",
+    objects.extend(periodic_diff(
+        o.periodic.as_ref(),
+        n.periodic.as_ref(),
+        d,
         contextual,
     ));
     objects.extend(parameterized_diff(
@@ -79,6 +79,44 @@ fn affinities(old: &[js::Affinity], new: &[js::Affinity], ctx: bool) -> Vec<Obje
     let o: Vec<Flat> = old.iter().map(fl::affinity).collect();
     let n: Vec<Flat> = new.iter().map(fl::affinity).collect();
     primitive_object_set_diff(&o, &n, "Affinity", ctx)
+}
+
+/// Periodic: a primitive object until 1.8, then also a `Specs` string set
+/// (jobs with several `crons`). A single cron stays in `Spec`.
+fn periodic_diff(
+    old: Option<&js::Periodic>,
+    new: Option<&js::Periodic>,
+    d: Dialect,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    if !d.at(1, 8, 0) {
+        return primitive_object_diff(
+            old.map(fl::periodic).as_ref(),
+            new.map(fl::periodic).as_ref(),
+            "Periodic",
+            ctx,
+        );
+    }
+    if strip(old.cloned()) == strip(new.cloned()) {
+        return None;
+    }
+    let multi = |p: Option<&js::Periodic>| -> Vec<String> {
+        p.filter(|p| p.specs.len() > 1)
+            .map(|p| p.specs.clone())
+            .unwrap_or_default()
+    };
+    let objects: Vec<ObjectDiff> = string_set_diff(&multi(old), &multi(new), "Specs", ctx)
+        .into_iter()
+        .filter(|o| o.ty != DiffType::None)
+        .collect();
+    structured_object_diff(
+        old.map(fl::periodic).as_ref(),
+        new.map(fl::periodic).as_ref(),
+        false,
+        "Periodic",
+        ctx,
+        objects,
+    )
 }
 
 fn parameterized_diff(
@@ -705,5 +743,6 @@ strip_impl!(js::Volume);
 strip_impl!(js::Scaling);
 strip_impl!(js::Disconnect);
 strip_impl!(js::Parameterized);
+strip_impl!(js::Periodic);
 strip_impl!(js::Task, resources, log_config; constraints; affinities; services; templates; artifacts | vault | lifecycle);
 strip_impl!(js::TaskGroup, ephemeral_disk, restart; constraints; affinities; spreads; networks; volumes; services; tasks | reschedule | update | migrate | scaling | disconnect);
