@@ -320,3 +320,50 @@ fn verbose_new_job_on_2_0_has_current_field_sets() {
     assert!(!text.contains("MBits"), "{text}");
     assert!(!text.contains("VaultToken"), "{text}");
 }
+
+#[test]
+fn volumes_and_scaling_join_the_diff_in_later_versions() {
+    use nomad_preflight::jobspec::{Scaling, Volume};
+    let add = |ver: NomadVersion| {
+        let old = init_short(ver);
+        let mut new = old.clone();
+        new.groups[0].volumes.push(Volume {
+            name: "data".into(),
+            volume_type: "host".into(),
+            source: "data".into(),
+            ..Default::default()
+        });
+        new.groups[0].scaling = Some(Scaling {
+            min: Some(1),
+            max: 5,
+            enabled: true,
+            ..Default::default()
+        });
+        render_diff(&diff(Some(&old), Some(&new), ver, &[]), false, false)
+    };
+    // 0.10: the group is edited (deep equality) but nothing is shown.
+    assert_eq!(
+        add(v("0.10.5")),
+        "+/- Job: \"example\"\n+/- Task Group: \"cache\"\n  Task: \"redis\""
+    );
+    assert_eq!(
+        add(v("1.8.0")),
+        r#"+/- Job: "example"
++/- Task Group: "cache"
+  + Scaling {
+    + Enabled: "true"
+    + Max:     "5"
+    + Min:     "1"
+    }
+  + Volume {
+      AccessMode:     ""
+      AttachmentMode: ""
+    + Name:           "data"
+    + PerAlloc:       "false"
+    + ReadOnly:       "false"
+    + Source:         "data"
+    + Type:           "host"
+    }
+    Task: "redis""#
+    );
+}

@@ -288,6 +288,38 @@ pub fn vault(v: &js::Vault, d: Dialect) -> Flat {
         .done()
 }
 
+pub fn volume(v: &js::Volume, d: Dialect) -> Flat {
+    F::default()
+        .s("AccessMode", &v.access_mode)
+        .s("AttachmentMode", &v.attachment_mode)
+        .s("Name", &v.name)
+        .b("PerAlloc", v.per_alloc)
+        .b("ReadOnly", v.read_only)
+        .s("Source", &v.source)
+        .s("Type", &v.volume_type)
+        .when(d.at(1, 10, 0), |f| f.b("Sticky", false))
+        .done()
+}
+
+pub fn volume_mount(m: &js::VolumeMount, d: Dialect) -> Flat {
+    F::default()
+        .s("Destination", &m.destination)
+        .s("PropagationMode", &m.propagation_mode)
+        .b("ReadOnly", m.read_only)
+        .s("Volume", &m.volume)
+        .when(d.at(1, 8, 0), |f| f.s("SELinuxLabel", ""))
+        .done()
+}
+
+/// Scaling policy primitives (ID, Type, Target and indexes are filtered).
+pub fn scaling(s: &js::Scaling) -> Flat {
+    F::default()
+        .b("Enabled", s.enabled)
+        .i("Max", s.max)
+        .i("Min", s.min.unwrap_or(0))
+        .done()
+}
+
 pub fn service(s: &js::Service, d: Dialect) -> Flat {
     F::default()
         .s("AddressMode", &s.address_mode)

@@ -254,7 +254,15 @@ fn group_diff(
     ));
     if d.v010() {
         objects.extend(network_diffs(&o.networks, &n.networks, d, ctx));
+    }
+    if d.at(1, 8, 0) {
+        objects.extend(scaling_diff(o.scaling.as_ref(), n.scaling.as_ref(), ctx));
+    }
+    if d.v010() {
         objects.extend(service_diffs(&o.services, &n.services, d, ctx));
+    }
+    if d.at(1, 2, 0) {
+        objects.extend(volume_diffs(&o.volumes, &n.volumes, d, ctx));
     }
 
     TaskGroupDiff {
@@ -386,6 +394,14 @@ fn task_diff(old: Option<&js::Task>, new: Option<&js::Task>, d: Dialect, ctx: bo
         "Template",
         ctx,
     ));
+    if d.at(1, 8, 0) {
+        objects.extend(volume_mount_diffs(
+            &o.volume_mounts,
+            &n.volume_mounts,
+            d,
+            ctx,
+        ));
+    }
     TaskDiff {
         ty,
         name,
@@ -393,6 +409,111 @@ fn task_diff(old: Option<&js::Task>, new: Option<&js::Task>, d: Dialect, ctx: bo
         objects,
         annotations: Vec::new(),
     }
+}
+
+/// Group volumes, matched by name. Nomad does not sort these (they come
+/// from a Go map); ours are in name order.
+fn volume_diffs(old: &[js::Volume], new: &[js::Volume], d: Dialect, ctx: bool) -> Vec<ObjectDiff> {
+    let mut names: Vec<&str> = old.iter().chain(new).map(|v| v.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let o = old.iter().find(|v| v.name == name);
+            let n = new.iter().find(|v| v.name == name);
+            if strip(o.cloned()) == strip(n.cloned()) {
+                return None;
+            }
+            structured_object_diff(
+                o.map(|v| fl::volume(v, d)).as_ref(),
+                n.map(|v| fl::volume(v, d)).as_ref(),
+                false,
+                "Volume",
+                ctx,
+                Vec::new(),
+            )
+        })
+        .collect()
+}
+
+/// Volume mounts are compared by position.
+fn volume_mount_diffs(
+    old: &[js::VolumeMount],
+    new: &[js::VolumeMount],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    let mut out = Vec::new();
+    for i in 0..old.len().max(new.len()) {
+        let (o, n) = (old.get(i), new.get(i));
+        if o == n {
+            continue;
+        }
+        out.extend(structured_object_diff(
+            o.map(|m| fl::volume_mount(m, d)).as_ref(),
+            n.map(|m| fl::volume_mount(m, d)).as_ref(),
+            false,
+            "VolumeMount",
+            ctx,
+            Vec::new(),
+        ));
+    }
+    sort_objects(&mut out);
+    out
+}
+
+/// Scaling: its own fields are non-contextual; the policy document is a
+/// fully flattened map.
+fn scaling_diff(
+    old: Option<&js::Scaling>,
+    new: Option<&js::Scaling>,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    let _ = ctx;
+    if strip(old.cloned()) == strip(new.cloned()) {
+        return None;
+    }
+    let policy = |s: Option<&js::Scaling>| -> Flat {
+        match s.and_then(|s| s.policy.as_ref()) {
+            Some(js::Value::Map(m)) => fl::config(m),
+            _ => Flat::new(),
+        }
+    };
+    let (op, np) = (policy(old), policy(new));
+    let mut objects = Vec::new();
+    if op != np {
+        let ty = if op.is_empty() {
+            DiffType::Added
+        } else if np.is_empty() {
+            DiffType::Deleted
+        } else {
+            DiffType::Edited
+        };
+        objects.push(ObjectDiff {
+            ty,
+            name: "Policy".into(),
+            fields: field_diffs(&op, &np, false),
+            objects: Vec::new(),
+        });
+    }
+    let empty = Flat::new();
+    let (of, nf) = (old.map(fl::scaling), new.map(fl::scaling));
+    let ty = match (old, new) {
+        (None, _) => DiffType::Added,
+        (_, None) => DiffType::Deleted,
+        _ => DiffType::Edited,
+    };
+    Some(ObjectDiff {
+        ty,
+        name: "Scaling".into(),
+        fields: field_diffs(
+            of.as_ref().unwrap_or(&empty),
+            nf.as_ref().unwrap_or(&empty),
+            false,
+        ),
+        objects,
+    })
 }
 
 /// Templates and artifacts: a content set before 1.2; from 1.2 keyed by
@@ -671,12 +792,19 @@ fn check_diff(
             }
             f
         };
-        objects.extend(primitive_object_diff(
-            Some(&flat(&o.header)),
-            Some(&flat(&n.header)),
-            "Header",
-            ctx,
-        ));
+        let ty = if o.header.is_empty() {
+            DiffType::Added
+        } else if n.header.is_empty() {
+            DiffType::Deleted
+        } else {
+            DiffType::Edited
+        };
+        objects.push(ObjectDiff {
+            ty,
+            name: "Header".into(),
+            fields: field_diffs(&flat(&o.header), &flat(&n.header), ctx),
+            objects: Vec::new(),
+        });
     }
     objects.extend(primitive_object_diff(
         o.check_restart.as_ref().map(fl::check_restart).as_ref(),
