@@ -320,7 +320,8 @@ pub fn scaling(s: &js::Scaling) -> Flat {
         .done()
 }
 
-pub fn service(s: &js::Service, d: Dialect) -> Flat {
+/// `namespace` is the job's: Nomad copies it into every service from 1.1.
+pub fn service(s: &js::Service, namespace: &str, d: Dialect) -> Flat {
     F::default()
         .s("AddressMode", &s.address_mode)
         .s("Name", &s.name)
@@ -332,7 +333,7 @@ pub fn service(s: &js::Service, d: Dialect) -> Flat {
             f.b("EnableTagOverride", s.enable_tag_override)
                 .s("TaskName", &s.task_name)
         })
-        .when(d.at(1, 1, 0), |f| f.s("Namespace", "default"))
+        .when(d.at(1, 1, 0), |f| f.s("Namespace", namespace))
         .when(d.at(1, 2, 0), |f| f.s("OnUpdate", &s.on_update))
         .when(d.at(1, 3, 0), |f| f.s("Provider", &s.provider))
         .done()

@@ -38,7 +38,8 @@ pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVers
     }
     objects.extend(constraints(&o.constraints, &n.constraints, contextual));
     objects.extend(affinities(&o.affinities, &n.affinities, contextual));
-    let task_groups = group_diffs(&o.groups, &n.groups, d, contextual);
+    let ns: Ns = (o.namespace.as_str(), n.namespace.as_str());
+    let task_groups = group_diffs(ns, &o.groups, &n.groups, d, contextual);
     objects.extend(periodic_diff(
         o.periodic.as_ref(),
         n.periodic.as_ref(),
@@ -68,6 +69,9 @@ pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVers
     }
     diff
 }
+
+/// The old and new job's namespaces (services inherit them from 1.1).
+type Ns<'a> = (&'a str, &'a str);
 
 fn constraints(old: &[js::Constraint], new: &[js::Constraint], ctx: bool) -> Vec<ObjectDiff> {
     let o: Vec<Flat> = old.iter().map(fl::constraint).collect();
@@ -154,6 +158,7 @@ fn parameterized_diff(
 
 /// Groups matched by name; result sorted by name.
 fn group_diffs(
+    ns: Ns<'_>,
     old: &[js::TaskGroup],
     new: &[js::TaskGroup],
     d: Dialect,
@@ -162,6 +167,7 @@ fn group_diffs(
     let mut out = Vec::new();
     for o in old {
         out.push(group_diff(
+            ns,
             Some(o),
             new.iter().find(|n| n.name == o.name),
             d,
@@ -170,7 +176,7 @@ fn group_diffs(
     }
     for n in new {
         if !old.iter().any(|o| o.name == n.name) {
-            out.push(group_diff(None, Some(n), d, ctx));
+            out.push(group_diff(ns, None, Some(n), d, ctx));
         }
     }
     out.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
@@ -178,6 +184,7 @@ fn group_diffs(
 }
 
 fn group_diff(
+    ns: Ns<'_>,
     old: Option<&js::TaskGroup>,
     new: Option<&js::TaskGroup>,
     d: Dialect,
@@ -259,7 +266,7 @@ fn group_diff(
         objects.extend(scaling_diff(o.scaling.as_ref(), n.scaling.as_ref(), ctx));
     }
     if d.v010() {
-        objects.extend(service_diffs(&o.services, &n.services, d, ctx));
+        objects.extend(service_diffs(ns, &o.services, &n.services, d, ctx));
     }
     if d.at(1, 2, 0) {
         objects.extend(volume_diffs(&o.volumes, &n.volumes, d, ctx));
@@ -270,15 +277,22 @@ fn group_diff(
         name,
         fields,
         objects,
-        tasks: task_diffs(&o.tasks, &n.tasks, d, ctx),
+        tasks: task_diffs(ns, &o.tasks, &n.tasks, d, ctx),
         updates: Default::default(),
     }
 }
 
-fn task_diffs(old: &[js::Task], new: &[js::Task], d: Dialect, ctx: bool) -> Vec<TaskDiff> {
+fn task_diffs(
+    ns: Ns<'_>,
+    old: &[js::Task],
+    new: &[js::Task],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<TaskDiff> {
     let mut out = Vec::new();
     for o in old {
         out.push(task_diff(
+            ns,
             Some(o),
             new.iter().find(|n| n.name == o.name),
             d,
@@ -287,14 +301,20 @@ fn task_diffs(old: &[js::Task], new: &[js::Task], d: Dialect, ctx: bool) -> Vec<
     }
     for n in new {
         if !old.iter().any(|o| o.name == n.name) {
-            out.push(task_diff(None, Some(n), d, ctx));
+            out.push(task_diff(ns, None, Some(n), d, ctx));
         }
     }
     out.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     out
 }
 
-fn task_diff(old: Option<&js::Task>, new: Option<&js::Task>, d: Dialect, ctx: bool) -> TaskDiff {
+fn task_diff(
+    ns: Ns<'_>,
+    old: Option<&js::Task>,
+    new: Option<&js::Task>,
+    d: Dialect,
+    ctx: bool,
+) -> TaskDiff {
     let (ty, name) = match (old, new) {
         (None, Some(n)) => (DiffType::Added, n.name.clone()),
         (Some(o), None) => (DiffType::Deleted, o.name.clone()),
@@ -366,7 +386,7 @@ fn task_diff(old: Option<&js::Task>, new: Option<&js::Task>, d: Dialect, ctx: bo
         "Artifact",
         ctx,
     ));
-    objects.extend(service_diffs(&o.services, &n.services, d, ctx));
+    objects.extend(service_diffs(ns, &o.services, &n.services, d, ctx));
     if strip(o.vault.clone()) != strip(n.vault.clone()) {
         let ev = js::Vault::default();
         let (ov, nv) = (
@@ -692,6 +712,7 @@ fn device_diffs(
 
 /// Services are matched by name.
 fn service_diffs(
+    ns: Ns<'_>,
     old: &[js::Service],
     new: &[js::Service],
     d: Dialect,
@@ -700,6 +721,7 @@ fn service_diffs(
     let mut out = Vec::new();
     for o in old {
         out.extend(service_diff(
+            ns,
             Some(o),
             new.iter().find(|n| n.name == o.name),
             d,
@@ -708,7 +730,7 @@ fn service_diffs(
     }
     for n in new {
         if !old.iter().any(|o| o.name == n.name) {
-            out.extend(service_diff(None, Some(n), d, ctx));
+            out.extend(service_diff(ns, None, Some(n), d, ctx));
         }
     }
     sort_objects(&mut out);
@@ -716,6 +738,7 @@ fn service_diffs(
 }
 
 fn service_diff(
+    ns: Ns<'_>,
     old: Option<&js::Service>,
     new: Option<&js::Service>,
     d: Dialect,
@@ -736,8 +759,8 @@ fn service_diff(
     objects.extend(string_set_diff(&o.tags, &n.tags, "Tags", ctx));
     objects.extend(check_diffs(&o.checks, &n.checks, d, ctx));
     structured_object_diff(
-        old.map(|s| fl::service(s, d)).as_ref(),
-        new.map(|s| fl::service(s, d)).as_ref(),
+        old.map(|s| fl::service(s, ns.0, d)).as_ref(),
+        new.map(|s| fl::service(s, ns.1, d)).as_ref(),
         false,
         "Service",
         ctx,
