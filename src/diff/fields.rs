@@ -320,8 +320,14 @@ pub fn scaling(s: &js::Scaling) -> Flat {
         .done()
 }
 
-/// `namespace` is the job's: Nomad copies it into every service from 1.1.
-pub fn service(s: &js::Service, namespace: &str, d: Dialect) -> Flat {
+/// `job_namespace` matters for Nomad-provider services, which take the job's
+/// namespace; Consul services get Consul's `default` (Service.Canonicalize).
+pub fn service(s: &js::Service, job_namespace: &str, d: Dialect) -> Flat {
+    let namespace = if s.provider == "nomad" {
+        job_namespace
+    } else {
+        "default"
+    };
     F::default()
         .s("AddressMode", &s.address_mode)
         .s("Name", &s.name)
@@ -335,7 +341,11 @@ pub fn service(s: &js::Service, namespace: &str, d: Dialect) -> Flat {
         })
         .when(d.at(1, 1, 0), |f| f.s("Namespace", namespace))
         .when(d.at(1, 2, 0), |f| f.s("OnUpdate", &s.on_update))
-        .when(d.at(1, 3, 0), |f| f.s("Provider", &s.provider))
+        .when(d.at(1, 3, 0), |f| {
+            f.s("Provider", &s.provider).s("Address", "")
+        })
+        .when(d.at(1, 7, 0), |f| f.s("Cluster", "default"))
+        .when(d.at(2, 0, 0), |f| f.s("Kind", ""))
         .done()
 }
 
