@@ -1,6 +1,12 @@
 //! Flattening of the typed job model into Nomad's `name -> string` maps
 //! (`helper/flatmap`), per Nomad version: each release has its own struct
 //! fields, and a field that does not exist in a version must not appear.
+//!
+//! A few late fields have no place in our job model yet (Port.IgnoreCollision,
+//! Resources.SecretsMB, Volume.Sticky, VolumeMount.SELinuxLabel,
+//! Artifact.GetterInsecure/Chown, Template.ErrMissingKey/Once, Service
+//! Address/Cluster/Kind): they print Nomad's default value, which is what a
+//! job that does not set them shows.
 
 use std::collections::BTreeMap;
 
