@@ -1,5 +1,7 @@
 //! Command-line interface.
 
+pub mod validate;
+
 pub fn main() -> i32 {
     0
 }
