@@ -51,7 +51,11 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             ..LoadOptions::default()
         };
         let parsed = jobspec::load(&vfs, file, &opts);
-        let (errors, warnings): (Vec<_>, Vec<_>) = parsed.diags.iter().cloned().partition(|d| d.is_error());
+        let (errors, rest): (Vec<_>, Vec<_>) = parsed.diags.iter().cloned().partition(|d| d.is_error());
+        // Nomad prints its own warnings only; our advice goes to stderr.
+        let (warnings, advice): (Vec<_>, Vec<_>) =
+            rest.into_iter().partition(|d| d.severity == crate::diag::Severity::Warning);
+        eprint!("{}", render(&advice, color));
         if !errors.is_empty() || parsed.job.is_none() {
             eprintln!("{}", paint(color, "1;31", "Job validation errors:"));
             eprint!("{}", render(&Diags(errors).0, color));

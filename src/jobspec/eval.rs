@@ -13,13 +13,6 @@ use super::functions::{self, FnEnv};
 use super::model::Value;
 use crate::source::Span;
 
-/// Roots Nomad resolves on the client at run time; jobspec2 leaves them as text.
-const RUNTIME_ROOTS: &[&str] = &["attr", "node", "meta", "env", "device", "NOMAD", "unique"];
-
-pub fn is_runtime_root(name: &str) -> bool {
-    RUNTIME_ROOTS.contains(&name) || name.starts_with("NOMAD_")
-}
-
 #[derive(Debug, Clone)]
 pub struct EvalError {
     pub code: &'static str,
@@ -67,6 +60,8 @@ pub struct Scope<'a> {
     /// here a missing local just reports as unknown).
     pub bindings: Vec<(String, Value)>,
     pub fns: FnEnv<'a>,
+    /// Declared variables without a value (reported once, at the declaration).
+    pub unset: std::collections::BTreeSet<String>,
 }
 
 pub fn span_of(e: &impl hcl_edit::Span) -> Span {
@@ -82,6 +77,26 @@ impl<'a> Scope<'a> {
             // Nomad would have it in a string.
             Err(Fail::Runtime) => Ok(Value::String(format!("${{{}}}", self.src(expr)))),
         }
+    }
+
+    /// Like [`Scope::eval`], but `None` when the value is only known at run
+    /// time (or depends on an unset variable).
+    pub fn eval_known(&mut self, expr: &Expression) -> Result<Option<Value>, EvalError> {
+        match self.ev(expr) {
+            Ok(v) => Ok(Some(v)),
+            Err(Fail::Err(e)) => Err(e),
+            Err(Fail::Runtime) => Ok(None),
+        }
+    }
+
+    /// Does the expression mention a variable or local that has no value?
+    pub fn depends_on_unset(&self, expr: &Expression) -> bool {
+        let text = self.src(expr);
+        self.unset.iter().any(|k| text.contains(k.as_str()))
+    }
+
+    pub fn text_of(&self, expr: &Expression) -> String {
+        self.src(expr)
     }
 
     fn src(&self, e: &impl hcl_edit::Span) -> String {
@@ -135,23 +150,24 @@ impl<'a> Scope<'a> {
             }
             Expression::StringTemplate(t) => {
                 let tpl: &Template = t;
+                // `"${expr}"` alone is the value itself, not its string form.
+                if let Some(Element::Interpolation(ip)) = tpl.as_single_element() {
+                    return match self.ev(&ip.expr) {
+                        Err(Fail::Runtime) => Ok(Value::String(format!("${{{}}}", self.src(&ip.expr)))),
+                        other => other,
+                    };
+                }
                 Value::String(self.template(tpl)?)
             }
             Expression::HeredocTemplate(h) => Value::String(self.template(&h.template)?),
             Expression::Parenthesis(p) => self.ev(p.inner())?,
             Expression::Variable(v) => {
                 let name = v.as_str();
+                // jobspec2's UnknownVariable hook: any other root (`attr`,
+                // `NOMAD_*`, a shell `${HOME}`) stays `${...}` text for run time.
                 match self.lookup(name) {
                     Some(v) => v,
-                    None if is_runtime_root(name) => return Err(Fail::Runtime),
-                    None => {
-                        return Err(EvalError::new(
-                            sp,
-                            format!("Unknown variable: there is no variable named \"{name}\""),
-                            "variables are `var.<name>` (declared in a `variable` block) or `local.<name>`",
-                        )
-                        .into())
-                    }
+                    None => return Err(Fail::Runtime),
                 }
             }
             Expression::Conditional(c) => {
@@ -244,6 +260,38 @@ impl<'a> Scope<'a> {
     }
 
     fn traversal(&mut self, t: &hcl_edit::expr::Traversal) -> R {
+        // An unset variable already has its own diagnostic; references to it
+        // stay text instead of repeating the error at every use.
+        if let (Expression::Variable(root), Some(op)) = (&t.expr, t.operators.first()) {
+            if let TraversalOperator::GetAttr(id) = op.value() {
+                let key = format!("{}.{}", root.as_str(), id.as_str());
+                if self.unset.contains(&key) {
+                    return Err(Fail::Runtime);
+                }
+                let name = id.as_str();
+                let shadowed = self.bindings.iter().any(|(n, _)| n == root.as_str());
+                let (declared, what) = match root.as_str() {
+                    "var" => (self.vars.contains_key(name), "input variable"),
+                    "local" => (self.locals.contains_key(name), "local value"),
+                    _ => (true, ""),
+                };
+                if !declared && !shadowed {
+                    let pool = if root.as_str() == "var" { &self.vars } else { &self.locals };
+                    let mut help = did_you_mean_help(name, pool.keys().map(String::as_str));
+                    if help.is_empty() {
+                        help = if root.as_str() == "var" {
+                            format!("declare it: `variable \"{name}\" {{}}`")
+                        } else {
+                            format!("define it in a `locals {{ {name} = ... }}` block")
+                        };
+                    }
+                    return Err(Fail::Err(EvalError {
+                        code: "jobspec::missing-variable",
+                        ..EvalError::new(span_of(op), format!("Reference to undeclared {what} \"{name}\""), help)
+                    }));
+                }
+            }
+        }
         let mut cur = self.ev(&t.expr)?;
         let mut splat = false;
         for op in &t.operators {
@@ -365,11 +413,17 @@ impl<'a> Scope<'a> {
             }
         }
         functions::call(&self.fns, name, args).map_err(|msg| {
-            Fail::Err(EvalError::new(
-                sp,
-                format!("Error in function call `{name}`: {msg}"),
-                "see Nomad's HCL2 function reference",
-            ))
+            let (code, help) = if msg.starts_with("no file exists") {
+                ("jobspec::file", "the path is relative to the job file's directory")
+            } else if msg.starts_with("refusing") {
+                ("jobspec::file-access", "filesystem functions may only read regular files inside the repository")
+            } else {
+                ("jobspec::eval", "see Nomad's HCL2 function reference")
+            };
+            Fail::Err(EvalError {
+                code,
+                ..EvalError::new(sp, format!("Error in function call `{name}`: {msg}"), help)
+            })
         })
     }
 
@@ -590,6 +644,7 @@ mod tests {
             locals: BTreeMap::new(),
             bindings: vec![],
             fns: FnEnv::default(),
+            unset: Default::default(),
         };
         s.eval(&attr.value)
     }
@@ -615,6 +670,8 @@ mod tests {
         assert_eq!(eval_str("x = try(var.nope, \"d\")\n").unwrap(), Value::String("d".into()));
         let e = eval_str("x = var.tga\n").unwrap_err();
         assert!(e.help.contains("did you mean \"tag\""), "{}", e.help);
+        // Unknown roots are run-time text, as jobspec2's UnknownVariable hook does.
+        assert_eq!(eval_str("x = \"${HOME}/bin\"\n").unwrap(), Value::String("${HOME}/bin".into()));
     }
 
     #[test]

@@ -64,8 +64,39 @@ pub const KNOWN: &[&str] = &[
     "substr", "templatefile", "title", "tobool", "tolist", "tomap", "tonumber", "toset",
     "tostring", "trim", "trimprefix", "trimspace", "trimsuffix", "upper", "values", "zipmap",
     "abspath", "signum", "pow", "log", "parseint", "indent", "chomp", "sum", "alltrue", "anytrue",
-    "one", "startswith", "endswith", "strcontains",
+    "one", "startswith", "endswith", "strcontains", "uuidv4", "uuidv5", "pathexpand",
 ];
+
+fn parse_uuid(text: &str) -> Option<[u8; 16]> {
+    let hex: String = text.chars().filter(|c| *c != '-').collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+fn fmt_uuid(u: &[u8; 16]) -> String {
+    let h: String = u.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// Random per evaluation, as in Nomad (each parse yields a new UUID).
+fn uuid_v4() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut u = [0u8; 16];
+    for chunk in u.chunks_mut(8) {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        chunk.copy_from_slice(&h.finish().to_le_bytes()[..chunk.len()]);
+    }
+    u[6] = (u[6] & 0x0f) | 0x40;
+    u[8] = (u[8] & 0x3f) | 0x80;
+    fmt_uuid(&u)
+}
 
 pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
     let a = &args[..];
@@ -379,6 +410,32 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
             let vars = map(arg(a, 1)?)?;
             super::templatefile::render(env, &text, vars)
         }
+        "uuidv4" => Ok(Value::String(uuid_v4())),
+        "uuidv5" => {
+            let ns = match s(arg(a, 0)?)?.as_str() {
+                "dns" => "6ba7b810-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                "url" => "6ba7b811-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                "oid" => "6ba7b812-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                "x500" => "6ba7b814-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                other => other.to_string(),
+            };
+            let ns_bytes = parse_uuid(&ns).ok_or("the namespace must be dns, url, oid, x500 or a UUID")?;
+            let mut data = ns_bytes.to_vec();
+            data.extend_from_slice(s(arg(a, 1)?)?.as_bytes());
+            let h = super::sha1::digest(&data);
+            let mut u = [0u8; 16];
+            u.copy_from_slice(&h[..16]);
+            u[6] = (u[6] & 0x0f) | 0x50;
+            u[8] = (u[8] & 0x3f) | 0x80;
+            Ok(Value::String(fmt_uuid(&u)))
+        }
+        "pathexpand" => {
+            let p = s(arg(a, 0)?)?;
+            Ok(Value::String(match (p.strip_prefix('~'), std::env::var("HOME")) {
+                (Some(rest), Ok(home)) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
+                _ => p,
+            }))
+        }
         other => Err(if KNOWN.contains(&other) {
             format!("function \"{other}\" is not supported")
         } else {
@@ -559,6 +616,11 @@ mod tests {
         assert_eq!(call(&env, "base64decode", vec![st("aGVsbG8=")]), Ok(st("hello")));
         assert!(call(&env, "nosuch", vec![]).unwrap_err().contains("no function named"));
         assert!(call(&env, "element", vec![Value::List(vec![]), Value::Number(0.0)]).is_err());
+        // RFC 4122 test vector: uuidv5(dns, "www.example.com").
+        assert_eq!(
+            call(&env, "uuidv5", vec![st("dns"), st("www.example.com")]),
+            Ok(st("2ed6657d-e927-568b-95e1-2665a8aea6a2"))
+        );
     }
 
     #[test]

@@ -83,7 +83,7 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
         "count", "constraint", "affinity", "spread", "network", "ephemeral_disk", "restart",
         "reschedule", "update", "migrate", "scaling", "volume", "service", "meta", "task",
         "shutdown_delay", "stop_after_client_disconnect", "max_client_disconnect",
-        "prevent_reschedule_on_lost", "disconnect", "consul", "vault",
+        "prevent_reschedule_on_lost", "disconnect", "consul", "vault", "max_run_duration",
     ], "group");
     let mut g = TaskGroup {
         name: f.label().unwrap_or_default().to_string(),
@@ -125,6 +125,7 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
         "service", "template", "artifact", "vault", "lifecycle", "logs", "volume_mount",
         "kill_timeout", "kill_signal", "shutdown_delay", "leader", "kind", "dispatch_payload",
         "restart", "scaling", "csi_plugin", "identity", "consul", "action", "schedule", "secret",
+        "max_run_duration",
     ], "task");
     let mut t = Task {
         name: f.label().unwrap_or_default().to_string(),
@@ -186,7 +187,9 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
         let mut df = F::new(b, cx, &["file"], "dispatch_payload");
         t.dispatch_payload_file = df.str(cx, "file");
     }
-    for name in ["restart", "scaling", "csi_plugin", "identity", "consul", "schedule"] {
+    task_scaling(&f, cx);
+    // Tasks may carry several labelled `scaling "cpu"`/`identity "x"` blocks.
+    for name in ["restart", "csi_plugin", "consul", "schedule"] {
         f.block(cx, name);
     }
     t.spans = f.spans;
@@ -417,8 +420,50 @@ fn parameterized(n: &Node, cx: &mut Cx<'_>) -> Parameterized {
     }
 }
 
+/// Task `scaling "cpu"` / `scaling "mem"` blocks (vertical autoscaling).
+fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for b in f.blocks("scaling") {
+        let mut sf = F::new(b, cx, &["min", "max", "enabled", "policy", "type"], "scaling");
+        let header = b.header_span();
+        match b.labels.as_slice() {
+            [] => cx.error("jobspec::scaling", header, "task scaling policy missing name".into(), "no name", "write `scaling \"cpu\" { ... }` or `scaling \"mem\" { ... }`"),
+            [(name, span)] => {
+                if name != "cpu" && name != "mem" {
+                    cx.error("jobspec::scaling", *span, format!("scaling policy name must be \"cpu\" or \"mem\", not \"{name}\""), "unknown resource", "task scaling policies scale \"cpu\" or \"mem\"");
+                } else if seen.contains(&name.as_str()) {
+                    cx.error("jobspec::duplicate", *span, format!("Duplicate scaling \"{name}\" block: a scaling policy cannot be defined more than once"), "defined again here", "merge the two scaling blocks");
+                } else {
+                    seen.push(name);
+                    if let Some(t) = sf.str(cx, "type") {
+                        let want = format!("vertical_{name}");
+                        if t != want {
+                            let span = sf.spans.best("type").unwrap_or(header);
+                            cx.error("jobspec::scaling", span, format!("Invalid scaling policy type: policy had invalid 'type': \"{t}\""), "wrong type", &format!("a `scaling \"{name}\"` policy has type \"{want}\" (or leave type out)"));
+                        }
+                    }
+                }
+            }
+            [_, (_, extra), ..] => cx.error("jobspec::scaling", *extra, "task scaling policy should only have one name".into(), "extra label", "keep one label: \"cpu\" or \"mem\""),
+        }
+        sf.block(cx, "policy");
+    }
+}
+
 fn scaling(n: &Node, cx: &mut Cx<'_>) -> Scaling {
-    let mut f = F::new(n, cx, &["min", "max", "enabled", "policy"], "scaling");
+    let mut f = F::new(n, cx, &["min", "max", "enabled", "policy", "type"], "scaling");
+    if let Some((_, span)) = n.labels.first() {
+        cx.error("jobspec::scaling", *span, "task group scaling policy should not have a name".into(), "unexpected label", "write `scaling { ... }` in a group");
+    }
+    if let Some(t) = f.str(cx, "type") {
+        if t != "horizontal" {
+            let span = f.spans.best("type").unwrap_or(n.span);
+            cx.error("jobspec::scaling", span, format!("task group scaling policy had invalid type: \"{t}\""), "invalid type", "group scaling policies are \"horizontal\" (or leave type out)");
+        }
+    }
+    if f.attr("max").is_none() {
+        cx.error("jobspec::missing", n.ident_span, "Missing required argument: the argument \"max\" is required".into(), "no max", "add `max = <count>`");
+    }
     let policy = f.block(cx, "policy").map(|p| Value::Map(opaque(p)));
     Scaling {
         min: f.int(cx, "min"),
@@ -459,7 +504,7 @@ fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
     let mut f = F::new(n, cx, &[
         "name", "port", "address_mode", "address", "provider", "tags", "canary_tags",
         "enable_tag_override", "check", "meta", "canary_meta", "task", "on_update", "connect",
-        "tagged_addresses", "identity", "cluster", "weights", "kind",
+        "tagged_addresses", "identity", "cluster", "weights", "kind", "check_restart",
     ], "service");
     let mut s = Service {
         name: f.str(cx, "name").unwrap_or_default(),

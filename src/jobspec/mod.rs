@@ -10,6 +10,7 @@ pub mod functions;
 mod lower;
 pub mod parse;
 mod suggest;
+mod sha1;
 mod templatefile;
 pub mod tree;
 mod validate;
@@ -114,6 +115,7 @@ fn build(vfs: &dyn Vfs, src: &Source, body: &hcl_edit::structure::Body, opts: &L
             base_dir: base_dir.as_deref(),
             repo_root: opts.repo_root.as_deref(),
         },
+        unset: Default::default(),
     };
     for a in body.attributes() {
         diags.push(vars::unknown(src, eval::span_of(&a.key), a.key.as_str(), TOP_LEVEL, "the file's top level"));
@@ -160,4 +162,4 @@ fn build(vfs: &dyn Vfs, src: &Source, body: &hcl_edit::structure::Body, opts: &L
     Some(job)
 }
 
-const TOP_LEVEL: &[&str] = &["job", "variable", "locals"];
+const TOP_LEVEL: &[&str] = &["job", "variable", "variables", "locals"];

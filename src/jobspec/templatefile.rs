@@ -17,6 +17,7 @@ pub fn render(env: &FnEnv<'_>, text: &str, vars: BTreeMap<String, Value>) -> Res
         locals: BTreeMap::new(),
         bindings: vars.into_iter().collect(),
         fns: *env,
+        unset: Default::default(),
     };
     let expr = hcl_edit::expr::Expression::StringTemplate(hcl_edit::template::StringTemplate::from(tpl));
     scope.eval(&expr).map_err(|e| e.message)

@@ -54,13 +54,15 @@ impl Node {
     fn fill(mut self, body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Node {
         for st in body.iter() {
             match st {
-                Structure::Attribute(a) => match scope.eval(&a.value) {
-                    Ok(value) => self.attrs.push(Attr {
+                Structure::Attribute(a) => match scope.eval_known(&a.value) {
+                    // Depends on an unset variable: already reported at the declaration.
+                    Ok(None) if scope.depends_on_unset(&a.value) => {}
+                    Ok(v) => self.attrs.push(Attr {
                         name: a.key.as_str().to_string(),
                         key_span: span_of(&a.key),
                         span: span_of(a),
                         value_span: span_of(&a.value),
-                        value,
+                        value: v.unwrap_or_else(|| Value::String(format!("${{{}}}", scope.text_of(&a.value)))),
                     }),
                     Err(e) => diags.push(eval_diag(src, e)),
                 },

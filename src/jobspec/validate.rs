@@ -86,16 +86,28 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
                 check_port(&scope, &g.name, &c.port_label, c.spans.best("port"), &format!("Check \"{}\"", c.name), src, diags);
             }
         }
-        task(t, g, &scope, src, diags);
+        task(t, g, src, diags);
     }
     let _ = job;
 }
 
-fn task(t: &Task, g: &TaskGroup, labels: &BTreeMap<&str, Span>, src: &Source, diags: &mut Diags) {
+fn task(t: &Task, g: &TaskGroup, src: &Source, diags: &mut Diags) {
     let ts = &t.spans;
     let r = &t.resources;
     if t.driver.is_empty() {
         push(diags, src, "jobspec::missing", ts.label.or(ts.block), format!("Task {} in group {}: missing task driver", t.name, g.name), "no driver", "add `driver = \"docker\"` (or exec, java, raw_exec...)");
+    }
+    for tp in &t.templates {
+        // Clients sandbox template sources to the task directory by default.
+        let path = std::path::Path::new(&tp.source_path);
+        if path.is_absolute() || tp.source_path.contains("..") {
+            diags.push(
+                Diag::warning("jobspec::template-path", format!("Template source \"{}\" is outside the task directory", tp.source_path))
+                    .with_severity(crate::diag::Severity::Advice)
+                    .at(src, tp.spans.best("source").unwrap_or_default(), "escapes the sandbox")
+                    .help("the task fails at template render unless the client sets template.disable_file_sandbox"),
+            );
+        }
     }
     if r.cpu < 1 && !r.spans.written("cores") {
         push(diags, src, "jobspec::range", r.spans.best("cpu"), format!("Task {}: minimum CPU value is 1; got {}", t.name, r.cpu), "too small", "cpu is in MHz; use at least 1");
@@ -103,26 +115,9 @@ fn task(t: &Task, g: &TaskGroup, labels: &BTreeMap<&str, Span>, src: &Source, di
     if r.memory_mb < 10 {
         push(diags, src, "jobspec::range", r.spans.best("memory"), format!("Task {}: minimum MemoryMB value is 10; got {}", t.name, r.memory_mb), "too small", "memory is in MB; use at least 10");
     }
-    if r.memory_max_mb != 0 && r.memory_max_mb < r.memory_mb {
+    // memory_max = -1 means unlimited (oversubscription).
+    if r.memory_max_mb > 0 && r.memory_max_mb < r.memory_mb {
         push(diags, src, "jobspec::range", r.spans.best("memory_max"), format!("Task {}: memory_max ({}) must not be lower than memory ({})", t.name, r.memory_max_mb, r.memory_mb), "lower than memory", "raise memory_max or remove it");
-    }
-    // Docker's `ports = ["http"]` and `port_map { http = 80 }` name port labels.
-    if let Some(Value::List(ports)) = t.config.get("ports") {
-        for p in ports.iter().filter_map(Value::as_str) {
-            check_port(labels, &g.name, p, ts.best("config"), &format!("Task {} config `ports`", t.name), src, diags);
-        }
-    }
-    let port_maps: Vec<&Value> = match t.config.get("port_map") {
-        Some(Value::List(l)) => l.iter().collect(),
-        Some(v) => vec![v],
-        None => vec![],
-    };
-    for pm in port_maps {
-        if let Value::Map(m) = pm {
-            for k in m.keys() {
-                check_port(labels, &g.name, k, ts.best("config"), &format!("Task {} config `port_map`", t.name), src, diags);
-            }
-        }
     }
 }
 
@@ -153,8 +148,9 @@ fn port_labels<'a>(nets: impl Iterator<Item = &'a Network>, group: &str, src: &S
     for n in nets {
         for p in n.ports() {
             let sp = p.spans.label.or(p.spans.block).unwrap_or_default();
-            if p.label.is_empty() || !p.label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                push(diags, src, "jobspec::port-label", Some(sp), format!("Port label \"{}\" does not conform to naming requirements ^[a-zA-Z0-9_]+$", p.label), "invalid label", "use letters, digits and underscores");
+            // HCL2 jobspec only requires a label (the ^[a-zA-Z0-9_]+$ rule was HCL1's).
+            if p.label.is_empty() {
+                push(diags, src, "jobspec::port-label", Some(sp), "Port label must not be empty".into(), "empty label", "name the port: `port \"http\" {}`");
             }
             if let Some(prev) = labels.insert(&p.label, sp) {
                 diags.push(

@@ -167,7 +167,18 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
         declared.push(Declared { name, block: b, ty, default });
     }
 
+    // `variables { name = default }`: declarations without type or validation.
+    let shorthand: Vec<&hcl_edit::structure::Attribute> =
+        body.blocks().filter(|b| b.ident.as_str() == "variables").flat_map(|b| b.body.attributes()).collect();
     let mut values: BTreeMap<String, (Value, Option<Span>)> = BTreeMap::new();
+    for a in &shorthand {
+        match scope.eval(&a.value) {
+            Ok(v) => {
+                values.insert(a.key.as_str().to_string(), (v, None));
+            }
+            Err(e) => diags.push(eval_diag(src, e)),
+        }
+    }
     for d in &declared {
         if let Some(v) = &d.default {
             values.insert(d.name.clone(), (v.clone(), None));
@@ -175,6 +186,10 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
     }
     let mut assign = |name: &str, raw: Result<Value, String>, origin: &str, diags: &mut Diags| {
         let Some(d) = declared.iter().find(|d| d.name == name) else {
+            if shorthand.iter().any(|a| a.key.as_str() == name) {
+                values.insert(name.to_string(), (raw.unwrap_or(Value::Null), None));
+                return;
+            }
             if origin.starts_with("NOMAD_VAR") {
                 // Nomad ignores environment variables nobody declared.
                 return;
@@ -196,7 +211,7 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
             }
             Err(m) => diags.push(
                 Diag::error("jobspec::type", format!("Invalid value for variable \"{name}\" from {origin}: {m}"))
-                    .at(src, span_of(&d.block.labels[0]), "declared here")
+                    .at(src, d.block.labels.first().map(span_of).unwrap_or_default(), "declared here")
                     .help(format!("the variable's type is {}", d.ty.describe())),
             ),
         }
@@ -223,6 +238,7 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
 
     for d in &declared {
         if !values.contains_key(&d.name) {
+            scope.unset.insert(format!("var.{}", d.name));
             let label = d.block.labels.first().map(span_of).unwrap_or_default();
             diags.push(
                 Diag::error("jobspec::missing-variable", format!("Unset variable \"{}\": a used variable must be set or have a default value", d.name))
@@ -269,7 +285,7 @@ fn cli_value(text: &str) -> Value {
     let t = text.trim_start();
     if t.starts_with('[') || t.starts_with('{') {
         if let Ok(e) = hcl_edit::parser::parse_expr(text) {
-            let mut scope = Scope { text, vars: BTreeMap::new(), locals: BTreeMap::new(), bindings: vec![], fns: Default::default() };
+            let mut scope = Scope { text, vars: BTreeMap::new(), locals: BTreeMap::new(), bindings: vec![], fns: Default::default(), unset: Default::default() };
             if let Ok(v) = scope.eval(&e) {
                 return v;
             }
@@ -289,7 +305,7 @@ fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<(String, Re
         };
     }
     let body = hcl_edit::parser::parse_body(&src.text).map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
-    let mut s = Scope { text: &src.text, vars: BTreeMap::new(), locals: BTreeMap::new(), bindings: vec![], fns: scope.fns };
+    let mut s = Scope { text: &src.text, vars: BTreeMap::new(), locals: BTreeMap::new(), bindings: vec![], fns: scope.fns, unset: Default::default() };
     Ok(body
         .attributes()
         .map(|a| (a.key.as_str().to_string(), s.eval(&a.value).map_err(|e| e.message)))
@@ -367,10 +383,14 @@ fn resolve_locals(body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut 
         state.insert(name.to_string(), State::Done);
         // Only evaluate when every dependency resolved; otherwise the missing
         // dependency already has its diagnostic.
-        if refs.0.iter().all(|r| scope.locals.contains_key(r) || !defs.contains_key(r)) {
-            match scope.eval(&attr.value) {
-                Ok(v) => {
+        if refs.0.iter().all(|r| scope.locals.contains_key(r) || scope.unset.contains(&format!("local.{r}")) || !defs.contains_key(r)) {
+            match scope.eval_known(&attr.value) {
+                Ok(Some(v)) => {
                     scope.locals.insert(name.to_string(), v);
+                }
+                // Depends on an unset variable (already reported) or on run-time data.
+                Ok(None) => {
+                    scope.unset.insert(format!("local.{name}"));
                 }
                 Err(e) => diags.push(eval_diag(src, e)),
             }
