@@ -73,6 +73,12 @@ fn corpus_jobs_validate() {
     let mut failures = Vec::new();
     for (file, row) in &idx {
         let parsed = jobspec::load(&vfs, Path::new(file), &opts(&dir));
+        if row.get("hcl1_syntax").map(String::as_str) == Some("ok") && row.get("hcl2_syntax").map(String::as_str) == Some("fail") {
+            assert!(
+                parsed.diags.iter().any(|d| d.code == "jobspec::hcl1" && d.location().is_some()),
+                "{file} is HCL1-only and needs a located jobspec::hcl1 diagnostic"
+            );
+        }
         if row.get("hcl2_syntax").map(String::as_str) != Some("ok") || KNOWN_INVALID.iter().any(|(f, _)| f == file) {
             skipped += 1;
             continue;
@@ -97,7 +103,7 @@ fn corpus_jobs_validate() {
         failures.push(format!("{file}:\n{}", nomad_preflight::diag::render(&parsed.diags.0, false)));
     }
     eprintln!(
-        "corpus jobs: {ok} valid, {only_vars} need a variable, {skipped} not HCL2, rejected as Nomad would {rejected:?}, {} failed, in {:?}",
+        "corpus jobs: {ok} valid, {only_vars} need a variable, {skipped} skipped (HCL1 or known invalid), rejected as Nomad would {rejected:?}, {} failed, in {:?}",
         failures.len(),
         start.elapsed()
     );

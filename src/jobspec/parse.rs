@@ -14,13 +14,16 @@ pub fn parse(source: &Source) -> Result<Body, Diag> {
     })
 }
 
-fn syntax_diag(source: &Source, offset: usize, message: &str) -> Diag {
+fn syntax_diag(source: &Source, mut offset: usize, message: &str) -> Diag {
     let text: &str = &source.text;
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = text[offset..].find('\n').map(|i| offset + i).unwrap_or(text.len());
     let line = &text[line_start..line_end];
     let one = Span::new(offset, (offset + 1).min(text.len()).max(offset));
-    if let Some((span, what, help)) = hcl1_idiom(text, offset, line_start, line) {
+    if let Some((span, what, help)) = hcl1_idiom(text, offset, line_start, line, message) {
         return Diag::error(
             "jobspec::hcl1",
             format!("HCL1 syntax: {what}; Nomad 1.0 and later parse job files as HCL2 and reject this file"),
@@ -34,7 +37,7 @@ fn syntax_diag(source: &Source, offset: usize, message: &str) -> Diag {
 }
 
 /// Recognise the HCL1 constructs that make the HCL2 parser stop at `offset`.
-fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str) -> Option<(Span, &'static str, &'static str)> {
+fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str, message: &str) -> Option<(Span, &'static str, &'static str)> {
     let indent = line.len() - line.trim_start().len();
     let trimmed = line.trim_start();
     let at = |a: usize, b: usize| Span::new(a, b.max(a + 1).min(text.len()));
@@ -48,6 +51,32 @@ fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str) -> Optio
                     at(s, s + close + 2),
                     "argument names must not be quoted",
                     "remove the quotes; keys that are not identifiers belong in a map attribute: `env = { \"A.B\" = \"x\" }`",
+                ));
+            }
+        }
+    }
+    // `mounts = [{ tmpfs_options { size = 1 } }]`: HCL1 let blocks nest in
+    // object values; HCL2 objects need `key = value`.
+    if message.contains("object value assignment") {
+        return Some((
+            at(offset, offset + 1),
+            "block syntax inside a map or object value",
+            "write the nested value as `name = { ... }`",
+        ));
+    }
+    // `${meta.3d_printer}`: HCL1 interpolation allowed attribute names
+    // that start with a digit.
+    let upto = &line[..offset - line_start];
+    if let Some(open) = upto.rfind("${") {
+        let inner = &upto[open..];
+        if !inner.contains('}') && inner.contains('.') {
+            let dot_digit = inner.as_bytes().windows(2).any(|w| w[0] == b'.' && w[1].is_ascii_digit());
+            if dot_digit {
+                let s = line_start + open;
+                return Some((
+                    at(s, offset + 1),
+                    "an attribute name that starts with a digit in an interpolation",
+                    "use index syntax, e.g. ${meta[\"3d_printer\"]}",
                 ));
             }
         }
@@ -163,6 +192,12 @@ mod tests {
     fn one_line_blocks_and_commas_are_hcl1() {
         assert_eq!(err("port \"http\" { static = 80, to = 8080 }\n").code, "jobspec::hcl1");
         assert_eq!(err("job \"x\" {\n  datacenters = [\"dc1\"],\n}\n").code, "jobspec::hcl1");
+    }
+
+    #[test]
+    fn hcl1_objects_and_interpolations() {
+        assert_eq!(err("x = [{\n  opts {\n    size = 1\n  }\n}]\n").code, "jobspec::hcl1");
+        assert_eq!(err("a = \"${meta.3d_printer}\"\n").code, "jobspec::hcl1");
     }
 
     #[test]
