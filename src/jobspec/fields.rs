@@ -86,13 +86,27 @@ impl<'n> F<'n> {
         Some(first)
     }
 
+    /// The attribute, if written. Its span is recorded by [`F::ok`] only
+    /// when the value converts, so a badly typed field keeps its default.
     fn mark(&mut self, name: &'static str) -> Option<&'n Attr> {
-        let a = self.attr(name)?;
-        self.spans.set(name, a.span);
-        Some(a)
+        self.attr(name)
+    }
+
+    fn ok<T>(&mut self, name: &'static str, v: Option<T>) -> Option<T> {
+        if v.is_some() {
+            if let Some(a) = self.attr(name) {
+                self.spans.set(name, a.span);
+            }
+        }
+        v
     }
 
     pub fn str(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<String> {
+        let v = self.str_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn str_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<String> {
         let a = self.mark(name)?;
         match &a.value {
             Value::String(s) => Some(s.clone()),
@@ -107,6 +121,11 @@ impl<'n> F<'n> {
     }
 
     pub fn int(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<i64> {
+        let v = self.int_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn int_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<i64> {
         let a = self.mark(name)?;
         match to_number(&a.value) {
             Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
@@ -123,6 +142,11 @@ impl<'n> F<'n> {
     }
 
     pub fn bool(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<bool> {
+        let v = self.bool_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn bool_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<bool> {
         let a = self.mark(name)?;
         match &a.value {
             Value::Bool(b) => Some(*b),
@@ -136,6 +160,11 @@ impl<'n> F<'n> {
     }
 
     pub fn dur(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Duration> {
+        let v = self.dur_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn dur_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Duration> {
         let a = self.mark(name)?;
         match &a.value {
             Value::String(s) => match super::duration::parse(s) {
@@ -156,6 +185,11 @@ impl<'n> F<'n> {
     }
 
     pub fn strs(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Vec<String>> {
+        let v = self.strs_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn strs_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Vec<String>> {
         let a = self.mark(name)?;
         match &a.value {
             Value::List(l) => {
@@ -185,6 +219,7 @@ impl<'n> F<'n> {
     pub fn map(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Map {
         let mut out = Map::new();
         if let Some(a) = self.mark(name) {
+            self.spans.set(name, a.span);
             match &a.value {
                 Value::Map(m) => {
                     for (k, v) in m {
@@ -220,7 +255,8 @@ impl<'n> F<'n> {
     }
 
     pub fn value(&mut self, name: &'static str) -> Option<Value> {
-        self.mark(name).map(|a| a.value.clone())
+        let v = self.mark(name).map(|a| a.value.clone());
+        self.ok(name, v)
     }
 }
 

@@ -473,7 +473,7 @@ impl FnEnv<'_> {
                 !full.starts_with("..") && !full.is_absolute()
             };
             if !inside {
-                return Err(format!("refusing to read \"{p}\": it is outside the repository ({})", root.display()));
+                return Err(format!("refusing to read \"{p}\": it is outside the repository"));
             }
         }
         Ok(full)

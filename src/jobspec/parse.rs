@@ -81,16 +81,6 @@ fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str, message:
             }
         }
     }
-    // `key = value,` as in HCL1 blocks: a comma after an argument.
-    let before = text[..offset].trim_end_matches([' ', '\t']);
-    if text[offset..].starts_with(',') || (before.ends_with(',') && !before.ends_with("[,") && line.contains('=')) {
-        let comma = if text[offset..].starts_with(',') { offset } else { before.len() - 1 };
-        return Some((
-            at(comma, comma + 1),
-            "unexpected comma after an argument",
-            "HCL2 separates arguments with newlines: remove the comma",
-        ));
-    }
     // `port "http" { static = 80, to = 8080 }` or nested one-line blocks.
     if let Some(brace) = line[..offset - line_start].rfind('{') {
         let inside = &line[brace + 1..offset - line_start];
@@ -102,6 +92,16 @@ fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str, message:
                 "put each argument of this block on its own line",
             ));
         }
+    }
+    // `key = value,` as in HCL1 blocks: a comma after an argument.
+    let before = text[..offset].trim_end_matches([' ', '\t']);
+    if text[offset..].starts_with(',') || (before.ends_with(',') && !before.ends_with("[,") && line.contains('=')) {
+        let comma = if text[offset..].starts_with(',') { offset } else { before.len() - 1 };
+        return Some((
+            at(comma, comma + 1),
+            "unexpected comma after an argument",
+            "HCL2 separates arguments with newlines: remove the comma",
+        ));
     }
     // HCL1 map literal without separators between items: `{ a = 1 b = 2 }`.
     if line.contains("= {") && offset > line_start + indent {
