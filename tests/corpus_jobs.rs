@@ -16,7 +16,10 @@ fn corpus() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!("SKIPPED: {} not found; the corpus sweep did not run", p.display());
+        eprintln!(
+            "SKIPPED: {} not found; the corpus sweep did not run",
+            p.display()
+        );
         None
     }
 }
@@ -28,15 +31,21 @@ fn index(dir: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
     let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
     lines
         .map(|l| {
-            let row: BTreeMap<String, String> =
-                header.iter().zip(l.split('\t')).map(|(h, v)| (h.to_string(), v.to_string())).collect();
+            let row: BTreeMap<String, String> = header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
             (row.get("file").cloned().unwrap_or_default(), row)
         })
         .collect()
 }
 
 fn opts(dir: &Path) -> LoadOptions {
-    LoadOptions { repo_root: Some(dir.to_path_buf()), ..LoadOptions::default() }
+    LoadOptions {
+        repo_root: Some(dir.to_path_buf()),
+        ..LoadOptions::default()
+    }
 }
 
 /// Verdicts Nomad's own `job validate` gives on these files as well: the
@@ -73,13 +82,20 @@ fn corpus_jobs_validate() {
     let mut failures = Vec::new();
     for (file, row) in &idx {
         let parsed = jobspec::load(&vfs, Path::new(file), &opts(&dir));
-        if row.get("hcl1_syntax").map(String::as_str) == Some("ok") && row.get("hcl2_syntax").map(String::as_str) == Some("fail") {
+        if row.get("hcl1_syntax").map(String::as_str) == Some("ok")
+            && row.get("hcl2_syntax").map(String::as_str) == Some("fail")
+        {
             assert!(
-                parsed.diags.iter().any(|d| d.code == "jobspec::hcl1" && d.location().is_some()),
+                parsed
+                    .diags
+                    .iter()
+                    .any(|d| d.code == "jobspec::hcl1" && d.location().is_some()),
                 "{file} is HCL1-only and needs a located jobspec::hcl1 diagnostic"
             );
         }
-        if row.get("hcl2_syntax").map(String::as_str) != Some("ok") || KNOWN_INVALID.iter().any(|(f, _)| f == file) {
+        if row.get("hcl2_syntax").map(String::as_str) != Some("ok")
+            || KNOWN_INVALID.iter().any(|(f, _)| f == file)
+        {
             skipped += 1;
             continue;
         }
@@ -90,17 +106,26 @@ fn corpus_jobs_validate() {
         let errors: Vec<_> = parsed.diags.iter().filter(|d| d.is_error()).collect();
         if errors.iter().all(|d| d.code == "jobspec::missing-variable") {
             // The diagnostic must name the variable.
-            assert!(errors.iter().all(|d| d.message.contains("variable \"")), "{file}");
+            assert!(
+                errors.iter().all(|d| d.message.contains("variable \"")),
+                "{file}"
+            );
             only_vars += 1;
             continue;
         }
-        if errors.iter().all(|d| NOMAD_ALSO_REJECTS.contains(&d.code.as_str())) {
+        if errors
+            .iter()
+            .all(|d| NOMAD_ALSO_REJECTS.contains(&d.code.as_str()))
+        {
             for d in &errors {
                 *rejected.entry(d.code.clone()).or_default() += 1;
             }
             continue;
         }
-        failures.push(format!("{file}:\n{}", nomad_preflight::diag::render(&parsed.diags.0, false)));
+        failures.push(format!(
+            "{file}:\n{}",
+            nomad_preflight::diag::render(&parsed.diags.0, false)
+        ));
     }
     eprintln!(
         "corpus jobs: {ok} valid, {only_vars} need a variable, {skipped} skipped (HCL1 or known invalid), rejected as Nomad would {rejected:?}, {} failed, in {:?}",
@@ -108,7 +133,12 @@ fn corpus_jobs_validate() {
         start.elapsed()
     );
     assert!(ok > 400, "only {ok} files validated");
-    assert!(failures.is_empty(), "{} files failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} files failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -122,7 +152,10 @@ fn corpus_invalid_files_get_located_diagnostics() {
     files.sort();
     let (mut located, mut missed) = (0, Vec::new());
     for f in files {
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.ends_with(".md") || name.ends_with(".tsv") {
             continue;
         }
@@ -133,6 +166,9 @@ fn corpus_invalid_files_get_located_diagnostics() {
             missed.push(name);
         }
     }
-    eprintln!("corpus invalid: {located} with located diagnostics, {} without", missed.len());
+    eprintln!(
+        "corpus invalid: {located} with located diagnostics, {} without",
+        missed.len()
+    );
     assert!(missed.is_empty(), "no located diagnostic for: {missed:?}");
 }

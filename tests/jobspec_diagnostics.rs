@@ -18,7 +18,11 @@ fn render(name: &str) -> String {
     let parsed = jobspec::load(&vfs, &Path::new("tests/fixtures/jobspec").join(name), &opts);
     assert!(!parsed.diags.is_empty(), "{name} should have diagnostics");
     for d in parsed.diags.iter() {
-        assert!(d.location().is_some(), "{name}: unlocated diagnostic {}", d.message);
+        assert!(
+            d.location().is_some(),
+            "{name}: unlocated diagnostic {}",
+            d.message
+        );
         assert!(d.help.is_some(), "{name}: no help for {}", d.message);
     }
     nomad_preflight::diag::render(&parsed.diags.0, false)

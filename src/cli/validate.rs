@@ -39,7 +39,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
     let mut worst = exit::OK;
     for file in &args.files {
         if !file.is_file() {
-            eprintln!("Error getting job struct: Error opening file \"{}\": no such file", file.display());
+            eprintln!(
+                "Error getting job struct: Error opening file \"{}\": no such file",
+                file.display()
+            );
             worst = exit::NOMAD_ERROR;
             continue;
         }
@@ -51,10 +54,12 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             ..LoadOptions::default()
         };
         let parsed = jobspec::load(&vfs, file, &opts);
-        let (errors, rest): (Vec<_>, Vec<_>) = parsed.diags.iter().cloned().partition(|d| d.is_error());
+        let (errors, rest): (Vec<_>, Vec<_>) =
+            parsed.diags.iter().cloned().partition(|d| d.is_error());
         // Nomad prints its own warnings only; our advice goes to stderr.
-        let (warnings, advice): (Vec<_>, Vec<_>) =
-            rest.into_iter().partition(|d| d.severity == crate::diag::Severity::Warning);
+        let (warnings, advice): (Vec<_>, Vec<_>) = rest
+            .into_iter()
+            .partition(|d| d.severity == crate::diag::Severity::Warning);
         eprint!("{}", render(&advice, color));
         if !errors.is_empty() || parsed.job.is_none() {
             eprintln!("{}", paint(color, "1;31", "Job validation errors:"));
@@ -67,7 +72,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             for w in &warnings {
                 text.push_str(&format!("\n* {}", w.message));
             }
-            println!("{}", paint(color, "1;33", &format!("Job Warnings:\n{text}")));
+            println!(
+                "{}",
+                paint(color, "1;33", &format!("Job Warnings:\n{text}"))
+            );
             println!();
         }
         println!("{}", paint(color, "1;32", "Job validation successful"));

@@ -41,9 +41,18 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
         None if jt == JobType::Service && v.at_least(0, 10, 0) => Some(UpdateStrategy::default()),
         None => None,
     };
-    let (job_id, job_resched, job_migrate) = (job.id.clone(), job.reschedule.clone(), job.migrate.clone());
+    let (job_id, job_resched, job_migrate) =
+        (job.id.clone(), job.reschedule.clone(), job.migrate.clone());
     for g in &mut job.groups {
-        group(g, jt, &job_id, job_update.as_ref(), job_resched.as_ref(), job_migrate.as_ref(), v);
+        group(
+            g,
+            jt,
+            &job_id,
+            job_update.as_ref(),
+            job_resched.as_ref(),
+            job_migrate.as_ref(),
+            v,
+        );
     }
 }
 
@@ -84,7 +93,11 @@ fn group(
         g.reschedule = Some(reschedule(r, jt));
     }
     if jt == JobType::Service {
-        let m = g.migrate.take().or_else(|| job_migrate.cloned()).unwrap_or_default();
+        let m = g
+            .migrate
+            .take()
+            .or_else(|| job_migrate.cloned())
+            .unwrap_or_default();
         g.migrate = Some(migrate(m));
     }
     for c in &mut g.affinities {
@@ -151,7 +164,11 @@ fn restart(r: &mut RestartPolicy, jt: JobType) {
         r.attempts = if batch { 3 } else { 2 };
     }
     if !s.written("interval") {
-        r.interval = if batch { Duration::hours(24) } else { Duration::mins(30) };
+        r.interval = if batch {
+            Duration::hours(24)
+        } else {
+            Duration::mins(30)
+        };
     }
     if !s.written("delay") {
         r.delay = Duration::secs(15);
@@ -168,16 +185,28 @@ fn reschedule(mut r: ReschedulePolicy, jt: JobType) -> ReschedulePolicy {
         r.attempts = if batch { 1 } else { 0 };
     }
     if !s.written("interval") {
-        r.interval = if batch { Duration::hours(24) } else { Duration(0) };
+        r.interval = if batch {
+            Duration::hours(24)
+        } else {
+            Duration(0)
+        };
     }
     if !s.written("delay") {
-        r.delay = if batch { Duration::secs(5) } else { Duration::secs(30) };
+        r.delay = if batch {
+            Duration::secs(5)
+        } else {
+            Duration::secs(30)
+        };
     }
     if !s.written("delay_function") {
         r.delay_function = if batch { "constant" } else { "exponential" }.into();
     }
     if !s.written("max_delay") {
-        r.max_delay = if batch { Duration(0) } else { Duration::hours(1) };
+        r.max_delay = if batch {
+            Duration(0)
+        } else {
+            Duration::hours(1)
+        };
     }
     if !s.written("unlimited") {
         r.unlimited = !batch;
@@ -313,7 +342,10 @@ mod tests {
             job_type: jt,
             groups: vec![TaskGroup {
                 name: "g".into(),
-                tasks: vec![Task { name: "t".into(), ..Task::default() }],
+                tasks: vec![Task {
+                    name: "t".into(),
+                    ..Task::default()
+                }],
                 ..TaskGroup::default()
             }],
             ..Job::default()
@@ -325,7 +357,10 @@ mod tests {
         let mut old = one_group(JobType::Service);
         apply(&mut old, NomadVersion::DEMO);
         assert_eq!(old.priority, 50);
-        assert!(old.groups[0].update.is_none(), "0.9 has no default update stanza");
+        assert!(
+            old.groups[0].update.is_none(),
+            "0.9 has no default update stanza"
+        );
         assert!(old.datacenters.is_empty());
         assert_eq!(old.groups[0].tasks[0].resources.cpu, 100);
         assert_eq!(old.groups[0].tasks[0].resources.memory_mb, 300);
@@ -343,7 +378,10 @@ mod tests {
         let mut j = one_group(JobType::Batch);
         apply(&mut j, NomadVersion::CURRENT);
         let g = &j.groups[0];
-        assert_eq!((g.restart.attempts, g.restart.interval), (3, Duration::hours(24)));
+        assert_eq!(
+            (g.restart.attempts, g.restart.interval),
+            (3, Duration::hours(24))
+        );
         assert_eq!(g.reschedule.as_ref().unwrap().delay_function, "constant");
         assert!(g.update.is_none());
     }
@@ -351,15 +389,28 @@ mod tests {
     #[test]
     fn job_update_is_merged_into_groups() {
         let mut j = one_group(JobType::Service);
-        let mut ju = UpdateStrategy { max_parallel: 3, ..UpdateStrategy::default() };
+        let mut ju = UpdateStrategy {
+            max_parallel: 3,
+            ..UpdateStrategy::default()
+        };
         ju.spans.set("max_parallel", crate::source::Span::new(0, 1));
         j.update = Some(ju);
-        let mut gu = UpdateStrategy { canary: 1, ..UpdateStrategy::default() };
+        let mut gu = UpdateStrategy {
+            canary: 1,
+            ..UpdateStrategy::default()
+        };
         gu.spans.set("canary", crate::source::Span::new(2, 3));
         j.groups[0].update = Some(gu);
         apply(&mut j, NomadVersion::DEMO);
         let u = j.groups[0].update.clone().unwrap();
-        assert_eq!((u.max_parallel, u.canary, u.health_check.as_str()), (3, 1, "checks"));
-        assert_eq!(j.update.as_ref().unwrap().canary, 0, "job update kept as written");
+        assert_eq!(
+            (u.max_parallel, u.canary, u.health_check.as_str()),
+            (3, 1, "checks")
+        );
+        assert_eq!(
+            j.update.as_ref().unwrap().canary,
+            0,
+            "job update kept as written"
+        );
     }
 }

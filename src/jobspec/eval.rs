@@ -153,7 +153,9 @@ impl<'a> Scope<'a> {
                 // `"${expr}"` alone is the value itself, not its string form.
                 if let Some(Element::Interpolation(ip)) = tpl.as_single_element() {
                     return match self.ev(&ip.expr) {
-                        Err(Fail::Runtime) => Ok(Value::String(format!("${{{}}}", self.src(&ip.expr)))),
+                        Err(Fail::Runtime) => {
+                            Ok(Value::String(format!("${{{}}}", self.src(&ip.expr))))
+                        }
                         other => other,
                     };
                 }
@@ -180,7 +182,10 @@ impl<'a> Scope<'a> {
                     other => {
                         return Err(EvalError::new(
                             span_of(&c.cond_expr),
-                            format!("Incorrect condition type: a bool is required, got {}", type_name(&other)),
+                            format!(
+                                "Incorrect condition type: a bool is required, got {}",
+                                type_name(&other)
+                            ),
                             "",
                         )
                         .into())
@@ -197,7 +202,11 @@ impl<'a> Scope<'a> {
                     (op, v) => {
                         return Err(EvalError::new(
                             sp,
-                            format!("Invalid operand: cannot apply `{}` to {}", op.as_str(), type_name(&v)),
+                            format!(
+                                "Invalid operand: cannot apply `{}` to {}",
+                                op.as_str(),
+                                type_name(&v)
+                            ),
                             "",
                         )
                         .into())
@@ -219,7 +228,12 @@ impl<'a> Scope<'a> {
         }
         let r = self.ev(&b.rhs_expr)?;
         let bad = |what: &str| -> Fail {
-            EvalError::new(sp, format!("Invalid operand: {what}"), "check the types on both sides of the operator").into()
+            EvalError::new(
+                sp,
+                format!("Invalid operand: {what}"),
+                "check the types on both sides of the operator",
+            )
+            .into()
         };
         Ok(match op {
             Eq => Value::Bool(values_equal(&l, &r)),
@@ -276,7 +290,11 @@ impl<'a> Scope<'a> {
                     _ => (true, ""),
                 };
                 if !declared && !shadowed {
-                    let pool = if root.as_str() == "var" { &self.vars } else { &self.locals };
+                    let pool = if root.as_str() == "var" {
+                        &self.vars
+                    } else {
+                        &self.locals
+                    };
                     let mut help = did_you_mean_help(name, pool.keys().map(String::as_str));
                     if help.is_empty() {
                         help = if root.as_str() == "var" {
@@ -287,7 +305,11 @@ impl<'a> Scope<'a> {
                     }
                     return Err(Fail::Err(EvalError {
                         code: "jobspec::missing-variable",
-                        ..EvalError::new(span_of(op), format!("Reference to undeclared {what} \"{name}\""), help)
+                        ..EvalError::new(
+                            span_of(op),
+                            format!("Reference to undeclared {what} \"{name}\""),
+                            help,
+                        )
                     }));
                 }
             }
@@ -370,9 +392,9 @@ impl<'a> Scope<'a> {
                 Some((Some(k), v)) => {
                     let k = to_string(&k).unwrap_or_default();
                     if f.grouping {
-                        match map.entry(k).or_insert_with(|| Value::List(vec![])) {
-                            Value::List(l) => l.push(v),
-                            _ => {}
+                        if let Value::List(l) = map.entry(k).or_insert_with(|| Value::List(vec![]))
+                        {
+                            l.push(v);
                         }
                     } else {
                         map.insert(k, v);
@@ -397,7 +419,9 @@ impl<'a> Scope<'a> {
                     return Ok(v);
                 }
             }
-            return Err(EvalError::new(sp, "Error in function call: no expression succeeded", "").into());
+            return Err(
+                EvalError::new(sp, "Error in function call: no expression succeeded", "").into(),
+            );
         }
         if name == "can" {
             let ok = f.args.iter().all(|a| self.ev(a).is_ok());
@@ -414,9 +438,15 @@ impl<'a> Scope<'a> {
         }
         functions::call(&self.fns, name, args).map_err(|msg| {
             let (code, help) = if msg.starts_with("no file exists") {
-                ("jobspec::file", "the path is relative to the job file's directory")
+                (
+                    "jobspec::file",
+                    "the path is relative to the job file's directory",
+                )
             } else if msg.starts_with("refusing") {
-                ("jobspec::file-access", "filesystem functions may only read regular files inside the repository")
+                (
+                    "jobspec::file-access",
+                    "filesystem functions may only read regular files inside the repository",
+                )
             } else {
                 ("jobspec::eval", "see Nomad's HCL2 function reference")
             };
@@ -428,16 +458,22 @@ impl<'a> Scope<'a> {
     }
 
     fn template(&mut self, t: &Template) -> Result<String, Fail> {
+        self.template_stripped(t, false, false)
+    }
+
+    /// `lead`/`trail`: a `~` on the enclosing directive strips whitespace at
+    /// the start/end of this (nested) template.
+    fn template_stripped(&mut self, t: &Template, lead: bool, trail: bool) -> Result<String, Fail> {
         let mut out = String::new();
         let elems: Vec<&Element> = t.iter().collect();
         for (i, el) in elems.iter().enumerate() {
             match el {
                 Element::Literal(l) => {
                     let mut s: &str = l.as_str();
-                    if i > 0 && strip_after(elems[i - 1]) {
+                    if (i > 0 && strip_after(elems[i - 1])) || (i == 0 && lead) {
                         s = s.trim_start();
                     }
-                    if elems.get(i + 1).is_some_and(|n| strip_before(n)) {
+                    if elems.get(i + 1).is_some_and(|n| strip_before(n)) || (i + 1 == elems.len() && trail) {
                         s = s.trim_end();
                     }
                     out.push_str(s);
@@ -460,10 +496,15 @@ impl<'a> Scope<'a> {
                 Element::Directive(d) => match &**d {
                     Directive::If(ifd) => {
                         let c = self.ev(&ifd.if_expr.cond_expr)?;
+                        use hcl_edit::template::Strip;
+                        let end = |s: &Strip| matches!(s, Strip::End | Strip::Both);
+                        let start = |s: &Strip| matches!(s, Strip::Start | Strip::Both);
+                        let endif_start = start(&ifd.endif_expr.strip);
                         if matches!(c, Value::Bool(true)) {
-                            out.push_str(&self.template(&ifd.if_expr.template)?);
+                            let trail = ifd.else_expr.as_ref().map(|e| start(&e.strip)).unwrap_or(endif_start);
+                            out.push_str(&self.template_stripped(&ifd.if_expr.template, end(&ifd.if_expr.strip), trail)?);
                         } else if let Some(e) = &ifd.else_expr {
-                            out.push_str(&self.template(&e.template)?);
+                            out.push_str(&self.template_stripped(&e.template, end(&e.strip), endif_start)?);
                         }
                     }
                     Directive::For(fd) => {
@@ -476,7 +517,10 @@ impl<'a> Scope<'a> {
                                 self.bindings.push((kn.as_str().to_string(), k));
                             }
                             self.bindings.push((fe.value_var.as_str().to_string(), v));
-                            let r = self.template(&fe.template);
+                            use hcl_edit::template::Strip;
+                            let lead = matches!(fe.strip, Strip::End | Strip::Both);
+                            let trail = matches!(fd.endfor_expr.strip, Strip::Start | Strip::Both);
+                            let r = self.template_stripped(&fe.template, lead, trail);
                             self.bindings.truncate(base);
                             out.push_str(&r?);
                         }
@@ -549,7 +593,12 @@ fn index(v: Value, k: &Value, sp: Span) -> Result<Value, Fail> {
             let key = to_string(k).unwrap_or_default();
             get_attr(Value::Map(m), &key, sp)
         }
-        (other, _) => Err(EvalError::new(sp, format!("Invalid index: cannot index a {}", type_name(&other)), "").into()),
+        (other, _) => Err(EvalError::new(
+            sp,
+            format!("Invalid index: cannot index a {}", type_name(&other)),
+            "",
+        )
+        .into()),
     }
 }
 
@@ -652,13 +701,19 @@ mod tests {
     #[test]
     fn runtime_interpolations_stay_text_inside_evaluated_strings() {
         let v = eval_str("x = \"${var.tag}-${attr.kernel.name}-${NOMAD_ALLOC_ID}\"\n").unwrap();
-        assert_eq!(v, Value::String("1.25-${attr.kernel.name}-${NOMAD_ALLOC_ID}".into()));
+        assert_eq!(
+            v,
+            Value::String("1.25-${attr.kernel.name}-${NOMAD_ALLOC_ID}".into())
+        );
     }
 
     #[test]
     fn arithmetic_conditionals_and_for() {
         assert_eq!(eval_str("x = var.n * 2 + 1\n").unwrap(), Value::Number(7.0));
-        assert_eq!(eval_str("x = var.n > 2 ? \"big\" : \"small\"\n").unwrap(), Value::String("big".into()));
+        assert_eq!(
+            eval_str("x = var.n > 2 ? \"big\" : \"small\"\n").unwrap(),
+            Value::String("big".into())
+        );
         assert_eq!(
             eval_str("x = [for s in [\"a\",\"b\"] : upper(s)]\n").unwrap(),
             Value::List(vec![Value::String("A".into()), Value::String("B".into())])
@@ -667,15 +722,24 @@ mod tests {
 
     #[test]
     fn try_is_lazy_and_unknown_vars_are_errors() {
-        assert_eq!(eval_str("x = try(var.nope, \"d\")\n").unwrap(), Value::String("d".into()));
+        assert_eq!(
+            eval_str("x = try(var.nope, \"d\")\n").unwrap(),
+            Value::String("d".into())
+        );
         let e = eval_str("x = var.tga\n").unwrap_err();
         assert!(e.help.contains("did you mean \"tag\""), "{}", e.help);
         // Unknown roots are run-time text, as jobspec2's UnknownVariable hook does.
-        assert_eq!(eval_str("x = \"${HOME}/bin\"\n").unwrap(), Value::String("${HOME}/bin".into()));
+        assert_eq!(
+            eval_str("x = \"${HOME}/bin\"\n").unwrap(),
+            Value::String("${HOME}/bin".into())
+        );
     }
 
     #[test]
     fn escaped_interpolations_are_literal() {
-        assert_eq!(eval_str("x = \"$${foo}\"\n").unwrap(), Value::String("${foo}".into()));
+        assert_eq!(
+            eval_str("x = \"$${foo}\"\n").unwrap(),
+            Value::String("${foo}".into())
+        );
     }
 }

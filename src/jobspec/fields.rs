@@ -21,7 +21,11 @@ impl Cx<'_> {
         self.diags.push(
             Diag::error(
                 "jobspec::type",
-                format!("Inappropriate value for attribute \"{}\": {want} required, got {}", a.name, type_name(&a.value)),
+                format!(
+                    "Inappropriate value for attribute \"{}\": {want} required, got {}",
+                    a.name,
+                    type_name(&a.value)
+                ),
             )
             .at(self.src, a.value_span, format!("{want} required"))
             .help(format!("give \"{}\" a {want}", a.name)),
@@ -29,7 +33,8 @@ impl Cx<'_> {
     }
 
     pub fn error(&mut self, code: &str, span: Span, msg: String, label: &str, help: &str) {
-        self.diags.push(Diag::error(code, msg).at(self.src, span, label).help(help));
+        self.diags
+            .push(Diag::error(code, msg).at(self.src, span, label).help(help));
     }
 }
 
@@ -44,12 +49,14 @@ impl<'n> F<'n> {
     pub fn new(node: &'n Node, cx: &mut Cx<'_>, known: &[&str], what: &str) -> F<'n> {
         for a in &node.attrs {
             if !known.contains(&a.name.as_str()) {
-                cx.diags.push(unknown(cx.src, a.key_span, &a.name, known, what));
+                cx.diags
+                    .push(unknown(cx.src, a.key_span, &a.name, known, what));
             }
         }
         for b in &node.blocks {
             if !known.contains(&b.ident.as_str()) {
-                cx.diags.push(unknown(cx.src, b.ident_span, &b.ident, known, what));
+                cx.diags
+                    .push(unknown(cx.src, b.ident_span, &b.ident, known, what));
             }
         }
         let mut spans = Spans::new(Some(node.span));
@@ -170,7 +177,13 @@ impl<'n> F<'n> {
             Value::String(s) => match super::duration::parse(s) {
                 Ok(d) => Some(d),
                 Err(m) => {
-                    cx.error("jobspec::type", a.value_span, format!("Invalid duration for \"{name}\": {m}"), "not a duration", "use Go duration syntax such as \"30s\", \"5m\" or \"1h30m\"");
+                    cx.error(
+                        "jobspec::type",
+                        a.value_span,
+                        format!("Invalid duration for \"{name}\": {m}"),
+                        "not a duration",
+                        "use Go duration syntax such as \"30s\", \"5m\" or \"1h30m\"",
+                    );
                     None
                 }
             },
@@ -237,7 +250,13 @@ impl<'n> F<'n> {
         }
         let blocks: Vec<&Node> = self.blocks(name).collect();
         if let (Some(b), Some(a)) = (blocks.first(), self.attr(name)) {
-            cx.error("jobspec::duplicate", b.ident_span, format!("Duplicate {name}: it is set both as an attribute and as a block"), "block here", "keep either the attribute or the block");
+            cx.error(
+                "jobspec::duplicate",
+                b.ident_span,
+                format!("Duplicate {name}: it is set both as an attribute and as a block"),
+                "block here",
+                "keep either the attribute or the block",
+            );
             let _ = a;
         }
         for b in blocks {
@@ -274,7 +293,10 @@ pub fn opaque(node: &Node) -> BTreeMap<String, Value> {
             m.insert(label.clone(), Value::Map(inner));
             inner = m;
         }
-        match out.entry(b.ident.clone()).or_insert_with(|| Value::List(vec![])) {
+        match out
+            .entry(b.ident.clone())
+            .or_insert_with(|| Value::List(vec![]))
+        {
             Value::List(l) => l.push(Value::Map(inner)),
             other => *other = Value::List(vec![Value::Map(inner)]),
         }

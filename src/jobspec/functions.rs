@@ -52,19 +52,84 @@ fn arity(args: &[Value], k: usize) -> Result<(), String> {
 }
 
 fn arg(args: &[Value], i: usize) -> Result<&Value, String> {
-    args.get(i).ok_or_else(|| format!("missing argument {}", i + 1))
+    args.get(i)
+        .ok_or_else(|| format!("missing argument {}", i + 1))
 }
 
 pub const KNOWN: &[&str] = &[
-    "abs", "base64decode", "base64encode", "basename", "ceil", "chunklist", "coalesce",
-    "coalescelist", "compact", "concat", "contains", "dirname", "distinct", "element", "file",
-    "fileexists", "flatten", "floor", "format", "formatlist", "index", "join", "jsondecode",
-    "jsonencode", "keys", "length", "lookup", "lower", "max", "merge", "min", "range",
-    "regex_replace", "replace", "reverse", "setunion", "slice", "sort", "split", "strrev",
-    "substr", "templatefile", "title", "tobool", "tolist", "tomap", "tonumber", "toset",
-    "tostring", "trim", "trimprefix", "trimspace", "trimsuffix", "upper", "values", "zipmap",
-    "abspath", "signum", "pow", "log", "parseint", "indent", "chomp", "sum", "alltrue", "anytrue",
-    "one", "startswith", "endswith", "strcontains", "uuidv4", "uuidv5", "pathexpand",
+    "abs",
+    "base64decode",
+    "base64encode",
+    "basename",
+    "ceil",
+    "chunklist",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "dirname",
+    "distinct",
+    "element",
+    "file",
+    "fileexists",
+    "flatten",
+    "floor",
+    "format",
+    "formatlist",
+    "index",
+    "join",
+    "jsondecode",
+    "jsonencode",
+    "keys",
+    "length",
+    "lookup",
+    "lower",
+    "max",
+    "merge",
+    "min",
+    "range",
+    "regex_replace",
+    "replace",
+    "reverse",
+    "setunion",
+    "slice",
+    "sort",
+    "split",
+    "strrev",
+    "substr",
+    "templatefile",
+    "title",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "upper",
+    "values",
+    "zipmap",
+    "abspath",
+    "signum",
+    "pow",
+    "log",
+    "parseint",
+    "indent",
+    "chomp",
+    "sum",
+    "alltrue",
+    "anytrue",
+    "one",
+    "startswith",
+    "endswith",
+    "strcontains",
+    "uuidv4",
+    "uuidv5",
+    "pathexpand",
 ];
 
 fn parse_uuid(text: &str) -> Option<[u8; 16]> {
@@ -81,7 +146,14 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
 
 fn fmt_uuid(u: &[u8; 16]) -> String {
     let h: String = u.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Random per evaluation, as in Nomad (each parse yields a new UUID).
@@ -90,7 +162,12 @@ fn uuid_v4() -> String {
     let mut u = [0u8; 16];
     for chunk in u.chunks_mut(8) {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
         chunk.copy_from_slice(&h.finish().to_le_bytes()[..chunk.len()]);
     }
     u[6] = (u[6] & 0x0f) | 0x40;
@@ -105,19 +182,27 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         "lower" => Ok(Value::String(s(arg(a, 0)?)?.to_lowercase())),
         "title" => Ok(Value::String(title(&s(arg(a, 0)?)?))),
         "trimspace" => Ok(Value::String(s(arg(a, 0)?)?.trim().to_string())),
-        "chomp" => Ok(Value::String(s(arg(a, 0)?)?.trim_end_matches(['\n', '\r']).to_string())),
+        "chomp" => Ok(Value::String(
+            s(arg(a, 0)?)?.trim_end_matches(['\n', '\r']).to_string(),
+        )),
         "strrev" => Ok(Value::String(s(arg(a, 0)?)?.chars().rev().collect())),
         "trim" => {
             let cut = s(arg(a, 1)?)?;
-            Ok(Value::String(s(arg(a, 0)?)?.trim_matches(|c| cut.contains(c)).to_string()))
+            Ok(Value::String(
+                s(arg(a, 0)?)?.trim_matches(|c| cut.contains(c)).to_string(),
+            ))
         }
         "trimprefix" => {
             let (x, p) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?);
-            Ok(Value::String(x.strip_prefix(p.as_str()).unwrap_or(&x).to_string()))
+            Ok(Value::String(
+                x.strip_prefix(p.as_str()).unwrap_or(&x).to_string(),
+            ))
         }
         "trimsuffix" => {
             let (x, p) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?);
-            Ok(Value::String(x.strip_suffix(p.as_str()).unwrap_or(&x).to_string()))
+            Ok(Value::String(
+                x.strip_suffix(p.as_str()).unwrap_or(&x).to_string(),
+            ))
         }
         "startswith" => Ok(Value::Bool(s(arg(a, 0)?)?.starts_with(&s(arg(a, 1)?)?))),
         "endswith" => Ok(Value::Bool(s(arg(a, 0)?)?.ends_with(&s(arg(a, 1)?)?))),
@@ -141,13 +226,26 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
             let off = n(arg(a, 1)?)? as i64;
             let len = n(arg(a, 2)?)? as i64;
             let chars: Vec<char> = x.chars().collect();
-            let start = if off < 0 { chars.len() as i64 + off } else { off }.clamp(0, chars.len() as i64) as usize;
-            let end = if len < 0 { chars.len() } else { (start + len as usize).min(chars.len()) };
+            let start = if off < 0 {
+                chars.len() as i64 + off
+            } else {
+                off
+            }
+            .clamp(0, chars.len() as i64) as usize;
+            let end = if len < 0 {
+                chars.len()
+            } else {
+                (start + len as usize).min(chars.len())
+            };
             Ok(Value::String(chars[start..end].iter().collect()))
         }
         "split" => {
             let (sep, x) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?);
-            Ok(Value::List(x.split(sep.as_str()).map(|p| Value::String(p.to_string())).collect()))
+            Ok(Value::List(
+                x.split(sep.as_str())
+                    .map(|p| Value::String(p.to_string()))
+                    .collect(),
+            ))
         }
         "join" => {
             let sep = s(arg(a, 0)?)?;
@@ -161,13 +259,24 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         }
         "format" => format(a).map(Value::String),
         "formatlist" => {
-            let len = a[1..].iter().filter_map(|v| match v { Value::List(l) => Some(l.len()), _ => None }).max().unwrap_or(0);
+            let len = a[1..]
+                .iter()
+                .filter_map(|v| match v {
+                    Value::List(l) => Some(l.len()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
             let mut out = Vec::new();
             for i in 0..len {
-                let row: Vec<Value> = a.iter().enumerate().map(|(j, v)| match v {
-                    Value::List(l) if j > 0 => l.get(i).cloned().unwrap_or(Value::Null),
-                    other => other.clone(),
-                }).collect();
+                let row: Vec<Value> = a
+                    .iter()
+                    .enumerate()
+                    .map(|(j, v)| match v {
+                        Value::List(l) if j > 0 => l.get(i).cloned().unwrap_or(Value::Null),
+                        other => other.clone(),
+                    })
+                    .collect();
                 out.push(Value::String(format(&row)?));
             }
             Ok(Value::List(out))
@@ -196,7 +305,9 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
             Value::String(x) => x.chars().count(),
             other => return Err(format!("cannot take the length of {}", type_name(other))),
         } as f64)),
-        "keys" => Ok(Value::List(map(arg(a, 0)?)?.into_keys().map(Value::String).collect())),
+        "keys" => Ok(Value::List(
+            map(arg(a, 0)?)?.into_keys().map(Value::String).collect(),
+        )),
         "values" => Ok(Value::List(map(arg(a, 0)?)?.into_values().collect())),
         "lookup" => {
             let m = map(arg(a, 0)?)?;
@@ -228,7 +339,10 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         "index" => {
             let l = list(arg(a, 0)?)?;
             let v = arg(a, 1)?;
-            l.iter().position(|x| x == v).map(|i| Value::Number(i as f64)).ok_or_else(|| "item not found".to_string())
+            l.iter()
+                .position(|x| x == v)
+                .map(|i| Value::Number(i as f64))
+                .ok_or_else(|| "item not found".to_string())
         }
         "distinct" | "toset" => {
             let mut out: Vec<Value> = Vec::new();
@@ -262,7 +376,9 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         }),
         "parseint" => {
             let base = n(arg(a, 1)?)? as u32;
-            i64::from_str_radix(&s(arg(a, 0)?)?, base).map(|x| Value::Number(x as f64)).map_err(|e| e.to_string())
+            i64::from_str_radix(&s(arg(a, 0)?)?, base)
+                .map(|x| Value::Number(x as f64))
+                .map_err(|e| e.to_string())
         }
         "tobool" => match arg(a, 0)? {
             Value::Bool(b) => Ok(Value::Bool(*b)),
@@ -282,7 +398,12 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
             .cloned()
             .ok_or_else(|| "no non-null arguments".to_string()),
         "compact" => Ok(Value::List(
-            list(arg(a, 0)?)?.into_iter().filter(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty())).collect(),
+            list(arg(a, 0)?)?
+                .into_iter()
+                .filter(|v| {
+                    !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty())
+                })
+                .collect(),
         )),
         "slice" => {
             let l = list(arg(a, 0)?)?;
@@ -312,7 +433,9 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
             if size == 0 {
                 return Ok(Value::List(vec![Value::List(l)]));
             }
-            Ok(Value::List(l.chunks(size).map(|c| Value::List(c.to_vec())).collect()))
+            Ok(Value::List(
+                l.chunks(size).map(|c| Value::List(c.to_vec())).collect(),
+            ))
         }
         "range" => {
             let nums: Vec<f64> = a.iter().map(n).collect::<Result<_, _>>()?;
@@ -357,8 +480,16 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
                 _ => nums.iter().sum(),
             }))
         }
-        "alltrue" => Ok(Value::Bool(list(arg(a, 0)?)?.iter().all(|v| matches!(v, Value::Bool(true))))),
-        "anytrue" => Ok(Value::Bool(list(arg(a, 0)?)?.iter().any(|v| matches!(v, Value::Bool(true))))),
+        "alltrue" => Ok(Value::Bool(
+            list(arg(a, 0)?)?
+                .iter()
+                .all(|v| matches!(v, Value::Bool(true))),
+        )),
+        "anytrue" => Ok(Value::Bool(
+            list(arg(a, 0)?)?
+                .iter()
+                .any(|v| matches!(v, Value::Bool(true))),
+        )),
         "one" => {
             let l = list(arg(a, 0)?)?;
             match l.len() {
@@ -373,23 +504,36 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         "signum" => Ok(Value::Number(n(arg(a, 0)?)?.signum())),
         "pow" => Ok(Value::Number(n(arg(a, 0)?)?.powf(n(arg(a, 1)?)?))),
         "log" => Ok(Value::Number(n(arg(a, 0)?)?.log(n(arg(a, 1)?)?))),
-        "jsonencode" => serde_json::to_string(arg(a, 0)?).map(Value::String).map_err(|e| e.to_string()),
+        "jsonencode" => serde_json::to_string(arg(a, 0)?)
+            .map(Value::String)
+            .map_err(|e| e.to_string()),
         "jsondecode" => {
-            let j: serde_json::Value = serde_json::from_str(&s(arg(a, 0)?)?).map_err(|e| e.to_string())?;
+            let j: serde_json::Value =
+                serde_json::from_str(&s(arg(a, 0)?)?).map_err(|e| e.to_string())?;
             Ok(from_json(j))
         }
         "base64encode" => Ok(Value::String(b64_encode(s(arg(a, 0)?)?.as_bytes()))),
         "base64decode" => {
             let bytes = b64_decode(&s(arg(a, 0)?)?).ok_or("invalid base64 data")?;
-            String::from_utf8(bytes).map(Value::String).map_err(|_| "the result is not valid UTF-8".into())
+            String::from_utf8(bytes)
+                .map(Value::String)
+                .map_err(|_| "the result is not valid UTF-8".into())
         }
         "basename" => {
             let p = s(arg(a, 0)?)?;
-            Ok(Value::String(Path::new(&p).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()))
+            Ok(Value::String(
+                Path::new(&p)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ))
         }
         "dirname" => {
             let p = s(arg(a, 0)?)?;
-            let d = Path::new(&p).parent().map(|f| f.display().to_string()).unwrap_or_default();
+            let d = Path::new(&p)
+                .parent()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default();
             Ok(Value::String(if d.is_empty() { ".".into() } else { d }))
         }
         "abspath" => {
@@ -419,7 +563,8 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
                 "x500" => "6ba7b814-9dad-11d1-80b4-00c04fd430c8".to_string(),
                 other => other.to_string(),
             };
-            let ns_bytes = parse_uuid(&ns).ok_or("the namespace must be dns, url, oid, x500 or a UUID")?;
+            let ns_bytes =
+                parse_uuid(&ns).ok_or("the namespace must be dns, url, oid, x500 or a UUID")?;
             let mut data = ns_bytes.to_vec();
             data.extend_from_slice(s(arg(a, 1)?)?.as_bytes());
             let h = super::sha1::digest(&data);
@@ -431,10 +576,14 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         }
         "pathexpand" => {
             let p = s(arg(a, 0)?)?;
-            Ok(Value::String(match (p.strip_prefix('~'), std::env::var("HOME")) {
-                (Some(rest), Ok(home)) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
-                _ => p,
-            }))
+            Ok(Value::String(
+                match (p.strip_prefix('~'), std::env::var("HOME")) {
+                    (Some(rest), Ok(home)) if rest.is_empty() || rest.starts_with('/') => {
+                        format!("{home}{rest}")
+                    }
+                    _ => p,
+                },
+            ))
         }
         other => Err(if KNOWN.contains(&other) {
             format!("function \"{other}\" is not supported")
@@ -463,7 +612,9 @@ impl FnEnv<'_> {
     fn check(&self, p: &str) -> Result<PathBuf, String> {
         let full = self.resolve(p);
         if full.starts_with("/dev") || full.starts_with("/proc") || full.starts_with("/sys") {
-            return Err(format!("refusing to read the device or kernel file \"{p}\""));
+            return Err(format!(
+                "refusing to read the device or kernel file \"{p}\""
+            ));
         }
         if let Some(root) = self.repo_root {
             let root = crate::vfs::normalize(root);
@@ -473,7 +624,9 @@ impl FnEnv<'_> {
                 !full.starts_with("..") && !full.is_absolute()
             };
             if !inside {
-                return Err(format!("refusing to read \"{p}\": it is outside the repository"));
+                return Err(format!(
+                    "refusing to read \"{p}\": it is outside the repository"
+                ));
             }
         }
         Ok(full)
@@ -536,7 +689,9 @@ fn format(a: &[Value]) -> Result<String, String> {
             out.push('%');
             continue;
         }
-        let v = args.next().ok_or("not enough arguments for the format string")?;
+        let v = args
+            .next()
+            .ok_or("not enough arguments for the format string")?;
         match verb {
             's' | 'v' => out.push_str(&match v {
                 Value::List(_) | Value::Map(_) => serde_json::to_string(v).unwrap_or_default(),
@@ -545,7 +700,11 @@ fn format(a: &[Value]) -> Result<String, String> {
             'q' => out.push_str(&serde_json::to_string(&s(v)?).unwrap_or_default()),
             'd' => out.push_str(&format!("{}", n(v)?.trunc() as i64)),
             'f' => {
-                let prec = spec.split('.').nth(1).and_then(|p| p.parse().ok()).unwrap_or(6);
+                let prec = spec
+                    .split('.')
+                    .nth(1)
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(6);
                 out.push_str(&format!("{:.*}", prec, n(v)?));
             }
             other => return Err(format!("unsupported format verb %{other}")),
@@ -561,7 +720,9 @@ pub fn from_json(j: serde_json::Value) -> Value {
         serde_json::Value::Number(x) => Value::Number(x.as_f64().unwrap_or(0.0)),
         serde_json::Value::String(x) => Value::String(x),
         serde_json::Value::Array(l) => Value::List(l.into_iter().map(from_json).collect()),
-        serde_json::Value::Object(m) => Value::Map(m.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
+        serde_json::Value::Object(m) => {
+            Value::Map(m.into_iter().map(|(k, v)| (k, from_json(v))).collect())
+        }
     }
 }
 
@@ -570,7 +731,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 fn b64_encode(data: &[u8]) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -587,7 +752,10 @@ fn b64_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let mut acc = 0u32;
     let mut bits = 0;
-    for c in text.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()) {
+    for c in text
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+    {
         let v = B64.iter().position(|x| *x == c)? as u32;
         acc = (acc << 6) | v;
         bits += 6;
@@ -610,12 +778,39 @@ mod tests {
     #[test]
     fn strings_and_collections() {
         let env = FnEnv::default();
-        assert_eq!(call(&env, "format", vec![st("%s-%d"), st("a"), Value::Number(3.0)]), Ok(st("a-3")));
-        assert_eq!(call(&env, "join", vec![st(","), Value::List(vec![st("a"), st("b")])]), Ok(st("a,b")));
-        assert_eq!(call(&env, "base64encode", vec![st("hello")]), Ok(st("aGVsbG8=")));
-        assert_eq!(call(&env, "base64decode", vec![st("aGVsbG8=")]), Ok(st("hello")));
-        assert!(call(&env, "nosuch", vec![]).unwrap_err().contains("no function named"));
-        assert!(call(&env, "element", vec![Value::List(vec![]), Value::Number(0.0)]).is_err());
+        assert_eq!(
+            call(
+                &env,
+                "format",
+                vec![st("%s-%d"), st("a"), Value::Number(3.0)]
+            ),
+            Ok(st("a-3"))
+        );
+        assert_eq!(
+            call(
+                &env,
+                "join",
+                vec![st(","), Value::List(vec![st("a"), st("b")])]
+            ),
+            Ok(st("a,b"))
+        );
+        assert_eq!(
+            call(&env, "base64encode", vec![st("hello")]),
+            Ok(st("aGVsbG8="))
+        );
+        assert_eq!(
+            call(&env, "base64decode", vec![st("aGVsbG8=")]),
+            Ok(st("hello"))
+        );
+        assert!(call(&env, "nosuch", vec![])
+            .unwrap_err()
+            .contains("no function named"));
+        assert!(call(
+            &env,
+            "element",
+            vec![Value::List(vec![]), Value::Number(0.0)]
+        )
+        .is_err());
         // RFC 4122 test vector: uuidv5(dns, "www.example.com").
         assert_eq!(
             call(&env, "uuidv5", vec![st("dns"), st("www.example.com")]),
@@ -633,7 +828,11 @@ mod tests {
             repo_root: Some(Path::new("repo")),
         };
         assert_eq!(call(&env, "file", vec![st("x.txt")]), Ok(st("hi")));
-        assert!(call(&env, "file", vec![st("/dev/zero")]).unwrap_err().contains("device"));
-        assert!(call(&env, "file", vec![st("../../etc/passwd")]).unwrap_err().contains("outside"));
+        assert!(call(&env, "file", vec![st("/dev/zero")])
+            .unwrap_err()
+            .contains("device"));
+        assert!(call(&env, "file", vec![st("../../etc/passwd")])
+            .unwrap_err()
+            .contains("outside"));
     }
 }

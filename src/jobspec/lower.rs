@@ -8,17 +8,52 @@ use super::model::*;
 use super::tree::Node;
 
 const CONSTRAINT_SUGAR: &[&str] = &[
-    "distinct_hosts", "distinct_property", "regexp", "version", "semver", "set_contains",
-    "set_contains_any", "set_contains_all",
+    "distinct_hosts",
+    "distinct_property",
+    "regexp",
+    "version",
+    "semver",
+    "set_contains",
+    "set_contains_any",
+    "set_contains_all",
 ];
 
 pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
-    let mut f = F::new(n, cx, &[
-        "region", "namespace", "id", "name", "type", "priority", "all_at_once", "datacenters",
-        "node_pool", "constraint", "affinity", "spread", "group", "update", "periodic",
-        "parameterized", "multiregion", "migrate", "reschedule", "meta", "vault_token",
-        "consul_token", "vault", "consul", "ui", "vault_namespace", "consul_namespace", "task",
-    ], "job");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "region",
+            "namespace",
+            "id",
+            "name",
+            "type",
+            "priority",
+            "all_at_once",
+            "datacenters",
+            "node_pool",
+            "constraint",
+            "affinity",
+            "spread",
+            "group",
+            "update",
+            "periodic",
+            "parameterized",
+            "multiregion",
+            "migrate",
+            "reschedule",
+            "meta",
+            "vault_token",
+            "consul_token",
+            "vault",
+            "consul",
+            "ui",
+            "vault_namespace",
+            "consul_namespace",
+            "task",
+        ],
+        "job",
+    );
     let mut j = Job::default();
     let id = f.label().unwrap_or_default().to_string();
     j.id = f.str(cx, "id").unwrap_or(id);
@@ -79,12 +114,36 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
 }
 
 fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
-    let mut f = F::new(n, cx, &[
-        "count", "constraint", "affinity", "spread", "network", "ephemeral_disk", "restart",
-        "reschedule", "update", "migrate", "scaling", "volume", "service", "meta", "task",
-        "shutdown_delay", "stop_after_client_disconnect", "max_client_disconnect",
-        "prevent_reschedule_on_lost", "disconnect", "consul", "vault", "max_run_duration",
-    ], "group");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "count",
+            "constraint",
+            "affinity",
+            "spread",
+            "network",
+            "ephemeral_disk",
+            "restart",
+            "reschedule",
+            "update",
+            "migrate",
+            "scaling",
+            "volume",
+            "service",
+            "meta",
+            "task",
+            "shutdown_delay",
+            "stop_after_client_disconnect",
+            "max_client_disconnect",
+            "prevent_reschedule_on_lost",
+            "disconnect",
+            "consul",
+            "vault",
+            "max_run_duration",
+        ],
+        "group",
+    );
     let mut g = TaskGroup {
         name: f.label().unwrap_or_default().to_string(),
         ..TaskGroup::default()
@@ -120,13 +179,43 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
 }
 
 fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
-    let mut f = F::new(n, cx, &[
-        "driver", "user", "config", "env", "meta", "resources", "constraint", "affinity",
-        "service", "template", "artifact", "vault", "lifecycle", "logs", "volume_mount",
-        "kill_timeout", "kill_signal", "shutdown_delay", "leader", "kind", "dispatch_payload",
-        "restart", "scaling", "csi_plugin", "identity", "consul", "action", "schedule", "secret",
-        "max_run_duration",
-    ], "task");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "driver",
+            "user",
+            "config",
+            "env",
+            "meta",
+            "resources",
+            "constraint",
+            "affinity",
+            "service",
+            "template",
+            "artifact",
+            "vault",
+            "lifecycle",
+            "logs",
+            "volume_mount",
+            "kill_timeout",
+            "kill_signal",
+            "shutdown_delay",
+            "leader",
+            "kind",
+            "dispatch_payload",
+            "restart",
+            "scaling",
+            "csi_plugin",
+            "identity",
+            "consul",
+            "action",
+            "schedule",
+            "secret",
+            "max_run_duration",
+        ],
+        "task",
+    );
     let mut t = Task {
         name: f.label().unwrap_or_default().to_string(),
         ..Task::default()
@@ -158,7 +247,12 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
         }
     });
     if let Some(b) = f.block(cx, "logs") {
-        let mut lf = F::new(b, cx, &["max_files", "max_file_size", "disabled", "enabled"], "logs");
+        let mut lf = F::new(
+            b,
+            cx,
+            &["max_files", "max_file_size", "disabled", "enabled"],
+            "logs",
+        );
         t.log_config = LogConfig {
             max_files: lf.int(cx, "max_files").unwrap_or_default(),
             max_file_size_mb: lf.int(cx, "max_file_size").unwrap_or_default(),
@@ -169,7 +263,18 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
     t.volume_mounts = f
         .blocks("volume_mount")
         .map(|b| {
-            let mut f = F::new(b, cx, &["volume", "destination", "read_only", "propagation_mode", "selinux_label"], "volume_mount");
+            let mut f = F::new(
+                b,
+                cx,
+                &[
+                    "volume",
+                    "destination",
+                    "read_only",
+                    "propagation_mode",
+                    "selinux_label",
+                ],
+                "volume_mount",
+            );
             VolumeMount {
                 volume: f.str(cx, "volume").unwrap_or_default(),
                 destination: f.str(cx, "destination").unwrap_or_default(),
@@ -197,7 +302,23 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
 }
 
 fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
-    let mut f = F::new(n, cx, &["cpu", "cores", "memory", "memory_max", "disk", "iops", "network", "device", "numa", "secrets"], "resources");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "cpu",
+            "cores",
+            "memory",
+            "memory_max",
+            "disk",
+            "iops",
+            "network",
+            "device",
+            "numa",
+            "secrets",
+        ],
+        "resources",
+    );
     let mut r = Resources {
         cpu: f.int(cx, "cpu").unwrap_or_default(),
         cores: f.int(cx, "cores").unwrap_or_default(),
@@ -227,7 +348,12 @@ fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
 }
 
 fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
-    let mut f = F::new(n, cx, &["mode", "mbits", "hostname", "port", "dns", "cni"], "network");
+    let mut f = F::new(
+        n,
+        cx,
+        &["mode", "mbits", "hostname", "port", "dns", "cni"],
+        "network",
+    );
     let mut net = Network {
         mode: f.str(cx, "mode").unwrap_or_default(),
         mbits: f.int(cx, "mbits").unwrap_or_default(),
@@ -235,7 +361,12 @@ fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
         ..Network::default()
     };
     for p in f.blocks("port") {
-        let mut pf = F::new(p, cx, &["static", "to", "host_network", "ignore_collision"], "port");
+        let mut pf = F::new(
+            p,
+            cx,
+            &["static", "to", "host_network", "ignore_collision"],
+            "port",
+        );
         let port = Port {
             label: pf.label().unwrap_or_default().to_string(),
             value: pf.int(cx, "static").unwrap_or_default(),
@@ -296,7 +427,12 @@ fn constraint(n: &Node, cx: &mut Cx<'_>) -> Constraint {
     known.extend_from_slice(CONSTRAINT_SUGAR);
     let mut f = F::new(n, cx, &known, "constraint");
     let (ltarget, operand, rtarget) = constraint_like(&mut f, cx);
-    Constraint { ltarget, rtarget, operand, spans: f.spans }
+    Constraint {
+        ltarget,
+        rtarget,
+        operand,
+        spans: f.spans,
+    }
 }
 
 fn affinity(n: &Node, cx: &mut Cx<'_>) -> Affinity {
@@ -305,7 +441,13 @@ fn affinity(n: &Node, cx: &mut Cx<'_>) -> Affinity {
     let mut f = F::new(n, cx, &known, "affinity");
     let (ltarget, operand, rtarget) = constraint_like(&mut f, cx);
     let weight = f.int(cx, "weight").unwrap_or_default();
-    Affinity { ltarget, rtarget, operand, weight, spans: f.spans }
+    Affinity {
+        ltarget,
+        rtarget,
+        operand,
+        weight,
+        spans: f.spans,
+    }
 }
 
 fn spread(n: &Node, cx: &mut Cx<'_>) -> Spread {
@@ -320,7 +462,10 @@ fn spread(n: &Node, cx: &mut Cx<'_>) -> Spread {
         .map(|t| {
             let mut tf = F::new(t, cx, &["value", "percent"], "target");
             SpreadTarget {
-                value: tf.str(cx, "value").or_else(|| tf.label().map(str::to_string)).unwrap_or_default(),
+                value: tf
+                    .str(cx, "value")
+                    .or_else(|| tf.label().map(str::to_string))
+                    .unwrap_or_default(),
                 percent: tf.int(cx, "percent").unwrap_or_default(),
             }
         })
@@ -330,10 +475,22 @@ fn spread(n: &Node, cx: &mut Cx<'_>) -> Spread {
 }
 
 fn update(n: &Node, cx: &mut Cx<'_>) -> UpdateStrategy {
-    let mut f = F::new(n, cx, &[
-        "stagger", "max_parallel", "health_check", "min_healthy_time", "healthy_deadline",
-        "progress_deadline", "auto_revert", "auto_promote", "canary",
-    ], "update");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "stagger",
+            "max_parallel",
+            "health_check",
+            "min_healthy_time",
+            "healthy_deadline",
+            "progress_deadline",
+            "auto_revert",
+            "auto_promote",
+            "canary",
+        ],
+        "update",
+    );
     UpdateStrategy {
         stagger: f.dur(cx, "stagger").unwrap_or_default(),
         max_parallel: f.int(cx, "max_parallel").unwrap_or_default(),
@@ -349,7 +506,17 @@ fn update(n: &Node, cx: &mut Cx<'_>) -> UpdateStrategy {
 }
 
 fn migrate(n: &Node, cx: &mut Cx<'_>) -> MigrateStrategy {
-    let mut f = F::new(n, cx, &["max_parallel", "health_check", "min_healthy_time", "healthy_deadline"], "migrate");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "max_parallel",
+            "health_check",
+            "min_healthy_time",
+            "healthy_deadline",
+        ],
+        "migrate",
+    );
     MigrateStrategy {
         max_parallel: f.int(cx, "max_parallel").unwrap_or_default(),
         health_check: f.str(cx, "health_check").unwrap_or_default(),
@@ -360,7 +527,19 @@ fn migrate(n: &Node, cx: &mut Cx<'_>) -> MigrateStrategy {
 }
 
 fn reschedule(n: &Node, cx: &mut Cx<'_>) -> ReschedulePolicy {
-    let mut f = F::new(n, cx, &["attempts", "interval", "delay", "delay_function", "max_delay", "unlimited"], "reschedule");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "attempts",
+            "interval",
+            "delay",
+            "delay_function",
+            "max_delay",
+            "unlimited",
+        ],
+        "reschedule",
+    );
     ReschedulePolicy {
         attempts: f.int(cx, "attempts").unwrap_or_default(),
         interval: f.dur(cx, "interval").unwrap_or_default(),
@@ -373,7 +552,12 @@ fn reschedule(n: &Node, cx: &mut Cx<'_>) -> ReschedulePolicy {
 }
 
 fn restart(n: &Node, cx: &mut Cx<'_>) -> RestartPolicy {
-    let mut f = F::new(n, cx, &["attempts", "interval", "delay", "mode", "render_templates"], "restart");
+    let mut f = F::new(
+        n,
+        cx,
+        &["attempts", "interval", "delay", "mode", "render_templates"],
+        "restart",
+    );
     RestartPolicy {
         attempts: f.int(cx, "attempts").unwrap_or_default(),
         interval: f.dur(cx, "interval").unwrap_or_default(),
@@ -395,7 +579,12 @@ fn ephemeral_disk(n: &Node, cx: &mut Cx<'_>) -> EphemeralDisk {
 }
 
 fn periodic(n: &Node, cx: &mut Cx<'_>) -> Periodic {
-    let mut f = F::new(n, cx, &["cron", "crons", "prohibit_overlap", "time_zone", "enabled"], "periodic");
+    let mut f = F::new(
+        n,
+        cx,
+        &["cron", "crons", "prohibit_overlap", "time_zone", "enabled"],
+        "periodic",
+    );
     let mut specs = f.strs(cx, "crons").unwrap_or_default();
     if let Some(c) = f.str(cx, "cron") {
         specs.insert(0, c);
@@ -411,7 +600,12 @@ fn periodic(n: &Node, cx: &mut Cx<'_>) -> Periodic {
 }
 
 fn parameterized(n: &Node, cx: &mut Cx<'_>) -> Parameterized {
-    let mut f = F::new(n, cx, &["payload", "meta_required", "meta_optional"], "parameterized");
+    let mut f = F::new(
+        n,
+        cx,
+        &["payload", "meta_required", "meta_optional"],
+        "parameterized",
+    );
     Parameterized {
         payload: f.str(cx, "payload").unwrap_or_default(),
         meta_required: f.strs(cx, "meta_required").unwrap_or_default(),
@@ -424,13 +618,30 @@ fn parameterized(n: &Node, cx: &mut Cx<'_>) -> Parameterized {
 fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) {
     let mut seen: Vec<&str> = Vec::new();
     for b in f.blocks("scaling") {
-        let mut sf = F::new(b, cx, &["min", "max", "enabled", "policy", "type"], "scaling");
+        let mut sf = F::new(
+            b,
+            cx,
+            &["min", "max", "enabled", "policy", "type"],
+            "scaling",
+        );
         let header = b.header_span();
         match b.labels.as_slice() {
-            [] => cx.error("jobspec::scaling", header, "task scaling policy missing name".into(), "no name", "write `scaling \"cpu\" { ... }` or `scaling \"mem\" { ... }`"),
+            [] => cx.error(
+                "jobspec::scaling",
+                header,
+                "task scaling policy missing name".into(),
+                "no name",
+                "write `scaling \"cpu\" { ... }` or `scaling \"mem\" { ... }`",
+            ),
             [(name, span)] => {
                 if name != "cpu" && name != "mem" {
-                    cx.error("jobspec::scaling", *span, format!("scaling policy name must be \"cpu\" or \"mem\", not \"{name}\""), "unknown resource", "task scaling policies scale \"cpu\" or \"mem\"");
+                    cx.error(
+                        "jobspec::scaling",
+                        *span,
+                        format!("scaling policy name must be \"cpu\" or \"mem\", not \"{name}\""),
+                        "unknown resource",
+                        "task scaling policies scale \"cpu\" or \"mem\"",
+                    );
                 } else if seen.contains(&name.as_str()) {
                     cx.error("jobspec::duplicate", *span, format!("Duplicate scaling \"{name}\" block: a scaling policy cannot be defined more than once"), "defined again here", "merge the two scaling blocks");
                 } else {
@@ -444,25 +655,54 @@ fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) {
                     }
                 }
             }
-            [_, (_, extra), ..] => cx.error("jobspec::scaling", *extra, "task scaling policy should only have one name".into(), "extra label", "keep one label: \"cpu\" or \"mem\""),
+            [_, (_, extra), ..] => cx.error(
+                "jobspec::scaling",
+                *extra,
+                "task scaling policy should only have one name".into(),
+                "extra label",
+                "keep one label: \"cpu\" or \"mem\"",
+            ),
         }
         sf.block(cx, "policy");
     }
 }
 
 fn scaling(n: &Node, cx: &mut Cx<'_>) -> Scaling {
-    let mut f = F::new(n, cx, &["min", "max", "enabled", "policy", "type"], "scaling");
+    let mut f = F::new(
+        n,
+        cx,
+        &["min", "max", "enabled", "policy", "type"],
+        "scaling",
+    );
     if let Some((_, span)) = n.labels.first() {
-        cx.error("jobspec::scaling", *span, "task group scaling policy should not have a name".into(), "unexpected label", "write `scaling { ... }` in a group");
+        cx.error(
+            "jobspec::scaling",
+            *span,
+            "task group scaling policy should not have a name".into(),
+            "unexpected label",
+            "write `scaling { ... }` in a group",
+        );
     }
     if let Some(t) = f.str(cx, "type") {
         if t != "horizontal" {
             let span = f.spans.best("type").unwrap_or(n.span);
-            cx.error("jobspec::scaling", span, format!("task group scaling policy had invalid type: \"{t}\""), "invalid type", "group scaling policies are \"horizontal\" (or leave type out)");
+            cx.error(
+                "jobspec::scaling",
+                span,
+                format!("task group scaling policy had invalid type: \"{t}\""),
+                "invalid type",
+                "group scaling policies are \"horizontal\" (or leave type out)",
+            );
         }
     }
     if f.attr("max").is_none() {
-        cx.error("jobspec::missing", n.ident_span, "Missing required argument: the argument \"max\" is required".into(), "no max", "add `max = <count>`");
+        cx.error(
+            "jobspec::missing",
+            n.ident_span,
+            "Missing required argument: the argument \"max\" is required".into(),
+            "no max",
+            "add `max = <count>`",
+        );
     }
     let policy = f.block(cx, "policy").map(|p| Value::Map(opaque(p)));
     Scaling {
@@ -475,7 +715,12 @@ fn scaling(n: &Node, cx: &mut Cx<'_>) -> Scaling {
 }
 
 fn disconnect(n: &Node, cx: &mut Cx<'_>) -> Disconnect {
-    let mut f = F::new(n, cx, &["lost_after", "replace", "reconcile", "stop_on_client_after"], "disconnect");
+    let mut f = F::new(
+        n,
+        cx,
+        &["lost_after", "replace", "reconcile", "stop_on_client_after"],
+        "disconnect",
+    );
     Disconnect {
         lost_after: f.dur(cx, "lost_after"),
         stop_on_client_after: f.dur(cx, "stop_on_client_after"),
@@ -486,7 +731,21 @@ fn disconnect(n: &Node, cx: &mut Cx<'_>) -> Disconnect {
 }
 
 fn volume(n: &Node, cx: &mut Cx<'_>) -> Volume {
-    let mut f = F::new(n, cx, &["type", "source", "read_only", "access_mode", "attachment_mode", "per_alloc", "mount_options", "sticky"], "volume");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "type",
+            "source",
+            "read_only",
+            "access_mode",
+            "attachment_mode",
+            "per_alloc",
+            "mount_options",
+            "sticky",
+        ],
+        "volume",
+    );
     f.block(cx, "mount_options");
     Volume {
         name: f.label().unwrap_or_default().to_string(),
@@ -501,11 +760,33 @@ fn volume(n: &Node, cx: &mut Cx<'_>) -> Volume {
 }
 
 fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
-    let mut f = F::new(n, cx, &[
-        "name", "port", "address_mode", "address", "provider", "tags", "canary_tags",
-        "enable_tag_override", "check", "meta", "canary_meta", "task", "on_update", "connect",
-        "tagged_addresses", "identity", "cluster", "weights", "kind", "check_restart",
-    ], "service");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "name",
+            "port",
+            "address_mode",
+            "address",
+            "provider",
+            "tags",
+            "canary_tags",
+            "enable_tag_override",
+            "check",
+            "meta",
+            "canary_meta",
+            "task",
+            "on_update",
+            "connect",
+            "tagged_addresses",
+            "identity",
+            "cluster",
+            "weights",
+            "kind",
+            "check_restart",
+        ],
+        "service",
+    );
     let mut s = Service {
         name: f.str(cx, "name").unwrap_or_default(),
         port_label: f.str(cx, "port").unwrap_or_default(),
@@ -528,13 +809,39 @@ fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
 }
 
 fn check(n: &Node, cx: &mut Cx<'_>) -> ServiceCheck {
-    let mut f = F::new(n, cx, &[
-        "name", "type", "command", "args", "path", "protocol", "port", "expose", "address_mode",
-        "interval", "timeout", "initial_status", "tls_skip_verify", "tls_server_name", "method",
-        "header", "body", "grpc_service", "grpc_use_tls", "task", "on_update",
-        "success_before_passing", "failures_before_critical", "failures_before_warning",
-        "check_restart", "notes",
-    ], "check");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "name",
+            "type",
+            "command",
+            "args",
+            "path",
+            "protocol",
+            "port",
+            "expose",
+            "address_mode",
+            "interval",
+            "timeout",
+            "initial_status",
+            "tls_skip_verify",
+            "tls_server_name",
+            "method",
+            "header",
+            "body",
+            "grpc_service",
+            "grpc_use_tls",
+            "task",
+            "on_update",
+            "success_before_passing",
+            "failures_before_critical",
+            "failures_before_warning",
+            "check_restart",
+            "notes",
+        ],
+        "check",
+    );
     let mut c = ServiceCheck {
         name: f.str(cx, "name").unwrap_or_default(),
         check_type: f.str(cx, "type").unwrap_or_default(),
@@ -570,7 +877,12 @@ fn check(n: &Node, cx: &mut Cx<'_>) -> ServiceCheck {
         }
     }
     if let Some(r) = f.block(cx, "check_restart") {
-        let mut rf = F::new(r, cx, &["limit", "grace", "ignore_warnings"], "check_restart");
+        let mut rf = F::new(
+            r,
+            cx,
+            &["limit", "grace", "ignore_warnings"],
+            "check_restart",
+        );
         c.check_restart = Some(CheckRestart {
             limit: rf.int(cx, "limit").unwrap_or_default(),
             grace: rf.dur(cx, "grace").unwrap_or_default(),
@@ -582,11 +894,30 @@ fn check(n: &Node, cx: &mut Cx<'_>) -> ServiceCheck {
 }
 
 fn template(n: &Node, cx: &mut Cx<'_>) -> Template {
-    let mut f = F::new(n, cx, &[
-        "source", "destination", "data", "change_mode", "change_signal", "change_script",
-        "splay", "perms", "uid", "gid", "left_delimiter", "right_delimiter", "env",
-        "vault_grace", "wait", "error_on_missing_key", "once",
-    ], "template");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "source",
+            "destination",
+            "data",
+            "change_mode",
+            "change_signal",
+            "change_script",
+            "splay",
+            "perms",
+            "uid",
+            "gid",
+            "left_delimiter",
+            "right_delimiter",
+            "env",
+            "vault_grace",
+            "wait",
+            "error_on_missing_key",
+            "once",
+        ],
+        "template",
+    );
     f.block(cx, "wait");
     f.block(cx, "change_script");
     Template {
@@ -606,7 +937,19 @@ fn template(n: &Node, cx: &mut Cx<'_>) -> Template {
 }
 
 fn artifact(n: &Node, cx: &mut Cx<'_>) -> Artifact {
-    let mut f = F::new(n, cx, &["source", "destination", "mode", "options", "headers", "chown"], "artifact");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "source",
+            "destination",
+            "mode",
+            "options",
+            "headers",
+            "chown",
+        ],
+        "artifact",
+    );
     Artifact {
         getter_source: f.str(cx, "source").unwrap_or_default(),
         relative_dest: f.str(cx, "destination").unwrap_or_default(),
@@ -618,10 +961,22 @@ fn artifact(n: &Node, cx: &mut Cx<'_>) -> Artifact {
 }
 
 fn vault(n: &Node, cx: &mut Cx<'_>) -> Vault {
-    let mut f = F::new(n, cx, &[
-        "policies", "namespace", "env", "disable_file", "change_mode", "change_signal", "role",
-        "cluster", "allow_token_expiration",
-    ], "vault");
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "policies",
+            "namespace",
+            "env",
+            "disable_file",
+            "change_mode",
+            "change_signal",
+            "role",
+            "cluster",
+            "allow_token_expiration",
+        ],
+        "vault",
+    );
     Vault {
         policies: f.strs(cx, "policies").unwrap_or_default(),
         namespace: f.str(cx, "namespace").unwrap_or_default(),

@@ -8,14 +8,14 @@ pub mod eval;
 mod fields;
 pub mod functions;
 mod lower;
+pub mod model;
 pub mod parse;
-mod suggest;
 mod sha1;
+mod suggest;
 mod templatefile;
 pub mod tree;
 mod validate;
 pub mod vars;
-pub mod model;
 
 pub use model::*;
 
@@ -95,15 +95,33 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     let body = match parse::parse(&source) {
         Ok(b) => b,
         Err(d) => {
-            return ParsedJob { source, body: None, job: None, diags: d.into() };
+            return ParsedJob {
+                source,
+                body: None,
+                job: None,
+                diags: d.into(),
+            };
         }
     };
     let job = build(vfs, &source, &body, opts, &mut diags);
-    diags.0.sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
-    ParsedJob { source, body: Some(body), job, diags }
+    diags
+        .0
+        .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
+    ParsedJob {
+        source,
+        body: Some(body),
+        job,
+        diags,
+    }
 }
 
-fn build(vfs: &dyn Vfs, src: &Source, body: &hcl_edit::structure::Body, opts: &LoadOptions, diags: &mut Diags) -> Option<Job> {
+fn build(
+    vfs: &dyn Vfs,
+    src: &Source,
+    body: &hcl_edit::structure::Body,
+    opts: &LoadOptions,
+    diags: &mut Diags,
+) -> Option<Job> {
     let base_dir = src.base_dir().map(Path::to_path_buf);
     let mut scope = eval::Scope {
         text: &src.text,
@@ -118,35 +136,60 @@ fn build(vfs: &dyn Vfs, src: &Source, body: &hcl_edit::structure::Body, opts: &L
         unset: Default::default(),
     };
     for a in body.attributes() {
-        diags.push(vars::unknown(src, eval::span_of(&a.key), a.key.as_str(), TOP_LEVEL, "the file's top level"));
+        diags.push(vars::unknown(
+            src,
+            eval::span_of(&a.key),
+            a.key.as_str(),
+            TOP_LEVEL,
+            "the file's top level",
+        ));
     }
     for b in body.blocks() {
         if !TOP_LEVEL.contains(&b.ident.as_str()) {
-            diags.push(vars::unknown(src, eval::span_of(&b.ident), b.ident.as_str(), TOP_LEVEL, "the file's top level"));
+            diags.push(vars::unknown(
+                src,
+                eval::span_of(&b.ident),
+                b.ident.as_str(),
+                TOP_LEVEL,
+                "the file's top level",
+            ));
         }
     }
     vars::resolve(body, src, opts, &mut scope, diags);
     let mut jobs = body.blocks().filter(|b| b.ident.as_str() == "job");
     let Some(job_block) = jobs.next() else {
         diags.push(
-            Diag::error("jobspec::missing", "No job block found: a job file needs exactly one `job \"name\" { ... }` block")
-                .at(src, crate::source::Span::new(0, src.text.len().min(1)), "no job here")
-                .help("add a job block, or pass a job file"),
+            Diag::error(
+                "jobspec::missing",
+                "No job block found: a job file needs exactly one `job \"name\" { ... }` block",
+            )
+            .at(
+                src,
+                crate::source::Span::new(0, src.text.len().min(1)),
+                "no job here",
+            )
+            .help("add a job block, or pass a job file"),
         );
         return None;
     };
     for extra in jobs {
         diags.push(
-            Diag::error("jobspec::duplicate", "Only one job block is allowed per file")
-                .at(src, eval::span_of(&extra.ident), "second job block")
-                .help("put each job in its own file"),
+            Diag::error(
+                "jobspec::duplicate",
+                "Only one job block is allowed per file",
+            )
+            .at(src, eval::span_of(&extra.ident), "second job block")
+            .help("put each job in its own file"),
         );
     }
     if job_block.labels.len() != 1 {
         diags.push(
-            Diag::error("jobspec::missing", "The job block needs exactly one label: its ID")
-                .at(src, eval::span_of(&job_block.ident), "job block")
-                .help("write `job \"name\" { ... }`"),
+            Diag::error(
+                "jobspec::missing",
+                "The job block needs exactly one label: its ID",
+            )
+            .at(src, eval::span_of(&job_block.ident), "job block")
+            .help("write `job \"name\" { ... }`"),
         );
         if job_block.labels.is_empty() {
             return None;

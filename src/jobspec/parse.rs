@@ -20,7 +20,10 @@ fn syntax_diag(source: &Source, mut offset: usize, message: &str) -> Diag {
         offset -= 1;
     }
     let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line_end = text[offset..].find('\n').map(|i| offset + i).unwrap_or(text.len());
+    let line_end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
     let line = &text[line_start..line_end];
     let one = Span::new(offset, (offset + 1).min(text.len()).max(offset));
     if let Some((span, what, help)) = hcl1_idiom(text, offset, line_start, line, message) {
@@ -37,13 +40,19 @@ fn syntax_diag(source: &Source, mut offset: usize, message: &str) -> Diag {
 }
 
 /// Recognise the HCL1 constructs that make the HCL2 parser stop at `offset`.
-fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str, message: &str) -> Option<(Span, &'static str, &'static str)> {
+fn hcl1_idiom(
+    text: &str,
+    offset: usize,
+    line_start: usize,
+    line: &str,
+    message: &str,
+) -> Option<(Span, &'static str, &'static str)> {
     let indent = line.len() - line.trim_start().len();
     let trimmed = line.trim_start();
     let at = |a: usize, b: usize| Span::new(a, b.max(a + 1).min(text.len()));
     // `"key" = value` inside a block: HCL2 argument names are identifiers.
-    if trimmed.starts_with('"') {
-        if let Some(close) = trimmed[1..].find('"') {
+    if let Some(rest) = trimmed.strip_prefix('"') {
+        if let Some(close) = rest.find('"') {
             let after = trimmed[close + 2..].trim_start();
             if after.starts_with('=') {
                 let s = line_start + indent;
@@ -70,7 +79,10 @@ fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str, message:
     if let Some(open) = upto.rfind("${") {
         let inner = &upto[open..];
         if !inner.contains('}') && inner.contains('.') {
-            let dot_digit = inner.as_bytes().windows(2).any(|w| w[0] == b'.' && w[1].is_ascii_digit());
+            let dot_digit = inner
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'.' && w[1].is_ascii_digit());
             if dot_digit {
                 let s = line_start + open;
                 return Some((
@@ -95,8 +107,14 @@ fn hcl1_idiom(text: &str, offset: usize, line_start: usize, line: &str, message:
     }
     // `key = value,` as in HCL1 blocks: a comma after an argument.
     let before = text[..offset].trim_end_matches([' ', '\t']);
-    if text[offset..].starts_with(',') || (before.ends_with(',') && !before.ends_with("[,") && line.contains('=')) {
-        let comma = if text[offset..].starts_with(',') { offset } else { before.len() - 1 };
+    if text[offset..].starts_with(',')
+        || (before.ends_with(',') && !before.ends_with("[,") && line.contains('='))
+    {
+        let comma = if text[offset..].starts_with(',') {
+            offset
+        } else {
+            before.len() - 1
+        };
         return Some((
             at(comma, comma + 1),
             "unexpected comma after an argument",
@@ -145,13 +163,20 @@ pub fn is_job_file(text: &str) -> bool {
         if depth == 0 {
             if let Some(rest) = line.strip_prefix("job") {
                 let rest = rest.trim_start();
-                if rest.starts_with('"') || rest.starts_with('{') || rest.chars().next().is_some_and(|c| c.is_alphabetic()) {
+                if rest.starts_with('"')
+                    || rest.starts_with('{')
+                    || rest.chars().next().is_some_and(|c| c.is_alphabetic())
+                {
                     return true;
                 }
             }
         }
         if let Some(pos) = line.find("<<") {
-            let tag: String = line[pos + 2..].trim_start_matches('-').chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let tag: String = line[pos + 2..]
+                .trim_start_matches('-')
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
             if !tag.is_empty() {
                 heredoc = Some(tag);
             }
@@ -190,13 +215,22 @@ mod tests {
 
     #[test]
     fn one_line_blocks_and_commas_are_hcl1() {
-        assert_eq!(err("port \"http\" { static = 80, to = 8080 }\n").code, "jobspec::hcl1");
-        assert_eq!(err("job \"x\" {\n  datacenters = [\"dc1\"],\n}\n").code, "jobspec::hcl1");
+        assert_eq!(
+            err("port \"http\" { static = 80, to = 8080 }\n").code,
+            "jobspec::hcl1"
+        );
+        assert_eq!(
+            err("job \"x\" {\n  datacenters = [\"dc1\"],\n}\n").code,
+            "jobspec::hcl1"
+        );
     }
 
     #[test]
     fn hcl1_objects_and_interpolations() {
-        assert_eq!(err("x = [{\n  opts {\n    size = 1\n  }\n}]\n").code, "jobspec::hcl1");
+        assert_eq!(
+            err("x = [{\n  opts {\n    size = 1\n  }\n}]\n").code,
+            "jobspec::hcl1"
+        );
         assert_eq!(err("a = \"${meta.3d_printer}\"\n").code, "jobspec::hcl1");
     }
 
@@ -210,6 +244,8 @@ mod tests {
     fn job_file_detection() {
         assert!(is_job_file("# x\njob \"a\" {\n}\n"));
         assert!(!is_job_file("# job \"a\" {}\nclient {\n  job = 1\n}\n"));
-        assert!(!is_job_file("variable \"x\" {\n  default = <<EOT\njob \"a\" {\nEOT\n}\n"));
+        assert!(!is_job_file(
+            "variable \"x\" {\n  default = <<EOT\njob \"a\" {\nEOT\n}\n"
+        ));
     }
 }

@@ -9,7 +9,11 @@ use super::model::Value;
 
 pub fn render(env: &FnEnv<'_>, text: &str, vars: BTreeMap<String, Value>) -> Result<Value, String> {
     let tpl = hcl_edit::parser::parse_template(text).map_err(|e| {
-        format!("the template does not parse: {} at line {}", e.message(), e.location().line())
+        format!(
+            "the template does not parse: {} at line {}",
+            e.message(),
+            e.location().line()
+        )
     })?;
     let mut scope = Scope {
         text,
@@ -19,6 +23,7 @@ pub fn render(env: &FnEnv<'_>, text: &str, vars: BTreeMap<String, Value>) -> Res
         fns: *env,
         unset: Default::default(),
     };
-    let expr = hcl_edit::expr::Expression::StringTemplate(hcl_edit::template::StringTemplate::from(tpl));
+    let expr =
+        hcl_edit::expr::Expression::StringTemplate(hcl_edit::template::StringTemplate::from(tpl));
     scope.eval(&expr).map_err(|e| e.message)
 }

@@ -33,7 +33,11 @@ pub struct Node {
 impl Node {
     /// Span of the block header (`group "web"`), what diagnostics point at.
     pub fn header_span(&self) -> Span {
-        let end = self.labels.last().map(|l| l.1.end).unwrap_or(self.ident_span.end);
+        let end = self
+            .labels
+            .last()
+            .map(|l| l.1.end)
+            .unwrap_or(self.ident_span.end);
         Span::new(self.ident_span.start, end)
     }
 }
@@ -42,7 +46,11 @@ pub fn eval_block(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
     Node {
         ident: b.ident.as_str().to_string(),
         ident_span: span_of(&b.ident),
-        labels: b.labels.iter().map(|l| (l.as_str().to_string(), span_of(l))).collect(),
+        labels: b
+            .labels
+            .iter()
+            .map(|l| (l.as_str().to_string(), span_of(l)))
+            .collect(),
         span: span_of(b),
         attrs: Vec::new(),
         blocks: Vec::new(),
@@ -62,7 +70,9 @@ impl Node {
                         key_span: span_of(&a.key),
                         span: span_of(a),
                         value_span: span_of(&a.value),
-                        value: v.unwrap_or_else(|| Value::String(format!("${{{}}}", scope.text_of(&a.value)))),
+                        value: v.unwrap_or_else(|| {
+                            Value::String(format!("${{{}}}", scope.text_of(&a.value)))
+                        }),
                     }),
                     Err(e) => diags.push(eval_diag(src, e)),
                 },
@@ -81,18 +91,24 @@ fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
     let header = span_of(b);
     let Some(label) = b.labels.first() else {
         diags.push(
-            Diag::error("jobspec::dynamic", "A dynamic block needs the name of the block it generates")
-                .at(src, span_of(&b.ident), "missing label")
-                .help("write `dynamic \"port\" { ... }`"),
+            Diag::error(
+                "jobspec::dynamic",
+                "A dynamic block needs the name of the block it generates",
+            )
+            .at(src, span_of(&b.ident), "missing label")
+            .help("write `dynamic \"port\" { ... }`"),
         );
         return vec![];
     };
     let kind = label.as_str().to_string();
     let Some(for_each) = b.body.get_attribute("for_each") else {
         diags.push(
-            Diag::error("jobspec::dynamic", "Missing required argument \"for_each\" in dynamic block")
-                .at(src, header, "no for_each")
-                .help("add `for_each = <collection>`"),
+            Diag::error(
+                "jobspec::dynamic",
+                "Missing required argument \"for_each\" in dynamic block",
+            )
+            .at(src, header, "no for_each")
+            .help("add `for_each = <collection>`"),
         );
         return vec![];
     };
@@ -112,9 +128,12 @@ fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
     };
     let Some(content) = b.body.get_blocks("content").next() else {
         diags.push(
-            Diag::error("jobspec::dynamic", "Missing \"content\" block in dynamic block")
-                .at(src, header, "no content block")
-                .help("add `content { ... }` with the generated block's body"),
+            Diag::error(
+                "jobspec::dynamic",
+                "Missing \"content\" block in dynamic block",
+            )
+            .at(src, header, "no content block")
+            .help("add `content { ... }` with the generated block's body"),
         );
         return vec![];
     };
@@ -127,9 +146,12 @@ fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
     };
     let Some(items) = iter_pairs(&coll) else {
         diags.push(
-            Diag::error("jobspec::type", "Invalid dynamic for_each value: a list, set or map is required")
-                .at(src, span_of(&for_each.value), "not a collection")
-                .help("for_each takes a list, set or map"),
+            Diag::error(
+                "jobspec::type",
+                "Invalid dynamic for_each value: a list, set or map is required",
+            )
+            .at(src, span_of(&for_each.value), "not a collection")
+            .help("for_each takes a list, set or map"),
         );
         return vec![];
     };
@@ -143,11 +165,17 @@ fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
         if let Some(l) = b.body.get_attribute("labels") {
             match scope.eval(&l.value) {
                 Ok(Value::List(ls)) => {
-                    labels = ls.iter().map(|x| (to_string(x).unwrap_or_default(), span_of(&l.value))).collect();
+                    labels = ls
+                        .iter()
+                        .map(|x| (to_string(x).unwrap_or_default(), span_of(&l.value)))
+                        .collect();
                 }
                 Ok(_) => diags.push(
-                    Diag::error("jobspec::type", "dynamic block labels must be a list of strings")
-                        .at(src, span_of(&l.value), "not a list"),
+                    Diag::error(
+                        "jobspec::type",
+                        "dynamic block labels must be a list of strings",
+                    )
+                    .at(src, span_of(&l.value), "not a list"),
                 ),
                 Err(e) => diags.push(eval_diag(src, e)),
             }

@@ -11,69 +11,170 @@ use crate::version::NomadVersion;
 pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) {
     let js = &job.spans;
     if !(1..=100).contains(&job.priority) {
-        push(diags, src, "jobspec::range", js.best("priority"), "Job priority must be between [1, 100]".into(), "out of range", "use a priority from 1 to 100 (50 is the default)");
+        push(
+            diags,
+            src,
+            "jobspec::range",
+            js.best("priority"),
+            "Job priority must be between [1, 100]".into(),
+            "out of range",
+            "use a priority from 1 to 100 (50 is the default)",
+        );
     }
     if job.datacenters.is_empty() && !v.at_least(1, 5, 0) {
-        push(diags, src, "jobspec::missing", js.best("datacenters"), "Missing job datacenters".into(), "this job has no datacenters", "add `datacenters = [\"dc1\"]`");
+        push(
+            diags,
+            src,
+            "jobspec::missing",
+            js.best("datacenters"),
+            "Missing job datacenters".into(),
+            "this job has no datacenters",
+            "add `datacenters = [\"dc1\"]`",
+        );
     }
     if job.groups.is_empty() {
-        push(diags, src, "jobspec::missing", js.label.or(js.block), "Missing job task groups".into(), "no group in this job", "add a `group \"name\" { task ... }` block");
+        push(
+            diags,
+            src,
+            "jobspec::missing",
+            js.label.or(js.block),
+            "Missing job task groups".into(),
+            "no group in this job",
+            "add a `group \"name\" { task ... }` block",
+        );
     }
     let mut seen_groups: BTreeMap<&str, &TaskGroup> = BTreeMap::new();
     for g in &job.groups {
         if let Some(first) = seen_groups.insert(&g.name, g) {
             diags.push(
-                Diag::error("jobspec::duplicate", format!("Job task group {} redefines '{}' from group {}", position(job, g), g.name, position(job, first)))
-                    .at(src, g.spans.label.or(g.spans.block).unwrap_or_default(), "defined again here")
-                    .label(first.spans.label.or(first.spans.block).unwrap_or_default(), "first defined here")
-                    .help("give every group a unique name"),
+                Diag::error(
+                    "jobspec::duplicate",
+                    format!(
+                        "Job task group {} redefines '{}' from group {}",
+                        position(job, g),
+                        g.name,
+                        position(job, first)
+                    ),
+                )
+                .at(
+                    src,
+                    g.spans.label.or(g.spans.block).unwrap_or_default(),
+                    "defined again here",
+                )
+                .label(
+                    first.spans.label.or(first.spans.block).unwrap_or_default(),
+                    "first defined here",
+                )
+                .help("give every group a unique name"),
             );
         }
         group(job, g, src, diags);
     }
-    diags.0.sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
+    diags
+        .0
+        .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
 }
 
 fn position(job: &Job, g: &TaskGroup) -> usize {
-    job.groups.iter().position(|x| std::ptr::eq(x, g)).map(|i| i + 1).unwrap_or(0)
+    job.groups
+        .iter()
+        .position(|x| std::ptr::eq(x, g))
+        .map(|i| i + 1)
+        .unwrap_or(0)
 }
 
 fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
     let gs = &g.spans;
     if g.count < 0 {
-        push(diags, src, "jobspec::range", gs.best("count"), format!("Task group {} count can't be negative", g.name), "negative count", "use 0 or more");
+        push(
+            diags,
+            src,
+            "jobspec::range",
+            gs.best("count"),
+            format!("Task group {} count can't be negative", g.name),
+            "negative count",
+            "use 0 or more",
+        );
     }
     if g.tasks.is_empty() {
-        push(diags, src, "jobspec::missing", gs.label.or(gs.block), format!("Task group {} has no tasks", g.name), "no task in this group", "add a `task \"name\" { ... }` block");
+        push(
+            diags,
+            src,
+            "jobspec::missing",
+            gs.label.or(gs.block),
+            format!("Task group {} has no tasks", g.name),
+            "no task in this group",
+            "add a `task \"name\" { ... }` block",
+        );
     }
     if g.ephemeral_disk.size_mb < 10 && g.ephemeral_disk.spans.written("size") {
-        push(diags, src, "jobspec::range", g.ephemeral_disk.spans.best("size"), "minimum DiskMB value is 10".into(), "too small", "ephemeral_disk size is in MB; use at least 10");
+        push(
+            diags,
+            src,
+            "jobspec::range",
+            g.ephemeral_disk.spans.best("size"),
+            "minimum DiskMB value is 10".into(),
+            "too small",
+            "ephemeral_disk size is in MB; use at least 10",
+        );
     }
 
     // Port labels live per network scope: the group's networks (1.x) and each
     // task's legacy `resources { network }` (0.x), where every task may
     // reuse the same label.
     let group_labels = port_labels(g.networks.iter(), &g.name, src, diags);
-    let task_labels: Vec<BTreeMap<&str, Span>> =
-        g.tasks.iter().map(|t| port_labels(t.resources.networks.iter(), &g.name, src, diags)).collect();
+    let task_labels: Vec<BTreeMap<&str, Span>> = g
+        .tasks
+        .iter()
+        .map(|t| port_labels(t.resources.networks.iter(), &g.name, src, diags))
+        .collect();
     let mut all = group_labels.clone();
     for tl in &task_labels {
         all.extend(tl.iter().map(|(k, v)| (*k, *v)));
     }
     for s in &g.services {
-        check_port(&all, &g.name, &s.port_label, s.spans.best("port"), &format!("Service \"{}\"", s.name), src, diags);
+        check_port(
+            &all,
+            &g.name,
+            &s.port_label,
+            s.spans.best("port"),
+            &format!("Service \"{}\"", s.name),
+            src,
+            diags,
+        );
         for c in &s.checks {
-            check_port(&all, &g.name, &c.port_label, c.spans.best("port"), &format!("Check \"{}\"", c.name), src, diags);
+            check_port(
+                &all,
+                &g.name,
+                &c.port_label,
+                c.spans.best("port"),
+                &format!("Check \"{}\"", c.name),
+                src,
+                diags,
+            );
         }
     }
     let mut task_names: BTreeMap<&str, &Task> = BTreeMap::new();
     for (i, t) in g.tasks.iter().enumerate() {
         if let Some(first) = task_names.insert(&t.name, t) {
             diags.push(
-                Diag::error("jobspec::duplicate", format!("Task {} redefines '{}' in group {}", t.name, first.name, g.name))
-                    .at(src, t.spans.label.or(t.spans.block).unwrap_or_default(), "defined again here")
-                    .label(first.spans.label.or(first.spans.block).unwrap_or_default(), "first defined here")
-                    .help("give every task in a group a unique name"),
+                Diag::error(
+                    "jobspec::duplicate",
+                    format!(
+                        "Task {} redefines '{}' in group {}",
+                        t.name, first.name, g.name
+                    ),
+                )
+                .at(
+                    src,
+                    t.spans.label.or(t.spans.block).unwrap_or_default(),
+                    "defined again here",
+                )
+                .label(
+                    first.spans.label.or(first.spans.block).unwrap_or_default(),
+                    "first defined here",
+                )
+                .help("give every task in a group a unique name"),
             );
         }
         let mut scope = group_labels.clone();
@@ -81,9 +182,25 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
             scope.extend(tl.iter().map(|(k, v)| (*k, *v)));
         }
         for sv in &t.services {
-            check_port(&scope, &g.name, &sv.port_label, sv.spans.best("port"), &format!("Service \"{}\"", sv.name), src, diags);
+            check_port(
+                &scope,
+                &g.name,
+                &sv.port_label,
+                sv.spans.best("port"),
+                &format!("Service \"{}\"", sv.name),
+                src,
+                diags,
+            );
             for c in &sv.checks {
-                check_port(&scope, &g.name, &c.port_label, c.spans.best("port"), &format!("Check \"{}\"", c.name), src, diags);
+                check_port(
+                    &scope,
+                    &g.name,
+                    &c.port_label,
+                    c.spans.best("port"),
+                    &format!("Check \"{}\"", c.name),
+                    src,
+                    diags,
+                );
             }
         }
         task(t, g, src, diags);
@@ -95,7 +212,15 @@ fn task(t: &Task, g: &TaskGroup, src: &Source, diags: &mut Diags) {
     let ts = &t.spans;
     let r = &t.resources;
     if t.driver.is_empty() {
-        push(diags, src, "jobspec::missing", ts.label.or(ts.block), format!("Task {} in group {}: missing task driver", t.name, g.name), "no driver", "add `driver = \"docker\"` (or exec, java, raw_exec...)");
+        push(
+            diags,
+            src,
+            "jobspec::missing",
+            ts.label.or(ts.block),
+            format!("Task {} in group {}: missing task driver", t.name, g.name),
+            "no driver",
+            "add `driver = \"docker\"` (or exec, java, raw_exec...)",
+        );
     }
     for tp in &t.templates {
         // Clients sandbox template sources to the task directory by default.
@@ -110,14 +235,44 @@ fn task(t: &Task, g: &TaskGroup, src: &Source, diags: &mut Diags) {
         }
     }
     if r.cpu < 1 && !r.spans.written("cores") {
-        push(diags, src, "jobspec::range", r.spans.best("cpu"), format!("Task {}: minimum CPU value is 1; got {}", t.name, r.cpu), "too small", "cpu is in MHz; use at least 1");
+        push(
+            diags,
+            src,
+            "jobspec::range",
+            r.spans.best("cpu"),
+            format!("Task {}: minimum CPU value is 1; got {}", t.name, r.cpu),
+            "too small",
+            "cpu is in MHz; use at least 1",
+        );
     }
     if r.memory_mb < 10 {
-        push(diags, src, "jobspec::range", r.spans.best("memory"), format!("Task {}: minimum MemoryMB value is 10; got {}", t.name, r.memory_mb), "too small", "memory is in MB; use at least 10");
+        push(
+            diags,
+            src,
+            "jobspec::range",
+            r.spans.best("memory"),
+            format!(
+                "Task {}: minimum MemoryMB value is 10; got {}",
+                t.name, r.memory_mb
+            ),
+            "too small",
+            "memory is in MB; use at least 10",
+        );
     }
     // memory_max = -1 means unlimited (oversubscription).
     if r.memory_max_mb > 0 && r.memory_max_mb < r.memory_mb {
-        push(diags, src, "jobspec::range", r.spans.best("memory_max"), format!("Task {}: memory_max ({}) must not be lower than memory ({})", t.name, r.memory_max_mb, r.memory_mb), "lower than memory", "raise memory_max or remove it");
+        push(
+            diags,
+            src,
+            "jobspec::range",
+            r.spans.best("memory_max"),
+            format!(
+                "Task {}: memory_max ({}) must not be lower than memory ({})",
+                t.name, r.memory_max_mb, r.memory_mb
+            ),
+            "lower than memory",
+            "raise memory_max or remove it",
+        );
     }
 }
 
@@ -139,25 +294,56 @@ pub fn warnings(job: &Job, src: &Source, diags: &mut Diags) {
     }
 }
 
-fn push(diags: &mut Diags, src: &Source, code: &str, span: Option<Span>, msg: String, label: &str, help: &str) {
-    diags.push(Diag::error(code, msg).at(src, span.unwrap_or_default(), label).help(help));
+fn push(
+    diags: &mut Diags,
+    src: &Source,
+    code: &str,
+    span: Option<Span>,
+    msg: String,
+    label: &str,
+    help: &str,
+) {
+    diags.push(
+        Diag::error(code, msg)
+            .at(src, span.unwrap_or_default(), label)
+            .help(help),
+    );
 }
 
-fn port_labels<'a>(nets: impl Iterator<Item = &'a Network>, group: &str, src: &Source, diags: &mut Diags) -> BTreeMap<&'a str, Span> {
+fn port_labels<'a>(
+    nets: impl Iterator<Item = &'a Network>,
+    group: &str,
+    src: &Source,
+    diags: &mut Diags,
+) -> BTreeMap<&'a str, Span> {
     let mut labels: BTreeMap<&str, Span> = BTreeMap::new();
     for n in nets {
         for p in n.ports() {
             let sp = p.spans.label.or(p.spans.block).unwrap_or_default();
             // HCL2 jobspec only requires a label (the ^[a-zA-Z0-9_]+$ rule was HCL1's).
             if p.label.is_empty() {
-                push(diags, src, "jobspec::port-label", Some(sp), "Port label must not be empty".into(), "empty label", "name the port: `port \"http\" {}`");
+                push(
+                    diags,
+                    src,
+                    "jobspec::port-label",
+                    Some(sp),
+                    "Port label must not be empty".into(),
+                    "empty label",
+                    "name the port: `port \"http\" {}`",
+                );
             }
             if let Some(prev) = labels.insert(&p.label, sp) {
                 diags.push(
-                    Diag::error("jobspec::duplicate", format!("Port label \"{}\" is defined twice in group {group}", p.label))
-                        .at(src, sp, "defined again here")
-                        .label(prev, "first defined here")
-                        .help("port labels must be unique within a network scope"),
+                    Diag::error(
+                        "jobspec::duplicate",
+                        format!(
+                            "Port label \"{}\" is defined twice in group {group}",
+                            p.label
+                        ),
+                    )
+                    .at(src, sp, "defined again here")
+                    .label(prev, "first defined here")
+                    .help("port labels must be unique within a network scope"),
                 );
             }
         }
@@ -166,20 +352,39 @@ fn port_labels<'a>(nets: impl Iterator<Item = &'a Network>, group: &str, src: &S
 }
 
 #[allow(clippy::too_many_arguments)]
-fn check_port(labels: &BTreeMap<&str, Span>, group: &str, label: &str, span: Option<Span>, whose: &str, src: &Source, diags: &mut Diags) {
+fn check_port(
+    labels: &BTreeMap<&str, Span>,
+    group: &str,
+    label: &str,
+    span: Option<Span>,
+    whose: &str,
+    src: &Source,
+    diags: &mut Diags,
+) {
     // Numbers are literal ports; interpolations resolve at run time.
-    if label.is_empty() || label.parse::<u16>().is_ok() || labels.contains_key(label) || label.contains("${") {
+    if label.is_empty()
+        || label.parse::<u16>().is_ok()
+        || labels.contains_key(label)
+        || label.contains("${")
+    {
         return;
     }
     let known: Vec<&str> = labels.keys().copied().collect();
     let help = match super::suggest::closest(label, known.iter().copied()) {
         Some(s) => format!("did you mean \"{s}\"?"),
-        None if known.is_empty() => "no network here defines ports: add `port \"label\" {}` to a network block".into(),
+        None if known.is_empty() => {
+            "no network here defines ports: add `port \"label\" {}` to a network block".into()
+        }
         None => format!("defined port labels: {}", known.join(", ")),
     };
     diags.push(
-        Diag::error("jobspec::port-label", format!("{whose} refers to port \"{label}\", which no network in group {group} defines"))
-            .at(src, span.unwrap_or_default(), "unknown port label")
-            .help(help),
+        Diag::error(
+            "jobspec::port-label",
+            format!(
+                "{whose} refers to port \"{label}\", which no network in group {group} defines"
+            ),
+        )
+        .at(src, span.unwrap_or_default(), "unknown port label")
+        .help(help),
     );
 }

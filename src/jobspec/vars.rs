@@ -49,7 +49,9 @@ impl VarType {
                             for (k, v) in o.iter() {
                                 let key = match k {
                                     hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                                    hcl_edit::expr::ObjectKey::Expression(e) => e.as_str()?.to_string(),
+                                    hcl_edit::expr::ObjectKey::Expression(e) => {
+                                        e.as_str()?.to_string()
+                                    }
                                 };
                                 fields.insert(key, VarType::parse(v.expr())?);
                             }
@@ -77,7 +79,13 @@ impl VarType {
 
     /// HCL's type conversion: primitives convert through strings.
     pub fn convert(&self, v: Value) -> Result<Value, String> {
-        let fail = |v: &Value| Err(format!("{} required, got {}", self.describe(), type_name(v)));
+        let fail = |v: &Value| {
+            Err(format!(
+                "{} required, got {}",
+                self.describe(),
+                type_name(v)
+            ))
+        };
         match (self, v) {
             (VarType::Any, v) | (_, v @ Value::Null) => Ok(v),
             (VarType::String, Value::String(s)) => Ok(Value::String(s)),
@@ -89,8 +97,14 @@ impl VarType {
                 Err(_) => Err(format!("a number is required, got \"{s}\"")),
             },
             (VarType::Bool, Value::Bool(b)) => Ok(Value::Bool(b)),
-            (VarType::Bool, Value::String(s)) if s == "true" || s == "false" => Ok(Value::Bool(s == "true")),
-            (VarType::List(t), Value::List(l)) => l.into_iter().map(|x| t.convert(x)).collect::<Result<_, _>>().map(Value::List),
+            (VarType::Bool, Value::String(s)) if s == "true" || s == "false" => {
+                Ok(Value::Bool(s == "true"))
+            }
+            (VarType::List(t), Value::List(l)) => l
+                .into_iter()
+                .map(|x| t.convert(x))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
             (VarType::Map(t), Value::Map(m)) => m
                 .into_iter()
                 .map(|(k, x)| t.convert(x).map(|x| (k, x)))
@@ -117,7 +131,13 @@ struct Declared<'b> {
 
 /// Resolve `var.*` and `local.*`. Problems go to `diags`; variables that
 /// could not be resolved are left out, so later references report too.
-pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<'_>, diags: &mut Diags) {
+pub fn resolve(
+    body: &Body,
+    src: &Source,
+    opts: &LoadOptions,
+    scope: &mut Scope<'_>,
+    diags: &mut Diags,
+) {
     let mut declared: Vec<Declared<'_>> = Vec::new();
     for b in body.blocks().filter(|b| b.ident.as_str() == "variable") {
         let Some(label) = b.labels.first() else {
@@ -131,9 +151,12 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
         let name = label.as_str().to_string();
         if declared.iter().any(|d| d.name == name) {
             diags.push(
-                Diag::error("jobspec::duplicate", format!("Duplicate variable declaration \"{name}\""))
-                    .at(src, span_of(label), "declared again here")
-                    .help("each variable may be declared only once"),
+                Diag::error(
+                    "jobspec::duplicate",
+                    format!("Duplicate variable declaration \"{name}\""),
+                )
+                .at(src, span_of(label), "declared again here")
+                .help("each variable may be declared only once"),
             );
             continue;
         }
@@ -150,26 +173,49 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
         }
         let mut default = None;
         if let Some(d) = b.body.get_attribute("default") {
-            match scope.eval(&d.value).map_err(|e| e.message).and_then(|v| ty.convert(v)) {
+            match scope
+                .eval(&d.value)
+                .map_err(|e| e.message)
+                .and_then(|v| ty.convert(v))
+            {
                 Ok(v) => default = Some(v),
                 Err(m) => diags.push(
-                    Diag::error("jobspec::type", format!("Invalid default value for variable \"{name}\": {m}"))
-                        .at(src, span_of(&d.value), "this default")
-                        .help(format!("the variable's type is {}", ty.describe())),
+                    Diag::error(
+                        "jobspec::type",
+                        format!("Invalid default value for variable \"{name}\": {m}"),
+                    )
+                    .at(src, span_of(&d.value), "this default")
+                    .help(format!("the variable's type is {}", ty.describe())),
                 ),
             }
         }
         for a in b.body.attributes() {
-            if !["type", "default", "description", "sensitive", "nullable"].contains(&a.key.as_str()) {
-                diags.push(unknown(src, span_of(&a.key), a.key.as_str(), &["type", "default", "description", "sensitive", "nullable"], "variable"));
+            if !["type", "default", "description", "sensitive", "nullable"]
+                .contains(&a.key.as_str())
+            {
+                diags.push(unknown(
+                    src,
+                    span_of(&a.key),
+                    a.key.as_str(),
+                    &["type", "default", "description", "sensitive", "nullable"],
+                    "variable",
+                ));
             }
         }
-        declared.push(Declared { name, block: b, ty, default });
+        declared.push(Declared {
+            name,
+            block: b,
+            ty,
+            default,
+        });
     }
 
     // `variables { name = default }`: declarations without type or validation.
-    let shorthand: Vec<&hcl_edit::structure::Attribute> =
-        body.blocks().filter(|b| b.ident.as_str() == "variables").flat_map(|b| b.body.attributes()).collect();
+    let shorthand: Vec<&hcl_edit::structure::Attribute> = body
+        .blocks()
+        .filter(|b| b.ident.as_str() == "variables")
+        .flat_map(|b| b.body.attributes())
+        .collect();
     let mut values: BTreeMap<String, (Value, Option<Span>)> = BTreeMap::new();
     for a in &shorthand {
         match scope.eval(&a.value) {
@@ -196,12 +242,15 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
             }
             let known: Vec<&str> = declared.iter().map(|d| d.name.as_str()).collect();
             diags.push(
-                Diag::error("jobspec::missing-variable", format!("Undefined variable \"{name}\" given by {origin}"))
-                    .in_source(src)
-                    .help(match super::suggest::closest(name, known.iter().copied()) {
-                        Some(s) => format!("did you mean \"{s}\"? only declared variables can be set"),
-                        None => "declare it with a `variable` block, or remove the assignment".into(),
-                    }),
+                Diag::error(
+                    "jobspec::missing-variable",
+                    format!("Undefined variable \"{name}\" given by {origin}"),
+                )
+                .in_source(src)
+                .help(match super::suggest::closest(name, known.iter().copied()) {
+                    Some(s) => format!("did you mean \"{s}\"? only declared variables can be set"),
+                    None => "declare it with a `variable` block, or remove the assignment".into(),
+                }),
             );
             return;
         };
@@ -210,9 +259,16 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
                 values.insert(name.to_string(), (v, None));
             }
             Err(m) => diags.push(
-                Diag::error("jobspec::type", format!("Invalid value for variable \"{name}\" from {origin}: {m}"))
-                    .at(src, d.block.labels.first().map(span_of).unwrap_or_default(), "declared here")
-                    .help(format!("the variable's type is {}", d.ty.describe())),
+                Diag::error(
+                    "jobspec::type",
+                    format!("Invalid value for variable \"{name}\" from {origin}: {m}"),
+                )
+                .at(
+                    src,
+                    d.block.labels.first().map(span_of).unwrap_or_default(),
+                    "declared here",
+                )
+                .help(format!("the variable's type is {}", d.ty.describe())),
             ),
         }
     };
@@ -227,8 +283,11 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
                 }
             }
             Err(m) => diags.push(
-                Diag::error("jobspec::var-file", format!("Error reading -var-file {}: {m}", f.display()))
-                    .help("check the file exists and holds `name = value` lines"),
+                Diag::error(
+                    "jobspec::var-file",
+                    format!("Error reading -var-file {}: {m}", f.display()),
+                )
+                .help("check the file exists and holds `name = value` lines"),
             ),
         }
     }
@@ -250,8 +309,16 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
     scope.vars = values.into_iter().map(|(k, (v, _))| (k, v)).collect();
 
     for d in &declared {
-        for v in d.block.body.blocks().filter(|b| b.ident.as_str() == "validation") {
-            let (Some(cond), Some(msg)) = (v.body.get_attribute("condition"), v.body.get_attribute("error_message")) else {
+        for v in d
+            .block
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "validation")
+        {
+            let (Some(cond), Some(msg)) = (
+                v.body.get_attribute("condition"),
+                v.body.get_attribute("error_message"),
+            ) else {
                 continue;
             };
             if !scope.vars.contains_key(&d.name) {
@@ -260,16 +327,29 @@ pub fn resolve(body: &Body, src: &Source, opts: &LoadOptions, scope: &mut Scope<
             match scope.eval(&cond.value) {
                 Ok(Value::Bool(true)) => {}
                 Ok(Value::Bool(false)) => {
-                    let text = scope.eval(&msg.value).ok().and_then(|m| m.as_str().map(str::to_string)).unwrap_or_default();
+                    let text = scope
+                        .eval(&msg.value)
+                        .ok()
+                        .and_then(|m| m.as_str().map(str::to_string))
+                        .unwrap_or_default();
                     diags.push(
-                        Diag::error("jobspec::variable-validation", format!("Invalid value for variable \"{}\": {text}", d.name))
-                            .at(src, span_of(&cond.value), "this condition is false")
-                            .help("pass a value that satisfies the variable's validation rule"),
+                        Diag::error(
+                            "jobspec::variable-validation",
+                            format!("Invalid value for variable \"{}\": {text}", d.name),
+                        )
+                        .at(src, span_of(&cond.value), "this condition is false")
+                        .help("pass a value that satisfies the variable's validation rule"),
                     );
                 }
                 Ok(other) => diags.push(
-                    Diag::error("jobspec::type", format!("Invalid validation condition: a bool is required, got {}", type_name(&other)))
-                        .at(src, span_of(&cond.value), "not a bool"),
+                    Diag::error(
+                        "jobspec::type",
+                        format!(
+                            "Invalid validation condition: a bool is required, got {}",
+                            type_name(&other)
+                        ),
+                    )
+                    .at(src, span_of(&cond.value), "not a bool"),
                 ),
                 Err(e) => diags.push(eval_diag(src, e)),
             }
@@ -285,7 +365,14 @@ fn cli_value(text: &str) -> Value {
     let t = text.trim_start();
     if t.starts_with('[') || t.starts_with('{') {
         if let Ok(e) = hcl_edit::parser::parse_expr(text) {
-            let mut scope = Scope { text, vars: BTreeMap::new(), locals: BTreeMap::new(), bindings: vec![], fns: Default::default(), unset: Default::default() };
+            let mut scope = Scope {
+                text,
+                vars: BTreeMap::new(),
+                locals: BTreeMap::new(),
+                bindings: vec![],
+                fns: Default::default(),
+                unset: Default::default(),
+            };
             if let Ok(v) = scope.eval(&e) {
                 return v;
             }
@@ -294,7 +381,7 @@ fn cli_value(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
-fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<(String, Result<Value, String>)>, String> {
+fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignment>, String> {
     let vfs = scope.fns.vfs.ok_or("no file system")?;
     let src = vfs.read(path).map_err(|e| e.to_string())?;
     if path.extension().is_some_and(|e| e == "json") {
@@ -304,13 +391,29 @@ fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<(String, Re
             _ => Err("a JSON var file must hold an object".into()),
         };
     }
-    let body = hcl_edit::parser::parse_body(&src.text).map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
-    let mut s = Scope { text: &src.text, vars: BTreeMap::new(), locals: BTreeMap::new(), bindings: vec![], fns: scope.fns, unset: Default::default() };
+    let body = hcl_edit::parser::parse_body(&src.text)
+        .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
+    let mut s = Scope {
+        text: &src.text,
+        vars: BTreeMap::new(),
+        locals: BTreeMap::new(),
+        bindings: vec![],
+        fns: scope.fns,
+        unset: Default::default(),
+    };
     Ok(body
         .attributes()
-        .map(|a| (a.key.as_str().to_string(), s.eval(&a.value).map_err(|e| e.message)))
+        .map(|a| {
+            (
+                a.key.as_str().to_string(),
+                s.eval(&a.value).map_err(|e| e.message),
+            )
+        })
         .collect())
 }
+
+/// One `name = value` from a var file; the value may have failed to evaluate.
+type VarAssignment = (String, Result<Value, String>);
 
 struct LocalRefs(BTreeSet<String>);
 
@@ -333,9 +436,12 @@ fn resolve_locals(body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut 
         for a in b.body.attributes() {
             if defs.insert(a.key.as_str().to_string(), a).is_some() {
                 diags.push(
-                    Diag::error("jobspec::duplicate", format!("Duplicate local value definition \"{}\"", a.key.as_str()))
-                        .at(src, span_of(&a.key), "defined again here")
-                        .help("each local may be defined once across all locals blocks"),
+                    Diag::error(
+                        "jobspec::duplicate",
+                        format!("Duplicate local value definition \"{}\"", a.key.as_str()),
+                    )
+                    .at(src, span_of(&a.key), "defined again here")
+                    .help("each local may be defined once across all locals blocks"),
                 );
             }
         }
@@ -364,9 +470,21 @@ fn resolve_locals(body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut 
                 let mut cycle: Vec<String> = path[start..].to_vec();
                 cycle.push(name.to_string());
                 diags.push(
-                    Diag::error("jobspec::locals-cycle", format!("Cycle in local values: {}", cycle.iter().map(|c| format!("local.{c}")).collect::<Vec<_>>().join(" -> ")))
-                        .at(src, span_of(&attr.key), "this local depends on itself")
-                        .help("break the cycle: a local cannot refer back to itself through other locals"),
+                    Diag::error(
+                        "jobspec::locals-cycle",
+                        format!(
+                            "Cycle in local values: {}",
+                            cycle
+                                .iter()
+                                .map(|c| format!("local.{c}"))
+                                .collect::<Vec<_>>()
+                                .join(" -> ")
+                        ),
+                    )
+                    .at(src, span_of(&attr.key), "this local depends on itself")
+                    .help(
+                        "break the cycle: a local cannot refer back to itself through other locals",
+                    ),
                 );
                 return;
             }
@@ -383,7 +501,11 @@ fn resolve_locals(body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut 
         state.insert(name.to_string(), State::Done);
         // Only evaluate when every dependency resolved; otherwise the missing
         // dependency already has its diagnostic.
-        if refs.0.iter().all(|r| scope.locals.contains_key(r) || scope.unset.contains(&format!("local.{r}")) || !defs.contains_key(r)) {
+        if refs.0.iter().all(|r| {
+            scope.locals.contains_key(r)
+                || scope.unset.contains(&format!("local.{r}"))
+                || !defs.contains_key(r)
+        }) {
             match scope.eval_known(&attr.value) {
                 Ok(Some(v)) => {
                     scope.locals.insert(name.to_string(), v);
@@ -415,7 +537,10 @@ pub fn unknown(src: &Source, span: Span, name: &str, known: &[&str], block: &str
         Some(s) => format!("did you mean \"{s}\"?"),
         None => format!("{block} accepts: {}", known.join(", ")),
     };
-    Diag::error("jobspec::unknown-key", format!("Unsupported argument or block \"{name}\" in {block}"))
-        .at(src, span, "not expected here")
-        .help(help)
+    Diag::error(
+        "jobspec::unknown-key",
+        format!("Unsupported argument or block \"{name}\" in {block}"),
+    )
+    .at(src, span, "not expected here")
+    .help(help)
 }
