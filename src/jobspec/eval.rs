@@ -314,9 +314,30 @@ impl<'a> Scope<'a> {
                 }
             }
         }
-        let mut cur = self.ev(&t.expr)?;
+        // `var.x` / `local.x`: read the one value instead of cloning the map.
+        let mut ops = t.operators.iter().peekable();
+        let mut cur = match (&t.expr, ops.peek().map(|o| o.value())) {
+            (Expression::Variable(root), Some(TraversalOperator::GetAttr(id)))
+                if matches!(root.as_str(), "var" | "local")
+                    && !self.bindings.iter().any(|(n, _)| n == root.as_str()) =>
+            {
+                let pool = if root.as_str() == "var" {
+                    &self.vars
+                } else {
+                    &self.locals
+                };
+                match pool.get(id.as_str()) {
+                    Some(v) => {
+                        ops.next();
+                        v.clone()
+                    }
+                    None => self.ev(&t.expr)?,
+                }
+            }
+            _ => self.ev(&t.expr)?,
+        };
         let mut splat = false;
-        for op in &t.operators {
+        for op in ops {
             let sp = span_of(op);
             match op.value() {
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {

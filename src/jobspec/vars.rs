@@ -544,3 +544,36 @@ pub fn unknown(src: &Source, span: Span, name: &str, known: &[&str], block: &str
     .at(src, span, "not expected here")
     .help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_conversion_follows_hcl() {
+        assert_eq!(
+            VarType::Number.convert(Value::String("3".into())),
+            Ok(Value::Number(3.0))
+        );
+        assert_eq!(
+            VarType::String.convert(Value::Bool(true)),
+            Ok(Value::String("true".into()))
+        );
+        assert!(VarType::Number.convert(Value::String("x".into())).is_err());
+        let list = VarType::List(Box::new(VarType::String));
+        assert_eq!(
+            list.convert(Value::List(vec![Value::Number(1.0)])),
+            Ok(Value::List(vec![Value::String("1".into())]))
+        );
+        assert!(list.convert(Value::String("a".into())).is_err());
+    }
+
+    #[test]
+    fn cli_values_are_strings_unless_collections() {
+        assert_eq!(cli_value("1.25"), Value::String("1.25".into()));
+        assert_eq!(
+            cli_value("[\"a\", \"b\"]"),
+            Value::List(vec![Value::String("a".into()), Value::String("b".into())])
+        );
+    }
+}
