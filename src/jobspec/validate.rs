@@ -181,7 +181,17 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
         if let Some(tl) = task_labels.get(i) {
             scope.extend(tl.iter().map(|(k, v)| (*k, *v)));
         }
+        let mut seen_services: BTreeMap<(&str, &str), Span> = BTreeMap::new();
         for sv in &t.services {
+            let sp = sv.spans.best("name").unwrap_or_default();
+            if let Some(prev) = seen_services.insert((&sv.name, &sv.port_label), sp) {
+                diags.push(
+                    Diag::error("jobspec::duplicate", format!("Task {}: service \"{}\" is duplicate", t.name, sv.name))
+                        .at(src, sp, "same name and port again")
+                        .label(prev, "first here")
+                        .help("give the services different names or ports"),
+                );
+            }
             check_port(
                 &scope,
                 &g.name,
@@ -317,8 +327,20 @@ fn port_labels<'a>(
     diags: &mut Diags,
 ) -> BTreeMap<&'a str, Span> {
     let mut labels: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut statics: BTreeMap<(i64, &str), (&str, Span)> = BTreeMap::new();
     for n in nets {
         for p in n.ports() {
+            if p.value > 0 {
+                let sp = p.spans.best("static").unwrap_or_default();
+                if let Some((other, prev)) = statics.insert((p.value, p.host_network.as_str()), (&p.label, sp)) {
+                    diags.push(
+                        Diag::error("jobspec::duplicate", format!("Static port {} already reserved by {other}", p.value))
+                            .at(src, sp, "reserved again here")
+                            .label(prev, "first reserved here")
+                            .help("give each port its own static number, or drop `static` to get a dynamic port"),
+                    );
+                }
+            }
             let sp = p.spans.label.or(p.spans.block).unwrap_or_default();
             // HCL2 jobspec only requires a label (the ^[a-zA-Z0-9_]+$ rule was HCL1's).
             if p.label.is_empty() {
