@@ -96,7 +96,13 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
             "use 0 or more",
         );
     }
-    if g.tasks.is_empty() {
+    // Consul gateways get their task injected by Nomad's connect admission
+    // hook before validation, so such a group may be written without tasks.
+    let has_gateway = g
+        .services
+        .iter()
+        .any(|s| matches!(&s.connect, Some(Value::Map(m)) if m.contains_key("gateway")));
+    if g.tasks.is_empty() && !has_gateway {
         push(
             diags,
             src,
@@ -186,10 +192,13 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
             let sp = sv.spans.best("name").unwrap_or_default();
             if let Some(prev) = seen_services.insert((&sv.name, &sv.port_label), sp) {
                 diags.push(
-                    Diag::error("jobspec::duplicate", format!("Task {}: service \"{}\" is duplicate", t.name, sv.name))
-                        .at(src, sp, "same name and port again")
-                        .label(prev, "first here")
-                        .help("give the services different names or ports"),
+                    Diag::error(
+                        "jobspec::duplicate",
+                        format!("Task {}: service \"{}\" is duplicate", t.name, sv.name),
+                    )
+                    .at(src, sp, "same name and port again")
+                    .label(prev, "first here")
+                    .help("give the services different names or ports"),
                 );
             }
             check_port(
@@ -332,7 +341,9 @@ fn port_labels<'a>(
         for p in n.ports() {
             if p.value > 0 {
                 let sp = p.spans.best("static").unwrap_or_default();
-                if let Some((other, prev)) = statics.insert((p.value, p.host_network.as_str()), (&p.label, sp)) {
+                if let Some((other, prev)) =
+                    statics.insert((p.value, p.host_network.as_str()), (&p.label, sp))
+                {
                     diags.push(
                         Diag::error("jobspec::duplicate", format!("Static port {} already reserved by {other}", p.value))
                             .at(src, sp, "reserved again here")
