@@ -2,6 +2,7 @@
 
 pub mod import;
 pub mod status;
+pub mod validate;
 
 pub fn main() -> i32 {
     0
