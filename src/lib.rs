@@ -13,6 +13,7 @@ pub mod diff;
 pub mod git;
 pub mod jobspec;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod scheduler;
 pub mod source;
