@@ -259,3 +259,31 @@ fn empty_tree(root: &Path) -> io::Result<String> {
         .stdin(Stdio::null());
     Ok(String::from_utf8_lossy(&run(c)?).trim().to_string())
 }
+
+/// Files under `dir` that git would track: committed, staged or new but not
+/// ignored (`.gitignore` respected). Paths are relative to `dir`.
+pub fn ls_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut c = git(dir);
+    c.args([
+        "ls-files",
+        "-z",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--deduplicate",
+    ]);
+    let out = run(c)?;
+    let mut files: Vec<PathBuf> = split_z(&out).map(PathBuf::from).collect();
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// The directory git runs hooks from, honouring `core.hooksPath`.
+pub fn hooks_dir(root: &Path) -> io::Result<PathBuf> {
+    let mut c = git(root);
+    c.args(["rev-parse", "--git-path", "hooks"]);
+    let out = String::from_utf8_lossy(&run(c)?).trim().to_string();
+    let p = PathBuf::from(out);
+    Ok(if p.is_absolute() { p } else { root.join(p) })
+}
