@@ -96,7 +96,11 @@ fn run(code: &str, case: &str) -> Option<(Vec<nomad_preflight::diag::Diag>, Stri
     let vfs = DiskVfs::new(root);
     let path = PathBuf::from(format!("{code}/{case}.nomad"));
     let parsed = jobspec::load(&vfs, &path, &LoadOptions::default());
-    if parsed.diags.iter().any(|d| d.code == "jobspec::unimplemented") {
+    if parsed
+        .diags
+        .iter()
+        .any(|d| d.code == "jobspec::unimplemented")
+    {
         eprintln!("SKIPPED {code}/{case}: the job front end is not built in this branch");
         return None;
     }
@@ -110,7 +114,11 @@ fn run(code: &str, case: &str) -> Option<(Vec<nomad_preflight::diag::Diag>, Stri
         .filter(|d| code == "NP401" && d.is_error() && d.message.contains("priority"))
         .cloned()
         .collect();
-    let mine: Vec<_> = all.into_iter().filter(|f| f.code == code).chain(front).collect();
+    let mine: Vec<_> = all
+        .into_iter()
+        .filter(|f| f.code == code)
+        .chain(front)
+        .collect();
     let rendered = nomad_preflight::diag::render(&mine, false);
     Some((mine, rendered))
 }

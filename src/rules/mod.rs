@@ -333,4 +333,51 @@ mod tests {
         world.policy.rules.remove("NP101");
         assert_eq!(level(&world, meta), None);
     }
+
+    #[test]
+    fn pipeline_applies_policy_ignores_and_suppressions() {
+        use crate::world::PathIgnore;
+        use testing::*;
+        let text = "job \"web\" {\n  group \"g\" {\n    count = 0 # preflight:ignore NP205 parked\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis\" # preflight:ignore NP102\n      }\n    }\n  }\n}\n";
+        let t = task(text, 0, "docker", 100, 300);
+        let p = parsed("jobs/web.nomad", text, Some(job(text, 0, vec![t])));
+        let mut world = world();
+        let codes = |world: &World, path: &str| -> Vec<(String, Severity)> {
+            let ctx = RuleContext::new(&p, world, None);
+            check_job(&ctx, Path::new(path))
+                .into_iter()
+                .map(|f| (f.code, f.severity))
+                .collect()
+        };
+        // NP205 is suppressed; NP102 is reported on the task label (line 4),
+        // so the NP102 comment on line 7 is unused.
+        assert_eq!(
+            codes(&world, "jobs/web.nomad"),
+            vec![
+                ("NP102".to_string(), Severity::Warning),
+                ("NP101".to_string(), Severity::Warning),
+                ("NP001".to_string(), Severity::Warning),
+            ]
+        );
+        world
+            .policy
+            .rules
+            .insert("NP101".into(), RuleLevel::On(Severity::Error));
+        world
+            .policy
+            .rules
+            .insert("default-resources".into(), RuleLevel::Off);
+        // With NP102 off its suppression can no longer be judged unused.
+        assert_eq!(
+            codes(&world, "jobs/web.nomad"),
+            vec![("NP101".to_string(), Severity::Error)]
+        );
+        world.policy.ignores.push(PathIgnore {
+            glob: "jobs/**".into(),
+            codes: vec![],
+            ..PathIgnore::default()
+        });
+        assert!(codes(&world, "jobs/web.nomad").is_empty());
+        assert_eq!(codes(&world, "other/web.nomad").len(), 1);
+    }
 }
