@@ -56,9 +56,10 @@ pub struct FileResult {
 }
 
 /// Where files are read from and which ones to check.
-struct Selection {
-    vfs: Box<dyn Vfs>,
-    files: Vec<PathBuf>,
+pub struct Selection {
+    pub vfs: Box<dyn Vfs>,
+    /// Candidate job files (by name), relative to the Vfs root.
+    pub files: Vec<PathBuf>,
 }
 
 fn usage(msg: impl std::fmt::Display) -> Diag {
@@ -123,7 +124,8 @@ fn expand(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn select(args: &CheckArgs) -> Result<Selection, Diag> {
+/// The files `check` would look at, for a process started in `cwd`.
+pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, Diag> {
     let wanted: Vec<PathBuf> = args
         .paths
         .iter()
@@ -131,8 +133,7 @@ fn select(args: &CheckArgs) -> Result<Selection, Diag> {
         .collect();
     let keep = |p: &Path| wanted.is_empty() || wanted.iter().any(|w| p.starts_with(w));
     if args.staged || args.base.is_some() {
-        let cwd = PathBuf::from(".");
-        let root = git::repo_root(&cwd).ok_or_else(|| {
+        let root = git::repo_root(cwd).ok_or_else(|| {
             usage("--staged and --base need a git repository")
                 .help("run inside the repository holding the job files")
         })?;
@@ -167,7 +168,7 @@ fn select(args: &CheckArgs) -> Result<Selection, Diag> {
         });
     }
     let roots = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
+        vec![cwd.to_path_buf()]
     } else {
         args.paths.clone()
     };
@@ -291,7 +292,7 @@ pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
 /// search) and, when it can, a simulation of it for the NP2xx-NP4xx rules
 /// that need one.
 pub fn run(args: &CheckArgs, world: &World, sim: Option<&Simulation>, color: bool) -> i32 {
-    let sel = match select(args) {
+    let sel = match select(args, Path::new(".")) {
         Ok(s) => s,
         Err(d) => {
             eprint!("{}", crate::diag::render(&[d], color));
