@@ -50,11 +50,17 @@ impl Rule for UpdateStagger {
             .update
             .iter()
             .chain(job.groups.iter().filter_map(|g| g.update.as_ref()));
+        // The front end copies the job-level `update` into every group, with
+        // its spans: report each written `stagger` once.
+        let mut seen = Vec::new();
         for u in updates {
             let Some(span) = u.spans.get("stagger") else {
                 continue;
             };
-            out.push(finding(ctx, job.job_type, u, span));
+            if !seen.contains(&span) {
+                seen.push(span);
+                out.push(finding(ctx, job.job_type, u, span));
+            }
         }
     }
 }
@@ -95,6 +101,8 @@ mod tests {
             spans,
             ..UpdateStrategy::default()
         });
+        // As canonicalised: the group inherits the job's update.
+        j.groups[0].update = j.update.clone();
         let world = world();
         let p = parsed("web.nomad", text, Some(j.clone()));
         let mut out = Vec::new();
