@@ -35,7 +35,7 @@ fn resolve(pool: &ClientPool, target: &str) -> Target {
         }
     };
     match inner {
-        "node.datacenter" => non_empty(&pool.datacenter),
+        "node.datacenter" => non_empty(super::pool_datacenter(pool)),
         "node.class" => non_empty(&pool.node_class),
         "node.pool" => Target::Found(if pool.node_pool.is_empty() {
             "default".into()
@@ -45,10 +45,14 @@ fn resolve(pool: &ClientPool, target: &str) -> Target {
         "node.unique.id" | "node.unique.name" => Target::PerNode,
         _ => {
             if let Some(k) = inner.strip_prefix("attr.") {
-                if k.starts_with("unique.") && !pool.attributes.contains_key(k) {
+                // Per-node values, and the version the world simulates
+                // (which the builder fingerprints from the world, not the pool).
+                if (k.starts_with("unique.") || k == "nomad.version")
+                    && !pool.attributes.contains_key(k)
+                {
                     return Target::PerNode;
                 }
-                found(pool.attributes.get(k))
+                super::pool_attribute(pool, k).map_or(Target::Missing, Target::Found)
             } else if let Some(k) = inner.strip_prefix("meta.") {
                 found(pool.meta.get(k))
             } else {
@@ -154,6 +158,14 @@ mod tests {
         assert_eq!(check(&pool, &c("${attr.kernel.name}", "=", "linux")), Yes);
         assert_eq!(check(&pool, &c("${attr.kernel.name}", "=", "windows")), No);
         assert_eq!(check(&pool, &c("${attr.missing}", "!=", "x")), Yes);
+        // Fingerprint defaults every built client has.
+        assert_eq!(check(&pool, &c("${attr.os.name}", "=", "ubuntu")), Yes);
+        assert_eq!(check(&pool, &c("${attr.driver.docker}", "=", "1")), Yes);
+        assert_eq!(check(&pool, &c("${attr.driver.qemu}", "is_set", "")), No);
+        assert_eq!(
+            check(&pool, &c("${attr.nomad.version}", "version", ">= 1.0")),
+            Unknown
+        );
         assert_eq!(check(&pool, &c("${attr.missing}", "!=", "")), No);
         assert_eq!(check(&pool, &c("${attr.missing}", "is_not_set", "")), Yes);
         assert_eq!(check(&pool, &c("${attr.cpu.arch}", "is_set", "")), Yes);

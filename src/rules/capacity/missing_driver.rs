@@ -36,14 +36,10 @@ impl Rule for MissingDriver {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
         let pools = eligible_pools(ctx.world, job);
-        // A world that lists no drivers says nothing about them.
-        if pools.iter().all(|p| p.drivers.is_empty()) {
-            return;
+        if pools.is_empty() {
+            return; // NP206
         }
-        let mut known: Vec<&str> = pools
-            .iter()
-            .flat_map(|p| p.drivers.iter().map(String::as_str))
-            .collect();
+        let mut known: Vec<&str> = pools.iter().flat_map(|p| super::pool_drivers(p)).collect();
         known.sort_unstable();
         known.dedup();
         for (_, task) in crate::rules::hygiene::tasks(job) {

@@ -14,6 +14,49 @@ use crate::jobspec::{Job, TaskGroup};
 use crate::rules::config::glob_match;
 use crate::world::{ClientPool, World};
 
+/// Drivers a client fingerprints when the world lists none. The cluster
+/// builder (`cluster::build`, scheduler branch) applies the same defaults;
+/// rules must see the clients the scheduler sees.
+pub const DEFAULT_DRIVERS: [&str; 3] = ["docker", "exec", "java"];
+
+/// The drivers a pool's clients have.
+pub fn pool_drivers(p: &ClientPool) -> Vec<&str> {
+    if p.drivers.is_empty() {
+        DEFAULT_DRIVERS.to_vec()
+    } else {
+        p.drivers.iter().map(String::as_str).collect()
+    }
+}
+
+/// The datacenter a pool's clients report (`dc1` when the world omits it).
+pub fn pool_datacenter(p: &ClientPool) -> &str {
+    if p.datacenter.is_empty() {
+        "dc1"
+    } else {
+        &p.datacenter
+    }
+}
+
+/// A node attribute of a pool's clients: the world's own value, else the
+/// fingerprint default the cluster builder gives every client.
+pub fn pool_attribute(p: &ClientPool, key: &str) -> Option<String> {
+    if let Some(v) = p.attributes.get(key) {
+        return Some(v.clone());
+    }
+    let v = match key {
+        "kernel.name" => "linux".to_string(),
+        "os.name" => "ubuntu".to_string(),
+        "cpu.arch" => "amd64".to_string(),
+        "cpu.totalcompute" => p.cpu.to_string(),
+        "memory.totalbytes" => (p.memory.max(0) * 1024 * 1024).to_string(),
+        _ => {
+            let d = key.strip_prefix("driver.")?;
+            return pool_drivers(p).contains(&d).then(|| "1".to_string());
+        }
+    };
+    Some(v)
+}
+
 /// Pools whose clients the job may use: datacenter (globs allowed since
 /// Nomad 1.5) and node pool match. Pools with no clients are ignored.
 pub fn eligible_pools<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {

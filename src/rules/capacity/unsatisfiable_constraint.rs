@@ -110,8 +110,11 @@ fn pool_values(pools: &[&crate::world::ClientPool], target: &str) -> String {
                 Verdict::Yes => {
                     let key = target.trim_start_matches("${").trim_end_matches('}');
                     key.strip_prefix("attr.")
-                        .and_then(|k| p.attributes.get(k))
-                        .or_else(|| key.strip_prefix("meta.").and_then(|k| p.meta.get(k)))
+                        .and_then(|k| super::pool_attribute(p, k))
+                        .or_else(|| {
+                            key.strip_prefix("meta.")
+                                .and_then(|k| p.meta.get(k).cloned())
+                        })
                         .map_or_else(|| "set".to_string(), |v| format!("\"{v}\""))
                 }
                 _ => "not set".to_string(),
