@@ -107,6 +107,10 @@ mod tests {
         assert!(t.starts_with("NP101 image-tag-latest (default: warning)\n\n## What it does\n"));
         assert!(t.contains("## Use instead"));
         assert!(explain_text("NP999").is_none());
+        crate::assert_snap!(
+            "check_explain_np203",
+            explain_text("unsatisfiable-constraint").unwrap_or_default()
+        );
     }
 
     #[test]
