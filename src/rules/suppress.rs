@@ -114,10 +114,7 @@ pub fn apply(
     if sups.is_empty() {
         return findings;
     }
-    let mut used = vec![vec![false; 0]; sups.len()];
-    for (u, s) in used.iter_mut().zip(&sups) {
-        *u = vec![false; s.codes.len()];
-    }
+    let mut used: Vec<Vec<bool>> = sups.iter().map(|s| vec![false; s.codes.len()]).collect();
     let mut kept = Vec::new();
     for f in findings {
         let lines = f.primary_span().map(|s| {
