@@ -1,5 +1,8 @@
 //! Command-line interface.
 
+pub mod check;
+pub mod explain;
+pub mod hook;
 pub mod import;
 pub mod status;
 pub mod validate;

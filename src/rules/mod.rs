@@ -1,1 +1,383 @@
-//! Lint rule registry: one rule per file.
+//! Lint rule registry: one rule per file, registered once in [`RULES`].
+//!
+//! Every rule is a unit struct declared with [`declare_rule!`], which keeps
+//! the rule's stable code, kebab name, default severity and its documentation
+//! (the doc comment, in fixed sections) together; `nomad-preflight explain
+//! CODE` prints that doc comment.
+//!
+//! Code families: `NP0xx` the linter itself, `NP1xx` hygiene and migration,
+//! `NP2xx` capacity and placement, `NP3xx` quota and namespaces, `NP4xx`
+//! priority and preemption. Codes are public API: never reuse one.
+
+use std::path::Path;
+
+use crate::diag::{Diag, Severity};
+use crate::jobspec::{Job, ParsedJob};
+use crate::scheduler::Simulation;
+use crate::source::{Source, Span};
+use crate::world::{RuleLevel, World};
+
+pub mod capacity;
+pub mod config;
+pub mod hygiene;
+pub mod meta;
+pub mod priority;
+pub mod quota;
+pub mod suppress;
+pub mod syntax;
+
+/// A finding is a diagnostic carrying a rule code and severity.
+pub type Finding = Diag;
+
+/// What a rule needs to run; rules whose needs are not met are skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Needs {
+    /// The job model, the syntax tree and the world.
+    World,
+    /// A simulated cluster with the world's running jobs.
+    Simulation,
+}
+
+/// Static description of a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// One line, shown by `rules` and in SARIF `shortDescription`.
+    pub summary: &'static str,
+    /// The rule's doc comment (What it does / Why is this bad? / Example / Use instead).
+    pub doc: &'static str,
+    pub needs: Needs,
+}
+
+impl RuleMeta {
+    /// The doc comment as written, without the one leading space rustdoc keeps.
+    pub fn doc_text(&self) -> String {
+        let mut out = String::new();
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string() + "\n"
+    }
+}
+
+/// Everything a rule may look at for one job file.
+pub struct RuleContext<'a> {
+    pub parsed: &'a ParsedJob,
+    pub world: &'a World,
+    /// Present when the caller built a simulation of the world's cluster.
+    pub sim: Option<&'a Simulation>,
+}
+
+impl<'a> RuleContext<'a> {
+    pub fn new(parsed: &'a ParsedJob, world: &'a World, sim: Option<&'a Simulation>) -> Self {
+        RuleContext { parsed, world, sim }
+    }
+
+    pub fn job(&self) -> Option<&'a Job> {
+        self.parsed.job.as_ref()
+    }
+
+    pub fn source(&self) -> &'a Source {
+        &self.parsed.source
+    }
+
+    /// A finding of `meta` at `span`, with its default severity.
+    pub fn finding(
+        &self,
+        meta: &RuleMeta,
+        span: Option<Span>,
+        label: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        let d = Diag::error(meta.code, message).with_severity(meta.default_severity);
+        match span {
+            Some(span) => d.at(self.source(), span, label),
+            None => d.in_source(self.source()),
+        }
+    }
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>);
+}
+
+/// Declare a rule: `declare_rule! { /// docs... pub struct Name { code, name, severity, summary, needs } }`.
+/// The doc comment is captured into `RuleMeta::doc`, so the docs that
+/// rustdoc shows and the text `explain` prints are the same words.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $kebab:literal,
+            severity: $sev:ident,
+            summary: $summary:literal,
+            needs: $needs:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $kebab,
+                default_severity: $crate::diag::Severity::$sev,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+                needs: $crate::rules::Needs::$needs,
+            };
+        }
+    };
+}
+
+/// Lists every rule once; order is the order `rules` prints (by code).
+macro_rules! register_rules {
+    ($($rule:path),* $(,)?) => {
+        /// Every rule, sorted by code.
+        pub static RULES: &[&dyn Rule] = &[$(&$rule),*];
+    };
+}
+
+register_rules![
+    meta::unused_suppression::UnusedSuppression,
+    hygiene::image_tag_latest::ImageTagLatest,
+    hygiene::default_resources::DefaultResources,
+    hygiene::task_network::TaskNetworkInResources,
+    hygiene::docker_port_map::DockerPortMap,
+    hygiene::update_stagger::UpdateStagger,
+    hygiene::hcl1_syntax::Hcl1Syntax,
+    capacity::group_too_large::GroupTooLarge,
+    capacity::missing_driver::MissingDriver,
+    capacity::unsatisfiable_constraint::UnsatisfiableConstraint,
+    capacity::static_port_collision::StaticPortCollision,
+    capacity::count_zero::CountZero,
+    capacity::no_datacenter::NoClientInDatacenter,
+    capacity::unplaceable_group::UnplaceableGroup,
+    quota::job_exceeds_quota::JobExceedsQuota,
+    quota::unknown_namespace::UnknownNamespace,
+    quota::namespace_without_quota::NamespaceWithoutQuota,
+    quota::quota_exceeded::QuotaExceeded,
+    quota::quota_near_limit::QuotaNearLimit,
+    priority::priority_out_of_range::PriorityOutOfRange,
+    priority::priority_outside_band::PriorityOutsideBand,
+    priority::preemption_victim::PreemptionVictim,
+    priority::preemption_gap::PreemptionGap,
+    priority::preemption_disabled::PreemptionDisabled,
+];
+
+/// Every registered rule.
+pub fn all() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// Look a rule up by code (`NP101`, case-insensitive) or kebab name.
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| {
+        let m = r.meta();
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name
+    })
+}
+
+/// Effective severity of a rule under the world's policy (`None` = off).
+pub fn level(world: &World, meta: &RuleMeta) -> Option<Severity> {
+    match configured(world, meta) {
+        Some(RuleLevel::Off) => None,
+        Some(RuleLevel::On(sev)) => Some(*sev),
+        None => Some(meta.default_severity),
+    }
+}
+
+/// The severity the policy sets explicitly for a rule, if any.
+fn policy_level(world: &World, meta: &RuleMeta) -> Option<Severity> {
+    match configured(world, meta) {
+        Some(RuleLevel::On(sev)) => Some(*sev),
+        _ => None,
+    }
+}
+
+fn configured<'w>(world: &'w World, meta: &RuleMeta) -> Option<&'w RuleLevel> {
+    world
+        .policy
+        .rules
+        .get(meta.code)
+        .or_else(|| world.policy.rules.get(meta.name))
+}
+
+/// Run every enabled rule on one job file, apply the policy's severities and
+/// path ignores, then inline suppressions. `path` is the file's path
+/// relative to the project root, as the policy's globs are written.
+pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
+    let policy = &ctx.world.policy;
+    let unused_meta = &meta::unused_suppression::UnusedSuppression::META;
+    let runs = |meta: &RuleMeta| {
+        level(ctx.world, meta).is_some() && (meta.needs == Needs::World || ctx.sim.is_some())
+    };
+    let mut findings = Vec::new();
+    for rule in RULES {
+        let meta = rule.meta();
+        if meta.code == unused_meta.code || !runs(meta) {
+            continue;
+        }
+        let mut out = Vec::new();
+        rule.check(ctx, &mut out);
+        // An explicit policy level wins; otherwise a rule may escalate a
+        // finding itself (a protected preemption victim is an error).
+        match policy_level(ctx.world, meta) {
+            Some(sev) => findings.extend(out.into_iter().map(|f| f.with_severity(sev))),
+            None => findings.extend(out),
+        }
+    }
+    let report_unused = level(ctx.world, unused_meta);
+    let mut findings = suppress::apply(ctx.source(), findings, report_unused.is_some(), |code| {
+        find(code).is_some_and(|r| runs(r.meta()))
+    });
+    if let Some(sev) = report_unused {
+        for f in findings.iter_mut().filter(|f| f.code == unused_meta.code) {
+            f.severity = sev;
+        }
+    }
+    findings.retain(|f| !config::path_ignored(policy, path, &f.code));
+    findings.sort_by_key(|f| (f.primary_span().map(|s| s.start), f.code.clone()));
+    findings
+}
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes: Vec<_> = RULES.iter().map(|r| r.meta().code).collect();
+        let sorted = {
+            let mut c = codes.clone();
+            c.sort();
+            c
+        };
+        assert_eq!(codes, sorted, "register rules in code order");
+        codes.dedup();
+        assert_eq!(codes.len(), RULES.len(), "duplicate rule code");
+        let mut names: Vec<_> = RULES.iter().map(|r| r.meta().name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len(), "duplicate rule name");
+        for r in RULES {
+            let m = r.meta();
+            assert!(
+                m.code.len() == 5 && m.code.starts_with("NP"),
+                "{}: code must be NPnnn",
+                m.code
+            );
+            assert!(
+                m.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+                "{}: name must be kebab-case",
+                m.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_doc_has_the_fixed_sections() {
+        for r in RULES {
+            let doc = r.meta().doc_text();
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(doc.contains(section), "{} lacks {section:?}", r.meta().code);
+            }
+        }
+    }
+
+    #[test]
+    fn find_accepts_code_and_name() {
+        assert_eq!(
+            find("np101").map(|r| r.meta().name),
+            Some("image-tag-latest")
+        );
+        assert_eq!(
+            find("image-tag-latest").map(|r| r.meta().code),
+            Some("NP101")
+        );
+        assert!(find("NP999").is_none());
+    }
+
+    #[test]
+    fn policy_overrides_and_disables() {
+        let mut world = testing::world();
+        let meta = &hygiene::image_tag_latest::ImageTagLatest::META;
+        assert_eq!(level(&world, meta), Some(Severity::Warning));
+        world
+            .policy
+            .rules
+            .insert("NP101".into(), RuleLevel::On(Severity::Error));
+        assert_eq!(level(&world, meta), Some(Severity::Error));
+        world
+            .policy
+            .rules
+            .insert("image-tag-latest".into(), RuleLevel::Off);
+        world.policy.rules.remove("NP101");
+        assert_eq!(level(&world, meta), None);
+    }
+
+    #[test]
+    fn pipeline_applies_policy_ignores_and_suppressions() {
+        use crate::world::PathIgnore;
+        use testing::*;
+        let text = "job \"web\" {\n  group \"g\" {\n    count = 0 # preflight:ignore NP205 parked\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis\" # preflight:ignore NP102\n      }\n    }\n  }\n}\n";
+        let t = task(text, 0, "docker", 100, 300);
+        let p = parsed("jobs/web.nomad", text, Some(job(text, 0, vec![t])));
+        let mut world = world();
+        let codes = |world: &World, path: &str| -> Vec<(String, Severity)> {
+            let ctx = RuleContext::new(&p, world, None);
+            check_job(&ctx, Path::new(path))
+                .into_iter()
+                .map(|f| (f.code, f.severity))
+                .collect()
+        };
+        // NP205 is suppressed; NP102 is reported on the task label (line 4),
+        // so the NP102 comment on line 7 is unused.
+        assert_eq!(
+            codes(&world, "jobs/web.nomad"),
+            vec![
+                ("NP102".to_string(), Severity::Warning),
+                ("NP101".to_string(), Severity::Warning),
+                ("NP001".to_string(), Severity::Warning),
+            ]
+        );
+        world
+            .policy
+            .rules
+            .insert("NP101".into(), RuleLevel::On(Severity::Error));
+        world
+            .policy
+            .rules
+            .insert("default-resources".into(), RuleLevel::Off);
+        // With NP102 off its suppression can no longer be judged unused.
+        assert_eq!(
+            codes(&world, "jobs/web.nomad"),
+            vec![("NP101".to_string(), Severity::Error)]
+        );
+        world.policy.ignores.push(PathIgnore {
+            glob: "jobs/**".into(),
+            codes: vec![],
+            ..PathIgnore::default()
+        });
+        assert!(codes(&world, "jobs/web.nomad").is_empty());
+        assert_eq!(codes(&world, "other/web.nomad").len(), 1);
+    }
+}

@@ -1,0 +1,123 @@
+//! `nomad-preflight explain CODE` and `nomad-preflight rules [--format json]`.
+
+use crate::diag::exit;
+use crate::rules;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ListFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ExplainArgs {
+    /// Rule code (NP101) or name (image-tag-latest).
+    pub code: String,
+}
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ListFormat,
+}
+
+/// The text `explain` prints: a header line, then the rule's documentation.
+pub fn explain_text(code: &str) -> Option<String> {
+    let m = rules::find(code)?.meta();
+    let needs = match m.needs {
+        rules::Needs::World => "",
+        rules::Needs::Simulation => ", needs the cluster simulation",
+    };
+    Some(format!(
+        "{} {} (default: {}{needs})\n\n{}",
+        m.code,
+        m.name,
+        m.default_severity.as_str(),
+        m.doc_text()
+    ))
+}
+
+pub fn run_explain(args: &ExplainArgs) -> i32 {
+    match explain_text(&args.code) {
+        Some(t) => {
+            print!("{t}");
+            exit::OK
+        }
+        None => {
+            eprintln!(
+                "error: no rule {:?}; `nomad-preflight rules` lists them",
+                args.code
+            );
+            exit::INVALID
+        }
+    }
+}
+
+pub fn rules_text(format: ListFormat) -> String {
+    match format {
+        ListFormat::Text => {
+            let mut out = String::new();
+            for r in rules::all() {
+                let m = r.meta();
+                out.push_str(&format!(
+                    "{}  {:<30} {:<8} {}\n",
+                    m.code,
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary
+                ));
+            }
+            out
+        }
+        ListFormat::Json => {
+            let list: Vec<_> = rules::all()
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({
+                        "code": m.code,
+                        "name": m.name,
+                        "severity": m.default_severity,
+                        "summary": m.summary,
+                        "needs": m.needs,
+                        "doc": m.doc_text(),
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+pub fn run_rules(args: &RulesArgs) -> i32 {
+    print!("{}", rules_text(args.format));
+    exit::OK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_prints_the_doc() {
+        let t = explain_text("np101").unwrap();
+        assert!(t.starts_with("NP101 image-tag-latest (default: warning)\n\n## What it does\n"));
+        assert!(t.contains("## Use instead"));
+        assert!(explain_text("NP999").is_none());
+        crate::assert_snap!(
+            "check_explain_np203",
+            explain_text("unsatisfiable-constraint").unwrap_or_default()
+        );
+    }
+
+    #[test]
+    fn rules_list() {
+        crate::assert_snap!("check_rules_list", rules_text(ListFormat::Text));
+        let v: serde_json::Value = serde_json::from_str(&rules_text(ListFormat::Json)).unwrap();
+        assert_eq!(v.as_array().map(Vec::len), Some(rules::all().len()));
+        assert_eq!(v[0]["code"], "NP001");
+    }
+}

@@ -1,0 +1,289 @@
+//! Read job files from git without touching the working tree or the index:
+//! the staged version for a pre-commit hook, a base revision for CI.
+//!
+//! Uses the `git` command line rather than a library: every pre-commit user
+//! has git, and gix would add tens of seconds of build time for a handful
+//! of plumbing calls. Blobs are read in one `git cat-file --batch` process,
+//! and callers pass a filter so a hook on one staged file reads one blob.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::vfs::MemVfs;
+
+/// One changed path between two trees (`git diff --name-status`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Added(PathBuf),
+    Modified(PathBuf),
+    Deleted(PathBuf),
+    Renamed { from: PathBuf, to: PathBuf },
+}
+
+impl Change {
+    /// The path holding the new content, if any.
+    pub fn new_path(&self) -> Option<&Path> {
+        match self {
+            Change::Added(p) | Change::Modified(p) => Some(p),
+            Change::Renamed { to, .. } => Some(to),
+            Change::Deleted(_) => None,
+        }
+    }
+}
+
+fn git(root: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C").arg(root);
+    // Paths must come back verbatim, not C-quoted.
+    c.args(["-c", "core.quotePath=false"]);
+    c
+}
+
+fn run(mut cmd: Command) -> io::Result<Vec<u8>> {
+    let out = cmd.stderr(Stdio::piped()).output()?;
+    if !out.status.success() {
+        return Err(io::Error::other(format!(
+            "git failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(out.stdout)
+}
+
+/// The top of the work tree containing `start`, if it is inside one.
+pub fn repo_root(start: &Path) -> Option<PathBuf> {
+    let mut c = git(start);
+    c.args(["rev-parse", "--show-toplevel"]);
+    let out = run(c).ok()?;
+    let s = String::from_utf8(out).ok()?;
+    let s = s.trim_end_matches(['\n', '\r']);
+    (!s.is_empty()).then(|| PathBuf::from(s))
+}
+
+fn split_z(bytes: &[u8]) -> impl Iterator<Item = &str> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| std::str::from_utf8(s).ok())
+}
+
+/// Every staged file (the index, stage 0), read from its blob.
+pub fn index_vfs(root: &Path) -> io::Result<MemVfs> {
+    index_vfs_filtered(root, |_| true)
+}
+
+/// Staged files for which `want(path)` holds.
+pub fn index_vfs_filtered(root: &Path, want: impl Fn(&Path) -> bool) -> io::Result<MemVfs> {
+    let mut c = git(root);
+    c.args(["ls-files", "-s", "-z"]);
+    let out = run(c)?;
+    let mut entries = Vec::new();
+    for rec in split_z(&out) {
+        // `<mode> <object> <stage>\t<path>`
+        let Some((meta, path)) = rec.split_once('\t') else {
+            continue;
+        };
+        let mut f = meta.split(' ');
+        let (mode, oid, stage) = (f.next(), f.next(), f.next());
+        if stage != Some("0") || mode == Some("160000") {
+            continue; // conflicted entries and submodules have no one blob
+        }
+        let path = PathBuf::from(path);
+        if let (Some(oid), true) = (oid, want(&path)) {
+            entries.push((path, oid.to_string()));
+        }
+    }
+    fill(root, MemVfs::git(":", root), entries)
+}
+
+/// Every file of revision `rev`. A repository without commits has an empty
+/// `HEAD`: that gives an empty file set rather than an error.
+pub fn rev_vfs(root: &Path, rev: &str) -> io::Result<MemVfs> {
+    rev_vfs_filtered(root, rev, |_| true)
+}
+
+/// Files of `rev` for which `want(path)` holds.
+pub fn rev_vfs_filtered(
+    root: &Path,
+    rev: &str,
+    want: impl Fn(&Path) -> bool,
+) -> io::Result<MemVfs> {
+    let Some(tree) = resolve(root, rev)? else {
+        return Ok(MemVfs::git(rev, root));
+    };
+    let mut c = git(root);
+    c.args(["ls-tree", "-r", "-z", &tree]);
+    let out = run(c)?;
+    let mut entries = Vec::new();
+    for rec in split_z(&out) {
+        // `<mode> <type> <object>\t<path>`
+        let Some((meta, path)) = rec.split_once('\t') else {
+            continue;
+        };
+        let mut f = meta.split(' ');
+        let (_, kind, oid) = (f.next(), f.next(), f.next());
+        let path = PathBuf::from(path);
+        if let (Some("blob"), Some(oid), true) = (kind, oid, want(&path)) {
+            entries.push((path, oid.to_string()));
+        }
+    }
+    fill(root, MemVfs::git(rev, root), entries)
+}
+
+/// The commit a revision names, or `None` for `HEAD` in a repository with no
+/// commits yet.
+fn resolve(root: &Path, rev: &str) -> io::Result<Option<String>> {
+    let mut c = git(root);
+    c.args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{rev}^{{commit}}"));
+    match run(c) {
+        Ok(out) => Ok(Some(String::from_utf8_lossy(&out).trim().to_string())),
+        Err(e) if rev == "HEAD" && !has_commits(root) => {
+            let _ = e;
+            Ok(None)
+        }
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("git revision {rev:?} not found"),
+        )),
+    }
+}
+
+fn has_commits(root: &Path) -> bool {
+    let mut c = git(root);
+    c.args(["rev-list", "-n", "1", "--all"]);
+    run(c).is_ok_and(|o| !o.is_empty())
+}
+
+/// Read the blobs in one `git cat-file --batch` process.
+fn fill(root: &Path, mut vfs: MemVfs, entries: Vec<(PathBuf, String)>) -> io::Result<MemVfs> {
+    if entries.is_empty() {
+        return Ok(vfs);
+    }
+    let mut child = git(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| io::Error::other("no stdin"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| io::Error::other("no stdout"))?;
+    let ids: Vec<String> = entries.iter().map(|(_, o)| o.clone()).collect();
+    // Write from a thread so a large batch cannot deadlock on full pipes.
+    let writer = std::thread::spawn(move || -> io::Result<()> {
+        for id in ids {
+            writeln!(stdin, "{id}")?;
+        }
+        Ok(())
+    });
+    let mut reader = BufReader::new(stdout);
+    for (path, _) in entries {
+        let mut header = String::new();
+        reader.read_line(&mut header)?;
+        // `<oid> blob <size>` or `<oid> missing`
+        let size: usize = header
+            .split_whitespace()
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| io::Error::other(format!("git cat-file: {}", header.trim())))?;
+        let mut buf = vec![0; size + 1]; // content plus its trailing newline
+        reader.read_exact(&mut buf)?;
+        buf.pop();
+        vfs.insert(path, crate::vfs::decode(buf));
+    }
+    writer
+        .join()
+        .map_err(|_| io::Error::other("git cat-file writer panicked"))??;
+    child.wait()?;
+    Ok(vfs)
+}
+
+/// Paths changed from `base` to `head` (`None`: the working tree, or the
+/// index when `staged`), renames detected.
+pub fn changed_files(
+    root: &Path,
+    base: &str,
+    head: Option<&str>,
+    staged: bool,
+) -> io::Result<Vec<Change>> {
+    // Before the first commit there is no base tree: compare with the empty tree.
+    let base = match resolve(root, base)? {
+        Some(c) => c,
+        None => empty_tree(root)?,
+    };
+    let mut c = git(root);
+    c.args(["diff", "--name-status", "-M", "-z", "--no-ext-diff"]);
+    if staged && head.is_none() {
+        c.arg("--cached");
+    }
+    c.arg(&base);
+    if let Some(h) = head {
+        c.arg(h);
+    }
+    c.arg("--");
+    let out = run(c)?;
+    let mut fields = split_z(&out);
+    let mut changes = Vec::new();
+    while let Some(status) = fields.next() {
+        let mut path = || fields.next().map(PathBuf::from);
+        let change = match status.chars().next() {
+            Some('A') | Some('C') => {
+                if status.starts_with('C') {
+                    let _from = path();
+                }
+                path().map(Change::Added)
+            }
+            Some('M') | Some('T') => path().map(Change::Modified),
+            Some('D') => path().map(Change::Deleted),
+            Some('R') => match (path(), path()) {
+                (Some(from), Some(to)) => Some(Change::Renamed { from, to }),
+                _ => None,
+            },
+            _ => path().map(Change::Modified),
+        };
+        changes.extend(change);
+    }
+    Ok(changes)
+}
+
+fn empty_tree(root: &Path) -> io::Result<String> {
+    let mut c = git(root);
+    c.args(["hash-object", "-t", "tree", "--stdin"])
+        .stdin(Stdio::null());
+    Ok(String::from_utf8_lossy(&run(c)?).trim().to_string())
+}
+
+/// Files under `dir` that git would track: committed, staged or new but not
+/// ignored (`.gitignore` respected). Paths are relative to `dir`.
+pub fn ls_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut c = git(dir);
+    c.args([
+        "ls-files",
+        "-z",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--deduplicate",
+    ]);
+    let out = run(c)?;
+    let mut files: Vec<PathBuf> = split_z(&out).map(PathBuf::from).collect();
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// The directory git runs hooks from, honouring `core.hooksPath`.
+pub fn hooks_dir(root: &Path) -> io::Result<PathBuf> {
+    let mut c = git(root);
+    c.args(["rev-parse", "--git-path", "hooks"]);
+    let out = String::from_utf8_lossy(&run(c)?).trim().to_string();
+    let p = PathBuf::from(out);
+    Ok(if p.is_absolute() { p } else { root.join(p) })
+}

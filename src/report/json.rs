@@ -1,0 +1,75 @@
+//! `--format json`: a stable, versioned document.
+//!
+//! ```json
+//! {"version": 1,
+//!  "findings": [{"code", "name", "severity", "message", "file", "line", "column",
+//!                "end_line", "end_column", "help"}],
+//!  "summary": {"errors", "warnings", "advice", "files"}}
+//! ```
+//! `name` is the rule's kebab name (null for non-rule diagnostics such as
+//! parse errors); location fields are null when the finding has no file.
+
+use serde::Serialize;
+
+use super::{location, Summary};
+use crate::rules::Finding;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    version: u32,
+    findings: Vec<Item<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    code: &'a str,
+    name: Option<&'static str>,
+    severity: &'static str,
+    message: &'a str,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    help: Option<&'a str>,
+}
+
+pub fn render(findings: &[Finding], files: usize) -> String {
+    let doc = Doc {
+        version: SCHEMA_VERSION,
+        findings: findings
+            .iter()
+            .map(|f| {
+                let loc = location(f);
+                Item {
+                    code: &f.code,
+                    name: crate::rules::find(&f.code).map(|r| r.meta().name),
+                    severity: f.severity.as_str(),
+                    message: &f.message,
+                    file: loc.as_ref().map(|l| l.file.clone()),
+                    line: loc.as_ref().map(|l| l.line),
+                    column: loc.as_ref().map(|l| l.column),
+                    end_line: loc.as_ref().map(|l| l.end_line),
+                    end_column: loc.as_ref().map(|l| l.end_column),
+                    help: f.help.as_deref(),
+                }
+            })
+            .collect(),
+        summary: Summary::of(findings, files),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_document() {
+        let out = super::render(&crate::report::testing::findings(), 1);
+        crate::assert_snap!("report_json", out);
+    }
+}

@@ -1,0 +1,49 @@
+//! `--format markdown`: a summary table for a PR comment or `$GITHUB_STEP_SUMMARY`.
+
+use super::{location, Summary};
+use crate::diag::Severity;
+use crate::rules::Finding;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(findings: &[Finding], files: usize) -> String {
+    let s = Summary::of(findings, files);
+    let mut out = String::from("## nomad-preflight check\n\n");
+    out.push_str(&format!(
+        "{} error(s), {} warning(s), {} advice in {} file(s)\n",
+        s.errors, s.warnings, s.advice, s.files
+    ));
+    if findings.is_empty() {
+        out.push_str("\nNo findings.\n");
+        return out;
+    }
+    out.push_str("\n| | Code | Location | Message |\n|---|---|---|---|\n");
+    for f in findings {
+        let icon = match f.severity {
+            Severity::Error => "❌",
+            Severity::Warning => "⚠️",
+            Severity::Advice => "ℹ️",
+        };
+        let code = match crate::rules::find(&f.code) {
+            Some(r) => format!("`{}` {}", f.code, r.meta().name),
+            None => format!("`{}`", f.code),
+        };
+        let loc = location(f).map_or(String::new(), |l| format!("`{}:{}`", l.file, l.line));
+        out.push_str(&format!(
+            "| {icon} | {code} | {loc} | {} |\n",
+            cell(&f.message)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markdown_table() {
+        let out = super::render(&crate::report::testing::findings(), 1);
+        crate::assert_snap!("report_markdown", out);
+    }
+}

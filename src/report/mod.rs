@@ -1,0 +1,202 @@
+//! Output formats for findings: one list of [`Finding`]s, five renderings
+//! (terminal, JSON, SARIF 2.1.0, GitHub workflow commands, Markdown).
+
+pub mod github;
+pub mod json;
+pub mod markdown;
+pub mod sarif;
+
+use crate::diag::{Diag, Severity};
+use crate::rules::Finding;
+use crate::source::Origin;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// miette diagnostics with source excerpts.
+    #[default]
+    Human,
+    /// Versioned JSON document (schema in docs/ci.md).
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::`).
+    Github,
+    /// A Markdown summary for a PR comment or `$GITHUB_STEP_SUMMARY`.
+    Markdown,
+}
+
+/// Where a finding is, resolved once for every format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Repository-relative path with `/` separators (never `REV:` or `(staged)`).
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The text of the finding's first line, for fingerprints.
+    pub line_text: String,
+}
+
+pub fn location(d: &Diag) -> Option<Location> {
+    let src = d.source.as_ref()?;
+    let file = match &src.origin {
+        Origin::Git { path, .. } => crate::rules::config::path_text(path),
+        _ => src
+            .name
+            .replace('\\', "/")
+            .trim_start_matches("./")
+            .to_string(),
+    };
+    let Some(span) = d.primary_span() else {
+        return Some(Location {
+            file,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            line_text: String::new(),
+        });
+    };
+    let (line, column) = src.line_col(span.start);
+    let (end_line, end_column) = src.line_col(span.end.max(span.start));
+    let line_text = src
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    Some(Location {
+        file,
+        line,
+        column,
+        end_line,
+        end_column,
+        line_text,
+    })
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub advice: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding], files: usize) -> Summary {
+        let n = |s| findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            errors: n(Severity::Error),
+            warnings: n(Severity::Warning),
+            advice: n(Severity::Advice),
+            files,
+        }
+    }
+}
+
+/// Render findings from `files` checked files in `format`.
+pub fn render(format: Format, findings: &[Finding], files: usize, color: bool) -> String {
+    match format {
+        Format::Human => human(findings, files, color),
+        Format::Json => json::render(findings, files),
+        Format::Sarif => sarif::render(findings),
+        Format::Github => github::render(findings),
+        Format::Markdown => markdown::render(findings, files),
+    }
+}
+
+fn human(findings: &[Finding], files: usize, color: bool) -> String {
+    let mut out = crate::diag::render(findings, color);
+    let s = Summary::of(findings, files);
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    out.push_str(&format!(
+        "{}, {}, {} in {}\n",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.advice, "advice"),
+        plural(files, "file")
+    ));
+    out
+}
+
+/// FNV-1a, 64 bit: a hash whose value never changes between Rust releases
+/// (std's `DefaultHasher` makes no such promise), for SARIF fingerprints.
+pub fn stable_hash(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::diag::Diag;
+    use crate::source::{Origin, SourceFile, Span};
+
+    /// Two findings in a staged file and one without a location.
+    pub fn findings() -> Vec<Diag> {
+        let text = "job \"web\" {\n  priority = 500\n  group \"g\" {\n    count = 0\n  }\n}\n";
+        let src = SourceFile::new(
+            Origin::Git {
+                rev: ":".into(),
+                path: "jobs/web.nomad".into(),
+            },
+            "jobs/web.nomad (staged)",
+            text,
+        );
+        let at = |needle: &str| {
+            let s = text.find(needle).unwrap();
+            Span::new(s, s + needle.len())
+        };
+        vec![
+            Diag::error("NP401", "job priority 500 is outside [1, 100]")
+                .at(&src, at("priority = 500"), "out of range")
+                .help("use a priority between 1 and 100"),
+            Diag::warning(
+                "NP205",
+                "group \"g\" has count = 0: no allocation will run, 100%, a,b:c",
+            )
+            .at(&src, at("count = 0"), "nothing will run"),
+            Diag::error("io::read", "Error opening file \"x.nomad\": not found"),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_use_repository_paths() {
+        let f = testing::findings();
+        let l = location(&f[0]).unwrap();
+        assert_eq!(l.file, "jobs/web.nomad");
+        assert_eq!((l.line, l.column, l.end_line, l.end_column), (2, 3, 2, 17));
+        assert_eq!(l.line_text, "priority = 500");
+        assert!(location(&f[2]).is_none());
+    }
+
+    #[test]
+    fn stable_hash_is_stable() {
+        assert_eq!(stable_hash(&["a"]), stable_hash(&["a"]));
+        assert_ne!(stable_hash(&["ab", "c"]), stable_hash(&["a", "bc"]));
+        assert_eq!(stable_hash(&[]), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn human_ends_with_a_summary() {
+        let out = render(Format::Human, &testing::findings(), 1, false);
+        assert!(
+            out.ends_with("2 errors, 1 warning, 0 advices in 1 file\n"),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers.
+//!
+//! Every registered rule is listed in `tool.driver.rules` so viewers can
+//! show a rule's documentation even for codes that found nothing this run.
+//! `partialFingerprints` hash the code, file, message and the text of the
+//! finding's line, not its line number, so a finding keeps its identity
+//! when lines above it move.
+
+use serde_json::{json, Value};
+
+use super::{location, stable_hash};
+use crate::diag::Severity;
+use crate::rules::Finding;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Advice => "note",
+    }
+}
+
+fn rules() -> Vec<Value> {
+    crate::rules::all()
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            json!({
+                "id": m.code,
+                "name": m.name,
+                "shortDescription": { "text": m.summary },
+                "fullDescription": { "text": m.doc_text() },
+                "help": { "text": m.doc_text(), "markdown": m.doc_text() },
+                "defaultConfiguration": { "level": level(m.default_severity) },
+            })
+        })
+        .collect()
+}
+
+pub fn render(findings: &[Finding]) -> String {
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut message = f.message.clone();
+            if let Some(h) = &f.help {
+                message.push_str("\nhelp: ");
+                message.push_str(h);
+            }
+            let mut r = json!({
+                "ruleId": f.code,
+                "level": level(f.severity),
+                "message": { "text": message },
+            });
+            if let Some(i) = crate::rules::all()
+                .iter()
+                .position(|r| r.meta().code == f.code)
+            {
+                r["ruleIndex"] = json!(i);
+            }
+            if let Some(l) = location(f) {
+                r["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": l.file, "uriBaseId": "%SRCROOT%" },
+                        "region": {
+                            "startLine": l.line,
+                            "startColumn": l.column,
+                            "endLine": l.end_line,
+                            "endColumn": l.end_column,
+                        }
+                    }
+                }]);
+                r["partialFingerprints"] = json!({
+                    "nomadPreflight/v1": stable_hash(&[&f.code, &l.file, &f.message, &l.line_text]),
+                });
+            }
+            r
+        })
+        .collect();
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "nomad-preflight",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/hashicorp/nomad",
+                    "rules": rules(),
+                }
+            },
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,72 @@
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags task groups with `count = 0` in service and batch jobs.
+    ///
+    /// ## Why is this bad?
+    /// The group is registered but nothing runs; a plan stops every existing
+    /// allocation of it. Usually a leftover from scaling down by hand.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// group "cache" {
+    ///   count = 0
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Remove the group, or stop the job with `nomad job stop`; to keep it
+    /// scalable to zero on purpose, suppress this finding with a reason.
+    pub struct CountZero {
+        code: "NP205",
+        name: "count-zero",
+        severity: Warning,
+        summary: "A task group with count = 0",
+        needs: World,
+    }
+}
+
+impl Rule for CountZero {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let Some(job) = ctx.job() else { return };
+        if job.job_type.is_per_node() {
+            return; // count is not used by system jobs
+        }
+        for g in job.groups.iter().filter(|g| g.count == 0) {
+            out.push(
+                ctx.finding(
+                    &Self::META,
+                    g.spans.best("count"),
+                    "nothing will run",
+                    format!("group \"{}\" has count = 0: no allocation will run", g.name),
+                )
+                .help("remove the group or stop the job; suppress with a reason if scaling to zero is intended"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn flags_zero_count() {
+        let text = "job \"web\" {\n  group \"g\" {\n    count = 0\n  }\n}\n";
+        let p = parsed("web.nomad", text, Some(job(text, 0, vec![])));
+        let world = world();
+        let mut out = Vec::new();
+        CountZero.check(&RuleContext::new(&p, &world, None), &mut out);
+        crate::assert_snap!("rule_np205_count_zero", crate::diag::render(&out, false));
+        let p = parsed("web.nomad", text, Some(job(text, 2, vec![])));
+        let mut out = Vec::new();
+        CountZero.check(&RuleContext::new(&p, &world, None), &mut out);
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,117 @@
+use super::{eligible_pools, group_ask, pool_free};
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags task groups whose single allocation (sum of its tasks' cpu and
+    /// memory, plus the group's ephemeral disk) is larger than what any one
+    /// client in the job's datacenters offers after its reservations.
+    ///
+    /// ## Why is this bad?
+    /// An allocation never spans clients: such a group can never be placed,
+    /// whatever else runs, and its evaluation stays blocked forever.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// group "db" {
+    ///   task "db" {
+    ///     resources { memory = 16384 }  # clients have 4 GB
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Ask for what fits on one client, or add a larger client pool.
+    pub struct GroupTooLarge {
+        code: "NP201",
+        name: "group-larger-than-any-client",
+        severity: Error,
+        summary: "A task group needs more than any single client offers",
+        needs: World,
+    }
+}
+
+impl Rule for GroupTooLarge {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let Some(job) = ctx.job() else { return };
+        let pools = eligible_pools(ctx.world, job);
+        if pools.is_empty() {
+            return; // NP206 reports it
+        }
+        for g in &job.groups {
+            let ask = group_ask(g);
+            let fits = pools.iter().any(|p| {
+                let f = pool_free(p);
+                ask.cpu <= f.cpu && ask.memory <= f.memory && ask.disk <= f.disk
+            });
+            if fits {
+                continue;
+            }
+            let max = |f: fn(&crate::rules::capacity::Ask) -> i64| {
+                pools.iter().map(|p| f(&pool_free(p))).max().unwrap_or(0)
+            };
+            let (mc, mm, md) = (max(|a| a.cpu), max(|a| a.memory), max(|a| a.disk));
+            let mut over = Vec::new();
+            if ask.cpu > mc {
+                over.push(format!("cpu {} MHz > {mc} MHz", ask.cpu));
+            }
+            if ask.memory > mm {
+                over.push(format!("memory {} MB > {mm} MB", ask.memory));
+            }
+            if ask.disk > md {
+                over.push(format!("disk {} MB > {md} MB", ask.disk));
+            }
+            if over.is_empty() {
+                over.push(format!(
+                    "no single client has {} MHz, {} MB memory and {} MB disk together",
+                    ask.cpu, ask.memory, ask.disk
+                ));
+            }
+            out.push(
+                ctx.finding(
+                    &Self::META,
+                    g.spans.label.or(g.spans.block),
+                    "one allocation of this group",
+                    format!(
+                        "group \"{}\" cannot fit on any client: {}",
+                        g.name,
+                        over.join(", ")
+                    ),
+                )
+                .help(format!(
+                    "the largest client offers {mc} MHz, {mm} MB memory, {md} MB disk after reservations; lower the tasks' resources or add a larger client pool"
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn flags_only_groups_no_client_can_hold() {
+        let text = "job \"web\" {\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n      resources {\n        cpu = 2000\n        memory = 16000\n      }\n    }\n  }\n}\n";
+        let world = world();
+        let big = job(text, 1, vec![task(text, 0, "docker", 2000, 16_000)]);
+        let p = parsed("web.nomad", text, Some(big));
+        let mut out = Vec::new();
+        GroupTooLarge.check(&RuleContext::new(&p, &world, None), &mut out);
+        crate::assert_snap!(
+            "rule_np201_group_too_large",
+            crate::diag::render(&out, false)
+        );
+
+        let fits = job(text, 1, vec![task(text, 0, "docker", 2000, 14_000)]);
+        let p = parsed("web.nomad", text, Some(fits));
+        let mut out = Vec::new();
+        GroupTooLarge.check(&RuleContext::new(&p, &world, None), &mut out);
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,134 @@
+use super::eligible_pools;
+use crate::jobspec::Port;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a static port used twice in one task group (group networks and
+    /// legacy task networks together), and a static port that every client
+    /// in the job's datacenters reserves for itself.
+    ///
+    /// ## Why is this bad?
+    /// All tasks of an allocation share the node's ports: two static ports
+    /// with the same number can never be placed together, and a port the
+    /// clients reserve is exhausted on every node ("reserved port collision").
+    ///
+    /// ## Example
+    /// ```hcl
+    /// network {
+    ///   port "http"  { static = 8080 }
+    ///   port "admin" { static = 8080 }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Give each port its own number, or use dynamic ports with `to`.
+    pub struct StaticPortCollision {
+        code: "NP204",
+        name: "static-port-collision",
+        severity: Error,
+        summary: "A static port used twice in a group or reserved on every client",
+        needs: World,
+    }
+}
+
+impl Rule for StaticPortCollision {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let Some(job) = ctx.job() else { return };
+        let pools = eligible_pools(ctx.world, job);
+        for g in &job.groups {
+            let ports: Vec<&Port> = g
+                .networks
+                .iter()
+                .chain(g.tasks.iter().flat_map(|t| &t.resources.networks))
+                .flat_map(|n| n.reserved_ports.iter())
+                .filter(|p| p.value > 0)
+                .collect();
+            for (i, p) in ports.iter().enumerate() {
+                let first = ports[..i]
+                    .iter()
+                    .find(|q| q.value == p.value && q.host_network == p.host_network);
+                if let Some(q) = first {
+                    let mut d = ctx.finding(
+                        &Self::META,
+                        p.spans.block.or(g.spans.label),
+                        "second use",
+                        format!(
+                            "static port {} is used by both \"{}\" and \"{}\" in group \"{}\"",
+                            p.value, q.label, p.label, g.name
+                        ),
+                    );
+                    if let Some(s) = q.spans.block {
+                        d = d.label(s, "first use");
+                    }
+                    out.push(
+                        d.help("use distinct static ports, or dynamic ports mapped with `to`"),
+                    );
+                    continue;
+                }
+                let reserved_everywhere = !pools.is_empty()
+                    && pools.iter().all(|pool| {
+                        u16::try_from(p.value).is_ok_and(|v| pool.reserved.ports.contains(&v))
+                    });
+                if reserved_everywhere {
+                    out.push(
+                        ctx.finding(
+                            &Self::META,
+                            p.spans.block.or(g.spans.label),
+                            "reserved on every client",
+                            format!(
+                                "static port {} (\"{}\") is reserved on every client in the job's datacenters",
+                                p.value, p.label
+                            ),
+                        )
+                        .help("pick a port outside the clients' `reserved { reserved_ports }`, or a dynamic port"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::{Network, Spans};
+    use crate::rules::testing::*;
+
+    fn port(text: &str, label: &str, value: i64) -> Port {
+        Port {
+            label: label.into(),
+            value,
+            spans: Spans::new(Some(block_of(text, &format!("port \"{label}\""), 0))),
+            ..Port::default()
+        }
+    }
+
+    #[test]
+    fn flags_duplicates_and_reserved_ports() {
+        let text = "job \"web\" {\n  group \"g\" {\n    network {\n      port \"http\" {\n        static = 8080\n      }\n      port \"admin\" {\n        static = 8080\n      }\n      port \"ssh\" {\n        static = 22\n      }\n      port \"ok\" {\n        static = 9000\n      }\n    }\n  }\n}\n";
+        let mut j = job(text, 1, vec![]);
+        j.groups[0].networks.push(Network {
+            reserved_ports: vec![
+                port(text, "http", 8080),
+                port(text, "admin", 8080),
+                port(text, "ssh", 22),
+                port(text, "ok", 9000),
+            ],
+            ..Network::default()
+        });
+        let p = parsed("web.nomad", text, Some(j));
+        let world = world();
+        let mut out = Vec::new();
+        StaticPortCollision.check(&RuleContext::new(&p, &world, None), &mut out);
+        assert_eq!(out.len(), 2);
+        crate::assert_snap!(
+            "rule_np204_static_port_collision",
+            crate::diag::render(&out, false)
+        );
+    }
+}

@@ -1,0 +1,176 @@
+use super::constraint::{check, Verdict};
+use super::eligible_pools;
+use crate::diag::Diag;
+use crate::jobspec::Constraint;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Evaluates job, group and task constraints against the attributes,
+    /// meta, class and datacenter of the world's client pools, and flags a
+    /// constraint no client satisfies, or a group whose constraints no
+    /// single client satisfies together.
+    ///
+    /// ## Why is this bad?
+    /// Nomad filters every node and the group never places; the plan only
+    /// says "N nodes excluded by filter".
+    ///
+    /// ## Example
+    /// ```hcl
+    /// constraint {
+    ///   attribute = "${attr.kernel.name}"
+    ///   value     = "windows"   # every client runs linux
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Constrain on attributes the clients have, or add clients that have them.
+    pub struct UnsatisfiableConstraint {
+        code: "NP203",
+        name: "unsatisfiable-constraint",
+        severity: Error,
+        summary: "Constraints that no client satisfies",
+        needs: World,
+    }
+}
+
+impl Rule for UnsatisfiableConstraint {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let Some(job) = ctx.job() else { return };
+        let pools = eligible_pools(ctx.world, job);
+        if pools.is_empty() {
+            return;
+        }
+        let mut reported: Vec<&Constraint> = Vec::new();
+        for g in &job.groups {
+            let all: Vec<&Constraint> = job
+                .constraints
+                .iter()
+                .chain(&g.constraints)
+                .chain(g.tasks.iter().flat_map(|t| &t.constraints))
+                .collect();
+            let mut single = false;
+            for c in &all {
+                if pools.iter().all(|p| check(p, c) == Verdict::No) {
+                    single = true;
+                    if !reported.iter().any(|r| std::ptr::eq(*r, *c)) {
+                        reported.push(c);
+                        out.push(
+                            ctx.finding(
+                                &Self::META,
+                                c.spans.block,
+                                "no client satisfies this",
+                                format!("no client satisfies constraint \"{}\"", c.metric_key()),
+                            )
+                            .help(pool_values(&pools, &c.ltarget)),
+                        );
+                    }
+                }
+            }
+            let together = pools
+                .iter()
+                .any(|p| all.iter().all(|c| check(p, c) != Verdict::No));
+            if !single && !together {
+                let mut d: Diag = ctx.finding(
+                    &Self::META,
+                    g.spans.label.or(g.spans.block),
+                    "no client satisfies all of its constraints",
+                    format!(
+                        "each constraint of group \"{}\" holds on some client, but no client satisfies all of them",
+                        g.name
+                    ),
+                );
+                for c in &all {
+                    if let Some(s) = c.spans.block {
+                        d = d.label(s, "constraint");
+                    }
+                }
+                out.push(
+                    d.help("relax one of the constraints, or add clients that satisfy them all"),
+                );
+            }
+        }
+    }
+}
+
+fn pool_values(pools: &[&crate::world::ClientPool], target: &str) -> String {
+    let vals: Vec<String> = pools
+        .iter()
+        .map(|p| {
+            let probe = Constraint {
+                ltarget: target.to_string(),
+                operand: "is_set".into(),
+                ..Constraint::default()
+            };
+            let v = match check(p, &probe) {
+                Verdict::Yes => {
+                    let key = target.trim_start_matches("${").trim_end_matches('}');
+                    key.strip_prefix("attr.")
+                        .and_then(|k| super::pool_attribute(p, k))
+                        .or_else(|| {
+                            key.strip_prefix("meta.")
+                                .and_then(|k| p.meta.get(k).cloned())
+                        })
+                        .map_or_else(|| "set".to_string(), |v| format!("\"{v}\""))
+                }
+                _ => "not set".to_string(),
+            };
+            format!("{}: {v}", p.name)
+        })
+        .collect();
+    format!("{target} on the client pools: {}", vals.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::Spans;
+    use crate::rules::testing::*;
+
+    fn constraint(text: &str, nth: usize, l: &str, op: &str, r: &str) -> Constraint {
+        Constraint {
+            ltarget: l.into(),
+            operand: op.into(),
+            rtarget: r.into(),
+            spans: Spans::new(Some(block_of(text, "constraint", nth))),
+        }
+    }
+
+    #[test]
+    fn flags_impossible_and_jointly_impossible() {
+        let text = "job \"web\" {\n  constraint {\n    attribute = \"${attr.kernel.name}\"\n    value = \"windows\"\n  }\n  group \"g\" {\n    count = 1\n  }\n}\n";
+        let mut j = job(text, 1, vec![]);
+        j.constraints
+            .push(constraint(text, 0, "${attr.kernel.name}", "=", "windows"));
+        let p = parsed("web.nomad", text, Some(j));
+        let world = world();
+        let mut out = Vec::new();
+        UnsatisfiableConstraint.check(&RuleContext::new(&p, &world, None), &mut out);
+        crate::assert_snap!(
+            "rule_np203_unsatisfiable_constraint",
+            crate::diag::render(&out, false)
+        );
+
+        // Each holds on one pool, never both on the same one.
+        let mut world = world;
+        world.clients[0].node_class = "small".into();
+        world.clients[1]
+            .attributes
+            .insert("gpu".into(), "true".into());
+        let text = "job \"web\" {\n  group \"g\" {\n    constraint {\n      attribute = \"${node.class}\"\n      value = \"small\"\n    }\n    constraint {\n      attribute = \"${attr.gpu}\"\n      value = \"true\"\n    }\n  }\n}\n";
+        let mut j = job(text, 1, vec![]);
+        j.groups[0].constraints = vec![
+            constraint(text, 0, "${node.class}", "=", "small"),
+            constraint(text, 1, "${attr.gpu}", "=", "true"),
+        ];
+        let p = parsed("web.nomad", text, Some(j));
+        let mut out = Vec::new();
+        UnsatisfiableConstraint.check(&RuleContext::new(&p, &world, None), &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("no client satisfies all of them"));
+    }
+}

@@ -1,0 +1,158 @@
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::source::Span;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// When a job file fails to parse, recognises HCL1-only syntax on the
+    /// failing line (Nomad before 1.0) and says how to write it in HCL2:
+    /// quoted argument names (`"FOO.BAR" = "x"` in a block), several
+    /// arguments on one line of a block, a comma after an argument, quoted
+    /// block types.
+    ///
+    /// ## Why is this bad?
+    /// Nomad 1.0 switched to HCL2 and Nomad 1.9 removed the HCL1 parser:
+    /// these files no longer submit, and the parse error alone does not say
+    /// what the modern form is.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// env {
+    ///   "FOO.BAR" = "x"
+    /// }
+    /// port "http" { static = 80, to = 8080 }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// env = {
+    ///   "FOO.BAR" = "x"
+    /// }
+    /// port "http" {
+    ///   static = 80
+    ///   to     = 8080
+    /// }
+    /// ```
+    pub struct Hcl1Syntax {
+        code: "NP106",
+        name: "hcl1-syntax",
+        severity: Error,
+        summary: "HCL1-only syntax that Nomad 1.x rejects",
+        needs: World,
+    }
+}
+
+/// The HCL1 idiom on a line, with the HCL2 way to write it.
+fn classify(line: &str) -> Option<(&'static str, &'static str)> {
+    let t = line.trim();
+    let quoted_key = t.starts_with('"')
+        && t[1..]
+            .find('"')
+            .is_some_and(|e| t[e + 2..].trim_start().starts_with('='));
+    if quoted_key {
+        return Some((
+            "quoted argument name inside a block (HCL1)",
+            "HCL2 block arguments are bare identifiers: for keys with dots or dashes use the map form, e.g. `env = { \"FOO.BAR\" = \"x\" }`",
+        ));
+    }
+    if t.starts_with('"') && t.ends_with('{') {
+        return Some((
+            "quoted block type (HCL1)",
+            "write the block type bare: `job \"name\" {`",
+        ));
+    }
+    if let (Some(open), Some(close)) = (t.find('{'), t.rfind('}')) {
+        let inner = t.get(open + 1..close).unwrap_or("");
+        if inner.matches('=').count() > 1 || (inner.contains('=') && inner.contains(',')) {
+            return Some((
+                "several arguments on one line of a block (HCL1)",
+                "HCL2 allows one argument per line in a block: put each `name = value` on its own line",
+            ));
+        }
+    }
+    if t.contains('=')
+        && t.trim_end_matches(|c: char| c.is_whitespace())
+            .ends_with(',')
+    {
+        return Some((
+            "comma after a block argument (HCL1)",
+            "remove the trailing comma: HCL2 separates block arguments by newlines",
+        ));
+    }
+    None
+}
+
+impl Rule for Hcl1Syntax {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        if ctx.parsed.body.is_some() {
+            return;
+        }
+        let src = ctx.source();
+        let Some(at) = ctx
+            .parsed
+            .diags
+            .iter()
+            .filter(|d| d.is_error())
+            .find_map(|d| d.primary_span())
+        else {
+            return;
+        };
+        let text = &src.text;
+        let at = at.start.min(text.len());
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let line = &text[start..end];
+        let Some((what, help)) = classify(line) else {
+            return;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let span = Span::new(start + indent, start + line.trim_end().len());
+        out.push(
+            ctx.finding(
+                &Self::META,
+                Some(span),
+                what,
+                format!("{what}: Nomad 1.x parses job files as HCL2 and rejects this line"),
+            )
+            .help(help),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diag;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn classifies_hcl1_idioms() {
+        assert!(classify("  \"FOO.BAR\" = \"x\"").is_some());
+        assert!(classify("port \"http\" { static = 80, to = 8080 }").is_some());
+        assert!(classify("datacenters = [\"dc1\"],").is_some());
+        assert!(classify("\"job\" \"x\" {").is_some());
+        assert!(classify("port \"http\" { static = 80 }").is_none());
+        assert!(classify("count = 1").is_none());
+    }
+
+    #[test]
+    fn explains_the_parse_error_line() {
+        let text = "job \"web\" {\n  group \"g\" {\n    task \"t\" {\n      env {\n        \"FOO.BAR\" = \"x\"\n      }\n    }\n  }\n}\n";
+        let mut p = parsed("web.nomad", text, None);
+        assert!(p.body.is_none(), "hcl-edit rejects quoted keys in blocks");
+        let at = text.find("\"FOO").unwrap();
+        p.diags
+            .push(Diag::error("hcl::syntax", "invalid block body").at(
+                &p.source,
+                Span::new(at, at + 1),
+                "",
+            ));
+        let world = world();
+        let mut out = Vec::new();
+        Hcl1Syntax.check(&RuleContext::new(&p, &world, None), &mut out);
+        crate::assert_snap!("rule_np106_hcl1_syntax", crate::diag::render(&out, false));
+    }
+}

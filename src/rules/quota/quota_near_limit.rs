@@ -1,0 +1,97 @@
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Plans the job and flags when the namespace's quota would be used above
+    /// the policy's `quota_near_threshold` (default 90 %) once it is placed.
+    ///
+    /// ## Why is this bad?
+    /// The next scale-up or deployment canary of anything in the quota will
+    /// block; better to know while the change is reviewed.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// group "carts" {
+    ///   count = 3   # quota memory 9500 MB, 8900 MB used after this
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Right-size the resources or raise the quota before it bites.
+    pub struct QuotaNearLimit {
+        code: "NP305",
+        name: "quota-near-limit",
+        severity: Advice,
+        summary: "The quota would be nearly exhausted after this job",
+        needs: Simulation,
+    }
+}
+
+impl Rule for QuotaNearLimit {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
+            return;
+        };
+        let Some((quota, limit)) = super::binding_limit(ctx.world, job) else {
+            return;
+        };
+        let plan = sim.plan(job);
+        if plan.quota_limit_reached.is_some() {
+            return; // NP304 reports it
+        }
+        let usage = sim.quota_usage(quota, &ctx.world.region);
+        let (mut cpu, mut memory) = (usage.cpu, usage.memory);
+        let old = |id: &str| sim.state.allocs.iter().find(|a| a.id == id && a.is_live());
+        for p in &plan.placements {
+            cpu += p.alloc.resources.cpu;
+            memory += p.alloc.resources.memory_mb;
+            if let Some(prev) = p.in_place.then(|| old(&p.alloc.id)).flatten() {
+                cpu -= prev.resources.cpu;
+                memory -= prev.resources.memory_mb;
+            }
+        }
+        for id in &plan.stops {
+            if let Some(a) = old(id) {
+                cpu -= a.resources.cpu;
+                memory -= a.resources.memory_mb;
+            }
+        }
+        let threshold = ctx.world.policy.quota_near_threshold;
+        let share = |used: i64, lim: Option<i64>| match lim {
+            Some(l) if l > 0 => Some(used as f64 / l as f64),
+            _ => None,
+        };
+        let near: Vec<String> = [
+            ("cpu", cpu, limit.cpu, "MHz"),
+            ("memory", memory, limit.memory, "MB"),
+        ]
+        .into_iter()
+        .filter_map(|(dim, used, lim, unit)| {
+            let s = share(used, lim)?;
+            (s >= threshold && s <= 1.0).then(|| {
+                format!(
+                    "{dim} {used} of {} {unit} ({:.0} %)",
+                    lim.unwrap_or(0),
+                    s * 100.0
+                )
+            })
+        })
+        .collect();
+        if near.is_empty() {
+            return;
+        }
+        out.push(
+            ctx.finding(
+                &Self::META,
+                job.spans.get("namespace").or(job.spans.label),
+                "quota nearly used up",
+                format!("after this job, quota \"{quota}\" would be at {}", near.join(", ")),
+            )
+            .help("the next scale-up in this quota will block; right-size resources or raise the quota"),
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! `hook install/uninstall` in real temporary repositories.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use nomad_preflight::cli::hook::{install, uninstall, HookError, MARKER};
+
+fn repo(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("np-hook-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let ok = Command::new("git")
+        .args(["-c", "init.defaultBranch=main", "init", "-q"])
+        .arg(&dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    dir
+}
+
+#[test]
+fn installs_refuses_foreign_and_uninstalls() {
+    let dir = repo("basic");
+    let path = install(&dir, false, false).unwrap();
+    assert!(
+        path.ends_with(".git/hooks/pre-commit"),
+        "{}",
+        path.display()
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("#!/bin/sh\n") && text.contains(MARKER));
+    assert!(text.contains("nomad-preflight check --staged"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o111,
+            0o111
+        );
+    }
+    // Re-installing our own hook is fine (e.g. to add --plan).
+    install(&dir, false, true).unwrap();
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("plan --changed --staged"));
+
+    std::fs::write(&path, "#!/bin/sh\necho mine\n").unwrap();
+    assert!(matches!(
+        install(&dir, false, false),
+        Err(HookError::Foreign(_))
+    ));
+    assert!(matches!(uninstall(&dir), Err(HookError::Foreign(_))));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    install(&dir, true, false).unwrap();
+    assert_eq!(uninstall(&dir).unwrap(), Some(path.clone()));
+    assert!(!path.exists());
+    assert_eq!(uninstall(&dir).unwrap(), None);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn respects_core_hooks_path() {
+    let dir = repo("hookspath");
+    let ok = Command::new("git")
+        .arg("-C")
+        .arg(&dir)
+        .args(["config", "core.hooksPath", ".githooks"])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let path = install(&dir, false, false).unwrap();
+    assert_eq!(path, dir.join(".githooks/pre-commit"));
+    assert!(path.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
