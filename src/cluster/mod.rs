@@ -6,6 +6,11 @@ use std::collections::BTreeMap;
 
 use crate::jobspec::Job;
 
+pub mod build;
+pub mod ids;
+pub mod resources;
+pub mod usage;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NodeStatus {
     #[default]
@@ -170,7 +175,10 @@ impl Allocation {
     /// The index in the alloc name, `web.cache[2]` → 2.
     pub fn name_index(&self) -> Option<u32> {
         let open = self.name.rfind('[')?;
-        self.name.get(open + 1..self.name.len().checked_sub(1)?)?.parse().ok()
+        self.name
+            .get(open + 1..self.name.len().checked_sub(1)?)?
+            .parse()
+            .ok()
     }
 }
 
@@ -230,6 +238,9 @@ pub struct State {
     pub blocked: Vec<BlockedEval>,
     /// Namespaces that exist in the state store (`nomad namespace apply`).
     pub namespaces: Vec<String>,
+    /// Every registered job version, so the reconciler can compare the
+    /// spec an allocation runs with the new one: (namespace, job, version).
+    pub job_history: BTreeMap<(String, String, u64), Job>,
 }
 
 impl State {
@@ -253,7 +264,10 @@ impl State {
     }
 
     /// Live allocations on one node.
-    pub fn node_allocs<'a>(&'a self, node_id: &'a str) -> impl Iterator<Item = &'a Allocation> + 'a {
+    pub fn node_allocs<'a>(
+        &'a self,
+        node_id: &'a str,
+    ) -> impl Iterator<Item = &'a Allocation> + 'a {
         self.allocs
             .iter()
             .filter(move |a| a.node_id == node_id && a.is_live())
