@@ -133,6 +133,8 @@ fn generic(
     }
     groups.sort();
     groups.dedup();
+    // Nomad's reconciler walks groups in Go map order: random per eval.
+    engine.rng.shuffle(&mut groups);
     for name in groups {
         let tg = job.group(name);
         let existing: Vec<&Allocation> = state
