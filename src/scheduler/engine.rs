@@ -433,6 +433,15 @@ impl<'w> Engine<'w> {
     }
 
     /// Fit (with preemption when `evict`), then the score chain.
+    /// Rank one node by position (bin-packing with optional eviction):
+    /// what Nomad's BinPackIterator yields for it, or the exhausted dimension.
+    pub fn rank_node(&self, ask: &Ask<'_>, pos: usize, evict: bool) -> Result<RankedNode, String> {
+        let n = self
+            .node(pos)
+            .ok_or_else(|| "network: invalid node".to_string())?;
+        self.rank(ask, pos, n, evict, false)
+    }
+
     fn rank(
         &self,
         ask: &Ask<'_>,
