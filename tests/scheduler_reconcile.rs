@@ -1,0 +1,240 @@
+//! Update counts per task group as `nomad job plan` reports them
+//! (nomad-plan-format.md 9.6), and `-check-index` semantics.
+
+mod scheduler_fixtures;
+
+use nomad_preflight::jobspec::{JobType, UpdateStrategy};
+use nomad_preflight::scheduler::{DesiredUpdates, RunError, Simulation};
+use nomad_preflight::world::World;
+use scheduler_fixtures::*;
+
+fn web(
+    count: i64,
+    image_cpu: i64,
+    update: Option<UpdateStrategy>,
+) -> nomad_preflight::jobspec::Job {
+    let mut j = job(
+        "web",
+        JobType::Service,
+        50,
+        "default",
+        vec![group(
+            "cache",
+            count,
+            300,
+            vec![task("redis", "docker", image_cpu, 256, 0)],
+            update,
+            true,
+        )],
+    );
+    j.update = None;
+    j
+}
+
+fn world() -> World {
+    let mut w = demo_world();
+    w.running.clear();
+    w.quotas.clear();
+    w.namespaces.values_mut().for_each(|n| n.quota = None);
+    w
+}
+
+fn counts(sim: &Simulation, job: &nomad_preflight::jobspec::Job) -> DesiredUpdates {
+    sim.plan(job)
+        .desired_tg_updates
+        .get("cache")
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn mp(n: i64, canary: i64) -> Option<UpdateStrategy> {
+    Some(UpdateStrategy {
+        max_parallel: n,
+        canary,
+        ..UpdateStrategy::default()
+    })
+}
+
+fn started(job: &nomad_preflight::jobspec::Job) -> Simulation {
+    let mut sim = Simulation::new(&world(), 3).expect("world");
+    sim.run(job, None).expect("runs");
+    sim
+}
+
+#[test]
+fn new_job_creates() {
+    let sim = Simulation::new(&world(), 3).expect("world");
+    let d = counts(&sim, &web(3, 100, mp(1, 0)));
+    assert_eq!(d.place, 3);
+    assert!(d.changes_allocations());
+}
+
+#[test]
+fn unchanged_job_is_ignored() {
+    let sim = started(&web(3, 100, mp(1, 0)));
+    let d = counts(&sim, &web(3, 100, mp(1, 0)));
+    assert_eq!((d.ignore, d.place, d.in_place_update), (3, 0, 0));
+    assert!(!d.changes_allocations());
+    let p = sim.plan(&web(3, 100, mp(1, 0)));
+    assert_eq!(
+        p.job_modify_index,
+        sim.state
+            .job("default", "web")
+            .map_or(0, |r| r.job_modify_index)
+    );
+}
+
+#[test]
+fn count_down_destroys_highest_indexes_and_updates_the_rest_in_place() {
+    let sim = started(&web(3, 100, mp(1, 0)));
+    let d = counts(&sim, &web(1, 100, mp(1, 0)));
+    assert_eq!((d.stop, d.in_place_update), (2, 1));
+    let plan = sim.plan(&web(1, 100, mp(1, 0)));
+    let stopped: Vec<String> = plan
+        .stops
+        .iter()
+        .filter_map(|id| sim.state.allocs.iter().find(|a| &a.id == id))
+        .map(|a| a.name.clone())
+        .collect();
+    assert!(
+        stopped.contains(&"web.cache[1]".to_string())
+            && stopped.contains(&"web.cache[2]".to_string())
+    );
+}
+
+#[test]
+fn destructive_change_is_limited_by_max_parallel() {
+    let sim = started(&web(3, 100, mp(1, 0)));
+    let d = counts(&sim, &web(3, 200, mp(1, 0)));
+    assert_eq!((d.destructive_update, d.ignore), (1, 2));
+}
+
+#[test]
+fn destructive_change_without_update_replaces_all() {
+    let sim = started(&web(3, 100, None));
+    let d = counts(&sim, &web(3, 200, None));
+    assert_eq!((d.destructive_update, d.ignore), (3, 0));
+}
+
+#[test]
+fn canary_holds_back_destructive_updates() {
+    let sim = started(&web(3, 100, mp(1, 1)));
+    let d = counts(&sim, &web(3, 200, mp(1, 1)));
+    assert_eq!((d.canary, d.ignore, d.destructive_update), (1, 3, 0));
+}
+
+#[test]
+fn run_rolls_out_to_every_allocation() {
+    let mut sim = started(&web(3, 100, mp(1, 0)));
+    let out = sim.run(&web(3, 200, mp(1, 0)), None).expect("runs");
+    assert_eq!(out.job_version, 1);
+    let versions: Vec<u64> = sim
+        .state
+        .job_allocs("default", "web")
+        .map(|a| a.job_version)
+        .collect();
+    assert_eq!(versions, vec![1, 1, 1]);
+}
+
+#[test]
+fn check_index_is_enforced_like_nomad() {
+    let mut sim = started(&web(1, 100, None));
+    let idx = sim
+        .state
+        .job("default", "web")
+        .map_or(0, |r| r.job_modify_index);
+    let err = sim.run(&web(2, 100, None), Some(idx + 100)).unwrap_err();
+    assert_eq!(
+        err,
+        RunError::CheckIndex {
+            given: idx + 100,
+            message: format!("job exists with conflicting job modify index: {idx}")
+        }
+    );
+    assert!(
+        matches!(sim.run(&web(2, 100, None), Some(0)), Err(RunError::CheckIndex { message, .. }) if message == "job already exists")
+    );
+    let fresh = web(1, 100, None);
+    let mut other = fresh.clone();
+    other.id = "other".into();
+    assert!(
+        matches!(sim.run(&other, Some(5)), Err(RunError::CheckIndex { message, .. }) if message == "job does not exist")
+    );
+    let ok = sim
+        .run(&web(2, 100, None), Some(idx))
+        .expect("matching index");
+    assert!(ok.job_modify_index > idx);
+}
+
+fn windows_only() -> nomad_preflight::jobspec::Job {
+    let mut j = web(1, 100, None);
+    if let Some(c) = j.constraints.first_mut() {
+        c.rtarget = "windows".into();
+    }
+    j
+}
+
+#[test]
+fn filtered_nodes_are_reported_with_constraint_keys() {
+    let mut w = world();
+    w.scheduler.preemption.service = false;
+    let sim = Simulation::new(&w, 3).expect("world");
+    let plan = sim.plan(&windows_only());
+    let m = plan
+        .failed_tg_allocs
+        .get("cache")
+        .expect("no node is windows");
+    assert_eq!((m.nodes_evaluated, m.nodes_filtered), (3, 3), "{m:?}");
+    // The first node fails the constraint, its class is then known ineligible.
+    assert_eq!(
+        m.constraint_filtered.get("${attr.kernel.name} = windows"),
+        Some(&1),
+        "{m:?}"
+    );
+    assert_eq!(
+        m.constraint_filtered.get("computed class ineligible"),
+        Some(&2)
+    );
+    assert_eq!(m.nodes_available.get("dc1"), Some(&3));
+}
+
+/// With service preemption on, Nomad selects a second time with eviction;
+/// the class eligibility cache survives `ctx.Reset()` (only metrics are
+/// reset), so the reported pass sees every node as a known-bad class.
+#[test]
+fn preemption_pass_reports_cached_class_ineligibility() {
+    let sim = Simulation::new(&world(), 3).expect("world");
+    let plan = sim.plan(&windows_only());
+    let m = plan
+        .failed_tg_allocs
+        .get("cache")
+        .expect("no node is windows");
+    assert_eq!(
+        m.constraint_filtered.get("computed class ineligible"),
+        Some(&3),
+        "{m:?}"
+    );
+    assert_eq!(m.constraint_filtered.len(), 1);
+}
+
+#[test]
+fn oversized_group_exhausts_memory_and_coalesces() {
+    let sim = Simulation::new(&world(), 3).expect("world");
+    let plan = sim.plan(&job(
+        "big",
+        JobType::Service,
+        50,
+        "default",
+        vec![group(
+            "g",
+            2,
+            300,
+            vec![task("t", "docker", 100, 5000, 0)],
+            None,
+            true,
+        )],
+    ));
+    let m = plan.failed_tg_allocs.get("g").expect("too big");
+    assert_eq!((m.nodes_exhausted, m.coalesced_failures), (3, 1));
+    assert_eq!(m.dimension_exhausted.get("memory"), Some(&3));
+}
