@@ -51,6 +51,8 @@ pub struct Engine<'w> {
     pub world: &'w World,
     pub state: &'w State,
     node_pos: HashMap<&'w str, usize>,
+    /// Allocation ID → index in state.allocs.
+    alloc_pos: HashMap<&'w str, usize>,
     /// Non-terminal allocations per node position: indexes into state.allocs.
     by_node: Vec<Vec<usize>>,
     pub plan: Plan,
@@ -130,10 +132,17 @@ impl<'w> Engine<'w> {
                 crate::cluster::usage::quota_usage(world, state, &q.name, &world.region),
             )
         });
+        let alloc_pos = state
+            .allocs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
         let mut e = Engine {
             world,
             state,
             node_pos,
+            alloc_pos,
             by_node,
             plan: Plan::default(),
             rng: SplitMix64::new(rng_seed),
@@ -205,6 +214,12 @@ impl<'w> Engine<'w> {
         out
     }
 
+    fn stored(&self, id: &str) -> Option<&'w Allocation> {
+        self.alloc_pos
+            .get(id)
+            .and_then(|&i| self.state.allocs.get(i))
+    }
+
     pub fn stop(&mut self, a: &Allocation) {
         self.plan.gone.insert(a.id.clone());
         self.plan.stops.push(a.clone());
@@ -218,12 +233,12 @@ impl<'w> Engine<'w> {
 
     pub fn place(&mut self, pos: usize, alloc: Allocation, victims: &[String]) {
         for v in victims {
-            if let Some(a) = self.state.allocs.iter().find(|a| &a.id == v) {
+            if let Some(a) = self.stored(v) {
                 self.plan.gone.insert(v.clone());
                 self.plan.preempted.push((a.clone(), alloc.id.clone()));
             }
         }
-        if self.state.allocs.iter().any(|a| a.id == alloc.id) {
+        if self.stored(&alloc.id).is_some() {
             self.plan.replaced.insert(alloc.id.clone());
         }
         self.plan.placed.entry(pos).or_default().push(alloc);
@@ -251,7 +266,7 @@ impl<'w> Engine<'w> {
             if counts(a) {
                 crate::cluster::usage::add_alloc(&mut u, a);
                 if self.plan.replaced.contains(&a.id) {
-                    if let Some(old) = self.state.allocs.iter().find(|o| o.id == a.id) {
+                    if let Some(old) = self.stored(&a.id) {
                         sub_usage(&mut u, old);
                     }
                 }

@@ -246,15 +246,28 @@ impl Simulation {
         result.job_modify_index = jmi;
         self.state.index += 1;
         let index = self.state.index;
+        let pos: std::collections::HashMap<String, usize> = self
+            .state
+            .allocs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
         for stopped in &plan.stops {
-            if let Some(a) = self.state.allocs.iter_mut().find(|a| a.id == stopped.id) {
+            if let Some(a) = pos
+                .get(&stopped.id)
+                .and_then(|&i| self.state.allocs.get_mut(i))
+            {
                 a.desired_status = DesiredStatus::Stop;
                 a.client_status = ClientStatus::Complete;
                 a.modify_index = index;
             }
         }
         for (victim, by) in &plan.preempted {
-            if let Some(a) = self.state.allocs.iter_mut().find(|a| a.id == victim.id) {
+            if let Some(a) = pos
+                .get(&victim.id)
+                .and_then(|&i| self.state.allocs.get_mut(i))
+            {
                 a.desired_status = DesiredStatus::Evict;
                 a.desired_description = format!("Preempted by alloc ID {by}");
                 a.client_status = ClientStatus::Complete;
@@ -266,7 +279,10 @@ impl Simulation {
             alloc.modify_index = index;
             alloc.client_status = ClientStatus::Running;
             alloc.desired_status = DesiredStatus::Run;
-            if let Some(a) = self.state.allocs.iter_mut().find(|a| a.id == alloc.id) {
+            if let Some(a) = pos
+                .get(&alloc.id)
+                .and_then(|&i| self.state.allocs.get_mut(i))
+            {
                 *a = alloc;
             } else {
                 alloc.create_index = index;
