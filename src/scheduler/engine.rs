@@ -420,7 +420,7 @@ impl<'w> Engine<'w> {
                 };
                 if c.operand == "distinct_hosts"
                     && c.rtarget != "false"
-                    && self.proposed(pos).iter().any(|a| same(a))
+                    && self.proposed(pos).iter().any(&same)
                 {
                     return Some("distinct_hosts".into());
                 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod applier;
 pub mod constraint;
 pub mod engine;
 pub mod fit;

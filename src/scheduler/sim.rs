@@ -6,6 +6,8 @@ use crate::cluster::ids::{hash_parts, uuid};
 use crate::cluster::{BlockedEval, ClientStatus, DesiredStatus, JobRecord, JobStatus, State};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
+use crate::scheduler::applier::reject_overcommitted;
+use crate::scheduler::engine::Plan;
 use crate::scheduler::generic::{evaluate, Evaluated};
 use crate::scheduler::PlanResult;
 use crate::world::{Namespace, World};
@@ -235,15 +237,62 @@ impl Simulation {
         };
         let job = record.job.clone();
         let (version, jmi) = (record.version, record.job_modify_index);
-        let Evaluated { mut result, plan } = evaluate(
-            &self.world,
-            &self.state,
-            &job,
-            version,
-            eval_id,
-            self.shuffle_seed(self.state.index),
-        );
-        result.job_modify_index = jmi;
+        // Nomad retries a partially rejected plan against the refreshed
+        // state: up to 5 times for service/system jobs, 2 for batch.
+        let attempts = if job.job_type == crate::jobspec::JobType::Batch {
+            2
+        } else {
+            5
+        };
+        let mut first: Option<PlanResult> = None;
+        let mut blocked = false;
+        let mut quota = None;
+        for attempt in 0..attempts {
+            let Evaluated {
+                mut result,
+                mut plan,
+            } = evaluate(
+                &self.world,
+                &self.state,
+                &job,
+                version,
+                eval_id,
+                self.shuffle_seed(self.state.index),
+            );
+            result.job_modify_index = jmi;
+            let rejected = reject_overcommitted(&self.state, &mut plan);
+            self.apply_plan(plan);
+            blocked = result.blocked || (rejected && attempt + 1 == attempts);
+            quota.clone_from(&result.quota_limit_reached);
+            if first.is_none() {
+                first = Some(result);
+            }
+            if !rejected {
+                break;
+            }
+        }
+        self.state
+            .blocked
+            .retain(|b| !(b.namespace == key.0 && b.job_id == key.1));
+        if blocked {
+            self.state.index += 1;
+            let id = uuid(
+                self.seed,
+                &["blocked", &key.0, &key.1, &self.state.index.to_string()],
+            );
+            self.state.blocked.push(BlockedEval {
+                id,
+                namespace: key.0.clone(),
+                job_id: key.1.clone(),
+                quota_limit_reached: quota,
+                create_index: self.state.index,
+            });
+        }
+        first.unwrap_or_default()
+    }
+
+    /// Commit a (verified) plan to the state at a new index.
+    fn apply_plan(&mut self, plan: Plan) {
         self.state.index += 1;
         let index = self.state.index;
         let pos: std::collections::HashMap<String, usize> = self
@@ -289,24 +338,6 @@ impl Simulation {
                 self.state.allocs.push(alloc);
             }
         }
-        self.state
-            .blocked
-            .retain(|b| !(b.namespace == key.0 && b.job_id == key.1));
-        if result.blocked {
-            self.state.index += 1;
-            let id = uuid(
-                self.seed,
-                &["blocked", &key.0, &key.1, &self.state.index.to_string()],
-            );
-            self.state.blocked.push(BlockedEval {
-                id,
-                namespace: key.0.clone(),
-                job_id: key.1.clone(),
-                quota_limit_reached: result.quota_limit_reached.clone(),
-                create_index: self.state.index,
-            });
-        }
-        result
     }
 
     fn finish_rollout(&mut self, key: &(String, String)) {
