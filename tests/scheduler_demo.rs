@@ -285,3 +285,43 @@ fn print_plan_seed1() {
     }
     eprintln!("{:?} {:?}", plan.failed_tg_allocs, plan.preempted_allocs);
 }
+
+/// sockshopui is a system job with `update { stagger = "10s", max_parallel = 1 }`:
+/// a destructive change counts all three clients but replaces one per
+/// evaluation, with a follow-up evaluation after the stagger.
+#[test]
+fn system_rolling_update_waits_for_the_stagger() {
+    let mut sim = booted();
+    let mut ui = sockshopui();
+    for g in &mut ui.groups {
+        for t in &mut g.tasks {
+            t.resources.cpu = 150;
+        }
+    }
+    let plan = sim.plan(&ui);
+    let d = plan.desired_tg_updates.get("frontend").expect("frontend");
+    assert_eq!(d.destructive_update, 3);
+    assert_eq!(plan.placements.len(), 1, "one replacement per evaluation");
+    assert_eq!(
+        plan.rolling_update_wait,
+        Some(nomad_preflight::jobspec::Duration::secs(10))
+    );
+    sim.run(&ui, None).expect("runs");
+    let cpus: Vec<i64> = sim
+        .state
+        .job_allocs("default", "sockshopui")
+        .map(|a| a.resources.cpu)
+        .collect();
+    assert_eq!(cpus, vec![150, 150, 150], "the rollout finishes");
+}
+
+#[test]
+fn carts_plan_says_when_the_shuffle_decides() {
+    let mut sim = booted();
+    with_monitoring(&mut sim);
+    let plan = sim.plan(&sockshop(3));
+    assert!(
+        !plan.nondeterminism.is_empty(),
+        "3 nodes, limit 2: the node choice depends on the shuffle"
+    );
+}

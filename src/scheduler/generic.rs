@@ -265,6 +265,18 @@ fn system(
     let world = engine.world;
     let evict = preemption_on(world, job.job_type);
     let nodes = engine.ready_nodes(job);
+    // A rolling system update (stagger and max_parallel set) replaces at
+    // most max_parallel allocations per evaluation; the annotation still
+    // counts every destructive update, and a follow-up evaluation waits
+    // `stagger` (scheduler_system.go computeJobAllocs).
+    let rolling = job
+        .update
+        .as_ref()
+        .or_else(|| job.groups.first().and_then(|g| g.update.as_ref()))
+        .filter(|u| u.stagger.nanos() > 0 && u.max_parallel > 0);
+    let mut evictions_left = rolling.map_or(usize::MAX, |u| {
+        usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
+    });
     for tg in &job.groups {
         let ask = Ask {
             job,
@@ -322,8 +334,13 @@ fn system(
                     });
                     continue;
                 }
-                engine.stop(a);
                 du.destructive_update += 1;
+                if evictions_left == 0 {
+                    result.rolling_update_wait = rolling.map(|u| u.stagger);
+                    continue;
+                }
+                evictions_left -= 1;
+                engine.stop(a);
             } else {
                 du.place += 1;
             }
