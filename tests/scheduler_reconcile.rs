@@ -238,3 +238,49 @@ fn oversized_group_exhausts_memory_and_coalesces() {
     assert_eq!((m.nodes_exhausted, m.coalesced_failures), (3, 1));
     assert_eq!(m.dimension_exhausted.get("memory"), Some(&3));
 }
+
+#[test]
+fn distinct_hosts_leaves_the_fourth_allocation_unplaced() {
+    let sim = Simulation::new(&world(), 3).expect("world");
+    let mut j = web(4, 100, None);
+    j.constraints.push(nomad_preflight::jobspec::Constraint {
+        operand: "distinct_hosts".into(),
+        rtarget: "true".into(),
+        ..Default::default()
+    });
+    let plan = sim.plan(&j);
+    assert_eq!(plan.placements.len(), 3);
+    let nodes: std::collections::BTreeSet<&str> = plan
+        .placements
+        .iter()
+        .map(|p| p.alloc.node_id.as_str())
+        .collect();
+    assert_eq!(nodes.len(), 3, "one per host");
+    let m = plan.failed_tg_allocs.get("cache").expect("fourth fails");
+    assert_eq!(
+        m.constraint_filtered.get("distinct_hosts"),
+        Some(&3),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn samples_are_in_seed_order_whatever_the_threads() {
+    use nomad_preflight::scheduler::sample::sample_seed;
+    let job = web(2, 100, None);
+    let scenario = |sim: &mut Simulation| {
+        let p = sim.plan(&job);
+        p.placements
+            .iter()
+            .map(|p| p.alloc.node_id.clone())
+            .collect::<Vec<_>>()
+    };
+    let parallel = nomad_preflight::scheduler::sample(&world(), 12, 99, scenario);
+    let sequential: Vec<Vec<String>> = (0..12)
+        .map(|i| {
+            let mut sim = Simulation::new(&world(), sample_seed(99, i)).expect("world");
+            scenario(&mut sim)
+        })
+        .collect();
+    assert_eq!(parallel, sequential);
+}
