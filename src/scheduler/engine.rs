@@ -63,6 +63,8 @@ pub struct Engine<'w> {
     offset: usize,
     job_class_ok: HashMap<u64, bool>,
     tg_class_ok: HashMap<(String, u64), bool>,
+    /// Computed node class per node position, filled on first use.
+    class_of: Vec<Option<u64>>,
     /// Quota usage of the placing job's quota before this plan.
     quota_base: Option<(String, QuotaUsage)>,
     pub nondeterminism: Vec<String>,
@@ -150,6 +152,7 @@ impl<'w> Engine<'w> {
             offset: 0,
             job_class_ok: HashMap::new(),
             tg_class_ok: HashMap::new(),
+            class_of: vec![None; state.nodes.len()],
             quota_base,
             nondeterminism: Vec::new(),
             current_namespace: job.namespace.clone(),
@@ -319,7 +322,16 @@ impl<'w> Engine<'w> {
 
     /// Job- and group-level feasibility for one node; the failing reason.
     fn infeasible(&mut self, ask: &Ask<'_>, pos: usize, n: &Node, cache: bool) -> Option<String> {
-        let class = class_hash(n);
+        let class = match self.class_of.get(pos).copied().flatten() {
+            Some(c) => c,
+            None => {
+                let c = class_hash(n);
+                if let Some(slot) = self.class_of.get_mut(pos) {
+                    *slot = Some(c);
+                }
+                c
+            }
+        };
         let job_cs: Vec<&Constraint> = ask
             .job
             .constraints
@@ -505,13 +517,17 @@ impl<'w> Engine<'w> {
                 .flat_map(|a| a.resources.networks.iter())
                 .map(|x| x.mbits)
                 .sum();
-            let used_ports: HashSet<u16> = live
-                .iter()
-                .flat_map(|a| a.resources.networks.iter())
-                .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
-                .map(|(_, p)| *p)
-                .chain(n.reserved_ports.iter().copied())
-                .collect();
+            // Only static asks can collide; skip the set otherwise.
+            let used_ports: HashSet<u16> = if net.reserved_ports.is_empty() {
+                HashSet::new()
+            } else {
+                live.iter()
+                    .flat_map(|a| a.resources.networks.iter())
+                    .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
+                    .map(|(_, p)| *p)
+                    .chain(n.reserved_ports.iter().copied())
+                    .collect()
+            };
             let Some(dev) = device else {
                 return Err("network: no networks available".into());
             };
