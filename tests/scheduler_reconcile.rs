@@ -284,3 +284,43 @@ fn samples_are_in_seed_order_whatever_the_threads() {
         .collect();
     assert_eq!(parallel, sequential);
 }
+
+#[test]
+fn affinity_pulls_the_placement_to_the_matching_class() {
+    let mut w = world();
+    if let Some(p) = w.clients.first_mut() {
+        p.node_class = "small".into();
+    }
+    let mut big = w.clients.first().cloned().expect("pool");
+    big.name = "gpu".into();
+    big.node_class = "fast".into();
+    w.clients.push(big);
+    let mut j = web(1, 100, None);
+    j.affinities.push(nomad_preflight::jobspec::Affinity {
+        ltarget: "${node.class}".into(),
+        rtarget: "fast".into(),
+        operand: "=".into(),
+        weight: 100,
+        ..Default::default()
+    });
+    for seed in 0..20 {
+        let sim = Simulation::new(&w, seed).expect("world");
+        let plan = sim.plan(&j);
+        let node = plan
+            .placements
+            .first()
+            .and_then(|p| sim.state.node(&p.alloc.node_id))
+            .map(|n| n.node_class.clone());
+        assert_eq!(node.as_deref(), Some("fast"), "seed {seed}");
+        // Affinity lifts the limit, so only the tie between the three
+        // identical "fast" nodes is left to the shuffle.
+        assert!(
+            plan.nondeterminism
+                .iter()
+                .all(|n| n.contains("tie on score")),
+            "{:?}",
+            plan.nondeterminism
+        );
+        assert!(!plan.nondeterminism.is_empty());
+    }
+}

@@ -817,9 +817,14 @@ impl<'w> Engine<'w> {
         for o in options {
             match &best {
                 Some(b) if o.score <= b.score => {
-                    if (o.score - b.score).abs() < 1e-12 && o.victims != b.victims {
+                    if (o.score - b.score).abs() < 1e-12 {
+                        let what = if o.victims != b.victims {
+                            "which allocations are preempted"
+                        } else {
+                            "which node is used"
+                        };
                         self.nondeterminism.push(format!(
-                            "group {:?}: nodes tie on score, Nomad's shuffle decides which allocations are preempted",
+                            "group {:?}: nodes tie on score, Nomad's shuffle decides {what}",
                             ask.tg.name
                         ));
                     }
