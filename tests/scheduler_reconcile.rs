@@ -324,3 +324,32 @@ fn affinity_pulls_the_placement_to_the_matching_class() {
         assert!(!plan.nondeterminism.is_empty());
     }
 }
+
+/// Two task networks of one allocation share the node's 300 Mbit:
+/// 2 × 200 Mbit does not fit although each alone would.
+#[test]
+fn task_networks_of_one_allocation_add_up() {
+    let mut w = world();
+    w.scheduler.preemption.service = false;
+    let sim = Simulation::new(&w, 3).expect("world");
+    let mut a = task("a", "docker", 100, 100, 0);
+    let mut b = task("b", "docker", 100, 100, 0);
+    for t in [&mut a, &mut b] {
+        for n in &mut t.resources.networks {
+            n.mbits = 200;
+        }
+    }
+    let plan = sim.plan(&job(
+        "bw",
+        JobType::Service,
+        50,
+        "default",
+        vec![group("g", 1, 300, vec![a, b], None, true)],
+    ));
+    let m = plan.failed_tg_allocs.get("g").expect("bandwidth");
+    assert_eq!(
+        m.dimension_exhausted.get("network: bandwidth exceeded"),
+        Some(&3),
+        "{m:?}"
+    );
+}

@@ -507,6 +507,10 @@ impl<'w> Engine<'w> {
         };
         // Networks: bandwidth and static ports on the node's first device.
         let device = n.networks.first();
+        // Earlier task networks of this same allocation hold their share
+        // too (Nomad adds each offer to the network index before the next).
+        let mut asked_bw = 0i64;
+        let mut asked_ports: HashSet<u16> = HashSet::new();
         for net in &ask.res.networks {
             let live: Vec<&&Allocation> = proposed
                 .iter()
@@ -516,7 +520,8 @@ impl<'w> Engine<'w> {
                 .iter()
                 .flat_map(|a| a.resources.networks.iter())
                 .map(|x| x.mbits)
-                .sum();
+                .sum::<i64>()
+                + asked_bw;
             // Only static asks can collide; skip the set otherwise.
             let used_ports: HashSet<u16> = if net.reserved_ports.is_empty() {
                 HashSet::new()
@@ -526,6 +531,7 @@ impl<'w> Engine<'w> {
                     .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
                     .map(|(_, p)| *p)
                     .chain(n.reserved_ports.iter().copied())
+                    .chain(asked_ports.iter().copied())
                     .collect()
             };
             let Some(dev) = device else {
@@ -536,6 +542,8 @@ impl<'w> Engine<'w> {
                 .iter()
                 .find(|(_, p)| used_ports.contains(p));
             let bw_short = used_bw + net.mbits > dev.mbits;
+            asked_bw += net.mbits;
+            asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
             if collision.is_none() && !bw_short {
                 continue;
             }
