@@ -63,6 +63,11 @@ pub struct Engine<'w> {
     offset: usize,
     job_class_ok: HashMap<u64, bool>,
     tg_class_ok: HashMap<(String, u64), bool>,
+    /// Usage (resources, Mbit) of each node's stored allocations, and the
+    /// nodes the plan has changed since: untouched nodes can be rejected
+    /// without materialising their allocation list.
+    base: Vec<(Comparable, i64)>,
+    touched: HashSet<usize>,
     /// Computed node class per node position, filled on first use.
     class_of: Vec<Option<u64>>,
     /// Quota usage of the placing job's quota before this plan.
@@ -153,10 +158,25 @@ impl<'w> Engine<'w> {
             job_class_ok: HashMap::new(),
             tg_class_ok: HashMap::new(),
             class_of: vec![None; state.nodes.len()],
+            base: Vec::new(),
+            touched: HashSet::new(),
             quota_base,
             nondeterminism: Vec::new(),
             current_namespace: job.namespace.clone(),
         };
+        e.base = e
+            .by_node
+            .iter()
+            .map(|idx| {
+                let mut used = Comparable::default();
+                let mut bw = 0;
+                for a in idx.iter().filter_map(|&i| state.allocs.get(i)) {
+                    used.add(&Comparable::of(&a.resources));
+                    bw += a.resources.networks.iter().map(|n| n.mbits).sum::<i64>();
+                }
+                (used, bw)
+            })
+            .collect();
         e.source = e.ready_nodes(job);
         let mut src = std::mem::take(&mut e.source);
         e.rng.shuffle(&mut src);
@@ -223,7 +243,45 @@ impl<'w> Engine<'w> {
             .and_then(|&i| self.state.allocs.get(i))
     }
 
+    fn touch(&mut self, node_id: &str) {
+        if let Some(p) = self.node_position(node_id) {
+            self.touched.insert(p);
+        }
+    }
+
+    /// Fast rejection for a node the plan has not changed, with the same
+    /// dimension the full check would report; None = run the full check.
+    fn quick_reject(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+        if self.touched.contains(&pos)
+            || ask
+                .res
+                .networks
+                .iter()
+                .any(|x| !x.reserved_ports.is_empty())
+        {
+            return None;
+        }
+        let (used, bw) = self.base.get(pos).copied()?;
+        if !ask.res.networks.is_empty() {
+            let dev = n.networks.first()?;
+            let mut acc = bw;
+            for net in &ask.res.networks {
+                if acc + net.mbits > dev.mbits {
+                    return Some("network: bandwidth exceeded".into());
+                }
+                acc += net.mbits;
+            }
+        }
+        let mut total = used;
+        total.add(&Comparable::of(&ask.res));
+        Comparable::node_usable(n)
+            .superset(&total)
+            .err()
+            .map(str::to_string)
+    }
+
     pub fn stop(&mut self, a: &Allocation) {
+        self.touch(&a.node_id);
         self.plan.gone.insert(a.id.clone());
         self.plan.stops.push(a.clone());
     }
@@ -235,6 +293,7 @@ impl<'w> Engine<'w> {
     }
 
     pub fn place(&mut self, pos: usize, alloc: Allocation, victims: &[String]) {
+        self.touched.insert(pos);
         for v in victims {
             if let Some(a) = self.stored(v) {
                 self.plan.gone.insert(v.clone());
@@ -477,6 +536,11 @@ impl<'w> Engine<'w> {
         evict: bool,
         system: bool,
     ) -> Result<RankedNode, String> {
+        if !evict {
+            if let Some(dim) = self.quick_reject(ask, pos, n) {
+                return Err(dim);
+            }
+        }
         let proposed = self.proposed(pos);
         let mut victims: Vec<&Allocation> = Vec::new();
         let already: Vec<&Allocation> = Vec::new();
@@ -891,6 +955,7 @@ impl<'w> Engine<'w> {
         if self.infeasible(ask, pos, n, false).is_some() {
             return false;
         }
+        self.touched.insert(pos);
         self.plan.gone.insert(old.id.clone());
         let ok = self.rank(ask, pos, n, false, true).is_ok();
         self.plan.gone.remove(&old.id);
