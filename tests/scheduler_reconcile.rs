@@ -353,3 +353,80 @@ fn task_networks_of_one_allocation_add_up() {
         "{m:?}"
     );
 }
+
+/// Nomad's published quota example: 256 MB allocations under a 1000 MB
+/// memory limit, count 1 → 4: three run, the fourth hits the quota with
+/// `memory exhausted (1024 needed > 1000 limit)`.
+#[test]
+fn quota_example_from_nomads_guide() {
+    let mut w = demo_world();
+    w.running.clear();
+    if let Some(q) = w.quotas.get_mut("default") {
+        if let Some(l) = q.limits.first_mut() {
+            l.region_limit.cpu = None;
+            l.region_limit.memory = Some(1000);
+        }
+    }
+    let mut sim = Simulation::new(&w, 5).expect("world");
+    let cache = |count| {
+        job(
+            "example",
+            JobType::Service,
+            50,
+            "default",
+            vec![group(
+                "cache",
+                count,
+                300,
+                vec![task("redis", "docker", 500, 256, 0)],
+                None,
+                true,
+            )],
+        )
+    };
+    sim.run(&cache(1), None).expect("runs");
+    let out = sim.run(&cache(4), None).expect("runs");
+    let m = out.plan.failed_tg_allocs.get("cache").expect("one queued");
+    assert_eq!(
+        m.quota_exhausted,
+        vec!["memory exhausted (1024 needed > 1000 limit)".to_string()]
+    );
+    assert_eq!(m.coalesced_failures, 0);
+    assert_eq!(
+        out.plan.placements.iter().filter(|p| !p.in_place).count(),
+        2
+    );
+    assert_eq!(sim.state.job_allocs("default", "example").count(), 3);
+    let blocked = sim.state.blocked.first().expect("blocked eval");
+    assert_eq!(blocked.quota_limit_reached.as_deref(), Some("default"));
+    assert_eq!(sim.quota_usage("default", "global").memory, 768);
+}
+
+#[test]
+fn even_spread_over_datacenters() {
+    let mut w = world();
+    let mut second = w.clients.first().cloned().expect("pool");
+    second.name = "east".into();
+    second.datacenter = "dc2".into();
+    w.clients.push(second);
+    let mut j = web(4, 100, None);
+    j.datacenters.push("dc2".into());
+    if let Some(g) = j.groups.first_mut() {
+        g.spreads.push(nomad_preflight::jobspec::Spread {
+            attribute: "${node.datacenter}".into(),
+            weight: 100,
+            ..Default::default()
+        });
+    }
+    for seed in 0..10 {
+        let sim = Simulation::new(&w, seed).expect("world");
+        let plan = sim.plan(&j);
+        let in_dc1 = plan
+            .placements
+            .iter()
+            .filter_map(|p| sim.state.node(&p.alloc.node_id))
+            .filter(|n| n.datacenter == "dc1")
+            .count();
+        assert_eq!((plan.placements.len(), in_dc1), (4, 2), "seed {seed}");
+    }
+}
