@@ -325,3 +325,34 @@ fn carts_plan_says_when_the_shuffle_decides() {
         "3 nodes, limit 2: the node choice depends on the shuffle"
     );
 }
+
+mod common;
+
+/// The scheduler's raw view of the demo's two plans (what the renderer
+/// turns into `nomad job plan` text).
+#[test]
+fn demo_plans_snapshot() {
+    let mut sim = booted();
+    let quota = sim.plan(&monitoring("default"));
+    with_monitoring(&mut sim);
+    let carts = sim.plan(&sockshop(3));
+    let mut out = String::new();
+    out.push_str(&format!(
+        "monitoring in default:\n  updates {:?}\n  failed {:#?}\n  blocked {} quota {:?}\n",
+        quota.desired_tg_updates, quota.failed_tg_allocs, quota.blocked, quota.quota_limit_reached
+    ));
+    out.push_str("sockshop carts 1 -> 3:\n");
+    for (g, d) in &carts.desired_tg_updates {
+        out.push_str(&format!("  {g}: {d:?}\n"));
+    }
+    out.push_str(&format!(
+        "  preempted: {:?}\n  job modify index: {}\n",
+        carts
+            .preempted_allocs
+            .iter()
+            .map(|p| format!("{}/{} prio {}", p.job_id, p.task_group, p.job_priority))
+            .collect::<Vec<_>>(),
+        carts.job_modify_index
+    ));
+    assert_snap!("sched_demo_plans", out);
+}
