@@ -77,10 +77,6 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         source,
         body: None,
         job: None,
-        diags: Diag::error(
-            "jobspec::unimplemented",
-            "job file loading is not built yet",
-        )
-        .into(),
+        diags: Diag::error("jobspec::unimplemented", "job file loading is not built yet").into(),
     }
 }

@@ -39,10 +39,7 @@ impl Spans {
     }
 
     pub fn get(&self, field: &str) -> Option<Span> {
-        self.fields
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, s)| *s)
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, s)| *s)
     }
 
     /// Was the field written (as opposed to defaulted)?
