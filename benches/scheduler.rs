@@ -97,6 +97,7 @@ fn cluster(clients: u32, per_node: u32) -> Simulation {
         world,
         state,
         seed: 7,
+        job_versions: Default::default(),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod diag;
 pub mod diff;
 pub mod jobspec;
+pub mod rehearse;
 pub mod render;
 pub mod rules;
 pub mod scheduler;

@@ -168,6 +168,7 @@ fn system_job_preempts_three_low_priority_jobs_on_the_full_node() {
         world: world(),
         state,
         seed: 1,
+        job_versions: Default::default(),
     };
     let out = sim.run(&system_job(), None).expect("system job registers");
     assert_eq!(out.plan.placements.len(), 2, "one allocation per node");
@@ -230,6 +231,7 @@ fn system_job_without_preemption_fails_on_the_full_node() {
         world: w,
         state,
         seed: 1,
+        job_versions: Default::default(),
     };
     let plan = sim.plan(&system_job());
     let m = plan.failed_tg_allocs.get("web").expect("fails on node-1");

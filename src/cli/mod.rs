@@ -1,5 +1,9 @@
 //! Command-line interface.
 
+pub mod import;
+pub mod status;
+pub mod validate;
+
 pub fn main() -> i32 {
     0
 }

@@ -2,6 +2,8 @@
 //! Raft-like indexes kept deterministic so plans can print a stable
 //! `Job Modify Index` and `-check-index` can be honoured.
 
+pub mod usage;
+
 use std::collections::BTreeMap;
 
 use crate::jobspec::Job;
@@ -9,7 +11,6 @@ use crate::jobspec::Job;
 pub mod build;
 pub mod ids;
 pub mod resources;
-pub mod usage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NodeStatus {
@@ -238,9 +239,6 @@ pub struct State {
     pub blocked: Vec<BlockedEval>,
     /// Namespaces that exist in the state store (`nomad namespace apply`).
     pub namespaces: Vec<String>,
-    /// Every registered job version, so the reconciler can compare the
-    /// spec an allocation runs with the new one: (namespace, job, version).
-    pub job_history: BTreeMap<(String, String, u64), Job>,
 }
 
 impl State {

@@ -2,7 +2,20 @@
 //! parse, variables, locals, functions, dynamic blocks), lower it to the typed
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
+mod defaults;
+pub mod duration;
+pub mod eval;
+mod fields;
+pub mod functions;
+mod lower;
 pub mod model;
+pub mod parse;
+mod sha1;
+mod suggest;
+mod templatefile;
+pub mod tree;
+mod validate;
+pub mod vars;
 
 pub use model::*;
 
@@ -70,13 +83,195 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
     }
 }
 
+/// Does this text hold a top-level `job` block? Cheap (no parse): `check`
+/// uses it to skip other HCL files quietly.
+pub fn is_job_file(text: &str) -> bool {
+    parse::is_job_file(text)
+}
+
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
-    let _ = (vfs, opts);
+    let mut diags = Diags::new();
+    let body = match parse::parse(&source) {
+        Ok(b) => b,
+        Err(d) => {
+            return ParsedJob {
+                source,
+                body: None,
+                job: None,
+                diags: d.into(),
+            };
+        }
+    };
+    let job = build(vfs, &source, &body, opts, &mut diags);
+    diags
+        .0
+        .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
     ParsedJob {
         source,
-        body: None,
-        job: None,
-        diags: Diag::error("jobspec::unimplemented", "job file loading is not built yet").into(),
+        body: Some(body),
+        job,
+        diags,
+    }
+}
+
+fn build(
+    vfs: &dyn Vfs,
+    src: &Source,
+    body: &hcl_edit::structure::Body,
+    opts: &LoadOptions,
+    diags: &mut Diags,
+) -> Option<Job> {
+    let base_dir = src.base_dir().map(Path::to_path_buf);
+    let mut scope = eval::Scope {
+        text: &src.text,
+        vars: BTreeMap::new(),
+        locals: BTreeMap::new(),
+        bindings: Vec::new(),
+        fns: functions::FnEnv {
+            vfs: Some(vfs),
+            base_dir: base_dir.as_deref(),
+            repo_root: opts.repo_root.as_deref(),
+        },
+        unset: Default::default(),
+    };
+    for a in body.attributes() {
+        diags.push(vars::unknown(
+            src,
+            eval::span_of(&a.key),
+            a.key.as_str(),
+            TOP_LEVEL,
+            "the file's top level",
+        ));
+    }
+    for b in body.blocks() {
+        if !TOP_LEVEL.contains(&b.ident.as_str()) {
+            diags.push(vars::unknown(
+                src,
+                eval::span_of(&b.ident),
+                b.ident.as_str(),
+                TOP_LEVEL,
+                "the file's top level",
+            ));
+        }
+    }
+    vars::resolve(body, src, opts, &mut scope, diags);
+    let mut jobs = body.blocks().filter(|b| b.ident.as_str() == "job");
+    let Some(job_block) = jobs.next() else {
+        diags.push(
+            Diag::error(
+                "jobspec::missing",
+                "No job block found: a job file needs exactly one `job \"name\" { ... }` block",
+            )
+            .at(
+                src,
+                crate::source::Span::new(0, src.text.len().min(1)),
+                "no job here",
+            )
+            .help("add a job block, or pass a job file"),
+        );
+        return None;
+    };
+    for extra in jobs {
+        diags.push(
+            Diag::error(
+                "jobspec::duplicate",
+                "Only one job block is allowed per file",
+            )
+            .at(src, eval::span_of(&extra.ident), "second job block")
+            .help("put each job in its own file"),
+        );
+    }
+    if job_block.labels.len() != 1 {
+        diags.push(
+            Diag::error(
+                "jobspec::missing",
+                "The job block needs exactly one label: its ID",
+            )
+            .at(src, eval::span_of(&job_block.ident), "job block")
+            .help("write `job \"name\" { ... }`"),
+        );
+        if job_block.labels.is_empty() {
+            return None;
+        }
+    }
+    let node = tree::eval_block(job_block, src, &mut scope, diags);
+    let mut cx = fields::Cx { src, diags };
+    let mut job = lower::job(&node, &mut cx);
+    defaults::apply(&mut job, opts.version);
+    validate::validate(&job, src, opts.version, diags);
+    validate::warnings(&job, src, diags);
+    job.source = Origin(Some(src.clone()));
+    Some(job)
+}
+
+const TOP_LEVEL: &[&str] = &["job", "variable", "variables", "locals"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn load_text(text: &str) -> ParsedJob {
+        let mut mem = crate::vfs::MemVfs::new("test");
+        mem.insert("t.nomad", text);
+        load(&mem, Path::new("t.nomad"), &LoadOptions::default())
+    }
+
+    #[test]
+    fn constraint_sugar_and_legacy_networks() {
+        let p = load_text(
+            "job \"j\" {\n  group \"g\" {\n    constraint {\n      distinct_hosts = true\n    }\n    task \"a\" {\n      driver = \"exec\"\n      resources {\n        network {\n          port \"http\" {}\n        }\n      }\n      service {\n        port = \"http\"\n      }\n    }\n    task \"b\" {\n      driver = \"exec\"\n      resources {\n        network {\n          port \"http\" {\n            static = \"8099\"\n          }\n        }\n      }\n    }\n  }\n}\n",
+        );
+        assert!(p.is_valid(), "{}", crate::diag::render(&p.diags.0, false));
+        let g = &p.job.as_ref().unwrap().groups[0];
+        assert_eq!(g.constraints[0].operand, "distinct_hosts");
+        // Each task's legacy network is its own label scope.
+        assert_eq!(
+            g.tasks[1].resources.networks[0].reserved_ports[0].value,
+            8099
+        );
+        assert_eq!(g.tasks[0].services[0].name, "j-g-a");
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_file_order() {
+        let p = load_text(
+            "job \"j\" {\n  priority = 0\n  bogus = 1\n  group \"g\" {\n    count = -2\n  }\n}\n",
+        );
+        let codes: Vec<&str> = p.diags.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            // The group's "no tasks" sits on its label, before `count`.
+            [
+                "jobspec::range",
+                "jobspec::unknown-key",
+                "jobspec::missing",
+                "jobspec::range"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_job_block_and_two_job_blocks() {
+        assert!(load_text("x = 1\n")
+            .diags
+            .iter()
+            .any(|d| d.code == "jobspec::missing"));
+        let two = load_text("job \"a\" {\n}\njob \"b\" {\n}\n");
+        assert!(two.diags.iter().any(|d| d.message.contains("Only one job")));
+    }
+
+    #[test]
+    fn dynamic_blocks_with_iterator() {
+        let p = load_text(
+            "locals {\n  envs = [\"a\", \"b\"]\n}\njob \"j\" {\n  group \"g\" {\n    dynamic \"task\" {\n      for_each = local.envs\n      iterator = e\n      labels   = [\"t-${e.value}\"]\n      content {\n        driver = \"exec\"\n        env {\n          IDX = e.key\n        }\n      }\n    }\n  }\n}\n",
+        );
+        assert!(p.is_valid(), "{}", crate::diag::render(&p.diags.0, false));
+        let names: Vec<String> = p.job.unwrap().groups[0]
+            .tasks
+            .iter()
+            .map(|t| format!("{}:{}", t.name, t.env["IDX"]))
+            .collect();
+        assert_eq!(names, ["t-a:0", "t-b:1"]);
     }
 }

@@ -29,17 +29,31 @@ fn preemption_on(world: &World, t: JobType) -> bool {
     released && world.preemption_enabled(t)
 }
 
-/// Old job spec for an allocation's version.
-fn old_spec<'s>(state: &'s State, a: &Allocation) -> Option<(&'s Job, &'s TaskGroup)> {
-    let job = state
-        .job_history
-        .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))?;
+/// Every registered version of every job: (namespace, job, version).
+pub type JobHistory = BTreeMap<(String, String, u64), Job>;
+
+/// The job spec an allocation runs: from the version history, else the
+/// registered job when the versions agree.
+fn old_spec<'s>(
+    history: &'s JobHistory,
+    state: &'s State,
+    a: &Allocation,
+) -> Option<(&'s Job, &'s TaskGroup)> {
+    let job = history
+        .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
+        .or_else(|| {
+            state
+                .job(&a.namespace, &a.job_id)
+                .filter(|r| r.version == a.job_version)
+                .map(|r| &r.job)
+        })?;
     Some((job, job.group(&a.task_group)?))
 }
 
 pub fn evaluate(
     world: &World,
     state: &State,
+    history: &JobHistory,
     job: &Job,
     new_version: u64,
     eval_id: &str,
@@ -48,9 +62,9 @@ pub fn evaluate(
     let mut engine = Engine::new(world, state, job, rng_seed);
     let mut result = PlanResult::default();
     if job.job_type.is_per_node() {
-        system(&mut engine, job, new_version, eval_id, &mut result);
+        system(&mut engine, history, job, new_version, eval_id, &mut result);
     } else {
-        generic(&mut engine, job, new_version, eval_id, &mut result);
+        generic(&mut engine, history, job, new_version, eval_id, &mut result);
     }
     let nodes_available = nodes_available(&engine, job);
     for m in result.failed_tg_allocs.values_mut() {
@@ -116,6 +130,7 @@ fn result_namespace(engine: &Engine<'_>) -> String {
 
 fn generic(
     engine: &mut Engine<'_>,
+    history: &JobHistory,
     job: &Job,
     new_version: u64,
     eval_id: &str,
@@ -146,7 +161,7 @@ fn generic(
             tg,
             existing,
             new_version,
-            &|a| old_spec(state, a),
+            &|a| old_spec(history, state, a),
             world.nomad_version,
         );
         let mut du = DesiredUpdates {
@@ -256,6 +271,7 @@ fn carry_ports(
 
 fn system(
     engine: &mut Engine<'_>,
+    history: &JobHistory,
     job: &Job,
     new_version: u64,
     eval_id: &str,
@@ -314,7 +330,7 @@ fn system(
                     du.ignore += 1;
                     continue;
                 }
-                let destructive = match old_spec(state, a) {
+                let destructive = match old_spec(history, state, a) {
                     Some((oj, og)) => {
                         super::reconcile::destructive_change(oj, og, job, tg, world.nomad_version)
                     }

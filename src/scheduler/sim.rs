@@ -8,7 +8,7 @@ use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
 use crate::scheduler::applier::reject_overcommitted;
 use crate::scheduler::engine::Plan;
-use crate::scheduler::generic::{evaluate, Evaluated};
+use crate::scheduler::generic::{evaluate, Evaluated, JobHistory};
 use crate::scheduler::PlanResult;
 use crate::world::{Namespace, World};
 
@@ -58,6 +58,9 @@ pub struct Simulation {
     pub world: World,
     pub state: State,
     pub seed: u64,
+    /// Every registered job version, so the reconciler can compare the
+    /// spec an allocation runs with the new one.
+    pub job_versions: JobHistory,
 }
 
 /// Why a cluster change re-runs blocked evaluations.
@@ -91,6 +94,7 @@ impl Simulation {
             world: world.clone(),
             state,
             seed,
+            job_versions: JobHistory::new(),
         };
         let mut diags = Diags::new();
         for running in &world.running {
@@ -144,6 +148,7 @@ impl Simulation {
         let Evaluated { mut result, .. } = evaluate(
             &self.world,
             &self.state,
+            &self.job_versions,
             job,
             version,
             &self.eval_id(index, "plan"),
@@ -204,8 +209,7 @@ impl Simulation {
             },
         };
         let (version, jmi) = (record.version, record.job_modify_index);
-        self.state
-            .job_history
+        self.job_versions
             .insert((key.0.clone(), key.1.clone(), version), job.clone());
         self.state.jobs.insert(key.clone(), record);
         let eval_id = self.eval_id(index, &job.id);
@@ -254,6 +258,7 @@ impl Simulation {
             } = evaluate(
                 &self.world,
                 &self.state,
+                &self.job_versions,
                 &job,
                 version,
                 eval_id,
@@ -438,8 +443,7 @@ impl Simulation {
         record.modify_index = self.state.index;
         record.job_modify_index = self.state.index;
         let (job, version) = (record.job.clone(), record.version);
-        self.state
-            .job_history
+        self.job_versions
             .insert((key.0.clone(), key.1.clone(), version), job);
         let eval_id = self.eval_id(self.state.index, &format!("stop-{job_id}"));
         self.evaluate_and_apply(&key, &eval_id);

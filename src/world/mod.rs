@@ -1,5 +1,15 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
+mod api_job;
+mod api_json;
+mod cluster_file;
+pub mod emit;
+mod hclread;
+pub mod import;
+pub mod load;
 pub mod model;
+mod policy_file;
+mod spec_files;
 
+pub use load::{find_world, load};
 pub use model::*;

@@ -1,0 +1,112 @@
+//! `nomad-preflight import DIR`: a world from a real cluster's API JSON.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diag, Diags};
+use crate::vfs::Vfs;
+use crate::world::{emit, import, World};
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ImportArgs {
+    /// Folder holding the saved API JSON (see --print-commands).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Write the equivalent rules/ files (and jobs/) instead of summarising.
+    #[arg(long, value_name = "RULES_DIR")]
+    pub write: Option<PathBuf>,
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the `nomad operator api` commands that save a cluster into DIR.
+    #[arg(long)]
+    pub print_commands: bool,
+}
+
+/// Run the command; the text is for stdout, warnings come back with it.
+pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), Diags> {
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("nomad-import"));
+    if args.print_commands {
+        return Ok((
+            import::print_commands(&dir.display().to_string()),
+            Diags::new(),
+        ));
+    }
+    if !import::is_import_dir(vfs, &dir) {
+        return Err(Diag::error(
+            "import::not-an-import",
+            format!("{} holds no nodes.json", dir.display()),
+        )
+        .help("save the cluster first: `nomad-preflight import --print-commands DIR`")
+        .into());
+    }
+    let (world, warnings) = import::load_import(vfs, &dir)?;
+    let text = match &args.write {
+        Some(rules) => {
+            let written = write_world(&world, rules, args.force).map_err(Diags::from)?;
+            let mut s = format!("Wrote {} files:\n", written.len());
+            for p in written {
+                s.push_str(&format!("  {}\n", p.display()));
+            }
+            s
+        }
+        None => summary(&world),
+    };
+    Ok((text, warnings))
+}
+
+fn summary(world: &World) -> String {
+    let nodes: u32 = world.clients.iter().map(|c| c.count).sum();
+    format!(
+        "Nomad {} region {}: {} nodes in {} pools, {} namespaces, {} quotas, {} running jobs\n",
+        world.nomad_version,
+        world.region,
+        nodes,
+        world.clients.len(),
+        world.namespaces.len(),
+        world.quotas.len(),
+        world.running.len()
+    )
+}
+
+/// Write `world` as `rules_dir/...` and its running jobs under the project
+/// root (the parent of `rules_dir`). Nothing is written if any target exists
+/// and `force` is off, so a refused import leaves no half-written world.
+pub fn write_world(world: &World, rules_dir: &Path, force: bool) -> Result<Vec<PathBuf>, Diag> {
+    let root = rules_dir.parent().unwrap_or(Path::new(""));
+    let files: Vec<(PathBuf, String)> = emit::world_files(world)
+        .into_iter()
+        .map(|(p, t)| (rules_dir.join(p), t))
+        .chain(
+            emit::running_job_files(world)
+                .into_iter()
+                .map(|(p, t)| (root.join(p), t)),
+        )
+        .collect();
+    if !force {
+        let existing: Vec<String> = files
+            .iter()
+            .filter(|(p, _)| p.exists())
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(Diag::error(
+                "import::exists",
+                format!("refusing to overwrite {}", existing.join(", ")),
+            )
+            .help("pass --force to overwrite, or --write another folder"));
+        }
+    }
+    for (path, text) in &files {
+        let io_err = |e: std::io::Error| {
+            Diag::error("io::write", format!("cannot write {}: {e}", path.display()))
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_err)?;
+        }
+        std::fs::write(path, text).map_err(io_err)?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}

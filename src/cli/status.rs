@@ -1,0 +1,92 @@
+//! `nomad-preflight status`: Nomad's status views of the simulated cluster.
+
+use std::path::PathBuf;
+
+use crate::cluster::State;
+use crate::diag::Diag;
+use crate::render::status;
+use crate::world::World;
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct StatusArgs {
+    #[command(subcommand)]
+    pub view: Option<StatusView>,
+    /// World directory (a rules/ folder or an import folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub world: Option<PathBuf>,
+    /// Seed for the simulated IDs and tie-breaks.
+    #[arg(long, global = true)]
+    pub seed: Option<u64>,
+}
+
+#[derive(clap::Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum StatusView {
+    /// Everything: nodes, utilisation, quotas and jobs of every namespace.
+    Overview,
+    /// `nomad node status`.
+    Nodes,
+    /// `nomad node status -short ID` (ID prefix or node name).
+    Node { id: String },
+    /// `nomad quota status NAME`.
+    Quota { name: String },
+    /// `nomad job status [-namespace NS]`.
+    Jobs {
+        #[arg(long, short = 'n', default_value = "default")]
+        namespace: String,
+    },
+    /// `nomad job status JOB`.
+    Job {
+        id: String,
+        #[arg(long, short = 'n', default_value = "default")]
+        namespace: String,
+    },
+    /// Per-node cpu, memory and disk bars with the allocations on each node.
+    Usage,
+}
+
+fn not_found(msg: String) -> Diag {
+    Diag::error("status::not-found", msg)
+        .help("`nomad-preflight status` lists the nodes, quotas and jobs that exist")
+}
+
+/// Render one view (the overview when `view` is None) of `state`.
+pub fn render_status(
+    view: Option<&StatusView>,
+    world: &World,
+    state: &State,
+) -> Result<String, Diag> {
+    let now = status::default_now(state);
+    let out = match view.unwrap_or(&StatusView::Overview) {
+        StatusView::Overview => overview(world, state),
+        StatusView::Nodes => status::node_list(world, state),
+        StatusView::Node { id } => status::node_detail(world, state, id, now).map_err(not_found)?,
+        StatusView::Quota { name } => {
+            status::quota_status(world, state, name).map_err(not_found)?
+        }
+        StatusView::Jobs { namespace } => status::job_list(state, namespace),
+        StatusView::Job { id, namespace } => {
+            status::job_detail(world, state, namespace, id, now).map_err(not_found)?
+        }
+        StatusView::Usage => status::utilisation(state).trim_end().to_string(),
+    };
+    Ok(out)
+}
+
+fn overview(world: &World, state: &State) -> String {
+    let mut parts = vec![
+        format!("==> Nodes\n{}", status::node_list(world, state)),
+        format!("==> Utilisation\n{}", status::utilisation(state).trim_end()),
+    ];
+    for name in world.quotas.keys() {
+        if let Ok(q) = status::quota_status(world, state, name) {
+            parts.push(format!("==> Quota {name}\n{q}"));
+        }
+    }
+    for ns in world.namespaces.keys() {
+        parts.push(format!(
+            "==> Jobs in namespace {ns}\n{}",
+            status::job_list(state, ns)
+        ));
+    }
+    parts.join("\n\n")
+}

@@ -1,0 +1,271 @@
+//! The generic pieces of Nomad's diff: flattened field maps compared field by
+//! field, primitive objects, sets of objects and string sets, and the sort
+//! orders Nomad applies to each.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use super::{DiffType, FieldDiff, ObjectDiff};
+
+/// A flattened struct: field name (`Meta[owner]`, `port_map[0][db]`) to value.
+/// A missing key compares like an empty string, as Go's map lookup does.
+pub type Flat = BTreeMap<String, String>;
+
+/// Nomad's `fieldDiff`.
+pub fn field_diff(old: &str, new: &str, name: &str, contextual: bool) -> Option<FieldDiff> {
+    let (ty, o, n) = if old == new {
+        if !contextual {
+            return None;
+        }
+        (DiffType::None, old, new)
+    } else if old.is_empty() {
+        (DiffType::Added, "", new)
+    } else if new.is_empty() {
+        (DiffType::Deleted, old, "")
+    } else {
+        (DiffType::Edited, old, new)
+    };
+    Some(FieldDiff {
+        ty,
+        name: name.to_string(),
+        old: o.to_string(),
+        new: n.to_string(),
+        annotations: Vec::new(),
+    })
+}
+
+/// Nomad's `fieldDiffs`: every key of either map, sorted.
+pub fn field_diffs(old: &Flat, new: &Flat, contextual: bool) -> Vec<FieldDiff> {
+    let mut out: Vec<FieldDiff> = Vec::new();
+    for (k, o) in old {
+        let n = new.get(k).map(String::as_str).unwrap_or("");
+        out.extend(field_diff(o, n, k, contextual));
+    }
+    for (k, n) in new {
+        if !old.contains_key(k) {
+            out.extend(field_diff("", n, k, contextual));
+        }
+    }
+    sort_fields(&mut out);
+    out
+}
+
+pub fn sort_fields(fields: &mut [FieldDiff]) {
+    fields.sort_by(|a, b| {
+        a.name
+            .as_bytes()
+            .cmp(b.name.as_bytes())
+            .then_with(|| a.old.as_bytes().cmp(b.old.as_bytes()))
+            .then_with(|| a.new.as_bytes().cmp(b.new.as_bytes()))
+    });
+}
+
+/// Nomad sorts object lists by name, type, field count and object count, then
+/// by a field comparison that is not a real order (so Nomad's result depends
+/// on map iteration). We stop at the counts and keep input order (a stable
+/// sort): old objects in declaration order, then new ones.
+pub fn sort_objects(objects: &mut [ObjectDiff]) {
+    objects.sort_by(|a, b| {
+        a.name
+            .as_bytes()
+            .cmp(b.name.as_bytes())
+            .then_with(|| a.ty.rank().cmp(&b.ty.rank()))
+            .then_with(|| a.fields.len().cmp(&b.fields.len()))
+            .then_with(|| a.objects.len().cmp(&b.objects.len()))
+            .then(Ordering::Equal)
+    });
+}
+
+/// The object's type from its field changes, as `primitiveObjectDiff` decides.
+pub fn type_from_fields(fields: &[FieldDiff]) -> Option<DiffType> {
+    let edited = fields.iter().any(|f| f.ty == DiffType::Edited);
+    let added = fields.iter().any(|f| f.ty == DiffType::Added);
+    let deleted = fields.iter().any(|f| f.ty == DiffType::Deleted);
+    if edited || (added && deleted) {
+        Some(DiffType::Edited)
+    } else if added {
+        Some(DiffType::Added)
+    } else if deleted {
+        Some(DiffType::Deleted)
+    } else {
+        None
+    }
+}
+
+/// Nomad's `primitiveObjectDiff`: `None` when nothing changed.
+pub fn primitive_object_diff(
+    old: Option<&Flat>,
+    new: Option<&Flat>,
+    name: &str,
+    contextual: bool,
+) -> Option<ObjectDiff> {
+    let empty = Flat::new();
+    let fields = field_diffs(old.unwrap_or(&empty), new.unwrap_or(&empty), contextual);
+    let ty = type_from_fields(&fields)?;
+    Some(ObjectDiff {
+        ty,
+        name: name.to_string(),
+        fields,
+        objects: Vec::new(),
+    })
+}
+
+/// Nomad's `primitiveObjectSetDiff`: objects matched by content (hash), so a
+/// changed element shows as one Deleted and one Added object.
+pub fn primitive_object_set_diff(
+    old: &[Flat],
+    new: &[Flat],
+    name: &str,
+    contextual: bool,
+) -> Vec<ObjectDiff> {
+    let mut out = Vec::new();
+    for (i, o) in old.iter().enumerate() {
+        if !new.contains(o) && !old[..i].contains(o) {
+            out.extend(primitive_object_diff(Some(o), None, name, contextual));
+        }
+    }
+    for (i, n) in new.iter().enumerate() {
+        if !old.contains(n) && !new[..i].contains(n) {
+            out.extend(primitive_object_diff(None, Some(n), name, contextual));
+        }
+    }
+    sort_objects(&mut out);
+    out
+}
+
+/// Nomad's `stringSetDiff`.
+pub fn string_set_diff(
+    old: &[String],
+    new: &[String],
+    name: &str,
+    contextual: bool,
+) -> Option<ObjectDiff> {
+    let old_set: std::collections::BTreeSet<&str> = old.iter().map(String::as_str).collect();
+    let new_set: std::collections::BTreeSet<&str> = new.iter().map(String::as_str).collect();
+    if old_set == new_set && !contextual {
+        return None;
+    }
+    let mut fields = Vec::new();
+    let (mut added, mut removed) = (false, false);
+    for k in &old_set {
+        if !new_set.contains(k) {
+            fields.extend(field_diff(k, "", name, contextual));
+            removed = true;
+        } else if contextual {
+            fields.extend(field_diff(k, k, name, contextual));
+        }
+    }
+    for k in &new_set {
+        if !old_set.contains(k) {
+            fields.extend(field_diff("", k, name, contextual));
+            added = true;
+        }
+    }
+    sort_fields(&mut fields);
+    let ty = match (added, removed) {
+        (true, true) => DiffType::Edited,
+        (true, false) => DiffType::Added,
+        (false, true) => DiffType::Deleted,
+        (false, false) if fields.is_empty() => return None,
+        (false, false) => DiffType::None,
+    };
+    Some(ObjectDiff {
+        ty,
+        name: name.to_string(),
+        fields,
+        objects: Vec::new(),
+    })
+}
+
+/// An object whose type is decided by presence and deep equality, as Nomad's
+/// hand-written `Diff` methods (Resources, Network, Service, Check...) do:
+/// `None` when both sides are equal, otherwise Added/Deleted/Edited even if
+/// only sub-objects differ.
+pub fn structured_object_diff(
+    old: Option<&Flat>,
+    new: Option<&Flat>,
+    equal: bool,
+    name: &str,
+    contextual: bool,
+    objects: Vec<ObjectDiff>,
+) -> Option<ObjectDiff> {
+    if equal {
+        return None;
+    }
+    let empty = Flat::new();
+    let (ty, of, nf) = match (old, new) {
+        (None, None) => return None,
+        (None, Some(n)) => (DiffType::Added, &empty, n),
+        (Some(o), None) => (DiffType::Deleted, o, &empty),
+        (Some(o), Some(n)) => (DiffType::Edited, o, n),
+    };
+    Some(ObjectDiff {
+        ty,
+        name: name.to_string(),
+        fields: field_diffs(of, nf, contextual),
+        objects,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(pairs: &[(&str, &str)]) -> Flat {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn empty_old_means_added_and_contextual_keeps_equal_fields() {
+        let d = primitive_object_diff(
+            None,
+            Some(&flat(&[("Sticky", "false"), ("Path", "")])),
+            "X",
+            true,
+        )
+        .unwrap();
+        assert_eq!(d.ty, DiffType::Added);
+        assert_eq!(d.fields[0].name, "Path");
+        assert_eq!(d.fields[0].ty, DiffType::None);
+        assert_eq!(d.fields[1].ty, DiffType::Added);
+    }
+
+    #[test]
+    fn unchanged_object_is_absent() {
+        let a = flat(&[("A", "1")]);
+        assert!(primitive_object_diff(Some(&a), Some(&a), "X", true).is_none());
+    }
+
+    #[test]
+    fn changed_set_member_is_deleted_plus_added_added_first() {
+        let a = flat(&[("LTarget", "a"), ("RTarget", "1")]);
+        let b = flat(&[("LTarget", "a"), ("RTarget", "2")]);
+        let d = primitive_object_set_diff(&[a], &[b], "Constraint", true);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].ty, DiffType::Added);
+        assert_eq!(d[1].ty, DiffType::Deleted);
+    }
+
+    #[test]
+    fn field_names_sort_bytewise() {
+        let d = field_diffs(
+            &Flat::new(),
+            &flat(&[("MaxFiles", "10"), ("MaxFileSizeMB", "10")]),
+            false,
+        );
+        assert_eq!(d[0].name, "MaxFileSizeMB");
+    }
+
+    #[test]
+    fn string_sets() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(string_set_diff(&s(&["a"]), &s(&["a"]), "D", false).is_none());
+        let d = string_set_diff(&s(&["a"]), &s(&["b"]), "D", false).unwrap();
+        assert_eq!(d.ty, DiffType::Edited);
+        let d = string_set_diff(&s(&["a"]), &s(&["a"]), "Tags", true).unwrap();
+        assert_eq!(d.ty, DiffType::None);
+    }
+}

@@ -1,0 +1,416 @@
+//! Nomad's canonicalisation (API `Canonicalize` plus the server's defaults):
+//! every field the file did not write gets the value Nomad would store.
+//! Written-ness comes from [`Spans`], so an explicit `count = 0` stays 0.
+
+use super::model::*;
+use crate::version::NomadVersion;
+
+pub fn apply(job: &mut Job, v: NomadVersion) {
+    let w = |s: &Spans, f: &str| s.written(f);
+    if !w(&job.spans, "name") {
+        job.name = job.id.clone();
+    }
+    if !w(&job.spans, "namespace") || job.namespace.is_empty() {
+        job.namespace = "default".into();
+    }
+    if !w(&job.spans, "region") || job.region.is_empty() {
+        job.region = "global".into();
+    }
+    if !w(&job.spans, "priority") {
+        job.priority = 50;
+    }
+    if !w(&job.spans, "datacenters") && v.at_least(1, 5, 0) {
+        job.datacenters = vec!["*".into()];
+    }
+    if !w(&job.spans, "node_pool") && v.at_least(1, 6, 0) {
+        job.node_pool = "default".into();
+    }
+    for c in &mut job.affinities {
+        affinity(c);
+    }
+    for s in &mut job.spreads {
+        if !s.spans.written("weight") {
+            s.weight = 50;
+        }
+    }
+    let jt = job.job_type;
+    // Before 0.10.0 a job without an update stanza had none; later service
+    // jobs get Nomad's default strategy.
+    let job_update = match &job.update {
+        Some(u) => Some(u.clone()),
+        None if jt == JobType::Service && v.at_least(0, 10, 0) => Some(UpdateStrategy::default()),
+        None => None,
+    };
+    let (job_id, job_resched, job_migrate) =
+        (job.id.clone(), job.reschedule.clone(), job.migrate.clone());
+    for g in &mut job.groups {
+        group(
+            g,
+            jt,
+            &job_id,
+            job_update.as_ref(),
+            job_resched.as_ref(),
+            job_migrate.as_ref(),
+            v,
+        );
+    }
+}
+
+fn group(
+    g: &mut TaskGroup,
+    jt: JobType,
+    job_id: &str,
+    job_update: Option<&UpdateStrategy>,
+    job_resched: Option<&ReschedulePolicy>,
+    job_migrate: Option<&MigrateStrategy>,
+    v: NomadVersion,
+) {
+    if !g.spans.written("count") {
+        g.count = 1;
+    }
+    if !g.ephemeral_disk.spans.written("size") {
+        g.ephemeral_disk.size_mb = 300;
+    }
+    restart(&mut g.restart, jt);
+    // Group update = job update merged with the group's own fields.
+    if jt != JobType::Batch && jt != JobType::Sysbatch {
+        let merged = match (job_update, g.update.take()) {
+            (None, None) => None,
+            (Some(j), None) => Some(j.clone()),
+            (None, Some(gu)) => Some(gu),
+            (Some(j), Some(gu)) => Some(merge_update(j, gu)),
+        };
+        g.update = merged.map(update_defaults);
+    } else {
+        g.update = None;
+    }
+    if !jt.is_per_node() {
+        let r = match (job_resched, g.reschedule.take()) {
+            (_, Some(r)) => r,
+            (Some(j), None) => j.clone(),
+            (None, None) => ReschedulePolicy::default(),
+        };
+        g.reschedule = Some(reschedule(r, jt));
+    }
+    if jt == JobType::Service {
+        let m = g
+            .migrate
+            .take()
+            .or_else(|| job_migrate.cloned())
+            .unwrap_or_default();
+        g.migrate = Some(migrate(m));
+    }
+    for c in &mut g.affinities {
+        affinity(c);
+    }
+    for s in &mut g.spreads {
+        if !s.spans.written("weight") {
+            s.weight = 50;
+        }
+    }
+    for n in &mut g.networks {
+        network(n, v);
+    }
+    let gname = g.name.clone();
+    for s in &mut g.services {
+        service(s, job_id, &gname, "");
+    }
+    for t in &mut g.tasks {
+        task(t, job_id, &gname, v);
+    }
+}
+
+fn merge_update(job: &UpdateStrategy, group: UpdateStrategy) -> UpdateStrategy {
+    let mut out = job.clone();
+    let gs = &group.spans;
+    macro_rules! take {
+        ($($f:ident : $k:literal),*) => {$( if gs.written($k) { out.$f = group.$f.clone(); out.spans.set($k, gs.get($k).unwrap_or_default()); } )*};
+    }
+    take!(stagger: "stagger", max_parallel: "max_parallel", health_check: "health_check",
+        min_healthy_time: "min_healthy_time", healthy_deadline: "healthy_deadline",
+        progress_deadline: "progress_deadline", auto_revert: "auto_revert",
+        auto_promote: "auto_promote", canary: "canary");
+    out.spans.block = group.spans.block.or(out.spans.block);
+    out
+}
+
+fn update_defaults(mut u: UpdateStrategy) -> UpdateStrategy {
+    let s = u.spans.clone();
+    if !s.written("stagger") {
+        u.stagger = Duration::secs(30);
+    }
+    if !s.written("max_parallel") {
+        u.max_parallel = 1;
+    }
+    if !s.written("health_check") {
+        u.health_check = "checks".into();
+    }
+    if !s.written("min_healthy_time") {
+        u.min_healthy_time = Duration::secs(10);
+    }
+    if !s.written("healthy_deadline") {
+        u.healthy_deadline = Duration::mins(5);
+    }
+    if !s.written("progress_deadline") {
+        u.progress_deadline = Duration::mins(10);
+    }
+    u
+}
+
+fn restart(r: &mut RestartPolicy, jt: JobType) {
+    let s = r.spans.clone();
+    let batch = jt == JobType::Batch || jt == JobType::Sysbatch;
+    if !s.written("attempts") {
+        r.attempts = if batch { 3 } else { 2 };
+    }
+    if !s.written("interval") {
+        r.interval = if batch {
+            Duration::hours(24)
+        } else {
+            Duration::mins(30)
+        };
+    }
+    if !s.written("delay") {
+        r.delay = Duration::secs(15);
+    }
+    if !s.written("mode") {
+        r.mode = "fail".into();
+    }
+}
+
+fn reschedule(mut r: ReschedulePolicy, jt: JobType) -> ReschedulePolicy {
+    let s = r.spans.clone();
+    let batch = jt == JobType::Batch;
+    if !s.written("attempts") {
+        r.attempts = if batch { 1 } else { 0 };
+    }
+    if !s.written("interval") {
+        r.interval = if batch {
+            Duration::hours(24)
+        } else {
+            Duration(0)
+        };
+    }
+    if !s.written("delay") {
+        r.delay = if batch {
+            Duration::secs(5)
+        } else {
+            Duration::secs(30)
+        };
+    }
+    if !s.written("delay_function") {
+        r.delay_function = if batch { "constant" } else { "exponential" }.into();
+    }
+    if !s.written("max_delay") {
+        r.max_delay = if batch {
+            Duration(0)
+        } else {
+            Duration::hours(1)
+        };
+    }
+    if !s.written("unlimited") {
+        r.unlimited = !batch;
+    }
+    r
+}
+
+fn migrate(mut m: MigrateStrategy) -> MigrateStrategy {
+    let s = m.spans.clone();
+    if !s.written("max_parallel") {
+        m.max_parallel = 1;
+    }
+    if !s.written("health_check") {
+        m.health_check = "checks".into();
+    }
+    if !s.written("min_healthy_time") {
+        m.min_healthy_time = Duration::secs(10);
+    }
+    if !s.written("healthy_deadline") {
+        m.healthy_deadline = Duration::mins(5);
+    }
+    m
+}
+
+fn affinity(a: &mut Affinity) {
+    if !a.spans.written("weight") {
+        a.weight = 50;
+    }
+}
+
+fn network(n: &mut Network, v: NomadVersion) {
+    // 0.x task networks default to 10 Mbit/s; group networks (1.x) carry no bandwidth.
+    if !n.spans.written("mbits") && !v.at_least(1, 0, 0) {
+        n.mbits = 10;
+    }
+}
+
+fn service(s: &mut Service, job: &str, group: &str, task: &str) {
+    if !s.spans.written("name") {
+        s.name = if task.is_empty() {
+            format!("{job}-{group}")
+        } else {
+            format!("{job}-{group}-{task}")
+        };
+    }
+    if !s.spans.written("address_mode") {
+        s.address_mode = "auto".into();
+    }
+    if !s.spans.written("provider") {
+        s.provider = "consul".into();
+    }
+    let svc = s.name.clone();
+    for c in &mut s.checks {
+        if !c.spans.written("name") {
+            c.name = format!("service: \"{svc}\" check");
+        }
+    }
+}
+
+fn task(t: &mut Task, job: &str, group: &str, v: NomadVersion) {
+    let r = &mut t.resources;
+    if !r.spans.written("cpu") && !r.spans.written("cores") {
+        r.cpu = 100;
+    }
+    if !r.spans.written("memory") {
+        r.memory_mb = 300;
+    }
+    for n in &mut r.networks {
+        network(n, v);
+    }
+    if !t.spans.written("kill_timeout") {
+        t.kill_timeout = Duration::secs(5);
+    }
+    if !t.log_config.spans.written("max_files") {
+        t.log_config.max_files = 10;
+    }
+    if !t.log_config.spans.written("max_file_size") {
+        t.log_config.max_file_size_mb = 10;
+    }
+    let tname = t.name.clone();
+    for s in &mut t.services {
+        service(s, job, group, &tname);
+    }
+    for a in &mut t.affinities {
+        affinity(a);
+    }
+    for a in &mut t.artifacts {
+        if !a.spans.written("mode") {
+            a.getter_mode = "any".into();
+        }
+        if !a.spans.written("destination") {
+            a.relative_dest = "local/".into();
+        }
+    }
+    for tp in &mut t.templates {
+        let s = tp.spans.clone();
+        if !s.written("change_mode") {
+            tp.change_mode = "restart".into();
+        }
+        if !s.written("splay") {
+            tp.splay = Duration::secs(5);
+        }
+        if !s.written("perms") {
+            tp.perms = "0644".into();
+        }
+        if !s.written("left_delimiter") {
+            tp.left_delim = "{{".into();
+        }
+        if !s.written("right_delimiter") {
+            tp.right_delim = "}}".into();
+        }
+        if !s.written("vault_grace") {
+            tp.vault_grace = Duration::secs(15);
+        }
+    }
+    if let Some(va) = &mut t.vault {
+        if !va.spans.written("change_mode") {
+            va.change_mode = "restart".into();
+        }
+        if !va.spans.written("change_signal") {
+            va.change_signal = "SIGHUP".into();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_group(jt: JobType) -> Job {
+        Job {
+            id: "j".into(),
+            job_type: jt,
+            groups: vec![TaskGroup {
+                name: "g".into(),
+                tasks: vec![Task {
+                    name: "t".into(),
+                    ..Task::default()
+                }],
+                ..TaskGroup::default()
+            }],
+            ..Job::default()
+        }
+    }
+
+    #[test]
+    fn service_defaults_depend_on_version() {
+        let mut old = one_group(JobType::Service);
+        apply(&mut old, NomadVersion::DEMO);
+        assert_eq!(old.priority, 50);
+        assert!(
+            old.groups[0].update.is_none(),
+            "0.9 has no default update stanza"
+        );
+        assert!(old.datacenters.is_empty());
+        assert_eq!(old.groups[0].tasks[0].resources.cpu, 100);
+        assert_eq!(old.groups[0].tasks[0].resources.memory_mb, 300);
+        assert_eq!(old.groups[0].ephemeral_disk.size_mb, 300);
+
+        let mut new = one_group(JobType::Service);
+        apply(&mut new, NomadVersion::CURRENT);
+        assert_eq!(new.datacenters, vec!["*".to_string()]);
+        let u = new.groups[0].update.clone().unwrap();
+        assert_eq!((u.max_parallel, u.stagger), (1, Duration::secs(30)));
+    }
+
+    #[test]
+    fn batch_restart_and_reschedule() {
+        let mut j = one_group(JobType::Batch);
+        apply(&mut j, NomadVersion::CURRENT);
+        let g = &j.groups[0];
+        assert_eq!(
+            (g.restart.attempts, g.restart.interval),
+            (3, Duration::hours(24))
+        );
+        assert_eq!(g.reschedule.as_ref().unwrap().delay_function, "constant");
+        assert!(g.update.is_none());
+    }
+
+    #[test]
+    fn job_update_is_merged_into_groups() {
+        let mut j = one_group(JobType::Service);
+        let mut ju = UpdateStrategy {
+            max_parallel: 3,
+            ..UpdateStrategy::default()
+        };
+        ju.spans.set("max_parallel", crate::source::Span::new(0, 1));
+        j.update = Some(ju);
+        let mut gu = UpdateStrategy {
+            canary: 1,
+            ..UpdateStrategy::default()
+        };
+        gu.spans.set("canary", crate::source::Span::new(2, 3));
+        j.groups[0].update = Some(gu);
+        apply(&mut j, NomadVersion::DEMO);
+        let u = j.groups[0].update.clone().unwrap();
+        assert_eq!(
+            (u.max_parallel, u.canary, u.health_check.as_str()),
+            (3, 1, "checks")
+        );
+        assert_eq!(
+            j.update.as_ref().unwrap().canary,
+            0,
+            "job update kept as written"
+        );
+    }
+}

@@ -1,0 +1,305 @@
+//! Typed reads from an evaluated block: each getter converts like Nomad's
+//! decoder (numbers from numeric strings, durations from Go strings),
+//! records the written span, and reports wrong types at the value.
+
+use std::collections::BTreeMap;
+
+use super::eval::{fmt_number, to_number, type_name};
+use super::model::{Duration, Map, Spans, Value};
+use super::tree::{Attr, Node};
+use super::vars::unknown;
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+
+pub struct Cx<'a> {
+    pub src: &'a Source,
+    pub diags: &'a mut Diags,
+}
+
+impl Cx<'_> {
+    pub fn type_error(&mut self, a: &Attr, want: &str) {
+        self.diags.push(
+            Diag::error(
+                "jobspec::type",
+                format!(
+                    "Inappropriate value for attribute \"{}\": {want} required, got {}",
+                    a.name,
+                    type_name(&a.value)
+                ),
+            )
+            .at(self.src, a.value_span, format!("{want} required"))
+            .help(format!("give \"{}\" a {want}", a.name)),
+        );
+    }
+
+    pub fn error(&mut self, code: &str, span: Span, msg: String, label: &str, help: &str) {
+        self.diags
+            .push(Diag::error(code, msg).at(self.src, span, label).help(help));
+    }
+}
+
+/// One block being lowered; `known` lists every argument and block name the
+/// block accepts, so anything else is reported with a suggestion.
+pub struct F<'n> {
+    pub node: &'n Node,
+    pub spans: Spans,
+}
+
+impl<'n> F<'n> {
+    pub fn new(node: &'n Node, cx: &mut Cx<'_>, known: &[&str], what: &str) -> F<'n> {
+        for a in &node.attrs {
+            if !known.contains(&a.name.as_str()) {
+                cx.diags
+                    .push(unknown(cx.src, a.key_span, &a.name, known, what));
+            }
+        }
+        for b in &node.blocks {
+            if !known.contains(&b.ident.as_str()) {
+                cx.diags
+                    .push(unknown(cx.src, b.ident_span, &b.ident, known, what));
+            }
+        }
+        let mut spans = Spans::new(Some(node.span));
+        spans.label = node.labels.first().map(|l| l.1);
+        F { node, spans }
+    }
+
+    pub fn label(&self) -> Option<&'n str> {
+        self.node.labels.first().map(|l| l.0.as_str())
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&'n Attr> {
+        self.node.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn blocks(&self, name: &'n str) -> impl Iterator<Item = &'n Node> + 'n {
+        self.node.blocks.iter().filter(move |b| b.ident == name)
+    }
+
+    /// A block that may appear once; repeats are reported.
+    pub fn block(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
+        let mut it = self.node.blocks.iter().filter(|b| b.ident == name);
+        let first = it.next()?;
+        for dup in it {
+            cx.error(
+                "jobspec::duplicate",
+                dup.ident_span,
+                format!("Duplicate {name} block: only one \"{name}\" block is allowed here"),
+                "repeated here",
+                "merge the blocks into one",
+            );
+        }
+        self.spans.set(name, first.span);
+        Some(first)
+    }
+
+    /// The attribute, if written. Its span is recorded by [`F::ok`] only
+    /// when the value converts, so a badly typed field keeps its default.
+    fn mark(&mut self, name: &'static str) -> Option<&'n Attr> {
+        self.attr(name)
+    }
+
+    fn ok<T>(&mut self, name: &'static str, v: Option<T>) -> Option<T> {
+        if v.is_some() {
+            if let Some(a) = self.attr(name) {
+                self.spans.set(name, a.span);
+            }
+        }
+        v
+    }
+
+    pub fn str(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<String> {
+        let v = self.str_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn str_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<String> {
+        let a = self.mark(name)?;
+        match &a.value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(fmt_number(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null => None,
+            _ => {
+                cx.type_error(a, "string");
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<i64> {
+        let v = self.int_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn int_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<i64> {
+        let a = self.mark(name)?;
+        match to_number(&a.value) {
+            Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
+            Some(_) => {
+                cx.type_error(a, "whole number");
+                None
+            }
+            None if matches!(a.value, Value::Null) => None,
+            None => {
+                cx.type_error(a, "number");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<bool> {
+        let v = self.bool_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn bool_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<bool> {
+        let a = self.mark(name)?;
+        match &a.value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s == "true" || s == "false" => Some(s == "true"),
+            Value::Null => None,
+            _ => {
+                cx.type_error(a, "bool");
+                None
+            }
+        }
+    }
+
+    pub fn dur(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Duration> {
+        let v = self.dur_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn dur_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Duration> {
+        let a = self.mark(name)?;
+        match &a.value {
+            Value::String(s) => match super::duration::parse(s) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    cx.error(
+                        "jobspec::type",
+                        a.value_span,
+                        format!("Invalid duration for \"{name}\": {m}"),
+                        "not a duration",
+                        "use Go duration syntax such as \"30s\", \"5m\" or \"1h30m\"",
+                    );
+                    None
+                }
+            },
+            // Nomad's HCL decoder takes bare numbers as nanoseconds.
+            Value::Number(n) => Some(Duration(*n as i64)),
+            Value::Null => None,
+            _ => {
+                cx.type_error(a, "duration string");
+                None
+            }
+        }
+    }
+
+    pub fn strs(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Vec<String>> {
+        let v = self.strs_raw(cx, name);
+        self.ok(name, v)
+    }
+
+    fn strs_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Vec<String>> {
+        let a = self.mark(name)?;
+        match &a.value {
+            Value::List(l) => {
+                let mut out = Vec::new();
+                for v in l {
+                    match v {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Number(n) => out.push(fmt_number(*n)),
+                        Value::Bool(b) => out.push(b.to_string()),
+                        _ => {
+                            cx.type_error(a, "list of strings");
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            }
+            Value::Null => None,
+            _ => {
+                cx.type_error(a, "list of strings");
+                None
+            }
+        }
+    }
+
+    /// `env`, `meta` and friends: written as a map attribute or as a block.
+    pub fn map(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Map {
+        let mut out = Map::new();
+        if let Some(a) = self.mark(name) {
+            self.spans.set(name, a.span);
+            match &a.value {
+                Value::Map(m) => {
+                    for (k, v) in m {
+                        match super::eval::to_string(v) {
+                            Some(s) => {
+                                out.insert(k.clone(), s);
+                            }
+                            None => cx.type_error(a, "map of strings"),
+                        }
+                    }
+                }
+                Value::Null => {}
+                _ => cx.type_error(a, "map of strings"),
+            }
+        }
+        let blocks: Vec<&Node> = self.blocks(name).collect();
+        if let (Some(b), Some(a)) = (blocks.first(), self.attr(name)) {
+            cx.error(
+                "jobspec::duplicate",
+                b.ident_span,
+                format!("Duplicate {name}: it is set both as an attribute and as a block"),
+                "block here",
+                "keep either the attribute or the block",
+            );
+            let _ = a;
+        }
+        for b in blocks {
+            self.spans.set(name, b.span);
+            for a in &b.attrs {
+                match super::eval::to_string(&a.value) {
+                    Some(s) => {
+                        out.insert(a.name.clone(), s);
+                    }
+                    None => cx.type_error(a, "string"),
+                }
+            }
+        }
+        out
+    }
+
+    pub fn value(&mut self, name: &'static str) -> Option<Value> {
+        let v = self.mark(name).map(|a| a.value.clone());
+        self.ok(name, v)
+    }
+}
+
+/// An opaque block (driver `config`, `connect`) as a map: attributes as
+/// values, nested blocks as lists of maps, as Nomad's decoder keeps them.
+pub fn opaque(node: &Node) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for a in &node.attrs {
+        out.insert(a.name.clone(), a.value.clone());
+    }
+    for b in &node.blocks {
+        let mut inner = opaque(b);
+        for (label, _) in b.labels.iter().rev() {
+            let mut m = BTreeMap::new();
+            m.insert(label.clone(), Value::Map(inner));
+            inner = m;
+        }
+        match out
+            .entry(b.ident.clone())
+            .or_insert_with(|| Value::List(vec![]))
+        {
+            Value::List(l) => l.push(Value::Map(inner)),
+            other => *other = Value::List(vec![Value::Map(inner)]),
+        }
+    }
+    out
+}

@@ -1,0 +1,251 @@
+//! Parse a job file with hcl-edit and turn a syntax error into a located
+//! diagnostic. HCL1-only idioms get their own diagnostic: Nomad 1.0+ parses
+//! job files as HCL2 and rejects them, and the fix is known.
+
+use hcl_edit::structure::Body;
+
+use crate::diag::Diag;
+use crate::source::{Source, Span};
+
+pub fn parse(source: &Source) -> Result<Body, Diag> {
+    hcl_edit::parser::parse_body(&source.text).map_err(|e| {
+        let offset = e.location().offset().min(source.text.len());
+        syntax_diag(source, offset, e.message())
+    })
+}
+
+fn syntax_diag(source: &Source, mut offset: usize, message: &str) -> Diag {
+    let text: &str = &source.text;
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    let line = &text[line_start..line_end];
+    let one = Span::new(offset, (offset + 1).min(text.len()).max(offset));
+    if let Some((span, what, help)) = hcl1_idiom(text, offset, line_start, line, message) {
+        return Diag::error(
+            "jobspec::hcl1",
+            format!("HCL1 syntax: {what}; Nomad 1.0 and later parse job files as HCL2 and reject this file"),
+        )
+        .at(source, span, what)
+        .help(help);
+    }
+    Diag::error("hcl::syntax", format!("Invalid HCL syntax: {message}"))
+        .at(source, one, message)
+        .help("fix the syntax error here; everything after it was not read")
+}
+
+/// Recognise the HCL1 constructs that make the HCL2 parser stop at `offset`.
+fn hcl1_idiom(
+    text: &str,
+    offset: usize,
+    line_start: usize,
+    line: &str,
+    message: &str,
+) -> Option<(Span, &'static str, &'static str)> {
+    let indent = line.len() - line.trim_start().len();
+    let trimmed = line.trim_start();
+    let at = |a: usize, b: usize| Span::new(a, b.max(a + 1).min(text.len()));
+    // `"key" = value` inside a block: HCL2 argument names are identifiers.
+    if let Some(rest) = trimmed.strip_prefix('"') {
+        if let Some(close) = rest.find('"') {
+            let after = trimmed[close + 2..].trim_start();
+            if after.starts_with('=') {
+                let s = line_start + indent;
+                return Some((
+                    at(s, s + close + 2),
+                    "argument names must not be quoted",
+                    "remove the quotes; keys that are not identifiers belong in a map attribute: `env = { \"A.B\" = \"x\" }`",
+                ));
+            }
+        }
+    }
+    // `mounts = [{ tmpfs_options { size = 1 } }]`: HCL1 let blocks nest in
+    // object values; HCL2 objects need `key = value`.
+    if message.contains("object value assignment") {
+        return Some((
+            at(offset, offset + 1),
+            "block syntax inside a map or object value",
+            "write the nested value as `name = { ... }`",
+        ));
+    }
+    // `${meta.3d_printer}`: HCL1 interpolation allowed attribute names
+    // that start with a digit.
+    let upto = &line[..offset - line_start];
+    if let Some(open) = upto.rfind("${") {
+        let inner = &upto[open..];
+        if !inner.contains('}') && inner.contains('.') {
+            let dot_digit = inner
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'.' && w[1].is_ascii_digit());
+            if dot_digit {
+                let s = line_start + open;
+                return Some((
+                    at(s, offset + 1),
+                    "an attribute name that starts with a digit in an interpolation",
+                    "use index syntax, e.g. ${meta[\"3d_printer\"]}",
+                ));
+            }
+        }
+    }
+    // `port "http" { static = 80, to = 8080 }` or nested one-line blocks.
+    if let Some(brace) = line[..offset - line_start].rfind('{') {
+        let inside = &line[brace + 1..offset - line_start];
+        if inside.contains('=') || inside.contains('{') {
+            let s = line_start + brace;
+            return Some((
+                at(s, line_start + line.len()),
+                "a single-line block may hold only one argument",
+                "put each argument of this block on its own line",
+            ));
+        }
+    }
+    // `key = value,` as in HCL1 blocks: a comma after an argument.
+    let before = text[..offset].trim_end_matches([' ', '\t']);
+    if text[offset..].starts_with(',')
+        || (before.ends_with(',') && !before.ends_with("[,") && line.contains('='))
+    {
+        let comma = if text[offset..].starts_with(',') {
+            offset
+        } else {
+            before.len() - 1
+        };
+        return Some((
+            at(comma, comma + 1),
+            "unexpected comma after an argument",
+            "HCL2 separates arguments with newlines: remove the comma",
+        ));
+    }
+    // HCL1 map literal without separators between items: `{ a = 1 b = 2 }`.
+    if line.contains("= {") && offset > line_start + indent {
+        return Some((
+            at(offset, offset + 1),
+            "missing key/value separator in a map",
+            "separate map items with commas or newlines",
+        ));
+    }
+    None
+}
+
+/// Cheap check for a top-level `job` block, without a full parse: used by
+/// `check` to skip other HCL files quietly. Comments and heredocs are
+/// skipped so that a commented-out job does not count.
+pub fn is_job_file(text: &str) -> bool {
+    let mut depth: i32 = 0;
+    let mut in_block_comment = false;
+    let mut heredoc: Option<String> = None;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if let Some(end) = &heredoc {
+            if line == end.as_str() {
+                heredoc = None;
+            }
+            continue;
+        }
+        if in_block_comment {
+            if line.contains("*/") {
+                in_block_comment = false;
+            }
+            continue;
+        }
+        if line.starts_with("/*") {
+            in_block_comment = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with('#') || line.starts_with("//") {
+            continue;
+        }
+        if depth == 0 {
+            if let Some(rest) = line.strip_prefix("job") {
+                let rest = rest.trim_start();
+                if rest.starts_with('"')
+                    || rest.starts_with('{')
+                    || rest.chars().next().is_some_and(|c| c.is_alphabetic())
+                {
+                    return true;
+                }
+            }
+        }
+        if let Some(pos) = line.find("<<") {
+            let tag: String = line[pos + 2..]
+                .trim_start_matches('-')
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !tag.is_empty() {
+                heredoc = Some(tag);
+            }
+        }
+        let mut in_str = false;
+        let mut prev = ' ';
+        for c in line.chars() {
+            match c {
+                '"' if prev != '\\' => in_str = !in_str,
+                '#' if !in_str => break,
+                '{' if !in_str => depth += 1,
+                '}' if !in_str => depth -= 1,
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn err(text: &str) -> Diag {
+        parse(&SourceFile::inline("t.nomad", text)).unwrap_err()
+    }
+
+    #[test]
+    fn quoted_argument_names_are_hcl1() {
+        let d = err("job \"x\" {\n  env {\n    \"A.B\" = \"1\"\n  }\n}\n");
+        assert_eq!(d.code, "jobspec::hcl1");
+        assert!(d.message.contains("must not be quoted"));
+    }
+
+    #[test]
+    fn one_line_blocks_and_commas_are_hcl1() {
+        assert_eq!(
+            err("port \"http\" { static = 80, to = 8080 }\n").code,
+            "jobspec::hcl1"
+        );
+        assert_eq!(
+            err("job \"x\" {\n  datacenters = [\"dc1\"],\n}\n").code,
+            "jobspec::hcl1"
+        );
+    }
+
+    #[test]
+    fn hcl1_objects_and_interpolations() {
+        assert_eq!(
+            err("x = [{\n  opts {\n    size = 1\n  }\n}]\n").code,
+            "jobspec::hcl1"
+        );
+        assert_eq!(err("a = \"${meta.3d_printer}\"\n").code, "jobspec::hcl1");
+    }
+
+    #[test]
+    fn other_errors_are_plain_syntax_errors() {
+        let d = err("job \"x\" {\n  count = \n}\n");
+        assert_eq!(d.code, "hcl::syntax");
+    }
+
+    #[test]
+    fn job_file_detection() {
+        assert!(is_job_file("# x\njob \"a\" {\n}\n"));
+        assert!(!is_job_file("# job \"a\" {}\nclient {\n  job = 1\n}\n"));
+        assert!(!is_job_file(
+            "variable \"x\" {\n  default = <<EOT\njob \"a\" {\nEOT\n}\n"
+        ));
+    }
+}

@@ -1,0 +1,196 @@
+//! Evaluate a block into a tree of plain values with spans, expanding
+//! `dynamic` blocks on the way. Lowering to the typed model reads this tree,
+//! so it never sees an unevaluated expression.
+
+use hcl_edit::structure::{Block, Body, Structure};
+
+use super::eval::{iter_pairs, span_of, to_string, Scope};
+use super::model::Value;
+use super::vars::eval_diag;
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub name: String,
+    pub key_span: Span,
+    /// The whole `name = value` attribute.
+    pub span: Span,
+    pub value_span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub ident: String,
+    pub ident_span: Span,
+    pub labels: Vec<(String, Span)>,
+    pub span: Span,
+    pub attrs: Vec<Attr>,
+    pub blocks: Vec<Node>,
+}
+
+impl Node {
+    /// Span of the block header (`group "web"`), what diagnostics point at.
+    pub fn header_span(&self) -> Span {
+        let end = self
+            .labels
+            .last()
+            .map(|l| l.1.end)
+            .unwrap_or(self.ident_span.end);
+        Span::new(self.ident_span.start, end)
+    }
+}
+
+pub fn eval_block(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Node {
+    Node {
+        ident: b.ident.as_str().to_string(),
+        ident_span: span_of(&b.ident),
+        labels: b
+            .labels
+            .iter()
+            .map(|l| (l.as_str().to_string(), span_of(l)))
+            .collect(),
+        span: span_of(b),
+        attrs: Vec::new(),
+        blocks: Vec::new(),
+    }
+    .fill(&b.body, src, scope, diags)
+}
+
+impl Node {
+    fn fill(mut self, body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Node {
+        for st in body.iter() {
+            match st {
+                Structure::Attribute(a) => match scope.eval_known(&a.value) {
+                    // Depends on an unset variable: already reported at the declaration.
+                    Ok(None) if scope.depends_on_unset(&a.value) => {}
+                    Ok(v) => self.attrs.push(Attr {
+                        name: a.key.as_str().to_string(),
+                        key_span: span_of(&a.key),
+                        span: span_of(a),
+                        value_span: span_of(&a.value),
+                        value: v.unwrap_or_else(|| {
+                            Value::String(format!("${{{}}}", scope.text_of(&a.value)))
+                        }),
+                    }),
+                    Err(e) => diags.push(eval_diag(src, e)),
+                },
+                Structure::Block(b) if b.ident.as_str() == "dynamic" => {
+                    self.blocks.extend(expand_dynamic(b, src, scope, diags));
+                }
+                Structure::Block(b) => self.blocks.push(eval_block(b, src, scope, diags)),
+            }
+        }
+        self
+    }
+}
+
+/// `dynamic "port" { for_each = ..., iterator = p, labels = [...], content { ... } }`
+fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Vec<Node> {
+    let header = span_of(b);
+    let Some(label) = b.labels.first() else {
+        diags.push(
+            Diag::error(
+                "jobspec::dynamic",
+                "A dynamic block needs the name of the block it generates",
+            )
+            .at(src, span_of(&b.ident), "missing label")
+            .help("write `dynamic \"port\" { ... }`"),
+        );
+        return vec![];
+    };
+    let kind = label.as_str().to_string();
+    let Some(for_each) = b.body.get_attribute("for_each") else {
+        diags.push(
+            Diag::error(
+                "jobspec::dynamic",
+                "Missing required argument \"for_each\" in dynamic block",
+            )
+            .at(src, header, "no for_each")
+            .help("add `for_each = <collection>`"),
+        );
+        return vec![];
+    };
+    let iter_name = match b.body.get_attribute("iterator") {
+        Some(a) => match &a.value {
+            hcl_edit::expr::Expression::Variable(v) => v.as_str().to_string(),
+            other => {
+                diags.push(
+                    Diag::error("jobspec::dynamic", "The iterator must be a bare name")
+                        .at(src, span_of(other), "not a name")
+                        .help("write `iterator = item`"),
+                );
+                return vec![];
+            }
+        },
+        None => kind.clone(),
+    };
+    let Some(content) = b.body.get_blocks("content").next() else {
+        diags.push(
+            Diag::error(
+                "jobspec::dynamic",
+                "Missing \"content\" block in dynamic block",
+            )
+            .at(src, header, "no content block")
+            .help("add `content { ... }` with the generated block's body"),
+        );
+        return vec![];
+    };
+    let coll = match scope.eval(&for_each.value) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(eval_diag(src, e));
+            return vec![];
+        }
+    };
+    let Some(items) = iter_pairs(&coll) else {
+        diags.push(
+            Diag::error(
+                "jobspec::type",
+                "Invalid dynamic for_each value: a list, set or map is required",
+            )
+            .at(src, span_of(&for_each.value), "not a collection")
+            .help("for_each takes a list, set or map"),
+        );
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for (k, v) in items {
+        let mut it = std::collections::BTreeMap::new();
+        it.insert("key".to_string(), k);
+        it.insert("value".to_string(), v);
+        scope.bindings.push((iter_name.clone(), Value::Map(it)));
+        let mut labels = Vec::new();
+        if let Some(l) = b.body.get_attribute("labels") {
+            match scope.eval(&l.value) {
+                Ok(Value::List(ls)) => {
+                    labels = ls
+                        .iter()
+                        .map(|x| (to_string(x).unwrap_or_default(), span_of(&l.value)))
+                        .collect();
+                }
+                Ok(_) => diags.push(
+                    Diag::error(
+                        "jobspec::type",
+                        "dynamic block labels must be a list of strings",
+                    )
+                    .at(src, span_of(&l.value), "not a list"),
+                ),
+                Err(e) => diags.push(eval_diag(src, e)),
+            }
+        }
+        let node = Node {
+            ident: kind.clone(),
+            ident_span: span_of(label),
+            labels,
+            span: header,
+            attrs: Vec::new(),
+            blocks: Vec::new(),
+        }
+        .fill(&content.body, src, scope, diags);
+        scope.bindings.pop();
+        out.push(node);
+    }
+    out
+}

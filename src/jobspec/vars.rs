@@ -1,0 +1,579 @@
+//! Input variables and locals, as jobspec2 resolves them: `variable` blocks
+//! (type, default, validation), then `NOMAD_VAR_*`, `-var-file` and `-var`
+//! (later wins), then `locals` in dependency order with cycles reported.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::visit::Visit;
+
+use super::eval::{span_of, type_name, EvalError, Scope};
+use super::model::Value;
+use super::LoadOptions;
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+
+/// A variable's `type` constraint, enough to convert CLI strings and to
+/// reject values of the wrong shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VarType {
+    Any,
+    String,
+    Number,
+    Bool,
+    List(Box<VarType>),
+    Map(Box<VarType>),
+    Object(BTreeMap<String, VarType>),
+}
+
+impl VarType {
+    fn parse(e: &Expression) -> Option<VarType> {
+        match e {
+            Expression::Variable(v) => Some(match v.as_str() {
+                "string" => VarType::String,
+                "number" => VarType::Number,
+                "bool" => VarType::Bool,
+                "any" => VarType::Any,
+                _ => return None,
+            }),
+            Expression::FuncCall(f) => {
+                let first = f.args.iter().next();
+                match f.name.name.as_str() {
+                    "list" | "set" => Some(VarType::List(Box::new(VarType::parse(first?)?))),
+                    "map" => Some(VarType::Map(Box::new(VarType::parse(first?)?))),
+                    "tuple" => Some(VarType::List(Box::new(VarType::Any))),
+                    "object" => {
+                        let mut fields = BTreeMap::new();
+                        if let Some(Expression::Object(o)) = first {
+                            for (k, v) in o.iter() {
+                                let key = match k {
+                                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                                    hcl_edit::expr::ObjectKey::Expression(e) => {
+                                        e.as_str()?.to_string()
+                                    }
+                                };
+                                fields.insert(key, VarType::parse(v.expr())?);
+                            }
+                        }
+                        Some(VarType::Object(fields))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            VarType::Any => "any".into(),
+            VarType::String => "string".into(),
+            VarType::Number => "number".into(),
+            VarType::Bool => "bool".into(),
+            VarType::List(t) => format!("list({})", t.describe()),
+            VarType::Map(t) => format!("map({})", t.describe()),
+            VarType::Object(_) => "object".into(),
+        }
+    }
+
+    /// HCL's type conversion: primitives convert through strings.
+    pub fn convert(&self, v: Value) -> Result<Value, String> {
+        let fail = |v: &Value| {
+            Err(format!(
+                "{} required, got {}",
+                self.describe(),
+                type_name(v)
+            ))
+        };
+        match (self, v) {
+            (VarType::Any, v) | (_, v @ Value::Null) => Ok(v),
+            (VarType::String, Value::String(s)) => Ok(Value::String(s)),
+            (VarType::String, Value::Number(n)) => Ok(Value::String(super::eval::fmt_number(n))),
+            (VarType::String, Value::Bool(b)) => Ok(Value::String(b.to_string())),
+            (VarType::Number, Value::Number(n)) => Ok(Value::Number(n)),
+            (VarType::Number, Value::String(s)) => match s.trim().parse() {
+                Ok(n) => Ok(Value::Number(n)),
+                Err(_) => Err(format!("a number is required, got \"{s}\"")),
+            },
+            (VarType::Bool, Value::Bool(b)) => Ok(Value::Bool(b)),
+            (VarType::Bool, Value::String(s)) if s == "true" || s == "false" => {
+                Ok(Value::Bool(s == "true"))
+            }
+            (VarType::List(t), Value::List(l)) => l
+                .into_iter()
+                .map(|x| t.convert(x))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
+            (VarType::Map(t), Value::Map(m)) => m
+                .into_iter()
+                .map(|(k, x)| t.convert(x).map(|x| (k, x)))
+                .collect::<Result<_, _>>()
+                .map(Value::Map),
+            (VarType::Object(fields), Value::Map(mut m)) => {
+                for (k, t) in fields {
+                    let x = m.remove(k).unwrap_or(Value::Null);
+                    m.insert(k.clone(), t.convert(x)?);
+                }
+                Ok(Value::Map(m))
+            }
+            (_, v) => fail(&v),
+        }
+    }
+}
+
+struct Declared<'b> {
+    name: String,
+    block: &'b Block,
+    ty: VarType,
+    default: Option<Value>,
+}
+
+/// Resolve `var.*` and `local.*`. Problems go to `diags`; variables that
+/// could not be resolved are left out, so later references report too.
+pub fn resolve(
+    body: &Body,
+    src: &Source,
+    opts: &LoadOptions,
+    scope: &mut Scope<'_>,
+    diags: &mut Diags,
+) {
+    let mut declared: Vec<Declared<'_>> = Vec::new();
+    for b in body.blocks().filter(|b| b.ident.as_str() == "variable") {
+        let Some(label) = b.labels.first() else {
+            diags.push(
+                Diag::error("jobspec::variable", "Missing name for variable")
+                    .at(src, span_of(b), "a variable block needs a name")
+                    .help("write `variable \"name\" { ... }`"),
+            );
+            continue;
+        };
+        let name = label.as_str().to_string();
+        if declared.iter().any(|d| d.name == name) {
+            diags.push(
+                Diag::error(
+                    "jobspec::duplicate",
+                    format!("Duplicate variable declaration \"{name}\""),
+                )
+                .at(src, span_of(label), "declared again here")
+                .help("each variable may be declared only once"),
+            );
+            continue;
+        }
+        let mut ty = VarType::Any;
+        if let Some(t) = b.body.get_attribute("type") {
+            match VarType::parse(&t.value) {
+                Some(parsed) => ty = parsed,
+                None => diags.push(
+                    Diag::error("jobspec::type", "Invalid type specification")
+                        .at(src, span_of(&t.value), "not a type")
+                        .help("use string, number, bool, any, list(T), set(T), map(T) or object({...})"),
+                ),
+            }
+        }
+        let mut default = None;
+        if let Some(d) = b.body.get_attribute("default") {
+            match scope
+                .eval(&d.value)
+                .map_err(|e| e.message)
+                .and_then(|v| ty.convert(v))
+            {
+                Ok(v) => default = Some(v),
+                Err(m) => diags.push(
+                    Diag::error(
+                        "jobspec::type",
+                        format!("Invalid default value for variable \"{name}\": {m}"),
+                    )
+                    .at(src, span_of(&d.value), "this default")
+                    .help(format!("the variable's type is {}", ty.describe())),
+                ),
+            }
+        }
+        for a in b.body.attributes() {
+            if !["type", "default", "description", "sensitive", "nullable"]
+                .contains(&a.key.as_str())
+            {
+                diags.push(unknown(
+                    src,
+                    span_of(&a.key),
+                    a.key.as_str(),
+                    &["type", "default", "description", "sensitive", "nullable"],
+                    "variable",
+                ));
+            }
+        }
+        declared.push(Declared {
+            name,
+            block: b,
+            ty,
+            default,
+        });
+    }
+
+    // `variables { name = default }`: declarations without type or validation.
+    let shorthand: Vec<&hcl_edit::structure::Attribute> = body
+        .blocks()
+        .filter(|b| b.ident.as_str() == "variables")
+        .flat_map(|b| b.body.attributes())
+        .collect();
+    let mut values: BTreeMap<String, (Value, Option<Span>)> = BTreeMap::new();
+    for a in &shorthand {
+        match scope.eval(&a.value) {
+            Ok(v) => {
+                values.insert(a.key.as_str().to_string(), (v, None));
+            }
+            Err(e) => diags.push(eval_diag(src, e)),
+        }
+    }
+    for d in &declared {
+        if let Some(v) = &d.default {
+            values.insert(d.name.clone(), (v.clone(), None));
+        }
+    }
+    let mut assign = |name: &str, raw: Result<Value, String>, origin: &str, diags: &mut Diags| {
+        let Some(d) = declared.iter().find(|d| d.name == name) else {
+            if shorthand.iter().any(|a| a.key.as_str() == name) {
+                values.insert(name.to_string(), (raw.unwrap_or(Value::Null), None));
+                return;
+            }
+            if origin.starts_with("NOMAD_VAR") {
+                // Nomad ignores environment variables nobody declared.
+                return;
+            }
+            let known: Vec<&str> = declared.iter().map(|d| d.name.as_str()).collect();
+            diags.push(
+                Diag::error(
+                    "jobspec::missing-variable",
+                    format!("Undefined variable \"{name}\" given by {origin}"),
+                )
+                .in_source(src)
+                .help(match super::suggest::closest(name, known.iter().copied()) {
+                    Some(s) => format!("did you mean \"{s}\"? only declared variables can be set"),
+                    None => "declare it with a `variable` block, or remove the assignment".into(),
+                }),
+            );
+            return;
+        };
+        match raw.and_then(|v| d.ty.convert(v)) {
+            Ok(v) => {
+                values.insert(name.to_string(), (v, None));
+            }
+            Err(m) => diags.push(
+                Diag::error(
+                    "jobspec::type",
+                    format!("Invalid value for variable \"{name}\" from {origin}: {m}"),
+                )
+                .at(
+                    src,
+                    d.block.labels.first().map(span_of).unwrap_or_default(),
+                    "declared here",
+                )
+                .help(format!("the variable's type is {}", d.ty.describe())),
+            ),
+        }
+    };
+    for (k, v) in &opts.env_vars {
+        assign(k, Ok(cli_value(v)), &format!("NOMAD_VAR_{k}"), diags);
+    }
+    for f in &opts.var_files {
+        match var_file(scope, f) {
+            Ok(pairs) => {
+                for (k, v) in pairs {
+                    assign(&k, v, &format!("-var-file {}", f.display()), diags);
+                }
+            }
+            Err(m) => diags.push(
+                Diag::error(
+                    "jobspec::var-file",
+                    format!("Error reading -var-file {}: {m}", f.display()),
+                )
+                .help("check the file exists and holds `name = value` lines"),
+            ),
+        }
+    }
+    for (k, v) in &opts.vars {
+        assign(k, Ok(cli_value(v)), "-var", diags);
+    }
+
+    for d in &declared {
+        if !values.contains_key(&d.name) {
+            scope.unset.insert(format!("var.{}", d.name));
+            let label = d.block.labels.first().map(span_of).unwrap_or_default();
+            diags.push(
+                Diag::error("jobspec::missing-variable", format!("Unset variable \"{}\": a used variable must be set or have a default value", d.name))
+                    .at(src, label, "declared here without a default")
+                    .help(format!("pass -var {}=..., set NOMAD_VAR_{}, or give the variable a default", d.name, d.name)),
+            );
+        }
+    }
+    scope.vars = values.into_iter().map(|(k, (v, _))| (k, v)).collect();
+
+    for d in &declared {
+        for v in d
+            .block
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "validation")
+        {
+            let (Some(cond), Some(msg)) = (
+                v.body.get_attribute("condition"),
+                v.body.get_attribute("error_message"),
+            ) else {
+                continue;
+            };
+            if !scope.vars.contains_key(&d.name) {
+                continue;
+            }
+            match scope.eval(&cond.value) {
+                Ok(Value::Bool(true)) => {}
+                Ok(Value::Bool(false)) => {
+                    let text = scope
+                        .eval(&msg.value)
+                        .ok()
+                        .and_then(|m| m.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    diags.push(
+                        Diag::error(
+                            "jobspec::variable-validation",
+                            format!("Invalid value for variable \"{}\": {text}", d.name),
+                        )
+                        .at(src, span_of(&cond.value), "this condition is false")
+                        .help("pass a value that satisfies the variable's validation rule"),
+                    );
+                }
+                Ok(other) => diags.push(
+                    Diag::error(
+                        "jobspec::type",
+                        format!(
+                            "Invalid validation condition: a bool is required, got {}",
+                            type_name(&other)
+                        ),
+                    )
+                    .at(src, span_of(&cond.value), "not a bool"),
+                ),
+                Err(e) => diags.push(eval_diag(src, e)),
+            }
+        }
+    }
+
+    resolve_locals(body, src, scope, diags);
+}
+
+/// `-var k=v` and `NOMAD_VAR_k`: a string unless the text is an HCL
+/// collection (the variable's type decides conversions of primitives).
+fn cli_value(text: &str) -> Value {
+    let t = text.trim_start();
+    if t.starts_with('[') || t.starts_with('{') {
+        if let Ok(e) = hcl_edit::parser::parse_expr(text) {
+            let mut scope = Scope {
+                text,
+                vars: BTreeMap::new(),
+                locals: BTreeMap::new(),
+                bindings: vec![],
+                fns: Default::default(),
+                unset: Default::default(),
+            };
+            if let Ok(v) = scope.eval(&e) {
+                return v;
+            }
+        }
+    }
+    Value::String(text.to_string())
+}
+
+fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignment>, String> {
+    let vfs = scope.fns.vfs.ok_or("no file system")?;
+    let src = vfs.read(path).map_err(|e| e.to_string())?;
+    if path.extension().is_some_and(|e| e == "json") {
+        let j: serde_json::Value = serde_json::from_str(&src.text).map_err(|e| e.to_string())?;
+        return match super::functions::from_json(j) {
+            Value::Map(m) => Ok(m.into_iter().map(|(k, v)| (k, Ok(v))).collect()),
+            _ => Err("a JSON var file must hold an object".into()),
+        };
+    }
+    let body = hcl_edit::parser::parse_body(&src.text)
+        .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
+    let mut s = Scope {
+        text: &src.text,
+        vars: BTreeMap::new(),
+        locals: BTreeMap::new(),
+        bindings: vec![],
+        fns: scope.fns,
+        unset: Default::default(),
+    };
+    Ok(body
+        .attributes()
+        .map(|a| {
+            (
+                a.key.as_str().to_string(),
+                s.eval(&a.value).map_err(|e| e.message),
+            )
+        })
+        .collect())
+}
+
+/// One `name = value` from a var file; the value may have failed to evaluate.
+type VarAssignment = (String, Result<Value, String>);
+
+struct LocalRefs(BTreeSet<String>);
+
+impl Visit for LocalRefs {
+    fn visit_traversal(&mut self, node: &hcl_edit::expr::Traversal) {
+        if let (Expression::Variable(v), Some(op)) = (&node.expr, node.operators.first()) {
+            if v.as_str() == "local" {
+                if let TraversalOperator::GetAttr(id) = op.value() {
+                    self.0.insert(id.as_str().to_string());
+                }
+            }
+        }
+        hcl_edit::visit::visit_traversal(self, node);
+    }
+}
+
+fn resolve_locals(body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) {
+    let mut defs: BTreeMap<String, &hcl_edit::structure::Attribute> = BTreeMap::new();
+    for b in body.blocks().filter(|b| b.ident.as_str() == "locals") {
+        for a in b.body.attributes() {
+            if defs.insert(a.key.as_str().to_string(), a).is_some() {
+                diags.push(
+                    Diag::error(
+                        "jobspec::duplicate",
+                        format!("Duplicate local value definition \"{}\"", a.key.as_str()),
+                    )
+                    .at(src, span_of(&a.key), "defined again here")
+                    .help("each local may be defined once across all locals blocks"),
+                );
+            }
+        }
+    }
+    // Depth-first in dependency order; a local on the current path again is a cycle.
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Visiting,
+        Done,
+    }
+    let mut state: BTreeMap<String, State> = BTreeMap::new();
+    fn visit(
+        name: &str,
+        defs: &BTreeMap<String, &hcl_edit::structure::Attribute>,
+        state: &mut BTreeMap<String, State>,
+        path: &mut Vec<String>,
+        src: &Source,
+        scope: &mut Scope<'_>,
+        diags: &mut Diags,
+    ) {
+        let Some(attr) = defs.get(name) else { return };
+        match state.get(name) {
+            Some(State::Done) => return,
+            Some(State::Visiting) => {
+                let start = path.iter().position(|p| p == name).unwrap_or(0);
+                let mut cycle: Vec<String> = path[start..].to_vec();
+                cycle.push(name.to_string());
+                diags.push(
+                    Diag::error(
+                        "jobspec::locals-cycle",
+                        format!(
+                            "Cycle in local values: {}",
+                            cycle
+                                .iter()
+                                .map(|c| format!("local.{c}"))
+                                .collect::<Vec<_>>()
+                                .join(" -> ")
+                        ),
+                    )
+                    .at(src, span_of(&attr.key), "this local depends on itself")
+                    .help(
+                        "break the cycle: a local cannot refer back to itself through other locals",
+                    ),
+                );
+                return;
+            }
+            None => {}
+        }
+        state.insert(name.to_string(), State::Visiting);
+        path.push(name.to_string());
+        let mut refs = LocalRefs(BTreeSet::new());
+        refs.visit_expr(&attr.value);
+        for r in &refs.0 {
+            visit(r, defs, state, path, src, scope, diags);
+        }
+        path.pop();
+        state.insert(name.to_string(), State::Done);
+        // Only evaluate when every dependency resolved; otherwise the missing
+        // dependency already has its diagnostic.
+        if refs.0.iter().all(|r| {
+            scope.locals.contains_key(r)
+                || scope.unset.contains(&format!("local.{r}"))
+                || !defs.contains_key(r)
+        }) {
+            match scope.eval_known(&attr.value) {
+                Ok(Some(v)) => {
+                    scope.locals.insert(name.to_string(), v);
+                }
+                // Depends on an unset variable (already reported) or on run-time data.
+                Ok(None) => {
+                    scope.unset.insert(format!("local.{name}"));
+                }
+                Err(e) => diags.push(eval_diag(src, e)),
+            }
+        }
+    }
+    let names: Vec<String> = defs.keys().cloned().collect();
+    for n in names {
+        visit(&n, &defs, &mut state, &mut Vec::new(), src, scope, diags);
+    }
+}
+
+pub fn eval_diag(src: &Source, e: EvalError) -> Diag {
+    let mut d = Diag::error(e.code, e.message).at(src, e.span, "");
+    if !e.help.is_empty() {
+        d = d.help(e.help);
+    }
+    d
+}
+
+pub fn unknown(src: &Source, span: Span, name: &str, known: &[&str], block: &str) -> Diag {
+    let help = match super::suggest::closest(name, known.iter().copied()) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => format!("{block} accepts: {}", known.join(", ")),
+    };
+    Diag::error(
+        "jobspec::unknown-key",
+        format!("Unsupported argument or block \"{name}\" in {block}"),
+    )
+    .at(src, span, "not expected here")
+    .help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_conversion_follows_hcl() {
+        assert_eq!(
+            VarType::Number.convert(Value::String("3".into())),
+            Ok(Value::Number(3.0))
+        );
+        assert_eq!(
+            VarType::String.convert(Value::Bool(true)),
+            Ok(Value::String("true".into()))
+        );
+        assert!(VarType::Number.convert(Value::String("x".into())).is_err());
+        let list = VarType::List(Box::new(VarType::String));
+        assert_eq!(
+            list.convert(Value::List(vec![Value::Number(1.0)])),
+            Ok(Value::List(vec![Value::String("1".into())]))
+        );
+        assert!(list.convert(Value::String("a".into())).is_err());
+    }
+
+    #[test]
+    fn cli_values_are_strings_unless_collections() {
+        assert_eq!(cli_value("1.25"), Value::String("1.25".into()));
+        assert_eq!(
+            cli_value("[\"a\", \"b\"]"),
+            Value::List(vec![Value::String("a".into()), Value::String("b".into())])
+        );
+    }
+}

@@ -1,0 +1,407 @@
+//! The full stdout of `nomad job plan` (`command/job_plan.go`), its exit code
+//! and its error texts, for every Nomad version we simulate.
+
+use crate::diff::{DiffType, JobDiff};
+use crate::jobspec::{Duration, Job, JobType};
+use crate::scheduler::PlanResult;
+use crate::version::NomadVersion;
+
+use super::color::{colorize, output_line};
+use super::columns::columnize;
+use super::diff_text::format_job_diff;
+use super::metrics::{failed_count, format_alloc_metrics};
+use super::quote::go_quote;
+
+/// Everything `nomad job plan` prints comes from these inputs.
+#[derive(Debug, Clone)]
+pub struct PlanView<'a> {
+    pub job: &'a Job,
+    /// The annotated diff (None when the server was not asked for one).
+    pub diff: Option<&'a JobDiff>,
+    pub result: &'a PlanResult,
+    /// The job file path exactly as typed (may be `-`).
+    pub path: &'a str,
+    pub verbose: bool,
+    /// `-diff` (default true).
+    pub show_diff: bool,
+    pub version: NomadVersion,
+    /// `-var=...` / `-var-file=...` arguments, already formatted as Nomad
+    /// echoes them (`-var="k=v"`), shown in the hint from 1.2.4.
+    pub check_index_args: Vec<String>,
+    /// `-namespace` flag / `NOMAD_NAMESPACE` (not the job file's), shown from 1.6.
+    pub namespace_flag: Option<String>,
+    /// Next launch of a periodic job: RFC 3339 time in the job's zone, and
+    /// the wait from "now" (the simulated clock).
+    pub next_periodic_launch: Option<(String, Duration)>,
+}
+
+impl<'a> PlanView<'a> {
+    pub fn new(job: &'a Job, result: &'a PlanResult, path: &'a str, version: NomadVersion) -> Self {
+        PlanView {
+            job,
+            diff: None,
+            result,
+            path,
+            verbose: false,
+            show_diff: true,
+            version,
+            check_index_args: Vec::new(),
+            namespace_flag: None,
+            next_periodic_launch: None,
+        }
+    }
+}
+
+/// The whole stdout of `nomad job plan`.
+pub fn render_plan(view: &PlanView, color: bool) -> String {
+    let mut out = String::new();
+    if view.show_diff {
+        if let Some(diff) = view.diff {
+            let markup = format_job_diff(diff, view.verbose);
+            out.push_str(&output_line(
+                &format!("{}\n", colorize(markup.trim(), color)),
+                color,
+            ));
+        }
+    }
+    out.push_str(&output_line(
+        &colorize("[bold]Scheduler dry-run:[reset]", color),
+        color,
+    ));
+    out.push_str(&output_line(&colorize(&dry_run_markup(view), color), color));
+    out.push_str(&output_line("", color));
+    if !view.result.warnings.is_empty() {
+        let text = view.result.warnings.join("\n");
+        out.push_str(&output_line(
+            &colorize(
+                &format!("[bold][yellow]Job Warnings:\n{text}[reset]\n"),
+                color,
+            ),
+            color,
+        ));
+    }
+    if !view.result.preempted_allocs.is_empty() {
+        out.push_str(&output_line(
+            &colorize("[bold][yellow]Preemptions:\n[reset]", color),
+            color,
+        ));
+        out.push_str(&output_line(&preemption_table(view.result), color));
+    }
+    out.push_str(&output_line(
+        &colorize(&modify_index_markup(view), color),
+        color,
+    ));
+    out
+}
+
+/// The body under `Scheduler dry-run:` (formatDryRun), markup.
+pub fn dry_run_markup(view: &PlanView) -> String {
+    let r = view.result;
+    let mut out = String::new();
+    if r.failed_tg_allocs.is_empty() {
+        out.push_str("[bold][green]- All tasks successfully allocated.[reset]\n");
+    } else {
+        if view.job.job_type == JobType::System {
+            out.push_str(
+                "[bold][yellow]- WARNING: Failed to place allocations on all nodes.[reset]\n",
+            );
+        } else {
+            out.push_str("[bold][yellow]- WARNING: Failed to place all allocations.[reset]\n");
+        }
+        for (tg, metric) in &r.failed_tg_allocs {
+            let (n, noun) = failed_count(metric);
+            out.push_str(&format!(
+                "  [yellow]Task Group {} (failed to place {n} {noun}):\n[reset]",
+                go_quote(tg)
+            ));
+            out.push_str(&format!(
+                "[yellow]{}[reset]\n\n",
+                format_alloc_metrics(metric, "    ", view.version)
+            ));
+        }
+        if r.rolling_update_wait.is_none() {
+            out.pop();
+        }
+    }
+    if let Some(wait) = r.rolling_update_wait {
+        out.push_str(&format!(
+            "[green]- Rolling update, next evaluation will be in {wait}.\n"
+        ));
+    }
+    let parameterized = view.job.parameterized.is_some();
+    if let (Some((at, wait)), false) = (&view.next_periodic_launch, parameterized) {
+        out.push_str(&format!(
+            "[green]- If submitted now, next periodic launch would be at {at} ({} from now).\n",
+            Duration(wait.nanos() - wait.nanos() % 1_000_000_000)
+        ));
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// The preemption table in Nomad's three tiers (by alloc, by job, by type).
+pub fn preemption_table(r: &PlanResult) -> String {
+    let allocs = &r.preempted_allocs;
+    let mut rows = Vec::new();
+    if allocs.len() < 10 {
+        rows.push("Alloc ID|Job ID|Task Group".to_string());
+        for a in allocs {
+            rows.push(format!("{}|{}|{}", a.id, a.job_id, a.task_group));
+        }
+        return columnize(&rows);
+    }
+    // Summaries come from Go maps in Nomad (random order); ours are sorted.
+    let mut by_job: std::collections::BTreeMap<(&str, &str), (&str, u64)> = Default::default();
+    for a in allocs {
+        let e = by_job
+            .entry((a.job_id.as_str(), a.namespace.as_str()))
+            .or_insert((a.job_type.as_str(), 0));
+        e.1 += 1;
+    }
+    if by_job.len() < 10 {
+        rows.push("Job ID|Namespace|Job Type|Preemptions".to_string());
+        for ((job, ns), (ty, n)) in &by_job {
+            rows.push(format!("{job}|{ns}|{ty}|{n}"));
+        }
+    } else {
+        let mut by_type: std::collections::BTreeMap<&str, u64> = Default::default();
+        for a in allocs {
+            *by_type.entry(a.job_type.as_str()).or_default() += 1;
+        }
+        rows.push("Job Type|Preemptions".to_string());
+        for (ty, n) in &by_type {
+            rows.push(format!("{ty}|{n}"));
+        }
+    }
+    columnize(&rows)
+}
+
+/// `Job Modify Index: N` and the check-index help, markup.
+pub fn modify_index_markup(view: &PlanView) -> String {
+    let v = view.version;
+    let idx = view.result.job_modify_index;
+    let mut args = String::new();
+    if v.at_least(1, 2, 4) {
+        for a in &view.check_index_args {
+            args.push_str(a);
+            args.push(' ');
+        }
+    }
+    if v.at_least(1, 6, 0) {
+        if let Some(ns) = &view.namespace_flag {
+            args.push_str(&format!("-namespace={} ", go_quote(ns)));
+        }
+    }
+    let paragraph = if v.at_least(0, 11, 1) {
+        "job modify index given matches the server-side version. If the index has"
+    } else {
+        "server side version matches the job modify index returned. If the index has"
+    };
+    format!(
+        "[reset][bold]Job Modify Index: {idx}[reset]\n\
+         To submit the job with version verification run:\n\
+         \n\
+         nomad job run -check-index {idx} {args}{path}\n\
+         \n\
+         When running the job with the check-index flag, the job will only be run if the\n\
+         {paragraph}\n\
+         changed, another user has modified the job and the plan's results are\n\
+         potentially invalid.",
+        path = view.path
+    )
+}
+
+/// Exit status of `nomad job plan` (section 7 of the format notes).
+pub fn plan_exit_code(diff: Option<&JobDiff>, result: &PlanResult, version: NomadVersion) -> i32 {
+    if version.at_least(1, 5, 0) && diff.is_some_and(|d| d.ty == DiffType::None) {
+        return 0;
+    }
+    if result.changes_allocations() {
+        1
+    } else {
+        0
+    }
+}
+
+/// Exit status for usage, job file and API errors.
+pub const PLAN_ERROR_EXIT: i32 = 255;
+
+/// `This command takes one argument: <path>` + help hint (stderr lines).
+pub fn error_wrong_args(command: &str) -> String {
+    format!(
+        "This command takes one argument: <path>\nFor additional help try 'nomad {command} -help'\n"
+    )
+}
+
+/// `Error getting job struct: <err>`.
+pub fn error_job_struct(err: &str) -> String {
+    format!("Error getting job struct: {err}\n")
+}
+
+/// `Error during plan: <err>`.
+pub fn error_during_plan(err: &str) -> String {
+    format!("Error during plan: {err}\n")
+}
+
+/// A server-side error as the API client wraps it: `Unexpected response code: 500 (<body>)`.
+pub fn api_error(code: u16, body: &str) -> String {
+    format!("Unexpected response code: {code} ({body})")
+}
+
+/// Nomad's multierror text for the version (go-multierror changed in 0.10.4).
+pub fn multierror(errors: &[String], version: NomadVersion) -> String {
+    if version.at_least(0, 10, 4) {
+        let head = if errors.len() == 1 {
+            "1 error occurred:".to_string()
+        } else {
+            format!("{} errors occurred:", errors.len())
+        };
+        let items: String = errors.iter().map(|e| format!("\n\t* {e}")).collect();
+        format!("{head}{items}\n\n")
+    } else {
+        let items: Vec<String> = errors.iter().map(|e| format!("* {e}")).collect();
+        format!(
+            "{} error(s) occurred:\n\n{}",
+            errors.len(),
+            items.join("\n")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::{AllocMetric, PreemptedAlloc};
+
+    fn job(ty: JobType) -> Job {
+        Job {
+            id: "example".into(),
+            job_type: ty,
+            ..Default::default()
+        }
+    }
+
+    fn hint(version: NomadVersion, args: &[&str], ns: Option<&str>) -> String {
+        let j = job(JobType::Service);
+        let r = PlanResult {
+            job_modify_index: 6,
+            ..Default::default()
+        };
+        let mut view = PlanView::new(&j, &r, "ex.nomad", version);
+        view.check_index_args = args.iter().map(|a| a.to_string()).collect();
+        view.namespace_flag = ns.map(String::from);
+        crate::render::color::colorize(&modify_index_markup(&view), false)
+    }
+
+    #[test]
+    fn check_index_hint_by_version() {
+        let args = ["-var=\"a=1\""];
+        let old = hint(NomadVersion::new(1, 2, 3), &args, Some("qa"));
+        assert!(old.contains("\nnomad job run -check-index 6 ex.nomad\n"));
+        assert!(old.contains("job modify index given matches the server-side version."));
+        let v124 = hint(NomadVersion::new(1, 2, 4), &args, Some("qa"));
+        assert!(v124.contains("\nnomad job run -check-index 6 -var=\"a=1\" ex.nomad\n"));
+        let v16 = hint(NomadVersion::new(1, 6, 0), &args, Some("qa"));
+        assert!(v16.contains("-check-index 6 -var=\"a=1\" -namespace=\"qa\" ex.nomad\n"));
+        let v011 = hint(NomadVersion::new(0, 11, 0), &[], None);
+        assert!(v011.contains(
+            "\nserver side version matches the job modify index returned. If the index has\n"
+        ));
+        assert!(v011.starts_with("Job Modify Index: 6\nTo submit"));
+    }
+
+    fn dry_run(j: &Job, r: &PlanResult) -> String {
+        let view = PlanView::new(j, r, "x", NomadVersion::DEMO);
+        crate::render::color::colorize(&dry_run_markup(&view), false)
+    }
+
+    #[test]
+    fn dry_run_failures_rolling_update_and_system_wording() {
+        let mut r = PlanResult::default();
+        let m = AllocMetric {
+            nodes_evaluated: 1,
+            nodes_exhausted: 1,
+            ..Default::default()
+        };
+        r.failed_tg_allocs.insert("b".into(), m.clone());
+        r.failed_tg_allocs.insert("a".into(), m);
+        assert_eq!(
+            dry_run(&job(JobType::Service), &r),
+            "- WARNING: Failed to place all allocations.\n  Task Group \"a\" (failed to place 1 allocation):\n    * Resources exhausted on 1 nodes\n\n  Task Group \"b\" (failed to place 1 allocation):\n    * Resources exhausted on 1 nodes"
+        );
+        r.rolling_update_wait = Some(Duration::secs(90));
+        let sys = dry_run(&job(JobType::System), &r);
+        assert!(sys.starts_with("- WARNING: Failed to place allocations on all nodes.\n"));
+        assert!(sys.ends_with("1 nodes\n\n- Rolling update, next evaluation will be in 1m30s."));
+        r.failed_tg_allocs.clear();
+        assert_eq!(
+            dry_run(&job(JobType::System), &r),
+            "- All tasks successfully allocated.\n- Rolling update, next evaluation will be in 1m30s."
+        );
+    }
+
+    fn preempted(i: usize, job: &str, ty: &str) -> PreemptedAlloc {
+        PreemptedAlloc {
+            id: format!("{i:08}-0000-0000-0000-000000000000"),
+            namespace: "default".into(),
+            job_id: job.into(),
+            job_type: ty.into(),
+            task_group: "g".into(),
+            node_id: "n".into(),
+            job_priority: 10,
+        }
+    }
+
+    #[test]
+    fn preemption_tiers() {
+        let mut r = PlanResult {
+            preempted_allocs: (0..10).map(|i| preempted(i, "batch-a", "batch")).collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            preemption_table(&r),
+            "Job ID   Namespace  Job Type  Preemptions\nbatch-a  default    batch     10"
+        );
+        r.preempted_allocs = (0..12)
+            .map(|i| {
+                preempted(
+                    i,
+                    &format!("j{i}"),
+                    if i % 2 == 0 { "batch" } else { "service" },
+                )
+            })
+            .collect();
+        assert_eq!(
+            preemption_table(&r),
+            "Job Type  Preemptions\nbatch     6\nservice   6"
+        );
+    }
+
+    #[test]
+    fn warnings_block_is_followed_by_a_blank_line() {
+        let j = job(JobType::Service);
+        let r = PlanResult {
+            warnings: vec!["1 warning(s):\n\n* Group \"cache\" has warnings".into()],
+            ..Default::default()
+        };
+        let out = render_plan(&PlanView::new(&j, &r, "x", NomadVersion::DEMO), false);
+        assert!(out.contains(
+            "- All tasks successfully allocated.\n\nJob Warnings:\n1 warning(s):\n\n* Group \"cache\" has warnings\n\nJob Modify Index: 0\n"
+        ), "{out}");
+    }
+
+    #[test]
+    fn multierror_formats() {
+        let e = vec!["Missing job datacenters".to_string()];
+        assert_eq!(
+            multierror(&e, NomadVersion::new(0, 10, 5)),
+            "1 error occurred:\n\t* Missing job datacenters\n\n"
+        );
+        assert_eq!(
+            multierror(&e, NomadVersion::new(0, 9, 3)),
+            "1 error(s) occurred:\n\n* Missing job datacenters"
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! `--format json`: Nomad's `JobPlanResponse` shape, plus our own details
+//! under the single extra key `Preflight`.
+
+use serde_json::{json, Map, Value};
+
+use super::plan::PlanView;
+
+/// The plan as Nomad's API returns it (`/v1/job/<id>/plan`), plus `Preflight`.
+pub fn plan_json(view: &PlanView) -> Value {
+    let r = view.result;
+    let preempted: Vec<Value> = r
+        .preempted_allocs
+        .iter()
+        .map(|a| {
+            json!({
+                "ID": a.id,
+                "Namespace": a.namespace,
+                "JobID": a.job_id,
+                "JobType": a.job_type,
+                "TaskGroup": a.task_group,
+                "NodeID": a.node_id,
+                "JobPriority": a.job_priority,
+            })
+        })
+        .collect();
+    let failed: Map<String, Value> = r
+        .failed_tg_allocs
+        .iter()
+        .map(|(k, m)| (k.clone(), serde_json::to_value(m).unwrap_or(Value::Null)))
+        .collect();
+    let placements: Vec<Value> = r
+        .placements
+        .iter()
+        .map(|p| {
+            json!({
+                "AllocID": p.alloc.id,
+                "Name": p.alloc.name,
+                "TaskGroup": p.alloc.task_group,
+                "NodeID": p.alloc.node_id,
+                "InPlace": p.in_place,
+                "Preempts": p.preempts,
+            })
+        })
+        .collect();
+    let next_launch = view
+        .next_periodic_launch
+        .as_ref()
+        .map(|(at, _)| Value::String(at.clone()))
+        .unwrap_or(Value::String("0001-01-01T00:00:00Z".into()));
+    json!({
+        "Annotations": {
+            "DesiredTGUpdates": r.desired_tg_updates,
+            "PreemptedAllocs": if preempted.is_empty() { Value::Null } else { Value::Array(preempted) },
+        },
+        "FailedTGAllocs": if failed.is_empty() { Value::Null } else { Value::Object(failed) },
+        "JobModifyIndex": r.job_modify_index,
+        "CreatedEvals": Value::Null,
+        "Diff": view.diff.map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).unwrap_or(Value::Null),
+        "NextPeriodicLaunch": next_launch,
+        "Warnings": r.warnings.join("\n"),
+        "Preflight": {
+            "NomadVersion": view.version.to_string(),
+            "Placements": placements,
+            "Stops": r.stops,
+            "Blocked": r.blocked,
+            "QuotaLimitReached": r.quota_limit_reached,
+            "Nondeterminism": r.nondeterminism,
+            "ExitCode": super::plan::plan_exit_code(view.diff, r, view.version),
+        },
+    })
+}

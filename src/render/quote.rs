@@ -1,0 +1,68 @@
+//! Go's `%q` for strings (`strconv.Quote`): Nomad quotes every value and
+//! header name in plan output with it, so escapes must match byte for byte.
+
+/// Quote `s` the way Go's `strconv.Quote` does.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_go_printable(c) => out.push(c),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Approximation of Go's `unicode.IsPrint`: letters, marks, numbers,
+/// punctuation, symbols and the ASCII space. Rust has no general-category
+/// table in std, so we exclude the categories Go rejects that matter in
+/// practice: controls, non-ASCII spaces, line/paragraph separators and the
+/// common format characters (soft hyphen, zero-width, bidi marks, BOM).
+fn is_go_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(c as u32,
+        0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
+        | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f
+        | 0xfeff | 0xfff9..=0xfffb | 0xe000..=0xf8ff | 0xd800..=0xdfff
+        | 0xf0000..=0x10ffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_quote;
+
+    #[test]
+    fn quotes_like_strconv_quote() {
+        assert_eq!(go_quote("redis:3.2"), "\"redis:3.2\"");
+        assert_eq!(go_quote(""), "\"\"");
+        assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(go_quote("l1\nl2\tx\r"), "\"l1\\nl2\\tx\\r\"");
+        assert_eq!(go_quote("\u{1}\u{7f}"), "\"\\x01\\x7f\"");
+        assert_eq!(go_quote("\u{7}\u{8}\u{b}\u{c}"), "\"\\a\\b\\v\\f\"");
+        assert_eq!(go_quote("héllo ✓"), "\"héllo ✓\"");
+        assert_eq!(go_quote("a\u{a0}b"), "\"a\\u00a0b\"");
+        assert_eq!(go_quote("\u{feff}"), "\"\\ufeff\"");
+        assert_eq!(go_quote("\u{f0000}"), "\"\\U000f0000\"");
+        assert_eq!(go_quote("a\\d"), "\"a\\\\d\"");
+    }
+}

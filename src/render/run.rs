@@ -1,0 +1,126 @@
+//! `nomad job run` output: check-index refusals and the evaluation monitor
+//! (`command/job_run.go`, `command/monitor.go`).
+
+use crate::scheduler::{RunError, RunOutcome};
+use crate::version::NomadVersion;
+
+use super::color::colorize;
+use super::metrics::{failed_count, format_alloc_metrics};
+use super::quote::go_quote;
+
+/// Inputs of the monitor text beyond the run outcome.
+#[derive(Debug, Clone)]
+pub struct RunView<'a> {
+    pub job_id: &'a str,
+    pub outcome: &'a RunOutcome,
+    pub version: NomadVersion,
+    /// `-verbose`: full IDs instead of 8-character prefixes.
+    pub verbose: bool,
+    /// The deployment the evaluation belongs to (service jobs with an update block).
+    pub deployment_id: Option<&'a str>,
+    /// Simulated clock reading printed before each line by monitors that
+    /// timestamp (1.1+), already formatted (`2021-06-09T16:57:29-07:00`).
+    /// Deterministic: one reading for the whole run.
+    pub timestamp: Option<&'a str>,
+}
+
+/// stderr and exit code of a refused run.
+pub fn render_run_error(err: &RunError) -> (String, i32) {
+    match err {
+        RunError::CheckIndex { given, message } => (
+            format!("Enforcing job modify index {given}: {message}\nJob not updated\n"),
+            1,
+        ),
+        RunError::Rejected(msg) => (format!("Error submitting job: {msg}\n"), 1),
+    }
+}
+
+/// `Error parsing check-index value "<v>": <err>`.
+pub fn error_check_index_value(value: &str, err: &str) -> String {
+    format!(
+        "Error parsing check-index value {}: {err}\n",
+        go_quote(value)
+    )
+}
+
+fn limit(id: &str, verbose: bool) -> &str {
+    if verbose {
+        id
+    } else {
+        id.get(..8).unwrap_or(id)
+    }
+}
+
+/// The monitor's stdout and the exit code (2 when placements failed).
+///
+/// Nomad prints allocation lines while iterating a Go map, so their order
+/// varies between runs; we print them sorted by allocation ID.
+pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
+    let o = view.outcome;
+    let v = view.verbose;
+    let stamp = |s: String| match (view.timestamp, view.version.at_least(1, 1, 0)) {
+        (Some(ts), true) => format!("{ts}: {s}"),
+        _ => s,
+    };
+    let info = |s: String| format!("==> {}\n", stamp(s));
+    let output = |s: String| format!("    {}\n", stamp(s));
+    let mut out = String::new();
+    out.push_str(&info(format!(
+        "Monitoring evaluation {}",
+        go_quote(limit(&o.eval_id, v))
+    )));
+    out.push_str(&output(format!(
+        "Evaluation triggered by job {}",
+        go_quote(view.job_id)
+    )));
+    if let Some(dep) = view.deployment_id {
+        out.push_str(&output(format!(
+            "Evaluation within deployment: {}",
+            go_quote(limit(dep, v))
+        )));
+    }
+    let mut placements: Vec<_> = o.plan.placements.iter().collect();
+    placements.sort_by(|a, b| a.alloc.id.cmp(&b.alloc.id));
+    for p in placements {
+        let verb = if p.in_place { "modified" } else { "created" };
+        out.push_str(&output(format!(
+            "Allocation {} {verb}: node {}, group {}",
+            go_quote(limit(&p.alloc.id, v)),
+            go_quote(limit(&p.alloc.node_id, v)),
+            go_quote(&p.alloc.task_group)
+        )));
+    }
+    out.push_str(&output(
+        "Evaluation status changed: \"pending\" -> \"complete\"".to_string(),
+    ));
+    let failed = &o.plan.failed_tg_allocs;
+    if failed.is_empty() {
+        out.push_str(&info(format!(
+            "Evaluation {} finished with status \"complete\"",
+            go_quote(limit(&o.eval_id, v))
+        )));
+        return (colorize(&out, color), 0);
+    }
+    out.push_str(&info(format!(
+        "Evaluation {} finished with status \"complete\" but failed to place all allocations:",
+        go_quote(limit(&o.eval_id, v))
+    )));
+    for (tg, m) in failed {
+        let (n, noun) = failed_count(m);
+        out.push_str(&output(format!(
+            "Task Group {} (failed to place {n} {noun}):",
+            go_quote(tg)
+        )));
+        for line in format_alloc_metrics(m, "  ", view.version).split('\n') {
+            // Metric lines are Output calls too, but Nomad does not stamp them.
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    if let Some(blocked) = &o.blocked_eval_id {
+        out.push_str(&output(format!(
+            "Evaluation {} waiting for additional capacity to place remainder",
+            go_quote(limit(blocked, v))
+        )));
+    }
+    (colorize(&out, color), 2)
+}

@@ -1,0 +1,600 @@
+//! Status views of the simulated cluster: the text of `nomad node status`,
+//! `nomad node status -short <id>`, `nomad quota status`, `nomad job status`
+//! (list and one job), in the dialect of the world's Nomad version, plus a
+//! per-node utilisation picture of our own.
+//!
+//! Times: the simulation runs on a fixed clock so output never depends on
+//! when it is rendered. `JobRecord::submit_time` counts seconds from
+//! [`SIM_EPOCH_UNIX`] (2019-06-20T10:00:00Z, the demo's era); allocations
+//! are dated by their job's submit time; "now" is a parameter.
+
+use std::fmt::Write as _;
+
+use crate::cluster::usage::quota_usage;
+use crate::cluster::{Allocation, ClientStatus, JobRecord, Node, State};
+use crate::world::World;
+
+/// Unix seconds of simulated time zero: 2019-06-20T10:00:00Z.
+pub const SIM_EPOCH_UNIX: i64 = 1_561_024_800;
+
+/// "Now" for rendering: a minute after the latest submission, so relative
+/// times ("1m ago") read naturally and stay stable.
+pub fn default_now(state: &State) -> i64 {
+    state
+        .jobs
+        .values()
+        .map(|r| r.submit_time)
+        .max()
+        .unwrap_or(0)
+        + 60
+}
+
+/// Nomad's `formatList`/`formatKV` (ryanuber/columnize with `<none>` for
+/// empty cells): cells trimmed, columns left-aligned, last cell unpadded.
+fn columnize(rows: &[String], glue: &str) -> String {
+    let split: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.split('|')
+                .map(|c| match c.trim() {
+                    "" => "<none>".to_string(),
+                    t => t.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let ncols = split.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; ncols];
+    for row in &split {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let lines: Vec<String> = split
+        .iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (i, c) in row.iter().enumerate() {
+                if i + 1 == row.len() {
+                    line.push_str(c);
+                } else {
+                    let pad = widths[i].saturating_sub(c.chars().count());
+                    line.push_str(c);
+                    line.extend(std::iter::repeat_n(' ', pad));
+                    line.push_str(glue);
+                }
+            }
+            line
+        })
+        .collect();
+    lines.join("\n")
+}
+
+fn format_list(rows: &[String]) -> String {
+    columnize(rows, "  ")
+}
+
+fn format_kv(rows: &[String]) -> String {
+    columnize(rows, " = ")
+}
+
+/// Days since 1970-01-01 to a civil date (proleptic Gregorian).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Nomad's `formatTime` since 0.8 (ISO 8601, GH-3806), in UTC.
+pub fn format_time(sim_secs: i64) -> String {
+    let t = SIM_EPOCH_UNIX + sim_secs;
+    let (y, mo, d) = civil_from_days(t.div_euclid(86_400));
+    let s = t.rem_euclid(86_400);
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// Nomad's `prettyTimeDiff`: the two most significant of y/mo/d/h/m/s.
+pub fn pretty_time_diff(first: i64, now: i64) -> String {
+    let (d, suffix) = if now >= first {
+        (now - first, "ago")
+    } else {
+        (first - now, "from now")
+    };
+    let mut u = d.unsigned_abs();
+    let mut parts: Vec<String> = Vec::new();
+    let secs = u % 60;
+    if secs > 0 {
+        parts.push(format!("{secs}s"));
+    }
+    u /= 60;
+    for (modulo, unit) in [(60, "m"), (24, "h"), (30, "d"), (12, "mo")] {
+        if u == 0 {
+            break;
+        }
+        if u % modulo > 0 {
+            parts.push(format!("{}{unit}", u % modulo));
+        }
+        u /= modulo;
+    }
+    if u > 0 {
+        parts.push(format!("{u}y"));
+    }
+    // Parts were collected least significant first; keep the top two.
+    let text: String = parts.iter().rev().take(2).map(String::as_str).collect();
+    if text.is_empty() {
+        format!("0s {suffix}")
+    } else {
+        format!("{text} {suffix}")
+    }
+}
+
+fn sorted_nodes(state: &State) -> Vec<&Node> {
+    let mut nodes: Vec<&Node> = state.nodes.iter().collect();
+    nodes.sort_by(|a, b| a.id.cmp(&b.id));
+    nodes
+}
+
+fn eligibility(n: &Node) -> &'static str {
+    if n.eligible {
+        "eligible"
+    } else {
+        "ineligible"
+    }
+}
+
+/// `nomad node status`.
+pub fn node_list(world: &World, state: &State) -> String {
+    if state.nodes.is_empty() {
+        return "No nodes registered".to_string();
+    }
+    let pools = world.nomad_version.at_least(1, 6, 0);
+    let mut rows = vec![if pools {
+        "ID|Node Pool|DC|Name|Class|Drain|Eligibility|Status".to_string()
+    } else {
+        "ID|DC|Name|Class|Drain|Eligibility|Status".to_string()
+    }];
+    for n in sorted_nodes(state) {
+        let pool = if pools {
+            format!("{}|", n.node_pool)
+        } else {
+            String::new()
+        };
+        rows.push(format!(
+            "{}|{pool}{}|{}|{}|{}|{}|{}",
+            n.short_id(),
+            n.datacenter,
+            n.name,
+            n.node_class,
+            n.drain,
+            eligibility(n),
+            n.status.as_str()
+        ));
+    }
+    format_list(&rows)
+}
+
+/// Job version and creation time of an allocation, from its job record.
+fn alloc_times(state: &State, a: &Allocation) -> i64 {
+    state
+        .job(&a.namespace, &a.job_id)
+        .map(|r| r.submit_time)
+        .unwrap_or(0)
+}
+
+/// Nomad's `formatAllocList` / `formatAllocListStubs` (non-verbose).
+fn alloc_table(state: &State, allocs: &[&Allocation], now: i64) -> String {
+    if allocs.is_empty() {
+        return "No allocations placed".to_string();
+    }
+    let mut rows =
+        vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
+    for a in allocs {
+        let created = pretty_time_diff(alloc_times(state, a), now);
+        rows.push(format!(
+            "{}|{}|{}|{}|{}|{}|{created}|{created}",
+            a.short_id(),
+            a.node_id.get(..8).unwrap_or(&a.node_id),
+            a.task_group,
+            a.job_version,
+            a.desired_status.as_str(),
+            a.client_status.as_str(),
+        ));
+    }
+    format_list(&rows)
+}
+
+/// Nodes whose ID starts with `prefix` (Nomad's prefix lookup), or by name.
+fn find_node<'a>(state: &'a State, key: &str) -> Result<&'a Node, String> {
+    if let Some(n) = state.nodes.iter().find(|n| n.id == key || n.name == key) {
+        return Ok(n);
+    }
+    let matches: Vec<&Node> = sorted_nodes(state)
+        .into_iter()
+        .filter(|n| n.id.starts_with(key))
+        .collect();
+    match matches.as_slice() {
+        [] => Err(format!("No node(s) with prefix {key:?} found")),
+        [one] => Ok(one),
+        _ => Err(format!("Prefix matched multiple nodes ({})", matches.len())),
+    }
+}
+
+/// `nomad node status -short <id>`: the header and the node's allocations.
+pub fn node_detail(world: &World, state: &State, key: &str, now: i64) -> Result<String, String> {
+    let n = find_node(state, key)?;
+    let v = world.nomad_version;
+    let mut drivers = n.drivers.clone();
+    drivers.sort();
+    let mut rows = vec![
+        // 1.x prints the full ID; 0.9 shortens it unless -verbose.
+        format!(
+            "ID|{}",
+            if v.at_least(1, 0, 0) {
+                n.id.as_str()
+            } else {
+                n.short_id()
+            }
+        ),
+        format!("Name|{}", n.name),
+    ];
+    if v.at_least(1, 6, 0) {
+        rows.push(format!("Node Pool|{}", n.node_pool));
+    }
+    rows.extend([
+        format!("Class|{}", n.node_class),
+        format!("DC|{}", n.datacenter),
+        format!("Drain|{}", n.drain),
+        format!("Eligibility|{}", eligibility(n)),
+        format!("Status|{}", n.status.as_str()),
+    ]);
+    if v.at_least(1, 6, 0) {
+        rows.extend(
+            [
+                "CSI Controllers|",
+                "CSI Drivers|",
+                "Host Volumes|",
+                "Host Networks|",
+                "CSI Volumes|",
+            ]
+            .map(String::from),
+        );
+    }
+    rows.push(format!("Drivers|{}", drivers.join(",")));
+    let mut allocs: Vec<&Allocation> = state.allocs.iter().filter(|a| a.node_id == n.id).collect();
+    allocs.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(format!(
+        "{}\n\nAllocations\n{}",
+        format_kv(&rows),
+        alloc_table(state, &allocs, now)
+    ))
+}
+
+fn limit_text(v: Option<i64>) -> String {
+    match v {
+        None => "-".to_string(),
+        Some(x) if x < 0 => "0".to_string(),
+        Some(0) => "inf".to_string(),
+        Some(x) => x.to_string(),
+    }
+}
+
+/// `nomad quota status NAME`.
+pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, String> {
+    let q = world
+        .quotas
+        .get(name)
+        .ok_or_else(|| format!("Quota {name:?} matched no quotas"))?;
+    let basics = format_kv(&[
+        format!("Name|{}", q.name),
+        format!("Description|{}", q.description),
+        format!("Limits|{}", q.limits.len()),
+    ]);
+    if q.limits.is_empty() {
+        return Ok(format!("{basics}\n\nQuota Limits\nNo quota limits defined"));
+    }
+    let v = world.nomad_version;
+    let mut limits: Vec<_> = q.limits.iter().collect();
+    limits.sort_by(|a, b| a.region.cmp(&b.region));
+    let mut rows = vec![if v.at_least(1, 0, 0) {
+        "Region|CPU Usage|Core Usage|Memory Usage|Memory Max Usage|Variables Usage"
+    } else if v.at_least(0, 10, 0) {
+        "Region|CPU Usage|Memory Usage|Network Usage"
+    } else {
+        "Region|CPU Usage|Memory Usage"
+    }
+    .to_string()];
+    for l in limits {
+        let u = quota_usage(world, state, &q.name, &l.region);
+        let rl = &l.region_limit;
+        let cpu = format!("{} / {}", u.cpu, limit_text(rl.cpu));
+        let mem = format!("{} / {}", u.memory, limit_text(rl.memory));
+        rows.push(if v.at_least(1, 0, 0) {
+            format!(
+                "{}|{cpu}|{} / {}|{mem}|{} / {}|0 / -",
+                l.region,
+                u.cores,
+                limit_text(rl.cores),
+                u.memory_max,
+                limit_text(rl.memory_max)
+            )
+        } else if v.at_least(0, 10, 0) {
+            // Network limits are not modelled: usage shown against "no limit".
+            format!("{}|{cpu}|{mem}|- / -", l.region)
+        } else {
+            format!("{}|{cpu}|{mem}", l.region)
+        });
+    }
+    Ok(format!("{basics}\n\nQuota Limits\n{}", format_list(&rows)))
+}
+
+fn type_string(r: &JobRecord) -> String {
+    let mut t = r.job.job_type.as_str().to_string();
+    if r.job.periodic.is_some() {
+        t.push_str("/periodic");
+    }
+    if r.job.parameterized.is_some() {
+        t.push_str("/parameterized");
+    }
+    t
+}
+
+fn status_string(r: &JobRecord) -> String {
+    if r.job.stop {
+        format!("{} (stopped)", r.status.as_str())
+    } else {
+        r.status.as_str().to_string()
+    }
+}
+
+/// `nomad job status [-namespace NS]`.
+pub fn job_list(state: &State, namespace: &str) -> String {
+    let jobs: Vec<&JobRecord> = state
+        .jobs
+        .iter()
+        .filter(|((ns, _), _)| ns == namespace)
+        .map(|(_, r)| r)
+        .collect();
+    if jobs.is_empty() {
+        return "No running jobs".to_string();
+    }
+    let mut rows = vec!["ID|Type|Priority|Status|Submit Date".to_string()];
+    for r in jobs {
+        rows.push(format!(
+            "{}|{}|{}|{}|{}",
+            r.job.id,
+            type_string(r),
+            r.job.priority,
+            status_string(r),
+            format_time(r.submit_time)
+        ));
+    }
+    format_list(&rows)
+}
+
+/// `nomad job status JOB`: header, Summary and Allocations.
+pub fn job_detail(
+    world: &World,
+    state: &State,
+    namespace: &str,
+    id: &str,
+    now: i64,
+) -> Result<String, String> {
+    let r = state
+        .job(namespace, id)
+        .ok_or_else(|| format!("No job(s) with prefix or id {id:?} found"))?;
+    let v = world.nomad_version;
+    let job = &r.job;
+    let mut rows = vec![
+        format!("ID|{}", job.id),
+        format!("Name|{}", job.name),
+        format!("Submit Date|{}", format_time(r.submit_time)),
+        format!("Type|{}", job.job_type.as_str()),
+        format!("Priority|{}", job.priority),
+        format!("Datacenters|{}", job.datacenters.join(",")),
+    ];
+    if v.at_least(1, 6, 0) {
+        rows.push(format!("Namespace|{}", job.namespace));
+        let pool = if job.node_pool.is_empty() {
+            "default"
+        } else {
+            &job.node_pool
+        };
+        rows.push(format!("Node Pool|{pool}"));
+    }
+    rows.extend([
+        format!("Status|{}", status_string(r)),
+        format!("Periodic|{}", job.periodic.is_some()),
+        format!("Parameterized|{}", job.parameterized.is_some()),
+    ]);
+    let mut out = format_kv(&rows);
+
+    let all: Vec<&Allocation> = state
+        .allocs
+        .iter()
+        .filter(|a| a.namespace == namespace && a.job_id == id)
+        .collect();
+    let blocked = state
+        .blocked
+        .iter()
+        .any(|b| b.namespace == namespace && b.job_id == id);
+    let unknown = v.at_least(1, 3, 0);
+    let mut summary = vec![if unknown {
+        "Task Group|Queued|Starting|Running|Failed|Complete|Lost|Unknown"
+    } else {
+        "Task Group|Queued|Starting|Running|Failed|Complete|Lost"
+    }
+    .to_string()];
+    let mut groups: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
+    groups.sort_unstable();
+    for g in groups {
+        let count = |s: ClientStatus| {
+            all.iter()
+                .filter(|a| a.task_group == g && a.client_status == s)
+                .count()
+        };
+        let live = all
+            .iter()
+            .filter(|a| a.task_group == g && a.is_live())
+            .count();
+        let desired = job.group(g).map(|tg| tg.count).unwrap_or(0);
+        // A blocked evaluation keeps the missing placements queued.
+        let queued = if blocked {
+            usize::try_from(desired).unwrap_or(0).saturating_sub(live)
+        } else {
+            0
+        };
+        let mut row = format!(
+            "{g}|{queued}|{}|{}|{}|{}|{}",
+            count(ClientStatus::Pending),
+            count(ClientStatus::Running),
+            count(ClientStatus::Failed),
+            count(ClientStatus::Complete),
+            count(ClientStatus::Lost),
+        );
+        if unknown {
+            row.push_str("|0");
+        }
+        summary.push(row);
+    }
+    let _ = write!(out, "\n\nSummary\n{}", format_list(&summary));
+    let mut allocs = all;
+    // Nomad sorts a job's allocations newest first (AllocIndexSort).
+    allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
+    let _ = write!(out, "\n\nAllocations\n{}", alloc_table(state, &allocs, now));
+    Ok(out)
+}
+
+const BAR: usize = 30;
+
+fn bar(used: i64, total: i64) -> String {
+    let filled = if total > 0 {
+        let share = used.clamp(0, total) as f64 / total as f64;
+        (share * BAR as f64).round() as usize
+    } else {
+        0
+    };
+    let mut s = String::with_capacity(BAR * 3 + 2);
+    s.push('[');
+    s.extend(std::iter::repeat_n('#', filled));
+    s.extend(std::iter::repeat_n('.', BAR - filled.min(BAR)));
+    s.push(']');
+    s
+}
+
+fn percent(used: i64, total: i64) -> i64 {
+    if total > 0 {
+        used * 100 / total
+    } else {
+        0
+    }
+}
+
+/// Our own view: per node, cpu and memory bars (allocatable = total minus
+/// reserved) and the live allocations holding them, biggest first.
+pub fn utilisation(state: &State) -> String {
+    let mut out = String::new();
+    for n in sorted_nodes(state) {
+        let allocs: Vec<&Allocation> = state.node_allocs(&n.id).collect();
+        let cpu: i64 = allocs.iter().map(|a| a.resources.cpu).sum();
+        let mem: i64 = allocs.iter().map(|a| a.resources.memory_mb).sum();
+        let disk: i64 = allocs.iter().map(|a| a.resources.disk_mb).sum();
+        let cpu_total = n.cpu - n.reserved_cpu;
+        let mem_total = n.memory_mb - n.reserved_memory_mb;
+        let disk_total = n.disk_mb - n.reserved_disk_mb;
+        let _ = writeln!(
+            out,
+            "{} {} ({}, {})",
+            n.name,
+            n.short_id(),
+            n.datacenter,
+            n.status.as_str()
+        );
+        let _ = writeln!(
+            out,
+            "  cpu    {} {:>3}%  {cpu} / {cpu_total} MHz",
+            bar(cpu, cpu_total),
+            percent(cpu, cpu_total)
+        );
+        let _ = writeln!(
+            out,
+            "  memory {} {:>3}%  {mem} / {mem_total} MB",
+            bar(mem, mem_total),
+            percent(mem, mem_total)
+        );
+        let _ = writeln!(
+            out,
+            "  disk   {} {:>3}%  {disk} / {disk_total} MB",
+            bar(disk, disk_total),
+            percent(disk, disk_total)
+        );
+        let mut sorted = allocs.clone();
+        sorted.sort_by(|a, b| {
+            b.resources
+                .memory_mb
+                .cmp(&a.resources.memory_mb)
+                .then(a.name.cmp(&b.name))
+        });
+        let mut rows = Vec::new();
+        for a in sorted {
+            rows.push(format!(
+                "{}|{}|{}|{} MHz|{} MB|priority {}",
+                a.short_id(),
+                a.namespace,
+                a.name,
+                a.resources.cpu,
+                a.resources.memory_mb,
+                a.job_priority
+            ));
+        }
+        if rows.is_empty() {
+            let _ = writeln!(out, "    (no allocations)");
+        } else {
+            let table = format_list(&rows);
+            for line in table.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str("No nodes registered\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_formats_match_go() {
+        assert_eq!(format_time(0), "2019-06-20T10:00:00Z");
+        assert_eq!(format_time(86_400 * 366 + 61), "2020-06-20T10:01:01Z");
+        assert_eq!(pretty_time_diff(0, 0), "0s ago");
+        assert_eq!(pretty_time_diff(0, 90), "1m30s ago");
+        assert_eq!(pretty_time_diff(0, 3600 + 120 + 5), "1h2m ago");
+        assert_eq!(pretty_time_diff(0, 86_400 * 3), "3d ago");
+        assert_eq!(pretty_time_diff(100, 40), "1m from now");
+    }
+
+    #[test]
+    fn columnize_pads_all_but_the_last_cell() {
+        let t = format_list(&["a|bb|c".into(), "ddd||e".into()]);
+        assert_eq!(t, "a    bb      c\nddd  <none>  e");
+        assert_eq!(
+            format_kv(&["ID|x".into(), "Name|yy".into()]),
+            "ID   = x\nName = yy"
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! `rules/cluster.hcl`: Nomad version, region, scheduler configuration,
+//! client pools and the running jobs' paths.
+
+use std::collections::BTreeMap;
+
+use hcl_edit::structure::Block;
+
+use super::hclread::{no_label, one_label, parse, record, spans_for, BodyReader, Schema};
+use super::model::*;
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+use crate::version::NomadVersion;
+
+const CLUSTER_SCHEMA: Schema = Schema {
+    attrs: &["nomad_version", "region", "running"],
+    blocks: &["scheduler", "client"],
+};
+
+/// Fill the cluster part of `world`; returns the `running` entries.
+pub(super) fn read_cluster(
+    src: &Source,
+    world: &mut World,
+    diags: &mut Diags,
+) -> Vec<(String, Span)> {
+    let body = match parse(src) {
+        Ok(b) => b,
+        Err(d) => {
+            diags.push(d);
+            return Vec::new();
+        }
+    };
+    let r = BodyReader::new(src, &body, &CLUSTER_SCHEMA, "cluster.hcl", diags);
+    if let Some(v) = r.string("nomad_version", diags) {
+        match v.parse::<NomadVersion>() {
+            Ok(v) => world.nomad_version = v,
+            Err(e) => diags.push(
+                Diag::error("world::bad-version", e.to_string())
+                    .at(
+                        src,
+                        r.attr_span("nomad_version").unwrap_or_default(),
+                        "not a version",
+                    )
+                    .help("write the version `nomad version` prints, e.g. \"0.9.3\" or \"2.0.5\""),
+            ),
+        }
+    } else if r.attr_span("nomad_version").is_none() {
+        diags.push(
+            Diag::warning(
+                "world::no-version",
+                format!(
+                    "cluster.hcl sets no nomad_version; simulating Nomad {}",
+                    NomadVersion::default()
+                ),
+            )
+            .in_source(src)
+            .help("add `nomad_version = \"X.Y.Z\"`: output and defaults differ between releases"),
+        );
+    }
+    if let Some(region) = r.string("region", diags) {
+        world.region = region;
+    }
+    if let Some(b) = r.single_block("scheduler", diags) {
+        no_label(src, b, diags);
+        world.scheduler = read_scheduler(src, b, diags);
+    }
+    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    for b in r.blocks("client") {
+        let Some(pool) = read_client(src, b, diags) else {
+            continue;
+        };
+        let here = pool.spans.label.unwrap_or_default();
+        if let Some(first) = seen.get(&pool.name) {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-client",
+                    format!("client `{}` is defined twice", pool.name),
+                )
+                .at(src, here, "defined again here")
+                .label(*first, "first defined here")
+                .help("client pool names must be unique: nodes are named NAME-1..NAME-N"),
+            );
+            continue;
+        }
+        seen.insert(pool.name.clone(), here);
+        world.clients.push(pool);
+    }
+    if world.clients.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diag::error("world::no-clients", "the world has no clients")
+                .in_source(src)
+                .help("add a `client \"NAME\" { count = 3 cpu = 4600 memory = 3951 disk = 10240 }` block"),
+        );
+    }
+    r.strings("running", diags).unwrap_or_default()
+}
+
+fn read_scheduler(src: &Source, b: &Block, diags: &mut Diags) -> SchedulerConfig {
+    const S: Schema = Schema {
+        attrs: &["algorithm", "memory_oversubscription"],
+        blocks: &["preemption"],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "scheduler", diags);
+    let mut cfg = SchedulerConfig {
+        spans: spans_for(Some(b)),
+        ..SchedulerConfig::default()
+    };
+    record(
+        &mut cfg.spans,
+        &r,
+        &["algorithm", "memory_oversubscription"],
+    );
+    match r.string("algorithm", diags).as_deref() {
+        None => {}
+        Some("binpack") => cfg.algorithm = Algorithm::Binpack,
+        Some("spread") => cfg.algorithm = Algorithm::Spread,
+        Some(other) => diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("unknown scheduler algorithm `{other}`"),
+            )
+            .at(
+                src,
+                r.attr_span("algorithm").unwrap_or_default(),
+                "not an algorithm",
+            )
+            .help("use \"binpack\" or \"spread\""),
+        ),
+    }
+    if let Some(v) = r.bool("memory_oversubscription", diags) {
+        cfg.memory_oversubscription = v;
+    }
+    if let Some(p) = r.single_block("preemption", diags) {
+        no_label(src, p, diags);
+        const P: Schema = Schema {
+            attrs: &["system", "sysbatch", "batch", "service"],
+            blocks: &[],
+        };
+        let pr = BodyReader::new(src, &p.body, &P, "preemption", diags);
+        let d = &mut cfg.preemption;
+        for (key, slot) in [
+            ("system", &mut d.system),
+            ("sysbatch", &mut d.sysbatch),
+            ("batch", &mut d.batch),
+            ("service", &mut d.service),
+        ] {
+            if let Some(v) = pr.bool(key, diags) {
+                *slot = v;
+            }
+        }
+    }
+    cfg
+}
+
+const CLIENT_ATTRS: &[&str] = &[
+    "count",
+    "datacenter",
+    "node_pool",
+    "node_class",
+    "cpu",
+    "memory",
+    "disk",
+    "network_mbits",
+    "drivers",
+    "attributes",
+    "meta",
+];
+
+fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool> {
+    let (name, _) = match one_label(src, b, "client \"NAME\" { ... }") {
+        Ok(l) => l,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    const S: Schema = Schema {
+        attrs: CLIENT_ATTRS,
+        blocks: &["reserved"],
+    };
+    let what = format!("client \"{name}\"");
+    let r = BodyReader::new(src, &b.body, &S, &what, diags);
+    let mut pool = ClientPool {
+        name,
+        count: 1,
+        datacenter: "dc1".to_string(),
+        node_pool: "default".to_string(),
+        network_mbits: 1000,
+        spans: spans_for(Some(b)),
+        ..ClientPool::default()
+    };
+    record(&mut pool.spans, &r, CLIENT_ATTRS);
+    let positive = |key: &str, v: i64, diags: &mut Diags| -> Option<i64> {
+        if v > 0 {
+            Some(v)
+        } else {
+            diags.push(
+                Diag::error(
+                    "world::bad-value",
+                    format!("`{key}` must be greater than zero"),
+                )
+                .at(src, r.attr_span(key).unwrap_or_default(), "must be > 0"),
+            );
+            None
+        }
+    };
+    if let Some(c) = r
+        .int("count", diags)
+        .and_then(|c| positive("count", c, diags))
+    {
+        pool.count = u32::try_from(c).unwrap_or(u32::MAX);
+    }
+    for (key, slot) in [
+        ("datacenter", &mut pool.datacenter),
+        ("node_pool", &mut pool.node_pool),
+        ("node_class", &mut pool.node_class),
+    ] {
+        if let Some(v) = r.string(key, diags) {
+            *slot = v;
+        }
+    }
+    for (key, slot) in [
+        ("cpu", &mut pool.cpu),
+        ("memory", &mut pool.memory),
+        ("disk", &mut pool.disk),
+    ] {
+        match r.int(key, diags) {
+            Some(v) => {
+                if let Some(v) = positive(key, v, diags) {
+                    *slot = v;
+                }
+            }
+            None if r.attr_span(key).is_none() => diags.push(
+                Diag::error("world::missing-key", format!("{what} needs `{key}`"))
+                    .at(
+                        src,
+                        pool.spans.label.unwrap_or_default(),
+                        format!("`{key}` missing"),
+                    )
+                    .help(format!(
+                        "write what the node fingerprints: `{key} = ...` ({})",
+                        if key == "cpu" { "MHz" } else { "MB" }
+                    )),
+            ),
+            None => {}
+        }
+    }
+    if let Some(v) = r.int("network_mbits", diags) {
+        pool.network_mbits = v.max(0);
+    }
+    pool.drivers = r
+        .strings("drivers", diags)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+    pool.attributes = r.string_map("attributes", diags).unwrap_or_default();
+    pool.meta = r.string_map("meta", diags).unwrap_or_default();
+    if pool.drivers.is_empty() && r.attr_span("drivers").is_none() {
+        diags.push(
+            Diag::warning(
+                "world::no-drivers",
+                format!("{what} lists no drivers: no task can run on it"),
+            )
+            .at(src, pool.spans.label.unwrap_or_default(), "no `drivers`")
+            .help("list the healthy task drivers, e.g. `drivers = [\"docker\", \"exec\"]`"),
+        );
+    }
+    if let Some(rb) = r.single_block("reserved", diags) {
+        no_label(src, rb, diags);
+        pool.reserved = read_reserved(src, rb, &pool, diags);
+    }
+    Some(pool)
+}
+
+fn read_reserved(src: &Source, b: &Block, pool: &ClientPool, diags: &mut Diags) -> Reserved {
+    const S: Schema = Schema {
+        attrs: &["cpu", "memory", "disk", "ports"],
+        blocks: &[],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "reserved", diags);
+    let mut out = Reserved::default();
+    for (key, slot, total) in [
+        ("cpu", &mut out.cpu, pool.cpu),
+        ("memory", &mut out.memory, pool.memory),
+        ("disk", &mut out.disk, pool.disk),
+    ] {
+        if let Some(v) = r.int(key, diags) {
+            if v < 0 || (total > 0 && v >= total) {
+                diags.push(
+                    Diag::error(
+                        "world::bad-value",
+                        format!(
+                            "reserved {key} must be between 0 and the client's {key} ({total})"
+                        ),
+                    )
+                    .at(
+                        src,
+                        r.attr_span(key).unwrap_or_default(),
+                        "out of range",
+                    ),
+                );
+            } else {
+                *slot = v;
+            }
+        }
+    }
+    if let Some(ports) = r.string("ports", diags) {
+        match parse_port_ranges(&ports) {
+            Ok(p) => out.ports = p,
+            Err(msg) => diags.push(
+                Diag::error("world::bad-value", format!("reserved ports: {msg}"))
+                    .at(
+                        src,
+                        r.attr_span("ports").unwrap_or_default(),
+                        "not a port list",
+                    )
+                    .help("write ports like Nomad's client config: \"22,80,8000-8010\""),
+            ),
+        }
+    }
+    out
+}
+
+/// Nomad's reserved port syntax: comma separated ports and inclusive ranges.
+pub fn parse_port_ranges(s: &str) -> Result<Vec<u16>, String> {
+    let mut out = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let port = |p: &str| {
+            p.trim()
+                .parse::<u16>()
+                .map_err(|_| format!("`{p}` is not a port"))
+        };
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b) = (port(a)?, port(b)?);
+                if a > b {
+                    return Err(format!("range `{part}` is backwards"));
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(port(part)?),
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}

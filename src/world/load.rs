@@ -1,0 +1,306 @@
+//! Loading a world directory (`rules/`): cluster.hcl, quotas/*.hcl,
+//! namespaces/*.hcl and policy.hcl, each validated with located diagnostics,
+//! then the running jobs it names. A folder of saved API JSON (an import) is
+//! accepted in the same place.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use super::cluster_file::parse_port_ranges;
+use super::cluster_file::read_cluster;
+use super::model::*;
+use super::policy_file::read_policy;
+use super::spec_files::{read_namespace, read_quota};
+use crate::diag::{Diag, Diags};
+use crate::jobspec::LoadOptions;
+use crate::source::{Source, Span};
+use crate::version::NomadVersion;
+use crate::vfs::Vfs;
+
+pub const CLUSTER_FILE: &str = "cluster.hcl";
+pub const POLICY_FILE: &str = "policy.hcl";
+pub const QUOTAS_DIR: &str = "quotas";
+pub const NAMESPACES_DIR: &str = "namespaces";
+
+/// Walk up from `start` to the first `rules/` directory holding a cluster.hcl.
+pub fn find_world(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join("rules"))
+        .find(|rules| rules.join(CLUSTER_FILE).is_file())
+}
+
+/// Load and validate a world. `Ok` carries warnings; `Err` carries every
+/// problem found (errors and warnings), so one run shows them all.
+pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
+    if super::import::is_import_dir(vfs, world_dir) {
+        return super::import::load_import(vfs, world_dir);
+    }
+    let mut diags = Diags::new();
+    let cluster_path = world_dir.join(CLUSTER_FILE);
+    if !vfs.is_file(&cluster_path) {
+        return Err(Diag::error(
+            "world::missing-cluster",
+            format!(
+                "no {} in world directory {}",
+                CLUSTER_FILE,
+                world_dir.display()
+            ),
+        )
+        .help("create rules/cluster.hcl (see the shipped demo world) or pass --world DIR")
+        .into());
+    }
+    let project_root = world_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut world = World {
+        origin: WorldOrigin::Dir(world_dir.to_path_buf()),
+        project_root,
+        nomad_version: NomadVersion::default(),
+        region: "global".to_string(),
+        scheduler: SchedulerConfig::default(),
+        clients: Vec::new(),
+        quotas: BTreeMap::new(),
+        namespaces: BTreeMap::new(),
+        policy: Policy::default(),
+        running: Vec::new(),
+    };
+
+    let mut running = Vec::new();
+    if let Some(src) = read(vfs, &cluster_path, &mut diags) {
+        running = read_cluster(&src, &mut world, &mut diags);
+    }
+    let mut quota_refs = Vec::new();
+    let mut quota_sources: BTreeMap<String, Source> = BTreeMap::new();
+    for src in read_dir_hcl(vfs, &world_dir.join(QUOTAS_DIR), &mut diags) {
+        if let Some(q) = read_quota(&src, &mut diags) {
+            quota_sources
+                .entry(q.name.clone())
+                .or_insert_with(|| src.clone());
+            insert_unique(
+                &mut world.quotas,
+                q.name.clone(),
+                q,
+                &src,
+                "quota",
+                &mut diags,
+                |q| q.spans.best("name"),
+            );
+        }
+    }
+    for src in read_dir_hcl(vfs, &world_dir.join(NAMESPACES_DIR), &mut diags) {
+        if let Some(ns) = read_namespace(&src, &mut diags) {
+            if let (Some(q), Some(span)) = (&ns.quota, ns.spans.get("quota")) {
+                quota_refs.push((src.clone(), q.clone(), span));
+            }
+            insert_unique(
+                &mut world.namespaces,
+                ns.name.clone(),
+                ns,
+                &src,
+                "namespace",
+                &mut diags,
+                |n| n.spans.best("name"),
+            );
+        }
+    }
+    world
+        .namespaces
+        .entry("default".to_string())
+        .or_insert_with(default_namespace);
+    for (src, q, span) in quota_refs {
+        if !world.quotas.contains_key(&q) {
+            let known: Vec<&str> = world.quotas.keys().map(String::as_str).collect();
+            let mut d = Diag::error(
+                "world::unknown-quota",
+                format!("quota `{q}` does not exist"),
+            )
+            .at(&src, span, "no such quota");
+            d = match super::hclread::did_you_mean(&q, &known) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("define it in rules/quotas/<name>.hcl"),
+            };
+            diags.push(d);
+        }
+    }
+    for q in world.quotas.values() {
+        if !q.limits.is_empty() && q.limit_for(&world.region).is_none() {
+            let mut d = Diag::warning(
+                "world::quota-other-region",
+                format!(
+                    "quota `{}` has no limit for region `{}`: it limits nothing in this cluster",
+                    q.name, world.region
+                ),
+            )
+            .help(format!(
+                "add a `limit {{ region = \"{}\" ... }}` block",
+                world.region
+            ));
+            if let (Some(src), Some(span)) = (quota_sources.get(&q.name), q.spans.best("name")) {
+                d = d.at(src, span, "limits other regions only");
+            }
+            diags.push(d);
+        }
+    }
+    let policy_path = world_dir.join(POLICY_FILE);
+    if vfs.is_file(&policy_path) {
+        if let Some(src) = read(vfs, &policy_path, &mut diags) {
+            world.policy = read_policy(&src, &world, &mut diags);
+        }
+    }
+    load_running(vfs, &mut world, running, &mut diags);
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((world, diags))
+    }
+}
+
+/// Nomad's built-in namespace, present even when no file describes it.
+pub fn default_namespace() -> Namespace {
+    Namespace {
+        name: "default".to_string(),
+        description: "Default shared namespace".to_string(),
+        ..Namespace::default()
+    }
+}
+
+fn read(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<Source> {
+    match vfs.read(path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            diags.push(
+                Diag::error("io::read", format!("cannot read {}: {e}", path.display()))
+                    .help("check the path and that the file is readable"),
+            );
+            None
+        }
+    }
+}
+
+fn read_dir_hcl(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Vec<Source> {
+    if !vfs.is_dir(dir) {
+        return Vec::new();
+    }
+    let files = match vfs.list(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(Diag::error(
+                "io::read",
+                format!("cannot list {}: {e}", dir.display()),
+            ));
+            return Vec::new();
+        }
+    };
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "hcl"))
+        .filter_map(|p| read(vfs, p, diags))
+        .collect()
+}
+
+fn insert_unique<T>(
+    map: &mut BTreeMap<String, T>,
+    key: String,
+    value: T,
+    src: &Source,
+    what: &str,
+    diags: &mut Diags,
+    span: impl Fn(&T) -> Option<Span>,
+) {
+    use std::collections::btree_map::Entry;
+    match map.entry(key) {
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+        }
+        Entry::Occupied(existing) => {
+            let key = existing.key();
+            let mut d = Diag::error(
+                format!("world::duplicate-{what}"),
+                format!("{what} `{key}` is defined twice"),
+            )
+            .help(format!(
+                "every {what} name must be unique across the world files"
+            ));
+            if let Some(s) = span(&value) {
+                d = d.at(src, s, "defined again here");
+            }
+            diags.push(d);
+        }
+    }
+}
+
+fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, diags: &mut Diags) {
+    let Some(cluster_src) = (match &world.origin {
+        WorldOrigin::Dir(d) => vfs.read(&d.join(CLUSTER_FILE)).ok(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let opts = LoadOptions {
+        version: world.nomad_version,
+        repo_root: Some(world.project_root.clone()),
+        ..LoadOptions::default()
+    };
+    let mut seen: Vec<(PathBuf, Span)> = Vec::new();
+    let mut ids: Vec<((String, String), Span)> = Vec::new();
+    for (rel, span) in running {
+        let path = world.project_root.join(&rel);
+        let key = crate::vfs::normalize(&path);
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-running",
+                    format!("`{rel}` is listed twice in `running`"),
+                )
+                .at(&cluster_src, span, "listed again here")
+                .label(*first, "first listed here")
+                .help("each job file is registered once, in list order"),
+            );
+            continue;
+        }
+        seen.push((key, span));
+        if !vfs.is_file(&path) {
+            diags.push(
+                Diag::error("world::missing-job-file", format!("running job file `{rel}` does not exist"))
+                    .at(&cluster_src, span, "no such file")
+                    .help("paths in `running` are relative to the project root (the folder holding rules/)"),
+            );
+            continue;
+        }
+        let parsed = crate::jobspec::load(vfs, &path, &opts);
+        let failed = parsed.diags.has_errors();
+        diags.extend(parsed.diags);
+        match parsed.job {
+            Some(job) if !failed => {
+                let id = (job.namespace.clone(), job.id.clone());
+                if let Some((_, first)) = ids.iter().find(|(k, _)| *k == id) {
+                    diags.push(
+                        Diag::error(
+                            "world::duplicate-running-job",
+                            format!("job `{}` (namespace `{}`) is registered by two files", id.1, id.0),
+                        )
+                        .at(&cluster_src, span, "second registration")
+                        .label(*first, "first registration")
+                        .help("a running job is defined once; the second file would silently update it"),
+                    );
+                    continue;
+                }
+                ids.push((id, span));
+                world.running.push(RunningJob {
+                    path: PathBuf::from(rel),
+                    job,
+                });
+            }
+            _ => diags.push(
+                Diag::error(
+                    "world::bad-running-job",
+                    format!("running job `{rel}` does not load"),
+                )
+                .at(&cluster_src, span, "this job has errors")
+                .help("fix the job file: the world replays it before any plan"),
+            ),
+        }
+    }
+}

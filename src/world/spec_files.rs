@@ -1,0 +1,195 @@
+//! `rules/quotas/*.hcl` and `rules/namespaces/*.hcl`, in Nomad's own quota
+//! and namespace specification formats.
+
+use std::collections::BTreeMap;
+
+use hcl_edit::structure::Block;
+
+use super::hclread::{no_label, one_label, parse, record, span_of, spans_for, BodyReader, Schema};
+use super::model::*;
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+
+pub(super) fn read_quota(src: &Source, diags: &mut Diags) -> Option<QuotaSpec> {
+    let body = match parse(src) {
+        Ok(b) => b,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    const S: Schema = Schema {
+        attrs: &["name", "description"],
+        blocks: &["limit"],
+    };
+    let r = BodyReader::new(src, &body, &S, "quota specification", diags);
+    let mut q = QuotaSpec {
+        spans: spans_for(None),
+        ..QuotaSpec::default()
+    };
+    record(&mut q.spans, &r, &["name", "description"]);
+    match r.string("name", diags) {
+        Some(n) if !n.is_empty() => q.name = n,
+        _ => {
+            diags.push(
+                Diag::error("world::missing-key", "quota specification needs a `name`")
+                    .in_source(src)
+                    .help("add `name = \"...\"` (what `nomad quota init` writes)"),
+            );
+            return None;
+        }
+    }
+    q.description = r.string("description", diags).unwrap_or_default();
+    let mut regions: BTreeMap<String, Span> = BTreeMap::new();
+    for b in r.blocks("limit") {
+        no_label(src, b, diags);
+        let Some(limit) = read_limit(src, b, diags) else {
+            continue;
+        };
+        let span = limit.spans.best("region").unwrap_or_default();
+        if let Some(first) = regions.insert(limit.region.clone(), span) {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-limit",
+                    format!("quota `{}` limits region `{}` twice", q.name, limit.region),
+                )
+                .at(src, span, "second limit")
+                .label(first, "first limit"),
+            );
+            continue;
+        }
+        q.limits.push(limit);
+    }
+    if q.limits.is_empty() {
+        diags.push(
+            Diag::warning(
+                "world::empty-quota",
+                format!("quota `{}` has no limit block: it limits nothing", q.name),
+            )
+            .at(src, q.spans.best("name").unwrap_or_default(), "no limits"),
+        );
+    }
+    Some(q)
+}
+
+fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> {
+    const S: Schema = Schema {
+        attrs: &["region"],
+        blocks: &["region_limit"],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "limit", diags);
+    let mut limit = QuotaLimit {
+        spans: spans_for(Some(b)),
+        ..QuotaLimit::default()
+    };
+    record(&mut limit.spans, &r, &["region"]);
+    match r.string("region", diags) {
+        Some(reg) => limit.region = reg,
+        None => {
+            diags.push(
+                Diag::error("world::missing-key", "quota `limit` needs a `region`")
+                    .at(src, span_of(&b.ident), "no region")
+                    .help("add `region = \"global\"`"),
+            );
+            return None;
+        }
+    }
+    if let Some(rl) = r.single_block("region_limit", diags) {
+        no_label(src, rl, diags);
+        const RL: Schema = Schema {
+            attrs: &["cpu", "cores", "memory", "memory_max"],
+            blocks: &["device", "network"],
+        };
+        let rr = BodyReader::new(src, &rl.body, &RL, "region_limit", diags);
+        let l = &mut limit.region_limit;
+        l.spans = spans_for(Some(rl));
+        record(&mut l.spans, &rr, &["cpu", "cores", "memory", "memory_max"]);
+        l.cpu = rr.int("cpu", diags);
+        l.cores = rr.int("cores", diags);
+        l.memory = rr.int("memory", diags);
+        l.memory_max = rr.int("memory_max", diags);
+        for d in rr.blocks("device") {
+            let Ok((name, _)) =
+                one_label(src, d, "device \"nvidia/gpu\" { count = 1 }").map_err(|e| diags.push(e))
+            else {
+                continue;
+            };
+            const D: Schema = Schema {
+                attrs: &["count"],
+                blocks: &[],
+            };
+            let dr = BodyReader::new(src, &d.body, &D, "device", diags);
+            l.devices.insert(name, dr.int("count", diags).unwrap_or(0));
+        }
+        if let Some(n) = rr.single_block("network", diags) {
+            diags.push(
+                Diag::warning(
+                    "world::not-simulated",
+                    "network quota limits (Nomad 0.10-0.12) are not simulated",
+                )
+                .at(src, span_of(&n.ident), "ignored")
+                .help("Nomad removed network quotas in 1.0; remove the block to silence this"),
+            );
+        }
+    }
+    Some(limit)
+}
+
+pub(super) fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespace> {
+    let body = match parse(src) {
+        Ok(b) => b,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    const S: Schema = Schema {
+        attrs: &["name", "description", "quota", "meta"],
+        blocks: &["capabilities", "meta"],
+    };
+    let r = BodyReader::new(src, &body, &S, "namespace specification", diags);
+    let mut ns = Namespace {
+        spans: spans_for(None),
+        ..Namespace::default()
+    };
+    record(&mut ns.spans, &r, &["name", "description", "quota", "meta"]);
+    match r.string("name", diags) {
+        Some(n) if !n.is_empty() => ns.name = n,
+        _ => {
+            diags.push(
+                Diag::error(
+                    "world::missing-key",
+                    "namespace specification needs a `name`",
+                )
+                .in_source(src)
+                .help("add `name = \"...\"`"),
+            );
+            return None;
+        }
+    }
+    ns.description = r.string("description", diags).unwrap_or_default();
+    ns.quota = r.string("quota", diags).filter(|q| !q.is_empty());
+    ns.meta = r.string_map("meta", diags).unwrap_or_default();
+    // Nomad's namespace spec writes meta as a block; accept both spellings.
+    if let Some(m) = r.single_block("meta", diags) {
+        for a in m.body.attributes() {
+            if let Ok(super::hclread::Lit::Str(v)) = super::hclread::literal(src, &a.value) {
+                ns.meta.insert(a.key.value().to_string(), v);
+            }
+        }
+    }
+    if let Some(c) = r.single_block("capabilities", diags) {
+        no_label(src, c, diags);
+        const C: Schema = Schema {
+            attrs: &["enabled_task_drivers", "disabled_task_drivers"],
+            blocks: &[],
+        };
+        let cr = BodyReader::new(src, &c.body, &C, "capabilities", diags);
+        let names = |v: Option<Vec<(String, Span)>>| -> Vec<String> {
+            v.unwrap_or_default().into_iter().map(|(s, _)| s).collect()
+        };
+        ns.enabled_task_drivers = names(cr.strings("enabled_task_drivers", diags));
+        ns.disabled_task_drivers = names(cr.strings("disabled_task_drivers", diags));
+    }
+    Some(ns)
+}

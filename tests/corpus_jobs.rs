@@ -1,0 +1,174 @@
+//! Sweep over the shared corpus of real job files (optional: skipped loudly
+//! when `../shared/corpus` is absent). Valid HCL2 files must validate; the
+//! invalid ones must each get a located diagnostic; nothing may panic.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use nomad_preflight::jobspec::{self, LoadOptions};
+use nomad_preflight::vfs::DiskVfs;
+
+fn corpus() -> Option<PathBuf> {
+    // PREFLIGHT_CORPUS points elsewhere (e.g. from a git worktree).
+    let p = std::env::var_os("PREFLIGHT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "SKIPPED: {} not found; the corpus sweep did not run",
+            p.display()
+        );
+        None
+    }
+}
+
+/// INDEX.tsv rows by file name, as column-name → value maps.
+fn index(dir: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap_or_default();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
+    lines
+        .map(|l| {
+            let row: BTreeMap<String, String> = header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect();
+            (row.get("file").cloned().unwrap_or_default(), row)
+        })
+        .collect()
+}
+
+fn opts(dir: &Path) -> LoadOptions {
+    LoadOptions {
+        repo_root: Some(dir.to_path_buf()),
+        ..LoadOptions::default()
+    }
+}
+
+/// Verdicts Nomad's own `job validate` gives on these files as well: the
+/// corpus holds parser fixtures (groups without tasks, tasks without a
+/// driver), files whose `file()` targets were not copied, and a few jobs
+/// with repeated single blocks or services on undefined ports.
+const NOMAD_ALSO_REJECTS: &[&str] = &[
+    "jobspec::missing-variable",
+    "jobspec::file",
+    "jobspec::missing",
+    "jobspec::port-label",
+    "jobspec::duplicate",
+    "jobspec::range",
+    // Our policy, not Nomad's: file() may not read outside the repository
+    // (one job reads /root/.ssh/id_rsa).
+    "jobspec::file-access",
+];
+
+/// Files Nomad rejects for reasons outside the front end, with why.
+const KNOWN_INVALID: &[(&str, &str)] = &[(
+    "perrymanuk__hashi-homelab__nomad_jobs__TEMPLATE.job",
+    "a template: `cpu = __CPU__`, `to = \"__PORT__\"` placeholders are not numbers",
+)];
+
+#[test]
+fn corpus_jobs_validate() {
+    let Some(root) = corpus() else { return };
+    let dir = root.join("jobs");
+    let idx = index(&dir);
+    let vfs = DiskVfs::new(&dir);
+    let start = std::time::Instant::now();
+    let (mut ok, mut only_vars, mut skipped) = (0, 0, 0);
+    let mut rejected: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for (file, row) in &idx {
+        let parsed = jobspec::load(&vfs, Path::new(file), &opts(&dir));
+        if row.get("hcl1_syntax").map(String::as_str) == Some("ok")
+            && row.get("hcl2_syntax").map(String::as_str) == Some("fail")
+        {
+            assert!(
+                parsed
+                    .diags
+                    .iter()
+                    .any(|d| d.code == "jobspec::hcl1" && d.location().is_some()),
+                "{file} is HCL1-only and needs a located jobspec::hcl1 diagnostic"
+            );
+        }
+        if row.get("hcl2_syntax").map(String::as_str) != Some("ok")
+            || KNOWN_INVALID.iter().any(|(f, _)| f == file)
+        {
+            skipped += 1;
+            continue;
+        }
+        if parsed.is_valid() {
+            ok += 1;
+            continue;
+        }
+        let errors: Vec<_> = parsed.diags.iter().filter(|d| d.is_error()).collect();
+        if errors.iter().all(|d| d.code == "jobspec::missing-variable") {
+            // The diagnostic must name the variable.
+            assert!(
+                errors.iter().all(|d| d.message.contains("variable \"")),
+                "{file}"
+            );
+            only_vars += 1;
+            continue;
+        }
+        if errors
+            .iter()
+            .all(|d| NOMAD_ALSO_REJECTS.contains(&d.code.as_str()))
+        {
+            for d in &errors {
+                *rejected.entry(d.code.clone()).or_default() += 1;
+            }
+            continue;
+        }
+        failures.push(format!(
+            "{file}:\n{}",
+            nomad_preflight::diag::render(&parsed.diags.0, false)
+        ));
+    }
+    eprintln!(
+        "corpus jobs: {ok} valid, {only_vars} need a variable, {skipped} skipped (HCL1 or known invalid), rejected as Nomad would {rejected:?}, {} failed, in {:?}",
+        failures.len(),
+        start.elapsed()
+    );
+    assert!(ok > 400, "only {ok} files validated");
+    assert!(
+        failures.is_empty(),
+        "{} files failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn corpus_invalid_files_get_located_diagnostics() {
+    let Some(root) = corpus() else { return };
+    let dir = root.join("invalid");
+    let vfs = DiskVfs::new(&dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    let (mut located, mut missed) = (0, Vec::new());
+    for f in files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.ends_with(".md") || name.ends_with(".tsv") {
+            continue;
+        }
+        let parsed = jobspec::load(&vfs, Path::new(&name), &opts(&dir));
+        if parsed.diags.iter().any(|d| d.location().is_some()) {
+            located += 1;
+        } else {
+            missed.push(name);
+        }
+    }
+    eprintln!(
+        "corpus invalid: {located} with located diagnostics, {} without",
+        missed.len()
+    );
+    assert!(missed.is_empty(), "no located diagnostic for: {missed:?}");
+}

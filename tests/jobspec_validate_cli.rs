@@ -1,0 +1,63 @@
+//! `validate` exit codes follow `nomad job validate`: 0 valid, 1 invalid,
+//! 255 for usage and I/O errors.
+
+use std::path::PathBuf;
+
+use nomad_preflight::cli::validate::{run, ValidateArgs};
+
+fn args(file: &str, var: &[&str]) -> ValidateArgs {
+    ValidateArgs {
+        files: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file)],
+        var: var.iter().map(|s| s.to_string()).collect(),
+        var_file: vec![],
+    }
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(run(&args("jobs/sockshop.nomad", &[]), false), 0);
+    assert_eq!(
+        run(
+            &args("tests/fixtures/jobspec/priority_zero.nomad", &[]),
+            false
+        ),
+        1
+    );
+    assert_eq!(
+        run(
+            &args("tests/fixtures/jobspec/no-such-file.nomad", &[]),
+            false
+        ),
+        255
+    );
+    assert_eq!(
+        run(
+            &args("tests/fixtures/jobspec/hcl2/app.nomad.hcl", &["region=eu"]),
+            false
+        ),
+        0
+    );
+    assert_eq!(
+        run(
+            &args("tests/fixtures/jobspec/hcl2/app.nomad.hcl", &[]),
+            false
+        ),
+        1
+    );
+    assert_eq!(run(&args("jobs/sockshop.nomad", &["novalue"]), false), 255);
+}
+
+#[test]
+fn both_var_spellings_parse() {
+    use clap::Parser;
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        v: ValidateArgs,
+    }
+    let c = Cli::try_parse_from(["x", "--var", "a=1", "--var-file", "f.hcl", "job.nomad"]).unwrap();
+    assert_eq!(
+        (c.v.var, c.v.var_file.len(), c.v.files.len()),
+        (vec!["a=1".to_string()], 1, 1)
+    );
+}
