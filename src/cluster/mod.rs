@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 
 use crate::jobspec::Job;
 
+pub mod build;
+pub mod ids;
+pub mod resources;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NodeStatus {
     #[default]
@@ -172,7 +176,10 @@ impl Allocation {
     /// The index in the alloc name, `web.cache[2]` → 2.
     pub fn name_index(&self) -> Option<u32> {
         let open = self.name.rfind('[')?;
-        self.name.get(open + 1..self.name.len().checked_sub(1)?)?.parse().ok()
+        self.name
+            .get(open + 1..self.name.len().checked_sub(1)?)?
+            .parse()
+            .ok()
     }
 }
 
@@ -255,7 +262,10 @@ impl State {
     }
 
     /// Live allocations on one node.
-    pub fn node_allocs<'a>(&'a self, node_id: &'a str) -> impl Iterator<Item = &'a Allocation> + 'a {
+    pub fn node_allocs<'a>(
+        &'a self,
+        node_id: &'a str,
+    ) -> impl Iterator<Item = &'a Allocation> + 'a {
         self.allocs
             .iter()
             .filter(move |a| a.node_id == node_id && a.is_live())

@@ -38,6 +38,27 @@ pub fn quota_usage(world: &World, state: &State, quota: &str, region: &str) -> Q
     usage
 }
 
+/// Namespaces whose allocations count against `quota`.
+pub fn quota_namespaces<'a>(
+    world: &'a World,
+    quota: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    world
+        .namespaces
+        .iter()
+        .filter(move |(_, ns)| ns.quota.as_deref() == Some(quota))
+        .map(|(name, _)| name.as_str())
+}
+
+/// Add one allocation's share to a usage total (the same rule as above).
+pub fn add_alloc(usage: &mut QuotaUsage, a: &super::Allocation) {
+    let r = &a.resources;
+    usage.cpu += r.cpu;
+    usage.cores += r.cores;
+    usage.memory += r.memory_mb;
+    usage.memory_max += r.memory_max_mb.max(r.memory_mb);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,18 @@
 
 use std::collections::BTreeMap;
 
+pub mod applier;
+pub mod constraint;
+pub mod engine;
+pub mod fit;
+pub mod generic;
+pub mod preempt;
+pub mod reconcile;
+pub mod sample;
 pub mod sim;
+pub mod version_check;
 
+pub use sample::{sample, Tally};
 pub use sim::{QuotaUsage, RunError, RunOutcome, Simulation, UnblockOutcome};
 
 use crate::cluster::Allocation;

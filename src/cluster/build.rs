@@ -1,0 +1,95 @@
+//! Nodes from the world's client pools.
+
+use super::ids::uuid;
+use super::{Node, NodeNetwork, NodeStatus};
+use crate::world::{ClientPool, World};
+
+/// Salt for node IDs: nodes are named by the world, never by the sample
+/// seed, so `NAME-1` has the same ID in every sample.
+const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
+
+/// Drivers a client fingerprints when the world does not list any: what a
+/// stock Linux client with Docker and a JRE (the demo's AMI) reports.
+const DEFAULT_DRIVERS: [&str; 3] = ["docker", "exec", "java"];
+
+/// Client `index` (1-based) of a pool. `pool_pos` is the pool's position in
+/// the world; it only feeds the node's IP so pools do not share addresses.
+pub fn build_node(
+    world: &World,
+    pool: &ClientPool,
+    pool_pos: usize,
+    index: u32,
+    create_index: u64,
+) -> Node {
+    let name = format!("{}-{}", pool.name, index);
+    let id = uuid(
+        NODE_ID_SALT,
+        &[&world.region, &pool.name, &index.to_string()],
+    );
+    let ip = format!(
+        "10.{}.{}.{}",
+        (pool_pos % 200) + 1,
+        index / 250,
+        (index % 250) + 1
+    );
+    let drivers: Vec<String> = if pool.drivers.is_empty() {
+        DEFAULT_DRIVERS.iter().map(|d| d.to_string()).collect()
+    } else {
+        pool.drivers.clone()
+    };
+    let mut attributes = std::collections::BTreeMap::new();
+    attributes.insert("kernel.name".to_string(), "linux".to_string());
+    attributes.insert("os.name".to_string(), "ubuntu".to_string());
+    attributes.insert("cpu.arch".to_string(), "amd64".to_string());
+    attributes.insert("cpu.totalcompute".to_string(), pool.cpu.to_string());
+    attributes.insert(
+        "memory.totalbytes".to_string(),
+        (pool.memory.max(0) * 1024 * 1024).to_string(),
+    );
+    attributes.insert("nomad.version".to_string(), world.nomad_version.to_string());
+    attributes.insert("unique.hostname".to_string(), name.clone());
+    attributes.insert("unique.network.ip-address".to_string(), ip.clone());
+    for d in &drivers {
+        attributes.insert(format!("driver.{d}"), "1".to_string());
+    }
+    // The world's own attributes win over the fingerprint defaults.
+    for (k, v) in &pool.attributes {
+        attributes.insert(k.clone(), v.clone());
+    }
+    let node_pool = if pool.node_pool.is_empty() {
+        "default".to_string()
+    } else {
+        pool.node_pool.clone()
+    };
+    Node {
+        id,
+        name,
+        datacenter: if pool.datacenter.is_empty() {
+            "dc1".to_string()
+        } else {
+            pool.datacenter.clone()
+        },
+        node_class: pool.node_class.clone(),
+        node_pool,
+        cpu: pool.cpu,
+        memory_mb: pool.memory,
+        disk_mb: pool.disk,
+        networks: vec![NodeNetwork {
+            device: "eth0".to_string(),
+            cidr: format!("{ip}/32"),
+            ip,
+            mbits: pool.network_mbits,
+        }],
+        reserved_cpu: pool.reserved.cpu,
+        reserved_memory_mb: pool.reserved.memory,
+        reserved_disk_mb: pool.reserved.disk,
+        reserved_ports: pool.reserved.ports.clone(),
+        attributes,
+        meta: pool.meta.clone(),
+        drivers,
+        status: NodeStatus::Ready,
+        eligible: true,
+        drain: false,
+        create_index,
+    }
+}

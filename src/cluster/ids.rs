@@ -1,0 +1,105 @@
+//! Deterministic randomness: a splitmix64 generator for node shuffles and
+//! port picks, and UUID-shaped identifiers derived from a seeded hash so the
+//! same world and seed always name things the same way.
+
+/// splitmix64: tiny, fast and good enough for shuffles; no external crate so
+/// sequences never change under us with a dependency upgrade.
+#[derive(Debug, Clone)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64 { state: seed }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        mix(self.state)
+    }
+
+    /// Uniform in `0..n` (rejection sampling avoids modulo bias); 0 when n is 0.
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        let zone = u64::MAX - (u64::MAX % n);
+        loop {
+            let v = self.next_u64();
+            if v < zone {
+                return v % n;
+            }
+        }
+    }
+
+    /// Fisher–Yates, as Nomad's `shuffleNodes` does.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i as u64 + 1) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a over the parts (with a separator so `["ab","c"]` ≠ `["a","bc"]`),
+/// finished with the splitmix mixer.
+pub fn hash_parts(seed: u64, parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325 ^ mix(seed);
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0xFF)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+    mix(h)
+}
+
+/// A UUID-shaped (8-4-4-4-12 hex) identifier derived from the seed and parts.
+pub fn uuid(seed: u64, parts: &[&str]) -> String {
+    let a = hash_parts(seed, parts);
+    let b = hash_parts(a ^ 0x5851_F42D_4C95_7F2D, parts);
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xFFFF,
+        a & 0xFFFF,
+        b >> 48,
+        b & 0xFFFF_FFFF_FFFF
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_stable_and_distinct() {
+        let a = uuid(1, &["pool", "1"]);
+        assert_eq!(a, uuid(1, &["pool", "1"]));
+        assert_ne!(a, uuid(2, &["pool", "1"]));
+        assert_ne!(uuid(1, &["ab", "c"]), uuid(1, &["a", "bc"]));
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.matches('-').count(), 4);
+    }
+
+    #[test]
+    fn below_stays_in_range_and_shuffle_permutes() {
+        let mut r = SplitMix64::new(7);
+        for n in 1..50 {
+            assert!(r.below(n) < n);
+        }
+        let mut v: Vec<u32> = (0..20).collect();
+        r.shuffle(&mut v);
+        let mut s = v.clone();
+        s.sort();
+        assert_eq!(s, (0..20).collect::<Vec<_>>());
+        assert_ne!(v, s, "a 20-element shuffle left everything in place");
+    }
+}

@@ -1,0 +1,126 @@
+//! The plan applier's re-check (`nomad/plan_apply.go` evaluateNodePlan):
+//! before committing, every node that receives allocations must still fit
+//! them. A node that does not is dropped from the plan as a whole (its
+//! placements, stops and preemptions): a partial commit.
+
+use std::collections::{HashMap, HashSet};
+
+use super::engine::Plan;
+use super::fit::allocs_fit;
+use crate::cluster::{Allocation, Node, State};
+
+/// Remove the parts of `plan` the applier would reject; true if any was.
+pub fn reject_overcommitted(state: &State, plan: &mut Plan) -> bool {
+    let gone: HashSet<&str> = plan
+        .stops
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(plan.preempted.iter().map(|(a, _)| a.id.as_str()))
+        .collect();
+    let mut by_node: HashMap<&str, Vec<&Allocation>> = HashMap::new();
+    for a in state.allocs.iter().filter(|a| a.is_live()) {
+        by_node.entry(a.node_id.as_str()).or_default().push(a);
+    }
+    let mut rejected: Vec<(usize, String)> = Vec::new();
+    for (&pos, placed) in &plan.placed {
+        let Some(node) = state.nodes.get(pos) else {
+            rejected.push((pos, String::new()));
+            continue;
+        };
+        let placed_ids: HashSet<&str> = placed.iter().map(|a| a.id.as_str()).collect();
+        let existing = by_node
+            .get(node.id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|a| !gone.contains(a.id.as_str()) && !placed_ids.contains(a.id.as_str()))
+            .copied();
+        let all: Vec<&Allocation> = existing.chain(placed.iter()).collect();
+        if !node_fits(node, &all) {
+            rejected.push((pos, node.id.clone()));
+        }
+    }
+    for (pos, node_id) in &rejected {
+        plan.placed.remove(pos);
+        plan.stops.retain(|a| &a.node_id != node_id);
+        plan.preempted.retain(|(a, _)| &a.node_id != node_id);
+    }
+    !rejected.is_empty()
+}
+
+fn node_fits(node: &Node, allocs: &[&Allocation]) -> bool {
+    if allocs_fit(node, allocs.iter().map(|a| &a.resources), None).is_err() {
+        return false;
+    }
+    let bandwidth: i64 = allocs
+        .iter()
+        .flat_map(|a| a.resources.networks.iter())
+        .map(|n| n.mbits)
+        .sum();
+    if node.networks.first().is_some_and(|d| bandwidth > d.mbits) {
+        return false;
+    }
+    let mut ports: HashSet<u16> = node.reserved_ports.iter().copied().collect();
+    allocs
+        .iter()
+        .flat_map(|a| a.resources.networks.iter())
+        .flat_map(|n| n.reserved_ports.iter().chain(n.dynamic_ports.iter()))
+        .filter(|(_, p)| *p != 0)
+        .all(|(_, p)| ports.insert(*p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::{AllocResources, ClientStatus, DesiredStatus, NodeNetwork};
+
+    fn node() -> Node {
+        Node {
+            id: "n1".into(),
+            cpu: 1000,
+            memory_mb: 1000,
+            disk_mb: 1000,
+            networks: vec![NodeNetwork {
+                device: "eth0".into(),
+                mbits: 100,
+                ..NodeNetwork::default()
+            }],
+            ..Node::default()
+        }
+    }
+
+    fn alloc(id: &str, cpu: i64) -> Allocation {
+        Allocation {
+            id: id.into(),
+            node_id: "n1".into(),
+            desired_status: DesiredStatus::Run,
+            client_status: ClientStatus::Running,
+            resources: AllocResources {
+                cpu,
+                memory_mb: 10,
+                ..AllocResources::default()
+            },
+            ..Allocation::default()
+        }
+    }
+
+    #[test]
+    fn rejects_a_node_that_no_longer_fits_and_keeps_one_that_does() {
+        let state = State {
+            nodes: vec![node()],
+            allocs: vec![alloc("old", 600), alloc("victim", 100)],
+            ..State::default()
+        };
+        // Too few victims picked: 600 + 500 > 1000 even after evicting 100.
+        let mut plan = Plan::default();
+        plan.placed.insert(0, vec![alloc("new", 500)]);
+        plan.preempted.push((alloc("victim", 100), "new".into()));
+        assert!(reject_overcommitted(&state, &mut plan));
+        assert!(plan.placed.is_empty() && plan.preempted.is_empty());
+
+        let mut ok = Plan::default();
+        ok.placed.insert(0, vec![alloc("new", 300)]);
+        ok.stops.push(alloc("victim", 100));
+        assert!(!reject_overcommitted(&state, &mut ok));
+        assert_eq!(ok.placed.len(), 1);
+    }
+}

@@ -1,0 +1,249 @@
+//! Resource fit, fit scores and resource distance (`nomad/structs/funcs.go`,
+//! `scheduler/feasible/preemption.go`).
+
+use crate::cluster::{AllocResources, Allocation, Node};
+use crate::world::Algorithm;
+
+/// Comparable resources: the dimensions fit and preemption reason about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Comparable {
+    pub cpu: i64,
+    pub cores: i64,
+    pub memory: i64,
+    pub disk: i64,
+}
+
+impl Comparable {
+    pub fn of(r: &AllocResources) -> Comparable {
+        Comparable {
+            cpu: r.cpu,
+            cores: r.cores,
+            memory: r.memory_mb,
+            disk: r.disk_mb,
+        }
+    }
+    /// Usable node capacity: node resources minus what the client reserves.
+    pub fn node_usable(n: &Node) -> Comparable {
+        Comparable {
+            cpu: n.cpu - n.reserved_cpu,
+            cores: 0,
+            memory: n.memory_mb - n.reserved_memory_mb,
+            disk: n.disk_mb - n.reserved_disk_mb,
+        }
+    }
+    pub fn add(&mut self, o: &Comparable) {
+        self.cpu += o.cpu;
+        self.cores += o.cores;
+        self.memory += o.memory;
+        self.disk += o.disk;
+    }
+    pub fn sub(&mut self, o: &Comparable) {
+        self.cpu -= o.cpu;
+        self.cores -= o.cores;
+        self.memory -= o.memory;
+        self.disk -= o.disk;
+    }
+    /// Nomad's `ComparableResources.Superset`: the first dimension that does
+    /// not cover `other`, in Nomad's order (cpu, memory, disk). Reserved
+    /// cores are not modelled as a set (nodes here expose no core topology).
+    pub fn superset(&self, other: &Comparable) -> Result<(), &'static str> {
+        if self.cpu < other.cpu {
+            return Err("cpu");
+        }
+        if self.memory < other.memory {
+            return Err("memory");
+        }
+        if self.disk < other.disk {
+            return Err("disk");
+        }
+        Ok(())
+    }
+}
+
+/// `AllocsFit` without the port/device checks (those run in the network
+/// step): returns the total utilisation on success, else the dimension.
+pub fn allocs_fit<'a>(
+    node: &Node,
+    allocs: impl IntoIterator<Item = &'a AllocResources>,
+    extra: Option<&'a AllocResources>,
+) -> Result<Comparable, (&'static str, Comparable)> {
+    let mut used = Comparable::default();
+    for r in allocs.into_iter().chain(extra) {
+        used.add(&Comparable::of(r));
+    }
+    match Comparable::node_usable(node).superset(&used) {
+        Ok(()) => Ok(used),
+        Err(dim) => Err((dim, used)),
+    }
+}
+
+/// The best fit score (`binPackingMaxFitScore`).
+pub const MAX_FIT_SCORE: f64 = 18.0;
+
+/// `ScoreFitBinPack` / `ScoreFitSpread`: how full the node would be on cpu
+/// and memory, mapped into 0..=18.
+pub fn score_fit(node: &Node, util: &Comparable, algorithm: Algorithm) -> f64 {
+    let usable = Comparable::node_usable(node);
+    let free = |used: i64, cap: i64| {
+        if cap <= 0 {
+            0.0
+        } else {
+            1.0 - used as f64 / cap as f64
+        }
+    };
+    let total =
+        10f64.powf(free(util.cpu, usable.cpu)) + 10f64.powf(free(util.memory, usable.memory));
+    let score = match algorithm {
+        Algorithm::Binpack => 20.0 - total,
+        Algorithm::Spread => total - 2.0,
+    };
+    score.clamp(0.0, MAX_FIT_SCORE)
+}
+
+/// `basicResourceDistance`: Euclidean distance between the still-needed
+/// resources and what an allocation would free, each coordinate relative to
+/// the need; a dimension no longer needed drops out.
+pub fn resource_distance(needed: &Comparable, alloc: &Comparable) -> f64 {
+    let coord = |ask: i64, have: i64| {
+        if ask > 0 {
+            (ask - have) as f64 / ask as f64
+        } else {
+            0.0
+        }
+    };
+    let mc = coord(needed.memory, alloc.memory);
+    let cc = coord(needed.cpu, alloc.cpu);
+    let dc = coord(needed.disk, alloc.disk);
+    (mc * mc + cc * cc + dc * dc).sqrt()
+}
+
+/// Network distance: how far an allocation's bandwidth is from the ask.
+pub fn network_distance(asked_mbits: i64, alloc: &Allocation) -> f64 {
+    match alloc.resources.networks.first() {
+        Some(n) if asked_mbits > 0 => (asked_mbits - n.mbits).abs() as f64 / asked_mbits as f64,
+        Some(_) => 0.0,
+        None => f64::INFINITY,
+    }
+}
+
+/// `1 / (1 + e^(0.0048 × (net − 2048)))` with net = max + sum/max of the
+/// victims' job priorities: fewer, lower-priority victims score higher.
+pub fn preemption_score(victim_priorities: &[i64]) -> f64 {
+    let max = victim_priorities.iter().copied().max().unwrap_or(0);
+    if max <= 0 {
+        return 1.0;
+    }
+    let sum: i64 = victim_priorities.iter().sum();
+    let net = max as f64 + sum as f64 / max as f64;
+    1.0 / (1.0 + (0.0048 * (net - 2048.0)).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(cpu: i64, mem: i64, rcpu: i64, rmem: i64) -> Node {
+        Node {
+            cpu,
+            memory_mb: mem,
+            reserved_cpu: rcpu,
+            reserved_memory_mb: rmem,
+            ..Node::default()
+        }
+    }
+
+    fn util(cpu: i64, memory: i64) -> Comparable {
+        Comparable {
+            cpu,
+            memory,
+            ..Comparable::default()
+        }
+    }
+
+    /// `TestScoreFitBinPack` (nomad/structs/funcs_test.go): node 4096 MHz /
+    /// 8192 MB with 2048/4096 reserved; no use → 0, full → 18, half → 10 (binpack)
+    /// and the mirror values for spread.
+    #[test]
+    fn score_fit_matches_nomad_table() {
+        let n = node(4096, 8192, 2048, 4096);
+        let cases = [
+            (util(0, 0), 0.0, 18.0),
+            (util(2048, 4096), 18.0, 0.0),
+            (util(1024, 2048), 13.675, 4.325),
+        ];
+        for (u, bin, spread) in cases {
+            assert!(
+                (score_fit(&n, &u, Algorithm::Binpack) - bin).abs() < 1e-3,
+                "{u:?}"
+            );
+            assert!(
+                (score_fit(&n, &u, Algorithm::Spread) - spread).abs() < 1e-3,
+                "{u:?}"
+            );
+        }
+        // Over-committed clamps to the maximum.
+        assert_eq!(score_fit(&n, &util(4096, 8192), Algorithm::Binpack), 18.0);
+    }
+
+    /// Reference example (nomad-scheduler.md 4.1): 3900/7936 capacity, 2000/4000 used.
+    #[test]
+    fn score_fit_reference_example() {
+        let n = node(3900, 7936, 0, 0);
+        let b = score_fit(&n, &util(2000, 4000), Algorithm::Binpack) / MAX_FIT_SCORE;
+        assert!((b - 0.76648).abs() < 1e-4, "{b}");
+    }
+
+    /// `TestResourceDistance` (scheduler/preemption_test.go): ask cpu 2048,
+    /// memory 512, disk 4096 against four allocations.
+    #[test]
+    fn resource_distance_matches_nomad_test() {
+        let ask = Comparable {
+            cpu: 2048,
+            memory: 512,
+            disk: 4096,
+            cores: 0,
+        };
+        let cases = [
+            ((2048, 512, 4096), "0.000"),
+            ((1024, 400, 1024), "0.928"),
+            ((8192, 200, 1024), "3.152"),
+            ((2048, 500, 4096), "0.023"),
+        ];
+        for ((cpu, memory, disk), want) in cases {
+            let a = Comparable {
+                cpu,
+                memory,
+                disk,
+                cores: 0,
+            };
+            assert_eq!(format!("{:.3}", resource_distance(&ask, &a)), want);
+        }
+    }
+
+    #[test]
+    fn preemption_score_prefers_low_priority_victims() {
+        assert!((preemption_score(&[30]) - 0.99994).abs() < 1e-4);
+        assert!(preemption_score(&[10]) > preemption_score(&[10, 40]));
+    }
+
+    #[test]
+    fn fit_reports_first_failing_dimension() {
+        let n = node(1000, 1000, 0, 0);
+        let a = AllocResources {
+            cpu: 600,
+            memory_mb: 600,
+            ..AllocResources::default()
+        };
+        assert_eq!(allocs_fit(&n, [&a], Some(&a)).map_err(|e| e.0), Err("cpu"));
+        let b = AllocResources {
+            cpu: 100,
+            memory_mb: 600,
+            ..AllocResources::default()
+        };
+        assert_eq!(
+            allocs_fit(&n, [&b], Some(&b)).map_err(|e| e.0),
+            Err("memory")
+        );
+        assert!(allocs_fit(&n, [&b], None).is_ok());
+    }
+}

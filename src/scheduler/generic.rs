@@ -1,0 +1,399 @@
+//! Scheduling one evaluation of a job: reconcile, then place each missing
+//! allocation through the stack (`generic_sched.go`, `scheduler_system.go`).
+
+use std::collections::BTreeMap;
+
+use super::engine::{Ask, Engine, Plan};
+use super::reconcile::reconcile_group;
+use super::{AllocMetric, DesiredUpdates, Placement, PlanResult, PreemptedAlloc};
+use crate::cluster::resources::task_group_resources;
+use crate::cluster::{Allocation, State};
+use crate::jobspec::{Job, JobType, TaskGroup};
+use crate::world::World;
+
+/// The outcome of one evaluation before it is applied.
+pub struct Evaluated {
+    pub result: PlanResult,
+    pub plan: Plan,
+}
+
+/// Can this job type preempt in this world and release?
+fn preemption_on(world: &World, t: JobType) -> bool {
+    let v = world.nomad_version;
+    let released = match t {
+        JobType::System => v.at_least(0, 9, 0),
+        // Service/batch preemption: Enterprise 0.9.2, open source 0.12.
+        JobType::Service | JobType::Batch => v.at_least(0, 9, 2),
+        JobType::Sysbatch => v.at_least(1, 2, 0),
+    };
+    released && world.preemption_enabled(t)
+}
+
+/// Every registered version of every job: (namespace, job, version).
+pub type JobHistory = BTreeMap<(String, String, u64), Job>;
+
+/// The job spec an allocation runs: from the version history, else the
+/// registered job when the versions agree.
+fn old_spec<'s>(
+    history: &'s JobHistory,
+    state: &'s State,
+    a: &Allocation,
+) -> Option<(&'s Job, &'s TaskGroup)> {
+    let job = history
+        .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
+        .or_else(|| {
+            state
+                .job(&a.namespace, &a.job_id)
+                .filter(|r| r.version == a.job_version)
+                .map(|r| &r.job)
+        })?;
+    Some((job, job.group(&a.task_group)?))
+}
+
+pub fn evaluate(
+    world: &World,
+    state: &State,
+    history: &JobHistory,
+    job: &Job,
+    new_version: u64,
+    eval_id: &str,
+    rng_seed: u64,
+) -> Evaluated {
+    let mut engine = Engine::new(world, state, job, rng_seed);
+    let mut result = PlanResult::default();
+    if job.job_type.is_per_node() {
+        system(&mut engine, history, job, new_version, eval_id, &mut result);
+    } else {
+        generic(&mut engine, history, job, new_version, eval_id, &mut result);
+    }
+    let nodes_available = nodes_available(&engine, job);
+    for m in result.failed_tg_allocs.values_mut() {
+        m.nodes_available = nodes_available.clone();
+        m.nodes_in_pool = engine.candidate_count() as u64;
+    }
+    finish(&mut engine, &mut result);
+    Evaluated {
+        result,
+        plan: engine.plan,
+    }
+}
+
+/// Ready nodes per datacenter of the job (only datacenters that have any).
+fn nodes_available(engine: &Engine<'_>, job: &Job) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for pos in engine.ready_nodes(job) {
+        if let Some(n) = engine.node(pos) {
+            *out.entry(n.datacenter.clone()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
+    result.preempted_allocs = engine
+        .plan
+        .preempted
+        .iter()
+        .map(|(a, _)| PreemptedAlloc {
+            id: a.id.clone(),
+            namespace: a.namespace.clone(),
+            job_id: a.job_id.clone(),
+            job_type: a.job_type.as_str().to_string(),
+            task_group: a.task_group.clone(),
+            node_id: a.node_id.clone(),
+            job_priority: a.job_priority,
+        })
+        .collect();
+    result.stops = engine.plan.stops.iter().map(|a| a.id.clone()).collect();
+    result.blocked = !result.failed_tg_allocs.is_empty();
+    result.quota_limit_reached = if result
+        .failed_tg_allocs
+        .values()
+        .any(|m| !m.quota_exhausted.is_empty())
+    {
+        engine
+            .world
+            .quota_of(&result_namespace(engine))
+            .map(|q| q.name.clone())
+    } else {
+        None
+    };
+    let mut notes = std::mem::take(&mut engine.nondeterminism);
+    notes.sort();
+    notes.dedup();
+    result.nondeterminism = notes;
+}
+
+fn result_namespace(engine: &Engine<'_>) -> String {
+    engine.current_namespace.clone()
+}
+
+fn generic(
+    engine: &mut Engine<'_>,
+    history: &JobHistory,
+    job: &Job,
+    new_version: u64,
+    eval_id: &str,
+    result: &mut PlanResult,
+) {
+    let state = engine.state;
+    let world = engine.world;
+    let evict_allowed = preemption_on(world, job.job_type);
+    let mut groups: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
+    // Groups removed from the spec still have allocations to stop.
+    for a in state.job_allocs(&job.namespace, &job.id) {
+        if !groups.contains(&a.task_group.as_str()) {
+            groups.push(a.task_group.as_str());
+        }
+    }
+    groups.sort();
+    groups.dedup();
+    // Nomad's reconciler walks groups in Go map order: random per eval.
+    engine.rng.shuffle(&mut groups);
+    for name in groups {
+        let tg = job.group(name);
+        let existing: Vec<&Allocation> = state
+            .job_allocs(&job.namespace, &job.id)
+            .filter(|a| a.task_group == name)
+            .collect();
+        let gp = reconcile_group(
+            job,
+            tg,
+            existing,
+            new_version,
+            &|a| old_spec(history, state, a),
+            world.nomad_version,
+        );
+        let mut du = DesiredUpdates {
+            ignore: gp.ignore,
+            stop: gp.stop.len() as u64,
+            ..DesiredUpdates::default()
+        };
+        for a in &gp.stop {
+            engine.stop(a);
+        }
+        let Some(tg) = tg else {
+            result.desired_tg_updates.insert(name.to_string(), du);
+            continue;
+        };
+        let ask = Ask {
+            job,
+            tg,
+            res: task_group_resources(tg),
+        };
+        // In-place updates keep their node if the new spec still fits there.
+        let mut destructive = gp.destructive.clone();
+        for a in &gp.inplace {
+            if engine.fits_in_place(&ask, a) {
+                du.in_place_update += 1;
+                let mut updated = (*a).clone();
+                updated.job_version = new_version;
+                updated.job_priority = job.priority;
+                updated.resources = carry_ports(&ask.res, &a.resources);
+                if let Some(pos) = engine.node_position(&a.node_id) {
+                    engine.place(pos, updated.clone(), &[]);
+                }
+                result.placements.push(Placement {
+                    alloc: updated,
+                    preempts: Vec::new(),
+                    in_place: true,
+                });
+            } else {
+                destructive.push(a);
+            }
+        }
+        du.destructive_update = destructive.len() as u64;
+        du.place = gp.place.len() as u64;
+        du.canary = gp.canary;
+        let mut work: Vec<(String, Option<&Allocation>)> = destructive
+            .iter()
+            .map(|a| (a.name.clone(), Some(*a)))
+            .collect();
+        work.extend(gp.place.iter().map(|(n, _)| (n.clone(), None)));
+        let canary_names: Vec<String> = gp
+            .inplace
+            .iter()
+            .chain(gp.destructive.iter())
+            .take(usize::try_from(gp.canary).unwrap_or(0))
+            .map(|a| a.name.clone())
+            .collect();
+        work.extend(canary_names.into_iter().map(|n| (n, None)));
+        let mut failed: Option<AllocMetric> = None;
+        for (alloc_name, prev) in work {
+            if let Some(m) = failed.as_mut() {
+                m.coalesced_failures += 1;
+                continue;
+            }
+            if let Some(p) = prev {
+                engine.stop(p);
+            }
+            let mut metric = AllocMetric::default();
+            let mut choice = engine.select(&ask, false, &mut metric);
+            if choice.is_none() && evict_allowed {
+                metric = AllocMetric::default();
+                choice = engine.select(&ask, true, &mut metric);
+            }
+            match choice {
+                Some(r) => {
+                    let alloc = engine.materialize(&ask, r.node, &alloc_name, eval_id, new_version);
+                    du.preemptions += r.victims.len() as u64;
+                    engine.place(r.node, alloc.clone(), &r.victims);
+                    result.placements.push(Placement {
+                        alloc,
+                        preempts: r.victims,
+                        in_place: false,
+                    });
+                }
+                None => {
+                    if let Some(p) = prev {
+                        engine.unstop(&p.id);
+                    }
+                    failed = Some(metric);
+                }
+            }
+        }
+        if let Some(m) = failed {
+            result.failed_tg_allocs.insert(name.to_string(), m);
+        }
+        result.desired_tg_updates.insert(name.to_string(), du);
+    }
+}
+
+/// Dynamic port numbers survive an in-place update.
+fn carry_ports(
+    new: &crate::cluster::AllocResources,
+    old: &crate::cluster::AllocResources,
+) -> crate::cluster::AllocResources {
+    let mut r = new.clone();
+    r.networks.clone_from(&old.networks);
+    r
+}
+
+fn system(
+    engine: &mut Engine<'_>,
+    history: &JobHistory,
+    job: &Job,
+    new_version: u64,
+    eval_id: &str,
+    result: &mut PlanResult,
+) {
+    let state = engine.state;
+    let world = engine.world;
+    let evict = preemption_on(world, job.job_type);
+    let nodes = engine.ready_nodes(job);
+    // A rolling system update (stagger and max_parallel set) replaces at
+    // most max_parallel allocations per evaluation; the annotation still
+    // counts every destructive update, and a follow-up evaluation waits
+    // `stagger` (scheduler_system.go computeJobAllocs).
+    let rolling = job
+        .update
+        .as_ref()
+        .or_else(|| job.groups.first().and_then(|g| g.update.as_ref()))
+        .filter(|u| u.stagger.nanos() > 0 && u.max_parallel > 0);
+    let mut evictions_left = rolling.map_or(usize::MAX, |u| {
+        usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
+    });
+    for tg in &job.groups {
+        let ask = Ask {
+            job,
+            tg,
+            res: task_group_resources(tg),
+        };
+        let mut du = DesiredUpdates::default();
+        let mut metric = AllocMetric::default();
+        let mut failures = 0u64;
+        let existing: Vec<&Allocation> = state
+            .job_allocs(&job.namespace, &job.id)
+            .filter(|a| a.task_group == tg.name)
+            .collect();
+        // Allocations on nodes no longer eligible for the job stop.
+        for a in &existing {
+            let on_candidate = engine
+                .node_position(&a.node_id)
+                .is_some_and(|p| nodes.contains(&p));
+            if job.stop || !on_candidate {
+                engine.stop(a);
+                du.stop += 1;
+            }
+        }
+        if job.stop {
+            result.desired_tg_updates.insert(tg.name.clone(), du);
+            continue;
+        }
+        for &pos in &nodes {
+            let Some(node) = engine.node(pos) else {
+                continue;
+            };
+            let here = existing.iter().find(|a| a.node_id == node.id);
+            if let Some(a) = here {
+                if a.job_version == new_version {
+                    du.ignore += 1;
+                    continue;
+                }
+                let destructive = match old_spec(history, state, a) {
+                    Some((oj, og)) => {
+                        super::reconcile::destructive_change(oj, og, job, tg, world.nomad_version)
+                    }
+                    None => true,
+                };
+                if !destructive && engine.fits_in_place(&ask, a) {
+                    du.in_place_update += 1;
+                    let mut updated = (*a).clone();
+                    updated.job_version = new_version;
+                    updated.job_priority = job.priority;
+                    updated.resources = carry_ports(&ask.res, &a.resources);
+                    engine.place(pos, updated.clone(), &[]);
+                    result.placements.push(Placement {
+                        alloc: updated,
+                        preempts: Vec::new(),
+                        in_place: true,
+                    });
+                    continue;
+                }
+                du.destructive_update += 1;
+                if evictions_left == 0 {
+                    result.rolling_update_wait = rolling.map(|u| u.stagger);
+                    continue;
+                }
+                evictions_left -= 1;
+                engine.stop(a);
+            } else {
+                du.place += 1;
+            }
+            let name = format!("{}.{}[0]", job.id, tg.name);
+            match engine.select_on(&ask, pos, evict, &mut metric) {
+                Ok(r) => {
+                    let alloc = engine.materialize(&ask, pos, &name, eval_id, new_version);
+                    du.preemptions += r.victims.len() as u64;
+                    engine.place(pos, alloc.clone(), &r.victims);
+                    result.placements.push(Placement {
+                        alloc,
+                        preempts: r.victims,
+                        in_place: false,
+                    });
+                }
+                // Nodes removed by constraints are not failures for system
+                // jobs: the placement is simply not wanted there.
+                Err(true) => {
+                    if let Some(a) = here {
+                        engine.unstop(&a.id);
+                        du.destructive_update -= 1;
+                    } else {
+                        du.place -= 1;
+                    }
+                }
+                Err(false) => {
+                    if let Some(a) = here {
+                        engine.unstop(&a.id);
+                    }
+                    failures += 1;
+                }
+            }
+        }
+        if failures > 0 {
+            metric.coalesced_failures = failures - 1;
+            result.failed_tg_allocs.insert(tg.name.clone(), metric);
+        }
+        result.desired_tg_updates.insert(tg.name.clone(), du);
+    }
+}

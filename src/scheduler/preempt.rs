@@ -1,0 +1,248 @@
+//! Choosing allocations to evict (`scheduler/feasible/preemption.go`):
+//! lowest priority first, closest in size first, then trimmed to the
+//! smallest prefix that still makes room.
+
+use std::collections::BTreeMap;
+
+use super::fit::{network_distance, resource_distance, Comparable};
+use crate::cluster::{Allocation, Node};
+
+/// Nomad preempts only allocations at least this many priority points lower.
+pub const PRIORITY_GAP: i64 = 10;
+
+/// Penalty per preemption beyond a victim group's `migrate.max_parallel`.
+const MAX_PARALLEL_PENALTY: f64 = 50.0;
+
+/// A potential victim with what Nomad looks up about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub alloc: &'a Allocation,
+    /// The victim group's `migrate.max_parallel` (0 without a migrate block).
+    pub max_parallel: i64,
+}
+
+/// The preemption search on one node.
+pub struct Preemptor<'a> {
+    job_priority: i64,
+    /// Node capacity minus everything the candidates use.
+    remaining: Comparable,
+    candidates: Vec<Candidate<'a>>,
+    /// Victims already chosen in this plan, by (namespace, job, group): the
+    /// count feeds the max_parallel penalty.
+    current: BTreeMap<(String, String, String), i64>,
+}
+
+impl<'a> Preemptor<'a> {
+    /// `proposed` is every allocation the node would hold; the placing job's
+    /// own allocations are never candidates and (as in Nomad) are not
+    /// subtracted from the node's remaining capacity either.
+    pub fn new(
+        node: &Node,
+        proposed: impl IntoIterator<Item = Candidate<'a>>,
+        job: (&str, &str),
+        job_priority: i64,
+        already_preempted: &[&Allocation],
+    ) -> Self {
+        let candidates: Vec<Candidate<'a>> = proposed
+            .into_iter()
+            .filter(|c| !(c.alloc.namespace == job.0 && c.alloc.job_id == job.1))
+            .collect();
+        let mut remaining = Comparable::node_usable(node);
+        for c in &candidates {
+            remaining.sub(&Comparable::of(&c.alloc.resources));
+        }
+        let mut current = BTreeMap::new();
+        for a in already_preempted {
+            *current
+                .entry((a.namespace.clone(), a.job_id.clone(), a.task_group.clone()))
+                .or_insert(0) += 1;
+        }
+        Preemptor {
+            job_priority,
+            remaining,
+            candidates,
+            current,
+        }
+    }
+
+    fn penalty(&self, c: &Candidate<'_>) -> f64 {
+        let key = (
+            c.alloc.namespace.clone(),
+            c.alloc.job_id.clone(),
+            c.alloc.task_group.clone(),
+        );
+        let n = self.current.get(&key).copied().unwrap_or(0);
+        if c.max_parallel > 0 && n >= c.max_parallel {
+            (n + 1 - c.max_parallel) as f64 * MAX_PARALLEL_PENALTY
+        } else {
+            0.0
+        }
+    }
+
+    /// Eligible candidates grouped by job priority, lowest first.
+    fn by_priority(&self, filter: impl Fn(&Candidate<'a>) -> bool) -> Vec<Vec<Candidate<'a>>> {
+        let mut groups: BTreeMap<i64, Vec<Candidate<'a>>> = BTreeMap::new();
+        for c in &self.candidates {
+            if self.job_priority - c.alloc.job_priority >= PRIORITY_GAP && filter(c) {
+                groups.entry(c.alloc.job_priority).or_default().push(*c);
+            }
+        }
+        groups.into_values().collect()
+    }
+
+    /// Victims that free enough cpu, memory and disk for `ask`; empty when
+    /// evicting every eligible allocation would still not be enough.
+    pub fn for_task_group(&self, ask: &Comparable) -> Vec<&'a Allocation> {
+        let mut needed = *ask;
+        let mut available = self.remaining;
+        let mut chosen: Vec<Candidate<'a>> = Vec::new();
+        let mut met = false;
+        for mut group in self.by_priority(|_| true) {
+            while !group.is_empty() && !met {
+                let mut best = 0;
+                let mut best_score = f64::MAX;
+                for (i, c) in group.iter().enumerate() {
+                    let score = resource_distance(&needed, &Comparable::of(&c.alloc.resources))
+                        + self.penalty(c);
+                    if score < best_score {
+                        best_score = score;
+                        best = i;
+                    }
+                }
+                // Nomad removes by swapping in the last element; keep that
+                // order so ties resolve the same way.
+                let c = group.swap_remove(best);
+                let res = Comparable::of(&c.alloc.resources);
+                available.add(&res);
+                met = available.superset(ask).is_ok();
+                needed.sub(&res);
+                chosen.push(c);
+            }
+            if met {
+                break;
+            }
+        }
+        if !met {
+            return Vec::new();
+        }
+        self.filter_superset(chosen, ask)
+    }
+
+    /// Keep the shortest prefix, largest-distance first, that still fits.
+    fn filter_superset(
+        &self,
+        mut chosen: Vec<Candidate<'a>>,
+        ask: &Comparable,
+    ) -> Vec<&'a Allocation> {
+        let dist = |c: &Candidate<'_>| resource_distance(ask, &Comparable::of(&c.alloc.resources));
+        chosen.sort_by(|a, b| {
+            dist(b)
+                .partial_cmp(&dist(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut available = self.remaining;
+        let mut out = Vec::new();
+        for c in chosen {
+            available.add(&Comparable::of(&c.alloc.resources));
+            out.push(c.alloc);
+            if available.superset(ask).is_ok() {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Victims that free bandwidth and the reserved ports a task network
+    /// asks for on the node's device. `used_mbits` is what every proposed
+    /// allocation (the placing job's included) uses on it.
+    pub fn for_network(
+        &self,
+        device_mbits: i64,
+        used_mbits: i64,
+        ask_mbits: i64,
+        ask_ports: &[u16],
+    ) -> Option<Vec<&'a Allocation>> {
+        let with_net: Vec<&Candidate<'a>> = self
+            .candidates
+            .iter()
+            .filter(|c| !c.alloc.resources.networks.is_empty())
+            .collect();
+        if with_net.is_empty() || device_mbits < ask_mbits {
+            return None;
+        }
+        let eligible = |c: &Candidate<'_>| self.job_priority - c.alloc.job_priority >= PRIORITY_GAP;
+        let holds = |c: &Candidate<'_>, port: u16| {
+            c.alloc
+                .resources
+                .networks
+                .first()
+                .is_some_and(|n| n.reserved_ports.iter().any(|(_, p)| *p == port))
+        };
+        if !with_net.iter().any(|c| eligible(c)) {
+            return None;
+        }
+        let free = device_mbits - used_mbits;
+        let mbits = |c: &Candidate<'_>| c.alloc.resources.networks.first().map_or(0, |n| n.mbits);
+        let mut chosen: Vec<Candidate<'a>> = Vec::new();
+        let mut taken = 0;
+        for &port in ask_ports {
+            if let Some(c) = with_net.iter().find(|c| {
+                eligible(c) && holds(c, port) && !chosen.iter().any(|x| x.alloc.id == c.alloc.id)
+            }) {
+                taken += mbits(c);
+                chosen.push(**c);
+            } else if with_net.iter().any(|c| !eligible(c) && holds(c, port)) {
+                return None;
+            }
+        }
+        if taken + free < ask_mbits {
+            'groups: for mut group in self.by_priority(|c| !c.alloc.resources.networks.is_empty()) {
+                group.retain(|c| !chosen.iter().any(|x| x.alloc.id == c.alloc.id));
+                let key =
+                    |c: &Candidate<'_>| network_distance(ask_mbits, c.alloc) + self.penalty(c);
+                group.sort_by(|a, b| {
+                    key(a)
+                        .partial_cmp(&key(b))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+                for c in group {
+                    taken += mbits(&c);
+                    chosen.push(c);
+                    if taken + free >= ask_mbits {
+                        break 'groups;
+                    }
+                }
+            }
+            if taken + free < ask_mbits {
+                return None;
+            }
+        }
+        if chosen.is_empty() {
+            return None;
+        }
+        // Final trim, network flavour: farthest first, stop once bandwidth is
+        // met (never "met" for a zero-bandwidth ask, so port holders stay).
+        let dist = |c: &Candidate<'_>| {
+            if ask_mbits > 0 {
+                (ask_mbits - mbits(c)).abs() as f64 / ask_mbits as f64
+            } else {
+                0.0
+            }
+        };
+        chosen.sort_by(|a, b| {
+            dist(b)
+                .partial_cmp(&dist(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut available = free;
+        let mut out = Vec::new();
+        for c in chosen {
+            available += mbits(&c);
+            out.push(c.alloc);
+            if ask_mbits > 0 && available >= ask_mbits {
+                break;
+            }
+        }
+        Some(out)
+    }
+}

@@ -1,0 +1,180 @@
+//! Reconciling a job's allocations with its spec: which to keep, update in
+//! place, replace, stop, and how many to add (`scheduler/reconciler`,
+//! `scheduler/util.go` tasksUpdated).
+
+use crate::cluster::Allocation;
+use crate::jobspec::{Job, Network, TaskGroup};
+use crate::version::NomadVersion;
+
+/// Would moving an allocation from `old` to `new` need a new allocation?
+/// Mirrors the fields Nomad's `tasksUpdated` compares (see
+/// nomad-plan-format.md 9.6); service/check/restart changes are in place.
+pub fn destructive_change(
+    old_job: &Job,
+    old: &TaskGroup,
+    new_job: &Job,
+    new: &TaskGroup,
+    version: NomadVersion,
+) -> bool {
+    if old.tasks.len() != new.tasks.len() {
+        return true;
+    }
+    if old.ephemeral_disk.size_mb != new.ephemeral_disk.size_mb
+        || old.ephemeral_disk.sticky != new.ephemeral_disk.sticky
+        || old.ephemeral_disk.migrate != new.ephemeral_disk.migrate
+    {
+        return true;
+    }
+    if networks_differ(&old.networks, &new.networks) {
+        return true;
+    }
+    if old_job.affinities != new_job.affinities
+        || old.affinities != new.affinities
+        || old_job.spreads != new_job.spreads
+        || old.spreads != new.spreads
+    {
+        return true;
+    }
+    // Volumes joined the comparison with host volumes (0.10).
+    if version.at_least(0, 10, 0) && old.volumes != new.volumes {
+        return true;
+    }
+    for nt in &new.tasks {
+        let Some(ot) = old.task(&nt.name) else {
+            return true;
+        };
+        if ot.driver != nt.driver
+            || ot.user != nt.user
+            || ot.config != nt.config
+            || ot.env != nt.env
+            || ot.artifacts != nt.artifacts
+            || ot.vault != nt.vault
+            || ot.templates != nt.templates
+            || ot.affinities != nt.affinities
+        {
+            return true;
+        }
+        // Meta is compared merged: job, then group, then task.
+        let merged = |j: &Job, g: &TaskGroup, t: &crate::jobspec::Task| {
+            let mut m = j.meta.clone();
+            m.extend(g.meta.clone());
+            m.extend(t.meta.clone());
+            m
+        };
+        if merged(old_job, old, ot) != merged(new_job, new, nt) {
+            return true;
+        }
+        let (or, nr) = (&ot.resources, &nt.resources);
+        if or.cpu != nr.cpu
+            || or.cores != nr.cores
+            || or.memory_mb != nr.memory_mb
+            || or.memory_max_mb != nr.memory_max_mb
+            || or.devices != nr.devices
+            || networks_differ(&or.networks, &nr.networks)
+        {
+            return true;
+        }
+        if version.at_least(0, 10, 0) && ot.lifecycle != nt.lifecycle {
+            return true;
+        }
+    }
+    false
+}
+
+fn networks_differ(a: &[Network], b: &[Network]) -> bool {
+    if a.len() != b.len() {
+        return true;
+    }
+    a.iter()
+        .zip(b)
+        .any(|(x, y)| x.mode != y.mode || x.mbits != y.mbits || ports(x) != ports(y))
+}
+
+fn ports(n: &Network) -> Vec<(String, i64, i64)> {
+    n.reserved_ports
+        .iter()
+        .map(|p| (p.label.clone(), p.value, p.to))
+        .chain(n.dynamic_ports.iter().map(|p| (p.label.clone(), 0, p.to)))
+        .collect()
+}
+
+/// What the reconciler decided for one task group.
+#[derive(Debug, Default)]
+pub struct GroupPlan<'s> {
+    /// Alloc names (`job.group[i]`) to place as new allocations.
+    pub place: Vec<(String, u32)>,
+    /// Existing allocations to replace with a new one (name kept).
+    pub destructive: Vec<&'s Allocation>,
+    /// Existing allocations whose spec changed without needing replacement.
+    pub inplace: Vec<&'s Allocation>,
+    pub stop: Vec<&'s Allocation>,
+    pub ignore: u64,
+    pub canary: u64,
+}
+
+/// Reconcile one group. `existing` are the group's live allocations,
+/// `old_spec(alloc)` gives the job version an allocation runs.
+pub fn reconcile_group<'s>(
+    job: &Job,
+    tg: Option<&TaskGroup>,
+    existing: Vec<&'s Allocation>,
+    new_version: u64,
+    old_spec: &dyn Fn(&Allocation) -> Option<(&'s Job, &'s TaskGroup)>,
+    version: NomadVersion,
+) -> GroupPlan<'s> {
+    let mut plan = GroupPlan::default();
+    let count = match tg {
+        Some(tg) if !job.stop => u32::try_from(tg.count.max(0)).unwrap_or(u32::MAX),
+        _ => 0,
+    };
+    let mut existing = existing;
+    existing.sort_by_key(|a| (a.name_index().unwrap_or(u32::MAX), a.create_index));
+    // Highest indexes go first when shrinking; duplicates of an index too.
+    let mut keep: Vec<&Allocation> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for a in existing {
+        let idx = a.name_index().unwrap_or(u32::MAX);
+        if idx < count && seen.insert(idx) {
+            keep.push(a);
+        } else {
+            plan.stop.push(a);
+        }
+    }
+    let Some(tg) = tg else {
+        return plan;
+    };
+    if count == 0 {
+        return plan;
+    }
+    for a in &keep {
+        if a.job_version == new_version {
+            plan.ignore += 1;
+            continue;
+        }
+        match old_spec(a) {
+            Some((oj, og)) if !destructive_change(oj, og, job, tg, version) => plan.inplace.push(a),
+            _ => plan.destructive.push(a),
+        }
+    }
+    for idx in 0..count {
+        if !seen.contains(&idx) {
+            plan.place
+                .push((format!("{}.{}[{}]", job.id, tg.name, idx), idx));
+        }
+    }
+    // Rolling updates: canaries first, else at most max_parallel replacements.
+    if let Some(u) = tg.update.as_ref() {
+        if !plan.destructive.is_empty() && u.canary > 0 {
+            plan.canary = u64::try_from(u.canary).unwrap_or(0);
+            plan.ignore += plan.destructive.len() as u64;
+            plan.destructive.clear();
+        } else if u.max_parallel > 0 {
+            let limit = usize::try_from(u.max_parallel).unwrap_or(usize::MAX);
+            if plan.destructive.len() > limit {
+                plan.ignore += (plan.destructive.len() - limit) as u64;
+                plan.destructive.truncate(limit);
+            }
+        }
+    }
+    plan
+}
