@@ -150,17 +150,19 @@ impl miette::Diagnostic for Diag {
             return None;
         }
         let len = self.source.as_ref().map(|s| s.text.len()).unwrap_or(0);
-        Some(Box::new(self.labels.iter().enumerate().map(move |(i, l)| {
-            // Clamp so a stale span can never make miette panic or print garbage.
-            let start = l.span.start.min(len);
-            let end = l.span.end.clamp(start, len);
-            let span = miette::SourceSpan::new(start.into(), end - start);
-            if i == 0 {
-                miette::LabeledSpan::new_primary_with_span(l.text.clone(), span)
-            } else {
-                miette::LabeledSpan::new_with_span(l.text.clone(), span)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            move |(i, l)| {
+                // Clamp so a stale span can never make miette panic or print garbage.
+                let start = l.span.start.min(len);
+                let end = l.span.end.clamp(start, len);
+                let span = miette::SourceSpan::new(start.into(), end - start);
+                if i == 0 {
+                    miette::LabeledSpan::new_primary_with_span(l.text.clone(), span)
+                } else {
+                    miette::LabeledSpan::new_with_span(l.text.clone(), span)
+                }
+            },
+        )))
     }
 }
 

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cluster;
 pub mod diag;
 pub mod diff;
+pub mod embedded;
 pub mod git;
 pub mod jobspec;
 pub mod rehearse;

@@ -71,19 +71,6 @@ fn is_job_candidate(path: &Path) -> bool {
     name.ends_with(".nomad") || name.ends_with(".hcl")
 }
 
-/// A job file has a top-level `job` block. Until the front end exports
-/// `jobspec::is_job_file`, decide from the syntax tree, and for files that
-/// do not parse from a `job "` line at column 0, so broken job files are
-/// still reported rather than skipped.
-fn looks_like_job(text: &str) -> bool {
-    match hcl_edit::parser::parse_body(text) {
-        Ok(body) => body.blocks().any(|b| b.has_ident("job")),
-        Err(_) => text
-            .lines()
-            .any(|l| l.starts_with("job ") || l.starts_with("job\t")),
-    }
-}
-
 /// Files under `dir` (or `dir` itself): git's view when inside a repository
 /// (so `.gitignore` is respected), otherwise a walk skipping hidden
 /// directories and `target/`.
@@ -231,7 +218,7 @@ fn check_file(
             })
         }
     };
-    if !looks_like_job(&source.text) {
+    if !crate::jobspec::is_job_file(&source.text) {
         return None;
     }
     let parsed = jobspec::load_source(vfs, source, opts);
@@ -318,10 +305,14 @@ mod tests {
 
     #[test]
     fn recognises_job_files() {
-        assert!(looks_like_job("job \"a\" {\n}\n"));
-        assert!(looks_like_job("# c\njob \"a\" {\n  count = \n}\n"));
-        assert!(!looks_like_job("client \"a\" {\n  count = 3\n}\n"));
-        assert!(!looks_like_job("variable \"job\" {}\n"));
+        assert!(crate::jobspec::is_job_file("job \"a\" {\n}\n"));
+        assert!(crate::jobspec::is_job_file(
+            "# c\njob \"a\" {\n  count = \n}\n"
+        ));
+        assert!(!crate::jobspec::is_job_file(
+            "client \"a\" {\n  count = 3\n}\n"
+        ));
+        assert!(!crate::jobspec::is_job_file("variable \"job\" {}\n"));
         assert!(is_job_candidate(Path::new("a/b.nomad.hcl")));
         assert!(is_job_candidate(Path::new("b.nomad")));
         assert!(!is_job_candidate(Path::new("b.md")));

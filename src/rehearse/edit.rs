@@ -75,7 +75,10 @@ fn set(text: &str, path: &str, value: &str) -> Result<String, EditError> {
     })?;
     let tokens: Vec<&str> = path.split('.').filter(|t| !t.is_empty()).collect();
     let Some((attr, blocks)) = tokens.split_last() else {
-        return Err(fail("empty attribute path", "write a path like `group.carts.count`"));
+        return Err(fail(
+            "empty attribute path",
+            "write a path like `group.carts.count`",
+        ));
     };
     // Job files hold one `job` block; paths start inside it unless they say `job`.
     let mut body_ref: &Body = &body;
@@ -132,10 +135,12 @@ fn set(text: &str, path: &str, value: &str) -> Result<String, EditError> {
         i += 1;
     }
     if let Some(a) = body_ref.get_attribute(attr) {
-        let span = a
-            .value
-            .span()
-            .ok_or_else(|| fail("cannot locate the attribute's value", "report this as a bug"))?;
+        let span = a.value.span().ok_or_else(|| {
+            fail(
+                "cannot locate the attribute's value",
+                "report this as a bug",
+            )
+        })?;
         let mut out = String::with_capacity(text.len() + value.len());
         out.push_str(&text[..span.start]);
         out.push_str(value);
@@ -151,7 +156,11 @@ fn set(text: &str, path: &str, value: &str) -> Result<String, EditError> {
         Some(span) => {
             let line_start = text[..span.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
             let indent = &text[line_start..span.start];
-            let indent = if indent.trim().is_empty() { indent } else { "  " };
+            let indent = if indent.trim().is_empty() {
+                indent
+            } else {
+                "  "
+            };
             let mut out = String::with_capacity(text.len() + value.len() + 16);
             out.push_str(&text[..line_start]);
             out.push_str(&format!("{indent}{attr} = {value}\n"));
@@ -233,9 +242,19 @@ mod tests {
     #[test]
     fn adds_a_missing_attribute_with_the_block_indent() {
         let out = apply(JOB, &set_edit("priority", "45")).unwrap();
-        assert!(out.contains("job \"sockshop\" {\n  priority = 45\n  datacenters"), "{out}");
-        let out = apply(JOB, &set_edit("group.carts.task.carts.kill_timeout", "\"10s\"")).unwrap();
-        assert!(out.contains("      kill_timeout = \"10s\"\n      driver"), "{out}");
+        assert!(
+            out.contains("job \"sockshop\" {\n  priority = 45\n  datacenters"),
+            "{out}"
+        );
+        let out = apply(
+            JOB,
+            &set_edit("group.carts.task.carts.kill_timeout", "\"10s\""),
+        )
+        .unwrap();
+        assert!(
+            out.contains("      kill_timeout = \"10s\"\n      driver"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -8,6 +8,9 @@
 
 pub mod edit;
 pub mod parse;
+pub mod replay;
+pub mod report;
+pub mod run;
 
 use std::path::PathBuf;
 
@@ -145,10 +148,7 @@ impl ExpectKind {
                 namespace,
                 job,
                 status,
-            } => format!(
-                "job {job} in namespace {namespace} is {}",
-                status.as_str()
-            ),
+            } => format!("job {job} in namespace {namespace} is {}", status.as_str()),
             ExpectKind::ExitCode(c) => format!("the command exits {c}"),
             ExpectKind::OutputContains(t) => format!("the output shows {t:?}"),
         }

@@ -70,7 +70,11 @@ impl Parser<'_> {
         for s in body.iter() {
             match s {
                 Structure::Block(b) if b.ident.as_str() == "rehearsal" => {
-                    name = b.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+                    name = b
+                        .labels
+                        .first()
+                        .map(|l| l.as_str().to_string())
+                        .unwrap_or_default();
                     for st in b.body.iter() {
                         match st {
                             Structure::Attribute(a) if a.key.as_str() == "description" => {
@@ -178,7 +182,10 @@ impl Parser<'_> {
             let span = actions[1].1;
             self.err(
                 "rehearse::one-action",
-                format!("step {title:?} has {} actions; a step does one thing", actions.len()),
+                format!(
+                    "step {title:?} has {} actions; a step does one thing",
+                    actions.len()
+                ),
                 span,
                 "second action",
                 "split it into two steps, in the order the presenter does them",
@@ -230,9 +237,17 @@ impl Parser<'_> {
                         for (k, v) in obj.iter() {
                             let key = match k {
                                 ObjectKey::Ident(i) => i.as_str().to_string(),
-                                ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
+                                ObjectKey::Expression(Expression::String(s)) => {
+                                    s.as_str().to_string()
+                                }
                                 ObjectKey::Expression(e) => {
-                                    self.err("rehearse::edit", "a `set` key must be an attribute path string", span_of(e), "not a string", "write `set = { \"group.carts.count\" = 3 }`");
+                                    self.err(
+                                        "rehearse::edit",
+                                        "a `set` key must be an attribute path string",
+                                        span_of(e),
+                                        "not a string",
+                                        "write `set = { \"group.carts.count\" = 3 }`",
+                                    );
                                     continue;
                                 }
                             };
@@ -240,7 +255,13 @@ impl Parser<'_> {
                             let vspan = span_of(value_expr);
                             let text = self.source.slice(vspan).trim().to_string();
                             if !is_literal(value_expr) {
-                                self.err("rehearse::edit", "a `set` value must be a literal", vspan, "not a literal", "use a number, string, bool or list of literals");
+                                self.err(
+                                    "rehearse::edit",
+                                    "a `set` value must be a literal",
+                                    vspan,
+                                    "not a literal",
+                                    "use a number, string, bool or list of literals",
+                                );
                                 continue;
                             }
                             edits.push(Edit::Set {
@@ -284,7 +305,13 @@ impl Parser<'_> {
                 ObjectKey::Ident(i) => i.as_str().to_string(),
                 ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
                 ObjectKey::Expression(e) => {
-                    self.err("rehearse::scale-clients", "pool names are identifiers or strings", span_of(e), "here", "write `scale_clients = { aws = 4 }`");
+                    self.err(
+                        "rehearse::scale-clients",
+                        "pool names are identifiers or strings",
+                        span_of(e),
+                        "here",
+                        "write `scale_clients = { aws = 4 }`",
+                    );
                     continue;
                 }
             };
@@ -292,9 +319,21 @@ impl Parser<'_> {
             match v.expr() {
                 Expression::Number(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
                     Some(c) => out.push((name, c, vspan)),
-                    None => self.err("rehearse::scale-clients", "a client count is a whole number from 0 to 4294967295", vspan, "not a valid count", "write a whole number such as 4"),
+                    None => self.err(
+                        "rehearse::scale-clients",
+                        "a client count is a whole number from 0 to 4294967295",
+                        vspan,
+                        "not a valid count",
+                        "write a whole number such as 4",
+                    ),
                 },
-                _ => self.err("rehearse::scale-clients", "a client count is a whole number", vspan, "not a number", "write a whole number such as 4"),
+                _ => self.err(
+                    "rehearse::scale-clients",
+                    "a client count is a whole number",
+                    vspan,
+                    "not a number",
+                    "write a whole number such as 4",
+                ),
             }
         }
         Some(out)
@@ -333,11 +372,17 @@ impl Parser<'_> {
                                         v.push((j.to_string(), g.to_string()))
                                     }
                                     _ => {
-                                        self.type_err::<()>(span_of(e), "write each preempted allocation as \"job/group\"");
+                                        self.type_err::<()>(
+                                            span_of(e),
+                                            "write each preempted allocation as \"job/group\"",
+                                        );
                                     }
                                 },
                                 other => {
-                                    self.type_err::<()>(span_of(other), "write each preempted allocation as \"job/group\"");
+                                    self.type_err::<()>(
+                                        span_of(other),
+                                        "write each preempted allocation as \"job/group\"",
+                                    );
                                 }
                             }
                         }
@@ -351,9 +396,14 @@ impl Parser<'_> {
                             for (k, v) in obj.iter() {
                                 let key = match k {
                                     ObjectKey::Ident(i) => i.as_str().to_string(),
-                                    ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
+                                    ObjectKey::Expression(Expression::String(s)) => {
+                                        s.as_str().to_string()
+                                    }
                                     ObjectKey::Expression(e) => {
-                                        self.type_err::<()>(span_of(e), "job keys are \"job\" or \"namespace/job\"");
+                                        self.type_err::<()>(
+                                            span_of(e),
+                                            "job keys are \"job\" or \"namespace/job\"",
+                                        );
                                         continue;
                                     }
                                 };
@@ -373,11 +423,18 @@ impl Parser<'_> {
                                 };
                                 match status {
                                     Some(status) => out.push(Expectation {
-                                        kind: ExpectKind::JobStatus { namespace, job, status },
+                                        kind: ExpectKind::JobStatus {
+                                            namespace,
+                                            job,
+                                            status,
+                                        },
                                         span: sv,
                                     }),
                                     None => {
-                                        self.type_err::<()>(sv, "a job status is \"running\", \"pending\" or \"dead\"");
+                                        self.type_err::<()>(
+                                            sv,
+                                            "a job status is \"running\", \"pending\" or \"dead\"",
+                                        );
                                     }
                                 }
                             }
@@ -413,14 +470,20 @@ impl Parser<'_> {
     fn string(&mut self, a: &Attribute) -> Option<String> {
         match &a.value {
             Expression::String(s) => Some(s.as_str().to_string()),
-            other => self.type_err(span_of(other), &format!("`{}` is a plain string", a.key.as_str())),
+            other => self.type_err(
+                span_of(other),
+                &format!("`{}` is a plain string", a.key.as_str()),
+            ),
         }
     }
 }
 
 fn is_literal(e: &Expression) -> bool {
     match e {
-        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => true,
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => true,
         Expression::Array(a) => a.iter().all(is_literal),
         _ => false,
     }
@@ -549,7 +612,12 @@ pub fn parse_command(line: &str) -> Result<NomadCommand, String> {
             description: flags.value("description"),
             name: flags.one_positional("a namespace name")?,
         },
-        _ => return Err(format!("{line:?}: unsupported nomad command `nomad {}`", verb.join(" "))),
+        _ => {
+            return Err(format!(
+                "{line:?}: unsupported nomad command `nomad {}`",
+                verb.join(" ")
+            ))
+        }
     };
     flags.finish()?;
     Ok(cmd)
@@ -561,7 +629,14 @@ struct Flags {
 }
 
 impl Flags {
-    const VALUED: &'static [&'static str] = &["namespace", "check-index", "quota", "description", "var", "var-file"];
+    const VALUED: &'static [&'static str] = &[
+        "namespace",
+        "check-index",
+        "quota",
+        "description",
+        "var",
+        "var-file",
+    ];
 
     fn parse(args: &[&str]) -> Result<Flags, String> {
         let mut named = Vec::new();
@@ -569,13 +644,19 @@ impl Flags {
         let mut i = 0;
         while i < args.len() {
             let a = args[i];
-            if let Some(flag) = a.strip_prefix("--").or_else(|| a.strip_prefix('-')).filter(|f| !f.is_empty() && a.starts_with('-')) {
+            if let Some(flag) = a
+                .strip_prefix("--")
+                .or_else(|| a.strip_prefix('-'))
+                .filter(|f| !f.is_empty() && a.starts_with('-'))
+            {
                 let (name, inline) = match flag.split_once('=') {
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
                     None => (flag.to_string(), None),
                 };
                 if Self::VALUED.contains(&name.as_str()) && inline.is_none() {
-                    let v = args.get(i + 1).ok_or_else(|| format!("flag -{name} needs a value"))?;
+                    let v = args
+                        .get(i + 1)
+                        .ok_or_else(|| format!("flag -{name} needs a value"))?;
                     named.push((name, Some((*v).to_string())));
                     i += 2;
                     continue;
@@ -619,7 +700,9 @@ impl Flags {
 
     fn finish(self) -> Result<(), String> {
         match self.named.first() {
-            Some((n, _)) => Err(format!("flag provided but not supported by the rehearsal: -{n}")),
+            Some((n, _)) => Err(format!(
+                "flag provided but not supported by the rehearsal: -{n}"
+            )),
             None => Ok(()),
         }
     }
@@ -715,7 +798,10 @@ step "c" {
         assert!(codes.contains(&"rehearse::unknown-key"), "{codes:?}");
         assert!(codes.contains(&"rehearse::command"), "{codes:?}");
         assert!(codes.contains(&"rehearse::type"), "{codes:?}");
-        let unknown = diags.iter().find(|d| d.code == "rehearse::unknown-key").unwrap();
+        let unknown = diags
+            .iter()
+            .find(|d| d.code == "rehearse::unknown-key")
+            .unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `command`?"));
         assert!(diags.iter().all(|d| d.primary_span().is_some()));
     }

@@ -1,0 +1,601 @@
+//! Running a rehearsal: one simulated cluster, the steps in order, Nomad's
+//! text for every command, and a verdict for every expectation.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Action, CheckIndex, ExpectKind, NomadCommand, Rehearsal, Step};
+use crate::cluster::JobStatus;
+use crate::diag::{Diag, Diags};
+use crate::jobspec::{self, Job, LoadOptions};
+use crate::render;
+use crate::scheduler::{PlanResult, RunOutcome, Simulation};
+use crate::vfs::{OverlayVfs, Vfs};
+use crate::world::{Namespace, World};
+
+/// What one step observed: Nomad's output, its exit code, and the scheduler
+/// facts the expectations are judged on.
+#[derive(Debug, Clone, Default)]
+pub struct Observation {
+    pub output: String,
+    pub exit_code: i32,
+    /// The plan of a `job plan`, the applied plan of a `job run`, or the
+    /// evaluations a cluster change re-ran.
+    pub plans: Vec<PlanResult>,
+    pub run: Option<RunOutcome>,
+    /// Job statuses after the step, by (namespace, job).
+    pub statuses: BTreeMap<(String, String), JobStatus>,
+}
+
+/// Whether one expectation held, and what was seen instead when it did not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub held: bool,
+    pub seen: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepResult {
+    pub observation: Observation,
+    pub verdicts: Vec<Verdict>,
+}
+
+/// The state a rehearsal carries from step to step.
+pub struct Session<'a> {
+    base: &'a dyn Vfs,
+    edits: BTreeMap<PathBuf, Arc<str>>,
+    pub sim: Simulation,
+    last_plan_index: BTreeMap<String, u64>,
+    /// Render Nomad's text (off for the sampled replays, which only need verdicts).
+    render: bool,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(base: &'a dyn Vfs, world: &World, seed: u64, render: bool) -> Result<Self, Diags> {
+        Ok(Session {
+            base,
+            edits: BTreeMap::new(),
+            sim: Simulation::new(world, seed)?,
+            last_plan_index: BTreeMap::new(),
+            render,
+        })
+    }
+
+    /// A session on an already built simulation (the sampled replays).
+    pub fn from_sim(base: &'a dyn Vfs, sim: Simulation, render: bool) -> Self {
+        Session {
+            base,
+            edits: BTreeMap::new(),
+            sim,
+            last_plan_index: BTreeMap::new(),
+            render,
+        }
+    }
+
+    /// Pre-apply edits (used to try a candidate fix across all replays).
+    pub fn with_edits(mut self, edits: &BTreeMap<PathBuf, Arc<str>>) -> Self {
+        self.edits
+            .extend(edits.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self
+    }
+
+    fn vfs(&self) -> OverlayVfs<'_> {
+        let mut o = OverlayVfs::new(self.base);
+        for (p, t) in &self.edits {
+            o.set(p, t.clone());
+        }
+        o
+    }
+
+    fn load_job(&self, file: &str, namespace_flag: Option<&str>) -> Result<Job, Diags> {
+        let vfs = self.vfs();
+        let opts = LoadOptions {
+            version: self.sim.world.nomad_version,
+            repo_root: Some(self.sim.world.project_root.clone()),
+            ..LoadOptions::default()
+        };
+        let parsed = jobspec::load(&vfs, Path::new(file), &opts);
+        if parsed.diags.has_errors() {
+            return Err(parsed.diags);
+        }
+        let mut job = parsed.job.ok_or(parsed.diags)?;
+        // Nomad: the job file's namespace wins over the -namespace flag.
+        if let Some(ns) = namespace_flag {
+            if !job.spans.written("namespace") {
+                job.namespace = ns.to_string();
+            }
+        }
+        Ok(job)
+    }
+
+    /// Execute one step. Errors are problems of the rehearsal itself
+    /// (a file that does not load, an edit that does not apply).
+    pub fn step(&mut self, step: &Step, rehearsal: &Rehearsal) -> Result<StepResult, Diags> {
+        let obs = match &step.action {
+            Action::Command { command, .. } => self.command(command, step, rehearsal)?,
+            Action::Edit { path, edits } => self.edit(path, edits, rehearsal)?,
+            Action::ScaleClients(pools) => self.scale(pools, rehearsal)?,
+        };
+        let obs = Observation {
+            statuses: self.statuses(),
+            ..obs
+        };
+        let verdicts = step.expect.iter().map(|e| judge(&e.kind, &obs)).collect();
+        Ok(StepResult {
+            observation: obs,
+            verdicts,
+        })
+    }
+
+    fn statuses(&self) -> BTreeMap<(String, String), JobStatus> {
+        self.sim
+            .state
+            .jobs
+            .iter()
+            .map(|(k, r)| (k.clone(), r.status))
+            .collect()
+    }
+
+    fn command(
+        &mut self,
+        command: &NomadCommand,
+        step: &Step,
+        rehearsal: &Rehearsal,
+    ) -> Result<Observation, Diags> {
+        let version = self.sim.world.nomad_version;
+        let located = |d: Diags| -> Diags {
+            // Job file problems are reported as they are; add where the step is.
+            let mut out = d;
+            out.push(
+                Diag::error(
+                    "rehearse::step-failed",
+                    format!("step {:?} cannot be replayed", step.title),
+                )
+                .at(&rehearsal.source, step.span, "this step")
+                .help("fix the file the step uses, then rehearse again"),
+            );
+            out
+        };
+        match command {
+            NomadCommand::JobPlan {
+                file,
+                verbose,
+                namespace,
+            } => {
+                let job = self.load_job(file, namespace.as_deref()).map_err(located)?;
+                let mut result = self.sim.plan(&job);
+                let old = self
+                    .sim
+                    .state
+                    .job(&job.namespace, &job.id)
+                    .map(|r| r.job.clone());
+                let mut diff = crate::diff::job_diff(old.as_ref(), Some(&job), version);
+                crate::diff::annotate(&mut diff, &result.desired_tg_updates);
+                self.last_plan_index
+                    .insert(file.clone(), result.job_modify_index);
+                let mut view = render::plan::PlanView::new(&job, &result, file, version);
+                view.diff = Some(&diff);
+                view.verbose = *verbose;
+                view.namespace_flag = namespace.clone();
+                let exit_code = render::plan::plan_exit_code(Some(&diff), &result, version);
+                let output = if self.render {
+                    render::plan::render_plan(&view, false)
+                } else {
+                    String::new()
+                };
+                result.warnings.clear();
+                Ok(Observation {
+                    output,
+                    exit_code,
+                    plans: vec![result],
+                    ..Observation::default()
+                })
+            }
+            NomadCommand::JobRun {
+                file,
+                check_index,
+                namespace,
+            } => {
+                let job = self.load_job(file, namespace.as_deref()).map_err(located)?;
+                let index =
+                    match check_index {
+                        None => None,
+                        Some(CheckIndex::Literal(n)) => Some(*n),
+                        Some(CheckIndex::FromLastPlan) => match self.last_plan_index.get(file) {
+                            Some(n) => Some(*n),
+                            None => return Err(Diag::error(
+                                "rehearse::check-index",
+                                format!(
+                                    "no earlier step planned {file}, so there is no index to copy"
+                                ),
+                            )
+                            .at(&rehearsal.source, step.span, "this step uses <index>")
+                            .help(format!(
+                                "add a `nomad job plan {file}` step before this one"
+                            ))
+                            .into()),
+                        },
+                    };
+                match self.sim.run(&job, index) {
+                    Ok(outcome) => {
+                        let (output, exit_code) = if self.render {
+                            let view = render::run::RunView {
+                                job_id: &job.id,
+                                outcome: &outcome,
+                                version,
+                                verbose: false,
+                                deployment_id: None,
+                                timestamp: None,
+                            };
+                            render::run::render_run(&view, false)
+                        } else {
+                            let failed = !outcome.plan.failed_tg_allocs.is_empty();
+                            (String::new(), if failed { 2 } else { 0 })
+                        };
+                        Ok(Observation {
+                            output,
+                            exit_code,
+                            plans: vec![outcome.plan.clone()],
+                            run: Some(outcome),
+                            ..Observation::default()
+                        })
+                    }
+                    Err(e) => {
+                        let (output, exit_code) = render::run::render_run_error(&e);
+                        Ok(Observation {
+                            output,
+                            exit_code,
+                            ..Observation::default()
+                        })
+                    }
+                }
+            }
+            NomadCommand::JobStatus { namespace, job } => {
+                let ns = namespace.as_deref().unwrap_or("default");
+                let world = &self.sim.world;
+                let state = &self.sim.state;
+                let res = match job {
+                    None => Ok(render::status::job_list(state, ns)),
+                    Some(id) => render::status::job_detail(
+                        world,
+                        state,
+                        ns,
+                        id,
+                        render::status::default_now(state),
+                    ),
+                };
+                Ok(text_result(res))
+            }
+            NomadCommand::JobStop { namespace, job } => {
+                let ns = namespace.as_deref().unwrap_or("default");
+                if self.sim.state.job(ns, job).is_none() {
+                    return Ok(text_result(Err(format!(
+                        "No job(s) with prefix or id {job:?} found"
+                    ))));
+                }
+                let un = self.sim.stop_job(ns, job);
+                let mut out = format!("Job {job:?} stopped\n");
+                for (ns, id, plan) in &un.evaluations {
+                    out.push_str(&unblocked_line(ns, id, plan));
+                }
+                Ok(Observation {
+                    output: out,
+                    exit_code: 0,
+                    plans: un.evaluations.into_iter().map(|(_, _, p)| p).collect(),
+                    ..Observation::default()
+                })
+            }
+            NomadCommand::NodeStatus { id } => {
+                let world = &self.sim.world;
+                let state = &self.sim.state;
+                let res = match id {
+                    None => Ok(render::status::node_list(world, state)),
+                    Some(id) => render::status::node_detail(
+                        world,
+                        state,
+                        id,
+                        render::status::default_now(state),
+                    ),
+                };
+                Ok(text_result(res))
+            }
+            NomadCommand::QuotaStatus { name } => Ok(text_result(render::status::quota_status(
+                &self.sim.world,
+                &self.sim.state,
+                name,
+            ))),
+            NomadCommand::NamespaceApply {
+                name,
+                quota,
+                description,
+            } => {
+                if let Some(q) = quota {
+                    if !self.sim.world.quotas.contains_key(q) {
+                        return Ok(text_result(Err(format!(
+                            "Error applying namespace specification: Unexpected response code: 500 (quota {q:?} doesn't exist)"
+                        ))));
+                    }
+                }
+                let mut ns = self
+                    .sim
+                    .world
+                    .namespaces
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| Namespace {
+                        name: name.clone(),
+                        ..Namespace::default()
+                    });
+                if let Some(q) = quota {
+                    ns.quota = Some(q.clone());
+                }
+                if let Some(d) = description {
+                    ns.description = d.clone();
+                }
+                self.sim.apply_namespace(ns);
+                Ok(Observation {
+                    output: format!("Successfully applied namespace {name:?}!\n"),
+                    exit_code: 0,
+                    ..Observation::default()
+                })
+            }
+        }
+    }
+
+    fn edit(
+        &mut self,
+        path: &Path,
+        edits: &[super::Edit],
+        rehearsal: &Rehearsal,
+    ) -> Result<Observation, Diags> {
+        let vfs = self.vfs();
+        let mut text = match vfs.read(path) {
+            Ok(src) => src.text.to_string(),
+            Err(e) => {
+                let span = edits.first().map(edit_span).unwrap_or_default();
+                return Err(Diag::error(
+                    "rehearse::edit",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+                .at(&rehearsal.source, span, "this edit")
+                .help("edit paths are relative to the project root (the folder holding rules/)")
+                .into());
+            }
+        };
+        let before = text.clone();
+        for e in edits {
+            text = super::edit::apply(&text, e).map_err(|err| {
+                Diags::from(
+                    Diag::error(
+                        "rehearse::edit",
+                        format!("{}: {}", path.display(), err.message),
+                    )
+                    .at(&rehearsal.source, edit_span(e), "this edit")
+                    .help(err.help),
+                )
+            })?;
+        }
+        let output = if self.render {
+            line_diff(&before, &text, &path.display().to_string())
+        } else {
+            String::new()
+        };
+        self.edits.insert(crate::vfs::normalize(path), text.into());
+        Ok(Observation {
+            output,
+            exit_code: 0,
+            ..Observation::default()
+        })
+    }
+
+    fn scale(
+        &mut self,
+        pools: &[(String, u32, crate::source::Span)],
+        rehearsal: &Rehearsal,
+    ) -> Result<Observation, Diags> {
+        let mut output = String::new();
+        let mut plans = Vec::new();
+        for (pool, target, span) in pools {
+            let current = self
+                .sim
+                .world
+                .clients
+                .iter()
+                .find(|p| &p.name == pool)
+                .map(|p| p.count);
+            let Some(current) = current else {
+                let known: Vec<&str> = self
+                    .sim
+                    .world
+                    .clients
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                return Err(Diag::error(
+                    "rehearse::scale-clients",
+                    format!("the world has no client pool {pool:?}"),
+                )
+                .at(&rehearsal.source, *span, "unknown pool")
+                .help(format!("client pools in the world: {}", known.join(", ")))
+                .into());
+            };
+            if *target < current {
+                return Err(Diag::error(
+                    "rehearse::scale-clients",
+                    format!("removing clients ({pool}: {current} → {target}) is not supported"),
+                )
+                .at(&rehearsal.source, *span, "fewer clients than the pool has")
+                .help("a rehearsal can add clients; to rehearse with fewer, lower `count` in rules/cluster.hcl")
+                .into());
+            }
+            output.push_str(&format!(
+                "Client pool {pool:?}: {current} → {target} clients\n"
+            ));
+            if *target > current {
+                let un = self.sim.add_clients(pool, target - current);
+                for (ns, id, plan) in un.evaluations {
+                    output.push_str(&unblocked_line(&ns, &id, &plan));
+                    plans.push(plan);
+                }
+            }
+        }
+        Ok(Observation {
+            output: if self.render { output } else { String::new() },
+            exit_code: 0,
+            plans,
+            ..Observation::default()
+        })
+    }
+}
+
+fn edit_span(e: &super::Edit) -> crate::source::Span {
+    match e {
+        super::Edit::Uncomment { span, .. } | super::Edit::Set { span, .. } => *span,
+    }
+}
+
+fn text_result(res: Result<String, String>) -> Observation {
+    match res {
+        Ok(mut s) => {
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
+            Observation {
+                output: s,
+                exit_code: 0,
+                ..Observation::default()
+            }
+        }
+        Err(e) => Observation {
+            output: format!("{e}\n"),
+            exit_code: 1,
+            ..Observation::default()
+        },
+    }
+}
+
+/// Not a Nomad command's output: what a blocked evaluation did when capacity
+/// appeared, as the UI would show it.
+fn unblocked_line(ns: &str, id: &str, plan: &PlanResult) -> String {
+    let placed = plan.placements.len();
+    if plan.failed_tg_allocs.is_empty() {
+        format!("Blocked evaluation of job {id:?} (namespace {ns:?}) ran again: {placed} allocation(s) placed\n")
+    } else {
+        format!("Blocked evaluation of job {id:?} (namespace {ns:?}) ran again: {placed} placed, still blocked\n")
+    }
+}
+
+/// The edit as a unified line diff, so the presenter sees what changed.
+fn line_diff(before: &str, after: &str, name: &str) -> String {
+    let diff = similar::TextDiff::from_lines(before, after);
+    diff.unified_diff()
+        .context_radius(1)
+        .header(name, name)
+        .to_string()
+}
+
+/// Judge one expectation against what a step observed.
+pub fn judge(kind: &ExpectKind, obs: &Observation) -> Verdict {
+    let failed_groups = || -> Vec<String> {
+        obs.plans
+            .iter()
+            .flat_map(|p| p.failed_tg_allocs.keys().cloned())
+            .collect()
+    };
+    match kind {
+        ExpectKind::Placed(want) => {
+            let failed = failed_groups();
+            let placed = failed.is_empty();
+            Verdict {
+                held: placed == *want && (!obs.plans.is_empty() || obs.run.is_some()),
+                seen: if obs.plans.is_empty() {
+                    "nothing was scheduled in this step".into()
+                } else if placed {
+                    "every allocation was placed".into()
+                } else {
+                    format!("task group(s) {} could not be placed", failed.join(", "))
+                },
+            }
+        }
+        ExpectKind::QuotaHit(dim) => {
+            let hits: Vec<&String> = obs
+                .plans
+                .iter()
+                .flat_map(|p| p.failed_tg_allocs.values())
+                .flat_map(|m| m.quota_exhausted.iter())
+                .collect();
+            let held = hits
+                .iter()
+                .any(|h| dim == "any" || h.starts_with(&format!("{dim} ")));
+            Verdict {
+                held,
+                seen: if hits.is_empty() {
+                    let failed = failed_groups();
+                    if failed.is_empty() {
+                        "no quota limit was hit: everything was placed".into()
+                    } else {
+                        format!("{} failed to place, but not on a quota", failed.join(", "))
+                    }
+                } else {
+                    format!(
+                        "quota limit hit: {}",
+                        hits.iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )
+                },
+            }
+        }
+        ExpectKind::Preempts(want) => {
+            let mut seen: Vec<(String, String)> = obs
+                .plans
+                .iter()
+                .flat_map(|p| p.preempted_allocs.iter())
+                .map(|a| (a.job_id.clone(), a.task_group.clone()))
+                .collect();
+            seen.sort();
+            seen.dedup();
+            let mut want_sorted = want.clone();
+            want_sorted.sort();
+            want_sorted.dedup();
+            Verdict {
+                held: seen == want_sorted,
+                seen: if seen.is_empty() {
+                    "nothing was preempted".into()
+                } else {
+                    format!(
+                        "preempted: {}",
+                        seen.iter()
+                            .map(|(j, g)| format!("{j}/{g}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            }
+        }
+        ExpectKind::JobStatus {
+            namespace,
+            job,
+            status,
+        } => {
+            let got = obs.statuses.get(&(namespace.clone(), job.clone()));
+            Verdict {
+                held: got == Some(status),
+                seen: match got {
+                    Some(s) => format!("job {job} in namespace {namespace} is {}", s.as_str()),
+                    None => format!("job {job} does not exist in namespace {namespace}"),
+                },
+            }
+        }
+        ExpectKind::ExitCode(c) => Verdict {
+            held: obs.exit_code == *c,
+            seen: format!("the command exited {}", obs.exit_code),
+        },
+        ExpectKind::OutputContains(t) => Verdict {
+            held: obs.output.contains(t.as_str()),
+            seen: "the output does not contain it".into(),
+        },
+    }
+}
