@@ -111,10 +111,21 @@ pub fn rehearse(
         likelihood = tally(rehearsal, &runs);
         for (si, step) in likelihood.iter_mut().enumerate() {
             for (ei, l) in step.iter_mut().enumerate() {
-                if l.total > 0 && !l.certain() {
+                if l.total > 0 && !l.certain() && l.held > 0 {
                     l.cause = explain(&runs, si, ei);
-                    l.fix = find_fix(rehearsal, base, world, opts, si, ei);
                 }
+            }
+        }
+        // Search for a fix once per step whose expectations are at risk: the
+        // first such step is the cause of the later ones.
+        if let Some((si, _)) = likelihood
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.iter().any(|x| x.total > 0 && !x.certain()))
+        {
+            let fix = find_fix(rehearsal, base, world, opts, &steps, si);
+            for l in likelihood[si].iter_mut().filter(|l| !l.certain()) {
+                l.fix = fix.clone();
             }
         }
     }
@@ -181,10 +192,13 @@ fn tally(rehearsal: &Rehearsal, runs: &[SampleRun]) -> Vec<Vec<Likelihood>> {
 }
 
 /// Facts about the placement a replay had reached, in words: which clients
-/// each job's allocations occupied, and which groups shared a client.
+/// each job's allocations occupied, which groups shared a client, and how
+/// many clients still had room for an allocation of each size that runs.
 fn cluster_features(state: &State) -> Vec<String> {
     let mut by_node: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut nodes_of_job: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    let mut used: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    let mut sizes: std::collections::BTreeSet<(i64, i64)> = std::collections::BTreeSet::new();
     for a in state.allocs.iter().filter(|a| a.is_live()) {
         by_node
             .entry(a.node_id.as_str())
@@ -194,6 +208,10 @@ fn cluster_features(state: &State) -> Vec<String> {
             .entry(a.job_id.as_str())
             .or_default()
             .insert(a.node_id.as_str());
+        let u = used.entry(a.node_id.as_str()).or_default();
+        u.0 += a.resources.cpu;
+        u.1 += a.resources.memory_mb;
+        sizes.insert((a.resources.cpu, a.resources.memory_mb));
     }
     let ready = state.nodes.len();
     let mut out = Vec::new();
@@ -215,6 +233,42 @@ fn cluster_features(state: &State) -> Vec<String> {
                 out.push(format!("{g} shared a client with {}", others.join(", ")));
             }
         }
+    }
+    // Room left, measured in the sizes of allocations that exist: "2 clients
+    // had room for another 1152 MB" is what decides where the next one goes.
+    let free: Vec<(i64, i64)> = state
+        .nodes
+        .iter()
+        .map(|n| {
+            let (c, m) = used.get(n.id.as_str()).copied().unwrap_or_default();
+            (
+                n.cpu - n.reserved_cpu - c,
+                n.memory_mb - n.reserved_memory_mb - m,
+            )
+        })
+        .collect();
+    let mems: std::collections::BTreeSet<i64> = sizes.iter().map(|s| s.1).collect();
+    for m in mems.into_iter().filter(|m| *m > 0) {
+        let k = free.iter().filter(|f| f.1 >= m).count();
+        out.push(format!(
+            "{k} of the {ready} clients had at least {m} MB of memory free"
+        ));
+        // How many more allocations of this size fit, one client at a time:
+        // the question a scale-up asks.
+        let fit: i64 = free.iter().map(|f| (f.1 / m).max(0)).sum();
+        for j in 1..=fit.min(8) {
+            out.push(format!(
+                "the clients had room for at least {j} more allocation{} of {m} MB",
+                if j == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    let cpus: std::collections::BTreeSet<i64> = sizes.iter().map(|s| s.0).collect();
+    for c in cpus {
+        let k = free.iter().filter(|f| f.0 >= c).count();
+        out.push(format!(
+            "{k} of the {ready} clients had at least {c} MHz of cpu free"
+        ));
     }
     out.sort();
     out.dedup();
@@ -254,23 +308,179 @@ fn explain(runs: &[SampleRun], si: usize, ei: usize) -> Option<String> {
         return None;
     }
     Some(format!(
-        "in every replay where it failed, {feature} (that also happened in {in_pass} of {} replays where it held)",
+        "it failed in every replay where, just before this step, {feature} ({} of {} replays; the same was true in {in_pass} of the {} where it held)",
+        failing.len(),
+        runs.len(),
         passing.len()
     ))
 }
 
-/// Look for a job-file change that makes the expectation certain without
-/// breaking any other expectation: raise the memory of the allocations
-/// involved in a preemption step (what makes the scheduler run out of room
-/// on every layout), in steps, up to what one client could hold.
+/// Replays tried per candidate fix: enough to trust "every replay", few
+/// enough that the search stays well under a second in a release build.
+const FIX_SAMPLES: u32 = 50;
+
+/// A change to try: a different value in one of the rehearsal's own edits,
+/// or a different memory ask for a task in a job file.
+#[derive(Debug, Clone)]
+enum Candidate {
+    EditValue {
+        step: usize,
+        edit: usize,
+        value: i64,
+    },
+    TaskMemory {
+        file: PathBuf,
+        group: String,
+        task: String,
+        memory: i64,
+    },
+}
+
+/// Look for a change that makes expectation `ei` of step `si` hold in every
+/// replay without making any other expectation fail: first a larger value
+/// in a numeric edit the script already makes (carts 1 → 4 instead of 3),
+/// then more memory for the tasks of the groups that step's plan places
+/// (binary search up to the largest client). Only verified changes are named.
 fn find_fix(
     rehearsal: &Rehearsal,
     base: &dyn Vfs,
     world: &World,
     opts: &Options,
+    steps: &[StepResult],
     si: usize,
-    ei: usize,
 ) -> Option<String> {
-    let _ = (rehearsal, base, world, opts, si, ei);
+    let fix_opts = Options {
+        seed: opts.seed,
+        samples: opts.samples.min(FIX_SAMPLES),
+    };
+    let quiet = |_: u32, _: u32| {};
+    let works = |c: &Candidate| -> bool {
+        let (r, edits) = match apply_candidate(rehearsal, base, c) {
+            Some(x) => x,
+            None => return false,
+        };
+        let runs = sampled(&r, base, world, &fix_opts, &edits, &quiet);
+        !runs.is_empty() && runs.iter().all(|run| run.held.iter().flatten().all(|h| *h))
+    };
+    // Numeric edits made before the step, raised by up to three.
+    for (k, step) in rehearsal.steps.iter().enumerate().take(si) {
+        if let super::Action::Edit { edits, .. } = &step.action {
+            for (ei, e) in edits.iter().enumerate() {
+                if let super::Edit::Set { value, path, .. } = e {
+                    let Ok(n) = value.trim().parse::<i64>() else {
+                        continue;
+                    };
+                    for v in n + 1..=n + 3 {
+                        let c = Candidate::EditValue {
+                            step: k,
+                            edit: ei,
+                            value: v,
+                        };
+                        if works(&c) {
+                            return Some(format!(
+                                "set {path} = {v} instead of {n} in step {} ({:?}): every expectation then holds in all {} replays tried",
+                                k + 1,
+                                step.title,
+                                fix_opts.samples
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // More memory for the tasks of the groups the step's plan places.
+    let file = match &rehearsal.steps.get(si)?.action {
+        super::Action::Command {
+            command:
+                super::NomadCommand::JobPlan { file, .. } | super::NomadCommand::JobRun { file, .. },
+            ..
+        } => PathBuf::from(file),
+        _ => return None,
+    };
+    let placed: Vec<String> = steps
+        .get(si)?
+        .observation
+        .plans
+        .iter()
+        .flat_map(|p| p.desired_tg_updates.iter())
+        .filter(|(_, u)| u.place > 0)
+        .map(|(g, _)| g.clone())
+        .collect();
+    let opts_load = crate::jobspec::LoadOptions {
+        version: world.nomad_version,
+        ..Default::default()
+    };
+    let job = crate::jobspec::load(base, &file, &opts_load).job?;
+    let ceiling = world
+        .clients
+        .iter()
+        .map(|p| p.memory - p.reserved.memory)
+        .max()?;
+    for g in &placed {
+        let group = job.group(g)?;
+        for t in &group.tasks {
+            let now = t.resources.memory_mb;
+            let mk = |m: i64| Candidate::TaskMemory {
+                file: file.clone(),
+                group: g.clone(),
+                task: t.name.clone(),
+                memory: m,
+            };
+            if now >= ceiling || !works(&mk(ceiling)) {
+                continue;
+            }
+            let (mut lo, mut hi) = (now, ceiling);
+            while hi - lo > 16 {
+                let mid = lo + (hi - lo) / 2;
+                if works(&mk(mid)) {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            return Some(format!(
+                "memory = {hi} (now {now}) for task {:?} of group {g:?} in {}: every expectation then holds in all {} replays tried",
+                t.name,
+                file.display(),
+                fix_opts.samples
+            ));
+        }
+    }
     None
+}
+
+/// The rehearsal and base-file edits a candidate stands for.
+fn apply_candidate(
+    rehearsal: &Rehearsal,
+    base: &dyn Vfs,
+    c: &Candidate,
+) -> Option<(Rehearsal, BTreeMap<PathBuf, Arc<str>>)> {
+    let mut r = rehearsal.clone();
+    let mut edits = BTreeMap::new();
+    match c {
+        Candidate::EditValue { step, edit, value } => {
+            if let super::Action::Edit { edits: es, .. } = &mut r.steps.get_mut(*step)?.action {
+                if let Some(super::Edit::Set { value: v, .. }) = es.get_mut(*edit) {
+                    *v = value.to_string();
+                }
+            }
+        }
+        Candidate::TaskMemory {
+            file,
+            group,
+            task,
+            memory,
+        } => {
+            let text = base.read(file).ok()?.text.to_string();
+            let edit = super::Edit::Set {
+                path: format!("group.{group}.task.{task}.resources.memory"),
+                value: memory.to_string(),
+                span: crate::source::Span::default(),
+            };
+            let new = super::edit::apply(&text, &edit).ok()?;
+            edits.insert(crate::vfs::normalize(file), Arc::from(new));
+        }
+    }
+    Some((r, edits))
 }

@@ -1,0 +1,53 @@
+//! README.md shows the real output of its main command; keep it true.
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn readme_shows_the_real_rehearsal_output() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README.md");
+    let start = readme
+        .find("<!-- rehearse-output:start -->\n```text\n")
+        .expect("start marker");
+    let end = readme
+        .find("```\n<!-- rehearse-output:end -->")
+        .expect("end marker");
+    let shown = &readme[start + "<!-- rehearse-output:start -->\n```text\n".len()..end];
+    let out = Command::new(common::bin())
+        .arg("rehearse")
+        .current_dir(root)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run nomad-preflight");
+    assert_eq!(out.status.code(), Some(0));
+    let real = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        shown, real,
+        "README's rehearsal output is stale: regenerate it"
+    );
+}
+
+#[test]
+fn readme_has_exactly_two_setup_commands() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README.md");
+    let setup = readme
+        .split("## Set up")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Set up section");
+    let commands: Vec<&str> = setup
+        .split("```sh\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .map(str::trim)
+        .collect();
+    assert_eq!(commands, ["cargo run --release -- rehearse", "cargo test"]);
+    let ci = std::fs::read_to_string(format!("{root}/.ci/run")).expect(".ci/run");
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test"),
+        ".ci/run runs the README's test command"
+    );
+}
