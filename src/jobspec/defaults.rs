@@ -113,7 +113,7 @@ fn group(
     }
     let gname = g.name.clone();
     for s in &mut g.services {
-        service(s, job_id, &gname, "");
+        service(s, job_id, &gname, "", v);
     }
     for t in &mut g.tasks {
         task(t, job_id, &gname, v);
@@ -244,7 +244,7 @@ fn network(n: &mut Network, v: NomadVersion) {
     }
 }
 
-fn service(s: &mut Service, job: &str, group: &str, task: &str) {
+fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion) {
     if !s.spans.written("name") {
         s.name = if task.is_empty() {
             format!("{job}-{group}")
@@ -258,10 +258,18 @@ fn service(s: &mut Service, job: &str, group: &str, task: &str) {
     if !s.spans.written("provider") {
         s.provider = "consul".into();
     }
+    // `on_update` arrived in 1.1.0; checks inherit the service's value.
+    if v.at_least(1, 1, 0) && !s.spans.written("on_update") {
+        s.on_update = "require_healthy".into();
+    }
     let svc = s.name.clone();
+    let on_update = s.on_update.clone();
     for c in &mut s.checks {
         if !c.spans.written("name") {
             c.name = format!("service: \"{svc}\" check");
+        }
+        if v.at_least(1, 1, 0) && !c.spans.written("on_update") {
+            c.on_update = on_update.clone();
         }
     }
 }
@@ -288,7 +296,7 @@ fn task(t: &mut Task, job: &str, group: &str, v: NomadVersion) {
     }
     let tname = t.name.clone();
     for s in &mut t.services {
-        service(s, job, group, &tname);
+        service(s, job, group, &tname, v);
     }
     for a in &mut t.affinities {
         affinity(a);

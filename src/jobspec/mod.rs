@@ -198,6 +198,11 @@ fn build(
     let node = tree::eval_block(job_block, src, &mut scope, diags);
     let mut cx = fields::Cx { src, diags };
     let mut job = lower::job(&node, &mut cx);
+    if !opts.version.at_least(1, 0, 0) {
+        for t in job.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()) {
+            fields::hcl1_object_shape(&mut t.config);
+        }
+    }
     defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);
