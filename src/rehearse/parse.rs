@@ -145,7 +145,16 @@ impl Parser<'_> {
         };
         let mut actions: Vec<(Action, Span)> = Vec::new();
         let mut expect = Vec::new();
+        // An action that was written but is itself wrong is reported once,
+        // not again as "the step does nothing".
+        let mut attempted = false;
         for s in b.body.iter() {
+            if let Structure::Attribute(a) = s {
+                attempted |= matches!(a.key.as_str(), "command" | "scale_clients");
+            }
+            if let Structure::Block(eb) = s {
+                attempted |= eb.ident.as_str() == "edit";
+            }
             match s {
                 Structure::Attribute(a) if a.key.as_str() == "command" => {
                     if let Some(line) = self.string(a) {
@@ -193,6 +202,9 @@ impl Parser<'_> {
             return None;
         }
         let Some((action, _)) = actions.pop() else {
+            if attempted {
+                return None;
+            }
             self.err(
                 "rehearse::no-action",
                 format!("step {title:?} does nothing"),
@@ -430,12 +442,13 @@ impl Parser<'_> {
                                         },
                                         span: sv,
                                     }),
-                                    None => {
-                                        self.type_err::<()>(
-                                            sv,
-                                            "a job status is \"running\", \"pending\" or \"dead\"",
-                                        );
-                                    }
+                                    None => self.err(
+                                        "rehearse::value",
+                                        "unknown job status",
+                                        sv,
+                                        "not a job status",
+                                        "a job status is \"running\", \"pending\" or \"dead\"",
+                                    ),
                                 }
                             }
                         }
