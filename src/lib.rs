@@ -13,6 +13,7 @@ pub mod diff;
 pub mod embedded;
 pub mod git;
 pub mod jobspec;
+pub mod planner;
 pub mod rehearse;
 pub mod render;
 pub mod report;

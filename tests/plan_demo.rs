@@ -6,7 +6,6 @@ mod common;
 
 use std::path::Path;
 
-use nomad_preflight::diff::{annotate, job_diff};
 use nomad_preflight::embedded;
 use nomad_preflight::jobspec::{self, Job, LoadOptions};
 use nomad_preflight::render::plan::{plan_exit_code, render_plan, PlanView};
@@ -51,19 +50,13 @@ fn load(vfs: &MemVfs, path: &str, edit: Option<(&str, &str)>, version: NomadVers
 /// The plan text and exit code, as the CLI renders them.
 fn plan(sim: &Simulation, job: &Job, path: &str, verbose: bool, color: bool) -> (String, i32) {
     let version = sim.world.nomad_version;
-    let result = sim.plan(job);
-    let old = sim
-        .state
-        .job(&job.namespace, &job.id)
-        .map(|r| r.job.clone());
-    let mut diff = job_diff(old.as_ref(), Some(job), version);
-    annotate(&mut diff, &result.desired_tg_updates);
-    let mut view = PlanView::new(job, &result, path, version);
-    view.diff = Some(&diff);
+    let p = nomad_preflight::planner::plan(sim, job);
+    let mut view = PlanView::new(job, &p.result, path, version);
+    view.diff = Some(&p.diff);
     view.verbose = verbose;
     (
         render_plan(&view, color),
-        plan_exit_code(Some(&diff), &result, version),
+        plan_exit_code(Some(&p.diff), &p.result, version),
     )
 }
 

@@ -164,14 +164,9 @@ impl<'a> Session<'a> {
                 namespace,
             } => {
                 let job = self.load_job(file, namespace.as_deref()).map_err(located)?;
-                let mut result = self.sim.plan(&job);
-                let old = self
-                    .sim
-                    .state
-                    .job(&job.namespace, &job.id)
-                    .map(|r| r.job.clone());
-                let mut diff = crate::diff::job_diff(old.as_ref(), Some(&job), version);
-                crate::diff::annotate(&mut diff, &result.desired_tg_updates);
+                let crate::planner::Plan {
+                    mut result, diff, ..
+                } = crate::planner::plan(&self.sim, &job);
                 self.last_plan_index
                     .insert(file.clone(), result.job_modify_index);
                 let mut view = render::plan::PlanView::new(&job, &result, file, version);

@@ -29,54 +29,7 @@ pub fn default_now(state: &State) -> i64 {
         + 60
 }
 
-/// Nomad's `formatList`/`formatKV` (ryanuber/columnize with `<none>` for
-/// empty cells): cells trimmed, columns left-aligned, last cell unpadded.
-fn columnize(rows: &[String], glue: &str) -> String {
-    let split: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            r.split('|')
-                .map(|c| match c.trim() {
-                    "" => "<none>".to_string(),
-                    t => t.to_string(),
-                })
-                .collect()
-        })
-        .collect();
-    let ncols = split.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0usize; ncols];
-    for row in &split {
-        for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let lines: Vec<String> = split
-        .iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (i, c) in row.iter().enumerate() {
-                if i + 1 == row.len() {
-                    line.push_str(c);
-                } else {
-                    let pad = widths[i].saturating_sub(c.chars().count());
-                    line.push_str(c);
-                    line.extend(std::iter::repeat_n(' ', pad));
-                    line.push_str(glue);
-                }
-            }
-            line
-        })
-        .collect();
-    lines.join("\n")
-}
-
-fn format_list(rows: &[String]) -> String {
-    columnize(rows, "  ")
-}
-
-fn format_kv(rows: &[String]) -> String {
-    columnize(rows, " = ")
-}
+use super::columns::{columnize as format_list, format_kv};
 
 /// Days since 1970-01-01 to a civil date (proleptic Gregorian).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
