@@ -7,9 +7,20 @@ use std::process::{Command, Stdio};
 
 #[test]
 fn a_closed_stdout_is_not_a_panic() {
+    // Far more output than a pipe buffers, so the writer must hit the closed pipe.
+    let dir = std::env::temp_dir().join(format!("np-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut job = String::from("job \"big\" {\n  datacenters = [\"dc1\"]\n");
+    for i in 0..400 {
+        job.push_str(&format!(
+            "  group \"g{i}\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n    }}\n  }}\n"
+        ));
+    }
+    job.push_str("}\n");
+    std::fs::write(dir.join("big.nomad"), job).expect("write job");
     let mut child = Command::new(common::bin())
-        .args(["plan", "--format", "json", "jobs/monitoring.nomad"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["plan", "--format", "json", "big.nomad"])
+        .current_dir(&dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -24,5 +35,6 @@ fn a_closed_stdout_is_not_a_panic() {
         let _ = e.read_to_string(&mut err);
     }
     let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(!err.contains("panicked"), "{err}");
 }
