@@ -34,6 +34,7 @@ fn outcome(eval: &str, plan: PlanResult, blocked: Option<&str>) -> RunOutcome {
         blocked_eval_id: blocked.map(String::from),
         job_modify_index: 7,
         job_version: 1,
+        deployment_id: None,
     }
 }
 

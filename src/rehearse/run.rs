@@ -221,7 +221,7 @@ impl<'a> Session<'a> {
                                 outcome: &outcome,
                                 version,
                                 verbose: false,
-                                deployment_id: None,
+                                deployment_id: outcome.deployment_id.as_deref(),
                                 timestamp: None,
                             };
                             render::run::render_run(&view, false)

@@ -34,6 +34,9 @@ pub struct RunOutcome {
     /// The job's new modify index after registration.
     pub job_modify_index: u64,
     pub job_version: u64,
+    /// The deployment the evaluation created (the monitor prints
+    /// `Evaluation within deployment`).
+    pub deployment_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,15 +228,37 @@ impl Simulation {
             .map(|b| b.id.clone());
         self.reschedule_preempted(&plan);
         self.refresh_statuses();
+        let deployment_id =
+            creates_deployment(job, &plan).then(|| uuid(self.seed, &["deployment", &eval_id]));
         Ok(RunOutcome {
             eval_id,
             plan,
             blocked_eval_id,
             job_modify_index: jmi,
             job_version: version,
+            deployment_id,
         })
     }
+}
 
+/// Nomad's reconciler creates a deployment for a service job when a group
+/// with an update strategy places, or updates in place or destructively
+/// (`scheduler/reconcile.go`: "updating a job specification" or "first time
+/// running a job"). Deployments finish at once here, so there is never an
+/// existing one to join.
+fn creates_deployment(job: &Job, plan: &PlanResult) -> bool {
+    job.job_type == crate::jobspec::JobType::Service
+        && job.groups.iter().any(|g| {
+            let strategy = g.update.as_ref().is_some_and(|u| u.max_parallel > 0);
+            let changes = plan
+                .desired_tg_updates
+                .get(&g.name)
+                .is_some_and(|u| u.place + u.in_place_update + u.destructive_update + u.canary > 0);
+            strategy && changes && g.count > 0
+        })
+}
+
+impl Simulation {
     /// Evaluate a registered job and apply the result to the state.
     fn evaluate_and_apply(&mut self, key: &(String, String), eval_id: &str) -> PlanResult {
         let Some(record) = self.state.jobs.get(key) else {
