@@ -298,6 +298,7 @@ fn demo_state() -> State {
         allocs,
         blocked: vec![],
         namespaces: vec!["default".into(), "monitor".into()],
+        deployments: vec![],
     }
 }
 

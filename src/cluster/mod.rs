@@ -225,6 +225,33 @@ pub struct BlockedEval {
     pub create_index: u64,
 }
 
+/// One task group's progress in a deployment (`DeploymentState`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeploymentGroup {
+    pub auto_revert: bool,
+    pub desired_canaries: u64,
+    pub desired_total: u64,
+    pub placed: u64,
+    pub healthy: u64,
+    pub unhealthy: u64,
+    /// Simulated seconds by which progress is required (None: no deadline).
+    pub require_progress_by: Option<i64>,
+}
+
+/// A deployment of one job version. Simulated allocations are healthy at
+/// once, so every deployment here has finished successfully.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deployment {
+    pub id: String,
+    pub namespace: String,
+    pub job_id: String,
+    pub job_version: u64,
+    pub status: String,
+    pub description: String,
+    pub groups: BTreeMap<String, DeploymentGroup>,
+    pub create_index: u64,
+}
+
 /// `(namespace, job id)`
 pub type JobKey = (String, String);
 
@@ -239,9 +266,18 @@ pub struct State {
     pub blocked: Vec<BlockedEval>,
     /// Namespaces that exist in the state store (`nomad namespace apply`).
     pub namespaces: Vec<String>,
+    pub deployments: Vec<Deployment>,
 }
 
 impl State {
+    /// The newest deployment of a job, as `nomad job status` shows it.
+    pub fn latest_deployment(&self, namespace: &str, id: &str) -> Option<&Deployment> {
+        self.deployments
+            .iter()
+            .filter(|d| d.namespace == namespace && d.job_id == id)
+            .max_by_key(|d| d.create_index)
+    }
+
     pub fn job(&self, namespace: &str, id: &str) -> Option<&JobRecord> {
         self.jobs.get(&(namespace.to_string(), id.to_string()))
     }

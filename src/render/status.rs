@@ -421,6 +421,9 @@ pub fn job_detail(
         summary.push(row);
     }
     let _ = write!(out, "\n\nSummary\n{}", format_list(&summary));
+    if let Some(d) = state.latest_deployment(namespace, id) {
+        let _ = write!(out, "\n\nLatest Deployment\n{}", deployment(d));
+    }
     let mut allocs = all;
     // Nomad sorts a job's allocations newest first (AllocIndexSort).
     allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
@@ -523,6 +526,68 @@ pub fn utilisation(state: &State) -> String {
     if out.is_empty() {
         out.push_str("No nodes registered\n");
     }
+    out
+}
+
+/// `formatDeployment` of `nomad job status`: the summary, then the groups
+/// (`formatDeploymentGroups`, columns only when some group needs them).
+fn deployment(d: &crate::cluster::Deployment) -> String {
+    let id = d.id.get(..8).unwrap_or(&d.id);
+    let mut out = format_kv(&[
+        format!("ID|{id}"),
+        format!("Status|{}", d.status),
+        format!("Description|{}", d.description),
+    ]);
+    if d.groups.is_empty() {
+        return out;
+    }
+    let auto_revert = d.groups.values().any(|g| g.auto_revert);
+    let canaries = d.groups.values().any(|g| g.desired_canaries > 0);
+    let deadline = d.groups.values().any(|g| g.require_progress_by.is_some());
+    let mut header = String::from("Task Group|");
+    if auto_revert {
+        header.push_str("Auto Revert|");
+    }
+    if canaries {
+        header.push_str("Promoted|");
+    }
+    header.push_str("Desired|");
+    if canaries {
+        header.push_str("Canaries|");
+    }
+    header.push_str("Placed|Healthy|Unhealthy");
+    if deadline {
+        header.push_str("|Progress Deadline");
+    }
+    let mut rows = vec![header];
+    for (name, g) in &d.groups {
+        let mut row = format!("{name}|");
+        if auto_revert {
+            row.push_str(&format!("{}|", g.auto_revert));
+        }
+        if canaries {
+            // Simulated canaries are promoted as soon as they are healthy.
+            row.push_str(if g.desired_canaries > 0 {
+                "true|"
+            } else {
+                "N/A|"
+            });
+        }
+        row.push_str(&format!("{}|", g.desired_total));
+        if canaries {
+            row.push_str(&format!("{}|", g.desired_canaries));
+        }
+        row.push_str(&format!("{}|{}|{}", g.placed, g.healthy, g.unhealthy));
+        if deadline {
+            match g.require_progress_by {
+                Some(t) => row.push_str(&format!("|{}", format_time(t))),
+                None => row.push_str("|N/A"),
+            }
+        }
+        rows.push(row);
+    }
+    out.push_str("\n\nDeployed\n");
+    out.push_str(&format_list(&rows));
     out
 }
 

@@ -228,8 +228,11 @@ impl Simulation {
             .map(|b| b.id.clone());
         self.reschedule_preempted(&plan);
         self.refresh_statuses();
-        let deployment_id =
-            creates_deployment(job, &plan).then(|| uuid(self.seed, &["deployment", &eval_id]));
+        let deployment_id = creates_deployment(job, &plan).then(|| {
+            let id = uuid(self.seed, &["deployment", &eval_id]);
+            self.record_deployment(&id, &key, version, job, &plan, index);
+            id
+        });
         Ok(RunOutcome {
             eval_id,
             plan,
@@ -259,6 +262,53 @@ fn creates_deployment(job: &Job, plan: &PlanResult) -> bool {
 }
 
 impl Simulation {
+    /// A finished deployment: every allocation it placed or updated is healthy.
+    fn record_deployment(
+        &mut self,
+        id: &str,
+        key: &(String, String),
+        version: u64,
+        job: &Job,
+        plan: &PlanResult,
+        index: u64,
+    ) {
+        let mut groups = std::collections::BTreeMap::new();
+        for g in &job.groups {
+            let Some(u) = g.update.as_ref().filter(|u| u.max_parallel > 0) else {
+                continue;
+            };
+            let d = plan
+                .desired_tg_updates
+                .get(&g.name)
+                .cloned()
+                .unwrap_or_default();
+            let placed = d.place + d.in_place_update + d.destructive_update + d.canary;
+            let deadline = u.progress_deadline.nanos() / 1_000_000_000;
+            groups.insert(
+                g.name.clone(),
+                crate::cluster::DeploymentGroup {
+                    auto_revert: u.auto_revert,
+                    desired_canaries: u64::try_from(u.canary).unwrap_or(0),
+                    desired_total: u64::try_from(g.count).unwrap_or(0),
+                    placed,
+                    healthy: placed,
+                    unhealthy: 0,
+                    require_progress_by: (deadline > 0).then(|| index as i64 + deadline),
+                },
+            );
+        }
+        self.state.deployments.push(crate::cluster::Deployment {
+            id: id.to_string(),
+            namespace: key.0.clone(),
+            job_id: key.1.clone(),
+            job_version: version,
+            status: "successful".into(),
+            description: "Deployment completed successfully".into(),
+            groups,
+            create_index: index,
+        });
+    }
+
     /// Evaluate a registered job and apply the result to the state.
     fn evaluate_and_apply(&mut self, key: &(String, String), eval_id: &str) -> PlanResult {
         let Some(record) = self.state.jobs.get(key) else {
