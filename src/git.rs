@@ -461,7 +461,11 @@ impl crate::vfs::Vfs for LazyGitVfs {
 
     fn is_dir(&self, path: &Path) -> bool {
         let dir = self.key(path);
-        dir.as_os_str().is_empty() || self.entries.keys().any(|p| p.starts_with(&dir) && *p != dir)
+        dir.as_os_str().is_empty()
+            || self
+                .entries
+                .keys()
+                .any(|p| p.starts_with(&dir) && *p != dir)
     }
 
     fn is_file(&self, path: &Path) -> bool {
