@@ -20,7 +20,12 @@ fn git_in(dir: &Path, args: &[&str]) {
         .arg("-C")
         .arg(dir)
         .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
@@ -163,7 +168,10 @@ fn base_plans_use_the_base_versions() {
     ] {
         let out = repo.run(args);
         let s = text(&out);
-        assert!(s.contains("==> jobs/sockshop.nomad (modified)\n"), "{args:?}: {s}");
+        assert!(
+            s.contains("==> jobs/sockshop.nomad (modified)\n"),
+            "{args:?}: {s}"
+        );
         assert!(
             s.contains("+/- Count: \"1\" => \"3\" (forces create)"),
             "{args:?}: {s}"
@@ -183,12 +191,19 @@ fn base_plans_use_the_base_versions() {
     // Against its own revision nothing changed.
     let same = repo.run(&["plan", "--changed", "--base", "HEAD", "--head", "HEAD"]);
     let s = text(&same);
-    assert!(s.contains("==> no job file changed from HEAD to HEAD"), "{s}");
+    assert!(
+        s.contains("==> no job file changed from HEAD to HEAD"),
+        "{s}"
+    );
     assert_eq!(same.status.code(), Some(0), "{s}");
 
     // One file against the base world: the running version is HEAD~1's.
     let one = repo.run(&["plan", "jobs/sockshop.nomad", "--base", "HEAD~1"]);
-    assert!(text(&one).contains("Count: \"1\" => \"3\""), "{}", text(&one));
+    assert!(
+        text(&one).contains("Count: \"1\" => \"3\""),
+        "{}",
+        text(&one)
+    );
 }
 
 #[test]
@@ -325,7 +340,10 @@ fn the_gate_refuses_only_what_the_policy_protects() {
         s.contains("==> refused by policy: jobs/sockshop.nomad leaves"),
         "{s}"
     );
-    assert!(s.contains("of protected job \"sockshop\" (group \"carts\") unplaced"), "{s}");
+    assert!(
+        s.contains("of protected job \"sockshop\" (group \"carts\") unplaced"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -333,7 +351,10 @@ fn invalid_job_files_are_errors_and_other_files_are_skipped() {
     let repo = Repo::demo("invalid", true);
     repo.write("notes.hcl", "terraform {}\n");
     repo.write("README.md", "docs\n");
-    repo.write("jobs/broken.nomad", "job \"broken\" {\n  priority = \"high\"\n}\n");
+    repo.write(
+        "jobs/broken.nomad",
+        "job \"broken\" {\n  priority = \"high\"\n}\n",
+    );
     repo.git(&["add", "-A"]);
     let out = repo.run(&["plan", "--changed", "--staged"]);
     let s = text(&out);
