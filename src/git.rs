@@ -52,13 +52,51 @@ fn run(mut cmd: Command) -> io::Result<Vec<u8>> {
 }
 
 /// The top of the work tree containing `start`, if it is inside one.
+/// Remembered per directory for the life of the process: every command asks
+/// more than once, and each answer would cost a git process.
 pub fn repo_root(start: &Path) -> Option<PathBuf> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<PathBuf, PathBuf>>> = OnceLock::new();
+    let key = crate::vfs::normalize(&std::env::current_dir().unwrap_or_default().join(start));
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(root) = known.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Some(root);
+    }
     let mut c = git(start);
     c.args(["rev-parse", "--show-toplevel"]);
     let out = run(c).ok()?;
     let s = String::from_utf8(out).ok()?;
     let s = s.trim_end_matches(['\n', '\r']);
-    (!s.is_empty()).then(|| PathBuf::from(s))
+    let root = (!s.is_empty()).then(|| PathBuf::from(s))?;
+    // Only found roots are remembered: a directory may become a repository later.
+    if let Ok(mut m) = known.lock() {
+        m.insert(key, root.clone());
+    }
+    Some(root)
+}
+
+/// A revision given on the command line must not be read by git as an option.
+fn plain_rev(rev: &str) -> io::Result<&str> {
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("git revision {rev:?} not found"),
+        ));
+    }
+    Ok(rev)
+}
+
+/// The files of `rev`, or `None` for `HEAD` before the first commit. Lists
+/// the revision directly; only a failure pays for resolving it separately.
+fn rev_entries(root: &Path, rev: &str) -> io::Result<Option<Vec<(PathBuf, String)>>> {
+    match tree_entries(root, plain_rev(rev)?) {
+        Ok(entries) => Ok(Some(entries)),
+        Err(e) => match resolve(root, rev)? {
+            None => Ok(None),
+            Some(_) => Err(e),
+        },
+    }
 }
 
 fn split_z(bytes: &[u8]) -> impl Iterator<Item = &str> {
@@ -117,13 +155,10 @@ pub fn rev_vfs_filtered(
     rev: &str,
     want: impl Fn(&Path) -> bool,
 ) -> io::Result<MemVfs> {
-    let Some(tree) = resolve(root, rev)? else {
+    let Some(entries) = rev_entries(root, rev)? else {
         return Ok(MemVfs::git(rev, root));
     };
-    let entries = tree_entries(root, &tree)?
-        .into_iter()
-        .filter(|(p, _)| want(p))
-        .collect();
+    let entries = entries.into_iter().filter(|(p, _)| want(p)).collect();
     fill(root, MemVfs::git(rev, root), entries)
 }
 
@@ -229,22 +264,27 @@ pub fn changed_files(
     head: Option<&str>,
     staged: bool,
 ) -> io::Result<Vec<Change>> {
-    // Before the first commit there is no base tree: compare with the empty tree.
-    let base = match resolve(root, base)? {
-        Some(c) => c,
-        None => empty_tree(root)?,
+    let diff = |base: &str| {
+        let mut c = git(root);
+        c.args(["diff", "--name-status", "-M", "-z", "--no-ext-diff"]);
+        if staged && head.is_none() {
+            c.arg("--cached");
+        }
+        c.arg(base);
+        if let Some(h) = head {
+            c.arg(plain_rev(h)?);
+        }
+        c.arg("--");
+        run(c)
     };
-    let mut c = git(root);
-    c.args(["diff", "--name-status", "-M", "-z", "--no-ext-diff"]);
-    if staged && head.is_none() {
-        c.arg("--cached");
-    }
-    c.arg(&base);
-    if let Some(h) = head {
-        c.arg(h);
-    }
-    c.arg("--");
-    let out = run(c)?;
+    let out = match diff(plain_rev(base)?) {
+        Ok(out) => out,
+        // Before the first commit there is no base tree: compare with the empty tree.
+        Err(e) => match resolve(root, base)? {
+            None => diff(&empty_tree(root)?)?,
+            Some(_) => return Err(e),
+        },
+    };
     let mut fields = split_z(&out);
     let mut changes = Vec::new();
     while let Some(status) = fields.next() {
@@ -401,10 +441,7 @@ impl LazyGitVfs {
 
     /// The files of revision `rev`; empty for `HEAD` before the first commit.
     pub fn rev(root: &Path, rev: &str) -> io::Result<LazyGitVfs> {
-        let entries = match resolve(root, rev)? {
-            Some(tree) => tree_entries(root, &tree)?,
-            None => Vec::new(),
-        };
+        let entries = rev_entries(root, rev)?.unwrap_or_default();
         Ok(LazyGitVfs::new(root, rev, entries))
     }
 
