@@ -80,16 +80,6 @@ impl Repo {
         std::fs::write(self.0.join(path), text).unwrap();
     }
 
-    /// Replace the one occurrence of `from` after `anchor` in `path`.
-    fn edit(&self, path: &str, anchor: &str, from: &str, to: &str) {
-        let text = self.read(path);
-        let at = text.find(anchor).expect("anchor");
-        let rel = text[at..].find(from).expect("text to replace");
-        let mut out = text.clone();
-        out.replace_range(at + rel..at + rel + from.len(), to);
-        self.write(path, &out);
-    }
-
     fn run(&self, args: &[&str]) -> Output {
         Command::new(common::bin())
             .args(args)
