@@ -258,13 +258,18 @@ fn print_single(
             print!("{out}");
         }
         PlanFormat::Markdown => {
+            let change = if plan.diff.ty == crate::diff::DiffType::Added {
+                changed::FileChange::Added
+            } else {
+                changed::FileChange::Modified
+            };
             let entry = changed::Entry {
                 path: PathBuf::from(path),
-                change: changed::FileChange::Modified,
+                change,
                 outcome: changed::Outcome::Plan(Box::new(plan.clone())),
             };
             let refused = policy::violations(plan, &world.policy.protected);
-            print!("{}", markdown::render(&[(entry, refused)], "the world"));
+            print!("{}", markdown::render(&[(entry, refused)], "plan"));
         }
         PlanFormat::Json => {
             let mut v = render::plan_json::plan_json(&view);
@@ -461,7 +466,13 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         .collect();
     match args.format {
         PlanFormat::Text => print!("{}", changed_text(args, &setup, &judged, &head, color)),
-        PlanFormat::Markdown => print!("{}", markdown::render(&judged, &setup.range.base)),
+        PlanFormat::Markdown => print!(
+            "{}",
+            markdown::render(
+                &judged,
+                &format!("plans of changed jobs against `{}`", setup.range.base)
+            )
+        ),
         PlanFormat::Json => {
             let v = changed_json(args, &setup, &judged);
             match serde_json::to_string_pretty(&v) {

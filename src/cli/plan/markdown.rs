@@ -72,9 +72,9 @@ fn preemptions(plan: &JobPlan) -> String {
         .join("; ")
 }
 
-/// The whole summary: the table, then what the policy refuses.
-pub fn render(entries: &[(Entry, Vec<Violation>)], base: &str) -> String {
-    let mut out = format!("### nomad-preflight: plans of changed jobs against `{base}`\n\n");
+/// The whole summary under `heading`: the table, then what the policy refuses.
+pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
+    let mut out = format!("### nomad-preflight: {heading}\n\n");
     if entries.is_empty() {
         out.push_str("No job file changed.\n");
         return out;
