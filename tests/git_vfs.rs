@@ -199,3 +199,46 @@ fn outside_a_repository() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn lazy_reader_reads_revisions_and_the_index_on_demand() {
+    let r = Repo::new("lazy");
+    // Before the first commit HEAD has no files, and that is not an error.
+    let empty = git::LazyGitVfs::rev(&r.0, "HEAD").unwrap();
+    assert_eq!(empty.paths().count(), 0);
+
+    r.write("rules/cluster.hcl", "region = \"a\"\n");
+    r.write("rules/quotas/q.hcl", "name = \"q\"\n");
+    r.write("jobs/a.nomad", "job \"a\" {}\n");
+    r.git(&["add", "."]);
+    r.git(&["commit", "-qm", "one"]);
+    r.write("jobs/a.nomad", "job \"a\" { # staged\n}\n");
+    r.git(&["add", "."]);
+    r.write("jobs/a.nomad", "job \"a\" { # tree\n}\n");
+
+    let head = git::LazyGitVfs::rev(&r.0, "HEAD").unwrap();
+    assert!(head.is_dir(Path::new("rules")));
+    assert!(head.is_file(Path::new("rules/quotas/q.hcl")));
+    assert_eq!(
+        head.list(Path::new("rules")).unwrap(),
+        vec![PathBuf::from("rules/cluster.hcl")]
+    );
+    let a = head.read(Path::new("jobs/a.nomad")).unwrap();
+    assert_eq!(&*a.text, "job \"a\" {}\n");
+    // Absolute paths under the root and `./` spellings name the same file.
+    let again = head.read(&r.0.join("./jobs/a.nomad")).unwrap();
+    assert_eq!(&*again.text, "job \"a\" {}\n");
+    assert!(head.read(Path::new("jobs/missing.nomad")).is_err());
+
+    let index = git::LazyGitVfs::index(&r.0).unwrap();
+    let staged = index.read(Path::new("jobs/a.nomad")).unwrap();
+    assert_eq!(&*staged.text, "job \"a\" { # staged\n}\n");
+    assert_eq!(staged.name, "jobs/a.nomad (staged)");
+
+    // Unknown revisions, and anything git could read as an option, are refused.
+    for bad in ["no-such-branch", "--output=/tmp/x", ""] {
+        let err = git::LazyGitVfs::rev(&r.0, bad).err().expect(bad);
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound, "{bad}: {err}");
+    }
+    assert!(git::changed_files(&r.0, "--cached", None, false).is_err());
+}

@@ -218,24 +218,26 @@ pub fn resolve_world_at(
                 .unwrap_or_else(|| PathBuf::from("rules"))
         }
     };
-    let has_head = crate::git::rev_vfs_filtered(&root, rev, |_| false).is_ok();
-    let vfs = if has_head {
-        crate::git::rev_vfs(&root, rev)
-    } else if staged {
-        crate::git::index_vfs(&root)
-    } else {
-        return Err(
-            Diag::error("git::rev", format!("revision {rev:?} does not exist"))
-                .help("pass a revision that exists, e.g. --base origin/main")
-                .into(),
-        );
-    };
-    let vfs = vfs.map_err(|e| {
+    // Read lazily: only the world's files and what they reference are read.
+    let read_err = |e: std::io::Error| {
         Diags::from(
             Diag::error("git::read", format!("cannot read files from git: {e}"))
                 .help("check that git works in this repository"),
         )
+    };
+    let mut vfs = crate::git::LazyGitVfs::rev(&root, rev).map_err(|e| {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            return read_err(e);
+        }
+        Diags::from(
+            Diag::error("git::rev", format!("revision {rev:?} does not exist"))
+                .help("pass a revision that exists, e.g. --base origin/main"),
+        )
     })?;
+    if staged && vfs.paths().next().is_none() {
+        // No commits yet: nothing runs, the world is the one being committed.
+        vfs = crate::git::LazyGitVfs::index(&root).map_err(read_err)?;
+    }
     if !vfs.is_file(&world_rel.join("cluster.hcl")) {
         let mut r = resolve_world(None)?;
         r.note = format!("{} (no world at {rev})", r.note);

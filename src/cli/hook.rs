@@ -50,10 +50,25 @@ impl From<std::io::Error> for HookError {
     }
 }
 
+/// The hook script. It finds `nomad-preflight` on PATH (a fresh clone runs
+/// it as soon as the tool is installed) and fails closed when it is missing:
+/// a gate that silently lets everything through is worse than none.
 pub fn script(plan: bool) -> String {
-    let mut s = format!("#!/bin/sh\n{MARKER}\n# Remove with `nomad-preflight hook uninstall`.\n");
+    let mut s = format!(
+        "#!/bin/sh\n{MARKER}\n# Remove with `nomad-preflight hook uninstall`.\n\
+         if ! command -v nomad-preflight >/dev/null 2>&1; then\n\
+         \techo \"nomad-preflight: not found on PATH, so this commit is not checked and is refused.\" >&2\n\
+         \techo \"Install it (cargo install --locked nomad-preflight) or put its directory on PATH;\" >&2\n\
+         \techo \"to commit once without the check: git commit --no-verify\" >&2\n\
+         \texit 1\n\
+         fi\n"
+    );
     if plan {
-        s.push_str("nomad-preflight check --staged || exit $?\nexec nomad-preflight plan --changed --staged\n");
+        // --gate: changing allocations is the point of most commits; only
+        // what the policy refuses blocks one.
+        s.push_str(
+            "nomad-preflight check --staged || exit $?\nexec nomad-preflight plan --changed --staged --gate\n",
+        );
     } else {
         s.push_str("exec nomad-preflight check --staged\n");
     }

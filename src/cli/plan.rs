@@ -1,9 +1,16 @@
 //! `nomad-preflight plan`: what `nomad job plan` would print against the world.
+//! One file from disk, one file from git (`--staged`, `--base`), or every
+//! changed job file of a commit or branch (`--changed`, in [`changed`]).
+
+pub mod changed;
+pub mod markdown;
+pub mod policy;
 
 use std::path::{Path, PathBuf};
 
 use super::common::{self, ColorArgs, VarArgs};
 use crate::diag::{exit, Diag, Diags};
+use crate::diff::JobDiff;
 use crate::jobspec::{self, Job};
 use crate::render;
 use crate::scheduler::{sample, PlanResult, Simulation, Tally};
@@ -14,12 +21,31 @@ pub enum PlanFormat {
     #[default]
     Text,
     Json,
+    /// A summary table (for `$GITHUB_STEP_SUMMARY`).
+    Markdown,
 }
 
-#[derive(clap::Args, Debug, Clone)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct PlanArgs {
-    /// The job file, as you would pass it to `nomad job plan`.
-    pub file: PathBuf,
+    /// The job file, as you would pass it to `nomad job plan` (not with --changed).
+    #[arg(required_unless_present = "changed", conflicts_with = "changed")]
+    pub file: Option<PathBuf>,
+    /// Plan every job file changed between --base and head (or staged: --staged).
+    #[arg(long)]
+    pub changed: bool,
+    /// New versions from the index, running versions and world from HEAD (pre-commit).
+    #[arg(long, conflicts_with = "base")]
+    pub staged: bool,
+    /// Running versions and world from this revision (CI: origin/main).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// With --base: new versions from this revision (default: the working tree).
+    #[arg(long, value_name = "REF", requires = "base")]
+    pub head: Option<String>,
+    /// Exit 1 only when the policy refuses a plan (protected jobs), not
+    /// whenever allocations change: for hooks and CI gates.
+    #[arg(long)]
+    pub gate: bool,
     /// Show the full diff (Nomad's -verbose).
     #[arg(long)]
     pub verbose: bool,
@@ -122,66 +148,128 @@ pub fn repo_root(cwd: &Path) -> PathBuf {
         .to_path_buf()
 }
 
+/// A job planned against a simulation: everything `nomad job plan` prints
+/// comes from these.
+#[derive(Debug, Clone)]
+pub struct JobPlan {
+    /// The submitted version (with `stop = true` when planning a stop).
+    pub job: Job,
+    /// The diff against the running version, annotated with the plan's updates.
+    pub diff: JobDiff,
+    pub result: PlanResult,
+}
+
+/// Plan `job` against the simulation's state, as `nomad job plan` does.
+pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
+    let result = sim.plan(&job);
+    let old = sim.state.job(&job.namespace, &job.id).map(|r| &r.job);
+    let mut diff = crate::diff::job_diff(old, Some(&job), sim.world.nomad_version);
+    crate::diff::annotate(&mut diff, &result.desired_tg_updates);
+    JobPlan { job, diff, result }
+}
+
+fn view<'a>(
+    args: &PlanArgs,
+    plan: &'a JobPlan,
+    path: &'a str,
+    world: &crate::world::World,
+) -> render::plan::PlanView<'a> {
+    let mut view = render::plan::PlanView::new(&plan.job, &plan.result, path, world.nomad_version);
+    view.diff = Some(&plan.diff);
+    view.verbose = args.verbose;
+    view.show_diff = args.diff;
+    view.check_index_args = args.vars.echo();
+    view.namespace_flag = args.namespace.clone();
+    view
+}
+
+fn fail(diags: &Diags, color: &ColorArgs) -> i32 {
+    common::eprint_diags(diags, color.stderr());
+    exit::NOMAD_ERROR
+}
+
 pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
+    if args.changed {
+        return run_changed(args, color);
+    }
+    let Some(file) = &args.file else {
+        return fail(
+            &Diag::error("cli::usage", "plan needs a job file, or --changed")
+                .help("nomad-preflight plan FILE, or plan --changed --base REF")
+                .into(),
+            color,
+        );
+    };
+    if args.staged || args.base.is_some() {
+        return run_git_file(args, file, color);
+    }
     let resolved = match common::resolve_world(args.world.as_deref()) {
         Ok(r) => r,
-        Err(d) => {
-            common::eprint_diags(&d, color.stderr());
-            return exit::NOMAD_ERROR;
-        }
+        Err(d) => return fail(&d, color),
     };
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice(&cwd));
     }
     let world = &resolved.world;
-    let mut job = match load_job(&args.file, &args.vars, world) {
-        Ok(j) => j,
-        Err(d) => {
-            common::eprint_diags(&d, color.stderr());
-            return exit::NOMAD_ERROR;
-        }
+    let job = match load_job(file, &args.vars, world) {
+        Ok(j) => with_namespace(j, args.namespace.as_deref()),
+        Err(d) => return fail(&d, color),
     };
-    if let Some(ns) = &args.namespace {
-        if !job.spans.written("namespace") {
-            job.namespace = ns.clone();
-        }
-    }
     let sim = match Simulation::new(world, args.seed) {
         Ok(s) => s,
-        Err(d) => {
-            common::eprint_diags(&d, color.stderr());
-            return exit::NOMAD_ERROR;
-        }
+        Err(d) => return fail(&d, color),
     };
-    let version = world.nomad_version;
-    let result = sim.plan(&job);
-    let old = sim
-        .state
-        .job(&job.namespace, &job.id)
-        .map(|r| r.job.clone());
-    let mut diff = crate::diff::job_diff(old.as_ref(), Some(&job), version);
-    crate::diff::annotate(&mut diff, &result.desired_tg_updates);
-    let path = args.file.display().to_string();
-    let mut view = render::plan::PlanView::new(&job, &result, &path, version);
-    view.diff = Some(&diff);
-    view.verbose = args.verbose;
-    view.show_diff = args.diff;
-    view.check_index_args = args.vars.echo();
-    view.namespace_flag = args.namespace.clone();
-    let tally = (args.samples > 0).then(|| sampled_outcomes(world, &job, args.samples, args.seed));
+    let plan = plan_job(&sim, job);
+    print_single(args, world, &plan, &file.display().to_string(), color)
+}
+
+fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
+    if let Some(ns) = namespace {
+        if !job.spans.written("namespace") {
+            job.namespace = ns.to_string();
+        }
+    }
+    job
+}
+
+/// Print one plan in the chosen format; returns Nomad's exit code for it.
+fn print_single(
+    args: &PlanArgs,
+    world: &crate::world::World,
+    plan: &JobPlan,
+    path: &str,
+    color: &ColorArgs,
+) -> i32 {
+    let view = view(args, plan, path, world);
+    let tally =
+        (args.samples > 0).then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed));
     match args.format {
         PlanFormat::Text => {
             let mut out = render::plan::render_plan(&view, color.stdout());
             if args.template_diff {
                 out.push_str(&render::template_diff::render_template_diffs(
-                    &diff.template_changes(),
+                    &plan.diff.template_changes(),
                 ));
             }
             if let Some(t) = &tally {
                 out.push_str(&samples_text(t));
             }
             print!("{out}");
+        }
+        PlanFormat::Markdown => {
+            let change = if plan.diff.ty == crate::diff::DiffType::Added {
+                changed::FileChange::Added
+            } else {
+                changed::FileChange::Modified
+            };
+            let entry = changed::Entry {
+                path: PathBuf::from(path),
+                change,
+                outcome: changed::Outcome::Plan(Box::new(plan.clone())),
+            };
+            let refused = policy::violations(plan, &world.policy.protected);
+            print!("{}", markdown::render(&[(entry, refused)], "plan"));
         }
         PlanFormat::Json => {
             let mut v = render::plan_json::plan_json(&view);
@@ -200,12 +288,300 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
             }
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => println!("{s}"),
-                Err(e) => {
-                    eprintln!("{}", Diag::error("cli::json", e.to_string()));
-                    return exit::NOMAD_ERROR;
-                }
+                Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
             }
         }
     }
-    render::plan::plan_exit_code(Some(&diff), &result, version)
+    let code = render::plan::plan_exit_code(Some(&plan.diff), &plan.result, world.nomad_version);
+    let refused = policy::violations(plan, &world.policy.protected);
+    for v in &refused {
+        eprintln!("refused by policy: {path} {v}");
+    }
+    gate_code(args.gate, code, !refused.is_empty())
+}
+
+/// Nomad's code (1: allocations change), unless gating: then 1 only for refusals.
+fn gate_code(gate: bool, nomad_code: i32, refused: bool) -> i32 {
+    if refused {
+        exit::FINDINGS
+    } else if gate {
+        exit::OK
+    } else {
+        nomad_code
+    }
+}
+
+/// What the git flags select: base (world and running versions) and head.
+fn range(args: &PlanArgs, root: PathBuf) -> changed::Range {
+    if args.staged {
+        return changed::Range {
+            root,
+            base: "HEAD".into(),
+            head: changed::Head::Index,
+        };
+    }
+    changed::Range {
+        root,
+        base: args.base.clone().unwrap_or_else(|| "HEAD".into()),
+        head: match &args.head {
+            Some(h) => changed::Head::Rev(h.clone()),
+            None => changed::Head::WorkTree,
+        },
+    }
+}
+
+/// The world, simulation and load options for a git-based plan.
+struct GitSetup {
+    range: changed::Range,
+    world: crate::world::World,
+    sim: Simulation,
+    opts: jobspec::LoadOptions,
+}
+
+fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = crate::git::repo_root(&cwd).ok_or_else(|| {
+        Diags::from(
+            Diag::error(
+                "git::not-a-repo",
+                format!("{} is not inside a git repository", cwd.display()),
+            )
+            .help("--changed, --staged and --base read files from git; run inside a checkout"),
+        )
+    })?;
+    let range = range(args, root.clone());
+    let resolved = common::resolve_world_at(&cwd, &range.base, args.world.as_deref(), args.staged)?;
+    if resolved.embedded {
+        eprintln!("note: no world at {}; using {}", range.base, resolved.note);
+    }
+    let sim = Simulation::new(&resolved.world, args.seed)?;
+    let opts = args.vars.load_options(&resolved.world, Some(root))?;
+    Ok(GitSetup {
+        range,
+        world: resolved.world,
+        sim,
+        opts,
+    })
+}
+
+/// `plan FILE --staged` / `--base REF`: one file's new version from git (or
+/// the working tree) against the world at the base.
+fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
+    let setup = match git_setup(args) {
+        Ok(s) => s,
+        Err(d) => return fail(&d, color),
+    };
+    let cwd = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_default();
+    let abs = crate::vfs::normalize(&cwd.join(file));
+    let rel = abs.strip_prefix(&setup.range.root).unwrap_or(&abs);
+    let vfs = match setup.range.head_vfs() {
+        Ok(v) => v,
+        Err(e) => {
+            return fail(
+                &Diag::error("git::read", format!("cannot read the new versions: {e}")).into(),
+                color,
+            )
+        }
+    };
+    let parsed = jobspec::load(vfs.as_ref(), rel, &setup.opts);
+    let job = match parsed.job {
+        Some(j) if !parsed.diags.has_errors() => with_namespace(j, args.namespace.as_deref()),
+        _ => return fail(&parsed.diags, color),
+    };
+    let plan = plan_job(&setup.sim, job);
+    print_single(
+        args,
+        &setup.world,
+        &plan,
+        &file.display().to_string(),
+        color,
+    )
+}
+
+/// `plan --changed`: every changed job file, one plan after another, one
+/// summary and one exit code.
+fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
+    if !args.staged && args.base.is_none() {
+        return fail(
+            &Diag::error("cli::usage", "--changed needs --staged or --base REF")
+                .help("plan --changed --staged (pre-commit) or plan --changed --base origin/main (CI)")
+                .into(),
+            color,
+        );
+    }
+    let setup = match git_setup(args) {
+        Ok(s) => s,
+        Err(d) => return fail(&d, color),
+    };
+    let inputs = changed::Inputs {
+        range: &setup.range,
+        sim: &setup.sim,
+        opts: &setup.opts,
+        namespace: args.namespace.as_deref(),
+    };
+    let entries = match changed::plan_changed(&inputs) {
+        Ok(e) => e,
+        Err(d) => return fail(&d, color),
+    };
+    let protected = &setup.world.policy.protected;
+    let judged: Vec<(changed::Entry, Vec<policy::Violation>)> = entries
+        .into_iter()
+        .map(|e| {
+            let v = match &e.outcome {
+                changed::Outcome::Plan(p) => policy::violations(p, protected),
+                _ => Vec::new(),
+            };
+            (e, v)
+        })
+        .collect();
+    let version = setup.world.nomad_version;
+    let head = match &setup.range.head {
+        changed::Head::Index => "the index".to_string(),
+        changed::Head::WorkTree => "the working tree".to_string(),
+        changed::Head::Rev(r) => r.clone(),
+    };
+    let mut invalid = 0;
+    let mut changing = 0;
+    for (e, _) in &judged {
+        match &e.outcome {
+            changed::Outcome::Invalid(d) => {
+                invalid += 1;
+                if args.format != PlanFormat::Text {
+                    common::eprint_diags(d, color.stderr());
+                }
+            }
+            changed::Outcome::Plan(p) => {
+                if render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
+                    changing += 1;
+                }
+            }
+            changed::Outcome::Note(_) => {}
+        }
+    }
+    let refused: Vec<String> = judged
+        .iter()
+        .flat_map(|(e, vs)| vs.iter().map(move |v| format!("{} {v}", e.path.display())))
+        .collect();
+    match args.format {
+        PlanFormat::Text => print!("{}", changed_text(args, &setup, &judged, &head, color)),
+        PlanFormat::Markdown => print!(
+            "{}",
+            markdown::render(
+                &judged,
+                &format!("plans of changed jobs against `{}`", setup.range.base)
+            )
+        ),
+        PlanFormat::Json => {
+            let v = changed_json(args, &setup, &judged);
+            match serde_json::to_string_pretty(&v) {
+                Ok(s) => println!("{s}"),
+                Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
+            }
+        }
+    }
+    if args.format == PlanFormat::Text {
+        let planned = judged.len() - invalid;
+        println!(
+            "==> {} job file(s) changed from {} to {head}: {changing} change allocations, {} do not, {invalid} invalid",
+            judged.len(),
+            setup.range.base,
+            planned - changing,
+        );
+        for r in &refused {
+            println!("==> refused by policy: {r}");
+        }
+    } else {
+        for r in &refused {
+            eprintln!("refused by policy: {r}");
+        }
+    }
+    if invalid > 0 {
+        exit::NOMAD_ERROR
+    } else {
+        gate_code(args.gate, i32::from(changing > 0), !refused.is_empty())
+    }
+}
+
+fn changed_text(
+    args: &PlanArgs,
+    setup: &GitSetup,
+    judged: &[(changed::Entry, Vec<policy::Violation>)],
+    head: &str,
+    color: &ColorArgs,
+) -> String {
+    let mut out = String::new();
+    if judged.is_empty() {
+        out.push_str(&format!(
+            "==> no job file changed from {} to {head}\n",
+            setup.range.base
+        ));
+    }
+    for (e, _) in judged {
+        let path = e.path.display().to_string();
+        let header = match (&e.outcome, e.is_stop()) {
+            (changed::Outcome::Plan(p), true) => {
+                format!("==> {path} ({}: stop job {:?})\n", e.change, p.job.id)
+            }
+            _ => format!("==> {path} ({})\n", e.change),
+        };
+        out.push_str(&header);
+        match &e.outcome {
+            changed::Outcome::Plan(p) => {
+                let view = view(args, p, &path, &setup.world);
+                out.push_str(&render::plan::render_plan(&view, color.stdout()));
+                if args.template_diff {
+                    out.push_str(&render::template_diff::render_template_diffs(
+                        &p.diff.template_changes(),
+                    ));
+                }
+            }
+            changed::Outcome::Note(n) => out.push_str(&format!("{n}\n")),
+            changed::Outcome::Invalid(d) => {
+                // In order with the headers, and on stdout like the plans.
+                out.push_str(&crate::diag::render(&d.0, color.stdout()));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn changed_json(
+    args: &PlanArgs,
+    setup: &GitSetup,
+    judged: &[(changed::Entry, Vec<policy::Violation>)],
+) -> serde_json::Value {
+    let plans: Vec<serde_json::Value> = judged
+        .iter()
+        .map(|(e, vs)| {
+            let path = e.path.display().to_string();
+            let (plan, note, errors) = match &e.outcome {
+                changed::Outcome::Plan(p) => (
+                    render::plan_json::plan_json(&view(args, p, &path, &setup.world)),
+                    serde_json::Value::Null,
+                    Vec::new(),
+                ),
+                changed::Outcome::Note(n) => {
+                    (serde_json::Value::Null, n.clone().into(), Vec::new())
+                }
+                changed::Outcome::Invalid(d) => (
+                    serde_json::Value::Null,
+                    serde_json::Value::Null,
+                    d.iter().map(|x| x.message.clone()).collect(),
+                ),
+            };
+            serde_json::json!({
+                "File": path,
+                "Change": e.change.to_string(),
+                "Stop": e.is_stop(),
+                "Plan": plan,
+                "Note": note,
+                "Errors": errors,
+                "Refused": vs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({"Base": setup.range.base, "Plans": plans})
 }

@@ -1,0 +1,132 @@
+//! `plan --changed --format markdown`: one table for a pull request's
+//! summary (`$GITHUB_STEP_SUMMARY`), one row per changed job file.
+
+use super::changed::{Entry, Outcome};
+use super::policy::Violation;
+use super::JobPlan;
+
+/// Markdown table cells must not contain `|` or line breaks.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn code(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'"))
+}
+
+/// `carts: 2 create, 1 ignore; front: 1 in-place update` (groups with any
+/// update other than ignore), or `no change`.
+fn updates(plan: &JobPlan) -> String {
+    let mut groups = Vec::new();
+    for tg in &plan.diff.task_groups {
+        if tg.updates.keys().all(|k| k == "ignore") {
+            continue;
+        }
+        let parts: Vec<String> = tg
+            .updates
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        groups.push(format!("{}: {}", tg.name, parts.join(", ")));
+    }
+    if groups.is_empty() {
+        "no change".into()
+    } else {
+        groups.join("; ")
+    }
+}
+
+fn failures(plan: &JobPlan) -> String {
+    let mut out = Vec::new();
+    for (group, m) in &plan.result.failed_tg_allocs {
+        let (n, _) = crate::render::metrics::failed_count(m);
+        let mut s = format!("{group}: {n} unplaced");
+        if !m.quota_exhausted.is_empty() {
+            s.push_str(&format!(" (quota: {})", m.quota_exhausted.join(", ")));
+        } else if m.nodes_exhausted > 0 {
+            s.push_str(" (resources exhausted)");
+        }
+        out.push(s);
+    }
+    if out.is_empty() {
+        "none".into()
+    } else {
+        out.join("; ")
+    }
+}
+
+fn preemptions(plan: &JobPlan) -> String {
+    let mut by_job: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for a in &plan.result.preempted_allocs {
+        *by_job
+            .entry((a.namespace.as_str(), a.job_id.as_str()))
+            .or_default() += 1;
+    }
+    if by_job.is_empty() {
+        return "none".into();
+    }
+    by_job
+        .iter()
+        .map(|((ns, job), n)| format!("{ns}/{job}: {n}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The whole summary under `heading`: the table, then what the policy refuses.
+pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
+    let mut out = format!("### nomad-preflight: {heading}\n\n");
+    if entries.is_empty() {
+        out.push_str("No job file changed.\n");
+        return out;
+    }
+    out.push_str(
+        "| File | Job | Change | Task group updates | Placement failures | Preemptions |\n",
+    );
+    out.push_str("|---|---|---|---|---|---|\n");
+    for (e, _) in entries {
+        let change = if e.is_stop() {
+            format!("{} (stop)", e.change)
+        } else {
+            e.change.to_string()
+        };
+        let row = match &e.outcome {
+            Outcome::Plan(p) => [
+                code(&p.job.id),
+                change,
+                updates(p),
+                failures(p),
+                preemptions(p),
+            ],
+            Outcome::Note(n) => ["".into(), change, n.clone(), "".into(), "".into()],
+            Outcome::Invalid(d) => [
+                "".into(),
+                change,
+                format!(
+                    "**invalid**: {} error(s)",
+                    d.iter().filter(|x| x.is_error()).count()
+                ),
+                "".into(),
+                "".into(),
+            ],
+        };
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            code(&e.path.display().to_string()),
+            cells.join(" | ")
+        ));
+    }
+    let refused: Vec<String> = entries
+        .iter()
+        .flat_map(|(e, vs)| {
+            vs.iter()
+                .map(move |v| format!("- {}: {v}", code(&e.path.display().to_string())))
+        })
+        .collect();
+    if !refused.is_empty() {
+        out.push_str("\n**Refused by policy** (`protected` in policy.hcl):\n\n");
+        out.push_str(&refused.join("\n"));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,399 @@
+//! `plan --changed` / `--staged` / `--base` in real temporary repositories
+//! holding the demo's jobs/ and rules/.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary git repository with the demo committed, removed on drop.
+struct Repo(PathBuf);
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn git_in(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+impl Repo {
+    /// The demo's jobs/ and rules/, staged (and committed unless `empty`).
+    fn demo(name: &str, commit: bool) -> Repo {
+        let dir = std::env::temp_dir().join(format!("np-plan-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&manifest.join("jobs"), &dir.join("jobs"));
+        copy_dir(&manifest.join("rules"), &dir.join("rules"));
+        git_in(&dir, &["init", "-q"]);
+        git_in(&dir, &["add", "."]);
+        if commit {
+            git_in(&dir, &["commit", "-qm", "demo"]);
+        }
+        Repo(dir)
+    }
+
+    fn git(&self, args: &[&str]) {
+        git_in(&self.0, args);
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.0.join(path)).unwrap()
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.0.join(path), text).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(common::bin())
+            .args(args)
+            .current_dir(&self.0)
+            .env("NO_COLOR", "1")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn carts_count(repo: &Repo, n: u32) {
+    let text = repo.read("jobs/sockshop.nomad");
+    let at = text.find("group \"carts\"").expect("carts group");
+    let rel = text[at..].find("count = ").expect("count");
+    let start = at + rel + "count = ".len();
+    let end = start + text[start..].find('\n').expect("line end");
+    let mut out = text.clone();
+    out.replace_range(start..end, &n.to_string());
+    repo.write("jobs/sockshop.nomad", &out);
+}
+
+#[test]
+fn staged_content_is_planned_and_unstaged_edits_are_ignored() {
+    let repo = Repo::demo("staged", true);
+    carts_count(&repo, 3);
+    repo.git(&["add", "jobs/sockshop.nomad"]);
+    carts_count(&repo, 2);
+    let before_tree = repo.read("jobs/sockshop.nomad");
+
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(s.contains("==> jobs/sockshop.nomad (modified)\n"), "{s}");
+    assert!(s.contains("Count: \"1\" => \"3\""), "{s}");
+    assert!(!s.contains("=> \"2\""), "{s}");
+    assert_eq!(out.status.code(), Some(1), "allocations change: {s}");
+
+    // One file, staged, without --changed: the same plan, Nomad's text only.
+    let one = repo.run(&["plan", "jobs/sockshop.nomad", "--staged"]);
+    let s1 = text(&one);
+    assert!(s1.starts_with("+/- Job: \"sockshop\""), "{s1}");
+    assert!(s1.contains("Count: \"1\" => \"3\""), "{s1}");
+
+    // Nothing in the working tree or the index was touched.
+    assert_eq!(repo.read("jobs/sockshop.nomad"), before_tree);
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(&repo.0)
+        .args(["status", "--porcelain"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout),
+        "MM jobs/sockshop.nomad\n"
+    );
+}
+
+#[test]
+fn base_plans_use_the_base_versions() {
+    let repo = Repo::demo("base", true);
+    carts_count(&repo, 3);
+    repo.git(&["commit", "-qam", "carts to 3"]);
+
+    for args in [
+        &["plan", "--changed", "--base", "HEAD~1", "--head", "HEAD"][..],
+        &["plan", "--changed", "--base", "HEAD~1"][..],
+    ] {
+        let out = repo.run(args);
+        let s = text(&out);
+        assert!(
+            s.contains("==> jobs/sockshop.nomad (modified)\n"),
+            "{args:?}: {s}"
+        );
+        assert!(
+            s.contains("+/- Count: \"1\" => \"3\" (forces create)"),
+            "{args:?}: {s}"
+        );
+        assert!(
+            s.contains("+/- Task Group: \"carts\" (2 create, 1 in-place update)")
+                || s.contains("+/- Task Group: \"carts\" (2 create"),
+            "{args:?}: {s}"
+        );
+        assert!(
+            s.contains("==> 1 job file(s) changed from HEAD~1 to"),
+            "{args:?}: {s}"
+        );
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {s}");
+    }
+
+    // Against its own revision nothing changed.
+    let same = repo.run(&["plan", "--changed", "--base", "HEAD", "--head", "HEAD"]);
+    let s = text(&same);
+    assert!(
+        s.contains("==> no job file changed from HEAD to HEAD"),
+        "{s}"
+    );
+    assert_eq!(same.status.code(), Some(0), "{s}");
+
+    // One file against the base world: the running version is HEAD~1's.
+    let one = repo.run(&["plan", "jobs/sockshop.nomad", "--base", "HEAD~1"]);
+    assert!(
+        text(&one).contains("Count: \"1\" => \"3\""),
+        "{}",
+        text(&one)
+    );
+}
+
+#[test]
+fn a_deleted_job_file_plans_as_a_stop() {
+    let repo = Repo::demo("deleted", true);
+    repo.git(&["rm", "-q", "jobs/sockshopui.nomad"]);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(
+        s.contains("==> jobs/sockshopui.nomad (deleted: stop job \"sockshopui\")\n"),
+        "{s}"
+    );
+    assert!(s.contains("+/- Job: \"sockshopui\""), "{s}");
+    assert!(s.contains("+/- Stop: \"false\" => \"true\""), "{s}");
+    assert!(s.contains(" destroy)"), "{s}");
+    assert!(!s.contains(" create)"), "{s}");
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert_snap!(
+        "gate_stop_plan",
+        String::from_utf8_lossy(&out.stdout).to_string()
+    );
+
+    // A job the base world does not run has nothing to stop. (The world
+    // must stop listing the deleted file as running, or it is invalid.)
+    let cluster = repo.read("rules/cluster.hcl");
+    repo.write(
+        "rules/cluster.hcl",
+        &cluster.replacen("  \"jobs/sockshopui.nomad\",\n", "", 1),
+    );
+    repo.git(&["commit", "-qam", "drop ui"]);
+    repo.git(&["rm", "-q", "jobs/monitoring.nomad"]);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(s.contains("==> jobs/monitoring.nomad (deleted)\n"), "{s}");
+    assert!(s.contains("is not running at HEAD: nothing to stop"), "{s}");
+    assert_eq!(out.status.code(), Some(0), "{s}");
+}
+
+#[test]
+fn renames_are_a_change_of_the_same_job() {
+    let repo = Repo::demo("rename", true);
+    repo.git(&["mv", "jobs/sockshop.nomad", "jobs/shop.nomad"]);
+    let text_before = repo.read("jobs/shop.nomad");
+    repo.write("jobs/shop.nomad", &text_before);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(
+        s.contains("==> jobs/shop.nomad (renamed from jobs/sockshop.nomad)\n"),
+        "{s}"
+    );
+    assert!(s.contains("\nJob: \"sockshop\""), "{s}");
+    assert!(!s.contains("Stop:"), "{s}");
+    assert_eq!(out.status.code(), Some(0), "unchanged job: {s}");
+
+    // A rename git does not detect (the content changed too much) pairs up
+    // by job ID all the same.
+    let mut rewritten = String::from("# moved\n");
+    rewritten.push_str(&text_before.replace("    count = 1\n", "    count = 1 # x\n"));
+    for i in 0..200 {
+        rewritten.push_str(&format!("# padding {i}\n"));
+    }
+    repo.write("jobs/shop.nomad", &rewritten);
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(!s.contains("deleted"), "{s}");
+    assert!(!s.contains("Stop:"), "{s}");
+    assert!(s.contains("\nJob: \"sockshop\""), "{s}");
+}
+
+#[test]
+fn a_job_file_that_now_defines_another_job_stops_the_old_one() {
+    let repo = Repo::demo("replaced", true);
+    let ui = repo.read("jobs/sockshopui.nomad");
+    repo.write(
+        "jobs/sockshopui.nomad",
+        &ui.replacen("job \"sockshopui\"", "job \"shopfront\"", 1),
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(s.contains("+ Job: \"shopfront\""), "{s}");
+    assert!(
+        s.contains("(no longer defines this job: stop job \"sockshopui\")"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_repository_without_commits_and_a_detached_head_both_work() {
+    let fresh = Repo::demo("nocommit", false);
+    let out = fresh.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(s.contains("==> jobs/monitoring.nomad (added)\n"), "{s}");
+    assert!(s.contains("+ Job: \"monitoring\""), "{s}");
+    assert_ne!(out.status.code(), Some(255), "{s}");
+    let check = fresh.run(&["check", "--staged"]);
+    assert_ne!(check.status.code(), Some(2), "{}", text(&check));
+
+    let repo = Repo::demo("detached", true);
+    carts_count(&repo, 3);
+    repo.git(&["commit", "-qam", "carts to 3"]);
+    repo.git(&["checkout", "-q", "--detach", "HEAD"]);
+    carts_count(&repo, 2);
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(s.contains("Count: \"3\" => \"2\""), "{s}");
+    let out = repo.run(&["plan", "--changed", "--base", "HEAD~1", "--head", "HEAD"]);
+    assert!(
+        text(&out).contains("Count: \"1\" => \"3\""),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn the_gate_refuses_only_what_the_policy_protects() {
+    let repo = Repo::demo("gate", true);
+    carts_count(&repo, 2);
+    repo.git(&["add", "-A"]);
+    // Allocations change, nothing protected is hurt: the gate passes.
+    let ok = repo.run(&["plan", "--changed", "--staged", "--gate"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(!text(&ok).contains("refused by policy"), "{}", text(&ok));
+
+    // Far beyond the quota: the protected shop cannot place its carts.
+    carts_count(&repo, 9);
+    repo.git(&["add", "-A"]);
+    let refused = repo.run(&["plan", "--changed", "--staged", "--gate"]);
+    let s = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{s}");
+    assert!(
+        s.contains("==> refused by policy: jobs/sockshop.nomad leaves"),
+        "{s}"
+    );
+    assert!(
+        s.contains("of protected job \"sockshop\" (group \"carts\") unplaced"),
+        "{s}"
+    );
+}
+
+#[test]
+fn invalid_job_files_are_errors_and_other_files_are_skipped() {
+    let repo = Repo::demo("invalid", true);
+    repo.write("notes.hcl", "terraform {}\n");
+    repo.write("README.md", "docs\n");
+    repo.write(
+        "jobs/broken.nomad",
+        "job \"broken\" {\n  priority = \"high\"\n}\n",
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(255), "{s}");
+    assert!(s.contains("==> jobs/broken.nomad (added)"), "{s}");
+    assert!(!s.contains("notes.hcl"), "{s}");
+    assert!(!s.contains("README"), "{s}");
+    assert!(s.contains("1 invalid"), "{s}");
+}
+
+#[test]
+fn usage_errors_exit_255() {
+    let repo = Repo::demo("usage", true);
+    let out = repo.run(&["plan", "--changed"]);
+    assert_eq!(out.status.code(), Some(255), "{}", text(&out));
+    assert!(text(&out).contains("--changed needs --staged or --base REF"));
+    let out = repo.run(&["plan", "--changed", "--base", "no-such-ref"]);
+    assert_eq!(out.status.code(), Some(255), "{}", text(&out));
+    assert!(
+        text(&out).contains("revision \"no-such-ref\" does not exist"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn markdown_summary_for_the_step_summary() {
+    let repo = Repo::demo("markdown", true);
+    carts_count(&repo, 3);
+    repo.git(&["rm", "-q", "jobs/sockshopui.nomad"]);
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["plan", "--changed", "--staged", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_snap!(
+        "gate_markdown_summary",
+        String::from_utf8_lossy(&out.stdout).to_string()
+    );
+}
+
+#[test]
+fn json_lists_every_plan() {
+    let repo = Repo::demo("json", true);
+    repo.git(&["rm", "-q", "jobs/sockshopui.nomad"]);
+    let out = repo.run(&["plan", "--changed", "--staged", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["Base"], "HEAD");
+    let plans = v["Plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0]["File"], "jobs/sockshopui.nomad");
+    assert_eq!(plans[0]["Stop"], true);
+    assert_eq!(plans[0]["Plan"]["Diff"]["Type"], "Edited");
+}
