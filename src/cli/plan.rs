@@ -161,10 +161,7 @@ pub struct JobPlan {
 
 /// Plan `job` against the simulation's state, as `nomad job plan` does.
 pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
-    let result = sim.plan(&job);
-    let old = sim.state.job(&job.namespace, &job.id).map(|r| &r.job);
-    let mut diff = crate::diff::job_diff(old, Some(&job), sim.world.nomad_version);
-    crate::diff::annotate(&mut diff, &result.desired_tg_updates);
+    let crate::planner::Plan { result, diff, .. } = crate::planner::plan(sim, &job);
     JobPlan { job, diff, result }
 }
 
