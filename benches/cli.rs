@@ -77,10 +77,28 @@ fn staged_repo() -> Option<PathBuf> {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(d.join("jobs")).ok()?;
     copy_dir(&root().join("rules"), &d.join("rules"))?;
-    std::fs::copy(root().join("jobs/sockshop.nomad"), d.join("jobs/sockshop.nomad")).ok()?;
+    std::fs::copy(
+        root().join("jobs/sockshop.nomad"),
+        d.join("jobs/sockshop.nomad"),
+    )
+    .ok()?;
     let ok = git(&d, &["init", "-q"])
-        && git(&d, &["-c", "user.name=b", "-c", "user.email=b@b", "add", "rules"])
-        && git(&d, &["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "world"])
+        && git(
+            &d,
+            &["-c", "user.name=b", "-c", "user.email=b@b", "add", "rules"],
+        )
+        && git(
+            &d,
+            &[
+                "-c",
+                "user.name=b",
+                "-c",
+                "user.email=b@b",
+                "commit",
+                "-qm",
+                "world",
+            ],
+        )
         && git(&d, &["add", "jobs/sockshop.nomad"]);
     ok.then_some(d)
 }
@@ -104,7 +122,9 @@ fn report(what: &str, dir: &Path, args: &[&str], n: usize) {
             let rss = peak_rss(dir, args)
                 .map(|m| format!("{m:.1} MB"))
                 .unwrap_or_else(|| "n/a (no /usr/bin/time)".into());
-            println!("{what}: median {median:.1} ms, min {min:.1} ms over {n} runs; peak RSS {rss}");
+            println!(
+                "{what}: median {median:.1} ms, min {min:.1} ms over {n} runs; peak RSS {rss}"
+            );
         }
         None => println!("{what}: could not run"),
     }
@@ -113,13 +133,23 @@ fn report(what: &str, dir: &Path, args: &[&str], n: usize) {
 fn main() {
     match staged_repo() {
         Some(repo) => {
-            report("check --staged (1 staged job)", &repo, &["check", "--staged"], 30);
+            report(
+                "check --staged (1 staged job)",
+                &repo,
+                &["check", "--staged"],
+                30,
+            );
             let _ = std::fs::remove_dir_all(&repo);
         }
         None => println!("check --staged: git unavailable; skipped"),
     }
     report("check jobs (3 demo jobs)", root(), &["check", "jobs"], 30);
-    report("plan jobs/sockshop.nomad", root(), &["plan", "jobs/sockshop.nomad"], 30);
+    report(
+        "plan jobs/sockshop.nomad",
+        root(),
+        &["plan", "jobs/sockshop.nomad"],
+        30,
+    );
     report(
         "plan --samples 1000 jobs/sockshop.nomad",
         root(),

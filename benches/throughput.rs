@@ -26,7 +26,9 @@ fn load_corpus(dir: &Path) -> Vec<(String, std::sync::Arc<str>)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
-    files.retain(|p| p.is_file() && !matches!(p.extension().and_then(|e| e.to_str()), Some("tsv" | "md")));
+    files.retain(|p| {
+        p.is_file() && !matches!(p.extension().and_then(|e| e.to_str()), Some("tsv" | "md"))
+    });
     files.sort();
     files
         .into_iter()
@@ -56,7 +58,9 @@ fn time_passes(
             for _ in 0..threads {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((name, text)) = files.get(i) else { break };
+                    let Some((name, text)) = files.get(i) else {
+                        break;
+                    };
                     if work(name, text) {
                         good.fetch_add(1, Ordering::Relaxed);
                     }
@@ -95,7 +99,10 @@ fn main() {
     };
     let min = Duration::from_secs(2);
     for (what, work) in [
-        ("parse only (hcl-edit)", &parse_only as &(dyn Fn(&str, &str) -> bool + Sync)),
+        (
+            "parse only (hcl-edit)",
+            &parse_only as &(dyn Fn(&str, &str) -> bool + Sync),
+        ),
         ("parse+eval+validate", &full),
     ] {
         for threads in [1, 2] {
@@ -114,7 +121,11 @@ fn main() {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers.sh");
-    match std::process::Command::new("bash").arg(&script).arg(&dir).status() {
+    match std::process::Command::new("bash")
+        .arg(&script)
+        .arg(&dir)
+        .status()
+    {
         Ok(s) if s.success() => {}
         Ok(s) => println!("peers: {} exited with {s}", script.display()),
         Err(e) => println!("peers: cannot run {}: {e}", script.display()),

@@ -116,10 +116,11 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
                     b'{' => stack.push(Ctx::Bracket(b'}')),
                     b'[' => stack.push(Ctx::Bracket(b']')),
                     b'(' => stack.push(Ctx::Bracket(b')')),
-                    b'}' | b']' | b')' => {
-                        if top == Some(Ctx::Bracket(c)) || (c == b'}' && top == Some(Ctx::Interp)) {
-                            stack.pop();
-                        }
+                    b'}' | b']' | b')'
+                        if top == Some(Ctx::Bracket(c))
+                            || (c == b'}' && top == Some(Ctx::Interp)) =>
+                    {
+                        stack.pop();
                     }
                     b'<' if b.get(i + 1) == Some(&b'<') => {
                         if let Some((marker, body)) = heredoc_start(b, i + 2) {
