@@ -180,6 +180,10 @@ pub fn render(diags: &[Diag], color: bool) -> String {
         .with_links(false);
     let mut out = String::new();
     for d in diags {
+        if let Some(at) = too_wide_to_excerpt(d) {
+            out.push_str(&render_without_excerpt(&handler, d, &at));
+            continue;
+        }
         let named = d.source.as_ref().map(|s| s.named_source());
         let res = match named {
             Some(ns) => {
@@ -192,6 +196,62 @@ pub fn render(diags: &[Diag], color: bool) -> String {
             out.push_str(&d.message);
             out.push('\n');
         }
+    }
+    out
+}
+
+/// Lines longer than this are not excerpted: miette pads underlines with
+/// `format!` widths, which panic past 65,535 columns (a 10 MB minified line),
+/// and a terminal could not show such a line anyway.
+const MAX_EXCERPT_LINE: usize = 4096;
+
+/// `file:line:col` of the primary label when a labelled line is too long
+/// to excerpt.
+fn too_wide_to_excerpt(d: &Diag) -> Option<String> {
+    let src = d.source.as_ref()?;
+    let text: &str = &src.text;
+    let wide = d.labels.iter().any(|l| {
+        let at = l.span.start.min(text.len());
+        let start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = text
+            .get(at..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| at + i);
+        end - start > MAX_EXCERPT_LINE || l.span.len() > MAX_EXCERPT_LINE
+    });
+    if !wide {
+        return None;
+    }
+    let (line, col) = d
+        .labels
+        .first()
+        .map(|l| src.line_col(l.span.start.min(text.len())))
+        .unwrap_or((1, 1));
+    Some(format!("{}:{line}:{col}", src.name))
+}
+
+/// The diagnostic without its source excerpt, the location given as text
+/// right under the message.
+fn render_without_excerpt(handler: &miette::GraphicalReportHandler, d: &Diag, at: &str) -> String {
+    let bare = Diag {
+        source: None,
+        labels: Vec::new(),
+        ..d.clone()
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &bare).is_err() {
+        out = format!("{}\n", d.message);
+    }
+    let note = format!("   ╭─[{at}] (line too long to show)\n");
+    match out
+        .find('×')
+        .and_then(|x| out[x..].find('\n').map(|n| x + n + 1))
+    {
+        Some(pos) => out.insert_str(pos, &note),
+        None => out.push_str(&note),
     }
     out
 }
@@ -282,4 +342,27 @@ pub mod exit {
     pub const FINDINGS: i32 = 1;
     pub const INVALID: i32 = 2;
     pub const NOMAD_ERROR: i32 = 255;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_on_a_line_wider_than_u16_renders_without_panicking() {
+        let text = format!("a = \"{}\" ]\n", "x".repeat(70_000));
+        let src = crate::source::SourceFile::inline("wide.nomad", &text);
+        let at = text.len() - 2;
+        let d = Diag::error("hcl::syntax", "Invalid HCL syntax").at(
+            &src,
+            Span::new(at, at + 1),
+            "here",
+        );
+        let out = render(&[d], false);
+        assert!(
+            out.contains("[wide.nomad:1:70008] (line too long to show)"),
+            "{out}"
+        );
+        assert!(out.len() < 1000);
+    }
 }

@@ -13,6 +13,7 @@ pub mod diff;
 pub mod embedded;
 pub mod git;
 pub mod jobspec;
+pub mod nesting;
 pub mod planner;
 pub mod rehearse;
 pub mod render;
@@ -23,6 +24,27 @@ pub mod source;
 pub mod version;
 pub mod vfs;
 pub mod world;
+
+/// Environment variable that sets how many worker threads `check` and
+/// sampling use. Output never depends on it (results are merged in input
+/// order); it exists so tests can prove that and users can pin a CI job.
+pub const THREADS_ENV: &str = "NOMAD_PREFLIGHT_THREADS";
+
+/// Worker threads for the parallel parts (`check` over files, plan sampling):
+/// `NOMAD_PREFLIGHT_THREADS` when it is a positive integer (capped at 64 so a
+/// typo cannot spawn thousands), else 2, which is what the shared CI runners
+/// this targets have.
+pub fn threads() -> usize {
+    threads_from(std::env::var(THREADS_ENV).ok().as_deref())
+}
+
+fn threads_from(value: Option<&str>) -> usize {
+    const DEFAULT: usize = 2;
+    value
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .map_or(DEFAULT, |n| n.min(64))
+}
 
 /// Snapshot assertion that stores snapshots in the top-level `snapshots/`
 /// folder (the design card's layout) instead of next to the source file.
@@ -35,4 +57,20 @@ macro_rules! assert_snap {
         settings.set_prepend_module_to_snapshot(false);
         settings.bind(|| insta::assert_snapshot!($name, $value));
     }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads_from;
+
+    #[test]
+    fn thread_count_comes_from_the_env_knob_or_defaults_to_two() {
+        assert_eq!(threads_from(None), 2);
+        assert_eq!(threads_from(Some("1")), 1);
+        assert_eq!(threads_from(Some(" 4 ")), 4);
+        assert_eq!(threads_from(Some("0")), 2);
+        assert_eq!(threads_from(Some("-3")), 2);
+        assert_eq!(threads_from(Some("many")), 2);
+        assert_eq!(threads_from(Some("100000")), 64);
+    }
 }

@@ -64,6 +64,14 @@ impl DiskVfs {
 impl Vfs for DiskVfs {
     fn read(&self, path: &Path) -> io::Result<Source> {
         let full = self.resolve(path);
+        // Only regular files (after following symlinks): a link to
+        // /dev/zero would read forever and a FIFO would block forever.
+        if !std::fs::metadata(&full)?.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
+        }
         let bytes = std::fs::read(&full)?;
         let text = decode(bytes);
         Ok(SourceFile::new(
@@ -307,6 +315,20 @@ impl Vfs for OverlayVfs<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn disk_vfs_refuses_devices_even_through_a_symlink() {
+        let dir = std::env::temp_dir().join(format!("np-vfs-dev-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let link = dir.join("zero.tpl");
+        let _ = std::fs::remove_file(&link);
+        assert!(std::os::unix::fs::symlink("/dev/zero", &link).is_ok());
+        let v = DiskVfs::new(&dir);
+        let err = v.read(Path::new("zero.tpl")).map(|_| ()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn mem_vfs_lists_and_reads() {

@@ -251,11 +251,15 @@ pub fn check_files(
         }
         done
     };
+    // Every worker pulls the next file index; the sort below restores input
+    // order, so the thread count never shows in the output.
+    let helpers = crate::threads().saturating_sub(1);
     let mut all: Vec<(usize, FileResult)> = std::thread::scope(|s| {
-        let a = s.spawn(worker);
-        let b = worker();
-        let mut v = a.join().unwrap_or_default();
-        v.extend(b);
+        let handles: Vec<_> = (0..helpers).map(|_| s.spawn(worker)).collect();
+        let mut v = worker();
+        for h in handles {
+            v.extend(h.join().unwrap_or_default());
+        }
         v
     });
     all.sort_by_key(|(i, _)| *i);

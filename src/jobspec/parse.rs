@@ -8,6 +8,7 @@ use crate::diag::Diag;
 use crate::source::{Source, Span};
 
 pub fn parse(source: &Source) -> Result<Body, Diag> {
+    crate::nesting::check(source, "hcl::syntax")?;
     hcl_edit::parser::parse_body(&source.text).map_err(|e| {
         let offset = e.location().offset().min(source.text.len());
         syntax_diag(source, offset, e.message())

@@ -363,7 +363,8 @@ pub fn resolve(
 /// collection (the variable's type decides conversions of primitives).
 fn cli_value(text: &str) -> Value {
     let t = text.trim_start();
-    if t.starts_with('[') || t.starts_with('{') {
+    let shallow = crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_none();
+    if shallow && (t.starts_with('[') || t.starts_with('{')) {
         if let Ok(e) = hcl_edit::parser::parse_expr(text) {
             let mut scope = Scope {
                 text,
@@ -390,6 +391,9 @@ fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignme
             Value::Map(m) => Ok(m.into_iter().map(|(k, v)| (k, Ok(v))).collect()),
             _ => Err("a JSON var file must hold an object".into()),
         };
+    }
+    if let Some(at) = crate::nesting::too_deep(&src.text, crate::nesting::MAX_DEPTH) {
+        return Err(format!("nesting too deep at byte {at}"));
     }
     let body = hcl_edit::parser::parse_body(&src.text)
         .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;

@@ -67,6 +67,12 @@ fn uncomment(text: &str, key: &str) -> Result<String, EditError> {
 /// Set `path` (`group.carts.count`, `priority`, `group.x.task.y.resources.memory`)
 /// to `value`, replacing the existing value or adding the attribute.
 fn set(text: &str, path: &str, value: &str) -> Result<String, EditError> {
+    if crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_some() {
+        return Err(fail(
+            "the file nests too deeply to edit",
+            "fix the file first (`nomad-preflight validate FILE`)",
+        ));
+    }
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
         fail(
             format!("the file does not parse: {}", e.message()),

@@ -205,11 +205,6 @@ fn generic(
         du.destructive_update = destructive.len() as u64;
         du.place = gp.place.len() as u64;
         du.canary = gp.canary;
-        let mut work: Vec<(String, Option<&Allocation>)> = destructive
-            .iter()
-            .map(|a| (a.name.clone(), Some(*a)))
-            .collect();
-        work.extend(gp.place.iter().map(|(n, _)| (n.clone(), None)));
         let canary_names: Vec<String> = gp
             .inplace
             .iter()
@@ -217,12 +212,19 @@ fn generic(
             .take(usize::try_from(gp.canary).unwrap_or(0))
             .map(|a| a.name.clone())
             .collect();
-        work.extend(canary_names.into_iter().map(|n| (n, None)));
+        let total = destructive.len() + gp.place.len() + canary_names.len();
+        // Lazy: placements are named only until the first failure.
+        let work = destructive
+            .iter()
+            .map(|a| (a.name.clone(), Some(*a)))
+            .chain(gp.place.iter().map(|(n, _)| (n, None)))
+            .chain(canary_names.into_iter().map(|n| (n, None)));
         let mut failed: Option<AllocMetric> = None;
-        for (alloc_name, prev) in work {
+        for (done, (alloc_name, prev)) in work.enumerate() {
             if let Some(m) = failed.as_mut() {
-                m.coalesced_failures += 1;
-                continue;
+                // Every remaining placement fails the same way.
+                m.coalesced_failures += (total - done) as u64;
+                break;
             }
             if let Some(p) = prev {
                 engine.stop(p);

@@ -98,11 +98,40 @@ fn ports(n: &Network) -> Vec<(String, i64, i64)> {
         .collect()
 }
 
+/// Indexes `0..count` that no kept allocation holds, named on demand:
+/// `count` comes from the job file and may be 2^31, far more names than
+/// memory holds, while the scheduler stops naming them at the first failed
+/// placement (the rest are coalesced failures, counted, not named).
+#[derive(Debug, Default)]
+pub struct Missing {
+    prefix: String,
+    count: u32,
+    /// Only indexes below `count` (the reconciler keeps no others).
+    taken: std::collections::BTreeSet<u32>,
+}
+
+impl Missing {
+    pub fn len(&self) -> usize {
+        (self.count as usize).saturating_sub(self.taken.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `(alloc name, index)` in index order.
+    pub fn iter(&self) -> impl Iterator<Item = (String, u32)> + '_ {
+        (0..self.count)
+            .filter(|i| !self.taken.contains(i))
+            .map(|i| (format!("{}[{}]", self.prefix, i), i))
+    }
+}
+
 /// What the reconciler decided for one task group.
 #[derive(Debug, Default)]
 pub struct GroupPlan<'s> {
     /// Alloc names (`job.group[i]`) to place as new allocations.
-    pub place: Vec<(String, u32)>,
+    pub place: Missing,
     /// Existing allocations to replace with a new one (name kept).
     pub destructive: Vec<&'s Allocation>,
     /// Existing allocations whose spec changed without needing replacement.
@@ -156,12 +185,11 @@ pub fn reconcile_group<'s>(
             _ => plan.destructive.push(a),
         }
     }
-    for idx in 0..count {
-        if !seen.contains(&idx) {
-            plan.place
-                .push((format!("{}.{}[{}]", job.id, tg.name, idx), idx));
-        }
-    }
+    plan.place = Missing {
+        prefix: format!("{}.{}", job.id, tg.name),
+        count,
+        taken: seen,
+    };
     // Rolling updates: canaries first, else at most max_parallel replacements.
     if let Some(u) = tg.update.as_ref() {
         if !plan.destructive.is_empty() && u.canary > 0 {

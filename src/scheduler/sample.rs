@@ -13,7 +13,7 @@ pub fn sample_seed(base_seed: u64, i: u32) -> u64 {
 }
 
 /// Build the world `n` times with different seeds and run `scenario` on
-/// each, over two threads. Results are in seed order whatever the thread
+/// each, over [`crate::threads`] threads. Results are in seed order whatever the thread
 /// count; a seed whose world cannot be built is left out (the world is
 /// invalid for every seed then, and `Simulation::new` reports why).
 pub fn sample<T: Send>(
@@ -22,19 +22,19 @@ pub fn sample<T: Send>(
     base_seed: u64,
     scenario: impl Fn(&mut Simulation) -> T + Sync,
 ) -> Vec<T> {
-    const THREADS: u32 = 2;
+    let threads = u32::try_from(crate::threads()).unwrap_or(2).max(1);
     let run = |i: u32| -> Option<T> {
         let mut sim = Simulation::new(world, sample_seed(base_seed, i)).ok()?;
         Some(scenario(&mut sim))
     };
     let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..THREADS)
+        let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let run = &run;
                 s.spawn(move || {
                     (0..n)
-                        .filter(|i| i % THREADS == t)
+                        .filter(|i| i % threads == t)
                         .map(|i| (i, run(i)))
                         .collect::<Vec<_>>()
                 })

@@ -17,6 +17,7 @@ pub(crate) fn span_of(node: &dyn hcl_edit::Span) -> Span {
 
 /// Parse a whole file, turning the parser's point error into a located Diag.
 pub(crate) fn parse(src: &Source) -> Result<Body, Diag> {
+    crate::nesting::check(src, "world::syntax")?;
     hcl_edit::parser::parse_body(&src.text).map_err(|e| {
         let loc = e.location();
         let start = loc.offset().min(src.text.len());

@@ -1,0 +1,275 @@
+//! hcl-edit parses by recursive descent, so absurdly nested input (100,000
+//! `[` in a row) overflows the stack and kills the process instead of
+//! producing a diagnostic. Every HCL parse of user input first runs this
+//! cheap linear pre-scan, which rejects nesting far beyond anything a real
+//! file needs with a located error.
+//!
+//! The scan follows HCL's lexical structure just enough to count what the
+//! parser will recurse on: brackets, quoted strings and heredocs, template
+//! interpolations inside them, and runs of unary operators. Comments and
+//! literal text are skipped, so braces inside a heredoc'd script or JSON
+//! document do not count.
+
+use crate::diag::Diag;
+use crate::source::{Source, Span};
+
+/// Deepest nesting accepted. Real job files nest about ten levels; this
+/// leaves ample room while keeping the parser, the evaluator and the drop of
+/// the syntax tree well inside a 2 MiB thread stack in a debug build.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// Inside `{`, `[` or `(`; holds the closing byte.
+    Bracket(u8),
+    /// Inside a quoted string.
+    Str,
+    /// Inside `${` or `%{` in a string or heredoc.
+    Interp,
+    /// Inside a heredoc body; the marker is `text[start..end]`.
+    Heredoc { start: usize, end: usize },
+}
+
+/// Byte offset at which nesting first goes deeper than `limit`, if it does.
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut stack: Vec<Ctx> = Vec::new();
+    // Unary operators recurse in the parser too (`!!!!x`), but do not nest
+    // text: count the current run on top of the bracket depth.
+    let mut unary_run = 0usize;
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        let top = stack.last().copied();
+        match top {
+            Some(Ctx::Str) => {
+                match c {
+                    b'\\' => i += 1,
+                    b'"' => {
+                        stack.pop();
+                    }
+                    b'\n' => {
+                        // HCL strings cannot span lines; the parser will
+                        // report it. Stop treating the rest as a string so
+                        // one stray quote does not hide the real nesting.
+                        stack.pop();
+                    }
+                    b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => {
+                        i += 2
+                    }
+                    b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                        stack.push(Ctx::Interp);
+                        i += 1;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            Some(Ctx::Heredoc { start, end }) => {
+                // At a line start: is this the closing marker line?
+                if i == 0 || b[i - 1] == b'\n' {
+                    let line_end = b[i..]
+                        .iter()
+                        .position(|&x| x == b'\n')
+                        .map_or(b.len(), |p| i + p);
+                    let line = text
+                        .get(i..line_end)
+                        .unwrap_or("")
+                        .trim_matches([' ', '\t', '\r']);
+                    if Some(line) == text.get(start..end) {
+                        stack.pop();
+                        i = line_end;
+                        continue;
+                    }
+                }
+                match c {
+                    b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => {
+                        i += 2
+                    }
+                    b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                        stack.push(Ctx::Interp);
+                        i += 1;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            None | Some(Ctx::Bracket(_)) | Some(Ctx::Interp) => {
+                let is_unary = matches!(c, b'!' | b'-') && b.get(i + 1) != Some(&b'=');
+                match c {
+                    b'#' => {
+                        i = skip_line(b, i);
+                        continue;
+                    }
+                    b'/' if b.get(i + 1) == Some(&b'/') => {
+                        i = skip_line(b, i);
+                        continue;
+                    }
+                    b'/' if b.get(i + 1) == Some(&b'*') => {
+                        i = b[i + 2..]
+                            .windows(2)
+                            .position(|w| w == b"*/")
+                            .map_or(b.len(), |p| i + 2 + p + 2);
+                        continue;
+                    }
+                    b'"' => stack.push(Ctx::Str),
+                    b'{' => stack.push(Ctx::Bracket(b'}')),
+                    b'[' => stack.push(Ctx::Bracket(b']')),
+                    b'(' => stack.push(Ctx::Bracket(b')')),
+                    b'}' | b']' | b')'
+                        if top == Some(Ctx::Bracket(c))
+                            || (c == b'}' && top == Some(Ctx::Interp)) =>
+                    {
+                        stack.pop();
+                    }
+                    b'<' if b.get(i + 1) == Some(&b'<') => {
+                        if let Some((marker, body)) = heredoc_start(b, i + 2) {
+                            stack.push(Ctx::Heredoc {
+                                start: marker.0,
+                                end: marker.1,
+                            });
+                            i = body;
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+                if is_unary {
+                    unary_run += 1;
+                } else if !c.is_ascii_whitespace() {
+                    unary_run = 0;
+                }
+                i += 1;
+            }
+        }
+        if stack.len() + unary_run > limit {
+            let mut at = i.saturating_sub(1).min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            return Some(at);
+        }
+    }
+    None
+}
+
+fn skip_line(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .position(|&x| x == b'\n')
+        .map_or(b.len(), |p| i + p)
+}
+
+/// After `<<`: an optional `-`, an identifier, then the end of the line.
+/// Returns the marker's byte range and where the body starts.
+fn heredoc_start(b: &[u8], mut i: usize) -> Option<((usize, usize), usize)> {
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let start = i;
+    while b
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+    {
+        i += 1;
+    }
+    if i == start {
+        return None;
+    }
+    let end = i;
+    while b
+        .get(i)
+        .is_some_and(|c| *c == b' ' || *c == b'\t' || *c == b'\r')
+    {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'\n') => Some(((start, end), i + 1)),
+        _ => None,
+    }
+}
+
+/// Reject input nested deeper than [`MAX_DEPTH`] with a located error, before
+/// it reaches the recursive parser. `code` is the caller's diagnostic family
+/// (`hcl::syntax`, `world::syntax`, ...), so the error reads like any other
+/// syntax error of that file kind.
+pub fn check(source: &Source, code: &'static str) -> Result<(), Diag> {
+    let Some(at) = too_deep(&source.text, MAX_DEPTH) else {
+        return Ok(());
+    };
+    let end = (at + 1).min(source.text.len()).max(at);
+    Err(Diag::error(
+        code,
+        format!("Nesting too deep: more than {MAX_DEPTH} levels of brackets, strings or operators"),
+    )
+    .at(source, Span::new(at, end), "nesting passes the limit here")
+    .help(format!(
+        "no Nomad file needs {MAX_DEPTH} levels; flatten the expression (use locals for intermediate values)"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_files_pass() {
+        let text =
+            "job \"a\" {\n  meta = { k = \"${upper(\"x\")}\" }\n  group \"g\" { count = -1 }\n}\n";
+        assert_eq!(too_deep(text, 8), None);
+    }
+
+    #[test]
+    fn brackets_past_the_limit_are_located() {
+        let text = format!("x = {}1", "[".repeat(10));
+        // Depth 5 is first passed at the sixth `[`.
+        assert_eq!(too_deep(&text, 5), Some(4 + 5));
+        assert_eq!(too_deep(&text, 10), None);
+    }
+
+    #[test]
+    fn braces_in_comments_strings_and_heredocs_do_not_count() {
+        let deep = "{".repeat(50);
+        let text = format!(
+            "# {deep}\n/* {deep} */\na = \"{deep}\"\nb = <<EOF\n{deep}\nEOF\nc = <<-JSON\n  {deep}\n  JSON\nd = 1\n"
+        );
+        assert_eq!(too_deep(&text, 4), None);
+    }
+
+    #[test]
+    fn interpolations_nest_inside_strings_and_heredocs() {
+        let text = "a = \"${\"${\"${1}\"}\"}\"\n";
+        // string, interp, string, interp, string, interp: 6 levels.
+        assert_eq!(too_deep(text, 6), None);
+        assert!(too_deep(text, 5).is_some());
+        let heredoc = "a = <<EOT\n${[[[1]]]}\nEOT\n";
+        assert_eq!(too_deep(heredoc, 5), None);
+        assert!(too_deep(heredoc, 4).is_some());
+    }
+
+    #[test]
+    fn escaped_interpolations_are_text() {
+        assert_eq!(too_deep("a = \"$${{{{{{\"\n", 1), None);
+    }
+
+    #[test]
+    fn runs_of_unary_operators_count() {
+        let text = format!("a = {}true\nb = 1 - -1\n", "!".repeat(20));
+        assert!(too_deep(&text, 10).is_some());
+        assert_eq!(too_deep(&text, 30), None);
+        assert_eq!(too_deep("a = 1 != 2\nb = !x\nc = -1\n", 1), None);
+    }
+
+    #[test]
+    fn a_stray_quote_does_not_swallow_the_rest_of_the_file() {
+        let text = format!("a = \"unterminated\nb = {}\n", "[".repeat(10));
+        assert!(too_deep(&text, 5).is_some());
+    }
+
+    #[test]
+    fn multibyte_text_yields_a_char_boundary() {
+        let text = format!("a = \"é\"\nb = {}é", "(".repeat(3));
+        let at = too_deep(&text, 2).unwrap_or(usize::MAX);
+        assert!(text.is_char_boundary(at));
+    }
+}

@@ -1,0 +1,484 @@
+//! Hostile and absurd inputs, run through the binary the way a user would
+//! hit them. Each must end in a clean diagnostic (or a correct answer) with
+//! a documented exit code: never a panic (101), a signal, a hang or an
+//! unbounded allocation. Wall time is not asserted; a generous watchdog only
+//! turns a hang into a failure instead of a stuck test run.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Out {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Run the binary in `dir`, killing it if it is still running after the
+/// watchdog (a hang is a bug; the limit is far above any correct run).
+fn run(dir: &Path, args: &[&str]) -> Out {
+    let mut child = match Command::new(common::bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => panic!("cannot start the binary: {e}"),
+    };
+    let mut so = child.stdout.take();
+    let mut se = child.stderr.take();
+    let t_out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(o) = so.as_mut() {
+            let _ = o.read_to_end(&mut s);
+        }
+        s
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(o) = se.as_mut() {
+            let _ = o.read_to_end(&mut s);
+        }
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st,
+            Ok(None) if start.elapsed() > Duration::from_secs(300) => {
+                let _ = child.kill();
+                panic!("nomad-preflight {args:?} hung (killed after 300 s)");
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => panic!("wait failed: {e}"),
+        }
+    };
+    let stdout = String::from_utf8_lossy(&t_out.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&t_err.join().unwrap_or_default()).into_owned();
+    Out {
+        code: status.code(),
+        stdout,
+        stderr,
+    }
+}
+
+/// A fresh empty directory for one test.
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("np-adv-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    if let Err(e) = std::fs::create_dir_all(&d) {
+        panic!("cannot create {}: {e}", d.display());
+    }
+    d
+}
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    if let Err(e) = std::fs::write(&p, bytes) {
+        panic!("cannot write {}: {e}", p.display());
+    }
+}
+
+const TASK: &str = "    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu    = 10\n        memory = 10\n      }\n    }\n";
+
+fn job(body: &str) -> String {
+    format!("job \"adv\" {{\n  datacenters = [\"dc1\"]\n{body}}}\n")
+}
+
+fn group(extra: &str) -> String {
+    format!("  group \"g\" {{\n{extra}{TASK}  }}\n")
+}
+
+/// No panic, no signal: the process exited with one of our documented codes.
+fn assert_clean(o: &Out, allowed: &[i32]) {
+    assert!(
+        !o.stderr.contains("panicked"),
+        "panic:\n{}",
+        &o.stderr[..o.stderr.len().min(2000)]
+    );
+    match o.code {
+        Some(c) if allowed.contains(&c) => {}
+        other => panic!(
+            "exit {other:?} not in {allowed:?}; stderr:\n{}",
+            &o.stderr[..o.stderr.len().min(2000)]
+        ),
+    }
+}
+
+#[test]
+fn nesting_100000_levels_deep_is_a_located_error() {
+    let d = tempdir("deep");
+    let n = 100_000;
+    let deep_list = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    write(
+        &d,
+        "list.nomad",
+        job(&format!("  meta = {{ k = {deep_list} }}\n")),
+    );
+    let blocks = format!("{}{}", "group \"g\" {\n".repeat(n), "}\n".repeat(n));
+    write(&d, "blocks.nomad", job(&blocks));
+    write(
+        &d,
+        "unary.nomad",
+        job(&format!("  priority = {}1\n", "-".repeat(n))),
+    );
+    let tmpl = format!("\"{}1{}\"", "${\"".repeat(n), "\"}".repeat(n));
+    write(
+        &d,
+        "tmpl.nomad",
+        job(&format!("  meta = {{ k = {tmpl} }}\n")),
+    );
+    for f in ["list.nomad", "blocks.nomad", "unary.nomad", "tmpl.nomad"] {
+        let o = run(&d, &["validate", f]);
+        assert_clean(&o, &[1]);
+        assert!(
+            o.stderr.contains("Nesting too deep"),
+            "{f}: {}",
+            o.stderr.len()
+        );
+        assert!(o.stderr.contains(&format!("[{f}:")), "{f}: no location");
+    }
+    // The same guard protects `check` and the world loader.
+    let o = run(&d, &["check", "list.nomad"]);
+    assert_clean(&o, &[1, 2]);
+    assert!(o.stdout.contains("Nesting too deep") || o.stderr.contains("Nesting too deep"));
+    let w = d.join("world");
+    write(&w, "cluster.hcl", format!("region = {deep_list}\n"));
+    write(&d, "ok.nomad", job(&group("")));
+    let o = run(&d, &["plan", "--world", "world", "ok.nomad"]);
+    assert_clean(&o, &[255]);
+    assert!(o.stderr.contains("Nesting too deep"), "{}", o.stderr.len());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn long_operator_chains_are_refused_by_the_parser_not_the_stack() {
+    let d = tempdir("chains");
+    let chain = "1 + ".repeat(100_000);
+    write(&d, "chain.nomad", job(&format!("  priority = {chain}1\n")));
+    let cond = "true ? 1 : ".repeat(100_000);
+    write(&d, "cond.nomad", job(&format!("  priority = {cond}1\n")));
+    for f in ["chain.nomad", "cond.nomad"] {
+        let o = run(&d, &["validate", f]);
+        assert_clean(&o, &[1]);
+        assert!(o.stderr.contains("Invalid HCL syntax"), "{f}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// 100 MB of job file: a heredoc template of 1 M lines. Debug builds parse
+/// it in about 25 s, so it runs in release in .ci/run.
+#[test]
+#[ignore = "100 MB parse: slow in debug; run with --release --ignored"]
+fn a_100_mb_job_file_validates() {
+    let d = tempdir("huge");
+    let p = d.join("huge.nomad");
+    {
+        use std::io::Write;
+        let f = match std::fs::File::create(&p) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        let mut w = std::io::BufWriter::new(f);
+        let head = "job \"big\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      template {\n        destination = \"local/x\"\n        data = <<EOT\n";
+        let line = format!("{}\n", "y".repeat(99));
+        let ok = w.write_all(head.as_bytes()).is_ok()
+            && (0..1_000_000).all(|_| w.write_all(line.as_bytes()).is_ok())
+            && w.write_all(b"EOT\n      }\n    }\n  }\n}\n").is_ok()
+            && w.flush().is_ok();
+        assert!(ok, "cannot write the 100 MB file");
+    }
+    let o = run(&d, &["validate", "huge.nomad"]);
+    assert_clean(&o, &[0]);
+    assert!(o.stdout.contains("Job validation successful"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_10_mb_line_is_read_and_its_errors_are_located() {
+    let d = tempdir("line");
+    let long = "x".repeat(10 * 1024 * 1024);
+    write(
+        &d,
+        "ok.nomad",
+        job(&format!(
+            "  meta = {{\n    k = \"{long}\"\n  }}\n{}",
+            group("")
+        )),
+    );
+    let o = run(&d, &["validate", "ok.nomad"]);
+    assert_clean(&o, &[0]);
+    // A syntax error at the end of a 10 MB line.
+    write(
+        &d,
+        "bad.nomad",
+        job(&format!("  meta = {{\n    k = \"{long}\" ]\n  }}\n")),
+    );
+    let o = run(&d, &["validate", "bad.nomad"]);
+    assert_clean(&o, &[1]);
+    assert!(
+        o.stderr.contains("[bad.nomad:4:"),
+        "error not located on line 4"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn invalid_utf8_and_nul_bytes_are_syntax_errors() {
+    let d = tempdir("bytes");
+    // Invalid bytes inside a string would be decoded to U+FFFD and accepted;
+    // outside one they are a syntax error.
+    let mut bad = job(&group("")).into_bytes();
+    bad.splice(0..0, [0xff, 0xfe, 0x80]);
+    write(&d, "utf8.nomad", &bad);
+    let mut nul = job(&group("")).into_bytes();
+    nul.splice(10..10, [0, 0, 0]);
+    write(&d, "nul.nomad", &nul);
+    write(&d, "allnul.nomad", vec![0u8; 4096]);
+    for f in ["utf8.nomad", "nul.nomad", "allnul.nomad"] {
+        let o = run(&d, &["validate", f]);
+        assert_clean(&o, &[1]);
+        assert!(o.stderr.contains(f), "{f}: {}", o.stderr);
+        // `check` skips files without a job block quietly.
+        let o = run(&d, &["check", "--format", "json", f]);
+        assert_clean(&o, &[0, 1, 2]);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn bom_and_crlf_files_plan_exactly_like_plain_ones() {
+    let d = tempdir("bom");
+    let plain = job(&group("    count = 2\n"));
+    write(&d, "a.nomad", &plain);
+    write(&d, "b.nomad", format!("\u{feff}{plain}"));
+    write(&d, "c.nomad", plain.replace('\n', "\r\n"));
+    write(
+        &d,
+        "d.nomad",
+        format!("\u{feff}{}", plain.replace('\n', "\r\n")),
+    );
+    let base = run(&d, &["plan", "a.nomad"]);
+    assert_clean(&base, &[0, 1]);
+    for f in ["b.nomad", "c.nomad", "d.nomad"] {
+        let o = run(&d, &["plan", f]);
+        assert_clean(&o, &[0, 1]);
+        assert_eq!(o.stdout.replace(f, "a.nomad"), base.stdout, "{f}");
+        let v = run(&d, &["validate", f]);
+        assert_clean(&v, &[0]);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn ten_thousand_task_groups_plan() {
+    let d = tempdir("groups");
+    let groups: String = (0..10_000)
+        .map(|i| format!("  group \"g{i}\" {{\n{TASK}  }}\n"))
+        .collect();
+    write(&d, "many.nomad", job(&groups));
+    let o = run(&d, &["plan", "many.nomad"]);
+    assert_clean(&o, &[0, 1]);
+    assert!(o.stdout.contains("Task Group: \"g9999\""));
+    assert!(o.stdout.contains("Failed to place all allocations"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Regression (found here): the reconciler named every missing allocation
+/// up front, so `count = 2147483648` allocated tens of GB and never ended.
+#[test]
+fn count_of_two_to_the_31_fails_placement_without_naming_every_alloc() {
+    let d = tempdir("count");
+    write(&d, "big.nomad", job(&group("    count = 2147483648\n")));
+    let o = run(&d, &["plan", "big.nomad"]);
+    assert_clean(&o, &[1]);
+    assert!(o.stdout.contains("(2147483648 create)"), "{}", o.stdout);
+    // The demo's three nodes hold a few of them; the rest coalesce.
+    assert!(
+        o.stdout.contains("failed to place 21474835"),
+        "{}",
+        o.stdout
+    );
+    let o = run(&d, &["check", "big.nomad"]);
+    assert_clean(&o, &[0, 1]);
+    write(
+        &d,
+        "max.nomad",
+        job(&group("    count = 9223372036854775807\n")),
+    );
+    for cmd in ["plan", "check", "validate"] {
+        let o = run(&d, &[cmd, "max.nomad"]);
+        assert_clean(&o, &[1, 255]);
+        assert!(
+            o.stderr.contains("whole number required")
+                || o.stdout.contains("whole number required")
+        );
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn negative_priority_and_count_are_validation_errors() {
+    let d = tempdir("neg");
+    write(
+        &d,
+        "prio.nomad",
+        job(&format!("  priority = -1\n{}", group(""))),
+    );
+    write(&d, "count.nomad", job(&group("    count = -1\n")));
+    for f in ["prio.nomad", "count.nomad"] {
+        let o = run(&d, &["validate", f]);
+        assert_clean(&o, &[1]);
+        let o = run(&d, &["plan", f]);
+        assert_clean(&o, &[255]);
+    }
+    let o = run(&d, &["validate", "prio.nomad"]);
+    assert!(o.stderr.to_lowercase().contains("priority"), "{}", o.stderr);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn recursive_locals_are_reported_not_followed() {
+    let d = tempdir("locals");
+    let text = format!(
+        "locals {{\n  a = local.b\n  b = local.c\n  c = local.a\n  self = local.self\n}}\n{}",
+        job(&format!("  meta = {{ k = local.a }}\n{}", group("")))
+    );
+    write(&d, "rec.nomad", text);
+    let o = run(&d, &["validate", "rec.nomad"]);
+    assert_clean(&o, &[1]);
+    assert!(o.stderr.contains("rec.nomad"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn file_function_refuses_devices_and_paths_outside_the_repository() {
+    let d = tempdir("file");
+    // A git repository makes `d` the boundary `file()` may not leave.
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&d)
+        .status();
+    let have_git = git.map(|s| s.success()).unwrap_or(false);
+    let cases = [
+        ("zero.nomad", "/dev/zero"),
+        ("passwd.nomad", "/etc/passwd"),
+        ("up.nomad", "../../../../../../etc/passwd"),
+        ("link.nomad", "zero.tpl"),
+    ];
+    #[cfg(unix)]
+    let _ = std::os::unix::fs::symlink("/dev/zero", d.join("zero.tpl"));
+    for (name, path) in cases {
+        if !have_git && name != "zero.nomad" && name != "link.nomad" {
+            continue;
+        }
+        write(
+            &d,
+            name,
+            job(&format!(
+                "  meta = {{ k = file(\"{path}\") }}\n{}",
+                group("")
+            )),
+        );
+        let o = run(&d, &["validate", name]);
+        assert_clean(&o, &[1]);
+        assert!(o.stderr.contains(name), "{name}: {}", o.stderr);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[cfg(unix)]
+#[test]
+fn check_walks_past_symlink_loops_fifos_and_unreadable_files() {
+    let d = tempdir("walk");
+    write(&d, "jobs/ok.nomad", job(&group("")));
+    let _ = std::os::unix::fs::symlink(".", d.join("jobs/loop"));
+    let _ = std::os::unix::fs::symlink("a.nomad", d.join("jobs/b.nomad"));
+    let _ = std::os::unix::fs::symlink("b.nomad", d.join("jobs/a.nomad"));
+    let _ = std::os::unix::fs::symlink("/dev/zero", d.join("jobs/zero.nomad"));
+    let _ = Command::new("mkfifo")
+        .arg(d.join("jobs/fifo.nomad"))
+        .status();
+    write(&d, "jobs/secret.nomad", job(&group("")));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(
+            d.join("jobs/secret.nomad"),
+            std::fs::Permissions::from_mode(0o000),
+        );
+    }
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let o = run(&d, &["check", "--format", format, "jobs"]);
+        assert_clean(&o, &[0, 1, 2]);
+        // GitHub annotations are empty when nothing is found.
+        assert!(
+            format == "github" || !o.stdout.is_empty(),
+            "{format}: no report"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+fn world(dir: &Path, clients: &str, quota: &str) {
+    write(
+        dir,
+        "rules/cluster.hcl",
+        format!("nomad_version = \"1.6.0\"\nregion = \"global\"\n{clients}"),
+    );
+    if !quota.is_empty() {
+        write(dir, "rules/quotas/q.hcl", quota);
+        write(
+            dir,
+            "rules/namespaces/default.hcl",
+            "name = \"default\"\nquota = \"q\"\n",
+        );
+    }
+}
+
+#[test]
+fn a_world_with_no_clients_fails_placement_cleanly() {
+    let d = tempdir("noclients");
+    world(&d, "", "");
+    write(&d, "a.nomad", job(&group("    count = 3\n")));
+    // A world without clients is rejected as a world error by every
+    // command that needs one.
+    for args in [&["plan", "a.nomad"][..], &["status"][..]] {
+        let o = run(&d, args);
+        assert_clean(&o, &[2, 255]);
+        assert!(
+            o.stderr.contains("the world has no clients"),
+            "{}",
+            o.stderr
+        );
+    }
+    let o = run(&d, &["check", "a.nomad"]);
+    assert_clean(&o, &[0, 1, 2, 255]);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_quota_of_zero_blocks_every_placement() {
+    let d = tempdir("quota0");
+    world(
+        &d,
+        "client \"c\" {\n  count = 2\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 10000\n  drivers = [\"docker\"]\n}\n",
+        "name = \"q\"\nlimit {\n  region = \"global\"\n  region_limit {\n    cpu    = 0\n    memory = 0\n  }\n}\n",
+    );
+    write(&d, "a.nomad", job(&group("")));
+    let o = run(&d, &["plan", "a.nomad"]);
+    assert_clean(&o, &[0, 1]);
+    let o = run(&d, &["status"]);
+    assert_clean(&o, &[0]);
+    let o = run(&d, &["check", "a.nomad"]);
+    assert_clean(&o, &[0, 1]);
+    let _ = std::fs::remove_dir_all(&d);
+}
