@@ -35,10 +35,9 @@ impl Rule for UnplaceableGroup {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
+        let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
             return;
         };
-        let plan = sim.plan(job);
         for (name, metric) in &plan.failed_tg_allocs {
             if !metric.quota_exhausted.is_empty() {
                 continue;

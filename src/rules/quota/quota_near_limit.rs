@@ -39,7 +39,7 @@ impl Rule for QuotaNearLimit {
         let Some((quota, limit)) = super::binding_limit(ctx.world, job) else {
             return;
         };
-        let plan = sim.plan(job);
+        let Some(plan) = ctx.plan() else { return };
         if plan.quota_limit_reached.is_some() {
             return; // NP304 reports it
         }
