@@ -198,13 +198,13 @@ impl<'a> Session<'a> {
                 namespace,
             } => {
                 let job = self.load_job(file, namespace.as_deref()).map_err(located)?;
-                let index = match check_index {
-                    None => None,
-                    Some(CheckIndex::Literal(n)) => Some(*n),
-                    Some(CheckIndex::FromLastPlan) => match self.last_plan_index.get(file) {
-                        Some(n) => Some(*n),
-                        None => {
-                            return Err(Diag::error(
+                let index =
+                    match check_index {
+                        None => None,
+                        Some(CheckIndex::Literal(n)) => Some(*n),
+                        Some(CheckIndex::FromLastPlan) => match self.last_plan_index.get(file) {
+                            Some(n) => Some(*n),
+                            None => return Err(Diag::error(
                                 "rehearse::check-index",
                                 format!(
                                     "no earlier step planned {file}, so there is no index to copy"
@@ -214,10 +214,9 @@ impl<'a> Session<'a> {
                             .help(format!(
                                 "add a `nomad job plan {file}` step before this one"
                             ))
-                            .into())
-                        }
-                    },
-                };
+                            .into()),
+                        },
+                    };
                 match self.sim.run(&job, index) {
                     Ok(outcome) => {
                         let (output, exit_code) = if self.render {
