@@ -4,9 +4,15 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Plans the job and lists the allocations its placement would preempt.
-    /// A victim in a protected job or namespace (policy `protected`) is an
-    /// error; any other victim is a warning.
+    /// For a planned change (a job file whose job differs from the version
+    /// that runs, or a new job), plans it against the cluster as it will be
+    /// once the files checked before it are submitted, and names every
+    /// task group of another job its placement would preempt. Which
+    /// allocations Nomad evicts depends on its node shuffle, so the world is
+    /// replayed under 100 other shuffles and the message says how often
+    /// the eviction happens. The finding points at the count or resource
+    /// lines that grew. A victim in a protected job or namespace (policy
+    /// `protected`) is an error; any other victim is a warning.
     ///
     /// ## Why is this bad?
     /// In the demo, scaling `carts` to 3 evicts the monitoring job (priority

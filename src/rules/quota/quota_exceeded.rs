@@ -4,7 +4,11 @@ crate::declare_rule! {
     /// ## What it does
     /// Plans the job against the simulated cluster and flags groups that
     /// cannot be placed because the namespace's quota, together with what
-    /// already runs in namespaces sharing it, would be exceeded.
+    /// already runs in namespaces sharing it, would be exceeded. The message
+    /// carries Nomad's own text (`cpu exhausted (3500 needed > 3000 limit)`);
+    /// the labels point at the namespace line (the job's label when the
+    /// namespace is the implicit `default`), the group's count and the
+    /// resource lines of the exhausted dimension.
     ///
     /// ## Why is this bad?
     /// This is the demo's monitoring job: the plan prints
@@ -81,7 +85,7 @@ impl Rule for QuotaExceeded {
             );
             if let Some(g) = group {
                 if let Some(span) = g.spans.get("count").or(g.spans.label) {
-                    f = f.label(span, format!("count = {}", g.count));
+                    f = f.label(span, format!("count = {}: {failed} not placed", g.count));
                 }
                 let dims: Vec<&str> = metric
                     .quota_exhausted
