@@ -80,8 +80,8 @@ fn redact_share(text: &str) -> String {
             .take_while(char::is_ascii_digit)
             .count();
         out.push_str(&rest[..at - digits]);
-        out.push_str("[share]");
-        rest = &rest[at..];
+        out.push_str("[share]%");
+        rest = &rest[at + 1..];
     }
     out.push_str(rest);
     out
