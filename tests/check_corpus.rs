@@ -1,6 +1,8 @@
-//! Optional sweep: every job of `../shared/corpus/jobs` through the front end
-//! and every world rule must not panic, and findings must point inside the
-//! file. Skips loudly when the corpus or the job front end is absent.
+//! Optional sweep: every job of `../shared/corpus/jobs` (or
+//! `$PREFLIGHT_CORPUS/jobs`) through the front end and every world rule must
+//! not panic, and findings must point inside the file; `check --statistics`
+//! over the same folder, with the simulation, must finish and print its
+//! counts in a stable order. Skips loudly when the corpus is absent.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,11 +42,68 @@ fn world() -> World {
     }
 }
 
+fn corpus_jobs() -> Option<PathBuf> {
+    let dir = std::env::var_os("PREFLIGHT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
+        .join("jobs");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED corpus sweep: {} not found", dir.display());
+        None
+    }
+}
+
+#[test]
+fn corpus_check_statistics_via_the_cli() {
+    let Some(dir) = corpus_jobs() else { return };
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["--no-color", "check", "--world", "rules", "--statistics"])
+            .arg(&dir)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    // The table: `count  code  name`, counts descending, ties by code.
+    let summary = stdout
+        .lines()
+        .position(|l| l.contains(" in ") && l.ends_with(" files"))
+        .expect("summary line");
+    let rows: Vec<(usize, String)> = stdout
+        .lines()
+        .skip(summary + 1)
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            Some((it.next()?.parse().ok()?, it.next()?.to_string()))
+        })
+        .collect();
+    assert!(!rows.is_empty(), "no statistics after:\n{stdout}");
+    for w in rows.windows(2) {
+        assert!(
+            w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1),
+            "unstable order: {w:?}"
+        );
+    }
+    eprintln!(
+        "corpus check --statistics:\n{}",
+        stdout.lines().skip(summary).collect::<Vec<_>>().join("\n")
+    );
+    // Same input, same output: no thread timing in the counts.
+    assert_eq!(String::from_utf8_lossy(&run().stdout), stdout);
+}
+
 #[test]
 fn corpus_sweep() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/jobs");
+    let Some(dir) = corpus_jobs() else { return };
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("SKIPPED corpus sweep: {} not found", dir.display());
+        eprintln!("SKIPPED corpus sweep: {} not readable", dir.display());
         return;
     };
     let mut files: Vec<PathBuf> = entries

@@ -40,6 +40,11 @@ pub struct CheckArgs {
     /// With --base: the revision to check (default: the working tree).
     #[arg(long, value_name = "REF", requires = "base")]
     pub head: Option<String>,
+    /// After the report, print how many findings each rule produced (most
+    /// frequent first). JSON always carries them in `statistics`; SARIF has
+    /// no place for them.
+    #[arg(long)]
+    pub statistics: bool,
     /// Job variables, Nomad's `-var name=value`.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
@@ -198,55 +203,43 @@ fn load_options(args: &CheckArgs, world: &World) -> LoadOptions {
     }
 }
 
-/// Check one file; `None` when it is not a job file (other HCL is skipped quietly).
-fn check_file(
-    vfs: &dyn Vfs,
-    path: &Path,
-    opts: &LoadOptions,
-    world: &World,
-    sim: Option<&Simulation>,
-) -> Option<FileResult> {
+/// A job file read and parsed, before the rules run.
+enum Loaded {
+    Job(Box<jobspec::ParsedJob>),
+    /// The file could not be read: its one diagnostic.
+    Unreadable(Diag),
+}
+
+/// Read and parse one file; `None` when it is not a job file (other HCL is
+/// skipped quietly).
+fn load_file(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Loaded> {
     let source = match vfs.read(path) {
         Ok(s) => s,
         Err(e) => {
-            return Some(FileResult {
-                path: path.to_path_buf(),
-                diags: vec![Diag::error(
-                    "io::read",
-                    format!("cannot read {}: {e}", path.display()),
-                )],
-            })
+            return Some(Loaded::Unreadable(Diag::error(
+                "io::read",
+                format!("cannot read {}: {e}", path.display()),
+            )))
         }
     };
     if !crate::jobspec::is_job_file(&source.text) {
         return None;
     }
-    let parsed = jobspec::load_source(vfs, source, opts);
-    let ctx = RuleContext::new(&parsed, world, sim);
-    let mut diags: Vec<Finding> = parsed.diags.0.clone();
-    diags.extend(rules::check_job(&ctx, path));
-    Some(FileResult {
-        path: path.to_path_buf(),
-        diags,
-    })
+    Some(Loaded::Job(Box::new(jobspec::load_source(
+        vfs, source, opts,
+    ))))
 }
 
-/// Check files on two threads; results come back in `files` order.
-pub fn check_files(
-    vfs: &dyn Vfs,
-    files: &[PathBuf],
-    opts: &LoadOptions,
-    world: &World,
-    sim: Option<&Simulation>,
-) -> Vec<FileResult> {
+/// Parse files on two threads; results come back in `files` order.
+fn load_files(vfs: &dyn Vfs, files: &[PathBuf], opts: &LoadOptions) -> Vec<(PathBuf, Loaded)> {
     let next = AtomicUsize::new(0);
     let worker = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = files.get(i) else { break };
-            if let Some(r) = check_file(vfs, path, opts, world, sim) {
-                done.push((i, r));
+            if let Some(r) = load_file(vfs, path, opts) {
+                done.push((i, path.clone(), r));
             }
         }
         done
@@ -254,7 +247,7 @@ pub fn check_files(
     // Every worker pulls the next file index; the sort below restores input
     // order, so the thread count never shows in the output.
     let helpers = crate::threads().saturating_sub(1);
-    let mut all: Vec<(usize, FileResult)> = std::thread::scope(|s| {
+    let mut all: Vec<(usize, PathBuf, Loaded)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..helpers).map(|_| s.spawn(worker)).collect();
         let mut v = worker();
         for h in handles {
@@ -262,8 +255,66 @@ pub fn check_files(
         }
         v
     });
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
+    all.sort_by_key(|(i, _, _)| *i);
+    all.into_iter().map(|(_, p, r)| (p, r)).collect()
+}
+
+/// The job a file plans to submit: a job that parsed without errors and
+/// differs from (or is absent in) what the simulation runs. Files equal to
+/// the running version change nothing.
+pub fn planned_change<'p>(
+    parsed: &'p jobspec::ParsedJob,
+    sim: &Simulation,
+) -> Option<&'p jobspec::Job> {
+    let job = parsed.job.as_ref()?;
+    if parsed.diags.has_errors() {
+        return None;
+    }
+    match sim.state.job(&job.namespace, &job.id) {
+        Some(r) if r.job == *job => None,
+        _ => Some(job),
+    }
+}
+
+/// Check files in order. Every planned change is registered in a copy of
+/// the simulation after its own check, so a later file is judged against
+/// the cluster as it would be once the earlier files are submitted (a PR
+/// that changes two jobs submits both).
+pub fn check_files(
+    vfs: &dyn Vfs,
+    files: &[PathBuf],
+    opts: &LoadOptions,
+    world: &World,
+    sim: Option<&Simulation>,
+) -> Vec<FileResult> {
+    let mut cur = sim.cloned();
+    let mut earlier: Vec<jobspec::Job> = Vec::new();
+    let mut out = Vec::new();
+    for (path, loaded) in load_files(vfs, files, opts) {
+        let parsed = match loaded {
+            Loaded::Job(p) => p,
+            Loaded::Unreadable(d) => {
+                out.push(FileResult {
+                    path,
+                    diags: vec![d],
+                });
+                continue;
+            }
+        };
+        let ctx = RuleContext::new(&parsed, world, cur.as_ref()).with_earlier(&earlier);
+        let mut diags: Vec<Finding> = parsed.diags.0.clone();
+        diags.extend(rules::check_job(&ctx, &path));
+        if let Some(s) = cur.as_mut() {
+            if let Some(job) = planned_change(&parsed, s).cloned() {
+                // A rejected submission (unknown namespace: NP302) changes nothing.
+                if s.run(&job, None).is_ok() {
+                    earlier.push(job);
+                }
+            }
+        }
+        out.push(FileResult { path, diags });
+    }
+    out
 }
 
 /// Exit code for findings: 1 if any is at or above the threshold.
@@ -283,6 +334,13 @@ pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
 /// search) and, when it can, a simulation of it for the NP2xx-NP4xx rules
 /// that need one.
 pub fn run(args: &CheckArgs, world: &World, sim: Option<&Simulation>, color: bool) -> i32 {
+    if args.statistics && args.format == Format::Sarif {
+        let d = usage("--statistics cannot be combined with --format sarif").help(
+            "SARIF has no place for counts: use --format json, whose `statistics` holds them",
+        );
+        eprint!("{}", crate::diag::render(&[d], color));
+        return exit::INVALID;
+    }
     let sel = match select(args, Path::new(".")) {
         Ok(s) => s,
         Err(d) => {
@@ -300,6 +358,12 @@ pub fn run(args: &CheckArgs, world: &World, sim: Option<&Simulation>, color: boo
         "{}",
         report::render(args.format, &findings, results.len(), color)
     );
+    if args.statistics && args.format != Format::Json {
+        print!(
+            "{}",
+            report::statistics_text(&report::statistics(&findings))
+        );
+    }
     exit_code(&findings, args.deny)
 }
 

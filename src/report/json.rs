@@ -4,8 +4,10 @@
 //! {"version": 1,
 //!  "findings": [{"code", "name", "severity", "message", "file", "line", "column",
 //!                "end_line", "end_column", "help"}],
-//!  "summary": {"errors", "warnings", "advice", "files"}}
+//!  "summary": {"errors", "warnings", "advice", "files"},
+//!  "statistics": [{"code", "name", "count"}]}
 //! ```
+//! `statistics` counts findings per code, most frequent first (ties by code).
 //! `name` is the rule's kebab name (null for non-rule diagnostics such as
 //! parse errors); location fields are null when the finding has no file.
 
@@ -21,6 +23,7 @@ struct Doc<'a> {
     version: u32,
     findings: Vec<Item<'a>>,
     summary: Summary,
+    statistics: Vec<super::Stat>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +62,7 @@ pub fn render(findings: &[Finding], files: usize) -> String {
             })
             .collect(),
         summary: Summary::of(findings, files),
+        statistics: super::statistics(findings),
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');

@@ -98,6 +98,49 @@ impl Summary {
     }
 }
 
+/// How many findings one code produced (ruff's `--statistics`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stat {
+    pub code: String,
+    /// The rule's kebab name; `None` for front-end diagnostics (parse errors).
+    pub name: Option<&'static str>,
+    pub count: usize,
+}
+
+/// Findings per code, most frequent first, ties by code: the order never
+/// depends on file order or thread timing.
+pub fn statistics(findings: &[Finding]) -> Vec<Stat> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in findings {
+        *counts.entry(f.code.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<Stat> = counts
+        .into_iter()
+        .map(|(code, count)| Stat {
+            code: code.to_string(),
+            name: crate::rules::find(code).map(|r| r.meta().name),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    out
+}
+
+/// The statistics as a table: `count  code  name`, one code a line.
+pub fn statistics_text(stats: &[Stat]) -> String {
+    let width = stats.iter().map(|s| s.code.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for s in stats {
+        out.push_str(&format!(
+            "{:>5}  {:<width$}  {}\n",
+            s.count,
+            s.code,
+            s.name.unwrap_or("(job file diagnostic)")
+        ));
+    }
+    out
+}
+
 /// Render findings from `files` checked files in `format`.
 pub fn render(format: Format, findings: &[Finding], files: usize, color: bool) -> String {
     match format {
@@ -182,6 +225,30 @@ mod tests {
         assert_eq!((l.line, l.column, l.end_line, l.end_column), (2, 3, 2, 17));
         assert_eq!(l.line_text, "priority = 500");
         assert!(location(&f[2]).is_none());
+    }
+
+    #[test]
+    fn statistics_count_per_code_in_a_stable_order() {
+        let mut f = testing::findings();
+        f.push(f[1].clone());
+        let stats = statistics(&f);
+        let got: Vec<(&str, Option<&str>, usize)> = stats
+            .iter()
+            .map(|s| (s.code.as_str(), s.name, s.count))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("NP205", Some("count-zero"), 2),
+                ("NP401", Some("priority-out-of-range"), 1),
+                ("io::read", None, 1),
+            ]
+        );
+        assert_eq!(
+            statistics_text(&stats),
+            "    2  NP205     count-zero\n    1  NP401     priority-out-of-range\n    1  io::read  (job file diagnostic)\n"
+        );
+        assert!(statistics(&[]).is_empty());
     }
 
     #[test]

@@ -10,10 +10,11 @@
 //! priority and preemption. Codes are public API: never reuse one.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::diag::{Diag, Severity};
 use crate::jobspec::{Job, ParsedJob};
-use crate::scheduler::Simulation;
+use crate::scheduler::{PlanResult, Simulation};
 use crate::source::{Source, Span};
 use crate::world::{RuleLevel, World};
 
@@ -68,13 +69,39 @@ impl RuleMeta {
 pub struct RuleContext<'a> {
     pub parsed: &'a ParsedJob,
     pub world: &'a World,
-    /// Present when the caller built a simulation of the world's cluster.
+    /// Present when the caller built a simulation of the world's cluster
+    /// (with every earlier planned change of the same check registered).
     pub sim: Option<&'a Simulation>,
+    /// Planned changes checked before this file, in submission order, already
+    /// registered in `sim`: sampling rules replay them under other seeds.
+    pub earlier: &'a [Job],
+    /// Six rules read the same plan: compute it once per file.
+    plan: OnceLock<Option<PlanResult>>,
 }
 
 impl<'a> RuleContext<'a> {
     pub fn new(parsed: &'a ParsedJob, world: &'a World, sim: Option<&'a Simulation>) -> Self {
-        RuleContext { parsed, world, sim }
+        RuleContext {
+            parsed,
+            world,
+            sim,
+            earlier: &[],
+            plan: OnceLock::new(),
+        }
+    }
+
+    /// The same context with the planned changes registered before this file.
+    pub fn with_earlier(mut self, earlier: &'a [Job]) -> Self {
+        self.earlier = earlier;
+        self
+    }
+
+    /// `nomad job plan` of this file's job against the simulation, computed
+    /// once; `None` without a job or a simulation.
+    pub fn plan(&self) -> Option<&PlanResult> {
+        self.plan
+            .get_or_init(|| Some(self.sim?.plan(self.job()?)))
+            .as_ref()
     }
 
     pub fn job(&self) -> Option<&'a Job> {

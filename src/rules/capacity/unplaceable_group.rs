@@ -35,16 +35,15 @@ impl Rule for UnplaceableGroup {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
+        let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
             return;
         };
-        let plan = sim.plan(job);
         for (name, metric) in &plan.failed_tg_allocs {
             if !metric.quota_exhausted.is_empty() {
                 continue;
             }
             let group = job.group(name);
-            let span = group.and_then(|g| g.spans.label.or(g.spans.block));
+            let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
             let mut why: Vec<String> = metric
                 .dimension_exhausted
                 .iter()
@@ -59,18 +58,26 @@ impl Rule for UnplaceableGroup {
             if metric.nodes_evaluated == 0 {
                 why.push("no nodes were eligible for evaluation".into());
             }
+            let failed = metric.coalesced_failures + 1;
+            let mut f = ctx.finding(
+                &Self::META,
+                span,
+                format!("{failed} allocation(s) not placed"),
+                format!(
+                    "{failed} allocation(s) of group \"{name}\" cannot be placed: {}",
+                    why.join("; ")
+                ),
+            );
+            // Point at the asks that ran out, so the fix is one glance away.
+            for t in group.map(|g| g.tasks.as_slice()).unwrap_or_default() {
+                for dim in metric.dimension_exhausted.keys() {
+                    if let Some(s) = t.resources.spans.get(dim) {
+                        f = f.label(s, format!("{dim} asked by task \"{}\"", t.name));
+                    }
+                }
+            }
             out.push(
-                ctx.finding(
-                    &Self::META,
-                    span,
-                    "cannot be placed",
-                    format!(
-                        "{} allocation(s) of group \"{name}\" cannot be placed: {}",
-                        metric.coalesced_failures + 1,
-                        why.join("; ")
-                    ),
-                )
-                .help("`nomad-preflight plan` shows the full placement failure; lower the count or resources, or add clients"),
+                f.help("`nomad-preflight plan` shows the full placement failure; lower the count or resources, or add clients"),
             );
         }
     }

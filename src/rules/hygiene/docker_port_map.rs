@@ -2,7 +2,9 @@ use crate::rules::{syntax, Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags the docker driver's `port_map` option.
+    /// Flags the docker driver's `port_map` option when the world runs Nomad
+    /// 0.12 or later, where group networks replace it (before 0.12 it is the
+    /// documented way to map a port into the container).
     ///
     /// ## Why is this bad?
     /// `port_map` belongs to task-level networks, which are deprecated; it
@@ -44,6 +46,9 @@ impl Rule for DockerPortMap {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
+        if !ctx.world.nomad_version.at_least(0, 12, 0) {
+            return;
+        }
         for (_, task) in super::tasks(job) {
             if task.driver != "docker" {
                 continue;

@@ -7,7 +7,8 @@ crate::declare_rule! {
     /// failing line (Nomad before 1.0) and says how to write it in HCL2:
     /// quoted argument names (`"FOO.BAR" = "x"` in a block), several
     /// arguments on one line of a block, a comma after an argument, quoted
-    /// block types.
+    /// block types. Only for worlds on Nomad 1.0 or later: before 1.0 the
+    /// server parses HCL1 and these lines are valid.
     ///
     /// ## Why is this bad?
     /// Nomad 1.0 switched to HCL2 and Nomad 1.9 removed the HCL1 parser:
@@ -87,7 +88,7 @@ impl Rule for Hcl1Syntax {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        if ctx.parsed.body.is_some() {
+        if ctx.parsed.body.is_some() || !ctx.world.nomad_version.at_least(1, 0, 0) {
             return;
         }
         let src = ctx.source();

@@ -2,7 +2,9 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags `network` blocks inside a task's `resources`, the Nomad 0.x form.
+    /// Flags `network` blocks inside a task's `resources`, the Nomad 0.x form,
+    /// when the world runs Nomad 0.12 or later (before 0.12 it is the only
+    /// way to ask for ports, and the demo's 0.9.3 world is such a world).
     ///
     /// ## Why is this bad?
     /// Task-level networks are deprecated since Nomad 0.12 and `mbits` is
@@ -48,6 +50,9 @@ impl Rule for TaskNetworkInResources {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
+        if !ctx.world.nomad_version.at_least(0, 12, 0) {
+            return;
+        }
         for (group, task) in super::tasks(job) {
             for net in &task.resources.networks {
                 let ports: Vec<String> = net

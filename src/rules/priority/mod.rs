@@ -5,3 +5,105 @@ pub mod preemption_gap;
 pub mod preemption_victim;
 pub mod priority_out_of_range;
 pub mod priority_outside_band;
+
+use crate::jobspec::Job;
+use crate::scheduler::{sample, PlanResult, Simulation, Tally};
+use crate::source::Span;
+use crate::world::World;
+
+/// Node shuffles sampled when a placement may preempt: enough to tell a
+/// rare eviction from a certain one, cheap on demo-sized worlds.
+pub const SAMPLES: u32 = 100;
+
+/// One preempted task group, as `check` names it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Victim {
+    pub namespace: String,
+    pub job_id: String,
+    pub group: String,
+    pub priority: i64,
+}
+
+/// The groups a plan preempts, each once, in plan order.
+pub fn victims(plan: &PlanResult) -> Vec<Victim> {
+    let mut out: Vec<Victim> = Vec::new();
+    for a in &plan.preempted_allocs {
+        let v = Victim {
+            namespace: a.namespace.clone(),
+            job_id: a.job_id.clone(),
+            group: a.task_group.clone(),
+            priority: a.job_priority,
+        };
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Could Nomad preempt anything for `job` at all: preemption on for its
+/// type and a live allocation of another job at least `preemption_gap` lower.
+pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
+    let gap = world.policy.preemption_gap;
+    world.preemption_enabled(job.job_type)
+        && preemption_disabled::lower_priority_allocs(sim, job)
+            .iter()
+            .any(|p| job.priority - p >= gap)
+}
+
+/// Replay the world under `SAMPLES` other node shuffles, submit the earlier
+/// planned changes, plan `job` and tally who it preempts.
+pub fn sample_victims(world: &World, base_seed: u64, earlier: &[Job], job: &Job) -> Tally<Victim> {
+    let runs = sample(world, SAMPLES, base_seed, |sim| {
+        for e in earlier {
+            // A rejected earlier change is rejected under every seed: the
+            // check registered only the ones that were accepted.
+            let _ = sim.run(e, None);
+        }
+        victims(&sim.plan(job))
+    });
+    let mut tally = Tally::new();
+    for v in runs {
+        tally.add_sample(v);
+    }
+    tally
+}
+
+/// Where a job file asks for more than the version that runs: count and
+/// resource lines that grew, or the whole group when it is new. Empty when
+/// nothing grew (the change rearranges rather than enlarges).
+pub fn grown_spans(job: &Job, running: Option<&Job>) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for g in &job.groups {
+        let old = running.and_then(|r| r.group(&g.name));
+        let Some(old) = old else {
+            if let Some(s) = g.spans.get("count").or(g.spans.label) {
+                out.push((s, format!("new group \"{}\", count = {}", g.name, g.count)));
+            }
+            continue;
+        };
+        if g.count > old.count {
+            if let Some(s) = g.spans.get("count") {
+                out.push((s, format!("count {} -> {}", old.count, g.count)));
+            }
+        }
+        for t in &g.tasks {
+            let prev = old.task(&t.name).map(|o| &o.resources);
+            let pairs = [
+                ("cpu", t.resources.cpu, prev.map(|r| r.cpu)),
+                ("memory", t.resources.memory_mb, prev.map(|r| r.memory_mb)),
+                ("cores", t.resources.cores, prev.map(|r| r.cores)),
+            ];
+            for (field, now, before) in pairs {
+                if before.is_some_and(|b| now <= b) {
+                    continue;
+                }
+                if let Some(s) = t.resources.spans.get(field) {
+                    let was = before.map_or("new task".to_string(), |b| b.to_string());
+                    out.push((s, format!("{field} {was} -> {now}")));
+                }
+            }
+        }
+    }
+    out
+}

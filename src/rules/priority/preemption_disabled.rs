@@ -62,15 +62,32 @@ impl Rule for PreemptionDisabled {
         let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
             return;
         };
-        if ctx.world.preemption_enabled(job.job_type) || !blocked_by_resources(&sim.plan(job)) {
+        if ctx.world.preemption_enabled(job.job_type)
+            || !ctx.plan().is_some_and(blocked_by_resources)
+        {
             return;
         }
         let gap = ctx.world.policy.preemption_gap;
-        let victims = lower_priority_allocs(sim, job)
-            .into_iter()
-            .filter(|p| job.priority - p >= gap)
-            .count();
-        if victims == 0 {
+        // Candidates Nomad would consider: live allocations of other jobs at
+        // least `gap` below, named job/group once each.
+        let mut names: Vec<String> = Vec::new();
+        let mut count = 0;
+        for a in sim.state.allocs.iter().filter(|a| a.is_live()) {
+            if (a.namespace == job.namespace && a.job_id == job.id)
+                || job.priority - a.job_priority < gap
+            {
+                continue;
+            }
+            count += 1;
+            let name = format!(
+                "{}/{} (priority {})",
+                a.job_id, a.task_group, a.job_priority
+            );
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        if count == 0 {
             return;
         }
         out.push(
@@ -79,8 +96,11 @@ impl Rule for PreemptionDisabled {
                 job.spans.best("priority"),
                 "expects to preempt",
                 format!(
-                    "job \"{}\" cannot be placed; {victims} running allocation(s) are at least {gap} below its priority {}, but preemption is disabled for {} jobs",
-                    job.id, job.priority, job.job_type
+                    "job \"{}\" cannot be placed; {count} running allocation(s) are at least {gap} below its priority {} ({}), but preemption is disabled for {} jobs",
+                    job.id,
+                    job.priority,
+                    names.join(", "),
+                    job.job_type
                 ),
             )
             .help(format!(

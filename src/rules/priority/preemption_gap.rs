@@ -40,7 +40,9 @@ impl Rule for PreemptionGap {
         let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
             return;
         };
-        if !ctx.world.preemption_enabled(job.job_type) || !blocked_by_resources(&sim.plan(job)) {
+        if !ctx.world.preemption_enabled(job.job_type)
+            || !ctx.plan().is_some_and(blocked_by_resources)
+        {
             return;
         }
         let gap = ctx.world.policy.preemption_gap;

@@ -1,11 +1,18 @@
+use super::{preemption_possible, sample_victims, victims, Victim, SAMPLES};
 use crate::diag::Severity;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Plans the job and lists the allocations its placement would preempt.
-    /// A victim in a protected job or namespace (policy `protected`) is an
-    /// error; any other victim is a warning.
+    /// For a planned change (a job file whose job differs from the version
+    /// that runs, or a new job), plans it against the cluster as it will be
+    /// once the files checked before it are submitted, and names every
+    /// task group of another job its placement would preempt. Which
+    /// allocations Nomad evicts depends on its node shuffle, so the world is
+    /// replayed under 100 other shuffles and the message says how often
+    /// the eviction happens. The finding points at the count or resource
+    /// lines that grew. A victim in a protected job or namespace (policy
+    /// `protected`) is an error; any other victim is a warning.
     ///
     /// ## Why is this bad?
     /// In the demo, scaling `carts` to 3 evicts the monitoring job (priority
@@ -36,38 +43,80 @@ impl Rule for PreemptionVictim {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
+        let (Some(job), Some(sim), Some(plan)) = (ctx.job(), ctx.sim, ctx.plan()) else {
             return;
         };
-        let plan = sim.plan(job);
-        let protected = &ctx.world.policy.protected;
-        let mut victims: Vec<(&str, &str, &str, i64, usize)> = Vec::new();
-        for a in &plan.preempted_allocs {
-            let key = (
-                a.namespace.as_str(),
-                a.job_id.as_str(),
-                a.task_group.as_str(),
-            );
-            match victims.iter_mut().find(|v| (v.0, v.1, v.2) == key) {
-                Some(v) => v.4 += 1,
-                None => victims.push((key.0, key.1, key.2, a.job_priority, 1)),
+        let first = victims(plan);
+        // Which allocations are preempted depends on the node shuffle: sample
+        // when this shuffle preempts or another could.
+        let tally = if !first.is_empty() || preemption_possible(ctx.world, sim, job) {
+            sample_victims(ctx.world, sim.seed, ctx.earlier, job)
+        } else {
+            return;
+        };
+        let mut all: Vec<Victim> = first.clone();
+        for (v, _, _) in tally.entries() {
+            if !all.contains(&v) {
+                all.push(v);
             }
         }
-        for (ns, job_id, group, prio, n) in victims {
-            let is_protected = protected.namespaces.iter().any(|p| p == ns)
-                || protected.jobs.iter().any(|p| p == job_id);
-            let mut f = ctx
-                .finding(
+        if all.is_empty() {
+            return;
+        }
+        let running = sim.state.job(&job.namespace, &job.id).map(|r| &r.job);
+        let grown = super::grown_spans(job, running);
+        let protected = &ctx.world.policy.protected;
+        for v in all {
+            let is_protected =
+                protected.namespaces.contains(&v.namespace) || protected.jobs.contains(&v.job_id);
+            let n = tally.count(&v);
+            let how_often = if n == 0 {
+                format!(
+                    "with this simulation's node shuffle (in none of {} others)",
+                    tally.samples()
+                )
+            } else if n == tally.samples() {
+                format!("in all {} node shuffles", tally.samples())
+            } else {
+                format!(
+                    "in {:.0}% of {} node shuffles",
+                    tally.share(&v) * 100.0,
+                    tally.samples()
+                )
+            };
+            let message = format!(
+                "submitting job \"{}\" preempts {}/{} (namespace \"{}\", priority {}) {how_often}{}",
+                job.id,
+                v.job_id,
+                v.group,
+                v.namespace,
+                v.priority,
+                if is_protected { "; the policy protects it" } else { "" }
+            );
+            let label = format!("evicts {}/{}", v.job_id, v.group);
+            let mut f = match grown.split_first() {
+                Some(((span, what), rest)) => {
+                    let mut f = ctx.finding(
+                        &Self::META,
+                        Some(*span),
+                        format!("{what}: {label}"),
+                        message,
+                    );
+                    for (s, w) in rest {
+                        f = f.label(*s, w.clone());
+                    }
+                    f
+                }
+                None => ctx.finding(
                     &Self::META,
                     job.spans.get("priority").or(job.spans.label),
-                    format!("priority {}", job.priority),
-                    format!(
-                        "placing job \"{}\" preempts {n} allocation(s) of {ns}/{job_id} group \"{group}\" (priority {prio}){}",
-                        job.id,
-                        if is_protected { ", which the policy protects" } else { "" }
-                    ),
-                )
-                .help("add capacity or lower this job's footprint; `nomad-preflight plan` lists the preempted allocations");
+                    label,
+                    message,
+                ),
+            };
+            f = f.help(format!(
+                "add capacity or lower this job's footprint; `nomad-preflight plan --samples {SAMPLES}` shows how often each outcome happens"
+            ));
             if is_protected {
                 f = f.with_severity(Severity::Error);
             }

@@ -4,7 +4,11 @@ crate::declare_rule! {
     /// ## What it does
     /// Plans the job against the simulated cluster and flags groups that
     /// cannot be placed because the namespace's quota, together with what
-    /// already runs in namespaces sharing it, would be exceeded.
+    /// already runs in namespaces sharing it, would be exceeded. The message
+    /// carries Nomad's own text (`cpu exhausted (3500 needed > 3000 limit)`);
+    /// the labels point at the namespace line (the job's label when the
+    /// namespace is the implicit `default`), the group's count and the
+    /// resource lines of the exhausted dimension.
     ///
     /// ## Why is this bad?
     /// This is the demo's monitoring job: the plan prints
@@ -29,16 +33,29 @@ crate::declare_rule! {
     }
 }
 
+/// The dimension a quota failure names (`cpu exhausted (...)` → `cpu`),
+/// which is also the `resources` field that asks for it.
+fn dimension(exhausted: &str) -> Option<&str> {
+    exhausted
+        .split_once(" exhausted")
+        .map(|(d, _)| d)
+        .filter(|d| matches!(*d, "cpu" | "cores" | "memory" | "memory_max"))
+}
+
 impl Rule for QuotaExceeded {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
+        let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
             return;
         };
-        let plan = sim.plan(job);
+        let ns = if job.namespace.is_empty() {
+            "default"
+        } else {
+            job.namespace.as_str()
+        };
         for (name, metric) in &plan.failed_tg_allocs {
             if metric.quota_exhausted.is_empty() {
                 continue;
@@ -46,24 +63,65 @@ impl Rule for QuotaExceeded {
             let quota = plan
                 .quota_limit_reached
                 .clone()
-                .or_else(|| ctx.world.quota_of(&job.namespace).map(|q| q.name.clone()))
+                .or_else(|| ctx.world.quota_of(ns).map(|q| q.name.clone()))
                 .unwrap_or_default();
-            let span = job
-                .group(name)
-                .and_then(|g| g.spans.label.or(g.spans.block));
-            out.push(
-                ctx.finding(
-                    &Self::META,
-                    span,
-                    format!("Quota limit hit \"{quota}\""),
-                    format!(
-                        "{} allocation(s) of group \"{name}\" would not be placed: quota \"{quota}\" exhausted ({})",
-                        metric.coalesced_failures + 1,
-                        metric.quota_exhausted.join("; ")
-                    ),
-                )
-                .help("stop something in the quota, raise the quota, or submit to a namespace with room"),
+            let failed = metric.coalesced_failures + 1;
+            let group = job.group(name);
+            // The namespace line decides which quota binds; without one the
+            // job label stands for the implicit `default`.
+            let ns_span = job.spans.get("namespace").or(job.spans.label);
+            let ns_label = match job.spans.get("namespace") {
+                Some(_) => format!("namespace \"{ns}\" uses quota \"{quota}\""),
+                None => format!("namespace \"{ns}\" (no namespace line) uses quota \"{quota}\""),
+            };
+            let mut f = ctx.finding(
+                &Self::META,
+                ns_span.or_else(|| group.and_then(|g| g.spans.label)),
+                ns_label,
+                format!(
+                    "Quota limit hit \"{quota}\": {failed} allocation(s) of group \"{name}\" would not be placed ({})",
+                    metric.quota_exhausted.join("; ")
+                ),
             );
+            if let Some(g) = group {
+                if let Some(span) = g.spans.get("count").or(g.spans.label) {
+                    f = f.label(span, format!("count = {}: {failed} not placed", g.count));
+                }
+                let dims: Vec<&str> = metric
+                    .quota_exhausted
+                    .iter()
+                    .filter_map(|e| dimension(e))
+                    .collect();
+                for t in &g.tasks {
+                    for d in &dims {
+                        if let Some(span) = t.resources.spans.get(d) {
+                            f = f.label(span, format!("{d} asked by task \"{}\"", t.name));
+                        }
+                    }
+                }
+            }
+            out.push(f.help(
+                "stop something in the quota, raise the quota, or submit to a namespace with room",
+            ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dimensions_come_from_nomads_text() {
+        assert_eq!(
+            dimension("cpu exhausted (3500 needed > 3000 limit)"),
+            Some("cpu")
+        );
+        assert_eq!(
+            dimension("memory_max exhausted (1 needed > 0 limit)"),
+            Some("memory_max")
+        );
+        assert_eq!(dimension("disk exhausted"), None);
+        assert_eq!(dimension("nonsense"), None);
     }
 }

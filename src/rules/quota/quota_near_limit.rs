@@ -3,7 +3,8 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Plans the job and flags when the namespace's quota would be used above
-    /// the policy's `quota_near_threshold` (default 90 %) once it is placed.
+    /// the policy's `quota_near_threshold` (default 90 %) once it is placed,
+    /// in a dimension (cpu, memory) the job adds to.
     ///
     /// ## Why is this bad?
     /// The next scale-up or deployment canary of anything in the quota will
@@ -39,7 +40,7 @@ impl Rule for QuotaNearLimit {
         let Some((quota, limit)) = super::binding_limit(ctx.world, job) else {
             return;
         };
-        let plan = sim.plan(job);
+        let Some(plan) = ctx.plan() else { return };
         if plan.quota_limit_reached.is_some() {
             return; // NP304 reports it
         }
@@ -65,14 +66,16 @@ impl Rule for QuotaNearLimit {
             Some(l) if l > 0 => Some(used as f64 / l as f64),
             _ => None,
         };
+        // Only a dimension this job adds to: a quota that is already full is
+        // not news on every file that leaves it alone.
         let near: Vec<String> = [
-            ("cpu", cpu, limit.cpu, "MHz"),
-            ("memory", memory, limit.memory, "MB"),
+            ("cpu", cpu, usage.cpu, limit.cpu, "MHz"),
+            ("memory", memory, usage.memory, limit.memory, "MB"),
         ]
         .into_iter()
-        .filter_map(|(dim, used, lim, unit)| {
+        .filter_map(|(dim, used, before, lim, unit)| {
             let s = share(used, lim)?;
-            (s >= threshold && s <= 1.0).then(|| {
+            (used > before && s >= threshold && s <= 1.0).then(|| {
                 format!(
                     "{dim} {used} of {} {unit} ({:.0} %)",
                     lim.unwrap_or(0),

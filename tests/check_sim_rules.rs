@@ -1,0 +1,245 @@
+//! The rules that read the scheduler simulation, each against a triggering
+//! and a clean fixture (`tests/fixtures/rules/<CODE>/{fail,pass}.nomad`),
+//! through `check`'s own file loop (planned changes, plan cache, policy).
+//!
+//! Worlds: the shipped demo world `rules/` (monitoring not running yet), and
+//! `tests/fixtures/rules/NP403/rules`, the demo after monitoring moved to
+//! namespace `monitor` (sockshop, sockshopui and monitoring running).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use nomad_preflight::cli::check::check_files;
+use nomad_preflight::diag::{Diag, Severity};
+use nomad_preflight::jobspec::{self, LoadOptions};
+use nomad_preflight::rules::{self, priority};
+use nomad_preflight::scheduler::{sample, Simulation, Tally};
+use nomad_preflight::vfs::DiskVfs;
+use nomad_preflight::world::{self, World};
+
+const DEMO: &str = "rules";
+const MONITOR: &str = "tests/fixtures/rules/NP403/rules";
+
+/// Code, world folder, and a change to that world (none, or service preemption off).
+const CASES: &[(&str, &str, bool)] = &[
+    ("NP207", MONITOR, true),
+    ("NP304", DEMO, true),
+    ("NP305", DEMO, true),
+    ("NP403", MONITOR, true),
+    ("NP404", MONITOR, true),
+    ("NP405", MONITOR, false),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load_world(dir: &str, service_preemption: bool) -> World {
+    let dir = root().join(dir);
+    let vfs = DiskVfs::new(dir.parent().unwrap_or(Path::new(".")));
+    let (mut world, _) = world::load(&vfs, &dir)
+        .unwrap_or_else(|d| panic!("{}", nomad_preflight::diag::render(&d.0, false)));
+    world.scheduler.preemption.service = service_preemption;
+    world
+}
+
+fn opts(world: &World) -> LoadOptions {
+    LoadOptions {
+        version: world.nomad_version,
+        repo_root: Some(world.project_root.clone()),
+        ..LoadOptions::default()
+    }
+}
+
+/// Every finding `check` reports for `files` (relative to the rule fixtures).
+fn check(world: &World, files: &[&str]) -> Vec<Diag> {
+    let sim = Simulation::new(world, 1)
+        .unwrap_or_else(|d| panic!("{}", nomad_preflight::diag::render(&d.0, false)));
+    let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
+    let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    check_files(&vfs, &files, &opts(world), world, Some(&sim))
+        .into_iter()
+        .flat_map(|r| r.diags)
+        .collect()
+}
+
+fn of(code: &str, diags: &[Diag]) -> Vec<Diag> {
+    diags.iter().filter(|d| d.code == code).cloned().collect()
+}
+
+/// The share in NP403's message depends on the scheduler's shuffle: the
+/// test checks it against its own sampling, the snapshot keeps the words.
+fn redact_share(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("% of ") {
+        let digits = rest[..at]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .count();
+        out.push_str(&rest[..at - digits]);
+        out.push_str("[share]%");
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_simulation_rule_fires_on_its_fixture_and_not_on_the_clean_one() {
+    for &(code, dir, service) in CASES {
+        let world = load_world(dir, service);
+        let fail = of(code, &check(&world, &[&format!("{code}/fail.nomad")]));
+        assert!(!fail.is_empty(), "{code}: fail.nomad triggers nothing");
+        let rendered = nomad_preflight::diag::render(&fail, false);
+        let rendered = if code == "NP403" {
+            redact_share(&rendered)
+        } else {
+            rendered
+        };
+        assert_snap!(format!("rule_fixture_{code}"), rendered);
+        let pass = of(code, &check(&world, &[&format!("{code}/pass.nomad")]));
+        assert!(
+            pass.is_empty(),
+            "{code}: pass.nomad triggers:\n{}",
+            nomad_preflight::diag::render(&pass, false)
+        );
+    }
+}
+
+#[test]
+fn every_simulation_rule_has_a_case_and_an_explanation() {
+    for r in rules::all() {
+        let m = r.meta();
+        if m.needs != rules::Needs::Simulation {
+            continue;
+        }
+        assert!(
+            CASES.iter().any(|c| c.0 == m.code),
+            "{} has no fixture",
+            m.code
+        );
+        let text = nomad_preflight::cli::explain::explain_text(m.code).unwrap_or_default();
+        assert!(
+            text.contains("needs the cluster simulation") && text.contains("## Example"),
+            "{}: {text}",
+            m.code
+        );
+    }
+}
+
+#[test]
+fn moving_monitoring_to_its_namespace_trades_the_quota_hit_for_a_missing_namespace() {
+    let world = load_world(DEMO, true);
+    let moved = check(&world, &["NP304/pass.nomad"]);
+    assert!(of("NP304", &moved).is_empty());
+    assert_eq!(
+        of("NP302", &moved).len(),
+        1,
+        "monitor is created during the demo"
+    );
+    let stays = check(&world, &["NP304/fail.nomad"]);
+    let hit = of("NP304", &stays);
+    assert_eq!(hit.len(), 1);
+    assert!(
+        hit[0]
+            .message
+            .contains("cpu exhausted (3500 needed > 3000 limit)"),
+        "{}",
+        hit[0].message
+    );
+}
+
+/// Groups `plan` preempts when the sockshop fixture is submitted, per seed.
+fn demo_preemption_share(world: &World) -> Tally<priority::Victim> {
+    let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
+    let parsed = jobspec::load(&vfs, Path::new("NP403/fail.nomad"), &opts(world));
+    let job = parsed.job.expect("the fixture parses");
+    priority::sample_victims(world, 1, &[], &job)
+}
+
+#[test]
+fn scaling_carts_preempts_monitoring_as_often_as_the_shuffles_say() {
+    let world = load_world(MONITOR, true);
+    let tally = demo_preemption_share(&world);
+    let victim = priority::Victim {
+        namespace: "monitor".into(),
+        job_id: "monitoring".into(),
+        group: "foundation".into(),
+        priority: 10,
+    };
+    let share = tally.share(&victim);
+    let found = of("NP403", &check(&world, &["NP403/fail.nomad"]));
+    if share > 0.0 {
+        assert_eq!(found.len(), 1, "{found:?}");
+        let f = &found[0];
+        assert!(f.message.contains("monitoring/foundation"), "{}", f.message);
+        assert!(
+            f.message
+                .contains(&format!("in {:.0}% of 100 node shuffles", share * 100.0))
+                || (tally.certain(&victim) && f.message.contains("in all 100")),
+            "{} (share {share})",
+            f.message
+        );
+        // monitoring is not protected by the demo's policy: a warning.
+        assert_eq!(f.severity, Severity::Warning);
+    }
+    // Independent of the engine: the rule's sampling is the one measured here.
+    let again = sample(&world, 4, 1, |s| s.seed);
+    assert_eq!(again.len(), 4);
+}
+
+#[test]
+fn a_protected_victim_is_an_error() {
+    let mut world = load_world(MONITOR, true);
+    world.policy.protected.jobs.push("monitoring".into());
+    let found = of("NP403", &check(&world, &["NP403/fail.nomad"]));
+    assert!(found.iter().all(|f| f.severity == Severity::Error));
+    assert!(found
+        .iter()
+        .all(|f| f.message.ends_with("the policy protects it")));
+}
+
+#[test]
+fn earlier_planned_changes_are_registered_before_later_files_are_planned() {
+    let world = load_world(MONITOR, true);
+    // Alone, a 1000 MB job in `default` fits in the free memory.
+    let alone = check(&world, &["NP305/pass.nomad"]);
+    assert!(of("NP403", &alone).is_empty(), "{alone:?}");
+    // After a 2000 MB job in `monitor` (an earlier file) took that room, the
+    // same job only fits by preempting monitoring/foundation.
+    let both = check(&world, &["NP207/pass.nomad", "NP305/pass.nomad"]);
+    let later = of("NP403", &both);
+    assert_eq!(later.len(), 1, "{both:?}");
+    assert!(later[0]
+        .source
+        .as_ref()
+        .is_some_and(|s| s.name.contains("NP305")));
+    assert!(later[0].message.contains("monitoring/foundation"));
+}
+
+#[test]
+fn an_unchanged_running_job_is_not_a_planned_change() {
+    let world = load_world(MONITOR, true);
+    let sim = Simulation::new(&world, 1).expect("world builds");
+    let vfs = DiskVfs::new(root().join("tests/fixtures/rules/NP403"));
+    let parsed = jobspec::load(&vfs, Path::new("jobs/sockshop.nomad"), &opts(&world));
+    assert!(nomad_preflight::cli::check::planned_change(&parsed, &sim).is_none());
+    let parsed = jobspec::load(&vfs, Path::new("fail.nomad"), &opts(&world));
+    assert!(nomad_preflight::cli::check::planned_change(&parsed, &sim).is_some());
+    // And checking the running file itself reports no preemption.
+    let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
+    let results = check_files(
+        &vfs,
+        &[PathBuf::from("NP403/jobs/sockshop.nomad")],
+        &opts(&world),
+        &world,
+        Some(&sim),
+    );
+    assert!(results
+        .iter()
+        .flat_map(|r| &r.diags)
+        .all(|d| d.code != "NP403"));
+}
