@@ -57,8 +57,26 @@ impl Rule for JobExceedsQuota {
         if over.is_empty() {
             return;
         }
-        out.push(
-            ctx.finding(
+        // Point at what adds up: each written memory/cpu ask that is over,
+        // and the counts that multiply them.
+        let (cpu_over, mem_over) = (exceeds(limit.cpu, cpu), exceeds(limit.memory, memory));
+        let mut labels = Vec::new();
+        for g in &job.groups {
+            if let Some(span) = g.spans.get("count").filter(|_| g.count > 1) {
+                labels.push((span, format!("× {}", g.count)));
+            }
+            for t in &g.tasks {
+                let r = &t.resources;
+                if let Some(span) = r.spans.get("memory").filter(|_| mem_over) {
+                    labels.push((span, format!("{} MB", r.memory_mb)));
+                }
+                if let Some(span) = r.spans.get("cpu").filter(|_| cpu_over) {
+                    labels.push((span, format!("{} MHz", r.cpu)));
+                }
+            }
+        }
+        let mut finding = ctx
+            .finding(
                 &Self::META,
                 job.spans.get("namespace").or(job.spans.label),
                 format!("namespace \"{}\", quota \"{quota}\"", job.namespace),
@@ -69,8 +87,11 @@ impl Rule for JobExceedsQuota {
                     over.join(", ")
                 ),
             )
-            .help("lower counts or resources, raise the quota, or use a namespace with room"),
-        );
+            .help("lower counts or resources, raise the quota, or use a namespace with room");
+        for (span, text) in labels {
+            finding = finding.label(span, text);
+        }
+        out.push(finding);
     }
 }
 
