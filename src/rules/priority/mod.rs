@@ -15,6 +15,20 @@ use crate::world::World;
 /// rare eviction from a certain one, cheap on demo-sized worlds.
 pub const SAMPLES: u32 = 100;
 
+/// Each sample replays every earlier planned change, so a folder of many
+/// changes would cost samples × changes submissions per file (quadratic over
+/// a whole repository). Spend at most this many replayed submissions per
+/// file, never fewer than `MIN_SAMPLES` shuffles; the finding names the
+/// number actually sampled.
+const REPLAY_BUDGET: u32 = 1000;
+const MIN_SAMPLES: u32 = 10;
+
+/// Shuffles to sample for a job with `earlier` planned changes before it.
+pub fn samples_for(earlier: usize) -> u32 {
+    let per_sample = u32::try_from(earlier).unwrap_or(u32::MAX).saturating_add(1);
+    (REPLAY_BUDGET / per_sample).clamp(MIN_SAMPLES, SAMPLES)
+}
+
 /// One preempted task group, as `check` names it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Victim {
@@ -51,10 +65,10 @@ pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
             .any(|p| job.priority - p >= gap)
 }
 
-/// Replay the world under `SAMPLES` other node shuffles, submit the earlier
-/// planned changes, plan `job` and tally who it preempts.
+/// Replay the world under [`samples_for`] other node shuffles, submit the
+/// earlier planned changes, plan `job` and tally who it preempts.
 pub fn sample_victims(world: &World, base_seed: u64, earlier: &[Job], job: &Job) -> Tally<Victim> {
-    let runs = sample(world, SAMPLES, base_seed, |sim| {
+    let runs = sample(world, samples_for(earlier.len()), base_seed, |sim| {
         for e in earlier {
             // A rejected earlier change is rejected under every seed: the
             // check registered only the ones that were accepted.
@@ -106,4 +120,18 @@ pub fn grown_spans(job: &Job, running: Option<&Job>) -> Vec<(Span, String)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod sample_budget_tests {
+    use super::*;
+
+    #[test]
+    fn sampling_shrinks_with_earlier_changes_but_stays_meaningful() {
+        assert_eq!(samples_for(0), SAMPLES);
+        assert_eq!(samples_for(9), SAMPLES);
+        assert_eq!(samples_for(19), 50);
+        assert_eq!(samples_for(500), MIN_SAMPLES);
+        assert_eq!(samples_for(usize::MAX), MIN_SAMPLES);
+    }
 }
