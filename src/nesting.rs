@@ -18,11 +18,12 @@ use crate::source::{Source, Span};
 /// the syntax tree well inside a 2 MiB thread stack in a debug build.
 pub const MAX_DEPTH: usize = 64;
 
-/// Deepest nesting of parentheses accepted. hcl-edit backtracks on some
-/// unbalanced parenthesised operator chains in time exponential in their
-/// depth (the eval fuzzer found a 250-byte input that took 49 s); real
-/// expressions nest a handful of calls, so 24 keeps that bounded to
-/// milliseconds without refusing anything a person writes.
+/// Deepest nesting of parentheses and square brackets (together) accepted.
+/// hcl-edit backtracks on some unclosed `(` and `[` in time exponential in
+/// their depth (the eval fuzzer found a 250-byte operator chain that took
+/// 49 s, and 36 unclosed `[` that took 5 s in a release build); real
+/// expressions nest a handful of calls and lists, so 24 keeps that bounded
+/// to milliseconds without refusing anything a person writes.
 pub const MAX_PARENS: usize = 24;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -121,13 +122,15 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
                     }
                     b'"' => stack.push(Ctx::Str),
                     b'{' => stack.push(Ctx::Bracket(b'}')),
-                    b'[' => stack.push(Ctx::Bracket(b']')),
-                    b'(' => {
-                        let open = stack.iter().filter(|c| **c == Ctx::Bracket(b')')).count();
+                    b'(' | b'[' => {
+                        let open = stack
+                            .iter()
+                            .filter(|c| matches!(c, Ctx::Bracket(b')') | Ctx::Bracket(b']')))
+                            .count();
                         if open >= MAX_PARENS {
                             return Some(i);
                         }
-                        stack.push(Ctx::Bracket(b')'))
+                        stack.push(Ctx::Bracket(if c == b'(' { b')' } else { b']' }))
                     }
                     b'}' | b']' | b')'
                         if top == Some(Ctx::Bracket(c))
@@ -213,7 +216,7 @@ pub fn check(source: &Source, code: &'static str) -> Result<(), Diag> {
     let end = (at + 1).min(source.text.len()).max(at);
     Err(Diag::error(
         code,
-        format!("Nesting too deep: more than {MAX_DEPTH} levels of brackets, strings or operators, or {MAX_PARENS} of parentheses"),
+        format!("Nesting too deep: more than {MAX_DEPTH} levels of brackets, strings or operators, or {MAX_PARENS} of parentheses and square brackets"),
     )
     .at(source, Span::new(at, end), "nesting passes the limit here")
     .help("no Nomad file nests this deep; flatten the expression (use locals for intermediate values)"))
