@@ -156,6 +156,28 @@ fn parameterized_diff(
     )
 }
 
+/// Pair old and new items by name (the old ones in order, then the new
+/// ones), diff each pair, and sort the results by name as Nomad does.
+fn diffs_by_name<T, R>(
+    old: &[T],
+    new: &[T],
+    name: impl Fn(&T) -> &str,
+    diff: impl Fn(Option<&T>, Option<&T>) -> R,
+    result_name: impl Fn(&R) -> &str,
+) -> Vec<R> {
+    let mut out: Vec<R> = old
+        .iter()
+        .map(|o| diff(Some(o), new.iter().find(|n| name(n) == name(o))))
+        .collect();
+    out.extend(
+        new.iter()
+            .filter(|n| !old.iter().any(|o| name(o) == name(n)))
+            .map(|n| diff(None, Some(n))),
+    );
+    out.sort_by(|a, b| result_name(a).as_bytes().cmp(result_name(b).as_bytes()));
+    out
+}
+
 /// Groups matched by name; result sorted by name.
 fn group_diffs(
     ns: Ns<'_>,
@@ -164,23 +186,13 @@ fn group_diffs(
     d: Dialect,
     ctx: bool,
 ) -> Vec<TaskGroupDiff> {
-    let mut out = Vec::new();
-    for o in old {
-        out.push(group_diff(
-            ns,
-            Some(o),
-            new.iter().find(|n| n.name == o.name),
-            d,
-            ctx,
-        ));
-    }
-    for n in new {
-        if !old.iter().any(|o| o.name == n.name) {
-            out.push(group_diff(ns, None, Some(n), d, ctx));
-        }
-    }
-    out.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
-    out
+    diffs_by_name(
+        old,
+        new,
+        |g| &g.name,
+        |o, n| group_diff(ns, o, n, d, ctx),
+        |r| &r.name,
+    )
 }
 
 fn group_diff(
@@ -289,23 +301,13 @@ fn task_diffs(
     d: Dialect,
     ctx: bool,
 ) -> Vec<TaskDiff> {
-    let mut out = Vec::new();
-    for o in old {
-        out.push(task_diff(
-            ns,
-            Some(o),
-            new.iter().find(|n| n.name == o.name),
-            d,
-            ctx,
-        ));
-    }
-    for n in new {
-        if !old.iter().any(|o| o.name == n.name) {
-            out.push(task_diff(ns, None, Some(n), d, ctx));
-        }
-    }
-    out.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
-    out
+    diffs_by_name(
+        old,
+        new,
+        |t| &t.name,
+        |o, n| task_diff(ns, o, n, d, ctx),
+        |r| &r.name,
+    )
 }
 
 fn task_diff(
