@@ -139,26 +139,7 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
         all.extend(tl.iter().map(|(k, v)| (*k, *v)));
     }
     for s in &g.services {
-        check_port(
-            &all,
-            &g.name,
-            &s.port_label,
-            s.spans.best("port"),
-            &format!("Service \"{}\"", s.name),
-            src,
-            diags,
-        );
-        for c in &s.checks {
-            check_port(
-                &all,
-                &g.name,
-                &c.port_label,
-                c.spans.best("port"),
-                &format!("Check \"{}\"", c.name),
-                src,
-                diags,
-            );
-        }
+        check_service_ports(&all, &g.name, s, src, diags);
     }
     let mut task_names: BTreeMap<&str, &Task> = BTreeMap::new();
     for (i, t) in g.tasks.iter().enumerate() {
@@ -201,26 +182,7 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
                     .help("give the services different names or ports"),
                 );
             }
-            check_port(
-                &scope,
-                &g.name,
-                &sv.port_label,
-                sv.spans.best("port"),
-                &format!("Service \"{}\"", sv.name),
-                src,
-                diags,
-            );
-            for c in &sv.checks {
-                check_port(
-                    &scope,
-                    &g.name,
-                    &c.port_label,
-                    c.spans.best("port"),
-                    &format!("Check \"{}\"", c.name),
-                    src,
-                    diags,
-                );
-            }
+            check_service_ports(&scope, &g.name, sv, src, diags);
         }
         task(t, g, src, diags);
     }
@@ -385,6 +347,36 @@ fn port_labels<'a>(
 }
 
 #[allow(clippy::too_many_arguments)]
+/// A service's port and each of its checks' ports must name a port in scope.
+fn check_service_ports(
+    labels: &BTreeMap<&str, Span>,
+    group: &str,
+    service: &Service,
+    src: &Source,
+    diags: &mut Diags,
+) {
+    check_port(
+        labels,
+        group,
+        &service.port_label,
+        service.spans.best("port"),
+        &format!("Service \"{}\"", service.name),
+        src,
+        diags,
+    );
+    for c in &service.checks {
+        check_port(
+            labels,
+            group,
+            &c.port_label,
+            c.spans.best("port"),
+            &format!("Check \"{}\"", c.name),
+            src,
+            diags,
+        );
+    }
+}
+
 fn check_port(
     labels: &BTreeMap<&str, Span>,
     group: &str,
