@@ -6,6 +6,12 @@
 
 mod common;
 
+// Round two (issue 14): one module per bullet of the probe.
+#[path = "adversarial/git.rs"]
+mod git;
+#[path = "adversarial/reads.rs"]
+mod reads;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

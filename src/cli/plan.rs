@@ -131,21 +131,17 @@ fn samples_text(tally: &Tally<String>) -> String {
 
 pub fn load_job(path: &Path, vars: &VarArgs, world: &crate::world::World) -> Result<Job, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let opts = vars.load_options(world, Some(repo_root(&cwd)))?;
-    let vfs = DiskVfs::new(cwd);
+    let mut vfs = DiskVfs::new(cwd);
+    vfs.admit_named(path);
+    for f in &vars.var_files {
+        vfs.admit_named(f);
+    }
+    let opts = vars.load_options(world, Some(vfs.fence().root().to_path_buf()))?;
     let parsed = jobspec::load(&vfs, path, &opts);
     if parsed.diags.has_errors() {
         return Err(parsed.diags);
     }
     parsed.job.ok_or(parsed.diags)
-}
-
-/// Filesystem functions in job files may read inside the repository only.
-pub fn repo_root(cwd: &Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(cwd)
-        .to_path_buf()
 }
 
 /// A job planned against a simulation: everything `nomad job plan` prints
