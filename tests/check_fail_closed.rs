@@ -29,7 +29,7 @@ impl Dir {
         let d = Dir::new(name);
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
         for sub in ["jobs", "rules"] {
-            copy_dir(&manifest.join(sub), &d.0.join(sub));
+            common::copy_dir(&manifest.join(sub), &d.0.join(sub));
         }
         d
     }
@@ -41,22 +41,7 @@ impl Dir {
     }
 
     fn git(&self, args: &[&str]) {
-        let ok = Command::new("git")
-            .current_dir(&self.0)
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-            .args([
-                "-c",
-                "init.defaultBranch=main",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
+        common::git(&self.0, args);
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -68,19 +53,6 @@ impl Dir {
             .env_remove("GIT_INDEX_FILE")
             .output()
             .expect("the binary runs")
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
     }
 }
 
@@ -176,8 +148,8 @@ fn a_base_without_the_world_the_working_tree_has_is_an_error() {
     d.git(&["add", "."]);
     d.git(&["commit", "-qm", "base"]);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&manifest.join("rules"), &d.0.join("rules"));
-    copy_dir(&manifest.join("jobs"), &d.0.join("jobs"));
+    common::copy_dir(&manifest.join("rules"), &d.0.join("rules"));
+    common::copy_dir(&manifest.join("jobs"), &d.0.join("jobs"));
     let out = d.run(&["check", "--base", "HEAD"]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
