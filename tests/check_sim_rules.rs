@@ -164,7 +164,7 @@ fn demo_preemption_share(world: &World) -> Tally<priority::Victim> {
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
     let parsed = jobspec::load(&vfs, Path::new("NP403/fail.nomad"), &opts(world));
     let job = parsed.job.expect("the fixture parses");
-    priority::sample_victims(world, 1, &[], &job)
+    priority::sample_victims(world, 1, &[], &job).expect("every replay runs")
 }
 
 #[test]
@@ -194,7 +194,7 @@ fn scaling_carts_preempts_monitoring_as_often_as_the_shuffles_say() {
         assert_eq!(f.severity, Severity::Warning);
     }
     // Independent of the engine: the rule's sampling is the one measured here.
-    let again = sample(&world, 4, 1, |s| s.seed);
+    let again = sample(&world, 4, 1, |s| s.seed).expect("every replay runs");
     assert_eq!(again.len(), 4);
 }
 

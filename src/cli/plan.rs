@@ -103,14 +103,14 @@ pub fn sampled_outcomes(
     job: &Job,
     n: u32,
     seed: u64,
-) -> Tally<String> {
+) -> Result<Tally<String>, crate::scheduler::sample::SampleError> {
     let mut tally = Tally::new();
     for keys in sample(world, n, seed, |sim: &mut Simulation| {
         outcomes(&sim.plan(job))
-    }) {
+    })? {
         tally.add_sample(keys);
     }
-    tally
+    Ok(tally)
 }
 
 fn samples_text(tally: &Tally<String>) -> String {
@@ -235,8 +235,17 @@ fn print_single(
     color: &ColorArgs,
 ) -> i32 {
     let view = view(args, plan, path, world);
-    let tally =
-        (args.samples > 0).then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed));
+    // A failed replay is an error of the command, never a share over fewer runs.
+    let tally = match (args.samples > 0)
+        .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed))
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            common::eprint_diags(&Diags::from(e.to_diag()), color.stderr());
+            return crate::diag::exit::NOMAD_ERROR;
+        }
+    };
     match args.format {
         PlanFormat::Text => {
             let mut out = render::plan::render_plan(&view, color.stdout());

@@ -107,7 +107,9 @@ pub fn rehearse(
     }
     let mut likelihood = Vec::new();
     if opts.samples > 0 {
-        let runs = sampled(rehearsal, base, world, opts, &BTreeMap::new(), progress);
+        // A failed replay fails the rehearsal: its shares would be over fewer runs.
+        let runs = sampled(rehearsal, base, world, opts, &BTreeMap::new(), progress)
+            .map_err(|e| Diags::from(e.to_diag()))?;
         likelihood = tally(rehearsal, &runs);
         for (si, step) in likelihood.iter_mut().enumerate() {
             for (ei, l) in step.iter_mut().enumerate() {
@@ -143,7 +145,7 @@ fn sampled(
     opts: &Options,
     edits: &BTreeMap<PathBuf, Arc<str>>,
     progress: &(dyn Fn(u32, u32) + Sync),
-) -> Vec<SampleRun> {
+) -> Result<Vec<SampleRun>, crate::scheduler::sample::SampleError> {
     let text = needs_text(rehearsal);
     let done = std::sync::atomic::AtomicU32::new(0);
     sample(world, opts.samples, opts.seed, |sim| {
@@ -359,7 +361,10 @@ fn find_fix(
             Some(x) => x,
             None => return false,
         };
-        let runs = sampled(&r, base, world, &fix_opts, &edits, &quiet);
+        // A candidate whose replays fail is not a verified fix.
+        let Ok(runs) = sampled(&r, base, world, &fix_opts, &edits, &quiet) else {
+            return false;
+        };
         !runs.is_empty() && runs.iter().all(|run| run.held.iter().flatten().all(|h| *h))
     };
     // Numeric edits made before the step, raised by up to three.
