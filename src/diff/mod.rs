@@ -8,7 +8,11 @@ mod annotate;
 mod engine;
 mod fields;
 pub mod gofmt;
+mod group;
 mod job;
+mod network;
+mod service;
+mod task;
 
 pub use annotate::annotate;
 pub use job::job_diff;
