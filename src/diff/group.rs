@@ -42,7 +42,7 @@ pub(super) fn group_diff(
         (Some(o), Some(n)) => {
             // Nomad uses deep equality here, so a change the diff does not
             // show (group shutdown_delay, spreads...) still marks it Edited.
-            let edited = Some(o) != Some(n);
+            let edited = o != n;
             (
                 if edited {
                     DiffType::Edited

@@ -62,11 +62,18 @@ pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVers
         objects,
         task_groups,
         version,
+        unmodelled: Vec::new(),
     };
+    if let (Some(o), Some(n)) = (old, new) {
+        diff.unmodelled = super::unmodelled::changes(o, n, &diff);
+    }
+    // Nomad's rule, plus ours: a change its objects cannot show still
+    // makes the job edited (never "no change" for an edited file).
     if diff.ty == DiffType::None
         && (diff.fields.iter().any(|f| f.ty != DiffType::None)
             || diff.objects.iter().any(|o| o.ty != DiffType::None)
-            || diff.task_groups.iter().any(|g| g.ty != DiffType::None))
+            || diff.task_groups.iter().any(|g| g.ty != DiffType::None)
+            || !diff.unmodelled.is_empty())
     {
         diff.ty = DiffType::Edited;
     }

@@ -37,16 +37,14 @@ pub(super) fn network_diffs(
     d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    let so: Vec<_> = old.iter().map(|n| Some(n)).collect();
-    let sn: Vec<_> = new.iter().map(|n| Some(n)).collect();
     let mut out = Vec::new();
-    for (i, o) in old.iter().enumerate() {
-        if !sn.contains(&so[i]) {
+    for o in old {
+        if !new.contains(o) {
             out.extend(network_diff(Some(o), None, d, ctx));
         }
     }
-    for (i, n) in new.iter().enumerate() {
-        if !so.contains(&sn[i]) {
+    for n in new {
+        if !old.contains(n) {
             out.extend(network_diff(None, Some(n), d, ctx));
         }
     }

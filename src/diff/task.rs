@@ -40,7 +40,7 @@ pub(super) fn task_diff(
         (None, Some(n)) => (DiffType::Added, n.name.clone()),
         (Some(o), None) => (DiffType::Deleted, o.name.clone()),
         (Some(o), Some(n)) => (
-            if Some(o) != Some(n) {
+            if o != n {
                 DiffType::Edited
             } else {
                 DiffType::None
