@@ -146,8 +146,29 @@ fn run_check(args: &check::CheckArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice(&cwd));
     }
-    let sim = crate::scheduler::Simulation::new(&resolved.world, 1).ok();
-    check::run(args, &resolved.world, sim.as_ref(), color.stdout())
+    let mut world = resolved.world;
+    if !args.staged && args.base.is_none() {
+        // A checked file listed in `running` is judged against what the
+        // cluster runs (its git HEAD), not against itself.
+        if let Ok(sel) = check::select(args, std::path::Path::new(".")) {
+            let opts = crate::jobspec::LoadOptions {
+                version: world.nomad_version,
+                repo_root: Some(world.project_root.clone()),
+                ..Default::default()
+            };
+            for (file, source) in
+                crate::world::before::running_from_head(&mut world, &sel.files, &opts)
+            {
+                let fix =
+                    "commit it to judge the edit; judged here as if the cluster ran this file";
+                if let Some(line) = source.unknown_line(&file, fix) {
+                    eprintln!("warning: {line}");
+                }
+            }
+        }
+    }
+    let sim = crate::scheduler::Simulation::new(&world, 1).ok();
+    check::run(args, &world, sim.as_ref(), color.stdout())
 }
 
 fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {

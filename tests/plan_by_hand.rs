@@ -1,0 +1,217 @@
+//! The demo script done by hand, as a user does it: a fresh git checkout of
+//! the shipped jobs/ and rules/, files edited in place, plain `plan FILE`
+//! commands (no --base, no commits in between). Each step must give the
+//! seed script's answer, and a running job's own file must be compared
+//! with what the cluster runs, never with itself.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Out {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Out {
+    let o = Command::new(common::bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("NOMAD_PREFLIGHT_THREADS")
+        .output()
+        .expect("run the binary");
+    Out {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.status.code().expect("exit code"),
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git")
+        .status
+        .success();
+    assert!(ok, "git {args:?} failed");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+/// A temporary copy of the shipped demo (jobs/ and rules/).
+fn demo_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("np-by-hand-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&src.join("jobs"), &dir.join("jobs"));
+    copy_dir(&src.join("rules"), &dir.join("rules"));
+    dir
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{file} holds {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
+fn raise_carts(dir: &Path) {
+    edit(
+        dir,
+        "jobs/sockshop.nomad",
+        "group \"carts\" {\n    count = 1\n",
+        "group \"carts\" {\n    count = 3\n",
+    );
+}
+
+#[test]
+fn the_demo_by_hand_in_a_git_checkout() {
+    let dir = demo_copy("git");
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "jobs", "rules"]);
+    git(&dir, &["commit", "-qm", "demo"]);
+
+    // Monitoring in the default namespace hits the default quota.
+    let o = run(&dir, &["plan", "jobs/monitoring.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("* Quota limit hit \"cpu exhausted (3500 needed > 3000 limit)\""),
+        "{}",
+        o.stdout
+    );
+
+    // `nomad namespace apply monitor` and the uncommented namespace line.
+    std::fs::write(
+        dir.join("rules/namespaces/monitor.hcl"),
+        "name        = \"monitor\"\ndescription = \"monitoring\"\n",
+    )
+    .expect("write namespace");
+    edit(&dir, "jobs/monitoring.nomad", "#namespace", "namespace");
+    let o = run(&dir, &["plan", "jobs/monitoring.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("+ Task Group: \"foundation\" (1 create)"));
+    assert!(o.stdout.contains("- All tasks successfully allocated."));
+    assert!(!o.stdout.contains("Quota limit hit"), "{}", o.stdout);
+
+    // Monitoring runs; carts 1 -> 3 in the working tree, nothing committed.
+    edit(
+        &dir,
+        "rules/cluster.hcl",
+        "  \"jobs/sockshopui.nomad\",\n",
+        "  \"jobs/sockshopui.nomad\",\n  \"jobs/monitoring.nomad\",\n",
+    );
+    raise_carts(&dir);
+    let o = run(&dir, &["plan", "jobs/sockshop.nomad", "--samples", "200"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains(
+            "+/- Task Group: \"carts\" (2 create, 1 in-place update)\n  +/- Count: \"1\" => \"3\" (forces create)\n"
+        ),
+        "{}",
+        o.stdout
+    );
+    let share = o
+        .stdout
+        .lines()
+        .find(|l| l.contains("preempts an allocation of monitoring/foundation"))
+        .unwrap_or_else(|| panic!("no preemption share in:\n{}", o.stdout));
+    assert!(!share.contains("certain"), "{share}");
+
+    // Some shuffle shows it the way Nomad prints it.
+    let shown = (1..=20).any(|seed| {
+        let o = run(
+            &dir,
+            &["plan", "jobs/sockshop.nomad", "--seed", &seed.to_string()],
+        );
+        o.stdout.contains("Preemptions:")
+            && o.stdout
+                .lines()
+                .any(|l| l.contains("monitoring  foundation"))
+    });
+    assert!(
+        shown,
+        "no seed in 1..=20 lists monitoring under Preemptions:"
+    );
+
+    // The JSON says where the before came from.
+    let o = run(&dir, &["plan", "--format", "json", "jobs/sockshop.nomad"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["Preflight"]["Before"]["Source"], "git");
+    assert_eq!(v["Preflight"]["Before"]["Rev"], "HEAD");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn outside_git_the_plan_says_it_cannot_know_and_running_gives_the_diff() {
+    let dir = demo_copy("nogit");
+    std::fs::copy(dir.join("jobs/sockshop.nomad"), dir.join("old.nomad")).expect("copy");
+    raise_carts(&dir);
+
+    let o = run(&dir, &["plan", "jobs/sockshop.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "", "no Nomad text in place of a plan");
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .trim_end()
+            .ends_with("commit it, or pass --running OLD_FILE"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("jobs/sockshop.nomad"));
+
+    let o = run(&dir, &["plan", "--format", "json", "jobs/sockshop.nomad"]);
+    assert_eq!(o.code, 255);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["Preflight"]["Before"]["Known"], false);
+
+    let o = run(
+        &dir,
+        &["plan", "--running", "old.nomad", "jobs/sockshop.nomad"],
+    );
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o
+        .stdout
+        .contains("  +/- Count: \"1\" => \"3\" (forces create)\n"));
+
+    // A job no running entry defines is simply new: no git needed.
+    let o = run(&dir, &["plan", "jobs/monitoring.nomad"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stdout.starts_with("+ Job: \"monitoring\""));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_untracked_running_file_is_unknown_too() {
+    let dir = demo_copy("untracked");
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "rules", "jobs/sockshopui.nomad"]);
+    git(&dir, &["commit", "-qm", "world only"]);
+    let o = run(&dir, &["plan", "jobs/sockshop.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("not committed"), "{}", o.stderr);
+    // Committed and unchanged: the plan compares it with itself, honestly.
+    git(&dir, &["add", "jobs/sockshop.nomad"]);
+    git(&dir, &["commit", "-qm", "sockshop"]);
+    let o = run(&dir, &["plan", "jobs/sockshop.nomad"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
