@@ -30,38 +30,13 @@ fn run(dir: &Path, args: &[&str]) -> Out {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git")
-        .status
-        .success();
-    assert!(ok, "git {args:?} failed");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let dest = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).expect("copy");
-        }
-    }
-}
-
 /// A temporary copy of the shipped demo (jobs/ and rules/).
 fn demo_copy(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("np-by-hand-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let src = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&src.join("jobs"), &dir.join("jobs"));
-    copy_dir(&src.join("rules"), &dir.join("rules"));
+    common::copy_dir(&src.join("jobs"), &dir.join("jobs"));
+    common::copy_dir(&src.join("rules"), &dir.join("rules"));
     dir
 }
 
@@ -84,9 +59,9 @@ fn raise_carts(dir: &Path) {
 #[test]
 fn the_demo_by_hand_in_a_git_checkout() {
     let dir = demo_copy("git");
-    git(&dir, &["init", "-q"]);
-    git(&dir, &["add", "jobs", "rules"]);
-    git(&dir, &["commit", "-qm", "demo"]);
+    common::git(&dir, &["init", "-q"]);
+    common::git(&dir, &["add", "jobs", "rules"]);
+    common::git(&dir, &["commit", "-qm", "demo"]);
 
     // Monitoring in the default namespace hits the default quota.
     let o = run(&dir, &["plan", "jobs/monitoring.nomad"]);
@@ -202,15 +177,15 @@ fn outside_git_the_plan_says_it_cannot_know_and_running_gives_the_diff() {
 #[test]
 fn an_untracked_running_file_is_unknown_too() {
     let dir = demo_copy("untracked");
-    git(&dir, &["init", "-q"]);
-    git(&dir, &["add", "rules", "jobs/sockshopui.nomad"]);
-    git(&dir, &["commit", "-qm", "world only"]);
+    common::git(&dir, &["init", "-q"]);
+    common::git(&dir, &["add", "rules", "jobs/sockshopui.nomad"]);
+    common::git(&dir, &["commit", "-qm", "world only"]);
     let o = run(&dir, &["plan", "jobs/sockshop.nomad"]);
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert!(o.stderr.contains("not committed"), "{}", o.stderr);
     // Committed and unchanged: the plan compares it with itself, honestly.
-    git(&dir, &["add", "jobs/sockshop.nomad"]);
-    git(&dir, &["commit", "-qm", "sockshop"]);
+    common::git(&dir, &["add", "jobs/sockshop.nomad"]);
+    common::git(&dir, &["commit", "-qm", "sockshop"]);
     let o = run(&dir, &["plan", "jobs/sockshop.nomad"]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     let _ = std::fs::remove_dir_all(&dir);

@@ -271,6 +271,22 @@ fn load_file(path: &Path, opts: &LoadOptions) -> Result<Job, Diags> {
     }
 }
 
+/// `check FILES` (working tree): the checked files listed in `running` take
+/// their running version from git `HEAD`. Returns one warning line per file
+/// whose earlier version cannot be found (it then stays as it is).
+pub fn for_check(world: &mut World, files: &[PathBuf]) -> Vec<String> {
+    let opts = LoadOptions {
+        version: world.nomad_version,
+        repo_root: Some(world.project_root.clone()),
+        ..LoadOptions::default()
+    };
+    let fix = "commit it to judge the edit; judged here as if the cluster ran this file";
+    running_from_head(world, files, &opts)
+        .into_iter()
+        .filter_map(|(file, source)| source.unknown_line(&file, fix))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
