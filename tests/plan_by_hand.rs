@@ -40,6 +40,17 @@ fn demo_copy(name: &str) -> PathBuf {
     dir
 }
 
+/// `git init` (once) and commit `paths`.
+fn commit(dir: &Path, paths: &[&str]) {
+    if !dir.join(".git").exists() {
+        common::git(dir, &["init", "-q"]);
+    }
+    let mut add = vec!["add"];
+    add.extend_from_slice(paths);
+    common::git(dir, &add);
+    common::git(dir, &["commit", "-qm", "step"]);
+}
+
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).expect("read");
@@ -59,9 +70,7 @@ fn raise_carts(dir: &Path) {
 #[test]
 fn the_demo_by_hand_in_a_git_checkout() {
     let dir = demo_copy("git");
-    common::git(&dir, &["init", "-q"]);
-    common::git(&dir, &["add", "jobs", "rules"]);
-    common::git(&dir, &["commit", "-qm", "demo"]);
+    commit(&dir, &["jobs", "rules"]);
 
     // Monitoring in the default namespace hits the default quota.
     let o = run(&dir, &["plan", "jobs/monitoring.nomad"]);
@@ -177,15 +186,12 @@ fn outside_git_the_plan_says_it_cannot_know_and_running_gives_the_diff() {
 #[test]
 fn an_untracked_running_file_is_unknown_too() {
     let dir = demo_copy("untracked");
-    common::git(&dir, &["init", "-q"]);
-    common::git(&dir, &["add", "rules", "jobs/sockshopui.nomad"]);
-    common::git(&dir, &["commit", "-qm", "world only"]);
+    commit(&dir, &["rules", "jobs/sockshopui.nomad"]);
     let o = run(&dir, &["plan", "jobs/sockshop.nomad"]);
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert!(o.stderr.contains("not committed"), "{}", o.stderr);
     // Committed and unchanged: the plan compares it with itself, honestly.
-    common::git(&dir, &["add", "jobs/sockshop.nomad"]);
-    common::git(&dir, &["commit", "-qm", "sockshop"]);
+    commit(&dir, &["jobs/sockshop.nomad"]);
     let o = run(&dir, &["plan", "jobs/sockshop.nomad"]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     let _ = std::fs::remove_dir_all(&dir);
