@@ -5,40 +5,22 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
 
-struct Repo(PathBuf);
+use common::TempDir as Repo;
 
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+trait Demo {
+    fn committed(name: &str) -> Repo;
+    fn edit(&self, rel: &str, from: &str, to: &str);
 }
 
-impl Repo {
-    fn demo(name: &str) -> Repo {
-        let dir =
-            std::env::temp_dir().join(format!("np-world-change-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        common::copy_dir(&manifest.join("jobs"), &dir.join("jobs"));
-        common::copy_dir(&manifest.join("rules"), &dir.join("rules"));
-        common::git(&dir, &["init", "-q"]);
-        common::git(&dir, &["add", "."]);
-        common::git(&dir, &["commit", "-qm", "demo"]);
-        Repo(dir)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        std::process::Command::new(common::bin())
-            .current_dir(&self.0)
-            .arg("--no-color")
-            .args(args)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .output()
-            .expect("the binary runs")
+impl Demo for Repo {
+    fn committed(name: &str) -> Repo {
+        let repo = Repo::demo(&format!("world-change-{name}"));
+        common::git(&repo.0, &["init", "-q"]);
+        common::git(&repo.0, &["add", "."]);
+        common::git(&repo.0, &["commit", "-qm", "demo"]);
+        repo
     }
 
     fn edit(&self, rel: &str, from: &str, to: &str) {
@@ -59,7 +41,7 @@ fn text(o: &Output) -> String {
 
 #[test]
 fn a_staged_broken_quota_file_fails_check_and_plan() {
-    let repo = Repo::demo("quota");
+    let repo = Repo::committed("quota");
     let quota = std::fs::read_to_string(repo.0.join("rules/quotas/default.hcl")).unwrap();
     std::fs::write(
         repo.0.join("rules/quotas/default.hcl"),
@@ -82,7 +64,7 @@ fn a_staged_broken_quota_file_fails_check_and_plan() {
 
 #[test]
 fn deleting_a_running_jobs_file_without_stopping_it_fails_check_and_plan() {
-    let repo = Repo::demo("deleted");
+    let repo = Repo::committed("deleted");
     common::git(&repo.0, &["rm", "-q", "jobs/sockshopui.nomad"]);
 
     let out = repo.run(&["check", "--staged"]);

@@ -507,7 +507,12 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         .iter()
         .any(|d| d.severity == crate::diag::Severity::Error);
     if world_broken {
-        println!("==> the change leaves the world invalid (see the errors above): nothing it plans can run");
+        let line =
+            "the change leaves the world invalid (see the errors above): nothing it plans can run";
+        match args.format {
+            PlanFormat::Text => println!("==> {line}"),
+            _ => eprintln!("{line}"),
+        }
     }
     if invalid > 0 || world_broken {
         exit::NOMAD_ERROR
