@@ -66,14 +66,6 @@ impl SampleError {
     }
 }
 
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
-}
-
 /// Build the world `n` times with different seeds and run `scenario` on
 /// each, over [`crate::threads`] threads. Results are in seed order whatever
 /// the thread count. Fails closed: a replay whose world cannot be built or
@@ -108,7 +100,10 @@ pub fn sample<T: Send>(
                     |d| d.message.clone(),
                 )))
             }
-            Err(p) => Err(fail(format!("it panicked: {}", panic_text(p.as_ref())))),
+            Err(p) => Err(fail(format!(
+                "it panicked: {}",
+                crate::diag::panic_text(p.as_ref())
+            ))),
         };
         if r.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
