@@ -128,7 +128,7 @@ fn driver_error(job: &Job, world: &World) -> Option<String> {
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;
-    let ns_exists = state.namespaces.iter().any(|n| *n == job.namespace);
+    let ns_exists = state.namespaces.contains(&job.namespace);
     if !version.at_least(1, 3, 0) {
         if ns_exists {
             return Admission::Admitted;
