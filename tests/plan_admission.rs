@@ -6,27 +6,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
-    let o = Command::new(common::bin())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the binary");
-    Out {
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        code: o.status.code().expect("exit code"),
-    }
-}
+use common::run_in as run;
 
 /// The demo with monitoring's namespace line uncommented and no namespace
 /// `monitor`, under `version`.
