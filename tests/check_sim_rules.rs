@@ -10,7 +10,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use nomad_preflight::cli::check::check_files;
+use nomad_preflight::check::{check_files, Judge, Judging};
 use nomad_preflight::diag::{Diag, Severity};
 use nomad_preflight::jobspec::{self, LoadOptions};
 use nomad_preflight::rules::{self, priority};
@@ -58,7 +58,14 @@ fn check(world: &World, files: &[&str]) -> Vec<Diag> {
         .unwrap_or_else(|d| panic!("{}", nomad_preflight::diag::render(&d.0, false)));
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
     let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-    check_files(&vfs, &files, &opts(world), world, Some(&sim))
+    // Several files here are a change set: each sees the earlier ones submitted.
+    let judge = Judge {
+        world,
+        sim: Some(&sim),
+        judging: Judging::InOrder,
+        threads: 2,
+    };
+    check_files(&vfs, &files, &opts(world), &judge)
         .into_iter()
         .flat_map(|r| r.diags)
         .collect()
@@ -226,17 +233,21 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
     let sim = Simulation::new(&world, 1).expect("world builds");
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules/NP403"));
     let parsed = jobspec::load(&vfs, Path::new("jobs/sockshop.nomad"), &opts(&world));
-    assert!(nomad_preflight::cli::check::planned_change(&parsed, &sim).is_none());
+    assert!(nomad_preflight::check::planned_change(&parsed, &sim).is_none());
     let parsed = jobspec::load(&vfs, Path::new("fail.nomad"), &opts(&world));
-    assert!(nomad_preflight::cli::check::planned_change(&parsed, &sim).is_some());
+    assert!(nomad_preflight::check::planned_change(&parsed, &sim).is_some());
     // And checking the running file itself reports no preemption.
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
     let results = check_files(
         &vfs,
         &[PathBuf::from("NP403/jobs/sockshop.nomad")],
         &opts(&world),
-        &world,
-        Some(&sim),
+        &Judge {
+            world: &world,
+            sim: Some(&sim),
+            judging: Judging::InOrder,
+            threads: 2,
+        },
     );
     assert!(results
         .iter()

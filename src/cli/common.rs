@@ -153,24 +153,53 @@ pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
             })
         }
         None => {
-            let vfs = crate::embedded::demo();
-            let (world, warnings) =
-                crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR))?;
-            Ok(Resolved {
-                world,
-                files: Box::new(vfs),
-                note: "the demo world compiled into nomad-preflight".into(),
-                embedded: true,
-                warnings,
-            })
+            // A rules/ folder with only policy.hcl configures the demo's rules.
+            let policy_dir = cwd
+                .ancestors()
+                .map(|d| d.join("rules"))
+                .find(|r| r.join(crate::world::load::POLICY_FILE).is_file());
+            let policy = policy_dir.map(|dir| {
+                let root = dir.parent().map(Path::to_path_buf).unwrap_or_default();
+                (DiskVfs::new(root), PathBuf::from("rules"))
+            });
+            embedded_world(policy.as_ref().map(|(v, d)| (v as &dyn Vfs, d.as_path())))
         }
     }
 }
 
+/// The demo world compiled into the binary, with the policy of
+/// `policy_dir/policy.hcl` read from `vfs` when given.
+pub fn embedded_world(policy: Option<(&dyn Vfs, &Path)>) -> Result<Resolved, Diags> {
+    let vfs = crate::embedded::demo();
+    let (mut world, mut warnings) =
+        crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR))?;
+    let mut note = "the demo world compiled into nomad-preflight".to_string();
+    if let Some((pvfs, dir)) = policy {
+        let file = dir.join(crate::world::load::POLICY_FILE);
+        warnings.extend(crate::world::load::load_policy_into(
+            pvfs, &file, &mut world,
+        )?);
+        note = format!("{note}, with the policy of {}", file.display());
+    }
+    Ok(Resolved {
+        world,
+        files: Box::new(vfs),
+        note,
+        embedded: true,
+        warnings,
+    })
+}
+
 /// The notice printed (on stderr) when no world was found on disk.
 pub fn fallback_notice(cwd: &Path) -> String {
+    fallback_notice_for(cwd, "the demo world compiled into nomad-preflight")
+}
+
+/// The same notice naming what is used (`Resolved::note`: the demo, and the
+/// policy.hcl found beside it if any).
+pub fn fallback_notice_for(cwd: &Path, used: &str) -> String {
     format!(
-        "note: no rules/cluster.hcl found in {} or above; using the demo world compiled into nomad-preflight (pass --world DIR to use another)",
+        "note: no rules/cluster.hcl found in {} or above; using {used} (pass --world DIR to use another)",
         cwd.display()
     )
 }
@@ -231,7 +260,9 @@ pub fn resolve_world_at(
         }
         Diags::from(
             Diag::error("git::rev", format!("revision {rev:?} does not exist"))
-                .help("pass a revision that exists, e.g. --base origin/main"),
+                .help(
+                    "if it is a remote branch, fetch it first (`git fetch origin`; in GitHub Actions, actions/checkout with `fetch-depth: 0`)",
+                ),
         )
     })?;
     if staged && vfs.paths().next().is_none() {
@@ -239,9 +270,7 @@ pub fn resolve_world_at(
         vfs = crate::git::LazyGitVfs::index(&root).map_err(read_err)?;
     }
     if !vfs.is_file(&world_rel.join("cluster.hcl")) {
-        let mut r = resolve_world(None)?;
-        r.note = format!("{} (no world at {rev})", r.note);
-        return Ok(r);
+        return world_missing_at(&root, rev, &world_rel, vfs, staged);
     }
     let (world, warnings) = crate::world::load(&vfs, &world_rel)?;
     Ok(Resolved {
@@ -251,4 +280,56 @@ pub fn resolve_world_at(
         embedded: false,
         warnings,
     })
+}
+
+/// `rev` has no world: never the working tree's in its place (a change must
+/// not bring the world it is judged against). At commit time a commit that
+/// adds the world is judged against the staged world; otherwise the demo
+/// compiled into the binary is used, with `rev`'s policy.hcl if it has one,
+/// and the caller says so. A `--base` whose working tree has a world that
+/// the base lacks is an error: the gate would judge against nothing real.
+fn world_missing_at(
+    root: &Path,
+    rev: &str,
+    world_rel: &Path,
+    vfs: crate::git::LazyGitVfs,
+    staged: bool,
+) -> Result<Resolved, Diags> {
+    let cluster = world_rel.join(crate::world::load::CLUSTER_FILE);
+    if staged {
+        let index = crate::git::LazyGitVfs::index(root).map_err(|e| {
+            Diags::from(Diag::error(
+                "git::read",
+                format!("cannot read the index: {e}"),
+            ))
+        })?;
+        if index.is_file(&cluster) {
+            let (world, warnings) = crate::world::load(&index, world_rel)?;
+            return Ok(Resolved {
+                world,
+                files: Box::new(index),
+                note: format!("{}/ as staged (this commit adds it)", world_rel.display()),
+                embedded: false,
+                warnings,
+            });
+        }
+    } else if root.join(&cluster).is_file() {
+        return Err(Diag::error(
+            "git::no-world",
+            format!(
+                "{} does not exist at {rev}, but the working tree has one",
+                cluster.display()
+            ),
+        )
+        .help(format!(
+            "a change is judged against the world of its base; land {}/ on the base branch first, or check without --base to use the working tree's world",
+            world_rel.display()
+        ))
+        .into());
+    }
+    let policy = world_rel.join(crate::world::load::POLICY_FILE);
+    let with_policy = vfs.is_file(&policy);
+    let mut r = embedded_world(with_policy.then_some((&vfs as &dyn Vfs, world_rel)))?;
+    r.note = format!("{} (no world at {rev})", r.note);
+    Ok(r)
 }

@@ -114,40 +114,13 @@ pub fn main() -> i32 {
         Command::Rehearse(a) => rehearse::run(a, color),
         Command::Plan(a) => plan::run(a, color),
         Command::Validate(a) => validate::run(a, color.stdout()),
-        Command::Check(a) => run_check(a, color),
+        Command::Check(a) => check::main(a, color),
         Command::Explain(a) => explain::run_explain(a),
         Command::Rules(a) => explain::run_rules(a),
         Command::Status(a) => run_status(a, color),
         Command::Import(a) => run_import(a, color),
         Command::Hook(a) => hook::run(a),
     }
-}
-
-/// `check`: the world comes from the same place as the files being judged:
-/// `--staged` judges the index against the world at HEAD (what runs is what
-/// was committed), `--base REF` against the world at REF.
-fn run_check(args: &check::CheckArgs, color: &ColorArgs) -> i32 {
-    let err_color = color.stderr();
-    let resolved = if args.staged || args.base.is_some() {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let rev = args.base.clone().unwrap_or_else(|| "HEAD".into());
-        common::resolve_world_at(&cwd, &rev, args.world.as_deref(), args.staged)
-    } else {
-        common::resolve_world(args.world.as_deref())
-    };
-    let resolved = match resolved {
-        Ok(r) => r,
-        Err(d) => {
-            common::eprint_diags(&d, err_color);
-            return crate::diag::exit::INVALID;
-        }
-    };
-    if resolved.embedded && args.paths.is_empty() && !args.staged && args.base.is_none() {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        eprintln!("{}", common::fallback_notice(&cwd));
-    }
-    let sim = crate::scheduler::Simulation::new(&resolved.world, 1).ok();
-    check::run(args, &resolved.world, sim.as_ref(), color.stdout())
 }
 
 fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {

@@ -157,6 +157,20 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
     }
 }
 
+/// Replace `world`'s policy with the one in `path` (a `rules/` folder that
+/// holds only `policy.hcl` configures the rules of the embedded demo world).
+pub fn load_policy_into(vfs: &dyn Vfs, path: &Path, world: &mut World) -> Result<Diags, Diags> {
+    let mut diags = Diags::new();
+    if let Some(src) = read(vfs, path, &mut diags) {
+        world.policy = read_policy(&src, world, &mut diags);
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(diags)
+    }
+}
+
 /// Nomad's built-in namespace, present even when no file describes it.
 pub fn default_namespace() -> Namespace {
     Namespace {

@@ -16,3 +16,39 @@ macro_rules! assert_snap {
 pub fn bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_nomad-preflight"))
 }
+
+/// Run git in `dir` with a fixed identity and branch name, isolated from the
+/// caller's GIT_DIR/GIT_INDEX_FILE (tests may run inside a hook); panics on
+/// failure.
+pub fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?} in {}", dir.display());
+}
+
+/// Copy a folder tree (the demo's jobs/ and rules/ into a temp repository).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}

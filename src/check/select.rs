@@ -1,0 +1,223 @@
+//! Which files a `check` run looks at, and where their content comes from.
+//!
+//! A file named explicitly is a job file if it parses as one, whatever its
+//! name. A folder walk (git's view of it inside a repository, so
+//! `.gitignore` holds) takes `*.nomad`, `*.nomad.hcl`, `*.job` and `*.hcl`,
+//! and keeps those with a top-level `job` block. With `--staged` / `--base`
+//! the candidates are the changed files instead.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diag;
+use crate::git;
+use crate::vfs::{DiskVfs, Vfs};
+
+/// What to look at: the command line's paths and git mode.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub paths: Vec<PathBuf>,
+    pub staged: bool,
+    pub base: Option<String>,
+    pub head: Option<String>,
+}
+
+/// Where files are read from and which ones to check.
+pub struct Selection {
+    pub vfs: Box<dyn Vfs>,
+    /// Candidate job files, relative to the Vfs root.
+    pub files: Vec<PathBuf>,
+    /// Paths the change set deletes or renames away, for the world gate: a
+    /// deleted file still listed in `running` is reported.
+    pub deleted: Vec<PathBuf>,
+    /// Every changed path with new content (change sets only), so a change
+    /// to the world folder can be validated.
+    pub changed: Vec<PathBuf>,
+}
+
+pub fn usage(msg: impl std::fmt::Display) -> Diag {
+    Diag::error("check::usage", msg.to_string())
+}
+
+/// A file name a folder walk takes as a job file candidate.
+pub fn is_job_candidate(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".nomad") || name.ends_with(".hcl") || name.ends_with(".job")
+}
+
+/// Files under `dir` (or `dir` itself): git's view when inside a repository
+/// (so `.gitignore` is respected), otherwise a walk skipping hidden
+/// directories and `target/`.
+pub fn expand(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return vec![dir.to_path_buf()];
+    }
+    if git::repo_root(dir).is_some() {
+        if let Ok(files) = git::ls_files(dir) {
+            return files
+                .into_iter()
+                .map(|f| {
+                    if dir == Path::new(".") {
+                        f
+                    } else {
+                        dir.join(f)
+                    }
+                })
+                .filter(|f| f.is_file())
+                .collect();
+        }
+    }
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(e.file_type().is_dir() && (name.starts_with('.') || name == "target"))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let p = e.into_path();
+            p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The files `check` would look at, for a process started in `cwd`.
+pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
+    let wanted: Vec<PathBuf> = scope
+        .paths
+        .iter()
+        .map(|p| crate::vfs::normalize(p))
+        .collect();
+    let keep = |p: &Path| wanted.is_empty() || wanted.iter().any(|w| p.starts_with(w));
+    if scope.staged || scope.base.is_some() {
+        let root = git::repo_root(cwd).ok_or_else(|| {
+            usage("--staged and --base need a git repository")
+                .help("run inside the repository holding the job files")
+        })?;
+        let (base, head) = match &scope.base {
+            Some(b) => (b.as_str(), scope.head.as_deref()),
+            None => ("HEAD", None),
+        };
+        let changes = git::changed_files(&root, base, head, scope.staged).map_err(|e| {
+            usage(format!("cannot list changed files: {e}")).help(
+                "the base revision must be in the clone: `git fetch origin` (in CI: actions/checkout with `fetch-depth: 0`)",
+            )
+        })?;
+        let changed: BTreeSet<PathBuf> = changes
+            .iter()
+            .filter_map(|c| c.new_path())
+            .filter(|p| keep(p))
+            .map(Path::to_path_buf)
+            .collect();
+        let deleted: Vec<PathBuf> = changes
+            .iter()
+            .filter_map(|c| match c {
+                git::Change::Deleted(p) | git::Change::Renamed { from: p, .. } => Some(p.as_path()),
+                _ => None,
+            })
+            .filter(|p| keep(p))
+            .map(Path::to_path_buf)
+            .collect();
+        let files: BTreeSet<PathBuf> = changed
+            .iter()
+            .filter(|p| is_job_candidate(p))
+            .cloned()
+            .collect();
+        let vfs: Box<dyn Vfs> = if scope.staged {
+            Box::new(
+                git::index_vfs_filtered(&root, |p| files.contains(p))
+                    .map_err(|e| usage(format!("cannot read the index: {e}")))?,
+            )
+        } else if let Some(h) = head {
+            Box::new(
+                git::rev_vfs_filtered(&root, h, |p| files.contains(p))
+                    .map_err(|e| usage(e.to_string()))?,
+            )
+        } else {
+            Box::new(DiskVfs::new(root.clone()))
+        };
+        return Ok(Selection {
+            vfs,
+            files: files.into_iter().collect(),
+            deleted,
+            changed: changed.into_iter().collect(),
+        });
+    }
+    let roots = if scope.paths.is_empty() {
+        vec![cwd.to_path_buf()]
+    } else {
+        scope.paths.clone()
+    };
+    let mut files = Vec::new();
+    for r in &roots {
+        if !r.exists() {
+            return Err(usage(format!("{}: no such file or directory", r.display())));
+        }
+        let explicit = r.is_file();
+        files.extend(
+            expand(r)
+                .into_iter()
+                .filter(|f| explicit || is_job_candidate(f)),
+        );
+    }
+    files.sort();
+    files.dedup();
+    Ok(Selection {
+        vfs: Box::new(DiskVfs::new(".")),
+        files,
+        deleted: Vec::new(),
+        changed: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_job_files() {
+        assert!(crate::jobspec::is_job_file("job \"a\" {\n}\n"));
+        assert!(crate::jobspec::is_job_file(
+            "# c\njob \"a\" {\n  count = \n}\n"
+        ));
+        assert!(!crate::jobspec::is_job_file(
+            "client \"a\" {\n  count = 3\n}\n"
+        ));
+        assert!(!crate::jobspec::is_job_file("variable \"job\" {}\n"));
+        assert!(is_job_candidate(Path::new("a/b.nomad.hcl")));
+        assert!(is_job_candidate(Path::new("b.nomad")));
+        assert!(is_job_candidate(Path::new("web.job")));
+        assert!(!is_job_candidate(Path::new("b.md")));
+    }
+
+    #[test]
+    fn walks_without_git_skipping_hidden_and_target() {
+        let dir = std::env::temp_dir().join(format!("np-walk-{}", std::process::id()));
+        for p in [
+            "a.nomad",
+            ".hidden/b.nomad",
+            "target/c.nomad",
+            "sub/d.nomad.hcl",
+        ] {
+            let f = dir.join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, "job \"x\" {}\n").unwrap();
+        }
+        let in_repo = git::repo_root(&dir).is_some();
+        let got: Vec<_> = expand(&dir)
+            .into_iter()
+            .map(|p| p.strip_prefix(&dir).unwrap().to_path_buf())
+            .collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        if !in_repo {
+            assert_eq!(
+                got,
+                vec![PathBuf::from("a.nomad"), PathBuf::from("sub/d.nomad.hcl")]
+            );
+        }
+    }
+}

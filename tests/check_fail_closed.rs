@@ -1,0 +1,157 @@
+//! `check` never turns "cannot know" into "all clear": a world that cannot
+//! be simulated, a base revision without a world, and the demo world used
+//! in place of a missing one are all said out loud (exit 2, or a note).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Dir(PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let dir =
+            std::env::temp_dir().join(format!("np-fail-closed-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+
+    /// The demo's jobs/ and rules/ copied in.
+    fn demo(name: &str) -> Dir {
+        let d = Dir::new(name);
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for sub in ["jobs", "rules"] {
+            common::copy_dir(&manifest.join(sub), &d.0.join(sub));
+        }
+        d
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn git(&self, args: &[&str]) {
+        common::git(&self.0, args);
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(common::bin())
+            .current_dir(&self.0)
+            .arg("--no-color")
+            .args(args)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .expect("the binary runs")
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn a_world_whose_running_job_cannot_be_registered_is_an_error_not_a_clean_run() {
+    let d = Dir::demo("unsim");
+    // monitoring.nomad runs in namespace "monitor", which the world lacks.
+    let monitoring = std::fs::read_to_string(d.0.join("jobs/monitoring.nomad")).unwrap();
+    let uncommented = monitoring.replace("#namespace=", "namespace =");
+    assert_ne!(monitoring, uncommented, "the demo's namespace line moved");
+    d.write("jobs/monitoring.nomad", &uncommented);
+    let cluster = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).unwrap();
+    d.write(
+        "rules/cluster.hcl",
+        &cluster.replace(
+            "\"jobs/sockshopui.nomad\",",
+            "\"jobs/sockshopui.nomad\",\n  \"jobs/monitoring.nomad\",",
+        ),
+    );
+    let out = d.run(&["check", "jobs/sockshop.nomad"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}{}", text(&out.stdout));
+    assert!(stderr.contains("cannot be simulated"), "{stderr}");
+    assert!(stderr.contains("monitoring"), "{stderr}");
+}
+
+#[test]
+fn the_embedded_world_is_announced_for_every_form_of_check() {
+    let d = Dir::new("embedded");
+    d.write("web.nomad", "job \"web\" {\n  datacenters = [\"dc1\"]\n}\n");
+    let out = d.run(&["check", "web.nomad"]);
+    assert!(
+        text(&out.stderr).contains("using the demo world compiled into nomad-preflight"),
+        "{}",
+        text(&out.stderr)
+    );
+    d.git(&["init", "-q"]);
+    d.git(&["add", "."]);
+    let out = d.run(&["check", "--staged"]);
+    assert!(
+        text(&out.stderr).contains("no world (rules/cluster.hcl) at HEAD; using the demo world"),
+        "{}",
+        text(&out.stderr)
+    );
+    d.git(&["commit", "-qm", "web"]);
+    let out = d.run(&["check", "--base", "HEAD"]);
+    assert!(
+        text(&out.stderr).contains("at HEAD; using the demo world"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_rules_folder_with_only_a_policy_configures_the_embedded_world() {
+    let d = Dir::new("policy-only");
+    d.write(
+        "web.nomad",
+        "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:latest\"\n      }\n    }\n  }\n}\n",
+    );
+    let out = d.run(&["check", "--format", "json", "web.nomad"]);
+    assert!(
+        text(&out.stdout).contains("\"NP101\""),
+        "{}",
+        text(&out.stdout)
+    );
+    d.write(
+        "rules/policy.hcl",
+        "rule \"NP101\" {\n  severity = \"off\"\n}\n",
+    );
+    let out = d.run(&["check", "--format", "json", "web.nomad"]);
+    assert!(
+        !text(&out.stdout).contains("\"NP101\""),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("with the policy of"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_base_without_the_world_the_working_tree_has_is_an_error() {
+    let d = Dir::new("base-noworld");
+    d.write("README.md", "x\n");
+    d.git(&["init", "-q"]);
+    d.git(&["add", "."]);
+    d.git(&["commit", "-qm", "base"]);
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&manifest.join("rules"), &d.0.join("rules"));
+    common::copy_dir(&manifest.join("jobs"), &d.0.join("jobs"));
+    let out = d.run(&["check", "--base", "HEAD"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("does not exist at HEAD"), "{stderr}");
+}
