@@ -139,7 +139,17 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
             ),
         }
     }
-    let sim = match Simulation::new(&resolved.world, 1) {
+    let mut world = resolved.world;
+    if !args.staged && args.base.is_none() {
+        // Files listed in `running` are judged against what the cluster runs.
+        let files = select(args, Path::new("."))
+            .map(|s| s.files)
+            .unwrap_or_default();
+        for line in crate::world::before::for_check(&mut world, &files) {
+            eprintln!("warning: {line}");
+        }
+    }
+    let sim = match Simulation::new(&world, 1) {
         Ok(s) => s,
         Err(d) => {
             super::common::eprint_diags(&d, err_color);
@@ -150,7 +160,7 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
             return exit::INVALID;
         }
     };
-    run(args, &resolved.world, &sim, color.stdout())
+    run(args, &world, &sim, color.stdout())
 }
 
 /// Run `check` against a loaded world and its simulation.

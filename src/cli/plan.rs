@@ -15,6 +15,7 @@ use crate::jobspec::{self, Job};
 use crate::render;
 use crate::scheduler::{sample, PlanResult, Simulation, Tally};
 use crate::vfs::DiskVfs;
+use crate::world::before::{self, BeforeFrom};
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PlanFormat {
@@ -71,6 +72,10 @@ pub struct PlanArgs {
     /// Show template and heredoc changes as line diffs after Nomad's text.
     #[arg(long)]
     pub template_diff: bool,
+    /// The version the cluster runs, as a job file (for projects without
+    /// git, or to compare with another version than git HEAD).
+    #[arg(long, value_name = "OLD_FILE", conflicts_with = "changed")]
+    pub running: Option<PathBuf>,
 }
 
 /// Outcomes of one sampled plan, in words.
@@ -130,10 +135,23 @@ fn samples_text(tally: &Tally<String>) -> String {
 }
 
 pub fn load_job(path: &Path, vars: &VarArgs, world: &crate::world::World) -> Result<Job, Diags> {
+    let opts = disk_options(vars, world)?;
+    load_with(path, &opts)
+}
+
+/// Evaluation options for job files read from disk (the working tree).
+fn disk_options(
+    vars: &VarArgs,
+    world: &crate::world::World,
+) -> Result<jobspec::LoadOptions, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let opts = vars.load_options(world, Some(repo_root(&cwd)))?;
+    vars.load_options(world, Some(repo_root(&cwd)))
+}
+
+fn load_with(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Diags> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let vfs = DiskVfs::new(cwd);
-    let parsed = jobspec::load(&vfs, path, &opts);
+    let parsed = jobspec::load(&vfs, path, opts);
     if parsed.diags.has_errors() {
         return Err(parsed.diags);
     }
@@ -208,17 +226,58 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice(&cwd));
     }
-    let world = &resolved.world;
-    let job = match load_job(file, &args.vars, world) {
+    let mut world = resolved.world;
+    let opts = match disk_options(&args.vars, &world) {
+        Ok(o) => o,
+        Err(d) => return fail(&d, color),
+    };
+    let job = match load_with(file, &opts) {
         Ok(j) => with_namespace(j, args.namespace.as_deref()),
         Err(d) => return fail(&d, color),
     };
-    let sim = match Simulation::new(world, args.seed) {
+    let from = match &args.running {
+        Some(old) => BeforeFrom::File(old.clone()),
+        None => BeforeFrom::Head,
+    };
+    let before = match before::apply(&mut world, file, &job, &from, &opts) {
+        Ok(s) => s,
+        Err(d) => return fail(&d, color),
+    };
+    if let Some(code) = refuse_unknown(args, file, &before) {
+        return code;
+    }
+    let sim = match Simulation::new(&world, args.seed) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
     let plan = plan_job(&sim, job);
-    print_single(args, world, &plan, &file.display().to_string(), color)
+    print_single(
+        args,
+        &world,
+        &plan,
+        &file.display().to_string(),
+        &before,
+        color,
+    )
+}
+
+/// No earlier version of a running job's own file: one line on stderr (and
+/// the same in JSON), exit 255, and never Nomad's text in its place.
+fn refuse_unknown(args: &PlanArgs, file: &Path, before: &before::Source) -> Option<i32> {
+    let line = format!(
+        "error: {}",
+        before.unknown_line(file, "commit it, or pass --running OLD_FILE")?
+    );
+    eprintln!("{line}");
+    if args.format == PlanFormat::Json {
+        let v = serde_json::json!({
+            "Preflight": {"Before": before.json(), "Error": line},
+        });
+        if let Ok(s) = serde_json::to_string_pretty(&v) {
+            println!("{s}");
+        }
+    }
+    Some(exit::NOMAD_ERROR)
 }
 
 fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
@@ -236,6 +295,7 @@ fn print_single(
     world: &crate::world::World,
     plan: &JobPlan,
     path: &str,
+    before: &before::Source,
     color: &ColorArgs,
 ) -> i32 {
     let view = view(args, plan, path, world);
@@ -282,6 +342,9 @@ fn print_single(
                         serde_json::json!({"Total": t.samples(), "Outcomes": samples}),
                     );
                 }
+            }
+            if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
+                p.insert("Before".into(), before.json());
             }
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => println!("{s}"),
@@ -364,7 +427,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
 /// `plan FILE --staged` / `--base REF`: one file's new version from git (or
 /// the working tree) against the world at the base.
 fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
-    let setup = match git_setup(args) {
+    let mut setup = match git_setup(args) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
@@ -387,12 +450,27 @@ fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
         Some(j) if !parsed.diags.has_errors() => with_namespace(j, args.namespace.as_deref()),
         _ => return fail(&parsed.diags, color),
     };
+    let from = match &args.running {
+        Some(old) => BeforeFrom::File(old.clone()),
+        None => BeforeFrom::Rev(setup.range.base.clone()),
+    };
+    let before = match before::apply(&mut setup.world, file, &job, &from, &setup.opts) {
+        Ok(s) => s,
+        Err(d) => return fail(&d, color),
+    };
+    if args.running.is_some() {
+        setup.sim = match Simulation::new(&setup.world, args.seed) {
+            Ok(s) => s,
+            Err(d) => return fail(&d, color),
+        };
+    }
     let plan = plan_job(&setup.sim, job);
     print_single(
         args,
         &setup.world,
         &plan,
         &file.display().to_string(),
+        &before,
         color,
     )
 }

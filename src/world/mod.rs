@@ -2,6 +2,7 @@
 
 mod api_job;
 mod api_json;
+pub mod before;
 mod cluster_file;
 pub mod emit;
 mod hclread;

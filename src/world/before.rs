@@ -1,0 +1,319 @@
+//! The "before" of a plan: the version of a planned job that the cluster
+//! runs, never the file being planned.
+//!
+//! The world's `running` list is read from the working tree, so when the
+//! file being planned is itself listed there, the simulated cluster would
+//! already run the edit and the plan would compare the file with itself (a
+//! false "no change"). Every consumer (`plan FILE`, `check`, the rehearsal,
+//! the git modes) asks [`apply`] instead, which puts the right version in
+//! the world's `running` list and says where it came from:
+//!
+//! - a planned file listed in `running` takes its running version from git
+//!   `HEAD` (the rest of the world stays as in the working tree);
+//! - `--running FILE` names the old version explicitly (no git needed);
+//! - with `--base REF` / `--staged` the world, running versions included,
+//!   was loaded from the revision already;
+//! - an imported world holds the cluster's own jobs: those are the before;
+//! - otherwise the job is new, or no earlier version can be known, and the
+//!   caller must say so instead of planning against the edit.
+
+use std::path::{Path, PathBuf};
+
+use super::{RunningJob, World, WorldOrigin};
+use crate::diag::{Diag, Diags};
+use crate::jobspec::{self, Job, LoadOptions};
+use crate::vfs::Vfs;
+
+/// Where the running versions of planned files are taken from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BeforeFrom {
+    /// The world as the working tree has it; planned files listed in
+    /// `running` take their running version from git `HEAD`.
+    Head,
+    /// The world (running versions included) was loaded from this revision.
+    Rev(String),
+    /// `--running FILE`: the version the cluster runs, given explicitly.
+    File(PathBuf),
+}
+
+/// Where a plan's running version came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// No running job has this namespace and ID: the plan registers a new job.
+    NotRunning,
+    /// A `running` entry other than the planned file defines the job.
+    Running { path: PathBuf },
+    /// The planned file as committed at a revision.
+    Git { rev: String, path: PathBuf },
+    /// `--running FILE`.
+    File(PathBuf),
+    /// A job of an imported cluster (its API JSON).
+    Imported { path: PathBuf },
+    /// The planned file is listed in `running`, and no earlier version of
+    /// it can be found.
+    Unknown { reason: String },
+}
+
+impl Source {
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Source::Unknown { .. })
+    }
+
+    /// A short machine-readable kind, for JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::NotRunning => "not-running",
+            Source::Running { .. } => "running",
+            Source::Git { .. } => "git",
+            Source::File(_) => "file",
+            Source::Imported { .. } => "imported",
+            Source::Unknown { .. } => "unknown",
+        }
+    }
+
+    /// In words, for notes and JSON.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::NotRunning => "no running job with this ID: a new job".into(),
+            Source::Running { path } => format!("the running job of {}", path.display()),
+            Source::Git { rev, path } => format!("{} at git {rev}", path.display()),
+            Source::File(p) => format!("{} (--running)", p.display()),
+            Source::Imported { path } => format!("the imported cluster's job ({})", path.display()),
+            Source::Unknown { reason } => format!("unknown: {reason}"),
+        }
+    }
+
+    /// The one line a command prints when the before cannot be known,
+    /// ending with `fix`.
+    pub fn unknown_line(&self, planned: &Path, fix: &str) -> Option<String> {
+        let Source::Unknown { reason } = self else {
+            return None;
+        };
+        Some(format!(
+            "cannot tell what {} changes: it is listed in `running` and {reason}, so the version the cluster runs is unknown; {fix}",
+            planned.display()
+        ))
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        let path = match self {
+            Source::Running { path } | Source::Git { path, .. } | Source::Imported { path } => {
+                Some(path.display().to_string())
+            }
+            Source::File(p) => Some(p.display().to_string()),
+            _ => None,
+        };
+        serde_json::json!({
+            "Source": self.kind(),
+            "Rev": match self { Source::Git { rev, .. } => Some(rev.clone()), _ => None },
+            "File": path,
+            "Description": self.describe(),
+            "Known": !self.is_unknown(),
+        })
+    }
+}
+
+/// Absolute, normalised, symlinks resolved where the file exists.
+fn absolute(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = crate::vfs::normalize(&cwd.join(path));
+    std::fs::canonicalize(&abs).unwrap_or(abs)
+}
+
+/// Put the running version of the job planned from `planned` (whose new
+/// version is `job`) into `world.running`, and say where it came from.
+/// `Err` only for a `--running` file that does not load.
+pub fn apply(
+    world: &mut World,
+    planned: &Path,
+    job: &Job,
+    from: &BeforeFrom,
+    opts: &LoadOptions,
+) -> Result<Source, Diags> {
+    let key = (job.namespace.as_str(), job.id.as_str());
+    let by_key = world
+        .running
+        .iter()
+        .position(|r| (r.job.namespace.as_str(), r.job.id.as_str()) == key);
+    let by_path = match &world.origin {
+        WorldOrigin::Dir(_) => {
+            let target = absolute(planned);
+            world
+                .running
+                .iter()
+                .position(|r| absolute(&world.project_root.join(&r.path)) == target)
+        }
+        _ => None,
+    };
+    match from {
+        BeforeFrom::File(old) => {
+            let old_job = load_file(old, opts)?;
+            let entry = RunningJob {
+                path: old.clone(),
+                job: old_job,
+            };
+            match by_path.or(by_key) {
+                Some(i) => world.running[i] = entry,
+                None => world.running.push(entry),
+            }
+            Ok(Source::File(old.clone()))
+        }
+        BeforeFrom::Rev(rev) => Ok(match by_key {
+            Some(i) => Source::Git {
+                rev: rev.clone(),
+                path: world.running[i].path.clone(),
+            },
+            None => Source::NotRunning,
+        }),
+        BeforeFrom::Head => {
+            if let WorldOrigin::Import(_) = world.origin {
+                return Ok(match by_key {
+                    Some(i) => Source::Imported {
+                        path: world.running[i].path.clone(),
+                    },
+                    None => Source::NotRunning,
+                });
+            }
+            let Some(i) = by_path else {
+                return Ok(match by_key {
+                    Some(i) => Source::Running {
+                        path: world.running[i].path.clone(),
+                    },
+                    None => Source::NotRunning,
+                });
+            };
+            Ok(from_head(world, i, opts))
+        }
+    }
+}
+
+/// `running[i]` is being planned: its running version is its git `HEAD`.
+fn from_head(world: &mut World, i: usize, opts: &LoadOptions) -> Source {
+    let rel = world.running[i].path.clone();
+    let abs = absolute(&world.project_root.join(&rel));
+    match committed(&abs, opts) {
+        Ok(old) => {
+            world.running[i].job = old;
+            Source::Git {
+                rev: "HEAD".into(),
+                path: rel,
+            }
+        }
+        Err(reason) => Source::Unknown { reason },
+    }
+}
+
+/// For commands that judge many files at once (`check`): every `running`
+/// entry whose file is among `files` takes its running version from git
+/// `HEAD`. Returns each such file with where its running version came from;
+/// for an `Unknown` one the world keeps the working-tree version and the
+/// caller says so.
+pub fn running_from_head(
+    world: &mut World,
+    files: &[PathBuf],
+    opts: &LoadOptions,
+) -> Vec<(PathBuf, Source)> {
+    if !matches!(world.origin, WorldOrigin::Dir(_)) {
+        return Vec::new();
+    }
+    let wanted: Vec<(PathBuf, &PathBuf)> = files.iter().map(|f| (absolute(f), f)).collect();
+    let mut out = Vec::new();
+    for i in 0..world.running.len() {
+        let abs = absolute(&world.project_root.join(&world.running[i].path));
+        if let Some((_, file)) = wanted.iter().find(|(a, _)| *a == abs) {
+            out.push(((*file).clone(), from_head(world, i, opts)));
+        }
+    }
+    out
+}
+
+/// The job a file defined at git `HEAD`, or why there is none.
+fn committed(abs: &Path, opts: &LoadOptions) -> Result<Job, String> {
+    let dir = abs.parent().unwrap_or(Path::new("."));
+    let root = crate::git::repo_root(dir).ok_or("the project is not a git repository")?;
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let head = crate::git::LazyGitVfs::rev(&root, "HEAD")
+        .map_err(|e| format!("git HEAD cannot be read ({e})"))?;
+    let rel = abs
+        .strip_prefix(&root)
+        .map_err(|_| "the file is outside the git repository".to_string())?;
+    if !head.is_file(rel) {
+        return Err(if head.paths().next().is_none() {
+            "the repository has no commit yet".into()
+        } else {
+            "the file is not committed (untracked or newly added)".into()
+        });
+    }
+    let parsed = jobspec::load(&head, rel, opts);
+    match parsed.job {
+        Some(job) if !parsed.diags.has_errors() => Ok(job),
+        _ => Err("its committed version does not load".into()),
+    }
+}
+
+fn load_file(path: &Path, opts: &LoadOptions) -> Result<Job, Diags> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let vfs = crate::vfs::DiskVfs::new(cwd);
+    let parsed = jobspec::load(&vfs, path, opts);
+    match parsed.job {
+        Some(job) if !parsed.diags.has_errors() => Ok(job),
+        _ => {
+            let mut d = parsed.diags;
+            d.push(
+                Diag::error(
+                    "cli::running",
+                    format!("--running {} does not load", path.display()),
+                )
+                .help("--running takes the job file the cluster runs now"),
+            );
+            Err(d)
+        }
+    }
+}
+
+/// `check FILES` (working tree): the checked files listed in `running` take
+/// their running version from git `HEAD`. Returns one warning line per file
+/// whose earlier version cannot be found (it then stays as it is).
+pub fn for_check(world: &mut World, files: &[PathBuf]) -> Vec<String> {
+    let opts = LoadOptions {
+        version: world.nomad_version,
+        repo_root: Some(world.project_root.clone()),
+        ..LoadOptions::default()
+    };
+    let fix = "commit it to judge the edit; judged here as if the cluster ran this file";
+    running_from_head(world, files, &opts)
+        .into_iter()
+        .filter_map(|(file, source)| source.unknown_line(&file, fix))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_names_the_file_and_the_fix() {
+        let s = Source::Unknown {
+            reason: "the project is not a git repository".into(),
+        };
+        let line = s
+            .unknown_line(
+                Path::new("jobs/a.nomad"),
+                "commit it, or pass --running OLD_FILE",
+            )
+            .unwrap_or_default();
+        assert!(
+            line.starts_with("cannot tell what jobs/a.nomad changes"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("commit it, or pass --running OLD_FILE"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+        assert_eq!(s.json()["Known"], false);
+        assert!(Source::NotRunning
+            .unknown_line(Path::new("x"), "")
+            .is_none());
+    }
+}

@@ -1,0 +1,191 @@
+//! The hooks of `.pre-commit-hooks.yaml` run by the real `pre-commit`
+//! package from PyPI, as a team using the framework runs them: in CI with
+//! `pre-commit run --all-files` (nothing staged) and at commit time.
+//!
+//! Needs `pre-commit` on PATH: `.ci/run` installs it in its venv and runs
+//! these tests with `--ignored`; run locally with
+//! `cargo test --test precommit_framework -- --ignored` after
+//! `pip install pre-commit`. Without it the tests fail rather than pass
+//! unchecked.
+//!
+//! The `-system` hook is used (the built binary on PATH): the `language:
+//! rust` hook runs the same entry after `cargo install`ing this repository,
+//! a release build too slow for a test.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Dir(PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp(name: &str) -> Dir {
+    let dir = std::env::temp_dir().join(format!("np-pcf-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Dir(dir)
+}
+
+/// PATH with the built binary's directory first.
+fn path_with_binary() -> std::ffi::OsString {
+    let mut dirs = vec![common::bin().parent().unwrap().to_path_buf()];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).unwrap()
+}
+
+fn pre_commit_available() -> bool {
+    Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A repository holding the demo, configured to use this checkout's hooks
+/// file (published as its own little hook repository, pinned by commit).
+struct Project {
+    dir: Dir,
+    home: Dir,
+    _hooks: Dir,
+}
+
+impl Project {
+    fn new(name: &str) -> Project {
+        assert!(
+            pre_commit_available(),
+            "`pre-commit` is not on PATH: `pip install pre-commit` (.ci/run installs it in its venv)"
+        );
+        let hooks = temp(&format!("{name}-hooks"));
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+            hooks.0.join(".pre-commit-hooks.yaml"),
+        )
+        .unwrap();
+        common::git(&hooks.0, &["init", "-q"]);
+        common::git(&hooks.0, &["add", "."]);
+        common::git(&hooks.0, &["commit", "-qm", "hooks"]);
+        let rev = git_out(&hooks.0, &["rev-parse", "HEAD"]);
+
+        let dir = temp(name);
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        common::copy_dir(&manifest.join("jobs"), &dir.0.join("jobs"));
+        common::copy_dir(&manifest.join("rules"), &dir.0.join("rules"));
+        std::fs::write(
+            dir.0.join(".pre-commit-config.yaml"),
+            format!(
+                "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: nomad-preflight-system\n",
+                hooks.0.display()
+            ),
+        )
+        .unwrap();
+        common::git(&dir.0, &["init", "-q"]);
+        common::git(&dir.0, &["add", "."]);
+        common::git(&dir.0, &["commit", "-qm", "demo"]);
+        Project {
+            dir,
+            home: temp(&format!("{name}-home")),
+            _hooks: hooks,
+        }
+    }
+
+    fn cmd(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
+            .current_dir(&self.dir.0)
+            .args(args)
+            .env("PATH", path_with_binary())
+            .env("PRE_COMMIT_HOME", &self.home.0)
+            .env("NO_COLOR", "1")
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .expect("runs")
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.dir.0.join(rel), text).unwrap();
+    }
+}
+
+fn git_out(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Priority 90 in namespace `default`, whose policy band ends at 70: NP402,
+/// an error.
+const BAND_BREAKER: &str = "job \"batchy\" {\n  datacenters = [\"dc1\"]\n  priority    = 90\n\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n\n      config {\n        image = \"redis:7\"\n      }\n\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
+
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn all_files_passes_a_clean_tree_and_fails_on_a_committed_violation() {
+    let p = Project::new("all");
+    let out = p.cmd("pre-commit", &["run", "--all-files"]);
+    assert!(out.status.success(), "clean demo tree: {}", text(&out));
+
+    // Committed without the hook: CI must still catch it, though nothing
+    // is staged when `pre-commit run --all-files` runs.
+    p.write("jobs/batchy.nomad", BAND_BREAKER);
+    common::git(&p.dir.0, &["add", "."]);
+    common::git(&p.dir.0, &["commit", "-qm", "batchy"]);
+    let out = p.cmd("pre-commit", &["run", "--all-files"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "a committed violation passed: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(s.contains("jobs/batchy.nomad"), "{s}");
+}
+
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn the_commit_time_hook_refuses_a_bad_staged_change_and_passes_a_good_one() {
+    let p = Project::new("commit");
+    let out = p.cmd("pre-commit", &["install"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let before = git_out(&p.dir.0, &["rev-parse", "HEAD"]);
+
+    // The staged version breaks the band; the working tree's does not: the
+    // hook must judge what the commit records.
+    p.write("jobs/batchy.nomad", BAND_BREAKER);
+    common::git(&p.dir.0, &["add", "jobs/batchy.nomad"]);
+    p.write(
+        "jobs/batchy.nomad",
+        &BAND_BREAKER.replace("priority    = 90", "priority    = 60"),
+    );
+    let out = p.cmd("git", &["commit", "-qm", "batchy"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "the bad commit went through: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert_eq!(git_out(&p.dir.0, &["rev-parse", "HEAD"]), before);
+
+    // Staging the good version lets the commit through.
+    common::git(&p.dir.0, &["add", "jobs/batchy.nomad"]);
+    let out = p.cmd("git", &["commit", "-qm", "batchy"]);
+    assert!(
+        out.status.success(),
+        "the good commit was refused: {}",
+        text(&out)
+    );
+    assert_ne!(git_out(&p.dir.0, &["rev-parse", "HEAD"]), before);
+}
