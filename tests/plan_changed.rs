@@ -397,3 +397,44 @@ fn json_lists_every_plan() {
     assert_eq!(plans[0]["Stop"], true);
     assert_eq!(plans[0]["Plan"]["Diff"]["Type"], "Edited");
 }
+
+#[test]
+fn an_unmodelled_edit_is_never_planned_as_no_change() {
+    let repo = Repo::demo("unmodelled", true);
+    let text = repo.read("jobs/sockshop.nomad");
+    let at = text.find("task \"carts\" {").expect("carts task") + "task \"carts\" {".len();
+    let mut edited = text.clone();
+    edited.insert_str(
+        at,
+        "\n      identity {\n        aud = [\"carts\"]\n      }\n",
+    );
+    repo.write("jobs/sockshop.nomad", &edited);
+    let out = repo.run(&["plan", "jobs/sockshop.nomad", "--base", "HEAD"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("+/- Task: \"carts\" (forces create/destroy update)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(
+            "warning: jobs/sockshop.nomad: group \"carts\" task \"carts\" changed but not modelled (identity)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let json = repo.run(&[
+        "plan",
+        "jobs/sockshop.nomad",
+        "--base",
+        "HEAD",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["Diff"]["Type"], "Edited");
+    let u = &v["Preflight"]["Unmodelled"][0];
+    assert_eq!(u["Task"], "carts");
+    assert_eq!(u["Fields"][0]["Name"], "identity.aud[0]");
+    assert_eq!(u["Fields"][0]["New"], "carts");
+}

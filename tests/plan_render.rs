@@ -139,6 +139,7 @@ fn sample_3b_alignment_of_nested_objects() {
         objects: vec![],
         task_groups: vec![group],
         version: v("0.9.3"),
+        unmodelled: vec![],
     };
     assert_eq!(
         format!("{}\n", render_diff(&diff, false, false)),
@@ -173,6 +174,7 @@ fn sample_9d_deleted_job_field_full_output() {
             updates: BTreeMap::from([("in-place update".to_string(), 1)]),
         }],
         version: v("0.12.1"),
+        unmodelled: vec![],
     };
     let ver = v("0.12.1");
     let job = init_short(ver);

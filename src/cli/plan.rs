@@ -352,12 +352,21 @@ fn print_single(
             }
         }
     }
+    warn_unmodelled(path, &plan.diff);
     let code = render::plan::plan_exit_code(Some(&plan.diff), &plan.result, world.nomad_version);
     let refused = policy::violations(plan, &world.policy.protected);
     for v in &refused {
         eprintln!("refused by policy: {path} {v}");
     }
     gate_code(args.gate, code, !refused.is_empty())
+}
+
+/// Changes the diff cannot show in Nomad's terms, one line each on stderr
+/// (they are in the JSON under `Preflight.Unmodelled` too).
+fn warn_unmodelled(path: &str, diff: &JobDiff) {
+    for u in &diff.unmodelled {
+        eprintln!("warning: {path}: {}", u.summary());
+    }
 }
 
 /// Nomad's code (1: allocations change), unless gating: then 1 only for refusals.
@@ -528,6 +537,7 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 }
             }
             changed::Outcome::Plan(p) => {
+                warn_unmodelled(&e.path.display().to_string(), &p.diff);
                 if render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
                     changing += 1;
                 }

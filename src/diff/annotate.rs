@@ -15,6 +15,7 @@ pub const FORCES_DESTRUCTIVE: &str = "forces create/destroy update";
 
 /// Add update counts (by group name) and annotations, as the Plan RPC does.
 pub fn annotate(diff: &mut JobDiff, updates: &BTreeMap<String, DesiredUpdates>) {
+    let unmodelled = std::mem::take(&mut diff.unmodelled);
     for tg in &mut diff.task_groups {
         if let Some(u) = updates.get(&tg.name) {
             let pairs = [
@@ -46,12 +47,20 @@ pub fn annotate(diff: &mut JobDiff, updates: &BTreeMap<String, DesiredUpdates>) 
         }
         let group_ty = tg.ty;
         for task in &mut tg.tasks {
-            annotate_task(task, group_ty, diff.version);
+            // An unmodelled change could be anything: assume the worst
+            // (the scheduler replaces such allocations too).
+            let changed = unmodelled.iter().any(|u| {
+                u.group.as_deref() == Some(tg.name.as_str())
+                    && u.task.as_deref() == Some(task.name.as_str())
+                    && !u.fields.is_empty()
+            });
+            annotate_task(task, group_ty, diff.version, changed);
         }
     }
+    diff.unmodelled = unmodelled;
 }
 
-fn annotate_task(task: &mut TaskDiff, group_ty: DiffType, version: NomadVersion) {
+fn annotate_task(task: &mut TaskDiff, group_ty: DiffType, version: NomadVersion, unmodelled: bool) {
     if task.ty == DiffType::None {
         return;
     }
@@ -86,7 +95,7 @@ fn annotate_task(task: &mut TaskDiff, group_ty: DiffType, version: NomadVersion)
         }
     });
     task.annotations.push(
-        if destructive_field || destructive_object {
+        if destructive_field || destructive_object || unmodelled {
             FORCES_DESTRUCTIVE
         } else {
             FORCES_INPLACE

@@ -8,10 +8,16 @@ mod annotate;
 mod engine;
 mod fields;
 pub mod gofmt;
+mod group;
 mod job;
+mod network;
+mod service;
+mod task;
+mod unmodelled;
 
 pub use annotate::annotate;
 pub use job::job_diff;
+pub use unmodelled::UnmodelledChange;
 
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -116,11 +122,22 @@ pub struct JobDiff {
     /// differ too). Not part of Nomad's JSON.
     #[serde(skip)]
     pub version: crate::version::NomadVersion,
+    /// Changes Nomad's diff objects cannot show (see unmodelled.rs); not
+    /// part of Nomad's JSON (the plan puts them under `Preflight`).
+    #[serde(skip)]
+    pub unmodelled: Vec<UnmodelledChange>,
 }
 
 impl JobDiff {
     pub fn group(&self, name: &str) -> Option<&TaskGroupDiff> {
         self.task_groups.iter().find(|g| g.name == name)
+    }
+
+    /// Did a task's unmodelled part change?
+    pub fn task_unmodelled(&self, group: &str, task: &str) -> bool {
+        self.unmodelled
+            .iter()
+            .any(|u| u.group.as_deref() == Some(group) && u.task.as_deref() == Some(task))
     }
 }
 

@@ -2,7 +2,9 @@
 //! decoder (numbers from numeric strings, durations from Go strings),
 //! records the written span, and reports wrong types at the value.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use super::eval::{fmt_number, to_number, type_name};
 use super::model::{Duration, Map, Spans, Value};
@@ -14,6 +16,39 @@ use crate::source::{Source, Span};
 pub struct Cx<'a> {
     pub src: &'a Source,
     pub diags: &'a mut Diags,
+    /// What the lowering read from each block (see [`Reads`]).
+    pub reads: Reads,
+}
+
+/// Which arguments and blocks the lowering read from each evaluated block,
+/// keyed by the block's address in the (still alive) tree. Whatever a block
+/// wrote that was never read is kept as the job's unmodelled part
+/// (unmodelled.rs), so a change to it can never vanish from a plan.
+#[derive(Debug, Clone, Default)]
+pub struct Reads(Rc<RefCell<HashMap<usize, HashSet<String>>>>);
+
+impl Reads {
+    fn key(node: &Node) -> usize {
+        std::ptr::from_ref(node) as usize
+    }
+
+    fn open(&self, node: &Node) {
+        self.0.borrow_mut().entry(Self::key(node)).or_default();
+    }
+
+    fn mark(&self, node: &Node, name: &str) {
+        self.0
+            .borrow_mut()
+            .entry(Self::key(node))
+            .or_default()
+            .insert(name.to_string());
+    }
+
+    /// The names read from `node`, or None when no typed reader looked at it
+    /// (an opaque block such as a driver `config`, kept whole).
+    pub fn of(&self, node: &Node) -> Option<HashSet<String>> {
+        self.0.borrow().get(&Self::key(node)).cloned()
+    }
 }
 
 impl Cx<'_> {
@@ -43,6 +78,7 @@ impl Cx<'_> {
 pub struct F<'n> {
     pub node: &'n Node,
     pub spans: Spans,
+    reads: Reads,
 }
 
 impl<'n> F<'n> {
@@ -61,7 +97,12 @@ impl<'n> F<'n> {
         }
         let mut spans = Spans::new(Some(node.span));
         spans.label = node.labels.first().map(|l| l.1);
-        F { node, spans }
+        cx.reads.open(node);
+        F {
+            node,
+            spans,
+            reads: cx.reads.clone(),
+        }
     }
 
     pub fn label(&self) -> Option<&'n str> {
@@ -69,15 +110,29 @@ impl<'n> F<'n> {
     }
 
     pub fn attr(&self, name: &str) -> Option<&'n Attr> {
+        self.reads.mark(self.node, name);
         self.node.attrs.iter().find(|a| a.name == name)
     }
 
     pub fn blocks(&self, name: &'n str) -> impl Iterator<Item = &'n Node> + 'n {
+        self.reads.mark(self.node, name);
         self.node.blocks.iter().filter(move |b| b.ident == name)
     }
 
     /// A block that may appear once; repeats are reported.
     pub fn block(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
+        self.reads.mark(self.node, name);
+        self.single(cx, name)
+    }
+
+    /// A block the typed model does not hold (or holds only opaquely):
+    /// repeats are reported, but it stays unread, so it is kept (and
+    /// diffed) as the job's unmodelled part.
+    pub fn unmodelled_block(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
+        self.single(cx, name)
+    }
+
+    fn single(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
         let mut it = self.node.blocks.iter().filter(|b| b.ident == name);
         let first = it.next()?;
         for dup in it {

@@ -91,12 +91,9 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     j.reschedule = f.block(cx, "reschedule").map(|b| reschedule(b, cx));
     j.periodic = f.block(cx, "periodic").map(|b| periodic(b, cx));
     j.parameterized = f.block(cx, "parameterized").map(|b| parameterized(b, cx));
-    if f.block(cx, "multiregion").is_some() {
-        j.multiregion = Some(Multiregion::default());
+    for name in ["multiregion", "vault", "consul", "ui"] {
+        f.unmodelled_block(cx, name);
     }
-    f.block(cx, "vault");
-    f.block(cx, "consul");
-    f.block(cx, "ui");
     j.groups = f.blocks("group").map(|b| group(b, cx)).collect();
     // HCL1 allowed a task directly in a job: Nomad wrapped it in a group of
     // the same name.
@@ -164,8 +161,8 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
     g.migrate = f.block(cx, "migrate").map(|b| migrate(b, cx));
     g.scaling = f.block(cx, "scaling").map(|b| scaling(b, cx));
     g.disconnect = f.block(cx, "disconnect").map(|b| disconnect(b, cx));
-    f.block(cx, "consul");
-    f.block(cx, "vault");
+    f.unmodelled_block(cx, "consul");
+    f.unmodelled_block(cx, "vault");
     g.volumes = f.blocks("volume").map(|b| volume(b, cx)).collect();
     g.services = f.blocks("service").map(|b| service(b, cx)).collect();
     g.meta = f.map(cx, "meta");
@@ -295,7 +292,7 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
     task_scaling(&f, cx);
     // Tasks may carry several labelled `scaling "cpu"`/`identity "x"` blocks.
     for name in ["restart", "csi_plugin", "consul", "schedule"] {
-        f.block(cx, name);
+        f.unmodelled_block(cx, name);
     }
     t.spans = f.spans;
     t
@@ -342,7 +339,7 @@ fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
             }
         })
         .collect();
-    f.block(cx, "numa");
+    f.unmodelled_block(cx, "numa");
     r.spans = f.spans;
     r
 }
@@ -388,7 +385,7 @@ fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
             options: df.strs(cx, "options").unwrap_or_default(),
         });
     }
-    f.block(cx, "cni");
+    f.unmodelled_block(cx, "cni");
     net.spans = f.spans;
     net
 }
@@ -746,7 +743,7 @@ fn volume(n: &Node, cx: &mut Cx<'_>) -> Volume {
         ],
         "volume",
     );
-    f.block(cx, "mount_options");
+    f.unmodelled_block(cx, "mount_options");
     Volume {
         name: f.label().unwrap_or_default().to_string(),
         volume_type: f.str(cx, "type").unwrap_or_default(),
@@ -801,8 +798,11 @@ fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
     };
     s.meta = f.map(cx, "meta");
     s.canary_meta = f.map(cx, "canary_meta");
-    s.connect = f.block(cx, "connect").map(|c| Value::Map(opaque(c)));
-    f.block(cx, "identity");
+    // Kept opaque for the admission checks; diffed as unmodelled.
+    s.connect = f
+        .unmodelled_block(cx, "connect")
+        .map(|c| Value::Map(opaque(c)));
+    f.unmodelled_block(cx, "identity");
     s.checks = f.blocks("check").map(|c| check(c, cx)).collect();
     s.spans = f.spans;
     s
@@ -918,8 +918,8 @@ fn template(n: &Node, cx: &mut Cx<'_>) -> Template {
         ],
         "template",
     );
-    f.block(cx, "wait");
-    f.block(cx, "change_script");
+    f.unmodelled_block(cx, "wait");
+    f.unmodelled_block(cx, "change_script");
     Template {
         source_path: f.str(cx, "source").unwrap_or_default(),
         dest_path: f.str(cx, "destination").unwrap_or_default(),

@@ -14,6 +14,7 @@ mod sha1;
 mod suggest;
 mod templatefile;
 pub mod tree;
+mod unmodelled;
 mod validate;
 pub mod vars;
 
@@ -196,8 +197,14 @@ fn build(
         }
     }
     let node = tree::eval_block(job_block, src, &mut scope, diags);
-    let mut cx = fields::Cx { src, diags };
+    let reads = fields::Reads::default();
+    let mut cx = fields::Cx {
+        src,
+        diags,
+        reads: reads.clone(),
+    };
     let mut job = lower::job(&node, &mut cx);
+    unmodelled::attach(&node, &reads, &mut job);
     if !opts.version.at_least(1, 0, 0) {
         for t in job.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()) {
             fields::hcl1_object_shape(&mut t.config);

@@ -194,6 +194,20 @@ impl Value {
 
 pub type Map = BTreeMap<String, String>;
 
+/// What a block wrote that the typed model does not hold: arguments and
+/// blocks the lowering never read, by path below the job, group or task
+/// (`identity[vault].aud`, `template.wait`), as evaluated. It takes part in
+/// equality, so a change to it makes a new job version and an edited task,
+/// and the diff reports it as "changed but not modelled".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unmodelled(pub BTreeMap<String, Value>);
+
+impl Unmodelled {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraint {
     pub ltarget: String,
@@ -549,6 +563,7 @@ pub struct Task {
     pub leader: bool,
     pub kind: String,
     pub dispatch_payload_file: Option<String>,
+    pub unmodelled: Unmodelled,
     pub spans: Spans,
 }
 
@@ -576,6 +591,7 @@ pub struct TaskGroup {
     pub max_client_disconnect: Option<Duration>,
     pub prevent_reschedule_on_lost: bool,
     pub disconnect: Option<Disconnect>,
+    pub unmodelled: Unmodelled,
     pub spans: Spans,
 }
 
@@ -607,6 +623,7 @@ pub struct Job {
     pub stop: bool,
     pub dispatched: bool,
     pub parent_id: String,
+    pub unmodelled: Unmodelled,
     pub spans: Spans,
     /// The file the job came from (None for jobs built in code or imported).
     pub source: Origin,

@@ -66,6 +66,7 @@ pub fn plan_json(view: &PlanView) -> Value {
             "QuotaLimitReached": r.quota_limit_reached,
             "Nondeterminism": r.nondeterminism,
             "ExitCode": super::plan::plan_exit_code(view.diff, r, view.version),
+            "Unmodelled": view.diff.map(|d| d.unmodelled.as_slice()).unwrap_or_default(),
         },
     })
 }

@@ -19,6 +19,11 @@ pub fn destructive_change(
     if old.tasks.len() != new.tasks.len() {
         return true;
     }
+    // What the model does not hold could be anything: assume a replacement
+    // (the plan also says which arguments it could not judge).
+    if old.unmodelled != new.unmodelled {
+        return true;
+    }
     if old.ephemeral_disk.size_mb != new.ephemeral_disk.size_mb
         || old.ephemeral_disk.sticky != new.ephemeral_disk.sticky
         || old.ephemeral_disk.migrate != new.ephemeral_disk.migrate
@@ -44,6 +49,7 @@ pub fn destructive_change(
             return true;
         };
         if ot.driver != nt.driver
+            || ot.unmodelled != nt.unmodelled
             || ot.user != nt.user
             || ot.config != nt.config
             || ot.env != nt.env

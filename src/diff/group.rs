@@ -1,0 +1,213 @@
+//! Task group diffs (`TaskGroup.Diff`): the group's fields and policies
+//! (restart, reschedule, migrate, update, ephemeral disk), scaling, group
+//! volumes, and the group-level networks and services.
+
+use crate::jobspec as js;
+
+use super::engine::{field_diffs, primitive_object_diff, structured_object_diff, Flat};
+use super::fields::{self as fl, Dialect};
+use super::job::{affinities, constraints, diffs_by_name, Ns};
+use super::network::network_diffs;
+use super::service::service_diffs;
+use super::task::task_diffs;
+use super::{DiffType, ObjectDiff, TaskGroupDiff};
+
+/// Groups matched by name; result sorted by name.
+pub(super) fn group_diffs(
+    ns: Ns<'_>,
+    old: &[js::TaskGroup],
+    new: &[js::TaskGroup],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<TaskGroupDiff> {
+    diffs_by_name(
+        old,
+        new,
+        |g| &g.name,
+        |o, n| group_diff(ns, o, n, d, ctx),
+        |r| &r.name,
+    )
+}
+
+pub(super) fn group_diff(
+    ns: Ns<'_>,
+    old: Option<&js::TaskGroup>,
+    new: Option<&js::TaskGroup>,
+    d: Dialect,
+    ctx: bool,
+) -> TaskGroupDiff {
+    let (ty, name) = match (old, new) {
+        (None, Some(n)) => (DiffType::Added, n.name.clone()),
+        (Some(o), None) => (DiffType::Deleted, o.name.clone()),
+        (Some(o), Some(n)) => {
+            // Nomad uses deep equality here, so a change the diff does not
+            // show (group shutdown_delay, spreads...) still marks it Edited.
+            let edited = o != n;
+            (
+                if edited {
+                    DiffType::Edited
+                } else {
+                    DiffType::None
+                },
+                n.name.clone(),
+            )
+        }
+        (None, None) => (DiffType::None, String::new()),
+    };
+    let empty = js::TaskGroup::default();
+    let o = old.unwrap_or(&empty);
+    let n = new.unwrap_or(&empty);
+    let oflat = old.map(|g| fl::group(g, d));
+    let nflat = new.map(|g| fl::group(g, d));
+    let (mut oflat, mut nflat) = (oflat.unwrap_or_default(), nflat.unwrap_or_default());
+    // Group shutdown_delay joined the diff in 0.11 (only when both sides exist).
+    if d.at(0, 11, 0) && old.is_some() && new.is_some() {
+        let fmt = |v: Option<js::Duration>| v.map(|d| d.nanos().to_string()).unwrap_or_default();
+        oflat.insert("ShutdownDelay".into(), fmt(o.shutdown_delay));
+        nflat.insert("ShutdownDelay".into(), fmt(n.shutdown_delay));
+    }
+    let fields = field_diffs(&oflat, &nflat, false);
+
+    let mut objects = Vec::new();
+    objects.extend(constraints(&o.constraints, &n.constraints, ctx));
+    objects.extend(affinities(&o.affinities, &n.affinities, ctx));
+    let opt_flat =
+        |g: Option<&js::TaskGroup>, f: &dyn Fn(&js::TaskGroup) -> Option<Flat>| g.and_then(f);
+    objects.extend(primitive_object_diff(
+        opt_flat(old, &|g| Some(fl::restart(&g.restart, d))).as_ref(),
+        opt_flat(new, &|g| Some(fl::restart(&g.restart, d))).as_ref(),
+        "RestartPolicy",
+        ctx,
+    ));
+    if d.at(1, 10, 0) {
+        objects.extend(primitive_object_diff(
+            opt_flat(old, &|g| g.migrate.as_ref().map(fl::migrate)).as_ref(),
+            opt_flat(new, &|g| g.migrate.as_ref().map(fl::migrate)).as_ref(),
+            "Migrate",
+            ctx,
+        ));
+    }
+    objects.extend(primitive_object_diff(
+        opt_flat(old, &|g| g.reschedule.as_ref().map(fl::reschedule)).as_ref(),
+        opt_flat(new, &|g| g.reschedule.as_ref().map(fl::reschedule)).as_ref(),
+        "ReschedulePolicy",
+        ctx,
+    ));
+    objects.extend(primitive_object_diff(
+        opt_flat(old, &|g| Some(fl::ephemeral_disk(&g.ephemeral_disk))).as_ref(),
+        opt_flat(new, &|g| Some(fl::ephemeral_disk(&g.ephemeral_disk))).as_ref(),
+        "EphemeralDisk",
+        ctx,
+    ));
+    objects.extend(primitive_object_diff(
+        opt_flat(old, &|g| g.update.as_ref().map(fl::update)).as_ref(),
+        opt_flat(new, &|g| g.update.as_ref().map(fl::update)).as_ref(),
+        "Update",
+        ctx,
+    ));
+    if d.v010() {
+        objects.extend(network_diffs(&o.networks, &n.networks, d, ctx));
+    }
+    if d.at(1, 8, 0) {
+        objects.extend(scaling_diff(o.scaling.as_ref(), n.scaling.as_ref(), ctx));
+    }
+    if d.v010() {
+        objects.extend(service_diffs(ns, &o.services, &n.services, d, ctx));
+    }
+    if d.at(1, 2, 0) {
+        objects.extend(volume_diffs(&o.volumes, &n.volumes, d, ctx));
+    }
+
+    TaskGroupDiff {
+        ty,
+        name,
+        fields,
+        objects,
+        tasks: task_diffs(ns, &o.tasks, &n.tasks, d, ctx),
+        updates: Default::default(),
+    }
+}
+
+/// Group volumes, matched by name. Nomad does not sort these (they come
+/// from a Go map); ours are in name order.
+pub(super) fn volume_diffs(
+    old: &[js::Volume],
+    new: &[js::Volume],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    let mut names: Vec<&str> = old.iter().chain(new).map(|v| v.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let o = old.iter().find(|v| v.name == name);
+            let n = new.iter().find(|v| v.name == name);
+            if o == n {
+                return None;
+            }
+            structured_object_diff(
+                o.map(|v| fl::volume(v, d)).as_ref(),
+                n.map(|v| fl::volume(v, d)).as_ref(),
+                false,
+                "Volume",
+                ctx,
+                Vec::new(),
+            )
+        })
+        .collect()
+}
+
+/// Scaling: its own fields are non-contextual; the policy document is a
+/// fully flattened map.
+pub(super) fn scaling_diff(
+    old: Option<&js::Scaling>,
+    new: Option<&js::Scaling>,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    let _ = ctx;
+    if old == new {
+        return None;
+    }
+    let policy = |s: Option<&js::Scaling>| -> Flat {
+        match s.and_then(|s| s.policy.as_ref()) {
+            Some(js::Value::Map(m)) => fl::config(m),
+            _ => Flat::new(),
+        }
+    };
+    let (op, np) = (policy(old), policy(new));
+    let mut objects = Vec::new();
+    if op != np {
+        let ty = if op.is_empty() {
+            DiffType::Added
+        } else if np.is_empty() {
+            DiffType::Deleted
+        } else {
+            DiffType::Edited
+        };
+        objects.push(ObjectDiff {
+            ty,
+            name: "Policy".into(),
+            fields: field_diffs(&op, &np, false),
+            objects: Vec::new(),
+        });
+    }
+    let empty = Flat::new();
+    let (of, nf) = (old.map(fl::scaling), new.map(fl::scaling));
+    let ty = match (old, new) {
+        (None, _) => DiffType::Added,
+        (_, None) => DiffType::Deleted,
+        _ => DiffType::Edited,
+    };
+    Some(ObjectDiff {
+        ty,
+        name: "Scaling".into(),
+        fields: field_diffs(
+            of.as_ref().unwrap_or(&empty),
+            nf.as_ref().unwrap_or(&empty),
+            false,
+        ),
+        objects,
+    })
+}

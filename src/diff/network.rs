@@ -1,0 +1,145 @@
+//! Resources and networks (`Resources.Diff`, `NetworkResource.Diff`,
+//! ports and devices).
+
+use crate::jobspec as js;
+
+use super::engine::{primitive_object_diff, sort_objects, structured_object_diff};
+use super::fields::{self as fl, Dialect};
+use super::ObjectDiff;
+
+pub(super) fn resources_diff(
+    old: Option<&js::Resources>,
+    new: Option<&js::Resources>,
+    d: Dialect,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    if old == new {
+        return None;
+    }
+    let empty = js::Resources::default();
+    let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+    let mut objects = network_diffs(&o.networks, &n.networks, d, ctx);
+    objects.extend(device_diffs(&o.devices, &n.devices, ctx));
+    structured_object_diff(
+        old.map(|r| fl::resources(r, d)).as_ref(),
+        new.map(|r| fl::resources(r, d)).as_ref(),
+        false,
+        "Resources",
+        ctx,
+        objects,
+    )
+}
+
+/// Networks are matched by content: a changed network is Deleted + Added.
+pub(super) fn network_diffs(
+    old: &[js::Network],
+    new: &[js::Network],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    let mut out = Vec::new();
+    for o in old {
+        if !new.contains(o) {
+            out.extend(network_diff(Some(o), None, d, ctx));
+        }
+    }
+    for n in new {
+        if !old.contains(n) {
+            out.extend(network_diff(None, Some(n), d, ctx));
+        }
+    }
+    sort_objects(&mut out);
+    out
+}
+
+pub(super) fn network_diff(
+    old: Option<&js::Network>,
+    new: Option<&js::Network>,
+    d: Dialect,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    let empty = js::Network::default();
+    let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+    let mut objects = port_diffs(&o.reserved_ports, &n.reserved_ports, false, d, ctx);
+    objects.extend(port_diffs(&o.dynamic_ports, &n.dynamic_ports, true, d, ctx));
+    structured_object_diff(
+        old.map(|x| fl::network(x, d)).as_ref(),
+        new.map(|x| fl::network(x, d)).as_ref(),
+        false,
+        "Network",
+        ctx,
+        objects,
+    )
+}
+
+/// Ports are matched by label.
+pub(super) fn port_diffs(
+    old: &[js::Port],
+    new: &[js::Port],
+    dynamic: bool,
+    d: Dialect,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    let name = if dynamic {
+        "Dynamic Port"
+    } else {
+        "Static Port"
+    };
+    let mut out = Vec::new();
+    for o in old {
+        let n = new.iter().find(|n| n.label == o.label);
+        out.extend(primitive_object_diff(
+            Some(&fl::port(o, dynamic, d)),
+            n.map(|n| fl::port(n, dynamic, d)).as_ref(),
+            name,
+            ctx,
+        ));
+    }
+    for n in new {
+        if !old.iter().any(|o| o.label == n.label) {
+            out.extend(primitive_object_diff(
+                None,
+                Some(&fl::port(n, dynamic, d)),
+                name,
+                ctx,
+            ));
+        }
+    }
+    sort_objects(&mut out);
+    out
+}
+
+pub(super) fn device_diffs(
+    old: &[js::RequestedDevice],
+    new: &[js::RequestedDevice],
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    let mut out = Vec::new();
+    for o in old {
+        let n = new.iter().find(|n| n.name == o.name);
+        if Some(o) != n {
+            out.extend(structured_object_diff(
+                Some(&fl::device(o)),
+                n.map(fl::device).as_ref(),
+                false,
+                "Device",
+                ctx,
+                Vec::new(),
+            ));
+        }
+    }
+    for n in new {
+        if !old.iter().any(|o| o.name == n.name) {
+            out.extend(structured_object_diff(
+                None,
+                Some(&fl::device(n)),
+                false,
+                "Device",
+                ctx,
+                Vec::new(),
+            ));
+        }
+    }
+    sort_objects(&mut out);
+    out
+}

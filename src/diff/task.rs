@@ -1,0 +1,214 @@
+//! Task diffs (`Task.Diff`): fields, driver config, log config, dispatch
+//! payload, artifacts and templates, vault and volume mounts.
+
+use crate::jobspec as js;
+
+use super::engine::{
+    field_diffs, primitive_object_diff, primitive_object_set_diff, sort_objects, string_set_diff,
+    structured_object_diff, Flat,
+};
+use super::fields::{self as fl, Dialect};
+use super::job::{affinities, constraints, diffs_by_name, Ns};
+use super::network::resources_diff;
+use super::service::service_diffs;
+use super::{DiffType, ObjectDiff, TaskDiff};
+
+pub(super) fn task_diffs(
+    ns: Ns<'_>,
+    old: &[js::Task],
+    new: &[js::Task],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<TaskDiff> {
+    diffs_by_name(
+        old,
+        new,
+        |t| &t.name,
+        |o, n| task_diff(ns, o, n, d, ctx),
+        |r| &r.name,
+    )
+}
+
+pub(super) fn task_diff(
+    ns: Ns<'_>,
+    old: Option<&js::Task>,
+    new: Option<&js::Task>,
+    d: Dialect,
+    ctx: bool,
+) -> TaskDiff {
+    let (ty, name) = match (old, new) {
+        (None, Some(n)) => (DiffType::Added, n.name.clone()),
+        (Some(o), None) => (DiffType::Deleted, o.name.clone()),
+        (Some(o), Some(n)) => (
+            if o != n {
+                DiffType::Edited
+            } else {
+                DiffType::None
+            },
+            n.name.clone(),
+        ),
+        (None, None) => (DiffType::None, String::new()),
+    };
+    let empty = js::Task::default();
+    let o = old.unwrap_or(&empty);
+    let n = new.unwrap_or(&empty);
+    let fields = field_diffs(
+        &old.map(|t| fl::task(t, d)).unwrap_or_default(),
+        &new.map(|t| fl::task(t, d)).unwrap_or_default(),
+        false,
+    );
+    let mut objects = Vec::new();
+    objects.extend(constraints(&o.constraints, &n.constraints, ctx));
+    objects.extend(affinities(&o.affinities, &n.affinities, ctx));
+    if o.config != n.config {
+        let ty = if o.config.is_empty() {
+            DiffType::Added
+        } else if n.config.is_empty() {
+            DiffType::Deleted
+        } else {
+            DiffType::Edited
+        };
+        objects.push(ObjectDiff {
+            ty,
+            name: "Config".into(),
+            fields: field_diffs(&fl::config(&o.config), &fl::config(&n.config), ctx),
+            objects: Vec::new(),
+        });
+    }
+    objects.extend(resources_diff(
+        old.map(|t| &t.resources),
+        new.map(|t| &t.resources),
+        d,
+        ctx,
+    ));
+    objects.extend(primitive_object_diff(
+        old.map(|t| fl::log_config(&t.log_config, d)).as_ref(),
+        new.map(|t| fl::log_config(&t.log_config, d)).as_ref(),
+        "LogConfig",
+        ctx,
+    ));
+    let payload = |t: &js::Task| {
+        t.dispatch_payload_file
+            .as_ref()
+            .map(|f| fl::F::default().s("File", f).done())
+    };
+    objects.extend(primitive_object_diff(
+        old.and_then(payload).as_ref(),
+        new.and_then(payload).as_ref(),
+        "DispatchPayload",
+        ctx,
+    ));
+    objects.extend(keyed_set_diff(
+        &o.artifacts,
+        &n.artifacts,
+        |a| fl::artifact(a, d),
+        |a| a.relative_dest.clone(),
+        d.at(1, 2, 0),
+        "Artifact",
+        ctx,
+    ));
+    objects.extend(service_diffs(ns, &o.services, &n.services, d, ctx));
+    if o.vault != n.vault {
+        let ev = js::Vault::default();
+        let (ov, nv) = (
+            o.vault.as_ref().unwrap_or(&ev),
+            n.vault.as_ref().unwrap_or(&ev),
+        );
+        let sub: Vec<ObjectDiff> = string_set_diff(&ov.policies, &nv.policies, "Policies", ctx)
+            .into_iter()
+            .collect();
+        objects.extend(structured_object_diff(
+            o.vault.as_ref().map(|v| fl::vault(v, d)).as_ref(),
+            n.vault.as_ref().map(|v| fl::vault(v, d)).as_ref(),
+            false,
+            "Vault",
+            ctx,
+            sub,
+        ));
+    }
+    objects.extend(keyed_set_diff(
+        &o.templates,
+        &n.templates,
+        |t| fl::template(t, d),
+        |t| t.dest_path.clone(),
+        d.at(1, 2, 0),
+        "Template",
+        ctx,
+    ));
+    if d.at(1, 8, 0) {
+        objects.extend(volume_mount_diffs(
+            &o.volume_mounts,
+            &n.volume_mounts,
+            d,
+            ctx,
+        ));
+    }
+    TaskDiff {
+        ty,
+        name,
+        fields,
+        objects,
+        annotations: Vec::new(),
+    }
+}
+
+/// Volume mounts are compared by position.
+pub(super) fn volume_mount_diffs(
+    old: &[js::VolumeMount],
+    new: &[js::VolumeMount],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    let mut out = Vec::new();
+    for i in 0..old.len().max(new.len()) {
+        let (o, n) = (old.get(i), new.get(i));
+        if o == n {
+            continue;
+        }
+        out.extend(structured_object_diff(
+            o.map(|m| fl::volume_mount(m, d)).as_ref(),
+            n.map(|m| fl::volume_mount(m, d)).as_ref(),
+            false,
+            "VolumeMount",
+            ctx,
+            Vec::new(),
+        ));
+    }
+    sort_objects(&mut out);
+    out
+}
+
+/// Templates and artifacts: a content set before 1.2; from 1.2 keyed by
+/// their `DiffID` (destination), so an edited template shows as Edited.
+pub(super) fn keyed_set_diff<T>(
+    old: &[T],
+    new: &[T],
+    flat: impl Fn(&T) -> Flat,
+    key: impl Fn(&T) -> String,
+    keyed: bool,
+    name: &str,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    let o: Vec<Flat> = old.iter().map(&flat).collect();
+    let n: Vec<Flat> = new.iter().map(&flat).collect();
+    if !keyed {
+        return primitive_object_set_diff(&o, &n, name, ctx);
+    }
+    let okeys: Vec<String> = old.iter().map(&key).collect();
+    let nkeys: Vec<String> = new.iter().map(&key).collect();
+    let mut out = Vec::new();
+    for (i, of) in o.iter().enumerate() {
+        let nf = nkeys
+            .iter()
+            .position(|k| *k == okeys[i])
+            .and_then(|j| n.get(j));
+        out.extend(primitive_object_diff(Some(of), nf, name, ctx));
+    }
+    for (j, nf) in n.iter().enumerate() {
+        if !okeys.contains(&nkeys[j]) {
+            out.extend(primitive_object_diff(None, Some(nf), name, ctx));
+        }
+    }
+    sort_objects(&mut out);
+    out
+}

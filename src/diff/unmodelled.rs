@@ -1,0 +1,123 @@
+//! Changes the diff cannot show in Nomad's terms: what a job file wrote that
+//! the typed model does not hold ([`js::Unmodelled`]), and any other
+//! difference between two job versions that none of Nomad's diff objects
+//! shows. The plan reports them after Nomad's text and in JSON, and marks
+//! the job, group or task edited, so an edit is never planned as "no change".
+
+use serde::Serialize;
+
+use crate::jobspec as js;
+
+use super::engine::{field_diffs, Flat};
+use super::fields as fl;
+use super::{DiffType, FieldDiff, JobDiff};
+
+/// One job, group or task whose unmodelled part changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UnmodelledChange {
+    pub group: Option<String>,
+    pub task: Option<String>,
+    /// The changed arguments, by path (`identity[vault].aud[0]`). Empty when
+    /// the versions differ in a modelled field that Nomad's diff does not
+    /// show (a job-level `spread`, for one).
+    pub fields: Vec<FieldDiff>,
+}
+
+impl UnmodelledChange {
+    /// `job`, `group "g"` or `group "g" task "t"`.
+    pub fn location(&self) -> String {
+        match (&self.group, &self.task) {
+            (Some(g), Some(t)) => format!("group {g:?} task {t:?}"),
+            (Some(g), None) => format!("group {g:?}"),
+            _ => "job".to_string(),
+        }
+    }
+
+    /// One line for stderr: where, what, and what the plan assumed.
+    pub fn summary(&self) -> String {
+        if self.fields.is_empty() {
+            return format!(
+                "{} changed in fields Nomad's diff does not show; planned as edited",
+                self.location()
+            );
+        }
+        let mut names: Vec<&str> = self
+            .fields
+            .iter()
+            .map(|f| f.name.split(['[', '.']).next().unwrap_or(&f.name))
+            .collect();
+        names.dedup();
+        let effect = if self.task.is_some() || self.group.is_some() {
+            "planned as a create/destroy update"
+        } else {
+            "planned as edited"
+        };
+        format!(
+            "{} changed but not modelled ({}); {effect}",
+            self.location(),
+            names.join(", ")
+        )
+    }
+}
+
+fn flat(u: &js::Unmodelled) -> Flat {
+    fl::config(&u.0)
+}
+
+/// The changed unmodelled arguments between two versions of one object.
+pub fn field_changes(old: &js::Unmodelled, new: &js::Unmodelled) -> Vec<FieldDiff> {
+    if old == new {
+        return Vec::new();
+    }
+    field_diffs(&flat(old), &flat(new), false)
+}
+
+/// Does this object list show any change?
+fn shows(fields: &[FieldDiff], objects: &[super::ObjectDiff]) -> bool {
+    fields.iter().any(|f| f.ty != DiffType::None) || objects.iter().any(|o| o.ty != DiffType::None)
+}
+
+/// Every change between two versions of a job that `diff` (Nomad's part)
+/// does not show: unmodelled arguments, and objects that differ while their
+/// diff shows nothing.
+pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledChange> {
+    let mut out = Vec::new();
+    let mut push = |group: Option<&str>, task: Option<&str>, fields: Vec<FieldDiff>| {
+        out.push(UnmodelledChange {
+            group: group.map(str::to_string),
+            task: task.map(str::to_string),
+            fields,
+        })
+    };
+    let fields = field_changes(&old.unmodelled, &new.unmodelled);
+    let job_shows = shows(&diff.fields, &diff.objects)
+        || diff.task_groups.iter().any(|g| g.ty != DiffType::None);
+    if !fields.is_empty() || (old != new && !job_shows) {
+        push(None, None, fields);
+    }
+    for ng in &new.groups {
+        let (Some(og), Some(gd)) = (old.group(&ng.name), diff.group(&ng.name)) else {
+            continue;
+        };
+        let fields = field_changes(&og.unmodelled, &ng.unmodelled);
+        let group_shows =
+            shows(&gd.fields, &gd.objects) || gd.tasks.iter().any(|t| t.ty != DiffType::None);
+        if !fields.is_empty() || (og != ng && !group_shows) {
+            push(Some(&ng.name), None, fields);
+        }
+        for nt in &ng.tasks {
+            let (Some(ot), Some(td)) = (
+                og.task(&nt.name),
+                gd.tasks.iter().find(|t| t.name == nt.name),
+            ) else {
+                continue;
+            };
+            let fields = field_changes(&ot.unmodelled, &nt.unmodelled);
+            if !fields.is_empty() || (ot != nt && !shows(&td.fields, &td.objects)) {
+                push(Some(&ng.name), Some(&nt.name), fields);
+            }
+        }
+    }
+    out
+}

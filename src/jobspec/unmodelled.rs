@@ -1,0 +1,143 @@
+//! The unmodelled part of a job: whatever the file wrote that the lowering
+//! never read (see [`super::fields::Reads`]), attached to the job, group or
+//! task it belongs to. Nothing a job file says can then be lost between the
+//! file and the plan: the typed model holds it, or this does.
+
+use super::fields::Reads;
+use super::model::{Job, Unmodelled, Value};
+use super::tree::Node;
+
+/// Fill `unmodelled` of the job, its groups and their tasks from the
+/// evaluated tree the job was lowered from.
+pub fn attach(node: &Node, reads: &Reads, job: &mut Job) {
+    job.unmodelled = collect(node, reads, &["group", "task"]);
+    for gnode in node.blocks.iter().filter(|b| b.ident == "group") {
+        let name = label(gnode);
+        let Some(g) = job.groups.iter_mut().find(|g| g.name == name) else {
+            continue;
+        };
+        g.unmodelled = collect(gnode, reads, &["task"]);
+        for tnode in gnode.blocks.iter().filter(|b| b.ident == "task") {
+            let tname = label(tnode);
+            if let Some(t) = g.tasks.iter_mut().find(|t| t.name == tname) {
+                t.unmodelled = collect(tnode, reads, &[]);
+            }
+        }
+    }
+    // HCL1's task directly in a job became a group of the same name.
+    for tnode in node.blocks.iter().filter(|b| b.ident == "task") {
+        let tname = label(tnode);
+        if let Some(t) = job
+            .groups
+            .iter_mut()
+            .find(|g| g.name == tname)
+            .and_then(|g| g.tasks.first_mut())
+        {
+            t.unmodelled = collect(tnode, reads, &[]);
+        }
+    }
+}
+
+fn label(n: &Node) -> &str {
+    n.labels.first().map(|l| l.0.as_str()).unwrap_or_default()
+}
+
+fn collect(node: &Node, reads: &Reads, skip: &[&str]) -> Unmodelled {
+    let mut out = Unmodelled::default();
+    // Every job, group and task block is read by its lowering.
+    if reads.of(node).is_some() {
+        walk(node, reads, "", skip, &mut out);
+    }
+    out
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// Keep what `node` wrote and the lowering did not read. `read = None`
+/// keeps everything (a block nobody read).
+fn walk(node: &Node, reads: &Reads, prefix: &str, skip: &[&str], out: &mut Unmodelled) {
+    walk_with(node, reads, reads.of(node), prefix, skip, out);
+}
+
+fn walk_with(
+    node: &Node,
+    reads: &Reads,
+    read: Option<std::collections::HashSet<String>>,
+    prefix: &str,
+    skip: &[&str],
+    out: &mut Unmodelled,
+) {
+    let unread = |name: &String| read.as_ref().is_none_or(|r| !r.contains(name));
+    for a in &node.attrs {
+        if unread(&a.name) {
+            out.0.insert(join(prefix, &a.name), a.value.clone());
+        }
+    }
+    for (i, b) in node.blocks.iter().enumerate() {
+        if skip.contains(&b.ident.as_str()) {
+            continue;
+        }
+        let siblings: Vec<&Node> = node.blocks.iter().filter(|x| x.ident == b.ident).collect();
+        let mut key = b.ident.clone();
+        for (l, _) in &b.labels {
+            key.push_str(&format!("[{l}]"));
+        }
+        if b.labels.is_empty() && siblings.len() > 1 {
+            let pos = node.blocks[..i]
+                .iter()
+                .filter(|x| x.ident == b.ident)
+                .count();
+            key.push_str(&format!("[{pos}]"));
+        }
+        let key = join(prefix, &key);
+        match &read {
+            Some(r) if r.contains(&b.ident) => {
+                // Read by a typed reader: keep only what it skipped. Read
+                // whole (driver config, meta): nothing is left over.
+                if reads.of(b).is_some() {
+                    walk(b, reads, &key, &[], out);
+                }
+            }
+            // An empty block still says something (`sidecar_service {}`).
+            _ if b.attrs.is_empty() && b.blocks.is_empty() => {
+                out.0.insert(key, Value::String("{}".into()));
+            }
+            _ => walk_with(b, reads, None, &key, &[], out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::jobspec::tests::load_text;
+    use crate::jobspec::Value;
+
+    #[test]
+    fn unread_blocks_and_arguments_are_kept_where_they_belong() {
+        let p = load_text(
+            "job \"j\" {\n  ui {\n    description = \"d\"\n  }\n  group \"g\" {\n    network {\n      cni {\n        args = { a = \"1\" }\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n      identity {\n        aud = [\"x\"]\n      }\n      artifact {\n        source = \"https://e/x\"\n        chown  = true\n      }\n      config {\n        command = \"x\"\n      }\n    }\n  }\n}\n",
+        );
+        let job = p.job.expect("job");
+        assert!(
+            job.unmodelled.0.contains_key("ui.description"),
+            "{:?}",
+            job.unmodelled
+        );
+        let g = &job.groups[0];
+        assert!(
+            g.unmodelled.0.contains_key("network.cni.args"),
+            "{:?}",
+            g.unmodelled
+        );
+        let t = &g.tasks[0];
+        let keys: Vec<&String> = t.unmodelled.0.keys().collect();
+        assert_eq!(keys, ["artifact.chown", "identity.aud"]);
+        assert_eq!(t.unmodelled.0["artifact.chown"], Value::Bool(true));
+    }
+}
