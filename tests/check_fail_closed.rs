@@ -4,36 +4,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-struct Dir(PathBuf);
+use common::TempDir as Dir;
 
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+trait Files {
+    fn write(&self, rel: &str, text: &str);
+    fn git(&self, args: &[&str]);
 }
 
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let dir =
-            std::env::temp_dir().join(format!("np-fail-closed-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
-    }
-
-    /// The demo's jobs/ and rules/ copied in.
-    fn demo(name: &str) -> Dir {
-        let d = Dir::new(name);
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for sub in ["jobs", "rules"] {
-            common::copy_dir(&manifest.join(sub), &d.0.join(sub));
-        }
-        d
-    }
-
+impl Files for Dir {
     fn write(&self, rel: &str, text: &str) {
         let p = self.0.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -43,17 +23,6 @@ impl Dir {
     fn git(&self, args: &[&str]) {
         common::git(&self.0, args);
     }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(common::bin())
-            .current_dir(&self.0)
-            .arg("--no-color")
-            .args(args)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .output()
-            .expect("the binary runs")
-    }
 }
 
 fn text(b: &[u8]) -> String {
@@ -62,7 +31,7 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn a_world_whose_running_job_cannot_be_registered_is_an_error_not_a_clean_run() {
-    let d = Dir::demo("unsim");
+    let d = Dir::demo("fail-closed-unsim");
     // monitoring.nomad runs in namespace "monitor", which the world lacks.
     let monitoring = std::fs::read_to_string(d.0.join("jobs/monitoring.nomad")).unwrap();
     let uncommented = monitoring.replace("#namespace=", "namespace =");
@@ -85,7 +54,7 @@ fn a_world_whose_running_job_cannot_be_registered_is_an_error_not_a_clean_run() 
 
 #[test]
 fn the_embedded_world_is_announced_for_every_form_of_check() {
-    let d = Dir::new("embedded");
+    let d = Dir::new("fail-closed-embedded");
     d.write("web.nomad", "job \"web\" {\n  datacenters = [\"dc1\"]\n}\n");
     let out = d.run(&["check", "web.nomad"]);
     assert!(
@@ -112,7 +81,7 @@ fn the_embedded_world_is_announced_for_every_form_of_check() {
 
 #[test]
 fn a_rules_folder_with_only_a_policy_configures_the_embedded_world() {
-    let d = Dir::new("policy-only");
+    let d = Dir::new("fail-closed-policy-only");
     d.write(
         "web.nomad",
         "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:latest\"\n      }\n    }\n  }\n}\n",
@@ -142,7 +111,7 @@ fn a_rules_folder_with_only_a_policy_configures_the_embedded_world() {
 
 #[test]
 fn a_base_without_the_world_the_working_tree_has_is_an_error() {
-    let d = Dir::new("base-noworld");
+    let d = Dir::new("fail-closed-base-noworld");
     d.write("README.md", "x\n");
     d.git(&["init", "-q"]);
     d.git(&["add", "."]);

@@ -72,6 +72,17 @@ impl Repo {
         git_in(&self.0, args);
     }
 
+    /// Delete a running job's file and take it out of `running` in the same
+    /// change: the consistent way to stop a job (the world stays loadable).
+    fn delete_running(&self, path: &str) {
+        self.git(&["rm", "-q", path]);
+        let cluster = self.read("rules/cluster.hcl");
+        let entry = format!("  \"{path}\",\n");
+        assert!(cluster.contains(&entry), "{path} is not running");
+        self.write("rules/cluster.hcl", &cluster.replacen(&entry, "", 1));
+        self.git(&["add", "rules/cluster.hcl"]);
+    }
+
     fn read(&self, path: &str) -> String {
         std::fs::read_to_string(self.0.join(path)).unwrap()
     }
@@ -199,7 +210,17 @@ fn base_plans_use_the_base_versions() {
 #[test]
 fn a_deleted_job_file_plans_as_a_stop() {
     let repo = Repo::demo("deleted", true);
+    // Deleting the file alone leaves `running` naming a missing file: the
+    // stop is planned, and the broken world makes the run an error.
     repo.git(&["rm", "-q", "jobs/sockshopui.nomad"]);
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(s.contains("+/- Stop: \"false\" => \"true\""), "{s}");
+    assert!(s.contains("still listed in `running`"), "{s}");
+    assert_eq!(out.status.code(), Some(255), "{s}");
+    repo.git(&["reset", "-q", "--hard"]);
+
+    repo.delete_running("jobs/sockshopui.nomad");
     let out = repo.run(&["plan", "--changed", "--staged"]);
     let s = text(&out);
     assert!(
@@ -218,11 +239,6 @@ fn a_deleted_job_file_plans_as_a_stop() {
 
     // A job the base world does not run has nothing to stop. (The world
     // must stop listing the deleted file as running, or it is invalid.)
-    let cluster = repo.read("rules/cluster.hcl");
-    repo.write(
-        "rules/cluster.hcl",
-        &cluster.replacen("  \"jobs/sockshopui.nomad\",\n", "", 1),
-    );
     repo.git(&["commit", "-qam", "drop ui"]);
     repo.git(&["rm", "-q", "jobs/monitoring.nomad"]);
     let out = repo.run(&["plan", "--changed", "--staged"]);
@@ -236,6 +252,13 @@ fn a_deleted_job_file_plans_as_a_stop() {
 fn renames_are_a_change_of_the_same_job() {
     let repo = Repo::demo("rename", true);
     repo.git(&["mv", "jobs/sockshop.nomad", "jobs/shop.nomad"]);
+    // The world follows the rename, or it would name a missing file.
+    let cluster = repo.read("rules/cluster.hcl");
+    repo.write(
+        "rules/cluster.hcl",
+        &cluster.replacen("\"jobs/sockshop.nomad\"", "\"jobs/shop.nomad\"", 1),
+    );
+    repo.git(&["add", "rules/cluster.hcl"]);
     let text_before = repo.read("jobs/shop.nomad");
     repo.write("jobs/shop.nomad", &text_before);
     let out = repo.run(&["plan", "--changed", "--staged"]);
@@ -374,7 +397,7 @@ fn usage_errors_exit_255() {
 fn markdown_summary_for_the_step_summary() {
     let repo = Repo::demo("markdown", true);
     carts_count(&repo, 3);
-    repo.git(&["rm", "-q", "jobs/sockshopui.nomad"]);
+    repo.delete_running("jobs/sockshopui.nomad");
     repo.git(&["add", "-A"]);
     let out = repo.run(&["plan", "--changed", "--staged", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -387,7 +410,7 @@ fn markdown_summary_for_the_step_summary() {
 #[test]
 fn json_lists_every_plan() {
     let repo = Repo::demo("json", true);
-    repo.git(&["rm", "-q", "jobs/sockshopui.nomad"]);
+    repo.delete_running("jobs/sockshopui.nomad");
     let out = repo.run(&["plan", "--changed", "--staged", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["Base"], "HEAD");

@@ -5,6 +5,7 @@
 //! parses flags, resolves the world and prints.
 
 pub mod select;
+pub mod world_change;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -245,6 +246,23 @@ pub fn check_files(
         });
     }
     out
+}
+
+/// Add to `base` the findings the same files get against another world
+/// (the world as the change leaves it) that they do not get against the
+/// base's, each saying which world produced it.
+pub fn merge_other_world(base: &mut [FileResult], other: Vec<FileResult>, which: &str) {
+    let key = |d: &Diag| (d.code.clone(), d.message.clone(), d.primary_span());
+    for (b, o) in base.iter_mut().zip(other) {
+        let known: Vec<_> = b.diags.iter().map(key).collect();
+        for mut d in o.diags {
+            if !known.contains(&key(&d)) {
+                d.message = format!("{} ({which})", d.message);
+                b.diags.push(d);
+            }
+        }
+        b.crashed |= o.crashed;
+    }
 }
 
 #[cfg(test)]

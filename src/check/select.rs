@@ -107,21 +107,9 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
                 "the base revision must be in the clone: `git fetch origin` (in CI: actions/checkout with `fetch-depth: 0`)",
             )
         })?;
-        let changed: BTreeSet<PathBuf> = changes
-            .iter()
-            .filter_map(|c| c.new_path())
-            .filter(|p| keep(p))
-            .map(Path::to_path_buf)
-            .collect();
-        let deleted: Vec<PathBuf> = changes
-            .iter()
-            .filter_map(|c| match c {
-                git::Change::Deleted(p) | git::Change::Renamed { from: p, .. } => Some(p.as_path()),
-                _ => None,
-            })
-            .filter(|p| keep(p))
-            .map(Path::to_path_buf)
-            .collect();
+        let (changed, deleted) = super::world_change::split_changes(&changes);
+        let changed: BTreeSet<PathBuf> = changed.into_iter().filter(|p| keep(p)).collect();
+        let deleted: Vec<PathBuf> = deleted.into_iter().filter(|p| keep(p)).collect();
         let files: BTreeSet<PathBuf> = changed
             .iter()
             .filter(|p| is_job_candidate(p))

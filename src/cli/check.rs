@@ -163,6 +163,59 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
     run(args, &world, &sim, color.stdout())
 }
 
+/// A change set that reaches the world (a file under the world folder, or a
+/// deleted file the world runs): the world as changed is validated (its
+/// problems are findings of the change) and the changed job files are
+/// judged against it as well.
+fn gate_world_change(
+    args: &CheckArgs,
+    sel: &Selection,
+    world: &World,
+    opts: &LoadOptions,
+    judge: &crate::check::Judge<'_>,
+    results: &mut Vec<FileResult>,
+) -> Result<(), Diag> {
+    // Most change sets leave the world alone: read nothing more for them.
+    let crate::world::WorldOrigin::Dir(dir) = &world.origin else {
+        return Ok(());
+    };
+    if !crate::check::world_change::touches_world(world, dir, &sel.changed, &sel.deleted) {
+        return Ok(());
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = crate::git::repo_root(&cwd).ok_or_else(|| usage("not inside a git repository"))?;
+    let read_err =
+        |e: std::io::Error| usage(format!("cannot read the changed world from git: {e}"));
+    let head: Box<dyn crate::vfs::Vfs> = if args.staged {
+        Box::new(crate::git::LazyGitVfs::index(&root).map_err(read_err)?)
+    } else if let Some(h) = &args.head {
+        Box::new(crate::git::LazyGitVfs::rev(&root, h).map_err(read_err)?)
+    } else {
+        Box::new(crate::vfs::DiskVfs::new(root.clone()))
+    };
+    let Some((dir, change)) =
+        crate::check::world_change::gate(world, head.as_ref(), &sel.changed, &sel.deleted)
+    else {
+        return Ok(());
+    };
+    if let Some((head_world, head_sim)) = &change.head {
+        let other = crate::check::Judge {
+            world: head_world,
+            sim: Some(head_sim),
+            judging: judge.judging,
+            threads: judge.threads,
+        };
+        let again = check_files(sel.vfs.as_ref(), &sel.files, opts, &other);
+        crate::check::merge_other_world(results, again, "under the world as this change leaves it");
+    }
+    results.push(FileResult {
+        path: dir,
+        diags: change.findings,
+        crashed: false,
+    });
+    Ok(())
+}
+
 /// Run `check` against a loaded world and its simulation.
 pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i32 {
     if args.statistics && args.format == Format::Sarif {
@@ -190,7 +243,16 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         },
         threads: crate::threads(),
     };
-    let results = check_files(sel.vfs.as_ref(), &sel.files, &opts, &judge);
+    let mut results = check_files(sel.vfs.as_ref(), &sel.files, &opts, &judge);
+    if args.staged || args.base.is_some() {
+        match gate_world_change(args, &sel, world, &opts, &judge, &mut results) {
+            Ok(()) => {}
+            Err(d) => {
+                eprint!("{}", crate::diag::render(&[d], color));
+                return exit::INVALID;
+            }
+        }
+    }
     let findings: Vec<Finding> = results
         .iter()
         .flat_map(|r| r.diags.iter().cloned())

@@ -509,6 +509,15 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Ok(e) => e,
         Err(d) => return fail(&d, color),
     };
+    // A change that breaks the world (rules/, or a deleted running job's
+    // file) fails like an invalid job file: check --staged says the same.
+    let world_errors = match world_gate(&setup) {
+        Ok(d) => d,
+        Err(d) => return fail(&d, color),
+    };
+    if !world_errors.is_empty() {
+        common::eprint_diags(&Diags(world_errors.clone()), color.stderr());
+    }
     let protected = &setup.world.policy.protected;
     let judged: Vec<(changed::Entry, Vec<policy::Violation>)> = entries
         .into_iter()
@@ -582,11 +591,52 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             eprintln!("refused by policy: {r}");
         }
     }
-    if invalid > 0 {
+    let world_broken = world_errors
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
+    if world_broken {
+        let line =
+            "the change leaves the world invalid (see the errors above): nothing it plans can run";
+        match args.format {
+            PlanFormat::Text => println!("==> {line}"),
+            _ => eprintln!("{line}"),
+        }
+    }
+    if invalid > 0 || world_broken {
         exit::NOMAD_ERROR
     } else {
         gate_code(args.gate, i32::from(changing > 0), !refused.is_empty())
     }
+}
+
+/// The world gate of a change set (see `check::world_change`): the
+/// problems of the world as the change leaves it, when it touches it.
+fn world_gate(setup: &GitSetup) -> Result<Vec<Diag>, Diags> {
+    use crate::check::world_change;
+    let changes = setup.range.changes().map_err(|e| {
+        Diags::from(Diag::error(
+            "git::read",
+            format!("cannot read the changed files: {e}"),
+        ))
+    })?;
+    let (changed, deleted) = world_change::split_changes(&changes);
+    let crate::world::WorldOrigin::Dir(dir) = &setup.world.origin else {
+        return Ok(Vec::new());
+    };
+    if !world_change::touches_world(&setup.world, dir, &changed, &deleted) {
+        return Ok(Vec::new());
+    }
+    let head = setup.range.head_vfs().map_err(|e| {
+        Diags::from(Diag::error(
+            "git::read",
+            format!("cannot read the new versions: {e}"),
+        ))
+    })?;
+    Ok(
+        world_change::gate(&setup.world, head.as_ref(), &changed, &deleted)
+            .map(|(_, c)| c.findings)
+            .unwrap_or_default(),
+    )
 }
 
 fn changed_text(

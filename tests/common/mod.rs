@@ -81,3 +81,43 @@ pub fn shared_input(env_var: &str, rel: &str) -> std::path::PathBuf {
     }
     p
 }
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("np-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// A temp dir holding the demo's jobs/ and rules/.
+    pub fn demo(name: &str) -> TempDir {
+        let d = TempDir::new(name);
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for sub in ["jobs", "rules"] {
+            copy_dir(&manifest.join(sub), &d.0.join(sub));
+        }
+        d
+    }
+
+    /// Run the binary here (no colour, isolated from a caller's git hook env).
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(bin())
+            .current_dir(&self.0)
+            .arg("--no-color")
+            .args(args)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .expect("the binary runs")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

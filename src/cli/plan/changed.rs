@@ -48,7 +48,7 @@ impl Range {
         })
     }
 
-    fn changes(&self) -> std::io::Result<Vec<Change>> {
+    pub fn changes(&self) -> std::io::Result<Vec<Change>> {
         let (head, staged) = match &self.head {
             Head::Index => (None, true),
             Head::WorkTree => (None, false),

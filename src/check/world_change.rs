@@ -1,0 +1,131 @@
+//! The gate on a change to the world itself. A change set that edits
+//! `rules/` (a quota with a syntax error, a namespace removed) or deletes a
+//! job file the world still lists in `running` passes every job-file rule,
+//! then breaks every run after the merge. So when a change touches the world
+//! folder or deletes a running job's file, the world as changed (the head's)
+//! is loaded and simulated too: each of its problems is a located error
+//! finding of the change (exit 1), and a head world that loads is returned
+//! so the changed jobs can be judged against it as well.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diag;
+use crate::scheduler::Simulation;
+use crate::vfs::Vfs;
+use crate::world::World;
+
+/// What a change does to the world.
+pub struct WorldChange {
+    /// Errors and warnings of the world as changed, located in its files.
+    pub findings: Vec<Diag>,
+    /// The world as changed, when it differs from the base and loads and
+    /// simulates cleanly.
+    pub head: Option<(World, Simulation)>,
+}
+
+/// The paths a change gives new content (added, modified, renamed to) and
+/// the paths it removes (deleted, renamed from).
+pub fn split_changes(changes: &[crate::git::Change]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    use crate::git::Change;
+    let mut changed = Vec::new();
+    let mut deleted = Vec::new();
+    for c in changes {
+        match c {
+            Change::Added(p) | Change::Modified(p) => changed.push(p.clone()),
+            Change::Deleted(p) => deleted.push(p.clone()),
+            Change::Renamed { from, to } => {
+                changed.push(to.clone());
+                deleted.push(from.clone());
+            }
+        }
+    }
+    (changed, deleted)
+}
+
+/// The gate for one change set: `None` when the change does not reach the
+/// world of `base` (a world folder inside the repository), else the world
+/// as `head` holds it, judged.
+pub fn gate(
+    base: &World,
+    head: &dyn Vfs,
+    changed: &[PathBuf],
+    deleted: &[PathBuf],
+) -> Option<(PathBuf, WorldChange)> {
+    let crate::world::WorldOrigin::Dir(dir) = &base.origin else {
+        return None;
+    };
+    if dir.is_absolute() || !touches_world(base, dir, changed, deleted) {
+        return None;
+    }
+    Some((dir.clone(), judge(head, dir, deleted)))
+}
+
+/// Does the change reach the world: a path under `world_dir`, or a deleted
+/// file the base world runs?
+pub fn touches_world(
+    base: &World,
+    world_dir: &Path,
+    changed: &[PathBuf],
+    deleted: &[PathBuf],
+) -> bool {
+    let under = |p: &PathBuf| p.starts_with(world_dir);
+    changed.iter().any(under)
+        || deleted.iter().any(under)
+        || deleted.iter().any(|d| {
+            base.running
+                .iter()
+                .any(|r| crate::vfs::normalize(&r.path) == crate::vfs::normalize(d))
+        })
+}
+
+/// Load and simulate the world at `world_dir` in `head` (the index, the
+/// working tree or the head revision). Call only when [`touches_world`].
+pub fn judge(head: &dyn Vfs, world_dir: &Path, deleted: &[PathBuf]) -> WorldChange {
+    let cluster = world_dir.join(crate::world::load::CLUSTER_FILE);
+    let mut findings = Vec::new();
+    // A deleted file still listed in `running`: say what the change does in
+    // one line before the loader's located "does not exist".
+    if let Ok(src) = head.read(&cluster) {
+        for d in deleted {
+            let quoted = format!("\"{}\"", crate::rules::config::path_text(d));
+            if src.text.contains(&quoted) {
+                findings.push(
+                    Diag::error(
+                        "check::deleted-running-job",
+                        format!(
+                            "{} is deleted by this change but still listed in `running`: the world no longer loads once it is merged",
+                            crate::rules::config::path_text(d)
+                        ),
+                    )
+                    .help("to stop the job, remove it from `running` in the same change (`plan --changed` then plans the stop); to keep it, keep its file"),
+                );
+            }
+        }
+    }
+    let world = match crate::world::load(head, world_dir) {
+        Ok((w, warnings)) => {
+            findings.extend(warnings.0);
+            w
+        }
+        Err(diags) => {
+            findings.extend(diags.0);
+            return WorldChange {
+                findings,
+                head: None,
+            };
+        }
+    };
+    match Simulation::new(&world, 1) {
+        Ok(sim) => WorldChange {
+            findings,
+            head: Some((world, sim)),
+        },
+        Err(diags) => {
+            findings.extend(diags.0);
+            WorldChange {
+                findings,
+                head: None,
+            }
+        }
+    }
+}

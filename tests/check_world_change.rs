@@ -1,0 +1,86 @@
+//! Gates on changes to the world itself: a broken file under rules/ and the
+//! deletion of a job file the world still runs fail both `check --staged`
+//! and `plan --changed --staged --gate` (they used to report 0 files and
+//! exit 0, and every run after the merge failed).
+
+mod common;
+
+use std::process::Output;
+
+use common::TempDir as Repo;
+
+trait Demo {
+    fn committed(name: &str) -> Repo;
+    fn edit(&self, rel: &str, from: &str, to: &str);
+}
+
+impl Demo for Repo {
+    fn committed(name: &str) -> Repo {
+        let repo = Repo::demo(&format!("world-change-{name}"));
+        common::git(&repo.0, &["init", "-q"]);
+        common::git(&repo.0, &["add", "."]);
+        common::git(&repo.0, &["commit", "-qm", "demo"]);
+        repo
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let p = self.0.join(rel);
+        let t = std::fs::read_to_string(&p).unwrap();
+        assert!(t.contains(from), "{from:?} not in {rel}");
+        std::fs::write(p, t.replacen(from, to, 1)).unwrap();
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn a_staged_broken_quota_file_fails_check_and_plan() {
+    let repo = Repo::committed("quota");
+    let quota = std::fs::read_to_string(repo.0.join("rules/quotas/default.hcl")).unwrap();
+    std::fs::write(
+        repo.0.join("rules/quotas/default.hcl"),
+        format!("{quota}\nlimit {{\n"),
+    )
+    .unwrap();
+    common::git(&repo.0, &["add", "rules/quotas/default.hcl"]);
+
+    let out = repo.run(&["check", "--staged"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("rules/quotas/default.hcl"), "{s}");
+
+    let out = repo.run(&["plan", "--changed", "--staged", "--gate"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(255), "{s}");
+    assert!(s.contains("rules/quotas/default.hcl"), "{s}");
+    assert!(s.contains("leaves the world invalid"), "{s}");
+}
+
+#[test]
+fn deleting_a_running_jobs_file_without_stopping_it_fails_check_and_plan() {
+    let repo = Repo::committed("deleted");
+    common::git(&repo.0, &["rm", "-q", "jobs/sockshopui.nomad"]);
+
+    let out = repo.run(&["check", "--staged"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(
+        s.contains("jobs/sockshopui.nomad is deleted by this change but still listed in `running`"),
+        "{s}"
+    );
+    let out = repo.run(&["plan", "--changed", "--staged", "--gate"]);
+    assert_eq!(out.status.code(), Some(255), "{}", text(&out));
+
+    // Stopping it (removing it from `running` in the same change) is a
+    // consistent change: the world loads, the check passes.
+    repo.edit("rules/cluster.hcl", "  \"jobs/sockshopui.nomad\",\n", "");
+    common::git(&repo.0, &["add", "rules/cluster.hcl"]);
+    let out = repo.run(&["check", "--staged"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
