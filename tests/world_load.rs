@@ -81,7 +81,12 @@ fn group_memory(world: &world::World, file: &str) -> Vec<(String, i64)> {
         .unwrap_or_else(|| panic!("{file}: {}", render(&parsed.diags.0, false)));
     job.groups
         .iter()
-        .map(|g| (g.name.clone(), task_group_resources(g).memory_mb))
+        .map(|g| {
+            (
+                g.name.clone(),
+                task_group_resources(g, world.nomad_version).memory_mb,
+            )
+        })
         .collect()
 }
 
