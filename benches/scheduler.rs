@@ -67,7 +67,7 @@ fn cluster(clients: u32, per_node: u32) -> Simulation {
     let res = filler
         .groups
         .first()
-        .map(task_group_resources)
+        .map(|g| task_group_resources(g, world.nomad_version))
         .unwrap_or_default();
     for (n, node) in state.nodes.iter().enumerate() {
         for k in 0..per_node {

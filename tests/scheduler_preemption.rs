@@ -170,7 +170,7 @@ fn preempted(allocs: Vec<Allocation>, job: &Job) -> Option<Vec<String>> {
     let ask = Ask {
         job,
         tg,
-        res: task_group_resources(tg),
+        res: task_group_resources(tg, w.nomad_version),
     };
     let mut ids = engine.rank_node(&ask, 0, true).ok()?.victims;
     ids.sort();

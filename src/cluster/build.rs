@@ -10,7 +10,7 @@ const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
 
 /// Drivers a client fingerprints when the world does not list any: what a
 /// stock Linux client with Docker and a JRE (the demo's AMI) reports.
-const DEFAULT_DRIVERS: [&str; 3] = ["docker", "exec", "java"];
+pub const DEFAULT_DRIVERS: [&str; 3] = ["docker", "exec", "java"];
 
 /// Client `index` (1-based) of a pool. `pool_pos` is the pool's position in
 /// the world; it only feeds the node's IP so pools do not share addresses.

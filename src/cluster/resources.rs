@@ -2,40 +2,135 @@
 
 use super::{AllocNetwork, AllocResources};
 use crate::jobspec::{Network, Task, TaskGroup};
+use crate::version::NomadVersion;
 
-/// Lifecycle-aware totals (Nomad's `AllocatedResources.Comparable`): main
-/// tasks plus sidecar prestart and poststart tasks run together; all prestart
-/// tasks run together before them; poststop tasks after. The usage is the
-/// per-dimension maximum of the three phases. Disk is the group's ephemeral
-/// disk; networks are the first network of each task plus group networks.
-pub fn task_group_resources(tg: &TaskGroup) -> AllocResources {
-    let mut main = (0i64, 0i64, 0i64);
-    let mut pre = (0i64, 0i64, 0i64);
-    let mut post = (0i64, 0i64, 0i64);
-    let mut cores = 0;
-    let add = |acc: &mut (i64, i64, i64), t: &Task| {
-        acc.0 += t.resources.cpu;
-        acc.1 += t.resources.memory_mb;
-        acc.2 += if t.resources.memory_max_mb > 0 {
-            t.resources.memory_max_mb
+/// One allocation's cpu, memory and memory-max, before the lifecycle phases
+/// are combined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sum {
+    cpu: i64,
+    memory: i64,
+    memory_max: i64,
+}
+
+impl Sum {
+    fn add(&mut self, o: Sum) {
+        self.cpu = self.cpu.saturating_add(o.cpu);
+        self.memory = self.memory.saturating_add(o.memory);
+        self.memory_max = self.memory_max.saturating_add(o.memory_max);
+    }
+    fn max(&mut self, o: Sum) {
+        self.cpu = self.cpu.max(o.cpu);
+        self.memory = self.memory.max(o.memory);
+        self.memory_max = self.memory_max.max(o.memory_max);
+    }
+    fn of(t: &Task) -> Sum {
+        let r = &t.resources;
+        Sum {
+            cpu: r.cpu,
+            memory: r.memory_mb,
+            memory_max: if r.memory_max_mb > 0 {
+                r.memory_max_mb
+            } else {
+                r.memory_mb
+            },
+        }
+    }
+}
+
+/// How a release combines its tasks' asks into one allocation's usage
+/// (`AllocatedResources.Comparable` in `nomad/structs/structs.go`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LifecycleRule {
+    /// Before 0.11 there are no lifecycle hooks: every task adds.
+    SumAll,
+    /// 0.11.0 to 0.12.x: prestart sidecars + max(ephemeral prestart, main);
+    /// any other hook is not counted.
+    Prestart,
+    /// 1.0.0 to 1.9.1: prestart sidecars + max(ephemeral prestart, main,
+    /// poststop). Poststart tasks are counted nowhere (the bug #24297 fixed).
+    Poststop,
+    /// 1.9.2 and 1.9.3: as above, with poststart tasks added to main.
+    PoststartInMain,
+    /// 1.9.4 on (#24304): max(all prestart, main + prestart sidecars +
+    /// poststart, poststop).
+    Phases,
+}
+
+impl LifecycleRule {
+    fn of(v: NomadVersion) -> LifecycleRule {
+        if v.at_least(1, 9, 4) {
+            LifecycleRule::Phases
+        } else if v.at_least(1, 9, 2) {
+            LifecycleRule::PoststartInMain
+        } else if v.at_least(1, 0, 0) {
+            LifecycleRule::Poststop
+        } else if v.at_least(0, 11, 0) {
+            LifecycleRule::Prestart
         } else {
-            t.resources.memory_mb
+            LifecycleRule::SumAll
+        }
+    }
+}
+
+/// cpu, memory and memory-max of one allocation of `tg` under `rule`.
+fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule) -> Sum {
+    let (mut main, mut sidecar, mut ephemeral) = (Sum::default(), Sum::default(), Sum::default());
+    let (mut poststart, mut poststop) = (Sum::default(), Sum::default());
+    for t in &tg.tasks {
+        let s = Sum::of(t);
+        let hook = match (&t.lifecycle, rule) {
+            (_, LifecycleRule::SumAll) | (None, _) => None,
+            (Some(l), _) => Some((l.hook.as_str(), l.sidecar)),
         };
-    };
+        match hook {
+            None => main.add(s),
+            Some(("prestart", true)) => sidecar.add(s),
+            Some(("prestart", false)) => ephemeral.add(s),
+            Some(("poststart", _)) => poststart.add(s),
+            Some(("poststop", _)) => poststop.add(s),
+            // A hook the release does not know is rejected by validation;
+            // Nomad's sum skips it.
+            Some(_) => {}
+        }
+    }
+    match rule {
+        LifecycleRule::SumAll => main,
+        LifecycleRule::Phases => {
+            let mut prestart = sidecar;
+            prestart.add(ephemeral);
+            main.add(sidecar);
+            main.add(poststart);
+            main.max(prestart);
+            main.max(poststop);
+            main
+        }
+        older => {
+            if older == LifecycleRule::PoststartInMain {
+                main.add(poststart);
+            }
+            ephemeral.max(main);
+            if older != LifecycleRule::Prestart {
+                ephemeral.max(poststop);
+            }
+            sidecar.add(ephemeral);
+            sidecar
+        }
+    }
+}
+
+/// What one allocation of `tg` holds under the world's release: cpu and
+/// memory combined across lifecycle phases as that release does (see
+/// [`LifecycleRule`]); reserved cores always add up. Disk is the group's
+/// ephemeral disk; networks are the first network of each task plus group
+/// networks. The scheduler places with this and the rules judge with it.
+pub fn task_group_resources(tg: &TaskGroup, version: NomadVersion) -> AllocResources {
+    let sum = lifecycle_sum(tg, LifecycleRule::of(version));
+    let mut cores = 0;
     let mut networks = Vec::new();
     let mut devices = Vec::new();
     for t in &tg.tasks {
         cores += t.resources.cores;
-        match t.lifecycle.as_ref().map(|l| (l.hook.as_str(), l.sidecar)) {
-            None | Some(("poststart", _)) => add(&mut main, t),
-            Some(("prestart", true)) => {
-                add(&mut main, t);
-                add(&mut pre, t);
-            }
-            Some(("prestart", false)) => add(&mut pre, t),
-            Some(("poststop", _)) => add(&mut post, t),
-            Some(_) => add(&mut main, t),
-        }
         if let Some(n) = t.resources.networks.first() {
             networks.push(ask_network(n, n.mbits));
         }
@@ -48,10 +143,10 @@ pub fn task_group_resources(tg: &TaskGroup) -> AllocResources {
         networks.push(ask_network(n, 0));
     }
     AllocResources {
-        cpu: main.0.max(pre.0).max(post.0),
+        cpu: sum.cpu,
         cores,
-        memory_mb: main.1.max(pre.1).max(post.1),
-        memory_max_mb: main.2.max(pre.2).max(post.2),
+        memory_mb: sum.memory,
+        memory_max_mb: sum.memory_max,
         disk_mb: tg.ephemeral_disk.size_mb,
         networks,
         devices,
@@ -75,5 +170,81 @@ fn ask_network(n: &Network, mbits: i64) -> AllocNetwork {
             .iter()
             .map(|p| (p.label.clone(), 0))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::{Lifecycle, Resources};
+
+    fn t(cpu: i64, hook: Option<(&str, bool)>) -> Task {
+        Task {
+            resources: Resources {
+                cpu,
+                memory_mb: cpu * 10,
+                ..Resources::default()
+            },
+            lifecycle: hook.map(|(hook, sidecar)| Lifecycle {
+                hook: hook.into(),
+                sidecar,
+                ..Lifecycle::default()
+            }),
+            ..Task::default()
+        }
+    }
+
+    fn group(tasks: Vec<Task>) -> TaskGroup {
+        TaskGroup {
+            tasks,
+            ..TaskGroup::default()
+        }
+    }
+
+    /// Each release's `AllocatedResources.Comparable` (see [`LifecycleRule`]),
+    /// worked by hand on two groups whose totals tell the rules apart.
+    #[test]
+    fn lifecycle_phases_combine_as_each_release_combines_them() {
+        let every_hook = group(vec![
+            t(100, None),
+            t(10, Some(("prestart", true))),
+            t(300, Some(("prestart", false))),
+            t(350, Some(("poststart", false))),
+            t(400, Some(("poststop", false))),
+        ]);
+        let big_poststop = group(vec![
+            t(100, None),
+            t(10, Some(("prestart", true))),
+            t(1000, Some(("poststop", false))),
+        ]);
+        let cases = [
+            ((0, 9, 3), 1160, 1110),
+            ((0, 11, 0), 310, 110),
+            ((0, 12, 9), 310, 110),
+            ((1, 0, 0), 410, 1010),
+            ((1, 9, 1), 410, 1010),
+            ((1, 9, 2), 460, 1010),
+            ((1, 9, 3), 460, 1010),
+            ((1, 9, 4), 460, 1000),
+            ((2, 0, 5), 460, 1000),
+        ];
+        for ((a, b, c), every, poststop) in cases {
+            let v = NomadVersion::new(a, b, c);
+            let r = task_group_resources(&every_hook, v);
+            assert_eq!((r.cpu, r.memory_mb), (every, every * 10), "{v}");
+            assert_eq!(r.memory_max_mb, every * 10, "{v}: max defaults to memory");
+            assert_eq!(task_group_resources(&big_poststop, v).cpu, poststop, "{v}");
+        }
+    }
+
+    #[test]
+    fn cores_disk_and_networks_do_not_depend_on_phases() {
+        let mut g = group(vec![t(100, None), t(50, Some(("prestart", false)))]);
+        g.tasks[1].resources.cores = 2;
+        g.tasks[0].resources.memory_max_mb = 5000;
+        g.ephemeral_disk.size_mb = 300;
+        let r = task_group_resources(&g, NomadVersion::CURRENT);
+        assert_eq!((r.cpu, r.cores, r.disk_mb), (100, 2, 300));
+        assert_eq!((r.memory_mb, r.memory_max_mb), (1000, 5000));
     }
 }

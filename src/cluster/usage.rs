@@ -1,13 +1,95 @@
 //! Quota usage: what the live allocations of every namespace attached to a
-//! quota hold, per region. Shared by the status views and the scheduler's
-//! quota check so both count the same way.
+//! quota hold, per region. Shared by the status views, the scheduler's
+//! quota stage and the quota rules so all of them count the same way.
 
-use super::State;
+use super::{AllocResources, Allocation, State};
 use crate::world::World;
 
-/// The simulation contract's type, so `Simulation::quota_usage` can return
-/// this function's result as is.
-pub use crate::scheduler::QuotaUsage;
+/// Usage of one quota in one region, summed over the live allocations of
+/// every namespace attached to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuotaUsage {
+    pub cpu: i64,
+    pub cores: i64,
+    pub memory: i64,
+    pub memory_max: i64,
+}
+
+impl QuotaUsage {
+    /// What one allocation holds against a quota. Without `memory_max` an
+    /// allocation can use exactly its reservation, so that counts as its max.
+    pub fn of(r: &AllocResources) -> QuotaUsage {
+        QuotaUsage {
+            cpu: r.cpu,
+            cores: r.cores,
+            memory: r.memory_mb,
+            memory_max: r.memory_max_mb.max(r.memory_mb),
+        }
+    }
+
+    pub fn add(&mut self, r: &AllocResources) {
+        let o = QuotaUsage::of(r);
+        self.cpu += o.cpu;
+        self.cores += o.cores;
+        self.memory += o.memory;
+        self.memory_max += o.memory_max;
+    }
+
+    pub fn sub(&mut self, r: &AllocResources) {
+        let o = QuotaUsage::of(r);
+        self.cpu -= o.cpu;
+        self.cores -= o.cores;
+        self.memory -= o.memory;
+        self.memory_max -= o.memory_max;
+    }
+
+    /// `n` copies of `r` (a group's count, or one per node of a system job).
+    pub fn times(r: &AllocResources, n: i64) -> QuotaUsage {
+        let o = QuotaUsage::of(r);
+        QuotaUsage {
+            cpu: o.cpu.saturating_mul(n),
+            cores: o.cores.saturating_mul(n),
+            memory: o.memory.saturating_mul(n),
+            memory_max: o.memory_max.saturating_mul(n),
+        }
+    }
+
+    pub fn plus(mut self, o: &QuotaUsage) -> QuotaUsage {
+        self.cpu = self.cpu.saturating_add(o.cpu);
+        self.cores = self.cores.saturating_add(o.cores);
+        self.memory = self.memory.saturating_add(o.memory);
+        self.memory_max = self.memory_max.saturating_add(o.memory_max);
+        self
+    }
+}
+
+/// The usage after a plan: `base` less what it removes (stops, preemptions)
+/// plus what it places, where `counts` says which namespaces the quota
+/// covers. A placement that replaces a stored allocation in place (same ID)
+/// gives back the old allocation's share: `placed` yields each new
+/// allocation with the one it replaces, if any.
+pub fn usage_after<'a>(
+    base: &QuotaUsage,
+    counts: impl Fn(&str) -> bool,
+    removed: impl IntoIterator<Item = &'a Allocation>,
+    placed: impl IntoIterator<Item = (&'a Allocation, Option<&'a Allocation>)>,
+) -> QuotaUsage {
+    let mut u = base.clone();
+    for a in removed {
+        if counts(&a.namespace) {
+            u.sub(&a.resources);
+        }
+    }
+    for (a, old) in placed {
+        if counts(&a.namespace) {
+            u.add(&a.resources);
+            if let Some(old) = old {
+                u.sub(&old.resources);
+            }
+        }
+    }
+    u
+}
 
 /// Usage of `quota` in `region`. The simulated state holds one region (the
 /// world's), so any other region has no usage.
@@ -28,12 +110,7 @@ pub fn quota_usage(world: &World, state: &State, quota: &str, region: &str) -> Q
         .iter()
         .filter(|a| a.is_live() && attached(&a.namespace))
     {
-        let r = &a.resources;
-        usage.cpu += r.cpu;
-        usage.cores += r.cores;
-        usage.memory += r.memory_mb;
-        // Without memory_max an allocation can use exactly its reservation.
-        usage.memory_max += r.memory_max_mb.max(r.memory_mb);
+        usage.add(&a.resources);
     }
     usage
 }
@@ -48,15 +125,6 @@ pub fn quota_namespaces<'a>(
         .iter()
         .filter(move |(_, ns)| ns.quota.as_deref() == Some(quota))
         .map(|(name, _)| name.as_str())
-}
-
-/// Add one allocation's share to a usage total (the same rule as above).
-pub fn add_alloc(usage: &mut QuotaUsage, a: &super::Allocation) {
-    let r = &a.resources;
-    usage.cpu += r.cpu;
-    usage.cores += r.cores;
-    usage.memory += r.memory_mb;
-    usage.memory_max += r.memory_max_mb.max(r.memory_mb);
 }
 
 #[cfg(test)]
@@ -131,5 +199,28 @@ mod tests {
             quota_usage(&world(), &state, "web", "europe"),
             QuotaUsage::default()
         );
+    }
+
+    #[test]
+    fn usage_after_a_plan_counts_only_the_quotas_namespaces() {
+        let base = QuotaUsage {
+            cpu: 1000,
+            cores: 0,
+            memory: 1000,
+            memory_max: 1000,
+        };
+        let stopped = alloc("default", 100, 100, true);
+        let elsewhere = alloc("monitor", 500, 500, true);
+        let old = alloc("default", 200, 200, true);
+        let mut new = alloc("default", 300, 300, true);
+        new.resources.memory_max_mb = 900;
+        let placed_elsewhere = alloc("monitor", 50, 50, true);
+        let u = usage_after(
+            &base,
+            |ns| ns == "default",
+            [&stopped, &elsewhere],
+            [(&new, Some(&old)), (&placed_elsewhere, None)],
+        );
+        assert_eq!((u.cpu, u.memory, u.memory_max), (1000, 1000, 1600));
     }
 }

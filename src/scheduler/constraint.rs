@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use crate::cluster::Node;
+use crate::jobspec::Constraint;
 
 /// Resolve a constraint target: `${...}` interpolations against the node,
 /// anything else is a literal. `None` = not found.
@@ -95,6 +96,29 @@ fn split_set(s: &str) -> Vec<&str> {
     s.split(',').map(str::trim).collect()
 }
 
+/// Does a constraint or affinity (`operand` between two targets) hold on `node`?
+pub fn holds(operand: &str, ltarget: &str, rtarget: &str, node: &Node) -> bool {
+    check(
+        operand,
+        resolve(ltarget, node).as_deref(),
+        resolve(rtarget, node).as_deref(),
+    )
+}
+
+/// Does `c` hold on every node of `node`'s computed class? `None` when the
+/// answer is not a property of the class: targets on unique values differ
+/// per node, and `distinct_hosts` / `distinct_property` depend on what is
+/// already placed.
+pub fn class_verdict(c: &Constraint, node: &Node) -> Option<bool> {
+    if matches!(c.operand.as_str(), "distinct_hosts" | "distinct_property")
+        || escapes_class(&c.ltarget)
+        || escapes_class(&c.rtarget)
+    {
+        return None;
+    }
+    Some(holds(&c.operand, &c.ltarget, &c.rtarget, node))
+}
+
 /// Constraints on unique node values cannot be cached per node class.
 pub fn escapes_class(target: &str) -> bool {
     target.contains("${node.unique.")
@@ -159,5 +183,41 @@ mod tests {
         assert!(holds("${node.pool}", "is", "default"));
         assert!(!holds("${node.bogus}", "=", ""));
         assert!(!holds("a", "unknown-op", "a"));
+    }
+
+    #[test]
+    fn class_verdicts_leave_per_node_questions_open() {
+        let n = node();
+        let c = |l: &str, op: &str, r: &str| Constraint {
+            ltarget: l.into(),
+            operand: op.into(),
+            rtarget: r.into(),
+            ..Constraint::default()
+        };
+        assert_eq!(
+            class_verdict(&c("${attr.kernel.name}", "=", "linux"), &n),
+            Some(true)
+        );
+        assert_eq!(
+            class_verdict(&c("${attr.kernel.name}", "=", "windows"), &n),
+            Some(false)
+        );
+        assert_eq!(
+            class_verdict(&c("${attr.vault.version}", "version", ">= 2.0"), &n),
+            Some(false)
+        );
+        assert_eq!(
+            class_verdict(&c("${node.unique.name}", "=", "aws-1"), &n),
+            None
+        );
+        assert_eq!(
+            class_verdict(&c("${attr.unique.hostname}", "=", "x"), &n),
+            None
+        );
+        assert_eq!(class_verdict(&c("", "distinct_hosts", "true"), &n), None);
+        assert_eq!(
+            class_verdict(&c("${meta.rack}", "distinct_property", "1"), &n),
+            None
+        );
     }
 }

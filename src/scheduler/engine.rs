@@ -3,12 +3,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::constraint::{check, escapes_class, resolve};
+use super::constraint::{escapes_class, holds, resolve};
+use super::feasibility::{has_drivers, in_job_scope, schedulable};
 use super::fit::{allocs_fit, preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
 use super::preempt::{Candidate, Preemptor};
+use super::quota::exhausted;
 use super::{AllocMetric, QuotaUsage};
 use crate::cluster::ids::{hash_parts, uuid, SplitMix64};
-use crate::cluster::{AllocResources, Allocation, Node, NodeStatus, State};
+use crate::cluster::usage::{quota_namespaces, usage_after};
+use crate::cluster::{AllocResources, Allocation, Node, State};
 use crate::jobspec::{Constraint, Job, JobType, TaskGroup};
 use crate::world::World;
 
@@ -97,23 +100,6 @@ fn class_hash(n: &Node) -> u64 {
     hash_parts(0, &refs)
 }
 
-/// Datacenter match: exact before 1.5.0, glob (`*`, `?`) since.
-fn dc_matches(pattern: &str, dc: &str, glob: bool) -> bool {
-    if !glob {
-        return pattern == dc;
-    }
-    fn rec(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => rec(&p[1..], s) || (!s.is_empty() && rec(p, &s[1..])),
-            (Some(b'?'), Some(_)) => rec(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => rec(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    rec(pattern.as_bytes(), dc.as_bytes())
-}
-
 impl<'w> Engine<'w> {
     pub fn new(world: &'w World, state: &'w State, job: &Job, rng_seed: u64) -> Engine<'w> {
         let node_pos: HashMap<&str, usize> = state
@@ -187,24 +173,11 @@ impl<'w> Engine<'w> {
     /// Ready, eligible, not draining, in the job's datacenters and pool.
     pub fn ready_nodes(&self, job: &Job) -> Vec<usize> {
         let v = self.world.nomad_version;
-        let glob = v.at_least(1, 5, 0);
-        let pools = v.at_least(1, 6, 0);
-        let want_pool = if job.node_pool.is_empty() {
-            "default"
-        } else {
-            job.node_pool.as_str()
-        };
         self.state
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.status == NodeStatus::Ready && n.eligible && !n.drain)
-            .filter(|(_, n)| {
-                job.datacenters
-                    .iter()
-                    .any(|d| dc_matches(d, &n.datacenter, glob))
-            })
-            .filter(|(_, n)| !pools || want_pool == "all" || n.node_pool == want_pool)
+            .filter(|(_, n)| schedulable(n) && in_job_scope(v, job, n))
             .map(|(i, _)| i)
             .collect()
     }
@@ -306,71 +279,36 @@ impl<'w> Engine<'w> {
         self.plan.placed.entry(pos).or_default().push(alloc);
     }
 
-    /// The quota hit this ask would cause, in Nomad's words, if any.
+    /// The quota hit this ask would cause, in Nomad's words, if any: the
+    /// first exhausted dimension of the usage after the plan so far.
     fn quota_hit(&self, ask: &Ask<'_>) -> Option<String> {
         let (name, base) = self.quota_base.as_ref()?;
         let quota = self.world.quotas.get(name)?;
         let limit = quota.limit_for(&self.world.region)?;
-        let nss: Vec<&str> = crate::cluster::usage::quota_namespaces(self.world, name).collect();
-        let mut u = base.clone();
-        let counts = |a: &Allocation| nss.contains(&a.namespace.as_str());
-        for a in self
+        let nss: Vec<&str> = quota_namespaces(self.world, name).collect();
+        let removed = self
             .plan
             .stops
             .iter()
-            .chain(self.plan.preempted.iter().map(|(a, _)| a))
-        {
-            if counts(a) {
-                sub_usage(&mut u, a);
-            }
-        }
-        for a in self.plan.placed.values().flatten() {
-            if counts(a) {
-                crate::cluster::usage::add_alloc(&mut u, a);
-                if self.plan.replaced.contains(&a.id) {
-                    if let Some(old) = self.stored(&a.id) {
-                        sub_usage(&mut u, old);
-                    }
-                }
-            }
-        }
-        let v = self.world.nomad_version;
-        let r = &limit.region_limit;
-        // Which dimensions a release enforces: cpu and memory always,
-        // memory_max with oversubscription (1.1), cores since 1.8.2.
-        let dims: [(&str, Option<i64>, i64, i64, bool); 4] = [
-            ("cpu", r.cpu, u.cpu, ask.res.cpu, true),
-            (
-                "cores",
-                r.cores,
-                u.cores,
-                ask.res.cores,
-                v.at_least(1, 8, 2),
-            ),
-            ("memory", r.memory, u.memory, ask.res.memory_mb, true),
-            (
-                "memory_max",
-                r.memory_max,
-                u.memory_max,
-                ask.res.memory_max_mb.max(ask.res.memory_mb),
-                v.at_least(1, 1, 0),
-            ),
-        ];
-        // Nomad Enterprise's quota code is private; the only published string
-        // is `memory exhausted (1024 needed > 1000 limit)` with the would-be
-        // total as "needed". We report the first failing dimension, in the
-        // order Nomad's own Superset checks dimensions (cpu before memory).
-        for (dim, lim, used, add, enforced) in dims {
-            let Some(lim) = lim else { continue };
-            if !enforced || lim == 0 {
-                continue;
-            }
-            let needed = used + add;
-            if (lim < 0 && add > 0) || (lim > 0 && needed > lim) {
-                return Some(format!("{dim} exhausted ({needed} needed > {lim} limit)"));
-            }
-        }
-        None
+            .chain(self.plan.preempted.iter().map(|(a, _)| a));
+        let placed = self.plan.placed.values().flatten().map(|a| {
+            let old = self
+                .plan
+                .replaced
+                .contains(&a.id)
+                .then(|| self.stored(&a.id))
+                .flatten();
+            (a, old)
+        });
+        let u = usage_after(base, |ns| nss.contains(&ns), removed, placed);
+        exhausted(
+            &limit.region_limit,
+            self.world.nomad_version,
+            &u,
+            &QuotaUsage::of(&ask.res),
+        )
+        .first()
+        .map(ToString::to_string)
     }
 
     fn quota_before_constraints(&self) -> bool {
@@ -410,11 +348,7 @@ impl<'w> Engine<'w> {
         let mut job_fail = None;
         if !(cache && !job_escapes && self.job_class_ok.get(&class) == Some(&true)) {
             for c in &job_cs {
-                if !check(
-                    &c.operand,
-                    resolve(&c.ltarget, n).as_deref(),
-                    resolve(&c.rtarget, n).as_deref(),
-                ) {
+                if !holds(&c.operand, &c.ltarget, &c.rtarget, n) {
                     job_fail = Some(c.metric_key());
                     break;
                 }
@@ -446,21 +380,12 @@ impl<'w> Engine<'w> {
             }
         }
         let mut fail = None;
-        if ask
-            .tg
-            .tasks
-            .iter()
-            .any(|t| !n.drivers.iter().any(|d| d == &t.driver))
-        {
+        if !has_drivers(ask.tg, n) {
             fail = Some("missing drivers".to_string());
         }
         if fail.is_none() {
             for c in &tg_cs {
-                if !check(
-                    &c.operand,
-                    resolve(&c.ltarget, n).as_deref(),
-                    resolve(&c.rtarget, n).as_deref(),
-                ) {
+                if !holds(&c.operand, &c.ltarget, &c.rtarget, n) {
                     fail = Some(c.metric_key());
                     break;
                 }
@@ -669,13 +594,7 @@ impl<'w> Engine<'w> {
                 let total: i64 = affinities.iter().map(|a| a.weight.abs()).sum();
                 let matched: i64 = affinities
                     .iter()
-                    .filter(|a| {
-                        check(
-                            &a.operand,
-                            resolve(&a.ltarget, n).as_deref(),
-                            resolve(&a.rtarget, n).as_deref(),
-                        )
-                    })
+                    .filter(|a| holds(&a.operand, &a.ltarget, &a.rtarget, n))
                     .map(|a| a.weight)
                     .sum();
                 if total > 0 {
@@ -1021,13 +940,6 @@ impl<'w> Engine<'w> {
     }
 }
 
-fn sub_usage(u: &mut QuotaUsage, a: &Allocation) {
-    u.cpu -= a.resources.cpu;
-    u.cores -= a.resources.cores;
-    u.memory -= a.resources.memory_mb;
-    u.memory_max -= a.resources.memory_max_mb.max(a.resources.memory_mb);
-}
-
 fn push_unique(list: &mut Vec<String>, s: &str) {
     if !list.iter().any(|x| x == s) {
         list.push(s.to_string());
@@ -1043,18 +955,4 @@ fn exhaust(metric: &mut AllocMetric, n: &Node, dim: String) {
             .or_insert(0) += 1;
     }
     *metric.dimension_exhausted.entry(dim).or_insert(0) += 1;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::dc_matches;
-
-    #[test]
-    fn datacenter_globs_only_when_supported() {
-        assert!(dc_matches("dc*", "dc1", true));
-        assert!(!dc_matches("dc*", "dc1", false));
-        assert!(dc_matches("d?1", "dc1", true));
-        assert!(dc_matches("*", "anything", true));
-        assert!(!dc_matches("eu-*", "us-1", true));
-    }
 }

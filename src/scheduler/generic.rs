@@ -8,25 +8,14 @@ use super::reconcile::reconcile_group;
 use super::{AllocMetric, DesiredUpdates, Placement, PlanResult, PreemptedAlloc};
 use crate::cluster::resources::task_group_resources;
 use crate::cluster::{Allocation, State};
-use crate::jobspec::{Job, JobType, TaskGroup};
+use crate::jobspec::{Job, TaskGroup};
+use crate::scheduler::preempt::preemption_on;
 use crate::world::World;
 
 /// The outcome of one evaluation before it is applied.
 pub struct Evaluated {
     pub result: PlanResult,
     pub plan: Plan,
-}
-
-/// Can this job type preempt in this world and release?
-fn preemption_on(world: &World, t: JobType) -> bool {
-    let v = world.nomad_version;
-    let released = match t {
-        JobType::System => v.at_least(0, 9, 0),
-        // Service/batch preemption: Enterprise 0.9.2, open source 0.12.
-        JobType::Service | JobType::Batch => v.at_least(0, 9, 2),
-        JobType::Sysbatch => v.at_least(1, 2, 0),
-    };
-    released && world.preemption_enabled(t)
 }
 
 /// Every registered version of every job: (namespace, job, version).
@@ -179,7 +168,7 @@ fn generic(
         let ask = Ask {
             job,
             tg,
-            res: task_group_resources(tg),
+            res: task_group_resources(tg, world.nomad_version),
         };
         // In-place updates keep their node if the new spec still fits there.
         let mut destructive = gp.destructive.clone();
@@ -299,7 +288,7 @@ fn system(
         let ask = Ask {
             job,
             tg,
-            res: task_group_resources(tg),
+            res: task_group_resources(tg, world.nomad_version),
         };
         let mut du = DesiredUpdates::default();
         let mut metric = AllocMetric::default();

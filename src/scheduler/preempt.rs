@@ -6,9 +6,32 @@ use std::collections::BTreeMap;
 
 use super::fit::{network_distance, resource_distance, Comparable};
 use crate::cluster::{Allocation, Node};
+use crate::jobspec::JobType;
+use crate::version::NomadVersion;
+use crate::world::World;
 
 /// Nomad preempts only allocations at least this many priority points lower.
 pub const PRIORITY_GAP: i64 = 10;
+
+/// May a job of `priority` evict an allocation of `victim_priority`?
+pub fn outranks(priority: i64, victim_priority: i64) -> bool {
+    priority.saturating_sub(victim_priority) >= PRIORITY_GAP
+}
+
+/// Can this job type preempt in this world and release?
+pub fn preemption_on(world: &World, t: JobType) -> bool {
+    preemption_released(world.nomad_version, t) && world.preemption_enabled(t)
+}
+
+/// Did this release ship preemption for the job type at all?
+pub fn preemption_released(v: NomadVersion, t: JobType) -> bool {
+    match t {
+        JobType::System => v.at_least(0, 9, 0),
+        // Service/batch preemption: Enterprise 0.9.2, open source 0.12.
+        JobType::Service | JobType::Batch => v.at_least(0, 9, 2),
+        JobType::Sysbatch => v.at_least(1, 2, 0),
+    }
+}
 
 /// Penalty per preemption beyond a victim group's `migrate.max_parallel`.
 const MAX_PARALLEL_PENALTY: f64 = 50.0;
@@ -83,7 +106,7 @@ impl<'a> Preemptor<'a> {
     fn by_priority(&self, filter: impl Fn(&Candidate<'a>) -> bool) -> Vec<Vec<Candidate<'a>>> {
         let mut groups: BTreeMap<i64, Vec<Candidate<'a>>> = BTreeMap::new();
         for c in &self.candidates {
-            if self.job_priority - c.alloc.job_priority >= PRIORITY_GAP && filter(c) {
+            if outranks(self.job_priority, c.alloc.job_priority) && filter(c) {
                 groups.entry(c.alloc.job_priority).or_default().push(*c);
             }
         }
@@ -170,7 +193,7 @@ impl<'a> Preemptor<'a> {
         if with_net.is_empty() || device_mbits < ask_mbits {
             return None;
         }
-        let eligible = |c: &Candidate<'_>| self.job_priority - c.alloc.job_priority >= PRIORITY_GAP;
+        let eligible = |c: &Candidate<'_>| outranks(self.job_priority, c.alloc.job_priority);
         let holds = |c: &Candidate<'_>, port: u16| {
             c.alloc
                 .resources

@@ -12,15 +12,7 @@ use crate::scheduler::generic::{evaluate, Evaluated, JobHistory};
 use crate::scheduler::PlanResult;
 use crate::world::{Namespace, World};
 
-/// Usage of one quota in one region, summed over the live allocations of
-/// every namespace attached to it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QuotaUsage {
-    pub cpu: i64,
-    pub cores: i64,
-    pub memory: i64,
-    pub memory_max: i64,
-}
+pub use crate::cluster::usage::QuotaUsage;
 
 /// What `nomad job run` did.
 #[derive(Debug, Clone)]

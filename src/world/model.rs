@@ -157,6 +157,13 @@ pub struct Protected {
     pub jobs: Vec<String>,
 }
 
+impl Protected {
+    /// Does the policy protect this job (by its ID, or its whole namespace)?
+    pub fn covers(&self, namespace: &str, job_id: &str) -> bool {
+        self.jobs.iter().any(|j| j == job_id) || self.namespaces.iter().any(|n| n == namespace)
+    }
+}
+
 /// `rules/policy.hcl`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {

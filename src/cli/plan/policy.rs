@@ -45,16 +45,12 @@ impl std::fmt::Display for Violation {
     }
 }
 
-fn is_protected(p: &Protected, namespace: &str, job_id: &str) -> bool {
-    p.jobs.iter().any(|j| j == job_id) || p.namespaces.iter().any(|n| n == namespace)
-}
-
 /// What the policy refuses in one plan. Stopping a protected job (deleting
 /// its file) is not refused: that is a decision, not a side effect.
 pub fn violations(plan: &JobPlan, protected: &Protected) -> Vec<Violation> {
     let mut out: Vec<Violation> = Vec::new();
     for a in &plan.result.preempted_allocs {
-        if !is_protected(protected, &a.namespace, &a.job_id) {
+        if !protected.covers(&a.namespace, &a.job_id) {
             continue;
         }
         let existing = out.iter_mut().find(|v| {
@@ -71,7 +67,7 @@ pub fn violations(plan: &JobPlan, protected: &Protected) -> Vec<Violation> {
         }
     }
     let job = &plan.job;
-    if !job.stop && is_protected(protected, &job.namespace, &job.id) {
+    if !job.stop && protected.covers(&job.namespace, &job.id) {
         for (group, metric) in &plan.result.failed_tg_allocs {
             out.push(Violation::Blocked {
                 job_id: job.id.clone(),

@@ -1,11 +1,14 @@
-use super::{eligible_pools, group_ask, pool_free};
+use super::eligible_pools;
+use crate::cluster::resources::task_group_resources;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::fit::{allocs_fit, Comparable};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags task groups whose single allocation (sum of its tasks' cpu and
-    /// memory, plus the group's ephemeral disk) is larger than what any one
-    /// client in the job's datacenters offers after its reservations.
+    /// Flags task groups whose single allocation (its tasks' cpu and memory,
+    /// combined across lifecycle phases as the world's Nomad release does,
+    /// plus the group's ephemeral disk) is larger than what any one client
+    /// in the job's datacenters offers after its reservations.
     ///
     /// ## Why is this bad?
     /// An allocation never spans clients: such a group can never be placed,
@@ -43,17 +46,21 @@ impl Rule for GroupTooLarge {
             return; // NP206 reports it
         }
         for g in &job.groups {
-            let ask = group_ask(g);
-            let fits = pools.iter().any(|p| {
-                let f = pool_free(p);
-                ask.cpu <= f.cpu && ask.memory <= f.memory && ask.disk <= f.disk
-            });
+            // The allocation exactly as the scheduler sizes it, and the
+            // scheduler's own fit test on an empty client of each pool.
+            let res = task_group_resources(g, ctx.world.nomad_version);
+            let fits = pools
+                .iter()
+                .any(|p| allocs_fit(&p.node, std::iter::empty(), Some(&res)).is_ok());
             if fits {
                 continue;
             }
-            let max = |f: fn(&crate::rules::capacity::Ask) -> i64| {
-                pools.iter().map(|p| f(&pool_free(p))).max().unwrap_or(0)
-            };
+            let ask = Comparable::of(&res);
+            let free: Vec<Comparable> = pools
+                .iter()
+                .map(|p| Comparable::node_usable(&p.node))
+                .collect();
+            let max = |f: fn(&Comparable) -> i64| free.iter().map(f).max().unwrap_or(0);
             let (mc, mm, md) = (max(|a| a.cpu), max(|a| a.memory), max(|a| a.disk));
             let mut over = Vec::new();
             if ask.cpu > mc {

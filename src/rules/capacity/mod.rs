@@ -1,7 +1,11 @@
 //! NP2xx: capacity and placement, judged against the world's client pools
 //! (no simulation: what no client could ever run).
+//!
+//! The rules hold no model of a client of their own: each pool is seen as
+//! the cluster builder builds its clients ([`build_node`]) and judged with
+//! the scheduler's own feasibility, constraint and fit code, so a rule
+//! reports exactly what `plan` would filter or exhaust on an empty cluster.
 
-pub mod constraint;
 pub mod count_zero;
 pub mod group_too_large;
 pub mod missing_driver;
@@ -10,171 +14,84 @@ pub mod static_port_collision;
 pub mod unplaceable_group;
 pub mod unsatisfiable_constraint;
 
-use crate::jobspec::{Job, TaskGroup};
-use crate::rules::config::glob_match;
+use crate::cluster::build::build_node;
+use crate::cluster::Node;
+use crate::jobspec::Job;
+use crate::scheduler::feasibility::{in_job_scope, schedulable};
 use crate::world::{ClientPool, World};
 
-/// Drivers a client fingerprints when the world lists none. The cluster
-/// builder (`cluster::build`, scheduler branch) applies the same defaults;
-/// rules must see the clients the scheduler sees.
-pub const DEFAULT_DRIVERS: [&str; 3] = ["docker", "exec", "java"];
-
-/// The drivers a pool's clients have.
-pub fn pool_drivers(p: &ClientPool) -> Vec<&str> {
-    if p.drivers.is_empty() {
-        DEFAULT_DRIVERS.to_vec()
-    } else {
-        p.drivers.iter().map(String::as_str).collect()
-    }
+/// One client pool as the scheduler sees it: its first client, built as the
+/// simulation builds it. Clients of a pool differ only in their unique
+/// attributes (name, ID, address), which constraints on them cannot be
+/// judged from the world anyway.
+#[derive(Debug, Clone)]
+pub struct PoolNode<'w> {
+    pub pool: &'w ClientPool,
+    pub node: Node,
 }
 
-/// The datacenter a pool's clients report (`dc1` when the world omits it).
-pub fn pool_datacenter(p: &ClientPool) -> &str {
-    if p.datacenter.is_empty() {
-        "dc1"
-    } else {
-        &p.datacenter
-    }
-}
-
-/// A node attribute of a pool's clients: the world's own value, else the
-/// fingerprint default the cluster builder gives every client.
-pub fn pool_attribute(p: &ClientPool, key: &str) -> Option<String> {
-    if let Some(v) = p.attributes.get(key) {
-        return Some(v.clone());
-    }
-    let v = match key {
-        "kernel.name" => "linux".to_string(),
-        "os.name" => "ubuntu".to_string(),
-        "cpu.arch" => "amd64".to_string(),
-        "cpu.totalcompute" => p.cpu.to_string(),
-        "memory.totalbytes" => (p.memory.max(0) * 1024 * 1024).to_string(),
-        _ => {
-            let d = key.strip_prefix("driver.")?;
-            return pool_drivers(p).contains(&d).then(|| "1".to_string());
-        }
-    };
-    Some(v)
-}
-
-/// Pools whose clients the job may use: datacenter (globs allowed since
-/// Nomad 1.5) and node pool match. Pools with no clients are ignored.
-pub fn eligible_pools<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
+/// Every pool that has clients.
+pub fn pool_nodes(world: &World) -> Vec<PoolNode<'_>> {
     world
         .clients
         .iter()
-        .filter(|p| p.count > 0)
-        .filter(|p| {
-            job.datacenters
-                .iter()
-                .any(|dc| glob_match(dc, &p.datacenter))
-        })
-        .filter(|p| {
-            let pool = if p.node_pool.is_empty() {
-                "default"
-            } else {
-                &p.node_pool
-            };
-            matches!(job.node_pool.as_str(), "" | "all") || job.node_pool == pool
+        .enumerate()
+        .filter(|(_, p)| p.count > 0)
+        .map(|(pos, pool)| PoolNode {
+            pool,
+            node: build_node(world, pool, pos, 1, 0),
         })
         .collect()
 }
 
-/// What one allocation of a group asks of a node.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Ask {
-    pub cpu: i64,
-    pub memory: i64,
-    pub disk: i64,
-}
-
-/// Per-allocation ask, lifecycle-aware the way Nomad sums task resources:
-/// non-sidecar lifecycle tasks (prestart/poststart/poststop) do not run
-/// alongside each other's peak, so only the largest of them adds to the
-/// sidecars, whichever is bigger than main tasks + sidecars.
-pub fn group_ask(g: &TaskGroup) -> Ask {
-    let mut main = Ask::default();
-    let mut sidecars = Ask::default();
-    let mut ephemeral = Ask::default();
-    for t in &g.tasks {
-        let r = &t.resources;
-        match &t.lifecycle {
-            Some(l) if !l.sidecar && !l.hook.is_empty() => {
-                ephemeral.cpu = ephemeral.cpu.max(r.cpu);
-                ephemeral.memory = ephemeral.memory.max(r.memory_mb);
-            }
-            Some(_) => {
-                sidecars.cpu += r.cpu;
-                sidecars.memory += r.memory_mb;
-            }
-            None => {
-                main.cpu += r.cpu;
-                main.memory += r.memory_mb;
-            }
-        }
-    }
-    Ask {
-        cpu: sidecars.cpu + main.cpu.max(ephemeral.cpu),
-        memory: sidecars.memory + main.memory.max(ephemeral.memory),
-        disk: g.ephemeral_disk.size_mb,
-    }
-}
-
-/// What one client of a pool offers after its reservations.
-pub fn pool_free(p: &ClientPool) -> Ask {
-    Ask {
-        cpu: p.cpu - p.reserved.cpu,
-        memory: p.memory - p.reserved.memory,
-        disk: p.disk - p.reserved.disk,
-    }
+/// Pools whose clients the scheduler would consider for `job`: schedulable,
+/// in its datacenters and node pool as the world's release matches them
+/// (globs since 1.5, pools since 1.6).
+pub fn eligible_pools<'w>(world: &'w World, job: &Job) -> Vec<PoolNode<'w>> {
+    pool_nodes(world)
+        .into_iter()
+        .filter(|p| schedulable(&p.node) && in_job_scope(world.nomad_version, job, &p.node))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobspec::{Lifecycle, Resources, Task};
-
-    fn t(cpu: i64, mem: i64, life: Option<(&str, bool)>) -> Task {
-        Task {
-            resources: Resources {
-                cpu,
-                memory_mb: mem,
-                ..Resources::default()
-            },
-            lifecycle: life.map(|(hook, sidecar)| Lifecycle {
-                hook: hook.into(),
-                sidecar,
-                ..Lifecycle::default()
-            }),
-            ..Task::default()
-        }
-    }
+    use crate::version::NomadVersion;
 
     #[test]
-    fn lifecycle_aware_sum() {
-        let g = TaskGroup {
-            tasks: vec![
-                t(100, 200, None),
-                t(100, 100, None),
-                t(50, 50, Some(("prestart", true))),
-                t(500, 100, Some(("prestart", false))),
-            ],
-            ..TaskGroup::default()
-        };
-        let a = group_ask(&g);
-        assert_eq!((a.cpu, a.memory), (550, 350));
-    }
-
-    #[test]
-    fn datacenter_globs_select_pools() {
-        let world = crate::rules::testing::world();
+    fn datacenter_globs_select_pools_from_1_5() {
+        let mut world = crate::rules::testing::world();
         let mut job = Job {
             datacenters: vec!["dc*".into()],
             node_pool: "default".into(),
             ..Job::default()
         };
         assert_eq!(eligible_pools(&world, &job).len(), 2);
+        world.nomad_version = NomadVersion::new(1, 4, 0);
+        assert!(eligible_pools(&world, &job).is_empty());
+        job.datacenters = vec!["dc1".into()];
+        assert_eq!(eligible_pools(&world, &job).len(), 2);
         job.datacenters = vec!["eu-1".into()];
         assert!(eligible_pools(&world, &job).is_empty());
+    }
+
+    #[test]
+    fn pools_are_the_clients_the_cluster_builds() {
+        let mut world = crate::rules::testing::world();
+        world.clients[0].drivers.clear();
+        world.clients[1].count = 0;
+        let pools = pool_nodes(&world);
+        assert_eq!(pools.len(), 1, "a pool without clients is no pool");
+        let n = &pools[0].node;
+        assert_eq!(n.drivers, crate::cluster::build::DEFAULT_DRIVERS);
+        assert_eq!(
+            n.attributes.get("driver.java").map(String::as_str),
+            Some("1")
+        );
+        assert_eq!(
+            n.attributes.get("nomad.version").map(String::as_str),
+            Some(world.nomad_version.to_string().as_str())
+        );
     }
 }

@@ -1,9 +1,14 @@
-use super::eligible_pools;
+use super::{eligible_pools, pool_nodes};
+use crate::jobspec::Job;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::feasibility::{datacenter_globs, node_pools};
+use crate::version::NomadVersion;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags jobs whose `datacenters` (and `node_pool`) match no client.
+    /// Flags jobs whose `datacenters` (and `node_pool`) match no client, as
+    /// the world's Nomad release matches them (`*` globs from 1.5, node
+    /// pools from 1.6).
     ///
     /// ## Why is this bad?
     /// Nothing is evaluated: the plan fails every group with
@@ -37,20 +42,14 @@ impl Rule for NoClientInDatacenter {
         if ctx.world.clients.is_empty() || !eligible_pools(ctx.world, job).is_empty() {
             return;
         }
-        let mut dcs: Vec<String> = ctx
-            .world
-            .clients
+        // Where the clients are, as the cluster builds them (datacenter and
+        // pool defaults applied); pools only where the release has them.
+        let pools = node_pools(ctx.world.nomad_version);
+        let mut dcs: Vec<String> = pool_nodes(ctx.world)
             .iter()
-            .map(|p| {
-                format!(
-                    "{} (node pool {})",
-                    p.datacenter,
-                    if p.node_pool.is_empty() {
-                        "default"
-                    } else {
-                        &p.node_pool
-                    }
-                )
+            .map(|p| match pools {
+                true => format!("{} (node pool {})", p.node.datacenter, p.node.node_pool),
+                false => p.node.datacenter.clone(),
             })
             .collect();
         dcs.sort();
@@ -63,12 +62,28 @@ impl Rule for NoClientInDatacenter {
                     .or(job.spans.get("node_pool"))
                     .or(job.spans.label),
                 "matches no client",
-                format!(
-                    "no client is in datacenters {:?} and node pool \"{}\"",
-                    job.datacenters, job.node_pool
-                ),
+                if pools {
+                    format!(
+                        "no client is in datacenters {:?} and node pool \"{}\"",
+                        job.datacenters, job.node_pool
+                    )
+                } else {
+                    format!("no client is in datacenters {:?}", job.datacenters)
+                },
             )
-            .help(format!("clients are in: {}", dcs.join(", "))),
+            .help(hint(ctx.world.nomad_version, job, &dcs)),
         );
     }
+}
+
+/// Where the clients are, and why a pattern that looks like it matches does
+/// not under this release.
+fn hint(version: NomadVersion, job: &Job, dcs: &[String]) -> String {
+    let mut hint = format!("clients are in: {}", dcs.join(", "));
+    if !datacenter_globs(version) && job.datacenters.iter().any(|d| d.contains('*')) {
+        hint.push_str(&format!(
+            "; Nomad {version} matches datacenters exactly (globs need 1.5.0 or later): name them"
+        ));
+    }
+    hint
 }

@@ -72,7 +72,7 @@ impl Rule for StaticPortCollision {
                 }
                 let reserved_everywhere = !pools.is_empty()
                     && pools.iter().all(|pool| {
-                        u16::try_from(p.value).is_ok_and(|v| pool.reserved.ports.contains(&v))
+                        u16::try_from(p.value).is_ok_and(|v| pool.node.reserved_ports.contains(&v))
                     });
                 if reserved_everywhere {
                     out.push(

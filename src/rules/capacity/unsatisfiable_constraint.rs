@@ -1,13 +1,15 @@
-use super::constraint::{check, Verdict};
-use super::eligible_pools;
+use super::{eligible_pools, PoolNode};
 use crate::diag::Diag;
 use crate::jobspec::Constraint;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::constraint::{class_verdict, resolve};
 
 crate::declare_rule! {
     /// ## What it does
     /// Evaluates job, group and task constraints against the attributes,
-    /// meta, class and datacenter of the world's client pools, and flags a
+    /// meta, class and datacenter of the world's client pools (as the
+    /// cluster builds their clients, with the scheduler's own operators,
+    /// `version` and `semver` included), and flags a
     /// constraint no client satisfies, or a group whose constraints no
     /// single client satisfies together.
     ///
@@ -54,8 +56,10 @@ impl Rule for UnsatisfiableConstraint {
                 .chain(g.tasks.iter().flat_map(|t| &t.constraints))
                 .collect();
             let mut single = false;
+            let refused =
+                |p: &PoolNode<'_>, c: &Constraint| class_verdict(c, &p.node) == Some(false);
             for c in &all {
-                if pools.iter().all(|p| check(p, c) == Verdict::No) {
+                if pools.iter().all(|p| refused(p, c)) {
                     single = true;
                     if !reported.iter().any(|r| std::ptr::eq(*r, *c)) {
                         reported.push(c);
@@ -71,9 +75,7 @@ impl Rule for UnsatisfiableConstraint {
                     }
                 }
             }
-            let together = pools
-                .iter()
-                .any(|p| all.iter().all(|c| check(p, c) != Verdict::No));
+            let together = pools.iter().any(|p| all.iter().all(|c| !refused(p, c)));
             if !single && !together {
                 let mut d: Diag = ctx.finding(
                     &Self::META,
@@ -97,29 +99,13 @@ impl Rule for UnsatisfiableConstraint {
     }
 }
 
-fn pool_values(pools: &[&crate::world::ClientPool], target: &str) -> String {
+/// What each pool's clients have for `target`, for the help line.
+fn pool_values(pools: &[PoolNode<'_>], target: &str) -> String {
     let vals: Vec<String> = pools
         .iter()
         .map(|p| {
-            let probe = Constraint {
-                ltarget: target.to_string(),
-                operand: "is_set".into(),
-                ..Constraint::default()
-            };
-            let v = match check(p, &probe) {
-                Verdict::Yes => {
-                    let key = target.trim_start_matches("${").trim_end_matches('}');
-                    key.strip_prefix("attr.")
-                        .and_then(|k| super::pool_attribute(p, k))
-                        .or_else(|| {
-                            key.strip_prefix("meta.")
-                                .and_then(|k| p.meta.get(k).cloned())
-                        })
-                        .map_or_else(|| "set".to_string(), |v| format!("\"{v}\""))
-                }
-                _ => "not set".to_string(),
-            };
-            format!("{}: {v}", p.name)
+            let v = resolve(target, &p.node).map_or("not set".to_string(), |v| format!("\"{v}\""));
+            format!("{}: {v}", p.pool.name)
         })
         .collect();
     format!("{target} on the client pools: {}", vals.join(", "))

@@ -7,6 +7,7 @@ pub mod priority_out_of_range;
 pub mod priority_outside_band;
 
 use crate::jobspec::Job;
+use crate::scheduler::preempt::{outranks, preemption_on};
 use crate::scheduler::{sample, PlanResult, Simulation, Tally};
 use crate::source::Span;
 use crate::world::World;
@@ -56,13 +57,15 @@ pub fn victims(plan: &PlanResult) -> Vec<Victim> {
 }
 
 /// Could Nomad preempt anything for `job` at all: preemption on for its
-/// type and a live allocation of another job at least `preemption_gap` lower.
+/// type in this world and release, and a live allocation of another job far
+/// enough below it that the scheduler would evict it. (The policy's
+/// `preemption_gap` is a house rule for NP404; it must not decide whether
+/// Nomad's own preemption is sampled.)
 pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
-    let gap = world.policy.preemption_gap;
-    world.preemption_enabled(job.job_type)
+    preemption_on(world, job.job_type)
         && preemption_disabled::lower_priority_allocs(sim, job)
             .iter()
-            .any(|p| job.priority - p >= gap)
+            .any(|p| outranks(job.priority, *p))
 }
 
 /// Replay the world under [`samples_for`] other node shuffles, submit the

@@ -1,5 +1,6 @@
 use crate::jobspec::Job;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::preempt::{preemption_on, preemption_released};
 use crate::scheduler::{PlanResult, Simulation};
 
 crate::declare_rule! {
@@ -62,9 +63,7 @@ impl Rule for PreemptionDisabled {
         let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
             return;
         };
-        if ctx.world.preemption_enabled(job.job_type)
-            || !ctx.plan().is_some_and(blocked_by_resources)
-        {
+        if preemption_on(ctx.world, job.job_type) || !ctx.plan().is_some_and(blocked_by_resources) {
             return;
         }
         let gap = ctx.world.policy.preemption_gap;
@@ -103,10 +102,17 @@ impl Rule for PreemptionDisabled {
                     job.job_type
                 ),
             )
-            .help(format!(
-                "enable it (`nomad operator scheduler set-config -preempt-{}-scheduler=true`) or add capacity",
-                job.job_type
-            )),
+            .help(if preemption_released(ctx.world.nomad_version, job.job_type) {
+                format!(
+                    "enable it (`nomad operator scheduler set-config -preempt-{}-scheduler=true`) or add capacity",
+                    job.job_type
+                )
+            } else {
+                format!(
+                    "Nomad {} cannot preempt for {} jobs whatever the scheduler configuration says; upgrade or add capacity",
+                    ctx.world.nomad_version, job.job_type
+                )
+            }),
         );
     }
 }

@@ -1,5 +1,6 @@
 use super::preemption_disabled::{blocked_by_resources, lower_priority_allocs};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::preempt::preemption_on;
 
 crate::declare_rule! {
     /// ## What it does
@@ -40,8 +41,7 @@ impl Rule for PreemptionGap {
         let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
             return;
         };
-        if !ctx.world.preemption_enabled(job.job_type)
-            || !ctx.plan().is_some_and(blocked_by_resources)
+        if !preemption_on(ctx.world, job.job_type) || !ctx.plan().is_some_and(blocked_by_resources)
         {
             return;
         }

@@ -67,8 +67,7 @@ impl Rule for PreemptionVictim {
         let grown = super::grown_spans(job, running);
         let protected = &ctx.world.policy.protected;
         for v in all {
-            let is_protected =
-                protected.namespaces.contains(&v.namespace) || protected.jobs.contains(&v.job_id);
+            let is_protected = protected.covers(&v.namespace, &v.job_id);
             let n = tally.count(&v);
             let how_often = if n == 0 {
                 format!(

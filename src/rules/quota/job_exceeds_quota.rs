@@ -1,5 +1,7 @@
-use super::{binding_limit, exceeds, job_total};
+use super::job_total;
+use crate::cluster::usage::QuotaUsage;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::quota::{binding_limit, exhausted};
 
 crate::declare_rule! {
     /// ## What it does
@@ -40,26 +42,30 @@ impl Rule for JobExceedsQuota {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        let Some((quota, limit)) = binding_limit(ctx.world, job) else {
+        let Some((quota, limit)) = binding_limit(ctx.world, &job.namespace) else {
             return;
         };
-        let (cpu, memory) = job_total(ctx.world, job);
-        let mut over = Vec::new();
-        if exceeds(limit.cpu, cpu) {
-            over.push(format!("cpu {cpu} MHz > {} MHz", limit.cpu.unwrap_or(0)));
-        }
-        if exceeds(limit.memory, memory) {
-            over.push(format!(
-                "memory {memory} MB > {} MB",
-                limit.memory.unwrap_or(0)
-            ));
-        }
+        // The scheduler's quota stage, asked for the whole job at once on an
+        // otherwise empty quota.
+        let total = job_total(ctx.world, job);
+        let over = exhausted(
+            limit,
+            ctx.world.nomad_version,
+            &QuotaUsage::default(),
+            &total,
+        );
         if over.is_empty() {
             return;
         }
-        // Point at what adds up: each written memory/cpu ask that is over,
+        let is_over = |dims: &[&str]| over.iter().any(|e| dims.contains(&e.dim));
+        // Point at what adds up: each written ask of an exhausted dimension,
         // and the counts that multiply them.
-        let (cpu_over, mem_over) = (exceeds(limit.cpu, cpu), exceeds(limit.memory, memory));
+        let asks = [
+            ("cpu", is_over(&["cpu"])),
+            ("cores", is_over(&["cores"])),
+            ("memory", is_over(&["memory", "memory_max"])),
+            ("memory_max", is_over(&["memory_max"])),
+        ];
         let mut labels = Vec::new();
         for g in &job.groups {
             if let Some(span) = g.spans.get("count").filter(|_| g.count > 1) {
@@ -67,14 +73,24 @@ impl Rule for JobExceedsQuota {
             }
             for t in &g.tasks {
                 let r = &t.resources;
-                if let Some(span) = r.spans.get("memory").filter(|_| mem_over) {
-                    labels.push((span, format!("{} MB", r.memory_mb)));
-                }
-                if let Some(span) = r.spans.get("cpu").filter(|_| cpu_over) {
-                    labels.push((span, format!("{} MHz", r.cpu)));
+                for (field, wanted) in asks {
+                    let Some(span) = r.spans.get(field).filter(|_| wanted) else {
+                        continue;
+                    };
+                    let text = match field {
+                        "cpu" => format!("{} MHz", r.cpu),
+                        "cores" => format!("{} cores", r.cores),
+                        "memory" => format!("{} MB", r.memory_mb),
+                        _ => format!("{} MB", r.memory_max_mb),
+                    };
+                    labels.push((span, text));
                 }
             }
         }
+        let over: Vec<String> = over
+            .iter()
+            .map(|e| format!("{} {} {u} > {} {u}", e.dim, e.needed, e.limit, u = e.unit()))
+            .collect();
         let mut finding = ctx
             .finding(
                 &Self::META,
@@ -124,15 +140,5 @@ mod tests {
         let mut out = Vec::new();
         JobExceedsQuota.check(&RuleContext::new(&p, &world, None), &mut out);
         assert!(out.is_empty());
-    }
-
-    #[test]
-    fn limits_follow_nomad() {
-        assert!(!exceeds(None, 10));
-        assert!(!exceeds(Some(0), 10));
-        assert!(exceeds(Some(-1), 1));
-        assert!(!exceeds(Some(-1), 0));
-        assert!(exceeds(Some(5), 6));
-        assert!(!exceeds(Some(5), 5));
     }
 }

@@ -6,41 +6,27 @@ pub mod quota_exceeded;
 pub mod quota_near_limit;
 pub mod unknown_namespace;
 
+use crate::cluster::resources::task_group_resources;
+use crate::cluster::usage::QuotaUsage;
 use crate::jobspec::Job;
-use crate::rules::capacity::{eligible_pools, group_ask};
-use crate::world::{RegionLimit, World};
+use crate::rules::capacity::eligible_pools;
+use crate::world::World;
 
-/// cpu (MHz) and memory (MB) the whole job holds once placed: count ×
-/// per-allocation ask, with system jobs placing one allocation per
-/// eligible client.
-pub fn job_total(world: &World, job: &Job) -> (i64, i64) {
+/// What the whole job holds against a quota once placed: count ×
+/// per-allocation ask (sized as the scheduler sizes it), with system jobs
+/// placing one allocation per eligible client.
+pub fn job_total(world: &World, job: &Job) -> QuotaUsage {
     let per_node: i64 = eligible_pools(world, job)
         .iter()
-        .map(|p| i64::from(p.count))
+        .map(|p| i64::from(p.pool.count))
         .sum();
-    job.groups.iter().fold((0, 0), |(c, m), g| {
+    job.groups.iter().fold(QuotaUsage::default(), |total, g| {
         let n = if job.job_type.is_per_node() {
             per_node
         } else {
             g.count
         };
-        let a = group_ask(g);
-        (c + n * a.cpu, m + n * a.memory)
+        let res = task_group_resources(g, world.nomad_version);
+        total.plus(&QuotaUsage::times(&res, n))
     })
-}
-
-/// The quota and its limit for the world's region that bind `job`'s namespace.
-pub fn binding_limit<'w>(world: &'w World, job: &Job) -> Option<(&'w str, &'w RegionLimit)> {
-    let q = world.quota_of(&job.namespace)?;
-    let l = q.limit_for(&world.region)?;
-    Some((q.name.as_str(), &l.region_limit))
-}
-
-/// Nomad's reading of one limit: `None`/`0` unlimited, negative forbids any use.
-pub fn exceeds(limit: Option<i64>, used: i64) -> bool {
-    match limit {
-        None | Some(0) => false,
-        Some(l) if l < 0 => used > 0,
-        Some(l) => used > l,
-    }
 }

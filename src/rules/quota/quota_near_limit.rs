@@ -1,4 +1,5 @@
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::quota::{binding_limit, usage_after_plan};
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,7 +38,7 @@ impl Rule for QuotaNearLimit {
         let (Some(job), Some(sim)) = (ctx.job(), ctx.sim) else {
             return;
         };
-        let Some((quota, limit)) = super::binding_limit(ctx.world, job) else {
+        let Some((quota, limit)) = binding_limit(ctx.world, &job.namespace) else {
             return;
         };
         let Some(plan) = ctx.plan() else { return };
@@ -45,22 +46,8 @@ impl Rule for QuotaNearLimit {
             return; // NP304 reports it
         }
         let usage = sim.quota_usage(quota, &ctx.world.region);
-        let (mut cpu, mut memory) = (usage.cpu, usage.memory);
-        let old = |id: &str| sim.state.allocs.iter().find(|a| a.id == id && a.is_live());
-        for p in &plan.placements {
-            cpu += p.alloc.resources.cpu;
-            memory += p.alloc.resources.memory_mb;
-            if let Some(prev) = p.in_place.then(|| old(&p.alloc.id)).flatten() {
-                cpu -= prev.resources.cpu;
-                memory -= prev.resources.memory_mb;
-            }
-        }
-        for id in &plan.stops {
-            if let Some(a) = old(id) {
-                cpu -= a.resources.cpu;
-                memory -= a.resources.memory_mb;
-            }
-        }
+        let after = usage_after_plan(sim, plan, quota);
+        let (cpu, memory) = (after.cpu, after.memory);
         let threshold = ctx.world.policy.quota_near_threshold;
         let share = |used: i64, lim: Option<i64>| match lim {
             Some(l) if l > 0 => Some(used as f64 / l as f64),

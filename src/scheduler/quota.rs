@@ -1,0 +1,185 @@
+//! The quota stage of an evaluation (Nomad Enterprise's `QuotaIterator`):
+//! which limits a release enforces, how a limit is read, and what a quota
+//! holds once a plan is applied. The engine, the plan's consumers and the
+//! quota rules all count with these, so a rule's verdict is the plan's.
+
+use std::fmt;
+
+use crate::cluster::usage::{quota_namespaces, usage_after, QuotaUsage};
+use crate::cluster::Allocation;
+use crate::scheduler::{PlanResult, Simulation};
+use crate::version::NomadVersion;
+use crate::world::{RegionLimit, World};
+
+/// A quota dimension over its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exhausted {
+    /// Nomad's name of the dimension: `cpu`, `cores`, `memory`, `memory_max`.
+    pub dim: &'static str,
+    /// What the quota would hold with the ask placed.
+    pub needed: i64,
+    pub limit: i64,
+}
+
+impl Exhausted {
+    /// The unit of the dimension, for messages of our own.
+    pub fn unit(&self) -> &'static str {
+        match self.dim {
+            "cpu" => "MHz",
+            "cores" => "cores",
+            _ => "MB",
+        }
+    }
+}
+
+/// Nomad Enterprise's quota code is private; the only published string is
+/// `memory exhausted (1024 needed > 1000 limit)`, with the would-be total as
+/// "needed".
+impl fmt::Display for Exhausted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} exhausted ({} needed > {} limit)",
+            self.dim, self.needed, self.limit
+        )
+    }
+}
+
+/// Nomad's reading of one limit: unset or `0` is unlimited; a negative
+/// limit forbids any use (so any `add` breaks it); otherwise the total with
+/// the ask must stay within it.
+pub fn over_limit(limit: Option<i64>, used: i64, add: i64) -> bool {
+    match limit {
+        None | Some(0) => false,
+        Some(l) if l < 0 => add > 0,
+        Some(l) => used.saturating_add(add) > l,
+    }
+}
+
+/// Every dimension `ask` on top of `used` would exhaust, in the order
+/// Nomad's own Superset checks dimensions (cpu before memory). Which
+/// dimensions a release enforces: cpu and memory always, memory_max with
+/// oversubscription (1.1), cores since 1.8.2.
+pub fn exhausted(
+    limit: &RegionLimit,
+    version: NomadVersion,
+    used: &QuotaUsage,
+    ask: &QuotaUsage,
+) -> Vec<Exhausted> {
+    let enforced = |dim: &str| match dim {
+        "cores" => version.at_least(1, 8, 2),
+        "memory_max" => version.at_least(1, 1, 0),
+        _ => true,
+    };
+    let dims = [
+        ("cpu", limit.cpu, used.cpu, ask.cpu),
+        ("cores", limit.cores, used.cores, ask.cores),
+        ("memory", limit.memory, used.memory, ask.memory),
+        (
+            "memory_max",
+            limit.memory_max,
+            used.memory_max,
+            ask.memory_max,
+        ),
+    ];
+    dims.into_iter()
+        .filter(|(dim, lim, used, add)| enforced(dim) && over_limit(*lim, *used, *add))
+        .map(|(dim, lim, used, add)| Exhausted {
+            dim,
+            needed: used.saturating_add(add),
+            limit: lim.unwrap_or(0),
+        })
+        .collect()
+}
+
+/// The quota that binds a namespace in the world's region, with its limit.
+pub fn binding_limit<'w>(world: &'w World, namespace: &str) -> Option<(&'w str, &'w RegionLimit)> {
+    let q = world.quota_of(namespace)?;
+    let l = q.limit_for(&world.region)?;
+    Some((q.name.as_str(), &l.region_limit))
+}
+
+/// What `quota` holds once `plan` is applied to the simulation's state:
+/// today's usage, less the allocations the plan stops or preempts, plus the
+/// ones it places (an in-place update gives back the old allocation's share).
+pub fn usage_after_plan(sim: &Simulation, plan: &PlanResult, quota: &str) -> QuotaUsage {
+    let world = &sim.world;
+    let base = sim.quota_usage(quota, &world.region);
+    let nss: Vec<&str> = quota_namespaces(world, quota).collect();
+    let live = |id: &str| -> Option<&Allocation> {
+        sim.state.allocs.iter().find(|a| a.id == id && a.is_live())
+    };
+    let removed: Vec<&Allocation> = plan
+        .stops
+        .iter()
+        .map(String::as_str)
+        .chain(plan.preempted_allocs.iter().map(|p| p.id.as_str()))
+        .filter_map(live)
+        .collect();
+    let placed = plan
+        .placements
+        .iter()
+        .map(|p| (&p.alloc, p.in_place.then(|| live(&p.alloc.id)).flatten()));
+    usage_after(&base, |ns| nss.contains(&ns), removed, placed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_nomad_reads_them() {
+        assert!(!over_limit(None, 0, 10));
+        assert!(!over_limit(Some(0), 0, 10));
+        assert!(over_limit(Some(-1), 0, 1));
+        assert!(!over_limit(Some(-1), 5, 0));
+        assert!(over_limit(Some(5), 3, 3));
+        assert!(!over_limit(Some(5), 2, 3));
+        assert!(!over_limit(Some(i64::MAX), i64::MAX, 1), "saturates");
+    }
+
+    #[test]
+    fn enforced_dimensions_follow_the_release() {
+        let limit = RegionLimit {
+            cpu: Some(1000),
+            cores: Some(1),
+            memory: Some(1000),
+            memory_max: Some(1000),
+            ..RegionLimit::default()
+        };
+        let used = QuotaUsage {
+            cpu: 900,
+            cores: 1,
+            memory: 100,
+            memory_max: 900,
+        };
+        let ask = QuotaUsage {
+            cpu: 200,
+            cores: 1,
+            memory: 200,
+            memory_max: 200,
+        };
+        let dims = |v| -> Vec<String> {
+            exhausted(&limit, v, &used, &ask)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(
+            dims(NomadVersion::new(1, 0, 0)),
+            ["cpu exhausted (1100 needed > 1000 limit)"]
+        );
+        assert_eq!(
+            dims(NomadVersion::new(1, 1, 0)),
+            [
+                "cpu exhausted (1100 needed > 1000 limit)",
+                "memory_max exhausted (1100 needed > 1000 limit)"
+            ]
+        );
+        assert_eq!(dims(NomadVersion::new(1, 8, 2)).len(), 3);
+        assert_eq!(
+            exhausted(&limit, NomadVersion::new(1, 8, 2), &used, &ask)[1].unit(),
+            "cores"
+        );
+    }
+}
