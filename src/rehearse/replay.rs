@@ -194,16 +194,11 @@ pub fn rehearse(
     }
     let mut runs = vec![shown];
     if opts.samples > 0 {
-        runs.extend(sampled(
-            rehearsal,
-            base,
-            world,
-            opts,
-            &BTreeMap::new(),
-            progress,
-        )
-        // A failed replay fails the rehearsal: its shares would be over fewer runs.
-        .map_err(|e| Diags::from(e.to_diag()))?);
+        runs.extend(
+            sampled(rehearsal, base, world, opts, &BTreeMap::new(), progress)
+                // A failed replay fails the rehearsal: its shares would be over fewer runs.
+                .map_err(|e| Diags::from(e.to_diag()))?,
+        );
     }
     let mut likelihood = tally(rehearsal, &runs);
     for (si, step) in likelihood.iter_mut().enumerate() {
