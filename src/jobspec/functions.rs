@@ -207,11 +207,7 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         "startswith" => Ok(Value::Bool(s(arg(a, 0)?)?.starts_with(&s(arg(a, 1)?)?))),
         "endswith" => Ok(Value::Bool(s(arg(a, 0)?)?.ends_with(&s(arg(a, 1)?)?))),
         "strcontains" => Ok(Value::Bool(s(arg(a, 0)?)?.contains(&s(arg(a, 1)?)?))),
-        "indent" => {
-            let pad = " ".repeat(n(arg(a, 0)?)?.max(0.0) as usize);
-            let text = s(arg(a, 1)?)?;
-            Ok(Value::String(text.replace('\n', &format!("\n{pad}"))))
-        }
+        "indent" => indent(n(arg(a, 0)?)?, &s(arg(a, 1)?)?),
         "replace" => {
             let (x, from, to) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?, s(arg(a, 2)?)?);
             if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
@@ -374,12 +370,7 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
             Value::Null => Value::Null,
             v => Value::Number(n(v)?),
         }),
-        "parseint" => {
-            let base = n(arg(a, 1)?)? as u32;
-            i64::from_str_radix(&s(arg(a, 0)?)?, base)
-                .map(|x| Value::Number(x as f64))
-                .map_err(|e| e.to_string())
-        }
+        "parseint" => parseint(&s(arg(a, 0)?)?, n(arg(a, 1)?)?),
         "tobool" => match arg(a, 0)? {
             Value::Bool(b) => Ok(Value::Bool(*b)),
             Value::String(x) if x == "true" => Ok(Value::Bool(true)),
@@ -504,9 +495,7 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         "signum" => Ok(Value::Number(n(arg(a, 0)?)?.signum())),
         "pow" => Ok(Value::Number(n(arg(a, 0)?)?.powf(n(arg(a, 1)?)?))),
         "log" => Ok(Value::Number(n(arg(a, 0)?)?.log(n(arg(a, 1)?)?))),
-        "jsonencode" => serde_json::to_string(arg(a, 0)?)
-            .map(Value::String)
-            .map_err(|e| e.to_string()),
+        "jsonencode" => Ok(Value::String(super::format::cty_json(arg(a, 0)?))),
         "jsondecode" => {
             let j: serde_json::Value =
                 serde_json::from_str(&s(arg(a, 0)?)?).map_err(|e| e.to_string())?;
@@ -644,6 +633,68 @@ impl FnEnv<'_> {
     }
 }
 
+/// cty's `indent`: Go's `strings.Repeat` panics on a negative count and a
+/// huge one is a huge allocation; both are refused.
+fn indent(spaces: f64, text: &str) -> Res {
+    if spaces.fract() != 0.0 {
+        return Err("value must be a whole number".into());
+    }
+    if spaces < 0.0 {
+        return Err("the number of spaces must not be negative".into());
+    }
+    let lines = text.matches('\n').count();
+    let total = (spaces as usize)
+        .checked_mul(lines)
+        .and_then(|p| p.checked_add(text.len()))
+        .filter(|t| *t <= super::format::MAX_RESULT_BYTES);
+    if total.is_none() {
+        return Err(format!(
+            "the indented string would be longer than {} MiB",
+            super::format::MAX_RESULT_BYTES >> 20
+        ));
+    }
+    let pad = " ".repeat(if lines == 0 { 0 } else { spaces as usize });
+    Ok(Value::String(text.replace('\n', &format!("\n{pad}"))))
+}
+
+/// cty's `parseint`: bases 2 to 62 (digits, then a-z, then A-Z; bases up
+/// to 36 ignore case), an optional sign, any size (kept as a float here).
+fn parseint(text: &str, base: f64) -> Res {
+    if base.fract() != 0.0 || !(2.0..=62.0).contains(&base) {
+        return Err("base must be a whole number between 2 and 62 inclusive".into());
+    }
+    let base = base as u32;
+    let bad = || {
+        format!(
+            "cannot parse {} as a base {base} integer",
+            serde_json::to_string(text).unwrap_or_default()
+        )
+    };
+    let (neg, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return Err(bad());
+    }
+    let mut acc = 0f64;
+    for c in digits.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 10,
+            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+            'A'..='Z' => c as u32 - 'A' as u32 + 36,
+            _ => return Err(bad()),
+        };
+        if d >= base {
+            return Err(bad());
+        }
+        acc = acc * f64::from(base) + f64::from(d);
+    }
+    Ok(Value::Number(if neg { -acc } else { acc }))
+}
+
 fn title(x: &str) -> String {
     let mut out = String::new();
     let mut start = true;
@@ -663,54 +714,8 @@ fn regex_replace(x: &str, pat: &str, to: &str) -> Res {
     Ok(Value::String(re.replace_all(x, to).into_owned()))
 }
 
-/// go-cty's `format`: `%s`, `%d`, `%v`, `%q`, `%f`, `%%`.
 fn format(a: &[Value]) -> Result<String, String> {
-    let fmtstr = s(arg(a, 0)?)?;
-    let mut args = a[1..].iter();
-    let mut out = String::new();
-    let mut chars = fmtstr.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        // Skip flags and width: we support the common verbs only.
-        let mut spec = String::new();
-        while let Some(&d) = chars.peek() {
-            if d.is_ascii_digit() || d == '.' || d == '-' || d == '#' || d == '+' {
-                spec.push(d);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let verb = chars.next().ok_or("format string ends with %")?;
-        if verb == '%' {
-            out.push('%');
-            continue;
-        }
-        let v = args
-            .next()
-            .ok_or("not enough arguments for the format string")?;
-        match verb {
-            's' | 'v' => out.push_str(&match v {
-                Value::List(_) | Value::Map(_) => serde_json::to_string(v).unwrap_or_default(),
-                other => s(other)?,
-            }),
-            'q' => out.push_str(&serde_json::to_string(&s(v)?).unwrap_or_default()),
-            'd' => out.push_str(&format!("{}", n(v)?.trunc() as i64)),
-            'f' => {
-                let prec = spec
-                    .split('.')
-                    .nth(1)
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(6);
-                out.push_str(&format!("{:.*}", prec, n(v)?));
-            }
-            other => return Err(format!("unsupported format verb %{other}")),
-        }
-    }
-    Ok(out)
+    super::format::format(&s(arg(a, 0)?)?, &a[1..])
 }
 
 pub fn from_json(j: serde_json::Value) -> Value {
@@ -815,6 +820,51 @@ mod tests {
         assert_eq!(
             call(&env, "uuidv5", vec![st("dns"), st("www.example.com")]),
             Ok(st("2ed6657d-e927-568b-95e1-2665a8aea6a2"))
+        );
+    }
+
+    /// Issue 14: `parseint("10", 1)` panicked, `indent(1e11, ...)` aborted
+    /// on allocation. cty's texts where it has them.
+    #[test]
+    fn parseint_and_indent_check_their_arguments() {
+        let env = FnEnv::default();
+        let num = Value::Number;
+        assert_eq!(
+            call(&env, "parseint", vec![st("10"), num(1.0)]),
+            Err("base must be a whole number between 2 and 62 inclusive".into())
+        );
+        assert_eq!(
+            call(&env, "parseint", vec![st("FF"), num(16.0)]),
+            Ok(num(255.0))
+        );
+        assert_eq!(
+            call(&env, "parseint", vec![st("-11"), num(2.0)]),
+            Ok(num(-3.0))
+        );
+        assert_eq!(
+            call(&env, "parseint", vec![st("Z"), num(62.0)]),
+            Ok(num(61.0))
+        );
+        assert_eq!(
+            call(&env, "parseint", vec![st("12"), num(2.0)]),
+            Err("cannot parse \"12\" as a base 2 integer".into())
+        );
+        assert_eq!(
+            call(&env, "indent", vec![num(2.0), st("a\nb")]),
+            Ok(st("a\n  b"))
+        );
+        assert!(call(&env, "indent", vec![num(1e11), st("a\nb")])
+            .unwrap_err()
+            .contains("longer than"));
+        assert!(call(&env, "indent", vec![num(-1.0), st("a\nb")]).is_err());
+        assert!(call(&env, "indent", vec![num(1.5), st("a")]).is_err());
+        assert_eq!(
+            call(
+                &env,
+                "jsonencode",
+                vec![Value::List(vec![num(1.0), st("<")])]
+            ),
+            Ok(st("[1,\"\\u003c\"]"))
         );
     }
 

@@ -6,6 +6,7 @@ mod defaults;
 pub mod duration;
 pub mod eval;
 mod fields;
+mod format;
 pub mod functions;
 mod lower;
 pub mod model;
