@@ -48,6 +48,10 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     if !resolved.warnings.is_empty() {
         common::eprint_diags(&resolved.warnings, err_color);
     }
+    let mut resolved = resolved;
+    for note in crate::world::before::for_rehearsal(&mut resolved.world) {
+        eprintln!("{note}");
+    }
     let source = match &args.file {
         Some(f) => DiskVfs::new(".").read(f),
         None => resolved

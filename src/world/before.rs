@@ -287,6 +287,36 @@ pub fn for_check(world: &mut World, files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
+/// A rehearsal replays the demo from what the cluster runs: every `running`
+/// entry whose committed version (git `HEAD`) differs from the working tree
+/// starts from the committed one, and the working tree's edits show where
+/// the steps plan the file. Returns a note per such file. Outside git the
+/// files as they are describe the starting cluster.
+pub fn for_rehearsal(world: &mut World) -> Vec<String> {
+    if !matches!(world.origin, WorldOrigin::Dir(_)) {
+        return Vec::new();
+    }
+    let opts = LoadOptions {
+        version: world.nomad_version,
+        repo_root: Some(world.project_root.clone()),
+        ..LoadOptions::default()
+    };
+    let mut notes = Vec::new();
+    for r in &mut world.running {
+        let abs = absolute(&world.project_root.join(&r.path));
+        if let Ok(old) = committed(&abs, &opts) {
+            if old != r.job {
+                notes.push(format!(
+                    "note: the rehearsal starts from {} as committed (git HEAD); its uncommitted edits show where the steps plan it",
+                    r.path.display()
+                ));
+                r.job = old;
+            }
+        }
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,3 +92,27 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// What one run of the binary printed, and its exit code.
+pub struct Out {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// Run the binary in `dir` without colours; panics if it cannot start or
+/// was killed.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
+    let o = std::process::Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("NOMAD_PREFLIGHT_THREADS")
+        .output()
+        .expect("run the binary");
+    Out {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.status.code().expect("exit code"),
+    }
+}

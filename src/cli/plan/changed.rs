@@ -216,10 +216,18 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     let mut entries = Vec::new();
     for (path, change, r) in new_jobs {
         let outcome = match r {
-            Ok(job) => Outcome::Plan(Box::new(super::plan_job(
-                inp.sim,
-                with_namespace(job, inp.namespace),
-            ))),
+            Ok(job) => {
+                let plan = super::plan_job(inp.sim, with_namespace(job, inp.namespace));
+                match &plan.admission {
+                    // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
+                    crate::planner::Admission::Refused { stderr, .. } => Outcome::Invalid(
+                        Diag::error("plan::refused", stderr.trim_end())
+                            .help("the server refuses this job before scheduling it")
+                            .into(),
+                    ),
+                    _ => Outcome::Plan(Box::new(plan)),
+                }
+            }
             Err(d) => Outcome::Invalid(d),
         };
         entries.push(Entry {
