@@ -80,14 +80,7 @@ impl Engine<'_> {
                 }
             }
             if let Some(reason) = self.infeasible(ask, pos, n, true) {
-                metric.nodes_filtered += 1;
-                if !n.node_class.is_empty() {
-                    *metric
-                        .class_filtered
-                        .entry(n.node_class.clone())
-                        .or_insert(0) += 1;
-                }
-                *metric.constraint_filtered.entry(reason).or_insert(0) += 1;
+                filtered(metric, n, reason);
                 continue;
             }
             if !quota_first {
@@ -152,14 +145,7 @@ impl Engine<'_> {
         metric.nodes_evaluated += 1;
         let quota = self.quota_hit(ask);
         if let Some(reason) = self.infeasible(ask, pos, n, false) {
-            metric.nodes_filtered += 1;
-            if !n.node_class.is_empty() {
-                *metric
-                    .class_filtered
-                    .entry(n.node_class.clone())
-                    .or_insert(0) += 1;
-            }
-            *metric.constraint_filtered.entry(reason).or_insert(0) += 1;
+            filtered(metric, n, reason);
             return Err(true);
         }
         if let Some(q) = quota {
@@ -182,6 +168,19 @@ fn push_unique(list: &mut Vec<String>, s: &str) {
     }
 }
 
+/// A node a feasibility check removed (`AllocMetric.FilterNode`).
+fn filtered(metric: &mut AllocMetric, n: &Node, reason: String) {
+    metric.nodes_filtered += 1;
+    if !n.node_class.is_empty() {
+        *metric
+            .class_filtered
+            .entry(n.node_class.clone())
+            .or_insert(0) += 1;
+    }
+    *metric.constraint_filtered.entry(reason).or_insert(0) += 1;
+}
+
+/// A node that ran out of a resource (`AllocMetric.ExhaustedNode`).
 fn exhaust(metric: &mut AllocMetric, n: &Node, dim: String) {
     metric.nodes_exhausted += 1;
     if !n.node_class.is_empty() {
