@@ -1,7 +1,7 @@
 //! `nomad-preflight validate`: what `nomad job validate` says, offline, with
 //! located diagnostics instead of Nomad's one-line errors.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diag::{exit, render, Diags};
 use crate::jobspec::{self, LoadOptions};
@@ -32,7 +32,11 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
     if !warnings.is_empty() {
         eprint!("{}", render(&warnings.0, color));
     }
-    let vfs = DiskVfs::new(".");
+    let mut vfs = DiskVfs::new(".");
+    for f in args.files.iter().chain(&args.var_file) {
+        vfs.admit_named(f);
+    }
+    let root = vfs.fence().root().to_path_buf();
     let mut worst = exit::OK;
     for file in &args.files {
         if !file.is_file() {
@@ -49,7 +53,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             continue;
         }
         let opts = LoadOptions {
-            repo_root: repo_root(file),
+            repo_root: Some(root.clone()),
             ..base.clone()
         };
         let parsed = jobspec::load(&vfs, file, &opts);
@@ -98,18 +102,4 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-/// Filesystem functions may read inside the job's repository (the nearest
-/// directory with `.git`), or the working directory when there is none.
-fn repo_root(file: &Path) -> Option<PathBuf> {
-    let abs = std::fs::canonicalize(file).ok()?;
-    let mut dir = abs.parent();
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return Some(d.to_path_buf());
-        }
-        dir = d.parent();
-    }
-    std::env::current_dir().ok()
 }
