@@ -24,6 +24,47 @@ pub fn terminal(s: &str) -> String {
     out
 }
 
+/// A whole rendered text for a terminal or log: like [`terminal`], except
+/// that with `keep_sgr` our own colour sequences (`ESC [ digits ; m`, which
+/// only set colours) are kept. Every other escape (cursor moves, screen
+/// clears, titles, hyperlinks, bells) from input is made visible.
+pub fn terminal_output(s: &str, keep_sgr: bool) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b' && keep_sgr {
+            if let Some(n) = sgr_len(rest) {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        if needs_escape(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of a Select Graphic Rendition sequence at the start of `s`.
+fn sgr_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.get(1) != Some(&b'[') {
+        return None;
+    }
+    let mut i = 2;
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b';') {
+        i += 1;
+    }
+    (b.get(i) == Some(&b'm')).then_some(i + 1)
+}
+
 /// [`terminal`], newlines included: for one-line fields (a name, a cell).
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -71,8 +112,10 @@ pub fn markdown(s: &str) -> String {
             // A zero-width joiner after `@` stops GitHub's mention (and team
             // mention) autolinking; the text still reads `@name`.
             '@' => out.push_str("@\u{200b}"),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
-            | '!' | '|' | '~' | ':' => {
+            // Emphasis, code, links and images (`[`/`]` disarm `(url)`),
+            // strikethrough and table cells. Line-start syntax (`#`, `-`,
+            // `1.`) cannot occur mid-cell and is left alone.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -80,6 +123,13 @@ pub fn markdown(s: &str) -> String {
         }
     }
     out
+}
+
+/// Input text as a Markdown code span in a table cell: nothing inside is
+/// rendered; a backtick (which would end the span) becomes `'` and `|`
+/// (which would end the cell) is escaped. One line.
+pub fn code_span(s: &str) -> String {
+    format!("`{}`", one_line(s).replace('`', "'").replace('|', "\\|"))
 }
 
 /// A relative path as a URI reference (SARIF `artifactLocation.uri`, RFC
@@ -116,12 +166,23 @@ mod tests {
     }
 
     #[test]
+    fn whole_outputs_keep_only_our_colours() {
+        let s = "\x1b[1;31mError\x1b[0m job \x1b]0;t\x07 \x1b[2J";
+        assert_eq!(
+            terminal_output(s, true),
+            "\x1b[1;31mError\x1b[0m job \\x1b]0;t\\x07 \\x1b[2J"
+        );
+        assert!(!terminal_output(s, false).contains('\x1b'));
+    }
+
+    #[test]
     fn markdown_neutralises_links_images_html_and_mentions() {
         let m = markdown("![x](http://e/i.png) [a](b) <img src=x> @org/team |");
-        assert!(!m.contains("](") && !m.contains("<img") && !m.contains("@o"));
-        assert!(m.contains("\\!\\[x\\]\\(http\\:"));
+        assert!(!m.contains("<img") && !m.contains("@o"));
+        assert!(m.contains("\\!\\[x\\](http:"));
         assert!(m.contains("\\|"));
-        assert_eq!(markdown("jobs/web.nomad"), "jobs/web\\.nomad");
+        assert_eq!(markdown("jobs/web.nomad:3"), "jobs/web.nomad:3");
+        assert_eq!(markdown("my_job"), "my\\_job");
     }
 
     #[test]

@@ -154,6 +154,7 @@ pub fn render(format: Format, findings: &[Finding], files: usize, color: bool) -
 }
 
 fn human(findings: &[Finding], files: usize, color: bool) -> String {
+    // diag::render escapes what it prints (names, messages, excerpts).
     let mut out = crate::diag::render(findings, color);
     let s = Summary::of(findings, files);
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
