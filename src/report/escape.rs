@@ -98,9 +98,12 @@ fn push_escape(out: &mut String, c: char) {
 }
 
 /// For Markdown (PR comments, `$GITHUB_STEP_SUMMARY`): control characters
-/// escaped, every Markdown and HTML metacharacter backslash-escaped or
-/// turned into an entity, so `[x](url)`, `![img](url)`, `<img>`, `|`,
-/// `` ` `` and `@user` print as the characters they are. One line.
+/// escaped, and the characters that start markup replaced by HTML entities
+/// (which render as themselves and, unlike backslashes, read the same in
+/// every Markdown dialect): `[` (so no link or image can open), `<` `>` `&`
+/// (HTML), `` ` `` `*` `~` `\` (code, emphasis, strikethrough, escapes), `|`
+/// (table cells). A zero-width space after `@` stops mention autolinking.
+/// One line.
 pub fn markdown(s: &str) -> String {
     let s = one_line(s);
     let mut out = String::with_capacity(s.len() + 8);
@@ -109,15 +112,9 @@ pub fn markdown(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            // A zero-width joiner after `@` stops GitHub's mention (and team
-            // mention) autolinking; the text still reads `@name`.
             '@' => out.push_str("@\u{200b}"),
-            // Emphasis, code, links and images (`[`/`]` disarm `(url)`),
-            // strikethrough and table cells. Line-start syntax (`#`, `-`,
-            // `1.`) cannot occur mid-cell and is left alone.
-            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
+            '[' | '`' | '*' | '~' | '\\' | '|' => {
+                let _ = write!(out, "&#{};", c as u32);
             }
             c => out.push(c),
         }
@@ -178,11 +175,10 @@ mod tests {
     #[test]
     fn markdown_neutralises_links_images_html_and_mentions() {
         let m = markdown("![x](http://e/i.png) [a](b) <img src=x> @org/team |");
-        assert!(!m.contains("<img") && !m.contains("@o"));
-        assert!(m.contains("\\!\\[x\\](http:"));
-        assert!(m.contains("\\|"));
-        assert_eq!(markdown("jobs/web.nomad:3"), "jobs/web.nomad:3");
-        assert_eq!(markdown("my_job"), "my\\_job");
+        assert!(!m.contains('[') && !m.contains("<img") && !m.contains("@o"));
+        assert!(!m.contains('|') && !m.contains('\\'));
+        assert!(m.contains("!&#91;x](http:"));
+        assert_eq!(markdown("jobs/my_web.nomad:3"), "jobs/my_web.nomad:3");
     }
 
     #[test]
