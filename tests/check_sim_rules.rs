@@ -64,6 +64,7 @@ fn check(world: &World, files: &[&str]) -> Vec<Diag> {
         sim: Some(&sim),
         judging: Judging::InOrder,
         threads: 2,
+        base_files: None,
     };
     check_files(&vfs, &files, &opts(world), &judge)
         .into_iter()
@@ -171,7 +172,8 @@ fn monitoring_preempted(world: &World, n: u32) -> u32 {
             .preempted_allocs
             .iter()
             .any(|a| a.job_id == "monitoring" && a.task_group == "foundation")
-    });
+    })
+    .expect("every replay runs");
     assert_eq!(runs.len(), n as usize, "every shuffle builds the world");
     runs.into_iter().filter(|p| *p).count() as u32
 }
@@ -249,6 +251,7 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             sim: Some(&sim),
             judging: Judging::InOrder,
             threads: 2,
+            base_files: None,
         },
     );
     assert_eq!(results.len(), 1, "one file, one result");
