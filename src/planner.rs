@@ -1,7 +1,12 @@
-//! A plan as the Plan RPC computes it: the scheduler's dry run against the
-//! simulated state, and the diff from the registered version of the job,
-//! annotated with the scheduler's update counts. Every consumer (`plan`,
-//! `rehearse`, `check`, the hook) goes through here.
+//! A plan as the Plan RPC computes it: admission (per version), the
+//! scheduler's dry run against the simulated state, and the diff from the
+//! registered version of the job, annotated with the scheduler's update
+//! counts. Every consumer (`plan`, `rehearse`, `check`, the hook) goes
+//! through here.
+
+pub mod admission;
+
+pub use admission::Admission;
 
 use crate::diff::{annotate, job_diff, JobDiff};
 use crate::jobspec::Job;
@@ -13,15 +18,30 @@ pub struct Plan {
     pub diff: JobDiff,
     /// The version of the job the cluster runs, if any.
     pub old: Option<Job>,
+    /// What the Plan RPC's admission said. When it is not `Admitted`, the
+    /// scheduler did not see the job: `result` places nothing.
+    pub admission: Admission,
 }
 
 pub fn plan(sim: &Simulation, job: &Job) -> Plan {
-    let result = sim.plan(job);
+    let admission = admission::admit(&sim.world, &sim.state, job);
+    // A refused or ignored upsert leaves the job out of the snapshot: the
+    // scheduler sees no job and plans nothing (the index stays 0).
+    let result = if admission.is_admitted() {
+        sim.plan(job)
+    } else {
+        PlanResult::default()
+    };
     let old = sim
         .state
         .job(&job.namespace, &job.id)
         .map(|r| r.job.clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
-    Plan { result, diff, old }
+    Plan {
+        result,
+        diff,
+        old,
+        admission,
+    }
 }

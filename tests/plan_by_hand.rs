@@ -7,28 +7,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
-    let o = Command::new(common::bin())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("NOMAD_PREFLIGHT_THREADS")
-        .output()
-        .expect("run the binary");
-    Out {
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        code: o.status.code().expect("exit code"),
-    }
-}
+use common::run_in as run;
 
 /// A temporary copy of the shipped demo (jobs/ and rules/).
 fn demo_copy(name: &str) -> PathBuf {

@@ -12,6 +12,7 @@ use super::common::{self, ColorArgs, VarArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::diff::JobDiff;
 use crate::jobspec::{self, Job};
+use crate::planner::Admission;
 use crate::render;
 use crate::scheduler::{sample, PlanResult, Simulation, Tally};
 use crate::vfs::DiskVfs;
@@ -47,11 +48,11 @@ pub struct PlanArgs {
     /// whenever allocations change: for hooks and CI gates.
     #[arg(long)]
     pub gate: bool,
-    /// Show the full diff (Nomad's -verbose).
-    #[arg(long)]
+    /// Show the full diff (Nomad's -verbose; -verbose=true as Go flags take it).
+    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub verbose: bool,
     /// Show the job diff (Nomad's -diff; -diff=false hides it).
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub diff: bool,
     /// Namespace for a job file that does not name one (Nomad's -namespace).
     #[arg(long)]
@@ -108,14 +109,14 @@ pub fn sampled_outcomes(
     job: &Job,
     n: u32,
     seed: u64,
-) -> Tally<String> {
+) -> Result<Tally<String>, crate::scheduler::sample::SampleError> {
     let mut tally = Tally::new();
     for keys in sample(world, n, seed, |sim: &mut Simulation| {
         outcomes(&sim.plan(job))
-    }) {
+    })? {
         tally.add_sample(keys);
     }
-    tally
+    Ok(tally)
 }
 
 fn samples_text(tally: &Tally<String>) -> String {
@@ -145,25 +146,22 @@ fn disk_options(
     world: &crate::world::World,
 ) -> Result<jobspec::LoadOptions, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    vars.load_options(world, Some(repo_root(&cwd)))
+    vars.load_options(world, Some(crate::project::root_of(&cwd)))
 }
 
 fn load_with(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let vfs = DiskVfs::new(cwd);
+    let mut vfs = DiskVfs::new(cwd);
+    // Named on the command line: the user's choice even outside the project.
+    vfs.admit_named(path);
+    for f in &opts.var_files {
+        vfs.admit_named(f);
+    }
     let parsed = jobspec::load(&vfs, path, opts);
     if parsed.diags.has_errors() {
         return Err(parsed.diags);
     }
     parsed.job.ok_or(parsed.diags)
-}
-
-/// Filesystem functions in job files may read inside the repository only.
-pub fn repo_root(cwd: &Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(cwd)
-        .to_path_buf()
 }
 
 /// A job planned against a simulation: everything `nomad job plan` prints
@@ -175,12 +173,44 @@ pub struct JobPlan {
     /// The diff against the running version, annotated with the plan's updates.
     pub diff: JobDiff,
     pub result: PlanResult,
+    /// The Plan RPC's admission verdict for the version.
+    pub admission: Admission,
 }
 
 /// Plan `job` against the simulation's state, as `nomad job plan` does.
 pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
-    let crate::planner::Plan { result, diff, .. } = crate::planner::plan(sim, &job);
-    JobPlan { job, diff, result }
+    let crate::planner::Plan {
+        result,
+        diff,
+        admission,
+        ..
+    } = crate::planner::plan(sim, &job);
+    JobPlan {
+        job,
+        diff,
+        result,
+        admission,
+    }
+}
+
+/// The exit code of one plan: Nomad's (255 when the Plan RPC refuses it),
+/// and 1 when our warning says the submission will fail where Nomad's plan
+/// stayed silent (even with --gate: the change cannot be submitted).
+fn plan_code(
+    args: &PlanArgs,
+    plan: &JobPlan,
+    version: crate::version::NomadVersion,
+    refused: bool,
+) -> i32 {
+    match &plan.admission {
+        Admission::Refused { .. } => exit::NOMAD_ERROR,
+        Admission::WillFail { .. } => exit::FINDINGS,
+        Admission::Admitted => gate_code(
+            args.gate,
+            render::plan::plan_exit_code(Some(&plan.diff), &plan.result, version),
+            refused,
+        ),
+    }
 }
 
 fn view<'a>(
@@ -298,12 +328,37 @@ fn print_single(
     before: &before::Source,
     color: &ColorArgs,
 ) -> i32 {
+    if let Admission::Refused { stderr, .. } = &plan.admission {
+        // Nomad prints only its error; JSON carries it for tools.
+        eprint!("{stderr}");
+        if args.format == PlanFormat::Json {
+            let v = serde_json::json!({
+                "Preflight": {"Admission": plan.admission.json(), "Before": before.json()},
+            });
+            if let Ok(s) = serde_json::to_string_pretty(&v) {
+                println!("{s}");
+            }
+        }
+        return exit::NOMAD_ERROR;
+    }
     let view = view(args, plan, path, world);
-    let tally =
-        (args.samples > 0).then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed));
+    // A failed replay is an error of the command, never a share over fewer runs.
+    let tally = match (args.samples > 0 && plan.admission.is_admitted())
+        .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed))
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            common::eprint_diags(&Diags::from(e.to_diag()), color.stderr());
+            return exit::NOMAD_ERROR;
+        }
+    };
     match args.format {
         PlanFormat::Text => {
             let mut out = render::plan::render_plan(&view, color.stdout());
+            if let Some(w) = plan.admission.warning_text() {
+                out.push_str(&w);
+            }
             if args.template_diff {
                 out.push_str(&render::template_diff::render_template_diffs(
                     &plan.diff.template_changes(),
@@ -345,6 +400,7 @@ fn print_single(
             }
             if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                 p.insert("Before".into(), before.json());
+                p.insert("Admission".into(), plan.admission.json());
             }
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => println!("{s}"),
@@ -353,12 +409,11 @@ fn print_single(
         }
     }
     warn_unmodelled(path, &plan.diff);
-    let code = render::plan::plan_exit_code(Some(&plan.diff), &plan.result, world.nomad_version);
     let refused = policy::violations(plan, &world.policy.protected);
     for v in &refused {
         eprintln!("refused by policy: {path} {v}");
     }
-    gate_code(args.gate, code, !refused.is_empty())
+    plan_code(args, plan, world.nomad_version, !refused.is_empty())
 }
 
 /// Changes the diff cannot show in Nomad's terms, one line each on stderr
@@ -554,10 +609,21 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             changed::Outcome::Note(_) => {}
         }
     }
-    let refused: Vec<String> = judged
+    let mut refused: Vec<String> = judged
         .iter()
         .flat_map(|(e, vs)| vs.iter().map(move |v| format!("{} {v}", e.path.display())))
         .collect();
+    // A submission that will fail where Nomad's plan stays silent fails the gate too.
+    refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
+        changed::Outcome::Plan(p) => match &p.admission {
+            Admission::WillFail { reason } => Some(format!(
+                "{} submission will fail: {reason}",
+                e.path.display()
+            )),
+            _ => None,
+        },
+        _ => None,
+    }));
     match args.format {
         PlanFormat::Text => print!("{}", changed_text(args, &setup, &judged, &head, color)),
         PlanFormat::Markdown => print!(
@@ -666,6 +732,9 @@ fn changed_text(
             changed::Outcome::Plan(p) => {
                 let view = view(args, p, &path, &setup.world);
                 out.push_str(&render::plan::render_plan(&view, color.stdout()));
+                if let Some(w) = p.admission.warning_text() {
+                    out.push_str(&w);
+                }
                 if args.template_diff {
                     out.push_str(&render::template_diff::render_template_diffs(
                         &p.diff.template_changes(),

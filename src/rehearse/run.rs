@@ -165,7 +165,10 @@ impl<'a> Session<'a> {
             } => {
                 let job = self.load_job(file, namespace.as_deref()).map_err(located)?;
                 let crate::planner::Plan {
-                    mut result, diff, ..
+                    mut result,
+                    diff,
+                    admission,
+                    ..
                 } = crate::planner::plan(&self.sim, &job);
                 self.last_plan_index
                     .insert(file.clone(), result.job_modify_index);
@@ -173,11 +176,28 @@ impl<'a> Session<'a> {
                 view.diff = Some(&diff);
                 view.verbose = *verbose;
                 view.namespace_flag = namespace.clone();
-                let exit_code = render::plan::plan_exit_code(Some(&diff), &result, version);
-                let output = if self.render {
-                    render::plan::render_plan(&view, false)
-                } else {
-                    String::new()
+                // The Plan RPC's admission decides first (planner::admission).
+                let (exit_code, output) = match &admission {
+                    crate::planner::Admission::Refused { stderr, .. } => {
+                        (crate::diag::exit::NOMAD_ERROR, stderr.clone())
+                    }
+                    _ => {
+                        let mut out = String::new();
+                        if self.render {
+                            out = render::plan::render_plan(&view, false);
+                            out.push_str(&admission.warning_text().unwrap_or_default());
+                        }
+                        let code = render::plan::plan_exit_code(Some(&diff), &result, version);
+                        let fails = !admission.is_admitted();
+                        (
+                            if fails {
+                                crate::diag::exit::FINDINGS
+                            } else {
+                                code
+                            },
+                            out,
+                        )
+                    }
                 };
                 result.warnings.clear();
                 Ok(Observation {

@@ -253,7 +253,9 @@ fn committed(abs: &Path, opts: &LoadOptions) -> Result<Job, String> {
 
 fn load_file(path: &Path, opts: &LoadOptions) -> Result<Job, Diags> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let vfs = crate::vfs::DiskVfs::new(cwd);
+    let mut vfs = crate::vfs::DiskVfs::new(cwd);
+    // --running FILE is named by the user: readable even outside the project.
+    vfs.admit_named(path);
     let parsed = jobspec::load(&vfs, path, opts);
     match parsed.job {
         Some(job) if !parsed.diags.has_errors() => Ok(job),
@@ -285,6 +287,36 @@ pub fn for_check(world: &mut World, files: &[PathBuf]) -> Vec<String> {
         .into_iter()
         .filter_map(|(file, source)| source.unknown_line(&file, fix))
         .collect()
+}
+
+/// A rehearsal replays the demo from what the cluster runs: every `running`
+/// entry whose committed version (git `HEAD`) differs from the working tree
+/// starts from the committed one, and the working tree's edits show where
+/// the steps plan the file. Returns a note per such file. Outside git the
+/// files as they are describe the starting cluster.
+pub fn for_rehearsal(world: &mut World) -> Vec<String> {
+    if !matches!(world.origin, WorldOrigin::Dir(_)) {
+        return Vec::new();
+    }
+    let opts = LoadOptions {
+        version: world.nomad_version,
+        repo_root: Some(world.project_root.clone()),
+        ..LoadOptions::default()
+    };
+    let mut notes = Vec::new();
+    for r in &mut world.running {
+        let abs = absolute(&world.project_root.join(&r.path));
+        if let Ok(old) = committed(&abs, &opts) {
+            if old != r.job {
+                notes.push(format!(
+                    "note: the rehearsal starts from {} as committed (git HEAD); its uncommitted edits show where the steps plan it",
+                    r.path.display()
+                ));
+                r.job = old;
+            }
+        }
+    }
+    notes
 }
 
 #[cfg(test)]

@@ -53,6 +53,35 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// Input of an optional sweep: `$env_var` if set, else `../shared/<rel>`
+/// beside the checkout. The sweeps are `#[ignore = "..."]`, so a plain
+/// `cargo test` lists them as ignored instead of passing them unrun; once
+/// one is asked for (`cargo test -- --ignored`, as `.ci/run` does when
+/// `../shared` exists) a missing input fails it, and under `CI=true` says
+/// that CI must provide it.
+pub fn shared_input(env_var: &str, rel: &str) -> std::path::PathBuf {
+    let p = std::env::var_os(env_var)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared")
+                .join(rel)
+        });
+    if !p.exists() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        panic!(
+            "{} is missing: this optional sweep needs it{}",
+            p.display(),
+            if ci {
+                " (CI=true: CI must check ../shared out beside the repository)"
+            } else {
+                " (run it only where ../shared exists, or set the variable)"
+            }
+        );
+    }
+    p
+}
+
 /// A fresh directory under the system temp dir, removed on drop.
 pub struct TempDir(pub std::path::PathBuf);
 
@@ -90,5 +119,29 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one run of the binary printed, and its exit code.
+pub struct Out {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// Run the binary in `dir` without colours; panics if it cannot start or
+/// was killed.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
+    let o = std::process::Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("NOMAD_PREFLIGHT_THREADS")
+        .output()
+        .expect("run the binary");
+    Out {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.status.code().expect("exit code"),
     }
 }

@@ -110,7 +110,11 @@ impl Entry {
 
 /// Job files are recognised by name first (cheap), then by content.
 fn is_candidate(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // Lossy, not `to_str`: a non-UTF-8 name must not hide a job from a gate.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.ends_with(".nomad") || name.ends_with(".hcl")
 }
 
@@ -216,10 +220,18 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     let mut entries = Vec::new();
     for (path, change, r) in new_jobs {
         let outcome = match r {
-            Ok(job) => Outcome::Plan(Box::new(super::plan_job(
-                inp.sim,
-                with_namespace(job, inp.namespace),
-            ))),
+            Ok(job) => {
+                let plan = super::plan_job(inp.sim, with_namespace(job, inp.namespace));
+                match &plan.admission {
+                    // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
+                    crate::planner::Admission::Refused { stderr, .. } => Outcome::Invalid(
+                        Diag::error("plan::refused", stderr.trim_end())
+                            .help("the server refuses this job before scheduling it")
+                            .into(),
+                    ),
+                    _ => Outcome::Plan(Box::new(plan)),
+                }
+            }
             Err(d) => Outcome::Invalid(d),
         };
         entries.push(Entry {

@@ -92,7 +92,12 @@ mod tests {
             ..Default::default()
         };
         let diff = crate::diff::job_diff(None, Some(&job), crate::version::NomadVersion::DEMO);
-        JobPlan { job, diff, result }
+        JobPlan {
+            job,
+            diff,
+            result,
+            admission: crate::planner::Admission::Admitted,
+        }
     }
 
     fn victim(job: &str, ns: &str) -> PreemptedAlloc {

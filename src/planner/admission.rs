@@ -1,0 +1,194 @@
+//! What Nomad's `Job.Plan` RPC checks before it schedules anything
+//! (`nomad/job_endpoint.go`, its admission validators and the state store's
+//! job upsert), per version:
+//!
+//! - the job's namespace must exist. From 0.12.2 the plan fails: the
+//!   snapshot upsert's error (`job "ID" is in nonexistent namespace "NS"`)
+//!   is returned (0.12.2), and from 1.3.0 the namespace validator reports it
+//!   first, as one entry of the validators' multierror. Up to 0.12.1 the
+//!   upsert's error was ignored: the scheduler saw no job and the plan
+//!   placed nothing, while the `job run` that followed failed.
+//! - from 1.3.0, the namespace's `capabilities` allow the job's task drivers;
+//! - from 1.6.0, the job's node pool exists (built-in `default` and `all`,
+//!   and every pool a client registered in).
+//!
+//! Errors reach the CLI through the HTTP API as `Unexpected response code:
+//! 500 (<body>)`; from 1.6.0 the API client trims the body.
+
+use crate::cluster::State;
+use crate::jobspec::Job;
+use crate::render::plan::{api_error, error_during_plan, multierror};
+use crate::render::quote::go_quote;
+use crate::version::NomadVersion;
+use crate::world::World;
+
+/// The verdict of the Plan RPC's admission on one submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    Admitted,
+    /// `Job.Plan` returns an error: the CLI prints `stderr` and exits 255.
+    Refused {
+        /// The server's error text (the HTTP body).
+        error: String,
+        /// The CLI's line, `Error during plan: ...\n`.
+        stderr: String,
+    },
+    /// This version plans the job without placing it and says nothing, but
+    /// the submission will fail: our warning, printed after Nomad's text.
+    WillFail {
+        reason: String,
+    },
+}
+
+impl Admission {
+    pub fn is_admitted(&self) -> bool {
+        matches!(self, Admission::Admitted)
+    }
+
+    /// The section printed after Nomad's text when Nomad stays silent.
+    pub fn warning_text(&self) -> Option<String> {
+        let Admission::WillFail { reason } = self else {
+            return None;
+        };
+        Some(format!(
+            "\n== nomad-preflight: warning (not part of Nomad's output) ==\n{reason}\n"
+        ))
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        match self {
+            Admission::Admitted => serde_json::json!({"Admitted": true}),
+            Admission::Refused { error, .. } => {
+                serde_json::json!({"Admitted": false, "Error": error})
+            }
+            Admission::WillFail { reason } => {
+                serde_json::json!({"Admitted": true, "SubmissionFails": reason})
+            }
+        }
+    }
+}
+
+/// Node pools that exist: the built-in ones and every client's.
+fn pool_exists(state: &State, pool: &str) -> bool {
+    pool == "default" || pool == "all" || state.nodes.iter().any(|n| n.node_pool == pool)
+}
+
+/// Nomad's `taskValidateDriver`: enabled drivers (when listed) allow,
+/// disabled drivers refuse.
+fn driver_allowed(driver: &str, enabled: &[String], disabled: &[String]) -> bool {
+    let allow = enabled.is_empty() || enabled.iter().any(|d| d == driver);
+    allow && !disabled.iter().any(|d| d == driver)
+}
+
+/// Go's `%q` of a `[]string`.
+fn go_quote_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
+fn missing_namespace(job: &Job) -> String {
+    format!(
+        "job {} is in nonexistent namespace {}",
+        go_quote(&job.id),
+        go_quote(&job.namespace)
+    )
+}
+
+/// The namespace validator's driver check (1.3.0+).
+fn driver_error(job: &Job, world: &World) -> Option<String> {
+    let ns = world.namespaces.get(&job.namespace)?;
+    let refused: Vec<&str> = job
+        .groups
+        .iter()
+        .flat_map(|g| &g.tasks)
+        .filter(|t| {
+            !driver_allowed(
+                &t.driver,
+                &ns.enabled_task_drivers,
+                &ns.disabled_task_drivers,
+            )
+        })
+        .map(|t| t.driver.as_str())
+        .collect();
+    match refused.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "used task driver {} is not allowed in namespace {}",
+            go_quote(one),
+            go_quote(&ns.name)
+        )),
+        many => Some(format!(
+            "used task drivers {} are not allowed in namespace {}",
+            go_quote_list(many),
+            go_quote(&ns.name)
+        )),
+    }
+}
+
+/// Run the version's admission checks for a plan of `job`.
+pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
+    let version = world.nomad_version;
+    let ns_exists = state.namespaces.contains(&job.namespace);
+    if !version.at_least(1, 3, 0) {
+        if ns_exists {
+            return Admission::Admitted;
+        }
+        let error = missing_namespace(job);
+        if version.at_least(0, 12, 2) {
+            return refused(error, version);
+        }
+        return Admission::WillFail {
+            reason: format!(
+                "namespace {} does not exist. Nomad {version}'s plan ignores that and places nothing, but `nomad job run` will fail: {error}. Create the namespace first (`nomad namespace apply {}`, or rules/namespaces/{}.hcl).",
+                go_quote(&job.namespace),
+                job.namespace,
+                job.namespace
+            ),
+        };
+    }
+    // 1.3.0+: the validators run in order and their errors are collected.
+    let mut errors = Vec::new();
+    if ns_exists {
+        errors.extend(driver_error(job, world));
+    } else {
+        errors.push(missing_namespace(job));
+    }
+    if version.at_least(1, 6, 0) && !pool_exists(state, &job.node_pool) {
+        errors.push(format!(
+            "job {} is in nonexistent node pool {}",
+            go_quote(&job.id),
+            go_quote(&job.node_pool)
+        ));
+    }
+    if errors.is_empty() {
+        return Admission::Admitted;
+    }
+    refused(multierror(&errors, version), version)
+}
+
+fn refused(error: String, version: NomadVersion) -> Admission {
+    // 1.6.0's API client trims the response body (api/error_unexpected_response.go).
+    let body = if version.at_least(1, 6, 0) {
+        error.trim().to_string()
+    } else {
+        error.clone()
+    };
+    let stderr = error_during_plan(&api_error(500, &body));
+    Admission::Refused { error, stderr }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drivers_follow_nomads_rule() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(driver_allowed("docker", &[], &[]));
+        assert!(driver_allowed("docker", &s(&["docker"]), &[]));
+        assert!(!driver_allowed("exec", &s(&["docker"]), &[]));
+        assert!(!driver_allowed("docker", &[], &s(&["docker"])));
+        assert!(!driver_allowed("docker", &s(&["docker"]), &s(&["docker"])));
+        assert_eq!(go_quote_list(&["docker", "exec"]), "[\"docker\" \"exec\"]");
+    }
+}
