@@ -61,6 +61,7 @@ fn world(version: NomadVersion) -> World {
         namespaces,
         policy: Policy::default(),
         running: vec![],
+        pinned: None,
     }
 }
 
