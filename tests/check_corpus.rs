@@ -2,10 +2,13 @@
 //! `$PREFLIGHT_CORPUS/jobs`) through the front end and every world rule must
 //! not panic, and findings must point inside the file; `check --statistics`
 //! over the same folder, with the simulation, must finish and print its
-//! counts in a stable order. Skips loudly when the corpus is absent.
+//! counts in a stable order. `#[ignore]`d: `.ci/run` runs it with
+//! `--ignored` when `../shared` exists; run without the corpus, it fails.
+
+mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use nomad_preflight::jobspec::{self, LoadOptions};
 use nomad_preflight::rules::{self, RuleContext};
@@ -42,22 +45,14 @@ fn world() -> World {
     }
 }
 
-fn corpus_jobs() -> Option<PathBuf> {
-    let dir = std::env::var_os("PREFLIGHT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-        .join("jobs");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED corpus sweep: {} not found", dir.display());
-        None
-    }
+fn corpus_jobs() -> PathBuf {
+    common::shared_input("PREFLIGHT_CORPUS", "corpus").join("jobs")
 }
 
 #[test]
+#[ignore = "optional sweep over ../shared/corpus; .ci/run runs it with --ignored"]
 fn corpus_check_statistics_via_the_cli() {
-    let Some(dir) = corpus_jobs() else { return };
+    let dir = corpus_jobs();
     let run = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -100,12 +95,11 @@ fn corpus_check_statistics_via_the_cli() {
 }
 
 #[test]
+#[ignore = "optional sweep over ../shared/corpus; .ci/run runs it with --ignored"]
 fn corpus_sweep() {
-    let Some(dir) = corpus_jobs() else { return };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("SKIPPED corpus sweep: {} not readable", dir.display());
-        return;
-    };
+    let dir = corpus_jobs();
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{} not readable: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -122,14 +116,6 @@ fn corpus_sweep() {
     for f in &files {
         let name = PathBuf::from(f.file_name().unwrap_or_default());
         let parsed = jobspec::load(&vfs, &name, &LoadOptions::default());
-        if parsed
-            .diags
-            .iter()
-            .any(|d| d.code == "jobspec::unimplemented")
-        {
-            eprintln!("SKIPPED corpus sweep: the job front end is not built in this branch");
-            return;
-        }
         let ctx = RuleContext::new(&parsed, &world, None);
         for finding in rules::check_job(&ctx, &name) {
             if let Some(span) = finding.primary_span() {
@@ -142,6 +128,7 @@ fn corpus_sweep() {
             *counts.entry(finding.code).or_default() += 1;
         }
     }
+    assert!(files.len() > 100, "only {} corpus files", files.len());
     eprintln!(
         "corpus sweep: {} files in {:?}; findings by code: {counts:?}",
         files.len(),

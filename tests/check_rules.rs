@@ -9,12 +9,13 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use nomad_preflight::diag::Severity;
 use nomad_preflight::jobspec::{self, LoadOptions, Spans};
 use nomad_preflight::rules::{self, RuleContext};
 use nomad_preflight::vfs::DiskVfs;
 use nomad_preflight::world::{
     ClientPool, Namespace, Policy, PriorityBand, QuotaLimit, QuotaSpec, RegionLimit, Reserved,
-    SchedulerConfig, World, WorldOrigin,
+    RuleLevel, SchedulerConfig, World, WorldOrigin,
 };
 
 /// Three demo-sized docker/java clients in dc1; namespace `default` with a
@@ -84,67 +85,85 @@ fn world() -> World {
     }
 }
 
-const CODES: &[&str] = &[
-    "NP001", "NP101", "NP102", "NP103", "NP104", "NP105", "NP106", "NP201", "NP202", "NP203",
-    "NP204", "NP205", "NP206", "NP301", "NP302", "NP303", "NP401", "NP402",
-];
+/// Every stable rule that needs no simulation (those are in
+/// tests/check_sim_rules.rs): the registry decides, not a list here.
+fn world_rules() -> Vec<&'static rules::RuleMeta> {
+    rules::all()
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.needs == rules::Needs::World && m.lifecycle.runs())
+        .collect()
+}
 
-/// Findings of `code` for one fixture, or `None` while the job front end is
-/// still the placeholder (the branch that builds it is merged separately).
-fn run(code: &str, case: &str) -> Option<(Vec<nomad_preflight::diag::Diag>, String)> {
+fn load(code: &str, case: &str) -> jobspec::ParsedJob {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
     let vfs = DiskVfs::new(root);
     let path = PathBuf::from(format!("{code}/{case}.nomad"));
-    let parsed = jobspec::load(&vfs, &path, &LoadOptions::default());
-    if parsed
-        .diags
-        .iter()
-        .any(|d| d.code == "jobspec::unimplemented")
-    {
-        eprintln!("SKIPPED {code}/{case}: the job front end is not built in this branch");
-        return None;
-    }
-    let world = world();
+    jobspec::load(&vfs, &path, &LoadOptions::default())
+}
+
+/// Findings of `code` for one fixture, through the full pipeline, with the
+/// world's policy changed by `policy`. Only findings of the rule count: the
+/// front end's own diagnostics are not the rule's.
+fn run_with(
+    code: &str,
+    case: &str,
+    policy: impl FnOnce(&mut Policy),
+) -> (Vec<nomad_preflight::diag::Diag>, String) {
+    let path = PathBuf::from(format!("{code}/{case}.nomad"));
+    let parsed = load(code, case);
+    let mut world = world();
+    policy(&mut world.policy);
     let ctx = RuleContext::new(&parsed, &world, None);
-    let all = rules::check_job(&ctx, &path);
-    // NP401 may be reported by the front end's validation at the same place.
-    let front: Vec<_> = parsed
-        .diags
-        .iter()
-        .filter(|d| code == "NP401" && d.is_error() && d.message.contains("priority"))
-        .cloned()
-        .collect();
-    let mine: Vec<_> = all
+    let mine: Vec<_> = rules::check_job(&ctx, &path)
         .into_iter()
         .filter(|f| f.code == code)
-        .chain(front)
         .collect();
     let rendered = nomad_preflight::diag::render(&mine, false);
-    Some((mine, rendered))
+    (mine, rendered)
+}
+
+fn run(code: &str, case: &str) -> (Vec<nomad_preflight::diag::Diag>, String) {
+    run_with(code, case, |_| {})
 }
 
 #[test]
 fn every_rule_fires_on_its_fixture_and_not_on_the_clean_one() {
-    for code in CODES {
-        let Some((fail, rendered)) = run(code, "fail") else {
-            return;
-        };
+    let metas = world_rules();
+    assert!(metas.len() >= 15, "{} world rules", metas.len());
+    for m in metas {
+        let code = m.code;
+        let (fail, rendered) = run(code, "fail");
         assert!(!fail.is_empty(), "{code}: fail.nomad triggers nothing");
         assert_snap!(format!("rule_fixture_{code}"), rendered);
-        let Some((pass, rendered)) = run(code, "pass") else {
-            return;
-        };
+        let (pass, rendered) = run(code, "pass");
         assert!(pass.is_empty(), "{code}: pass.nomad triggers:\n{rendered}");
+        // The findings are the rule's: turned off, it reports nothing.
+        let (off, _) = run_with(code, "fail", |p| {
+            p.rules.insert(code.to_string(), RuleLevel::Off);
+        });
+        assert!(off.is_empty(), "{code} reports while turned off");
     }
 }
 
+/// NP401 was removed: the front end rejects an out-of-range priority with
+/// Nomad's text before any rule runs. Its fixture proves both halves.
 #[test]
-fn every_world_rule_has_fixtures() {
-    for r in rules::all() {
-        let m = r.meta();
-        if m.needs == rules::Needs::Simulation {
-            continue; // need a built cluster: tested with the scheduler
-        }
-        assert!(CODES.contains(&m.code), "{} has no fixture", m.code);
-    }
+fn the_removed_np401_never_fires_and_the_front_end_reports_instead() {
+    let parsed = load("NP401", "fail");
+    let front: Vec<_> = parsed
+        .diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        front,
+        [("jobspec::range", "Job priority must be between [1, 100]")]
+    );
+    let (found, _) = run_with("NP401", "fail", |p| {
+        p.rules
+            .insert("NP401".into(), RuleLevel::On(Severity::Error));
+    });
+    assert!(found.is_empty(), "{found:?}");
 }

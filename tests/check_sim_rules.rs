@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use nomad_preflight::check::{check_files, Judge, Judging};
 use nomad_preflight::diag::{Diag, Severity};
 use nomad_preflight::jobspec::{self, LoadOptions};
-use nomad_preflight::rules::{self, priority};
-use nomad_preflight::scheduler::{sample, Simulation, Tally};
+use nomad_preflight::rules;
+use nomad_preflight::scheduler::{sample, Simulation};
 use nomad_preflight::vfs::DiskVfs;
 use nomad_preflight::world::{self, World};
 
@@ -159,43 +159,42 @@ fn moving_monitoring_to_its_namespace_trades_the_quota_hit_for_a_missing_namespa
     );
 }
 
-/// Groups `plan` preempts when the sockshop fixture is submitted, per seed.
-fn demo_preemption_share(world: &World) -> Tally<priority::Victim> {
+/// In how many of `n` node shuffles (seeds `sample_seed(1, i)`, the ones
+/// `check` samples) the scheduler's own plan of the sockshop fixture
+/// preempts monitoring/foundation: counted from the plans, without the rule.
+fn monitoring_preempted(world: &World, n: u32) -> u32 {
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
     let parsed = jobspec::load(&vfs, Path::new("NP403/fail.nomad"), &opts(world));
     let job = parsed.job.expect("the fixture parses");
-    priority::sample_victims(world, 1, &[], &job)
+    let runs = sample(world, n, 1, |sim| {
+        sim.plan(&job)
+            .preempted_allocs
+            .iter()
+            .any(|a| a.job_id == "monitoring" && a.task_group == "foundation")
+    });
+    assert_eq!(runs.len(), n as usize, "every shuffle builds the world");
+    runs.into_iter().filter(|p| *p).count() as u32
 }
 
 #[test]
 fn scaling_carts_preempts_monitoring_as_often_as_the_shuffles_say() {
     let world = load_world(MONITOR, true);
-    let tally = demo_preemption_share(&world);
-    let victim = priority::Victim {
-        namespace: "monitor".into(),
-        job_id: "monitoring".into(),
-        group: "foundation".into(),
-        priority: 10,
-    };
-    let share = tally.share(&victim);
+    let n = 100;
+    let preempted = monitoring_preempted(&world, n);
+    // The demo's story: the carts scale-up preempts monitoring in some node
+    // shuffles and not in others (about half; see rules/cluster.hcl).
+    assert!(
+        (20..=80).contains(&preempted),
+        "{preempted} of {n} shuffles preempt monitoring"
+    );
     let found = of("NP403", &check(&world, &["NP403/fail.nomad"]));
-    if share > 0.0 {
-        assert_eq!(found.len(), 1, "{found:?}");
-        let f = &found[0];
-        assert!(f.message.contains("monitoring/foundation"), "{}", f.message);
-        assert!(
-            f.message
-                .contains(&format!("in {:.0}% of 100 node shuffles", share * 100.0))
-                || (tally.certain(&victim) && f.message.contains("in all 100")),
-            "{} (share {share})",
-            f.message
-        );
-        // monitoring is not protected by the demo's policy: a warning.
-        assert_eq!(f.severity, Severity::Warning);
-    }
-    // Independent of the engine: the rule's sampling is the one measured here.
-    let again = sample(&world, 4, 1, |s| s.seed);
-    assert_eq!(again.len(), 4);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert!(f.message.contains("monitoring/foundation"), "{}", f.message);
+    let share = format!("in {preempted}% of {n} node shuffles");
+    assert!(f.message.contains(&share), "{} (want {share:?})", f.message);
+    // monitoring is not protected by the demo's policy: a warning.
+    assert_eq!(f.severity, Severity::Warning);
 }
 
 #[test]
@@ -203,10 +202,13 @@ fn a_protected_victim_is_an_error() {
     let mut world = load_world(MONITOR, true);
     world.policy.protected.jobs.push("monitoring".into());
     let found = of("NP403", &check(&world, &["NP403/fail.nomad"]));
-    assert!(found.iter().all(|f| f.severity == Severity::Error));
-    assert!(found
-        .iter()
-        .all(|f| f.message.ends_with("the policy protects it")));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, Severity::Error);
+    assert!(
+        found[0].message.ends_with("the policy protects it"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]
@@ -249,8 +251,11 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             threads: 2,
         },
     );
-    assert!(results
+    assert_eq!(results.len(), 1, "one file, one result");
+    let np403: Vec<_> = results
         .iter()
         .flat_map(|r| &r.diags)
-        .all(|d| d.code != "NP403"));
+        .filter(|d| d.code == "NP403")
+        .collect();
+    assert!(np403.is_empty(), "{np403:?}");
 }

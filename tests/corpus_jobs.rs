@@ -1,6 +1,9 @@
-//! Sweep over the shared corpus of real job files (optional: skipped loudly
-//! when `../shared/corpus` is absent). Valid HCL2 files must validate; the
-//! invalid ones must each get a located diagnostic; nothing may panic.
+//! Sweep over the shared corpus of real job files. Optional: `#[ignore]`d,
+//! run by `.ci/run` with `--ignored` when `../shared` exists, and failing
+//! when run without it. Valid HCL2 files must validate; the invalid ones
+//! must each get a located diagnostic; nothing may panic.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,20 +11,9 @@ use std::path::{Path, PathBuf};
 use nomad_preflight::jobspec::{self, LoadOptions};
 use nomad_preflight::vfs::DiskVfs;
 
-fn corpus() -> Option<PathBuf> {
-    // PREFLIGHT_CORPUS points elsewhere (e.g. from a git worktree).
-    let p = std::env::var_os("PREFLIGHT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found; the corpus sweep did not run",
-            p.display()
-        );
-        None
-    }
+/// The corpus (PREFLIGHT_CORPUS points elsewhere, e.g. from a git worktree).
+fn corpus() -> PathBuf {
+    common::shared_input("PREFLIGHT_CORPUS", "corpus")
 }
 
 /// INDEX.tsv rows by file name, as column-name → value maps.
@@ -71,8 +63,9 @@ const KNOWN_INVALID: &[(&str, &str)] = &[(
 )];
 
 #[test]
+#[ignore = "optional sweep over ../shared/corpus; .ci/run runs it with --ignored"]
 fn corpus_jobs_validate() {
-    let Some(root) = corpus() else { return };
+    let root = corpus();
     let dir = root.join("jobs");
     let idx = index(&dir);
     let vfs = DiskVfs::new(&dir);
@@ -142,14 +135,16 @@ fn corpus_jobs_validate() {
 }
 
 #[test]
+#[ignore = "optional sweep over ../shared/corpus; .ci/run runs it with --ignored"]
 fn corpus_invalid_files_get_located_diagnostics() {
-    let Some(root) = corpus() else { return };
+    let root = corpus();
     let dir = root.join("invalid");
     let vfs = DiskVfs::new(&dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     files.sort();
+    assert!(!files.is_empty(), "{} holds no files", dir.display());
     let (mut located, mut missed) = (0, Vec::new());
     for f in files {
         let name = f

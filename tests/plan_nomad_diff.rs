@@ -3,7 +3,9 @@
 //! text diff, up to its one documented deviation (task headers of a group run
 //! together and the blank line between groups is lost) and the fact that it
 //! does not %q-quote values (so the jobs here use plain values).
-//! Skips loudly when the package is not installed (`pip install nomad-diff`).
+//! `#[ignore]`d because it needs the package (`pip install nomad-diff==1.0.1`):
+//! `.ci/run` installs it and runs this with `--ignored`; run without the
+//! package, it fails rather than passing unrun.
 
 #[path = "fixtures/plan/builder.rs"]
 mod builder;
@@ -98,11 +100,12 @@ fn annotated(
 }
 
 #[test]
+#[ignore = "needs the PyPI package nomad-diff (pip install nomad-diff==1.0.1); .ci/run installs it and runs this"]
 fn nomad_diff_renders_our_json_like_our_text() {
-    if !have_nomad_diff() {
-        eprintln!("\n!!!!!!!! SKIPPED: python3 package `nomad-diff` is not installed (pip install nomad-diff) !!!!!!!!\n");
-        return;
-    }
+    assert!(
+        have_nomad_diff(),
+        "python3 cannot import nomad_diff: pip install nomad-diff==1.0.1 (.ci/run does it in target/ci-venv)"
+    );
     for ver in [v("0.9.3"), v("0.10.5"), v("2.0.5")] {
         // New job with two groups, default and verbose.
         let mut new = init_short(ver);

@@ -21,7 +21,9 @@ fn readme_shows_the_real_rehearsal_output() {
         .env_remove("NO_COLOR")
         .output()
         .expect("run nomad-preflight");
-    assert_eq!(out.status.code(), Some(0));
+    // The shipped demo preempts monitoring in about half of Nomad's node
+    // shuffles: the rehearsal says so and exits 1.
+    assert_eq!(out.status.code(), Some(1));
     let real = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         shown, real,

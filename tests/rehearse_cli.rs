@@ -30,7 +30,10 @@ fn outside_a_checkout_the_embedded_demo_is_used_and_said_so() {
         stdout.contains("World: the demo world compiled into nomad-preflight;"),
         "{stdout}"
     );
-    assert!(stdout.ends_with("23 passed, 0 failed\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("23 held, 0 at risk, 0 failed over 1 replay\n"),
+        "{stdout}"
+    );
     assert_eq!(out.status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -60,16 +63,86 @@ fn json_report_carries_verdicts_and_likelihoods() {
         .current_dir(root)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0));
+    // The carts step preempts monitoring in about half the shuffles.
+    assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["summary"]["failed"], 0);
+    assert_eq!(v["summary"]["at_risk"], 4);
+    assert_eq!(v["summary"]["held"], 19);
+    assert_eq!(v["summary"]["all_clear"], false);
     assert_eq!(v["samples"], 20);
+    assert_eq!(v["replays"], 21);
     let steps = v["steps"].as_array().expect("steps");
     assert_eq!(steps.len(), 17);
     let plan = &steps[12];
     assert_eq!(plan["action"], "$ nomad job plan jobs/sockshop.nomad");
     let preempt = &plan["expectations"][1];
     assert_eq!(preempt["expectation"], "monitoring/foundation is preempted");
-    assert_eq!(preempt["likelihood"]["samples"], 20);
+    assert_eq!(preempt["verdict"], "at_risk");
+    assert_eq!(preempt["likelihood"]["replays"], 21);
+    let held = preempt["likelihood"]["held"].as_u64().expect("held");
+    assert!(held > 0 && held < 21, "{held}");
+    assert!(preempt["likelihood"]["cause"].is_string());
+    assert!(preempt["likelihood"]["fix"]
+        .as_str()
+        .is_some_and(|f| f.starts_with("set group.carts.count = 4 instead of 3")));
     assert!(preempt["line"].as_u64().is_some());
+}
+
+/// The exit code follows the verdicts, not the seed of the run shown: the
+/// shipped demo exits 1 for every seed, the demo with four carts 0.
+#[test]
+fn the_exit_code_is_the_same_for_any_seed() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = temp_dir("four-carts");
+    let four = dir.join("demo4.hcl");
+    let text = std::fs::read_to_string(format!("{root}/rehearsals/demo.hcl")).expect("demo");
+    assert!(text.contains("\"group.carts.count\" = 3"));
+    std::fs::write(
+        &four,
+        text.replace("\"group.carts.count\" = 3", "\"group.carts.count\" = 4"),
+    )
+    .expect("write");
+    for seed in ["1", "3", "42"] {
+        let shipped = Command::new(common::bin())
+            .args(["rehearse", "--samples", "40", "--seed", seed])
+            .current_dir(root)
+            .output()
+            .expect("run");
+        assert_eq!(shipped.status.code(), Some(1), "seed {seed}");
+        let stdout = String::from_utf8_lossy(&shipped.stdout);
+        assert!(
+            stdout.ends_with("19 held, 4 at risk, 0 failed over 41 replays\n"),
+            "seed {seed}: {stdout}"
+        );
+        let fixed = Command::new(common::bin())
+            .args(["rehearse", "--samples", "40", "--seed", seed])
+            .arg(&four)
+            .current_dir(root)
+            .output()
+            .expect("run");
+        assert_eq!(fixed.status.code(), Some(0), "seed {seed}");
+        // Accepting the risk is the user's call, made explicit.
+        let accepted = Command::new(common::bin())
+            .args([
+                "rehearse",
+                "--samples",
+                "40",
+                "--confidence",
+                "5",
+                "--seed",
+                seed,
+            ])
+            .current_dir(root)
+            .output()
+            .expect("run");
+        assert_eq!(accepted.status.code(), Some(0), "seed {seed}");
+    }
+    let bad = Command::new(common::bin())
+        .args(["rehearse", "--confidence", "150"])
+        .current_dir(root)
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -5,7 +5,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use nomad_preflight::cluster::resources::task_group_resources;
 use nomad_preflight::diag::{render, Severity};
+use nomad_preflight::jobspec;
 use nomad_preflight::version::NomadVersion;
 use nomad_preflight::vfs::{DiskVfs, MemVfs};
 use nomad_preflight::world::{self, Algorithm, RuleLevel};
@@ -64,15 +66,69 @@ fn demo_world_models_the_sockshop_cluster() {
     assert_eq!(w.project_root, PathBuf::from(""));
 }
 
-/// The placement story in cluster.hcl's comment, recomputed from the
-/// loaded capacities so that editing a number cannot silently break it.
+/// Memory (MB) of every task group of a shipped job file, as the scheduler
+/// counts it, read from jobs/ through the real job front end.
+fn group_memory(world: &world::World, file: &str) -> Vec<(String, i64)> {
+    let vfs = DiskVfs::new(manifest());
+    let opts = jobspec::LoadOptions {
+        version: world.nomad_version,
+        repo_root: Some(manifest()),
+        ..jobspec::LoadOptions::default()
+    };
+    let parsed = jobspec::load(&vfs, Path::new(file), &opts);
+    let job = parsed
+        .job
+        .unwrap_or_else(|| panic!("{file}: {}", render(&parsed.diags.0, false)));
+    job.groups
+        .iter()
+        .map(|g| {
+            (
+                g.name.clone(),
+                task_group_resources(g, world.nomad_version).memory_mb,
+            )
+        })
+        .collect()
+}
+
+/// The placement story in cluster.hcl's comment, recomputed from the job
+/// files and the loaded capacities, so that editing a job, a client or the
+/// comment's figures cannot silently break it.
 #[test]
 fn demo_capacities_tell_the_preemption_story() {
     let (w, _) = world::load(&demo_without_running(), Path::new("rules")).unwrap();
     let m = w.clients[0].memory;
-    let frontend = 128;
-    let (aws1, aws2, foundation) = (352 + 384 + 1152 + 1088 + 16, 2208, 3072);
-    // (a) binpack placement fits: nothing overflows a node.
+    let shop = group_memory(&w, "jobs/sockshop.nomad");
+    let ui = group_memory(&w, "jobs/sockshopui.nomad");
+    let monitoring = group_memory(&w, "jobs/monitoring.nomad");
+    let mem = |name: &str| -> i64 {
+        shop.iter()
+            .chain(&ui)
+            .chain(&monitoring)
+            .find(|(g, _)| g == name)
+            .map(|(_, m)| *m)
+            .unwrap_or_else(|| panic!("no group {name}"))
+    };
+    // The comment's per-group figures are the job files' figures.
+    let cluster = std::fs::read_to_string(manifest().join("rules/cluster.hcl")).unwrap();
+    for (group, _) in shop.iter().chain(&ui).chain(&monitoring) {
+        let figure = format!("{group} {}", mem(group));
+        assert!(
+            cluster.contains(&figure),
+            "rules/cluster.hcl's comment lacks {figure:?}"
+        );
+    }
+    let total: i64 = shop.iter().map(|(_, m)| m).sum();
+    assert!(cluster.contains(&format!("(sockshop = {total})")));
+    let frontend = mem("frontend");
+    let carts = mem("carts");
+    let foundation = mem("foundation");
+    let aws1 = ["user", "catalogue", "carts", "orders", "payment"]
+        .iter()
+        .map(|g| mem(g))
+        .sum::<i64>();
+    let aws2 = mem("backoffice");
+    assert_eq!(aws1 + aws2, total, "the two lists cover sockshop");
+    // (a) the placement in the comment fits: nothing overflows a node.
     for used in [aws1, aws2, foundation] {
         assert!(used + frontend <= m);
     }
@@ -81,16 +137,17 @@ fn demo_capacities_tell_the_preemption_story() {
         "backoffice must not fit next to the rest"
     );
     assert!(aws1 + foundation + frontend > m && aws2 + foundation + frontend > m);
-    // (b) carts 1 -> 3: one fits on aws-2, the second fits nowhere...
+    // (b) carts 1 -> 3 after that placement: one fits on aws-2, the second
+    // fits nowhere...
     let free = [
         m - aws1 - frontend,
-        m - aws2 - frontend - 1152,
+        m - aws2 - frontend - carts,
         m - foundation - frontend,
     ];
-    assert!(m - aws2 - frontend >= 1152);
-    assert!(free.iter().all(|f| *f < 1152), "{free:?}");
+    assert!(m - aws2 - frontend >= carts);
+    assert!(free.iter().all(|f| *f < carts), "{free:?}");
     // ...unless foundation is preempted.
-    assert!(free[2] + foundation >= 1152);
+    assert!(free[2] + foundation >= carts);
     // (c) a fourth client holds foundation again.
     assert!(m - frontend >= foundation);
 }

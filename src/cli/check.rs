@@ -225,6 +225,16 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         eprint!("{}", crate::diag::render(&[d], color));
         return exit::INVALID;
     }
+    // An unreadable -var-file is a usage error of the run, not a finding
+    // repeated in every file.
+    for f in &args.var_files {
+        if let Err(e) = std::fs::File::open(f) {
+            let d = usage(format!("cannot read --var-file {}: {e}", f.display()))
+                .help("pass a readable variables file");
+            eprint!("{}", crate::diag::render(&[d], color));
+            return exit::INVALID;
+        }
+    }
     let sel = match select(args, Path::new(".")) {
         Ok(s) => s,
         Err(d) => {

@@ -29,11 +29,20 @@ pub fn explain_text(code: &str) -> Option<String> {
         rules::Needs::World => "",
         rules::Needs::Simulation => ", needs the cluster simulation",
     };
+    let head = match m.lifecycle {
+        rules::Lifecycle::Stable => format!("default: {}{needs}", m.default_severity.as_str()),
+        rules::Lifecycle::Deprecated { since, reason } => format!(
+            "default: {}{needs}; deprecated since {since}: {reason}",
+            m.default_severity.as_str()
+        ),
+        rules::Lifecycle::Removed { since, reason } => {
+            format!("removed in {since}, never runs: {reason}")
+        }
+    };
     Some(format!(
-        "{} {} (default: {}{needs})\n\n{}",
+        "{} {} ({head})\n\n{}",
         m.code,
         m.name,
-        m.default_severity.as_str(),
         m.doc_text()
     ))
 }
@@ -60,8 +69,12 @@ pub fn rules_text(format: ListFormat) -> String {
             let mut out = String::new();
             for r in rules::all() {
                 let m = r.meta();
+                let status = match m.lifecycle {
+                    rules::Lifecycle::Stable => String::new(),
+                    other => format!(" ({})", other.as_str()),
+                };
                 out.push_str(&format!(
-                    "{}  {:<30} {:<8} {}\n",
+                    "{}  {:<30} {:<8} {}{status}\n",
                     m.code,
                     m.name,
                     m.default_severity.as_str(),
@@ -81,6 +94,7 @@ pub fn rules_text(format: ListFormat) -> String {
                         "severity": m.default_severity,
                         "summary": m.summary,
                         "needs": m.needs,
+                        "lifecycle": m.lifecycle,
                         "doc": m.doc_text(),
                     })
                 })
@@ -119,5 +133,20 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&rules_text(ListFormat::Json)).unwrap();
         assert_eq!(v.as_array().map(Vec::len), Some(rules::all().len()));
         assert_eq!(v[0]["code"], "NP001");
+        let np401 = v
+            .as_array()
+            .and_then(|a| a.iter().find(|r| r["code"] == "NP401"))
+            .expect("a removed rule stays listed: its code is reserved");
+        assert_eq!(np401["lifecycle"]["status"], "removed");
+        assert_eq!(v[1]["lifecycle"]["status"], "stable");
+    }
+
+    #[test]
+    fn explain_says_a_rule_was_removed() {
+        let t = explain_text("NP401").unwrap();
+        assert!(
+            t.starts_with("NP401 priority-out-of-range (removed in 0.1.0, never runs: the job front end rejects"),
+            "{t}"
+        );
     }
 }

@@ -72,6 +72,74 @@ const NOMAD_STYLE_FLAGS: &[&str] = &[
     "print-commands",
 ];
 
+/// Flags of `nomad job plan` / `nomad job validate` (and Nomad's global API
+/// flags) that have no meaning offline or are not supported: each is
+/// refused with a reason and the command's usage exit code, never read as
+/// a cluster of short flags (`-hcl1` used to print help and exit 0).
+const NOMAD_REFUSED_FLAGS: &[(&str, &str)] = &[
+    ("hcl1", "HCL1 job files are not supported: nomad-preflight parses HCL2, as Nomad 1.x does by default (rule NP106 points at HCL1-only syntax)"),
+    ("json", "job files in JSON are not supported: pass the HCL job file"),
+    ("policy-override", "Sentinel policies are not evaluated offline, so there is nothing to override"),
+    ("vault-token", "nomad-preflight contacts no Vault: drop it"),
+    ("vault-namespace", "nomad-preflight contacts no Vault: drop it"),
+    ("address", "nomad-preflight contacts no cluster: the world comes from rules/ or --world DIR"),
+    ("region", "nomad-preflight contacts no cluster: the region is the world's (`region` in rules/cluster.hcl)"),
+    ("token", "nomad-preflight contacts no cluster: drop it"),
+    ("ca-cert", "nomad-preflight contacts no cluster: drop it"),
+    ("ca-path", "nomad-preflight contacts no cluster: drop it"),
+    ("client-cert", "nomad-preflight contacts no cluster: drop it"),
+    ("client-key", "nomad-preflight contacts no cluster: drop it"),
+    ("tls-server-name", "nomad-preflight contacts no cluster: drop it"),
+    ("tls-skip-verify", "nomad-preflight contacts no cluster: drop it"),
+];
+
+/// The exit code of a usage error for the command in `args`: Nomad's 255
+/// for `plan` and `validate` (as `nomad job plan` returns), 2 elsewhere.
+pub fn usage_exit_code(args: &[String]) -> i32 {
+    let command = args.iter().skip(1).find(|a| !a.starts_with('-'));
+    match command.map(String::as_str) {
+        Some("plan" | "validate") => crate::diag::exit::NOMAD_ERROR,
+        _ => crate::diag::exit::INVALID,
+    }
+}
+
+/// A single-dash word flag that is not ours: Nomad's refused flags with
+/// their reason, and any other `-word` (clap would read it as a cluster of
+/// short flags, and `-h...` as a request for help).
+pub fn refused_flag(args: &[String]) -> Option<String> {
+    for a in args.iter().skip(1) {
+        if a == "--" {
+            break;
+        }
+        let Some(rest) = a.strip_prefix('-').filter(|r| !r.starts_with('-')) else {
+            continue;
+        };
+        let name = rest.split('=').next().unwrap_or(rest);
+        if name.len() < 2 || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if NOMAD_STYLE_FLAGS.contains(&name) {
+            continue;
+        }
+        if name == "hcl2-strict" {
+            // Nomad's default: strict is what we do; only `=false` differs.
+            if rest.ends_with("=false") {
+                return Some(
+                    "-hcl2-strict=false is not supported: undeclared variables in -var-file are errors here, as with Nomad's default".into(),
+                );
+            }
+            continue;
+        }
+        let reason = NOMAD_REFUSED_FLAGS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_else(|| "not a flag of nomad-preflight (see --help)".into());
+        return Some(format!("-{name}: {reason}"));
+    }
+    None
+}
+
 /// Accept Nomad's single-dash long flags by rewriting them to clap's `--`.
 pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut out = Vec::new();
@@ -96,15 +164,22 @@ pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
 }
 
 pub fn main() -> i32 {
-    let args = normalize_args(std::env::args());
+    let raw: Vec<String> = std::env::args().collect();
+    let usage_code = usage_exit_code(&raw);
+    if let Some(msg) = refused_flag(&raw) {
+        eprintln!("error: {msg}");
+        return usage_code;
+    }
+    // `-hcl2-strict` (=true) is Nomad's default and ours: nothing to pass on.
+    let args = normalize_args(
+        raw.iter()
+            .filter(|a| !matches!(a.as_str(), "-hcl2-strict" | "-hcl2-strict=true"))
+            .cloned(),
+    );
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() {
-                crate::diag::exit::INVALID
-            } else {
-                0
-            };
+            let code = if e.use_stderr() { usage_code } else { 0 };
             let _ = e.print();
             return code;
         }

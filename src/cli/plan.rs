@@ -48,11 +48,11 @@ pub struct PlanArgs {
     /// whenever allocations change: for hooks and CI gates.
     #[arg(long)]
     pub gate: bool,
-    /// Show the full diff (Nomad's -verbose).
-    #[arg(long)]
+    /// Show the full diff (Nomad's -verbose; -verbose=true as Go flags take it).
+    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub verbose: bool,
     /// Show the job diff (Nomad's -diff; -diff=false hides it).
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub diff: bool,
     /// Namespace for a job file that does not name one (Nomad's -namespace).
     #[arg(long)]

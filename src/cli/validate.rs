@@ -39,8 +39,13 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
     let mut worst = exit::OK;
     for file in &args.files {
         if !file.is_file() {
+            let why = if file.is_dir() {
+                "is a directory (validate takes job files: validate DIR/*.nomad)"
+            } else {
+                "no such file"
+            };
             eprintln!(
-                "Error getting job struct: Error opening file \"{}\": no such file",
+                "Error getting job struct: Error opening file \"{}\": {why}",
                 file.display()
             );
             worst = exit::NOMAD_ERROR;

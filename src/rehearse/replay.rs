@@ -17,10 +17,25 @@ use crate::world::World;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub seed: u64,
+    /// Replays with other node shuffles, besides the run that is shown.
     pub samples: u32,
+    /// Share of replays (0.0..=1.0) an expectation must hold in to pass;
+    /// 1.0 (the default) asks for every replay.
+    pub confidence: f64,
 }
 
-/// How often one expectation held over the sampled replays.
+impl Options {
+    pub fn new(seed: u64, samples: u32) -> Self {
+        Options {
+            seed,
+            samples,
+            confidence: 1.0,
+        }
+    }
+}
+
+/// How often one expectation held over all replays (the run shown and the
+/// sampled ones).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Likelihood {
     pub held: u32,
@@ -44,32 +59,96 @@ impl Likelihood {
     }
 }
 
+/// The verdict on one expectation, from every replay rather than one seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Held in every replay.
+    Holds,
+    /// Failed in some replays, but held in at least the share `--confidence` asks.
+    Accepted,
+    /// Held in some replays only: the demo can go either way on the day.
+    AtRisk,
+    /// Held in no replay.
+    Fails,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Holds => "holds",
+            Status::Accepted => "accepted",
+            Status::AtRisk => "at_risk",
+            Status::Fails => "fails",
+        }
+    }
+    /// Whether this verdict lets the rehearsal exit 0.
+    pub fn passes(self) -> bool {
+        matches!(self, Status::Holds | Status::Accepted)
+    }
+}
+
 /// The result of a rehearsal.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    /// The deterministic run, step by step.
+    /// The deterministic run, step by step (the one whose text is shown).
     pub steps: Vec<StepResult>,
-    /// `likelihood[step][expectation]`, present when samples were taken.
+    /// `likelihood[step][expectation]` over every replay: the run shown and
+    /// the sampled ones.
     pub likelihood: Vec<Vec<Likelihood>>,
+    /// Sampled replays asked for besides the run shown.
     pub samples: u32,
+    /// Replays every verdict counts: the run shown and the sampled ones.
+    pub replays: u32,
+    pub confidence: f64,
 }
 
 impl Outcome {
-    pub fn passed(&self) -> usize {
-        self.verdicts().filter(|v| v.held).count()
+    /// The verdict on expectation `ei` of step `si`.
+    pub fn status(&self, si: usize, ei: usize) -> Status {
+        let Some(l) = self.likelihood.get(si).and_then(|l| l.get(ei)) else {
+            return Status::Fails;
+        };
+        if l.certain() {
+            Status::Holds
+        } else if l.held == 0 {
+            Status::Fails
+        } else if l.share() >= self.confidence {
+            Status::Accepted
+        } else {
+            Status::AtRisk
+        }
     }
-    pub fn failed(&self) -> usize {
-        self.verdicts().filter(|v| !v.held).count()
+
+    /// Every verdict, step by step.
+    pub fn statuses(&self) -> Vec<(usize, usize, Status)> {
+        self.likelihood
+            .iter()
+            .enumerate()
+            .flat_map(|(si, l)| (0..l.len()).map(move |ei| (si, ei)))
+            .map(|(si, ei)| (si, ei, self.status(si, ei)))
+            .collect()
     }
-    fn verdicts(&self) -> impl Iterator<Item = &super::run::Verdict> {
-        self.steps.iter().flat_map(|s| s.verdicts.iter())
+
+    /// How many expectations got `status`.
+    pub fn count(&self, status: Status) -> usize {
+        self.statuses()
+            .iter()
+            .filter(|(_, _, s)| *s == status)
+            .count()
     }
-    /// Expectations that held in this run but not in every replay, or the reverse.
+
+    /// Every expectation holds (or holds at the confidence asked): the
+    /// rehearsal exits 0.
+    pub fn all_clear(&self) -> bool {
+        self.statuses().iter().all(|(_, _, s)| s.passes())
+    }
+
+    /// Expectations that held in some replays and failed in others.
     pub fn risks(&self) -> Vec<(usize, usize, &Likelihood)> {
         let mut out = Vec::new();
         for (si, step) in self.likelihood.iter().enumerate() {
             for (ei, l) in step.iter().enumerate() {
-                if l.total > 0 && !l.certain() && l.held > 0 {
+                if !l.certain() && l.held > 0 {
                     out.push((si, ei, l));
                 }
             }
@@ -78,8 +157,8 @@ impl Outcome {
     }
 }
 
-/// One sampled replay: per step, per expectation, held or not, plus the
-/// cluster features seen just before each step.
+/// One replay: per step, per expectation, held or not, plus the cluster
+/// features seen just before each step.
 struct SampleRun {
     held: Vec<Vec<bool>>,
     features: Vec<Vec<String>>,
@@ -92,7 +171,8 @@ fn needs_text(r: &Rehearsal) -> bool {
         .any(|e| matches!(e.kind, ExpectKind::OutputContains(_)))
 }
 
-/// Run a rehearsal.
+/// Run a rehearsal: the run shown (seed `opts.seed`), then `opts.samples`
+/// replays under other node shuffles; every verdict counts them all.
 pub fn rehearse(
     rehearsal: &Rehearsal,
     base: &dyn Vfs,
@@ -102,30 +182,53 @@ pub fn rehearse(
 ) -> Result<Outcome, Diags> {
     let mut session = Session::new(base, world, opts.seed, true)?;
     let mut steps = Vec::with_capacity(rehearsal.steps.len());
+    let mut shown = SampleRun {
+        held: Vec::with_capacity(rehearsal.steps.len()),
+        features: Vec::with_capacity(rehearsal.steps.len()),
+    };
     for step in &rehearsal.steps {
-        steps.push(session.step(step, rehearsal)?);
+        shown.features.push(cluster_features(&session.sim.state));
+        let r = session.step(step, rehearsal)?;
+        shown.held.push(r.verdicts.iter().map(|v| v.held).collect());
+        steps.push(r);
     }
-    let mut likelihood = Vec::new();
+    let mut runs = vec![shown];
     if opts.samples > 0 {
-        let runs = sampled(rehearsal, base, world, opts, &BTreeMap::new(), progress);
-        likelihood = tally(rehearsal, &runs);
-        for (si, step) in likelihood.iter_mut().enumerate() {
-            for (ei, l) in step.iter_mut().enumerate() {
-                if l.total > 0 && !l.certain() && l.held > 0 {
-                    l.cause = explain(&runs, si, ei);
-                }
+        runs.extend(sampled(
+            rehearsal,
+            base,
+            world,
+            opts,
+            &BTreeMap::new(),
+            progress,
+        ));
+    }
+    let mut likelihood = tally(rehearsal, &runs);
+    for (si, step) in likelihood.iter_mut().enumerate() {
+        for (ei, l) in step.iter_mut().enumerate() {
+            if !l.certain() && l.held > 0 {
+                l.cause = explain(&runs, si, ei);
             }
         }
-        // Search for a fix once per step whose expectations are at risk: the
-        // first such step is the cause of the later ones.
-        if let Some((si, _)) = likelihood
-            .iter()
-            .enumerate()
-            .find(|(_, l)| l.iter().any(|x| x.total > 0 && !x.certain()))
-        {
-            let fix = find_fix(rehearsal, base, world, opts, &steps, si);
-            for l in likelihood[si].iter_mut().filter(|l| !l.certain()) {
-                l.fix = fix.clone();
+    }
+    // Search for a fix once, at the first step with an expectation that does
+    // not hold in every replay: that step is the cause of the later ones. A
+    // fix is verified against every expectation of the rehearsal, so the
+    // later ones point back to it.
+    if let Some((si, _)) = likelihood
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.iter().any(|x| !x.certain()))
+    {
+        if let Some(fix) = find_fix(rehearsal, base, world, opts, &steps, si) {
+            for (k, step) in likelihood.iter_mut().enumerate().skip(si) {
+                for l in step.iter_mut().filter(|l| !l.certain()) {
+                    l.fix = Some(if k == si {
+                        fix.clone()
+                    } else {
+                        format!("the change named at step {} makes this hold too", si + 1)
+                    });
+                }
             }
         }
     }
@@ -133,6 +236,8 @@ pub fn rehearse(
         steps,
         likelihood,
         samples: opts.samples,
+        replays: u32::try_from(runs.len()).unwrap_or(u32::MAX),
+        confidence: opts.confidence,
     })
 }
 
@@ -350,8 +455,8 @@ fn find_fix(
     si: usize,
 ) -> Option<String> {
     let fix_opts = Options {
-        seed: opts.seed,
         samples: opts.samples.min(FIX_SAMPLES),
+        ..opts.clone()
     };
     let quiet = |_: u32, _: u32| {};
     let works = |c: &Candidate| -> bool {

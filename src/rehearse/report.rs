@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::replay::Outcome;
+use super::replay::{Outcome, Status};
 use super::{Action, Rehearsal};
 use crate::world::World;
 
@@ -63,12 +63,7 @@ pub fn text(
         out.push_str(&format!("{}\n", rehearsal.description));
     }
     out.push_str(&format!("World: {world_note}; {}\n", world_line(world)));
-    if outcome.samples > 0 {
-        out.push_str(&format!(
-            "Likelihoods over {} replays with different node shuffles.\n",
-            outcome.samples
-        ));
-    }
+    out.push_str(&replays_line(outcome));
     let total = rehearsal.steps.len();
     for (i, (step, res)) in rehearsal.steps.iter().zip(&outcome.steps).enumerate() {
         out.push('\n');
@@ -88,58 +83,104 @@ pub fn text(
             }
         }
         for (ei, (exp, verdict)) in step.expect.iter().zip(&res.verdicts).enumerate() {
-            let like = outcome.likelihood.get(i).and_then(|l| l.get(ei));
-            let odds = like
-                .map(|l| format!(" [{}/{} replays]", l.held, l.total))
-                .unwrap_or_default();
-            if verdict.held {
-                out.push_str(&format!(
-                    "{} {}{odds}\n",
+            let Some(like) = outcome.likelihood.get(i).and_then(|l| l.get(ei)) else {
+                continue;
+            };
+            let odds = format!("[{}/{} replays]", like.held, like.total);
+            let what = exp.kind.describe();
+            match outcome.status(i, ei) {
+                Status::Holds => out.push_str(&format!(
+                    "{} {what} {odds}\n",
+                    paint("✓ as expected:", "32", color)
+                )),
+                Status::Accepted => out.push_str(&format!(
+                    "{} {what} {odds}, at or above the {} confidence asked\n",
                     paint("✓ as expected:", "32", color),
-                    exp.kind.describe()
-                ));
-            } else {
-                out.push_str(&format!(
-                    "{} expected {}, but {}{odds}\n",
+                    percent(outcome.confidence)
+                )),
+                Status::AtRisk => out.push_str(&format!(
+                    "{} {what} {odds}\n",
+                    paint("⚠ at risk:", "33", color)
+                )),
+                Status::Fails => out.push_str(&format!(
+                    "{} expected {what}, but {} {odds}\n",
                     paint("✗ not as expected:", "31", color),
-                    exp.kind.describe(),
                     verdict.seen
-                ));
+                )),
             }
-            if let Some(l) = like.filter(|l| !l.certain() && l.total > 0) {
-                let pct = l.share() * 100.0;
-                let what = if verdict.held {
-                    format!("holds in {pct:.1}% of replays, so it can fail on the day")
+            if like.certain() || like.held == 0 {
+                continue;
+            }
+            out.push_str(&format!(
+                "    share: holds in {} of replays, fails in {}\n",
+                percent(like.share()),
+                percent(1.0 - like.share())
+            ));
+            out.push_str(&format!(
+                "    in the run shown: {}\n",
+                if verdict.held {
+                    "it held".to_string()
                 } else {
-                    format!("fails here but holds in {pct:.1}% of replays")
-                };
-                out.push_str(&format!("  {} {what}\n", paint("⚠ risk:", "33", color)));
-                if let Some(c) = &l.cause {
-                    out.push_str(&format!("    why: {c}\n"));
+                    verdict.seen.clone()
                 }
-                if let Some(f) = &l.fix {
-                    out.push_str(&format!("    fix: {f}\n"));
-                }
+            ));
+            if let Some(c) = &like.cause {
+                out.push_str(&format!("    why: {c}\n"));
+            }
+            if let Some(f) = &like.fix {
+                out.push_str(&format!("    fix: {f}\n"));
             }
         }
     }
     out.push('\n');
-    let risks = outcome.risks().len();
-    out.push_str(&format!(
-        "{} passed, {} failed{}\n",
-        outcome.passed(),
-        outcome.failed(),
-        if outcome.samples > 0 {
-            format!(
-                "; {risks} risk{} over {} replays",
-                if risks == 1 { "" } else { "s" },
-                outcome.samples
-            )
-        } else {
-            String::new()
-        }
-    ));
+    out.push_str(&summary_line(outcome));
     out
+}
+
+/// A share as a percentage with one decimal (`48.5%`).
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// What every verdict is counted over.
+fn replays_line(outcome: &Outcome) -> String {
+    let asked = if outcome.confidence < 1.0 {
+        format!(
+            "; an expectation passes when it holds in at least {} of them",
+            percent(outcome.confidence)
+        )
+    } else {
+        "; an expectation passes when it holds in every one".to_string()
+    };
+    if outcome.samples == 0 {
+        format!(
+            "Verdicts over 1 replay, the run shown (--samples 0: other node shuffles not measured){asked}.\n"
+        )
+    } else {
+        format!(
+            "Verdicts over {} replays, the run shown and {} with other node shuffles{asked}.\n",
+            outcome.replays, outcome.samples
+        )
+    }
+}
+
+fn summary_line(outcome: &Outcome) -> String {
+    let accepted = outcome.count(Status::Accepted);
+    let mut parts = vec![format!("{} held", outcome.count(Status::Holds) + accepted)];
+    if accepted > 0 {
+        parts[0].push_str(&format!(
+            " ({accepted} at or above the {} confidence asked)",
+            percent(outcome.confidence)
+        ));
+    }
+    parts.push(format!("{} at risk", outcome.count(Status::AtRisk)));
+    parts.push(format!("{} failed", outcome.count(Status::Fails)));
+    format!(
+        "{} over {} replay{}\n",
+        parts.join(", "),
+        outcome.replays,
+        if outcome.replays == 1 { "" } else { "s" }
+    )
 }
 
 /// The machine-readable report.
@@ -162,13 +203,13 @@ pub fn json(rehearsal: &Rehearsal, world: &World, outcome: &Outcome) -> Value {
                         "expectation": e.kind.describe(),
                         "line": line,
                         "column": col,
-                        "held": v.held,
+                        "verdict": outcome.status(i, ei).as_str(),
+                        "held_in_run_shown": v.held,
                         "seen": v.seen,
                         "likelihood": like.map(|l| json!({
                             "held": l.held,
-                            "samples": l.total,
+                            "replays": l.total,
                             "share": l.share(),
-                            "certain": l.certain(),
                             "cause": l.cause,
                             "fix": l.fix,
                         })),
@@ -191,11 +232,15 @@ pub fn json(rehearsal: &Rehearsal, world: &World, outcome: &Outcome) -> Value {
         "file": rehearsal.source.name,
         "nomad_version": world.nomad_version.to_string(),
         "samples": outcome.samples,
+        "replays": outcome.replays,
+        "confidence": outcome.confidence,
         "steps": steps,
         "summary": {
-            "passed": outcome.passed(),
-            "failed": outcome.failed(),
-            "risks": outcome.risks().len(),
+            "held": outcome.count(Status::Holds) + outcome.count(Status::Accepted),
+            "accepted": outcome.count(Status::Accepted),
+            "at_risk": outcome.count(Status::AtRisk),
+            "failed": outcome.count(Status::Fails),
+            "all_clear": outcome.all_clear(),
         },
     })
 }

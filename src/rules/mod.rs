@@ -40,6 +40,42 @@ pub enum Needs {
     Simulation,
 }
 
+/// Where a rule is in its life, as ruff's rule groups: codes are public API
+/// (policies and suppressions name them), so a rule is never deleted, only
+/// deprecated and then removed, and its code is never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase", tag = "status")]
+pub enum Lifecycle {
+    Stable,
+    /// Still runs; `rules` and `explain` say why it is going and what to use.
+    Deprecated {
+        since: &'static str,
+        reason: &'static str,
+    },
+    /// Never runs; `explain` says why. Naming it in a policy or a
+    /// suppression does nothing.
+    Removed {
+        since: &'static str,
+        reason: &'static str,
+    },
+}
+
+impl Lifecycle {
+    /// `stable`, `deprecated` or `removed`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Lifecycle::Stable => "stable",
+            Lifecycle::Deprecated { .. } => "deprecated",
+            Lifecycle::Removed { .. } => "removed",
+        }
+    }
+
+    /// The rule can report findings.
+    pub fn runs(&self) -> bool {
+        !matches!(self, Lifecycle::Removed { .. })
+    }
+}
+
 /// Static description of a rule.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -51,6 +87,7 @@ pub struct RuleMeta {
     /// The rule's doc comment (What it does / Why is this bad? / Example / Use instead).
     pub doc: &'static str,
     pub needs: Needs,
+    pub lifecycle: Lifecycle,
 }
 
 impl RuleMeta {
@@ -133,11 +170,15 @@ pub trait Rule: Sync {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>);
 }
 
-/// Declare a rule: `declare_rule! { /// docs... pub struct Name { code, name, severity, summary, needs } }`.
+/// Declare a rule: `declare_rule! { /// docs... pub struct Name { code, name, severity, summary, needs[, lifecycle] } }`.
 /// The doc comment is captured into `RuleMeta::doc`, so the docs that
-/// rustdoc shows and the text `explain` prints are the same words.
+/// rustdoc shows and the text `explain` prints are the same words. A rule
+/// is stable unless it says `lifecycle: Lifecycle::Deprecated { .. }` or
+/// `Lifecycle::Removed { .. }`.
 #[macro_export]
 macro_rules! declare_rule {
+    (@lifecycle) => { $crate::rules::Lifecycle::Stable };
+    (@lifecycle $life:expr) => { $life };
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
@@ -145,7 +186,8 @@ macro_rules! declare_rule {
             name: $kebab:literal,
             severity: $sev:ident,
             summary: $summary:literal,
-            needs: $needs:ident $(,)?
+            needs: $needs:ident
+            $(, lifecycle: $life:expr)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -160,6 +202,7 @@ macro_rules! declare_rule {
                 summary: $summary,
                 doc: concat!($($doc, "\n"),*),
                 needs: $crate::rules::Needs::$needs,
+                lifecycle: $crate::declare_rule!(@lifecycle $($life)?),
             };
         }
     };
@@ -213,8 +256,12 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     })
 }
 
-/// Effective severity of a rule under the world's policy (`None` = off).
+/// Effective severity of a rule under the world's policy (`None` = off; a
+/// removed rule is always off).
 pub fn level(world: &World, meta: &RuleMeta) -> Option<Severity> {
+    if !meta.lifecycle.runs() {
+        return None;
+    }
     match configured(world, meta) {
         Some(RuleLevel::Off) => None,
         Some(RuleLevel::On(sev)) => Some(*sev),
@@ -327,6 +374,27 @@ mod tests {
             ] {
                 assert!(doc.contains(section), "{} lacks {section:?}", r.meta().code);
             }
+        }
+    }
+
+    #[test]
+    fn a_removed_rule_never_runs_even_when_the_policy_turns_it_on() {
+        let mut world = testing::world();
+        let meta = &priority::priority_out_of_range::PriorityOutOfRange::META;
+        assert_eq!(meta.lifecycle.as_str(), "removed");
+        assert_eq!(level(&world, meta), None);
+        world
+            .policy
+            .rules
+            .insert("NP401".into(), RuleLevel::On(Severity::Error));
+        assert_eq!(level(&world, meta), None);
+        // Every other rule is stable today and runs at its default.
+        for r in RULES.iter().filter(|r| r.meta().code != "NP401") {
+            assert_eq!(r.meta().lifecycle, Lifecycle::Stable, "{}", r.meta().code);
+            assert_eq!(
+                level(&testing::world(), r.meta()),
+                Some(r.meta().default_severity)
+            );
         }
     }
 

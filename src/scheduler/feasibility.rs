@@ -5,8 +5,11 @@
 //! with these, and the lint rules ask the same questions of the world's
 //! client pools, so a rule never passes what the scheduler refuses.
 
-use crate::cluster::{Node, NodeStatus};
-use crate::jobspec::{Job, TaskGroup};
+use super::constraint::{escapes_class, holds, resolve};
+use super::engine::{Ask, Engine};
+use crate::cluster::ids::hash_parts;
+use crate::cluster::{Allocation, Node, NodeStatus};
+use crate::jobspec::{Constraint, Job, TaskGroup};
 use crate::version::NomadVersion;
 
 /// Datacenter match: exact before 1.5.0, a `*` glob since (`Node.IsInDC`).
@@ -87,6 +90,165 @@ pub fn has_drivers(tg: &TaskGroup, n: &Node) -> bool {
     tg.tasks
         .iter()
         .all(|t| n.drivers.iter().any(|d| d == &t.driver))
+}
+
+/// The node's computed class (`Node.ComputeClass`): everything but its
+/// unique attributes, so feasibility can be cached per class.
+fn class_hash(n: &Node) -> u64 {
+    let mut parts: Vec<String> = vec![
+        n.datacenter.clone(),
+        n.node_class.clone(),
+        n.node_pool.clone(),
+    ];
+    for (k, v) in n
+        .attributes
+        .iter()
+        .filter(|(k, _)| !k.starts_with("unique."))
+    {
+        parts.push(format!("a:{k}={v}"));
+    }
+    for (k, v) in n.meta.iter().filter(|(k, _)| !k.starts_with("unique.")) {
+        parts.push(format!("m:{k}={v}"));
+    }
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    hash_parts(0, &refs)
+}
+
+/// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
+/// constraints, then group drivers, constraints and devices, cached per
+/// computed class, then the checks that depend on what is placed.
+impl Engine<'_> {
+    /// Job- and group-level feasibility for one node; the failing reason.
+    pub(super) fn infeasible(
+        &mut self,
+        ask: &Ask<'_>,
+        pos: usize,
+        n: &Node,
+        cache: bool,
+    ) -> Option<String> {
+        let class = match self.class_of.get(pos).copied().flatten() {
+            Some(c) => c,
+            None => {
+                let c = class_hash(n);
+                if let Some(slot) = self.class_of.get_mut(pos) {
+                    *slot = Some(c);
+                }
+                c
+            }
+        };
+        let job_cs: Vec<&Constraint> = ask
+            .job
+            .constraints
+            .iter()
+            .filter(|c| c.operand != "distinct_hosts" && c.operand != "distinct_property")
+            .collect();
+        let job_escapes = job_cs
+            .iter()
+            .any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
+        if cache && !job_escapes {
+            if let Some(ok) = self.job_class_ok.get(&class) {
+                if !ok {
+                    return Some("computed class ineligible".into());
+                }
+            }
+        }
+        let mut job_fail = None;
+        if !(cache && !job_escapes && self.job_class_ok.get(&class) == Some(&true)) {
+            for c in &job_cs {
+                if !holds(&c.operand, &c.ltarget, &c.rtarget, n) {
+                    job_fail = Some(c.metric_key());
+                    break;
+                }
+            }
+            if cache && !job_escapes {
+                self.job_class_ok.insert(class, job_fail.is_none());
+            }
+        }
+        if job_fail.is_some() {
+            return job_fail;
+        }
+        let tg_cs: Vec<&Constraint> = ask
+            .tg
+            .constraints
+            .iter()
+            .chain(ask.tg.tasks.iter().flat_map(|t| t.constraints.iter()))
+            .filter(|c| c.operand != "distinct_hosts" && c.operand != "distinct_property")
+            .collect();
+        let tg_escapes = tg_cs
+            .iter()
+            .any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
+        let key = (ask.tg.name.clone(), class);
+        if cache && !tg_escapes {
+            if let Some(ok) = self.tg_class_ok.get(&key) {
+                if !ok {
+                    return Some("computed class ineligible".into());
+                }
+                return self.transient(ask, pos, n);
+            }
+        }
+        let mut fail = None;
+        if !has_drivers(ask.tg, n) {
+            fail = Some("missing drivers".to_string());
+        }
+        if fail.is_none() {
+            for c in &tg_cs {
+                if !holds(&c.operand, &c.ltarget, &c.rtarget, n) {
+                    fail = Some(c.metric_key());
+                    break;
+                }
+            }
+        }
+        // Simulated clients expose no devices.
+        if fail.is_none() && ask.tg.tasks.iter().any(|t| !t.resources.devices.is_empty()) {
+            fail = Some("missing devices".to_string());
+        }
+        if cache && !tg_escapes {
+            self.tg_class_ok.insert(key, fail.is_none());
+        }
+        if fail.is_some() {
+            return fail;
+        }
+        self.transient(ask, pos, n)
+    }
+
+    /// distinct_hosts / distinct_property: depend on what is already placed.
+    pub(super) fn transient(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+        let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
+        for (cs, job_level) in levels {
+            for c in cs.iter() {
+                let same = |a: &&Allocation| {
+                    a.namespace == ask.job.namespace
+                        && a.job_id == ask.job.id
+                        && (job_level || a.task_group == ask.tg.name)
+                };
+                if c.operand == "distinct_hosts"
+                    && c.rtarget != "false"
+                    && self.proposed(pos).iter().any(&same)
+                {
+                    return Some("distinct_hosts".into());
+                }
+                if c.operand == "distinct_property" {
+                    let Some(value) = resolve(&c.ltarget, n) else {
+                        return Some(format!("missing property {:?}", c.ltarget));
+                    };
+                    let limit: usize = c.rtarget.parse().unwrap_or(1);
+                    let mut used = 0;
+                    for (p, other) in self.state.nodes.iter().enumerate() {
+                        if resolve(&c.ltarget, other).as_deref() == Some(value.as_str()) {
+                            used += self.proposed(p).iter().filter(|a| same(a)).count();
+                        }
+                    }
+                    if used >= limit {
+                        return Some(format!(
+                            "distinct_property: {}={} used by {} allocs",
+                            c.ltarget, value, used
+                        ));
+                    }
+                }
+            }
+        }
+        None
+    }
 }
 
 #[cfg(test)]

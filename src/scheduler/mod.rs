@@ -12,8 +12,10 @@ pub mod fit;
 pub mod generic;
 pub mod preempt;
 pub mod quota;
+pub mod rank;
 pub mod reconcile;
 pub mod sample;
+pub mod select;
 pub mod sim;
 pub mod version_check;
 

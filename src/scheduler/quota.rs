@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::engine::{Ask, Engine};
 use crate::cluster::usage::{quota_namespaces, usage_after, QuotaUsage};
 use crate::cluster::Allocation;
 use crate::scheduler::{PlanResult, Simulation};
@@ -121,6 +122,47 @@ pub fn usage_after_plan(sim: &Simulation, plan: &PlanResult, quota: &str) -> Quo
         .iter()
         .map(|p| (&p.alloc, p.in_place.then(|| live(&p.alloc.id)).flatten()));
     usage_after(&base, |ns| nss.contains(&ns), removed, placed)
+}
+
+/// The quota stage of one evaluation.
+impl Engine<'_> {
+    /// The quota hit this ask would cause, in Nomad's words, if any: the
+    /// first exhausted dimension of the usage after the plan so far.
+    pub(super) fn quota_hit(&self, ask: &Ask<'_>) -> Option<String> {
+        let (name, base) = self.quota_base.as_ref()?;
+        let quota = self.world.quotas.get(name)?;
+        let limit = quota.limit_for(&self.world.region)?;
+        let nss: Vec<&str> = quota_namespaces(self.world, name).collect();
+        let removed = self
+            .plan
+            .stops
+            .iter()
+            .chain(self.plan.preempted.iter().map(|(a, _)| a));
+        let placed = self.plan.placed.values().flatten().map(|a| {
+            let old = self
+                .plan
+                .replaced
+                .contains(&a.id)
+                .then(|| self.stored(&a.id))
+                .flatten();
+            (a, old)
+        });
+        let u = usage_after(base, |ns| nss.contains(&ns), removed, placed);
+        exhausted(
+            &limit.region_limit,
+            self.world.nomad_version,
+            &u,
+            &QuotaUsage::of(&ask.res),
+        )
+        .first()
+        .map(ToString::to_string)
+    }
+
+    pub(super) fn quota_before_constraints(&self) -> bool {
+        let v = self.world.nomad_version;
+        // GH-10753 moved the quota check after feasibility in 1.1.2 and 1.0.8.
+        !(v.at_least(1, 1, 2) || (v.at_least(1, 0, 8) && !v.at_least(1, 1, 0)))
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,35 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// Input of an optional sweep: `$env_var` if set, else `../shared/<rel>`
+/// beside the checkout. The sweeps are `#[ignore = "..."]`, so a plain
+/// `cargo test` lists them as ignored instead of passing them unrun; once
+/// one is asked for (`cargo test -- --ignored`, as `.ci/run` does when
+/// `../shared` exists) a missing input fails it, and under `CI=true` says
+/// that CI must provide it.
+pub fn shared_input(env_var: &str, rel: &str) -> std::path::PathBuf {
+    let p = std::env::var_os(env_var)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared")
+                .join(rel)
+        });
+    if !p.exists() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        panic!(
+            "{} is missing: this optional sweep needs it{}",
+            p.display(),
+            if ci {
+                " (CI=true: CI must check ../shared out beside the repository)"
+            } else {
+                " (run it only where ../shared exists, or set the variable)"
+            }
+        );
+    }
+    p
+}
+
 /// A fresh directory under the system temp dir, removed on drop.
 pub struct TempDir(pub std::path::PathBuf);
 

@@ -1,12 +1,11 @@
-use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
-
-/// Nomad's bounds (`structs.JobMinPriority`, default `job_max_priority`).
-const MIN: i64 = 1;
-const MAX: i64 = 100;
+use crate::rules::{Finding, Lifecycle, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags a job `priority` outside Nomad's range 1..=100.
+    /// Removed: it flagged a job `priority` outside Nomad's range 1..=100,
+    /// which the job front end already rejects with Nomad's own text
+    /// (`Job priority must be between [1, 100]`, diagnostic
+    /// `jobspec::range`) before any rule runs, so it could never fire.
     ///
     /// ## Why is this bad?
     /// Nomad rejects the job ("job priority must be between [1, 100]").
@@ -26,6 +25,10 @@ crate::declare_rule! {
         severity: Error,
         summary: "Job priority outside 1..=100",
         needs: World,
+        lifecycle: Lifecycle::Removed {
+            since: "0.1.0",
+            reason: "the job front end rejects an out-of-range priority first (jobspec::range, Nomad's text), so this rule could never fire",
+        },
     }
 }
 
@@ -34,29 +37,6 @@ impl Rule for PriorityOutOfRange {
         &Self::META
     }
 
-    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let Some(job) = ctx.job() else { return };
-        if (MIN..=MAX).contains(&job.priority) {
-            return;
-        }
-        let span = job.spans.best("priority");
-        // The front end's validation may already say so at the same place.
-        if ctx
-            .parsed
-            .diags
-            .iter()
-            .any(|d| d.is_error() && d.primary_span() == span && span.is_some())
-        {
-            return;
-        }
-        out.push(
-            ctx.finding(
-                &Self::META,
-                span,
-                "out of range",
-                format!("job priority {} is outside [{MIN}, {MAX}]", job.priority),
-            )
-            .help(format!("use a priority between {MIN} and {MAX}")),
-        );
-    }
+    /// A removed rule never runs (see [`Lifecycle::Removed`]).
+    fn check(&self, _ctx: &RuleContext<'_>, _out: &mut Vec<Finding>) {}
 }

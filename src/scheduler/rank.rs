@@ -1,0 +1,306 @@
+//! The ranking stage of an evaluation (`scheduler/feasible/rank.go`,
+//! `spread.go`): fit on the node with the plan so far, evicting
+//! lower-priority allocations when preemption is on (the BinPackIterator),
+//! then the score chain (bin-packing fit, job anti-affinity, node affinity,
+//! spread, preemption) averaged into the node's final score.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::constraint::{holds, resolve};
+use super::engine::{Ask, Engine, RankedNode};
+use super::fit::{allocs_fit, preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
+use super::preempt::{Candidate, Preemptor};
+use crate::cluster::{AllocResources, Allocation, Node};
+
+impl Engine<'_> {
+    /// Fast rejection for a node the plan has not changed, with the same
+    /// dimension the full check would report; None = run the full check.
+    pub(super) fn quick_reject(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+        if self.touched.contains(&pos)
+            || ask
+                .res
+                .networks
+                .iter()
+                .any(|x| !x.reserved_ports.is_empty())
+        {
+            return None;
+        }
+        let (used, bw) = self.base.get(pos).copied()?;
+        if !ask.res.networks.is_empty() {
+            let dev = n.networks.first()?;
+            let mut acc = bw;
+            for net in &ask.res.networks {
+                if acc + net.mbits > dev.mbits {
+                    return Some("network: bandwidth exceeded".into());
+                }
+                acc += net.mbits;
+            }
+        }
+        let mut total = used;
+        total.add(&Comparable::of(&ask.res));
+        Comparable::node_usable(n)
+            .superset(&total)
+            .err()
+            .map(str::to_string)
+    }
+
+    /// Fit (with preemption when `evict`), then the score chain.
+    /// Rank one node by position (bin-packing with optional eviction):
+    /// what Nomad's BinPackIterator yields for it, or the exhausted dimension.
+    pub fn rank_node(&self, ask: &Ask<'_>, pos: usize, evict: bool) -> Result<RankedNode, String> {
+        let n = self
+            .node(pos)
+            .ok_or_else(|| "network: invalid node".to_string())?;
+        self.rank(ask, pos, n, evict, false)
+    }
+
+    pub(super) fn rank(
+        &self,
+        ask: &Ask<'_>,
+        pos: usize,
+        n: &Node,
+        evict: bool,
+        system: bool,
+    ) -> Result<RankedNode, String> {
+        if !evict {
+            if let Some(dim) = self.quick_reject(ask, pos, n) {
+                return Err(dim);
+            }
+        }
+        let proposed = self.proposed(pos);
+        let mut victims: Vec<&Allocation> = Vec::new();
+        let already: Vec<&Allocation> = Vec::new();
+        let max_parallel = |a: &Allocation| -> i64 {
+            self.state
+                .job(&a.namespace, &a.job_id)
+                .and_then(|r| r.job.group(&a.task_group))
+                .and_then(|g| g.migrate.as_ref())
+                .map_or(0, |m| m.max_parallel)
+        };
+        // Nomad's plan records victims without their task group, so the
+        // max_parallel penalty never sees earlier victims in a real run
+        // (nomad-scheduler.md 3.6): `already` stays empty on purpose.
+        let make = |victims: &[&Allocation]| {
+            Preemptor::new(
+                n,
+                proposed
+                    .iter()
+                    .filter(|a| !victims.iter().any(|v| v.id == a.id))
+                    .map(|a| Candidate {
+                        alloc: a,
+                        max_parallel: max_parallel(a),
+                    }),
+                (&ask.job.namespace, &ask.job.id),
+                ask.job.priority,
+                &already,
+            )
+        };
+        // Networks: bandwidth and static ports on the node's first device.
+        let device = n.networks.first();
+        // Earlier task networks of this same allocation hold their share
+        // too (Nomad adds each offer to the network index before the next).
+        let mut asked_bw = 0i64;
+        let mut asked_ports: HashSet<u16> = HashSet::new();
+        for net in &ask.res.networks {
+            let live: Vec<&&Allocation> = proposed
+                .iter()
+                .filter(|a| !victims.iter().any(|v| v.id == a.id))
+                .collect();
+            let used_bw: i64 = live
+                .iter()
+                .flat_map(|a| a.resources.networks.iter())
+                .map(|x| x.mbits)
+                .sum::<i64>()
+                + asked_bw;
+            // Only static asks can collide; skip the set otherwise.
+            let used_ports: HashSet<u16> = if net.reserved_ports.is_empty() {
+                HashSet::new()
+            } else {
+                live.iter()
+                    .flat_map(|a| a.resources.networks.iter())
+                    .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
+                    .map(|(_, p)| *p)
+                    .chain(n.reserved_ports.iter().copied())
+                    .chain(asked_ports.iter().copied())
+                    .collect()
+            };
+            let Some(dev) = device else {
+                return Err("network: no networks available".into());
+            };
+            let collision = net
+                .reserved_ports
+                .iter()
+                .find(|(_, p)| used_ports.contains(p));
+            let bw_short = used_bw + net.mbits > dev.mbits;
+            asked_bw += net.mbits;
+            asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
+            if collision.is_none() && !bw_short {
+                continue;
+            }
+            let reason = match collision {
+                Some((label, p)) if self.world.nomad_version.at_least(1, 0, 0) => {
+                    format!("network: reserved port collision {label}={p}")
+                }
+                Some(_) => "network: reserved port collision".to_string(),
+                None => "network: bandwidth exceeded".to_string(),
+            };
+            if !evict {
+                return Err(reason);
+            }
+            let ports: Vec<u16> = net.reserved_ports.iter().map(|(_, p)| *p).collect();
+            match make(&victims).for_network(dev.mbits, used_bw, net.mbits, &ports) {
+                Some(v) if !v.is_empty() => victims.extend(v),
+                _ => return Err(reason),
+            }
+        }
+        let remaining: Vec<&AllocResources> = proposed
+            .iter()
+            .filter(|a| !victims.iter().any(|v| v.id == a.id))
+            .map(|a| &a.resources)
+            .collect();
+        let util = match allocs_fit(n, remaining.iter().copied(), Some(&ask.res)) {
+            Ok(u) => u,
+            Err((dim, util)) => {
+                if !evict {
+                    return Err(dim.to_string());
+                }
+                let v = make(&victims).for_task_group(&Comparable::of(&ask.res));
+                if v.is_empty() {
+                    return Err(dim.to_string());
+                }
+                victims.extend(v);
+                // Nomad scores a preempting node by its utilisation before
+                // the eviction (nomad-scheduler.md 3.10).
+                util
+            }
+        };
+        let algorithm = self.world.scheduler.algorithm;
+        let mut scores = vec![score_fit(n, &util, algorithm) / MAX_FIT_SCORE];
+        if !system {
+            let collisions = proposed
+                .iter()
+                .filter(|a| a.job_id == ask.job.id && a.task_group == ask.tg.name)
+                .count();
+            if collisions > 0 && ask.tg.count > 0 {
+                scores.push(-((collisions + 1) as f64) / ask.tg.count as f64);
+            }
+            let affinities: Vec<&crate::jobspec::Affinity> = ask
+                .job
+                .affinities
+                .iter()
+                .chain(ask.tg.affinities.iter())
+                .chain(ask.tg.tasks.iter().flat_map(|t| t.affinities.iter()))
+                .collect();
+            if !affinities.is_empty() {
+                let total: i64 = affinities.iter().map(|a| a.weight.abs()).sum();
+                let matched: i64 = affinities
+                    .iter()
+                    .filter(|a| holds(&a.operand, &a.ltarget, &a.rtarget, n))
+                    .map(|a| a.weight)
+                    .sum();
+                if total > 0 {
+                    scores.push(matched as f64 / total as f64);
+                }
+            }
+            if let Some(s) = self.spread_score(ask, n) {
+                scores.push(s);
+            }
+            if !victims.is_empty() {
+                let prios: Vec<i64> = victims.iter().map(|v| v.job_priority).collect();
+                scores.push(preemption_score(&prios));
+            }
+        }
+        let score = scores.iter().sum::<f64>() / scores.len() as f64;
+        Ok(RankedNode {
+            node: pos,
+            score,
+            victims: victims.iter().map(|v| v.id.clone()).collect(),
+        })
+    }
+
+    /// Spread scoring (`feasible/spread.go`), job and group spreads.
+    pub(super) fn spread_score(&self, ask: &Ask<'_>, n: &Node) -> Option<f64> {
+        let spreads: Vec<&crate::jobspec::Spread> = ask
+            .tg
+            .spreads
+            .iter()
+            .chain(ask.job.spreads.iter())
+            .collect();
+        if spreads.is_empty() {
+            return None;
+        }
+        let total_weight: i64 = spreads.iter().map(|s| s.weight).sum();
+        let count = ask.tg.count.max(1) as f64;
+        let mut total = 0.0;
+        for s in spreads {
+            let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+            for (p, other) in self.state.nodes.iter().enumerate() {
+                let k = self
+                    .proposed(p)
+                    .iter()
+                    .filter(|a| {
+                        a.namespace == ask.job.namespace
+                            && a.job_id == ask.job.id
+                            && a.task_group == ask.tg.name
+                    })
+                    .count() as i64;
+                if k > 0 {
+                    if let Some(v) = resolve(&s.attribute, other) {
+                        *counts.entry(v).or_insert(0) += k;
+                    }
+                }
+            }
+            let Some(value) = resolve(&s.attribute, n) else {
+                total -= 1.0;
+                continue;
+            };
+            let used = counts.get(&value).copied().unwrap_or(0) + 1;
+            if s.targets.is_empty() {
+                if counts.is_empty() {
+                    continue;
+                }
+                let min = counts.values().copied().min().unwrap_or(0);
+                let max = counts.values().copied().max().unwrap_or(0);
+                let cur = counts.get(&value).copied().unwrap_or(0);
+                total += if cur != min {
+                    if min == 0 {
+                        -1.0
+                    } else {
+                        (min - cur) as f64 / min as f64
+                    }
+                } else if min == max {
+                    -1.0
+                } else if min == 0 {
+                    1.0
+                } else {
+                    (max - min) as f64 / min as f64
+                };
+                continue;
+            }
+            let mut desired: BTreeMap<&str, f64> = s
+                .targets
+                .iter()
+                .map(|t| (t.value.as_str(), t.percent as f64 / 100.0 * count))
+                .collect();
+            let sum: f64 = desired.values().sum();
+            if sum < count {
+                desired.entry("*").or_insert(count - sum);
+            }
+            let Some(d) = desired.get(value.as_str()).or_else(|| desired.get("*")) else {
+                total -= 1.0;
+                continue;
+            };
+            if *d == 0.0 {
+                total -= 1.0;
+                continue;
+            }
+            let w = if total_weight > 0 {
+                s.weight as f64 / total_weight as f64
+            } else {
+                0.0
+            };
+            total += (d - used as f64) / d * w;
+        }
+        (total != 0.0).then_some(total)
+    }
+}

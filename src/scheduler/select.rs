@@ -1,0 +1,193 @@
+//! The selection stage of an evaluation (`scheduler/stack.go`,
+//! `feasible/select.go`): walk the shuffled node source, filter by
+//! feasibility and quota, rank what passes, keep up to the stack's limit
+//! (LimitIterator) and take the best score (MaxScoreIterator), recording
+//! Nomad's AllocMetric for what failed.
+
+use super::engine::{Ask, Engine, RankedNode};
+use super::AllocMetric;
+use crate::cluster::Node;
+use crate::jobspec::JobType;
+
+/// LimitIterator: options scoring at or below this are set aside…
+const SKIP_SCORE_THRESHOLD: f64 = 0.0;
+/// …at most this many times per placement.
+const MAX_SKIP: usize = 3;
+
+impl Engine<'_> {
+    /// Limit for the generic stack: 2 for batch, log2(n) for service, and
+    /// unlimited/max(count, 100) when affinities or spreads need every node.
+    pub fn limit(&self, ask: &Ask<'_>) -> usize {
+        let has_aff = !ask.job.affinities.is_empty()
+            || !ask.tg.affinities.is_empty()
+            || ask.tg.tasks.iter().any(|t| !t.affinities.is_empty())
+            || !ask.job.spreads.is_empty()
+            || !ask.tg.spreads.is_empty();
+        if has_aff {
+            return if self.world.nomad_version.at_least(1, 2, 4) {
+                usize::try_from(ask.tg.count.max(100)).unwrap_or(usize::MAX)
+            } else {
+                usize::MAX
+            };
+        }
+        if ask.job.job_type == JobType::Batch {
+            return 2;
+        }
+        let n = self.source.len();
+        let log = if n > 0 {
+            (n as f64).log2().ceil() as usize
+        } else {
+            0
+        };
+        log.max(2)
+    }
+
+    /// One `Select`: walk the circular source from where the last one
+    /// stopped, keep up to `limit` ranked options, return the best.
+    pub fn select(
+        &mut self,
+        ask: &Ask<'_>,
+        evict: bool,
+        metric: &mut AllocMetric,
+    ) -> Option<RankedNode> {
+        let limit = self.limit(ask);
+        let quota = self.quota_hit(ask);
+        let quota_first = self.quota_before_constraints();
+        let len = self.source.len();
+        let mut seen = 0usize;
+        let mut options: Vec<RankedNode> = Vec::new();
+        let mut skipped: Vec<RankedNode> = Vec::new();
+        let mut exhausted_source = true;
+        while seen < len {
+            if options.len() >= limit {
+                exhausted_source = false;
+                break;
+            }
+            if self.offset >= len {
+                self.offset = 0;
+            }
+            let Some(&pos) = self.source.get(self.offset) else {
+                break;
+            };
+            self.offset += 1;
+            seen += 1;
+            let Some(n) = self.node(pos) else { continue };
+            metric.nodes_evaluated += 1;
+            if quota_first {
+                if let Some(q) = &quota {
+                    push_unique(&mut metric.quota_exhausted, q);
+                    continue;
+                }
+            }
+            if let Some(reason) = self.infeasible(ask, pos, n, true) {
+                filtered(metric, n, reason);
+                continue;
+            }
+            if !quota_first {
+                if let Some(q) = &quota {
+                    push_unique(&mut metric.quota_exhausted, q);
+                    continue;
+                }
+            }
+            match self.rank(ask, pos, n, evict, false) {
+                Ok(r) => {
+                    if r.score <= SKIP_SCORE_THRESHOLD && skipped.len() < MAX_SKIP {
+                        skipped.push(r);
+                    } else {
+                        options.push(r);
+                    }
+                }
+                Err(dim) => exhaust(metric, n, dim),
+            }
+        }
+        if exhausted_source {
+            let room = limit.saturating_sub(options.len());
+            options.extend(skipped.into_iter().take(room));
+        } else {
+            self.nondeterminism.push(format!(
+                "group {:?}: more nodes fit than the {} Nomad examines per placement, so the node chosen depends on its shuffle",
+                ask.tg.name, limit
+            ));
+        }
+        let mut best: Option<RankedNode> = None;
+        for o in options {
+            match &best {
+                Some(b) if o.score <= b.score => {
+                    if (o.score - b.score).abs() < 1e-12 {
+                        let what = if o.victims != b.victims {
+                            "which allocations are preempted"
+                        } else {
+                            "which node is used"
+                        };
+                        self.nondeterminism.push(format!(
+                            "group {:?}: nodes tie on score, Nomad's shuffle decides {what}",
+                            ask.tg.name
+                        ));
+                    }
+                }
+                _ => best = Some(o),
+            }
+        }
+        best
+    }
+
+    /// The system stack: one node, no limit, no competition.
+    pub fn select_on(
+        &mut self,
+        ask: &Ask<'_>,
+        pos: usize,
+        evict: bool,
+        metric: &mut AllocMetric,
+    ) -> Result<RankedNode, bool> {
+        let Some(n) = self.node(pos) else {
+            return Err(true);
+        };
+        metric.nodes_evaluated += 1;
+        let quota = self.quota_hit(ask);
+        if let Some(reason) = self.infeasible(ask, pos, n, false) {
+            filtered(metric, n, reason);
+            return Err(true);
+        }
+        if let Some(q) = quota {
+            push_unique(&mut metric.quota_exhausted, &q);
+            return Err(false);
+        }
+        match self.rank(ask, pos, n, evict, true) {
+            Ok(r) => Ok(r),
+            Err(dim) => {
+                exhaust(metric, n, dim);
+                Err(false)
+            }
+        }
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, s: &str) {
+    if !list.iter().any(|x| x == s) {
+        list.push(s.to_string());
+    }
+}
+
+/// A node a feasibility check removed (`AllocMetric.FilterNode`).
+fn filtered(metric: &mut AllocMetric, n: &Node, reason: String) {
+    metric.nodes_filtered += 1;
+    if !n.node_class.is_empty() {
+        *metric
+            .class_filtered
+            .entry(n.node_class.clone())
+            .or_insert(0) += 1;
+    }
+    *metric.constraint_filtered.entry(reason).or_insert(0) += 1;
+}
+
+/// A node that ran out of a resource (`AllocMetric.ExhaustedNode`).
+fn exhaust(metric: &mut AllocMetric, n: &Node, dim: String) {
+    metric.nodes_exhausted += 1;
+    if !n.node_class.is_empty() {
+        *metric
+            .class_exhausted
+            .entry(n.node_class.clone())
+            .or_insert(0) += 1;
+    }
+    *metric.dimension_exhausted.entry(dim).or_insert(0) += 1;
+}
