@@ -20,7 +20,8 @@ fn demo() {
         sim.apply_namespace(fixtures::monitor_namespace());
         let _ = sim.run(&fixtures::monitoring("monitor"), None);
         sim.plan(&fixtures::sockshop(3)).preempted_allocs.len()
-    });
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     let preempting = out.iter().filter(|n| **n > 0).count();
     let el = t.elapsed();
     println!(

@@ -337,6 +337,15 @@ impl IntoIterator for Diags {
 /// use Nomad's codes (`validate`: 0/1/255, `plan`: 0/1/255); our own
 /// commands (`check`, `rehearse`, `status`) use 0 ok, 1 findings/failed
 /// expectations, 2 invalid input or usage.
+/// The message of a caught panic, for the error that replaces it.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
 pub mod exit {
     pub const OK: i32 = 0;
     pub const FINDINGS: i32 = 1;

@@ -51,29 +51,12 @@ fn run(mut cmd: Command) -> io::Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-/// The top of the work tree containing `start`, if it is inside one.
-/// Remembered per directory for the life of the process: every command asks
-/// more than once, and each answer would cost a git process.
+/// The top of the work tree containing `start`, if it is inside one: the
+/// project root ([`crate::project::root_of`]) when it is a git checkout.
+/// No git process: the same walk every command uses decides it.
 pub fn repo_root(start: &Path) -> Option<PathBuf> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static KNOWN: OnceLock<Mutex<HashMap<PathBuf, PathBuf>>> = OnceLock::new();
-    let key = crate::vfs::normalize(&std::env::current_dir().unwrap_or_default().join(start));
-    let known = KNOWN.get_or_init(Default::default);
-    if let Some(root) = known.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Some(root);
-    }
-    let mut c = git(start);
-    c.args(["rev-parse", "--show-toplevel"]);
-    let out = run(c).ok()?;
-    let s = String::from_utf8(out).ok()?;
-    let s = s.trim_end_matches(['\n', '\r']);
-    let root = (!s.is_empty()).then(|| PathBuf::from(s))?;
-    // Only found roots are remembered: a directory may become a repository later.
-    if let Ok(mut m) = known.lock() {
-        m.insert(key, root.clone());
-    }
-    Some(root)
+    let root = crate::project::root_of(start);
+    root.join(".git").exists().then_some(root)
 }
 
 /// A revision given on the command line must not be read by git as an option.
@@ -89,7 +72,7 @@ fn plain_rev(rev: &str) -> io::Result<&str> {
 
 /// The files of `rev`, or `None` for `HEAD` before the first commit. Lists
 /// the revision directly; only a failure pays for resolving it separately.
-fn rev_entries(root: &Path, rev: &str) -> io::Result<Option<Vec<(PathBuf, String)>>> {
+fn rev_entries(root: &Path, rev: &str) -> io::Result<Option<Vec<Entry>>> {
     match tree_entries(root, plain_rev(rev)?) {
         Ok(entries) => Ok(Some(entries)),
         Err(e) => match resolve(root, rev)? {
@@ -99,11 +82,56 @@ fn rev_entries(root: &Path, rev: &str) -> io::Result<Option<Vec<(PathBuf, String
     }
 }
 
-fn split_z(bytes: &[u8]) -> impl Iterator<Item = &str> {
-    bytes
-        .split(|b| *b == 0)
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| std::str::from_utf8(s).ok())
+/// Records of `-z` output, as bytes: a path is whatever bytes git holds,
+/// and dropping a record it cannot decode would misalign the ones after it
+/// (and let a file name hide a change from a gate).
+fn split_z(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes.split(|b| *b == 0).filter(|s| !s.is_empty())
+}
+
+/// A path from git's bytes, kept exactly (non-UTF-8 included).
+#[cfg(unix)]
+fn path_of(bytes: &[u8]) -> io::Result<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+/// A path from git's bytes; off Unix a non-UTF-8 name cannot be a path,
+/// and the whole listing is refused rather than the entry dropped.
+#[cfg(not(unix))]
+fn path_of(bytes: &[u8]) -> io::Result<PathBuf> {
+    std::str::from_utf8(bytes).map(PathBuf::from).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "git holds a path that is not UTF-8 ({}); refusing to go on without it",
+                String::from_utf8_lossy(bytes)
+            ),
+        )
+    })
+}
+
+/// `<meta>\t<path>`: the ASCII metadata fields and the path's bytes.
+fn meta_and_path(rec: &[u8]) -> io::Result<(Vec<&str>, PathBuf)> {
+    let tab = rec
+        .iter()
+        .position(|b| *b == b'\t')
+        .ok_or_else(|| io::Error::other("git printed a record without a path"))?;
+    let meta = std::str::from_utf8(&rec[..tab])
+        .map_err(|_| io::Error::other("git printed unreadable metadata"))?;
+    Ok((meta.split(' ').collect(), path_of(&rec[tab + 1..])?))
+}
+
+/// Git's mode for a symbolic link: its blob is the link's target, never
+/// followed (it could name any file on the machine running the gate).
+const SYMLINK_MODE: &str = "120000";
+
+/// One file of a tree or of the index.
+#[derive(Debug, Clone)]
+struct Entry {
+    path: PathBuf,
+    oid: String,
+    symlink: bool,
 }
 
 /// Every staged file (the index, stage 0), read from its blob.
@@ -115,29 +143,30 @@ pub fn index_vfs(root: &Path) -> io::Result<MemVfs> {
 pub fn index_vfs_filtered(root: &Path, want: impl Fn(&Path) -> bool) -> io::Result<MemVfs> {
     let entries = index_entries(root)?
         .into_iter()
-        .filter(|(p, _)| want(p))
+        .filter(|e| want(&e.path))
         .collect();
     fill(root, MemVfs::git(":", root), entries)
 }
 
-/// (path, blob id) of every staged file.
-fn index_entries(root: &Path) -> io::Result<Vec<(PathBuf, String)>> {
+/// Every staged file.
+fn index_entries(root: &Path) -> io::Result<Vec<Entry>> {
     let mut c = git(root);
     c.args(["ls-files", "-s", "-z"]);
     let out = run(c)?;
     let mut entries = Vec::new();
     for rec in split_z(&out) {
         // `<mode> <object> <stage>\t<path>`
-        let Some((meta, path)) = rec.split_once('\t') else {
-            continue;
-        };
-        let mut f = meta.split(' ');
-        let (mode, oid, stage) = (f.next(), f.next(), f.next());
-        if stage != Some("0") || mode == Some("160000") {
+        let (meta, path) = meta_and_path(rec)?;
+        let (mode, oid, stage) = (meta.first(), meta.get(1), meta.get(2));
+        if stage != Some(&"0") || mode == Some(&"160000") {
             continue; // conflicted entries and submodules have no one blob
         }
         if let Some(oid) = oid {
-            entries.push((PathBuf::from(path), oid.to_string()));
+            entries.push(Entry {
+                path,
+                oid: oid.to_string(),
+                symlink: mode == Some(&SYMLINK_MODE),
+            });
         }
     }
     Ok(entries)
@@ -158,25 +187,25 @@ pub fn rev_vfs_filtered(
     let Some(entries) = rev_entries(root, rev)? else {
         return Ok(MemVfs::git(rev, root));
     };
-    let entries = entries.into_iter().filter(|(p, _)| want(p)).collect();
+    let entries = entries.into_iter().filter(|e| want(&e.path)).collect();
     fill(root, MemVfs::git(rev, root), entries)
 }
 
-/// (path, blob id) of every file of a tree-ish.
-fn tree_entries(root: &Path, tree: &str) -> io::Result<Vec<(PathBuf, String)>> {
+/// Every file of a tree-ish.
+fn tree_entries(root: &Path, tree: &str) -> io::Result<Vec<Entry>> {
     let mut c = git(root);
     c.args(["ls-tree", "-r", "-z", tree]);
     let out = run(c)?;
     let mut entries = Vec::new();
     for rec in split_z(&out) {
         // `<mode> <type> <object>\t<path>`
-        let Some((meta, path)) = rec.split_once('\t') else {
-            continue;
-        };
-        let mut f = meta.split(' ');
-        let (_, kind, oid) = (f.next(), f.next(), f.next());
-        if let (Some("blob"), Some(oid)) = (kind, oid) {
-            entries.push((PathBuf::from(path), oid.to_string()));
+        let (meta, path) = meta_and_path(rec)?;
+        if let (Some(mode), Some(&"blob"), Some(oid)) = (meta.first(), meta.get(1), meta.get(2)) {
+            entries.push(Entry {
+                path,
+                oid: oid.to_string(),
+                symlink: *mode == SYMLINK_MODE,
+            });
         }
     }
     Ok(entries)
@@ -207,8 +236,11 @@ fn has_commits(root: &Path) -> bool {
     run(c).is_ok_and(|o| !o.is_empty())
 }
 
-/// Read the blobs in one `git cat-file --batch` process.
-fn fill(root: &Path, mut vfs: MemVfs, entries: Vec<(PathBuf, String)>) -> io::Result<MemVfs> {
+/// Read the blobs in one `git cat-file --batch` process. Symbolic links are
+/// left out (never followed, and their target is not a job file); blobs
+/// over the size cap are refused.
+fn fill(root: &Path, mut vfs: MemVfs, entries: Vec<Entry>) -> io::Result<MemVfs> {
+    let entries: Vec<Entry> = entries.into_iter().filter(|e| !e.symlink).collect();
     if entries.is_empty() {
         return Ok(vfs);
     }
@@ -226,7 +258,7 @@ fn fill(root: &Path, mut vfs: MemVfs, entries: Vec<(PathBuf, String)>) -> io::Re
         .stdout
         .take()
         .ok_or_else(|| io::Error::other("no stdout"))?;
-    let ids: Vec<String> = entries.iter().map(|(_, o)| o.clone()).collect();
+    let ids: Vec<String> = entries.iter().map(|e| e.oid.clone()).collect();
     // Write from a thread so a large batch cannot deadlock on full pipes.
     let writer = std::thread::spawn(move || -> io::Result<()> {
         for id in ids {
@@ -235,19 +267,10 @@ fn fill(root: &Path, mut vfs: MemVfs, entries: Vec<(PathBuf, String)>) -> io::Re
         Ok(())
     });
     let mut reader = BufReader::new(stdout);
-    for (path, _) in entries {
-        let mut header = String::new();
-        reader.read_line(&mut header)?;
-        // `<oid> blob <size>` or `<oid> missing`
-        let size: usize = header
-            .split_whitespace()
-            .nth(2)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| io::Error::other(format!("git cat-file: {}", header.trim())))?;
-        let mut buf = vec![0; size + 1]; // content plus its trailing newline
-        reader.read_exact(&mut buf)?;
-        buf.pop();
-        vfs.insert(path, crate::vfs::decode(buf));
+    let max = crate::project::max_file_bytes();
+    for e in entries {
+        let buf = read_blob(&mut reader, &e.path, max)?;
+        vfs.insert(e.path, crate::vfs::decode(buf));
     }
     writer
         .join()
@@ -285,26 +308,33 @@ pub fn changed_files(
             Some(_) => return Err(e),
         },
     };
-    let mut fields = split_z(&out);
+    parse_name_status(&out)
+}
+
+/// `git diff --name-status -z`: a status field, then one path (two for
+/// renames and copies). Paths are kept as bytes; a record that does not
+/// parse fails the whole listing, so a gate never judges a partial one.
+fn parse_name_status(out: &[u8]) -> io::Result<Vec<Change>> {
+    let mut fields = split_z(out);
     let mut changes = Vec::new();
+    let cut = || io::Error::other("git diff printed a change without its path");
     while let Some(status) = fields.next() {
-        let mut path = || fields.next().map(PathBuf::from);
-        let change = match status.chars().next() {
-            Some('A') | Some('C') => {
-                if status.starts_with('C') {
-                    let _from = path();
-                }
-                path().map(Change::Added)
+        let mut path = || fields.next().ok_or_else(cut).and_then(path_of);
+        let change = match status.first() {
+            Some(b'A') => Change::Added(path()?),
+            Some(b'C') => {
+                let _from = path()?;
+                Change::Added(path()?)
             }
-            Some('M') | Some('T') => path().map(Change::Modified),
-            Some('D') => path().map(Change::Deleted),
-            Some('R') => match (path(), path()) {
-                (Some(from), Some(to)) => Some(Change::Renamed { from, to }),
-                _ => None,
-            },
-            _ => path().map(Change::Modified),
+            Some(b'D') => Change::Deleted(path()?),
+            Some(b'R') => {
+                let from = path()?;
+                Change::Renamed { from, to: path()? }
+            }
+            // M, T, U (unmerged), X: content the gate must look at.
+            _ => Change::Modified(path()?),
         };
-        changes.extend(change);
+        changes.push(change);
     }
     Ok(changes)
 }
@@ -329,7 +359,9 @@ pub fn ls_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
         "--deduplicate",
     ]);
     let out = run(c)?;
-    let mut files: Vec<PathBuf> = split_z(&out).map(PathBuf::from).collect();
+    let mut files = split_z(&out)
+        .map(path_of)
+        .collect::<io::Result<Vec<PathBuf>>>()?;
     files.sort();
     files.dedup();
     Ok(files)
@@ -342,6 +374,31 @@ pub fn hooks_dir(root: &Path) -> io::Result<PathBuf> {
     let out = String::from_utf8_lossy(&run(c)?).trim().to_string();
     let p = PathBuf::from(out);
     Ok(if p.is_absolute() { p } else { root.join(p) })
+}
+
+/// One blob of `git cat-file --batch` output: its header, then its bytes
+/// and a newline. A blob over the cap is skipped on the pipe (so the next
+/// one still lines up) and refused.
+fn read_blob(reader: &mut impl BufRead, path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    let mut header = String::new();
+    reader.read_line(&mut header)?;
+    // `<oid> blob <size>` or `<oid> missing`
+    let size: u64 = header
+        .split_whitespace()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| io::Error::other(format!("git cat-file: {}", header.trim())))?;
+    if size > max {
+        io::copy(&mut reader.take(size + 1), &mut io::sink())?;
+        return Err(crate::project::too_big(path, size, max));
+    }
+    let mut buf = Vec::with_capacity(size as usize + 1);
+    reader.take(size + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 != size + 1 {
+        return Err(io::Error::other("git cat-file: blob cut short"));
+    }
+    buf.pop(); // the trailing newline
+    Ok(buf)
 }
 
 /// One long-lived `git cat-file --batch` process: blobs read on demand cost
@@ -372,24 +429,14 @@ impl Batch {
         })
     }
 
-    fn blob(&mut self, oid: &str) -> io::Result<Vec<u8>> {
+    fn blob(&mut self, oid: &str, path: &Path) -> io::Result<Vec<u8>> {
         let stdin = self
             .stdin
             .as_mut()
             .ok_or_else(|| io::Error::other("git cat-file closed"))?;
         writeln!(stdin, "{oid}")?;
         stdin.flush()?;
-        let mut header = String::new();
-        self.stdout.read_line(&mut header)?;
-        let size: usize = header
-            .split_whitespace()
-            .nth(2)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| io::Error::other(format!("git cat-file: {}", header.trim())))?;
-        let mut buf = vec![0; size + 1];
-        self.stdout.read_exact(&mut buf)?;
-        buf.pop();
-        Ok(buf)
+        read_blob(&mut self.stdout, path, crate::project::max_file_bytes())
     }
 }
 
@@ -413,19 +460,19 @@ struct LazyState {
 pub struct LazyGitVfs {
     root: PathBuf,
     rev: String,
-    /// Path -> blob id.
-    entries: std::collections::BTreeMap<PathBuf, String>,
+    /// Path -> its entry.
+    entries: std::collections::BTreeMap<PathBuf, Entry>,
     state: std::sync::Mutex<LazyState>,
 }
 
 impl LazyGitVfs {
-    fn new(root: &Path, rev: &str, entries: Vec<(PathBuf, String)>) -> LazyGitVfs {
+    fn new(root: &Path, rev: &str, entries: Vec<Entry>) -> LazyGitVfs {
         LazyGitVfs {
             root: root.to_path_buf(),
             rev: rev.to_string(),
             entries: entries
                 .into_iter()
-                .map(|(p, o)| (crate::vfs::normalize(&p), o))
+                .map(|e| (crate::vfs::normalize(&e.path), e))
                 .collect(),
             state: std::sync::Mutex::new(LazyState {
                 files: MemVfs::git(rev, root),
@@ -463,12 +510,22 @@ impl LazyGitVfs {
 impl crate::vfs::Vfs for LazyGitVfs {
     fn read(&self, path: &Path) -> io::Result<crate::source::Source> {
         let key = self.key(path);
-        let Some(oid) = self.entries.get(&key) else {
+        let Some(entry) = self.entries.get(&key) else {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("{} not found in git {}", key.display(), self.rev),
             ));
         };
+        if entry.symlink {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "refusing to read {}: it is a symbolic link in git {}, and links are not followed",
+                    key.display(),
+                    self.rev
+                ),
+            ));
+        }
         let mut state = self
             .state
             .lock()
@@ -478,7 +535,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
                 state.batch = Some(Batch::start(&self.root)?);
             }
             let bytes = match state.batch.as_mut() {
-                Some(b) => b.blob(oid)?,
+                Some(b) => b.blob(&entry.oid, &key)?,
                 None => return Err(io::Error::other("git cat-file did not start")),
             };
             state.files.insert(&key, crate::vfs::decode(bytes));
@@ -515,5 +572,9 @@ impl crate::vfs::Vfs for LazyGitVfs {
 
     fn describe(&self) -> String {
         format!("git {}", self.rev)
+    }
+
+    fn fence_root(&self) -> Option<&Path> {
+        Some(&self.root)
     }
 }

@@ -16,6 +16,7 @@ pub mod git;
 pub mod jobspec;
 pub mod nesting;
 pub mod planner;
+pub mod project;
 pub mod rehearse;
 pub mod render;
 pub mod report;

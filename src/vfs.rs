@@ -8,6 +8,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::project::Fence;
 use crate::source::{Origin, Source, SourceFile};
 
 pub trait Vfs: Send + Sync {
@@ -21,6 +22,12 @@ pub trait Vfs: Send + Sync {
     fn root(&self) -> &Path;
     /// Human name of this source of files, for fallback notices.
     fn describe(&self) -> String;
+    /// The folder reads are fenced in (the project root), when this source
+    /// has one: job-file functions apply the same boundary to the paths they
+    /// are given.
+    fn fence_root(&self) -> Option<&Path> {
+        None
+    }
 }
 
 /// Lexically normalise `a/./b/../c` to `a/c` without touching the disk, so
@@ -41,15 +48,38 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The real file system.
+/// The real file system, fenced: every read goes through the project's one
+/// containment rule ([`crate::project::Fence`]).
 #[derive(Debug, Clone)]
 pub struct DiskVfs {
     root: PathBuf,
+    fence: Fence,
 }
 
 impl DiskVfs {
+    /// Files relative to `root`, readable inside the project holding it.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        DiskVfs { root: root.into() }
+        let root = root.into();
+        let fence = Fence::around(&root);
+        DiskVfs { root, fence }
+    }
+
+    /// Files relative to `root`, readable inside `fence`.
+    pub fn fenced(root: impl Into<PathBuf>, fence: Fence) -> Self {
+        DiskVfs {
+            root: root.into(),
+            fence,
+        }
+    }
+
+    /// A path the user named on the command line (see [`Fence::admit_named`]).
+    pub fn admit_named(&mut self, path: &Path) {
+        let full = self.resolve(path);
+        self.fence.admit_named(&full);
+    }
+
+    pub fn fence(&self) -> &Fence {
+        &self.fence
     }
 
     fn resolve(&self, path: &Path) -> PathBuf {
@@ -64,15 +94,9 @@ impl DiskVfs {
 impl Vfs for DiskVfs {
     fn read(&self, path: &Path) -> io::Result<Source> {
         let full = self.resolve(path);
-        // Only regular files (after following symlinks): a link to
-        // /dev/zero would read forever and a FIFO would block forever.
-        if !std::fs::metadata(&full)?.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file",
-            ));
-        }
-        let bytes = std::fs::read(&full)?;
+        // Inside the project, a regular file (a link to /dev/zero would read
+        // forever, a FIFO would block), under the size cap.
+        let bytes = self.fence.read(&full)?;
         let text = decode(bytes);
         Ok(SourceFile::new(
             Origin::Disk(full),
@@ -108,6 +132,10 @@ impl Vfs for DiskVfs {
 
     fn describe(&self) -> String {
         format!("the directory {}", self.root.display())
+    }
+
+    fn fence_root(&self) -> Option<&Path> {
+        Some(self.fence.root())
     }
 }
 
@@ -249,6 +277,10 @@ impl Vfs for MemVfs {
     fn describe(&self) -> String {
         self.name.clone()
     }
+
+    fn fence_root(&self) -> Option<&Path> {
+        matches!(self.origin, MemOrigin::Git(_)).then_some(self.root.as_path())
+    }
 }
 
 /// In-memory edits on top of another Vfs: what a rehearsal step changes.
@@ -309,6 +341,9 @@ impl Vfs for OverlayVfs<'_> {
     }
     fn describe(&self) -> String {
         format!("{} (with in-memory edits)", self.base.describe())
+    }
+    fn fence_root(&self) -> Option<&Path> {
+        self.base.fence_root()
     }
 }
 

@@ -6,6 +6,16 @@
 
 mod common;
 
+// Round two (issue 14): one module per bullet of the probe.
+#[path = "adversarial/budgets.rs"]
+mod budgets;
+#[path = "adversarial/git.rs"]
+mod git;
+#[path = "adversarial/reads.rs"]
+mod reads;
+#[path = "adversarial/writes.rs"]
+mod writes;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

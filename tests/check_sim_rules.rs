@@ -171,7 +171,8 @@ fn monitoring_preempted(world: &World, n: u32) -> u32 {
             .preempted_allocs
             .iter()
             .any(|a| a.job_id == "monitoring" && a.task_group == "foundation")
-    });
+    })
+    .expect("every replay runs");
     assert_eq!(runs.len(), n as usize, "every shuffle builds the world");
     runs.into_iter().filter(|p| *p).count() as u32
 }

@@ -55,7 +55,18 @@ fn installs_refuses_foreign_and_uninstalls() {
         std::fs::read_to_string(&path).unwrap(),
         "#!/bin/sh\necho mine\n"
     );
+    // --force keeps the user's hook (run first) and uninstall puts it back:
+    // their lines are never lost (issue 14).
     install(&dir, true, false).unwrap();
+    let chained = std::fs::read_to_string(&path).unwrap();
+    assert!(chained.contains("pre-commit.before-nomad-preflight") && chained.contains(MARKER));
+    assert_eq!(uninstall(&dir).unwrap(), Some(path.clone()));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    std::fs::remove_file(&path).unwrap();
+    install(&dir, false, false).unwrap();
     assert_eq!(uninstall(&dir).unwrap(), Some(path.clone()));
     assert!(!path.exists());
     assert_eq!(uninstall(&dir).unwrap(), None);

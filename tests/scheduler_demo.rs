@@ -133,7 +133,8 @@ fn carts_scale_up_preempts_monitoring_in_some_samples() {
             keys.push("failed".into());
         }
         keys
-    });
+    })
+    .expect("every replay runs");
     assert_eq!(outcomes.len(), 1000);
     let mut t = Tally::new();
     for o in outcomes {

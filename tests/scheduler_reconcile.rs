@@ -275,7 +275,8 @@ fn samples_are_in_seed_order_whatever_the_threads() {
             .map(|p| p.alloc.node_id.clone())
             .collect::<Vec<_>>()
     };
-    let parallel = nomad_preflight::scheduler::sample(&world(), 12, 99, scenario);
+    let parallel =
+        nomad_preflight::scheduler::sample(&world(), 12, 99, scenario).expect("every replay runs");
     let sequential: Vec<Vec<String>> = (0..12)
         .map(|i| {
             let mut sim = Simulation::new(&world(), sample_seed(99, i)).expect("world");

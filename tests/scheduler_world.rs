@@ -119,7 +119,8 @@ fn parsed_demo_preemption_share_and_recovery() {
         let back =
             sim.state.job("monitor", "monitoring").map(|r| r.status) == Some(JobStatus::Running);
         (true, pending && back)
-    });
+    })
+    .expect("every replay runs");
     let mut t = Tally::new();
     for (preempted, story) in &outcomes {
         t.add_sample([(*preempted, *story)]);

@@ -8,6 +8,8 @@ pub mod select;
 pub mod world_change;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::diag::panic_text;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -72,14 +74,6 @@ fn load_file(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Loaded> {
     Some(Loaded::Job(Box::new(jobspec::load_source(
         vfs, source, opts,
     ))))
-}
-
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 /// The diagnostic for a file whose check panicked: the run cannot vouch for

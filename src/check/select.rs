@@ -41,7 +41,11 @@ pub fn usage(msg: impl std::fmt::Display) -> Diag {
 
 /// A file name a folder walk takes as a job file candidate.
 pub fn is_job_candidate(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // Lossy, not `to_str`: a non-UTF-8 name must not hide a job from a gate.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.ends_with(".nomad") || name.ends_with(".hcl") || name.ends_with(".job")
 }
 
@@ -154,8 +158,12 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
     }
     files.sort();
     files.dedup();
+    let mut vfs = DiskVfs::new(".");
+    for r in &roots {
+        vfs.admit_named(r);
+    }
     Ok(Selection {
-        vfs: Box::new(DiskVfs::new(".")),
+        vfs: Box::new(vfs),
         files,
         deleted: Vec::new(),
         changed: Vec::new(),

@@ -27,6 +27,11 @@ pub enum HookCommand {
 pub enum HookError {
     NotARepo,
     Foreign(PathBuf),
+    /// The hook path is a symbolic link: writing or deleting through it
+    /// would change a file elsewhere (a shared hook, any file at all).
+    Symlink(PathBuf),
+    /// `--force` would set the user's hook aside, but that name is taken.
+    SavedExists(PathBuf),
     Io(std::io::Error),
 }
 
@@ -36,8 +41,18 @@ impl std::fmt::Display for HookError {
             HookError::NotARepo => f.write_str("not inside a git repository"),
             HookError::Foreign(p) => write!(
                 f,
-                "{} exists and was not written by nomad-preflight; use --force to replace it (or call `nomad-preflight check --staged` from it)",
-                p.display()
+                "{} exists and was not written by nomad-preflight; use --force to keep it and run it before ours (or call `nomad-preflight check --staged` from it)",
+                crate::report::escape::terminal(&p.display().to_string())
+            ),
+            HookError::Symlink(p) => write!(
+                f,
+                "{} is a symbolic link; refusing to write or delete through it (use --force to replace the link itself with our hook; its target is left as it is)",
+                crate::report::escape::terminal(&p.display().to_string())
+            ),
+            HookError::SavedExists(p) => write!(
+                f,
+                "{} already exists, so the current hook cannot be set aside; move one of them first",
+                crate::report::escape::terminal(&p.display().to_string())
             ),
             HookError::Io(e) => write!(f, "{e}"),
         }
@@ -50,19 +65,34 @@ impl From<std::io::Error> for HookError {
     }
 }
 
+/// Where `install --force` keeps a user's own hook; ours runs it first.
+pub const SAVED_SUFFIX: &str = ".before-nomad-preflight";
+
 /// The hook script. It finds `nomad-preflight` on PATH (a fresh clone runs
 /// it as soon as the tool is installed) and fails closed when it is missing:
 /// a gate that silently lets everything through is worse than none.
 pub fn script(plan: bool) -> String {
-    let mut s = format!(
-        "#!/bin/sh\n{MARKER}\n# Remove with `nomad-preflight hook uninstall`.\n\
-         if ! command -v nomad-preflight >/dev/null 2>&1; then\n\
+    script_with(plan, false)
+}
+
+/// The script, optionally running the user's set-aside hook first (with the
+/// same arguments and stdin; its failure stops the commit as before).
+fn script_with(plan: bool, chained: bool) -> String {
+    let mut s = format!("#!/bin/sh\n{MARKER}\n# Remove with `nomad-preflight hook uninstall`.\n");
+    if chained {
+        s.push_str(&format!(
+            "# Your previous hook, kept as pre-commit{SAVED_SUFFIX}, runs first.\n\
+             \"$(dirname \"$0\")/pre-commit{SAVED_SUFFIX}\" \"$@\" || exit $?\n"
+        ));
+    }
+    s.push_str(
+        "if ! command -v nomad-preflight >/dev/null 2>&1; then\n\
          \techo \"nomad-preflight: not found on PATH, so this commit is not checked and is refused.\" >&2\n\
          \techo \"Install it (cargo install --locked --git <URL of the nomad-preflight repository> nomad-preflight,\" >&2\n\
          \techo \"or cargo install --locked --path . in a checkout of it: see its README, Install) or put its directory on PATH;\" >&2\n\
          \techo \"to commit once without the check: git commit --no-verify\" >&2\n\
          \texit 1\n\
-         fi\n"
+         fi\n",
     );
     if plan {
         // --gate: changing allocations is the point of most commits; only
@@ -81,39 +111,121 @@ fn hook_path(start: &Path) -> Result<PathBuf, HookError> {
     Ok(crate::git::hooks_dir(&root)?.join("pre-commit"))
 }
 
-fn ours(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l == MARKER))
+fn saved_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(SAVED_SUFFIX);
+    path.with_file_name(name)
 }
 
-/// Install the hook for the repository containing `start`; returns its path.
-pub fn install(start: &Path, force: bool, plan: bool) -> Result<PathBuf, HookError> {
-    let path = hook_path(start)?;
-    if path.exists() && !force && !ours(&path) {
-        return Err(HookError::Foreign(path));
+/// What sits at the hook path.
+#[derive(Debug, PartialEq, Eq)]
+enum Existing {
+    Nothing,
+    Symlink,
+    /// Exactly one of our scripts (whole-file signature), chained or not.
+    Ours {
+        chained: bool,
+    },
+    Foreign,
+}
+
+fn existing(path: &Path) -> std::io::Result<Existing> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(e) => return Err(e),
+    };
+    if meta.file_type().is_symlink() {
+        return Ok(Existing::Symlink);
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    if !meta.is_file() || meta.len() > 64 * 1024 {
+        return Ok(Existing::Foreign);
     }
-    std::fs::write(&path, script(plan))?;
+    let text = std::fs::read(path)?;
+    for plan in [false, true] {
+        for chained in [false, true] {
+            if text == script_with(plan, chained).as_bytes() {
+                return Ok(Existing::Ours { chained });
+            }
+        }
+    }
+    Ok(Existing::Foreign)
+}
+
+/// Write a new file at `path` (which holds nothing or our own hook): to a
+/// temporary name beside it, then renamed over, so a link planted at the
+/// temporary name cannot redirect the write.
+fn write_hook(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_file_name(format!(
+        ".pre-commit.nomad-preflight.{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&tmp);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)?;
+    f.write_all(text.as_bytes())?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o755))?;
     }
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+/// Install the hook for the repository containing `start`; returns its path.
+/// Never loses a user's lines: our own hook (recognised by its exact whole
+/// text) is replaced; a hook of the user's is refused, or with `force` kept
+/// beside ours and run first; a symbolic link is refused, or with `force`
+/// replaced itself (its target untouched).
+pub fn install(start: &Path, force: bool, plan: bool) -> Result<PathBuf, HookError> {
+    let path = hook_path(start)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let chained = match existing(&path)? {
+        Existing::Nothing => false,
+        Existing::Ours { chained } => chained,
+        Existing::Symlink if force => {
+            std::fs::remove_file(&path)?;
+            false
+        }
+        Existing::Symlink => return Err(HookError::Symlink(path)),
+        Existing::Foreign if force => {
+            let saved = saved_path(&path);
+            if std::fs::symlink_metadata(&saved).is_ok() {
+                return Err(HookError::SavedExists(saved));
+            }
+            std::fs::rename(&path, &saved)?;
+            true
+        }
+        Existing::Foreign => return Err(HookError::Foreign(path)),
+    };
+    write_hook(&path, &script_with(plan, chained))?;
     Ok(path)
 }
 
-/// Remove our hook; `Ok(None)` when there was none of ours.
+/// Remove our hook (exactly ours, never through a link); a user's hook we
+/// had set aside is put back. `Ok(None)` when there was none of ours.
 pub fn uninstall(start: &Path) -> Result<Option<PathBuf>, HookError> {
     let path = hook_path(start)?;
-    if !path.exists() {
-        return Ok(None);
+    match existing(&path)? {
+        Existing::Nothing => Ok(None),
+        Existing::Symlink => Err(HookError::Symlink(path)),
+        Existing::Foreign => Err(HookError::Foreign(path)),
+        Existing::Ours { chained } => {
+            let saved = saved_path(&path);
+            if chained && std::fs::symlink_metadata(&saved).is_ok() {
+                std::fs::rename(&saved, &path)?;
+            } else {
+                std::fs::remove_file(&path)?;
+            }
+            Ok(Some(path))
+        }
     }
-    if !ours(&path) {
-        return Err(HookError::Foreign(path));
-    }
-    std::fs::remove_file(&path)?;
-    Ok(Some(path))
 }
 
 pub fn run(cmd: &HookCommand) -> i32 {

@@ -71,10 +71,69 @@ fn summary(world: &World) -> String {
     )
 }
 
+/// The names in an import that become file and folder names (quota and
+/// namespace names, job IDs and namespaces) must be plain file names: the
+/// JSON comes from a cluster, and `../../.bashrc` as a job ID must not
+/// become a path.
+fn check_names(world: &World) -> Result<(), Diag> {
+    let names = world
+        .quotas
+        .keys()
+        .map(|q| ("quota", q.as_str()))
+        .chain(world.namespaces.keys().map(|n| ("namespace", n.as_str())))
+        .chain(world.running.iter().flat_map(|r| {
+            [
+                ("job", r.job.id.as_str()),
+                ("job namespace", r.job.namespace.as_str()),
+            ]
+        }));
+    for (kind, name) in names {
+        if kind == "job namespace" && name.is_empty() {
+            continue;
+        }
+        if !crate::project::is_plain_file_name(name) {
+            return Err(Diag::error(
+                "import::unsafe-name",
+                format!(
+                    "refusing to write the import: the {kind} name {} is not a plain file name",
+                    crate::report::escape::one_line(&format!("{name:?}"))
+                ),
+            )
+            .help("names that become files may not contain `/`, `\\`, NUL or be `.` or `..`; rename it in the cluster or edit the saved JSON"));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse a target that is, or lies under, a symbolic link below `root`:
+/// writing through it would change a file outside the target.
+fn check_no_links(root: &Path, path: &Path) -> Result<(), Diag> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut cur = root.to_path_buf();
+    for c in rel.components() {
+        cur.push(c);
+        if std::fs::symlink_metadata(&cur).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Diag::error(
+                "import::symlink",
+                format!(
+                    "refusing to write {}: {} is a symbolic link",
+                    crate::report::escape::one_line(&path.display().to_string()),
+                    crate::report::escape::one_line(&cur.display().to_string())
+                ),
+            )
+            .help("remove the link or --write to another folder"));
+        }
+    }
+    Ok(())
+}
+
 /// Write `world` as `rules_dir/...` and its running jobs under the project
 /// root (the parent of `rules_dir`). Nothing is written if any target exists
 /// and `force` is off, so a refused import leaves no half-written world.
+/// Writes stay below the target: every name is a plain file name and no
+/// symbolic link is written through, with or without `force`.
 pub fn write_world(world: &World, rules_dir: &Path, force: bool) -> Result<Vec<PathBuf>, Diag> {
+    check_names(world)?;
     let root = rules_dir.parent().unwrap_or(Path::new(""));
     let files: Vec<(PathBuf, String)> = emit::world_files(world)
         .into_iter()
@@ -85,6 +144,9 @@ pub fn write_world(world: &World, rules_dir: &Path, force: bool) -> Result<Vec<P
                 .map(|(p, t)| (root.join(p), t)),
         )
         .collect();
+    for (path, _) in &files {
+        check_no_links(root, path)?;
+    }
     if !force {
         let existing: Vec<String> = files
             .iter()

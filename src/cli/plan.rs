@@ -109,14 +109,14 @@ pub fn sampled_outcomes(
     job: &Job,
     n: u32,
     seed: u64,
-) -> Tally<String> {
+) -> Result<Tally<String>, crate::scheduler::sample::SampleError> {
     let mut tally = Tally::new();
     for keys in sample(world, n, seed, |sim: &mut Simulation| {
         outcomes(&sim.plan(job))
-    }) {
+    })? {
         tally.add_sample(keys);
     }
-    tally
+    Ok(tally)
 }
 
 fn samples_text(tally: &Tally<String>) -> String {
@@ -146,25 +146,22 @@ fn disk_options(
     world: &crate::world::World,
 ) -> Result<jobspec::LoadOptions, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    vars.load_options(world, Some(repo_root(&cwd)))
+    vars.load_options(world, Some(crate::project::root_of(&cwd)))
 }
 
 fn load_with(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let vfs = DiskVfs::new(cwd);
+    let mut vfs = DiskVfs::new(cwd);
+    // Named on the command line: the user's choice even outside the project.
+    vfs.admit_named(path);
+    for f in &opts.var_files {
+        vfs.admit_named(f);
+    }
     let parsed = jobspec::load(&vfs, path, opts);
     if parsed.diags.has_errors() {
         return Err(parsed.diags);
     }
     parsed.job.ok_or(parsed.diags)
-}
-
-/// Filesystem functions in job files may read inside the repository only.
-pub fn repo_root(cwd: &Path) -> PathBuf {
-    cwd.ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(cwd)
-        .to_path_buf()
 }
 
 /// A job planned against a simulation: everything `nomad job plan` prints
@@ -345,8 +342,17 @@ fn print_single(
         return exit::NOMAD_ERROR;
     }
     let view = view(args, plan, path, world);
-    let tally = (args.samples > 0 && plan.admission.is_admitted())
-        .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed));
+    // A failed replay is an error of the command, never a share over fewer runs.
+    let tally = match (args.samples > 0 && plan.admission.is_admitted())
+        .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed))
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            common::eprint_diags(&Diags::from(e.to_diag()), color.stderr());
+            return exit::NOMAD_ERROR;
+        }
+    };
     match args.format {
         PlanFormat::Text => {
             let mut out = render::plan::render_plan(&view, color.stdout());

@@ -57,7 +57,11 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         eprintln!("{note}");
     }
     let source = match &args.file {
-        Some(f) => DiskVfs::new(".").read(f),
+        Some(f) => {
+            let mut vfs = DiskVfs::new(".");
+            vfs.admit_named(f);
+            vfs.read(f)
+        }
         None => resolved
             .files
             .read(Path::new(crate::embedded::REHEARSAL))

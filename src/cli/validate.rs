@@ -1,7 +1,7 @@
 //! `nomad-preflight validate`: what `nomad job validate` says, offline, with
 //! located diagnostics instead of Nomad's one-line errors.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diag::{exit, render, Diags};
 use crate::jobspec::{self, LoadOptions};
@@ -35,7 +35,11 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
     let env_vars: std::collections::BTreeMap<String, String> = std::env::vars()
         .filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|n| (n.to_string(), v)))
         .collect();
-    let vfs = DiskVfs::new(".");
+    let mut vfs = DiskVfs::new(".");
+    for f in args.files.iter().chain(&args.var_file) {
+        vfs.admit_named(f);
+    }
+    let root = vfs.fence().root().to_path_buf();
     let mut worst = exit::OK;
     for file in &args.files {
         if !file.is_file() {
@@ -55,7 +59,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             vars: vars.clone(),
             var_files: args.var_file.clone(),
             env_vars: env_vars.clone(),
-            repo_root: repo_root(file),
+            repo_root: Some(root.clone()),
             ..LoadOptions::default()
         };
         let parsed = jobspec::load(&vfs, file, &opts);
@@ -94,18 +98,4 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-/// Filesystem functions may read inside the job's repository (the nearest
-/// directory with `.git`), or the working directory when there is none.
-fn repo_root(file: &Path) -> Option<PathBuf> {
-    let abs = std::fs::canonicalize(file).ok()?;
-    let mut dir = abs.parent();
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return Some(d.to_path_buf());
-        }
-        dir = d.parent();
-    }
-    std::env::current_dir().ok()
 }

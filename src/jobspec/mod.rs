@@ -125,6 +125,12 @@ fn build(
     diags: &mut Diags,
 ) -> Option<Job> {
     let base_dir = src.base_dir().map(Path::to_path_buf);
+    // One boundary: the files' own fence when they have one (the project
+    // root on disk), so functions and the reader agree on what is inside.
+    let root = vfs
+        .fence_root()
+        .map(Path::to_path_buf)
+        .or_else(|| opts.repo_root.clone());
     let mut scope = eval::Scope {
         text: &src.text,
         vars: BTreeMap::new(),
@@ -133,7 +139,7 @@ fn build(
         fns: functions::FnEnv {
             vfs: Some(vfs),
             base_dir: base_dir.as_deref(),
-            repo_root: opts.repo_root.as_deref(),
+            repo_root: root.as_deref(),
         },
         unset: Default::default(),
     };

@@ -194,14 +194,11 @@ pub fn rehearse(
     }
     let mut runs = vec![shown];
     if opts.samples > 0 {
-        runs.extend(sampled(
-            rehearsal,
-            base,
-            world,
-            opts,
-            &BTreeMap::new(),
-            progress,
-        ));
+        runs.extend(
+            sampled(rehearsal, base, world, opts, &BTreeMap::new(), progress)
+                // A failed replay fails the rehearsal: its shares would be over fewer runs.
+                .map_err(|e| Diags::from(e.to_diag()))?,
+        );
     }
     let mut likelihood = tally(rehearsal, &runs);
     for (si, step) in likelihood.iter_mut().enumerate() {
@@ -248,7 +245,7 @@ fn sampled(
     opts: &Options,
     edits: &BTreeMap<PathBuf, Arc<str>>,
     progress: &(dyn Fn(u32, u32) + Sync),
-) -> Vec<SampleRun> {
+) -> Result<Vec<SampleRun>, crate::scheduler::sample::SampleError> {
     let text = needs_text(rehearsal);
     let done = std::sync::atomic::AtomicU32::new(0);
     sample(world, opts.samples, opts.seed, |sim| {
@@ -464,7 +461,10 @@ fn find_fix(
             Some(x) => x,
             None => return false,
         };
-        let runs = sampled(&r, base, world, &fix_opts, &edits, &quiet);
+        // A candidate whose replays fail is not a verified fix.
+        let Ok(runs) = sampled(&r, base, world, &fix_opts, &edits, &quiet) else {
+            return false;
+        };
         !runs.is_empty() && runs.iter().all(|run| run.held.iter().flatten().all(|h| *h))
     };
     // Numeric edits made before the step, raised by up to three.

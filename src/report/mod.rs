@@ -1,6 +1,7 @@
 //! Output formats for findings: one list of [`Finding`]s, five renderings
 //! (terminal, JSON, SARIF 2.1.0, GitHub workflow commands, Markdown).
 
+pub mod escape;
 pub mod github;
 pub mod json;
 pub mod markdown;

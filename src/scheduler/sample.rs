@@ -12,46 +12,146 @@ pub fn sample_seed(base_seed: u64, i: u32) -> u64 {
     hash_parts(base_seed, &["sample", &i.to_string()])
 }
 
+/// Most replays one sampling run may ask for: far above any useful share
+/// estimate (1,000 gives ±3%), low enough that a typo cannot run for hours.
+pub const MAX_SAMPLES: u32 = 100_000;
+
+/// Why a sampling run has no answer. Shares over fewer replays than asked
+/// would be presented as shares over all of them, so one failed replay fails
+/// the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SampleError {
+    /// More replays than [`MAX_SAMPLES`].
+    TooMany(u32),
+    /// Replay `index` (seed `seed`) could not be built or panicked.
+    Replay {
+        index: u32,
+        seed: u64,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for SampleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SampleError::TooMany(n) => write!(
+                f,
+                "{n} samples asked for; at most {MAX_SAMPLES} node shuffles are replayed"
+            ),
+            SampleError::Replay {
+                index,
+                seed,
+                reason,
+            } => write!(
+                f,
+                "replay {} (seed {seed}) failed, so no share can be given: {reason}",
+                index + 1
+            ),
+        }
+    }
+}
+
+impl SampleError {
+    /// The located-free diagnostic for a command that sampled.
+    pub fn to_diag(&self) -> crate::diag::Diag {
+        let d = crate::diag::Diag::error("sample::failed", self.to_string());
+        match self {
+            SampleError::TooMany(_) => {
+                d.help(format!("pass --samples {MAX_SAMPLES} or fewer"))
+            }
+            SampleError::Replay { .. } => d.help(
+                "this is a bug in nomad-preflight when the plan itself succeeds; please report it with the files",
+            ),
+        }
+    }
+}
+
 /// Build the world `n` times with different seeds and run `scenario` on
-/// each, over [`crate::threads`] threads. Results are in seed order whatever the thread
-/// count; a seed whose world cannot be built is left out (the world is
-/// invalid for every seed then, and `Simulation::new` reports why).
+/// each, over [`crate::threads`] threads. Results are in seed order whatever
+/// the thread count. Fails closed: a replay whose world cannot be built or
+/// whose scenario panics is an error of the whole run (the first one by
+/// seed order), never a sample silently left out of the shares.
 pub fn sample<T: Send>(
     world: &World,
     n: u32,
     base_seed: u64,
     scenario: impl Fn(&mut Simulation) -> T + Sync,
-) -> Vec<T> {
+) -> Result<Vec<T>, SampleError> {
+    if n > MAX_SAMPLES {
+        return Err(SampleError::TooMany(n));
+    }
     let threads = u32::try_from(crate::threads()).unwrap_or(2).max(1);
-    let run = |i: u32| -> Option<T> {
-        let mut sim = Simulation::new(world, sample_seed(base_seed, i)).ok()?;
-        Some(scenario(&mut sim))
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let run = |i: u32| -> Result<T, SampleError> {
+        let seed = sample_seed(base_seed, i);
+        let fail = |reason: String| SampleError::Replay {
+            index: i,
+            seed,
+            reason,
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Simulation::new(world, seed).map(|mut sim| scenario(&mut sim))
+        }));
+        let r = match outcome {
+            Ok(Ok(t)) => Ok(t),
+            Ok(Err(diags)) => {
+                Err(fail(diags.0.first().map_or_else(
+                    || "the world does not build".into(),
+                    |d| d.message.clone(),
+                )))
+            }
+            Err(p) => Err(fail(format!(
+                "it panicked: {}",
+                crate::diag::panic_text(p.as_ref())
+            ))),
+        };
+        if r.is_err() {
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        r
     };
-    let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    let mut slots: Vec<Option<Result<T, SampleError>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let run = &run;
+                let (run, failed) = (&run, &failed);
                 s.spawn(move || {
                     (0..n)
                         .filter(|i| i % threads == t)
+                        // After a failure the run's answer is the error: stop early.
+                        .take_while(|_| !failed.load(std::sync::atomic::Ordering::Relaxed))
                         .map(|i| (i, run(i)))
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
         for h in handles {
-            // A panicking scenario loses only its own samples.
+            // Scenarios are caught above; a worker dying anyway leaves its
+            // slots empty, which fails the run below.
             if let Ok(done) = h.join() {
                 for (i, r) in done {
                     if let Some(slot) = slots.get_mut(i as usize) {
-                        *slot = r;
+                        *slot = Some(r);
                     }
                 }
             }
         }
     });
-    slots.into_iter().flatten().collect()
+    let mut out = Vec::with_capacity(slots.len());
+    for (i, slot) in slots.into_iter().enumerate() {
+        let index = u32::try_from(i).unwrap_or(u32::MAX);
+        match slot {
+            Some(r) => out.push(r?),
+            None => {
+                return Err(SampleError::Replay {
+                    index,
+                    seed: sample_seed(base_seed, index),
+                    reason: "its worker stopped before running it".into(),
+                })
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// How often each outcome happened over a set of samples.
@@ -123,6 +223,42 @@ impl<K: Ord + Clone> Tally<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn demo_world() -> World {
+        let vfs = crate::embedded::demo();
+        match crate::world::load(&vfs, std::path::Path::new(crate::embedded::WORLD_DIR)) {
+            Ok((w, _)) => w,
+            Err(d) => panic!("demo world: {d:?}"),
+        }
+    }
+
+    #[test]
+    fn a_panicking_replay_fails_the_run_with_its_seed() {
+        let world = demo_world();
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let r = sample(&world, 8, 1, |sim| {
+            if sim.seed == sample_seed(1, 5) {
+                panic!("boom");
+            }
+            1
+        });
+        std::panic::set_hook(prev);
+        match r {
+            Err(SampleError::Replay { reason, .. }) => assert!(reason.contains("boom")),
+            other => panic!("expected a failed replay, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_replay_is_counted_or_the_run_fails() {
+        let world = demo_world();
+        assert_eq!(sample(&world, 6, 1, |_| 1).map(|v| v.len()), Ok(6));
+        assert_eq!(
+            sample(&world, MAX_SAMPLES + 1, 1, |_| 1).map(|v| v.len()),
+            Err(SampleError::TooMany(MAX_SAMPLES + 1))
+        );
+    }
 
     #[test]
     fn tally_shares_and_certainty() {

@@ -253,7 +253,9 @@ fn committed(abs: &Path, opts: &LoadOptions) -> Result<Job, String> {
 
 fn load_file(path: &Path, opts: &LoadOptions) -> Result<Job, Diags> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let vfs = crate::vfs::DiskVfs::new(cwd);
+    let mut vfs = crate::vfs::DiskVfs::new(cwd);
+    // --running FILE is named by the user: readable even outside the project.
+    vfs.admit_named(path);
     let parsed = jobspec::load(&vfs, path, opts);
     match parsed.job {
         Some(job) if !parsed.diags.has_errors() => Ok(job),

@@ -110,7 +110,11 @@ impl Entry {
 
 /// Job files are recognised by name first (cheap), then by content.
 fn is_candidate(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // Lossy, not `to_str`: a non-UTF-8 name must not hide a job from a gate.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.ends_with(".nomad") || name.ends_with(".hcl")
 }
 

@@ -69,8 +69,14 @@ pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
 }
 
 /// Replay the world under [`samples_for`] other node shuffles, submit the
-/// earlier planned changes, plan `job` and tally who it preempts.
-pub fn sample_victims(world: &World, base_seed: u64, earlier: &[Job], job: &Job) -> Tally<Victim> {
+/// earlier planned changes, plan `job` and tally who it preempts. A failed
+/// replay fails the rule (see [`crate::scheduler::sample::sample`]).
+pub fn sample_victims(
+    world: &World,
+    base_seed: u64,
+    earlier: &[Job],
+    job: &Job,
+) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
     let runs = sample(world, samples_for(earlier.len()), base_seed, |sim| {
         for e in earlier {
             // A rejected earlier change is rejected under every seed: the
@@ -78,12 +84,12 @@ pub fn sample_victims(world: &World, base_seed: u64, earlier: &[Job], job: &Job)
             let _ = sim.run(e, None);
         }
         victims(&sim.plan(job))
-    });
+    })?;
     let mut tally = Tally::new();
     for v in runs {
         tally.add_sample(v);
     }
-    tally
+    Ok(tally)
 }
 
 /// Where a job file asks for more than the version that runs: count and

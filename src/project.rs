@@ -1,0 +1,296 @@
+//! The project: the one folder every command reads input from, and the one
+//! rule deciding whether a path read on behalf of input may be read.
+//!
+//! Job files, `running` entries, `file()` / `templatefile()` / `fileset()`,
+//! var files, rehearsal files and their edits, world files and import
+//! folders are untrusted: a pull request can put `../`, an absolute path or
+//! a symlink in any of them. Every such read goes through [`Fence::open`]:
+//! the path is resolved canonically (symlinks followed), must land inside
+//! the project root (or a folder the user named explicitly), must be a
+//! regular file and must fit the size cap. A refusal names the path, never
+//! its content.
+
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+
+/// Largest file read on behalf of input, unless overridden by [`MAX_FILE_ENV`].
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Environment variable raising (or lowering) the per-file size cap, in bytes.
+pub const MAX_FILE_ENV: &str = "NOMAD_PREFLIGHT_MAX_FILE_BYTES";
+
+/// The per-file size cap: [`MAX_FILE_ENV`] when it is a positive integer,
+/// else [`DEFAULT_MAX_FILE_BYTES`].
+pub fn max_file_bytes() -> u64 {
+    std::env::var(MAX_FILE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_MAX_FILE_BYTES)
+}
+
+/// The project root for a process working in `start`: the nearest folder at
+/// or above it holding `.git` (a checkout, worktree or submodule), else the
+/// nearest holding `rules/cluster.hcl`, else `start` itself. Canonical when
+/// `start` exists. This is the only definition: `plan`, `validate`, `check`,
+/// `rehearse`, `import` and the git modes all ask it.
+pub fn root_of(start: &Path) -> PathBuf {
+    let start = absolute(start);
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    if let Some(d) = start.ancestors().find(|d| d.join(".git").exists()) {
+        return d.to_path_buf();
+    }
+    if let Some(d) = start
+        .ancestors()
+        .find(|d| d.join("rules").join("cluster.hcl").is_file())
+    {
+        return d.to_path_buf();
+    }
+    start
+}
+
+/// The project root of the current directory.
+pub fn current_root() -> PathBuf {
+    root_of(&cwd())
+}
+
+fn cwd() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// `path` made absolute against the current directory, `.` and `..` folded
+/// lexically (no disk access).
+pub fn absolute(path: &Path) -> PathBuf {
+    let full = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in full.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Is `name` a plain file name: one path component, not `.` or `..`, no
+/// separator, no NUL? The rule for every name that becomes a file we write.
+pub fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && Path::new(name).components().count() == 1
+}
+
+/// Where input may be read from: the project root plus folders and files
+/// the user named explicitly on the command line.
+#[derive(Debug, Clone)]
+pub struct Fence {
+    root: PathBuf,
+    /// Canonical folders (and single files) readable besides the root.
+    extra: Vec<PathBuf>,
+    max_bytes: u64,
+}
+
+impl Fence {
+    /// A fence around the project holding `start` (see [`root_of`]).
+    pub fn around(start: &Path) -> Fence {
+        Fence {
+            root: root_of(start),
+            extra: Vec::new(),
+            max_bytes: max_file_bytes(),
+        }
+    }
+
+    /// A fence whose root is exactly `root` (a `--world` or import folder
+    /// the user named).
+    pub fn at(root: &Path) -> Fence {
+        let root = absolute(root);
+        Fence {
+            root: std::fs::canonicalize(&root).unwrap_or(root),
+            extra: Vec::new(),
+            max_bytes: max_file_bytes(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn with_max_bytes(mut self, n: u64) -> Fence {
+        self.max_bytes = n;
+        self
+    }
+
+    /// A path the user typed on the command line. Named outside the project
+    /// (lexically: `/tmp/job.nomad`, `../other/job.nomad`), it is the user's
+    /// choice and that one file may be read. Named inside, it gets no
+    /// exception: a symlink in the repository pointing outside stays refused,
+    /// so a pre-commit hook passing a PR's file names cannot be turned into
+    /// a reader of `/etc/shadow`.
+    pub fn admit_named(&mut self, named: &Path) {
+        let lexical = self.lexical(named);
+        if self.inside(&lexical) {
+            return;
+        }
+        if let Ok(canon) = std::fs::canonicalize(&lexical) {
+            if !self.extra.contains(&canon) {
+                self.extra.push(canon);
+            }
+        }
+    }
+
+    /// `path` absolute and `..`-folded, with the current directory's
+    /// symlinks resolved the way the root's were.
+    fn lexical(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            return absolute(path);
+        }
+        let cwd = cwd();
+        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+        absolute(&cwd.join(path))
+    }
+
+    fn inside(&self, canon: &Path) -> bool {
+        canon.starts_with(&self.root) || self.extra.iter().any(|e| canon.starts_with(e))
+    }
+
+    /// Resolve `path` canonically and check it stays inside; the canonical
+    /// path on success.
+    pub fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
+        let canon = std::fs::canonicalize(path)?;
+        if !self.inside(&canon) {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "refusing to read {}: it resolves outside the project root {}",
+                    path.display(),
+                    self.root.display()
+                ),
+            ));
+        }
+        Ok(canon)
+    }
+
+    /// Read one file on behalf of input: inside the fence, a regular file,
+    /// at most the size cap. Checked on the open handle, so a file swapped
+    /// between the check and the read cannot slip through, and read with a
+    /// limit, so a file growing meanwhile cannot either.
+    pub fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        // Devices and FIFOs are refused before opening (opening a FIFO blocks).
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(not_regular(path));
+        }
+        let canon = self.resolve(path)?;
+        let file = std::fs::File::open(&canon)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(not_regular(path));
+        }
+        if meta.len() > self.max_bytes {
+            return Err(too_big(path, meta.len(), self.max_bytes));
+        }
+        let mut buf = Vec::with_capacity(meta.len() as usize);
+        file.take(self.max_bytes + 1).read_to_end(&mut buf)?;
+        if buf.len() as u64 > self.max_bytes {
+            return Err(too_big(path, buf.len() as u64, self.max_bytes));
+        }
+        Ok(buf)
+    }
+
+    /// The size cap, for readers that do not go through the disk (git blobs).
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
+    }
+}
+
+fn not_regular(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("refusing to read {}: not a regular file", path.display()),
+    )
+}
+
+/// The refusal for a file over the cap (on disk or a git blob).
+pub fn too_big(path: &Path, len: u64, max: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "refusing to read {}: it is {len} bytes, over the {max}-byte limit (raise it with {MAX_FILE_ENV})",
+            path.display()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("np-project-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("repo/.git")).unwrap();
+        std::fs::create_dir_all(d.join("repo/jobs")).unwrap();
+        std::fs::canonicalize(&d).unwrap()
+    }
+
+    #[test]
+    fn root_is_the_nearest_git_folder() {
+        let d = tmp("root");
+        assert_eq!(root_of(&d.join("repo/jobs")), d.join("repo"));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_leaving_the_root_are_refused_and_content_is_not_quoted() {
+        let d = tmp("link");
+        std::fs::write(d.join("secret"), "TOPSECRET").unwrap();
+        std::fs::write(d.join("repo/jobs/ok.txt"), "fine").unwrap();
+        std::os::unix::fs::symlink(d.join("secret"), d.join("repo/jobs/x.txt")).unwrap();
+        let f = Fence::around(&d.join("repo"));
+        assert_eq!(f.read(&d.join("repo/jobs/ok.txt")).unwrap(), b"fine");
+        let e = f.read(&d.join("repo/jobs/x.txt")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        assert!(!e.to_string().contains("TOPSECRET"));
+        let e = f.read(&d.join("repo/jobs/../../secret")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn files_over_the_cap_are_refused() {
+        let d = tmp("cap");
+        std::fs::write(d.join("repo/big"), vec![b'x'; 100]).unwrap();
+        let f = Fence::around(&d.join("repo")).with_max_bytes(10);
+        let e = f.read(&d.join("repo/big")).unwrap_err();
+        assert!(e.to_string().contains("100 bytes, over the 10-byte limit"));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn only_files_named_outside_the_project_are_admitted() {
+        let d = tmp("named");
+        std::fs::write(d.join("outside.nomad"), "x").unwrap();
+        let mut f = Fence::around(&d.join("repo"));
+        assert!(f.read(&d.join("outside.nomad")).is_err());
+        f.admit_named(&d.join("outside.nomad"));
+        assert!(f.read(&d.join("outside.nomad")).is_ok());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn plain_file_names() {
+        assert!(is_plain_file_name("web.nomad"));
+        for bad in ["", ".", "..", "../x", "a/b", "/etc/passwd", "a\\b", "a\0b"] {
+            assert!(!is_plain_file_name(bad), "{bad:?}");
+        }
+    }
+}

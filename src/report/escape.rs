@@ -1,0 +1,133 @@
+//! Output is data, not commands: text that came from input (job names,
+//! meta, file names, messages quoting them) is escaped for the medium it is
+//! printed to, so a pull request cannot move the reader's cursor, retitle
+//! their terminal, hide a line, or put a link, an image or an @mention into
+//! a PR comment.
+
+use std::fmt::Write;
+
+/// For a terminal: control characters (C0 except tab and newline, DEL, C1)
+/// and the Unicode bidirectional overrides become visible escapes (`\x1b`,
+/// `\u{202e}`), so nothing from input is interpreted by the terminal.
+pub fn terminal(s: &str) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`terminal`], newlines included: for one-line fields (a name, a cell).
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if needs_escape(c) || c == '\n' || c == '\t' {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        c if (c as u32) < 0x100 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// For Markdown (PR comments, `$GITHUB_STEP_SUMMARY`): control characters
+/// escaped, every Markdown and HTML metacharacter backslash-escaped or
+/// turned into an entity, so `[x](url)`, `![img](url)`, `<img>`, `|`,
+/// `` ` `` and `@user` print as the characters they are. One line.
+pub fn markdown(s: &str) -> String {
+    let s = one_line(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            // A zero-width joiner after `@` stops GitHub's mention (and team
+            // mention) autolinking; the text still reads `@name`.
+            '@' => out.push_str("@\u{200b}"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '~' | ':' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A relative path as a URI reference (SARIF `artifactLocation.uri`, RFC
+/// 3986): unreserved characters and `/` kept, every other byte of the UTF-8
+/// (or raw) bytes percent-encoded.
+pub fn uri_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Longest context line a diagnostic prints; longer ones are cut around the
+/// span with a note, so a 50 MB minified line cannot flood a CI log.
+pub const MAX_LINE_CHARS: usize = 400;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_escapes_controls_but_keeps_text() {
+        assert_eq!(terminal("web"), "web");
+        assert_eq!(terminal("a\x1b]0;pwn\x07b"), "a\\x1b]0;pwn\\x07b");
+        assert_eq!(terminal("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(terminal("l1\nl2\tz"), "l1\nl2\tz");
+        assert_eq!(terminal("a\rb\u{9b}c"), "a\\rb\\x9bc");
+        assert_eq!(one_line("l1\nl2"), "l1\\nl2");
+    }
+
+    #[test]
+    fn markdown_neutralises_links_images_html_and_mentions() {
+        let m = markdown("![x](http://e/i.png) [a](b) <img src=x> @org/team |");
+        assert!(!m.contains("](") && !m.contains("<img") && !m.contains("@o"));
+        assert!(m.contains("\\!\\[x\\]\\(http\\:"));
+        assert!(m.contains("\\|"));
+        assert_eq!(markdown("jobs/web.nomad"), "jobs/web\\.nomad");
+    }
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri_path("jobs/web.nomad"), "jobs/web.nomad");
+        assert_eq!(uri_path("jobs/a b#?%.nomad"), "jobs/a%20b%23%3F%25.nomad");
+        assert_eq!(uri_path("jobs/é"), "jobs/%C3%A9");
+    }
+}
