@@ -64,6 +64,7 @@ fn check(world: &World, files: &[&str]) -> Vec<Diag> {
         sim: Some(&sim),
         judging: Judging::InOrder,
         threads: 2,
+        base_files: None,
     };
     check_files(&vfs, &files, &opts(world), &judge)
         .into_iter()
@@ -250,6 +251,7 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             sim: Some(&sim),
             judging: Judging::InOrder,
             threads: 2,
+            base_files: None,
         },
     );
     assert_eq!(results.len(), 1, "one file, one result");

@@ -179,6 +179,10 @@ pub struct Judge<'a> {
     pub judging: Judging,
     /// Worker threads for loading (see [`crate::threads`]).
     pub threads: usize,
+    /// `check --base`: the files at the base. Only suppressions they already
+    /// hold may silence an error (a change cannot silence its own gate).
+    /// `None` trusts every suppression.
+    pub base_files: Option<&'a dyn Vfs>,
 }
 
 /// Check files. With [`Judging::InOrder`] every planned change is registered
@@ -206,8 +210,14 @@ pub fn check_files(
                 continue;
             }
         };
+        let trusted = judge.base_files.map(|base| {
+            let text = base.read(&path).ok().map(|s| s.text.clone());
+            rules::suppress::Trusted::from_base(text.as_deref())
+        });
         let judged = catch_unwind(AssertUnwindSafe(|| {
-            let ctx = RuleContext::new(&parsed, judge.world, cur.as_ref()).with_earlier(&earlier);
+            let ctx = RuleContext::new(&parsed, judge.world, cur.as_ref())
+                .with_earlier(&earlier)
+                .with_trusted(trusted.as_ref());
             let mut diags: Vec<Finding> = parsed.diags.0.clone();
             diags.extend(rules::check_job(&ctx, &path));
             diags
@@ -322,6 +332,7 @@ mod tests {
                 sim: None,
                 judging: Judging::EachAlone,
                 threads,
+                base_files: None,
             };
             let results = check_files(&vfs, &files, &opts, &judge);
             let paths: Vec<&PathBuf> = results.iter().map(|r| &r.path).collect();

@@ -72,23 +72,19 @@ pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, Diag> {
     crate::check::select::select(&args.scope(), cwd)
 }
 
+/// The one `-var` parser ([`LoadOptions::from_cli`]); a `-var` Nomad
+/// would ignore is said so on stderr.
 fn load_options(args: &CheckArgs, world: &World) -> LoadOptions {
-    LoadOptions {
-        vars: args
-            .vars
-            .iter()
-            .map(|v| match v.split_once('=') {
-                Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (v.clone(), String::new()),
-            })
-            .collect(),
-        var_files: args.var_files.clone(),
-        env_vars: std::env::vars()
-            .filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|k| (k.to_string(), v)))
-            .collect(),
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
+    let (opts, warnings) = LoadOptions::from_cli(
+        &args.vars,
+        &args.var_files,
+        world.nomad_version,
+        Some(world.project_root.clone()),
+    );
+    if !warnings.is_empty() {
+        eprint!("{}", crate::diag::render(&warnings.0, false));
     }
+    opts
 }
 
 /// Exit code for findings: 1 if any is at or above the threshold.
@@ -204,6 +200,7 @@ fn gate_world_change(
             sim: Some(head_sim),
             judging: judge.judging,
             threads: judge.threads,
+            base_files: judge.base_files,
         };
         let again = check_files(sel.vfs.as_ref(), &sel.files, opts, &other);
         crate::check::merge_other_world(results, again, "under the world as this change leaves it");
@@ -243,6 +240,24 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         }
     };
     let opts = load_options(args, world);
+    // CI on a pull request: the change is untrusted, so only suppressions
+    // already at the base silence its errors (NP002). At commit time the
+    // committer is the trusted user.
+    let base_files: Option<Box<dyn crate::vfs::Vfs>> = match &args.base {
+        Some(base) => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let root = crate::git::repo_root(&cwd).unwrap_or(cwd);
+            match crate::git::LazyGitVfs::rev(&root, base) {
+                Ok(v) => Some(Box::new(v)),
+                Err(e) => {
+                    let d = usage(format!("cannot read {base}: {e}"));
+                    eprint!("{}", crate::diag::render(&[d], color));
+                    return exit::INVALID;
+                }
+            }
+        }
+        None => None,
+    };
     let judge = crate::check::Judge {
         world,
         sim: Some(sim),
@@ -252,6 +267,7 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
             crate::check::Judging::EachAlone
         },
         threads: crate::threads(),
+        base_files: base_files.as_deref(),
     };
     let mut results = check_files(sel.vfs.as_ref(), &sel.files, &opts, &judge);
     if args.staged || args.base.is_some() {

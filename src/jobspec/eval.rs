@@ -624,7 +624,7 @@ fn index(v: Value, k: &Value, sp: Span) -> Result<Value, Fail> {
 }
 
 pub fn did_you_mean_help<'a>(name: &str, options: impl Iterator<Item = &'a str>) -> String {
-    match super::suggest::closest(name, options) {
+    match crate::suggest::closest(name, options) {
         Some(s) => format!("did you mean \"{s}\"?"),
         None => String::new(),
     }

@@ -112,6 +112,9 @@ pub struct RuleContext<'a> {
     /// Planned changes checked before this file, in submission order, already
     /// registered in `sim`: sampling rules replay them under other seeds.
     pub earlier: &'a [Job],
+    /// `check --base`: the suppressions the file had at the base. `None`
+    /// trusts every suppression (commit time, plain check).
+    pub trusted: Option<&'a suppress::Trusted>,
     /// Six rules read the same plan: compute it once per file.
     plan: OnceLock<Option<PlanResult>>,
 }
@@ -123,6 +126,7 @@ impl<'a> RuleContext<'a> {
             world,
             sim,
             earlier: &[],
+            trusted: None,
             plan: OnceLock::new(),
         }
     }
@@ -130,6 +134,12 @@ impl<'a> RuleContext<'a> {
     /// The same context with the planned changes registered before this file.
     pub fn with_earlier(mut self, earlier: &'a [Job]) -> Self {
         self.earlier = earlier;
+        self
+    }
+
+    /// The same context trusting only the suppressions of the base version.
+    pub fn with_trusted(mut self, trusted: Option<&'a suppress::Trusted>) -> Self {
+        self.trusted = trusted;
         self
     }
 
@@ -218,6 +228,7 @@ macro_rules! register_rules {
 
 register_rules![
     meta::unused_suppression::UnusedSuppression,
+    meta::added_suppression::AddedSuppression,
     hygiene::image_tag_latest::ImageTagLatest,
     hygiene::default_resources::DefaultResources,
     hygiene::task_network::TaskNetworkInResources,
@@ -297,7 +308,8 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in RULES {
         let meta = rule.meta();
-        if meta.code == unused_meta.code || !runs(meta) {
+        // The meta rules (NP001, NP002) are reported by the suppression pass.
+        if !runs(meta) {
             continue;
         }
         let mut out = Vec::new();
@@ -310,9 +322,23 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
         }
     }
     let report_unused = level(ctx.world, unused_meta);
-    let mut findings = suppress::apply(ctx.source(), findings, report_unused.is_some(), |code| {
-        find(code).is_some_and(|r| runs(r.meta()))
-    });
+    let added_meta = &meta::added_suppression::AddedSuppression::META;
+    // The base's policy may accept what a change adds (or turn NP002 off).
+    let trusted = ctx
+        .trusted
+        .filter(|_| !policy.allow_added_suppressions && level(ctx.world, added_meta).is_some());
+    let mut findings = suppress::apply(
+        ctx.source(),
+        findings,
+        report_unused.is_some(),
+        |code| find(code).is_some_and(|r| runs(r.meta())),
+        trusted,
+    );
+    if let Some(sev) = level(ctx.world, added_meta) {
+        for f in findings.iter_mut().filter(|f| f.code == added_meta.code) {
+            f.severity = sev;
+        }
+    }
     if let Some(sev) = report_unused {
         for f in findings.iter_mut().filter(|f| f.code == unused_meta.code) {
             f.severity = sev;

@@ -95,6 +95,56 @@ fn line_starts(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// The suppressions a file had at the base of a change (`check --base`):
+/// only these may silence an error-level finding. A suppression is known by
+/// its comment text and the text of the line it applies to; a change that
+/// copies one gets only as many trusted copies as the base had.
+#[derive(Debug, Clone, Default)]
+pub struct Trusted {
+    keys: Vec<(String, String)>,
+}
+
+impl Trusted {
+    /// The trusted suppressions of the base version's text (`None`: the file
+    /// is new, nothing is trusted).
+    pub fn from_base(text: Option<&str>) -> Trusted {
+        let keys = text
+            .map(|t| parse(t).iter().map(|s| key(t, s)).collect())
+            .unwrap_or_default();
+        Trusted { keys }
+    }
+
+    /// For each suppression of `text` (in file order): was it at the base?
+    fn judge(&self, text: &str, sups: &[Suppression]) -> Vec<bool> {
+        let mut left = self.keys.clone();
+        sups.iter()
+            .map(|s| {
+                let k = key(text, s);
+                match left.iter().position(|b| *b == k) {
+                    Some(i) => {
+                        left.swap_remove(i);
+                        true
+                    }
+                    None => false,
+                }
+            })
+            .collect()
+    }
+}
+
+fn key(text: &str, s: &Suppression) -> (String, String) {
+    let comment = text.get(s.span.start..s.span.end).unwrap_or("").trim();
+    let target = if s.file_wide {
+        ""
+    } else {
+        text.lines()
+            .nth(s.target_line.saturating_sub(1))
+            .unwrap_or("")
+            .trim()
+    };
+    (comment.to_string(), target.to_string())
+}
+
 fn names_rule(written: &str, code: &str) -> bool {
     written.eq_ignore_ascii_case(code)
         || super::find(written).is_some_and(|r| r.meta().code == code)
@@ -109,11 +159,14 @@ pub fn apply(
     findings: Vec<Finding>,
     report_unused: bool,
     ran: impl Fn(&str) -> bool,
+    trusted: Option<&Trusted>,
 ) -> Vec<Finding> {
     let sups = parse(&source.text);
     if sups.is_empty() {
         return findings;
     }
+    let at_base = trusted.map_or_else(|| vec![true; sups.len()], |t| t.judge(&source.text, &sups));
+    let mut refused = Vec::new();
     let mut used: Vec<Vec<bool>> = sups.iter().map(|s| vec![false; s.codes.len()]).collect();
     let mut kept = Vec::new();
     for f in findings {
@@ -132,7 +185,11 @@ pub fn apply(
             for (ci, c) in s.codes.iter().enumerate() {
                 if names_rule(c, &f.code) {
                     used[si][ci] = true;
-                    suppressed = true;
+                    if at_base[si] || f.severity < crate::diag::Severity::Error {
+                        suppressed = true;
+                    } else {
+                        refused.push(added(source, s, &f));
+                    }
                 }
             }
         }
@@ -140,6 +197,7 @@ pub fn apply(
             kept.push(f);
         }
     }
+    kept.extend(refused);
     if report_unused {
         for (si, s) in sups.iter().enumerate() {
             if s.codes.is_empty() {
@@ -159,6 +217,21 @@ pub fn apply(
         }
     }
     kept
+}
+
+/// NP002: a suppression the change adds next to one of its errors.
+fn added(source: &Source, s: &Suppression, f: &Finding) -> Finding {
+    let meta = &super::meta::added_suppression::AddedSuppression::META;
+    Diag::error(
+        meta.code,
+        format!(
+            "suppression of `{}` is added by this change and cannot silence its error: {}",
+            f.code, f.message
+        ),
+    )
+    .with_severity(meta.default_severity)
+    .help("fix the finding, or land the suppression in a reviewed change of its own first (or set `allow_added_suppressions = true` in the base's rules/policy.hcl)")
+    .at(source, s.span, "added by this change")
 }
 
 fn unused(source: &Source, s: &Suppression, code: Option<&str>) -> Finding {
@@ -224,7 +297,7 @@ mod tests {
             finding(&src, "NP101", "b = 2"),
             finding(&src, "NP102", "c = 3"),
         ];
-        let out = apply(&src, fs, true, |_| true);
+        let out = apply(&src, fs, true, |_| true, None);
         let got: Vec<_> = out
             .iter()
             .map(|f| (f.code.as_str(), f.message.as_str()))
@@ -238,7 +311,7 @@ mod tests {
             ]
         );
         // A rule that did not run cannot be judged unused.
-        let out = apply(&src, vec![], true, |c| c != "NP103");
+        let out = apply(&src, vec![], true, |c| c != "NP103", None);
         assert!(out.iter().all(|f| !f.message.contains("NP103")));
     }
 
@@ -247,6 +320,31 @@ mod tests {
         let text = "task \"x\" {\n  a = 1\n} # preflight:ignore NP102\n";
         let src = SourceFile::inline("t.nomad", text);
         let f = Diag::warning("NP102", "m").at(&src, Span::new(0, text.find('}').unwrap() + 1), "");
-        assert!(apply(&src, vec![f], true, |_| true).is_empty());
+        assert!(apply(&src, vec![f], true, |_| true, None).is_empty());
+    }
+
+    #[test]
+    fn suppressions_added_by_a_change_do_not_silence_errors() {
+        let base = "a = 1 # preflight:ignore NP301 agreed\nb = 2\nc = 3\n";
+        let head = "a = 1 # preflight:ignore NP301 agreed\nb = 2 # preflight:ignore NP301 mine\nc = 3 # preflight:ignore NP101\n";
+        let src = SourceFile::inline("t.nomad", head);
+        let err = |needle: &str, code: &str| {
+            let start = head.find(needle).unwrap();
+            Diag::error(code, "too big").at(&src, Span::new(start, start + 5), "")
+        };
+        let fs = vec![
+            err("a = 1", "NP301"),
+            err("b = 2", "NP301"),
+            finding(&src, "NP101", "c = 3"),
+        ];
+        let trusted = Trusted::from_base(Some(base));
+        let out = apply(&src, fs.clone(), true, |_| true, Some(&trusted));
+        let got: Vec<_> = out.iter().map(|f| f.code.as_str()).collect();
+        // The base's suppression works; the added one next to an error does
+        // not and is reported; an added one next to a warning works.
+        assert_eq!(got, vec!["NP301", "NP002"]);
+        assert!(out[1].message.contains("`NP301` is added by this change"));
+        // Trusted (commit time): all three suppress.
+        assert!(apply(&src, fs, true, |_| true, None).is_empty());
     }
 }

@@ -174,6 +174,9 @@ pub struct Policy {
     pub quota_near_threshold: f64,
     /// Namespaces must carry a quota.
     pub require_quota: bool,
+    /// `check --base`: suppression comments a change adds may silence its
+    /// own errors (NP002 otherwise). Read from the base's policy only.
+    pub allow_added_suppressions: bool,
     pub rules: BTreeMap<String, RuleLevel>,
     pub ignores: Vec<PathIgnore>,
     pub protected: Protected,
@@ -187,6 +190,7 @@ impl Default for Policy {
             preemption_gap: 10,
             quota_near_threshold: 0.9,
             require_quota: false,
+            allow_added_suppressions: false,
             rules: BTreeMap::new(),
             ignores: Vec::new(),
             protected: Protected::default(),

@@ -9,7 +9,12 @@ use crate::diag::Severity;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
 
-const POLICY_ATTRS: &[&str] = &["preemption_gap", "quota_near_threshold", "require_quota"];
+const POLICY_ATTRS: &[&str] = &[
+    "preemption_gap",
+    "quota_near_threshold",
+    "require_quota",
+    "allow_added_suppressions",
+];
 
 pub(super) fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Policy {
     let mut policy = Policy::default();
@@ -64,6 +69,9 @@ pub(super) fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Pol
     }
     if let Some(b) = r.bool("require_quota", diags) {
         policy.require_quota = b;
+    }
+    if let Some(b) = r.bool("allow_added_suppressions", diags) {
+        policy.allow_added_suppressions = b;
     }
     for b in r.blocks("namespace") {
         if let Some(band) = read_band(src, b, world, diags) {
@@ -176,7 +184,7 @@ fn unknown_namespace(src: &Source, ns: &str, span: Span, world: &World) -> Diag 
         format!("namespace `{ns}` does not exist"),
     )
     .at(src, span, "no such namespace");
-    match super::hclread::did_you_mean(ns, &known) {
+    match crate::suggest::closest_in(ns, &known) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help("define it in rules/namespaces/<name>.hcl"),
     }
