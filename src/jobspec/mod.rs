@@ -2,6 +2,7 @@
 //! parse, variables, locals, functions, dynamic blocks), lower it to the typed
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
+mod budget;
 mod defaults;
 pub mod duration;
 pub mod eval;
