@@ -62,6 +62,7 @@ fn world(version: NomadVersion) -> World {
         namespaces,
         policy: Policy::default(),
         running: vec![],
+        pinned: None,
     }
 }
 

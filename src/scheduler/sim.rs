@@ -91,6 +91,10 @@ impl Simulation {
             seed,
             job_versions: JobHistory::new(),
         };
+        if let Some(pinned) = &world.pinned {
+            sim.pin(pinned);
+            return Ok(sim);
+        }
         let mut diags = Diags::new();
         for running in &world.running {
             if let Err(e) = sim.run(&running.job, None) {
@@ -115,6 +119,54 @@ impl Simulation {
             return Err(diags);
         }
         Ok(sim)
+    }
+
+    /// The cluster as it is: register every job at its reported version and
+    /// put each allocation where it runs. One pass over the allocations, no
+    /// scheduling.
+    fn pin(&mut self, pinned: &crate::world::Pinned) {
+        let with_allocs: std::collections::HashSet<(&str, &str)> = pinned
+            .allocs
+            .iter()
+            .filter(|a| a.is_live())
+            .map(|a| (a.namespace.as_str(), a.job_id.as_str()))
+            .collect();
+        let mut top = self.state.index;
+        for running in &self.world.running {
+            let job = &running.job;
+            let key = (job.namespace.clone(), job.id.clone());
+            let ix = pinned.versions.get(&key).copied().unwrap_or_default();
+            top = top.max(ix.modify_index).max(ix.job_modify_index);
+            let live = with_allocs.contains(&(key.0.as_str(), key.1.as_str()));
+            let record = JobRecord {
+                job: job.clone(),
+                version: ix.version,
+                create_index: ix.create_index,
+                modify_index: ix.modify_index,
+                job_modify_index: ix.job_modify_index,
+                submit_time: i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
+                status: if job.stop {
+                    JobStatus::Dead
+                } else if live {
+                    JobStatus::Running
+                } else {
+                    JobStatus::Pending
+                },
+            };
+            self.job_versions
+                .insert((key.0.clone(), key.1.clone(), ix.version), job.clone());
+            self.state.jobs.insert(key, record);
+        }
+        for (k, job) in &pinned.history {
+            self.job_versions
+                .entry(k.clone())
+                .or_insert_with(|| job.clone());
+        }
+        for a in &pinned.allocs {
+            top = top.max(a.create_index).max(a.modify_index);
+        }
+        self.state.allocs.extend(pinned.allocs.iter().cloned());
+        self.state.index = top;
     }
 
     fn eval_id(&self, index: u64, what: &str) -> String {
