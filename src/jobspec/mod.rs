@@ -12,7 +12,7 @@ mod lower;
 pub mod model;
 pub mod parse;
 mod sha1;
-mod suggest;
+pub mod suggest;
 mod templatefile;
 pub mod tree;
 mod unmodelled;
