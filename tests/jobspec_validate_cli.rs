@@ -44,7 +44,40 @@ fn exit_codes() {
         ),
         1
     );
-    assert_eq!(run(&args("jobs/sockshop.nomad", &["novalue"]), false), 255);
+    // `-var novalue` (no `=`): Nomad's jobspec2 ignores it, and so does
+    // every command here (one parser), with a warning.
+    assert_eq!(run(&args("jobs/sockshop.nomad", &["novalue"]), false), 0);
+}
+
+/// One behaviour for `-var foo` in validate, plan and check: ignored as
+/// Nomad ignores it, with the same warning on stderr.
+#[test]
+fn a_var_without_value_is_ignored_alike_by_every_command() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
+            .current_dir(root)
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let warning = "-var \"novalue\" has no `=`: Nomad ignores it, so it sets nothing";
+    for (args, code) in [
+        (
+            &["validate", "-var", "novalue", "jobs/sockshopui.nomad"][..],
+            0,
+        ),
+        (&["plan", "-var", "novalue", "jobs/monitoring.nomad"][..], 1),
+        (
+            &["check", "-var", "novalue", "jobs/sockshopui.nomad"][..],
+            0,
+        ),
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(warning), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

@@ -95,23 +95,19 @@ pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, Diag> {
     crate::check::select::select(&args.scope(), cwd)
 }
 
+/// The one `-var` parser ([`LoadOptions::from_cli`]); a `-var` Nomad
+/// would ignore is said so on stderr.
 fn load_options(args: &CheckArgs, world: &World) -> LoadOptions {
-    LoadOptions {
-        vars: args
-            .vars
-            .iter()
-            .map(|v| match v.split_once('=') {
-                Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (v.clone(), String::new()),
-            })
-            .collect(),
-        var_files: args.var_files.clone(),
-        env_vars: std::env::vars()
-            .filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|k| (k.to_string(), v)))
-            .collect(),
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
+    let (opts, warnings) = LoadOptions::from_cli(
+        &args.vars,
+        &args.var_files,
+        world.nomad_version,
+        Some(world.project_root.clone()),
+    );
+    if !warnings.is_empty() {
+        eprint!("{}", crate::diag::render(&warnings.0, false));
     }
+    opts
 }
 
 /// Exit code for findings: 1 if any is at or above the threshold.

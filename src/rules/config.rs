@@ -116,7 +116,7 @@ fn unknown_rule(sel: &str, message: String) -> Diag {
         known.push(r.meta().code);
         known.push(r.meta().name);
     }
-    let hint = match crate::jobspec::suggest::closest(sel, known.iter().copied()) {
+    let hint = match crate::suggest::closest(sel, known.iter().copied()) {
         Some(s) => format!("did you mean `{s}`? `nomad-preflight rules` lists every rule"),
         None => "`nomad-preflight rules` lists every rule; a selector is a code, a code prefix (NP1), a rule name, `jobspec`, `hcl` or ALL".into(),
     };

@@ -28,30 +28,6 @@ pub(crate) fn parse(src: &Source) -> Result<Body, Diag> {
     })
 }
 
-/// Closest candidate within a small edit distance, for "did you mean".
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (levenshtein(word, c), *c))
-        .filter(|(d, c)| *d <= 1.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// A literal value with its location.
 #[derive(Debug, Clone)]
 pub(crate) enum Lit {
@@ -176,7 +152,7 @@ impl<'a> BodyReader<'a> {
                     ),
                 )
                 .at(src, span, "not expected here");
-                d = match did_you_mean(name, &all) {
+                d = match crate::suggest::closest_in(name, &all) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("{what} accepts: {}", all.join(", "))),
                 };
@@ -412,15 +388,6 @@ pub(crate) fn record(spans: &mut Spans, r: &BodyReader<'_>, fields: &[&'static s
 mod tests {
     use super::*;
     use crate::source::SourceFile;
-
-    #[test]
-    fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("regoin", &["region", "running"]),
-            Some("region")
-        );
-        assert_eq!(did_you_mean("zzzzzz", &["region", "running"]), None);
-    }
 
     #[test]
     fn literals_and_rejections() {

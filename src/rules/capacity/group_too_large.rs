@@ -1,4 +1,4 @@
-use super::eligible_pools;
+use super::job_and_pools;
 use crate::cluster::resources::task_group_resources;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 use crate::scheduler::fit::{allocs_fit, Comparable};
@@ -40,11 +40,9 @@ impl Rule for GroupTooLarge {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let Some(job) = ctx.job() else { return };
-        let pools = eligible_pools(ctx.world, job);
-        if pools.is_empty() {
-            return; // NP206 reports it
-        }
+        let Some((job, pools)) = job_and_pools(ctx) else {
+            return; // NP206 reports a job no pool can take
+        };
         for g in &job.groups {
             // The allocation exactly as the scheduler sizes it, and the
             // scheduler's own fit test on an empty client of each pool.

@@ -1,4 +1,4 @@
-use super::{eligible_pools, PoolNode};
+use super::{job_and_pools, PoolNode};
 use crate::jobspec::TaskGroup;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 use crate::scheduler::feasibility::has_drivers;
@@ -38,11 +38,9 @@ impl Rule for MissingDriver {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let Some(job) = ctx.job() else { return };
-        let pools = eligible_pools(ctx.world, job);
-        if pools.is_empty() {
-            return; // NP206
-        }
+        let Some((job, pools)) = job_and_pools(ctx) else {
+            return; // NP206 reports a job no pool can take
+        };
         let mut known: Vec<&str> = pools
             .iter()
             .flat_map(|p| p.node.drivers.iter().map(String::as_str))

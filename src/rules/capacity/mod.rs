@@ -17,6 +17,7 @@ pub mod unsatisfiable_constraint;
 use crate::cluster::build::build_node;
 use crate::cluster::Node;
 use crate::jobspec::Job;
+use crate::rules::RuleContext;
 use crate::scheduler::feasibility::{in_job_scope, schedulable};
 use crate::world::{ClientPool, World};
 
@@ -52,6 +53,14 @@ pub fn eligible_pools<'w>(world: &'w World, job: &Job) -> Vec<PoolNode<'w>> {
         .into_iter()
         .filter(|p| schedulable(&p.node) && in_job_scope(world.nomad_version, job, &p.node))
         .collect()
+}
+
+/// The job and the pools it may use, for the rules that judge a job against
+/// them; `None` without a job or without any such pool (NP206 reports that).
+pub fn job_and_pools<'a>(ctx: &RuleContext<'a>) -> Option<(&'a Job, Vec<PoolNode<'a>>)> {
+    let job = ctx.job()?;
+    let pools = eligible_pools(ctx.world, job);
+    (!pools.is_empty()).then_some((job, pools))
 }
 
 #[cfg(test)]

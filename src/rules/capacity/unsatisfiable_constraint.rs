@@ -1,4 +1,4 @@
-use super::{eligible_pools, PoolNode};
+use super::{job_and_pools, PoolNode};
 use crate::diag::Diag;
 use crate::jobspec::Constraint;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
@@ -42,11 +42,9 @@ impl Rule for UnsatisfiableConstraint {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let Some(job) = ctx.job() else { return };
-        let pools = eligible_pools(ctx.world, job);
-        if pools.is_empty() {
-            return;
-        }
+        let Some((job, pools)) = job_and_pools(ctx) else {
+            return; // NP206 reports a job no pool can take
+        };
         let mut reported: Vec<&Constraint> = Vec::new();
         for g in &job.groups {
             let all: Vec<&Constraint> = job

@@ -36,11 +36,8 @@ impl Rule for PriorityOutsideBand {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        let ns = if job.namespace.is_empty() {
-            "default"
-        } else {
-            &job.namespace
-        };
+        // The front end gives every job its namespace (`default` when unset).
+        let ns = job.namespace.as_str();
         let Some(band) = ctx.world.policy.bands.iter().find(|b| b.namespace == ns) else {
             return;
         };

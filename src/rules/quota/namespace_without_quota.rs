@@ -36,11 +36,8 @@ impl Rule for NamespaceWithoutQuota {
         if !ctx.world.policy.require_quota {
             return;
         }
-        let ns = if job.namespace.is_empty() {
-            "default"
-        } else {
-            &job.namespace
-        };
+        // The front end gives every job its namespace (`default` when unset).
+        let ns = job.namespace.as_str();
         let Some(namespace) = ctx.world.namespaces.get(ns) else {
             return; // NP302
         };

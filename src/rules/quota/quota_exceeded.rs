@@ -51,11 +51,8 @@ impl Rule for QuotaExceeded {
         let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
             return;
         };
-        let ns = if job.namespace.is_empty() {
-            "default"
-        } else {
-            job.namespace.as_str()
-        };
+        // The front end gives every job its namespace (`default` when unset).
+        let ns = job.namespace.as_str();
         for (name, metric) in &plan.failed_tg_allocs {
             if metric.quota_exhausted.is_empty() {
                 continue;

@@ -32,11 +32,8 @@ impl Rule for UnknownNamespace {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        let ns = if job.namespace.is_empty() {
-            "default"
-        } else {
-            &job.namespace
-        };
+        // The front end gives every job its namespace (`default` when unset).
+        let ns = job.namespace.as_str();
         if ctx.world.namespaces.contains_key(ns) {
             return;
         }
