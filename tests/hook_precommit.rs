@@ -133,12 +133,18 @@ fn memory_beyond_the_quota_blocks_the_commit_with_a_located_message() {
         "{s}"
     );
     // In a hook stdout is not a terminal: one line per finding.
-    assert!(s.contains("jobs/monitoring.nomad:2:5: NP301 [error] "), "{s}");
+    assert!(
+        s.contains("jobs/monitoring.nomad:2:5: NP301 [error] "),
+        "{s}"
+    );
     assert!(
         s.contains("group \"foundation\" cannot fit on any client: memory 9800 MB > 3951 MB"),
         "{s}"
     );
-    assert!(s.contains("jobs/monitoring.nomad:19:9: NP201 [error] "), "{s}");
+    assert!(
+        s.contains("jobs/monitoring.nomad:19:9: NP201 [error] "),
+        "{s}"
+    );
 
     // Staged back to a value that fits: the commit goes through.
     assert!(repo.git(&["add", "jobs/monitoring.nomad"]).status.success());
