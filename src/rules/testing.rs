@@ -71,6 +71,7 @@ pub fn world() -> World {
         namespaces,
         policy: Policy::default(),
         running: Vec::new(),
+        pinned: None,
     }
 }
 

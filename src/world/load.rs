@@ -65,6 +65,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         namespaces: BTreeMap::new(),
         policy: Policy::default(),
         running: Vec::new(),
+        pinned: None,
     };
 
     let mut running = Vec::new();

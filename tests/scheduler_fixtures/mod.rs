@@ -270,6 +270,7 @@ pub fn demo_world() -> World {
                 job: sockshopui(),
             },
         ],
+        pinned: None,
     }
 }
 
