@@ -155,6 +155,7 @@ pub fn render(format: Format, findings: &[Finding], files: usize, color: bool) -
 }
 
 fn human(findings: &[Finding], files: usize, color: bool) -> String {
+    // diag::render escapes what it prints (names, messages, excerpts).
     let mut out = crate::diag::render(findings, color);
     out.push_str(&summary_line(findings, files));
     out
