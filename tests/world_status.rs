@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use nomad_preflight::cli::status::{render_status, StatusView};
+use nomad_preflight::cluster::metric::AllocMetric;
 use nomad_preflight::cluster::usage::quota_usage;
 use nomad_preflight::cluster::*;
 use nomad_preflight::jobspec::{Job, JobType, TaskGroup};
@@ -412,6 +413,16 @@ fn blocked_job_shows_queued_placements() {
         job_id: "monitoring".into(),
         quota_limit_reached: None,
         create_index: 19,
+        failed_eval_id: "e0".into(),
+        failed_tg_allocs: BTreeMap::from([(
+            "foundation".to_string(),
+            AllocMetric {
+                nodes_evaluated: 3,
+                nodes_exhausted: 3,
+                dimension_exhausted: BTreeMap::from([("memory".to_string(), 3)]),
+                ..AllocMetric::default()
+            },
+        )]),
     });
     let out = render_status(
         Some(&StatusView::Job {

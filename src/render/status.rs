@@ -421,6 +421,13 @@ pub fn job_detail(
         summary.push(row);
     }
     let _ = write!(out, "\n\nSummary\n{}", format_list(&summary));
+    if let Some(b) = state
+        .blocked
+        .iter()
+        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
+    {
+        out.push_str(&placement_failure(b, v));
+    }
     if let Some(d) = state.latest_deployment(namespace, id) {
         let _ = write!(out, "\n\nLatest Deployment\n{}", deployment(d));
     }
@@ -429,6 +436,39 @@ pub fn job_detail(
     allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
     let _ = write!(out, "\n\nAllocations\n{}", alloc_table(state, &allocs, now));
     Ok(out)
+}
+
+/// How many failed task groups `nomad job status` prints (`maxFailedTGs`).
+const MAX_FAILED_TGS: usize = 5;
+
+/// `outputFailedPlacements` (command/job_status.go, the same in 0.9.3 and
+/// 2.0): shown when the job has a blocked evaluation, from the latest
+/// evaluation whose placements failed; groups sorted by name, at most five.
+fn placement_failure(b: &crate::cluster::BlockedEval, v: crate::version::NomadVersion) -> String {
+    let mut out = String::from("\n\nPlacement Failure");
+    let total = b.failed_tg_allocs.len();
+    for (i, (tg, m)) in b.failed_tg_allocs.iter().enumerate() {
+        if i >= MAX_FAILED_TGS {
+            break;
+        }
+        let _ = write!(
+            out,
+            "\nTask Group {}:\n{}",
+            crate::render::quote::go_quote(tg),
+            crate::render::metrics::format_alloc_metrics(m, "  ", v)
+        );
+        if i + 1 != total {
+            out.push('\n');
+        }
+    }
+    if total > MAX_FAILED_TGS {
+        let _ = write!(
+            out,
+            "\n\nPlacement failures truncated. To see remainder run:\nnomad eval-status {}",
+            b.failed_eval_id
+        );
+    }
+    out
 }
 
 const BAR: usize = 30;
@@ -543,7 +583,9 @@ fn deployment(d: &crate::cluster::Deployment) -> String {
     }
     let auto_revert = d.groups.values().any(|g| g.auto_revert);
     let canaries = d.groups.values().any(|g| g.desired_canaries > 0);
-    let deadline = d.groups.values().any(|g| g.require_progress_by.is_some());
+    // The column shows when a group has a deadline; a group that placed
+    // nothing yet has no RequireProgressBy and shows N/A.
+    let deadline = d.groups.values().any(|g| g.progress_deadline != 0);
     let mut header = String::from("Task Group|");
     if auto_revert {
         header.push_str("Auto Revert|");

@@ -274,7 +274,7 @@ impl Simulation {
         self.refresh_statuses();
         let deployment_id = creates_deployment(job, &plan).then(|| {
             let id = uuid(self.seed, &["deployment", &eval_id]);
-            self.record_deployment(&id, &key, version, job, &plan, index);
+            self.record_deployment(&id, &key, version, job, index);
             id
         });
         Ok(RunOutcome {
@@ -313,7 +313,6 @@ impl Simulation {
         key: &(String, String),
         version: u64,
         job: &Job,
-        plan: &PlanResult,
         index: u64,
     ) {
         let mut groups = std::collections::BTreeMap::new();
@@ -321,12 +320,6 @@ impl Simulation {
             let Some(u) = g.update.as_ref().filter(|u| u.max_parallel > 0) else {
                 continue;
             };
-            let d = plan
-                .desired_tg_updates
-                .get(&g.name)
-                .cloned()
-                .unwrap_or_default();
-            let placed = d.place + d.in_place_update + d.destructive_update + d.canary;
             let deadline = u.progress_deadline.nanos() / 1_000_000_000;
             groups.insert(
                 g.name.clone(),
@@ -334,10 +327,8 @@ impl Simulation {
                     auto_revert: u.auto_revert,
                     desired_canaries: u64::try_from(u.canary).unwrap_or(0),
                     desired_total: u64::try_from(g.count).unwrap_or(0),
-                    placed,
-                    healthy: placed,
-                    unhealthy: 0,
-                    require_progress_by: (deadline > 0).then(|| index as i64 + deadline),
+                    progress_deadline: deadline,
+                    ..Default::default()
                 },
             );
         }
@@ -346,11 +337,53 @@ impl Simulation {
             namespace: key.0.clone(),
             job_id: key.1.clone(),
             job_version: version,
-            status: "successful".into(),
-            description: "Deployment completed successfully".into(),
+            status: "running".into(),
+            description: "Deployment is running".into(),
             groups,
             create_index: index,
         });
+        self.progress_deployment(key, index);
+    }
+
+    /// Count what a job's running deployment has placed (allocations of its
+    /// version that run), as Nomad's state store does on every placement;
+    /// simulated allocations are healthy at once, so the deployment
+    /// succeeds when every group has placed its desired total. A group with
+    /// nothing placed keeps no progress deadline (Nomad starts it with the
+    /// first placement), and a blocked job's deployment stays running.
+    fn progress_deployment(&mut self, key: &(String, String), index: u64) {
+        let Some(pos) = self
+            .state
+            .deployments
+            .iter()
+            .rposition(|d| d.namespace == key.0 && d.job_id == key.1)
+        else {
+            return;
+        };
+        let version = self.state.deployments[pos].job_version;
+        let mut placed_by_group: std::collections::BTreeMap<String, u64> = Default::default();
+        for a in self.state.job_allocs(&key.0, &key.1) {
+            if a.job_version == version && a.is_live() {
+                *placed_by_group.entry(a.task_group.clone()).or_default() += 1;
+            }
+        }
+        let d = &mut self.state.deployments[pos];
+        if d.status != "running" {
+            return;
+        }
+        for (name, g) in &mut d.groups {
+            let placed = placed_by_group.get(name).copied().unwrap_or(0);
+            // Placements only add up: an allocation lost later stays counted.
+            g.placed = g.placed.max(placed);
+            g.healthy = g.placed;
+            if g.placed > 0 && g.progress_deadline > 0 && g.require_progress_by.is_none() {
+                g.require_progress_by = Some(index as i64 + g.progress_deadline);
+            }
+        }
+        if d.groups.values().all(|g| g.healthy >= g.desired_total) {
+            d.status = "successful".into();
+            d.description = "Deployment completed successfully".into();
+        }
     }
 
     /// Evaluate a registered job and apply the result to the state.
@@ -370,6 +403,7 @@ impl Simulation {
         let mut first: Option<PlanResult> = None;
         let mut blocked = false;
         let mut quota = None;
+        let mut failed = std::collections::BTreeMap::new();
         for attempt in 0..attempts {
             let Evaluated {
                 mut result,
@@ -388,6 +422,7 @@ impl Simulation {
             self.apply_plan(plan);
             blocked = result.blocked || (rejected && attempt + 1 == attempts);
             quota.clone_from(&result.quota_limit_reached);
+            failed.clone_from(&result.failed_tg_allocs);
             if first.is_none() {
                 first = Some(result);
             }
@@ -410,8 +445,13 @@ impl Simulation {
                 job_id: key.1.clone(),
                 quota_limit_reached: quota,
                 create_index: self.state.index,
+                failed_eval_id: eval_id.to_string(),
+                failed_tg_allocs: failed,
             });
         }
+        // Placements of a later evaluation (an unblocked one) count toward
+        // the job's running deployment.
+        self.progress_deployment(key, self.state.index);
         first.unwrap_or_default()
     }
 
