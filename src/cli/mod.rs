@@ -70,6 +70,13 @@ const NOMAD_STYLE_FLAGS: &[&str] = &[
     "template-diff",
     "write",
     "print-commands",
+    "output-format",
+    "select",
+    "extend-select",
+    "ignore",
+    "quiet",
+    "exit-zero",
+    "statistics",
 ];
 
 /// Flags of `nomad job plan` / `nomad job validate` (and Nomad's global API
