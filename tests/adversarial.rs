@@ -11,6 +11,8 @@ mod common;
 mod budgets;
 #[path = "adversarial/git.rs"]
 mod git;
+#[path = "adversarial/output.rs"]
+mod output;
 #[path = "adversarial/reads.rs"]
 mod reads;
 #[path = "adversarial/writes.rs"]

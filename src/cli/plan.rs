@@ -389,7 +389,11 @@ fn print_single(
             if let Some(t) = &tally {
                 out.push_str(&samples_text(t));
             }
-            print!("{out}");
+            // Job, group and task names are input: only our colours pass.
+            print!(
+                "{}",
+                crate::report::escape::terminal_output(&out, color.stdout())
+            );
         }
         PlanFormat::Markdown => {
             let change = if plan.diff.ty == crate::diff::DiffType::Added {
@@ -654,7 +658,13 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         _ => None,
     }));
     match args.format {
-        PlanFormat::Text => print!("{}", changed_text(args, &setup, &judged, &head, color)),
+        PlanFormat::Text => print!(
+            "{}",
+            crate::report::escape::terminal_output(
+                &changed_text(args, &setup, &judged, &head, color),
+                color.stdout()
+            )
+        ),
         PlanFormat::Markdown => print!(
             "{}",
             markdown::render(

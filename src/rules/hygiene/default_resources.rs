@@ -88,6 +88,7 @@ mod tests {
     #[test]
     fn flags_missing_block_and_missing_memory() {
         let text = r#"job "web" {
+  datacenters = ["dc1"]
   group "g" {
     task "a" {
       driver = "exec"
@@ -108,12 +109,7 @@ mod tests {
   }
 }
 "#;
-        let tasks = vec![
-            task(text, 0, "exec", 100, 300),
-            task(text, 1, "exec", 200, 300),
-            task(text, 2, "exec", 200, 256),
-        ];
-        let p = parsed("web.nomad", text, Some(job(text, 1, tasks)));
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         DefaultResources.check(&RuleContext::new(&p, &world, None), &mut out);
