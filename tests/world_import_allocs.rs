@@ -130,3 +130,89 @@ fn nothing_running_is_rescheduled_and_status_shows_the_imported_allocations() {
         "a terminal allocation is shown: {text}"
     );
 }
+
+/// Nodes placed by a system job: one per schedulable node.
+fn system_placements(world: &Path, job: &Path) -> Vec<String> {
+    let out = std::process::Command::new(common::bin())
+        .arg("plan")
+        .arg("--world")
+        .arg(world)
+        .arg(job)
+        .args(["--format", "json"])
+        .output()
+        .expect("binary runs");
+    let plan: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let mut nodes: Vec<String> = plan["Preflight"]["Placements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["NodeID"].as_str().map(str::to_string))
+        .collect();
+    nodes.sort();
+    nodes
+}
+
+/// `readyNodesInDCs` (scheduler/util.go): a draining node (DrainStrategy
+/// set), a down node and an ineligible node are not scheduled on; only
+/// node-1 gets the system job. The same holds after `import --write`, where
+/// the states become `drain`, `status` and `eligibility` in cluster.hcl.
+#[test]
+fn only_ready_eligible_nodes_that_are_not_draining_are_scheduled_on() {
+    let dir = fixture("node-state");
+    assert_eq!(
+        system_placements(&dir, &dir.join("sys.nomad")),
+        [NODE_1.to_string()]
+    );
+    let status = common::run_in(
+        Path::new("."),
+        &["status", "--world", &dir.to_string_lossy()],
+    );
+    let row = |name: &str| {
+        status
+            .stdout
+            .lines()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    assert!(
+        row("node-2").ends_with("true ineligible ready"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        row("node-3").ends_with("false eligible down"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        row("node-4").ends_with("false ineligible ready"),
+        "{}",
+        status.stdout
+    );
+
+    let tmp = common::TempDir::new("import-node-state");
+    let rules = tmp.0.join("rules");
+    let out = common::run_in(
+        Path::new("."),
+        &[
+            "import",
+            &dir.to_string_lossy(),
+            "--write",
+            &rules.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let hcl = std::fs::read_to_string(rules.join("cluster.hcl")).expect("cluster.hcl");
+    for line in [
+        "drain         = true",
+        "status        = \"down\"",
+        "eligibility   = \"ineligible\"",
+    ] {
+        assert!(hcl.contains(line), "{line} missing from:\n{hcl}");
+    }
+    std::fs::copy(dir.join("sys.nomad"), tmp.0.join("sys.nomad")).expect("copy job");
+    let written = system_placements(&rules, &tmp.0.join("sys.nomad"));
+    assert_eq!(written.len(), 1, "{written:?}");
+}

@@ -163,7 +163,52 @@ const CLIENT_ATTRS: &[&str] = &[
     "drivers",
     "attributes",
     "meta",
+    "status",
+    "eligibility",
+    "drain",
 ];
+
+/// `status`, `eligibility` and `drain` of a pool, as `nomad node status`
+/// shows them; the scheduler only considers ready, eligible, non-draining
+/// nodes.
+fn read_node_state(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> NodeState {
+    use crate::cluster::NodeStatus;
+    let mut state = NodeState::default();
+    let bad = |key: &str, want: &str, diags: &mut Diags| {
+        diags.push(
+            Diag::error("world::bad-value", format!("`{key}` must be one of {want}")).at(
+                src,
+                r.attr_span(key).unwrap_or_default(),
+                "unknown value",
+            ),
+        );
+    };
+    if let Some(v) = r.string("status", diags) {
+        state.status = match v.as_str() {
+            "ready" => NodeStatus::Ready,
+            "down" => NodeStatus::Down,
+            "initializing" => NodeStatus::Initializing,
+            "disconnected" => NodeStatus::Disconnected,
+            _ => {
+                bad(
+                    "status",
+                    "\"ready\", \"down\", \"initializing\", \"disconnected\"",
+                    diags,
+                );
+                NodeStatus::Ready
+            }
+        };
+    }
+    if let Some(v) = r.string("eligibility", diags) {
+        match v.as_str() {
+            "eligible" => {}
+            "ineligible" => state.ineligible = true,
+            _ => bad("eligibility", "\"eligible\", \"ineligible\"", diags),
+        }
+    }
+    state.drain = r.bool("drain", diags).unwrap_or(false);
+    state
+}
 
 fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool> {
     let (name, _) = match one_label(src, b, "client \"NAME\" { ... }") {
@@ -253,6 +298,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
         .into_iter()
         .map(|(d, _)| d)
         .collect();
+    pool.state = read_node_state(src, &r, diags);
     pool.attributes = r.string_map("attributes", diags).unwrap_or_default();
     pool.meta = r.string_map("meta", diags).unwrap_or_default();
     if pool.drivers.is_empty() && r.attr_span("drivers").is_none() {
