@@ -216,3 +216,51 @@ fn only_ready_eligible_nodes_that_are_not_draining_are_scheduled_on() {
     let written = system_placements(&rules, &tmp.0.join("sys.nomad"));
     assert_eq!(written.len(), 1, "{written:?}");
 }
+
+/// `HostVolumeChecker` (scheduler/feasible.go): node-1 exposes `data`
+/// read-write, node-2 read-only, node-3 nothing. A read-write ask fits
+/// node-1 only, a read-only ask both; a volume no node has fails with
+/// Nomad's metric. The same after `import --write` (`host_volume` blocks).
+#[test]
+fn host_volumes_filter_nodes_with_nomads_metric() {
+    let dir = fixture("host-volumes");
+    let tmp = common::TempDir::new("import-host-volumes");
+    let rules = tmp.0.join("rules");
+    let out = common::run_in(
+        Path::new("."),
+        &[
+            "import",
+            &dir.to_string_lossy(),
+            "--write",
+            &rules.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for job in ["rw.nomad", "ro.nomad", "missing.nomad"] {
+        std::fs::copy(dir.join(job), tmp.0.join(job)).expect("copy job");
+    }
+    for (world, root) in [(&dir, &dir), (&rules, &tmp.0)] {
+        assert_eq!(system_placements(world, &root.join("rw.nomad")).len(), 1);
+        assert_eq!(system_placements(world, &root.join("ro.nomad")).len(), 2);
+        let out = common::run_in(
+            Path::new("."),
+            &[
+                "plan",
+                "--world",
+                &world.to_string_lossy(),
+                &root.join("missing.nomad").to_string_lossy(),
+            ],
+        );
+        assert!(
+            out.stdout.contains(
+                "    * Constraint \"missing compatible host volumes\": 3 nodes excluded by filter\n"
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+    assert_eq!(
+        system_placements(&dir, &dir.join("rw.nomad")),
+        [NODE_1.to_string()]
+    );
+}
