@@ -10,7 +10,29 @@ fn args(file: &str, var: &[&str]) -> ValidateArgs {
         files: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file)],
         var: var.iter().map(|s| s.to_string()).collect(),
         var_file: vec![],
+        world: None,
+        nomad_version: None,
     }
+}
+
+/// `datacenters` became optional in 1.5 (defaulting to "*"): validate
+/// judges by the version it is given, directly or through the world that
+/// `check` and `plan` use (the demo world runs 0.9.3).
+#[test]
+fn the_version_decides_and_the_world_gives_it() {
+    let file = "tests/fixtures/jobspec/no_datacenters.nomad";
+    let at = |v: &str| ValidateArgs {
+        nomad_version: Some(v.parse().expect("version")),
+        ..args(file, &[])
+    };
+    assert_eq!(run(&at("1.4.0"), false), 1);
+    assert_eq!(run(&at("1.5.0"), false), 0);
+    assert_eq!(run(&args(file, &[]), false), 0);
+    let demo = ValidateArgs {
+        world: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules")),
+        ..args(file, &[])
+    };
+    assert_eq!(run(&demo, false), 1);
 }
 
 #[test]

@@ -225,6 +225,12 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             return crate::diag::exit::INVALID;
         }
     };
+    if matches!(
+        &args.view,
+        Some(status::StatusView::Node { short: false, .. })
+    ) {
+        eprintln!("note: uptime and allocation and host resource utilisation come from a live client's stats; not shown offline");
+    }
     match status::render_status(args.view.as_ref(), &sim.world, &sim.state) {
         Ok(text) => {
             // Job names, meta and IDs are input: no control sequence of

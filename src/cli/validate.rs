@@ -18,17 +18,35 @@ pub struct ValidateArgs {
     /// Read HCL2 variables from a file (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_file: Vec<PathBuf>,
+    /// Judge by this world's Nomad version (the folder `check` and `plan`
+    /// take with --world), so the three commands agree on one file.
+    #[arg(long, value_name = "DIR", conflicts_with = "nomad_version")]
+    pub world: Option<PathBuf>,
+    /// Judge as this Nomad version would (default: the newest we know).
+    #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = parse_version)]
+    pub nomad_version: Option<crate::version::NomadVersion>,
+}
+
+fn parse_version(s: &str) -> Result<crate::version::NomadVersion, String> {
+    s.parse()
+        .map_err(|_| format!("{s:?} is not a Nomad version (write it as 1.6.1)"))
 }
 
 /// Nomad's exit codes: 0 valid, 1 invalid, 255 usage or I/O error.
 pub fn run(args: &ValidateArgs, color: bool) -> i32 {
+    let version = match (&args.world, args.nomad_version) {
+        (_, Some(v)) => v,
+        (Some(dir), None) => match crate::cli::common::resolve_world(Some(dir)) {
+            Ok(r) => r.world.nomad_version,
+            Err(d) => {
+                eprint!("{}", render(&d.0, color));
+                return exit::NOMAD_ERROR;
+            }
+        },
+        (None, None) => LoadOptions::default().version,
+    };
     // The one `-var` parser; a `-var` Nomad would ignore is said so.
-    let (base, warnings) = LoadOptions::from_cli(
-        &args.var,
-        &args.var_file,
-        LoadOptions::default().version,
-        None,
-    );
+    let (base, warnings) = LoadOptions::from_cli(&args.var, &args.var_file, version, None);
     if !warnings.is_empty() {
         eprint!("{}", render(&warnings.0, color));
     }

@@ -54,7 +54,8 @@ pub fn build_node(
     attributes.insert("cpu.totalcompute".to_string(), pool.cpu.to_string());
     attributes.insert(
         "memory.totalbytes".to_string(),
-        (pool.memory.max(0) * 1024 * 1024).to_string(),
+        // Bounded at load (MAX_NODE_RESOURCE); saturating all the same.
+        pool.memory.max(0).saturating_mul(1024 * 1024).to_string(),
     );
     attributes.insert("nomad.version".to_string(), world.nomad_version.to_string());
     attributes.insert("unique.hostname".to_string(), name.clone());

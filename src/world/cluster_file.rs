@@ -3,6 +3,14 @@
 
 use std::collections::BTreeMap;
 
+/// Most clients one `client` block may declare: each is simulated.
+pub const MAX_CLIENTS: i64 = 100_000;
+
+/// Largest cpu (MHz), memory or disk (MB) of one client: memory × 1024²
+/// (`memory.totalbytes`) fits in an i64, and so does the total of
+/// [`MAX_CLIENTS`] such clients in each of several pools.
+pub const MAX_NODE_RESOURCE: i64 = (i64::MAX / (1024 * 1024)) / 1024;
+
 use hcl_edit::structure::Block;
 
 use super::hclread::{no_label, one_label, parse, record, spans_for, BodyReader, Schema};
@@ -248,9 +256,38 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             None
         }
     };
+    // Bounds that keep every later sum and unit conversion inside 64 bits
+    // (and a simulation of every client inside seconds), named in the error.
+    let at_most = |key: &str, v: i64, max: i64, why: &str, diags: &mut Diags| {
+        if v <= max {
+            return Some(v);
+        }
+        diags.push(
+            Diag::error(
+                "world::too-large",
+                format!("`{key}` = {v} is more than {max}"),
+            )
+            .at(
+                src,
+                r.attr_span(key).unwrap_or_default(),
+                format!("at most {max}"),
+            )
+            .help(why.to_string()),
+        );
+        None
+    };
     if let Some(c) = r
         .int("count", diags)
         .and_then(|c| positive("count", c, diags))
+        .and_then(|c| {
+            at_most(
+                "count",
+                c,
+                MAX_CLIENTS,
+                "every client is simulated; split a bigger cluster's clients into pools of at most this many",
+                diags,
+            )
+        })
     {
         pool.count = u32::try_from(c).unwrap_or(u32::MAX);
     }
@@ -270,7 +307,15 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     ] {
         match r.int(key, diags) {
             Some(v) => {
-                if let Some(v) = positive(key, v, diags) {
+                if let Some(v) = positive(key, v, diags).and_then(|v| {
+                    at_most(
+                        key,
+                        v,
+                        MAX_NODE_RESOURCE,
+                        "the largest value whose conversion to bytes (MB × 1024²) and whose total over the largest cluster fit in 64 bits",
+                        diags,
+                    )
+                }) {
                     *slot = v;
                 }
             }

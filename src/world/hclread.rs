@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+/// 2^53: the largest magnitude below which every whole number is an f64.
+const MAX_EXACT_INT: f64 = 9_007_199_254_740_992.0;
+
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Attribute, Block, BlockLabel, Body, Structure};
 
@@ -229,7 +232,19 @@ impl<'a> BodyReader<'a> {
     pub fn int(&self, key: &str, diags: &mut Diags) -> Option<i64> {
         let (l, span) = self.lit(key, diags)?;
         match l {
-            Lit::Num(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            // Every whole number up to 2^53 is exact in the f64 HCL parses.
+            Lit::Num(f) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INT => Some(f as i64),
+            Lit::Num(f) if f.fract() == 0.0 => {
+                diags.push(
+                    Diag::error(
+                        "world::too-large",
+                        format!("`{key}` is larger than {MAX_EXACT_INT:.0}"),
+                    )
+                    .at(self.src, span, "too large to be exact")
+                    .help("whole numbers are exact up to 2^53 = 9007199254740992"),
+                );
+                None
+            }
             Lit::Num(_) => {
                 diags.push(
                     Diag::error(

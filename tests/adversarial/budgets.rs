@@ -101,3 +101,53 @@ fn values_doubled_through_locals_and_nested_for_hit_the_budget() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+fn world_with(dir: &std::path::Path, client: &str) {
+    write(
+        dir,
+        "rules/cluster.hcl",
+        format!("nomad_version = \"1.6.0\"\nregion = \"global\"\nclient \"c\" {{\n  datacenter = \"dc1\"\n  drivers = [\"docker\"]\n{client}}}\n"),
+    );
+}
+
+#[test]
+fn client_counts_and_sizes_have_bounds_that_name_themselves() {
+    let d = tempdir("bounds");
+    write(&d, "a.nomad", job(&group("")));
+    for (client, bound) in [
+        (
+            "  count = 2147483648\n  cpu = 4000\n  memory = 8000\n  disk = 1000\n",
+            "100000",
+        ),
+        (
+            "  count = 1\n  cpu = 4000\n  memory = 9000000000000000\n  disk = 1000\n",
+            "8589934591",
+        ),
+        (
+            "  count = 1\n  cpu = 4000\n  memory = 8000\n  disk = 90000000000000000000\n",
+            "9007199254740992",
+        ),
+    ] {
+        world_with(&d, client);
+        for args in [
+            &["plan", "a.nomad"][..],
+            &["status"][..],
+            &["check", "a.nomad"][..],
+        ] {
+            let o = run(&d, args);
+            assert_clean(&o, &[2, 255]);
+            assert!(flat(&o.stderr).contains(bound), "{args:?}: {}", o.stderr);
+        }
+    }
+    // 9,000,000,000,000,000 is a whole number (exact in an f64): it is
+    // refused for its size, with the real bound, not as "not a whole number".
+    world_with(
+        &d,
+        "  count = 1\n  cpu = 4000\n  memory = 8000\n  disk = 9000000000000000\n",
+    );
+    let o = run(&d, &["status"]);
+    assert_clean(&o, &[2]);
+    assert!(!o.stderr.contains("whole number"), "{}", o.stderr);
+    assert!(flat(&o.stderr).contains("8589934591"), "{}", o.stderr);
+    let _ = std::fs::remove_dir_all(&d);
+}
