@@ -131,6 +131,26 @@ fn nothing_running_is_rescheduled_and_status_shows_the_imported_allocations() {
     );
 }
 
+/// `import DIR --write TMP/rules`, with `jobs` copied into TMP beside it.
+fn written_import(dir: &Path, tag: &str, jobs: &[&str]) -> (common::TempDir, PathBuf) {
+    let tmp = common::TempDir::new(&format!("import-{tag}"));
+    let rules = tmp.0.join("rules");
+    let out = common::run_in(
+        Path::new("."),
+        &[
+            "import",
+            &dir.to_string_lossy(),
+            "--write",
+            &rules.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for job in jobs {
+        std::fs::copy(dir.join(job), tmp.0.join(job)).expect("copy job");
+    }
+    (tmp, rules)
+}
+
 /// Nodes placed by a system job: one per schedulable node.
 fn system_placements(world: &Path, job: &Path) -> Vec<String> {
     let out = std::process::Command::new(common::bin())
@@ -192,18 +212,7 @@ fn only_ready_eligible_nodes_that_are_not_draining_are_scheduled_on() {
         status.stdout
     );
 
-    let tmp = common::TempDir::new("import-node-state");
-    let rules = tmp.0.join("rules");
-    let out = common::run_in(
-        Path::new("."),
-        &[
-            "import",
-            &dir.to_string_lossy(),
-            "--write",
-            &rules.to_string_lossy(),
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (tmp, rules) = written_import(&dir, "node-state", &["sys.nomad"]);
     let hcl = std::fs::read_to_string(rules.join("cluster.hcl")).expect("cluster.hcl");
     for line in [
         "drain         = true",
@@ -212,7 +221,6 @@ fn only_ready_eligible_nodes_that_are_not_draining_are_scheduled_on() {
     ] {
         assert!(hcl.contains(line), "{line} missing from:\n{hcl}");
     }
-    std::fs::copy(dir.join("sys.nomad"), tmp.0.join("sys.nomad")).expect("copy job");
     let written = system_placements(&rules, &tmp.0.join("sys.nomad"));
     assert_eq!(written.len(), 1, "{written:?}");
 }
@@ -224,21 +232,11 @@ fn only_ready_eligible_nodes_that_are_not_draining_are_scheduled_on() {
 #[test]
 fn host_volumes_filter_nodes_with_nomads_metric() {
     let dir = fixture("host-volumes");
-    let tmp = common::TempDir::new("import-host-volumes");
-    let rules = tmp.0.join("rules");
-    let out = common::run_in(
-        Path::new("."),
-        &[
-            "import",
-            &dir.to_string_lossy(),
-            "--write",
-            &rules.to_string_lossy(),
-        ],
+    let (tmp, rules) = written_import(
+        &dir,
+        "host-volumes",
+        &["rw.nomad", "ro.nomad", "missing.nomad"],
     );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    for job in ["rw.nomad", "ro.nomad", "missing.nomad"] {
-        std::fs::copy(dir.join(job), tmp.0.join(job)).expect("copy job");
-    }
     for (world, root) in [(&dir, &dir), (&rules, &tmp.0)] {
         assert_eq!(system_placements(world, &root.join("rw.nomad")).len(), 1);
         assert_eq!(system_placements(world, &root.join("ro.nomad")).len(), 2);
