@@ -183,6 +183,21 @@ fn node_shape(v: &Value) -> NodeShape {
             meta: smap(v, "Meta"),
             reserved,
             state: node_state(v),
+            host_volumes: v
+                .get("HostVolumes")
+                .and_then(Value::as_object)
+                .map(|vs| {
+                    vs.iter()
+                        .map(|(name, hv)| {
+                            let vol = HostVolume {
+                                path: s(hv, "Path"),
+                                read_only: b(hv, "ReadOnly"),
+                            };
+                            (name.clone(), vol)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             members: Vec::new(),
             spans: Default::default(),
         },

@@ -4,6 +4,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags tasks that leave `cpu` or `memory` at Nomad's defaults (100 MHz,
     /// 300 MB) by not writing them, or that have no `resources` block at all.
+    /// Lifecycle hook tasks (`lifecycle { hook = ... }`: prestart, poststart
+    /// and poststop helpers) are not flagged: they are short-lived or small,
+    /// and the defaults are the usual choice for them.
     ///
     /// ## Why is this bad?
     /// The defaults are placeholders, not measurements. Quota arithmetic,
@@ -44,6 +47,12 @@ impl Rule for DefaultResources {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
         for (_, task) in super::tasks(job) {
+            // Lifecycle hooks (prestart/poststart/poststop helpers: a wait
+            // for a port, a migration, a log shipper) are short-lived or
+            // tiny; Nomad's defaults are the usual, harmless choice there.
+            if task.lifecycle.is_some() {
+                continue;
+            }
             let r = &task.resources;
             let missing: Vec<&str> = ["cpu", "memory"]
                 .into_iter()
