@@ -128,6 +128,13 @@ fn np201_names_each_dimension_no_client_offers() {
         messages(&w, "NP201", &text),
         ["group \"g\" cannot fit on any client: no single client has 3000 MHz, 4000 MB memory and 300 MB disk together"]
     );
+    // Each dimension at exactly the largest offer, but on different clients:
+    // no dimension is over any offer, the combination is.
+    let text = job(DC1, 50_000, &[("a", "docker", 4000, 8000)]);
+    assert_eq!(
+        messages(&w, "NP201", &text),
+        ["group \"g\" cannot fit on any client: no single client has 4000 MHz, 8000 MB memory and 50000 MB disk together"]
+    );
     // Exactly what a client offers fits.
     let text = job(DC1, 5000, &[("a", "docker", 4000, 2000)]);
     assert!(messages(&w, "NP201", &text).is_empty());
@@ -295,4 +302,13 @@ fn np301_counts_what_the_scheduler_counts() {
         messages(&w, "NP301", &text),
         ["job \"app\" alone exceeds quota \"team\" in region \"global\": memory 400 MB > -1 MB"]
     );
+    // The labels point at the count that multiplies and the memory asks.
+    let labels: Vec<String> = findings(&w, "NP301", &text)[0]
+        .labels
+        .iter()
+        .filter_map(|l| l.text.clone())
+        .collect();
+    assert!(labels.contains(&"× 2".to_string()), "{labels:?}");
+    assert!(labels.contains(&"200 MB".to_string()), "{labels:?}");
+    assert!(!labels.iter().any(|l| l.ends_with("MHz")), "{labels:?}");
 }
