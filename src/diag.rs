@@ -197,7 +197,9 @@ pub fn render(diags: &[Diag], color: bool) -> String {
             out.push('\n');
         }
     }
-    out
+    // Messages quote names and excerpts quote files: control characters
+    // from them must not reach the terminal (only our own colours do).
+    crate::report::escape::terminal_output(&out, color)
 }
 
 /// Lines longer than this are not excerpted: miette pads underlines with
@@ -205,22 +207,31 @@ pub fn render(diags: &[Diag], color: bool) -> String {
 /// and a terminal could not show such a line anyway.
 const MAX_EXCERPT_LINE: usize = 4096;
 
-/// `file:line:col` of the primary label when a labelled line is too long
-/// to excerpt.
+/// `file:line:col` of the primary label when a line miette would print (a
+/// labelled line or the context line before and after it) is too long to
+/// excerpt.
 fn too_wide_to_excerpt(d: &Diag) -> Option<String> {
     let src = d.source.as_ref()?;
     let text: &str = &src.text;
+    let line_start = |at: usize| {
+        text.get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1)
+    };
+    let line_end = |at: usize| {
+        text.get(at..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| at + i)
+    };
     let wide = d.labels.iter().any(|l| {
         let at = l.span.start.min(text.len());
-        let start = text
-            .get(..at)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let end = text
-            .get(at..)
-            .and_then(|t| t.find('\n'))
-            .map_or(text.len(), |i| at + i);
-        end - start > MAX_EXCERPT_LINE || l.span.len() > MAX_EXCERPT_LINE
+        let end_at = l.span.end.clamp(at, text.len());
+        // One context line on each side, as miette prints them.
+        let first = line_start(line_start(at).saturating_sub(1));
+        let last = line_end((line_end(end_at) + 1).min(text.len()));
+        let window = text.get(first..last).unwrap_or("");
+        window.split('\n').any(|line| line.len() > MAX_EXCERPT_LINE)
+            || l.span.len() > MAX_EXCERPT_LINE
     });
     if !wide {
         return None;

@@ -23,6 +23,7 @@ pub mod report;
 pub mod rules;
 pub mod scheduler;
 pub mod source;
+pub mod suggest;
 pub mod version;
 pub mod vfs;
 pub mod world;

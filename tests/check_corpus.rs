@@ -42,6 +42,7 @@ fn world() -> World {
         )]),
         policy: Policy::default(),
         running: Vec::new(),
+        pinned: None,
     }
 }
 

@@ -60,8 +60,33 @@ fn the_demo_files_report_exactly_the_quota_hit_and_true_hygiene_findings() {
 
 #[test]
 fn the_demo_report_reads_well() {
-    let (stdout, _, _) = check(&["jobs"]);
+    let (stdout, _, _) = check(&["--output-format", "full", "jobs"]);
     assert_snap!("check_demo_human", stdout);
+}
+
+#[test]
+fn piped_output_is_one_line_per_finding() {
+    // stdout is a pipe here, as in hooks and CI logs: concise by default.
+    let (stdout, _, _) = check(&["jobs"]);
+    assert_eq!(
+        stdout,
+        "jobs/monitoring.nomad:2:5: NP304 [warning] Quota limit hit \"default\": 1 allocation(s) of group \"foundation\" would not be placed (cpu exhausted (3500 needed > 3000 limit))\n\
+         jobs/monitoring.nomad:15:5: NP105 [warning] `stagger = \"10s\"` has no effect on service jobs\n\
+         jobs/monitoring.nomad:37:9: NP101 [warning] image \"fluent/fluentd\" of task \"fluentd\" has no tag\n\
+         jobs/sockshop.nomad:11:5: NP105 [warning] `stagger = \"10s\"` has no effect on service jobs\n\
+         0 errors, 4 warnings, 0 advices in 3 files\n"
+    );
+    let (quiet, _, code) = check(&["--quiet", "--ignore", "NP105,NP304", "jobs"]);
+    assert_eq!(
+        quiet,
+        "jobs/monitoring.nomad:37:9: NP101 [warning] image \"fluent/fluentd\" of task \"fluentd\" has no tag\n"
+    );
+    assert_eq!(code, 0);
+    let (_, _, code) = check(&["--deny", "warnings", "--exit-zero", "jobs"]);
+    assert_eq!(code, 0);
+    let (_, stderr, code) = check(&["--select", "NP1O1", "jobs"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `NP101`"), "{stderr}");
 }
 
 #[test]

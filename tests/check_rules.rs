@@ -82,6 +82,7 @@ fn world() -> World {
             ..Policy::default()
         },
         running: Vec::new(),
+        pinned: None,
     }
 }
 

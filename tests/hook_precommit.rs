@@ -132,12 +132,19 @@ fn memory_beyond_the_quota_blocks_the_commit_with_a_located_message() {
         s.contains("job \"monitoring\" alone exceeds quota \"default\" in region \"global\": memory 9800 MB > 9500 MB"),
         "{s}"
     );
-    assert!(s.contains("[jobs/monitoring.nomad (staged):2:5]"), "{s}");
+    // In a hook stdout is not a terminal: one line per finding.
+    assert!(
+        s.contains("jobs/monitoring.nomad:2:5: NP301 [error] "),
+        "{s}"
+    );
     assert!(
         s.contains("group \"foundation\" cannot fit on any client: memory 9800 MB > 3951 MB"),
         "{s}"
     );
-    assert!(s.contains("[jobs/monitoring.nomad (staged):19:9]"), "{s}");
+    assert!(
+        s.contains("jobs/monitoring.nomad:19:9: NP201 [error] "),
+        "{s}"
+    );
 
     // Staged back to a value that fits: the commit goes through.
     assert!(repo.git(&["add", "jobs/monitoring.nomad"]).status.success());

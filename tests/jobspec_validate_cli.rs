@@ -10,7 +10,29 @@ fn args(file: &str, var: &[&str]) -> ValidateArgs {
         files: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file)],
         var: var.iter().map(|s| s.to_string()).collect(),
         var_file: vec![],
+        world: None,
+        nomad_version: None,
     }
+}
+
+/// `datacenters` became optional in 1.5 (defaulting to "*"): validate
+/// judges by the version it is given, directly or through the world that
+/// `check` and `plan` use (the demo world runs 0.9.3).
+#[test]
+fn the_version_decides_and_the_world_gives_it() {
+    let file = "tests/fixtures/jobspec/no_datacenters.nomad";
+    let at = |v: &str| ValidateArgs {
+        nomad_version: Some(v.parse().expect("version")),
+        ..args(file, &[])
+    };
+    assert_eq!(run(&at("1.4.0"), false), 1);
+    assert_eq!(run(&at("1.5.0"), false), 0);
+    assert_eq!(run(&args(file, &[]), false), 0);
+    let demo = ValidateArgs {
+        world: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules")),
+        ..args(file, &[])
+    };
+    assert_eq!(run(&demo, false), 1);
 }
 
 #[test]
@@ -44,7 +66,40 @@ fn exit_codes() {
         ),
         1
     );
-    assert_eq!(run(&args("jobs/sockshop.nomad", &["novalue"]), false), 255);
+    // `-var novalue` (no `=`): Nomad's jobspec2 ignores it, and so does
+    // every command here (one parser), with a warning.
+    assert_eq!(run(&args("jobs/sockshop.nomad", &["novalue"]), false), 0);
+}
+
+/// One behaviour for `-var foo` in validate, plan and check: ignored as
+/// Nomad ignores it, with the same warning on stderr.
+#[test]
+fn a_var_without_value_is_ignored_alike_by_every_command() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
+            .current_dir(root)
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    let warning = "-var \"novalue\" has no `=`: Nomad ignores it, so it sets nothing";
+    for (args, code) in [
+        (
+            &["validate", "-var", "novalue", "jobs/sockshopui.nomad"][..],
+            0,
+        ),
+        (&["plan", "-var", "novalue", "jobs/monitoring.nomad"][..], 1),
+        (
+            &["check", "-var", "novalue", "jobs/sockshopui.nomad"][..],
+            0,
+        ),
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(warning), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

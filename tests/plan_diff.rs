@@ -308,13 +308,18 @@ fn verbose_new_job_on_2_0_has_current_field_sets() {
     job.groups[0].networks = std::mem::take(&mut job.groups[0].tasks[0].resources.networks);
     let d = diff(None, Some(&job), ver, &[("cache", place(1))]);
     let text = render_diff(&d, true, false);
-    // Present from 1.6 / 1.8 / 1.9 / 1.10 respectively.
+    // Present from 1.6 / 1.8 / 1.10 respectively.
     assert!(text.contains("\n+ NodePool:   \"default\"\n"), "{text}");
     assert!(text.contains("\n  + Count:                   \"1\" (forces create)\n  + PreventRescheduleOnLost: \"false\"\n"), "{text}");
+    // IgnoreCollision (1.9) exists, but portDiffs filters it (and Value)
+    // out of dynamic ports.
     assert!(
-        text.contains("\n      + IgnoreCollision: \"false\"\n"),
+        text.contains(
+            "\n    + Dynamic Port {\n        HostNetwork: \"\"\n      + Label:       \"db\"\n"
+        ),
         "{text}"
     );
+    assert!(!text.contains("IgnoreCollision"), "{text}");
     assert!(text.contains("\n  + Migrate {\n"), "{text}");
     // MBits left the network diff in 1.9; VaultToken and ConsulToken in 1.10.
     assert!(!text.contains("MBits"), "{text}");

@@ -245,52 +245,6 @@ fn stop_job_frees_quota_and_unblocks() {
 }
 
 #[test]
-#[ignore = "diagnostic: prints per-node memory for a few seeds"]
-fn print_layouts() {
-    for seed in 0..5u64 {
-        let mut sim = Simulation::new(&demo_world(), seed).expect("demo world");
-        with_monitoring(&mut sim);
-        for n in &sim.state.nodes {
-            let allocs: Vec<String> = sim
-                .state
-                .node_allocs(&n.id)
-                .map(|a| format!("{}({})", a.task_group, a.resources.memory_mb))
-                .collect();
-            let used: i64 = sim
-                .state
-                .node_allocs(&n.id)
-                .map(|a| a.resources.memory_mb)
-                .sum();
-            eprintln!(
-                "seed {seed} {} used {used}/{}: {}",
-                n.name,
-                n.memory_mb,
-                allocs.join(" ")
-            );
-        }
-    }
-}
-
-#[test]
-#[ignore = "diagnostic: prints the carts plan for seed 1"]
-fn print_plan_seed1() {
-    let mut sim = Simulation::new(&demo_world(), 1).expect("demo world");
-    with_monitoring(&mut sim);
-    let plan = sim.plan(&sockshop(3));
-    for p in &plan.placements {
-        let node = sim.state.node(&p.alloc.node_id).map(|n| n.name.clone());
-        eprintln!(
-            "place {} on {:?} inplace={} preempts={:?}",
-            p.alloc.name, node, p.in_place, p.preempts
-        );
-    }
-    eprintln!("{:?} {:?}", plan.failed_tg_allocs, plan.preempted_allocs);
-}
-
-/// sockshopui is a system job with `update { stagger = "10s", max_parallel = 1 }`:
-/// a destructive change counts all three clients but replaces one per
-/// evaluation, with a follow-up evaluation after the stagger.
-#[test]
 fn system_rolling_update_waits_for_the_stagger() {
     let mut sim = booted();
     let mut ui = sockshopui();

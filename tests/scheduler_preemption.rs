@@ -116,6 +116,7 @@ fn world() -> World {
         namespaces: Default::default(),
         policy: Policy::default(),
         running: Vec::new(),
+        pinned: None,
     }
 }
 

@@ -135,6 +135,7 @@ fn world() -> World {
         namespaces,
         policy: Policy::default(),
         running: Vec::new(),
+        pinned: None,
     }
 }
 

@@ -237,3 +237,24 @@ fn broken_worlds_report_located_diagnostics() {
         assert_snap!(format!("world_broken_{name}"), render(&diags.0, false));
     }
 }
+
+#[test]
+fn client_node_state_is_read_and_a_bad_value_is_located() {
+    let client = |state: &str| {
+        format!("client \"c\" {{\n  cpu = 1000\n  memory = 1024\n  disk = 1024\n  drivers = [\"exec\"]\n{state}}}\n")
+    };
+    let mut vfs = MemVfs::new("t");
+    vfs.insert(
+        "w/cluster.hcl",
+        client("  status = \"down\"\n  eligibility = \"ineligible\"\n  drain = true\n"),
+    );
+    let (w, _) = world::load(&vfs, Path::new("w")).unwrap();
+    let s = w.clients[0].state;
+    assert_eq!(s.status, nomad_preflight::cluster::NodeStatus::Down);
+    assert!(s.ineligible && s.drain);
+    vfs.insert("w/cluster.hcl", client("  eligibility = \"maybe\"\n"));
+    let err = world::load(&vfs, Path::new("w")).unwrap_err();
+    let text = render(&err.0, false);
+    assert!(text.contains("`eligibility` must be one of"), "{text}");
+    assert!(text.contains("cluster.hcl:6"), "{text}");
+}

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use nomad_preflight::cli::status::{render_status, StatusView};
+use nomad_preflight::cluster::metric::AllocMetric;
 use nomad_preflight::cluster::usage::quota_usage;
 use nomad_preflight::cluster::*;
 use nomad_preflight::jobspec::{Job, JobType, TaskGroup};
@@ -61,6 +62,7 @@ fn world(version: NomadVersion) -> World {
         namespaces,
         policy: Policy::default(),
         running: vec![],
+        pinned: None,
     }
 }
 
@@ -324,21 +326,60 @@ fn node_list() {
 
 #[test]
 fn node_detail_by_prefix_and_name() {
+    // `nomad node status -short ID`.
     assert_snap!(
         "status_node_detail_0_9",
-        view(V09, StatusView::Node { id: "b9a8".into() })
+        view(
+            V09,
+            StatusView::Node {
+                id: "b9a8".into(),
+                short: true
+            }
+        )
     );
     assert_snap!(
         "status_node_detail_2_0",
-        view(V20, StatusView::Node { id: "aws-3".into() })
+        view(
+            V20,
+            StatusView::Node {
+                id: "aws-3".into(),
+                short: true
+            }
+        )
     );
     let err = render_status(
-        Some(&StatusView::Node { id: "ffff".into() }),
+        Some(&StatusView::Node {
+            id: "ffff".into(),
+            short: false,
+        }),
         &world(V09),
         &demo_state(),
     )
     .unwrap_err();
     assert_eq!(err.message, "No node(s) with prefix \"ffff\" found");
+}
+
+/// `nomad node status ID` (command/node_status.go formatNode, 0.9.3 and
+/// 2.0): Driver Status, Node Events, Allocated Resources; what needs a
+/// live client's stats (Uptime, utilisation) is left out.
+#[test]
+fn node_detail_full_view() {
+    for (v, name) in [(V09, "status_node_full_0_9"), (V20, "status_node_full_2_0")] {
+        let out = view(
+            v,
+            StatusView::Node {
+                id: "aws-3".into(),
+                short: false,
+            },
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("Driver Status ") && l.ends_with(" = docker,exec,java")),
+            "{out}"
+        );
+        assert!(out.contains("\n\nAllocated Resources\nCPU"), "{out}");
+        assert_snap!(name, out);
+    }
 }
 
 #[test]
@@ -411,6 +452,16 @@ fn blocked_job_shows_queued_placements() {
         job_id: "monitoring".into(),
         quota_limit_reached: None,
         create_index: 19,
+        failed_eval_id: "e0".into(),
+        failed_tg_allocs: BTreeMap::from([(
+            "foundation".to_string(),
+            AllocMetric {
+                nodes_evaluated: 3,
+                nodes_exhausted: 3,
+                dimension_exhausted: BTreeMap::from([("memory".to_string(), 3)]),
+                ..AllocMetric::default()
+            },
+        )]),
     });
     let out = render_status(
         Some(&StatusView::Job {

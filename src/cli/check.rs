@@ -41,6 +41,29 @@ pub struct CheckArgs {
     /// no place for them.
     #[arg(long)]
     pub statistics: bool,
+    /// With the human format: `full` (source excerpts) or `concise` (one
+    /// line per finding). Default: full on a terminal, concise otherwise
+    /// (hooks, CI logs, pipes).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output_format: Option<report::OutputFormat>,
+    /// Report only these rules: codes, code prefixes (NP4), names, `jobspec`,
+    /// `hcl` or ALL (comma-separated or repeated). Errors that are not rule
+    /// findings (a file that does not parse) are always reported.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Report these rules as well as the selected ones.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not report these rules.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print the findings only: no summary line.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Exit 0 even when findings are reported (usage and input errors still
+    /// exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Job variables, Nomad's `-var name=value`.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
@@ -72,23 +95,19 @@ pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, Diag> {
     crate::check::select::select(&args.scope(), cwd)
 }
 
+/// The one `-var` parser ([`LoadOptions::from_cli`]); a `-var` Nomad
+/// would ignore is said so on stderr.
 fn load_options(args: &CheckArgs, world: &World) -> LoadOptions {
-    LoadOptions {
-        vars: args
-            .vars
-            .iter()
-            .map(|v| match v.split_once('=') {
-                Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (v.clone(), String::new()),
-            })
-            .collect(),
-        var_files: args.var_files.clone(),
-        env_vars: std::env::vars()
-            .filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|k| (k.to_string(), v)))
-            .collect(),
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
+    let (opts, warnings) = LoadOptions::from_cli(
+        &args.vars,
+        &args.var_files,
+        world.nomad_version,
+        Some(world.project_root.clone()),
+    );
+    if !warnings.is_empty() {
+        eprint!("{}", crate::diag::render(&warnings.0, false));
     }
+    opts
 }
 
 /// Exit code for findings: 1 if any is at or above the threshold.
@@ -226,6 +245,22 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         eprint!("{}", crate::diag::render(&[d], color));
         return exit::INVALID;
     }
+    let selection = match crate::rules::config::RuleSelection::new(
+        &args.select,
+        &args.extend_select,
+        &args.ignore,
+    ) {
+        Ok(s) => s,
+        Err(d) => {
+            eprint!("{}", crate::diag::render(&[d], color));
+            return exit::INVALID;
+        }
+    };
+    let unknown = crate::rules::config::unknown_in_policy(&world.policy);
+    if !unknown.is_empty() {
+        eprint!("{}", crate::diag::render(&unknown, color));
+        return exit::INVALID;
+    }
     // An unreadable -var-file is a usage error of the run, not a finding
     // repeated in every file.
     for f in &args.var_files {
@@ -286,11 +321,26 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     let findings: Vec<Finding> = results
         .iter()
         .flat_map(|r| r.diags.iter().cloned())
+        .filter(|f| selection.keeps(f))
         .collect();
-    print!(
-        "{}",
+    let concise = match args.output_format {
+        Some(f) => f == report::OutputFormat::Concise,
+        None => {
+            use std::io::IsTerminal;
+            !std::io::stdout().is_terminal() || std::env::var_os("PRE_COMMIT").is_some()
+        }
+    };
+    let text = if args.format == Format::Human && concise {
+        report::concise::render(&findings, results.len())
+    } else {
         report::render(args.format, &findings, results.len(), color)
-    );
+    };
+    if args.quiet && args.format == Format::Human {
+        let summary = report::summary_line(&findings, results.len());
+        print!("{}", text.strip_suffix(&summary).unwrap_or(&text));
+    } else {
+        print!("{text}");
+    }
     if args.statistics && args.format != Format::Json {
         print!(
             "{}",
@@ -309,6 +359,9 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
                 .join(", ")
         );
         return exit::INVALID;
+    }
+    if args.exit_zero {
+        return exit::OK;
     }
     exit_code(&findings, args.deny)
 }

@@ -1,7 +1,6 @@
 //! What every command needs: the world (found, given, or embedded), colour
 //! policy, and job-file evaluation options from flags and the environment.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -56,35 +55,19 @@ pub struct VarArgs {
 }
 
 impl VarArgs {
+    /// Evaluation options from the flags ([`LoadOptions::from_cli`], the one
+    /// parser); a `-var` Nomad would ignore is said so on stderr.
     pub fn load_options(
         &self,
         world: &World,
         repo_root: Option<PathBuf>,
     ) -> Result<LoadOptions, Diags> {
-        let mut vars = Vec::new();
-        for v in &self.vars {
-            match v.split_once('=') {
-                Some((k, val)) => vars.push((k.to_string(), val.to_string())),
-                None => {
-                    return Err(Diag::error(
-                        "cli::var",
-                        format!("-var {v:?} is not of the form name=value"),
-                    )
-                    .help("write -var name=value")
-                    .into())
-                }
-            }
+        let (opts, warnings) =
+            LoadOptions::from_cli(&self.vars, &self.var_files, world.nomad_version, repo_root);
+        if !warnings.is_empty() {
+            eprint!("{}", crate::diag::render(&warnings.0, false));
         }
-        let env_vars: BTreeMap<String, String> = std::env::vars()
-            .filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|n| (n.to_string(), v)))
-            .collect();
-        Ok(LoadOptions {
-            vars,
-            var_files: self.var_files.clone(),
-            env_vars,
-            version: world.nomad_version,
-            repo_root,
-        })
+        Ok(opts)
     }
 
     /// How Nomad 1.2.4+ echoes these flags in the check-index hint.

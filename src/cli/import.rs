@@ -42,7 +42,24 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         .help("save the cluster first: `nomad-preflight import --print-commands DIR`")
         .into());
     }
-    let (world, warnings) = import::load_import(vfs, &dir)?;
+    let (world, mut warnings) = import::load_import(vfs, &dir)?;
+    if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
+        // rules/ has no syntax for pinned allocations yet: say so rather
+        // than let the written world re-schedule a cluster that runs.
+        warnings.push(
+            Diag::warning(
+                "import::allocs-not-written",
+                format!(
+                "{} allocations are not written: the rules/ world re-schedules its running jobs",
+                p.allocs.len()
+            ),
+            )
+            .help(format!(
+                "plan against the import itself to keep them where they run: `plan --world {}`",
+                dir.display()
+            )),
+        );
+    }
     let text = match &args.write {
         Some(rules) => {
             let written = write_world(&world, rules, args.force).map_err(Diags::from)?;
@@ -59,8 +76,12 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
 
 fn summary(world: &World) -> String {
     let nodes: u32 = world.clients.iter().map(|c| c.count).sum();
+    let allocs = match &world.pinned {
+        Some(p) => format!(", {} allocations where they run", p.allocs.len()),
+        None => String::new(),
+    };
     format!(
-        "Nomad {} region {}: {} nodes in {} pools, {} namespaces, {} quotas, {} running jobs\n",
+        "Nomad {} region {}: {} nodes in {} pools, {} namespaces, {} quotas, {} running jobs{allocs}\n",
         world.nomad_version,
         world.region,
         nodes,

@@ -70,6 +70,13 @@ const NOMAD_STYLE_FLAGS: &[&str] = &[
     "template-diff",
     "write",
     "print-commands",
+    "output-format",
+    "select",
+    "extend-select",
+    "ignore",
+    "quiet",
+    "exit-zero",
+    "statistics",
 ];
 
 /// Flags of `nomad job plan` / `nomad job validate` (and Nomad's global API
@@ -218,9 +225,20 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             return crate::diag::exit::INVALID;
         }
     };
+    if matches!(
+        &args.view,
+        Some(status::StatusView::Node { short: false, .. })
+    ) {
+        eprintln!("note: uptime and allocation and host resource utilisation come from a live client's stats; not shown offline");
+    }
     match status::render_status(args.view.as_ref(), &sim.world, &sim.state) {
         Ok(text) => {
-            println!("{}", text.trim_end());
+            // Job names, meta and IDs are input: no control sequence of
+            // theirs reaches the terminal.
+            println!(
+                "{}",
+                crate::report::escape::terminal_output(text.trim_end(), color.stdout())
+            );
             crate::diag::exit::OK
         }
         Err(d) => {

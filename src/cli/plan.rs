@@ -150,6 +150,12 @@ fn disk_options(
 }
 
 fn load_with(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Diags> {
+    load_parsed(path, opts).map_err(|p| p.diags)
+}
+
+/// The job of a file from the working tree, or the whole failed load (for
+/// Nomad's text about it).
+fn load_parsed(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Box<jobspec::ParsedJob>> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut vfs = DiskVfs::new(cwd);
     // Named on the command line: the user's choice even outside the project.
@@ -158,10 +164,26 @@ fn load_with(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Diags> {
         vfs.admit_named(f);
     }
     let parsed = jobspec::load(&vfs, path, opts);
-    if parsed.diags.has_errors() {
-        return Err(parsed.diags);
+    match parsed.job {
+        Some(job) if !parsed.diags.has_errors() => Ok(job),
+        _ => Err(Box::new(parsed)),
     }
-    parsed.job.ok_or(parsed.diags)
+}
+
+/// A job file that does not load: Nomad's own text for the version on
+/// stderr (`Error getting job struct: ...` or `Error during plan: ...`),
+/// then our located diagnostics; exit 255 as Nomad's plan does.
+fn fail_job_file(
+    parsed: &jobspec::ParsedJob,
+    file: &Path,
+    version: crate::version::NomadVersion,
+    color: &ColorArgs,
+) -> i32 {
+    eprint!(
+        "{}",
+        render::job_file_error::plan_error(parsed, &file.display().to_string(), version)
+    );
+    fail(&parsed.diags, color)
 }
 
 /// A job planned against a simulation: everything `nomad job plan` prints
@@ -261,9 +283,9 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Ok(o) => o,
         Err(d) => return fail(&d, color),
     };
-    let job = match load_with(file, &opts) {
+    let job = match load_parsed(file, &opts) {
         Ok(j) => with_namespace(j, args.namespace.as_deref()),
-        Err(d) => return fail(&d, color),
+        Err(parsed) => return fail_job_file(&parsed, file, opts.version, color),
     };
     let from = match &args.running {
         Some(old) => BeforeFrom::File(old.clone()),
@@ -367,7 +389,11 @@ fn print_single(
             if let Some(t) = &tally {
                 out.push_str(&samples_text(t));
             }
-            print!("{out}");
+            // Job, group and task names are input: only our colours pass.
+            print!(
+                "{}",
+                crate::report::escape::terminal_output(&out, color.stdout())
+            );
         }
         PlanFormat::Markdown => {
             let change = if plan.diff.ty == crate::diff::DiffType::Added {
@@ -409,6 +435,10 @@ fn print_single(
         }
     }
     warn_unmodelled(path, &plan.diff);
+    // Outside Nomad's text: which of its lines we inferred rather than know.
+    for note in render::plan::inferred_notes(&plan.result) {
+        eprintln!("note: {note}");
+    }
     let refused = policy::violations(plan, &world.policy.protected);
     for v in &refused {
         eprintln!("refused by policy: {path} {v}");
@@ -510,10 +540,13 @@ fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
         }
     };
     let parsed = jobspec::load(vfs.as_ref(), rel, &setup.opts);
-    let job = match parsed.job {
-        Some(j) if !parsed.diags.has_errors() => with_namespace(j, args.namespace.as_deref()),
-        _ => return fail(&parsed.diags, color),
+    if !parsed.is_valid() {
+        return fail_job_file(&parsed, file, setup.opts.version, color);
+    }
+    let Some(job) = parsed.job else {
+        return fail(&parsed.diags, color);
     };
+    let job = with_namespace(job, args.namespace.as_deref());
     let from = match &args.running {
         Some(old) => BeforeFrom::File(old.clone()),
         None => BeforeFrom::Rev(setup.range.base.clone()),
@@ -625,7 +658,13 @@ fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         _ => None,
     }));
     match args.format {
-        PlanFormat::Text => print!("{}", changed_text(args, &setup, &judged, &head, color)),
+        PlanFormat::Text => print!(
+            "{}",
+            crate::report::escape::terminal_output(
+                &changed_text(args, &setup, &judged, &head, color),
+                color.stdout()
+            )
+        ),
         PlanFormat::Markdown => print!(
             "{}",
             markdown::render(
@@ -730,7 +769,8 @@ fn changed_text(
         out.push_str(&header);
         match &e.outcome {
             changed::Outcome::Plan(p) => {
-                let view = view(args, p, &path, &setup.world);
+                let mut view = view(args, p, &path, &setup.world);
+                view.deleted_file = e.is_stop();
                 out.push_str(&render::plan::render_plan(&view, color.stdout()));
                 if let Some(w) = p.admission.warning_text() {
                     out.push_str(&w);

@@ -25,8 +25,12 @@ pub enum StatusView {
     Overview,
     /// `nomad node status`.
     Nodes,
-    /// `nomad node status -short ID` (ID prefix or node name).
-    Node { id: String },
+    /// `nomad node status ID` (ID prefix or node name); `-short` for the short form.
+    Node {
+        id: String,
+        #[arg(long)]
+        short: bool,
+    },
     /// `nomad quota status NAME`.
     Quota { name: String },
     /// `nomad job status [-namespace NS]`.
@@ -59,7 +63,9 @@ pub fn render_status(
     let out = match view.unwrap_or(&StatusView::Overview) {
         StatusView::Overview => overview(world, state),
         StatusView::Nodes => status::node_list(world, state),
-        StatusView::Node { id } => status::node_detail(world, state, id, now).map_err(not_found)?,
+        StatusView::Node { id, short } => {
+            status::node_detail(world, state, id, now, *short).map_err(not_found)?
+        }
         StatusView::Quota { name } => {
             status::quota_status(world, state, name).map_err(not_found)?
         }

@@ -18,23 +18,38 @@ pub struct ValidateArgs {
     /// Read HCL2 variables from a file (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_file: Vec<PathBuf>,
+    /// Judge by this world's Nomad version (the folder `check` and `plan`
+    /// take with --world), so the three commands agree on one file.
+    #[arg(long, value_name = "DIR", conflicts_with = "nomad_version")]
+    pub world: Option<PathBuf>,
+    /// Judge as this Nomad version would (default: the newest we know).
+    #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = parse_version)]
+    pub nomad_version: Option<crate::version::NomadVersion>,
+}
+
+fn parse_version(s: &str) -> Result<crate::version::NomadVersion, String> {
+    s.parse()
+        .map_err(|_| format!("{s:?} is not a Nomad version (write it as 1.6.1)"))
 }
 
 /// Nomad's exit codes: 0 valid, 1 invalid, 255 usage or I/O error.
 pub fn run(args: &ValidateArgs, color: bool) -> i32 {
-    let mut vars = Vec::new();
-    for v in &args.var {
-        match v.split_once('=') {
-            Some((k, val)) if !k.is_empty() => vars.push((k.to_string(), val.to_string())),
-            _ => {
-                eprintln!("Error parsing -var: \"{v}\" is not of the form KEY=VALUE");
+    let version = match (&args.world, args.nomad_version) {
+        (_, Some(v)) => v,
+        (Some(dir), None) => match crate::cli::common::resolve_world(Some(dir)) {
+            Ok(r) => r.world.nomad_version,
+            Err(d) => {
+                eprint!("{}", render(&d.0, color));
                 return exit::NOMAD_ERROR;
             }
-        }
+        },
+        (None, None) => LoadOptions::default().version,
+    };
+    // The one `-var` parser; a `-var` Nomad would ignore is said so.
+    let (base, warnings) = LoadOptions::from_cli(&args.var, &args.var_file, version, None);
+    if !warnings.is_empty() {
+        eprint!("{}", render(&warnings.0, color));
     }
-    let env_vars: std::collections::BTreeMap<String, String> = std::env::vars()
-        .filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|n| (n.to_string(), v)))
-        .collect();
     let mut vfs = DiskVfs::new(".");
     for f in args.files.iter().chain(&args.var_file) {
         vfs.admit_named(f);
@@ -56,11 +71,8 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             continue;
         }
         let opts = LoadOptions {
-            vars: vars.clone(),
-            var_files: args.var_file.clone(),
-            env_vars: env_vars.clone(),
             repo_root: Some(root.clone()),
-            ..LoadOptions::default()
+            ..base.clone()
         };
         let parsed = jobspec::load(&vfs, file, &opts);
         let (errors, rest): (Vec<_>, Vec<_>) =
@@ -71,7 +83,17 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             .partition(|d| d.severity == crate::diag::Severity::Warning);
         eprint!("{}", render(&advice, color));
         if !errors.is_empty() || parsed.job.is_none() {
-            eprintln!("{}", paint(color, "1;31", "Job validation errors:"));
+            // Nomad's own text for the version first, then where it is.
+            let nomad = crate::render::job_file_error::validate_error(
+                &parsed,
+                &file.display().to_string(),
+                opts.version,
+            );
+            let nomad = match nomad.strip_prefix("Job validation errors:\n") {
+                Some(rest) => format!("{}\n{rest}", paint(color, "1;31", "Job validation errors:")),
+                None => nomad,
+            };
+            eprint!("{nomad}");
             eprint!("{}", render(&Diags(errors).0, color));
             worst = worst.max(exit::FINDINGS);
             continue;

@@ -1,7 +1,7 @@
 //! Nodes from the world's client pools.
 
 use super::ids::uuid;
-use super::{Node, NodeNetwork, NodeStatus};
+use super::{Node, NodeNetwork};
 use crate::world::{ClientPool, World};
 
 /// Salt for node IDs: nodes are named by the world, never by the sample
@@ -21,11 +21,21 @@ pub fn build_node(
     index: u32,
     create_index: u64,
 ) -> Node {
-    let name = format!("{}-{}", pool.name, index);
-    let id = uuid(
-        NODE_ID_SALT,
-        &[&world.region, &pool.name, &index.to_string()],
-    );
+    // An imported node keeps the ID its allocations name; a written pool's
+    // clients get a derived one.
+    let member = usize::try_from(index)
+        .ok()
+        .and_then(|i| pool.members.get(i.checked_sub(1)?));
+    let (id, name) = match member {
+        Some(m) => (m.id.clone(), m.name.clone()),
+        None => (
+            uuid(
+                NODE_ID_SALT,
+                &[&world.region, &pool.name, &index.to_string()],
+            ),
+            format!("{}-{}", pool.name, index),
+        ),
+    };
     let ip = format!(
         "10.{}.{}.{}",
         (pool_pos % 200) + 1,
@@ -44,7 +54,8 @@ pub fn build_node(
     attributes.insert("cpu.totalcompute".to_string(), pool.cpu.to_string());
     attributes.insert(
         "memory.totalbytes".to_string(),
-        (pool.memory.max(0) * 1024 * 1024).to_string(),
+        // Bounded at load (MAX_NODE_RESOURCE); saturating all the same.
+        pool.memory.max(0).saturating_mul(1024 * 1024).to_string(),
     );
     attributes.insert("nomad.version".to_string(), world.nomad_version.to_string());
     attributes.insert("unique.hostname".to_string(), name.clone());
@@ -87,9 +98,14 @@ pub fn build_node(
         attributes,
         meta: pool.meta.clone(),
         drivers,
-        status: NodeStatus::Ready,
-        eligible: true,
-        drain: false,
+        host_volumes: pool
+            .host_volumes
+            .iter()
+            .map(|(name, v)| (name.clone(), v.read_only))
+            .collect(),
+        status: pool.state.status,
+        eligible: !pool.state.ineligible,
+        drain: pool.state.drain,
         create_index,
     }
 }

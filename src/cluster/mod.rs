@@ -2,6 +2,7 @@
 //! Raft-like indexes kept deterministic so plans can print a stable
 //! `Job Modify Index` and `-check-index` can be honoured.
 
+pub mod metric;
 pub mod usage;
 
 use std::collections::BTreeMap;
@@ -60,6 +61,8 @@ pub struct Node {
     pub meta: BTreeMap<String, String>,
     /// Healthy detected drivers.
     pub drivers: Vec<String>,
+    /// Host volume name → read-only.
+    pub host_volumes: BTreeMap<String, bool>,
     pub status: NodeStatus,
     pub eligible: bool,
     pub drain: bool,
@@ -223,6 +226,10 @@ pub struct BlockedEval {
     /// Quota name when blocked by a quota rather than capacity.
     pub quota_limit_reached: Option<String>,
     pub create_index: u64,
+    /// The evaluation whose placements failed (Nomad's latest failed
+    /// placement), and its per-group metrics.
+    pub failed_eval_id: String,
+    pub failed_tg_allocs: BTreeMap<String, metric::AllocMetric>,
 }
 
 /// One task group's progress in a deployment (`DeploymentState`).
@@ -234,7 +241,10 @@ pub struct DeploymentGroup {
     pub placed: u64,
     pub healthy: u64,
     pub unhealthy: u64,
-    /// Simulated seconds by which progress is required (None: no deadline).
+    /// The group's `progress_deadline` in seconds (0: none).
+    pub progress_deadline: i64,
+    /// Simulated seconds by which progress is required: set by the first
+    /// placed allocation (None before, or without a deadline).
     pub require_progress_by: Option<i64>,
 }
 

@@ -161,6 +161,7 @@ mod tests {
             namespaces,
             policy: Default::default(),
             running: vec![],
+            pinned: None,
         }
     }
 

@@ -2,11 +2,9 @@
 //! (`helper/flatmap`), per Nomad version: each release has its own struct
 //! fields, and a field that does not exist in a version must not appear.
 //!
-//! A few late fields have no place in our job model yet (Port.IgnoreCollision,
-//! Resources.SecretsMB, Volume.Sticky, VolumeMount.SELinuxLabel,
-//! Artifact.GetterInsecure/Chown, Template.ErrMissingKey/Once, Service
-//! Address/Cluster/Kind): they print Nomad's default value, which is what a
-//! job that does not set them shows.
+//! A few late service fields have no place in our job model yet (Address,
+//! Cluster, Kind): they print Nomad's default value, which is what a job
+//! that does not set them shows; the job's unmodelled part reports them.
 
 use std::collections::BTreeMap;
 
@@ -218,7 +216,7 @@ pub fn resources(r: &js::Resources, d: Dialect) -> Flat {
         .i("DiskMB", r.disk_mb)
         .i("IOPS", r.iops)
         .i("MemoryMB", r.memory_mb)
-        .when(d.at(1, 9, 0), |f| f.i("SecretsMB", 0))
+        .when(d.at(1, 9, 0), |f| f.i("SecretsMB", r.secrets_mb))
         .done()
 }
 
@@ -237,7 +235,46 @@ pub fn port(p: &js::Port, dynamic: bool, d: Dialect) -> Flat {
         .when(!dynamic, |f| f.i("Value", p.value))
         .when(d.v010(), |f| f.i("To", p.to))
         .when(d.at(0, 12, 0), |f| f.s("HostNetwork", &p.host_network))
-        .when(d.at(1, 9, 0), |f| f.b("IgnoreCollision", false))
+        // Nomad filters it out of dynamic ports.
+        .when(d.at(1, 9, 0) && !dynamic, |f| {
+            f.b("IgnoreCollision", p.ignore_collision)
+        })
+        .done()
+}
+
+/// `DNSConfig.Diff`: each list joined with commas, empty ones left out.
+pub fn dns(c: &js::DnsConfig) -> Flat {
+    F::default()
+        .when(!c.options.is_empty(), |f| {
+            f.s("Options", &c.options.join(","))
+        })
+        .when(!c.searches.is_empty(), |f| {
+            f.s("Searches", &c.searches.join(","))
+        })
+        .when(!c.servers.is_empty(), |f| {
+            f.s("Servers", &c.servers.join(","))
+        })
+        .done()
+}
+
+pub fn csi_mount_options(m: &js::CsiMountOptions) -> Flat {
+    F::default().s("FSType", &m.fs_type).done()
+}
+
+/// `disconectStrategyDiffs` flattens with pointers followed ("nil" unset).
+pub fn disconnect(x: &js::Disconnect) -> Flat {
+    let nanos = |d: Option<Duration>| d.map(|d| d.nanos().to_string());
+    F::default()
+        .s("LostAfter", &nanos(x.lost_after).unwrap_or("0".into()))
+        .s("Reconcile", &x.reconcile)
+        .s(
+            "Replace",
+            &x.replace.map(|b| b.to_string()).unwrap_or("nil".into()),
+        )
+        .s(
+            "StopOnClientAfter",
+            &nanos(x.stop_on_client_after).unwrap_or("nil".into()),
+        )
         .done()
 }
 
@@ -256,9 +293,8 @@ pub fn log_config(l: &js::LogConfig, d: Dialect) -> Flat {
 pub fn artifact(a: &js::Artifact, d: Dialect) -> Flat {
     F::default()
         .map("GetterHeaders", &a.getter_headers)
-        .when(d.at(1, 8, 0), |f| {
-            f.b("GetterInsecure", false).b("Chown", false)
-        })
+        .when(d.at(1, 8, 0), |f| f.b("GetterInsecure", a.insecure))
+        .when(d.at(1, 10, 0), |f| f.b("Chown", a.chown))
         .s("GetterMode", &a.getter_mode)
         .map("GetterOptions", &a.getter_options)
         .s("GetterSource", &a.getter_source)
@@ -280,7 +316,32 @@ pub fn template(t: &js::Template, d: Dialect) -> Flat {
         .d("Splay", t.splay)
         .d("VaultGrace", t.vault_grace)
         .when(d.at(1, 5, 0), |f| {
-            f.b("ErrMissingKey", false).b("Once", false)
+            f.b("ErrMissingKey", t.err_missing_key).b("Once", t.once)
+        })
+        // Pointers: only a set value is flattened (templateDiff adds them).
+        .when(d.at(1, 4, 0), |f| {
+            f.when(t.uid.is_some(), |f| f.i("Uid", t.uid.unwrap_or_default()))
+                .when(t.gid.is_some(), |f| f.i("Gid", t.gid.unwrap_or_default()))
+        })
+        .done()
+}
+
+/// `waitConfigDiff` flattens with pointers followed: an unset bound is "nil".
+pub fn wait_config(w: &js::WaitConfig) -> Flat {
+    let dur = |d: Option<Duration>| d.map(|d| d.nanos().to_string()).unwrap_or("nil".into());
+    F::default()
+        .s("Max", &dur(w.max))
+        .s("Min", &dur(w.min))
+        .done()
+}
+
+pub fn change_script(c: &js::ChangeScript, d: Dialect) -> Flat {
+    F::default()
+        .s("Command", &c.command)
+        .b("FailOnError", c.fail_on_error)
+        .d("Timeout", c.timeout)
+        .when(d.at(2, 0, 5), |f| {
+            f.b("RunOnFirstRender", c.run_on_first_render)
         })
         .done()
 }
@@ -291,6 +352,13 @@ pub fn vault(v: &js::Vault, d: Dialect) -> Flat {
         .s("ChangeSignal", &v.change_signal)
         .b("Env", v.env)
         .when(d.at(1, 0, 0), |f| f.s("Namespace", &v.namespace))
+        .when(d.at(1, 6, 0), |f| f.b("DisableFile", v.disable_file))
+        .when(d.at(1, 7, 0), |f| {
+            f.s("Role", &v.role).s("Cluster", &v.cluster)
+        })
+        .when(d.at(1, 8, 0), |f| {
+            f.b("AllowTokenExpiration", v.allow_token_expiration)
+        })
         .done()
 }
 
@@ -303,7 +371,7 @@ pub fn volume(v: &js::Volume, d: Dialect) -> Flat {
         .b("ReadOnly", v.read_only)
         .s("Source", &v.source)
         .s("Type", &v.volume_type)
-        .when(d.at(1, 10, 0), |f| f.b("Sticky", false))
+        .when(d.at(1, 10, 0), |f| f.b("Sticky", v.sticky))
         .done()
 }
 
@@ -313,7 +381,7 @@ pub fn volume_mount(m: &js::VolumeMount, d: Dialect) -> Flat {
         .s("PropagationMode", &m.propagation_mode)
         .b("ReadOnly", m.read_only)
         .s("Volume", &m.volume)
-        .when(d.at(1, 8, 0), |f| f.s("SELinuxLabel", ""))
+        .when(d.at(1, 8, 0), |f| f.s("SELinuxLabel", &m.selinux_label))
         .done()
 }
 

@@ -4,7 +4,9 @@
 
 use crate::jobspec as js;
 
-use super::engine::{field_diffs, primitive_object_diff, structured_object_diff, Flat};
+use super::engine::{
+    field_diffs, primitive_object_diff, string_set_diff, structured_object_diff, Flat,
+};
 use super::fields::{self as fl, Dialect};
 use super::job::{affinities, constraints, diffs_by_name, Ns};
 use super::network::network_diffs;
@@ -105,6 +107,20 @@ pub(super) fn group_diff(
         "Update",
         ctx,
     ));
+    let (od, nd) = (
+        old.and_then(|g| g.disconnect.as_ref()),
+        new.and_then(|g| g.disconnect.as_ref()),
+    );
+    if d.at(1, 8, 0) && od != nd {
+        objects.extend(structured_object_diff(
+            od.map(fl::disconnect).as_ref(),
+            nd.map(fl::disconnect).as_ref(),
+            false,
+            "Disconnect",
+            ctx,
+            Vec::new(),
+        ));
+    }
     if d.v010() {
         objects.extend(network_diffs(&o.networks, &n.networks, d, ctx));
     }
@@ -147,13 +163,35 @@ pub(super) fn volume_diffs(
             if o == n {
                 return None;
             }
+            let (om, nm) = (
+                o.and_then(|v| v.mount_options.as_ref()),
+                n.and_then(|v| v.mount_options.as_ref()),
+            );
+            let mut objects = Vec::new();
+            if d.at(1, 1, 0) && om != nm {
+                let empty = js::CsiMountOptions::default();
+                let flags = string_set_diff(
+                    &om.unwrap_or(&empty).mount_flags,
+                    &nm.unwrap_or(&empty).mount_flags,
+                    "MountFlags",
+                    ctx,
+                );
+                objects.extend(structured_object_diff(
+                    Some(&fl::csi_mount_options(om.unwrap_or(&empty))).filter(|_| om.is_some()),
+                    Some(&fl::csi_mount_options(nm.unwrap_or(&empty))).filter(|_| nm.is_some()),
+                    false,
+                    "MountOptions",
+                    ctx,
+                    flags.into_iter().collect(),
+                ));
+            }
             structured_object_diff(
                 o.map(|v| fl::volume(v, d)).as_ref(),
                 n.map(|v| fl::volume(v, d)).as_ref(),
                 false,
                 "Volume",
                 ctx,
-                Vec::new(),
+                objects,
             )
         })
         .collect()

@@ -17,6 +17,29 @@ mod unmodelled;
 
 pub use annotate::annotate;
 pub use job::job_diff;
+
+/// Nomad's `TaskGroup.Diff(other, contextual)` on its own, for tests
+/// taken from diff_test.go (the plan always diffs whole jobs).
+pub fn group_diff(
+    old: &crate::jobspec::TaskGroup,
+    new: &crate::jobspec::TaskGroup,
+    version: crate::version::NomadVersion,
+    contextual: bool,
+) -> TaskGroupDiff {
+    let d = fields::Dialect::new(version);
+    group::group_diff(("default", "default"), Some(old), Some(new), d, contextual)
+}
+
+/// Nomad's `Task.Diff(other, contextual)` on its own (see [`group_diff`]).
+pub fn task_diff(
+    old: &crate::jobspec::Task,
+    new: &crate::jobspec::Task,
+    version: crate::version::NomadVersion,
+    contextual: bool,
+) -> TaskDiff {
+    let d = fields::Dialect::new(version);
+    task::task_diff(("default", "default"), Some(old), Some(new), d, contextual)
+}
 pub use unmodelled::UnmodelledChange;
 
 use serde::{Serialize, Serializer};

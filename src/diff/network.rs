@@ -62,6 +62,25 @@ pub(super) fn network_diff(
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     let mut objects = port_diffs(&o.reserved_ports, &n.reserved_ports, false, d, ctx);
     objects.extend(port_diffs(&o.dynamic_ports, &n.dynamic_ports, true, d, ctx));
+    if d.at(0, 12, 0) && o.dns != n.dns {
+        objects.extend(structured_object_diff(
+            o.dns.as_ref().map(fl::dns).as_ref(),
+            n.dns.as_ref().map(fl::dns).as_ref(),
+            false,
+            "DNS",
+            ctx,
+            Vec::new(),
+        ));
+    }
+    // CNIConfig: its args map, flattened at the top level.
+    if d.at(1, 9, 0) && o.cni.clone().unwrap_or_default() != n.cni.clone().unwrap_or_default() {
+        objects.extend(primitive_object_diff(
+            o.cni.as_ref(),
+            n.cni.as_ref(),
+            "CNIConfig",
+            ctx,
+        ));
+    }
     structured_object_diff(
         old.map(|x| fl::network(x, d)).as_ref(),
         new.map(|x| fl::network(x, d)).as_ref(),

@@ -114,8 +114,10 @@ pub(super) fn task_diff(
             o.vault.as_ref().unwrap_or(&ev),
             n.vault.as_ref().unwrap_or(&ev),
         );
+        // 1.10 dropped the policies from the Vault block.
         let sub: Vec<ObjectDiff> = string_set_diff(&ov.policies, &nv.policies, "Policies", ctx)
             .into_iter()
+            .filter(|_| !d.at(1, 10, 0))
             .collect();
         objects.extend(structured_object_diff(
             o.vault.as_ref().map(|v| fl::vault(v, d)).as_ref(),
@@ -126,15 +128,19 @@ pub(super) fn task_diff(
             sub,
         ));
     }
-    objects.extend(keyed_set_diff(
-        &o.templates,
-        &n.templates,
-        |t| fl::template(t, d),
-        |t| t.dest_path.clone(),
-        d.at(1, 2, 0),
-        "Template",
-        ctx,
-    ));
+    if d.at(1, 3, 0) {
+        objects.extend(template_diffs(&o.templates, &n.templates, d, ctx));
+    } else {
+        objects.extend(keyed_set_diff(
+            &o.templates,
+            &n.templates,
+            |t| fl::template(t, d),
+            |t| t.dest_path.clone(),
+            d.at(1, 2, 0),
+            "Template",
+            ctx,
+        ));
+    }
     if d.at(1, 8, 0) {
         objects.extend(volume_mount_diffs(
             &o.volume_mounts,
@@ -178,8 +184,96 @@ pub(super) fn volume_mount_diffs(
     out
 }
 
-/// Templates and artifacts: a content set before 1.2; from 1.2 keyed by
-/// their `DiffID` (destination), so an edited template shows as Edited.
+/// Templates from 1.3 (`templateDiffs`): one template on each side is the
+/// same template; otherwise matched by `DiffID` (the destination).
+fn template_diffs(
+    old: &[js::Template],
+    new: &[js::Template],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
+    if let ([o], [n]) = (old, new) {
+        return template_diff(Some(o), Some(n), d, ctx)
+            .into_iter()
+            .collect();
+    }
+    let mut taken = vec![false; new.len()];
+    let mut out = Vec::new();
+    for o in old {
+        let m = (0..new.len()).find(|&i| !taken[i] && new[i].dest_path == o.dest_path);
+        if let Some(i) = m {
+            taken[i] = true;
+        }
+        out.extend(template_diff(Some(o), m.map(|i| &new[i]), d, ctx));
+    }
+    for (i, n) in new.iter().enumerate() {
+        if !taken[i] {
+            out.extend(template_diff(None, Some(n), d, ctx));
+        }
+    }
+    sort_objects(&mut out);
+    out
+}
+
+/// `templateDiff`: Edited by deep equality, with the `wait` block (which
+/// Nomad names "Template" too) and the change script as sub-objects.
+fn template_diff(
+    old: Option<&js::Template>,
+    new: Option<&js::Template>,
+    d: Dialect,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    if old == new {
+        return None;
+    }
+    let mut objects = Vec::new();
+    let (ow, nw) = (
+        old.and_then(|t| t.wait.as_ref()),
+        new.and_then(|t| t.wait.as_ref()),
+    );
+    if ow != nw {
+        objects.extend(structured_object_diff(
+            ow.map(fl::wait_config).as_ref(),
+            nw.map(fl::wait_config).as_ref(),
+            false,
+            "Template",
+            ctx,
+            Vec::new(),
+        ));
+    }
+    let (os, ns) = (
+        old.and_then(|t| t.change_script.as_ref()),
+        new.and_then(|t| t.change_script.as_ref()),
+    );
+    if d.at(1, 4, 0) && os != ns {
+        let empty = js::ChangeScript::default();
+        let args = string_set_diff(
+            &os.unwrap_or(&empty).args,
+            &ns.unwrap_or(&empty).args,
+            "Args",
+            ctx,
+        );
+        objects.extend(structured_object_diff(
+            os.map(|c| fl::change_script(c, d)).as_ref(),
+            ns.map(|c| fl::change_script(c, d)).as_ref(),
+            false,
+            "ChangeScript",
+            ctx,
+            args.into_iter().collect(),
+        ));
+    }
+    structured_object_diff(
+        old.map(|t| fl::template(t, d)).as_ref(),
+        new.map(|t| fl::template(t, d)).as_ref(),
+        false,
+        "Template",
+        ctx,
+        objects,
+    )
+}
+
+/// Artifacts (and templates before 1.3): a content set before 1.2; from
+/// 1.2 keyed by their `DiffID` (destination), so an edit shows as Edited.
 pub(super) fn keyed_set_diff<T>(
     old: &[T],
     new: &[T],

@@ -114,7 +114,15 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
                 continue;
             };
             let fields = field_changes(&ot.unmodelled, &nt.unmodelled);
-            if !fields.is_empty() || (ot != nt && !shows(&td.fields, &td.objects)) {
+            // The restart policy copied from the group shows on the group.
+            let differs = || {
+                let bare = |t: &js::Task| js::Task {
+                    restart: None,
+                    ..t.clone()
+                };
+                bare(ot) != bare(nt)
+            };
+            if !fields.is_empty() || (!shows(&td.fields, &td.objects) && differs()) {
                 push(Some(&ng.name), Some(&nt.name), fields);
             }
         }

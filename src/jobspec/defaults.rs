@@ -115,9 +115,47 @@ fn group(
     for s in &mut g.services {
         service(s, job_id, &gname, "", v);
     }
+    if let Some(d) = &mut g.disconnect {
+        // api DisconnectStrategy.Canonicalize.
+        if d.replace.is_none() {
+            d.replace = Some(true);
+        }
+        if !d.spans.written("reconcile") {
+            d.reconcile = "best_score".into();
+        }
+    }
     for t in &mut g.tasks {
         task(t, job_id, &gname, v);
+        // From 0.11 every task carries the group's restart policy, merged
+        // with its own `restart` block (api Task.Canonicalize).
+        if v.at_least(0, 11, 0) {
+            t.restart = Some(merge_restart(&g.restart, t.restart.take()));
+        }
     }
+}
+
+fn merge_restart(group: &RestartPolicy, task: Option<RestartPolicy>) -> RestartPolicy {
+    let mut out = group.clone();
+    let Some(t) = task else {
+        return out;
+    };
+    let ts = &t.spans;
+    if ts.written("attempts") {
+        out.attempts = t.attempts;
+    }
+    if ts.written("interval") {
+        out.interval = t.interval;
+    }
+    if ts.written("delay") {
+        out.delay = t.delay;
+    }
+    if ts.written("mode") {
+        out.mode = t.mode.clone();
+    }
+    if ts.written("render_templates") {
+        out.render_templates = t.render_templates;
+    }
+    out
 }
 
 fn merge_update(job: &UpdateStrategy, group: UpdateStrategy) -> UpdateStrategy {
@@ -242,6 +280,18 @@ fn network(n: &mut Network, v: NomadVersion) {
     if !n.spans.written("mbits") && !v.at_least(1, 0, 0) {
         n.mbits = 10;
     }
+    // structs NetworkResource.Canonicalize, since host networks (0.12).
+    if v.at_least(0, 12, 0) {
+        for p in n
+            .reserved_ports
+            .iter_mut()
+            .chain(n.dynamic_ports.iter_mut())
+        {
+            if p.host_network.is_empty() {
+                p.host_network = "default".into();
+            }
+        }
+    }
 }
 
 fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion) {
@@ -262,9 +312,18 @@ fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion)
     if v.at_least(1, 1, 0) && !s.spans.written("on_update") {
         s.on_update = "require_healthy".into();
     }
+    // structs Service.Canonicalize names the task of a task service (1.4+),
+    // and its checks inherit it.
+    let task_services = v.at_least(1, 4, 0) && !task.is_empty();
+    if task_services && s.task_name.is_empty() {
+        s.task_name = task.to_string();
+    }
     let svc = s.name.clone();
     let on_update = s.on_update.clone();
     for c in &mut s.checks {
+        if task_services && c.task_name.is_empty() {
+            c.task_name = s.task_name.clone();
+        }
         if !c.spans.written("name") {
             c.name = format!("service: \"{svc}\" check");
         }
@@ -326,8 +385,14 @@ fn task(t: &mut Task, job: &str, group: &str, v: NomadVersion) {
         if !s.written("right_delimiter") {
             tp.right_delim = "}}".into();
         }
-        if !s.written("vault_grace") {
+        // VaultGrace was deprecated in 0.11: its default became 0.
+        if !s.written("vault_grace") && !v.at_least(0, 11, 0) {
             tp.vault_grace = Duration::secs(15);
+        }
+        if !s.written("change_signal") && tp.change_mode == "signal" {
+            tp.change_signal = "SIGHUP".into();
+        } else {
+            tp.change_signal = tp.change_signal.to_uppercase();
         }
     }
     if let Some(va) = &mut t.vault {

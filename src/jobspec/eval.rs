@@ -70,7 +70,8 @@ pub fn span_of(e: &impl hcl_edit::Span) -> Span {
 
 impl<'a> Scope<'a> {
     pub fn eval(&mut self, expr: &Expression) -> EvalResult {
-        match self.ev(expr) {
+        let _budget = super::budget::enter();
+        match self.budgeted(expr) {
             Ok(v) => Ok(v),
             Err(Fail::Err(e)) => Err(e),
             // A bare runtime reference: keep its text as an interpolation, as
@@ -82,10 +83,21 @@ impl<'a> Scope<'a> {
     /// Like [`Scope::eval`], but `None` when the value is only known at run
     /// time (or depends on an unset variable).
     pub fn eval_known(&mut self, expr: &Expression) -> Result<Option<Value>, EvalError> {
-        match self.ev(expr) {
+        let _budget = super::budget::enter();
+        match self.budgeted(expr) {
             Ok(v) => Ok(Some(v)),
             Err(Fail::Err(e)) => Err(e),
             Err(Fail::Runtime) => Ok(None),
+        }
+    }
+
+    /// [`Scope::ev`], failing if the value-size budget ran out anywhere
+    /// inside (even where `try` or `can` swallowed the error).
+    fn budgeted(&mut self, expr: &Expression) -> R {
+        let r = self.ev(expr);
+        match super::budget::exhausted() {
+            Some(msg) => Err(budget_error(span_of(expr), msg)),
+            None => r,
         }
     }
 
@@ -118,6 +130,21 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// [`Scope::lookup`], charging the copy to the budget first.
+    fn lookup_charged(&self, name: &str, sp: Span) -> Result<Option<Value>, Fail> {
+        let found = if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == name) {
+            super::budget::charge_copy(v)
+        } else {
+            match name {
+                "var" => charge_map(&self.vars),
+                "local" => charge_map(&self.locals),
+                _ => Ok(()),
+            }
+        };
+        found.map_err(|m| budget_error(sp, m))?;
+        Ok(self.lookup(name))
+    }
+
     fn ev(&mut self, expr: &Expression) -> R {
         let sp = span_of(expr);
         Ok(match expr {
@@ -126,6 +153,7 @@ impl<'a> Scope<'a> {
             Expression::Number(n) => Value::Number(n.value().as_f64().unwrap_or(0.0)),
             Expression::String(s) => Value::String(s.value().clone()),
             Expression::Array(a) => {
+                charge(a.len() as u64, 0, sp)?;
                 let mut out = Vec::with_capacity(a.len());
                 for e in a.iter() {
                     out.push(self.ev(e)?);
@@ -133,6 +161,7 @@ impl<'a> Scope<'a> {
                 Value::List(out)
             }
             Expression::Object(o) => {
+                charge(o.len() as u64, 0, sp)?;
                 let mut out = BTreeMap::new();
                 for (k, v) in o.iter() {
                     let key = match k {
@@ -159,15 +188,21 @@ impl<'a> Scope<'a> {
                         other => other,
                     };
                 }
-                Value::String(self.template(tpl)?)
+                let s = self.template(tpl)?;
+                charge(1, s.len() as u64, sp)?;
+                Value::String(s)
             }
-            Expression::HeredocTemplate(h) => Value::String(self.template(&h.template)?),
+            Expression::HeredocTemplate(h) => {
+                let s = self.template(&h.template)?;
+                charge(1, s.len() as u64, sp)?;
+                Value::String(s)
+            }
             Expression::Parenthesis(p) => self.ev(p.inner())?,
             Expression::Variable(v) => {
                 let name = v.as_str();
                 // jobspec2's UnknownVariable hook: any other root (`attr`,
                 // `NOMAD_*`, a shell `${HOME}`) stays `${...}` text for run time.
-                match self.lookup(name) {
+                match self.lookup_charged(name, sp)? {
                     Some(v) => v,
                     None => return Err(Fail::Runtime),
                 }
@@ -329,6 +364,7 @@ impl<'a> Scope<'a> {
                 match pool.get(id.as_str()) {
                     Some(v) => {
                         ops.next();
+                        super::budget::charge_copy(v).map_err(|m| budget_error(span_of(t), m))?;
                         v.clone()
                     }
                     None => self.ev(&t.expr)?,
@@ -388,7 +424,12 @@ impl<'a> Scope<'a> {
         })?;
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let sp = span_of(f);
         for (k, v) in items {
+            // Each iteration copies its key and value into the bindings.
+            super::budget::charge_copy(&k)
+                .and_then(|_| super::budget::charge_copy(&v))
+                .map_err(|m| budget_error(sp, m))?;
             let base = self.bindings.len();
             if let Some(kn) = &kname {
                 self.bindings.push((kn.clone(), k));
@@ -457,7 +498,11 @@ impl<'a> Scope<'a> {
                 args.extend(last);
             }
         }
-        functions::call(&self.fns, name, args).map_err(|msg| {
+        let result = functions::call(&self.fns, name, args);
+        if let Ok(v) = &result {
+            super::budget::charge_copy(v).map_err(|m| budget_error(sp, m))?;
+        }
+        result.map_err(|msg| {
             let (code, help) = if msg.starts_with("no file exists") {
                 (
                     "jobspec::file",
@@ -553,6 +598,30 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// The located error for a spent budget.
+fn budget_error(sp: Span, msg: String) -> Fail {
+    Fail::Err(EvalError {
+        code: "jobspec::budget",
+        ..EvalError::new(
+            sp,
+            format!("Evaluation too large: {msg}"),
+            "nested `for` expressions and locals that repeat other locals multiply; build smaller values",
+        )
+    })
+}
+
+fn charge(elements: u64, bytes: u64, sp: Span) -> Result<(), Fail> {
+    super::budget::charge(elements, bytes).map_err(|m| budget_error(sp, m))
+}
+
+fn charge_map(m: &BTreeMap<String, Value>) -> Result<(), String> {
+    for (k, v) in m {
+        super::budget::charge(0, k.len() as u64)?;
+        super::budget::charge_copy(v)?;
+    }
+    Ok(())
+}
+
 fn strip_after(el: &Element) -> bool {
     use hcl_edit::template::Strip;
     match el {
@@ -624,7 +693,7 @@ fn index(v: Value, k: &Value, sp: Span) -> Result<Value, Fail> {
 }
 
 pub fn did_you_mean_help<'a>(name: &str, options: impl Iterator<Item = &'a str>) -> String {
-    match super::suggest::closest(name, options) {
+    match crate::suggest::closest(name, options) {
         Some(s) => format!("did you mean \"{s}\"?"),
         None => String::new(),
     }

@@ -574,12 +574,22 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
                 },
             ))
         }
-        other => Err(if KNOWN.contains(&other) {
-            format!("function \"{other}\" is not supported")
-        } else {
-            format!("there is no function named \"{other}\"")
-        }),
+        other => {
+            let read = |p: &str| env.read(p).map(String::into_bytes);
+            if let Some(r) = super::functions_more::call(other, a, &read) {
+                return r;
+            }
+            unknown(other)
+        }
     }
+}
+
+fn unknown(other: &str) -> Res {
+    Err(if KNOWN.contains(&other) {
+        format!("function \"{other}\" is not supported")
+    } else {
+        format!("there is no function named \"{other}\"")
+    })
 }
 
 impl FnEnv<'_> {
@@ -733,7 +743,7 @@ pub fn from_json(j: serde_json::Value) -> Value {
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-fn b64_encode(data: &[u8]) -> String {
+pub(super) fn b64_encode(data: &[u8]) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
         let b = [

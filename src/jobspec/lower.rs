@@ -277,6 +277,7 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
                 destination: f.str(cx, "destination").unwrap_or_default(),
                 read_only: f.bool(cx, "read_only").unwrap_or_default(),
                 propagation_mode: f.str(cx, "propagation_mode").unwrap_or_default(),
+                selinux_label: f.str(cx, "selinux_label").unwrap_or_default(),
             }
         })
         .collect();
@@ -291,7 +292,8 @@ fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
     }
     task_scaling(&f, cx);
     // Tasks may carry several labelled `scaling "cpu"`/`identity "x"` blocks.
-    for name in ["restart", "csi_plugin", "consul", "schedule"] {
+    t.restart = f.block(cx, "restart").map(|b| restart(b, cx));
+    for name in ["csi_plugin", "consul", "schedule"] {
         f.unmodelled_block(cx, name);
     }
     t.spans = f.spans;
@@ -323,6 +325,7 @@ fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
         memory_max_mb: f.int(cx, "memory_max").unwrap_or_default(),
         disk_mb: f.int(cx, "disk").unwrap_or_default(),
         iops: f.int(cx, "iops").unwrap_or_default(),
+        secrets_mb: f.int(cx, "secrets").unwrap_or_default(),
         ..Resources::default()
     };
     r.networks = f.blocks("network").map(|b| network(b, cx)).collect();
@@ -369,6 +372,7 @@ fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
             value: pf.int(cx, "static").unwrap_or_default(),
             to: pf.int(cx, "to").unwrap_or_default(),
             host_network: pf.str(cx, "host_network").unwrap_or_default(),
+            ignore_collision: pf.bool(cx, "ignore_collision").unwrap_or_default(),
             spans: pf.spans,
         };
         if port.spans.written("static") {
@@ -385,7 +389,10 @@ fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
             options: df.strs(cx, "options").unwrap_or_default(),
         });
     }
-    f.unmodelled_block(cx, "cni");
+    if let Some(c) = f.block(cx, "cni") {
+        let mut cf = F::new(c, cx, &["args"], "cni");
+        net.cni = Some(cf.map(cx, "args"));
+    }
     net.spans = f.spans;
     net
 }
@@ -743,8 +750,16 @@ fn volume(n: &Node, cx: &mut Cx<'_>) -> Volume {
         ],
         "volume",
     );
-    f.unmodelled_block(cx, "mount_options");
+    let mount_options = f.block(cx, "mount_options").map(|m| {
+        let mut mf = F::new(m, cx, &["fs_type", "mount_flags"], "mount_options");
+        CsiMountOptions {
+            fs_type: mf.str(cx, "fs_type").unwrap_or_default(),
+            mount_flags: mf.strs(cx, "mount_flags").unwrap_or_default(),
+        }
+    });
     Volume {
+        sticky: f.bool(cx, "sticky").unwrap_or_default(),
+        mount_options,
         name: f.label().unwrap_or_default().to_string(),
         volume_type: f.str(cx, "type").unwrap_or_default(),
         source: f.str(cx, "source").unwrap_or_default(),
@@ -918,9 +933,41 @@ fn template(n: &Node, cx: &mut Cx<'_>) -> Template {
         ],
         "template",
     );
-    f.unmodelled_block(cx, "wait");
-    f.unmodelled_block(cx, "change_script");
+    let wait = f.block(cx, "wait").map(|w| {
+        let mut wf = F::new(w, cx, &["min", "max"], "wait");
+        WaitConfig {
+            min: wf.dur(cx, "min"),
+            max: wf.dur(cx, "max"),
+        }
+    });
+    let change_script = f.block(cx, "change_script").map(|c| {
+        let mut cf = F::new(
+            c,
+            cx,
+            &[
+                "command",
+                "args",
+                "timeout",
+                "fail_on_error",
+                "run_on_first_render",
+            ],
+            "change_script",
+        );
+        ChangeScript {
+            command: cf.str(cx, "command").unwrap_or_default(),
+            args: cf.strs(cx, "args").unwrap_or_default(),
+            timeout: cf.dur(cx, "timeout").unwrap_or(Duration::secs(5)),
+            fail_on_error: cf.bool(cx, "fail_on_error").unwrap_or_default(),
+            run_on_first_render: cf.bool(cx, "run_on_first_render").unwrap_or_default(),
+        }
+    });
     Template {
+        uid: f.int(cx, "uid"),
+        gid: f.int(cx, "gid"),
+        err_missing_key: f.bool(cx, "error_on_missing_key").unwrap_or_default(),
+        once: f.bool(cx, "once").unwrap_or_default(),
+        wait,
+        change_script,
         source_path: f.str(cx, "source").unwrap_or_default(),
         dest_path: f.str(cx, "destination").unwrap_or_default(),
         embedded_tmpl: f.str(cx, "data").unwrap_or_default(),
@@ -947,10 +994,13 @@ fn artifact(n: &Node, cx: &mut Cx<'_>) -> Artifact {
             "options",
             "headers",
             "chown",
+            "insecure",
         ],
         "artifact",
     );
     Artifact {
+        insecure: f.bool(cx, "insecure").unwrap_or_default(),
+        chown: f.bool(cx, "chown").unwrap_or_default(),
         getter_source: f.str(cx, "source").unwrap_or_default(),
         relative_dest: f.str(cx, "destination").unwrap_or_default(),
         getter_mode: f.str(cx, "mode").unwrap_or_default(),
@@ -983,6 +1033,10 @@ fn vault(n: &Node, cx: &mut Cx<'_>) -> Vault {
         env: f.bool(cx, "env").unwrap_or(true),
         change_mode: f.str(cx, "change_mode").unwrap_or_default(),
         change_signal: f.str(cx, "change_signal").unwrap_or_default(),
+        role: f.str(cx, "role").unwrap_or_default(),
+        cluster: f.str(cx, "cluster").unwrap_or_default(),
+        disable_file: f.bool(cx, "disable_file").unwrap_or_default(),
+        allow_token_expiration: f.bool(cx, "allow_token_expiration").unwrap_or_default(),
         spans: f.spans,
     }
 }

@@ -2,17 +2,18 @@
 //! parse, variables, locals, functions, dynamic blocks), lower it to the typed
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
+mod budget;
 mod defaults;
 pub mod duration;
 pub mod eval;
 mod fields;
 mod format;
 pub mod functions;
+pub mod functions_more;
 mod lower;
 pub mod model;
 pub mod parse;
 mod sha1;
-mod suggest;
 mod templatefile;
 pub mod tree;
 mod unmodelled;
@@ -43,6 +44,56 @@ pub struct LoadOptions {
     pub version: NomadVersion,
     /// Filesystem functions refuse paths outside this directory.
     pub repo_root: Option<PathBuf>,
+}
+
+impl LoadOptions {
+    /// The one reading of Nomad's variable flags, for every command:
+    /// `-var name=value` splits at the first `=` (the value may hold more);
+    /// `-var name` without `=` is ignored, as Nomad's jobspec2 `toVars`
+    /// ignores it, and said so in a warning; `NOMAD_VAR_<name>` comes from
+    /// the process environment. `version` and `repo_root` are the caller's.
+    pub fn from_cli(
+        vars: &[String],
+        var_files: &[PathBuf],
+        version: NomadVersion,
+        repo_root: Option<PathBuf>,
+    ) -> (LoadOptions, Diags) {
+        let (vars, warnings) = parse_var_flags(vars);
+        let opts = LoadOptions {
+            vars,
+            var_files: var_files.to_vec(),
+            env_vars: nomad_var_env(std::env::vars()),
+            version,
+            repo_root,
+        };
+        (opts, warnings)
+    }
+}
+
+/// `-var` arguments as Nomad reads them (jobspec2 `toVars`): split at the
+/// first `=`; an argument without `=` sets nothing (a warning says so).
+pub fn parse_var_flags(args: &[String]) -> (Vec<(String, String)>, Diags) {
+    let mut vars = Vec::new();
+    let mut warnings = Diags::new();
+    for a in args {
+        match a.split_once('=') {
+            Some((k, v)) => vars.push((k.to_string(), v.to_string())),
+            None => warnings.push(
+                Diag::warning(
+                    "cli::var",
+                    format!("-var {a:?} has no `=`: Nomad ignores it, so it sets nothing"),
+                )
+                .help(format!("write -var {a}=VALUE")),
+            ),
+        }
+    }
+    (vars, warnings)
+}
+
+/// `NOMAD_VAR_<name>=value` entries of an environment, by name.
+pub fn nomad_var_env(env: impl Iterator<Item = (String, String)>) -> BTreeMap<String, String> {
+    env.filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|n| (n.to_string(), v)))
+        .collect()
 }
 
 /// Everything known about one job file after loading it.
@@ -83,6 +134,16 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
             }
         }
     }
+}
+
+/// The errors of a loaded job that Nomad's servers report (`Job.Validate`,
+/// run by the Plan and Validate endpoints), as opposed to those its CLI's
+/// job parser reports before anything is sent (`Error getting job struct`).
+pub fn validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Diags {
+    let mut d = Diags::new();
+    validate::validate(job, src, version, &mut d);
+    d.0.retain(Diag::is_error);
+    d
 }
 
 /// Does this text hold a top-level `job` block? Cheap (no parse): `check`
@@ -234,6 +295,31 @@ mod tests {
         let mut mem = crate::vfs::MemVfs::new("test");
         mem.insert("t.nomad", text);
         load(&mem, Path::new("t.nomad"), &LoadOptions::default())
+    }
+
+    #[test]
+    fn var_flags_split_at_the_first_equals_and_ignore_a_bare_name() {
+        let args: Vec<String> = ["a=1", "b=x=y", "bare", "c="]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (vars, warnings) = parse_var_flags(&args);
+        let want: Vec<(String, String)> = [("a", "1"), ("b", "x=y"), ("c", "")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(vars, want);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings.0[0]
+            .message
+            .starts_with("-var \"bare\" has no `=`"));
+        let env = nomad_var_env(
+            [("NOMAD_VAR_x", "1"), ("OTHER", "2"), ("NOMAD_VAR_", "3")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        assert_eq!(env.get("x").map(String::as_str), Some("1"));
+        assert_eq!(env.len(), 2);
     }
 
     #[test]

@@ -340,6 +340,8 @@ pub struct Port {
     pub value: i64,
     pub to: i64,
     pub host_network: String,
+    /// Dynamic ports only (1.9+); Nomad's diff filters it.
+    pub ignore_collision: bool,
     pub spans: Spans,
 }
 
@@ -359,6 +361,8 @@ pub struct Network {
     pub reserved_ports: Vec<Port>,
     pub dynamic_ports: Vec<Port>,
     pub dns: Option<DnsConfig>,
+    /// `cni { args = {...} }` (1.9+).
+    pub cni: Option<Map>,
     pub spans: Spans,
 }
 
@@ -388,6 +392,8 @@ pub struct Resources {
     /// Legacy per-task disk (ignored for placement; group ephemeral disk counts).
     pub disk_mb: i64,
     pub iops: i64,
+    /// `secrets` (1.9+): the size of the task's secrets directory.
+    pub secrets_mb: i64,
     /// Legacy task-level networks (0.x `resources { network { ... } }`).
     pub networks: Vec<Network>,
     pub devices: Vec<RequestedDevice>,
@@ -461,7 +467,29 @@ pub struct Template {
     pub right_delim: String,
     pub envvars: bool,
     pub vault_grace: Duration,
+    /// Pointers in Nomad: unset stays unset (and out of the diff).
+    pub uid: Option<i64>,
+    pub gid: Option<i64>,
+    pub err_missing_key: bool,
+    pub once: bool,
+    pub wait: Option<WaitConfig>,
+    pub change_script: Option<ChangeScript>,
     pub spans: Spans,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WaitConfig {
+    pub min: Option<Duration>,
+    pub max: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChangeScript {
+    pub command: String,
+    pub args: Vec<String>,
+    pub timeout: Duration,
+    pub fail_on_error: bool,
+    pub run_on_first_render: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -471,6 +499,8 @@ pub struct Artifact {
     pub getter_headers: Map,
     pub getter_mode: String,
     pub relative_dest: String,
+    pub insecure: bool,
+    pub chown: bool,
     pub spans: Spans,
 }
 
@@ -481,6 +511,10 @@ pub struct Vault {
     pub env: bool,
     pub change_mode: String,
     pub change_signal: String,
+    pub role: String,
+    pub cluster: String,
+    pub disable_file: bool,
+    pub allow_token_expiration: bool,
     pub spans: Spans,
 }
 
@@ -506,6 +540,7 @@ pub struct VolumeMount {
     pub destination: String,
     pub read_only: bool,
     pub propagation_mode: String,
+    pub selinux_label: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -517,7 +552,15 @@ pub struct Volume {
     pub access_mode: String,
     pub attachment_mode: String,
     pub per_alloc: bool,
+    pub sticky: bool,
+    pub mount_options: Option<CsiMountOptions>,
     pub spans: Spans,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CsiMountOptions {
+    pub fs_type: String,
+    pub mount_flags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -563,6 +606,10 @@ pub struct Task {
     pub leader: bool,
     pub kind: String,
     pub dispatch_payload_file: Option<String>,
+    /// The group's restart policy merged with the task's own `restart`
+    /// (api/tasks.go canonicalisation): not in Nomad's diff, but part of
+    /// the task, so a group restart edit marks every task edited.
+    pub restart: Option<RestartPolicy>,
     pub unmodelled: Unmodelled,
     pub spans: Spans,
 }

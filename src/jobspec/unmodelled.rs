@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn unread_blocks_and_arguments_are_kept_where_they_belong() {
         let p = load_text(
-            "job \"j\" {\n  ui {\n    description = \"d\"\n  }\n  group \"g\" {\n    network {\n      cni {\n        args = { a = \"1\" }\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n      identity {\n        aud = [\"x\"]\n      }\n      artifact {\n        source = \"https://e/x\"\n        chown  = true\n      }\n      config {\n        command = \"x\"\n      }\n    }\n  }\n}\n",
+            "job \"j\" {\n  ui {\n    description = \"d\"\n  }\n  group \"g\" {\n    consul {\n      namespace = \"n\"\n    }\n    task \"t\" {\n      driver = \"exec\"\n      identity {\n        aud = [\"x\"]\n      }\n      action \"a\" {\n        command = \"x\"\n      }\n      config {\n        command = \"x\"\n      }\n    }\n  }\n}\n",
         );
         let job = p.job.expect("job");
         assert!(
@@ -131,13 +131,16 @@ mod tests {
         );
         let g = &job.groups[0];
         assert!(
-            g.unmodelled.0.contains_key("network.cni.args"),
+            g.unmodelled.0.contains_key("consul.namespace"),
             "{:?}",
             g.unmodelled
         );
         let t = &g.tasks[0];
         let keys: Vec<&String> = t.unmodelled.0.keys().collect();
-        assert_eq!(keys, ["artifact.chown", "identity.aud"]);
-        assert_eq!(t.unmodelled.0["artifact.chown"], Value::Bool(true));
+        assert_eq!(keys, ["action[a].command", "identity.aud"]);
+        assert_eq!(
+            t.unmodelled.0["action[a].command"],
+            Value::String("x".into())
+        );
     }
 }

@@ -395,7 +395,7 @@ fn check_port(
         return;
     }
     let known: Vec<&str> = labels.keys().copied().collect();
-    let help = match super::suggest::closest(label, known.iter().copied()) {
+    let help = match crate::suggest::closest(label, known.iter().copied()) {
         Some(s) => format!("did you mean \"{s}\"?"),
         None if known.is_empty() => {
             "no network here defines ports: add `port \"label\" {}` to a network block".into()

@@ -247,7 +247,7 @@ pub fn resolve(
                     format!("Undefined variable \"{name}\" given by {origin}"),
                 )
                 .in_source(src)
-                .help(match super::suggest::closest(name, known.iter().copied()) {
+                .help(match crate::suggest::closest(name, known.iter().copied()) {
                     Some(s) => format!("did you mean \"{s}\"? only declared variables can be set"),
                     None => "declare it with a `variable` block, or remove the assignment".into(),
                 }),
@@ -537,7 +537,7 @@ pub fn eval_diag(src: &Source, e: EvalError) -> Diag {
 }
 
 pub fn unknown(src: &Source, span: Span, name: &str, known: &[&str], block: &str) -> Diag {
-    let help = match super::suggest::closest(name, known.iter().copied()) {
+    let help = match crate::suggest::closest(name, known.iter().copied()) {
         Some(s) => format!("did you mean \"{s}\"?"),
         None => format!("{block} accepts: {}", known.join(", ")),
     };

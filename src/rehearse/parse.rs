@@ -117,7 +117,7 @@ impl Parser<'_> {
             Structure::Attribute(a) => (a.key.as_str().to_string(), span_of(&a.key)),
             Structure::Block(b) => (b.ident.as_str().to_string(), span_of(&b.ident)),
         };
-        let hint = crate::rehearse::parse::did_you_mean(&name, expected)
+        let hint = crate::suggest::closest_in(&name, expected)
             .map(|m| format!("did you mean `{m}`?"))
             .unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
         self.err(
@@ -501,30 +501,6 @@ fn is_literal(e: &Expression) -> bool {
         Expression::Array(a) => a.iter().all(is_literal),
         _ => false,
     }
-}
-
-/// The closest candidate within an edit distance of 2, for "did you mean".
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (levenshtein(word, c), *c))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Split a command line like a POSIX shell would for simple quoting.

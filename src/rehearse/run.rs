@@ -312,6 +312,7 @@ impl<'a> Session<'a> {
                         state,
                         id,
                         render::status::default_now(state),
+                        false,
                     ),
                 };
                 Ok(text_result(res))

@@ -33,6 +33,9 @@ pub struct PlanView<'a> {
     /// Next launch of a periodic job: RFC 3339 time in the job's zone, and
     /// the wait from "now" (the simulated clock).
     pub next_periodic_launch: Option<(String, Duration)>,
+    /// The plan stops a job whose file was deleted: there is no file to
+    /// `nomad job run -check-index`, so the hint is `nomad job stop`.
+    pub deleted_file: bool,
 }
 
 impl<'a> PlanView<'a> {
@@ -48,6 +51,7 @@ impl<'a> PlanView<'a> {
             check_index_args: Vec::new(),
             namespace_flag: None,
             next_periodic_launch: None,
+            deleted_file: false,
         }
     }
 }
@@ -182,6 +186,9 @@ pub fn preemption_table(r: &PlanResult) -> String {
 pub fn modify_index_markup(view: &PlanView) -> String {
     let v = view.version;
     let idx = view.result.job_modify_index;
+    if view.deleted_file {
+        return stop_hint_markup(view);
+    }
     let mut args = String::new();
     if v.at_least(1, 2, 4) {
         for a in &view.check_index_args {
@@ -211,6 +218,53 @@ pub fn modify_index_markup(view: &PlanView) -> String {
          potentially invalid.",
         path = view.path
     )
+}
+
+/// The end of the plan of a deleted job file. Nomad's plan never sees a
+/// deletion (it plans files); the change a deletion stands for is submitted
+/// with `nomad job stop [-namespace=NS] <job>` (command/job_stop.go), which
+/// takes no `-check-index`, so the index line stays and the run hint does
+/// not. The hint's wording is ours (docs/nomad-reference.md).
+fn stop_hint_markup(view: &PlanView) -> String {
+    let ns = if view.job.namespace.is_empty() || view.job.namespace == "default" {
+        String::new()
+    } else {
+        format!("-namespace={} ", view.job.namespace)
+    };
+    format!(
+        "[reset][bold]Job Modify Index: {idx}[reset]\n\
+         The job file was deleted: the change is a stop. To submit it run:\n\
+         \n\
+         nomad job stop {ns}{id}\n\
+         \n\
+         `nomad job stop` takes no -check-index: it stops the job whatever its\n\
+         version on the server.",
+        idx = view.result.job_modify_index,
+        id = view.job.id,
+    )
+}
+
+/// Lines of the plan whose wording we infer rather than know, each said in
+/// one sentence (outside Nomad's text: stderr, `Preflight.Inferred`).
+/// Nomad Enterprise's quota code is private: the one published message is
+/// `memory exhausted (1024 needed > 1000 limit)`; the other dimensions are
+/// worded after it (docs/nomad-reference.md).
+pub fn inferred_notes(result: &PlanResult) -> Vec<String> {
+    let mut out: Vec<String> = result
+        .failed_tg_allocs
+        .values()
+        .flat_map(|m| m.quota_exhausted.iter())
+        .filter(|q| !q.starts_with("memory exhausted ("))
+        .map(|q| {
+            format!(
+                "the wording of Quota limit hit {} is inferred from Nomad's one published quota message (memory); Nomad Enterprise's text for other dimensions is not public",
+                go_quote(q)
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Exit status of `nomad job plan` (section 7 of the format notes).
@@ -310,6 +364,51 @@ mod tests {
             "\nserver side version matches the job modify index returned. If the index has\n"
         ));
         assert!(v011.starts_with("Job Modify Index: 6\nTo submit"));
+    }
+
+    #[test]
+    fn a_deleted_file_ends_with_the_stop_command_not_a_run_of_the_file() {
+        let mut j = job(JobType::System);
+        j.id = "sockshopui".into();
+        j.stop = true;
+        let r = PlanResult {
+            job_modify_index: 6,
+            ..Default::default()
+        };
+        let mut view = PlanView::new(&j, &r, "jobs/sockshopui.nomad", NomadVersion::DEMO);
+        view.deleted_file = true;
+        let text = crate::render::color::colorize(&modify_index_markup(&view), false);
+        assert!(text.starts_with("Job Modify Index: 6\n"), "{text}");
+        assert!(text.contains("\nnomad job stop sockshopui\n"), "{text}");
+        assert!(!text.contains("nomad job run"), "{text}");
+        assert!(!text.contains("jobs/sockshopui.nomad"), "{text}");
+        let mut k = j.clone();
+        k.namespace = "monitor".into();
+        let view = PlanView { job: &k, ..view };
+        let text = crate::render::color::colorize(&modify_index_markup(&view), false);
+        assert!(text.contains("\nnomad job stop -namespace=monitor sockshopui\n"));
+    }
+
+    #[test]
+    fn only_the_published_memory_quota_text_is_known() {
+        let mut r = PlanResult::default();
+        let metric = |q: &str| AllocMetric {
+            quota_exhausted: vec![q.to_string()],
+            ..Default::default()
+        };
+        r.failed_tg_allocs.insert(
+            "a".into(),
+            metric("memory exhausted (1024 needed > 1000 limit)"),
+        );
+        assert!(inferred_notes(&r).is_empty());
+        r.failed_tg_allocs.insert(
+            "b".into(),
+            metric("cpu exhausted (3500 needed > 3000 limit)"),
+        );
+        assert_eq!(
+            inferred_notes(&r),
+            ["the wording of Quota limit hit \"cpu exhausted (3500 needed > 3000 limit)\" is inferred from Nomad's one published quota message (memory); Nomad Enterprise's text for other dimensions is not public"]
+        );
     }
 
     fn dry_run(j: &Job, r: &PlanResult) -> String {

@@ -4,6 +4,19 @@
 use serde_json::{json, Map, Value};
 
 use super::plan::PlanView;
+use crate::version::NomadVersion;
+
+/// An `AllocMetric` with the fields the version's API has: `NodesInPool`
+/// came with node pools in 1.6.0 (docs/nomad-reference.md).
+fn alloc_metric(m: &crate::scheduler::AllocMetric, version: NomadVersion) -> Value {
+    let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
+    if !version.at_least(1, 6, 0) {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("NodesInPool");
+        }
+    }
+    v
+}
 
 /// The plan as Nomad's API returns it (`/v1/job/<id>/plan`), plus `Preflight`.
 pub fn plan_json(view: &PlanView) -> Value {
@@ -26,7 +39,7 @@ pub fn plan_json(view: &PlanView) -> Value {
     let failed: Map<String, Value> = r
         .failed_tg_allocs
         .iter()
-        .map(|(k, m)| (k.clone(), serde_json::to_value(m).unwrap_or(Value::Null)))
+        .map(|(k, m)| (k.clone(), alloc_metric(m, view.version)))
         .collect();
     let placements: Vec<Value> = r
         .placements
@@ -65,8 +78,34 @@ pub fn plan_json(view: &PlanView) -> Value {
             "Blocked": r.blocked,
             "QuotaLimitReached": r.quota_limit_reached,
             "Nondeterminism": r.nondeterminism,
+            "Inferred": super::plan::inferred_notes(r),
             "ExitCode": super::plan::plan_exit_code(view.diff, r, view.version),
             "Unmodelled": view.diff.map(|d| d.unmodelled.as_slice()).unwrap_or_default(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::AllocMetric;
+
+    #[test]
+    fn nodes_in_pool_only_from_1_6() {
+        let m = AllocMetric {
+            nodes_in_pool: 3,
+            ..AllocMetric::default()
+        };
+        let old = alloc_metric(&m, NomadVersion::DEMO);
+        assert!(old.get("NodesInPool").is_none(), "{old}");
+        assert_eq!(old["NodesEvaluated"], 0);
+        assert_eq!(
+            alloc_metric(&m, NomadVersion::new(1, 5, 6)).get("NodesInPool"),
+            None
+        );
+        assert_eq!(
+            alloc_metric(&m, NomadVersion::new(1, 6, 0))["NodesInPool"],
+            3
+        );
+    }
 }

@@ -184,7 +184,13 @@ fn find_node<'a>(state: &'a State, key: &str) -> Result<&'a Node, String> {
 }
 
 /// `nomad node status -short <id>`: the header and the node's allocations.
-pub fn node_detail(world: &World, state: &State, key: &str, now: i64) -> Result<String, String> {
+pub fn node_detail(
+    world: &World,
+    state: &State,
+    key: &str,
+    now: i64,
+    short: bool,
+) -> Result<String, String> {
     let n = find_node(state, key)?;
     let v = world.nomad_version;
     let mut drivers = n.drivers.clone();
@@ -212,25 +218,83 @@ pub fn node_detail(world: &World, state: &State, key: &str, now: i64) -> Result<
         format!("Status|{}", n.status.as_str()),
     ]);
     if v.at_least(1, 6, 0) {
-        rows.extend(
-            [
-                "CSI Controllers|",
-                "CSI Drivers|",
-                "Host Volumes|",
-                "Host Networks|",
-                "CSI Volumes|",
-            ]
-            .map(String::from),
-        );
+        rows.extend(["CSI Controllers|", "CSI Drivers|"].map(String::from));
+        // Uptime (full view) comes from the client's host stats: unknown offline.
+        rows.extend(["Host Volumes|", "Host Networks|", "CSI Volumes|"].map(String::from));
     }
-    rows.push(format!("Drivers|{}", drivers.join(",")));
     let mut allocs: Vec<&Allocation> = state.allocs.iter().filter(|a| a.node_id == n.id).collect();
     allocs.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(format!(
-        "{}\n\nAllocations\n{}",
-        format_kv(&rows),
-        alloc_table(state, &allocs, now)
-    ))
+    let table = alloc_table(state, &allocs, now);
+    if short {
+        rows.push(format!("Drivers|{}", drivers.join(",")));
+        return Ok(format!("{}\n\nAllocations\n{table}", format_kv(&rows)));
+    }
+    // Every simulated driver is detected and healthy.
+    rows.push(format!("Driver Status| {}", drivers.join(",")));
+    let mut out = format_kv(&rows);
+    // A client's first event: registration (NodeEventSubsystemCluster).
+    let _ = write!(
+        out,
+        "\n\nNode Events\n{}",
+        format_list(&[
+            "Time|Subsystem|Message".to_string(),
+            format!(
+                "{}|Cluster|Node registered",
+                format_time(n.create_index as i64)
+            ),
+        ])
+    );
+    let running: Vec<&&Allocation> = allocs
+        .iter()
+        .filter(|a| a.client_status == ClientStatus::Running)
+        .collect();
+    let sum = |f: fn(&Allocation) -> i64| running.iter().map(|a| f(a)).sum::<i64>();
+    let (cpu, mem, disk) = (
+        sum(|a| a.resources.cpu),
+        sum(|a| a.resources.memory_mb),
+        sum(|a| a.resources.disk_mb),
+    );
+    let mut header = String::from("CPU|Memory|Disk");
+    let mut row = format!(
+        "{cpu}/{} MHz|{}/{}|{}/{}",
+        n.cpu - n.reserved_cpu,
+        ibytes_mb(mem),
+        ibytes_mb(n.memory_mb - n.reserved_memory_mb),
+        ibytes_mb(disk),
+        ibytes_mb(n.disk_mb - n.reserved_disk_mb)
+    );
+    if v.at_least(1, 11, 0) {
+        // No max_allocs on simulated clients: the count alone.
+        header.push_str("|Alloc Count");
+        let _ = write!(row, "|{}", running.len());
+    }
+    let _ = write!(
+        out,
+        "\n\nAllocated Resources\n{}",
+        format_list(&[header, row])
+    );
+    // Allocation and host resource utilisation come from live client stats.
+    let _ = write!(out, "\n\nAllocations\n{table}");
+    Ok(out)
+}
+
+/// go-humanize's `IBytes` of a size in MB (Nomad's `bytesPerMegabyte`):
+/// `"%.1f %s"` under 10, `"%.0f %s"` above, rounded to a tenth first.
+fn ibytes_mb(mb: i64) -> String {
+    let bytes = u64::try_from(mb).unwrap_or(0).saturating_mul(1024 * 1024);
+    if bytes < 10 {
+        return format!("{bytes} B");
+    }
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let b = bytes as f64;
+    let e = (b.ln() / 1024f64.ln()).floor();
+    let unit = UNITS[(e as usize).min(UNITS.len() - 1)];
+    let val = (b / 1024f64.powf(e) * 10.0 + 0.5).floor() / 10.0;
+    if val < 10.0 {
+        format!("{val:.1} {unit}")
+    } else {
+        format!("{val:.0} {unit}")
+    }
 }
 
 fn limit_text(v: Option<i64>) -> String {
@@ -421,6 +485,13 @@ pub fn job_detail(
         summary.push(row);
     }
     let _ = write!(out, "\n\nSummary\n{}", format_list(&summary));
+    if let Some(b) = state
+        .blocked
+        .iter()
+        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
+    {
+        out.push_str(&placement_failure(b, v));
+    }
     if let Some(d) = state.latest_deployment(namespace, id) {
         let _ = write!(out, "\n\nLatest Deployment\n{}", deployment(d));
     }
@@ -429,6 +500,39 @@ pub fn job_detail(
     allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
     let _ = write!(out, "\n\nAllocations\n{}", alloc_table(state, &allocs, now));
     Ok(out)
+}
+
+/// How many failed task groups `nomad job status` prints (`maxFailedTGs`).
+const MAX_FAILED_TGS: usize = 5;
+
+/// `outputFailedPlacements` (command/job_status.go, the same in 0.9.3 and
+/// 2.0): shown when the job has a blocked evaluation, from the latest
+/// evaluation whose placements failed; groups sorted by name, at most five.
+fn placement_failure(b: &crate::cluster::BlockedEval, v: crate::version::NomadVersion) -> String {
+    let mut out = String::from("\n\nPlacement Failure");
+    let total = b.failed_tg_allocs.len();
+    for (i, (tg, m)) in b.failed_tg_allocs.iter().enumerate() {
+        if i >= MAX_FAILED_TGS {
+            break;
+        }
+        let _ = write!(
+            out,
+            "\nTask Group {}:\n{}",
+            crate::render::quote::go_quote(tg),
+            crate::render::metrics::format_alloc_metrics(m, "  ", v)
+        );
+        if i + 1 != total {
+            out.push('\n');
+        }
+    }
+    if total > MAX_FAILED_TGS {
+        let _ = write!(
+            out,
+            "\n\nPlacement failures truncated. To see remainder run:\nnomad eval-status {}",
+            b.failed_eval_id
+        );
+    }
+    out
 }
 
 const BAR: usize = 30;
@@ -543,7 +647,9 @@ fn deployment(d: &crate::cluster::Deployment) -> String {
     }
     let auto_revert = d.groups.values().any(|g| g.auto_revert);
     let canaries = d.groups.values().any(|g| g.desired_canaries > 0);
-    let deadline = d.groups.values().any(|g| g.require_progress_by.is_some());
+    // The column shows when a group has a deadline; a group that placed
+    // nothing yet has no RequireProgressBy and shows N/A.
+    let deadline = d.groups.values().any(|g| g.progress_deadline != 0);
     let mut header = String::from("Task Group|");
     if auto_revert {
         header.push_str("Auto Revert|");
@@ -594,6 +700,17 @@ fn deployment(d: &crate::cluster::Deployment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ibytes_matches_go_humanize() {
+        // humanize.IBytes(uint64(mb * 1024 * 1024)) as Nomad calls it.
+        assert_eq!(ibytes_mb(0), "0 B");
+        assert_eq!(ibytes_mb(1), "1.0 MiB");
+        assert_eq!(ibytes_mb(300), "300 MiB");
+        assert_eq!(ibytes_mb(3120), "3.0 GiB");
+        assert_eq!(ibytes_mb(3951), "3.9 GiB");
+        assert_eq!(ibytes_mb(18000), "18 GiB");
+    }
 
     #[test]
     fn time_formats_match_go() {

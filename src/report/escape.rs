@@ -24,6 +24,47 @@ pub fn terminal(s: &str) -> String {
     out
 }
 
+/// A whole rendered text for a terminal or log: like [`terminal`], except
+/// that with `keep_sgr` our own colour sequences (`ESC [ digits ; m`, which
+/// only set colours) are kept. Every other escape (cursor moves, screen
+/// clears, titles, hyperlinks, bells) from input is made visible.
+pub fn terminal_output(s: &str, keep_sgr: bool) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b' && keep_sgr {
+            if let Some(n) = sgr_len(rest) {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        if needs_escape(c) {
+            push_escape(&mut out, c);
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of a Select Graphic Rendition sequence at the start of `s`.
+fn sgr_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.get(1) != Some(&b'[') {
+        return None;
+    }
+    let mut i = 2;
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b';') {
+        i += 1;
+    }
+    (b.get(i) == Some(&b'm')).then_some(i + 1)
+}
+
 /// [`terminal`], newlines included: for one-line fields (a name, a cell).
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -57,9 +98,12 @@ fn push_escape(out: &mut String, c: char) {
 }
 
 /// For Markdown (PR comments, `$GITHUB_STEP_SUMMARY`): control characters
-/// escaped, every Markdown and HTML metacharacter backslash-escaped or
-/// turned into an entity, so `[x](url)`, `![img](url)`, `<img>`, `|`,
-/// `` ` `` and `@user` print as the characters they are. One line.
+/// escaped, and the characters that start markup replaced by HTML entities
+/// (which render as themselves and, unlike backslashes, read the same in
+/// every Markdown dialect): `[` (so no link or image can open), `<` `>` `&`
+/// (HTML), `` ` `` `*` `~` `\` (code, emphasis, strikethrough, escapes), `|`
+/// (table cells). A zero-width space after `@` stops mention autolinking.
+/// One line.
 pub fn markdown(s: &str) -> String {
     let s = one_line(s);
     let mut out = String::with_capacity(s.len() + 8);
@@ -68,18 +112,21 @@ pub fn markdown(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            // A zero-width joiner after `@` stops GitHub's mention (and team
-            // mention) autolinking; the text still reads `@name`.
             '@' => out.push_str("@\u{200b}"),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
-            | '!' | '|' | '~' | ':' => {
-                out.push('\\');
-                out.push(c);
+            '[' | '`' | '*' | '~' | '\\' | '|' => {
+                let _ = write!(out, "&#{};", c as u32);
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Input text as a Markdown code span in a table cell: nothing inside is
+/// rendered; a backtick (which would end the span) becomes `'` and `|`
+/// (which would end the cell) is escaped. One line.
+pub fn code_span(s: &str) -> String {
+    format!("`{}`", one_line(s).replace('`', "'").replace('|', "\\|"))
 }
 
 /// A relative path as a URI reference (SARIF `artifactLocation.uri`, RFC
@@ -116,12 +163,22 @@ mod tests {
     }
 
     #[test]
+    fn whole_outputs_keep_only_our_colours() {
+        let s = "\x1b[1;31mError\x1b[0m job \x1b]0;t\x07 \x1b[2J";
+        assert_eq!(
+            terminal_output(s, true),
+            "\x1b[1;31mError\x1b[0m job \\x1b]0;t\\x07 \\x1b[2J"
+        );
+        assert!(!terminal_output(s, false).contains('\x1b'));
+    }
+
+    #[test]
     fn markdown_neutralises_links_images_html_and_mentions() {
         let m = markdown("![x](http://e/i.png) [a](b) <img src=x> @org/team |");
-        assert!(!m.contains("](") && !m.contains("<img") && !m.contains("@o"));
-        assert!(m.contains("\\!\\[x\\]\\(http\\:"));
-        assert!(m.contains("\\|"));
-        assert_eq!(markdown("jobs/web.nomad"), "jobs/web\\.nomad");
+        assert!(!m.contains('[') && !m.contains("<img") && !m.contains("@o"));
+        assert!(!m.contains('|') && !m.contains('\\'));
+        assert!(m.contains("!&#91;x](http:"));
+        assert_eq!(markdown("jobs/my_web.nomad:3"), "jobs/my_web.nomad:3");
     }
 
     #[test]

@@ -4,8 +4,10 @@ use super::{location, Summary};
 use crate::diag::Severity;
 use crate::rules::Finding;
 
+/// Input text in a table cell: Markdown, HTML, links, images and mentions
+/// escaped (a PR's file name or message must not render as markup).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::escape::markdown(s)
 }
 
 pub fn render(findings: &[Finding], files: usize) -> String {
@@ -30,7 +32,9 @@ pub fn render(findings: &[Finding], files: usize) -> String {
             Some(r) => format!("`{}` {}", f.code, r.meta().name),
             None => format!("`{}`", f.code),
         };
-        let loc = location(f).map_or(String::new(), |l| format!("`{}:{}`", l.file, l.line));
+        let loc = location(f).map_or(String::new(), |l| {
+            super::escape::code_span(&format!("{}:{}", l.file, l.line))
+        });
         out.push_str(&format!(
             "| {icon} | {code} | {loc} | {} |\n",
             cell(&f.message)

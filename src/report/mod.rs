@@ -1,6 +1,7 @@
 //! Output formats for findings: one list of [`Finding`]s, five renderings
 //! (terminal, JSON, SARIF 2.1.0, GitHub workflow commands, Markdown).
 
+pub mod concise;
 pub mod escape;
 pub mod github;
 pub mod json;
@@ -154,17 +155,33 @@ pub fn render(format: Format, findings: &[Finding], files: usize, color: bool) -
 }
 
 fn human(findings: &[Finding], files: usize, color: bool) -> String {
+    // diag::render escapes what it prints (names, messages, excerpts).
     let mut out = crate::diag::render(findings, color);
+    out.push_str(&summary_line(findings, files));
+    out
+}
+
+/// `N errors, N warnings, N advices in N files`, with its newline.
+pub fn summary_line(findings: &[Finding], files: usize) -> String {
     let s = Summary::of(findings, files);
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    out.push_str(&format!(
+    format!(
         "{}, {}, {} in {}\n",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.advice, "advice"),
         plural(files, "file")
-    ));
-    out
+    )
+}
+
+/// How the human format prints findings (`--output-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Source excerpts with labels and hints (the default on a terminal).
+    Full,
+    /// One line per finding, `file:line:col: CODE [severity] message` (the
+    /// default when stdout is not a terminal, as in hooks and CI logs).
+    Concise,
 }
 
 /// FNV-1a, 64 bit: a hash whose value never changes between Rust releases

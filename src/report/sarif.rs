@@ -62,7 +62,7 @@ pub fn render(findings: &[Finding]) -> String {
             if let Some(l) = location(f) {
                 r["locations"] = json!([{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": l.file, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": super::escape::uri_path(&l.file), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": l.line,
                             "startColumn": l.column,

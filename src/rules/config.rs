@@ -6,7 +6,139 @@
 
 use std::path::Path;
 
+use crate::diag::{Diag, Severity};
 use crate::world::Policy;
+
+use super::Finding;
+
+/// Which findings a run reports (`--select`, `--extend-select`, `--ignore`,
+/// as ruff names them). A selector is a rule code (`NP101`), a code prefix
+/// (`NP1`, `NP`), a rule name (`image-tag-latest`), a front-end family
+/// (`jobspec`, `hcl`, or a full `jobspec::...` code) or `ALL`.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSelection {
+    select: Option<Vec<String>>,
+    extend: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl RuleSelection {
+    /// Validate every selector: one that names nothing is an error with a
+    /// did-you-mean, never a selection that silently matches nothing.
+    pub fn new(
+        select: &[String],
+        extend: &[String],
+        ignore: &[String],
+    ) -> Result<RuleSelection, Diag> {
+        let split = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .flat_map(|s| s.split(','))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let sel = RuleSelection {
+            select: (!select.is_empty()).then(|| split(select)),
+            extend: split(extend),
+            ignore: split(ignore),
+        };
+        for s in sel
+            .select
+            .iter()
+            .flatten()
+            .chain(&sel.extend)
+            .chain(&sel.ignore)
+        {
+            known_selector(s)?;
+        }
+        Ok(sel)
+    }
+
+    /// Is `f` reported? Errors that are not rule findings (a file that does
+    /// not parse, a world that does not load, a crash) always are: a
+    /// selection never turns "cannot know" into a pass.
+    pub fn keeps(&self, f: &Finding) -> bool {
+        if f.severity == Severity::Error && !is_rule_code(&f.code) {
+            return true;
+        }
+        let hit = |sels: &[String]| sels.iter().any(|s| selector_matches(s, &f.code));
+        let selected = self.select.as_deref().is_none_or(hit) || hit(&self.extend);
+        selected && !hit(&self.ignore)
+    }
+}
+
+fn is_rule_code(code: &str) -> bool {
+    super::find(code).is_some()
+}
+
+/// Front-end families a selector may name.
+const FAMILIES: &[&str] = &["jobspec", "hcl"];
+
+fn selector_matches(sel: &str, code: &str) -> bool {
+    if sel.eq_ignore_ascii_case("ALL") {
+        return true;
+    }
+    if let Some(r) = super::find(sel) {
+        if r.meta().name == sel {
+            return r.meta().code == code;
+        }
+    }
+    let (sel, code) = (sel.to_ascii_lowercase(), code.to_ascii_lowercase());
+    if FAMILIES.contains(&sel.as_str()) {
+        return code.starts_with(&format!("{sel}::"));
+    }
+    code.starts_with(&sel)
+}
+
+/// A selector names something: `ALL`, a rule name, a prefix of a rule code,
+/// a front-end family or one of its codes.
+pub fn known_selector(sel: &str) -> Result<(), Diag> {
+    let lower = sel.to_ascii_lowercase();
+    let ok = lower == "all"
+        || super::all().iter().any(|r| {
+            let m = r.meta();
+            m.name == sel || m.code.to_ascii_lowercase().starts_with(&lower)
+        })
+        || FAMILIES
+            .iter()
+            .any(|f| lower == *f || lower.starts_with(&format!("{f}::")));
+    if ok {
+        return Ok(());
+    }
+    Err(unknown_rule(sel, format!("unknown rule selector `{sel}`")))
+}
+
+/// An error for a name that is no rule, with the closest code or name.
+fn unknown_rule(sel: &str, message: String) -> Diag {
+    let mut known: Vec<&str> = Vec::new();
+    for r in super::all() {
+        known.push(r.meta().code);
+        known.push(r.meta().name);
+    }
+    let hint = match crate::suggest::closest(sel, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? `nomad-preflight rules` lists every rule"),
+        None => "`nomad-preflight rules` lists every rule; a selector is a code, a code prefix (NP1), a rule name, `jobspec`, `hcl` or ALL".into(),
+    };
+    Diag::error("check::unknown-rule", message).help(hint)
+}
+
+/// The rule codes and names a policy configures (`rule "X"` blocks and
+/// `ignore { rules = [...] }`) that name no rule: errors, so a typo never
+/// leaves a rule quietly on.
+pub fn unknown_in_policy(policy: &Policy) -> Vec<Diag> {
+    let named = policy
+        .rules
+        .keys()
+        .chain(policy.ignores.iter().flat_map(|i| i.codes.iter()));
+    named
+        .filter(|code| {
+            super::find(code).is_none()
+                && !FAMILIES.iter().any(|f| code.starts_with(&format!("{f}::")))
+        })
+        .map(|code| unknown_rule(code, format!("policy.hcl configures unknown rule `{code}`")))
+        .collect()
+}
 
 /// Is `code` ignored for `path` (relative to the project root) by the policy?
 pub fn path_ignored(policy: &Policy, path: &Path, code: &str) -> bool {
@@ -67,6 +199,49 @@ fn matches(g: &[u8], p: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::world::PathIgnore;
+
+    #[test]
+    fn selection_by_code_prefix_name_and_family() {
+        let s = |sel: &[&str], ext: &[&str], ign: &[&str]| {
+            let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            RuleSelection::new(&v(sel), &v(ext), &v(ign)).unwrap()
+        };
+        let w = |code: &str| Diag::warning(code, "m");
+        let np4 = s(&["NP4"], &[], &[]);
+        assert!(np4.keeps(&w("NP403")) && !np4.keeps(&w("NP101")));
+        // Parse errors are never selected away.
+        assert!(np4.keeps(&Diag::error("hcl::syntax", "m")));
+        assert!(!np4.keeps(&w("jobspec::unknown-key")));
+        let ign = s(&[], &[], &["image-tag-latest", "jobspec"]);
+        assert!(!ign.keeps(&w("NP101")) && ign.keeps(&w("NP102")));
+        assert!(!ign.keeps(&w("jobspec::unknown-key")));
+        let ext = s(&["NP1"], &["NP304"], &["NP102"]);
+        assert!(ext.keeps(&w("NP304")) && ext.keeps(&w("NP101")) && !ext.keeps(&w("NP102")));
+    }
+
+    #[test]
+    fn unknown_selectors_and_policy_codes_are_errors_with_a_suggestion() {
+        let e = RuleSelection::new(&["NP1O1".into()], &[], &[]).unwrap_err();
+        assert_eq!(e.code, "check::unknown-rule");
+        assert!(
+            e.help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `NP101`"),
+            "{e:?}"
+        );
+        assert!(RuleSelection::new(&[], &[], &["image-tag-lates".into()]).is_err());
+        let mut policy = Policy::default();
+        policy
+            .rules
+            .insert("NP999".into(), crate::world::RuleLevel::Off);
+        policy
+            .rules
+            .insert("NP101".into(), crate::world::RuleLevel::Off);
+        let d = unknown_in_policy(&policy);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`NP999`"));
+    }
 
     #[test]
     fn globs() {

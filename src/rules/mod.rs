@@ -459,9 +459,8 @@ mod tests {
     fn pipeline_applies_policy_ignores_and_suppressions() {
         use crate::world::PathIgnore;
         use testing::*;
-        let text = "job \"web\" {\n  group \"g\" {\n    count = 0 # preflight:ignore NP205 parked\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis\" # preflight:ignore NP102\n      }\n    }\n  }\n}\n";
-        let t = task(text, 0, "docker", 100, 300);
-        let p = parsed("jobs/web.nomad", text, Some(job(text, 0, vec![t])));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 0 # preflight:ignore NP205 parked\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis\" # preflight:ignore NP102\n      }\n    }\n  }\n}\n";
+        let p = load("jobs/web.nomad", text);
         let mut world = world();
         let codes = |world: &World, path: &str| -> Vec<(String, Severity)> {
             let ctx = RuleContext::new(&p, world, None);

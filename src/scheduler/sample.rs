@@ -137,17 +137,25 @@ pub fn sample<T: Send>(
             }
         }
     });
+    // Replays skipped after a failure leave empty slots: report the failure
+    // itself (the first by seed order), not the skip.
+    if let Some(e) = slots.iter_mut().find_map(|s| match s {
+        Some(Err(e)) => Some(e.clone()),
+        _ => None,
+    }) {
+        return Err(e);
+    }
     let mut out = Vec::with_capacity(slots.len());
     for (i, slot) in slots.into_iter().enumerate() {
-        let index = u32::try_from(i).unwrap_or(u32::MAX);
         match slot {
-            Some(r) => out.push(r?),
-            None => {
+            Some(Ok(t)) => out.push(t),
+            _ => {
+                let index = u32::try_from(i).unwrap_or(u32::MAX);
                 return Err(SampleError::Replay {
                     index,
                     seed: sample_seed(base_seed, index),
                     reason: "its worker stopped before running it".into(),
-                })
+                });
             }
         }
     }

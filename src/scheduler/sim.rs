@@ -91,6 +91,10 @@ impl Simulation {
             seed,
             job_versions: JobHistory::new(),
         };
+        if let Some(pinned) = &world.pinned {
+            sim.pin(pinned);
+            return Ok(sim);
+        }
         let mut diags = Diags::new();
         for running in &world.running {
             if let Err(e) = sim.run(&running.job, None) {
@@ -115,6 +119,54 @@ impl Simulation {
             return Err(diags);
         }
         Ok(sim)
+    }
+
+    /// The cluster as it is: register every job at its reported version and
+    /// put each allocation where it runs. One pass over the allocations, no
+    /// scheduling.
+    fn pin(&mut self, pinned: &crate::world::Pinned) {
+        let with_allocs: std::collections::HashSet<(&str, &str)> = pinned
+            .allocs
+            .iter()
+            .filter(|a| a.is_live())
+            .map(|a| (a.namespace.as_str(), a.job_id.as_str()))
+            .collect();
+        let mut top = self.state.index;
+        for running in &self.world.running {
+            let job = &running.job;
+            let key = (job.namespace.clone(), job.id.clone());
+            let ix = pinned.versions.get(&key).copied().unwrap_or_default();
+            top = top.max(ix.modify_index).max(ix.job_modify_index);
+            let live = with_allocs.contains(&(key.0.as_str(), key.1.as_str()));
+            let record = JobRecord {
+                job: job.clone(),
+                version: ix.version,
+                create_index: ix.create_index,
+                modify_index: ix.modify_index,
+                job_modify_index: ix.job_modify_index,
+                submit_time: i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
+                status: if job.stop {
+                    JobStatus::Dead
+                } else if live {
+                    JobStatus::Running
+                } else {
+                    JobStatus::Pending
+                },
+            };
+            self.job_versions
+                .insert((key.0.clone(), key.1.clone(), ix.version), job.clone());
+            self.state.jobs.insert(key, record);
+        }
+        for (k, job) in &pinned.history {
+            self.job_versions
+                .entry(k.clone())
+                .or_insert_with(|| job.clone());
+        }
+        for a in &pinned.allocs {
+            top = top.max(a.create_index).max(a.modify_index);
+        }
+        self.state.allocs.extend(pinned.allocs.iter().cloned());
+        self.state.index = top;
     }
 
     fn eval_id(&self, index: u64, what: &str) -> String {
@@ -222,7 +274,7 @@ impl Simulation {
         self.refresh_statuses();
         let deployment_id = creates_deployment(job, &plan).then(|| {
             let id = uuid(self.seed, &["deployment", &eval_id]);
-            self.record_deployment(&id, &key, version, job, &plan, index);
+            self.record_deployment(&id, &key, version, job, index);
             id
         });
         Ok(RunOutcome {
@@ -261,7 +313,6 @@ impl Simulation {
         key: &(String, String),
         version: u64,
         job: &Job,
-        plan: &PlanResult,
         index: u64,
     ) {
         let mut groups = std::collections::BTreeMap::new();
@@ -269,12 +320,6 @@ impl Simulation {
             let Some(u) = g.update.as_ref().filter(|u| u.max_parallel > 0) else {
                 continue;
             };
-            let d = plan
-                .desired_tg_updates
-                .get(&g.name)
-                .cloned()
-                .unwrap_or_default();
-            let placed = d.place + d.in_place_update + d.destructive_update + d.canary;
             let deadline = u.progress_deadline.nanos() / 1_000_000_000;
             groups.insert(
                 g.name.clone(),
@@ -282,10 +327,8 @@ impl Simulation {
                     auto_revert: u.auto_revert,
                     desired_canaries: u64::try_from(u.canary).unwrap_or(0),
                     desired_total: u64::try_from(g.count).unwrap_or(0),
-                    placed,
-                    healthy: placed,
-                    unhealthy: 0,
-                    require_progress_by: (deadline > 0).then(|| index as i64 + deadline),
+                    progress_deadline: deadline,
+                    ..Default::default()
                 },
             );
         }
@@ -294,11 +337,53 @@ impl Simulation {
             namespace: key.0.clone(),
             job_id: key.1.clone(),
             job_version: version,
-            status: "successful".into(),
-            description: "Deployment completed successfully".into(),
+            status: "running".into(),
+            description: "Deployment is running".into(),
             groups,
             create_index: index,
         });
+        self.progress_deployment(key, index);
+    }
+
+    /// Count what a job's running deployment has placed (allocations of its
+    /// version that run), as Nomad's state store does on every placement;
+    /// simulated allocations are healthy at once, so the deployment
+    /// succeeds when every group has placed its desired total. A group with
+    /// nothing placed keeps no progress deadline (Nomad starts it with the
+    /// first placement), and a blocked job's deployment stays running.
+    fn progress_deployment(&mut self, key: &(String, String), index: u64) {
+        let Some(pos) = self
+            .state
+            .deployments
+            .iter()
+            .rposition(|d| d.namespace == key.0 && d.job_id == key.1)
+        else {
+            return;
+        };
+        let version = self.state.deployments[pos].job_version;
+        let mut placed_by_group: std::collections::BTreeMap<String, u64> = Default::default();
+        for a in self.state.job_allocs(&key.0, &key.1) {
+            if a.job_version == version && a.is_live() {
+                *placed_by_group.entry(a.task_group.clone()).or_default() += 1;
+            }
+        }
+        let d = &mut self.state.deployments[pos];
+        if d.status != "running" {
+            return;
+        }
+        for (name, g) in &mut d.groups {
+            let placed = placed_by_group.get(name).copied().unwrap_or(0);
+            // Placements only add up: an allocation lost later stays counted.
+            g.placed = g.placed.max(placed);
+            g.healthy = g.placed;
+            if g.placed > 0 && g.progress_deadline > 0 && g.require_progress_by.is_none() {
+                g.require_progress_by = Some(index as i64 + g.progress_deadline);
+            }
+        }
+        if d.groups.values().all(|g| g.healthy >= g.desired_total) {
+            d.status = "successful".into();
+            d.description = "Deployment completed successfully".into();
+        }
     }
 
     /// Evaluate a registered job and apply the result to the state.
@@ -318,6 +403,7 @@ impl Simulation {
         let mut first: Option<PlanResult> = None;
         let mut blocked = false;
         let mut quota = None;
+        let mut failed = std::collections::BTreeMap::new();
         for attempt in 0..attempts {
             let Evaluated {
                 mut result,
@@ -336,6 +422,7 @@ impl Simulation {
             self.apply_plan(plan);
             blocked = result.blocked || (rejected && attempt + 1 == attempts);
             quota.clone_from(&result.quota_limit_reached);
+            failed.clone_from(&result.failed_tg_allocs);
             if first.is_none() {
                 first = Some(result);
             }
@@ -358,8 +445,13 @@ impl Simulation {
                 job_id: key.1.clone(),
                 quota_limit_reached: quota,
                 create_index: self.state.index,
+                failed_eval_id: eval_id.to_string(),
+                failed_tg_allocs: failed,
             });
         }
+        // Placements of a later evaluation (an unblocked one) count toward
+        // the job's running deployment.
+        self.progress_deployment(key, self.state.index);
         first.unwrap_or_default()
     }
 

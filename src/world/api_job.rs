@@ -138,6 +138,7 @@ fn networks(v: &Value) -> Vec<Network> {
                         value: i(p, "Value"),
                         to: i(p, "To"),
                         host_network: s(p, "HostNetwork"),
+                        ignore_collision: b(p, "IgnoreCollision"),
                         spans: Default::default(),
                     })
                     .collect()
@@ -155,6 +156,7 @@ fn networks(v: &Value) -> Vec<Network> {
                     reserved_ports: ports(n, "ReservedPorts"),
                     dynamic_ports: ports(n, "DynamicPorts"),
                     dns: None,
+                    cni: None,
                     spans: Default::default(),
                 })
                 .collect()
@@ -186,6 +188,7 @@ fn task_from_api(v: &Value) -> Task {
             memory_max_mb: i(r, "MemoryMaxMB"),
             disk_mb: i(r, "DiskMB"),
             iops: i(r, "IOPS"),
+            secrets_mb: i(r, "SecretsMB"),
             networks: networks(r),
             devices: devices(r),
             spans: Default::default(),

@@ -3,6 +3,14 @@
 
 use std::collections::BTreeMap;
 
+/// Most clients one `client` block may declare: each is simulated.
+pub const MAX_CLIENTS: i64 = 100_000;
+
+/// Largest cpu (MHz), memory or disk (MB) of one client: memory × 1024²
+/// (`memory.totalbytes`) fits in an i64, and so does the total of
+/// [`MAX_CLIENTS`] such clients in each of several pools.
+pub const MAX_NODE_RESOURCE: i64 = (i64::MAX / (1024 * 1024)) / 1024;
+
 use hcl_edit::structure::Block;
 
 use super::hclread::{no_label, one_label, parse, record, spans_for, BodyReader, Schema};
@@ -163,7 +171,52 @@ const CLIENT_ATTRS: &[&str] = &[
     "drivers",
     "attributes",
     "meta",
+    "status",
+    "eligibility",
+    "drain",
 ];
+
+/// `status`, `eligibility` and `drain` of a pool, as `nomad node status`
+/// shows them; the scheduler only considers ready, eligible, non-draining
+/// nodes.
+fn read_node_state(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> NodeState {
+    use crate::cluster::NodeStatus;
+    let mut state = NodeState::default();
+    let bad = |key: &str, want: &str, diags: &mut Diags| {
+        diags.push(
+            Diag::error("world::bad-value", format!("`{key}` must be one of {want}")).at(
+                src,
+                r.attr_span(key).unwrap_or_default(),
+                "unknown value",
+            ),
+        );
+    };
+    if let Some(v) = r.string("status", diags) {
+        state.status = match v.as_str() {
+            "ready" => NodeStatus::Ready,
+            "down" => NodeStatus::Down,
+            "initializing" => NodeStatus::Initializing,
+            "disconnected" => NodeStatus::Disconnected,
+            _ => {
+                bad(
+                    "status",
+                    "\"ready\", \"down\", \"initializing\", \"disconnected\"",
+                    diags,
+                );
+                NodeStatus::Ready
+            }
+        };
+    }
+    if let Some(v) = r.string("eligibility", diags) {
+        match v.as_str() {
+            "eligible" => {}
+            "ineligible" => state.ineligible = true,
+            _ => bad("eligibility", "\"eligible\", \"ineligible\"", diags),
+        }
+    }
+    state.drain = r.bool("drain", diags).unwrap_or(false);
+    state
+}
 
 fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool> {
     let (name, _) = match one_label(src, b, "client \"NAME\" { ... }") {
@@ -175,7 +228,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     };
     const S: Schema = Schema {
         attrs: CLIENT_ATTRS,
-        blocks: &["reserved"],
+        blocks: &["reserved", "host_volume"],
     };
     let what = format!("client \"{name}\"");
     let r = BodyReader::new(src, &b.body, &S, &what, diags);
@@ -203,9 +256,38 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             None
         }
     };
+    // Bounds that keep every later sum and unit conversion inside 64 bits
+    // (and a simulation of every client inside seconds), named in the error.
+    let at_most = |key: &str, v: i64, max: i64, why: &str, diags: &mut Diags| {
+        if v <= max {
+            return Some(v);
+        }
+        diags.push(
+            Diag::error(
+                "world::too-large",
+                format!("`{key}` = {v} is more than {max}"),
+            )
+            .at(
+                src,
+                r.attr_span(key).unwrap_or_default(),
+                format!("at most {max}"),
+            )
+            .help(why.to_string()),
+        );
+        None
+    };
     if let Some(c) = r
         .int("count", diags)
         .and_then(|c| positive("count", c, diags))
+        .and_then(|c| {
+            at_most(
+                "count",
+                c,
+                MAX_CLIENTS,
+                "every client is simulated; split a bigger cluster's clients into pools of at most this many",
+                diags,
+            )
+        })
     {
         pool.count = u32::try_from(c).unwrap_or(u32::MAX);
     }
@@ -225,7 +307,15 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     ] {
         match r.int(key, diags) {
             Some(v) => {
-                if let Some(v) = positive(key, v, diags) {
+                if let Some(v) = positive(key, v, diags).and_then(|v| {
+                    at_most(
+                        key,
+                        v,
+                        MAX_NODE_RESOURCE,
+                        "the largest value whose conversion to bytes (MB × 1024²) and whose total over the largest cluster fit in 64 bits",
+                        diags,
+                    )
+                }) {
                     *slot = v;
                 }
             }
@@ -253,6 +343,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
         .into_iter()
         .map(|(d, _)| d)
         .collect();
+    pool.state = read_node_state(src, &r, diags);
     pool.attributes = r.string_map("attributes", diags).unwrap_or_default();
     pool.meta = r.string_map("meta", diags).unwrap_or_default();
     if pool.drivers.is_empty() && r.attr_span("drivers").is_none() {
@@ -264,6 +355,23 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             .at(src, pool.spans.label.unwrap_or_default(), "no `drivers`")
             .help("list the healthy task drivers, e.g. `drivers = [\"docker\", \"exec\"]`"),
         );
+    }
+    for hb in r.blocks("host_volume") {
+        let Ok((name, _)) =
+            one_label(src, hb, "host_volume \"NAME\" { path = ... }").map_err(|d| diags.push(d))
+        else {
+            continue;
+        };
+        const HV: Schema = Schema {
+            attrs: &["path", "read_only"],
+            blocks: &[],
+        };
+        let hr = BodyReader::new(src, &hb.body, &HV, "host_volume", diags);
+        let vol = HostVolume {
+            path: hr.string("path", diags).unwrap_or_default(),
+            read_only: hr.bool("read_only", diags).unwrap_or(false),
+        };
+        pool.host_volumes.insert(name, vol);
     }
     if let Some(rb) = r.single_block("reserved", diags) {
         no_label(src, rb, diags);

@@ -152,6 +152,20 @@ pub fn cluster_hcl(world: &World) -> String {
         let _ = writeln!(o, "  drivers       = {}", list(&c.drivers));
         map_attr(&mut o, "  ", "attributes", &c.attributes);
         map_attr(&mut o, "  ", "meta", &c.meta);
+        if c.state.status != crate::cluster::NodeStatus::Ready {
+            let _ = writeln!(o, "  status        = {}", quote(c.state.status.as_str()));
+        }
+        if c.state.ineligible {
+            let _ = writeln!(o, "  eligibility   = \"ineligible\"");
+        }
+        if c.state.drain {
+            let _ = writeln!(o, "  drain         = true");
+        }
+        for (name, v) in &c.host_volumes {
+            let _ = writeln!(o, "  host_volume {} {{", quote(name));
+            let _ = writeln!(o, "    path      = {}", quote(&v.path));
+            let _ = writeln!(o, "    read_only = {}\n  }}", v.read_only);
+        }
         let r = &c.reserved;
         if *r != Reserved::default() {
             let _ = writeln!(o, "  reserved {{");

@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+/// 2^53: the largest magnitude below which every whole number is an f64.
+const MAX_EXACT_INT: f64 = 9_007_199_254_740_992.0;
+
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Attribute, Block, BlockLabel, Body, Structure};
 
@@ -26,30 +29,6 @@ pub(crate) fn parse(src: &Source) -> Result<Body, Diag> {
             .at(src, Span::new(start, end), "here")
             .help("world files are plain HCL: `key = value` and `block { ... }`")
     })
-}
-
-/// Closest candidate within a small edit distance, for "did you mean".
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (levenshtein(word, c), *c))
-        .filter(|(d, c)| *d <= 1.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// A literal value with its location.
@@ -176,7 +155,7 @@ impl<'a> BodyReader<'a> {
                     ),
                 )
                 .at(src, span, "not expected here");
-                d = match did_you_mean(name, &all) {
+                d = match crate::suggest::closest_in(name, &all) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("{what} accepts: {}", all.join(", "))),
                 };
@@ -253,7 +232,19 @@ impl<'a> BodyReader<'a> {
     pub fn int(&self, key: &str, diags: &mut Diags) -> Option<i64> {
         let (l, span) = self.lit(key, diags)?;
         match l {
-            Lit::Num(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            // Every whole number up to 2^53 is exact in the f64 HCL parses.
+            Lit::Num(f) if f.fract() == 0.0 && f.abs() <= MAX_EXACT_INT => Some(f as i64),
+            Lit::Num(f) if f.fract() == 0.0 => {
+                diags.push(
+                    Diag::error(
+                        "world::too-large",
+                        format!("`{key}` is larger than {MAX_EXACT_INT:.0}"),
+                    )
+                    .at(self.src, span, "too large to be exact")
+                    .help("whole numbers are exact up to 2^53 = 9007199254740992"),
+                );
+                None
+            }
             Lit::Num(_) => {
                 diags.push(
                     Diag::error(
@@ -412,15 +403,6 @@ pub(crate) fn record(spans: &mut Spans, r: &BodyReader<'_>, fields: &[&'static s
 mod tests {
     use super::*;
     use crate::source::SourceFile;
-
-    #[test]
-    fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("regoin", &["region", "running"]),
-            Some("region")
-        );
-        assert_eq!(did_you_mean("zzzzzz", &["region", "running"]), None);
-    }
 
     #[test]
     fn literals_and_rejections() {

@@ -24,6 +24,10 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
     ("namespaces.json", "/v1/namespaces"),
     ("quotas.json", "/v1/quotas"),
     ("scheduler.json", "/v1/operator/scheduler/configuration"),
+    (
+        super::api_alloc::ALLOCATIONS_FILE,
+        "/v1/allocations?resources=true&namespace=*",
+    ),
 ];
 
 /// `nodes.json` marks a folder as an import rather than a `rules/` folder.
@@ -87,7 +91,25 @@ fn line_col_offset(src: &SourceFile, line: usize, col: usize) -> usize {
 #[derive(Debug, Clone, PartialEq)]
 struct NodeShape {
     name: String,
+    id: String,
     pool: ClientPool,
+}
+
+/// `Status`, `SchedulingEligibility` and drain as the API reports them: the
+/// full node has `DrainStrategy` (non-null while draining), the list stub
+/// and pre-0.8 agents a `Drain` flag.
+fn node_state(v: &Value) -> NodeState {
+    use crate::cluster::NodeStatus;
+    NodeState {
+        status: match s(v, "Status").as_str() {
+            "down" => NodeStatus::Down,
+            "initializing" => NodeStatus::Initializing,
+            "disconnected" => NodeStatus::Disconnected,
+            _ => NodeStatus::Ready,
+        },
+        ineligible: s(v, "SchedulingEligibility") == "ineligible",
+        drain: b(v, "Drain") || v.get("DrainStrategy").is_some_and(|d| !d.is_null()),
+    }
 }
 
 fn node_shape(v: &Value) -> NodeShape {
@@ -145,6 +167,7 @@ fn node_shape(v: &Value) -> NodeShape {
     };
     NodeShape {
         name: s(v, "Name"),
+        id: s(v, "ID"),
         pool: ClientPool {
             name: String::new(),
             count: 1,
@@ -159,6 +182,23 @@ fn node_shape(v: &Value) -> NodeShape {
             attributes,
             meta: smap(v, "Meta"),
             reserved,
+            state: node_state(v),
+            host_volumes: v
+                .get("HostVolumes")
+                .and_then(Value::as_object)
+                .map(|vs| {
+                    vs.iter()
+                        .map(|(name, hv)| {
+                            let vol = HostVolume {
+                                path: s(hv, "Path"),
+                                read_only: b(hv, "ReadOnly"),
+                            };
+                            (name.clone(), vol)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            members: Vec::new(),
             spans: Default::default(),
         },
     }
@@ -188,19 +228,27 @@ fn pool_name(names: &[String], taken: &[String]) -> String {
 /// Group identical nodes (sorted by name for stable output) into pools.
 fn group_nodes(mut nodes: Vec<NodeShape>) -> Vec<ClientPool> {
     nodes.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut groups: Vec<(ClientPool, Vec<String>)> = Vec::new();
+    // Members are kept beside each pool, not in it, so the shape comparison
+    // below ignores the nodes' identities.
+    let mut groups: Vec<(ClientPool, Vec<NodeIdentity>)> = Vec::new();
     for n in nodes {
+        let member = NodeIdentity {
+            id: n.id,
+            name: n.name,
+        };
         match groups.iter_mut().find(|(p, _)| *p == n.pool) {
-            Some((_, names)) => names.push(n.name),
-            None => groups.push((n.pool, vec![n.name])),
+            Some((_, members)) => members.push(member),
+            None => groups.push((n.pool, vec![member])),
         }
     }
     let mut taken = Vec::new();
     groups
         .into_iter()
-        .map(|(mut pool, names)| {
+        .map(|(mut pool, members)| {
+            let names: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
             pool.name = pool_name(&names, &taken);
-            pool.count = u32::try_from(names.len()).unwrap_or(u32::MAX);
+            pool.count = u32::try_from(members.len()).unwrap_or(u32::MAX);
+            pool.members = members;
             taken.push(pool.name.clone());
             pool
         })
@@ -294,6 +342,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         namespaces: BTreeMap::new(),
         policy: Policy::default(),
         running: Vec::new(),
+        pinned: None,
     };
     if let Some((src, v)) = read_json(vfs, &dir.join("agent-self.json"), &mut diags) {
         let tags = path(&v, &["member", "Tags"]).unwrap_or(&Value::Null);
@@ -336,6 +385,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             }
         }
     }
+    let node_ids: std::collections::HashSet<String> = shapes.keys().cloned().collect();
     world.clients = group_nodes(shapes.into_values().collect());
     if let Some((_, v)) = read_json(vfs, &dir.join("quotas.json"), &mut diags) {
         for q in v.as_array().into_iter().flatten().map(quota_from_api) {
@@ -354,7 +404,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     if let Some((_, v)) = read_json(vfs, &dir.join("scheduler.json"), &mut diags) {
         world.scheduler = scheduler_from_api(&v);
     }
-    load_jobs(vfs, dir, &mut world, &mut diags);
+    let versions = load_jobs(vfs, dir, &mut world, &mut diags);
+    let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
+    if let Some((src, v)) = read_json(vfs, &allocs, &mut diags) {
+        super::api_alloc::load_allocations(&src, &v, &mut world, versions, &node_ids, &mut diags);
+    }
     if world.clients.is_empty() {
         diags.push(
             Diag::error(
@@ -371,8 +425,15 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
 }
 
-/// Jobs under `jobs/<namespace>/<id>.json`, replayed in creation order.
-fn load_jobs(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Diags) {
+/// Jobs under `jobs/<namespace>/<id>.json`, replayed in creation order
+/// (unless `allocations.json` pins them); returns each job's indexes.
+fn load_jobs(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    world: &mut World,
+    diags: &mut Diags,
+) -> BTreeMap<(String, String), JobIndexes> {
+    let mut versions = BTreeMap::new();
     let jobs_dir = dir.join("jobs");
     let mut found: Vec<(u64, PathBuf, Job)> = Vec::new();
     let mut ns_dirs: Vec<String> = world.namespaces.keys().cloned().collect();
@@ -392,6 +453,10 @@ fn load_jobs(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Diags) {
             match job_from_api_json(&v) {
                 Ok(job) if job.stop => {}
                 Ok(job) => {
+                    versions.insert(
+                        (job.namespace.clone(), job.id.clone()),
+                        super::api_alloc::job_indexes(&v),
+                    );
                     let index = v
                         .get("CreateIndex")
                         .and_then(Value::as_u64)
@@ -411,6 +476,7 @@ fn load_jobs(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Diags) {
         .into_iter()
         .map(|(_, path, job)| RunningJob { path, job })
         .collect();
+    versions
 }
 
 #[cfg(test)]

@@ -65,6 +65,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         namespaces: BTreeMap::new(),
         policy: Policy::default(),
         running: Vec::new(),
+        pinned: None,
     };
 
     let mut running = Vec::new();
@@ -117,7 +118,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
                 format!("quota `{q}` does not exist"),
             )
             .at(&src, span, "no such quota");
-            d = match super::hclread::did_you_mean(&q, &known) {
+            d = match crate::suggest::closest_in(&q, &known) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("define it in rules/quotas/<name>.hcl"),
             };

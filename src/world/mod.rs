@@ -1,5 +1,6 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
+mod api_alloc;
 mod api_job;
 mod api_json;
 pub mod before;

@@ -80,7 +80,67 @@ pub struct ClientPool {
     pub attributes: BTreeMap<String, String>,
     pub meta: BTreeMap<String, String>,
     pub reserved: Reserved,
+    /// Node state every client of the pool is in (`status`, `eligibility`,
+    /// `drain` in cluster.hcl; the API's node fields in an import).
+    pub state: NodeState,
+    /// `host_volume "NAME" { path, read_only }` of the client config (the
+    /// API's `HostVolumes`), by name.
+    pub host_volumes: BTreeMap<String, HostVolume>,
+    /// The real nodes behind an imported pool, in client order (empty for a
+    /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
+    pub members: Vec<NodeIdentity>,
     pub spans: Spans,
+}
+
+/// What decides whether Nomad's scheduler considers a node at all
+/// (`readyNodesInDCs` in `scheduler/util.go`): only ready, eligible,
+/// non-draining nodes are candidates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NodeState {
+    pub status: crate::cluster::NodeStatus,
+    /// `SchedulingEligibility = "ineligible"`.
+    pub ineligible: bool,
+    /// A drain strategy is set.
+    pub drain: bool,
+}
+
+/// A host volume a client exposes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostVolume {
+    pub path: String,
+    pub read_only: bool,
+}
+
+/// One imported node's identity: the ID its allocations name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeIdentity {
+    pub id: String,
+    pub name: String,
+}
+
+/// A registered job's version and Raft indexes (`Version`, `CreateIndex`,
+/// `ModifyIndex`, `JobModifyIndex`), so a plan of it prints the cluster's
+/// own `-check-index`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobIndexes {
+    pub version: u64,
+    pub create_index: u64,
+    pub modify_index: u64,
+    pub job_modify_index: u64,
+}
+
+/// The cluster as it is, from an import holding `allocations.json`: every
+/// job is registered as is and these allocations sit where they are, so
+/// nothing already running is re-scheduled.
+#[derive(Debug, Clone, Default)]
+pub struct Pinned {
+    /// Live allocations, each on its node, with its job version and priority.
+    pub allocs: Vec<crate::cluster::Allocation>,
+    /// The indexes of each registered job, as the cluster reports them.
+    pub versions: BTreeMap<(String, String), JobIndexes>,
+    /// Every job version an allocation runs (its embedded `Job`), so the
+    /// reconciler compares a new spec with the one each allocation runs.
+    pub history: BTreeMap<(String, String, u64), Job>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -229,8 +289,11 @@ pub struct World {
     /// Always contains `default`.
     pub namespaces: BTreeMap<String, Namespace>,
     pub policy: Policy,
-    /// Registration order matters: it is replayed through the scheduler.
+    /// Registration order matters: it is replayed through the scheduler
+    /// (unless `pinned` holds the allocations as they are).
     pub running: Vec<RunningJob>,
+    /// Allocations as they are (an import with `allocations.json`).
+    pub pinned: Option<Pinned>,
 }
 
 impl World {

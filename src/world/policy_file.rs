@@ -184,7 +184,7 @@ fn unknown_namespace(src: &Source, ns: &str, span: Span, world: &World) -> Diag 
         format!("namespace `{ns}` does not exist"),
     )
     .at(src, span, "no such namespace");
-    match super::hclread::did_you_mean(ns, &known) {
+    match crate::suggest::closest_in(ns, &known) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => d.help("define it in rules/namespaces/<name>.hcl"),
     }

@@ -1,8 +1,8 @@
-//! The SockShop demo built in Rust from FACTS.md (the front end that parses
-//! the real job files is developed in parallel), plus small builders.
+//! The SockShop demo as shipped (jobs/ and rules/ of the checkout, through
+//! the real front end and world loader), plus small builders for jobs the
+//! demo does not have.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use nomad_preflight::jobspec::{
@@ -10,10 +10,7 @@ use nomad_preflight::jobspec::{
     Task, TaskGroup, UpdateStrategy,
 };
 use nomad_preflight::version::NomadVersion;
-use nomad_preflight::world::{
-    ClientPool, Namespace, Policy, PreemptionConfig, QuotaLimit, QuotaSpec, RegionLimit,
-    RunningJob, SchedulerConfig, World, WorldOrigin,
-};
+use nomad_preflight::world::{Namespace, World};
 
 pub fn port(label: &str, value: i64) -> Port {
     Port {
@@ -115,162 +112,60 @@ pub fn job(
     }
 }
 
-/// sockshop with the `carts` group at `carts` allocations.
-pub fn sockshop(carts: i64) -> Job {
-    let u = || Some(update());
-    let g = |name: &str, count: i64, tasks: Vec<Task>| group(name, count, 300, tasks, u(), true);
-    job(
-        "sockshop",
-        JobType::Service,
-        50,
-        "default",
-        vec![
-            g(
-                "user",
-                1,
-                vec![
-                    task("user", "docker", 100, 256, 0),
-                    task("user-db", "docker", 100, 96, 0),
-                ],
-            ),
-            g(
-                "catalogue",
-                1,
-                vec![
-                    task("catalogue", "docker", 100, 128, 0),
-                    task("cataloguedb", "docker", 100, 256, 0),
-                ],
-            ),
-            g(
-                "carts",
-                carts,
-                vec![
-                    task("carts", "docker", 100, 1024, 0),
-                    task("cartdb", "docker", 100, 128, 0),
-                ],
-            ),
-            g(
-                "orders",
-                1,
-                vec![
-                    task("orders", "docker", 100, 1024, 0),
-                    task("ordersdb", "docker", 100, 64, 0),
-                ],
-            ),
-            g("payment", 1, vec![task("payment", "docker", 100, 16, 0)]),
-            g(
-                "backoffice",
-                1,
-                vec![
-                    task("rabbitmq", "docker", 100, 160, 5672),
-                    task("shipping", "docker", 100, 1024, 0),
-                    task("queue-master", "java", 100, 1024, 8099),
-                ],
-            ),
-        ],
-    )
+/// The checkout's own files: the demo is never built a second time here.
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn sockshopui() -> Job {
-    job(
-        "sockshopui",
-        JobType::System,
-        50,
-        "default",
-        vec![group(
-            "frontend",
-            1,
-            300,
-            vec![task("front-end", "docker", 100, 128, 80)],
-            Some(update()),
-            false,
-        )],
-    )
-}
-
-pub fn monitoring(namespace: &str) -> Job {
-    job(
-        "monitoring",
-        JobType::Service,
-        10,
-        namespace,
-        vec![group(
-            "foundation",
-            1,
-            3000,
-            vec![task("fluentd", "docker", 2000, 3072, 0)],
-            Some(update()),
-            true,
-        )],
-    )
-}
-
-pub fn demo_world() -> World {
-    let mut quotas = BTreeMap::new();
-    quotas.insert(
-        "default".to_string(),
-        QuotaSpec {
-            name: "default".into(),
-            description: "web team quota".into(),
-            limits: vec![QuotaLimit {
-                region: "global".into(),
-                region_limit: RegionLimit {
-                    cpu: Some(3000),
-                    memory: Some(9500),
-                    ..RegionLimit::default()
-                },
-                ..QuotaLimit::default()
-            }],
-            ..QuotaSpec::default()
-        },
-    );
-    let mut namespaces = BTreeMap::new();
-    namespaces.insert(
-        "default".to_string(),
-        Namespace {
-            name: "default".into(),
-            quota: Some("default".into()),
-            ..Namespace::default()
-        },
-    );
-    World {
-        origin: WorldOrigin::Embedded,
-        project_root: PathBuf::from("."),
-        nomad_version: NomadVersion::DEMO,
-        region: "global".into(),
-        scheduler: SchedulerConfig {
-            preemption: PreemptionConfig {
-                service: true,
-                ..PreemptionConfig::default()
-            },
-            ..SchedulerConfig::default()
-        },
-        clients: vec![ClientPool {
-            name: "aws".into(),
-            count: 3,
-            datacenter: "dc1".into(),
-            node_pool: "default".into(),
-            cpu: 4600,
-            memory: 3951,
-            disk: 20_000,
-            network_mbits: 300,
-            drivers: vec!["docker".into(), "exec".into(), "java".into()],
-            ..ClientPool::default()
-        }],
-        quotas,
-        namespaces,
-        policy: Policy::default(),
-        running: vec![
-            RunningJob {
-                path: "jobs/sockshop.nomad".into(),
-                job: sockshop(1),
-            },
-            RunningJob {
-                path: "jobs/sockshopui.nomad".into(),
-                job: sockshopui(),
-            },
-        ],
+/// A shipped job file (`jobs/NAME.nomad`) through the real front end, with
+/// the demo world's Nomad version.
+pub fn shipped_job(name: &str) -> Job {
+    let vfs = nomad_preflight::vfs::DiskVfs::new(manifest());
+    let opts = nomad_preflight::jobspec::LoadOptions {
+        version: NomadVersion::DEMO,
+        repo_root: Some(manifest()),
+        ..Default::default()
+    };
+    let path = PathBuf::from(format!("jobs/{name}.nomad"));
+    let parsed = nomad_preflight::jobspec::load(&vfs, &path, &opts);
+    match parsed.job {
+        Some(job) if !parsed.diags.has_errors() => job,
+        _ => panic!(
+            "{}: {}",
+            path.display(),
+            nomad_preflight::diag::render(&parsed.diags.0, false)
+        ),
     }
+}
+
+/// jobs/sockshop.nomad with the `carts` group at `carts` allocations.
+pub fn sockshop(carts: i64) -> Job {
+    let mut job = shipped_job("sockshop");
+    job.group_mut("carts").expect("sockshop has carts").count = carts;
+    job
+}
+
+/// jobs/sockshopui.nomad.
+pub fn sockshopui() -> Job {
+    shipped_job("sockshopui")
+}
+
+/// jobs/monitoring.nomad in `namespace` (the file's namespace line is
+/// commented out: the demo uncomments it).
+pub fn monitoring(namespace: &str) -> Job {
+    let mut job = shipped_job("monitoring");
+    job.namespace = namespace.into();
+    job
+}
+
+/// The shipped world: rules/ (cluster, quotas, namespaces, policy) with the
+/// jobs its `running` list names.
+pub fn demo_world() -> World {
+    let vfs = nomad_preflight::vfs::DiskVfs::new(manifest());
+    let (world, _) = nomad_preflight::world::load(&vfs, std::path::Path::new("rules"))
+        .unwrap_or_else(|d| panic!("{}", nomad_preflight::diag::render(&d.0, false)));
+    assert_eq!(world.running.len(), 2, "sockshop and sockshopui run");
+    world
 }
 
 pub fn monitor_namespace() -> Namespace {

@@ -5,13 +5,14 @@ use super::changed::{Entry, Outcome};
 use super::policy::Violation;
 use super::JobPlan;
 
-/// Markdown table cells must not contain `|` or line breaks.
+/// Input text in a table cell: one line, Markdown, HTML, links, images and
+/// mentions escaped (a job or group name must not render as markup).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::report::escape::markdown(s)
 }
 
 fn code(s: &str) -> String {
-    format!("`{}`", s.replace('`', "'"))
+    crate::report::escape::code_span(s)
 }
 
 /// `carts: 2 create, 1 ignore; front: 1 in-place update` (groups with any
@@ -92,15 +93,15 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
         let row = match &e.outcome {
             Outcome::Plan(p) => [
                 code(&p.job.id),
-                change,
-                updates(p),
-                failures(p),
-                preemptions(p),
+                cell(&change),
+                cell(&updates(p)),
+                cell(&failures(p)),
+                cell(&preemptions(p)),
             ],
-            Outcome::Note(n) => ["".into(), change, n.clone(), "".into(), "".into()],
+            Outcome::Note(n) => ["".into(), cell(&change), cell(n), "".into(), "".into()],
             Outcome::Invalid(d) => [
                 "".into(),
-                change,
+                cell(&change),
                 format!(
                     "**invalid**: {} error(s)",
                     d.iter().filter(|x| x.is_error()).count()
@@ -109,11 +110,10 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
                 "".into(),
             ],
         };
-        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
         out.push_str(&format!(
             "| {} | {} |\n",
             code(&e.path.display().to_string()),
-            cells.join(" | ")
+            row.join(" | ")
         ));
     }
     let refused: Vec<String> = entries

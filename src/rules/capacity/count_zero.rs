@@ -58,13 +58,13 @@ mod tests {
 
     #[test]
     fn flags_zero_count() {
-        let text = "job \"web\" {\n  group \"g\" {\n    count = 0\n  }\n}\n";
-        let p = parsed("web.nomad", text, Some(job(text, 0, vec![])));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 0\n    task \"a\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         CountZero.check(&RuleContext::new(&p, &world, None), &mut out);
         crate::assert_snap!("rule_np205_count_zero", crate::diag::render(&out, false));
-        let p = parsed("web.nomad", text, Some(job(text, 2, vec![])));
+        let p = load("web.nomad", &text.replace("count = 0", "count = 2"));
         let mut out = Vec::new();
         CountZero.check(&RuleContext::new(&p, &world, None), &mut out);
         assert!(out.is_empty());

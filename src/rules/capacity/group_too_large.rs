@@ -102,10 +102,9 @@ mod tests {
 
     #[test]
     fn flags_only_groups_no_client_can_hold() {
-        let text = "job \"web\" {\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n      resources {\n        cpu = 2000\n        memory = 16000\n      }\n    }\n  }\n}\n";
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n      resources {\n        cpu = 2000\n        memory = 16000\n      }\n    }\n  }\n}\n";
         let world = world();
-        let big = job(text, 1, vec![task(text, 0, "docker", 2000, 16_000)]);
-        let p = parsed("web.nomad", text, Some(big));
+        let p = load("web.nomad", text);
         let mut out = Vec::new();
         GroupTooLarge.check(&RuleContext::new(&p, &world, None), &mut out);
         crate::assert_snap!(
@@ -113,8 +112,10 @@ mod tests {
             crate::diag::render(&out, false)
         );
 
-        let fits = job(text, 1, vec![task(text, 0, "docker", 2000, 14_000)]);
-        let p = parsed("web.nomad", text, Some(fits));
+        let p = load(
+            "web.nomad",
+            &text.replace("memory = 16000", "memory = 14000"),
+        );
         let mut out = Vec::new();
         GroupTooLarge.check(&RuleContext::new(&p, &world, None), &mut out);
         assert!(out.is_empty());

@@ -118,11 +118,8 @@ mod tests {
 
     #[test]
     fn flags_unknown_driver() {
-        let text = "job \"web\" {\n  group \"g\" {\n    task \"a\" {\n      driver = \"qemu\"\n    }\n    task \"b\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
-        let mut a = task(text, 0, "qemu", 100, 300);
-        a.spans.set("driver", span_of(text, "driver = \"qemu\"", 0));
-        let j = job(text, 1, vec![a, task(text, 1, "docker", 100, 300)]);
-        let p = parsed("web.nomad", text, Some(j));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"a\" {\n      driver = \"qemu\"\n    }\n    task \"b\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         MissingDriver.check(&RuleContext::new(&p, &world, None), &mut out);

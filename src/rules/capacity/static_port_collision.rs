@@ -96,32 +96,12 @@ impl Rule for StaticPortCollision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobspec::{Network, Spans};
     use crate::rules::testing::*;
-
-    fn port(text: &str, label: &str, value: i64) -> Port {
-        Port {
-            label: label.into(),
-            value,
-            spans: Spans::new(Some(block_of(text, &format!("port \"{label}\""), 0))),
-            ..Port::default()
-        }
-    }
 
     #[test]
     fn flags_duplicates_and_reserved_ports() {
-        let text = "job \"web\" {\n  group \"g\" {\n    network {\n      port \"http\" {\n        static = 8080\n      }\n      port \"admin\" {\n        static = 8080\n      }\n      port \"ssh\" {\n        static = 22\n      }\n      port \"ok\" {\n        static = 9000\n      }\n    }\n  }\n}\n";
-        let mut j = job(text, 1, vec![]);
-        j.groups[0].networks.push(Network {
-            reserved_ports: vec![
-                port(text, "http", 8080),
-                port(text, "admin", 8080),
-                port(text, "ssh", 22),
-                port(text, "ok", 9000),
-            ],
-            ..Network::default()
-        });
-        let p = parsed("web.nomad", text, Some(j));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"a\" {\n      driver = \"docker\"\n    }\n    network {\n      port \"http\" {\n        static = 8080\n      }\n      port \"admin\" {\n        static = 8080\n      }\n      port \"ssh\" {\n        static = 22\n      }\n      port \"ok\" {\n        static = 9000\n      }\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         StaticPortCollision.check(&RuleContext::new(&p, &world, None), &mut out);

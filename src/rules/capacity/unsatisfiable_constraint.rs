@@ -112,25 +112,12 @@ fn pool_values(pools: &[PoolNode<'_>], target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobspec::Spans;
     use crate::rules::testing::*;
-
-    fn constraint(text: &str, nth: usize, l: &str, op: &str, r: &str) -> Constraint {
-        Constraint {
-            ltarget: l.into(),
-            operand: op.into(),
-            rtarget: r.into(),
-            spans: Spans::new(Some(block_of(text, "constraint", nth))),
-        }
-    }
 
     #[test]
     fn flags_impossible_and_jointly_impossible() {
-        let text = "job \"web\" {\n  constraint {\n    attribute = \"${attr.kernel.name}\"\n    value = \"windows\"\n  }\n  group \"g\" {\n    count = 1\n  }\n}\n";
-        let mut j = job(text, 1, vec![]);
-        j.constraints
-            .push(constraint(text, 0, "${attr.kernel.name}", "=", "windows"));
-        let p = parsed("web.nomad", text, Some(j));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  constraint {\n    attribute = \"${attr.kernel.name}\"\n    value = \"windows\"\n  }\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         UnsatisfiableConstraint.check(&RuleContext::new(&p, &world, None), &mut out);
@@ -145,13 +132,8 @@ mod tests {
         world.clients[1]
             .attributes
             .insert("gpu".into(), "true".into());
-        let text = "job \"web\" {\n  group \"g\" {\n    constraint {\n      attribute = \"${node.class}\"\n      value = \"small\"\n    }\n    constraint {\n      attribute = \"${attr.gpu}\"\n      value = \"true\"\n    }\n  }\n}\n";
-        let mut j = job(text, 1, vec![]);
-        j.groups[0].constraints = vec![
-            constraint(text, 0, "${node.class}", "=", "small"),
-            constraint(text, 1, "${attr.gpu}", "=", "true"),
-        ];
-        let p = parsed("web.nomad", text, Some(j));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    constraint {\n      attribute = \"${node.class}\"\n      value = \"small\"\n    }\n    constraint {\n      attribute = \"${attr.gpu}\"\n      value = \"true\"\n    }\n    task \"a\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
         let mut out = Vec::new();
         UnsatisfiableConstraint.check(&RuleContext::new(&p, &world, None), &mut out);
         assert_eq!(out.len(), 1);

@@ -4,6 +4,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags tasks that leave `cpu` or `memory` at Nomad's defaults (100 MHz,
     /// 300 MB) by not writing them, or that have no `resources` block at all.
+    /// Lifecycle hook tasks (`lifecycle { hook = ... }`: prestart, poststart
+    /// and poststop helpers) are not flagged: they are short-lived or small,
+    /// and the defaults are the usual choice for them.
     ///
     /// ## Why is this bad?
     /// The defaults are placeholders, not measurements. Quota arithmetic,
@@ -44,6 +47,12 @@ impl Rule for DefaultResources {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
         for (_, task) in super::tasks(job) {
+            // Lifecycle hooks (prestart/poststart/poststop helpers: a wait
+            // for a port, a migration, a log shipper) are short-lived or
+            // tiny; Nomad's defaults are the usual, harmless choice there.
+            if task.lifecycle.is_some() {
+                continue;
+            }
             let r = &task.resources;
             let missing: Vec<&str> = ["cpu", "memory"]
                 .into_iter()
@@ -88,6 +97,7 @@ mod tests {
     #[test]
     fn flags_missing_block_and_missing_memory() {
         let text = r#"job "web" {
+  datacenters = ["dc1"]
   group "g" {
     task "a" {
       driver = "exec"
@@ -108,12 +118,7 @@ mod tests {
   }
 }
 "#;
-        let tasks = vec![
-            task(text, 0, "exec", 100, 300),
-            task(text, 1, "exec", 200, 300),
-            task(text, 2, "exec", 200, 256),
-        ];
-        let p = parsed("web.nomad", text, Some(job(text, 1, tasks)));
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         DefaultResources.check(&RuleContext::new(&p, &world, None), &mut out);

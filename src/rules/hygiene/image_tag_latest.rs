@@ -105,6 +105,7 @@ mod tests {
     #[test]
     fn flags_untagged_and_latest_not_pinned() {
         let text = r#"job "web" {
+  datacenters = ["dc1"]
   group "g" {
     task "a" {
       driver = "docker"
@@ -127,8 +128,7 @@ mod tests {
   }
 }
 "#;
-        let tasks = (0..3).map(|i| task(text, i, "docker", 100, 300)).collect();
-        let p = parsed("web.nomad", text, Some(job(text, 1, tasks)));
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         ImageTagLatest.check(&RuleContext::new(&p, &world, None), &mut out);

@@ -86,25 +86,13 @@ fn finding(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobspec::Duration;
     use crate::rules::testing::*;
 
     #[test]
     fn flags_stagger_on_service_jobs_only() {
-        let text = "job \"web\" {\n  update {\n    stagger = \"10s\"\n    max_parallel = 1\n  }\n  group \"g\" {\n    count = 1\n  }\n}\n";
-        let mut j = job(text, 1, vec![]);
-        let mut spans = spans(block_of(text, "update", 0));
-        spans.set("stagger", span_of(text, "stagger = \"10s\"", 0));
-        j.update = Some(UpdateStrategy {
-            stagger: Duration::secs(10),
-            max_parallel: 1,
-            spans,
-            ..UpdateStrategy::default()
-        });
-        // As canonicalised: the group inherits the job's update.
-        j.groups[0].update = j.update.clone();
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  update {\n    stagger = \"10s\"\n    max_parallel = 1\n  }\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
         let world = world();
-        let p = parsed("web.nomad", text, Some(j.clone()));
+        let p = load("web.nomad", text);
         let mut out = Vec::new();
         UpdateStagger.check(&RuleContext::new(&p, &world, None), &mut out);
         crate::assert_snap!(
@@ -112,8 +100,9 @@ mod tests {
             crate::diag::render(&out, false)
         );
 
-        j.job_type = JobType::System;
-        let p = parsed("web.nomad", text, Some(j));
+        let system = text.replace("  update {", "  type = \"system\"\n  update {");
+        let p = load("web.nomad", &system);
+        assert_eq!(p.job.as_ref().map(|j| j.job_type), Some(JobType::System));
         let mut out = Vec::new();
         UpdateStagger.check(&RuleContext::new(&p, &world, None), &mut out);
         assert!(out.is_empty());

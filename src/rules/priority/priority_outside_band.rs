@@ -72,10 +72,7 @@ mod tests {
 
     #[test]
     fn flags_priority_outside_band() {
-        let text = "job \"web\" {\n  priority = 90\n  group \"g\" {\n    count = 1\n  }\n}\n";
-        let mut j = job(text, 1, vec![]);
-        j.priority = 90;
-        j.spans.set("priority", span_of(text, "priority = 90", 0));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  priority = 90\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
         let mut world = world();
         world.policy.bands.push(PriorityBand {
             namespace: "default".into(),
@@ -83,7 +80,7 @@ mod tests {
             max: 70,
             ..PriorityBand::default()
         });
-        let p = parsed("web.nomad", text, Some(j.clone()));
+        let p = load("web.nomad", text);
         let mut out = Vec::new();
         PriorityOutsideBand.check(&RuleContext::new(&p, &world, None), &mut out);
         crate::assert_snap!(
@@ -91,8 +88,7 @@ mod tests {
             crate::diag::render(&out, false)
         );
 
-        j.priority = 70;
-        let p = parsed("web.nomad", text, Some(j));
+        let p = load("web.nomad", &text.replace("priority = 90", "priority = 70"));
         let mut out = Vec::new();
         PriorityOutsideBand.check(&RuleContext::new(&p, &world, None), &mut out);
         assert!(out.is_empty());

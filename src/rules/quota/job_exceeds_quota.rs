@@ -118,13 +118,9 @@ mod tests {
 
     #[test]
     fn flags_a_job_bigger_than_the_quota() {
-        let text = "job \"web\" {\n  group \"g\" {\n    count = 2\n    task \"a\" {\n      driver = \"docker\"\n      resources {\n        cpu = 2000\n        memory = 3072\n      }\n    }\n  }\n}\n";
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 2\n    task \"a\" {\n      driver = \"docker\"\n      resources {\n        cpu = 2000\n        memory = 3072\n      }\n    }\n  }\n}\n";
         let world = world();
-        let p = parsed(
-            "web.nomad",
-            text,
-            Some(job(text, 2, vec![task(text, 0, "docker", 2000, 3072)])),
-        );
+        let p = load("web.nomad", text);
         let mut out = Vec::new();
         JobExceedsQuota.check(&RuleContext::new(&p, &world, None), &mut out);
         crate::assert_snap!(
@@ -132,11 +128,7 @@ mod tests {
             crate::diag::render(&out, false)
         );
 
-        let p = parsed(
-            "web.nomad",
-            text,
-            Some(job(text, 1, vec![task(text, 0, "docker", 2000, 3072)])),
-        );
+        let p = load("web.nomad", &text.replace("count = 2", "count = 1"));
         let mut out = Vec::new();
         JobExceedsQuota.check(&RuleContext::new(&p, &world, None), &mut out);
         assert!(out.is_empty());

@@ -60,13 +60,8 @@ mod tests {
 
     #[test]
     fn flags_missing_namespace() {
-        let text =
-            "job \"web\" {\n  namespace = \"monitor\"\n  group \"g\" {\n    count = 1\n  }\n}\n";
-        let mut j = job(text, 1, vec![]);
-        j.namespace = "monitor".into();
-        j.spans
-            .set("namespace", span_of(text, "namespace = \"monitor\"", 0));
-        let p = parsed("web.nomad", text, Some(j));
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  namespace = \"monitor\"\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
         let world = world();
         let mut out = Vec::new();
         UnknownNamespace.check(&RuleContext::new(&p, &world, None), &mut out);

@@ -1,4 +1,5 @@
-//! "Did you mean" suggestions for misspelled keys, variables and functions.
+//! The one "did you mean" of the tool: misspelled job file keys, variables
+//! and functions, world keys and names, rehearsal keys, rule codes.
 
 /// The closest candidate within an edit distance that still looks like a typo.
 pub fn closest<'a>(name: &str, options: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -36,6 +37,11 @@ fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// [`closest`] over a slice of names.
+pub fn closest_in<'a>(name: &str, options: &[&'a str]) -> Option<&'a str> {
+    closest(name, options.iter().copied())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -44,5 +50,13 @@ mod tests {
         assert_eq!(super::closest("cont", opts.iter().copied()), Some("count"));
         assert_eq!(super::closest("zzzzzz", opts.iter().copied()), None);
         assert_eq!(super::closest("tsak", opts.iter().copied()), Some("task"));
+        assert_eq!(
+            super::closest_in("regoin", &["region", "running"]),
+            Some("region")
+        );
+        assert_eq!(
+            super::closest_in("comand", &["command", "edit"]),
+            Some("command")
+        );
     }
 }

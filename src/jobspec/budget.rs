@@ -1,0 +1,119 @@
+//! A size budget for every expression evaluation. HCL2 can build values far
+//! larger than its text: nested `for` expressions multiply, and a local that
+//! lists another twice doubles with every line (`b = [a, a]`, `c = [b, b]`,
+//! ...: 40 lines make 2^40 values). Each top-level evaluation (one attribute,
+//! variable or local, including any template it renders) may build at most
+//! [`MAX_ELEMENTS`] values and [`MAX_BYTES`] of strings; past that it is a
+//! located error instead of minutes of work and gigabytes of memory.
+
+use std::cell::Cell;
+
+use super::model::Value;
+
+/// Values (list and map elements, scalars) one evaluation may build or copy.
+pub const MAX_ELEMENTS: u64 = 1_000_000;
+/// String bytes one evaluation may build or copy.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Clone, Copy, Default)]
+struct State {
+    depth: u32,
+    elements: u64,
+    bytes: u64,
+}
+
+thread_local! {
+    static STATE: Cell<State> = Cell::new(State::default());
+}
+
+/// Held while an evaluation runs; the outermost one starts a fresh budget.
+pub struct Entered(());
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        STATE.with(|s| {
+            let mut st = s.get();
+            st.depth = st.depth.saturating_sub(1);
+            s.set(st);
+        });
+    }
+}
+
+pub fn enter() -> Entered {
+    STATE.with(|s| {
+        let mut st = s.get();
+        if st.depth == 0 {
+            st = State::default();
+        }
+        st.depth += 1;
+        s.set(st);
+    });
+    Entered(())
+}
+
+/// The message once the budget is spent (it stays spent for the rest of
+/// the evaluation, so `try()` cannot turn it into a fallback value).
+pub fn exhausted() -> Option<String> {
+    let st = STATE.with(Cell::get);
+    (st.elements > MAX_ELEMENTS || st.bytes > MAX_BYTES).then(|| {
+        format!(
+            "this expression builds more than {MAX_ELEMENTS} values or {} MiB of text",
+            MAX_BYTES / (1024 * 1024)
+        )
+    })
+}
+
+/// Charge `elements` values and `bytes` of text.
+pub fn charge(elements: u64, bytes: u64) -> Result<(), String> {
+    STATE.with(|s| {
+        let mut st = s.get();
+        st.elements = st.elements.saturating_add(elements);
+        st.bytes = st.bytes.saturating_add(bytes);
+        s.set(st);
+    });
+    exhausted().map_or(Ok(()), Err)
+}
+
+/// Charge a copy of `v`: every value in it and every string byte. Stops
+/// walking as soon as the budget is spent, so the walk is bounded too.
+pub fn charge_copy(v: &Value) -> Result<(), String> {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => charge(1, s.len() as u64)?,
+            Value::List(l) => {
+                charge(1, 0)?;
+                stack.extend(l.iter());
+            }
+            Value::Map(m) => {
+                charge(1, 0)?;
+                for (k, v) in m {
+                    charge(0, k.len() as u64)?;
+                    stack.push(v);
+                }
+            }
+            _ => charge(1, 0)?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_outermost_evaluation_starts_fresh_and_nested_ones_share_it() {
+        {
+            let _e = enter();
+            assert!(charge(MAX_ELEMENTS, 0).is_ok());
+            let _inner = enter();
+            assert!(charge(1, 0).is_err());
+            assert!(exhausted().is_some());
+        }
+        let _e = enter();
+        assert!(exhausted().is_none());
+        let big = Value::List(vec![Value::String("x".repeat(1024)); 1024]);
+        assert!(charge_copy(&big).is_ok());
+    }
+}

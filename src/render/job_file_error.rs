@@ -1,0 +1,141 @@
+//! How Nomad's CLI reports a job file that does not load, per version and
+//! command (`command/job_plan.go`, `command/job_validate.go`,
+//! `command/helpers.go` JobGetter): the text goes to stderr first, our
+//! located diagnostics follow it.
+//!
+//! Two places can refuse a file. The CLI's job parser (client side):
+//! `Error getting job struct: Error parsing job file from <path>: <err>`
+//! (HCL1, before 1.0; from 1.0 the parser error starts on its own line).
+//! Nomad's servers (`Job.Validate` in the Plan and Validate endpoints):
+//! `plan` prints `Error during plan: Unexpected response code: 500 (<errors>)`,
+//! `validate` prints `Job validation errors:` and the errors, both in the
+//! version's multierror format. The parser error text itself is HashiCorp
+//! HCL's, which we do not reproduce: our own message stands in its place.
+
+use super::plan::{api_error, error_during_plan, error_job_struct, multierror};
+use crate::diag::Diag;
+use crate::jobspec::{self, ParsedJob};
+use crate::version::NomadVersion;
+
+/// Where a job file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// By the CLI's job parser: `Error getting job struct: ...`.
+    JobStruct(String),
+    /// By the servers' validation: the error messages, in order.
+    Validation(Vec<String>),
+}
+
+/// Classify the errors of a file that did not load.
+pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal {
+    let errors: Vec<&Diag> = parsed.diags.iter().filter(|d| d.is_error()).collect();
+    let server = parsed
+        .job
+        .as_ref()
+        .map(|job| jobspec::validation_errors(job, &parsed.source, version))
+        .unwrap_or_default();
+    let from_server = |d: &Diag| {
+        server
+            .iter()
+            .any(|s| s.message == d.message && s.primary_span() == d.primary_span())
+    };
+    if !errors.is_empty() && errors.iter().all(|d| from_server(d)) {
+        return Refusal::Validation(errors.iter().map(|d| d.message.clone()).collect());
+    }
+    let client: Vec<&&Diag> = errors.iter().filter(|d| !from_server(d)).collect();
+    if let Some(io) = client.iter().find(|d| d.code.starts_with("io::")) {
+        return Refusal::JobStruct(io.message.clone());
+    }
+    let messages: Vec<&str> = client.iter().map(|d| d.message.as_str()).collect();
+    let sep = if version.at_least(1, 0, 0) {
+        ":\n"
+    } else {
+        ": "
+    };
+    Refusal::JobStruct(format!(
+        "Error parsing job file from {path}{sep}{}",
+        messages.join("\n")
+    ))
+}
+
+/// What `nomad job plan` prints on stderr for a file that does not load
+/// (it then exits 255 whatever the version).
+pub fn plan_error(parsed: &ParsedJob, path: &str, version: NomadVersion) -> String {
+    match refusal(parsed, path, version) {
+        Refusal::JobStruct(e) => error_job_struct(&e),
+        Refusal::Validation(errs) => {
+            error_during_plan(&api_error(500, &multierror(&errs, version)))
+        }
+    }
+}
+
+/// What `nomad job validate` prints on stderr for a file that does not load
+/// (it then exits 1 whatever the version).
+pub fn validate_error(parsed: &ParsedJob, path: &str, version: NomadVersion) -> String {
+    match refusal(parsed, path, version) {
+        Refusal::JobStruct(e) => error_job_struct(&e),
+        Refusal::Validation(errs) => {
+            format!("Job validation errors:\n{}\n", multierror(&errs, version))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn load(text: &str, version: NomadVersion) -> ParsedJob {
+        let mut mem = crate::vfs::MemVfs::new("test");
+        mem.insert("j.nomad", text);
+        let opts = jobspec::LoadOptions {
+            version,
+            ..Default::default()
+        };
+        jobspec::load(&mem, Path::new("j.nomad"), &opts)
+    }
+
+    const NO_DC: &str =
+        "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
+
+    #[test]
+    fn a_server_side_validation_error_is_an_error_during_plan() {
+        let v = NomadVersion::DEMO;
+        let p = load(NO_DC, v);
+        assert_eq!(
+            refusal(&p, "j.nomad", v),
+            Refusal::Validation(vec!["Missing job datacenters".into()])
+        );
+        // 0.9.3: the old go-multierror format.
+        assert_eq!(
+            plan_error(&p, "j.nomad", v),
+            "Error during plan: Unexpected response code: 500 (1 error(s) occurred:\n\n* Missing job datacenters)\n"
+        );
+        assert_eq!(
+            validate_error(&p, "j.nomad", v),
+            "Job validation errors:\n1 error(s) occurred:\n\n* Missing job datacenters\n"
+        );
+    }
+
+    #[test]
+    fn a_parse_error_is_an_error_getting_the_job_struct() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"\n}\n";
+        let old = load(text, NomadVersion::DEMO);
+        let e = plan_error(&old, "j.nomad", NomadVersion::DEMO);
+        assert!(
+            e.starts_with("Error getting job struct: Error parsing job file from j.nomad: "),
+            "{e}"
+        );
+        let new = load(text, NomadVersion::CURRENT);
+        let e = plan_error(&new, "j.nomad", NomadVersion::CURRENT);
+        assert!(
+            e.starts_with("Error getting job struct: Error parsing job file from j.nomad:\n"),
+            "{e}"
+        );
+        assert_eq!(
+            validate_error(&new, "j.nomad", NomadVersion::CURRENT),
+            e,
+            "validate words a parse error the same way"
+        );
+    }
+}

@@ -1,0 +1,439 @@
+//! `allocations.json` of an import: the allocations a real cluster runs, as
+//! Nomad's HTTP API returns them (`GET /v1/allocation/:id`, each embedding
+//! its `Job`, or the list form of `GET /v1/allocations?resources=true` with
+//! the job specs under `jobs/`). Each live allocation is pinned to its
+//! `NodeID` with its `AllocatedResources`; nothing is scheduled, so the
+//! state is built in one pass over the allocations.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::api_job::job_from_api_json;
+use super::api_json::{i, path_i, s};
+use super::model::{JobIndexes, Pinned, RunningJob, World};
+use crate::cluster::resources::task_group_resources;
+use crate::cluster::{AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus};
+use crate::diag::{Diag, Diags};
+use crate::jobspec::{Job, JobType, Lifecycle, Resources, Task, TaskGroup};
+use crate::source::Source;
+use crate::version::NomadVersion;
+
+/// The file, and what saves it.
+pub const ALLOCATIONS_FILE: &str = "allocations.json";
+
+/// The indexes of an `api.Job` JSON object.
+pub fn job_indexes(v: &Value) -> JobIndexes {
+    let u = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
+    JobIndexes {
+        version: u("Version"),
+        create_index: u("CreateIndex"),
+        modify_index: u("ModifyIndex"),
+        job_modify_index: u("JobModifyIndex"),
+    }
+}
+
+fn desired_status(v: &str) -> DesiredStatus {
+    match v {
+        "stop" => DesiredStatus::Stop,
+        "evict" => DesiredStatus::Evict,
+        _ => DesiredStatus::Run,
+    }
+}
+
+/// `unknown` (a disconnected client's allocation, 1.3+) is not terminal: it
+/// keeps its resources on the node, so it counts as running here.
+fn client_status(v: &str) -> ClientStatus {
+    match v {
+        "running" | "unknown" => ClientStatus::Running,
+        "complete" => ClientStatus::Complete,
+        "failed" => ClientStatus::Failed,
+        "lost" => ClientStatus::Lost,
+        _ => ClientStatus::Pending,
+    }
+}
+
+fn port_list(v: &Value, key: &str) -> Vec<(String, u16)> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((s(p, "Label"), u16::try_from(i(p, "Value")).ok()?)))
+        .collect()
+}
+
+/// A `NetworkResource` an allocation holds (ports already numbered).
+fn network(v: &Value) -> AllocNetwork {
+    AllocNetwork {
+        device: s(v, "Device"),
+        ip: s(v, "IP"),
+        mbits: i(v, "MBits"),
+        reserved_ports: port_list(v, "ReservedPorts"),
+        dynamic_ports: port_list(v, "DynamicPorts"),
+    }
+}
+
+fn networks(v: Option<&Value>) -> impl Iterator<Item = AllocNetwork> + '_ {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(network)
+}
+
+/// `AllocatedResources` reduced as Nomad's `Comparable()` and network index
+/// read it: cpu and memory combined across lifecycle phases as the world's
+/// release does, reserved cores, the shared disk, each task's first network,
+/// the group networks, and the group's port mappings when no group network
+/// lists them (`Shared.Ports`, 0.12+).
+fn allocated_resources(ar: &Value, version: NomadVersion) -> AllocResources {
+    let lifecycles = ar.get("TaskLifecycles");
+    let mut group = TaskGroup::default();
+    let mut task_networks = Vec::new();
+    let mut devices = Vec::new();
+    let tasks = ar.get("Tasks").and_then(Value::as_object);
+    for (name, t) in tasks.into_iter().flatten() {
+        let lifecycle = lifecycles
+            .and_then(|l| l.get(name))
+            .filter(|l| !s(l, "Hook").is_empty())
+            .map(|l| Lifecycle {
+                hook: s(l, "Hook"),
+                sidecar: l.get("Sidecar").and_then(Value::as_bool).unwrap_or(false),
+                spans: Default::default(),
+            });
+        group.tasks.push(Task {
+            name: name.clone(),
+            resources: Resources {
+                cpu: path_i(t, &["Cpu", "CpuShares"]).unwrap_or(0),
+                cores: t
+                    .get("Cpu")
+                    .and_then(|c| c.get("ReservedCores"))
+                    .and_then(Value::as_array)
+                    .map_or(0, |c| i64::try_from(c.len()).unwrap_or(i64::MAX)),
+                memory_mb: path_i(t, &["Memory", "MemoryMB"]).unwrap_or(0),
+                memory_max_mb: path_i(t, &["Memory", "MemoryMaxMB"]).unwrap_or(0),
+                ..Resources::default()
+            },
+            lifecycle,
+            ..Task::default()
+        });
+        task_networks.extend(networks(t.get("Networks")).take(1));
+        for d in t
+            .get("Devices")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = [s(d, "Vendor"), s(d, "Type"), s(d, "Name")].join("/");
+            let count = d
+                .get("DeviceIDs")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            devices.push((name, i64::try_from(count).unwrap_or(i64::MAX)));
+        }
+    }
+    let summed = task_group_resources(&group, version);
+    let shared = ar.get("Shared").unwrap_or(&Value::Null);
+    let mut nets = task_networks;
+    let before = nets.len();
+    nets.extend(networks(shared.get("Networks")));
+    if nets.len() == before {
+        let ports = port_list(shared, "Ports");
+        if !ports.is_empty() {
+            nets.push(AllocNetwork {
+                reserved_ports: ports,
+                ..AllocNetwork::default()
+            });
+        }
+    }
+    AllocResources {
+        cpu: summed.cpu,
+        cores: summed.cores,
+        memory_mb: summed.memory_mb,
+        memory_max_mb: summed.memory_max_mb,
+        disk_mb: i(shared, "DiskMB"),
+        networks: nets,
+        devices,
+    }
+}
+
+/// Pre-0.9 allocations only carry the legacy `Resources` sum.
+fn legacy_resources(r: &Value) -> AllocResources {
+    let memory = i(r, "MemoryMB");
+    AllocResources {
+        cpu: i(r, "CPU"),
+        memory_mb: memory,
+        memory_max_mb: memory,
+        disk_mb: i(r, "DiskMB"),
+        networks: networks(r.get("Networks")).collect(),
+        ..AllocResources::default()
+    }
+}
+
+fn job_type(v: &str) -> Option<JobType> {
+    match v {
+        "service" => Some(JobType::Service),
+        "batch" => Some(JobType::Batch),
+        "system" => Some(JobType::System),
+        "sysbatch" => Some(JobType::Sysbatch),
+        _ => None,
+    }
+}
+
+/// Read `allocations.json` into `world.pinned`. `versions` holds the indexes
+/// of the jobs already read from `jobs/`; `nodes` the IDs of the imported
+/// nodes. Jobs embedded in allocations and not under `jobs/` are registered
+/// at the newest version an allocation runs.
+pub fn load_allocations(
+    src: &Source,
+    v: &Value,
+    world: &mut World,
+    mut versions: BTreeMap<(String, String), JobIndexes>,
+    nodes: &HashSet<String>,
+    diags: &mut Diags,
+) {
+    let Some(list) = v.as_array() else {
+        diags.push(
+            Diag::error(
+                "import::shape",
+                "allocations.json must hold a list of allocations",
+            )
+            .in_source(src)
+            .help("save it with `nomad operator api '/v1/allocations?resources=true'`"),
+        );
+        return;
+    };
+    let known: HashMap<(String, String), usize> = world
+        .running
+        .iter()
+        .enumerate()
+        .map(|(k, r)| ((r.job.namespace.clone(), r.job.id.clone()), k))
+        .collect();
+    let mut pinned = Pinned::default();
+    let mut embedded: BTreeMap<(String, String), (u64, Job, JobIndexes)> = BTreeMap::new();
+    let mut unknown_nodes = 0usize;
+    let mut missing_jobs: Vec<String> = Vec::new();
+    for a in list {
+        let alloc_id = s(a, "ID");
+        let namespace = match s(a, "Namespace") {
+            ns if ns.is_empty() => "default".to_string(),
+            ns => ns,
+        };
+        let key = (namespace.clone(), s(a, "JobID"));
+        // The embedded Job is the version this allocation runs.
+        let own_job = match a.get("Job").filter(|j| j.is_object()) {
+            Some(j) => match job_from_api_json(j) {
+                Ok(job) => Some((job, job_indexes(j))),
+                Err(d) => {
+                    diags.push(
+                        d.in_source(src)
+                            .help(format!("in the Job embedded in allocation {alloc_id}")),
+                    );
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let version = a
+            .get("JobVersion")
+            .and_then(Value::as_u64)
+            .or(own_job.as_ref().map(|(_, ix)| ix.version))
+            .unwrap_or(0);
+        if let Some((job, ix)) = &own_job {
+            pinned
+                .history
+                .insert((key.0.clone(), key.1.clone(), version), job.clone());
+            let newer = embedded.get(&key).is_none_or(|(v, _, _)| *v < version);
+            if newer {
+                embedded.insert(key.clone(), (version, job.clone(), *ix));
+            }
+        }
+        let spec = own_job.as_ref().map(|(j, _)| j).or_else(|| {
+            known
+                .get(&key)
+                .and_then(|k| world.running.get(*k))
+                .map(|r| &r.job)
+        });
+        let Some(spec) = spec else {
+            missing_jobs.push(format!("{} ({}/{})", alloc_id, key.0, key.1));
+            continue;
+        };
+        let node_id = s(a, "NodeID");
+        let alloc = Allocation {
+            id: alloc_id,
+            name: s(a, "Name"),
+            namespace,
+            job_id: key.1.clone(),
+            job_version: version,
+            job_priority: spec.priority,
+            job_type: job_type(&s(a, "JobType")).unwrap_or(spec.job_type),
+            task_group: s(a, "TaskGroup"),
+            resources: match (a.get("AllocatedResources"), a.get("Resources")) {
+                (Some(ar), _) if ar.is_object() => allocated_resources(ar, world.nomad_version),
+                (_, Some(r)) if r.is_object() => legacy_resources(r),
+                _ => AllocResources::default(),
+            },
+            desired_status: desired_status(&s(a, "DesiredStatus")),
+            desired_description: s(a, "DesiredDescription"),
+            client_status: client_status(&s(a, "ClientStatus")),
+            create_index: a.get("CreateIndex").and_then(Value::as_u64).unwrap_or(0),
+            modify_index: a.get("ModifyIndex").and_then(Value::as_u64).unwrap_or(0),
+            node_id,
+            preempted_by: None,
+        };
+        if !alloc.is_live() {
+            continue;
+        }
+        if !nodes.contains(&alloc.node_id) {
+            unknown_nodes += 1;
+            continue;
+        }
+        pinned.allocs.push(alloc);
+    }
+    if !missing_jobs.is_empty() {
+        let n = missing_jobs.len();
+        missing_jobs.truncate(5);
+        diags.push(
+            Diag::error(
+                "import::alloc-job",
+                format!(
+                    "{n} allocations name a job neither embedded nor under jobs/, so their priority is unknown: {}",
+                    missing_jobs.join(", ")
+                ),
+            )
+            .in_source(src)
+            .help("save each allocation with `/v1/allocation/<id>` (it embeds its Job), or the jobs under jobs/<namespace>/<id>.json"),
+        );
+    }
+    if unknown_nodes > 0 {
+        diags.push(
+            Diag::warning(
+                "import::alloc-node",
+                format!("{unknown_nodes} live allocations sit on nodes missing from nodes.json; they are left out"),
+            )
+            .in_source(src)
+            .help("save nodes.json and allocations.json at the same time"),
+        );
+    }
+    for (key, (_, job, ix)) in embedded {
+        if !known.contains_key(&key) {
+            versions.insert(key.clone(), ix);
+            world.running.push(RunningJob {
+                path: PathBuf::from(ALLOCATIONS_FILE),
+                job,
+            });
+        }
+    }
+    for r in &world.running {
+        let key = (r.job.namespace.clone(), r.job.id.clone());
+        let ix = versions.get(&key).copied().unwrap_or_default();
+        pinned.versions.insert(key, ix);
+    }
+    world.pinned = Some(pinned);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn allocated_resources_combine_phases_and_keep_group_ports() {
+        // A prestart sidecar adds to main; an ephemeral prestart task only
+        // raises the peak (1.9.4+ phases). The group network lists the
+        // ports, so Shared.Ports (the same ports again) is not added twice.
+        let ar = json!({
+            "Tasks": {
+                "main": {"Cpu": {"CpuShares": 500, "ReservedCores": [0, 1]}, "Memory": {"MemoryMB": 256, "MemoryMaxMB": 512}},
+                "proxy": {"Cpu": {"CpuShares": 100}, "Memory": {"MemoryMB": 64},
+                          "Networks": [{"Device": "eth0", "IP": "10.0.0.1", "MBits": 10,
+                                        "ReservedPorts": [{"Label": "admin", "Value": 9000}]}]},
+                "init": {"Cpu": {"CpuShares": 900}, "Memory": {"MemoryMB": 32}}
+            },
+            "TaskLifecycles": {"main": null, "proxy": {"Hook": "prestart", "Sidecar": true},
+                               "init": {"Hook": "prestart", "Sidecar": false}},
+            "Shared": {"DiskMB": 300,
+                       "Networks": [{"Mode": "bridge", "IP": "10.0.0.1", "MBits": 0,
+                                     "ReservedPorts": [{"Label": "http", "Value": 8080, "To": 80}],
+                                     "DynamicPorts": [{"Label": "rpc", "Value": 23456}]}],
+                       "Ports": [{"Label": "http", "Value": 8080, "To": 80, "HostIP": "10.0.0.1"}]}
+        });
+        let r = allocated_resources(&ar, NomadVersion::new(1, 9, 4));
+        assert_eq!((r.cpu, r.cores, r.disk_mb), (1000, 2, 300));
+        assert_eq!((r.memory_mb, r.memory_max_mb), (320, 576));
+        assert_eq!(r.networks.len(), 2, "{:?}", r.networks);
+        assert_eq!(r.networks[0].mbits, 10);
+        assert_eq!(
+            r.networks[1].reserved_ports,
+            vec![("http".to_string(), 8080)]
+        );
+        assert_eq!(
+            r.networks[1].dynamic_ports,
+            vec![("rpc".to_string(), 23456)]
+        );
+    }
+
+    #[test]
+    fn group_ports_alone_still_hold_their_host_ports() {
+        let ar = json!({"Tasks": {}, "Shared": {"Ports": [{"Label": "db", "Value": 5432}]}});
+        let r = allocated_resources(&ar, NomadVersion::CURRENT);
+        assert_eq!(r.networks.len(), 1);
+        assert_eq!(r.networks[0].reserved_ports, vec![("db".to_string(), 5432)]);
+    }
+
+    fn world() -> World {
+        crate::rules::testing::world()
+    }
+
+    fn src() -> Source {
+        crate::source::SourceFile::inline("allocations.json", "[]")
+    }
+
+    #[test]
+    fn an_allocation_without_a_known_job_is_an_error_not_a_guess() {
+        let mut w = world();
+        w.running.clear();
+        let mut diags = Diags::new();
+        let nodes: HashSet<String> = ["n1".to_string()].into();
+        let v = json!([{"ID": "a1", "NodeID": "n1", "JobID": "ghost", "TaskGroup": "web",
+                        "DesiredStatus": "run", "ClientStatus": "running"}]);
+        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        assert!(diags.has_errors());
+        assert!(format!("{diags:?}").contains("priority is unknown"));
+    }
+
+    #[test]
+    fn embedded_jobs_register_at_their_newest_version_and_unknown_nodes_are_reported() {
+        let mut w = world();
+        w.running.clear();
+        let mut diags = Diags::new();
+        let nodes: HashSet<String> = ["n1".to_string()].into();
+        let job = |version: u64, prio: i64| {
+            json!({"ID": "web", "Type": "service", "Priority": prio, "Version": version,
+                   "JobModifyIndex": 40 + version,
+                   "TaskGroups": [{"Name": "g", "Count": 1, "Tasks": [{"Name": "t", "Driver": "docker"}]}]})
+        };
+        let v = json!([
+            {"ID": "a1", "NodeID": "n1", "JobID": "web", "Job": job(1, 70), "DesiredStatus": "run", "ClientStatus": "running"},
+            {"ID": "a2", "NodeID": "n1", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "run", "ClientStatus": "pending"},
+            {"ID": "a3", "NodeID": "gone", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "run", "ClientStatus": "running"},
+            {"ID": "a4", "NodeID": "n1", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "stop", "ClientStatus": "running"}
+        ]);
+        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        assert!(format!("{diags:?}").contains("1 live allocations sit on nodes missing"));
+        let p = w.pinned.as_ref().expect("pinned");
+        let got: Vec<(&str, i64, u64)> = p
+            .allocs
+            .iter()
+            .map(|a| (a.id.as_str(), a.job_priority, a.job_version))
+            .collect();
+        // Each allocation keeps the priority of the version it runs.
+        assert_eq!(got, [("a1", 70, 1), ("a2", 80, 2)]);
+        assert_eq!(w.running.len(), 1);
+        assert_eq!(w.running[0].job.priority, 80);
+        let ix = p.versions[&("default".to_string(), "web".to_string())];
+        assert_eq!((ix.version, ix.job_modify_index), (2, 42));
+        assert_eq!(p.history.len(), 2);
+    }
+}
