@@ -64,6 +64,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         )]),
         policy: Default::default(),
         running: Vec::new(),
+        pinned: None,
     }
 }
 
