@@ -131,6 +131,26 @@ fn nothing_running_is_rescheduled_and_status_shows_the_imported_allocations() {
     );
 }
 
+/// `import DIR --write TMP/rules`, with `jobs` copied into TMP beside it.
+fn written_import(dir: &Path, tag: &str, jobs: &[&str]) -> (common::TempDir, PathBuf) {
+    let tmp = common::TempDir::new(&format!("import-{tag}"));
+    let rules = tmp.0.join("rules");
+    let out = common::run_in(
+        Path::new("."),
+        &[
+            "import",
+            &dir.to_string_lossy(),
+            "--write",
+            &rules.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for job in jobs {
+        std::fs::copy(dir.join(job), tmp.0.join(job)).expect("copy job");
+    }
+    (tmp, rules)
+}
+
 /// Nodes placed by a system job: one per schedulable node.
 fn system_placements(world: &Path, job: &Path) -> Vec<String> {
     let out = std::process::Command::new(common::bin())
@@ -192,18 +212,7 @@ fn only_ready_eligible_nodes_that_are_not_draining_are_scheduled_on() {
         status.stdout
     );
 
-    let tmp = common::TempDir::new("import-node-state");
-    let rules = tmp.0.join("rules");
-    let out = common::run_in(
-        Path::new("."),
-        &[
-            "import",
-            &dir.to_string_lossy(),
-            "--write",
-            &rules.to_string_lossy(),
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (tmp, rules) = written_import(&dir, "node-state", &["sys.nomad"]);
     let hcl = std::fs::read_to_string(rules.join("cluster.hcl")).expect("cluster.hcl");
     for line in [
         "drain         = true",
@@ -212,7 +221,44 @@ fn only_ready_eligible_nodes_that_are_not_draining_are_scheduled_on() {
     ] {
         assert!(hcl.contains(line), "{line} missing from:\n{hcl}");
     }
-    std::fs::copy(dir.join("sys.nomad"), tmp.0.join("sys.nomad")).expect("copy job");
     let written = system_placements(&rules, &tmp.0.join("sys.nomad"));
     assert_eq!(written.len(), 1, "{written:?}");
+}
+
+/// `HostVolumeChecker` (scheduler/feasible.go): node-1 exposes `data`
+/// read-write, node-2 read-only, node-3 nothing. A read-write ask fits
+/// node-1 only, a read-only ask both; a volume no node has fails with
+/// Nomad's metric. The same after `import --write` (`host_volume` blocks).
+#[test]
+fn host_volumes_filter_nodes_with_nomads_metric() {
+    let dir = fixture("host-volumes");
+    let (tmp, rules) = written_import(
+        &dir,
+        "host-volumes",
+        &["rw.nomad", "ro.nomad", "missing.nomad"],
+    );
+    for (world, root) in [(&dir, &dir), (&rules, &tmp.0)] {
+        assert_eq!(system_placements(world, &root.join("rw.nomad")).len(), 1);
+        assert_eq!(system_placements(world, &root.join("ro.nomad")).len(), 2);
+        let out = common::run_in(
+            Path::new("."),
+            &[
+                "plan",
+                "--world",
+                &world.to_string_lossy(),
+                &root.join("missing.nomad").to_string_lossy(),
+            ],
+        );
+        assert!(
+            out.stdout.contains(
+                "    * Constraint \"missing compatible host volumes\": 3 nodes excluded by filter\n"
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+    assert_eq!(
+        system_placements(&dir, &dir.join("rw.nomad")),
+        [NODE_1.to_string()]
+    );
 }

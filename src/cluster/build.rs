@@ -98,6 +98,11 @@ pub fn build_node(
         attributes,
         meta: pool.meta.clone(),
         drivers,
+        host_volumes: pool
+            .host_volumes
+            .iter()
+            .map(|(name, v)| (name.clone(), v.read_only))
+            .collect(),
         status: pool.state.status,
         eligible: !pool.state.ineligible,
         drain: pool.state.drain,

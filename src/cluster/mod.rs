@@ -61,6 +61,8 @@ pub struct Node {
     pub meta: BTreeMap<String, String>,
     /// Healthy detected drivers.
     pub drivers: Vec<String>,
+    /// Host volume name → read-only.
+    pub host_volumes: BTreeMap<String, bool>,
     pub status: NodeStatus,
     pub eligible: bool,
     pub drain: bool,

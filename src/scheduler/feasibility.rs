@@ -65,6 +65,25 @@ fn star_glob(pattern: &str, subject: &str) -> bool {
     true
 }
 
+/// Nomad's `HostVolumeChecker`: every host volume the group asks for
+/// (by `source`) exists on the node, and a read-only one is only asked for
+/// read-only. A `per_alloc` volume names `source[index]`; without the
+/// allocation's index here, any `source[...]` volume on the node counts.
+pub fn has_host_volumes(tg: &crate::jobspec::TaskGroup, n: &Node) -> bool {
+    tg.volumes
+        .iter()
+        .filter(|v| v.volume_type == "host" || v.volume_type.is_empty())
+        .all(|v| {
+            let prefix = format!("{}[", v.source);
+            n.host_volumes
+                .iter()
+                .filter(|(name, _)| {
+                    **name == v.source || (v.per_alloc && name.starts_with(&prefix))
+                })
+                .any(|(_, read_only)| !*read_only || v.read_only)
+        })
+}
+
 /// Ready, eligible and not draining: a node the scheduler considers at all.
 pub fn schedulable(n: &Node) -> bool {
     n.status == NodeStatus::Ready && n.eligible && !n.drain
@@ -213,6 +232,11 @@ impl Engine<'_> {
 
     /// distinct_hosts / distinct_property: depend on what is already placed.
     pub(super) fn transient(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+        // Host volumes are not part of the computed node class, so they are
+        // checked on every node rather than cached per class.
+        if !has_host_volumes(ask.tg, n) {
+            return Some("missing compatible host volumes".into());
+        }
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
         for (cs, job_level) in levels {
             for c in cs.iter() {

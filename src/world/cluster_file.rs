@@ -228,7 +228,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     };
     const S: Schema = Schema {
         attrs: CLIENT_ATTRS,
-        blocks: &["reserved"],
+        blocks: &["reserved", "host_volume"],
     };
     let what = format!("client \"{name}\"");
     let r = BodyReader::new(src, &b.body, &S, &what, diags);
@@ -355,6 +355,23 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             .at(src, pool.spans.label.unwrap_or_default(), "no `drivers`")
             .help("list the healthy task drivers, e.g. `drivers = [\"docker\", \"exec\"]`"),
         );
+    }
+    for hb in r.blocks("host_volume") {
+        let Ok((name, _)) =
+            one_label(src, hb, "host_volume \"NAME\" { path = ... }").map_err(|d| diags.push(d))
+        else {
+            continue;
+        };
+        const HV: Schema = Schema {
+            attrs: &["path", "read_only"],
+            blocks: &[],
+        };
+        let hr = BodyReader::new(src, &hb.body, &HV, "host_volume", diags);
+        let vol = HostVolume {
+            path: hr.string("path", diags).unwrap_or_default(),
+            read_only: hr.bool("read_only", diags).unwrap_or(false),
+        };
+        pool.host_volumes.insert(name, vol);
     }
     if let Some(rb) = r.single_block("reserved", diags) {
         no_label(src, rb, diags);

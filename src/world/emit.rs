@@ -161,6 +161,11 @@ pub fn cluster_hcl(world: &World) -> String {
         if c.state.drain {
             let _ = writeln!(o, "  drain         = true");
         }
+        for (name, v) in &c.host_volumes {
+            let _ = writeln!(o, "  host_volume {} {{", quote(name));
+            let _ = writeln!(o, "    path      = {}", quote(&v.path));
+            let _ = writeln!(o, "    read_only = {}\n  }}", v.read_only);
+        }
         let r = &c.reserved;
         if *r != Reserved::default() {
             let _ = writeln!(o, "  reserved {{");

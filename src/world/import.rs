@@ -183,6 +183,21 @@ fn node_shape(v: &Value) -> NodeShape {
             meta: smap(v, "Meta"),
             reserved,
             state: node_state(v),
+            host_volumes: v
+                .get("HostVolumes")
+                .and_then(Value::as_object)
+                .map(|vs| {
+                    vs.iter()
+                        .map(|(name, hv)| {
+                            let vol = HostVolume {
+                                path: s(hv, "Path"),
+                                read_only: b(hv, "ReadOnly"),
+                            };
+                            (name.clone(), vol)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             members: Vec::new(),
             spans: Default::default(),
         },
@@ -391,6 +406,19 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
     let versions = load_jobs(vfs, dir, &mut world, &mut diags);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
+    // A present allocations.json that cannot be read must not fall back to
+    // re-scheduling the cluster as if it were absent.
+    if vfs.is_file(&allocs) {
+        if let Err(e) = vfs.read(&allocs) {
+            diags.push(
+                Diag::error(
+                    "import::unreadable",
+                    format!("cannot read {}: {e}", allocs.display()),
+                )
+                .help("without it the running allocations are unknown; fix or remove the file"),
+            );
+        }
+    }
     if let Some((src, v)) = read_json(vfs, &allocs, &mut diags) {
         super::api_alloc::load_allocations(&src, &v, &mut world, versions, &node_ids, &mut diags);
     }

@@ -83,6 +83,9 @@ pub struct ClientPool {
     /// Node state every client of the pool is in (`status`, `eligibility`,
     /// `drain` in cluster.hcl; the API's node fields in an import).
     pub state: NodeState,
+    /// `host_volume "NAME" { path, read_only }` of the client config (the
+    /// API's `HostVolumes`), by name.
+    pub host_volumes: BTreeMap<String, HostVolume>,
     /// The real nodes behind an imported pool, in client order (empty for a
     /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
     pub members: Vec<NodeIdentity>,
@@ -99,6 +102,13 @@ pub struct NodeState {
     pub ineligible: bool,
     /// A drain strategy is set.
     pub drain: bool,
+}
+
+/// A host volume a client exposes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostVolume {
+    pub path: String,
+    pub read_only: bool,
 }
 
 /// One imported node's identity: the ID its allocations name.
