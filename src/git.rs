@@ -314,7 +314,7 @@ pub fn changed_files(
 /// `git diff --name-status -z`: a status field, then one path (two for
 /// renames and copies). Paths are kept as bytes; a record that does not
 /// parse fails the whole listing, so a gate never judges a partial one.
-fn parse_name_status(out: &[u8]) -> io::Result<Vec<Change>> {
+pub fn parse_name_status(out: &[u8]) -> io::Result<Vec<Change>> {
     let mut fields = split_z(out);
     let mut changes = Vec::new();
     let cut = || io::Error::other("git diff printed a change without its path");
@@ -576,5 +576,33 @@ impl crate::vfs::Vfs for LazyGitVfs {
 
     fn fence_root(&self) -> Option<&Path> {
         Some(&self.root)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn name_status_keeps_non_utf8_names_and_stays_aligned() {
+        use std::os::unix::ffi::OsStrExt;
+        let out = b"A\0jobs/a\xff.nomad\0M\0jobs/bad.nomad\0R100\0old\0new\0";
+        let got = parse_name_status(out).expect("parses");
+        assert_eq!(
+            got,
+            vec![
+                Change::Added(PathBuf::from(std::ffi::OsStr::from_bytes(
+                    b"jobs/a\xff.nomad"
+                ))),
+                Change::Modified(PathBuf::from("jobs/bad.nomad")),
+                Change::Renamed {
+                    from: PathBuf::from("old"),
+                    to: PathBuf::from("new")
+                },
+            ]
+        );
+        // A record cut short fails the listing instead of being dropped.
+        assert!(parse_name_status(b"M\0a\0R100\0old\0").is_err());
     }
 }

@@ -406,6 +406,19 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
     let versions = load_jobs(vfs, dir, &mut world, &mut diags);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
+    // A present allocations.json that cannot be read must not fall back to
+    // re-scheduling the cluster as if it were absent.
+    if vfs.is_file(&allocs) {
+        if let Err(e) = vfs.read(&allocs) {
+            diags.push(
+                Diag::error(
+                    "import::unreadable",
+                    format!("cannot read {}: {e}", allocs.display()),
+                )
+                .help("without it the running allocations are unknown; fix or remove the file"),
+            );
+        }
+    }
     if let Some((src, v)) = read_json(vfs, &allocs, &mut diags) {
         super::api_alloc::load_allocations(&src, &v, &mut world, versions, &node_ids, &mut diags);
     }
