@@ -124,3 +124,37 @@ fn a_base_without_the_world_the_working_tree_has_is_an_error() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("does not exist at HEAD"), "{stderr}");
 }
+
+#[test]
+fn files_named_together_get_the_findings_each_gets_alone() {
+    // Two jobs competing for the same quota: judged together as a change
+    // set the second would see the first submitted; named on the command
+    // line each is judged alone against the world.
+    let d = Dir::demo("fail-closed-each-alone");
+    let monitoring = std::fs::read_to_string(d.0.join("jobs/monitoring.nomad")).unwrap();
+    d.write(
+        "jobs/monitoring2.nomad",
+        &monitoring.replacen("job \"monitoring\"", "job \"monitoring2\"", 1),
+    );
+    let findings = |files: &[&str]| -> Vec<(String, String, String)> {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(files);
+        let out = d.run(&args);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["findings"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+                (s("file"), s("code"), s("message"))
+            })
+            .collect()
+    };
+    let together = findings(&["jobs/monitoring.nomad", "jobs/monitoring2.nomad"]);
+    let mut alone = findings(&["jobs/monitoring.nomad"]);
+    alone.extend(findings(&["jobs/monitoring2.nomad"]));
+    assert!(!together.is_empty());
+    assert_eq!(together, alone);
+}
