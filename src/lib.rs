@@ -35,18 +35,21 @@ pub const THREADS_ENV: &str = "NOMAD_PREFLIGHT_THREADS";
 
 /// Worker threads for the parallel parts (`check` over files, plan sampling):
 /// `NOMAD_PREFLIGHT_THREADS` when it is a positive integer (capped at 64 so a
-/// typo cannot spawn thousands), else 2, which is what the shared CI runners
-/// this targets have.
+/// typo cannot spawn thousands), else what the machine offers
+/// (`available_parallelism`, which honours cgroup CPU quotas in containers).
 pub fn threads() -> usize {
-    threads_from(std::env::var(THREADS_ENV).ok().as_deref())
+    let machine = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    threads_from(std::env::var(THREADS_ENV).ok().as_deref(), machine)
 }
 
-fn threads_from(value: Option<&str>) -> usize {
-    const DEFAULT: usize = 2;
+const MAX_THREADS: usize = 64;
+
+fn threads_from(value: Option<&str>, machine: usize) -> usize {
     value
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .map_or(DEFAULT, |n| n.min(64))
+        .unwrap_or(machine)
+        .clamp(1, MAX_THREADS)
 }
 
 /// Snapshot assertion that stores snapshots in the top-level `snapshots/`
@@ -67,13 +70,16 @@ mod tests {
     use super::threads_from;
 
     #[test]
-    fn thread_count_comes_from_the_env_knob_or_defaults_to_two() {
-        assert_eq!(threads_from(None), 2);
-        assert_eq!(threads_from(Some("1")), 1);
-        assert_eq!(threads_from(Some(" 4 ")), 4);
-        assert_eq!(threads_from(Some("0")), 2);
-        assert_eq!(threads_from(Some("-3")), 2);
-        assert_eq!(threads_from(Some("many")), 2);
-        assert_eq!(threads_from(Some("100000")), 64);
+    fn thread_count_comes_from_the_env_knob_or_the_machine() {
+        assert_eq!(threads_from(None, 2), 2);
+        assert_eq!(threads_from(None, 8), 8);
+        assert_eq!(threads_from(None, 0), 1);
+        assert_eq!(threads_from(None, 500), 64);
+        assert_eq!(threads_from(Some("1"), 8), 1);
+        assert_eq!(threads_from(Some(" 4 "), 2), 4);
+        assert_eq!(threads_from(Some("0"), 3), 3);
+        assert_eq!(threads_from(Some("-3"), 3), 3);
+        assert_eq!(threads_from(Some("many"), 2), 2);
+        assert_eq!(threads_from(Some("100000"), 2), 64);
     }
 }
