@@ -324,8 +324,8 @@ mod tests {
         };
         let world = crate::rules::testing::world();
         let opts = LoadOptions::default();
-        let prev = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
+        // The panic hook is process-wide: swapping it here raced with other
+        // tests doing the same. The expected panic's message is only noise.
         for threads in [1, 2, 3, 4, 8] {
             let judge = Judge {
                 world: &world,
@@ -343,6 +343,5 @@ mod tests {
             assert_eq!(crashed[0].diags[0].code, INTERNAL);
             assert!(crashed[0].diags[0].message.contains("jobs/j07.nomad"));
         }
-        std::panic::set_hook(prev);
     }
 }

@@ -243,15 +243,14 @@ mod tests {
     #[test]
     fn a_panicking_replay_fails_the_run_with_its_seed() {
         let world = demo_world();
-        let prev = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
+        // The panic hook is process-wide: swapping it here raced with other
+        // tests doing the same. The expected panic's message is only noise.
         let r = sample(&world, 8, 1, |sim| {
             if sim.seed == sample_seed(1, 5) {
                 panic!("boom");
             }
             1
         });
-        std::panic::set_hook(prev);
         match r {
             Err(SampleError::Replay { reason, .. }) => assert!(reason.contains("boom")),
             other => panic!("expected a failed replay, got {other:?}"),
