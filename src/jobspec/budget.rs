@@ -12,8 +12,19 @@ use super::model::Value;
 
 /// Values (list and map elements, scalars) one evaluation may build or copy.
 pub const MAX_ELEMENTS: u64 = 1_000_000;
-/// String bytes one evaluation may build or copy.
+/// String bytes one evaluation may build or copy, unless the read cap is
+/// raised (see [`max_bytes`]).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The text budget: [`MAX_BYTES`], or four times the file read cap when a
+/// user raised it. The budget exists to stop amplification; text copied out
+/// of a file the user allowed us to read is already bounded by that cap, and
+/// a template is copied a few times (literal, rendered, diffed).
+pub fn max_bytes() -> u64 {
+    // Read once: it is charged on every value built.
+    static MAX: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *MAX.get_or_init(|| MAX_BYTES.max(crate::project::max_file_bytes().saturating_mul(4)))
+}
 
 #[derive(Clone, Copy, Default)]
 struct State {
@@ -55,10 +66,11 @@ pub fn enter() -> Entered {
 /// the evaluation, so `try()` cannot turn it into a fallback value).
 pub fn exhausted() -> Option<String> {
     let st = STATE.with(Cell::get);
-    (st.elements > MAX_ELEMENTS || st.bytes > MAX_BYTES).then(|| {
+    let max_bytes = max_bytes();
+    (st.elements > MAX_ELEMENTS || st.bytes > max_bytes).then(|| {
         format!(
             "this expression builds more than {MAX_ELEMENTS} values or {} MiB of text",
-            MAX_BYTES / (1024 * 1024)
+            max_bytes / (1024 * 1024)
         )
     })
 }
