@@ -15,42 +15,6 @@ impl Drop for Repo {
     }
 }
 
-fn git_in(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 impl Repo {
     /// The demo's jobs/ and rules/, staged (and committed unless `empty`).
     fn demo(name: &str, commit: bool) -> Repo {
@@ -58,18 +22,18 @@ impl Repo {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy_dir(&manifest.join("jobs"), &dir.join("jobs"));
-        copy_dir(&manifest.join("rules"), &dir.join("rules"));
-        git_in(&dir, &["init", "-q"]);
-        git_in(&dir, &["add", "."]);
+        common::copy_dir(&manifest.join("jobs"), &dir.join("jobs"));
+        common::copy_dir(&manifest.join("rules"), &dir.join("rules"));
+        common::git(&dir, &["init", "-q"]);
+        common::git(&dir, &["add", "."]);
         if commit {
-            git_in(&dir, &["commit", "-qm", "demo"]);
+            common::git(&dir, &["commit", "-qm", "demo"]);
         }
         Repo(dir)
     }
 
     fn git(&self, args: &[&str]) {
-        git_in(&self.0, args);
+        common::git(&self.0, args);
     }
 
     /// Delete a running job's file and take it out of `running` in the same
