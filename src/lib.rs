@@ -13,6 +13,7 @@ pub mod diag;
 pub mod diff;
 pub mod embedded;
 pub mod git;
+pub mod gotext;
 pub mod jobspec;
 pub mod nesting;
 pub mod planner;

@@ -350,9 +350,9 @@ fn print_single(
     before: &before::Source,
     color: &ColorArgs,
 ) -> i32 {
-    if let Admission::Refused { stderr, .. } = &plan.admission {
+    if let Admission::Refused { body, .. } = &plan.admission {
         // Nomad prints only its error; JSON carries it for tools.
-        eprint!("{stderr}");
+        eprint!("{}", render::plan::plan_refused(body));
         if args.format == PlanFormat::Json {
             let v = serde_json::json!({
                 "Preflight": {"Admission": plan.admission.json(), "Before": before.json()},

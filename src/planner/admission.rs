@@ -16,9 +16,8 @@
 //! 500 (<body>)`; from 1.6.0 the API client trims the body.
 
 use crate::cluster::State;
+use crate::gotext::{go_quote, multierror};
 use crate::jobspec::Job;
-use crate::render::plan::{api_error, error_during_plan, multierror};
-use crate::render::quote::go_quote;
 use crate::version::NomadVersion;
 use crate::world::World;
 
@@ -26,12 +25,13 @@ use crate::world::World;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Admission {
     Admitted,
-    /// `Job.Plan` returns an error: the CLI prints `stderr` and exits 255.
+    /// `Job.Plan` returns an error: the CLI prints it (`render::plan::plan_refused`)
+    /// and exits 255.
     Refused {
-        /// The server's error text (the HTTP body).
+        /// The server's error text.
         error: String,
-        /// The CLI's line, `Error during plan: ...\n`.
-        stderr: String,
+        /// The HTTP body as the version's API client hands it to the CLI.
+        body: String,
     },
     /// This version plans the job without placing it and says nothing, but
     /// the submission will fail: our warning, printed after Nomad's text.
@@ -173,8 +173,7 @@ fn refused(error: String, version: NomadVersion) -> Admission {
     } else {
         error.clone()
     };
-    let stderr = error_during_plan(&api_error(500, &body));
-    Admission::Refused { error, stderr }
+    Admission::Refused { error, body }
 }
 
 #[cfg(test)]

@@ -178,9 +178,10 @@ impl<'a> Session<'a> {
                 view.namespace_flag = namespace.clone();
                 // The Plan RPC's admission decides first (planner::admission).
                 let (exit_code, output) = match &admission {
-                    crate::planner::Admission::Refused { stderr, .. } => {
-                        (crate::diag::exit::NOMAD_ERROR, stderr.clone())
-                    }
+                    crate::planner::Admission::Refused { body, .. } => (
+                        crate::diag::exit::NOMAD_ERROR,
+                        crate::render::plan::plan_refused(body),
+                    ),
                     _ => {
                         let mut out = String::new();
                         if self.render {

@@ -10,7 +10,10 @@ pub mod job_file_error;
 pub mod metrics;
 pub mod plan;
 pub mod plan_json;
-pub mod quote;
+/// Go's `%q`, kept at its old path for the renderers.
+pub mod quote {
+    pub use crate::gotext::go_quote;
+}
 pub mod run;
 pub mod status;
 pub mod template_diff;

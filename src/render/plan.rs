@@ -294,6 +294,8 @@ pub fn error_job_struct(err: &str) -> String {
     format!("Error getting job struct: {err}\n")
 }
 
+pub use crate::gotext::multierror;
+
 /// `Error during plan: <err>`.
 pub fn error_during_plan(err: &str) -> String {
     format!("Error during plan: {err}\n")
@@ -304,24 +306,9 @@ pub fn api_error(code: u16, body: &str) -> String {
     format!("Unexpected response code: {code} ({body})")
 }
 
-/// Nomad's multierror text for the version (go-multierror changed in 0.10.4).
-pub fn multierror(errors: &[String], version: NomadVersion) -> String {
-    if version.at_least(0, 10, 4) {
-        let head = if errors.len() == 1 {
-            "1 error occurred:".to_string()
-        } else {
-            format!("{} errors occurred:", errors.len())
-        };
-        let items: String = errors.iter().map(|e| format!("\n\t* {e}")).collect();
-        format!("{head}{items}\n\n")
-    } else {
-        let items: Vec<String> = errors.iter().map(|e| format!("* {e}")).collect();
-        format!(
-            "{} error(s) occurred:\n\n{}",
-            errors.len(),
-            items.join("\n")
-        )
-    }
+/// What the CLI prints when the Plan RPC refuses a submission at admission.
+pub fn plan_refused(body: &str) -> String {
+    error_during_plan(&api_error(500, body))
 }
 
 #[cfg(test)]

@@ -224,10 +224,13 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 let plan = super::plan_job(inp.sim, with_namespace(job, inp.namespace));
                 match &plan.admission {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
-                    crate::planner::Admission::Refused { stderr, .. } => Outcome::Invalid(
-                        Diag::error("plan::refused", stderr.trim_end())
-                            .help("the server refuses this job before scheduling it")
-                            .into(),
+                    crate::planner::Admission::Refused { body, .. } => Outcome::Invalid(
+                        Diag::error(
+                            "plan::refused",
+                            crate::render::plan::plan_refused(body).trim_end(),
+                        )
+                        .help("the server refuses this job before scheduling it")
+                        .into(),
                     ),
                     _ => Outcome::Plan(Box::new(plan)),
                 }

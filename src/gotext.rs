@@ -1,5 +1,7 @@
-//! Go's `%q` for strings (`strconv.Quote`): Nomad quotes every value and
-//! header name in plan output with it, so escapes must match byte for byte.
+//! Go's text formats that Nomad's output is made of, shared by what the
+//! server answers (the planner's admission errors) and what the CLI prints
+//! (render): `%q` for strings (`strconv.Quote`), which plan output uses for
+//! every value and header name, and go-multierror's list format.
 
 /// Quote `s` the way Go's `strconv.Quote` does.
 pub fn go_quote(s: &str) -> String {
@@ -45,6 +47,26 @@ fn is_go_printable(c: char) -> bool {
         | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f
         | 0xfeff | 0xfff9..=0xfffb | 0xe000..=0xf8ff | 0xd800..=0xdfff
         | 0xf0000..=0x10ffff)
+}
+
+/// Nomad's multierror text for the version (go-multierror changed in 0.10.4).
+pub fn multierror(errors: &[String], version: crate::version::NomadVersion) -> String {
+    if version.at_least(0, 10, 4) {
+        let head = if errors.len() == 1 {
+            "1 error occurred:".to_string()
+        } else {
+            format!("{} errors occurred:", errors.len())
+        };
+        let items: String = errors.iter().map(|e| format!("\n\t* {e}")).collect();
+        format!("{head}{items}\n\n")
+    } else {
+        let items: Vec<String> = errors.iter().map(|e| format!("* {e}")).collect();
+        format!(
+            "{} error(s) occurred:\n\n{}",
+            errors.len(),
+            items.join("\n")
+        )
+    }
 }
 
 #[cfg(test)]
