@@ -57,21 +57,10 @@ impl Repo {
     }
 
     fn git_with_path(&self, args: &[&str], path: &std::ffi::OsStr) -> Output {
-        Command::new("git")
-            .arg("-C")
-            .arg(&self.0)
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-            .args([
-                "-c",
-                "init.defaultBranch=main",
-                "-c",
-                "commit.gpgsign=false",
-            ])
+        common::git_command(&self.0)
             .args(args)
             .env("PATH", path)
             .env("NO_COLOR", "1")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
             .output()
             .unwrap()
     }
@@ -104,11 +93,7 @@ impl Repo {
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::output_text(o)
 }
 
 #[test]

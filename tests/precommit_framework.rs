@@ -127,11 +127,7 @@ fn git_out(dir: &Path, args: &[&str]) -> String {
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::output_text(o)
 }
 
 /// Priority 90 in namespace `default`, whose policy band ends at 70: NP402,

@@ -17,12 +17,11 @@ pub fn bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_nomad-preflight"))
 }
 
-/// Run git in `dir` with a fixed identity and branch name, isolated from the
-/// caller's GIT_DIR/GIT_INDEX_FILE (tests may run inside a hook); panics on
-/// failure.
-pub fn git(dir: &std::path::Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .current_dir(dir)
+/// A git command in `dir` with a fixed identity and branch name, isolated
+/// from the caller's GIT_DIR/GIT_INDEX_FILE (tests may run inside a hook).
+pub fn git_command(dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
         .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
         .args([
             "-c",
@@ -30,13 +29,28 @@ pub fn git(dir: &std::path::Path, args: &[&str]) {
             "-c",
             "commit.gpgsign=false",
         ])
-        .args(args)
         .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_INDEX_FILE");
+    cmd
+}
+
+/// Run git in `dir` (see [`git_command`]); panics on failure.
+pub fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = git_command(dir)
+        .args(args)
         .status()
         .expect("git runs")
         .success();
     assert!(ok, "git {args:?} in {}", dir.display());
+}
+
+/// A finished command's stdout then stderr, for assertion messages.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// Copy a folder tree (the demo's jobs/ and rules/ into a temp repository).
