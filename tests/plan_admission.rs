@@ -210,6 +210,17 @@ fn agreement(dir: &Path) -> Agreement {
     }
 }
 
+/// Case name, version, monitor's namespace file (none: no namespace), the
+/// job's node pool (none: unset), and the rule `check` must report (none:
+/// admitted).
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Option<String>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 /// For each admission refusal, under releases that refuse it and releases
 /// that do not: `plan` refuses exactly when `check` reports the refusal's
 /// rule, `check` fails exactly then, and every driver/pool message `check`
@@ -219,8 +230,7 @@ fn check_and_plan_agree_on_every_admission_refusal() {
     let monitor_ns = |caps: &str| format!("name = \"monitor\"\n{caps}");
     let only_exec = "capabilities {\n  enabled_task_drivers = [\"exec\"]\n}\n";
     let no_docker = "capabilities {\n  disabled_task_drivers = [\"docker\"]\n}\n";
-    // (case, version, monitor namespace file or none, node pool or none, code expected)
-    let cases: &[(&str, &str, Option<String>, Option<&str>, Option<&str>)] = &[
+    let cases: &[Case] = &[
         ("ns", "0.12.2", None, None, Some("NP302")),
         ("ns", "1.3.0", None, None, Some("NP302")),
         ("ns", "2.0.0", None, None, Some("NP302")),
