@@ -441,12 +441,15 @@ impl Sequence {
     }
 
     /// Apply one step. A file that changes nothing, an invalid one, or a
-    /// submission the server rejects (unknown namespace) changes nothing.
+    /// submission the server refuses (NP302, NP306, NP208) changes nothing.
     pub fn apply(&mut self, step: &Step) {
         let what = match &step.action {
             Action::Invalid => return,
             Action::Submit(job) => {
-                if !changes_what_runs(job, &self.sim) || self.sim.run(job, None).is_err() {
+                let sim = &self.sim;
+                let admitted =
+                    crate::planner::admission::refusals(&sim.world, &sim.state, job).is_empty();
+                if !changes_what_runs(job, sim) || !admitted || self.sim.run(job, None).is_err() {
                     return;
                 }
                 Submission::Run(job.clone())
