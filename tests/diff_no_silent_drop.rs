@@ -156,8 +156,10 @@ const CASES: &[(&str, &str, &str, &str, Level)] = &[
     ("connect empty sidecar", "SERVICE", "", "connect {\n sidecar_service {}\n }", Level::Group),
     ("connect upstream", "SERVICE", "connect {\n sidecar_service {\n proxy {\n upstreams {\n destination_name = \"a\"\n local_bind_port = 1\n }\n }\n }\n }", "connect {\n sidecar_service {\n proxy {\n upstreams {\n destination_name = \"a\"\n local_bind_port = 2\n }\n }\n }\n }", Level::Group),
     ("service identity", "SERVICE", "", "identity {\n aud = [\"a\"]\n }", Level::Group),
-    ("task identity", "TASK", "identity {\n aud = [\"a\"]\n }", "identity {\n aud = [\"b\"]\n }", Level::Task),
-    ("task identities", "TASK", "", "identity \"vault\" {\n aud = [\"v\"]\n }", Level::Task),
+    // The default identity's audience is always Nomad's own (1.7+
+    // canonicalisation), so an edit of it is an edit of another field.
+    ("task identity", "TASK", "identity {\n env = false\n }", "identity {\n env = true\n }", Level::Task),
+    ("task identities", "TASK", "", "identity {\n name = \"vault\"\n aud = [\"v\"]\n }", Level::Task),
     ("task action", "TASK", "action \"a\" {\n command = \"x\"\n }", "action \"a\" {\n command = \"y\"\n }", Level::Task),
     ("task secret", "TASK", "secret \"s\" {\n provider = \"nomad\"\n path = \"p\"\n }", "secret \"s\" {\n provider = \"nomad\"\n path = \"q\"\n }", Level::Task),
     ("task schedule", "TASK", "", "schedule {\n cron {\n start = \"0 1 * * *\"\n end = \"0 2\"\n timezone = \"UTC\"\n }\n }", Level::Task),

@@ -101,6 +101,14 @@ pub(super) fn group_diff(
         "EphemeralDisk",
         ctx,
     ));
+    if d.at(1, 2, 0) {
+        objects.extend(super::workload::consul_diff(
+            old.and_then(|g| g.consul.as_ref()),
+            new.and_then(|g| g.consul.as_ref()),
+            d,
+            ctx,
+        ));
+    }
     objects.extend(primitive_object_diff(
         opt_flat(old, &|g| g.update.as_ref().map(fl::update)).as_ref(),
         opt_flat(new, &|g| g.update.as_ref().map(fl::update)).as_ref(),

@@ -18,8 +18,18 @@ use super::{DiffType, JobDiff, ObjectDiff};
 /// `old = None` is a new job, `new = None` a removed one. The version decides
 /// which struct fields exist.
 pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVersion) -> JobDiff {
+    job_diff_with(old, new, version, true)
+}
+
+/// Nomad's `oldJob.Diff(newJob, contextual)`, for tests taken from
+/// diff_test.go's TestJobDiff (which diffs without context).
+pub fn job_diff_with(
+    old: Option<&js::Job>,
+    new: Option<&js::Job>,
+    version: NomadVersion,
+    contextual: bool,
+) -> JobDiff {
     let d = Dialect::new(version);
-    let contextual = true;
     let (ty, id) = match (old, new) {
         (None, Some(n)) => (DiffType::Added, n.id.clone()),
         (Some(o), None) => (DiffType::Deleted, o.id.clone()),
@@ -52,6 +62,18 @@ pub fn job_diff(old: Option<&js::Job>, new: Option<&js::Job>, version: NomadVers
     objects.extend(parameterized_diff(
         o.parameterized.as_ref(),
         n.parameterized.as_ref(),
+        contextual,
+    ));
+    objects.extend(super::job_extra::multiregion_diff(
+        o.multiregion.as_ref(),
+        n.multiregion.as_ref(),
+        d,
+        contextual,
+    ));
+    objects.extend(super::job_extra::ui_diff(
+        o.ui.as_ref(),
+        n.ui.as_ref(),
+        d,
         contextual,
     ));
 

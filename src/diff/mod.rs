@@ -10,13 +10,15 @@ mod fields;
 pub mod gofmt;
 mod group;
 mod job;
+mod job_extra;
 mod network;
 mod service;
 mod task;
 mod unmodelled;
+mod workload;
 
 pub use annotate::annotate;
-pub use job::job_diff;
+pub use job::{job_diff, job_diff_with};
 
 /// Nomad's `TaskGroup.Diff(other, contextual)` on its own, for tests
 /// taken from diff_test.go (the plan always diffs whole jobs).

@@ -20,6 +20,12 @@ pub(super) fn resources_diff(
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     let mut objects = network_diffs(&o.networks, &n.networks, d, ctx);
     objects.extend(device_diffs(&o.devices, &n.devices, ctx));
+    objects.extend(super::workload::numa_diff(
+        o.numa.as_ref(),
+        n.numa.as_ref(),
+        d,
+        ctx,
+    ));
     structured_object_diff(
         old.map(|r| fl::resources(r, d)).as_ref(),
         new.map(|r| fl::resources(r, d)).as_ref(),

@@ -11,6 +11,7 @@ use super::fields::{self as fl, Dialect};
 use super::job::{affinities, constraints, diffs_by_name, Ns};
 use super::network::resources_diff;
 use super::service::service_diffs;
+use super::workload;
 use super::{DiffType, ObjectDiff, TaskDiff};
 
 pub(super) fn task_diffs(
@@ -128,6 +129,15 @@ pub(super) fn task_diff(
             sub,
         ));
     }
+    objects.extend(workload::secret_diffs(&o.secrets, &n.secrets, d, ctx));
+    if d.at(1, 7, 0) {
+        objects.extend(workload::consul_diff(
+            o.consul.as_ref(),
+            n.consul.as_ref(),
+            d,
+            ctx,
+        ));
+    }
     if d.at(1, 3, 0) {
         objects.extend(template_diffs(&o.templates, &n.templates, d, ctx));
     } else {
@@ -141,6 +151,21 @@ pub(super) fn task_diff(
             ctx,
         ));
     }
+    if d.at(1, 5, 0) {
+        objects.extend(workload::identity_diff(
+            o.identity.as_ref(),
+            n.identity.as_ref(),
+            d,
+            ctx,
+        ));
+    }
+    objects.extend(workload::identity_diffs(
+        &o.identities,
+        &n.identities,
+        d,
+        ctx,
+    ));
+    objects.extend(workload::action_diffs(&o.actions, &n.actions, d, ctx));
     if d.at(1, 8, 0) {
         objects.extend(volume_mount_diffs(
             &o.volume_mounts,
@@ -149,6 +174,12 @@ pub(super) fn task_diff(
             ctx,
         ));
     }
+    objects.extend(workload::schedule_diff(
+        o.schedule.as_ref(),
+        n.schedule.as_ref(),
+        d,
+        ctx,
+    ));
     TaskDiff {
         ty,
         name,

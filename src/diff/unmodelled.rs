@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use crate::jobspec as js;
 
-use super::engine::{field_diffs, Flat};
-use super::fields as fl;
+use super::engine::{field_diffs, sort_fields, Flat};
+use super::fields::{self as fl, Dialect};
+use super::workload::{unshown_group, unshown_job, unshown_task};
 use super::{DiffType, FieldDiff, JobDiff};
 
 /// One job, group or task whose unmodelled part changed.
@@ -73,6 +74,11 @@ pub fn field_changes(old: &js::Unmodelled, new: &js::Unmodelled) -> Vec<FieldDif
     field_diffs(&flat(old), &flat(new), false)
 }
 
+/// Changes in blocks the simulated version's diff has no object for.
+fn unshown(old: &Flat, new: &Flat) -> Vec<FieldDiff> {
+    field_diffs(old, new, false)
+}
+
 /// Does this object list show any change?
 fn shows(fields: &[FieldDiff], objects: &[super::ObjectDiff]) -> bool {
     fields.iter().any(|f| f.ty != DiffType::None) || objects.iter().any(|o| o.ty != DiffType::None)
@@ -90,7 +96,10 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
             fields,
         })
     };
-    let fields = field_changes(&old.unmodelled, &new.unmodelled);
+    let d = Dialect::new(diff.version);
+    let mut fields = field_changes(&old.unmodelled, &new.unmodelled);
+    fields.extend(unshown(&unshown_job(old, d), &unshown_job(new, d)));
+    sort_fields(&mut fields);
     let job_shows = shows(&diff.fields, &diff.objects)
         || diff.task_groups.iter().any(|g| g.ty != DiffType::None);
     if !fields.is_empty() || (old != new && !job_shows) {
@@ -100,7 +109,9 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
         let (Some(og), Some(gd)) = (old.group(&ng.name), diff.group(&ng.name)) else {
             continue;
         };
-        let fields = field_changes(&og.unmodelled, &ng.unmodelled);
+        let mut fields = field_changes(&og.unmodelled, &ng.unmodelled);
+        fields.extend(unshown(&unshown_group(og, d), &unshown_group(ng, d)));
+        sort_fields(&mut fields);
         let group_shows =
             shows(&gd.fields, &gd.objects) || gd.tasks.iter().any(|t| t.ty != DiffType::None);
         if !fields.is_empty() || (og != ng && !group_shows) {
@@ -113,7 +124,9 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
             ) else {
                 continue;
             };
-            let fields = field_changes(&ot.unmodelled, &nt.unmodelled);
+            let mut fields = field_changes(&ot.unmodelled, &nt.unmodelled);
+            fields.extend(unshown(&unshown_task(ot, d), &unshown_task(nt, d)));
+            sort_fields(&mut fields);
             // The restart policy copied from the group shows on the group.
             let differs = || {
                 let bare = |t: &js::Task| js::Task {

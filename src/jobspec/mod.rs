@@ -3,6 +3,7 @@
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
 mod budget;
+mod canonical;
 mod defaults;
 pub mod duration;
 pub mod eval;
@@ -278,6 +279,7 @@ fn build(
         }
     }
     defaults::apply(&mut job, opts.version);
+    canonical::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));

@@ -121,26 +121,24 @@ mod tests {
     #[test]
     fn unread_blocks_and_arguments_are_kept_where_they_belong() {
         let p = load_text(
-            "job \"j\" {\n  ui {\n    description = \"d\"\n  }\n  group \"g\" {\n    consul {\n      namespace = \"n\"\n    }\n    task \"t\" {\n      driver = \"exec\"\n      identity {\n        aud = [\"x\"]\n      }\n      action \"a\" {\n        command = \"x\"\n      }\n      config {\n        command = \"x\"\n      }\n    }\n  }\n}\n",
+            "job \"j\" {\n  consul {\n    namespace = \"n\"\n  }\n  group \"g\" {\n    service {\n      name = \"s\"\n      connect {\n        native = true\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n      max_run_duration = \"1h\"\n      identity {\n        aud = [\"x\"]\n      }\n      config {\n        command = \"x\"\n      }\n    }\n  }\n}\n",
         );
         let job = p.job.expect("job");
         assert!(
-            job.unmodelled.0.contains_key("ui.description"),
+            job.unmodelled.0.contains_key("consul.namespace"),
             "{:?}",
             job.unmodelled
         );
         let g = &job.groups[0];
-        assert!(
-            g.unmodelled.0.contains_key("consul.namespace"),
-            "{:?}",
-            g.unmodelled
-        );
+        let keys: Vec<&String> = g.unmodelled.0.keys().collect();
+        assert_eq!(keys, ["service.connect.native"], "{:?}", g.unmodelled);
+        // Modelled blocks (identity, config) leave nothing behind.
         let t = &g.tasks[0];
         let keys: Vec<&String> = t.unmodelled.0.keys().collect();
-        assert_eq!(keys, ["action[a].command", "identity.aud"]);
+        assert_eq!(keys, ["max_run_duration"]);
         assert_eq!(
-            t.unmodelled.0["action[a].command"],
-            Value::String("x".into())
+            t.unmodelled.0["max_run_duration"],
+            Value::String("1h".into())
         );
     }
 }

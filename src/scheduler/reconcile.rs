@@ -83,8 +83,31 @@ pub fn destructive_change(
         if version.at_least(0, 10, 0) && ot.lifecycle != nt.lifecycle {
             return true;
         }
+        if later_blocks_differ(ot, nt, version) {
+            return true;
+        }
     }
-    false
+    old.consul != new.consul
+}
+
+/// The later task blocks: tasksUpdated compares identities, Consul and the
+/// CSI plugin (1.7+), secrets (1.11+) and NUMA (resources); actions (1.7+)
+/// and schedules (1.8+) are in place. Before a block existed, Nomad would
+/// not know it: a change to it is judged as the worst case, as for any
+/// unmodelled argument.
+fn later_blocks_differ(
+    ot: &crate::jobspec::Task,
+    nt: &crate::jobspec::Task,
+    version: NomadVersion,
+) -> bool {
+    ot.identity != nt.identity
+        || ot.identities != nt.identities
+        || ot.consul != nt.consul
+        || ot.csi_plugin != nt.csi_plugin
+        || ot.secrets != nt.secrets
+        || ot.resources.numa != nt.resources.numa
+        || (!version.at_least(1, 7, 0) && ot.actions != nt.actions)
+        || (!version.at_least(1, 8, 0) && ot.schedule != nt.schedule)
 }
 
 fn networks_differ(a: &[Network], b: &[Network]) -> bool {

@@ -191,6 +191,7 @@ fn task_from_api(v: &Value) -> Task {
             secrets_mb: i(r, "SecretsMB"),
             networks: networks(r),
             devices: devices(r),
+            numa: None,
             spans: Default::default(),
         },
         constraints: constraints(v),

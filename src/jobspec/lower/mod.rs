@@ -8,16 +8,19 @@ mod service;
 mod strategy;
 mod task;
 mod task_parts;
+mod workload;
 
 use placement::*;
 use service::*;
 use strategy::*;
 use task::*;
 use task_parts::*;
+use workload::*;
 
 use super::fields::{opaque, Cx, F};
 use super::model::*;
 use super::tree::Node;
+use std::collections::BTreeMap;
 
 const CONSTRAINT_SUGAR: &[&str] = &[
     "distinct_hosts",
@@ -103,7 +106,9 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     j.reschedule = f.block(cx, "reschedule").map(|b| reschedule(b, cx));
     j.periodic = f.block(cx, "periodic").map(|b| periodic(b, cx));
     j.parameterized = f.block(cx, "parameterized").map(|b| parameterized(b, cx));
-    for name in ["multiregion", "vault", "consul", "ui"] {
+    j.multiregion = f.block(cx, "multiregion").map(|b| multiregion(b, cx));
+    j.ui = f.block(cx, "ui").map(|b| ui(b, cx));
+    for name in ["vault", "consul"] {
         f.unmodelled_block(cx, name);
     }
     j.groups = f.blocks("group").map(|b| group(b, cx)).collect();
@@ -173,7 +178,7 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
     g.migrate = f.block(cx, "migrate").map(|b| migrate(b, cx));
     g.scaling = f.block(cx, "scaling").map(|b| scaling(b, cx));
     g.disconnect = f.block(cx, "disconnect").map(|b| disconnect(b, cx));
-    f.unmodelled_block(cx, "consul");
+    g.consul = f.block(cx, "consul").map(|b| consul(b, cx));
     f.unmodelled_block(cx, "vault");
     g.volumes = f.blocks("volume").map(|b| volume(b, cx)).collect();
     g.services = f.blocks("service").map(|b| service(b, cx)).collect();

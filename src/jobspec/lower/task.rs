@@ -120,9 +120,21 @@ pub(super) fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
     task_scaling(&f, cx);
     // Tasks may carry several labelled `scaling "cpu"`/`identity "x"` blocks.
     t.restart = f.block(cx, "restart").map(|b| restart(b, cx));
-    for name in ["csi_plugin", "consul", "schedule"] {
-        f.unmodelled_block(cx, name);
+    t.csi_plugin = f.block(cx, "csi_plugin").map(|b| csi_plugin(b, cx));
+    t.consul = f.block(cx, "consul").map(|b| consul(b, cx));
+    t.schedule = f.block(cx, "schedule").map(|b| schedule(b, cx));
+    // The identity without a name (or named "default") is the default
+    // identity; Nomad keeps it apart from the named ones.
+    for b in f.blocks("identity") {
+        let id = identity(b, cx);
+        if id.name.is_empty() || id.name == "default" {
+            t.identity = Some(id);
+        } else {
+            t.identities.push(id);
+        }
     }
+    t.actions = f.blocks("action").map(|b| action(b, cx)).collect();
+    t.secrets = f.blocks("secret").map(|b| secret(b, cx)).collect();
     t.spans = f.spans;
     t
 }
@@ -169,7 +181,7 @@ pub(super) fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
             }
         })
         .collect();
-    f.unmodelled_block(cx, "numa");
+    r.numa = f.block(cx, "numa").map(|b| numa(b, cx));
     r.spans = f.spans;
     r
 }

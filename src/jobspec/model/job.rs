@@ -26,6 +26,7 @@ pub struct TaskGroup {
     pub max_client_disconnect: Option<Duration>,
     pub prevent_reschedule_on_lost: bool,
     pub disconnect: Option<Disconnect>,
+    pub consul: Option<Consul>,
     pub unmodelled: Unmodelled,
     pub spans: Spans,
 }
@@ -51,6 +52,7 @@ pub struct Job {
     pub periodic: Option<Periodic>,
     pub parameterized: Option<Parameterized>,
     pub multiregion: Option<Multiregion>,
+    pub ui: Option<JobUi>,
     pub meta: Map,
     pub groups: Vec<TaskGroup>,
     pub vault_token: String,

@@ -8,11 +8,13 @@ mod job;
 mod policy;
 mod resources;
 mod task;
+mod workload;
 
 pub use job::*;
 pub use policy::*;
 pub use resources::*;
 pub use task::*;
+pub use workload::*;
 
 use std::collections::BTreeMap;
 use std::fmt;

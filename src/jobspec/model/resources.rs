@@ -66,5 +66,6 @@ pub struct Resources {
     /// Legacy task-level networks (0.x `resources { network { ... } }`).
     pub networks: Vec<Network>,
     pub devices: Vec<RequestedDevice>,
+    pub numa: Option<Numa>,
     pub spans: Spans,
 }

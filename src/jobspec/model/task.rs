@@ -213,6 +213,15 @@ pub struct Task {
     /// (api/tasks.go canonicalisation): not in Nomad's diff, but part of
     /// the task, so a group restart edit marks every task edited.
     pub restart: Option<RestartPolicy>,
+    /// The default identity (`identity` without a name), as canonicalised.
+    pub identity: Option<WorkloadIdentity>,
+    /// Named identities.
+    pub identities: Vec<WorkloadIdentity>,
+    pub actions: Vec<Action>,
+    pub secrets: Vec<Secret>,
+    pub schedule: Option<TaskSchedule>,
+    pub consul: Option<Consul>,
+    pub csi_plugin: Option<CsiPluginConfig>,
     pub unmodelled: Unmodelled,
     pub spans: Spans,
 }
