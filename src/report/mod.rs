@@ -189,19 +189,22 @@ fn human(findings: &[Finding], files: Files, color: bool) -> String {
     out
 }
 
-/// At most this many labels in one excerpt.
+/// At most this many labels are excerpted per finding (miette prints a few
+/// lines of context around each).
 const MAX_LABELS: usize = 4;
-/// An excerpt spans at most this many lines (miette prints every line
-/// between the first and the last label).
-const MAX_EXCERPT_LINES: usize = 12;
+/// A finding's excerpts print at most this many lines.
+const MAX_EXCERPT_LINES: usize = 30;
+/// Labels past this index are listed, not tried (each try renders).
+const MAX_TRIED: usize = 12;
 /// At most this many places are listed after `also:`.
 const MAX_ALSO: usize = 8;
 
 /// The full format's excerpt of one finding, kept short: the primary label
-/// and the labels near it (at most [`MAX_LABELS`] within
-/// [`MAX_EXCERPT_LINES`] lines); the others are listed in the help as
-/// `also: file:line, …`, so a finding over every `memory =` line of a big
-/// file prints a few lines, not hundreds.
+/// and the next ones while there are at most [`MAX_LABELS`] and the
+/// excerpts print at most [`MAX_EXCERPT_LINES`] lines; the others are
+/// listed in the help as `also: file:line (label), …`, so a finding over
+/// every `memory =` line of a big file prints a few excerpts, not hundreds
+/// of lines.
 pub fn cap_snippet(d: &Finding) -> Finding {
     let Some(src) = d.source.as_ref() else {
         return d.clone();
@@ -210,17 +213,24 @@ pub fn cap_snippet(d: &Finding) -> Finding {
         return d.clone();
     }
     let line = |l: &crate::diag::Label| src.line_col(l.span.start).0;
+    // miette joins nearby labels into one excerpt with every line between
+    // them: measure what each added label costs by rendering, and keep it
+    // only while the excerpt stays within budget.
+    let lines_of = |labels: &[crate::diag::Label]| {
+        let mut probe = d.clone();
+        probe.labels = labels.to_vec();
+        probe.help = None;
+        crate::diag::render(&[probe], false).lines().count()
+    };
     let mut kept = vec![d.labels[0].clone()];
-    let (mut lo, mut hi) = (line(&d.labels[0]), line(&d.labels[0]));
     let mut also = Vec::new();
-    for l in &d.labels[1..] {
-        let n = line(l);
-        let (nlo, nhi) = (lo.min(n), hi.max(n));
-        if kept.len() < MAX_LABELS && nhi - nlo < MAX_EXCERPT_LINES {
-            kept.push(l.clone());
-            (lo, hi) = (nlo, nhi);
+    for (i, l) in d.labels.iter().enumerate().skip(1) {
+        let mut with = kept.clone();
+        with.push(l.clone());
+        if kept.len() < MAX_LABELS && i <= MAX_TRIED && lines_of(&with) <= MAX_EXCERPT_LINES {
+            kept = with;
         } else {
-            also.push((n, l.text.clone().filter(|t| !t.is_empty())));
+            also.push((line(l), l.text.clone().filter(|t| !t.is_empty())));
         }
     }
     if also.is_empty() {
@@ -354,13 +364,17 @@ mod tests {
             "{}",
             uncapped.lines().count()
         );
-        assert!(capped.lines().count() < 25, "{capped}");
-        // The labels within 12 lines of the first stay; the rest are listed.
+        assert!(capped.lines().count() < 45, "{capped}");
+        // Line 22 joins line 12's excerpt (miette prints the lines between)
+        // within the budget; line 32 would not fit, so it and the rest are
+        // listed.
+        assert!(capped.contains("╰── ask 2"), "{capped}");
+        assert!(!capped.contains("╰── ask 3"), "{capped}");
         assert!(
-            capped.contains("also: big.nomad:22 (ask 2), big.nomad:32 (ask 3)"),
+            capped.contains("also: big.nomad:32 (ask 3), big.nomad:42 (ask 4)"),
             "{capped}"
         );
-        assert!(capped.contains("and 20 more"), "{capped}");
+        assert!(capped.contains("and 19 more"), "{capped}");
     }
 
     #[test]
