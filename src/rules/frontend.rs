@@ -61,6 +61,7 @@ pub const CODES: &[FrontEndCode] = &[
     error("jobspec::missing-variable", "A reference to an undeclared variable or local", "`var.x` needs a `variable \"x\" {}` block; `local.x` needs `x` in a `locals` block. The help names the closest declared name."),
     error("jobspec::variable", "An invalid variable declaration or value", "A `variable` block is malformed, or a value given for it (-var, -var-file, NOMAD_VAR_*) does not convert to its type, or a required variable has no value."),
     error("jobspec::variable-validation", "A variable value its validation rule rejects", "The variable's `validation` block's condition is false for the value given; the message is the block's error_message."),
+    error("jobspec::version-gate", "A feature the world's Nomad version does not have", "The job uses a block or value that the Nomad release the world runs does not know yet (sysbatch before 1.2, node_pool before 1.6, group network before 0.10, datacenter globs before 1.5): that release refuses the file. Upgrade the world's nomad_version or write the job as that release accepts it."),
     error("jobspec::var-file", "A -var-file that cannot be read or parsed", "The variables file does not exist, is outside the project, or is not valid HCL/JSON."),
 ];
 
