@@ -201,7 +201,7 @@ fn carts_step() -> Option<PathBuf> {
     std::fs::write(&mon, text.replace("#namespace=", "namespace =")).ok()?;
     std::fs::write(
         d.join("rules/namespaces/monitor.hcl"),
-        "namespace \"monitor\" {\n  description = \"monitoring\"\n}\n",
+        "name        = \"monitor\"\ndescription = \"monitoring\"\n",
     )
     .ok()?;
     let old = d.join("jobs/sockshop.nomad");
