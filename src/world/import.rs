@@ -590,8 +590,10 @@ mod tests {
     fn distinct_nodes(n: usize, prefix: &str) -> Vec<NodeShape> {
         (0..n)
             .map(|k| {
-                node_shape(&serde_json::json!({"ID": format!("id-{k}"), "Name": format!("{prefix}-{k}"),
-                    "Datacenter": "dc1", "NodeResources": {"Cpu": {"CpuShares": 1000 + k}}}))
+                node_shape(
+                    &serde_json::json!({"ID": format!("id-{k}"), "Name": format!("{prefix}-{k}"),
+                    "Datacenter": "dc1", "NodeResources": {"Cpu": {"CpuShares": 1000 + k}}}),
+                )
             })
             .collect()
     }
@@ -623,16 +625,25 @@ mod tests {
             assert_eq!((small.pools.len(), large.pools.len()), (500, 5000));
             assert!(large.comparisons <= 10 * small.comparisons + 10, "{prefix}");
             assert!(large.probes <= 10 * small.probes + 10, "{prefix}");
-            assert!(large.probes <= 2 * 5000, "{prefix}: {} probes", large.probes);
+            assert!(
+                large.probes <= 2 * 5000,
+                "{prefix}: {} probes",
+                large.probes
+            );
         }
         // Identical nodes: one comparison per node after the first.
         let same: Vec<NodeShape> = (0..5000)
             .map(|k| {
-                node_shape(&serde_json::json!({"ID": format!("id-{k}"), "Name": format!("web-{k}")}))
+                node_shape(
+                    &serde_json::json!({"ID": format!("id-{k}"), "Name": format!("web-{k}")}),
+                )
             })
             .collect();
         let g = group_nodes_counted(same);
-        assert_eq!((g.pools.len(), g.pools[0].count, g.comparisons), (1, 5000, 4999));
+        assert_eq!(
+            (g.pools.len(), g.pools[0].count, g.comparisons),
+            (1, 5000, 4999)
+        );
     }
 
     #[test]
