@@ -268,7 +268,9 @@ fn shape_hash(p: &ClientPool) -> u64 {
     h.finish()
 }
 
-/// Pools of identical nodes, and the work it took to find them.
+/// Pools of identical nodes, and the work it took to find them (the counts
+/// are read by the growth test only).
+#[cfg_attr(not(test), allow(dead_code))]
 struct Grouping {
     pools: Vec<ClientPool>,
     /// Full shape comparisons made (one per node and same-bucket group).
