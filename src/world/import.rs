@@ -457,6 +457,21 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             }
         }
     }
+    if shapes.len() > super::MAX_CLIENTS as usize {
+        diags.push(
+            Diag::error(
+                "import::too-many-nodes",
+                format!(
+                    "{} holds {} client nodes, more than the {} a world may hold",
+                    dir.display(),
+                    shapes.len(),
+                    super::MAX_CLIENTS
+                ),
+            )
+            .help("every client is simulated; import the part of the cluster the jobs can reach (filter nodes.json by datacenter or node pool)"),
+        );
+        return Err(diags);
+    }
     let node_ids: std::collections::HashSet<String> = shapes.keys().cloned().collect();
     world.clients = group_nodes(shapes.into_values().collect());
     if let Some((_, v)) = read_json(vfs, &dir.join("quotas.json"), &mut diags) {
@@ -531,6 +546,20 @@ fn load_jobs(
         for p in vfs.list(&d).unwrap_or_default() {
             if p.extension().is_none_or(|e| e != "json") {
                 continue;
+            }
+            if found.len() == super::MAX_RUNNING_JOBS {
+                diags.push(
+                    Diag::error(
+                        "import::too-many-jobs",
+                        format!(
+                            "{} is past the {} running jobs a world may hold",
+                            p.display(),
+                            super::MAX_RUNNING_JOBS
+                        ),
+                    )
+                    .help("every plan replays each running job first; import the namespaces the planned jobs share clients with"),
+                );
+                return versions;
             }
             let Some((src, v)) = read_json(vfs, &p, diags) else {
                 continue;
