@@ -34,6 +34,10 @@ pub struct RehearseArgs {
     pub confidence: f64,
     #[arg(long, value_enum, default_value_t = RehearseFormat::Text)]
     pub format: RehearseFormat,
+    /// The version the cluster runs of a job listed in `running` (matched by
+    /// namespace and job ID), where git cannot tell it (repeatable).
+    #[arg(long = "running", value_name = "OLD_FILE")]
+    pub running: Vec<PathBuf>,
 }
 
 pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
@@ -53,8 +57,27 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         common::eprint_diags(&resolved.warnings, err_color);
     }
     let mut resolved = resolved;
-    for note in crate::world::before::for_rehearsal(&mut resolved.world) {
+    let mut notes = Vec::new();
+    let starting = match crate::world::before::for_rehearsal(
+        &mut resolved.world,
+        &args.running,
+        !resolved.embedded,
+        &mut notes,
+    ) {
+        Ok(s) => s,
+        Err(d) => {
+            common::eprint_diags(&d, err_color);
+            return exit::INVALID;
+        }
+    };
+    for note in notes {
         eprintln!("{note}");
+    }
+    // Without an earlier version the starting cluster may already run the
+    // edits: the rehearsal still runs, but it cannot be an all-clear.
+    let unknown = starting.unknown_line();
+    if let Some(line) = &unknown {
+        eprintln!("warning: {}", crate::report::escape::one_line(line));
     }
     let source = match &args.file {
         Some(f) => {
@@ -152,13 +175,24 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
                 },
             );
             if let Ok(o) = &outcome {
-                let _ = out.write_all(rehearse::report::summary(o).as_bytes());
+                let mut text = rehearse::report::summary(o);
+                if unknown.is_some() {
+                    text.push_str(
+                        "Not an all-clear: the cluster's starting versions are unknown (see stderr)\n",
+                    );
+                }
+                let _ = out.write_all(text.as_bytes());
             }
             outcome
         }
         RehearseFormat::Json => replay::rehearse(&rehearsal, files, world, &opts, &progress)
             .inspect(|o| {
-                let v = rehearse::report::json(&rehearsal, world, o);
+                let mut v = rehearse::report::json(&rehearsal, world, o);
+                v["before"] = starting.json();
+                v["summary"]["before_known"] = starting.is_known().into();
+                if unknown.is_some() {
+                    v["summary"]["all_clear"] = false.into();
+                }
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             }),
     };
@@ -170,9 +204,10 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         }
     };
     // Exit 0 only when every expectation holds in every replay (or in the
-    // share `--confidence` accepts): a demo that works on half the node
-    // shuffles is not an all-clear.
-    if outcome.all_clear() {
+    // share `--confidence` accepts) and the starting cluster is known: a demo
+    // that works on half the node shuffles, or from a cluster that may
+    // already run the edits, is not an all-clear.
+    if outcome.all_clear() && starting.is_known() {
         exit::OK
     } else {
         exit::FINDINGS
