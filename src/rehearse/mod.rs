@@ -7,6 +7,8 @@
 //! may state expectations in a small vocabulary (see [`ExpectKind`]).
 
 pub mod edit;
+mod features;
+pub mod limits;
 pub mod parse;
 pub mod replay;
 pub mod report;
