@@ -268,7 +268,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     Ok(entries)
 }
 
-fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
+pub(super) fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
     if let Some(ns) = namespace {
         if !job.spans.written("namespace") {
             job.namespace = ns.to_string();
