@@ -2,9 +2,11 @@
 //! and a clean fixture (`tests/fixtures/rules/<CODE>/{fail,pass}.nomad`),
 //! through `check`'s own file loop (planned changes, plan cache, policy).
 //!
-//! Worlds: the shipped demo world `rules/` (monitoring not running yet), and
+//! Worlds: the shipped demo world `rules/` (monitoring not running yet),
 //! `tests/fixtures/rules/NP403/rules`, the demo after monitoring moved to
-//! namespace `monitor` (sockshop, sockshopui and monitoring running).
+//! namespace `monitor` (sockshop, sockshopui and monitoring running), and
+//! `tests/fixtures/rules/NP306/rules`, a Nomad 1.6 world whose admission
+//! checks namespace drivers and node pools.
 
 mod common;
 
@@ -20,12 +22,18 @@ use nomad_preflight::world::{self, World};
 
 const DEMO: &str = "rules";
 const MONITOR: &str = "tests/fixtures/rules/NP403/rules";
+/// A Nomad 1.6 world: namespace `default` allows only docker, and the
+/// clients are in node pools `default` and `batch`.
+const ADMISSION: &str = "tests/fixtures/rules/NP306/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
     ("NP207", MONITOR, true),
+    ("NP208", ADMISSION, true),
+    ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),
+    ("NP306", ADMISSION, true),
     ("NP403", MONITOR, true),
     ("NP404", MONITOR, true),
     ("NP405", MONITOR, false),

@@ -163,3 +163,136 @@ fn namespace_drivers_and_node_pools_are_checked_where_the_version_does() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What `plan` and `check` say about monitoring in one project.
+struct Agreement {
+    /// `plan` exited 255 with `Error during plan: ...`.
+    plan_refused: bool,
+    plan_stderr: String,
+    plan_exit: i32,
+    /// Admission codes `check --format json` reported, with their messages.
+    check: Vec<(String, String)>,
+    check_exit: i32,
+}
+
+fn agreement(dir: &Path) -> Agreement {
+    let plan = run(dir, &["plan", "jobs/monitoring.nomad"]);
+    let check = run(
+        dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "NP208,NP302,NP306",
+            "jobs/monitoring.nomad",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&check.stdout)
+        .unwrap_or_else(|e| panic!("check JSON: {e}\n{}{}", check.stdout, check.stderr));
+    let found = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    Agreement {
+        plan_refused: plan.code == 255 && plan.stderr.starts_with("Error during plan: "),
+        plan_stderr: plan.stderr,
+        plan_exit: plan.code,
+        check: found,
+        check_exit: check.code,
+    }
+}
+
+/// Case name, version, monitor's namespace file (none: no namespace), the
+/// job's node pool (none: unset), and the rule `check` must report (none:
+/// admitted).
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Option<String>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+/// For each admission refusal, under releases that refuse it and releases
+/// that do not: `plan` refuses exactly when `check` reports the refusal's
+/// rule, `check` fails exactly then, and every driver/pool message `check`
+/// prints is the one in Nomad's error.
+#[test]
+fn check_and_plan_agree_on_every_admission_refusal() {
+    let monitor_ns = |caps: &str| format!("name = \"monitor\"\n{caps}");
+    let only_exec = "capabilities {\n  enabled_task_drivers = [\"exec\"]\n}\n";
+    let no_docker = "capabilities {\n  disabled_task_drivers = [\"docker\"]\n}\n";
+    let cases: &[Case] = &[
+        ("ns", "0.12.2", None, None, Some("NP302")),
+        ("ns", "1.3.0", None, None, Some("NP302")),
+        ("ns", "2.0.0", None, None, Some("NP302")),
+        ("drv", "1.2.0", Some(monitor_ns(only_exec)), None, None),
+        (
+            "drv",
+            "1.3.0",
+            Some(monitor_ns(only_exec)),
+            None,
+            Some("NP306"),
+        ),
+        (
+            "drv",
+            "2.0.0",
+            Some(monitor_ns(no_docker)),
+            None,
+            Some("NP306"),
+        ),
+        ("ok", "2.0.0", Some(monitor_ns("")), None, None),
+        (
+            "pool",
+            "1.6.0",
+            Some(monitor_ns("")),
+            Some("gpu"),
+            Some("NP208"),
+        ),
+        (
+            "pool",
+            "2.0.0",
+            Some(monitor_ns("")),
+            Some("gpu"),
+            Some("NP208"),
+        ),
+        ("pool", "2.0.0", Some(monitor_ns("")), Some("all"), None),
+    ];
+    for (i, (case, version, ns, pool, code)) in cases.iter().enumerate() {
+        let dir = demo(&format!("agree{i}-{case}"), version);
+        if let Some(ns) = ns {
+            std::fs::write(dir.join("rules/namespaces/monitor.hcl"), ns).expect("write");
+        }
+        if let Some(pool) = pool {
+            rewrite(
+                &dir,
+                "jobs/monitoring.nomad",
+                "  type = \"service\"",
+                &format!("  type = \"service\"\n  node_pool = \"{pool}\""),
+            );
+        }
+        let a = agreement(&dir);
+        let what = format!(
+            "{case} under {version}: plan {} {}check {:?}",
+            a.plan_exit, a.plan_stderr, a.check
+        );
+        assert_eq!(a.plan_refused, code.is_some(), "{what}");
+        let codes: Vec<&str> = a.check.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, code.iter().copied().collect::<Vec<_>>(), "{what}");
+        assert_eq!(a.check_exit, if code.is_some() { 1 } else { 0 }, "{what}");
+        for (c, message) in &a.check {
+            if c != "NP302" {
+                assert!(a.plan_stderr.contains(message.as_str()), "{what}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -236,8 +236,11 @@ pub fn check_files(
         if judge.judging == Judging::InOrder {
             if let Some(s) = cur.as_mut() {
                 if let Some(job) = planned_change(&parsed, s).cloned() {
-                    // A rejected submission (unknown namespace: NP302) changes nothing.
-                    if s.run(&job, None).is_ok() {
+                    // A submission the server refuses (NP302, NP306, NP208)
+                    // changes nothing.
+                    let admitted =
+                        crate::planner::admission::refusals(&s.world, &s.state, &job).is_empty();
+                    if admitted && s.run(&job, None).is_ok() {
                         earlier.push(job);
                     }
                 }

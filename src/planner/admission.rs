@@ -12,6 +12,10 @@
 //! - from 1.6.0, the job's node pool exists (built-in `default` and `all`,
 //!   and every pool a client registered in).
 //!
+//! [`refusals`] lists what fails, one entry per check; [`admit`] words it as
+//! the version's Plan RPC does. `check` reports each refusal as a rule from
+//! the same list.
+//!
 //! Errors reach the CLI through the HTTP API as `Unexpected response code:
 //! 500 (<body>)`; from 1.6.0 the API client trims the body.
 
@@ -68,9 +72,67 @@ impl Admission {
     }
 }
 
+/// One reason the Plan RPC refuses a job, in the order Nomad reports them.
+/// `check` reports each as its own rule (NP302, NP306, NP208) from this
+/// same list, so the two commands cannot disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The job's namespace does not exist.
+    MissingNamespace,
+    /// The namespace's `capabilities` refuse these task drivers (1.3.0+),
+    /// one entry per task, in job order, as Nomad lists them.
+    DriversNotAllowed {
+        namespace: String,
+        drivers: Vec<String>,
+    },
+    /// The job's node pool does not exist (1.6.0+).
+    MissingNodePool { pool: String },
+}
+
+impl Refusal {
+    /// The server's error text for this refusal.
+    pub fn message(&self, job: &Job) -> String {
+        match self {
+            Refusal::MissingNamespace => format!(
+                "job {} is in nonexistent namespace {}",
+                go_quote(&job.id),
+                go_quote(&job.namespace)
+            ),
+            Refusal::DriversNotAllowed { namespace, drivers } => match drivers.as_slice() {
+                [one] => format!(
+                    "used task driver {} is not allowed in namespace {}",
+                    go_quote(one),
+                    go_quote(namespace)
+                ),
+                many => format!(
+                    "used task drivers {} are not allowed in namespace {}",
+                    go_quote_list(many),
+                    go_quote(namespace)
+                ),
+            },
+            Refusal::MissingNodePool { pool } => format!(
+                "job {} is in nonexistent node pool {}",
+                go_quote(&job.id),
+                go_quote(pool)
+            ),
+        }
+    }
+}
+
 /// Node pools that exist: the built-in ones and every client's.
 fn pool_exists(state: &State, pool: &str) -> bool {
     pool == "default" || pool == "all" || state.nodes.iter().any(|n| n.node_pool == pool)
+}
+
+/// Every node pool that exists, built-in ones first, for hints.
+pub fn node_pools(state: &State) -> Vec<String> {
+    let mut pools = vec!["default".to_string(), "all".to_string()];
+    for n in &state.nodes {
+        if !pools.contains(&n.node_pool) {
+            pools.push(n.node_pool.clone());
+        }
+    }
+    pools
 }
 
 /// Nomad's `taskValidateDriver`: enabled drivers (when listed) allow,
@@ -81,23 +143,16 @@ fn driver_allowed(driver: &str, enabled: &[String], disabled: &[String]) -> bool
 }
 
 /// Go's `%q` of a `[]string`.
-fn go_quote_list(items: &[&str]) -> String {
+fn go_quote_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
     format!("[{}]", quoted.join(" "))
 }
 
-fn missing_namespace(job: &Job) -> String {
-    format!(
-        "job {} is in nonexistent namespace {}",
-        go_quote(&job.id),
-        go_quote(&job.namespace)
-    )
-}
-
-/// The namespace validator's driver check (1.3.0+).
-fn driver_error(job: &Job, world: &World) -> Option<String> {
+/// The namespace validator's driver check (1.3.0+): one entry per task
+/// whose driver the namespace refuses (Nomad does not deduplicate).
+fn refused_drivers(job: &Job, world: &World) -> Option<Refusal> {
     let ns = world.namespaces.get(&job.namespace)?;
-    let refused: Vec<&str> = job
+    let drivers: Vec<String> = job
         .groups
         .iter()
         .flat_map(|g| &g.tasks)
@@ -108,62 +163,62 @@ fn driver_error(job: &Job, world: &World) -> Option<String> {
                 &ns.disabled_task_drivers,
             )
         })
-        .map(|t| t.driver.as_str())
+        .map(|t| t.driver.clone())
         .collect();
-    match refused.as_slice() {
-        [] => None,
-        [one] => Some(format!(
-            "used task driver {} is not allowed in namespace {}",
-            go_quote(one),
-            go_quote(&ns.name)
-        )),
-        many => Some(format!(
-            "used task drivers {} are not allowed in namespace {}",
-            go_quote_list(many),
-            go_quote(&ns.name)
-        )),
+    (!drivers.is_empty()).then(|| Refusal::DriversNotAllowed {
+        namespace: ns.name.clone(),
+        drivers,
+    })
+}
+
+/// Every check the world's Nomad version runs on a submitted `job`
+/// (`Job.Plan` and `Job.Register` alike) that fails, in Nomad's order.
+/// Before 1.3.0 only the namespace is checked (by the state store).
+pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
+    let version = world.nomad_version;
+    let mut out = Vec::new();
+    if !state.namespaces.contains(&job.namespace) {
+        out.push(Refusal::MissingNamespace);
+    } else if version.at_least(1, 3, 0) {
+        // The namespace validator returns at its first error: drivers are
+        // judged only in a namespace that exists.
+        out.extend(refused_drivers(job, world));
     }
+    if version.at_least(1, 6, 0) && !pool_exists(state, &job.node_pool) {
+        out.push(Refusal::MissingNodePool {
+            pool: job.node_pool.clone(),
+        });
+    }
+    out
 }
 
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;
-    let ns_exists = state.namespaces.contains(&job.namespace);
-    if !version.at_least(1, 3, 0) {
-        if ns_exists {
-            return Admission::Admitted;
-        }
-        let error = missing_namespace(job);
-        if version.at_least(0, 12, 2) {
-            return refused(error, version);
-        }
-        return Admission::WillFail {
-            reason: format!(
-                "namespace {} does not exist. Nomad {version}'s plan ignores that and places nothing, but `nomad job run` will fail: {error}. Create the namespace first (`nomad namespace apply {}`, or rules/namespaces/{}.hcl).",
-                go_quote(&job.namespace),
-                job.namespace,
-                job.namespace
-            ),
-        };
-    }
-    // 1.3.0+: the validators run in order and their errors are collected.
-    let mut errors = Vec::new();
-    if ns_exists {
-        errors.extend(driver_error(job, world));
-    } else {
-        errors.push(missing_namespace(job));
-    }
-    if version.at_least(1, 6, 0) && !pool_exists(state, &job.node_pool) {
-        errors.push(format!(
-            "job {} is in nonexistent node pool {}",
-            go_quote(&job.id),
-            go_quote(&job.node_pool)
-        ));
-    }
+    let errors: Vec<String> = refusals(world, state, job)
+        .iter()
+        .map(|r| r.message(job))
+        .collect();
     if errors.is_empty() {
         return Admission::Admitted;
     }
-    refused(multierror(&errors, version), version)
+    if version.at_least(1, 3, 0) {
+        // 1.3.0+: the validators run in order and their errors are collected.
+        return refused(multierror(&errors, version), version);
+    }
+    // Before 1.3.0 the only check is the namespace's, by the state store.
+    let error = errors.join("; ");
+    if version.at_least(0, 12, 2) {
+        return refused(error, version);
+    }
+    Admission::WillFail {
+        reason: format!(
+            "namespace {} does not exist. Nomad {version}'s plan ignores that and places nothing, but `nomad job run` will fail: {error}. Create the namespace first (`nomad namespace apply {}`, or rules/namespaces/{}.hcl).",
+            go_quote(&job.namespace),
+            job.namespace,
+            job.namespace
+        ),
+    }
 }
 
 fn refused(error: String, version: NomadVersion) -> Admission {
@@ -188,6 +243,9 @@ mod tests {
         assert!(!driver_allowed("exec", &s(&["docker"]), &[]));
         assert!(!driver_allowed("docker", &[], &s(&["docker"])));
         assert!(!driver_allowed("docker", &s(&["docker"]), &s(&["docker"])));
-        assert_eq!(go_quote_list(&["docker", "exec"]), "[\"docker\" \"exec\"]");
+        assert_eq!(
+            go_quote_list(&s(&["docker", "exec"])),
+            "[\"docker\" \"exec\"]"
+        );
     }
 }

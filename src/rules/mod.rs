@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use crate::diag::{Diag, Severity};
 use crate::jobspec::{Job, ParsedJob};
+use crate::planner::admission::{self, Refusal};
 use crate::scheduler::{PlanResult, Simulation};
 use crate::source::{Source, Span};
 use crate::world::{RuleLevel, World};
@@ -144,11 +145,29 @@ impl<'a> RuleContext<'a> {
     }
 
     /// `nomad job plan` of this file's job against the simulation, computed
-    /// once; `None` without a job or a simulation.
+    /// once; `None` without a job or a simulation, and when the Plan RPC's
+    /// admission refuses the job (the scheduler never sees it: the refusal
+    /// rules report that one root cause).
     pub fn plan(&self) -> Option<&PlanResult> {
         self.plan
-            .get_or_init(|| Some(self.sim?.plan(self.job()?)))
+            .get_or_init(|| {
+                let job = self.job()?;
+                if !self.refusals().is_empty() {
+                    return None;
+                }
+                Some(self.sim?.plan(job))
+            })
             .as_ref()
+    }
+
+    /// What the world's Nomad version refuses at submission of this file's
+    /// job: the planner's own admission checks, so `check` and `plan` agree.
+    /// Empty without a job or a simulation.
+    pub fn refusals(&self) -> Vec<Refusal> {
+        match (self.sim, self.job()) {
+            (Some(sim), Some(job)) => admission::refusals(&sim.world, &sim.state, job),
+            _ => Vec::new(),
+        }
     }
 
     pub fn job(&self) -> Option<&'a Job> {
@@ -242,11 +261,13 @@ register_rules![
     capacity::count_zero::CountZero,
     capacity::no_datacenter::NoClientInDatacenter,
     capacity::unplaceable_group::UnplaceableGroup,
+    capacity::unknown_node_pool::UnknownNodePool,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,
     quota::quota_exceeded::QuotaExceeded,
     quota::quota_near_limit::QuotaNearLimit,
+    quota::namespace_driver::NamespaceDriverNotAllowed,
     priority::priority_out_of_range::PriorityOutOfRange,
     priority::priority_outside_band::PriorityOutsideBand,
     priority::preemption_victim::PreemptionVictim,

@@ -80,3 +80,9 @@ pub fn load(name: &str, text: &str) -> ParsedJob {
     mem.insert(name, text);
     crate::jobspec::load(&mem, std::path::Path::new(name), &LoadOptions::default())
 }
+
+/// The world's cluster as `check` simulates it (seed 1), for rules that need
+/// the cluster's state.
+pub fn simulate(world: &World) -> crate::scheduler::Simulation {
+    crate::scheduler::Simulation::new(world, 1).expect("the test world simulates")
+}

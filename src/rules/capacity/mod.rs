@@ -11,6 +11,7 @@ pub mod group_too_large;
 pub mod missing_driver;
 pub mod no_datacenter;
 pub mod static_port_collision;
+pub mod unknown_node_pool;
 pub mod unplaceable_group;
 pub mod unsatisfiable_constraint;
 

@@ -1,5 +1,6 @@
 use super::{eligible_pools, pool_nodes};
 use crate::jobspec::Job;
+use crate::planner::admission::Refusal;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 use crate::scheduler::feasibility::{datacenter_globs, node_pools};
 use crate::version::NomadVersion;
@@ -40,6 +41,11 @@ impl Rule for NoClientInDatacenter {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
         if ctx.world.clients.is_empty() || !eligible_pools(ctx.world, job).is_empty() {
+            return;
+        }
+        // A pool that does not exist is refused at submission: NP208 says so.
+        let missing_pool = |r: &Refusal| matches!(r, Refusal::MissingNodePool { .. });
+        if ctx.refusals().iter().any(missing_pool) {
             return;
         }
         // Where the clients are, as the cluster builds them (datacenter and

@@ -1,6 +1,7 @@
 //! NP3xx: quotas and namespaces.
 
 pub mod job_exceeds_quota;
+pub mod namespace_driver;
 pub mod namespace_without_quota;
 pub mod quota_exceeded;
 pub mod quota_near_limit;

@@ -1,12 +1,16 @@
+use crate::planner::admission::Refusal;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags jobs whose `namespace` does not exist in the world.
+    /// Flags jobs whose `namespace` does not exist in the world (`default`
+    /// always exists), judged by the same admission check as `plan`.
     ///
     /// ## Why is this bad?
     /// Nomad rejects the job at submission (the namespace is not found), so
-    /// nothing of the plan happens.
+    /// nothing of the plan happens. From 0.12.2 `nomad job plan` fails with
+    /// `job "ID" is in nonexistent namespace "NS"`; up to 0.12.1 the plan
+    /// places nothing without saying why, and `nomad job run` fails.
     ///
     /// ## Example
     /// ```hcl
@@ -21,7 +25,7 @@ crate::declare_rule! {
         name: "unknown-namespace",
         severity: Error,
         summary: "The job's namespace does not exist",
-        needs: World,
+        needs: Simulation,
     }
 }
 
@@ -32,12 +36,12 @@ impl Rule for UnknownNamespace {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        // The front end gives every job its namespace (`default` when unset).
-        let ns = job.namespace.as_str();
-        if ctx.world.namespaces.contains_key(ns) {
+        if !ctx.refusals().contains(&Refusal::MissingNamespace) {
             return;
         }
-        let known: Vec<&str> = ctx.world.namespaces.keys().map(String::as_str).collect();
+        let ns = job.namespace.as_str();
+        // The namespaces the cluster has, as the simulation holds them.
+        let known = ctx.sim.map_or(Vec::new(), |s| s.state.namespaces.clone());
         out.push(
             ctx.finding(
                 &Self::META,
@@ -63,8 +67,9 @@ mod tests {
         let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  namespace = \"monitor\"\n  group \"g\" {\n    count = 1\n    task \"a\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
         let p = load("web.nomad", text);
         let world = world();
+        let sim = simulate(&world);
         let mut out = Vec::new();
-        UnknownNamespace.check(&RuleContext::new(&p, &world, None), &mut out);
+        UnknownNamespace.check(&RuleContext::new(&p, &world, Some(&sim)), &mut out);
         crate::assert_snap!(
             "rule_np302_unknown_namespace",
             crate::diag::render(&out, false)
