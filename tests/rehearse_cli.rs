@@ -146,3 +146,84 @@ fn the_exit_code_is_the_same_for_any_seed() {
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Outside git the running files have no earlier version: the rehearsal
+/// says so in one stderr line with the fix, in the JSON, and in the exit
+/// code, whatever its verdicts; `--running` (or a commit) gives it one.
+#[test]
+fn without_an_earlier_version_the_rehearsal_is_not_an_all_clear() {
+    let dir = common::TempDir::demo("rehearse-nogit");
+    // The demo with four carts holds in every replay: only the unknown
+    // start can make it fail.
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rehearsals/demo.hcl"),
+    )
+    .expect("demo");
+    let four = text.replace("\"group.carts.count\" = 3", "\"group.carts.count\" = 4");
+    std::fs::write(dir.0.join("demo4.hcl"), four).expect("write");
+    let o = dir.run(&["rehearse", "--samples", "0", "demo4.hcl"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("no earlier version"))
+        .collect();
+    assert_eq!(
+        lines,
+        ["warning: cannot tell what the cluster runs before the rehearsal: no earlier version of jobs/sockshop.nomad, jobs/sockshopui.nomad (the project is not a git repository), so the rehearsal starts from the files as they are and edits made to them do not show as changes; commit them, or pass --running OLD_FILE"]
+    );
+    assert!(
+        stdout.contains("23 held, 0 at risk, 0 failed over 1 replay\n"),
+        "{stdout}"
+    );
+    assert!(stdout
+        .ends_with("Not an all-clear: the cluster's starting versions are unknown (see stderr)\n"));
+
+    let o = dir.run(&[
+        "rehearse",
+        "--samples",
+        "0",
+        "--format",
+        "json",
+        "demo4.hcl",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["summary"]["all_clear"], false);
+    assert_eq!(v["summary"]["before_known"], false);
+    assert_eq!(v["before"][0]["file"], "jobs/sockshop.nomad");
+    assert_eq!(v["before"][0]["source"]["Source"], "unknown");
+
+    // The old versions given explicitly: a known start, an all-clear.
+    std::fs::create_dir_all(dir.0.join("old")).expect("mkdir");
+    for f in ["sockshop.nomad", "sockshopui.nomad"] {
+        std::fs::copy(dir.0.join("jobs").join(f), dir.0.join("old").join(f)).expect("copy");
+    }
+    let o = dir.run(&[
+        "rehearse",
+        "--samples",
+        "0",
+        "--running",
+        "old/sockshop.nomad",
+        "--running",
+        "old/sockshopui.nomad",
+        "demo4.hcl",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("no earlier version"), "{stderr}");
+
+    // In git, a running file never committed is named alone.
+    common::git(&dir.0, &["init", "-q"]);
+    common::git(&dir.0, &["add", "jobs/sockshop.nomad", "rules"]);
+    common::git(&dir.0, &["commit", "-q", "-m", "demo"]);
+    let o = dir.run(&["rehearse", "--samples", "0", "demo4.hcl"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no earlier version of jobs/sockshopui.nomad (the file is not committed (untracked or newly added))"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sockshop.nomad,"), "{stderr}");
+}

@@ -34,6 +34,10 @@ pub struct RehearseArgs {
     pub confidence: f64,
     #[arg(long, value_enum, default_value_t = RehearseFormat::Text)]
     pub format: RehearseFormat,
+    /// The version the cluster runs of a job listed in `running` (matched by
+    /// namespace and job ID), where git cannot tell it (repeatable).
+    #[arg(long = "running", value_name = "OLD_FILE")]
+    pub running: Vec<PathBuf>,
 }
 
 pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
@@ -53,8 +57,27 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         common::eprint_diags(&resolved.warnings, err_color);
     }
     let mut resolved = resolved;
-    for note in crate::world::before::for_rehearsal(&mut resolved.world) {
+    let mut notes = Vec::new();
+    let starting = match crate::world::before::for_rehearsal(
+        &mut resolved.world,
+        &args.running,
+        !resolved.embedded,
+        &mut notes,
+    ) {
+        Ok(s) => s,
+        Err(d) => {
+            common::eprint_diags(&d, err_color);
+            return exit::INVALID;
+        }
+    };
+    for note in notes {
         eprintln!("{note}");
+    }
+    // Without an earlier version the starting cluster may already run the
+    // edits: the rehearsal still runs, but it cannot be an all-clear.
+    let unknown = starting.unknown_line();
+    if let Some(line) = &unknown {
+        eprintln!("warning: {}", crate::report::escape::one_line(line));
     }
     let source = match &args.file {
         Some(f) => {
@@ -120,25 +143,38 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         }
     };
     match args.format {
-        RehearseFormat::Text => print!(
-            "{}",
-            rehearse::report::text(
-                &rehearsal,
-                &resolved.world,
-                &resolved.note,
-                &outcome,
-                color.stdout()
-            )
-        ),
+        RehearseFormat::Text => {
+            print!(
+                "{}",
+                rehearse::report::text(
+                    &rehearsal,
+                    &resolved.world,
+                    &resolved.note,
+                    &outcome,
+                    color.stdout()
+                )
+            );
+            if unknown.is_some() {
+                println!(
+                    "Not an all-clear: the cluster's starting versions are unknown (see stderr)"
+                );
+            }
+        }
         RehearseFormat::Json => {
-            let v = rehearse::report::json(&rehearsal, &resolved.world, &outcome);
+            let mut v = rehearse::report::json(&rehearsal, &resolved.world, &outcome);
+            v["before"] = starting.json();
+            v["summary"]["before_known"] = starting.is_known().into();
+            if unknown.is_some() {
+                v["summary"]["all_clear"] = false.into();
+            }
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
     }
     // Exit 0 only when every expectation holds in every replay (or in the
-    // share `--confidence` accepts): a demo that works on half the node
-    // shuffles is not an all-clear.
-    if outcome.all_clear() {
+    // share `--confidence` accepts) and the starting cluster is known: a demo
+    // that works on half the node shuffles, or from a cluster that may
+    // already run the edits, is not an all-clear.
+    if outcome.all_clear() && starting.is_known() {
         exit::OK
     } else {
         exit::FINDINGS

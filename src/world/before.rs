@@ -289,34 +289,137 @@ pub fn for_check(world: &mut World, files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// A rehearsal replays the demo from what the cluster runs: every `running`
-/// entry whose committed version (git `HEAD`) differs from the working tree
-/// starts from the committed one, and the working tree's edits show where
-/// the steps plan the file. Returns a note per such file. Outside git the
-/// files as they are describe the starting cluster.
-pub fn for_rehearsal(world: &mut World) -> Vec<String> {
-    if !matches!(world.origin, WorldOrigin::Dir(_)) {
-        return Vec::new();
+/// Where a rehearsal's starting cluster came from: the running version of
+/// every `running` file, with its source.
+#[derive(Debug, Clone, Default)]
+pub struct Starting {
+    pub files: Vec<(PathBuf, Source)>,
+}
+
+impl Starting {
+    /// The one line a rehearsal prints when some running file has no
+    /// earlier version (not a git repository, untracked, never committed).
+    pub fn unknown_line(&self) -> Option<String> {
+        // Files grouped by reason, in `running` order.
+        let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+        for (path, source) in &self.files {
+            let Source::Unknown { reason } = source else {
+                continue;
+            };
+            let name = path.display().to_string();
+            match groups.iter_mut().find(|(r, _)| r == reason) {
+                Some((_, names)) => names.push(name),
+                None => groups.push((reason, vec![name])),
+            }
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        let why: Vec<String> = groups
+            .iter()
+            .map(|(reason, names)| format!("{} ({reason})", names.join(", ")))
+            .collect();
+        Some(format!(
+            "cannot tell what the cluster runs before the rehearsal: no earlier version of {}, so the rehearsal starts from the files as they are and edits made to them do not show as changes; commit them, or pass --running OLD_FILE",
+            why.join("; ")
+        ))
     }
+
+    pub fn is_known(&self) -> bool {
+        self.files.iter().all(|(_, s)| !s.is_unknown())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::Value::Array(
+            self.files
+                .iter()
+                .map(|(path, source)| {
+                    serde_json::json!({
+                        "file": path.display().to_string(),
+                        "source": source.json(),
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A rehearsal replays the demo from what the cluster runs: each `running`
+/// entry starts from the version `--running` names for its job (namespace
+/// and ID), else from its committed version (git `HEAD`), so the working
+/// tree's edits show where the steps plan the file. Where neither exists,
+/// the entry starts from the file as it is and [`Starting::unknown_line`]
+/// says so. `notes` gets a line per file started from its commit that the
+/// working tree has edited. `on_disk` is false for the demo world compiled
+/// into the binary, whose files are their own before. `Err` for a
+/// `--running` file that does not load or defines a job no `running` entry
+/// runs.
+pub fn for_rehearsal(
+    world: &mut World,
+    given: &[PathBuf],
+    on_disk: bool,
+    notes: &mut Vec<String>,
+) -> Result<Starting, Diags> {
     let opts = LoadOptions {
         version: world.nomad_version,
         repo_root: Some(world.project_root.clone()),
         ..LoadOptions::default()
     };
-    let mut notes = Vec::new();
-    for r in &mut world.running {
-        let abs = absolute(&world.project_root.join(&r.path));
-        if let Ok(old) = committed(&abs, &opts) {
-            if old != r.job {
-                notes.push(format!(
-                    "note: the rehearsal starts from {} as committed (git HEAD); its uncommitted edits show where the steps plan it",
-                    r.path.display()
-                ));
-                r.job = old;
-            }
-        }
+    let mut explicit = Vec::new();
+    for old in given {
+        let job = load_file(old, &opts)?;
+        let key = (job.namespace.as_str(), job.id.as_str());
+        let Some(i) = world
+            .running
+            .iter()
+            .position(|r| (r.job.namespace.as_str(), r.job.id.as_str()) == key)
+        else {
+            return Err(Diags(vec![Diag::error(
+                "cli::running",
+                format!(
+                    "--running {} defines job \"{}\" in namespace \"{}\", which no `running` entry of the world runs",
+                    old.display(),
+                    job.id,
+                    job.namespace
+                ),
+            )
+            .help("--running names the version the cluster runs of a job listed in `running`")]));
+        };
+        world.running[i].job = job;
+        explicit.push((i, old.clone()));
     }
-    notes
+    let mut starting = Starting::default();
+    let from_files = on_disk && matches!(world.origin, WorldOrigin::Dir(_));
+    for (i, r) in world.running.iter_mut().enumerate() {
+        if let Some((_, old)) = explicit.iter().find(|(j, _)| *j == i) {
+            starting
+                .files
+                .push((r.path.clone(), Source::File(old.clone())));
+            continue;
+        }
+        if !from_files {
+            continue;
+        }
+        let abs = absolute(&world.project_root.join(&r.path));
+        let source = match committed(&abs, &opts) {
+            Ok(old) => {
+                if old != r.job {
+                    notes.push(format!(
+                        "note: the rehearsal starts from {} as committed (git HEAD); its uncommitted edits show where the steps plan it",
+                        r.path.display()
+                    ));
+                    r.job = old;
+                }
+                Source::Git {
+                    rev: "HEAD".into(),
+                    path: r.path.clone(),
+                }
+            }
+            Err(reason) => Source::Unknown { reason },
+        };
+        starting.files.push((r.path.clone(), source));
+    }
+    Ok(starting)
 }
 
 #[cfg(test)]
@@ -347,5 +450,32 @@ mod tests {
         assert!(Source::NotRunning
             .unknown_line(Path::new("x"), "")
             .is_none());
+    }
+
+    #[test]
+    fn a_rehearsal_names_every_unknown_start_once_grouped_by_reason() {
+        let unknown = |r: &str| Source::Unknown { reason: r.into() };
+        let starting = Starting {
+            files: vec![
+                (PathBuf::from("jobs/a.nomad"), unknown("not committed")),
+                (
+                    PathBuf::from("jobs/b.nomad"),
+                    Source::File(PathBuf::from("old/b.nomad")),
+                ),
+                (PathBuf::from("jobs/c.nomad"), unknown("no git")),
+                (PathBuf::from("jobs/d.nomad"), unknown("not committed")),
+            ],
+        };
+        assert!(!starting.is_known());
+        let line = starting.unknown_line().unwrap_or_default();
+        assert!(
+            line.contains("no earlier version of jobs/a.nomad, jobs/d.nomad (not committed); jobs/c.nomad (no git), so"),
+            "{line}"
+        );
+        assert!(line.ends_with("commit them, or pass --running OLD_FILE"));
+        let known = Starting {
+            files: vec![(PathBuf::from("jobs/b.nomad"), Source::NotRunning)],
+        };
+        assert!(known.is_known() && known.unknown_line().is_none());
     }
 }
