@@ -6,6 +6,7 @@
 //! [`diff`] compares job versions, [`render`] prints Nomad's text, and the
 //! commands in [`cli`] tie them together.
 
+pub mod changeset;
 pub mod check;
 pub mod cli;
 pub mod cluster;

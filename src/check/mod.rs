@@ -13,6 +13,9 @@ use crate::diag::panic_text;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::changeset::{Action, ChangeSet, NewVersion, Sequence, Step, Submitted};
 use crate::diag::Diag;
 use crate::jobspec::{self, LoadOptions};
 use crate::rules::{self, Finding, RuleContext};
@@ -56,8 +59,8 @@ enum Loaded {
     },
 }
 
-/// Read and parse one file; `None` when it is not a job file (other HCL is
-/// skipped quietly).
+/// Read and parse one file; `None` when it is not a job file (other HCL:
+/// the caller counts it as skipped).
 fn load_file(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Loaded> {
     let source = match vfs.read(path) {
         Ok(s) => s,
@@ -90,15 +93,16 @@ fn crash(path: &Path, stage: &str, payload: &(dyn std::any::Any + Send)) -> Diag
     .help("this is a bug in nomad-preflight; the file was not checked, so the run fails. Please report it with the file")
 }
 
-/// Parse files on `threads` threads; results come back in `files` order.
-/// A panic while loading one file becomes that file's error, and a worker
-/// that dies anyway fails every file it had not returned.
+/// Parse files on `threads` threads; results come back in `files` order,
+/// with the files that are not job files listed apart. A panic while
+/// loading one file becomes that file's error, and a worker that dies
+/// anyway fails every file it had not returned.
 fn load_files(
     vfs: &dyn Vfs,
     files: &[PathBuf],
     opts: &LoadOptions,
     threads: usize,
-) -> Vec<(PathBuf, Loaded)> {
+) -> (Vec<(PathBuf, Loaded)>, Vec<PathBuf>) {
     let next = AtomicUsize::new(0);
     let worker = || {
         let mut done = Vec::new();
@@ -106,15 +110,15 @@ fn load_files(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = files.get(i) else { break };
             match catch_unwind(AssertUnwindSafe(|| load_file(vfs, path, opts))) {
-                Ok(Some(r)) => done.push((i, path.clone(), r)),
-                Ok(None) => {}
+                Ok(Some(r)) => done.push((i, path.clone(), Some(r))),
+                Ok(None) => done.push((i, path.clone(), None)),
                 Err(p) => done.push((
                     i,
                     path.clone(),
-                    Loaded::Failed {
+                    Some(Loaded::Failed {
                         diag: crash(path, "loading", p.as_ref()),
                         crashed: true,
-                    },
+                    }),
                 )),
             }
         }
@@ -123,7 +127,8 @@ fn load_files(
     // Every worker pulls the next file index; the sort below restores input
     // order, so the thread count never shows in the output.
     let helpers = threads.max(1) - 1;
-    let (mut all, lost): (Vec<(usize, PathBuf, Loaded)>, bool) = std::thread::scope(|s| {
+    type Done = Vec<(usize, PathBuf, Option<Loaded>)>;
+    let (mut all, lost): (Done, bool) = std::thread::scope(|s| {
         let handles: Vec<_> = (0..helpers).map(|_| s.spawn(worker)).collect();
         let mut v = worker();
         let mut lost = false;
@@ -144,15 +149,23 @@ fn load_files(
             all.push((
                 i,
                 path.clone(),
-                Loaded::Failed {
+                Some(Loaded::Failed {
                     diag,
                     crashed: true,
-                },
+                }),
             ));
         }
     }
     all.sort_by_key(|(i, _, _)| *i);
-    all.into_iter().map(|(_, p, r)| (p, r)).collect()
+    let mut loaded = Vec::new();
+    let mut skipped = Vec::new();
+    for (_, p, r) in all {
+        match r {
+            Some(r) => loaded.push((p, r)),
+            None => skipped.push(p),
+        }
+    }
+    (loaded, skipped)
 }
 
 /// The job a file plans to submit: a job that parsed without errors and
@@ -166,10 +179,7 @@ pub fn planned_change<'p>(
     if parsed.diags.has_errors() {
         return None;
     }
-    match sim.state.job(&job.namespace, &job.id) {
-        Some(r) if r.job == *job => None,
-        _ => Some(job),
-    }
+    crate::changeset::changes_what_runs(job, sim).then_some(job)
 }
 
 /// What one `check` run judges against.
@@ -185,23 +195,127 @@ pub struct Judge<'a> {
     pub base_files: Option<&'a dyn Vfs>,
 }
 
-/// Check files. With [`Judging::InOrder`] every planned change is registered
-/// in a copy of the simulation after its own check, so a later file is
-/// judged against the cluster as it would be once the earlier files are
-/// submitted; with [`Judging::EachAlone`] every file sees the world as is.
+/// The outcome of one run: the files judged, and the files looked at that
+/// turned out not to be job files (counted in the summary, never dropped
+/// silently).
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub results: Vec<FileResult>,
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Check files. With [`Judging::InOrder`] the files are the steps of a
+/// change set in path order (see [`check_change_set`]); with
+/// [`Judging::EachAlone`] every file sees the world as is.
 pub fn check_files(
     vfs: &dyn Vfs,
     files: &[PathBuf],
     opts: &LoadOptions,
     judge: &Judge<'_>,
 ) -> Vec<FileResult> {
-    let mut cur = judge.sim.cloned();
-    let mut earlier: Vec<jobspec::Job> = Vec::new();
+    check_paths(vfs, files, opts, judge).results
+}
+
+/// [`check_files`], also listing the files skipped as not job files.
+pub fn check_paths(
+    vfs: &dyn Vfs,
+    files: &[PathBuf],
+    opts: &LoadOptions,
+    judge: &Judge<'_>,
+) -> Checked {
+    let (loaded, skipped) = load_files(vfs, files, opts, judge.threads);
+    let steps: Vec<Step> = loaded
+        .iter()
+        .map(|(path, l)| Step {
+            path: path.clone(),
+            change: crate::changeset::FileChange::Added,
+            action: match l {
+                Loaded::Job(p) => match NewVersion::of(p) {
+                    NewVersion::Job(j) => Action::Submit(j),
+                    NewVersion::Invalid => Action::Invalid,
+                },
+                Loaded::Failed { .. } => Action::Invalid,
+            },
+        })
+        .collect();
+    Checked {
+        results: judge_steps(loaded, &steps, judge),
+        skipped,
+    }
+}
+
+/// Check a change set: its job files are loaded from `vfs` (the change's
+/// head), and judged in the set's submission order, each against the
+/// cluster with the earlier steps applied (jobs submitted, deleted jobs
+/// stopped). `base` holds the files at the base, for the running versions
+/// of renamed and deleted files.
+pub fn check_change_set(
+    vfs: &dyn Vfs,
+    set: &ChangeSet,
+    base: &dyn Vfs,
+    opts: &LoadOptions,
+    judge: &Judge<'_>,
+) -> Checked {
+    let (loaded, skipped) = load_files(vfs, &set.candidates(), opts, judge.threads);
+    let new: BTreeMap<PathBuf, NewVersion> = loaded
+        .iter()
+        .map(|(p, l)| {
+            let v = match l {
+                Loaded::Job(parsed) => NewVersion::of(parsed),
+                Loaded::Failed { .. } => NewVersion::Invalid,
+            };
+            (p.clone(), v)
+        })
+        .collect();
+    let steps = set.steps(&new, base, opts, None);
+    Checked {
+        results: judge_steps(loaded, &steps, judge),
+        skipped,
+    }
+}
+
+/// The rules' findings for one parsed file against one state of the cluster.
+fn findings(
+    parsed: &jobspec::ParsedJob,
+    path: &Path,
+    judge: &Judge<'_>,
+    sim: Option<&Simulation>,
+    earlier: &[Submitted],
+    trusted: Option<&rules::suppress::Trusted>,
+) -> Vec<Finding> {
+    let ctx = RuleContext::new(parsed, judge.world, sim)
+        .with_earlier(earlier)
+        .with_trusted(trusted);
+    let mut diags: Vec<Finding> = parsed.diags.0.clone();
+    diags.extend(rules::check_job(&ctx, path));
+    diags
+}
+
+/// Judge every step in order. [`Judging::InOrder`] applies each step to a
+/// copy of the simulation after its own check, so a later file is judged
+/// against the cluster as it will be once the earlier steps are applied,
+/// and a finding only that state gives names the earlier files causing it.
+fn judge_steps(
+    loaded: Vec<(PathBuf, Loaded)>,
+    steps: &[Step],
+    judge: &Judge<'_>,
+) -> Vec<FileResult> {
+    let mut loaded: BTreeMap<PathBuf, Loaded> = loaded.into_iter().collect();
+    let mut seq = judge.sim.cloned().map(Sequence::new);
     let mut out = Vec::new();
-    for (path, loaded) in load_files(vfs, files, opts, judge.threads) {
-        let parsed = match loaded {
-            Loaded::Job(p) => p,
-            Loaded::Failed { diag, crashed } => {
+    for step in steps {
+        if step.is_stop() {
+            if judge.judging == Judging::InOrder {
+                if let Some(seq) = seq.as_mut() {
+                    seq.apply(step);
+                }
+            }
+            continue;
+        }
+        let path = step.path.clone();
+        let parsed = match loaded.remove(&path) {
+            Some(Loaded::Job(p)) => p,
+            Some(Loaded::Failed { diag, crashed }) => {
                 out.push(FileResult {
                     path,
                     diags: vec![diag],
@@ -209,17 +323,22 @@ pub fn check_files(
                 });
                 continue;
             }
+            None => continue,
         };
         let trusted = judge.base_files.map(|base| {
             let text = base.read(&path).ok().map(|s| s.text.clone());
             rules::suppress::Trusted::from_base(text.as_deref())
         });
+        let in_order = judge.judging == Judging::InOrder;
         let judged = catch_unwind(AssertUnwindSafe(|| {
-            let ctx = RuleContext::new(&parsed, judge.world, cur.as_ref())
-                .with_earlier(&earlier)
-                .with_trusted(trusted.as_ref());
-            let mut diags: Vec<Finding> = parsed.diags.0.clone();
-            diags.extend(rules::check_job(&ctx, &path));
+            let (sim, earlier) = match (&seq, in_order) {
+                (Some(s), true) => (Some(s.sim()), s.earlier()),
+                _ => (judge.sim, &[][..]),
+            };
+            let mut diags = findings(&parsed, &path, judge, sim, earlier, trusted.as_ref());
+            if !earlier.is_empty() {
+                name_causes(&mut diags, &parsed, &path, judge, earlier, trusted.as_ref());
+            }
             diags
         }));
         let diags = match judged {
@@ -233,17 +352,9 @@ pub fn check_files(
                 continue;
             }
         };
-        if judge.judging == Judging::InOrder {
-            if let Some(s) = cur.as_mut() {
-                if let Some(job) = planned_change(&parsed, s).cloned() {
-                    // A submission the server refuses (NP302, NP306, NP208)
-                    // changes nothing.
-                    let admitted =
-                        crate::planner::admission::refusals(&s.world, &s.state, &job).is_empty();
-                    if admitted && s.run(&job, None).is_ok() {
-                        earlier.push(job);
-                    }
-                }
+        if in_order {
+            if let Some(seq) = seq.as_mut() {
+                seq.apply(step);
             }
         }
         out.push(FileResult {
@@ -253,6 +364,78 @@ pub fn check_files(
         });
     }
     out
+}
+
+/// What makes two findings the same: the rule and where it points.
+fn cause_key(d: &Finding) -> (String, Option<crate::source::Span>) {
+    (d.code.clone(), d.primary_span())
+}
+
+/// A finding this file gets only with earlier steps of the change set
+/// applied is caused by them: say which. The earlier steps that reproduce
+/// it each on its own are named; when none does alone, it takes them
+/// together, and all are named.
+fn name_causes(
+    diags: &mut [Finding],
+    parsed: &jobspec::ParsedJob,
+    path: &Path,
+    judge: &Judge<'_>,
+    earlier: &[Submitted],
+    trusted: Option<&rules::suppress::Trusted>,
+) {
+    let Some(base) = judge.sim else { return };
+    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted)
+        .iter()
+        .map(cause_key)
+        .collect();
+    let caused: Vec<usize> = (0..diags.len())
+        .filter(|i| !alone.contains(&cause_key(&diags[*i])))
+        .collect();
+    if caused.is_empty() {
+        return;
+    }
+    // With one earlier step it is that one; with several, replay each alone.
+    let each: Vec<BTreeSet<_>> = if earlier.len() == 1 {
+        Vec::new()
+    } else {
+        earlier
+            .iter()
+            .map(|e| {
+                let mut sim = base.clone();
+                e.replay(&mut sim);
+                findings(
+                    parsed,
+                    path,
+                    judge,
+                    Some(&sim),
+                    std::slice::from_ref(e),
+                    trusted,
+                )
+                .iter()
+                .map(cause_key)
+                .collect()
+            })
+            .collect()
+    };
+    for i in caused {
+        let key = cause_key(&diags[i]);
+        let mut by: Vec<&Submitted> = earlier
+            .iter()
+            .zip(&each)
+            .filter(|(_, keys)| keys.contains(&key))
+            .map(|(e, _)| e)
+            .collect();
+        if by.is_empty() {
+            by = earlier.iter().collect();
+        }
+        let names: Vec<String> = by.iter().map(|e| e.describe()).collect();
+        let d = &mut diags[i];
+        d.message = format!(
+            "{} (caused by {} earlier in this change set: checked alone, this file does not get it)",
+            d.message,
+            names.join(" and ")
+        );
+    }
 }
 
 /// Add to `base` the findings the same files get against another world

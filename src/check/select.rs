@@ -6,9 +6,9 @@
 //! and keeps those with a top-level `job` block. With `--staged` / `--base`
 //! the candidates are the changed files instead.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::changeset::{ChangeSet, Range};
 use crate::diag::Diag;
 use crate::git;
 use crate::vfs::{DiskVfs, Vfs};
@@ -27,27 +27,16 @@ pub struct Selection {
     pub vfs: Box<dyn Vfs>,
     /// Candidate job files, relative to the Vfs root.
     pub files: Vec<PathBuf>,
-    /// Paths the change set deletes or renames away, for the world gate: a
-    /// deleted file still listed in `running` is reported.
-    pub deleted: Vec<PathBuf>,
-    /// Every changed path with new content (change sets only), so a change
-    /// to the world folder can be validated.
-    pub changed: Vec<PathBuf>,
+    /// `--staged` / `--base`: the change set the files come from (its
+    /// deletions and world changes are gated too).
+    pub set: Option<ChangeSet>,
 }
 
 pub fn usage(msg: impl std::fmt::Display) -> Diag {
     Diag::error("check::usage", msg.to_string())
 }
 
-/// A file name a folder walk takes as a job file candidate.
-pub fn is_job_candidate(path: &Path) -> bool {
-    // Lossy, not `to_str`: a non-UTF-8 name must not hide a job from a gate.
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    name.ends_with(".nomad") || name.ends_with(".hcl") || name.ends_with(".job")
-}
+pub use crate::changeset::is_job_candidate;
 
 /// Files under `dir` (or `dir` itself): git's view when inside a repository
 /// (so `.gitignore` is respected), otherwise a walk skipping hidden
@@ -96,47 +85,31 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
         .iter()
         .map(|p| crate::vfs::normalize(p))
         .collect();
-    let keep = |p: &Path| wanted.is_empty() || wanted.iter().any(|w| p.starts_with(w));
     if scope.staged || scope.base.is_some() {
         let root = git::repo_root(cwd).ok_or_else(|| {
             usage("--staged and --base need a git repository")
                 .help("run inside the repository holding the job files")
         })?;
-        let (base, head) = match &scope.base {
-            Some(b) => (b.as_str(), scope.head.as_deref()),
-            None => ("HEAD", None),
-        };
-        let changes = git::changed_files(&root, base, head, scope.staged).map_err(|e| {
+        let range = Range::new(
+            root,
+            scope.staged,
+            scope.base.as_deref(),
+            scope.head.as_deref(),
+        );
+        let mut set = ChangeSet::read(range).map_err(|e| {
             usage(format!("cannot list changed files: {e}")).help(
                 "the base revision must be in the clone: `git fetch origin` (in CI: actions/checkout with `fetch-depth: 0`)",
             )
         })?;
-        let (changed, deleted) = super::world_change::split_changes(&changes);
-        let changed: BTreeSet<PathBuf> = changed.into_iter().filter(|p| keep(p)).collect();
-        let deleted: Vec<PathBuf> = deleted.into_iter().filter(|p| keep(p)).collect();
-        let files: BTreeSet<PathBuf> = changed
-            .iter()
-            .filter(|p| is_job_candidate(p))
-            .cloned()
-            .collect();
-        let vfs: Box<dyn Vfs> = if scope.staged {
-            Box::new(
-                git::index_vfs_filtered(&root, |p| files.contains(p))
-                    .map_err(|e| usage(format!("cannot read the index: {e}")))?,
-            )
-        } else if let Some(h) = head {
-            Box::new(
-                git::rev_vfs_filtered(&root, h, |p| files.contains(p))
-                    .map_err(|e| usage(e.to_string()))?,
-            )
-        } else {
-            Box::new(DiskVfs::new(root.clone()))
-        };
+        set.restrict(&wanted);
+        let vfs = set
+            .range
+            .head_vfs()
+            .map_err(|e| usage(format!("cannot read the new versions from git: {e}")))?;
         return Ok(Selection {
             vfs,
-            files: files.into_iter().collect(),
-            deleted,
-            changed: changed.into_iter().collect(),
+            files: set.candidates(),
+            set: Some(set),
         });
     }
     let roots = if scope.paths.is_empty() {
@@ -165,8 +138,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
     Ok(Selection {
         vfs: Box::new(vfs),
         files,
-        deleted: Vec::new(),
-        changed: Vec::new(),
+        set: None,
     })
 }
 
@@ -184,10 +156,6 @@ mod tests {
             "client \"a\" {\n  count = 3\n}\n"
         ));
         assert!(!crate::jobspec::is_job_file("variable \"job\" {}\n"));
-        assert!(is_job_candidate(Path::new("a/b.nomad.hcl")));
-        assert!(is_job_candidate(Path::new("b.nomad")));
-        assert!(is_job_candidate(Path::new("web.job")));
-        assert!(!is_job_candidate(Path::new("b.md")));
     }
 
     #[test]

@@ -23,41 +23,23 @@ pub struct WorldChange {
     pub head: Option<(World, Simulation)>,
 }
 
-/// The paths a change gives new content (added, modified, renamed to) and
-/// the paths it removes (deleted, renamed from).
-pub fn split_changes(changes: &[crate::git::Change]) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    use crate::git::Change;
-    let mut changed = Vec::new();
-    let mut deleted = Vec::new();
-    for c in changes {
-        match c {
-            Change::Added(p) | Change::Modified(p) => changed.push(p.clone()),
-            Change::Deleted(p) => deleted.push(p.clone()),
-            Change::Renamed { from, to } => {
-                changed.push(to.clone());
-                deleted.push(from.clone());
-            }
-        }
-    }
-    (changed, deleted)
-}
-
 /// The gate for one change set: `None` when the change does not reach the
 /// world of `base` (a world folder inside the repository), else the world
-/// as `head` holds it, judged.
+/// as the change's head holds it, judged. Reads the head only when needed:
+/// most change sets leave the world alone.
 pub fn gate(
     base: &World,
-    head: &dyn Vfs,
-    changed: &[PathBuf],
-    deleted: &[PathBuf],
-) -> Option<(PathBuf, WorldChange)> {
+    set: &crate::changeset::ChangeSet,
+) -> std::io::Result<Option<(PathBuf, WorldChange)>> {
     let crate::world::WorldOrigin::Dir(dir) = &base.origin else {
-        return None;
+        return Ok(None);
     };
-    if dir.is_absolute() || !touches_world(base, dir, changed, deleted) {
-        return None;
+    let (changed, deleted) = (set.changed(), set.deleted());
+    if dir.is_absolute() || !touches_world(base, dir, &changed, &deleted) {
+        return Ok(None);
     }
-    Some((dir.clone(), judge(head, dir, deleted)))
+    let head = set.range.head_vfs()?;
+    Ok(Some((dir.clone(), judge(head.as_ref(), dir, &deleted))))
 }
 
 /// Does the change reach the world: a path under `world_dir`, or a deleted

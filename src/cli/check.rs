@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::changeset::ChangeSet;
 use crate::diag::{exit, Diag, Severity};
 use crate::jobspec::LoadOptions;
 use crate::report::{self, Format};
@@ -187,34 +188,16 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
 /// problems are findings of the change) and the changed job files are
 /// judged against it as well.
 fn gate_world_change(
-    args: &CheckArgs,
     sel: &Selection,
-    world: &World,
+    set: &ChangeSet,
+    base: &dyn crate::vfs::Vfs,
     opts: &LoadOptions,
     judge: &crate::check::Judge<'_>,
     results: &mut Vec<FileResult>,
 ) -> Result<(), Diag> {
-    // Most change sets leave the world alone: read nothing more for them.
-    let crate::world::WorldOrigin::Dir(dir) = &world.origin else {
-        return Ok(());
-    };
-    if !crate::check::world_change::touches_world(world, dir, &sel.changed, &sel.deleted) {
-        return Ok(());
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let root = crate::git::repo_root(&cwd).ok_or_else(|| usage("not inside a git repository"))?;
-    let read_err =
-        |e: std::io::Error| usage(format!("cannot read the changed world from git: {e}"));
-    let head: Box<dyn crate::vfs::Vfs> = if args.staged {
-        Box::new(crate::git::LazyGitVfs::index(&root).map_err(read_err)?)
-    } else if let Some(h) = &args.head {
-        Box::new(crate::git::LazyGitVfs::rev(&root, h).map_err(read_err)?)
-    } else {
-        Box::new(crate::vfs::DiskVfs::new(root.clone()))
-    };
-    let Some((dir, change)) =
-        crate::check::world_change::gate(world, head.as_ref(), &sel.changed, &sel.deleted)
-    else {
+    let gated = crate::check::world_change::gate(judge.world, set)
+        .map_err(|e| usage(format!("cannot read the changed world from git: {e}")))?;
+    let Some((dir, change)) = gated else {
         return Ok(());
     };
     if let Some((head_world, head_sim)) = &change.head {
@@ -225,8 +208,12 @@ fn gate_world_change(
             threads: judge.threads,
             base_files: judge.base_files,
         };
-        let again = check_files(sel.vfs.as_ref(), &sel.files, opts, &other);
-        crate::check::merge_other_world(results, again, "under the world as this change leaves it");
+        let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, opts, &other);
+        crate::check::merge_other_world(
+            results,
+            again.results,
+            "under the world as this change leaves it",
+        );
     }
     results.push(FileResult {
         path: dir,
@@ -279,43 +266,49 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         }
     };
     let opts = load_options(args, world);
+    let in_set = sel.set.as_ref().map(|set| {
+        set.range
+            .base_vfs()
+            .map_err(|e| usage(format!("cannot read {}: {e}", set.range.base)))
+            .map(|base| (set, base))
+    });
+    let in_set = match in_set.transpose() {
+        Ok(s) => s,
+        Err(d) => {
+            eprint!("{}", crate::diag::render(&[d], color));
+            return exit::INVALID;
+        }
+    };
     // CI on a pull request: the change is untrusted, so only suppressions
     // already at the base silence its errors (NP002). At commit time the
     // committer is the trusted user.
-    let base_files: Option<Box<dyn crate::vfs::Vfs>> = match &args.base {
-        Some(base) => {
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let root = crate::git::repo_root(&cwd).unwrap_or(cwd);
-            match crate::git::LazyGitVfs::rev(&root, base) {
-                Ok(v) => Some(Box::new(v)),
-                Err(e) => {
-                    let d = usage(format!("cannot read {base}: {e}"));
-                    eprint!("{}", crate::diag::render(&[d], color));
-                    return exit::INVALID;
-                }
-            }
-        }
-        None => None,
+    let base_files: Option<&dyn crate::vfs::Vfs> = match (&in_set, &args.base) {
+        (Some((_, base)), Some(_)) => Some(base),
+        _ => None,
     };
     let judge = crate::check::Judge {
         world,
         sim: Some(sim),
-        judging: if args.staged || args.base.is_some() {
+        judging: if in_set.is_some() {
             crate::check::Judging::InOrder
         } else {
             crate::check::Judging::EachAlone
         },
         threads: crate::threads(),
-        base_files: base_files.as_deref(),
+        base_files,
     };
-    let mut results = check_files(sel.vfs.as_ref(), &sel.files, &opts, &judge);
-    if args.staged || args.base.is_some() {
-        match gate_world_change(args, &sel, world, &opts, &judge, &mut results) {
-            Ok(()) => {}
-            Err(d) => {
-                eprint!("{}", crate::diag::render(&[d], color));
-                return exit::INVALID;
-            }
+    let checked = match &in_set {
+        Some((set, base)) => {
+            crate::check::check_change_set(sel.vfs.as_ref(), set, base, &opts, &judge)
+        }
+        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, &opts, &judge),
+    };
+    let skipped = checked.skipped;
+    let mut results = checked.results;
+    if let Some((set, base)) = &in_set {
+        if let Err(d) = gate_world_change(&sel, set, base, &opts, &judge, &mut results) {
+            eprint!("{}", crate::diag::render(&[d], color));
+            return exit::INVALID;
         }
     }
     let findings: Vec<Finding> = results
@@ -323,6 +316,10 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         .flat_map(|r| r.diags.iter().cloned())
         .filter(|f| selection.keeps(f))
         .collect();
+    let files = report::Files {
+        checked: results.len(),
+        skipped: skipped.len(),
+    };
     let concise = match args.output_format {
         Some(f) => f == report::OutputFormat::Concise,
         None => {
@@ -331,12 +328,12 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         }
     };
     let text = if args.format == Format::Human && concise {
-        report::concise::render(&findings, results.len())
+        report::concise::render(&findings, files)
     } else {
-        report::render(args.format, &findings, results.len(), color)
+        report::render(args.format, &findings, files, color)
     };
     if args.quiet && args.format == Format::Human {
-        let summary = report::summary_line(&findings, results.len());
+        let summary = report::summary_line(&findings, files);
         print!("{}", text.strip_suffix(&summary).unwrap_or(&text));
     } else {
         print!("{text}");

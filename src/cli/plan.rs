@@ -10,7 +10,6 @@ mod samples;
 
 use std::path::{Path, PathBuf};
 
-use self::changed::with_namespace;
 use self::from_git::{run_changed, run_git_file};
 pub use self::samples::sampled_outcomes;
 use super::common::{self, ColorArgs, VarArgs};
@@ -280,6 +279,16 @@ fn refuse_unknown(args: &PlanArgs, file: &Path, before: &before::Source) -> Opti
     Some(exit::NOMAD_ERROR)
 }
 
+/// Nomad's `-namespace`: a namespace the job file writes wins over the flag.
+pub(super) fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
+    if let Some(ns) = namespace {
+        if !job.spans.written("namespace") {
+            job.namespace = ns.to_string();
+        }
+    }
+    job
+}
+
 /// Print one plan in the chosen format; returns Nomad's exit code for it.
 pub(super) fn print_single(
     args: &PlanArgs,
@@ -344,6 +353,7 @@ pub(super) fn print_single(
                 path: PathBuf::from(path),
                 change,
                 outcome: changed::Outcome::Plan(Box::new(plan.clone())),
+                after: Vec::new(),
             };
             let refused = policy::violations(plan, &world.policy.protected);
             print!("{}", markdown::render(&[(entry, refused)], "plan"));

@@ -31,7 +31,7 @@ pub fn line(f: &Finding) -> String {
     )
 }
 
-pub fn render(findings: &[Finding], files: usize) -> String {
+pub fn render(findings: &[Finding], files: impl Into<super::Files>) -> String {
     let mut out = String::new();
     for f in findings {
         out.push_str(&line(f));

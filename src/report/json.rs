@@ -4,7 +4,7 @@
 //! {"version": 1,
 //!  "findings": [{"code", "name", "severity", "message", "file", "line", "column",
 //!                "end_line", "end_column", "help"}],
-//!  "summary": {"errors", "warnings", "advice", "files"},
+//!  "summary": {"errors", "warnings", "advice", "files", "skipped"},
 //!  "statistics": [{"code", "name", "count"}]}
 //! ```
 //! `statistics` counts findings per code, most frequent first (ties by code).
@@ -40,7 +40,7 @@ struct Item<'a> {
     help: Option<&'a str>,
 }
 
-pub fn render(findings: &[Finding], files: usize) -> String {
+pub fn render(findings: &[Finding], files: super::Files) -> String {
     let doc = Doc {
         version: SCHEMA_VERSION,
         findings: findings
@@ -73,7 +73,7 @@ pub fn render(findings: &[Finding], files: usize) -> String {
 mod tests {
     #[test]
     fn json_document() {
-        let out = super::render(&crate::report::testing::findings(), 1);
+        let out = super::render(&crate::report::testing::findings(), 1.into());
         crate::assert_snap!("report_json", out);
     }
 }

@@ -10,13 +10,19 @@ fn cell(s: &str) -> String {
     super::escape::markdown(s)
 }
 
-pub fn render(findings: &[Finding], files: usize) -> String {
+pub fn render(findings: &[Finding], files: super::Files) -> String {
     let s = Summary::of(findings, files);
     let mut out = String::from("## nomad-preflight check\n\n");
     out.push_str(&format!(
         "{} error(s), {} warning(s), {} advice in {} file(s)\n",
         s.errors, s.warnings, s.advice, s.files
     ));
+    if s.skipped > 0 {
+        out.push_str(&format!(
+            "\n{} file(s) skipped: not job files.\n",
+            s.skipped
+        ));
+    }
     if findings.is_empty() {
         out.push_str("\nNo findings.\n");
         return out;
@@ -47,7 +53,7 @@ pub fn render(findings: &[Finding], files: usize) -> String {
 mod tests {
     #[test]
     fn markdown_table() {
-        let out = super::render(&crate::report::testing::findings(), 1);
+        let out = super::render(&crate::report::testing::findings(), 1.into());
         crate::assert_snap!("report_markdown", out);
     }
 }

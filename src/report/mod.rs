@@ -79,6 +79,23 @@ pub fn location(d: &Diag) -> Option<Location> {
     })
 }
 
+/// How many files a run judged, and how many it looked at and skipped
+/// because they are not job files (a skip is counted, never silent).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Files {
+    pub checked: usize,
+    pub skipped: usize,
+}
+
+impl From<usize> for Files {
+    fn from(checked: usize) -> Files {
+        Files {
+            checked,
+            skipped: 0,
+        }
+    }
+}
+
 /// Counts by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
@@ -86,16 +103,20 @@ pub struct Summary {
     pub warnings: usize,
     pub advice: usize,
     pub files: usize,
+    /// Files looked at that are not job files.
+    pub skipped: usize,
 }
 
 impl Summary {
-    pub fn of(findings: &[Finding], files: usize) -> Summary {
+    pub fn of(findings: &[Finding], files: impl Into<Files>) -> Summary {
+        let files = files.into();
         let n = |s| findings.iter().filter(|f| f.severity == s).count();
         Summary {
             errors: n(Severity::Error),
             warnings: n(Severity::Warning),
             advice: n(Severity::Advice),
-            files,
+            files: files.checked,
+            skipped: files.skipped,
         }
     }
 }
@@ -144,7 +165,13 @@ pub fn statistics_text(stats: &[Stat]) -> String {
 }
 
 /// Render findings from `files` checked files in `format`.
-pub fn render(format: Format, findings: &[Finding], files: usize, color: bool) -> String {
+pub fn render(
+    format: Format,
+    findings: &[Finding],
+    files: impl Into<Files>,
+    color: bool,
+) -> String {
+    let files = files.into();
     match format {
         Format::Human => human(findings, files, color),
         Format::Json => json::render(findings, files),
@@ -154,23 +181,29 @@ pub fn render(format: Format, findings: &[Finding], files: usize, color: bool) -
     }
 }
 
-fn human(findings: &[Finding], files: usize, color: bool) -> String {
+fn human(findings: &[Finding], files: Files, color: bool) -> String {
     // diag::render escapes what it prints (names, messages, excerpts).
     let mut out = crate::diag::render(findings, color);
     out.push_str(&summary_line(findings, files));
     out
 }
 
-/// `N errors, N warnings, N advices in N files`, with its newline.
-pub fn summary_line(findings: &[Finding], files: usize) -> String {
+/// `N errors, N warnings, N advices in N files`, then `(N skipped: not
+/// job files)` when some were, with its newline.
+pub fn summary_line(findings: &[Finding], files: impl Into<Files>) -> String {
     let s = Summary::of(findings, files);
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let skipped = if s.skipped > 0 {
+        format!(" ({} skipped: not job files)", s.skipped)
+    } else {
+        String::new()
+    };
     format!(
-        "{}, {}, {} in {}\n",
+        "{}, {}, {} in {}{skipped}\n",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.advice, "advice"),
-        plural(files, "file")
+        plural(s.files, "file")
     )
 }
 

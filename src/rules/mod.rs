@@ -110,9 +110,10 @@ pub struct RuleContext<'a> {
     /// Present when the caller built a simulation of the world's cluster
     /// (with every earlier planned change of the same check registered).
     pub sim: Option<&'a Simulation>,
-    /// Planned changes checked before this file, in submission order, already
-    /// registered in `sim`: sampling rules replay them under other seeds.
-    pub earlier: &'a [Job],
+    /// Steps of the change set applied before this file, in submission
+    /// order, already applied to `sim`: sampling rules replay them under
+    /// other seeds (see [`crate::changeset`]).
+    pub earlier: &'a [crate::changeset::Submitted],
     /// `check --base`: the suppressions the file had at the base. `None`
     /// trusts every suppression (commit time, plain check).
     pub trusted: Option<&'a suppress::Trusted>,
@@ -133,7 +134,7 @@ impl<'a> RuleContext<'a> {
     }
 
     /// The same context with the planned changes registered before this file.
-    pub fn with_earlier(mut self, earlier: &'a [Job]) -> Self {
+    pub fn with_earlier(mut self, earlier: &'a [crate::changeset::Submitted]) -> Self {
         self.earlier = earlier;
         self
     }

@@ -18,21 +18,12 @@ use crate::world::before::{self, BeforeFrom};
 
 /// What the git flags select: base (world and running versions) and head.
 fn range(args: &PlanArgs, root: PathBuf) -> changed::Range {
-    if args.staged {
-        return changed::Range {
-            root,
-            base: "HEAD".into(),
-            head: changed::Head::Index,
-        };
-    }
-    changed::Range {
+    changed::Range::new(
         root,
-        base: args.base.clone().unwrap_or_else(|| "HEAD".into()),
-        head: match &args.head {
-            Some(h) => changed::Head::Rev(h.clone()),
-            None => changed::Head::WorkTree,
-        },
-    }
+        args.staged,
+        args.base.as_deref(),
+        args.head.as_deref(),
+    )
 }
 
 /// The world, simulation and load options for a git-based plan.
@@ -169,11 +160,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         })
         .collect();
     let version = setup.world.nomad_version;
-    let head = match &setup.range.head {
-        changed::Head::Index => "the index".to_string(),
-        changed::Head::WorkTree => "the working tree".to_string(),
-        changed::Head::Rev(r) => r.clone(),
-    };
+    let head = setup.range.head.to_string();
     let mut invalid = 0;
     let mut changing = 0;
     for (e, _) in &judged {
@@ -268,31 +255,17 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
 /// The world gate of a change set (see `check::world_change`): the
 /// problems of the world as the change leaves it, when it touches it.
 fn world_gate(setup: &GitSetup) -> Result<Vec<Diag>, Diags> {
-    use crate::check::world_change;
-    let changes = setup.range.changes().map_err(|e| {
+    let read_err = |e: std::io::Error| {
         Diags::from(Diag::error(
             "git::read",
             format!("cannot read the changed files: {e}"),
         ))
-    })?;
-    let (changed, deleted) = world_change::split_changes(&changes);
-    let crate::world::WorldOrigin::Dir(dir) = &setup.world.origin else {
-        return Ok(Vec::new());
     };
-    if !world_change::touches_world(&setup.world, dir, &changed, &deleted) {
-        return Ok(Vec::new());
-    }
-    let head = setup.range.head_vfs().map_err(|e| {
-        Diags::from(Diag::error(
-            "git::read",
-            format!("cannot read the new versions: {e}"),
-        ))
-    })?;
-    Ok(
-        world_change::gate(&setup.world, head.as_ref(), &changed, &deleted)
-            .map(|(_, c)| c.findings)
-            .unwrap_or_default(),
-    )
+    let set = crate::changeset::ChangeSet::read(setup.range.clone()).map_err(read_err)?;
+    Ok(crate::check::world_change::gate(&setup.world, &set)
+        .map_err(read_err)?
+        .map(|(_, c)| c.findings)
+        .unwrap_or_default())
 }
 
 fn changed_text(
@@ -311,11 +284,19 @@ fn changed_text(
     }
     for (e, _) in judged {
         let path = e.path.display().to_string();
+        let after = if e.after.is_empty() {
+            String::new()
+        } else {
+            format!(", after {}", e.after.join(", "))
+        };
         let header = match (&e.outcome, e.is_stop()) {
             (changed::Outcome::Plan(p), true) => {
-                format!("==> {path} ({}: stop job {:?})\n", e.change, p.job.id)
+                format!(
+                    "==> {path} ({}: stop job {:?}{after})\n",
+                    e.change, p.job.id
+                )
             }
-            _ => format!("==> {path} ({})\n", e.change),
+            _ => format!("==> {path} ({}{after})\n", e.change),
         };
         out.push_str(&header);
         match &e.outcome {
@@ -371,6 +352,7 @@ fn changed_json(
                 "File": path,
                 "Change": e.change.to_string(),
                 "Stop": e.is_stop(),
+                "After": e.after,
                 "Plan": plan,
                 "Note": note,
                 "Errors": errors,

@@ -74,14 +74,12 @@ pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
 pub fn sample_victims(
     world: &World,
     base_seed: u64,
-    earlier: &[Job],
+    earlier: &[crate::changeset::Submitted],
     job: &Job,
 ) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
     let runs = sample(world, samples_for(earlier.len()), base_seed, |sim| {
         for e in earlier {
-            // A rejected earlier change is rejected under every seed: the
-            // check registered only the ones that were accepted.
-            let _ = sim.run(e, None);
+            e.replay(sim);
         }
         victims(&sim.plan(job))
     })?;

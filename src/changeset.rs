@@ -1,0 +1,560 @@
+//! One meaning of a change set, shared by `check --staged/--base` and
+//! `plan --changed`: which paths a commit or a branch changes (renames and
+//! deletions included), which of them are job files, which jobs the change
+//! submits or stops, and in which order.
+//!
+//! The order is the submission order a pipeline applying the change would
+//! use: job files in path order, each new version submitted (a deleted or
+//! replaced job stopped) with every earlier step of the set already applied.
+//! `check` judges and `plan --changed` plans every file against the state
+//! the earlier steps leave ([`Sequence`]), so the two commands agree on the
+//! same change set, and whatever an earlier file changed is named by it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::git::{self, Change, LazyGitVfs};
+use crate::jobspec::{self, Job, LoadOptions};
+use crate::scheduler::Simulation;
+use crate::vfs::{DiskVfs, Vfs};
+
+/// Where the new versions of the changed files are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Head {
+    /// The index: what `git commit` will record.
+    Index,
+    /// The working tree.
+    WorkTree,
+    /// A revision (`--head REF`).
+    Rev(String),
+}
+
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Head::Index => f.write_str("the index"),
+            Head::WorkTree => f.write_str("the working tree"),
+            Head::Rev(r) => f.write_str(r),
+        }
+    }
+}
+
+/// The two sides being compared.
+#[derive(Debug, Clone)]
+pub struct Range {
+    /// Top of the work tree; every path below is relative to it.
+    pub root: PathBuf,
+    /// Where the running versions (and the world) come from.
+    pub base: String,
+    pub head: Head,
+}
+
+impl Range {
+    /// `--staged` (HEAD to the index), else `--base REF [--head REF2]`.
+    pub fn new(root: PathBuf, staged: bool, base: Option<&str>, head: Option<&str>) -> Range {
+        if staged {
+            return Range {
+                root,
+                base: "HEAD".into(),
+                head: Head::Index,
+            };
+        }
+        Range {
+            root,
+            base: base.unwrap_or("HEAD").to_string(),
+            head: head.map_or(Head::WorkTree, |h| Head::Rev(h.to_string())),
+        }
+    }
+
+    /// The files holding the new versions.
+    pub fn head_vfs(&self) -> std::io::Result<Box<dyn Vfs>> {
+        Ok(match &self.head {
+            Head::Index => Box::new(LazyGitVfs::index(&self.root)?),
+            Head::Rev(r) => Box::new(LazyGitVfs::rev(&self.root, r)?),
+            Head::WorkTree => Box::new(DiskVfs::new(self.root.clone())),
+        })
+    }
+
+    /// The files at the base (the versions that run).
+    pub fn base_vfs(&self) -> std::io::Result<LazyGitVfs> {
+        LazyGitVfs::rev(&self.root, &self.base)
+    }
+
+    fn changes(&self) -> std::io::Result<Vec<Change>> {
+        let (head, staged) = match &self.head {
+            Head::Index => (None, true),
+            Head::WorkTree => (None, false),
+            Head::Rev(r) => (Some(r.as_str()), false),
+        };
+        git::changed_files(&self.root, &self.base, head, staged)
+    }
+}
+
+/// How a job file changed, as the header of its plan says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileChange {
+    Added,
+    Modified,
+    /// The file is gone: its job is stopped.
+    Deleted,
+    Renamed {
+        from: PathBuf,
+    },
+    /// The file now defines another job (or none): the job it defined is stopped.
+    JobReplaced,
+}
+
+impl std::fmt::Display for FileChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileChange::Added => f.write_str("added"),
+            FileChange::Modified => f.write_str("modified"),
+            FileChange::Deleted => f.write_str("deleted"),
+            FileChange::Renamed { from } => write!(f, "renamed from {}", from.display()),
+            FileChange::JobReplaced => f.write_str("no longer defines this job"),
+        }
+    }
+}
+
+/// A file name a folder walk or a change set takes as a job-file candidate
+/// (then kept only when it has a top-level `job` block).
+pub fn is_job_candidate(path: &Path) -> bool {
+    // Lossy, not `to_str`: a non-UTF-8 name must not hide a job from a gate.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".nomad") || name.ends_with(".hcl") || name.ends_with(".job")
+}
+
+/// The changed paths between the two sides of a [`Range`].
+#[derive(Debug, Clone)]
+pub struct ChangeSet {
+    pub range: Range,
+    pub changes: Vec<Change>,
+}
+
+impl ChangeSet {
+    /// List what changed (`git diff --name-status -M`).
+    pub fn read(range: Range) -> std::io::Result<ChangeSet> {
+        let changes = range.changes()?;
+        Ok(ChangeSet { range, changes })
+    }
+
+    /// Keep only the changes touching a path under one of `wanted` (all
+    /// when `wanted` is empty): `check --staged jobs/`.
+    pub fn restrict(&mut self, wanted: &[PathBuf]) {
+        if wanted.is_empty() {
+            return;
+        }
+        let keep = |p: &Path| wanted.iter().any(|w| p.starts_with(w));
+        self.changes.retain(|c| match c {
+            Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => keep(p),
+            Change::Renamed { from, to } => keep(from) || keep(to),
+        });
+    }
+
+    /// The paths given new content (added, modified, renamed to), in path order.
+    pub fn changed(&self) -> Vec<PathBuf> {
+        self.split().0
+    }
+
+    /// The paths removed (deleted, renamed from), in path order.
+    pub fn deleted(&self) -> Vec<PathBuf> {
+        self.split().1
+    }
+
+    fn split(&self) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let mut changed = BTreeSet::new();
+        let mut deleted = BTreeSet::new();
+        for c in &self.changes {
+            match c {
+                Change::Added(p) | Change::Modified(p) => {
+                    changed.insert(p.clone());
+                }
+                Change::Deleted(p) => {
+                    deleted.insert(p.clone());
+                }
+                Change::Renamed { from, to } => {
+                    changed.insert(to.clone());
+                    deleted.insert(from.clone());
+                }
+            }
+        }
+        (changed.into_iter().collect(), deleted.into_iter().collect())
+    }
+
+    /// Changed paths with new content whose name makes them job-file
+    /// candidates, in path order.
+    pub fn candidates(&self) -> Vec<PathBuf> {
+        self.changed()
+            .into_iter()
+            .filter(|p| is_job_candidate(p))
+            .collect()
+    }
+
+    /// The steps of the change in submission order: every new version that
+    /// is a job file (`new` holds them; a path missing there is not a job
+    /// file), then a stop for every job the base ran from a deleted or
+    /// replaced file that no file of the change defines any more. A job
+    /// moved to another file (git saw a delete and an add) is a change of
+    /// that job, not a stop and a new job. `namespace` (`-namespace`)
+    /// applies to job files that name none.
+    pub fn steps(
+        &self,
+        new: &BTreeMap<PathBuf, NewVersion>,
+        base: &dyn Vfs,
+        opts: &LoadOptions,
+        namespace: Option<&str>,
+    ) -> Vec<Step> {
+        let mut files = Vec::new();
+        let mut stops: Vec<(PathBuf, FileChange, Key)> = Vec::new();
+        for change in &self.changes {
+            let (new_path, old_path, file_change) = match change {
+                Change::Added(p) => (Some(p), None, FileChange::Added),
+                Change::Modified(p) => (Some(p), Some(p), FileChange::Modified),
+                Change::Deleted(p) => (None, Some(p), FileChange::Deleted),
+                Change::Renamed { from, to } => (
+                    Some(to),
+                    Some(from),
+                    FileChange::Renamed { from: from.clone() },
+                ),
+            };
+            let now = new_path.and_then(|p| new.get(p).map(|v| (p, v)));
+            let new_key = match now {
+                Some((_, NewVersion::Job(job))) => Some(key(&with_namespace(job, namespace))),
+                _ => None,
+            };
+            // An invalid new version gives no key: its error fails the run,
+            // and guessing a stop for it would only add noise.
+            let invalid_new = matches!(now, Some((_, NewVersion::Invalid)));
+            let old = old_path
+                .filter(|p| is_job_candidate(p))
+                .and_then(|p| load_valid(base, p, opts));
+            if let (Some(old), false) = (old, invalid_new) {
+                let old_key = key(&with_namespace(&old, namespace));
+                if new_key.as_ref() != Some(&old_key) {
+                    let at = match (new_path, old_path) {
+                        (Some(p), _) if new_key.is_some() => Some((p, FileChange::JobReplaced)),
+                        (_, Some(p)) if file_change == FileChange::Deleted => {
+                            Some((p, FileChange::Deleted))
+                        }
+                        (Some(p), _) => Some((p, FileChange::JobReplaced)),
+                        (None, _) => None,
+                    };
+                    if let Some((p, why)) = at {
+                        stops.push((p.clone(), why, old_key));
+                    }
+                }
+            }
+            if let Some((p, v)) = now {
+                let action = match v {
+                    NewVersion::Job(job) => {
+                        Action::Submit(Box::new(with_namespace(job, namespace)))
+                    }
+                    NewVersion::Invalid => Action::Invalid,
+                };
+                files.push(Step {
+                    path: p.clone(),
+                    change: file_change,
+                    action,
+                });
+            }
+        }
+        let defined: BTreeSet<Key> = files
+            .iter()
+            .filter_map(|s| match &s.action {
+                Action::Submit(j) => Some(key(j)),
+                _ => None,
+            })
+            .collect();
+        let mut out = files;
+        out.extend(
+            stops
+                .into_iter()
+                .filter(|(_, _, k)| !defined.contains(k))
+                .map(|(path, change, (namespace, id))| Step {
+                    path,
+                    change,
+                    action: Action::Stop { namespace, id },
+                }),
+        );
+        // At one path, the job the file no longer defines is stopped before
+        // its replacement is submitted: the two never compete for room.
+        out.sort_by(|a, b| (&a.path, !a.is_stop()).cmp(&(&b.path, !b.is_stop())));
+        out
+    }
+}
+
+/// A changed file's new version, as far as the change set needs it.
+#[derive(Debug, Clone)]
+pub enum NewVersion {
+    Job(Box<Job>),
+    /// A job file that does not load (its errors are the consumer's).
+    Invalid,
+}
+
+impl NewVersion {
+    /// From a parsed file: the job when it loaded without errors.
+    pub fn of(parsed: &jobspec::ParsedJob) -> NewVersion {
+        match &parsed.job {
+            Some(job) if !parsed.diags.has_errors() => NewVersion::Job(Box::new(job.clone())),
+            _ => NewVersion::Invalid,
+        }
+    }
+}
+
+/// What a change does with one file.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Submit the file's new version.
+    Submit(Box<Job>),
+    /// The new version does not load: nothing is submitted.
+    Invalid,
+    /// Stop a job the base runs whose file is gone or defines another job.
+    Stop { namespace: String, id: String },
+}
+
+/// One step of a change set, in submission order.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub path: PathBuf,
+    pub change: FileChange,
+    pub action: Action,
+}
+
+impl Step {
+    pub fn is_stop(&self) -> bool {
+        matches!(self.action, Action::Stop { .. })
+    }
+}
+
+type Key = (String, String);
+
+fn key(job: &Job) -> Key {
+    (job.namespace.clone(), job.id.clone())
+}
+
+fn with_namespace(job: &Job, namespace: Option<&str>) -> Job {
+    let mut job = job.clone();
+    if let Some(ns) = namespace {
+        if !job.spans.written("namespace") {
+            job.namespace = ns.to_string();
+        }
+    }
+    job
+}
+
+/// The job a file defines at the base, when it loads cleanly.
+fn load_valid(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Job> {
+    let source = vfs.read(path).ok()?;
+    if !jobspec::is_job_file(&source.text) {
+        return None;
+    }
+    match NewVersion::of(&jobspec::load_source(vfs, source, opts)) {
+        NewVersion::Job(j) => Some(*j),
+        NewVersion::Invalid => None,
+    }
+}
+
+/// A step already applied, for what a later file's result depends on.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub path: PathBuf,
+    pub what: Submission,
+}
+
+#[derive(Debug, Clone)]
+pub enum Submission {
+    Run(Box<Job>),
+    Stop { namespace: String, id: String },
+}
+
+impl Submitted {
+    /// Apply it to another simulation (a sample under another seed).
+    pub fn replay(&self, sim: &mut Simulation) {
+        match &self.what {
+            // A rejected submission is rejected under every seed.
+            Submission::Run(job) => {
+                let _ = sim.run(job, None);
+            }
+            Submission::Stop { namespace, id } => {
+                sim.stop_job(namespace, id);
+            }
+        }
+    }
+
+    /// `jobs/a.nomad`, or `the stop of "a"`: short, for headers.
+    pub fn short(&self) -> String {
+        match &self.what {
+            Submission::Run(_) => self.path.display().to_string(),
+            Submission::Stop { id, .. } => {
+                format!("the stop of {}", crate::gotext::go_quote(id))
+            }
+        }
+    }
+
+    /// `jobs/a.nomad (job "a")`, for messages.
+    pub fn describe(&self) -> String {
+        let (verb, id) = match &self.what {
+            Submission::Run(j) => ("job", j.id.as_str()),
+            Submission::Stop { id, .. } => ("stop of job", id.as_str()),
+        };
+        format!(
+            "{} ({verb} {})",
+            self.path.display(),
+            crate::gotext::go_quote(id)
+        )
+    }
+}
+
+/// Does `job` change what the simulation runs? A job equal to the running
+/// version is no change.
+pub fn changes_what_runs(job: &Job, sim: &Simulation) -> bool {
+    !matches!(sim.state.job(&job.namespace, &job.id), Some(r) if r.job == *job)
+}
+
+/// The state of the cluster as the steps of a change set are applied one
+/// after another.
+#[derive(Clone)]
+pub struct Sequence {
+    sim: Simulation,
+    done: Vec<Submitted>,
+}
+
+impl Sequence {
+    pub fn new(sim: Simulation) -> Sequence {
+        Sequence {
+            sim,
+            done: Vec::new(),
+        }
+    }
+
+    /// The cluster with every earlier step applied.
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// The earlier steps that changed the cluster, in order.
+    pub fn earlier(&self) -> &[Submitted] {
+        &self.done
+    }
+
+    /// Apply one step. A file that changes nothing, an invalid one, or a
+    /// submission the server refuses (NP302, NP306, NP208) changes nothing.
+    pub fn apply(&mut self, step: &Step) {
+        let what = match &step.action {
+            Action::Invalid => return,
+            Action::Submit(job) => {
+                let sim = &self.sim;
+                let admitted =
+                    crate::planner::admission::refusals(&sim.world, &sim.state, job).is_empty();
+                if !changes_what_runs(job, sim) || !admitted || self.sim.run(job, None).is_err() {
+                    return;
+                }
+                Submission::Run(job.clone())
+            }
+            Action::Stop { namespace, id } => {
+                if self.sim.state.job(namespace, id).is_none() {
+                    return;
+                }
+                self.sim.stop_job(namespace, id);
+                Submission::Stop {
+                    namespace: namespace.clone(),
+                    id: id.clone(),
+                }
+            }
+        };
+        self.done.push(Submitted {
+            path: step.path.clone(),
+            what,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::MemVfs;
+
+    fn job_text(id: &str) -> String {
+        format!("job \"{id}\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n    }}\n  }}\n}}\n")
+    }
+
+    fn set(changes: Vec<Change>) -> ChangeSet {
+        ChangeSet {
+            range: Range::new(PathBuf::from("/repo"), true, None, None),
+            changes,
+        }
+    }
+
+    fn parsed(vfs: &MemVfs, p: &str) -> NewVersion {
+        NewVersion::of(&jobspec::load(vfs, Path::new(p), &LoadOptions::default()))
+    }
+
+    #[test]
+    fn steps_pair_moves_stop_replaced_jobs_and_keep_path_order() {
+        let mut base = MemVfs::new("base");
+        base.insert(Path::new("a/old.nomad"), job_text("moved"));
+        base.insert(Path::new("b.nomad"), job_text("gone"));
+        base.insert(Path::new("c.nomad"), job_text("first"));
+        let mut head = MemVfs::new("head");
+        head.insert(Path::new("z/new.nomad"), job_text("moved"));
+        head.insert(Path::new("c.nomad"), job_text("second"));
+        let cs = set(vec![
+            Change::Deleted(PathBuf::from("a/old.nomad")),
+            Change::Added(PathBuf::from("z/new.nomad")),
+            Change::Deleted(PathBuf::from("b.nomad")),
+            Change::Modified(PathBuf::from("c.nomad")),
+            Change::Added(PathBuf::from("notes.md")),
+        ]);
+        let mut new = BTreeMap::new();
+        for p in ["z/new.nomad", "c.nomad"] {
+            new.insert(PathBuf::from(p), parsed(&head, p));
+        }
+        let steps = cs.steps(&new, &base, &LoadOptions::default(), None);
+        let got: Vec<String> = steps
+            .iter()
+            .map(|s| format!("{} {} {}", s.path.display(), s.change, s.is_stop()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "b.nomad deleted true",
+                "c.nomad no longer defines this job true",
+                "c.nomad modified false",
+                "z/new.nomad added false",
+            ]
+        );
+        assert_eq!(
+            cs.candidates(),
+            vec![PathBuf::from("c.nomad"), PathBuf::from("z/new.nomad")]
+        );
+        assert_eq!(
+            cs.deleted(),
+            vec![PathBuf::from("a/old.nomad"), PathBuf::from("b.nomad")]
+        );
+    }
+
+    #[test]
+    fn restrict_keeps_renames_touching_the_wanted_folder() {
+        let mut cs = set(vec![
+            Change::Renamed {
+                from: PathBuf::from("jobs/a.nomad"),
+                to: PathBuf::from("old/a.nomad"),
+            },
+            Change::Modified(PathBuf::from("other/b.nomad")),
+        ]);
+        cs.restrict(&[PathBuf::from("jobs")]);
+        assert_eq!(cs.changes.len(), 1);
+        assert_eq!(cs.changed(), vec![PathBuf::from("old/a.nomad")]);
+    }
+
+    #[test]
+    fn job_candidates_by_name() {
+        assert!(is_job_candidate(Path::new("a/b.nomad.hcl")));
+        assert!(is_job_candidate(Path::new("b.nomad")));
+        assert!(is_job_candidate(Path::new("web.job")));
+        assert!(!is_job_candidate(Path::new("b.md")));
+    }
+}
