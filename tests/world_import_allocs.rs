@@ -262,3 +262,99 @@ fn host_volumes_filter_nodes_with_nomads_metric() {
         [NODE_1.to_string()]
     );
 }
+
+/// TestPreemption's device cases (hashicorp/nomad v0.9.3
+/// `scheduler/preemption_test.go`, unchanged in v2.0.5
+/// `scheduler/feasible/preemption_test.go`): node-1 holds 1080ti dev0..3,
+/// 2080ti dev4..8 and an F100 FPGA; node-2 has no devices. Each case plans
+/// a priority-100 job asking for GPUs against the imported allocations.
+#[test]
+fn device_preemption_picks_the_victims_nomads_tests_expect() {
+    for (case, want) in [
+        // "Preemption with one device instance per alloc"
+        ("devices-one-instance", vec![0, 1]),
+        // "Preemption multiple devices used": the FPGA holder is spared.
+        ("devices-multiple", vec![0]),
+        // "Preemption with allocs across multiple devices that match": the
+        // 1080ti cannot be freed (a high-priority alloc holds dev2), so both
+        // victims come from the 2080ti.
+        ("devices-across", vec![2, 3]),
+        // "Preemption with lower/higher priority combinations": the 2080ti
+        // option (net priority 30) beats the 1080ti one (30 + 40).
+        ("devices-priorities", vec![2, 3]),
+    ] {
+        let plan = plan_json(case, "placing.nomad");
+        assert_eq!(victims(&plan), on_node_1(&want), "{case}");
+        assert!(plan["FailedTGAllocs"].is_null(), "{case}: {plan}");
+    }
+}
+
+/// "Device preemption not possible due to more instances needed than
+/// available": 6 GPUs of one model do not exist. Before 1.8 Nomad drops the
+/// node without a metric; since, it reports the offer's error.
+#[test]
+fn impossible_device_preemption_reports_per_version() {
+    let metric = |case: &str| {
+        let plan = plan_json(case, "placing.nomad");
+        assert_eq!(victims(&plan), vec![], "{case}");
+        plan["FailedTGAllocs"]["web"].clone()
+    };
+    let old = metric("devices-impossible-093");
+    assert_eq!(old["NodesExhausted"], 0, "{old}");
+    assert_eq!(old["DimensionExhausted"], serde_json::json!({}), "{old}");
+    let new = metric("devices-impossible-205");
+    assert_eq!(new["NodesExhausted"], 1, "{new}");
+    assert_eq!(
+        new["DimensionExhausted"]["devices: no devices match request"], 1,
+        "{new}"
+    );
+}
+
+fn plan_text(world: &Path, job: &Path) -> String {
+    common::run_in(
+        Path::new("."),
+        &[
+            "plan",
+            "--world",
+            &world.to_string_lossy(),
+            &job.to_string_lossy(),
+        ],
+    )
+    .stdout
+}
+
+/// Device constraints compare attributes with units (`memory >= 2 GiB` and
+/// `< 8192 MiB` hold for the 4 GiB FPGA only); unhealthy instances never
+/// count; a second allocation sees the first one's instances taken. The
+/// same after `import --write` (`device` blocks in cluster.hcl).
+#[test]
+fn device_feasibility_units_health_and_accounting() {
+    let dir = fixture("devices-constraint");
+    let jobs = ["placing.nomad", "two.nomad", "big.nomad", "pair.nomad"];
+    let (tmp, rules) = written_import(&dir, "devices", &jobs);
+    let hcl = std::fs::read_to_string(rules.join("cluster.hcl")).expect("cluster.hcl");
+    assert!(
+        hcl.contains("  device \"intel/fpga/F100\" {\n    count      = 1\n    unhealthy  = 1\n"),
+        "{hcl}"
+    );
+    assert!(hcl.contains("memory = \"4GiB\""), "{hcl}");
+    for (world, root) in [(&dir, &dir), (&rules, &tmp.0)] {
+        let ok = plan_text(world, &root.join("placing.nomad"));
+        assert!(ok.contains("- All tasks successfully allocated."), "{ok}");
+        for job in ["two.nomad", "big.nomad"] {
+            let out = plan_text(world, &root.join(job));
+            assert!(
+                out.contains("    * Constraint \"missing devices\": 2 nodes excluded by filter\n"),
+                "{job}: {out}"
+            );
+        }
+        let pair = plan_text(world, &root.join("pair.nomad"));
+        assert!(
+            pair.contains("(failed to place 1 allocation)")
+                && pair.contains(
+                    "    * Dimension \"devices: no devices match request\" exhausted on 1 nodes\n"
+                ),
+            "{pair}"
+        );
+    }
+}

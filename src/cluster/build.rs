@@ -26,14 +26,15 @@ pub fn build_node(
     let member = usize::try_from(index)
         .ok()
         .and_then(|i| pool.members.get(i.checked_sub(1)?));
-    let (id, name) = match member {
-        Some(m) => (m.id.clone(), m.name.clone()),
+    let (id, name, devices) = match member {
+        Some(m) => (m.id.clone(), m.name.clone(), m.devices.clone()),
         None => (
             uuid(
                 NODE_ID_SALT,
                 &[&world.region, &pool.name, &index.to_string()],
             ),
             format!("{}-{}", pool.name, index),
+            pool.devices.clone(),
         ),
     };
     let ip = format!(
@@ -103,6 +104,7 @@ pub fn build_node(
             .iter()
             .map(|(name, v)| (name.clone(), v.read_only))
             .collect(),
+        devices,
         status: pool.state.status,
         eligible: !pool.state.ineligible,
         drain: pool.state.drain,

@@ -2,6 +2,8 @@
 //! Raft-like indexes kept deterministic so plans can print a stable
 //! `Job Modify Index` and `-check-index` can be honoured.
 
+pub mod attribute;
+pub mod device;
 pub mod metric;
 pub mod usage;
 
@@ -63,6 +65,8 @@ pub struct Node {
     pub drivers: Vec<String>,
     /// Host volume name → read-only.
     pub host_volumes: BTreeMap<String, bool>,
+    /// Device models with their instances (`NodeResources.Devices`).
+    pub devices: Vec<device::NodeDevice>,
     pub status: NodeStatus,
     pub eligible: bool,
     pub drain: bool,
@@ -141,8 +145,8 @@ pub struct AllocResources {
     pub memory_max_mb: i64,
     pub disk_mb: i64,
     pub networks: Vec<AllocNetwork>,
-    /// (device model name, instance count)
-    pub devices: Vec<(String, i64)>,
+    /// Device instances the tasks hold, per model.
+    pub devices: Vec<device::AllocDevice>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -128,14 +128,10 @@ pub fn task_group_resources(tg: &TaskGroup, version: NomadVersion) -> AllocResou
     let sum = lifecycle_sum(tg, LifecycleRule::of(version));
     let mut cores = 0;
     let mut networks = Vec::new();
-    let mut devices = Vec::new();
     for t in &tg.tasks {
         cores += t.resources.cores;
         if let Some(n) = t.resources.networks.first() {
             networks.push(ask_network(n, n.mbits));
-        }
-        for d in &t.resources.devices {
-            devices.push((d.name.clone(), d.count));
         }
     }
     // Group networks hold ports only: Nomad does not account their bandwidth.
@@ -149,7 +145,8 @@ pub fn task_group_resources(tg: &TaskGroup, version: NomadVersion) -> AllocResou
         memory_max_mb: sum.memory_max,
         disk_mb: tg.ephemeral_disk.size_mb,
         networks,
-        devices,
+        // Device instances are chosen per node when the placement is ranked.
+        devices: Vec::new(),
     }
 }
 

@@ -9,7 +9,6 @@ pub mod eval;
 mod fields;
 mod format;
 pub mod functions;
-pub mod functions_more;
 mod lower;
 pub mod model;
 pub mod parse;

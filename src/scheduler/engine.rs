@@ -38,6 +38,8 @@ pub struct RankedNode {
     pub node: usize,
     pub score: f64,
     pub victims: Vec<String>,
+    /// Device instances offered to the placement on this node.
+    pub devices: Vec<crate::cluster::device::AllocDevice>,
 }
 
 /// What one placement asks for.
@@ -243,16 +245,18 @@ impl<'w> Engine<'w> {
         ok
     }
 
-    /// Build the allocation for a chosen node: IDs, network addresses and
-    /// dynamic ports (random in Nomad; here drawn from the seeded RNG).
+    /// Build the allocation for a chosen node: IDs, network addresses,
+    /// dynamic ports (random in Nomad; here drawn from the seeded RNG) and
+    /// the device instances ranking offered.
     pub fn materialize(
         &mut self,
         ask: &Ask<'_>,
-        pos: usize,
+        ranked: &RankedNode,
         name: &str,
         eval_id: &str,
         job_version: u64,
     ) -> Allocation {
+        let pos = ranked.node;
         let node = self.state.nodes.get(pos);
         let mut used: HashSet<u16> = self
             .proposed(pos)
@@ -265,6 +269,7 @@ impl<'w> Engine<'w> {
             used.extend(n.reserved_ports.iter().copied());
         }
         let mut res = ask.res.clone();
+        res.devices.clone_from(&ranked.devices);
         let (device, ip) = node
             .and_then(|n| n.networks.first())
             .map(|d| (d.device.clone(), d.ip.clone()))

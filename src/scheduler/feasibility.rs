@@ -129,6 +129,20 @@ fn class_hash(n: &Node) -> u64 {
     for (k, v) in n.meta.iter().filter(|(k, _)| !k.starts_with("unique.")) {
         parts.push(format!("m:{k}={v}"));
     }
+    // Devices count by vendor, type, name and attributes only: instances
+    // and their health are not hashed (`NodeDeviceResource.HashInclude`),
+    // so nodes that differ only in healthy instances share a class and its
+    // cached device verdict, as in Nomad.
+    for d in &n.devices {
+        parts.push(format!("d:{}", d.id));
+        for (k, v) in d
+            .attributes
+            .iter()
+            .filter(|(k, _)| !k.starts_with("unique."))
+        {
+            parts.push(format!("da:{k}={v}"));
+        }
+    }
     let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
     hash_parts(0, &refs)
 }
@@ -217,8 +231,7 @@ impl Engine<'_> {
                 }
             }
         }
-        // Simulated clients expose no devices.
-        if fail.is_none() && ask.tg.tasks.iter().any(|t| !t.resources.devices.is_empty()) {
+        if fail.is_none() && !super::device::has_devices(ask.tg, n, self.world.nomad_version) {
             fail = Some("missing devices".to_string());
         }
         if cache && !tg_escapes {

@@ -226,7 +226,7 @@ fn generic(
             }
             match choice {
                 Some(r) => {
-                    let alloc = engine.materialize(&ask, r.node, &alloc_name, eval_id, new_version);
+                    let alloc = engine.materialize(&ask, &r, &alloc_name, eval_id, new_version);
                     du.preemptions += r.victims.len() as u64;
                     engine.place(r.node, alloc.clone(), &r.victims);
                     result.placements.push(Placement {
@@ -255,8 +255,10 @@ fn carry_ports(
     new: &crate::cluster::AllocResources,
     old: &crate::cluster::AllocResources,
 ) -> crate::cluster::AllocResources {
+    // Nomad's inplaceUpdate restores the existing network and device offers.
     let mut r = new.clone();
     r.networks.clone_from(&old.networks);
+    r.devices.clone_from(&old.devices);
     r
 }
 
@@ -354,7 +356,7 @@ fn system(
             let name = format!("{}.{}[0]", job.id, tg.name);
             match engine.select_on(&ask, pos, evict, &mut metric) {
                 Ok(r) => {
-                    let alloc = engine.materialize(&ask, pos, &name, eval_id, new_version);
+                    let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
                     du.preemptions += r.victims.len() as u64;
                     engine.place(pos, alloc.clone(), &r.victims);
                     result.placements.push(Placement {

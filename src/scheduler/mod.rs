@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 pub mod applier;
 pub mod constraint;
+pub mod device;
 pub mod engine;
 pub mod feasibility;
 pub mod fit;
@@ -13,6 +14,7 @@ pub mod generic;
 pub mod preempt;
 pub mod quota;
 pub mod rank;
+mod rank_device;
 pub mod reconcile;
 pub mod sample;
 pub mod select;

@@ -268,4 +268,90 @@ impl<'a> Preemptor<'a> {
         }
         Some(out)
     }
+    /// Victims holding instances of one device model that matches `req`
+    /// (`PreemptForDevice`): per model, lowest priority first until the
+    /// taken instances plus the model's free ones cover the count; then,
+    /// of the models that can, the one whose victims (largest holders
+    /// first, trimmed once the count is covered without the free ones) have
+    /// the smallest sum of distinct job priorities. Victims never span models.
+    pub fn for_device(
+        &self,
+        req: &crate::jobspec::RequestedDevice,
+        devices: &super::device::DeviceAllocator<'_>,
+        version: NomadVersion,
+    ) -> Option<Vec<&'a Allocation>> {
+        use crate::cluster::device::DeviceId;
+        // Per model: the candidates holding it (once per holding task, as
+        // Nomad lists them) and how many instances each holds in all.
+        let mut models: Vec<(DeviceId, Vec<Candidate<'a>>, BTreeMap<&str, usize>)> = Vec::new();
+        for c in &self.candidates {
+            for d in &c.alloc.resources.devices {
+                let Some(model) = devices.model(&d.id) else {
+                    continue;
+                };
+                if !super::device::device_matches(model, req, version) {
+                    continue;
+                }
+                let k = match models.iter().position(|m| m.0 == d.id) {
+                    Some(k) => k,
+                    None => {
+                        models.push((d.id.clone(), Vec::new(), BTreeMap::new()));
+                        models.len() - 1
+                    }
+                };
+                if let Some((_, holders, counts)) = models.get_mut(k) {
+                    holders.push(*c);
+                    *counts.entry(c.alloc.id.as_str()).or_insert(0) += d.instance_ids.len();
+                }
+            }
+        }
+        let needed = usize::try_from(req.count).unwrap_or(0);
+        let mut options: Vec<(Vec<Candidate<'a>>, &BTreeMap<&str, usize>)> = Vec::new();
+        for (id, holders, counts) in &models {
+            let free = devices.free_count(id);
+            let mut taken = 0;
+            let mut chosen = Vec::new();
+            let mut groups: BTreeMap<i64, Vec<Candidate<'a>>> = BTreeMap::new();
+            for c in holders {
+                if outranks(self.job_priority, c.alloc.job_priority) {
+                    groups.entry(c.alloc.job_priority).or_default().push(*c);
+                }
+            }
+            'model: for group in groups.into_values() {
+                for c in group {
+                    taken += counts.get(c.alloc.id.as_str()).copied().unwrap_or(0);
+                    chosen.push(c);
+                    if taken + free >= needed {
+                        options.push((std::mem::take(&mut chosen), counts));
+                        break 'model;
+                    }
+                }
+            }
+        }
+        let mut best: Option<(i64, Vec<&'a Allocation>)> = None;
+        for (mut chosen, counts) in options {
+            let count = |c: &Candidate<'_>| counts.get(c.alloc.id.as_str()).copied().unwrap_or(0);
+            chosen.sort_by_key(|c| std::cmp::Reverse(count(c)));
+            let mut kept = Vec::new();
+            let mut priorities = Vec::new();
+            let mut covered = 0;
+            for c in chosen {
+                if covered >= needed {
+                    break;
+                }
+                covered += count(&c);
+                if !priorities.contains(&c.alloc.job_priority) {
+                    priorities.push(c.alloc.job_priority);
+                }
+                if !kept.iter().any(|a: &&Allocation| a.id == c.alloc.id) {
+                    kept.push(c.alloc);
+                }
+            }
+            let net: i64 = priorities.iter().sum();
+            if best.as_ref().is_none_or(|b| net < b.0) {
+                best = Some((net, kept));
+            }
+        }
+        best.map(|(_, v)| v)
+    }
 }

@@ -16,7 +16,10 @@ impl Engine<'_> {
     /// Fast rejection for a node the plan has not changed, with the same
     /// dimension the full check would report; None = run the full check.
     pub(super) fn quick_reject(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+        // Devices are offered before the fit test, so a device shortage is
+        // the dimension Nomad reports even when memory is short too.
         if self.touched.contains(&pos)
+            || ask.tg.tasks.iter().any(|t| !t.resources.devices.is_empty())
             || ask
                 .res
                 .networks
@@ -153,6 +156,7 @@ impl Engine<'_> {
                 _ => return Err(reason),
             }
         }
+        let (devices, device_score) = self.assign_devices(ask, n, evict, &mut victims, &make)?;
         let remaining: Vec<&AllocResources> = proposed
             .iter()
             .filter(|a| !victims.iter().any(|v| v.id == a.id))
@@ -176,6 +180,7 @@ impl Engine<'_> {
         };
         let algorithm = self.world.scheduler.algorithm;
         let mut scores = vec![score_fit(n, &util, algorithm) / MAX_FIT_SCORE];
+        scores.extend(device_score);
         if !system {
             let collisions = proposed
                 .iter()
@@ -215,6 +220,7 @@ impl Engine<'_> {
             node: pos,
             score,
             victims: victims.iter().map(|v| v.id.clone()).collect(),
+            devices,
         })
     }
 

@@ -182,6 +182,9 @@ fn filtered(metric: &mut AllocMetric, n: &Node, reason: String) {
 
 /// A node that ran out of a resource (`AllocMetric.ExhaustedNode`).
 fn exhaust(metric: &mut AllocMetric, n: &Node, dim: String) {
+    if dim == super::rank_device::UNRECORDED {
+        return;
+    }
     metric.nodes_exhausted += 1;
     if !n.node_class.is_empty() {
         *metric

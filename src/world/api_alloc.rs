@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::api_job::job_from_api_json;
-use super::api_json::{i, path_i, s};
+use super::api_json::{i, path_i, s, strs};
 use super::model::{JobIndexes, Pinned, RunningJob, World};
 use crate::cluster::resources::task_group_resources;
 use crate::cluster::{AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus};
@@ -124,12 +124,14 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> AllocResources {
             .into_iter()
             .flatten()
         {
-            let name = [s(d, "Vendor"), s(d, "Type"), s(d, "Name")].join("/");
-            let count = d
-                .get("DeviceIDs")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
-            devices.push((name, i64::try_from(count).unwrap_or(i64::MAX)));
+            devices.push(crate::cluster::device::AllocDevice {
+                id: crate::cluster::device::DeviceId {
+                    vendor: s(d, "Vendor"),
+                    device_type: s(d, "Type"),
+                    name: s(d, "Name"),
+                },
+                instance_ids: strs(d, "DeviceIDs"),
+            });
         }
     }
     let summed = task_group_resources(&group, version);

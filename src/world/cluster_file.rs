@@ -228,7 +228,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     };
     const S: Schema = Schema {
         attrs: CLIENT_ATTRS,
-        blocks: &["reserved", "host_volume"],
+        blocks: &["reserved", "host_volume", "device"],
     };
     let what = format!("client \"{name}\"");
     let r = BodyReader::new(src, &b.body, &S, &what, diags);
@@ -373,6 +373,10 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
         };
         pool.host_volumes.insert(name, vol);
     }
+    pool.devices = r
+        .blocks("device")
+        .filter_map(|d| super::device_file::read_device(src, d, diags))
+        .collect();
     if let Some(rb) = r.single_block("reserved", diags) {
         no_label(src, rb, diags);
         pool.reserved = read_reserved(src, rb, &pool, diags);

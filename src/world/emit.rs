@@ -166,6 +166,7 @@ pub fn cluster_hcl(world: &World) -> String {
             let _ = writeln!(o, "    path      = {}", quote(&v.path));
             let _ = writeln!(o, "    read_only = {}\n  }}", v.read_only);
         }
+        device_blocks(&mut o, c);
         let r = &c.reserved;
         if *r != Reserved::default() {
             let _ = writeln!(o, "  reserved {{");
@@ -195,6 +196,42 @@ pub fn cluster_hcl(world: &World) -> String {
         let _ = writeln!(o, "]");
     }
     o
+}
+
+/// A pool's `device` blocks. A single imported node keeps its instance IDs
+/// (allocations name them); a pool of several gets derived ones.
+fn device_blocks(o: &mut String, c: &ClientPool) {
+    for (k, d) in c.devices.iter().enumerate() {
+        let own = match c.members.as_slice() {
+            [only] => only.devices.get(k).filter(|m| m.id == d.id),
+            _ => None,
+        };
+        let instances = own.map_or(&d.instances, |m| &m.instances);
+        let healthy = instances.iter().filter(|i| i.healthy).count();
+        let _ = writeln!(o, "  device {} {{", quote(&d.id.to_string()));
+        let _ = writeln!(o, "    count      = {healthy}");
+        let unhealthy = instances.len() - healthy;
+        if unhealthy > 0 {
+            let _ = writeln!(o, "    unhealthy  = {unhealthy}");
+        }
+        if own.is_some() {
+            // Healthy instances first, as `count` and `unhealthy` split them.
+            let ids: Vec<String> = instances
+                .iter()
+                .filter(|i| i.healthy)
+                .chain(instances.iter().filter(|i| !i.healthy))
+                .map(|i| i.id.clone())
+                .collect();
+            let _ = writeln!(o, "    instance_ids = {}", list(&ids));
+        }
+        let attrs: BTreeMap<String, String> = d
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect();
+        map_attr(o, "    ", "attributes", &attrs);
+        let _ = writeln!(o, "  }}");
+    }
 }
 
 pub fn quota_hcl(q: &QuotaSpec) -> String {

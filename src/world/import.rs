@@ -92,6 +92,9 @@ fn line_col_offset(src: &SourceFile, line: usize, col: usize) -> usize {
 struct NodeShape {
     name: String,
     id: String,
+    /// The node's devices with their instance IDs; the pool's shape holds
+    /// them without IDs, so nodes alike but for their serials group.
+    devices: Vec<crate::cluster::device::NodeDevice>,
     pool: ClientPool,
 }
 
@@ -165,9 +168,18 @@ fn node_shape(v: &Value) -> NodeShape {
         p if p.is_empty() => "default".to_string(),
         p => p,
     };
+    let devices = super::device_file::devices_from_api(v);
+    let mut shape_devices = devices.clone();
+    for inst in shape_devices
+        .iter_mut()
+        .flat_map(|d| d.instances.iter_mut())
+    {
+        inst.id.clear();
+    }
     NodeShape {
         name: s(v, "Name"),
         id: s(v, "ID"),
+        devices,
         pool: ClientPool {
             name: String::new(),
             count: 1,
@@ -198,6 +210,7 @@ fn node_shape(v: &Value) -> NodeShape {
                         .collect()
                 })
                 .unwrap_or_default(),
+            devices: shape_devices,
             members: Vec::new(),
             spans: Default::default(),
         },
@@ -235,6 +248,7 @@ fn group_nodes(mut nodes: Vec<NodeShape>) -> Vec<ClientPool> {
         let member = NodeIdentity {
             id: n.id,
             name: n.name,
+            devices: n.devices,
         };
         match groups.iter_mut().find(|(p, _)| *p == n.pool) {
             Some((_, members)) => members.push(member),

@@ -5,6 +5,7 @@ mod api_job;
 mod api_json;
 pub mod before;
 mod cluster_file;
+mod device_file;
 pub mod emit;
 mod hclread;
 pub mod import;

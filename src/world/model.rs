@@ -86,6 +86,10 @@ pub struct ClientPool {
     /// `host_volume "NAME" { path, read_only }` of the client config (the
     /// API's `HostVolumes`), by name.
     pub host_volumes: BTreeMap<String, HostVolume>,
+    /// `device "VENDOR/TYPE/NAME" { ... }` (the API's
+    /// `NodeResources.Devices`). An imported pool's shape: its instance
+    /// IDs are each member's own (see [`NodeIdentity::devices`]).
+    pub devices: Vec<crate::cluster::device::NodeDevice>,
     /// The real nodes behind an imported pool, in client order (empty for a
     /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
     pub members: Vec<NodeIdentity>,
@@ -112,10 +116,12 @@ pub struct HostVolume {
 }
 
 /// One imported node's identity: the ID its allocations name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NodeIdentity {
     pub id: String,
     pub name: String,
+    /// The node's own devices, with the instance IDs its allocations hold.
+    pub devices: Vec<crate::cluster::device::NodeDevice>,
 }
 
 /// A registered job's version and Raft indexes (`Version`, `CreateIndex`,

@@ -1,0 +1,301 @@
+//! Device attributes with units (`plugins/shared/structs/attribute.go`,
+//! `units.go`): what a device plugin fingerprints (`memory = 11 GiB`,
+//! `cuda_cores = 3584`) and what a job's device constraints compare with it.
+//! `"11 GiB" > "10000 MiB"` holds because both sides are scaled to their
+//! base unit before comparing; values of different bases never compare.
+
+use std::cmp::Ordering;
+
+/// The value part of an attribute: exactly one of Nomad's four pointers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttrValue {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub value: AttrValue,
+    /// One of [`UNITS`]' names, or empty.
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Base {
+    Byte,
+    ByteRate,
+    Hertz,
+    Watt,
+}
+
+/// (name, base, multiplier, inverse): Nomad's unit table.
+const UNITS: &[(&str, Base, i64, bool)] = &[
+    ("KiB", Base::Byte, 1 << 10, false),
+    ("MiB", Base::Byte, 1 << 20, false),
+    ("GiB", Base::Byte, 1 << 30, false),
+    ("TiB", Base::Byte, 1 << 40, false),
+    ("PiB", Base::Byte, 1 << 50, false),
+    ("EiB", Base::Byte, 1 << 60, false),
+    ("kB", Base::Byte, 1_000, false),
+    ("KB", Base::Byte, 1_000, false),
+    ("MB", Base::Byte, 1_000_000, false),
+    ("GB", Base::Byte, 1_000_000_000, false),
+    ("TB", Base::Byte, 1_000_000_000_000, false),
+    ("PB", Base::Byte, 1_000_000_000_000_000, false),
+    ("EB", Base::Byte, 1_000_000_000_000_000_000, false),
+    ("KiB/s", Base::ByteRate, 1 << 10, false),
+    ("MiB/s", Base::ByteRate, 1 << 20, false),
+    ("GiB/s", Base::ByteRate, 1 << 30, false),
+    ("TiB/s", Base::ByteRate, 1 << 40, false),
+    ("PiB/s", Base::ByteRate, 1 << 50, false),
+    ("EiB/s", Base::ByteRate, 1 << 60, false),
+    ("kB/s", Base::ByteRate, 1_000, false),
+    ("KB/s", Base::ByteRate, 1_000, false),
+    ("MB/s", Base::ByteRate, 1_000_000, false),
+    ("GB/s", Base::ByteRate, 1_000_000_000, false),
+    ("TB/s", Base::ByteRate, 1_000_000_000_000, false),
+    ("PB/s", Base::ByteRate, 1_000_000_000_000_000, false),
+    ("EB/s", Base::ByteRate, 1_000_000_000_000_000_000, false),
+    ("MHz", Base::Hertz, 1_000_000, false),
+    ("GHz", Base::Hertz, 1_000_000_000, false),
+    ("mW", Base::Watt, 1_000, true),
+    ("W", Base::Watt, 1, false),
+    ("kW", Base::Watt, 1_000, false),
+    ("MW", Base::Watt, 1_000_000, false),
+    ("GW", Base::Watt, 1_000_000_000, false),
+];
+
+fn unit(name: &str) -> Option<(Base, i64, bool)> {
+    UNITS
+        .iter()
+        .find(|u| u.0 == name)
+        .map(|&(_, b, m, inv)| (b, m, inv))
+}
+
+/// Go's `strconv.ParseBool`.
+fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` for decimal input (Rust's parser agrees
+/// on digits, exponents, `inf` and `nan`; Go's hexadecimal floats and `_`
+/// separators are not device attribute spellings and stay strings here).
+fn parse_float(s: &str) -> Option<f64> {
+    if s.contains('_') || s.to_ascii_lowercase().contains("0x") {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+impl Attribute {
+    pub fn string(s: &str) -> Self {
+        Attribute {
+            value: AttrValue::Str(s.to_string()),
+            unit: String::new(),
+        }
+    }
+
+    /// `ParseAttribute`: a number with an optional unit suffix (longest unit
+    /// first, spaces before it allowed), a bool, or else a string.
+    pub fn parse(input: &str) -> Self {
+        if input.is_empty() {
+            return Attribute::string(input);
+        }
+        let mut unit_name = "";
+        let mut numeric = input;
+        // Nomad looks for a unit only after a trailing letter; every unit
+        // ends in an ASCII one.
+        if input.as_bytes().last().is_some_and(u8::is_ascii_alphabetic) {
+            // Longest unit first, as Nomad sorts them.
+            let mut names: Vec<&str> = UNITS.iter().map(|u| u.0).collect();
+            names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+            if let Some(u) = names.into_iter().find(|u| input.ends_with(u)) {
+                unit_name = u;
+                numeric = input[..input.len() - u.len()].trim();
+            }
+        }
+        if let Ok(i) = numeric.parse::<i64>() {
+            return Attribute {
+                value: AttrValue::Int(i),
+                unit: unit_name.to_string(),
+            };
+        }
+        if let Some(f) = parse_float(numeric) {
+            return Attribute {
+                value: AttrValue::Float(f),
+                unit: unit_name.to_string(),
+            };
+        }
+        if let Some(b) = parse_bool(input) {
+            return Attribute {
+                value: AttrValue::Bool(b),
+                unit: String::new(),
+            };
+        }
+        Attribute::string(input)
+    }
+
+    /// The API's JSON form: `{"Int": 11, "Unit": "GiB"}` (one of Int, Float,
+    /// String, Bool set, the others null).
+    pub fn from_api(v: &serde_json::Value) -> Option<Self> {
+        let unit = v
+            .get("Unit")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let value = if let Some(i) = v.get("Int").and_then(serde_json::Value::as_i64) {
+            AttrValue::Int(i)
+        } else if let Some(f) = v.get("Float").and_then(serde_json::Value::as_f64) {
+            AttrValue::Float(f)
+        } else if let Some(s) = v.get("String").and_then(serde_json::Value::as_str) {
+            AttrValue::Str(s.to_string())
+        } else if let Some(b) = v.get("Bool").and_then(serde_json::Value::as_bool) {
+            AttrValue::Bool(b)
+        } else {
+            return None;
+        };
+        Some(Attribute { value, unit })
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            AttrValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self.value {
+            AttrValue::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// `Comparable`: units of the same base, or both without a unit and of
+    /// compatible kinds (strings with strings, bools with bools, numbers
+    /// with numbers).
+    fn comparable(&self, o: &Attribute) -> bool {
+        match (unit(&self.unit), unit(&o.unit)) {
+            (Some(a), Some(b)) => return a.0 == b.0,
+            (None, None) => {}
+            _ => return false,
+        }
+        match (&self.value, &o.value) {
+            (AttrValue::Str(_), b) => matches!(b, AttrValue::Str(_)),
+            (AttrValue::Bool(_), b) => matches!(b, AttrValue::Bool(_)),
+            _ => true,
+        }
+    }
+
+    /// `Compare`: the ordering, or None when the two do not compare. Bools
+    /// only say equal (0) or not (1), as Nomad's comparator does.
+    pub fn compare(&self, o: &Attribute) -> Option<Ordering> {
+        if !self.comparable(o) {
+            return None;
+        }
+        match (&self.value, &o.value) {
+            (AttrValue::Bool(a), AttrValue::Bool(b)) => Some(if a == b {
+                Ordering::Equal
+            } else {
+                Ordering::Greater
+            }),
+            (AttrValue::Str(a), AttrValue::Str(b)) => Some(a.as_str().cmp(b.as_str())),
+            (AttrValue::Int(_), AttrValue::Int(_)) => {
+                Some(self.scaled_int()?.cmp(&o.scaled_int()?))
+            }
+            _ => self.scaled_float()?.partial_cmp(&o.scaled_float()?),
+        }
+    }
+
+    /// `getInt`: the value in the base unit, with Go's wrapping arithmetic.
+    fn scaled_int(&self) -> Option<i64> {
+        let AttrValue::Int(i) = self.value else {
+            return None;
+        };
+        Some(match unit(&self.unit) {
+            None => i,
+            Some((_, m, true)) => i / m,
+            Some((_, m, false)) => i.wrapping_mul(m),
+        })
+    }
+
+    /// `getBigFloat` in f64: exact for every value below 2^53 in its base
+    /// unit, which covers what device plugins report.
+    fn scaled_float(&self) -> Option<f64> {
+        let f = match self.value {
+            AttrValue::Int(i) => i as f64,
+            AttrValue::Float(f) => f,
+            _ => return None,
+        };
+        Some(match unit(&self.unit) {
+            None => f,
+            Some((_, m, true)) => f * (1.0 / m as f64),
+            Some((_, m, false)) => f * m as f64,
+        })
+    }
+}
+
+impl std::fmt::Display for Attribute {
+    /// `GoString`: the value then its unit, no space (`11GiB`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.value {
+            AttrValue::Int(i) => write!(f, "{i}")?,
+            AttrValue::Float(x) => write!(f, "{x}")?,
+            AttrValue::Str(s) => write!(f, "{s}")?,
+            AttrValue::Bool(b) => write!(f, "{b}")?,
+        }
+        write!(f, "{}", self.unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Cases from Nomad's plugins/shared/structs/attribute_test.go.
+    #[test]
+    fn parse_reads_numbers_units_bools_and_strings() {
+        let p = Attribute::parse;
+        assert_eq!(p("11 GiB").value, AttrValue::Int(11));
+        assert_eq!(p("11 GiB").unit, "GiB");
+        assert_eq!(p("1.5GHz").value, AttrValue::Float(1.5));
+        assert_eq!(p("1.5GHz").unit, "GHz");
+        assert_eq!(p("100MiB/s").unit, "MiB/s");
+        assert_eq!(p("true").value, AttrValue::Bool(true));
+        assert_eq!(p("1").value, AttrValue::Int(1));
+        assert_eq!(p("foo").value, AttrValue::Str("foo".into()));
+        assert_eq!(p("10 foo").value, AttrValue::Str("10 foo".into()));
+        assert_eq!(p("").value, AttrValue::Str(String::new()));
+        assert_eq!(p("3mW").unit, "mW");
+    }
+
+    #[test]
+    fn compare_scales_to_the_base_unit() {
+        let c = |a: &str, b: &str| Attribute::parse(a).compare(&Attribute::parse(b));
+        assert_eq!(c("1 GiB", "1024 MiB"), Some(Ordering::Equal));
+        assert_eq!(c("11 GiB", "10000 MiB"), Some(Ordering::Greater));
+        assert_eq!(c("1 GB", "1 GiB"), Some(Ordering::Less));
+        assert_eq!(c("1.5 GHz", "1500 MHz"), Some(Ordering::Equal));
+        assert_eq!(c("1000 mW", "1 W"), Some(Ordering::Equal));
+        assert_eq!(c("1 GiB", "1 GHz"), None, "different bases");
+        assert_eq!(c("1 GiB", "1"), None, "unit against none");
+        assert_eq!(c("a", "b"), Some(Ordering::Less));
+        assert_eq!(c("a", "1"), None);
+        assert_eq!(c("true", "false"), Some(Ordering::Greater));
+        assert_eq!(c("2", "1.5"), Some(Ordering::Greater));
+    }
+
+    #[test]
+    fn api_json_form_is_read() {
+        let a = Attribute::from_api(&serde_json::json!({"Int": 11, "Unit": "GiB", "String": null}))
+            .unwrap();
+        assert_eq!(a.to_string(), "11GiB");
+        assert!(Attribute::from_api(&serde_json::json!({})).is_none());
+    }
+}

@@ -1,0 +1,217 @@
+//! Collection functions (cty's stdlib): lists, maps and sets.
+
+use super::*;
+
+pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+    match name {
+        "concat" => {
+            let mut out = Vec::new();
+            for l in a {
+                out.extend(list(l)?);
+            }
+            Ok(Value::List(out))
+        }
+        "flatten" => {
+            fn flat(v: &Value, out: &mut Vec<Value>) {
+                match v {
+                    Value::List(l) => l.iter().for_each(|x| flat(x, out)),
+                    other => out.push(other.clone()),
+                }
+            }
+            let mut out = Vec::new();
+            flat(arg(a, 0)?, &mut out);
+            Ok(Value::List(out))
+        }
+        "length" => Ok(Value::Number(match arg(a, 0)? {
+            Value::List(l) => l.len(),
+            Value::Map(m) => m.len(),
+            Value::String(x) => x.chars().count(),
+            other => return Err(format!("cannot take the length of {}", type_name(other)).into()),
+        } as f64)),
+        "keys" => Ok(Value::List(
+            map(arg(a, 0)?)?.into_keys().map(Value::String).collect(),
+        )),
+        "values" => Ok(Value::List(map(arg(a, 0)?)?.into_values().collect())),
+        "lookup" => {
+            let m = map(arg(a, 0)?)?;
+            let k = s(arg(a, 1)?)?;
+            match (m.get(&k), a.get(2)) {
+                (Some(v), _) => Ok(v.clone()),
+                (None, Some(d)) => Ok(d.clone()),
+                (None, None) => {
+                    Err(format!("the given key \"{k}\" does not exist in the map").into())
+                }
+            }
+        }
+        "merge" => {
+            let mut out = BTreeMap::new();
+            for m in a {
+                if !matches!(m, Value::Null) {
+                    out.extend(map(m)?);
+                }
+            }
+            Ok(Value::Map(out))
+        }
+        "contains" => Ok(Value::Bool(list(arg(a, 0)?)?.contains(arg(a, 1)?))),
+        "element" => {
+            let l = list(arg(a, 0)?)?;
+            if l.is_empty() {
+                return Err("cannot use element function with an empty list".into());
+            }
+            let i = n(arg(a, 1)?)?.max(0.0) as usize;
+            Ok(l[i % l.len()].clone())
+        }
+        "index" => {
+            let l = list(arg(a, 0)?)?;
+            let v = arg(a, 1)?;
+            l.iter()
+                .position(|x| x == v)
+                .map(|i| Value::Number(i as f64))
+                .ok_or_else(|| "item not found".into())
+        }
+        "distinct" | "toset" => {
+            let mut out: Vec<Value> = Vec::new();
+            for v in list(arg(a, 0)?)? {
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+            Ok(Value::List(out))
+        }
+        "setunion" => {
+            let mut out: Vec<Value> = Vec::new();
+            for l in a {
+                for v in list(l)? {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+            Ok(Value::List(out))
+        }
+        "coalesce" => a
+            .iter()
+            .find(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty()))
+            .cloned()
+            .ok_or_else(|| "no non-null, non-empty-string arguments".into()),
+        "coalescelist" => a
+            .iter()
+            .find(|v| matches!(v, Value::List(l) if !l.is_empty()))
+            .cloned()
+            .ok_or_else(|| "no non-null arguments".into()),
+        "compact" => Ok(Value::List(
+            list(arg(a, 0)?)?
+                .into_iter()
+                .filter(|v| {
+                    !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty())
+                })
+                .collect(),
+        )),
+        "slice" => {
+            let l = list(arg(a, 0)?)?;
+            let (from, to) = (n(arg(a, 1)?)? as usize, n(arg(a, 2)?)? as usize);
+            if from > to || to > l.len() {
+                return Err("slice indices out of range".into());
+            }
+            Ok(Value::List(l[from..to].to_vec()))
+        }
+        "sort" => {
+            let mut l: Vec<String> = list(arg(a, 0)?)?.iter().map(s).collect::<Result<_, _>>()?;
+            l.sort();
+            Ok(Value::List(l.into_iter().map(Value::String).collect()))
+        }
+        "reverse" => Ok(Value::List(list(arg(a, 0)?)?.into_iter().rev().collect())),
+        "zipmap" => {
+            let (k, v) = (list(arg(a, 0)?)?, list(arg(a, 1)?)?);
+            let mut out = BTreeMap::new();
+            for (k, v) in k.iter().zip(v) {
+                out.insert(s(k)?, v);
+            }
+            Ok(Value::Map(out))
+        }
+        "chunklist" => {
+            let l = list(arg(a, 0)?)?;
+            let size = n(arg(a, 1)?)?.max(0.0) as usize;
+            if size == 0 {
+                return Ok(Value::List(vec![Value::List(l)]));
+            }
+            Ok(Value::List(
+                l.chunks(size).map(|c| Value::List(c.to_vec())).collect(),
+            ))
+        }
+        "alltrue" => Ok(Value::Bool(
+            list(arg(a, 0)?)?
+                .iter()
+                .all(|v| matches!(v, Value::Bool(true))),
+        )),
+        "anytrue" => Ok(Value::Bool(
+            list(arg(a, 0)?)?
+                .iter()
+                .any(|v| matches!(v, Value::Bool(true))),
+        )),
+        "one" => {
+            let l = list(arg(a, 0)?)?;
+            match l.len() {
+                0 => Ok(Value::Null),
+                1 => Ok(l[0].clone()),
+                _ => Err("must be a list with no more than one element".into()),
+            }
+        }
+        "setproduct" => Ok(setproduct(a)?),
+        "setintersection" => Ok(setintersection(a)?),
+        _ => Err(Miss::Skip),
+    }
+}
+
+fn set_items(v: &Value) -> Result<&[Value], String> {
+    match v {
+        Value::List(l) => Ok(l),
+        other => Err(format!(
+            "a set or list is required, got {}",
+            type_name(other)
+        )),
+    }
+}
+
+/// cty's `setproduct`: every combination, first set varying slowest.
+fn setproduct(a: &[Value]) -> Res {
+    if a.len() < 2 {
+        return Err("at least two arguments are required".into());
+    }
+    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+    for set in a {
+        let items = set_items(set)?;
+        let size = out.len().saturating_mul(items.len());
+        if size > crate::jobspec::format::MAX_RESULT_BYTES / 16 {
+            return Err(format!("the product would have {size} elements, too many"));
+        }
+        let mut next = Vec::with_capacity(size);
+        for prefix in &out {
+            for item in items {
+                let mut row = prefix.clone();
+                row.push(item.clone());
+                next.push(row);
+            }
+        }
+        out = next;
+    }
+    Ok(Value::List(out.into_iter().map(Value::List).collect()))
+}
+
+fn setintersection(a: &[Value]) -> Res {
+    let first = set_items(arg(a, 0)?)?;
+    let mut out: Vec<Value> = Vec::new();
+    for v in first {
+        if !out.contains(v)
+            && a[1..]
+                .iter()
+                .all(|o| set_items(o).is_ok_and(|l| l.contains(v)))
+        {
+            out.push(v.clone());
+        }
+    }
+    for o in &a[1..] {
+        set_items(o)?;
+    }
+    Ok(Value::List(out))
+}

@@ -1,0 +1,95 @@
+//! Hashes and UUIDs: `md5`, `sha1`, `sha256`, `sha512`, `uuidv4`, `uuidv5`.
+
+use super::*;
+
+pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+    match name {
+        "uuidv4" => Ok(Value::String(uuid_v4())),
+        "uuidv5" => {
+            let ns = match s(arg(a, 0)?)?.as_str() {
+                "dns" => "6ba7b810-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                "url" => "6ba7b811-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                "oid" => "6ba7b812-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                "x500" => "6ba7b814-9dad-11d1-80b4-00c04fd430c8".to_string(),
+                other => other.to_string(),
+            };
+            let ns_bytes =
+                parse_uuid(&ns).ok_or("the namespace must be dns, url, oid, x500 or a UUID")?;
+            let mut data = ns_bytes.to_vec();
+            data.extend_from_slice(s(arg(a, 1)?)?.as_bytes());
+            let h = crate::jobspec::sha1::digest(&data);
+            let mut u = [0u8; 16];
+            u.copy_from_slice(&h[..16]);
+            u[6] = (u[6] & 0x0f) | 0x50;
+            u[8] = (u[8] & 0x3f) | 0x80;
+            Ok(Value::String(fmt_uuid(&u)))
+        }
+        "sha256" => Ok(hash(a, |b| hex(&sha2::Sha256::digest_bytes(b)))?),
+        "sha512" => Ok(hash(a, |b| hex(&sha2::Sha512::digest_bytes(b)))?),
+        "md5" => Ok(hash(a, |b| hex(&md5::Md5::digest_bytes(b)))?),
+        "sha1" => Ok(hash(a, |b| hex(&crate::jobspec::sha1::digest(b)))?),
+        _ => Err(Miss::Skip),
+    }
+}
+
+fn parse_uuid(text: &str) -> Option<[u8; 16]> {
+    let hex: String = text.chars().filter(|c| *c != '-').collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+fn fmt_uuid(u: &[u8; 16]) -> String {
+    let h: String = u.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Random per evaluation, as in Nomad (each parse yields a new UUID).
+fn uuid_v4() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut u = [0u8; 16];
+    for chunk in u.chunks_mut(8) {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        chunk.copy_from_slice(&h.finish().to_le_bytes()[..chunk.len()]);
+    }
+    u[6] = (u[6] & 0x0f) | 0x40;
+    u[8] = (u[8] & 0x3f) | 0x80;
+    fmt_uuid(&u)
+}
+
+trait DigestBytes {
+    fn digest_bytes(b: &[u8]) -> Vec<u8>;
+}
+
+impl<D: sha2::Digest> DigestBytes for D {
+    fn digest_bytes(b: &[u8]) -> Vec<u8> {
+        D::digest(b).to_vec()
+    }
+}
+
+fn hash(a: &[Value], f: impl Fn(&[u8]) -> String) -> Res {
+    let text = s(arg(a, 0)?)?;
+    Ok(Value::String(f(text.as_bytes())))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

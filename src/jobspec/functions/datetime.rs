@@ -1,0 +1,256 @@
+//! Date functions (cty's stdlib): `timeadd`, `formatdate` on RFC 3339
+//! timestamps.
+
+use super::*;
+
+pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+    match name {
+        "timeadd" => Ok(timeadd(a)?),
+        "formatdate" => Ok(formatdate(a)?),
+        _ => Err(Miss::Skip),
+    }
+}
+
+/// An RFC 3339 timestamp as seconds since the epoch, its nanoseconds and
+/// its UTC offset in seconds.
+fn parse_rfc3339(t: &str) -> Result<(i64, u32, i32), String> {
+    let bad = || format!("not a valid RFC3339 timestamp: cannot use {t:?} as year");
+    let b = t.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') {
+        return Err(bad());
+    }
+    let num = |r: std::ops::Range<usize>| -> Result<i64, String> {
+        t.get(r).and_then(|x| x.parse().ok()).ok_or_else(bad)
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        i = start;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let frac = &t[start..i];
+        let padded = format!("{frac:0<9}");
+        nanos = padded[..9].parse().map_err(|_| bad())?;
+    }
+    let offset = match b.get(i) {
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) if b.len() == i + 6 => {
+            let oh = num(i + 1..i + 3)?;
+            let om = num(i + 4..i + 6)?;
+            let o = (oh * 3600 + om * 60) as i32;
+            if *sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return Err(bad()),
+    };
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return Err(bad());
+    }
+    let days = days_from_civil(y, mo, d);
+    Ok((
+        days * 86400 + h * 3600 + mi * 60 + s - i64::from(offset),
+        nanos,
+        offset,
+    ))
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+struct Civil {
+    y: i64,
+    mo: i64,
+    d: i64,
+    h: i64,
+    mi: i64,
+    s: i64,
+    nanos: u32,
+    offset: i32,
+    weekday: i64,
+}
+
+fn civil(secs: i64, nanos: u32, offset: i32) -> Civil {
+    let local = secs + i64::from(offset);
+    let days = local.div_euclid(86400);
+    let rem = local.rem_euclid(86400);
+    let (y, mo, d) = civil_from_days(days);
+    Civil {
+        y,
+        mo,
+        d,
+        h: rem / 3600,
+        mi: rem % 3600 / 60,
+        s: rem % 60,
+        nanos,
+        offset,
+        weekday: (days + 4).rem_euclid(7),
+    }
+}
+
+fn rfc3339(c: &Civil) -> String {
+    let mut out = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        c.y, c.mo, c.d, c.h, c.mi, c.s
+    );
+    if c.nanos > 0 {
+        let f = format!("{:09}", c.nanos);
+        out.push('.');
+        out.push_str(f.trim_end_matches('0'));
+    }
+    out.push_str(&offset_text(c.offset, true, "Z"));
+    out
+}
+
+fn offset_text(o: i32, colon: bool, zulu: &str) -> String {
+    if o == 0 && !zulu.is_empty() {
+        return zulu.to_string();
+    }
+    let sign = if o < 0 { '-' } else { '+' };
+    let o = o.abs();
+    if colon {
+        format!("{sign}{:02}:{:02}", o / 3600, o % 3600 / 60)
+    } else {
+        format!("{sign}{:02}{:02}", o / 3600, o % 3600 / 60)
+    }
+}
+
+/// cty's `timeadd`: a Go duration added to an RFC 3339 timestamp.
+fn timeadd(a: &[Value]) -> Res {
+    let (secs, nanos, offset) = parse_rfc3339(&s(arg(a, 0)?)?)?;
+    let dur = crate::jobspec::duration::parse(&s(arg(a, 1)?)?)?;
+    let total = i128::from(secs) * 1_000_000_000 + i128::from(nanos) + i128::from(dur.nanos());
+    let secs = total.div_euclid(1_000_000_000) as i64;
+    let nanos = total.rem_euclid(1_000_000_000) as u32;
+    Ok(Value::String(rfc3339(&civil(secs, nanos, offset))))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// cty's `formatdate` spec: runs of letters are directives, quoted text
+/// is literal ('' is a quote).
+fn formatdate(a: &[Value]) -> Res {
+    let spec = s(arg(a, 0)?)?;
+    let (secs, nanos, offset) = parse_rfc3339(&s(arg(a, 1)?)?)?;
+    let c = civil(secs, nanos, offset);
+    let mut out = String::new();
+    let chars: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i];
+        if ch == '\'' {
+            let mut j = i + 1;
+            loop {
+                match chars.get(j) {
+                    None => return Err("unterminated literal '".into()),
+                    Some('\'') if chars.get(j + 1) == Some(&'\'') => {
+                        out.push('\'');
+                        j += 2;
+                    }
+                    Some('\'') => break,
+                    Some(x) => {
+                        out.push(*x);
+                        j += 1;
+                    }
+                }
+            }
+            if j == i + 1 {
+                out.push('\'');
+            }
+            i = j + 1;
+            continue;
+        }
+        if !ch.is_ascii_alphabetic() {
+            out.push(ch);
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while chars.get(j) == Some(&ch) {
+            j += 1;
+        }
+        let run: String = chars[i..j].iter().collect();
+        let h12 = if c.h % 12 == 0 { 12 } else { c.h % 12 };
+        out.push_str(&match run.as_str() {
+            "YYYY" => format!("{:04}", c.y),
+            "YY" => format!("{:02}", c.y % 100),
+            "MMMM" => MONTHS[(c.mo - 1) as usize].to_string(),
+            "MMM" => MONTHS[(c.mo - 1) as usize][..3].to_string(),
+            "MM" => format!("{:02}", c.mo),
+            "M" => c.mo.to_string(),
+            "DD" => format!("{:02}", c.d),
+            "D" => c.d.to_string(),
+            "EEEE" => DAYS[c.weekday as usize].to_string(),
+            "EEE" => DAYS[c.weekday as usize][..3].to_string(),
+            "hh" => format!("{:02}", c.h),
+            "h" => c.h.to_string(),
+            "HH" => format!("{h12:02}"),
+            "H" => h12.to_string(),
+            "AA" => if c.h < 12 { "AM" } else { "PM" }.to_string(),
+            "aa" => if c.h < 12 { "am" } else { "pm" }.to_string(),
+            "mm" => format!("{:02}", c.mi),
+            "m" => c.mi.to_string(),
+            "ss" => format!("{:02}", c.s),
+            "s" => c.s.to_string(),
+            "ZZZZZ" => offset_text(c.offset, true, ""),
+            "ZZZZ" => offset_text(c.offset, false, ""),
+            "ZZZ" => offset_text(c.offset, false, "UTC"),
+            "Z" => offset_text(c.offset, true, "Z"),
+            other => {
+                return Err(format!(
+                    "invalid date format verb {other:?}: unsupported format verb"
+                ))
+            }
+        });
+        i = j;
+    }
+    Ok(Value::String(out))
+}

@@ -1,0 +1,111 @@
+//! Filesystem functions: paths and file reads, all fenced inside the
+//! repository by [`FnEnv`].
+
+use super::*;
+
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+    match name {
+        "basename" => {
+            let p = s(arg(a, 0)?)?;
+            Ok(Value::String(
+                Path::new(&p)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ))
+        }
+        "dirname" => {
+            let p = s(arg(a, 0)?)?;
+            let d = Path::new(&p)
+                .parent()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default();
+            Ok(Value::String(if d.is_empty() { ".".into() } else { d }))
+        }
+        "abspath" => {
+            let p = s(arg(a, 0)?)?;
+            Ok(Value::String(env.resolve(&p).display().to_string()))
+        }
+        "file" => {
+            arity(a, 1)?;
+            Ok(env.read(&s(&a[0])?).map(Value::String)?)
+        }
+        "fileexists" => {
+            let p = s(arg(a, 0)?)?;
+            let full = env.check(&p)?;
+            Ok(Value::Bool(env.vfs.is_some_and(|v| v.is_file(&full))))
+        }
+        "templatefile" => {
+            let text = env.read(&s(arg(a, 0)?)?)?;
+            let vars = map(arg(a, 1)?)?;
+            Ok(crate::jobspec::templatefile::render(env, &text, vars)?)
+        }
+        "pathexpand" => {
+            let p = s(arg(a, 0)?)?;
+            Ok(Value::String(
+                match (p.strip_prefix('~'), std::env::var("HOME")) {
+                    (Some(rest), Ok(home)) if rest.is_empty() || rest.starts_with('/') => {
+                        format!("{home}{rest}")
+                    }
+                    _ => p,
+                },
+            ))
+        }
+        "filebase64" => {
+            let bytes = env.read(&s(arg(a, 0)?)?)?.into_bytes();
+            Ok(Value::String(b64_encode(&bytes)))
+        }
+        _ => Err(Miss::Skip),
+    }
+}
+
+impl FnEnv<'_> {
+    fn resolve(&self, p: &str) -> PathBuf {
+        let path = Path::new(p);
+        let full = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            match self.base_dir {
+                Some(b) => b.join(path),
+                None => path.to_path_buf(),
+            }
+        };
+        crate::vfs::normalize(&full)
+    }
+
+    /// Refuse devices and paths that leave the repository: a job file is
+    /// untrusted input and must not make us read `/dev/zero` or `~/.ssh`.
+    fn check(&self, p: &str) -> Result<PathBuf, String> {
+        let full = self.resolve(p);
+        if full.starts_with("/dev") || full.starts_with("/proc") || full.starts_with("/sys") {
+            return Err(format!(
+                "refusing to read the device or kernel file \"{p}\""
+            ));
+        }
+        if let Some(root) = self.repo_root {
+            let root = crate::vfs::normalize(root);
+            let inside = if full.is_absolute() == root.is_absolute() {
+                full.starts_with(&root)
+            } else {
+                !full.starts_with("..") && !full.is_absolute()
+            };
+            if !inside {
+                return Err(format!(
+                    "refusing to read \"{p}\": it is outside the repository"
+                ));
+            }
+        }
+        Ok(full)
+    }
+
+    fn read(&self, p: &str) -> Result<String, String> {
+        let full = self.check(p)?;
+        let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
+        if vfs.is_dir(&full) {
+            return Err(format!("\"{p}\" is a directory"));
+        }
+        vfs.read(&full)
+            .map(|src| src.text.to_string())
+            .map_err(|e| format!("no file exists at \"{p}\": {e}"))
+    }
+}

@@ -1,0 +1,139 @@
+//! The part of Nomad's jobspec2 function library (go-cty stdlib plus the
+//! filesystem functions) that job files use. Unknown functions are errors
+//! that say so, never a panic.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::eval::{to_number, to_string, type_name};
+use super::model::Value;
+use crate::vfs::Vfs;
+
+mod cidr;
+mod collections;
+mod conversion;
+mod crypto;
+mod datetime;
+mod encoding;
+mod filesystem;
+mod numeric;
+mod strings;
+mod table;
+#[cfg(test)]
+mod tests;
+
+pub(super) use encoding::b64_encode;
+pub use encoding::from_json;
+pub use table::{KNOWN, NOMAD_2_0_TABLE};
+
+/// What the filesystem functions may read.
+#[derive(Default, Clone, Copy)]
+pub struct FnEnv<'a> {
+    pub vfs: Option<&'a dyn Vfs>,
+    /// Directory of the job file (relative paths start here).
+    pub base_dir: Option<&'a Path>,
+    /// Reads outside this directory are refused.
+    pub repo_root: Option<&'a Path>,
+}
+
+type Res = Result<Value, String>;
+
+fn s(v: &Value) -> Result<String, String> {
+    to_string(v).ok_or_else(|| format!("a string is required, got {}", type_name(v)))
+}
+
+fn n(v: &Value) -> Result<f64, String> {
+    to_number(v).ok_or_else(|| format!("a number is required, got {}", type_name(v)))
+}
+
+fn list(v: &Value) -> Result<Vec<Value>, String> {
+    match v {
+        Value::List(l) => Ok(l.clone()),
+        other => Err(format!("a list is required, got {}", type_name(other))),
+    }
+}
+
+fn map(v: &Value) -> Result<BTreeMap<String, Value>, String> {
+    match v {
+        Value::Map(m) => Ok(m.clone()),
+        other => Err(format!("a map is required, got {}", type_name(other))),
+    }
+}
+
+fn arity(args: &[Value], k: usize) -> Result<(), String> {
+    if args.len() == k {
+        Ok(())
+    } else {
+        Err(format!("expected {k} argument(s), got {}", args.len()))
+    }
+}
+
+fn arg(args: &[Value], i: usize) -> Result<&Value, String> {
+    args.get(i)
+        .ok_or_else(|| format!("missing argument {}", i + 1))
+}
+
+/// One family's answer to a call: `Skip` when the name is not one of its
+/// functions, so the next family is asked.
+pub(super) enum Miss {
+    Skip,
+    Fail(String),
+}
+
+impl From<String> for Miss {
+    fn from(e: String) -> Self {
+        Miss::Fail(e)
+    }
+}
+
+impl From<&str> for Miss {
+    fn from(e: &str) -> Self {
+        Miss::Fail(e.to_string())
+    }
+}
+
+pub(super) type Try = Result<Value, Miss>;
+
+type Family = fn(&FnEnv<'_>, &str, &[Value]) -> Try;
+
+/// The function families, asked in turn (their names are disjoint).
+const FAMILIES: &[Family] = &[
+    strings::call,
+    collections::call,
+    numeric::call,
+    conversion::call,
+    encoding::call,
+    crypto::call,
+    filesystem::call,
+    cidr::call,
+    datetime::call,
+    not_yet,
+];
+
+pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
+    for family in FAMILIES {
+        match family(env, name, &args) {
+            Ok(v) => return Ok(v),
+            Err(Miss::Fail(e)) => return Err(e),
+            Err(Miss::Skip) => {}
+        }
+    }
+    unknown(name)
+}
+
+fn not_yet(_env: &FnEnv<'_>, name: &str, _a: &[Value]) -> Try {
+    match name {
+        "bcrypt" | "rsadecrypt" | "yamldecode" | "yamlencode" | "fileset" | "convert" => {
+            Err(format!("function \"{name}\" is not implemented by nomad-preflight yet").into())
+        }
+        _ => Err(Miss::Skip),
+    }
+}
+
+fn unknown(other: &str) -> Res {
+    Err(if KNOWN.contains(&other) {
+        format!("function \"{other}\" is not supported")
+    } else {
+        format!("there is no function named \"{other}\"")
+    })
+}

@@ -1,0 +1,161 @@
+//! String functions (cty's stdlib): case, trimming, splitting, joining,
+//! `format`, `indent`, `replace`, `strlen`.
+
+use super::*;
+
+pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+    match name {
+        "upper" => Ok(Value::String(s(arg(a, 0)?)?.to_uppercase())),
+        "lower" => Ok(Value::String(s(arg(a, 0)?)?.to_lowercase())),
+        "title" => Ok(Value::String(title(&s(arg(a, 0)?)?))),
+        "trimspace" => Ok(Value::String(s(arg(a, 0)?)?.trim().to_string())),
+        "chomp" => Ok(Value::String(
+            s(arg(a, 0)?)?.trim_end_matches(['\n', '\r']).to_string(),
+        )),
+        "strrev" => Ok(Value::String(s(arg(a, 0)?)?.chars().rev().collect())),
+        "trim" => {
+            let cut = s(arg(a, 1)?)?;
+            Ok(Value::String(
+                s(arg(a, 0)?)?.trim_matches(|c| cut.contains(c)).to_string(),
+            ))
+        }
+        "trimprefix" => {
+            let (x, p) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?);
+            Ok(Value::String(
+                x.strip_prefix(p.as_str()).unwrap_or(&x).to_string(),
+            ))
+        }
+        "trimsuffix" => {
+            let (x, p) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?);
+            Ok(Value::String(
+                x.strip_suffix(p.as_str()).unwrap_or(&x).to_string(),
+            ))
+        }
+        "startswith" => Ok(Value::Bool(s(arg(a, 0)?)?.starts_with(&s(arg(a, 1)?)?))),
+        "endswith" => Ok(Value::Bool(s(arg(a, 0)?)?.ends_with(&s(arg(a, 1)?)?))),
+        "strcontains" => Ok(Value::Bool(s(arg(a, 0)?)?.contains(&s(arg(a, 1)?)?))),
+        "indent" => Ok(indent(n(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
+        "replace" => {
+            let (x, from, to) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?, s(arg(a, 2)?)?);
+            if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
+                Ok(regex_replace(&x, &from[1..from.len() - 1], &to)?)
+            } else {
+                Ok(Value::String(x.replace(&from, &to)))
+            }
+        }
+        "regex_replace" => Ok(regex_replace(
+            &s(arg(a, 0)?)?,
+            &s(arg(a, 1)?)?,
+            &s(arg(a, 2)?)?,
+        )?),
+        "substr" => {
+            let x = s(arg(a, 0)?)?;
+            let off = n(arg(a, 1)?)? as i64;
+            let len = n(arg(a, 2)?)? as i64;
+            let chars: Vec<char> = x.chars().collect();
+            let start = if off < 0 {
+                chars.len() as i64 + off
+            } else {
+                off
+            }
+            .clamp(0, chars.len() as i64) as usize;
+            let end = if len < 0 {
+                chars.len()
+            } else {
+                (start + len as usize).min(chars.len())
+            };
+            Ok(Value::String(chars[start..end].iter().collect()))
+        }
+        "split" => {
+            let (sep, x) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?);
+            Ok(Value::List(
+                x.split(sep.as_str())
+                    .map(|p| Value::String(p.to_string()))
+                    .collect(),
+            ))
+        }
+        "join" => {
+            let sep = s(arg(a, 0)?)?;
+            let mut parts = Vec::new();
+            for l in &a[1..] {
+                for v in list(l)? {
+                    parts.push(s(&v)?);
+                }
+            }
+            Ok(Value::String(parts.join(&sep)))
+        }
+        "format" => Ok(format(a).map(Value::String)?),
+        "formatlist" => {
+            let len = a[1..]
+                .iter()
+                .filter_map(|v| match v {
+                    Value::List(l) => Some(l.len()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            let mut out = Vec::new();
+            for i in 0..len {
+                let row: Vec<Value> = a
+                    .iter()
+                    .enumerate()
+                    .map(|(j, v)| match v {
+                        Value::List(l) if j > 0 => l.get(i).cloned().unwrap_or(Value::Null),
+                        other => other.clone(),
+                    })
+                    .collect();
+                out.push(Value::String(format(&row)?));
+            }
+            Ok(Value::List(out))
+        }
+        "strlen" => Ok(Value::Number(s(arg(a, 0)?)?.chars().count() as f64)),
+        _ => Err(Miss::Skip),
+    }
+}
+
+/// cty's `indent`: Go's `strings.Repeat` panics on a negative count and a
+/// huge one is a huge allocation; both are refused.
+fn indent(spaces: f64, text: &str) -> Res {
+    if spaces.fract() != 0.0 {
+        return Err("value must be a whole number".into());
+    }
+    if spaces < 0.0 {
+        return Err("the number of spaces must not be negative".into());
+    }
+    let lines = text.matches('\n').count();
+    let total = (spaces as usize)
+        .checked_mul(lines)
+        .and_then(|p| p.checked_add(text.len()))
+        .filter(|t| *t <= crate::jobspec::format::MAX_RESULT_BYTES);
+    if total.is_none() {
+        return Err(format!(
+            "the indented string would be longer than {} MiB",
+            crate::jobspec::format::MAX_RESULT_BYTES >> 20
+        ));
+    }
+    let pad = " ".repeat(if lines == 0 { 0 } else { spaces as usize });
+    Ok(Value::String(text.replace('\n', &format!("\n{pad}"))))
+}
+
+fn title(x: &str) -> String {
+    let mut out = String::new();
+    let mut start = true;
+    for c in x.chars() {
+        if start && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+fn regex_replace(x: &str, pat: &str, to: &str) -> Res {
+    let re = regex::Regex::new(pat).map_err(|e| format!("invalid regular expression: {e}"))?;
+    Ok(Value::String(re.replace_all(x, to).into_owned()))
+}
+
+fn format(a: &[Value]) -> Result<String, String> {
+    crate::jobspec::format::format(&s(arg(a, 0)?)?, &a[1..])
+}

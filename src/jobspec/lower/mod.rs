@@ -1,0 +1,188 @@
+//! Lower the evaluated block tree into the typed [`Job`]: one function per
+//! jobspec block, each naming the arguments and blocks Nomad accepts there.
+//! Values are as written; Nomad's defaults are applied afterwards
+//! (defaults.rs) for every field whose span says it was not written.
+
+mod placement;
+mod service;
+mod strategy;
+mod task;
+mod task_parts;
+
+use placement::*;
+use service::*;
+use strategy::*;
+use task::*;
+use task_parts::*;
+
+use super::fields::{opaque, Cx, F};
+use super::model::*;
+use super::tree::Node;
+
+const CONSTRAINT_SUGAR: &[&str] = &[
+    "distinct_hosts",
+    "distinct_property",
+    "regexp",
+    "version",
+    "semver",
+    "set_contains",
+    "set_contains_any",
+    "set_contains_all",
+];
+
+pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "region",
+            "namespace",
+            "id",
+            "name",
+            "type",
+            "priority",
+            "all_at_once",
+            "datacenters",
+            "node_pool",
+            "constraint",
+            "affinity",
+            "spread",
+            "group",
+            "update",
+            "periodic",
+            "parameterized",
+            "multiregion",
+            "migrate",
+            "reschedule",
+            "meta",
+            "vault_token",
+            "consul_token",
+            "vault",
+            "consul",
+            "ui",
+            "vault_namespace",
+            "consul_namespace",
+            "task",
+        ],
+        "job",
+    );
+    let mut j = Job::default();
+    let id = f.label().unwrap_or_default().to_string();
+    j.id = f.str(cx, "id").unwrap_or(id);
+    j.name = f.str(cx, "name").unwrap_or_default();
+    if let Some(t) = f.attr("type") {
+        let text = crate::jobspec::eval::to_string(&t.value).unwrap_or_default();
+        match JobType::parse(&text) {
+            Some(jt) => {
+                j.job_type = jt;
+                f.spans.set("type", t.span);
+            }
+            None => cx.error(
+                "jobspec::value",
+                t.value_span,
+                format!("Invalid job type: \"{text}\""),
+                "unknown job type",
+                "use one of service, batch, system, sysbatch",
+            ),
+        }
+    }
+    j.priority = f.int(cx, "priority").unwrap_or_default();
+    j.region = f.str(cx, "region").unwrap_or_default();
+    j.namespace = f.str(cx, "namespace").unwrap_or_default();
+    j.datacenters = f.strs(cx, "datacenters").unwrap_or_default();
+    j.node_pool = f.str(cx, "node_pool").unwrap_or_default();
+    j.all_at_once = f.bool(cx, "all_at_once").unwrap_or_default();
+    j.vault_token = f.str(cx, "vault_token").unwrap_or_default();
+    j.consul_token = f.str(cx, "consul_token").unwrap_or_default();
+    j.meta = f.map(cx, "meta");
+    j.constraints = f.blocks("constraint").map(|b| constraint(b, cx)).collect();
+    j.affinities = f.blocks("affinity").map(|b| affinity(b, cx)).collect();
+    j.spreads = f.blocks("spread").map(|b| spread(b, cx)).collect();
+    j.update = f.block(cx, "update").map(|b| update(b, cx));
+    j.migrate = f.block(cx, "migrate").map(|b| migrate(b, cx));
+    j.reschedule = f.block(cx, "reschedule").map(|b| reschedule(b, cx));
+    j.periodic = f.block(cx, "periodic").map(|b| periodic(b, cx));
+    j.parameterized = f.block(cx, "parameterized").map(|b| parameterized(b, cx));
+    for name in ["multiregion", "vault", "consul", "ui"] {
+        f.unmodelled_block(cx, name);
+    }
+    j.groups = f.blocks("group").map(|b| group(b, cx)).collect();
+    // HCL1 allowed a task directly in a job: Nomad wrapped it in a group of
+    // the same name.
+    for t in f.blocks("task") {
+        let task = task(t, cx);
+        j.groups.push(TaskGroup {
+            name: task.name.clone(),
+            spans: Spans::new(Some(t.span)),
+            tasks: vec![task],
+            ..TaskGroup::default()
+        });
+    }
+    j.spans = f.spans;
+    j
+}
+
+fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "count",
+            "constraint",
+            "affinity",
+            "spread",
+            "network",
+            "ephemeral_disk",
+            "restart",
+            "reschedule",
+            "update",
+            "migrate",
+            "scaling",
+            "volume",
+            "service",
+            "meta",
+            "task",
+            "shutdown_delay",
+            "stop_after_client_disconnect",
+            "max_client_disconnect",
+            "prevent_reschedule_on_lost",
+            "disconnect",
+            "consul",
+            "vault",
+            "max_run_duration",
+        ],
+        "group",
+    );
+    let mut g = TaskGroup {
+        name: f.label().unwrap_or_default().to_string(),
+        ..TaskGroup::default()
+    };
+    g.count = f.int(cx, "count").unwrap_or_default();
+    g.constraints = f.blocks("constraint").map(|b| constraint(b, cx)).collect();
+    g.affinities = f.blocks("affinity").map(|b| affinity(b, cx)).collect();
+    g.spreads = f.blocks("spread").map(|b| spread(b, cx)).collect();
+    g.networks = f.blocks("network").map(|b| network(b, cx)).collect();
+    if let Some(b) = f.block(cx, "ephemeral_disk") {
+        g.ephemeral_disk = ephemeral_disk(b, cx);
+    }
+    if let Some(b) = f.block(cx, "restart") {
+        g.restart = restart(b, cx);
+    }
+    g.reschedule = f.block(cx, "reschedule").map(|b| reschedule(b, cx));
+    g.update = f.block(cx, "update").map(|b| update(b, cx));
+    g.migrate = f.block(cx, "migrate").map(|b| migrate(b, cx));
+    g.scaling = f.block(cx, "scaling").map(|b| scaling(b, cx));
+    g.disconnect = f.block(cx, "disconnect").map(|b| disconnect(b, cx));
+    f.unmodelled_block(cx, "consul");
+    f.unmodelled_block(cx, "vault");
+    g.volumes = f.blocks("volume").map(|b| volume(b, cx)).collect();
+    g.services = f.blocks("service").map(|b| service(b, cx)).collect();
+    g.meta = f.map(cx, "meta");
+    g.tasks = f.blocks("task").map(|b| task(b, cx)).collect();
+    g.shutdown_delay = f.dur(cx, "shutdown_delay");
+    g.stop_after_client_disconnect = f.dur(cx, "stop_after_client_disconnect");
+    g.max_client_disconnect = f.dur(cx, "max_client_disconnect");
+    g.prevent_reschedule_on_lost = f.bool(cx, "prevent_reschedule_on_lost").unwrap_or_default();
+    g.spans = f.spans;
+    g
+}

@@ -1,0 +1,84 @@
+//! Lowering of placement blocks: constraint, affinity, spread.
+
+use super::*;
+
+pub(super) fn constraint_like(f: &mut F<'_>, cx: &mut Cx<'_>) -> (String, String, String) {
+    let mut l = f.str(cx, "attribute").unwrap_or_default();
+    let mut op = f.str(cx, "operator").unwrap_or_default();
+    let mut r = f.str(cx, "value").unwrap_or_default();
+    // Nomad's shorthand keys (`distinct_hosts = true`, `regexp = "..."`) set
+    // the operator and take the value from the key.
+    for sugar in CONSTRAINT_SUGAR {
+        if let Some(a) = f.attr(sugar) {
+            f.spans.set(sugar, a.span);
+            op = sugar.to_string();
+            let v = crate::jobspec::eval::to_string(&a.value).unwrap_or_default();
+            if *sugar == "distinct_hosts" {
+                r = String::new();
+                if v != "true" {
+                    op.clear();
+                }
+            } else if *sugar == "distinct_property" {
+                l = v;
+            } else {
+                r = v;
+            }
+        }
+    }
+    if op.is_empty() && (f.spans.written("attribute") || f.spans.written("value")) {
+        op = "=".into();
+    }
+    (l, op, r)
+}
+
+pub(super) fn constraint(n: &Node, cx: &mut Cx<'_>) -> Constraint {
+    let mut known = vec!["attribute", "operator", "value"];
+    known.extend_from_slice(CONSTRAINT_SUGAR);
+    let mut f = F::new(n, cx, &known, "constraint");
+    let (ltarget, operand, rtarget) = constraint_like(&mut f, cx);
+    Constraint {
+        ltarget,
+        rtarget,
+        operand,
+        spans: f.spans,
+    }
+}
+
+pub(super) fn affinity(n: &Node, cx: &mut Cx<'_>) -> Affinity {
+    let mut known = vec!["attribute", "operator", "value", "weight"];
+    known.extend_from_slice(CONSTRAINT_SUGAR);
+    let mut f = F::new(n, cx, &known, "affinity");
+    let (ltarget, operand, rtarget) = constraint_like(&mut f, cx);
+    let weight = f.int(cx, "weight").unwrap_or_default();
+    Affinity {
+        ltarget,
+        rtarget,
+        operand,
+        weight,
+        spans: f.spans,
+    }
+}
+
+pub(super) fn spread(n: &Node, cx: &mut Cx<'_>) -> Spread {
+    let mut f = F::new(n, cx, &["attribute", "weight", "target"], "spread");
+    let mut s = Spread {
+        attribute: f.str(cx, "attribute").unwrap_or_default(),
+        weight: f.int(cx, "weight").unwrap_or_default(),
+        ..Spread::default()
+    };
+    s.targets = f
+        .blocks("target")
+        .map(|t| {
+            let mut tf = F::new(t, cx, &["value", "percent"], "target");
+            SpreadTarget {
+                value: tf
+                    .str(cx, "value")
+                    .or_else(|| tf.label().map(str::to_string))
+                    .unwrap_or_default(),
+                percent: tf.int(cx, "percent").unwrap_or_default(),
+            }
+        })
+        .collect();
+    s.spans = f.spans;
+    s
+}

@@ -1,0 +1,143 @@
+//! Lowering of services and their checks.
+
+use super::*;
+
+pub(super) fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "name",
+            "port",
+            "address_mode",
+            "address",
+            "provider",
+            "tags",
+            "canary_tags",
+            "enable_tag_override",
+            "check",
+            "meta",
+            "canary_meta",
+            "task",
+            "on_update",
+            "connect",
+            "tagged_addresses",
+            "identity",
+            "cluster",
+            "weights",
+            "kind",
+            "check_restart",
+        ],
+        "service",
+    );
+    let mut s = Service {
+        name: f.str(cx, "name").unwrap_or_default(),
+        port_label: f.str(cx, "port").unwrap_or_default(),
+        address_mode: f.str(cx, "address_mode").unwrap_or_default(),
+        provider: f.str(cx, "provider").unwrap_or_default(),
+        tags: f.strs(cx, "tags").unwrap_or_default(),
+        canary_tags: f.strs(cx, "canary_tags").unwrap_or_default(),
+        enable_tag_override: f.bool(cx, "enable_tag_override").unwrap_or_default(),
+        task_name: f.str(cx, "task").unwrap_or_default(),
+        on_update: f.str(cx, "on_update").unwrap_or_default(),
+        ..Service::default()
+    };
+    s.meta = f.map(cx, "meta");
+    s.canary_meta = f.map(cx, "canary_meta");
+    // Kept opaque for the admission checks; diffed as unmodelled.
+    s.connect = f
+        .unmodelled_block(cx, "connect")
+        .map(|c| Value::Map(opaque(c)));
+    f.unmodelled_block(cx, "identity");
+    s.checks = f.blocks("check").map(|c| check(c, cx)).collect();
+    s.spans = f.spans;
+    s
+}
+
+pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> ServiceCheck {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "name",
+            "type",
+            "command",
+            "args",
+            "path",
+            "protocol",
+            "port",
+            "expose",
+            "address_mode",
+            "interval",
+            "timeout",
+            "initial_status",
+            "tls_skip_verify",
+            "tls_server_name",
+            "method",
+            "header",
+            "body",
+            "grpc_service",
+            "grpc_use_tls",
+            "task",
+            "on_update",
+            "success_before_passing",
+            "failures_before_critical",
+            "failures_before_warning",
+            "check_restart",
+            "notes",
+        ],
+        "check",
+    );
+    let mut c = ServiceCheck {
+        name: f.str(cx, "name").unwrap_or_default(),
+        check_type: f.str(cx, "type").unwrap_or_default(),
+        command: f.str(cx, "command").unwrap_or_default(),
+        args: f.strs(cx, "args").unwrap_or_default(),
+        path: f.str(cx, "path").unwrap_or_default(),
+        protocol: f.str(cx, "protocol").unwrap_or_default(),
+        port_label: f.str(cx, "port").unwrap_or_default(),
+        expose: f.bool(cx, "expose").unwrap_or_default(),
+        address_mode: f.str(cx, "address_mode").unwrap_or_default(),
+        interval: f.dur(cx, "interval").unwrap_or_default(),
+        timeout: f.dur(cx, "timeout").unwrap_or_default(),
+        initial_status: f.str(cx, "initial_status").unwrap_or_default(),
+        tls_skip_verify: f.bool(cx, "tls_skip_verify").unwrap_or_default(),
+        method: f.str(cx, "method").unwrap_or_default(),
+        body: f.str(cx, "body").unwrap_or_default(),
+        grpc_service: f.str(cx, "grpc_service").unwrap_or_default(),
+        grpc_use_tls: f.bool(cx, "grpc_use_tls").unwrap_or_default(),
+        task_name: f.str(cx, "task").unwrap_or_default(),
+        on_update: f.str(cx, "on_update").unwrap_or_default(),
+        success_before_passing: f.int(cx, "success_before_passing").unwrap_or_default(),
+        failures_before_critical: f.int(cx, "failures_before_critical").unwrap_or_default(),
+        ..ServiceCheck::default()
+    };
+    let header_block = f.block(cx, "header");
+    if let Some(h) = header_block {
+        for a in &h.attrs {
+            let vals = match &a.value {
+                Value::List(l) => l
+                    .iter()
+                    .filter_map(crate::jobspec::eval::to_string)
+                    .collect(),
+                other => crate::jobspec::eval::to_string(other).into_iter().collect(),
+            };
+            c.header.insert(a.name.clone(), vals);
+        }
+    }
+    if let Some(r) = f.block(cx, "check_restart") {
+        let mut rf = F::new(
+            r,
+            cx,
+            &["limit", "grace", "ignore_warnings"],
+            "check_restart",
+        );
+        c.check_restart = Some(CheckRestart {
+            limit: rf.int(cx, "limit").unwrap_or_default(),
+            grace: rf.dur(cx, "grace").unwrap_or_default(),
+            ignore_warnings: rf.bool(cx, "ignore_warnings").unwrap_or_default(),
+        });
+    }
+    c.spans = f.spans;
+    c
+}

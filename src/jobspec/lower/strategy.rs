@@ -1,0 +1,260 @@
+//! Lowering of the job and group policies: update, migrate, reschedule,
+//! restart, ephemeral disk, periodic, parameterized, scaling, disconnect.
+
+use super::*;
+
+pub(super) fn update(n: &Node, cx: &mut Cx<'_>) -> UpdateStrategy {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "stagger",
+            "max_parallel",
+            "health_check",
+            "min_healthy_time",
+            "healthy_deadline",
+            "progress_deadline",
+            "auto_revert",
+            "auto_promote",
+            "canary",
+        ],
+        "update",
+    );
+    UpdateStrategy {
+        stagger: f.dur(cx, "stagger").unwrap_or_default(),
+        max_parallel: f.int(cx, "max_parallel").unwrap_or_default(),
+        health_check: f.str(cx, "health_check").unwrap_or_default(),
+        min_healthy_time: f.dur(cx, "min_healthy_time").unwrap_or_default(),
+        healthy_deadline: f.dur(cx, "healthy_deadline").unwrap_or_default(),
+        progress_deadline: f.dur(cx, "progress_deadline").unwrap_or_default(),
+        auto_revert: f.bool(cx, "auto_revert").unwrap_or_default(),
+        auto_promote: f.bool(cx, "auto_promote").unwrap_or_default(),
+        canary: f.int(cx, "canary").unwrap_or_default(),
+        spans: f.spans,
+    }
+}
+
+pub(super) fn migrate(n: &Node, cx: &mut Cx<'_>) -> MigrateStrategy {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "max_parallel",
+            "health_check",
+            "min_healthy_time",
+            "healthy_deadline",
+        ],
+        "migrate",
+    );
+    MigrateStrategy {
+        max_parallel: f.int(cx, "max_parallel").unwrap_or_default(),
+        health_check: f.str(cx, "health_check").unwrap_or_default(),
+        min_healthy_time: f.dur(cx, "min_healthy_time").unwrap_or_default(),
+        healthy_deadline: f.dur(cx, "healthy_deadline").unwrap_or_default(),
+        spans: f.spans,
+    }
+}
+
+pub(super) fn reschedule(n: &Node, cx: &mut Cx<'_>) -> ReschedulePolicy {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "attempts",
+            "interval",
+            "delay",
+            "delay_function",
+            "max_delay",
+            "unlimited",
+        ],
+        "reschedule",
+    );
+    ReschedulePolicy {
+        attempts: f.int(cx, "attempts").unwrap_or_default(),
+        interval: f.dur(cx, "interval").unwrap_or_default(),
+        delay: f.dur(cx, "delay").unwrap_or_default(),
+        delay_function: f.str(cx, "delay_function").unwrap_or_default(),
+        max_delay: f.dur(cx, "max_delay").unwrap_or_default(),
+        unlimited: f.bool(cx, "unlimited").unwrap_or_default(),
+        spans: f.spans,
+    }
+}
+
+pub(super) fn restart(n: &Node, cx: &mut Cx<'_>) -> RestartPolicy {
+    let mut f = F::new(
+        n,
+        cx,
+        &["attempts", "interval", "delay", "mode", "render_templates"],
+        "restart",
+    );
+    RestartPolicy {
+        attempts: f.int(cx, "attempts").unwrap_or_default(),
+        interval: f.dur(cx, "interval").unwrap_or_default(),
+        delay: f.dur(cx, "delay").unwrap_or_default(),
+        mode: f.str(cx, "mode").unwrap_or_default(),
+        render_templates: f.bool(cx, "render_templates").unwrap_or_default(),
+        spans: f.spans,
+    }
+}
+
+pub(super) fn ephemeral_disk(n: &Node, cx: &mut Cx<'_>) -> EphemeralDisk {
+    let mut f = F::new(n, cx, &["sticky", "migrate", "size"], "ephemeral_disk");
+    EphemeralDisk {
+        sticky: f.bool(cx, "sticky").unwrap_or_default(),
+        migrate: f.bool(cx, "migrate").unwrap_or_default(),
+        size_mb: f.int(cx, "size").unwrap_or_default(),
+        spans: f.spans,
+    }
+}
+
+pub(super) fn periodic(n: &Node, cx: &mut Cx<'_>) -> Periodic {
+    let mut f = F::new(
+        n,
+        cx,
+        &["cron", "crons", "prohibit_overlap", "time_zone", "enabled"],
+        "periodic",
+    );
+    let mut specs = f.strs(cx, "crons").unwrap_or_default();
+    if let Some(c) = f.str(cx, "cron") {
+        specs.insert(0, c);
+    }
+    Periodic {
+        specs,
+        spec_type: "cron".into(),
+        prohibit_overlap: f.bool(cx, "prohibit_overlap").unwrap_or_default(),
+        time_zone: f.str(cx, "time_zone").unwrap_or_default(),
+        enabled: f.bool(cx, "enabled").unwrap_or(true),
+        spans: f.spans,
+    }
+}
+
+pub(super) fn parameterized(n: &Node, cx: &mut Cx<'_>) -> Parameterized {
+    let mut f = F::new(
+        n,
+        cx,
+        &["payload", "meta_required", "meta_optional"],
+        "parameterized",
+    );
+    Parameterized {
+        payload: f.str(cx, "payload").unwrap_or_default(),
+        meta_required: f.strs(cx, "meta_required").unwrap_or_default(),
+        meta_optional: f.strs(cx, "meta_optional").unwrap_or_default(),
+        spans: f.spans,
+    }
+}
+
+/// Task `scaling "cpu"` / `scaling "mem"` blocks (vertical autoscaling).
+pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for b in f.blocks("scaling") {
+        let mut sf = F::new(
+            b,
+            cx,
+            &["min", "max", "enabled", "policy", "type"],
+            "scaling",
+        );
+        let header = b.header_span();
+        match b.labels.as_slice() {
+            [] => cx.error(
+                "jobspec::scaling",
+                header,
+                "task scaling policy missing name".into(),
+                "no name",
+                "write `scaling \"cpu\" { ... }` or `scaling \"mem\" { ... }`",
+            ),
+            [(name, span)] => {
+                if name != "cpu" && name != "mem" {
+                    cx.error(
+                        "jobspec::scaling",
+                        *span,
+                        format!("scaling policy name must be \"cpu\" or \"mem\", not \"{name}\""),
+                        "unknown resource",
+                        "task scaling policies scale \"cpu\" or \"mem\"",
+                    );
+                } else if seen.contains(&name.as_str()) {
+                    cx.error("jobspec::duplicate", *span, format!("Duplicate scaling \"{name}\" block: a scaling policy cannot be defined more than once"), "defined again here", "merge the two scaling blocks");
+                } else {
+                    seen.push(name);
+                    if let Some(t) = sf.str(cx, "type") {
+                        let want = format!("vertical_{name}");
+                        if t != want {
+                            let span = sf.spans.best("type").unwrap_or(header);
+                            cx.error("jobspec::scaling", span, format!("Invalid scaling policy type: policy had invalid 'type': \"{t}\""), "wrong type", &format!("a `scaling \"{name}\"` policy has type \"{want}\" (or leave type out)"));
+                        }
+                    }
+                }
+            }
+            [_, (_, extra), ..] => cx.error(
+                "jobspec::scaling",
+                *extra,
+                "task scaling policy should only have one name".into(),
+                "extra label",
+                "keep one label: \"cpu\" or \"mem\"",
+            ),
+        }
+        sf.block(cx, "policy");
+    }
+}
+
+pub(super) fn scaling(n: &Node, cx: &mut Cx<'_>) -> Scaling {
+    let mut f = F::new(
+        n,
+        cx,
+        &["min", "max", "enabled", "policy", "type"],
+        "scaling",
+    );
+    if let Some((_, span)) = n.labels.first() {
+        cx.error(
+            "jobspec::scaling",
+            *span,
+            "task group scaling policy should not have a name".into(),
+            "unexpected label",
+            "write `scaling { ... }` in a group",
+        );
+    }
+    if let Some(t) = f.str(cx, "type") {
+        if t != "horizontal" {
+            let span = f.spans.best("type").unwrap_or(n.span);
+            cx.error(
+                "jobspec::scaling",
+                span,
+                format!("task group scaling policy had invalid type: \"{t}\""),
+                "invalid type",
+                "group scaling policies are \"horizontal\" (or leave type out)",
+            );
+        }
+    }
+    if f.attr("max").is_none() {
+        cx.error(
+            "jobspec::missing",
+            n.ident_span,
+            "Missing required argument: the argument \"max\" is required".into(),
+            "no max",
+            "add `max = <count>`",
+        );
+    }
+    let policy = f.block(cx, "policy").map(|p| Value::Map(opaque(p)));
+    Scaling {
+        min: f.int(cx, "min"),
+        max: f.int(cx, "max").unwrap_or_default(),
+        enabled: f.bool(cx, "enabled").unwrap_or(true),
+        policy,
+        spans: f.spans,
+    }
+}
+
+pub(super) fn disconnect(n: &Node, cx: &mut Cx<'_>) -> Disconnect {
+    let mut f = F::new(
+        n,
+        cx,
+        &["lost_after", "replace", "reconcile", "stop_on_client_after"],
+        "disconnect",
+    );
+    Disconnect {
+        lost_after: f.dur(cx, "lost_after"),
+        stop_on_client_after: f.dur(cx, "stop_on_client_after"),
+        replace: f.bool(cx, "replace"),
+        reconcile: f.str(cx, "reconcile").unwrap_or_default(),
+        spans: f.spans,
+    }
+}

@@ -1,0 +1,225 @@
+//! Lowering of a task and its resources and networks.
+
+use super::*;
+
+pub(super) fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "driver",
+            "user",
+            "config",
+            "env",
+            "meta",
+            "resources",
+            "constraint",
+            "affinity",
+            "service",
+            "template",
+            "artifact",
+            "vault",
+            "lifecycle",
+            "logs",
+            "volume_mount",
+            "kill_timeout",
+            "kill_signal",
+            "shutdown_delay",
+            "leader",
+            "kind",
+            "dispatch_payload",
+            "restart",
+            "scaling",
+            "csi_plugin",
+            "identity",
+            "consul",
+            "action",
+            "schedule",
+            "secret",
+            "max_run_duration",
+        ],
+        "task",
+    );
+    let mut t = Task {
+        name: f.label().unwrap_or_default().to_string(),
+        ..Task::default()
+    };
+    t.driver = f.str(cx, "driver").unwrap_or_default();
+    t.user = f.str(cx, "user").unwrap_or_default();
+    if let Some(c) = f.block(cx, "config") {
+        t.config = opaque(c);
+    } else if let Some(Value::Map(m)) = f.value("config") {
+        t.config = m;
+    }
+    t.env = f.map(cx, "env");
+    t.meta = f.map(cx, "meta");
+    if let Some(b) = f.block(cx, "resources") {
+        t.resources = resources(b, cx);
+    }
+    t.constraints = f.blocks("constraint").map(|b| constraint(b, cx)).collect();
+    t.affinities = f.blocks("affinity").map(|b| affinity(b, cx)).collect();
+    t.services = f.blocks("service").map(|b| service(b, cx)).collect();
+    t.templates = f.blocks("template").map(|b| template(b, cx)).collect();
+    t.artifacts = f.blocks("artifact").map(|b| artifact(b, cx)).collect();
+    t.vault = f.block(cx, "vault").map(|b| vault(b, cx));
+    t.lifecycle = f.block(cx, "lifecycle").map(|b| {
+        let mut f = F::new(b, cx, &["hook", "sidecar"], "lifecycle");
+        Lifecycle {
+            hook: f.str(cx, "hook").unwrap_or_default(),
+            sidecar: f.bool(cx, "sidecar").unwrap_or_default(),
+            spans: f.spans,
+        }
+    });
+    if let Some(b) = f.block(cx, "logs") {
+        let mut lf = F::new(
+            b,
+            cx,
+            &["max_files", "max_file_size", "disabled", "enabled"],
+            "logs",
+        );
+        t.log_config = LogConfig {
+            max_files: lf.int(cx, "max_files").unwrap_or_default(),
+            max_file_size_mb: lf.int(cx, "max_file_size").unwrap_or_default(),
+            disabled: lf.bool(cx, "disabled").unwrap_or_default(),
+            spans: lf.spans,
+        };
+    }
+    t.volume_mounts = f
+        .blocks("volume_mount")
+        .map(|b| {
+            let mut f = F::new(
+                b,
+                cx,
+                &[
+                    "volume",
+                    "destination",
+                    "read_only",
+                    "propagation_mode",
+                    "selinux_label",
+                ],
+                "volume_mount",
+            );
+            VolumeMount {
+                volume: f.str(cx, "volume").unwrap_or_default(),
+                destination: f.str(cx, "destination").unwrap_or_default(),
+                read_only: f.bool(cx, "read_only").unwrap_or_default(),
+                propagation_mode: f.str(cx, "propagation_mode").unwrap_or_default(),
+                selinux_label: f.str(cx, "selinux_label").unwrap_or_default(),
+            }
+        })
+        .collect();
+    t.kill_timeout = f.dur(cx, "kill_timeout").unwrap_or_default();
+    t.kill_signal = f.str(cx, "kill_signal").unwrap_or_default();
+    t.shutdown_delay = f.dur(cx, "shutdown_delay").unwrap_or_default();
+    t.leader = f.bool(cx, "leader").unwrap_or_default();
+    t.kind = f.str(cx, "kind").unwrap_or_default();
+    if let Some(b) = f.block(cx, "dispatch_payload") {
+        let mut df = F::new(b, cx, &["file"], "dispatch_payload");
+        t.dispatch_payload_file = df.str(cx, "file");
+    }
+    task_scaling(&f, cx);
+    // Tasks may carry several labelled `scaling "cpu"`/`identity "x"` blocks.
+    t.restart = f.block(cx, "restart").map(|b| restart(b, cx));
+    for name in ["csi_plugin", "consul", "schedule"] {
+        f.unmodelled_block(cx, name);
+    }
+    t.spans = f.spans;
+    t
+}
+
+pub(super) fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "cpu",
+            "cores",
+            "memory",
+            "memory_max",
+            "disk",
+            "iops",
+            "network",
+            "device",
+            "numa",
+            "secrets",
+        ],
+        "resources",
+    );
+    let mut r = Resources {
+        cpu: f.int(cx, "cpu").unwrap_or_default(),
+        cores: f.int(cx, "cores").unwrap_or_default(),
+        memory_mb: f.int(cx, "memory").unwrap_or_default(),
+        memory_max_mb: f.int(cx, "memory_max").unwrap_or_default(),
+        disk_mb: f.int(cx, "disk").unwrap_or_default(),
+        iops: f.int(cx, "iops").unwrap_or_default(),
+        secrets_mb: f.int(cx, "secrets").unwrap_or_default(),
+        ..Resources::default()
+    };
+    r.networks = f.blocks("network").map(|b| network(b, cx)).collect();
+    r.devices = f
+        .blocks("device")
+        .map(|b| {
+            let mut df = F::new(b, cx, &["count", "constraint", "affinity"], "device");
+            RequestedDevice {
+                name: df.label().unwrap_or_default().to_string(),
+                count: df.int(cx, "count").unwrap_or(1),
+                constraints: df.blocks("constraint").map(|c| constraint(c, cx)).collect(),
+                affinities: df.blocks("affinity").map(|c| affinity(c, cx)).collect(),
+                spans: df.spans,
+            }
+        })
+        .collect();
+    f.unmodelled_block(cx, "numa");
+    r.spans = f.spans;
+    r
+}
+
+pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
+    let mut f = F::new(
+        n,
+        cx,
+        &["mode", "mbits", "hostname", "port", "dns", "cni"],
+        "network",
+    );
+    let mut net = Network {
+        mode: f.str(cx, "mode").unwrap_or_default(),
+        mbits: f.int(cx, "mbits").unwrap_or_default(),
+        hostname: f.str(cx, "hostname").unwrap_or_default(),
+        ..Network::default()
+    };
+    for p in f.blocks("port") {
+        let mut pf = F::new(
+            p,
+            cx,
+            &["static", "to", "host_network", "ignore_collision"],
+            "port",
+        );
+        let port = Port {
+            label: pf.label().unwrap_or_default().to_string(),
+            value: pf.int(cx, "static").unwrap_or_default(),
+            to: pf.int(cx, "to").unwrap_or_default(),
+            host_network: pf.str(cx, "host_network").unwrap_or_default(),
+            ignore_collision: pf.bool(cx, "ignore_collision").unwrap_or_default(),
+            spans: pf.spans,
+        };
+        if port.spans.written("static") {
+            net.reserved_ports.push(port);
+        } else {
+            net.dynamic_ports.push(port);
+        }
+    }
+    if let Some(d) = f.block(cx, "dns") {
+        let mut df = F::new(d, cx, &["servers", "searches", "options"], "dns");
+        net.dns = Some(DnsConfig {
+            servers: df.strs(cx, "servers").unwrap_or_default(),
+            searches: df.strs(cx, "searches").unwrap_or_default(),
+            options: df.strs(cx, "options").unwrap_or_default(),
+        });
+    }
+    if let Some(c) = f.block(cx, "cni") {
+        let mut cf = F::new(c, cx, &["args"], "cni");
+        net.cni = Some(cf.map(cx, "args"));
+    }
+    net.spans = f.spans;
+    net
+}

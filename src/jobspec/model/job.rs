@@ -1,0 +1,65 @@
+//! The task group and the job.
+
+use super::*;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskGroup {
+    pub name: String,
+    pub count: i64,
+    pub constraints: Vec<Constraint>,
+    pub affinities: Vec<Affinity>,
+    pub spreads: Vec<Spread>,
+    /// Group networks (1.x); legacy networks live in task resources.
+    pub networks: Vec<Network>,
+    pub ephemeral_disk: EphemeralDisk,
+    pub restart: RestartPolicy,
+    pub reschedule: Option<ReschedulePolicy>,
+    pub update: Option<UpdateStrategy>,
+    pub migrate: Option<MigrateStrategy>,
+    pub scaling: Option<Scaling>,
+    pub volumes: Vec<Volume>,
+    pub services: Vec<Service>,
+    pub meta: Map,
+    pub tasks: Vec<Task>,
+    pub shutdown_delay: Option<Duration>,
+    pub stop_after_client_disconnect: Option<Duration>,
+    pub max_client_disconnect: Option<Duration>,
+    pub prevent_reschedule_on_lost: bool,
+    pub disconnect: Option<Disconnect>,
+    pub unmodelled: Unmodelled,
+    pub spans: Spans,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Job {
+    pub id: String,
+    pub name: String,
+    pub job_type: JobType,
+    pub priority: i64,
+    pub region: String,
+    pub namespace: String,
+    pub datacenters: Vec<String>,
+    pub node_pool: String,
+    pub all_at_once: bool,
+    pub constraints: Vec<Constraint>,
+    pub affinities: Vec<Affinity>,
+    pub spreads: Vec<Spread>,
+    /// The job-level `update` as written (Nomad copies it into groups).
+    pub update: Option<UpdateStrategy>,
+    pub migrate: Option<MigrateStrategy>,
+    pub reschedule: Option<ReschedulePolicy>,
+    pub periodic: Option<Periodic>,
+    pub parameterized: Option<Parameterized>,
+    pub multiregion: Option<Multiregion>,
+    pub meta: Map,
+    pub groups: Vec<TaskGroup>,
+    pub vault_token: String,
+    pub consul_token: String,
+    pub stop: bool,
+    pub dispatched: bool,
+    pub parent_id: String,
+    pub unmodelled: Unmodelled,
+    pub spans: Spans,
+    /// The file the job came from (None for jobs built in code or imported).
+    pub source: Origin,
+}

@@ -1,0 +1,269 @@
+//! The typed job model: what Nomad's jobspec says once parsed, evaluated and
+//! canonicalised. Field names follow Nomad's API structs (`api/jobs.go`,
+//! `api/tasks.go`, `api/resources.go`) so the diff and the scheduler can speak
+//! Nomad's language. Every struct carries [`Spans`]: which fields were written
+//! in the file (and where); a field without a span holds Nomad's default.
+
+mod job;
+mod policy;
+mod resources;
+mod task;
+
+pub use job::*;
+pub use policy::*;
+pub use resources::*;
+pub use task::*;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::source::{Source, Span};
+
+/// Which fields of one block were written, and where. Field keys are the
+/// HCL attribute or block names (`"count"`, `"priority"`, `"resources"`).
+///
+/// Spans never take part in equality: the same spec with other whitespace
+/// or comments is the same job to Nomad (an unchanged re-plan must `ignore`).
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    /// The whole block (or the labelled header for labelled blocks).
+    pub block: Option<Span>,
+    /// The block's label (`job "x"`, `group "x"`, `task "x"`), if any.
+    pub label: Option<Span>,
+    fields: Vec<(&'static str, Span)>,
+}
+
+impl PartialEq for Spans {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Spans {}
+
+impl Spans {
+    pub fn new(block: Option<Span>) -> Self {
+        Spans {
+            block,
+            label: None,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Record that `field` was written at `span` (the whole attribute).
+    pub fn set(&mut self, field: &'static str, span: Span) {
+        if let Some(slot) = self.fields.iter_mut().find(|(f, _)| *f == field) {
+            slot.1 = span;
+        } else {
+            self.fields.push((field, span));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<Span> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, s)| *s)
+    }
+
+    /// Was the field written (as opposed to defaulted)?
+    pub fn written(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// Best span to point at for `field`: the field, else the block label, else the block.
+    pub fn best(&self, field: &str) -> Option<Span> {
+        self.get(field).or(self.label).or(self.block)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, Span)> + '_ {
+        self.fields.iter().copied()
+    }
+}
+
+/// A Go-style duration in nanoseconds (Nomad's diff prints nanoseconds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration(pub i64);
+
+impl Duration {
+    pub const fn secs(s: i64) -> Self {
+        Duration(s * 1_000_000_000)
+    }
+    pub const fn mins(m: i64) -> Self {
+        Duration(m * 60 * 1_000_000_000)
+    }
+    pub const fn hours(h: i64) -> Self {
+        Duration(h * 3600 * 1_000_000_000)
+    }
+    pub fn nanos(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Duration {
+    /// Go's `time.Duration.String()` form: `10s`, `1m30s`, `1h0m0s`, `500ms`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut n = self.0;
+        if n == 0 {
+            return f.write_str("0s");
+        }
+        let neg = n < 0;
+        if neg {
+            n = -n;
+            f.write_str("-")?;
+        }
+        if n < 1_000_000_000 {
+            return if n < 1_000 {
+                write!(f, "{n}ns")
+            } else if n < 1_000_000 {
+                write!(f, "{}µs", trim_frac(n as f64 / 1e3))
+            } else {
+                write!(f, "{}ms", trim_frac(n as f64 / 1e6))
+            };
+        }
+        let h = n / 3_600_000_000_000;
+        let m = (n / 60_000_000_000) % 60;
+        let s_nanos = n % 60_000_000_000;
+        let secs = trim_frac(s_nanos as f64 / 1e9);
+        if h > 0 {
+            write!(f, "{h}h{m}m{secs}s")
+        } else if m > 0 {
+            write!(f, "{m}m{secs}s")
+        } else {
+            write!(f, "{secs}s")
+        }
+    }
+}
+
+fn trim_frac(v: f64) -> String {
+    let s = format!("{v:.9}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum JobType {
+    #[default]
+    Service,
+    Batch,
+    System,
+    Sysbatch,
+}
+
+impl JobType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobType::Service => "service",
+            JobType::Batch => "batch",
+            JobType::System => "system",
+            JobType::Sysbatch => "sysbatch",
+        }
+    }
+    pub fn parse(s: &str) -> Option<JobType> {
+        Some(match s {
+            "service" => JobType::Service,
+            "batch" => JobType::Batch,
+            "system" => JobType::System,
+            "sysbatch" => JobType::Sysbatch,
+            _ => return None,
+        })
+    }
+    /// System and sysbatch jobs place one allocation per feasible node.
+    pub fn is_per_node(self) -> bool {
+        matches!(self, JobType::System | JobType::Sysbatch)
+    }
+}
+
+impl fmt::Display for JobType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A driver `config` value. Numbers are kept as written so the diff can print
+/// them the way Nomad's JSON round trip does (float64, `%v`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+pub type Map = BTreeMap<String, String>;
+
+/// What a block wrote that the typed model does not hold: arguments and
+/// blocks the lowering never read, by path below the job, group or task
+/// (`identity[vault].aud`, `template.wait`), as evaluated. It takes part in
+/// equality, so a change to it makes a new job version and an edited task,
+/// and the diff reports it as "changed but not modelled".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unmodelled(pub BTreeMap<String, Value>);
+
+impl Unmodelled {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The file a job came from. Never part of job equality: the same spec read
+/// from the working tree and from git is the same job.
+#[derive(Debug, Clone, Default)]
+pub struct Origin(pub Option<Source>);
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Job {
+    pub fn group(&self, name: &str) -> Option<&TaskGroup> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+    pub fn group_mut(&mut self, name: &str) -> Option<&mut TaskGroup> {
+        self.groups.iter_mut().find(|g| g.name == name)
+    }
+}
+
+impl TaskGroup {
+    pub fn task(&self, name: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_print_like_go() {
+        assert_eq!(Duration::secs(10).to_string(), "10s");
+        assert_eq!(Duration::secs(90).to_string(), "1m30s");
+        assert_eq!(Duration::hours(1).to_string(), "1h0m0s");
+        assert_eq!(Duration(500_000_000).to_string(), "500ms");
+        assert_eq!(Duration(1_500_000_000).to_string(), "1.5s");
+        assert_eq!(Duration(0).to_string(), "0s");
+    }
+
+    #[test]
+    fn spans_remember_written_fields() {
+        let mut s = Spans::new(Some(Span::new(0, 10)));
+        assert!(!s.written("count"));
+        s.set("count", Span::new(2, 5));
+        assert_eq!(s.get("count"), Some(Span::new(2, 5)));
+        assert_eq!(s.best("priority"), Some(Span::new(0, 10)));
+    }
+}

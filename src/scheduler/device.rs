@@ -1,0 +1,469 @@
+//! Devices in the scheduler, as Nomad treats them at each release:
+//! the feasibility check (`DeviceChecker`, filter reason `missing devices`),
+//! matching a request against a node's device models and their attributes
+//! (`nodeDeviceMatches`, `resolveDeviceTarget`, `checkAttributeConstraint`),
+//! and the per-node accounting of instances that chooses what a placement
+//! gets (`deviceAllocator`, `scheduler/feasible/device.go`).
+//!
+//! Nomad walks device models and instances in Go map order (random); here
+//! they are walked in the node's order. When two models match a request
+//! equally, Nomad's pick is random and ours is the last in node order (Nomad
+//! keeps the later of equal offers), so a plan that places on a node with
+//! two interchangeable models may name the other one.
+
+use std::cmp::Ordering;
+
+use crate::cluster::attribute::Attribute;
+use crate::cluster::device::{AllocDevice, DeviceId, NodeDevice};
+use crate::cluster::{Allocation, Node};
+use crate::jobspec::{RequestedDevice, TaskGroup};
+use crate::version::NomadVersion;
+
+/// `resolveDeviceTarget`: a literal (parsed as an attribute), or one of the
+/// `${device.*}` interpolations (`${device.ids}` since 1.7); None = not found.
+fn resolve(target: &str, d: &NodeDevice, version: NomadVersion) -> Option<Attribute> {
+    if !target.starts_with("${") {
+        return Some(Attribute::parse(target));
+    }
+    match target {
+        "${device.ids}" if version.at_least(1, 7, 0) => Some(Attribute::string(
+            &d.instances
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        )),
+        "${device.model}" => Some(Attribute::string(&d.id.name)),
+        "${device.vendor}" => Some(Attribute::string(&d.id.vendor)),
+        "${device.type}" => Some(Attribute::string(&d.id.device_type)),
+        "${device.ids}" => None,
+        _ => {
+            let key = target.strip_prefix("${device.attr.")?;
+            let key = key.strip_suffix('}').unwrap_or(key);
+            d.attributes.get(key).cloned()
+        }
+    }
+}
+
+/// `checkAttributeConstraint` (and `checkAttributeAffinity`, the same).
+fn check(operand: &str, l: Option<&Attribute>, r: Option<&Attribute>) -> bool {
+    use super::constraint::check as check_strings;
+    match operand {
+        "distinct_hosts" | "distinct_property" => true,
+        "!=" | "not" => match (l, r) {
+            (None, None) => false,
+            (Some(a), Some(b)) => a.compare(b).is_some_and(|o| o != Ordering::Equal),
+            _ => true,
+        },
+        "<" | "<=" | ">" | ">=" | "=" | "==" | "is" => {
+            let (Some(a), Some(b)) = (l, r) else {
+                return false;
+            };
+            let Some(o) = a.compare(b) else {
+                return false;
+            };
+            match operand {
+                "<" => o == Ordering::Less,
+                "<=" => o != Ordering::Greater,
+                ">" => o == Ordering::Greater,
+                ">=" => o != Ordering::Less,
+                _ => o == Ordering::Equal,
+            }
+        }
+        "version" | "semver" => {
+            let (Some(a), Some(b)) = (l, r) else {
+                return false;
+            };
+            // Whole numbers are read as versions too.
+            let v = match (a.as_str(), a.as_int()) {
+                (Some(s), _) => s.to_string(),
+                (None, Some(i)) => i.to_string(),
+                _ => return false,
+            };
+            b.as_str()
+                .is_some_and(|c| check_strings(operand, Some(&v), Some(c)))
+        }
+        "regexp" | "set_contains" | "set_contains_all" | "set_contains_any" => {
+            match (l.and_then(Attribute::as_str), r.and_then(Attribute::as_str)) {
+                (Some(a), Some(b)) => check_strings(operand, Some(a), Some(b)),
+                _ => false,
+            }
+        }
+        "is_set" => l.is_some(),
+        "is_not_set" => l.is_none(),
+        _ => false,
+    }
+}
+
+/// `nodeDeviceMatches`: the name parts the request gives are the model's,
+/// and every constraint holds on the model (counts are not checked).
+pub fn device_matches(d: &NodeDevice, req: &RequestedDevice, version: NomadVersion) -> bool {
+    d.id.matches(&DeviceId::from_request(&req.name))
+        && req.constraints.iter().all(|c| {
+            check(
+                &c.operand,
+                resolve(&c.ltarget, d, version).as_ref(),
+                resolve(&c.rtarget, d, version).as_ref(),
+            )
+        })
+}
+
+/// `DeviceChecker`: can the node's healthy instances cover every device
+/// request of the group's tasks, requests taken in order, each greedily
+/// from the models that match it?
+pub fn has_devices(tg: &TaskGroup, n: &Node, version: NomadVersion) -> bool {
+    let required: Vec<&RequestedDevice> = tg
+        .tasks
+        .iter()
+        .flat_map(|t| t.resources.devices.iter())
+        .collect();
+    if required.is_empty() {
+        return true;
+    }
+    let mut available: Vec<(&NodeDevice, usize)> = n
+        .devices
+        .iter()
+        .map(|d| (d, d.healthy()))
+        .filter(|(_, h)| *h > 0)
+        .collect();
+    if available.is_empty() {
+        return false;
+    }
+    'requests: for req in required {
+        let mut desired = usize::try_from(req.count).unwrap_or(0);
+        for (d, unused) in available.iter_mut() {
+            if *unused == 0 || !device_matches(d, req, version) {
+                continue;
+            }
+            let take = desired.min(*unused);
+            *unused -= take;
+            desired -= take;
+            if desired == 0 {
+                continue 'requests;
+            }
+        }
+        return false;
+    }
+    true
+}
+
+/// Use count of each healthy instance of each model on one node
+/// (`DeviceAccounter`).
+#[derive(Debug, Clone)]
+pub struct DeviceAllocator<'n> {
+    node: &'n Node,
+    /// Parallel to `node.devices`: (instance ID, times used) of the healthy ones.
+    used: Vec<Vec<(&'n str, u32)>>,
+}
+
+impl<'n> DeviceAllocator<'n> {
+    pub fn new(node: &'n Node) -> Self {
+        let used = node
+            .devices
+            .iter()
+            .map(|d| {
+                d.instances
+                    .iter()
+                    .filter(|i| i.healthy)
+                    .map(|i| (i.id.as_str(), 0))
+                    .collect()
+            })
+            .collect();
+        DeviceAllocator { node, used }
+    }
+
+    /// `AddAllocs`: what the allocations hold (unknown models and
+    /// instances, e.g. unhealthy ones, are ignored).
+    pub fn add_allocs<'a>(&mut self, allocs: impl IntoIterator<Item = &'a Allocation>) {
+        for a in allocs {
+            for d in &a.resources.devices {
+                self.reserve(d);
+            }
+        }
+    }
+
+    /// `AddReserved`: one offer.
+    pub fn reserve(&mut self, d: &AllocDevice) {
+        let Some(k) = self.node.devices.iter().position(|n| n.id == d.id) else {
+            return;
+        };
+        if let Some(slots) = self.used.get_mut(k) {
+            for id in &d.instance_ids {
+                if let Some(slot) = slots.iter_mut().find(|(i, _)| i == id) {
+                    slot.1 += 1;
+                }
+            }
+        }
+    }
+
+    /// `FreeCount` of one model.
+    pub fn free_count(&self, id: &DeviceId) -> usize {
+        self.node
+            .devices
+            .iter()
+            .position(|n| &n.id == id)
+            .and_then(|k| self.used.get(k))
+            .map_or(0, |slots| slots.iter().filter(|(_, c)| *c == 0).count())
+    }
+
+    pub fn model(&self, id: &DeviceId) -> Option<&'n NodeDevice> {
+        self.node.devices.iter().find(|d| &d.id == id)
+    }
+
+    /// `createOffer` / `AssignDevice`: the best-scoring model (device
+    /// affinities) with enough free instances; ties go to the later model.
+    /// Returns the offer and the sum of the matched affinity weights, or
+    /// Nomad's error text.
+    pub fn offer(
+        &self,
+        req: &RequestedDevice,
+        version: NomadVersion,
+    ) -> Result<(AllocDevice, f64), &'static str> {
+        if self.node.devices.is_empty() {
+            return Err("no devices available");
+        }
+        let want = usize::try_from(req.count).unwrap_or(0);
+        if want == 0 {
+            return Err("invalid request of zero devices");
+        }
+        // 1.7 added instance-level `${device.ids}` constraints; 1.9 counts
+        // only the instances they allow (1.7 and 1.8 counted every free one
+        // and then handed out only the allowed ones, possibly too few).
+        let by_id = version.at_least(1, 7, 0);
+        let filtered_count = version.at_least(1, 9, 0);
+        let mut best: Option<(AllocDevice, f64, f64)> = None;
+        for (d, slots) in self.node.devices.iter().zip(&self.used) {
+            let free = slots.iter().filter(|(_, c)| *c == 0);
+            let allowed = |id: &str| !by_id || instance_allowed(id, req, d, version);
+            let enough = if filtered_count {
+                free.clone().filter(|(id, _)| allowed(id)).count() >= want
+            } else {
+                free.clone().count() >= want
+            };
+            if !enough || !device_matches(d, req, version) {
+                continue;
+            }
+            let mut score = 0.0;
+            let mut matched = 0.0;
+            if !req.affinities.is_empty() {
+                let mut total = 0.0;
+                for a in &req.affinities {
+                    total += (a.weight as f64).abs();
+                    let (l, r) = (
+                        resolve(&a.ltarget, d, version),
+                        resolve(&a.rtarget, d, version),
+                    );
+                    if check(&a.operand, l.as_ref(), r.as_ref()) {
+                        score += a.weight as f64;
+                        matched += a.weight as f64;
+                    }
+                }
+                score /= total;
+            }
+            if best.as_ref().is_some_and(|b| score < b.1) {
+                continue;
+            }
+            let ids = free
+                .filter(|(id, _)| allowed(id))
+                .take(want)
+                .map(|(id, _)| id.to_string())
+                .collect();
+            let offer = AllocDevice {
+                id: d.id.clone(),
+                instance_ids: ids,
+            };
+            best = Some((offer, score, matched));
+        }
+        best.map(|(o, _, m)| (o, m))
+            .ok_or("no devices match request")
+    }
+}
+
+/// `deviceIDMatchesConstraint`: the request's constraints on
+/// `${device.ids}` allow this instance.
+fn instance_allowed(
+    id: &str,
+    req: &RequestedDevice,
+    d: &NodeDevice,
+    version: NomadVersion,
+) -> bool {
+    let this = Attribute::string(id);
+    req.constraints.iter().all(|c| {
+        let other = if c.ltarget == "${device.ids}" {
+            &c.rtarget
+        } else if c.rtarget == "${device.ids}" {
+            &c.ltarget
+        } else {
+            return true;
+        };
+        // Nomad passes the resolved other side first, the instance second.
+        check(&c.operand, resolve(other, d, version).as_ref(), Some(&this))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::device::DeviceInstance;
+    use crate::jobspec::{Constraint, Resources, Task};
+
+    fn gpu(name: &str, healthy: usize, unhealthy: usize, mem: &str) -> NodeDevice {
+        NodeDevice {
+            id: DeviceId {
+                vendor: "nvidia".into(),
+                device_type: "gpu".into(),
+                name: name.into(),
+            },
+            instances: (0..healthy + unhealthy)
+                .map(|k| DeviceInstance {
+                    id: format!("{name}-{k}"),
+                    healthy: k < healthy,
+                })
+                .collect(),
+            attributes: [("memory".to_string(), Attribute::parse(mem))].into(),
+        }
+    }
+
+    fn req(name: &str, count: i64, cs: &[(&str, &str, &str)]) -> RequestedDevice {
+        RequestedDevice {
+            name: name.into(),
+            count,
+            constraints: cs
+                .iter()
+                .map(|(l, op, r)| Constraint {
+                    ltarget: l.to_string(),
+                    operand: op.to_string(),
+                    rtarget: r.to_string(),
+                    ..Constraint::default()
+                })
+                .collect(),
+            ..RequestedDevice::default()
+        }
+    }
+
+    fn group(reqs: Vec<RequestedDevice>) -> TaskGroup {
+        TaskGroup {
+            tasks: vec![Task {
+                resources: Resources {
+                    devices: reqs,
+                    ..Resources::default()
+                },
+                ..Task::default()
+            }],
+            ..TaskGroup::default()
+        }
+    }
+
+    const V: NomadVersion = NomadVersion::new(2, 0, 5);
+
+    fn node(devices: Vec<NodeDevice>) -> Node {
+        Node {
+            devices,
+            ..Node::default()
+        }
+    }
+
+    // After TestDeviceChecker in scheduler/feasible/feasible_test.go.
+    #[test]
+    fn device_checker_cases() {
+        let n = node(vec![gpu("1080ti", 2, 1, "11 GiB")]);
+        let none = node(vec![]);
+        let unhealthy = node(vec![gpu("1080ti", 0, 2, "11 GiB")]);
+        let cases = [
+            (&n, req("gpu", 1, &[]), true),
+            (&n, req("nvidia/gpu", 2, &[]), true),
+            (&n, req("nvidia/gpu/1080ti", 3, &[]), false),
+            (&n, req("fpga", 1, &[]), false),
+            (&none, req("gpu", 1, &[]), false),
+            (&unhealthy, req("gpu", 1, &[]), false),
+            (
+                &n,
+                req("gpu", 1, &[("${device.attr.memory}", ">", "10000 MiB")]),
+                true,
+            ),
+            (
+                &n,
+                req("gpu", 1, &[("${device.attr.memory}", ">", "12 GiB")]),
+                false,
+            ),
+            (
+                &n,
+                req("gpu", 1, &[("${device.model}", "=", "1080ti")]),
+                true,
+            ),
+            (
+                &n,
+                req("gpu", 1, &[("${device.attr.missing}", "is_not_set", "")]),
+                true,
+            ),
+        ];
+        for (i, (n, r, want)) in cases.into_iter().enumerate() {
+            assert_eq!(has_devices(&group(vec![r]), n, V), want, "case {i}");
+        }
+        // Two requests share the instances: 2 + 1 of 2 healthy do not fit.
+        let two = group(vec![req("gpu", 2, &[]), req("gpu", 1, &[])]);
+        assert!(!has_devices(&two, &n, V));
+        // ... but a request may take from several models.
+        let m = node(vec![gpu("a", 1, 0, "1 GiB"), gpu("b", 1, 0, "1 GiB")]);
+        assert!(has_devices(&group(vec![req("gpu", 2, &[])]), &m, V));
+    }
+
+    // After TestDeviceAllocator_Allocate_* in scheduler/feasible/device_test.go.
+    #[test]
+    fn allocator_offers_free_instances_of_one_model() {
+        let v = NomadVersion::new(2, 0, 5);
+        let n = node(vec![gpu("a", 1, 0, "1 GiB"), gpu("b", 2, 0, "1 GiB")]);
+        let mut d = DeviceAllocator::new(&n);
+        // A request never spans models.
+        let (o, _) = d.offer(&req("gpu", 2, &[]), v).unwrap();
+        assert_eq!(o.id.name, "b");
+        assert_eq!(o.instance_ids, ["b-0", "b-1"]);
+        d.reserve(&o);
+        assert_eq!(d.free_count(&o.id), 0);
+        assert_eq!(
+            d.offer(&req("gpu", 2, &[]), v).unwrap_err(),
+            "no devices match request"
+        );
+        assert_eq!(d.offer(&req("gpu", 1, &[]), v).unwrap().0.id.name, "a");
+        assert_eq!(
+            DeviceAllocator::new(&node(vec![]))
+                .offer(&req("gpu", 1, &[]), v)
+                .unwrap_err(),
+            "no devices available"
+        );
+    }
+
+    #[test]
+    fn instance_constraints_count_from_1_9() {
+        let n = node(vec![gpu("a", 2, 0, "1 GiB")]);
+        let r = req("gpu", 2, &[("${device.ids}", "set_contains_any", "a-1")]);
+        let d = DeviceAllocator::new(&n);
+        assert!(d.offer(&r, NomadVersion::new(1, 9, 0)).is_err());
+        // 1.7/1.8 counted every free instance, then gave only the allowed one.
+        let (o, _) = d.offer(&r, NomadVersion::new(1, 8, 0)).unwrap();
+        assert_eq!(o.instance_ids, ["a-1"]);
+        // Before 1.7 `${device.ids}` resolves to nothing: no model matches.
+        assert!(d.offer(&r, NomadVersion::new(1, 6, 0)).is_err());
+    }
+
+    #[test]
+    fn affinities_pick_the_best_model_and_report_matched_weight() {
+        use crate::jobspec::Affinity;
+        let n = node(vec![
+            gpu("big", 1, 0, "24 GiB"),
+            gpu("small", 1, 0, "8 GiB"),
+        ]);
+        let mut r = req("gpu", 1, &[]);
+        r.affinities = vec![Affinity {
+            ltarget: "${device.attr.memory}".into(),
+            operand: ">=".into(),
+            rtarget: "16 GiB".into(),
+            weight: 50,
+            ..Affinity::default()
+        }];
+        let (o, m) = DeviceAllocator::new(&n)
+            .offer(&r, NomadVersion::new(2, 0, 5))
+            .unwrap();
+        assert_eq!((o.id.name.as_str(), m), ("big", 50.0));
+    }
+}

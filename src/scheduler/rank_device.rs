@@ -1,0 +1,103 @@
+//! Device offers inside bin-packing (`BinPackIterator`, "Acquire devices"
+//! in `scheduler/feasible/rank.go`): each task's device requests, in order,
+//! get instances of one model from a per-node allocator that has seen what
+//! the node's allocations hold; when a request cannot be offered and
+//! eviction is on, device preemption frees instances and the offer is
+//! retried. The release decides the failure text and two quirks:
+//! before 1.8 a node whose device preemption fails is dropped without a
+//! metric, and before 1.9 the allocator rebuilt after an eviction is thrown
+//! away (a Go shadowed variable), so later requests still see the victims'
+//! instances as held.
+
+use super::device::DeviceAllocator;
+use super::engine::{Ask, Engine};
+use super::preempt::Preemptor;
+use crate::cluster::device::AllocDevice;
+use crate::cluster::{Allocation, Node};
+
+/// The dimension of a node bin-packing dropped without recording it
+/// (`exhaust` skips it): Nomad before 1.8 logged and moved on.
+pub const UNRECORDED: &str = "";
+
+impl Engine<'_> {
+    /// Offers for every device request of the group's tasks, and the
+    /// "devices" score (matched affinity weight over total weight) when any
+    /// request has affinities. Victims chosen here join `victims`.
+    pub(super) fn assign_devices<'a>(
+        &'a self,
+        ask: &Ask<'_>,
+        n: &'a Node,
+        evict: bool,
+        victims: &mut Vec<&'a Allocation>,
+        make: &dyn Fn(&[&'a Allocation]) -> Preemptor<'a>,
+    ) -> Result<(Vec<AllocDevice>, Option<f64>), String> {
+        let requests = ask.tg.tasks.iter().flat_map(|t| t.resources.devices.iter());
+        let mut requests = requests.peekable();
+        if requests.peek().is_none() {
+            return Ok((Vec::new(), None));
+        }
+        let v = self.world.nomad_version;
+        let proposed = self.proposed_on(n);
+        let live = |victims: &[&Allocation]| -> Vec<&'a Allocation> {
+            proposed
+                .iter()
+                .copied()
+                .filter(|a| !victims.iter().any(|x| x.id == a.id))
+                .collect()
+        };
+        let fail = |e: &str| {
+            if v.at_least(1, 8, 0) {
+                format!("devices: {e}")
+            } else {
+                UNRECORDED.to_string()
+            }
+        };
+        let mut allocator = DeviceAllocator::new(n);
+        allocator.add_allocs(live(victims));
+        let mut offers = Vec::new();
+        let (mut total_weight, mut matched) = (0.0, 0.0);
+        for req in requests {
+            let (offer, weight) = match allocator.offer(req, v) {
+                Ok(o) => o,
+                Err(e) if !evict => return Err(format!("devices: {e}")),
+                Err(e) => {
+                    let found = make(victims)
+                        .for_device(req, &allocator, v)
+                        .filter(|f| !f.is_empty())
+                        .ok_or_else(|| fail(e))?;
+                    for a in found {
+                        if !victims.iter().any(|x| x.id == a.id) {
+                            victims.push(a);
+                        }
+                    }
+                    let mut fresh = DeviceAllocator::new(n);
+                    fresh.add_allocs(live(victims));
+                    let offer = fresh.offer(req, v).map_err(&fail)?;
+                    if v.at_least(1, 9, 0) {
+                        allocator = fresh;
+                    }
+                    offer
+                }
+            };
+            allocator.reserve(&offer);
+            if !req.affinities.is_empty() {
+                total_weight += req
+                    .affinities
+                    .iter()
+                    .map(|a| (a.weight as f64).abs())
+                    .sum::<f64>();
+                matched += weight;
+            }
+            offers.push(offer);
+        }
+        let score = (total_weight != 0.0).then(|| matched / total_weight);
+        Ok((offers, score))
+    }
+
+    /// The allocations a node would hold with the plan so far.
+    fn proposed_on(&self, n: &Node) -> Vec<&Allocation> {
+        self.node_position(&n.id)
+            .map(|p| self.proposed(p))
+            .unwrap_or_default()
+    }
+}

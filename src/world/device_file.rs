@@ -1,0 +1,156 @@
+//! `device "VENDOR/TYPE/NAME" { ... }` inside a `client` block of
+//! `rules/cluster.hcl`: the devices every client of the pool fingerprints,
+//! as `nomad node status -verbose` lists them.
+//!
+//! ```hcl
+//! device "nvidia/gpu/1080ti" {
+//!   count      = 2                       # healthy instances
+//!   unhealthy  = 1                       # more instances, unhealthy
+//!   attributes = { memory = "11 GiB", cuda_cores = "3584" }
+//! }
+//! ```
+//! Attribute values are read as Nomad's device plugins report them
+//! (`ParseAttribute`: a number with an optional unit, a bool, or a string).
+//! Instances are named `NAME-0`, `NAME-1`, ... unless `instance_ids` lists
+//! them (then `count` and `unhealthy` default to the list's split).
+
+use hcl_edit::structure::Block;
+
+use super::hclread::{one_label, BodyReader, Schema};
+use crate::cluster::attribute::Attribute;
+use crate::cluster::device::{DeviceId, DeviceInstance, NodeDevice};
+use crate::diag::{Diag, Diags};
+use crate::source::Source;
+
+/// Most instances one device block may declare (every one is tracked per node).
+const MAX_INSTANCES: i64 = 1024;
+
+pub(super) fn read_device(src: &Source, b: &Block, diags: &mut Diags) -> Option<NodeDevice> {
+    let example = "device \"nvidia/gpu/1080ti\" { count = 2 }";
+    let (label, label_span) = one_label(src, b, example).map_err(|d| diags.push(d)).ok()?;
+    let parts: Vec<&str> = label.split('/').collect();
+    let [vendor, device_type, name] = parts.as_slice() else {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("device `{label}` must be named VENDOR/TYPE/NAME"),
+            )
+            .at(src, label_span, "not vendor/type/name")
+            .help(format!("a node's device has all three parts: `{example}`")),
+        );
+        return None;
+    };
+    if parts.iter().any(|p| p.is_empty()) {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("device `{label}` has an empty part"),
+            )
+            .at(src, label_span, "empty vendor, type or name"),
+        );
+        return None;
+    }
+    const S: Schema = Schema {
+        attrs: &["count", "unhealthy", "instance_ids", "attributes"],
+        blocks: &[],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "device", diags);
+    let ids: Vec<String> = r
+        .strings("instance_ids", diags)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let bounded = |key: &str, default: i64, diags: &mut Diags| -> i64 {
+        let v = r.int(key, diags).unwrap_or(default);
+        if (0..=MAX_INSTANCES).contains(&v) {
+            return v;
+        }
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("device `{key}` must be between 0 and {MAX_INSTANCES}"),
+            )
+            .at(src, r.attr_span(key).unwrap_or(label_span), "out of range"),
+        );
+        0
+    };
+    let listed = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+    let healthy = bounded("count", listed.max(1), diags);
+    let unhealthy = bounded("unhealthy", (listed - healthy).max(0), diags);
+    let total = healthy + unhealthy;
+    if !ids.is_empty() && listed != total {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!(
+                    "device `{label}` lists {listed} instance_ids for {total} instances (count + unhealthy)"
+                ),
+            )
+            .at(
+                src,
+                r.attr_span("instance_ids").unwrap_or(label_span),
+                "one ID per instance",
+            ),
+        );
+        return None;
+    }
+    let instances = (0..total)
+        .map(|k| DeviceInstance {
+            id: usize::try_from(k)
+                .ok()
+                .and_then(|k| ids.get(k).cloned())
+                .unwrap_or_else(|| format!("{name}-{k}")),
+            healthy: k < healthy,
+        })
+        .collect();
+    let attributes = r
+        .string_map("attributes", diags)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, Attribute::parse(&v)))
+        .collect();
+    Some(NodeDevice {
+        id: DeviceId {
+            vendor: vendor.to_string(),
+            device_type: device_type.to_string(),
+            name: name.to_string(),
+        },
+        instances,
+        attributes,
+    })
+}
+
+/// `NodeResources.Devices` of a node as the API returns it.
+pub(super) fn devices_from_api(node: &serde_json::Value) -> Vec<NodeDevice> {
+    use super::api_json::{b, s};
+    let list = super::api_json::path(node, &["NodeResources", "Devices"])
+        .and_then(serde_json::Value::as_array);
+    list.into_iter()
+        .flatten()
+        .map(|d| NodeDevice {
+            id: DeviceId {
+                vendor: s(d, "Vendor"),
+                device_type: s(d, "Type"),
+                name: s(d, "Name"),
+            },
+            instances: d
+                .get("Instances")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|i| DeviceInstance {
+                    id: s(i, "ID"),
+                    healthy: b(i, "Healthy"),
+                })
+                .collect(),
+            attributes: d
+                .get("Attributes")
+                .and_then(serde_json::Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| Some((k.clone(), Attribute::from_api(v)?)))
+                .collect(),
+        })
+        .collect()
+}
