@@ -8,7 +8,9 @@
 
 pub mod command;
 pub mod edit;
+mod features;
 pub mod judge;
+pub mod limits;
 pub mod parse;
 pub mod replay;
 pub mod report;

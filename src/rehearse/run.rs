@@ -427,6 +427,23 @@ impl<'a> Session<'a> {
                 .help("a rehearsal can add clients; to rehearse with fewer, lower `count` in rules/cluster.hcl")
                 .into());
             }
+            let max = crate::world::MAX_CLIENTS;
+            let total: i64 = self
+                .sim
+                .world
+                .clients
+                .iter()
+                .map(|p| i64::from(p.count))
+                .sum();
+            if total - i64::from(current) + i64::from(*target) > max {
+                return Err(Diag::error(
+                    "rehearse::scale-clients",
+                    format!("{pool}: {current} → {target} clients would make the world hold more than the {max} clients it may"),
+                )
+                .at(&rehearsal.source, *span, format!("at most {max} clients in all"))
+                .help("every client is simulated; add only the clients the demo needs")
+                .into());
+            }
             output.push_str(&format!(
                 "Client pool {pool:?}: {current} → {target} clients\n"
             ));
