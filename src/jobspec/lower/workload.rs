@@ -27,7 +27,7 @@ pub(super) fn identity(n: &Node, cx: &mut Cx<'_>) -> WorkloadIdentity {
     // refuses one.
     if let Some((_, span)) = n.labels.first() {
         cx.error(
-            "jobspec::label",
+            "jobspec::unknown-key",
             *span,
             "Extraneous label for identity; No labels are expected for identity blocks.".into(),
             "unexpected label",
