@@ -148,6 +148,15 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             println!();
         }
         println!("{}", paint(color, "1;32", "Job validation successful"));
+        // Nomad's validate is silent here, but the submission will fail.
+        let unchecked = match (&cluster, &parsed.job) {
+            (Some(sim), Some(job)) => admission::unchecked_by_validate(&sim.world, &sim.state, job),
+            _ => None,
+        };
+        if let Some(text) = unchecked.and_then(|a| a.warning_text()) {
+            print!("{}", crate::report::escape::terminal(&text));
+            worst = worst.max(exit::FINDINGS);
+        }
     }
     worst
 }
