@@ -7,8 +7,9 @@
 
 use std::path::Path;
 
-use nomad_preflight::diff::{annotate, job_diff, job_diff_with, JobDiff};
+use nomad_preflight::diff::{job_diff, job_diff_with, JobDiff};
 use nomad_preflight::jobspec::{self as js, load, LoadOptions};
+use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::version::NomadVersion;
 use nomad_preflight::vfs::MemVfs;

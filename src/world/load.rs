@@ -12,7 +12,6 @@ use super::model::*;
 use super::policy_file::read_policy;
 use super::spec_files::{read_namespace, read_quota};
 use crate::diag::{Diag, Diags};
-use crate::jobspec::LoadOptions;
 use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
@@ -257,11 +256,9 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
     }) else {
         return;
     };
-    let opts = LoadOptions {
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
-        ..LoadOptions::default()
-    };
+    // The running versions as submitted: no command's variables.
+    let loader =
+        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone());
     if let Some((_, span)) = running.get(MAX_RUNNING_JOBS) {
         diags.push(
             Diag::error(
@@ -294,15 +291,31 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
             continue;
         }
         seen.insert(key, span);
-        if !vfs.is_file(&path) {
-            diags.push(
-                Diag::error("world::missing-job-file", format!("running job file `{rel}` does not exist"))
-                    .at(&cluster_src, span, "no such file")
-                    .help("paths in `running` are relative to the project root (the folder holding rules/)"),
-            );
-            continue;
+        // A path leading outside the project is refused as such, whether
+        // or not something is there ("does not exist" would say which).
+        match vfs.probe(&path) {
+            Ok(true) => {}
+            Ok(false) => {
+                diags.push(
+                    Diag::error("world::missing-job-file", format!("running job file `{rel}` does not exist"))
+                        .at(&cluster_src, span, "no such file")
+                        .help("paths in `running` are relative to the project root (the folder holding rules/)"),
+                );
+                continue;
+            }
+            Err(e) => {
+                diags.push(
+                    Diag::error(
+                        "world::outside-job-file",
+                        crate::report::escape::one_line(&e.to_string()),
+                    )
+                    .at(&cluster_src, span, "outside the project")
+                    .help("list job files inside the project (the folder holding rules/)"),
+                );
+                continue;
+            }
         }
-        let parsed = crate::jobspec::load(vfs, &path, &opts);
+        let parsed = loader.load(vfs, &path);
         let failed = parsed.diags.has_errors();
         diags.extend(parsed.diags);
         match parsed.job {
