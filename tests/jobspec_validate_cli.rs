@@ -27,16 +27,40 @@ fn the_version_decides_and_the_world_gives_it() {
     };
     assert_eq!(run(&at("1.4.0"), false), 1);
     assert_eq!(run(&at("1.5.0"), false), 0);
-    assert_eq!(run(&args(file, &[]), false), 0);
     let demo = ValidateArgs {
         world: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules")),
         ..args(file, &[])
     };
     assert_eq!(run(&demo, false), 1);
+    // Without flags, the world found upwards (this checkout's rules/, as
+    // check and plan find it) gives the version.
+    assert_eq!(run(&args(file, &[]), false), 1);
+    // With no world at all, the newest release judges, as Nomad's CLI.
+    let dir = std::env::temp_dir().join(format!("np-validate-noworld-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file);
+    std::fs::copy(&src, dir.join("job.nomad")).expect("copy");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
+        .args(["validate", "job.nomad"])
+        .current_dir(&dir)
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Exit codes, judged as the newest release (this checkout's world runs 0.9.3).
 #[test]
 fn exit_codes() {
+    let args = |file: &str, var: &[&str]| ValidateArgs {
+        nomad_version: Some(nomad_preflight::version::NomadVersion::CURRENT),
+        ..args(file, var)
+    };
     assert_eq!(run(&args("jobs/sockshop.nomad", &[]), false), 0);
     assert_eq!(
         run(

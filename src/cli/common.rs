@@ -248,7 +248,7 @@ pub fn resolve_world_at(
                 ),
         )
     })?;
-    if staged && vfs.paths().next().is_none() {
+    if staged && vfs.is_empty() {
         // No commits yet: nothing runs, the world is the one being committed.
         vfs = crate::git::LazyGitVfs::index(&root).map_err(read_err)?;
     }

@@ -165,7 +165,17 @@ fn load_parsed(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Box<jobs
     }
     let parsed = jobspec::load(&vfs, path, opts);
     match parsed.job {
-        Some(job) if !parsed.diags.has_errors() => Ok(job),
+        Some(job) if !parsed.diags.has_errors() => {
+            // Nomad plans such a job without a word; the version is the cause.
+            let gates = parsed
+                .diags
+                .iter()
+                .filter(|d| d.code == jobspec::version_gates::CODE);
+            for d in gates {
+                eprintln!("note: {}", crate::report::escape::one_line(&d.message));
+            }
+            Ok(job)
+        }
         _ => Err(Box::new(parsed)),
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::diag::{exit, render, Diags};
 use crate::jobspec::{self, LoadOptions};
+use crate::planner::admission;
 use crate::vfs::DiskVfs;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -22,7 +23,8 @@ pub struct ValidateArgs {
     /// take with --world), so the three commands agree on one file.
     #[arg(long, value_name = "DIR", conflicts_with = "nomad_version")]
     pub world: Option<PathBuf>,
-    /// Judge as this Nomad version would (default: the newest we know).
+    /// Judge as this Nomad version would (default: the world's, found as
+    /// `check` and `plan` find it; without a world, the newest we know).
     #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = parse_version)]
     pub nomad_version: Option<crate::version::NomadVersion>,
 }
@@ -34,16 +36,42 @@ fn parse_version(s: &str) -> Result<crate::version::NomadVersion, String> {
 
 /// Nomad's exit codes: 0 valid, 1 invalid, 255 usage or I/O error.
 pub fn run(args: &ValidateArgs, color: bool) -> i32 {
-    let version = match (&args.world, args.nomad_version) {
-        (_, Some(v)) => v,
-        (Some(dir), None) => match crate::cli::common::resolve_world(Some(dir)) {
-            Ok(r) => r.world.nomad_version,
+    // The world `check` and `plan` would use here (`--world`, else
+    // `rules/` found upwards) sets the version, so the three agree; with
+    // none, judge as the newest release, as Nomad's own CLI does.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let world_dir = args
+        .world
+        .clone()
+        .or_else(|| crate::world::find_world(&cwd));
+    let world = match &world_dir {
+        Some(dir) => match crate::cli::common::resolve_world(Some(dir)) {
+            Ok(r) => Some(r.world),
             Err(d) => {
                 eprint!("{}", render(&d.0, color));
                 return exit::NOMAD_ERROR;
             }
         },
-        (None, None) => LoadOptions::default().version,
+        None => None,
+    };
+    let version = args
+        .nomad_version
+        .or(world.as_ref().map(|w| w.nomad_version))
+        .unwrap_or(LoadOptions::default().version);
+    // From 1.3 `nomad job validate` runs the servers' admission validators:
+    // judged against the world's cluster, as `plan` judges.
+    let cluster = match world {
+        Some(mut w) => {
+            w.nomad_version = version;
+            match crate::scheduler::Simulation::new(&w, 1) {
+                Ok(sim) => Some(sim),
+                Err(d) => {
+                    eprint!("{}", render(&d.0, color));
+                    return exit::NOMAD_ERROR;
+                }
+            }
+        }
+        None => None,
     };
     // The one `-var` parser; a `-var` Nomad would ignore is said so.
     let (base, warnings) = LoadOptions::from_cli(&args.var, &args.var_file, version, None);
@@ -95,6 +123,16 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             };
             eprint!("{nomad}");
             eprint!("{}", render(&Diags(errors).0, color));
+            worst = worst.max(exit::FINDINGS);
+            continue;
+        }
+        let refused = match (&cluster, &parsed.job) {
+            (Some(sim), Some(job)) => admission::validate_errors(&sim.world, &sim.state, job),
+            _ => Vec::new(),
+        };
+        if !refused.is_empty() {
+            eprintln!("{}", paint(color, "1;31", "Job validation errors:"));
+            eprintln!("{}", crate::gotext::multierror(&refused, version));
             worst = worst.max(exit::FINDINGS);
             continue;
         }

@@ -18,6 +18,7 @@ pub mod tree;
 mod unmodelled;
 mod validate;
 pub mod vars;
+pub mod version_gates;
 
 pub use model::*;
 
@@ -279,6 +280,7 @@ fn build(
     }
     defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, diags);
+    version_gates::check(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
     Some(job)

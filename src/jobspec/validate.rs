@@ -10,6 +10,18 @@ use crate::version::NomadVersion;
 
 pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) {
     let js = &job.spans;
+    // Job.Validate checks the type before the priority.
+    if super::version_gates::sysbatch_refused(job, v) {
+        push(
+            diags,
+            src,
+            super::version_gates::CODE,
+            js.best("type"),
+            "Invalid job type: \"sysbatch\"".into(),
+            "sysbatch jobs need Nomad 1.2 or later",
+            &format!("judged as Nomad {v}, which has no sysbatch jobs: use type = \"batch\" (or \"system\"), or judge by Nomad 1.2 or later"),
+        );
+    }
     if !(1..=100).contains(&job.priority) {
         push(
             diags,

@@ -192,6 +192,20 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
     out
 }
 
+/// What `nomad job validate` (the `Job.Validate` RPC) refuses of `job`'s
+/// admission, as messages: from 1.3.0 it runs the same validators as a plan
+/// (the namespace, its drivers and, from 1.6.0, the node pool); before, only
+/// the job itself was validated.
+pub fn validate_errors(world: &World, state: &State, job: &Job) -> Vec<String> {
+    if !world.nomad_version.at_least(1, 3, 0) {
+        return Vec::new();
+    }
+    refusals(world, state, job)
+        .iter()
+        .map(|r| r.message(job))
+        .collect()
+}
+
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;

@@ -46,6 +46,16 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
     if let Some(io) = client.iter().find(|d| d.code.starts_with("io::")) {
         return Refusal::JobStruct(io.message.clone());
     }
+    // Keys the version's parser does not know yet: Nomad's own text.
+    let gated = |d: &&&Diag| d.code == jobspec::version_gates::CODE;
+    if !client.is_empty() && client.iter().all(gated) {
+        let job = parsed.job.as_ref();
+        if let Some(text) =
+            job.and_then(|j| jobspec::version_gates::parser_error(j, &parsed.source, path, version))
+        {
+            return Refusal::JobStruct(format!("Error parsing job file from {path}{text}"));
+        }
+    }
     let messages: Vec<&str> = client.iter().map(|d| d.message.as_str()).collect();
     let sep = if version.at_least(1, 0, 0) {
         ":\n"

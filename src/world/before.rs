@@ -238,7 +238,7 @@ fn committed(abs: &Path, opts: &LoadOptions) -> Result<Job, String> {
         .strip_prefix(&root)
         .map_err(|_| "the file is outside the git repository".to_string())?;
     if !head.is_file(rel) {
-        return Err(if head.paths().next().is_none() {
+        return Err(if head.is_empty() {
             "the repository has no commit yet".into()
         } else {
             "the file is not committed (untracked or newly added)".into()

@@ -1,0 +1,113 @@
+//! The git command line, only where the in-process reader does not go:
+//! - comparing with the working tree (`check --base` without `--head` or
+//!   `--staged`), which needs git's clean filters (`core.autocrlf`,
+//!   `.gitattributes`) to hash a file as git would;
+//! - pairing renames whose content changed, which is git's own similarity
+//!   heuristic (`-M`);
+//! - listing untracked files with `.gitignore` applied (`check DIR`).
+//!
+//! gix has all three behind its `status`, `blob-diff` and `dirwalk`
+//! features, which bring attributes, filters and a directory walker into
+//! every build for paths a hook does not take.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::repo::path_of;
+use super::Change;
+
+fn git(root: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C").arg(root);
+    // Paths must come back verbatim, not C-quoted.
+    c.args(["-c", "core.quotePath=false"]);
+    c
+}
+
+fn run(mut cmd: Command) -> io::Result<Vec<u8>> {
+    let out = cmd.stderr(Stdio::piped()).output()?;
+    if !out.status.success() {
+        return Err(io::Error::other(format!(
+            "git failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(out.stdout)
+}
+
+/// Records of `-z` output, as bytes: dropping a record that does not decode
+/// would misalign the ones after it (and let a file name hide a change).
+fn split_z(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes.split(|b| *b == 0).filter(|s| !s.is_empty())
+}
+
+/// `git diff --name-status -M` from `base` (a revision or a tree id) to
+/// `head`, the index (`staged`) or the working tree.
+pub(super) fn name_status(
+    root: &Path,
+    base: &str,
+    head: Option<&str>,
+    staged: bool,
+) -> io::Result<Vec<Change>> {
+    let mut c = git(root);
+    c.args(["diff", "--name-status", "-M", "-z", "--no-ext-diff"]);
+    if staged && head.is_none() {
+        c.arg("--cached");
+    }
+    c.arg(base);
+    if let Some(h) = head {
+        c.arg(h);
+    }
+    c.arg("--");
+    parse_name_status(&run(c)?)
+}
+
+/// `git diff --name-status -z`: a status field, then one path (two for
+/// renames and copies). Paths are kept as bytes; a record that does not
+/// parse fails the whole listing, so a gate never judges a partial one.
+pub fn parse_name_status(out: &[u8]) -> io::Result<Vec<Change>> {
+    let mut fields = split_z(out);
+    let mut changes = Vec::new();
+    let cut = || io::Error::other("git diff printed a change without its path");
+    while let Some(status) = fields.next() {
+        let mut path = || fields.next().ok_or_else(cut).and_then(path_of);
+        let change = match status.first() {
+            Some(b'A') => Change::Added(path()?),
+            Some(b'C') => {
+                let _from = path()?;
+                Change::Added(path()?)
+            }
+            Some(b'D') => Change::Deleted(path()?),
+            Some(b'R') => {
+                let from = path()?;
+                Change::Renamed { from, to: path()? }
+            }
+            // M, T, U (unmerged), X: content the gate must look at.
+            _ => Change::Modified(path()?),
+        };
+        changes.push(change);
+    }
+    Ok(changes)
+}
+
+/// Files under `dir` that git would track: committed, staged or new but not
+/// ignored (`.gitignore` respected). Paths are relative to `dir`.
+pub fn ls_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut c = git(dir);
+    c.args([
+        "ls-files",
+        "-z",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--deduplicate",
+    ]);
+    let out = run(c)?;
+    let mut files = split_z(&out)
+        .map(path_of)
+        .collect::<io::Result<Vec<PathBuf>>>()?;
+    files.sort();
+    files.dedup();
+    Ok(files)
+}

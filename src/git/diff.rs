@@ -1,0 +1,204 @@
+//! The paths that differ between two trees, or between a tree and the
+//! index, found by walking only what differs: a subtree whose id is the
+//! same on both sides is never opened, so a hook on one staged file in a
+//! repository of 20,000 reads the few trees on that file's path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::ObjectId;
+
+use super::repo::{join, read_tree, walk_files, Kind};
+
+/// A change as git's `--name-status` letters it, before rename pairing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Status {
+    Added,
+    Modified,
+    Deleted,
+}
+
+pub(super) type Changes = Vec<(BString, Status)>;
+
+/// One side of a name in a tree comparison: absent, or its object.
+type Side = Option<(ObjectId, Kind)>;
+
+/// Paths that differ from tree `a` to tree `b` (`None`: the empty tree).
+pub(super) fn tree_to_tree(
+    repo: &gix::Repository,
+    a: Option<ObjectId>,
+    b: Option<ObjectId>,
+) -> io::Result<Changes> {
+    let mut out = Vec::new();
+    if a != b {
+        walk_pair(repo, a, b, BStr::new(""), &mut out)?;
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn walk_pair(
+    repo: &gix::Repository,
+    a: Option<ObjectId>,
+    b: Option<ObjectId>,
+    prefix: &BStr,
+    out: &mut Changes,
+) -> io::Result<()> {
+    let side = |id: Option<ObjectId>| -> io::Result<Vec<_>> {
+        Ok(match id {
+            Some(id) => read_tree(repo, id)?,
+            None => Vec::new(),
+        })
+    };
+    let mut names: BTreeMap<BString, (Side, Side)> = BTreeMap::new();
+    for e in side(a)? {
+        names.entry(e.name).or_default().0 = Some((e.oid, e.kind));
+    }
+    for e in side(b)? {
+        names.entry(e.name).or_default().1 = Some((e.oid, e.kind));
+    }
+    let tree = |s: Side| s.filter(|(_, k)| *k == Kind::Tree).map(|(o, _)| o);
+    let file = |s: Side| s.filter(|(_, k)| *k != Kind::Tree);
+    for (name, (x, y)) in names {
+        if x == y {
+            continue;
+        }
+        let path = join(prefix, name.as_ref());
+        let (tx, ty) = (tree(x), tree(y));
+        if tx.is_some() || ty.is_some() {
+            walk_pair(repo, tx, ty, path.as_ref(), out)?;
+        }
+        match (file(x), file(y)) {
+            (Some(_), Some(_)) => out.push((path, Status::Modified)),
+            (Some(_), None) => out.push((path, Status::Deleted)),
+            (None, Some(_)) => out.push((path, Status::Added)),
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Paths that differ from tree `tree` to the index (`git diff --cached`).
+/// The index's cache-tree extension names the tree each unchanged
+/// directory would write: where it equals the committed subtree, nothing
+/// below it changed and it is skipped on both sides. An entry with a
+/// conflict is one modified path (git's `U`); an intent-to-add entry is not
+/// staged content and is left out, as git leaves it out.
+pub(super) fn tree_to_index(
+    repo: &gix::Repository,
+    tree: Option<ObjectId>,
+    index: &gix::index::File,
+) -> io::Result<Changes> {
+    let mut committed = Vec::new();
+    let mut skipped: Vec<BString> = Vec::new();
+    if let Some(id) = tree {
+        walk_unless_cached(
+            repo,
+            id,
+            index.tree(),
+            BStr::new(""),
+            &mut committed,
+            &mut skipped,
+        )?;
+    }
+    committed.sort_by(|a, b| a.0.cmp(&b.0));
+    if skipped.iter().any(|s| s.is_empty()) {
+        return Ok(Vec::new()); // the index would write exactly `tree`
+    }
+    // As `dir/`, skipped directories sort so that the greatest one not after
+    // a path is the only one that can hold it (they never nest).
+    let mut skipped: Vec<BString> = skipped
+        .into_iter()
+        .map(|s| join(s.as_ref(), BStr::new("")))
+        .collect();
+    skipped.sort();
+    let under_skipped = |path: &BStr| {
+        let i = skipped.partition_point(|s| s.as_bstr() <= path);
+        i > 0 && path.starts_with(skipped[i - 1].as_slice())
+    };
+    let mut unmerged = BTreeSet::new();
+    let mut staged = Vec::new();
+    for entry in index.entries() {
+        let path = entry.path(index);
+        if under_skipped(path) {
+            continue;
+        }
+        if entry.stage_raw() != 0 {
+            unmerged.insert(path.to_owned());
+        } else if !entry
+            .flags
+            .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+        {
+            staged.push((path.to_owned(), entry.id, Kind::of_index(entry.mode)));
+        }
+    }
+    let mut out: Changes = unmerged
+        .iter()
+        .map(|p| (p.clone(), Status::Modified))
+        .collect();
+    let (mut i, mut j) = (0, 0);
+    while i < committed.len() || j < staged.len() {
+        let ord = match (committed.get(i), staged.get(j)) {
+            (Some(c), Some(s)) => c.0.cmp(&s.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (path, status) = match ord {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (&committed[i - 1].0, Some(Status::Deleted))
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (&staged[j - 1].0, Some(Status::Added))
+            }
+            std::cmp::Ordering::Equal => {
+                let (c, s) = (&committed[i], &staged[j]);
+                i += 1;
+                j += 1;
+                let same = c.1 == s.1 && c.2 == s.2;
+                (&c.0, (!same).then_some(Status::Modified))
+            }
+        };
+        if let Some(status) = status {
+            if !unmerged.contains(path) {
+                out.push((path.clone(), status));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The files of tree `id`, except below directories the index's cache
+/// tree records as unchanged (those are listed in `skipped`).
+fn walk_unless_cached(
+    repo: &gix::Repository,
+    id: ObjectId,
+    cached: Option<&gix::index::extension::Tree>,
+    prefix: &BStr,
+    out: &mut Vec<(BString, ObjectId, Kind)>,
+    skipped: &mut Vec<BString>,
+) -> io::Result<()> {
+    if cached.is_some_and(|c| c.num_entries.is_some() && c.id == id) {
+        skipped.push(prefix.to_owned());
+        return Ok(());
+    }
+    let Some(cached) = cached else {
+        return walk_files(repo, id, prefix, out);
+    };
+    for e in read_tree(repo, id)? {
+        let path = join(prefix, e.name.as_ref());
+        if e.kind == Kind::Tree {
+            let child = cached
+                .children
+                .iter()
+                .find(|c| c.name.as_slice() == e.name.as_slice());
+            walk_unless_cached(repo, e.oid, child, path.as_ref(), out, skipped)?;
+        } else {
+            out.push((path, e.oid, e.kind));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! The files of a revision or of the index, found and read only when asked
+//! for. A hook that checks one staged file against the committed world
+//! opens the trees on the paths it reads and the blobs it needs, not a
+//! listing of the whole repository.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::ObjectId;
+
+use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
+use crate::vfs::MemVfs;
+
+enum Source {
+    /// The staged files (stage 0 of the index).
+    Index(gix::worktree::Index),
+    /// A tree; `None` for `HEAD` before the first commit.
+    Tree(Option<ObjectId>),
+}
+
+struct State {
+    repo: gix::Repository,
+    /// Decoded trees by directory (`""` is the top).
+    trees: HashMap<BString, Option<Arc<Vec<TreeEntry>>>>,
+    files: MemVfs,
+}
+
+/// A revision or the index, read on demand through the one in-process reader.
+pub struct LazyGitVfs {
+    root: PathBuf,
+    rev: String,
+    source: Source,
+    state: Mutex<State>,
+}
+
+impl LazyGitVfs {
+    fn new(root: &Path, rev: &str, repo: gix::Repository, source: Source) -> LazyGitVfs {
+        LazyGitVfs {
+            root: root.to_path_buf(),
+            rev: rev.to_string(),
+            source,
+            state: Mutex::new(State {
+                repo,
+                trees: HashMap::new(),
+                files: MemVfs::git(rev, root),
+            }),
+        }
+    }
+
+    /// The staged files (stage 0 of the index).
+    pub fn index(root: &Path) -> io::Result<LazyGitVfs> {
+        let repo = repo::open(root)?;
+        let index = repo.index_or_empty().map_err(repo::other)?;
+        Ok(LazyGitVfs::new(root, ":", repo, Source::Index(index)))
+    }
+
+    /// The files of revision `rev`; empty for `HEAD` before the first commit.
+    pub fn rev(root: &Path, rev: &str) -> io::Result<LazyGitVfs> {
+        let repo = repo::open(root)?;
+        let tree = repo::tree_of(&repo, rev)?;
+        Ok(LazyGitVfs::new(root, rev, repo, Source::Tree(tree)))
+    }
+
+    /// Whether this revision (or the index) holds no file at all.
+    pub fn is_empty(&self) -> bool {
+        match &self.source {
+            Source::Index(index) => !index.entries().iter().any(|e| usable(index, e)),
+            Source::Tree(tree) => tree.is_none_or(|t| t == ObjectId::empty_tree(t.kind())),
+        }
+    }
+
+    /// Every path this revision holds: a full listing, for the rare caller
+    /// that needs one (the readers above never list).
+    pub fn paths(&self) -> impl Iterator<Item = PathBuf> {
+        let listed = match &self.source {
+            Source::Index(index) => index
+                .entries()
+                .iter()
+                .filter(|e| usable(index, e))
+                .map(|e| path_of(e.path(index)))
+                .collect(),
+            Source::Tree(Some(tree)) => self.with_state(|s| {
+                let mut files = Vec::new();
+                repo::walk_files(&s.repo, *tree, BStr::new(""), &mut files)?;
+                files
+                    .iter()
+                    .filter(|f| f.2.is_blob())
+                    .map(|f| path_of(&f.0))
+                    .collect()
+            }),
+            Source::Tree(None) => Ok(Vec::new()),
+        };
+        listed.unwrap_or_default().into_iter()
+    }
+
+    fn key(&self, path: &Path) -> PathBuf {
+        let p = if path.is_absolute() {
+            path.strip_prefix(&self.root).unwrap_or(path)
+        } else {
+            path
+        };
+        crate::vfs::normalize(p)
+    }
+
+    fn with_state<T>(&self, f: impl FnOnce(&mut State) -> io::Result<T>) -> io::Result<T> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| io::Error::other("git reader poisoned"))?;
+        f(&mut state)
+    }
+
+    /// The object at `key`, with its kind.
+    fn lookup(&self, key: &Path) -> io::Result<Option<(ObjectId, Kind)>> {
+        let path = bytes_of(key);
+        match &self.source {
+            Source::Index(index) => Ok(index
+                .entry_by_path_and_stage(path.as_ref(), gix::index::entry::Stage::Unconflicted)
+                .map(|e| (e.id, Kind::of_index(e.mode)))),
+            Source::Tree(tree) => {
+                let (dir, name) = match path.rfind_byte(b'/') {
+                    Some(i) => (&path[..i], &path[i + 1..]),
+                    None => (&b""[..], &path[..]),
+                };
+                self.with_state(|s| {
+                    let entries = dir_entries(s, *tree, dir.as_bstr())?;
+                    Ok(entries.and_then(|es| {
+                        es.iter()
+                            .find(|e| e.name.as_slice() == name)
+                            .map(|e| (e.oid, e.kind))
+                    }))
+                })
+            }
+        }
+    }
+}
+
+/// A staged entry with one blob: conflicted entries and submodules have none.
+fn usable(index: &gix::index::File, e: &gix::index::Entry) -> bool {
+    let _ = index;
+    e.stage_raw() == 0 && Kind::of_index(e.mode).is_blob()
+}
+
+/// The entries of directory `dir` of `tree`, decoded once.
+fn dir_entries(
+    s: &mut State,
+    tree: Option<ObjectId>,
+    dir: &BStr,
+) -> io::Result<Option<Arc<Vec<TreeEntry>>>> {
+    if let Some(hit) = s.trees.get(dir) {
+        return Ok(hit.clone());
+    }
+    let id = if dir.is_empty() {
+        tree
+    } else {
+        let (parent, name) = match dir.rfind_byte(b'/') {
+            Some(i) => (&dir[..i], &dir[i + 1..]),
+            None => (BStr::new(""), dir),
+        };
+        dir_entries(s, tree, parent)?.and_then(|es| {
+            es.iter()
+                .find(|e| e.name.as_slice() == name && e.kind == Kind::Tree)
+                .map(|e| e.oid)
+        })
+    };
+    let entries = match id {
+        Some(id) => Some(Arc::new(repo::read_tree(&s.repo, id)?)),
+        None => None,
+    };
+    s.trees.insert(dir.to_owned(), entries.clone());
+    Ok(entries)
+}
+
+impl crate::vfs::Vfs for LazyGitVfs {
+    fn read(&self, path: &Path) -> io::Result<crate::source::Source> {
+        let key = self.key(path);
+        let not_found = || {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{} not found in git {}", key.display(), self.rev),
+            )
+        };
+        let Some((oid, kind)) = self.lookup(&key)? else {
+            return Err(not_found());
+        };
+        if kind == Kind::Link {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "refusing to read {}: it is a symbolic link in git {}, and links are not followed",
+                    key.display(),
+                    self.rev
+                ),
+            ));
+        }
+        if !kind.is_blob() {
+            return Err(not_found());
+        }
+        self.with_state(|s| {
+            if !s.files.is_file(&key) {
+                let bytes = repo::blob(&s.repo, oid, &key)?;
+                s.files.insert(&key, crate::vfs::decode(bytes));
+            }
+            s.files.read(&key)
+        })
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let dir = self.key(dir);
+        let prefix = bytes_of(&dir);
+        let mut files = match &self.source {
+            Source::Index(index) => {
+                let mut start = prefix.clone();
+                if !start.is_empty() {
+                    start.push(b'/');
+                }
+                let range = index.prefixed_entries(start.as_ref()).unwrap_or_default();
+                range
+                    .iter()
+                    .filter(|e| usable(index, e))
+                    .map(|e| e.path(index))
+                    .filter(|p| !p[start.len()..].contains(&b'/'))
+                    .map(|p| path_of(p))
+                    .collect::<io::Result<Vec<_>>>()?
+            }
+            Source::Tree(tree) => self.with_state(|s| {
+                let entries = dir_entries(s, *tree, prefix.as_ref())?;
+                entries
+                    .iter()
+                    .flat_map(|es| es.iter())
+                    .filter(|e| e.kind.is_blob())
+                    .map(|e| path_of(&repo::join(prefix.as_ref(), e.name.as_ref())))
+                    .collect::<io::Result<Vec<_>>>()
+            })?,
+        };
+        files.sort();
+        Ok(files)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        let dir = self.key(path);
+        if dir.as_os_str().is_empty() {
+            return true;
+        }
+        match &self.source {
+            Source::Index(index) => {
+                let mut start = bytes_of(&dir);
+                start.push(b'/');
+                index
+                    .prefixed_entries(start.as_ref())
+                    .is_some_and(|es| es.iter().any(|e| usable(index, e)))
+            }
+            Source::Tree(_) => self
+                .lookup(&dir)
+                .is_ok_and(|hit| hit.is_some_and(|(_, k)| k == Kind::Tree)),
+        }
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.lookup(&self.key(path))
+            .is_ok_and(|hit| hit.is_some_and(|(_, k)| k.is_blob()))
+    }
+
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn describe(&self) -> String {
+        format!("git {}", self.rev)
+    }
+
+    fn fence_root(&self) -> Option<&Path> {
+        Some(&self.root)
+    }
+}

@@ -1,0 +1,204 @@
+//! Read job files from git without touching the working tree or the index:
+//! the staged version for a pre-commit hook, a base revision for CI, the
+//! running version at `HEAD`. One reader serves every consumer (`check
+//! --staged/--base`, `plan --changed`, the hook, the before-state).
+//!
+//! Git is read in process with gix (index, trees, blobs): a hook on one
+//! staged file used to start six git processes one after another, two of
+//! them listing the whole repository; now it opens the index and the few
+//! trees on the paths it reads, so its cost no longer grows with the
+//! repository. The git command line remains only where [`cli`] says.
+
+mod cli;
+mod diff;
+mod lazy;
+mod repo;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use gix::bstr::{BStr, ByteSlice};
+
+pub use cli::{ls_files, parse_name_status};
+pub use lazy::LazyGitVfs;
+
+use crate::vfs::MemVfs;
+use diff::Status;
+use repo::{path_of, Kind};
+
+/// One changed path between two trees (`git diff --name-status`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Added(PathBuf),
+    Modified(PathBuf),
+    Deleted(PathBuf),
+    Renamed { from: PathBuf, to: PathBuf },
+}
+
+impl Change {
+    /// The path holding the new content, if any.
+    pub fn new_path(&self) -> Option<&Path> {
+        match self {
+            Change::Added(p) | Change::Modified(p) => Some(p),
+            Change::Renamed { to, .. } => Some(to),
+            Change::Deleted(_) => None,
+        }
+    }
+}
+
+/// The top of the work tree containing `start`, if it is inside one: the
+/// project root ([`crate::project::root_of`]) when it is a git checkout.
+pub fn repo_root(start: &Path) -> Option<PathBuf> {
+    let root = crate::project::root_of(start);
+    root.join(".git").exists().then_some(root)
+}
+
+/// Every staged file (the index, stage 0), read from its blob.
+pub fn index_vfs(root: &Path) -> io::Result<MemVfs> {
+    index_vfs_filtered(root, |_| true)
+}
+
+/// Staged files for which `want(path)` holds. Symbolic links are left out
+/// (never followed, and their target is not a job file).
+pub fn index_vfs_filtered(root: &Path, want: impl Fn(&Path) -> bool) -> io::Result<MemVfs> {
+    let repo = repo::open(root)?;
+    let index = repo.index_or_empty().map_err(repo::other)?;
+    let mut files = Vec::new();
+    for e in index.entries() {
+        if e.stage_raw() == 0 && matches!(Kind::of_index(e.mode), Kind::File | Kind::Executable) {
+            files.push((path_of(e.path(&index))?, e.id));
+        }
+    }
+    fill(&repo, MemVfs::git(":", root), files, want)
+}
+
+/// Every file of revision `rev`. A repository without commits has an empty
+/// `HEAD`: that gives an empty file set rather than an error.
+pub fn rev_vfs(root: &Path, rev: &str) -> io::Result<MemVfs> {
+    rev_vfs_filtered(root, rev, |_| true)
+}
+
+/// Files of `rev` for which `want(path)` holds.
+pub fn rev_vfs_filtered(
+    root: &Path,
+    rev: &str,
+    want: impl Fn(&Path) -> bool,
+) -> io::Result<MemVfs> {
+    let repo = repo::open(root)?;
+    let Some(tree) = repo::tree_of(&repo, rev)? else {
+        return Ok(MemVfs::git(rev, root));
+    };
+    let mut listed = Vec::new();
+    repo::walk_files(&repo, tree, BStr::new(""), &mut listed)?;
+    let files = listed
+        .into_iter()
+        .filter(|(_, _, kind)| matches!(kind, Kind::File | Kind::Executable))
+        .map(|(path, oid, _)| Ok((path_of(&path)?, oid)))
+        .collect::<io::Result<Vec<_>>>()?;
+    fill(&repo, MemVfs::git(rev, root), files, want)
+}
+
+fn fill(
+    repo: &gix::Repository,
+    mut vfs: MemVfs,
+    files: Vec<(PathBuf, gix::ObjectId)>,
+    want: impl Fn(&Path) -> bool,
+) -> io::Result<MemVfs> {
+    for (path, oid) in files {
+        if want(&path) {
+            let bytes = repo::blob(repo, oid, &path)?;
+            vfs.insert(path, crate::vfs::decode(bytes));
+        }
+    }
+    Ok(vfs)
+}
+
+/// Paths changed from `base` to `head` (`None`: the working tree, or the
+/// index when `staged`), renames detected. Trees and the index are compared
+/// in process; the working tree, and renames of edited content, are git's
+/// own (see [`cli`]).
+pub fn changed_files(
+    root: &Path,
+    base: &str,
+    head: Option<&str>,
+    staged: bool,
+) -> io::Result<Vec<Change>> {
+    let repo = repo::open(root)?;
+    let base_tree = repo::tree_of(&repo, base)?;
+    let base_arg = || match base_tree {
+        Some(_) => base.to_string(),
+        // Before the first commit there is no base tree: the empty tree.
+        None => gix::ObjectId::empty_tree(repo.object_hash()).to_string(),
+    };
+    let raw = match head {
+        Some(h) => diff::tree_to_tree(&repo, base_tree, repo::tree_of(&repo, h)?)?,
+        None if staged => {
+            let index = repo.index_or_empty().map_err(repo::other)?;
+            if index.is_sparse() {
+                // A sparse index holds directories, not files: git expands them.
+                return cli::name_status(root, &base_arg(), None, true);
+            }
+            diff::tree_to_index(&repo, base_tree, &index)?
+        }
+        None => return cli::name_status(root, &base_arg(), None, false),
+    };
+    let has = |s: Status| raw.iter().any(|(_, st)| *st == s);
+    if has(Status::Added) && has(Status::Deleted) {
+        // Possibly a rename: git decides by its similarity score.
+        let head = head.map(repo::plain_rev).transpose()?;
+        return cli::name_status(root, &base_arg(), head, staged);
+    }
+    raw.into_iter()
+        .map(|(path, status)| {
+            let path = path_of(path.as_bytes())?;
+            Ok(match status {
+                Status::Added => Change::Added(path),
+                Status::Modified => Change::Modified(path),
+                Status::Deleted => Change::Deleted(path),
+            })
+        })
+        .collect()
+}
+
+/// The directory git runs hooks from: `core.hooksPath` (relative to the
+/// work tree, as git runs hooks there), else `hooks` in the common git dir.
+pub fn hooks_dir(root: &Path) -> io::Result<PathBuf> {
+    let repo = repo::open(root)?;
+    let configured = repo
+        .config_snapshot()
+        .trusted_path("core.hooksPath")
+        .map_err(repo::other)?;
+    Ok(match configured {
+        Some(p) if p.is_absolute() => p,
+        Some(p) => root.join(p),
+        None => repo.common_dir().join("hooks"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn name_status_keeps_non_utf8_names_and_stays_aligned() {
+        use std::os::unix::ffi::OsStrExt;
+        let out = b"A\0jobs/a\xff.nomad\0M\0jobs/bad.nomad\0R100\0old\0new\0";
+        let got = parse_name_status(out).expect("parses");
+        assert_eq!(
+            got,
+            vec![
+                Change::Added(PathBuf::from(std::ffi::OsStr::from_bytes(
+                    b"jobs/a\xff.nomad"
+                ))),
+                Change::Modified(PathBuf::from("jobs/bad.nomad")),
+                Change::Renamed {
+                    from: PathBuf::from("old"),
+                    to: PathBuf::from("new")
+                },
+            ]
+        );
+        // A record cut short fails the listing instead of being dropped.
+        assert!(parse_name_status(b"M\0a\0R100\0old\0").is_err());
+    }
+}

@@ -1,0 +1,226 @@
+//! A repository opened in process, and its objects: revisions resolved to
+//! trees, trees decoded one directory at a time, blobs read under the size
+//! cap. Every git consumer reads through these few functions.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::ObjectId;
+
+/// What a tree or index entry is, with the executable bit: a change of
+/// either is a change git reports (`M` or `T`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    File,
+    Executable,
+    /// A symbolic link: its blob is the link's target, never followed (it
+    /// could name any file on the machine running the gate).
+    Link,
+    /// A submodule's commit: no blob of this repository.
+    Commit,
+    Tree,
+}
+
+impl Kind {
+    fn of_tree(mode: gix::object::tree::EntryMode) -> Kind {
+        use gix::object::tree::EntryKind;
+        match mode.kind() {
+            EntryKind::Tree => Kind::Tree,
+            EntryKind::Blob => Kind::File,
+            EntryKind::BlobExecutable => Kind::Executable,
+            EntryKind::Link => Kind::Link,
+            EntryKind::Commit => Kind::Commit,
+        }
+    }
+
+    pub(super) fn of_index(mode: gix::index::entry::Mode) -> Kind {
+        use gix::index::entry::Mode;
+        if mode.contains(Mode::DIR) {
+            Kind::Tree
+        } else if mode == Mode::COMMIT {
+            Kind::Commit
+        } else if mode == Mode::SYMLINK {
+            Kind::Link
+        } else if mode == Mode::FILE_EXECUTABLE {
+            Kind::Executable
+        } else {
+            Kind::File
+        }
+    }
+
+    /// A file whose blob holds its content (a link's blob is not content).
+    pub(super) fn is_blob(self) -> bool {
+        matches!(self, Kind::File | Kind::Executable | Kind::Link)
+    }
+}
+
+/// One entry of a tree: its name (one path component) and object.
+#[derive(Debug, Clone)]
+pub(super) struct TreeEntry {
+    pub name: BString,
+    pub oid: ObjectId,
+    pub kind: Kind,
+}
+
+pub(super) fn other(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Opened repositories, by work-tree root: a command reads the index, HEAD
+/// and the world through several consumers, and opening (config files,
+/// refs, object store) is paid once per process.
+fn opened() -> &'static Mutex<HashMap<PathBuf, gix::ThreadSafeRepository>> {
+    static OPENED: OnceLock<Mutex<HashMap<PathBuf, gix::ThreadSafeRepository>>> = OnceLock::new();
+    OPENED.get_or_init(Default::default)
+}
+
+/// The repository whose work tree is `root`. `GIT_DIR` and `GIT_INDEX_FILE`
+/// are honoured as git honours them: a pre-commit hook of `git commit
+/// FILE` is given a temporary index, and that index is what gets committed.
+pub(super) fn open(root: &Path) -> io::Result<gix::Repository> {
+    let mut map = opened()
+        .lock()
+        .map_err(|_| io::Error::other("git reader poisoned"))?;
+    if let Some(repo) = map.get(root) {
+        return Ok(repo.to_thread_local());
+    }
+    let repo =
+        gix::ThreadSafeRepository::discover_with_environment_overrides(root).map_err(|e| {
+            io::Error::other(format!(
+                "cannot open the git repository at {}: {e}",
+                root.display()
+            ))
+        })?;
+    let local = repo.to_thread_local();
+    map.insert(root.to_path_buf(), repo);
+    Ok(local)
+}
+
+/// A revision given on the command line is a revision, never an option.
+pub(super) fn plain_rev(rev: &str) -> io::Result<&str> {
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err(not_found(rev));
+    }
+    Ok(rev)
+}
+
+fn not_found(rev: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("git revision {rev:?} not found"),
+    )
+}
+
+/// The tree `rev` names, or `None` for `HEAD` before the first commit.
+pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<ObjectId>> {
+    let spec = plain_rev(rev)?;
+    match repo.rev_parse_single(spec.as_bytes().as_bstr()) {
+        Ok(id) => {
+            let tree = id
+                .object()
+                .map_err(other)?
+                .peel_to_tree()
+                .map_err(|_| not_found(rev))?;
+            Ok(Some(tree.id))
+        }
+        Err(_) if rev == "HEAD" && repo.head().is_ok_and(|h| h.is_unborn()) => Ok(None),
+        Err(_) => Err(not_found(rev)),
+    }
+}
+
+/// The entries of one tree object, in git's order.
+pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
+    let tree = repo
+        .find_object(id)
+        .map_err(other)?
+        .try_into_tree()
+        .map_err(other)?;
+    let decoded = tree.decode().map_err(other)?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| TreeEntry {
+            name: e.filename.to_owned(),
+            oid: e.oid.to_owned(),
+            kind: Kind::of_tree(e.mode),
+        })
+        .collect())
+}
+
+/// `dir/name`, or `name` at the top.
+pub(super) fn join(dir: &BStr, name: &BStr) -> BString {
+    let mut p = BString::from(Vec::with_capacity(dir.len() + name.len() + 1));
+    if !dir.is_empty() {
+        p.extend_from_slice(dir);
+        p.push(b'/');
+    }
+    p.extend_from_slice(name);
+    p
+}
+
+/// Every file below tree `id`, with its path under `prefix`.
+pub(super) fn walk_files(
+    repo: &gix::Repository,
+    id: ObjectId,
+    prefix: &BStr,
+    out: &mut Vec<(BString, ObjectId, Kind)>,
+) -> io::Result<()> {
+    for e in read_tree(repo, id)? {
+        let path = join(prefix, e.name.as_ref());
+        if e.kind == Kind::Tree {
+            walk_files(repo, e.oid, path.as_ref(), out)?;
+        } else {
+            out.push((path, e.oid, e.kind));
+        }
+    }
+    Ok(())
+}
+
+/// A blob's bytes; over the size cap it is refused from its header,
+/// before it is inflated.
+pub(super) fn blob(repo: &gix::Repository, oid: ObjectId, path: &Path) -> io::Result<Vec<u8>> {
+    let max = crate::project::max_file_bytes();
+    let size = repo.find_header(oid).map_err(other)?.size();
+    if size > max {
+        return Err(crate::project::too_big(path, size, max));
+    }
+    let object = repo.find_object(oid).map_err(other)?;
+    if object.kind != gix::object::Kind::Blob {
+        return Err(io::Error::other(format!(
+            "{} is a {} in git, not a file",
+            path.display(),
+            object.kind
+        )));
+    }
+    Ok(object.detach().data)
+}
+
+/// A path from git's bytes, kept exactly (non-UTF-8 included on Unix). Off
+/// Unix a name that is not UTF-8 cannot be a path, and the whole listing is
+/// refused rather than the entry dropped (a file name must not hide a
+/// change from a gate).
+pub(super) fn path_of(bytes: &[u8]) -> io::Result<PathBuf> {
+    gix::path::from_byte_slice(bytes)
+        .map(Path::to_path_buf)
+        .map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "git holds a path that is not UTF-8 ({}); refusing to go on without it",
+                    String::from_utf8_lossy(bytes)
+                ),
+            )
+        })
+}
+
+/// A relative path as git spells it (`/`-separated bytes).
+pub(super) fn bytes_of(path: &Path) -> BString {
+    match gix::path::into_bstr(path) {
+        Ok(bytes) => gix::path::to_unix_separators_on_windows(bytes).into_owned(),
+        // Not representable in git (only off Unix): a path no entry has.
+        Err(_) => BString::from(path.to_string_lossy().as_bytes()),
+    }
+}

@@ -1,0 +1,222 @@
+//! The in-process change listing agrees with `git diff --name-status -M`
+//! on the cases a tree walk can get wrong: sibling names that sort around
+//! `/`, directories the index's cache tree skips, mode and type changes,
+//! intent-to-add and conflicted entries, a repository without commits.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{git, git_command};
+use nomad_preflight::git::{changed_files, parse_name_status, Change};
+
+struct Repo(PathBuf);
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let dir = std::env::temp_dir().join(format!("np-gitchg-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        git(&dir, &["init", "-q"]);
+        Repo(dir)
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let p = self.0.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn git(&self, args: &[&str]) {
+        git(&self.0, args);
+    }
+
+    /// What git itself lists, the reference.
+    fn git_diff(&self, args: &[&str]) -> Vec<Change> {
+        let out = git_command(&self.0)
+            .args(["diff", "--name-status", "-M", "-z", "--no-ext-diff"])
+            .args(args)
+            .arg("--")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        parse_name_status(&out.stdout).unwrap()
+    }
+
+    /// Staged changes against HEAD, both ways, and they must not be empty
+    /// (a test comparing two empty listings proves nothing).
+    fn assert_staged_agrees(&self) {
+        let ours = changed_files(&self.0, "HEAD", None, true).unwrap();
+        assert_eq!(ours, self.git_diff(&["--cached", "HEAD"]));
+        assert!(!ours.is_empty());
+    }
+
+    /// The last commit against its parent, both ways.
+    fn assert_commit_agrees(&self) {
+        let ours = changed_files(&self.0, "HEAD~1", Some("HEAD"), false).unwrap();
+        assert_eq!(ours, self.git_diff(&["HEAD~1", "HEAD"]));
+        assert!(!ours.is_empty());
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn p(s: &str) -> PathBuf {
+    PathBuf::from(s)
+}
+
+/// Names that sort before and after `/`, with many untouched directories
+/// the cache tree lets the walk skip.
+fn tree(r: &Repo) {
+    for d in 0..30 {
+        r.write(&format!("d{d}/x.nomad"), "x");
+    }
+    for f in ["a.txt", "a-b/y", "a/x", "a/z/w", "a0", "b"] {
+        r.write(f, f);
+    }
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-qm", "base"]);
+}
+
+#[test]
+fn modified_and_added_paths_around_slash() {
+    let r = Repo::new("add");
+    tree(&r);
+    r.write("a/x", "changed");
+    r.write("a-b/new", "new");
+    r.write("a/z/v", "new");
+    r.write("d7/x.nomad", "changed");
+    r.git(&["add", "-A"]);
+    r.assert_staged_agrees();
+    let ours = changed_files(&r.0, "HEAD", None, true).unwrap();
+    assert!(ours.contains(&Change::Added(p("a-b/new"))), "{ours:?}");
+    assert!(
+        ours.contains(&Change::Modified(p("d7/x.nomad"))),
+        "{ours:?}"
+    );
+    r.git(&["commit", "-qm", "next"]);
+    r.assert_commit_agrees();
+    // The index's cache tree is valid and names trees HEAD no longer has.
+    r.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    r.assert_staged_agrees();
+}
+
+#[test]
+fn deleted_paths_and_whole_directories() {
+    let r = Repo::new("del");
+    tree(&r);
+    r.git(&["rm", "-q", "-r", "a", "d3/x.nomad"]);
+    r.write("a.txt", "changed");
+    r.git(&["add", "-A"]);
+    r.assert_staged_agrees();
+    r.git(&["commit", "-qm", "next"]);
+    r.assert_commit_agrees();
+    r.git(&["reset", "-q", "--soft", "HEAD~1"]);
+    r.assert_staged_agrees();
+}
+
+#[cfg(unix)]
+#[test]
+fn mode_and_type_changes_are_modifications() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = Repo::new("mode");
+    tree(&r);
+    std::fs::set_permissions(r.0.join("b"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::remove_file(r.0.join("a0")).unwrap();
+    std::os::unix::fs::symlink("b", r.0.join("a0")).unwrap();
+    r.git(&["add", "-A"]);
+    r.assert_staged_agrees();
+    let ours = changed_files(&r.0, "HEAD", None, true).unwrap();
+    assert_eq!(
+        ours,
+        vec![Change::Modified(p("a0")), Change::Modified(p("b"))]
+    );
+    r.git(&["commit", "-qm", "next"]);
+    r.assert_commit_agrees();
+}
+
+#[test]
+fn intent_to_add_is_not_staged_content() {
+    let r = Repo::new("ita");
+    tree(&r);
+    r.write("d1/later.nomad", "later");
+    r.git(&["add", "-N", "d1/later.nomad"]);
+    r.write("b", "changed");
+    r.git(&["add", "b"]);
+    r.assert_staged_agrees();
+    let ours = changed_files(&r.0, "HEAD", None, true).unwrap();
+    assert_eq!(ours, vec![Change::Modified(p("b"))]);
+}
+
+#[test]
+fn a_conflicted_path_is_one_modification() {
+    let r = Repo::new("conflict");
+    tree(&r);
+    r.git(&["checkout", "-q", "-b", "side"]);
+    r.write("a/x", "side");
+    r.git(&["commit", "-qam", "side"]);
+    r.git(&["checkout", "-q", "-"]);
+    r.write("a/x", "main");
+    r.write("b", "main");
+    r.git(&["commit", "-qam", "main"]);
+    let merged = git_command(&r.0)
+        .args(["merge", "-q", "side"])
+        .output()
+        .unwrap();
+    assert!(!merged.status.success(), "the merge must conflict");
+    let ours = changed_files(&r.0, "HEAD", None, true).unwrap();
+    assert!(ours.contains(&Change::Modified(p("a/x"))), "{ours:?}");
+    assert_eq!(ours, r.git_diff(&["--cached", "HEAD"]));
+}
+
+#[test]
+fn before_the_first_commit_everything_staged_is_added() {
+    let r = Repo::new("unborn");
+    r.write("jobs/a.nomad", "a");
+    r.write("rules/cluster.hcl", "c");
+    r.git(&["add", "-A"]);
+    let ours = changed_files(&r.0, "HEAD", None, true).unwrap();
+    assert_eq!(
+        ours,
+        vec![
+            Change::Added(p("jobs/a.nomad")),
+            Change::Added(p("rules/cluster.hcl"))
+        ]
+    );
+}
+
+#[test]
+fn a_rename_is_paired_as_git_pairs_it() {
+    let r = Repo::new("rename");
+    tree(&r);
+    r.git(&["mv", "a/z/w", "moved"]);
+    r.write("b", "changed");
+    r.git(&["add", "-A"]);
+    let ours = changed_files(&r.0, "HEAD", None, true).unwrap();
+    assert!(
+        ours.contains(&Change::Renamed {
+            from: p("a/z/w"),
+            to: p("moved")
+        }),
+        "{ours:?}"
+    );
+    r.assert_staged_agrees();
+}
+
+#[test]
+fn an_unknown_revision_is_not_found() {
+    let r = Repo::new("norev");
+    tree(&r);
+    let e = changed_files(&r.0, "no-such-branch", None, true).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+    let e = changed_files(&r.0, "--output=/tmp/x", None, true).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+}
