@@ -129,47 +129,80 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         samples: args.samples,
         confidence: args.confidence / 100.0,
     };
-    let outcome = match replay::rehearse(
-        &rehearsal,
-        resolved.files.as_ref(),
-        &resolved.world,
-        &opts,
-        &progress,
-    ) {
+    if let Err(d) = rehearse::limits::check(&rehearsal, args.samples) {
+        common::eprint_diags(&d.into(), err_color);
+        return exit::INVALID;
+    }
+    let (files, world) = (resolved.files.as_ref(), &resolved.world);
+    let outcome = match args.format {
+        // Each step is printed as soon as its verdicts are known, so a long
+        // rehearsal shows progress and its text is never held whole. The
+        // header waits for the first step: an error before it leaves stdout
+        // empty.
+        RehearseFormat::Text => {
+            let color_out = color.stdout();
+            let mut out = std::io::stdout().lock();
+            let mut i = 0;
+            let outcome = replay::rehearse_streaming(
+                &rehearsal,
+                files,
+                world,
+                &opts,
+                &progress,
+                &mut |r, likes| {
+                    let mut text = String::new();
+                    if i == 0 {
+                        text = rehearse::report::header(
+                            &rehearsal,
+                            world,
+                            &resolved.note,
+                            opts.samples,
+                            opts.confidence,
+                            color_out,
+                        );
+                    }
+                    text.push_str(&rehearse::report::step_text(
+                        &rehearsal,
+                        i,
+                        &r,
+                        likes,
+                        opts.confidence,
+                        color_out,
+                    ));
+                    i += 1;
+                    // A closed pipe (`| head`) is not an error of the rehearsal.
+                    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+                },
+            );
+            if let Ok(o) = &outcome {
+                let mut text = rehearse::report::summary(o);
+                if unknown.is_some() {
+                    text.push_str(
+                        "Not an all-clear: the cluster's starting versions are unknown (see stderr)\n",
+                    );
+                }
+                let _ = out.write_all(text.as_bytes());
+            }
+            outcome
+        }
+        RehearseFormat::Json => replay::rehearse(&rehearsal, files, world, &opts, &progress)
+            .inspect(|o| {
+                let mut v = rehearse::report::json(&rehearsal, world, o);
+                v["before"] = starting.json();
+                v["summary"]["before_known"] = starting.is_known().into();
+                if unknown.is_some() {
+                    v["summary"]["all_clear"] = false.into();
+                }
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            }),
+    };
+    let outcome = match outcome {
         Ok(o) => o,
         Err(d) => {
             common::eprint_diags(&d, err_color);
             return exit::INVALID;
         }
     };
-    match args.format {
-        RehearseFormat::Text => {
-            print!(
-                "{}",
-                rehearse::report::text(
-                    &rehearsal,
-                    &resolved.world,
-                    &resolved.note,
-                    &outcome,
-                    color.stdout()
-                )
-            );
-            if unknown.is_some() {
-                println!(
-                    "Not an all-clear: the cluster's starting versions are unknown (see stderr)"
-                );
-            }
-        }
-        RehearseFormat::Json => {
-            let mut v = rehearse::report::json(&rehearsal, &resolved.world, &outcome);
-            v["before"] = starting.json();
-            v["summary"]["before_known"] = starting.is_known().into();
-            if unknown.is_some() {
-                v["summary"]["all_clear"] = false.into();
-            }
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-        }
-    }
     // Exit 0 only when every expectation holds in every replay (or in the
     // share `--confidence` accepts) and the starting cluster is known: a demo
     // that works on half the node shuffles, or from a cluster that may

@@ -6,7 +6,11 @@
 //! as the presenter types it, or edits a file or the cluster in memory, and
 //! may state expectations in a small vocabulary (see [`ExpectKind`]).
 
+pub mod command;
 pub mod edit;
+mod features;
+pub mod judge;
+pub mod limits;
 pub mod parse;
 pub mod replay;
 pub mod report;

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::features::{cluster_features, explain, FeatureTable};
 use super::run::{Session, StepResult};
 use super::{ExpectKind, Rehearsal};
-use crate::cluster::State;
 use crate::diag::Diags;
 use crate::scheduler::sample::sample;
 use crate::vfs::Vfs;
@@ -73,6 +73,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// The verdict on an expectation with likelihood `l`, when it must hold
+    /// in at least the share `confidence` of the replays.
+    pub fn of(l: &Likelihood, confidence: f64) -> Status {
+        if l.certain() {
+            Status::Holds
+        } else if l.held == 0 {
+            Status::Fails
+        } else if l.share() >= confidence {
+            Status::Accepted
+        } else {
+            Status::AtRisk
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Holds => "holds",
@@ -105,17 +118,9 @@ pub struct Outcome {
 impl Outcome {
     /// The verdict on expectation `ei` of step `si`.
     pub fn status(&self, si: usize, ei: usize) -> Status {
-        let Some(l) = self.likelihood.get(si).and_then(|l| l.get(ei)) else {
-            return Status::Fails;
-        };
-        if l.certain() {
-            Status::Holds
-        } else if l.held == 0 {
-            Status::Fails
-        } else if l.share() >= self.confidence {
-            Status::Accepted
-        } else {
-            Status::AtRisk
+        match self.likelihood.get(si).and_then(|l| l.get(ei)) {
+            Some(l) => Status::of(l, self.confidence),
+            None => Status::Fails,
         }
     }
 
@@ -157,11 +162,13 @@ impl Outcome {
     }
 }
 
-/// One replay: per step, per expectation, held or not, plus the cluster
-/// features seen just before each step.
+/// One sampled replay: per step, per expectation, held or not, plus the
+/// facts seen just before each step that has expectations (numbers into the
+/// rehearsal's [`FeatureTable`]; empty for other steps, which are never
+/// explained).
 struct SampleRun {
     held: Vec<Vec<bool>>,
-    features: Vec<Vec<String>>,
+    features: Vec<Box<[u32]>>,
 }
 
 fn needs_text(r: &Rehearsal) -> bool {
@@ -171,8 +178,10 @@ fn needs_text(r: &Rehearsal) -> bool {
         .any(|e| matches!(e.kind, ExpectKind::OutputContains(_)))
 }
 
-/// Run a rehearsal: the run shown (seed `opts.seed`), then `opts.samples`
-/// replays under other node shuffles; every verdict counts them all.
+/// Run a rehearsal: the run shown (seed `opts.seed`) and `opts.samples`
+/// replays under other node shuffles; every verdict counts them all. Keeps
+/// every step of the run shown in [`Outcome::steps`]; see
+/// [`rehearse_streaming`] to hand each one on instead.
 pub fn rehearse(
     rehearsal: &Rehearsal,
     base: &dyn Vfs,
@@ -180,64 +189,110 @@ pub fn rehearse(
     opts: &Options,
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<Outcome, Diags> {
-    let mut session = Session::new(base, world, opts.seed, true)?;
     let mut steps = Vec::with_capacity(rehearsal.steps.len());
-    let mut shown = SampleRun {
-        held: Vec::with_capacity(rehearsal.steps.len()),
-        features: Vec::with_capacity(rehearsal.steps.len()),
+    let mut outcome = rehearse_streaming(rehearsal, base, world, opts, progress, &mut |r, _| {
+        steps.push(r)
+    })?;
+    outcome.steps = steps;
+    Ok(outcome)
+}
+
+/// [`rehearse`], handing each step of the run shown to `shown` with its
+/// verdicts over every replay as soon as it has run, so a long rehearsal is
+/// printed as it goes and its text is never held whole ([`Outcome::steps`]
+/// stays empty). The sampled replays run first: a step's verdict needs them.
+pub fn rehearse_streaming(
+    rehearsal: &Rehearsal,
+    base: &dyn Vfs,
+    world: &World,
+    opts: &Options,
+    progress: &(dyn Fn(u32, u32) + Sync),
+    shown: &mut dyn FnMut(StepResult, &[Likelihood]),
+) -> Result<Outcome, Diags> {
+    let mut session = Session::new(base, world, opts.seed, true)?;
+    let table = FeatureTable::default();
+    let samples = if opts.samples > 0 {
+        sampled(
+            rehearsal,
+            base,
+            world,
+            opts,
+            &BTreeMap::new(),
+            progress,
+            Some(&table),
+        )
+        // A failed replay fails the rehearsal: its shares would be over fewer runs.
+        .map_err(|e| Diags::from(e.to_diag()))?
+    } else {
+        Vec::new()
     };
-    for step in &rehearsal.steps {
-        shown.features.push(cluster_features(&session.sim.state));
+    let total = u32::try_from(samples.len() + 1).unwrap_or(u32::MAX);
+    let mut likelihood = Vec::with_capacity(rehearsal.steps.len());
+    // The fix is searched for once, at the first step with an expectation
+    // that does not hold in every replay: that step is the cause of the
+    // later ones. A fix is verified against every expectation of the
+    // rehearsal, so the later ones point back to it.
+    let mut fix: Option<(usize, Option<String>)> = None;
+    for (si, step) in rehearsal.steps.iter().enumerate() {
+        let facts = if step.expect.is_empty() {
+            Box::default()
+        } else {
+            table.intern(cluster_features(&session.sim.state))
+        };
         let r = session.step(step, rehearsal)?;
-        shown.held.push(r.verdicts.iter().map(|v| v.held).collect());
-        steps.push(r);
-    }
-    let mut runs = vec![shown];
-    if opts.samples > 0 {
-        runs.extend(
-            sampled(rehearsal, base, world, opts, &BTreeMap::new(), progress)
-                // A failed replay fails the rehearsal: its shares would be over fewer runs.
-                .map_err(|e| Diags::from(e.to_diag()))?,
-        );
-    }
-    let mut likelihood = tally(rehearsal, &runs);
-    for (si, step) in likelihood.iter_mut().enumerate() {
-        for (ei, l) in step.iter_mut().enumerate() {
-            if !l.certain() && l.held > 0 {
-                l.cause = explain(&runs, si, ei);
-            }
-        }
-    }
-    // Search for a fix once, at the first step with an expectation that does
-    // not hold in every replay: that step is the cause of the later ones. A
-    // fix is verified against every expectation of the rehearsal, so the
-    // later ones point back to it.
-    if let Some((si, _)) = likelihood
-        .iter()
-        .enumerate()
-        .find(|(_, l)| l.iter().any(|x| !x.certain()))
-    {
-        if let Some(fix) = find_fix(rehearsal, base, world, opts, &steps, si) {
-            for (k, step) in likelihood.iter_mut().enumerate().skip(si) {
-                for l in step.iter_mut().filter(|l| !l.certain()) {
-                    l.fix = Some(if k == si {
-                        fix.clone()
+        let mut likes: Vec<Likelihood> = r
+            .verdicts
+            .iter()
+            .enumerate()
+            .map(|(ei, v)| {
+                let held_in = |s: &SampleRun| s.held.get(si).and_then(|h| h.get(ei)) == Some(&true);
+                let held = u32::from(v.held) + samples.iter().filter(|s| held_in(s)).count() as u32;
+                let mut l = Likelihood {
+                    held,
+                    total,
+                    cause: None,
+                    fix: None,
+                };
+                if !l.certain() && l.held > 0 {
+                    let runs: Vec<(bool, &[u32])> =
+                        std::iter::once((v.held, &facts[..]))
+                            .chain(samples.iter().map(|s| {
+                                (held_in(s), s.features.get(si).map_or(&[][..], |f| &f[..]))
+                            }))
+                            .collect();
+                    l.cause = explain(&table, &runs);
+                }
+                l
+            })
+            .collect();
+        if likes.iter().any(|l| !l.certain()) {
+            let (at, found) =
+                fix.get_or_insert_with(|| (si, find_fix(rehearsal, base, world, opts, &r, si)));
+            if let Some(found) = found {
+                for l in likes.iter_mut().filter(|l| !l.certain()) {
+                    l.fix = Some(if *at == si {
+                        found.clone()
                     } else {
-                        format!("the change named at step {} makes this hold too", si + 1)
+                        format!("the change named at step {} makes this hold too", *at + 1)
                     });
                 }
             }
         }
+        shown(r, &likes);
+        likelihood.push(likes);
     }
     Ok(Outcome {
-        steps,
+        steps: Vec::new(),
         likelihood,
         samples: opts.samples,
-        replays: u32::try_from(runs.len()).unwrap_or(u32::MAX),
+        replays: total,
         confidence: opts.confidence,
     })
 }
 
+/// `opts.samples` replays of the rehearsal; with a table, each keeps the
+/// facts before every step that has expectations (the fix search needs
+/// verdicts only).
 fn sampled(
     rehearsal: &Rehearsal,
     base: &dyn Vfs,
@@ -245,6 +300,7 @@ fn sampled(
     opts: &Options,
     edits: &BTreeMap<PathBuf, Arc<str>>,
     progress: &(dyn Fn(u32, u32) + Sync),
+    table: Option<&FeatureTable>,
 ) -> Result<Vec<SampleRun>, crate::scheduler::sample::SampleError> {
     let text = needs_text(rehearsal);
     let done = std::sync::atomic::AtomicU32::new(0);
@@ -254,7 +310,12 @@ fn sampled(
         let mut features = Vec::with_capacity(rehearsal.steps.len());
         let mut broken = false;
         for step in &rehearsal.steps {
-            features.push(cluster_features(&session.sim.state));
+            features.push(match table {
+                Some(t) if !step.expect.is_empty() => {
+                    t.intern(cluster_features(&session.sim.state))
+                }
+                _ => Box::default(),
+            });
             let r = if broken {
                 None
             } else {
@@ -270,151 +331,6 @@ fn sampled(
         progress(n, opts.samples);
         SampleRun { held, features }
     })
-}
-
-fn tally(rehearsal: &Rehearsal, runs: &[SampleRun]) -> Vec<Vec<Likelihood>> {
-    rehearsal
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(si, step)| {
-            (0..step.expect.len())
-                .map(|ei| Likelihood {
-                    held: runs
-                        .iter()
-                        .filter(|r| r.held.get(si).and_then(|h| h.get(ei)) == Some(&true))
-                        .count() as u32,
-                    total: runs.len() as u32,
-                    cause: None,
-                    fix: None,
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Facts about the placement a replay had reached, in words: which clients
-/// each job's allocations occupied, which groups shared a client, and how
-/// many clients still had room for an allocation of each size that runs.
-fn cluster_features(state: &State) -> Vec<String> {
-    let mut by_node: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut nodes_of_job: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-    let mut used: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    let mut sizes: std::collections::BTreeSet<(i64, i64)> = std::collections::BTreeSet::new();
-    for a in state.allocs.iter().filter(|a| a.is_live()) {
-        by_node
-            .entry(a.node_id.as_str())
-            .or_default()
-            .push(format!("{}/{}", a.job_id, a.task_group));
-        nodes_of_job
-            .entry(a.job_id.as_str())
-            .or_default()
-            .insert(a.node_id.as_str());
-        let u = used.entry(a.node_id.as_str()).or_default();
-        u.0 += a.resources.cpu;
-        u.1 += a.resources.memory_mb;
-        sizes.insert((a.resources.cpu, a.resources.memory_mb));
-    }
-    let ready = state.nodes.len();
-    let mut out = Vec::new();
-    for (job, nodes) in &nodes_of_job {
-        out.push(format!(
-            "{job}'s allocations were on {} of the {ready} clients",
-            nodes.len()
-        ));
-    }
-    for groups in by_node.values() {
-        let mut gs = groups.clone();
-        gs.sort();
-        gs.dedup();
-        for g in &gs {
-            let others: Vec<&str> = gs.iter().filter(|o| *o != g).map(String::as_str).collect();
-            if others.is_empty() {
-                out.push(format!("{g} had a client to itself"));
-            } else {
-                out.push(format!("{g} shared a client with {}", others.join(", ")));
-            }
-        }
-    }
-    // Room left, measured in the sizes of allocations that exist: "2 clients
-    // had room for another 1152 MB" is what decides where the next one goes.
-    let free: Vec<(i64, i64)> = state
-        .nodes
-        .iter()
-        .map(|n| {
-            let (c, m) = used.get(n.id.as_str()).copied().unwrap_or_default();
-            (
-                n.cpu - n.reserved_cpu - c,
-                n.memory_mb - n.reserved_memory_mb - m,
-            )
-        })
-        .collect();
-    let mems: std::collections::BTreeSet<i64> = sizes.iter().map(|s| s.1).collect();
-    for m in mems.into_iter().filter(|m| *m > 0) {
-        let k = free.iter().filter(|f| f.1 >= m).count();
-        out.push(format!(
-            "{k} of the {ready} clients had at least {m} MB of memory free"
-        ));
-        // How many more allocations of this size fit, one client at a time:
-        // the question a scale-up asks.
-        let fit: i64 = free.iter().map(|f| (f.1 / m).max(0)).sum();
-        for j in 1..=fit.min(8) {
-            out.push(format!(
-                "the clients had room for at least {j} more allocation{} of {m} MB",
-                if j == 1 { "" } else { "s" }
-            ));
-        }
-    }
-    let cpus: std::collections::BTreeSet<i64> = sizes.iter().map(|s| s.0).collect();
-    for c in cpus {
-        let k = free.iter().filter(|f| f.0 >= c).count();
-        out.push(format!(
-            "{k} of the {ready} clients had at least {c} MHz of cpu free"
-        ));
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The feature that best separates the replays where expectation `ei` of
-/// step `si` failed from those where it held; only features that hold in
-/// every failing replay and in few passing ones are named.
-fn explain(runs: &[SampleRun], si: usize, ei: usize) -> Option<String> {
-    let held = |r: &SampleRun| r.held.get(si).and_then(|h| h.get(ei)) == Some(&true);
-    let failing: Vec<&SampleRun> = runs.iter().filter(|r| !held(r)).collect();
-    let passing: Vec<&SampleRun> = runs.iter().filter(|r| held(r)).collect();
-    if failing.is_empty() || passing.is_empty() {
-        return None;
-    }
-    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for r in &failing {
-        for f in r.features.get(si).into_iter().flatten() {
-            counts.entry(f.as_str()).or_default().0 += 1;
-        }
-    }
-    for r in &passing {
-        for f in r.features.get(si).into_iter().flatten() {
-            if let Some(c) = counts.get_mut(f.as_str()) {
-                c.1 += 1;
-            }
-        }
-    }
-    let best = counts
-        .iter()
-        .filter(|(_, (in_fail, _))| *in_fail == failing.len())
-        .min_by_key(|(f, (_, in_pass))| (*in_pass, f.len()))?;
-    let (feature, (_, in_pass)) = best;
-    // A feature also common among passing replays explains nothing.
-    if *in_pass * 2 > passing.len() {
-        return None;
-    }
-    Some(format!(
-        "it failed in every replay where, just before this step, {feature} ({} of {} replays; the same was true in {in_pass} of the {} where it held)",
-        failing.len(),
-        runs.len(),
-        passing.len()
-    ))
 }
 
 /// Replays tried per candidate fix: enough to trust "every replay", few
@@ -448,7 +364,7 @@ fn find_fix(
     base: &dyn Vfs,
     world: &World,
     opts: &Options,
-    steps: &[StepResult],
+    shown: &StepResult,
     si: usize,
 ) -> Option<String> {
     let fix_opts = Options {
@@ -462,7 +378,7 @@ fn find_fix(
             None => return false,
         };
         // A candidate whose replays fail is not a verified fix.
-        let Ok(runs) = sampled(&r, base, world, &fix_opts, &edits, &quiet) else {
+        let Ok(runs) = sampled(&r, base, world, &fix_opts, &edits, &quiet, None) else {
             return false;
         };
         !runs.is_empty() && runs.iter().all(|run| run.held.iter().flatten().all(|h| *h))
@@ -503,8 +419,7 @@ fn find_fix(
         } => PathBuf::from(file),
         _ => return None,
     };
-    let placed: Vec<String> = steps
-        .get(si)?
+    let placed: Vec<String> = shown
         .observation
         .plans
         .iter()

@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::replay::{Outcome, Status};
+use super::replay::{Likelihood, Outcome, Status};
+use super::run::StepResult;
 use super::{Action, Rehearsal};
 use crate::world::World;
 
@@ -44,12 +45,45 @@ fn world_line(world: &World) -> String {
     )
 }
 
-/// The human report.
+/// The human report, whole: [`header`], every step's [`step_text`], then
+/// [`summary`] (what `rehearse` prints as it goes).
 pub fn text(
     rehearsal: &Rehearsal,
     world: &World,
     world_note: &str,
     outcome: &Outcome,
+    color: bool,
+) -> String {
+    let mut out = header(
+        rehearsal,
+        world,
+        world_note,
+        outcome.samples,
+        outcome.confidence,
+        color,
+    );
+    for (i, (res, likes)) in outcome.steps.iter().zip(&outcome.likelihood).enumerate() {
+        out.push_str(&step_text(
+            rehearsal,
+            i,
+            res,
+            likes,
+            outcome.confidence,
+            color,
+        ));
+    }
+    out.push_str(&summary(outcome));
+    out
+}
+
+/// What the report opens with: the rehearsal, the world and what every
+/// verdict counts (known before any replay: the run shown and `samples`).
+pub fn header(
+    rehearsal: &Rehearsal,
+    world: &World,
+    world_note: &str,
+    samples: u32,
+    confidence: f64,
     color: bool,
 ) -> String {
     let mut out = String::new();
@@ -63,78 +97,93 @@ pub fn text(
         out.push_str(&format!("{}\n", rehearsal.description));
     }
     out.push_str(&format!("World: {world_note}; {}\n", world_line(world)));
-    out.push_str(&replays_line(outcome));
+    out.push_str(&replays_line(samples, confidence));
+    out
+}
+
+/// Step `i` of the run shown: its command, Nomad's text, and a verdict per
+/// expectation over every replay (`likes`).
+pub fn step_text(
+    rehearsal: &Rehearsal,
+    i: usize,
+    res: &StepResult,
+    likes: &[Likelihood],
+    confidence: f64,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    let Some(step) = rehearsal.steps.get(i) else {
+        return out;
+    };
     let total = rehearsal.steps.len();
-    for (i, (step, res)) in rehearsal.steps.iter().zip(&outcome.steps).enumerate() {
-        out.push('\n');
-        out.push_str(&paint(
-            &format!("── Step {} of {total}: {}", i + 1, step.title),
-            "1",
-            color,
-        ));
-        out.push('\n');
-        out.push_str(&paint(&action_line(&step.action), "36", color));
-        out.push('\n');
-        let body = &res.observation.output;
-        if !body.is_empty() {
-            out.push_str(body);
-            if !body.ends_with('\n') {
-                out.push('\n');
-            }
-        }
-        for (ei, (exp, verdict)) in step.expect.iter().zip(&res.verdicts).enumerate() {
-            let Some(like) = outcome.likelihood.get(i).and_then(|l| l.get(ei)) else {
-                continue;
-            };
-            let odds = format!("[{}/{} replays]", like.held, like.total);
-            let what = exp.kind.describe();
-            match outcome.status(i, ei) {
-                Status::Holds => out.push_str(&format!(
-                    "{} {what} {odds}\n",
-                    paint("✓ as expected:", "32", color)
-                )),
-                Status::Accepted => out.push_str(&format!(
-                    "{} {what} {odds}, at or above the {} confidence asked\n",
-                    paint("✓ as expected:", "32", color),
-                    percent(outcome.confidence)
-                )),
-                Status::AtRisk => out.push_str(&format!(
-                    "{} {what} {odds}\n",
-                    paint("⚠ at risk:", "33", color)
-                )),
-                Status::Fails => out.push_str(&format!(
-                    "{} expected {what}, but {} {odds}\n",
-                    paint("✗ not as expected:", "31", color),
-                    verdict.seen
-                )),
-            }
-            if like.certain() || like.held == 0 {
-                continue;
-            }
-            out.push_str(&format!(
-                "    share: holds in {} of replays, fails in {}\n",
-                percent(like.share()),
-                percent(1.0 - like.share())
-            ));
-            out.push_str(&format!(
-                "    in the run shown: {}\n",
-                if verdict.held {
-                    "it held".to_string()
-                } else {
-                    verdict.seen.clone()
-                }
-            ));
-            if let Some(c) = &like.cause {
-                out.push_str(&format!("    why: {c}\n"));
-            }
-            if let Some(f) = &like.fix {
-                out.push_str(&format!("    fix: {f}\n"));
-            }
+    out.push('\n');
+    out.push_str(&paint(
+        &format!("── Step {} of {total}: {}", i + 1, step.title),
+        "1",
+        color,
+    ));
+    out.push('\n');
+    out.push_str(&paint(&action_line(&step.action), "36", color));
+    out.push('\n');
+    let body = &res.observation.output;
+    if !body.is_empty() {
+        out.push_str(body);
+        if !body.ends_with('\n') {
+            out.push('\n');
         }
     }
-    out.push('\n');
-    out.push_str(&summary_line(outcome));
+    for ((exp, verdict), like) in step.expect.iter().zip(&res.verdicts).zip(likes) {
+        let odds = format!("[{}/{} replays]", like.held, like.total);
+        let what = exp.kind.describe();
+        match Status::of(like, confidence) {
+            Status::Holds => out.push_str(&format!(
+                "{} {what} {odds}\n",
+                paint("✓ as expected:", "32", color)
+            )),
+            Status::Accepted => out.push_str(&format!(
+                "{} {what} {odds}, at or above the {} confidence asked\n",
+                paint("✓ as expected:", "32", color),
+                percent(confidence)
+            )),
+            Status::AtRisk => out.push_str(&format!(
+                "{} {what} {odds}\n",
+                paint("⚠ at risk:", "33", color)
+            )),
+            Status::Fails => out.push_str(&format!(
+                "{} expected {what}, but {} {odds}\n",
+                paint("✗ not as expected:", "31", color),
+                verdict.seen
+            )),
+        }
+        if like.certain() || like.held == 0 {
+            continue;
+        }
+        out.push_str(&format!(
+            "    share: holds in {} of replays, fails in {}\n",
+            percent(like.share()),
+            percent(1.0 - like.share())
+        ));
+        out.push_str(&format!(
+            "    in the run shown: {}\n",
+            if verdict.held {
+                "it held".to_string()
+            } else {
+                verdict.seen.clone()
+            }
+        ));
+        if let Some(c) = &like.cause {
+            out.push_str(&format!("    why: {c}\n"));
+        }
+        if let Some(f) = &like.fix {
+            out.push_str(&format!("    fix: {f}\n"));
+        }
+    }
     out
+}
+
+/// The closing line (after a blank line): how many verdicts held.
+pub fn summary(outcome: &Outcome) -> String {
+    format!("\n{}", summary_line(outcome))
 }
 
 /// A share as a percentage with one decimal (`48.5%`).
@@ -143,23 +192,23 @@ fn percent(share: f64) -> String {
 }
 
 /// What every verdict is counted over.
-fn replays_line(outcome: &Outcome) -> String {
-    let asked = if outcome.confidence < 1.0 {
+fn replays_line(samples: u32, confidence: f64) -> String {
+    let asked = if confidence < 1.0 {
         format!(
             "; an expectation passes when it holds in at least {} of them",
-            percent(outcome.confidence)
+            percent(confidence)
         )
     } else {
         "; an expectation passes when it holds in every one".to_string()
     };
-    if outcome.samples == 0 {
+    if samples == 0 {
         format!(
             "Verdicts over 1 replay, the run shown (--samples 0: other node shuffles not measured){asked}.\n"
         )
     } else {
         format!(
-            "Verdicts over {} replays, the run shown and {} with other node shuffles{asked}.\n",
-            outcome.replays, outcome.samples
+            "Verdicts over {} replays, the run shown and {samples} with other node shuffles{asked}.\n",
+            u64::from(samples) + 1
         )
     }
 }

@@ -3,7 +3,7 @@
 //! then the running jobs it names. A folder of saved API JSON (an import) is
 //! accepted in the same place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use super::cluster_file::parse_port_ranges;
@@ -246,6 +246,10 @@ fn insert_unique<T>(
     }
 }
 
+/// Most running jobs a world may hold (in `running`, or an import's
+/// `jobs/`): every plan replays each of them first.
+pub const MAX_RUNNING_JOBS: usize = 10_000;
+
 fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, diags: &mut Diags) {
     let Some(cluster_src) = (match &world.origin {
         WorldOrigin::Dir(d) => vfs.read(&d.join(CLUSTER_FILE)).ok(),
@@ -258,12 +262,26 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
         repo_root: Some(world.project_root.clone()),
         ..LoadOptions::default()
     };
-    let mut seen: Vec<(PathBuf, Span)> = Vec::new();
-    let mut ids: Vec<((String, String), Span)> = Vec::new();
+    if let Some((_, span)) = running.get(MAX_RUNNING_JOBS) {
+        diags.push(
+            Diag::error(
+                "world::too-many-jobs",
+                format!(
+                    "`running` lists {} job files, more than the {MAX_RUNNING_JOBS} a world may hold",
+                    running.len()
+                ),
+            )
+            .at(&cluster_src, *span, format!("entry {} is over the limit", MAX_RUNNING_JOBS + 1))
+            .help("every plan replays each running job first; list the jobs that share the planned jobs' clients"),
+        );
+        return;
+    }
+    let mut seen: HashMap<PathBuf, Span> = HashMap::new();
+    let mut ids: HashMap<(String, String), Span> = HashMap::new();
     for (rel, span) in running {
         let path = world.project_root.join(&rel);
         let key = crate::vfs::normalize(&path);
-        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
+        if let Some(first) = seen.get(&key) {
             diags.push(
                 Diag::error(
                     "world::duplicate-running",
@@ -275,7 +293,7 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
             );
             continue;
         }
-        seen.push((key, span));
+        seen.insert(key, span);
         if !vfs.is_file(&path) {
             diags.push(
                 Diag::error("world::missing-job-file", format!("running job file `{rel}` does not exist"))
@@ -290,7 +308,7 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
         match parsed.job {
             Some(job) if !failed => {
                 let id = (job.namespace.clone(), job.id.clone());
-                if let Some((_, first)) = ids.iter().find(|(k, _)| *k == id) {
+                if let Some(first) = ids.get(&id) {
                     diags.push(
                         Diag::error(
                             "world::duplicate-running-job",
@@ -302,7 +320,7 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                     );
                     continue;
                 }
-                ids.push((id, span));
+                ids.insert(id, span);
                 world.running.push(RunningJob {
                     path: PathBuf::from(rel),
                     job,

@@ -14,5 +14,6 @@ pub mod model;
 mod policy_file;
 mod spec_files;
 
-pub use load::{find_world, load};
+pub use cluster_file::MAX_CLIENTS;
+pub use load::{find_world, load, MAX_RUNNING_JOBS};
 pub use model::*;

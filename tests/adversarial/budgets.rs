@@ -151,3 +151,180 @@ fn client_counts_and_sizes_have_bounds_that_name_themselves() {
     assert!(flat(&o.stderr).contains("8589934591"), "{}", o.stderr);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+fn steps(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("step \"s{i}\" {{\n  command = \"nomad job status\"\n}}\n"))
+        .collect()
+}
+
+#[test]
+fn a_rehearsal_of_100000_steps_is_refused_at_the_first_step_over_the_cap() {
+    let d = tempdir("steps");
+    write(&d, "r.hcl", steps(100_000));
+    let o = run(&d, &["rehearse", "r.hcl", "--samples", "0"]);
+    assert_clean(&o, &[2]);
+    let e = flat(&o.stderr);
+    assert!(e.contains("rehearse::too-many-steps"), "{e}");
+    assert!(
+        e.contains("the rehearsal has 100000 steps, more than the 1000"),
+        "{e}"
+    );
+    // Located at step 1001's header, line 3001.
+    assert!(e.contains("r.hcl:3001:1"), "{e}");
+    assert!(e.contains("split the script"), "{e}");
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn steps_times_samples_over_the_cap_names_the_samples_that_fit() {
+    let d = tempdir("stepreplays");
+    write(&d, "r.hcl", steps(1000));
+    let o = run(&d, &["rehearse", "r.hcl", "--samples", "100000"]);
+    assert_clean(&o, &[2]);
+    let e = flat(&o.stderr);
+    assert!(
+        e.contains("1000 steps × 100001 replays is 100001000 step replays, more than the 2000000"),
+        "{e}"
+    );
+    assert!(e.contains("pass --samples 1999 or fewer"), "{e}");
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_thousand_step_rehearsal_prints_every_step() {
+    let d = tempdir("stream");
+    write(&d, "r.hcl", steps(1000));
+    let o = run(&d, &["rehearse", "r.hcl", "--samples", "0"]);
+    assert_clean(&o, &[0]);
+    assert_eq!(
+        o.stdout.matches("── Step ").count(),
+        1000,
+        "{}",
+        &o.stdout[..o.stdout.len().min(2000)]
+    );
+    assert!(o.stdout.contains("── Step 1000 of 1000: s999"));
+    assert!(
+        o.stdout
+            .ends_with("0 held, 0 at risk, 0 failed over 1 replay\n"),
+        "{}",
+        &o.stdout[o.stdout.len().saturating_sub(300)..]
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn clients_over_every_pool_and_running_jobs_are_capped_where_they_cross() {
+    let d = tempdir("worldcaps");
+    write(&d, "a.nomad", job(&group("")));
+    let pool = |name: &str, count: u32| {
+        format!("client \"{name}\" {{\n  count = {count}\n  datacenter = \"dc1\"\n  drivers = [\"docker\"]\n  cpu = 4000\n  memory = 8000\n  disk = 1000\n}}\n")
+    };
+    // 60,000 + 60,000: each pool within the cap, together over it.
+    write(
+        &d,
+        "rules/cluster.hcl",
+        format!(
+            "nomad_version = \"1.6.0\"\n{}{}",
+            pool("a", 60_000),
+            pool("b", 60_000)
+        ),
+    );
+    let o = run(&d, &["status"]);
+    assert_clean(&o, &[2]);
+    let e = flat(&o.stderr);
+    assert!(
+        e.contains("the client blocks declare 120000 clients up to `b`, more than the 100000"),
+        "{e}"
+    );
+    // Located at pool b's count (line 10 of cluster.hcl).
+    assert!(e.contains("cluster.hcl:11:3"), "{e}");
+    // 10,001 `running` entries: refused before any file is read.
+    let running: Vec<String> = (0..10_001)
+        .map(|i| format!("\"jobs/j{i}.nomad\""))
+        .collect();
+    write(
+        &d,
+        "rules/cluster.hcl",
+        format!(
+            "nomad_version = \"1.6.0\"\nrunning = [\n{}\n]\n{}",
+            running.join(",\n"),
+            pool("a", 3)
+        ),
+    );
+    for args in [
+        &["status"][..],
+        &["plan", "a.nomad"][..],
+        &["check", "a.nomad"][..],
+    ] {
+        let o = run(&d, args);
+        assert_clean(&o, &[2, 255]);
+        let e = flat(&o.stderr);
+        assert!(
+            e.contains("`running` lists 10001 job files, more than the 10000"),
+            "{args:?}: {e}"
+        );
+        assert!(e.contains("entry 10001 is over the limit"), "{args:?}: {e}");
+        assert!(e.contains("cluster.hcl:10003:1"), "{args:?}: {e}");
+        assert!(!e.contains("does not exist"), "{args:?}: {e}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn scaling_a_rehearsal_past_the_client_cap_is_a_located_error() {
+    let d = tempdir("scalecap");
+    write(
+        &d,
+        "rules/cluster.hcl",
+        "nomad_version = \"1.6.0\"\nclient \"a\" {\n  count = 3\n  datacenter = \"dc1\"\n  drivers = [\"docker\"]\n  cpu = 4000\n  memory = 8000\n  disk = 1000\n}\n",
+    );
+    write(
+        &d,
+        "r.hcl",
+        "step \"grow\" {\n  scale_clients = { a = 4000000000 }\n}\n",
+    );
+    let o = run(&d, &["rehearse", "r.hcl", "--samples", "0"]);
+    assert_clean(&o, &[2]);
+    let e = flat(&o.stderr);
+    assert!(
+        e.contains("a: 3 → 4000000000 clients would make the world hold more than the 100000"),
+        "{e}"
+    );
+    assert!(e.contains("r.hcl:2:"), "{e}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn an_import_over_the_node_or_job_caps_is_refused() {
+    let d = tempdir("importcaps");
+    let nodes: Vec<String> = (0..100_001)
+        .map(|i| format!("{{\"ID\":\"n{i}\",\"Name\":\"n{i}\"}}"))
+        .collect();
+    write(&d, "imp/nodes.json", format!("[{}]", nodes.join(",")));
+    let o = run(&d, &["import", "imp"]);
+    assert_clean(&o, &[2]);
+    assert!(
+        flat(&o.stderr).contains("holds 100001 client nodes, more than the 100000"),
+        "{}",
+        o.stderr
+    );
+    write(&d, "imp/nodes.json", "[{\"ID\":\"n1\",\"Name\":\"n1\"}]");
+    for i in 0..10_001 {
+        write(
+            &d,
+            &format!("imp/jobs/default/j{i:05}.json"),
+            format!("{{\"ID\":\"j{i}\",\"Namespace\":\"default\",\"Type\":\"service\",\"TaskGroups\":[]}}"),
+        );
+    }
+    let o = run(&d, &["import", "imp"]);
+    assert_clean(&o, &[2]);
+    let e = flat(&o.stderr);
+    assert!(
+        e.contains("is past the 10000 running jobs a world may hold"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -1,0 +1,364 @@
+//! Plans whose inputs come from git: one file's new version with
+//! `--staged`/`--base`, or every changed job file with `--changed`, each
+//! against the world and running versions at the base.
+
+use std::path::{Path, PathBuf};
+
+use super::{
+    changed, fail, fail_job_file, gate_code, markdown, plan_job, policy, print_single, view,
+    warn_unmodelled, with_namespace, PlanArgs, PlanFormat,
+};
+use crate::cli::common::{self, ColorArgs};
+use crate::diag::{exit, Diag, Diags};
+use crate::jobspec;
+use crate::planner::Admission;
+use crate::render;
+use crate::scheduler::Simulation;
+use crate::world::before::{self, BeforeFrom};
+
+/// What the git flags select: base (world and running versions) and head.
+fn range(args: &PlanArgs, root: PathBuf) -> changed::Range {
+    changed::Range::new(
+        root,
+        args.staged,
+        args.base.as_deref(),
+        args.head.as_deref(),
+    )
+}
+
+/// The world, simulation and load options for a git-based plan.
+struct GitSetup {
+    range: changed::Range,
+    world: crate::world::World,
+    sim: Simulation,
+    opts: jobspec::LoadOptions,
+}
+
+fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = crate::git::repo_root(&cwd).ok_or_else(|| {
+        Diags::from(
+            Diag::error(
+                "git::not-a-repo",
+                format!("{} is not inside a git repository", cwd.display()),
+            )
+            .help("--changed, --staged and --base read files from git; run inside a checkout"),
+        )
+    })?;
+    let range = range(args, root.clone());
+    let resolved = common::resolve_world_at(&cwd, &range.base, args.world.as_deref(), args.staged)?;
+    if resolved.embedded {
+        eprintln!("note: no world at {}; using {}", range.base, resolved.note);
+    }
+    let sim = Simulation::new(&resolved.world, args.seed)?;
+    let opts = args.vars.load_options(&resolved.world, Some(root))?;
+    Ok(GitSetup {
+        range,
+        world: resolved.world,
+        sim,
+        opts,
+    })
+}
+
+/// `plan FILE --staged` / `--base REF`: one file's new version from git (or
+/// the working tree) against the world at the base.
+pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
+    let mut setup = match git_setup(args) {
+        Ok(s) => s,
+        Err(d) => return fail(&d, color),
+    };
+    let cwd = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_default();
+    let abs = crate::vfs::normalize(&cwd.join(file));
+    let rel = abs.strip_prefix(&setup.range.root).unwrap_or(&abs);
+    let vfs = match setup.range.head_vfs() {
+        Ok(v) => v,
+        Err(e) => {
+            return fail(
+                &Diag::error("git::read", format!("cannot read the new versions: {e}")).into(),
+                color,
+            )
+        }
+    };
+    let parsed = jobspec::load(vfs.as_ref(), rel, &setup.opts);
+    if !parsed.is_valid() {
+        return fail_job_file(&parsed, file, setup.opts.version, color);
+    }
+    let Some(job) = parsed.job else {
+        return fail(&parsed.diags, color);
+    };
+    let job = with_namespace(job, args.namespace.as_deref());
+    let from = match &args.running {
+        Some(old) => BeforeFrom::File(old.clone()),
+        None => BeforeFrom::Rev(setup.range.base.clone()),
+    };
+    let before = match before::apply(&mut setup.world, file, &job, &from, &setup.opts) {
+        Ok(s) => s,
+        Err(d) => return fail(&d, color),
+    };
+    if args.running.is_some() {
+        setup.sim = match Simulation::new(&setup.world, args.seed) {
+            Ok(s) => s,
+            Err(d) => return fail(&d, color),
+        };
+    }
+    let plan = plan_job(&setup.sim, job);
+    print_single(
+        args,
+        &setup.world,
+        &plan,
+        &file.display().to_string(),
+        &before,
+        color,
+    )
+}
+
+/// `plan --changed`: every changed job file, one plan after another, one
+/// summary and one exit code.
+pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
+    if !args.staged && args.base.is_none() {
+        return fail(
+            &Diag::error("cli::usage", "--changed needs --staged or --base REF")
+                .help("plan --changed --staged (pre-commit) or plan --changed --base origin/main (CI)")
+                .into(),
+            color,
+        );
+    }
+    let setup = match git_setup(args) {
+        Ok(s) => s,
+        Err(d) => return fail(&d, color),
+    };
+    let inputs = changed::Inputs {
+        range: &setup.range,
+        sim: &setup.sim,
+        opts: &setup.opts,
+        namespace: args.namespace.as_deref(),
+    };
+    let entries = match changed::plan_changed(&inputs) {
+        Ok(e) => e,
+        Err(d) => return fail(&d, color),
+    };
+    // A change that breaks the world (rules/, or a deleted running job's
+    // file) fails like an invalid job file: check --staged says the same.
+    let world_errors = match world_gate(&setup) {
+        Ok(d) => d,
+        Err(d) => return fail(&d, color),
+    };
+    if !world_errors.is_empty() {
+        common::eprint_diags(&Diags(world_errors.clone()), color.stderr());
+    }
+    let protected = &setup.world.policy.protected;
+    let judged: Vec<(changed::Entry, Vec<policy::Violation>)> = entries
+        .into_iter()
+        .map(|e| {
+            let v = match &e.outcome {
+                changed::Outcome::Plan(p) => policy::violations(p, protected),
+                _ => Vec::new(),
+            };
+            (e, v)
+        })
+        .collect();
+    let version = setup.world.nomad_version;
+    let head = setup.range.head.to_string();
+    let mut invalid = 0;
+    let mut changing = 0;
+    for (e, _) in &judged {
+        match &e.outcome {
+            changed::Outcome::Invalid(d) => {
+                invalid += 1;
+                if args.format != PlanFormat::Text {
+                    common::eprint_diags(d, color.stderr());
+                }
+            }
+            changed::Outcome::Plan(p) => {
+                warn_unmodelled(&e.path.display().to_string(), &p.diff);
+                if render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
+                    changing += 1;
+                }
+            }
+            changed::Outcome::Note(_) => {}
+        }
+    }
+    let mut refused: Vec<String> = judged
+        .iter()
+        .flat_map(|(e, vs)| vs.iter().map(move |v| format!("{} {v}", e.path.display())))
+        .collect();
+    // A submission that will fail where Nomad's plan stays silent fails the gate too.
+    refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
+        changed::Outcome::Plan(p) => match &p.admission {
+            Admission::WillFail { reason } => Some(format!(
+                "{} submission will fail: {reason}",
+                e.path.display()
+            )),
+            _ => None,
+        },
+        _ => None,
+    }));
+    match args.format {
+        PlanFormat::Text => print!(
+            "{}",
+            crate::report::escape::terminal_output(
+                &changed_text(args, &setup, &judged, &head, color),
+                color.stdout()
+            )
+        ),
+        PlanFormat::Markdown => print!(
+            "{}",
+            markdown::render(
+                &judged,
+                &format!("plans of changed jobs against `{}`", setup.range.base)
+            )
+        ),
+        PlanFormat::Json => {
+            let v = changed_json(args, &setup, &judged);
+            match serde_json::to_string_pretty(&v) {
+                Ok(s) => println!("{s}"),
+                Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
+            }
+        }
+    }
+    if args.format == PlanFormat::Text {
+        let planned = judged.len() - invalid;
+        println!(
+            "==> {} job file(s) changed from {} to {head}: {changing} change allocations, {} do not, {invalid} invalid",
+            judged.len(),
+            setup.range.base,
+            planned - changing,
+        );
+        for r in &refused {
+            println!("==> refused by policy: {r}");
+        }
+    } else {
+        for r in &refused {
+            eprintln!("refused by policy: {r}");
+        }
+    }
+    let world_broken = world_errors
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
+    if world_broken {
+        let line =
+            "the change leaves the world invalid (see the errors above): nothing it plans can run";
+        match args.format {
+            PlanFormat::Text => println!("==> {line}"),
+            _ => eprintln!("{line}"),
+        }
+    }
+    if invalid > 0 || world_broken {
+        exit::NOMAD_ERROR
+    } else {
+        gate_code(args.gate, i32::from(changing > 0), !refused.is_empty())
+    }
+}
+
+/// The world gate of a change set (see `check::world_change`): the
+/// problems of the world as the change leaves it, when it touches it.
+fn world_gate(setup: &GitSetup) -> Result<Vec<Diag>, Diags> {
+    let read_err = |e: std::io::Error| {
+        Diags::from(Diag::error(
+            "git::read",
+            format!("cannot read the changed files: {e}"),
+        ))
+    };
+    let set = crate::changeset::ChangeSet::read(setup.range.clone()).map_err(read_err)?;
+    Ok(crate::check::world_change::gate(&setup.world, &set)
+        .map_err(read_err)?
+        .map(|(_, c)| c.findings)
+        .unwrap_or_default())
+}
+
+fn changed_text(
+    args: &PlanArgs,
+    setup: &GitSetup,
+    judged: &[(changed::Entry, Vec<policy::Violation>)],
+    head: &str,
+    color: &ColorArgs,
+) -> String {
+    let mut out = String::new();
+    if judged.is_empty() {
+        out.push_str(&format!(
+            "==> no job file changed from {} to {head}\n",
+            setup.range.base
+        ));
+    }
+    for (e, _) in judged {
+        let path = e.path.display().to_string();
+        let after = if e.after.is_empty() {
+            String::new()
+        } else {
+            format!(", after {}", e.after.join(", "))
+        };
+        let header = match (&e.outcome, e.is_stop()) {
+            (changed::Outcome::Plan(p), true) => {
+                format!(
+                    "==> {path} ({}: stop job {:?}{after})\n",
+                    e.change, p.job.id
+                )
+            }
+            _ => format!("==> {path} ({}{after})\n", e.change),
+        };
+        out.push_str(&header);
+        match &e.outcome {
+            changed::Outcome::Plan(p) => {
+                let mut view = view(args, p, &path, &setup.world);
+                view.deleted_file = e.is_stop();
+                out.push_str(&render::plan::render_plan(&view, color.stdout()));
+                if let Some(w) = p.admission.warning_text() {
+                    out.push_str(&w);
+                }
+                if args.template_diff {
+                    out.push_str(&render::template_diff::render_template_diffs(
+                        &p.diff.template_changes(),
+                    ));
+                }
+            }
+            changed::Outcome::Note(n) => out.push_str(&format!("{n}\n")),
+            changed::Outcome::Invalid(d) => {
+                // In order with the headers, and on stdout like the plans.
+                out.push_str(&crate::diag::render(&d.0, color.stdout()));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn changed_json(
+    args: &PlanArgs,
+    setup: &GitSetup,
+    judged: &[(changed::Entry, Vec<policy::Violation>)],
+) -> serde_json::Value {
+    let plans: Vec<serde_json::Value> = judged
+        .iter()
+        .map(|(e, vs)| {
+            let path = e.path.display().to_string();
+            let (plan, note, errors) = match &e.outcome {
+                changed::Outcome::Plan(p) => (
+                    render::plan_json::plan_json(&view(args, p, &path, &setup.world)),
+                    serde_json::Value::Null,
+                    Vec::new(),
+                ),
+                changed::Outcome::Note(n) => {
+                    (serde_json::Value::Null, n.clone().into(), Vec::new())
+                }
+                changed::Outcome::Invalid(d) => (
+                    serde_json::Value::Null,
+                    serde_json::Value::Null,
+                    d.iter().map(|x| x.message.clone()).collect(),
+                ),
+            };
+            serde_json::json!({
+                "File": path,
+                "Change": e.change.to_string(),
+                "Stop": e.is_stop(),
+                "After": e.after,
+                "Plan": plan,
+                "Note": note,
+                "Errors": errors,
+                "Refused": vs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({"Base": setup.range.base, "Plans": plans})
+}

@@ -1,0 +1,252 @@
+//! `nomad job status`: the job list and one job's view (summary, placement
+//! failures, deployment, allocations), per the world's Nomad version.
+
+use std::fmt::Write as _;
+
+use super::{alloc_table, format_kv, format_list, format_time};
+use crate::cluster::{Allocation, ClientStatus, JobRecord, State};
+use crate::world::World;
+
+fn type_string(r: &JobRecord) -> String {
+    let mut t = r.job.job_type.as_str().to_string();
+    if r.job.periodic.is_some() {
+        t.push_str("/periodic");
+    }
+    if r.job.parameterized.is_some() {
+        t.push_str("/parameterized");
+    }
+    t
+}
+
+fn status_string(r: &JobRecord) -> String {
+    if r.job.stop {
+        format!("{} (stopped)", r.status.as_str())
+    } else {
+        r.status.as_str().to_string()
+    }
+}
+
+/// `nomad job status [-namespace NS]`.
+pub fn job_list(state: &State, namespace: &str) -> String {
+    let jobs: Vec<&JobRecord> = state
+        .jobs
+        .iter()
+        .filter(|((ns, _), _)| ns == namespace)
+        .map(|(_, r)| r)
+        .collect();
+    if jobs.is_empty() {
+        return "No running jobs".to_string();
+    }
+    let mut rows = vec!["ID|Type|Priority|Status|Submit Date".to_string()];
+    for r in jobs {
+        rows.push(format!(
+            "{}|{}|{}|{}|{}",
+            r.job.id,
+            type_string(r),
+            r.job.priority,
+            status_string(r),
+            format_time(r.submit_time)
+        ));
+    }
+    format_list(&rows)
+}
+
+/// `nomad job status JOB`: header, Summary and Allocations.
+pub fn job_detail(
+    world: &World,
+    state: &State,
+    namespace: &str,
+    id: &str,
+    now: i64,
+) -> Result<String, String> {
+    let r = state
+        .job(namespace, id)
+        .ok_or_else(|| format!("No job(s) with prefix or id {id:?} found"))?;
+    let v = world.nomad_version;
+    let job = &r.job;
+    let mut rows = vec![
+        format!("ID|{}", job.id),
+        format!("Name|{}", job.name),
+        format!("Submit Date|{}", format_time(r.submit_time)),
+        format!("Type|{}", job.job_type.as_str()),
+        format!("Priority|{}", job.priority),
+        format!("Datacenters|{}", job.datacenters.join(",")),
+    ];
+    if v.at_least(1, 6, 0) {
+        rows.push(format!("Namespace|{}", job.namespace));
+        let pool = if job.node_pool.is_empty() {
+            "default"
+        } else {
+            &job.node_pool
+        };
+        rows.push(format!("Node Pool|{pool}"));
+    }
+    rows.extend([
+        format!("Status|{}", status_string(r)),
+        format!("Periodic|{}", job.periodic.is_some()),
+        format!("Parameterized|{}", job.parameterized.is_some()),
+    ]);
+    let mut out = format_kv(&rows);
+
+    let all: Vec<&Allocation> = state
+        .allocs
+        .iter()
+        .filter(|a| a.namespace == namespace && a.job_id == id)
+        .collect();
+    let blocked = state
+        .blocked
+        .iter()
+        .any(|b| b.namespace == namespace && b.job_id == id);
+    let unknown = v.at_least(1, 3, 0);
+    let mut summary = vec![if unknown {
+        "Task Group|Queued|Starting|Running|Failed|Complete|Lost|Unknown"
+    } else {
+        "Task Group|Queued|Starting|Running|Failed|Complete|Lost"
+    }
+    .to_string()];
+    let mut groups: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
+    groups.sort_unstable();
+    for g in groups {
+        let count = |s: ClientStatus| {
+            all.iter()
+                .filter(|a| a.task_group == g && a.client_status == s)
+                .count()
+        };
+        let live = all
+            .iter()
+            .filter(|a| a.task_group == g && a.is_live())
+            .count();
+        let desired = job.group(g).map(|tg| tg.count).unwrap_or(0);
+        // A blocked evaluation keeps the missing placements queued.
+        let queued = if blocked {
+            usize::try_from(desired).unwrap_or(0).saturating_sub(live)
+        } else {
+            0
+        };
+        let mut row = format!(
+            "{g}|{queued}|{}|{}|{}|{}|{}",
+            count(ClientStatus::Pending),
+            count(ClientStatus::Running),
+            count(ClientStatus::Failed),
+            count(ClientStatus::Complete),
+            count(ClientStatus::Lost),
+        );
+        if unknown {
+            row.push_str("|0");
+        }
+        summary.push(row);
+    }
+    let _ = write!(out, "\n\nSummary\n{}", format_list(&summary));
+    if let Some(b) = state
+        .blocked
+        .iter()
+        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
+    {
+        out.push_str(&placement_failure(b, v));
+    }
+    if let Some(d) = state.latest_deployment(namespace, id) {
+        let _ = write!(out, "\n\nLatest Deployment\n{}", deployment(d));
+    }
+    let mut allocs = all;
+    // Nomad sorts a job's allocations newest first (AllocIndexSort).
+    allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
+    let _ = write!(out, "\n\nAllocations\n{}", alloc_table(state, &allocs, now));
+    Ok(out)
+}
+
+/// How many failed task groups `nomad job status` prints (`maxFailedTGs`).
+const MAX_FAILED_TGS: usize = 5;
+
+/// `outputFailedPlacements` (command/job_status.go, the same in 0.9.3 and
+/// 2.0): shown when the job has a blocked evaluation, from the latest
+/// evaluation whose placements failed; groups sorted by name, at most five.
+fn placement_failure(b: &crate::cluster::BlockedEval, v: crate::version::NomadVersion) -> String {
+    let mut out = String::from("\n\nPlacement Failure");
+    let total = b.failed_tg_allocs.len();
+    for (i, (tg, m)) in b.failed_tg_allocs.iter().enumerate() {
+        if i >= MAX_FAILED_TGS {
+            break;
+        }
+        let _ = write!(
+            out,
+            "\nTask Group {}:\n{}",
+            crate::render::quote::go_quote(tg),
+            crate::render::metrics::format_alloc_metrics(m, "  ", v)
+        );
+        if i + 1 != total {
+            out.push('\n');
+        }
+    }
+    if total > MAX_FAILED_TGS {
+        let _ = write!(
+            out,
+            "\n\nPlacement failures truncated. To see remainder run:\nnomad eval-status {}",
+            b.failed_eval_id
+        );
+    }
+    out
+}
+
+/// `formatDeployment` of `nomad job status`: the summary, then the groups
+/// (`formatDeploymentGroups`, columns only when some group needs them).
+fn deployment(d: &crate::cluster::Deployment) -> String {
+    let id = d.id.get(..8).unwrap_or(&d.id);
+    let mut out = format_kv(&[
+        format!("ID|{id}"),
+        format!("Status|{}", d.status),
+        format!("Description|{}", d.description),
+    ]);
+    if d.groups.is_empty() {
+        return out;
+    }
+    let auto_revert = d.groups.values().any(|g| g.auto_revert);
+    let canaries = d.groups.values().any(|g| g.desired_canaries > 0);
+    // The column shows when a group has a deadline; a group that placed
+    // nothing yet has no RequireProgressBy and shows N/A.
+    let deadline = d.groups.values().any(|g| g.progress_deadline != 0);
+    let mut header = String::from("Task Group|");
+    if auto_revert {
+        header.push_str("Auto Revert|");
+    }
+    if canaries {
+        header.push_str("Promoted|");
+    }
+    header.push_str("Desired|");
+    if canaries {
+        header.push_str("Canaries|");
+    }
+    header.push_str("Placed|Healthy|Unhealthy");
+    if deadline {
+        header.push_str("|Progress Deadline");
+    }
+    let mut rows = vec![header];
+    for (name, g) in &d.groups {
+        let mut row = format!("{name}|");
+        if auto_revert {
+            row.push_str(&format!("{}|", g.auto_revert));
+        }
+        if canaries {
+            // Simulated canaries are promoted as soon as they are healthy.
+            row.push_str(if g.desired_canaries > 0 {
+                "true|"
+            } else {
+                "N/A|"
+            });
+        }
+        row.push_str(&format!("{}|", g.desired_total));
+        if canaries {
+            row.push_str(&format!("{}|", g.desired_canaries));
+        }
+        row.push_str(&format!("{}|{}|{}", g.placed, g.healthy, g.unhealthy));
+        if deadline {
+            match g.require_progress_by {
+                Some(t) => row.push_str(&format!("|{}", format_time(t))),
+                None => row.push_str("|N/A"),
+            }
+        }
+        rows.push(row);
+    }
+    out.push_str("\n\nDeployed\n");
+    out.push_str(&format_list(&rows));
+    out
+}

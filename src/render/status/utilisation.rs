@@ -1,0 +1,105 @@
+//! Our own view (not Nomad's): per node, cpu, memory and disk bars and the
+//! live allocations holding them.
+
+use super::{format_list, sorted_nodes};
+use std::fmt::Write as _;
+
+use crate::cluster::{Allocation, State};
+
+const BAR: usize = 30;
+
+fn bar(used: i64, total: i64) -> String {
+    let filled = if total > 0 {
+        let share = used.clamp(0, total) as f64 / total as f64;
+        (share * BAR as f64).round() as usize
+    } else {
+        0
+    };
+    let mut s = String::with_capacity(BAR * 3 + 2);
+    s.push('[');
+    s.extend(std::iter::repeat_n('#', filled));
+    s.extend(std::iter::repeat_n('.', BAR - filled.min(BAR)));
+    s.push(']');
+    s
+}
+
+fn percent(used: i64, total: i64) -> i64 {
+    if total > 0 {
+        used * 100 / total
+    } else {
+        0
+    }
+}
+
+/// Our own view: per node, cpu and memory bars (allocatable = total minus
+/// reserved) and the live allocations holding them, biggest first.
+pub fn utilisation(state: &State) -> String {
+    let mut out = String::new();
+    for n in sorted_nodes(state) {
+        let allocs: Vec<&Allocation> = state.node_allocs(&n.id).collect();
+        let cpu: i64 = allocs.iter().map(|a| a.resources.cpu).sum();
+        let mem: i64 = allocs.iter().map(|a| a.resources.memory_mb).sum();
+        let disk: i64 = allocs.iter().map(|a| a.resources.disk_mb).sum();
+        let cpu_total = n.cpu - n.reserved_cpu;
+        let mem_total = n.memory_mb - n.reserved_memory_mb;
+        let disk_total = n.disk_mb - n.reserved_disk_mb;
+        let _ = writeln!(
+            out,
+            "{} {} ({}, {})",
+            n.name,
+            n.short_id(),
+            n.datacenter,
+            n.status.as_str()
+        );
+        let _ = writeln!(
+            out,
+            "  cpu    {} {:>3}%  {cpu} / {cpu_total} MHz",
+            bar(cpu, cpu_total),
+            percent(cpu, cpu_total)
+        );
+        let _ = writeln!(
+            out,
+            "  memory {} {:>3}%  {mem} / {mem_total} MB",
+            bar(mem, mem_total),
+            percent(mem, mem_total)
+        );
+        let _ = writeln!(
+            out,
+            "  disk   {} {:>3}%  {disk} / {disk_total} MB",
+            bar(disk, disk_total),
+            percent(disk, disk_total)
+        );
+        let mut sorted = allocs.clone();
+        sorted.sort_by(|a, b| {
+            b.resources
+                .memory_mb
+                .cmp(&a.resources.memory_mb)
+                .then(a.name.cmp(&b.name))
+        });
+        let mut rows = Vec::new();
+        for a in sorted {
+            rows.push(format!(
+                "{}|{}|{}|{} MHz|{} MB|priority {}",
+                a.short_id(),
+                a.namespace,
+                a.name,
+                a.resources.cpu,
+                a.resources.memory_mb,
+                a.job_priority
+            ));
+        }
+        if rows.is_empty() {
+            let _ = writeln!(out, "    (no allocations)");
+        } else {
+            let table = format_list(&rows);
+            for line in table.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str("No nodes registered\n");
+    }
+    out
+}

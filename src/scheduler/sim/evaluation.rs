@@ -1,0 +1,329 @@
+//! What follows a submission or a cluster change: evaluate and apply the
+//! plan, record its deployment, reschedule what it preempted, refresh job
+//! statuses and re-run blocked evaluations, as Nomad's workers do.
+
+use super::{Simulation, UnblockOutcome};
+use crate::cluster::ids::uuid;
+use crate::cluster::{BlockedEval, ClientStatus, DesiredStatus, JobStatus};
+use crate::jobspec::Job;
+use crate::scheduler::applier::reject_overcommitted;
+use crate::scheduler::engine::Plan;
+use crate::scheduler::generic::{evaluate, Evaluated};
+use crate::scheduler::PlanResult;
+
+/// Why a cluster change re-runs blocked evaluations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unblock {
+    /// Node capacity appeared: before 1.6.3 this did not unblock
+    /// quota-blocked evaluations (GH-18838).
+    Capacity,
+    /// Allocations stopped: frees both capacity and quota.
+    Freed,
+}
+
+/// Nomad's reconciler creates a deployment for a service job when a group
+/// with an update strategy places, or updates in place or destructively
+/// (`scheduler/reconcile.go`: "updating a job specification" or "first time
+/// running a job"). Deployments finish at once here, so there is never an
+/// existing one to join.
+pub(super) fn creates_deployment(job: &Job, plan: &PlanResult) -> bool {
+    job.job_type == crate::jobspec::JobType::Service
+        && job.groups.iter().any(|g| {
+            let strategy = g.update.as_ref().is_some_and(|u| u.max_parallel > 0);
+            let changes = plan
+                .desired_tg_updates
+                .get(&g.name)
+                .is_some_and(|u| u.place + u.in_place_update + u.destructive_update + u.canary > 0);
+            strategy && changes && g.count > 0
+        })
+}
+
+impl Simulation {
+    /// A finished deployment: every allocation it placed or updated is healthy.
+    pub(super) fn record_deployment(
+        &mut self,
+        id: &str,
+        key: &(String, String),
+        version: u64,
+        job: &Job,
+        index: u64,
+    ) {
+        let mut groups = std::collections::BTreeMap::new();
+        for g in &job.groups {
+            let Some(u) = g.update.as_ref().filter(|u| u.max_parallel > 0) else {
+                continue;
+            };
+            let deadline = u.progress_deadline.nanos() / 1_000_000_000;
+            groups.insert(
+                g.name.clone(),
+                crate::cluster::DeploymentGroup {
+                    auto_revert: u.auto_revert,
+                    desired_canaries: u64::try_from(u.canary).unwrap_or(0),
+                    desired_total: u64::try_from(g.count).unwrap_or(0),
+                    progress_deadline: deadline,
+                    ..Default::default()
+                },
+            );
+        }
+        self.state.deployments.push(crate::cluster::Deployment {
+            id: id.to_string(),
+            namespace: key.0.clone(),
+            job_id: key.1.clone(),
+            job_version: version,
+            status: "running".into(),
+            description: "Deployment is running".into(),
+            groups,
+            create_index: index,
+        });
+        self.progress_deployment(key, index);
+    }
+
+    /// Count what a job's running deployment has placed (allocations of its
+    /// version that run), as Nomad's state store does on every placement;
+    /// simulated allocations are healthy at once, so the deployment
+    /// succeeds when every group has placed its desired total. A group with
+    /// nothing placed keeps no progress deadline (Nomad starts it with the
+    /// first placement), and a blocked job's deployment stays running.
+    pub(super) fn progress_deployment(&mut self, key: &(String, String), index: u64) {
+        let Some(pos) = self
+            .state
+            .deployments
+            .iter()
+            .rposition(|d| d.namespace == key.0 && d.job_id == key.1)
+        else {
+            return;
+        };
+        let version = self.state.deployments[pos].job_version;
+        let mut placed_by_group: std::collections::BTreeMap<String, u64> = Default::default();
+        for a in self.state.job_allocs(&key.0, &key.1) {
+            if a.job_version == version && a.is_live() {
+                *placed_by_group.entry(a.task_group.clone()).or_default() += 1;
+            }
+        }
+        let d = &mut self.state.deployments[pos];
+        if d.status != "running" {
+            return;
+        }
+        for (name, g) in &mut d.groups {
+            let placed = placed_by_group.get(name).copied().unwrap_or(0);
+            // Placements only add up: an allocation lost later stays counted.
+            g.placed = g.placed.max(placed);
+            g.healthy = g.placed;
+            if g.placed > 0 && g.progress_deadline > 0 && g.require_progress_by.is_none() {
+                g.require_progress_by = Some(index as i64 + g.progress_deadline);
+            }
+        }
+        if d.groups.values().all(|g| g.healthy >= g.desired_total) {
+            d.status = "successful".into();
+            d.description = "Deployment completed successfully".into();
+        }
+    }
+
+    /// Evaluate a registered job and apply the result to the state.
+    pub(super) fn evaluate_and_apply(
+        &mut self,
+        key: &(String, String),
+        eval_id: &str,
+    ) -> PlanResult {
+        let Some(record) = self.state.jobs.get(key) else {
+            return PlanResult::default();
+        };
+        let job = record.job.clone();
+        let (version, jmi) = (record.version, record.job_modify_index);
+        // Nomad retries a partially rejected plan against the refreshed
+        // state: up to 5 times for service/system jobs, 2 for batch.
+        let attempts = if job.job_type == crate::jobspec::JobType::Batch {
+            2
+        } else {
+            5
+        };
+        let mut first: Option<PlanResult> = None;
+        let mut blocked = false;
+        let mut quota = None;
+        let mut failed = std::collections::BTreeMap::new();
+        for attempt in 0..attempts {
+            let Evaluated {
+                mut result,
+                mut plan,
+            } = evaluate(
+                &self.world,
+                &self.state,
+                &self.job_versions,
+                &job,
+                version,
+                eval_id,
+                self.shuffle_seed(self.state.index),
+            );
+            result.job_modify_index = jmi;
+            let rejected = reject_overcommitted(&self.state, &mut plan);
+            self.apply_plan(plan);
+            blocked = result.blocked || (rejected && attempt + 1 == attempts);
+            quota.clone_from(&result.quota_limit_reached);
+            failed.clone_from(&result.failed_tg_allocs);
+            if first.is_none() {
+                first = Some(result);
+            }
+            if !rejected {
+                break;
+            }
+        }
+        self.state
+            .blocked
+            .retain(|b| !(b.namespace == key.0 && b.job_id == key.1));
+        if blocked {
+            self.state.index += 1;
+            let id = uuid(
+                self.seed,
+                &["blocked", &key.0, &key.1, &self.state.index.to_string()],
+            );
+            self.state.blocked.push(BlockedEval {
+                id,
+                namespace: key.0.clone(),
+                job_id: key.1.clone(),
+                quota_limit_reached: quota,
+                create_index: self.state.index,
+                failed_eval_id: eval_id.to_string(),
+                failed_tg_allocs: failed,
+            });
+        }
+        // Placements of a later evaluation (an unblocked one) count toward
+        // the job's running deployment.
+        self.progress_deployment(key, self.state.index);
+        first.unwrap_or_default()
+    }
+
+    /// Commit a (verified) plan to the state at a new index.
+    pub(super) fn apply_plan(&mut self, plan: Plan) {
+        self.state.index += 1;
+        let index = self.state.index;
+        let pos: std::collections::HashMap<String, usize> = self
+            .state
+            .allocs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        for stopped in &plan.stops {
+            if let Some(a) = pos
+                .get(&stopped.id)
+                .and_then(|&i| self.state.allocs.get_mut(i))
+            {
+                a.desired_status = DesiredStatus::Stop;
+                a.client_status = ClientStatus::Complete;
+                a.modify_index = index;
+            }
+        }
+        for (victim, by) in &plan.preempted {
+            if let Some(a) = pos
+                .get(&victim.id)
+                .and_then(|&i| self.state.allocs.get_mut(i))
+            {
+                a.desired_status = DesiredStatus::Evict;
+                a.desired_description = format!("Preempted by alloc ID {by}");
+                a.client_status = ClientStatus::Complete;
+                a.preempted_by = Some(by.clone());
+                a.modify_index = index;
+            }
+        }
+        for mut alloc in plan.placed.into_values().flatten() {
+            alloc.modify_index = index;
+            alloc.client_status = ClientStatus::Running;
+            alloc.desired_status = DesiredStatus::Run;
+            if let Some(a) = pos
+                .get(&alloc.id)
+                .and_then(|&i| self.state.allocs.get_mut(i))
+            {
+                *a = alloc;
+            } else {
+                alloc.create_index = index;
+                self.state.allocs.push(alloc);
+            }
+        }
+    }
+
+    pub(super) fn finish_rollout(&mut self, key: &(String, String)) {
+        let Some(count) = self.state.jobs.get(key).map(|r| r.job.groups.len()) else {
+            return;
+        };
+        // Each round replaces at least one allocation or stops; bound it by
+        // the number of allocations that could still be on an old version.
+        let bound = self.state.job_allocs(&key.0, &key.1).count() + count + 1;
+        for round in 0..bound {
+            let Some(r) = self.state.jobs.get(key) else {
+                return;
+            };
+            let version = r.version;
+            let pending = self
+                .state
+                .job_allocs(&key.0, &key.1)
+                .any(|a| a.job_version != version);
+            let canary = r
+                .job
+                .groups
+                .iter()
+                .any(|g| g.update.as_ref().is_some_and(|u| u.canary > 0));
+            if !pending || canary {
+                return;
+            }
+            let eval_id = self.eval_id(self.state.index, &format!("rollout-{round}"));
+            let res = self.evaluate_and_apply(key, &eval_id);
+            if !res.changes_allocations() {
+                return;
+            }
+        }
+    }
+
+    /// Nomad creates an evaluation for every job that lost allocations to
+    /// preemption; it places replacements or blocks.
+    pub(super) fn reschedule_preempted(&mut self, plan: &PlanResult) {
+        let mut jobs: Vec<(String, String)> = plan
+            .preempted_allocs
+            .iter()
+            .map(|p| (p.namespace.clone(), p.job_id.clone()))
+            .collect();
+        jobs.sort();
+        jobs.dedup();
+        for key in jobs {
+            let eval_id = self.eval_id(self.state.index, &format!("preemption-{}", key.1));
+            let res = self.evaluate_and_apply(&key, &eval_id);
+            self.reschedule_preempted(&res);
+        }
+    }
+
+    pub(super) fn refresh_statuses(&mut self) {
+        let keys: Vec<(String, String)> = self.state.jobs.keys().cloned().collect();
+        for key in keys {
+            let running = self.state.job_allocs(&key.0, &key.1).next().is_some();
+            if let Some(r) = self.state.jobs.get_mut(&key) {
+                r.status = if r.job.stop {
+                    JobStatus::Dead
+                } else if running {
+                    JobStatus::Running
+                } else {
+                    JobStatus::Pending
+                };
+            }
+        }
+    }
+
+    pub(super) fn unblock(&mut self, why: Unblock) -> UnblockOutcome {
+        let mut out = UnblockOutcome::default();
+        let mut blocked = self.state.blocked.clone();
+        blocked.sort_by_key(|b| b.create_index);
+        let quota_waits_for_capacity = self.world.nomad_version.at_least(1, 6, 3);
+        for b in blocked {
+            if why == Unblock::Capacity
+                && b.quota_limit_reached.is_some()
+                && !quota_waits_for_capacity
+            {
+                continue;
+            }
+            let key = (b.namespace.clone(), b.job_id.clone());
+            let res = self.evaluate_and_apply(&key, &b.id);
+            self.reschedule_preempted(&res);
+            out.evaluations.push((b.namespace, b.job_id, res));
+        }
+        self.refresh_statuses();
+        out
+    }
+}
