@@ -136,3 +136,52 @@ fn corpus_sweep() {
         started.elapsed()
     );
 }
+
+/// The gate's output on the corpus: the concise format has exactly one line
+/// per finding (plus the summary), the JSON counts every file judged and
+/// skipped, and the figures are printed for the issue note.
+#[test]
+#[ignore = "optional sweep over ../shared/corpus; .ci/run runs it with --ignored"]
+fn corpus_concise_is_one_line_per_finding_and_counts_skips() {
+    let dir = corpus_jobs();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["--no-color", "check", "--world", "rules"])
+            .args(args)
+            .arg(&dir)
+            .output()
+            .expect("the binary runs");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            common::output_text(&out)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--format", "json"])).expect("json report");
+    let findings = json["findings"].as_array().expect("findings").len();
+    let summary = &json["summary"];
+    let concise = run(&["--output-format", "concise"]);
+    assert_eq!(concise.lines().count(), findings + 1, "{concise}");
+    for l in concise.lines().take(findings) {
+        assert!(
+            l.contains(" [error] ") || l.contains(" [warning] ") || l.contains(" [advice] "),
+            "{l}"
+        );
+    }
+    assert!(summary["skipped"].is_u64(), "{summary}");
+    let warnings = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "warning");
+    let (w, np102) = warnings.fold((0, 0), |(w, n), f| {
+        (w + 1, n + usize::from(f["code"] == "NP102"))
+    });
+    eprintln!(
+        "corpus check: {} files, {} skipped, {findings} findings, NP102 {np102} of {w} warnings",
+        summary["files"], summary["skipped"]
+    );
+}

@@ -53,3 +53,22 @@ diag_snapshots! {
     variable_validation => "variable_validation.nomad",
     multiple_problems => "multiple_problems.nomad",
 }
+
+/// A local whose `file()` fails reports that failure once: the template
+/// reading the local is not blamed for an "undeclared local" as well.
+#[test]
+fn a_failed_local_is_reported_once_not_again_at_each_reference() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut vfs = nomad_preflight::vfs::MemVfs::new("test");
+    vfs.insert(
+        Path::new("file.nomad"),
+        "locals {\n  conf = file(\"missing.conf\")\n}\njob \"f\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      template {\n        data        = local.conf\n        destination = \"local/a\"\n      }\n    }\n  }\n}\n",
+    );
+    let opts = LoadOptions {
+        repo_root: Some(root.to_path_buf()),
+        ..LoadOptions::default()
+    };
+    let parsed = jobspec::load(&vfs, Path::new("file.nomad"), &opts);
+    let codes: Vec<&str> = parsed.diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["jobspec::file"], "{:?}", parsed.diags);
+}

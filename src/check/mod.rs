@@ -4,6 +4,7 @@
 //! judging each against the world with the rule registry. The CLI only
 //! parses flags, resolves the world and prints.
 
+pub mod root_cause;
 pub mod select;
 pub mod world_change;
 
@@ -286,7 +287,16 @@ fn findings(
     let ctx = RuleContext::new(parsed, judge.world, sim)
         .with_earlier(earlier)
         .with_trusted(trusted);
-    let mut diags: Vec<Finding> = parsed.diags.0.clone();
+    // The front end's errors as they are; its warnings come back from the
+    // rules pass, which applies policy and suppressions to them.
+    let mut diags: Vec<Finding> = parsed
+        .diags
+        .iter()
+        .filter(|d| {
+            d.severity == crate::diag::Severity::Error || rules::frontend::find(&d.code).is_none()
+        })
+        .cloned()
+        .collect();
     diags.extend(rules::check_job(&ctx, path));
     diags
 }

@@ -311,10 +311,13 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
             return exit::INVALID;
         }
     }
+    // Selection first: a cause that is not reported covers nothing.
     let findings: Vec<Finding> = results
         .iter()
-        .flat_map(|r| r.diags.iter().cloned())
-        .filter(|f| selection.keeps(f))
+        .flat_map(|r| {
+            let kept = r.diags.iter().filter(|f| selection.keeps(f)).cloned();
+            crate::check::root_cause::collapse(kept.collect())
+        })
         .collect();
     let files = report::Files {
         checked: results.len(),

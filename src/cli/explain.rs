@@ -24,7 +24,10 @@ pub struct RulesArgs {
 
 /// The text `explain` prints: a header line, then the rule's documentation.
 pub fn explain_text(code: &str) -> Option<String> {
-    let m = rules::find(code)?.meta();
+    let Some(rule) = rules::find(code) else {
+        return rules::frontend::find(code).map(rules::frontend::explain_text);
+    };
+    let m = rule.meta();
     let needs = match m.needs {
         rules::Needs::World => "",
         rules::Needs::Simulation => ", needs the cluster simulation",
@@ -81,10 +84,19 @@ pub fn rules_text(format: ListFormat) -> String {
                     m.summary
                 ));
             }
+            out.push_str("\nJob file diagnostics (the front end; its errors are Nomad's and cannot be suppressed):\n");
+            for c in rules::frontend::CODES {
+                out.push_str(&format!(
+                    "{:<37} {:<8} {}\n",
+                    c.code,
+                    c.severity.as_str(),
+                    c.summary
+                ));
+            }
             out
         }
         ListFormat::Json => {
-            let list: Vec<_> = rules::all()
+            let mut list: Vec<_> = rules::all()
                 .iter()
                 .map(|r| {
                     let m = r.meta();
@@ -99,6 +111,18 @@ pub fn rules_text(format: ListFormat) -> String {
                     })
                 })
                 .collect();
+            // Job file diagnostics: `needs` is null (the front end always runs).
+            list.extend(rules::frontend::CODES.iter().map(|c| {
+                serde_json::json!({
+                    "code": c.code,
+                    "name": c.code,
+                    "severity": c.severity,
+                    "summary": c.summary,
+                    "needs": null,
+                    "lifecycle": {"status": "stable"},
+                    "doc": c.doc,
+                })
+            }));
             let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
             s.push('\n');
             s
@@ -131,7 +155,12 @@ mod tests {
     fn rules_list() {
         crate::assert_snap!("check_rules_list", rules_text(ListFormat::Text));
         let v: serde_json::Value = serde_json::from_str(&rules_text(ListFormat::Json)).unwrap();
-        assert_eq!(v.as_array().map(Vec::len), Some(rules::all().len()));
+        assert_eq!(
+            v.as_array().map(Vec::len),
+            Some(rules::all().len() + rules::frontend::CODES.len())
+        );
+        assert!(explain_text("jobspec::unknown-key")
+            .is_some_and(|t| t.contains("cannot be suppressed")));
         assert_eq!(v[0]["code"], "NP001");
         let np401 = v
             .as_array()

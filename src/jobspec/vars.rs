@@ -518,7 +518,13 @@ fn resolve_locals(body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut 
                 Ok(None) => {
                     scope.unset.insert(format!("local.{name}"));
                 }
-                Err(e) => diags.push(eval_diag(src, e)),
+                // The failure is this local's one diagnostic: references to
+                // it are unknown (as hcl leaves a failed local dynamic), not
+                // "undeclared", which would blame the reference instead.
+                Err(e) => {
+                    scope.unset.insert(format!("local.{name}"));
+                    diags.push(eval_diag(src, e));
+                }
             }
         }
     }

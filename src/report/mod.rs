@@ -183,9 +183,80 @@ pub fn render(
 
 fn human(findings: &[Finding], files: Files, color: bool) -> String {
     // diag::render escapes what it prints (names, messages, excerpts).
-    let mut out = crate::diag::render(findings, color);
+    let capped: Vec<Finding> = findings.iter().map(cap_snippet).collect();
+    let mut out = crate::diag::render(&capped, color);
     out.push_str(&summary_line(findings, files));
     out
+}
+
+/// At most this many labels are excerpted per finding (miette prints a few
+/// lines of context around each).
+const MAX_LABELS: usize = 4;
+/// A finding's excerpts print at most this many lines.
+const MAX_EXCERPT_LINES: usize = 30;
+/// Labels past this index are listed, not tried (each try renders).
+const MAX_TRIED: usize = 12;
+/// At most this many places are listed after `also:`.
+const MAX_ALSO: usize = 8;
+
+/// The full format's excerpt of one finding, kept short: the primary label
+/// and the next ones while there are at most [`MAX_LABELS`] and the
+/// excerpts print at most [`MAX_EXCERPT_LINES`] lines; the others are
+/// listed in the help as `also: file:line (label), …`, so a finding over
+/// every `memory =` line of a big file prints a few excerpts, not hundreds
+/// of lines.
+pub fn cap_snippet(d: &Finding) -> Finding {
+    let Some(src) = d.source.as_ref() else {
+        return d.clone();
+    };
+    if d.labels.len() <= 1 {
+        return d.clone();
+    }
+    let line = |l: &crate::diag::Label| src.line_col(l.span.start).0;
+    // miette joins nearby labels into one excerpt with every line between
+    // them: measure what each added label costs by rendering, and keep it
+    // only while the excerpt stays within budget.
+    let lines_of = |labels: &[crate::diag::Label]| {
+        let mut probe = d.clone();
+        probe.labels = labels.to_vec();
+        probe.help = None;
+        crate::diag::render(&[probe], false).lines().count()
+    };
+    let mut kept = vec![d.labels[0].clone()];
+    let mut also = Vec::new();
+    for (i, l) in d.labels.iter().enumerate().skip(1) {
+        let mut with = kept.clone();
+        with.push(l.clone());
+        if kept.len() < MAX_LABELS && i <= MAX_TRIED && lines_of(&with) <= MAX_EXCERPT_LINES {
+            kept = with;
+        } else {
+            also.push((line(l), l.text.clone().filter(|t| !t.is_empty())));
+        }
+    }
+    if also.is_empty() {
+        return d.clone();
+    }
+    let mut capped = d.clone();
+    capped.labels = kept;
+    also.sort();
+    also.dedup();
+    let mut places: Vec<String> = also
+        .iter()
+        .take(MAX_ALSO)
+        .map(|(n, text)| match text {
+            Some(t) => format!("{}:{n} ({t})", src.name),
+            None => format!("{}:{n}", src.name),
+        })
+        .collect();
+    if also.len() > MAX_ALSO {
+        places.push(format!("and {} more", also.len() - MAX_ALSO));
+    }
+    let list = format!("also: {}", places.join(", "));
+    capped.help = Some(match capped.help.take() {
+        Some(h) => format!("{h}\n{list}"),
+        None => list,
+    });
+    capped
 }
 
 /// `N errors, N warnings, N advices in N files`, then `(N skipped: not
@@ -267,6 +338,44 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finding_labelling_every_line_of_a_big_file_prints_a_short_excerpt() {
+        let text: String = (1..=300).map(|i| format!("memory = {i}\n")).collect();
+        let src = crate::source::SourceFile::inline("big.nomad", &text);
+        let mut d = crate::diag::Diag::warning("NP304", "quota hit");
+        // A label on line 1, then every 10 lines from line 12.
+        for i in 0..30 {
+            let at = text
+                .match_indices('\n')
+                .nth(i * 10)
+                .map_or(0, |(o, _)| o + 1);
+            let at = if i == 0 { 0 } else { at };
+            d = d.at(
+                &src,
+                crate::source::Span::new(at, at + 6),
+                format!("ask {i}"),
+            );
+        }
+        let uncapped = crate::diag::render(std::slice::from_ref(&d), false);
+        let capped = human(std::slice::from_ref(&d), 1.into(), false);
+        assert!(
+            uncapped.lines().count() > 250,
+            "{}",
+            uncapped.lines().count()
+        );
+        assert!(capped.lines().count() < 45, "{capped}");
+        // Line 22 joins line 12's excerpt (miette prints the lines between)
+        // within the budget; line 32 would not fit, so it and the rest are
+        // listed.
+        assert!(capped.contains("╰── ask 2"), "{capped}");
+        assert!(!capped.contains("╰── ask 3"), "{capped}");
+        assert!(
+            capped.contains("also: big.nomad:32 (ask 3), big.nomad:42 (ask 4)"),
+            "{capped}"
+        );
+        assert!(capped.contains("and 19 more"), "{capped}");
+    }
 
     #[test]
     fn locations_use_repository_paths() {

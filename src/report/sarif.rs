@@ -22,8 +22,10 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// Every code a result may carry: the rules, then the job file's
+/// front-end diagnostics, so a viewer can show any result's rule.
 fn rules() -> Vec<Value> {
-    crate::rules::all()
+    let mut out: Vec<Value> = crate::rules::all()
         .iter()
         .map(|r| {
             let m = r.meta();
@@ -36,7 +38,32 @@ fn rules() -> Vec<Value> {
                 "defaultConfiguration": { "level": level(m.default_severity) },
             })
         })
-        .collect()
+        .collect();
+    out.extend(crate::rules::frontend::CODES.iter().map(|c| {
+        json!({
+            "id": c.code,
+            "name": c.code,
+            "shortDescription": { "text": c.summary },
+            "fullDescription": { "text": c.doc },
+            "help": { "text": c.doc, "markdown": c.doc },
+            "defaultConfiguration": { "level": level(c.severity) },
+        })
+    }));
+    out
+}
+
+/// Index of `code` in [`rules`].
+fn rule_index(code: &str) -> Option<usize> {
+    let rules = crate::rules::all();
+    rules
+        .iter()
+        .position(|r| r.meta().code == code)
+        .or_else(|| {
+            crate::rules::frontend::CODES
+                .iter()
+                .position(|c| c.code == code)
+                .map(|i| rules.len() + i)
+        })
 }
 
 pub fn render(findings: &[Finding]) -> String {
@@ -53,10 +80,7 @@ pub fn render(findings: &[Finding]) -> String {
                 "level": level(f.severity),
                 "message": { "text": message },
             });
-            if let Some(i) = crate::rules::all()
-                .iter()
-                .position(|r| r.meta().code == f.code)
-            {
+            if let Some(i) = rule_index(&f.code) {
                 r["ruleIndex"] = json!(i);
             }
             if let Some(l) = location(f) {

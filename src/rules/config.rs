@@ -100,9 +100,8 @@ pub fn known_selector(sel: &str) -> Result<(), Diag> {
             let m = r.meta();
             m.name == sel || m.code.to_ascii_lowercase().starts_with(&lower)
         })
-        || FAMILIES
-            .iter()
-            .any(|f| lower == *f || lower.starts_with(&format!("{f}::")));
+        || FAMILIES.iter().any(|f| lower == *f)
+        || super::frontend::find(sel).is_some();
     if ok {
         return Ok(());
     }
@@ -116,6 +115,7 @@ fn unknown_rule(sel: &str, message: String) -> Diag {
         known.push(r.meta().code);
         known.push(r.meta().name);
     }
+    known.extend(super::frontend::CODES.iter().map(|c| c.code));
     let hint = match crate::suggest::closest(sel, known.iter().copied()) {
         Some(s) => format!("did you mean `{s}`? `nomad-preflight rules` lists every rule"),
         None => "`nomad-preflight rules` lists every rule; a selector is a code, a code prefix (NP1), a rule name, `jobspec`, `hcl` or ALL".into(),
@@ -132,11 +132,23 @@ pub fn unknown_in_policy(policy: &Policy) -> Vec<Diag> {
         .keys()
         .chain(policy.ignores.iter().flat_map(|i| i.codes.iter()));
     named
-        .filter(|code| {
-            super::find(code).is_none()
-                && !FAMILIES.iter().any(|f| code.starts_with(&format!("{f}::")))
+        .filter_map(|code| {
+            if super::find(code).is_some() {
+                return None;
+            }
+            match super::frontend::find(code) {
+                None => Some(unknown_rule(code, format!("policy.hcl configures unknown rule `{code}`"))),
+                // Nomad refuses the file: no policy may hide that.
+                Some(c) if c.severity == Severity::Error => Some(
+                    Diag::error(
+                        "check::unknown-rule",
+                        format!("policy.hcl configures `{code}`, an error Nomad reports: it cannot be switched off or ignored"),
+                    )
+                    .help("fix the job files instead; only the front end's warnings can be configured"),
+                ),
+                Some(_) => None,
+            }
         })
-        .map(|code| unknown_rule(code, format!("policy.hcl configures unknown rule `{code}`")))
         .collect()
 }
 
@@ -238,9 +250,29 @@ mod tests {
         policy
             .rules
             .insert("NP101".into(), crate::world::RuleLevel::Off);
+        // A front-end warning may be configured; an error Nomad reports may
+        // not, and an unknown front-end code is a typo like any other.
+        policy.rules.insert(
+            "jobspec::template-path".into(),
+            crate::world::RuleLevel::Off,
+        );
+        policy
+            .rules
+            .insert("jobspec::missing".into(), crate::world::RuleLevel::Off);
         let d = unknown_in_policy(&policy);
-        assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("`NP999`"));
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().any(|d| d.message.contains("`NP999`")));
+        assert!(d.iter().any(|d| d
+            .message
+            .contains("`jobspec::missing`, an error Nomad reports")));
+        let e = RuleSelection::new(&["jobspec::unknown-kye".into()], &[], &[]).unwrap_err();
+        assert!(
+            e.help
+                .as_deref()
+                .is_some_and(|h| h.contains("did you mean `jobspec::unknown-key`")),
+            "{e:?}"
+        );
+        assert!(RuleSelection::new(&["jobspec::template-path".into()], &[], &[]).is_ok());
     }
 
     #[test]

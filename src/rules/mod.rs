@@ -21,6 +21,7 @@ use crate::world::{RuleLevel, World};
 
 pub mod capacity;
 pub mod config;
+pub mod frontend;
 pub mod hygiene;
 pub mod meta;
 pub mod priority;
@@ -327,7 +328,20 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
     let runs = |meta: &RuleMeta| {
         level(ctx.world, meta).is_some() && (meta.needs == Needs::World || ctx.sim.is_some())
     };
-    let mut findings = Vec::new();
+    // The front end's warnings take part like rule findings: the policy may
+    // set their level, and suppressions and path ignores apply. Its errors
+    // are Nomad's refusals and stay out of reach (the caller reports them).
+    let mut findings: Vec<Finding> = ctx
+        .parsed
+        .diags
+        .iter()
+        .filter(|d| d.severity < Severity::Error && frontend::find(&d.code).is_some())
+        .filter_map(|d| match policy.rules.get(&d.code) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::On(sev)) => Some(d.clone().with_severity(*sev)),
+            None => Some(d.clone()),
+        })
+        .collect();
     for rule in RULES {
         let meta = rule.meta();
         // The meta rules (NP001, NP002) are reported by the suppression pass.
@@ -353,7 +367,7 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
         ctx.source(),
         findings,
         report_unused.is_some(),
-        |code| find(code).is_some_and(|r| runs(r.meta())),
+        |code| find(code).is_some_and(|r| runs(r.meta())) || frontend::find(code).is_some(),
         trusted,
     );
     if let Some(sev) = level(ctx.world, added_meta) {
@@ -492,10 +506,12 @@ mod tests {
                 .collect()
         };
         // NP205 is suppressed; NP102 is reported on the task label (line 4),
-        // so the NP102 comment on line 7 is unused.
+        // so the NP102 comment on line 7 is unused. The front end's warning
+        // (max_parallel 1 > count 0) goes through the same pipeline.
         assert_eq!(
             codes(&world, "jobs/web.nomad"),
             vec![
+                ("jobspec::update-parallel".to_string(), Severity::Warning),
                 ("NP102".to_string(), Severity::Warning),
                 ("NP101".to_string(), Severity::Warning),
                 ("NP001".to_string(), Severity::Warning),
@@ -509,6 +525,11 @@ mod tests {
             .policy
             .rules
             .insert("default-resources".into(), RuleLevel::Off);
+        // A front-end warning is configured like a rule.
+        world
+            .policy
+            .rules
+            .insert("jobspec::update-parallel".into(), RuleLevel::Off);
         // With NP102 off its suppression can no longer be judged unused.
         assert_eq!(
             codes(&world, "jobs/web.nomad"),
@@ -521,5 +542,20 @@ mod tests {
         });
         assert!(codes(&world, "jobs/web.nomad").is_empty());
         assert_eq!(codes(&world, "other/web.nomad").len(), 1);
+    }
+
+    #[test]
+    fn a_front_end_warning_is_suppressed_like_a_rule() {
+        use testing::*;
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" { # preflight:ignore jobspec::update-parallel parked\n    count = 0 # preflight:ignore NP205 parked\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
+        let p = load("jobs/web.nomad", text);
+        assert!(p.diags.iter().any(|d| d.code == "jobspec::update-parallel"));
+        let world = world();
+        let ctx = RuleContext::new(&p, &world, None);
+        let got: Vec<String> = check_job(&ctx, Path::new("jobs/web.nomad"))
+            .into_iter()
+            .map(|f| format!("{} {}", f.code, f.message))
+            .collect();
+        assert!(got.is_empty(), "{got:?}");
     }
 }

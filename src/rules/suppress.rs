@@ -145,6 +145,14 @@ fn key(text: &str, s: &Suppression) -> (String, String) {
     (comment.to_string(), target.to_string())
 }
 
+/// The code a suppression names: a rule's code or name, or a job file
+/// diagnostic's code (its warnings can be suppressed too).
+fn known_code(written: &str) -> Option<&'static str> {
+    super::find(written)
+        .map(|r| r.meta().code)
+        .or_else(|| super::frontend::find(written).map(|c| c.code))
+}
+
 fn names_rule(written: &str, code: &str) -> bool {
     written.eq_ignore_ascii_case(code)
         || super::find(written).is_some_and(|r| r.meta().code == code)
@@ -205,10 +213,9 @@ pub fn apply(
                 continue;
             }
             for (ci, c) in s.codes.iter().enumerate() {
-                let known = super::find(c);
-                match known {
+                match known_code(c) {
                     None => kept.push(unused(source, s, Some(c))),
-                    Some(r) if !used[si][ci] && ran(r.meta().code) => {
+                    Some(code) if !used[si][ci] && ran(code) => {
                         kept.push(unused(source, s, Some(c)))
                     }
                     Some(_) => {}
@@ -245,7 +252,7 @@ fn unused(source: &Source, s: &Suppression, code: Option<&str>) -> Finding {
         .help(
             "write `# preflight:ignore CODE reason`, e.g. `# preflight:ignore NP101 pinned by CI`",
         ),
-        Some(c) if super::find(c).is_none() => Diag {
+        Some(c) if known_code(c).is_none() => Diag {
             message: format!("suppression names unknown rule `{c}`"),
             ..d
         }

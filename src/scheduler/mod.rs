@@ -16,6 +16,7 @@ pub mod quota;
 pub mod rank;
 mod rank_device;
 pub mod reconcile;
+pub mod replay_cache;
 pub mod sample;
 pub mod select;
 pub mod sim;

@@ -66,7 +66,8 @@ impl SampleError {
     }
 }
 
-/// Build the world `n` times with different seeds and run `scenario` on
+/// Build the world `n` times with different seeds (each replay computed
+/// once per process, see [`super::replay_cache`]) and run `scenario` on
 /// each, over [`crate::threads`] threads. Results are in seed order whatever
 /// the thread count. Fails closed: a replay whose world cannot be built or
 /// whose scenario panics is an error of the whole run (the first one by
@@ -81,6 +82,7 @@ pub fn sample<T: Send>(
         return Err(SampleError::TooMany(n));
     }
     let threads = u32::try_from(crate::threads()).unwrap_or(2).max(1);
+    let world_key = super::replay_cache::key(world);
     let failed = std::sync::atomic::AtomicBool::new(false);
     let run = |i: u32| -> Result<T, SampleError> {
         let seed = sample_seed(base_seed, i);
@@ -90,7 +92,7 @@ pub fn sample<T: Send>(
             reason,
         };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Simulation::new(world, seed).map(|mut sim| scenario(&mut sim))
+            super::replay_cache::replay(&world_key, world, seed).map(|mut sim| scenario(&mut sim))
         }));
         let r = match outcome {
             Ok(Ok(t)) => Ok(t),

@@ -1,0 +1,134 @@
+//! The job-file front end's diagnostics (`hcl::*`, `jobspec::*`) as a
+//! catalogue beside the lint rules: stable codes that `rules` lists,
+//! `explain` documents, SARIF declares, and that `--select`/`--ignore`,
+//! suppression comments and `policy.hcl` accept. Their errors are what
+//! Nomad itself refuses (the file does not parse or validate): they can be
+//! neither suppressed nor switched off, so a gate never passes a file Nomad
+//! rejects. Their warnings (Nomad's `Job Warnings:`) can, like any rule's.
+
+use crate::diag::Severity;
+
+/// One front-end diagnostic code.
+#[derive(Debug, Clone, Copy)]
+pub struct FrontEndCode {
+    /// Stable code, as printed (`jobspec::unknown-key`).
+    pub code: &'static str,
+    /// Error (Nomad refuses the file) or warning (Nomad accepts it and warns).
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// What it means and what to do: `explain CODE` prints it.
+    pub doc: &'static str,
+}
+
+const fn error(code: &'static str, summary: &'static str, doc: &'static str) -> FrontEndCode {
+    FrontEndCode {
+        code,
+        severity: Severity::Error,
+        summary,
+        doc,
+    }
+}
+
+const fn warning(code: &'static str, summary: &'static str, doc: &'static str) -> FrontEndCode {
+    FrontEndCode {
+        code,
+        severity: Severity::Warning,
+        summary,
+        doc,
+    }
+}
+
+/// Every code the front end emits (a test holds the list to the source).
+pub const CODES: &[FrontEndCode] = &[
+    error("hcl::syntax", "The file is not valid HCL", "The job file does not parse as HCL2, so `nomad job plan` and `nomad job run` stop at `Error getting job struct`. The diagnostic points at the first token the parser could not take; fix the syntax there."),
+    error("jobspec::hcl1", "HCL1-only syntax in a file parsed as HCL2", "Nomad 1.0 and later parse job files as HCL2. The line uses HCL1-only syntax (quoted argument names, several arguments on one line, commas after arguments, quoted block types); the help says how to write it in HCL2. NP106 explains the same line for worlds that run Nomad 1.0 or later."),
+    error("jobspec::unknown-key", "An argument or block the job specification does not have", "Nomad rejects unknown arguments and blocks (`Unsupported argument`). Usually a typo: the help names the closest known key."),
+    error("jobspec::missing", "A required argument or block is missing", "Nomad refuses the job without it (for example `datacenters` before Nomad 1.6, a task `driver`). Add it."),
+    error("jobspec::duplicate", "An argument, block or label defined twice", "Names must be unique where Nomad identifies objects by them (groups, tasks, ports, locals, variables). Rename or remove one."),
+    error("jobspec::type", "A value of the wrong type", "The argument takes another type (a number, a string, a list, a block). Nomad reports `Unsuitable value type` or `Incorrect attribute value type`."),
+    error("jobspec::range", "A value outside what Nomad accepts", "Priorities outside 1..100, negative counts, sizes below the minimum: Nomad's job validation rejects them."),
+    error("jobspec::value", "A value Nomad's validation rejects", "The value has the right type but is not one Nomad accepts here (an unknown job type, a malformed duration, ...)."),
+    error("jobspec::scaling", "An invalid scaling block", "Scaling policies are validated as Nomad does: min <= count <= max, the policy type matching its block, at most one horizontal policy per group."),
+    error("jobspec::port-label", "An invalid port label", "Port labels must be valid identifiers, and a service or check must refer to a port the group's network declares."),
+    warning("jobspec::update-parallel", "update max_parallel larger than the group count", "Nomad warns that a destructive change would replace every allocation at once (`Job Warnings:`). Lower max_parallel to at most the group count."),
+    warning("jobspec::template-path", "A template source outside the task directory", "Nomad warns (and, with the default client settings, refuses at run time) template sources outside the allocation directory. Keep template sources under local/ or use `data`."),
+    error("jobspec::dynamic", "An invalid dynamic block", "`dynamic` blocks need `for_each` and a `content` block, and may only generate blocks the parent accepts."),
+    error("jobspec::eval", "An expression that cannot be evaluated", "An HCL2 expression failed: an unknown function, wrong arguments, an operation on the wrong types. The message is Nomad's (hcl's) text."),
+    error("jobspec::budget", "An evaluation over its budget", "The file builds more values or text than any job needs (nested templates, exponential string growth). Evaluation stops instead of eating memory; simplify the expression."),
+    error("jobspec::file", "A file() or template function that cannot read its file", "The function's file does not exist or cannot be read. Paths are relative to the job file's folder, as Nomad resolves them."),
+    error("jobspec::file-access", "A file read outside the project", "Functions may read files only inside the project (or the folder named on the command line); nothing outside is ever read or quoted back."),
+    error("jobspec::locals-cycle", "Local values that depend on each other in a cycle", "A local refers back to itself through other locals. Break the cycle."),
+    error("jobspec::missing-variable", "A reference to an undeclared variable or local", "`var.x` needs a `variable \"x\" {}` block; `local.x` needs `x` in a `locals` block. The help names the closest declared name."),
+    error("jobspec::variable", "An invalid variable declaration or value", "A `variable` block is malformed, or a value given for it (-var, -var-file, NOMAD_VAR_*) does not convert to its type, or a required variable has no value."),
+    error("jobspec::variable-validation", "A variable value its validation rule rejects", "The variable's `validation` block's condition is false for the value given; the message is the block's error_message."),
+    error("jobspec::version-gate", "A feature the world's Nomad version does not have", "The job uses a block or value that the Nomad release the world runs does not know yet (sysbatch before 1.2, node_pool before 1.6, group network before 0.10, datacenter globs before 1.5): that release refuses the file. Upgrade the world's nomad_version or write the job as that release accepts it."),
+    error("jobspec::var-file", "A -var-file that cannot be read or parsed", "The variables file does not exist, is outside the project, or is not valid HCL/JSON."),
+];
+
+/// The catalogue entry for `code` (case-insensitive).
+pub fn find(code: &str) -> Option<&'static FrontEndCode> {
+    CODES.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+}
+
+/// The text `explain CODE` prints for a front-end code.
+pub fn explain_text(c: &FrontEndCode) -> String {
+    let configurable = match c.severity {
+        Severity::Error => "an error Nomad reports too: it cannot be suppressed or switched off",
+        _ => "a warning Nomad prints under `Job Warnings:`: suppress or configure it like a rule",
+    };
+    format!(
+        "{} (job file diagnostic, {configurable})\n\n{}\n\n{}\n",
+        c.code, c.summary, c.doc
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `"jobspec::…"` / `"hcl::…"` literal in the front end's source
+    /// is catalogued: a new diagnostic cannot ship without its entry.
+    #[test]
+    fn every_code_the_front_end_emits_is_catalogued() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/jobspec");
+        let mut seen = std::collections::BTreeSet::new();
+        for e in walkdir::WalkDir::new(&root).into_iter().flatten() {
+            if e.path().extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            for prefix in ["\"jobspec::", "\"hcl::"] {
+                for (at, _) in text.match_indices(prefix) {
+                    let rest = &text[at + 1..];
+                    let end = rest
+                        .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == ':' || ch == '-'))
+                        .unwrap_or(rest.len());
+                    if rest[end..].starts_with('"') {
+                        seen.insert(rest[..end].to_string());
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 15, "{seen:?}");
+        for code in &seen {
+            assert!(find(code).is_some(), "{code} is emitted but not catalogued");
+        }
+        // And nothing is catalogued that the front end never emits.
+        for c in CODES {
+            assert!(
+                seen.contains(c.code),
+                "{} is catalogued but never emitted",
+                c.code
+            );
+        }
+    }
+
+    #[test]
+    fn severities_follow_what_the_front_end_emits() {
+        assert_eq!(
+            find("jobspec::template-path").unwrap().severity,
+            Severity::Warning
+        );
+        assert_eq!(find("JOBSPEC::MISSING").unwrap().severity, Severity::Error);
+    }
+}

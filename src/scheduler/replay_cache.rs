@@ -1,0 +1,82 @@
+//! Replayed worlds kept for the life of the process, by content and seed:
+//! placing a world's running jobs is the same work for every file `check`
+//! samples NP403 on (the same world, the same 100 seeds), so each replay is
+//! computed once and the later files start from a copy. The result is the
+//! one `Simulation::new` gives: a copy of a deterministic build.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
+
+use super::Simulation;
+use crate::diag::Diags;
+use crate::world::World;
+
+/// Most nodes plus allocations held over all cached replays: the demo's
+/// replays weigh about 20 each, so this keeps every one of a check run's
+/// samples of a small world and none of a 100,000-allocation one.
+const BUDGET: usize = 2_000_000;
+
+/// A world's content address: every field, through its `Debug` form.
+pub type WorldKey = [u8; 32];
+
+pub fn key(world: &World) -> WorldKey {
+    Sha256::digest(format!("{world:?}").as_bytes()).into()
+}
+
+#[derive(Default)]
+struct Cache {
+    sims: HashMap<(WorldKey, u64), Arc<Simulation>>,
+    weight: usize,
+}
+
+fn cache() -> &'static Mutex<Cache> {
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// `Simulation::new(world, seed)`, from the cache when this world (by
+/// `key`) was already replayed under `seed` in this process.
+pub fn replay(key: &WorldKey, world: &World, seed: u64) -> Result<Simulation, Diags> {
+    let hit = cache()
+        .lock()
+        .ok()
+        .and_then(|c| c.sims.get(&(*key, seed)).cloned());
+    if let Some(sim) = hit {
+        return Ok((*sim).clone());
+    }
+    let sim = Simulation::new(world, seed)?;
+    let weight = sim.state.nodes.len() + sim.state.allocs.len() + 1;
+    if let Ok(mut c) = cache().lock() {
+        if c.weight + weight <= BUDGET {
+            c.weight += weight;
+            c.sims.insert((*key, seed), Arc::new(sim.clone()));
+        }
+    }
+    Ok(sim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cached_replay_is_the_replay_and_the_key_follows_content() {
+        let world = crate::rules::testing::world();
+        let k = key(&world);
+        let fresh = Simulation::new(&world, 7).expect("builds");
+        let first = replay(&k, &world, 7).expect("builds");
+        let again = replay(&k, &world, 7).expect("builds");
+        for sim in [&first, &again] {
+            assert_eq!(format!("{:?}", sim.state), format!("{:?}", fresh.state));
+        }
+        let mut other = world.clone();
+        if let Some(p) = other.clients.first_mut() {
+            p.count += 1;
+        }
+        assert_ne!(key(&other), k);
+        let grown = replay(&key(&other), &other, 7).expect("builds");
+        assert_eq!(grown.state.nodes.len(), fresh.state.nodes.len() + 1);
+    }
+}
