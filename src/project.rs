@@ -167,16 +167,88 @@ impl Fence {
     pub fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
         let canon = std::fs::canonicalize(path)?;
         if !self.inside(&canon) {
-            return Err(io::Error::new(
-                io::ErrorKind::PermissionDenied,
-                format!(
-                    "refusing to read {}: it resolves outside the project root {}",
-                    path.display(),
-                    self.root.display()
-                ),
-            ));
+            return Err(self.outside(path));
         }
         Ok(canon)
+    }
+
+    /// Where `path` leads, symlinks followed, whether or not it exists, and
+    /// refused when that is outside: the same refusal for a file outside that
+    /// exists and one that does not, so no answer reveals what lies outside
+    /// the project (`fileexists("link/shadow")` through `link -> /etc`).
+    /// A missing component is taken as written; `..` climbs from where the
+    /// path has led so far, as the kernel does.
+    pub fn locate(&self, path: &Path) -> io::Result<PathBuf> {
+        let start = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            let cwd = cwd();
+            std::fs::canonicalize(&cwd).unwrap_or(cwd).join(path)
+        };
+        let mut pending: std::collections::VecDeque<std::ffi::OsString> = start
+            .components()
+            .map(|c| c.as_os_str().to_os_string())
+            .collect();
+        let mut out = PathBuf::new();
+        let mut links = 0;
+        while let Some(c) = pending.pop_front() {
+            let comp = Path::new(&c);
+            if comp.has_root() {
+                out = comp.to_path_buf();
+                continue;
+            }
+            match comp.components().next() {
+                Some(Component::CurDir) | None => continue,
+                Some(Component::ParentDir) => {
+                    out.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            let next = out.join(comp);
+            let link = std::fs::symlink_metadata(&next)
+                .is_ok_and(|m| m.file_type().is_symlink())
+                .then(|| std::fs::read_link(&next).ok())
+                .flatten();
+            match link {
+                Some(target) => {
+                    links += 1;
+                    // The kernel gives up after 40 links (ELOOP); so do we,
+                    // with the same answer wherever the loop is.
+                    if links > 40 {
+                        return Err(self.outside(path));
+                    }
+                    for t in target.components().rev() {
+                        pending.push_front(t.as_os_str().to_os_string());
+                    }
+                }
+                None => out = next,
+            }
+        }
+        if self.inside(&out) {
+            Ok(out)
+        } else {
+            Err(self.outside(path))
+        }
+    }
+
+    fn outside(&self, path: &Path) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "refusing to read {}: it resolves outside the project root {}",
+                path.display(),
+                self.root.display()
+            ),
+        )
+    }
+
+    /// Is `path` a regular file inside the fence? A path leading outside is
+    /// the refusal of [`Fence::locate`], never `false`: `false` would say
+    /// that nothing is there.
+    pub fn probe(&self, path: &Path) -> io::Result<bool> {
+        let at = self.locate(path)?;
+        Ok(std::fs::metadata(at).is_ok_and(|m| m.is_file()))
     }
 
     /// Read one file on behalf of input: inside the fence, a regular file,
@@ -184,8 +256,11 @@ impl Fence {
     /// between the check and the read cannot slip through, and read with a
     /// limit, so a file growing meanwhile cannot either.
     pub fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        // Where it leads first: a missing file, a device or a FIFO outside
+        // is refused as outside, like any other outside path.
+        let at = self.locate(path)?;
         // Devices and FIFOs are refused before opening (opening a FIFO blocks).
-        if !std::fs::metadata(path)?.is_file() {
+        if !std::fs::metadata(&at)?.is_file() {
             return Err(not_regular(path));
         }
         let canon = self.resolve(path)?;
@@ -262,6 +337,60 @@ mod tests {
         assert!(!e.to_string().contains("TOPSECRET"));
         let e = f.read(&d.join("repo/jobs/../../secret")).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    /// Every probe of a path outside gets one answer whether or not
+    /// something is there: through a link to a folder outside, a dangling
+    /// link, `..`, an absolute path, a link loop.
+    #[cfg(unix)]
+    #[test]
+    fn outside_paths_get_the_same_refusal_whether_or_not_they_exist() {
+        let d = tmp("probe");
+        std::fs::create_dir_all(d.join("out/dir")).unwrap();
+        std::fs::write(d.join("out/dir/there"), "TOPSECRET").unwrap();
+        std::fs::write(d.join("repo/jobs/in.txt"), "x").unwrap();
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, d.join("repo/jobs").join(name)).unwrap()
+        };
+        link(&d.join("out/dir"), "outdir");
+        link(&d.join("out/missing"), "dangling");
+        link(Path::new("loop2"), "loop1");
+        link(Path::new("loop1"), "loop2");
+        link(Path::new("in.txt"), "inlink");
+        let f = Fence::around(&d.join("repo"));
+        let refusal = |p: &Path| {
+            let e = f.probe(p).expect_err("outside");
+            assert_eq!(e.kind(), io::ErrorKind::PermissionDenied, "{}", p.display());
+            let r = f.read(p).expect_err("outside");
+            assert_eq!(e.to_string(), r.to_string());
+            assert!(!r.to_string().contains("TOPSECRET"));
+            e.to_string().replace(&p.display().to_string(), "P")
+        };
+        let j = d.join("repo/jobs");
+        let outside = [
+            j.join("outdir/there"),
+            j.join("outdir/nothing"),
+            j.join("dangling"),
+            j.join("dangling/x"),
+            j.join("../../out/dir/there"),
+            j.join("../../out/dir/nothing"),
+            d.join("out/dir/there"),
+            d.join("out/nothing"),
+            j.join("outdir/../dir/there"),
+            j.join("loop1"),
+        ];
+        let first = refusal(&outside[0]);
+        for p in &outside[1..] {
+            assert_eq!(refusal(p), first, "{}", p.display());
+        }
+        // Inside, existence is the project's own business.
+        assert!(f.probe(&j.join("in.txt")).unwrap());
+        assert!(f.probe(&j.join("inlink")).unwrap());
+        assert!(!f.probe(&j.join("none.txt")).unwrap());
+        assert!(!f.probe(&j).unwrap());
+        // `..` climbs from where the link led, not from the link's folder.
+        assert!(f.probe(&j.join("inlink/../in.txt")).is_ok());
         let _ = std::fs::remove_dir_all(&d);
     }
 

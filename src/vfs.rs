@@ -18,6 +18,12 @@ pub trait Vfs: Send + Sync {
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
+    /// [`Vfs::is_file`] for a path named by input (`fileexists()`): a path
+    /// this source refuses to read is an error, never `false`, so the
+    /// answer does not depend on what lies outside the project.
+    fn probe(&self, path: &Path) -> io::Result<bool> {
+        Ok(self.is_file(path))
+    }
     /// The directory relative paths start from (a checkout's root, `.` on disk).
     fn root(&self) -> &Path;
     /// Human name of this source of files, for fallback notices.
@@ -106,7 +112,8 @@ impl Vfs for DiskVfs {
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
-        let full = self.resolve(dir);
+        // A folder outside the fence is not listed, whether or not it exists.
+        let full = self.fence.locate(&self.resolve(dir))?;
         let mut out = Vec::new();
         for entry in std::fs::read_dir(full)? {
             let entry = entry?;
@@ -119,11 +126,17 @@ impl Vfs for DiskVfs {
     }
 
     fn is_dir(&self, path: &Path) -> bool {
-        self.resolve(path).is_dir()
+        self.fence
+            .locate(&self.resolve(path))
+            .is_ok_and(|p| p.is_dir())
     }
 
     fn is_file(&self, path: &Path) -> bool {
-        self.resolve(path).is_file()
+        self.probe(path).unwrap_or(false)
+    }
+
+    fn probe(&self, path: &Path) -> io::Result<bool> {
+        self.fence.probe(&self.resolve(path))
     }
 
     fn root(&self) -> &Path {
@@ -360,8 +373,16 @@ mod tests {
         let _ = std::fs::remove_file(&link);
         assert!(std::os::unix::fs::symlink("/dev/zero", &link).is_ok());
         let v = DiskVfs::new(&dir);
+        // /dev/zero is outside the project: refused as any outside path is.
         let err = v.read(Path::new("zero.tpl")).map(|_| ()).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+        // A FIFO inside is refused as not a regular file, without opening it.
+        let fifo = dir.join("pipe.tpl");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = v.read(Path::new("pipe.tpl")).map(|_| ()).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 

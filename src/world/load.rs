@@ -294,13 +294,29 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
             continue;
         }
         seen.insert(key, span);
-        if !vfs.is_file(&path) {
-            diags.push(
-                Diag::error("world::missing-job-file", format!("running job file `{rel}` does not exist"))
-                    .at(&cluster_src, span, "no such file")
-                    .help("paths in `running` are relative to the project root (the folder holding rules/)"),
-            );
-            continue;
+        // A path leading outside the project is refused as such, whether
+        // or not something is there ("does not exist" would say which).
+        match vfs.probe(&path) {
+            Ok(true) => {}
+            Ok(false) => {
+                diags.push(
+                    Diag::error("world::missing-job-file", format!("running job file `{rel}` does not exist"))
+                        .at(&cluster_src, span, "no such file")
+                        .help("paths in `running` are relative to the project root (the folder holding rules/)"),
+                );
+                continue;
+            }
+            Err(e) => {
+                diags.push(
+                    Diag::error(
+                        "world::outside-job-file",
+                        crate::report::escape::one_line(&e.to_string()),
+                    )
+                    .at(&cluster_src, span, "outside the project")
+                    .help("list job files inside the project (the folder holding rules/)"),
+                );
+                continue;
+            }
         }
         let parsed = crate::jobspec::load(vfs, &path, &opts);
         let failed = parsed.diags.has_errors();

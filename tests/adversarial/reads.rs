@@ -201,3 +201,56 @@ fn a_var_file_outside_the_project_named_by_a_job_path_is_not_read_but_one_named_
     assert_clean(&o, &[0]);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `fileexists()` of a path outside the project gets one answer whether
+/// or not something is there: through a link to a folder outside, `../`,
+/// an absolute path, a dangling link. Inside, it answers as Nomad does.
+#[cfg(unix)]
+#[test]
+fn fileexists_never_tells_whether_an_outside_path_exists() {
+    let (d, repo) = project("exists");
+    write(&d, "outdir/there", SECRET);
+    assert!(std::os::unix::fs::symlink(d.join("outdir"), repo.join("jobs-out")).is_ok());
+    assert!(std::os::unix::fs::symlink(d.join("nowhere"), repo.join("dangling")).is_ok());
+    write(&repo, "inside.txt", "x");
+    let outside = d.display().to_string();
+    let answer = |path: &str| {
+        write(
+            &repo,
+            "jobs/e.nomad",
+            job(&format!(
+                "  meta = {{ k = fileexists(\"{path}\") ? \"yes\" : \"no\" }}\n{}",
+                group("")
+            )),
+        );
+        let o = run(&repo, &["validate", "jobs/e.nomad"]);
+        assert_clean(&o, &[0, 1, 255]);
+        assert_no_secret(&o, path);
+        // The last name (`there` or `nohow`, of one length so the excerpt's
+        // underline matches) appears in the message; all else must match.
+        let same = |t: &str| t.replace("there", "NAME").replace("nohow", "NAME");
+        (o.code, same(&o.stdout), same(&o.stderr))
+    };
+    let pairs = [
+        ("../jobs-out/there", "../jobs-out/nohow"),
+        ("../dangling/there", "../dangling/nohow"),
+        ("../../outdir/there", "../../outdir/nohow"),
+        (
+            &*format!("{outside}/outdir/there"),
+            &*format!("{outside}/outdir/nohow"),
+        ),
+    ];
+    for (there, nothing) in pairs {
+        let a = answer(there);
+        assert_eq!(a, answer(nothing), "{there} / {nothing}");
+        assert_ne!(a.0, Some(0), "{there}: {a:?}");
+        assert!(
+            a.1.contains("refusing to read") || a.2.contains("refusing to read"),
+            "{there}: {a:?}"
+        );
+    }
+    // Inside the project the answer is the file's own.
+    assert_eq!(answer("../inside.txt").0, Some(0));
+    assert_eq!(answer("../missing.txt").0, Some(0));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -33,7 +33,11 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "fileexists" => {
             let p = s(arg(a, 0)?)?;
             let full = env.check(&p)?;
-            Ok(Value::Bool(env.vfs.is_some_and(|v| v.is_file(&full))))
+            // A path leading outside the project is refused, never `false`.
+            match env.vfs.map(|v| v.probe(&full)).transpose() {
+                Ok(found) => Ok(Value::Bool(found.unwrap_or(false))),
+                Err(e) => Err(e.to_string().into()),
+            }
         }
         "templatefile" => {
             let text = env.read(&s(arg(a, 0)?)?)?;

@@ -52,7 +52,7 @@ impl Rule for JobExceedsQuota {
             limit,
             ctx.world.nomad_version,
             &QuotaUsage::default(),
-            &total,
+            &total.usage,
         );
         if over.is_empty() {
             return;
@@ -87,9 +87,24 @@ impl Rule for JobExceedsQuota {
                 }
             }
         }
+        // A total past i64::MAX is named by its bound and its cause, never
+        // printed as the saturated (or, in Go, wrapped) figure.
         let over: Vec<String> = over
             .iter()
-            .map(|e| format!("{} {} {u} > {} {u}", e.dim, e.needed, e.limit, u = e.unit()))
+            .map(|e| {
+                let u = e.unit();
+                match total.overflow.iter().find(|o| o.dim == e.dim) {
+                    Some(o) if o.per_alloc == i64::MAX => format!(
+                        "{} past {} {u}, the largest 64-bit total (the tasks of group \"{}\" ask more than that per allocation) > {} {u}",
+                        e.dim, i64::MAX, o.group, e.limit
+                    ),
+                    Some(o) => format!(
+                        "{} past {} {u}, the largest 64-bit total (group \"{}\": {} allocations × {} {u}) > {} {u}",
+                        e.dim, i64::MAX, o.group, o.count, o.per_alloc, e.limit
+                    ),
+                    None => format!("{} {} {u} > {} {u}", e.dim, e.needed, e.limit),
+                }
+            })
             .collect();
         let mut finding = ctx
             .finding(
@@ -132,5 +147,30 @@ mod tests {
         let mut out = Vec::new();
         JobExceedsQuota.check(&RuleContext::new(&p, &world, None), &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_total_past_64_bits_is_named_by_its_bound_not_a_wrapped_figure() {
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 4000000000000\n    task \"a\" {\n      driver = \"docker\"\n      resources {\n        cpu = 5000000\n        memory = 64\n      }\n    }\n  }\n}\n";
+        let world = world();
+        let p = load("web.nomad", text);
+        let mut out = Vec::new();
+        JobExceedsQuota.check(&RuleContext::new(&p, &world, None), &mut out);
+        let msg = out.first().map(|f| f.message.clone()).unwrap_or_default();
+        assert!(
+            msg.contains("cpu past 9223372036854775807 MHz, the largest 64-bit total (group \"g\": 4000000000000 allocations × 5000000 MHz) > "),
+            "{msg}"
+        );
+        // Memory fits (4e12 × 64 MB) and keeps its exact figure.
+        assert!(msg.contains("memory 256000000000000 MB > "), "{msg}");
+        let labels: Vec<_> = out
+            .iter()
+            .flat_map(|f| f.labels.iter())
+            .filter_map(|l| l.text.clone())
+            .collect();
+        assert!(
+            labels.contains(&"× 4000000000000".to_string()),
+            "{labels:?}"
+        );
     }
 }
