@@ -336,13 +336,7 @@ fn key(job: &Job) -> Key {
 }
 
 fn with_namespace(job: &Job, namespace: Option<&str>) -> Job {
-    let mut job = job.clone();
-    if let Some(ns) = namespace {
-        if !job.spans.written("namespace") {
-            job.namespace = ns.to_string();
-        }
-    }
-    job
+    crate::job_loader::with_namespace(job.clone(), namespace)
 }
 
 /// The job a file defines at the base, when it loads cleanly.

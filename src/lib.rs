@@ -15,6 +15,7 @@ pub mod diff;
 pub mod embedded;
 pub mod git;
 pub mod gotext;
+pub mod job_loader;
 pub mod jobspec;
 pub mod nesting;
 pub mod planner;

@@ -5,10 +5,12 @@
 //! through here.
 
 pub mod admission;
+pub mod annotate;
 
 pub use admission::Admission;
 
-use crate::diff::{annotate, job_diff, JobDiff};
+use self::annotate::annotate;
+use crate::diff::{job_diff, JobDiff};
 use crate::jobspec::Job;
 use crate::scheduler::{PlanResult, Simulation};
 

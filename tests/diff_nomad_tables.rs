@@ -8,11 +8,12 @@ mod builder;
 
 use std::path::Path;
 
-use nomad_preflight::diff::{annotate, group_diff, job_diff, task_diff};
+use nomad_preflight::diff::{group_diff, job_diff, task_diff};
 use nomad_preflight::jobspec::{
     self as js, load, Artifact, ChangeScript, Disconnect, Duration, LoadOptions, Map, Task,
     TaskGroup, Template, WaitConfig,
 };
+use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::scheduler::DesiredUpdates;
 use nomad_preflight::version::NomadVersion;

@@ -5,8 +5,9 @@
 mod builder;
 
 use builder::*;
-use nomad_preflight::diff::{annotate, job_diff, JobDiff};
+use nomad_preflight::diff::{job_diff, JobDiff};
 use nomad_preflight::jobspec::{Job, Value};
+use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::scheduler::DesiredUpdates;
 use nomad_preflight::version::NomadVersion;

@@ -13,8 +13,9 @@ mod builder;
 use std::process::Command;
 
 use builder::*;
-use nomad_preflight::diff::{annotate, job_diff, JobDiff};
+use nomad_preflight::diff::{job_diff, JobDiff};
 use nomad_preflight::jobspec::{Duration, Job};
+use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::render::plan::PlanView;
 use nomad_preflight::render::plan_json::plan_json;

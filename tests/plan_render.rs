@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use builder::*;
 use nomad_preflight::diff::{
-    annotate, job_diff, DiffType, FieldDiff, JobDiff, ObjectDiff, TaskDiff, TaskGroupDiff,
+    job_diff, DiffType, FieldDiff, JobDiff, ObjectDiff, TaskDiff, TaskGroupDiff,
 };
 use nomad_preflight::jobspec::Constraint;
+use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::render::plan::{render_plan, PlanView};
 use nomad_preflight::render::plan_json::plan_json;

@@ -8,8 +8,9 @@ mod builder;
 use std::collections::BTreeMap;
 
 use builder::*;
-use nomad_preflight::diff::{annotate, job_diff};
+use nomad_preflight::diff::job_diff;
 use nomad_preflight::jobspec::*;
+use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::plan::{render_plan, PlanView};
 use nomad_preflight::scheduler::{AllocMetric, DesiredUpdates, PlanResult};
 use nomad_preflight::version::NomadVersion;

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         .job(&job.namespace, &job.id)
         .map(|r| r.job.clone());
     let mut d = diff::job_diff(old.as_ref(), Some(&job), world.nomad_version);
-    diff::annotate(&mut d, &result.desired_tg_updates);
+    nomad_preflight::planner::annotate::annotate(&mut d, &result.desired_tg_updates);
     let mut view = PlanView::new(&job, &result, "fuzz.nomad", world.nomad_version);
     view.diff = Some(&d);
     let _ = render_plan(&view, false);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::changeset::ChangeSet;
 use crate::diag::{exit, Diag, Severity};
+use crate::job_loader::JobLoader;
 use crate::jobspec::LoadOptions;
 use crate::report::{self, Format};
 use crate::rules::Finding;
@@ -96,19 +97,15 @@ pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, Diag> {
     crate::check::select::select(&args.scope(), cwd)
 }
 
-/// The one `-var` parser ([`LoadOptions::from_cli`]); a `-var` Nomad
-/// would ignore is said so on stderr.
-fn load_options(args: &CheckArgs, world: &World) -> LoadOptions {
-    let (opts, warnings) = LoadOptions::from_cli(
+/// The check's job loader ([`JobLoader::from_flags`], the one `-var`
+/// parser), for the checked files and their running versions alike.
+fn loader(args: &CheckArgs, world: &World) -> JobLoader {
+    JobLoader::from_flags(
         &args.vars,
         &args.var_files,
         world.nomad_version,
-        Some(world.project_root.clone()),
-    );
-    if !warnings.is_empty() {
-        eprint!("{}", crate::diag::render(&warnings.0, false));
-    }
-    opts
+        world.project_root.clone(),
+    )
 }
 
 /// Exit code for findings: 1 if any is at or above the threshold.
@@ -165,7 +162,8 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         let files = select(args, Path::new("."))
             .map(|s| s.files)
             .unwrap_or_default();
-        for line in crate::world::before::for_check(&mut world, &files) {
+        let loader = loader(args, &world);
+        for line in crate::world::before::for_check(&mut world, &files, &loader) {
             eprintln!("warning: {line}");
         }
     }
@@ -265,7 +263,10 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
             return exit::INVALID;
         }
     };
-    let opts = load_options(args, world);
+    let loader = loader(args, world);
+    // A `-var` Nomad would ignore is said so on stderr.
+    crate::cli::common::eprint_var_warnings(&loader, false);
+    let opts = loader.options();
     let in_set = sel.set.as_ref().map(|set| {
         set.range
             .base_vfs()
@@ -299,14 +300,14 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     };
     let checked = match &in_set {
         Some((set, base)) => {
-            crate::check::check_change_set(sel.vfs.as_ref(), set, base, &opts, &judge)
+            crate::check::check_change_set(sel.vfs.as_ref(), set, base, opts, &judge)
         }
-        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, &opts, &judge),
+        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, opts, &judge),
     };
     let skipped = checked.skipped;
     let mut results = checked.results;
     if let Some((set, base)) = &in_set {
-        if let Err(d) = gate_world_change(&sel, set, base, &opts, &judge, &mut results) {
+        if let Err(d) = gate_world_change(&sel, set, base, opts, &judge, &mut results) {
             eprint!("{}", crate::diag::render(&[d], color));
             return exit::INVALID;
         }

@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diag, Diags};
-use crate::jobspec::LoadOptions;
+use crate::job_loader::JobLoader;
+use crate::version::NomadVersion;
 use crate::vfs::{DiskVfs, Vfs};
 use crate::world::World;
 
@@ -43,6 +44,13 @@ fn env_set(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty())
 }
 
+/// The warnings reading `-var` flags gave, on stderr (every command the same).
+pub fn eprint_var_warnings(loader: &JobLoader, color: bool) {
+    if !loader.warnings().is_empty() {
+        eprint!("{}", crate::diag::render(&loader.warnings().0, color));
+    }
+}
+
 /// `-var` / `-var-file` as Nomad takes them.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct VarArgs {
@@ -55,19 +63,13 @@ pub struct VarArgs {
 }
 
 impl VarArgs {
-    /// Evaluation options from the flags ([`LoadOptions::from_cli`], the one
-    /// parser); a `-var` Nomad would ignore is said so on stderr.
-    pub fn load_options(
-        &self,
-        world: &World,
-        repo_root: Option<PathBuf>,
-    ) -> Result<LoadOptions, Diags> {
-        let (opts, warnings) =
-            LoadOptions::from_cli(&self.vars, &self.var_files, world.nomad_version, repo_root);
-        if !warnings.is_empty() {
-            eprint!("{}", crate::diag::render(&warnings.0, false));
-        }
-        Ok(opts)
+    /// The command's job loader from the flags ([`JobLoader::from_flags`],
+    /// the one `-var` parser); a `-var` Nomad would ignore is said so on
+    /// stderr.
+    pub fn loader(&self, version: NomadVersion, root: PathBuf) -> JobLoader {
+        let loader = JobLoader::from_flags(&self.vars, &self.var_files, version, root);
+        eprint_var_warnings(&loader, false);
+        loader
     }
 
     /// How Nomad 1.2.4+ echoes these flags in the check-index hint.

@@ -15,11 +15,12 @@ pub use self::samples::sampled_outcomes;
 use super::common::{self, ColorArgs, VarArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::diff::JobDiff;
+pub(crate) use crate::job_loader::with_namespace;
+use crate::job_loader::JobLoader;
 use crate::jobspec::{self, Job};
 use crate::planner::Admission;
 use crate::render;
 use crate::scheduler::{PlanResult, Simulation};
-use crate::vfs::DiskVfs;
 use crate::world::before::{self, BeforeFrom};
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -82,35 +83,18 @@ pub struct PlanArgs {
     #[arg(long, value_name = "OLD_FILE", conflicts_with = "changed")]
     pub running: Option<PathBuf>,
 }
-pub fn load_job(path: &Path, vars: &VarArgs, world: &crate::world::World) -> Result<Job, Diags> {
-    let opts = disk_options(vars, world)?;
-    load_with(path, &opts)
-}
-
-/// Evaluation options for job files read from disk (the working tree).
-fn disk_options(
-    vars: &VarArgs,
-    world: &crate::world::World,
-) -> Result<jobspec::LoadOptions, Diags> {
+/// The loader of a plan from the working tree: the project root of the
+/// current directory is the boundary.
+fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    vars.load_options(world, Some(crate::project::root_of(&cwd)))
+    vars.loader(world.nomad_version, crate::project::root_of(&cwd))
 }
 
-fn load_with(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Diags> {
-    load_parsed(path, opts).map_err(|p| p.diags)
-}
-
-/// The job of a file from the working tree, or the whole failed load (for
+/// The planned file from the working tree (named on the command line: the
+/// user's choice even outside the project), or the whole failed load (for
 /// Nomad's text about it).
-fn load_parsed(path: &Path, opts: &jobspec::LoadOptions) -> Result<Job, Box<jobspec::ParsedJob>> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut vfs = DiskVfs::new(cwd);
-    // Named on the command line: the user's choice even outside the project.
-    vfs.admit_named(path);
-    for f in &opts.var_files {
-        vfs.admit_named(f);
-    }
-    let parsed = jobspec::load(&vfs, path, opts);
+fn load_planned(loader: &JobLoader, path: &Path) -> Result<Job, Box<jobspec::ParsedJob>> {
+    let parsed = loader.load(&loader.working_tree(&[path]), path);
     match parsed.job {
         Some(job) if !parsed.diags.has_errors() => {
             // Nomad plans such a job without a word; the version is the cause.
@@ -236,19 +220,16 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         eprintln!("{}", common::fallback_notice(&cwd));
     }
     let mut world = resolved.world;
-    let opts = match disk_options(&args.vars, &world) {
-        Ok(o) => o,
-        Err(d) => return fail(&d, color),
-    };
-    let job = match load_parsed(file, &opts) {
+    let loader = disk_loader(&args.vars, &world);
+    let job = match load_planned(&loader, file) {
         Ok(j) => with_namespace(j, args.namespace.as_deref()),
-        Err(parsed) => return fail_job_file(&parsed, file, opts.version, color),
+        Err(parsed) => return fail_job_file(&parsed, file, loader.version(), color),
     };
     let from = match &args.running {
         Some(old) => BeforeFrom::File(old.clone()),
         None => BeforeFrom::Head,
     };
-    let before = match before::apply(&mut world, file, &job, &from, &opts) {
+    let before = match before::apply(&mut world, file, &job, &from, &loader) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
@@ -287,16 +268,6 @@ fn refuse_unknown(args: &PlanArgs, file: &Path, before: &before::Source) -> Opti
         }
     }
     Some(exit::NOMAD_ERROR)
-}
-
-/// Nomad's `-namespace`: a namespace the job file writes wins over the flag.
-pub(super) fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
-    if let Some(ns) = namespace {
-        if !job.spans.written("namespace") {
-            job.namespace = ns.to_string();
-        }
-    }
-    job
 }
 
 /// Print one plan in the chosen format; returns Nomad's exit code for it.

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use crate::diag::{exit, render, Diags};
-use crate::jobspec::{self, LoadOptions};
+use crate::job_loader::JobLoader;
+use crate::jobspec::LoadOptions;
 use crate::planner::admission;
-use crate::vfs::DiskVfs;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ValidateArgs {
@@ -73,16 +73,17 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         }
         None => None,
     };
-    // The one `-var` parser; a `-var` Nomad would ignore is said so.
-    let (base, warnings) = LoadOptions::from_cli(&args.var, &args.var_file, version, None);
-    if !warnings.is_empty() {
-        eprint!("{}", render(&warnings.0, color));
-    }
-    let mut vfs = DiskVfs::new(".");
-    for f in args.files.iter().chain(&args.var_file) {
-        vfs.admit_named(f);
-    }
-    let root = vfs.fence().root().to_path_buf();
+    // The one loader (`-var` parser, fence, budgets); a `-var` Nomad would
+    // ignore is said so.
+    let loader = JobLoader::from_flags(
+        &args.var,
+        &args.var_file,
+        version,
+        crate::project::current_root(),
+    );
+    crate::cli::common::eprint_var_warnings(&loader, color);
+    let named: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
+    let vfs = loader.working_tree(&named);
     let mut worst = exit::OK;
     for file in &args.files {
         if !file.is_file() {
@@ -98,11 +99,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = exit::NOMAD_ERROR;
             continue;
         }
-        let opts = LoadOptions {
-            repo_root: Some(root.clone()),
-            ..base.clone()
-        };
-        let parsed = jobspec::load(&vfs, file, &opts);
+        let parsed = loader.load(&vfs, file);
         let (errors, rest): (Vec<_>, Vec<_>) =
             parsed.diags.iter().cloned().partition(|d| d.is_error());
         // Nomad prints its own warnings only; our advice goes to stderr.
@@ -115,7 +112,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             let nomad = crate::render::job_file_error::validate_error(
                 &parsed,
                 &file.display().to_string(),
-                opts.version,
+                loader.version(),
             );
             let nomad = match nomad.strip_prefix("Job validation errors:\n") {
                 Some(rest) => format!("{}\n{rest}", paint(color, "1;31", "Job validation errors:")),
@@ -148,6 +145,15 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             println!();
         }
         println!("{}", paint(color, "1;32", "Job validation successful"));
+        // Nomad's validate is silent here, but the submission will fail.
+        let unchecked = match (&cluster, &parsed.job) {
+            (Some(sim), Some(job)) => admission::unchecked_by_validate(&sim.world, &sim.state, job),
+            _ => None,
+        };
+        if let Some(text) = unchecked.and_then(|a| a.warning_text()) {
+            print!("{}", crate::report::escape::terminal(&text));
+            worst = worst.max(exit::FINDINGS);
+        }
     }
     worst
 }

@@ -1,10 +1,10 @@
 //! Nomad JobDiff: compare two versions of a job the way `nomad/structs/diff.go` does.
 //!
 //! [`job_diff`] builds the diff (contextual, as the Plan RPC asks for it);
-//! [`annotate`] adds the scheduler's update counts and `forces ...` notes.
+//! the planner (`planner::annotate`) adds the scheduler's update counts and
+//! `forces ...` notes, so this module never reads the scheduler.
 //! The types serialise as Nomad's JobDiff JSON.
 
-mod annotate;
 mod engine;
 mod fields;
 pub mod gofmt;
@@ -15,7 +15,6 @@ mod service;
 mod task;
 mod unmodelled;
 
-pub use annotate::annotate;
 pub use job::job_diff;
 
 /// Nomad's `TaskGroup.Diff(other, contextual)` on its own, for tests

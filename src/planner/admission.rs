@@ -206,6 +206,25 @@ pub fn validate_errors(world: &World, state: &State, job: &Job) -> Vec<String> {
         .collect()
 }
 
+/// Before 1.3.0 `nomad job validate` ran none of the admission checks, so
+/// it passes a job whose submission the servers refuse: our warning for
+/// that job, printed after Nomad's success text.
+pub fn unchecked_by_validate(world: &World, state: &State, job: &Job) -> Option<Admission> {
+    let version = world.nomad_version;
+    if version.at_least(1, 3, 0) {
+        return None;
+    }
+    match admit(world, state, job) {
+        Admission::Admitted => None,
+        Admission::WillFail { reason } => Some(Admission::WillFail { reason }),
+        Admission::Refused { error, .. } => Some(Admission::WillFail {
+            reason: format!(
+                "Nomad {version}'s `nomad job validate` does not check this, but `nomad job plan` and `nomad job run` will fail: {error}"
+            ),
+        }),
+    }
+}
+
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;

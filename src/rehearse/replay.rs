@@ -427,11 +427,9 @@ fn find_fix(
         .filter(|(_, u)| u.place > 0)
         .map(|(g, _)| g.clone())
         .collect();
-    let opts_load = crate::jobspec::LoadOptions {
-        version: world.nomad_version,
-        ..Default::default()
-    };
-    let job = crate::jobspec::load(base, &file, &opts_load).job?;
+    let loader =
+        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone());
+    let job = loader.load(base, &file).job?;
     let ceiling = world
         .clients
         .iter()

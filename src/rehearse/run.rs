@@ -9,7 +9,8 @@ pub use super::judge::{judge, Observation, Verdict};
 use super::{Action, CheckIndex, NomadCommand, Rehearsal, Step};
 use crate::cluster::JobStatus;
 use crate::diag::{Diag, Diags};
-use crate::jobspec::{self, Job, LoadOptions};
+use crate::job_loader::{with_namespace, JobLoader};
+use crate::jobspec::Job;
 use crate::render;
 use crate::scheduler::{PlanResult, Simulation};
 use crate::vfs::{OverlayVfs, Vfs};
@@ -69,24 +70,13 @@ impl<'a> Session<'a> {
     }
 
     fn load_job(&self, file: &str, namespace_flag: Option<&str>) -> Result<Job, Diags> {
-        let vfs = self.vfs();
-        let opts = LoadOptions {
-            version: self.sim.world.nomad_version,
-            repo_root: Some(self.sim.world.project_root.clone()),
-            ..LoadOptions::default()
-        };
-        let parsed = jobspec::load(&vfs, Path::new(file), &opts);
-        if parsed.diags.has_errors() {
-            return Err(parsed.diags);
-        }
-        let mut job = parsed.job.ok_or(parsed.diags)?;
-        // Nomad: the job file's namespace wins over the -namespace flag.
-        if let Some(ns) = namespace_flag {
-            if !job.spans.written("namespace") {
-                job.namespace = ns.to_string();
-            }
-        }
-        Ok(job)
+        // The steps' commands pass no variables (see `job_loader`).
+        let world = &self.sim.world;
+        let loader = JobLoader::plain(world.nomad_version, world.project_root.clone());
+        let job = loader
+            .job(&self.vfs(), Path::new(file))
+            .map_err(|parsed| parsed.diags)?;
+        Ok(with_namespace(job, namespace_flag))
     }
 
     /// Execute one step. Errors are problems of the rehearsal itself

@@ -50,4 +50,23 @@ mod tests {
         assert_eq!(&text[found.start..found.end], "image = \"b\"");
         assert!(find_key(&body, Span::new(0, 5), "image").is_none());
     }
+
+    /// A block that only overlaps the region (it encloses it, or starts in
+    /// it and ends after it) is not inside it: its body is searched instead.
+    #[test]
+    fn an_overlapping_block_is_searched_not_returned() {
+        let text =
+            "job \"a\" {\n  task \"y\" {\n    config {\n      image = \"b\"\n    }\n  }\n}\n";
+        let body = hcl_edit::parser::parse_body(text).unwrap();
+        let image = text.find("image").unwrap();
+        let config = text.find("config").unwrap();
+        // Inside the config block: the enclosing block is not the answer.
+        assert!(find_key(&body, Span::new(image, image + 11), "config").is_none());
+        // Ends inside the config block's header: the block starts inside
+        // the region but ends after it, and `image` lies beyond the region.
+        assert!(find_key(&body, Span::new(0, config + 3), "config").is_none());
+        assert!(find_key(&body, Span::new(0, config + 3), "image").is_none());
+        let whole = find_key(&body, Span::new(0, text.len()), "config").unwrap();
+        assert_eq!(whole.start, config);
+    }
 }

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 
 use super::{RunningJob, World, WorldOrigin};
 use crate::diag::{Diag, Diags};
-use crate::jobspec::{self, Job, LoadOptions};
+use crate::job_loader::JobLoader;
+use crate::jobspec::Job;
 use crate::vfs::Vfs;
 
 /// Where the running versions of planned files are taken from.
@@ -128,7 +129,7 @@ pub fn apply(
     planned: &Path,
     job: &Job,
     from: &BeforeFrom,
-    opts: &LoadOptions,
+    loader: &JobLoader,
 ) -> Result<Source, Diags> {
     let key = (job.namespace.as_str(), job.id.as_str());
     let by_key = world
@@ -147,7 +148,7 @@ pub fn apply(
     };
     match from {
         BeforeFrom::File(old) => {
-            let old_job = load_file(old, opts)?;
+            let old_job = load_file(old, loader)?;
             let entry = RunningJob {
                 path: old.clone(),
                 job: old_job,
@@ -182,16 +183,16 @@ pub fn apply(
                     None => Source::NotRunning,
                 });
             };
-            Ok(from_head(world, i, opts))
+            Ok(from_head(world, i, loader))
         }
     }
 }
 
 /// `running[i]` is being planned: its running version is its git `HEAD`.
-fn from_head(world: &mut World, i: usize, opts: &LoadOptions) -> Source {
+fn from_head(world: &mut World, i: usize, loader: &JobLoader) -> Source {
     let rel = world.running[i].path.clone();
     let abs = absolute(&world.project_root.join(&rel));
-    match committed(&abs, opts) {
+    match committed(&abs, loader) {
         Ok(old) => {
             world.running[i].job = old;
             Source::Git {
@@ -211,7 +212,7 @@ fn from_head(world: &mut World, i: usize, opts: &LoadOptions) -> Source {
 pub fn running_from_head(
     world: &mut World,
     files: &[PathBuf],
-    opts: &LoadOptions,
+    loader: &JobLoader,
 ) -> Vec<(PathBuf, Source)> {
     if !matches!(world.origin, WorldOrigin::Dir(_)) {
         return Vec::new();
@@ -221,14 +222,14 @@ pub fn running_from_head(
     for i in 0..world.running.len() {
         let abs = absolute(&world.project_root.join(&world.running[i].path));
         if let Some((_, file)) = wanted.iter().find(|(a, _)| *a == abs) {
-            out.push(((*file).clone(), from_head(world, i, opts)));
+            out.push(((*file).clone(), from_head(world, i, loader)));
         }
     }
     out
 }
 
 /// The job a file defined at git `HEAD`, or why there is none.
-fn committed(abs: &Path, opts: &LoadOptions) -> Result<Job, String> {
+fn committed(abs: &Path, loader: &JobLoader) -> Result<Job, String> {
     let dir = abs.parent().unwrap_or(Path::new("."));
     let root = crate::git::repo_root(dir).ok_or("the project is not a git repository")?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);
@@ -244,22 +245,16 @@ fn committed(abs: &Path, opts: &LoadOptions) -> Result<Job, String> {
             "the file is not committed (untracked or newly added)".into()
         });
     }
-    let parsed = jobspec::load(&head, rel, opts);
-    match parsed.job {
-        Some(job) if !parsed.diags.has_errors() => Ok(job),
-        _ => Err("its committed version does not load".into()),
-    }
+    loader
+        .job(&head, rel)
+        .map_err(|_| "its committed version does not load".into())
 }
 
-fn load_file(path: &Path, opts: &LoadOptions) -> Result<Job, Diags> {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let mut vfs = crate::vfs::DiskVfs::new(cwd);
+fn load_file(path: &Path, loader: &JobLoader) -> Result<Job, Diags> {
     // --running FILE is named by the user: readable even outside the project.
-    vfs.admit_named(path);
-    let parsed = jobspec::load(&vfs, path, opts);
-    match parsed.job {
-        Some(job) if !parsed.diags.has_errors() => Ok(job),
-        _ => {
+    match loader.job(&loader.working_tree(&[path]), path) {
+        Ok(job) => Ok(job),
+        Err(parsed) => {
             let mut d = parsed.diags;
             d.push(
                 Diag::error(
@@ -275,15 +270,11 @@ fn load_file(path: &Path, opts: &LoadOptions) -> Result<Job, Diags> {
 
 /// `check FILES` (working tree): the checked files listed in `running` take
 /// their running version from git `HEAD`. Returns one warning line per file
-/// whose earlier version cannot be found (it then stays as it is).
-pub fn for_check(world: &mut World, files: &[PathBuf]) -> Vec<String> {
-    let opts = LoadOptions {
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
-        ..LoadOptions::default()
-    };
+/// whose earlier version cannot be found (it then stays as it is). Both
+/// versions load with the check's own variables (`loader`), as `plan`'s do.
+pub fn for_check(world: &mut World, files: &[PathBuf], loader: &JobLoader) -> Vec<String> {
     let fix = "commit it to judge the edit; judged here as if the cluster ran this file";
-    running_from_head(world, files, &opts)
+    running_from_head(world, files, loader)
         .into_iter()
         .filter_map(|(file, source)| source.unknown_line(&file, fix))
         .collect()
@@ -360,14 +351,11 @@ pub fn for_rehearsal(
     on_disk: bool,
     notes: &mut Vec<String>,
 ) -> Result<Starting, Diags> {
-    let opts = LoadOptions {
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
-        ..LoadOptions::default()
-    };
+    // The rehearsal's steps pass no variables: neither do their starts.
+    let loader = JobLoader::plain(world.nomad_version, world.project_root.clone());
     let mut explicit = Vec::new();
     for old in given {
-        let job = load_file(old, &opts)?;
+        let job = load_file(old, &loader)?;
         let key = (job.namespace.as_str(), job.id.as_str());
         let Some(i) = world
             .running
@@ -401,7 +389,7 @@ pub fn for_rehearsal(
             continue;
         }
         let abs = absolute(&world.project_root.join(&r.path));
-        let source = match committed(&abs, &opts) {
+        let source = match committed(&abs, &loader) {
             Ok(old) => {
                 if old != r.job {
                     notes.push(format!(

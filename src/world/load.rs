@@ -12,7 +12,6 @@ use super::model::*;
 use super::policy_file::read_policy;
 use super::spec_files::{read_namespace, read_quota};
 use crate::diag::{Diag, Diags};
-use crate::jobspec::LoadOptions;
 use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
@@ -257,11 +256,9 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
     }) else {
         return;
     };
-    let opts = LoadOptions {
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
-        ..LoadOptions::default()
-    };
+    // The running versions as submitted: no command's variables.
+    let loader =
+        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone());
     if let Some((_, span)) = running.get(MAX_RUNNING_JOBS) {
         diags.push(
             Diag::error(
@@ -318,7 +315,7 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                 continue;
             }
         }
-        let parsed = crate::jobspec::load(vfs, &path, &opts);
+        let parsed = loader.load(vfs, &path);
         let failed = parsed.diags.has_errors();
         diags.extend(parsed.diags);
         match parsed.job {

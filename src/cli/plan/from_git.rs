@@ -10,7 +10,7 @@ use super::{
 };
 use crate::cli::common::{self, ColorArgs};
 use crate::diag::{exit, Diag, Diags};
-use crate::jobspec;
+use crate::job_loader::JobLoader;
 use crate::planner::Admission;
 use crate::render;
 use crate::scheduler::Simulation;
@@ -31,7 +31,7 @@ struct GitSetup {
     range: changed::Range,
     world: crate::world::World,
     sim: Simulation,
-    opts: jobspec::LoadOptions,
+    loader: JobLoader,
 }
 
 fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
@@ -51,12 +51,12 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
         eprintln!("note: no world at {}; using {}", range.base, resolved.note);
     }
     let sim = Simulation::new(&resolved.world, args.seed)?;
-    let opts = args.vars.load_options(&resolved.world, Some(root))?;
+    let loader = args.vars.loader(resolved.world.nomad_version, root);
     Ok(GitSetup {
         range,
         world: resolved.world,
         sim,
-        opts,
+        loader,
     })
 }
 
@@ -81,9 +81,9 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
             )
         }
     };
-    let parsed = jobspec::load(vfs.as_ref(), rel, &setup.opts);
+    let parsed = setup.loader.load(vfs.as_ref(), rel);
     if !parsed.is_valid() {
-        return fail_job_file(&parsed, file, setup.opts.version, color);
+        return fail_job_file(&parsed, file, setup.loader.version(), color);
     }
     let Some(job) = parsed.job else {
         return fail(&parsed.diags, color);
@@ -93,7 +93,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
         Some(old) => BeforeFrom::File(old.clone()),
         None => BeforeFrom::Rev(setup.range.base.clone()),
     };
-    let before = match before::apply(&mut setup.world, file, &job, &from, &setup.opts) {
+    let before = match before::apply(&mut setup.world, file, &job, &from, &setup.loader) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
@@ -132,7 +132,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let inputs = changed::Inputs {
         range: &setup.range,
         sim: &setup.sim,
-        opts: &setup.opts,
+        opts: setup.loader.options(),
         namespace: args.namespace.as_deref(),
     };
     let entries = match changed::plan_changed(&inputs) {

@@ -128,4 +128,50 @@ mod tests {
             crate::diag::render(&out, false)
         );
     }
+
+    /// `cores` stands in for `cpu`, and for nothing else: a task with
+    /// `cores` and no `memory` lacks memory only; one with `memory` and
+    /// neither `cpu` nor `cores` lacks cpu.
+    #[test]
+    fn cores_replaces_cpu_only() {
+        let text = r#"job "web" {
+  datacenters = ["dc1"]
+  group "g" {
+    task "cores_only" {
+      driver = "exec"
+      resources {
+        cores = 1
+      }
+    }
+    task "memory_only" {
+      driver = "exec"
+      resources {
+        memory = 256
+      }
+    }
+    task "cores_and_memory" {
+      driver = "exec"
+      resources {
+        cores = 1
+        memory = 256
+      }
+    }
+  }
+}
+"#;
+        let p = load("web.nomad", text);
+        let world = world();
+        let mut out = Vec::new();
+        DefaultResources.check(&RuleContext::new(&p, &world, None), &mut out);
+        let messages: Vec<&str> = out.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].starts_with("task \"cores_only\" does not set memory;"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].starts_with("task \"memory_only\" does not set cpu;"),
+            "{messages:?}"
+        );
+    }
 }

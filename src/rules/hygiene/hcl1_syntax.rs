@@ -138,6 +138,21 @@ mod tests {
         assert!(classify("count = 1").is_none());
     }
 
+    /// Each idiom needs all of its marks, and nothing else passes for one.
+    #[test]
+    fn idioms_need_all_their_marks() {
+        // A quote inside a line that does not start with one: no quoted key.
+        assert_eq!(classify("label\" = 1"), None);
+        // A block opened with a bare type is HCL2.
+        assert_eq!(classify("group \"g\" {"), None);
+        // One argument in an inline map: HCL2; two without a comma: HCL1.
+        assert_eq!(classify("env = { A = 1 }"), None);
+        assert_eq!(
+            classify("port \"http\" { static = 80 to = 8080 }").map(|c| c.0),
+            Some("several arguments on one line of a block (HCL1)")
+        );
+    }
+
     #[test]
     fn explains_the_parse_error_line() {
         let text = "job \"web\" {\n  group \"g\" {\n    task \"t\" {\n      env {\n        \"FOO.BAR\" = \"x\"\n      }\n    }\n  }\n}\n";

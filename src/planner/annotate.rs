@@ -1,12 +1,14 @@
 //! Nomad's `scheduler/annotate.go`: decorate a JobDiff with the plan's
 //! per-group update counts and the `forces ...` notes on tasks and `Count`.
+//! It lives in the planner, as the Plan RPC (`job_endpoint.go`) calls it:
+//! the diff compares job versions and knows nothing of the scheduler.
 
 use std::collections::BTreeMap;
 
 use crate::scheduler::DesiredUpdates;
 use crate::version::NomadVersion;
 
-use super::{DiffType, JobDiff, TaskDiff};
+use crate::diff::{DiffType, JobDiff, TaskDiff};
 
 pub const FORCES_CREATE: &str = "forces create";
 pub const FORCES_DESTROY: &str = "forces destroy";

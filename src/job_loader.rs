@@ -1,0 +1,188 @@
+//! The one job loader. Every command that evaluates job files (`plan` from
+//! disk or git, `check`, `validate`, `rehearse`, the hook's `plan` and
+//! `check`, and the world's `running` jobs behind `status`) builds its
+//! options here once and loads through [`JobLoader::load`], so a file gets
+//! the same containment, budgets, variables and diagnostics whichever
+//! command reads it:
+//!
+//! - variables: `-var`/`-var-file` as Nomad's jobspec2 reads them and
+//!   `NOMAD_VAR_<name>` from the environment, parsed once
+//!   ([`LoadOptions::from_cli`]); a `-var` Nomad ignores is a warning. The
+//!   same variables evaluate both versions of a planned file, so its diff
+//!   shows the edit, not the flags. Job files nobody passes variables for
+//!   (the rehearsal's steps, the world's `running` list) load with none
+//!   ([`JobLoader::plain`]): the result must not depend on the shell;
+//! - containment: working-tree files are read through a [`DiskVfs`] fenced
+//!   at the project root, where only the files the user named (the job
+//!   file, `-var-file`s) are admitted from outside ([`JobLoader::working_tree`]);
+//!   files from git or memory take the project root as the boundary of
+//!   `file()` and friends;
+//! - budgets: every load is one `jobspec::load`, with its evaluation
+//!   budgets (`jobspec/budget.rs`);
+//! - diagnostics: a file that does not load gives back the whole
+//!   [`ParsedJob`] ([`JobLoader::job`]), so the caller prints Nomad's text
+//!   for the version and our located diagnostics.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diags;
+use crate::jobspec::{self, Job, LoadOptions, ParsedJob};
+use crate::version::NomadVersion;
+use crate::vfs::{DiskVfs, Vfs};
+
+/// Evaluation options built once for a command, and the loads made with them.
+#[derive(Debug, Clone)]
+pub struct JobLoader {
+    opts: LoadOptions,
+    warnings: Diags,
+}
+
+impl JobLoader {
+    /// From the command line: `-var`, `-var-file`, `NOMAD_VAR_*`, judged as
+    /// `version` would, with `root` (the project root) as the boundary.
+    pub fn from_flags(
+        vars: &[String],
+        var_files: &[PathBuf],
+        version: NomadVersion,
+        root: PathBuf,
+    ) -> JobLoader {
+        let (opts, warnings) = LoadOptions::from_cli(vars, var_files, version, Some(root));
+        JobLoader { opts, warnings }
+    }
+
+    /// No variables at all, neither flags nor environment.
+    pub fn plain(version: NomadVersion, root: PathBuf) -> JobLoader {
+        JobLoader {
+            opts: LoadOptions {
+                version,
+                repo_root: Some(root),
+                ..LoadOptions::default()
+            },
+            warnings: Diags::new(),
+        }
+    }
+
+    /// What reading the flags found worth saying (a `-var` without `=`).
+    pub fn warnings(&self) -> &Diags {
+        &self.warnings
+    }
+
+    /// The options every load of this command uses (for code that loads
+    /// from text it has already read, such as the change set's sides).
+    pub fn options(&self) -> &LoadOptions {
+        &self.opts
+    }
+
+    pub fn version(&self) -> NomadVersion {
+        self.opts.version
+    }
+
+    /// The working tree, fenced at the project root of the current
+    /// directory; `named` (files the user typed) and the `-var-file`s are
+    /// admitted as the user's choice even outside it.
+    pub fn working_tree(&self, named: &[&Path]) -> DiskVfs {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let mut vfs = DiskVfs::new(cwd);
+        for p in named {
+            vfs.admit_named(p);
+        }
+        for f in &self.opts.var_files {
+            vfs.admit_named(f);
+        }
+        vfs
+    }
+
+    /// Load `path` as read through `vfs`: the model and every diagnostic.
+    pub fn load(&self, vfs: &dyn Vfs, path: &Path) -> ParsedJob {
+        jobspec::load(vfs, path, &self.opts)
+    }
+
+    /// The job when `path` loads without errors, else the whole failed load.
+    pub fn job(&self, vfs: &dyn Vfs, path: &Path) -> Result<Job, Box<ParsedJob>> {
+        let parsed = self.load(vfs, path);
+        match parsed.job {
+            Some(job) if !parsed.diags.has_errors() => Ok(job),
+            _ => Err(Box::new(parsed)),
+        }
+    }
+}
+
+/// Nomad's `-namespace` flag: it names the namespace of a job file that
+/// does not write one; a namespace the file writes wins.
+pub fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
+    if let Some(ns) = namespace {
+        if !job.spans.written("namespace") {
+            job.namespace = ns.to_string();
+        }
+    }
+    job
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::MemVfs;
+
+    const JOB: &str = r#"
+variable "n" {
+  type = number
+}
+job "web" {
+  datacenters = ["dc1"]
+  group "g" {
+    count = var.n
+    task "t" {
+      driver = "docker"
+      config { image = "nginx:1" }
+    }
+  }
+}
+"#;
+
+    fn files() -> MemVfs {
+        let mut m = MemVfs::new("loader test");
+        m.insert("web.nomad", JOB);
+        m
+    }
+
+    #[test]
+    fn flags_set_variables_and_a_var_without_equals_is_a_warning() {
+        let l = JobLoader::from_flags(
+            &["n=3".to_string(), "m".to_string()],
+            &[],
+            NomadVersion::CURRENT,
+            PathBuf::from("/p"),
+        );
+        let job = l.job(&files(), Path::new("web.nomad")).unwrap();
+        assert_eq!(job.groups[0].count, 3);
+        assert_eq!(l.warnings().len(), 1);
+        assert_eq!(l.options().repo_root.as_deref(), Some(Path::new("/p")));
+    }
+
+    #[test]
+    fn a_plain_loader_sets_no_variable_and_the_failure_keeps_its_diagnostics() {
+        let l = JobLoader::plain(NomadVersion::CURRENT, PathBuf::from("/p"));
+        let failed = l.job(&files(), Path::new("web.nomad")).unwrap_err();
+        assert!(failed.diags.has_errors());
+        assert!(failed.diags.iter().any(|d| d.message.contains('n')));
+    }
+
+    #[test]
+    fn the_file_s_namespace_wins_over_the_flag() {
+        let l = JobLoader::from_flags(
+            &["n=1".to_string()],
+            &[],
+            NomadVersion::CURRENT,
+            PathBuf::from("/p"),
+        );
+        let job = l.job(&files(), Path::new("web.nomad")).unwrap();
+        assert_eq!(with_namespace(job.clone(), Some("ops")).namespace, "ops");
+        let mut m = MemVfs::new("loader test");
+        m.insert(
+            "ns.nomad",
+            JOB.replace("job \"web\" {", "job \"web\" {\n  namespace = \"team\""),
+        );
+        let written = l.job(&m, Path::new("ns.nomad")).unwrap();
+        assert_eq!(with_namespace(written, Some("ops")).namespace, "team");
+    }
+}
