@@ -358,3 +358,71 @@ fn device_feasibility_units_health_and_accounting() {
         );
     }
 }
+
+fn tg_updates(plan: &Value, group: &str) -> Vec<(String, u64)> {
+    plan["Annotations"]["DesiredTGUpdates"][group]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_u64()?)).filter(|(_, n)| *n > 0))
+        .collect()
+}
+
+fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+    pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+/// TestServiceSched_NodeDown (v0.9.3 `scheduler/generic_sched_test.go`):
+/// on a down node, the three allocations the drainer marked migrate and the
+/// four others are lost: all seven are stopped, the lost ones counted as
+/// stops and placed again by name, the marked ones counted as migrations.
+/// TestServiceSched_NodeDrain: every allocation marked on a draining node
+/// migrates to the ready nodes.
+#[test]
+fn lost_and_migrating_allocations_are_stopped_and_replaced() {
+    let plan = plan_json("node-down", "web.nomad");
+    assert_eq!(
+        tg_updates(&plan, "web"),
+        counts(&[("Migrate", 3), ("Place", 4), ("Stop", 4)])
+    );
+    let placed: Vec<&str> = plan["Preflight"]["Placements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["NodeID"].as_str())
+        .collect();
+    assert_eq!(placed.len(), 7, "every replacement found a node: {plan}");
+    assert!(
+        placed.iter().all(|n| *n != NODE_1),
+        "nothing on the down node"
+    );
+    let text = plan_text(
+        &fixture("node-down"),
+        &fixture("node-down").join("web.nomad"),
+    );
+    assert!(
+        text.contains("Task Group: \"web\" (4 create, 4 destroy, 3 migrate)"),
+        "{text}"
+    );
+    let drain = plan_json("node-drain", "web.nomad");
+    assert_eq!(tg_updates(&drain, "web"), counts(&[("Migrate", 4)]));
+}
+
+/// diffSystemAllocs (v0.9.3 `scheduler/util.go`, v2.0.5
+/// `scheduler/reconciler/reconcile_node.go`): a system job's allocation on a
+/// down node is lost (stopped, counted nowhere), the one on a draining node
+/// is ignored, the marked one migrates without a placement on its node.
+#[test]
+fn system_allocations_on_tainted_nodes() {
+    let plan = plan_json("system-tainted", "sys.nomad");
+    let mut got = tg_updates(&plan, "web");
+    got.retain(|(k, _)| k != "DestructiveUpdate");
+    assert_eq!(got, counts(&[("Ignore", 1), ("Migrate", 1)]));
+    let placed: Vec<&str> = plan["Preflight"]["Placements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["NodeID"].as_str())
+        .collect();
+    assert_eq!(placed, ["00000003-0000-4000-8000-000000000003"]);
+}

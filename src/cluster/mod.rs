@@ -170,6 +170,8 @@ pub struct Allocation {
     pub modify_index: u64,
     /// Set when another allocation's placement preempted this one.
     pub preempted_by: Option<String>,
+    /// `DesiredTransition.Migrate`: the node drainer marked it to move.
+    pub migrate: bool,
 }
 
 impl Allocation {

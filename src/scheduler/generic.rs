@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::engine::{Ask, Engine, Plan};
-use super::reconcile::reconcile_group;
+use super::reconcile::{reconcile_group, Taint};
 use super::{AllocMetric, DesiredUpdates, Placement, PlanResult, PreemptedAlloc};
 use crate::cluster::resources::task_group_resources;
 use crate::cluster::{Allocation, State};
@@ -151,14 +151,16 @@ fn generic(
             existing,
             new_version,
             &|a| old_spec(history, state, a),
+            &|a| taint(engine, tg, a),
             world.nomad_version,
         );
         let mut du = DesiredUpdates {
             ignore: gp.ignore,
-            stop: gp.stop.len() as u64,
+            stop: (gp.stop.len() + gp.lost.len()) as u64,
+            migrate: gp.migrate.len() as u64,
             ..DesiredUpdates::default()
         };
-        for a in &gp.stop {
+        for a in gp.stop.iter().chain(gp.lost.iter()) {
             engine.stop(a);
         }
         let Some(tg) = tg else {
@@ -201,13 +203,19 @@ fn generic(
             .take(usize::try_from(gp.canary).unwrap_or(0))
             .map(|a| a.name.clone())
             .collect();
-        let total = destructive.len() + gp.place.len() + canary_names.len();
+        let total = destructive.len() + gp.place.len() + canary_names.len() + gp.migrate.len();
+        // Migrations stop their allocation whether or not the replacement
+        // finds a node (only a destructive update's stop is backed out).
+        for a in &gp.migrate {
+            engine.stop(a);
+        }
         // Lazy: placements are named only until the first failure.
         let work = destructive
             .iter()
             .map(|a| (a.name.clone(), Some(*a)))
             .chain(gp.place.iter().map(|(n, _)| (n, None)))
-            .chain(canary_names.into_iter().map(|n| (n, None)));
+            .chain(canary_names.into_iter().map(|n| (n, None)))
+            .chain(gp.migrate.iter().map(|a| (a.name.clone(), None)));
         let mut failed: Option<AllocMetric> = None;
         for (done, (alloc_name, prev)) in work.enumerate() {
             if let Some(m) = failed.as_mut() {
@@ -247,6 +255,33 @@ fn generic(
             result.failed_tg_allocs.insert(name.to_string(), m);
         }
         result.desired_tg_updates.insert(name.to_string(), du);
+    }
+}
+
+/// Is the allocation lost, marked to migrate, or neither (the reconciler's
+/// `filterByTainted` / `classifyAllocs`)? A node that is down or no longer
+/// exists loses its allocations; from 1.3 a disconnected node does too when
+/// the group sets no `max_client_disconnect` / `disconnect` window (with one,
+/// Nomad keeps the allocation as unknown: treated here as still running).
+fn taint(engine: &Engine<'_>, tg: Option<&TaskGroup>, a: &Allocation) -> Taint {
+    use crate::cluster::NodeStatus;
+    if a.migrate {
+        return Taint::Migrate;
+    }
+    let node = engine
+        .node_position(&a.node_id)
+        .and_then(|p| engine.node(p));
+    match node.map(|n| n.status) {
+        None | Some(NodeStatus::Down) => Taint::Lost,
+        Some(NodeStatus::Disconnected)
+            if engine.world.nomad_version.at_least(1, 3, 0)
+                && tg.is_none_or(|g| {
+                    g.max_client_disconnect.is_none() && g.disconnect.is_none()
+                }) =>
+        {
+            Taint::Lost
+        }
+        _ => Taint::Untainted,
     }
 }
 
@@ -299,12 +334,32 @@ fn system(
             .job_allocs(&job.namespace, &job.id)
             .filter(|a| a.task_group == tg.name)
             .collect();
-        // Allocations on nodes no longer eligible for the job stop.
+        // Allocations off the candidate nodes (diffSystemAllocs): marked to
+        // migrate → stopped, counted as migrations; on a down or vanished
+        // node → lost: stopped, counted nowhere; on a draining node →
+        // ignored; on an ineligible node in scope → ignored unless the job
+        // changed; out of the job's datacenters or pool → stopped.
         for a in &existing {
-            let on_candidate = engine
-                .node_position(&a.node_id)
-                .is_some_and(|p| nodes.contains(&p));
-            if job.stop || !on_candidate {
+            let pos = engine.node_position(&a.node_id);
+            if !job.stop && pos.is_some_and(|p| nodes.contains(&p)) && !a.migrate {
+                continue;
+            }
+            let node = pos.and_then(|p| engine.node(p));
+            if job.stop {
+                engine.stop(a);
+                du.stop += 1;
+            } else if a.migrate {
+                engine.stop(a);
+                du.migrate += 1;
+            } else if taint(engine, Some(tg), a) == Taint::Lost {
+                engine.stop(a);
+            } else if node.is_some_and(|n| {
+                n.drain
+                    || (super::feasibility::in_job_scope(world.nomad_version, job, n)
+                        && a.job_version == new_version)
+            }) {
+                du.ignore += 1;
+            } else {
                 engine.stop(a);
                 du.stop += 1;
             }
@@ -319,6 +374,10 @@ fn system(
             };
             let here = existing.iter().find(|a| a.node_id == node.id);
             if let Some(a) = here {
+                // Its name still exists this evaluation: no placement here.
+                if a.migrate {
+                    continue;
+                }
                 if a.job_version == new_version {
                     du.ignore += 1;
                     continue;

@@ -156,9 +156,27 @@ impl Missing {
     }
 }
 
+/// Where an allocation stands with respect to its node (`filterByTainted`,
+/// later `classifyAllocs`): marked by the drainer to move, on a node that
+/// is down or gone (lost), or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taint {
+    Untainted,
+    /// `DesiredTransition.Migrate`: stopped and placed elsewhere.
+    Migrate,
+    /// Node down or garbage-collected: stopped, its name placed again.
+    Lost,
+}
+
 /// What the reconciler decided for one task group.
 #[derive(Debug, Default)]
 pub struct GroupPlan<'s> {
+    /// Allocations on down or missing nodes: stopped (counted as stops),
+    /// their names placed again with the missing ones.
+    pub lost: Vec<&'s Allocation>,
+    /// Allocations the drainer marked: each stopped and replaced (counted as
+    /// migrations, placed after everything else, never backed out).
+    pub migrate: Vec<&'s Allocation>,
     /// Alloc names (`job.group[i]`) to place as new allocations.
     pub place: Missing,
     /// Existing allocations to replace with a new one (name kept).
@@ -178,6 +196,7 @@ pub fn reconcile_group<'s>(
     existing: Vec<&'s Allocation>,
     new_version: u64,
     old_spec: &dyn Fn(&Allocation) -> Option<(&'s Job, &'s TaskGroup)>,
+    taint: &dyn Fn(&Allocation) -> Taint,
     version: NomadVersion,
 ) -> GroupPlan<'s> {
     let mut plan = GroupPlan::default();
@@ -188,12 +207,22 @@ pub fn reconcile_group<'s>(
     let mut existing = existing;
     existing.sort_by_key(|a| (a.name_index().unwrap_or(u32::MAX), a.create_index));
     // Highest indexes go first when shrinking; duplicates of an index too.
+    // Lost allocations are stopped whatever the count and hold no name.
     let mut keep: Vec<&Allocation> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for a in existing {
+        let t = taint(a);
+        if t == Taint::Lost {
+            plan.lost.push(a);
+            continue;
+        }
         let idx = a.name_index().unwrap_or(u32::MAX);
         if idx < count && seen.insert(idx) {
-            keep.push(a);
+            if t == Taint::Migrate {
+                plan.migrate.push(a);
+            } else {
+                keep.push(a);
+            }
         } else {
             plan.stop.push(a);
         }

@@ -282,13 +282,19 @@ pub fn load_allocations(
             modify_index: a.get("ModifyIndex").and_then(Value::as_u64).unwrap_or(0),
             node_id,
             preempted_by: None,
+            migrate: a
+                .get("DesiredTransition")
+                .and_then(|t| t.get("Migrate"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         };
         if !alloc.is_live() {
             continue;
         }
+        // Nomad's reconciler treats an allocation whose node is gone as
+        // lost: it is kept so the plan stops and replaces it.
         if !nodes.contains(&alloc.node_id) {
             unknown_nodes += 1;
-            continue;
         }
         pinned.allocs.push(alloc);
     }
@@ -311,10 +317,10 @@ pub fn load_allocations(
         diags.push(
             Diag::warning(
                 "import::alloc-node",
-                format!("{unknown_nodes} live allocations sit on nodes missing from nodes.json; they are left out"),
+                format!("{unknown_nodes} live allocations sit on nodes missing from nodes.json; Nomad treats them as lost, so plans stop and replace them"),
             )
             .in_source(src)
-            .help("save nodes.json and allocations.json at the same time"),
+            .help("if the nodes exist, save nodes.json and allocations.json at the same time"),
         );
     }
     for (key, (_, job, ix)) in embedded {
@@ -424,6 +430,7 @@ mod tests {
         load_allocations(&src(), &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
         assert!(!diags.has_errors(), "{diags:?}");
         assert!(format!("{diags:?}").contains("1 live allocations sit on nodes missing"));
+        assert!(format!("{diags:?}").contains("treats them as lost"));
         let p = w.pinned.as_ref().expect("pinned");
         let got: Vec<(&str, i64, u64)> = p
             .allocs
@@ -431,7 +438,8 @@ mod tests {
             .map(|a| (a.id.as_str(), a.job_priority, a.job_version))
             .collect();
         // Each allocation keeps the priority of the version it runs.
-        assert_eq!(got, [("a1", 70, 1), ("a2", 80, 2)]);
+        // a3's node is gone: kept, for the reconciler to treat as lost.
+        assert_eq!(got, [("a1", 70, 1), ("a2", 80, 2), ("a3", 80, 2)]);
         assert_eq!(w.running.len(), 1);
         assert_eq!(w.running[0].job.priority, 80);
         let ix = p.versions[&("default".to_string(), "web".to_string())];
