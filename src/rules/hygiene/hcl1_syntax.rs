@@ -147,6 +147,8 @@ mod tests {
         assert_eq!(classify("group \"g\" {"), None);
         // One argument in an inline map: HCL2; two without a comma: HCL1.
         assert_eq!(classify("env = { A = 1 }"), None);
+        // Only what is between the braces counts: not the `=` before them.
+        assert_eq!(classify("env ={ A = 1 }"), None);
         assert_eq!(
             classify("port \"http\" { static = 80 to = 8080 }").map(|c| c.0),
             Some("several arguments on one line of a block (HCL1)")
