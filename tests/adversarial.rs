@@ -86,14 +86,38 @@ fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
     }
 }
 
-/// A fresh empty directory for one test.
-fn tempdir(name: &str) -> PathBuf {
+/// A fresh empty directory for one test, removed when the test ends so runs
+/// do not pile folders (some of them 100 MB) up in the temp dir.
+fn tempdir(name: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!("np-adv-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     if let Err(e) = std::fs::create_dir_all(&d) {
         panic!("cannot create {}: {e}", d.display());
     }
-    d
+    Scratch(d)
+}
+
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        // A mode-000 file left by a test is still removable: only its parent's
+        // permissions matter for unlinking.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {

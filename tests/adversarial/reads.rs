@@ -29,7 +29,7 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
 }
 
 /// `<tmp>/secret.nomad` outside, `<tmp>/repo` a git repository with a world.
-pub fn project(name: &str) -> (PathBuf, PathBuf) {
+pub fn project(name: &str) -> (super::Scratch, PathBuf) {
     let d = tempdir(name);
     write(
         &d,
