@@ -76,6 +76,16 @@ pub fn sort_objects(objects: &mut [ObjectDiff]) {
     });
 }
 
+/// The type of an object diff from which side has the object: Nomad's
+/// `Added`/`Deleted`/`Edited` for a block present on one or both sides.
+pub fn presence_type<T>(old: Option<T>, new: Option<T>) -> DiffType {
+    match (old, new) {
+        (None, _) => DiffType::Added,
+        (_, None) => DiffType::Deleted,
+        _ => DiffType::Edited,
+    }
+}
+
 /// The object's type from its field changes, as `primitiveObjectDiff` decides.
 pub fn type_from_fields(fields: &[FieldDiff]) -> Option<DiffType> {
     let edited = fields.iter().any(|f| f.ty == DiffType::Edited);

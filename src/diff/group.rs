@@ -241,11 +241,7 @@ pub(super) fn scaling_diff(
     }
     let empty = Flat::new();
     let (of, nf) = (old.map(fl::scaling), new.map(fl::scaling));
-    let ty = match (old, new) {
-        (None, _) => DiffType::Added,
-        (_, None) => DiffType::Deleted,
-        _ => DiffType::Edited,
-    };
+    let ty = super::engine::presence_type(old, new);
     Some(ObjectDiff {
         ty,
         name: "Scaling".into(),

@@ -72,11 +72,7 @@ pub(super) fn multiregion_diff(
     if !d.at(0, 12, 0) || old == new {
         return None;
     }
-    let ty = match (old, new) {
-        (None, _) => DiffType::Added,
-        (_, None) => DiffType::Deleted,
-        _ => DiffType::Edited,
-    };
+    let ty = super::engine::presence_type(old, new);
     // An added multiregion is compared with a canonicalised empty one
     // (zero strategy); a deleted one with an empty one (no strategy).
     let zero = strategy(&js::Multiregion::default());
@@ -126,11 +122,7 @@ pub(super) fn ui_diff(
     if !d.at(1, 8, 0) || old == new {
         return None;
     }
-    let ty = match (old, new) {
-        (None, _) => DiffType::Added,
-        (_, None) => DiffType::Deleted,
-        _ => DiffType::Edited,
-    };
+    let ty = super::engine::presence_type(old, new);
     let flat = |u: &js::JobUi| F::default().s("Description", &u.description).done();
     let empty = Flat::new();
     let (of, nf) = (old.map(flat), new.map(flat));

@@ -11,7 +11,7 @@ use super::engine::{
     field_diffs, primitive_object_diff, sort_objects, string_set_diff, structured_object_diff, Flat,
 };
 use super::fields::{config, Dialect, F};
-use super::{DiffType, ObjectDiff};
+use super::ObjectDiff;
 
 fn identity_flat(wi: &js::WorkloadIdentity, d: Dialect) -> Flat {
     F::default()
@@ -167,11 +167,7 @@ pub(super) fn secret_diffs(
             return None;
         }
         let empty = Flat::new();
-        let ty = match (o, n) {
-            (None, _) => DiffType::Added,
-            (_, None) => DiffType::Deleted,
-            _ => DiffType::Edited,
-        };
+        let ty = super::engine::presence_type(o, n);
         let (of, nf) = (o.map(flat), n.map(flat));
         Some(ObjectDiff {
             ty,
