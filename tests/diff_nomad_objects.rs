@@ -5,30 +5,18 @@
 //! JobDiff/TaskDiff/TaskGroupDiff (which diffs without context); the
 //! others are derived from diff.go and api/ canonicalisation, as cited.
 
-use std::path::Path;
+mod common;
+
+use common::load_job;
 
 use nomad_preflight::diff::{job_diff, job_diff_with, JobDiff};
-use nomad_preflight::jobspec::{self as js, load, LoadOptions};
 use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::version::NomadVersion;
-use nomad_preflight::vfs::MemVfs;
 use serde_json::{json, Value};
 
 fn v205() -> NomadVersion {
     NomadVersion::new(2, 0, 5)
-}
-
-fn load_job(text: &str, version: NomadVersion) -> js::Job {
-    let mut vfs = MemVfs::new("t");
-    vfs.insert("j.nomad", text);
-    let opts = LoadOptions {
-        version,
-        ..Default::default()
-    };
-    let p = load(&vfs, Path::new("j.nomad"), &opts);
-    assert!(p.is_valid(), "{:?}", p.diags);
-    p.job.expect("job")
 }
 
 fn job(job_extra: &str, group_extra: &str, task_extra: &str) -> String {

@@ -6,18 +6,18 @@
 #[path = "fixtures/plan/builder.rs"]
 mod builder;
 
-use std::path::Path;
+mod common;
+
+use common::load_job;
 
 use nomad_preflight::diff::{group_diff, job_diff, task_diff};
 use nomad_preflight::jobspec::{
-    self as js, load, Artifact, ChangeScript, Disconnect, Duration, LoadOptions, Map, Task,
-    TaskGroup, Template, WaitConfig,
+    Artifact, ChangeScript, Disconnect, Duration, Map, Task, TaskGroup, Template, WaitConfig,
 };
 use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::scheduler::DesiredUpdates;
 use nomad_preflight::version::NomadVersion;
-use nomad_preflight::vfs::MemVfs;
 use serde_json::{json, Value};
 
 fn v205() -> NomadVersion {
@@ -235,18 +235,6 @@ fn artifacts_edited_with_chown() {
     // Before 1.10 there is no Chown field.
     let d19 = task_diff(&old, &new, NomadVersion::new(1, 9, 0), false);
     assert!(!js_value(&d19).to_string().contains("Chown"));
-}
-
-fn load_job(text: &str, version: NomadVersion) -> js::Job {
-    let mut vfs = MemVfs::new("t");
-    vfs.insert("j.nomad", text);
-    let opts = LoadOptions {
-        version,
-        ..Default::default()
-    };
-    let p = load(&vfs, Path::new("j.nomad"), &opts);
-    assert!(p.is_valid(), "{:?}", p.diags);
-    p.job.expect("job")
 }
 
 fn job_text(group_extra: &str, task_extra: &str) -> String {

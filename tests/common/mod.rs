@@ -159,3 +159,19 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
         code: o.status.code().expect("exit code"),
     }
 }
+
+/// A job file's text loaded as `version` reads it; the file must be valid.
+pub fn load_job(
+    text: &str,
+    version: nomad_preflight::version::NomadVersion,
+) -> nomad_preflight::jobspec::Job {
+    let mut vfs = nomad_preflight::vfs::MemVfs::new("t");
+    vfs.insert("j.nomad", text);
+    let opts = nomad_preflight::jobspec::LoadOptions {
+        version,
+        ..Default::default()
+    };
+    let p = nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts);
+    assert!(p.is_valid(), "{:?}", p.diags);
+    p.job.expect("job")
+}
