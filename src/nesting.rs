@@ -38,20 +38,6 @@ enum Ctx {
     Heredoc { start: usize, end: usize },
 }
 
-/// [`too_deep`] for the text of a template (`templatefile`): literal text
-/// is skipped and only interpolations and directives nest, as in a heredoc.
-/// The offset is into `text`.
-pub fn too_deep_template(text: &str, limit: usize) -> Option<usize> {
-    // Scan it as the body of a heredoc whose marker the text cannot close.
-    let mut marker = String::from("NPTPL");
-    while text.contains(marker.as_str()) {
-        marker.push('X');
-    }
-    let prefix = format!("t = <<{marker}\n");
-    let wrapped = format!("{prefix}{text}\n{marker}\n");
-    too_deep(&wrapped, limit).map(|at| at.saturating_sub(prefix.len()).min(text.len()))
-}
-
 /// Byte offset at which nesting first goes deeper than `limit`, if it does.
 pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
     let b = text.as_bytes();

@@ -14,7 +14,6 @@ mod lower;
 pub mod model;
 pub mod parse;
 mod sha1;
-mod templatefile;
 pub mod tree;
 mod unmodelled;
 mod validate;
@@ -202,6 +201,7 @@ fn build(
             vfs: Some(vfs),
             base_dir: base_dir.as_deref(),
             repo_root: root.as_deref(),
+            version: opts.version,
         },
         unset: Default::default(),
     };

@@ -28,7 +28,9 @@ pub enum VarType {
 }
 
 impl VarType {
-    fn parse(e: &Expression) -> Option<VarType> {
+    /// A type expression (`string`, `list(number)`, `object({...})`), as a
+    /// variable's `type` or `convert`'s second argument takes it.
+    pub(super) fn parse(e: &Expression) -> Option<VarType> {
         match e {
             Expression::Variable(v) => Some(match v.as_str() {
                 "string" => VarType::String,
@@ -62,6 +64,16 @@ impl VarType {
                 }
             }
             _ => None,
+        }
+    }
+
+    /// cty's `FriendlyName` of the type: `list of string`, `map of number`.
+    pub(super) fn friendly(&self) -> String {
+        match self {
+            VarType::Any => "any type".into(),
+            VarType::List(t) => format!("list of {}", t.friendly()),
+            VarType::Map(t) => format!("map of {}", t.friendly()),
+            other => other.describe(),
         }
     }
 

@@ -56,16 +56,31 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
             return Refusal::JobStruct(format!("Error parsing job file from {path}{text}"));
         }
     }
-    let messages: Vec<&str> = client.iter().map(|d| d.message.as_str()).collect();
-    let sep = if version.at_least(1, 0, 0) {
-        ":\n"
-    } else {
-        ": "
-    };
+    let hcl2 = version.at_least(1, 0, 0);
+    let messages: Vec<String> = client
+        .iter()
+        .map(|d| hcl_located(d, parsed, path, hcl2))
+        .collect();
+    let sep = if hcl2 { ":\n" } else { ": " };
     Refusal::JobStruct(format!(
         "Error parsing job file from {path}{sep}{}",
         messages.join("\n")
     ))
+}
+
+/// A diagnostic whose text is HCL's own (`Call to unknown function; ...`)
+/// as HCL prints it: after its subject range, `path:line,col-endcol: `.
+fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
+    let span = d.primary_span().filter(|_| hcl2);
+    match span {
+        Some(span) if d.message.starts_with("Call to unknown function; ") => {
+            let (line, col) = parsed.source.line_col(span.start);
+            let name = parsed.source.text.get(span.start..span.end).unwrap_or("");
+            let end = col + name.chars().count();
+            format!("{path}:{line},{col}-{end}: {}", d.message)
+        }
+        _ => d.message.clone(),
+    }
 }
 
 /// What `nomad job plan` prints on stderr for a file that does not load
@@ -147,5 +162,28 @@ mod tests {
             e,
             "validate words a parse error the same way"
         );
+    }
+
+    #[test]
+    fn a_function_the_release_lacks_is_hcls_unknown_function_at_its_name() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  meta {\n    a = filebase64(\"x\")\n    b = tostring(1)\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
+        let v = NomadVersion::new(1, 3, 1);
+        let p = load(text, v);
+        assert_eq!(
+            plan_error(&p, "j.nomad", v),
+            "Error getting job struct: Error parsing job file from j.nomad:\nj.nomad:4,9-19: Call to unknown function; There is no function named \"filebase64\".\nj.nomad:5,9-17: Call to unknown function; There is no function named \"tostring\".\n"
+        );
+        let gate = p.diags.iter().find(|d| d.message.contains("filebase64"));
+        assert_eq!(
+            gate.map(|d| d.code.as_ref()),
+            Some(jobspec::version_gates::CODE),
+            "a function of a later release is the version's gate"
+        );
+        // 1.3.2 has filebase64 (the file is missing, a different error).
+        let p = load(text, NomadVersion::new(1, 3, 2));
+        assert!(!p
+            .diags
+            .iter()
+            .any(|d| d.message.contains("no function named \"filebase64\"")));
     }
 }

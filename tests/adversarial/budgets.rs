@@ -22,48 +22,6 @@ fn samples_beyond_the_cap_are_refused_at_once() {
 }
 
 #[test]
-fn a_template_including_itself_is_refused_as_nomad_refuses_it() {
-    let d = tempdir("tplself");
-    write(&d, "self.tpl", "x${templatefile(\"self.tpl\", {})}\n");
-    write(
-        &d,
-        "a.nomad",
-        job(&format!(
-            "  meta = {{ k = templatefile(\"self.tpl\", {{}}) }}\n{}",
-            group("")
-        )),
-    );
-    let o = run(&d, &["validate", "a.nomad"]);
-    assert_clean(&o, &[1]);
-    assert!(
-        flat(&o.stderr)
-            .contains("cannot recursively call templatefile from inside templatefile call"),
-        "{}",
-        o.stderr
-    );
-    let _ = std::fs::remove_dir_all(&d);
-}
-
-#[test]
-fn deeply_nested_template_text_is_refused_by_the_pre_scan() {
-    let d = tempdir("tpldeep");
-    // Each `${(` level used to multiply the parser's backtracking.
-    write(&d, "deep.tpl", "${(".repeat(60));
-    write(
-        &d,
-        "a.nomad",
-        job(&format!(
-            "  meta = {{ k = templatefile(\"deep.tpl\", {{}}) }}\n{}",
-            group("")
-        )),
-    );
-    let o = run(&d, &["validate", "a.nomad"]);
-    assert_clean(&o, &[1]);
-    assert!(flat(&o.stderr).contains("nests too deeply"), "{}", o.stderr);
-    let _ = std::fs::remove_dir_all(&d);
-}
-
-#[test]
 fn values_doubled_through_locals_and_nested_for_hit_the_budget() {
     let d = tempdir("doubling");
     let mut locals = String::from("locals {\n  l0 = [\"xxxxxxxxxxxxxxxx\"]\n");

@@ -170,6 +170,10 @@ impl Scope<'_> {
 
     pub(super) fn call(&mut self, f: &hcl_edit::expr::FuncCall, sp: Span) -> R {
         let name = f.name.name.as_str();
+        // As HCL does, the name is looked up before any argument is evaluated.
+        if !functions::available(name, self.fns.version) {
+            return Err(unknown_function(name, self.fns.version, span_of(&f.name.name)).into());
+        }
         // `try` and `can` evaluate their arguments lazily: an error in one
         // argument is the point of the call, not a failure of it.
         if name == "try" {
@@ -181,6 +185,9 @@ impl Scope<'_> {
             return Err(
                 EvalError::new(sp, "Error in function call: no expression succeeded", "").into(),
             );
+        }
+        if name == "convert" {
+            return self.convert_call(f, sp);
         }
         if name == "can" {
             let ok = f.args.iter().all(|a| self.ev(a).is_ok());
@@ -218,6 +225,71 @@ impl Scope<'_> {
                 ..EvalError::new(sp, format!("Error in function call `{name}`: {msg}"), help)
             })
         })
+    }
+}
+
+impl Scope<'_> {
+    /// `convert(value, type)`: the type is read as a type expression.
+    fn convert_call(&mut self, f: &hcl_edit::expr::FuncCall, sp: Span) -> R {
+        let args: Vec<&Expression> = f.args.iter().collect();
+        let [value, ty] = args[..] else {
+            return Err(EvalError::new(
+                sp,
+                format!(
+                    "Error in function call `convert`: expected 2 argument(s) (value, type), got {}",
+                    args.len()
+                ),
+                "write convert(value, type), the type as in a variable's `type`",
+            )
+            .into());
+        };
+        let Some(ty) = crate::jobspec::vars::VarType::parse(ty) else {
+            return Err(EvalError::new(
+                span_of(ty),
+                "Invalid type specification: a type expression is required here (string, number, bool, list(...), map(...), object({...}), any)",
+                "write the type as in a variable's `type`",
+            )
+            .into());
+        };
+        let v = self.ev(value)?;
+        functions::convert(v, &ty).map_err(|msg| {
+            EvalError::new(
+                sp,
+                format!("Error in function call `convert`: {msg}"),
+                "see Nomad's HCL2 function reference",
+            )
+            .into()
+        })
+    }
+}
+
+/// HCL's "Call to unknown function" at the name, for a function the
+/// version's table (jobspec2/functions.go) does not hold.
+fn unknown_function(name: &str, v: crate::version::NomadVersion, at: Span) -> EvalError {
+    let help = match functions::since(name) {
+        Some(first) => format!(
+            "`{name}` arrived in Nomad {first}: this file is judged as Nomad {v} (set `nomad_version` in rules/cluster.hcl, or pass --nomad-version)"
+        ),
+        None => format!(
+            "no Nomad release offers `{name}` in job files (jobspec2/functions.go); Terraform's functions are not all Nomad's"
+        ),
+    };
+    // A function of a later release is the version's gate; one no release
+    // has is an evaluation error like any other.
+    let code = match functions::since(name) {
+        Some(_) => crate::jobspec::version_gates::CODE,
+        None => "jobspec::eval",
+    };
+    EvalError {
+        code,
+        ..EvalError::new(
+            at,
+            format!(
+                "Call to unknown function; {}",
+                functions::unknown_detail(name, v)
+            ),
+            help,
+        )
     }
 }
 

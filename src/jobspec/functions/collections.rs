@@ -139,24 +139,6 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 l.chunks(size).map(|c| Value::List(c.to_vec())).collect(),
             ))
         }
-        "alltrue" => Ok(Value::Bool(
-            list(arg(a, 0)?)?
-                .iter()
-                .all(|v| matches!(v, Value::Bool(true))),
-        )),
-        "anytrue" => Ok(Value::Bool(
-            list(arg(a, 0)?)?
-                .iter()
-                .any(|v| matches!(v, Value::Bool(true))),
-        )),
-        "one" => {
-            let l = list(arg(a, 0)?)?;
-            match l.len() {
-                0 => Ok(Value::Null),
-                1 => Ok(l[0].clone()),
-                _ => Err("must be a list with no more than one element".into()),
-            }
-        }
         "setproduct" => Ok(setproduct(a)?),
         "setintersection" => Ok(setintersection(a)?),
         _ => Err(Miss::Skip),

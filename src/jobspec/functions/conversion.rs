@@ -1,27 +1,19 @@
-//! Type conversion functions: `tostring`, `tonumber`, `tobool`, `tolist`,
-//! `tomap`.
+//! `convert(value, type)` (HCL's `typeexpr.ConvertFunc`): its second
+//! argument is a type expression, not a value, so the evaluator reads it
+//! (see `eval::access`) and hands the parsed type here.
 
 use super::*;
+use crate::jobspec::vars::VarType;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
-    match name {
-        "tolist" => Ok(Value::List(list(arg(a, 0)?)?)),
-        "tomap" => Ok(Value::Map(map(arg(a, 0)?)?)),
-        "tostring" => Ok(match arg(a, 0)? {
-            Value::Null => Value::Null,
-            v => Value::String(s(v)?),
-        }),
-        "tonumber" => Ok(match arg(a, 0)? {
-            Value::Null => Value::Null,
-            v => Value::Number(n(v)?),
-        }),
-        "tobool" => match arg(a, 0)? {
-            Value::Bool(b) => Ok(Value::Bool(*b)),
-            Value::String(x) if x == "true" => Ok(Value::Bool(true)),
-            Value::String(x) if x == "false" => Ok(Value::Bool(false)),
-            Value::Null => Ok(Value::Null),
-            other => Err(format!("cannot convert {} to bool", type_name(other)).into()),
-        },
-        _ => Err(Miss::Skip),
-    }
+/// Convert `v` to `ty` as cty's `convert.Convert` does, with its error text:
+/// `a number is required` / `a bool is required` for strings that do not
+/// parse, else `<type> required` (`MismatchMessage`).
+pub fn convert(v: Value, ty: &VarType) -> Res {
+    let cty_text = |v: &Value| match (ty, v) {
+        (VarType::Number, Value::String(_)) => "a number is required".to_string(),
+        (VarType::Bool, Value::String(_)) => "a bool is required".to_string(),
+        _ => format!("{} required", ty.friendly()),
+    };
+    ty.convert(v.clone())
+        .map_err(|_| format!("Invalid value for \"value\" parameter: {}", cty_text(&v)))
 }

@@ -39,11 +39,6 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 Err(e) => Err(e.to_string().into()),
             }
         }
-        "templatefile" => {
-            let text = env.read(&s(arg(a, 0)?)?)?;
-            let vars = map(arg(a, 1)?)?;
-            Ok(crate::jobspec::templatefile::render(env, &text, vars)?)
-        }
         "pathexpand" => {
             let p = s(arg(a, 0)?)?;
             Ok(Value::String(

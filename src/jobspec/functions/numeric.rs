@@ -27,25 +27,15 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             }
             Ok(Value::List(out))
         }
-        "max" | "min" | "sum" => {
-            let mut nums: Vec<f64> = Vec::new();
-            for v in a {
-                match v {
-                    Value::List(l) if name == "sum" => {
-                        for x in l {
-                            nums.push(n(x)?);
-                        }
-                    }
-                    other => nums.push(n(other)?),
-                }
-            }
+        "max" | "min" => {
+            let nums = a.iter().map(n).collect::<Result<Vec<f64>, String>>()?;
             if nums.is_empty() {
                 return Err("at least one number is required".into());
             }
-            Ok(Value::Number(match name {
-                "max" => nums.iter().cloned().fold(f64::MIN, f64::max),
-                "min" => nums.iter().cloned().fold(f64::MAX, f64::min),
-                _ => nums.iter().sum(),
+            Ok(Value::Number(if name == "max" {
+                nums.iter().cloned().fold(f64::MIN, f64::max)
+            } else {
+                nums.iter().cloned().fold(f64::MAX, f64::min)
             }))
         }
         "abs" => Ok(Value::Number(n(arg(a, 0)?)?.abs())),

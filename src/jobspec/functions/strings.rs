@@ -31,9 +31,6 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 x.strip_suffix(p.as_str()).unwrap_or(&x).to_string(),
             ))
         }
-        "startswith" => Ok(Value::Bool(s(arg(a, 0)?)?.starts_with(&s(arg(a, 1)?)?))),
-        "endswith" => Ok(Value::Bool(s(arg(a, 0)?)?.ends_with(&s(arg(a, 1)?)?))),
-        "strcontains" => Ok(Value::Bool(s(arg(a, 0)?)?.contains(&s(arg(a, 1)?)?))),
         "indent" => Ok(indent(n(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
         "replace" => {
             let (x, from, to) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?, s(arg(a, 2)?)?);
