@@ -18,6 +18,11 @@ pub trait Vfs: Send + Sync {
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
+    /// Regular files at any depth under `dir` (`fileset()`), spelled as
+    /// `dir` joined with their path below it, sorted. A folder outside the
+    /// fence, or a file under `dir` whose link leads outside, is an error,
+    /// never a shorter list; links to folders are not followed.
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     /// [`Vfs::is_file`] for a path named by input (`fileexists()`): a path
     /// this source refuses to read is an error, never `false`, so the
     /// answer does not depend on what lies outside the project.
@@ -34,6 +39,17 @@ pub trait Vfs: Send + Sync {
     fn fence_root(&self) -> Option<&Path> {
         None
     }
+}
+
+/// Most files one listing returns: a `fileset("/", "**")` over a huge tree
+/// stops with an error instead of eating memory.
+pub const MAX_LISTED: usize = 100_000;
+
+pub(crate) fn too_many(dir: &Path) -> io::Error {
+    io::Error::other(format!(
+        "more than {MAX_LISTED} files under \"{}\"",
+        dir.display()
+    ))
 }
 
 /// Lexically normalise `a/./b/../c` to `a/c` without touching the disk, so
@@ -129,6 +145,33 @@ impl Vfs for DiskVfs {
         self.fence
             .locate(&self.resolve(path))
             .is_ok_and(|p| p.is_dir())
+    }
+
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let full = self.fence.locate(&self.resolve(dir))?;
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(&full).follow_links(false) {
+            let entry = entry.map_err(io::Error::other)?;
+            let Ok(rel) = entry.path().strip_prefix(&full) else {
+                continue;
+            };
+            let spelled = dir.join(rel);
+            let kind = entry.file_type();
+            // A link is judged where it leads: refused outside the fence.
+            let regular = if kind.is_symlink() {
+                self.fence.probe(&self.resolve(&spelled))?
+            } else {
+                kind.is_file()
+            };
+            if regular {
+                out.push(spelled);
+            }
+            if out.len() > MAX_LISTED {
+                return Err(too_many(dir));
+            }
+        }
+        out.sort();
+        Ok(out)
     }
 
     fn is_file(&self, path: &Path) -> bool {
@@ -283,6 +326,19 @@ impl Vfs for MemVfs {
         self.files.contains_key(&self.key(path))
     }
 
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let key = self.key(dir);
+        let out: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter_map(|p| p.strip_prefix(&key).ok().map(|rel| dir.join(rel)))
+            .collect();
+        if out.len() > MAX_LISTED {
+            return Err(too_many(dir));
+        }
+        Ok(out)
+    }
+
     fn root(&self) -> &Path {
         &self.root
     }
@@ -348,6 +404,24 @@ impl Vfs for OverlayVfs<'_> {
     }
     fn is_file(&self, path: &Path) -> bool {
         self.edits.contains_key(&normalize(path)) || self.base.is_file(path)
+    }
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut out = match self.base.files_under(dir) {
+            Ok(v) => v,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let d = normalize(dir);
+        for p in self.edits.keys() {
+            if let Ok(rel) = p.strip_prefix(&d) {
+                let spelled = dir.join(rel);
+                if !out.contains(&spelled) {
+                    out.push(spelled);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
     }
     fn root(&self) -> &Path {
         self.base.root()

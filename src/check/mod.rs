@@ -493,6 +493,9 @@ mod tests {
         fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             self.inner.list(dir)
         }
+        fn files_under(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+            self.inner.files_under(dir)
+        }
         fn root(&self) -> &Path {
             self.inner.root()
         }

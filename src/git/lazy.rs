@@ -240,6 +240,53 @@ impl crate::vfs::Vfs for LazyGitVfs {
         Ok(files)
     }
 
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        // Links are not followed in git (as `read` refuses them).
+        let key = self.key(dir);
+        let prefix = bytes_of(&key);
+        let mut keys: Vec<PathBuf> = match &self.source {
+            Source::Index(index) => {
+                let mut start = prefix.clone();
+                if !start.is_empty() {
+                    start.push(b'/');
+                }
+                let range = index.prefixed_entries(start.as_ref()).unwrap_or_default();
+                range
+                    .iter()
+                    .filter(|e| usable(index, e) && Kind::of_index(e.mode) != Kind::Link)
+                    .map(|e| path_of(e.path(index)))
+                    .collect::<io::Result<Vec<_>>>()?
+            }
+            Source::Tree(tree) => self.with_state(|s| {
+                let mut out = Vec::new();
+                let mut pending = vec![prefix.clone()];
+                while let Some(d) = pending.pop() {
+                    let entries = dir_entries(s, *tree, d.as_ref())?;
+                    for e in entries.iter().flat_map(|es| es.iter()) {
+                        let p = repo::join(d.as_ref(), e.name.as_ref());
+                        match e.kind {
+                            Kind::Tree => pending.push(p),
+                            k if k.is_blob() && k != Kind::Link => out.push(path_of(&p)?),
+                            _ => {}
+                        }
+                    }
+                    if out.len() > crate::vfs::MAX_LISTED {
+                        break;
+                    }
+                }
+                Ok(out)
+            })?,
+        };
+        if keys.len() > crate::vfs::MAX_LISTED {
+            return Err(crate::vfs::too_many(dir));
+        }
+        keys.sort();
+        Ok(keys
+            .into_iter()
+            .filter_map(|k| k.strip_prefix(&key).ok().map(|rel| dir.join(rel)))
+            .collect())
+    }
+
     fn is_dir(&self, path: &Path) -> bool {
         let dir = self.key(path);
         if dir.as_os_str().is_empty() {

@@ -1,8 +1,10 @@
-//! Hashes and UUIDs: `md5`, `sha1`, `sha256`, `sha512`, `uuidv4`, `uuidv5`.
+//! Hashes, UUIDs and keys: `md5`, `sha1`, `sha256`, `sha512`, `uuidv4`,
+//! `uuidv5`, `bcrypt`, `rsadecrypt` (go-cty-funcs `crypto`, the same code
+//! from the commit Nomad 1.0 pins to v0.1.0 that 2.0 pins).
 
 use super::*;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "uuidv4" => Ok(Value::String(uuid_v4())),
         "uuidv5" => {
@@ -24,12 +26,59 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             u[8] = (u[8] & 0x3f) | 0x80;
             Ok(Value::String(fmt_uuid(&u)))
         }
+        "bcrypt" => Ok(bcrypt(env, a)?),
+        "rsadecrypt" => {
+            Ok(super::rsa_decrypt::decrypt(&s(arg(a, 0)?)?, &s(arg(a, 1)?)?).map(Value::String)?)
+        }
         "sha256" => Ok(hash(a, |b| hex(&sha2::Sha256::digest_bytes(b)))?),
         "sha512" => Ok(hash(a, |b| hex(&sha2::Sha512::digest_bytes(b)))?),
         "md5" => Ok(hash(a, |b| hex(&md5::Md5::digest_bytes(b)))?),
         "sha1" => Ok(hash(a, |b| hex(&crate::jobspec::sha1::digest(b)))?),
         _ => Err(Miss::Skip),
     }
+}
+
+/// `bcrypt(str, cost?)`: golang.org/x/crypto's `GenerateFromPassword`
+/// (`$2a$`, a random salt, so each evaluation differs as in Nomad). A cost
+/// below 4 means the default 10; above 31 is refused. From Nomad 1.5
+/// (x/crypto v0.5.0) a password over 72 bytes is refused, before that it
+/// was truncated; from 1.10.3 (x/crypto v0.39.0) the cost error says
+/// "inclusive range".
+fn bcrypt(env: &FnEnv<'_>, a: &[Value]) -> Res {
+    let text = s(arg(a, 0)?)?;
+    let mut cost = 10i64;
+    if let Some(c) = a.get(1) {
+        let c = n(c)?;
+        if c.fract() != 0.0 || !c.is_finite() {
+            return Err("value must be a whole number, between -9223372036854775808 and 9223372036854775807".into());
+        }
+        cost = c as i64;
+    }
+    if a.len() > 2 {
+        return Err("bcrypt() takes no more than two arguments".into());
+    }
+    let v = env.version;
+    let failed = |e: String| format!("error occured generating password {e}");
+    if text.len() > 72 && v.at_least(1, 5, 0) {
+        return Err(failed("bcrypt: password length exceeds 72 bytes".into()));
+    }
+    if cost < 4 {
+        cost = 10;
+    }
+    if cost > 31 {
+        return Err(failed(if v.at_least(1, 10, 3) {
+            format!("crypto/bcrypt: cost {cost} is outside allowed inclusive range 4..31")
+        } else {
+            format!("crypto/bcrypt: cost {cost} is outside allowed range (4,31)")
+        }));
+    }
+    // Before 1.5 Go hashed the first 72 bytes; the crate's hash truncates
+    // the same way.
+    let parts = ::bcrypt::hash_with_result(text.as_bytes(), cost as u32)
+        .map_err(|e| failed(e.to_string()))?;
+    Ok(Value::String(
+        parts.format_for_version(::bcrypt::Version::TwoA),
+    ))
 }
 
 fn parse_uuid(text: &str) -> Option<[u8; 16]> {

@@ -50,11 +50,74 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 },
             ))
         }
+        "fileset" => Ok(fileset(env, &s(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
         "filebase64" => {
             let bytes = env.read(&s(arg(a, 0)?)?)?.into_bytes();
             Ok(Value::String(b64_encode(&bytes)))
         }
         _ => Err(Miss::Skip),
+    }
+}
+
+/// `fileset(path, pattern)` (go-cty-funcs `MakeFileSetFunc`, doublestar v1
+/// globbing through globset: `*` and `?` stay within one folder, `**`
+/// spans folders, `{a,b}` and `[...]`): regular files only, as paths
+/// relative to `path` with `/`, sorted and unique like a cty set of
+/// strings. The folder walked is the pattern's literal prefix, fenced like
+/// every read; nothing outside the project is listed.
+fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Res {
+    let base = env.resolve(path);
+    let full = crate::vfs::normalize(&base.join(pattern));
+    let full_text = full.to_string_lossy().into_owned();
+    let glob = globset::GlobBuilder::new(&full_text)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(|_| format!("failed to glob pattern ({full_text}): syntax error in pattern"))?
+        .compile_matcher();
+    let literal: PathBuf = full
+        .components()
+        .take_while(|c| {
+            !c.as_os_str()
+                .to_string_lossy()
+                .contains(['*', '?', '[', '{', '\\'])
+        })
+        .collect();
+    let walk = env.fence(literal, path)?;
+    let vfs = env.vfs.ok_or("filesystem functions are disabled here")?;
+    let candidates = if vfs.is_file(&walk) {
+        vec![walk.clone()]
+    } else if vfs.is_dir(&walk) {
+        vfs.files_under(&walk).map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
+    let mut found: Vec<String> = candidates
+        .iter()
+        .map(|c| crate::vfs::normalize(c))
+        .filter(|c| glob.is_match(c))
+        .map(|c| relative(&c, &base))
+        .collect();
+    found.sort();
+    found.dedup();
+    Ok(Value::List(found.into_iter().map(Value::String).collect()))
+}
+
+/// Go's `filepath.Rel(base, target)` for two clean paths, with `/`.
+fn relative(target: &Path, base: &Path) -> String {
+    let t: Vec<_> = target.components().collect();
+    let b: Vec<_> = base.components().filter(|c| c.as_os_str() != ".").collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        t[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
     }
 }
 
@@ -75,7 +138,11 @@ impl FnEnv<'_> {
     /// Refuse devices and paths that leave the repository: a job file is
     /// untrusted input and must not make us read `/dev/zero` or `~/.ssh`.
     fn check(&self, p: &str) -> Result<PathBuf, String> {
-        let full = self.resolve(p);
+        self.fence(self.resolve(p), p)
+    }
+
+    /// [`FnEnv::check`] for a path already resolved; `p` is how it is shown.
+    fn fence(&self, full: PathBuf, p: &str) -> Result<PathBuf, String> {
         if full.starts_with("/dev") || full.starts_with("/proc") || full.starts_with("/sys") {
             return Err(format!(
                 "refusing to read the device or kernel file \"{p}\""

@@ -17,10 +17,12 @@ mod datetime;
 mod encoding;
 mod filesystem;
 mod numeric;
+mod rsa_decrypt;
 mod strings;
 mod table;
 #[cfg(test)]
 mod tests;
+mod yaml;
 
 pub use conversion::convert;
 pub(super) use encoding::b64_encode;
@@ -109,6 +111,7 @@ const FAMILIES: &[Family] = &[
     filesystem::call,
     cidr::call,
     datetime::call,
+    yaml::call,
 ];
 
 /// Call `name`, which the caller has found in the version's table

@@ -295,8 +295,7 @@ fn argument_errors() {
 /// Every function of Nomad 2.0's table, called once through the same
 /// entry point the evaluator uses (`try`, `can` and `convert` read their
 /// arguments as expressions, so the evaluator handles them; they are
-/// called from a job file below). The functions listed in `NOT_YET`
-/// answer that they are not evaluated.
+/// called from a job file below).
 #[test]
 fn every_function_of_nomads_table_is_called() {
     const NOT_YET: &[&str] = &[
@@ -363,8 +362,13 @@ fn every_function_of_nomads_table_is_called() {
             "fileset" => vec![st("."), st("*.txt")],
             "jsonencode" | "yamlencode" => vec![l(&["a"])],
             "yamldecode" => vec![st("a: 1")],
-            "bcrypt" | "rsadecrypt" => vec![st("x"), st("y")],
-            "convert" => vec![st("x")],
+            "bcrypt" => vec![st("x"), num(4.0)],
+            "rsadecrypt" => vec![
+                st(include_str!("../../../tests/fixtures/functions/rsa-hello.b64").trim()),
+                st(include_str!(
+                    "../../../tests/fixtures/functions/rsa-pkcs1.pem"
+                )),
+            ],
             "base64decode" => vec![st("aGk=")],
             _ => vec![st("Hello World")],
         }
@@ -374,16 +378,7 @@ fn every_function_of_nomads_table_is_called() {
             continue;
         }
         let r = super::call(&env, name, args(name));
-        if NOT_YET.contains(&name) {
-            assert_eq!(
-                r,
-                Err(format!(
-                    "function \"{name}\" is in Nomad's table but not evaluated by nomad-preflight"
-                ))
-            );
-        } else {
-            assert!(r.is_ok(), "{name}: {r:?}");
-        }
+        assert!(r.is_ok(), "{name}: {r:?}");
     }
     let p = crate::jobspec::tests::load_text(
         "job \"j\" {\n  meta {\n    a = try(parseint(\"x\", 10), \"fallback\")\n    b = can(parseint(\"x\", 10))\n    c = convert(3, string)\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n",
@@ -392,4 +387,130 @@ fn every_function_of_nomads_table_is_called() {
     assert_eq!(job.meta["a"], "fallback");
     assert_eq!(job.meta["b"], "false");
     assert_eq!(job.meta["c"], "3");
+}
+
+/// Keys and ciphertext made with `openssl genrsa -traditional 1024` and
+/// `openssl pkeyutl -encrypt -pkeyopt rsa_padding_mode:pkcs1` (test data,
+/// no secret).
+#[test]
+fn rsadecrypt_reads_pkcs1_and_refuses_what_go_refuses() {
+    let key = include_str!("../../../tests/fixtures/functions/rsa-pkcs1.pem");
+    let key8 = include_str!("../../../tests/fixtures/functions/rsa-pkcs8.pem");
+    let ct = include_str!("../../../tests/fixtures/functions/rsa-hello.b64").trim();
+    assert_eq!(c("rsadecrypt", &[st(ct), st(key)]), Ok(st("Hello, world!")));
+    // Text before the PEM block is skipped, as pem.Decode skips it.
+    assert_eq!(
+        c("rsadecrypt", &[st(ct), st(&format!("comment\n{key}"))]),
+        Ok(st("Hello, world!"))
+    );
+    assert_eq!(
+        c("rsadecrypt", &[st(ct), st(key8)]),
+        Err("x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)".into())
+    );
+    assert_eq!(
+        c("rsadecrypt", &[st("%%%"), st(key)]),
+        Err("failed to decode input \"%%%\": cipher text must be base64-encoded".into())
+    );
+    assert_eq!(
+        c("rsadecrypt", &[st(ct), st("no key")]),
+        Err("failed to parse key: no key found".into())
+    );
+    let locked = key.replacen(
+        "-----\n",
+        "-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n",
+        1,
+    );
+    assert_eq!(
+        c("rsadecrypt", &[st(ct), st(&locked)]),
+        Err("failed to parse key: password protected keys are not supported. Please decrypt the key prior to use".into())
+    );
+    assert_eq!(
+        c("rsadecrypt", &[st("aGVsbG8="), st(key)]),
+        Err("crypto/rsa: decryption error".into())
+    );
+}
+
+#[test]
+fn bcrypt_hashes_as_go_and_refuses_go_s_limits() {
+    let h = c("bcrypt", &[st("hello world")]);
+    let Ok(Value::String(h)) = h else {
+        panic!("{h:?}")
+    };
+    // $2a$, the default cost 10, 22 salt and 31 hash characters.
+    assert!(h.starts_with("$2a$10$") && h.len() == 60, "{h}");
+    assert!(::bcrypt::verify("hello world", &h).unwrap_or(false));
+    let low = c("bcrypt", &[st("x"), num(2.0)]);
+    assert!(
+        matches!(&low, Ok(Value::String(x)) if x.starts_with("$2a$10$")),
+        "{low:?}"
+    );
+    assert_eq!(
+        c("bcrypt", &[st("x"), num(32.0)]),
+        Err("error occured generating password crypto/bcrypt: cost 32 is outside allowed inclusive range 4..31".into())
+    );
+    let old = FnEnv {
+        version: crate::version::NomadVersion::new(1, 6, 0),
+        ..FnEnv::default()
+    };
+    assert_eq!(
+        call(&old, "bcrypt", vec![st("x"), num(32.0)]),
+        Err("error occured generating password crypto/bcrypt: cost 32 is outside allowed range (4,31)".into())
+    );
+    let long = "a".repeat(73);
+    assert_eq!(
+        c("bcrypt", &[st(&long)]),
+        Err("error occured generating password bcrypt: password length exceeds 72 bytes".into())
+    );
+    let before_1_5 = FnEnv {
+        version: crate::version::NomadVersion::new(1, 4, 0),
+        ..FnEnv::default()
+    };
+    assert!(call(&before_1_5, "bcrypt", vec![st(&long), num(4.0)]).is_ok());
+    assert_eq!(
+        c("bcrypt", &[st("x"), num(4.0), num(5.0)]),
+        Err("bcrypt() takes no more than two arguments".into())
+    );
+}
+
+#[test]
+fn fileset_lists_regular_files_below_the_path_inside_the_fence() {
+    let mut mem = crate::vfs::MemVfs::new("t");
+    for f in [
+        "repo/jobs/a.txt",
+        "repo/jobs/b.json",
+        "repo/jobs/conf/c.txt",
+        "repo/jobs/conf/deep/d.txt",
+        "repo/other/e.txt",
+    ] {
+        mem.insert(f, "x");
+    }
+    let env = FnEnv {
+        vfs: Some(&mem),
+        base_dir: Some(Path::new("repo/jobs")),
+        repo_root: Some(Path::new("repo")),
+        version: crate::version::NomadVersion::CURRENT,
+    };
+    let set = |p: &str, g: &str| call(&env, "fileset", vec![st(p), st(g)]);
+    // Terraform's fileset documentation examples, on this tree.
+    assert_eq!(set(".", "*.txt"), Ok(l(&["a.txt"])));
+    assert_eq!(set(".", "{a,b}.*"), Ok(l(&["a.txt", "b.json"])));
+    assert_eq!(
+        set(".", "**/*.txt"),
+        Ok(l(&["a.txt", "conf/c.txt", "conf/deep/d.txt"]))
+    );
+    assert_eq!(set("conf", "*"), Ok(l(&["c.txt"])));
+    assert_eq!(set(".", "?.txt"), Ok(l(&["a.txt"])));
+    assert_eq!(set(".", "missing/*"), Ok(l(&[])));
+    assert_eq!(set("..", "other/*.txt"), Ok(l(&["other/e.txt"])));
+    // Outside the project: refused, never an empty set.
+    let out = set("../..", "*");
+    assert!(
+        matches!(&out, Err(e) if e.starts_with("refusing")),
+        "{out:?}"
+    );
+    let bad = set(".", "[");
+    assert!(
+        matches!(&bad, Err(e) if e.contains("syntax error in pattern")),
+        "{bad:?}"
+    );
 }
