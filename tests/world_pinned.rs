@@ -224,7 +224,10 @@ fn drain_marked_allocations_migrate_and_a_down_nodes_are_lost() {
         ],
     )
     .stdout;
-    assert!(text.contains("Task Group: \"web\" (1 ignore, 3 migrate)"), "{text}");
+    assert!(
+        text.contains("Task Group: \"web\" (1 ignore, 3 migrate)"),
+        "{text}"
+    );
 
     let down = world(
         "down",

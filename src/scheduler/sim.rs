@@ -151,7 +151,11 @@ impl Simulation {
             ix.modify_index = next;
             ix.job_modify_index = next;
         }
-        let mut top = self.state.index.max(ix.modify_index).max(ix.job_modify_index);
+        let mut top = self
+            .state
+            .index
+            .max(ix.modify_index)
+            .max(ix.job_modify_index);
         let live = allocs.iter().any(|a| a.is_live());
         let record = JobRecord {
             job: job.clone(),

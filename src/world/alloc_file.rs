@@ -266,9 +266,13 @@ fn read_alloc(
     nodes: &HashMap<String, std::rc::Rc<NodeRef>>,
     diags: &mut Diags,
 ) -> Option<(Allocation, Span)> {
-    let (id, label) = one_label(src, b, "allocation \"ID\" { job = \"web\" node = \"client-1\" }")
-        .map_err(|d| diags.push(d))
-        .ok()?;
+    let (id, label) = one_label(
+        src,
+        b,
+        "allocation \"ID\" { job = \"web\" node = \"client-1\" }",
+    )
+    .map_err(|d| diags.push(d))
+    .ok()?;
     if !valid_id(&id) {
         diags.push(
             Diag::error(
@@ -319,7 +323,9 @@ fn read_alloc(
         return None;
     };
     let index = count(src, &r, "index", diags).unwrap_or(0);
-    let status = r.string("status", diags).unwrap_or_else(|| "running".into());
+    let status = r
+        .string("status", diags)
+        .unwrap_or_else(|| "running".into());
     let Some(client_status) = client_status(&status) else {
         diags.push(
             Diag::error(
@@ -424,11 +430,11 @@ fn required(
     let v = r.string(key, diags);
     if v.is_none() && r.attr_span(key).is_none() {
         diags.push(
-            Diag::error(
-                "world::missing-key",
-                format!("an allocation needs `{key}`"),
-            )
-            .at(src, label, format!("`{key}` missing")),
+            Diag::error("world::missing-key", format!("an allocation needs `{key}`")).at(
+                src,
+                label,
+                format!("`{key}` missing"),
+            ),
         );
     }
     v
@@ -517,9 +523,7 @@ fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
 /// nothing and a plan would see a free device that is taken.
 fn read_device(src: &Source, b: &Block, node: &NodeRef, diags: &mut Diags) -> Option<AllocDevice> {
     let example = "device \"nvidia/gpu/1080ti\" { instance_ids = [\"GPU-1\"] }";
-    let (name, span) = one_label(src, b, example)
-        .map_err(|d| diags.push(d))
-        .ok()?;
+    let (name, span) = one_label(src, b, example).map_err(|d| diags.push(d)).ok()?;
     const S: Schema = Schema {
         attrs: &["instance_ids"],
         blocks: &[],
