@@ -292,9 +292,7 @@ fn read_alloc(
     let namespace = r
         .string("namespace", diags)
         .unwrap_or_else(|| "default".into());
-    let Some(job_id) = required(src, &r, "job", label, diags) else {
-        return None;
-    };
+    let job_id = required(src, &r, "job", label, diags)?;
     let Some(job) = world
         .running
         .iter()
