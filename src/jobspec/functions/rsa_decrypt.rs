@@ -42,9 +42,7 @@ fn pem_decode(text: &str) -> Option<PemBlock> {
     loop {
         let at = rest.find("-----BEGIN ")?;
         let after = &rest[at + "-----BEGIN ".len()..];
-        let Some(label_end) = after.find("-----") else {
-            return None;
-        };
+        let label_end = after.find("-----")?;
         let label = &after[..label_end];
         let body_start = &after[label_end + 5..];
         let end_marker = format!("-----END {label}-----");

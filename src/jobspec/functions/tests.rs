@@ -298,13 +298,6 @@ fn argument_errors() {
 /// called from a job file below).
 #[test]
 fn every_function_of_nomads_table_is_called() {
-    const NOT_YET: &[&str] = &[
-        "bcrypt",
-        "rsadecrypt",
-        "yamldecode",
-        "yamlencode",
-        "fileset",
-    ];
     let mut mem = crate::vfs::MemVfs::new("t");
     mem.insert("repo/x.txt", "hi");
     let env = super::FnEnv {
