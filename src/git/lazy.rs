@@ -144,6 +144,27 @@ fn usable(index: &gix::index::File, e: &gix::index::Entry) -> bool {
     e.stage_raw() == 0 && Kind::of_index(e.mode).is_blob()
 }
 
+/// The staged paths under folder `prefix` that `keep` accepts (it sees the
+/// entry and its path below the folder).
+fn index_files(
+    index: &gix::index::File,
+    prefix: &[u8],
+    keep: impl Fn(&gix::index::Entry, &[u8]) -> bool,
+) -> io::Result<Vec<PathBuf>> {
+    let mut start = prefix.to_vec();
+    if !start.is_empty() {
+        start.push(b'/');
+    }
+    let range = index
+        .prefixed_entries(start.as_slice().into())
+        .unwrap_or_default();
+    range
+        .iter()
+        .filter(|e| keep(e, &e.path(index)[start.len()..]))
+        .map(|e| path_of(e.path(index)))
+        .collect()
+}
+
 /// The entries of directory `dir` of `tree`, decoded once.
 fn dir_entries(
     s: &mut State,
@@ -212,20 +233,9 @@ impl crate::vfs::Vfs for LazyGitVfs {
         let dir = self.key(dir);
         let prefix = bytes_of(&dir);
         let mut files = match &self.source {
-            Source::Index(index) => {
-                let mut start = prefix.clone();
-                if !start.is_empty() {
-                    start.push(b'/');
-                }
-                let range = index.prefixed_entries(start.as_ref()).unwrap_or_default();
-                range
-                    .iter()
-                    .filter(|e| usable(index, e))
-                    .map(|e| e.path(index))
-                    .filter(|p| !p[start.len()..].contains(&b'/'))
-                    .map(|p| path_of(p))
-                    .collect::<io::Result<Vec<_>>>()?
-            }
+            Source::Index(index) => index_files(index, &prefix, |e, below| {
+                usable(index, e) && !below.contains(&b'/')
+            })?,
             Source::Tree(tree) => self.with_state(|s| {
                 let entries = dir_entries(s, *tree, prefix.as_ref())?;
                 entries
@@ -245,18 +255,9 @@ impl crate::vfs::Vfs for LazyGitVfs {
         let key = self.key(dir);
         let prefix = bytes_of(&key);
         let mut keys: Vec<PathBuf> = match &self.source {
-            Source::Index(index) => {
-                let mut start = prefix.clone();
-                if !start.is_empty() {
-                    start.push(b'/');
-                }
-                let range = index.prefixed_entries(start.as_ref()).unwrap_or_default();
-                range
-                    .iter()
-                    .filter(|e| usable(index, e) && Kind::of_index(e.mode) != Kind::Link)
-                    .map(|e| path_of(e.path(index)))
-                    .collect::<io::Result<Vec<_>>>()?
-            }
+            Source::Index(index) => index_files(index, &prefix, |e, _| {
+                usable(index, e) && Kind::of_index(e.mode) != Kind::Link
+            })?,
             Source::Tree(tree) => self.with_state(|s| {
                 let mut out = Vec::new();
                 let mut pending = vec![prefix.clone()];

@@ -90,6 +90,10 @@ struct Decoder {
 
 type Next<'a> = dyn FnMut() -> Option<(Event, Marker)> + 'a;
 
+fn next_event(next: &mut Next<'_>) -> Result<(Event, Marker), String> {
+    next().ok_or_else(|| "expecting value but found end of stream".to_string())
+}
+
 fn tag_text(t: &Option<yaml_rust2::parser::Tag>) -> String {
     t.as_ref()
         .map(|t| format!("{}{}", t.handle, t.suffix))
@@ -98,10 +102,25 @@ fn tag_text(t: &Option<yaml_rust2::parser::Tag>) -> String {
 
 impl Decoder {
     fn value(&mut self, next: &mut Next<'_>) -> Result<Value, String> {
-        let Some((ev, m)) = next() else {
-            return Err("expecting value but found end of stream".into());
-        };
+        let (ev, m) = next_event(next)?;
         self.remainder(ev, m, next)
+    }
+
+    /// The start of a mapping or sequence: its tag must be the core one.
+    fn open(
+        &mut self,
+        anchor: usize,
+        tag: &Option<yaml_rust2::parser::Tag>,
+        core: &str,
+        what: &str,
+        m: &Marker,
+    ) -> Result<(), String> {
+        let tag = tag_text(tag);
+        if !tag.is_empty() && tag != format!("{CORE}{core}") {
+            return Err(at(m, format!("can't interpret {what} as {tag}")));
+        }
+        self.begin(anchor);
+        Ok(())
     }
 
     fn remainder(&mut self, ev: Event, m: Marker, next: &mut Next<'_>) -> Result<Value, String> {
@@ -124,16 +143,10 @@ impl Decoder {
                     .ok_or_else(|| at(&m, "reference to undefined anchor"))
             }
             Event::MappingStart(anchor, tag) => {
-                let tag = tag_text(&tag);
-                if !tag.is_empty() && tag != format!("{CORE}map") {
-                    return Err(at(&m, format!("can't interpret mapping as {tag}")));
-                }
-                self.begin(anchor);
+                self.open(anchor, &tag, "map", "mapping", &m)?;
                 let mut vals = BTreeMap::new();
                 loop {
-                    let Some((ev, km)) = next() else {
-                        return Err("expecting value but found end of stream".into());
-                    };
+                    let (ev, km) = next_event(next)?;
                     let (key, style, ktag) = match ev {
                         Event::MappingEnd => break,
                         Event::Scalar(k, style, _, t) => (k, style, tag_text(&t)),
@@ -158,16 +171,10 @@ impl Decoder {
                 Ok(v)
             }
             Event::SequenceStart(anchor, tag) => {
-                let tag = tag_text(&tag);
-                if !tag.is_empty() && tag != format!("{CORE}seq") {
-                    return Err(at(&m, format!("can't interpret sequence as {tag}")));
-                }
-                self.begin(anchor);
+                self.open(anchor, &tag, "seq", "sequence", &m)?;
                 let mut vals = Vec::new();
                 loop {
-                    let Some((ev, em)) = next() else {
-                        return Err("expecting value but found end of stream".into());
-                    };
+                    let (ev, em) = next_event(next)?;
                     if ev == Event::SequenceEnd {
                         break;
                     }
