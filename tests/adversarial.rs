@@ -482,14 +482,17 @@ fn check_walks_past_symlink_loops_fifos_and_unreadable_files() {
     assert_clean(&o, &[1]);
     assert!(o.stdout.contains(&tail), "{}", o.stdout);
     assert_eq!(
-        o.stdout.contains("jobs/secret.nomad:1:1: io::read [error] cannot read jobs/secret.nomad"),
+        o.stdout
+            .contains("jobs/secret.nomad:1:1: io::read [error] cannot read jobs/secret.nomad"),
         !readable,
         "{}",
         o.stdout
     );
     for refused in ["a.nomad", "b.nomad", "zero.nomad", "fifo.nomad"] {
         assert!(
-            o.stdout.contains(&format!("jobs/{refused}:1:1: io::read [error] cannot read jobs/{refused}")),
+            o.stdout.contains(&format!(
+                "jobs/{refused}:1:1: io::read [error] cannot read jobs/{refused}"
+            )),
             "{refused}: {}",
             o.stdout
         );

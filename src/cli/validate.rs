@@ -126,7 +126,11 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             // codes), a refused link included, as a missing file is.
             let io = errors.iter().any(|d| d.code == "io::read");
             eprint!("{}", render(&Diags(errors).0, color));
-            worst = worst.max(if io { exit::NOMAD_ERROR } else { exit::FINDINGS });
+            worst = worst.max(if io {
+                exit::NOMAD_ERROR
+            } else {
+                exit::FINDINGS
+            });
             continue;
         }
         let refused = match (&cluster, &parsed.job) {

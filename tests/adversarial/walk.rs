@@ -91,20 +91,30 @@ fn outside_git_the_folder_walk_checks_or_refuses_every_link_fifo_and_device() {
         assert!(gone.contains("No such file"), "{gone}");
         // The link inside is checked under its own name.
         assert!(
-            o.stdout.lines().any(|l| l.starts_with("jobs/inside.nomad:3:3: jobspec::range")),
+            o.stdout
+                .lines()
+                .any(|l| l.starts_with("jobs/inside.nomad:3:3: jobspec::range")),
             "{args:?}: the link inside was not checked:\n{}",
             o.stdout
         );
         assert!(!o.stdout.contains("jobs/again/"), "{}", o.stdout);
         // The target itself is checked where it lives when the walk covers it.
         let errors = if args.len() == 1 { 8 } else { 7 };
-        assert!(o.stdout.contains(&format!("{errors} errors")), "{args:?}: {}", o.stdout);
+        assert!(
+            o.stdout.contains(&format!("{errors} errors")),
+            "{args:?}: {}",
+            o.stdout
+        );
     }
     // Machine formats carry the location too.
     let o = run(&proj, &["check", "--format", "json", "jobs"]);
     assert_clean(&o, &[1]);
     no_secret(&o, "json");
-    assert!(o.stdout.contains("\"file\": \"jobs/evil.nomad\""), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("\"file\": \"jobs/evil.nomad\""),
+        "{}",
+        o.stdout
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -151,8 +161,16 @@ fn plan_validate_and_check_of_a_named_link_fifo_or_device_fail_by_name() {
 fn unreadable_files_and_folders_fail_the_walk_by_name() {
     use std::os::unix::fs::PermissionsExt;
     let (d, proj) = project("perm");
-    write(&proj, "jobs/locked.nomad", job(&format!("  priority = 1000\n{}", group(""))));
-    write(&proj, "jobs/shut/inner.nomad", job(&format!("  priority = 1000\n{}", group(""))));
+    write(
+        &proj,
+        "jobs/locked.nomad",
+        job(&format!("  priority = 1000\n{}", group(""))),
+    );
+    write(
+        &proj,
+        "jobs/shut/inner.nomad",
+        job(&format!("  priority = 1000\n{}", group(""))),
+    );
     let mode = |p: &str, m: u32| {
         let _ = std::fs::set_permissions(proj.join(p), std::fs::Permissions::from_mode(m));
     };
@@ -167,9 +185,15 @@ fn unreadable_files_and_folders_fail_the_walk_by_name() {
             let line = refused_line(&o, f).unwrap_or_else(|| panic!("{f}: {}", o.stdout));
             assert!(line.contains("ermission denied"), "{line}");
         } else {
-            let checked = if f.ends_with(".nomad") { f.to_string() } else { format!("{f}/inner.nomad") };
+            let checked = if f.ends_with(".nomad") {
+                f.to_string()
+            } else {
+                format!("{f}/inner.nomad")
+            };
             assert!(
-                o.stdout.lines().any(|l| l.starts_with(&format!("{checked}:3:3: jobspec::range"))),
+                o.stdout
+                    .lines()
+                    .any(|l| l.starts_with(&format!("{checked}:3:3: jobspec::range"))),
                 "{f} was not checked:\n{}",
                 o.stdout
             );
@@ -184,14 +208,14 @@ fn unreadable_files_and_folders_fail_the_walk_by_name() {
 #[test]
 fn a_world_file_linked_outside_is_refused_not_skipped() {
     let (d, proj) = project("world-link");
-    write(
-        &d,
-        "out/q.hcl",
-        format!("name = \"q\"\n{SECRET} {{{{\n"),
-    );
+    write(&d, "out/q.hcl", format!("name = \"q\"\n{SECRET} {{{{\n"));
     let _ = std::fs::create_dir_all(proj.join("rules/quotas"));
     link("../../../out/q.hcl", &proj.join("rules/quotas/q.hcl"));
-    write(&proj, "rules/namespaces/default.hcl", "name = \"default\"\nquota = \"q\"\n");
+    write(
+        &proj,
+        "rules/namespaces/default.hcl",
+        "name = \"default\"\nquota = \"q\"\n",
+    );
     for (args, code) in [
         (&["plan", "jobs/ok.nomad"][..], 255),
         (&["check", "jobs/ok.nomad"][..], 2),
@@ -201,7 +225,8 @@ fn a_world_file_linked_outside_is_refused_not_skipped() {
         assert_clean(&o, &[code]);
         no_secret(&o, &format!("{args:?}"));
         assert!(
-            o.stderr.contains("cannot read rules/quotas/q.hcl: refusing to read")
+            o.stderr
+                .contains("cannot read rules/quotas/q.hcl: refusing to read")
                 || o.stderr.contains("/rules/quotas/q.hcl: refusing to read"),
             "{args:?}: {}",
             o.stderr
