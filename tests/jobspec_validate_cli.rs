@@ -35,16 +35,26 @@ fn the_version_decides_and_the_world_gives_it() {
     // Without flags, the world found upwards (this checkout's rules/, as
     // check and plan find it) gives the version.
     assert_eq!(run(&args(file, &[]), false), 1);
-    // With no world at all, the newest release judges, as Nomad's CLI.
+    // With no world on disk, the demo world compiled in judges (0.9.3),
+    // as it does for plan and check, and says so; --nomad-version names
+    // another release.
     let dir = std::env::temp_dir().join(format!("np-validate-noworld-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file);
     std::fs::copy(&src, dir.join("job.nomad")).expect("copy");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
-        .args(["validate", "job.nomad"])
-        .current_dir(&dir)
-        .output()
-        .expect("run");
+    let validate = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
+            .args(["validate", "job.nomad"])
+            .args(extra)
+            .current_dir(&dir)
+            .output()
+            .expect("run")
+    };
+    let o = validate(&[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("using the demo world"), "{err}");
+    let o = validate(&["--nomad-version", "2.0.5"]);
     assert_eq!(
         o.status.code(),
         Some(0),

@@ -59,10 +59,18 @@ struct Verdicts {
 }
 
 fn verdicts(dir: &TempDir) -> Verdicts {
-    let v = run_in(&dir.0, &["validate", "job.nomad"]);
-    let p = run_in(&dir.0, &["plan", "job.nomad"]);
+    verdicts_with(dir, &[])
+}
+
+/// [`verdicts`] with the same `extra` flags given to the three commands.
+fn verdicts_with(dir: &TempDir, extra: &[&str]) -> Verdicts {
+    let with = |args: &[&'static str]| -> Vec<&str> {
+        args.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    let v = run_in(&dir.0, &with(&["validate", "job.nomad"]));
+    let p = run_in(&dir.0, &with(&["plan", "job.nomad"]));
     let plan_warned = p.code == 1 && p.stdout.contains(WARNING);
-    let c = run_in(&dir.0, &["check", "--format", "json", "job.nomad"]);
+    let c = run_in(&dir.0, &with(&["check", "--format", "json", "job.nomad"]));
     let doc: serde_json::Value = serde_json::from_str(&c.stdout)
         .unwrap_or_else(|e| panic!("check JSON: {e}\n{}{}", c.stdout, c.stderr));
     let refusing =
@@ -175,6 +183,34 @@ fn validate_plan_and_check_agree_on_every_case() {
             assert_eq!(plan_text, nomad_text(&v.validate_err), "{what}");
         }
     }
+}
+
+/// Outside any project the three commands judge by one rule: the demo
+/// world compiled in (Nomad 0.9.3), said so on stderr by each, and
+/// `--nomad-version` names another release for all three alike.
+#[test]
+fn outside_a_project_the_three_judge_by_the_same_release() {
+    let dir = TempDir::new("agree-noworld");
+    // `datacenters` may be left out from Nomad 1.5 (it defaults to "*").
+    let text = job("", "", "").replace("  datacenters = [\"dc1\"]\n", "");
+    std::fs::write(dir.0.join("job.nomad"), text).expect("job");
+    let v = verdicts(&dir);
+    let what = format!("{v:#?}");
+    assert_eq!(v.validate, 1, "{what}");
+    assert_eq!(v.plan, 255, "{what}");
+    assert!(v.check_refused, "{what}");
+    for err in [&v.validate_err, &v.plan_err] {
+        assert!(
+            err.contains("no rules/cluster.hcl found") && err.contains("the demo world"),
+            "{what}"
+        );
+    }
+    let v = verdicts_with(&dir, &["--nomad-version", "1.5.0"]);
+    let what = format!("{v:#?}");
+    assert_eq!(v.validate, 0, "{what}");
+    assert!(v.plan != 255 && !v.plan_warned, "{what}");
+    assert!(!v.check_refused, "{what}");
+    assert!(v.plan_err.contains("judged as Nomad 1.5.0"), "{what}");
 }
 
 /// Nomad's text for the gated features, byte for byte, at the release that

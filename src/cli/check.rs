@@ -29,6 +29,10 @@ pub struct CheckArgs {
     /// World folder (cluster, quotas, namespaces, policy); read by the caller.
     #[arg(long, value_name = "DIR")]
     pub world: Option<PathBuf>,
+    /// Judge as this Nomad release instead of the world's `nomad_version`
+    /// (the same flag and rule as `validate` and `plan`).
+    #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = super::common::parse_version)]
+    pub nomad_version: Option<crate::version::NomadVersion>,
     /// Check the staged versions of staged files (pre-commit).
     #[arg(long, conflicts_with = "base")]
     pub staged: bool,
@@ -135,13 +139,14 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
     } else {
         super::common::resolve_world(args.world.as_deref())
     };
-    let resolved = match resolved {
+    let mut resolved = match resolved {
         Ok(r) => r,
         Err(d) => {
             super::common::eprint_diags(&d, err_color);
             return exit::INVALID;
         }
     };
+    super::common::judge_as(&mut resolved, args.nomad_version);
     if resolved.embedded {
         // Whatever the mode: judging against the demo is never silent.
         match (args.staged, &args.base) {

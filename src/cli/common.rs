@@ -100,6 +100,27 @@ pub struct Resolved {
     pub warnings: Diags,
 }
 
+/// `--nomad-version X.Y.Z`, as clap reads it (validate, plan and check).
+pub fn parse_version(s: &str) -> Result<NomadVersion, String> {
+    s.parse()
+        .map_err(|_| format!("{s:?} is not a Nomad version (write it as 1.6.1)"))
+}
+
+/// The one rule by which `validate`, `plan` and `check` pick the release
+/// they judge a file by: the world's `nomad_version` (the world being
+/// `--world DIR`, else `rules/` found upwards, else the demo compiled in,
+/// which runs 0.9.3), replaced by `--nomad-version` when given. The three
+/// commands call this after resolving their world, so on the same file,
+/// world and flags they judge by the same release.
+pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) {
+    if let Some(v) = flag {
+        if resolved.world.nomad_version != v {
+            resolved.note = format!("{}, judged as Nomad {v} (--nomad-version)", resolved.note);
+        }
+        resolved.world.nomad_version = v;
+    }
+}
+
 /// `--world DIR`, else `rules/` found walking up from the current directory,
 /// else the demo compiled into the binary (said so on stderr by the caller).
 pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {

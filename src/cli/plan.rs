@@ -67,6 +67,10 @@ pub struct PlanArgs {
     /// World directory (default: rules/ found upwards, else the embedded demo).
     #[arg(long, value_name = "DIR")]
     pub world: Option<PathBuf>,
+    /// Judge as this Nomad release instead of the world's `nomad_version`
+    /// (the same flag and rule as `validate` and `check`).
+    #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = common::parse_version)]
+    pub nomad_version: Option<crate::version::NomadVersion>,
     /// Seed of the simulated node shuffle.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -237,13 +241,14 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     if args.staged || args.base.is_some() {
         return run_git_file(args, file, color);
     }
-    let resolved = match common::resolve_world(args.world.as_deref()) {
+    let mut resolved = match common::resolve_world(args.world.as_deref()) {
         Ok(r) => r,
         Err(d) => return fail(&d, color),
     };
+    common::judge_as(&mut resolved, args.nomad_version);
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();
-        eprintln!("{}", common::fallback_notice(&cwd));
+        eprintln!("{}", common::fallback_notice_for(&cwd, &resolved.note));
     }
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use crate::diag::{exit, render, Diags};
 use crate::job_loader::JobLoader;
-use crate::jobspec::LoadOptions;
 use crate::planner::admission;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -19,59 +18,46 @@ pub struct ValidateArgs {
     /// Read HCL2 variables from a file (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_file: Vec<PathBuf>,
-    /// Judge by this world's Nomad version (the folder `check` and `plan`
-    /// take with --world), so the three commands agree on one file.
-    #[arg(long, value_name = "DIR", conflicts_with = "nomad_version")]
+    /// Judge by this world (the folder `check` and `plan` take with
+    /// --world; default: rules/ found upwards, else the embedded demo).
+    #[arg(long, value_name = "DIR")]
     pub world: Option<PathBuf>,
-    /// Judge as this Nomad version would (default: the world's, found as
-    /// `check` and `plan` find it; without a world, the newest we know).
-    #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = parse_version)]
+    /// Judge as this Nomad release instead of the world's `nomad_version`
+    /// (the same flag and rule as `plan` and `check`).
+    #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = crate::cli::common::parse_version)]
     pub nomad_version: Option<crate::version::NomadVersion>,
-}
-
-fn parse_version(s: &str) -> Result<crate::version::NomadVersion, String> {
-    s.parse()
-        .map_err(|_| format!("{s:?} is not a Nomad version (write it as 1.6.1)"))
 }
 
 /// Nomad's exit codes: 0 valid, 1 invalid, 255 usage or I/O error.
 pub fn run(args: &ValidateArgs, color: bool) -> i32 {
-    // The world `check` and `plan` would use here (`--world`, else
-    // `rules/` found upwards) sets the version, so the three agree; with
-    // none, judge as the newest release, as Nomad's own CLI does.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let world_dir = args
-        .world
-        .clone()
-        .or_else(|| crate::world::find_world(&cwd));
-    let world = match &world_dir {
-        Some(dir) => match crate::cli::common::resolve_world(Some(dir)) {
-            Ok(r) => Some(r.world),
-            Err(d) => {
-                eprint!("{}", render(&d.0, color));
-                return exit::NOMAD_ERROR;
-            }
-        },
-        None => None,
+    // The world `check` and `plan` use here, by the same rule
+    // (`common::judge_as`): `--world`, else `rules/` found upwards, else
+    // the embedded demo (said so on stderr, as they say it), its release
+    // replaced by `--nomad-version`.
+    let mut resolved = match crate::cli::common::resolve_world(args.world.as_deref()) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint!("{}", render(&d.0, color));
+            return exit::NOMAD_ERROR;
+        }
     };
-    let version = args
-        .nomad_version
-        .or(world.as_ref().map(|w| w.nomad_version))
-        .unwrap_or(LoadOptions::default().version);
+    crate::cli::common::judge_as(&mut resolved, args.nomad_version);
+    if resolved.embedded {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        eprintln!(
+            "{}",
+            crate::cli::common::fallback_notice_for(&cwd, &resolved.note)
+        );
+    }
+    let version = resolved.world.nomad_version;
     // From 1.3 `nomad job validate` runs the servers' admission validators:
     // judged against the world's cluster, as `plan` judges.
-    let cluster = match world {
-        Some(mut w) => {
-            w.nomad_version = version;
-            match crate::scheduler::Simulation::new(&w, 1) {
-                Ok(sim) => Some(sim),
-                Err(d) => {
-                    eprint!("{}", render(&d.0, color));
-                    return exit::NOMAD_ERROR;
-                }
-            }
+    let sim = match crate::scheduler::Simulation::new(&resolved.world, 1) {
+        Ok(sim) => sim,
+        Err(d) => {
+            eprint!("{}", render(&d.0, color));
+            return exit::NOMAD_ERROR;
         }
-        None => None,
     };
     // The one loader (`-var` parser, fence, budgets); a `-var` Nomad would
     // ignore is said so.
@@ -133,9 +119,9 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             });
             continue;
         }
-        let refused = match (&cluster, &parsed.job) {
-            (Some(sim), Some(job)) => admission::validate_errors(&sim.world, &sim.state, job),
-            _ => Vec::new(),
+        let refused = match &parsed.job {
+            Some(job) => admission::validate_errors(&sim.world, &sim.state, job),
+            None => Vec::new(),
         };
         if !refused.is_empty() {
             eprintln!("{}", paint(color, "1;31", "Job validation errors:"));
@@ -156,10 +142,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         }
         println!("{}", paint(color, "1;32", "Job validation successful"));
         // Nomad's validate is silent here, but the submission will fail.
-        let unchecked = match (&cluster, &parsed.job) {
-            (Some(sim), Some(job)) => admission::unchecked_by_validate(&sim.world, &sim.state, job),
-            _ => None,
-        };
+        let unchecked = parsed
+            .job
+            .as_ref()
+            .and_then(|job| admission::unchecked_by_validate(&sim.world, &sim.state, job));
         if let Some(text) = unchecked.and_then(|a| a.warning_text()) {
             print!("{}", crate::report::escape::terminal(&text));
             worst = worst.max(exit::FINDINGS);
