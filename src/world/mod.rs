@@ -7,7 +7,7 @@ pub mod before;
 mod cluster_file;
 mod device_file;
 pub mod emit;
-mod hclread;
+pub(crate) mod hclread;
 pub mod import;
 pub mod load;
 pub mod model;
