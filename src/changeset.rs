@@ -167,13 +167,7 @@ pub fn is_job_candidate(path: &Path) -> bool {
 /// the run, never drops out of it. A file git lists that the working tree
 /// lacks is one a sparse checkout left out (git compares its index entry).
 pub fn unreadable(path: &Path, e: &std::io::Error) -> crate::diag::Diag {
-    let d = crate::diag::Diag::error(
-        "io::read",
-        format!(
-            "cannot read {}: {e}",
-            crate::report::escape::one_line(&path.to_string_lossy())
-        ),
-    );
+    let d = crate::diag::unreadable(path, e);
     if e.kind() == std::io::ErrorKind::NotFound {
         return d.help("git lists this file as changed but the working tree does not hold it (a sparse checkout leaves it out?): widen the checkout (`git sparse-checkout add`), or compare revisions with `--head HEAD`");
     }
@@ -226,9 +220,9 @@ impl ChangeSet {
     }
 
     fn excluded(&self, p: &Path) -> bool {
-        self.configs.as_ref().is_some_and(|c| {
-            c.head.excludes(p) && c.base.as_ref().is_none_or(|b| b.excludes(p))
-        })
+        self.configs
+            .as_ref()
+            .is_some_and(|c| c.head.excludes(p) && c.base.as_ref().is_none_or(|b| b.excludes(p)))
     }
 
     /// Is `path` a job-file candidate: by its name or an `include` glob,

@@ -264,19 +264,21 @@ fn globs(r: &BodyReader<'_>, key: &str, diags: &mut Diags) -> Vec<String> {
 /// Keep the selectors that name something; the others are located errors.
 fn selectors(src: &Source, v: Selectors, diags: &mut Diags) -> Vec<String> {
     v.into_iter()
-        .filter_map(
-            |(s, span)| match crate::rules::config::known_selector(&s) {
-                Ok(()) => Some(s),
-                Err(d) => {
-                    diags.push(d.at(src, span, "no such rule"));
-                    None
-                }
-            },
-        )
+        .filter_map(|(s, span)| match crate::rules::config::known_selector(&s) {
+            Ok(()) => Some(s),
+            Err(d) => {
+                diags.push(d.at(src, span, "no such rule"));
+                None
+            }
+        })
         .collect()
 }
 
-fn per_file_ignores(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> Vec<(String, Vec<String>)> {
+fn per_file_ignores(
+    src: &Source,
+    r: &BodyReader<'_>,
+    diags: &mut Diags,
+) -> Vec<(String, Vec<String>)> {
     let Some(a) = r.attr("per_file_ignores") else {
         return Vec::new();
     };
@@ -313,10 +315,11 @@ fn per_file_ignores(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> Vec<
         for (item, span) in items {
             match item {
                 crate::world::hclread::Lit::Str(s) => codes.push((s, span)),
-                _ => diags.push(
-                    Diag::error("config::bad-value", "a rule is a string")
-                        .at(src, span, "not a string"),
-                ),
+                _ => diags.push(Diag::error("config::bad-value", "a rule is a string").at(
+                    src,
+                    span,
+                    "not a string",
+                )),
             }
         }
         out.push((glob, selectors(src, codes, diags)));
@@ -423,12 +426,21 @@ lint {
         assert!(c.excludes(Path::new("legacy/a/b.nomad")));
         assert!(!c.excludes(Path::new("jobs/b.nomad")));
         assert!(c.includes(Path::new("deploy/web.tpl")));
-        assert_eq!(c.select.as_deref(), Some(&["NP1".into(), "jobspec".into()][..]));
+        assert_eq!(
+            c.select.as_deref(),
+            Some(&["NP1".into(), "jobspec".into()][..])
+        );
         assert_eq!(c.extend_select, vec!["NP403"]);
         assert_eq!(c.ignore, vec!["image-tag-latest"]);
-        assert_eq!(c.per_file_ignores, vec![("tests/**".into(), vec!["NP102".into()])]);
+        assert_eq!(
+            c.per_file_ignores,
+            vec![("tests/**".into(), vec!["NP102".into()])]
+        );
         assert_eq!(c.levels.get("NP101"), Some(&RuleLevel::Off));
-        assert_eq!(c.levels.get("NP102"), Some(&RuleLevel::On(Severity::Advice)));
+        assert_eq!(
+            c.levels.get("NP102"),
+            Some(&RuleLevel::On(Severity::Advice))
+        );
     }
 
     fn errors(text: &str) -> Vec<Diag> {
@@ -439,11 +451,20 @@ lint {
     fn unknown_keys_and_rules_are_located_errors_with_a_suggestion() {
         let e = errors("lint {\n  extend-select = [\"NP101\"]\n}\n");
         assert_eq!(e[0].code, "config::unknown-key");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("`extend_select`"), "{e:?}");
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("`extend_select`"),
+            "{e:?}"
+        );
         assert_eq!(e[0].primary_span().map(|s| s.start), Some(9));
         let e = errors("lint {\n  ignore = [\"NP1O2\"]\n}\n");
         assert_eq!(e[0].code, "check::unknown-rule");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("`NP102`"), "{e:?}");
+        assert!(
+            e[0].help.as_deref().unwrap_or("").contains("`NP102`"),
+            "{e:?}"
+        );
         assert!(e[0].primary_span().is_some());
         let e = errors("lint {\n  rule \"NP9999\" { severity = \"off\" }\n}\n");
         assert!(e[0].message.contains("NP9999"), "{e:?}");
@@ -454,7 +475,11 @@ lint {
         let e = errors("lint {\n  per_file_ignores = { \"a/*\" = [\"NP10\", \"nope\"] }\n}\n");
         assert_eq!(e.len(), 1, "{e:?}");
         let e = errors("selct = []\n");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("`select`") || e[0].help.as_deref().unwrap_or("").contains("accepts"), "{e:?}");
+        assert!(
+            e[0].help.as_deref().unwrap_or("").contains("`select`")
+                || e[0].help.as_deref().unwrap_or("").contains("accepts"),
+            "{e:?}"
+        );
         let e = errors("lint {\n  rule \"NP101\" { severity = \"loud\" }\n}\n");
         assert_eq!(e[0].code, "config::bad-value");
     }

@@ -64,11 +64,6 @@ enum Loaded {
 /// The diagnostic for a file that cannot be read.
 type Unreadable = fn(&Path, &std::io::Error) -> Diag;
 
-/// A named file that cannot be read (plain `check PATHS`).
-fn unreadable(path: &Path, e: &std::io::Error) -> Diag {
-    Diag::error("io::read", format!("cannot read {}: {e}", path.display()))
-}
-
 /// Read and parse one file; `None` when it is not a job file (other HCL:
 /// the caller counts it as skipped).
 fn load_file(
@@ -239,7 +234,7 @@ pub fn check_paths(
     opts: &LoadOptions,
     judge: &Judge<'_>,
 ) -> Checked {
-    let (loaded, skipped) = load_files(vfs, files, opts, judge.threads, unreadable);
+    let (loaded, skipped) = load_files(vfs, files, opts, judge.threads, crate::diag::unreadable);
     let steps: Vec<Step> = loaded
         .iter()
         .map(|(path, l)| Step {

@@ -172,7 +172,9 @@ pub fn apply_gated(
     };
     let before = base.apply(f, path);
     match (now, before) {
-        (now, Some(b)) if b.severity >= threshold && now.as_ref().is_none_or(|n| n.severity < threshold) => {
+        (now, Some(b))
+            if b.severity >= threshold && now.as_ref().is_none_or(|n| n.severity < threshold) =>
+        {
             let file = head
                 .config
                 .as_ref()
