@@ -134,6 +134,21 @@ pub fn for_range(range: &crate::changeset::Range) -> Result<Configs, Diags> {
     Ok(Configs { head, base })
 }
 
+/// The folder a plain run's search stops at: the project's top (the
+/// repository, or the folder holding `rules/cluster.hcl`); outside any
+/// project, the nearest folder above holding the file (as ruff finds
+/// `ruff.toml`), else `cwd`.
+pub fn search_root(cwd: &Path) -> PathBuf {
+    let root = crate::project::root_of(cwd);
+    let marked = root.join(".git").exists() || root.join("rules").join("cluster.hcl").is_file();
+    if marked {
+        return root;
+    }
+    root.ancestors()
+        .find(|d| d.join(FILE_NAME).is_file())
+        .map_or(root.clone(), Path::to_path_buf)
+}
+
 /// Where to look from: the current folder relative to the project `root`
 /// (the root itself when the current folder is outside it).
 pub fn start_in(root: &Path) -> PathBuf {

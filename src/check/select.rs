@@ -163,7 +163,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
             root,
         });
     }
-    let root = crate::project::root_of(cwd);
+    let root = config::search_root(cwd);
     let head = config::discover(&DiskVfs::new(root.clone()), &config::start_in(&root))?;
     let configs = Configs {
         head: head.unwrap_or_default(),
