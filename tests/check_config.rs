@@ -7,38 +7,18 @@ mod common;
 
 use common::TempDir as Dir;
 
-const BAD: &str = r#"job "bad" {
-  datacenters = ["dc1"]
-  group "g" {
-    task "t" {
-      driver = "docker"
-      resources {
-        memory = 99999999
-      }
-    }
-  }
-}
-"#;
+use common::UNPLACEABLE_JOB as BAD;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn write(d: &Dir, rel: &str, body: &str) {
-    let p = d.0.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, body).unwrap();
-}
-
 fn run_at(d: &Dir, sub: &str, args: &[&str]) -> (i32, String, String) {
-    let o = std::process::Command::new(common::bin())
-        .current_dir(d.0.join(sub))
-        .args(["--no-color", "check", "--output-format", "concise"])
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("the binary runs");
+    let args: Vec<&str> = ["check", "--output-format", "concise"]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    let o = d.run_at(sub, &args);
     (
         o.status.code().unwrap_or(-1),
         text(&o.stdout),
@@ -49,15 +29,14 @@ fn run_at(d: &Dir, sub: &str, args: &[&str]) -> (i32, String, String) {
 #[test]
 fn without_a_world_the_file_selects_ignores_and_sets_severities() {
     let d = Dir::new("config-noworld");
-    write(&d, "jobs/bad.nomad", BAD);
+    d.put("jobs/bad.nomad", BAD);
     let (code, out, _) = run_at(&d, "", &["jobs"]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("NP201 [error]") && out.contains("NP102"),
         "{out}"
     );
-    write(
-        &d,
+    d.put(
         ".nomad-preflight.hcl",
         "lint {\n  ignore = [\"NP102\"]\n  rule \"NP201\" { severity = \"warning\" }\n}\n",
     );
@@ -84,9 +63,8 @@ fn without_a_world_the_file_selects_ignores_and_sets_severities() {
 #[test]
 fn unknown_keys_and_rules_are_located_errors_with_did_you_mean() {
     let d = Dir::new("config-unknown");
-    write(&d, "a.nomad", BAD);
-    write(
-        &d,
+    d.put("a.nomad", BAD);
+    d.put(
         ".nomad-preflight.hcl",
         "lint {\n  extend-select = [\"NP101\"]\n  ignore = [\"NP1O2\"]\n}\n",
     );
@@ -102,10 +80,9 @@ fn unknown_keys_and_rules_are_located_errors_with_did_you_mean() {
 #[test]
 fn exclude_and_include_shape_folder_walks_but_not_named_files() {
     let d = Dir::new("config-walk");
-    write(&d, "legacy/old.nomad", BAD);
-    write(&d, "deploy/web.tpl", BAD);
-    write(
-        &d,
+    d.put("legacy/old.nomad", BAD);
+    d.put("deploy/web.tpl", BAD);
+    d.put(
         ".nomad-preflight.hcl",
         "include = [\"deploy/*.tpl\"]\nexclude = [\"legacy/**\"]\n",
     );
@@ -119,12 +96,8 @@ fn exclude_and_include_shape_folder_walks_but_not_named_files() {
 #[test]
 fn a_file_above_the_repository_does_not_configure_it() {
     let d = Dir::new("config-above");
-    write(
-        &d,
-        ".nomad-preflight.hcl",
-        "lint {\n  ignore = [\"ALL\"]\n}\n",
-    );
-    write(&d, "repo/a.nomad", BAD);
+    d.put(".nomad-preflight.hcl", "lint {\n  ignore = [\"ALL\"]\n}\n");
+    d.put("repo/a.nomad", BAD);
     common::git(&d.0.join("repo"), &["init", "-q"]);
     let (code, out, _) = run_at(&d, "repo", &[]);
     assert_eq!(code, 1, "{out}");
@@ -137,9 +110,8 @@ fn a_change_cannot_silence_its_own_gate_by_editing_the_file() {
     common::git(&d.0, &["init", "-q", "-b", "main"]);
     common::git(&d.0, &["add", "-A"]);
     common::git(&d.0, &["commit", "-qm", "demo"]);
-    write(&d, "jobs/bad.nomad", BAD);
-    write(
-        &d,
+    d.put("jobs/bad.nomad", BAD);
+    d.put(
         ".nomad-preflight.hcl",
         "exclude = [\"jobs/bad.nomad\"]\nlint {\n  ignore = [\"NP201\", \"NP002\"]\n  rule \"NP201\" { severity = \"advice\" }\n}\n",
     );

@@ -238,17 +238,7 @@ fn read_into(src: &Source, dir: PathBuf, path: PathBuf, diags: &mut Diags) -> Co
         else {
             continue;
         };
-        let rr = BodyReader::new(
-            src,
-            &b.body,
-            &Schema {
-                attrs: &["severity"],
-                blocks: &[],
-            },
-            "rule",
-            diags,
-        );
-        let Some(level) = level(src, &rr, &code, span, diags) else {
+        let Some(level) = crate::world::policy_file::rule_level(src, b, &code, span, diags) else {
             continue;
         };
         if let Some(d) = configurable(&code) {
@@ -340,43 +330,6 @@ fn per_file_ignores(
         out.push((glob, selectors(src, codes, diags)));
     }
     out
-}
-
-fn level(
-    src: &Source,
-    rr: &BodyReader<'_>,
-    code: &str,
-    span: Span,
-    diags: &mut Diags,
-) -> Option<RuleLevel> {
-    Some(match rr.string("severity", diags).as_deref() {
-        Some("off") => RuleLevel::Off,
-        Some("advice") => RuleLevel::On(Severity::Advice),
-        Some("warning") => RuleLevel::On(Severity::Warning),
-        Some("error") => RuleLevel::On(Severity::Error),
-        Some(other) => {
-            diags.push(
-                Diag::error("config::bad-value", format!("unknown severity `{other}`"))
-                    .at(
-                        src,
-                        rr.attr_span("severity").unwrap_or_default(),
-                        "not a severity",
-                    )
-                    .help("use \"off\", \"advice\", \"warning\" or \"error\""),
-            );
-            return None;
-        }
-        None => {
-            diags.push(
-                Diag::error(
-                    "config::missing-key",
-                    format!("rule `{code}` needs a `severity`"),
-                )
-                .at(src, span, "no severity"),
-            );
-            return None;
-        }
-    })
 }
 
 /// Why a `rule "CODE"` block cannot configure `code`, if it cannot: it

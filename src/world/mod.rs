@@ -14,7 +14,7 @@ pub mod import;
 pub mod load;
 mod member_file;
 pub mod model;
-mod policy_file;
+pub(crate) mod policy_file;
 mod spec_files;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;
