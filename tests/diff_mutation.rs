@@ -4,7 +4,10 @@
 //! as changed but not modelled, or the edited file is refused as invalid.
 //! Removing any block likewise. The per-block coverage this measures is
 //! kept in docs/diff-coverage.md, and this test fails when it drifts
-//! (regenerate with NOMAD_PREFLIGHT_BLESS=1).
+//! (regenerate with NOMAD_PREFLIGHT_BLESS=1). The same edits run over every
+//! job of the corpus that validates, as an optional sweep.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -137,17 +140,13 @@ fn at<'a>(body: &'a mut Body, path: &[usize]) -> (&'a mut Body, usize) {
     (b, *last)
 }
 
-#[test]
-fn every_edit_shows_up_and_the_coverage_report_holds() {
-    let base = load_job(FIXTURE).expect("the fixture validates under 2.0.5");
-    let body: Body = hcl_edit::parser::parse_body(FIXTURE).expect("fixture parses");
+/// Every edit of `body` (each argument changed, each block removed, one at
+/// a time), judged against `base`: (block path, what was edited, how it
+/// showed up).
+fn edits(base: &nomad_preflight::jobspec::Job, body: &Body) -> Vec<(String, String, Seen)> {
     let mut items = Vec::new();
-    walk(&body, &mut Vec::new(), "", &mut items);
-    assert!(items.len() > 150, "{} items", items.len());
-
-    // block path -> (argument or sub-block, how its edit showed up)
-    let mut report: BTreeMap<String, Vec<(String, Seen)>> = BTreeMap::new();
-    let mut silent = Vec::new();
+    walk(body, &mut Vec::new(), "", &mut items);
+    let mut out = Vec::new();
     for (path, blocks, name, is_block) in &items {
         let mut edited = body.clone();
         let (parent, i) = at(&mut edited, path);
@@ -164,11 +163,26 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
             a.value = m;
             name.clone()
         };
-        let seen = judge(&base, &edited.to_string());
+        out.push((blocks.clone(), what, judge(base, &edited.to_string())));
+    }
+    out
+}
+
+#[test]
+fn every_edit_shows_up_and_the_coverage_report_holds() {
+    let base = load_job(FIXTURE).expect("the fixture validates under 2.0.5");
+    let body: Body = hcl_edit::parser::parse_body(FIXTURE).expect("fixture parses");
+    let all = edits(&base, &body);
+    assert!(all.len() > 150, "{} edits", all.len());
+
+    // block path -> (argument or sub-block, how its edit showed up)
+    let mut report: BTreeMap<String, Vec<(String, Seen)>> = BTreeMap::new();
+    let mut silent = Vec::new();
+    for (blocks, what, seen) in all {
         if seen == Seen::Silent {
             silent.push(format!("{blocks}: {what}"));
         }
-        report.entry(blocks.clone()).or_default().push((what, seen));
+        report.entry(blocks).or_default().push((what, seen));
     }
     assert!(silent.is_empty(), "edits planned as no change: {silent:#?}");
 
@@ -207,4 +221,49 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
         kept, doc,
         "docs/diff-coverage.md is out of date (NOMAD_PREFLIGHT_BLESS=1 regenerates it)"
     );
+}
+
+/// The same edits over every corpus job that validates under 2.0.5 on its
+/// own (files needing variables or other files are counted, not edited):
+/// no edit may plan as "no change". Per-block counts go to stderr.
+#[test]
+#[ignore = "optional sweep over ../shared/corpus; .ci/run runs it with --ignored"]
+fn every_edit_of_every_corpus_job_shows_up() {
+    let dir = common::shared_input("PREFLIGHT_CORPUS", "corpus").join("jobs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the corpus folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let (mut jobs, mut skipped, mut total) = (0, 0, 0);
+    let mut silent = Vec::new();
+    let mut counts: BTreeMap<String, BTreeMap<Seen, usize>> = BTreeMap::new();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            skipped += 1;
+            continue;
+        };
+        let (Some(base), Ok(body)) = (load_job(&text), hcl_edit::parser::parse_body(&text)) else {
+            skipped += 1;
+            continue;
+        };
+        jobs += 1;
+        for (blocks, what, seen) in edits(&base, &body) {
+            total += 1;
+            if seen == Seen::Silent {
+                let name = file.file_name().unwrap_or_default().to_string_lossy();
+                silent.push(format!("{name}: {blocks}: {what}"));
+            }
+            *counts.entry(blocks).or_default().entry(seen).or_default() += 1;
+        }
+    }
+    eprintln!(
+        "{jobs} corpus jobs edited ({skipped} skipped: not valid on their own), {total} edits"
+    );
+    for (block, by) in &counts {
+        eprintln!("  {block}: {by:?}");
+    }
+    assert!(jobs > 100, "only {jobs} corpus jobs validate on their own");
+    assert!(silent.is_empty(), "edits planned as no change: {silent:#?}");
 }
