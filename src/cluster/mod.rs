@@ -213,7 +213,9 @@ impl JobStatus {
 /// A job as the state store holds it.
 #[derive(Debug, Clone)]
 pub struct JobRecord {
-    pub job: Job,
+    /// Shared with the job history and with every copy of the state
+    /// (sampling clones a replayed state many times).
+    pub job: std::sync::Arc<Job>,
     pub version: u64,
     pub create_index: u64,
     pub modify_index: u64,

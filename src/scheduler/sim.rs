@@ -51,7 +51,9 @@ pub struct UnblockOutcome {
 /// A simulated cluster: world + state + the deterministic RNG behind node shuffles.
 #[derive(Debug, Clone)]
 pub struct Simulation {
-    pub world: World,
+    /// Shared between copies (samples clone a replayed simulation many
+    /// times); the few cluster changes that edit it copy it first.
+    pub world: std::sync::Arc<World>,
     pub state: State,
     pub seed: u64,
     /// Every registered job version, so the reconciler can compare the
@@ -77,7 +79,7 @@ impl Simulation {
             state.namespaces.insert(0, "default".to_string());
         }
         let mut sim = Simulation {
-            world: world.clone(),
+            world: std::sync::Arc::new(world.clone()),
             state,
             seed,
             job_versions: JobHistory::new(),
@@ -129,6 +131,7 @@ impl Simulation {
             let ix = pinned.versions.get(&key).copied().unwrap_or_default();
             top = top.max(ix.modify_index).max(ix.job_modify_index);
             let live = with_allocs.contains(&(key.0.as_str(), key.1.as_str()));
+            let job = std::sync::Arc::new(job.clone());
             let record = JobRecord {
                 job: job.clone(),
                 version: ix.version,
@@ -151,7 +154,7 @@ impl Simulation {
         for (k, job) in &pinned.history {
             self.job_versions
                 .entry(k.clone())
-                .or_insert_with(|| job.clone());
+                .or_insert_with(|| std::sync::Arc::new(job.clone()));
         }
         for a in &pinned.allocs {
             top = top.max(a.create_index).max(a.modify_index);
@@ -171,7 +174,7 @@ impl Simulation {
     /// The version a submission would get: unchanged spec keeps it.
     fn next_version(&self, job: &Job) -> (u64, u64) {
         match self.state.job(&job.namespace, &job.id) {
-            Some(r) if r.job == *job => (r.version, r.job_modify_index),
+            Some(r) if *r.job == *job => (r.version, r.job_modify_index),
             Some(r) => (r.version + 1, r.job_modify_index),
             None => (0, 0),
         }
@@ -222,13 +225,14 @@ impl Simulation {
         self.state.index += 1;
         let index = self.state.index;
         let key = (job.namespace.clone(), job.id.clone());
+        let shared = std::sync::Arc::new(job.clone());
         let record = match self.state.jobs.get(&key) {
-            Some(r) if r.job == *job => JobRecord {
+            Some(r) if *r.job == *job => JobRecord {
                 modify_index: index,
                 ..r.clone()
             },
             Some(r) => JobRecord {
-                job: job.clone(),
+                job: shared,
                 version: r.version + 1,
                 create_index: r.create_index,
                 modify_index: index,
@@ -237,7 +241,7 @@ impl Simulation {
                 status: r.status,
             },
             None => JobRecord {
-                job: job.clone(),
+                job: shared,
                 version: 0,
                 create_index: index,
                 modify_index: index,
@@ -248,7 +252,7 @@ impl Simulation {
         };
         let (version, jmi) = (record.version, record.job_modify_index);
         self.job_versions
-            .insert((key.0.clone(), key.1.clone(), version), job.clone());
+            .insert((key.0.clone(), key.1.clone(), version), record.job.clone());
         self.state.jobs.insert(key.clone(), record);
         let eval_id = self.eval_id(index, &job.id);
         let plan = self.evaluate_and_apply(&key, &eval_id);
@@ -287,7 +291,7 @@ impl Simulation {
             return UnblockOutcome::default();
         };
         self.state.index += 1;
-        record.job.stop = true;
+        std::sync::Arc::make_mut(&mut record.job).stop = true;
         record.version += 1;
         record.modify_index = self.state.index;
         record.job_modify_index = self.state.index;
@@ -318,7 +322,7 @@ impl Simulation {
             let node = build_node(&self.world, &spec, pos, i, self.state.index);
             self.state.nodes.push(node);
         }
-        if let Some(p) = self.world.clients.get_mut(pos) {
+        if let Some(p) = std::sync::Arc::make_mut(&mut self.world).clients.get_mut(pos) {
             p.count = start + count;
         }
         self.unblock(Unblock::Capacity)
@@ -330,7 +334,7 @@ impl Simulation {
         if !self.state.namespaces.contains(&namespace.name) {
             self.state.namespaces.push(namespace.name.clone());
         }
-        self.world
+        std::sync::Arc::make_mut(&mut self.world)
             .namespaces
             .insert(namespace.name.clone(), namespace);
     }
