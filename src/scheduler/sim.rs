@@ -48,6 +48,15 @@ pub struct UnblockOutcome {
     pub evaluations: Vec<(String, String, PlanResult)>,
 }
 
+/// The world's `running` jobs, each shared (see [`Simulation::replay`]).
+pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
+    world
+        .running
+        .iter()
+        .map(|r| std::sync::Arc::new(r.job.clone()))
+        .collect()
+}
+
 /// A simulated cluster: world + state + the deterministic RNG behind node shuffles.
 #[derive(Debug, Clone)]
 pub struct Simulation {
@@ -66,11 +75,23 @@ impl Simulation {
     /// `running` jobs in order through the scheduler. `seed` drives the node
     /// shuffle; the same world and seed always give the same state.
     pub fn new(world: &World, seed: u64) -> Result<Simulation, Diags> {
+        let jobs = running_jobs(world);
+        Simulation::replay(std::sync::Arc::new(world.clone()), &jobs, seed)
+    }
+
+    /// [`Simulation::new`] from a shared world and its `running` jobs (as
+    /// [`running_jobs`] gives them): replays under many seeds share both
+    /// rather than copy them each time.
+    pub fn replay(
+        world: std::sync::Arc<World>,
+        running: &[std::sync::Arc<Job>],
+        seed: u64,
+    ) -> Result<Simulation, Diags> {
         let mut state = State::default();
         for (pos, pool) in world.clients.iter().enumerate() {
             for i in 1..=pool.count {
                 state.index += 1;
-                let node = build_node(world, pool, pos, i, state.index);
+                let node = build_node(&world, pool, pos, i, state.index);
                 state.nodes.push(node);
             }
         }
@@ -79,7 +100,7 @@ impl Simulation {
             state.namespaces.insert(0, "default".to_string());
         }
         let mut sim = Simulation {
-            world: std::sync::Arc::new(world.clone()),
+            world: world.clone(),
             state,
             seed,
             job_versions: JobHistory::new(),
@@ -89,8 +110,8 @@ impl Simulation {
             return Ok(sim);
         }
         let mut diags = Diags::new();
-        for running in &world.running {
-            if let Err(e) = sim.run(&running.job, None) {
+        for (running, job) in world.running.iter().zip(running) {
+            if let Err(e) = sim.run_shared(job, None) {
                 let text = match e {
                     RunError::CheckIndex { message, .. } | RunError::Rejected(message) => message,
                 };
@@ -201,6 +222,16 @@ impl Simulation {
 
     /// `nomad job run [-check-index N]`: register and apply the plan.
     pub fn run(&mut self, job: &Job, check_index: Option<u64>) -> Result<RunOutcome, RunError> {
+        self.run_shared(&std::sync::Arc::new(job.clone()), check_index)
+    }
+
+    /// [`Simulation::run`] of a job spec shared with the caller.
+    pub fn run_shared(
+        &mut self,
+        shared: &std::sync::Arc<Job>,
+        check_index: Option<u64>,
+    ) -> Result<RunOutcome, RunError> {
+        let job: &Job = shared;
         let existing = self.state.job(&job.namespace, &job.id);
         if let Some(given) = check_index {
             let message = match existing {
@@ -225,14 +256,13 @@ impl Simulation {
         self.state.index += 1;
         let index = self.state.index;
         let key = (job.namespace.clone(), job.id.clone());
-        let shared = std::sync::Arc::new(job.clone());
         let record = match self.state.jobs.get(&key) {
             Some(r) if *r.job == *job => JobRecord {
                 modify_index: index,
                 ..r.clone()
             },
             Some(r) => JobRecord {
-                job: shared,
+                job: shared.clone(),
                 version: r.version + 1,
                 create_index: r.create_index,
                 modify_index: index,
@@ -241,7 +271,7 @@ impl Simulation {
                 status: r.status,
             },
             None => JobRecord {
-                job: shared,
+                job: shared.clone(),
                 version: 0,
                 create_index: index,
                 modify_index: index,
