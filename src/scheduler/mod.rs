@@ -8,6 +8,7 @@ pub mod applier;
 mod connect_update;
 pub mod constraint;
 pub mod device;
+pub mod disk_cache;
 pub mod engine;
 pub mod feasibility;
 pub mod fit;

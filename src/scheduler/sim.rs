@@ -76,9 +76,18 @@ impl Simulation {
     /// Build nodes from the world's client pools and register the world's
     /// `running` jobs in order through the scheduler. `seed` drives the node
     /// shuffle; the same world and seed always give the same state.
+    /// With the placement cache on (the CLI's default, see
+    /// [`super::disk_cache`]) an unchanged world and seed are read back
+    /// rather than scheduled again; pinned worlds are never scheduled, so
+    /// they are not cached.
     pub fn new(world: &World, seed: u64) -> Result<Simulation, Diags> {
         let jobs = running_jobs(world);
-        Simulation::replay(std::sync::Arc::new(world.clone()), &jobs, seed)
+        match super::disk_cache::active() {
+            Some(dir) if world.pinned.is_none() => {
+                super::disk_cache::replay_cached(dir, world, &jobs, seed)
+            }
+            _ => Simulation::replay(std::sync::Arc::new(world.clone()), &jobs, seed),
+        }
     }
 
     /// [`Simulation::new`] from a shared world and its `running` jobs (as
