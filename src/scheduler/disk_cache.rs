@@ -372,6 +372,18 @@ mod tests {
         d
     }
 
+    /// The demo's world (with running jobs to place) and its shared specs.
+    fn demo() -> (World, Vec<Arc<Job>>) {
+        let vfs = crate::embedded::demo();
+        let world = match crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR)) {
+            Ok((w, _)) => w,
+            Err(d) => panic!("demo world: {d:?}"),
+        };
+        assert!(!world.running.is_empty(), "the demo runs jobs");
+        let running = super::super::sim::running_jobs(&world);
+        (world, running)
+    }
+
     fn same(a: &Simulation, b: &Simulation) {
         assert_eq!(format!("{:?}", a.state), format!("{:?}", b.state));
         assert_eq!(
@@ -384,8 +396,7 @@ mod tests {
     #[test]
     fn a_cached_replay_is_the_replay() {
         let dir = scratch("same");
-        let world = crate::rules::testing::world();
-        let running = super::super::sim::running_jobs(&world);
+        let (world, running) = demo();
         let fresh = Simulation::new(&world, 3).expect("builds");
         let first = replay_cached(&dir, &world, &running, 3).expect("builds");
         let entries = std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
@@ -402,13 +413,13 @@ mod tests {
     #[test]
     fn a_damaged_or_foreign_entry_is_ignored() {
         let dir = scratch("damaged");
-        let world = crate::rules::testing::world();
-        let running = super::super::sim::running_jobs(&world);
-        let fresh = Simulation::new(&world, 1).expect("builds");
+        let (world, running) = demo();
+        let shared = Arc::new(world.clone());
+        let fresh = Simulation::replay(shared.clone(), &running, 1).expect("builds");
         let k = key(&world, 1).expect("a key");
         let bytes = encode(&k, &fresh, &running).expect("encodes");
-        let shared = Arc::new(world.clone());
-        assert!(decode(&bytes, &k, shared.clone(), &running, 1).is_some());
+        let back = decode(&bytes, &k, shared.clone(), &running, 1).expect("decodes");
+        same(&back, &fresh);
         // A flipped payload byte fails the checksum; a cut entry, the
         // header; another key's entry, the key.
         let mut flipped = bytes.clone();
@@ -420,7 +431,11 @@ mod tests {
         let other = key(&world, 2).expect("a key");
         assert!(decode(&bytes, &other, shared.clone(), &running, 1).is_none());
         // A well-formed entry naming a running job the world lacks.
-        assert!(decode(&bytes, &k, shared.clone(), &running[..0], 1).is_none());
+        assert!(decode(&bytes, &k, shared.clone(), &running[..1], 1).is_none());
+        // A simulation holding a job that is not one of the running ones
+        // is not written at all.
+        let copies = super::super::sim::running_jobs(&world);
+        assert!(encode(&k, &fresh, &copies).is_none());
         // On disk: garbage under the right name is replaced by a replay.
         std::fs::create_dir_all(&dir).expect("dir");
         std::fs::write(entry_path(&dir, &k), b"not an entry").expect("write");
@@ -431,7 +446,7 @@ mod tests {
 
     #[test]
     fn the_key_follows_every_input() {
-        let world = crate::rules::testing::world();
+        let (world, _) = demo();
         let k = key(&world, 1).expect("a key");
         assert_eq!(key(&world, 1), Some(k));
         assert_ne!(key(&world, 2), Some(k));
