@@ -6,7 +6,9 @@ mod evaluation;
 use self::evaluation::{creates_deployment, Unblock};
 use crate::cluster::build::build_node;
 use crate::cluster::ids::{hash_parts, uuid};
-use crate::cluster::{JobRecord, JobStatus, State};
+use std::collections::{HashMap, HashSet};
+
+use crate::cluster::{Allocation, JobRecord, JobStatus, State};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
 use crate::scheduler::generic::{evaluate, Evaluated, JobHistory};
@@ -82,12 +84,30 @@ impl Simulation {
             seed,
             job_versions: JobHistory::new(),
         };
-        if let Some(pinned) = &world.pinned {
-            sim.pin(pinned);
-            return Ok(sim);
-        }
         let mut diags = Diags::new();
+        let pinned = world.pinned.as_ref();
+        let held: HashSet<(&str, &str)> = pinned
+            .into_iter()
+            .flat_map(|p| p.allocs.iter())
+            .map(|a| (a.namespace.as_str(), a.job_id.as_str()))
+            .collect();
+        let mut by_job: HashMap<(&str, &str), Vec<&Allocation>> = HashMap::new();
+        for a in pinned.into_iter().flat_map(|p| p.allocs.iter()) {
+            by_job
+                .entry((a.namespace.as_str(), a.job_id.as_str()))
+                .or_default()
+                .push(a);
+        }
         for running in &world.running {
+            let key = (running.job.namespace.as_str(), running.job.id.as_str());
+            match pinned {
+                Some(p) if !p.schedule_unpinned || held.contains(&key) => {
+                    let allocs = by_job.remove(&key).unwrap_or_default();
+                    sim.pin(&running.job, p, allocs);
+                    continue;
+                }
+                _ => {}
+            }
             if let Err(e) = sim.run(&running.job, None) {
                 let text = match e {
                     RunError::CheckIndex { message, .. } | RunError::Rejected(message) => message,
@@ -106,57 +126,65 @@ impl Simulation {
                 diags.push(d);
             }
         }
+        if let Some(p) = pinned {
+            for (k, job) in &p.history {
+                sim.job_versions
+                    .entry(k.clone())
+                    .or_insert_with(|| job.clone());
+            }
+        }
         if diags.has_errors() {
             return Err(diags);
         }
         Ok(sim)
     }
 
-    /// The cluster as it is: register every job at its reported version and
-    /// put each allocation where it runs. One pass over the allocations, no
-    /// scheduling.
-    fn pin(&mut self, pinned: &crate::world::Pinned) {
-        let with_allocs: std::collections::HashSet<(&str, &str)> = pinned
-            .allocs
-            .iter()
-            .filter(|a| a.is_live())
-            .map(|a| (a.namespace.as_str(), a.job_id.as_str()))
-            .collect();
-        let mut top = self.state.index;
-        for running in &self.world.running {
-            let job = &running.job;
-            let key = (job.namespace.clone(), job.id.clone());
-            let ix = pinned.versions.get(&key).copied().unwrap_or_default();
-            top = top.max(ix.modify_index).max(ix.job_modify_index);
-            let live = with_allocs.contains(&(key.0.as_str(), key.1.as_str()));
-            let record = JobRecord {
-                job: job.clone(),
-                version: ix.version,
-                create_index: ix.create_index,
-                modify_index: ix.modify_index,
-                job_modify_index: ix.job_modify_index,
-                submit_time: i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
-                status: if job.stop {
-                    JobStatus::Dead
-                } else if live {
-                    JobStatus::Running
-                } else {
-                    JobStatus::Pending
-                },
-            };
-            self.job_versions
-                .insert((key.0.clone(), key.1.clone(), ix.version), job.clone());
-            self.state.jobs.insert(key, record);
+    /// One job as it is: registered at its reported version (or, without
+    /// one, at the next index as a registration would be) with its
+    /// allocations where they run. One pass over them, no scheduling.
+    fn pin(&mut self, job: &Job, pinned: &crate::world::Pinned, allocs: Vec<&Allocation>) {
+        let key = (job.namespace.clone(), job.id.clone());
+        let mut ix = pinned.versions.get(&key).copied().unwrap_or_default();
+        if ix.job_modify_index == 0 {
+            let next = self.state.index + 1;
+            ix.create_index = next;
+            ix.modify_index = next;
+            ix.job_modify_index = next;
         }
-        for (k, job) in &pinned.history {
-            self.job_versions
-                .entry(k.clone())
-                .or_insert_with(|| job.clone());
-        }
-        for a in &pinned.allocs {
+        let mut top = self
+            .state
+            .index
+            .max(ix.modify_index)
+            .max(ix.job_modify_index);
+        let live = allocs.iter().any(|a| a.is_live());
+        let record = JobRecord {
+            job: job.clone(),
+            version: ix.version,
+            create_index: ix.create_index,
+            modify_index: ix.modify_index,
+            job_modify_index: ix.job_modify_index,
+            submit_time: i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
+            status: if job.stop {
+                JobStatus::Dead
+            } else if live {
+                JobStatus::Running
+            } else {
+                JobStatus::Pending
+            },
+        };
+        self.job_versions
+            .insert((key.0.clone(), key.1.clone(), ix.version), job.clone());
+        self.state.jobs.insert(key, record);
+        self.state.allocs.reserve(allocs.len());
+        for a in allocs {
+            let mut a = a.clone();
+            if a.create_index == 0 {
+                a.create_index = ix.job_modify_index;
+                a.modify_index = ix.job_modify_index;
+            }
             top = top.max(a.create_index).max(a.modify_index);
+            self.state.allocs.push(a);
         }
-        self.state.allocs.extend(pinned.allocs.iter().cloned());
         self.state.index = top;
     }
 

@@ -150,6 +150,14 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         }
     }
     load_running(vfs, &mut world, running, &mut diags);
+    let allocs_path = world_dir.join(super::alloc_file::ALLOCATIONS_FILE);
+    // Pinned allocations name running jobs: they are read only when every
+    // job loaded, so one broken job is not reported again per allocation.
+    if vfs.is_file(&allocs_path) && !diags.has_errors() {
+        if let Some(src) = read(vfs, &allocs_path, &mut diags) {
+            super::alloc_file::read_allocations(&src, &mut world, &mut diags);
+        }
+    }
     if diags.has_errors() {
         Err(diags)
     } else {

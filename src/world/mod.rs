@@ -1,5 +1,6 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
+mod alloc_file;
 mod api_alloc;
 mod api_job;
 mod api_json;
@@ -14,6 +15,7 @@ pub mod model;
 mod policy_file;
 mod spec_files;
 
+pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;
 pub use cluster_file::MAX_CLIENTS;
 pub use load::{find_world, load, MAX_RUNNING_JOBS};
 pub use model::*;

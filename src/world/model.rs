@@ -135,9 +135,10 @@ pub struct JobIndexes {
     pub job_modify_index: u64,
 }
 
-/// The cluster as it is, from an import holding `allocations.json`: every
-/// job is registered as is and these allocations sit where they are, so
-/// nothing already running is re-scheduled.
+/// The cluster as it is, from an import holding `allocations.json` or a
+/// `rules/allocations.hcl`: every job with pinned allocations is registered
+/// as is and they sit where they are, so nothing already running is
+/// re-scheduled.
 #[derive(Debug, Clone, Default)]
 pub struct Pinned {
     /// Live allocations, each on its node, with its job version and priority.
@@ -147,6 +148,10 @@ pub struct Pinned {
     /// Every job version an allocation runs (its embedded `Job`), so the
     /// reconciler compares a new spec with the one each allocation runs.
     pub history: BTreeMap<(String, String, u64), Job>,
+    /// `rules/allocations.hcl`: running jobs without pinned allocations are
+    /// scheduled as usual. An import registers them as they are (a job with
+    /// no allocation in a real cluster has none).
+    pub schedule_unpinned: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

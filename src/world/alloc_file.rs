@@ -1,0 +1,567 @@
+//! `rules/allocations.hcl`: allocations pinned where they run, for an exact
+//! cluster without an API (and what `import --write` writes). Running jobs
+//! with pinned allocations are registered as they are and never
+//! re-scheduled; the other `running` jobs are scheduled as before, in list
+//! order. The allocations are the same [`Allocation`] values an import's
+//! `allocations.json` gives.
+//!
+//! ```hcl
+//! job "web" {                  # optional: the registered version and indexes
+//!   namespace        = "default"
+//!   version          = 2
+//!   job_modify_index = 42
+//! }
+//!
+//! allocation "a0000001-0000-4000-8000-000000000000" {
+//!   job         = "web"
+//!   group       = "web"        # default: the job's only group
+//!   index       = 0            # the name web.web[0]
+//!   node        = "client-1"   # node name or ID
+//!   job_version = 2            # default: the registered version
+//!   status      = "running"    # client status
+//!   migrate     = false        # DesiredTransition.Migrate (set by a drain)
+//!   # What it holds; each defaults to the group's ask.
+//!   cpu         = 500
+//!   memory      = 256
+//!   disk        = 300
+//!   network {
+//!     mbits          = 10
+//!     reserved_ports = { db = 6379 }
+//!     dynamic_ports  = { http = 23456 }
+//!   }
+//!   device "nvidia/gpu/1080ti" { instance_ids = ["GPU-1"] }
+//! }
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use hcl_edit::structure::Block;
+
+use super::hclread::{one_label, parse, BodyReader, Schema};
+use super::model::{JobIndexes, Pinned, World};
+use crate::cluster::device::{AllocDevice, DeviceId, NodeDevice};
+use crate::cluster::{AllocNetwork, Allocation, ClientStatus};
+use crate::diag::{Diag, Diags};
+use crate::jobspec::Job;
+use crate::source::{Source, Span};
+
+pub const ALLOCATIONS_FILE: &str = "allocations.hcl";
+
+/// Most allocations one file may pin: each is checked against its node
+/// and held in every simulation.
+pub const MAX_PINNED: usize = 200_000;
+
+const FILE: Schema = Schema {
+    attrs: &[],
+    blocks: &["job", "allocation"],
+};
+
+const ALLOC_ATTRS: &[&str] = &[
+    "job",
+    "namespace",
+    "group",
+    "index",
+    "node",
+    "job_version",
+    "status",
+    "migrate",
+    "cpu",
+    "cores",
+    "memory",
+    "memory_max",
+    "disk",
+];
+
+/// A node an allocation may name: its ID, name and devices.
+struct NodeRef {
+    id: String,
+    devices: Vec<NodeDevice>,
+}
+
+/// Every node of the world by name and by ID (names first: an ID is the
+/// fallback, as `nomad node status` accepts either).
+fn node_index(world: &World) -> HashMap<String, std::rc::Rc<NodeRef>> {
+    let mut by: HashMap<String, std::rc::Rc<NodeRef>> = HashMap::new();
+    for pool in &world.clients {
+        for k in 1..=pool.count {
+            let (id, name) = crate::cluster::build::node_identity(&world.region, pool, k);
+            let devices = usize::try_from(k)
+                .ok()
+                .and_then(|i| pool.members.get(i - 1))
+                .map_or_else(|| pool.devices.clone(), |m| m.devices.clone());
+            let node = std::rc::Rc::new(NodeRef {
+                id: id.clone(),
+                devices,
+            });
+            by.entry(id).or_insert_with(|| node.clone());
+            by.insert(name, node);
+        }
+    }
+    by
+}
+
+/// Read the file into the world's pinned allocations; the clients and
+/// running jobs must already be loaded (allocations name them).
+pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diags) {
+    let body = match parse(src) {
+        Ok(b) => b,
+        Err(d) => {
+            diags.push(d);
+            return;
+        }
+    };
+    let r = BodyReader::new(src, &body, &FILE, ALLOCATIONS_FILE, diags);
+    let mut pinned = Pinned {
+        schedule_unpinned: true,
+        ..Pinned::default()
+    };
+    for b in r.blocks("job") {
+        if let Some((key, ix, span)) = read_job(src, b, diags) {
+            if !world
+                .running
+                .iter()
+                .any(|j| j.job.namespace == key.0 && j.job.id == key.1)
+            {
+                diags.push(not_running(src, span, &key.0, &key.1));
+                continue;
+            }
+            pinned.versions.insert(key, ix);
+        }
+    }
+    let nodes = node_index(world);
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    for (k, b) in r.blocks("allocation").enumerate() {
+        if k == MAX_PINNED {
+            diags.push(
+                Diag::error(
+                    "world::too-many-allocations",
+                    format!("{ALLOCATIONS_FILE} pins more than {MAX_PINNED} allocations"),
+                )
+                .at(src, super::hclread::span_of(&b.ident), "over the limit")
+                .help("pin the allocations on the clients the planned jobs can reach"),
+            );
+            break;
+        }
+        let Some((a, span)) = read_alloc(src, b, world, &pinned, &nodes, diags) else {
+            continue;
+        };
+        if let Some(first) = seen.get(&a.id) {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-allocation",
+                    format!("allocation `{}` is pinned twice", a.id),
+                )
+                .at(src, span, "pinned again here")
+                .label(*first, "first pinned here")
+                .help("allocation IDs are unique in a cluster"),
+            );
+            continue;
+        }
+        seen.insert(a.id.clone(), span);
+        pinned.allocs.push(a);
+    }
+    // The registered version of a job without a `job` block is the newest
+    // its allocations run (0 when none says).
+    for r in &world.running {
+        let key = (r.job.namespace.clone(), r.job.id.clone());
+        if pinned.versions.contains_key(&key) {
+            continue;
+        }
+        let newest = pinned
+            .allocs
+            .iter()
+            .filter(|a| a.namespace == key.0 && a.job_id == key.1)
+            .map(|a| a.job_version)
+            .max();
+        if let Some(version) = newest {
+            let ix = JobIndexes {
+                version,
+                ..JobIndexes::default()
+            };
+            pinned.versions.insert(key, ix);
+        }
+    }
+    world.pinned = Some(pinned);
+}
+
+fn not_running(src: &Source, span: Span, ns: &str, id: &str) -> Diag {
+    Diag::error(
+        "world::alloc-job",
+        format!("`{id}` (namespace `{ns}`) is not a running job"),
+    )
+    .at(src, span, "no such running job")
+    .help("list the job's file in cluster.hcl's `running`")
+}
+
+fn read_job(
+    src: &Source,
+    b: &Block,
+    diags: &mut Diags,
+) -> Option<((String, String), JobIndexes, Span)> {
+    let (id, span) = one_label(src, b, "job \"ID\" { version = 1 }")
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    const S: Schema = Schema {
+        attrs: &[
+            "namespace",
+            "version",
+            "create_index",
+            "modify_index",
+            "job_modify_index",
+        ],
+        blocks: &[],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "job", diags);
+    let ix = JobIndexes {
+        version: count(src, &r, "version", diags).unwrap_or(0),
+        create_index: count(src, &r, "create_index", diags).unwrap_or(0),
+        modify_index: count(src, &r, "modify_index", diags).unwrap_or(0),
+        job_modify_index: count(src, &r, "job_modify_index", diags).unwrap_or(0),
+    };
+    let ns = r
+        .string("namespace", diags)
+        .unwrap_or_else(|| "default".into());
+    Some(((ns, id), ix, span))
+}
+
+/// A non-negative integer attribute.
+fn count(src: &Source, r: &BodyReader<'_>, key: &str, diags: &mut Diags) -> Option<u64> {
+    let v = r.int(key, diags)?;
+    match u64::try_from(v) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            diags.push(
+                Diag::error("world::bad-value", format!("`{key}` must not be negative")).at(
+                    src,
+                    r.attr_span(key).unwrap_or_default(),
+                    "negative",
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn client_status(s: &str) -> Option<ClientStatus> {
+    Some(match s {
+        "pending" => ClientStatus::Pending,
+        "running" => ClientStatus::Running,
+        "complete" => ClientStatus::Complete,
+        "failed" => ClientStatus::Failed,
+        "lost" => ClientStatus::Lost,
+        _ => return None,
+    })
+}
+
+/// Allocation IDs are printed in plans and JSON: plain, non-empty tokens.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic())
+}
+
+fn read_alloc(
+    src: &Source,
+    b: &Block,
+    world: &World,
+    pinned: &Pinned,
+    nodes: &HashMap<String, std::rc::Rc<NodeRef>>,
+    diags: &mut Diags,
+) -> Option<(Allocation, Span)> {
+    let (id, label) = one_label(
+        src,
+        b,
+        "allocation \"ID\" { job = \"web\" node = \"client-1\" }",
+    )
+    .map_err(|d| diags.push(d))
+    .ok()?;
+    if !valid_id(&id) {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                "an allocation ID is 1 to 128 printable characters without spaces",
+            )
+            .at(src, label, "not an allocation ID"),
+        );
+        return None;
+    }
+    const S: Schema = Schema {
+        attrs: ALLOC_ATTRS,
+        blocks: &["network", "device"],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "allocation", diags);
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let namespace = r
+        .string("namespace", diags)
+        .unwrap_or_else(|| "default".into());
+    let job_id = required(src, &r, "job", label, diags)?;
+    let Some(job) = world
+        .running
+        .iter()
+        .map(|j| &j.job)
+        .find(|j| j.namespace == namespace && j.id == job_id)
+    else {
+        let span = r.attr_span("job").unwrap_or(label);
+        diags.push(not_running(src, span, &namespace, &job_id));
+        return None;
+    };
+    let tg = group(src, &r, job, label, diags)?;
+    let node_name = required(src, &r, "node", label, diags)?;
+    let Some(node) = nodes.get(&node_name) else {
+        let mut names: Vec<&str> = nodes.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        let mut d = Diag::error(
+            "world::alloc-node",
+            format!("allocation {id} names node `{node_name}`, which no client block declares"),
+        )
+        .at(src, r.attr_span("node").unwrap_or(label), "no such node");
+        d = match crate::suggest::closest_in(&node_name, &names) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help("name a client `NAME-k` of cluster.hcl, or its node ID"),
+        };
+        diags.push(d);
+        return None;
+    };
+    let index = count(src, &r, "index", diags).unwrap_or(0);
+    let status = r
+        .string("status", diags)
+        .unwrap_or_else(|| "running".into());
+    let Some(client_status) = client_status(&status) else {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("unknown allocation status `{status}`"),
+            )
+            .at(
+                src,
+                r.attr_span("status").unwrap_or(label),
+                "not a client status",
+            )
+            .help("one of \"pending\", \"running\", \"complete\", \"failed\", \"lost\""),
+        );
+        return None;
+    };
+    let registered = pinned.versions.get(&(namespace.clone(), job_id.clone()));
+    let job_version = count(src, &r, "job_version", diags)
+        .or(registered.map(|ix| ix.version))
+        .unwrap_or(0);
+    if let Some(ix) = registered.filter(|ix| job_version > ix.version) {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!(
+                    "allocation {id} runs version {job_version} of `{job_id}`, newer than its registered version {}",
+                    ix.version
+                ),
+            )
+            .at(src, r.attr_span("job_version").unwrap_or(label), "newer than the job"),
+        );
+    }
+    let mut resources = crate::cluster::resources::task_group_resources(tg, world.nomad_version);
+    // Dynamic ports get their numbers on the node: an allocation holds only
+    // the ones the file numbers.
+    for n in &mut resources.networks {
+        n.dynamic_ports.retain(|(_, p)| *p != 0);
+    }
+    for (key, slot) in [
+        ("cpu", &mut resources.cpu),
+        ("cores", &mut resources.cores),
+        ("memory", &mut resources.memory_mb),
+        ("memory_max", &mut resources.memory_max_mb),
+        ("disk", &mut resources.disk_mb),
+    ] {
+        if let Some(v) = count(src, &r, key, diags) {
+            *slot = i64::try_from(v).unwrap_or(i64::MAX);
+        }
+    }
+    if r.attr_span("memory").is_some() && r.attr_span("memory_max").is_none() {
+        resources.memory_max_mb = resources.memory_mb;
+    }
+    let networks: Vec<AllocNetwork> = r
+        .blocks("network")
+        .map(|n| read_network(src, n, diags))
+        .collect();
+    if !networks.is_empty() {
+        resources.networks = networks;
+    }
+    resources.devices = r
+        .blocks("device")
+        .filter_map(|d| read_device(src, d, node, diags))
+        .collect();
+    let asks_devices = tg.tasks.iter().any(|t| !t.resources.devices.is_empty());
+    if asks_devices && resources.devices.is_empty() {
+        diags.push(
+            Diag::error(
+                "world::alloc-devices",
+                format!("allocation {id} of group `{}` holds no device instances, but the group asks for devices", tg.name),
+            )
+            .at(src, label, "no `device` block")
+            .help("name the instances it holds: `device \"VENDOR/TYPE/NAME\" { instance_ids = [\"...\"] }`"),
+        );
+    }
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    let alloc = Allocation {
+        name: format!("{job_id}.{}[{index}]", tg.name),
+        job_version,
+        job_priority: job.priority,
+        job_type: job.job_type,
+        task_group: tg.name.clone(),
+        node_id: node.id.clone(),
+        resources,
+        client_status,
+        migrate: r.bool("migrate", diags).unwrap_or(false),
+        id,
+        namespace,
+        job_id,
+        ..Allocation::default()
+    };
+    Some((alloc, label))
+}
+
+fn required(
+    src: &Source,
+    r: &BodyReader<'_>,
+    key: &str,
+    label: Span,
+    diags: &mut Diags,
+) -> Option<String> {
+    let v = r.string(key, diags);
+    if v.is_none() && r.attr_span(key).is_none() {
+        diags.push(
+            Diag::error("world::missing-key", format!("an allocation needs `{key}`")).at(
+                src,
+                label,
+                format!("`{key}` missing"),
+            ),
+        );
+    }
+    v
+}
+
+fn group<'j>(
+    src: &Source,
+    r: &BodyReader<'_>,
+    job: &'j Job,
+    label: Span,
+    diags: &mut Diags,
+) -> Option<&'j crate::jobspec::TaskGroup> {
+    let names: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
+    match r.string("group", diags) {
+        Some(g) => {
+            let found = job.groups.iter().find(|tg| tg.name == g);
+            if found.is_none() {
+                let mut d = Diag::error(
+                    "world::alloc-group",
+                    format!("job `{}` has no group `{g}`", job.id),
+                )
+                .at(src, r.attr_span("group").unwrap_or(label), "no such group");
+                d = match crate::suggest::closest_in(&g, &names) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!("its groups: {}", names.join(", "))),
+                };
+                diags.push(d);
+            }
+            found
+        }
+        None => match job.groups.as_slice() {
+            [only] => Some(only),
+            _ => {
+                diags.push(
+                    Diag::error(
+                        "world::missing-key",
+                        format!(
+                            "job `{}` has {} groups: the allocation needs `group`",
+                            job.id,
+                            names.len()
+                        ),
+                    )
+                    .at(src, label, "`group` missing")
+                    .help(format!("its groups: {}", names.join(", "))),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
+    const S: Schema = Schema {
+        attrs: &["device", "ip", "mbits", "reserved_ports", "dynamic_ports"],
+        blocks: &[],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "network", diags);
+    let ports = |k: &str, diags: &mut Diags| -> Vec<(String, u16)> {
+        let map: BTreeMap<String, String> = r.string_map(k, diags).unwrap_or_default();
+        let mut out = Vec::new();
+        for (label, p) in map {
+            match p.trim().parse::<u16>() {
+                Ok(port) if port > 0 => out.push((label, port)),
+                _ => diags.push(
+                    Diag::error(
+                        "world::bad-value",
+                        format!("port `{label}` = {p:?} is not a port number"),
+                    )
+                    .at(src, r.attr_span(k).unwrap_or_default(), "1 to 65535"),
+                ),
+            }
+        }
+        out
+    };
+    AllocNetwork {
+        device: r.string("device", diags).unwrap_or_default(),
+        ip: r.string("ip", diags).unwrap_or_default(),
+        mbits: count(src, &r, "mbits", diags).map_or(0, |m| i64::try_from(m).unwrap_or(i64::MAX)),
+        reserved_ports: ports("reserved_ports", diags),
+        dynamic_ports: ports("dynamic_ports", diags),
+    }
+}
+
+/// The instances of one device model an allocation holds: each must be an
+/// instance of that model on the allocation's node, or it would hold
+/// nothing and a plan would see a free device that is taken.
+fn read_device(src: &Source, b: &Block, node: &NodeRef, diags: &mut Diags) -> Option<AllocDevice> {
+    let example = "device \"nvidia/gpu/1080ti\" { instance_ids = [\"GPU-1\"] }";
+    let (name, span) = one_label(src, b, example).map_err(|d| diags.push(d)).ok()?;
+    const S: Schema = Schema {
+        attrs: &["instance_ids"],
+        blocks: &[],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "device", diags);
+    let id = DeviceId::from_request(&name);
+    let Some(model) = node.devices.iter().find(|d| d.id == id) else {
+        diags.push(
+            Diag::error(
+                "world::alloc-device",
+                format!("the allocation's node has no device `{name}`"),
+            )
+            .at(src, span, "not on this node")
+            .help("name the model VENDOR/TYPE/NAME as the node's `device` block does"),
+        );
+        return None;
+    };
+    let on_node: HashSet<&str> = model.instances.iter().map(|i| i.id.as_str()).collect();
+    let ids = r.strings("instance_ids", diags).unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, at) in ids {
+        if !on_node.contains(i.as_str()) {
+            let known: Vec<&str> = model.instances.iter().map(|i| i.id.as_str()).collect();
+            diags.push(
+                Diag::error(
+                    "world::alloc-device",
+                    format!("`{name}` on the allocation's node has no instance `{i}`"),
+                )
+                .at(src, at, "no such instance")
+                .help(format!("its instances: {}", known.join(", "))),
+            );
+            continue;
+        }
+        out.push(i);
+    }
+    if out.is_empty() {
+        return None;
+    }
+    Some(AllocDevice {
+        id,
+        instance_ids: out,
+    })
+}
