@@ -67,7 +67,7 @@ fn load_file(vfs: &dyn Vfs, path: &Path, loader: &JobLoader) -> Option<Loaded> {
     match loader.job_file(vfs, path) {
         Ok(parsed) => parsed.map(|p| Loaded::Job(Box::new(p))),
         Err(e) => Some(Loaded::Failed {
-            diag: Diag::error("io::read", format!("cannot read {}: {e}", path.display())),
+            diag: crate::diag::unreadable(path, &e),
             crashed: false,
         }),
     }

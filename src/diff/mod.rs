@@ -5,6 +5,7 @@
 //! `forces ...` notes, so this module never reads the scheduler.
 //! The types serialise as Nomad's JobDiff JSON.
 
+mod connect;
 mod engine;
 mod fields;
 pub mod gofmt;

@@ -2,6 +2,7 @@
 
 use crate::jobspec as js;
 
+use super::connect::connect_diff;
 use super::engine::{
     field_diffs, primitive_object_diff, sort_objects, string_set_diff, structured_object_diff, Flat,
 };
@@ -57,6 +58,7 @@ pub(super) fn service_diff(
     ));
     objects.extend(string_set_diff(&o.tags, &n.tags, "Tags", ctx));
     objects.extend(check_diffs(&o.checks, &n.checks, d, ctx));
+    objects.extend(connect_diff(o.connect.as_ref(), n.connect.as_ref(), d, ctx));
     structured_object_diff(
         old.map(|s| fl::service(s, ns.0, d)).as_ref(),
         new.map(|s| fl::service(s, ns.1, d)).as_ref(),

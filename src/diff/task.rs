@@ -61,21 +61,7 @@ pub(super) fn task_diff(
     let mut objects = Vec::new();
     objects.extend(constraints(&o.constraints, &n.constraints, ctx));
     objects.extend(affinities(&o.affinities, &n.affinities, ctx));
-    if o.config != n.config {
-        let ty = if o.config.is_empty() {
-            DiffType::Added
-        } else if n.config.is_empty() {
-            DiffType::Deleted
-        } else {
-            DiffType::Edited
-        };
-        objects.push(ObjectDiff {
-            ty,
-            name: "Config".into(),
-            fields: field_diffs(&fl::config(&o.config), &fl::config(&n.config), ctx),
-            objects: Vec::new(),
-        });
-    }
+    objects.extend(config_diff(&o.config, &n.config, ctx));
     objects.extend(resources_diff(
         old.map(|t| &t.resources),
         new.map(|t| &t.resources),
@@ -187,6 +173,30 @@ pub(super) fn task_diff(
         objects,
         annotations: Vec::new(),
     }
+}
+
+/// `configDiff`: an opaque driver (or proxy) config, flattened in full.
+pub(super) fn config_diff(
+    old: &std::collections::BTreeMap<String, js::Value>,
+    new: &std::collections::BTreeMap<String, js::Value>,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    if old == new {
+        return None;
+    }
+    let ty = if old.is_empty() {
+        DiffType::Added
+    } else if new.is_empty() {
+        DiffType::Deleted
+    } else {
+        DiffType::Edited
+    };
+    Some(ObjectDiff {
+        ty,
+        name: "Config".into(),
+        fields: field_diffs(&fl::config(old), &fl::config(new), ctx),
+        objects: Vec::new(),
+    })
 }
 
 /// Volume mounts are compared by position.

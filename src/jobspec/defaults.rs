@@ -333,26 +333,37 @@ fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion)
     }
 }
 
-fn task(t: &mut Task, job: &str, group: &str, v: NomadVersion) {
-    let r = &mut t.resources;
+/// api `Resources.Canonicalize`: cpu 100 unless cpu or cores is written,
+/// memory 300.
+pub(super) fn resources(r: &mut Resources) {
     if !r.spans.written("cpu") && !r.spans.written("cores") {
         r.cpu = 100;
     }
     if !r.spans.written("memory") {
         r.memory_mb = 300;
     }
+}
+
+/// api `LogConfig.Canonicalize`: 10 files of 10 MB unless written.
+pub(super) fn log_config(l: &mut LogConfig) {
+    if !l.spans.written("max_files") {
+        l.max_files = 10;
+    }
+    if !l.spans.written("max_file_size") {
+        l.max_file_size_mb = 10;
+    }
+}
+
+fn task(t: &mut Task, job: &str, group: &str, v: NomadVersion) {
+    let r = &mut t.resources;
+    resources(r);
     for n in &mut r.networks {
         network(n, v);
     }
     if !t.spans.written("kill_timeout") {
         t.kill_timeout = Duration::secs(5);
     }
-    if !t.log_config.spans.written("max_files") {
-        t.log_config.max_files = 10;
-    }
-    if !t.log_config.spans.written("max_file_size") {
-        t.log_config.max_file_size_mb = 10;
-    }
+    log_config(&mut t.log_config);
     let tname = t.name.clone();
     for s in &mut t.services {
         service(s, job, group, &tname, v);

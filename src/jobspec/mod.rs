@@ -4,6 +4,7 @@
 
 mod budget;
 mod canonical;
+mod connect_defaults;
 mod defaults;
 pub mod duration;
 pub mod eval;
@@ -281,6 +282,7 @@ fn build(
     }
     defaults::apply(&mut job, opts.version);
     canonical::apply(&mut job, opts.version);
+    connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, diags);
     version_gates::check(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);

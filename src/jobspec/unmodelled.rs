@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn unread_blocks_and_arguments_are_kept_where_they_belong() {
         let p = load_text(
-            "job \"j\" {\n  consul {\n    namespace = \"n\"\n  }\n  group \"g\" {\n    service {\n      name = \"s\"\n      connect {\n        native = true\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n      max_run_duration = \"1h\"\n      identity {\n        aud = [\"x\"]\n      }\n      config {\n        command = \"x\"\n      }\n    }\n  }\n}\n",
+            "job \"j\" {\n  consul {\n    namespace = \"n\"\n  }\n  group \"g\" {\n    service {\n      name = \"s\"\n      connect {\n        gateway {\n          mesh {}\n        }\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n      max_run_duration = \"1h\"\n      identity {\n        aud = [\"x\"]\n      }\n      config {\n        command = \"x\"\n      }\n    }\n  }\n}\n",
         );
         let job = p.job.expect("job");
         assert!(
@@ -131,7 +131,8 @@ mod tests {
         );
         let g = &job.groups[0];
         let keys: Vec<&String> = g.unmodelled.0.keys().collect();
-        assert_eq!(keys, ["service.connect.native"], "{:?}", g.unmodelled);
+        // Connect is modelled, except its gateway.
+        assert_eq!(keys, ["service.connect.gateway.mesh"], "{:?}", g.unmodelled);
         // Modelled blocks (identity, config) leave nothing behind.
         let t = &g.tasks[0];
         let keys: Vec<&String> = t.unmodelled.0.keys().collect();

@@ -113,7 +113,7 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
     let has_gateway = g
         .services
         .iter()
-        .any(|s| matches!(&s.connect, Some(Value::Map(m)) if m.contains_key("gateway")));
+        .any(|s| s.connect.as_ref().is_some_and(|c| c.is_gateway()));
     if g.tasks.is_empty() && !has_gateway {
         push(
             diags,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 pub mod applier;
+mod connect_update;
 pub mod constraint;
 pub mod device;
 pub mod engine;

@@ -33,6 +33,9 @@ pub fn destructive_change(
     if networks_differ(&old.networks, &new.networks) {
         return true;
     }
+    if super::connect_update::connect_services_updated(&old.services, &new.services, version) {
+        return true;
+    }
     if old_job.affinities != new_job.affinities
         || old.affinities != new.affinities
         || old_job.spreads != new_job.spreads

@@ -3,6 +3,7 @@
 //! Values are as written; Nomad's defaults are applied afterwards
 //! (defaults.rs) for every field whose span says it was not written.
 
+mod connect;
 mod placement;
 mod service;
 mod strategy;
@@ -10,6 +11,7 @@ mod task;
 mod task_parts;
 mod workload;
 
+use connect::*;
 use placement::*;
 use service::*;
 use strategy::*;

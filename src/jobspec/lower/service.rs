@@ -44,10 +44,7 @@ pub(super) fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
     };
     s.meta = f.map(cx, "meta");
     s.canary_meta = f.map(cx, "canary_meta");
-    // Kept opaque for the admission checks; diffed as unmodelled.
-    s.connect = f
-        .unmodelled_block(cx, "connect")
-        .map(|c| Value::Map(opaque(c)));
+    s.connect = f.block(cx, "connect").map(|c| connect(c, cx));
     f.unmodelled_block(cx, "identity");
     s.checks = f.blocks("check").map(|c| check(c, cx)).collect();
     s.spans = f.spans;

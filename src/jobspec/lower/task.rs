@@ -71,42 +71,11 @@ pub(super) fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
         }
     });
     if let Some(b) = f.block(cx, "logs") {
-        let mut lf = F::new(
-            b,
-            cx,
-            &["max_files", "max_file_size", "disabled", "enabled"],
-            "logs",
-        );
-        t.log_config = LogConfig {
-            max_files: lf.int(cx, "max_files").unwrap_or_default(),
-            max_file_size_mb: lf.int(cx, "max_file_size").unwrap_or_default(),
-            disabled: lf.bool(cx, "disabled").unwrap_or_default(),
-            spans: lf.spans,
-        };
+        t.log_config = logs(b, cx);
     }
     t.volume_mounts = f
         .blocks("volume_mount")
-        .map(|b| {
-            let mut f = F::new(
-                b,
-                cx,
-                &[
-                    "volume",
-                    "destination",
-                    "read_only",
-                    "propagation_mode",
-                    "selinux_label",
-                ],
-                "volume_mount",
-            );
-            VolumeMount {
-                volume: f.str(cx, "volume").unwrap_or_default(),
-                destination: f.str(cx, "destination").unwrap_or_default(),
-                read_only: f.bool(cx, "read_only").unwrap_or_default(),
-                propagation_mode: f.str(cx, "propagation_mode").unwrap_or_default(),
-                selinux_label: f.str(cx, "selinux_label").unwrap_or_default(),
-            }
-        })
+        .map(|b| volume_mount(b, cx))
         .collect();
     t.kill_timeout = f.dur(cx, "kill_timeout").unwrap_or_default();
     t.kill_signal = f.str(cx, "kill_signal").unwrap_or_default();
@@ -234,4 +203,43 @@ pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
     }
     net.spans = f.spans;
     net
+}
+
+/// A task's (or a sidecar task's) `logs` block.
+pub(super) fn logs(n: &Node, cx: &mut Cx<'_>) -> LogConfig {
+    let mut lf = F::new(
+        n,
+        cx,
+        &["max_files", "max_file_size", "disabled", "enabled"],
+        "logs",
+    );
+    LogConfig {
+        max_files: lf.int(cx, "max_files").unwrap_or_default(),
+        max_file_size_mb: lf.int(cx, "max_file_size").unwrap_or_default(),
+        disabled: lf.bool(cx, "disabled").unwrap_or_default(),
+        spans: lf.spans,
+    }
+}
+
+/// A task's (or a sidecar task's) `volume_mount` block.
+pub(super) fn volume_mount(n: &Node, cx: &mut Cx<'_>) -> VolumeMount {
+    let mut f = F::new(
+        n,
+        cx,
+        &[
+            "volume",
+            "destination",
+            "read_only",
+            "propagation_mode",
+            "selinux_label",
+        ],
+        "volume_mount",
+    );
+    VolumeMount {
+        volume: f.str(cx, "volume").unwrap_or_default(),
+        destination: f.str(cx, "destination").unwrap_or_default(),
+        read_only: f.bool(cx, "read_only").unwrap_or_default(),
+        propagation_mode: f.str(cx, "propagation_mode").unwrap_or_default(),
+        selinux_label: f.str(cx, "selinux_label").unwrap_or_default(),
+    }
 }

@@ -4,12 +4,14 @@
 //! Nomad's language. Every struct carries [`Spans`]: which fields were written
 //! in the file (and where); a field without a span holds Nomad's default.
 
+mod connect;
 mod job;
 mod policy;
 mod resources;
 mod task;
 mod workload;
 
+pub use connect::*;
 pub use job::*;
 pub use policy::*;
 pub use resources::*;

@@ -52,8 +52,7 @@ pub struct Service {
     pub canary_meta: Map,
     pub task_name: String,
     pub on_update: String,
-    /// `connect { ... }` is kept opaque: it matters for update type, not placement.
-    pub connect: Option<Value>,
+    pub connect: Option<ConsulConnect>,
     pub spans: Spans,
 }
 

@@ -1,0 +1,412 @@
+//! Consul Connect blocks read from job files and diffed as each version's
+//! nomad/structs/diff.go diffs them (`connectDiffs` and below). Cases named
+//! after a diff_test.go table reproduce its expected ObjectDiff; where the
+//! table builds structs by hand, the job file goes through the API's
+//! canonicalisation first (a written `sidecar_task` gets default resources
+//! and logs, api/consul.go `SidecarTask.Canonicalize`), as a real plan does.
+
+mod common;
+
+use common::load_job;
+
+use nomad_preflight::diff::{group_diff, DiffType, ObjectDiff};
+use nomad_preflight::version::NomadVersion;
+use serde_json::{json, Value};
+
+fn group_with(service_body: &str) -> String {
+    format!(
+        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    network {{\n      mode = \"bridge\"\n      port \"http\" {{}}\n    }}\n    service {{\n      name = \"webapp\"\n      port = \"http\"\n{service_body}\n    }}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+/// The Service object of the group diff between two service bodies.
+fn service_diff(old: &str, new: &str, v: NomadVersion, contextual: bool) -> ObjectDiff {
+    let (o, n) = (load_job(&group_with(old), v), load_job(&group_with(new), v));
+    let d = group_diff(&o.groups[0], &n.groups[0], v, contextual);
+    let mut services = d.objects.into_iter().filter(|o| o.name == "Service");
+    let s = services.next().expect("a Service object");
+    assert!(services.next().is_none());
+    s
+}
+
+fn connect_of(s: &ObjectDiff) -> Value {
+    let c: Vec<&ObjectDiff> = s
+        .objects
+        .iter()
+        .filter(|o| o.name == "ConsulConnect")
+        .collect();
+    assert_eq!(c.len(), 1, "{s:#?}");
+    serde_json::to_value(c[0]).expect("json")
+}
+
+fn field(ty: &str, name: &str, old: &str, new: &str) -> Value {
+    json!({"Type": ty, "Name": name, "Old": old, "New": new, "Annotations": null})
+}
+
+fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
+    NomadVersion::new(major, minor, patch)
+}
+
+const UPSTREAM_OLD: &str = "      connect {\n        sidecar_service {\n          port = \"http\"\n          proxy {\n            local_service_address = \"127.0.0.1\"\n            local_service_port = 8080\n            upstreams {\n              destination_name = \"count-api\"\n              local_bind_port = 8080\n              datacenter = \"dc2\"\n              local_bind_address = \"127.0.0.1\"\n              destination_type = \"prepared_query\"\n              mesh_gateway {\n                mode = \"remote\"\n              }\n            }\n          }\n        }\n      }";
+
+const UPSTREAM_NEW: &str = "      connect {\n        sidecar_service {\n          port = \"http\"\n          proxy {\n            local_service_address = \"127.0.0.1\"\n            local_service_port = 8080\n            upstreams {\n              destination_name = \"count-api\"\n              local_bind_port = 8080\n              datacenter = \"dc2\"\n              local_bind_address = \"127.0.0.1\"\n              local_bind_socket_mode = \"0700\"\n              local_bind_socket_path = \"/tmp/redis_5678.sock\"\n              destination_peer = \"cloud-services\"\n              destination_partition = \"infra\"\n              destination_type = \"service\"\n              mesh_gateway {\n                mode = \"remote\"\n              }\n            }\n          }\n        }\n      }";
+
+/// TestServicesDiff "ConsulUpstream with different Upstreams" (2.0.5): the
+/// upstream matched by datacenter/name is Edited, and the unchanged
+/// transparent proxy is still listed as a None object.
+#[test]
+fn consul_upstream_with_different_upstreams() {
+    let s = service_diff(UPSTREAM_OLD, UPSTREAM_NEW, v(2, 0, 5), false);
+    assert_eq!(s.ty, DiffType::Edited);
+    assert!(s.fields.is_empty(), "{:?}", s.fields);
+    assert_eq!(
+        connect_of(&s),
+        json!({
+            "Type": "Edited", "Name": "ConsulConnect", "Fields": [],
+            "Objects": [{
+                "Type": "Edited", "Name": "SidecarService", "Fields": [],
+                "Objects": [{
+                    "Type": "Edited", "Name": "ConsulProxy", "Fields": [],
+                    "Objects": [
+                        {
+                            "Type": "Edited", "Name": "ConsulUpstreams",
+                            "Fields": [
+                                field("Added", "DestinationPartition", "", "infra"),
+                                field("Added", "DestinationPeer", "", "cloud-services"),
+                                field("Edited", "DestinationType", "prepared_query", "service"),
+                                field("Added", "LocalBindSocketMode", "", "0700"),
+                                field("Added", "LocalBindSocketPath", "", "/tmp/redis_5678.sock"),
+                            ],
+                            "Objects": null,
+                        },
+                        {"Type": "None", "Name": "TransparentProxy", "Fields": [], "Objects": null},
+                    ],
+                }],
+            }],
+        })
+    );
+}
+
+/// The same edit under 1.6 (diff.go v1.6.0): the struct has no partition
+/// yet and the proxy diff has no transparent proxy object.
+#[test]
+fn upstream_edit_under_1_6_lists_only_that_versions_fields() {
+    let s = service_diff(UPSTREAM_OLD, UPSTREAM_NEW, v(1, 6, 0), false);
+    let c = connect_of(&s);
+    let proxy = &c["Objects"][0]["Objects"][0];
+    assert_eq!(
+        proxy["Objects"].as_array().map(Vec::len),
+        Some(1),
+        "{proxy}"
+    );
+    let names: Vec<&str> = proxy["Objects"][0]["Fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["Name"].as_str())
+        .collect();
+    // 1.6 upstreams have no DestinationPeer/Type or socket fields (1.7).
+    assert!(names.is_empty(), "{names:?}");
+    assert_eq!(proxy["Objects"][0]["Type"], json!("Edited"));
+}
+
+/// Before 1.2 upstreams are a content set (diff.go v1.0.0
+/// `primitiveObjectSetDiff`): an edited upstream is one Added and one
+/// Deleted object.
+#[test]
+fn upstreams_are_a_set_before_1_2() {
+    let old = "      connect {\n        sidecar_service {\n          proxy {\n            upstreams {\n              destination_name = \"a\"\n              local_bind_port = 1\n            }\n          }\n        }\n      }";
+    let new = old.replace("local_bind_port = 1", "local_bind_port = 2");
+    let s = service_diff(old, &new, v(1, 0, 0), false);
+    let c = connect_of(&s);
+    // The empty Datacenter is equal on both sides, so not listed.
+    assert_eq!(
+        c["Objects"][0]["Objects"][0]["Objects"],
+        json!([
+            {
+                "Type": "Added", "Name": "ConsulUpstreams",
+                "Fields": [
+                    field("Added", "DestinationName", "", "a"),
+                    field("Added", "LocalBindPort", "", "2"),
+                ],
+                "Objects": null,
+            },
+            {
+                "Type": "Deleted", "Name": "ConsulUpstreams",
+                "Fields": [
+                    field("Deleted", "DestinationName", "a", ""),
+                    field("Deleted", "LocalBindPort", "1", ""),
+                ],
+                "Objects": null,
+            },
+        ])
+    );
+}
+
+/// TestServicesDiff "SidecarService with different meta" (2.0.5).
+#[test]
+fn sidecar_service_with_different_meta() {
+    let old = "      connect {\n        sidecar_service {\n          port = \"http\"\n          proxy {}\n          meta {\n            foo = \"qux\"\n          }\n        }\n      }";
+    let new = "      connect {\n        sidecar_service {\n          port = \"http\"\n          proxy {}\n          meta {\n            foo = \"var\"\n            testKey = \"testValue\"\n          }\n        }\n      }";
+    let s = service_diff(old, new, v(2, 0, 5), false);
+    assert_eq!(
+        connect_of(&s),
+        json!({
+            "Type": "Edited", "Name": "ConsulConnect", "Fields": [],
+            "Objects": [{
+                "Type": "Edited", "Name": "SidecarService",
+                "Fields": [
+                    field("Edited", "Meta[foo]", "qux", "var"),
+                    field("Added", "Meta[testKey]", "", "testValue"),
+                ],
+                "Objects": null,
+            }],
+        })
+    );
+}
+
+/// TestTaskDiff "Service with Connect" (2.0.5): an empty sidecar service
+/// added to a service.
+#[test]
+fn service_with_connect() {
+    let s = service_diff(
+        "",
+        "      connect {\n        sidecar_service {}\n      }",
+        v(2, 0, 5),
+        false,
+    );
+    assert_eq!(
+        connect_of(&s),
+        json!({
+            "Type": "Added", "Name": "ConsulConnect",
+            "Fields": [field("Added", "Native", "", "false")],
+            "Objects": [{
+                "Type": "Added", "Name": "SidecarService",
+                "Fields": [field("Added", "DisableDefaultTCPCheck", "", "false")],
+                "Objects": null,
+            }],
+        })
+    );
+}
+
+/// TestTaskDiff "Service with Connect Native" (2.0.5).
+#[test]
+fn service_with_connect_native() {
+    let s = service_diff(
+        "",
+        "      task = \"t\"\n      connect {\n        native = true\n      }",
+        v(2, 0, 5),
+        false,
+    );
+    assert_eq!(
+        serde_json::to_value(&s.fields).expect("json"),
+        json!([field("Added", "TaskName", "", "t")])
+    );
+    assert_eq!(
+        connect_of(&s),
+        json!({
+            "Type": "Added", "Name": "ConsulConnect",
+            "Fields": [field("Added", "Native", "", "true")],
+            "Objects": null,
+        })
+    );
+}
+
+/// TestTaskGroupDiff "TaskGroup Services edited" (2.0.5, contextual), its
+/// Connect part without the gateway (not modelled): native flipped, a
+/// sidecar service with proxy, upstream, expose path, transparent proxy and
+/// config added, the sidecar task removed. The job file's sidecar task was
+/// canonicalised by the API, so its default Resources and LogConfig are
+/// deleted with it (the table's hand-built struct has none).
+#[test]
+fn task_group_services_edited_connect_part() {
+    let old = "      connect {\n        native = false\n        sidecar_task {\n          name = \"sidecar\"\n          driver = \"docker\"\n          env {\n            FOO = \"BAR\"\n          }\n          config {\n            foo = \"baz\"\n          }\n          volume_mount {\n            volume = \"vol0\"\n            destination = \"/path\"\n            read_only = false\n            propagation_mode = \"private\"\n            selinux_label = \"Z\"\n          }\n        }\n      }";
+    let new = "      connect {\n        native = true\n        sidecar_service {\n          port = \"http\"\n          proxy {\n            local_service_address = \"127.0.0.1\"\n            local_service_port = 8080\n            upstreams {\n              destination_name = \"foo\"\n              destination_namespace = \"ns2\"\n              local_bind_port = 8000\n              datacenter = \"dc2\"\n              local_bind_address = \"127.0.0.2\"\n              mesh_gateway {\n                mode = \"remote\"\n              }\n            }\n            expose {\n              path {\n                path = \"/health\"\n                protocol = \"http\"\n                local_path_port = 9001\n                listener_port = \"api_expose_healthcheck\"\n              }\n            }\n            config {\n              foo = \"qux\"\n            }\n            transparent_proxy {\n              uid = \"101\"\n              outbound_port = 15001\n              exclude_inbound_ports = [\"www\", \"9000\"]\n              exclude_outbound_ports = [4443]\n              exclude_outbound_cidrs = [\"10.0.0.0/8\"]\n              exclude_uids = [\"1\", \"10\"]\n              no_dns = true\n            }\n          }\n        }\n      }";
+    let s = service_diff(old, new, v(2, 0, 5), true);
+    let c = connect_of(&s);
+    let none = |name: &str, value: &str| field("None", name, value, value);
+    let upstream = json!({
+        "Type": "Added", "Name": "ConsulUpstreams",
+        "Fields": [
+            field("Added", "Datacenter", "", "dc2"),
+            field("Added", "DestinationName", "", "foo"),
+            field("Added", "DestinationNamespace", "", "ns2"),
+            none("DestinationPartition", ""),
+            none("DestinationPeer", ""),
+            none("DestinationType", ""),
+            field("Added", "LocalBindAddress", "", "127.0.0.2"),
+            field("Added", "LocalBindPort", "", "8000"),
+            none("LocalBindSocketMode", ""),
+            none("LocalBindSocketPath", ""),
+        ],
+        "Objects": [{
+            "Type": "Added", "Name": "MeshGateway",
+            "Fields": [field("Added", "Mode", "", "remote")],
+            "Objects": null,
+        }],
+    });
+    let set = |name: &str, values: &[&str]| {
+        json!({
+            "Type": "Added", "Name": name,
+            "Fields": values.iter().map(|v| field("Added", name, "", v)).collect::<Vec<_>>(),
+            "Objects": null,
+        })
+    };
+    let sidecar_service = json!({
+        "Type": "Added", "Name": "SidecarService",
+        "Fields": [
+            field("Added", "DisableDefaultTCPCheck", "", "false"),
+            field("Added", "Port", "", "http"),
+        ],
+        "Objects": [{
+            "Type": "Added", "Name": "ConsulProxy",
+            "Fields": [
+                field("Added", "LocalServiceAddress", "", "127.0.0.1"),
+                field("Added", "LocalServicePort", "", "8080"),
+            ],
+            "Objects": [
+                upstream,
+                {
+                    "Type": "Added", "Name": "Expose", "Fields": [],
+                    "Objects": [{
+                        "Type": "Added", "Name": "Paths",
+                        "Fields": [
+                            field("Added", "ListenerPort", "", "api_expose_healthcheck"),
+                            field("Added", "LocalPathPort", "", "9001"),
+                            field("Added", "Path", "", "/health"),
+                            field("Added", "Protocol", "", "http"),
+                        ],
+                        "Objects": null,
+                    }],
+                },
+                {
+                    "Type": "Added", "Name": "TransparentProxy",
+                    "Fields": [
+                        field("Added", "NoDNS", "", "true"),
+                        field("Added", "OutboundPort", "", "15001"),
+                        field("Added", "UID", "", "101"),
+                    ],
+                    "Objects": [
+                        set("ExcludeInboundPorts", &["9000", "www"]),
+                        set("ExcludeOutboundPorts", &["4443"]),
+                        set("ExcludeOutboundCIDRs", &["10.0.0.0/8"]),
+                        set("ExcludeUIDs", &["1", "10"]),
+                    ],
+                },
+                {
+                    "Type": "Added", "Name": "Config",
+                    "Fields": [field("Added", "foo", "", "qux")],
+                    "Objects": null,
+                },
+            ],
+        }],
+    });
+    assert_eq!(c["Type"], json!("Edited"));
+    assert_eq!(
+        c["Fields"],
+        json!([field("Edited", "Native", "false", "true")])
+    );
+    assert_eq!(c["Objects"][0], sidecar_service);
+    let task = &c["Objects"][1];
+    assert_eq!(task["Type"], json!("Deleted"));
+    assert_eq!(task["Name"], json!("SidecarTask"));
+    assert_eq!(
+        task["Fields"],
+        json!([
+            field("Deleted", "Driver", "docker", ""),
+            field("Deleted", "Env[FOO]", "BAR", ""),
+            field("Deleted", "Name", "sidecar", ""),
+        ])
+    );
+    let names: Vec<&str> = task["Objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .filter_map(|o| o["Name"].as_str())
+        .collect();
+    assert_eq!(names, ["Config", "Resources", "LogConfig", "VolumeMount"]);
+    assert_eq!(
+        task["Objects"][0],
+        json!({
+            "Type": "Deleted", "Name": "Config",
+            "Fields": [field("Deleted", "foo", "baz", "")],
+            "Objects": null,
+        })
+    );
+    assert_eq!(
+        task["Objects"][3],
+        json!({
+            "Type": "Deleted", "Name": "VolumeMount",
+            "Fields": [
+                field("Deleted", "Destination", "/path", ""),
+                field("Deleted", "PropagationMode", "private", ""),
+                field("Deleted", "ReadOnly", "false", ""),
+                field("Deleted", "SELinuxLabel", "Z", ""),
+                field("Deleted", "Volume", "vol0", ""),
+            ],
+            "Objects": null,
+        })
+    );
+    // The canonical defaults: 100 MHz, 300 MB, 10 files of 10 MB.
+    let fields_of = |o: &Value| -> Vec<(String, String)> {
+        o["Fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                (
+                    f["Name"].as_str().unwrap_or("").to_string(),
+                    f["Old"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let res = fields_of(&task["Objects"][1]);
+    assert!(res.contains(&("CPU".into(), "100".into())), "{res:?}");
+    assert!(res.contains(&("MemoryMB".into(), "300".into())), "{res:?}");
+    let logs = fields_of(&task["Objects"][2]);
+    assert!(logs.contains(&("MaxFiles".into(), "10".into())), "{logs:?}");
+}
+
+/// Before 1.8 the proxy diff had no expose object (diff.go v1.6.0): an
+/// expose edit is an Edited ConsulProxy with nothing inside, as Nomad shows.
+#[test]
+fn expose_edit_before_1_8_is_an_empty_edited_proxy() {
+    let old = "      connect {\n        sidecar_service {\n          proxy {\n            expose {\n              path {\n                path = \"/a\"\n                protocol = \"http\"\n                local_path_port = 1\n                listener_port = \"http\"\n              }\n            }\n          }\n        }\n      }";
+    let new = old.replace("/a", "/b");
+    let s = service_diff(old, &new, v(1, 6, 0), false);
+    let c = connect_of(&s);
+    assert_eq!(
+        c["Objects"][0]["Objects"],
+        json!([{"Type": "Edited", "Name": "ConsulProxy", "Fields": [], "Objects": null}])
+    );
+    let s = service_diff(old, &new, v(2, 0, 5), false);
+    let c = connect_of(&s);
+    let expose = &c["Objects"][0]["Objects"][0]["Objects"][0];
+    assert_eq!(expose["Name"], json!("Expose"));
+    assert_eq!(expose["Type"], json!("Edited"));
+    let kinds: Vec<&str> = expose["Objects"]
+        .as_array()
+        .expect("paths")
+        .iter()
+        .filter_map(|p| p["Type"].as_str())
+        .collect();
+    assert_eq!(kinds, ["Added", "Deleted"]);
+}
+
+/// A gateway is not modelled: its edit is no Nomad object, but the job's
+/// unmodelled part reports it (never a silent no-change).
+#[test]
+fn gateway_edit_stays_reported_as_unmodelled() {
+    let old = "      connect {\n        gateway {\n          ingress {\n            listener {\n              port = 8080\n              protocol = \"tcp\"\n              service {\n                name = \"a\"\n              }\n            }\n          }\n        }\n      }";
+    let new = old.replace("8080", "8081");
+    let vv = v(2, 0, 5);
+    let (o, n) = (
+        load_job(&group_with(old), vv),
+        load_job(&group_with(&new), vv),
+    );
+    assert_ne!(o.groups[0].unmodelled, n.groups[0].unmodelled);
+    let d = group_diff(&o.groups[0], &n.groups[0], vv, false);
+    let s = d.objects.iter().find(|o| o.name == "Service").expect("svc");
+    assert!(s.objects.iter().all(|o| o.name != "ConsulConnect"), "{s:?}");
+}
