@@ -316,7 +316,7 @@ mod tests {
             assert!(!go_version_matches("1.0.0", c), "{c}");
             assert!(!semver_matches("1.0.0", c), "{c}");
         }
-        assert!(go_version_matches("1.0.0", ">= 1.2, < 1.0") == false);
+        assert!(!go_version_matches("1.0.0", ">= 1.2, < 1.0"));
         assert!(go_version_matches("1.5", "  >=  1.2 ,<2 "));
         assert!(!go_version_matches("garbage", ">= 1.2"));
         assert!(
