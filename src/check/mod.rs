@@ -61,13 +61,21 @@ enum Loaded {
     },
 }
 
+/// The diagnostic for a file that cannot be read.
+type Unreadable = fn(&Path, &std::io::Error) -> Diag;
+
 /// Read and parse one file; `None` when it is not a job file (other HCL:
 /// the caller counts it as skipped).
-fn load_file(vfs: &dyn Vfs, path: &Path, loader: &JobLoader) -> Option<Loaded> {
+fn load_file(
+    vfs: &dyn Vfs,
+    path: &Path,
+    loader: &JobLoader,
+    unreadable: Unreadable,
+) -> Option<Loaded> {
     match loader.job_file(vfs, path) {
         Ok(parsed) => parsed.map(|p| Loaded::Job(Box::new(p))),
         Err(e) => Some(Loaded::Failed {
-            diag: crate::diag::unreadable(path, &e),
+            diag: unreadable(path, &e),
             crashed: false,
         }),
     }
@@ -96,6 +104,7 @@ fn load_files(
     files: &[PathBuf],
     loader: &JobLoader,
     threads: usize,
+    unreadable: Unreadable,
 ) -> (Vec<(PathBuf, Loaded)>, Vec<PathBuf>) {
     let next = AtomicUsize::new(0);
     let worker = || {
@@ -103,7 +112,9 @@ fn load_files(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = files.get(i) else { break };
-            match catch_unwind(AssertUnwindSafe(|| load_file(vfs, path, loader))) {
+            match catch_unwind(AssertUnwindSafe(|| {
+                load_file(vfs, path, loader, unreadable)
+            })) {
                 Ok(Some(r)) => done.push((i, path.clone(), Some(r))),
                 Ok(None) => done.push((i, path.clone(), None)),
                 Err(p) => done.push((
@@ -217,7 +228,7 @@ pub fn check_paths(
     loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Checked {
-    let (loaded, skipped) = load_files(vfs, files, loader, judge.threads);
+    let (loaded, skipped) = load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
     let steps: Vec<Step> = loaded
         .iter()
         .map(|(path, l)| Step {
@@ -250,7 +261,13 @@ pub fn check_change_set(
     loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Checked {
-    let (loaded, skipped) = load_files(vfs, &set.candidates(), loader, judge.threads);
+    let (loaded, skipped) = load_files(
+        vfs,
+        &set.candidates(),
+        loader,
+        judge.threads,
+        crate::changeset::unreadable,
+    );
     let new: BTreeMap<PathBuf, NewVersion> = loaded
         .iter()
         .map(|(p, l)| {
