@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::git::{self, Change, LazyGitVfs};
-use crate::jobspec::{self, Job, LoadOptions};
+use crate::job_loader::JobLoader;
+use crate::jobspec::{self, Job};
 use crate::scheduler::Simulation;
 use crate::vfs::{DiskVfs, Vfs};
 
@@ -183,6 +184,9 @@ pub struct ChangeSet {
     /// `.gitignore` hides, so they are not part of the change (said on
     /// stderr, never dropped without a word).
     pub ignored: Vec<PathBuf>,
+    /// `.nomad-preflight.hcl`'s say on which paths are job files
+    /// ([`ChangeSet::configure`]).
+    configs: Option<crate::check::config::Configs>,
 }
 
 impl ChangeSet {
@@ -195,7 +199,40 @@ impl ChangeSet {
             range,
             changes,
             ignored,
+            configs: None,
         })
+    }
+
+    /// Apply `.nomad-preflight.hcl`'s `include` and `exclude` to which
+    /// changed paths are job files: included paths are, excluded ones are
+    /// not (they stay in the set for the world gate, which no
+    /// configuration turns off). With the base's configuration (`--base`)
+    /// a path is excluded only when the base's file excludes it too: a
+    /// change cannot take its own files out of its gate.
+    pub fn configure(&mut self, configs: &crate::check::config::Configs) {
+        self.configs = Some(configs.clone());
+        let excluded: Vec<PathBuf> = self
+            .ignored
+            .iter()
+            .filter(|p| self.excluded(p))
+            .cloned()
+            .collect();
+        self.ignored.retain(|p| !excluded.contains(p));
+    }
+
+    fn excluded(&self, p: &Path) -> bool {
+        self.configs
+            .as_ref()
+            .is_some_and(|c| c.head.excludes(p) && c.base.as_ref().is_none_or(|b| b.excludes(p)))
+    }
+
+    /// Is `path` a job-file candidate: by its name or an `include` glob,
+    /// and not excluded?
+    fn is_candidate(&self, path: &Path) -> bool {
+        let included = self.configs.as_ref().is_some_and(|c| {
+            c.head.includes(path) || c.base.as_ref().is_some_and(|b| b.includes(path))
+        });
+        (is_job_candidate(path) || included) && !self.excluded(path)
     }
 
     /// The stderr line naming the ignored job files, if there are any.
@@ -205,11 +242,10 @@ impl ChangeSet {
             1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
+        let name = crate::report::escape::one_line(&first.to_string_lossy());
         Some(format!(
-            "note: {} is ignored by git (.gitignore), so it is not part of the change from {} and was not checked{more}; `git check-ignore -v {}` says which rule",
-            crate::report::escape::one_line(&first.to_string_lossy()),
+            "note: {name} is ignored by git (.gitignore), so it is not part of the change from {} and was not checked{more}; `git check-ignore -v {name}` says which rule",
             self.range.base,
-            crate::report::escape::one_line(&first.to_string_lossy()),
         ))
     }
 
@@ -262,7 +298,7 @@ impl ChangeSet {
     pub fn candidates(&self) -> Vec<PathBuf> {
         self.changed()
             .into_iter()
-            .filter(|p| is_job_candidate(p))
+            .filter(|p| self.is_candidate(p))
             .collect()
     }
 
@@ -277,7 +313,7 @@ impl ChangeSet {
         &self,
         new: &BTreeMap<PathBuf, NewVersion>,
         base: &dyn Vfs,
-        opts: &LoadOptions,
+        loader: &JobLoader,
         namespace: Option<&str>,
     ) -> Vec<Step> {
         let mut files = Vec::new();
@@ -302,8 +338,8 @@ impl ChangeSet {
             // and guessing a stop for it would only add noise.
             let invalid_new = matches!(now, Some((_, NewVersion::Invalid)));
             let old = old_path
-                .filter(|p| is_job_candidate(p))
-                .and_then(|p| load_valid(base, p, opts));
+                .filter(|p| self.is_candidate(p))
+                .and_then(|p| load_valid(base, p, loader));
             if let (Some(old), false) = (old, invalid_new) {
                 let old_key = key(&with_namespace(&old, namespace));
                 if new_key.as_ref() != Some(&old_key) {
@@ -413,12 +449,8 @@ fn with_namespace(job: &Job, namespace: Option<&str>) -> Job {
 }
 
 /// The job a file defines at the base, when it loads cleanly.
-fn load_valid(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Job> {
-    let source = vfs.read(path).ok()?;
-    if !jobspec::is_job_file(&source.text) {
-        return None;
-    }
-    match NewVersion::of(&jobspec::load_source(vfs, source, opts)) {
+fn load_valid(vfs: &dyn Vfs, path: &Path, loader: &JobLoader) -> Option<Job> {
+    match NewVersion::of(&loader.job_file(vfs, path).ok()??) {
         NewVersion::Job(j) => Some(*j),
         NewVersion::Invalid => None,
     }
@@ -553,11 +585,19 @@ mod tests {
             range: Range::new(PathBuf::from("/repo"), true, None, None),
             changes,
             ignored: Vec::new(),
+            configs: None,
         }
     }
 
+    fn loader() -> JobLoader {
+        JobLoader::plain(
+            crate::version::NomadVersion::CURRENT,
+            PathBuf::from("/repo"),
+        )
+    }
+
     fn parsed(vfs: &MemVfs, p: &str) -> NewVersion {
-        NewVersion::of(&jobspec::load(vfs, Path::new(p), &LoadOptions::default()))
+        NewVersion::of(&loader().load(vfs, Path::new(p)))
     }
 
     #[test]
@@ -580,7 +620,7 @@ mod tests {
         for p in ["z/new.nomad", "c.nomad"] {
             new.insert(PathBuf::from(p), parsed(&head, p));
         }
-        let steps = cs.steps(&new, &base, &LoadOptions::default(), None);
+        let steps = cs.steps(&new, &base, &loader(), None);
         let got: Vec<String> = steps
             .iter()
             .map(|s| format!("{} {} {}", s.path.display(), s.change, s.is_stop()))

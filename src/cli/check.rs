@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use crate::changeset::ChangeSet;
 use crate::diag::{exit, Diag, Severity};
 use crate::job_loader::JobLoader;
-use crate::jobspec::LoadOptions;
 use crate::report::{self, Format};
 use crate::rules::Finding;
 use crate::scheduler::Simulation;
@@ -93,7 +92,7 @@ fn usage(msg: impl std::fmt::Display) -> Diag {
 }
 
 /// The files `check` would look at, for a process started in `cwd`.
-pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, Diag> {
+pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, crate::diag::Diags> {
     crate::check::select::select(&args.scope(), cwd)
 }
 
@@ -189,7 +188,7 @@ fn gate_world_change(
     sel: &Selection,
     set: &ChangeSet,
     base: &dyn crate::vfs::Vfs,
-    opts: &LoadOptions,
+    loader: &JobLoader,
     judge: &crate::check::Judge<'_>,
     results: &mut Vec<FileResult>,
 ) -> Result<(), Diag> {
@@ -206,7 +205,7 @@ fn gate_world_change(
             threads: judge.threads,
             base_files: judge.base_files,
         };
-        let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, opts, &other);
+        let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other);
         crate::check::merge_other_world(
             results,
             again.results,
@@ -230,7 +229,7 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         eprint!("{}", crate::diag::render(&[d], color));
         return exit::INVALID;
     }
-    let selection = match crate::rules::config::RuleSelection::new(
+    let cli_selection = match crate::rules::config::RuleSelection::new(
         &args.select,
         &args.extend_select,
         &args.ignore,
@@ -259,17 +258,34 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     let sel = match select(args, Path::new(".")) {
         Ok(s) => s,
         Err(d) => {
-            eprint!("{}", crate::diag::render(&[d], color));
+            let d: Vec<Diag> = d.into_iter().collect();
+            eprint!("{}", crate::diag::render(&d, color));
             return exit::INVALID;
         }
     };
+    let threshold = match args.deny {
+        Some(Deny::Warnings) => Severity::Warning,
+        None => Severity::Error,
+    };
+    let selection = cli_selection.clone().with_config(&sel.configs.head);
+    // `--base`: the base's configuration keeps what the change's own edit
+    // of it would silence (unless the base's policy accepts that).
+    let added_meta = &crate::rules::meta::added_suppression::AddedSuppression::META;
+    let base_selection = sel
+        .configs
+        .base
+        .as_ref()
+        .filter(|_| {
+            !world.policy.allow_added_suppressions
+                && crate::rules::level(world, added_meta).is_some()
+        })
+        .map(|c| cli_selection.clone().with_config(c));
     if let Some(note) = sel.set.as_ref().and_then(|s| s.ignored_note()) {
         eprintln!("{note}");
     }
     let loader = loader(args, world);
     // A `-var` Nomad would ignore is said so on stderr.
     crate::cli::common::eprint_var_warnings(&loader, false);
-    let opts = loader.options();
     let in_set = sel.set.as_ref().map(|set| {
         set.range
             .base_vfs()
@@ -303,14 +319,14 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     };
     let checked = match &in_set {
         Some((set, base)) => {
-            crate::check::check_change_set(sel.vfs.as_ref(), set, base, opts, &judge)
+            crate::check::check_change_set(sel.vfs.as_ref(), set, base, &loader, &judge)
         }
-        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, opts, &judge),
+        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, &loader, &judge),
     };
     let skipped = checked.skipped;
     let mut results = checked.results;
     if let Some((set, base)) = &in_set {
-        if let Err(d) = gate_world_change(&sel, set, base, opts, &judge, &mut results) {
+        if let Err(d) = gate_world_change(&sel, set, base, &loader, &judge, &mut results) {
             eprint!("{}", crate::diag::render(&[d], color));
             return exit::INVALID;
         }
@@ -319,7 +335,16 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     let findings: Vec<Finding> = results
         .iter()
         .flat_map(|r| {
-            let kept = r.diags.iter().filter(|f| selection.keeps(f)).cloned();
+            let at = sel.in_project(&r.path);
+            let kept = r.diags.iter().flat_map(|f| {
+                crate::rules::config::apply_gated(
+                    &selection,
+                    base_selection.as_ref(),
+                    threshold,
+                    f,
+                    &at,
+                )
+            });
             crate::check::root_cause::collapse(kept.collect())
         })
         .collect();
