@@ -4,6 +4,7 @@ mod alloc_file;
 mod api_alloc;
 mod api_job;
 mod api_json;
+pub mod bounds;
 pub mod before;
 mod cluster_file;
 mod device_file;
