@@ -259,7 +259,9 @@ mod tests {
         assert!(u.add(&alloc("default", 5, 10, true).resources).is_ok());
         assert_eq!(u.cpu, i64::MAX);
         let mut low = QuotaUsage::of(&alloc("default", i64::MIN + 1, 0, true).resources);
-        let e = low.sub(&alloc("default", 2, 0, true).resources).unwrap_err();
+        let e = low
+            .sub(&alloc("default", 2, 0, true).resources)
+            .unwrap_err();
         assert_eq!(e.dim, "cpu");
         let state = State {
             allocs: vec![

@@ -371,7 +371,10 @@ fn read_alloc(
         if let Some(v) = count(src, &r, key, diags) {
             // The world's one resource bound (super::bounds), not a
             // saturated figure: every later sum stays exact.
-            match i64::try_from(v).ok().filter(|v| *v <= super::bounds::MAX_RESOURCE) {
+            match i64::try_from(v)
+                .ok()
+                .filter(|v| *v <= super::bounds::MAX_RESOURCE)
+            {
                 Some(v) => *slot = v,
                 None => diags.push(
                     Diag::error(

@@ -157,11 +157,11 @@ mod tests {
         assert_eq!(
             shown,
             [
-                "1:55 MemoryMB 9223372036854775000",
-                "2:36 CPU 1.5",
-                "2:12 DiskMB -1",
-                "2:53 MemoryMaxMB 18446744073709551615",
-                "2:96 SizeMB \"9\"",
+                "1:53 MemoryMB 9223372036854775000",
+                "2:24 CPU 1.5",
+                "2:13 DiskMB -1",
+                "2:44 MemoryMaxMB 18446744073709551615",
+                "2:76 SizeMB \"9\"",
             ]
         );
         assert!(d[0].message.contains("outside 0 to 8589934591 (MB)"));

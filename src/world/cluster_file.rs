@@ -332,15 +332,9 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     ] {
         match r.int(key, diags) {
             Some(v) => {
-                if let Some(v) = positive(key, v, diags).and_then(|v| {
-                    at_most(
-                        key,
-                        v,
-                        MAX_NODE_RESOURCE,
-                        super::bounds::WHY,
-                        diags,
-                    )
-                }) {
+                if let Some(v) = positive(key, v, diags)
+                    .and_then(|v| at_most(key, v, MAX_NODE_RESOURCE, super::bounds::WHY, diags))
+                {
                     *slot = v;
                 }
             }
