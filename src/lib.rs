@@ -18,6 +18,7 @@ pub mod gotext;
 pub mod job_loader;
 pub mod jobspec;
 pub mod nesting;
+pub mod periodic;
 pub mod planner;
 pub mod project;
 pub mod rehearse;
