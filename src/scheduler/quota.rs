@@ -327,12 +327,12 @@ mod tests {
             ns.quota = Some("default".into());
         }
         let sim = simulate_running(&world, &[filler("other", 50, 200), filler("web", 50, 300)]);
-        let before = sim.quota_usage("default", "global");
+        let before = sim.quota_usage("default", "global").expect("fits 64 bits");
         assert_eq!((before.cpu, before.memory), (600, 1500));
         let plan = sim.plan(&job(&filler("web", 50, 400)));
         // The default update block (max_parallel = 1) replaces one at a time.
         assert_eq!(plan.stops.len(), 1, "one destructive update per round");
-        let after = usage_after_plan(&sim, &plan, "default");
+        let after = usage_after_plan(&sim, &plan, "default").expect("fits 64 bits");
         assert_eq!((after.cpu, after.memory), (600, 1500 - 300 + 400));
     }
 }
