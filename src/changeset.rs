@@ -510,7 +510,7 @@ impl Submitted {
 /// Does `job` change what the simulation runs? A job equal to the running
 /// version is no change.
 pub fn changes_what_runs(job: &Job, sim: &Simulation) -> bool {
-    !matches!(sim.state.job(&job.namespace, &job.id), Some(r) if r.job == *job)
+    !matches!(sim.state.job(&job.namespace, &job.id), Some(r) if *r.job == *job)
 }
 
 /// The state of the cluster as the steps of a change set are applied one
