@@ -490,3 +490,32 @@ fn a_written_import_plans_exactly_as_the_import() {
         assert_eq!(decisions(&written), imported, "{case}");
     }
 }
+
+/// `status` shows each node's devices: healthy instances held by live
+/// allocations out of the healthy ones offered (unhealthy ones said
+/// apart), and the instances each allocation holds.
+#[test]
+fn status_shows_device_use_per_node_and_allocation() {
+    let dir = fixture("devices-across");
+    let out = common::run_in(
+        Path::new("."),
+        &["status", "usage", "--world", &dir.to_string_lossy()],
+    );
+    for line in [
+        "  device [#######################.......]  75%  3 / 4 nvidia/gpu/1080ti\n",
+        "  device [########################......]  80%  4 / 5 nvidia/gpu/2080ti\n",
+        "  device [##############################] 100%  1 / 1 intel/fpga/F100 (1 unhealthy)\n",
+    ] {
+        assert!(
+            out.stdout.contains(line),
+            "{line:?} missing: {}",
+            out.stdout
+        );
+    }
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("a0000000"))
+        .unwrap_or_default();
+    assert!(row.ends_with("nvidia/gpu/1080ti[dev0,dev1]"), "{row}");
+}

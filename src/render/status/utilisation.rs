@@ -1,5 +1,6 @@
-//! Our own view (not Nomad's): per node, cpu, memory and disk bars and the
-//! live allocations holding them.
+//! Our own view (not Nomad's): per node, cpu, memory and disk bars, one bar
+//! per device model, and the live allocations holding them (with the device
+//! instances each holds).
 
 use super::{format_list, sorted_nodes};
 use std::fmt::Write as _;
@@ -29,6 +30,53 @@ fn percent(used: i64, total: i64) -> i64 {
     } else {
         0
     }
+}
+
+/// A node's device models: healthy instances held by its live allocations
+/// out of the healthy ones it offers, one bar per model.
+fn device_lines(out: &mut String, n: &crate::cluster::Node, allocs: &[&Allocation]) {
+    for d in &n.devices {
+        let healthy: Vec<&str> = d
+            .instances
+            .iter()
+            .filter(|i| i.healthy)
+            .map(|i| i.id.as_str())
+            .collect();
+        let used = allocs
+            .iter()
+            .flat_map(|a| a.resources.devices.iter())
+            .filter(|held| held.id == d.id)
+            .flat_map(|held| held.instance_ids.iter())
+            .filter(|id| healthy.contains(&id.as_str()))
+            .count();
+        let (used, total) = (
+            i64::try_from(used).unwrap_or(i64::MAX),
+            i64::try_from(healthy.len()).unwrap_or(i64::MAX),
+        );
+        let unhealthy = d.instances.len() - healthy.len();
+        let _ = writeln!(
+            out,
+            "  device {} {:>3}%  {used} / {total} {}{}",
+            bar(used, total),
+            percent(used, total),
+            d.id,
+            if unhealthy > 0 {
+                format!(" ({unhealthy} unhealthy)")
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+/// The device instances an allocation holds: `vendor/type/name[id,id]`.
+fn held_devices(a: &Allocation) -> String {
+    a.resources
+        .devices
+        .iter()
+        .map(|d| format!("{}[{}]", d.id, d.instance_ids.join(",")))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Our own view: per node, cpu and memory bars (allocatable = total minus
@@ -69,6 +117,7 @@ pub fn utilisation(state: &State) -> String {
             bar(disk, disk_total),
             percent(disk, disk_total)
         );
+        device_lines(&mut out, n, &allocs);
         let mut sorted = allocs.clone();
         sorted.sort_by(|a, b| {
             b.resources
@@ -78,15 +127,21 @@ pub fn utilisation(state: &State) -> String {
         });
         let mut rows = Vec::new();
         for a in sorted {
-            rows.push(format!(
+            let mut row = format!(
                 "{}|{}|{}|{} MHz|{} MB|priority {}",
                 a.short_id(),
                 a.namespace,
                 a.name,
                 a.resources.cpu,
                 a.resources.memory_mb,
-                a.job_priority
-            ));
+                a.job_priority,
+            );
+            let devices = held_devices(a);
+            if !devices.is_empty() {
+                row.push('|');
+                row.push_str(&devices);
+            }
+            rows.push(row);
         }
         if rows.is_empty() {
             let _ = writeln!(out, "    (no allocations)");
