@@ -225,13 +225,26 @@ pub fn unchecked_by_validate(world: &World, state: &State, job: &Job) -> Option<
     }
 }
 
+/// The Plan RPC's answer when an admission mutator fails
+/// (`admissionMutators` wraps the error with the mutator's name).
+pub fn mutator_refused(mutator: &str, error: String, version: NomadVersion) -> Admission {
+    refused(format!("error in job mutator {mutator}: {error}"), version)
+}
+
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;
-    let errors: Vec<String> = refusals(world, state, job)
-        .iter()
-        .map(|r| r.message(job))
-        .collect();
+    // The Connect hook is the first validator (job_endpoint.go): its error
+    // leads the validators' multierror, and before 1.3 (no namespace
+    // validator yet) it is the only one.
+    let connect = crate::mutators::connect_validate(job, version);
+    let mut errors: Vec<String> = connect.iter().cloned().collect();
+    if connect.is_none() || version.at_least(1, 3, 0) {
+        errors.extend(refusals(world, state, job).iter().map(|r| r.message(job)));
+    }
+    if connect.is_some() {
+        return refused(multierror(&errors, version), version);
+    }
     if errors.is_empty() {
         return Admission::Admitted;
     }

@@ -143,6 +143,7 @@ impl Simulation {
     /// one, at the next index as a registration would be) with its
     /// allocations where they run. One pass over them, no scheduling.
     fn pin(&mut self, job: &Job, pinned: &crate::world::Pinned, allocs: Vec<&Allocation>) {
+        let job = &crate::mutators::applied(job, self.world.nomad_version);
         let key = (job.namespace.clone(), job.id.clone());
         let mut ix = pinned.versions.get(&key).copied().unwrap_or_default();
         if ix.job_modify_index == 0 {
@@ -207,6 +208,7 @@ impl Simulation {
 
     /// `nomad job plan`: what would happen, without changing state.
     pub fn plan(&self, job: &Job) -> PlanResult {
+        let job = &crate::mutators::applied(job, self.world.nomad_version);
         let (version, modify_index) = self.next_version(job);
         // The plan evaluates against a snapshot that already holds the new
         // version, as Nomad's Job.Plan does.
@@ -226,6 +228,8 @@ impl Simulation {
 
     /// `nomad job run [-check-index N]`: register and apply the plan.
     pub fn run(&mut self, job: &Job, check_index: Option<u64>) -> Result<RunOutcome, RunError> {
+        // What is registered is the job as the admission mutators leave it.
+        let job = &crate::mutators::applied(job, self.world.nomad_version);
         let existing = self.state.job(&job.namespace, &job.id);
         if let Some(given) = check_index {
             let message = match existing {
