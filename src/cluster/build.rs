@@ -70,10 +70,12 @@ pub fn build_node(
     for d in &drivers {
         attributes.insert(format!("driver.{d}"), "1".to_string());
     }
-    // What a Linux client running beside Consul fingerprints, so the
-    // constraints Nomad's admission mutators imply (Consul, Connect, CNI,
-    // signals, Nomad services) hold on a hand-written world as on the demo's
-    // cluster; the world's attributes override them.
+    // What a Linux client running beside Consul and Vault fingerprints (the
+    // demo's jobs use both), so the constraints Nomad's admission mutators
+    // imply (Vault, Consul, Connect, CNI, signals, Nomad services) hold on a
+    // hand-written world as on the demo's cluster; the world's attributes
+    // override them. The versions are not otherwise used: any release the
+    // implied constraints accept would do.
     for (k, v) in fingerprint_defaults(world.nomad_version) {
         attributes.insert(k.to_string(), v.to_string());
     }
@@ -131,6 +133,8 @@ fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &
         ("consul.version", "1.20.1"),
         ("consul.grpc", "8502"),
         ("consul.connect", "true"),
+        ("vault.version", "1.1.3"),
+        ("vault.accessible", "true"),
         (
             "os.signals",
             "SIGABRT,SIGALRM,SIGBUS,SIGCHLD,SIGCONT,SIGFPE,SIGHUP,SIGILL,SIGINT,SIGIO,SIGIOT,SIGKILL,SIGPIPE,SIGPROF,SIGQUIT,SIGSEGV,SIGSTOP,SIGSYS,SIGTERM,SIGTRAP,SIGTSTP,SIGTTIN,SIGTTOU,SIGURG,SIGUSR1,SIGUSR2,SIGVTALRM,SIGWINCH,SIGXCPU,SIGXFSZ",
