@@ -344,6 +344,21 @@ impl IntoIterator for Diags {
     }
 }
 
+/// A file that could not be read (refused by the fence, not a regular file,
+/// no permission), located at the file itself: the refusal names the path
+/// and never shows a line of what it leads to.
+pub fn unreadable(path: &std::path::Path, err: &std::io::Error) -> Diag {
+    let name = path.display().to_string();
+    let at = crate::source::SourceFile::new(
+        crate::source::Origin::Disk(path.to_path_buf()),
+        name.clone(),
+        "",
+    );
+    Diag::error("io::read", format!("cannot read {name}: {err}"))
+        .at(&at, Span::new(0, 0), "")
+        .help("the file was not checked, so the run fails; make it a readable regular file inside the project, or leave it out of the paths checked")
+}
+
 /// Exit codes, documented in README.md. Commands that mirror a Nomad command
 /// use Nomad's codes (`validate`: 0/1/255, `plan`: 0/1/255); our own
 /// commands (`check`, `rehearse`, `status`) use 0 ok, 1 findings/failed

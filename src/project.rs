@@ -260,7 +260,18 @@ impl Fence {
         // is refused as outside, like any other outside path.
         let at = self.locate(path)?;
         // Devices and FIFOs are refused before opening (opening a FIFO blocks).
-        if !std::fs::metadata(&at)?.is_file() {
+        let meta = std::fs::metadata(&at)?;
+        if meta.is_dir() {
+            // A folder a walk could not list says why.
+            return Err(match std::fs::read_dir(&at) {
+                Err(e) => io::Error::new(
+                    e.kind(),
+                    format!("cannot list the folder {}: {e}", path.display()),
+                ),
+                Ok(_) => not_regular(path),
+            });
+        }
+        if !meta.is_file() {
             return Err(not_regular(path));
         }
         let canon = self.resolve(path)?;
@@ -283,6 +294,83 @@ impl Fence {
     /// The size cap, for readers that do not go through the disk (git blobs).
     pub fn max_bytes(&self) -> u64 {
         self.max_bytes
+    }
+
+    /// The entries a folder walk outside git hands to [`Fence::read`], in
+    /// path order. Folders for which `skip` is true (hidden ones, `target/`)
+    /// are not entered. Nothing is dropped silently: regular files, and
+    /// every entry that is not a folder (symlinks, FIFOs, devices, sockets),
+    /// are listed for the reader to check or refuse by name. Symlinks are
+    /// not descended, as git records a link and not what it leads to: a link
+    /// to a folder inside is left out (its files are the project's own,
+    /// checked where they are), and a link leading outside is listed
+    /// whatever its name, since the walk cannot know whether job files lie
+    /// behind it without looking outside. A folder the walk cannot list
+    /// (permissions, a vanished folder) is listed too.
+    pub fn walk(&self, dir: &Path, skip: impl Fn(&std::ffi::OsStr) -> bool) -> Vec<Walked> {
+        let mut out = Vec::new();
+        let walker = walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && skip(e.file_name())));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    if let Some(p) = e.path() {
+                        out.push(Walked::always(p));
+                    }
+                    continue;
+                }
+            };
+            let t = entry.file_type();
+            let path = entry.path();
+            if t.is_dir() {
+                continue;
+            }
+            if t.is_symlink() {
+                out.extend(self.link_entry(path));
+                continue;
+            }
+            out.push(Walked {
+                path: path.to_path_buf(),
+                always: false,
+            });
+        }
+        out
+    }
+
+    /// What a listing makes of the symlink `link` (see [`Fence::walk`]):
+    /// nothing for a link to a folder inside, an entry reported whatever
+    /// its name for a link leading outside, else an ordinary entry.
+    pub fn link_entry(&self, link: &Path) -> Option<Walked> {
+        match self.locate(link) {
+            Ok(p) if p.is_dir() => None,
+            Ok(_) => Some(Walked {
+                path: link.to_path_buf(),
+                always: false,
+            }),
+            Err(_) => Some(Walked::always(link)),
+        }
+    }
+}
+
+/// One entry of [`Fence::walk`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walked {
+    pub path: PathBuf,
+    /// Reported whatever its name (a folder that cannot be listed, a link
+    /// leading outside): the job files behind it are unknown.
+    pub always: bool,
+}
+
+impl Walked {
+    fn always(path: &Path) -> Walked {
+        Walked {
+            path: path.to_path_buf(),
+            always: true,
+        }
     }
 }
 

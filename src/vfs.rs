@@ -14,7 +14,9 @@ use crate::source::{Origin, Source, SourceFile};
 pub trait Vfs: Send + Sync {
     /// Read a file. Relative paths are relative to [`Vfs::root`].
     fn read(&self, path: &Path) -> io::Result<Source>;
-    /// Regular files directly inside `dir`, sorted by name.
+    /// The entries directly inside `dir` other than folders, sorted by
+    /// name: regular files, and links or special files for [`Vfs::read`]
+    /// to read or refuse by name.
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
@@ -117,9 +119,15 @@ impl Vfs for DiskVfs {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(full)? {
             let entry = entry?;
-            if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
-                out.push(dir.join(entry.file_name()));
+            // Every entry but a folder: a link, FIFO or device is listed so
+            // that reading it is refused by name, never skipped silently (a
+            // quota file dropped unsaid would make every plan fit). A link
+            // to a folder inside is a folder.
+            let t = entry.file_type()?;
+            if t.is_dir() || t.is_symlink() && self.fence.link_entry(&entry.path()).is_none() {
+                continue;
             }
+            out.push(dir.join(entry.file_name()));
         }
         out.sort();
         Ok(out)

@@ -15,6 +15,8 @@ mod git;
 mod output;
 #[path = "adversarial/reads.rs"]
 mod reads;
+#[path = "adversarial/walk.rs"]
+mod walk;
 #[path = "adversarial/writes.rs"]
 mod writes;
 
@@ -470,34 +472,36 @@ fn check_walks_past_symlink_loops_fifos_and_unreadable_files() {
     // from whether this process can read the file, so the expectation is
     // exact either way (the test runs as root in CI and as a user locally).
     let readable = std::fs::File::open(d.join("jobs/secret.nomad")).is_ok();
-    // Links, loops and the fifo are not regular files of the folder: only
-    // the two job files are checked (clean), the unreadable one reported
-    // as a read error naming it.
+    // The walk ends (the link to `.` is a folder inside: not walked again),
+    // and every entry that is not a readable regular file is a located
+    // error naming it: the link loop, the device, the FIFO, and the
+    // unreadable file when the permissions bind. Never a silent skip.
     let o = run(&d, &["check", "--output-format", "concise", "jobs"]);
-    let tail = if readable {
-        "0 errors, 0 warnings, 0 advices in 2 files"
-    } else {
-        "1 error, 0 warnings, 0 advices in 2 files"
-    };
-    assert_clean(&o, &[if readable { 0 } else { 1 }]);
-    assert!(o.stdout.contains(tail), "{}", o.stdout);
+    let errors = if readable { 4 } else { 5 };
+    let tail = format!("{errors} errors, 0 warnings, 0 advices in 6 files");
+    assert_clean(&o, &[1]);
+    assert!(o.stdout.contains(&tail), "{}", o.stdout);
     assert_eq!(
-        o.stdout.contains("cannot read jobs/secret.nomad"),
+        o.stdout
+            .contains("jobs/secret.nomad:1:1: io::read [error] cannot read jobs/secret.nomad"),
         !readable,
         "{}",
         o.stdout
     );
-    for skipped in ["loop", "a.nomad", "b.nomad", "zero.nomad", "fifo.nomad"] {
-        assert!(!o.stdout.contains(skipped), "{skipped}: {}", o.stdout);
+    for refused in ["a.nomad", "b.nomad", "zero.nomad", "fifo.nomad"] {
+        assert!(
+            o.stdout.contains(&format!(
+                "jobs/{refused}:1:1: io::read [error] cannot read jobs/{refused}"
+            )),
+            "{refused}: {}",
+            o.stdout
+        );
     }
+    assert!(!o.stdout.contains("jobs/loop"), "{}", o.stdout);
     for format in ["human", "json", "sarif", "github", "markdown"] {
         let o = run(&d, &["check", "--format", format, "jobs"]);
-        assert_clean(&o, &[if readable { 0 } else { 1 }]);
-        // GitHub annotations are empty when nothing is found.
-        assert!(
-            format == "github" || !o.stdout.is_empty(),
-            "{format}: no report"
-        );
+        assert_clean(&o, &[1]);
+        assert!(o.stdout.contains("fifo.nomad"), "{format}: {}", o.stdout);
     }
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -67,7 +67,7 @@ fn load_file(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Loaded> {
         Ok(s) => s,
         Err(e) => {
             return Some(Loaded::Failed {
-                diag: Diag::error("io::read", format!("cannot read {}: {e}", path.display())),
+                diag: crate::diag::unreadable(path, &e),
                 crashed: false,
             })
         }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::changeset::{ChangeSet, Range};
 use crate::diag::Diag;
 use crate::git;
+use crate::project::Fence;
 use crate::vfs::{DiskVfs, Vfs};
 
 /// What to look at: the command line's paths and git mode.
@@ -39,11 +40,14 @@ pub fn usage(msg: impl std::fmt::Display) -> Diag {
 pub use crate::changeset::is_job_candidate;
 
 /// Files under `dir` (or `dir` itself): git's view when inside a repository
-/// (so `.gitignore` is respected), otherwise a walk skipping hidden
-/// directories and `target/`.
-pub fn expand(dir: &Path) -> Vec<PathBuf> {
-    if dir.is_file() {
-        return vec![dir.to_path_buf()];
+/// (so `.gitignore` holds), otherwise the fence's walk ([`Fence::walk`]),
+/// skipping hidden folders and `target/`. Entries the reader must refuse
+/// (links leading outside, FIFOs, devices, folders that cannot be listed)
+/// are kept, so each becomes a located error and never a silent skip; the
+/// second of each pair says the entry is kept whatever its name.
+pub fn expand(dir: &Path, fence: &Fence) -> Vec<(PathBuf, bool)> {
+    if !dir.is_dir() {
+        return vec![(dir.to_path_buf(), true)];
     }
     if git::repo_root(dir).is_some() {
         if let Ok(files) = git::ls_files(dir) {
@@ -56,26 +60,30 @@ pub fn expand(dir: &Path) -> Vec<PathBuf> {
                         dir.join(f)
                     }
                 })
-                .filter(|f| f.is_file())
+                // Deleted from the working tree: gone. Submodules are
+                // folders: another project. Links are listed as the walk
+                // lists them; the reader checks or refuses every entry.
+                .filter_map(|f| match std::fs::symlink_metadata(&f) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        fence.link_entry(&f).map(|w| (w.path, w.always))
+                    }
+                    Ok(m) if !m.is_dir() => Some((f, false)),
+                    _ => None,
+                })
                 .collect();
         }
     }
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+    fence
+        .walk(dir, |name| {
+            name.to_string_lossy().starts_with('.') || name == "target"
+        })
         .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || !(e.file_type().is_dir() && (name.starts_with('.') || name == "target"))
+        .map(|w| {
+            let p = w.path;
+            let p = p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p);
+            (p, w.always)
         })
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let p = e.into_path();
-            p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p)
-        })
-        .collect();
-    out.sort();
-    out
+        .collect()
 }
 
 /// The files `check` would look at, for a process started in `cwd`.
@@ -117,24 +125,26 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
     } else {
         scope.paths.clone()
     };
+    let mut vfs = DiskVfs::new(".");
+    for r in &roots {
+        vfs.admit_named(r);
+    }
     let mut files = Vec::new();
     for r in &roots {
         if !r.exists() {
             return Err(usage(format!("{}: no such file or directory", r.display())));
         }
-        let explicit = r.is_file();
+        // Named explicitly (a file, a FIFO, a link...): checked whatever its name.
+        let explicit = !r.is_dir();
         files.extend(
-            expand(r)
+            expand(r, vfs.fence())
                 .into_iter()
-                .filter(|f| explicit || is_job_candidate(f)),
+                .filter(|(f, always)| explicit || *always || is_job_candidate(f))
+                .map(|(f, _)| f),
         );
     }
     files.sort();
     files.dedup();
-    let mut vfs = DiskVfs::new(".");
-    for r in &roots {
-        vfs.admit_named(r);
-    }
     Ok(Selection {
         vfs: Box::new(vfs),
         files,
@@ -172,9 +182,9 @@ mod tests {
             std::fs::write(f, "job \"x\" {}\n").unwrap();
         }
         let in_repo = git::repo_root(&dir).is_some();
-        let got: Vec<_> = expand(&dir)
+        let got: Vec<_> = expand(&dir, &Fence::at(&dir))
             .into_iter()
-            .map(|p| p.strip_prefix(&dir).unwrap().to_path_buf())
+            .map(|(p, _)| p.strip_prefix(&dir).unwrap().to_path_buf())
             .collect();
         let _ = std::fs::remove_dir_all(&dir);
         if !in_repo {

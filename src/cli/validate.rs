@@ -86,7 +86,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
     let vfs = loader.working_tree(&named);
     let mut worst = exit::OK;
     for file in &args.files {
-        if !file.is_file() {
+        // A link, FIFO or device is the reader's to refuse, by name and
+        // with the I/O code; only a folder or nothing at all is said here.
+        let present = std::fs::symlink_metadata(file).is_ok();
+        if file.is_dir() || !present {
             let why = if file.is_dir() {
                 "is a directory (validate takes job files: validate DIR/*.nomad)"
             } else {
@@ -119,8 +122,15 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
                 None => nomad,
             };
             eprint!("{nomad}");
+            // A file that could not be read is an I/O error (README, Exit
+            // codes), a refused link included, as a missing file is.
+            let io = errors.iter().any(|d| d.code == "io::read");
             eprint!("{}", render(&Diags(errors).0, color));
-            worst = worst.max(exit::FINDINGS);
+            worst = worst.max(if io {
+                exit::NOMAD_ERROR
+            } else {
+                exit::FINDINGS
+            });
             continue;
         }
         let refused = match (&cluster, &parsed.job) {

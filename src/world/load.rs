@@ -192,10 +192,7 @@ fn read(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<Source> {
     match vfs.read(path) {
         Ok(s) => Some(s),
         Err(e) => {
-            diags.push(
-                Diag::error("io::read", format!("cannot read {}: {e}", path.display()))
-                    .help("check the path and that the file is readable"),
-            );
+            diags.push(crate::diag::unreadable(path, &e));
             None
         }
     }
