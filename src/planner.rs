@@ -26,20 +26,11 @@ pub struct Plan {
 }
 
 pub fn plan(sim: &Simulation, job: &Job) -> Plan {
-    let version = sim.world.nomad_version;
     // The admission mutators run first (Job.Plan): the scheduler, the diff
-    // and the quota all see the job as Nomad stores it.
-    let (mutated, admission) = match crate::mutators::apply(job, version) {
-        Ok(m) => {
-            let a = admission::admit(&sim.world, &sim.state, &m);
-            (m, a)
-        }
-        Err(e) => (
-            job.clone(),
-            admission::mutator_refused("connect", e, version),
-        ),
-    };
-    let job = &mutated;
+    // and the quota all see the job as Nomad stores it. A job they refuse
+    // is refused by `admit`.
+    let admission = admission::admit(&sim.world, &sim.state, job);
+    let job = &crate::mutators::applied(job, sim.world.nomad_version);
     // A refused or ignored upsert leaves the job out of the snapshot: the
     // scheduler sees no job and plans nothing (the index stays 0).
     let result = if admission.is_admitted() {
