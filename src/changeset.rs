@@ -86,7 +86,43 @@ impl Range {
             Head::WorkTree => (None, false),
             Head::Rev(r) => (Some(r.as_str()), false),
         };
-        git::changed_files(&self.root, &self.base, head, staged)
+        let mut changes = git::changed_files(&self.root, &self.base, head, staged)?;
+        if self.head == Head::WorkTree {
+            with_untracked(&mut changes, git::untracked(&self.root, false)?);
+        }
+        Ok(changes)
+    }
+
+    /// Files named like job files that `.gitignore` keeps out of the
+    /// working tree's change (they can never be committed as they are).
+    fn ignored_jobs(&self) -> std::io::Result<Vec<PathBuf>> {
+        if self.head != Head::WorkTree {
+            return Ok(Vec::new());
+        }
+        let named = |p: &PathBuf| {
+            let name = p.to_string_lossy();
+            name.ends_with(".nomad") || name.ends_with(".nomad.hcl") || name.ends_with(".job")
+        };
+        Ok(git::untracked(&self.root, true)?
+            .into_iter()
+            .filter(named)
+            .collect())
+    }
+}
+
+/// Add the working tree's untracked files to its `git diff BASE` listing:
+/// git leaves them out until they are added, and a new job file nobody ran
+/// `git add` on yet is still the change under review. A file removed from
+/// the index but still on disk is a modification, not a deletion.
+fn with_untracked(changes: &mut Vec<Change>, untracked: Vec<PathBuf>) {
+    for path in untracked {
+        match changes
+            .iter_mut()
+            .find(|c| matches!(c, Change::Deleted(p) if *p == path))
+        {
+            Some(c) => *c = Change::Modified(path),
+            None => changes.push(Change::Added(path)),
+        }
     }
 }
 
@@ -127,18 +163,54 @@ pub fn is_job_candidate(path: &Path) -> bool {
     name.ends_with(".nomad") || name.ends_with(".hcl") || name.ends_with(".job")
 }
 
+/// The error for a changed file whose new version cannot be read: it fails
+/// the run, never drops out of it. A file git lists that the working tree
+/// lacks is one a sparse checkout left out (git compares its index entry).
+pub fn unreadable(path: &Path, e: &std::io::Error) -> crate::diag::Diag {
+    let d = crate::diag::unreadable(path, e);
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return d.help("git lists this file as changed but the working tree does not hold it (a sparse checkout leaves it out?): widen the checkout (`git sparse-checkout add`), or compare revisions with `--head HEAD`");
+    }
+    d
+}
+
 /// The changed paths between the two sides of a [`Range`].
 #[derive(Debug, Clone)]
 pub struct ChangeSet {
     pub range: Range,
     pub changes: Vec<Change>,
+    /// Compared with the working tree: files named like job files that
+    /// `.gitignore` hides, so they are not part of the change (said on
+    /// stderr, never dropped without a word).
+    pub ignored: Vec<PathBuf>,
 }
 
 impl ChangeSet {
-    /// List what changed (`git diff --name-status -M`).
+    /// List what changed (`git diff --name-status -M`, plus the untracked
+    /// files when the head is the working tree).
     pub fn read(range: Range) -> std::io::Result<ChangeSet> {
         let changes = range.changes()?;
-        Ok(ChangeSet { range, changes })
+        let ignored = range.ignored_jobs()?;
+        Ok(ChangeSet {
+            range,
+            changes,
+            ignored,
+        })
+    }
+
+    /// The stderr line naming the ignored job files, if there are any.
+    pub fn ignored_note(&self) -> Option<String> {
+        let first = self.ignored.first()?;
+        let more = match self.ignored.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        Some(format!(
+            "note: {} is ignored by git (.gitignore), so it is not part of the change from {} and was not checked{more}; `git check-ignore -v {}` says which rule",
+            crate::report::escape::one_line(&first.to_string_lossy()),
+            self.range.base,
+            crate::report::escape::one_line(&first.to_string_lossy()),
+        ))
     }
 
     /// Keep only the changes touching a path under one of `wanted` (all
@@ -148,6 +220,7 @@ impl ChangeSet {
             return;
         }
         let keep = |p: &Path| wanted.iter().any(|w| p.starts_with(w));
+        self.ignored.retain(|p| keep(p));
         self.changes.retain(|c| match c {
             Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => keep(p),
             Change::Renamed { from, to } => keep(from) || keep(to),
@@ -481,6 +554,7 @@ mod tests {
         ChangeSet {
             range: Range::new(PathBuf::from("/repo"), true, None, None),
             changes,
+            ignored: Vec::new(),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod job_loader;
 pub mod jobspec;
 pub mod mutators;
 pub mod nesting;
+pub mod periodic;
 pub mod planner;
 pub mod project;
 pub mod rehearse;

@@ -38,9 +38,6 @@ fn normalized(mut w: World) -> World {
     w.policy.spans = Spans::default();
     for c in &mut w.clients {
         c.spans = Spans::default();
-        // Real node IDs belong to the cluster; a written world names its
-        // clients NAME-k (allocations.json is not written either).
-        c.members.clear();
     }
     for q in w.quotas.values_mut() {
         q.spans = Spans::default();

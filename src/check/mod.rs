@@ -60,14 +60,22 @@ enum Loaded {
     },
 }
 
+/// The diagnostic for a file that cannot be read.
+type Unreadable = fn(&Path, &std::io::Error) -> Diag;
+
 /// Read and parse one file; `None` when it is not a job file (other HCL:
 /// the caller counts it as skipped).
-fn load_file(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Loaded> {
+fn load_file(
+    vfs: &dyn Vfs,
+    path: &Path,
+    opts: &LoadOptions,
+    unreadable: Unreadable,
+) -> Option<Loaded> {
     let source = match vfs.read(path) {
         Ok(s) => s,
         Err(e) => {
             return Some(Loaded::Failed {
-                diag: crate::diag::unreadable(path, &e),
+                diag: unreadable(path, &e),
                 crashed: false,
             })
         }
@@ -103,6 +111,7 @@ fn load_files(
     files: &[PathBuf],
     opts: &LoadOptions,
     threads: usize,
+    unreadable: Unreadable,
 ) -> (Vec<(PathBuf, Loaded)>, Vec<PathBuf>) {
     let next = AtomicUsize::new(0);
     let worker = || {
@@ -110,7 +119,7 @@ fn load_files(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = files.get(i) else { break };
-            match catch_unwind(AssertUnwindSafe(|| load_file(vfs, path, opts))) {
+            match catch_unwind(AssertUnwindSafe(|| load_file(vfs, path, opts, unreadable))) {
                 Ok(Some(r)) => done.push((i, path.clone(), Some(r))),
                 Ok(None) => done.push((i, path.clone(), None)),
                 Err(p) => done.push((
@@ -224,7 +233,7 @@ pub fn check_paths(
     opts: &LoadOptions,
     judge: &Judge<'_>,
 ) -> Checked {
-    let (loaded, skipped) = load_files(vfs, files, opts, judge.threads);
+    let (loaded, skipped) = load_files(vfs, files, opts, judge.threads, crate::diag::unreadable);
     let steps: Vec<Step> = loaded
         .iter()
         .map(|(path, l)| Step {
@@ -257,7 +266,13 @@ pub fn check_change_set(
     opts: &LoadOptions,
     judge: &Judge<'_>,
 ) -> Checked {
-    let (loaded, skipped) = load_files(vfs, &set.candidates(), opts, judge.threads);
+    let (loaded, skipped) = load_files(
+        vfs,
+        &set.candidates(),
+        opts,
+        judge.threads,
+        crate::changeset::unreadable,
+    );
     let new: BTreeMap<PathBuf, NewVersion> = loaded
         .iter()
         .map(|(p, l)| {

@@ -86,18 +86,36 @@ pub fn expand(dir: &Path, fence: &Fence) -> Vec<(PathBuf, bool)> {
         .collect()
 }
 
+/// The command line's paths as the change set names them: relative to the
+/// top of the repository, whatever folder the run started in (a path given
+/// from a sub-folder must not match nothing and pass an empty change set).
+fn in_repository(root: &Path, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diag> {
+    let cwd = crate::project::absolute(cwd);
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    paths
+        .iter()
+        .map(|p| {
+            let abs = crate::vfs::normalize(&cwd.join(p));
+            abs.strip_prefix(root).map(Path::to_path_buf).map_err(|_| {
+                usage(format!(
+                    "{} is outside the repository ({})",
+                    crate::report::escape::one_line(&p.to_string_lossy()),
+                    crate::report::escape::one_line(&root.to_string_lossy())
+                ))
+                .help("a change set holds only the repository's files: name paths inside it")
+            })
+        })
+        .collect()
+}
+
 /// The files `check` would look at, for a process started in `cwd`.
 pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
-    let wanted: Vec<PathBuf> = scope
-        .paths
-        .iter()
-        .map(|p| crate::vfs::normalize(p))
-        .collect();
     if scope.staged || scope.base.is_some() {
         let root = git::repo_root(cwd).ok_or_else(|| {
             usage("--staged and --base need a git repository")
                 .help("run inside the repository holding the job files")
         })?;
+        let wanted = in_repository(&root, cwd, &scope.paths)?;
         let range = Range::new(
             root,
             scope.staged,

@@ -263,6 +263,9 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
             return exit::INVALID;
         }
     };
+    if let Some(note) = sel.set.as_ref().and_then(|s| s.ignored_note()) {
+        eprintln!("{note}");
+    }
     let loader = loader(args, world);
     // A `-var` Nomad would ignore is said so on stderr.
     crate::cli::common::eprint_var_warnings(&loader, false);

@@ -44,21 +44,9 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
     }
     let (world, mut warnings) = import::load_import(vfs, &dir)?;
     if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
-        // rules/ has no syntax for pinned allocations yet: say so rather
-        // than let the written world re-schedule a cluster that runs.
-        warnings.push(
-            Diag::warning(
-                "import::allocs-not-written",
-                format!(
-                "{} allocations are not written: the rules/ world re-schedules its running jobs",
-                p.allocs.len()
-            ),
-            )
-            .help(format!(
-                "plan against the import itself to keep them where they run: `plan --world {}`",
-                dir.display()
-            )),
-        );
+        for d in unwritten_allocations(&world, p, &dir) {
+            warnings.push(d);
+        }
     }
     let text = match &args.write {
         Some(rules) => {
@@ -72,6 +60,51 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         None => summary(&world),
     };
     Ok((text, warnings))
+}
+
+/// What `allocations.hcl` cannot carry, said rather than lost silently:
+/// allocations on nodes missing from nodes.json (the import treats them as
+/// lost; the written world does not hold them at all), and allocations of
+/// an older job version (only the registered version's spec is written, so
+/// a plan of the written world replaces them where the import may update
+/// them in place).
+fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) -> Vec<Diag> {
+    let nodes = crate::world::emit_allocs::member_ids(world);
+    let live = || p.allocs.iter().filter(|a| a.is_live());
+    let off_world = live()
+        .filter(|a| !nodes.contains(a.node_id.as_str()))
+        .count();
+    let older = live()
+        .filter(|a| {
+            p.versions
+                .get(&(a.namespace.clone(), a.job_id.clone()))
+                .is_some_and(|ix| ix.version != a.job_version)
+        })
+        .count();
+    let mut out = Vec::new();
+    let hint = format!(
+        "plan against the import itself to keep them as they are: `plan --world {}`",
+        dir.display()
+    );
+    if off_world > 0 {
+        out.push(
+            Diag::warning(
+                "import::allocs-not-written",
+                format!("{off_world} allocations on nodes missing from nodes.json are not written: the written world does not replace them as lost"),
+            )
+            .help(hint.clone()),
+        );
+    }
+    if older > 0 {
+        out.push(
+            Diag::warning(
+                "import::older-versions",
+                format!("{older} allocations run an older job version whose spec is not written: a plan of the written world treats them as needing replacement"),
+            )
+            .help(hint),
+        );
+    }
+    out
 }
 
 fn summary(world: &World) -> String {

@@ -82,6 +82,10 @@ pub struct PlanArgs {
     /// git, or to compare with another version than git HEAD).
     #[arg(long, value_name = "OLD_FILE", conflicts_with = "changed")]
     pub running: Option<PathBuf>,
+    /// The time a periodic job's next launch is counted from (RFC 3339,
+    /// e.g. 2026-12-01T09:00:00Z), for reproducible output; default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<jiff::Timestamp>,
 }
 /// The loader of a plan from the working tree: the project root of the
 /// current directory is the boundary.
@@ -188,7 +192,29 @@ pub(super) fn view<'a>(
     view.show_diff = args.diff;
     view.check_index_args = args.vars.echo();
     view.namespace_flag = args.namespace.clone();
+    view.next_periodic_launch = next_launch(&plan.job, args.now, world.nomad_version);
     view
+}
+
+/// `- If submitted now, next periodic launch would be at ...`: from `--now`
+/// or the clock. When the launch cannot be known (a `Local` time zone, an
+/// invalid spec) stderr says so instead of the line.
+pub(super) fn next_launch(
+    job: &Job,
+    now: Option<jiff::Timestamp>,
+    version: crate::version::NomadVersion,
+) -> Option<(String, crate::jobspec::Duration)> {
+    let now = now.unwrap_or_else(jiff::Timestamp::now).as_second();
+    match crate::periodic::next_launch(job, now, version) {
+        Ok(next) => next.map(|n| (n.at, n.wait)),
+        Err(e) => {
+            eprintln!(
+                "note: the next periodic launch is not shown: {}",
+                crate::report::escape::one_line(&e)
+            );
+            None
+        }
+    }
 }
 
 pub(super) fn fail(diags: &Diags, color: &ColorArgs) -> i32 {

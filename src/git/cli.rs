@@ -4,7 +4,8 @@
 //!   `.gitattributes`) to hash a file as git would;
 //! - pairing renames whose content changed, which is git's own similarity
 //!   heuristic (`-M`);
-//! - listing untracked files with `.gitignore` applied (`check DIR`).
+//! - listing untracked files with `.gitignore` applied (`check DIR`, and
+//!   the new files of a change set compared with the working tree).
 //!
 //! gix has all three behind its `status`, `blob-diff` and `dirwalk`
 //! features, which bring attributes, filters and a directory walker into
@@ -109,5 +110,23 @@ pub fn ls_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
         .collect::<io::Result<Vec<PathBuf>>>()?;
     files.sort();
     files.dedup();
+    Ok(files)
+}
+
+/// Untracked files of the work tree at `root`, relative to it: those
+/// `.gitignore` does not hide, or with `ignored` only those it hides. A
+/// new job file is untracked until `git add`: `git diff BASE` does not list
+/// it, and a change set compared with the working tree must.
+pub fn untracked(root: &Path, ignored: bool) -> io::Result<Vec<PathBuf>> {
+    let mut c = git(root);
+    c.args(["ls-files", "-z", "--others", "--exclude-standard"]);
+    if ignored {
+        c.arg("--ignored");
+    }
+    let out = run(c)?;
+    let mut files = split_z(&out)
+        .map(path_of)
+        .collect::<io::Result<Vec<PathBuf>>>()?;
+    files.sort();
     Ok(files)
 }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use gix::bstr::{BStr, ByteSlice};
 
-pub use cli::{ls_files, parse_name_status};
+pub use cli::{ls_files, parse_name_status, untracked};
 pub use lazy::LazyGitVfs;
 
 use crate::vfs::MemVfs;

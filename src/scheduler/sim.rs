@@ -86,10 +86,18 @@ impl Simulation {
         };
         let mut diags = Diags::new();
         let pinned = world.pinned.as_ref();
+        // A job is pinned by an allocation or by its registered indexes
+        // (an import's job with no allocation has none, and stays so).
         let held: HashSet<(&str, &str)> = pinned
             .into_iter()
-            .flat_map(|p| p.allocs.iter())
-            .map(|a| (a.namespace.as_str(), a.job_id.as_str()))
+            .flat_map(|p| {
+                let by_alloc = p
+                    .allocs
+                    .iter()
+                    .map(|a| (a.namespace.as_str(), a.job_id.as_str()));
+                let by_job = p.versions.keys().map(|(ns, id)| (ns.as_str(), id.as_str()));
+                by_alloc.chain(by_job)
+            })
             .collect();
         let mut by_job: HashMap<(&str, &str), Vec<&Allocation>> = HashMap::new();
         for a in pinned.into_iter().flat_map(|p| p.allocs.iter()) {

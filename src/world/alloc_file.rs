@@ -20,7 +20,9 @@
 //!   job_version = 2            # default: the registered version
 //!   status      = "running"    # client status
 //!   migrate     = false        # DesiredTransition.Migrate (set by a drain)
-//!   # What it holds; each defaults to the group's ask.
+//!   create_index = 30          # default: the job's registration index
+//!   # What it holds: the group's ask, unless any of these is listed
+//!   # (then exactly what is listed; unlisted ones are 0).
 //!   cpu         = 500
 //!   memory      = 256
 //!   disk        = 300
@@ -65,12 +67,18 @@ const ALLOC_ATTRS: &[&str] = &[
     "job_version",
     "status",
     "migrate",
+    "create_index",
+    "modify_index",
     "cpu",
     "cores",
     "memory",
     "memory_max",
     "disk",
 ];
+
+/// The resource attributes of an allocation: listing any of them (or a
+/// `network` block) means it holds exactly what it lists.
+const RESOURCE_KEYS: &[&str] = &["cpu", "cores", "memory", "memory_max", "disk"];
 
 /// A node an allocation may name: its ID, name and devices.
 struct NodeRef {
@@ -355,7 +363,15 @@ fn read_alloc(
             .at(src, r.attr_span("job_version").unwrap_or(label), "newer than the job"),
         );
     }
-    let mut resources = crate::cluster::resources::task_group_resources(tg, world.nomad_version);
+    // Resources are the group's ask unless the allocation lists them; then
+    // it holds exactly what it lists (what an import writes).
+    let listed = RESOURCE_KEYS.iter().any(|k| r.attr_span(k).is_some())
+        || r.blocks("network").next().is_some();
+    let mut resources = if listed {
+        crate::cluster::AllocResources::default()
+    } else {
+        crate::cluster::resources::task_group_resources(tg, world.nomad_version)
+    };
     // Dynamic ports get their numbers on the node: an allocation holds only
     // the ones the file numbers.
     for n in &mut resources.networks {
@@ -375,12 +391,11 @@ fn read_alloc(
     if r.attr_span("memory").is_some() && r.attr_span("memory_max").is_none() {
         resources.memory_max_mb = resources.memory_mb;
     }
-    let networks: Vec<AllocNetwork> = r
-        .blocks("network")
-        .map(|n| read_network(src, n, diags))
-        .collect();
-    if !networks.is_empty() {
-        resources.networks = networks;
+    if listed {
+        resources.networks = r
+            .blocks("network")
+            .map(|n| read_network(src, n, diags))
+            .collect();
     }
     resources.devices = r
         .blocks("device")
@@ -410,6 +425,8 @@ fn read_alloc(
         resources,
         client_status,
         migrate: r.bool("migrate", diags).unwrap_or(false),
+        create_index: count(src, &r, "create_index", diags).unwrap_or(0),
+        modify_index: count(src, &r, "modify_index", diags).unwrap_or(0),
         id,
         namespace,
         job_id,

@@ -254,7 +254,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     };
     const S: Schema = Schema {
         attrs: CLIENT_ATTRS,
-        blocks: &["reserved", "host_volume", "device"],
+        blocks: &["reserved", "host_volume", "device", "node"],
     };
     let what = format!("client \"{name}\"");
     let r = BodyReader::new(src, &b.body, &S, &what, diags);
@@ -406,6 +406,26 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     if let Some(rb) = r.single_block("reserved", diags) {
         no_label(src, rb, diags);
         pool.reserved = read_reserved(src, rb, &pool, diags);
+    }
+    let nodes: Vec<&Block> = r.blocks("node").collect();
+    if !nodes.is_empty() {
+        pool.members = super::member_file::read_members(src, &nodes, &pool, diags);
+        let listed = u32::try_from(pool.members.len()).unwrap_or(u32::MAX);
+        match r.attr_span("count") {
+            None => pool.count = listed,
+            Some(at) if pool.count != listed => diags.push(
+                Diag::error(
+                    "world::bad-value",
+                    format!(
+                        "{what} has count = {} but {listed} `node` blocks",
+                        pool.count
+                    ),
+                )
+                .at(src, at, "one client per `node` block")
+                .help("drop `count` or make it the number of `node` blocks"),
+            ),
+            Some(_) => {}
+        }
     }
     Some(pool)
 }

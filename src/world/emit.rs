@@ -33,7 +33,7 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-fn key(k: &str) -> String {
+pub(super) fn key(k: &str) -> String {
     let ident = k
         .chars()
         .next()
@@ -47,7 +47,7 @@ fn key(k: &str) -> String {
     }
 }
 
-fn list(items: &[String]) -> String {
+pub(super) fn list(items: &[String]) -> String {
     let inner: Vec<String> = items.iter().map(|s| quote(s)).collect();
     format!("[{}]", inner.join(", "))
 }
@@ -94,6 +94,13 @@ pub fn world_files(world: &World) -> Vec<(PathBuf, String)> {
         files.push((
             PathBuf::from(format!("namespaces/{}.hcl", ns.name)),
             namespace_hcl(ns),
+        ));
+    }
+    if let Some(p) = &world.pinned {
+        let nodes = super::emit_allocs::member_ids(world);
+        files.push((
+            PathBuf::from(super::PINNED_FILE),
+            super::emit_allocs::allocations_hcl(p, &nodes),
         ));
     }
     files
@@ -167,6 +174,7 @@ pub fn cluster_hcl(world: &World) -> String {
             let _ = writeln!(o, "    read_only = {}\n  }}", v.read_only);
         }
         device_blocks(&mut o, c);
+        super::emit_allocs::member_blocks(&mut o, c);
         let r = &c.reserved;
         if *r != Reserved::default() {
             let _ = writeln!(o, "  reserved {{");

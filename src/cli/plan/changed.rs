@@ -66,6 +66,9 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         )
     };
     let set = ChangeSet::read(inp.range.clone()).map_err(|e| git_err("the changed files", e))?;
+    if let Some(note) = set.ignored_note() {
+        eprintln!("{note}");
+    }
     let head = inp
         .range
         .head_vfs()
@@ -79,7 +82,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
             Ok(s) => s,
             Err(e) => {
                 // A changed file the gate cannot read is never skipped quietly.
-                let d = Diag::error("io::read", format!("cannot read {}: {e}", path.display()));
+                let d = crate::changeset::unreadable(&path, &e);
                 errors.insert(path.clone(), d.into());
                 new.insert(path, NewVersion::Invalid);
                 continue;

@@ -1,0 +1,552 @@
+//! Cron expressions as Nomad reads them: `github.com/hashicorp/cronexpr`
+//! (0.12+; before, the `gorhill/cronexpr` fork Nomad vendored). No Rust
+//! crate reads them the same way: six fields are minute..day-of-week plus a
+//! *year* (not seconds first), seven add seconds in front; `L`, `W`, `LW`,
+//! `5L` and `5#3`; day-of-month and day-of-week both restricted means
+//! either matches; unknown numeric tokens read as 0; and `Next` walks a
+//! DST-change day hour by hour on the instant. So the rules are written
+//! here, from cronexpr's README and source.
+
+use super::clock::{days_in_month, weekday, Clock};
+
+/// A parsed expression: sorted lists of the values each field allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CronExpr {
+    seconds: Vec<i64>,
+    minutes: Vec<i64>,
+    hours: Vec<i64>,
+    days_of_month: Vec<i64>,
+    workdays_of_month: Vec<i64>,
+    last_day_of_month: bool,
+    last_workday_of_month: bool,
+    dom_restricted: bool,
+    months: Vec<i64>,
+    days_of_week: Vec<i64>,
+    /// `D#N` as (N-1)*7 + D.
+    nth_days_of_week: Vec<i64>,
+    /// `DL`: the last D of the month.
+    last_days_of_week: Vec<i64>,
+    dow_restricted: bool,
+    years: Vec<i64>,
+}
+
+/// Which cronexpr Nomad links: its quirks differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// `gorhill/cronexpr` as vendored by Nomad before 0.12: a day-of-week
+    /// range ending in 7 (`1-7`) selects nothing.
+    Gorhill,
+    /// `hashicorp/cronexpr` (0.12+): such a range ends on Saturday.
+    Hashicorp,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    name: &'static str,
+    min: i64,
+    max: i64,
+}
+
+const SECOND: Field = Field {
+    name: "second",
+    min: 0,
+    max: 59,
+};
+const MINUTE: Field = Field {
+    name: "minute",
+    min: 0,
+    max: 59,
+};
+const HOUR: Field = Field {
+    name: "hour",
+    min: 0,
+    max: 23,
+};
+const DOM: Field = Field {
+    name: "day-of-month",
+    min: 1,
+    max: 31,
+};
+const MONTH: Field = Field {
+    name: "month",
+    min: 1,
+    max: 12,
+};
+const DOW: Field = Field {
+    name: "day-of-week",
+    min: 0,
+    max: 6,
+};
+const YEAR: Field = Field {
+    name: "year",
+    min: 1970,
+    max: 2099,
+};
+
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const DAY_NAMES: [&str; 7] = [
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
+
+/// cronexpr's number table: "0".."59" with or without a leading zero for
+/// one digit, and the years 1970..2099. Anything else reads as 0.
+fn number(s: &str) -> i64 {
+    let ok = match s.len() {
+        1 => true,
+        2 => s.starts_with('0') || s.as_bytes()[0] <= b'5',
+        4 => (1970..=2099).contains(&s.parse::<i64>().unwrap_or(0)),
+        _ => false,
+    };
+    if ok && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse().unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+/// Does `s` match the field's value pattern (cronexpr's regular
+/// expressions, spelled out)?
+fn is_value(f: Field, s: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let two =
+        |s: &str, max: i64| digits(s) && s.len() <= 2 && s.parse::<i64>().is_ok_and(|v| v <= max);
+    match f.name {
+        "second" | "minute" => two(s, 59),
+        "hour" => two(s, 23),
+        "day-of-month" => two(s, 31) && s.parse::<i64>().is_ok_and(|v| v >= 1),
+        "month" => {
+            (two(s, 12) && s.parse::<i64>().is_ok_and(|v| v >= 1))
+                || MONTH_NAMES.iter().any(|n| *n == s || n.get(..3) == Some(s))
+        }
+        "day-of-week" => {
+            (digits(s)
+                && s.len() <= 2
+                && (s.len() == 1 || s.starts_with('0'))
+                && s.parse::<i64>().is_ok_and(|v| v <= 7))
+                || DAY_NAMES.iter().any(|n| *n == s || n.get(..3) == Some(s))
+        }
+        _ => digits(s) && s.len() == 4 && (1970..=2099).contains(&s.parse::<i64>().unwrap_or(0)),
+    }
+}
+
+/// A value token's number (names for months and days; `7` is Sunday; a
+/// two-digit day-of-week such as `01` is not in cronexpr's table: 0).
+fn value(f: Field, s: &str) -> i64 {
+    match f.name {
+        "month" => MONTH_NAMES
+            .iter()
+            .position(|n| *n == s || n.get(..3) == Some(s))
+            .map_or_else(
+                || if s.len() <= 2 { number(s) } else { 0 },
+                |k| k as i64 + 1,
+            ),
+        "day-of-week" => match DAY_NAMES
+            .iter()
+            .position(|n| *n == s || n.get(..3) == Some(s))
+        {
+            Some(k) => k as i64,
+            None if s.len() == 1 => number(s) % 7,
+            None => 0,
+        },
+        _ => number(s),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Directive {
+    All,
+    One(i64),
+    Span(i64, i64, i64),
+}
+
+/// One comma-separated entry: `*`/`?`, `v`, `a-b`, `*/n`, `v/n`, `a-b/n`,
+/// or `None` for anything else (the day fields try their own forms).
+fn directive(f: Field, s: &str) -> Result<Option<Directive>, String> {
+    if s == "*" || s == "?" {
+        return Ok(Some(Directive::All));
+    }
+    if is_value(f, s) {
+        return Ok(Some(Directive::One(value(f, s))));
+    }
+    let step = |n: &str| -> Result<i64, String> {
+        let v = if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            number(n)
+        } else {
+            -1
+        };
+        if v < 1 || v > f.max {
+            return Err(format!("invalid interval {s}"));
+        }
+        Ok(v)
+    };
+    let range = |r: &str| -> Option<(i64, i64)> {
+        let (a, b) = r.split_once('-')?;
+        (is_value(f, a) && is_value(f, b)).then(|| (value(f, a), value(f, b)))
+    };
+    if let Some((a, b)) = range(s) {
+        return Ok(Some(Directive::Span(a, b, 1)));
+    }
+    if let Some((head, n)) = s.split_once('/') {
+        let n_digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        if head == "*" && n_digits {
+            return Ok(Some(Directive::Span(f.min, f.max, step(n)?)));
+        }
+        if is_value(f, head) && n_digits {
+            return Ok(Some(Directive::Span(value(f, head), f.max, step(n)?)));
+        }
+        if let (Some((a, b)), true) = (range(head), n_digits) {
+            return Ok(Some(Directive::Span(a, b, step(n)?)));
+        }
+    }
+    Ok(None)
+}
+
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn span(first: i64, last: i64, step: i64) -> impl Iterator<Item = i64> {
+    (first..=last).step_by(usize::try_from(step.max(1)).unwrap_or(1))
+}
+
+fn entries(f: Field, s: &str) -> Result<Vec<&str>, String> {
+    let e: Vec<&str> = s.split(',').filter(|e| !e.is_empty()).collect();
+    if e.is_empty() {
+        return Err(format!("{} field: missing directive", f.name));
+    }
+    Ok(e)
+}
+
+fn generic(f: Field, s: &str) -> Result<Vec<i64>, String> {
+    let lower = s.to_ascii_lowercase();
+    let mut values = Vec::new();
+    for e in entries(f, &lower)? {
+        match directive(f, e)? {
+            None => return Err(format!("syntax error in {} field: '{e}'", f.name)),
+            Some(Directive::All) => return Ok(span(f.min, f.max, 1).collect()),
+            Some(Directive::One(v)) => values.push(v),
+            Some(Directive::Span(a, b, n)) => values.extend(span(a, b, n)),
+        }
+    }
+    Ok(sorted(values))
+}
+
+impl CronExpr {
+    /// `cronexpr.Parse`: 5 fields (minute..day-of-week), 6 (plus year), 7
+    /// (seconds first); more than 7 are ignored; `@yearly` and friends.
+    pub fn parse(line: &str, flavor: Flavor) -> Result<CronExpr, String> {
+        let mut line = line.to_string();
+        for (name, with) in [
+            ("@yearly", "0 0 0 1 1 * *"),
+            ("@annually", "0 0 0 1 1 * *"),
+            ("@monthly", "0 0 0 1 * * *"),
+            ("@weekly", "0 0 0 * * 0 *"),
+            ("@daily", "0 0 0 * * * *"),
+            ("@hourly", "0 0 * * * * *"),
+        ] {
+            line = line.replace(name, with);
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() < 5 {
+            return Err("missing field(s)".into());
+        }
+        let count = fields.len().min(7);
+        let mut it = fields.into_iter();
+        let mut next = || it.next().unwrap_or("*");
+        let seconds = if count == 7 {
+            generic(SECOND, next())?
+        } else {
+            vec![0]
+        };
+        let minutes = generic(MINUTE, next())?;
+        let hours = generic(HOUR, next())?;
+        let mut e = CronExpr {
+            seconds,
+            minutes,
+            hours,
+            days_of_month: Vec::new(),
+            workdays_of_month: Vec::new(),
+            last_day_of_month: false,
+            last_workday_of_month: false,
+            dom_restricted: true,
+            months: Vec::new(),
+            days_of_week: Vec::new(),
+            nth_days_of_week: Vec::new(),
+            last_days_of_week: Vec::new(),
+            dow_restricted: true,
+            years: span(YEAR.min, YEAR.max, 1).collect(),
+        };
+        e.dom(next())?;
+        e.months = generic(MONTH, next())?;
+        e.dow(next(), flavor)?;
+        if count > 5 {
+            e.years = generic(YEAR, next())?;
+        }
+        Ok(e)
+    }
+
+    fn dom(&mut self, s: &str) -> Result<(), String> {
+        let lower = s.to_ascii_lowercase();
+        for e in entries(DOM, &lower)? {
+            match directive(DOM, e)? {
+                Some(Directive::All) => {
+                    self.days_of_month.extend(span(1, 31, 1));
+                    self.dom_restricted = false;
+                }
+                Some(Directive::One(v)) => self.days_of_month.push(v),
+                Some(Directive::Span(a, b, n)) => self.days_of_month.extend(span(a, b, n)),
+                None if e == "l" => self.last_day_of_month = true,
+                None if e == "lw" => self.last_workday_of_month = true,
+                None => match e.strip_suffix('w').filter(|v| is_value(DOM, v)) {
+                    Some(v) => self.workdays_of_month.push(value(DOM, v)),
+                    None => return Err(format!("syntax error in day-of-month field: '{e}'")),
+                },
+            }
+        }
+        self.days_of_month = sorted(std::mem::take(&mut self.days_of_month));
+        Ok(())
+    }
+
+    fn dow(&mut self, s: &str, flavor: Flavor) -> Result<(), String> {
+        let lower = s.to_ascii_lowercase();
+        for e in entries(DOW, &lower)? {
+            match directive(DOW, e)? {
+                Some(Directive::All) => {
+                    self.days_of_week.extend(span(0, 6, 1));
+                    self.dow_restricted = false;
+                }
+                Some(Directive::One(v)) => self.days_of_week.push(v),
+                Some(Directive::Span(a, b, n)) => {
+                    // `x-7` reads 7 as 0 (Sunday): nothing in gorhill's,
+                    // up to Saturday in hashicorp's.
+                    let b = if b == 0 && flavor == Flavor::Hashicorp {
+                        6
+                    } else {
+                        b
+                    };
+                    self.days_of_week.extend(span(a, b, n));
+                }
+                None => {
+                    if let Some(d) = e.strip_suffix('l').filter(|d| is_value(DOW, d)) {
+                        self.last_days_of_week.push(value(DOW, d));
+                    } else if let Some((d, n)) = e.split_once('#').filter(|(d, n)| {
+                        is_value(DOW, d) && n.len() == 1 && (b'1'..=b'5').contains(&n.as_bytes()[0])
+                    }) {
+                        self.nth_days_of_week
+                            .push((number(n) - 1) * 7 + value(DOW, d) % 7);
+                    } else {
+                        return Err(format!("syntax error in day-of-week field: '{e}'"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The days of a month the day fields select (cronexpr's
+    /// `calculateActualDaysOfMonth`).
+    fn days(&self, year: i64, month: i64) -> Vec<i64> {
+        let last = days_in_month(year, month);
+        if !self.dom_restricted && !self.dow_restricted {
+            return (1..=last).collect();
+        }
+        let mut out = Vec::new();
+        let workday = |dom: i64| {
+            // Saturday → Friday (Monday the 3rd for the 1st); Sunday →
+            // Monday (Friday for the last day): never across the month.
+            match weekday(year, month, dom) {
+                6 if dom > 1 => dom - 1,
+                6 => dom + 2,
+                0 if dom < last => dom + 1,
+                0 => dom - 2,
+                _ => dom,
+            }
+        };
+        if self.dom_restricted {
+            if self.last_day_of_month {
+                out.push(last);
+            }
+            if self.last_workday_of_month {
+                out.push(workday(last));
+            }
+            out.extend(self.days_of_month.iter().filter(|d| **d <= last));
+            out.extend(
+                self.workdays_of_month
+                    .iter()
+                    .filter(|d| **d <= last)
+                    .map(|d| workday(*d)),
+            );
+        }
+        if self.dow_restricted {
+            let offset = 7 - weekday(year, month, 1);
+            for d in &self.days_of_week {
+                let first = (offset + d) % 7 + 1;
+                out.extend((0..5).map(|w| first + 7 * w).filter(|day| *day <= last));
+            }
+            for v in &self.nth_days_of_week {
+                let day = 1 + 7 * (v / 7) + (offset + v) % 7;
+                if day <= last {
+                    out.push(day);
+                }
+            }
+            let origin = last - 6;
+            let offset = 7 - weekday(year, month, origin);
+            for d in &self.last_days_of_week {
+                let day = origin + (offset + d) % 7;
+                if day <= last {
+                    out.push(day);
+                }
+            }
+        }
+        sorted(out)
+    }
+
+    /// `Expression.Next` (hashicorp/cronexpr): the first matching instant
+    /// after `from`, in `from`'s zone; `None` past the last year allowed.
+    pub fn next(&self, from: &Clock) -> Option<Clock> {
+        let mut t = from.add(1);
+        // Every pass moves forward at least an hour or to a later day; a
+        // bound keeps a malformed expression from looping.
+        for _ in 0..200_000 {
+            match self.step(&t) {
+                Step::Done(t) => return Some(t),
+                Step::Never => return None,
+                Step::Again(n) => t = n,
+            }
+        }
+        None
+    }
+
+    fn step(&self, t: &Clock) -> Step {
+        let at = |list: &[i64], v: i64| list.partition_point(|x| *x < v);
+        let f = t.fields();
+        let i = at(&self.years, f.year);
+        let Some(&year) = self.years.get(i) else {
+            return Step::Never;
+        };
+        let Some(&first_month) = self.months.first() else {
+            return Step::Never;
+        };
+        let mut t = t.clone();
+        if year != f.year {
+            t = t.date(year, first_month, 1, 0, 0, 0);
+        }
+        let f = t.fields();
+        let i = at(&self.months, f.month);
+        match self.months.get(i) {
+            None => return Step::Again(t.date(f.year + 1, first_month, 1, 0, 0, 0)),
+            Some(&m) if m != f.month => t = t.date(f.year, m, 1, 0, 0, 0),
+            Some(_) => {}
+        }
+        let f = t.fields();
+        let days = self.days(f.year, f.month);
+        let i = at(&days, f.day);
+        match days.get(i) {
+            None => return Step::Again(t.date(f.year, f.month + 1, 1, 0, 0, 0)),
+            Some(&d) if d != f.day => {
+                t = t.date(f.year, f.month, d, 0, 0, 0);
+                // Midnight the zone skips: back to the day's start.
+                let h = t.fields().hour;
+                if h > 12 {
+                    t = t.add((24 - h) * 3600);
+                } else if h != 0 {
+                    t = t.add(-h * 3600);
+                }
+            }
+            Some(_) => {}
+        }
+        if self.zone_changes_around(&t) {
+            return self.slow_clock(t);
+        }
+        let (Some(&m0), Some(&s0)) = (self.minutes.first(), self.seconds.first()) else {
+            return Step::Never;
+        };
+        let f = t.fields();
+        match self.hours.get(at(&self.hours, f.hour)) {
+            None => return Step::Again(t.date(f.year, f.month, f.day + 1, 0, 0, 0)),
+            Some(&h) if h != f.hour => t = t.date(f.year, f.month, f.day, h, m0, s0),
+            Some(_) => {}
+        }
+        let f = t.fields();
+        match self.minutes.get(at(&self.minutes, f.minute)) {
+            None => return Step::Again(t.date(f.year, f.month, f.day, f.hour + 1, 0, 0)),
+            Some(&m) if m != f.minute => t = t.date(f.year, f.month, f.day, f.hour, m, s0),
+            Some(_) => {}
+        }
+        let f = t.fields();
+        match self.seconds.get(at(&self.seconds, f.second)) {
+            None => Step::Again(t.date(f.year, f.month, f.day, f.hour, f.minute + 1, 0)),
+            Some(&s) if s != f.second => {
+                Step::Done(t.date(f.year, f.month, f.day, f.hour, f.minute, s))
+            }
+            Some(_) => Step::Done(t),
+        }
+    }
+
+    /// `timeZoneInDay`: the offset a day before differs from a day after.
+    fn zone_changes_around(&self, t: &Clock) -> bool {
+        !t.is_utc() && t.add_days(-1).fields().offset != t.add_days(1).fields().offset
+    }
+
+    /// cronexpr's walk through a day whose offset changes: by the hour on
+    /// the instant, then by the minute.
+    fn slow_clock(&self, mut t: Clock) -> Step {
+        let has = |list: &[i64], v: i64| list.binary_search(&v).is_ok();
+        while !has(&self.hours, t.fields().hour) {
+            let before = t.fields().hour;
+            t = t.add(3600);
+            if t.fields().hour == before {
+                t = t.add(3600);
+            }
+            t = t.truncate(60);
+            let m = t.fields().minute;
+            if m != 0 {
+                t = t.add(-60 * m);
+            }
+            let f = t.fields();
+            if f.hour == 0 {
+                return Step::Again(t.date(f.year, f.month, f.day, 0, 0, 0));
+            }
+        }
+        while !has(&self.minutes, t.fields().minute) {
+            let before = t.fields().hour;
+            t = t.truncate(60).add(60);
+            if t.fields().hour != before {
+                return Step::Again(t);
+            }
+        }
+        let s = t.fields().second;
+        let t = t.truncate(60);
+        match self.seconds.get(self.seconds.partition_point(|x| *x < s)) {
+            None => Step::Again(t.add(60)),
+            Some(&v) => Step::Done(t.add(v)),
+        }
+    }
+}
+
+enum Step {
+    Done(Clock),
+    Again(Clock),
+    Never,
+}

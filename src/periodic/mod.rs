@@ -1,0 +1,149 @@
+//! The next launch of a periodic job, as `nomad job plan` prints it:
+//! `Job.Plan` computes `Periodic.Next(now in the job's time zone)` (the
+//! earliest of its cron specs, `nomad/structs` `PeriodicConfig.Next`), and
+//! the CLI prints it with the wait from now truncated to the second
+//! (`command/job_plan.go` `formatDryRun`). "Now" is the clock, or the
+//! `--now` a reproducible run gives.
+
+pub mod clock;
+pub mod cron;
+
+use jiff::tz::TimeZone;
+
+use self::clock::Clock;
+use self::cron::{CronExpr, Flavor};
+use crate::jobspec::{Duration, Job};
+use crate::version::NomadVersion;
+
+/// When the job would launch next, and how long from now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextLaunch {
+    /// `2006-01-02T15:04:05Z07:00` in the job's time zone.
+    pub at: String,
+    /// Whole seconds from now.
+    pub wait: Duration,
+}
+
+/// `PeriodicConfig.GetLocation` after `Canonicalize`: "" is UTC (Go's
+/// `LoadLocation("")`); "Local" is the server's own zone, which a plan
+/// without the cluster cannot know.
+fn location(name: &str) -> Result<TimeZone, String> {
+    match name {
+        "" | "UTC" => Ok(TimeZone::UTC),
+        "Local" => Err(
+            "time_zone \"Local\" is the Nomad server's own zone, which is not known here".into(),
+        ),
+        n => TimeZone::get(n).map_err(|e| format!("Invalid time zone {n:?}: {e}")),
+    }
+}
+
+/// The next launch after `now` (Unix seconds), or `None` when the job is
+/// not an enabled cron periodic job or no spec matches again (Nomad's zero
+/// time: no line). An error is what keeps the tool from knowing.
+pub fn next_launch(
+    job: &Job,
+    now: i64,
+    version: NomadVersion,
+) -> Result<Option<NextLaunch>, String> {
+    let Some(p) = job.periodic.as_ref().filter(|p| p.enabled) else {
+        return Ok(None);
+    };
+    if p.spec_type != "cron" {
+        return Ok(None);
+    }
+    let tz = location(&p.time_zone)?;
+    let flavor = if version < NomadVersion::new(0, 12, 0) {
+        Flavor::Gorhill
+    } else {
+        Flavor::Hashicorp
+    };
+    let from = Clock::new(now, tz);
+    let mut best: Option<Clock> = None;
+    for spec in &p.specs {
+        let expr = CronExpr::parse(spec, flavor)
+            .map_err(|e| format!("Invalid cron spec {spec:?}: {e}"))?;
+        if let Some(t) = expr.next(&from) {
+            if best.as_ref().is_none_or(|b| t.unix < b.unix) {
+                best = Some(t);
+            }
+        }
+    }
+    Ok(best.map(|t| NextLaunch {
+        at: t.rfc3339(),
+        wait: Duration::secs(t.unix - now),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::Periodic;
+
+    fn job(specs: &[&str], tz: &str) -> Job {
+        Job {
+            periodic: Some(Periodic {
+                specs: specs.iter().map(|s| s.to_string()).collect(),
+                spec_type: "cron".into(),
+                time_zone: tz.into(),
+                enabled: true,
+                ..Periodic::default()
+            }),
+            ..Job::default()
+        }
+    }
+
+    /// 2026-11-30T19:27:00Z, a Monday.
+    const NOW: i64 = 1_796_066_820;
+
+    fn next(specs: &[&str], tz: &str) -> (String, String) {
+        let n = next_launch(&job(specs, tz), NOW, NomadVersion::CURRENT)
+            .expect("computes")
+            .expect("a launch");
+        (n.at, n.wait.to_string())
+    }
+
+    #[test]
+    fn the_earliest_spec_in_the_jobs_zone_with_the_wait() {
+        assert_eq!(
+            next(&["0 3 * * *"], ""),
+            ("2026-12-01T03:00:00Z".into(), "7h33m0s".into())
+        );
+        assert_eq!(
+            next(&["0 3 * * *", "*/15 * * * *"], "UTC"),
+            ("2026-11-30T19:30:00Z".into(), "3m0s".into())
+        );
+        // 14:27 in New York (EST): 3 am there is 08:00Z.
+        assert_eq!(
+            next(&["0 3 * * *"], "America/New_York"),
+            ("2026-12-01T03:00:00-05:00".into(), "12h33m0s".into())
+        );
+        assert_eq!(
+            next(&["@weekly"], "Asia/Tokyo"),
+            ("2026-12-06T00:00:00+09:00".into(), "115h33m0s".into())
+        );
+    }
+
+    #[test]
+    fn unknowable_or_invalid_zones_and_specs_are_errors_not_lines() {
+        let err = |specs: &[&str], tz: &str| {
+            next_launch(&job(specs, tz), NOW, NomadVersion::CURRENT).unwrap_err()
+        };
+        assert!(err(&["@daily"], "Local").contains("server's own zone"));
+        assert!(err(&["@daily"], "Mars/Olympus").starts_with("Invalid time zone \"Mars/Olympus\""));
+        assert_eq!(
+            err(&["* * *"], ""),
+            "Invalid cron spec \"* * *\": missing field(s)"
+        );
+        // A year long past: no launch, no line.
+        let none = next_launch(&job(&["0 0 1 1 * 1999"], ""), NOW, NomadVersion::CURRENT);
+        assert_eq!(none, Ok(None));
+        let mut off = job(&["@daily"], "");
+        if let Some(p) = off.periodic.as_mut() {
+            p.enabled = false;
+        }
+        assert_eq!(next_launch(&off, NOW, NomadVersion::CURRENT), Ok(None));
+    }
+}
+
+#[cfg(test)]
+mod cron_tests;

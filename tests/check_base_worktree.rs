@@ -1,0 +1,166 @@
+//! `check --base REF` and `plan --changed --base REF` compared with the
+//! working tree: the change set is what the working tree holds, untracked
+//! files included (a new job file nobody ran `git add` on is still the
+//! change under review), and every way it could be silently empty or
+//! partial fails closed or says so.
+
+mod common;
+
+use common::TempDir as Dir;
+
+const BAD: &str = r#"job "bad" {
+  datacenters = ["dc1"]
+  group "g" {
+    task "t" {
+      driver = "docker"
+      resources {
+        cpu    = 100
+        memory = 99999999
+      }
+    }
+  }
+}
+"#;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write(d: &Dir, rel: &str, body: &str) {
+    let p = d.0.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, body).unwrap();
+}
+
+/// The demo committed on `main`.
+fn repo(name: &str) -> Dir {
+    let d = Dir::demo(name);
+    common::git(&d.0, &["init", "-q", "-b", "main"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "demo"]);
+    d
+}
+
+fn run_in(d: &Dir, sub: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::bin())
+        .current_dir(d.0.join(sub))
+        .arg("--no-color")
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn an_untracked_new_job_file_fails_check_and_plan_against_the_base() {
+    let d = repo("base-untracked");
+    write(&d, "jobs/bad.nomad", BAD);
+    let out = d.run(&["check", "--base", "main", "--output-format", "concise"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("jobs/bad.nomad:"), "{stdout}");
+    assert!(stdout.contains("NP201"), "{stdout}");
+    assert!(stdout.contains("in 1 file"), "{stdout}");
+
+    // The same definition of the change set for the plan (without --gate,
+    // exit 1 is Nomad's "allocations change").
+    let out = d.run(&["plan", "--changed", "--base", "main"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("==> jobs/bad.nomad (added)"), "{stdout}");
+    assert!(stdout.contains("Quota limit hit"), "{stdout}");
+
+    // Staged: the untracked file is not part of the commit.
+    let out = d.run(&["check", "--staged"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("in 0 files"));
+}
+
+#[test]
+fn an_untracked_broken_world_file_fails_the_gate() {
+    let d = repo("base-untracked-world");
+    write(&d, "rules/quotas/extra.hcl", "quota \"x\" { limit {\n");
+    let out = d.run(&["check", "--base", "main", "--output-format", "concise"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("rules/quotas/extra.hcl:1:"), "{stdout}");
+    let out = d.run(&["plan", "--changed", "--base", "main", "--gate"]);
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("leaves the world invalid"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_file_removed_from_the_index_but_kept_on_disk_is_checked() {
+    let d = repo("base-rm-cached");
+    write(&d, "jobs/sockshop.nomad", BAD);
+    common::git(&d.0, &["rm", "-q", "--cached", "jobs/sockshop.nomad"]);
+    let out = d.run(&["check", "--base", "main", "--output-format", "concise"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("jobs/sockshop.nomad:"), "{stdout}");
+}
+
+#[test]
+fn paths_named_from_a_sub_folder_are_the_repositorys_paths() {
+    let d = repo("base-subdir");
+    write(&d, "jobs/bad.nomad", BAD);
+    let out = run_in(&d, "jobs", &["check", "--base", "main", "bad.nomad"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("in 1 file"), "{stdout}");
+    let out = run_in(&d, "jobs", &["check", "--base", "main", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    // Outside the repository: a usage error, not an empty change set.
+    let out = run_in(&d, "jobs", &["check", "--base", "main", "../.."]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("outside the repository"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn an_ignored_job_file_is_named_on_stderr() {
+    let d = repo("base-ignored");
+    write(&d, ".gitignore", "scratch.nomad\n");
+    write(&d, "scratch.nomad", BAD);
+    let out = d.run(&["check", "--base", "main"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        stderr.contains("note: scratch.nomad is ignored by git (.gitignore)"),
+        "{stderr}"
+    );
+    let out = d.run(&["plan", "--changed", "--base", "main"]);
+    assert!(
+        text(&out.stderr).contains("scratch.nomad is ignored by git"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_changed_file_a_sparse_checkout_leaves_out_fails_with_a_hint() {
+    let d = repo("base-sparse");
+    common::git(&d.0, &["checkout", "-q", "-b", "feat"]);
+    write(&d, "jobs/sockshop.nomad", BAD);
+    write(&d, "other/readme", "x\n");
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "feat"]);
+    common::git(&d.0, &["sparse-checkout", "set", "other"]);
+    assert!(!d.0.join("jobs/sockshop.nomad").exists());
+    let out = d.run(&["check", "--base", "main", "--output-format", "full"]);
+    let stdout = text(&out.stdout);
+    assert_ne!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("cannot read jobs/sockshop.nomad"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sparse checkout"), "{stdout}");
+}

@@ -1,0 +1,70 @@
+//! The periodic next-launch line (`command/job_plan.go` `formatDryRun`):
+//! `Job.Plan` computes the next launch from now in the job's time zone
+//! (hashicorp/cronexpr rules, `src/periodic/`), the CLI prints it with the
+//! wait truncated to the second. `--now` fixes "now" for reproducible runs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/periodic")
+        .join(name)
+}
+
+fn plan_at(job: &str, now: &str, extra: &[&str]) -> common::Out {
+    let path = fixture(job);
+    let mut args = vec!["plan", path.to_str().unwrap_or_default(), "--now", now];
+    args.extend_from_slice(extra);
+    common::run_in(Path::new("."), &args)
+}
+
+fn plan(job: &str, extra: &[&str]) -> common::Out {
+    plan_at(job, "2026-11-30T19:27:00Z", extra)
+}
+
+#[test]
+fn a_periodic_job_prints_its_next_launch_in_its_time_zone() {
+    let out = plan("report.nomad", &[]);
+    assert!(
+        out.stdout.contains(
+            "- All tasks successfully allocated.\n- If submitted now, next periodic launch would be at 2026-12-01T03:30:00-05:00 (13h3m0s from now).\n\nJob Modify Index: 0\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let json = plan("report.nomad", &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(v["NextPeriodicLaunch"], "2026-12-01T03:30:00-05:00");
+}
+
+#[test]
+fn the_earliest_of_several_crons_and_none_for_a_parameterized_job() {
+    // 19:27 on a Monday: */20 fires at 19:40, before noon on Tuesday.
+    let out = plan(
+        "crons.nomad",
+        &["--world", &fixture("world").to_string_lossy()],
+    );
+    assert!(
+        out.stdout.contains(
+            "- If submitted now, next periodic launch would be at 2026-11-30T19:40:00Z (13m0s from now).\n"
+        ),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let out = plan("dispatch.nomad", &[]);
+    assert!(
+        !out.stdout.contains("next periodic launch"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn now_must_be_a_timestamp() {
+    let out = plan_at("report.nomad", "yesterday", &[]);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("--now"), "{}", out.stderr);
+}
