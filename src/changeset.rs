@@ -183,6 +183,9 @@ pub struct ChangeSet {
     /// `.gitignore` hides, so they are not part of the change (said on
     /// stderr, never dropped without a word).
     pub ignored: Vec<PathBuf>,
+    /// `.nomad-preflight.hcl`'s say on which paths are job files
+    /// ([`ChangeSet::configure`]).
+    configs: Option<crate::check::config::Configs>,
 }
 
 impl ChangeSet {
@@ -195,7 +198,40 @@ impl ChangeSet {
             range,
             changes,
             ignored,
+            configs: None,
         })
+    }
+
+    /// Apply `.nomad-preflight.hcl`'s `include` and `exclude` to which
+    /// changed paths are job files: included paths are, excluded ones are
+    /// not (they stay in the set for the world gate, which no
+    /// configuration turns off). With the base's configuration (`--base`)
+    /// a path is excluded only when the base's file excludes it too: a
+    /// change cannot take its own files out of its gate.
+    pub fn configure(&mut self, configs: &crate::check::config::Configs) {
+        self.configs = Some(configs.clone());
+        let excluded: Vec<PathBuf> = self
+            .ignored
+            .iter()
+            .filter(|p| self.excluded(p))
+            .cloned()
+            .collect();
+        self.ignored.retain(|p| !excluded.contains(p));
+    }
+
+    fn excluded(&self, p: &Path) -> bool {
+        self.configs
+            .as_ref()
+            .is_some_and(|c| c.head.excludes(p) && c.base.as_ref().is_none_or(|b| b.excludes(p)))
+    }
+
+    /// Is `path` a job-file candidate: by its name or an `include` glob,
+    /// and not excluded?
+    fn is_candidate(&self, path: &Path) -> bool {
+        let included = self.configs.as_ref().is_some_and(|c| {
+            c.head.includes(path) || c.base.as_ref().is_some_and(|b| b.includes(path))
+        });
+        (is_job_candidate(path) || included) && !self.excluded(path)
     }
 
     /// The stderr line naming the ignored job files, if there are any.
@@ -205,11 +241,10 @@ impl ChangeSet {
             1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
+        let name = crate::report::escape::one_line(&first.to_string_lossy());
         Some(format!(
-            "note: {} is ignored by git (.gitignore), so it is not part of the change from {} and was not checked{more}; `git check-ignore -v {}` says which rule",
-            crate::report::escape::one_line(&first.to_string_lossy()),
+            "note: {name} is ignored by git (.gitignore), so it is not part of the change from {} and was not checked{more}; `git check-ignore -v {name}` says which rule",
             self.range.base,
-            crate::report::escape::one_line(&first.to_string_lossy()),
         ))
     }
 
@@ -262,7 +297,7 @@ impl ChangeSet {
     pub fn candidates(&self) -> Vec<PathBuf> {
         self.changed()
             .into_iter()
-            .filter(|p| is_job_candidate(p))
+            .filter(|p| self.is_candidate(p))
             .collect()
     }
 
@@ -302,7 +337,7 @@ impl ChangeSet {
             // and guessing a stop for it would only add noise.
             let invalid_new = matches!(now, Some((_, NewVersion::Invalid)));
             let old = old_path
-                .filter(|p| is_job_candidate(p))
+                .filter(|p| self.is_candidate(p))
                 .and_then(|p| load_valid(base, p, opts));
             if let (Some(old), false) = (old, invalid_new) {
                 let old_key = key(&with_namespace(&old, namespace));
@@ -555,6 +590,7 @@ mod tests {
             range: Range::new(PathBuf::from("/repo"), true, None, None),
             changes,
             ignored: Vec::new(),
+            configs: None,
         }
     }
 

@@ -8,28 +8,10 @@ mod common;
 
 use common::TempDir as Dir;
 
-const BAD: &str = r#"job "bad" {
-  datacenters = ["dc1"]
-  group "g" {
-    task "t" {
-      driver = "docker"
-      resources {
-        cpu    = 100
-        memory = 99999999
-      }
-    }
-  }
-}
-"#;
+use common::UNPLACEABLE_JOB as BAD;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn write(d: &Dir, rel: &str, body: &str) {
-    let p = d.0.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, body).unwrap();
 }
 
 /// The demo committed on `main`.
@@ -41,21 +23,10 @@ fn repo(name: &str) -> Dir {
     d
 }
 
-fn run_in(d: &Dir, sub: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(common::bin())
-        .current_dir(d.0.join(sub))
-        .arg("--no-color")
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("the binary runs")
-}
-
 #[test]
 fn an_untracked_new_job_file_fails_check_and_plan_against_the_base() {
     let d = repo("base-untracked");
-    write(&d, "jobs/bad.nomad", BAD);
+    d.put("jobs/bad.nomad", BAD);
     let out = d.run(&["check", "--base", "main", "--output-format", "concise"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
@@ -80,7 +51,7 @@ fn an_untracked_new_job_file_fails_check_and_plan_against_the_base() {
 #[test]
 fn an_untracked_broken_world_file_fails_the_gate() {
     let d = repo("base-untracked-world");
-    write(&d, "rules/quotas/extra.hcl", "quota \"x\" { limit {\n");
+    d.put("rules/quotas/extra.hcl", "quota \"x\" { limit {\n");
     let out = d.run(&["check", "--base", "main", "--output-format", "concise"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
@@ -97,7 +68,7 @@ fn an_untracked_broken_world_file_fails_the_gate() {
 #[test]
 fn a_file_removed_from_the_index_but_kept_on_disk_is_checked() {
     let d = repo("base-rm-cached");
-    write(&d, "jobs/sockshop.nomad", BAD);
+    d.put("jobs/sockshop.nomad", BAD);
     common::git(&d.0, &["rm", "-q", "--cached", "jobs/sockshop.nomad"]);
     let out = d.run(&["check", "--base", "main", "--output-format", "concise"]);
     let stdout = text(&out.stdout);
@@ -108,15 +79,15 @@ fn a_file_removed_from_the_index_but_kept_on_disk_is_checked() {
 #[test]
 fn paths_named_from_a_sub_folder_are_the_repositorys_paths() {
     let d = repo("base-subdir");
-    write(&d, "jobs/bad.nomad", BAD);
-    let out = run_in(&d, "jobs", &["check", "--base", "main", "bad.nomad"]);
+    d.put("jobs/bad.nomad", BAD);
+    let out = d.run_at("jobs", &["check", "--base", "main", "bad.nomad"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
     assert!(stdout.contains("in 1 file"), "{stdout}");
-    let out = run_in(&d, "jobs", &["check", "--base", "main", "."]);
+    let out = d.run_at("jobs", &["check", "--base", "main", "."]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     // Outside the repository: a usage error, not an empty change set.
-    let out = run_in(&d, "jobs", &["check", "--base", "main", "../.."]);
+    let out = d.run_at("jobs", &["check", "--base", "main", "../.."]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(
         text(&out.stderr).contains("outside the repository"),
@@ -128,8 +99,8 @@ fn paths_named_from_a_sub_folder_are_the_repositorys_paths() {
 #[test]
 fn an_ignored_job_file_is_named_on_stderr() {
     let d = repo("base-ignored");
-    write(&d, ".gitignore", "scratch.nomad\n");
-    write(&d, "scratch.nomad", BAD);
+    d.put(".gitignore", "scratch.nomad\n");
+    d.put("scratch.nomad", BAD);
     let out = d.run(&["check", "--base", "main"]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
@@ -149,8 +120,8 @@ fn an_ignored_job_file_is_named_on_stderr() {
 fn a_changed_file_a_sparse_checkout_leaves_out_fails_with_a_hint() {
     let d = repo("base-sparse");
     common::git(&d.0, &["checkout", "-q", "-b", "feat"]);
-    write(&d, "jobs/sockshop.nomad", BAD);
-    write(&d, "other/readme", "x\n");
+    d.put("jobs/sockshop.nomad", BAD);
+    d.put("other/readme", "x\n");
     common::git(&d.0, &["add", "-A"]);
     common::git(&d.0, &["commit", "-qm", "feat"]);
     common::git(&d.0, &["sparse-checkout", "set", "other"]);

@@ -184,4 +184,52 @@ fn corpus_concise_is_one_line_per_finding_and_counts_skips() {
         "corpus check: {} files, {} skipped, {findings} findings, NP102 {np102} of {w} warnings",
         summary["files"], summary["skipped"]
     );
+    // The count sees a duplicate when there is one: NP201 (no client fits
+    // the group) causes NP301 (the job exceeds its quota).
+    let pair = serde_json::json!([
+        {"code": "NP201", "severity": "error", "file": "a.nomad", "line": 3, "message": "m"},
+        {"code": "NP301", "severity": "error", "file": "a.nomad", "line": 2, "message": "m"},
+    ]);
+    assert_eq!(duplicate_causes(pair.as_array().unwrap()), 1);
+    let duplicates = duplicate_causes(json["findings"].as_array().unwrap());
+    eprintln!("corpus check: {duplicates} findings whose root cause another finding reports");
+    assert_eq!(duplicates, 0, "one finding per root cause");
+}
+
+/// How many reported findings share a root cause with another finding of
+/// their file, by `root_cause`'s own detection, rebuilt from the JSON
+/// report (code, severity, file and line are what the detection reads).
+fn duplicate_causes(findings: &[serde_json::Value]) -> usize {
+    use nomad_preflight::diag::{Diag, Severity};
+    use nomad_preflight::source::{SourceFile, Span};
+    let mut by_file: BTreeMap<String, Vec<(Diag, Option<usize>)>> = BTreeMap::new();
+    for f in findings {
+        let code = f["code"].as_str().expect("code");
+        let message = f["message"].as_str().unwrap_or_default();
+        let severity = match f["severity"].as_str() {
+            Some("error") => Severity::Error,
+            Some("warning") => Severity::Warning,
+            _ => Severity::Advice,
+        };
+        let d = Diag::error(code, message).with_severity(severity);
+        let line = f["line"].as_u64().map(|l| l as usize);
+        let file = f["file"].as_str().unwrap_or_default().to_string();
+        by_file.entry(file).or_default().push((d, line));
+    }
+    by_file
+        .into_iter()
+        .map(|(file, diags)| {
+            // One character a line: offset `line - 1` is on line `line`.
+            let lines = diags.iter().filter_map(|(_, l)| *l).max().unwrap_or(0);
+            let src = SourceFile::inline(&file, &"\n".repeat(lines + 1));
+            let rebuilt: Vec<Diag> = diags
+                .into_iter()
+                .map(|(d, line)| match line {
+                    Some(l) => d.at(&src, Span::new(l - 1, l - 1), ""),
+                    None => d,
+                })
+                .collect();
+            nomad_preflight::check::root_cause::duplicate_causes(&rebuilt)
+        })
+        .sum()
 }

@@ -29,7 +29,7 @@ fn staged_selects_changed_job_candidates_from_the_index() {
         staged: true,
         ..CheckArgs::default()
     };
-    let sel = select(&args, &dir).unwrap_or_else(|d| panic!("{}", d.message));
+    let sel = select(&args, &dir).unwrap_or_else(|d| panic!("{:?}", d));
     assert_eq!(sel.files, vec![PathBuf::from("jobs/a.nomad")]);
     let src = sel.vfs.read(Path::new("jobs/a.nomad")).unwrap();
     assert_eq!(&*src.text, "job \"a\" { # staged\n}\n");
@@ -38,7 +38,7 @@ fn staged_selects_changed_job_candidates_from_the_index() {
         base: Some("HEAD".into()),
         ..CheckArgs::default()
     };
-    let sel = select(&base, &dir).unwrap_or_else(|d| panic!("{}", d.message));
+    let sel = select(&base, &dir).unwrap_or_else(|d| panic!("{:?}", d));
     assert_eq!(sel.files, vec![PathBuf::from("jobs/a.nomad")]);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -59,7 +59,7 @@ fn staged_outside_a_repository_is_a_usage_error() {
             ..CheckArgs::default()
         };
         let err = select(&args, &dir).err().expect("usage error");
-        assert_eq!(err.code, "check::usage");
+        assert_eq!(err.0[0].code, "check::usage");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -53,3 +53,34 @@ fn readme_has_exactly_two_setup_commands() {
         ".ci/run runs the README's test command"
     );
 }
+
+/// The Install section is honest (nothing is published, so no public URL
+/// is promised) and the hook's "not found" hint gives its same commands.
+#[test]
+fn install_section_and_hook_hint_agree() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README.md");
+    let install = readme
+        .split("## Install\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("an Install section");
+    let commands = [
+        "cargo install --locked --path .",
+        "cargo install --locked --git <URL of your clone> nomad-preflight",
+    ];
+    for c in commands {
+        assert!(install.contains(c), "README Install lacks `{c}`");
+    }
+    assert!(install.contains("not published"), "{install}");
+    assert!(!install.contains("crates.io package\n"), "{install}");
+    let d = common::TempDir::new("readme-hook");
+    common::git(&d.0, &["init", "-q"]);
+    let out = d.run(&["hook", "install"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::output_text(&out));
+    let hook = std::fs::read_to_string(d.0.join(".git/hooks/pre-commit")).expect("hook");
+    for c in commands {
+        // The script splits the hint over lines; each command is whole.
+        assert!(hook.contains(c), "the hook's hint lacks `{c}`:\n{hook}");
+    }
+}

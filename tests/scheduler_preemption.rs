@@ -172,6 +172,7 @@ fn preempted(allocs: Vec<Allocation>, job: &Job) -> Option<Vec<String>> {
         job,
         tg,
         res: task_group_resources(tg, w.nomad_version),
+        alloc_name: format!("{}.{}[0]", job.id, tg.name),
     };
     let mut ids = engine.rank_node(&ask, 0, true).ok()?.victims;
     ids.sort();

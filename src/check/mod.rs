@@ -4,6 +4,7 @@
 //! judging each against the world with the rule registry. The CLI only
 //! parses flags, resolves the world and prints.
 
+pub mod config;
 pub mod root_cause;
 pub mod select;
 pub mod world_change;

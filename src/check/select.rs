@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::changeset::{ChangeSet, Range};
-use crate::diag::Diag;
+use crate::check::config::{self, Configs};
+use crate::diag::{Diag, Diags};
 use crate::git;
 use crate::project::Fence;
 use crate::vfs::{DiskVfs, Vfs};
@@ -31,6 +32,25 @@ pub struct Selection {
     /// `--staged` / `--base`: the change set the files come from (its
     /// deletions and world changes are gated too).
     pub set: Option<ChangeSet>,
+    /// `.nomad-preflight.hcl` (the head's, and with `--base` the base's).
+    pub configs: Configs,
+    /// The project root, absolute: what the configuration's paths are
+    /// relative to.
+    root: PathBuf,
+}
+
+impl Selection {
+    /// A checked file's path relative to the project root (the Vfs root of
+    /// a change set already is; a plain run's paths are as named).
+    pub fn in_project(&self, path: &Path) -> PathBuf {
+        if self.set.is_some() {
+            return path.to_path_buf();
+        }
+        let abs = crate::project::absolute(path);
+        abs.strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or(abs)
+    }
 }
 
 pub fn usage(msg: impl std::fmt::Display) -> Diag {
@@ -109,7 +129,7 @@ fn in_repository(root: &Path, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathB
 }
 
 /// The files `check` would look at, for a process started in `cwd`.
-pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
+pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
     if scope.staged || scope.base.is_some() {
         let root = git::repo_root(cwd).ok_or_else(|| {
             usage("--staged and --base need a git repository")
@@ -128,16 +148,33 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
             )
         })?;
         set.restrict(&wanted);
+        let configs = config::for_range(&set.range)?;
+        set.configure(&configs);
         let vfs = set
             .range
             .head_vfs()
             .map_err(|e| usage(format!("cannot read the new versions from git: {e}")))?;
+        let root = set.range.root.clone();
         return Ok(Selection {
             vfs,
             files: set.candidates(),
             set: Some(set),
+            configs,
+            root,
         });
     }
+    let root = config::search_root(cwd);
+    let head = config::discover(&DiskVfs::new(root.clone()), &config::start_in(&root))?;
+    let configs = Configs {
+        head: head.unwrap_or_default(),
+        base: None,
+    };
+    let in_root = |f: &Path| {
+        let abs = crate::project::absolute(f);
+        abs.strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or(abs)
+    };
     let roots = if scope.paths.is_empty() {
         vec![cwd.to_path_buf()]
     } else {
@@ -150,14 +187,21 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
     let mut files = Vec::new();
     for r in &roots {
         if !r.exists() {
-            return Err(usage(format!("{}: no such file or directory", r.display())));
+            return Err(usage(format!("{}: no such file or directory", r.display())).into());
         }
-        // Named explicitly (a file, a FIFO, a link...): checked whatever its name.
+        // Named explicitly (a file, a FIFO, a link...): checked whatever its
+        // name or the configuration says (as ruff does); a folder walk
+        // follows the configuration's `include` and `exclude`.
         let explicit = !r.is_dir();
+        let head = &configs.head;
         files.extend(
             expand(r, vfs.fence())
                 .into_iter()
-                .filter(|(f, always)| explicit || *always || is_job_candidate(f))
+                .filter(|(f, always)| {
+                    explicit
+                        || ((*always || is_job_candidate(f) || head.includes(&in_root(f)))
+                            && !head.excludes(&in_root(f)))
+                })
                 .map(|(f, _)| f),
         );
     }
@@ -167,6 +211,8 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diag> {
         vfs: Box::new(vfs),
         files,
         set: None,
+        configs,
+        root,
     })
 }
 

@@ -93,7 +93,7 @@ fn usage(msg: impl std::fmt::Display) -> Diag {
 }
 
 /// The files `check` would look at, for a process started in `cwd`.
-pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, Diag> {
+pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, crate::diag::Diags> {
     crate::check::select::select(&args.scope(), cwd)
 }
 
@@ -230,7 +230,7 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         eprint!("{}", crate::diag::render(&[d], color));
         return exit::INVALID;
     }
-    let selection = match crate::rules::config::RuleSelection::new(
+    let cli_selection = match crate::rules::config::RuleSelection::new(
         &args.select,
         &args.extend_select,
         &args.ignore,
@@ -259,10 +259,28 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     let sel = match select(args, Path::new(".")) {
         Ok(s) => s,
         Err(d) => {
-            eprint!("{}", crate::diag::render(&[d], color));
+            let d: Vec<Diag> = d.into_iter().collect();
+            eprint!("{}", crate::diag::render(&d, color));
             return exit::INVALID;
         }
     };
+    let threshold = match args.deny {
+        Some(Deny::Warnings) => Severity::Warning,
+        None => Severity::Error,
+    };
+    let selection = cli_selection.clone().with_config(&sel.configs.head);
+    // `--base`: the base's configuration keeps what the change's own edit
+    // of it would silence (unless the base's policy accepts that).
+    let added_meta = &crate::rules::meta::added_suppression::AddedSuppression::META;
+    let base_selection = sel
+        .configs
+        .base
+        .as_ref()
+        .filter(|_| {
+            !world.policy.allow_added_suppressions
+                && crate::rules::level(world, added_meta).is_some()
+        })
+        .map(|c| cli_selection.clone().with_config(c));
     if let Some(note) = sel.set.as_ref().and_then(|s| s.ignored_note()) {
         eprintln!("{note}");
     }
@@ -319,7 +337,16 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     let findings: Vec<Finding> = results
         .iter()
         .flat_map(|r| {
-            let kept = r.diags.iter().filter(|f| selection.keeps(f)).cloned();
+            let at = sel.in_project(&r.path);
+            let kept = r.diags.iter().flat_map(|f| {
+                crate::rules::config::apply_gated(
+                    &selection,
+                    base_selection.as_ref(),
+                    threshold,
+                    f,
+                    &at,
+                )
+            });
             crate::check::root_cause::collapse(kept.collect())
         })
         .collect();

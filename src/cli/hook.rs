@@ -88,8 +88,9 @@ fn script_with(plan: bool, chained: bool) -> String {
     s.push_str(
         "if ! command -v nomad-preflight >/dev/null 2>&1; then\n\
          \techo \"nomad-preflight: not found on PATH, so this commit is not checked and is refused.\" >&2\n\
-         \techo \"Install it (cargo install --locked --git <URL of the nomad-preflight repository> nomad-preflight,\" >&2\n\
-         \techo \"or cargo install --locked --path . in a checkout of it: see its README, Install) or put its directory on PATH;\" >&2\n\
+         \techo \"Install it from your copy of nomad-preflight (it is not published): cargo install --locked --path .\" >&2\n\
+         \techo \"in a checkout, or cargo install --locked --git <URL of your clone> nomad-preflight (README, Install);\" >&2\n\
+         \techo \"or put its directory on PATH;\" >&2\n\
          \techo \"to commit once without the check: git commit --no-verify\" >&2\n\
          \texit 1\n\
          fi\n",

@@ -43,10 +43,24 @@ pub struct RankedNode {
 }
 
 /// What one placement asks for.
+#[derive(Clone)]
 pub struct Ask<'j> {
     pub job: &'j Job,
     pub tg: &'j TaskGroup,
     pub res: AllocResources,
+    /// The allocation's name (`job.group[3]`): a `per_alloc` volume is the
+    /// volume named with its index (`source[3]`, `structs.AllocSuffix`).
+    pub alloc_name: String,
+}
+
+impl Ask<'_> {
+    /// `structs.AllocSuffix`: the `[index]` tail of the allocation's name.
+    pub fn alloc_suffix(&self) -> &str {
+        self.alloc_name
+            .rfind('[')
+            .and_then(|i| self.alloc_name.get(i..))
+            .unwrap_or("")
+    }
 }
 
 pub struct Engine<'w> {

@@ -67,20 +67,21 @@ fn star_glob(pattern: &str, subject: &str) -> bool {
 
 /// Nomad's `HostVolumeChecker`: every host volume the group asks for
 /// (by `source`) exists on the node, and a read-only one is only asked for
-/// read-only. A `per_alloc` volume names `source[index]`; without the
-/// allocation's index here, any `source[...]` volume on the node counts.
-pub fn has_host_volumes(tg: &crate::jobspec::TaskGroup, n: &Node) -> bool {
+/// read-only. A `per_alloc` volume is `source` plus the allocation's
+/// `[index]` (`structs.AllocSuffix`).
+pub fn has_host_volumes(tg: &crate::jobspec::TaskGroup, suffix: &str, n: &Node) -> bool {
     tg.volumes
         .iter()
         .filter(|v| v.volume_type == "host" || v.volume_type.is_empty())
         .all(|v| {
-            let prefix = format!("{}[", v.source);
+            let name = if v.per_alloc {
+                format!("{}{suffix}", v.source)
+            } else {
+                v.source.clone()
+            };
             n.host_volumes
-                .iter()
-                .filter(|(name, _)| {
-                    **name == v.source || (v.per_alloc && name.starts_with(&prefix))
-                })
-                .any(|(_, read_only)| !*read_only || v.read_only)
+                .get(&name)
+                .is_some_and(|read_only| !*read_only || v.read_only)
         })
 }
 
@@ -247,8 +248,12 @@ impl Engine<'_> {
     pub(super) fn transient(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
         // Host volumes are not part of the computed node class, so they are
         // checked on every node rather than cached per class.
-        if !has_host_volumes(ask.tg, n) {
+        if !has_host_volumes(ask.tg, ask.alloc_suffix(), n) {
             return Some("missing compatible host volumes".into());
+        }
+        // Nomad's CSIVolumeChecker runs after the group's checks.
+        if let Some(reason) = super::csi::missing_volumes(ask, self.world.nomad_version) {
+            return Some(reason);
         }
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
         for (cs, job_level) in levels {

@@ -171,11 +171,16 @@ fn generic(
             job,
             tg,
             res: task_group_resources(tg, world.nomad_version),
+            alloc_name: format!("{}.{}[0]", job.id, tg.name),
         };
         // In-place updates keep their node if the new spec still fits there.
         let mut destructive = gp.destructive.clone();
         for a in &gp.inplace {
-            if engine.fits_in_place(&ask, a) {
+            let this = Ask {
+                alloc_name: a.name.clone(),
+                ..ask.clone()
+            };
+            if engine.fits_in_place(&this, a) {
                 du.in_place_update += 1;
                 let mut updated = (*a).clone();
                 updated.job_version = new_version;
@@ -227,6 +232,10 @@ fn generic(
                 engine.stop(p);
             }
             let mut metric = AllocMetric::default();
+            let ask = Ask {
+                alloc_name: alloc_name.clone(),
+                ..ask.clone()
+            };
             let mut choice = engine.select(&ask, false, &mut metric);
             if choice.is_none() && evict_allowed {
                 metric = AllocMetric::default();
@@ -322,10 +331,12 @@ fn system(
         usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
     });
     for tg in &job.groups {
+        // A system job's allocations are all `job.group[0]`.
         let ask = Ask {
             job,
             tg,
             res: task_group_resources(tg, world.nomad_version),
+            alloc_name: format!("{}.{}[0]", job.id, tg.name),
         };
         let mut du = DesiredUpdates::default();
         let mut metric = AllocMetric::default();

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 pub mod applier;
 mod connect_update;
 pub mod constraint;
+pub mod csi;
 pub mod device;
 pub mod engine;
 pub mod feasibility;

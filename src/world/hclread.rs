@@ -181,6 +181,11 @@ impl<'a> BodyReader<'a> {
         BodyReader { src, body, attrs }
     }
 
+    /// The attribute itself, for values the typed readers do not cover.
+    pub fn attr(&self, key: &str) -> Option<&'a Attribute> {
+        self.attrs.get(key).copied()
+    }
+
     pub fn attr_span(&self, key: &str) -> Option<Span> {
         self.attrs.get(key).map(|a| span_of(*a))
     }

@@ -9,12 +9,12 @@ mod cluster_file;
 mod device_file;
 pub mod emit;
 pub mod emit_allocs;
-mod hclread;
+pub(crate) mod hclread;
 pub mod import;
 pub mod load;
 mod member_file;
 pub mod model;
-mod policy_file;
+pub(crate) mod policy_file;
 mod spec_files;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;

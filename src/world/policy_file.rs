@@ -84,38 +84,8 @@ pub(super) fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Pol
         else {
             continue;
         };
-        const R: Schema = Schema {
-            attrs: &["severity"],
-            blocks: &[],
-        };
-        let rr = BodyReader::new(src, &b.body, &R, "rule", diags);
-        let level = match rr.string("severity", diags).as_deref() {
-            Some("off") => RuleLevel::Off,
-            Some("advice") => RuleLevel::On(Severity::Advice),
-            Some("warning") => RuleLevel::On(Severity::Warning),
-            Some("error") => RuleLevel::On(Severity::Error),
-            Some(other) => {
-                diags.push(
-                    Diag::error("world::bad-value", format!("unknown severity `{other}`"))
-                        .at(
-                            src,
-                            rr.attr_span("severity").unwrap_or_default(),
-                            "not a severity",
-                        )
-                        .help("use \"off\", \"advice\", \"warning\" or \"error\""),
-                );
-                continue;
-            }
-            None => {
-                diags.push(
-                    Diag::error(
-                        "world::missing-key",
-                        format!("rule `{code}` needs a `severity`"),
-                    )
-                    .at(src, code_span, "no severity"),
-                );
-                continue;
-            }
+        let Some(level) = rule_level(src, b, &code, code_span, diags) else {
+            continue;
         };
         if policy.rules.insert(code.clone(), level).is_some() {
             diags.push(
@@ -175,6 +145,50 @@ pub(super) fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Pol
             .collect();
     }
     policy
+}
+
+/// A `rule "CODE" { severity = "..." }` block's level (policy.hcl and
+/// `.nomad-preflight.hcl` alike); `None` after a located error.
+pub(crate) fn rule_level(
+    src: &Source,
+    b: &Block,
+    code: &str,
+    code_span: Span,
+    diags: &mut Diags,
+) -> Option<RuleLevel> {
+    const R: Schema = Schema {
+        attrs: &["severity"],
+        blocks: &[],
+    };
+    let rr = BodyReader::new(src, &b.body, &R, "rule", diags);
+    Some(match rr.string("severity", diags).as_deref() {
+        Some("off") => RuleLevel::Off,
+        Some("advice") => RuleLevel::On(Severity::Advice),
+        Some("warning") => RuleLevel::On(Severity::Warning),
+        Some("error") => RuleLevel::On(Severity::Error),
+        Some(other) => {
+            diags.push(
+                Diag::error("world::bad-value", format!("unknown severity `{other}`"))
+                    .at(
+                        src,
+                        rr.attr_span("severity").unwrap_or_default(),
+                        "not a severity",
+                    )
+                    .help("use \"off\", \"advice\", \"warning\" or \"error\""),
+            );
+            return None;
+        }
+        None => {
+            diags.push(
+                Diag::error(
+                    "world::missing-key",
+                    format!("rule `{code}` needs a `severity`"),
+                )
+                .at(src, code_span, "no severity"),
+            );
+            return None;
+        }
+    })
 }
 
 fn unknown_namespace(src: &Source, ns: &str, span: Span, world: &World) -> Diag {

@@ -96,6 +96,21 @@ pub fn shared_input(env_var: &str, rel: &str) -> std::path::PathBuf {
     p
 }
 
+/// A job whose one group fits on no client (99999999 MB), with no `cpu`:
+/// NP201 (error) and NP102 (warning) on every world.
+pub const UNPLACEABLE_JOB: &str = r#"job "bad" {
+  datacenters = ["dc1"]
+  group "g" {
+    task "t" {
+      driver = "docker"
+      resources {
+        memory = 99999999
+      }
+    }
+  }
+}
+"#;
+
 /// A fresh directory under the system temp dir, removed on drop.
 pub struct TempDir(pub std::path::PathBuf);
 
@@ -117,10 +132,22 @@ impl TempDir {
         d
     }
 
+    /// Write `rel` (creating its folders).
+    pub fn put(&self, rel: &str, body: &str) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+
     /// Run the binary here (no colour, isolated from a caller's git hook env).
     pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.run_at("", args)
+    }
+
+    /// Run the binary in the sub-folder `sub`.
+    pub fn run_at(&self, sub: &str, args: &[&str]) -> std::process::Output {
         std::process::Command::new(bin())
-            .current_dir(&self.0)
+            .current_dir(self.0.join(sub))
             .arg("--no-color")
             .args(args)
             .env_remove("GIT_DIR")

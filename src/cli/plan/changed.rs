@@ -65,7 +65,10 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 .help("check that git works here and that the revisions exist"),
         )
     };
-    let set = ChangeSet::read(inp.range.clone()).map_err(|e| git_err("the changed files", e))?;
+    let mut set =
+        ChangeSet::read(inp.range.clone()).map_err(|e| git_err("the changed files", e))?;
+    // `.nomad-preflight.hcl`'s include/exclude: the change set check judges.
+    set.configure(&crate::check::config::for_range(inp.range)?);
     if let Some(note) = set.ignored_note() {
         eprintln!("{note}");
     }

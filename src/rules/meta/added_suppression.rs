@@ -7,6 +7,9 @@ crate::declare_rule! {
     /// finding. The finding stays reported: a change cannot silence its own
     /// gate. Suppressions already present at the base work as usual, and at
     /// commit time (`--staged`, plain `check`) the committer is trusted.
+    /// The same holds for an edit of `.nomad-preflight.hcl` (an ignore, a
+    /// rule turned `off` or lowered) that would silence one of the change's
+    /// errors: the base's configuration decides, and NP002 names the file.
     ///
     /// ## Why is this bad?
     /// Pull requests come from people the gate exists to check. If one

@@ -1,0 +1,133 @@
+//! `.nomad-preflight.hcl`, the standalone lint configuration: found from
+//! the current folder upwards (never above the project), usable without a
+//! world, every key and rule checked, and in `check --base` unable to
+//! silence the change that edits it.
+
+mod common;
+
+use common::TempDir as Dir;
+
+use common::UNPLACEABLE_JOB as BAD;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn run_at(d: &Dir, sub: &str, args: &[&str]) -> (i32, String, String) {
+    let args: Vec<&str> = ["check", "--output-format", "concise"]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    let o = d.run_at(sub, &args);
+    (
+        o.status.code().unwrap_or(-1),
+        text(&o.stdout),
+        text(&o.stderr),
+    )
+}
+
+#[test]
+fn without_a_world_the_file_selects_ignores_and_sets_severities() {
+    let d = Dir::new("config-noworld");
+    d.put("jobs/bad.nomad", BAD);
+    let (code, out, _) = run_at(&d, "", &["jobs"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("NP201 [error]") && out.contains("NP102"),
+        "{out}"
+    );
+    d.put(
+        ".nomad-preflight.hcl",
+        "lint {\n  ignore = [\"NP102\"]\n  rule \"NP201\" { severity = \"warning\" }\n}\n",
+    );
+    let (code, out, _) = run_at(&d, "", &["jobs"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("NP201 [warning]") && !out.contains("NP102"),
+        "{out}"
+    );
+    // Found from a sub-folder too.
+    let (code, out, _) = run_at(&d, "jobs", &["bad.nomad"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("NP102"), "{out}");
+    // The command line's --select replaces the file's selection (ruff).
+    let (_, out, _) = run_at(&d, "", &["--select", "NP102", "jobs"]);
+    assert!(out.contains("NP102") && !out.contains("NP201"), "{out}");
+    // --extend-select keeps the file's ignores it does not name.
+    let (_, out, _) = run_at(&d, "", &["--extend-select", "NP2", "jobs"]);
+    assert!(!out.contains("NP102") && out.contains("NP201"), "{out}");
+    let (_, out, _) = run_at(&d, "", &["--extend-select", "NP102", "jobs"]);
+    assert!(out.contains("NP102"), "{out}");
+}
+
+#[test]
+fn unknown_keys_and_rules_are_located_errors_with_did_you_mean() {
+    let d = Dir::new("config-unknown");
+    d.put("a.nomad", BAD);
+    d.put(
+        ".nomad-preflight.hcl",
+        "lint {\n  extend-select = [\"NP101\"]\n  ignore = [\"NP1O2\"]\n}\n",
+    );
+    let (code, out, err) = run_at(&d, "", &[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains(".nomad-preflight.hcl:2:3"), "{err}");
+    assert!(err.contains("did you mean `extend_select`?"), "{err}");
+    assert!(err.contains(".nomad-preflight.hcl:3:"), "{err}");
+    assert!(err.contains("did you mean `NP102`?"), "{err}");
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn exclude_and_include_shape_folder_walks_but_not_named_files() {
+    let d = Dir::new("config-walk");
+    d.put("legacy/old.nomad", BAD);
+    d.put("deploy/web.tpl", BAD);
+    d.put(
+        ".nomad-preflight.hcl",
+        "include = [\"deploy/*.tpl\"]\nexclude = [\"legacy/**\"]\n",
+    );
+    let (_, out, _) = run_at(&d, "", &[]);
+    assert!(out.contains("deploy/web.tpl:"), "{out}");
+    assert!(!out.contains("legacy/old.nomad"), "{out}");
+    let (_, out, _) = run_at(&d, "", &["legacy/old.nomad"]);
+    assert!(out.contains("legacy/old.nomad:"), "{out}");
+}
+
+#[test]
+fn a_file_above_the_repository_does_not_configure_it() {
+    let d = Dir::new("config-above");
+    d.put(".nomad-preflight.hcl", "lint {\n  ignore = [\"ALL\"]\n}\n");
+    d.put("repo/a.nomad", BAD);
+    common::git(&d.0.join("repo"), &["init", "-q"]);
+    let (code, out, _) = run_at(&d, "repo", &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("NP201"), "{out}");
+}
+
+#[test]
+fn a_change_cannot_silence_its_own_gate_by_editing_the_file() {
+    let d = Dir::demo("config-base");
+    common::git(&d.0, &["init", "-q", "-b", "main"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "demo"]);
+    d.put("jobs/bad.nomad", BAD);
+    d.put(
+        ".nomad-preflight.hcl",
+        "exclude = [\"jobs/bad.nomad\"]\nlint {\n  ignore = [\"NP201\", \"NP002\"]\n  rule \"NP201\" { severity = \"advice\" }\n}\n",
+    );
+    let (code, out, err) = run_at(&d, "", &["--base", "main"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("jobs/bad.nomad:3:9: NP201 [error]"), "{out}");
+    assert!(out.contains("NP002 [error] .nomad-preflight.hcl"), "{out}");
+    // At commit time the committer is trusted.
+    common::git(&d.0, &["add", "-A"]);
+    let (code, out, _) = run_at(&d, "", &["--staged"]);
+    assert_eq!(code, 0, "{out}");
+    // The same configuration landed on the base first works.
+    common::git(&d.0, &["reset", "-q"]);
+    common::git(&d.0, &["add", ".nomad-preflight.hcl"]);
+    common::git(&d.0, &["commit", "-qm", "config"]);
+    let (code, out, _) = run_at(&d, "", &["--base", "main"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("in 0 files"), "{out}");
+}
