@@ -224,16 +224,19 @@ fn sidecar_outside_bridge_networking_is_refused() {
 fn replanning_a_connect_job_is_stable_and_proxy_edits_are_in_place() {
     let dir = project("again", "2.0.5", 4000, "bridge");
     std::fs::copy(dir.join("jobs/web.nomad"), dir.join("old.nomad")).expect("copy");
-    let o = run(
-        &dir,
-        &[
-            "plan",
-            "--no-color",
-            "--running",
-            "old.nomad",
-            "jobs/web.nomad",
-        ],
-    );
+    let replan = || {
+        run(
+            &dir,
+            &[
+                "plan",
+                "--no-color",
+                "--running",
+                "old.nomad",
+                "jobs/web.nomad",
+            ],
+        )
+    };
+    let o = replan();
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(
         o.stdout.starts_with("Job: \"web\"\nTask Group: \"api\" (1 ignore)\n  Task: \"connect-proxy-count-api\"\n  Task: \"web\"\n"),
@@ -245,16 +248,7 @@ fn replanning_a_connect_job_is_stable_and_proxy_edits_are_in_place() {
         "sidecar_service {\n        proxy {\n          upstreams {\n            destination_name = \"db\"\n            local_bind_port  = 5432\n          }\n        }\n      }",
     );
     std::fs::write(dir.join("jobs/web.nomad"), edited).expect("edit");
-    let o = run(
-        &dir,
-        &[
-            "plan",
-            "--no-color",
-            "--running",
-            "old.nomad",
-            "jobs/web.nomad",
-        ],
-    );
+    let o = replan();
     // An in-place update creates and destroys nothing: exit 0, as Nomad's.
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(
