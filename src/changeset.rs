@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::git::{self, Change, LazyGitVfs};
-use crate::jobspec::{self, Job, LoadOptions};
+use crate::job_loader::JobLoader;
+use crate::jobspec::{self, Job};
 use crate::scheduler::Simulation;
 use crate::vfs::{DiskVfs, Vfs};
 
@@ -312,7 +313,7 @@ impl ChangeSet {
         &self,
         new: &BTreeMap<PathBuf, NewVersion>,
         base: &dyn Vfs,
-        opts: &LoadOptions,
+        loader: &JobLoader,
         namespace: Option<&str>,
     ) -> Vec<Step> {
         let mut files = Vec::new();
@@ -338,7 +339,7 @@ impl ChangeSet {
             let invalid_new = matches!(now, Some((_, NewVersion::Invalid)));
             let old = old_path
                 .filter(|p| self.is_candidate(p))
-                .and_then(|p| load_valid(base, p, opts));
+                .and_then(|p| load_valid(base, p, loader));
             if let (Some(old), false) = (old, invalid_new) {
                 let old_key = key(&with_namespace(&old, namespace));
                 if new_key.as_ref() != Some(&old_key) {
@@ -448,12 +449,8 @@ fn with_namespace(job: &Job, namespace: Option<&str>) -> Job {
 }
 
 /// The job a file defines at the base, when it loads cleanly.
-fn load_valid(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> Option<Job> {
-    let source = vfs.read(path).ok()?;
-    if !jobspec::is_job_file(&source.text) {
-        return None;
-    }
-    match NewVersion::of(&jobspec::load_source(vfs, source, opts)) {
+fn load_valid(vfs: &dyn Vfs, path: &Path, loader: &JobLoader) -> Option<Job> {
+    match NewVersion::of(&loader.job_file(vfs, path).ok()??) {
         NewVersion::Job(j) => Some(*j),
         NewVersion::Invalid => None,
     }
@@ -594,8 +591,15 @@ mod tests {
         }
     }
 
+    fn loader() -> JobLoader {
+        JobLoader::plain(
+            crate::version::NomadVersion::CURRENT,
+            PathBuf::from("/repo"),
+        )
+    }
+
     fn parsed(vfs: &MemVfs, p: &str) -> NewVersion {
-        NewVersion::of(&jobspec::load(vfs, Path::new(p), &LoadOptions::default()))
+        NewVersion::of(&loader().load(vfs, Path::new(p)))
     }
 
     #[test]
@@ -618,7 +622,7 @@ mod tests {
         for p in ["z/new.nomad", "c.nomad"] {
             new.insert(PathBuf::from(p), parsed(&head, p));
         }
-        let steps = cs.steps(&new, &base, &LoadOptions::default(), None);
+        let steps = cs.steps(&new, &base, &loader(), None);
         let got: Vec<String> = steps
             .iter()
             .map(|s| format!("{} {} {}", s.path.display(), s.change, s.is_stop()))

@@ -67,12 +67,6 @@ impl JobLoader {
         &self.warnings
     }
 
-    /// The options every load of this command uses (for code that loads
-    /// from text it has already read, such as the change set's sides).
-    pub fn options(&self) -> &LoadOptions {
-        &self.opts
-    }
-
     pub fn version(&self) -> NomadVersion {
         self.opts.version
     }
@@ -95,6 +89,18 @@ impl JobLoader {
     /// Load `path` as read through `vfs`: the model and every diagnostic.
     pub fn load(&self, vfs: &dyn Vfs, path: &Path) -> ParsedJob {
         jobspec::load(vfs, path, &self.opts)
+    }
+
+    /// `path` when its text holds a top-level `job` block, loaded as
+    /// [`JobLoader::load`] would; `Ok(None)` for other HCL (a folder or a
+    /// change set names every `.nomad`/`.hcl` file, and `check` counts the
+    /// others as skipped); the read error when it cannot be read.
+    pub fn job_file(&self, vfs: &dyn Vfs, path: &Path) -> std::io::Result<Option<ParsedJob>> {
+        let source = vfs.read(path)?;
+        if !jobspec::is_job_file(&source.text) {
+            return Ok(None);
+        }
+        Ok(Some(jobspec::load_source(vfs, source, &self.opts)))
     }
 
     /// The job when `path` loads without errors, else the whole failed load.
@@ -156,7 +162,7 @@ job "web" {
         let job = l.job(&files(), Path::new("web.nomad")).unwrap();
         assert_eq!(job.groups[0].count, 3);
         assert_eq!(l.warnings().len(), 1);
-        assert_eq!(l.options().repo_root.as_deref(), Some(Path::new("/p")));
+        assert_eq!(l.opts.repo_root.as_deref(), Some(Path::new("/p")));
     }
 
     #[test]
@@ -165,6 +171,25 @@ job "web" {
         let failed = l.job(&files(), Path::new("web.nomad")).unwrap_err();
         assert!(failed.diags.has_errors());
         assert!(failed.diags.iter().any(|d| d.message.contains('n')));
+    }
+
+    #[test]
+    fn job_file_loads_job_files_skips_other_hcl_and_returns_the_read_error() {
+        let l = JobLoader::from_flags(
+            &["n=2".to_string()],
+            &[],
+            NomadVersion::CURRENT,
+            PathBuf::from("/p"),
+        );
+        let mut m = files();
+        m.insert(
+            "policy.hcl",
+            "namespace \"ops\" {\n  policy = \"read\"\n}\n",
+        );
+        let parsed = l.job_file(&m, Path::new("web.nomad")).unwrap().unwrap();
+        assert_eq!(parsed.job.unwrap().groups[0].count, 2);
+        assert!(l.job_file(&m, Path::new("policy.hcl")).unwrap().is_none());
+        assert!(l.job_file(&m, Path::new("gone.nomad")).is_err());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use nomad_preflight::check::{check_files, Judge, Judging};
 use nomad_preflight::diag::{Diag, Severity};
-use nomad_preflight::jobspec::{self, LoadOptions};
+use nomad_preflight::job_loader::JobLoader;
 use nomad_preflight::rules;
 use nomad_preflight::scheduler::{sample, Simulation};
 use nomad_preflight::vfs::DiskVfs;
@@ -53,12 +53,8 @@ fn load_world(dir: &str, service_preemption: bool) -> World {
     world
 }
 
-fn opts(world: &World) -> LoadOptions {
-    LoadOptions {
-        version: world.nomad_version,
-        repo_root: Some(world.project_root.clone()),
-        ..LoadOptions::default()
-    }
+fn loader(world: &World) -> JobLoader {
+    JobLoader::plain(world.nomad_version, world.project_root.clone())
 }
 
 /// Every finding `check` reports for `files` (relative to the rule fixtures).
@@ -75,7 +71,7 @@ fn check(world: &World, files: &[&str]) -> Vec<Diag> {
         threads: 2,
         base_files: None,
     };
-    check_files(&vfs, &files, &opts(world), &judge)
+    check_files(&vfs, &files, &loader(world), &judge)
         .into_iter()
         .flat_map(|r| r.diags)
         .collect()
@@ -174,7 +170,7 @@ fn moving_monitoring_to_its_namespace_trades_the_quota_hit_for_a_missing_namespa
 /// preempts monitoring/foundation: counted from the plans, without the rule.
 fn monitoring_preempted(world: &World, n: u32) -> u32 {
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
-    let parsed = jobspec::load(&vfs, Path::new("NP403/fail.nomad"), &opts(world));
+    let parsed = loader(world).load(&vfs, Path::new("NP403/fail.nomad"));
     let job = parsed.job.expect("the fixture parses");
     let runs = sample(world, n, 1, |sim| {
         sim.plan(&job)
@@ -245,16 +241,16 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
     let world = load_world(MONITOR, true);
     let sim = Simulation::new(&world, 1).expect("world builds");
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules/NP403"));
-    let parsed = jobspec::load(&vfs, Path::new("jobs/sockshop.nomad"), &opts(&world));
+    let parsed = loader(&world).load(&vfs, Path::new("jobs/sockshop.nomad"));
     assert!(nomad_preflight::check::planned_change(&parsed, &sim).is_none());
-    let parsed = jobspec::load(&vfs, Path::new("fail.nomad"), &opts(&world));
+    let parsed = loader(&world).load(&vfs, Path::new("fail.nomad"));
     assert!(nomad_preflight::check::planned_change(&parsed, &sim).is_some());
     // And checking the running file itself reports no preemption.
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
     let results = check_files(
         &vfs,
         &[PathBuf::from("NP403/jobs/sockshop.nomad")],
-        &opts(&world),
+        &loader(&world),
         &Judge {
             world: &world,
             sim: Some(&sim),

@@ -19,7 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::changeset::{Action, ChangeSet, NewVersion, Sequence, Step, Submitted};
 use crate::diag::Diag;
-use crate::jobspec::{self, LoadOptions};
+use crate::job_loader::JobLoader;
+use crate::jobspec;
 use crate::rules::{self, Finding, RuleContext};
 use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
@@ -69,24 +70,16 @@ type Unreadable = fn(&Path, &std::io::Error) -> Diag;
 fn load_file(
     vfs: &dyn Vfs,
     path: &Path,
-    opts: &LoadOptions,
+    loader: &JobLoader,
     unreadable: Unreadable,
 ) -> Option<Loaded> {
-    let source = match vfs.read(path) {
-        Ok(s) => s,
-        Err(e) => {
-            return Some(Loaded::Failed {
-                diag: unreadable(path, &e),
-                crashed: false,
-            })
-        }
-    };
-    if !crate::jobspec::is_job_file(&source.text) {
-        return None;
+    match loader.job_file(vfs, path) {
+        Ok(parsed) => parsed.map(|p| Loaded::Job(Box::new(p))),
+        Err(e) => Some(Loaded::Failed {
+            diag: unreadable(path, &e),
+            crashed: false,
+        }),
     }
-    Some(Loaded::Job(Box::new(jobspec::load_source(
-        vfs, source, opts,
-    ))))
 }
 
 /// The diagnostic for a file whose check panicked: the run cannot vouch for
@@ -110,7 +103,7 @@ fn crash(path: &Path, stage: &str, payload: &(dyn std::any::Any + Send)) -> Diag
 fn load_files(
     vfs: &dyn Vfs,
     files: &[PathBuf],
-    opts: &LoadOptions,
+    loader: &JobLoader,
     threads: usize,
     unreadable: Unreadable,
 ) -> (Vec<(PathBuf, Loaded)>, Vec<PathBuf>) {
@@ -120,7 +113,9 @@ fn load_files(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = files.get(i) else { break };
-            match catch_unwind(AssertUnwindSafe(|| load_file(vfs, path, opts, unreadable))) {
+            match catch_unwind(AssertUnwindSafe(|| {
+                load_file(vfs, path, loader, unreadable)
+            })) {
                 Ok(Some(r)) => done.push((i, path.clone(), Some(r))),
                 Ok(None) => done.push((i, path.clone(), None)),
                 Err(p) => done.push((
@@ -221,20 +216,20 @@ pub struct Checked {
 pub fn check_files(
     vfs: &dyn Vfs,
     files: &[PathBuf],
-    opts: &LoadOptions,
+    loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Vec<FileResult> {
-    check_paths(vfs, files, opts, judge).results
+    check_paths(vfs, files, loader, judge).results
 }
 
 /// [`check_files`], also listing the files skipped as not job files.
 pub fn check_paths(
     vfs: &dyn Vfs,
     files: &[PathBuf],
-    opts: &LoadOptions,
+    loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Checked {
-    let (loaded, skipped) = load_files(vfs, files, opts, judge.threads, crate::diag::unreadable);
+    let (loaded, skipped) = load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
     let steps: Vec<Step> = loaded
         .iter()
         .map(|(path, l)| Step {
@@ -264,13 +259,13 @@ pub fn check_change_set(
     vfs: &dyn Vfs,
     set: &ChangeSet,
     base: &dyn Vfs,
-    opts: &LoadOptions,
+    loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Checked {
     let (loaded, skipped) = load_files(
         vfs,
         &set.candidates(),
-        opts,
+        loader,
         judge.threads,
         crate::changeset::unreadable,
     );
@@ -284,7 +279,7 @@ pub fn check_change_set(
             (p.clone(), v)
         })
         .collect();
-    let steps = set.steps(&new, base, opts, None);
+    let steps = set.steps(&new, base, loader, None);
     Checked {
         results: judge_steps(loaded, &steps, judge),
         skipped,
@@ -535,7 +530,7 @@ mod tests {
             bomb: bomb.clone(),
         };
         let world = crate::rules::testing::world();
-        let opts = LoadOptions::default();
+        let loader = JobLoader::plain(crate::version::NomadVersion::CURRENT, PathBuf::from("/p"));
         // The panic hook is process-wide: swapping it here raced with other
         // tests doing the same. The expected panic's message is only noise.
         for threads in [1, 2, 3, 4, 8] {
@@ -546,7 +541,7 @@ mod tests {
                 threads,
                 base_files: None,
             };
-            let results = check_files(&vfs, &files, &opts, &judge);
+            let results = check_files(&vfs, &files, &loader, &judge);
             let paths: Vec<&PathBuf> = results.iter().map(|r| &r.path).collect();
             assert_eq!(paths, files.iter().collect::<Vec<_>>(), "threads={threads}");
             let crashed: Vec<&FileResult> = results.iter().filter(|r| r.crashed).collect();

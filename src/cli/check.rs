@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use crate::changeset::ChangeSet;
 use crate::diag::{exit, Diag, Severity};
 use crate::job_loader::JobLoader;
-use crate::jobspec::LoadOptions;
 use crate::report::{self, Format};
 use crate::rules::Finding;
 use crate::scheduler::Simulation;
@@ -189,7 +188,7 @@ fn gate_world_change(
     sel: &Selection,
     set: &ChangeSet,
     base: &dyn crate::vfs::Vfs,
-    opts: &LoadOptions,
+    loader: &JobLoader,
     judge: &crate::check::Judge<'_>,
     results: &mut Vec<FileResult>,
 ) -> Result<(), Diag> {
@@ -206,7 +205,7 @@ fn gate_world_change(
             threads: judge.threads,
             base_files: judge.base_files,
         };
-        let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, opts, &other);
+        let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other);
         crate::check::merge_other_world(
             results,
             again.results,
@@ -287,7 +286,6 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     let loader = loader(args, world);
     // A `-var` Nomad would ignore is said so on stderr.
     crate::cli::common::eprint_var_warnings(&loader, false);
-    let opts = loader.options();
     let in_set = sel.set.as_ref().map(|set| {
         set.range
             .base_vfs()
@@ -321,14 +319,14 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     };
     let checked = match &in_set {
         Some((set, base)) => {
-            crate::check::check_change_set(sel.vfs.as_ref(), set, base, opts, &judge)
+            crate::check::check_change_set(sel.vfs.as_ref(), set, base, &loader, &judge)
         }
-        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, opts, &judge),
+        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, &loader, &judge),
     };
     let skipped = checked.skipped;
     let mut results = checked.results;
     if let Some((set, base)) = &in_set {
-        if let Err(d) = gate_world_change(&sel, set, base, opts, &judge, &mut results) {
+        if let Err(d) = gate_world_change(&sel, set, base, &loader, &judge, &mut results) {
             eprint!("{}", crate::diag::render(&[d], color));
             return exit::INVALID;
         }

@@ -86,3 +86,60 @@ pub fn load(name: &str, text: &str) -> ParsedJob {
 pub fn simulate(world: &World) -> crate::scheduler::Simulation {
     crate::scheduler::Simulation::new(world, 1).expect("the test world simulates")
 }
+
+/// The preemption tests' world: the three `small` clients of [`world`]
+/// (3644 MB free each after the reserved 256), no quota on `default`, and
+/// preemption for service jobs on or off.
+pub fn small_world(service_preemption: bool) -> World {
+    let mut w = world();
+    w.clients.truncate(1);
+    if let Some(ns) = w.namespaces.get_mut("default") {
+        ns.quota = None;
+    }
+    w.scheduler.preemption.service = service_preemption;
+    w
+}
+
+/// A service job at `priority` with one allocation of `memory` MB on each
+/// of the three clients (`distinct_hosts`), 100 MHz each.
+pub fn filler(id: &str, priority: i64, memory: i64) -> String {
+    format!(
+        r#"job "{id}" {{
+  datacenters = ["dc1"]
+  priority    = {priority}
+  constraint {{
+    operator = "distinct_hosts"
+    value    = "true"
+  }}
+  group "g" {{
+    count = 3
+    task "t" {{
+      driver = "docker"
+      config {{
+        image = "busybox:1"
+      }}
+      resources {{
+        cpu    = 100
+        memory = {memory}
+      }}
+    }}
+  }}
+}}
+"#
+    )
+}
+
+/// `world` simulated with `jobs` registered in order, each fully placed.
+pub fn simulate_running(world: &World, jobs: &[String]) -> crate::scheduler::Simulation {
+    let mut sim = simulate(world);
+    for (i, text) in jobs.iter().enumerate() {
+        let parsed = load(&format!("running{i}.nomad"), text);
+        let job = parsed.job.expect("a running test job loads");
+        let out = sim.run(&job, None).expect("a running test job registers");
+        assert!(
+            out.plan.failed_tg_allocs.is_empty(),
+            "running test job {i} did not place"
+        );
+    }
+    sim
+}

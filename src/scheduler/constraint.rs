@@ -1,14 +1,27 @@
 //! Constraint and affinity operators over node attributes
-//! (`scheduler/feasible/feasible.go` checkConstraint and friends).
+//! (`scheduler/feasible.go`, later `scheduler/feasible/feasible.go`:
+//! `resolveTarget`, `checkConstraint` and friends), as each release has them:
+//!
+//! - `<`, `<=`, `>`, `>=` compare text before 1.4.0 (`checkLexicalOrder`:
+//!   `"16" < "4"`); from 1.4.0 as integers when both sides parse, else as
+//!   floats, else as text (`checkOrder`);
+//! - `semver` exists from 0.10.2; before, it is an unknown operand and
+//!   never holds (Nomad's validation of those releases accepts it);
+//! - `${node.pool}` resolves from 1.6.0; before, it is not found.
+//!
+//! Before 1.4.0 an unknown interpolation resolves to Go's `nil` rather than
+//! `""`; the two differ only for `!=` against an empty or missing value,
+//! which is not modelled (both read as empty here).
 
 use std::cmp::Ordering;
 
 use crate::cluster::Node;
 use crate::jobspec::Constraint;
+use crate::version::NomadVersion;
 
 /// Resolve a constraint target: `${...}` interpolations against the node,
 /// anything else is a literal. `None` = not found.
-pub fn resolve(target: &str, node: &Node) -> Option<String> {
+pub fn resolve(target: &str, node: &Node, version: NomadVersion) -> Option<String> {
     let Some(inner) = target.strip_prefix("${").and_then(|t| t.strip_suffix('}')) else {
         return Some(target.to_string());
     };
@@ -17,7 +30,7 @@ pub fn resolve(target: &str, node: &Node) -> Option<String> {
         "node.datacenter" => Some(node.datacenter.clone()),
         "node.unique.name" => Some(node.name.clone()),
         "node.class" => Some(node.node_class.clone()),
-        "node.pool" => Some(node.node_pool.clone()),
+        "node.pool" if super::feasibility::node_pools(version) => Some(node.node_pool.clone()),
         _ => {
             if let Some(k) = inner.strip_prefix("attr.") {
                 node.attributes.get(k).cloned()
@@ -30,21 +43,14 @@ pub fn resolve(target: &str, node: &Node) -> Option<String> {
     }
 }
 
-/// Does the constraint hold? `l`/`r` are the resolved targets.
-pub fn check(operand: &str, l: Option<&str>, r: Option<&str>) -> bool {
+/// Does the constraint hold under `version`? `l`/`r` are the resolved targets.
+pub fn check(operand: &str, l: Option<&str>, r: Option<&str>, version: NomadVersion) -> bool {
     match operand {
         "=" | "==" | "is" => matches!((l, r), (Some(a), Some(b)) if a == b),
         "!=" | "not" => l.unwrap_or("") != r.unwrap_or(""),
         "<" | "<=" | ">" | ">=" => match (l, r) {
-            (Some(a), Some(b)) => {
-                let ord = lexical_order(a, b);
-                match operand {
-                    "<" => ord == Ordering::Less,
-                    "<=" => ord != Ordering::Greater,
-                    ">" => ord == Ordering::Greater,
-                    _ => ord != Ordering::Less,
-                }
-            }
+            (Some(a), Some(b)) if numeric_order(version) => number_order(operand, a, b),
+            (Some(a), Some(b)) => in_order(operand, a.cmp(b)),
             _ => false,
         },
         "regexp" => match (l, r) {
@@ -71,7 +77,7 @@ pub fn check(operand: &str, l: Option<&str>, r: Option<&str>) -> bool {
             (Some(a), Some(b)) => super::version_check::go_version_matches(a, b),
             _ => false,
         },
-        "semver" => match (l, r) {
+        "semver" if semver_operand(version) => match (l, r) {
             (Some(a), Some(b)) => super::version_check::semver_matches(a, b),
             _ => false,
         },
@@ -81,27 +87,57 @@ pub fn check(operand: &str, l: Option<&str>, r: Option<&str>) -> bool {
     }
 }
 
-/// Nomad compares as integers when both parse, else as floats, else as strings.
-fn lexical_order(a: &str, b: &str) -> Ordering {
+/// Do `<`, `<=`, `>`, `>=` compare numbers as numbers (`checkOrder`, 1.4.0)?
+pub fn numeric_order(version: NomadVersion) -> bool {
+    version.at_least(1, 4, 0)
+}
+
+/// Is `semver` an operand the scheduler knows (0.10.2)?
+pub fn semver_operand(version: NomadVersion) -> bool {
+    version.at_least(0, 10, 2)
+}
+
+/// From 1.4.0 Nomad compares as integers when both parse, else as floats
+/// (where NaN is in no order with anything), else as strings.
+fn number_order(operand: &str, a: &str, b: &str) -> bool {
     if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
-        return x.cmp(&y);
+        return in_order(operand, x.cmp(&y));
     }
     if let (Ok(x), Ok(y)) = (a.parse::<f64>(), b.parse::<f64>()) {
-        return x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+        return x.partial_cmp(&y).is_some_and(|o| in_order(operand, o));
     }
-    a.cmp(b)
+    in_order(operand, a.cmp(b))
+}
+
+/// `a operand b`, given how `a` compares with `b`.
+fn in_order(operand: &str, ord: Ordering) -> bool {
+    match operand {
+        "<" => ord == Ordering::Less,
+        "<=" => ord != Ordering::Greater,
+        ">" => ord == Ordering::Greater,
+        ">=" => ord != Ordering::Less,
+        _ => false,
+    }
 }
 
 fn split_set(s: &str) -> Vec<&str> {
     s.split(',').map(str::trim).collect()
 }
 
-/// Does a constraint or affinity (`operand` between two targets) hold on `node`?
-pub fn holds(operand: &str, ltarget: &str, rtarget: &str, node: &Node) -> bool {
+/// Does a constraint or affinity (`operand` between two targets) hold on
+/// `node` under `version`?
+pub fn holds(
+    operand: &str,
+    ltarget: &str,
+    rtarget: &str,
+    node: &Node,
+    version: NomadVersion,
+) -> bool {
     check(
         operand,
-        resolve(ltarget, node).as_deref(),
-        resolve(rtarget, node).as_deref(),
+        resolve(ltarget, node, version).as_deref(),
+        resolve(rtarget, node, version).as_deref(),
+        version,
     )
 }
 
@@ -109,14 +145,14 @@ pub fn holds(operand: &str, ltarget: &str, rtarget: &str, node: &Node) -> bool {
 /// answer is not a property of the class: targets on unique values differ
 /// per node, and `distinct_hosts` / `distinct_property` depend on what is
 /// already placed.
-pub fn class_verdict(c: &Constraint, node: &Node) -> Option<bool> {
+pub fn class_verdict(c: &Constraint, node: &Node, version: NomadVersion) -> Option<bool> {
     if matches!(c.operand.as_str(), "distinct_hosts" | "distinct_property")
         || escapes_class(&c.ltarget)
         || escapes_class(&c.rtarget)
     {
         return None;
     }
-    Some(holds(&c.operand, &c.ltarget, &c.rtarget, node))
+    Some(holds(&c.operand, &c.ltarget, &c.rtarget, node, version))
 }
 
 /// Constraints on unique node values cannot be cached per node class.
@@ -130,59 +166,211 @@ pub fn escapes_class(target: &str) -> bool {
 mod tests {
     use super::*;
 
+    const V093: NomadVersion = NomadVersion::DEMO;
+    const V140: NomadVersion = NomadVersion::new(1, 4, 0);
+    const V160: NomadVersion = NomadVersion::new(1, 6, 0);
+
     fn node() -> Node {
         let mut n = Node {
             id: "id-1".into(),
             name: "aws-1".into(),
             datacenter: "dc1".into(),
+            node_class: "linux-medium-pci".into(),
             node_pool: "default".into(),
             ..Node::default()
         };
         n.attributes.insert("kernel.name".into(), "linux".into());
         n.attributes
             .insert("os.signals".into(), "SIGHUP, SIGINT,SIGTERM".into());
-        n.attributes.insert("cpu.numcores".into(), "8".into());
+        n.attributes.insert("cpu.numcores".into(), "16".into());
         n.attributes.insert("vault.version".into(), "1.2.3".into());
+        n.meta.insert("pci-dss".into(), "true".into());
         n
     }
 
-    fn holds(l: &str, op: &str, r: &str) -> bool {
-        let n = node();
-        check(op, resolve(l, &n).as_deref(), resolve(r, &n).as_deref())
+    fn holds_at(version: NomadVersion, l: &str, op: &str, r: &str) -> bool {
+        holds(op, l, r, &node(), version)
     }
 
+    /// `TestResolveConstraintTarget` (feasible_test.go), on a node shaped
+    /// like `mock.Node()`; `${node.pool}` from 1.6.0.
     #[test]
-    fn operators_follow_nomad_semantics() {
-        assert!(holds("${attr.kernel.name}", "=", "linux"));
-        assert!(!holds("${attr.kernel.name}", "=", "windows"));
-        assert!(holds("${attr.missing}", "!=", "x"));
-        assert!(!holds("${attr.missing}", "=", ""));
-        assert!(holds("${attr.cpu.numcores}", ">", "4"));
-        assert!(
-            !holds("${attr.cpu.numcores}", ">", "10"),
-            "compared as integers, not text"
+    fn targets_resolve_as_resolve_target_does() {
+        let n = node();
+        let r = |t: &str, v| resolve(t, &n, v);
+        assert_eq!(r("${node.unique.id}", V160).as_deref(), Some("id-1"));
+        assert_eq!(r("${node.datacenter}", V160).as_deref(), Some("dc1"));
+        assert_eq!(r("${node.unique.name}", V160).as_deref(), Some("aws-1"));
+        assert_eq!(
+            r("${node.class}", V160).as_deref(),
+            Some("linux-medium-pci")
         );
-        assert!(holds("${attr.kernel.name}", "regexp", "^lin"));
-        assert!(holds("${attr.os.signals}", "set_contains", "SIGINT,SIGHUP"));
-        assert!(!holds(
+        assert_eq!(r("${node.foo}", V160), None);
+        assert_eq!(r("${attr.kernel.name}", V160).as_deref(), Some("linux"));
+        assert_eq!(r("${attr.rand}", V160), None);
+        assert_eq!(r("${meta.pci-dss}", V160).as_deref(), Some("true"));
+        assert_eq!(r("${meta.rand}", V160), None);
+        assert_eq!(r("literal", V160).as_deref(), Some("literal"));
+        assert_eq!(r("${node.pool}", V160).as_deref(), Some("default"));
+        assert_eq!(r("${node.pool}", NomadVersion::new(1, 5, 17)), None);
+    }
+
+    /// `TestCheckConstraint`: `None` is Go's nil (a target not found).
+    #[test]
+    fn check_constraint_table() {
+        let cases: &[(&str, Option<&str>, Option<&str>, bool)] = &[
+            ("=", Some("foo"), Some("foo"), true),
+            ("is", Some("foo"), Some("foo"), true),
+            ("==", Some("foo"), Some("foo"), true),
+            ("==", Some("foo"), None, false),
+            ("==", None, Some("foo"), false),
+            ("==", None, None, false),
+            ("!=", Some("foo"), Some("foo"), false),
+            ("!=", Some("foo"), Some("bar"), true),
+            ("!=", None, Some("foo"), true),
+            ("!=", Some("foo"), None, true),
+            ("!=", None, None, false),
+            ("not", Some("foo"), Some("bar"), true),
+            ("version", Some("1.2.3"), Some("~> 1.0"), true),
+            ("version", None, Some("~> 1.0"), false),
+            ("regexp", Some("foobarbaz"), Some("[\\w]+"), true),
+            ("regexp", None, Some("[\\w]+"), false),
+            ("<", Some("foo"), Some("bar"), false),
+            ("<", None, Some("bar"), false),
+            (
+                "set_contains",
+                Some("foo,bar,baz"),
+                Some("foo,  bar  "),
+                true,
+            ),
+            ("set_contains", Some("foo,bar,baz"), Some("foo,bam"), false),
+            ("is_set", Some("foo"), None, true),
+            ("is_set", None, None, false),
+            ("is_not_set", None, None, true),
+            ("is_not_set", Some("foo"), None, false),
+        ];
+        for v in [V093, V140, NomadVersion::CURRENT] {
+            for (op, l, r, want) in cases {
+                assert_eq!(check(op, *l, *r, v), *want, "{l:?} {op} {r:?} at {v}");
+            }
+        }
+        // An operand the scheduler does not know never holds; the two it
+        // leaves to other iterators always pass here.
+        assert!(!check("unknown-op", Some("a"), Some("a"), V160));
+    }
+
+    /// `TestCheckLexicalOrder` (0.9.3 to 1.3) and `TestCheckOrder` (1.4.0 on).
+    #[test]
+    fn order_is_textual_before_1_4_and_numeric_after() {
+        let both: &[(&str, &str, &str, bool)] = &[
+            ("<", "bar", "foo", true),
+            ("<=", "foo", "foo", true),
+            (">", "bar", "foo", false),
+            (">=", "bar", "bar", true),
+            (">", "1", "foo", false),
+        ];
+        let numeric: &[(&str, &str, &str, bool)] = &[
+            ("<", "10", "1", false),
+            ("<", "1", "10", true),
+            ("<", "10.5", "1.5", false),
+            ("<", "1.5", "10.5", true),
+        ];
+        for (op, l, r, want) in both {
+            for v in [V093, NomadVersion::new(1, 3, 16), V140] {
+                assert_eq!(check(op, Some(l), Some(r), v), *want, "{l} {op} {r} at {v}");
+            }
+        }
+        for (op, l, r, want) in numeric {
+            assert_eq!(check(op, Some(l), Some(r), V140), *want, "{l} {op} {r}");
+            // Before 1.4 the same pairs compare as text: "10" < "1" is false
+            // and "10.5" < "1.5" is false ('0' < '.' is false) alike.
+            assert_eq!(
+                check(op, Some(l), Some(r), V093),
+                l < r,
+                "{l} {op} {r} at 0.9.3"
+            );
+        }
+        // The demo's false all-clear this guards against: 16 cores are not
+        // `>= 4` to Nomad 0.9.3 ("16" < "4" as text), but are to 1.4.
+        assert!(!holds_at(V093, "${attr.cpu.numcores}", ">=", "4"));
+        assert!(holds_at(V140, "${attr.cpu.numcores}", ">=", "4"));
+        assert!(holds_at(V093, "${attr.cpu.numcores}", ">", "10"));
+        assert!(holds_at(V140, "${attr.cpu.numcores}", ">", "10"));
+        assert!(!holds_at(V140, "${attr.cpu.numcores}", ">", "20"));
+        assert!(holds_at(V093, "${attr.cpu.numcores}", ">", "100"));
+        // Go compares floats with <, <=: NaN is in no order.
+        for op in ["<", "<=", ">", ">="] {
+            assert!(!check(op, Some("NaN"), Some("1.5"), V140), "NaN {op} 1.5");
+        }
+        assert!(check("<=", Some("2"), Some("2.0"), V140));
+        assert!(!check("<", Some("2"), Some("2.0"), V140));
+        assert!(check("<", Some("2"), Some("2.0"), V093));
+    }
+
+    /// `semver` is unknown before 0.10.2; `version` is known in every
+    /// release. Their tables are in `version_check`'s tests.
+    #[test]
+    fn semver_and_version_by_release() {
+        let before = NomadVersion::new(0, 10, 1);
+        let from = NomadVersion::new(0, 10, 2);
+        let semver = |v| check("semver", Some("1.2.3"), Some(">= 1.0, < 1.4"), v);
+        assert!(!semver(before));
+        assert!(semver(from));
+        assert!(semver(V160));
+        assert!(!check("semver", None, Some(">= 1.0"), V160));
+        assert!(holds_at(
+            V160,
+            "${attr.vault.version}",
+            "semver",
+            ">= 0.6.1"
+        ));
+        assert!(!holds_at(
+            V093,
+            "${attr.vault.version}",
+            "semver",
+            ">= 0.6.1"
+        ));
+        for v in [V093, V160] {
+            assert!(check("version", Some("1"), Some("~> 1.0"), v));
+            assert!(!check("version", Some("2.0.1"), Some("~> 1.0"), v));
+            assert!(!check("version", Some("1.2.3"), None, v));
+        }
+    }
+
+    /// `TestCheckRegexpConstraint` and `TestSetContainsAny`.
+    #[test]
+    fn regexp_and_set_tables() {
+        for (l, r, want) in [
+            ("foobar", "bar", true),
+            ("foobar", "^foo", true),
+            ("foobar", "^bar", false),
+            ("zipzap", "foo", false),
+        ] {
+            assert_eq!(check("regexp", Some(l), Some(r), V160), want, "{l} {r}");
+        }
+        assert!(!check("regexp", Some("x"), Some("("), V160), "bad regexp");
+        for (l, r, want) in [
+            ("a", "a", true),
+            ("a,b", "a", true),
+            ("  a,b  ", "a ", true),
+            ("b", "a", false),
+        ] {
+            assert_eq!(check("set_contains_any", Some(l), Some(r), V160), want);
+        }
+        assert!(!check("set_contains_any", None, Some("a"), V160));
+        assert!(!check("set_contains", Some("a"), None, V160));
+        assert!(holds_at(
+            V093,
+            "${attr.os.signals}",
+            "set_contains_all",
+            "SIGINT,SIGHUP"
+        ));
+        assert!(!holds_at(
+            V093,
             "${attr.os.signals}",
             "set_contains",
             "SIGINT,SIGUSR1"
         ));
-        assert!(holds(
-            "${attr.os.signals}",
-            "set_contains_any",
-            "SIGUSR1,SIGTERM"
-        ));
-        assert!(holds("${attr.vault.version}", "semver", ">= 0.6.1"));
-        assert!(holds("${attr.vault.version}", "version", ">= 1.2, < 2"));
-        assert!(holds("${attr.kernel.name}", "is_set", ""));
-        assert!(holds("${attr.nope}", "is_not_set", ""));
-        assert!(holds("${node.unique.name}", "=", "aws-1"));
-        assert!(holds("${node.datacenter}", "==", "dc1"));
-        assert!(holds("${node.pool}", "is", "default"));
-        assert!(!holds("${node.bogus}", "=", ""));
-        assert!(!holds("a", "unknown-op", "a"));
     }
 
     #[test]
@@ -194,30 +382,21 @@ mod tests {
             rtarget: r.into(),
             ..Constraint::default()
         };
+        let v = |c: &Constraint| class_verdict(c, &n, V160);
+        assert_eq!(v(&c("${attr.kernel.name}", "=", "linux")), Some(true));
+        assert_eq!(v(&c("${attr.kernel.name}", "=", "windows")), Some(false));
         assert_eq!(
-            class_verdict(&c("${attr.kernel.name}", "=", "linux"), &n),
-            Some(true)
-        );
-        assert_eq!(
-            class_verdict(&c("${attr.kernel.name}", "=", "windows"), &n),
+            v(&c("${attr.vault.version}", "version", ">= 2.0")),
             Some(false)
         );
-        assert_eq!(
-            class_verdict(&c("${attr.vault.version}", "version", ">= 2.0"), &n),
-            Some(false)
-        );
-        assert_eq!(
-            class_verdict(&c("${node.unique.name}", "=", "aws-1"), &n),
-            None
-        );
-        assert_eq!(
-            class_verdict(&c("${attr.unique.hostname}", "=", "x"), &n),
-            None
-        );
-        assert_eq!(class_verdict(&c("", "distinct_hosts", "true"), &n), None);
-        assert_eq!(
-            class_verdict(&c("${meta.rack}", "distinct_property", "1"), &n),
-            None
-        );
+        assert_eq!(v(&c("${node.unique.name}", "=", "aws-1")), None);
+        assert_eq!(v(&c("x", "=", "${node.unique.id}")), None);
+        assert_eq!(v(&c("${attr.unique.hostname}", "=", "x")), None);
+        assert_eq!(v(&c("${meta.unique.rack}", "=", "x")), None);
+        assert_eq!(v(&c("", "distinct_hosts", "true")), None);
+        assert_eq!(v(&c("${meta.rack}", "distinct_property", "1")), None);
+        let cores = c("${attr.cpu.numcores}", ">=", "4");
+        assert_eq!(class_verdict(&cores, &n, V093), Some(false));
+        assert_eq!(class_verdict(&cores, &n, V140), Some(true));
     }
 }

@@ -46,7 +46,12 @@ fn resolve(target: &str, d: &NodeDevice, version: NomadVersion) -> Option<Attrib
 }
 
 /// `checkAttributeConstraint` (and `checkAttributeAffinity`, the same).
-fn check(operand: &str, l: Option<&Attribute>, r: Option<&Attribute>) -> bool {
+fn check(
+    operand: &str,
+    l: Option<&Attribute>,
+    r: Option<&Attribute>,
+    version: NomadVersion,
+) -> bool {
     use super::constraint::check as check_strings;
     match operand {
         "distinct_hosts" | "distinct_property" => true,
@@ -81,11 +86,11 @@ fn check(operand: &str, l: Option<&Attribute>, r: Option<&Attribute>) -> bool {
                 _ => return false,
             };
             b.as_str()
-                .is_some_and(|c| check_strings(operand, Some(&v), Some(c)))
+                .is_some_and(|c| check_strings(operand, Some(&v), Some(c), version))
         }
         "regexp" | "set_contains" | "set_contains_all" | "set_contains_any" => {
             match (l.and_then(Attribute::as_str), r.and_then(Attribute::as_str)) {
-                (Some(a), Some(b)) => check_strings(operand, Some(a), Some(b)),
+                (Some(a), Some(b)) => check_strings(operand, Some(a), Some(b), version),
                 _ => false,
             }
         }
@@ -104,6 +109,7 @@ pub fn device_matches(d: &NodeDevice, req: &RequestedDevice, version: NomadVersi
                 &c.operand,
                 resolve(&c.ltarget, d, version).as_ref(),
                 resolve(&c.rtarget, d, version).as_ref(),
+                version,
             )
         })
 }
@@ -253,7 +259,7 @@ impl<'n> DeviceAllocator<'n> {
                         resolve(&a.ltarget, d, version),
                         resolve(&a.rtarget, d, version),
                     );
-                    if check(&a.operand, l.as_ref(), r.as_ref()) {
+                    if check(&a.operand, l.as_ref(), r.as_ref(), version) {
                         score += a.weight as f64;
                         matched += a.weight as f64;
                     }
@@ -297,7 +303,12 @@ fn instance_allowed(
             return true;
         };
         // Nomad passes the resolved other side first, the instance second.
-        check(&c.operand, resolve(other, d, version).as_ref(), Some(&this))
+        check(
+            &c.operand,
+            resolve(other, d, version).as_ref(),
+            Some(&this),
+            version,
+        )
     })
 }
 

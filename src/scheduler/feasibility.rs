@@ -189,7 +189,13 @@ impl Engine<'_> {
         let mut job_fail = None;
         if !(cache && !job_escapes && self.job_class_ok.get(&class) == Some(&true)) {
             for c in &job_cs {
-                if !holds(&c.operand, &c.ltarget, &c.rtarget, n) {
+                if !holds(
+                    &c.operand,
+                    &c.ltarget,
+                    &c.rtarget,
+                    n,
+                    self.world.nomad_version,
+                ) {
                     job_fail = Some(c.metric_key());
                     break;
                 }
@@ -226,7 +232,13 @@ impl Engine<'_> {
         }
         if fail.is_none() {
             for c in &tg_cs {
-                if !holds(&c.operand, &c.ltarget, &c.rtarget, n) {
+                if !holds(
+                    &c.operand,
+                    &c.ltarget,
+                    &c.rtarget,
+                    n,
+                    self.world.nomad_version,
+                ) {
                     fail = Some(c.metric_key());
                     break;
                 }
@@ -270,13 +282,15 @@ impl Engine<'_> {
                     return Some("distinct_hosts".into());
                 }
                 if c.operand == "distinct_property" {
-                    let Some(value) = resolve(&c.ltarget, n) else {
+                    let Some(value) = resolve(&c.ltarget, n, self.world.nomad_version) else {
                         return Some(format!("missing property {:?}", c.ltarget));
                     };
                     let limit: usize = c.rtarget.parse().unwrap_or(1);
                     let mut used = 0;
                     for (p, other) in self.state.nodes.iter().enumerate() {
-                        if resolve(&c.ltarget, other).as_deref() == Some(value.as_str()) {
+                        if resolve(&c.ltarget, other, self.world.nomad_version).as_deref()
+                            == Some(value.as_str())
+                        {
                             used += self.proposed(p).iter().filter(|a| same(a)).count();
                         }
                     }

@@ -224,4 +224,75 @@ mod tests {
             "cores"
         );
     }
+
+    /// What a job file loads to, through the real front end.
+    fn job(text: &str) -> crate::jobspec::Job {
+        crate::rules::testing::load("j.nomad", text)
+            .job
+            .expect("the test job loads")
+    }
+
+    /// GH-10753 (CHANGELOG 1.1.2 and 1.0.8): the quota check moved after
+    /// the feasibility checks. Before, a job over its quota whose
+    /// constraint no node meets is reported as the quota hit on every
+    /// node; after, as the nodes its constraint filtered.
+    #[test]
+    fn the_quota_stage_moved_after_feasibility_in_1_1_2_and_1_0_8() {
+        let text = crate::rules::testing::filler("big", 50, 100)
+            .replace("count = 3", "count = 1")
+            .replace("cpu    = 100", "cpu    = 4000")
+            .replace(
+                "  group \"g\" {",
+                "  constraint {\n    attribute = \"${attr.kernel.name}\"\n    value     = \"windows\"\n  }\n  group \"g\" {",
+            );
+        let hit = "cpu exhausted (4000 needed > 3000 limit)".to_string();
+        for (v, quota_first) in [
+            (NomadVersion::new(0, 9, 3), true),
+            (NomadVersion::new(1, 0, 7), true),
+            (NomadVersion::new(1, 0, 8), false),
+            (NomadVersion::new(1, 1, 0), true),
+            (NomadVersion::new(1, 1, 1), true),
+            (NomadVersion::new(1, 1, 2), false),
+            (NomadVersion::CURRENT, false),
+        ] {
+            let mut world = crate::rules::testing::world();
+            world.nomad_version = v;
+            let sim = crate::rules::testing::simulate(&world);
+            let plan = sim.plan(&job(&text));
+            let m = plan.failed_tg_allocs.get("g").expect("the group fails");
+            if quota_first {
+                assert_eq!(m.quota_exhausted, vec![hit.clone()], "{v}");
+                assert_eq!(m.nodes_filtered, 0, "{v}");
+            } else {
+                assert!(m.quota_exhausted.is_empty(), "{v}: {m:?}");
+                assert_eq!(m.nodes_filtered, 6, "{v}");
+            }
+        }
+        // Feasible nodes, over the quota: the hit is reported in every release.
+        let feasible = text.replace("\"windows\"", "\"linux\"");
+        let mut world = crate::rules::testing::world();
+        world.nomad_version = NomadVersion::new(1, 1, 2);
+        let plan = crate::rules::testing::simulate(&world).plan(&job(&feasible));
+        let m = plan.failed_tg_allocs.get("g").expect("the group fails");
+        assert_eq!(m.quota_exhausted, vec![hit]);
+    }
+
+    /// The quota after a destructive update: the old allocation's share
+    /// out, the new one's in, other jobs' allocations untouched.
+    #[test]
+    fn usage_after_a_plan_swaps_the_stopped_share_for_the_placed_one() {
+        use crate::rules::testing::{filler, simulate_running, small_world};
+        let mut world = small_world(false);
+        if let Some(ns) = world.namespaces.get_mut("default") {
+            ns.quota = Some("default".into());
+        }
+        let sim = simulate_running(&world, &[filler("other", 50, 200), filler("web", 50, 300)]);
+        let before = sim.quota_usage("default", "global");
+        assert_eq!((before.cpu, before.memory), (600, 1500));
+        let plan = sim.plan(&job(&filler("web", 50, 400)));
+        // The default update block (max_parallel = 1) replaces one at a time.
+        assert_eq!(plan.stops.len(), 1, "one destructive update per round");
+        let after = usage_after_plan(&sim, &plan, "default");
+        assert_eq!((after.cpu, after.memory), (600, 1500 - 300 + 400));
+    }
 }

@@ -200,7 +200,15 @@ impl Engine<'_> {
                 let total: i64 = affinities.iter().map(|a| a.weight.abs()).sum();
                 let matched: i64 = affinities
                     .iter()
-                    .filter(|a| holds(&a.operand, &a.ltarget, &a.rtarget, n))
+                    .filter(|a| {
+                        holds(
+                            &a.operand,
+                            &a.ltarget,
+                            &a.rtarget,
+                            n,
+                            self.world.nomad_version,
+                        )
+                    })
                     .map(|a| a.weight)
                     .sum();
                 if total > 0 {
@@ -251,12 +259,12 @@ impl Engine<'_> {
                     })
                     .count() as i64;
                 if k > 0 {
-                    if let Some(v) = resolve(&s.attribute, other) {
+                    if let Some(v) = resolve(&s.attribute, other, self.world.nomad_version) {
                         *counts.entry(v).or_insert(0) += k;
                     }
                 }
             }
-            let Some(value) = resolve(&s.attribute, n) else {
+            let Some(value) = resolve(&s.attribute, n, self.world.nomad_version) else {
                 total -= 1.0;
                 continue;
             };

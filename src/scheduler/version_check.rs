@@ -1,67 +1,122 @@
-//! Version constraints for the `version` (hashicorp/go-version semantics) and
-//! `semver` (strict SemVer 2.0 ordering) operators.
+//! The `version` and `semver` constraint operators, as Nomad's scheduler
+//! evaluates them (`checkVersionMatch`): the node's value is parsed as a
+//! hashicorp/go-version `NewVersion`, the constraint as go-version's
+//! `NewConstraint` (`version`) or as Nomad's `helper/constraints/semver`
+//! (`semver`: go-version's parser and ordering without `~>` and without the
+//! prerelease rule). go-version's rules have not changed in what Nomad
+//! vendors from 0.9.3 (b5a281d, 2018) to 2.0 (v1.9.0); the tests below are
+//! its `TestConstraintCheck` table and Nomad's `TestCheck*Constraint` tables.
+//!
+//! A value or a constraint that does not parse fails the check.
 
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Version {
-    segments: Vec<u64>,
-    /// How many segments were written (for `~>`).
-    written: usize,
-    pre: Vec<String>,
+use regex::Regex;
+
+/// go-version's `VersionRegexpRaw` (with `semver = false`) and
+/// `SemverRegexpRaw` (a prerelease needs its `-`). The final `?` makes the
+/// metadata group lazy, as in Go.
+fn version_raw(semver: bool) -> String {
+    let dash = if semver { "-" } else { "-?" };
+    format!(
+        r"v?([0-9]+(\.[0-9]+)*?)(-([0-9]+[0-9A-Za-z\-~]*(\.[0-9A-Za-z\-~]+)*)|({dash}([A-Za-z\-~]+[0-9A-Za-z\-~]*(\.[0-9A-Za-z\-~]+)*)))?(\+([0-9A-Za-z\-~]+(\.[0-9A-Za-z\-~]+)*))??"
+    )
 }
 
-fn parse_version(s: &str, strict: bool) -> Option<Version> {
-    let s = s.trim();
-    let s = if strict { s } else { s.trim_start_matches('v') };
-    let (core, _meta) = s.split_once('+').unwrap_or((s, ""));
-    let (core, pre) = match core.split_once('-') {
-        Some((c, p)) if !p.is_empty() => (c, p.split('.').map(str::to_string).collect()),
-        Some(_) => return None,
-        None => (core, Vec::new()),
-    };
-    let mut segments = core
-        .split('.')
-        .map(|p| p.parse::<u64>().ok())
-        .collect::<Option<Vec<_>>>()?;
-    let written = segments.len();
-    if written == 0 || (strict && written != 3) {
-        return None;
-    }
-    while segments.len() < 3 {
-        segments.push(0);
-    }
-    Some(Version {
-        segments,
-        written,
-        pre,
+fn version_regex(semver: bool) -> &'static Regex {
+    static LOOSE: OnceLock<Regex> = OnceLock::new();
+    static STRICT: OnceLock<Regex> = OnceLock::new();
+    let cell = if semver { &STRICT } else { &LOOSE };
+    cell.get_or_init(|| Regex::new(&format!("^{}$", version_raw(semver))).expect("valid regex"))
+}
+
+/// One constraint: the operator, then a version (go-version's constraint
+/// regexp; Go's `\s` is ASCII whitespace).
+fn constraint_regex(semver: bool) -> &'static Regex {
+    static LOOSE: OnceLock<Regex> = OnceLock::new();
+    static STRICT: OnceLock<Regex> = OnceLock::new();
+    let cell = if semver { &STRICT } else { &LOOSE };
+    cell.get_or_init(|| {
+        let ops = if semver {
+            "<=|>=|!=|<|>|=|"
+        } else {
+            "<=|>=|!=|~>|<|>|=|"
+        };
+        let ws = r"[\t\n\f\r ]*";
+        Regex::new(&format!("^{ws}({ops}){ws}({}){ws}$", version_raw(semver))).expect("valid regex")
     })
 }
 
-/// SemVer precedence for prerelease identifiers: numeric < alphanumeric,
-/// numbers numerically, and a release sorts after its prereleases.
-fn cmp_pre(a: &[String], b: &[String]) -> Ordering {
-    match (a.is_empty(), b.is_empty()) {
-        (true, true) => return Ordering::Equal,
-        (true, false) => return Ordering::Greater,
-        (false, true) => return Ordering::Less,
-        _ => {}
-    }
-    for (x, y) in a.iter().zip(b) {
-        let o = match (x.parse::<u64>(), y.parse::<u64>()) {
-            (Ok(i), Ok(j)) => i.cmp(&j),
-            (Ok(_), Err(_)) => Ordering::Less,
-            (Err(_), Ok(_)) => Ordering::Greater,
-            _ => x.cmp(y),
-        };
-        if o != Ordering::Equal {
-            return o;
-        }
-    }
-    a.len().cmp(&b.len())
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Version {
+    /// Padded with zeros to at least three.
+    segments: Vec<i64>,
+    /// How many segments were written.
+    si: usize,
+    pre: String,
+    meta: String,
 }
 
-fn cmp(a: &Version, b: &Version) -> Ordering {
+impl Version {
+    fn parse(s: &str, semver: bool) -> Option<Version> {
+        let m = version_regex(semver).captures(s)?;
+        let written = m.get(1)?.as_str();
+        let mut segments = written
+            .split('.')
+            .map(|p| p.parse::<i64>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        let si = segments.len();
+        while segments.len() < 3 {
+            segments.push(0);
+        }
+        let group = |i: usize| m.get(i).map_or("", |g| g.as_str()).to_string();
+        let pre = match group(7) {
+            p if p.is_empty() => group(4),
+            p => p,
+        };
+        Some(Version {
+            segments,
+            si,
+            pre,
+            meta: group(10),
+        })
+    }
+
+    /// go-version's `String()`: the padded segments, `-pre`, `+meta`.
+    fn text(&self) -> String {
+        let mut s = self
+            .segments
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(".");
+        if !self.pre.is_empty() {
+            s.push('-');
+            s.push_str(&self.pre);
+        }
+        if !self.meta.is_empty() {
+            s.push('+');
+            s.push_str(&self.meta);
+        }
+        s
+    }
+}
+
+/// go-version's `Compare`. Segment lists of different lengths compare with
+/// the shorter padded by zeros, and then the prerelease is not looked at.
+fn compare(a: &Version, b: &Version) -> Ordering {
+    if a.text() == b.text() {
+        return Ordering::Equal;
+    }
+    if a.segments == b.segments {
+        return match (a.pre.is_empty(), b.pre.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => compare_prereleases(&a.pre, &b.pre),
+        };
+    }
     let n = a.segments.len().max(b.segments.len());
     for i in 0..n {
         let x = a.segments.get(i).copied().unwrap_or(0);
@@ -70,63 +125,132 @@ fn cmp(a: &Version, b: &Version) -> Ordering {
             return x.cmp(&y);
         }
     }
-    cmp_pre(&a.pre, &b.pre)
+    Ordering::Equal
 }
 
-fn check_one(v: &Version, op: &str, c: &Version) -> bool {
-    let o = cmp(v, c);
-    match op {
-        "" | "=" | "==" => o == Ordering::Equal,
-        "!=" => o != Ordering::Equal,
-        ">" => o == Ordering::Greater,
-        "<" => o == Ordering::Less,
-        ">=" => o != Ordering::Less,
-        "<=" => o != Ordering::Greater,
-        "~>" => {
-            if o == Ordering::Less {
-                return false;
-            }
-            // Pessimistic: every written segment but the last must match.
-            let fixed = c.written.saturating_sub(1).max(1);
-            v.segments
-                .iter()
-                .zip(&c.segments)
-                .take(fixed)
-                .all(|(a, b)| a == b)
+/// go-version's `comparePrereleases`: dot-separated parts, a missing part
+/// read as empty.
+fn compare_prereleases(a: &str, b: &str) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let xs: Vec<&str> = a.split('.').collect();
+    let ys: Vec<&str> = b.split('.').collect();
+    for i in 0..xs.len().max(ys.len()) {
+        let o = compare_part(
+            xs.get(i).copied().unwrap_or(""),
+            ys.get(i).copied().unwrap_or(""),
+        );
+        if o != Ordering::Equal {
+            return o;
         }
+    }
+    Ordering::Equal
+}
+
+/// go-version's `comparePart`: numbers sort before words, an empty part
+/// after a number and before a word; two numbers by value, two words by
+/// text.
+fn compare_part(a: &str, b: &str) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let (x, y) = (a.parse::<i64>().ok(), b.parse::<i64>().ok());
+    if a.is_empty() {
+        return if y.is_some() {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+    }
+    if b.is_empty() {
+        return if x.is_some() {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
+    }
+    match (x, y) {
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) if a > b => Ordering::Greater,
+        (Some(i), Some(j)) if i > j => Ordering::Greater,
+        _ => Ordering::Less,
+    }
+}
+
+/// go-version's `prereleaseCheck`: a prerelease satisfies an ordering only
+/// against a prerelease of the same segments.
+fn prerelease_check(v: &Version, c: &Version) -> bool {
+    match (v.pre.is_empty(), c.pre.is_empty()) {
+        (false, false) => v.segments == c.segments,
+        (false, true) => false,
+        _ => true,
+    }
+}
+
+/// go-version's `constraintPessimistic` (`~>`).
+fn pessimistic(v: &Version, c: &Version) -> bool {
+    if !prerelease_check(v, c) || (!c.pre.is_empty() && v.pre.is_empty()) {
+        return false;
+    }
+    if compare(v, c) == Ordering::Less {
+        return false;
+    }
+    let cs = c.segments.len();
+    if cs > v.segments.len() {
+        return false;
+    }
+    if (0..c.si.saturating_sub(1)).any(|i| v.segments[i] != c.segments[i]) {
+        return false;
+    }
+    c.segments[cs - 1] <= v.segments[cs - 1]
+}
+
+fn check_one(v: &Version, op: &str, c: &Version, semver: bool) -> bool {
+    let o = compare(v, c);
+    // Nomad's semver constraints order prereleases by SemVer alone.
+    let pre_ok = semver || prerelease_check(v, c);
+    match op {
+        "" | "=" => o == Ordering::Equal,
+        "!=" => o != Ordering::Equal,
+        ">" => pre_ok && o == Ordering::Greater,
+        "<" => pre_ok && o == Ordering::Less,
+        ">=" => pre_ok && o != Ordering::Less,
+        "<=" => pre_ok && o != Ordering::Greater,
+        "~>" => pessimistic(v, c),
         _ => false,
     }
 }
 
-fn matches(version: &str, constraints: &str, strict: bool) -> bool {
-    let Some(v) = parse_version(version, strict) else {
+fn matches(version: &str, constraints: &str, semver: bool) -> bool {
+    // The node's value is always read with go-version's `NewVersion`.
+    let Some(v) = Version::parse(version, false) else {
         return false;
     };
+    // Every constraint must parse before any is checked.
+    let mut parsed = Vec::new();
     for part in constraints.split(',') {
-        let part = part.trim();
-        let op_len = part
-            .find(|c: char| c.is_ascii_digit() || c == 'v')
-            .unwrap_or(part.len());
-        let (op, ver) = part.split_at(op_len);
-        let Some(c) = parse_version(ver, strict) else {
+        let Some(m) = constraint_regex(semver).captures(part) else {
             return false;
         };
-        // go-version: a prerelease only satisfies constraints that name a
-        // prerelease themselves; strict semver orders them per the spec.
-        if !strict && !v.pre.is_empty() && c.pre.is_empty() {
+        let (Some(op), Some(ver)) = (m.get(1), m.get(2)) else {
             return false;
-        }
-        if !check_one(&v, op.trim(), &c) {
+        };
+        let Some(c) = Version::parse(ver.as_str(), semver) else {
             return false;
-        }
+        };
+        parsed.push((op.as_str(), c));
     }
-    true
+    parsed.iter().all(|(op, c)| check_one(&v, op, c, semver))
 }
 
+/// The `version` operator: go-version constraints.
 pub fn go_version_matches(version: &str, constraints: &str) -> bool {
     matches(version, constraints, false)
 }
 
+/// The `semver` operator: Nomad's semver constraints.
 pub fn semver_matches(version: &str, constraints: &str) -> bool {
     matches(version, constraints, true)
 }
@@ -135,27 +259,157 @@ pub fn semver_matches(version: &str, constraints: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// go-version's `TestConstraintCheck`, whole.
     #[test]
-    fn go_version_constraints() {
-        assert!(go_version_matches("1.2.3", ">= 1.0, < 1.4"));
-        assert!(!go_version_matches("1.4.0", ">= 1.0, < 1.4"));
-        assert!(go_version_matches("1.2", "= 1.2.0"));
-        assert!(go_version_matches("1.2.9", "~> 1.2.3"));
-        assert!(!go_version_matches("1.3.0", "~> 1.2.3"));
-        assert!(go_version_matches("1.9", "~> 1.2"));
-        assert!(!go_version_matches("2.0", "~> 1.2"));
-        assert!(!go_version_matches("1.3.0-beta1", ">= 1.2"));
+    fn go_version_constraint_check_table() {
+        let cases: &[(&str, &str, bool)] = &[
+            (">= 1.0, < 1.2", "1.1.5", true),
+            ("< 1.0, < 1.2", "1.1.5", false),
+            ("= 1.0", "1.1.5", false),
+            ("= 1.0", "1.0.0", true),
+            ("1.0", "1.0.0", true),
+            ("~> 1.0", "2.0", false),
+            ("~> 1.0", "1.1", true),
+            ("~> 1.0", "1.2.3", true),
+            ("~> 1.0.0", "1.2.3", false),
+            ("~> 1.0.0", "1.0.7", true),
+            ("~> 1.0.0", "1.1.0", false),
+            ("~> 1.0.7", "1.0.4", false),
+            ("~> 1.0.7", "1.0.7", true),
+            ("~> 1.0.7", "1.0.8", true),
+            ("~> 1.0.7", "1.0.7.5", true),
+            ("~> 1.0.7", "1.0.6.99", false),
+            ("~> 1.0.7", "1.0.8.0", true),
+            ("~> 1.0.9.5", "1.0.9.5", true),
+            ("~> 1.0.9.5", "1.0.9.4", false),
+            ("~> 1.0.9.5", "1.0.9.6", true),
+            ("~> 1.0.9.5", "1.0.9.5.0", true),
+            ("~> 1.0.9.5", "1.0.9.5.1", true),
+            ("~> 2.0", "2.1.0-beta", false),
+            ("~> 2.1.0-a", "2.2.0", false),
+            ("~> 2.1.0-a", "2.1.0", false),
+            ("~> 2.1.0-a", "2.1.0-beta", true),
+            ("~> 2.1.0-a", "2.2.0-alpha", false),
+            ("> 2.0", "2.1.0-beta", false),
+            (">= 2.1.0-a", "2.1.0-beta", true),
+            (">= 2.1.0-a", "2.1.1-beta", false),
+            (">= 2.0.0", "2.1.0-beta", false),
+            (">= 2.1.0-a", "2.1.1", true),
+            (">= 2.1.0-a", "2.1.1-beta", false),
+            (">= 2.1.0-a", "2.1.0", true),
+            ("<= 2.1.0-a", "2.0.0", true),
+        ];
+        for (c, v, want) in cases {
+            assert_eq!(go_version_matches(v, c), *want, "{v} against {c}");
+        }
+    }
+
+    /// go-version's `TestNewConstraint`: what does not parse never matches.
+    #[test]
+    fn malformed_constraints_never_match() {
+        for c in [
+            ">= 1.x",
+            "11387778780781445675529500000000000000000",
+            ">= 1.0,",
+            "=> 1.0",
+        ] {
+            assert!(!go_version_matches("1.0.0", c), "{c}");
+            assert!(!semver_matches("1.0.0", c), "{c}");
+        }
+        assert!(!go_version_matches("1.0.0", ">= 1.2, < 1.0"));
+        assert!(go_version_matches("1.5", "  >=  1.2 ,<2 "));
         assert!(!go_version_matches("garbage", ">= 1.2"));
+        assert!(
+            !go_version_matches(" 1.5", ">= 1.2"),
+            "no space around a value"
+        );
+        assert!(go_version_matches("v1.5", ">= v1.2"));
+    }
+
+    /// Nomad's `TestCheckVersionConstraint` and `TestCheckSemverConstraint`
+    /// (feasible_test.go), through the two entry points.
+    #[test]
+    fn nomad_version_and_semver_tables() {
+        for (v, c, want) in [
+            ("1.2.3", "~> 1.0", true),
+            ("1.2.3", ">= 1.0, < 1.4", true),
+            ("2.0.1", "~> 1.0", false),
+            ("1.4", ">= 1.0, < 1.4", false),
+            ("1", "~> 1.0", true),
+        ] {
+            assert_eq!(go_version_matches(v, c), want, "version {v} {c}");
+        }
+        for (v, c, want) in [
+            ("1.2.3", "~> 1.0", false),
+            ("1.2.3", ">= 1.0, < 1.4", true),
+            ("2.0.1", "~> 1.0", false),
+            ("1.4", ">= 1.0, < 1.4", false),
+            ("1", "~> 1.0", false),
+            ("1.3.0-beta1", ">= 0.6.1", true),
+            ("1.7.0-alpha1", ">= 1.6.0-beta1", true),
+            ("1.3.0-beta1+ent", "= 1.3.0-beta1", true),
+        ] {
+            assert_eq!(semver_matches(v, c), want, "semver {v} {c}");
+        }
+        // The prerelease rule is go-version's only: the same pairs differ.
+        assert!(!go_version_matches("1.3.0-beta1", ">= 0.6.1"));
+        assert!(!go_version_matches("1.7.0-alpha1", ">= 1.6.0-beta1"));
+        // `semver` constraints need the `-` before a prerelease; values do not.
+        assert!(go_version_matches("1.3.0beta1", "= 1.3.0beta1"));
+        assert!(!semver_matches("1.3.0-beta1", "= 1.3.0beta1"));
+        assert!(semver_matches("1.3.0beta1", "= 1.3.0-beta1"));
+    }
+
+    /// go-version's `Compare` on prereleases and padded segments.
+    #[test]
+    fn ordering_of_prereleases_and_segments() {
+        let v = |s: &str| Version::parse(s, false).unwrap();
+        let cases: &[(&str, &str, Ordering)] = &[
+            ("1.0.0-alpha", "1.0.0-alpha.1", Ordering::Less),
+            ("1.0.0-alpha.1", "1.0.0-alpha.beta", Ordering::Less),
+            ("1.0.0-alpha.beta", "1.0.0-beta", Ordering::Less),
+            ("1.0.0-beta.2", "1.0.0-beta.11", Ordering::Less),
+            ("1.0.0-rc.1", "1.0.0", Ordering::Less),
+            ("1.0.0", "1.0.0-rc.1", Ordering::Greater),
+            ("1.0.0-1", "1.0.0-alpha", Ordering::Less),
+            ("1.0.0-beta", "1.0.0-alpha", Ordering::Greater),
+            ("1.0.0-alpha.1", "1.0.0-alpha", Ordering::Greater),
+            ("1.0.0-alpha.beta", "1.0.0-alpha", Ordering::Less),
+            ("1.0.0-rc1", "1.0.0-rc1", Ordering::Equal),
+            ("1.2", "1.2.0", Ordering::Equal),
+            ("1.2.0.0", "1.2", Ordering::Equal),
+            ("1.2.0.1", "1.2", Ordering::Greater),
+            ("1.2", "1.2.0.1", Ordering::Less),
+            ("1.2.0.0-beta", "1.2.0", Ordering::Equal),
+            ("1.2.3+a", "1.2.3+b", Ordering::Equal),
+            ("2", "10", Ordering::Less),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(compare(&v(a), &v(b)), *want, "{a} vs {b}");
+        }
+        let p = v("1.2.3-beta.1+meta");
+        assert_eq!(
+            (p.si, p.pre.as_str(), p.meta.as_str()),
+            (3, "beta.1", "meta")
+        );
+        let p = v("1.2.3beta");
+        assert_eq!((p.si, p.pre.as_str()), (3, "beta"));
+        assert_eq!(v("7").segments, vec![7, 0, 0]);
+        assert_eq!(v("7").si, 1);
     }
 
     #[test]
-    fn semver_constraints() {
-        assert!(semver_matches("0.9.3", ">= 0.6.1"));
-        assert!(semver_matches("1.0.0-rc.1", "> 1.0.0-beta.2"));
-        assert!(semver_matches("1.0.0-rc.1", "< 1.0.0"));
-        assert!(
-            !semver_matches("1.2", ">= 1.0.0"),
-            "strict semver wants three parts"
-        );
+    fn pessimistic_edges() {
+        // `~> 1` fixes nothing: any later release matches.
+        assert!(go_version_matches("2.5", "~> 1"));
+        assert!(!go_version_matches("0.9", "~> 1"));
+        // Fewer segments than the constraint: no match.
+        assert!(!go_version_matches("1.0.9", "~> 1.0.9.0"));
+        assert!(go_version_matches("1.0.9.0", "~> 1.0.9.0"));
+        // `!=` and `=` ignore the prerelease rule.
+        assert!(go_version_matches("1.3.0-beta1", "!= 1.2"));
+        assert!(!go_version_matches("1.3.0-beta1", "= 1.3.0"));
+        assert!(go_version_matches("1.3.0-beta1", "= 1.3.0-beta1"));
+        assert!(!go_version_matches("1.3.0", "!= 1.3"));
     }
 }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use crate::changeset::{Action, ChangeSet, NewVersion, Sequence};
 use crate::diag::{Diag, Diags};
-use crate::jobspec::{self, LoadOptions};
+use crate::job_loader::JobLoader;
 use crate::scheduler::Simulation;
 
 pub use crate::changeset::{FileChange, Head, Range};
@@ -51,7 +51,7 @@ impl Entry {
 pub struct Inputs<'a> {
     pub range: &'a Range,
     pub sim: &'a Simulation,
-    pub opts: &'a LoadOptions,
+    pub loader: &'a JobLoader,
     /// `-namespace`: for job files that name none.
     pub namespace: Option<&'a str>,
 }
@@ -81,8 +81,9 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     let mut errors: BTreeMap<PathBuf, Diags> = BTreeMap::new();
     let mut new: BTreeMap<PathBuf, NewVersion> = BTreeMap::new();
     for path in set.candidates() {
-        let source = match head.read(&path) {
-            Ok(s) => s,
+        let parsed = match inp.loader.job_file(head.as_ref(), &path) {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => continue,
             Err(e) => {
                 // A changed file the gate cannot read is never skipped quietly.
                 let d = crate::changeset::unreadable(&path, &e);
@@ -91,10 +92,6 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 continue;
             }
         };
-        if !jobspec::is_job_file(&source.text) {
-            continue;
-        }
-        let parsed = jobspec::load_source(head.as_ref(), source, inp.opts);
         let v = NewVersion::of(&parsed);
         if matches!(v, NewVersion::Invalid) {
             errors.insert(path.clone(), parsed.diags);
@@ -104,7 +101,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
 
     let mut seq = Sequence::new(inp.sim.clone());
     let mut entries = Vec::new();
-    for step in set.steps(&new, &base, inp.opts, inp.namespace) {
+    for step in set.steps(&new, &base, inp.loader, inp.namespace) {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
             Action::Submit(job) => {

@@ -132,7 +132,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let inputs = changed::Inputs {
         range: &setup.range,
         sim: &setup.sim,
-        opts: setup.loader.options(),
+        loader: &setup.loader,
         namespace: args.namespace.as_deref(),
     };
     let entries = match changed::plan_changed(&inputs) {

@@ -3,6 +3,7 @@ use crate::diag::Diag;
 use crate::jobspec::Constraint;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 use crate::scheduler::constraint::{class_verdict, resolve};
+use crate::version::NomadVersion;
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,6 +46,7 @@ impl Rule for UnsatisfiableConstraint {
         let Some((job, pools)) = job_and_pools(ctx) else {
             return; // NP206 reports a job no pool can take
         };
+        let version = ctx.world.nomad_version;
         let mut reported: Vec<&Constraint> = Vec::new();
         for g in &job.groups {
             let all: Vec<&Constraint> = job
@@ -54,8 +56,9 @@ impl Rule for UnsatisfiableConstraint {
                 .chain(g.tasks.iter().flat_map(|t| &t.constraints))
                 .collect();
             let mut single = false;
-            let refused =
-                |p: &PoolNode<'_>, c: &Constraint| class_verdict(c, &p.node) == Some(false);
+            let refused = |p: &PoolNode<'_>, c: &Constraint| {
+                class_verdict(c, &p.node, version) == Some(false)
+            };
             for c in &all {
                 if pools.iter().all(|p| refused(p, c)) {
                     single = true;
@@ -68,7 +71,7 @@ impl Rule for UnsatisfiableConstraint {
                                 "no client satisfies this",
                                 format!("no client satisfies constraint \"{}\"", c.metric_key()),
                             )
-                            .help(pool_values(&pools, &c.ltarget)),
+                            .help(pool_values(&pools, &c.ltarget, version)),
                         );
                     }
                 }
@@ -98,11 +101,12 @@ impl Rule for UnsatisfiableConstraint {
 }
 
 /// What each pool's clients have for `target`, for the help line.
-fn pool_values(pools: &[PoolNode<'_>], target: &str) -> String {
+fn pool_values(pools: &[PoolNode<'_>], target: &str, version: NomadVersion) -> String {
     let vals: Vec<String> = pools
         .iter()
         .map(|p| {
-            let v = resolve(target, &p.node).map_or("not set".to_string(), |v| format!("\"{v}\""));
+            let v = resolve(target, &p.node, version)
+                .map_or("not set".to_string(), |v| format!("\"{v}\""));
             format!("{}: {v}", p.pool.name)
         })
         .collect();

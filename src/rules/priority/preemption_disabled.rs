@@ -116,3 +116,85 @@ impl Rule for PreemptionDisabled {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    /// Service preemption off; `low` (priority `low`, 3000 MB) runs on all
+    /// three clients, leaving 644 MB each; `job` asks for `memory`.
+    fn findings(low: i64, job: &str) -> Vec<Finding> {
+        let world = small_world(false);
+        let sim = simulate_running(&world, &[filler("low", low, 3000)]);
+        let parsed = load("big.nomad", job);
+        let mut out = Vec::new();
+        PreemptionDisabled.check(&RuleContext::new(&parsed, &world, Some(&sim)), &mut out);
+        out
+    }
+
+    fn big(priority: i64, memory: i64) -> String {
+        filler("big", priority, memory).replace("count = 3", "count = 1")
+    }
+
+    #[test]
+    fn names_the_candidates_of_the_same_namespace_at_the_gap() {
+        // 60 - 50 = 10: each `low` allocation is a candidate Nomad would
+        // preempt if it could; they share the job's namespace.
+        let out = findings(50, &big(60, 1000));
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(
+            out[0].message,
+            "job \"big\" cannot be placed; 3 running allocation(s) are at least 10 below its priority 60 (low/g (priority 50)), but preemption is disabled for service jobs"
+        );
+    }
+
+    #[test]
+    fn silent_below_the_gap_when_it_places_or_when_no_node_is_exhausted() {
+        assert!(
+            findings(51, &big(60, 1000)).is_empty(),
+            "9 below: no candidate"
+        );
+        assert!(findings(50, &big(60, 600)).is_empty(), "600 MB fit");
+        // Filtered by a constraint, not exhausted: preemption would not help.
+        let filtered = big(60, 600).replace(
+            "  group \"g\" {",
+            "  constraint {\n    attribute = \"${attr.kernel.name}\"\n    value     = \"windows\"\n  }\n  group \"g\" {",
+        );
+        assert!(findings(50, &filtered).is_empty());
+    }
+
+    #[test]
+    fn a_plan_blocked_by_quota_is_not_blocked_by_resources() {
+        let world = small_world(false);
+        let sim = simulate_running(&world, &[filler("low", 50, 3000)]);
+        let plan = sim.plan(&load("big.nomad", &big(60, 1000)).job.expect("loads"));
+        assert!(blocked_by_resources(&plan));
+        let mut quota_only = plan.clone();
+        for m in quota_only.failed_tg_allocs.values_mut() {
+            m.quota_exhausted = vec!["memory".into()];
+        }
+        assert!(!blocked_by_resources(&quota_only));
+        let mut filtered = plan;
+        for m in filtered.failed_tg_allocs.values_mut() {
+            m.nodes_exhausted = 0;
+        }
+        assert!(!blocked_by_resources(&filtered));
+    }
+
+    #[test]
+    fn lower_priority_allocs_are_other_jobs_strictly_below() {
+        let world = small_world(false);
+        let sim = simulate_running(
+            &world,
+            &[
+                filler("low", 40, 300),
+                filler("same", 60, 300),
+                filler("big", 30, 300),
+            ],
+        );
+        let job = load("big.nomad", &big(60, 1000)).job.expect("loads");
+        // `big` itself (an earlier version at 30) and `same` (60) are left out.
+        assert_eq!(lower_priority_allocs(&sim, &job), vec![40, 40, 40]);
+    }
+}

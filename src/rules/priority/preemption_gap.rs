@@ -68,3 +68,53 @@ impl Rule for PreemptionGap {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    /// Two running jobs on every client: `low` (priority 50, 300 MB) and
+    /// `mid` (priority 55, 3300 MB), leaving 44 MB free on each. A
+    /// 1000 MB job fits nowhere; evicting `low` alone frees too little.
+    fn findings(service_preemption: bool, priority: i64, memory: i64) -> Vec<Finding> {
+        let world = small_world(service_preemption);
+        let sim = simulate_running(&world, &[filler("low", 50, 300), filler("mid", 55, 3300)]);
+        let text = filler("big", priority, memory).replace("count = 3", "count = 1");
+        let parsed = load("big.nomad", &text);
+        let mut out = Vec::new();
+        PreemptionGap.check(&RuleContext::new(&parsed, &world, Some(&sim)), &mut out);
+        out
+    }
+
+    #[test]
+    fn every_victim_within_the_gap_is_reported_with_the_priority_that_would_do() {
+        // 54: `low` (50) is 4 below, `mid` (55) is above.
+        let out = findings(true, 54, 1000);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(
+            out[0].message,
+            "job \"big\" (priority 54) cannot be placed and cannot preempt: every lower-priority allocation is less than 10 below it (lowest 50)"
+        );
+        assert!(out[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("raise the priority to 60"));
+    }
+
+    #[test]
+    fn a_victim_exactly_the_gap_below_is_a_candidate() {
+        // 60 - 50 = 10: Nomad considers `low` (it skips only gaps below 10),
+        // so the gap is not why the job is blocked (freeing 300 MB is too
+        // little), and NP404 says nothing.
+        assert!(findings(true, 60, 1000).is_empty());
+        assert!(findings(true, 59, 1000).len() == 1);
+    }
+
+    #[test]
+    fn silent_when_preemption_is_off_or_the_job_places() {
+        assert!(findings(false, 54, 1000).is_empty(), "NP405's case");
+        assert!(findings(true, 54, 40).is_empty(), "44 MB are free");
+    }
+}

@@ -85,3 +85,60 @@ impl Rule for QuotaNearLimit {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    /// The three small clients, quota `default` (3000 MHz, 9500 MB) on
+    /// namespace `default`, `running` registered, then NP305 on `job`.
+    fn findings(running: &[String], job: &str, cpu_limit: Option<i64>) -> Vec<Finding> {
+        let mut world = small_world(false);
+        if let Some(ns) = world.namespaces.get_mut("default") {
+            ns.quota = Some("default".into());
+        }
+        if let Some(q) = world.quotas.get_mut("default") {
+            q.limits[0].region_limit.cpu = cpu_limit;
+        }
+        let sim = simulate_running(&world, running);
+        let parsed = load("web.nomad", job);
+        let mut out = Vec::new();
+        QuotaNearLimit.check(&RuleContext::new(&parsed, &world, Some(&sim)), &mut out);
+        out
+    }
+
+    fn web(cpu: i64) -> String {
+        filler("web", 50, 100).replace("cpu    = 100", &format!("cpu    = {cpu}"))
+    }
+
+    #[test]
+    fn reports_from_the_threshold_up_to_the_limit_itself() {
+        let at = |cpu| findings(&[], &web(cpu), Some(3000));
+        let out = at(900);
+        assert_eq!(out.len(), 1, "3 x 900 = 2700 MHz is 90 %, the threshold");
+        assert_eq!(
+            out[0].message,
+            "after this job, quota \"default\" would be at cpu 2700 of 3000 MHz (90 %)"
+        );
+        let out = at(1000);
+        assert_eq!(out.len(), 1, "exactly the limit still places");
+        assert!(
+            out[0].message.ends_with("cpu 3000 of 3000 MHz (100 %)"),
+            "{}",
+            out[0].message
+        );
+        assert!(at(890).is_empty(), "2670 MHz is 89 %");
+    }
+
+    #[test]
+    fn silent_without_a_limit_or_when_the_job_adds_nothing() {
+        // A limit of 0 is no limit (Nomad's quota docs: 0 means unlimited).
+        assert!(findings(&[], &web(1000), Some(0)).is_empty());
+        assert!(findings(&[], &web(1000), None).is_empty());
+        // Already running at 90 %, planned again unchanged: nothing added.
+        assert!(findings(&[web(900)], &web(900), Some(3000)).is_empty());
+        // Scaled from 90 % to 100 %: it adds, so it is reported.
+        assert_eq!(findings(&[web(900)], &web(1000), Some(3000)).len(), 1);
+    }
+}
