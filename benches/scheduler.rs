@@ -95,7 +95,7 @@ fn cluster(clients: u32, per_node: u32) -> Simulation {
         }
     }
     Simulation {
-        world,
+        world: std::sync::Arc::new(world),
         state,
         seed: 7,
         job_versions: Default::default(),
@@ -129,7 +129,10 @@ fn large() {
         let fit = sim.plan(&big_job(50, 1024));
         let fit_t = t.elapsed();
         // …a 2000 MB ask fits nowhere without evicting filler.
-        sim.world.scheduler.preemption.service = true;
+        std::sync::Arc::make_mut(&mut sim.world)
+            .scheduler
+            .preemption
+            .service = true;
         let t = Instant::now();
         let pre = sim.plan(&big_job(50, 2000));
         let pre_t = t.elapsed();

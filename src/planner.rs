@@ -41,7 +41,7 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
     let old = sim
         .state
         .job(&job.namespace, &job.id)
-        .map(|r| r.job.clone());
+        .map(|r| (*r.job).clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
     Plan {

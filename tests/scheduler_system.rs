@@ -166,7 +166,7 @@ fn system_job_preempts_three_low_priority_jobs_on_the_full_node() {
         ..State::default()
     };
     let mut sim = Simulation {
-        world: world(),
+        world: std::sync::Arc::new(world()),
         state,
         seed: 1,
         job_versions: Default::default(),
@@ -229,7 +229,7 @@ fn system_job_without_preemption_fails_on_the_full_node() {
         ..State::default()
     };
     let sim = Simulation {
-        world: w,
+        world: std::sync::Arc::new(w),
         state,
         seed: 1,
         job_versions: Default::default(),

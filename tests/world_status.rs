@@ -283,7 +283,7 @@ fn demo_state() -> State {
         jobs.insert(
             (j.namespace.clone(), j.id.clone()),
             JobRecord {
-                job: j.clone(),
+                job: std::sync::Arc::new(j.clone()),
                 version: 0,
                 create_index: index,
                 modify_index: index,

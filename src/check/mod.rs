@@ -132,7 +132,9 @@ fn load_files(
     };
     // Every worker pulls the next file index; the sort below restores input
     // order, so the thread count never shows in the output.
-    let helpers = threads.max(1) - 1;
+    // No helper for a single file (the pre-commit case): starting a thread
+    // costs more than the file.
+    let helpers = threads.min(files.len()).max(1) - 1;
     type Done = Vec<(usize, PathBuf, Option<Loaded>)>;
     let (mut all, lost): (Done, bool) = std::thread::scope(|s| {
         let handles: Vec<_> = (0..helpers).map(|_| s.spawn(worker)).collect();

@@ -20,6 +20,11 @@ use common::ColorArgs;
 pub struct Cli {
     #[command(flatten)]
     pub color: ColorArgs,
+    /// Schedule the world's running jobs afresh instead of reading their
+    /// placements from the cache in the user's cache directory (also
+    /// NOMAD_PREFLIGHT_NO_CACHE=1). See README, "Cache".
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -77,6 +82,7 @@ const NOMAD_STYLE_FLAGS: &[&str] = &[
     "quiet",
     "exit-zero",
     "statistics",
+    "no-cache",
 ];
 
 /// Flags of `nomad job plan` / `nomad job validate` (and Nomad's global API
@@ -191,6 +197,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    crate::scheduler::disk_cache::enable(!cli.no_cache);
     let color = &cli.color;
     match &cli.command {
         Command::Rehearse(a) => rehearse::run(a, color),

@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 
 /// The value part of an attribute: exactly one of Nomad's four pointers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AttrValue {
     Int(i64),
     Float(f64),
@@ -15,7 +15,7 @@ pub enum AttrValue {
     Bool(bool),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attribute {
     pub value: AttrValue,
     /// One of [`UNITS`]' names, or empty.

@@ -8,7 +8,18 @@ use std::collections::BTreeMap;
 use super::attribute::Attribute;
 
 /// `DeviceIdTuple`: vendor, type and model name (`nvidia/gpu/1080ti`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct DeviceId {
     pub vendor: String,
     pub device_type: String,
@@ -54,14 +65,14 @@ impl std::fmt::Display for DeviceId {
 }
 
 /// One instance of a device model on a node.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceInstance {
     pub id: String,
     pub healthy: bool,
 }
 
 /// `NodeDeviceResource`: one device model with its instances and attributes.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeDevice {
     pub id: DeviceId,
     pub instances: Vec<DeviceInstance>,
@@ -75,7 +86,7 @@ impl NodeDevice {
 }
 
 /// `AllocatedDeviceResource`: instances of one model a task holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AllocDevice {
     pub id: DeviceId,
     pub instance_ids: Vec<String>,

@@ -51,14 +51,44 @@ fn mix(mut z: u64) -> u64 {
 /// FNV-1a over the parts (with a separator so `["ab","c"]` ≠ `["a","bc"]`),
 /// finished with the splitmix mixer.
 pub fn hash_parts(seed: u64, parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325 ^ mix(seed);
+    let mut h = PartsHash::new(seed);
     for part in parts {
-        for b in part.bytes().chain(std::iter::once(0xFF)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01B3);
+        h.part(part.as_bytes());
+    }
+    h.finish()
+}
+
+/// [`hash_parts`] fed one part at a time, so a caller with many parts
+/// (a node's computed class) need not build them as strings first.
+#[derive(Debug, Clone)]
+pub struct PartsHash(u64);
+
+impl PartsHash {
+    pub fn new(seed: u64) -> Self {
+        PartsHash(0xCBF2_9CE4_8422_2325 ^ mix(seed))
+    }
+
+    /// Bytes of the current part; [`PartsHash::end_part`] closes it.
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01B3);
         }
     }
-    mix(h)
+
+    pub fn end_part(&mut self) {
+        self.bytes(&[0xFF]);
+    }
+
+    /// One whole part.
+    pub fn part(&mut self, bytes: &[u8]) {
+        self.bytes(bytes);
+        self.end_part();
+    }
+
+    pub fn finish(&self) -> u64 {
+        mix(self.0)
+    }
 }
 
 /// A UUID-shaped (8-4-4-4-12 hex) identifier derived from the seed and parts.
@@ -87,6 +117,17 @@ mod tests {
         assert_ne!(uuid(1, &["ab", "c"]), uuid(1, &["a", "bc"]));
         assert_eq!(a.len(), 36);
         assert_eq!(a.matches('-').count(), 4);
+    }
+
+    #[test]
+    fn parts_fed_piecewise_hash_as_whole_parts() {
+        let mut h = PartsHash::new(9);
+        h.bytes(b"a:");
+        h.bytes(b"k=v");
+        h.end_part();
+        h.part(b"x");
+        assert_eq!(h.finish(), hash_parts(9, &["a:k=v", "x"]));
+        assert_ne!(h.finish(), hash_parts(9, &["a:k=vx"]));
     }
 
     #[test]

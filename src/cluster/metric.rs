@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 /// Nomad's `AllocMetric` for a failed placement. Maps are ordered (BTreeMap)
 /// where Nomad iterates Go maps in random order: our order is sorted by key.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AllocMetric {
     pub nodes_evaluated: u64,

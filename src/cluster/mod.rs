@@ -15,7 +15,7 @@ pub mod build;
 pub mod ids;
 pub mod resources;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum NodeStatus {
     #[default]
     Ready,
@@ -35,7 +35,7 @@ impl NodeStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeNetwork {
     pub device: String,
     pub cidr: String,
@@ -43,7 +43,7 @@ pub struct NodeNetwork {
     pub mbits: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// UUID-shaped, derived deterministically from the world.
     pub id: String,
@@ -79,7 +79,7 @@ impl Node {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum DesiredStatus {
     #[default]
     Run,
@@ -97,7 +97,7 @@ impl DesiredStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum ClientStatus {
     #[default]
     Pending,
@@ -126,7 +126,7 @@ impl ClientStatus {
 }
 
 /// A network an allocation holds on its node.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AllocNetwork {
     pub device: String,
     pub ip: String,
@@ -137,7 +137,7 @@ pub struct AllocNetwork {
 }
 
 /// Resources an allocation holds, in Nomad's "comparable" form.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AllocResources {
     pub cpu: i64,
     pub cores: i64,
@@ -149,7 +149,7 @@ pub struct AllocResources {
     pub devices: Vec<device::AllocDevice>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Allocation {
     /// UUID-shaped, derived deterministically (seeded hash), never random per run.
     pub id: String,
@@ -192,7 +192,7 @@ impl Allocation {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum JobStatus {
     #[default]
     Pending,
@@ -213,7 +213,9 @@ impl JobStatus {
 /// A job as the state store holds it.
 #[derive(Debug, Clone)]
 pub struct JobRecord {
-    pub job: Job,
+    /// Shared with the job history and with every copy of the state
+    /// (sampling clones a replayed state many times).
+    pub job: std::sync::Arc<Job>,
     pub version: u64,
     pub create_index: u64,
     pub modify_index: u64,
@@ -224,7 +226,7 @@ pub struct JobRecord {
 }
 
 /// An evaluation waiting for capacity or quota (`blocked` status).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlockedEval {
     pub id: String,
     pub namespace: String,
@@ -239,7 +241,7 @@ pub struct BlockedEval {
 }
 
 /// One task group's progress in a deployment (`DeploymentState`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentGroup {
     pub auto_revert: bool,
     pub desired_canaries: u64,
@@ -256,7 +258,7 @@ pub struct DeploymentGroup {
 
 /// A deployment of one job version. Simulated allocations are healthy at
 /// once, so every deployment here has finished successfully.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Deployment {
     pub id: String,
     pub namespace: String,

@@ -7,7 +7,6 @@
 
 use super::constraint::{escapes_class, holds, resolve};
 use super::engine::{Ask, Engine};
-use crate::cluster::ids::hash_parts;
 use crate::cluster::{Allocation, Node, NodeStatus};
 use crate::jobspec::{Constraint, Job, TaskGroup};
 use crate::version::NomadVersion;
@@ -115,37 +114,37 @@ pub fn has_drivers(tg: &TaskGroup, n: &Node) -> bool {
 /// The node's computed class (`Node.ComputeClass`): everything but its
 /// unique attributes, so feasibility can be cached per class.
 fn class_hash(n: &Node) -> u64 {
-    let mut parts: Vec<String> = vec![
-        n.datacenter.clone(),
-        n.node_class.clone(),
-        n.node_pool.clone(),
-    ];
-    for (k, v) in n
-        .attributes
-        .iter()
-        .filter(|(k, _)| !k.starts_with("unique."))
-    {
-        parts.push(format!("a:{k}={v}"));
+    // The parts `hash_parts` would get, fed without building them: this
+    // runs for every node of every evaluation.
+    let mut h = crate::cluster::ids::PartsHash::new(0);
+    for part in [&n.datacenter, &n.node_class, &n.node_pool] {
+        h.part(part.as_bytes());
     }
-    for (k, v) in n.meta.iter().filter(|(k, _)| !k.starts_with("unique.")) {
-        parts.push(format!("m:{k}={v}"));
-    }
+    let mut pairs = |tag: &[u8], map: &std::collections::BTreeMap<String, String>| {
+        for (k, v) in map.iter().filter(|(k, _)| !k.starts_with("unique.")) {
+            for piece in [tag, k.as_bytes(), b"=", v.as_bytes()] {
+                h.bytes(piece);
+            }
+            h.end_part();
+        }
+    };
+    pairs(b"a:", &n.attributes);
+    pairs(b"m:", &n.meta);
     // Devices count by vendor, type, name and attributes only: instances
     // and their health are not hashed (`NodeDeviceResource.HashInclude`),
     // so nodes that differ only in healthy instances share a class and its
     // cached device verdict, as in Nomad.
     for d in &n.devices {
-        parts.push(format!("d:{}", d.id));
+        h.part(format!("d:{}", d.id).as_bytes());
         for (k, v) in d
             .attributes
             .iter()
             .filter(|(k, _)| !k.starts_with("unique."))
         {
-            parts.push(format!("da:{k}={v}"));
+            h.part(format!("da:{k}={v}").as_bytes());
         }
     }
-    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-    hash_parts(0, &refs)
+    h.finish()
 }
 
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
@@ -310,6 +309,29 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The computed class is `hash_parts` of these parts, in this order.
+    #[test]
+    fn class_hash_hashes_the_shared_attributes_only() {
+        let mut n = Node {
+            datacenter: "dc1".into(),
+            node_class: "c".into(),
+            node_pool: "default".into(),
+            ..Node::default()
+        };
+        n.attributes.insert("kernel.name".into(), "linux".into());
+        n.attributes.insert("unique.hostname".into(), "a".into());
+        n.meta.insert("rack".into(), "r1".into());
+        let parts = ["dc1", "c", "default", "a:kernel.name=linux", "m:rack=r1"];
+        assert_eq!(class_hash(&n), crate::cluster::ids::hash_parts(0, &parts));
+        let mut other = n.clone();
+        other
+            .attributes
+            .insert("unique.hostname".into(), "b".into());
+        assert_eq!(class_hash(&other), class_hash(&n));
+        other.meta.insert("rack".into(), "r2".into());
+        assert_ne!(class_hash(&other), class_hash(&n));
+    }
 
     #[test]
     fn datacenter_globs_only_when_supported() {

@@ -19,7 +19,7 @@ pub struct Evaluated {
 }
 
 /// Every registered version of every job: (namespace, job, version).
-pub type JobHistory = BTreeMap<(String, String, u64), Job>;
+pub type JobHistory = BTreeMap<(String, String, u64), std::sync::Arc<Job>>;
 
 /// The job spec an allocation runs: from the version history, else the
 /// registered job when the versions agree.

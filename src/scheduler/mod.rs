@@ -9,6 +9,7 @@ mod connect_update;
 pub mod constraint;
 pub mod csi;
 pub mod device;
+pub mod disk_cache;
 pub mod engine;
 pub mod feasibility;
 pub mod fit;

@@ -25,6 +25,24 @@ pub fn key(world: &World) -> WorldKey {
     Sha256::digest(format!("{world:?}").as_bytes()).into()
 }
 
+/// One world to replay under many seeds: its key, and the world and its
+/// running jobs shared by every replay (copied once, not per seed).
+pub struct Shared {
+    pub key: WorldKey,
+    world: Arc<World>,
+    jobs: Vec<Arc<crate::jobspec::Job>>,
+}
+
+impl Shared {
+    pub fn new(world: &World) -> Shared {
+        Shared {
+            key: key(world),
+            world: Arc::new(world.clone()),
+            jobs: super::sim::running_jobs(world),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Cache {
     sims: HashMap<(WorldKey, u64), Arc<Simulation>>,
@@ -38,7 +56,8 @@ fn cache() -> &'static Mutex<Cache> {
 
 /// `Simulation::new(world, seed)`, from the cache when this world (by
 /// `key`) was already replayed under `seed` in this process.
-pub fn replay(key: &WorldKey, world: &World, seed: u64) -> Result<Simulation, Diags> {
+pub fn replay(shared: &Shared, seed: u64) -> Result<Simulation, Diags> {
+    let key = &shared.key;
     let hit = cache()
         .lock()
         .ok()
@@ -46,7 +65,7 @@ pub fn replay(key: &WorldKey, world: &World, seed: u64) -> Result<Simulation, Di
     if let Some(sim) = hit {
         return Ok((*sim).clone());
     }
-    let sim = Simulation::new(world, seed)?;
+    let sim = Simulation::replay(shared.world.clone(), &shared.jobs, seed)?;
     let weight = sim.state.nodes.len() + sim.state.allocs.len() + 1;
     if let Ok(mut c) = cache().lock() {
         if c.weight + weight <= BUDGET {
@@ -64,10 +83,11 @@ mod tests {
     #[test]
     fn a_cached_replay_is_the_replay_and_the_key_follows_content() {
         let world = crate::rules::testing::world();
-        let k = key(&world);
+        let shared = Shared::new(&world);
+        let k = shared.key;
         let fresh = Simulation::new(&world, 7).expect("builds");
-        let first = replay(&k, &world, 7).expect("builds");
-        let again = replay(&k, &world, 7).expect("builds");
+        let first = replay(&shared, 7).expect("builds");
+        let again = replay(&shared, 7).expect("builds");
         for sim in [&first, &again] {
             assert_eq!(format!("{:?}", sim.state), format!("{:?}", fresh.state));
         }
@@ -76,7 +96,7 @@ mod tests {
             p.count += 1;
         }
         assert_ne!(key(&other), k);
-        let grown = replay(&key(&other), &other, 7).expect("builds");
+        let grown = replay(&Shared::new(&other), 7).expect("builds");
         assert_eq!(grown.state.nodes.len(), fresh.state.nodes.len() + 1);
     }
 }

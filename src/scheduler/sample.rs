@@ -82,7 +82,7 @@ pub fn sample<T: Send>(
         return Err(SampleError::TooMany(n));
     }
     let threads = u32::try_from(crate::threads()).unwrap_or(2).max(1);
-    let world_key = super::replay_cache::key(world);
+    let shared = super::replay_cache::Shared::new(world);
     let failed = std::sync::atomic::AtomicBool::new(false);
     let run = |i: u32| -> Result<T, SampleError> {
         let seed = sample_seed(base_seed, i);
@@ -92,7 +92,7 @@ pub fn sample<T: Send>(
             reason,
         };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            super::replay_cache::replay(&world_key, world, seed).map(|mut sim| scenario(&mut sim))
+            super::replay_cache::replay(&shared, seed).map(|mut sim| scenario(&mut sim))
         }));
         let r = match outcome {
             Ok(Ok(t)) => Ok(t),

@@ -50,10 +50,21 @@ pub struct UnblockOutcome {
     pub evaluations: Vec<(String, String, PlanResult)>,
 }
 
+/// The world's `running` jobs, each shared (see [`Simulation::replay`]).
+pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
+    world
+        .running
+        .iter()
+        .map(|r| std::sync::Arc::new(r.job.clone()))
+        .collect()
+}
+
 /// A simulated cluster: world + state + the deterministic RNG behind node shuffles.
 #[derive(Debug, Clone)]
 pub struct Simulation {
-    pub world: World,
+    /// Shared between copies (samples clone a replayed simulation many
+    /// times); the few cluster changes that edit it copy it first.
+    pub world: std::sync::Arc<World>,
     pub state: State,
     pub seed: u64,
     /// Every registered job version, so the reconciler can compare the
@@ -65,12 +76,33 @@ impl Simulation {
     /// Build nodes from the world's client pools and register the world's
     /// `running` jobs in order through the scheduler. `seed` drives the node
     /// shuffle; the same world and seed always give the same state.
+    /// With the placement cache on (the CLI's default, see
+    /// [`super::disk_cache`]) an unchanged world and seed are read back
+    /// rather than scheduled again; pinned worlds are never scheduled, so
+    /// they are not cached.
     pub fn new(world: &World, seed: u64) -> Result<Simulation, Diags> {
+        let jobs = running_jobs(world);
+        match super::disk_cache::active() {
+            Some(dir) if world.pinned.is_none() => {
+                super::disk_cache::replay_cached(dir, world, &jobs, seed)
+            }
+            _ => Simulation::replay(std::sync::Arc::new(world.clone()), &jobs, seed),
+        }
+    }
+
+    /// [`Simulation::new`] from a shared world and its `running` jobs (as
+    /// [`running_jobs`] gives them): replays under many seeds share both
+    /// rather than copy them each time.
+    pub fn replay(
+        world: std::sync::Arc<World>,
+        running: &[std::sync::Arc<Job>],
+        seed: u64,
+    ) -> Result<Simulation, Diags> {
         let mut state = State::default();
         for (pos, pool) in world.clients.iter().enumerate() {
             for i in 1..=pool.count {
                 state.index += 1;
-                let node = build_node(world, pool, pos, i, state.index);
+                let node = build_node(&world, pool, pos, i, state.index);
                 state.nodes.push(node);
             }
         }
@@ -106,17 +138,17 @@ impl Simulation {
                 .or_default()
                 .push(a);
         }
-        for running in &world.running {
+        for (running, job) in world.running.iter().zip(running) {
             let key = (running.job.namespace.as_str(), running.job.id.as_str());
             match pinned {
                 Some(p) if !p.schedule_unpinned || held.contains(&key) => {
                     let allocs = by_job.remove(&key).unwrap_or_default();
-                    sim.pin(&running.job, p, allocs);
+                    sim.pin(job, p, allocs);
                     continue;
                 }
                 _ => {}
             }
-            if let Err(e) = sim.run(&running.job, None) {
+            if let Err(e) = sim.run_shared(job, None) {
                 let text = match e {
                     RunError::CheckIndex { message, .. } | RunError::Rejected(message) => message,
                 };
@@ -138,7 +170,7 @@ impl Simulation {
             for (k, job) in &p.history {
                 sim.job_versions
                     .entry(k.clone())
-                    .or_insert_with(|| job.clone());
+                    .or_insert_with(|| std::sync::Arc::new(job.clone()));
             }
         }
         if diags.has_errors() {
@@ -150,8 +182,21 @@ impl Simulation {
     /// One job as it is: registered at its reported version (or, without
     /// one, at the next index as a registration would be) with its
     /// allocations where they run. One pass over them, no scheduling.
-    fn pin(&mut self, job: &Job, pinned: &crate::world::Pinned, allocs: Vec<&Allocation>) {
-        let job = &crate::mutators::applied(job, self.world.nomad_version);
+    fn pin(
+        &mut self,
+        job: &std::sync::Arc<Job>,
+        pinned: &crate::world::Pinned,
+        allocs: Vec<&Allocation>,
+    ) {
+        // What is registered is the job as the admission mutators leave it.
+        let mutated;
+        let job = match crate::mutators::applied(job, self.world.nomad_version) {
+            m if m == **job => job,
+            m => {
+                mutated = std::sync::Arc::new(m);
+                &mutated
+            }
+        };
         let key = (job.namespace.clone(), job.id.clone());
         let mut ix = pinned.versions.get(&key).copied().unwrap_or_default();
         if ix.job_modify_index == 0 {
@@ -208,7 +253,7 @@ impl Simulation {
     /// The version a submission would get: unchanged spec keeps it.
     fn next_version(&self, job: &Job) -> (u64, u64) {
         match self.state.job(&job.namespace, &job.id) {
-            Some(r) if r.job == *job => (r.version, r.job_modify_index),
+            Some(r) if *r.job == *job => (r.version, r.job_modify_index),
             Some(r) => (r.version + 1, r.job_modify_index),
             None => (0, 0),
         }
@@ -236,8 +281,25 @@ impl Simulation {
 
     /// `nomad job run [-check-index N]`: register and apply the plan.
     pub fn run(&mut self, job: &Job, check_index: Option<u64>) -> Result<RunOutcome, RunError> {
+        self.run_shared(&std::sync::Arc::new(job.clone()), check_index)
+    }
+
+    /// [`Simulation::run`] of a job spec shared with the caller.
+    pub fn run_shared(
+        &mut self,
+        shared: &std::sync::Arc<Job>,
+        check_index: Option<u64>,
+    ) -> Result<RunOutcome, RunError> {
         // What is registered is the job as the admission mutators leave it.
-        let job = &crate::mutators::applied(job, self.world.nomad_version);
+        let mutated;
+        let shared = match crate::mutators::applied(shared, self.world.nomad_version) {
+            m if m == **shared => shared,
+            m => {
+                mutated = std::sync::Arc::new(m);
+                &mutated
+            }
+        };
+        let job: &Job = shared;
         let existing = self.state.job(&job.namespace, &job.id);
         if let Some(given) = check_index {
             let message = match existing {
@@ -263,12 +325,12 @@ impl Simulation {
         let index = self.state.index;
         let key = (job.namespace.clone(), job.id.clone());
         let record = match self.state.jobs.get(&key) {
-            Some(r) if r.job == *job => JobRecord {
+            Some(r) if *r.job == *job => JobRecord {
                 modify_index: index,
                 ..r.clone()
             },
             Some(r) => JobRecord {
-                job: job.clone(),
+                job: shared.clone(),
                 version: r.version + 1,
                 create_index: r.create_index,
                 modify_index: index,
@@ -277,7 +339,7 @@ impl Simulation {
                 status: r.status,
             },
             None => JobRecord {
-                job: job.clone(),
+                job: shared.clone(),
                 version: 0,
                 create_index: index,
                 modify_index: index,
@@ -288,7 +350,7 @@ impl Simulation {
         };
         let (version, jmi) = (record.version, record.job_modify_index);
         self.job_versions
-            .insert((key.0.clone(), key.1.clone(), version), job.clone());
+            .insert((key.0.clone(), key.1.clone(), version), record.job.clone());
         self.state.jobs.insert(key.clone(), record);
         let eval_id = self.eval_id(index, &job.id);
         let plan = self.evaluate_and_apply(&key, &eval_id);
@@ -327,7 +389,7 @@ impl Simulation {
             return UnblockOutcome::default();
         };
         self.state.index += 1;
-        record.job.stop = true;
+        std::sync::Arc::make_mut(&mut record.job).stop = true;
         record.version += 1;
         record.modify_index = self.state.index;
         record.job_modify_index = self.state.index;
@@ -358,7 +420,10 @@ impl Simulation {
             let node = build_node(&self.world, &spec, pos, i, self.state.index);
             self.state.nodes.push(node);
         }
-        if let Some(p) = self.world.clients.get_mut(pos) {
+        if let Some(p) = std::sync::Arc::make_mut(&mut self.world)
+            .clients
+            .get_mut(pos)
+        {
             p.count = start + count;
         }
         self.unblock(Unblock::Capacity)
@@ -370,7 +435,7 @@ impl Simulation {
         if !self.state.namespaces.contains(&namespace.name) {
             self.state.namespaces.push(namespace.name.clone());
         }
-        self.world
+        std::sync::Arc::make_mut(&mut self.world)
             .namespaces
             .insert(namespace.name.clone(), namespace);
     }

@@ -122,7 +122,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
             Action::Invalid => Outcome::Invalid(errors.remove(&step.path).unwrap_or_default()),
             Action::Stop { namespace, id } => match seq.sim().state.job(namespace, id) {
                 Some(record) => {
-                    let mut stopped = record.job.clone();
+                    let mut stopped = (*record.job).clone();
                     stopped.stop = true;
                     Outcome::Plan(Box::new(super::plan_job(seq.sim(), stopped)))
                 }

@@ -69,7 +69,7 @@ impl Rule for PreemptionVictim {
         if all.is_empty() {
             return;
         }
-        let running = sim.state.job(&job.namespace, &job.id).map(|r| &r.job);
+        let running = sim.state.job(&job.namespace, &job.id).map(|r| &*r.job);
         let grown = super::grown_spans(job, running);
         let protected = &ctx.world.policy.protected;
         for v in all {

@@ -1,0 +1,510 @@
+//! The placements of a world's running jobs, kept across processes: every
+//! command rebuilds the cluster by scheduling every registered job, which
+//! at 5,000 clients / 100,000 allocations is most of a plan's time, and is
+//! the same work whenever the world and the seed are the same.
+//!
+//! An entry is content-addressed: its key is the SHA-256 of this format's
+//! name, the binary (version, size and modification time of the running
+//! executable), the seed and every input of the world as loaded (its
+//! `Debug` form: cluster, namespaces, quotas, policy and each running job's
+//! spec and source text). It lives in the user's cache directory only
+//! ([`default_dir`]), never in the repository tree, which is untrusted
+//! input. An entry that cannot be read, has another key, fails its
+//! checksum or does not decode is ignored and recomputed. `--no-cache` (or
+//! `NOMAD_PREFLIGHT_NO_CACHE=1`) turns it off for a run. Worlds pinned from
+//! a real cluster's allocations are not cached: they are inserted, never
+//! scheduled, so there is nothing to save.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::Simulation;
+use crate::cluster::{
+    Allocation, BlockedEval, Deployment, JobKey, JobRecord, JobStatus, Node, State,
+};
+use crate::jobspec::Job;
+use crate::world::World;
+
+/// Names the entry layout; a change to it (or to any type stored) must
+/// change this, though the binary's identity in the key covers rebuilds.
+const FORMAT: &str = "nomad-preflight placement cache v1";
+const MAGIC: &[u8; 8] = b"NPPLACE1";
+/// Entries kept; the oldest beyond this are removed when one is written.
+const MAX_ENTRIES: usize = 32;
+/// An entry larger than this is not written (a world far past the caps).
+const MAX_BYTES: usize = 1 << 30;
+/// The environment variable naming the cache directory (absolute).
+pub const DIR_ENV: &str = "NOMAD_PREFLIGHT_CACHE_DIR";
+/// The environment variable that turns the cache off (`1`).
+pub const OFF_ENV: &str = "NOMAD_PREFLIGHT_NO_CACHE";
+
+/// Where this process keeps entries: `None` until the CLI turns it on, so
+/// the library and its tests never touch the user's files.
+static ACTIVE: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Turn the cache on for this process (the CLI does, unless `--no-cache`),
+/// in [`default_dir`]. Without a usable directory it stays off.
+pub fn enable(on: bool) {
+    let off = std::env::var(OFF_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
+    let dir = if on && !off { default_dir() } else { None };
+    let _ = ACTIVE.set(dir);
+}
+
+/// The cache directory this process uses, if it is on.
+pub fn active() -> Option<&'static Path> {
+    ACTIVE.get().and_then(|d| d.as_deref())
+}
+
+/// The user's cache directory for nomad-preflight: `$NOMAD_PREFLIGHT_CACHE_DIR`,
+/// else `$XDG_CACHE_HOME/nomad-preflight`, else the platform's (`~/.cache`,
+/// `~/Library/Caches`, `%LOCALAPPDATA%`). Only absolute paths count: a
+/// relative one would land in the current directory, often the repository.
+pub fn default_dir() -> Option<PathBuf> {
+    dir_from(|name| std::env::var_os(name))
+}
+
+fn dir_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let abs = |name: &str| var(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    if let Some(d) = abs(DIR_ENV) {
+        return Some(d);
+    }
+    if let Some(d) = abs("XDG_CACHE_HOME") {
+        return Some(d.join("nomad-preflight"));
+    }
+    if cfg!(windows) {
+        return abs("LOCALAPPDATA").map(|d| d.join("nomad-preflight"));
+    }
+    let home = abs("HOME")?;
+    Some(if cfg!(target_os = "macos") {
+        home.join("Library/Caches/nomad-preflight")
+    } else {
+        home.join(".cache/nomad-preflight")
+    })
+}
+
+/// The running binary: a rebuilt executable never reads an older one's
+/// entries, whatever its version number says.
+fn binary_identity() -> Option<String> {
+    static ID: OnceLock<Option<String>> = OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let meta = std::fs::metadata(exe).ok()?;
+        let mtime = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(format!(
+            "{} {} {}",
+            env!("CARGO_PKG_VERSION"),
+            meta.len(),
+            mtime.as_nanos()
+        ))
+    })
+    .clone()
+}
+
+/// An entry's content address.
+pub type Key = [u8; 32];
+
+/// The key of `world` replayed under `seed` by this binary.
+pub fn key(world: &World, seed: u64) -> Option<Key> {
+    let binary = binary_identity()?;
+    let mut h = Sha256::new();
+    for part in [FORMAT, &binary, &seed.to_string(), &format!("{world:?}")] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    Some(h.finalize().into())
+}
+
+/// A job record with its spec replaced by the index of the running job it
+/// is (every record of a fresh replay is one of the world's running jobs).
+#[derive(Serialize, Deserialize)]
+struct Record {
+    running: usize,
+    version: u64,
+    create_index: u64,
+    modify_index: u64,
+    job_modify_index: u64,
+    submit_time: i64,
+    status: JobStatus,
+}
+
+/// What an entry holds: the state and the version history, jobs by index.
+#[derive(Serialize)]
+struct Entry<'a> {
+    index: u64,
+    nodes: &'a [Node],
+    jobs: Vec<(&'a JobKey, Record)>,
+    allocs: &'a [Allocation],
+    blocked: &'a [BlockedEval],
+    namespaces: &'a [String],
+    deployments: &'a [Deployment],
+    versions: Vec<(&'a (String, String, u64), usize)>,
+}
+
+#[derive(Deserialize)]
+struct OwnedEntry {
+    index: u64,
+    nodes: Vec<Node>,
+    jobs: Vec<(JobKey, Record)>,
+    allocs: Vec<Allocation>,
+    blocked: Vec<BlockedEval>,
+    namespaces: Vec<String>,
+    deployments: Vec<Deployment>,
+    versions: Vec<((String, String, u64), usize)>,
+}
+
+fn running_index(running: &[Arc<Job>], job: &Arc<Job>) -> Option<usize> {
+    running.iter().position(|r| Arc::ptr_eq(r, job))
+}
+
+/// The bytes of an entry for `sim`, a fresh replay of `running`; `None`
+/// when the simulation holds a job that is not one of them (nothing a
+/// fresh replay does, but then it is simply not cached).
+fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> {
+    let State {
+        index,
+        nodes,
+        jobs,
+        allocs,
+        blocked,
+        namespaces,
+        deployments,
+    } = &sim.state;
+    let mut records = Vec::with_capacity(jobs.len());
+    for (k, r) in jobs {
+        let JobRecord {
+            job,
+            version,
+            create_index,
+            modify_index,
+            job_modify_index,
+            submit_time,
+            status,
+        } = r;
+        let record = Record {
+            running: running_index(running, job)?,
+            version: *version,
+            create_index: *create_index,
+            modify_index: *modify_index,
+            job_modify_index: *job_modify_index,
+            submit_time: *submit_time,
+            status: *status,
+        };
+        records.push((k, record));
+    }
+    let mut versions = Vec::with_capacity(sim.job_versions.len());
+    for (k, job) in &sim.job_versions {
+        versions.push((k, running_index(running, job)?));
+    }
+    let entry = Entry {
+        index: *index,
+        nodes,
+        jobs: records,
+        allocs,
+        blocked,
+        namespaces,
+        deployments,
+        versions,
+    };
+    let payload = postcard::to_stdvec(&entry).ok()?;
+    let mut out = Vec::with_capacity(payload.len() + 72);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(key);
+    out.extend_from_slice(&Sha256::digest(&payload));
+    out.extend_from_slice(&payload);
+    Some(out)
+}
+
+/// The simulation an entry holds, or `None` for anything but an intact
+/// entry of this key.
+fn decode(
+    bytes: &[u8],
+    key: &Key,
+    world: Arc<World>,
+    running: &[Arc<Job>],
+    seed: u64,
+) -> Option<Simulation> {
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (stored_key, rest) = rest.split_at_checked(32)?;
+    let (sum, payload) = rest.split_at_checked(32)?;
+    if stored_key != key.as_slice() || sum != Sha256::digest(payload).as_slice() {
+        return None;
+    }
+    let e: OwnedEntry = postcard::from_bytes(payload).ok()?;
+    let mut jobs = std::collections::BTreeMap::new();
+    for (k, r) in e.jobs {
+        let record = JobRecord {
+            job: running.get(r.running)?.clone(),
+            version: r.version,
+            create_index: r.create_index,
+            modify_index: r.modify_index,
+            job_modify_index: r.job_modify_index,
+            submit_time: r.submit_time,
+            status: r.status,
+        };
+        jobs.insert(k, record);
+    }
+    let mut job_versions = super::generic::JobHistory::new();
+    for (k, i) in e.versions {
+        job_versions.insert(k, running.get(i)?.clone());
+    }
+    Some(Simulation {
+        world,
+        state: State {
+            index: e.index,
+            nodes: e.nodes,
+            jobs,
+            allocs: e.allocs,
+            blocked: e.blocked,
+            namespaces: e.namespaces,
+            deployments: e.deployments,
+        },
+        seed,
+        job_versions,
+    })
+}
+
+fn entry_path(dir: &Path, key: &Key) -> PathBuf {
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    dir.join(format!("{hex}.placements"))
+}
+
+/// The cached replay of `key`, if `dir` holds an intact one.
+pub fn load(
+    dir: &Path,
+    key: &Key,
+    world: Arc<World>,
+    running: &[Arc<Job>],
+    seed: u64,
+) -> Option<Simulation> {
+    let bytes = std::fs::read(entry_path(dir, key)).ok()?;
+    decode(&bytes, key, world, running, seed)
+}
+
+/// Keep `sim` (a fresh replay of `running`) under `key`. Best effort: a
+/// cache that cannot be written only costs the next run its time. The
+/// entry appears whole or not at all (written aside, then renamed).
+pub fn store(dir: &Path, key: &Key, sim: &Simulation, running: &[Arc<Job>]) {
+    let Some(bytes) = encode(key, sim, running).filter(|b| b.len() <= MAX_BYTES) else {
+        return;
+    };
+    if create_private_dir(dir).is_err() {
+        return;
+    }
+    let path = entry_path(dir, key);
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    }
+    prune(dir);
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Remove the oldest entries beyond [`MAX_ENTRIES`].
+fn prune(dir: &Path) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = read
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "placements"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if entries.len() <= MAX_ENTRIES {
+        return;
+    }
+    entries.sort();
+    let excess = entries.len() - MAX_ENTRIES;
+    for (_, p) in entries.into_iter().take(excess) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// [`Simulation::new`] through the cache in `dir`: an intact entry of this
+/// world and seed, else the replay, then kept.
+pub fn replay_cached(
+    dir: &Path,
+    world: &World,
+    running: &[Arc<Job>],
+    seed: u64,
+) -> Result<Simulation, crate::diag::Diags> {
+    let shared = Arc::new(world.clone());
+    let Some(key) = key(world, seed) else {
+        return Simulation::replay(shared, running, seed);
+    };
+    if let Some(sim) = load(dir, &key, shared.clone(), running, seed) {
+        return Ok(sim);
+    }
+    let sim = Simulation::replay(shared, running, seed)?;
+    store(dir, &key, &sim, running);
+    Ok(sim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("np-placement-cache-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    /// The demo's world (with running jobs to place) and its shared specs.
+    fn demo() -> (World, Vec<Arc<Job>>) {
+        let vfs = crate::embedded::demo();
+        let world = match crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR)) {
+            Ok((w, _)) => w,
+            Err(d) => panic!("demo world: {d:?}"),
+        };
+        assert!(!world.running.is_empty(), "the demo runs jobs");
+        let running = super::super::sim::running_jobs(&world);
+        (world, running)
+    }
+
+    fn same(a: &Simulation, b: &Simulation) {
+        assert_eq!(format!("{:?}", a.state), format!("{:?}", b.state));
+        assert_eq!(
+            format!("{:?}", a.job_versions),
+            format!("{:?}", b.job_versions)
+        );
+        assert_eq!(a.seed, b.seed);
+    }
+
+    #[test]
+    fn a_cached_replay_is_the_replay() {
+        let dir = scratch("same");
+        let (world, running) = demo();
+        let fresh = Simulation::new(&world, 3).expect("builds");
+        let first = replay_cached(&dir, &world, &running, 3).expect("builds");
+        let entries = std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
+        assert_eq!(entries, 1, "one entry written");
+        let again = replay_cached(&dir, &world, &running, 3).expect("builds");
+        same(&first, &fresh);
+        same(&again, &fresh);
+        // Another seed is another entry, not this one's placements.
+        let other = replay_cached(&dir, &world, &running, 4).expect("builds");
+        same(&other, &Simulation::new(&world, 4).expect("builds"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_entry_is_ignored() {
+        let dir = scratch("damaged");
+        let (world, running) = demo();
+        let shared = Arc::new(world.clone());
+        let fresh = Simulation::replay(shared.clone(), &running, 1).expect("builds");
+        let k = key(&world, 1).expect("a key");
+        let bytes = encode(&k, &fresh, &running).expect("encodes");
+        let back = decode(&bytes, &k, shared.clone(), &running, 1).expect("decodes");
+        same(&back, &fresh);
+        // A flipped payload byte fails the checksum; a cut entry, the
+        // header; another key's entry, the key.
+        let mut flipped = bytes.clone();
+        if let Some(b) = flipped.last_mut() {
+            *b ^= 1;
+        }
+        assert!(decode(&flipped, &k, shared.clone(), &running, 1).is_none());
+        assert!(decode(&bytes[..40], &k, shared.clone(), &running, 1).is_none());
+        let other = key(&world, 2).expect("a key");
+        assert!(decode(&bytes, &other, shared.clone(), &running, 1).is_none());
+        // A well-formed entry naming a running job the world lacks.
+        assert!(decode(&bytes, &k, shared.clone(), &running[..1], 1).is_none());
+        // A simulation holding a job that is not one of the running ones
+        // is not written at all.
+        let copies = super::super::sim::running_jobs(&world);
+        assert!(encode(&k, &fresh, &copies).is_none());
+        // On disk: garbage under the right name is replaced by a replay.
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(entry_path(&dir, &k), b"not an entry").expect("write");
+        let got = replay_cached(&dir, &world, &running, 1).expect("builds");
+        same(&got, &fresh);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_key_follows_every_input() {
+        let (world, _) = demo();
+        let k = key(&world, 1).expect("a key");
+        assert_eq!(key(&world, 1), Some(k));
+        assert_ne!(key(&world, 2), Some(k));
+        let mut grown = world.clone();
+        if let Some(p) = grown.clients.first_mut() {
+            p.count += 1;
+        }
+        assert_ne!(key(&grown, 1), Some(k));
+        let mut edited = world.clone();
+        if let Some(r) = edited.running.first_mut() {
+            r.job.priority += 1;
+        }
+        assert_ne!(key(&edited, 1), Some(k));
+    }
+
+    #[test]
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn the_directory_is_never_relative() {
+        // A relative value would put entries in the current directory,
+        // usually the repository under check: it is passed over.
+        fn env<'a>(
+            vars: &'a [(&'a str, &'a str)],
+        ) -> impl Fn(&str) -> Option<std::ffi::OsString> + 'a {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        }
+        let all = [(DIR_ENV, "/c/np"), ("XDG_CACHE_HOME", "/x"), ("HOME", "/h")];
+        assert_eq!(dir_from(env(&all)), Some(PathBuf::from("/c/np")));
+        let relative = [
+            (DIR_ENV, "cache"),
+            ("XDG_CACHE_HOME", ".cache"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(
+            dir_from(env(&relative)),
+            Some(PathBuf::from("/h/.cache/nomad-preflight"))
+        );
+        assert_eq!(
+            dir_from(env(&[("XDG_CACHE_HOME", "/x")])),
+            Some(PathBuf::from("/x/nomad-preflight"))
+        );
+        assert_eq!(dir_from(env(&[("HOME", "home")])), None);
+    }
+
+    #[test]
+    fn pruning_keeps_the_newest_entries() {
+        let dir = scratch("prune");
+        std::fs::create_dir_all(&dir).expect("dir");
+        for i in 0..MAX_ENTRIES + 3 {
+            std::fs::write(dir.join(format!("{i:03}.placements")), b"x").expect("write");
+        }
+        std::fs::write(dir.join("other.txt"), b"x").expect("write");
+        prune(&dir);
+        let left = std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
+        assert_eq!(left, MAX_ENTRIES + 1, "entries pruned, other files left");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
