@@ -55,7 +55,7 @@ pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
     world
         .running
         .iter()
-        .map(|r| std::sync::Arc::new(r.job.clone()))
+        .map(|r| std::sync::Arc::new(crate::mutators::applied(&r.job, world.nomad_version)))
         .collect()
 }
 
