@@ -54,6 +54,21 @@ pub fn too_deep_template(text: &str, limit: usize) -> Option<usize> {
 
 /// Byte offset at which nesting first goes deeper than `limit`, if it does.
 pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    scan(text, limit, |_| {})
+}
+
+/// Offsets of the `{` of every top-level block or object, in order: the
+/// same lexing as [`too_deep`] (strings, heredocs and comments hold no
+/// braces), so a file can be sized up before the parser builds it.
+pub fn top_level_braces(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    scan(text, usize::MAX, |at| out.push(at));
+    out
+}
+
+/// The lexer of [`too_deep`]; `top_open` is called with the offset of each
+/// `{` opened at the top level.
+fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usize> {
     let b = text.as_bytes();
     let mut stack: Vec<Ctx> = Vec::new();
     // Unary operators recurse in the parser too (`!!!!x`), but do not nest
@@ -135,7 +150,12 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
                         continue;
                     }
                     b'"' => stack.push(Ctx::Str),
-                    b'{' => stack.push(Ctx::Bracket(b'}')),
+                    b'{' => {
+                        if stack.is_empty() {
+                            top_open(i);
+                        }
+                        stack.push(Ctx::Bracket(b'}'))
+                    }
                     b'(' | b'[' => {
                         let open = stack
                             .iter()
@@ -172,7 +192,7 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
                 i += 1;
             }
         }
-        if stack.len() + unary_run > limit {
+        if stack.len().saturating_add(unary_run) > limit {
             let mut at = i.saturating_sub(1).min(text.len());
             while !text.is_char_boundary(at) {
                 at -= 1;

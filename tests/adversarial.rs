@@ -7,6 +7,8 @@
 mod common;
 
 // Round two (issue 14): one module per bullet of the probe.
+#[path = "adversarial/arith.rs"]
+mod arith;
 #[path = "adversarial/budgets.rs"]
 mod budgets;
 #[path = "adversarial/git.rs"]

@@ -22,7 +22,7 @@ fn replay_places_every_running_allocation() {
     let live = sim.state.allocs.iter().filter(|a| a.is_live()).count();
     // 6 sockshop groups + 1 frontend per client.
     assert_eq!(live, 9);
-    let u = sim.quota_usage("default", "global");
+    let u = sim.quota_usage("default", "global").expect("fits 64 bits");
     assert_eq!(
         (u.cpu, u.memory),
         (1500, 5584),

@@ -400,7 +400,10 @@ fn quota_example_from_nomads_guide() {
     assert_eq!(sim.state.job_allocs("default", "example").count(), 3);
     let blocked = sim.state.blocked.first().expect("blocked eval");
     assert_eq!(blocked.quota_limit_reached.as_deref(), Some("default"));
-    assert_eq!(sim.quota_usage("default", "global").memory, 768);
+    assert_eq!(
+        sim.quota_usage("default", "global").map(|u| u.memory),
+        Ok(768)
+    );
 }
 
 #[test]

@@ -313,7 +313,7 @@ const V20: NomadVersion = NomadVersion::CURRENT;
 
 #[test]
 fn quota_usage_counts_only_the_attached_namespace() {
-    let u = quota_usage(&world(V09), &demo_state(), "default", "global");
+    let u = quota_usage(&world(V09), &demo_state(), "default", "global").expect("fits 64 bits");
     // sockshop 1200/5200 + sockshopui 3 x 100/128; monitoring is in `monitor`.
     assert_eq!((u.cpu, u.memory), (1500, 5584));
 }

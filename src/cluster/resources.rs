@@ -4,6 +4,9 @@ use super::{AllocNetwork, AllocResources};
 use crate::jobspec::{Network, Task, TaskGroup};
 use crate::version::NomadVersion;
 
+/// The first dimension whose sum passed i64, if any.
+type Overflowed = Option<&'static str>;
+
 /// One allocation's cpu, memory and memory-max, before the lifecycle phases
 /// are combined.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,10 +17,20 @@ struct Sum {
 }
 
 impl Sum {
-    fn add(&mut self, o: Sum) {
-        self.cpu = self.cpu.saturating_add(o.cpu);
-        self.memory = self.memory.saturating_add(o.memory);
-        self.memory_max = self.memory_max.saturating_add(o.memory_max);
+    /// Checked: a dimension past i64 becomes `None` in `over` (and i64::MAX
+    /// here, a figure no node, quota or bound holds), so the caller can say
+    /// which dimension overflowed instead of using a wrapped figure.
+    fn add(&mut self, o: Sum, over: &mut Overflowed) {
+        let mut one = |dim: &'static str, a: &mut i64, b: i64| match a.checked_add(b) {
+            Some(v) => *a = v,
+            None => {
+                *a = i64::MAX;
+                over.get_or_insert(dim);
+            }
+        };
+        one("cpu", &mut self.cpu, o.cpu);
+        one("memory", &mut self.memory, o.memory);
+        one("memory_max", &mut self.memory_max, o.memory_max);
     }
     fn max(&mut self, o: Sum) {
         self.cpu = self.cpu.max(o.cpu);
@@ -74,7 +87,7 @@ impl LifecycleRule {
 }
 
 /// cpu, memory and memory-max of one allocation of `tg` under `rule`.
-fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule) -> Sum {
+fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, over: &mut Overflowed) -> Sum {
     let (mut main, mut sidecar, mut ephemeral) = (Sum::default(), Sum::default(), Sum::default());
     let (mut poststart, mut poststop) = (Sum::default(), Sum::default());
     for t in &tg.tasks {
@@ -84,11 +97,11 @@ fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule) -> Sum {
             (Some(l), _) => Some((l.hook.as_str(), l.sidecar)),
         };
         match hook {
-            None => main.add(s),
-            Some(("prestart", true)) => sidecar.add(s),
-            Some(("prestart", false)) => ephemeral.add(s),
-            Some(("poststart", _)) => poststart.add(s),
-            Some(("poststop", _)) => poststop.add(s),
+            None => main.add(s, over),
+            Some(("prestart", true)) => sidecar.add(s, over),
+            Some(("prestart", false)) => ephemeral.add(s, over),
+            Some(("poststart", _)) => poststart.add(s, over),
+            Some(("poststop", _)) => poststop.add(s, over),
             // A hook the release does not know is rejected by validation;
             // Nomad's sum skips it.
             Some(_) => {}
@@ -98,22 +111,22 @@ fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule) -> Sum {
         LifecycleRule::SumAll => main,
         LifecycleRule::Phases => {
             let mut prestart = sidecar;
-            prestart.add(ephemeral);
-            main.add(sidecar);
-            main.add(poststart);
+            prestart.add(ephemeral, over);
+            main.add(sidecar, over);
+            main.add(poststart, over);
             main.max(prestart);
             main.max(poststop);
             main
         }
         older => {
             if older == LifecycleRule::PoststartInMain {
-                main.add(poststart);
+                main.add(poststart, over);
             }
             ephemeral.max(main);
             if older != LifecycleRule::Prestart {
                 ephemeral.max(poststop);
             }
-            sidecar.add(ephemeral);
+            sidecar.add(ephemeral, over);
             sidecar
         }
     }
@@ -125,11 +138,28 @@ fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule) -> Sum {
 /// ephemeral disk; networks are the first network of each task plus group
 /// networks. The scheduler places with this and the rules judge with it.
 pub fn task_group_resources(tg: &TaskGroup, version: NomadVersion) -> AllocResources {
-    let sum = lifecycle_sum(tg, LifecycleRule::of(version));
-    let mut cores = 0;
+    // A job's ask past i64 stays i64::MAX, more than any node, quota or
+    // bound holds, so it is never placed; NP301 names the overflow by its
+    // bound. Figures read from a world use [`checked_task_group_resources`].
+    checked_task_group_resources(tg, version).unwrap_or_else(|(r, _)| r)
+}
+
+/// [`task_group_resources`], or the dimension whose sum passes i64 (with
+/// the resources, that dimension at i64::MAX): for allocations read from a
+/// world, whose overflow is an error of the file they come from.
+pub fn checked_task_group_resources(
+    tg: &TaskGroup,
+    version: NomadVersion,
+) -> Result<AllocResources, (AllocResources, &'static str)> {
+    let mut over = None;
+    let sum = lifecycle_sum(tg, LifecycleRule::of(version), &mut over);
+    let mut cores: i64 = 0;
     let mut networks = Vec::new();
     for t in &tg.tasks {
-        cores += t.resources.cores;
+        cores = cores.checked_add(t.resources.cores).unwrap_or_else(|| {
+            over.get_or_insert("cores");
+            i64::MAX
+        });
         if let Some(n) = t.resources.networks.first() {
             networks.push(ask_network(n, n.mbits));
         }
@@ -138,7 +168,7 @@ pub fn task_group_resources(tg: &TaskGroup, version: NomadVersion) -> AllocResou
     for n in &tg.networks {
         networks.push(ask_network(n, 0));
     }
-    AllocResources {
+    let r = AllocResources {
         cpu: sum.cpu,
         cores,
         memory_mb: sum.memory,
@@ -147,6 +177,10 @@ pub fn task_group_resources(tg: &TaskGroup, version: NomadVersion) -> AllocResou
         networks,
         // Device instances are chosen per node when the placement is ranked.
         devices: Vec::new(),
+    };
+    match over {
+        None => Ok(r),
+        Some(dim) => Err((r, dim)),
     }
 }
 
@@ -232,6 +266,26 @@ mod tests {
             assert_eq!(r.memory_max_mb, every * 10, "{v}: max defaults to memory");
             assert_eq!(task_group_resources(&big_poststop, v).cpu, poststop, "{v}");
         }
+    }
+
+    /// Sums past i64 name their dimension, never wrap (a debug build
+    /// panicked on `cores`); the job-ask form keeps i64::MAX as its marker.
+    #[test]
+    fn sums_past_i64_name_their_dimension() {
+        let v = NomadVersion::CURRENT;
+        let mut g = group(vec![t(1, None), t(1, None), t(1, None)]);
+        for task in &mut g.tasks[..2] {
+            task.resources.cpu = i64::MAX / 2;
+        }
+        assert!(checked_task_group_resources(&g, v).is_ok());
+        g.tasks[2].resources.cpu = 2;
+        let (r, dim) = checked_task_group_resources(&g, v).unwrap_err();
+        assert_eq!((dim, r.cpu), ("cpu", i64::MAX));
+        assert_eq!(task_group_resources(&g, v).cpu, i64::MAX);
+        let mut g = group(vec![t(1, None), t(1, None)]);
+        g.tasks[0].resources.cores = i64::MAX;
+        g.tasks[1].resources.cores = 1;
+        assert_eq!(checked_task_group_resources(&g, v).unwrap_err().1, "cores");
     }
 
     #[test]

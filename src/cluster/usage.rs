@@ -15,6 +15,26 @@ pub struct QuotaUsage {
     pub memory_max: i64,
 }
 
+/// A quota total past Nomad's int64: never wrapped, never saturated, but
+/// said with the bound it passed. World figures are bounded where they are
+/// read ([`crate::world::bounds`]), so only a job's own ask reaches this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageOverflow {
+    /// Nomad's name of the dimension: `cpu`, `cores`, `memory`, `memory_max`.
+    pub dim: &'static str,
+}
+
+impl std::fmt::Display for UsageOverflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the {} total passes {}, the largest figure Nomad's 64-bit integers hold",
+            self.dim,
+            i64::MAX
+        )
+    }
+}
+
 impl QuotaUsage {
     /// What one allocation holds against a quota. Without `memory_max` an
     /// allocation can use exactly its reservation, so that counts as its max.
@@ -27,39 +47,31 @@ impl QuotaUsage {
         }
     }
 
-    pub fn add(&mut self, r: &AllocResources) {
-        let o = QuotaUsage::of(r);
-        self.cpu += o.cpu;
-        self.cores += o.cores;
-        self.memory += o.memory;
-        self.memory_max += o.memory_max;
+    /// `f` applied to each dimension of `self` and `o`, checked.
+    fn zip(
+        &self,
+        o: &QuotaUsage,
+        f: impl Fn(i64, i64) -> Option<i64>,
+    ) -> Result<QuotaUsage, UsageOverflow> {
+        let one = |dim, a, b| f(a, b).ok_or(UsageOverflow { dim });
+        Ok(QuotaUsage {
+            cpu: one("cpu", self.cpu, o.cpu)?,
+            cores: one("cores", self.cores, o.cores)?,
+            memory: one("memory", self.memory, o.memory)?,
+            memory_max: one("memory_max", self.memory_max, o.memory_max)?,
+        })
     }
 
-    pub fn sub(&mut self, r: &AllocResources) {
-        let o = QuotaUsage::of(r);
-        self.cpu -= o.cpu;
-        self.cores -= o.cores;
-        self.memory -= o.memory;
-        self.memory_max -= o.memory_max;
+    /// Count one more allocation; on overflow `self` is left as it was.
+    pub fn add(&mut self, r: &AllocResources) -> Result<(), UsageOverflow> {
+        *self = self.zip(&QuotaUsage::of(r), i64::checked_add)?;
+        Ok(())
     }
 
-    /// `n` copies of `r` (a group's count, or one per node of a system job).
-    pub fn times(r: &AllocResources, n: i64) -> QuotaUsage {
-        let o = QuotaUsage::of(r);
-        QuotaUsage {
-            cpu: o.cpu.saturating_mul(n),
-            cores: o.cores.saturating_mul(n),
-            memory: o.memory.saturating_mul(n),
-            memory_max: o.memory_max.saturating_mul(n),
-        }
-    }
-
-    pub fn plus(mut self, o: &QuotaUsage) -> QuotaUsage {
-        self.cpu = self.cpu.saturating_add(o.cpu);
-        self.cores = self.cores.saturating_add(o.cores);
-        self.memory = self.memory.saturating_add(o.memory);
-        self.memory_max = self.memory_max.saturating_add(o.memory_max);
-        self
+    /// Give back one allocation's share; on overflow `self` is left as it was.
+    pub fn sub(&mut self, r: &AllocResources) -> Result<(), UsageOverflow> {
+        *self = self.zip(&QuotaUsage::of(r), i64::checked_sub)?;
+        Ok(())
     }
 }
 
@@ -73,30 +85,35 @@ pub fn usage_after<'a>(
     counts: impl Fn(&str) -> bool,
     removed: impl IntoIterator<Item = &'a Allocation>,
     placed: impl IntoIterator<Item = (&'a Allocation, Option<&'a Allocation>)>,
-) -> QuotaUsage {
+) -> Result<QuotaUsage, UsageOverflow> {
     let mut u = base.clone();
     for a in removed {
         if counts(&a.namespace) {
-            u.sub(&a.resources);
+            u.sub(&a.resources)?;
         }
     }
     for (a, old) in placed {
         if counts(&a.namespace) {
-            u.add(&a.resources);
+            u.add(&a.resources)?;
             if let Some(old) = old {
-                u.sub(&old.resources);
+                u.sub(&old.resources)?;
             }
         }
     }
-    u
+    Ok(u)
 }
 
 /// Usage of `quota` in `region`. The simulated state holds one region (the
 /// world's), so any other region has no usage.
-pub fn quota_usage(world: &World, state: &State, quota: &str, region: &str) -> QuotaUsage {
+pub fn quota_usage(
+    world: &World,
+    state: &State,
+    quota: &str,
+    region: &str,
+) -> Result<QuotaUsage, UsageOverflow> {
     let mut usage = QuotaUsage::default();
     if region != world.region {
-        return usage;
+        return Ok(usage);
     }
     let attached = |ns: &str| {
         world
@@ -110,9 +127,9 @@ pub fn quota_usage(world: &World, state: &State, quota: &str, region: &str) -> Q
         .iter()
         .filter(|a| a.is_live() && attached(&a.namespace))
     {
-        usage.add(&a.resources);
+        usage.add(&a.resources)?;
     }
-    usage
+    Ok(usage)
 }
 
 /// Namespaces whose allocations count against `quota`.
@@ -194,11 +211,11 @@ mod tests {
             ],
             ..State::default()
         };
-        let u = quota_usage(&world(), &state, "web", "global");
+        let u = quota_usage(&world(), &state, "web", "global").unwrap();
         assert_eq!((u.cpu, u.memory, u.memory_max), (150, 320, 320));
         assert_eq!(
             quota_usage(&world(), &state, "web", "europe"),
-            QuotaUsage::default()
+            Ok(QuotaUsage::default())
         );
     }
 
@@ -221,7 +238,41 @@ mod tests {
             |ns| ns == "default",
             [&stopped, &elsewhere],
             [(&new, Some(&old)), (&placed_elsewhere, None)],
-        );
+        )
+        .unwrap();
         assert_eq!((u.cpu, u.memory, u.memory_max), (1000, 1000, 1600));
+    }
+
+    /// Sums past i64 are errors naming the dimension and the bound, and
+    /// leave the usage as it was: never a wrapped or saturated figure.
+    #[test]
+    fn overflow_is_an_error_naming_the_bound_never_a_figure() {
+        let mut u = QuotaUsage::of(&alloc("default", i64::MAX - 5, 10, true).resources);
+        let before = u.clone();
+        let e = u.add(&alloc("default", 6, 10, true).resources).unwrap_err();
+        assert_eq!(e, UsageOverflow { dim: "cpu" });
+        assert_eq!(
+            e.to_string(),
+            "the cpu total passes 9223372036854775807, the largest figure Nomad's 64-bit integers hold"
+        );
+        assert_eq!(u, before);
+        assert!(u.add(&alloc("default", 5, 10, true).resources).is_ok());
+        assert_eq!(u.cpu, i64::MAX);
+        let mut low = QuotaUsage::of(&alloc("default", i64::MIN + 1, 0, true).resources);
+        let e = low
+            .sub(&alloc("default", 2, 0, true).resources)
+            .unwrap_err();
+        assert_eq!(e.dim, "cpu");
+        let state = State {
+            allocs: vec![
+                alloc("default", 1, i64::MAX, true),
+                alloc("other", 1, 1, true),
+            ],
+            ..State::default()
+        };
+        assert_eq!(
+            quota_usage(&world(), &state, "web", "global"),
+            Err(UsageOverflow { dim: "memory" })
+        );
     }
 }

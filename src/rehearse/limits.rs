@@ -5,6 +5,7 @@
 
 use super::Rehearsal;
 use crate::diag::Diag;
+use crate::source::{Source, Span};
 
 /// Most steps one rehearsal file may hold: far above a live demo's script
 /// (the shipped one has 17); a longer one is several rehearsals.
@@ -14,23 +15,59 @@ pub const MAX_STEPS: usize = 1_000;
 /// at the largest `--samples` (17 × 100,001) fits.
 pub const MAX_STEP_REPLAYS: u64 = 2_000_000;
 
+/// Refuse a file of more than [`MAX_STEPS`] steps before it is parsed (a
+/// 100,000-step file took 3.6 s and 258 MB to parse only to be refused):
+/// a lexical count of the top-level `step` block headers (an HCL block's
+/// `{` is on its header's line), with the error [`check`] gives after the
+/// parse, at the same header.
+pub fn precount(source: &Source) -> Result<(), Diag> {
+    let text = &*source.text;
+    let mut steps = 0usize;
+    let mut over = None;
+    for brace in crate::nesting::top_level_braces(text) {
+        let line_start = text[..brace].rfind('\n').map_or(0, |n| n + 1);
+        let head = &text[line_start..brace];
+        let indent = head.len() - head.trim_start().len();
+        let head = head.trim_start();
+        let is_step = head
+            .strip_prefix("step")
+            .is_some_and(|rest| rest.starts_with([' ', '\t', '"']) && !rest.contains('='));
+        if is_step {
+            steps += 1;
+            if steps == MAX_STEPS + 1 {
+                // The `step` keyword, as the parser locates a step.
+                let at = line_start + indent;
+                over = Some(Span::new(at, at + "step".len()));
+            }
+        }
+    }
+    match over {
+        Some(span) => Err(too_many_steps(source, steps, span)),
+        None => Ok(()),
+    }
+}
+
+fn too_many_steps(source: &Source, steps: usize, span: Span) -> Diag {
+    Diag::error(
+        "rehearse::too-many-steps",
+        format!(
+            "the rehearsal has {steps} steps, more than the {MAX_STEPS} one rehearsal may hold"
+        ),
+    )
+    .at(
+        source,
+        span,
+        format!("step {} is over the limit", MAX_STEPS + 1),
+    )
+    .help("split the script into several rehearsal files, each at most 1000 steps")
+}
+
 /// Refuse a rehearsal over [`MAX_STEPS`] or [`MAX_STEP_REPLAYS`] before
 /// anything is replayed, pointing at the first step over the cap.
 pub fn check(r: &Rehearsal, samples: u32) -> Result<(), Diag> {
     let steps = r.steps.len();
     if let Some(over) = r.steps.get(MAX_STEPS) {
-        return Err(Diag::error(
-            "rehearse::too-many-steps",
-            format!(
-                "the rehearsal has {steps} steps, more than the {MAX_STEPS} one rehearsal may hold"
-            ),
-        )
-        .at(
-            &r.source,
-            over.span,
-            format!("step {} is over the limit", MAX_STEPS + 1),
-        )
-        .help("split the script into several rehearsal files, each at most 1000 steps"));
+        return Err(too_many_steps(&r.source, steps, over.span));
     }
     let replays = u64::from(samples) + 1;
     let total = (steps as u64).saturating_mul(replays);
@@ -55,24 +92,65 @@ pub fn check(r: &Rehearsal, samples: u32) -> Result<(), Diag> {
 mod tests {
     use super::*;
 
-    fn rehearsal(steps: usize) -> Rehearsal {
-        let text: String = (0..steps)
+    fn steps_text(steps: usize) -> String {
+        (0..steps)
             .map(|i| format!("step \"s{i}\" {{\n  command = \"nomad job status\"\n}}\n"))
-            .collect();
-        let src = crate::source::SourceFile::inline("r.hcl", &text);
+            .collect()
+    }
+
+    fn rehearsal(steps: usize) -> Rehearsal {
+        let src = crate::source::SourceFile::inline("r.hcl", &steps_text(steps));
         match super::super::parse(&src) {
             Ok(r) => r,
             Err(d) => panic!("{d:?}"),
         }
     }
 
+    /// Refused before the parse, at the header of step 1,001 (where the
+    /// parser would locate it), with the count of every step.
     #[test]
-    fn a_step_over_the_cap_is_located_at_its_header() {
-        let r = rehearsal(MAX_STEPS + 1);
+    fn a_file_over_the_step_cap_is_refused_before_the_parse() {
+        let text = steps_text(MAX_STEPS + 5);
+        let src = crate::source::SourceFile::inline("r.hcl", &text);
+        let d = super::super::parse(&src).expect_err("over the cap");
+        assert_eq!(d.len(), 1);
+        let d = &d.0[0];
+        assert_eq!(d.code, "rehearse::too-many-steps");
+        assert!(
+            d.message.starts_with("the rehearsal has 1005 steps"),
+            "{}",
+            d.message
+        );
+        let header = text.match_indices("step \"").nth(MAX_STEPS).map(|(i, _)| i);
+        assert_eq!(d.primary_span(), header.map(|i| Span::new(i, i + 4)));
+        // At the cap it parses, and the parsed step is where precount points.
+        let r = rehearsal(MAX_STEPS);
+        assert_eq!(r.steps[0].span, Span::new(0, 4));
+    }
+
+    /// Only top-level `step` blocks count: not text in heredocs, strings or
+    /// comments, nor an attribute named `step`.
+    #[test]
+    fn the_precount_counts_blocks_not_text() {
+        let inner = steps_text(MAX_STEPS + 1);
+        let text = format!(
+            "rehearsal \"r\" {{\n  description = <<EOT\n{inner}EOT\n}}\n# step \"x\" {{\n/* {inner} */\nstep = {{ a = 1 }}\n"
+        );
+        let src = crate::source::SourceFile::inline("r.hcl", &text);
+        assert!(precount(&src).is_ok());
+        let text = format!("{}  step\t\"indented\" {{\n}}\n", steps_text(MAX_STEPS));
+        let src = crate::source::SourceFile::inline("r.hcl", &text);
+        assert!(precount(&src).is_err());
+    }
+
+    #[test]
+    fn a_parsed_rehearsal_over_the_cap_is_refused_at_its_step() {
+        let mut r = rehearsal(MAX_STEPS);
+        let extra = r.steps[MAX_STEPS - 1].clone();
+        r.steps.push(extra);
         let d = check(&r, 0).expect_err("over the cap");
         assert_eq!(d.code, "rehearse::too-many-steps");
-        let label = d.labels.first().map(|l| l.span);
-        assert_eq!(label, r.steps.get(MAX_STEPS).map(|s| s.span));
+        assert_eq!(d.primary_span(), r.steps.get(MAX_STEPS).map(|s| s.span));
         assert!(check(&rehearsal(MAX_STEPS), 0).is_ok());
     }
 

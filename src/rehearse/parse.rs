@@ -25,6 +25,7 @@ const EXPECT_KEYS: &[&str] = &[
 /// Parse a rehearsal file; every problem is reported, not only the first.
 pub fn parse(source: &Source) -> Result<Rehearsal, Diags> {
     crate::nesting::check(source, "hcl::syntax")?;
+    super::limits::precount(source)?;
     let body = match hcl_edit::parser::parse_body(&source.text) {
         Ok(b) => b,
         Err(e) => {

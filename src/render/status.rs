@@ -286,15 +286,21 @@ pub fn node_detail(
 
 /// go-humanize's `IBytes` of a size in MB (Nomad's `bytesPerMegabyte`):
 /// `"%.1f %s"` under 10, `"%.0f %s"` above, rounded to a tenth first.
+/// Counted in 128 bits: world figures are bounded so that one client's
+/// bytes fit Nomad's uint64, but the sum of a node's allocations read from
+/// a hostile import may not, and is then shown exactly, never saturated.
 fn ibytes_mb(mb: i64) -> String {
-    let bytes = u64::try_from(mb).unwrap_or(0).saturating_mul(1024 * 1024);
+    let bytes = u128::try_from(mb).unwrap_or(0) * 1024 * 1024;
     if bytes < 10 {
         return format!("{bytes} B");
     }
     const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let b = bytes as f64;
-    let e = (b.ln() / 1024f64.ln()).floor();
-    let unit = UNITS[(e as usize).min(UNITS.len() - 1)];
+    // Past EiB (only a sum past u64) the figure stays in EiB.
+    let e = (b.ln() / 1024f64.ln())
+        .floor()
+        .min((UNITS.len() - 1) as f64);
+    let unit = UNITS[e as usize];
     let val = (b / 1024f64.powf(e) * 10.0 + 0.5).floor() / 10.0;
     if val < 10.0 {
         format!("{val:.1} {unit}")
@@ -338,7 +344,8 @@ pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, 
     }
     .to_string()];
     for l in limits {
-        let u = quota_usage(world, state, &q.name, &l.region);
+        let u = quota_usage(world, state, &q.name, &l.region)
+            .map_err(|over| format!("quota {:?} in region {:?}: {over}", q.name, l.region))?;
         let rl = &l.region_limit;
         let cpu = format!("{} / {}", u.cpu, limit_text(rl.cpu));
         let mem = format!("{} / {}", u.memory, limit_text(rl.memory));
@@ -374,6 +381,10 @@ mod tests {
         assert_eq!(ibytes_mb(3120), "3.0 GiB");
         assert_eq!(ibytes_mb(3951), "3.9 GiB");
         assert_eq!(ibytes_mb(18000), "18 GiB");
+        // The world's bound (8 PiB per client), and a sum past u64 bytes:
+        // exact, not the saturated 16 EiB.
+        assert_eq!(ibytes_mb(crate::world::bounds::MAX_RESOURCE), "8.0 PiB");
+        assert_eq!(ibytes_mb(i64::MAX), "8388608 EiB");
     }
 
     #[test]

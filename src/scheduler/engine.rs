@@ -13,6 +13,7 @@ use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
 use super::QuotaUsage;
 use crate::cluster::ids::{hash_parts, uuid, SplitMix64};
+use crate::cluster::usage::UsageOverflow;
 use crate::cluster::{AllocResources, Allocation, Node, State};
 use crate::jobspec::{Job, TaskGroup};
 use crate::world::World;
@@ -87,7 +88,9 @@ pub struct Engine<'w> {
     /// Computed node class per node position, filled on first use.
     pub(super) class_of: Vec<Option<u64>>,
     /// Quota usage of the placing job's quota before this plan.
-    pub(super) quota_base: Option<(String, QuotaUsage)>,
+    /// An overflow (only from allocations a world could not hold) fails
+    /// the quota stage with the bound it passed.
+    pub(super) quota_base: Option<(String, Result<QuotaUsage, UsageOverflow>)>,
     pub nondeterminism: Vec<String>,
     /// Namespace of the job being evaluated.
     pub current_namespace: String,

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use super::engine::{Ask, Engine};
-use crate::cluster::usage::{quota_namespaces, usage_after, QuotaUsage};
+use crate::cluster::usage::{quota_namespaces, usage_after, QuotaUsage, UsageOverflow};
 use crate::cluster::Allocation;
 use crate::scheduler::{PlanResult, Simulation};
 use crate::version::NomadVersion;
@@ -17,8 +17,9 @@ use crate::world::{RegionLimit, World};
 pub struct Exhausted {
     /// Nomad's name of the dimension: `cpu`, `cores`, `memory`, `memory_max`.
     pub dim: &'static str,
-    /// What the quota would hold with the ask placed.
-    pub needed: i64,
+    /// What the quota would hold with the ask placed; `None` past i64,
+    /// said by the bound, never as a wrapped or saturated figure.
+    pub needed: Option<i64>,
     pub limit: i64,
 }
 
@@ -38,11 +39,20 @@ impl Exhausted {
 /// "needed".
 impl fmt::Display for Exhausted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} exhausted ({} needed > {} limit)",
-            self.dim, self.needed, self.limit
-        )
+        match self.needed {
+            Some(n) => write!(
+                f,
+                "{} exhausted ({n} needed > {} limit)",
+                self.dim, self.limit
+            ),
+            None => write!(
+                f,
+                "{} exhausted (more than {} needed > {} limit)",
+                self.dim,
+                i64::MAX,
+                self.limit
+            ),
+        }
     }
 }
 
@@ -53,7 +63,7 @@ pub fn over_limit(limit: Option<i64>, used: i64, add: i64) -> bool {
     match limit {
         None | Some(0) => false,
         Some(l) if l < 0 => add > 0,
-        Some(l) => used.saturating_add(add) > l,
+        Some(l) => used.checked_add(add).is_none_or(|t| t > l),
     }
 }
 
@@ -87,7 +97,7 @@ pub fn exhausted(
         .filter(|(dim, lim, used, add)| enforced(dim) && over_limit(*lim, *used, *add))
         .map(|(dim, lim, used, add)| Exhausted {
             dim,
-            needed: used.saturating_add(add),
+            needed: used.checked_add(add),
             limit: lim.unwrap_or(0),
         })
         .collect()
@@ -103,9 +113,13 @@ pub fn binding_limit<'w>(world: &'w World, namespace: &str) -> Option<(&'w str, 
 /// What `quota` holds once `plan` is applied to the simulation's state:
 /// today's usage, less the allocations the plan stops or preempts, plus the
 /// ones it places (an in-place update gives back the old allocation's share).
-pub fn usage_after_plan(sim: &Simulation, plan: &PlanResult, quota: &str) -> QuotaUsage {
+pub fn usage_after_plan(
+    sim: &Simulation,
+    plan: &PlanResult,
+    quota: &str,
+) -> Result<QuotaUsage, UsageOverflow> {
     let world = &sim.world;
-    let base = sim.quota_usage(quota, &world.region);
+    let base = sim.quota_usage(quota, &world.region)?;
     let nss: Vec<&str> = quota_namespaces(world, quota).collect();
     let live = |id: &str| -> Option<&Allocation> {
         sim.state.allocs.iter().find(|a| a.id == id && a.is_live())
@@ -130,6 +144,10 @@ impl Engine<'_> {
     /// first exhausted dimension of the usage after the plan so far.
     pub(super) fn quota_hit(&self, ask: &Ask<'_>) -> Option<String> {
         let (name, base) = self.quota_base.as_ref()?;
+        let base = match base {
+            Ok(b) => b,
+            Err(over) => return Some(over.to_string()),
+        };
         let quota = self.world.quotas.get(name)?;
         let limit = quota.limit_for(&self.world.region)?;
         let nss: Vec<&str> = quota_namespaces(self.world, name).collect();
@@ -147,7 +165,10 @@ impl Engine<'_> {
                 .flatten();
             (a, old)
         });
-        let u = usage_after(base, |ns| nss.contains(&ns), removed, placed);
+        let u = match usage_after(base, |ns| nss.contains(&ns), removed, placed) {
+            Ok(u) => u,
+            Err(over) => return Some(over.to_string()),
+        };
         exhausted(
             &limit.region_limit,
             self.world.nomad_version,
@@ -177,7 +198,26 @@ mod tests {
         assert!(!over_limit(Some(-1), 5, 0));
         assert!(over_limit(Some(5), 3, 3));
         assert!(!over_limit(Some(5), 2, 3));
-        assert!(!over_limit(Some(i64::MAX), i64::MAX, 1), "saturates");
+        // A total past 64 bits is past every limit (a saturating sum said
+        // it fit), and its figure is said by the bound.
+        assert!(over_limit(Some(i64::MAX), i64::MAX, 1));
+        let limit = RegionLimit {
+            cpu: Some(1000),
+            ..RegionLimit::default()
+        };
+        let used = QuotaUsage {
+            cpu: 10,
+            ..QuotaUsage::default()
+        };
+        let ask = QuotaUsage {
+            cpu: i64::MAX,
+            ..QuotaUsage::default()
+        };
+        let over = exhausted(&limit, NomadVersion::CURRENT, &used, &ask);
+        assert_eq!(
+            over[0].to_string(),
+            "cpu exhausted (more than 9223372036854775807 needed > 1000 limit)"
+        );
     }
 
     #[test]
@@ -287,12 +327,12 @@ mod tests {
             ns.quota = Some("default".into());
         }
         let sim = simulate_running(&world, &[filler("other", 50, 200), filler("web", 50, 300)]);
-        let before = sim.quota_usage("default", "global");
+        let before = sim.quota_usage("default", "global").expect("fits 64 bits");
         assert_eq!((before.cpu, before.memory), (600, 1500));
         let plan = sim.plan(&job(&filler("web", 50, 400)));
         // The default update block (max_parallel = 1) replaces one at a time.
         assert_eq!(plan.stops.len(), 1, "one destructive update per round");
-        let after = usage_after_plan(&sim, &plan, "default");
+        let after = usage_after_plan(&sim, &plan, "default").expect("fits 64 bits");
         assert_eq!((after.cpu, after.memory), (600, 1500 - 300 + 400));
     }
 }

@@ -441,7 +441,11 @@ impl Simulation {
     }
 
     /// Current usage of a quota in a region.
-    pub fn quota_usage(&self, quota: &str, region: &str) -> QuotaUsage {
+    pub fn quota_usage(
+        &self,
+        quota: &str,
+        region: &str,
+    ) -> Result<QuotaUsage, crate::cluster::usage::UsageOverflow> {
         crate::cluster::usage::quota_usage(&self.world, &self.state, quota, region)
     }
 }

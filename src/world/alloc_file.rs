@@ -385,7 +385,25 @@ fn read_alloc(
         ("disk", &mut resources.disk_mb),
     ] {
         if let Some(v) = count(src, &r, key, diags) {
-            *slot = i64::try_from(v).unwrap_or(i64::MAX);
+            // The world's one resource bound (super::bounds), not a
+            // saturated figure: every later sum stays exact.
+            match i64::try_from(v)
+                .ok()
+                .filter(|v| *v <= super::bounds::MAX_RESOURCE)
+            {
+                Some(v) => *slot = v,
+                None => diags.push(
+                    Diag::error(
+                        "world::bad-value",
+                        format!(
+                            "`{key}` {v} is over {}, the most one allocation may hold: {}",
+                            super::bounds::MAX_RESOURCE,
+                            super::bounds::WHY
+                        ),
+                    )
+                    .at(src, r.attr_span(key).unwrap_or_default(), "too large"),
+                ),
+            }
         }
     }
     if r.attr_span("memory").is_some() && r.attr_span("memory_max").is_none() {

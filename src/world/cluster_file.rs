@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 /// so in one block): each is simulated, and 500,000 took 1.4 GB.
 pub const MAX_CLIENTS: i64 = 100_000;
 
-/// Largest cpu (MHz), memory or disk (MB) of one client: memory × 1024²
-/// (`memory.totalbytes`) fits in an i64, and so does the total of
-/// [`MAX_CLIENTS`] such clients in each of several pools.
-pub const MAX_NODE_RESOURCE: i64 = (i64::MAX / (1024 * 1024)) / 1024;
+/// Largest cpu (MHz), memory or disk (MB) of one client: the world's one
+/// resource bound (see [`super::bounds`]).
+pub const MAX_NODE_RESOURCE: i64 = super::bounds::MAX_RESOURCE;
 
 use hcl_edit::structure::Block;
 
@@ -333,15 +332,9 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     ] {
         match r.int(key, diags) {
             Some(v) => {
-                if let Some(v) = positive(key, v, diags).and_then(|v| {
-                    at_most(
-                        key,
-                        v,
-                        MAX_NODE_RESOURCE,
-                        "the largest value whose conversion to bytes (MB × 1024²) and whose total over the largest cluster fit in 64 bits",
-                        diags,
-                    )
-                }) {
+                if let Some(v) = positive(key, v, diags)
+                    .and_then(|v| at_most(key, v, MAX_NODE_RESOURCE, super::bounds::WHY, diags))
+                {
                     *slot = v;
                 }
             }

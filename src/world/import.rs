@@ -76,6 +76,16 @@ fn read_json(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<(Source, V
     }
 }
 
+/// [`read_json`] for a file of nodes, allocations or jobs: every resource
+/// figure in it must be in range ([`super::bounds`]), or the file is
+/// refused whole, so no later sum sees a figure past the bound.
+fn read_bounded_json(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<(Source, Value)> {
+    let (src, v) = read_json(vfs, path, diags)?;
+    let before = diags.len();
+    super::bounds::check_json(&src, &v, diags);
+    (diags.len() == before).then_some((src, v))
+}
+
 fn line_col_offset(src: &SourceFile, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in src.text.split_inclusive('\n').enumerate() {
@@ -445,7 +455,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         }
     }
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();
-    if let Some((src, v)) = read_json(vfs, &dir.join("nodes.json"), &mut diags) {
+    if let Some((src, v)) = read_bounded_json(vfs, &dir.join("nodes.json"), &mut diags) {
         match v.as_array() {
             Some(list) => {
                 for n in list {
@@ -466,7 +476,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             .and_then(|f| f.to_str())
             .is_some_and(|f| f.starts_with("node-") && f.ends_with(".json"));
         if is_node {
-            if let Some((_, v)) = read_json(vfs, &p, &mut diags) {
+            if let Some((_, v)) = read_bounded_json(vfs, &p, &mut diags) {
                 shapes.insert(s(&v, "ID"), node_shape(&v));
             }
         }
@@ -520,7 +530,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             );
         }
     }
-    if let Some((src, v)) = read_json(vfs, &allocs, &mut diags) {
+    if let Some((src, v)) = read_bounded_json(vfs, &allocs, &mut diags) {
         super::api_alloc::load_allocations(&src, &v, &mut world, versions, &node_ids, &mut diags);
     }
     if world.clients.is_empty() {
@@ -575,7 +585,7 @@ fn load_jobs(
                 );
                 return versions;
             }
-            let Some((src, v)) = read_json(vfs, &p, diags) else {
+            let Some((src, v)) = read_bounded_json(vfs, &p, diags) else {
                 continue;
             };
             match job_from_api_json(&v) {

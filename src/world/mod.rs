@@ -5,6 +5,7 @@ mod api_alloc;
 mod api_job;
 mod api_json;
 pub mod before;
+pub mod bounds;
 mod cluster_file;
 mod device_file;
 pub mod emit;

@@ -102,7 +102,10 @@ impl Rule for JobExceedsQuota {
                         "{} past {} {u}, the largest 64-bit total (group \"{}\": {} allocations × {} {u}) > {} {u}",
                         e.dim, i64::MAX, o.group, o.count, o.per_alloc, e.limit
                     ),
-                    None => format!("{} {} {u} > {} {u}", e.dim, e.needed, e.limit),
+                    None => match e.needed {
+                        Some(n) => format!("{} {n} {u} > {} {u}", e.dim, e.limit),
+                        None => format!("{} past {} {u}, the largest 64-bit total > {} {u}", e.dim, i64::MAX, e.limit),
+                    },
                 }
             })
             .collect();

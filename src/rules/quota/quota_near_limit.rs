@@ -45,8 +45,14 @@ impl Rule for QuotaNearLimit {
         if plan.quota_limit_reached.is_some() {
             return; // NP304 reports it
         }
-        let usage = sim.quota_usage(quota, &ctx.world.region);
-        let after = usage_after_plan(sim, plan, quota);
+        // A total past i64 is not "near" a limit: the quota stage (NP304)
+        // and NP301 say it with its bound.
+        let (Ok(usage), Ok(after)) = (
+            sim.quota_usage(quota, &ctx.world.region),
+            usage_after_plan(sim, plan, quota),
+        ) else {
+            return;
+        };
         let (cpu, memory) = (after.cpu, after.memory);
         let threshold = ctx.world.policy.quota_near_threshold;
         let share = |used: i64, lim: Option<i64>| match lim {
