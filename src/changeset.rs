@@ -510,7 +510,9 @@ impl Submitted {
 /// Does `job` change what the simulation runs? A job equal to the running
 /// version is no change.
 pub fn changes_what_runs(job: &Job, sim: &Simulation) -> bool {
-    !matches!(sim.state.job(&job.namespace, &job.id), Some(r) if *r.job == *job)
+    // The registered job went through the admission mutators: compare like with like.
+    !matches!(sim.state.job(&job.namespace, &job.id),
+        Some(r) if *r.job == crate::mutators::applied(job, sim.world.nomad_version))
 }
 
 /// The state of the cluster as the steps of a change set are applied one

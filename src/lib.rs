@@ -17,6 +17,7 @@ pub mod git;
 pub mod gotext;
 pub mod job_loader;
 pub mod jobspec;
+pub mod mutators;
 pub mod nesting;
 pub mod periodic;
 pub mod planner;

@@ -30,6 +30,7 @@ const ADMISSION: &str = "tests/fixtures/rules/NP306/rules";
 const CASES: &[(&str, &str, bool)] = &[
     ("NP207", MONITOR, true),
     ("NP208", ADMISSION, true),
+    ("NP209", ADMISSION, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

@@ -70,6 +70,15 @@ pub fn build_node(
     for d in &drivers {
         attributes.insert(format!("driver.{d}"), "1".to_string());
     }
+    // What a Linux client running beside Consul and Vault fingerprints (the
+    // demo's jobs use both), so the constraints Nomad's admission mutators
+    // imply (Vault, Consul, Connect, CNI, signals, Nomad services) hold on a
+    // hand-written world as on the demo's cluster; the world's attributes
+    // override them. The versions are not otherwise used: any release the
+    // implied constraints accept would do.
+    for (k, v) in fingerprint_defaults(world.nomad_version) {
+        attributes.insert(k.to_string(), v.to_string());
+    }
     // The world's own attributes win over the fingerprint defaults.
     for (k, v) in &pool.attributes {
         attributes.insert(k.clone(), v.clone());
@@ -116,4 +125,34 @@ pub fn build_node(
         drain: pool.state.drain,
         create_index,
     }
+}
+
+/// Fingerprinted attributes of a simulated client (see `build_node`).
+fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![
+        ("consul.version", "1.20.1"),
+        ("consul.grpc", "8502"),
+        ("consul.connect", "true"),
+        ("vault.version", "1.1.3"),
+        ("vault.accessible", "true"),
+        (
+            "os.signals",
+            "SIGABRT,SIGALRM,SIGBUS,SIGCHLD,SIGCONT,SIGFPE,SIGHUP,SIGILL,SIGINT,SIGIO,SIGIOT,SIGKILL,SIGPIPE,SIGPROF,SIGQUIT,SIGSEGV,SIGSTOP,SIGSYS,SIGTERM,SIGTRAP,SIGTSTP,SIGTTIN,SIGTTOU,SIGURG,SIGUSR1,SIGUSR2,SIGVTALRM,SIGWINCH,SIGXCPU,SIGXFSZ",
+        ),
+    ];
+    if v.at_least(1, 3, 0) {
+        out.push(("nomad.service_discovery", "true"));
+    }
+    if v.at_least(1, 8, 0) {
+        for plugin in [
+            "plugins.cni.version.bridge",
+            "plugins.cni.version.firewall",
+            "plugins.cni.version.host-local",
+            "plugins.cni.version.loopback",
+            "plugins.cni.version.portmap",
+        ] {
+            out.push((plugin, "1.6.2"));
+        }
+    }
+    out
 }

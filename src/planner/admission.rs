@@ -87,6 +87,10 @@ pub enum Refusal {
     },
     /// The job's node pool does not exist (1.6.0+).
     MissingNodePool { pool: String },
+    /// Nomad's Connect hook refuses the job (see `crate::mutators`): its
+    /// mutator failed (`mutator`, the error is returned alone), or its
+    /// validator did (the first of the validators' errors).
+    Connect { message: String, mutator: bool },
 }
 
 impl Refusal {
@@ -115,6 +119,7 @@ impl Refusal {
                 go_quote(&job.id),
                 go_quote(pool)
             ),
+            Refusal::Connect { message, .. } => message.clone(),
         }
     }
 }
@@ -177,6 +182,28 @@ fn refused_drivers(job: &Job, world: &World) -> Option<Refusal> {
 pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
     let version = world.nomad_version;
     let mut out = Vec::new();
+    // The mutators run first and a failing one ends the admission; the
+    // validators judge the mutated job, the Connect hook's first.
+    let mutated = match crate::mutators::apply(job, version) {
+        Ok(m) => m,
+        Err(e) => {
+            return vec![Refusal::Connect {
+                message: format!("error in job mutator connect: {e}"),
+                mutator: true,
+            }]
+        }
+    };
+    let job = &mutated;
+    if let Some(message) = crate::mutators::connect_validate(job, version) {
+        out.push(Refusal::Connect {
+            message,
+            mutator: false,
+        });
+        // Before 1.3 no other validator could refuse it.
+        if !version.at_least(1, 3, 0) {
+            return out;
+        }
+    }
     if !state.namespaces.contains(&job.namespace) {
         out.push(Refusal::MissingNamespace);
     } else if version.at_least(1, 3, 0) {
@@ -228,10 +255,16 @@ pub fn unchecked_by_validate(world: &World, state: &State, job: &Job) -> Option<
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;
-    let errors: Vec<String> = refusals(world, state, job)
-        .iter()
-        .map(|r| r.message(job))
-        .collect();
+    let all = refusals(world, state, job);
+    let errors: Vec<String> = all.iter().map(|r| r.message(job)).collect();
+    match all.first() {
+        Some(Refusal::Connect { mutator: true, .. }) => {
+            return refused(errors.join(""), version);
+        }
+        // The validators' multierror (1.1+), the Connect hook's error first.
+        Some(Refusal::Connect { .. }) => return refused(multierror(&errors, version), version),
+        _ => {}
+    }
     if errors.is_empty() {
         return Admission::Admitted;
     }

@@ -264,6 +264,7 @@ register_rules![
     capacity::no_datacenter::NoClientInDatacenter,
     capacity::unplaceable_group::UnplaceableGroup,
     capacity::unknown_node_pool::UnknownNodePool,
+    capacity::connect_refused::ConnectRefused,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

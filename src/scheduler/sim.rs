@@ -55,7 +55,7 @@ pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
     world
         .running
         .iter()
-        .map(|r| std::sync::Arc::new(r.job.clone()))
+        .map(|r| std::sync::Arc::new(crate::mutators::applied(&r.job, world.nomad_version)))
         .collect()
 }
 
@@ -188,6 +188,15 @@ impl Simulation {
         pinned: &crate::world::Pinned,
         allocs: Vec<&Allocation>,
     ) {
+        // What is registered is the job as the admission mutators leave it.
+        let mutated;
+        let job = match crate::mutators::applied(job, self.world.nomad_version) {
+            m if m == **job => job,
+            m => {
+                mutated = std::sync::Arc::new(m);
+                &mutated
+            }
+        };
         let key = (job.namespace.clone(), job.id.clone());
         let mut ix = pinned.versions.get(&key).copied().unwrap_or_default();
         if ix.job_modify_index == 0 {
@@ -252,6 +261,7 @@ impl Simulation {
 
     /// `nomad job plan`: what would happen, without changing state.
     pub fn plan(&self, job: &Job) -> PlanResult {
+        let job = &crate::mutators::applied(job, self.world.nomad_version);
         let (version, modify_index) = self.next_version(job);
         // The plan evaluates against a snapshot that already holds the new
         // version, as Nomad's Job.Plan does.
@@ -280,6 +290,15 @@ impl Simulation {
         shared: &std::sync::Arc<Job>,
         check_index: Option<u64>,
     ) -> Result<RunOutcome, RunError> {
+        // What is registered is the job as the admission mutators leave it.
+        let mutated;
+        let shared = match crate::mutators::applied(shared, self.world.nomad_version) {
+            m if m == **shared => shared,
+            m => {
+                mutated = std::sync::Arc::new(m);
+                &mutated
+            }
+        };
         let job: &Job = shared;
         let existing = self.state.job(&job.namespace, &job.id);
         if let Some(given) = check_index {

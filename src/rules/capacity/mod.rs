@@ -6,6 +6,7 @@
 //! the scheduler's own feasibility, constraint and fit code, so a rule
 //! reports exactly what `plan` would filter or exhaust on an empty cluster.
 
+pub mod connect_refused;
 pub mod count_zero;
 pub mod group_too_large;
 pub mod missing_driver;

@@ -1,0 +1,51 @@
+//! What Nomad's servers add to a job before they diff and schedule it: the
+//! admission mutators of `nomad/job_endpoint.go` (`Job.Plan` and
+//! `Job.Register` alike), per version. The job file's own canonicalisation
+//! (api/ `Canonicalize` and `structs.Job.Canonicalize`, the
+//! `jobCanonicalizer` mutator) happens when it is loaded (jobspec
+//! `defaults`/`canonical`); this module runs the mutators after it, in
+//! Nomad's order:
+//!
+//! 1. `jobConnectHook` (0.10+, job_endpoint_hook_connect.go): the
+//!    `connect-proxy-<service>` sidecar task of every Connect sidecar
+//!    service, its proxy port in the group network, the task kind of a
+//!    Connect native service, the task of a gateway;
+//! 2. `jobImpliedConstraints` (job_endpoint_hooks.go): the Vault, signal,
+//!    Consul and Nomad service discovery, CNI and transparent proxy
+//!    constraints.
+//!
+//! The default workload identity of every task (1.7+) is not a mutator of
+//! its own: `structs.Task.Canonicalize` creates it (nomad/structs/structs.go
+//! v1.7.0 line 7739 `t.Identity = &WorkloadIdentity{}`; v2.0.5 line 8180
+//! `t.Identity = DefaultWorkloadIdentity()`), for the file's tasks at load
+//! (jobspec canonical.rs) and for an injected task here, as the hook calls
+//! `task.Canonicalize` on it.
+//!
+//! Data flows jobspec → mutators → scheduler → planner: the planner mutates
+//! the planned job once, and the scheduler's registrations mutate what they
+//! store, so the diff, the placement and the quota all see the same job.
+//! Every mutator is idempotent (as Nomad's are), so a job mutated twice is
+//! the job mutated once.
+
+mod connect;
+mod constraints;
+
+pub use connect::validate as connect_validate;
+
+use crate::jobspec::Job;
+use crate::version::NomadVersion;
+
+/// The job as the version's admission mutators leave it, or the error the
+/// Plan RPC returns when one of them fails.
+pub fn apply(job: &Job, v: NomadVersion) -> Result<Job, String> {
+    let mut out = job.clone();
+    connect::mutate(&mut out, v)?;
+    constraints::mutate(&mut out, v);
+    Ok(out)
+}
+
+/// [`apply`] for callers that register a job already admitted: a job the
+/// mutators refuse is kept as it is (the Plan RPC reports the refusal).
+pub fn applied(job: &Job, v: NomadVersion) -> Job {
+    apply(job, v).unwrap_or_else(|_| job.clone())
+}

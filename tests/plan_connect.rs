@@ -1,0 +1,276 @@
+//! A Connect job planned as Nomad's Job.Plan plans it: the admission
+//! mutators (nomad/job_endpoint_hook_connect.go, job_endpoint_hooks.go)
+//! inject the `connect-proxy-<service>` task with its default resources,
+//! config, constraints and port before the diff and the placement, per
+//! version; the hook's validator refuses a sidecar outside bridge or CNI
+//! networking; a release without Connect refuses the block.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::run_in as run;
+
+const JOB: &str = r#"job "web" {
+  datacenters = ["dc1"]
+  group "api" {
+    network {
+      mode = "@MODE@"
+    }
+    service {
+      name = "count-api"
+      port = "9001"
+      connect {
+        sidecar_service {}
+      }
+    }
+    task "web" {
+      driver = "docker"
+      config {
+        image = "hashicorpdev/counter-api:v3"
+      }
+      resources {
+        cpu    = 100
+        memory = 64
+      }
+    }
+  }
+}
+"#;
+
+/// A one-client world of `version` with `cpu` MHz and the job file.
+fn project(name: &str, version: &str, cpu: u32, mode: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("np-connect-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("rules")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("jobs")).expect("mkdir");
+    std::fs::write(
+        dir.join("rules/cluster.hcl"),
+        format!(
+            "nomad_version = \"{version}\"\nregion = \"global\"\n\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = {cpu}\n  memory     = 2000\n  disk       = 10000\n}}\n"
+        ),
+    )
+    .expect("world");
+    std::fs::write(dir.join("jobs/web.nomad"), JOB.replace("@MODE@", mode)).expect("job");
+    dir
+}
+
+/// The lines of the verbose plan from `from` up to (not including) `to`.
+fn section<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
+    let start = text
+        .find(from)
+        .unwrap_or_else(|| panic!("{from:?} in\n{text}"));
+    let rest = &text[start..];
+    let end = rest[from.len()..]
+        .find(to)
+        .map_or(rest.len(), |e| e + from.len());
+    &rest[..end]
+}
+
+/// Nomad 2.0.5: the injected task as `nomad job plan -verbose` shows a new
+/// job (newConnectSidecarTask, then Task.Canonicalize's default identity),
+/// the proxy port in the group network, the implied Consul and CNI
+/// constraints on the group.
+#[test]
+fn sidecar_task_is_injected_under_2_0() {
+    let dir = project("v2", "2.0.5", 4000, "bridge");
+    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let task = section(
+        &o.stdout,
+        "  + Task: \"connect-proxy-count-api\"",
+        "  + Task: \"web\"",
+    );
+    assert_eq!(
+        task,
+        r#"  + Task: "connect-proxy-count-api" (forces create)
+    + Driver:        "docker"
+    + KillTimeout:   "5000000000"
+    + Kind:          "connect-proxy:count-api"
+    + Leader:        "false"
+    + ShutdownDelay: "5000000000"
+    + Constraint {
+      + LTarget: "${attr.consul.version}"
+      + Operand: "semver"
+      + RTarget: ">= 1.8.0"
+      }
+    + Constraint {
+      + LTarget: "${attr.consul.grpc}"
+      + Operand: ">"
+      + RTarget: "0"
+      }
+    + Config {
+      + args[0]: "-c"
+      + args[1]: "${NOMAD_SECRETS_DIR}/envoy_bootstrap.json"
+      + args[2]: "-l"
+      + args[3]: "${meta.connect.log_level}"
+      + args[4]: "--concurrency"
+      + args[5]: "${meta.connect.proxy_concurrency}"
+      + args[6]: "--disable-hot-restart"
+      + image:   "${meta.connect.sidecar_image}"
+      }
+    + Resources {
+      + CPU:         "250"
+      + Cores:       "0"
+      + DiskMB:      "0"
+      + IOPS:        "0"
+      + MemoryMB:    "128"
+      + MemoryMaxMB: "0"
+      + SecretsMB:   "0"
+      }
+    + LogConfig {
+      + Disabled:      "false"
+      + MaxFileSizeMB: "2"
+      + MaxFiles:      "2"
+      }
+    + Identity {
+        ChangeMode:   ""
+        ChangeSignal: ""
+      + Env:          "false"
+      + File:         "false"
+        Filepath:     ""
+      + Name:         "default"
+        ServiceName:  ""
+      + TTL:          "0"
+      + Audience {
+        + Audience: "nomadproject.io"
+        }
+      }
+"#
+    );
+    let network = section(&o.stdout, "  + Network {", "  + Service {");
+    assert!(
+        network.contains(
+            "    + Dynamic Port {\n      + HostNetwork: \"default\"\n      + Label:       \"connect-proxy-count-api\"\n      + To:          \"-1\"\n      }"
+        ),
+        "{network}"
+    );
+    let group = section(&o.stdout, "+ Task Group: \"api\"", "  + RestartPolicy {");
+    for l in [
+        "${attr.consul.version}",
+        "${attr.plugins.cni.version.bridge}",
+        "${attr.plugins.cni.version.portmap}",
+    ] {
+        assert!(group.contains(l), "{l} in\n{group}");
+    }
+    assert!(o.stdout.contains("- All tasks successfully allocated."));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Nomad 1.6.0: no default identity (1.7), the Consul constraint of the
+/// group is `>= 1.7.0` (consulServiceDiscoveryConstraint at v1.6.0), no CNI
+/// constraints (1.8).
+#[test]
+fn sidecar_task_is_injected_under_1_6() {
+    let dir = project("v16", "1.6.0", 4000, "bridge");
+    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let task = section(
+        &o.stdout,
+        "  + Task: \"connect-proxy-count-api\"",
+        "  + Task: \"web\"",
+    );
+    assert!(task.contains("+ CPU:         \"250\""), "{task}");
+    assert!(task.contains("+ MemoryMB:    \"128\""), "{task}");
+    assert!(!task.contains("Identity"), "{task}");
+    let group = section(&o.stdout, "+ Task Group: \"api\"", "  + RestartPolicy {");
+    assert!(group.contains("+ RTarget: \">= 1.7.0\""), "{group}");
+    assert!(!group.contains("cni"), "{group}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The sidecar's 250 MHz count in placement: 100 + 250 MHz do not fit a
+/// 300 MHz client, they fit a 400 MHz one.
+#[test]
+fn sidecar_resources_count_in_placement() {
+    let dir = project("cpu", "2.0.5", 300, "bridge");
+    let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+    assert!(
+        o.stdout
+            .contains("  Task Group \"api\" (failed to place 1 allocation):\n    * Resources exhausted on 1 nodes\n    * Dimension \"cpu\" exhausted on 1 nodes"),
+        "{}",
+        o.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir = project("cpu400", "2.0.5", 400, "bridge");
+    let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+    assert!(
+        o.stdout.contains("- All tasks successfully allocated."),
+        "{}",
+        o.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// groupConnectNetworkModeValidate: a sidecar in host networking is refused
+/// by the Plan RPC (the connect validator, first in the multierror).
+#[test]
+fn sidecar_outside_bridge_networking_is_refused() {
+    let dir = project("host", "2.0.5", 4000, "host");
+    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    assert_eq!(
+        o.stderr,
+        "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* connect sidecar: invalid network mode for Consul Connect: group \"api\" uses network mode \"host\"; must be \"bridge\" or \"cni/*\")\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An unchanged Connect job re-plans as no change: the registered job went
+/// through the same mutators. A proxy edit is an in-place update
+/// (connectSidecarServiceUpdated), shown inside the service.
+#[test]
+fn replanning_a_connect_job_is_stable_and_proxy_edits_are_in_place() {
+    let dir = project("again", "2.0.5", 4000, "bridge");
+    std::fs::copy(dir.join("jobs/web.nomad"), dir.join("old.nomad")).expect("copy");
+    let replan = || {
+        run(
+            &dir,
+            &[
+                "plan",
+                "--no-color",
+                "--running",
+                "old.nomad",
+                "jobs/web.nomad",
+            ],
+        )
+    };
+    let o = replan();
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.starts_with("Job: \"web\"\nTask Group: \"api\" (1 ignore)\n  Task: \"connect-proxy-count-api\"\n  Task: \"web\"\n"),
+        "{}",
+        o.stdout
+    );
+    let edited = JOB.replace("@MODE@", "bridge").replace(
+        "sidecar_service {}",
+        "sidecar_service {\n        proxy {\n          upstreams {\n            destination_name = \"db\"\n            local_bind_port  = 5432\n          }\n        }\n      }",
+    );
+    std::fs::write(dir.join("jobs/web.nomad"), edited).expect("edit");
+    let o = replan();
+    // An in-place update creates and destroys nothing: exit 0, as Nomad's.
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("+/- Task Group: \"api\" (1 in-place update)"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("+ ConsulUpstreams {"), "{}", o.stdout);
+    assert!(!o.stderr.contains("not modelled"), "{}", o.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Before 0.10 there is no Connect: the job file is refused as that
+/// release's parser refused it (the version gate), never planned.
+#[test]
+fn a_release_before_connect_refuses_the_block() {
+    let dir = project("old", "0.9.3", 4000, "bridge");
+    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    assert_ne!(o.code, 0);
+    assert_ne!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("invalid key"), "{}", o.stderr);
+    assert!(!o.stdout.contains("connect-proxy"), "{}", o.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
