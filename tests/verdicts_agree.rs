@@ -10,6 +10,11 @@ mod common;
 
 use common::{run_in, TempDir};
 
+/// The rules that report Nomad's admission refusals (missing node pool,
+/// Connect hook refusal, missing namespace, driver not allowed): a job the
+/// server refuses is refused by `check` through one of these.
+const ADMISSION_REFUSALS: &[&str] = &["NP208", "NP209", "NP302", "NP306"];
+
 /// A 1-client cluster in dc1 under `version`, with namespace `default`
 /// (allowing only `docker` when `docker_only`).
 fn project(name: &str, version: &str, docker_only: bool, job: &str) -> TempDir {
@@ -73,8 +78,7 @@ fn verdicts_with(dir: &TempDir, extra: &[&str]) -> Verdicts {
     let c = run_in(&dir.0, &with(&["check", "--format", "json", "job.nomad"]));
     let doc: serde_json::Value = serde_json::from_str(&c.stdout)
         .unwrap_or_else(|e| panic!("check JSON: {e}\n{}{}", c.stdout, c.stderr));
-    let refusing =
-        |code: &str| code.starts_with("jobspec::") || ["NP208", "NP302", "NP306"].contains(&code);
+    let refusing = |code: &str| code.starts_with("jobspec::") || ADMISSION_REFUSALS.contains(&code);
     let check_refused = doc["findings"]
         .as_array()
         .expect("findings")
@@ -278,7 +282,7 @@ fn corpus_verdicts(dir: &TempDir, file: &std::path::Path) -> Option<(bool, bool,
     let refusing = |code: &str| {
         code.starts_with("jobspec::")
             || code.starts_with("hcl::")
-            || ["NP208", "NP302", "NP306"].contains(&code)
+            || ADMISSION_REFUSALS.contains(&code)
     };
     let check_refused = doc["findings"]
         .as_array()?
