@@ -275,6 +275,51 @@ fn a_release_before_connect_refuses_the_block() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The injected sidecar task as a 0.10–1.0 `-verbose` plan shows it
+/// (Resources without Cores/MemoryMaxMB/SecretsMB, LogConfig without
+/// Disabled, no Lifecycle in diff.go), for the release's Consul constraint
+/// and Envoy arguments.
+fn old_sidecar_task(operand: &str, rtarget: &str, args: &[&str]) -> String {
+    let mut config = String::new();
+    for (i, a) in args.iter().enumerate() {
+        config.push_str(&format!("      + args[{i}]: \"{a}\"\n"));
+    }
+    format!(
+        r#"  + Task: "connect-proxy-count-api" (forces create)
+    + Driver:        "docker"
+    + KillTimeout:   "5000000000"
+    + Kind:          "connect-proxy:count-api"
+    + Leader:        "false"
+    + ShutdownDelay: "5000000000"
+    + Constraint {{
+      + LTarget: "${{attr.consul.version}}"
+      + Operand: "{operand}"
+      + RTarget: "{rtarget}"
+      }}
+    + Config {{
+{config}      + image:   "${{meta.connect.sidecar_image}}"
+      }}
+    + Resources {{
+      + CPU:      "250"
+      + DiskMB:   "0"
+      + IOPS:     "0"
+      + MemoryMB: "128"
+      }}
+    + LogConfig {{
+      + MaxFileSizeMB: "2"
+      + MaxFiles:      "2"
+      }}
+"#
+    )
+}
+
+const ENVOY_ARGS: [&str; 4] = [
+    "-c",
+    "${NOMAD_SECRETS_DIR}/envoy_bootstrap.json",
+    "-l",
+    "${meta.connect.log_level}",
+];
+
 /// Nomad 0.10.0 (job_endpoint_hook_connect.go at v0.10.0, newConnectTask):
 /// the sidecar task before lifecycle hooks (0.11.0) and before
 /// `--disable-hot-restart` (0.10.4), with the `version` constraint on
@@ -293,35 +338,7 @@ fn sidecar_task_is_injected_under_0_10_0() {
     );
     assert_eq!(
         task,
-        r#"  + Task: "connect-proxy-count-api" (forces create)
-    + Driver:        "docker"
-    + KillTimeout:   "5000000000"
-    + Kind:          "connect-proxy:count-api"
-    + Leader:        "false"
-    + ShutdownDelay: "5000000000"
-    + Constraint {
-      + LTarget: "${attr.consul.version}"
-      + Operand: "version"
-      + RTarget: ">= 1.6.0beta1"
-      }
-    + Config {
-      + args[0]: "-c"
-      + args[1]: "${NOMAD_SECRETS_DIR}/envoy_bootstrap.json"
-      + args[2]: "-l"
-      + args[3]: "${meta.connect.log_level}"
-      + image:   "${meta.connect.sidecar_image}"
-      }
-    + Resources {
-      + CPU:      "250"
-      + DiskMB:   "0"
-      + IOPS:     "0"
-      + MemoryMB: "128"
-      }
-    + LogConfig {
-      + MaxFileSizeMB: "2"
-      + MaxFiles:      "2"
-      }
-"#
+        old_sidecar_task("version", ">= 1.6.0beta1", &ENVOY_ARGS)
     );
     let network = section(&o.stdout, "  + Network {", "  + Service {");
     assert!(
@@ -346,41 +363,13 @@ fn sidecar_task_is_injected_under_1_0() {
         "  + Task: \"connect-proxy-count-api\"",
         "  + Task: \"web\"",
     );
-    assert_eq!(
-        task,
-        r#"  + Task: "connect-proxy-count-api" (forces create)
-    + Driver:        "docker"
-    + KillTimeout:   "5000000000"
-    + Kind:          "connect-proxy:count-api"
-    + Leader:        "false"
-    + ShutdownDelay: "5000000000"
-    + Constraint {
-      + LTarget: "${attr.consul.version}"
-      + Operand: "semver"
-      + RTarget: ">= 1.6.0-beta1"
-      }
-    + Config {
-      + args[0]: "-c"
-      + args[1]: "${NOMAD_SECRETS_DIR}/envoy_bootstrap.json"
-      + args[2]: "-l"
-      + args[3]: "${meta.connect.log_level}"
-      + args[4]: "--concurrency"
-      + args[5]: "${meta.connect.proxy_concurrency}"
-      + args[6]: "--disable-hot-restart"
-      + image:   "${meta.connect.sidecar_image}"
-      }
-    + Resources {
-      + CPU:      "250"
-      + DiskMB:   "0"
-      + IOPS:     "0"
-      + MemoryMB: "128"
-      }
-    + LogConfig {
-      + MaxFileSizeMB: "2"
-      + MaxFiles:      "2"
-      }
-"#
-    );
+    let mut args = ENVOY_ARGS.to_vec();
+    args.extend([
+        "--concurrency",
+        "${meta.connect.proxy_concurrency}",
+        "--disable-hot-restart",
+    ]);
+    assert_eq!(task, old_sidecar_task("semver", ">= 1.6.0-beta1", &args));
     let network = section(&o.stdout, "  + Network {", "  + Service {");
     assert!(
         network.contains(

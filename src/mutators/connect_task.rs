@@ -301,6 +301,10 @@ mod tests {
         assert_eq!(t.constraints.len(), 2);
     }
 
+    fn bridge_ingress(v: NomadVersion) -> Task {
+        new_gateway_task("connect-ingress", "ig", "docker".into(), false, false, v)
+    }
+
     #[test]
     fn gateway_task_follows_each_release() {
         let v = NomadVersion::new;
@@ -324,25 +328,11 @@ mod tests {
         );
         assert_eq!(t.lifecycle, None);
         // 1.0.0 gave the gateway the image format but not yet --concurrency.
-        let t = new_gateway_task(
-            "connect-ingress",
-            "ig",
-            "docker".into(),
-            false,
-            false,
-            v(1, 0, 0),
-        );
+        let t = bridge_ingress(v(1, 0, 0));
         assert_eq!(*image(&t), Value::String(ENVOY_IMAGE_1_0_0.into()));
         assert!(!args(&t).contains(&"--concurrency".to_string()));
         assert_eq!(t.config.get("network_mode"), None);
-        let t = new_gateway_task(
-            "connect-ingress",
-            "ig",
-            "docker".into(),
-            false,
-            false,
-            v(1, 0, 1),
-        );
+        let t = bridge_ingress(v(1, 0, 1));
         assert!(args(&t).contains(&"--concurrency".to_string()));
         assert_eq!(t.constraints[0].rtarget, ">= 1.8.0");
     }
