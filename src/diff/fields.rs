@@ -416,7 +416,7 @@ pub fn service(s: &js::Service, job_namespace: &str, d: Dialect) -> Flat {
         .when(d.at(1, 1, 0), |f| f.s("Namespace", namespace))
         .when(d.at(1, 2, 0), |f| f.s("OnUpdate", &s.on_update))
         .when(d.at(1, 3, 0), |f| {
-            f.s("Provider", &s.provider).s("Address", "")
+            f.s("Provider", &s.provider).s("Address", &s.address)
         })
         .when(d.at(1, 7, 0), |f| f.s("Cluster", "default"))
         .when(d.at(2, 0, 0), |f| f.s("Kind", ""))

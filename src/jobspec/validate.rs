@@ -144,6 +144,35 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
             );
         }
     }
+    // structs.go TaskGroup.Validate.
+    if let Some(d) = g.max_run_duration {
+        let at = gs.best("max_run_duration");
+        if d.nanos() <= 0 {
+            push(
+                diags,
+                src,
+                "jobspec::range",
+                at,
+                "MaxRunDuration must be greater than zero".into(),
+                "not positive",
+                "give max_run_duration a positive duration",
+            );
+        }
+        if !matches!(job.job_type, JobType::Batch | JobType::Sysbatch) {
+            push(
+                diags,
+                src,
+                "jobspec::value",
+                at,
+                format!(
+                    "Job type \"{}\" does not allow max_run_duration",
+                    job.job_type
+                ),
+                "max_run_duration",
+                "only batch and sysbatch jobs may set max_run_duration",
+            );
+        }
+    }
     if g.ephemeral_disk.size_mb < 10 && g.ephemeral_disk.spans.written("size") {
         push(
             diags,

@@ -112,9 +112,8 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     j.parameterized = f.block(cx, "parameterized").map(|b| parameterized(b, cx));
     j.multiregion = f.block(cx, "multiregion").map(|b| multiregion(b, cx));
     j.ui = f.block(cx, "ui").map(|b| ui(b, cx));
-    for name in ["vault", "consul"] {
-        f.unmodelled_block(cx, name);
-    }
+    let job_vault = f.block(cx, "vault").map(|b| vault(b, cx));
+    f.unmodelled_block(cx, "consul");
     j.groups = f.blocks("group").map(|b| group(b, cx)).collect();
     // HCL1 allowed a task directly in a job: Nomad wrapped it in a group of
     // the same name.
@@ -127,8 +126,19 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
             ..TaskGroup::default()
         });
     }
+    // jobspec2's normalizeJob (and jobspec v1's parse.go before it): a job
+    // `vault` block is the vault of every task that has none.
+    if let Some(v) = job_vault {
+        inherit_vault(j.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()), &v);
+    }
     j.spans = f.spans;
     j
+}
+
+fn inherit_vault<'a>(tasks: impl Iterator<Item = &'a mut Task>, v: &Vault) {
+    for t in tasks.filter(|t| t.vault.is_none()) {
+        t.vault = Some(v.clone());
+    }
 }
 
 fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
@@ -183,11 +193,17 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
     g.scaling = f.block(cx, "scaling").map(|b| scaling(b, cx));
     g.disconnect = f.block(cx, "disconnect").map(|b| disconnect(b, cx));
     g.consul = f.block(cx, "consul").map(|b| consul(b, cx));
-    f.unmodelled_block(cx, "vault");
+    let group_vault = f.block(cx, "vault").map(|b| vault(b, cx));
     g.volumes = f.blocks("volume").map(|b| volume(b, cx)).collect();
     g.services = f.blocks("service").map(|b| service(b, cx)).collect();
     g.meta = f.map(cx, "meta");
     g.tasks = f.blocks("task").map(|b| task(b, cx)).collect();
+    // A group `vault` is the vault of every task of the group that has none
+    // (jobspec2 hcl_conversions.go decodeTaskGroup; HCL1 parse_group.go).
+    if let Some(v) = group_vault {
+        inherit_vault(g.tasks.iter_mut(), &v);
+    }
+    g.max_run_duration = f.dur(cx, "max_run_duration");
     g.shutdown_delay = f.dur(cx, "shutdown_delay");
     g.stop_after_client_disconnect = f.dur(cx, "stop_after_client_disconnect");
     g.max_client_disconnect = f.dur(cx, "max_client_disconnect");

@@ -34,6 +34,7 @@ pub(super) fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
         name: f.str(cx, "name").unwrap_or_default(),
         port_label: f.str(cx, "port").unwrap_or_default(),
         address_mode: f.str(cx, "address_mode").unwrap_or_default(),
+        address: f.str(cx, "address").unwrap_or_default(),
         provider: f.str(cx, "provider").unwrap_or_default(),
         tags: f.strs(cx, "tags").unwrap_or_default(),
         canary_tags: f.strs(cx, "canary_tags").unwrap_or_default(),
@@ -46,12 +47,69 @@ pub(super) fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
     s.canary_meta = f.map(cx, "canary_meta");
     s.connect = f.block(cx, "connect").map(|c| connect(c, cx));
     f.unmodelled_block(cx, "identity");
-    s.checks = f.blocks("check").map(|c| check(c, cx)).collect();
+    let shared = f.block(cx, "check_restart").map(|r| check_restart(r, cx));
+    s.checks = f
+        .blocks("check")
+        .map(|c| {
+            let (mut check, own) = check(c, cx);
+            check.check_restart = merge_check_restart(shared.as_ref(), own);
+            check
+        })
+        .collect();
     s.spans = f.spans;
     s
 }
 
-pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> ServiceCheck {
+/// A `check_restart` block as written: whether `grace` was written matters
+/// when a service's block is merged into its checks'.
+pub(super) struct WrittenCheckRestart {
+    limit: i64,
+    grace: Option<Duration>,
+    ignore_warnings: bool,
+}
+
+fn check_restart(r: &Node, cx: &mut Cx<'_>) -> WrittenCheckRestart {
+    let mut rf = F::new(
+        r,
+        cx,
+        &["limit", "grace", "ignore_warnings"],
+        "check_restart",
+    );
+    WrittenCheckRestart {
+        limit: rf.int(cx, "limit").unwrap_or_default(),
+        grace: rf.dur(cx, "grace"),
+        ignore_warnings: rf.bool(cx, "ignore_warnings").unwrap_or_default(),
+    }
+}
+
+/// api/services.go `Service.Canonicalize`: a service's `check_restart` is
+/// merged into each check's (`CheckRestart.Merge`: the check's own
+/// `limit` > 0, `grace` and `ignore_warnings = true` win), then
+/// `CheckRestart.Canonicalize` gives an unwritten `grace` 1s.
+fn merge_check_restart(
+    service: Option<&WrittenCheckRestart>,
+    own: Option<WrittenCheckRestart>,
+) -> Option<CheckRestart> {
+    let merged = match (service, own) {
+        (None, None) => return None,
+        (None, Some(c)) => c,
+        (Some(s), None) => WrittenCheckRestart { ..*s },
+        (Some(s), Some(c)) => WrittenCheckRestart {
+            limit: if c.limit > 0 { c.limit } else { s.limit },
+            grace: c.grace.or(s.grace),
+            ignore_warnings: c.ignore_warnings || s.ignore_warnings,
+        },
+    };
+    Some(CheckRestart {
+        limit: merged.limit,
+        grace: merged.grace.unwrap_or(Duration::secs(1)),
+        ignore_warnings: merged.ignore_warnings,
+    })
+}
+
+/// A check, and its own `check_restart` as written (merged with the
+/// service's by the caller).
+pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> (ServiceCheck, Option<WrittenCheckRestart>) {
     let mut f = F::new(
         n,
         cx,
@@ -122,19 +180,7 @@ pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> ServiceCheck {
             c.header.insert(a.name.clone(), vals);
         }
     }
-    if let Some(r) = f.block(cx, "check_restart") {
-        let mut rf = F::new(
-            r,
-            cx,
-            &["limit", "grace", "ignore_warnings"],
-            "check_restart",
-        );
-        c.check_restart = Some(CheckRestart {
-            limit: rf.int(cx, "limit").unwrap_or_default(),
-            grace: rf.dur(cx, "grace").unwrap_or_default(),
-            ignore_warnings: rf.bool(cx, "ignore_warnings").unwrap_or_default(),
-        });
-    }
+    let own = f.block(cx, "check_restart").map(|r| check_restart(r, cx));
     c.spans = f.spans;
-    c
+    (c, own)
 }

@@ -25,6 +25,10 @@ pub struct TaskGroup {
     pub stop_after_client_disconnect: Option<Duration>,
     pub max_client_disconnect: Option<Duration>,
     pub prevent_reschedule_on_lost: bool,
+    /// `max_run_duration` (batch and sysbatch): a pointer in Nomad's
+    /// TaskGroup, so `TaskGroup.Diff` (flatmap, primitives only) never shows
+    /// it; a change marks the group edited outside Nomad's diff text.
+    pub max_run_duration: Option<Duration>,
     pub disconnect: Option<Disconnect>,
     pub consul: Option<Consul>,
     pub unmodelled: Unmodelled,

@@ -43,6 +43,9 @@ pub struct Service {
     pub name: String,
     pub port_label: String,
     pub address_mode: String,
+    /// `address` (Nomad 1.3+): the address advertised instead of the
+    /// allocation's.
+    pub address: String,
     pub provider: String,
     pub tags: Vec<String>,
     pub canary_tags: Vec<String>,
