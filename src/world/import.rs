@@ -28,6 +28,10 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
         super::api_alloc::ALLOCATIONS_FILE,
         "/v1/allocations?resources=true&namespace=*",
     ),
+    (
+        super::api_csi::VOLUMES_LIST,
+        "/v1/volumes?type=csi&namespace=*",
+    ),
 ];
 
 /// `nodes.json` marks a folder as an import rather than a `rules/` folder.
@@ -50,13 +54,14 @@ pub fn print_commands(dir: &str) -> String {
     out.push_str(&format!(
         "for id in $(nomad node status -quiet); do nomad operator api \"/v1/node/$id\" > {dir}/node-$id.json; done\n"
     ));
+    out.push_str(&super::api_csi::print_commands(dir));
     out.push_str(&format!(
         "nomad operator api '/v1/jobs?namespace=*' | jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' | while read ns id; do mkdir -p {dir}/jobs/$ns; nomad operator api \"/v1/job/$id?namespace=$ns\" > {dir}/jobs/$ns/$id.json; done\n"
     ));
     out
 }
 
-fn read_json(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<(Source, Value)> {
+pub(super) fn read_json(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<(Source, Value)> {
     let src = vfs.read(path).ok()?;
     match serde_json::from_str::<Value>(&src.text) {
         Ok(v) => Some((src, v)),
@@ -221,6 +226,7 @@ fn node_shape(v: &Value) -> NodeShape {
                 })
                 .unwrap_or_default(),
             devices: shape_devices,
+            csi_plugins: super::api_csi::node_plugins(v),
             members: Vec::new(),
             spans: Default::default(),
         },
@@ -439,6 +445,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         policy: Policy::default(),
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     };
     if let Some((src, v)) = read_json(vfs, &dir.join("agent-self.json"), &mut diags) {
         let tags = path(&v, &["member", "Tags"]).unwrap_or(&Value::Null);
@@ -497,6 +504,16 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         return Err(diags);
     }
     let node_ids: std::collections::HashSet<String> = shapes.keys().cloned().collect();
+    let csi = world.nomad_version.at_least(0, 11, 0);
+    if csi {
+        for (node, plugins) in super::api_csi::plugin_files(vfs, dir, &mut diags) {
+            if let Some(shape) = shapes.get_mut(&node) {
+                for (id, p) in plugins {
+                    shape.pool.csi_plugins.entry(id).or_insert(p);
+                }
+            }
+        }
+    }
     world.clients = group_nodes(shapes.into_values().collect());
     if let Some((_, v)) = read_json(vfs, &dir.join("quotas.json"), &mut diags) {
         for q in v.as_array().into_iter().flatten().map(quota_from_api) {
@@ -532,6 +549,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
     if let Some((src, v)) = read_bounded_json(vfs, &allocs, &mut diags) {
         super::api_alloc::load_allocations(&src, &v, &mut world, versions, &node_ids, &mut diags);
+    }
+    if csi {
+        super::api_csi::load_volumes(vfs, dir, &mut world, &mut diags);
     }
     if world.clients.is_empty() {
         diags.push(
