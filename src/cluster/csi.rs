@@ -30,7 +30,10 @@ impl AccessMode {
         (AccessMode::SingleNodeReader, "single-node-reader-only"),
         (AccessMode::SingleNodeWriter, "single-node-writer"),
         (AccessMode::MultiNodeReader, "multi-node-reader-only"),
-        (AccessMode::MultiNodeSingleWriter, "multi-node-single-writer"),
+        (
+            AccessMode::MultiNodeSingleWriter,
+            "multi-node-single-writer",
+        ),
         (AccessMode::MultiNodeMultiWriter, "multi-node-multi-writer"),
     ];
 
@@ -297,7 +300,10 @@ mod tests {
         use AccessMode::*;
         let v = NomadVersion::new;
         let mnmw = vol(MultiNodeMultiWriter, &[], 1);
-        assert!(!mnmw.free_write_claims(v(0, 12, 9)), "one writer before 1.0");
+        assert!(
+            !mnmw.free_write_claims(v(0, 12, 9)),
+            "one writer before 1.0"
+        );
         assert!(mnmw.free_write_claims(v(1, 0, 0)));
         let unclaimed = vol(Unknown, &[SingleNodeReader, SingleNodeWriter], 0);
         assert!(!unclaimed.write_schedulable(true, v(1, 0, 18)));

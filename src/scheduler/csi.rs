@@ -52,8 +52,8 @@ impl CsiIndex {
         // last namespace seen winning), counted per plugin.
         let mut sources: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); nodes.len()];
         for a in allocs {
-            let live = a.desired_status == DesiredStatus::Run
-                || a.client_status == ClientStatus::Running;
+            let live =
+                a.desired_status == DesiredStatus::Run || a.client_status == ClientStatus::Running;
             let (Some(&p), true) = (pos.get(a.node_id.as_str()), live) else {
                 continue;
             };
@@ -152,9 +152,7 @@ pub fn infeasible(
         }
     }
     let empty = BTreeMap::new();
-    let counts = index
-        .and_then(|i| i.per_node.get(pos))
-        .unwrap_or(&empty);
+    let counts = index.and_then(|i| i.per_node.get(pos)).unwrap_or(&empty);
     for (req, id) in &reqs {
         let Some(vol) = lookup(id) else {
             return Some(format!("missing CSI Volume {id}"));

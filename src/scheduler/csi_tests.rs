@@ -133,11 +133,7 @@ fn nomad_test_world(version: NomadVersion) -> World {
     world(
         version,
         vec![
-            volume(
-                "volume-id",
-                AccessMode::MultiNodeMultiWriter,
-                &["R1", "R2"],
-            ),
+            volume("volume-id", AccessMode::MultiNodeMultiWriter, &["R1", "R2"]),
             volume("volume-2", AccessMode::MultiNodeSingleWriter, &[]),
             volume(
                 "volume-id[0]",

@@ -8,7 +8,8 @@
 //!   claims and their allocations); a full volume replaces its stub.
 //!
 //! A stub with writers but no full file cannot say whose claims they are,
-//! and that decides the plan: it is an error naming the file to save.
+//! nor an unclaimed stub what it may be claimed as, and those decide the
+//! plan: each is an error naming the file to save.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -67,7 +68,12 @@ fn add_info(plugin: &mut CsiPlugin, info: &Value) {
 pub fn node_plugins(node: &Value) -> BTreeMap<String, CsiPlugin> {
     let mut out: BTreeMap<String, CsiPlugin> = BTreeMap::new();
     for key in ["CSINodePlugins", "CSIControllerPlugins"] {
-        for (id, info) in node.get(key).and_then(Value::as_object).into_iter().flatten() {
+        for (id, info) in node
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             add_info(out.entry(id.clone()).or_default(), info);
         }
     }
@@ -204,19 +210,29 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
         match v.as_array() {
             Some(list) => stubs.extend(list.iter().map(|x| (src.clone(), x.clone()))),
             None => diags.push(
-                Diag::error("import::shape", format!("{VOLUMES_LIST} must hold a list of volumes"))
-                    .in_source(&src)
-                    .help("save it with `nomad operator api '/v1/volumes?type=csi&namespace=*'`"),
+                Diag::error(
+                    "import::shape",
+                    format!("{VOLUMES_LIST} must hold a list of volumes"),
+                )
+                .in_source(&src)
+                .help("save it with `nomad operator api '/v1/volumes?type=csi&namespace=*'`"),
             ),
         }
     }
     let mut full: Vec<(Source, Value)> = Vec::new();
     let vdir = dir.join(VOLUMES_DIR);
     if vfs.is_dir(&vdir) {
-        let mut namespaces = vfs.list(&vdir).unwrap_or_default();
-        namespaces.sort();
-        for ns in namespaces.iter().filter(|p| vfs.is_dir(p)) {
-            full.extend(json_files(vfs, ns, diags));
+        match vfs.files_under(&vdir) {
+            Ok(files) => full.extend(
+                files
+                    .iter()
+                    .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                    .filter_map(|p| super::import::read_json(vfs, p, diags)),
+            ),
+            Err(e) => diags.push(Diag::error(
+                "io::read",
+                format!("cannot list {}: {e}", vdir.display()),
+            )),
         }
     }
     let key = |v: &CsiVolume| (v.namespace.clone(), v.id.clone());
@@ -229,20 +245,35 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
         if world.csi_volumes.contains_key(&key(&vol)) {
             continue;
         }
+        // The list form names no claimant and no requested capability:
+        // enough only for a claimed volume without writers.
         let writers = v.get("CurrentWriters").and_then(Value::as_i64).unwrap_or(0);
-        if writers > 0 && v.get("WriteAllocs").is_none() {
+        let unknown = if writers > 0 && v.get("WriteAllocs").is_none() {
+            Some(format!(
+                "has {writers} writer claim(s) the list form does not name"
+            ))
+        } else if vol.access_mode == AccessMode::Unknown && v.get("RequestedCapabilities").is_none()
+        {
+            Some(
+                "is unclaimed and the list form does not give its requested capabilities"
+                    .to_string(),
+            )
+        } else {
+            None
+        };
+        if let Some(why) = unknown {
             diags.push(
                 Diag::error(
-                    "import::csi-claims",
+                    "import::csi-volume-stub",
                     format!(
-                        "CSI volume `{}` (namespace `{}`) has {writers} writer claim(s) the list form does not name",
+                        "CSI volume `{}` (namespace `{}`) {why}",
                         crate::report::escape::one_line(&vol.id),
                         crate::report::escape::one_line(&vol.namespace)
                     ),
                 )
                 .in_source(src)
                 .help(format!(
-                    "whose claims they are decides whether a job may write to it: save {VOLUMES_DIR}/<namespace>/<id>.json with `nomad operator api '/v1/volume/csi/<id>?namespace=<namespace>'` (see `import --print-commands`)"
+                    "they decide whether a job may use it: save {VOLUMES_DIR}/<namespace>/<id>.json with `nomad operator api '/v1/volume/csi/<id>?namespace=<namespace>'` (see `import --print-commands`)"
                 )),
             );
             continue;
@@ -264,7 +295,11 @@ pub(super) fn resolve_owners(world: &mut World) {
         .map(|a| (a.id.as_str(), (a.namespace.clone(), a.job_id.clone())))
         .collect();
     for vol in world.csi_volumes.values_mut() {
-        for c in vol.read_claims.iter_mut().chain(vol.write_claims.iter_mut()) {
+        for c in vol
+            .read_claims
+            .iter_mut()
+            .chain(vol.write_claims.iter_mut())
+        {
             if c.owner.is_none() {
                 c.owner = owners.get(c.alloc_id.as_str()).cloned();
             }

@@ -12,6 +12,7 @@
 //!     max_volumes         = 25         # node part; default unlimited
 //!     topology            = { "topology.ebs.csi.aws.com/zone" = "us-east-1a" }
 //!     requires_controller = true       # controller part; default false
+//!     controller_healthy  = true       # a monolith's controller; default `healthy`
 //!   }
 //! }
 //! ```
@@ -57,7 +58,11 @@ pub const VOLUMES_FILE: &str = "csi_volumes.hcl";
 pub const MAX_VOLUMES: usize = 100_000;
 
 /// A client's `csi_plugin "ID" { ... }` block.
-pub(super) fn read_plugin(src: &Source, b: &Block, diags: &mut Diags) -> Option<(String, CsiPlugin)> {
+pub(super) fn read_plugin(
+    src: &Source,
+    b: &Block,
+    diags: &mut Diags,
+) -> Option<(String, CsiPlugin)> {
     let (id, _) = one_label(src, b, "csi_plugin \"ID\" { type = \"node\" }")
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -68,6 +73,7 @@ pub(super) fn read_plugin(src: &Source, b: &Block, diags: &mut Diags) -> Option<
             "max_volumes",
             "topology",
             "requires_controller",
+            "controller_healthy",
         ],
         blocks: &[],
     };
@@ -84,7 +90,11 @@ pub(super) fn read_plugin(src: &Source, b: &Block, diags: &mut Diags) -> Option<
                     "world::bad-value",
                     format!("unknown CSI plugin type {kind:?}"),
                 )
-                .at(src, r.attr_span("type").unwrap_or_default(), "not a plugin type")
+                .at(
+                    src,
+                    r.attr_span("type").unwrap_or_default(),
+                    "not a plugin type",
+                )
                 .help("Nomad's plugin types: node, controller, monolith"),
             );
             return None;
@@ -96,8 +106,11 @@ pub(super) fn read_plugin(src: &Source, b: &Block, diags: &mut Diags) -> Option<
         Some(n) if n > 0 => n,
         Some(_) => {
             diags.push(
-                Diag::error("world::bad-value", "`max_volumes` must not be negative")
-                    .at(src, r.attr_span("max_volumes").unwrap_or_default(), "negative"),
+                Diag::error("world::bad-value", "`max_volumes` must not be negative").at(
+                    src,
+                    r.attr_span("max_volumes").unwrap_or_default(),
+                    "negative",
+                ),
             );
             i64::MAX
         }
@@ -109,7 +122,7 @@ pub(super) fn read_plugin(src: &Source, b: &Block, diags: &mut Diags) -> Option<
             topology: r.string_map("topology", diags),
         }),
         controller: controller.then(|| CsiControllerInfo {
-            healthy,
+            healthy: r.bool("controller_healthy", diags).unwrap_or(healthy),
             requires_controller: r.bool("requires_controller", diags).unwrap_or(false),
         }),
     };
@@ -151,7 +164,11 @@ fn attachment(r: &BodyReader<'_>, diags: &mut Diags) -> String {
                 "world::bad-value",
                 format!("unknown CSI attachment mode {text:?}"),
             )
-            .at(r.src, r.attr_span("attachment_mode").unwrap_or_default(), "not an attachment mode")
+            .at(
+                r.src,
+                r.attr_span("attachment_mode").unwrap_or_default(),
+                "not an attachment mode",
+            )
             .help("Nomad's modes: file-system, block-device"),
         );
     }
@@ -195,7 +212,10 @@ pub(super) fn read_volumes(src: &Source, world: &mut World, diags: &mut Diags) {
             diags.push(
                 Diag::error(
                     "world::duplicate-volume",
-                    format!("CSI volume `{}` is registered twice in namespace `{}`", key.1, key.0),
+                    format!(
+                        "CSI volume `{}` is registered twice in namespace `{}`",
+                        key.1, key.0
+                    ),
                 )
                 .at(src, here, "registered again here")
                 .label(*first, "first registered here")
@@ -291,7 +311,11 @@ fn read_volume(src: &Source, b: &Block, diags: &mut Diags) -> Option<CsiVolume> 
             Some("write") | None => write_claims.push(claim),
             Some(other) => diags.push(
                 Diag::error("world::bad-value", format!("unknown claim mode {other:?}"))
-                    .at(src, cr.attr_span("mode").unwrap_or_default(), "not a claim mode")
+                    .at(
+                        src,
+                        cr.attr_span("mode").unwrap_or_default(),
+                        "not a claim mode",
+                    )
                     .help("a claim is `read` or `write`"),
             ),
         }

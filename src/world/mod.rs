@@ -12,6 +12,7 @@ mod csi_file;
 mod device_file;
 pub mod emit;
 pub mod emit_allocs;
+mod emit_csi;
 pub(crate) mod hclread;
 pub mod import;
 pub mod load;
