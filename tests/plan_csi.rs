@@ -49,25 +49,10 @@ fn placed_nodes(world: &Path, job: &Path) -> Vec<String> {
     nodes
 }
 
-/// `import DIR --write TMP/rules`, with the job files copied beside it.
+/// The import written back as a world, with the job files beside it.
 fn written(tag: &str) -> (common::TempDir, PathBuf) {
-    let dir = fixture();
-    let tmp = common::TempDir::new(&format!("csi-{tag}"));
-    let rules = tmp.0.join("rules");
-    let out = common::run_in(
-        Path::new("."),
-        &[
-            "import",
-            &dir.to_string_lossy(),
-            "--write",
-            &rules.to_string_lossy(),
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    for job in ["db.nomad", "reporting.nomad", "reader.nomad", "logs.nomad"] {
-        std::fs::copy(dir.join(job), tmp.0.join(job)).expect("copy job");
-    }
-    (tmp, rules)
+    let jobs = ["db.nomad", "reporting.nomad", "reader.nomad", "logs.nomad"];
+    common::written_import(&fixture(), &format!("csi-{tag}"), &jobs)
 }
 
 /// Each case against the import, then against the world `import --write`
