@@ -84,7 +84,11 @@ fn rehearse_prints_the_next_launch_where_plan_does() {
     );
     let line = "- If submitted now, next periodic launch would be at 2026-11-30T19:40:00Z (13m0s from now).\n";
     let plan = dir.run(&["plan", "crons.nomad", "--now", "2026-11-30T19:27:00Z"]);
-    assert!(common::output_text(&plan).contains(line), "{}", common::output_text(&plan));
+    assert!(
+        common::output_text(&plan).contains(line),
+        "{}",
+        common::output_text(&plan)
+    );
     for seed in ["1", "7"] {
         let o = dir.run(&[
             "rehearse",
@@ -99,7 +103,14 @@ fn rehearse_prints_the_next_launch_where_plan_does() {
         let text = common::output_text(&o);
         assert!(text.contains(line), "{text}");
     }
-    let o = dir.run(&["rehearse", "periodic.hcl", "--samples", "0", "--now", "soon"]);
+    let o = dir.run(&[
+        "rehearse",
+        "periodic.hcl",
+        "--samples",
+        "0",
+        "--now",
+        "soon",
+    ]);
     assert_ne!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--now"));
 }

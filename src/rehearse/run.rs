@@ -163,18 +163,19 @@ impl<'a> Session<'a> {
                 view.namespace_flag = namespace.clone();
                 // Nomad's plan prints the next launch of a periodic job;
                 // what keeps it unknown is said once, by the run shown.
-                view.next_periodic_launch = match crate::periodic::next_launch(&job, self.now, version) {
-                    Ok(next) => next.map(|n| (n.at, n.wait)),
-                    Err(e) => {
-                        if self.shown && self.render {
-                            eprintln!(
-                                "note: the next periodic launch is not shown: {}",
-                                crate::report::escape::one_line(&e)
-                            );
+                view.next_periodic_launch =
+                    match crate::periodic::next_launch(&job, self.now, version) {
+                        Ok(next) => next.map(|n| (n.at, n.wait)),
+                        Err(e) => {
+                            if self.shown && self.render {
+                                eprintln!(
+                                    "note: the next periodic launch is not shown: {}",
+                                    crate::report::escape::one_line(&e)
+                                );
+                            }
+                            None
                         }
-                        None
-                    }
-                };
+                    };
                 // The Plan RPC's admission decides first (planner::admission).
                 let (exit_code, output) = match &admission {
                     crate::planner::Admission::Refused { body, .. } => (
