@@ -83,6 +83,7 @@ fn world() -> World {
         },
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     }
 }
 

@@ -68,3 +68,49 @@ fn now_must_be_a_timestamp() {
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("--now"), "{}", out.stderr);
 }
+
+/// `rehearse` prints the line where the step's `nomad job plan` does, the
+/// same as `plan --now` with the same instant (and in every replay, so the
+/// step's text does not depend on the seed).
+#[test]
+fn rehearse_prints_the_next_launch_where_plan_does() {
+    let dir = common::TempDir::new("periodic-rehearse");
+    common::copy_dir(&fixture("world"), &dir.0.join("rules"));
+    let job = std::fs::read_to_string(fixture("crons.nomad")).expect("job");
+    dir.put("crons.nomad", &job);
+    dir.put(
+        "periodic.hcl",
+        "rehearsal \"periodic\" {}\n\nstep \"Plan the report\" {\n  command = \"nomad job plan crons.nomad\"\n  expect {\n    exit_code = 1\n  }\n}\n",
+    );
+    let line = "- If submitted now, next periodic launch would be at 2026-11-30T19:40:00Z (13m0s from now).\n";
+    let plan = dir.run(&["plan", "crons.nomad", "--now", "2026-11-30T19:27:00Z"]);
+    assert!(
+        common::output_text(&plan).contains(line),
+        "{}",
+        common::output_text(&plan)
+    );
+    for seed in ["1", "7"] {
+        let o = dir.run(&[
+            "rehearse",
+            "periodic.hcl",
+            "--samples",
+            "3",
+            "--seed",
+            seed,
+            "--now",
+            "2026-11-30T19:27:00Z",
+        ]);
+        let text = common::output_text(&o);
+        assert!(text.contains(line), "{text}");
+    }
+    let o = dir.run(&[
+        "rehearse",
+        "periodic.hcl",
+        "--samples",
+        "0",
+        "--now",
+        "soon",
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--now"));
+}

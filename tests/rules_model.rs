@@ -65,6 +65,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         policy: Default::default(),
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     }
 }
 

@@ -117,6 +117,7 @@ fn world() -> World {
         policy: Policy::default(),
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     }
 }
 

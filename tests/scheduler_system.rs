@@ -136,6 +136,7 @@ fn world() -> World {
         policy: Policy::default(),
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     }
 }
 

@@ -18,6 +18,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::written_import;
 use serde_json::Value;
 
 fn fixture(case: &str) -> PathBuf {
@@ -129,26 +130,6 @@ fn nothing_running_is_rescheduled_and_status_shows_the_imported_allocations() {
         !text.contains("a0000004"),
         "a terminal allocation is shown: {text}"
     );
-}
-
-/// `import DIR --write TMP/rules`, with `jobs` copied into TMP beside it.
-fn written_import(dir: &Path, tag: &str, jobs: &[&str]) -> (common::TempDir, PathBuf) {
-    let tmp = common::TempDir::new(&format!("import-{tag}"));
-    let rules = tmp.0.join("rules");
-    let out = common::run_in(
-        Path::new("."),
-        &[
-            "import",
-            &dir.to_string_lossy(),
-            "--write",
-            &rules.to_string_lossy(),
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    for job in jobs {
-        std::fs::copy(dir.join(job), tmp.0.join(job)).expect("copy job");
-    }
-    (tmp, rules)
 }
 
 /// Nodes placed by a system job: one per schedulable node.

@@ -63,6 +63,7 @@ fn world(version: NomadVersion) -> World {
         policy: Policy::default(),
         running: vec![],
         pinned: None,
+        csi_volumes: Default::default(),
     }
 }
 

@@ -38,6 +38,11 @@ pub struct RehearseArgs {
     /// namespace and job ID), where git cannot tell it (repeatable).
     #[arg(long = "running", value_name = "OLD_FILE")]
     pub running: Vec<PathBuf>,
+    /// The time a periodic job's next launch is counted from in each plan
+    /// (RFC 3339, e.g. 2026-12-01T09:00:00Z), for reproducible output;
+    /// default: now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<jiff::Timestamp>,
 }
 
 pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
@@ -128,6 +133,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         seed: args.seed,
         samples: args.samples,
         confidence: args.confidence / 100.0,
+        now: args.now.unwrap_or_else(jiff::Timestamp::now).as_second(),
     };
     if let Err(d) = rehearse::limits::check(&rehearsal, args.samples) {
         common::eprint_diags(&d.into(), err_color);

@@ -120,6 +120,7 @@ pub fn build_node(
             .map(|(name, v)| (name.clone(), v.read_only))
             .collect(),
         devices,
+        csi_plugins: pool.csi_plugins.clone(),
         status: pool.state.status,
         eligible: !pool.state.ineligible,
         drain: pool.state.drain,

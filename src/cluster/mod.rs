@@ -3,6 +3,7 @@
 //! `Job Modify Index` and `-check-index` can be honoured.
 
 pub mod attribute;
+pub mod csi;
 pub mod device;
 pub mod metric;
 pub mod usage;
@@ -67,6 +68,10 @@ pub struct Node {
     pub host_volumes: BTreeMap<String, bool>,
     /// Device models with their instances (`NodeResources.Devices`).
     pub devices: Vec<device::NodeDevice>,
+    /// CSI plugins the node runs, by plugin ID (`CSINodePlugins` and
+    /// `CSIControllerPlugins`).
+    #[serde(default)]
+    pub csi_plugins: BTreeMap<String, csi::CsiPlugin>,
     pub status: NodeStatus,
     pub eligible: bool,
     pub drain: bool,

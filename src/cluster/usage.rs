@@ -179,6 +179,7 @@ mod tests {
             policy: Default::default(),
             running: vec![],
             pinned: None,
+            csi_volumes: Default::default(),
         }
     }
 

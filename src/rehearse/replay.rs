@@ -22,14 +22,20 @@ pub struct Options {
     /// Share of replays (0.0..=1.0) an expectation must hold in to pass;
     /// 1.0 (the default) asks for every replay.
     pub confidence: f64,
+    /// The instant (Unix seconds) a periodic job's next launch is counted
+    /// from in a plan's `- If submitted now, ...` line: one instant for the
+    /// whole rehearsal, so every replay prints the same line.
+    pub now: i64,
 }
 
 impl Options {
+    /// Options counting periodic launches from the clock.
     pub fn new(seed: u64, samples: u32) -> Self {
         Options {
             seed,
             samples,
             confidence: 1.0,
+            now: jiff::Timestamp::now().as_second(),
         }
     }
 }
@@ -209,7 +215,7 @@ pub fn rehearse_streaming(
     progress: &(dyn Fn(u32, u32) + Sync),
     shown: &mut dyn FnMut(StepResult, &[Likelihood]),
 ) -> Result<Outcome, Diags> {
-    let mut session = Session::new(base, world, opts.seed, true)?;
+    let mut session = Session::new(base, world, opts.seed, true)?.at(opts.now);
     let table = FeatureTable::default();
     let samples = if opts.samples > 0 {
         sampled(
@@ -305,7 +311,9 @@ fn sampled(
     let text = needs_text(rehearsal);
     let done = std::sync::atomic::AtomicU32::new(0);
     sample(world, opts.samples, opts.seed, |sim| {
-        let mut session = Session::from_sim(base, sim.clone(), text).with_edits(edits);
+        let mut session = Session::from_sim(base, sim.clone(), text)
+            .with_edits(edits)
+            .at(opts.now);
         let mut held = Vec::with_capacity(rehearsal.steps.len());
         let mut features = Vec::with_capacity(rehearsal.steps.len());
         let mut broken = false;

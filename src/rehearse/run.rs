@@ -30,6 +30,11 @@ pub struct Session<'a> {
     last_plan_index: BTreeMap<String, u64>,
     /// Render Nomad's text (off for the sampled replays, which only need verdicts).
     render: bool,
+    /// Unix seconds a periodic job's next launch is counted from.
+    now: i64,
+    /// The run shown (not a sampled replay): it says on stderr what it
+    /// cannot show.
+    shown: bool,
 }
 
 impl<'a> Session<'a> {
@@ -40,6 +45,8 @@ impl<'a> Session<'a> {
             sim: Simulation::new(world, seed)?,
             last_plan_index: BTreeMap::new(),
             render,
+            now: 0,
+            shown: true,
         })
     }
 
@@ -51,7 +58,15 @@ impl<'a> Session<'a> {
             sim,
             last_plan_index: BTreeMap::new(),
             render,
+            now: 0,
+            shown: false,
         }
+    }
+
+    /// Count periodic launches from `now` (Unix seconds).
+    pub fn at(mut self, now: i64) -> Self {
+        self.now = now;
+        self
     }
 
     /// Pre-apply edits (used to try a candidate fix across all replays).
@@ -146,6 +161,21 @@ impl<'a> Session<'a> {
                 view.diff = Some(&diff);
                 view.verbose = *verbose;
                 view.namespace_flag = namespace.clone();
+                // Nomad's plan prints the next launch of a periodic job;
+                // what keeps it unknown is said once, by the run shown.
+                view.next_periodic_launch =
+                    match crate::periodic::next_launch(&job, self.now, version) {
+                        Ok(next) => next.map(|n| (n.at, n.wait)),
+                        Err(e) => {
+                            if self.shown && self.render {
+                                eprintln!(
+                                    "note: the next periodic launch is not shown: {}",
+                                    crate::report::escape::one_line(&e)
+                                );
+                            }
+                            None
+                        }
+                    };
                 // The Plan RPC's admission decides first (planner::admission).
                 let (exit_code, output) = match &admission {
                     crate::planner::Admission::Refused { body, .. } => (

@@ -69,6 +69,7 @@ pub fn world() -> World {
         policy: Policy::default(),
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     }
 }
 

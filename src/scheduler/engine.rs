@@ -94,6 +94,8 @@ pub struct Engine<'w> {
     pub nondeterminism: Vec<String>,
     /// Namespace of the job being evaluated.
     pub current_namespace: String,
+    /// What the CSI checker reads of the state (`None`: no CSI volumes).
+    pub(super) csi: Option<super::csi::CsiIndex>,
 }
 
 impl<'w> Engine<'w> {
@@ -145,6 +147,13 @@ impl<'w> Engine<'w> {
             quota_base,
             nondeterminism: Vec::new(),
             current_namespace: job.namespace.clone(),
+            csi: super::csi::CsiIndex::build(world, &state.nodes, &state.allocs, |a| {
+                let pinned = world.pinned.as_ref().and_then(|p| {
+                    p.history
+                        .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
+                });
+                pinned.or_else(|| state.job(&a.namespace, &a.job_id).map(|r| r.job.as_ref()))
+            }),
         };
         e.base = e
             .by_node

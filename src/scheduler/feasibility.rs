@@ -263,7 +263,7 @@ impl Engine<'_> {
             return Some("missing compatible host volumes".into());
         }
         // Nomad's CSIVolumeChecker runs after the group's checks.
-        if let Some(reason) = super::csi::missing_volumes(ask, self.world.nomad_version) {
+        if let Some(reason) = super::csi::infeasible(self.csi.as_ref(), self.world, ask, pos, n) {
             return Some(reason);
         }
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];

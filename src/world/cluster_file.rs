@@ -283,7 +283,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     };
     const S: Schema = Schema {
         attrs: CLIENT_ATTRS,
-        blocks: &["reserved", "host_volume", "device", "node"],
+        blocks: &["reserved", "host_volume", "device", "node", "csi_plugin"],
     };
     let what = format!("client \"{name}\"");
     let r = BodyReader::new(src, &b.body, &S, &what, diags);
@@ -421,6 +421,11 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             read_only: hr.bool("read_only", diags).unwrap_or(false),
         };
         pool.host_volumes.insert(name, vol);
+    }
+    for pb in r.blocks("csi_plugin") {
+        if let Some((id, plugin)) = super::csi_file::read_plugin(src, pb, diags) {
+            pool.csi_plugins.insert(id, plugin);
+        }
     }
     pool.devices = r
         .blocks("device")

@@ -96,6 +96,9 @@ pub fn world_files(world: &World) -> Vec<(PathBuf, String)> {
             namespace_hcl(ns),
         ));
     }
+    if let Some(text) = super::emit_csi::volumes_hcl(world) {
+        files.push((PathBuf::from(super::csi_file::VOLUMES_FILE), text));
+    }
     if let Some(p) = &world.pinned {
         let nodes = super::emit_allocs::member_ids(world);
         files.push((
@@ -174,6 +177,7 @@ pub fn cluster_hcl(world: &World) -> String {
             let _ = writeln!(o, "    read_only = {}\n  }}", v.read_only);
         }
         device_blocks(&mut o, c);
+        super::emit_csi::plugin_blocks(&mut o, c);
         super::emit_allocs::member_blocks(&mut o, c);
         let r = &c.reserved;
         if *r != Reserved::default() {

@@ -26,7 +26,8 @@ use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
 use jobs::load_jobs;
-use json::{read_bounded_json, read_json};
+use json::read_bounded_json;
+pub(super) use json::read_json;
 use nodes::{node_shape, NodeShape};
 use pools::group_nodes;
 pub use specs::{namespace_from_api, quota_from_api, scheduler_from_api};
@@ -41,6 +42,10 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
     (
         super::api_alloc::ALLOCATIONS_FILE,
         "/v1/allocations?resources=true&namespace=*",
+    ),
+    (
+        super::api_csi::VOLUMES_LIST,
+        "/v1/volumes?type=csi&namespace=*",
     ),
 ];
 
@@ -64,6 +69,7 @@ pub fn print_commands(dir: &str) -> String {
     out.push_str(&format!(
         "for id in $(nomad node status -quiet); do nomad operator api \"/v1/node/$id\" > {dir}/node-$id.json; done\n"
     ));
+    out.push_str(&super::api_csi::print_commands(dir));
     out.push_str(&format!(
         "nomad operator api '/v1/jobs?namespace=*' | jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' | while read ns id; do mkdir -p {dir}/jobs/$ns; nomad operator api \"/v1/job/$id?namespace=$ns\" > {dir}/jobs/$ns/$id.json; done\n"
     ));
@@ -85,6 +91,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         policy: Policy::default(),
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     };
     if let Some((src, v)) = read_json(vfs, &dir.join("agent-self.json"), &mut diags) {
         let tags = path(&v, &["member", "Tags"]).unwrap_or(&Value::Null);
@@ -143,6 +150,16 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         return Err(diags);
     }
     let node_ids: std::collections::HashSet<String> = shapes.keys().cloned().collect();
+    let csi = world.nomad_version.at_least(0, 11, 0);
+    if csi {
+        for (node, plugins) in super::api_csi::plugin_files(vfs, dir, &mut diags) {
+            if let Some(shape) = shapes.get_mut(&node) {
+                for (id, p) in plugins {
+                    shape.pool.csi_plugins.entry(id).or_insert(p);
+                }
+            }
+        }
+    }
     world.clients = group_nodes(shapes.into_values().collect());
     if let Some((_, v)) = read_json(vfs, &dir.join("quotas.json"), &mut diags) {
         for q in v.as_array().into_iter().flatten().map(quota_from_api) {
@@ -178,6 +195,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
     if let Some((src, v)) = read_bounded_json(vfs, &allocs, &mut diags) {
         super::api_alloc::load_allocations(&src, &v, &mut world, versions, &node_ids, &mut diags);
+    }
+    if csi {
+        super::api_csi::load_volumes(vfs, dir, &mut world, &mut diags);
     }
     if world.clients.is_empty() {
         diags.push(

@@ -65,6 +65,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         policy: Policy::default(),
         running: Vec::new(),
         pinned: None,
+        csi_volumes: Default::default(),
     };
 
     let mut running = Vec::new();
@@ -156,6 +157,12 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
     if vfs.is_file(&allocs_path) && !diags.has_errors() {
         if let Some(src) = read(vfs, &allocs_path, &mut diags) {
             super::alloc_file::read_allocations(&src, &mut world, &mut diags);
+        }
+    }
+    let volumes_path = world_dir.join(super::csi_file::VOLUMES_FILE);
+    if vfs.is_file(&volumes_path) {
+        if let Some(src) = read(vfs, &volumes_path, &mut diags) {
+            super::csi_file::read_volumes(&src, &mut world, &mut diags);
         }
     }
     if diags.has_errors() {

@@ -2,14 +2,17 @@
 
 mod alloc_file;
 mod api_alloc;
+mod api_csi;
 mod api_job;
 mod api_json;
 pub mod before;
 pub mod bounds;
 mod cluster_file;
+mod csi_file;
 mod device_file;
 pub mod emit;
 pub mod emit_allocs;
+mod emit_csi;
 pub(crate) mod hclread;
 pub mod import;
 pub mod load;

@@ -90,6 +90,9 @@ pub struct ClientPool {
     /// `NodeResources.Devices`). An imported pool's shape: its instance
     /// IDs are each member's own (see [`NodeIdentity::devices`]).
     pub devices: Vec<crate::cluster::device::NodeDevice>,
+    /// `csi_plugin "ID" { ... }` (the API's `CSINodePlugins` and
+    /// `CSIControllerPlugins`): what every client of the pool runs.
+    pub csi_plugins: BTreeMap<String, crate::cluster::csi::CsiPlugin>,
     /// The real nodes behind an imported pool, in client order (empty for a
     /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
     pub members: Vec<NodeIdentity>,
@@ -305,6 +308,9 @@ pub struct World {
     pub running: Vec<RunningJob>,
     /// Allocations as they are (an import with `allocations.json`).
     pub pinned: Option<Pinned>,
+    /// Registered CSI volumes by (namespace, ID): `rules/csi_volumes.hcl`
+    /// or an import's `volumes/`.
+    pub csi_volumes: BTreeMap<(String, String), crate::cluster::csi::CsiVolume>,
 }
 
 impl World {

@@ -202,3 +202,27 @@ pub fn load_job(
     assert!(p.is_valid(), "{:?}", p.diags);
     p.job.expect("job")
 }
+
+/// `import DIR --write TMP/rules`, with `jobs` copied into TMP beside it.
+pub fn written_import(
+    dir: &std::path::Path,
+    tag: &str,
+    jobs: &[&str],
+) -> (TempDir, std::path::PathBuf) {
+    let tmp = TempDir::new(&format!("import-{tag}"));
+    let rules = tmp.0.join("rules");
+    let out = run_in(
+        std::path::Path::new("."),
+        &[
+            "import",
+            &dir.to_string_lossy(),
+            "--write",
+            &rules.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for job in jobs {
+        std::fs::copy(dir.join(job), tmp.0.join(job)).expect("copy job");
+    }
+    (tmp, rules)
+}

@@ -9,7 +9,11 @@ use crate::diag::{Diag, Diags};
 use crate::source::{Source, SourceFile};
 use crate::vfs::Vfs;
 
-pub(super) fn read_json(vfs: &dyn Vfs, path: &Path, diags: &mut Diags) -> Option<(Source, Value)> {
+pub(in crate::world) fn read_json(
+    vfs: &dyn Vfs,
+    path: &Path,
+    diags: &mut Diags,
+) -> Option<(Source, Value)> {
     let src = vfs.read(path).ok()?;
     match serde_json::from_str::<Value>(&src.text) {
         Ok(v) => Some((src, v)),

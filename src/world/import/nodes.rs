@@ -130,6 +130,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
                 })
                 .unwrap_or_default(),
             devices: shape_devices,
+            csi_plugins: crate::world::api_csi::node_plugins(v),
             members: Vec::new(),
             spans: Default::default(),
         },
