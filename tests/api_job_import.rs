@@ -564,8 +564,7 @@ fn periodic_and_parameterized_batch_jobs() {
         "  type = \"batch\"\n  periodic {\n    crons            = [\"*/5 * * * *\"]\n    prohibit_overlap = true\n  }\n  parameterized {\n    meta_required = [\"x\"]\n  }",
         "",
         "",
-    )
-    .replace("task \"t\"", "task \"t\"");
+    );
     let batch_restart = json!({"Interval": ns(86400), "Attempts": 3, "Delay": ns(15), "Mode": "fail", "RenderTemplates": false});
     let j = api(
         json!({"Type": "batch", "Update": {"Stagger": 0, "MaxParallel": 0},
