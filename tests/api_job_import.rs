@@ -454,13 +454,13 @@ fn group_scaling() {
 
 #[test]
 fn what_the_model_does_not_read_is_reported_not_dropped() {
-    // `max_run_duration` (group) and a service's `weights` are not in the
+    // `max_run_duration` (group) and a task network's `device` are not in the
     // model: the imported job keeps them, so a file without them is not
     // "unchanged".
     let j = api(
         json!({}),
         json!({"MaxRunDuration": ns(3600)}),
-        json!({"ScalingPolicies": [{"Type": "vertical_cpu", "Min": 50, "Max": 500}]}),
+        json!({"Resources": {"Networks": [{"Device": "eth0"}]}}),
     );
     let running = imported(&j);
     assert!(running.groups[0]
@@ -470,7 +470,7 @@ fn what_the_model_does_not_read_is_reported_not_dropped() {
     assert!(running.groups[0].tasks[0]
         .unmodelled
         .0
-        .contains_key("ScalingPolicies"));
+        .contains_key("Resources.Networks[0].Device"));
     let d = plan_diff(&running, &file_job(&hcl("", "", "")));
     assert_ne!(d.ty, DiffType::None);
     assert!(!d.unmodelled.is_empty());

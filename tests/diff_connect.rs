@@ -91,7 +91,20 @@ fn consul_upstream_with_different_upstreams() {
 /// yet and the proxy diff has no transparent proxy object.
 #[test]
 fn upstream_edit_under_1_6_lists_only_that_versions_fields() {
-    let s = service_diff(UPSTREAM_OLD, UPSTREAM_NEW, v(1, 6, 0), false);
+    // 1.6.2: the first 1.6 release whose parser knows the upstream keys
+    // used, but `destination_partition` (1.7.7), which 1.6 refuses.
+    let strip = |t: &str| {
+        t.lines()
+            .filter(|l| !l.trim_start().starts_with("destination_partition"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let s = service_diff(
+        &strip(UPSTREAM_OLD),
+        &strip(UPSTREAM_NEW),
+        v(1, 6, 2),
+        false,
+    );
     let c = connect_of(&s);
     let proxy = &c["Objects"][0]["Objects"][0];
     assert_eq!(

@@ -4,13 +4,13 @@
 
 use serde_json::Value;
 
-use super::api_read::Obj;
+use super::api_read::{value, Obj};
 use super::api_service::services;
 use crate::jobspec::{
     Action, Affinity, Artifact, ChangeScript, Constraint, Consul, CsiPluginConfig, DnsConfig,
     Lifecycle, LogConfig, Network, Numa, Port, RequestedDevice, Resources, RestartPolicy,
-    ScheduleCron, Secret, SidecarTask, Task, TaskSchedule, Template, Unmodelled, Vault,
-    VolumeMount, WaitConfig, WorkloadIdentity,
+    ScheduleCron, Secret, SidecarTask, Task, TaskScaling, TaskSchedule, Template, Unmodelled,
+    Vault, VolumeMount, WaitConfig, WorkloadIdentity,
 };
 
 /// Where leftovers of a nested object go: the owning job, group or task's
@@ -453,6 +453,18 @@ pub(crate) fn task(v: &Value) -> Task {
         schedule: one(&t, "Schedule", sink, schedule),
         consul: t.obj("Consul").map(|c| consul(c, "Consul.", sink)),
         csi_plugin: one(&t, "CSIPluginConfig", sink, |c, _| csi_plugin(c)),
+        scaling: many(&t, "ScalingPolicies", sink, |s, _, _| {
+            // Set by the servers from the task (api ScalingPolicy): its ID,
+            // target and indexes.
+            s.skip(&["ID", "Namespace", "Target", "CreateIndex", "ModifyIndex"]);
+            TaskScaling {
+                policy_type: s.s("Type"),
+                min: s.opt_i("Min"),
+                max: s.opt_i("Max"),
+                enabled: s.opt_b("Enabled"),
+                policy: s.obj("Policy").map(value),
+            }
+        }),
         unmodelled: Unmodelled::default(),
         spans: Default::default(),
     };
