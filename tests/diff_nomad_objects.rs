@@ -9,7 +9,7 @@ mod common;
 
 use common::load_job;
 
-use nomad_preflight::diff::{job_diff, job_diff_with, JobDiff};
+use nomad_preflight::diff::{job_diff_with, JobDiff};
 use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::version::NomadVersion;
