@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use super::api_read::{value, Obj};
+use super::api_read::Obj;
 use super::api_task::{each, sidecar_task, Sink};
 use crate::jobspec::{
     CheckRestart, ConsulConnect, ConsulProxy, ConsulUpstream, ExposeConfig, ExposePath, Service,
-    ServiceCheck, SidecarService, TransparentProxy, Value as JValue,
+    ServiceCheck, SidecarService, TransparentProxy,
 };
 
 /// `Services` of a group or task; leftovers under `{prefix}Services[n].`.
@@ -153,25 +153,11 @@ fn connect(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulConnect {
         native: c.b("Native"),
         sidecar_service,
         sidecar_task,
-        // The model keeps a gateway whole (its kind is what is used):
-        // the API's `Ingress`/`Terminating`/`Mesh` objects, by the
-        // jobspec's block names.
-        gateway: c.obj("Gateway").map(gateway),
+        gateway: c
+            .obj("Gateway")
+            .map(|g| super::api_gateway::gateway(g, &format!("{p}Gateway."), sink)),
         spans: Default::default(),
     }
-}
-
-fn gateway(g: &Value) -> JValue {
-    let mut out = std::collections::BTreeMap::new();
-    if let Some(o) = g.as_object() {
-        for (k, v) in o {
-            if v.is_null() {
-                continue;
-            }
-            out.insert(k.to_lowercase(), value(v));
-        }
-    }
-    JValue::Map(out)
 }
 
 fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulProxy {

@@ -2,6 +2,7 @@
 
 mod alloc_file;
 mod api_alloc;
+mod api_gateway;
 mod api_job;
 mod api_json;
 mod api_read;
