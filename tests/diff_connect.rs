@@ -545,13 +545,34 @@ fn taskgroup_services_edited_gateway() {
 fn gateway_diff_follows_the_release() {
     let old = gateway_body(1, false, "STRICT_DNS", false, "tcp", "");
     let new = gateway_body(2, true, "LOGICAL_DNS", true, "http", "");
+    // Keys a release's parser lacks are its version gate, not a diff: the
+    // mesh gateway arrived in 1.1.1; terminating gateways and the DNS
+    // discovery type in 1.0.4 (so 0.12.4 gets neither).
+    let no_mesh = |t: &str| t.replace("          mesh {}\n", "");
+    let (old, new) = (no_mesh(&old), no_mesh(&new));
     let g = gateway_of(&service_diff(&old, &new, v(1, 0, 4), true));
     assert_eq!(
         g["Objects"][1]["Objects"][0]["Fields"],
         json!([field("Edited", "Enabled", "false", "true")])
     );
     assert_eq!(g["Objects"][2]["Name"], json!("Terminating"));
-    let g = gateway_of(&service_diff(&old, &new, v(0, 12, 4), false));
+    let before_1_0_4 = |t: &str| {
+        let t = t
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("envoy_dns_discovery_type"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        let start = t.find("          terminating {").expect("terminating");
+        let end =
+            t[start..].find("\n          }\n").expect("end") + start + "\n          }\n".len();
+        format!("{}{}", &t[..start], &t[end..])
+    };
+    let g = gateway_of(&service_diff(
+        &before_1_0_4(&old),
+        &before_1_0_4(&new),
+        v(0, 12, 4),
+        false,
+    ));
     let names: Vec<&str> = g["Objects"]
         .as_array()
         .expect("objects")
