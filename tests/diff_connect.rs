@@ -91,7 +91,20 @@ fn consul_upstream_with_different_upstreams() {
 /// yet and the proxy diff has no transparent proxy object.
 #[test]
 fn upstream_edit_under_1_6_lists_only_that_versions_fields() {
-    let s = service_diff(UPSTREAM_OLD, UPSTREAM_NEW, v(1, 6, 0), false);
+    // 1.6.2: the first 1.6 release whose parser knows the upstream keys
+    // used, but `destination_partition` (1.7.7), which 1.6 refuses.
+    let strip = |t: &str| {
+        t.lines()
+            .filter(|l| !l.trim_start().starts_with("destination_partition"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let s = service_diff(
+        &strip(UPSTREAM_OLD),
+        &strip(UPSTREAM_NEW),
+        v(1, 6, 2),
+        false,
+    );
     let c = connect_of(&s);
     let proxy = &c["Objects"][0]["Objects"][0];
     assert_eq!(
@@ -532,13 +545,34 @@ fn taskgroup_services_edited_gateway() {
 fn gateway_diff_follows_the_release() {
     let old = gateway_body(1, false, "STRICT_DNS", false, "tcp", "");
     let new = gateway_body(2, true, "LOGICAL_DNS", true, "http", "");
+    // Keys a release's parser lacks are its version gate, not a diff: the
+    // mesh gateway arrived in 1.1.1; terminating gateways and the DNS
+    // discovery type in 1.0.4 (so 0.12.4 gets neither).
+    let no_mesh = |t: &str| t.replace("          mesh {}\n", "");
+    let (old, new) = (no_mesh(&old), no_mesh(&new));
     let g = gateway_of(&service_diff(&old, &new, v(1, 0, 4), true));
     assert_eq!(
         g["Objects"][1]["Objects"][0]["Fields"],
         json!([field("Edited", "Enabled", "false", "true")])
     );
     assert_eq!(g["Objects"][2]["Name"], json!("Terminating"));
-    let g = gateway_of(&service_diff(&old, &new, v(0, 12, 4), false));
+    let before_1_0_4 = |t: &str| {
+        let t = t
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("envoy_dns_discovery_type"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        let start = t.find("          terminating {").expect("terminating");
+        let end =
+            t[start..].find("\n          }\n").expect("end") + start + "\n          }\n".len();
+        format!("{}{}", &t[..start], &t[end..])
+    };
+    let g = gateway_of(&service_diff(
+        &before_1_0_4(&old),
+        &before_1_0_4(&new),
+        v(0, 12, 4),
+        false,
+    ));
     let names: Vec<&str> = g["Objects"]
         .as_array()
         .expect("objects")

@@ -9,7 +9,7 @@ mod common;
 
 use common::load_job;
 
-use nomad_preflight::diff::{job_diff, job_diff_with, JobDiff};
+use nomad_preflight::diff::{job_diff_with, JobDiff};
 use nomad_preflight::planner::annotate::annotate;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::version::NomadVersion;
@@ -444,11 +444,20 @@ fn csi_plugin_edit_marks_the_task_edited() {
 /// change": the task or job is edited and the safety net says so.
 #[test]
 fn older_versions_never_drop_the_edit() {
-    let v = NomadVersion::new(1, 6, 0);
-    let old = load_job(&job("", "", ""), v);
-    let new = load_job(&job("  ui {\n    description = \"x\"\n  }", "", ""), v);
-    let d = job_diff(Some(&old), Some(&new), v);
-    assert!(d.objects.is_empty());
-    assert_eq!(to_json(&d.ty), json!("Edited"));
-    assert_eq!(d.unmodelled.len(), 1);
+    // The ui block arrived in 1.8.0's parser and diff.go together: 1.6's
+    // parser refuses it (a version gate), so no 1.6 plan can drop it.
+    let mut mem = nomad_preflight::vfs::MemVfs::new("test");
+    mem.insert(
+        "j.nomad",
+        job("  ui {\n    description = \"x\"\n  }", "", ""),
+    );
+    let opts = nomad_preflight::jobspec::LoadOptions {
+        version: NomadVersion::new(1, 6, 0),
+        ..Default::default()
+    };
+    let p = nomad_preflight::jobspec::load(&mem, std::path::Path::new("j.nomad"), &opts);
+    assert!(p
+        .diags
+        .iter()
+        .any(|d| d.code == nomad_preflight::jobspec::version_gates::CODE && d.is_error()));
 }

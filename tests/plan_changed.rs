@@ -385,23 +385,22 @@ fn json_lists_every_plan() {
 fn an_unmodelled_edit_is_never_planned_as_no_change() {
     let repo = Repo::demo("unmodelled", true);
     let text = repo.read("jobs/sockshop.nomad");
-    let at = text.find("task \"carts\" {").expect("carts task") + "task \"carts\" {".len();
+    // A group `vault` block: 0.9.3's parser knows it (a task `identity`
+    // would be its "invalid key" now), the model does not hold it.
+    let at = text.find("group \"carts\" {").expect("carts group") + "group \"carts\" {".len();
     let mut edited = text.clone();
-    edited.insert_str(
-        at,
-        "\n      identity {\n        aud = [\"carts\"]\n      }\n",
-    );
+    edited.insert_str(at, "\n    vault {\n      policies = [\"carts\"]\n    }\n");
     repo.write("jobs/sockshop.nomad", &edited);
     let out = repo.run(&["plan", "jobs/sockshop.nomad", "--base", "HEAD"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stdout.contains("+/- Task: \"carts\" (forces create/destroy update)"),
+        stdout.contains("+/- Task Group: \"carts\" (1 create/destroy update)"),
         "{stdout}"
     );
     assert!(
         stderr.contains(
-            "warning: jobs/sockshop.nomad: group \"carts\" task \"carts\" changed but not modelled (identity)"
+            "warning: jobs/sockshop.nomad: group \"carts\" changed but not modelled (vault)"
         ),
         "{stderr}"
     );
@@ -417,7 +416,7 @@ fn an_unmodelled_edit_is_never_planned_as_no_change() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(v["Diff"]["Type"], "Edited");
     let u = &v["Preflight"]["Unmodelled"][0];
-    assert_eq!(u["Task"], "carts");
-    assert_eq!(u["Fields"][0]["Name"], "identity.aud[0]");
+    assert_eq!(u["Group"], "carts");
+    assert_eq!(u["Fields"][0]["Name"], "vault.policies[0]");
     assert_eq!(u["Fields"][0]["New"], "carts");
 }

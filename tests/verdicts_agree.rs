@@ -129,6 +129,13 @@ fn cases() -> Vec<Case> {
         "",
         "      service {\n        name = \"api\"\n        connect {\n          native = true\n        }\n      }\n",
     );
+    let volume = job(
+        "",
+        "    volume \"data\" {\n      type   = \"host\"\n      source = \"data\"\n    }\n",
+        "",
+    );
+    let scaling = job("", "    scaling {\n      max = 3\n    }\n", "");
+    let ui = job("  ui {\n    description = \"x\"\n  }\n", "", "");
     let star = job("", "", "").replace("[\"dc1\"]", "[\"*\"]");
     let plain = job("", "", "");
     let monitor = job("  namespace = \"monitor\"\n", "", "");
@@ -150,6 +157,12 @@ fn cases() -> Vec<Case> {
         case("network-0.10", "0.10.0", false, network, false),
         case("connect-0.9", "0.9.3", false, connect.clone(), true),
         case("connect-0.10", "0.10.0", false, connect, false),
+        case("volume-0.9", "0.9.3", false, volume.clone(), true),
+        case("volume-0.10", "0.10.0", false, volume, false),
+        case("scaling-0.10", "0.10.9", false, scaling.clone(), true),
+        case("scaling-0.11", "0.11.0", false, scaling, false),
+        case("ui-1.7", "1.7.7", false, ui.clone(), true),
+        case("ui-1.8", "1.8.0", false, ui, false),
         // Not refused before 1.5: a datacenter named "*" (nothing placed).
         case("star-1.4", "1.4.0", false, star.clone(), false),
         case("star-1.5", "1.5.0", false, star, false),
@@ -235,6 +248,10 @@ fn refusals_are_worded_as_each_release_words_them() {
     assert!(v.plan_err.starts_with("Error getting job struct: Error parsing job file from job.nomad: error parsing 'job': 1 error(s) occurred:\n\n* group: 'g' -> invalid key: network\n"), "{}", v.plan_err);
     let v = run("connect-0.9");
     assert!(v.plan_err.starts_with("Error getting job struct: Error parsing job file from job.nomad: error parsing 'job': 1 error(s) occurred:\n\n* group: 'g', task: 't', service (0) -> invalid key: connect\n"), "{}", v.plan_err);
+    let v = run("volume-0.9");
+    assert!(v.plan_err.starts_with("Error getting job struct: Error parsing job file from job.nomad: error parsing 'job': 1 error(s) occurred:\n\n* group: 'g' -> invalid key: volume\n"), "{}", v.plan_err);
+    let v = run("ui-1.7");
+    assert!(v.plan_err.starts_with("Error getting job struct: Error parsing job file from job.nomad:\njob.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.\n"), "{}", v.plan_err);
     let v = run("sysbatch-1.1");
     assert!(v.plan_err.starts_with("Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* Invalid job type: \"sysbatch\"\n\n)\n"), "{}", v.plan_err);
     assert!(

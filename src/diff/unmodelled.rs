@@ -84,6 +84,45 @@ fn shows(fields: &[FieldDiff], objects: &[super::ObjectDiff]) -> bool {
     fields.iter().any(|f| f.ty != DiffType::None) || objects.iter().any(|o| o.ty != DiffType::None)
 }
 
+/// The job as the servers store it, for telling whether two versions
+/// differ: api `TaskGroup.Canonicalize` merges the job-level `update`,
+/// `reschedule` and `migrate` into every group (compared there), and the
+/// stored job keeps only the legacy `Stagger`/`MaxParallel` of its
+/// `Update` (command/agent `ApiJobToStructJob`), canonicalised (api
+/// `Job.Canonicalize`: service and system jobs without one get the
+/// default strategy, 30s and 1). A job file holds the job-level blocks as
+/// written, an imported job as stored: both compare by this.
+fn stored(j: &js::Job) -> js::Job {
+    let legacy = match &j.update {
+        Some(u) => Some((
+            if u.spans.written("stagger") || u.stagger.nanos() != 0 {
+                u.stagger
+            } else {
+                js::Duration::secs(30)
+            },
+            if u.spans.written("max_parallel") || u.max_parallel != 0 {
+                u.max_parallel
+            } else {
+                1
+            },
+        )),
+        None if matches!(j.job_type, js::JobType::Service | js::JobType::System) => {
+            Some((js::Duration::secs(30), 1))
+        }
+        None => None,
+    };
+    js::Job {
+        update: legacy.map(|(stagger, max_parallel)| js::UpdateStrategy {
+            stagger,
+            max_parallel,
+            ..js::UpdateStrategy::default()
+        }),
+        reschedule: None,
+        migrate: None,
+        ..j.clone()
+    }
+}
+
 /// Every change between two versions of a job that `diff` (Nomad's part)
 /// does not show: unmodelled arguments, and objects that differ while their
 /// diff shows nothing.
@@ -102,7 +141,7 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
     sort_fields(&mut fields);
     let job_shows = shows(&diff.fields, &diff.objects)
         || diff.task_groups.iter().any(|g| g.ty != DiffType::None);
-    if !fields.is_empty() || (old != new && !job_shows) {
+    if !fields.is_empty() || (stored(old) != stored(new) && !job_shows) {
         push(None, None, fields);
     }
     for ng in &new.groups {

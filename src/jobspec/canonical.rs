@@ -1,19 +1,52 @@
 //! Canonicalisation of the blocks later Nomad versions added, as the server
 //! holds them before it diffs (api/ `Canonicalize` on submit, then
 //! `structs.Job.Canonicalize`): the task's default workload identity,
-//! Consul's default cluster, NUMA's default affinity.
+//! Consul's default cluster, NUMA's default affinity, the group's scaling
+//! bounds and volumes, a volume mount's propagation mode.
 
-use super::model::{Consul, Job, Numa, WorkloadIdentity};
+use super::model::{Consul, Job, Numa, TaskGroup, WorkloadIdentity};
 use crate::version::NomadVersion;
 
 pub fn apply(job: &mut Job, v: NomadVersion) {
+    // api PeriodicConfig.Canonicalize: an empty time zone is "UTC".
+    if let Some(p) = &mut job.periodic {
+        if p.time_zone.is_empty() {
+            p.time_zone = "UTC".into();
+        }
+    }
+    // structs ParameterizedJobConfig.Canonicalize: the payload is
+    // "optional" unless written.
+    if let Some(p) = &mut job.parameterized {
+        if p.payload.is_empty() {
+            p.payload = "optional".into();
+        }
+    }
     for g in &mut job.groups {
+        if v.at_least(0, 11, 0) {
+            scaling(g);
+            for m in g.tasks.iter_mut().flat_map(|t| t.volume_mounts.iter_mut()) {
+                // api VolumeMount.Canonicalize (0.11+). An explicit `""`
+                // cannot be told from unset here; Nomad would keep it.
+                if m.propagation_mode.is_empty() {
+                    m.propagation_mode = "private".into();
+                }
+            }
+        }
+        // `TaskGroup.Volumes` is a map in Nomad: the order written carries
+        // nothing (and an imported job lists them by name).
+        g.volumes.sort_by(|a, b| a.name.cmp(&b.name));
         if let Some(c) = &mut g.consul {
             consul(c, v);
         }
         for t in &mut g.tasks {
             if let Some(c) = &mut t.consul {
                 consul(c, v);
+            }
+            // api Vault.Canonicalize (1.7+): an empty cluster is "default".
+            if let Some(va) = &mut t.vault {
+                if v.at_least(1, 7, 0) && va.cluster.is_empty() {
+                    va.cluster = "default".into();
+                }
             }
             if let Some(n) = &mut t.resources.numa {
                 numa(n);
@@ -27,6 +60,18 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
                 t.identities.iter_mut().for_each(identity);
             }
         }
+    }
+}
+
+/// api `TaskGroup.Canonicalize` (0.11+): a group without `count` takes its
+/// scaling policy's `min`; a policy without `min` takes the group's count
+/// (`ScalingPolicy.Canonicalize`).
+fn scaling(g: &mut TaskGroup) {
+    let Some(s) = &mut g.scaling else { return };
+    match s.min {
+        Some(min) if !g.spans.written("count") => g.count = min,
+        Some(_) => {}
+        None => s.min = Some(g.count),
     }
 }
 

@@ -20,6 +20,7 @@ mod unmodelled;
 mod validate;
 pub mod vars;
 pub mod version_gates;
+pub mod version_keys;
 
 pub use model::*;
 
@@ -295,7 +296,7 @@ fn build(
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, diags);
-    version_gates::check(&job, src, opts.version, diags);
+    version_gates::check(&job, Some(body), src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
     Some((job, node))

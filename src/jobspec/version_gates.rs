@@ -4,7 +4,10 @@
 //!
 //! - job `node_pool`: 1.6.0;
 //! - group `network` and group `service` blocks (which carry Consul
-//!   Connect), and `connect` in a task's service: 0.10.0.
+//!   Connect), and `connect` in a task's service: 0.10.0;
+//! - every other key a release's parser lacks (group `volume` before
+//!   0.10, `scaling` before 0.11, `ui` before 1.8, ...), by the table of
+//!   [`super::version_keys`], read from the parser at every tag.
 //!
 //! Before 1.0 the CLI parses HCL1 (`jobspec.Parse`): each level checks its
 //! keys and returns at the first level with unknown ones, so the error
@@ -17,7 +20,11 @@
 //! older meaning is not an error are advice: `datacenters = ["*"]` before
 //! 1.5 names a datacenter called `*`, so nothing is ever placed.
 
+use hcl_edit::structure::{Block, Body};
+
+use super::eval::span_of;
 use super::model::{Job, JobType};
+use super::version_keys::{self, Kind};
 use crate::diag::{Diag, Diags, Severity};
 use crate::gotext::multierror;
 use crate::source::{Source, Span};
@@ -35,10 +42,13 @@ pub const SYSBATCH: NomadVersion = NomadVersion::new(1, 2, 0);
 /// One use of a feature the version's parser does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Unknown {
-    /// Where the HCL1 parser reports it (`job:`, `group: 'g' ->`, ...).
-    hcl1_prefix: String,
+    /// Where the HCL1 parser reports it (`job:`, `group: 'g' ->`, ...);
+    /// `None` below the levels whose prefixes we know.
+    hcl1_prefix: Option<String>,
     /// The key as written.
     key: &'static str,
+    /// An argument or a block (HCL2 words them differently).
+    kind: Kind,
     /// What it is, for our own message.
     feature: &'static str,
     since: NomadVersion,
@@ -53,14 +63,120 @@ fn since(v: NomadVersion, feature: NomadVersion) -> bool {
     v >= feature
 }
 
-/// Every use of a feature the parser of `v` does not know, in source order.
-fn unknown_keys(job: &Job, v: NomadVersion) -> Vec<Unknown> {
+/// Every use of a feature the parser of `v` does not know, in source order:
+/// the model's own gates, then the keys of [`version_keys`] written in the
+/// job block of `body`.
+fn unknown_keys(job: &Job, body: Option<&Body>, v: NomadVersion) -> Vec<Unknown> {
+    let mut out = model_gates(job, v);
+    if let Some(b) = body.and_then(|b| b.blocks().find(|b| b.ident.as_str() == "job")) {
+        let mut path = Vec::new();
+        walk(b, &mut path, &mut Pos::default(), v, &mut out);
+    }
+    out.sort_by_key(|u| u.span.start);
+    out
+}
+
+/// Where a key sits for HCL1's prefixes and order: group and task names
+/// and indexes.
+#[derive(Default, Clone)]
+struct Pos {
+    group: Option<(usize, String)>,
+    task: Option<(usize, String)>,
+    groups_seen: usize,
+    tasks_seen: usize,
+}
+
+fn label(b: &Block) -> String {
+    b.labels
+        .first()
+        .map(|l| l.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// Walk the syntax of `b` (at `path`, its own ident last) for gated keys.
+fn walk(b: &Block, path: &mut Vec<String>, pos: &mut Pos, v: NomadVersion, out: &mut Vec<Unknown>) {
+    path.push(b.ident.as_str().to_string());
+    let owned = path.clone();
+    let here: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let keys = b
+        .body
+        .attributes()
+        .map(|a| (a.key.as_str(), span_of(&a.key), Kind::Attr))
+        .chain(
+            b.body
+                .blocks()
+                .map(|c| (c.ident.as_str(), span_of(&c.ident), Kind::Block)),
+        );
+    for (key, span, kind) in keys {
+        let Some(k) = version_keys::lookup(&here, key) else {
+            continue;
+        };
+        if k.known(v) || k.kind != kind {
+            continue;
+        }
+        let (prefix, level) = hcl1_place(&here, pos);
+        out.push(Unknown {
+            hcl1_prefix: prefix,
+            key: k.key,
+            kind,
+            feature: k.feature,
+            since: k.needed(v),
+            span,
+            level,
+        });
+    }
+    for c in b.body.blocks() {
+        let mut inner = pos.clone();
+        match (here.as_slice(), c.ident.as_str()) {
+            (["job"], "group") => {
+                inner.group = Some((pos.groups_seen, label(c)));
+                pos.groups_seen += 1;
+                inner.tasks_seen = 0;
+            }
+            (["job", "group"], "task") => {
+                inner.task = Some((pos.tasks_seen, label(c)));
+                pos.tasks_seen += 1;
+            }
+            _ => {}
+        }
+        walk(c, path, &mut inner, v, out);
+    }
+    path.pop();
+}
+
+/// HCL1's prefix for keys of the block at `path`, and its parse order
+/// (see `jobspec/parse_job.go`, `parse_group.go`, `parse_task.go` at
+/// 0.12: `multierror.Prefix` at each level).
+fn hcl1_place(path: &[&str], pos: &Pos) -> (Option<String>, (usize, usize, usize)) {
+    let g = pos.group.as_ref();
+    let t = pos.task.as_ref();
+    let gl = g.map_or(0, |(i, _)| 1 + i);
+    let tl = t.map_or(0, |(i, _)| 1 + i);
+    match (path, g, t) {
+        (["job"], _, _) => (Some("job:".into()), (0, 0, 0)),
+        (["job", "group"], Some((_, gn)), _) => (Some(format!("group: '{gn}' ->")), (gl, 0, 0)),
+        (["job", "group", "task"], Some((_, gn)), Some((_, tn))) => {
+            (Some(format!("group: '{gn}', task: '{tn}',")), (gl, tl, 0))
+        }
+        // parseVolumeMounts returns CheckHCLKeys' error as is; parseTask
+        // prefixes it.
+        (["job", "group", "task", "volume_mount"], Some((_, gn)), Some((_, tn))) => (
+            Some(format!("group: '{gn}', task: '{tn}', volume_mount ->")),
+            (gl, tl, 1),
+        ),
+        _ => (None, (gl, tl, 2)),
+    }
+}
+
+/// The gates read from the job model (spans of the blocks it holds).
+fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
     let mut out = Vec::new();
     if !since(v, NODE_POOL) {
         if let Some(span) = job.spans.get("node_pool") {
             out.push(Unknown {
-                hcl1_prefix: "job:".into(),
+                hcl1_prefix: Some("job:".into()),
                 key: "node_pool",
+                kind: Kind::Attr,
                 feature: "the job's node_pool",
                 since: NODE_POOL,
                 span,
@@ -88,8 +204,9 @@ fn unknown_keys(job: &Job, v: NomadVersion) -> Vec<Unknown> {
         for (key, feature, span) in nets.chain(services) {
             let Some(span) = span else { continue };
             out.push(Unknown {
-                hcl1_prefix: prefix.clone(),
+                hcl1_prefix: Some(prefix.clone()),
                 key,
+                kind: Kind::Block,
                 feature,
                 since: GROUP_NETWORK,
                 span,
@@ -102,11 +219,12 @@ fn unknown_keys(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                     continue;
                 };
                 out.push(Unknown {
-                    hcl1_prefix: format!(
+                    hcl1_prefix: Some(format!(
                         "group: '{}', task: '{}', service ({si}) ->",
                         g.name, t.name
-                    ),
+                    )),
                     key: "connect",
+                    kind: Kind::Block,
                     feature: "Consul Connect",
                     since: GROUP_NETWORK,
                     span,
@@ -115,13 +233,13 @@ fn unknown_keys(job: &Job, v: NomadVersion) -> Vec<Unknown> {
             }
         }
     }
-    out.sort_by_key(|u| u.span.start);
     out
 }
 
-/// The located errors and advice for features `v` predates.
-pub fn check(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) {
-    for u in unknown_keys(job, v) {
+/// The located errors and advice for features `v` predates; `body` is the
+/// file's syntax (for keys the model does not hold).
+pub fn check(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion, diags: &mut Diags) {
+    for u in unknown_keys(job, body, v) {
         diags.push(
             Diag::error(
                 CODE,
@@ -161,8 +279,14 @@ pub fn sysbatch_refused(job: &Job, v: NomadVersion) -> bool {
 /// What `nomad job plan|validate` of version `v` prints after `Error parsing
 /// job file from <path>` for the unknown keys of `job`, separator included,
 /// or `None` when its parser knows every key we gate.
-pub fn parser_error(job: &Job, src: &Source, path: &str, v: NomadVersion) -> Option<String> {
-    let unknown = unknown_keys(job, v);
+pub fn parser_error(
+    job: &Job,
+    body: Option<&Body>,
+    src: &Source,
+    path: &str,
+    v: NomadVersion,
+) -> Option<String> {
+    let unknown = unknown_keys(job, body, v);
     if unknown.is_empty() {
         return None;
     }
@@ -173,21 +297,32 @@ pub fn parser_error(job: &Job, src: &Source, path: &str, v: NomadVersion) -> Opt
             .map(|u| {
                 let (line, col) = src.line_col(u.span.start);
                 let end = col + u.key.chars().count();
-                format!(
-                    "{path}:{line},{col}-{end}: Unsupported argument; An argument named \"{}\" is not expected here.",
-                    u.key
-                )
+                match u.kind {
+                    Kind::Attr => format!(
+                        "{path}:{line},{col}-{end}: Unsupported argument; An argument named \"{}\" is not expected here.",
+                        u.key
+                    ),
+                    Kind::Block => format!(
+                        "{path}:{line},{col}-{end}: Unsupported block type; Blocks of type \"{}\" are not expected here.",
+                        u.key
+                    ),
+                }
             })
             .collect();
         return Some(format!(":\n{}", lines.join("\n")));
     }
     // HCL1: the first level in parse order with unknown keys, all of them.
     let first = unknown.iter().map(|u| u.level).min()?;
+    // A level whose prefix we do not know: no text rather than a wrong one.
     let errors: Vec<String> = unknown
         .iter()
         .filter(|u| u.level == first)
-        .map(|u| format!("{} invalid key: {}", u.hcl1_prefix, u.key))
-        .collect();
+        .map(|u| {
+            u.hcl1_prefix
+                .as_ref()
+                .map(|p| format!("{p} invalid key: {}", u.key))
+        })
+        .collect::<Option<_>>()?;
     Some(format!(": error parsing 'job': {}", multierror(&errors, v)))
 }
 
@@ -210,7 +345,7 @@ mod tests {
     fn error_text(text: &str, v: NomadVersion) -> Option<String> {
         let p = parsed(text, v);
         let job = p.job.as_ref()?;
-        parser_error(job, &p.source, "j.nomad", v)
+        parser_error(job, p.body.as_ref(), &p.source, "j.nomad", v)
     }
 
     const POOL: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  node_pool = \"gpu\"\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
@@ -261,5 +396,97 @@ mod tests {
         assert!(!p.diags.has_errors());
         let p = parsed(&text, NomadVersion::new(1, 5, 0));
         assert!(!p.diags.iter().any(|d| d.code == CODE));
+    }
+
+    const GROUP: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    volume \"data\" {\n      type   = \"host\"\n      source = \"data\"\n    }\n    scaling {\n      max = 3\n    }\n    task \"t\" {\n      driver = \"exec\"\n      lifecycle {\n        hook = \"prestart\"\n      }\n      volume_mount {\n        volume           = \"data\"\n        destination      = \"/data\"\n        propagation_mode = \"private\"\n      }\n    }\n  }\n}\n";
+
+    #[test]
+    fn a_group_volume_is_an_invalid_key_before_0_10() {
+        // HCL1 stops at the group's own keys: the task's are not reached.
+        assert_eq!(
+            error_text(GROUP, NomadVersion::new(0, 9, 7)).as_deref(),
+            Some(": error parsing 'job': 2 error(s) occurred:\n\n* group: 'g' -> invalid key: volume\n* group: 'g' -> invalid key: scaling")
+        );
+        let p = parsed(GROUP, NomadVersion::new(0, 9, 7));
+        let gate: Vec<_> = p.diags.iter().filter(|d| d.code == CODE).collect();
+        // volume, scaling, lifecycle, volume_mount (its keys below it are
+        // reported too: propagation_mode arrived in 0.10.2).
+        assert_eq!(gate.len(), 5, "{gate:?}");
+    }
+
+    #[test]
+    fn scaling_and_task_lifecycle_are_invalid_keys_before_0_11() {
+        assert_eq!(
+            error_text(GROUP, NomadVersion::new(0, 10, 9)).as_deref(),
+            Some(": error parsing 'job': 1 error occurred:\n\t* group: 'g' -> invalid key: scaling\n\n")
+        );
+        let no_scaling = GROUP.replace("    scaling {\n      max = 3\n    }\n", "");
+        assert_eq!(
+            error_text(&no_scaling, NomadVersion::new(0, 10, 9)).as_deref(),
+            Some(": error parsing 'job': 1 error occurred:\n\t* group: 'g', task: 't', invalid key: lifecycle\n\n")
+        );
+        assert_eq!(error_text(GROUP, NomadVersion::new(0, 11, 0)), None);
+    }
+
+    #[test]
+    fn a_mount_propagation_mode_arrived_in_0_10_2() {
+        let text = GROUP
+            .replace("    scaling {\n      max = 3\n    }\n", "")
+            .replace(
+                "      lifecycle {\n        hook = \"prestart\"\n      }\n",
+                "",
+            );
+        assert_eq!(
+            error_text(&text, NomadVersion::new(0, 10, 1)).as_deref(),
+            Some(": error parsing 'job': 1 error(s) occurred:\n\n* group: 'g', task: 't', volume_mount -> invalid key: propagation_mode")
+        );
+        assert_eq!(error_text(&text, NomadVersion::new(0, 10, 2)), None);
+    }
+
+    #[test]
+    fn hcl2_words_unknown_blocks_and_arguments_apart() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  ui {\n    description = \"x\"\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      template {\n        data        = \"x\"\n        destination = \"local/x\"\n        uid         = 1000\n      }\n    }\n  }\n}\n";
+        assert_eq!(
+            error_text(text, NomadVersion::new(1, 3, 2)).as_deref(),
+            Some(":\nj.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.\nj.nomad:12,9-12: Unsupported argument; An argument named \"uid\" is not expected here.")
+        );
+        assert_eq!(
+            error_text(text, NomadVersion::new(1, 7, 7)).as_deref(),
+            Some(":\nj.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.")
+        );
+        assert_eq!(error_text(text, NomadVersion::new(1, 8, 0)), None);
+        let p = parsed(text, NomadVersion::new(1, 7, 7));
+        let d = p.diags.iter().find(|d| d.code == CODE).expect("gate");
+        assert!(
+            d.message.contains("arrived in Nomad 1.8.0"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn a_backported_key_follows_its_release_line() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      csi_plugin {\n        id             = \"ebs\"\n        type           = \"node\"\n        mount_dir      = \"/csi\"\n        health_timeout = \"1m\"\n      }\n    }\n  }\n}\n";
+        assert!(error_text(text, NomadVersion::new(1, 2, 8)).is_some());
+        assert_eq!(error_text(text, NomadVersion::new(1, 2, 9)), None);
+        assert!(error_text(text, NomadVersion::new(1, 3, 1)).is_some());
+        assert_eq!(error_text(text, NomadVersion::new(1, 3, 2)), None);
+        let p = parsed(text, NomadVersion::new(1, 2, 8));
+        let d = p.diags.iter().find(|d| d.code == CODE).expect("gate");
+        assert!(
+            d.message.contains("arrived in Nomad 1.2.9"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn vault_token_is_gone_from_1_10() {
+        let text = POOL.replace("  node_pool = \"gpu\"\n", "  vault_token = \"s.x\"\n");
+        assert_eq!(error_text(&text, NomadVersion::new(1, 9, 7)), None);
+        assert_eq!(
+            error_text(&text, NomadVersion::new(1, 10, 0)).as_deref(),
+            Some(":\nj.nomad:3,3-14: Unsupported argument; An argument named \"vault_token\" is not expected here.")
+        );
     }
 }

@@ -50,9 +50,15 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
     let gated = |d: &&&Diag| d.code == jobspec::version_gates::CODE;
     if !client.is_empty() && client.iter().all(gated) {
         let job = parsed.job.as_ref();
-        if let Some(text) =
-            job.and_then(|j| jobspec::version_gates::parser_error(j, &parsed.source, path, version))
-        {
+        if let Some(text) = job.and_then(|j| {
+            jobspec::version_gates::parser_error(
+                j,
+                parsed.body.as_ref(),
+                &parsed.source,
+                path,
+                version,
+            )
+        }) {
             return Refusal::JobStruct(format!("Error parsing job file from {path}{text}"));
         }
     }

@@ -1,244 +1,358 @@
-//! `api.Job` JSON (what `/v1/job/:id` returns) to our job model.
+//! `api.Job` JSON (what `nomad job inspect` and `/v1/job/:id` return,
+//! api/jobs.go and api/tasks.go) to the job model the jobspec lowers to,
+//! so that an imported running job diffs against its own job file exactly.
+//!
+//! Every field the model has is read, under Nomad's JSON names. What the
+//! JSON holds that the model has no field for is never dropped: it is kept
+//! as the job's, group's or task's unmodelled part (by JSON path), so the
+//! diff reports it as "changed but not modelled" rather than comparing
+//! equal. Fields the servers set (indexes, status, submit time) are no part
+//! of what a job file says and are skipped.
 
 use serde_json::Value;
 
-use super::api_json::{b, i, s, smap, strs};
+use super::api_read::{value, Obj};
+use super::api_service::services;
+use super::api_task::{affinities, constraints, consul, each, networks, restart, task, Sink};
 use crate::diag::Diag;
 use crate::jobspec::{
-    Affinity, Constraint, EphemeralDisk, Job, JobType, Network, Parameterized, Periodic, Port,
-    RequestedDevice, Resources, Spread, SpreadTarget, Task, TaskGroup, Value as JValue,
+    CsiMountOptions, Disconnect, EphemeralDisk, Job, JobType, JobUi, MigrateStrategy, Multiregion,
+    MultiregionRegion, Parameterized, Periodic, ReschedulePolicy, Scaling, Spans, Spread,
+    SpreadTarget, TaskGroup, UiLink, Unmodelled, UpdateStrategy, Volume,
 };
+use crate::source::Span;
 
-fn constraints(v: &Value) -> Vec<Constraint> {
-    v.get("Constraints")
-        .and_then(Value::as_array)
-        .map(|cs| {
-            cs.iter()
-                .map(|c| Constraint {
-                    ltarget: s(c, "LTarget"),
-                    rtarget: s(c, "RTarget"),
-                    operand: s(c, "Operand"),
-                    spans: Default::default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
+/// Job fields the servers set: no part of what a job file says.
+const SERVER_SET: &[&str] = &[
+    "Status",
+    "StatusDescription",
+    "Stable",
+    "Version",
+    "SubmitTime",
+    "CreateIndex",
+    "ModifyIndex",
+    "JobModifyIndex",
+    "NomadTokenID",
+    "VersionTag",
+    "Payload",
+    "DispatchIdempotencyToken",
+];
 
-fn affinities(v: &Value) -> Vec<Affinity> {
-    v.get("Affinities")
-        .and_then(Value::as_array)
-        .map(|xs| {
-            xs.iter()
-                .map(|a| Affinity {
-                    ltarget: s(a, "LTarget"),
-                    rtarget: s(a, "RTarget"),
-                    operand: s(a, "Operand"),
-                    weight: i(a, "Weight"),
-                    spans: Default::default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn spreads(v: &Value) -> Vec<Spread> {
-    v.get("Spreads")
-        .and_then(Value::as_array)
-        .map(|xs| {
-            xs.iter()
-                .map(|sp| Spread {
-                    attribute: s(sp, "Attribute"),
-                    weight: i(sp, "Weight"),
-                    targets: sp
-                        .get("SpreadTarget")
-                        .and_then(Value::as_array)
-                        .map(|ts| {
-                            ts.iter()
-                                .map(|t| SpreadTarget {
-                                    value: s(t, "Value"),
-                                    percent: i(t, "Percent"),
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    spans: Default::default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn devices(r: &Value) -> Vec<RequestedDevice> {
-    r.get("Devices")
-        .and_then(Value::as_array)
-        .map(|ds| {
-            ds.iter()
-                .map(|d| RequestedDevice {
-                    name: s(d, "Name"),
-                    count: d.get("Count").and_then(Value::as_i64).unwrap_or(1),
-                    constraints: constraints(d),
-                    affinities: affinities(d),
-                    spans: Default::default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn periodic(v: &Value) -> Option<Periodic> {
-    let p = v.get("Periodic").filter(|p| p.is_object())?;
-    let mut specs = strs(p, "Specs");
-    if specs.is_empty() && !s(p, "Spec").is_empty() {
-        specs.push(s(p, "Spec"));
+/// The job-level `Update` as stored: api `TaskGroup.Canonicalize` merged
+/// the job's strategy into every group (read there), and the servers keep
+/// only its legacy `Stagger` and `MaxParallel` (command/agent
+/// `ApiJobToStructJob`); all zero is no strategy at all. A stored job has
+/// no job-level `Reschedule` or `Migrate` (they live in the groups): any
+/// the JSON holds is kept as unmodelled.
+fn job_update(j: &Obj<'_>) -> Option<UpdateStrategy> {
+    let u = Obj::new(j.obj("Update")?);
+    let (stagger, max_parallel) = (u.dur("Stagger"), u.i("MaxParallel"));
+    if stagger.nanos() == 0 && max_parallel == 0 {
+        return None;
     }
-    Some(Periodic {
-        specs,
-        spec_type: s(p, "SpecType"),
-        prohibit_overlap: b(p, "ProhibitOverlap"),
-        time_zone: s(p, "TimeZone"),
-        enabled: p.get("Enabled").and_then(Value::as_bool).unwrap_or(true),
-        spans: Default::default(),
+    let mut spans = Spans::default();
+    // Values as stored, not defaults to fill in.
+    spans.set("stagger", Span::default());
+    spans.set("max_parallel", Span::default());
+    Some(UpdateStrategy {
+        stagger,
+        max_parallel,
+        spans,
+        ..UpdateStrategy::default()
     })
 }
 
-fn parameterized(v: &Value) -> Option<Parameterized> {
-    let p = v.get("ParameterizedJob").filter(|p| p.is_object())?;
-    Some(Parameterized {
-        payload: s(p, "Payload"),
-        meta_required: strs(p, "MetaRequired"),
-        meta_optional: strs(p, "MetaOptional"),
+fn spreads(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Spread> {
+    each(o, "Spreads")
+        .map(|(n, sp)| {
+            let p = format!("{prefix}Spreads[{n}].");
+            let targets = each(&sp, "SpreadTarget")
+                .map(|(i, t)| {
+                    let out = SpreadTarget {
+                        value: t.s("Value"),
+                        percent: t.i("Percent"),
+                    };
+                    sink.keep(&t, &format!("{p}SpreadTarget[{i}]."));
+                    out
+                })
+                .collect();
+            let out = Spread {
+                attribute: sp.s("Attribute"),
+                weight: sp.i("Weight"),
+                targets,
+                spans: Default::default(),
+            };
+            sink.keep(&sp, &p);
+            out
+        })
+        .collect()
+}
+
+fn update(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> UpdateStrategy {
+    let u = Obj::new(v);
+    let out = UpdateStrategy {
+        stagger: u.dur("Stagger"),
+        max_parallel: u.i("MaxParallel"),
+        health_check: u.s("HealthCheck"),
+        min_healthy_time: u.dur("MinHealthyTime"),
+        healthy_deadline: u.dur("HealthyDeadline"),
+        progress_deadline: u.dur("ProgressDeadline"),
+        auto_revert: u.b("AutoRevert"),
+        auto_promote: u.b("AutoPromote"),
+        canary: u.i("Canary"),
         spans: Default::default(),
-    })
-}
-
-fn json_to_value(v: &Value) -> JValue {
-    match v {
-        Value::Null => JValue::Null,
-        Value::Bool(b) => JValue::Bool(*b),
-        Value::Number(n) => JValue::Number(n.as_f64().unwrap_or(0.0)),
-        Value::String(s) => JValue::String(s.clone()),
-        Value::Array(a) => JValue::List(a.iter().map(json_to_value).collect()),
-        Value::Object(o) => JValue::Map(
-            o.iter()
-                .map(|(k, v)| (k.clone(), json_to_value(v)))
-                .collect(),
-        ),
-    }
-}
-
-fn networks(v: &Value) -> Vec<Network> {
-    let ports = |n: &Value, key: &str| -> Vec<Port> {
-        n.get(key)
-            .and_then(Value::as_array)
-            .map(|ps| {
-                ps.iter()
-                    .map(|p| Port {
-                        label: s(p, "Label"),
-                        value: i(p, "Value"),
-                        to: i(p, "To"),
-                        host_network: s(p, "HostNetwork"),
-                        ignore_collision: b(p, "IgnoreCollision"),
-                        spans: Default::default(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
     };
-    v.get("Networks")
-        .and_then(Value::as_array)
-        .map(|ns| {
-            ns.iter()
-                .map(|n| Network {
-                    mode: s(n, "Mode"),
-                    mbits: i(n, "MBits"),
-                    hostname: s(n, "Hostname"),
-                    reserved_ports: ports(n, "ReservedPorts"),
-                    dynamic_ports: ports(n, "DynamicPorts"),
-                    dns: None,
-                    cni: None,
-                    spans: Default::default(),
-                })
-                .collect()
+    sink.keep(&u, prefix);
+    out
+}
+
+fn migrate(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> MigrateStrategy {
+    let m = Obj::new(v);
+    let out = MigrateStrategy {
+        max_parallel: m.i("MaxParallel"),
+        health_check: m.s("HealthCheck"),
+        min_healthy_time: m.dur("MinHealthyTime"),
+        healthy_deadline: m.dur("HealthyDeadline"),
+        spans: Default::default(),
+    };
+    sink.keep(&m, prefix);
+    out
+}
+
+fn reschedule(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> ReschedulePolicy {
+    let r = Obj::new(v);
+    let out = ReschedulePolicy {
+        attempts: r.i("Attempts"),
+        interval: r.dur("Interval"),
+        delay: r.dur("Delay"),
+        delay_function: r.s("DelayFunction"),
+        max_delay: r.dur("MaxDelay"),
+        unlimited: r.b("Unlimited"),
+        spans: Default::default(),
+    };
+    sink.keep(&r, prefix);
+    out
+}
+
+fn periodic(v: &Value, sink: &mut Sink<'_>) -> Periodic {
+    let p = Obj::new(v);
+    let mut specs = p.strs("Specs");
+    let spec = p.s("Spec");
+    if specs.is_empty() && !spec.is_empty() {
+        specs.push(spec);
+    }
+    let out = Periodic {
+        specs,
+        spec_type: p.s("SpecType"),
+        prohibit_overlap: p.b("ProhibitOverlap"),
+        time_zone: p.s("TimeZone"),
+        enabled: p.opt_b("Enabled").unwrap_or(true),
+        spans: Default::default(),
+    };
+    sink.keep(&p, "Periodic.");
+    out
+}
+
+fn parameterized(v: &Value, sink: &mut Sink<'_>) -> Parameterized {
+    let p = Obj::new(v);
+    let out = Parameterized {
+        payload: p.s("Payload"),
+        meta_required: p.strs("MetaRequired"),
+        meta_optional: p.strs("MetaOptional"),
+        spans: Default::default(),
+    };
+    sink.keep(&p, "ParameterizedJob.");
+    out
+}
+
+fn multiregion(v: &Value, sink: &mut Sink<'_>) -> Multiregion {
+    let m = Obj::new(v);
+    let mut out = Multiregion::default();
+    if let Some(s) = m.obj("Strategy") {
+        let s = Obj::new(s);
+        out.strategy_max_parallel = s.i("MaxParallel");
+        out.strategy_on_failure = s.s("OnFailure");
+        sink.keep(&s, "Multiregion.Strategy.");
+    }
+    out.regions = each(&m, "Regions")
+        .map(|(n, r)| {
+            let region = MultiregionRegion {
+                name: r.s("Name"),
+                count: r.i("Count"),
+                datacenters: r.strs("Datacenters"),
+                node_pool: r.s("NodePool"),
+                meta: r.smap("Meta"),
+            };
+            sink.keep(&r, &format!("Multiregion.Regions[{n}]."));
+            region
         })
-        .unwrap_or_default()
+        .collect();
+    sink.keep(&m, "Multiregion.");
+    out
 }
 
-fn task_from_api(v: &Value) -> Task {
-    let r = v.get("Resources").unwrap_or(&Value::Null);
-    Task {
-        name: s(v, "Name"),
-        driver: s(v, "Driver"),
-        user: s(v, "User"),
-        config: v
-            .get("Config")
-            .and_then(Value::as_object)
-            .map(|o| {
-                o.iter()
-                    .map(|(k, x)| (k.clone(), json_to_value(x)))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        env: smap(v, "Env"),
-        meta: smap(v, "Meta"),
-        resources: Resources {
-            cpu: i(r, "CPU"),
-            cores: i(r, "Cores"),
-            memory_mb: i(r, "MemoryMB"),
-            memory_max_mb: i(r, "MemoryMaxMB"),
-            disk_mb: i(r, "DiskMB"),
-            iops: i(r, "IOPS"),
-            secrets_mb: i(r, "SecretsMB"),
-            networks: networks(r),
-            devices: devices(r),
-            numa: None,
-            spans: Default::default(),
-        },
-        constraints: constraints(v),
-        affinities: affinities(v),
-        leader: b(v, "Leader"),
-        kill_signal: s(v, "KillSignal"),
-        ..Task::default()
-    }
+fn ui(v: &Value, sink: &mut Sink<'_>) -> JobUi {
+    let u = Obj::new(v);
+    let links = each(&u, "Links")
+        .map(|(n, l)| {
+            let out = UiLink {
+                label: l.s("Label"),
+                url: l.s("URL"),
+                spans: Default::default(),
+            };
+            sink.keep(&l, &format!("UI.Links[{n}]."));
+            out
+        })
+        .collect();
+    let out = JobUi {
+        description: u.s("Description"),
+        links,
+        spans: Default::default(),
+    };
+    sink.keep(&u, "UI.");
+    out
 }
 
-fn group_from_api(v: &Value) -> TaskGroup {
-    let disk = v.get("EphemeralDisk").unwrap_or(&Value::Null);
-    TaskGroup {
-        name: s(v, "Name"),
-        count: i(v, "Count"),
-        constraints: constraints(v),
-        affinities: affinities(v),
-        spreads: spreads(v),
-        networks: networks(v),
-        ephemeral_disk: EphemeralDisk {
-            sticky: b(disk, "Sticky"),
-            migrate: b(disk, "Migrate"),
-            size_mb: i(disk, "SizeMB"),
-            spans: Default::default(),
-        },
-        meta: smap(v, "Meta"),
-        tasks: v
-            .get("Tasks")
-            .and_then(Value::as_array)
-            .map(|ts| ts.iter().map(task_from_api).collect())
+fn scaling(v: &Value, sink: &mut Sink<'_>) -> Scaling {
+    let s = Obj::new(v);
+    // Set by the servers from the group (api ScalingPolicy, structs
+    // ScalingPolicy): its ID, target and indexes.
+    s.skip(&["ID", "Namespace", "Target", "CreateIndex", "ModifyIndex"]);
+    s.skip_if("Type", &Value::String("horizontal".into()));
+    let out = Scaling {
+        min: s.opt_i("Min"),
+        max: s.i("Max"),
+        enabled: s.opt_b("Enabled").unwrap_or(true),
+        policy: s.obj("Policy").map(value),
+        spans: Default::default(),
+    };
+    sink.keep(&s, "Scaling.");
+    out
+}
+
+/// `Volumes` is a map by name: its JSON keys come sorted.
+fn volumes(o: &Obj<'_>, sink: &mut Sink<'_>) -> Vec<Volume> {
+    let Some(map) = o.get("Volumes").as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(_, v)| v.is_object())
+        .map(|(key, v)| {
+            let vo = Obj::new(v);
+            let p = format!("Volumes[{key}].");
+            let mount_options = vo.obj("MountOptions").map(|m| {
+                let m = Obj::new(m);
+                let out = CsiMountOptions {
+                    fs_type: m.s("FSType"),
+                    mount_flags: m.strs("MountFlags"),
+                };
+                sink.keep(&m, &format!("{p}MountOptions."));
+                out
+            });
+            let name = match vo.s("Name") {
+                n if n.is_empty() => key.clone(),
+                n => n,
+            };
+            let out = Volume {
+                name,
+                volume_type: vo.s("Type"),
+                source: vo.s("Source"),
+                read_only: vo.b("ReadOnly"),
+                access_mode: vo.s("AccessMode"),
+                attachment_mode: vo.s("AttachmentMode"),
+                per_alloc: vo.b("PerAlloc"),
+                sticky: vo.b("Sticky"),
+                mount_options,
+                spans: Default::default(),
+            };
+            sink.keep(&vo, &p);
+            out
+        })
+        .collect()
+}
+
+fn disconnect(v: &Value, sink: &mut Sink<'_>) -> Disconnect {
+    let d = Obj::new(v);
+    let out = Disconnect {
+        lost_after: d.opt_dur("LostAfter"),
+        stop_on_client_after: d.opt_dur("StopOnClientAfter"),
+        replace: d.opt_b("Replace"),
+        reconcile: d.s("Reconcile"),
+        spans: Default::default(),
+    };
+    sink.keep(&d, "Disconnect.");
+    out
+}
+
+fn group(v: &Value) -> TaskGroup {
+    let g = Obj::new(v);
+    let mut unmodelled = Unmodelled::default();
+    let sink = &mut Sink {
+        out: &mut unmodelled,
+    };
+    let ephemeral_disk = g
+        .obj("EphemeralDisk")
+        .map(|d| {
+            let d = Obj::new(d);
+            let out = EphemeralDisk {
+                sticky: d.b("Sticky"),
+                migrate: d.b("Migrate"),
+                size_mb: d.i("SizeMB"),
+                spans: Default::default(),
+            };
+            sink.keep(&d, "EphemeralDisk.");
+            out
+        })
+        .unwrap_or_default();
+    let out = TaskGroup {
+        name: g.s("Name"),
+        count: g.i("Count"),
+        constraints: constraints(&g, "", sink),
+        affinities: affinities(&g, "", sink),
+        spreads: spreads(&g, "", sink),
+        networks: networks(&g, "", sink),
+        ephemeral_disk,
+        restart: g
+            .obj("RestartPolicy")
+            .map(|r| restart(r, "RestartPolicy.", sink))
             .unwrap_or_default(),
-        ..TaskGroup::default()
-    }
+        reschedule: g
+            .obj("ReschedulePolicy")
+            .map(|r| reschedule(r, "ReschedulePolicy.", sink)),
+        update: g.obj("Update").map(|u| update(u, "Update.", sink)),
+        migrate: g.obj("Migrate").map(|m| migrate(m, "Migrate.", sink)),
+        scaling: g.obj("Scaling").map(|s| scaling(s, sink)),
+        volumes: volumes(&g, sink),
+        services: services(&g, "", sink),
+        meta: g.smap("Meta"),
+        tasks: g
+            .arr("Tasks")
+            .iter()
+            .filter(|t| t.is_object())
+            .map(task)
+            .collect(),
+        shutdown_delay: g.opt_dur("ShutdownDelay"),
+        stop_after_client_disconnect: g.opt_dur("StopAfterClientDisconnect"),
+        max_client_disconnect: g.opt_dur("MaxClientDisconnect"),
+        prevent_reschedule_on_lost: g.b("PreventRescheduleOnLost"),
+        disconnect: g.obj("Disconnect").map(|d| disconnect(d, sink)),
+        consul: g.obj("Consul").map(|c| consul(c, "Consul.", sink)),
+        unmodelled: Unmodelled::default(),
+        spans: Default::default(),
+    };
+    sink.keep(&g, "");
+    TaskGroup { unmodelled, ..out }
 }
 
 /// Convert an `api.Job` (what `/v1/job/:id` returns) to our job model.
-/// Placement-relevant fields are carried over (constraints, affinities,
-/// spreads, resources, devices, networks, periodic/parameterized for the
-/// status views); service checks, templates and update strategies are not:
-/// they never change where allocations go.
 pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
-    let id = s(v, "ID");
+    let j = Obj::new(v);
+    let id = j.s("ID");
     if id.is_empty() {
         return Err(Diag::error("import::job", "job JSON has no \"ID\"")
             .help("save the job with `nomad operator api /v1/job/<id>`; a list entry from /v1/jobs is not enough"));
     }
-    let type_str = s(v, "Type");
+    let type_str = j.s("Type");
     let job_type = match type_str.as_str() {
         "" => JobType::Service,
         t => JobType::parse(t).ok_or_else(|| {
@@ -246,37 +360,48 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
                 .help("known types: service, batch, system, sysbatch")
         })?,
     };
-    let groups = v
-        .get("TaskGroups")
-        .and_then(Value::as_array)
-        .ok_or_else(|| {
-            Diag::error("import::job", format!("job `{id}` has no \"TaskGroups\""))
-                .help("save the full job with `nomad operator api /v1/job/<id>`")
-        })?;
-    Ok(Job {
-        name: match s(v, "Name") {
+    let groups = j.get("TaskGroups").as_array().ok_or_else(|| {
+        Diag::error("import::job", format!("job `{id}` has no \"TaskGroups\""))
+            .help("save the full job with `nomad operator api /v1/job/<id>`")
+    })?;
+    j.skip(SERVER_SET);
+    let mut unmodelled = Unmodelled::default();
+    let sink = &mut Sink {
+        out: &mut unmodelled,
+    };
+    let job = Job {
+        name: match j.s("Name") {
             n if n.is_empty() => id.clone(),
             n => n,
         },
         id,
         job_type,
-        priority: v.get("Priority").and_then(Value::as_i64).unwrap_or(50),
-        region: s(v, "Region"),
-        namespace: match s(v, "Namespace") {
+        priority: j.opt_i("Priority").unwrap_or(50),
+        region: j.s("Region"),
+        namespace: match j.s("Namespace") {
             n if n.is_empty() => "default".to_string(),
             n => n,
         },
-        datacenters: strs(v, "Datacenters"),
-        node_pool: s(v, "NodePool"),
-        all_at_once: b(v, "AllAtOnce"),
-        constraints: constraints(v),
-        affinities: affinities(v),
-        spreads: spreads(v),
-        periodic: periodic(v),
-        parameterized: parameterized(v),
-        meta: smap(v, "Meta"),
-        groups: groups.iter().map(group_from_api).collect(),
-        stop: b(v, "Stop"),
+        datacenters: j.strs("Datacenters"),
+        node_pool: j.s("NodePool"),
+        all_at_once: j.b("AllAtOnce"),
+        constraints: constraints(&j, "", sink),
+        affinities: affinities(&j, "", sink),
+        spreads: spreads(&j, "", sink),
+        periodic: j.obj("Periodic").map(|p| periodic(p, sink)),
+        parameterized: j.obj("ParameterizedJob").map(|p| parameterized(p, sink)),
+        multiregion: j.obj("Multiregion").map(|m| multiregion(m, sink)),
+        ui: j.obj("UI").map(|u| ui(u, sink)),
+        meta: j.smap("Meta"),
+        update: job_update(&j),
+        groups: groups.iter().filter(|g| g.is_object()).map(group).collect(),
+        vault_token: j.s("VaultToken"),
+        consul_token: j.s("ConsulToken"),
+        stop: j.b("Stop"),
+        dispatched: j.b("Dispatched"),
+        parent_id: j.s("ParentID"),
         ..Job::default()
-    })
+    };
+    sink.keep(&j, "");
+    Ok(Job { unmodelled, ..job })
 }

@@ -3,8 +3,12 @@
 mod alloc_file;
 mod api_alloc;
 mod api_csi;
+mod api_gateway;
 mod api_job;
 mod api_json;
+mod api_read;
+mod api_service;
+mod api_task;
 pub mod before;
 pub mod bounds;
 mod cluster_file;

@@ -1,0 +1,151 @@
+//! A Connect gateway of an `api.Job` (api/consul.go `ConsulGateway`) to
+//! the model.
+
+use serde_json::Value;
+
+use super::api_read::{value, Obj};
+use super::api_task::{each, Sink};
+use crate::jobspec::{
+    BindAddress, ConsulGateway, GatewayProxy, GatewayTls, HeaderModifiers, IngressConfig,
+    IngressListener, IngressService, LinkedService, TerminatingConfig,
+};
+
+/// `key: {...}` read by `read`, leftovers kept under `{prefix}{key}.`.
+fn nested<T>(
+    o: &Obj<'_>,
+    key: &'static str,
+    prefix: &str,
+    sink: &mut Sink<'_>,
+    read: impl FnOnce(&Obj<'_>, &str, &mut Sink<'_>) -> T,
+) -> Option<T> {
+    let x = Obj::new(o.obj(key)?);
+    let p = format!("{prefix}{key}.");
+    let out = read(&x, &p, sink);
+    sink.keep(&x, &p);
+    Some(out)
+}
+
+fn tls(t: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> GatewayTls {
+    GatewayTls {
+        enabled: t.b("Enabled"),
+        tls_min_version: t.s("TLSMinVersion"),
+        tls_max_version: t.s("TLSMaxVersion"),
+        cipher_suites: t.strs("CipherSuites"),
+        sds: nested(t, "SDS", p, sink, |s, _, _| {
+            (s.s("ClusterName"), s.s("CertResource"))
+        }),
+    }
+}
+
+fn headers(h: &Obj<'_>) -> HeaderModifiers {
+    HeaderModifiers {
+        add: h.smap("Add"),
+        set: h.smap("Set"),
+        remove: h.strs("Remove"),
+    }
+}
+
+fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> GatewayProxy {
+    let envoy_gateway_bind_addresses = x
+        .get("EnvoyGatewayBindAddresses")
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, a)| a.is_object())
+                .map(|(k, a)| {
+                    let a = Obj::new(a);
+                    let out = BindAddress {
+                        address: a.s("Address"),
+                        port: a.i("Port"),
+                    };
+                    sink.keep(&a, &format!("{p}EnvoyGatewayBindAddresses[{k}]."));
+                    (k.clone(), out)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    GatewayProxy {
+        connect_timeout: x.opt_dur("ConnectTimeout"),
+        envoy_gateway_bind_tagged_addresses: x.b("EnvoyGatewayBindTaggedAddresses"),
+        envoy_gateway_bind_addresses,
+        envoy_gateway_no_default_bind: x.b("EnvoyGatewayNoDefaultBind"),
+        envoy_dns_discovery_type: x.s("EnvoyDNSDiscoveryType"),
+        config: x
+            .get("Config")
+            .as_object()
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), value(v))).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn ingress(i: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> IngressConfig {
+    let listeners = each(i, "Listeners")
+        .map(|(n, l)| {
+            let lp = format!("{p}Listeners[{n}].");
+            let services = each(&l, "Services")
+                .map(|(m, s)| {
+                    let sp = format!("{lp}Services[{m}].");
+                    let out = IngressService {
+                        name: s.s("Name"),
+                        hosts: s.strs("Hosts"),
+                        tls: nested(&s, "TLS", &sp, sink, tls),
+                        request_headers: nested(&s, "RequestHeaders", &sp, sink, |h, _, _| {
+                            headers(h)
+                        }),
+                        response_headers: nested(&s, "ResponseHeaders", &sp, sink, |h, _, _| {
+                            headers(h)
+                        }),
+                        max_connections: s.opt_i("MaxConnections"),
+                        max_pending_requests: s.opt_i("MaxPendingRequests"),
+                        max_concurrent_requests: s.opt_i("MaxConcurrentRequests"),
+                    };
+                    sink.keep(&s, &sp);
+                    out
+                })
+                .collect();
+            let out = IngressListener {
+                port: l.i("Port"),
+                protocol: l.s("Protocol"),
+                services,
+            };
+            sink.keep(&l, &lp);
+            out
+        })
+        .collect();
+    IngressConfig {
+        tls: nested(i, "TLS", p, sink, tls),
+        listeners,
+    }
+}
+
+fn terminating(t: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> TerminatingConfig {
+    TerminatingConfig {
+        services: each(t, "Services")
+            .map(|(n, s)| {
+                let out = LinkedService {
+                    name: s.s("Name"),
+                    ca_file: s.s("CAFile"),
+                    cert_file: s.s("CertFile"),
+                    key_file: s.s("KeyFile"),
+                    sni: s.s("SNI"),
+                };
+                sink.keep(&s, &format!("{p}Services[{n}]."));
+                out
+            })
+            .collect(),
+    }
+}
+
+/// `Connect.Gateway`; leftovers under `{p}`.
+pub(crate) fn gateway(v: &Value, p: &str, sink: &mut Sink<'_>) -> ConsulGateway {
+    let g = Obj::new(v);
+    let out = ConsulGateway {
+        proxy: nested(&g, "Proxy", p, sink, proxy),
+        ingress: nested(&g, "Ingress", p, sink, ingress),
+        terminating: nested(&g, "Terminating", p, sink, terminating),
+        mesh: g.obj("Mesh").is_some(),
+        spans: Default::default(),
+    };
+    sink.keep(&g, p);
+    out
+}

@@ -1,0 +1,172 @@
+//! A reader over one object of Nomad's API JSON that remembers which keys
+//! it read, so that whatever the import does not read is kept (as the
+//! object's unmodelled part) instead of silently dropped.
+//!
+//! Missing or mistyped fields read as Go's zero value, as the Go client's
+//! decoding would leave them. A key left unread whose value is Go's zero
+//! value (`null`, `""`, `0`, `false`, `[]`, `{}`) says nothing the zero
+//! value of the model does not, and is not kept.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::jobspec::{Duration, Unmodelled, Value as JValue};
+
+/// One JSON object being read.
+pub(crate) struct Obj<'v> {
+    v: &'v Value,
+    read: RefCell<Vec<&'static str>>,
+}
+
+static NULL: Value = Value::Null;
+
+impl<'v> Obj<'v> {
+    pub fn new(v: &'v Value) -> Self {
+        Obj {
+            v,
+            read: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Mark `key` as read and return its value (`null` when absent).
+    pub fn get(&self, key: &'static str) -> &'v Value {
+        self.read.borrow_mut().push(key);
+        self.v.get(key).unwrap_or(&NULL)
+    }
+
+    /// Mark keys as read without reading them: fields the server sets
+    /// (indexes, status) that are no part of what a job file says.
+    pub fn skip(&self, keys: &[&'static str]) {
+        self.read.borrow_mut().extend_from_slice(keys);
+    }
+
+    /// Mark `key` as read when its value is `default`: a value the server
+    /// fills in that the model has no field for but that says nothing.
+    pub fn skip_if(&self, key: &'static str, default: &Value) {
+        if self.v.get(key) == Some(default) {
+            self.skip(&[key]);
+        }
+    }
+
+    pub fn s(&self, key: &'static str) -> String {
+        self.get(key).as_str().unwrap_or_default().to_string()
+    }
+    pub fn i(&self, key: &'static str) -> i64 {
+        self.get(key).as_i64().unwrap_or(0)
+    }
+    pub fn opt_i(&self, key: &'static str) -> Option<i64> {
+        self.get(key).as_i64()
+    }
+    pub fn b(&self, key: &'static str) -> bool {
+        self.get(key).as_bool().unwrap_or(false)
+    }
+    pub fn opt_b(&self, key: &'static str) -> Option<bool> {
+        self.get(key).as_bool()
+    }
+    /// A Go `time.Duration`: nanoseconds.
+    pub fn dur(&self, key: &'static str) -> Duration {
+        Duration(self.i(key))
+    }
+    pub fn opt_dur(&self, key: &'static str) -> Option<Duration> {
+        self.opt_i(key).map(Duration)
+    }
+    pub fn strs(&self, key: &'static str) -> Vec<String> {
+        self.arr(key)
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect()
+    }
+    pub fn smap(&self, key: &'static str) -> BTreeMap<String, String> {
+        self.get(key)
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, x)| x.as_str().map(|x| (k.clone(), x.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// An opaque map (driver `config`, a secret's `config`).
+    pub fn value_map(&self, key: &'static str) -> BTreeMap<String, JValue> {
+        self.get(key)
+            .as_object()
+            .map(|o| o.iter().map(|(k, x)| (k.clone(), value(x))).collect())
+            .unwrap_or_default()
+    }
+    pub fn arr(&self, key: &'static str) -> &'v [Value] {
+        self.get(key).as_array().map(Vec::as_slice).unwrap_or(&[])
+    }
+    /// A nested object, `None` when absent or `null`.
+    pub fn obj(&self, key: &'static str) -> Option<&'v Value> {
+        Some(self.get(key)).filter(|v| v.is_object())
+    }
+
+    /// Keep every key not read whose value is not Go's zero value in
+    /// `out`, under `prefix` (`Resources.`, `Services[web].`).
+    pub fn leftover(&self, prefix: &str, out: &mut Unmodelled) {
+        let Some(o) = self.v.as_object() else { return };
+        let read = self.read.borrow();
+        for (k, x) in o {
+            if read.iter().any(|r| r == k) || is_zero(x) {
+                continue;
+            }
+            out.0.insert(format!("{prefix}{k}"), value(x));
+        }
+    }
+}
+
+fn is_zero(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+    }
+}
+
+/// JSON as the model's opaque value (driver config, policies, leftovers).
+pub(crate) fn value(v: &Value) -> JValue {
+    match v {
+        Value::Null => JValue::Null,
+        Value::Bool(b) => JValue::Bool(*b),
+        Value::Number(n) => JValue::Number(n.as_f64().unwrap_or(0.0)),
+        Value::String(s) => JValue::String(s.clone()),
+        Value::Array(a) => JValue::List(a.iter().map(value).collect()),
+        Value::Object(o) => JValue::Map(o.iter().map(|(k, v)| (k.clone(), value(v))).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unread_keys_with_content_are_kept_and_zero_values_are_not() {
+        let v = json!({"A": "x", "B": 2, "C": "", "D": null, "E": [], "F": {"G": 1}, "H": false});
+        let o = Obj::new(&v);
+        assert_eq!(o.s("A"), "x");
+        let mut out = Unmodelled::default();
+        o.leftover("P.", &mut out);
+        let keys: Vec<&String> = out.0.keys().collect();
+        assert_eq!(keys, ["P.B", "P.F"]);
+        assert_eq!(out.0["P.B"], JValue::Number(2.0));
+    }
+
+    #[test]
+    fn skipped_keys_and_defaults_are_not_kept() {
+        let v = json!({"CreateIndex": 9, "Cluster": "default", "Kind": "x"});
+        let o = Obj::new(&v);
+        o.skip(&["CreateIndex"]);
+        o.skip_if("Cluster", &json!("default"));
+        o.skip_if("Kind", &json!(""));
+        let mut out = Unmodelled::default();
+        o.leftover("", &mut out);
+        let keys: Vec<&String> = out.0.keys().collect();
+        assert_eq!(keys, ["Kind"]);
+    }
+}

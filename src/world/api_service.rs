@@ -1,0 +1,254 @@
+//! Services, checks and Consul Connect of an `api.Job` (api/services.go,
+//! api/consul.go) to the model.
+
+use serde_json::Value;
+
+use super::api_read::Obj;
+use super::api_task::{each, sidecar_task, Sink};
+use crate::jobspec::{
+    CheckRestart, ConsulConnect, ConsulProxy, ConsulUpstream, ExposeConfig, ExposePath, Service,
+    ServiceCheck, SidecarService, TransparentProxy,
+};
+
+/// `Services` of a group or task; leftovers under `{prefix}Services[n].`.
+pub(crate) fn services(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Service> {
+    each(o, "Services")
+        .map(|(n, s)| {
+            let p = format!("{prefix}Services[{n}].");
+            let out = service(&s, &p, sink);
+            sink.keep(&s, &p);
+            out
+        })
+        .collect()
+}
+
+fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
+    // Filled in by the servers (structs.Service.Canonicalize, 1.7+) and
+    // not in the model: the default value says nothing.
+    s.skip_if("Cluster", &Value::String("default".into()));
+    // api Service.Canonicalize merges the service's `check_restart` into
+    // each check's (read there); the service keeps its copy.
+    s.skip(&["CheckRestart"]);
+    let checks = each(s, "Checks")
+        .map(|(n, c)| {
+            let cp = format!("{p}Checks[{n}].");
+            let out = check(&c, &cp, sink);
+            sink.keep(&c, &cp);
+            out
+        })
+        .collect();
+    let connect = s.obj("Connect").map(|c| {
+        let c = Obj::new(c);
+        let cp = format!("{p}Connect.");
+        let out = connect(&c, &cp, sink);
+        sink.keep(&c, &cp);
+        out
+    });
+    Service {
+        name: s.s("Name"),
+        port_label: s.s("PortLabel"),
+        address_mode: s.s("AddressMode"),
+        provider: s.s("Provider"),
+        tags: s.strs("Tags"),
+        canary_tags: s.strs("CanaryTags"),
+        enable_tag_override: s.b("EnableTagOverride"),
+        checks,
+        meta: s.smap("Meta"),
+        canary_meta: s.smap("CanaryMeta"),
+        task_name: s.s("TaskName"),
+        on_update: s.s("OnUpdate"),
+        connect,
+        spans: Default::default(),
+    }
+}
+
+fn check(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ServiceCheck {
+    let header = c
+        .get("Header")
+        .as_object()
+        .map(|h| {
+            h.iter()
+                .map(|(k, vs)| {
+                    let vs = vs
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (k.clone(), vs)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let check_restart = c.obj("CheckRestart").map(|r| {
+        let r = Obj::new(r);
+        let out = CheckRestart {
+            limit: r.i("Limit"),
+            grace: r.dur("Grace"),
+            ignore_warnings: r.b("IgnoreWarnings"),
+        };
+        sink.keep(&r, &format!("{p}CheckRestart."));
+        out
+    });
+    ServiceCheck {
+        name: c.s("Name"),
+        check_type: c.s("Type"),
+        command: c.s("Command"),
+        args: c.strs("Args"),
+        path: c.s("Path"),
+        protocol: c.s("Protocol"),
+        port_label: c.s("PortLabel"),
+        expose: c.b("Expose"),
+        address_mode: c.s("AddressMode"),
+        interval: c.dur("Interval"),
+        timeout: c.dur("Timeout"),
+        initial_status: c.s("InitialStatus"),
+        tls_skip_verify: c.b("TLSSkipVerify"),
+        method: c.s("Method"),
+        header,
+        body: c.s("Body"),
+        grpc_service: c.s("GRPCService"),
+        grpc_use_tls: c.b("GRPCUseTLS"),
+        task_name: c.s("TaskName"),
+        on_update: c.s("OnUpdate"),
+        success_before_passing: c.i("SuccessBeforePassing"),
+        failures_before_critical: c.i("FailuresBeforeCritical"),
+        check_restart,
+        spans: Default::default(),
+    }
+}
+
+fn connect(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulConnect {
+    let sidecar_service = c.obj("SidecarService").map(|s| {
+        let s = Obj::new(s);
+        let sp = format!("{p}SidecarService.");
+        let proxy = s.obj("Proxy").map(|x| {
+            let x = Obj::new(x);
+            let pp = format!("{sp}Proxy.");
+            let out = proxy(&x, &pp, sink);
+            sink.keep(&x, &pp);
+            out
+        });
+        let out = SidecarService {
+            tags: s.strs("Tags"),
+            port: s.s("Port"),
+            proxy,
+            disable_default_tcp_check: s.b("DisableDefaultTCPCheck"),
+            meta: s.smap("Meta"),
+            spans: Default::default(),
+        };
+        sink.keep(&s, &sp);
+        out
+    });
+    let sidecar_task = c.obj("SidecarTask").map(|t| {
+        let t = Obj::new(t);
+        let tp = format!("{p}SidecarTask.");
+        let out = sidecar_task(&t, &tp, sink);
+        sink.keep(&t, &tp);
+        out
+    });
+    ConsulConnect {
+        native: c.b("Native"),
+        sidecar_service,
+        sidecar_task,
+        gateway: c
+            .obj("Gateway")
+            .map(|g| super::api_gateway::gateway(g, &format!("{p}Gateway."), sink)),
+        spans: Default::default(),
+    }
+}
+
+fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulProxy {
+    let upstreams = each(x, "Upstreams")
+        .map(|(n, u)| {
+            let up = format!("{p}Upstreams[{n}].");
+            let mesh_gateway_mode = u
+                .obj("MeshGateway")
+                .map(|m| {
+                    let m = Obj::new(m);
+                    let mode = m.s("Mode");
+                    sink.keep(&m, &format!("{up}MeshGateway."));
+                    mode
+                })
+                .unwrap_or_default();
+            let out = ConsulUpstream {
+                destination_name: u.s("DestinationName"),
+                destination_namespace: u.s("DestinationNamespace"),
+                destination_partition: u.s("DestinationPartition"),
+                destination_peer: u.s("DestinationPeer"),
+                destination_type: u.s("DestinationType"),
+                local_bind_port: u.i("LocalBindPort"),
+                datacenter: u.s("Datacenter"),
+                local_bind_address: u.s("LocalBindAddress"),
+                local_bind_socket_path: u.s("LocalBindSocketPath"),
+                local_bind_socket_mode: u.s("LocalBindSocketMode"),
+                mesh_gateway_mode,
+                config: u.value_map("Config"),
+                spans: Default::default(),
+            };
+            sink.keep(&u, &up);
+            out
+        })
+        .collect();
+    // `ExposeConfig` (with `Path`) is the deprecated spelling of `Expose`
+    // (with `Paths`): api/consul.go reads either.
+    let expose_key = if x.obj("Expose").is_some() {
+        "Expose"
+    } else {
+        "ExposeConfig"
+    };
+    x.skip(&["Expose", "ExposeConfig"]);
+    let expose = x.obj(expose_key).map(|e| {
+        let e = Obj::new(e);
+        let key = if e.arr("Paths").is_empty() {
+            "Path"
+        } else {
+            "Paths"
+        };
+        e.skip(&["Path", "Paths"]);
+        let paths = each(&e, key)
+            .map(|(n, ep)| {
+                let out = ExposePath {
+                    path: ep.s("Path"),
+                    protocol: ep.s("Protocol"),
+                    local_path_port: ep.i("LocalPathPort"),
+                    listener_port: ep.s("ListenerPort"),
+                };
+                sink.keep(&ep, &format!("{p}{expose_key}.{key}[{n}]."));
+                out
+            })
+            .collect();
+        sink.keep(&e, &format!("{p}{expose_key}."));
+        ExposeConfig { paths }
+    });
+    let transparent_proxy = x.obj("TransparentProxy").map(|t| {
+        let t = Obj::new(t);
+        let out = TransparentProxy {
+            uid: t.s("UID"),
+            outbound_port: t.i("OutboundPort"),
+            exclude_inbound_ports: t.strs("ExcludeInboundPorts"),
+            exclude_outbound_ports: t
+                .arr("ExcludeOutboundPorts")
+                .iter()
+                .filter_map(Value::as_i64)
+                .collect(),
+            exclude_outbound_cidrs: t.strs("ExcludeOutboundCIDRs"),
+            exclude_uids: t.strs("ExcludeUIDs"),
+            no_dns: t.b("NoDNS"),
+            spans: Default::default(),
+        };
+        sink.keep(&t, &format!("{p}TransparentProxy."));
+        out
+    });
+    ConsulProxy {
+        local_service_address: x.s("LocalServiceAddress"),
+        local_service_port: x.i("LocalServicePort"),
+        upstreams,
+        expose,
+        transparent_proxy,
+        config: x.value_map("Config"),
+        spans: Default::default(),
+    }
+}
