@@ -142,7 +142,10 @@ fn plan_changed_follows_include_and_exclude_as_check_does() {
     common::git(&d.0, &["add", "-A"]);
     common::git(&d.0, &["commit", "-qm", "demo"]);
     d.put("deploy/web.tpl", &BAD.replace("job \"bad\"", "job \"web\""));
-    d.put("legacy/old.nomad", &BAD.replace("job \"bad\"", "job \"old\""));
+    d.put(
+        "legacy/old.nomad",
+        &BAD.replace("job \"bad\"", "job \"old\""),
+    );
     let plan = |args: &[&str]| {
         let o = d.run(&[&["plan", "--changed"][..], args].concat());
         format!("{}{}", text(&o.stdout), text(&o.stderr))
@@ -178,7 +181,10 @@ fn plan_changed_follows_include_and_exclude_as_check_does() {
 fn a_nearer_file_than_the_one_read_is_refused_not_ignored() {
     let d = Dir::new("config-nested");
     d.put(".nomad-preflight.hcl", "exclude = [\"z/**\"]\n");
-    d.put("team/.nomad-preflight.hcl", "lint {\n  ignore = [\"ALL\"]\n}\n");
+    d.put(
+        "team/.nomad-preflight.hcl",
+        "lint {\n  ignore = [\"ALL\"]\n}\n",
+    );
     d.put("team/a.nomad", BAD);
     let (code, out, err) = run_at(&d, "", &[]);
     assert_eq!(code, 2, "{out}{err}");
