@@ -131,3 +131,69 @@ fn a_change_cannot_silence_its_own_gate_by_editing_the_file() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("in 0 files"), "{out}");
 }
+
+/// `plan --changed` selects the change set `check` selects: the file's
+/// `include` adds a changed `.tpl`, its `exclude` drops a changed job
+/// file; without the file it is the other way round.
+#[test]
+fn plan_changed_follows_include_and_exclude_as_check_does() {
+    let d = Dir::demo("config-plan-changed");
+    common::git(&d.0, &["init", "-q", "-b", "main"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "demo"]);
+    d.put("deploy/web.tpl", &BAD.replace("job \"bad\"", "job \"web\""));
+    d.put(
+        "legacy/old.nomad",
+        &BAD.replace("job \"bad\"", "job \"old\""),
+    );
+    let plan = |args: &[&str]| {
+        let o = d.run(&[&["plan", "--changed"][..], args].concat());
+        format!("{}{}", text(&o.stdout), text(&o.stderr))
+    };
+    // No configuration: the .tpl is no job file, the legacy job is.
+    common::git(&d.0, &["add", "-A"]);
+    for out in [plan(&["--staged"]), plan(&["--base", "main"])] {
+        assert!(out.contains("legacy/old.nomad"), "{out}");
+        assert!(!out.contains("deploy/web.tpl"), "{out}");
+    }
+    d.put(
+        ".nomad-preflight.hcl",
+        "include = [\"deploy/*.tpl\"]\nexclude = [\"legacy/**\"]\n",
+    );
+    common::git(&d.0, &["add", "-A"]);
+    let out = plan(&["--staged"]);
+    assert!(out.contains("deploy/web.tpl"), "{out}");
+    assert!(!out.contains("legacy/old.nomad"), "{out}");
+    let (_, checked, _) = run_at(&d, "", &["--staged"]);
+    assert!(checked.contains("deploy/web.tpl:"), "{checked}");
+    assert!(!checked.contains("legacy/old.nomad"), "{checked}");
+    // Under --base the base's file (none) must exclude a path too, so the
+    // change cannot drop its own job file; its include still adds.
+    let out = plan(&["--base", "main"]);
+    assert!(out.contains("deploy/web.tpl"), "{out}");
+    assert!(out.contains("legacy/old.nomad"), "{out}");
+}
+
+/// A sub-folder's own file is never silently left unread: run from the
+/// top it is refused (exit 2, naming both files), run from the sub-folder
+/// it applies.
+#[test]
+fn a_nearer_file_than_the_one_read_is_refused_not_ignored() {
+    let d = Dir::new("config-nested");
+    d.put(".nomad-preflight.hcl", "exclude = [\"z/**\"]\n");
+    d.put(
+        "team/.nomad-preflight.hcl",
+        "lint {\n  ignore = [\"ALL\"]\n}\n",
+    );
+    d.put("team/a.nomad", BAD);
+    let (code, out, err) = run_at(&d, "", &[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("config::unread"), "{err}");
+    assert!(
+        err.contains("team/.nomad-preflight.hcl is the configuration nearest to team/a.nomad"),
+        "{err}"
+    );
+    let (code, out, err) = run_at(&d, "team", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("NP201"), "{out}");
+}

@@ -59,7 +59,12 @@ fn loader(world: &World) -> JobLoader {
 
 /// Every finding `check` reports for `files` (relative to the rule fixtures).
 fn check(world: &World, files: &[&str]) -> Vec<Diag> {
-    let sim = Simulation::new(world, 1)
+    check_seeded(world, files, 1)
+}
+
+/// [`check`] with the simulation (and so its first node shuffle) of `seed`.
+fn check_seeded(world: &World, files: &[&str], seed: u64) -> Vec<Diag> {
+    let sim = Simulation::new(world, seed)
         .unwrap_or_else(|d| panic!("{}", nomad_preflight::diag::render(&d.0, false)));
     let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
     let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
@@ -202,6 +207,32 @@ fn scaling_carts_preempts_monitoring_as_often_as_the_shuffles_say() {
     assert!(f.message.contains(&share), "{} (want {share:?})", f.message);
     // monitoring is not protected by the demo's policy: a warning.
     assert_eq!(f.severity, Severity::Warning);
+}
+
+/// The victim is reported even when the check's own shuffle preempts
+/// nothing: another shuffle does, so NP403 samples whenever Nomad could
+/// preempt, not only when the first plan did.
+#[test]
+fn a_victim_other_shuffles_preempt_is_reported_when_the_first_does_not() {
+    let world = load_world(MONITOR, true);
+    let vfs = DiskVfs::new(root().join("tests/fixtures/rules"));
+    let parsed = loader(&world).load(&vfs, Path::new("NP403/fail.nomad"));
+    let job = parsed.job.expect("the fixture parses");
+    // The first seed whose own plan preempts nothing (about half do).
+    let seed = (1..=64)
+        .find(|&seed| {
+            let sim = Simulation::new(&world, seed).expect("the world simulates");
+            sim.plan(&job).preempted_allocs.is_empty()
+        })
+        .expect("some shuffle places carts without preempting");
+    let found = of("NP403", &check_seeded(&world, &["NP403/fail.nomad"], seed));
+    assert_eq!(found.len(), 1, "seed {seed}: {found:?}");
+    let m = &found[0].message;
+    assert!(m.contains("preempts monitoring/foundation"), "{m}");
+    assert!(
+        m.contains("node shuffles") && !m.contains("with this simulation's"),
+        "{m}"
+    );
 }
 
 #[test]

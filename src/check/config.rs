@@ -6,7 +6,8 @@
 //! It is found in the current folder or the nearest folder above it, up to
 //! the top of the project (the repository, or the folder holding
 //! `rules/cluster.hcl`): never above it, so a file outside the project the
-//! run judges never configures it. Every key and rule code is checked: an
+//! run judges never configures it. One file applies per run; a checked file
+//! whose nearest file is another is refused ([`refuse_unread`]). Every key and rule code is checked: an
 //! unknown one is a located error with a did-you-mean, never a setting that
 //! silently does nothing.
 
@@ -99,6 +100,63 @@ pub fn discover(vfs: &dyn Vfs, start: &Path) -> Result<Option<Config>, Diags> {
         dir = d.parent();
     }
     Ok(None)
+}
+
+/// One configuration per run: the one [`discover`] finds from where the run
+/// starts. A file whose own nearest `.nomad-preflight.hcl` (at or above its
+/// folder, up to the project top, the file ruff would apply to it) is
+/// another one would be judged without the settings meant for it (an
+/// `include` that never adds its files, an `exclude` that never holds), so
+/// the run refuses with a located hint instead. `files` are relative to
+/// the project root, every file the run looks at before `include` and
+/// `exclude` are applied.
+///
+/// Why not apply each file's own: a change set is one unit. `check` and
+/// `plan --changed` must select the same files from it, and with `--base`
+/// the head's file is compared with the base's, which is one pair of files
+/// only when there is one file per side.
+pub fn refuse_unread(vfs: &dyn Vfs, used: &Config, files: &[PathBuf]) -> Result<(), Diags> {
+    let used = used.path.as_deref().map(crate::vfs::normalize);
+    let mut seen = std::collections::HashSet::new();
+    for f in files {
+        let f = crate::vfs::normalize(f);
+        // Outside the project (an absolute path): no file there configures
+        // it. A configuration file configures the files around it, not itself.
+        if f.is_absolute() || f.file_name().is_some_and(|n| n == FILE_NAME) {
+            continue;
+        }
+        for dir in f.parent().into_iter().flat_map(Path::ancestors) {
+            // Every folder above one already walked was walked with it.
+            if !seen.insert(dir.to_path_buf()) {
+                break;
+            }
+            let candidate = dir.join(FILE_NAME);
+            if !vfs.is_file(&candidate) {
+                continue;
+            }
+            if Some(&candidate) == used.as_ref() {
+                break;
+            }
+            let reads = used.as_ref().map_or_else(
+                || "no configuration".to_string(),
+                |u| crate::report::escape::one_line(&u.to_string_lossy()),
+            );
+            return Err(Diag::error(
+                "config::unread",
+                format!(
+                    "{} is the configuration nearest to {}, but this run reads {reads} (found from the current folder)",
+                    crate::report::escape::one_line(&candidate.to_string_lossy()),
+                    crate::report::escape::one_line(&f.to_string_lossy()),
+                ),
+            )
+            .help(format!(
+                "one {FILE_NAME} applies per run: run from {} to judge those files, or move its settings into the one this run reads (globs are relative to its folder)",
+                crate::report::escape::one_line(&dir.to_string_lossy())
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The configurations a change set is judged under: the head's (the
@@ -465,5 +523,33 @@ lint {
         assert_eq!(c.exclude, vec!["y"]);
         let empty = MemVfs::new("t");
         assert!(discover(&empty, Path::new("a/b")).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_nearer_configuration_than_the_one_read_is_refused() {
+        let mut vfs = MemVfs::new("t");
+        vfs.insert(Path::new(".nomad-preflight.hcl"), "exclude = [\"y\"]\n");
+        vfs.insert(Path::new("a/.nomad-preflight.hcl"), "exclude = [\"x\"]\n");
+        let top = discover(&vfs, Path::new("")).unwrap().unwrap();
+        let sub = discover(&vfs, Path::new("a")).unwrap().unwrap();
+        let files = |fs: &[&str]| fs.iter().map(PathBuf::from).collect::<Vec<_>>();
+        // From the top: files beside and below it are its own; a file
+        // under a/ is a/'s.
+        assert!(refuse_unread(&vfs, &top, &files(&["j.nomad", "b/c/j.nomad"])).is_ok());
+        let e = refuse_unread(&vfs, &top, &files(&["j.nomad", "a/b/j.nomad"])).unwrap_err();
+        let e: Vec<_> = e.into_iter().collect();
+        assert_eq!(e[0].code, "config::unread");
+        assert!(
+            e[0].message.starts_with("a/.nomad-preflight.hcl is the configuration nearest to a/b/j.nomad, but this run reads .nomad-preflight.hcl"),
+            "{e:?}"
+        );
+        // From a/: its own files are fine, a file beside the top one is not.
+        assert!(refuse_unread(&vfs, &sub, &files(&["a/j.nomad"])).is_ok());
+        assert!(refuse_unread(&vfs, &sub, &files(&["j.nomad"])).is_err());
+        // No configuration read at all: any file on the way is unread.
+        let none = Config::default();
+        let empty = MemVfs::new("t");
+        assert!(refuse_unread(&empty, &none, &files(&["a/j.nomad"])).is_ok());
+        assert!(refuse_unread(&vfs, &none, &files(&["z/j.nomad"])).is_err());
     }
 }

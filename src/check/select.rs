@@ -154,6 +154,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
             .range
             .head_vfs()
             .map_err(|e| usage(format!("cannot read the new versions from git: {e}")))?;
+        config::refuse_unread(vfs.as_ref(), &configs.head, &set.changed())?;
         let root = set.range.root.clone();
         return Ok(Selection {
             vfs,
@@ -164,7 +165,8 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
         });
     }
     let root = config::search_root(cwd);
-    let head = config::discover(&DiskVfs::new(root.clone()), &config::start_in(&root))?;
+    let root_vfs = DiskVfs::new(root.clone());
+    let head = config::discover(&root_vfs, &config::start_in(&root))?;
     let configs = Configs {
         head: head.unwrap_or_default(),
         base: None,
@@ -194,8 +196,11 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
         // follows the configuration's `include` and `exclude`.
         let explicit = !r.is_dir();
         let head = &configs.head;
+        let found = expand(r, vfs.fence());
+        let in_project: Vec<PathBuf> = found.iter().map(|(f, _)| in_root(f)).collect();
+        config::refuse_unread(&root_vfs, head, &in_project)?;
         files.extend(
-            expand(r, vfs.fence())
+            found
                 .into_iter()
                 .filter(|(f, always)| {
                     explicit

@@ -183,7 +183,10 @@ pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
             ignore_collision: pf.bool(cx, "ignore_collision").unwrap_or_default(),
             spans: pf.spans,
         };
-        if port.spans.written("static") {
+        // Nomad's parsers (jobspec parsePorts, jobspec2
+        // normalizeNetworkPorts) reserve a port only for `static > 0`; a
+        // `static = 0` port is dynamic.
+        if port.value > 0 {
             net.reserved_ports.push(port);
         } else {
             net.dynamic_ports.push(port);

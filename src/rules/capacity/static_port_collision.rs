@@ -111,4 +111,20 @@ mod tests {
             crate::diag::render(&out, false)
         );
     }
+
+    /// `static = 0` is a dynamic port in Nomad (its parsers reserve a port
+    /// only for `static > 0`): two of them collide with nothing.
+    #[test]
+    fn static_zero_ports_are_dynamic_and_never_collide() {
+        let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"a\" {\n      driver = \"docker\"\n    }\n    network {\n      port \"a\" {\n        static = 0\n      }\n      port \"b\" {\n        static = 0\n      }\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
+        let job = p.job.as_ref().expect("the job loads");
+        let net = &job.groups[0].networks[0];
+        assert!(net.reserved_ports.is_empty(), "{:?}", net.reserved_ports);
+        assert_eq!(net.dynamic_ports.len(), 2);
+        let world = world();
+        let mut out = Vec::new();
+        StaticPortCollision.check(&RuleContext::new(&p, &world, None), &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
 }

@@ -1,12 +1,24 @@
+use crate::cluster::resources::task_group_resources;
+use crate::jobspec::{Task, TaskGroup};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::version::NomadVersion;
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags tasks that leave `cpu` or `memory` at Nomad's defaults (100 MHz,
-    /// 300 MB) by not writing them, or that have no `resources` block at all.
-    /// Lifecycle hook tasks (`lifecycle { hook = ... }`: prestart, poststart
-    /// and poststop helpers) are not flagged: they are short-lived or small,
-    /// and the defaults are the usual choice for them.
+    /// 300 MB) by not writing them, or that have no `resources` block at all,
+    /// where that default changes what an allocation of the group asks for.
+    ///
+    /// A default Nomad does not count is harmless and not flagged. Nomad
+    /// combines a group's tasks by lifecycle phase
+    /// (`AllocatedResources.Comparable`, per release): an ephemeral prestart
+    /// or a poststop helper is covered by the larger of the phases, so its
+    /// defaults change nothing when the main tasks' written asks are larger;
+    /// before 1.9.2 a poststart task is counted nowhere (0.11 and 0.12 skip
+    /// poststop too). A prestart sidecar, from 1.9.2 a poststart task, and a
+    /// helper whose 300 MB outgrows the main tasks' written asks do raise
+    /// the ask, and are flagged like any task (one placeholder never covers
+    /// another). `cores` stands in for `cpu`.
     ///
     /// ## Why is this bad?
     /// The defaults are placeholders, not measurements. Quota arithmetic,
@@ -46,46 +58,116 @@ impl Rule for DefaultResources {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        for (_, task) in super::tasks(job) {
-            // Lifecycle hooks (prestart/poststart/poststop helpers: a wait
-            // for a port, a migration, a log shipper) are short-lived or
-            // tiny; Nomad's defaults are the usual, harmless choice there.
-            if task.lifecycle.is_some() {
-                continue;
+        let version = ctx.world.nomad_version;
+        for g in &job.groups {
+            let measured = measured_only(g);
+            for (ti, task) in g.tasks.iter().enumerate() {
+                let missing: Vec<Dim> = defaulted(task)
+                    .filter(|d| default_counts(&measured, task, ti, *d, version))
+                    .collect();
+                if !missing.is_empty() {
+                    out.push(self.finding(ctx, task, &missing));
+                }
             }
-            let r = &task.resources;
-            let missing: Vec<&str> = ["cpu", "memory"]
-                .into_iter()
-                .filter(|k| !r.spans.written(k))
-                .collect();
-            // `cores` replaces `cpu`; either one is a deliberate choice.
-            let missing: Vec<&str> = missing
-                .into_iter()
-                .filter(|k| !(*k == "cpu" && r.spans.written("cores")))
-                .collect();
-            if missing.is_empty() {
-                continue;
-            }
-            let (span, what) = match r.spans.block {
-                None => (
-                    task.spans.label.or(task.spans.block),
-                    "has no resources block".to_string(),
-                ),
-                Some(b) => (Some(b), format!("does not set {}", missing.join(" or "))),
-            };
-            out.push(
-                ctx.finding(
-                    &Self::META,
-                    span,
-                    "defaults apply here",
-                    format!(
-                        "task \"{}\" {what}; Nomad's defaults apply ({} MHz cpu, {} MB memory)",
-                        task.name, r.cpu, r.memory_mb
-                    ),
-                )
-                .help("write `resources { cpu = ... memory = ... }` with measured values"),
-            );
         }
+    }
+}
+
+/// A resource a task may leave to Nomad's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    Cpu,
+    Memory,
+}
+
+impl Dim {
+    fn key(self) -> &'static str {
+        match self {
+            Dim::Cpu => "cpu",
+            Dim::Memory => "memory",
+        }
+    }
+
+    fn zero(self, t: &mut Task) {
+        match self {
+            Dim::Cpu => t.resources.cpu = 0,
+            Dim::Memory => t.resources.memory_mb = 0,
+        }
+    }
+}
+
+/// The dimensions `t` leaves to Nomad's defaults. `cores` replaces `cpu`:
+/// either one is a deliberate choice.
+fn defaulted(t: &Task) -> impl Iterator<Item = Dim> + '_ {
+    let r = &t.resources;
+    [Dim::Cpu, Dim::Memory]
+        .into_iter()
+        .filter(|d| !r.spans.written(d.key()))
+        .filter(|d| !(*d == Dim::Cpu && r.spans.written("cores")))
+}
+
+/// `g` with every default taken out: what its tasks ask for in writing.
+/// A placeholder does not vouch for another: a helper is covered by the
+/// main tasks' measured asks, never by their defaults.
+fn measured_only(g: &TaskGroup) -> TaskGroup {
+    let mut m = g.clone();
+    for t in &mut m.tasks {
+        let dims: Vec<Dim> = defaulted(t).collect();
+        for d in dims {
+            d.zero(t);
+        }
+    }
+    m
+}
+
+/// Whether `task`'s default for `dim` changes what one allocation asks at
+/// `version` (the scheduler's and the quota's own sum, which combines
+/// lifecycle phases per release): `measured` (the group's written asks)
+/// with task `ti` as written plus that default, against the same without
+/// it. Any value up to the default then gives the same ask, so the default
+/// is harmless exactly when the two agree.
+fn default_counts(
+    measured: &TaskGroup,
+    task: &Task,
+    ti: usize,
+    dim: Dim,
+    version: NomadVersion,
+) -> bool {
+    let ask = |g: &TaskGroup| {
+        let r = task_group_resources(g, version);
+        (r.cpu, r.memory_mb, r.memory_max_mb)
+    };
+    let mut with = measured.clone();
+    if let Some(t) = with.tasks.get_mut(ti) {
+        match dim {
+            Dim::Cpu => t.resources.cpu = task.resources.cpu,
+            Dim::Memory => t.resources.memory_mb = task.resources.memory_mb,
+        }
+    }
+    ask(&with) != ask(measured)
+}
+
+impl DefaultResources {
+    fn finding(&self, ctx: &RuleContext<'_>, task: &Task, missing: &[Dim]) -> Finding {
+        let r = &task.resources;
+        let missing: Vec<&str> = missing.iter().map(|d| d.key()).collect();
+        let (span, what) = match r.spans.block {
+            None => (
+                task.spans.label.or(task.spans.block),
+                "has no resources block".to_string(),
+            ),
+            Some(b) => (Some(b), format!("does not set {}", missing.join(" or "))),
+        };
+        ctx.finding(
+            &Self::META,
+            span,
+            "defaults apply here",
+            format!(
+                "task \"{}\" {what}; Nomad's defaults apply ({} MHz cpu, {} MB memory)",
+                task.name, r.cpu, r.memory_mb
+            ),
+        )
+        .help("write `resources { cpu = ... memory = ... }` with measured values")
     }
 }
 
@@ -172,6 +254,107 @@ mod tests {
         assert!(
             messages[1].starts_with("task \"memory_only\" does not set cpu;"),
             "{messages:?}"
+        );
+    }
+
+    /// Findings' task names for `text` judged as Nomad `version`.
+    fn flagged(text: &str, version: NomadVersion) -> Vec<String> {
+        let p = load("web.nomad", text);
+        let mut world = world();
+        world.nomad_version = version;
+        let mut out = Vec::new();
+        DefaultResources.check(&RuleContext::new(&p, &world, None), &mut out);
+        out.iter()
+            .map(|f| f.message.split(';').next().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// A group of one helper task (`hook`, `sidecar`, the helper's own
+    /// `resources` body) beside a main task asking `cpu` MHz / `mem` MB.
+    fn group(name: &str, hook: &str, sidecar: bool, own: &str, cpu: i64, mem: i64) -> String {
+        let own = if own.is_empty() {
+            String::new()
+        } else {
+            format!("      resources {{ {own} }}\n")
+        };
+        // 0 / 0: the main task writes no resources block either.
+        let main = if (cpu, mem) == (0, 0) {
+            String::new()
+        } else {
+            format!("      resources {{\n        cpu = {cpu}\n        memory = {mem}\n      }}\n")
+        };
+        format!(
+            "  group \"{name}\" {{\n    task \"h-{name}\" {{\n      driver = \"exec\"\n      lifecycle {{\n        hook = \"{hook}\"\n        sidecar = {sidecar}\n      }}\n{own}    }}\n    task \"app\" {{\n      driver = \"exec\"\n{main}    }}\n  }}\n"
+        )
+    }
+
+    /// One group per case: helpers with no resources block unless said.
+    fn hooks() -> String {
+        [
+            group("wait", "prestart", false, "", 500, 512),
+            group("cleanup", "poststop", false, "", 500, 512),
+            group("raised", "prestart", false, "cpu = 50", 500, 128),
+            group("logs", "prestart", true, "", 500, 512),
+            group("notify", "poststart", false, "", 500, 512),
+            group("small", "poststop", false, "", 50, 64),
+            group("unmeasured", "prestart", false, "", 0, 0),
+        ]
+        .into_iter()
+        .fold(
+            "job \"web\" {\n  datacenters = [\"dc1\"]\n".to_string(),
+            |job, g| job + &g,
+        ) + "}\n"
+    }
+
+    /// A helper is flagged exactly where its default changes the group's
+    /// ask, as each release combines lifecycle phases: covered ephemeral
+    /// helpers never; a helper whose 300 MB outgrows a 128 MB main task and
+    /// a prestart sidecar always; a poststart task from 1.9.2 (before, Nomad
+    /// counted it nowhere); a poststop task larger than main from 1.0 (0.11
+    /// and 0.12 skip poststop).
+    #[test]
+    fn helpers_are_flagged_where_their_defaults_change_the_ask() {
+        let v = NomadVersion::new;
+        let flagged = |v| flagged(&hooks(), v);
+        let raised = "task \"h-raised\" does not set memory";
+        let sidecar = "task \"h-logs\" has no resources block";
+        let notify = "task \"h-notify\" has no resources block";
+        let small = "task \"h-small\" has no resources block";
+        // A main task's default never covers a helper's, nor the reverse.
+        let unmeasured = [
+            "task \"h-unmeasured\" has no resources block",
+            "task \"app\" has no resources block",
+        ];
+        let all = |found: &[&'static str]| [found, &unmeasured[..]].concat();
+        assert_eq!(flagged(v(0, 12, 0)), all(&[raised, sidecar]));
+        assert_eq!(flagged(v(1, 9, 1)), all(&[raised, sidecar, small]));
+        assert_eq!(flagged(v(1, 9, 2)), all(&[raised, sidecar, notify, small]));
+        assert_eq!(
+            flagged(NomadVersion::CURRENT),
+            all(&[raised, sidecar, notify, small])
+        );
+    }
+
+    /// Only the dimension that counts is named: a helper whose cpu the main
+    /// task covers but whose memory does not lacks memory only.
+    #[test]
+    fn only_the_counted_default_is_named() {
+        let job = |g: String| format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n{g}}}\n");
+        let text = job(group("g", "prestart", false, "disk = 10", 500, 128));
+        assert_eq!(
+            flagged(&text, NomadVersion::CURRENT),
+            ["task \"h-g\" does not set memory"]
+        );
+        // Main tasks are always flagged, helpers or not around them: the
+        // same task without its lifecycle block.
+        let main_only = text.replace(
+            "lifecycle {\n        hook = \"prestart\"\n        sidecar = false\n      }\n",
+            "",
+        );
+        assert_ne!(main_only, text);
+        assert_eq!(
+            flagged(&main_only, NomadVersion::CURRENT),
+            ["task \"h-g\" does not set cpu or memory"]
         );
     }
 }

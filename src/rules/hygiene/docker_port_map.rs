@@ -104,3 +104,46 @@ fn port_pairs(v: &crate::jobspec::Value) -> Vec<(String, String)> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    /// A `port_map` value written as a string (`"8080"`, as HCL1 files and
+    /// `-json` jobs often have it) is carried into the suggested `to`, like
+    /// a number; anything else is a placeholder.
+    #[test]
+    fn string_and_number_ports_reach_the_suggestion() {
+        let text = r#"job "web" {
+  datacenters = ["dc1"]
+  group "g" {
+    task "app" {
+      driver = "docker"
+      config {
+        image = "redis:7.2.4"
+        port_map {
+          http  = 8080
+          admin = "9090"
+          odd   = true
+        }
+      }
+      resources {
+        cpu    = 200
+        memory = 256
+      }
+    }
+  }
+}
+"#;
+        let p = load("web.nomad", text);
+        let world = world();
+        let mut out = Vec::new();
+        DockerPortMap.check(&RuleContext::new(&p, &world, None), &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        let help = out[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains("port \"http\" { to = 8080 }"), "{help}");
+        assert!(help.contains("port \"admin\" { to = 9090 }"), "{help}");
+        assert!(help.contains("port \"odd\" { to = <port> }"), "{help}");
+    }
+}

@@ -172,4 +172,25 @@ mod tests {
         Hcl1Syntax.check(&RuleContext::new(&p, &world, None), &mut out);
         crate::assert_snap!("rule_np106_hcl1_syntax", crate::diag::render(&out, false));
     }
+
+    /// Before 1.0 the server parses HCL1, where the line is valid: the rule
+    /// is silent under a 0.x world even though our HCL2 front end rejects
+    /// the file, and speaks again from 1.0.0.
+    #[test]
+    fn silent_before_1_0_where_hcl1_is_the_format() {
+        let text = "job \"web\" {\n  group \"g\" {\n    task \"t\" {\n      env {\n        \"FOO.BAR\" = \"x\"\n      }\n    }\n  }\n}\n";
+        let p = load("web.nomad", text);
+        assert!(p.body.is_none() && p.diags.iter().any(|d| d.is_error()));
+        let found = |v: crate::version::NomadVersion| {
+            let mut world = world();
+            world.nomad_version = v;
+            let mut out = Vec::new();
+            Hcl1Syntax.check(&RuleContext::new(&p, &world, None), &mut out);
+            out.len()
+        };
+        let v = crate::version::NomadVersion::new;
+        assert_eq!(found(v(0, 9, 3)), 0);
+        assert_eq!(found(v(0, 12, 9)), 0);
+        assert_eq!(found(v(1, 0, 0)), 1);
+    }
 }

@@ -1,0 +1,94 @@
+//! Unit tests of the change set (kept beside it, split out for size).
+
+use super::*;
+use crate::vfs::MemVfs;
+
+fn job_text(id: &str) -> String {
+    format!("job \"{id}\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n    }}\n  }}\n}}\n")
+}
+
+fn set(changes: Vec<Change>) -> ChangeSet {
+    ChangeSet {
+        range: Range::new(PathBuf::from("/repo"), true, None, None),
+        changes,
+        ignored: Vec::new(),
+        configs: None,
+    }
+}
+
+fn loader() -> JobLoader {
+    JobLoader::plain(
+        crate::version::NomadVersion::CURRENT,
+        PathBuf::from("/repo"),
+    )
+}
+
+fn parsed(vfs: &MemVfs, p: &str) -> NewVersion {
+    NewVersion::of(&loader().load(vfs, Path::new(p)))
+}
+
+#[test]
+fn steps_pair_moves_stop_replaced_jobs_and_keep_path_order() {
+    let mut base = MemVfs::new("base");
+    base.insert(Path::new("a/old.nomad"), job_text("moved"));
+    base.insert(Path::new("b.nomad"), job_text("gone"));
+    base.insert(Path::new("c.nomad"), job_text("first"));
+    let mut head = MemVfs::new("head");
+    head.insert(Path::new("z/new.nomad"), job_text("moved"));
+    head.insert(Path::new("c.nomad"), job_text("second"));
+    let cs = set(vec![
+        Change::Deleted(PathBuf::from("a/old.nomad")),
+        Change::Added(PathBuf::from("z/new.nomad")),
+        Change::Deleted(PathBuf::from("b.nomad")),
+        Change::Modified(PathBuf::from("c.nomad")),
+        Change::Added(PathBuf::from("notes.md")),
+    ]);
+    let mut new = BTreeMap::new();
+    for p in ["z/new.nomad", "c.nomad"] {
+        new.insert(PathBuf::from(p), parsed(&head, p));
+    }
+    let steps = cs.steps(&new, &base, &loader(), None);
+    let got: Vec<String> = steps
+        .iter()
+        .map(|s| format!("{} {} {}", s.path.display(), s.change, s.is_stop()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "b.nomad deleted true",
+            "c.nomad no longer defines this job true",
+            "c.nomad modified false",
+            "z/new.nomad added false",
+        ]
+    );
+    assert_eq!(
+        cs.candidates(),
+        vec![PathBuf::from("c.nomad"), PathBuf::from("z/new.nomad")]
+    );
+    assert_eq!(
+        cs.deleted(),
+        vec![PathBuf::from("a/old.nomad"), PathBuf::from("b.nomad")]
+    );
+}
+
+#[test]
+fn restrict_keeps_renames_touching_the_wanted_folder() {
+    let mut cs = set(vec![
+        Change::Renamed {
+            from: PathBuf::from("jobs/a.nomad"),
+            to: PathBuf::from("old/a.nomad"),
+        },
+        Change::Modified(PathBuf::from("other/b.nomad")),
+    ]);
+    cs.restrict(&[PathBuf::from("jobs")]);
+    assert_eq!(cs.changes.len(), 1);
+    assert_eq!(cs.changed(), vec![PathBuf::from("old/a.nomad")]);
+}
+
+#[test]
+fn job_candidates_by_name() {
+    assert!(is_job_candidate(Path::new("a/b.nomad.hcl")));
+    assert!(is_job_candidate(Path::new("b.nomad")));
+    assert!(is_job_candidate(Path::new("web.job")));
+    assert!(!is_job_candidate(Path::new("b.md")));
+}
