@@ -60,6 +60,9 @@ struct Version {
 
 impl Version {
     fn parse(s: &str, semver: bool) -> Option<Version> {
+        if let Some(v) = Version::parse_plain(s) {
+            return Some(v);
+        }
         let m = version_regex(semver).captures(s)?;
         let written = m.get(1)?.as_str();
         let mut segments = written
@@ -80,6 +83,33 @@ impl Version {
             si,
             pre,
             meta: group(10),
+        })
+    }
+
+    /// The common shape, dotted decimal segments (`1.20.1`), without the
+    /// regex: the regex gives such a text no prerelease and no metadata
+    /// (both need a `-`, a letter or a `+`), in both of its forms. Every
+    /// other text, even one this would refuse, goes to the regex.
+    fn parse_plain(s: &str) -> Option<Version> {
+        let plain = !s.is_empty()
+            && s.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if !plain {
+            return None;
+        }
+        let mut segments = s
+            .split('.')
+            .map(|p| p.parse::<i64>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        let si = segments.len();
+        while segments.len() < 3 {
+            segments.push(0);
+        }
+        Some(Version {
+            segments,
+            si,
+            pre: String::new(),
+            meta: String::new(),
         })
     }
 
@@ -258,6 +288,66 @@ pub fn semver_matches(version: &str, constraints: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The regex's reading of `s`, without the dotted-decimal shortcut.
+    fn by_regex(s: &str, semver: bool) -> Option<Version> {
+        let m = version_regex(semver).captures(s)?;
+        let mut segments = m
+            .get(1)?
+            .as_str()
+            .split('.')
+            .map(|p| p.parse::<i64>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        let si = segments.len();
+        while segments.len() < 3 {
+            segments.push(0);
+        }
+        let group = |i: usize| m.get(i).map_or("", |g| g.as_str()).to_string();
+        let pre = match group(7) {
+            p if p.is_empty() => group(4),
+            p => p,
+        };
+        Some(Version {
+            segments,
+            si,
+            pre,
+            meta: group(10),
+        })
+    }
+
+    #[test]
+    fn the_dotted_decimal_shortcut_reads_what_the_regex_reads() {
+        for s in [
+            "1",
+            "1.2",
+            "1.20.1",
+            "0.0.0",
+            "01.2",
+            "1.2.3.4.5",
+            "1.",
+            ".1",
+            "1..2",
+            "",
+            "v1.2",
+            "1.2-beta",
+            "1.2+m",
+            "1.2a",
+            "99999999999999999999.1",
+            " 1.2",
+        ] {
+            for semver in [false, true] {
+                assert_eq!(Version::parse(s, semver), by_regex(s, semver), "{s:?}");
+            }
+            if Version::parse_plain(s).is_some() {
+                assert_eq!(Version::parse_plain(s), by_regex(s, false), "{s:?}");
+            }
+        }
+        assert!(
+            Version::parse_plain("1.20.1").is_some(),
+            "the shortcut is taken"
+        );
+        assert!(Version::parse_plain("1.2-beta").is_none());
+    }
 
     /// go-version's `TestConstraintCheck`, whole.
     #[test]
