@@ -1,0 +1,96 @@
+//! The running jobs of an import folder, read from their API JSON.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::json::read_bounded_json;
+use crate::diag::{Diag, Diags};
+use crate::jobspec::Job;
+use crate::vfs::Vfs;
+use crate::world::api_job::job_from_api_json;
+use crate::world::model::*;
+
+/// Jobs under `jobs/<namespace>/<id>.json`, replayed in creation order
+/// (unless `allocations.json` pins them); returns each job's indexes.
+pub(super) fn load_jobs(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    world: &mut World,
+    diags: &mut Diags,
+) -> BTreeMap<(String, String), JobIndexes> {
+    let mut versions = BTreeMap::new();
+    let jobs_dir = dir.join("jobs");
+    let mut found: Vec<(u64, PathBuf, Job)> = Vec::new();
+    let mut ns_dirs: Vec<String> = world.namespaces.keys().cloned().collect();
+    ns_dirs.sort();
+    for ns in ns_dirs {
+        let d = jobs_dir.join(&ns);
+        if !vfs.is_dir(&d) {
+            continue;
+        }
+        for p in vfs.list(&d).unwrap_or_default() {
+            if p.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            if found.len() == crate::world::MAX_RUNNING_JOBS {
+                diags.push(
+                    Diag::error(
+                        "import::too-many-jobs",
+                        format!(
+                            "{} is past the {} running jobs a world may hold",
+                            p.display(),
+                            crate::world::MAX_RUNNING_JOBS
+                        ),
+                    )
+                    .help("every plan replays each running job first; import the namespaces the planned jobs share clients with"),
+                );
+                return versions;
+            }
+            let Some((src, v)) = read_bounded_json(vfs, &p, diags) else {
+                continue;
+            };
+            match job_from_api_json(&v) {
+                Ok(job) if job.stop => {}
+                Ok(job) => {
+                    versions.insert(
+                        (job.namespace.clone(), job.id.clone()),
+                        crate::world::api_alloc::job_indexes(&v),
+                    );
+                    let index = v
+                        .get("CreateIndex")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(u64::MAX);
+                    let rel = p
+                        .strip_prefix(dir)
+                        .map(Path::to_path_buf)
+                        .unwrap_or(p.clone());
+                    found.push((index, rel, job));
+                }
+                Err(d) => diags.push(d.in_source(&src)),
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    world.running = found
+        .into_iter()
+        .map(|(_, path, job)| RunningJob { path, job })
+        .collect();
+    versions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_without_groups_is_a_located_error_not_a_panic() {
+        let err = job_from_api_json(&serde_json::json!({"ID": "x"})).unwrap_err();
+        assert!(err.message.contains("TaskGroups"));
+        let err =
+            job_from_api_json(&serde_json::json!({"ID": "x", "Type": "nope", "TaskGroups": []}))
+                .unwrap_err();
+        assert!(err.message.contains("unknown type"));
+    }
+}

@@ -1,0 +1,80 @@
+//! Quotas, namespaces and the scheduler configuration as Nomad's API
+//! returns them.
+
+use serde_json::Value;
+
+use crate::world::api_json::{b, i, s, smap, strs};
+use crate::world::model::*;
+
+pub fn quota_from_api(v: &Value) -> QuotaSpec {
+    let limits = v
+        .get("Limits")
+        .and_then(Value::as_array)
+        .map(|ls| {
+            ls.iter()
+                .map(|l| {
+                    let rl = l.get("RegionLimit").unwrap_or(&Value::Null);
+                    // The API leaves unset limits at 0 (= unlimited); keep
+                    // them as "not set" so a written spec stays minimal.
+                    let opt = |k: &str| rl.get(k).and_then(Value::as_i64).filter(|x| *x != 0);
+                    QuotaLimit {
+                        region: s(l, "Region"),
+                        region_limit: RegionLimit {
+                            cpu: opt("CPU"),
+                            cores: opt("Cores"),
+                            memory: opt("MemoryMB"),
+                            memory_max: opt("MemoryMaxMB"),
+                            devices: rl
+                                .get("Devices")
+                                .and_then(Value::as_array)
+                                .map(|d| d.iter().map(|d| (s(d, "Name"), i(d, "Count"))).collect())
+                                .unwrap_or_default(),
+                            spans: Default::default(),
+                        },
+                        spans: Default::default(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    QuotaSpec {
+        name: s(v, "Name"),
+        description: s(v, "Description"),
+        limits,
+        spans: Default::default(),
+    }
+}
+
+pub fn namespace_from_api(v: &Value) -> Namespace {
+    let caps = v.get("Capabilities").unwrap_or(&Value::Null);
+    Namespace {
+        name: s(v, "Name"),
+        description: s(v, "Description"),
+        quota: Some(s(v, "Quota")).filter(|q| !q.is_empty()),
+        meta: smap(v, "Meta"),
+        enabled_task_drivers: strs(caps, "EnabledTaskDrivers"),
+        disabled_task_drivers: strs(caps, "DisabledTaskDrivers"),
+        spans: Default::default(),
+    }
+}
+
+pub fn scheduler_from_api(v: &Value) -> SchedulerConfig {
+    let cfg = v.get("SchedulerConfig").unwrap_or(v);
+    let p = cfg.get("PreemptionConfig").unwrap_or(&Value::Null);
+    let flag = |k: &str, default: bool| p.get(k).and_then(Value::as_bool).unwrap_or(default);
+    let defaults = PreemptionConfig::default();
+    SchedulerConfig {
+        algorithm: match s(cfg, "SchedulerAlgorithm").as_str() {
+            "spread" => Algorithm::Spread,
+            _ => Algorithm::Binpack,
+        },
+        preemption: PreemptionConfig {
+            system: flag("SystemSchedulerEnabled", defaults.system),
+            sysbatch: flag("SysBatchSchedulerEnabled", defaults.sysbatch),
+            batch: flag("BatchSchedulerEnabled", defaults.batch),
+            service: flag("ServiceSchedulerEnabled", defaults.service),
+        },
+        memory_oversubscription: b(cfg, "MemoryOversubscriptionEnabled"),
+        spans: Default::default(),
+    }
+}
