@@ -57,10 +57,20 @@ const NOMAD_ALSO_REJECTS: &[&str] = &[
 ];
 
 /// Files Nomad rejects for reasons outside the front end, with why.
-const KNOWN_INVALID: &[(&str, &str)] = &[(
-    "perrymanuk__hashi-homelab__nomad_jobs__TEMPLATE.job",
-    "a template: `cpu = __CPU__`, `to = \"__PORT__\"` placeholders are not numbers",
-)];
+const KNOWN_INVALID: &[(&str, &str)] = &[
+    (
+        "perrymanuk__hashi-homelab__nomad_jobs__TEMPLATE.job",
+        "a template: `cpu = __CPU__`, `to = \"__PORT__\"` placeholders are not numbers",
+    ),
+    (
+        "hashicorp__nomad__jobspec__test-fixtures__basic.hcl",
+        "a parser fixture: a batch job with `update` blocks, which TaskGroup.Validate refuses",
+    ),
+    (
+        "hashicorp__nomad@v0.5.6__jobspec__test-fixtures__basic.hcl",
+        "a parser fixture: a batch job with `update` blocks, which TaskGroup.Validate refuses",
+    ),
+];
 
 #[test]
 #[ignore = "optional sweep over ../shared/corpus; .ci/run runs it with --ignored"]

@@ -274,3 +274,242 @@ fn a_release_before_connect_refuses_the_block() {
     assert!(!o.stdout.contains("connect-proxy"), "{}", o.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The injected sidecar task as a 0.10–1.0 `-verbose` plan shows it
+/// (Resources without Cores/MemoryMaxMB/SecretsMB, LogConfig without
+/// Disabled, no Lifecycle in diff.go), for the release's Consul constraint
+/// and Envoy arguments.
+fn old_sidecar_task(operand: &str, rtarget: &str, args: &[&str]) -> String {
+    let mut config = String::new();
+    for (i, a) in args.iter().enumerate() {
+        config.push_str(&format!("      + args[{i}]: \"{a}\"\n"));
+    }
+    format!(
+        r#"  + Task: "connect-proxy-count-api" (forces create)
+    + Driver:        "docker"
+    + KillTimeout:   "5000000000"
+    + Kind:          "connect-proxy:count-api"
+    + Leader:        "false"
+    + ShutdownDelay: "5000000000"
+    + Constraint {{
+      + LTarget: "${{attr.consul.version}}"
+      + Operand: "{operand}"
+      + RTarget: "{rtarget}"
+      }}
+    + Config {{
+{config}      + image:   "${{meta.connect.sidecar_image}}"
+      }}
+    + Resources {{
+      + CPU:      "250"
+      + DiskMB:   "0"
+      + IOPS:     "0"
+      + MemoryMB: "128"
+      }}
+    + LogConfig {{
+      + MaxFileSizeMB: "2"
+      + MaxFiles:      "2"
+      }}
+"#
+    )
+}
+
+const ENVOY_ARGS: [&str; 4] = [
+    "-c",
+    "${NOMAD_SECRETS_DIR}/envoy_bootstrap.json",
+    "-l",
+    "${meta.connect.log_level}",
+];
+
+/// Nomad 0.10.0 (job_endpoint_hook_connect.go at v0.10.0, newConnectTask):
+/// the sidecar task before lifecycle hooks (0.11.0) and before
+/// `--disable-hot-restart` (0.10.4), with the `version` constraint on
+/// `>= 1.6.0beta1` (semver from 0.10.2), and the proxy port without a host
+/// network (0.12.1 re-canonicalises the group network). Until this was
+/// modelled, a 0.10–1.0 world planned the job without the task.
+#[test]
+fn sidecar_task_is_injected_under_0_10_0() {
+    let dir = project("v0100", "0.10.0", 4000, "bridge");
+    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let task = section(
+        &o.stdout,
+        "  + Task: \"connect-proxy-count-api\"",
+        "  + Task: \"web\"",
+    );
+    assert_eq!(
+        task,
+        old_sidecar_task("version", ">= 1.6.0beta1", &ENVOY_ARGS)
+    );
+    let network = section(&o.stdout, "  + Network {", "  + Service {");
+    assert!(
+        network.contains(
+            "    + Dynamic Port {\n      + Label: \"connect-proxy-count-api\"\n      + To:    \"-1\"\n      }"
+        ),
+        "{network}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Nomad 1.0.4: `--concurrency` (1.0.0) and `--disable-hot-restart`, the
+/// client's image variable (1.0.0 alone used `envoyproxy/envoy:v${NOMAD_envoy_version}`),
+/// the semver constraint, and the proxy port on host network "default".
+#[test]
+fn sidecar_task_is_injected_under_1_0() {
+    let dir = project("v104", "1.0.4", 4000, "bridge");
+    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let task = section(
+        &o.stdout,
+        "  + Task: \"connect-proxy-count-api\"",
+        "  + Task: \"web\"",
+    );
+    let mut args = ENVOY_ARGS.to_vec();
+    args.extend([
+        "--concurrency",
+        "${meta.connect.proxy_concurrency}",
+        "--disable-hot-restart",
+    ]);
+    assert_eq!(task, old_sidecar_task("semver", ">= 1.6.0-beta1", &args));
+    let network = section(&o.stdout, "  + Network {", "  + Service {");
+    assert!(
+        network.contains(
+            "    + Dynamic Port {\n      + HostNetwork: \"default\"\n      + Label:       \"connect-proxy-count-api\"\n      + To:          \"-1\"\n      }"
+        ),
+        "{network}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir = project("v100", "1.0.0", 4000, "bridge");
+    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    assert!(
+        o.stdout
+            .contains("      + image:   \"envoyproxy/envoy:v${NOMAD_envoy_version}\"\n"),
+        "{}",
+        o.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The sidecar's 250 MHz count in placement under 0.10.x and 1.0.x too.
+#[test]
+fn sidecar_resources_count_in_placement_before_1_1() {
+    for v in ["0.10.5", "1.0.4"] {
+        let dir = project(&format!("cpu-{v}"), v, 300, "bridge");
+        let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+        assert!(
+            o.stdout
+                .contains("  Task Group \"api\" (failed to place 1 allocation):\n"),
+            "{v}: {}",
+            o.stdout
+        );
+        assert!(
+            o.stdout
+                .contains("    * Dimension \"cpu\" exhausted on 1 nodes"),
+            "{v}: {}",
+            o.stdout
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        let dir = project(&format!("cpu400-{v}"), v, 400, "bridge");
+        let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+        assert!(
+            o.stdout.contains("- All tasks successfully allocated."),
+            "{v}: {}",
+            o.stdout
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Two sidecar services: 0.10.0 and 0.10.1 inject only the first one's
+/// task (groupConnectHook returned inside its loop, removed in 0.10.2).
+#[test]
+fn only_the_first_sidecar_is_injected_before_0_10_2() {
+    let two = JOB.replace("@MODE@", "bridge").replace(
+        "    task \"web\" {",
+        "    service {\n      name = \"admin\"\n      port = \"9002\"\n      connect {\n        sidecar_service {}\n      }\n    }\n    task \"web\" {",
+    );
+    for (v, both) in [("0.10.1", false), ("0.10.2", true)] {
+        let dir = project(&format!("two-{v}"), v, 4000, "bridge");
+        std::fs::write(dir.join("jobs/web.nomad"), &two).expect("job");
+        let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+        assert_eq!(o.code, 1, "{v}: {}{}", o.stdout, o.stderr);
+        assert!(
+            o.stdout
+                .contains("  + Task: \"connect-proxy-count-api\" (forces create)\n"),
+            "{v}: {}",
+            o.stdout
+        );
+        assert_eq!(
+            o.stdout
+                .contains("  + Task: \"connect-proxy-admin\" (forces create)\n"),
+            both,
+            "{v}: {}",
+            o.stdout
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The validator's words per release: 0.10.0 drops its error (the job
+/// plans, sidecar and all), 0.10.1–1.10 say "requires bridge network" in
+/// the release's multierror format, 1.11 added `cni/*` and new words.
+#[test]
+fn host_networking_is_refused_in_each_release_words() {
+    let dir = project("host0100", "0.10.0", 4000, "host");
+    let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("  + Task: \"connect-proxy-count-api\" (forces create)\n"),
+        "{}",
+        o.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    for (v, body) in [
+        (
+            "0.10.3",
+            "1 error(s) occurred:\n\n* Consul Connect sidecar requires bridge network, found \"host\" in group \"api\"",
+        ),
+        (
+            "1.0.4",
+            "1 error occurred:\n\t* Consul Connect sidecar requires bridge network, found \"host\" in group \"api\"\n\n",
+        ),
+        (
+            "1.10.0",
+            "1 error occurred:\n\t* Consul Connect sidecar requires bridge network, found \"host\" in group \"api\"",
+        ),
+    ] {
+        let dir = project(&format!("host-{v}"), v, 4000, "host");
+        let o = run(&dir, &["plan", "jobs/web.nomad"]);
+        assert_eq!(o.code, 255, "{v}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stderr,
+            format!("Error during plan: Unexpected response code: 500 ({body})\n"),
+            "{v}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// A sidecar service in a group without a network: 0.10.0's hook indexes
+/// the missing network and panics (we say so, never a plan); 0.10.1 skips
+/// the group in the mutator and its validator names the count.
+#[test]
+fn a_sidecar_without_a_network_before_and_after_0_10_1() {
+    let no_net = JOB.replace("    network {\n      mode = \"@MODE@\"\n    }\n", "");
+    let dir = project("nonet0100", "0.10.0", 4000, "bridge");
+    std::fs::write(dir.join("jobs/web.nomad"), &no_net).expect("job");
+    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    assert!(o.stderr.contains("panics"), "{}", o.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir = project("nonet0101", "0.10.1", 4000, "bridge");
+    std::fs::write(dir.join("jobs/web.nomad"), &no_net).expect("job");
+    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stderr,
+        "Error during plan: Unexpected response code: 500 (1 error(s) occurred:\n\n* Consul Connect sidecars require exactly 1 network, found 0 in group \"api\")\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

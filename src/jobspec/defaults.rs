@@ -35,10 +35,16 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
     }
     let jt = job.job_type;
     // Before 0.10.0 a job without an update stanza had none; later service
-    // jobs get Nomad's default strategy.
+    // jobs get Nomad's default strategy, and system jobs too from 1.11.0
+    // (api/jobs.go, "add DefaultUpdateStrategy to system jobs", #26777).
+    let default_update = match jt {
+        JobType::Service => v.at_least(0, 10, 0),
+        JobType::System => v.at_least(1, 11, 0),
+        _ => false,
+    };
     let job_update = match &job.update {
         Some(u) => Some(u.clone()),
-        None if jt == JobType::Service && v.at_least(0, 10, 0) => Some(UpdateStrategy::default()),
+        None if default_update => Some(UpdateStrategy::default()),
         None => None,
     };
     let (job_id, job_resched, job_migrate) =
@@ -72,18 +78,17 @@ fn group(
         g.ephemeral_disk.size_mb = 300;
     }
     restart(&mut g.restart, jt);
-    // Group update = job update merged with the group's own fields.
-    if jt != JobType::Batch && jt != JobType::Sysbatch {
-        let merged = match (job_update, g.update.take()) {
-            (None, None) => None,
-            (Some(j), None) => Some(j.clone()),
-            (None, Some(gu)) => Some(gu),
-            (Some(j), Some(gu)) => Some(merge_update(j, gu)),
-        };
-        g.update = merged.map(update_defaults);
-    } else {
-        g.update = None;
-    }
+    // Group update = job update merged with the group's own fields
+    // (api/tasks.go: a job `update` block is never empty once
+    // canonicalised, so every group inherits it). Batch and sysbatch jobs
+    // keep it too, for `TaskGroup.Validate` to refuse, as Nomad does.
+    let merged = match (job_update, g.update.take()) {
+        (None, None) => None,
+        (Some(j), None) => Some(j.clone()),
+        (None, Some(gu)) => Some(gu),
+        (Some(j), Some(gu)) => Some(merge_update(j, gu)),
+    };
+    g.update = merged.map(update_defaults);
     if !jt.is_per_node() {
         let r = match (job_resched, g.reschedule.take()) {
             (_, Some(r)) => r,

@@ -106,6 +106,11 @@ pub struct ParsedJob {
     pub body: Option<hcl_edit::structure::Body>,
     /// The canonicalised job, when the file evaluated far enough to build one.
     pub job: Option<Job>,
+    /// The evaluated `job` block it was lowered from (variables, locals,
+    /// functions and `dynamic` blocks resolved), as Nomad's jobspec2 decodes
+    /// it. [`tree::Node::same_content`] tells whether two files say the same
+    /// job before any canonicalisation.
+    pub evaluated: Option<tree::Node>,
     /// Errors and warnings, in file order.
     pub diags: Diags,
 }
@@ -126,6 +131,7 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
                 source,
                 body: None,
                 job: None,
+                evaluated: None,
                 diags: Diag::error(
                     "io::read",
                     format!("Error opening file \"{}\": {e}", path.display()),
@@ -163,11 +169,15 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 source,
                 body: None,
                 job: None,
+                evaluated: None,
                 diags: d.into(),
             };
         }
     };
-    let job = build(vfs, &source, &body, opts, &mut diags);
+    let (job, evaluated) = match build(vfs, &source, &body, opts, &mut diags) {
+        Some((job, node)) => (Some(job), Some(node)),
+        None => (None, None),
+    };
     diags
         .0
         .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
@@ -175,6 +185,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         source,
         body: Some(body),
         job,
+        evaluated,
         diags,
     }
 }
@@ -185,7 +196,7 @@ fn build(
     body: &hcl_edit::structure::Body,
     opts: &LoadOptions,
     diags: &mut Diags,
-) -> Option<Job> {
+) -> Option<(Job, tree::Node)> {
     let base_dir = src.base_dir().map(Path::to_path_buf);
     // One boundary: the files' own fence when they have one (the project
     // root on disk), so functions and the reader agree on what is inside.
@@ -287,7 +298,7 @@ fn build(
     version_gates::check(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
-    Some(job)
+    Some((job, node))
 }
 
 const TOP_LEVEL: &[&str] = &["job", "variable", "variables", "locals"];

@@ -31,6 +31,31 @@ pub struct Node {
 }
 
 impl Node {
+    /// Do the two blocks say the same thing: the same names, labels, values
+    /// and nesting, in the same order, wherever they were written? What the
+    /// spans or comments of a file change is not part of the job.
+    pub fn same_content(&self, other: &Node) -> bool {
+        self.ident == other.ident
+            && self.labels.len() == other.labels.len()
+            && self
+                .labels
+                .iter()
+                .zip(&other.labels)
+                .all(|(a, b)| a.0 == b.0)
+            && self.attrs.len() == other.attrs.len()
+            && self
+                .attrs
+                .iter()
+                .zip(&other.attrs)
+                .all(|(a, b)| a.name == b.name && a.value == b.value)
+            && self.blocks.len() == other.blocks.len()
+            && self
+                .blocks
+                .iter()
+                .zip(&other.blocks)
+                .all(|(a, b)| a.same_content(b))
+    }
+
     /// Span of the block header (`group "web"`), what diagnostics point at.
     pub fn header_span(&self) -> Span {
         let end = self
@@ -193,4 +218,34 @@ fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
         out.push(node);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::jobspec::tests::load_text;
+
+    fn evaluated(text: &str) -> super::Node {
+        load_text(text).evaluated.expect("evaluated")
+    }
+
+    #[test]
+    fn same_content_ignores_layout_and_unused_variables_but_not_values() {
+        let a = evaluated("job \"j\" {\n  group \"g\" {\n    count = 2\n  }\n}\n");
+        let moved = evaluated(
+            "variable \"v\" {\n  description = \"unused\"\n  default = 1\n}\n\n# a comment\njob \"j\" {\n\n  group \"g\" { count = 2 }\n}\n",
+        );
+        assert!(a.same_content(&moved));
+        let via_var = evaluated(
+            "variable \"n\" {\n  default = 2\n}\njob \"j\" {\n  group \"g\" {\n    count = var.n\n  }\n}\n",
+        );
+        assert!(a.same_content(&via_var));
+        for other in [
+            "job \"j\" {\n  group \"g\" {\n    count = 3\n  }\n}\n",
+            "job \"k\" {\n  group \"g\" {\n    count = 2\n  }\n}\n",
+            "job \"j\" {\n  group \"g\" {\n    count = 2\n    meta {}\n  }\n}\n",
+            "job \"j\" {\n  group \"g\" {\n    counts = 2\n  }\n}\n",
+        ] {
+            assert!(!a.same_content(&evaluated(other)), "{other}");
+        }
+    }
 }

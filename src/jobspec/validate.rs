@@ -125,6 +125,25 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
             "add a `task \"name\" { ... }` block",
         );
     }
+    // structs.go TaskGroup.Validate (since 0.6: "Disallow update stanza on
+    // batch jobs"): only service and system jobs roll updates out.
+    if let Some(u) = &g.update {
+        if !matches!(job.job_type, JobType::Service | JobType::System) {
+            let at = u
+                .spans
+                .block
+                .or(job.update.as_ref().and_then(|j| j.spans.block));
+            push(
+                diags,
+                src,
+                "jobspec::value",
+                at.or(gs.label),
+                format!("Job type \"{}\" does not allow update block", job.job_type),
+                "update block",
+                "remove the update block: batch and sysbatch jobs have no rolling updates",
+            );
+        }
+    }
     if g.ephemeral_disk.size_mb < 10 && g.ephemeral_disk.spans.written("size") {
         push(
             diags,

@@ -1,46 +1,76 @@
-//! `jobConnectHook` (nomad/job_endpoint_hook_connect.go): the task Nomad
-//! injects for every Connect sidecar service and gateway, the ports it
-//! needs, and the task kind of a Connect native service; and the hook's
-//! validator (the group network mode a sidecar or gateway requires).
+//! `jobConnectHook.Mutate` (nomad/job_endpoint_hook_connect.go, 0.10.0+):
+//! the task Nomad injects for every Connect sidecar service and gateway,
+//! the ports they need, and the task kind of a Connect native service, as
+//! each release does it:
 //!
-//! Modelled from 1.1 (the sidecar task's config, resources and constraints
-//! as read at v1.1.0–v2.0.5); a 0.10–1.0 world plans the file's tasks only.
-//! Differences from Nomad: a service name is not interpolated
-//! (`${NOMAD_JOB_NAME}` stays as written), and when a task already has the
-//! sidecar's name Nomad appends six random hex digits, where we append six
-//! derived from the job and service names.
-
-use std::collections::BTreeMap;
+//! - 0.10.0: only the first sidecar service of a group gets its task and
+//!   port (the loop returned after it), and a group without a network makes
+//!   the hook panic (it indexes the first network; 0.10.1 skips the group);
+//! - 0.10.2: every sidecar service; the injected task is canonicalised by
+//!   the hook (before, by the job canonicaliser that ran after it);
+//! - 0.12.0: native services; 0.12.1: the group network is re-canonicalised,
+//!   so the injected port gets host network "default";
+//! - 0.12.4: ingress gateways; 1.0.2: a gateway's `sidecar_task` is merged;
+//!   1.0.4: terminating gateways (with their injected port) and the sidecar
+//!   port named by `sidecar_service.port`; 1.2.0: mesh gateways;
+//! - 1.6.0: the Envoy driver is guessed (podman or docker).
+//!
+//! The tasks themselves are built in `connect_task`. Differences from
+//! Nomad: a service name is not interpolated (`${NOMAD_JOB_NAME}` stays as
+//! written), and when a task already has the sidecar's name Nomad appends
+//! six random hex digits, where we append six derived from the job and
+//! service names.
 
 use crate::gotext::go_quote;
-use crate::jobspec::{
-    Constraint, Duration, Job, Lifecycle, LogConfig, Port, Resources, Service, SidecarTask, Task,
-    TaskGroup, Value, WorkloadIdentity,
-};
+use crate::jobspec::{Job, Port, Service, TaskGroup, Value};
 use crate::version::NomadVersion;
 
-const PROXY_PREFIX: &str = "connect-proxy";
-const NATIVE_PREFIX: &str = "connect-native";
-const ENVOY_BOOTSTRAP: &str = "${NOMAD_SECRETS_DIR}/envoy_bootstrap.json";
+use super::connect_task::{
+    canonicalize, merge_into_task, new_gateway_task, new_sidecar_task, PROXY_PREFIX,
+};
 
-/// Is the hook modelled at this version?
-fn modelled(v: NomadVersion) -> bool {
-    v.at_least(1, 1, 0)
+const NATIVE_PREFIX: &str = "connect-native";
+
+/// Why the hook fails a job.
+pub(super) enum HookError {
+    /// The error the hook returns, which Nomad wraps as the mutator's.
+    Error(String),
+    /// Where that release's hook panics: our own sentence.
+    Panic(String),
 }
 
-pub(super) fn mutate(job: &mut Job, v: NomadVersion) -> Result<(), String> {
-    if !modelled(v) {
+pub(super) fn mutate(job: &mut Job, v: NomadVersion) -> Result<(), HookError> {
+    if !v.at_least(0, 10, 0) {
         return Ok(());
     }
     let job_id = job.id.clone();
     for g in &mut job.groups {
-        // Nomad skips groups without networks here; its validator reports them.
         if g.networks.is_empty() {
+            if !v.at_least(0, 10, 1) && sidecar_services(g).next().is_some() {
+                return Err(HookError::Panic(panic_without_network(g, v)));
+            }
+            // Nomad skips groups without networks here; its validator
+            // reports them.
             continue;
         }
-        group(&job_id, g, v)?;
+        group(&job_id, g, v).map_err(HookError::Error)?;
     }
     Ok(())
+}
+
+fn sidecar_services(g: &TaskGroup) -> impl Iterator<Item = &Service> {
+    g.services
+        .iter()
+        .filter(|s| s.connect.as_ref().is_some_and(|c| c.has_sidecar()))
+}
+
+/// 0.10.0's hook reads `g.Networks[0]` of a group that has none: the
+/// server panics rather than answering, which is no error text of Nomad's.
+fn panic_without_network(g: &TaskGroup, v: NomadVersion) -> String {
+    format!(
+        "Nomad {v}'s Connect hook panics on this job (index out of range): group {} has a Connect sidecar service but no network, and the agent crashes instead of planning; give the group a `network {{ mode = \"bridge\" }}` block (Nomad 0.10.1 and later report it as a validation error)",
+        go_quote(&g.name)
+    )
 }
 
 /// `groupConnectGuessTaskDriver` (1.6+): podman when the group runs podman
@@ -54,210 +84,10 @@ fn guess_driver(g: &TaskGroup, v: NomadVersion) -> String {
     }
 }
 
-fn constraint(l: &str, op: &str, r: &str) -> Constraint {
-    Constraint {
-        ltarget: l.into(),
-        operand: op.into(),
-        rtarget: r.into(),
-        ..Constraint::default()
-    }
-}
-
-/// `connectSidecarVersionConstraint` / `connectGatewayVersionConstraint`.
-fn consul_version_constraint(gateway: bool, v: NomadVersion) -> Constraint {
-    let min = if gateway || v.at_least(1, 3, 0) {
-        ">= 1.8.0"
-    } else {
-        ">= 1.6.0-beta1"
-    };
-    constraint("${attr.consul.version}", "semver", min)
-}
-
-/// `connectListenerConstraint` (1.2+).
-fn listener_constraint() -> Constraint {
-    constraint("${attr.consul.grpc}", ">", "0")
-}
-
-fn envoy_config(image: &str, host_network: bool) -> BTreeMap<String, Value> {
-    let s = |x: &str| Value::String(x.into());
-    let mut m = BTreeMap::new();
-    m.insert("image".into(), s(image));
-    m.insert(
-        "args".into(),
-        Value::List(
-            [
-                "-c",
-                ENVOY_BOOTSTRAP,
-                "-l",
-                "${meta.connect.log_level}",
-                "--concurrency",
-                "${meta.connect.proxy_concurrency}",
-                "--disable-hot-restart",
-            ]
-            .into_iter()
-            .map(s)
-            .collect(),
-        ),
-    );
-    if host_network {
-        m.insert("network_mode".into(), s("host"));
-    }
-    m
-}
-
-/// The fields every injected Envoy task shares (`newConnectSidecarTask`,
-/// `newConnectGatewayTask`): 250 MHz, 128 MB, two 2 MB log files, a 5 s
-/// shutdown delay.
-fn envoy_task(name: String, kind: String, driver: String, config: BTreeMap<String, Value>) -> Task {
-    Task {
-        name,
-        kind,
-        driver,
-        config,
-        shutdown_delay: Duration::secs(5),
-        log_config: LogConfig {
-            max_files: 2,
-            max_file_size_mb: 2,
-            ..LogConfig::default()
-        },
-        resources: Resources {
-            cpu: 250,
-            memory_mb: 128,
-            ..Resources::default()
-        },
-        ..Task::default()
-    }
-}
-
-fn new_sidecar_task(service: &str, driver: String, v: NomadVersion) -> Task {
-    let mut t = envoy_task(
-        format!("{PROXY_PREFIX}-{service}"),
-        format!("{PROXY_PREFIX}:{service}"),
-        driver,
-        envoy_config("${meta.connect.sidecar_image}", false),
-    );
-    t.lifecycle = Some(Lifecycle {
-        hook: "prestart".into(),
-        sidecar: true,
-        ..Lifecycle::default()
-    });
-    t.constraints = vec![consul_version_constraint(false, v)];
-    if v.at_least(1, 2, 0) {
-        t.constraints.push(listener_constraint());
-    }
-    t
-}
-
-fn new_gateway_task(
-    prefix: &str,
-    service: &str,
-    driver: String,
-    host_network: bool,
-    customized_tls: bool,
-    v: NomadVersion,
-) -> Task {
-    let mut t = envoy_task(
-        format!("{prefix}-{service}"),
-        format!("{prefix}:{service}"),
-        driver,
-        envoy_config("${meta.connect.gateway_image}", host_network),
-    );
-    t.constraints = vec![consul_version_constraint(true, v)];
-    if v.at_least(1, 2, 0) {
-        t.constraints.push(listener_constraint());
-    }
-    if customized_tls && v.at_least(1, 4, 0) {
-        t.constraints
-            .push(constraint("${attr.consul.version}", "semver", ">= 1.11.2"));
-    }
-    t
-}
-
-/// `SidecarTask.MergeIntoTask`: what the `sidecar_task` block sets wins.
-fn merge_into_task(st: &SidecarTask, t: &mut Task) {
-    if !st.name.is_empty() {
-        t.name = st.name.clone();
-    }
-    if !st.driver.is_empty() && st.driver != t.driver {
-        t.driver = st.driver.clone();
-        t.config = st.config.clone();
-    } else {
-        t.config
-            .extend(st.config.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
-    if !st.user.is_empty() {
-        t.user = st.user.clone();
-    }
-    t.env
-        .extend(st.env.iter().map(|(k, v)| (k.clone(), v.clone())));
-    if let Some(r) = &st.resources {
-        // structs `Resources.Merge`: non-zero values win.
-        let tr = &mut t.resources;
-        let pick = |mine: &mut i64, theirs: i64| {
-            if theirs != 0 {
-                *mine = theirs;
-            }
-        };
-        pick(&mut tr.cpu, r.cpu);
-        pick(&mut tr.cores, r.cores);
-        pick(&mut tr.memory_mb, r.memory_mb);
-        pick(&mut tr.memory_max_mb, r.memory_max_mb);
-        pick(&mut tr.disk_mb, r.disk_mb);
-        pick(&mut tr.secrets_mb, r.secrets_mb);
-        if !r.networks.is_empty() {
-            tr.networks = r.networks.clone();
-        }
-        if !r.devices.is_empty() {
-            tr.devices = r.devices.clone();
-        }
-    }
-    t.meta
-        .extend(st.meta.iter().map(|(k, v)| (k.clone(), v.clone())));
-    if let Some(k) = st.kill_timeout {
-        t.kill_timeout = k;
-    }
-    if let Some(l) = &st.log_config {
-        if l.max_files > 0 {
-            t.log_config.max_files = l.max_files;
-        }
-        if l.max_file_size_mb > 0 {
-            t.log_config.max_file_size_mb = l.max_file_size_mb;
-        }
-    }
-    if let Some(d) = st.shutdown_delay {
-        t.shutdown_delay = d;
-    }
-    if !st.kill_signal.is_empty() {
-        t.kill_signal = st.kill_signal.clone();
-    }
-    if !st.volume_mounts.is_empty() {
-        t.volume_mounts = st.volume_mounts.clone();
-    }
-    if !st.identities.is_empty() {
-        t.identities = st.identities.clone();
-    }
-}
-
-/// `Task.Canonicalize` on the injected task (the hook runs after the job's
-/// canonicalisation): default kill timeout, the group's restart policy
-/// (0.11+), the default workload identity (1.7+).
-fn canonicalize(t: &mut Task, g: &TaskGroup, v: NomadVersion) {
-    if t.kill_timeout == Duration(0) {
-        t.kill_timeout = Duration::secs(5);
-    }
-    if v.at_least(0, 11, 0) && t.restart.is_none() {
-        t.restart = Some(g.restart.clone());
-    }
-    if v.at_least(1, 7, 0) && t.identity.is_none() {
-        t.identity = Some(WorkloadIdentity {
-            name: "default".into(),
-            audience: vec!["nomadproject.io".into()],
-            ..WorkloadIdentity::default()
-        });
-    }
-}
-
-/// `injectPort`: a dynamic port mapped to the same port in the netns.
+/// `injectPort`: a dynamic port mapped to the same port in the netns. From
+/// 0.12.1 the hook re-canonicalises the group network, which gives it the
+/// host network "default" (0.12.0 ran the hook after canonicalisation and
+/// left it empty).
 fn inject_port(g: &mut TaskGroup, label: &str, v: NomadVersion) {
     let Some(n) = g.networks.first_mut() else {
         return;
@@ -268,8 +98,7 @@ fn inject_port(g: &mut TaskGroup, label: &str, v: NomadVersion) {
     n.dynamic_ports.push(Port {
         label: label.to_string(),
         to: -1,
-        // The re-canonicalised group network (0.12+ host networks).
-        host_network: if v.at_least(0, 12, 0) {
+        host_network: if v.at_least(0, 12, 1) {
             "default".into()
         } else {
             String::new()
@@ -280,6 +109,22 @@ fn inject_port(g: &mut TaskGroup, label: &str, v: NomadVersion) {
 
 fn suffix(job_id: &str, service: &str) -> String {
     crate::cluster::ids::uuid(0, &["connect-proxy", job_id, service])[..6].to_string()
+}
+
+/// The gateway kind the release's hook knows of a `gateway` block.
+fn gateway_kind(gateway: Option<&Value>, v: NomadVersion) -> Option<&'static str> {
+    let Some(Value::Map(m)) = gateway else {
+        return None;
+    };
+    let known = |k: &str| match k {
+        "ingress" => v.at_least(0, 12, 4),
+        "terminating" => v.at_least(1, 0, 4),
+        "mesh" => v.at_least(1, 2, 0),
+        _ => false,
+    };
+    ["ingress", "terminating", "mesh"]
+        .into_iter()
+        .find(|k| m.contains_key(*k) && known(k))
 }
 
 fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String> {
@@ -295,36 +140,16 @@ fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String>
             continue;
         };
         if c.has_sidecar() {
-            let kind = format!("{PROXY_PREFIX}:{}", s.name);
-            let pos = match g.tasks.iter().position(|t| t.kind == kind) {
-                Some(p) => p,
-                None => {
-                    let mut t = new_sidecar_task(&s.name, driver.clone(), v);
-                    if g.tasks.iter().any(|x| x.name == t.name) {
-                        t.name = format!("{}-{}", t.name, suffix(job_id, &s.name));
-                    }
-                    g.tasks.push(t);
-                    g.tasks.len() - 1
-                }
-            };
-            let mut t = g.tasks[pos].clone();
-            if let Some(st) = &c.sidecar_task {
-                merge_into_task(st, &mut t);
+            sidecar(job_id, g, &s, &driver, v);
+            if !v.at_least(0, 10, 2) {
+                // 0.10.0–0.10.1 returned after the first sidecar service.
+                return Ok(());
             }
-            canonicalize(&mut t, g, v);
-            g.tasks[pos] = t;
-            let port = c
-                .sidecar_service
-                .as_ref()
-                .map(|ss| ss.port.clone())
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| format!("{PROXY_PREFIX}-{}", s.name));
-            inject_port(g, &port, v);
-        } else if c.is_native() {
+        } else if c.is_native() && v.at_least(0, 12, 0) {
             let t = native_task(g, &s)?;
             g.tasks[t].kind = format!("{NATIVE_PREFIX}:{}", s.name);
             g.services[i].task_name = g.tasks[t].name.clone();
-        } else if let Some(kind) = c.gateway_kind() {
+        } else if let Some(kind) = gateway_kind(c.gateway.as_ref(), v) {
             let prefix = format!("connect-{kind}");
             if kind == "terminating" && s.port_label.is_empty() {
                 let label = format!("{prefix}-{}", s.name);
@@ -337,6 +162,13 @@ fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String>
                 }
                 inject_port(g, &format!("{prefix}-{}-lan", s.name), v);
             }
+            // `hasGatewayTaskForService`: before 1.0.4 only an ingress task
+            // counts (and every gateway task was named as one).
+            let prefix = if v.at_least(1, 0, 4) {
+                prefix
+            } else {
+                "connect-ingress".to_string()
+            };
             let task_kind = format!("{prefix}:{}", s.name);
             if !g.tasks.iter().any(|t| t.kind == task_kind) {
                 let mut t = new_gateway_task(
@@ -347,8 +179,10 @@ fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String>
                     customized_tls(c.gateway.as_ref()),
                     v,
                 );
-                if let Some(st) = &c.sidecar_task {
-                    merge_into_task(st, &mut t);
+                if v.at_least(1, 0, 2) {
+                    if let Some(st) = &c.sidecar_task {
+                        merge_into_task(st, &mut t);
+                    }
                 }
                 canonicalize(&mut t, g, v);
                 g.tasks.push(t);
@@ -358,8 +192,39 @@ fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String>
     Ok(())
 }
 
+/// The sidecar task and proxy port of one sidecar service.
+fn sidecar(job_id: &str, g: &mut TaskGroup, s: &Service, driver: &str, v: NomadVersion) {
+    let Some(c) = s.connect.as_ref() else { return };
+    let kind = format!("{PROXY_PREFIX}:{}", s.name);
+    let pos = match g.tasks.iter().position(|t| t.kind == kind) {
+        Some(p) => p,
+        None => {
+            let mut t = new_sidecar_task(&s.name, driver.to_string(), v);
+            if g.tasks.iter().any(|x| x.name == t.name) {
+                t.name = format!("{}-{}", t.name, suffix(job_id, &s.name));
+            }
+            g.tasks.push(t);
+            g.tasks.len() - 1
+        }
+    };
+    let mut t = g.tasks[pos].clone();
+    if let Some(st) = &c.sidecar_task {
+        merge_into_task(st, &mut t);
+    }
+    canonicalize(&mut t, g, v);
+    g.tasks[pos] = t;
+    // 1.0.4: the label `sidecar_service.port` names, if any.
+    let port = c
+        .sidecar_service
+        .as_ref()
+        .map(|ss| ss.port.clone())
+        .filter(|p| !p.is_empty() && v.at_least(1, 0, 4))
+        .unwrap_or_else(|| format!("{PROXY_PREFIX}-{}", s.name));
+    inject_port(g, &port, v);
+}
+
 /// `getNamedTaskForNativeService`.
-fn native_task(g: &TaskGroup, s: &Service) -> Result<usize, String> {
+pub(super) fn native_task(g: &TaskGroup, s: &Service) -> Result<usize, String> {
     if s.task_name.is_empty() {
         if g.tasks.len() == 1 {
             return Ok(0);
@@ -399,74 +264,4 @@ fn customized_tls(gateway: Option<&Value>) -> bool {
     ["tls_min_version", "tls_max_version", "cipher_suites"]
         .iter()
         .any(|k| first(tls, k).is_some())
-}
-
-/// `groupConnectValidate`'s network mode rule, for each Connect sidecar or
-/// gateway service of the job: the first error, in Nomad's words.
-pub fn validate(job: &Job, v: NomadVersion) -> Option<String> {
-    if !modelled(v) {
-        return None;
-    }
-    for g in &job.groups {
-        for s in &g.services {
-            let Some(c) = &s.connect else { continue };
-            let err = if c.has_sidecar() {
-                network_mode(g, "connect sidecar", false)
-                    .or_else(|| lowercase(g, s).filter(|_| v.at_least(1, 1, 0)))
-            } else if c.is_native() {
-                native_task(g, s).err()
-            } else if c.is_gateway() {
-                network_mode(g, "connect gateway", true)
-            } else {
-                None
-            };
-            if err.is_some() {
-                return err;
-            }
-        }
-    }
-    None
-}
-
-/// `groupConnectNetworkModeValidate`.
-fn network_mode(g: &TaskGroup, prefix: &str, allow_host: bool) -> Option<String> {
-    if g.networks.len() != 1 {
-        return Some(format!(
-            "{prefix}: must have exactly one network for Consul Connect: group {} has {} networks",
-            go_quote(&g.name),
-            g.networks.len()
-        ));
-    }
-    let mode = &g.networks[0].mode;
-    if mode == "bridge" || (allow_host && mode == "host") || mode.starts_with("cni/") {
-        return None;
-    }
-    let allowed = if allow_host {
-        r#""bridge", "host", or "cni/*""#
-    } else {
-        r#""bridge" or "cni/*""#
-    };
-    Some(format!(
-        "{prefix}: invalid network mode for Consul Connect: group {} uses network mode {}; must be {allowed}",
-        go_quote(&g.name),
-        go_quote(mode)
-    ))
-}
-
-/// `groupConnectSidecarValidate`'s lowercase rule.
-fn lowercase(g: &TaskGroup, s: &Service) -> Option<String> {
-    if s.name != s.name.to_lowercase() {
-        return Some(format!(
-            "Consul Connect service name {} in group {} must not contain uppercase characters",
-            go_quote(&s.name),
-            go_quote(&g.name)
-        ));
-    }
-    if g.name != g.name.to_lowercase() {
-        return Some(format!(
-            "Consul Connect group {:?} with service {:?} must not contain uppercase characters",
-            g.name, s.name
-        ));
-    }
-    None
 }

@@ -28,18 +28,24 @@
 //! the job mutated once.
 
 mod connect;
+mod connect_task;
+mod connect_validate;
 mod constraints;
 
-pub use connect::validate as connect_validate;
+pub use connect_validate::validate as connect_validate;
 
 use crate::jobspec::Job;
 use crate::version::NomadVersion;
 
 /// The job as the version's admission mutators leave it, or the error the
-/// Plan RPC returns when one of them fails.
+/// Plan RPC returns when one of them fails (`admissionMutators`' "error in
+/// job mutator NAME: ..."; or our own sentence where that Nomad panics).
 pub fn apply(job: &Job, v: NomadVersion) -> Result<Job, String> {
     let mut out = job.clone();
-    connect::mutate(&mut out, v)?;
+    connect::mutate(&mut out, v).map_err(|e| match e {
+        connect::HookError::Error(e) => format!("error in job mutator connect: {e}"),
+        connect::HookError::Panic(e) => e,
+    })?;
     constraints::mutate(&mut out, v);
     Ok(out)
 }

@@ -188,7 +188,7 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
         Ok(m) => m,
         Err(e) => {
             return vec![Refusal::Connect {
-                message: format!("error in job mutator connect: {e}"),
+                message: e,
                 mutator: true,
             }]
         }

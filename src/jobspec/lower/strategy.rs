@@ -144,8 +144,9 @@ pub(super) fn parameterized(n: &Node, cx: &mut Cx<'_>) -> Parameterized {
 }
 
 /// Task `scaling "cpu"` / `scaling "mem"` blocks (vertical autoscaling).
-pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) {
+pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) -> Vec<TaskScaling> {
     let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
     for b in f.blocks("scaling") {
         let mut sf = F::new(
             b,
@@ -175,13 +176,21 @@ pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) {
                     cx.error("jobspec::duplicate", *span, format!("Duplicate scaling \"{name}\" block: a scaling policy cannot be defined more than once"), "defined again here", "merge the two scaling blocks");
                 } else {
                     seen.push(name);
+                    let want = format!("vertical_{name}");
                     if let Some(t) = sf.str(cx, "type") {
-                        let want = format!("vertical_{name}");
                         if t != want {
                             let span = sf.spans.best("type").unwrap_or(header);
                             cx.error("jobspec::scaling", span, format!("Invalid scaling policy type: policy had invalid 'type': \"{t}\""), "wrong type", &format!("a `scaling \"{name}\"` policy has type \"{want}\" (or leave type out)"));
                         }
                     }
+                    out.push(TaskScaling {
+                        policy_type: want,
+                        min: sf.int(cx, "min"),
+                        max: sf.int(cx, "max"),
+                        enabled: sf.bool(cx, "enabled"),
+                        policy: sf.block(cx, "policy").map(|p| Value::Map(opaque(p))),
+                    });
+                    continue;
                 }
             }
             [_, (_, extra), ..] => cx.error(
@@ -194,6 +203,7 @@ pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) {
         }
         sf.block(cx, "policy");
     }
+    out
 }
 
 pub(super) fn scaling(n: &Node, cx: &mut Cx<'_>) -> Scaling {

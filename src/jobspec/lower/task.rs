@@ -86,7 +86,7 @@ pub(super) fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
         let mut df = F::new(b, cx, &["file"], "dispatch_payload");
         t.dispatch_payload_file = df.str(cx, "file");
     }
-    task_scaling(&f, cx);
+    t.scaling = task_scaling(&f, cx);
     // Tasks may carry several labelled `scaling "cpu"`/`identity "x"` blocks.
     t.restart = f.block(cx, "restart").map(|b| restart(b, cx));
     t.csi_plugin = f.block(cx, "csi_plugin").map(|b| csi_plugin(b, cx));

@@ -174,6 +174,22 @@ pub struct Scaling {
     pub spans: Spans,
 }
 
+/// A task's `scaling "cpu"` / `scaling "mem"` block (vertical autoscaling):
+/// Nomad keeps it in `Task.ScalingPolicies`, which `Task.Diff` (diff.go) has
+/// no object for, so a change to it marks the task edited outside Nomad's
+/// diff text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskScaling {
+    /// `vertical_cpu` or `vertical_mem` (jobspec2's
+    /// `decodeTaskScalingPolicies` derives it from the label).
+    pub policy_type: String,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub enabled: Option<bool>,
+    /// The `policy` block, as the autoscaler reads it.
+    pub policy: Option<Value>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Disconnect {
     pub lost_after: Option<Duration>,
@@ -221,6 +237,8 @@ pub struct Task {
     pub schedule: Option<TaskSchedule>,
     pub consul: Option<Consul>,
     pub csi_plugin: Option<CsiPluginConfig>,
+    /// Vertical scaling policies, in file order.
+    pub scaling: Vec<TaskScaling>,
     pub unmodelled: Unmodelled,
     pub spans: Spans,
 }
