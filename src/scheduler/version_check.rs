@@ -60,9 +60,11 @@ struct Version {
 
 impl Version {
     fn parse(s: &str, semver: bool) -> Option<Version> {
-        if let Some(v) = Version::parse_plain(s) {
-            return Some(v);
-        }
+        Version::parse_plain(s).or_else(|| Version::parse_regex(s, semver))
+    }
+
+    /// go-version's `NewVersion`/`NewSemver`: the regex, then the groups.
+    fn parse_regex(s: &str, semver: bool) -> Option<Version> {
         let m = version_regex(semver).captures(s)?;
         let written = m.get(1)?.as_str();
         let mut segments = written
@@ -289,32 +291,6 @@ pub fn semver_matches(version: &str, constraints: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The regex's reading of `s`, without the dotted-decimal shortcut.
-    fn by_regex(s: &str, semver: bool) -> Option<Version> {
-        let m = version_regex(semver).captures(s)?;
-        let mut segments = m
-            .get(1)?
-            .as_str()
-            .split('.')
-            .map(|p| p.parse::<i64>().ok())
-            .collect::<Option<Vec<_>>>()?;
-        let si = segments.len();
-        while segments.len() < 3 {
-            segments.push(0);
-        }
-        let group = |i: usize| m.get(i).map_or("", |g| g.as_str()).to_string();
-        let pre = match group(7) {
-            p if p.is_empty() => group(4),
-            p => p,
-        };
-        Some(Version {
-            segments,
-            si,
-            pre,
-            meta: group(10),
-        })
-    }
-
     #[test]
     fn the_dotted_decimal_shortcut_reads_what_the_regex_reads() {
         for s in [
@@ -336,10 +312,18 @@ mod tests {
             " 1.2",
         ] {
             for semver in [false, true] {
-                assert_eq!(Version::parse(s, semver), by_regex(s, semver), "{s:?}");
+                assert_eq!(
+                    Version::parse(s, semver),
+                    Version::parse_regex(s, semver),
+                    "{s:?}"
+                );
             }
             if Version::parse_plain(s).is_some() {
-                assert_eq!(Version::parse_plain(s), by_regex(s, false), "{s:?}");
+                assert_eq!(
+                    Version::parse_plain(s),
+                    Version::parse_regex(s, false),
+                    "{s:?}"
+                );
             }
         }
         assert!(
