@@ -66,15 +66,7 @@ impl Version {
     /// go-version's `NewVersion`/`NewSemver`: the regex, then the groups.
     fn parse_regex(s: &str, semver: bool) -> Option<Version> {
         let m = version_regex(semver).captures(s)?;
-        let written = m.get(1)?.as_str();
-        let mut segments = written
-            .split('.')
-            .map(|p| p.parse::<i64>().ok())
-            .collect::<Option<Vec<_>>>()?;
-        let si = segments.len();
-        while segments.len() < 3 {
-            segments.push(0);
-        }
+        let (segments, si) = Version::segments(m.get(1)?.as_str())?;
         let group = |i: usize| m.get(i).map_or("", |g| g.as_str()).to_string();
         let pre = match group(7) {
             p if p.is_empty() => group(4),
@@ -88,6 +80,20 @@ impl Version {
         })
     }
 
+    /// The written segments, padded with zeros to three, and how many
+    /// were written; `None` when one overflows an int64 (Go's ParseInt).
+    fn segments(written: &str) -> Option<(Vec<i64>, usize)> {
+        let mut segments = written
+            .split('.')
+            .map(|p| p.parse::<i64>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        let si = segments.len();
+        while segments.len() < 3 {
+            segments.push(0);
+        }
+        Some((segments, si))
+    }
+
     /// The common shape, dotted decimal segments (`1.20.1`), without the
     /// regex: the regex gives such a text no prerelease and no metadata
     /// (both need a `-`, a letter or a `+`), in both of its forms. Every
@@ -99,14 +105,7 @@ impl Version {
         if !plain {
             return None;
         }
-        let mut segments = s
-            .split('.')
-            .map(|p| p.parse::<i64>().ok())
-            .collect::<Option<Vec<_>>>()?;
-        let si = segments.len();
-        while segments.len() < 3 {
-            segments.push(0);
-        }
+        let (segments, si) = Version::segments(s)?;
         Some(Version {
             segments,
             si,
