@@ -5,6 +5,8 @@ use std::fmt;
 
 use crate::source::{Source, Span};
 
+mod window;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -177,17 +179,19 @@ pub fn render(diags: &[Diag], color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_links(false);
+        .with_links(false)
+        .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
     for d in diags {
         if let Some(at) = too_wide_to_excerpt(d) {
             out.push_str(&render_without_excerpt(&handler, d, &at));
             continue;
         }
-        let named = d.source.as_ref().map(|s| s.named_source());
-        let res = match named {
-            Some(ns) => {
-                let wrapped = WithName { diag: d, named: ns };
+        let res = match d.source.as_ref() {
+            Some(src) => {
+                let spans = d.labels.iter().map(|l| (l.span.start, l.span.end));
+                let window = window::Window::new(src, spans, CONTEXT_LINES);
+                let wrapped = WithName { diag: d, window };
                 handler.render_report(&mut out, &wrapped)
             }
             None => handler.render_report(&mut out, d),
@@ -201,6 +205,9 @@ pub fn render(diags: &[Diag], color: bool) -> String {
     // from them must not reach the terminal (only our own colours do).
     crate::report::escape::terminal_output(&out, color)
 }
+
+/// Lines of context shown above and below each excerpted label.
+const CONTEXT_LINES: usize = 1;
 
 /// Lines longer than this are not excerpted: miette pads underlines with
 /// `format!` widths, which panic past 65,535 columns (a 10 MB minified line),
@@ -267,10 +274,11 @@ fn render_without_excerpt(handler: &miette::GraphicalReportHandler, d: &Diag, at
     out
 }
 
-/// miette prints the file name only when the source code is a NamedSource.
+/// The diagnostic with its source given as a [`window::Window`]: the lines
+/// near its labels under the file's name, never the whole text.
 struct WithName<'a> {
     diag: &'a Diag,
-    named: miette::NamedSource<std::sync::Arc<str>>,
+    window: window::Window<'a>,
 }
 
 impl fmt::Debug for WithName<'_> {
@@ -295,7 +303,7 @@ impl miette::Diagnostic for WithName<'_> {
         self.diag.help()
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.named)
+        Some(&self.window)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         self.diag.labels()

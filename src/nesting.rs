@@ -52,6 +52,33 @@ pub fn top_level_braces(text: &str) -> Vec<usize> {
     out
 }
 
+/// Offsets of the `keyword` of every top-level block so named
+/// (`keyword "label" {` or `keyword {`), in order, found without parsing:
+/// an HCL block's `{` is on its header's line. Lets a file holding more
+/// blocks than a cap allows be refused before the parser builds them all.
+pub fn top_level_blocks(text: &str, keyword: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    // Start of the line holding the previous brace, found by looking back
+    // only over the text since that brace: many braces on one long line
+    // stay linear.
+    let (mut seen, mut line_start) = (0usize, 0usize);
+    for brace in top_level_braces(text) {
+        if let Some(n) = text.get(seen..brace).and_then(|t| t.rfind('\n')) {
+            line_start = seen + n + 1;
+        }
+        seen = brace;
+        let head = text.get(line_start..brace).unwrap_or("");
+        let indent = head.len() - head.trim_start().len();
+        let is_block = head.trim_start().strip_prefix(keyword).is_some_and(|rest| {
+            (rest.is_empty() || rest.starts_with([' ', '\t', '"'])) && !rest.contains('=')
+        });
+        if is_block {
+            out.push(line_start + indent);
+        }
+    }
+    out
+}
+
 /// The lexer of [`too_deep`]; `top_open` is called with the offset of each
 /// `{` opened at the top level.
 fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usize> {
@@ -320,5 +347,26 @@ mod tests {
         let text = format!("a = \"é\"\nb = {}é", "(".repeat(3));
         let at = too_deep(&text, 2).unwrap_or(usize::MAX);
         assert!(text.is_char_boundary(at));
+    }
+
+    #[test]
+    fn top_level_blocks_are_counted_by_their_headers_only() {
+        let text = concat!(
+            "client \"a\" {\n  client \"nested\" {\n  }\n}\n",
+            "client = { x = 1 }\n",
+            "clients \"b\" {\n}\n",
+            "s = \"client \\\"c\\\" {\"\n",
+            "t = <<EOT\nclient \"d\" {\nEOT\n",
+            "# client \"e\" {\n",
+            "  client {\n}\n",
+            "x {} client \"f\" {\n}\n",
+        );
+        let found = top_level_blocks(text, "client");
+        let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+        // `client "a"`, the unlabelled one (at its keyword, past the
+        // indent); not the nested block, the attribute, `clients`, the
+        // string, the heredoc, the comment, nor a header after another
+        // block on the same line.
+        assert_eq!(found, vec![0, at("  client {") + 2]);
     }
 }

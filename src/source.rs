@@ -3,7 +3,10 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+mod line_index;
+pub use line_index::LineIndex;
 
 /// A byte range into one [`SourceFile`]. Spans are absolute file offsets, as
 /// hcl-edit reports them, so they survive being passed between modules.
@@ -60,6 +63,10 @@ pub struct SourceFile {
     /// The name shown in diagnostics, as the user typed it where possible.
     pub name: String,
     pub text: Arc<str>,
+    /// Where each line starts, built on first use: a diagnostic deep in a
+    /// big file (or thousands of them) is then located without scanning
+    /// the text from its start each time.
+    lines: OnceLock<LineIndex>,
 }
 
 pub type Source = Arc<SourceFile>;
@@ -70,6 +77,7 @@ impl SourceFile {
             origin,
             name: name.into(),
             text: text.into(),
+            lines: OnceLock::new(),
         })
     }
 
@@ -87,33 +95,43 @@ impl SourceFile {
         }
     }
 
+    /// The line starts of this file (built once, on first use).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let mut line = 1;
-        let mut line_start = 0;
-        for (i, b) in self.text.as_bytes()[..offset].iter().enumerate() {
-            if *b == b'\n' {
-                line += 1;
-                line_start = i + 1;
-            }
-        }
+        let line = self.lines().line_of(offset);
+        let line_start = self.lines().start_of(line);
         let col = self
             .text
             .get(line_start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(offset - line_start)
             + 1;
-        (line, col)
+        (line + 1, col)
+    }
+
+    /// The text of one-based line `line` without its line break (`""` past
+    /// the end), as `str::lines` would give it.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(i) = line.checked_sub(1) else {
+            return "";
+        };
+        if i >= self.lines().len() {
+            return "";
+        }
+        let start = self.lines().start_of(i);
+        let end = self.lines().end_of(i, self.text.len());
+        let text = self.text.get(start..end).unwrap_or("");
+        text.strip_suffix('\r').unwrap_or(text)
     }
 
     /// The text a span covers, or "" if the span is out of range.
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
-    }
-
-    pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
-        miette::NamedSource::new(self.name.clone(), self.text.clone())
     }
 }
 

@@ -17,6 +17,8 @@ mod git;
 mod output;
 #[path = "adversarial/reads.rs"]
 mod reads;
+#[path = "adversarial/render.rs"]
+mod render;
 #[path = "adversarial/walk.rs"]
 mod walk;
 #[path = "adversarial/writes.rs"]
@@ -142,6 +144,14 @@ fn job(body: &str) -> String {
 
 fn group(extra: &str) -> String {
     format!("  group \"g\" {{\n{extra}{TASK}  }}\n")
+}
+
+/// Diagnostic text without miette's line wrapping and gutters.
+fn flat(s: &str) -> String {
+    s.replace(['│', '\n'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// No panic, no signal: the process exited with one of our documented codes.

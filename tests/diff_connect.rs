@@ -394,19 +394,160 @@ fn expose_edit_before_1_8_is_an_empty_edited_proxy() {
     assert_eq!(kinds, ["Added", "Deleted"]);
 }
 
-/// A gateway is not modelled: its edit is no Nomad object, but the job's
-/// unmodelled part reports it (never a silent no-change).
+/// A gateway is modelled: its edit is Nomad's Gateway object, and nothing
+/// of it is left to the job's unmodelled part.
 #[test]
-fn gateway_edit_stays_reported_as_unmodelled() {
+fn gateway_edit_is_a_gateway_object() {
     let old = "      connect {\n        gateway {\n          ingress {\n            listener {\n              port = 8080\n              protocol = \"tcp\"\n              service {\n                name = \"a\"\n              }\n            }\n          }\n        }\n      }";
     let new = old.replace("8080", "8081");
     let vv = v(2, 0, 5);
-    let (o, n) = (
-        load_job(&group_with(old), vv),
-        load_job(&group_with(&new), vv),
+    let o = load_job(&group_with(old), vv);
+    assert!(
+        o.groups[0].unmodelled.0.is_empty(),
+        "{:?}",
+        o.groups[0].unmodelled
     );
-    assert_ne!(o.groups[0].unmodelled, n.groups[0].unmodelled);
-    let d = group_diff(&o.groups[0], &n.groups[0], vv, false);
-    let s = d.objects.iter().find(|o| o.name == "Service").expect("svc");
-    assert!(s.objects.iter().all(|o| o.name != "ConsulConnect"), "{s:?}");
+    let g = gateway_of(&service_diff(old, &new, vv, false));
+    let listeners = &g["Objects"][0]["Objects"];
+    let kinds: Vec<&str> = listeners
+        .as_array()
+        .expect("listeners")
+        .iter()
+        .filter_map(|l| l["Type"].as_str())
+        .collect();
+    assert_eq!(kinds, ["Added", "Deleted"], "{g}");
+}
+
+fn gateway_body(n: u32, tagged: bool, dns: &str, tls: bool, proto: &str, hosts: &str) -> String {
+    format!(
+        "      connect {{\n        gateway {{\n          proxy {{\n            connect_timeout = \"{n}s\"\n            envoy_gateway_bind_tagged_addresses = {tagged}\n            envoy_gateway_no_default_bind = {tagged}\n            envoy_dns_discovery_type = \"{dns}\"\n            envoy_gateway_bind_addresses \"service1\" {{\n              address = \"10.0.0.{n}\"\n              port = 200{n}\n            }}\n            config {{\n              foo = {n}\n            }}\n          }}\n          ingress {{\n            tls {{\n              enabled = {tls}\n            }}\n            listener {{\n              port = 300{n}\n              protocol = \"{proto}\"\n              service {{\n                name = \"listener{n}\"\n{hosts}              }}\n            }}\n          }}\n          terminating {{\n            service {{\n              name = \"linked{n}\"\n              ca_file = \"ca{n}.pem\"\n              cert_file = \"cert{n}.pem\"\n              key_file = \"key{n}.pem\"\n              sni = \"linked{n}.consul\"\n            }}\n          }}\n          mesh {{}}\n        }}\n      }}"
+    )
+}
+
+fn gateway_of(s: &ObjectDiff) -> Value {
+    let c = connect_of(s);
+    let objects = c["Objects"].as_array().expect("objects").clone();
+    let g: Vec<&Value> = objects.iter().filter(|o| o["Name"] == "Gateway").collect();
+    assert_eq!(g.len(), 1, "{c}");
+    g[0].clone()
+}
+
+fn linked(ty: &str, n: u32) -> Value {
+    let f = |name: &str, v: String| {
+        if ty == "Added" {
+            field(ty, name, "", &v)
+        } else {
+            field(ty, name, &v, "")
+        }
+    };
+    json!({
+        "Type": ty, "Name": "Service",
+        "Fields": [
+            f("CAFile", format!("ca{n}.pem")),
+            f("CertFile", format!("cert{n}.pem")),
+            f("KeyFile", format!("key{n}.pem")),
+            f("Name", format!("linked{n}")),
+            f("SNI", format!("linked{n}.consul")),
+        ],
+        "Objects": null,
+    })
+}
+
+/// TestTaskGroupDiff "TaskGroup Services edited" (diff_test.go v2.0.5,
+/// contextual), its Gateway object: the proxy's fields and its bind
+/// addresses and config, the ingress TLS (with 1.3.2's version fields as
+/// None), listeners keyed by protocol/port (an edit is an Added and a
+/// Deleted listener), linked services keyed by name, an unchanged mesh
+/// entry not listed.
+#[test]
+fn taskgroup_services_edited_gateway() {
+    let hosts = "                hosts = [\"127.0.0.1\", \"127.0.0.1:3002\"]\n";
+    let old = gateway_body(1, false, "STRICT_DNS", false, "tcp", "");
+    let new = gateway_body(2, true, "LOGICAL_DNS", true, "http", hosts);
+    let s = service_diff(&old, &new, v(2, 0, 5), true);
+    let g = gateway_of(&s);
+    assert_eq!(g["Type"], json!("Edited"));
+    let proxy = &g["Objects"][0];
+    assert_eq!(
+        proxy["Fields"],
+        json!([
+            field("Edited", "ConnectTimeout", "1s", "2s"),
+            field(
+                "Edited",
+                "EnvoyDNSDiscoveryType",
+                "STRICT_DNS",
+                "LOGICAL_DNS"
+            ),
+            field("Edited", "EnvoyGatewayBindTaggedAddresses", "false", "true"),
+            field("Edited", "EnvoyGatewayNoDefaultBind", "false", "true"),
+        ])
+    );
+    assert_eq!(
+        proxy["Objects"][0],
+        json!({"Type": "Edited", "Name": "EnvoyGatewayBindAddresses",
+            "Fields": [field("Edited", "service1", "10.0.0.1:2001", "10.0.0.2:2002")],
+            "Objects": null})
+    );
+    assert_eq!(proxy["Objects"][1]["Name"], json!("Config"));
+    assert_eq!(
+        proxy["Objects"][1]["Fields"],
+        json!([field("Edited", "foo", "1", "2")])
+    );
+    let ingress = &g["Objects"][1];
+    assert_eq!(ingress["Name"], json!("Ingress"));
+    assert_eq!(
+        ingress["Objects"][0],
+        json!({"Type": "Edited", "Name": "TLS", "Fields": [
+            field("Edited", "Enabled", "false", "true"),
+            field("None", "TLSMaxVersion", "", ""),
+            field("None", "TLSMinVersion", "", ""),
+        ], "Objects": null})
+    );
+    assert_eq!(
+        ingress["Objects"][1],
+        json!({"Type": "Added", "Name": "Listener", "Fields": [
+            field("Added", "Port", "", "3002"),
+            field("Added", "Protocol", "", "http"),
+        ], "Objects": [{
+            "Type": "Added", "Name": "ConsulIngressService",
+            "Fields": [field("Added", "Name", "", "listener2")],
+            "Objects": [{"Type": "Added", "Name": "Hosts", "Fields": [
+                field("Added", "Hosts", "", "127.0.0.1"),
+                field("Added", "Hosts", "", "127.0.0.1:3002"),
+            ], "Objects": null}],
+        }]})
+    );
+    assert_eq!(ingress["Objects"][2]["Type"], json!("Deleted"));
+    assert_eq!(
+        g["Objects"][2],
+        json!({"Type": "Edited", "Name": "Terminating", "Fields": [],
+            "Objects": [linked("Added", 2), linked("Deleted", 1)]})
+    );
+    assert_eq!(g["Objects"].as_array().map(Vec::len), Some(3), "{g}");
+}
+
+/// The same edit under 1.0.4 (diff.go v1.0.4): TLS has only `Enabled`, and
+/// terminating gateways are diffed; under 0.12.4 they are not.
+#[test]
+fn gateway_diff_follows_the_release() {
+    let old = gateway_body(1, false, "STRICT_DNS", false, "tcp", "");
+    let new = gateway_body(2, true, "LOGICAL_DNS", true, "http", "");
+    let g = gateway_of(&service_diff(&old, &new, v(1, 0, 4), true));
+    assert_eq!(
+        g["Objects"][1]["Objects"][0]["Fields"],
+        json!([field("Edited", "Enabled", "false", "true")])
+    );
+    assert_eq!(g["Objects"][2]["Name"], json!("Terminating"));
+    let g = gateway_of(&service_diff(&old, &new, v(0, 12, 4), false));
+    let names: Vec<&str> = g["Objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .filter_map(|o| o["Name"].as_str())
+        .collect();
+    assert_eq!(names, ["Proxy", "Ingress"]);
+    // 0.12.4's proxy has no DNS discovery type field.
+    assert!(!g["Objects"][0]
+        .to_string()
+        .contains("EnvoyDNSDiscoveryType"));
 }

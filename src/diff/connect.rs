@@ -1,8 +1,7 @@
 //! A service's Consul Connect block, as diff.go's `connectDiffs` and the
 //! functions under it diff it per version: the sidecar service and its
 //! proxy (upstreams, expose paths, transparent proxy, config) and the
-//! sidecar task. Gateways are not modelled: an edit to one is reported by
-//! the unmodelled part of the job.
+//! sidecar task, and the gateway (`gateway.rs`).
 
 use crate::jobspec as js;
 
@@ -11,18 +10,11 @@ use super::engine::{
     string_set_diff, structured_object_diff, Flat,
 };
 use super::fields::{self as fl, Dialect, F};
+use super::gateway::gateway_diff;
 use super::network::resources_diff;
 use super::task::{config_diff, volume_mount_diffs};
 use super::workload::identity_diffs;
 use super::{DiffType, ObjectDiff};
-
-/// The block without its gateway, which this diff does not show.
-fn shown(c: &js::ConsulConnect) -> js::ConsulConnect {
-    js::ConsulConnect {
-        gateway: None,
-        ..c.clone()
-    }
-}
 
 /// `connectDiffs`.
 pub(super) fn connect_diff(
@@ -31,7 +23,7 @@ pub(super) fn connect_diff(
     d: Dialect,
     ctx: bool,
 ) -> Option<ObjectDiff> {
-    if old.map(shown) == new.map(shown) {
+    if old == new {
         return None;
     }
     let flat = |c: &js::ConsulConnect| F::default().b("Native", c.native).done();
@@ -45,6 +37,12 @@ pub(super) fn connect_diff(
     objects.extend(sidecar_task_diff(
         old.and_then(|c| c.sidecar_task.as_ref()),
         new.and_then(|c| c.sidecar_task.as_ref()),
+        d,
+        ctx,
+    ));
+    objects.extend(gateway_diff(
+        old.and_then(|c| c.gateway.as_ref()),
+        new.and_then(|c| c.gateway.as_ref()),
         d,
         ctx,
     ));

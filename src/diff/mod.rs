@@ -8,6 +8,7 @@
 mod connect;
 mod engine;
 mod fields;
+mod gateway;
 pub mod gofmt;
 mod group;
 mod job;

@@ -12,7 +12,8 @@
 //!   so the injected port gets host network "default";
 //! - 0.12.4: ingress gateways; 1.0.2: a gateway's `sidecar_task` is merged;
 //!   1.0.4: terminating gateways (with their injected port) and the sidecar
-//!   port named by `sidecar_service.port`; 1.2.0: mesh gateways;
+//!   port named by `sidecar_service.port`; 1.1.1: mesh gateways; the
+//!   gateway proxy defaults (`gateway_proxy`) from 0.12.4;
 //! - 1.6.0: the Envoy driver is guessed (podman or docker).
 //!
 //! The tasks themselves are built in `connect_task`. Differences from
@@ -22,7 +23,7 @@
 //! service names.
 
 use crate::gotext::go_quote;
-use crate::jobspec::{Job, Port, Service, TaskGroup, Value};
+use crate::jobspec::{ConsulGateway, Job, Port, Service, TaskGroup};
 use crate::version::NomadVersion;
 
 use super::connect_task::{
@@ -112,19 +113,14 @@ fn suffix(job_id: &str, service: &str) -> String {
 }
 
 /// The gateway kind the release's hook knows of a `gateway` block.
-fn gateway_kind(gateway: Option<&Value>, v: NomadVersion) -> Option<&'static str> {
-    let Some(Value::Map(m)) = gateway else {
-        return None;
-    };
-    let known = |k: &str| match k {
+fn gateway_kind(gateway: Option<&ConsulGateway>, v: NomadVersion) -> Option<&'static str> {
+    let kind = gateway?.kind()?;
+    let known = match kind {
         "ingress" => v.at_least(0, 12, 4),
         "terminating" => v.at_least(1, 0, 4),
-        "mesh" => v.at_least(1, 2, 0),
-        _ => false,
+        _ => v.at_least(1, 1, 1),
     };
-    ["ingress", "terminating", "mesh"]
-        .into_iter()
-        .find(|k| m.contains_key(*k) && known(k))
+    known.then_some(kind)
 }
 
 fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String> {
@@ -150,6 +146,13 @@ fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String>
             g.tasks[t].kind = format!("{NATIVE_PREFIX}:{}", s.name);
             g.services[i].task_name = g.tasks[t].name.clone();
         } else if let Some(kind) = gateway_kind(c.gateway.as_ref(), v) {
+            if let Some(gw) = g.services[i]
+                .connect
+                .as_mut()
+                .and_then(|c| c.gateway.as_mut())
+            {
+                super::gateway_proxy::apply(gw, &mode, v);
+            }
             let prefix = format!("connect-{kind}");
             if kind == "terminating" && s.port_label.is_empty() {
                 let label = format!("{prefix}-{}", s.name);
@@ -247,21 +250,13 @@ pub(super) fn native_task(g: &TaskGroup, s: &Service) -> Result<usize, String> {
 
 /// `ConsulConnect.IsCustomizedTLS`: an ingress gateway whose TLS block sets
 /// a version bound or cipher suites.
-fn customized_tls(gateway: Option<&Value>) -> bool {
-    fn first<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-        let Value::Map(m) = v else { return None };
-        match m.get(key)? {
-            Value::List(l) => l.first(),
-            other => Some(other),
-        }
-    }
-    let Some(tls) = gateway
-        .and_then(|g| first(g, "ingress"))
-        .and_then(|i| first(i, "tls"))
-    else {
-        return false;
-    };
-    ["tls_min_version", "tls_max_version", "cipher_suites"]
-        .iter()
-        .any(|k| first(tls, k).is_some())
+fn customized_tls(gateway: Option<&ConsulGateway>) -> bool {
+    gateway
+        .and_then(|g| g.ingress.as_ref())
+        .and_then(|i| i.tls.as_ref())
+        .is_some_and(|t| {
+            !t.tls_min_version.is_empty()
+                || !t.tls_max_version.is_empty()
+                || !t.cipher_suites.is_empty()
+        })
 }

@@ -42,9 +42,17 @@ fn consul_version_constraint(gateway: bool, v: NomadVersion) -> Constraint {
     }
 }
 
-/// `connectListenerConstraint` (1.2+).
-fn listener_constraint() -> Constraint {
-    constraint("${attr.consul.grpc}", ">", "0")
+/// `connectEnabledConstraint` (1.1.1–1.1.5) and `connectListenerConstraint`
+/// (1.1.1+), after the Consul version one.
+fn connect_constraints(v: NomadVersion) -> Vec<Constraint> {
+    let mut out = Vec::new();
+    if v.at_least(1, 1, 1) && !v.at_least(1, 1, 6) {
+        out.push(constraint("${attr.consul.connect}", "=", "true"));
+    }
+    if v.at_least(1, 1, 1) {
+        out.push(constraint("${attr.consul.grpc}", ">", "0"));
+    }
+    out
 }
 
 /// The Envoy task's driver config: the image variable, the bootstrap and
@@ -124,9 +132,7 @@ pub(super) fn new_sidecar_task(service: &str, driver: String, v: NomadVersion) -
         });
     }
     t.constraints = vec![consul_version_constraint(false, v)];
-    if v.at_least(1, 2, 0) {
-        t.constraints.push(listener_constraint());
-    }
+    t.constraints.extend(connect_constraints(v));
     t
 }
 
@@ -146,9 +152,7 @@ pub(super) fn new_gateway_task(
         envoy_config(true, host_network, v),
     );
     t.constraints = vec![consul_version_constraint(true, v)];
-    if v.at_least(1, 2, 0) {
-        t.constraints.push(listener_constraint());
-    }
+    t.constraints.extend(connect_constraints(v));
     if customized_tls && v.at_least(1, 4, 0) {
         t.constraints
             .push(constraint("${attr.consul.version}", "semver", ">= 1.11.2"));
@@ -297,8 +301,15 @@ mod tests {
             Value::String("${meta.connect.sidecar_image}".into())
         );
         assert_eq!(t.constraints.len(), 1);
-        let t = new_sidecar_task("api", "docker".into(), v(1, 2, 0));
+        let t = new_sidecar_task("api", "docker".into(), v(1, 1, 0));
+        assert_eq!(t.constraints.len(), 1);
+        // 1.1.1-1.1.5 also required Connect to be enabled.
+        let t = new_sidecar_task("api", "docker".into(), v(1, 1, 1));
+        assert_eq!(t.constraints.len(), 3);
+        assert_eq!(t.constraints[1].ltarget, "${attr.consul.connect}");
+        let t = new_sidecar_task("api", "docker".into(), v(1, 1, 6));
         assert_eq!(t.constraints.len(), 2);
+        assert_eq!(t.constraints[1].ltarget, "${attr.consul.grpc}");
     }
 
     fn bridge_ingress(v: NomadVersion) -> Task {

@@ -31,6 +31,7 @@ mod connect;
 mod connect_task;
 mod connect_validate;
 mod constraints;
+mod gateway_proxy;
 
 pub use connect_validate::validate as connect_validate;
 

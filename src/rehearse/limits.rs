@@ -21,26 +21,12 @@ pub const MAX_STEP_REPLAYS: u64 = 2_000_000;
 /// `{` is on its header's line), with the error [`check`] gives after the
 /// parse, at the same header.
 pub fn precount(source: &Source) -> Result<(), Diag> {
-    let text = &*source.text;
-    let mut steps = 0usize;
-    let mut over = None;
-    for brace in crate::nesting::top_level_braces(text) {
-        let line_start = text[..brace].rfind('\n').map_or(0, |n| n + 1);
-        let head = &text[line_start..brace];
-        let indent = head.len() - head.trim_start().len();
-        let head = head.trim_start();
-        let is_step = head
-            .strip_prefix("step")
-            .is_some_and(|rest| rest.starts_with([' ', '\t', '"']) && !rest.contains('='));
-        if is_step {
-            steps += 1;
-            if steps == MAX_STEPS + 1 {
-                // The `step` keyword, as the parser locates a step.
-                let at = line_start + indent;
-                over = Some(Span::new(at, at + "step".len()));
-            }
-        }
-    }
+    let steps = crate::nesting::top_level_blocks(&source.text, "step");
+    // The `step` keyword, as the parser locates a step.
+    let over = steps
+        .get(MAX_STEPS)
+        .map(|&at| Span::new(at, at + "step".len()));
+    let steps = steps.len();
     match over {
         Some(span) => Err(too_many_steps(source, steps, span)),
         None => Ok(()),

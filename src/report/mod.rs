@@ -62,13 +62,7 @@ pub fn location(d: &Diag) -> Option<Location> {
     };
     let (line, column) = src.line_col(span.start);
     let (end_line, end_column) = src.line_col(span.end.max(span.start));
-    let line_text = src
-        .text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let line_text = src.line_text(line).trim().to_string();
     Some(Location {
         file,
         line,

@@ -370,7 +370,24 @@ fn read_alloc(
     let mut resources = if listed {
         crate::cluster::AllocResources::default()
     } else {
-        crate::cluster::resources::task_group_resources(tg, world.nomad_version)
+        match super::bounds::group_ask(tg, world.nomad_version) {
+            Ok(r) => r,
+            Err(dim) => {
+                diags.push(
+                    Diag::error(
+                        "world::resource-bound",
+                        format!(
+                            "allocation {id} holds the ask of group `{}` of `{job_id}`, whose {dim} sums past {}, the most one allocation may hold: {}",
+                            tg.name,
+                            super::bounds::MAX_RESOURCE,
+                            super::bounds::WHY
+                        ),
+                    )
+                    .at(src, label, "its tasks' figures sum past the bound"),
+                );
+                return None;
+            }
+        }
     };
     // Dynamic ports get their numbers on the node: an allocation holds only
     // the ones the file numbers.

@@ -13,11 +13,10 @@ use serde_json::Value;
 use super::api_job::job_from_api_json;
 use super::api_json::{i, path_i, s, strs};
 use super::model::{JobIndexes, Pinned, RunningJob, World};
-use crate::cluster::resources::task_group_resources;
 use crate::cluster::{AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::{Job, JobType, Lifecycle, Resources, Task, TaskGroup};
-use crate::source::Source;
+use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
 /// The file, and what saves it.
@@ -86,7 +85,9 @@ fn networks(v: Option<&Value>) -> impl Iterator<Item = AllocNetwork> + '_ {
 /// release does, reserved cores, the shared disk, each task's first network,
 /// the group networks, and the group's port mappings when no group network
 /// lists them (`Shared.Ports`, 0.12+).
-fn allocated_resources(ar: &Value, version: NomadVersion) -> AllocResources {
+/// Err: the dimension whose sum over the tasks passes the world's bound
+/// ([`super::bounds::group_ask`]).
+fn allocated_resources(ar: &Value, version: NomadVersion) -> Result<AllocResources, &'static str> {
     let lifecycles = ar.get("TaskLifecycles");
     let mut group = TaskGroup::default();
     let mut task_networks = Vec::new();
@@ -134,7 +135,7 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> AllocResources {
             });
         }
     }
-    let summed = task_group_resources(&group, version);
+    let summed = super::bounds::group_ask(&group, version)?;
     let shared = ar.get("Shared").unwrap_or(&Value::Null);
     let mut nets = task_networks;
     let before = nets.len();
@@ -148,7 +149,7 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> AllocResources {
             });
         }
     }
-    AllocResources {
+    Ok(AllocResources {
         cpu: summed.cpu,
         cores: summed.cores,
         memory_mb: summed.memory_mb,
@@ -156,7 +157,7 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> AllocResources {
         disk_mb: i(shared, "DiskMB"),
         networks: nets,
         devices,
-    }
+    })
 }
 
 /// Pre-0.9 allocations only carry the legacy `Resources` sum.
@@ -260,6 +261,30 @@ pub fn load_allocations(
             missing_jobs.push(format!("{} ({}/{})", alloc_id, key.0, key.1));
             continue;
         };
+        let resources = match (a.get("AllocatedResources"), a.get("Resources")) {
+            (Some(ar), _) if ar.is_object() => allocated_resources(ar, world.nomad_version),
+            (_, Some(r)) if r.is_object() => Ok(legacy_resources(r)),
+            _ => Ok(AllocResources::default()),
+        };
+        let resources = match resources {
+            Ok(r) => r,
+            Err(dim) => {
+                let at = src.text.find(&format!("\"{alloc_id}\"")).unwrap_or(0);
+                diags.push(
+                    Diag::error(
+                        "import::resource-bound",
+                        format!(
+                            "allocation {alloc_id}: its tasks' {dim} sums past {}, the most one allocation may hold: {}",
+                            super::bounds::MAX_RESOURCE,
+                            super::bounds::WHY
+                        ),
+                    )
+                    .at(src, Span::new(at, at + alloc_id.len() + 2), "this allocation")
+                    .help("a real cluster reports no such allocation; save the file again from the cluster (`import --print-commands`)"),
+                );
+                continue;
+            }
+        };
         let node_id = s(a, "NodeID");
         let alloc = Allocation {
             id: alloc_id,
@@ -270,11 +295,7 @@ pub fn load_allocations(
             job_priority: spec.priority,
             job_type: job_type(&s(a, "JobType")).unwrap_or(spec.job_type),
             task_group: s(a, "TaskGroup"),
-            resources: match (a.get("AllocatedResources"), a.get("Resources")) {
-                (Some(ar), _) if ar.is_object() => allocated_resources(ar, world.nomad_version),
-                (_, Some(r)) if r.is_object() => legacy_resources(r),
-                _ => AllocResources::default(),
-            },
+            resources,
             desired_status: desired_status(&s(a, "DesiredStatus")),
             desired_description: s(a, "DesiredDescription"),
             client_status: client_status(&s(a, "ClientStatus")),
@@ -366,7 +387,7 @@ mod tests {
                                      "DynamicPorts": [{"Label": "rpc", "Value": 23456}]}],
                        "Ports": [{"Label": "http", "Value": 8080, "To": 80, "HostIP": "10.0.0.1"}]}
         });
-        let r = allocated_resources(&ar, NomadVersion::new(1, 9, 4));
+        let r = allocated_resources(&ar, NomadVersion::new(1, 9, 4)).unwrap_or_default();
         assert_eq!((r.cpu, r.cores, r.disk_mb), (1000, 2, 300));
         assert_eq!((r.memory_mb, r.memory_max_mb), (320, 576));
         assert_eq!(r.networks.len(), 2, "{:?}", r.networks);
@@ -384,9 +405,45 @@ mod tests {
     #[test]
     fn group_ports_alone_still_hold_their_host_ports() {
         let ar = json!({"Tasks": {}, "Shared": {"Ports": [{"Label": "db", "Value": 5432}]}});
-        let r = allocated_resources(&ar, NomadVersion::CURRENT);
+        let r = allocated_resources(&ar, NomadVersion::CURRENT).unwrap_or_default();
         assert_eq!(r.networks.len(), 1);
         assert_eq!(r.networks[0].reserved_ports, vec![("db".to_string(), 5432)]);
+    }
+
+    #[test]
+    fn task_figures_each_in_range_whose_sum_passes_the_bound_are_refused() {
+        let max = super::super::bounds::MAX_RESOURCE;
+        let task = json!({"Cpu": {"CpuShares": 1}, "Memory": {"MemoryMB": max}});
+        let ar = json!({"Tasks": {"a": task, "b": task}, "Shared": {}});
+        assert_eq!(
+            allocated_resources(&ar, NomadVersion::CURRENT).err(),
+            Some("memory")
+        );
+        let one = json!({"Tasks": {"a": task}, "Shared": {}});
+        let r = allocated_resources(&one, NomadVersion::CURRENT).unwrap_or_default();
+        assert_eq!(r.memory_mb, max);
+        // Through the loader: a located error naming the allocation.
+        let mut w = world();
+        let job = json!({"ID": "web", "Type": "service", "Priority": 50, "Version": 0,
+            "TaskGroups": [{"Name": "g", "Count": 1, "Tasks": [{"Name": "a", "Driver": "docker"}]}]});
+        let text = format!(
+            r#"[{{"ID": "big", "NodeID": "n1", "JobID": "web", "Job": {job}, "TaskGroup": "g", "DesiredStatus": "run", "ClientStatus": "running", "AllocatedResources": {ar}}}]"#
+        );
+        let v: Value = serde_json::from_str(&text).unwrap_or_default();
+        let src = crate::source::SourceFile::inline("allocations.json", &text);
+        let mut diags = Diags::new();
+        let nodes: HashSet<String> = ["n1".to_string()].into();
+        load_allocations(&src, &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        let d = diags.iter().find(|d| d.code == "import::resource-bound");
+        let d = d.map(|d| (d.message.clone(), d.location()));
+        assert_eq!(
+            d,
+            Some((
+                format!("allocation big: its tasks' memory sums past {max}, the most one allocation may hold: {}", super::super::bounds::WHY),
+                Some(("allocations.json".to_string(), 1, 9))
+            )),
+            "{diags:?}"
+        );
     }
 
     fn world() -> World {

@@ -23,6 +23,31 @@ pub const MAX_RESOURCE: i64 = (i64::MAX / (1024 * 1024)) / 1024;
 /// Why [`MAX_RESOURCE`] is what it is, for the diagnostics that name it.
 pub const WHY: &str = "the largest value whose conversion to bytes (MB × 1024²) and whose total over the largest cluster fit in 64 bits";
 
+/// What one allocation of `tg` holds (Nomad's sum over its tasks and
+/// lifecycle phases, [`crate::cluster::resources::task_group_resources`])
+/// when every dimension is within [`MAX_RESOURCE`]; else the dimension
+/// whose sum passes it. Each task's figure may sit at the bound, so their
+/// sum can pass it (or i64): an allocation a world pins or imports holding
+/// such a sum is refused where it is read, not saturated or wrapped later.
+pub fn group_ask(
+    tg: &crate::jobspec::TaskGroup,
+    version: crate::version::NomadVersion,
+) -> Result<crate::cluster::AllocResources, &'static str> {
+    let r = crate::cluster::resources::checked_task_group_resources(tg, version)
+        .map_err(|(_, dim)| dim)?;
+    let dims = [
+        ("cpu", r.cpu),
+        ("cores", r.cores),
+        ("memory", r.memory_mb),
+        ("memory_max", r.memory_max_mb),
+        ("disk", r.disk_mb),
+    ];
+    match dims.iter().find(|(_, v)| !(0..=MAX_RESOURCE).contains(v)) {
+        Some((dim, _)) => Err(dim),
+        None => Ok(r),
+    }
+}
+
 /// Keys of Nomad's API JSON (nodes, allocations, jobs) holding a resource
 /// figure, with its unit.
 const JSON_KEYS: &[(&str, &str)] = &[

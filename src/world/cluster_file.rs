@@ -30,6 +30,10 @@ pub(super) fn read_cluster(
     world: &mut World,
     diags: &mut Diags,
 ) -> Vec<(String, Span)> {
+    if let Some(d) = too_many_client_blocks(src) {
+        diags.push(d);
+        return Vec::new();
+    }
     let body = match parse(src) {
         Ok(b) => b,
         Err(d) => {
@@ -103,6 +107,32 @@ pub(super) fn read_cluster(
     r.strings("running", diags).unwrap_or_default()
 }
 
+/// Every `client` block declares at least one client (`count` is
+/// positive), so a file of more than [`MAX_CLIENTS`] blocks is over the cap
+/// whatever the counts: refused from a lexical count of the block headers,
+/// before the parser builds them (100,000 blocks are 16 MB of text).
+fn too_many_client_blocks(src: &Source) -> Option<Diag> {
+    let blocks = crate::nesting::top_level_blocks(&src.text, "client");
+    let at = *blocks.get(usize::try_from(MAX_CLIENTS).ok()?)?;
+    Some(
+        Diag::error(
+            "world::too-many-clients",
+            format!(
+                "cluster.hcl has {} client blocks, each of at least one client: more than the {MAX_CLIENTS} clients a world may hold",
+                blocks.len()
+            ),
+        )
+        .at(
+            src,
+            Span::new(at, at + "client".len()),
+            format!("client block {} is over the limit", MAX_CLIENTS + 1),
+        )
+        .help(TOO_MANY_CLIENTS_HELP),
+    )
+}
+
+const TOO_MANY_CLIENTS_HELP: &str = "every client is simulated; model a bigger cluster by the part of it the jobs can reach (its datacenters and node pools)";
+
 /// The clients of every pool together stay within [`MAX_CLIENTS`]; the
 /// pool whose count crosses it is named.
 fn too_many_clients(src: &Source, world: &World, diags: &mut Diags) {
@@ -120,7 +150,7 @@ fn too_many_clients(src: &Source, world: &World, diags: &mut Diags) {
                     p.spans.get("count").or(p.spans.label).unwrap_or_default(),
                     format!("at most {MAX_CLIENTS} clients in all"),
                 )
-                .help("every client is simulated; model a bigger cluster by the part of it the jobs can reach (its datacenters and node pools)"),
+                .help(TOO_MANY_CLIENTS_HELP),
             );
             return;
         }

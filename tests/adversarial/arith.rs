@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::{assert_clean, run, tempdir, write};
+use super::{assert_clean, flat, run, tempdir, write};
 
 const BOUND: i64 = (i64::MAX / (1024 * 1024)) / 1024;
 
@@ -105,4 +105,46 @@ fn at_the_bound_status_prints_exact_figures() {
     assert!(o.stdout.contains("16 PiB/8.0 PiB"), "{}", o.stdout);
     let o = run(&d, &["plan", "--world", "imp", "imp/placing.nomad"]);
     assert_clean(&o, &[0, 1]);
+}
+
+/// Each task's figure may sit at the bound; a pinned allocation holding
+/// their group's sum would pass it (and, with enough tasks, 64 bits): it
+/// is refused at the allocation, naming the bound.
+#[test]
+fn a_pinned_allocation_whose_group_sums_past_the_bound_is_refused() {
+    let d = tempdir("arith-pinned");
+    let task = |name: &str| {
+        format!(
+            "    task \"{name}\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = {BOUND}\n      }}\n    }}\n"
+        )
+    };
+    write(
+        &d,
+        "jobs/big.nomad",
+        format!(
+            "job \"big\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{}{}  }}\n}}\n",
+            task("a"),
+            task("b")
+        ),
+    );
+    write(
+        &d,
+        "rules/cluster.hcl",
+        "nomad_version = \"1.6.0\"\nclient \"node\" {\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8192\n  disk = 10000\n  drivers = [\"docker\"]\n}\nrunning = [\"jobs/big.nomad\"]\n",
+    );
+    write(
+        &d,
+        "rules/allocations.hcl",
+        "allocation \"a1\" {\n  job  = \"big\"\n  node = \"node-1\"\n}\n",
+    );
+    let o = run(&d, &["status"]);
+    assert_clean(&o, &[2]);
+    assert!(
+        flat(&o.stderr).contains(&format!(
+            "allocation a1 holds the ask of group `g` of `big`, whose memory sums past {BOUND}, the most one allocation may hold"
+        )),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("allocations.hcl:1:12]"), "{}", o.stderr);
 }

@@ -1,15 +1,7 @@
 //! Budgets: every evaluation, replay count and sum has a bound, and crossing
 //! it is a clear error, not a stall, an abort or a wrapped number.
 
-use super::{assert_clean, group, job, run, tempdir, write};
-
-/// Diagnostic text without miette's line wrapping and gutters.
-fn flat(s: &str) -> String {
-    s.replace(['│', '\n'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use super::{assert_clean, flat, group, job, run, tempdir, write};
 
 #[test]
 fn samples_beyond_the_cap_are_refused_at_once() {

@@ -1,6 +1,5 @@
 //! Lowering of a service's `connect` block, with the argument and block
-//! names of `api/consul.go`'s hcl tags. `gateway` is kept whole and left
-//! unread, so its content is the service's unmodelled part.
+//! names of `api/consul.go`'s hcl tags (its `gateway` in `gateway.rs`).
 
 use super::*;
 
@@ -19,9 +18,7 @@ pub(super) fn connect(n: &Node, cx: &mut Cx<'_>) -> ConsulConnect {
         .block(cx, "sidecar_service")
         .map(|b| sidecar_service(b, cx));
     c.sidecar_task = f.block(cx, "sidecar_task").map(|b| sidecar_task(b, cx));
-    c.gateway = f
-        .unmodelled_block(cx, "gateway")
-        .map(|g| Value::Map(opaque(g)));
+    c.gateway = f.block(cx, "gateway").map(|g| gateway(g, cx));
     c.spans = f.spans;
     c
 }

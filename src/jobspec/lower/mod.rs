@@ -4,6 +4,7 @@
 //! (defaults.rs) for every field whose span says it was not written.
 
 mod connect;
+mod gateway;
 mod placement;
 mod service;
 mod strategy;
@@ -12,6 +13,7 @@ mod task_parts;
 mod workload;
 
 use connect::*;
+use gateway::*;
 use placement::*;
 use service::*;
 use strategy::*;

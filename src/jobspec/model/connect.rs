@@ -1,7 +1,6 @@
 //! A service's Consul Connect block (`api/consul.go`, `structs/services.go`):
 //! native integration, the sidecar service and its proxy, the sidecar task
-//! overrides. Gateways are kept whole (their content stays in the job's
-//! unmodelled part, so an edit to one is still reported).
+//! overrides, the gateway (`gateway.rs`).
 
 use super::*;
 
@@ -11,9 +10,7 @@ pub struct ConsulConnect {
     pub native: bool,
     pub sidecar_service: Option<SidecarService>,
     pub sidecar_task: Option<SidecarTask>,
-    /// `gateway { ... }` as written: only its kind (ingress, terminating,
-    /// mesh) is used, by the admission checks and the gateway task.
-    pub gateway: Option<Value>,
+    pub gateway: Option<ConsulGateway>,
     pub spans: Spans,
 }
 
@@ -36,12 +33,7 @@ impl ConsulConnect {
     /// Which kind of gateway the block declares, if any: `ingress`,
     /// `terminating` or `mesh` (the first one written).
     pub fn gateway_kind(&self) -> Option<&'static str> {
-        let Some(Value::Map(m)) = &self.gateway else {
-            return None;
-        };
-        ["ingress", "terminating", "mesh"]
-            .into_iter()
-            .find(|k| m.contains_key(*k))
+        self.gateway.as_ref().and_then(ConsulGateway::kind)
     }
 }
 

@@ -5,6 +5,7 @@
 //! in the file (and where); a field without a span holds Nomad's default.
 
 mod connect;
+mod gateway;
 mod job;
 mod policy;
 mod resources;
@@ -12,6 +13,7 @@ mod task;
 mod workload;
 
 pub use connect::*;
+pub use gateway::*;
 pub use job::*;
 pub use policy::*;
 pub use resources::*;
