@@ -1,3 +1,8 @@
+/// The binary's allocator (the library leaves the choice to its users):
+/// see Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     restore_sigpipe();
     std::process::exit(nomad_preflight::cli::main());

@@ -95,14 +95,20 @@ impl PartsHash {
 pub fn uuid(seed: u64, parts: &[&str]) -> String {
     let a = hash_parts(seed, parts);
     let b = hash_parts(a ^ 0x5851_F42D_4C95_7F2D, parts);
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xFFFF,
-        a & 0xFFFF,
-        b >> 48,
-        b & 0xFFFF_FFFF_FFFF
-    )
+    // `{:08x}-{:04x}-{:04x}-{:04x}-{:012x}` of (a >> 32, a >> 16, a, b >> 48,
+    // b), written digit by digit: every allocation and evaluation of every
+    // replay takes one, and the formatter was a tenth of sampling's time.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (value, digits) in [(a >> 32, 8), (a >> 16, 4), (a, 4), (b >> 48, 4), (b, 12)] {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        for i in (0..digits).rev() {
+            out.push(char::from(HEX[((value >> (4 * i)) & 0xF) as usize]));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -116,6 +122,17 @@ mod tests {
         assert_ne!(a, uuid(2, &["pool", "1"]));
         assert_ne!(uuid(1, &["ab", "c"]), uuid(1, &["a", "bc"]));
         assert_eq!(a.len(), 36);
+        let x = hash_parts(1, &["pool", "1"]);
+        let y = hash_parts(x ^ 0x5851_F42D_4C95_7F2D, &["pool", "1"]);
+        let want = format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            x >> 32,
+            (x >> 16) & 0xFFFF,
+            x & 0xFFFF,
+            y >> 48,
+            y & 0xFFFF_FFFF_FFFF
+        );
+        assert_eq!(a, want, "the layout of Go's uuid.Generate text");
         assert_eq!(a.matches('-').count(), 4);
     }
 

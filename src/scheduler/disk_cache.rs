@@ -30,8 +30,8 @@ use crate::world::World;
 
 /// Names the entry layout; a change to it (or to any type stored) must
 /// change this, though the binary's identity in the key covers rebuilds.
-const FORMAT: &str = "nomad-preflight placement cache v1";
-const MAGIC: &[u8; 8] = b"NPPLACE1";
+const FORMAT: &str = "nomad-preflight placement cache v2";
+const MAGIC: &[u8; 8] = b"NPPLACE2";
 /// Entries kept; the oldest beyond this are removed when one is written.
 const MAX_ENTRIES: usize = 32;
 /// An entry larger than this is not written (a world far past the caps).
@@ -213,12 +213,21 @@ fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> 
         versions,
     };
     let payload = postcard::to_stdvec(&entry).ok()?;
-    let mut out = Vec::with_capacity(payload.len() + 72);
+    let mut out = Vec::with_capacity(payload.len() + 44);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(key);
-    out.extend_from_slice(&Sha256::digest(&payload));
+    out.extend_from_slice(&checksum(&payload));
     out.extend_from_slice(&payload);
     Some(out)
+}
+
+/// The payload's checksum: CRC-32, against a torn or damaged file. The
+/// key (SHA-256 of the inputs) already names what the entry is for; the
+/// entry lives in the user's own cache directory, so the check is against
+/// accidents, not forgery, and SHA-256 of a 15 MB payload was a tenth of
+/// a cached plan at 5,000 clients.
+fn checksum(payload: &[u8]) -> [u8; 4] {
+    crc32fast::hash(payload).to_le_bytes()
 }
 
 /// The simulation an entry holds, or `None` for anything but an intact
@@ -232,8 +241,8 @@ fn decode(
 ) -> Option<Simulation> {
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (stored_key, rest) = rest.split_at_checked(32)?;
-    let (sum, payload) = rest.split_at_checked(32)?;
-    if stored_key != key.as_slice() || sum != Sha256::digest(payload).as_slice() {
+    let (sum, payload) = rest.split_at_checked(4)?;
+    if stored_key != key.as_slice() || sum != checksum(payload).as_slice() {
         return None;
     }
     let e: OwnedEntry = postcard::from_bytes(payload).ok()?;

@@ -68,8 +68,10 @@ pub struct Engine<'w> {
     pub world: &'w World,
     pub state: &'w State,
     pub(super) node_pos: HashMap<&'w str, usize>,
-    /// Allocation ID → index in state.allocs.
-    pub(super) alloc_pos: HashMap<&'w str, usize>,
+    /// Allocation ID → index in state.allocs, built on first use: only
+    /// a placement that preempts asks, and hashing every allocation's ID
+    /// for every evaluation was a tenth of a plan on a large cluster.
+    pub(super) alloc_pos: std::cell::OnceCell<HashMap<&'w str, usize>>,
     /// Non-terminal allocations per node position: indexes into state.allocs.
     pub(super) by_node: Vec<Vec<usize>>,
     pub plan: Plan,
@@ -123,17 +125,11 @@ impl<'w> Engine<'w> {
                 crate::cluster::usage::quota_usage(world, state, &q.name, &world.region),
             )
         });
-        let alloc_pos = state
-            .allocs
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
         let mut e = Engine {
             world,
             state,
             node_pos,
-            alloc_pos,
+            alloc_pos: std::cell::OnceCell::new(),
             by_node,
             plan: Plan::default(),
             rng: SplitMix64::new(rng_seed),
@@ -216,9 +212,18 @@ impl<'w> Engine<'w> {
     }
 
     pub(super) fn stored(&self, id: &str) -> Option<&'w Allocation> {
+        let state = self.state;
         self.alloc_pos
+            .get_or_init(|| {
+                state
+                    .allocs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.id.as_str(), i))
+                    .collect()
+            })
             .get(id)
-            .and_then(|&i| self.state.allocs.get(i))
+            .and_then(|&i| state.allocs.get(i))
     }
 
     pub(super) fn touch(&mut self, node_id: &str) {

@@ -148,7 +148,10 @@ impl Simulation {
                 }
                 _ => {}
             }
-            if let Err(e) = sim.run_shared(job, None) {
+            // `running` holds admitted specs (see `running_jobs`): the
+            // mutators are idempotent, so running them again per replay
+            // only copied and compared every job spec.
+            if let Err(e) = sim.run_admitted(job, None) {
                 let text = match e {
                     RunError::CheckIndex { message, .. } | RunError::Rejected(message) => message,
                 };
@@ -261,7 +264,13 @@ impl Simulation {
 
     /// `nomad job plan`: what would happen, without changing state.
     pub fn plan(&self, job: &Job) -> PlanResult {
-        let job = &crate::mutators::applied(job, self.world.nomad_version);
+        self.plan_admitted(&crate::mutators::applied(job, self.world.nomad_version))
+    }
+
+    /// [`Simulation::plan`] of a job the admission mutators already ran on
+    /// (`mutators::applied`): a caller planning one job under many replays
+    /// mutates it once, not once per replay.
+    pub fn plan_admitted(&self, job: &Job) -> PlanResult {
         let (version, modify_index) = self.next_version(job);
         // The plan evaluates against a snapshot that already holds the new
         // version, as Nomad's Job.Plan does.
@@ -299,6 +308,16 @@ impl Simulation {
                 &mutated
             }
         };
+        self.run_admitted(shared, check_index)
+    }
+
+    /// [`Simulation::run_shared`] of a job the admission mutators already
+    /// ran on, as [`running_jobs`] gives them.
+    fn run_admitted(
+        &mut self,
+        shared: &std::sync::Arc<Job>,
+        check_index: Option<u64>,
+    ) -> Result<RunOutcome, RunError> {
         let job: &Job = shared;
         let existing = self.state.job(&job.namespace, &job.id);
         if let Some(given) = check_index {

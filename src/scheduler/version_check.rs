@@ -60,16 +60,13 @@ struct Version {
 
 impl Version {
     fn parse(s: &str, semver: bool) -> Option<Version> {
+        Version::parse_plain(s).or_else(|| Version::parse_regex(s, semver))
+    }
+
+    /// go-version's `NewVersion`/`NewSemver`: the regex, then the groups.
+    fn parse_regex(s: &str, semver: bool) -> Option<Version> {
         let m = version_regex(semver).captures(s)?;
-        let written = m.get(1)?.as_str();
-        let mut segments = written
-            .split('.')
-            .map(|p| p.parse::<i64>().ok())
-            .collect::<Option<Vec<_>>>()?;
-        let si = segments.len();
-        while segments.len() < 3 {
-            segments.push(0);
-        }
+        let (segments, si) = Version::segments(m.get(1)?.as_str())?;
         let group = |i: usize| m.get(i).map_or("", |g| g.as_str()).to_string();
         let pre = match group(7) {
             p if p.is_empty() => group(4),
@@ -80,6 +77,40 @@ impl Version {
             si,
             pre,
             meta: group(10),
+        })
+    }
+
+    /// The written segments, padded with zeros to three, and how many
+    /// were written; `None` when one overflows an int64 (Go's ParseInt).
+    fn segments(written: &str) -> Option<(Vec<i64>, usize)> {
+        let mut segments = written
+            .split('.')
+            .map(|p| p.parse::<i64>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        let si = segments.len();
+        while segments.len() < 3 {
+            segments.push(0);
+        }
+        Some((segments, si))
+    }
+
+    /// The common shape, dotted decimal segments (`1.20.1`), without the
+    /// regex: the regex gives such a text no prerelease and no metadata
+    /// (both need a `-`, a letter or a `+`), in both of its forms. Every
+    /// other text, even one this would refuse, goes to the regex.
+    fn parse_plain(s: &str) -> Option<Version> {
+        let plain = !s.is_empty()
+            && s.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if !plain {
+            return None;
+        }
+        let (segments, si) = Version::segments(s)?;
+        Some(Version {
+            segments,
+            si,
+            pre: String::new(),
+            meta: String::new(),
         })
     }
 
@@ -258,6 +289,48 @@ pub fn semver_matches(version: &str, constraints: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dotted_decimal_shortcut_reads_what_the_regex_reads() {
+        for s in [
+            "1",
+            "1.2",
+            "1.20.1",
+            "0.0.0",
+            "01.2",
+            "1.2.3.4.5",
+            "1.",
+            ".1",
+            "1..2",
+            "",
+            "v1.2",
+            "1.2-beta",
+            "1.2+m",
+            "1.2a",
+            "99999999999999999999.1",
+            " 1.2",
+        ] {
+            for semver in [false, true] {
+                assert_eq!(
+                    Version::parse(s, semver),
+                    Version::parse_regex(s, semver),
+                    "{s:?}"
+                );
+            }
+            if Version::parse_plain(s).is_some() {
+                assert_eq!(
+                    Version::parse_plain(s),
+                    Version::parse_regex(s, false),
+                    "{s:?}"
+                );
+            }
+        }
+        assert!(
+            Version::parse_plain("1.20.1").is_some(),
+            "the shortcut is taken"
+        );
+        assert!(Version::parse_plain("1.2-beta").is_none());
+    }
 
     /// go-version's `TestConstraintCheck`, whole.
     #[test]

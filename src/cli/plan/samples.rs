@@ -36,8 +36,11 @@ pub fn sampled_outcomes(
     seed: u64,
 ) -> Result<Tally<String>, crate::scheduler::sample::SampleError> {
     let mut tally = Tally::new();
+    // Mutated once for every replay (the mutators see only the job and
+    // the release, which no replay changes).
+    let admitted = crate::mutators::applied(job, world.nomad_version);
     for keys in sample(world, n, seed, |sim: &mut Simulation| {
-        outcomes(&sim.plan(job))
+        outcomes(&sim.plan_admitted(&admitted))
     })? {
         tally.add_sample(keys);
     }

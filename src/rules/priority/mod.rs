@@ -77,11 +77,14 @@ pub fn sample_victims(
     earlier: &[crate::changeset::Submitted],
     job: &Job,
 ) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
+    // Mutated once for every replay (the mutators see only the job and
+    // the release, which no replay changes).
+    let admitted = crate::mutators::applied(job, world.nomad_version);
     let runs = sample(world, samples_for(earlier.len()), base_seed, |sim| {
         for e in earlier {
             e.replay(sim);
         }
-        victims(&sim.plan(job))
+        victims(&sim.plan_admitted(&admitted))
     })?;
     let mut tally = Tally::new();
     for v in runs {
