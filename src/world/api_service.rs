@@ -48,6 +48,7 @@ fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
         name: s.s("Name"),
         port_label: s.s("PortLabel"),
         address_mode: s.s("AddressMode"),
+        address: s.s("Address"),
         provider: s.s("Provider"),
         tags: s.strs("Tags"),
         canary_tags: s.strs("CanaryTags"),
