@@ -336,7 +336,6 @@ fn group(v: &Value) -> TaskGroup {
         stop_after_client_disconnect: g.opt_dur("StopAfterClientDisconnect"),
         max_client_disconnect: g.opt_dur("MaxClientDisconnect"),
         prevent_reschedule_on_lost: g.b("PreventRescheduleOnLost"),
-        max_run_duration: g.opt_dur("MaxRunDuration"),
         disconnect: g.obj("Disconnect").map(|d| disconnect(d, sink)),
         consul: g.obj("Consul").map(|c| consul(c, "Consul.", sink)),
         unmodelled: Unmodelled::default(),
