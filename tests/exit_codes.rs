@@ -19,6 +19,18 @@ fn write(d: &TempDir, rel: &str, text: &str) {
     std::fs::write(d.0.join(rel), text).unwrap();
 }
 
+/// Append an unclosed block to `rules/cluster.hcl`; returns the text to
+/// put back.
+fn break_world(d: &TempDir) -> String {
+    let world = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).unwrap();
+    write(
+        d,
+        "rules/cluster.hcl",
+        &format!("{world}\nclient \"x\" {{{{\n"),
+    );
+    world
+}
+
 fn code(d: &TempDir, args: &[&str]) -> i32 {
     let out = d.run(args);
     let code = out.status.code().unwrap_or(-1);
@@ -119,12 +131,7 @@ fn check_exit_codes() {
     // A world that cannot be loaded (a syntax error in cluster.hcl); one
     // that cannot be simulated: tests/check_fail_closed.rs. A file whose
     // check crashed: cli::check's unit test (no input is known to crash it).
-    let world = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).unwrap();
-    write(
-        &d,
-        "rules/cluster.hcl",
-        &format!("{world}\nclient \"x\" {{{{\n"),
-    );
+    let world = break_world(&d);
     assert_eq!(
         code(&d, &["check", "jobs/sockshop.nomad"]),
         2,
@@ -191,12 +198,7 @@ fn rehearse_exit_codes() {
         "invalid job file"
     );
     std::fs::remove_file(d.0.join("jobs/broken.nomad")).unwrap();
-    let world = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).unwrap();
-    write(
-        &d,
-        "rules/cluster.hcl",
-        &format!("{world}\nclient \"x\" {{{{\n"),
-    );
+    let world = break_world(&d);
     assert_eq!(
         code(&d, &["rehearse", "--samples", "2", "held.hcl"]),
         2,
