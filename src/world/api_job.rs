@@ -332,6 +332,7 @@ fn group(v: &Value) -> TaskGroup {
             .filter(|t| t.is_object())
             .map(task)
             .collect(),
+        max_run_duration: g.opt_dur("MaxRunDuration"),
         shutdown_delay: g.opt_dur("ShutdownDelay"),
         stop_after_client_disconnect: g.opt_dur("StopAfterClientDisconnect"),
         max_client_disconnect: g.opt_dur("MaxClientDisconnect"),
