@@ -322,7 +322,6 @@ fn group(v: &Value) -> TaskGroup {
         update: g.obj("Update").map(|u| update(u, "Update.", sink)),
         migrate: g.obj("Migrate").map(|m| migrate(m, "Migrate.", sink)),
         scaling: g.obj("Scaling").map(|s| scaling(s, sink)),
-        max_run_duration: g.opt_dur("MaxRunDuration"),
         volumes: volumes(&g, sink),
         services: services(&g, "", sink),
         meta: g.smap("Meta"),
