@@ -313,3 +313,63 @@ fn task_attributes_edited() {
         }"#
     );
 }
+
+/// jobspec2 (1.11+): a job's `secret` blocks follow every task's own
+/// (types.config.go jobConfig, normalizeJob); a group's go to each task
+/// that has none (hcl_conversions.go decodeTaskGroup). A task with secrets
+/// of its own in a group with secrets gets its own twice instead (Nomad
+/// appends `t.Secrets` to itself), which Task.Validate refuses: "Duplicate
+/// secret".
+#[test]
+fn job_and_group_secrets_reach_the_tasks_as_jobspec2_puts_them() {
+    let v = v205();
+    let secret = |name: &str| {
+        format!(
+            "    secret \"{name}\" {{\n      provider = \"nomad\"\n      path = \"{name}\"\n    }}"
+        )
+    };
+    let text = job(&secret("grp"), "").replace(
+        "  datacenters = [\"dc1\"]\n",
+        &format!("  datacenters = [\"dc1\"]\n{}\n", secret("top")),
+    );
+    let j = load_job(&text, v);
+    let names: Vec<&str> = j.groups[0].tasks[0]
+        .secrets
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["grp", "top"]);
+    // Removing the job's secret is a task edit: the Secret object goes.
+    let d = diff(&text, &job(&secret("grp"), ""), false);
+    let t = to_json(&d.task_groups[0].tasks[0]);
+    assert_eq!(t["Objects"][0]["Type"], "Deleted", "{t}");
+    assert_eq!(t["Objects"][0]["Name"], "Secret", "{t}");
+    // A task with its own secret in a group with one: refused as Nomad does.
+    let own = job(
+        &secret("grp"),
+        "      secret \"own\" {\n        provider = \"nomad\"\n        path = \"own\"\n      }",
+    );
+    let mut vfs = nomad_preflight::vfs::MemVfs::new("t");
+    vfs.insert("j.nomad", own.as_str());
+    let opts = nomad_preflight::jobspec::LoadOptions {
+        version: v,
+        ..Default::default()
+    };
+    let p = nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts);
+    assert!(!p.is_valid());
+    assert_eq!(
+        nomad_preflight::render::job_file_error::validate_error(&p, "j.nomad", v),
+        "Job validation errors:\n1 error occurred:\n\t* Task group g validation failed: 1 error occurred:\n\t* Task t validation failed: 1 error occurred:\n\t* Duplicate secret \"own\" found\n\n\n\n\n\n\n"
+    );
+    // 1.10's parser has no job or group secret.
+    let opts = nomad_preflight::jobspec::LoadOptions {
+        version: NomadVersion::new(1, 10, 5),
+        ..Default::default()
+    };
+    vfs.insert("k.nomad", text.as_str());
+    let p = nomad_preflight::jobspec::load(&vfs, std::path::Path::new("k.nomad"), &opts);
+    assert!(p
+        .diags
+        .iter()
+        .any(|d| d.code == nomad_preflight::jobspec::version_gates::CODE && d.is_error()));
+}
