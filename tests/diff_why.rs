@@ -373,3 +373,31 @@ fn job_and_group_secrets_reach_the_tasks_as_jobspec2_puts_them() {
         .iter()
         .any(|d| d.code == nomad_preflight::jobspec::version_gates::CODE && d.is_error()));
 }
+
+/// Why: template `vault_grace` default by version. api/tasks.go
+/// Template.Canonicalize gives an unwritten vault_grace 15s up to 0.10.x and
+/// 0 from 0.11.0 (deprecated), so an added template shows VaultGrace
+/// "15000000000" under 0.10.5 and "0" under 2.0.5.
+#[test]
+fn vault_grace_default_follows_the_release() {
+    let tmpl = "      template {\n        destination = \"local/t\"\n        data = \"x\"\n      }";
+    let grace = |v: NomadVersion| {
+        let (o, n) = (load_job(&job("", ""), v), load_job(&job("", tmpl), v));
+        let d = job_diff_with(Some(&o), Some(&n), v, false);
+        let t = to_json(&d.task_groups[0].tasks[0]);
+        let fields = t["Objects"][0]["Fields"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(t["Objects"][0]["Name"], "Template", "{t}");
+        fields
+            .into_iter()
+            .find(|f| f["Name"] == "VaultGrace")
+            .unwrap_or_else(|| panic!("no VaultGrace: {t}"))
+    };
+    assert_eq!(
+        grace(NomadVersion::new(0, 10, 5)),
+        field("Added", "VaultGrace", "", "15000000000")
+    );
+    assert_eq!(grace(v205()), field("Added", "VaultGrace", "", "0"));
+}
