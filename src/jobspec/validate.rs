@@ -340,6 +340,27 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             );
         }
     }
+    // Only service jobs migrate allocations off draining nodes; a job's
+    // migrate block reaches every group (api TaskGroup.Canonicalize).
+    if let Some(m) = &g.migrate {
+        if job.job_type != JobType::Service {
+            let span = m
+                .spans
+                .block
+                .or(job.migrate.as_ref().and_then(|j| j.spans.block));
+            let text = format!("Job type \"{}\" does not allow migrate block", job.job_type);
+            out.push(
+                text.clone(),
+                "jobspec::value",
+                at(
+                    span.or(gs.label),
+                    text,
+                    "migrate block",
+                    "remove the migrate block: only service jobs migrate allocations off draining nodes",
+                ),
+            );
+        }
+    }
     let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
     for (i, t) in g.tasks.iter().enumerate() {
         let Some(&(first_i, first)) = task_names.get(t.name.as_str()) else {
