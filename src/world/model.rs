@@ -165,6 +165,8 @@ pub struct RegionLimit {
     pub memory: Option<i64>,
     pub memory_max: Option<i64>,
     pub devices: BTreeMap<String, i64>,
+    /// Where each `device` limit is written (a quota file's label).
+    pub device_spans: BTreeMap<String, crate::source::Span>,
     pub spans: Spans,
 }
 
