@@ -101,7 +101,13 @@ pub struct Engine<'w> {
 }
 
 impl<'w> Engine<'w> {
-    pub fn new(world: &'w World, state: &'w State, job: &Job, rng_seed: u64) -> Engine<'w> {
+    pub fn new(
+        world: &'w World,
+        state: &'w State,
+        history: &super::generic::JobHistory,
+        job: &Job,
+        rng_seed: u64,
+    ) -> Engine<'w> {
         let node_pos: HashMap<&str, usize> = state
             .nodes
             .iter()
@@ -143,12 +149,19 @@ impl<'w> Engine<'w> {
             quota_base,
             nondeterminism: Vec::new(),
             current_namespace: job.namespace.clone(),
+            // `CSIVolumesByNodeID` reads each allocation's own job
+            // (`a.Job`): the version it runs, not the registered one, which
+            // a `job run` has already replaced when its evaluation runs.
             csi: super::csi::CsiIndex::build(world, &state.nodes, &state.allocs, |a| {
-                let pinned = world.pinned.as_ref().and_then(|p| {
-                    p.history
-                        .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
-                });
-                pinned.or_else(|| state.job(&a.namespace, &a.job_id).map(|r| r.job.as_ref()))
+                history
+                    .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
+                    .map(|j| j.as_ref())
+                    .or_else(|| {
+                        state
+                            .job(&a.namespace, &a.job_id)
+                            .filter(|r| r.version == a.job_version)
+                            .map(|r| r.job.as_ref())
+                    })
             }),
         };
         e.base = e
