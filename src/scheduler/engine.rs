@@ -101,7 +101,17 @@ pub struct Engine<'w> {
 }
 
 impl<'w> Engine<'w> {
-    pub fn new(
+    /// An engine for `job` against `state` (the job versions its
+    /// allocations run are looked up in the world's pinned history and the
+    /// registered jobs; see [`Engine::with_history`]).
+    pub fn new(world: &'w World, state: &'w State, job: &Job, rng_seed: u64) -> Engine<'w> {
+        static NONE: super::generic::JobHistory = std::collections::BTreeMap::new();
+        Engine::with_history(world, state, &NONE, job, rng_seed)
+    }
+
+    /// [`Engine::new`] reading the job version each allocation runs from
+    /// `history` (every version the simulation registered).
+    pub fn with_history(
         world: &'w World,
         state: &'w State,
         history: &super::generic::JobHistory,
@@ -153,9 +163,11 @@ impl<'w> Engine<'w> {
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.
             csi: super::csi::CsiIndex::build(world, &state.nodes, &state.allocs, |a| {
+                let key = (a.namespace.clone(), a.job_id.clone(), a.job_version);
                 history
-                    .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
+                    .get(&key)
                     .map(|j| j.as_ref())
+                    .or_else(|| world.pinned.as_ref().and_then(|p| p.history.get(&key)))
                     .or_else(|| {
                         state
                             .job(&a.namespace, &a.job_id)
