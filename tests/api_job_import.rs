@@ -454,16 +454,20 @@ fn group_scaling() {
 
 #[test]
 fn what_the_model_does_not_read_is_reported_not_dropped() {
-    // `max_run_duration` (group) and a task network's `device` are not in the
-    // model: the imported job keeps them, so a file without them is not
-    // "unchanged".
+    // A task network's `device` is not in the model: the imported job keeps
+    // it, so a file without it is not "unchanged". (`max_run_duration`,
+    // once kept this way, is modelled now and read.)
     let j = api(
         json!({}),
         json!({"MaxRunDuration": ns(3600)}),
         json!({"Resources": {"Networks": [{"Device": "eth0"}]}}),
     );
     let running = imported(&j);
-    assert!(running.groups[0]
+    assert_eq!(
+        running.groups[0].max_run_duration,
+        Some(nomad_preflight::jobspec::Duration::secs(3600))
+    );
+    assert!(!running.groups[0]
         .unmodelled
         .0
         .contains_key("MaxRunDuration"));

@@ -265,9 +265,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice_for(&cwd, &resolved.note));
     }
-    // What the world holds that we cannot simulate (a quota's device
-    // limits) is said before any plan made against it.
-    common::eprint_diags(&resolved.warnings, color.stderr());
+    common::eprint_cannot_know(&resolved.warnings, color.stderr());
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
     let job = match load_planned(&loader, file) {

@@ -114,7 +114,7 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
             else {
                 continue;
             };
-            l.device_spans.insert(name.clone(), at);
+            l.device_spans.0.insert(name.clone(), at);
             const D: Schema = Schema {
                 attrs: &["count"],
                 blocks: &[],
@@ -200,6 +200,10 @@ pub(super) fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespac
 /// for devices in the quota's namespaces is reported as unknown
 /// (`scheduler::quota_devices`). Located at the limit when `sources` has
 /// the quota's file (a world folder); an import names `quotas.json`.
+/// The code of [`device_limit_warnings`]: `plan` prints these world
+/// warnings, which say a verdict cannot be known.
+pub const QUOTA_DEVICES: &str = "world::quota-devices";
+
 pub(super) fn device_limit_warnings(
     world: &World,
     sources: &BTreeMap<String, Source>,
@@ -223,14 +227,14 @@ pub(super) fn device_limit_warnings(
         };
         for (name, count) in &limit.region_limit.devices {
             let d = Diag::warning(
-                "world::quota-devices",
+                QUOTA_DEVICES,
                 format!(
                     "quota `{}` limits device `{name}` (count {count}) in region `{}`, which nomad-preflight cannot count: Nomad Enterprise's device quota counting is not public, so a plan of a job asking for devices in {whose} is reported as unknown, never as placed",
                     q.name, world.region
                 ),
             )
             .help("judge such jobs on the cluster (`nomad job plan`), or remove the device limit from the world");
-            let span = limit.region_limit.device_spans.get(name);
+            let span = limit.region_limit.device_spans.0.get(name);
             out.push(match (sources.get(&q.name), span, fallback) {
                 (Some(src), Some(span), _) => d.at(src, *span, "not counted"),
                 (_, _, Some(src)) => d.in_source(src),

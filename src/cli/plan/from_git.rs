@@ -52,7 +52,7 @@ fn git_setup(args: &PlanArgs, color: &ColorArgs) -> Result<GitSetup, Diags> {
     if resolved.embedded {
         eprintln!("note: no world at {}; using {}", range.base, resolved.note);
     }
-    common::eprint_diags(&resolved.warnings, color.stderr());
+    common::eprint_cannot_know(&resolved.warnings, color.stderr());
     let sim = Simulation::new(&resolved.world, args.seed)?;
     let loader = args.vars.loader(resolved.world.nomad_version, root);
     Ok(GitSetup {
