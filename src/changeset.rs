@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::config::{self, Configs};
 use crate::git::{self, Change, LazyGitVfs};
 use crate::job_loader::JobLoader;
 use crate::jobspec::{self, Job};
@@ -79,6 +80,29 @@ impl Range {
     /// The files at the base (the versions that run).
     pub fn base_vfs(&self) -> std::io::Result<LazyGitVfs> {
         LazyGitVfs::rev(&self.root, &self.base)
+    }
+
+    /// The configurations this change set is judged under, found from the
+    /// current folder up to the repository's top on each side (see
+    /// [`Configs`]).
+    pub fn configs(&self) -> Result<Configs, crate::diag::Diags> {
+        let git_err = |e: std::io::Error| {
+            crate::diag::Diags::from(crate::diag::Diag::error(
+                "config::read",
+                format!("cannot read {} from git: {e}", config::FILE_NAME),
+            ))
+        };
+        let start = config::start_in(&self.root);
+        let head_vfs = self.head_vfs().map_err(git_err)?;
+        let head = config::discover(head_vfs.as_ref(), &start)?.unwrap_or_default();
+        let base = match self.head {
+            Head::Index => None,
+            _ => {
+                let base_vfs = self.base_vfs().map_err(git_err)?;
+                Some(config::discover(&base_vfs, &start)?.unwrap_or_default())
+            }
+        };
+        Ok(Configs { head, base })
     }
 
     fn changes(&self) -> std::io::Result<Vec<Change>> {
@@ -186,7 +210,7 @@ pub struct ChangeSet {
     pub ignored: Vec<PathBuf>,
     /// `.nomad-preflight.hcl`'s say on which paths are job files
     /// ([`ChangeSet::configure`]).
-    configs: Option<crate::check::config::Configs>,
+    configs: Option<Configs>,
 }
 
 impl ChangeSet {
@@ -209,7 +233,7 @@ impl ChangeSet {
     /// configuration turns off). With the base's configuration (`--base`)
     /// a path is excluded only when the base's file excludes it too: a
     /// change cannot take its own files out of its gate.
-    pub fn configure(&mut self, configs: &crate::check::config::Configs) {
+    pub fn configure(&mut self, configs: &Configs) {
         self.configs = Some(configs.clone());
         let excluded: Vec<PathBuf> = self
             .ignored
@@ -242,7 +266,7 @@ impl ChangeSet {
             1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
-        let name = crate::report::escape::one_line(&first.to_string_lossy());
+        let name = crate::escape::one_line(&first.to_string_lossy());
         Some(format!(
             "note: {name} is ignored by git (.gitignore), so it is not part of the change from {} and was not checked{more}; `git check-ignore -v {name}` says which rule",
             self.range.base,

@@ -203,7 +203,7 @@ pub fn render(diags: &[Diag], color: bool) -> String {
     }
     // Messages quote names and excerpts quote files: control characters
     // from them must not reach the terminal (only our own colours do).
-    crate::report::escape::terminal_output(&out, color)
+    crate::escape::terminal_output(&out, color)
 }
 
 /// Lines of context shown above and below each excerpted label.

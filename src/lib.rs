@@ -3,16 +3,22 @@
 //!
 //! Data flows one way: [`jobspec`] and [`world`] parse inputs into models,
 //! [`cluster`] holds the simulated state, [`scheduler`] decides placements,
-//! [`diff`] compares job versions, [`render`] prints Nomad's text, and the
-//! commands in [`cli`] tie them together.
+//! [`diff`] compares job versions, [`planner`] puts a plan together,
+//! [`render`] prints Nomad's text and [`report`] the lint findings of
+//! [`rules`] (run by [`check`] over a [`changeset`] under a [`config`]), and
+//! the commands in [`cli`] tie them together. Foundations every layer uses:
+//! [`source`], [`diag`], [`escape`], [`vfs`], [`git`], [`version`].
+//! `tests/architecture.rs` fails on an import from a layer above.
 
 pub mod changeset;
 pub mod check;
 pub mod cli;
 pub mod cluster;
+pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod embedded;
+pub mod escape;
 pub mod git;
 pub mod gotext;
 pub mod job_loader;

@@ -454,23 +454,24 @@ fn group_scaling() {
 
 #[test]
 fn what_the_model_does_not_read_is_reported_not_dropped() {
-    // A task network's `device` is not in the model: the imported job keeps
-    // it, so a file without it is not "unchanged". (`max_run_duration`,
-    // once kept this way, is modelled now and read.)
+    // A group key of a later release (none of 2.0's is left unread) and a
+    // task network's `device` are not in the model: the imported job keeps
+    // them, so a file without them is not "unchanged".
     let j = api(
         json!({}),
-        json!({"MaxRunDuration": ns(3600)}),
+        json!({"MaxRunDuration": ns(3600), "LaterReleaseKey": "x"}),
         json!({"Resources": {"Networks": [{"Device": "eth0"}]}}),
     );
     let running = imported(&j);
     assert_eq!(
-        running.groups[0].max_run_duration,
-        Some(nomad_preflight::jobspec::Duration::secs(3600))
+        running.groups[0].max_run_duration.map(|d| d.nanos()),
+        Some(3_600_000_000_000),
+        "max_run_duration is modelled now"
     );
-    assert!(!running.groups[0]
+    assert!(running.groups[0]
         .unmodelled
         .0
-        .contains_key("MaxRunDuration"));
+        .contains_key("LaterReleaseKey"));
     assert!(running.groups[0].tasks[0]
         .unmodelled
         .0

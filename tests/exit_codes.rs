@@ -19,6 +19,18 @@ fn write(d: &TempDir, rel: &str, text: &str) {
     std::fs::write(d.0.join(rel), text).unwrap();
 }
 
+/// Append an unclosed block to `rules/cluster.hcl`; returns the text to
+/// put back.
+fn break_world(d: &TempDir) -> String {
+    let world = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).unwrap();
+    write(
+        d,
+        "rules/cluster.hcl",
+        &format!("{world}\nclient \"x\" {{{{\n"),
+    );
+    world
+}
+
 fn code(d: &TempDir, args: &[&str]) -> i32 {
     let out = d.run(args);
     let code = out.status.code().unwrap_or(-1);
@@ -46,6 +58,23 @@ fn plan_exit_codes() {
         1,
         "allocations created"
     );
+    // Only a destroy: the user group's count 1 -> 0.
+    let text = std::fs::read_to_string(d.0.join("jobs/sockshop.nomad")).unwrap();
+    let at = text.find("group \"user\"").expect("user group");
+    let count = at + text[at..].find("count = 1").expect("user count");
+    let mut fewer = text.clone();
+    fewer.replace_range(count..count + "count = 1".len(), "count = 0");
+    write(&d, "jobs/sockshop.nomad", &fewer);
+    assert_eq!(
+        code(&d, &["plan", "jobs/sockshop.nomad"]),
+        1,
+        "allocations destroyed"
+    );
+    write(&d, "jobs/sockshop.nomad", &text);
+    // Preempted: tests/plan_by_hand.rs (the demo's carts step, exit 1).
+    // Nomad's plan silent but the submission fails: tests/plan_admission.rs.
+    // The Plan RPC refuses the job: tests/plan_admission.rs, plan_nomad_text.rs.
+    // No earlier version known: tests/plan_by_hand.rs (untracked running file).
     write(&d, "broken.nomad", "job \"x\" {\n  priority = \"high\"\n");
     assert_eq!(code(&d, &["plan", "broken.nomad"]), 255, "invalid input");
     assert_eq!(code(&d, &["plan"]), 255, "usage");
@@ -99,6 +128,16 @@ fn check_exit_codes() {
         2,
         "an unreadable --var-file is an I/O error, not a finding"
     );
+    // A world that cannot be loaded (a syntax error in cluster.hcl); one
+    // that cannot be simulated: tests/check_fail_closed.rs. A file whose
+    // check crashed: cli::check's unit test (no input is known to crash it).
+    let world = break_world(&d);
+    assert_eq!(
+        code(&d, &["check", "jobs/sockshop.nomad"]),
+        2,
+        "a world that cannot be loaded"
+    );
+    write(&d, "rules/cluster.hcl", &world);
     let outside = TempDir::new("exit-check-norepo");
     if std::process::Command::new("git")
         .arg("-C")
@@ -135,11 +174,42 @@ fn rehearse_exit_codes() {
         1,
         "failed"
     );
+    // At risk (the shipped demo's carts step): tests/rehearse_cli.rs, for
+    // several seeds; no earlier version of a running file: the same file.
     write(&d, "invalid.hcl", "step \"x\" {\n  bogus = 1\n}\n");
     assert_eq!(
         code(&d, &["rehearse", "invalid.hcl"]),
         2,
         "invalid rehearsal"
+    );
+    write(
+        &d,
+        "broken.hcl",
+        "step \"plan broken\" {\n  command = \"nomad job plan jobs/broken.nomad\"\n}\n",
+    );
+    write(
+        &d,
+        "jobs/broken.nomad",
+        "job \"x\" {\n  priority = \"high\"\n",
+    );
+    assert_eq!(
+        code(&d, &["rehearse", "--samples", "2", "broken.hcl"]),
+        2,
+        "invalid job file"
+    );
+    std::fs::remove_file(d.0.join("jobs/broken.nomad")).unwrap();
+    let world = break_world(&d);
+    assert_eq!(
+        code(&d, &["rehearse", "--samples", "2", "held.hcl"]),
+        2,
+        "invalid world"
+    );
+    write(&d, "rules/cluster.hcl", &world);
+    assert_eq!(code(&d, &["rehearse", "--bogus"]), 2, "usage");
+    assert_eq!(
+        code(&d, &["rehearse", "--samples", "2", "held.hcl"]),
+        0,
+        "held again once the world is back"
     );
 }
 

@@ -4,7 +4,6 @@
 //! judging each against the world with the rule registry. The CLI only
 //! parses flags, resolves the world and prints.
 
-pub mod config;
 pub mod root_cause;
 pub mod select;
 pub mod world_change;

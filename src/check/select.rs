@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::changeset::{ChangeSet, Range};
-use crate::check::config::{self, Configs};
+use crate::config::{self, Configs};
 use crate::diag::{Diag, Diags};
 use crate::git;
 use crate::project::Fence;
@@ -119,8 +119,8 @@ fn in_repository(root: &Path, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathB
             abs.strip_prefix(root).map(Path::to_path_buf).map_err(|_| {
                 usage(format!(
                     "{} is outside the repository ({})",
-                    crate::report::escape::one_line(&p.to_string_lossy()),
-                    crate::report::escape::one_line(&root.to_string_lossy())
+                    crate::escape::one_line(&p.to_string_lossy()),
+                    crate::escape::one_line(&root.to_string_lossy())
                 ))
                 .help("a change set holds only the repository's files: name paths inside it")
             })
@@ -148,7 +148,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
             )
         })?;
         set.restrict(&wanted);
-        let configs = config::for_range(&set.range)?;
+        let configs = set.range.configs()?;
         set.configure(&configs);
         let vfs = set
             .range

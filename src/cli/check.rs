@@ -381,23 +381,39 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
             report::statistics_text(&report::statistics(&findings))
         );
     }
+    let (code, crash_note) = verdict(&results, &findings, args.deny, args.exit_zero);
+    if let Some(note) = crash_note {
+        eprintln!("{note}");
+    }
+    code
+}
+
+/// The run's exit code, and the error line when a file's check crashed:
+/// a crash fails the run (exit 2, naming the files) whatever the findings,
+/// `--exit-zero` or `--deny` say, since its findings are incomplete.
+fn verdict(
+    results: &[FileResult],
+    findings: &[Finding],
+    deny: Option<Deny>,
+    exit_zero: bool,
+) -> (i32, Option<String>) {
     let crashed: Vec<&FileResult> = results.iter().filter(|r| r.crashed).collect();
     if !crashed.is_empty() {
-        eprintln!(
+        let note = format!(
             "error: {} file(s) could not be checked (internal error): {}",
             crashed.len(),
             crashed
                 .iter()
-                .map(|r| r.path.display().to_string())
+                .map(|r| crate::escape::one_line(&r.path.display().to_string()))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return exit::INVALID;
+        return (exit::INVALID, Some(note));
     }
-    if args.exit_zero {
-        return exit::OK;
+    if exit_zero {
+        return (exit::OK, None);
     }
-    exit_code(&findings, args.deny)
+    (exit_code(findings, deny), None)
 }
 
 #[cfg(test)]
@@ -414,5 +430,31 @@ mod tests {
             exit::FINDINGS
         );
         assert_eq!(exit_code(&[], Some(Deny::Warnings)), exit::OK);
+    }
+
+    /// README's exit code 2 for "a file whose check crashed": whatever the
+    /// other files' findings and the flags that lower the bar.
+    #[test]
+    fn a_crashed_file_fails_the_run_with_exit_2_and_is_named() {
+        let file = |name: &str, crashed: bool| FileResult {
+            path: std::path::PathBuf::from(name),
+            diags: Vec::new(),
+            crashed,
+        };
+        let clean = [file("jobs/a.nomad", false), file("jobs/b.nomad", false)];
+        assert_eq!(verdict(&clean, &[], None, false), (exit::OK, None));
+        let errors = [Diag::error("NP201", "m")];
+        assert_eq!(verdict(&clean, &errors, None, true), (exit::OK, None));
+        let broken = [file("jobs/a.nomad", false), file("jobs/b.nomad", true)];
+        for (deny, exit_zero) in [(None, false), (None, true), (Some(Deny::Warnings), false)] {
+            for findings in [&[][..], &errors[..]] {
+                let (code, note) = verdict(&broken, findings, deny, exit_zero);
+                assert_eq!(code, exit::INVALID);
+                assert_eq!(
+                    note.as_deref(),
+                    Some("error: 1 file(s) could not be checked (internal error): jobs/b.nomad")
+                );
+            }
+        }
     }
 }

@@ -42,17 +42,17 @@ impl std::fmt::Display for HookError {
             HookError::Foreign(p) => write!(
                 f,
                 "{} exists and was not written by nomad-preflight; use --force to keep it and run it before ours (or call `nomad-preflight check --staged` from it)",
-                crate::report::escape::terminal(&p.display().to_string())
+                crate::escape::terminal(&p.display().to_string())
             ),
             HookError::Symlink(p) => write!(
                 f,
                 "{} is a symbolic link; refusing to write or delete through it (use --force to replace the link itself with our hook; its target is left as it is)",
-                crate::report::escape::terminal(&p.display().to_string())
+                crate::escape::terminal(&p.display().to_string())
             ),
             HookError::SavedExists(p) => write!(
                 f,
                 "{} already exists, so the current hook cannot be set aside; move one of them first",
-                crate::report::escape::terminal(&p.display().to_string())
+                crate::escape::terminal(&p.display().to_string())
             ),
             HookError::Io(e) => write!(f, "{e}"),
         }

@@ -150,7 +150,7 @@ fn check_names(world: &World) -> Result<(), Diag> {
                 "import::unsafe-name",
                 format!(
                     "refusing to write the import: the {kind} name {} is not a plain file name",
-                    crate::report::escape::one_line(&format!("{name:?}"))
+                    crate::escape::one_line(&format!("{name:?}"))
                 ),
             )
             .help("names that become files may not contain `/`, `\\`, NUL or be `.` or `..`; rename it in the cluster or edit the saved JSON"));
@@ -171,8 +171,8 @@ fn check_no_links(root: &Path, path: &Path) -> Result<(), Diag> {
                 "import::symlink",
                 format!(
                     "refusing to write {}: {} is a symbolic link",
-                    crate::report::escape::one_line(&path.display().to_string()),
-                    crate::report::escape::one_line(&cur.display().to_string())
+                    crate::escape::one_line(&path.display().to_string()),
+                    crate::escape::one_line(&cur.display().to_string())
                 ),
             )
             .help("remove the link or --write to another folder"));

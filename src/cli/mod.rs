@@ -244,7 +244,7 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             // theirs reaches the terminal.
             println!(
                 "{}",
-                crate::report::escape::terminal_output(text.trim_end(), color.stdout())
+                crate::escape::terminal_output(text.trim_end(), color.stdout())
             );
             crate::diag::exit::OK
         }

@@ -111,7 +111,7 @@ fn load_planned(loader: &JobLoader, path: &Path) -> Result<Job, Box<jobspec::Par
                 .iter()
                 .filter(|d| d.code == jobspec::version_gates::CODE);
             for d in gates {
-                eprintln!("note: {}", crate::report::escape::one_line(&d.message));
+                eprintln!("note: {}", crate::escape::one_line(&d.message));
             }
             Ok(job)
         }
@@ -229,7 +229,7 @@ pub(super) fn next_launch(
         Err(e) => {
             eprintln!(
                 "note: the next periodic launch is not shown: {}",
-                crate::report::escape::one_line(&e)
+                crate::escape::one_line(&e)
             );
             None
         }
@@ -387,10 +387,7 @@ pub(super) fn print_single(
                 out.push_str(&samples::samples_text(t));
             }
             // Job, group and task names are input: only our colours pass.
-            print!(
-                "{}",
-                crate::report::escape::terminal_output(&out, color.stdout())
-            );
+            print!("{}", crate::escape::terminal_output(&out, color.stdout()));
         }
         PlanFormat::Markdown => {
             let change = if plan.diff.ty == crate::diff::DiffType::Added {

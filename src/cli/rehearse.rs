@@ -82,7 +82,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     // edits: the rehearsal still runs, but it cannot be an all-clear.
     let unknown = starting.unknown_line();
     if let Some(line) = &unknown {
-        eprintln!("warning: {}", crate::report::escape::one_line(line));
+        eprintln!("warning: {}", crate::escape::one_line(line));
     }
     let source = match &args.file {
         Some(f) => {

@@ -147,7 +147,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             .as_ref()
             .and_then(|job| admission::unchecked_by_validate(&sim.world, &sim.state, job));
         if let Some(text) = unchecked.and_then(|a| a.warning_text()) {
-            print!("{}", crate::report::escape::terminal(&text));
+            print!("{}", crate::escape::terminal(&text));
             worst = worst.max(exit::FINDINGS);
         }
     }

@@ -18,6 +18,7 @@ pub(crate) mod sha1;
 pub mod tree;
 mod unmodelled;
 mod validate;
+mod validate_net;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
@@ -152,6 +153,16 @@ pub fn validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Diag
     validate::validate(job, src, version, &mut d);
     d.0.retain(Diag::is_error);
     d
+}
+
+/// The same errors as Nomad's servers word, nest and order them: the
+/// items of the multierror `nomad job validate` and `plan` print.
+pub fn nomad_validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Vec<String> {
+    let mut d = Diags::new();
+    validate::validate(job, src, version, &mut d)
+        .iter()
+        .map(|e| e.render(version))
+        .collect()
 }
 
 /// Does this text hold a top-level `job` block? Cheap (no parse): `check`

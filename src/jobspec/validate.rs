@@ -1,5 +1,14 @@
 //! The checks `nomad job validate` makes (structs.Job.Validate and the API's
 //! jobspec checks) on the canonicalised job, located at the written spans.
+//!
+//! Each check yields two things: our located diagnostic, and the error as
+//! Nomad's servers word and nest it ([`NomadError`]): `Job.Validate` wraps a
+//! group's errors as `Task group <name> validation failed: <multierror>`,
+//! `TaskGroup.Validate` a task's as `Task <name> validation failed: ...` and
+//! its networks' as `Task group network validation failed: ...`, and
+//! `Task.Validate` appends `Resources.Validate`'s multierror (itself holding
+//! `MeetsMinResources`'s) as one item, unwrapped. The walk below follows
+//! Nomad's order so the printed text is Nomad's, byte for byte.
 
 use std::collections::BTreeMap;
 
@@ -8,68 +17,185 @@ use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
-pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) {
+/// One of Nomad's validation errors, nested as its servers nest them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NomadError {
+    Text(String),
+    /// `prefix: <multierror of errors>`; without a prefix, the inner
+    /// multierror is itself one item of the outer list.
+    Nested {
+        prefix: Option<String>,
+        errors: Vec<NomadError>,
+    },
+}
+
+impl NomadError {
+    /// The text Go's `%v` gives it at `v` (go-multierror's list format).
+    pub fn render(&self, v: NomadVersion) -> String {
+        match self {
+            NomadError::Text(t) => t.clone(),
+            NomadError::Nested { prefix, errors } => {
+                let items: Vec<String> = errors.iter().map(|e| e.render(v)).collect();
+                let inner = crate::gotext::multierror(&items, v);
+                match prefix {
+                    Some(p) => format!("{p}: {inner}"),
+                    None => inner,
+                }
+            }
+        }
+    }
+}
+
+/// Where the checks write: the located diagnostics (flat) and Nomad's
+/// errors at the current nesting level.
+pub(super) struct Out<'a> {
+    diags: &'a mut Diags,
+    src: &'a Source,
+    nomad: Vec<NomadError>,
+}
+
+impl<'a> Out<'a> {
+    /// An error: Nomad's words, and our located diagnostic.
+    pub(super) fn error(&mut self, nomad: String, d: Diag) {
+        self.diags.push(d);
+        self.nomad.push(NomadError::Text(nomad));
+    }
+
+    /// An error located at one span, with a label and a help line.
+    pub(super) fn push(&mut self, nomad: String, code: &str, at: At<'_>) {
+        let d = Diag::error(code, at.msg)
+            .at(self.src, at.span.unwrap_or_default(), at.label)
+            .help(at.help);
+        self.error(nomad, d);
+    }
+
+    /// Run `f` one level down; whatever it finds becomes one item here.
+    pub(super) fn nested(&mut self, prefix: Option<String>, f: impl FnOnce(&mut Out<'_>)) {
+        let mut child = Out {
+            diags: &mut *self.diags,
+            src: self.src,
+            nomad: Vec::new(),
+        };
+        f(&mut child);
+        let errors = child.nomad;
+        if !errors.is_empty() {
+            self.nomad.push(NomadError::Nested { prefix, errors });
+        }
+    }
+
+    /// A located diagnostic whose Nomad error is added on its own
+    /// ([`Out::text`]): several places, one error.
+    pub(super) fn diags_push(&mut self, d: Diag) {
+        self.diags.push(d);
+    }
+
+    /// Nomad's error for diagnostics already pushed.
+    pub(super) fn text(&mut self, nomad: String) {
+        self.nomad.push(NomadError::Text(nomad));
+    }
+
+    pub(super) fn src(&self) -> &'a Source {
+        self.src
+    }
+}
+
+/// Our located diagnostic's place and words.
+pub(super) struct At<'a> {
+    pub span: Option<Span>,
+    pub msg: String,
+    pub label: &'a str,
+    pub help: &'a str,
+}
+
+fn at<'a>(span: Option<Span>, msg: impl Into<String>, label: &'a str, help: &'a str) -> At<'a> {
+    At {
+        span,
+        msg: msg.into(),
+        label,
+        help,
+    }
+}
+
+/// Validate `job` as Nomad `v`'s servers do: the located diagnostics go to
+/// `diags` (ordered by place), Nomad's errors are returned in its order.
+pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) -> Vec<NomadError> {
+    let mut out = Out {
+        diags,
+        src,
+        nomad: Vec::new(),
+    };
+    job_checks(job, v, &mut out);
+    let nomad = out.nomad;
+    diags
+        .0
+        .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
+    nomad
+}
+
+/// `Job.Validate`, and the job endpoint's checks after it (1.5+: the
+/// priority, whose bound became a server setting).
+fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
     let js = &job.spans;
     // Job.Validate checks the type before the priority.
     if super::version_gates::sysbatch_refused(job, v) {
-        push(
-            diags,
-            src,
+        let text = "Invalid job type: \"sysbatch\"";
+        let help = format!("judged as Nomad {v}, which has no sysbatch jobs: use type = \"batch\" (or \"system\"), or judge by Nomad 1.2 or later");
+        out.push(
+            text.into(),
             super::version_gates::CODE,
-            js.best("type"),
-            "Invalid job type: \"sysbatch\"".into(),
-            "sysbatch jobs need Nomad 1.2 or later",
-            &format!("judged as Nomad {v}, which has no sysbatch jobs: use type = \"batch\" (or \"system\"), or judge by Nomad 1.2 or later"),
+            at(
+                js.best("type"),
+                text,
+                "sysbatch jobs need Nomad 1.2 or later",
+                &help,
+            ),
         );
     }
-    if !(1..=100).contains(&job.priority) {
-        push(
-            diags,
-            src,
-            "jobspec::range",
-            js.best("priority"),
-            "Job priority must be between [1, 100]".into(),
-            "out of range",
-            "use a priority from 1 to 100 (50 is the default)",
-        );
+    let bad_priority = !(1..=100).contains(&job.priority);
+    // Before 1.5.0 Job.Validate checked the priority right after the type;
+    // from 1.5.0 the job endpoint's validate hook does, after Job.Validate.
+    let hook_priority = v.at_least(1, 5, 0);
+    if bad_priority && !hook_priority {
+        priority(job, "Job", out);
     }
     if job.datacenters.is_empty() && !v.at_least(1, 5, 0) {
-        push(
-            diags,
-            src,
+        let text = "Missing job datacenters";
+        out.push(
+            text.into(),
             "jobspec::missing",
-            js.best("datacenters"),
-            "Missing job datacenters".into(),
-            "this job has no datacenters",
-            "add `datacenters = [\"dc1\"]`",
+            at(
+                js.best("datacenters"),
+                text,
+                "this job has no datacenters",
+                "add `datacenters = [\"dc1\"]`",
+            ),
         );
     }
     if job.groups.is_empty() {
-        push(
-            diags,
-            src,
+        let text = "Missing job task groups";
+        out.push(
+            text.into(),
             "jobspec::missing",
-            js.label.or(js.block),
-            "Missing job task groups".into(),
-            "no group in this job",
-            "add a `group \"name\" { task ... }` block",
+            at(
+                js.label.or(js.block),
+                text,
+                "no group in this job",
+                "add a `group \"name\" { task ... }` block",
+            ),
         );
     }
     let mut seen_groups: BTreeMap<&str, &TaskGroup> = BTreeMap::new();
     for g in &job.groups {
-        if let Some(first) = seen_groups.insert(&g.name, g) {
-            diags.push(
-                Diag::error(
-                    "jobspec::duplicate",
-                    format!(
-                        "Job task group {} redefines '{}' from group {}",
-                        position(job, g),
-                        g.name,
-                        position(job, first)
-                    ),
-                )
+        if let Some(first) = seen_groups.get(g.name.as_str()).copied() {
+            let text = format!(
+                "Job task group {} redefines '{}' from group {}",
+                position(job, g),
+                g.name,
+                position(job, first)
+            );
+            let d = Diag::error("jobspec::duplicate", text.clone())
                 .at(
-                    src,
+                    out.src(),
                     g.spans.label.or(g.spans.block).unwrap_or_default(),
                     "defined again here",
                 )
@@ -77,14 +203,34 @@ pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) {
                     first.spans.label.or(first.spans.block).unwrap_or_default(),
                     "first defined here",
                 )
-                .help("give every group a unique name"),
-            );
+                .help("give every group a unique name");
+            out.error(text, d);
+        } else {
+            seen_groups.insert(&g.name, g);
         }
-        group(job, g, src, diags);
+        out.nested(
+            Some(format!("Task group {} validation failed", g.name)),
+            |out| group(job, g, out),
+        );
     }
-    diags
-        .0
-        .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
+    if bad_priority && hook_priority {
+        priority(job, "job", out);
+    }
+}
+
+/// The priority bound, worded `Job ...` by Job.Validate before 1.5 and
+/// `job ...` by the validate hook after.
+fn priority(job: &Job, word: &str, out: &mut Out<'_>) {
+    out.push(
+        format!("{word} priority must be between [1, 100]"),
+        "jobspec::range",
+        at(
+            job.spans.best("priority"),
+            "Job priority must be between [1, 100]",
+            "out of range",
+            "use a priority from 1 to 100 (50 is the default)",
+        ),
+    );
 }
 
 fn position(job: &Job, g: &TaskGroup) -> usize {
@@ -95,17 +241,19 @@ fn position(job: &Job, g: &TaskGroup) -> usize {
         .unwrap_or(0)
 }
 
-fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
+/// `TaskGroup.Validate`, in its order.
+fn group(job: &Job, g: &TaskGroup, out: &mut Out<'_>) {
     let gs = &g.spans;
     if g.count < 0 {
-        push(
-            diags,
-            src,
+        out.push(
+            "Task group count can't be negative".into(),
             "jobspec::range",
-            gs.best("count"),
-            format!("Task group {} count can't be negative", g.name),
-            "negative count",
-            "use 0 or more",
+            at(
+                gs.best("count"),
+                format!("Task group {} count can't be negative", g.name),
+                "negative count",
+                "use 0 or more",
+            ),
         );
     }
     // Consul gateways get their task injected by Nomad's connect admission
@@ -115,206 +263,211 @@ fn group(job: &Job, g: &TaskGroup, src: &Source, diags: &mut Diags) {
         .iter()
         .any(|s| s.connect.as_ref().is_some_and(|c| c.is_gateway()));
     if g.tasks.is_empty() && !has_gateway {
-        push(
-            diags,
-            src,
+        out.push(
+            "Missing tasks for task group".into(),
             "jobspec::missing",
-            gs.label.or(gs.block),
-            format!("Task group {} has no tasks", g.name),
-            "no task in this group",
-            "add a `task \"name\" { ... }` block",
+            at(
+                gs.label.or(gs.block),
+                format!("Task group {} has no tasks", g.name),
+                "no task in this group",
+                "add a `task \"name\" { ... }` block",
+            ),
         );
     }
-    // structs.go TaskGroup.Validate (since 0.6: "Disallow update stanza on
-    // batch jobs"): only service and system jobs roll updates out.
-    if let Some(u) = &g.update {
-        if !matches!(job.job_type, JobType::Service | JobType::System) {
-            let at = u
-                .spans
-                .block
-                .or(job.update.as_ref().and_then(|j| j.spans.block));
-            push(
-                diags,
-                src,
-                "jobspec::value",
-                at.or(gs.label),
-                format!("Job type \"{}\" does not allow update block", job.job_type),
-                "update block",
-                "remove the update block: batch and sysbatch jobs have no rolling updates",
-            );
-        }
-    }
-    // structs.go TaskGroup.Validate.
     if let Some(d) = g.max_run_duration {
-        let at = gs.best("max_run_duration");
+        let span = gs.best("max_run_duration");
         if d.nanos() <= 0 {
-            push(
-                diags,
-                src,
+            let text = "MaxRunDuration must be greater than zero";
+            out.push(
+                text.into(),
                 "jobspec::range",
-                at,
-                "MaxRunDuration must be greater than zero".into(),
-                "not positive",
-                "give max_run_duration a positive duration",
+                at(
+                    span,
+                    text,
+                    "not positive",
+                    "give max_run_duration a positive duration",
+                ),
             );
         }
         if !matches!(job.job_type, JobType::Batch | JobType::Sysbatch) {
-            push(
-                diags,
-                src,
+            let text = format!(
+                "Job type \"{}\" does not allow max_run_duration",
+                job.job_type
+            );
+            out.push(
+                text.clone(),
                 "jobspec::value",
-                at,
-                format!(
-                    "Job type \"{}\" does not allow max_run_duration",
-                    job.job_type
+                at(
+                    span,
+                    text,
+                    "max_run_duration",
+                    "only batch and sysbatch jobs may set max_run_duration",
                 ),
-                "max_run_duration",
-                "only batch and sysbatch jobs may set max_run_duration",
             );
         }
     }
-    if g.ephemeral_disk.size_mb < 10 && g.ephemeral_disk.spans.written("size") {
-        push(
-            diags,
-            src,
+    let disk = &g.ephemeral_disk;
+    if disk.size_mb < 10 && disk.spans.written("size") {
+        out.push(
+            format!("minimum DiskMB value is 10; got {}", disk.size_mb),
             "jobspec::range",
-            g.ephemeral_disk.spans.best("size"),
-            "minimum DiskMB value is 10".into(),
-            "too small",
-            "ephemeral_disk size is in MB; use at least 10",
+            at(
+                disk.spans.best("size"),
+                "minimum DiskMB value is 10",
+                "too small",
+                "ephemeral_disk size is in MB; use at least 10",
+            ),
         );
     }
-
-    // Port labels live per network scope: the group's networks (1.x) and each
-    // task's legacy `resources { network }` (0.x), where every task may
-    // reuse the same label.
-    let group_labels = port_labels(g.networks.iter(), &g.name, src, diags);
-    let task_labels: Vec<BTreeMap<&str, Span>> = g
-        .tasks
-        .iter()
-        .map(|t| port_labels(t.resources.networks.iter(), &g.name, src, diags))
-        .collect();
-    let mut all = group_labels.clone();
-    for tl in &task_labels {
-        all.extend(tl.iter().map(|(k, v)| (*k, *v)));
-    }
-    for s in &g.services {
-        check_service_ports(&all, &g.name, s, src, diags);
-    }
-    let mut task_names: BTreeMap<&str, &Task> = BTreeMap::new();
-    for (i, t) in g.tasks.iter().enumerate() {
-        if let Some(first) = task_names.insert(&t.name, t) {
-            diags.push(
-                Diag::error(
-                    "jobspec::duplicate",
-                    format!(
-                        "Task {} redefines '{}' in group {}",
-                        t.name, first.name, g.name
-                    ),
-                )
-                .at(
-                    src,
-                    t.spans.label.or(t.spans.block).unwrap_or_default(),
-                    "defined again here",
-                )
-                .label(
-                    first.spans.label.or(first.spans.block).unwrap_or_default(),
-                    "first defined here",
-                )
-                .help("give every task in a group a unique name"),
+    // Since 0.6 ("Disallow update stanza on batch jobs"): only service and
+    // system jobs roll updates out.
+    if let Some(u) = &g.update {
+        if !matches!(job.job_type, JobType::Service | JobType::System) {
+            let span = u
+                .spans
+                .block
+                .or(job.update.as_ref().and_then(|j| j.spans.block));
+            let text = format!("Job type \"{}\" does not allow update block", job.job_type);
+            out.push(
+                text.clone(),
+                "jobspec::value",
+                at(
+                    span.or(gs.label),
+                    text,
+                    "update block",
+                    "remove the update block: batch and sysbatch jobs have no rolling updates",
+                ),
             );
         }
-        let mut scope = group_labels.clone();
-        if let Some(tl) = task_labels.get(i) {
+    }
+    let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
+    for (i, t) in g.tasks.iter().enumerate() {
+        let Some(&(first_i, first)) = task_names.get(t.name.as_str()) else {
+            task_names.insert(&t.name, (i, t));
+            continue;
+        };
+        let d = Diag::error(
+            "jobspec::duplicate",
+            format!(
+                "Task {} redefines '{}' in group {}",
+                t.name, first.name, g.name
+            ),
+        )
+        .at(
+            out.src(),
+            t.spans.label.or(t.spans.block).unwrap_or_default(),
+            "defined again here",
+        )
+        .label(
+            first.spans.label.or(first.spans.block).unwrap_or_default(),
+            "first defined here",
+        )
+        .help("give every task in a group a unique name");
+        let text = format!(
+            "Task {} redefines '{}' from task {}",
+            i + 1,
+            t.name,
+            first_i + 1
+        );
+        out.error(text, d);
+    }
+    let scopes = super::validate_net::networks(g, out);
+    super::validate_net::group_services(g, &scopes, out);
+    for (i, t) in g.tasks.iter().enumerate() {
+        let mut scope = scopes.group.clone();
+        if let Some(tl) = scopes.tasks.get(i) {
             scope.extend(tl.iter().map(|(k, v)| (*k, *v)));
         }
-        let mut seen_services: BTreeMap<(&str, &str), Span> = BTreeMap::new();
-        for sv in &t.services {
-            let sp = sv.spans.best("name").unwrap_or_default();
-            if let Some(prev) = seen_services.insert((&sv.name, &sv.port_label), sp) {
-                diags.push(
-                    Diag::error(
-                        "jobspec::duplicate",
-                        format!("Task {}: service \"{}\" is duplicate", t.name, sv.name),
-                    )
-                    .at(src, sp, "same name and port again")
-                    .label(prev, "first here")
-                    .help("give the services different names or ports"),
-                );
-            }
-            check_service_ports(&scope, &g.name, sv, src, diags);
-        }
-        task(t, g, src, diags);
+        out.nested(Some(format!("Task {} validation failed", t.name)), |out| {
+            task(t, g, &scope, out)
+        });
     }
-    let _ = job;
 }
 
-fn task(t: &Task, g: &TaskGroup, src: &Source, diags: &mut Diags) {
+/// `Task.Validate`, in its order.
+fn task(t: &Task, g: &TaskGroup, ports: &BTreeMap<&str, Span>, out: &mut Out<'_>) {
     let ts = &t.spans;
     let r = &t.resources;
     if t.driver.is_empty() {
-        push(
-            diags,
-            src,
+        out.push(
+            "Missing task driver".into(),
             "jobspec::missing",
-            ts.label.or(ts.block),
-            format!("Task {} in group {}: missing task driver", t.name, g.name),
-            "no driver",
-            "add `driver = \"docker\"` (or exec, java, raw_exec...)",
+            at(
+                ts.label.or(ts.block),
+                format!("Task {} in group {}: missing task driver", t.name, g.name),
+                "no driver",
+                "add `driver = \"docker\"` (or exec, java, raw_exec...)",
+            ),
         );
     }
     for tp in &t.templates {
         // Clients sandbox template sources to the task directory by default.
         let path = std::path::Path::new(&tp.source_path);
         if path.is_absolute() || tp.source_path.contains("..") {
-            diags.push(
+            out.diags.push(
                 Diag::warning("jobspec::template-path", format!("Template source \"{}\" is outside the task directory", tp.source_path))
                     .with_severity(crate::diag::Severity::Advice)
-                    .at(src, tp.spans.best("source").unwrap_or_default(), "escapes the sandbox")
+                    .at(out.src, tp.spans.best("source").unwrap_or_default(), "escapes the sandbox")
                     .help("the task fails at template render unless the client sets template.disable_file_sandbox"),
             );
         }
     }
-    if r.cpu < 1 && !r.spans.written("cores") {
-        push(
-            diags,
-            src,
-            "jobspec::range",
-            r.spans.best("cpu"),
-            format!("Task {}: minimum CPU value is 1; got {}", t.name, r.cpu),
-            "too small",
-            "cpu is in MHz; use at least 1",
-        );
-    }
-    if r.memory_mb < 10 {
-        push(
-            diags,
-            src,
-            "jobspec::range",
-            r.spans.best("memory"),
-            format!(
-                "Task {}: minimum MemoryMB value is 10; got {}",
-                t.name, r.memory_mb
-            ),
-            "too small",
-            "memory is in MB; use at least 10",
-        );
-    }
-    // memory_max = -1 means unlimited (oversubscription).
-    if r.memory_max_mb > 0 && r.memory_max_mb < r.memory_mb {
-        push(
-            diags,
-            src,
-            "jobspec::range",
-            r.spans.best("memory_max"),
-            format!(
-                "Task {}: memory_max ({}) must not be lower than memory ({})",
-                t.name, r.memory_max_mb, r.memory_mb
-            ),
-            "lower than memory",
-            "raise memory_max or remove it",
-        );
-    }
+    // Resources.Validate's multierror is one item of the task's, and
+    // MeetsMinResources's one item of that.
+    out.nested(None, |out| {
+        out.nested(None, |out| {
+            if r.cpu < 1 && !r.spans.written("cores") {
+                out.push(
+                    format!("minimum CPU value is 1; got {}", r.cpu),
+                    "jobspec::range",
+                    at(
+                        r.spans.best("cpu"),
+                        format!("Task {}: minimum CPU value is 1; got {}", t.name, r.cpu),
+                        "too small",
+                        "cpu is in MHz; use at least 1",
+                    ),
+                );
+            }
+            if r.memory_mb < 10 {
+                out.push(
+                    format!("minimum MemoryMB value is 10; got {}", r.memory_mb),
+                    "jobspec::range",
+                    at(
+                        r.spans.best("memory"),
+                        format!(
+                            "Task {}: minimum MemoryMB value is 10; got {}",
+                            t.name, r.memory_mb
+                        ),
+                        "too small",
+                        "memory is in MB; use at least 10",
+                    ),
+                );
+            }
+        });
+        // memory_max = -1 means unlimited (oversubscription).
+        if r.memory_max_mb > 0 && r.memory_max_mb < r.memory_mb {
+            out.push(
+                format!(
+                    "MemoryMaxMB value ({}) should be larger than MemoryMB value ({})",
+                    r.memory_max_mb, r.memory_mb
+                ),
+                "jobspec::range",
+                at(
+                    r.spans.best("memory_max"),
+                    format!(
+                        "Task {}: memory_max ({}) must not be lower than memory ({})",
+                        t.name, r.memory_max_mb, r.memory_mb
+                    ),
+                    "lower than memory",
+                    "raise memory_max or remove it",
+                ),
+            );
+        }
+    });
+    // validateServices's multierror is one item of the task's.
+    out.nested(None, |out| {
+        super::validate_net::task_services(t, g, ports, out)
+    });
 }
 
 /// `nomad job validate`'s warnings (printed under `Job Warnings:`).
@@ -333,143 +486,4 @@ pub fn warnings(job: &Job, src: &Source, diags: &mut Diags) {
             }
         }
     }
-}
-
-fn push(
-    diags: &mut Diags,
-    src: &Source,
-    code: &str,
-    span: Option<Span>,
-    msg: String,
-    label: &str,
-    help: &str,
-) {
-    diags.push(
-        Diag::error(code, msg)
-            .at(src, span.unwrap_or_default(), label)
-            .help(help),
-    );
-}
-
-fn port_labels<'a>(
-    nets: impl Iterator<Item = &'a Network>,
-    group: &str,
-    src: &Source,
-    diags: &mut Diags,
-) -> BTreeMap<&'a str, Span> {
-    let mut labels: BTreeMap<&str, Span> = BTreeMap::new();
-    let mut statics: BTreeMap<(i64, &str), (&str, Span)> = BTreeMap::new();
-    for n in nets {
-        for p in n.ports() {
-            if p.value > 0 {
-                let sp = p.spans.best("static").unwrap_or_default();
-                if let Some((other, prev)) =
-                    statics.insert((p.value, p.host_network.as_str()), (&p.label, sp))
-                {
-                    diags.push(
-                        Diag::error("jobspec::duplicate", format!("Static port {} already reserved by {other}", p.value))
-                            .at(src, sp, "reserved again here")
-                            .label(prev, "first reserved here")
-                            .help("give each port its own static number, or drop `static` to get a dynamic port"),
-                    );
-                }
-            }
-            let sp = p.spans.label.or(p.spans.block).unwrap_or_default();
-            // HCL2 jobspec only requires a label (the ^[a-zA-Z0-9_]+$ rule was HCL1's).
-            if p.label.is_empty() {
-                push(
-                    diags,
-                    src,
-                    "jobspec::port-label",
-                    Some(sp),
-                    "Port label must not be empty".into(),
-                    "empty label",
-                    "name the port: `port \"http\" {}`",
-                );
-            }
-            if let Some(prev) = labels.insert(&p.label, sp) {
-                diags.push(
-                    Diag::error(
-                        "jobspec::duplicate",
-                        format!(
-                            "Port label \"{}\" is defined twice in group {group}",
-                            p.label
-                        ),
-                    )
-                    .at(src, sp, "defined again here")
-                    .label(prev, "first defined here")
-                    .help("port labels must be unique within a network scope"),
-                );
-            }
-        }
-    }
-    labels
-}
-
-#[allow(clippy::too_many_arguments)]
-/// A service's port and each of its checks' ports must name a port in scope.
-fn check_service_ports(
-    labels: &BTreeMap<&str, Span>,
-    group: &str,
-    service: &Service,
-    src: &Source,
-    diags: &mut Diags,
-) {
-    check_port(
-        labels,
-        group,
-        &service.port_label,
-        service.spans.best("port"),
-        &format!("Service \"{}\"", service.name),
-        src,
-        diags,
-    );
-    for c in &service.checks {
-        check_port(
-            labels,
-            group,
-            &c.port_label,
-            c.spans.best("port"),
-            &format!("Check \"{}\"", c.name),
-            src,
-            diags,
-        );
-    }
-}
-
-fn check_port(
-    labels: &BTreeMap<&str, Span>,
-    group: &str,
-    label: &str,
-    span: Option<Span>,
-    whose: &str,
-    src: &Source,
-    diags: &mut Diags,
-) {
-    // Numbers are literal ports; interpolations resolve at run time.
-    if label.is_empty()
-        || label.parse::<u16>().is_ok()
-        || labels.contains_key(label)
-        || label.contains("${")
-    {
-        return;
-    }
-    let known: Vec<&str> = labels.keys().copied().collect();
-    let help = match crate::suggest::closest(label, known.iter().copied()) {
-        Some(s) => format!("did you mean \"{s}\"?"),
-        None if known.is_empty() => {
-            "no network here defines ports: add `port \"label\" {}` to a network block".into()
-        }
-        None => format!("defined port labels: {}", known.join(", ")),
-    };
-    diags.push(
-        Diag::error(
-            "jobspec::port-label",
-            format!(
-                "{whose} refers to port \"{label}\", which no network in group {group} defines"
-            ),
-        )
-        .at(src, span.unwrap_or_default(), "unknown port label")
-        .help(help),
-    );
 }

@@ -171,7 +171,7 @@ impl<'a> Session<'a> {
                             if self.shown && self.render {
                                 eprintln!(
                                     "note: the next periodic launch is not shown: {}",
-                                    crate::report::escape::one_line(&e)
+                                    crate::escape::one_line(&e)
                                 );
                             }
                             None

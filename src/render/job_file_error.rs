@@ -40,7 +40,14 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
             .any(|s| s.message == d.message && s.primary_span() == d.primary_span())
     };
     if !errors.is_empty() && errors.iter().all(|d| from_server(d)) {
-        return Refusal::Validation(errors.iter().map(|d| d.message.clone()).collect());
+        // Nomad's own words and nesting (`Task group g validation failed:
+        // ...`), not our located messages.
+        let nomad = parsed
+            .job
+            .as_ref()
+            .map(|job| jobspec::nomad_validation_errors(job, &parsed.source, version))
+            .unwrap_or_default();
+        return Refusal::Validation(nomad);
     }
     let client: Vec<&&Diag> = errors.iter().filter(|d| !from_server(d)).collect();
     if let Some(io) = client.iter().find(|d| d.code.starts_with("io::")) {
@@ -145,6 +152,46 @@ mod tests {
         assert_eq!(
             validate_error(&p, "j.nomad", v),
             "Job validation errors:\n1 error(s) occurred:\n\n* Missing job datacenters\n"
+        );
+    }
+
+    /// structs.go: Job.Validate wraps a group's multierror as `Task group
+    /// <name> validation failed: ...`, TaskGroup.Validate a task's as `Task
+    /// <name> validation failed: ...`, Task.Validate appends
+    /// Resources.Validate's multierror as one item and that one
+    /// MeetsMinResources's; the job endpoint (1.5+) checks the priority
+    /// after Job.Validate, in lower case, where Job.Validate did it after
+    /// the type before.
+    #[test]
+    fn group_and_task_errors_are_nested_as_nomad_nests_them() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  priority = 0\n  group \"app\" {\n    count = -1\n    task \"server\" {\n      driver = \"exec\"\n      resources {\n        cpu    = 0\n        memory = 4\n      }\n    }\n  }\n}\n";
+        let v = NomadVersion::new(2, 0, 5);
+        assert_eq!(
+            validate_error(&load(text, v), "j.nomad", v),
+            "Job validation errors:\n2 errors occurred:\n\t* Task group app validation failed: 2 errors occurred:\n\t* Task group count can't be negative\n\t* Task server validation failed: 1 error occurred:\n\t* 1 error occurred:\n\t* 2 errors occurred:\n\t* minimum CPU value is 1; got 0\n\t* minimum MemoryMB value is 10; got 4\n\n\n\n\n\n\n\n\n\t* job priority must be between [1, 100]\n\n\n"
+        );
+        let v = NomadVersion::new(1, 4, 0);
+        assert_eq!(
+            plan_error(&load(text, v), "j.nomad", v),
+            "Error during plan: Unexpected response code: 500 (2 errors occurred:\n\t* Job priority must be between [1, 100]\n\t* Task group app validation failed: 2 errors occurred:\n\t* Task group count can't be negative\n\t* Task server validation failed: 1 error occurred:\n\t* 1 error occurred:\n\t* 2 errors occurred:\n\t* minimum CPU value is 1; got 0\n\t* minimum MemoryMB value is 10; got 4\n\n\n\n\n\n\n\n\n\n)\n"
+        );
+        let v = NomadVersion::DEMO;
+        assert_eq!(
+            validate_error(&load(&text.replace("  priority = 0\n", ""), v), "j.nomad", v),
+            "Job validation errors:\n1 error(s) occurred:\n\n* Task group app validation failed: 2 error(s) occurred:\n\n* Task group count can't be negative\n* Task server validation failed: 1 error(s) occurred:\n\n* 1 error(s) occurred:\n\n* 2 error(s) occurred:\n\n* minimum CPU value is 1; got 0\n* minimum MemoryMB value is 10; got 4\n"
+        );
+    }
+
+    /// TaskGroup.Validate: `Task N redefines 'name' from task M` (1-based,
+    /// against the first definition), and validateNetworks' errors under
+    /// `Task group network validation failed:`.
+    #[test]
+    fn duplicate_tasks_and_static_ports_in_nomads_words() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    network {\n      port \"a\" {\n        static = 8080\n      }\n      port \"b\" {\n        static = 8080\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n    }\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
+        let v = NomadVersion::new(2, 0, 5);
+        assert_eq!(
+            validate_error(&load(text, v), "j.nomad", v),
+            "Job validation errors:\n1 error occurred:\n\t* Task group g validation failed: 2 errors occurred:\n\t* Task 2 redefines 't' from task 1\n\t* Task group network validation failed: 1 error occurred:\n\t* Static port 8080 already reserved by taskgroup network:a\n\n\n\n\n\n\n"
         );
     }
 

@@ -4,8 +4,9 @@
 //! every finding without scrolling through source excerpts, and editors and
 //! terminals turn `file:line:col` into links.
 
-use super::{escape, location, summary_line};
+use super::{location, summary_line};
 use crate::diag::Severity;
+use crate::escape;
 use crate::rules::Finding;
 
 fn severity(s: Severity) -> &'static str {

@@ -7,7 +7,7 @@ use crate::rules::Finding;
 /// Input text in a table cell: Markdown, HTML, links, images and mentions
 /// escaped (a PR's file name or message must not render as markup).
 fn cell(s: &str) -> String {
-    super::escape::markdown(s)
+    crate::escape::markdown(s)
 }
 
 pub fn render(findings: &[Finding], files: super::Files) -> String {
@@ -39,7 +39,7 @@ pub fn render(findings: &[Finding], files: super::Files) -> String {
             None => format!("`{}`", f.code),
         };
         let loc = location(f).map_or(String::new(), |l| {
-            super::escape::code_span(&format!("{}:{}", l.file, l.line))
+            crate::escape::code_span(&format!("{}:{}", l.file, l.line))
         });
         out.push_str(&format!(
             "| {icon} | {code} | {loc} | {} |\n",

@@ -2,7 +2,6 @@
 //! (terminal, JSON, SARIF 2.1.0, GitHub workflow commands, Markdown).
 
 pub mod concise;
-pub mod escape;
 pub mod github;
 pub mod json;
 pub mod markdown;

@@ -86,7 +86,7 @@ pub fn render(findings: &[Finding]) -> String {
             if let Some(l) = location(f) {
                 r["locations"] = json!([{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": super::escape::uri_path(&l.file), "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": { "uri": crate::escape::uri_path(&l.file), "uriBaseId": "%SRCROOT%" },
                         "region": {
                             "startLine": l.line,
                             "startColumn": l.column,

@@ -26,7 +26,7 @@ use super::Finding;
 pub struct RuleSelection {
     layers: Vec<Layer>,
     /// The configuration file's per-file ignores and severities.
-    config: Option<crate::check::config::Config>,
+    config: Option<crate::config::Config>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -86,7 +86,7 @@ impl RuleSelection {
 
     /// The same selection under a configuration file (its selectors were
     /// checked when it was read): the file's layer comes first.
-    pub fn with_config(mut self, config: &crate::check::config::Config) -> RuleSelection {
+    pub fn with_config(mut self, config: &crate::config::Config) -> RuleSelection {
         self.layers.insert(
             0,
             Layer {
@@ -180,7 +180,7 @@ pub fn apply_gated(
                 .as_ref()
                 .and_then(|c| c.path.as_ref())
                 .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_else(|| crate::check::config::FILE_NAME.to_string());
+                .unwrap_or_else(|| crate::config::FILE_NAME.to_string());
             let meta = &super::meta::added_suppression::AddedSuppression::META;
             let mut np002 = Diag::error(
                 meta.code,

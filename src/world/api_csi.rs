@@ -124,7 +124,7 @@ fn access_mode(src: &Source, v: &Value, key: &str, diags: &mut Diags) -> AccessM
                 "import::csi-access-mode",
                 format!(
                     "unknown CSI access mode {:?} in `{key}`",
-                    crate::report::escape::one_line(&text)
+                    crate::escape::one_line(&text)
                 ),
             )
             .in_source(src)
@@ -267,8 +267,8 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
                     "import::csi-volume-stub",
                     format!(
                         "CSI volume `{}` (namespace `{}`) {why}",
-                        crate::report::escape::one_line(&vol.id),
-                        crate::report::escape::one_line(&vol.namespace)
+                        crate::escape::one_line(&vol.id),
+                        crate::escape::one_line(&vol.namespace)
                     ),
                 )
                 .in_source(src)

@@ -331,11 +331,11 @@ fn group(v: &Value) -> TaskGroup {
             .filter(|t| t.is_object())
             .map(task)
             .collect(),
+        max_run_duration: g.opt_dur("MaxRunDuration"),
         shutdown_delay: g.opt_dur("ShutdownDelay"),
         stop_after_client_disconnect: g.opt_dur("StopAfterClientDisconnect"),
         max_client_disconnect: g.opt_dur("MaxClientDisconnect"),
         prevent_reschedule_on_lost: g.b("PreventRescheduleOnLost"),
-        max_run_duration: g.opt_dur("MaxRunDuration"),
         disconnect: g.obj("Disconnect").map(|d| disconnect(d, sink)),
         consul: g.obj("Consul").map(|c| consul(c, "Consul.", sink)),
         unmodelled: Unmodelled::default(),

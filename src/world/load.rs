@@ -324,7 +324,7 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                 diags.push(
                     Diag::error(
                         "world::outside-job-file",
-                        crate::report::escape::one_line(&e.to_string()),
+                        crate::escape::one_line(&e.to_string()),
                     )
                     .at(&cluster_src, span, "outside the project")
                     .help("list job files inside the project (the folder holding rules/)"),

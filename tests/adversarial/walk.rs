@@ -7,8 +7,10 @@
 
 use std::path::Path;
 
+use super::Out;
+
 use super::reads::SECRET;
-use super::{assert_clean, group, job, run, tempdir, write};
+use super::{assert_clean, group, job, run, run_as, tempdir, users, write, As};
 
 const CLUSTER: &str = "nomad_version = \"1.6.0\"\nregion = \"global\"\nclient \"c\" {\n  count = 2\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 10000\n  drivers = [\"docker\"]\n}\n";
 
@@ -63,6 +65,30 @@ fn mkfifo(at: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Folders 0755 and files 0644 below `dir` (links, FIFOs left alone), so
+/// the unprivileged user can read what the test means to be readable
+/// whatever the umask.
+#[cfg(unix)]
+fn open_to_all(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return;
+    };
+    let mode = if meta.is_dir() {
+        0o755
+    } else if meta.is_file() {
+        0o644
+    } else {
+        return;
+    };
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode));
+    if meta.is_dir() {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            open_to_all(&e.path());
+        }
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn outside_git_the_folder_walk_checks_or_refuses_every_link_fifo_and_device() {
@@ -76,10 +102,13 @@ fn outside_git_the_folder_walk_checks_or_refuses_every_link_fifo_and_device() {
     // A link to a folder inside is the project's own files: not walked twice.
     link("../real", &proj.join("jobs/again"));
     assert!(mkfifo(&proj.join("jobs/pipe.nomad")), "mkfifo");
-    for (args, threads) in [(&["check"][..], "1"), (&["check", "jobs"][..], "4")] {
-        let o = super::run_env(&proj, args, &[("NOMAD_PREFLIGHT_THREADS", threads)]);
+    open_to_all(&d);
+    let runs = [(&["check"][..], "1"), (&["check", "jobs"][..], "4")];
+    for (who, (args, threads)) in users().into_iter().flat_map(|w| runs.map(|r| (w, r))) {
+        let o = run_as(who, &proj, args, &[("NOMAD_PREFLIGHT_THREADS", threads)]);
+        let args = &format!("{who:?} {args:?}");
         assert_clean(&o, &[1]);
-        no_secret(&o, &format!("{args:?}"));
+        no_secret(&o, args);
         for f in ["evil.nomad", "evil2.hcl", "more", "zero.nomad"] {
             let line = refused_line(&o, &format!("jobs/{f}"))
                 .unwrap_or_else(|| panic!("{args:?}: no located refusal of {f}:\n{}", o.stdout));
@@ -99,7 +128,7 @@ fn outside_git_the_folder_walk_checks_or_refuses_every_link_fifo_and_device() {
         );
         assert!(!o.stdout.contains("jobs/again/"), "{}", o.stdout);
         // The target itself is checked where it lives when the walk covers it.
-        let errors = if args.len() == 1 { 8 } else { 7 };
+        let errors = if args.ends_with("[\"check\"]") { 8 } else { 7 };
         assert!(
             o.stdout.contains(&format!("{errors} errors")),
             "{args:?}: {}",
@@ -126,36 +155,43 @@ fn plan_validate_and_check_of_a_named_link_fifo_or_device_fail_by_name() {
     link("/dev/zero", &proj.join("jobs/zero.nomad"));
     link("../real/target.nomad", &proj.join("jobs/inside.nomad"));
     assert!(mkfifo(&proj.join("jobs/pipe.nomad")), "mkfifo");
-    for (f, why) in [
-        ("jobs/evil.nomad", "resolves outside the project root"),
-        ("jobs/zero.nomad", "resolves outside the project root"),
-        ("jobs/pipe.nomad", "not a regular file"),
-    ] {
-        for cmd in ["plan", "validate"] {
-            let o = run(&proj, &[cmd, f]);
-            assert_clean(&o, &[255]);
-            no_secret(&o, &format!("{cmd} {f}"));
-            assert!(
-                o.stderr.contains(&format!("Error opening file \"{f}\"")) && o.stderr.contains(why),
-                "{cmd} {f}: {}",
-                o.stderr
-            );
+    open_to_all(&d);
+    for who in users() {
+        for (f, why) in [
+            ("jobs/evil.nomad", "resolves outside the project root"),
+            ("jobs/zero.nomad", "resolves outside the project root"),
+            ("jobs/pipe.nomad", "not a regular file"),
+        ] {
+            for cmd in ["plan", "validate"] {
+                let o = run_as(who, &proj, &[cmd, f], &[]);
+                assert_clean(&o, &[255]);
+                no_secret(&o, &format!("{who:?} {cmd} {f}"));
+                assert!(
+                    o.stderr.contains(&format!("Error opening file \"{f}\""))
+                        && o.stderr.contains(why),
+                    "{who:?} {cmd} {f}: {}",
+                    o.stderr
+                );
+            }
+            let o = run_as(who, &proj, &["check", f], &[]);
+            assert_clean(&o, &[1]);
+            let line =
+                refused_line(&o, f).unwrap_or_else(|| panic!("{who:?} check {f}: {}", o.stdout));
+            assert!(line.contains(why), "{line}");
         }
-        let o = run(&proj, &["check", f]);
+        // The link inside is planned like the file it leads to.
+        let o = run_as(who, &proj, &["validate", "jobs/inside.nomad"], &[]);
         assert_clean(&o, &[1]);
-        let line = refused_line(&o, f).unwrap_or_else(|| panic!("check {f}: {}", o.stdout));
-        assert!(line.contains(why), "{line}");
+        assert!(o.stderr.contains("priority"), "{who:?}: {}", o.stderr);
     }
-    // The link inside is planned like the file it leads to.
-    let o = run(&proj, &["validate", "jobs/inside.nomad"]);
-    assert_clean(&o, &[1]);
-    assert!(o.stderr.contains("priority"), "{}", o.stderr);
     let _ = std::fs::remove_dir_all(&d);
 }
 
 /// A file or folder without read permission. As root the permissions do
 /// not bind (the file is read and checked); as anyone else each is a
-/// located error. Either way nothing is skipped silently.
+/// located error. Either way nothing is skipped silently. Under root the
+/// walk is also run as `nobody` (see [`users`]), so the refusal is seen
+/// whoever runs the tests.
 #[cfg(unix)]
 #[test]
 fn unreadable_files_and_folders_fail_the_walk_by_name() {
@@ -174,15 +210,27 @@ fn unreadable_files_and_folders_fail_the_walk_by_name() {
     let mode = |p: &str, m: u32| {
         let _ = std::fs::set_permissions(proj.join(p), std::fs::Permissions::from_mode(m));
     };
+    open_to_all(&d);
     mode("jobs/locked.nomad", 0o000);
     mode("jobs/shut", 0o000);
-    let binding = std::fs::read(proj.join("jobs/locked.nomad")).is_err();
-    let o = run(&proj, &["check", "jobs"]);
+    let mine = std::fs::read(proj.join("jobs/locked.nomad")).is_err();
+    let runs: Vec<(As, Out)> = users()
+        .into_iter()
+        .map(|who| (who, run_as(who, &proj, &["check", "jobs"], &[])))
+        .collect();
     mode("jobs/shut", 0o755);
-    assert_clean(&o, &[1]);
+    for (who, o) in &runs {
+        permission_verdicts(*who, o, *who == As::Nobody || mine);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `binding`: the permissions bind the user who ran the walk.
+fn permission_verdicts(who: As, o: &Out, binding: bool) {
+    assert_clean(o, &[1]);
     for f in ["jobs/locked.nomad", "jobs/shut"] {
         if binding {
-            let line = refused_line(&o, f).unwrap_or_else(|| panic!("{f}: {}", o.stdout));
+            let line = refused_line(o, f).unwrap_or_else(|| panic!("{who:?} {f}: {}", o.stdout));
             assert!(line.contains("ermission denied"), "{line}");
         } else {
             let checked = if f.ends_with(".nomad") {
@@ -194,12 +242,11 @@ fn unreadable_files_and_folders_fail_the_walk_by_name() {
                 o.stdout
                     .lines()
                     .any(|l| l.starts_with(&format!("{checked}:3:3: jobspec::range"))),
-                "{f} was not checked:\n{}",
+                "{who:?}: {f} was not checked:\n{}",
                 o.stdout
             );
         }
     }
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// World folders are listed the same way: a quota file linked outside is

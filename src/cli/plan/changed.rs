@@ -68,7 +68,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     let mut set =
         ChangeSet::read(inp.range.clone()).map_err(|e| git_err("the changed files", e))?;
     // `.nomad-preflight.hcl`'s include/exclude: the change set check judges.
-    let configs = crate::check::config::for_range(inp.range)?;
+    let configs = inp.range.configs()?;
     set.configure(&configs);
     if let Some(note) = set.ignored_note() {
         eprintln!("{note}");
@@ -77,7 +77,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         .range
         .head_vfs()
         .map_err(|e| git_err("the new versions", e))?;
-    crate::check::config::refuse_unread(head.as_ref(), &configs.head, &set.changed())?;
+    crate::config::refuse_unread(head.as_ref(), &configs.head, &set.changed())?;
     let base = inp.range.base_vfs().map_err(|e| git_err("the base", e))?;
 
     let mut errors: BTreeMap<PathBuf, Diags> = BTreeMap::new();

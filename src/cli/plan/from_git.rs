@@ -201,7 +201,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     match args.format {
         PlanFormat::Text => print!(
             "{}",
-            crate::report::escape::terminal_output(
+            crate::escape::terminal_output(
                 &changed_text(args, &setup, &judged, &head, color),
                 color.stdout()
             )

@@ -8,11 +8,11 @@ use super::JobPlan;
 /// Input text in a table cell: one line, Markdown, HTML, links, images and
 /// mentions escaped (a job or group name must not render as markup).
 fn cell(s: &str) -> String {
-    crate::report::escape::markdown(s)
+    crate::escape::markdown(s)
 }
 
 fn code(s: &str) -> String {
-    crate::report::escape::code_span(s)
+    crate::escape::code_span(s)
 }
 
 /// `carts: 2 create, 1 ignore; front: 1 in-place update` (groups with any

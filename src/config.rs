@@ -139,19 +139,19 @@ pub fn refuse_unread(vfs: &dyn Vfs, used: &Config, files: &[PathBuf]) -> Result<
             }
             let reads = used.as_ref().map_or_else(
                 || "no configuration".to_string(),
-                |u| crate::report::escape::one_line(&u.to_string_lossy()),
+                |u| crate::escape::one_line(&u.to_string_lossy()),
             );
             return Err(Diag::error(
                 "config::unread",
                 format!(
                     "{} is the configuration nearest to {}, but this run reads {reads} (found from the current folder)",
-                    crate::report::escape::one_line(&candidate.to_string_lossy()),
-                    crate::report::escape::one_line(&f.to_string_lossy()),
+                    crate::escape::one_line(&candidate.to_string_lossy()),
+                    crate::escape::one_line(&f.to_string_lossy()),
                 ),
             )
             .help(format!(
                 "one {FILE_NAME} applies per run: run from {} to judge those files, or move its settings into the one this run reads (globs are relative to its folder)",
-                crate::report::escape::one_line(&dir.to_string_lossy())
+                crate::escape::one_line(&dir.to_string_lossy())
             ))
             .into());
         }
@@ -168,28 +168,6 @@ pub fn refuse_unread(vfs: &dyn Vfs, used: &Config, files: &[PathBuf]) -> Result<
 pub struct Configs {
     pub head: Config,
     pub base: Option<Config>,
-}
-
-/// Find and read the configurations of a change set, from the current
-/// folder up to the repository's top on each side.
-pub fn for_range(range: &crate::changeset::Range) -> Result<Configs, Diags> {
-    let git_err = |e: std::io::Error| {
-        Diags::from(Diag::error(
-            "config::read",
-            format!("cannot read {FILE_NAME} from git: {e}"),
-        ))
-    };
-    let start = start_in(&range.root);
-    let head_vfs = range.head_vfs().map_err(git_err)?;
-    let head = discover(head_vfs.as_ref(), &start)?.unwrap_or_default();
-    let base = match range.head {
-        crate::changeset::Head::Index => None,
-        _ => {
-            let base_vfs = range.base_vfs().map_err(git_err)?;
-            Some(discover(&base_vfs, &start)?.unwrap_or_default())
-        }
-    };
-    Ok(Configs { head, base })
 }
 
 /// The folder a plain run's search stops at: the project's top (the

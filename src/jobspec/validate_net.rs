@@ -1,0 +1,278 @@
+//! The network and service checks of `TaskGroup.Validate` and
+//! `Task.Validate` (structs.go `validateNetworks`, `validateServices`), with
+//! Nomad's words and nesting (see validate.rs).
+
+use std::collections::BTreeMap;
+
+use super::model::*;
+use super::validate::{At, Out};
+use crate::diag::Diag;
+use crate::source::Span;
+
+/// The port labels in scope: the group's networks, and each task's own
+/// (legacy `resources { network }`) in task order.
+pub(super) struct Scopes<'a> {
+    pub group: BTreeMap<&'a str, Span>,
+    pub tasks: Vec<BTreeMap<&'a str, Span>>,
+}
+
+/// `validateNetworks`: every error under `Task group network validation
+/// failed: ...`. A group port's label may not repeat; a task port's may
+/// not take a group port's; a static port is reserved once per host
+/// network (`default` when unnamed) across the group and its tasks, unless
+/// the group port ignores collisions.
+pub(super) fn networks<'a>(g: &'a TaskGroup, out: &mut Out<'_>) -> Scopes<'a> {
+    let mut scopes = Scopes {
+        group: BTreeMap::new(),
+        tasks: Vec::new(),
+    };
+    out.nested(Some("Task group network validation failed".into()), |out| {
+        let mut statics: BTreeMap<(i64, &str), (String, Span)> = BTreeMap::new();
+        for n in &g.networks {
+            for p in n.ports() {
+                let sp = label_span(p);
+                empty_label(p, out);
+                if let Some(prev) = scopes.group.get(p.label.as_str()).copied() {
+                    relabelled(p, &g.name, sp, prev, out);
+                } else {
+                    scopes.group.insert(&p.label, sp);
+                }
+                if p.value > 0 && !p.ignore_collision {
+                    reserve(
+                        p,
+                        format!("taskgroup network:{}", p.label),
+                        &mut statics,
+                        out,
+                    );
+                }
+            }
+        }
+        for t in &g.tasks {
+            let mut own: BTreeMap<&str, Span> = BTreeMap::new();
+            for n in &t.resources.networks {
+                for p in n.ports() {
+                    let sp = label_span(p);
+                    empty_label(p, out);
+                    if let Some(prev) = scopes.group.get(p.label.as_str()).copied() {
+                        relabelled(p, &g.name, sp, prev, out);
+                    }
+                    own.entry(&p.label).or_insert(sp);
+                    if p.value > 0 {
+                        reserve(p, format!("{}:{}", t.name, p.label), &mut statics, out);
+                    }
+                }
+            }
+            scopes.tasks.push(own);
+        }
+    });
+    scopes
+}
+
+fn label_span(p: &Port) -> Span {
+    p.spans.label.or(p.spans.block).unwrap_or_default()
+}
+
+/// HCL2's jobspec only requires a label (HCL1 had a `^[a-zA-Z0-9_]+$`
+/// rule); an empty one is our own refusal, listed with the network errors.
+fn empty_label(p: &Port, out: &mut Out<'_>) {
+    if p.label.is_empty() {
+        let text = "Port label must not be empty".to_string();
+        out.push(
+            text.clone(),
+            "jobspec::port-label",
+            At {
+                span: Some(label_span(p)),
+                msg: text,
+                label: "empty label",
+                help: "name the port: `port \"http\" {}`",
+            },
+        );
+    }
+}
+
+fn relabelled(p: &Port, group: &str, sp: Span, prev: Span, out: &mut Out<'_>) {
+    let d = Diag::error(
+        "jobspec::duplicate",
+        format!(
+            "Port label \"{}\" is defined twice in group {group}",
+            p.label
+        ),
+    )
+    .at(out.src(), sp, "defined again here")
+    .label(prev, "first defined here")
+    .help("port labels must be unique within a network scope");
+    out.error(
+        format!("Port label {} already in use by taskgroup network", p.label),
+        d,
+    );
+}
+
+fn reserve<'a>(
+    p: &'a Port,
+    owner: String,
+    statics: &mut BTreeMap<(i64, &'a str), (String, Span)>,
+    out: &mut Out<'_>,
+) {
+    let sp = p.spans.best("static").unwrap_or_default();
+    let host = if p.host_network.is_empty() {
+        "default"
+    } else {
+        p.host_network.as_str()
+    };
+    if let Some((other, prev)) = statics.get(&(p.value, host)) {
+        let text = format!("Static port {} already reserved by {other}", p.value);
+        let d = Diag::error("jobspec::duplicate", text.clone())
+            .at(out.src(), sp, "reserved again here")
+            .label(*prev, "first reserved here")
+            .help("give each port its own static number, or drop `static` to get a dynamic port");
+        out.error(text, d);
+    } else {
+        statics.insert((p.value, host), (owner, sp));
+    }
+}
+
+/// Group services' and their checks' ports must name a port of the group.
+/// Nomad's validation does not check these (the allocation fails on the
+/// client); we refuse them early, listed as the group's service errors.
+pub(super) fn group_services(g: &TaskGroup, scopes: &Scopes<'_>, out: &mut Out<'_>) {
+    out.nested(Some("Task group service validation failed".into()), |out| {
+        for s in &g.services {
+            service_ports(&scopes.group, &g.name, s, out);
+        }
+    });
+}
+
+/// `validateServices(task)`: a service name may not repeat on the same
+/// port, and every port a service names must exist (one error per missing
+/// label, sorted, naming its services). The checks' ports are our own
+/// addition.
+pub(super) fn task_services(
+    t: &Task,
+    g: &TaskGroup,
+    ports: &BTreeMap<&str, Span>,
+    out: &mut Out<'_>,
+) {
+    let mut seen: BTreeMap<(&str, &str), Span> = BTreeMap::new();
+    for sv in &t.services {
+        let sp = sv.spans.best("name").unwrap_or_default();
+        if let Some(prev) = seen.insert((&sv.name, &sv.port_label), sp) {
+            let d = Diag::error(
+                "jobspec::duplicate",
+                format!("Task {}: service \"{}\" is duplicate", t.name, sv.name),
+            )
+            .at(out.src(), sp, "same name and port again")
+            .label(prev, "first here")
+            .help("give the services different names or ports");
+            out.error(format!("service \"{}\" is duplicate", sv.name), d);
+        }
+    }
+    // Missing labels, each with its services, sorted as Nomad sorts them.
+    let mut missing: BTreeMap<&str, Vec<&Service>> = BTreeMap::new();
+    for sv in &t.services {
+        if unknown(ports, &sv.port_label) {
+            missing.entry(&sv.port_label).or_default().push(sv);
+        }
+    }
+    for (label, services) in &missing {
+        let mut names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let text = format!(
+            "port label \"{label}\" referenced by services {} does not exist",
+            names.join(", ")
+        );
+        for sv in services {
+            let d = port_diag(
+                ports,
+                &g.name,
+                label,
+                sv.spans.best("port"),
+                &format!("Service \"{}\"", sv.name),
+                out,
+            );
+            out.diags_push(d);
+        }
+        out.text(text);
+    }
+    for sv in &t.services {
+        for c in &sv.checks {
+            check_port(
+                ports,
+                &g.name,
+                &c.port_label,
+                c.spans.best("port"),
+                &format!("Check \"{}\"", c.name),
+                out,
+            );
+        }
+    }
+}
+
+fn service_ports(labels: &BTreeMap<&str, Span>, group: &str, s: &Service, out: &mut Out<'_>) {
+    check_port(
+        labels,
+        group,
+        &s.port_label,
+        s.spans.best("port"),
+        &format!("Service \"{}\"", s.name),
+        out,
+    );
+    for c in &s.checks {
+        check_port(
+            labels,
+            group,
+            &c.port_label,
+            c.spans.best("port"),
+            &format!("Check \"{}\"", c.name),
+            out,
+        );
+    }
+}
+
+/// Numbers are literal ports; interpolations resolve at run time.
+fn unknown(labels: &BTreeMap<&str, Span>, label: &str) -> bool {
+    !(label.is_empty()
+        || label.parse::<u16>().is_ok()
+        || labels.contains_key(label)
+        || label.contains("${"))
+}
+
+fn check_port(
+    labels: &BTreeMap<&str, Span>,
+    group: &str,
+    label: &str,
+    span: Option<Span>,
+    whose: &str,
+    out: &mut Out<'_>,
+) {
+    if !unknown(labels, label) {
+        return;
+    }
+    let d = port_diag(labels, group, label, span, whose, out);
+    let text = d.message.clone();
+    out.error(text, d);
+}
+
+fn port_diag(
+    labels: &BTreeMap<&str, Span>,
+    group: &str,
+    label: &str,
+    span: Option<Span>,
+    whose: &str,
+    out: &Out<'_>,
+) -> Diag {
+    let known: Vec<&str> = labels.keys().copied().collect();
+    let help = match crate::suggest::closest(label, known.iter().copied()) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None if known.is_empty() => {
+            "no network here defines ports: add `port \"label\" {}` to a network block".into()
+        }
+        None => format!("defined port labels: {}", known.join(", ")),
+    };
+    Diag::error(
+        "jobspec::port-label",
+        format!("{whose} refers to port \"{label}\", which no network in group {group} defines"),
+    )
+    .at(out.src(), span.unwrap_or_default(), "unknown port label")
+    .help(help)
+}
