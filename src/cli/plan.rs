@@ -319,7 +319,7 @@ fn cannot_know(
     mut fields: serde_json::Map<String, serde_json::Value>,
     before: &before::Source,
 ) -> i32 {
-    let line = format!("error: {}", crate::report::escape::one_line(line));
+    let line = format!("error: {}", crate::escape::one_line(line));
     eprintln!("{line}");
     if args.format == PlanFormat::Json {
         fields.insert("Before".into(), before.json());
