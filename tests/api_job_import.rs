@@ -454,13 +454,13 @@ fn group_scaling() {
 
 #[test]
 fn what_the_model_does_not_read_is_reported_not_dropped() {
-    // A group key of a later release (none of 2.0's is left unread) and a
-    // task network's `device` are not in the model: the imported job keeps
+    // Keys of a later release (none of 2.0's is left unread), in a group
+    // and in a task network, are not in the model: the imported job keeps
     // them, so a file without them is not "unchanged".
     let j = api(
         json!({}),
         json!({"MaxRunDuration": ns(3600), "LaterReleaseKey": "x"}),
-        json!({"Resources": {"Networks": [{"Device": "eth0"}]}}),
+        json!({"Resources": {"Networks": [{"LaterNetworkKey": "eth0"}]}}),
     );
     let running = imported(&j);
     assert_eq!(
@@ -475,7 +475,7 @@ fn what_the_model_does_not_read_is_reported_not_dropped() {
     assert!(running.groups[0].tasks[0]
         .unmodelled
         .0
-        .contains_key("Resources.Networks[0].Device"));
+        .contains_key("Resources.Networks[0].LaterNetworkKey"));
     let d = plan_diff(&running, &file_job(&hcl("", "", "")));
     assert_ne!(d.ty, DiffType::None);
     assert!(!d.unmodelled.is_empty());

@@ -585,3 +585,67 @@ fn gateway_diff_follows_the_release() {
         .to_string()
         .contains("EnvoyDNSDiscoveryType"));
 }
+
+/// The plan text of an edited ingress gateway (contextual, as `nomad job
+/// plan` asks for it), in command/job_plan.go's object format: a listener
+/// keyed by protocol/port is replaced (Added + Deleted), the unchanged proxy
+/// is not listed (connectGatewayProxyDiff returns nil for equal proxies),
+/// the Gateway and Ingress objects have no fields of their own.
+#[test]
+fn edited_gateway_plan_text() {
+    use nomad_preflight::diff::job_diff_with;
+    use nomad_preflight::planner::annotate::annotate;
+    use nomad_preflight::render::diff_text::render_diff;
+    let old = "      connect {\n        gateway {\n          proxy {\n            connect_timeout = \"5s\"\n          }\n          ingress {\n            listener {\n              port = 8080\n              protocol = \"tcp\"\n              service {\n                name = \"a\"\n              }\n            }\n          }\n        }\n      }";
+    let new = old.replace("8080", "8081");
+    let vv = v(2, 0, 5);
+    let (o, n) = (
+        load_job(&group_with(old), vv),
+        load_job(&group_with(&new), vv),
+    );
+    let mut d = job_diff_with(Some(&o), Some(&n), vv, true);
+    annotate(&mut d, &Default::default());
+    let text = render_diff(&d, false, false);
+    // formatObjectDiff: a child object starts at its parent's start + key
+    // prefix + 2, and closes at start + marker length + key prefix.
+    assert_eq!(
+        text,
+        r#"+/- Job: "j"
++/- Task Group: "g"
+  +/- Service {
+        Address:           ""
+        AddressMode:       "auto"
+        Cluster:           "default"
+        EnableTagOverride: "false"
+        Kind:              ""
+        Name:              "webapp"
+        Namespace:         "default"
+        OnUpdate:          "require_healthy"
+        PortLabel:         "http"
+        Provider:          "consul"
+        TaskName:          ""
+    +/- ConsulConnect {
+          Native: "false"
+      +/- Gateway {
+        +/- Ingress {
+          + Listener {
+            + Port:     "8081"
+            + Protocol: "tcp"
+            + ConsulIngressService {
+              + Name: "a"
+              }
+            }
+          - Listener {
+            - Port:     "8080"
+            - Protocol: "tcp"
+            - ConsulIngressService {
+              - Name: "a"
+              }
+            }
+            }
+          }
+        }
+      }
+      Task: "t""#
+    );
+}

@@ -23,7 +23,7 @@ use nomad_preflight::vfs::MemVfs;
 /// The fixtures, by file name: between them every block and argument of the
 /// 2.0 jobspec our model holds (a service job, and a batch job for what only
 /// batch jobs may have).
-const FIXTURES: [(&str, &str); 2] = [
+const FIXTURES: [(&str, &str); 5] = [
     (
         "every_block.nomad",
         include_str!("fixtures/diff/every_block.nomad"),
@@ -32,7 +32,45 @@ const FIXTURES: [(&str, &str); 2] = [
         "every_block_batch.nomad",
         include_str!("fixtures/diff/every_block_batch.nomad"),
     ),
+    (
+        "every_block_more.nomad",
+        include_str!("fixtures/diff/every_block_more.nomad"),
+    ),
+    (
+        "every_block_gateway.nomad",
+        include_str!("fixtures/diff/every_block_gateway.nomad"),
+    ),
+    (
+        "every_block_extras.nomad",
+        include_str!("fixtures/diff/every_block_extras.nomad"),
+    ),
 ];
+
+/// Every key of the 2.0.5 jobspec, from the api structs' hcl tags (see the
+/// file's header): struct, key, and the block paths it may be written at.
+const KEYS: &str = include_str!("fixtures/diff/jobspec-2.0.5-keys.txt");
+
+/// The 2.0.5 keys no fixture edits: (struct, key, first path).
+fn keys_not_edited(report: &BTreeMap<String, Vec<(String, Seen)>>) -> Vec<String> {
+    let mut edited: std::collections::BTreeSet<(&str, &str)> = Default::default();
+    for (block, es) in report {
+        let block = block.split(" (").next().unwrap_or(block);
+        for (what, _) in es {
+            let key = what.strip_suffix(" (removed)").unwrap_or(what);
+            edited.insert((block, key));
+        }
+    }
+    KEYS.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let (st, key, _kind) = (w.next()?, w.next()?, w.next()?);
+            let paths: Vec<&str> = w.collect();
+            let hit = paths.iter().any(|p| edited.contains(&(*p, key)));
+            (!hit).then(|| format!("{st}.{key} at {}", paths.first().unwrap_or(&"?")))
+        })
+        .collect()
+}
 
 /// How an edit showed up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,10 +94,20 @@ enum Seen {
     /// modelled (each of their edits shows up or is refused), so Nomad's
     /// canonical job is unchanged as well.
     Restated,
+    /// A key the api struct decodes but Nomad's agent never copies into the
+    /// job it plans (command/agent/job_endpoint.go): Nomad's plan shows no
+    /// change either. See [`DROPPED_BY_NOMAD`].
+    DroppedByNomad,
     /// Planned as no change although the evaluated job changed: the bug this
     /// test exists for.
     Silent,
 }
+
+/// Keys (enclosing block, key) of the api structs that
+/// `ApiJobToStructJob` (command/agent/job_endpoint.go, v2.0.5) does not copy:
+/// a check's `advertise` (ApiServicesToStructs), a logs block's deprecated
+/// `enabled` (ApiLogConfigToStructs copies Disabled only).
+const DROPPED_BY_NOMAD: &[(&str, &str)] = &[("check", "advertise"), ("logs", "enabled")];
 
 /// A job file as the plan sees it: the canonical job, and the evaluated
 /// `job` block it was lowered from.
@@ -163,7 +211,7 @@ fn settle(edits: &mut [Edit]) {
 
 /// A different value of the same kind: strings get a leading "1" (which
 /// keeps durations and numbers-in-strings valid), templates become another
-/// string, numbers +1, booleans flip, lists gain an element.
+/// string, numbers +1, booleans flip, lists and objects gain an element.
 fn mutate(e: &Expression) -> Option<Expression> {
     Some(match e {
         Expression::String(s) => Expression::from(format!("1{}", s.value())),
@@ -172,6 +220,14 @@ fn mutate(e: &Expression) -> Option<Expression> {
         // An interpolated string becomes another (plain) string.
         Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
             Expression::from("changed")
+        }
+        Expression::Object(o) => {
+            let mut o = o.clone();
+            o.insert(
+                hcl_edit::expr::ObjectKey::Ident(hcl_edit::Ident::new("zz").into()),
+                hcl_edit::expr::ObjectValue::new(Expression::from("1")),
+            );
+            Expression::Object(o)
         }
         Expression::Array(a) => {
             let mut a: Array = a.clone();
@@ -247,7 +303,14 @@ fn edits(base: &Loaded, body: &Body) -> Vec<Edit> {
             a.value = m;
             name
         };
-        let seen = judge(base, &edited.to_string());
+        let innermost = blocks.rsplit('.').next().unwrap_or("");
+        let mut seen = judge(base, &edited.to_string());
+        if seen == Seen::Silent
+            && !is_block
+            && DROPPED_BY_NOMAD.contains(&(innermost, what.as_str()))
+        {
+            seen = Seen::DroppedByNomad;
+        }
         out.push(Edit {
             path,
             blocks,
@@ -261,13 +324,14 @@ fn edits(base: &Loaded, body: &Body) -> Vec<Edit> {
 }
 
 /// The coverage report's columns: how an edit may show up, and its name.
-const COLUMNS: [(Seen, &str); 6] = [
+const COLUMNS: [(Seen, &str); 7] = [
     (Seen::Diffed, "diffed"),
     (Seen::NotInNomadDiff, "not in Nomad's diff"),
     (Seen::Unmodelled, "unmodelled"),
     (Seen::Refused, "refused"),
     (Seen::Restated, "restates defaults"),
     (Seen::NotInJob, "not in the job"),
+    (Seen::DroppedByNomad, "dropped by Nomad"),
 ];
 
 #[test]
@@ -308,6 +372,18 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
         "edits shown only as changed but not modelled: {unmodelled:#?}"
     );
 
+    // Issue 13: every key of the 2.0 jobspec is in the fixtures.
+    let missing = keys_not_edited(&report);
+    assert!(
+        missing.is_empty(),
+        "2.0.5 jobspec keys no fixture edits ({}): {missing:#?}",
+        missing.len()
+    );
+    let key_count = KEYS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .count();
+
     let mut doc = String::from(
         "# Diff coverage (generated by tests/diff_mutation.rs)\n\n\
          Each argument of `tests/fixtures/diff/every_block.nomad` and\n\
@@ -321,8 +397,17 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          validates; **restates defaults**: the removed block held what Nomad's\n\
          canonicalisation fills in (the canonical job is unchanged and everything\n\
          inside the block is modelled); **not in the job**: the evaluated `job` block\n\
-         is unchanged. No edit may plan as \"no change\" otherwise.\n\n",
+         is unchanged; **dropped by Nomad**: the api struct decodes the key but Nomad's\n\
+         agent never copies it into the job it plans (a check's `advertise`, a logs\n\
+         block's `enabled`), so Nomad's plan shows no change either. No edit may plan\n\
+         as \"no change\" otherwise.\n\n",
     );
+    doc.push_str(&format!(
+        "Every one of the {key_count} keys of the Nomad 2.0.5 jobspec (the api structs'\n\
+         hcl tags and jobspec2's extras, listed in\n\
+         `tests/fixtures/diff/jobspec-2.0.5-keys.txt`) is edited at least once below;\n\
+         the test fails when one is not.\n\n"
+    ));
     doc.push_str("| block |");
     for (_, name) in COLUMNS {
         doc.push_str(&format!(" {name} |"));

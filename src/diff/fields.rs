@@ -418,8 +418,11 @@ pub fn service(s: &js::Service, job_namespace: &str, d: Dialect) -> Flat {
         .when(d.at(1, 3, 0), |f| {
             f.s("Provider", &s.provider).s("Address", &s.address)
         })
-        .when(d.at(1, 7, 0), |f| f.s("Cluster", "default"))
-        .when(d.at(2, 0, 0), |f| f.s("Kind", ""))
+        .when(d.at(1, 4, 0), |f| {
+            f.map("TaggedAddresses", &s.tagged_addresses)
+        })
+        .when(d.at(1, 7, 0), |f| f.s("Cluster", &s.cluster))
+        .when(d.at(1, 10, 3), |f| f.s("Kind", &s.kind))
         .done()
 }
 
@@ -448,6 +451,11 @@ pub fn check(c: &js::ServiceCheck, d: Dialect) -> Flat {
         .when(d.at(1, 2, 0), |f| {
             f.s("Body", &c.body).s("OnUpdate", &c.on_update)
         })
+        .when(d.at(1, 6, 0), |f| f.s("TLSServerName", &c.tls_server_name))
+        .when(d.at(1, 7, 3), |f| {
+            f.i("FailuresBeforeWarning", c.failures_before_warning)
+        })
+        .when(d.at(1, 8, 1), |f| f.s("Notes", &c.notes))
         .done()
 }
 

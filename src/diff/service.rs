@@ -8,6 +8,7 @@ use super::engine::{
 };
 use super::fields::{self as fl, Dialect};
 use super::job::Ns;
+use super::workload::identity_diff;
 use super::{DiffType, ObjectDiff};
 
 /// Services are matched by name.
@@ -59,6 +60,19 @@ pub(super) fn service_diff(
     objects.extend(string_set_diff(&o.tags, &n.tags, "Tags", ctx));
     objects.extend(check_diffs(&o.checks, &n.checks, d, ctx));
     objects.extend(connect_diff(o.connect.as_ref(), n.connect.as_ref(), d, ctx));
+    // diff.go serviceDiff: the service's identity (1.7+) and weights
+    // (1.9.2+) objects.
+    if d.at(1, 7, 0) {
+        objects.extend(identity_diff(
+            o.identity.as_ref(),
+            n.identity.as_ref(),
+            d,
+            ctx,
+        ));
+    }
+    if d.at(1, 9, 2) {
+        objects.extend(weights_diff(o.weights.as_ref(), n.weights.as_ref(), ctx));
+    }
     structured_object_diff(
         old.map(|s| fl::service(s, ns.0, d)).as_ref(),
         new.map(|s| fl::service(s, ns.1, d)).as_ref(),
@@ -66,6 +80,32 @@ pub(super) fn service_diff(
         "Service",
         ctx,
         objects,
+    )
+}
+
+/// diff.go `weightsDiff`: only positive weights are flattened.
+fn weights_diff(
+    old: Option<&js::ServiceWeights>,
+    new: Option<&js::ServiceWeights>,
+    ctx: bool,
+) -> Option<ObjectDiff> {
+    let flat = |w: &js::ServiceWeights| -> Flat {
+        let mut f = Flat::new();
+        if w.passing > 0 {
+            f.insert("Passing".into(), w.passing.to_string());
+        }
+        if w.warning > 0 {
+            f.insert("Warning".into(), w.warning.to_string());
+        }
+        f
+    };
+    structured_object_diff(
+        old.map(flat).as_ref(),
+        new.map(flat).as_ref(),
+        old == new,
+        "Weights",
+        ctx,
+        Vec::new(),
     )
 }
 

@@ -323,6 +323,28 @@ fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion)
     if task_services && s.task_name.is_empty() {
         s.task_name = task.to_string();
     }
+    // api Service.Canonicalize (1.7+): the Consul cluster.
+    if v.at_least(1, 7, 0) && s.cluster.is_empty() {
+        s.cluster = "default".into();
+    }
+    // api ServiceWeights.Canonicalize: an unset weight is 1.
+    if let Some(w) = &mut s.weights {
+        w.passing = w.passing.max(1);
+        w.warning = w.warning.max(1);
+    }
+    // jobImplicitIdentitiesHook.handleConsulService (1.7+): a Consul
+    // service's own identity is named for it (MakeUniqueIdentityName).
+    if v.at_least(1, 7, 0) && s.provider == "consul" {
+        let name = if s.task_name.is_empty() {
+            format!("consul-service_{}-{}", s.name, s.port_label)
+        } else {
+            format!("consul-service_{}-{}-{}", s.task_name, s.name, s.port_label)
+        };
+        if let Some(id) = &mut s.identity {
+            id.name = name;
+            id.service_name = s.name.clone();
+        }
+    }
     let svc = s.name.clone();
     let on_update = s.on_update.clone();
     for c in &mut s.checks {

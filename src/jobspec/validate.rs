@@ -464,6 +464,19 @@ fn task(t: &Task, g: &TaskGroup, ports: &BTreeMap<&str, Span>, out: &mut Out<'_>
             );
         }
     });
+    // Task.Validate (1.11+): secret names are unique.
+    let mut secrets: BTreeMap<&str, Span> = BTreeMap::new();
+    for s in &t.secrets {
+        let sp = s.spans.label.or(s.spans.block).unwrap_or_default();
+        if let Some(first) = secrets.insert(&s.name, sp) {
+            let text = format!("Duplicate secret \"{}\" found", s.name);
+            let d = Diag::error("jobspec::duplicate", format!("Task {}: {text}", t.name))
+                .at(out.src, sp, "defined again here")
+                .label(first, "first defined here")
+                .help("give every secret its own name; a group's secret blocks reach only tasks without secrets of their own (Nomad doubles those tasks' secrets instead)");
+            out.error(text, d);
+        }
+    }
     // validateServices's multierror is one item of the task's.
     out.nested(None, |out| {
         super::validate_net::task_services(t, g, ports, out)

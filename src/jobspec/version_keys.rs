@@ -133,7 +133,12 @@ pub const KEYS: &[Key] = keys! {
     ["check"] "failures_before_critical" Attr "a check's failures_before_critical" since [v(0, 12, 2)];
     ["connect"] "gateway" Block "a Connect gateway" since [v(0, 12, 4)];
     ["job"] "vault_token" Attr "the job's vault_token" since [v(0, 9, 0)] until v(1, 10, 0);
+    ["task"] "kind" Attr "a task's kind" since [v(0, 10, 0)];
     // HCL2 (api struct hcl tags).
+    ["network"] "device" Attr "a network's device" since [v(1, 0, 0)];
+    ["network"] "cidr" Attr "a network's cidr" since [v(1, 0, 0)];
+    ["network"] "ip" Attr "a network's ip" since [v(1, 0, 0)];
+    ["network"] "reserved_ports" Block "a network's reserved_ports" since [v(1, 0, 0)];
     ["gateway"] "terminating" Block "a terminating gateway" since [v(1, 0, 4)];
     ["gateway", "proxy"] "envoy_dns_discovery_type" Attr "a gateway proxy's envoy_dns_discovery_type" since [v(1, 0, 4)];
     ["group"] "consul" Block "a group's consul block" since [v(1, 1, 0)];
@@ -199,6 +204,12 @@ pub const KEYS: &[Key] = keys! {
     ["check"] "failures_before_warning" Attr "a check's failures_before_warning" since [v(1, 7, 3)];
     ["vault"] "allow_token_expiration" Attr "a vault block's allow_token_expiration" since [v(1, 7, 3)];
     ["tls"] "sds" Block "a gateway TLS's sds" since [v(1, 7, 7)];
+    ["listener", "service"] "tls" Block "an ingress service's tls" since [v(1, 7, 7)];
+    ["listener", "service"] "request_headers" Block "an ingress service's request_headers" since [v(1, 7, 7)];
+    ["listener", "service"] "response_headers" Block "an ingress service's response_headers" since [v(1, 7, 7)];
+    ["listener", "service"] "max_connections" Attr "an ingress service's max_connections" since [v(1, 7, 7)];
+    ["listener", "service"] "max_pending_requests" Attr "an ingress service's max_pending_requests" since [v(1, 7, 7)];
+    ["listener", "service"] "max_concurrent_requests" Attr "an ingress service's max_concurrent_requests" since [v(1, 7, 7)];
     ["upstreams"] "destination_partition" Attr "an upstream's destination_partition" since [v(1, 7, 7)];
     ["sidecar_service", "proxy"] "transparent_proxy" Block "a transparent proxy" since [v(1, 8, 0)];
     ["job"] "ui" Block "the job's ui block" since [v(1, 8, 0)];
@@ -219,6 +230,8 @@ pub const KEYS: &[Key] = keys! {
     ["template"] "once" Attr "a template's once" since [v(1, 10, 2)];
     ["service"] "kind" Attr "a service's kind" since [v(1, 10, 3)];
     ["task"] "secret" Block "a task secret" since [v(1, 11, 0)];
+    ["job"] "secret" Block "a job secret" since [v(1, 11, 0)];
+    ["group"] "secret" Block "a group secret" since [v(1, 11, 0)];
     ["sidecar_task"] "identity" Block "a sidecar task's identity" since [v(1, 11, 1)];
     ["group"] "max_run_duration" Attr "a group's max_run_duration" since [v(2, 0, 3)];
     ["identity"] "extra_claims" Attr "a workload identity's extra_claims" since [v(2, 0, 3)];
@@ -277,6 +290,27 @@ mod tests {
         )
         .is_none());
         assert!(lookup(&["job", "group"], "numa").is_none());
+    }
+
+    /// Gateway keys the ingress service gained in 1.7.7 (api/consul.go
+    /// ConsulIngressService): a group service of the same name is not one.
+    #[test]
+    fn ingress_service_keys_arrive_in_1_7_7() {
+        let at = [
+            "job", "group", "service", "connect", "gateway", "ingress", "listener", "service",
+        ];
+        for key in [
+            "tls",
+            "request_headers",
+            "response_headers",
+            "max_connections",
+        ] {
+            let k = lookup(&at, key).unwrap_or_else(|| panic!("{key} gated"));
+            assert!(!k.known(v(1, 7, 6)), "{key}");
+            assert!(k.known(v(1, 7, 7)), "{key}");
+            assert!(k.known(v(2, 0, 5)), "{key}");
+        }
+        assert!(lookup(&["job", "group", "service"], "tls").is_none());
     }
 
     #[test]

@@ -4,10 +4,10 @@
 use serde_json::Value;
 
 use super::api_read::Obj;
-use super::api_task::{each, sidecar_task, Sink};
+use super::api_task::{each, identity, sidecar_task, Sink};
 use crate::jobspec::{
     CheckRestart, ConsulConnect, ConsulProxy, ConsulUpstream, ExposeConfig, ExposePath, Service,
-    ServiceCheck, SidecarService, TransparentProxy,
+    ServiceCheck, ServiceWeights, SidecarService, TransparentProxy,
 };
 
 /// `Services` of a group or task; leftovers under `{prefix}Services[n].`.
@@ -23,9 +23,6 @@ pub(crate) fn services(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Se
 }
 
 fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
-    // Filled in by the servers (structs.Service.Canonicalize, 1.7+) and
-    // not in the model: the default value says nothing.
-    s.skip_if("Cluster", &Value::String("default".into()));
     // api Service.Canonicalize merges the service's `check_restart` into
     // each check's (read there); the service keeps its copy.
     s.skip(&["CheckRestart"]);
@@ -59,6 +56,22 @@ fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
         task_name: s.s("TaskName"),
         on_update: s.s("OnUpdate"),
         connect,
+        tagged_addresses: s.smap("TaggedAddresses"),
+        cluster: s.s("Cluster"),
+        kind: s.s("Kind"),
+        weights: s.obj("Weights").map(|w| {
+            let w = Obj::new(w);
+            let out = ServiceWeights {
+                passing: w.i("Passing"),
+                warning: w.i("Warning"),
+                spans: Default::default(),
+            };
+            sink.keep(&w, &format!("{p}Weights."));
+            out
+        }),
+        identity: s
+            .obj("Identity")
+            .map(|i| identity(i, &format!("{p}Identity."), sink)),
         spans: Default::default(),
     }
 }
@@ -116,6 +129,9 @@ fn check(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ServiceCheck {
         on_update: c.s("OnUpdate"),
         success_before_passing: c.i("SuccessBeforePassing"),
         failures_before_critical: c.i("FailuresBeforeCritical"),
+        failures_before_warning: c.i("FailuresBeforeWarning"),
+        tls_server_name: c.s("TLSServerName"),
+        notes: c.s("Notes"),
         check_restart,
         spans: Default::default(),
     }

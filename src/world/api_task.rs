@@ -122,6 +122,9 @@ pub(crate) fn networks(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Ne
             });
             let out = Network {
                 mode: net.s("Mode"),
+                device: net.s("Device"),
+                cidr: net.s("CIDR"),
+                ip: net.s("IP"),
                 mbits: net.i("MBits"),
                 hostname: net.s("Hostname"),
                 reserved_ports,

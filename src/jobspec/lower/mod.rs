@@ -70,6 +70,7 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
             "vault_namespace",
             "consul_namespace",
             "task",
+            "secret",
         ],
         "job",
     );
@@ -113,6 +114,7 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     j.multiregion = f.block(cx, "multiregion").map(|b| multiregion(b, cx));
     j.ui = f.block(cx, "ui").map(|b| ui(b, cx));
     let job_vault = f.block(cx, "vault").map(|b| vault(b, cx));
+    let job_secrets: Vec<Secret> = f.blocks("secret").map(|b| secret(b, cx)).collect();
     f.unmodelled_block(cx, "consul");
     j.groups = f.blocks("group").map(|b| group(b, cx)).collect();
     // HCL1 allowed a task directly in a job: Nomad wrapped it in a group of
@@ -130,6 +132,11 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     // `vault` block is the vault of every task that has none.
     if let Some(v) = job_vault {
         inherit_vault(j.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()), &v);
+    }
+    // jobspec2 normalizeJob (1.11+): the job's `secret` blocks follow every
+    // task's own.
+    for t in j.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()) {
+        t.secrets.extend(job_secrets.iter().cloned());
     }
     j.spans = f.spans;
     j
@@ -169,6 +176,7 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
             "consul",
             "vault",
             "max_run_duration",
+            "secret",
         ],
         "group",
     );
@@ -194,6 +202,7 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
     g.disconnect = f.block(cx, "disconnect").map(|b| disconnect(b, cx));
     g.consul = f.block(cx, "consul").map(|b| consul(b, cx));
     let group_vault = f.block(cx, "vault").map(|b| vault(b, cx));
+    let group_secrets: Vec<Secret> = f.blocks("secret").map(|b| secret(b, cx)).collect();
     g.volumes = f.blocks("volume").map(|b| volume(b, cx)).collect();
     g.services = f.blocks("service").map(|b| service(b, cx)).collect();
     g.meta = f.map(cx, "meta");
@@ -202,6 +211,20 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
     // (jobspec2 hcl_conversions.go decodeTaskGroup; HCL1 parse_group.go).
     if let Some(v) = group_vault {
         inherit_vault(g.tasks.iter_mut(), &v);
+    }
+    // jobspec2 decodeTaskGroup (1.11+): a task without secrets takes the
+    // group's; a task with its own gets them twice instead (Nomad appends
+    // the task's secrets to themselves), which Task.Validate then refuses
+    // as duplicates.
+    if !group_secrets.is_empty() {
+        for t in &mut g.tasks {
+            if t.secrets.is_empty() {
+                t.secrets = group_secrets.clone();
+            } else {
+                let own = t.secrets.clone();
+                t.secrets.extend(own);
+            }
+        }
     }
     g.max_run_duration = f.dur(cx, "max_run_duration");
     g.shutdown_delay = f.dur(cx, "shutdown_delay");

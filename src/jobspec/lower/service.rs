@@ -46,7 +46,18 @@ pub(super) fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
     s.meta = f.map(cx, "meta");
     s.canary_meta = f.map(cx, "canary_meta");
     s.connect = f.block(cx, "connect").map(|c| connect(c, cx));
-    f.unmodelled_block(cx, "identity");
+    s.tagged_addresses = f.map(cx, "tagged_addresses");
+    s.cluster = f.str(cx, "cluster").unwrap_or_default();
+    s.kind = f.str(cx, "kind").unwrap_or_default();
+    s.weights = f.block(cx, "weights").map(|w| {
+        let mut wf = F::new(w, cx, &["passing", "warning"], "weights");
+        ServiceWeights {
+            passing: wf.int(cx, "passing").unwrap_or_default(),
+            warning: wf.int(cx, "warning").unwrap_or_default(),
+            spans: wf.spans,
+        }
+    });
+    s.identity = f.block(cx, "identity").map(|b| identity(b, cx));
     let shared = f.block(cx, "check_restart").map(|r| check_restart(r, cx));
     s.checks = f
         .blocks("check")
@@ -140,6 +151,7 @@ pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> (ServiceCheck, Option<WrittenC
             "failures_before_warning",
             "check_restart",
             "notes",
+            "advertise",
         ],
         "check",
     );
@@ -165,8 +177,15 @@ pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> (ServiceCheck, Option<WrittenC
         on_update: f.str(cx, "on_update").unwrap_or_default(),
         success_before_passing: f.int(cx, "success_before_passing").unwrap_or_default(),
         failures_before_critical: f.int(cx, "failures_before_critical").unwrap_or_default(),
+        failures_before_warning: f.int(cx, "failures_before_warning").unwrap_or_default(),
+        tls_server_name: f.str(cx, "tls_server_name").unwrap_or_default(),
+        notes: f.str(cx, "notes").unwrap_or_default(),
         ..ServiceCheck::default()
     };
+    // api ServiceCheck's `advertise` is decoded but never reaches the
+    // servers (command/agent/job_endpoint.go ApiServicesToStructs copies no
+    // Advertise): read, and dropped as Nomad drops it.
+    let _ = f.str(cx, "advertise");
     let header_block = f.block(cx, "header");
     if let Some(h) = header_block {
         for a in &h.attrs {

@@ -159,30 +159,36 @@ pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
     let mut f = F::new(
         n,
         cx,
-        &["mode", "mbits", "hostname", "port", "dns", "cni"],
+        &[
+            "mode",
+            "device",
+            "cidr",
+            "ip",
+            "mbits",
+            "hostname",
+            "port",
+            "reserved_ports",
+            "dns",
+            "cni",
+        ],
         "network",
     );
     let mut net = Network {
         mode: f.str(cx, "mode").unwrap_or_default(),
+        device: f.str(cx, "device").unwrap_or_default(),
+        cidr: f.str(cx, "cidr").unwrap_or_default(),
+        ip: f.str(cx, "ip").unwrap_or_default(),
         mbits: f.int(cx, "mbits").unwrap_or_default(),
         hostname: f.str(cx, "hostname").unwrap_or_default(),
         ..Network::default()
     };
+    // api NetworkResource's `reserved_ports` blocks are reserved as written.
+    for p in f.blocks("reserved_ports") {
+        let port = port(p, cx, "reserved_ports");
+        net.reserved_ports.push(port);
+    }
     for p in f.blocks("port") {
-        let mut pf = F::new(
-            p,
-            cx,
-            &["static", "to", "host_network", "ignore_collision"],
-            "port",
-        );
-        let port = Port {
-            label: pf.label().unwrap_or_default().to_string(),
-            value: pf.int(cx, "static").unwrap_or_default(),
-            to: pf.int(cx, "to").unwrap_or_default(),
-            host_network: pf.str(cx, "host_network").unwrap_or_default(),
-            ignore_collision: pf.bool(cx, "ignore_collision").unwrap_or_default(),
-            spans: pf.spans,
-        };
+        let port = port(p, cx, "port");
         // Nomad's parsers (jobspec parsePorts, jobspec2
         // normalizeNetworkPorts) reserve a port only for `static > 0`; a
         // `static = 0` port is dynamic.
@@ -208,6 +214,23 @@ pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
     net
 }
 
+fn port(p: &Node, cx: &mut Cx<'_>, what: &str) -> Port {
+    let mut pf = F::new(
+        p,
+        cx,
+        &["static", "to", "host_network", "ignore_collision"],
+        what,
+    );
+    Port {
+        label: pf.label().unwrap_or_default().to_string(),
+        value: pf.int(cx, "static").unwrap_or_default(),
+        to: pf.int(cx, "to").unwrap_or_default(),
+        host_network: pf.str(cx, "host_network").unwrap_or_default(),
+        ignore_collision: pf.bool(cx, "ignore_collision").unwrap_or_default(),
+        spans: pf.spans,
+    }
+}
+
 /// A task's (or a sidecar task's) `logs` block.
 pub(super) fn logs(n: &Node, cx: &mut Cx<'_>) -> LogConfig {
     let mut lf = F::new(
@@ -216,6 +239,10 @@ pub(super) fn logs(n: &Node, cx: &mut Cx<'_>) -> LogConfig {
         &["max_files", "max_file_size", "disabled", "enabled"],
         "logs",
     );
+    // api LogConfig's deprecated `enabled` is decoded but never reaches the
+    // servers (ApiLogConfigToStructs copies Disabled only): dropped as Nomad
+    // drops it.
+    let _ = lf.bool(cx, "enabled");
     LogConfig {
         max_files: lf.int(cx, "max_files").unwrap_or_default(),
         max_file_size_mb: lf.int(cx, "max_file_size").unwrap_or_default(),

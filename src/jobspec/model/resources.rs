@@ -25,6 +25,11 @@ pub struct DnsConfig {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Network {
     pub mode: String,
+    /// `device`, `cidr`, `ip`: matched as part of the network, but
+    /// NetworkResource.Diff filters them out of its fields.
+    pub device: String,
+    pub cidr: String,
+    pub ip: String,
     pub mbits: i64,
     pub hostname: String,
     pub reserved_ports: Vec<Port>,

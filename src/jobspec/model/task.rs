@@ -34,6 +34,11 @@ pub struct ServiceCheck {
     pub on_update: String,
     pub success_before_passing: i64,
     pub failures_before_critical: i64,
+    /// `failures_before_warning` (1.7.3+), `tls_server_name` (1.6+) and
+    /// `notes` (1.8.1+): structs.ServiceCheck fields, in its diff.
+    pub failures_before_warning: i64,
+    pub tls_server_name: String,
+    pub notes: String,
     pub check_restart: Option<CheckRestart>,
     pub spans: Spans,
 }
@@ -56,6 +61,25 @@ pub struct Service {
     pub task_name: String,
     pub on_update: String,
     pub connect: Option<ConsulConnect>,
+    /// `tagged_addresses` (1.4+): flattened into the service's fields.
+    pub tagged_addresses: Map,
+    /// `cluster` (1.7.3+ in job files; "default" from 1.7 canonicalisation).
+    pub cluster: String,
+    /// `kind` (1.10.3+).
+    pub kind: String,
+    /// `weights` (1.9.2+), diff.go `weightsDiff`.
+    pub weights: Option<ServiceWeights>,
+    /// `identity` (1.7+), diff.go `idDiff`; the identity hook names it.
+    pub identity: Option<WorkloadIdentity>,
+    pub spans: Spans,
+}
+
+/// A service's DNS SRV weights (api ServiceWeights: an unset or
+/// non-positive weight canonicalises to 1).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceWeights {
+    pub passing: i64,
+    pub warning: i64,
     pub spans: Spans,
 }
 
