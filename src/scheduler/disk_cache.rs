@@ -350,9 +350,44 @@ fn prune(dir: &Path) {
     }
 }
 
+/// Placements asked of the scheduler (allocations × clients) below which
+/// replaying costs less than the key: hashing the world's `Debug` form and
+/// reading an entry is ~6% of a `check --staged` on the demo, where the
+/// replay itself is ~1%.
+const MIN_WORK: u64 = 20_000;
+
+/// Is replaying `running` on `world` dear enough to go through the cache?
+/// Only a question of speed: a cached and a fresh replay are the same.
+fn worth_caching(world: &World, running: &[Arc<Job>]) -> bool {
+    use crate::jobspec::JobType;
+    let clients: u64 = world.clients.iter().map(|p| u64::from(p.count)).sum();
+    let allocs: u64 = running
+        .iter()
+        .flat_map(|j| j.groups.iter().map(move |g| (j.job_type, g.count)))
+        .map(|(kind, count)| match kind {
+            JobType::System | JobType::Sysbatch => clients,
+            JobType::Service | JobType::Batch => u64::try_from(count).unwrap_or(0),
+        })
+        .fold(0u64, u64::saturating_add);
+    allocs.saturating_mul(clients) >= MIN_WORK
+}
+
 /// [`Simulation::new`] through the cache in `dir`: an intact entry of this
 /// world and seed, else the replay, then kept.
 pub fn replay_cached(
+    dir: &Path,
+    world: &World,
+    running: &[Arc<Job>],
+    seed: u64,
+) -> Result<Simulation, crate::diag::Diags> {
+    if !worth_caching(world, running) {
+        return Simulation::replay(Arc::new(world.clone()), running, seed);
+    }
+    through(dir, world, running, seed)
+}
+
+/// The replay of `world` under `seed` read from, or else written to, `dir`.
+fn through(
     dir: &Path,
     world: &World,
     running: &[Arc<Job>],
@@ -407,16 +442,34 @@ mod tests {
         let dir = scratch("same");
         let (world, running) = demo();
         let fresh = Simulation::new(&world, 3).expect("builds");
-        let first = replay_cached(&dir, &world, &running, 3).expect("builds");
+        let first = through(&dir, &world, &running, 3).expect("builds");
         let entries = std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
         assert_eq!(entries, 1, "one entry written");
-        let again = replay_cached(&dir, &world, &running, 3).expect("builds");
+        let again = through(&dir, &world, &running, 3).expect("builds");
         same(&first, &fresh);
         same(&again, &fresh);
         // Another seed is another entry, not this one's placements.
-        let other = replay_cached(&dir, &world, &running, 4).expect("builds");
+        let other = through(&dir, &world, &running, 4).expect("builds");
         same(&other, &Simulation::new(&world, 4).expect("builds"));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_small_world_is_replayed_without_an_entry() {
+        let dir = scratch("small");
+        let (world, running) = demo();
+        assert!(
+            !worth_caching(&world, &running),
+            "the demo replays in microseconds"
+        );
+        let sim = replay_cached(&dir, &world, &running, 3).expect("builds");
+        same(&sim, &Simulation::new(&world, 3).expect("builds"));
+        assert!(!dir.exists(), "nothing written for a small world");
+        let mut big = world.clone();
+        for pool in &mut big.clients {
+            pool.count = 2_000;
+        }
+        assert!(worth_caching(&big, &running), "2,000 clients per pool");
     }
 
     #[test]
@@ -448,7 +501,7 @@ mod tests {
         // On disk: garbage under the right name is replaced by a replay.
         std::fs::create_dir_all(&dir).expect("dir");
         std::fs::write(entry_path(&dir, &k), b"not an entry").expect("write");
-        let got = replay_cached(&dir, &world, &running, 1).expect("builds");
+        let got = through(&dir, &world, &running, 1).expect("builds");
         same(&got, &fresh);
         let _ = std::fs::remove_dir_all(&dir);
     }
