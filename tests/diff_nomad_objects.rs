@@ -7,17 +7,10 @@
 
 mod common;
 
-use common::load_job;
-
-use nomad_preflight::diff::{job_diff_with, JobDiff};
-use nomad_preflight::planner::annotate::annotate;
+use nomad_preflight::diff::JobDiff;
 use nomad_preflight::render::diff_text::render_diff;
 use nomad_preflight::version::NomadVersion;
-use serde_json::{json, Value};
-
-fn v205() -> NomadVersion {
-    NomadVersion::new(2, 0, 5)
-}
+use serde_json::json;
 
 fn job(job_extra: &str, group_extra: &str, task_extra: &str) -> String {
     format!(
@@ -26,20 +19,12 @@ fn job(job_extra: &str, group_extra: &str, task_extra: &str) -> String {
 }
 
 fn diff(old: &str, new: &str, contextual: bool) -> JobDiff {
-    let v = v205();
-    let (o, n) = (load_job(old, v), load_job(new, v));
-    let mut d = job_diff_with(Some(&o), Some(&n), v, contextual);
-    annotate(&mut d, &Default::default());
-    d
+    common::diff_205(old, new, contextual)
 }
 
-fn field(ty: &str, name: &str, old: &str, new: &str) -> Value {
-    json!({"Type": ty, "Name": name, "Old": old, "New": new, "Annotations": null})
-}
+use common::field_json as field;
 
-fn to_json<T: serde::Serialize>(x: &T) -> Value {
-    serde_json::to_value(x).expect("json")
-}
+use common::to_json;
 
 /// TestJobDiff "Multiregion: region added" (west edited, east added,
 /// strategy edited). The region's datacenters are a string set inside it.

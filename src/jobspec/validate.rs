@@ -210,7 +210,7 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
         }
         out.nested(
             Some(format!("Task group {} validation failed", g.name)),
-            |out| group(job, g, out),
+            |out| group(job, g, v, out),
         );
     }
     if bad_priority && hook_priority {
@@ -242,7 +242,7 @@ fn position(job: &Job, g: &TaskGroup) -> usize {
 }
 
 /// `TaskGroup.Validate`, in its order.
-fn group(job: &Job, g: &TaskGroup, out: &mut Out<'_>) {
+fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let gs = &g.spans;
     if g.count < 0 {
         out.push(
@@ -371,7 +371,7 @@ fn group(job: &Job, g: &TaskGroup, out: &mut Out<'_>) {
         );
         out.error(text, d);
     }
-    let scopes = super::validate_net::networks(g, out);
+    let scopes = super::validate_net::networks(g, v, out);
     super::validate_net::group_services(g, &scopes, out);
     for (i, t) in g.tasks.iter().enumerate() {
         let mut scope = scopes.group.clone();

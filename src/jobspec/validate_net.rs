@@ -8,6 +8,7 @@ use super::model::*;
 use super::validate::{At, Out};
 use crate::diag::Diag;
 use crate::source::Span;
+use crate::version::NomadVersion;
 
 /// The port labels in scope: the group's networks, and each task's own
 /// (legacy `resources { network }`) in task order.
@@ -21,12 +22,15 @@ pub(super) struct Scopes<'a> {
 /// not take a group port's; a static port is reserved once per host
 /// network (`default` when unnamed) across the group and its tasks, unless
 /// the group port ignores collisions.
-pub(super) fn networks<'a>(g: &'a TaskGroup, out: &mut Out<'_>) -> Scopes<'a> {
+///
+/// Before 0.10 TaskGroup.Validate listed the task ports' static collisions
+/// among its own errors, unwrapped (there were no group networks).
+pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>) -> Scopes<'a> {
     let mut scopes = Scopes {
         group: BTreeMap::new(),
         tasks: Vec::new(),
     };
-    out.nested(Some("Task group network validation failed".into()), |out| {
+    let mut checks = |out: &mut Out<'_>| {
         let mut statics: BTreeMap<(i64, &str), (String, Span)> = BTreeMap::new();
         for n in &g.networks {
             for p in n.ports() {
@@ -64,7 +68,12 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, out: &mut Out<'_>) -> Scopes<'a> {
             }
             scopes.tasks.push(own);
         }
-    });
+    };
+    if v.at_least(0, 10, 0) {
+        out.nested(Some("Task group network validation failed".into()), checks);
+    } else {
+        checks(out);
+    }
     scopes
 }
 

@@ -195,6 +195,25 @@ mod tests {
         );
     }
 
+    /// 0.9.3's TaskGroup.Validate lists a task port's static collision
+    /// among the group's errors (no network wrapper before 0.10).
+    #[test]
+    fn before_0_10_static_ports_are_the_groups_own_errors() {
+        let task = |name: &str, label: &str| {
+            format!("    task \"{name}\" {{\n      driver = \"exec\"\n      resources {{\n        network {{\n          port \"{label}\" {{\n            static = 8080\n          }}\n        }}\n      }}\n    }}\n")
+        };
+        let text = format!(
+            "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{}{}  }}\n}}\n",
+            task("a", "x"),
+            task("b", "y")
+        );
+        let v = NomadVersion::DEMO;
+        assert_eq!(
+            validate_error(&load(&text, v), "j.nomad", v),
+            "Job validation errors:\n1 error(s) occurred:\n\n* Task group g validation failed: 1 error(s) occurred:\n\n* Static port 8080 already reserved by a:x\n"
+        );
+    }
+
     #[test]
     fn a_parse_error_is_an_error_getting_the_job_struct() {
         let text = "job \"j\" {\n  datacenters = [\"dc1\"\n}\n";

@@ -226,3 +226,22 @@ pub fn written_import(
     }
     (tmp, rules)
 }
+
+/// The annotated 2.0.5 diff of two job files (`contextual` as `nomad job
+/// plan` asks for it), as the diff tests read it.
+pub fn diff_205(old: &str, new: &str, contextual: bool) -> nomad_preflight::diff::JobDiff {
+    let v = nomad_preflight::version::NomadVersion::new(2, 0, 5);
+    let (o, n) = (load_job(old, v), load_job(new, v));
+    let mut d = nomad_preflight::diff::job_diff_with(Some(&o), Some(&n), v, contextual);
+    nomad_preflight::planner::annotate::annotate(&mut d, &Default::default());
+    d
+}
+
+/// A FieldDiff as Nomad's JSON writes it (no annotations).
+pub fn field_json(ty: &str, name: &str, old: &str, new: &str) -> serde_json::Value {
+    serde_json::json!({"Type": ty, "Name": name, "Old": old, "New": new, "Annotations": null})
+}
+
+pub fn to_json<T: serde::Serialize>(x: &T) -> serde_json::Value {
+    serde_json::to_value(x).expect("json")
+}
