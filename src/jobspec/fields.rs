@@ -36,12 +36,17 @@ impl Reads {
         self.0.borrow_mut().entry(Self::key(node)).or_default();
     }
 
+    /// Only names `node` wrote are kept: the unmodelled part asks about
+    /// nothing else, and the lowering asks for every field of every block,
+    /// written or not (allocating a name for each was ~5% of a check).
     fn mark(&self, node: &Node, name: &str) {
-        self.0
-            .borrow_mut()
-            .entry(Self::key(node))
-            .or_default()
-            .insert(name.to_string());
+        let written = node.attrs.iter().any(|a| a.name == name)
+            || node.blocks.iter().any(|b| b.ident == name);
+        let mut map = self.0.borrow_mut();
+        let read = map.entry(Self::key(node)).or_default();
+        if written && !read.contains(name) {
+            read.insert(name.to_string());
+        }
     }
 
     /// The names read from `node`, or None when no typed reader looked at it
