@@ -13,143 +13,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::config::{self, Configs};
-use crate::git::{self, Change, LazyGitVfs};
+use crate::config::Configs;
+use crate::git::Change;
 use crate::job_loader::JobLoader;
 use crate::jobspec::{self, Job};
 use crate::scheduler::Simulation;
-use crate::vfs::{DiskVfs, Vfs};
+use crate::vfs::Vfs;
 
-/// Where the new versions of the changed files are read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Head {
-    /// The index: what `git commit` will record.
-    Index,
-    /// The working tree.
-    WorkTree,
-    /// A revision (`--head REF`).
-    Rev(String),
-}
-
-impl std::fmt::Display for Head {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Head::Index => f.write_str("the index"),
-            Head::WorkTree => f.write_str("the working tree"),
-            Head::Rev(r) => f.write_str(r),
-        }
-    }
-}
-
-/// The two sides being compared.
-#[derive(Debug, Clone)]
-pub struct Range {
-    /// Top of the work tree; every path below is relative to it.
-    pub root: PathBuf,
-    /// Where the running versions (and the world) come from.
-    pub base: String,
-    pub head: Head,
-}
-
-impl Range {
-    /// `--staged` (HEAD to the index), else `--base REF [--head REF2]`.
-    pub fn new(root: PathBuf, staged: bool, base: Option<&str>, head: Option<&str>) -> Range {
-        if staged {
-            return Range {
-                root,
-                base: "HEAD".into(),
-                head: Head::Index,
-            };
-        }
-        Range {
-            root,
-            base: base.unwrap_or("HEAD").to_string(),
-            head: head.map_or(Head::WorkTree, |h| Head::Rev(h.to_string())),
-        }
-    }
-
-    /// The files holding the new versions.
-    pub fn head_vfs(&self) -> std::io::Result<Box<dyn Vfs>> {
-        Ok(match &self.head {
-            Head::Index => Box::new(LazyGitVfs::index(&self.root)?),
-            Head::Rev(r) => Box::new(LazyGitVfs::rev(&self.root, r)?),
-            Head::WorkTree => Box::new(DiskVfs::new(self.root.clone())),
-        })
-    }
-
-    /// The files at the base (the versions that run).
-    pub fn base_vfs(&self) -> std::io::Result<LazyGitVfs> {
-        LazyGitVfs::rev(&self.root, &self.base)
-    }
-
-    /// The configurations this change set is judged under, found from the
-    /// current folder up to the repository's top on each side (see
-    /// [`Configs`]).
-    pub fn configs(&self) -> Result<Configs, crate::diag::Diags> {
-        let git_err = |e: std::io::Error| {
-            crate::diag::Diags::from(crate::diag::Diag::error(
-                "config::read",
-                format!("cannot read {} from git: {e}", config::FILE_NAME),
-            ))
-        };
-        let start = config::start_in(&self.root);
-        let head_vfs = self.head_vfs().map_err(git_err)?;
-        let head = config::discover(head_vfs.as_ref(), &start)?.unwrap_or_default();
-        let base = match self.head {
-            Head::Index => None,
-            _ => {
-                let base_vfs = self.base_vfs().map_err(git_err)?;
-                Some(config::discover(&base_vfs, &start)?.unwrap_or_default())
-            }
-        };
-        Ok(Configs { head, base })
-    }
-
-    fn changes(&self) -> std::io::Result<Vec<Change>> {
-        let (head, staged) = match &self.head {
-            Head::Index => (None, true),
-            Head::WorkTree => (None, false),
-            Head::Rev(r) => (Some(r.as_str()), false),
-        };
-        let mut changes = git::changed_files(&self.root, &self.base, head, staged)?;
-        if self.head == Head::WorkTree {
-            with_untracked(&mut changes, git::untracked(&self.root, false)?);
-        }
-        Ok(changes)
-    }
-
-    /// Files named like job files that `.gitignore` keeps out of the
-    /// working tree's change (they can never be committed as they are).
-    fn ignored_jobs(&self) -> std::io::Result<Vec<PathBuf>> {
-        if self.head != Head::WorkTree {
-            return Ok(Vec::new());
-        }
-        let named = |p: &PathBuf| {
-            let name = p.to_string_lossy();
-            name.ends_with(".nomad") || name.ends_with(".nomad.hcl") || name.ends_with(".job")
-        };
-        Ok(git::untracked(&self.root, true)?
-            .into_iter()
-            .filter(named)
-            .collect())
-    }
-}
-
-/// Add the working tree's untracked files to its `git diff BASE` listing:
-/// git leaves them out until they are added, and a new job file nobody ran
-/// `git add` on yet is still the change under review. A file removed from
-/// the index but still on disk is a modification, not a deletion.
-fn with_untracked(changes: &mut Vec<Change>, untracked: Vec<PathBuf>) {
-    for path in untracked {
-        match changes
-            .iter_mut()
-            .find(|c| matches!(c, Change::Deleted(p) if *p == path))
-        {
-            Some(c) => *c = Change::Modified(path),
-            None => changes.push(Change::Added(path)),
-        }
-    }
-}
+mod range;
+pub use range::{Head, Range};
 
 /// How a job file changed, as the header of its plan says it.
 #[derive(Debug, Clone, PartialEq, Eq)]

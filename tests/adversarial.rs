@@ -11,6 +11,8 @@ mod common;
 mod arith;
 #[path = "adversarial/budgets.rs"]
 mod budgets;
+#[path = "adversarial/crashes.rs"]
+mod crashes;
 #[path = "adversarial/git.rs"]
 mod git;
 #[path = "adversarial/output.rs"]
