@@ -97,14 +97,20 @@ fn group(
         };
         g.reschedule = Some(reschedule(r, jt));
     }
-    if jt == JobType::Service {
-        let m = g
-            .migrate
-            .take()
-            .or_else(|| job_migrate.cloned())
-            .unwrap_or_default();
-        g.migrate = Some(migrate(m));
-    }
+    // api TaskGroup.Canonicalize: the job's migrate merged with the
+    // group's written fields, for every job type (TaskGroup.Validate then
+    // refuses it outside service jobs); a service group without one gets
+    // the defaults.
+    let merged = match (job_migrate, g.migrate.take()) {
+        (Some(j), Some(gm)) => Some(merge_migrate(j, gm)),
+        (Some(j), None) => Some(j.clone()),
+        (None, gm) => gm,
+    };
+    g.migrate = match merged {
+        Some(m) => Some(migrate(m)),
+        None if jt == JobType::Service => Some(migrate(MigrateStrategy::default())),
+        None => None,
+    };
     for c in &mut g.affinities {
         affinity(c);
     }
@@ -173,6 +179,19 @@ fn merge_update(job: &UpdateStrategy, group: UpdateStrategy) -> UpdateStrategy {
         min_healthy_time: "min_healthy_time", healthy_deadline: "healthy_deadline",
         progress_deadline: "progress_deadline", auto_revert: "auto_revert",
         auto_promote: "auto_promote", canary: "canary");
+    out.spans.block = group.spans.block.or(out.spans.block);
+    out
+}
+
+/// api MigrateStrategy.Merge: the group's written fields over the job's.
+fn merge_migrate(job: &MigrateStrategy, group: MigrateStrategy) -> MigrateStrategy {
+    let mut out = job.clone();
+    let gs = &group.spans;
+    macro_rules! take {
+        ($($f:ident : $k:literal),*) => {$( if gs.written($k) { out.$f = group.$f.clone(); out.spans.set($k, gs.get($k).unwrap_or_default()); } )*};
+    }
+    take!(max_parallel: "max_parallel", health_check: "health_check",
+        min_healthy_time: "min_healthy_time", healthy_deadline: "healthy_deadline");
     out.spans.block = group.spans.block.or(out.spans.block);
     out
 }

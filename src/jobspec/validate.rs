@@ -323,21 +323,18 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     // system jobs roll updates out.
     if let Some(u) = &g.update {
         if !matches!(job.job_type, JobType::Service | JobType::System) {
-            let span = u
-                .spans
-                .block
-                .or(job.update.as_ref().and_then(|j| j.spans.block));
-            let text = format!("Job type \"{}\" does not allow update block", job.job_type);
-            out.push(
-                text.clone(),
-                "jobspec::value",
-                at(
-                    span.or(gs.label),
-                    text,
-                    "update block",
-                    "remove the update block: batch and sysbatch jobs have no rolling updates",
-                ),
-            );
+            let job_block = job.update.as_ref().and_then(|j| j.spans.block);
+            let help = "remove the update block: batch and sysbatch jobs have no rolling updates";
+            disallowed(job, g, "update", u.spans.block.or(job_block), help, out);
+        }
+    }
+    // Only service jobs migrate allocations off draining nodes; a job's
+    // migrate block reaches every group (api TaskGroup.Canonicalize).
+    if let Some(m) = &g.migrate {
+        if job.job_type != JobType::Service {
+            let job_block = job.migrate.as_ref().and_then(|j| j.spans.block);
+            let help = "remove the migrate block: only service jobs migrate allocations off draining nodes";
+            disallowed(job, g, "migrate", m.spans.block.or(job_block), help, out);
         }
     }
     let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
@@ -382,6 +379,24 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             task(t, g, &scope, out)
         });
     }
+}
+
+/// `Job type "batch" does not allow <block> block`, at the block.
+fn disallowed(
+    job: &Job,
+    g: &TaskGroup,
+    block: &str,
+    span: Option<Span>,
+    help: &str,
+    out: &mut Out<'_>,
+) {
+    let text = format!("Job type \"{}\" does not allow {block} block", job.job_type);
+    let label = format!("{block} block");
+    out.push(
+        text.clone(),
+        "jobspec::value",
+        at(span.or(g.spans.label), text, &label, help),
+    );
 }
 
 /// `Task.Validate`, in its order.

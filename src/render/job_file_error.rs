@@ -86,7 +86,10 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
 fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     let span = d.primary_span().filter(|_| hcl2);
     match span {
-        Some(span) if d.message.starts_with("Call to unknown function; ") => {
+        Some(span)
+            if d.message.starts_with("Call to unknown function; ")
+                || d.message.starts_with("Unsupported argument; ") =>
+        {
             let (line, col) = parsed.source.line_col(span.start);
             let name = parsed.source.text.get(span.start..span.end).unwrap_or("");
             let end = col + name.chars().count();
@@ -211,6 +214,33 @@ mod tests {
         assert_eq!(
             validate_error(&load(&text, v), "j.nomad", v),
             "Job validation errors:\n1 error(s) occurred:\n\n* Task group g validation failed: 1 error(s) occurred:\n\n* Static port 8080 already reserved by a:x\n"
+        );
+    }
+
+    /// api TaskGroup.Canonicalize gives every group the job's migrate
+    /// block, whatever the job type; TaskGroup.Validate refuses it outside
+    /// service jobs (the corpus's jobspec migrate-job.hcl fixture).
+    #[test]
+    fn a_batch_job_may_not_migrate() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  type = \"batch\"\n  migrate {\n    max_parallel = 2\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
+        let v = NomadVersion::new(2, 0, 5);
+        assert_eq!(
+            validate_error(&load(text, v), "j.nomad", v),
+            "Job validation errors:\n1 error occurred:\n\t* Task group g validation failed: 1 error occurred:\n\t* Job type \"batch\" does not allow migrate block\n\n\n\n\n"
+        );
+        let service = text.replace("  type = \"batch\"\n", "");
+        assert!(load(&service, v).is_valid());
+    }
+
+    /// A template's `wait` is a gohcl block: written as an argument it is
+    /// HCL's "Unsupported argument", located at its name.
+    #[test]
+    fn a_block_written_as_an_argument_is_hcls_unsupported_argument() {
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      template {\n        data = \"x\"\n        destination = \"local/x\"\n        wait = {\n          min = \"1m\"\n        }\n      }\n    }\n  }\n}\n";
+        let v = NomadVersion::new(2, 0, 5);
+        assert_eq!(
+            plan_error(&load(text, v), "j.nomad", v),
+            "Error getting job struct: Error parsing job file from j.nomad:\nj.nomad:9,9-13: Unsupported argument; An argument named \"wait\" is not expected here. Did you mean to define a block of type \"wait\"?\n"
         );
     }
 
