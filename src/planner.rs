@@ -12,6 +12,7 @@ pub use admission::Admission;
 use self::annotate::annotate;
 use crate::diff::{job_diff, JobDiff};
 use crate::jobspec::Job;
+use crate::scheduler::quota_devices::{device_quota_unknown, DeviceQuotaUnknown};
 use crate::scheduler::{PlanResult, Simulation};
 
 #[derive(Debug, Clone)]
@@ -23,6 +24,10 @@ pub struct Plan {
     /// What the Plan RPC's admission said. When it is not `Admitted`, the
     /// scheduler did not see the job: `result` places nothing.
     pub admission: Admission,
+    /// What we cannot know of this plan (device limits of its quota,
+    /// counted by Nomad Enterprise's private code): when set, no consumer
+    /// prints Nomad's text for `result`; each says this instead.
+    pub cannot_know: Option<DeviceQuotaUnknown>,
 }
 
 pub fn plan(sim: &Simulation, job: &Job) -> Plan {
@@ -44,10 +49,12 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
         .map(|r| (*r.job).clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
+    let cannot_know = device_quota_unknown(&sim.world, job);
     Plan {
         result,
         diff,
         old,
         admission,
+        cannot_know,
     }
 }

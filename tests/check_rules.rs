@@ -19,7 +19,7 @@ use nomad_preflight::world::{
 };
 
 /// Three demo-sized docker/java clients in dc1; namespace `default` with a
-/// 3000 MHz / 9500 MB quota, `scratch` without one; quotas required;
+/// 3000 MHz / 9500 MB / 1 `nvidia/gpu` quota, `scratch` without one; quotas required;
 /// priority band 30..=70 for `default`.
 fn world() -> World {
     let pool = ClientPool {
@@ -56,6 +56,8 @@ fn world() -> World {
             region_limit: RegionLimit {
                 cpu: Some(3000),
                 memory: Some(9500),
+                // Counted by no rule but NP307: no other fixture asks a device.
+                devices: BTreeMap::from([("nvidia/gpu".to_string(), 1)]),
                 ..RegionLimit::default()
             },
             spans: Spans::default(),

@@ -210,6 +210,17 @@ pub fn fallback_notice_for(cwd: &Path, used: &str) -> String {
     )
 }
 
+/// The world's load warnings that say a plan's verdict cannot be known
+/// (a quota's device limits), on stderr before any plan made against it.
+pub fn eprint_cannot_know(warnings: &Diags, color: bool) {
+    let shown: Vec<crate::diag::Diag> = warnings
+        .iter()
+        .filter(|d| d.code == crate::world::QUOTA_DEVICES)
+        .cloned()
+        .collect();
+    eprint!("{}", crate::diag::render(&shown, color));
+}
+
 /// Print diagnostics to stderr.
 pub fn eprint_diags(diags: &Diags, color: bool) {
     eprint!("{}", crate::diag::render(&diags.0, color));

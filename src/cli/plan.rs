@@ -146,6 +146,19 @@ pub struct JobPlan {
     pub result: PlanResult,
     /// The Plan RPC's admission verdict for the version.
     pub admission: Admission,
+    /// What we cannot know of the plan (see `planner::Plan::cannot_know`).
+    pub cannot_know: Option<crate::scheduler::quota_devices::DeviceQuotaUnknown>,
+}
+
+impl JobPlan {
+    /// The one line said in place of Nomad's text when the plan cannot be
+    /// known (a refusal at admission is known, and said first).
+    pub fn cannot_know_line(&self) -> Option<String> {
+        if matches!(self.admission, Admission::Refused { .. }) {
+            return None;
+        }
+        self.cannot_know.as_ref().map(|u| u.line(&self.job))
+    }
 }
 
 /// Plan `job` against the simulation's state, as `nomad job plan` does.
@@ -154,6 +167,7 @@ pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
         result,
         diff,
         admission,
+        cannot_know,
         ..
     } = crate::planner::plan(sim, &job);
     JobPlan {
@@ -161,6 +175,7 @@ pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
         diff,
         result,
         admission,
+        cannot_know,
     }
 }
 
@@ -250,6 +265,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice_for(&cwd, &resolved.note));
     }
+    common::eprint_cannot_know(&resolved.warnings, color.stderr());
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
     let job = match load_planned(&loader, file) {
@@ -290,20 +306,30 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
 /// No earlier version of a running job's own file: one line on stderr (and
 /// the same in JSON), exit 255, and never Nomad's text in its place.
 fn refuse_unknown(args: &PlanArgs, file: &Path, before: &before::Source) -> Option<i32> {
-    let line = format!(
-        "error: {}",
-        before.unknown_line(file, "commit it, or pass --running OLD_FILE")?
-    );
+    let line = before.unknown_line(file, "commit it, or pass --running OLD_FILE")?;
+    Some(cannot_know(args, &line, serde_json::Map::new(), before))
+}
+
+/// What a plan cannot know, the one way every case is said: `error: LINE`
+/// on stderr, `Preflight.Error` (with `fields` beside it) in JSON, exit
+/// 255, and never Nomad's text in its place.
+fn cannot_know(
+    args: &PlanArgs,
+    line: &str,
+    mut fields: serde_json::Map<String, serde_json::Value>,
+    before: &before::Source,
+) -> i32 {
+    let line = format!("error: {}", crate::escape::one_line(line));
     eprintln!("{line}");
     if args.format == PlanFormat::Json {
-        let v = serde_json::json!({
-            "Preflight": {"Before": before.json(), "Error": line},
-        });
+        fields.insert("Before".into(), before.json());
+        fields.insert("Error".into(), line.into());
+        let v = serde_json::json!({ "Preflight": fields });
         if let Ok(s) = serde_json::to_string_pretty(&v) {
             println!("{s}");
         }
     }
-    Some(exit::NOMAD_ERROR)
+    exit::NOMAD_ERROR
 }
 
 /// Print one plan in the chosen format; returns Nomad's exit code for it.
@@ -327,6 +353,12 @@ pub(super) fn print_single(
             }
         }
         return exit::NOMAD_ERROR;
+    }
+    if let (Some(line), Some(u)) = (plan.cannot_know_line(), &plan.cannot_know) {
+        let mut fields = serde_json::Map::new();
+        fields.insert("DeviceQuota".into(), u.json());
+        fields.insert("Admission".into(), plan.admission.json());
+        return cannot_know(args, &line, fields, before);
     }
     let view = view(args, plan, path, world);
     // A failed replay is an error of the command, never a share over fewer runs.

@@ -155,5 +155,10 @@ fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &
             out.push((plugin, "1.6.2"));
         }
     }
+    // client/fingerprint/secrets.go (1.11+): the built-in providers.
+    if v.at_least(1, 11, 0) {
+        out.push(("plugins.secrets.nomad.version", "1.0.0"));
+        out.push(("plugins.secrets.vault.version", "1.0.0"));
+    }
     out
 }

@@ -14,7 +14,7 @@ pub mod functions;
 mod lower;
 pub mod model;
 pub mod parse;
-mod sha1;
+pub(crate) mod sha1;
 pub mod tree;
 mod unmodelled;
 mod validate;

@@ -83,7 +83,7 @@ fn gateway(g: &TaskGroup, v: NomadVersion) -> Option<String> {
 }
 
 /// `groupConnectNetworkModeValidate` (1.11+).
-fn network_mode(g: &TaskGroup, prefix: &str, allow_host: bool) -> Option<String> {
+pub(super) fn network_mode(g: &TaskGroup, prefix: &str, allow_host: bool) -> Option<String> {
     if g.networks.len() != 1 {
         return Some(format!(
             "{prefix}: must have exactly one network for Consul Connect: group {} has {} networks",

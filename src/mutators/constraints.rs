@@ -12,12 +12,24 @@
 //!   from 1.7, on the task for a task's service), Nomad services
 //!   `${attr.nomad.service_discovery} = true`; 1.5: Nomad service checks
 //!   `${attr.nomad.version} >= 1.4.0`;
-//! - 1.8: bridge networking (the five CNI plugins `>= 0.4.0`) and a
+//! - 1.7: NUMA (a task's `numa` affinity other than `none`):
+//!   `${attr.nomad.version} semver >= 1.6.3-dev` and `${attr.kernel.name} =
+//!   linux`; 1.7.x constrains the group for Consul task services only
+//!   inside its loop over the group's services (so only when the group has
+//!   one), 1.8 constrains the task;
+//! - 1.8: bridge networking (the five CNI plugins `>= 0.4.0`), a
 //!   transparent proxy (`consul-cni >= 1.4.2`, `${attr.nomad.version} >=
-//!   1.8.0-dev`).
+//!   1.8.0-dev`) and task schedules (`${attr.nomad.version} >=
+//!   1.8.0-dev`);
+//! - 1.11: secrets providers, `${attr.plugins.secrets.PROVIDER.version}
+//!   is_set`, added to every group for the providers of every group (the
+//!   hook ranges over the whole job's `Job.Secrets()` map in each group).
 //!
-//! Not modelled yet: NUMA (1.7), task schedules (1.8), secrets providers
-//! (1.11) and non-default Consul/Vault clusters (Enterprise).
+//! Each group's constraints come in the hook's order: Vault, secrets,
+//! NUMA, signals, Nomad service discovery and its checks, Consul, CNI,
+//! transparent proxy, task schedule.
+//!
+//! Not modelled: non-default Consul/Vault clusters (Enterprise).
 
 use crate::jobspec::{Constraint, Job, Service, TaskGroup};
 use crate::version::NomadVersion;
@@ -72,6 +84,31 @@ fn signals(g: &TaskGroup) -> Vec<String> {
     out
 }
 
+/// `NUMA.Requested`: a `numa` block whose affinity is not `none` (the
+/// canonical default).
+fn requests_numa(t: &crate::jobspec::Task) -> bool {
+    t.resources
+        .numa
+        .as_ref()
+        .is_some_and(|n| !n.affinity.is_empty() && n.affinity != "none")
+}
+
+/// Every group's secrets providers (`Job.Secrets`), each once per group,
+/// in job order.
+fn secret_providers(job: &Job) -> Vec<String> {
+    let mut out = Vec::new();
+    for g in &job.groups {
+        let mut mine: Vec<&str> = Vec::new();
+        for s in g.tasks.iter().flat_map(|t| &t.secrets) {
+            if !mine.contains(&s.provider.as_str()) {
+                mine.push(&s.provider);
+            }
+        }
+        out.extend(mine.into_iter().map(str::to_string));
+    }
+    out
+}
+
 pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
     let semver = if v.at_least(0, 11, 0) {
         "semver"
@@ -83,6 +120,7 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
     } else {
         ">= 1.7.0"
     };
+    let secret_providers = secret_providers(job);
     for g in &mut job.groups {
         let mut list = std::mem::take(&mut g.constraints);
         if g.tasks.iter().any(|t| t.vault.is_some()) {
@@ -93,6 +131,27 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
             } else {
                 add_full(&mut list, k);
             }
+        }
+        if v.at_least(1, 11, 0) {
+            // Go ranges over `Job.Secrets()`, a map by group: with several
+            // groups' providers the order is random; ours is the job's.
+            for provider in &secret_providers {
+                add_left(
+                    &mut list,
+                    c(
+                        &format!("${{attr.plugins.secrets.{provider}.version}}"),
+                        "is_set",
+                        "",
+                    ),
+                );
+            }
+        }
+        if v.at_least(1, 7, 0) && g.tasks.iter().any(requests_numa) {
+            add_full(
+                &mut list,
+                c("${attr.nomad.version}", "semver", ">= 1.6.3-dev"),
+            );
+            add_full(&mut list, c("${attr.kernel.name}", "=", "linux"));
         }
         let sigs = signals(g);
         if !sigs.is_empty() {
@@ -114,7 +173,7 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
                 add_full(&mut list, c("${attr.nomad.version}", "semver", ">= 1.4.0"));
             }
             let consul = c("${attr.consul.version}", "semver", consul_min);
-            if v.at_least(1, 7, 0) {
+            if v.at_least(1, 8, 0) {
                 // Group services constrain the group, task services their task.
                 if g.services.iter().any(is_consul) {
                     add_left(&mut list, consul.clone());
@@ -123,6 +182,13 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
                     if t.services.iter().any(is_consul) {
                         add_left(&mut t.constraints, consul.clone());
                     }
+                }
+            } else if v.at_least(1, 7, 0) {
+                // 1.7.x walks the task services inside its loop over the
+                // group's services, and constrains the group for both.
+                let task_consul = g.tasks.iter().flat_map(|t| &t.services).any(is_consul);
+                if g.services.iter().any(is_consul) || (!g.services.is_empty() && task_consul) {
+                    add_left(&mut list, consul.clone());
                 }
             } else if all().any(is_consul) {
                 add_left(&mut list, consul);
@@ -157,6 +223,12 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
                         ">= 1.4.2",
                     ),
                 );
+                add_left(
+                    &mut list,
+                    c("${attr.nomad.version}", "semver", ">= 1.8.0-dev"),
+                );
+            }
+            if g.tasks.iter().any(|t| t.schedule.is_some()) {
                 add_left(
                     &mut list,
                     c("${attr.nomad.version}", "semver", ">= 1.8.0-dev"),

@@ -10,7 +10,10 @@
 //!    `connect-proxy-<service>` sidecar task of every Connect sidecar
 //!    service, its proxy port in the group network, the task kind of a
 //!    Connect native service, the task of a gateway;
-//! 2. `jobImpliedConstraints` (job_endpoint_hooks.go): the Vault, signal,
+//! 2. `jobExposeCheckHook` (0.11+, job_endpoint_hook_expose_check.go):
+//!    the sidecar proxy's expose path of every `expose = true` check, and
+//!    the listener port it may add;
+//! 3. `jobImpliedConstraints` (job_endpoint_hooks.go): the Vault, signal,
 //!    Consul and Nomad service discovery, CNI and transparent proxy
 //!    constraints.
 //!
@@ -31,9 +34,11 @@ mod connect;
 mod connect_task;
 mod connect_validate;
 mod constraints;
+mod expose_check;
 mod gateway_proxy;
 
 pub use connect_validate::validate as connect_validate;
+pub use expose_check::validate as expose_check_validate;
 
 use crate::jobspec::Job;
 use crate::version::NomadVersion;
@@ -46,6 +51,10 @@ pub fn apply(job: &Job, v: NomadVersion) -> Result<Job, String> {
     connect::mutate(&mut out, v).map_err(|e| match e {
         connect::HookError::Error(e) => format!("error in job mutator connect: {e}"),
         connect::HookError::Panic(e) => e,
+    })?;
+    // Its errors carry their own "error in job mutator expose-check: ".
+    expose_check::mutate(&mut out, v).map_err(|e| match e {
+        connect::HookError::Error(e) | connect::HookError::Panic(e) => e,
     })?;
     constraints::mutate(&mut out, v);
     Ok(out)

@@ -87,9 +87,10 @@ pub enum Refusal {
     },
     /// The job's node pool does not exist (1.6.0+).
     MissingNodePool { pool: String },
-    /// Nomad's Connect hook refuses the job (see `crate::mutators`): its
-    /// mutator failed (`mutator`, the error is returned alone), or its
-    /// validator did (the first of the validators' errors).
+    /// Nomad's Connect or expose-check hook refuses the job (see
+    /// `crate::mutators`): a mutator failed (`mutator`, the error is
+    /// returned alone), or a validator did (each hook's first error, the
+    /// first entries of the validators' multierror).
     Connect { message: String, mutator: bool },
 }
 
@@ -194,15 +195,23 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
         }
     };
     let job = &mutated;
-    if let Some(message) = crate::mutators::connect_validate(job, version) {
+    // The Connect hook's validator, then the expose-check hook's (0.11+):
+    // one entry each in the validators' multierror.
+    let hooks = [
+        crate::mutators::connect_validate(job, version),
+        crate::mutators::expose_check_validate(job, version),
+    ];
+    let mut hook_refused = false;
+    for message in hooks.into_iter().flatten() {
+        hook_refused = true;
         out.push(Refusal::Connect {
             message,
             mutator: false,
         });
-        // Before 1.3 no other validator could refuse it.
-        if !version.at_least(1, 3, 0) {
-            return out;
-        }
+    }
+    // Before 1.3 no other validator could refuse it.
+    if hook_refused && !version.at_least(1, 3, 0) {
+        return out;
     }
     if !state.namespaces.contains(&job.namespace) {
         out.push(Refusal::MissingNamespace);

@@ -153,6 +153,7 @@ impl<'a> Session<'a> {
                     mut result,
                     diff,
                     admission,
+                    cannot_know,
                     ..
                 } = crate::planner::plan(&self.sim, &job);
                 self.last_plan_index
@@ -181,6 +182,15 @@ impl<'a> Session<'a> {
                     crate::planner::Admission::Refused { body, .. } => (
                         crate::diag::exit::NOMAD_ERROR,
                         crate::render::plan::plan_refused(body),
+                    ),
+                    // What we cannot know is said as `plan` says it, never
+                    // as Nomad's text: the step cannot pass on a guess.
+                    _ if cannot_know.is_some() => (
+                        crate::diag::exit::NOMAD_ERROR,
+                        cannot_know
+                            .as_ref()
+                            .map(|u| format!("error: {}\n", u.line(&job)))
+                            .unwrap_or_default(),
                     ),
                     _ => {
                         let mut out = String::new();

@@ -271,6 +271,7 @@ register_rules![
     quota::quota_exceeded::QuotaExceeded,
     quota::quota_near_limit::QuotaNearLimit,
     quota::namespace_driver::NamespaceDriverNotAllowed,
+    quota::quota_devices_unknown::QuotaDevicesUnknown,
     priority::priority_out_of_range::PriorityOutOfRange,
     priority::priority_outside_band::PriorityOutsideBand,
     priority::preemption_victim::PreemptionVictim,

@@ -101,7 +101,23 @@ pub struct Engine<'w> {
 }
 
 impl<'w> Engine<'w> {
+    /// An engine for `job` against `state` (the job versions its
+    /// allocations run are looked up in the world's pinned history and the
+    /// registered jobs; see [`Engine::with_history`]).
     pub fn new(world: &'w World, state: &'w State, job: &Job, rng_seed: u64) -> Engine<'w> {
+        static NONE: super::generic::JobHistory = std::collections::BTreeMap::new();
+        Engine::with_history(world, state, &NONE, job, rng_seed)
+    }
+
+    /// [`Engine::new`] reading the job version each allocation runs from
+    /// `history` (every version the simulation registered).
+    pub fn with_history(
+        world: &'w World,
+        state: &'w State,
+        history: &super::generic::JobHistory,
+        job: &Job,
+        rng_seed: u64,
+    ) -> Engine<'w> {
         let node_pos: HashMap<&str, usize> = state
             .nodes
             .iter()
@@ -143,12 +159,21 @@ impl<'w> Engine<'w> {
             quota_base,
             nondeterminism: Vec::new(),
             current_namespace: job.namespace.clone(),
+            // `CSIVolumesByNodeID` reads each allocation's own job
+            // (`a.Job`): the version it runs, not the registered one, which
+            // a `job run` has already replaced when its evaluation runs.
             csi: super::csi::CsiIndex::build(world, &state.nodes, &state.allocs, |a| {
-                let pinned = world.pinned.as_ref().and_then(|p| {
-                    p.history
-                        .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
-                });
-                pinned.or_else(|| state.job(&a.namespace, &a.job_id).map(|r| r.job.as_ref()))
+                let key = (a.namespace.clone(), a.job_id.clone(), a.job_version);
+                history
+                    .get(&key)
+                    .map(|j| j.as_ref())
+                    .or_else(|| world.pinned.as_ref().and_then(|p| p.history.get(&key)))
+                    .or_else(|| {
+                        state
+                            .job(&a.namespace, &a.job_id)
+                            .filter(|r| r.version == a.job_version)
+                            .map(|r| r.job.as_ref())
+                    })
             }),
         };
         e.base = e

@@ -48,7 +48,7 @@ pub fn evaluate(
     eval_id: &str,
     rng_seed: u64,
 ) -> Evaluated {
-    let mut engine = Engine::new(world, state, job, rng_seed);
+    let mut engine = Engine::with_history(world, state, history, job, rng_seed);
     let mut result = PlanResult::default();
     if job.job_type.is_per_node() {
         system(&mut engine, history, job, new_version, eval_id, &mut result);

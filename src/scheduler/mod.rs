@@ -16,6 +16,7 @@ pub mod fit;
 pub mod generic;
 pub mod preempt;
 pub mod quota;
+pub mod quota_devices;
 pub mod rank;
 mod rank_device;
 pub mod reconcile;

@@ -161,11 +161,12 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         }
     }
     world.clients = group_nodes(shapes.into_values().collect());
-    if let Some((_, v)) = read_json(vfs, &dir.join("quotas.json"), &mut diags) {
+    let quotas_src = read_json(vfs, &dir.join("quotas.json"), &mut diags).map(|(src, v)| {
         for q in v.as_array().into_iter().flatten().map(quota_from_api) {
             world.quotas.insert(q.name.clone(), q);
         }
-    }
+        src
+    });
     if let Some((_, v)) = read_json(vfs, &dir.join("namespaces.json"), &mut diags) {
         for ns in v.as_array().into_iter().flatten().map(namespace_from_api) {
             world.namespaces.insert(ns.name.clone(), ns);
@@ -175,6 +176,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         .namespaces
         .entry("default".to_string())
         .or_insert_with(super::load::default_namespace);
+    diags.extend(Diags(super::spec_files::device_limit_warnings(
+        &world,
+        &Default::default(),
+        quotas_src.as_ref(),
+    )));
     if let Some((_, v)) = read_json(vfs, &dir.join("scheduler.json"), &mut diags) {
         world.scheduler = scheduler_from_api(&v);
     }

@@ -144,6 +144,11 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
             diags.push(d);
         }
     }
+    diags.extend(Diags(super::spec_files::device_limit_warnings(
+        &world,
+        &quota_sources,
+        None,
+    )));
     let policy_path = world_dir.join(POLICY_FILE);
     if vfs.is_file(&policy_path) {
         if let Some(src) = read(vfs, &policy_path, &mut diags) {

@@ -29,3 +29,4 @@ pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;
 pub use cluster_file::MAX_CLIENTS;
 pub use load::{find_world, load, MAX_RUNNING_JOBS};
 pub use model::*;
+pub use spec_files::QUOTA_DEVICES;

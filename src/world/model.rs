@@ -165,7 +165,20 @@ pub struct RegionLimit {
     pub memory: Option<i64>,
     pub memory_max: Option<i64>,
     pub devices: BTreeMap<String, i64>,
+    /// Where each `device` limit is written (a quota file's label).
+    pub device_spans: DeviceSpans,
     pub spans: Spans,
+}
+
+/// Where a quota's device limits are written, by name: no part of the
+/// limit's equality (an import and the world it wrote are the same quota).
+#[derive(Debug, Clone, Default)]
+pub struct DeviceSpans(pub BTreeMap<String, crate::source::Span>);
+
+impl PartialEq for DeviceSpans {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -109,11 +109,12 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
         l.memory = rr.int("memory", diags);
         l.memory_max = rr.int("memory_max", diags);
         for d in rr.blocks("device") {
-            let Ok((name, _)) =
+            let Ok((name, at)) =
                 one_label(src, d, "device \"nvidia/gpu\" { count = 1 }").map_err(|e| diags.push(e))
             else {
                 continue;
             };
+            l.device_spans.0.insert(name.clone(), at);
             const D: Schema = Schema {
                 attrs: &["count"],
                 blocks: &[],
@@ -192,4 +193,54 @@ pub(super) fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespac
         ns.disabled_task_drivers = names(cr.strings("disabled_task_drivers", diags));
     }
     Some(ns)
+}
+
+/// One warning per device limit a quota sets in the world's region: Nomad
+/// Enterprise counts them in private code, so every plan of a job asking
+/// for devices in the quota's namespaces is reported as unknown
+/// (`scheduler::quota_devices`). Located at the limit when `sources` has
+/// the quota's file (a world folder); an import names `quotas.json`.
+/// The code of [`device_limit_warnings`]: `plan` prints these world
+/// warnings, which say a verdict cannot be known.
+pub const QUOTA_DEVICES: &str = "world::quota-devices";
+
+pub(super) fn device_limit_warnings(
+    world: &World,
+    sources: &BTreeMap<String, Source>,
+    fallback: Option<&Source>,
+) -> Vec<Diag> {
+    let mut out = Vec::new();
+    for q in world.quotas.values() {
+        let Some(limit) = q.limit_for(&world.region) else {
+            continue;
+        };
+        let namespaces: Vec<String> = world
+            .namespaces
+            .values()
+            .filter(|n| n.quota.as_deref() == Some(q.name.as_str()))
+            .map(|n| format!("`{}`", n.name))
+            .collect();
+        let whose = match namespaces.as_slice() {
+            [] => "namespaces attached to it".to_string(),
+            [one] => format!("namespace {one}"),
+            many => format!("namespaces {}", many.join(", ")),
+        };
+        for (name, count) in &limit.region_limit.devices {
+            let d = Diag::warning(
+                QUOTA_DEVICES,
+                format!(
+                    "quota `{}` limits device `{name}` (count {count}) in region `{}`, which nomad-preflight cannot count: Nomad Enterprise's device quota counting is not public, so a plan of a job asking for devices in {whose} is reported as unknown, never as placed",
+                    q.name, world.region
+                ),
+            )
+            .help("judge such jobs on the cluster (`nomad job plan`), or remove the device limit from the world");
+            let span = limit.region_limit.device_spans.0.get(name);
+            out.push(match (sources.get(&q.name), span, fallback) {
+                (Some(src), Some(span), _) => d.at(src, *span, "not counted"),
+                (_, _, Some(src)) => d.in_source(src),
+                _ => d,
+            });
+        }
+    }
+    out
 }

@@ -118,7 +118,15 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                         .help("the server refuses this job before scheduling it")
                         .into(),
                     ),
-                    _ => Outcome::Plan(Box::new(plan)),
+                    // What we cannot know is never shown as Nomad's text.
+                    _ => match plan.cannot_know_line() {
+                        Some(line) => Outcome::Invalid(
+                            Diag::error("plan::cannot-know", line)
+                                .help("nomad-preflight does not count device quotas")
+                                .into(),
+                        ),
+                        None => Outcome::Plan(Box::new(plan)),
+                    },
                 }
             }
             Action::Invalid => Outcome::Invalid(errors.remove(&step.path).unwrap_or_default()),

@@ -34,7 +34,7 @@ struct GitSetup {
     loader: JobLoader,
 }
 
-fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
+fn git_setup(args: &PlanArgs, color: &ColorArgs) -> Result<GitSetup, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = crate::git::repo_root(&cwd).ok_or_else(|| {
         Diags::from(
@@ -52,6 +52,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
     if resolved.embedded {
         eprintln!("note: no world at {}; using {}", range.base, resolved.note);
     }
+    common::eprint_cannot_know(&resolved.warnings, color.stderr());
     let sim = Simulation::new(&resolved.world, args.seed)?;
     let loader = args.vars.loader(resolved.world.nomad_version, root);
     Ok(GitSetup {
@@ -65,7 +66,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
 /// `plan FILE --staged` / `--base REF`: one file's new version from git (or
 /// the working tree) against the world at the base.
 pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
-    let mut setup = match git_setup(args) {
+    let mut setup = match git_setup(args, color) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
@@ -127,7 +128,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             color,
         );
     }
-    let setup = match git_setup(args) {
+    let setup = match git_setup(args, color) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };

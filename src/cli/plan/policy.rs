@@ -97,6 +97,7 @@ mod tests {
             diff,
             result,
             admission: crate::planner::Admission::Admitted,
+            cannot_know: None,
         }
     }
 

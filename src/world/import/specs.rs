@@ -29,6 +29,7 @@ pub fn quota_from_api(v: &Value) -> QuotaSpec {
                                 .and_then(Value::as_array)
                                 .map(|d| d.iter().map(|d| (s(d, "Name"), i(d, "Count"))).collect())
                                 .unwrap_or_default(),
+                            device_spans: Default::default(),
                             spans: Default::default(),
                         },
                         spans: Default::default(),
