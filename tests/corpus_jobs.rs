@@ -70,6 +70,16 @@ const KNOWN_INVALID: &[(&str, &str)] = &[
         "hashicorp__nomad@v0.5.6__jobspec__test-fixtures__basic.hcl",
         "a parser fixture: a batch job with `update` blocks, which TaskGroup.Validate refuses",
     ),
+    (
+        "hashicorp__nomad__jobspec__test-fixtures__migrate-job.hcl",
+        "a parser fixture: a batch job with a `migrate` block, which TaskGroup.Validate refuses \
+         (`Job type \"batch\" does not allow migrate block`)",
+    ),
+    (
+        "brucellino__nomad-jobs__observability-plane__loki.nomad.hcl",
+        "a template's `wait = { ... }` written as an argument: api.Template declares `wait` as a \
+         block (`hcl:\"wait,block\"`), so jobspec2 refuses it with HCL's \"Unsupported argument\"",
+    ),
 ];
 
 #[test]
