@@ -14,7 +14,7 @@
 mod common;
 
 use common::field_json as field;
-use common::why::{check, group_edited, obj, task, DESTRUCTIVE, UNCHANGED_TASK};
+use common::why::{check, destructive, group_edited, leaf, obj, UNCHANGED_TASK};
 use serde_json::{json, Value};
 
 /// TestJobDiff "Multiregion: region added": the west region edited (count,
@@ -45,7 +45,7 @@ fn multiregion() {
                         field("Added", "Datacenters", "", "east-2"),
                     ])),
                 ])),
-                obj("Edited", "Strategy", json!([field("Edited", "MaxParallel", "1", "2")]), json!(null)),
+                leaf("Edited", "Strategy", json!([field("Edited", "MaxParallel", "1", "2")])),
             ]))],
             "TaskGroups": [{"Type": "None", "Name": "g", "Fields": null, "Objects": null,
                 "Tasks": [serde_json::from_str::<Value>(UNCHANGED_TASK).unwrap()], "Updates": {}}],
@@ -94,54 +94,49 @@ fn identities() {
         "identities",
         group_edited(
             json!(null),
-            task(
-                "Edited",
-                json!([
-                    obj(
+            destructive(json!([
+                obj(
+                    "Edited",
+                    "Identity",
+                    json!([
+                        field("Edited", "Env", "true", "false"),
+                        field("Edited", "File", "false", "true"),
+                        field("Edited", "TTL", "3600000000000", "7200000000000"),
+                    ]),
+                    aud(
                         "Edited",
-                        "Identity",
                         json!([
-                            field("Edited", "Env", "true", "false"),
-                            field("Edited", "File", "false", "true"),
-                            field("Edited", "TTL", "3600000000000", "7200000000000"),
-                        ]),
-                        aud(
-                            "Edited",
-                            json!([
-                                field("Added", "Audience", "", "consul-prod.io"),
-                                field("Deleted", "Audience", "consul.io", ""),
-                            ])
-                        )
-                    ),
-                    obj(
-                        "Added",
-                        "Identity",
-                        json!([
-                            field("Added", "Env", "", "false"),
-                            field("Added", "File", "", "true"),
-                            field("Added", "Name", "", "vault-dev"),
-                            field("Added", "TTL", "", "3600000000000"),
-                        ]),
-                        aud("Added", json!([field("Added", "Audience", "", "vault.io")]))
-                    ),
-                    obj(
+                            field("Added", "Audience", "", "consul-prod.io"),
+                            field("Deleted", "Audience", "consul.io", ""),
+                        ])
+                    )
+                ),
+                obj(
+                    "Added",
+                    "Identity",
+                    json!([
+                        field("Added", "Env", "", "false"),
+                        field("Added", "File", "", "true"),
+                        field("Added", "Name", "", "vault-dev"),
+                        field("Added", "TTL", "", "3600000000000"),
+                    ]),
+                    aud("Added", json!([field("Added", "Audience", "", "vault.io")]))
+                ),
+                obj(
+                    "Deleted",
+                    "Identity",
+                    json!([
+                        field("Deleted", "Env", "false", ""),
+                        field("Deleted", "File", "true", ""),
+                        field("Deleted", "Name", "vault", ""),
+                        field("Deleted", "TTL", "0", ""),
+                    ]),
+                    aud(
                         "Deleted",
-                        "Identity",
-                        json!([
-                            field("Deleted", "Env", "false", ""),
-                            field("Deleted", "File", "true", ""),
-                            field("Deleted", "Name", "vault", ""),
-                            field("Deleted", "TTL", "0", ""),
-                        ]),
-                        aud(
-                            "Deleted",
-                            json!([field("Deleted", "Audience", "vault.io", "")])
-                        )
-                    ),
-                ]),
-                json!(null),
-                json!([DESTRUCTIVE]),
-            ),
+                        json!([field("Deleted", "Audience", "vault.io", "")])
+                    )
+                ),
+            ])),
         ),
         r#"+/- Job: "j"
 +/- Task Group: "g"
@@ -199,33 +194,26 @@ fn action() {
         "action",
         group_edited(
             json!(null),
-            task(
-                "Edited",
-                json!([
-                    obj(
-                        "Edited",
-                        "Action",
-                        json!([field("Edited", "Command", "bar", "baz")]),
-                        json!(null)
-                    ),
-                    obj(
+            destructive(json!([
+                leaf(
+                    "Edited",
+                    "Action",
+                    json!([field("Edited", "Command", "bar", "baz")])
+                ),
+                obj(
+                    "Added",
+                    "Action",
+                    json!([
+                        field("Added", "Command", "", "echo"),
+                        field("Added", "Name", "", "bar"),
+                    ]),
+                    json!([leaf(
                         "Added",
-                        "Action",
-                        json!([
-                            field("Added", "Command", "", "echo"),
-                            field("Added", "Name", "", "bar"),
-                        ]),
-                        json!([obj(
-                            "Added",
-                            "Args",
-                            json!([field("Added", "Args", "", "bar")]),
-                            json!(null)
-                        )])
-                    ),
-                ]),
-                json!(null),
-                json!([DESTRUCTIVE]),
-            ),
+                        "Args",
+                        json!([field("Added", "Args", "", "bar")])
+                    )])
+                ),
+            ])),
         ),
         r#"+/- Job: "j"
 +/- Task Group: "g"
@@ -256,31 +244,24 @@ fn schedule() {
     check(
         "schedule",
         group_edited(
-            json!([obj(
+            json!([leaf(
                 "Added",
                 "Constraint",
                 json!([
                     field("Added", "LTarget", "", "${attr.nomad.version}"),
                     field("Added", "Operand", "", "semver"),
                     field("Added", "RTarget", "", ">= 1.8.0-dev"),
-                ]),
-                json!(null)
+                ])
             )]),
-            task(
-                "Edited",
-                json!([obj(
-                    "Added",
-                    "Schedule",
-                    json!([
-                        field("Added", "End", "", "0 16"),
-                        field("Added", "Start", "", "0 12 * * * *"),
-                        field("Added", "Timezone", "", "America/New_York"),
-                    ]),
-                    json!(null)
-                )]),
-                json!(null),
-                json!([DESTRUCTIVE]),
-            ),
+            destructive(json!([leaf(
+                "Added",
+                "Schedule",
+                json!([
+                    field("Added", "End", "", "0 16"),
+                    field("Added", "Start", "", "0 12 * * * *"),
+                    field("Added", "Timezone", "", "America/New_York"),
+                ])
+            )])),
         ),
         r#"+/- Job: "j"
 +/- Task Group: "g"

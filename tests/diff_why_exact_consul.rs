@@ -15,7 +15,7 @@
 mod common;
 
 use common::field_json as field;
-use common::why::{check, group_edited, obj, task, DESTRUCTIVE, UNCHANGED_TASK};
+use common::why::{check, destructive, group_edited, leaf, obj, task, DESTRUCTIVE, UNCHANGED_TASK};
 use serde_json::json;
 
 /// TestTaskDiff "Secret edited" and "Secret deleted": the task's own
@@ -30,7 +30,7 @@ fn secret_job_and_task() {
     check(
         "secret",
         group_edited(
-            json!([obj(
+            json!([leaf(
                 "Deleted",
                 "Constraint",
                 json!([
@@ -41,35 +41,27 @@ fn secret_job_and_task() {
                         ""
                     ),
                     field("Deleted", "Operand", "is_set", ""),
-                ]),
-                json!(null)
+                ])
             )]),
-            task(
-                "Edited",
-                json!([
-                    obj(
-                        "Edited",
-                        "Secret",
-                        json!([
-                            field("Edited", "Config[foo]", "bar", "bar1"),
-                            field("Edited", "Path", "/foo/bar", "/foo/bar1"),
-                        ]),
-                        json!(null)
-                    ),
-                    obj(
-                        "Deleted",
-                        "Secret",
-                        json!([
-                            field("Deleted", "Name", "top", ""),
-                            field("Deleted", "Path", "top", ""),
-                            field("Deleted", "Provider", "nomad", ""),
-                        ]),
-                        json!(null)
-                    ),
-                ]),
-                json!(null),
-                json!([DESTRUCTIVE]),
-            ),
+            destructive(json!([
+                leaf(
+                    "Edited",
+                    "Secret",
+                    json!([
+                        field("Edited", "Config[foo]", "bar", "bar1"),
+                        field("Edited", "Path", "/foo/bar", "/foo/bar1"),
+                    ])
+                ),
+                leaf(
+                    "Deleted",
+                    "Secret",
+                    json!([
+                        field("Deleted", "Name", "top", ""),
+                        field("Deleted", "Path", "top", ""),
+                        field("Deleted", "Provider", "nomad", ""),
+                    ])
+                ),
+            ])),
         ),
         r#"+/- Job: "j"
 +/- Task Group: "g"
@@ -100,7 +92,7 @@ fn secret_group() {
     check(
         "secret_group",
         group_edited(
-            json!([obj(
+            json!([leaf(
                 "Added",
                 "Constraint",
                 json!([
@@ -111,24 +103,17 @@ fn secret_group() {
                         "${attr.plugins.secrets.nomad.version}"
                     ),
                     field("Added", "Operand", "", "is_set"),
-                ]),
-                json!(null)
+                ])
             )]),
-            task(
-                "Edited",
-                json!([obj(
-                    "Added",
-                    "Secret",
-                    json!([
-                        field("Added", "Name", "", "grp"),
-                        field("Added", "Path", "", "grp"),
-                        field("Added", "Provider", "", "nomad"),
-                    ]),
-                    json!(null)
-                )]),
-                json!(null),
-                json!([DESTRUCTIVE]),
-            ),
+            destructive(json!([leaf(
+                "Added",
+                "Secret",
+                json!([
+                    field("Added", "Name", "", "grp"),
+                    field("Added", "Path", "", "grp"),
+                    field("Added", "Provider", "", "nomad"),
+                ])
+            )])),
         ),
         r#"+/- Job: "j"
 +/- Task Group: "g"
@@ -154,15 +139,14 @@ fn consul_group() {
     check(
         "consul_group",
         group_edited(
-            json!([obj(
+            json!([leaf(
                 "Edited",
                 "Consul",
                 json!([
                     field("Edited", "Cluster", "default", "us-east-1"),
                     field("Edited", "Namespace", "team1", "team2"),
                     field("Added", "Partition", "", "us-east-1a"),
-                ]),
-                json!(null)
+                ])
             )]),
             serde_json::from_str(UNCHANGED_TASK).unwrap(),
         ),
@@ -186,20 +170,14 @@ fn consul_task() {
         "consul_task",
         group_edited(
             json!(null),
-            task(
-                "Edited",
-                json!([obj(
-                    "Added",
-                    "Consul",
-                    json!([
-                        field("Added", "Cluster", "", "default"),
-                        field("Added", "Namespace", "", "apps"),
-                    ]),
-                    json!(null)
-                )]),
-                json!(null),
-                json!([DESTRUCTIVE]),
-            ),
+            destructive(json!([leaf(
+                "Added",
+                "Consul",
+                json!([
+                    field("Added", "Cluster", "", "default"),
+                    field("Added", "Namespace", "", "apps"),
+                ])
+            )])),
         ),
         r#"+/- Job: "j"
 +/- Task Group: "g"
@@ -237,27 +215,25 @@ fn service_task_name() {
                 "Edited",
                 "Service",
                 json!([field("Added", "TaskName", "", "t")]),
-                json!([obj(
+                json!([leaf(
                     "Added",
                     "ConsulConnect",
-                    json!([field("Added", "Native", "", "true")]),
-                    json!(null)
+                    json!([field("Added", "Native", "", "true")])
                 ),])
             )]),
             task(
                 "Edited",
                 json!([
-                    obj(
+                    leaf(
                         "Added",
                         "Constraint",
                         json!([
                             field("Added", "LTarget", "", "${attr.consul.version}"),
                             field("Added", "Operand", "", "semver"),
                             field("Added", "RTarget", "", ">= 1.8.0"),
-                        ]),
-                        json!(null)
+                        ])
                     ),
-                    obj(
+                    leaf(
                         "Added",
                         "Service",
                         json!([
@@ -269,8 +245,7 @@ fn service_task_name() {
                             field("Added", "OnUpdate", "", "require_healthy"),
                             field("Added", "Provider", "", "consul"),
                             field("Added", "TaskName", "", "t"),
-                        ]),
-                        json!(null)
+                        ])
                     ),
                 ]),
                 json!([field("Added", "Kind", "", "connect-native:svc")]),

@@ -58,3 +58,13 @@ pub fn check(item: &str, want_json: Value, want_text: &str) {
 }
 
 pub const DESTRUCTIVE: &str = "forces create/destroy update";
+
+/// An object without objects of its own.
+pub fn leaf(ty: &str, name: &str, fields: Value) -> Value {
+    obj(ty, name, fields, json!(null))
+}
+
+/// Task `t` edited by `objects` alone, which annotate.go finds destructive.
+pub fn destructive(objects: Value) -> Value {
+    task("Edited", objects, json!(null), json!([DESTRUCTIVE]))
+}
