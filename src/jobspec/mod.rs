@@ -2,6 +2,7 @@
 //! parse, variables, locals, functions, dynamic blocks), lower it to the typed
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
+pub mod block_args;
 mod budget;
 mod canonical;
 mod connect_defaults;
@@ -308,6 +309,7 @@ fn build(
     connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, diags);
     version_gates::check(&job, Some(body), src, opts.version, diags);
+    block_args::check(body, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
     Some((job, node))
