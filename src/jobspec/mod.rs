@@ -12,6 +12,7 @@ pub mod eval;
 mod fields;
 mod format;
 pub mod functions;
+mod hcl1_names;
 mod locals;
 mod lower;
 pub mod model;
@@ -311,6 +312,7 @@ fn build(
     validate::validate(&job, src, opts.version, diags);
     version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
+    hcl1_names::check(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
     Some((job, node))
