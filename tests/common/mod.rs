@@ -1,6 +1,8 @@
 //! Shared helpers for integration tests.
 #![allow(dead_code)]
 
+pub mod why;
+
 /// Snapshot assertion storing snapshots under the top-level `snapshots/`.
 #[macro_export]
 macro_rules! assert_snap {
