@@ -234,17 +234,14 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         eprint!("{}", crate::diag::render(&[d], color));
         return exit::INVALID;
     }
-    let cli_selection = match crate::rules::config::RuleSelection::new(
-        &args.select,
-        &args.extend_select,
-        &args.ignore,
-    ) {
-        Ok(s) => s,
-        Err(d) => {
-            eprint!("{}", crate::diag::render(&[d], color));
-            return exit::INVALID;
-        }
-    };
+    let cli_selection =
+        match crate::config::RuleSelection::new(&args.select, &args.extend_select, &args.ignore) {
+            Ok(s) => s,
+            Err(d) => {
+                eprint!("{}", crate::diag::render(&[d], color));
+                return exit::INVALID;
+            }
+        };
     let unknown = crate::rules::config::unknown_in_policy(&world.policy);
     if !unknown.is_empty() {
         eprint!("{}", crate::diag::render(&unknown, color));
@@ -342,13 +339,7 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
         .flat_map(|r| {
             let at = sel.in_project(&r.path);
             let kept = r.diags.iter().flat_map(|f| {
-                crate::rules::config::apply_gated(
-                    &selection,
-                    base_selection.as_ref(),
-                    threshold,
-                    f,
-                    &at,
-                )
+                crate::config::apply_gated(&selection, base_selection.as_ref(), threshold, f, &at)
             });
             crate::check::root_cause::collapse(kept.collect())
         })

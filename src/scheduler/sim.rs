@@ -2,10 +2,11 @@
 //! replay its running jobs, then plan or run job submissions against it.
 
 mod evaluation;
+mod submitted;
 
 use self::evaluation::{creates_deployment, Unblock};
 use crate::cluster::build::build_node;
-use crate::cluster::ids::{hash_parts, uuid};
+use crate::ids::{hash_parts, uuid};
 use std::collections::{HashMap, HashSet};
 
 use crate::cluster::{Allocation, JobRecord, JobStatus, State};
@@ -16,6 +17,7 @@ use crate::scheduler::PlanResult;
 use crate::world::{Namespace, World};
 
 pub use crate::cluster::usage::QuotaUsage;
+pub use submitted::{Submission, Submitted};
 
 /// What `nomad job run` did.
 #[derive(Debug, Clone)]

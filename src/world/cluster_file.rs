@@ -239,7 +239,7 @@ const CLIENT_ATTRS: &[&str] = &[
 /// shows them; the scheduler only considers ready, eligible, non-draining
 /// nodes.
 fn read_node_state(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> NodeState {
-    use crate::cluster::NodeStatus;
+    use crate::structs::NodeStatus;
     let mut state = NodeState::default();
     let bad = |key: &str, want: &str, diags: &mut Diags| {
         diags.push(

@@ -163,7 +163,7 @@ pub fn cluster_hcl(world: &World) -> String {
         let _ = writeln!(o, "  drivers       = {}", list(&c.drivers));
         map_attr(&mut o, "  ", "attributes", &c.attributes);
         map_attr(&mut o, "  ", "meta", &c.meta);
-        if c.state.status != crate::cluster::NodeStatus::Ready {
+        if c.state.status != crate::structs::NodeStatus::Ready {
             let _ = writeln!(o, "  status        = {}", quote(c.state.status.as_str()));
         }
         if c.state.ineligible {

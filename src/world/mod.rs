@@ -1,6 +1,7 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
 mod alloc_file;
+mod alloc_holds;
 mod api_alloc;
 mod api_csi;
 mod api_gateway;

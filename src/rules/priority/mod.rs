@@ -74,7 +74,7 @@ pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
 pub fn sample_victims(
     world: &World,
     base_seed: u64,
-    earlier: &[crate::changeset::Submitted],
+    earlier: &[crate::scheduler::sim::Submitted],
     job: &Job,
 ) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
     // Mutated once for every replay (the mutators see only the job,
