@@ -102,3 +102,29 @@ fn meta_and_env_may_be_arguments_a_services_meta_may_not() {
         "{err}"
     );
 }
+
+/// A block the release lacks, written as an argument: that release's
+/// schema has no such block, so HCL suggests none (a task's `schedule`
+/// came in 1.8.0; no task argument is within distance 2 of it).
+#[test]
+fn a_block_the_release_lacks_gets_no_block_suggestion() {
+    let text = job(
+        "",
+        "",
+        "      schedule = {\n        cron = {\n          start = \"0 12 * * * *\"\n        }\n      }\n",
+    );
+    let (code, err) = validate("schedule", &text, "1.7.0");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(&parse_error(
+            "j.nomad:9,7-15: Unsupported argument; An argument named \"schedule\" is not expected here."
+        )),
+        "{err}"
+    );
+    let (code, err) = validate("schedule", &text, "1.8.0");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(&parse_error("j.nomad:9,7-15: Unsupported argument; An argument named \"schedule\" is not expected here. Did you mean to define a block of type \"schedule\"?")),
+        "{err}"
+    );
+}

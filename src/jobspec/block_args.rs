@@ -19,9 +19,9 @@
 //!
 //! Before 1.0, HCL1 reads `x = { ... }` as the block `x`: not refused here.
 //!
-//! The keys are those of 2.0.5 (keys-2.0.5.txt); a key an older release
-//! lacks is left to [`super::version_gates`], which refuses it whatever its
-//! form.
+//! The keys are those of 2.0.5 (keys-2.0.5.txt). A block an older release
+//! lacks ([`super::version_keys`]) is not in that release's schema, so it
+//! is refused without the block suggestion.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -122,14 +122,13 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
         if !t.blocks.contains(&pk) || AS_ARGUMENT.contains(&(dotted.as_str(), key)) {
             continue;
         }
-        // A block this release lacks is the version gate's to refuse.
-        if version_keys::lookup(&here, key).is_some_and(|k| !k.known(v)) {
-            continue;
-        }
+        // A block this release lacks is not in its schema: no block to
+        // suggest (the version gate skips it, being written as an argument).
+        let known = version_keys::lookup(&here, key).is_none_or(|k| k.known(v));
         out.push(BlockArg {
             key: key.to_string(),
             span: span_of(&a.key),
-            message: message(&here, key, t.schema_blocks.contains(&pk), v),
+            message: message(&here, key, known && t.schema_blocks.contains(&pk), v),
         });
     }
     for c in b.body.blocks() {
