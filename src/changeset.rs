@@ -369,7 +369,7 @@ fn load_valid(vfs: &dyn Vfs, path: &Path, loader: &JobLoader) -> Option<Job> {
 pub fn changes_what_runs(job: &Job, sim: &Simulation) -> bool {
     // The registered job went through the admission mutators: compare like with like.
     !matches!(sim.state.job(&job.namespace, &job.id),
-        Some(r) if *r.job == crate::mutators::applied(job, sim.world.nomad_version))
+        Some(r) if *r.job == crate::mutators::applied(job, sim.world.nomad_version, &sim.world.server))
 }
 
 /// The state of the cluster as the steps of a change set are applied one

@@ -57,7 +57,13 @@ pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
     world
         .running
         .iter()
-        .map(|r| std::sync::Arc::new(crate::mutators::applied(&r.job, world.nomad_version)))
+        .map(|r| {
+            std::sync::Arc::new(crate::mutators::applied(
+                &r.job,
+                world.nomad_version,
+                &world.server,
+            ))
+        })
         .collect()
 }
 
@@ -195,7 +201,8 @@ impl Simulation {
     ) {
         // What is registered is the job as the admission mutators leave it.
         let mutated;
-        let job = match crate::mutators::applied(job, self.world.nomad_version) {
+        let job = match crate::mutators::applied(job, self.world.nomad_version, &self.world.server)
+        {
             m if m == **job => job,
             m => {
                 mutated = std::sync::Arc::new(m);
@@ -266,7 +273,11 @@ impl Simulation {
 
     /// `nomad job plan`: what would happen, without changing state.
     pub fn plan(&self, job: &Job) -> PlanResult {
-        self.plan_admitted(&crate::mutators::applied(job, self.world.nomad_version))
+        self.plan_admitted(&crate::mutators::applied(
+            job,
+            self.world.nomad_version,
+            &self.world.server,
+        ))
     }
 
     /// [`Simulation::plan`] of a job the admission mutators already ran on
@@ -303,13 +314,14 @@ impl Simulation {
     ) -> Result<RunOutcome, RunError> {
         // What is registered is the job as the admission mutators leave it.
         let mutated;
-        let shared = match crate::mutators::applied(shared, self.world.nomad_version) {
-            m if m == **shared => shared,
-            m => {
-                mutated = std::sync::Arc::new(m);
-                &mutated
-            }
-        };
+        let shared =
+            match crate::mutators::applied(shared, self.world.nomad_version, &self.world.server) {
+                m if m == **shared => shared,
+                m => {
+                    mutated = std::sync::Arc::new(m);
+                    &mutated
+                }
+            };
         self.run_admitted(shared, check_index)
     }
 

@@ -147,6 +147,7 @@ pub fn cluster_hcl(world: &World) -> String {
         "  preemption {{\n    system   = {}\n    sysbatch = {}\n    batch    = {}\n    service  = {}\n  }}\n}}",
         p.system, p.sysbatch, p.batch, p.service
     );
+    o.push_str(&super::server_file::server_hcl(&world.server));
     for c in &world.clients {
         let _ = writeln!(o, "\nclient {} {{", quote(&c.name));
         let _ = writeln!(o, "  count         = {}", c.count);

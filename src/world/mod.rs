@@ -24,6 +24,7 @@ pub mod load;
 mod member_file;
 pub mod model;
 pub(crate) mod policy_file;
+mod server_file;
 mod spec_files;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;

@@ -351,6 +351,28 @@ pub struct World {
     /// Registered CSI volumes by (namespace, ID): `rules/csi_volumes.hcl`
     /// or an import's `volumes/`.
     pub csi_volumes: BTreeMap<(String, String), crate::structs::csi::CsiVolume>,
+    /// The servers' agent configuration the admission mutators read.
+    pub server: ServerConfig,
+}
+
+/// What of the servers' agent configuration Nomad's admission reads: the
+/// default workload identities of the default Consul and Vault clusters
+/// (agent `consul { service_identity, task_identity }` and `vault {
+/// default_identity }`, 1.7+), which `jobImplicitIdentitiesHook` injects
+/// into jobs (nomad/job_endpoint_hook_implicit_identities.go).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServerConfig {
+    /// Whether the world states it (a `server` block in cluster.hcl, or an
+    /// import's agent-self.json saved from a server). When it does not, the
+    /// identities are assumed absent, and a plan whose result that
+    /// assumption decides says so.
+    pub declared: bool,
+    /// `consul.service_identity`.
+    pub consul_service_identity: Option<crate::jobspec::WorkloadIdentity>,
+    /// `consul.task_identity`.
+    pub consul_task_identity: Option<crate::jobspec::WorkloadIdentity>,
+    /// `vault.default_identity`.
+    pub vault_default_identity: Option<crate::jobspec::WorkloadIdentity>,
 }
 
 impl World {
@@ -371,6 +393,7 @@ impl World {
             running: Vec::new(),
             pinned: None,
             csi_volumes: Default::default(),
+            server: Default::default(),
         }
     }
 

@@ -19,7 +19,7 @@ pub fn fixture(item: &str, side: &str) -> String {
 pub fn plan_diff(item: &str, contextual: bool) -> JobDiff {
     let v = NomadVersion::new(2, 0, 5);
     let admit = |side: &str| {
-        nomad_preflight::mutators::apply(&load_job(&fixture(item, side), v), v)
+        nomad_preflight::mutators::apply(&load_job(&fixture(item, side), v), v, &Default::default())
             .unwrap_or_else(|e| panic!("{item}.{side}: {e}"))
     };
     let (old, new) = (admit("old"), admit("new"));

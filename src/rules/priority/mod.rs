@@ -77,9 +77,9 @@ pub fn sample_victims(
     earlier: &[crate::scheduler::sim::Submitted],
     job: &Job,
 ) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
-    // Mutated once for every replay (the mutators see only the job and
-    // the release, which no replay changes).
-    let admitted = crate::mutators::applied(job, world.nomad_version);
+    // Mutated once for every replay (the mutators see only the job,
+    // the release and the servers' config, which no replay changes).
+    let admitted = crate::mutators::applied(job, world.nomad_version, &world.server);
     let runs = sample(world, samples_for(earlier.len()), base_seed, |sim| {
         for e in earlier {
             e.replay(sim);
