@@ -368,7 +368,17 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
         );
         out.error(text, d);
     }
+    // Nomad counts leaders in the task loop and reports after it: before 0.10
+    // that loop also reserved static ports, so those errors come first; from
+    // 0.10 the port checks moved into validateNetworks, after this one.
+    let before_ports = v.at_least(0, 10, 0);
+    if before_ports {
+        leaders(g, out);
+    }
     let scopes = super::validate_net::networks(g, v, out);
+    if !before_ports {
+        leaders(g, out);
+    }
     super::validate_net::group_services(g, &scopes, v, out);
     for (i, t) in g.tasks.iter().enumerate() {
         let mut scope = scopes.group.clone();
@@ -379,6 +389,27 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             task(t, g, &scope, out)
         });
     }
+}
+
+/// A leader's exit stops its siblings, so a group has at most one
+/// (`TaskGroup.Validate`, same wording from 0.9 to 2.0).
+fn leaders(g: &TaskGroup, out: &mut Out<'_>) {
+    let mut marked = g.tasks.iter().filter(|t| t.leader);
+    let (Some(first), Some(second)) = (marked.next(), marked.next()) else {
+        return;
+    };
+    let span = |t: &Task| t.spans.best("leader").or(t.spans.label).unwrap_or_default();
+    let d = Diag::error(
+        "jobspec::value",
+        format!(
+            "Group {}: tasks {} and {} are both marked as leader",
+            g.name, first.name, second.name
+        ),
+    )
+    .at(out.src(), span(second), "second leader")
+    .label(span(first), "first leader")
+    .help("mark at most one task per group with `leader = true`");
+    out.error("Only one task may be marked as leader".into(), d);
 }
 
 /// `Job type "batch" does not allow <block> block`, at the block.
