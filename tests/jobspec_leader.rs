@@ -11,8 +11,8 @@ mod common;
 
 use common::TempDir;
 
-/// Group `g` with tasks `a` and `b` (`leader` set as given), plus
-/// `ports` (a network block for task b) and `extra` (group level).
+/// Group `g` with tasks `a` and `b` (`leader` set as given), and
+/// a static-port network in each task when `ports` is not empty.
 fn job(a: bool, b: bool, ports: &str) -> String {
     let task = |n: &str, leader: bool, net: &str| {
         format!(

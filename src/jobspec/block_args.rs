@@ -17,7 +17,8 @@
 //! (a job's `vault`, `secret`, `task`; a group's `vault`, `secret`) are not
 //! in the schema: refused without the block suggestion.
 //!
-//! Before 1.0, HCL1 reads `x = { ... }` as the block `x`: not refused here.
+//! Before 1.0, HCL1 reads `x = { ... }` as the block `x`: not refused here;
+//! hcl1_block_args.rs turns it into that block before lowering.
 //!
 //! The keys are those of 2.0.5 (keys-2.0.5.txt). A block an older release
 //! lacks ([`super::version_keys`]) is not in that release's schema, so it
@@ -85,6 +86,15 @@ fn table() -> &'static Table {
         }
         t
     })
+}
+
+/// Is `key` a block of the jobspec at `path` (`job.group.task`), one
+/// jobspec2 does not read as an argument first?
+pub(super) fn is_block(path: &str, key: &str) -> bool {
+    table()
+        .blocks
+        .contains(&(path.to_string(), key.to_string()))
+        && !AS_ARGUMENT.contains(&(path, key))
 }
 
 /// One block key written as an argument.

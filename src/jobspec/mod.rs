@@ -12,6 +12,7 @@ pub mod eval;
 mod fields;
 mod format;
 pub mod functions;
+mod hcl1_block_args;
 mod hcl1_names;
 mod locals;
 mod lower;
@@ -292,7 +293,10 @@ fn build(
             return None;
         }
     }
-    let node = tree::eval_block(job_block, src, &mut scope, diags);
+    let mut node = tree::eval_block(job_block, src, &mut scope, diags);
+    if !opts.version.at_least(1, 0, 0) {
+        hcl1_block_args::as_blocks(&mut node);
+    }
     let reads = fields::Reads::default();
     let mut cx = fields::Cx {
         src,
