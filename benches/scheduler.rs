@@ -9,10 +9,10 @@ mod fixtures;
 use std::time::Instant;
 
 use nomad_preflight::cluster::build::build_node;
-use nomad_preflight::cluster::resources::task_group_resources;
 use nomad_preflight::cluster::{Allocation, ClientStatus, DesiredStatus, State};
 use nomad_preflight::jobspec::JobType;
 use nomad_preflight::scheduler::{sample, Simulation};
+use nomad_preflight::structs::resources::task_group_resources;
 
 fn demo() {
     let t = Instant::now();

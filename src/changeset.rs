@@ -21,6 +21,7 @@ use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
 
 mod range;
+pub use crate::scheduler::sim::{Submission, Submitted};
 pub use range::{Head, Range};
 
 /// How a job file changed, as the header of its plan says it.
@@ -363,63 +364,12 @@ fn load_valid(vfs: &dyn Vfs, path: &Path, loader: &JobLoader) -> Option<Job> {
     }
 }
 
-/// A step already applied, for what a later file's result depends on.
-#[derive(Debug, Clone)]
-pub struct Submitted {
-    pub path: PathBuf,
-    pub what: Submission,
-}
-
-#[derive(Debug, Clone)]
-pub enum Submission {
-    Run(Box<Job>),
-    Stop { namespace: String, id: String },
-}
-
-impl Submitted {
-    /// Apply it to another simulation (a sample under another seed).
-    pub fn replay(&self, sim: &mut Simulation) {
-        match &self.what {
-            // A rejected submission is rejected under every seed.
-            Submission::Run(job) => {
-                let _ = sim.run(job, None);
-            }
-            Submission::Stop { namespace, id } => {
-                sim.stop_job(namespace, id);
-            }
-        }
-    }
-
-    /// `jobs/a.nomad`, or `the stop of "a"`: short, for headers.
-    pub fn short(&self) -> String {
-        match &self.what {
-            Submission::Run(_) => self.path.display().to_string(),
-            Submission::Stop { id, .. } => {
-                format!("the stop of {}", crate::gotext::go_quote(id))
-            }
-        }
-    }
-
-    /// `jobs/a.nomad (job "a")`, for messages.
-    pub fn describe(&self) -> String {
-        let (verb, id) = match &self.what {
-            Submission::Run(j) => ("job", j.id.as_str()),
-            Submission::Stop { id, .. } => ("stop of job", id.as_str()),
-        };
-        format!(
-            "{} ({verb} {})",
-            self.path.display(),
-            crate::gotext::go_quote(id)
-        )
-    }
-}
-
 /// Does `job` change what the simulation runs? A job equal to the running
 /// version is no change.
 pub fn changes_what_runs(job: &Job, sim: &Simulation) -> bool {
     // The registered job went through the admission mutators: compare like with like.
     !matches!(sim.state.job(&job.namespace, &job.id),
-        Some(r) if *r.job == crate::mutators::applied(job, sim.world.nomad_version))
+        Some(r) if *r.job == crate::mutators::applied(job, sim.world.nomad_version, &sim.world.server))
 }
 
 /// The state of the cluster as the steps of a change set are applied one

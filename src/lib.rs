@@ -1,13 +1,14 @@
 //! nomad-preflight: what `nomad job plan` would say, before anything is
 //! submitted and without a cluster.
 //!
-//! Data flows one way: [`jobspec`] and [`world`] parse inputs into models,
-//! [`cluster`] holds the simulated state, [`scheduler`] decides placements,
-//! [`diff`] compares job versions, [`planner`] puts a plan together,
+//! Data flows one way: [`jobspec`] and [`world`] parse inputs into models
+//! (nodes and allocations are [`structs`]' value types, shared with the
+//! layers above), [`cluster`] holds the simulated state, [`scheduler`]
+//! decides placements, [`diff`] compares job versions, [`planner`] puts a plan together,
 //! [`render`] prints Nomad's text and [`report`] the lint findings of
 //! [`rules`] (run by [`check`] over a [`changeset`] under a [`config`]), and
 //! the commands in [`cli`] tie them together. Foundations every layer uses:
-//! [`source`], [`diag`], [`escape`], [`vfs`], [`git`], [`version`].
+//! [`source`], [`diag`], [`escape`], [`vfs`], [`git`], [`version`], [`ids`].
 //! `tests/architecture.rs` fails on an import from a layer above.
 
 pub mod changeset;
@@ -21,6 +22,7 @@ pub mod embedded;
 pub mod escape;
 pub mod git;
 pub mod gotext;
+pub mod ids;
 pub mod job_loader;
 pub mod jobspec;
 pub mod mutators;
@@ -34,6 +36,7 @@ pub mod report;
 pub mod rules;
 pub mod scheduler;
 pub mod source;
+pub mod structs;
 pub mod suggest;
 pub mod version;
 pub mod vfs;

@@ -35,7 +35,7 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
     // and the quota all see the job as Nomad stores it. A job they refuse
     // is refused by `admit`.
     let admission = admission::admit(&sim.world, &sim.state, job);
-    let job = &crate::mutators::applied(job, sim.world.nomad_version);
+    let job = &crate::mutators::applied(job, sim.world.nomad_version, &sim.world.server);
     // A refused or ignored upsert leaves the job out of the snapshot: the
     // scheduler sees no job and plans nothing (the index stays 0).
     let result = if admission.is_admitted() {

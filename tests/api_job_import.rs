@@ -117,8 +117,8 @@ fn file_job(text: &str) -> Job {
 /// The plan's diff: the running (imported) job against the file, both as
 /// the admission mutators leave them.
 fn plan_diff(running: &Job, file: &Job) -> JobDiff {
-    let old = mutators::applied(running, V);
-    let new = mutators::applied(file, V);
+    let old = mutators::applied(running, V, &Default::default());
+    let new = mutators::applied(file, V, &Default::default());
     job_diff(Some(&old), Some(&new), V)
 }
 

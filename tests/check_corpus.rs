@@ -44,6 +44,7 @@ fn world() -> World {
         running: Vec::new(),
         pinned: None,
         csi_volumes: Default::default(),
+        server: Default::default(),
     }
 }
 

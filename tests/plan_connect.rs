@@ -7,9 +7,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::run_in as run;
+use common::{run_in as run, TempDir};
 
 const JOB: &str = r#"job "web" {
   datacenters = ["dc1"]
@@ -39,20 +37,13 @@ const JOB: &str = r#"job "web" {
 "#;
 
 /// A one-client world of `version` with `cpu` MHz and the job file.
-fn project(name: &str, version: &str, cpu: u32, mode: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("np-connect-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("rules")).expect("mkdir");
-    std::fs::create_dir_all(dir.join("jobs")).expect("mkdir");
-    std::fs::write(
-        dir.join("rules/cluster.hcl"),
-        format!(
-            "nomad_version = \"{version}\"\nregion = \"global\"\n\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = {cpu}\n  memory     = 2000\n  disk       = 10000\n}}\n"
-        ),
+fn project(name: &str, version: &str, cpu: u32, mode: &str) -> TempDir {
+    common::one_client_project(
+        &format!("connect-{name}"),
+        version,
+        &format!("  cpu        = {cpu}\n  memory     = 2000\n"),
+        &JOB.replace("@MODE@", mode),
     )
-    .expect("world");
-    std::fs::write(dir.join("jobs/web.nomad"), JOB.replace("@MODE@", mode)).expect("job");
-    dir
 }
 
 /// The lines of the verbose plan from `from` up to (not including) `to`.
@@ -74,7 +65,10 @@ fn section<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
 #[test]
 fn sidecar_task_is_injected_under_2_0() {
     let dir = project("v2", "2.0.5", 4000, "bridge");
-    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    let o = run(
+        &dir.0,
+        &["plan", "--verbose", "--no-color", "jobs/web.nomad"],
+    );
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     let task = section(
         &o.stdout,
@@ -154,7 +148,6 @@ fn sidecar_task_is_injected_under_2_0() {
         assert!(group.contains(l), "{l} in\n{group}");
     }
     assert!(o.stdout.contains("- All tasks successfully allocated."));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Nomad 1.6.0: no default identity (1.7), the Consul constraint of the
@@ -163,7 +156,10 @@ fn sidecar_task_is_injected_under_2_0() {
 #[test]
 fn sidecar_task_is_injected_under_1_6() {
     let dir = project("v16", "1.6.0", 4000, "bridge");
-    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    let o = run(
+        &dir.0,
+        &["plan", "--verbose", "--no-color", "jobs/web.nomad"],
+    );
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     let task = section(
         &o.stdout,
@@ -176,7 +172,6 @@ fn sidecar_task_is_injected_under_1_6() {
     let group = section(&o.stdout, "+ Task Group: \"api\"", "  + RestartPolicy {");
     assert!(group.contains("+ RTarget: \">= 1.7.0\""), "{group}");
     assert!(!group.contains("cni"), "{group}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The sidecar's 250 MHz count in placement: 100 + 250 MHz do not fit a
@@ -184,22 +179,20 @@ fn sidecar_task_is_injected_under_1_6() {
 #[test]
 fn sidecar_resources_count_in_placement() {
     let dir = project("cpu", "2.0.5", 300, "bridge");
-    let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+    let o = run(&dir.0, &["plan", "--no-color", "jobs/web.nomad"]);
     assert!(
         o.stdout
             .contains("  Task Group \"api\" (failed to place 1 allocation):\n    * Resources exhausted on 1 nodes\n    * Dimension \"cpu\" exhausted on 1 nodes"),
         "{}",
         o.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
     let dir = project("cpu400", "2.0.5", 400, "bridge");
-    let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+    let o = run(&dir.0, &["plan", "--no-color", "jobs/web.nomad"]);
     assert!(
         o.stdout.contains("- All tasks successfully allocated."),
         "{}",
         o.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// groupConnectNetworkModeValidate: a sidecar in host networking is refused
@@ -207,14 +200,13 @@ fn sidecar_resources_count_in_placement() {
 #[test]
 fn sidecar_outside_bridge_networking_is_refused() {
     let dir = project("host", "2.0.5", 4000, "host");
-    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    let o = run(&dir.0, &["plan", "jobs/web.nomad"]);
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert_eq!(o.stdout, "");
     assert_eq!(
         o.stderr,
         "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* connect sidecar: invalid network mode for Consul Connect: group \"api\" uses network mode \"host\"; must be \"bridge\" or \"cni/*\")\n"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// An unchanged Connect job re-plans as no change: the registered job went
@@ -223,10 +215,10 @@ fn sidecar_outside_bridge_networking_is_refused() {
 #[test]
 fn replanning_a_connect_job_is_stable_and_proxy_edits_are_in_place() {
     let dir = project("again", "2.0.5", 4000, "bridge");
-    std::fs::copy(dir.join("jobs/web.nomad"), dir.join("old.nomad")).expect("copy");
+    std::fs::copy(dir.0.join("jobs/web.nomad"), dir.0.join("old.nomad")).expect("copy");
     let replan = || {
         run(
-            &dir,
+            &dir.0,
             &[
                 "plan",
                 "--no-color",
@@ -247,7 +239,7 @@ fn replanning_a_connect_job_is_stable_and_proxy_edits_are_in_place() {
         "sidecar_service {}",
         "sidecar_service {\n        proxy {\n          upstreams {\n            destination_name = \"db\"\n            local_bind_port  = 5432\n          }\n        }\n      }",
     );
-    std::fs::write(dir.join("jobs/web.nomad"), edited).expect("edit");
+    std::fs::write(dir.0.join("jobs/web.nomad"), edited).expect("edit");
     let o = replan();
     // An in-place update creates and destroys nothing: exit 0, as Nomad's.
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
@@ -259,7 +251,6 @@ fn replanning_a_connect_job_is_stable_and_proxy_edits_are_in_place() {
     );
     assert!(o.stdout.contains("+ ConsulUpstreams {"), "{}", o.stdout);
     assert!(!o.stderr.contains("not modelled"), "{}", o.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Before 0.10 there is no Connect: the job file is refused as that
@@ -267,12 +258,11 @@ fn replanning_a_connect_job_is_stable_and_proxy_edits_are_in_place() {
 #[test]
 fn a_release_before_connect_refuses_the_block() {
     let dir = project("old", "0.9.3", 4000, "bridge");
-    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    let o = run(&dir.0, &["plan", "jobs/web.nomad"]);
     assert_ne!(o.code, 0);
     assert_ne!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(o.stderr.contains("invalid key"), "{}", o.stderr);
     assert!(!o.stdout.contains("connect-proxy"), "{}", o.stdout);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The injected sidecar task as a 0.10–1.0 `-verbose` plan shows it
@@ -329,7 +319,10 @@ const ENVOY_ARGS: [&str; 4] = [
 #[test]
 fn sidecar_task_is_injected_under_0_10_0() {
     let dir = project("v0100", "0.10.0", 4000, "bridge");
-    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    let o = run(
+        &dir.0,
+        &["plan", "--verbose", "--no-color", "jobs/web.nomad"],
+    );
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     let task = section(
         &o.stdout,
@@ -347,7 +340,6 @@ fn sidecar_task_is_injected_under_0_10_0() {
         ),
         "{network}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Nomad 1.0.4: `--concurrency` (1.0.0) and `--disable-hot-restart`, the
@@ -356,7 +348,10 @@ fn sidecar_task_is_injected_under_0_10_0() {
 #[test]
 fn sidecar_task_is_injected_under_1_0() {
     let dir = project("v104", "1.0.4", 4000, "bridge");
-    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    let o = run(
+        &dir.0,
+        &["plan", "--verbose", "--no-color", "jobs/web.nomad"],
+    );
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     let task = section(
         &o.stdout,
@@ -377,16 +372,17 @@ fn sidecar_task_is_injected_under_1_0() {
         ),
         "{network}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
     let dir = project("v100", "1.0.0", 4000, "bridge");
-    let o = run(&dir, &["plan", "--verbose", "--no-color", "jobs/web.nomad"]);
+    let o = run(
+        &dir.0,
+        &["plan", "--verbose", "--no-color", "jobs/web.nomad"],
+    );
     assert!(
         o.stdout
             .contains("      + image:   \"envoyproxy/envoy:v${NOMAD_envoy_version}\"\n"),
         "{}",
         o.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The sidecar's 250 MHz count in placement under 0.10.x and 1.0.x too.
@@ -394,7 +390,7 @@ fn sidecar_task_is_injected_under_1_0() {
 fn sidecar_resources_count_in_placement_before_1_1() {
     for v in ["0.10.5", "1.0.4"] {
         let dir = project(&format!("cpu-{v}"), v, 300, "bridge");
-        let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+        let o = run(&dir.0, &["plan", "--no-color", "jobs/web.nomad"]);
         assert!(
             o.stdout
                 .contains("  Task Group \"api\" (failed to place 1 allocation):\n"),
@@ -407,15 +403,13 @@ fn sidecar_resources_count_in_placement_before_1_1() {
             "{v}: {}",
             o.stdout
         );
-        let _ = std::fs::remove_dir_all(&dir);
         let dir = project(&format!("cpu400-{v}"), v, 400, "bridge");
-        let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+        let o = run(&dir.0, &["plan", "--no-color", "jobs/web.nomad"]);
         assert!(
             o.stdout.contains("- All tasks successfully allocated."),
             "{v}: {}",
             o.stdout
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -429,8 +423,8 @@ fn only_the_first_sidecar_is_injected_before_0_10_2() {
     );
     for (v, both) in [("0.10.1", false), ("0.10.2", true)] {
         let dir = project(&format!("two-{v}"), v, 4000, "bridge");
-        std::fs::write(dir.join("jobs/web.nomad"), &two).expect("job");
-        let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+        std::fs::write(dir.0.join("jobs/web.nomad"), &two).expect("job");
+        let o = run(&dir.0, &["plan", "--no-color", "jobs/web.nomad"]);
         assert_eq!(o.code, 1, "{v}: {}{}", o.stdout, o.stderr);
         assert!(
             o.stdout
@@ -445,7 +439,6 @@ fn only_the_first_sidecar_is_injected_before_0_10_2() {
             "{v}: {}",
             o.stdout
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -455,7 +448,7 @@ fn only_the_first_sidecar_is_injected_before_0_10_2() {
 #[test]
 fn host_networking_is_refused_in_each_release_words() {
     let dir = project("host0100", "0.10.0", 4000, "host");
-    let o = run(&dir, &["plan", "--no-color", "jobs/web.nomad"]);
+    let o = run(&dir.0, &["plan", "--no-color", "jobs/web.nomad"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(
         o.stdout
@@ -463,7 +456,6 @@ fn host_networking_is_refused_in_each_release_words() {
         "{}",
         o.stdout
     );
-    let _ = std::fs::remove_dir_all(&dir);
     for (v, body) in [
         (
             "0.10.3",
@@ -479,14 +471,13 @@ fn host_networking_is_refused_in_each_release_words() {
         ),
     ] {
         let dir = project(&format!("host-{v}"), v, 4000, "host");
-        let o = run(&dir, &["plan", "jobs/web.nomad"]);
+        let o = run(&dir.0, &["plan", "jobs/web.nomad"]);
         assert_eq!(o.code, 255, "{v}: {}{}", o.stdout, o.stderr);
         assert_eq!(
             o.stderr,
             format!("Error during plan: Unexpected response code: 500 ({body})\n"),
             "{v}"
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -497,19 +488,17 @@ fn host_networking_is_refused_in_each_release_words() {
 fn a_sidecar_without_a_network_before_and_after_0_10_1() {
     let no_net = JOB.replace("    network {\n      mode = \"@MODE@\"\n    }\n", "");
     let dir = project("nonet0100", "0.10.0", 4000, "bridge");
-    std::fs::write(dir.join("jobs/web.nomad"), &no_net).expect("job");
-    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    std::fs::write(dir.0.join("jobs/web.nomad"), &no_net).expect("job");
+    let o = run(&dir.0, &["plan", "jobs/web.nomad"]);
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert_eq!(o.stdout, "");
     assert!(o.stderr.contains("panics"), "{}", o.stderr);
-    let _ = std::fs::remove_dir_all(&dir);
     let dir = project("nonet0101", "0.10.1", 4000, "bridge");
-    std::fs::write(dir.join("jobs/web.nomad"), &no_net).expect("job");
-    let o = run(&dir, &["plan", "jobs/web.nomad"]);
+    std::fs::write(dir.0.join("jobs/web.nomad"), &no_net).expect("job");
+    let o = run(&dir.0, &["plan", "jobs/web.nomad"]);
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert_eq!(
         o.stderr,
         "Error during plan: Unexpected response code: 500 (1 error(s) occurred:\n\n* Consul Connect sidecars require exactly 1 network, found 0 in group \"api\")\n"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

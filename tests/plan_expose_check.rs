@@ -46,15 +46,12 @@ const JOB: &str = r#"job "web" {
 
 /// A one-client world of `version` with `job` as jobs/web.nomad.
 fn project(tag: &str, version: &str, job: &str) -> TempDir {
-    let dir = TempDir::new(&format!("expose-{tag}"));
-    dir.put(
-        "rules/cluster.hcl",
-        &format!(
-            "nomad_version = \"{version}\"\n\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}}\n"
-        ),
-    );
-    dir.put("jobs/web.nomad", job);
-    dir
+    common::one_client_project(
+        &format!("expose-{tag}"),
+        version,
+        "  cpu        = 4000\n  memory     = 4000\n  drivers    = [\"docker\"]\n",
+        job,
+    )
 }
 
 fn plan(dir: &TempDir, verbose: bool) -> common::Out {

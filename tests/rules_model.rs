@@ -66,6 +66,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         running: Vec::new(),
         pinned: None,
         csi_volumes: Default::default(),
+        server: Default::default(),
     }
 }
 

@@ -4,12 +4,12 @@
 //! cases and the two-NIC case are left out: simulated clients have one
 //! network device and no devices.
 
-use nomad_preflight::cluster::resources::task_group_resources;
 use nomad_preflight::cluster::{
     AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus, Node, NodeNetwork, State,
 };
 use nomad_preflight::jobspec::{Job, JobType, Network, Port, Resources, Task, TaskGroup};
 use nomad_preflight::scheduler::engine::{Ask, Engine};
+use nomad_preflight::structs::resources::task_group_resources;
 use nomad_preflight::version::NomadVersion;
 use nomad_preflight::world::{Policy, SchedulerConfig, World, WorldOrigin};
 
@@ -118,6 +118,7 @@ fn world() -> World {
         running: Vec::new(),
         pinned: None,
         csi_volumes: Default::default(),
+        server: Default::default(),
     }
 }
 

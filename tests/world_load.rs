@@ -5,9 +5,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use nomad_preflight::cluster::resources::task_group_resources;
 use nomad_preflight::diag::{render, Severity};
 use nomad_preflight::jobspec;
+use nomad_preflight::structs::resources::task_group_resources;
 use nomad_preflight::version::NomadVersion;
 use nomad_preflight::vfs::{DiskVfs, MemVfs};
 use nomad_preflight::world::{self, Algorithm, RuleLevel};

@@ -64,6 +64,7 @@ fn world(version: NomadVersion) -> World {
         running: vec![],
         pinned: None,
         csi_volumes: Default::default(),
+        server: Default::default(),
     }
 }
 

@@ -249,17 +249,14 @@ fn run_selected(
         eprint!("{}", crate::diag::render(&[d], color));
         return exit::INVALID;
     }
-    let cli_selection = match crate::rules::config::RuleSelection::new(
-        &args.select,
-        &args.extend_select,
-        &args.ignore,
-    ) {
-        Ok(s) => s,
-        Err(d) => {
-            eprint!("{}", crate::diag::render(&[d], color));
-            return exit::INVALID;
-        }
-    };
+    let cli_selection =
+        match crate::config::RuleSelection::new(&args.select, &args.extend_select, &args.ignore) {
+            Ok(s) => s,
+            Err(d) => {
+                eprint!("{}", crate::diag::render(&[d], color));
+                return exit::INVALID;
+            }
+        };
     let unknown = crate::rules::config::unknown_in_policy(&world.policy);
     if !unknown.is_empty() {
         eprint!("{}", crate::diag::render(&unknown, color));
@@ -357,13 +354,7 @@ fn run_selected(
         .flat_map(|r| {
             let at = sel.in_project(&r.path);
             let kept = r.diags.iter().flat_map(|f| {
-                crate::rules::config::apply_gated(
-                    &selection,
-                    base_selection.as_ref(),
-                    threshold,
-                    f,
-                    &at,
-                )
+                crate::config::apply_gated(&selection, base_selection.as_ref(), threshold, f, &at)
             });
             crate::check::root_cause::collapse(kept.collect())
         })

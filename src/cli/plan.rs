@@ -361,6 +361,7 @@ pub(super) fn print_single(
         return cannot_know(args, &line, fields, before);
     }
     let view = view(args, plan, path, world);
+    let assumed = crate::mutators::assumed_server_settings(&plan.job, world);
     // A failed replay is an error of the command, never a share over fewer runs.
     let tally = match (args.samples > 0 && plan.admission.is_admitted())
         .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed))
@@ -422,6 +423,12 @@ pub(super) fn print_single(
             if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                 p.insert("Before".into(), before.json());
                 p.insert("Admission".into(), plan.admission.json());
+                if !assumed.is_empty() {
+                    p.insert(
+                        "ServerConfig".into(),
+                        serde_json::json!({"Declared": false, "AssumedUnset": assumed}),
+                    );
+                }
             }
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => println!("{s}"),
@@ -430,6 +437,9 @@ pub(super) fn print_single(
         }
     }
     warn_unmodelled(path, &plan.diff);
+    if let Some(line) = assumed_line(world, &assumed) {
+        eprintln!("note: {line}");
+    }
     // Outside Nomad's text: which of its lines we inferred rather than know.
     for note in render::plan::inferred_notes(&plan.result) {
         eprintln!("note: {note}");
@@ -439,6 +449,23 @@ pub(super) fn print_single(
         eprintln!("refused by policy: {path} {v}");
     }
     plan_code(args, plan, world.nomad_version, !refused.is_empty())
+}
+
+/// The one line saying which of the servers' settings the plan assumed
+/// unset (see `mutators::assumed_server_settings`), if any.
+fn assumed_line(world: &crate::world::World, assumed: &[&str]) -> Option<String> {
+    if assumed.is_empty() {
+        return None;
+    }
+    let how = match world.origin {
+        crate::world::WorldOrigin::Import(_) => "save agent-self.json from a server to state them",
+        _ => "state them in a `server` block of rules/cluster.hcl",
+    };
+    Some(format!(
+        "planned as if the servers set no {}: Nomad {} adds their identities to the job when they do ({how})",
+        assumed.join(", "),
+        world.nomad_version
+    ))
 }
 
 /// Changes the diff cannot show in Nomad's terms, one line each on stderr

@@ -1,36 +1,11 @@
 //! Nodes from the world's client pools.
 
-use super::ids::uuid;
 use super::{Node, NodeNetwork};
 use crate::world::{ClientPool, World};
-
-/// Salt for node IDs: nodes are named by the world, never by the sample
-/// seed, so `NAME-1` has the same ID in every sample.
-const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
 
 /// Drivers a client fingerprints when the world does not list any: what a
 /// stock Linux client with Docker and a JRE (the demo's AMI) reports.
 pub const DEFAULT_DRIVERS: [&str; 3] = ["docker", "exec", "java"];
-
-fn member(pool: &ClientPool, index: u32) -> Option<&crate::world::NodeIdentity> {
-    usize::try_from(index)
-        .ok()
-        .and_then(|i| pool.members.get(i.checked_sub(1)?))
-}
-
-/// The ID and name of client `index` (1-based) of a pool: an imported node
-/// keeps the ID its allocations name; a written pool's clients are named
-/// `NAME-k` with an ID derived from the region and that name. Pinned
-/// allocations resolve their `node` with this before any node is built.
-pub fn node_identity(region: &str, pool: &ClientPool, index: u32) -> (String, String) {
-    match member(pool, index) {
-        Some(m) => (m.id.clone(), m.name.clone()),
-        None => (
-            uuid(NODE_ID_SALT, &[region, &pool.name, &index.to_string()]),
-            format!("{}-{}", pool.name, index),
-        ),
-    }
-}
 
 /// Client `index` (1-based) of a pool. `pool_pos` is the pool's position in
 /// the world; it only feeds the node's IP so pools do not share addresses.
@@ -41,8 +16,10 @@ pub fn build_node(
     index: u32,
     create_index: u64,
 ) -> Node {
-    let (id, name) = node_identity(&world.region, pool, index);
-    let devices = member(pool, index).map_or_else(|| pool.devices.clone(), |m| m.devices.clone());
+    let (id, name) = pool.node_identity(&world.region, index);
+    let devices = pool
+        .member(index)
+        .map_or_else(|| pool.devices.clone(), |m| m.devices.clone());
     let ip = format!(
         "10.{}.{}.{}",
         (pool_pos % 200) + 1,

@@ -2,9 +2,7 @@
 //! Raft-like indexes kept deterministic so plans can print a stable
 //! `Job Modify Index` and `-check-index` can be honoured.
 
-pub mod attribute;
-pub mod csi;
-pub mod device;
+pub mod build;
 pub mod metric;
 pub mod usage;
 
@@ -12,190 +10,12 @@ use std::collections::BTreeMap;
 
 use crate::jobspec::Job;
 
-pub mod build;
-pub mod ids;
-pub mod resources;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum NodeStatus {
-    #[default]
-    Ready,
-    Down,
-    Initializing,
-    Disconnected,
-}
-
-impl NodeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeStatus::Ready => "ready",
-            NodeStatus::Down => "down",
-            NodeStatus::Initializing => "initializing",
-            NodeStatus::Disconnected => "disconnected",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NodeNetwork {
-    pub device: String,
-    pub cidr: String,
-    pub ip: String,
-    pub mbits: i64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Node {
-    /// UUID-shaped, derived deterministically from the world.
-    pub id: String,
-    pub name: String,
-    pub datacenter: String,
-    pub node_class: String,
-    pub node_pool: String,
-    pub cpu: i64,
-    pub memory_mb: i64,
-    pub disk_mb: i64,
-    pub networks: Vec<NodeNetwork>,
-    pub reserved_cpu: i64,
-    pub reserved_memory_mb: i64,
-    pub reserved_disk_mb: i64,
-    pub reserved_ports: Vec<u16>,
-    pub attributes: BTreeMap<String, String>,
-    pub meta: BTreeMap<String, String>,
-    /// Healthy detected drivers.
-    pub drivers: Vec<String>,
-    /// Host volume name → read-only.
-    pub host_volumes: BTreeMap<String, bool>,
-    /// Device models with their instances (`NodeResources.Devices`).
-    pub devices: Vec<device::NodeDevice>,
-    /// CSI plugins the node runs, by plugin ID (`CSINodePlugins` and
-    /// `CSIControllerPlugins`).
-    #[serde(default)]
-    pub csi_plugins: BTreeMap<String, csi::CsiPlugin>,
-    pub status: NodeStatus,
-    pub eligible: bool,
-    pub drain: bool,
-    pub create_index: u64,
-}
-
-impl Node {
-    pub fn short_id(&self) -> &str {
-        self.id.get(..8).unwrap_or(&self.id)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum DesiredStatus {
-    #[default]
-    Run,
-    Stop,
-    Evict,
-}
-
-impl DesiredStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DesiredStatus::Run => "run",
-            DesiredStatus::Stop => "stop",
-            DesiredStatus::Evict => "evict",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum ClientStatus {
-    #[default]
-    Pending,
-    Running,
-    Complete,
-    Failed,
-    Lost,
-}
-
-impl ClientStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClientStatus::Pending => "pending",
-            ClientStatus::Running => "running",
-            ClientStatus::Complete => "complete",
-            ClientStatus::Failed => "failed",
-            ClientStatus::Lost => "lost",
-        }
-    }
-    pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            ClientStatus::Complete | ClientStatus::Failed | ClientStatus::Lost
-        )
-    }
-}
-
-/// A network an allocation holds on its node.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AllocNetwork {
-    pub device: String,
-    pub ip: String,
-    pub mbits: i64,
-    /// (label, port)
-    pub reserved_ports: Vec<(String, u16)>,
-    pub dynamic_ports: Vec<(String, u16)>,
-}
-
-/// Resources an allocation holds, in Nomad's "comparable" form.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AllocResources {
-    pub cpu: i64,
-    pub cores: i64,
-    pub memory_mb: i64,
-    pub memory_max_mb: i64,
-    pub disk_mb: i64,
-    pub networks: Vec<AllocNetwork>,
-    /// Device instances the tasks hold, per model.
-    pub devices: Vec<device::AllocDevice>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Allocation {
-    /// UUID-shaped, derived deterministically (seeded hash), never random per run.
-    pub id: String,
-    /// `job.group[index]`
-    pub name: String,
-    pub namespace: String,
-    pub job_id: String,
-    pub job_version: u64,
-    pub job_priority: i64,
-    pub job_type: crate::jobspec::JobType,
-    pub task_group: String,
-    pub node_id: String,
-    pub resources: AllocResources,
-    pub desired_status: DesiredStatus,
-    pub desired_description: String,
-    pub client_status: ClientStatus,
-    pub create_index: u64,
-    pub modify_index: u64,
-    /// Set when another allocation's placement preempted this one.
-    pub preempted_by: Option<String>,
-    /// `DesiredTransition.Migrate`: the node drainer marked it to move.
-    pub migrate: bool,
-}
-
-impl Allocation {
-    pub fn short_id(&self) -> &str {
-        self.id.get(..8).unwrap_or(&self.id)
-    }
-    /// Non-terminal: counts against node capacity and quota.
-    pub fn is_live(&self) -> bool {
-        self.desired_status == DesiredStatus::Run && !self.client_status.is_terminal()
-    }
-    /// The index in the alloc name, `web.cache[2]` → 2.
-    pub fn name_index(&self) -> Option<u32> {
-        let open = self.name.rfind('[')?;
-        self.name
-            .get(open + 1..self.name.len().checked_sub(1)?)?
-            .parse()
-            .ok()
-    }
-}
+/// Nodes and allocations are [`crate::structs`]' value types (the world
+/// reads them too); the state store below holds them.
+pub use crate::structs::{
+    AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus, Node, NodeNetwork,
+    NodeStatus,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum JobStatus {

@@ -180,6 +180,7 @@ mod tests {
             running: vec![],
             pinned: None,
             csi_volumes: Default::default(),
+            server: Default::default(),
         }
     }
 

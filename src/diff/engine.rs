@@ -86,6 +86,19 @@ pub fn presence_type<T>(old: Option<T>, new: Option<T>) -> DiffType {
     }
 }
 
+/// [`presence_type`] for a map diffed as one object (an opaque `Config`,
+/// gateway bind addresses): an empty map is an absent block, as Nomad's
+/// `configDiff` and `connectGatewayProxyEnvoyBindAddrsDiff` read it.
+pub fn map_presence_type<K, V>(
+    old: &std::collections::BTreeMap<K, V>,
+    new: &std::collections::BTreeMap<K, V>,
+) -> DiffType {
+    presence_type(
+        (!old.is_empty()).then_some(old),
+        (!new.is_empty()).then_some(new),
+    )
+}
+
 /// The object's type from its field changes, as `primitiveObjectDiff` decides.
 pub fn type_from_fields(fields: &[FieldDiff]) -> Option<DiffType> {
     let edited = fields.iter().any(|f| f.ty == DiffType::Edited);

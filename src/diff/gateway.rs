@@ -12,7 +12,10 @@
 
 use crate::jobspec as js;
 
-use super::engine::{field_diffs, primitive_object_diff, sort_objects, string_set_diff, Flat};
+use super::engine::{
+    field_diffs, map_presence_type, presence_type, primitive_object_diff, sort_objects,
+    string_set_diff, Flat,
+};
 use super::fields::{Dialect, F};
 use super::task::config_diff;
 use super::{DiffType, ObjectDiff};
@@ -26,13 +29,8 @@ fn object(
     ctx: bool,
     objects: Vec<ObjectDiff>,
 ) -> ObjectDiff {
-    let ty = match (&old, &new) {
-        (None, _) => DiffType::Added,
-        (_, None) => DiffType::Deleted,
-        _ => DiffType::Edited,
-    };
     ObjectDiff {
-        ty,
+        ty: presence_type(old.as_ref(), new.as_ref()),
         name: name.to_string(),
         fields: field_diffs(&old.unwrap_or_default(), &new.unwrap_or_default(), ctx),
         objects,
@@ -149,13 +147,7 @@ fn bind_addresses_diff(
     if old == new {
         return None;
     }
-    let ty = if old.is_empty() {
-        DiffType::Added
-    } else if new.is_empty() {
-        DiffType::Deleted
-    } else {
-        DiffType::Edited
-    };
+    let ty = map_presence_type(old, new);
     let flat = |m: &std::collections::BTreeMap<String, js::BindAddress>| -> Flat {
         m.iter()
             .map(|(k, a)| (k.clone(), host_port(a, d)))

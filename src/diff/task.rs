@@ -4,8 +4,8 @@
 use crate::jobspec as js;
 
 use super::engine::{
-    field_diffs, primitive_object_diff, primitive_object_set_diff, sort_objects, string_set_diff,
-    structured_object_diff, Flat,
+    field_diffs, map_presence_type, primitive_object_diff, primitive_object_set_diff, sort_objects,
+    string_set_diff, structured_object_diff, Flat,
 };
 use super::fields::{self as fl, Dialect};
 use super::job::{affinities, constraints, diffs_by_name, Ns};
@@ -184,15 +184,8 @@ pub(super) fn config_diff(
     if old == new {
         return None;
     }
-    let ty = if old.is_empty() {
-        DiffType::Added
-    } else if new.is_empty() {
-        DiffType::Deleted
-    } else {
-        DiffType::Edited
-    };
     Some(ObjectDiff {
-        ty,
+        ty: map_presence_type(old, new),
         name: "Config".into(),
         fields: field_diffs(&fl::config(old), &fl::config(new), ctx),
         objects: Vec::new(),

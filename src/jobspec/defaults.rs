@@ -354,11 +354,7 @@ fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion)
     // jobImplicitIdentitiesHook.handleConsulService (1.7+): a Consul
     // service's own identity is named for it (MakeUniqueIdentityName).
     if v.at_least(1, 7, 0) && s.provider == "consul" {
-        let name = if s.task_name.is_empty() {
-            format!("consul-service_{}-{}", s.name, s.port_label)
-        } else {
-            format!("consul-service_{}-{}-{}", s.task_name, s.name, s.port_label)
-        };
+        let name = s.unique_identity_name();
         if let Some(id) = &mut s.identity {
             id.name = name;
             id.service_name = s.name.clone();

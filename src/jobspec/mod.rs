@@ -11,6 +11,7 @@ pub mod eval;
 mod fields;
 mod format;
 pub mod functions;
+mod locals;
 mod lower;
 pub mod model;
 pub mod parse;

@@ -109,7 +109,7 @@ fn inject_port(g: &mut TaskGroup, label: &str, v: NomadVersion) {
 }
 
 fn suffix(job_id: &str, service: &str) -> String {
-    crate::cluster::ids::uuid(0, &["connect-proxy", job_id, service])[..6].to_string()
+    crate::ids::uuid(0, &["connect-proxy", job_id, service])[..6].to_string()
 }
 
 /// The gateway kind the release's hook knows of a `gateway` block.

@@ -15,7 +15,11 @@
 //!    the listener port it may add;
 //! 3. `jobImpliedConstraints` (job_endpoint_hooks.go): the Vault, signal,
 //!    Consul and Nomad service discovery, CNI and transparent proxy
-//!    constraints.
+//!    constraints;
+//! 4. `jobImplicitIdentitiesHook` (1.7+,
+//!    job_endpoint_hook_implicit_identities.go): the identities the
+//!    servers' agent config gives Consul services and Consul and Vault
+//!    tasks, and the client version constraint of a group with identities.
 //!
 //! The default workload identity of every task (1.7+) is not a mutator of
 //! its own: `structs.Task.Canonicalize` creates it (nomad/structs/structs.go
@@ -36,17 +40,19 @@ mod connect_validate;
 mod constraints;
 mod expose_check;
 mod gateway_proxy;
+mod identities;
 
 pub use connect_validate::validate as connect_validate;
 pub use expose_check::validate as expose_check_validate;
 
 use crate::jobspec::Job;
 use crate::version::NomadVersion;
+use crate::world::{ServerConfig, World};
 
 /// The job as the version's admission mutators leave it, or the error the
 /// Plan RPC returns when one of them fails (`admissionMutators`' "error in
 /// job mutator NAME: ..."; or our own sentence where that Nomad panics).
-pub fn apply(job: &Job, v: NomadVersion) -> Result<Job, String> {
+pub fn apply(job: &Job, v: NomadVersion, server: &ServerConfig) -> Result<Job, String> {
     let mut out = job.clone();
     connect::mutate(&mut out, v).map_err(|e| match e {
         connect::HookError::Error(e) => format!("error in job mutator connect: {e}"),
@@ -57,11 +63,26 @@ pub fn apply(job: &Job, v: NomadVersion) -> Result<Job, String> {
         connect::HookError::Error(e) | connect::HookError::Panic(e) => e,
     })?;
     constraints::mutate(&mut out, v);
+    identities::mutate(&mut out, v, server);
     Ok(out)
+}
+
+/// The servers' settings the identities hook reads for the submitted `job`
+/// that the world does not state, by their agent config names: the plan
+/// assumed each unset. Empty when the world has a `server` block (or the
+/// mutators refuse the job).
+pub fn assumed_server_settings(job: &Job, world: &World) -> Vec<&'static str> {
+    if world.server.declared {
+        return Vec::new();
+    }
+    match apply(job, world.nomad_version, &world.server) {
+        Ok(mut admitted) => identities::mutate(&mut admitted, world.nomad_version, &world.server),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// [`apply`] for callers that register a job already admitted: a job the
 /// mutators refuse is kept as it is (the Plan RPC reports the refusal).
-pub fn applied(job: &Job, v: NomadVersion) -> Job {
-    apply(job, v).unwrap_or_else(|_| job.clone())
+pub fn applied(job: &Job, v: NomadVersion, server: &ServerConfig) -> Job {
+    apply(job, v, server).unwrap_or_else(|_| job.clone())
 }

@@ -185,7 +185,7 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
     let mut out = Vec::new();
     // The mutators run first and a failing one ends the admission; the
     // validators judge the mutated job, the Connect hook's first.
-    let mutated = match crate::mutators::apply(job, version) {
+    let mutated = match crate::mutators::apply(job, world.nomad_version, &world.server) {
         Ok(m) => m,
         Err(e) => {
             return vec![Refusal::Connect {

@@ -114,7 +114,7 @@ pub struct RuleContext<'a> {
     /// Steps of the change set applied before this file, in submission
     /// order, already applied to `sim`: sampling rules replay them under
     /// other seeds (see [`crate::changeset`]).
-    pub earlier: &'a [crate::changeset::Submitted],
+    pub earlier: &'a [crate::scheduler::sim::Submitted],
     /// `check --base`: the suppressions the file had at the base. `None`
     /// trusts every suppression (commit time, plain check).
     pub trusted: Option<&'a suppress::Trusted>,
@@ -173,7 +173,7 @@ impl<'a> RuleContext<'a> {
     }
 
     /// The same context with the planned changes registered before this file.
-    pub fn with_earlier(mut self, earlier: &'a [crate::changeset::Submitted]) -> Self {
+    pub fn with_earlier(mut self, earlier: &'a [crate::scheduler::sim::Submitted]) -> Self {
         self.earlier = earlier;
         self
     }

@@ -70,6 +70,7 @@ pub fn world() -> World {
         running: Vec::new(),
         pinned: None,
         csi_volumes: Default::default(),
+        server: Default::default(),
     }
 }
 

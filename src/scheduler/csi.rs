@@ -15,9 +15,9 @@
 use std::collections::BTreeMap;
 
 use super::engine::Ask;
-use crate::cluster::csi::{names_gc_claims, plugin_health, CsiVolume, PluginHealth};
 use crate::cluster::{Allocation, ClientStatus, DesiredStatus, Node};
 use crate::jobspec::{Job, Volume};
+use crate::structs::csi::{names_gc_claims, plugin_health, CsiVolume, PluginHealth};
 use crate::version::NomadVersion;
 use crate::world::World;
 

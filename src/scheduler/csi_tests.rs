@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::cluster::csi::{
+use crate::jobspec::{Job, TaskGroup};
+use crate::structs::csi::{
     AccessMode, CsiClaim, CsiControllerInfo, CsiNodeInfo, CsiPlugin, CsiVolume,
 };
-use crate::jobspec::{Job, TaskGroup};
 use crate::world::World;
 
 fn rack(r: &str) -> Option<BTreeMap<String, String>> {

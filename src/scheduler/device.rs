@@ -13,10 +13,10 @@
 
 use std::cmp::Ordering;
 
-use crate::cluster::attribute::Attribute;
-use crate::cluster::device::{AllocDevice, DeviceId, NodeDevice};
 use crate::cluster::{Allocation, Node};
 use crate::jobspec::{RequestedDevice, TaskGroup};
+use crate::structs::attribute::Attribute;
+use crate::structs::device::{AllocDevice, DeviceId, NodeDevice};
 use crate::version::NomadVersion;
 
 /// `resolveDeviceTarget`: a literal (parsed as an attribute), or one of the
@@ -315,8 +315,8 @@ fn instance_allowed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::device::DeviceInstance;
     use crate::jobspec::{Constraint, Resources, Task};
+    use crate::structs::device::DeviceInstance;
 
     fn gpu(name: &str, healthy: usize, unhealthy: usize, mem: &str) -> NodeDevice {
         NodeDevice {

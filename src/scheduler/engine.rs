@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
 use super::QuotaUsage;
-use crate::cluster::ids::{hash_parts, uuid, SplitMix64};
 use crate::cluster::usage::UsageOverflow;
 use crate::cluster::{AllocResources, Allocation, Node, State};
+use crate::ids::{hash_parts, uuid, SplitMix64};
 use crate::jobspec::{Job, TaskGroup};
 use crate::world::World;
 
@@ -40,7 +40,7 @@ pub struct RankedNode {
     pub score: f64,
     pub victims: Vec<String>,
     /// Device instances offered to the placement on this node.
-    pub devices: Vec<crate::cluster::device::AllocDevice>,
+    pub devices: Vec<crate::structs::device::AllocDevice>,
 }
 
 /// What one placement asks for.

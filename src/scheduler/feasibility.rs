@@ -116,7 +116,7 @@ pub fn has_drivers(tg: &TaskGroup, n: &Node) -> bool {
 fn class_hash(n: &Node) -> u64 {
     // The parts `hash_parts` would get, fed without building them: this
     // runs for every node of every evaluation.
-    let mut h = crate::cluster::ids::PartsHash::new(0);
+    let mut h = crate::ids::PartsHash::new(0);
     for part in [&n.datacenter, &n.node_class, &n.node_pool] {
         h.part(part.as_bytes());
     }
@@ -323,7 +323,7 @@ mod tests {
         n.attributes.insert("unique.hostname".into(), "a".into());
         n.meta.insert("rack".into(), "r1".into());
         let parts = ["dc1", "c", "default", "a:kernel.name=linux", "m:rack=r1"];
-        assert_eq!(class_hash(&n), crate::cluster::ids::hash_parts(0, &parts));
+        assert_eq!(class_hash(&n), crate::ids::hash_parts(0, &parts));
         let mut other = n.clone();
         other
             .attributes

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use super::engine::{Ask, Engine, Plan};
 use super::reconcile::{reconcile_group, Taint};
 use super::{AllocMetric, DesiredUpdates, Placement, PlanResult, PreemptedAlloc};
-use crate::cluster::resources::task_group_resources;
 use crate::cluster::{Allocation, State};
 use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::preempt::preemption_on;
+use crate::structs::resources::task_group_resources;
 use crate::world::World;
 
 /// The outcome of one evaluation before it is applied.

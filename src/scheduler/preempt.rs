@@ -280,7 +280,7 @@ impl<'a> Preemptor<'a> {
         devices: &super::device::DeviceAllocator<'_>,
         version: NomadVersion,
     ) -> Option<Vec<&'a Allocation>> {
-        use crate::cluster::device::DeviceId;
+        use crate::structs::device::DeviceId;
         // Per model: the candidates holding it (once per holding task, as
         // Nomad lists them) and how many instances each holds in all.
         let mut models: Vec<(DeviceId, Vec<Candidate<'a>>, BTreeMap<&str, usize>)> = Vec::new();

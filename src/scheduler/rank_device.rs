@@ -12,8 +12,8 @@
 use super::device::DeviceAllocator;
 use super::engine::{Ask, Engine};
 use super::preempt::Preemptor;
-use crate::cluster::device::AllocDevice;
 use crate::cluster::{Allocation, Node};
+use crate::structs::device::AllocDevice;
 
 /// The dimension of a node bin-packing dropped without recording it
 /// (`exhaust` skips it): Nomad before 1.8 logged and moved on.

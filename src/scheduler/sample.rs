@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::replay_cache::Shared;
 use super::Simulation;
-use crate::cluster::ids::hash_parts;
+use crate::ids::hash_parts;
 use crate::world::World;
 
 /// Seed of sample `i`: spread out so neighbouring samples are unrelated.

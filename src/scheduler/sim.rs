@@ -2,10 +2,11 @@
 //! replay its running jobs, then plan or run job submissions against it.
 
 mod evaluation;
+mod submitted;
 
 use self::evaluation::{creates_deployment, Unblock};
 use crate::cluster::build::build_node;
-use crate::cluster::ids::{hash_parts, uuid};
+use crate::ids::{hash_parts, uuid};
 use std::collections::{HashMap, HashSet};
 
 use crate::cluster::{Allocation, JobRecord, JobStatus, State};
@@ -16,6 +17,7 @@ use crate::scheduler::PlanResult;
 use crate::world::{Namespace, World};
 
 pub use crate::cluster::usage::QuotaUsage;
+pub use submitted::{Submission, Submitted};
 
 /// What `nomad job run` did.
 #[derive(Debug, Clone)]
@@ -55,7 +57,13 @@ pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
     world
         .running
         .iter()
-        .map(|r| std::sync::Arc::new(crate::mutators::applied(&r.job, world.nomad_version)))
+        .map(|r| {
+            std::sync::Arc::new(crate::mutators::applied(
+                &r.job,
+                world.nomad_version,
+                &world.server,
+            ))
+        })
         .collect()
 }
 
@@ -193,7 +201,8 @@ impl Simulation {
     ) {
         // What is registered is the job as the admission mutators leave it.
         let mutated;
-        let job = match crate::mutators::applied(job, self.world.nomad_version) {
+        let job = match crate::mutators::applied(job, self.world.nomad_version, &self.world.server)
+        {
             m if m == **job => job,
             m => {
                 mutated = std::sync::Arc::new(m);
@@ -264,7 +273,11 @@ impl Simulation {
 
     /// `nomad job plan`: what would happen, without changing state.
     pub fn plan(&self, job: &Job) -> PlanResult {
-        self.plan_admitted(&crate::mutators::applied(job, self.world.nomad_version))
+        self.plan_admitted(&crate::mutators::applied(
+            job,
+            self.world.nomad_version,
+            &self.world.server,
+        ))
     }
 
     /// [`Simulation::plan`] of a job the admission mutators already ran on
@@ -301,13 +314,14 @@ impl Simulation {
     ) -> Result<RunOutcome, RunError> {
         // What is registered is the job as the admission mutators leave it.
         let mutated;
-        let shared = match crate::mutators::applied(shared, self.world.nomad_version) {
-            m if m == **shared => shared,
-            m => {
-                mutated = std::sync::Arc::new(m);
-                &mutated
-            }
-        };
+        let shared =
+            match crate::mutators::applied(shared, self.world.nomad_version, &self.world.server) {
+                m if m == **shared => shared,
+                m => {
+                    mutated = std::sync::Arc::new(m);
+                    &mutated
+                }
+            };
         self.run_admitted(shared, check_index)
     }
 

@@ -13,10 +13,10 @@ use serde_json::Value;
 use super::api_job::job_from_api_json;
 use super::api_json::{i, path_i, s, strs};
 use super::model::{JobIndexes, Pinned, RunningJob, World};
-use crate::cluster::{AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::{Job, JobType, Lifecycle, Resources, Task, TaskGroup};
 use crate::source::{Source, Span};
+use crate::structs::{AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus};
 use crate::version::NomadVersion;
 
 /// The file, and what saves it.
@@ -125,8 +125,8 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> Result<AllocResourc
             .into_iter()
             .flatten()
         {
-            devices.push(crate::cluster::device::AllocDevice {
-                id: crate::cluster::device::DeviceId {
+            devices.push(crate::structs::device::AllocDevice {
+                id: crate::structs::device::DeviceId {
                     vendor: s(d, "Vendor"),
                     device_type: s(d, "Type"),
                     name: s(d, "Name"),

@@ -18,11 +18,11 @@ use serde_json::Value;
 
 use super::api_json::{b, s, smap};
 use super::model::World;
-use crate::cluster::csi::{
-    AccessMode, CsiClaim, CsiControllerInfo, CsiNodeInfo, CsiPlugin, CsiVolume,
-};
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
+use crate::structs::csi::{
+    AccessMode, CsiClaim, CsiControllerInfo, CsiNodeInfo, CsiPlugin, CsiVolume,
+};
 use crate::vfs::Vfs;
 
 pub const VOLUMES_LIST: &str = "csi-volumes.json";

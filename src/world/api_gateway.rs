@@ -3,27 +3,12 @@
 
 use serde_json::Value;
 
-use super::api_read::{value, Obj};
-use super::api_task::{each, Sink};
+use super::api_read::{value, Obj, Sink};
+use super::api_task::each;
 use crate::jobspec::{
     BindAddress, ConsulGateway, GatewayProxy, GatewayTls, HeaderModifiers, IngressConfig,
     IngressListener, IngressService, LinkedService, TerminatingConfig,
 };
-
-/// `key: {...}` read by `read`, leftovers kept under `{prefix}{key}.`.
-fn nested<T>(
-    o: &Obj<'_>,
-    key: &'static str,
-    prefix: &str,
-    sink: &mut Sink<'_>,
-    read: impl FnOnce(&Obj<'_>, &str, &mut Sink<'_>) -> T,
-) -> Option<T> {
-    let x = Obj::new(o.obj(key)?);
-    let p = format!("{prefix}{key}.");
-    let out = read(&x, &p, sink);
-    sink.keep(&x, &p);
-    Some(out)
-}
 
 fn tls(t: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> GatewayTls {
     GatewayTls {
@@ -31,7 +16,7 @@ fn tls(t: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> GatewayTls {
         tls_min_version: t.s("TLSMinVersion"),
         tls_max_version: t.s("TLSMaxVersion"),
         cipher_suites: t.strs("CipherSuites"),
-        sds: nested(t, "SDS", p, sink, |s, _, _| {
+        sds: t.nested("SDS", p, sink, |s, _, _| {
             (s.s("ClusterName"), s.s("CertResource"))
         }),
     }
@@ -88,13 +73,11 @@ fn ingress(i: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> IngressConfig {
                     let out = IngressService {
                         name: s.s("Name"),
                         hosts: s.strs("Hosts"),
-                        tls: nested(&s, "TLS", &sp, sink, tls),
-                        request_headers: nested(&s, "RequestHeaders", &sp, sink, |h, _, _| {
-                            headers(h)
-                        }),
-                        response_headers: nested(&s, "ResponseHeaders", &sp, sink, |h, _, _| {
-                            headers(h)
-                        }),
+                        tls: s.nested("TLS", &sp, sink, tls),
+                        request_headers: s
+                            .nested("RequestHeaders", &sp, sink, |h, _, _| headers(h)),
+                        response_headers: s
+                            .nested("ResponseHeaders", &sp, sink, |h, _, _| headers(h)),
                         max_connections: s.opt_i("MaxConnections"),
                         max_pending_requests: s.opt_i("MaxPendingRequests"),
                         max_concurrent_requests: s.opt_i("MaxConcurrentRequests"),
@@ -113,7 +96,7 @@ fn ingress(i: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> IngressConfig {
         })
         .collect();
     IngressConfig {
-        tls: nested(i, "TLS", p, sink, tls),
+        tls: i.nested("TLS", p, sink, tls),
         listeners,
     }
 }
@@ -140,9 +123,9 @@ fn terminating(t: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> TerminatingConfig {
 pub(crate) fn gateway(v: &Value, p: &str, sink: &mut Sink<'_>) -> ConsulGateway {
     let g = Obj::new(v);
     let out = ConsulGateway {
-        proxy: nested(&g, "Proxy", p, sink, proxy),
-        ingress: nested(&g, "Ingress", p, sink, ingress),
-        terminating: nested(&g, "Terminating", p, sink, terminating),
+        proxy: g.nested("Proxy", p, sink, proxy),
+        ingress: g.nested("Ingress", p, sink, ingress),
+        terminating: g.nested("Terminating", p, sink, terminating),
         mesh: g.obj("Mesh").is_some(),
         spans: Default::default(),
     };

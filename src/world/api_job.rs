@@ -11,9 +11,9 @@
 
 use serde_json::Value;
 
-use super::api_read::{value, Obj};
+use super::api_read::{value, Obj, Sink};
 use super::api_service::services;
-use super::api_task::{affinities, constraints, consul, each, networks, restart, task, Sink};
+use super::api_task::{affinities, constraints, consul, each, networks, restart, task};
 use crate::diag::Diag;
 use crate::jobspec::{
     CsiMountOptions, Disconnect, EphemeralDisk, Job, JobType, JobUi, MigrateStrategy, Multiregion,
@@ -168,11 +168,13 @@ fn parameterized(v: &Value, sink: &mut Sink<'_>) -> Parameterized {
 fn multiregion(v: &Value, sink: &mut Sink<'_>) -> Multiregion {
     let m = Obj::new(v);
     let mut out = Multiregion::default();
-    if let Some(s) = m.obj("Strategy") {
-        let s = Obj::new(s);
-        out.strategy_max_parallel = s.i("MaxParallel");
-        out.strategy_on_failure = s.s("OnFailure");
-        sink.keep(&s, "Multiregion.Strategy.");
+    if let Some((max_parallel, on_failure)) =
+        m.nested("Strategy", "Multiregion.", sink, |s, _, _| {
+            (s.i("MaxParallel"), s.s("OnFailure"))
+        })
+    {
+        out.strategy_max_parallel = max_parallel;
+        out.strategy_on_failure = on_failure;
     }
     out.regions = each(&m, "Regions")
         .map(|(n, r)| {
@@ -240,14 +242,9 @@ fn volumes(o: &Obj<'_>, sink: &mut Sink<'_>) -> Vec<Volume> {
         .map(|(key, v)| {
             let vo = Obj::new(v);
             let p = format!("Volumes[{key}].");
-            let mount_options = vo.obj("MountOptions").map(|m| {
-                let m = Obj::new(m);
-                let out = CsiMountOptions {
-                    fs_type: m.s("FSType"),
-                    mount_flags: m.strs("MountFlags"),
-                };
-                sink.keep(&m, &format!("{p}MountOptions."));
-                out
+            let mount_options = vo.nested("MountOptions", &p, sink, |m, _, _| CsiMountOptions {
+                fs_type: m.s("FSType"),
+                mount_flags: m.strs("MountFlags"),
             });
             let name = match vo.s("Name") {
                 n if n.is_empty() => key.clone(),
@@ -291,17 +288,11 @@ fn group(v: &Value) -> TaskGroup {
         out: &mut unmodelled,
     };
     let ephemeral_disk = g
-        .obj("EphemeralDisk")
-        .map(|d| {
-            let d = Obj::new(d);
-            let out = EphemeralDisk {
-                sticky: d.b("Sticky"),
-                migrate: d.b("Migrate"),
-                size_mb: d.i("SizeMB"),
-                spans: Default::default(),
-            };
-            sink.keep(&d, "EphemeralDisk.");
-            out
+        .nested("EphemeralDisk", "", sink, |d, _, _| EphemeralDisk {
+            sticky: d.b("Sticky"),
+            migrate: d.b("Migrate"),
+            size_mb: d.i("SizeMB"),
+            spans: Default::default(),
         })
         .unwrap_or_default();
     let out = TaskGroup {

@@ -103,6 +103,24 @@ impl<'v> Obj<'v> {
         Some(self.get(key)).filter(|v| v.is_object())
     }
 
+    /// The object under `key` (`None` when absent or `null`), read by
+    /// `read` with its JSON path `{prefix}{key}.`; whatever `read` leaves
+    /// unread is kept in `sink` under that path. The importer's one way of
+    /// reading a nested object, so no object's leftovers are forgotten.
+    pub fn nested<T>(
+        &self,
+        key: &'static str,
+        prefix: &str,
+        sink: &mut Sink<'_>,
+        read: impl FnOnce(&Obj<'v>, &str, &mut Sink<'_>) -> T,
+    ) -> Option<T> {
+        let x = Obj::new(self.obj(key)?);
+        let path = format!("{prefix}{key}.");
+        let out = read(&x, &path, sink);
+        sink.keep(&x, &path);
+        Some(out)
+    }
+
     /// Keep every key not read whose value is not Go's zero value in
     /// `out`, under `prefix` (`Resources.`, `Services[web].`).
     pub fn leftover(&self, prefix: &str, out: &mut Unmodelled) {
@@ -114,6 +132,18 @@ impl<'v> Obj<'v> {
             }
             out.0.insert(format!("{prefix}{k}"), value(x));
         }
+    }
+}
+
+/// Where leftovers of a nested object go: the owning job, group or task's
+/// unmodelled part, under the object's JSON path.
+pub(crate) struct Sink<'u> {
+    pub out: &'u mut Unmodelled,
+}
+
+impl Sink<'_> {
+    pub fn keep(&mut self, o: &Obj<'_>, prefix: &str) {
+        o.leftover(prefix, self.out);
     }
 }
 

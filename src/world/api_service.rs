@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::api_read::Obj;
-use super::api_task::{each, identity, sidecar_task, Sink};
+use super::api_read::{Obj, Sink};
+use super::api_task::{each, identity, sidecar_task};
 use crate::jobspec::{
     CheckRestart, ConsulConnect, ConsulProxy, ConsulUpstream, ExposeConfig, ExposePath, Service,
     ServiceCheck, ServiceWeights, SidecarService, TransparentProxy,
@@ -34,13 +34,7 @@ fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
             out
         })
         .collect();
-    let connect = s.obj("Connect").map(|c| {
-        let c = Obj::new(c);
-        let cp = format!("{p}Connect.");
-        let out = connect(&c, &cp, sink);
-        sink.keep(&c, &cp);
-        out
-    });
+    let connect = s.nested("Connect", p, sink, connect);
     Service {
         name: s.s("Name"),
         port_label: s.s("PortLabel"),
@@ -59,15 +53,10 @@ fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
         tagged_addresses: s.smap("TaggedAddresses"),
         cluster: s.s("Cluster"),
         kind: s.s("Kind"),
-        weights: s.obj("Weights").map(|w| {
-            let w = Obj::new(w);
-            let out = ServiceWeights {
-                passing: w.i("Passing"),
-                warning: w.i("Warning"),
-                spans: Default::default(),
-            };
-            sink.keep(&w, &format!("{p}Weights."));
-            out
+        weights: s.nested("Weights", p, sink, |w, _, _| ServiceWeights {
+            passing: w.i("Passing"),
+            warning: w.i("Warning"),
+            spans: Default::default(),
         }),
         identity: s
             .obj("Identity")
@@ -96,15 +85,10 @@ fn check(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ServiceCheck {
                 .collect()
         })
         .unwrap_or_default();
-    let check_restart = c.obj("CheckRestart").map(|r| {
-        let r = Obj::new(r);
-        let out = CheckRestart {
-            limit: r.i("Limit"),
-            grace: r.dur("Grace"),
-            ignore_warnings: r.b("IgnoreWarnings"),
-        };
-        sink.keep(&r, &format!("{p}CheckRestart."));
-        out
+    let check_restart = c.nested("CheckRestart", p, sink, |r, _, _| CheckRestart {
+        limit: r.i("Limit"),
+        grace: r.dur("Grace"),
+        ignore_warnings: r.b("IgnoreWarnings"),
     });
     ServiceCheck {
         name: c.s("Name"),
@@ -138,34 +122,15 @@ fn check(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ServiceCheck {
 }
 
 fn connect(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulConnect {
-    let sidecar_service = c.obj("SidecarService").map(|s| {
-        let s = Obj::new(s);
-        let sp = format!("{p}SidecarService.");
-        let proxy = s.obj("Proxy").map(|x| {
-            let x = Obj::new(x);
-            let pp = format!("{sp}Proxy.");
-            let out = proxy(&x, &pp, sink);
-            sink.keep(&x, &pp);
-            out
-        });
-        let out = SidecarService {
-            tags: s.strs("Tags"),
-            port: s.s("Port"),
-            proxy,
-            disable_default_tcp_check: s.b("DisableDefaultTCPCheck"),
-            meta: s.smap("Meta"),
-            spans: Default::default(),
-        };
-        sink.keep(&s, &sp);
-        out
+    let sidecar_service = c.nested("SidecarService", p, sink, |s, sp, sink| SidecarService {
+        tags: s.strs("Tags"),
+        port: s.s("Port"),
+        proxy: s.nested("Proxy", sp, sink, proxy),
+        disable_default_tcp_check: s.b("DisableDefaultTCPCheck"),
+        meta: s.smap("Meta"),
+        spans: Default::default(),
     });
-    let sidecar_task = c.obj("SidecarTask").map(|t| {
-        let t = Obj::new(t);
-        let tp = format!("{p}SidecarTask.");
-        let out = sidecar_task(&t, &tp, sink);
-        sink.keep(&t, &tp);
-        out
-    });
+    let sidecar_task = c.nested("SidecarTask", p, sink, sidecar_task);
     ConsulConnect {
         native: c.b("Native"),
         sidecar_service,
@@ -182,13 +147,7 @@ fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulProxy {
         .map(|(n, u)| {
             let up = format!("{p}Upstreams[{n}].");
             let mesh_gateway_mode = u
-                .obj("MeshGateway")
-                .map(|m| {
-                    let m = Obj::new(m);
-                    let mode = m.s("Mode");
-                    sink.keep(&m, &format!("{up}MeshGateway."));
-                    mode
-                })
+                .nested("MeshGateway", &up, sink, |m, _, _| m.s("Mode"))
                 .unwrap_or_default();
             let out = ConsulUpstream {
                 destination_name: u.s("DestinationName"),
@@ -217,15 +176,14 @@ fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulProxy {
         "ExposeConfig"
     };
     x.skip(&["Expose", "ExposeConfig"]);
-    let expose = x.obj(expose_key).map(|e| {
-        let e = Obj::new(e);
+    let expose = x.nested(expose_key, p, sink, |e, ep_prefix, sink| {
         let key = if e.arr("Paths").is_empty() {
             "Path"
         } else {
             "Paths"
         };
         e.skip(&["Path", "Paths"]);
-        let paths = each(&e, key)
+        let paths = each(e, key)
             .map(|(n, ep)| {
                 let out = ExposePath {
                     path: ep.s("Path"),
@@ -233,31 +191,25 @@ fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulProxy {
                     local_path_port: ep.i("LocalPathPort"),
                     listener_port: ep.s("ListenerPort"),
                 };
-                sink.keep(&ep, &format!("{p}{expose_key}.{key}[{n}]."));
+                sink.keep(&ep, &format!("{ep_prefix}{key}[{n}]."));
                 out
             })
             .collect();
-        sink.keep(&e, &format!("{p}{expose_key}."));
         ExposeConfig { paths }
     });
-    let transparent_proxy = x.obj("TransparentProxy").map(|t| {
-        let t = Obj::new(t);
-        let out = TransparentProxy {
-            uid: t.s("UID"),
-            outbound_port: t.i("OutboundPort"),
-            exclude_inbound_ports: t.strs("ExcludeInboundPorts"),
-            exclude_outbound_ports: t
-                .arr("ExcludeOutboundPorts")
-                .iter()
-                .filter_map(Value::as_i64)
-                .collect(),
-            exclude_outbound_cidrs: t.strs("ExcludeOutboundCIDRs"),
-            exclude_uids: t.strs("ExcludeUIDs"),
-            no_dns: t.b("NoDNS"),
-            spans: Default::default(),
-        };
-        sink.keep(&t, &format!("{p}TransparentProxy."));
-        out
+    let transparent_proxy = x.nested("TransparentProxy", p, sink, |t, _, _| TransparentProxy {
+        uid: t.s("UID"),
+        outbound_port: t.i("OutboundPort"),
+        exclude_inbound_ports: t.strs("ExcludeInboundPorts"),
+        exclude_outbound_ports: t
+            .arr("ExcludeOutboundPorts")
+            .iter()
+            .filter_map(Value::as_i64)
+            .collect(),
+        exclude_outbound_cidrs: t.strs("ExcludeOutboundCIDRs"),
+        exclude_uids: t.strs("ExcludeUIDs"),
+        no_dns: t.b("NoDNS"),
+        spans: Default::default(),
     });
     ConsulProxy {
         local_service_address: x.s("LocalServiceAddress"),

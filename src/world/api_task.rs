@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::api_read::{value, Obj};
+use super::api_read::{value, Obj, Sink};
 use super::api_service::services;
 use crate::jobspec::{
     Action, Affinity, Artifact, ChangeScript, Constraint, Consul, CsiPluginConfig, DnsConfig,
@@ -12,18 +12,6 @@ use crate::jobspec::{
     ScheduleCron, Secret, SidecarTask, Task, TaskScaling, TaskSchedule, Template, Unmodelled,
     Vault, VolumeMount, WaitConfig, WorkloadIdentity,
 };
-
-/// Where leftovers of a nested object go: the owning job, group or task's
-/// unmodelled part, under the object's JSON path.
-pub(crate) struct Sink<'u> {
-    pub out: &'u mut Unmodelled,
-}
-
-impl Sink<'_> {
-    pub fn keep(&mut self, o: &Obj<'_>, prefix: &str) {
-        o.leftover(prefix, self.out);
-    }
-}
 
 /// `key: [...]` as objects, each with its index for leftover paths.
 pub(crate) fn each<'v>(
@@ -104,22 +92,12 @@ pub(crate) fn networks(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Ne
             };
             let reserved_ports = ports("ReservedPorts", sink);
             let dynamic_ports = ports("DynamicPorts", sink);
-            let dns = net.obj("DNS").map(|d| {
-                let d = Obj::new(d);
-                let out = DnsConfig {
-                    servers: d.strs("Servers"),
-                    searches: d.strs("Searches"),
-                    options: d.strs("Options"),
-                };
-                sink.keep(&d, &format!("{p}DNS."));
-                out
+            let dns = net.nested("DNS", &p, sink, |d, _, _| DnsConfig {
+                servers: d.strs("Servers"),
+                searches: d.strs("Searches"),
+                options: d.strs("Options"),
             });
-            let cni = net.obj("CNI").map(|c| {
-                let c = Obj::new(c);
-                let out = c.smap("Args");
-                sink.keep(&c, &format!("{p}CNI."));
-                out
-            });
+            let cni = net.nested("CNI", &p, sink, |c, _, _| c.smap("Args"));
             let out = Network {
                 mode: net.s("Mode"),
                 device: net.s("Device"),
@@ -156,15 +134,10 @@ pub(crate) fn resources(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> Resourc
             out
         })
         .collect();
-    let numa = r.obj("NUMA").map(|n| {
-        let n = Obj::new(n);
-        let out = Numa {
-            affinity: n.s("Affinity"),
-            devices: n.strs("Devices"),
-            spans: Default::default(),
-        };
-        sink.keep(&n, &format!("{prefix}NUMA."));
-        out
+    let numa = r.nested("NUMA", prefix, sink, |n, _, _| Numa {
+        affinity: n.s("Affinity"),
+        devices: n.strs("Devices"),
+        spans: Default::default(),
     });
     let out = Resources {
         cpu: r.i("CPU"),
@@ -258,26 +231,16 @@ pub(crate) fn consul(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> Consul {
 }
 
 fn template(t: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Template {
-    let wait = t.obj("Wait").map(|w| {
-        let w = Obj::new(w);
-        let out = WaitConfig {
-            min: w.opt_dur("Min"),
-            max: w.opt_dur("Max"),
-        };
-        sink.keep(&w, &format!("{prefix}Wait."));
-        out
+    let wait = t.nested("Wait", prefix, sink, |w, _, _| WaitConfig {
+        min: w.opt_dur("Min"),
+        max: w.opt_dur("Max"),
     });
-    let change_script = t.obj("ChangeScript").map(|c| {
-        let c = Obj::new(c);
-        let out = ChangeScript {
-            command: c.s("Command"),
-            args: c.strs("Args"),
-            timeout: c.dur("Timeout"),
-            fail_on_error: c.b("FailOnError"),
-            run_on_first_render: c.b("RunOnFirstRender"),
-        };
-        sink.keep(&c, &format!("{prefix}ChangeScript."));
-        out
+    let change_script = t.nested("ChangeScript", prefix, sink, |c, _, _| ChangeScript {
+        command: c.s("Command"),
+        args: c.strs("Args"),
+        timeout: c.dur("Timeout"),
+        fail_on_error: c.b("FailOnError"),
+        run_on_first_render: c.b("RunOnFirstRender"),
     });
     Template {
         source_path: t.s("SourcePath"),
@@ -340,36 +303,17 @@ fn csi_plugin(c: &Obj<'_>) -> CsiPluginConfig {
     }
 }
 
-fn schedule(s: &Obj<'_>, sink: &mut Sink<'_>) -> TaskSchedule {
-    let cron = s.obj("Cron").map(|c| {
-        let c = Obj::new(c);
-        let out = ScheduleCron {
-            start: c.s("Start"),
-            end: c.s("End"),
-            timezone: c.s("Timezone"),
-            spans: Default::default(),
-        };
-        sink.keep(&c, "Schedule.Cron.");
-        out
+fn schedule(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> TaskSchedule {
+    let cron = s.nested("Cron", p, sink, |c, _, _| ScheduleCron {
+        start: c.s("Start"),
+        end: c.s("End"),
+        timezone: c.s("Timezone"),
+        spans: Default::default(),
     });
     TaskSchedule {
         cron,
         spans: Default::default(),
     }
-}
-
-/// A nested single object read by `read`, its leftovers kept under `key.`.
-fn one<T>(
-    o: &Obj<'_>,
-    key: &'static str,
-    sink: &mut Sink<'_>,
-    read: impl FnOnce(&Obj<'_>, &mut Sink<'_>) -> T,
-) -> Option<T> {
-    let v = o.obj(key)?;
-    let x = Obj::new(v);
-    let out = read(&x, sink);
-    sink.keep(&x, &format!("{key}."));
-    Some(out)
 }
 
 /// A list of objects read by `read`, leftovers under `key[n].`.
@@ -401,7 +345,7 @@ pub(crate) fn task(v: &Value) -> Task {
         .obj("Resources")
         .map(|r| resources(r, "Resources.", sink))
         .unwrap_or_default();
-    let lifecycle = one(&t, "Lifecycle", sink, |l, _| Lifecycle {
+    let lifecycle = t.nested("Lifecycle", "", sink, |l, _, _| Lifecycle {
         hook: l.s("Hook"),
         sidecar: l.b("Sidecar"),
         spans: Default::default(),
@@ -410,7 +354,7 @@ pub(crate) fn task(v: &Value) -> Task {
         .obj("LogConfig")
         .map(|l| log_config(l, "LogConfig.", sink))
         .unwrap_or_default();
-    let dispatch_payload_file = one(&t, "DispatchPayload", sink, |d, _| d.s("File"));
+    let dispatch_payload_file = t.nested("DispatchPayload", "", sink, |d, _, _| d.s("File"));
     let out = Task {
         name: t.s("Name"),
         driver: t.s("Driver"),
@@ -424,7 +368,7 @@ pub(crate) fn task(v: &Value) -> Task {
         services: services(&t, "", sink),
         templates: many(&t, "Templates", sink, template),
         artifacts: many(&t, "Artifacts", sink, |a, _, _| artifact(a)),
-        vault: one(&t, "Vault", sink, |x, _| vault(x)),
+        vault: t.nested("Vault", "", sink, |x, _, _| vault(x)),
         lifecycle,
         log_config,
         volume_mounts: volume_mounts(&t, "", sink),
@@ -453,9 +397,9 @@ pub(crate) fn task(v: &Value) -> Task {
             env: s.smap("Env"),
             spans: Default::default(),
         }),
-        schedule: one(&t, "Schedule", sink, schedule),
+        schedule: t.nested("Schedule", "", sink, schedule),
         consul: t.obj("Consul").map(|c| consul(c, "Consul.", sink)),
-        csi_plugin: one(&t, "CSIPluginConfig", sink, |c, _| csi_plugin(c)),
+        csi_plugin: t.nested("CSIPluginConfig", "", sink, |c, _, _| csi_plugin(c)),
         scaling: many(&t, "ScalingPolicies", sink, |s, _, _| {
             // Set by the servers from the task (api ScalingPolicy): its ID,
             // target and indexes.

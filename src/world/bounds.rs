@@ -24,7 +24,7 @@ pub const MAX_RESOURCE: i64 = (i64::MAX / (1024 * 1024)) / 1024;
 pub const WHY: &str = "the largest value whose conversion to bytes (MB × 1024²) and whose total over the largest cluster fit in 64 bits";
 
 /// What one allocation of `tg` holds (Nomad's sum over its tasks and
-/// lifecycle phases, [`crate::cluster::resources::task_group_resources`])
+/// lifecycle phases, [`crate::structs::resources::task_group_resources`])
 /// when every dimension is within [`MAX_RESOURCE`]; else the dimension
 /// whose sum passes it. Each task's figure may sit at the bound, so their
 /// sum can pass it (or i64): an allocation a world pins or imports holding
@@ -32,8 +32,8 @@ pub const WHY: &str = "the largest value whose conversion to bytes (MB × 1024²
 pub fn group_ask(
     tg: &crate::jobspec::TaskGroup,
     version: crate::version::NomadVersion,
-) -> Result<crate::cluster::AllocResources, &'static str> {
-    let r = crate::cluster::resources::checked_task_group_resources(tg, version)
+) -> Result<crate::structs::AllocResources, &'static str> {
+    let r = crate::structs::resources::checked_task_group_resources(tg, version)
         .map_err(|(_, dim)| dim)?;
     let dims = [
         ("cpu", r.cpu),

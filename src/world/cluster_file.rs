@@ -1,5 +1,6 @@
 //! `rules/cluster.hcl`: Nomad version, region, scheduler configuration,
-//! client pools and the running jobs' paths.
+//! the servers' identity settings (server_file.rs), client pools and the
+//! running jobs' paths.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +22,7 @@ use crate::version::NomadVersion;
 
 const CLUSTER_SCHEMA: Schema = Schema {
     attrs: &["nomad_version", "region", "running"],
-    blocks: &["scheduler", "client"],
+    blocks: &["scheduler", "server", "client"],
 };
 
 /// Fill the cluster part of `world`; returns the `running` entries.
@@ -74,6 +75,9 @@ pub(super) fn read_cluster(
     if let Some(b) = r.single_block("scheduler", diags) {
         no_label(src, b, diags);
         world.scheduler = read_scheduler(src, b, diags);
+    }
+    if let Some(b) = r.single_block("server", diags) {
+        world.server = super::server_file::read_server(src, b, world.nomad_version, diags);
     }
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     for b in r.blocks("client") {
@@ -235,7 +239,7 @@ const CLIENT_ATTRS: &[&str] = &[
 /// shows them; the scheduler only considers ready, eligible, non-draining
 /// nodes.
 fn read_node_state(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> NodeState {
-    use crate::cluster::NodeStatus;
+    use crate::structs::NodeStatus;
     let mut state = NodeState::default();
     let bad = |key: &str, want: &str, diags: &mut Diags| {
         diags.push(

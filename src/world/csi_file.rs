@@ -46,11 +46,11 @@ use hcl_edit::structure::Block;
 
 use super::hclread::{one_label, parse, record, spans_for, BodyReader, Schema};
 use super::model::World;
-use crate::cluster::csi::{
-    AccessMode, CsiClaim, CsiControllerInfo, CsiNodeInfo, CsiPlugin, CsiVolume,
-};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
+use crate::structs::csi::{
+    AccessMode, CsiClaim, CsiControllerInfo, CsiNodeInfo, CsiPlugin, CsiVolume,
+};
 
 pub const VOLUMES_FILE: &str = "csi_volumes.hcl";
 

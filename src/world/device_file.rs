@@ -17,10 +17,10 @@
 use hcl_edit::structure::Block;
 
 use super::hclread::{one_label, BodyReader, Schema};
-use crate::cluster::attribute::Attribute;
-use crate::cluster::device::{DeviceId, DeviceInstance, NodeDevice};
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
+use crate::structs::attribute::Attribute;
+use crate::structs::device::{DeviceId, DeviceInstance, NodeDevice};
 
 /// Most instances one device block may declare (every one is tracked per node).
 const MAX_INSTANCES: i64 = 1024;

@@ -147,6 +147,7 @@ pub fn cluster_hcl(world: &World) -> String {
         "  preemption {{\n    system   = {}\n    sysbatch = {}\n    batch    = {}\n    service  = {}\n  }}\n}}",
         p.system, p.sysbatch, p.batch, p.service
     );
+    o.push_str(&super::server_file::server_hcl(&world.server));
     for c in &world.clients {
         let _ = writeln!(o, "\nclient {} {{", quote(&c.name));
         let _ = writeln!(o, "  count         = {}", c.count);
@@ -162,7 +163,7 @@ pub fn cluster_hcl(world: &World) -> String {
         let _ = writeln!(o, "  drivers       = {}", list(&c.drivers));
         map_attr(&mut o, "  ", "attributes", &c.attributes);
         map_attr(&mut o, "  ", "meta", &c.meta);
-        if c.state.status != crate::cluster::NodeStatus::Ready {
+        if c.state.status != crate::structs::NodeStatus::Ready {
             let _ = writeln!(o, "  status        = {}", quote(c.state.status.as_str()));
         }
         if c.state.ineligible {

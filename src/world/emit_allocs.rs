@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::emit::{key, list, quote};
 use super::model::{ClientPool, Pinned, World};
-use crate::cluster::{AllocNetwork, Allocation};
+use crate::structs::{AllocNetwork, Allocation};
 
 /// `node "NAME" { id = ..., device ... }` for each imported node of a pool.
 pub(super) fn member_blocks(o: &mut String, c: &ClientPool) {

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::emit::{key, quote};
 use super::model::{ClientPool, World};
-use crate::cluster::csi::{AccessMode, CsiClaim, CsiVolume};
+use crate::structs::csi::{AccessMode, CsiClaim, CsiVolume};
 
 fn map(o: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String>) {
     let inner: Vec<String> = m

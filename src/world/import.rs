@@ -5,13 +5,15 @@
 //!
 //! The work is split by what each part reads: [`json`] one saved response,
 //! [`nodes`] a client node, [`pools`] the grouping of nodes into pools,
-//! [`specs`] quotas, namespaces and the scheduler configuration, [`jobs`]
-//! the running jobs; this file lists the files and puts a world together.
+//! [`specs`] quotas, namespaces and the scheduler configuration, [`server`]
+//! the servers' identity settings, [`jobs`] the running jobs; this file
+//! lists the files and puts a world together.
 
 mod jobs;
 mod json;
 mod nodes;
 mod pools;
+mod server;
 mod specs;
 
 use std::collections::BTreeMap;
@@ -92,6 +94,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         running: Vec::new(),
         pinned: None,
         csi_volumes: Default::default(),
+        server: Default::default(),
     };
     if let Some((src, v)) = read_json(vfs, &dir.join("agent-self.json"), &mut diags) {
         let tags = path(&v, &["member", "Tags"]).unwrap_or(&Value::Null);
@@ -105,6 +108,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         }
         if !s(tags, "region").is_empty() {
             world.region = s(tags, "region");
+        }
+        if let Some(server) = server::server_from_agent_self(&v) {
+            world.server = server;
         }
     }
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();

@@ -10,9 +10,9 @@ use hcl_edit::structure::Block;
 
 use super::hclread::{one_label, BodyReader, Schema};
 use super::model::{ClientPool, NodeIdentity};
-use crate::cluster::device::DeviceId;
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
+use crate::structs::device::DeviceId;
 
 pub(super) fn read_members(
     src: &Source,

@@ -1,6 +1,7 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
 mod alloc_file;
+mod alloc_holds;
 mod api_alloc;
 mod api_csi;
 mod api_gateway;
@@ -23,6 +24,7 @@ pub mod load;
 mod member_file;
 pub mod model;
 pub(crate) mod policy_file;
+mod server_file;
 mod spec_files;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;

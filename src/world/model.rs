@@ -89,14 +89,41 @@ pub struct ClientPool {
     /// `device "VENDOR/TYPE/NAME" { ... }` (the API's
     /// `NodeResources.Devices`). An imported pool's shape: its instance
     /// IDs are each member's own (see [`NodeIdentity::devices`]).
-    pub devices: Vec<crate::cluster::device::NodeDevice>,
+    pub devices: Vec<crate::structs::device::NodeDevice>,
     /// `csi_plugin "ID" { ... }` (the API's `CSINodePlugins` and
     /// `CSIControllerPlugins`): what every client of the pool runs.
-    pub csi_plugins: BTreeMap<String, crate::cluster::csi::CsiPlugin>,
+    pub csi_plugins: BTreeMap<String, crate::structs::csi::CsiPlugin>,
     /// The real nodes behind an imported pool, in client order (empty for a
     /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
     pub members: Vec<NodeIdentity>,
     pub spans: Spans,
+}
+
+/// Salt for node IDs: nodes are named by the world, never by the sample
+/// seed, so `NAME-1` has the same ID in every sample.
+const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
+
+impl ClientPool {
+    /// The imported node behind client `index` (1-based), if any.
+    pub fn member(&self, index: u32) -> Option<&NodeIdentity> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.members.get(i.checked_sub(1)?))
+    }
+
+    /// The ID and name of client `index` (1-based): an imported node keeps
+    /// the ID its allocations name; a written pool's clients are named
+    /// `NAME-k` with an ID derived from the region and that name. Pinned
+    /// allocations resolve their `node` with this before any node is built.
+    pub fn node_identity(&self, region: &str, index: u32) -> (String, String) {
+        match self.member(index) {
+            Some(m) => (m.id.clone(), m.name.clone()),
+            None => (
+                crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]),
+                format!("{}-{}", self.name, index),
+            ),
+        }
+    }
 }
 
 /// What decides whether Nomad's scheduler considers a node at all
@@ -104,7 +131,7 @@ pub struct ClientPool {
 /// non-draining nodes are candidates.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NodeState {
-    pub status: crate::cluster::NodeStatus,
+    pub status: crate::structs::NodeStatus,
     /// `SchedulingEligibility = "ineligible"`.
     pub ineligible: bool,
     /// A drain strategy is set.
@@ -124,7 +151,7 @@ pub struct NodeIdentity {
     pub id: String,
     pub name: String,
     /// The node's own devices, with the instance IDs its allocations hold.
-    pub devices: Vec<crate::cluster::device::NodeDevice>,
+    pub devices: Vec<crate::structs::device::NodeDevice>,
 }
 
 /// A registered job's version and Raft indexes (`Version`, `CreateIndex`,
@@ -145,7 +172,7 @@ pub struct JobIndexes {
 #[derive(Debug, Clone, Default)]
 pub struct Pinned {
     /// Live allocations, each on its node, with its job version and priority.
-    pub allocs: Vec<crate::cluster::Allocation>,
+    pub allocs: Vec<crate::structs::Allocation>,
     /// The indexes of each registered job, as the cluster reports them.
     pub versions: BTreeMap<(String, String), JobIndexes>,
     /// Every job version an allocation runs (its embedded `Job`), so the
@@ -323,7 +350,29 @@ pub struct World {
     pub pinned: Option<Pinned>,
     /// Registered CSI volumes by (namespace, ID): `rules/csi_volumes.hcl`
     /// or an import's `volumes/`.
-    pub csi_volumes: BTreeMap<(String, String), crate::cluster::csi::CsiVolume>,
+    pub csi_volumes: BTreeMap<(String, String), crate::structs::csi::CsiVolume>,
+    /// The servers' agent configuration the admission mutators read.
+    pub server: ServerConfig,
+}
+
+/// What of the servers' agent configuration Nomad's admission reads: the
+/// default workload identities of the default Consul and Vault clusters
+/// (agent `consul { service_identity, task_identity }` and `vault {
+/// default_identity }`, 1.7+), which `jobImplicitIdentitiesHook` injects
+/// into jobs (nomad/job_endpoint_hook_implicit_identities.go).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServerConfig {
+    /// Whether the world states it (a `server` block in cluster.hcl, or an
+    /// import's agent-self.json saved from a server). When it does not, the
+    /// identities are assumed absent, and a plan whose result that
+    /// assumption decides says so.
+    pub declared: bool,
+    /// `consul.service_identity`.
+    pub consul_service_identity: Option<crate::jobspec::WorkloadIdentity>,
+    /// `consul.task_identity`.
+    pub consul_task_identity: Option<crate::jobspec::WorkloadIdentity>,
+    /// `vault.default_identity`.
+    pub vault_default_identity: Option<crate::jobspec::WorkloadIdentity>,
 }
 
 impl World {

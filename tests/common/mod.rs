@@ -1,6 +1,8 @@
 //! Shared helpers for integration tests.
 #![allow(dead_code)]
 
+pub mod why;
+
 /// Snapshot assertion storing snapshots under the top-level `snapshots/`.
 #[macro_export]
 macro_rules! assert_snap {
@@ -161,6 +163,21 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A project whose world is one client `c` in `dc1` of Nomad `version`
+/// (10000 MB of disk; `client` holds its other attributes, one per line:
+/// `cpu`, `memory`, `drivers`...) with `job` as `jobs/web.nomad`.
+pub fn one_client_project(tag: &str, version: &str, client: &str, job: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    dir.put(
+        "rules/cluster.hcl",
+        &format!(
+            "nomad_version = \"{version}\"\nregion = \"global\"\n\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  disk       = 10000\n{client}}}\n"
+        ),
+    );
+    dir.put("jobs/web.nomad", job);
+    dir
 }
 
 /// What one run of the binary printed, and its exit code.

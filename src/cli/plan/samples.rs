@@ -36,9 +36,9 @@ pub fn sampled_outcomes(
     seed: u64,
 ) -> Result<Tally<String>, crate::scheduler::sample::SampleError> {
     let mut tally = Tally::new();
-    // Mutated once for every replay (the mutators see only the job and
-    // the release, which no replay changes).
-    let admitted = crate::mutators::applied(job, world.nomad_version);
+    // Mutated once for every replay (the mutators see only the job,
+    // the release and the servers' config, which no replay changes).
+    let admitted = crate::mutators::applied(job, world.nomad_version, &world.server);
     for keys in sample(world, n, seed, |sim: &mut Simulation| {
         outcomes(&sim.plan_admitted(&admitted))
     })? {

@@ -74,6 +74,26 @@ pub struct Service {
     pub spans: Spans,
 }
 
+impl Service {
+    /// `Service.MakeUniqueIdentityName` (nomad/structs/services.go, 1.7+):
+    /// the name of the service's workload identity.
+    pub fn unique_identity_name(&self) -> String {
+        let prefix = if self.provider == "nomad" {
+            "nomad-service"
+        } else {
+            "consul-service"
+        };
+        if self.task_name.is_empty() {
+            format!("{prefix}_{}-{}", self.name, self.port_label)
+        } else {
+            format!(
+                "{prefix}_{}-{}-{}",
+                self.task_name, self.name, self.port_label
+            )
+        }
+    }
+}
+
 /// A service's DNS SRV weights (api ServiceWeights: an unset or
 /// non-positive weight canonicalises to 1).
 #[derive(Debug, Clone, Default, PartialEq)]

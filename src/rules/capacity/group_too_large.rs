@@ -1,7 +1,7 @@
 use super::job_and_pools;
-use crate::cluster::resources::task_group_resources;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 use crate::scheduler::fit::{allocs_fit, Comparable};
+use crate::structs::resources::task_group_resources;
 
 crate::declare_rule! {
     /// ## What it does

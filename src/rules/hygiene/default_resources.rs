@@ -1,6 +1,6 @@
-use crate::cluster::resources::task_group_resources;
 use crate::jobspec::{Task, TaskGroup};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::structs::resources::task_group_resources;
 use crate::version::NomadVersion;
 
 crate::declare_rule! {

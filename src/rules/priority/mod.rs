@@ -76,12 +76,12 @@ pub fn sample_victims(
     world: &World,
     replays: Option<&crate::scheduler::replay_cache::Shared>,
     base_seed: u64,
-    earlier: &[crate::changeset::Submitted],
+    earlier: &[crate::scheduler::sim::Submitted],
     job: &Job,
 ) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
-    // Mutated once for every replay (the mutators see only the job and
-    // the release, which no replay changes).
-    let admitted = crate::mutators::applied(job, world.nomad_version);
+    // Mutated once for every replay (the mutators see only the job,
+    // the release and the servers' config, which no replay changes).
+    let admitted = crate::mutators::applied(job, world.nomad_version, &world.server);
     let n = samples_for(earlier.len());
     let own;
     let shared = match replays {

@@ -8,10 +8,10 @@ pub mod quota_exceeded;
 pub mod quota_near_limit;
 pub mod unknown_namespace;
 
-use crate::cluster::resources::task_group_resources;
 use crate::cluster::usage::QuotaUsage;
 use crate::jobspec::Job;
 use crate::rules::capacity::eligible_pools;
+use crate::structs::resources::task_group_resources;
 use crate::world::World;
 
 /// A group whose count × per-allocation ask, or whose tasks' ask per

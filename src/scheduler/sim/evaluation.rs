@@ -3,8 +3,8 @@
 //! statuses and re-run blocked evaluations, as Nomad's workers do.
 
 use super::{Simulation, UnblockOutcome};
-use crate::cluster::ids::uuid;
 use crate::cluster::{BlockedEval, ClientStatus, DesiredStatus, JobStatus};
+use crate::ids::uuid;
 use crate::jobspec::Job;
 use crate::scheduler::applier::reject_overcommitted;
 use crate::scheduler::engine::Plan;

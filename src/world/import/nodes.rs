@@ -13,7 +13,7 @@ pub(super) struct NodeShape {
     pub(super) id: String,
     /// The node's devices with their instance IDs; the pool's shape holds
     /// them without IDs, so nodes alike but for their serials group.
-    pub(super) devices: Vec<crate::cluster::device::NodeDevice>,
+    pub(super) devices: Vec<crate::structs::device::NodeDevice>,
     pub(super) pool: ClientPool,
 }
 
@@ -21,7 +21,7 @@ pub(super) struct NodeShape {
 /// full node has `DrainStrategy` (non-null while draining), the list stub
 /// and pre-0.8 agents a `Drain` flag.
 fn node_state(v: &Value) -> NodeState {
-    use crate::cluster::NodeStatus;
+    use crate::structs::NodeStatus;
     NodeState {
         status: match s(v, "Status").as_str() {
             "down" => NodeStatus::Down,

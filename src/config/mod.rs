@@ -11,8 +11,12 @@
 //! unknown one is a located error with a did-you-mean, never a setting that
 //! silently does nothing.
 
+mod selection;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+pub use selection::{apply_gated, RuleSelection};
 
 use crate::diag::{Diag, Diags, Severity};
 use crate::source::{Source, Span};
@@ -163,7 +167,7 @@ pub fn refuse_unread(vfs: &dyn Vfs, used: &Config, files: &[PathBuf]) -> Result<
 /// index with `--staged`, the working tree, or `--head REF2`) decides, and
 /// with a base other than the commit being made (`--base`: CI on an
 /// untrusted change) the base's too, so the change cannot loosen its own
-/// gate (see [`crate::rules::config::apply_gated`]).
+/// gate (see [`apply_gated`]).
 #[derive(Debug, Clone, Default)]
 pub struct Configs {
     pub head: Config,

@@ -1,0 +1,248 @@
+//! Which findings a run reports: the rule selection of the command line
+//! over the `lint` block of [`super::FILE_NAME`], each finding's per-file
+//! ignores and severity, and the gate a change cannot loosen. The
+//! configuration names the rules of [`crate::rules`], never the other way
+//! round.
+
+use std::path::Path;
+
+use super::{Config, FILE_NAME};
+use crate::diag::{Diag, Severity};
+use crate::rules::config::{glob_match, known_selector, selector_matches};
+use crate::rules::Finding;
+use crate::world::RuleLevel;
+
+/// Which findings a run reports (`--select`, `--extend-select`, `--ignore`,
+/// as ruff names them, over the `lint` block of `.nomad-preflight.hcl`). A
+/// selector is a rule code (`NP101`), a code prefix (`NP1`, `NP`), a rule
+/// name (`image-tag-latest`), a front-end family (`jobspec`, `hcl`, or a
+/// full `jobspec::...` code) or `ALL`.
+///
+/// Layers resolve as ruff resolves them: the configuration file first, then
+/// the command line; a layer's `select` replaces what the layers before it
+/// chose, `extend_select` adds, `ignore` removes. So `--select NP301` on the
+/// command line reports NP301 even where the file ignores it, and
+/// `--extend-select NP4` keeps the file's ignores.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSelection {
+    layers: Vec<Layer>,
+    /// The configuration file's per-file ignores and severities.
+    config: Option<Config>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Layer {
+    select: Option<Vec<String>>,
+    extend: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl Layer {
+    /// Is `code` on after this layer, when it was `before` it?
+    fn decides(&self, code: &str, before: bool) -> bool {
+        let hit = |sels: &[String]| sels.iter().any(|s| selector_matches(s, code));
+        let mut on = self.select.as_deref().map_or(before, hit);
+        if hit(&self.extend) {
+            on = true;
+        }
+        on && !hit(&self.ignore)
+    }
+}
+
+impl RuleSelection {
+    /// Validate every selector: one that names nothing is an error with a
+    /// did-you-mean, never a selection that silently matches nothing.
+    pub fn new(
+        select: &[String],
+        extend: &[String],
+        ignore: &[String],
+    ) -> Result<RuleSelection, Diag> {
+        let split = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .flat_map(|s| s.split(','))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let cli = Layer {
+            select: (!select.is_empty()).then(|| split(select)),
+            extend: split(extend),
+            ignore: split(ignore),
+        };
+        for s in cli
+            .select
+            .iter()
+            .flatten()
+            .chain(&cli.extend)
+            .chain(&cli.ignore)
+        {
+            known_selector(s)?;
+        }
+        Ok(RuleSelection {
+            layers: vec![cli],
+            config: None,
+        })
+    }
+
+    /// The same selection under a configuration file (its selectors were
+    /// checked when it was read): the file's layer comes first.
+    pub fn with_config(mut self, config: &Config) -> RuleSelection {
+        self.layers.insert(
+            0,
+            Layer {
+                select: config.select.clone(),
+                extend: config.extend_select.clone(),
+                ignore: config.ignore.clone(),
+            },
+        );
+        self.config = Some(config.clone());
+        self
+    }
+
+    /// Is `f` reported? Errors that are not rule findings (a file that does
+    /// not parse, a world that does not load, a crash) always are: a
+    /// selection never turns "cannot know" into a pass.
+    pub fn keeps(&self, f: &Finding) -> bool {
+        if !configurable(f) {
+            return true;
+        }
+        self.layers
+            .iter()
+            .fold(true, |on, layer| layer.decides(&f.code, on))
+    }
+
+    /// `f` as this selection reports it for the file at `path` (relative
+    /// to the project root): `None` when it is not reported (deselected,
+    /// ignored for that file, or its rule set `off`), else with the
+    /// configured severity.
+    pub fn apply(&self, f: &Finding, path: &Path) -> Option<Finding> {
+        if !configurable(f) {
+            return Some(f.clone());
+        }
+        if !self.keeps(f) {
+            return None;
+        }
+        let Some(config) = &self.config else {
+            return Some(f.clone());
+        };
+        if let Some(rel) = config.relative(path) {
+            let ignored = config.per_file_ignores.iter().any(|(glob, codes)| {
+                glob_match(glob, &rel) && codes.iter().any(|c| selector_matches(c, &f.code))
+            });
+            if ignored {
+                return None;
+            }
+        }
+        let name = crate::rules::find(&f.code).map(|r| r.meta().name);
+        let level = config
+            .levels
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&f.code) || Some(k.as_str()) == name);
+        match level.map(|(_, l)| *l) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::On(sev)) => Some(f.clone().with_severity(sev)),
+            None => Some(f.clone()),
+        }
+    }
+}
+
+/// Can a selection or a configuration touch `f`? Not an error that is no
+/// rule finding.
+fn configurable(f: &Finding) -> bool {
+    f.severity != Severity::Error || crate::rules::find(&f.code).is_some()
+}
+
+/// Findings a change's own configuration would silence. In `check --base`
+/// the configuration file the change leaves (`head`) decides what is
+/// reported, except that a finding the base's configuration reports at or
+/// above `threshold` stays reported at the base's severity however the
+/// change edits the file, with an NP002 finding saying so: a change cannot
+/// silence its own gate by editing `.nomad-preflight.hcl` any more than by
+/// adding a `# preflight:ignore` comment.
+pub fn apply_gated(
+    head: &RuleSelection,
+    base: Option<&RuleSelection>,
+    threshold: Severity,
+    f: &Finding,
+    path: &Path,
+) -> Vec<Finding> {
+    let now = head.apply(f, path);
+    let Some(base) = base else {
+        return now.into_iter().collect();
+    };
+    let before = base.apply(f, path);
+    match (now, before) {
+        (now, Some(b))
+            if b.severity >= threshold && now.as_ref().is_none_or(|n| n.severity < threshold) =>
+        {
+            let file = head
+                .config
+                .as_ref()
+                .and_then(|c| c.path.as_ref())
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|| FILE_NAME.to_string());
+            let meta = &crate::rules::meta::added_suppression::AddedSuppression::META;
+            let mut np002 = Diag::error(
+                meta.code,
+                format!(
+                    "{file}, as this change leaves it, would silence {} ({}) here; a change cannot silence its own gate, so it is still reported",
+                    f.code, b.severity.as_str()
+                ),
+            )
+            .help("land the configuration change through a reviewed change of its own first, or fix the finding");
+            np002.source = f.source.clone();
+            if let Some(span) = f.primary_span() {
+                np002 = np002.label(span, "silenced by the change's configuration");
+            }
+            vec![b, np002]
+        }
+        (now, _) => now.into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_by_code_prefix_name_and_family() {
+        let s = |sel: &[&str], ext: &[&str], ign: &[&str]| {
+            let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            RuleSelection::new(&v(sel), &v(ext), &v(ign)).unwrap()
+        };
+        let w = |code: &str| Diag::warning(code, "m");
+        let np4 = s(&["NP4"], &[], &[]);
+        assert!(np4.keeps(&w("NP403")) && !np4.keeps(&w("NP101")));
+        // Parse errors are never selected away.
+        assert!(np4.keeps(&Diag::error("hcl::syntax", "m")));
+        assert!(!np4.keeps(&w("jobspec::unknown-key")));
+        let ign = s(&[], &[], &["image-tag-latest", "jobspec"]);
+        assert!(!ign.keeps(&w("NP101")) && ign.keeps(&w("NP102")));
+        assert!(!ign.keeps(&w("jobspec::unknown-key")));
+        let ext = s(&["NP1"], &["NP304"], &["NP102"]);
+        assert!(ext.keeps(&w("NP304")) && ext.keeps(&w("NP101")) && !ext.keeps(&w("NP102")));
+    }
+
+    #[test]
+    fn unknown_selectors_are_errors_with_a_suggestion() {
+        let e = RuleSelection::new(&["NP1O1".into()], &[], &[]).unwrap_err();
+        assert_eq!(e.code, "check::unknown-rule");
+        assert!(
+            e.help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `NP101`"),
+            "{e:?}"
+        );
+        assert!(RuleSelection::new(&[], &[], &["image-tag-lates".into()]).is_err());
+        let e = RuleSelection::new(&["jobspec::unknown-kye".into()], &[], &[]).unwrap_err();
+        assert!(
+            e.help
+                .as_deref()
+                .is_some_and(|h| h.contains("did you mean `jobspec::unknown-key`")),
+            "{e:?}"
+        );
+        assert!(RuleSelection::new(&["jobspec::template-path".into()], &[], &[]).is_ok());
+    }
+}

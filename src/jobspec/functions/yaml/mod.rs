@@ -1,0 +1,165 @@
+//! `yamldecode` and `yamlencode` as go-cty-yaml (v1.0.2 in Nomad 1.0, v1.2.0
+//! in 2.0; the resolution and emission rules below are the same in both)
+//! does them. yaml-rust2 (a maintained YAML 1.2 parser) reads the events;
+//! what a scalar means is go-cty-yaml's `resolveScalar`: YAML 1.1 booleans
+//! (`yes`, `on`, `Y`...), `~`/`null`/empty as null, quoted scalars always
+//! strings, timestamps as RFC 3339 strings, `<<` merge keys.
+//!
+//! Encoding writes libyaml's block style as go-cty-yaml drives it: keys
+//! and strings double-quoted, multi-line strings as `|` literals, numbers
+//! and booleans plain. libyaml folds a double-quoted string that runs past
+//! column 80 at a space, and has its own rules for strings a literal block
+//! cannot hold (leading blanks, trailing spaces); those few cases are
+//! refused with a message saying so, never written differently.
+//!
+//! Split along the two jobs: [`decode`] (events to a value) and [`encode`]
+//! (a value to libyaml's text); this file dispatches the two functions.
+
+mod decode;
+mod encode;
+
+pub use decode::decode;
+pub use encode::encode;
+
+use super::*;
+
+pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+    match name {
+        "yamldecode" => Ok(decode(&s(arg(a, 0)?)?)?),
+        "yamlencode" => Ok(Value::String(encode(arg(a, 0)?)?)),
+        _ => Err(Miss::Skip),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(items: &[(&str, Value)]) -> Value {
+        Value::Map(
+            items
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+    fn st(x: &str) -> Value {
+        Value::String(x.into())
+    }
+
+    #[test]
+    fn decode_follows_go_cty_yaml_resolution() {
+        // Terraform's yamldecode documentation examples.
+        assert_eq!(decode("hello: world"), Ok(m(&[("hello", st("world"))])));
+        assert_eq!(decode("true"), Ok(Value::Bool(true)));
+        assert_eq!(
+            decode("{a: &foo [1, 2, 3], b: *foo}"),
+            Ok(m(&[
+                (
+                    "a",
+                    Value::List(vec![
+                        Value::Number(1.0),
+                        Value::Number(2.0),
+                        Value::Number(3.0)
+                    ])
+                ),
+                (
+                    "b",
+                    Value::List(vec![
+                        Value::Number(1.0),
+                        Value::Number(2.0),
+                        Value::Number(3.0)
+                    ])
+                ),
+            ]))
+        );
+        // YAML 1.1 booleans, quoted scalars stay strings, nulls.
+        assert_eq!(
+            decode("a: yes\nb: \"yes\"\nc: ~\nd: 0x1F\ne: 2001-12-14t21:59:43.10-05:00\nf: 1_000"),
+            Ok(m(&[
+                ("a", Value::Bool(true)),
+                ("b", st("yes")),
+                ("c", Value::Null),
+                ("d", Value::Number(31.0)),
+                ("e", st("2001-12-14T21:59:43-05:00")),
+                // Neither YAML 1.2 pattern allows `_`: a string.
+                ("f", st("1_000")),
+            ]))
+        );
+        assert_eq!(
+            decode("base: &b {x: 1}\nd:\n  <<: *b\n  z: 2"),
+            Ok(m(&[
+                ("base", m(&[("x", Value::Number(1.0))])),
+                (
+                    "d",
+                    m(&[("x", Value::Number(1.0)), ("z", Value::Number(2.0))])
+                ),
+            ]))
+        );
+        // A key resolves like any scalar, then becomes a string: `y` is
+        // YAML 1.1's true.
+        assert_eq!(decode("y: 1"), Ok(m(&[("true", Value::Number(1.0))])));
+        assert_eq!(
+            decode("--- a\n--- b").map_err(|e| e.contains("only a single document is allowed")),
+            Err(true)
+        );
+        assert_eq!(
+            decode(".nan"),
+            Err("on line 1, column 1: floating point NaN is not supported".into())
+        );
+        assert!(decode("a: [1, 2").is_err());
+        assert_eq!(
+            decode("!!binary 'not base64!'").map_err(|e| e.contains("not valid base64")),
+            Err(true)
+        );
+    }
+
+    #[test]
+    fn encode_writes_libyamls_block_style() {
+        // Terraform's yamlencode documentation examples.
+        assert_eq!(
+            encode(&m(&[("a", st("b")), ("c", st("d"))])),
+            Ok("\"a\": \"b\"\n\"c\": \"d\"\n".into())
+        );
+        assert_eq!(
+            encode(&m(&[
+                (
+                    "foo",
+                    Value::List(vec![
+                        Value::Number(1.0),
+                        Value::Number(2.0),
+                        Value::Number(3.0)
+                    ])
+                ),
+                ("bar", st("baz")),
+            ])),
+            Ok("\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n".into())
+        );
+        assert_eq!(
+            encode(&m(&[
+                (
+                    "foo",
+                    Value::List(vec![
+                        Value::Number(1.0),
+                        m(&[("a", st("b")), ("c", st("d"))])
+                    ])
+                ),
+                ("bar", st("baz")),
+            ])),
+            Ok("\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n".into())
+        );
+        assert_eq!(
+            encode(&m(&[
+                ("x", m(&[("y", Value::Bool(true)), ("z", Value::Null)])),
+                ("e", m(&[]))
+            ])),
+            Ok("\"e\": {}\n\"x\":\n  \"y\": true\n  \"z\": null\n".into())
+        );
+        assert_eq!(
+            encode(&m(&[("s", st("line1\nline2\n"))])),
+            Ok("\"s\": |\n  line1\n  line2\n".into())
+        );
+        assert_eq!(encode(&st("tab\there")), Ok("\"tab\\there\"\n".into()));
+        assert!(encode(&st(&"word ".repeat(30))).is_err());
+    }
+}

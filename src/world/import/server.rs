@@ -1,0 +1,53 @@
+//! The servers' identity settings from `agent-self.json` (`/v1/agent/self`
+//! answered by a server): its `config.Consuls` and `config.Vaults` (1.7+,
+//! command/agent/config.go), the default cluster's `ServiceIdentity`,
+//! `TaskIdentity` and `DefaultIdentity` (`config.WorkloadIdentityConfig`
+//! as Go's JSON encodes it: `Audience`, `Env`, `File`, `Filepath`, `TTL` in
+//! nanoseconds).
+
+use serde_json::Value;
+
+use crate::jobspec::{Duration, WorkloadIdentity};
+use crate::world::api_json::{b, i, path, s, strs};
+use crate::world::ServerConfig;
+
+/// What `agent-self.json` states of the servers, if it was saved from a
+/// server (its serf member has `role = nomad`; a client's member is empty
+/// and its config is not the servers') whose config lists the clusters.
+pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
+    let role = path(v, &["member", "Tags", "role"]).and_then(Value::as_str);
+    if role != Some("nomad") {
+        return None;
+    }
+    let consuls = path(v, &["config", "Consuls"])?.as_array()?;
+    let vaults = path(v, &["config", "Vaults"])?.as_array()?;
+    let default = |list: &'_ [Value]| -> Option<Value> {
+        list.iter().find(|c| s(c, "Name") == "default").cloned()
+    };
+    let consul = default(consuls);
+    let vault = default(vaults);
+    let wid = |block: &Option<Value>, key: &str| {
+        block.as_ref().and_then(|b| b.get(key)).and_then(identity)
+    };
+    Some(ServerConfig {
+        declared: true,
+        consul_service_identity: wid(&consul, "ServiceIdentity"),
+        consul_task_identity: wid(&consul, "TaskIdentity"),
+        vault_default_identity: wid(&vault, "DefaultIdentity"),
+    })
+}
+
+/// nomad/config.go `workloadIdentityFromConfig`: the fields it copies.
+fn identity(v: &Value) -> Option<WorkloadIdentity> {
+    if !v.is_object() {
+        return None;
+    }
+    Some(WorkloadIdentity {
+        audience: strs(v, "Audience"),
+        env: b(v, "Env"),
+        file: b(v, "File"),
+        filepath: s(v, "Filepath"),
+        ttl: Duration(i(v, "TTL")),
+        ..WorkloadIdentity::default()
+    })
+}

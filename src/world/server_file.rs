@@ -1,0 +1,167 @@
+//! The `server` block of `rules/cluster.hcl`: the part of the servers'
+//! agent configuration Nomad's admission mutators read. Its blocks mirror
+//! the agent's own (website/content/docs/configuration/consul.mdx and
+//! vault.mdx): `consul { service_identity { .. } task_identity { .. } }` and
+//! `vault { default_identity { .. } }`, each a `config.WorkloadIdentityConfig`.
+
+use hcl_edit::structure::Block;
+
+use super::hclread::{no_label, BodyReader, Schema};
+use super::model::ServerConfig;
+use crate::diag::{Diag, Diags};
+use crate::jobspec::WorkloadIdentity;
+use crate::source::Source;
+use crate::version::NomadVersion;
+
+pub(super) fn read_server(
+    src: &Source,
+    b: &Block,
+    v: NomadVersion,
+    diags: &mut Diags,
+) -> ServerConfig {
+    no_label(src, b, diags);
+    const S: Schema = Schema {
+        attrs: &[],
+        blocks: &["consul", "vault"],
+    };
+    let r = BodyReader::new(src, &b.body, &S, "server", diags);
+    let mut out = ServerConfig {
+        declared: true,
+        ..ServerConfig::default()
+    };
+    if let Some(c) = r.single_block("consul", diags) {
+        no_label(src, c, diags);
+        const C: Schema = Schema {
+            attrs: &[],
+            blocks: &["service_identity", "task_identity"],
+        };
+        let cr = BodyReader::new(src, &c.body, &C, "consul", diags);
+        out.consul_service_identity = identity(src, &cr, "service_identity", v, diags);
+        out.consul_task_identity = identity(src, &cr, "task_identity", v, diags);
+    }
+    if let Some(c) = r.single_block("vault", diags) {
+        no_label(src, c, diags);
+        const V: Schema = Schema {
+            attrs: &[],
+            blocks: &["default_identity"],
+        };
+        let vr = BodyReader::new(src, &c.body, &V, "vault", diags);
+        out.vault_default_identity = identity(src, &vr, "default_identity", v, diags);
+    }
+    out
+}
+
+/// One `config.WorkloadIdentityConfig` block, as the servers hand it to a
+/// job (nomad/config.go `workloadIdentityFromConfig`: `aud`, `env`,
+/// `file`, `ttl`, and from 1.9 `filepath`; `extra_claims` (1.9+) is
+/// accepted but not copied into the job's identity).
+fn identity(
+    src: &Source,
+    r: &BodyReader<'_>,
+    key: &'static str,
+    v: NomadVersion,
+    diags: &mut Diags,
+) -> Option<WorkloadIdentity> {
+    let b = r.single_block(key, diags)?;
+    no_label(src, b, diags);
+    // Nomad 1.7 added the blocks, 1.9 `filepath` and `extra_claims`: an
+    // older agent refuses the keys its config struct lacks.
+    let attrs: &[&str] = if v.at_least(1, 9, 0) {
+        &["aud", "env", "file", "ttl", "filepath", "extra_claims"]
+    } else {
+        &["aud", "env", "file", "ttl"]
+    };
+    let s = Schema { attrs, blocks: &[] };
+    let ir = BodyReader::new(src, &b.body, &s, key, diags);
+    if !v.at_least(1, 7, 0) {
+        diags.push(
+            Diag::error(
+                "world::version-gate",
+                format!("`{key}` is a Nomad 1.7+ agent setting; the world runs Nomad {v}"),
+            )
+            .at(
+                src,
+                super::hclread::span_of(&b.ident),
+                "not in this release",
+            )
+            .help("remove the block or raise nomad_version"),
+        );
+        return None;
+    }
+    let mut wid = WorkloadIdentity::default();
+    if let Some(aud) = ir.strings("aud", diags) {
+        wid.audience = aud.into_iter().map(|(s, _)| s).collect();
+    }
+    if let Some(e) = ir.bool("env", diags) {
+        wid.env = e;
+    }
+    if let Some(f) = ir.bool("file", diags) {
+        wid.file = f;
+    }
+    if let Some(p) = ir.string("filepath", diags) {
+        wid.filepath = p;
+    }
+    if let Some(t) = ir.string("ttl", diags) {
+        match crate::jobspec::duration::parse(&t) {
+            Ok(d) => wid.ttl = d,
+            Err(e) => diags.push(
+                Diag::error("world::bad-value", e)
+                    .at(
+                        src,
+                        ir.attr_span("ttl").unwrap_or_default(),
+                        "not a duration",
+                    )
+                    .help("write a Go duration such as \"1h\""),
+            ),
+        }
+    }
+    // Read for its type only: the agent keeps the claims to itself.
+    let _ = ir.string_map("extra_claims", diags);
+    Some(wid)
+}
+
+/// The `server` block that reads back as `s` (what `import --write` puts
+/// in cluster.hcl for an import that states the servers' settings); empty
+/// when the world does not state them.
+pub(super) fn server_hcl(s: &ServerConfig) -> String {
+    use std::fmt::Write as _;
+    if !s.declared {
+        return String::new();
+    }
+    let block = |name: &str, w: &Option<WorkloadIdentity>| -> String {
+        let Some(w) = w else { return String::new() };
+        let mut o = format!("    {name} {{\n");
+        if !w.audience.is_empty() {
+            let _ = writeln!(o, "      aud      = {}", super::emit::list(&w.audience));
+        }
+        let _ = writeln!(o, "      env      = {}", w.env);
+        let _ = writeln!(o, "      file     = {}", w.file);
+        if !w.filepath.is_empty() {
+            let _ = writeln!(o, "      filepath = {}", super::emit::quote(&w.filepath));
+        }
+        if w.ttl.0 != 0 {
+            let _ = writeln!(
+                o,
+                "      ttl      = {}",
+                super::emit::quote(&w.ttl.to_string())
+            );
+        }
+        o.push_str("    }\n");
+        o
+    };
+    let consul = format!(
+        "{}{}",
+        block("service_identity", &s.consul_service_identity),
+        block("task_identity", &s.consul_task_identity)
+    );
+    let vault = block("default_identity", &s.vault_default_identity);
+    let mut o = String::from("\nserver {\n");
+    if !consul.is_empty() {
+        let _ = write!(o, "  consul {{\n{consul}  }}\n");
+    }
+    if !vault.is_empty() {
+        let _ = write!(o, "  vault {{\n{vault}  }}\n");
+    }
+    o.push_str("}\n");
+    o
+}
