@@ -120,12 +120,10 @@ pub struct RuleContext<'a> {
     pub trusted: Option<&'a suppress::Trusted>,
     /// Six rules read the same plan: compute it once per file.
     plan: OnceLock<Option<PlanResult>>,
-    /// Five rules and the plan read the same admission verdict: once per
-    /// file (it was a twentieth of a corpus check, asked five times).
+    /// Five rules and the plan read the same admission verdict, and six
+    /// rules the client pools as the cluster builds them: each once per
+    /// file (asked per rule, they were a tenth of a corpus check).
     refusals: OnceLock<Vec<Refusal>>,
-    /// The world's client pools as the cluster builds them, read by six
-    /// capacity and quota rules: built once per file, not once per rule
-    /// (building them was a fifteenth of a corpus check).
     pools: OnceLock<Vec<capacity::PoolNode<'a>>>,
     /// The run's replays of this world under other seeds, made on first
     /// use and shared by every file of the run (keying the world by its
