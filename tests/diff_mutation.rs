@@ -48,7 +48,7 @@ const FIXTURES: [(&str, &str); 5] = [
 
 /// Every key of the 2.0.5 jobspec, from the api structs' hcl tags (see the
 /// file's header): struct, key, and the block paths it may be written at.
-const KEYS: &str = include_str!("fixtures/diff/jobspec-2.0.5-keys.txt");
+const KEYS: &str = nomad_preflight::jobspec::block_args::KEYS_2_0_5;
 
 /// The 2.0.5 keys no fixture edits: (struct, key, first path).
 fn keys_not_edited(report: &BTreeMap<String, Vec<(String, Seen)>>) -> Vec<String> {
@@ -405,7 +405,7 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
     doc.push_str(&format!(
         "Every one of the {key_count} keys of the Nomad 2.0.5 jobspec (the api structs'\n\
          hcl tags and jobspec2's extras, listed in\n\
-         `tests/fixtures/diff/jobspec-2.0.5-keys.txt`) is edited at least once below;\n\
+         `src/jobspec/keys-2.0.5.txt`) is edited at least once below;\n\
          the test fails when one is not.\n\n"
     ));
     doc.push_str("| block |");

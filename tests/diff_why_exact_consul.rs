@@ -198,7 +198,8 @@ fn consul_task() {
 /// task. A Connect native group service whose task is inferred (the
 /// group's only task) gets TaskName from job_endpoint_hook_connect.go,
 /// which also gives the task the Kind `connect-native:svc` (the hook skips
-/// a group without a network, hence the fixture's `network`). serviceDiff
+/// a group without a network, hence the fixture's `network`; from 1.9.2
+/// Service.Validate wants a native service's port, hence `port`). serviceDiff
 /// shows TaskName and the ConsulConnect object (TestTaskGroupDiff
 /// "TaskGroup Services edited" has TaskName as a service field); the Kind
 /// field makes the task destructive (annotate.go: any field but
@@ -263,7 +264,7 @@ fn service_task_name() {
       Name:              "svc"
       Namespace:         "default"
       OnUpdate:          "require_healthy"
-      PortLabel:         ""
+      PortLabel:         "http"
       Provider:          "consul"
     + TaskName:          "t"
     + ConsulConnect {

@@ -168,19 +168,9 @@ mod tests {
             );
         }
         World {
-            origin: WorldOrigin::Embedded,
-            project_root: Default::default(),
             nomad_version: crate::version::NomadVersion::DEMO,
-            region: "global".into(),
-            scheduler: Default::default(),
-            clients: vec![],
-            quotas: BTreeMap::new(),
             namespaces,
-            policy: Default::default(),
-            running: vec![],
-            pinned: None,
-            csi_volumes: Default::default(),
-            server: Default::default(),
+            ..World::empty(WorldOrigin::Embedded, Default::default())
         }
     }
 

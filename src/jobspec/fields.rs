@@ -130,22 +130,6 @@ impl<'n> F<'n> {
         self.single(cx, name)
     }
 
-    /// A block that may only be written as a block: jobspec2 decodes it
-    /// with gohcl as a `,block` field, so `name = {...}` is HCL's
-    /// "Unsupported argument" (its suggestion included), not a block.
-    pub fn block_only(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
-        if let Some(a) = self.node.attrs.iter().find(|a| a.name == name) {
-            cx.error(
-                "jobspec::unknown-key",
-                a.key_span,
-                format!("Unsupported argument; An argument named \"{name}\" is not expected here. Did you mean to define a block of type \"{name}\"?"),
-                "an argument, not a block",
-                &format!("write it as a block: {name} {{ ... }}"),
-            );
-        }
-        self.block(cx, name)
-    }
-
     /// A block the typed model does not hold (or holds only opaquely):
     /// repeats are reported, but it stays unread, so it is kept (and
     /// diffed) as the job's unmodelled part.

@@ -2,6 +2,7 @@
 //! parse, variables, locals, functions, dynamic blocks), lower it to the typed
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
+pub mod block_args;
 mod budget;
 mod canonical;
 mod connect_defaults;
@@ -11,6 +12,7 @@ pub mod eval;
 mod fields;
 mod format;
 pub mod functions;
+mod hcl1_names;
 mod locals;
 mod lower;
 pub mod model;
@@ -309,6 +311,8 @@ fn build(
     connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, diags);
     version_gates::check(&job, Some(body), src, opts.version, diags);
+    block_args::check(body, src, opts.version, diags);
+    hcl1_names::check(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
     Some((job, node))

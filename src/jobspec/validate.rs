@@ -369,7 +369,7 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
         out.error(text, d);
     }
     let scopes = super::validate_net::networks(g, v, out);
-    super::validate_net::group_services(g, &scopes, out);
+    super::validate_net::group_services(g, &scopes, v, out);
     for (i, t) in g.tasks.iter().enumerate() {
         let mut scope = scopes.group.clone();
         if let Some(tl) = scopes.tasks.get(i) {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::model::*;
 use super::validate::{At, Out};
-use crate::diag::Diag;
+use crate::diag::{Diag, Severity};
 use crate::source::Span;
 use crate::version::NomadVersion;
 
@@ -140,15 +140,86 @@ fn reserve<'a>(
     }
 }
 
-/// Group services' and their checks' ports must name a port of the group.
-/// Nomad's validation does not check these (the allocation fails on the
-/// client); we refuse them early, listed as the group's service errors.
-pub(super) fn group_services(g: &TaskGroup, scopes: &Scopes<'_>, out: &mut Out<'_>) {
+/// Group services' and their checks' ports that no network of the group
+/// defines. Nomad refuses none of them: TaskGroup.validateServices and
+/// Service.Validate read no group port label at any release from 0.10 to
+/// 2.0.5 (only a Connect native service's missing port, from 1.9.2), so
+/// the job registers and the allocation fails later, on the client. Advice,
+/// then: never an error Nomad would not print.
+pub(super) fn group_services(
+    g: &TaskGroup,
+    scopes: &Scopes<'_>,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) {
     out.nested(Some("Task group service validation failed".into()), |out| {
-        for s in &g.services {
-            service_ports(&scopes.group, &g.name, s, out);
+        for (i, s) in g.services.iter().enumerate() {
+            out.nested(
+                Some(format!("Service[{i}] {} validation failed", s.name)),
+                |out| connect_native(g, s, v, out),
+            );
         }
     });
+    for s in &g.services {
+        let checks = s
+            .checks
+            .iter()
+            .map(|c| (&c.port_label, c.spans.best("port"), "Check", &c.name));
+        let ports = std::iter::once((&s.port_label, s.spans.best("port"), "Service", &s.name));
+        for (label, span, what, name) in ports.chain(checks) {
+            if !unknown(&scopes.group, label) {
+                continue;
+            }
+            let d = port_diag(
+                &scopes.group,
+                &g.name,
+                label,
+                span,
+                &format!("{what} \"{name}\""),
+                out,
+            )
+            .with_severity(Severity::Advice);
+            out.diags_push(d);
+        }
+    }
+}
+
+/// Service.validateConsulService's Connect native rules (structs/services.go):
+/// the service needs its task (0.12+), which the Connect hook infers only for
+/// a group with a network (jobConnectHook.Mutate skips the others), and a
+/// port (1.9.2+, "or consul will reject it").
+fn connect_native(g: &TaskGroup, s: &Service, v: NomadVersion, out: &mut Out<'_>) {
+    let native = s.connect.as_ref().is_some_and(|c| c.is_native());
+    if !native || s.provider == "nomad" || !v.at_least(0, 12, 0) {
+        return;
+    }
+    let span = s.connect.as_ref().and(s.spans.get("connect"));
+    let mut need = |what: &str, help: &str| {
+        let text = format!(
+            "Service {} is Connect Native and requires setting the {what}",
+            s.name
+        );
+        let d = Diag::error("jobspec::missing", text.clone())
+            .at(
+                out.src(),
+                span.unwrap_or_default(),
+                format!("no {what} for this native service"),
+            )
+            .help(help);
+        out.error(text, d);
+    };
+    if s.task_name.is_empty() && g.networks.is_empty() {
+        need(
+            "task",
+            "set `task` on the service: without a group network Nomad's Connect hook does not infer it",
+        );
+    }
+    if s.port_label.is_empty() && v.at_least(1, 9, 2) {
+        need(
+            "port",
+            "set the service's `port`: Consul rejects a native service without one",
+        );
+    }
 }
 
 /// `validateServices(task)`: a service name may not repeat on the same
@@ -214,27 +285,6 @@ pub(super) fn task_services(
                 out,
             );
         }
-    }
-}
-
-fn service_ports(labels: &BTreeMap<&str, Span>, group: &str, s: &Service, out: &mut Out<'_>) {
-    check_port(
-        labels,
-        group,
-        &s.port_label,
-        s.spans.best("port"),
-        &format!("Service \"{}\"", s.name),
-        out,
-    );
-    for c in &s.checks {
-        check_port(
-            labels,
-            group,
-            &c.port_label,
-            c.spans.best("port"),
-            &format!("Check \"{}\"", c.name),
-            out,
-        );
     }
 }
 

@@ -135,6 +135,8 @@ pub const KEYS: &[Key] = keys! {
     ["job"] "vault_token" Attr "the job's vault_token" since [v(0, 9, 0)] until v(1, 10, 0);
     ["task"] "kind" Attr "a task's kind" since [v(0, 10, 0)];
     // HCL2 (api struct hcl tags).
+    ["service"] "id" Attr "a service's id" since [v(1, 0, 0)] until v(1, 3, 0);
+    ["check"] "id" Attr "a check's id" since [v(1, 0, 0)] until v(1, 3, 0);
     ["network"] "device" Attr "a network's device" since [v(1, 0, 0)];
     ["network"] "cidr" Attr "a network's cidr" since [v(1, 0, 0)];
     ["network"] "ip" Attr "a network's ip" since [v(1, 0, 0)];
@@ -223,6 +225,7 @@ pub const KEYS: &[Key] = keys! {
     ["resources"] "secrets" Attr "a task's secrets size" since [v(1, 8, 3)];
     ["numa"] "devices" Attr "NUMA devices" since [v(1, 9, 0)];
     ["port"] "ignore_collision" Attr "a port's ignore_collision" since [v(1, 9, 0)];
+    ["reserved_ports"] "ignore_collision" Attr "a reserved port's ignore_collision" since [v(1, 9, 0)];
     ["identity"] "filepath" Attr "a workload identity's filepath" since [v(1, 9, 0)];
     ["service"] "weights" Block "a service's weights" since [v(1, 9, 2)];
     ["artifact"] "chown" Attr "an artifact's chown" since [v(1, 9, 2)];

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 
 use crate::jobspec::{LoadOptions, ParsedJob, Spans};
 use crate::world::{
-    ClientPool, Namespace, Policy, QuotaLimit, QuotaSpec, RegionLimit, Reserved, SchedulerConfig,
-    World, WorldOrigin,
+    ClientPool, Namespace, QuotaLimit, QuotaSpec, RegionLimit, Reserved, World, WorldOrigin,
 };
 
 /// Two client pools in dc1 shaped like the demo's t2.medium clients, plus a
@@ -58,19 +57,11 @@ pub fn world() -> World {
         ..QuotaSpec::default()
     };
     World {
-        origin: WorldOrigin::Dir(PathBuf::from("rules")),
-        project_root: PathBuf::from("."),
         nomad_version: crate::version::NomadVersion::CURRENT,
-        region: "global".into(),
-        scheduler: SchedulerConfig::default(),
         clients: vec![pool("small", 4600, 3900), pool("large", 8000, 15_000)],
         quotas: BTreeMap::from([("default".to_string(), quota)]),
         namespaces,
-        policy: Policy::default(),
-        running: Vec::new(),
-        pinned: None,
-        csi_volumes: Default::default(),
-        server: Default::default(),
+        ..World::empty(WorldOrigin::Dir(PathBuf::from("rules")), PathBuf::from("."))
     }
 }
 

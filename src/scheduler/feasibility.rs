@@ -187,18 +187,7 @@ impl Engine<'_> {
         }
         let mut job_fail = None;
         if !(cache && !job_escapes && self.job_class_ok.get(&class) == Some(&true)) {
-            for c in &job_cs {
-                if !holds(
-                    &c.operand,
-                    &c.ltarget,
-                    &c.rtarget,
-                    n,
-                    self.world.nomad_version,
-                ) {
-                    job_fail = Some(c.metric_key());
-                    break;
-                }
-            }
+            job_fail = self.first_failed(&job_cs, n);
             if cache && !job_escapes {
                 self.job_class_ok.insert(class, job_fail.is_none());
             }
@@ -230,18 +219,7 @@ impl Engine<'_> {
             fail = Some("missing drivers".to_string());
         }
         if fail.is_none() {
-            for c in &tg_cs {
-                if !holds(
-                    &c.operand,
-                    &c.ltarget,
-                    &c.rtarget,
-                    n,
-                    self.world.nomad_version,
-                ) {
-                    fail = Some(c.metric_key());
-                    break;
-                }
-            }
+            fail = self.first_failed(&tg_cs, n);
         }
         if fail.is_none() && !super::device::has_devices(ask.tg, n, self.world.nomad_version) {
             fail = Some("missing devices".to_string());
@@ -253,6 +231,22 @@ impl Engine<'_> {
             return fail;
         }
         self.transient(ask, pos, n)
+    }
+
+    /// The metric key of the first of `cs` that `n` does not meet, in
+    /// order (Nomad's `ConstraintChecker` stops at the first).
+    fn first_failed(&self, cs: &[&Constraint], n: &Node) -> Option<String> {
+        cs.iter()
+            .find(|c| {
+                !holds(
+                    &c.operand,
+                    &c.ltarget,
+                    &c.rtarget,
+                    n,
+                    self.world.nomad_version,
+                )
+            })
+            .map(|c| c.metric_key())
     }
 
     /// distinct_hosts / distinct_property: depend on what is already placed.

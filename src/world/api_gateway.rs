@@ -1,8 +1,6 @@
 //! A Connect gateway of an `api.Job` (api/consul.go `ConsulGateway`) to
 //! the model.
 
-use serde_json::Value;
-
 use super::api_read::{value, Obj, Sink};
 use super::api_task::each;
 use crate::jobspec::{
@@ -64,37 +62,30 @@ fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> GatewayProxy {
 }
 
 fn ingress(i: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> IngressConfig {
-    let listeners = each(i, "Listeners")
-        .map(|(n, l)| {
-            let lp = format!("{p}Listeners[{n}].");
-            let services = each(&l, "Services")
-                .map(|(m, s)| {
-                    let sp = format!("{lp}Services[{m}].");
-                    let out = IngressService {
-                        name: s.s("Name"),
-                        hosts: s.strs("Hosts"),
-                        tls: s.nested("TLS", &sp, sink, tls),
-                        request_headers: s
-                            .nested("RequestHeaders", &sp, sink, |h, _, _| headers(h)),
-                        response_headers: s
-                            .nested("ResponseHeaders", &sp, sink, |h, _, _| headers(h)),
-                        max_connections: s.opt_i("MaxConnections"),
-                        max_pending_requests: s.opt_i("MaxPendingRequests"),
-                        max_concurrent_requests: s.opt_i("MaxConcurrentRequests"),
-                    };
-                    sink.keep(&s, &sp);
-                    out
-                })
-                .collect();
-            let out = IngressListener {
-                port: l.i("Port"),
-                protocol: l.s("Protocol"),
-                services,
-            };
-            sink.keep(&l, &lp);
-            out
-        })
-        .collect();
+    let listeners = i.nested_each("Listeners", p, sink, |l, lp, sink| {
+        let services = each(l, "Services")
+            .map(|(m, s)| {
+                let sp = format!("{lp}Services[{m}].");
+                let out = IngressService {
+                    name: s.s("Name"),
+                    hosts: s.strs("Hosts"),
+                    tls: s.nested("TLS", &sp, sink, tls),
+                    request_headers: s.nested("RequestHeaders", &sp, sink, |h, _, _| headers(h)),
+                    response_headers: s.nested("ResponseHeaders", &sp, sink, |h, _, _| headers(h)),
+                    max_connections: s.opt_i("MaxConnections"),
+                    max_pending_requests: s.opt_i("MaxPendingRequests"),
+                    max_concurrent_requests: s.opt_i("MaxConcurrentRequests"),
+                };
+                sink.keep(&s, &sp);
+                out
+            })
+            .collect();
+        IngressListener {
+            port: l.i("Port"),
+            protocol: l.s("Protocol"),
+            services,
+        }
+    });
     IngressConfig {
         tls: i.nested("TLS", p, sink, tls),
         listeners,
@@ -103,32 +94,23 @@ fn ingress(i: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> IngressConfig {
 
 fn terminating(t: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> TerminatingConfig {
     TerminatingConfig {
-        services: each(t, "Services")
-            .map(|(n, s)| {
-                let out = LinkedService {
-                    name: s.s("Name"),
-                    ca_file: s.s("CAFile"),
-                    cert_file: s.s("CertFile"),
-                    key_file: s.s("KeyFile"),
-                    sni: s.s("SNI"),
-                };
-                sink.keep(&s, &format!("{p}Services[{n}]."));
-                out
-            })
-            .collect(),
+        services: t.nested_each("Services", p, sink, |s, _, _| LinkedService {
+            name: s.s("Name"),
+            ca_file: s.s("CAFile"),
+            cert_file: s.s("CertFile"),
+            key_file: s.s("KeyFile"),
+            sni: s.s("SNI"),
+        }),
     }
 }
 
 /// `Connect.Gateway`; leftovers under `{p}`.
-pub(crate) fn gateway(v: &Value, p: &str, sink: &mut Sink<'_>) -> ConsulGateway {
-    let g = Obj::new(v);
-    let out = ConsulGateway {
+pub(crate) fn gateway(g: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulGateway {
+    ConsulGateway {
         proxy: g.nested("Proxy", p, sink, proxy),
         ingress: g.nested("Ingress", p, sink, ingress),
         terminating: g.nested("Terminating", p, sink, terminating),
         mesh: g.obj("Mesh").is_some(),
         spans: Default::default(),
-    };
-    sink.keep(&g, p);
-    out
+    }
 }

@@ -63,34 +63,28 @@ fn job_update(j: &Obj<'_>) -> Option<UpdateStrategy> {
 }
 
 fn spreads(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Spread> {
-    each(o, "Spreads")
-        .map(|(n, sp)| {
-            let p = format!("{prefix}Spreads[{n}].");
-            let targets = each(&sp, "SpreadTarget")
-                .map(|(i, t)| {
-                    let out = SpreadTarget {
-                        value: t.s("Value"),
-                        percent: t.i("Percent"),
-                    };
-                    sink.keep(&t, &format!("{p}SpreadTarget[{i}]."));
-                    out
-                })
-                .collect();
-            let out = Spread {
-                attribute: sp.s("Attribute"),
-                weight: sp.i("Weight"),
-                targets,
-                spans: Default::default(),
-            };
-            sink.keep(&sp, &p);
-            out
-        })
-        .collect()
+    o.nested_each("Spreads", prefix, sink, |sp, p, sink| {
+        let targets = each(sp, "SpreadTarget")
+            .map(|(i, t)| {
+                let out = SpreadTarget {
+                    value: t.s("Value"),
+                    percent: t.i("Percent"),
+                };
+                sink.keep(&t, &format!("{p}SpreadTarget[{i}]."));
+                out
+            })
+            .collect();
+        Spread {
+            attribute: sp.s("Attribute"),
+            weight: sp.i("Weight"),
+            targets,
+            spans: Default::default(),
+        }
+    })
 }
 
-fn update(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> UpdateStrategy {
-    let u = Obj::new(v);
-    let out = UpdateStrategy {
+fn update(u: &Obj<'_>) -> UpdateStrategy {
+    UpdateStrategy {
         stagger: u.dur("Stagger"),
         max_parallel: u.i("MaxParallel"),
         health_check: u.s("HealthCheck"),
@@ -101,27 +95,21 @@ fn update(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> UpdateStrategy {
         auto_promote: u.b("AutoPromote"),
         canary: u.i("Canary"),
         spans: Default::default(),
-    };
-    sink.keep(&u, prefix);
-    out
+    }
 }
 
-fn migrate(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> MigrateStrategy {
-    let m = Obj::new(v);
-    let out = MigrateStrategy {
+fn migrate(m: &Obj<'_>) -> MigrateStrategy {
+    MigrateStrategy {
         max_parallel: m.i("MaxParallel"),
         health_check: m.s("HealthCheck"),
         min_healthy_time: m.dur("MinHealthyTime"),
         healthy_deadline: m.dur("HealthyDeadline"),
         spans: Default::default(),
-    };
-    sink.keep(&m, prefix);
-    out
+    }
 }
 
-fn reschedule(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> ReschedulePolicy {
-    let r = Obj::new(v);
-    let out = ReschedulePolicy {
+fn reschedule(r: &Obj<'_>) -> ReschedulePolicy {
+    ReschedulePolicy {
         attempts: r.i("Attempts"),
         interval: r.dur("Interval"),
         delay: r.dur("Delay"),
@@ -129,107 +117,77 @@ fn reschedule(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> ReschedulePolicy 
         max_delay: r.dur("MaxDelay"),
         unlimited: r.b("Unlimited"),
         spans: Default::default(),
-    };
-    sink.keep(&r, prefix);
-    out
+    }
 }
 
-fn periodic(v: &Value, sink: &mut Sink<'_>) -> Periodic {
-    let p = Obj::new(v);
+fn periodic(p: &Obj<'_>) -> Periodic {
     let mut specs = p.strs("Specs");
     let spec = p.s("Spec");
     if specs.is_empty() && !spec.is_empty() {
         specs.push(spec);
     }
-    let out = Periodic {
+    Periodic {
         specs,
         spec_type: p.s("SpecType"),
         prohibit_overlap: p.b("ProhibitOverlap"),
         time_zone: p.s("TimeZone"),
         enabled: p.opt_b("Enabled").unwrap_or(true),
         spans: Default::default(),
-    };
-    sink.keep(&p, "Periodic.");
-    out
+    }
 }
 
-fn parameterized(v: &Value, sink: &mut Sink<'_>) -> Parameterized {
-    let p = Obj::new(v);
-    let out = Parameterized {
+fn parameterized(p: &Obj<'_>) -> Parameterized {
+    Parameterized {
         payload: p.s("Payload"),
         meta_required: p.strs("MetaRequired"),
         meta_optional: p.strs("MetaOptional"),
         spans: Default::default(),
-    };
-    sink.keep(&p, "ParameterizedJob.");
-    out
+    }
 }
 
-fn multiregion(v: &Value, sink: &mut Sink<'_>) -> Multiregion {
-    let m = Obj::new(v);
+fn multiregion(m: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Multiregion {
     let mut out = Multiregion::default();
-    if let Some((max_parallel, on_failure)) =
-        m.nested("Strategy", "Multiregion.", sink, |s, _, _| {
-            (s.i("MaxParallel"), s.s("OnFailure"))
-        })
-    {
+    if let Some((max_parallel, on_failure)) = m.nested("Strategy", p, sink, |s, _, _| {
+        (s.i("MaxParallel"), s.s("OnFailure"))
+    }) {
         out.strategy_max_parallel = max_parallel;
         out.strategy_on_failure = on_failure;
     }
-    out.regions = each(&m, "Regions")
-        .map(|(n, r)| {
-            let region = MultiregionRegion {
-                name: r.s("Name"),
-                count: r.i("Count"),
-                datacenters: r.strs("Datacenters"),
-                node_pool: r.s("NodePool"),
-                meta: r.smap("Meta"),
-            };
-            sink.keep(&r, &format!("Multiregion.Regions[{n}]."));
-            region
-        })
-        .collect();
-    sink.keep(&m, "Multiregion.");
+    out.regions = m.nested_each("Regions", p, sink, |r, _, _| MultiregionRegion {
+        name: r.s("Name"),
+        count: r.i("Count"),
+        datacenters: r.strs("Datacenters"),
+        node_pool: r.s("NodePool"),
+        meta: r.smap("Meta"),
+    });
     out
 }
 
-fn ui(v: &Value, sink: &mut Sink<'_>) -> JobUi {
-    let u = Obj::new(v);
-    let links = each(&u, "Links")
-        .map(|(n, l)| {
-            let out = UiLink {
-                label: l.s("Label"),
-                url: l.s("URL"),
-                spans: Default::default(),
-            };
-            sink.keep(&l, &format!("UI.Links[{n}]."));
-            out
-        })
-        .collect();
-    let out = JobUi {
+fn ui(u: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> JobUi {
+    let links = u.nested_each("Links", p, sink, |l, _, _| UiLink {
+        label: l.s("Label"),
+        url: l.s("URL"),
+        spans: Default::default(),
+    });
+    JobUi {
         description: u.s("Description"),
         links,
         spans: Default::default(),
-    };
-    sink.keep(&u, "UI.");
-    out
+    }
 }
 
-fn scaling(v: &Value, sink: &mut Sink<'_>) -> Scaling {
-    let s = Obj::new(v);
+fn scaling(s: &Obj<'_>) -> Scaling {
     // Set by the servers from the group (api ScalingPolicy, structs
     // ScalingPolicy): its ID, target and indexes.
     s.skip(&["ID", "Namespace", "Target", "CreateIndex", "ModifyIndex"]);
     s.skip_if("Type", &Value::String("horizontal".into()));
-    let out = Scaling {
+    Scaling {
         min: s.opt_i("Min"),
         max: s.i("Max"),
         enabled: s.opt_b("Enabled").unwrap_or(true),
         policy: s.obj("Policy").map(value),
         spans: Default::default(),
-    };
-    sink.keep(&s, "Scaling.");
-    out
+    }
 }
 
 /// `Volumes` is a map by name: its JSON keys come sorted.
@@ -268,17 +226,14 @@ fn volumes(o: &Obj<'_>, sink: &mut Sink<'_>) -> Vec<Volume> {
         .collect()
 }
 
-fn disconnect(v: &Value, sink: &mut Sink<'_>) -> Disconnect {
-    let d = Obj::new(v);
-    let out = Disconnect {
+fn disconnect(d: &Obj<'_>) -> Disconnect {
+    Disconnect {
         lost_after: d.opt_dur("LostAfter"),
         stop_on_client_after: d.opt_dur("StopOnClientAfter"),
         replace: d.opt_b("Replace"),
         reconcile: d.s("Reconcile"),
         spans: Default::default(),
-    };
-    sink.keep(&d, "Disconnect.");
-    out
+    }
 }
 
 fn group(v: &Value) -> TaskGroup {
@@ -304,15 +259,12 @@ fn group(v: &Value) -> TaskGroup {
         networks: networks(&g, "", sink),
         ephemeral_disk,
         restart: g
-            .obj("RestartPolicy")
-            .map(|r| restart(r, "RestartPolicy.", sink))
+            .nested("RestartPolicy", "", sink, |r, _, _| restart(r))
             .unwrap_or_default(),
-        reschedule: g
-            .obj("ReschedulePolicy")
-            .map(|r| reschedule(r, "ReschedulePolicy.", sink)),
-        update: g.obj("Update").map(|u| update(u, "Update.", sink)),
-        migrate: g.obj("Migrate").map(|m| migrate(m, "Migrate.", sink)),
-        scaling: g.obj("Scaling").map(|s| scaling(s, sink)),
+        reschedule: g.nested("ReschedulePolicy", "", sink, |r, _, _| reschedule(r)),
+        update: g.nested("Update", "", sink, |u, _, _| update(u)),
+        migrate: g.nested("Migrate", "", sink, |m, _, _| migrate(m)),
+        scaling: g.nested("Scaling", "", sink, |s, _, _| scaling(s)),
         volumes: volumes(&g, sink),
         services: services(&g, "", sink),
         meta: g.smap("Meta"),
@@ -327,8 +279,8 @@ fn group(v: &Value) -> TaskGroup {
         stop_after_client_disconnect: g.opt_dur("StopAfterClientDisconnect"),
         max_client_disconnect: g.opt_dur("MaxClientDisconnect"),
         prevent_reschedule_on_lost: g.b("PreventRescheduleOnLost"),
-        disconnect: g.obj("Disconnect").map(|d| disconnect(d, sink)),
-        consul: g.obj("Consul").map(|c| consul(c, "Consul.", sink)),
+        disconnect: g.nested("Disconnect", "", sink, |d, _, _| disconnect(d)),
+        consul: g.nested("Consul", "", sink, |c, _, _| consul(c)),
         unmodelled: Unmodelled::default(),
         spans: Default::default(),
     };
@@ -380,10 +332,10 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
         constraints: constraints(&j, "", sink),
         affinities: affinities(&j, "", sink),
         spreads: spreads(&j, "", sink),
-        periodic: j.obj("Periodic").map(|p| periodic(p, sink)),
-        parameterized: j.obj("ParameterizedJob").map(|p| parameterized(p, sink)),
-        multiregion: j.obj("Multiregion").map(|m| multiregion(m, sink)),
-        ui: j.obj("UI").map(|u| ui(u, sink)),
+        periodic: j.nested("Periodic", "", sink, |p, _, _| periodic(p)),
+        parameterized: j.nested("ParameterizedJob", "", sink, |p, _, _| parameterized(p)),
+        multiregion: j.nested("Multiregion", "", sink, multiregion),
+        ui: j.nested("UI", "", sink, ui),
         meta: j.smap("Meta"),
         update: job_update(&j),
         groups: groups.iter().filter(|g| g.is_object()).map(group).collect(),

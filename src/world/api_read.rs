@@ -121,6 +121,29 @@ impl<'v> Obj<'v> {
         Some(out)
     }
 
+    /// [`Obj::nested`] for a list: each object of `key` (others skipped),
+    /// read with its path `{prefix}{key}[n].`.
+    pub fn nested_each<T>(
+        &self,
+        key: &'static str,
+        prefix: &str,
+        sink: &mut Sink<'_>,
+        mut read: impl FnMut(&Obj<'v>, &str, &mut Sink<'_>) -> T,
+    ) -> Vec<T> {
+        self.arr(key)
+            .iter()
+            .filter(|x| x.is_object())
+            .enumerate()
+            .map(|(n, x)| {
+                let x = Obj::new(x);
+                let path = format!("{prefix}{key}[{n}].");
+                let out = read(&x, &path, sink);
+                sink.keep(&x, &path);
+                out
+            })
+            .collect()
+    }
+
     /// Keep every key not read whose value is not Go's zero value in
     /// `out`, under `prefix` (`Resources.`, `Services[web].`).
     pub fn leftover(&self, prefix: &str, out: &mut Unmodelled) {
@@ -198,5 +221,33 @@ mod tests {
         o.leftover("", &mut out);
         let keys: Vec<&String> = out.0.keys().collect();
         assert_eq!(keys, ["Kind"]);
+    }
+
+    /// A nested object and a list of them are read with their JSON paths,
+    /// and what the reader leaves unread is kept under those paths.
+    #[test]
+    fn nested_objects_keep_their_leftovers_under_their_path() {
+        let v = json!({
+            "Update": {"Canary": 1, "Later": "x"},
+            "Checks": [{"Name": "a", "Later": 2}, "not an object", {"Name": "b"}],
+            "Empty": null
+        });
+        let o = Obj::new(&v);
+        let mut unmodelled = Unmodelled::default();
+        let sink = &mut Sink {
+            out: &mut unmodelled,
+        };
+        let canary = o.nested("Update", "Group.", sink, |u, path, _| {
+            (u.i("Canary"), path.to_string())
+        });
+        assert_eq!(canary, Some((1, "Group.Update.".to_string())));
+        let names = o.nested_each("Checks", "S.", sink, |c, path, _| {
+            format!("{}@{path}", c.s("Name"))
+        });
+        assert_eq!(names, ["a@S.Checks[0].", "b@S.Checks[1]."]);
+        assert_eq!(o.nested("Empty", "", sink, |_, _, _| ()), None);
+        assert_eq!(o.nested("Absent", "", sink, |_, _, _| ()), None);
+        let keys: Vec<&String> = unmodelled.0.keys().collect();
+        assert_eq!(keys, ["Group.Update.Later", "S.Checks[0].Later"]);
     }
 }

@@ -12,28 +12,14 @@ use crate::jobspec::{
 
 /// `Services` of a group or task; leftovers under `{prefix}Services[n].`.
 pub(crate) fn services(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Service> {
-    each(o, "Services")
-        .map(|(n, s)| {
-            let p = format!("{prefix}Services[{n}].");
-            let out = service(&s, &p, sink);
-            sink.keep(&s, &p);
-            out
-        })
-        .collect()
+    o.nested_each("Services", prefix, sink, service)
 }
 
 fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
     // api Service.Canonicalize merges the service's `check_restart` into
     // each check's (read there); the service keeps its copy.
     s.skip(&["CheckRestart"]);
-    let checks = each(s, "Checks")
-        .map(|(n, c)| {
-            let cp = format!("{p}Checks[{n}].");
-            let out = check(&c, &cp, sink);
-            sink.keep(&c, &cp);
-            out
-        })
-        .collect();
+    let checks = s.nested_each("Checks", p, sink, check);
     let connect = s.nested("Connect", p, sink, connect);
     Service {
         name: s.s("Name"),
@@ -58,9 +44,7 @@ fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
             warning: w.i("Warning"),
             spans: Default::default(),
         }),
-        identity: s
-            .obj("Identity")
-            .map(|i| identity(i, &format!("{p}Identity."), sink)),
+        identity: s.nested("Identity", p, sink, |i, _, _| identity(i)),
         spans: Default::default(),
     }
 }
@@ -135,39 +119,32 @@ fn connect(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulConnect {
         native: c.b("Native"),
         sidecar_service,
         sidecar_task,
-        gateway: c
-            .obj("Gateway")
-            .map(|g| super::api_gateway::gateway(g, &format!("{p}Gateway."), sink)),
+        gateway: c.nested("Gateway", p, sink, super::api_gateway::gateway),
         spans: Default::default(),
     }
 }
 
 fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulProxy {
-    let upstreams = each(x, "Upstreams")
-        .map(|(n, u)| {
-            let up = format!("{p}Upstreams[{n}].");
-            let mesh_gateway_mode = u
-                .nested("MeshGateway", &up, sink, |m, _, _| m.s("Mode"))
-                .unwrap_or_default();
-            let out = ConsulUpstream {
-                destination_name: u.s("DestinationName"),
-                destination_namespace: u.s("DestinationNamespace"),
-                destination_partition: u.s("DestinationPartition"),
-                destination_peer: u.s("DestinationPeer"),
-                destination_type: u.s("DestinationType"),
-                local_bind_port: u.i("LocalBindPort"),
-                datacenter: u.s("Datacenter"),
-                local_bind_address: u.s("LocalBindAddress"),
-                local_bind_socket_path: u.s("LocalBindSocketPath"),
-                local_bind_socket_mode: u.s("LocalBindSocketMode"),
-                mesh_gateway_mode,
-                config: u.value_map("Config"),
-                spans: Default::default(),
-            };
-            sink.keep(&u, &up);
-            out
-        })
-        .collect();
+    let upstreams = x.nested_each("Upstreams", p, sink, |u, up, sink| {
+        let mesh_gateway_mode = u
+            .nested("MeshGateway", up, sink, |m, _, _| m.s("Mode"))
+            .unwrap_or_default();
+        ConsulUpstream {
+            destination_name: u.s("DestinationName"),
+            destination_namespace: u.s("DestinationNamespace"),
+            destination_partition: u.s("DestinationPartition"),
+            destination_peer: u.s("DestinationPeer"),
+            destination_type: u.s("DestinationType"),
+            local_bind_port: u.i("LocalBindPort"),
+            datacenter: u.s("Datacenter"),
+            local_bind_address: u.s("LocalBindAddress"),
+            local_bind_socket_path: u.s("LocalBindSocketPath"),
+            local_bind_socket_mode: u.s("LocalBindSocketMode"),
+            mesh_gateway_mode,
+            config: u.value_map("Config"),
+            spans: Default::default(),
+        }
+    });
     // `ExposeConfig` (with `Path`) is the deprecated spelling of `Expose`
     // (with `Paths`): api/consul.go reads either.
     let expose_key = if x.obj("Expose").is_some() {

@@ -26,120 +26,92 @@ pub(crate) fn each<'v>(
 }
 
 pub(crate) fn constraints(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Constraint> {
-    each(o, "Constraints")
-        .map(|(n, c)| {
-            let out = Constraint {
-                ltarget: c.s("LTarget"),
-                rtarget: c.s("RTarget"),
-                operand: c.s("Operand"),
-                spans: Default::default(),
-            };
-            sink.keep(&c, &format!("{prefix}Constraints[{n}]."));
-            out
-        })
-        .collect()
+    o.nested_each("Constraints", prefix, sink, |c, _, _| Constraint {
+        ltarget: c.s("LTarget"),
+        rtarget: c.s("RTarget"),
+        operand: c.s("Operand"),
+        spans: Default::default(),
+    })
 }
 
 pub(crate) fn affinities(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Affinity> {
-    each(o, "Affinities")
-        .map(|(n, a)| {
-            let out = Affinity {
-                ltarget: a.s("LTarget"),
-                rtarget: a.s("RTarget"),
-                operand: a.s("Operand"),
-                weight: a.i("Weight"),
-                spans: Default::default(),
-            };
-            sink.keep(&a, &format!("{prefix}Affinities[{n}]."));
-            out
-        })
-        .collect()
+    o.nested_each("Affinities", prefix, sink, |a, _, _| Affinity {
+        ltarget: a.s("LTarget"),
+        rtarget: a.s("RTarget"),
+        operand: a.s("Operand"),
+        weight: a.i("Weight"),
+        spans: Default::default(),
+    })
 }
 
-pub(crate) fn restart(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> RestartPolicy {
-    let r = Obj::new(v);
-    let out = RestartPolicy {
+pub(crate) fn restart(r: &Obj<'_>) -> RestartPolicy {
+    RestartPolicy {
         attempts: r.i("Attempts"),
         interval: r.dur("Interval"),
         delay: r.dur("Delay"),
         mode: r.s("Mode"),
         render_templates: r.b("RenderTemplates"),
         spans: Default::default(),
-    };
-    sink.keep(&r, prefix);
-    out
+    }
 }
 
 pub(crate) fn networks(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Network> {
-    each(o, "Networks")
-        .map(|(n, net)| {
-            let p = format!("{prefix}Networks[{n}].");
-            let ports = |key: &'static str, sink: &mut Sink<'_>| -> Vec<Port> {
-                each(&net, key)
-                    .map(|(i, port)| {
-                        let out = Port {
-                            label: port.s("Label"),
-                            value: port.i("Value"),
-                            to: port.i("To"),
-                            host_network: port.s("HostNetwork"),
-                            ignore_collision: port.b("IgnoreCollision"),
-                            spans: Default::default(),
-                        };
-                        sink.keep(&port, &format!("{p}{key}[{i}]."));
-                        out
-                    })
-                    .collect()
-            };
-            let reserved_ports = ports("ReservedPorts", sink);
-            let dynamic_ports = ports("DynamicPorts", sink);
-            let dns = net.nested("DNS", &p, sink, |d, _, _| DnsConfig {
-                servers: d.strs("Servers"),
-                searches: d.strs("Searches"),
-                options: d.strs("Options"),
-            });
-            let cni = net.nested("CNI", &p, sink, |c, _, _| c.smap("Args"));
-            let out = Network {
-                mode: net.s("Mode"),
-                device: net.s("Device"),
-                cidr: net.s("CIDR"),
-                ip: net.s("IP"),
-                mbits: net.i("MBits"),
-                hostname: net.s("Hostname"),
-                reserved_ports,
-                dynamic_ports,
-                dns,
-                cni,
-                spans: Default::default(),
-            };
-            sink.keep(&net, &p);
-            out
-        })
-        .collect()
+    o.nested_each("Networks", prefix, sink, |net, p, sink| {
+        let ports = |key: &'static str, sink: &mut Sink<'_>| -> Vec<Port> {
+            each(net, key)
+                .map(|(i, port)| {
+                    let out = Port {
+                        label: port.s("Label"),
+                        value: port.i("Value"),
+                        to: port.i("To"),
+                        host_network: port.s("HostNetwork"),
+                        ignore_collision: port.b("IgnoreCollision"),
+                        spans: Default::default(),
+                    };
+                    sink.keep(&port, &format!("{p}{key}[{i}]."));
+                    out
+                })
+                .collect()
+        };
+        let reserved_ports = ports("ReservedPorts", sink);
+        let dynamic_ports = ports("DynamicPorts", sink);
+        let dns = net.nested("DNS", p, sink, |d, _, _| DnsConfig {
+            servers: d.strs("Servers"),
+            searches: d.strs("Searches"),
+            options: d.strs("Options"),
+        });
+        let cni = net.nested("CNI", p, sink, |c, _, _| c.smap("Args"));
+        Network {
+            mode: net.s("Mode"),
+            device: net.s("Device"),
+            cidr: net.s("CIDR"),
+            ip: net.s("IP"),
+            mbits: net.i("MBits"),
+            hostname: net.s("Hostname"),
+            reserved_ports,
+            dynamic_ports,
+            dns,
+            cni,
+            spans: Default::default(),
+        }
+    })
 }
 
 /// A task's (or a sidecar task's) `Resources`.
-pub(crate) fn resources(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> Resources {
-    let r = Obj::new(v);
-    let devices = each(&r, "Devices")
-        .map(|(n, d)| {
-            let p = format!("{prefix}Devices[{n}].");
-            let out = RequestedDevice {
-                name: d.s("Name"),
-                count: d.opt_i("Count").unwrap_or(1),
-                constraints: constraints(&d, &p, sink),
-                affinities: affinities(&d, &p, sink),
-                spans: Default::default(),
-            };
-            sink.keep(&d, &p);
-            out
-        })
-        .collect();
+pub(crate) fn resources(r: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Resources {
+    let devices = r.nested_each("Devices", prefix, sink, |d, p, sink| RequestedDevice {
+        name: d.s("Name"),
+        count: d.opt_i("Count").unwrap_or(1),
+        constraints: constraints(d, p, sink),
+        affinities: affinities(d, p, sink),
+        spans: Default::default(),
+    });
     let numa = r.nested("NUMA", prefix, sink, |n, _, _| Numa {
         affinity: n.s("Affinity"),
         devices: n.strs("Devices"),
         spans: Default::default(),
     });
-    let out = Resources {
+    Resources {
         cpu: r.i("CPU"),
         cores: r.i("Cores"),
         memory_mb: r.i("MemoryMB"),
@@ -147,52 +119,40 @@ pub(crate) fn resources(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> Resourc
         disk_mb: r.i("DiskMB"),
         iops: r.i("IOPS"),
         secrets_mb: r.i("SecretsMB"),
-        networks: networks(&r, prefix, sink),
+        networks: networks(r, prefix, sink),
         devices,
         numa,
         spans: Default::default(),
-    };
-    sink.keep(&r, prefix);
-    out
+    }
 }
 
-pub(crate) fn log_config(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> LogConfig {
-    let l = Obj::new(v);
+pub(crate) fn log_config(l: &Obj<'_>) -> LogConfig {
     // `Enabled` is the pre-1.5.4 spelling of `!Disabled` (api/tasks.go).
     let disabled = match (l.opt_b("Disabled"), l.opt_b("Enabled")) {
         (Some(d), _) => d,
         (None, Some(e)) => !e,
         (None, None) => false,
     };
-    let out = LogConfig {
+    LogConfig {
         max_files: l.i("MaxFiles"),
         max_file_size_mb: l.i("MaxFileSizeMB"),
         disabled,
         spans: Default::default(),
-    };
-    sink.keep(&l, prefix);
-    out
+    }
 }
 
 pub(crate) fn volume_mounts(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<VolumeMount> {
-    each(o, "VolumeMounts")
-        .map(|(n, m)| {
-            let out = VolumeMount {
-                volume: m.s("Volume"),
-                destination: m.s("Destination"),
-                read_only: m.b("ReadOnly"),
-                propagation_mode: m.s("PropagationMode"),
-                selinux_label: m.s("SELinuxLabel"),
-            };
-            sink.keep(&m, &format!("{prefix}VolumeMounts[{n}]."));
-            out
-        })
-        .collect()
+    o.nested_each("VolumeMounts", prefix, sink, |m, _, _| VolumeMount {
+        volume: m.s("Volume"),
+        destination: m.s("Destination"),
+        read_only: m.b("ReadOnly"),
+        propagation_mode: m.s("PropagationMode"),
+        selinux_label: m.s("SELinuxLabel"),
+    })
 }
 
-pub(crate) fn identity(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> WorkloadIdentity {
-    let w = Obj::new(v);
-    let out = WorkloadIdentity {
+pub(crate) fn identity(w: &Obj<'_>) -> WorkloadIdentity {
+    WorkloadIdentity {
         name: w.s("Name"),
         audience: w.strs("Audience"),
         change_mode: w.s("ChangeMode"),
@@ -204,30 +164,20 @@ pub(crate) fn identity(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> Workload
         ttl: w.dur("TTL"),
         extra_claims: w.strs("ExtraClaims"),
         spans: Default::default(),
-    };
-    sink.keep(&w, prefix);
-    out
+    }
 }
 
 pub(crate) fn identities(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<WorkloadIdentity> {
-    o.arr("Identities")
-        .iter()
-        .filter(|x| x.is_object())
-        .enumerate()
-        .map(|(n, x)| identity(x, &format!("{prefix}Identities[{n}]."), sink))
-        .collect()
+    o.nested_each("Identities", prefix, sink, |x, _, _| identity(x))
 }
 
-pub(crate) fn consul(v: &Value, prefix: &str, sink: &mut Sink<'_>) -> Consul {
-    let c = Obj::new(v);
-    let out = Consul {
+pub(crate) fn consul(c: &Obj<'_>) -> Consul {
+    Consul {
         namespace: c.s("Namespace"),
         cluster: c.s("Cluster"),
         partition: c.s("Partition"),
         spans: Default::default(),
-    };
-    sink.keep(&c, prefix);
-    out
+    }
 }
 
 fn template(t: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Template {
@@ -316,23 +266,6 @@ fn schedule(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> TaskSchedule {
     }
 }
 
-/// A list of objects read by `read`, leftovers under `key[n].`.
-fn many<T>(
-    o: &Obj<'_>,
-    key: &'static str,
-    sink: &mut Sink<'_>,
-    mut read: impl FnMut(&Obj<'_>, &str, &mut Sink<'_>) -> T,
-) -> Vec<T> {
-    each(o, key)
-        .map(|(n, x)| {
-            let p = format!("{key}[{n}].");
-            let out = read(&x, &p, sink);
-            sink.keep(&x, &p);
-            out
-        })
-        .collect()
-}
-
 /// A task; `group_restart` is the group's policy, for versions whose
 /// tasks carry none of their own.
 pub(crate) fn task(v: &Value) -> Task {
@@ -342,8 +275,7 @@ pub(crate) fn task(v: &Value) -> Task {
         out: &mut unmodelled,
     };
     let resources = t
-        .obj("Resources")
-        .map(|r| resources(r, "Resources.", sink))
+        .nested("Resources", "", sink, resources)
         .unwrap_or_default();
     let lifecycle = t.nested("Lifecycle", "", sink, |l, _, _| Lifecycle {
         hook: l.s("Hook"),
@@ -351,8 +283,7 @@ pub(crate) fn task(v: &Value) -> Task {
         spans: Default::default(),
     });
     let log_config = t
-        .obj("LogConfig")
-        .map(|l| log_config(l, "LogConfig.", sink))
+        .nested("LogConfig", "", sink, |l, _, _| log_config(l))
         .unwrap_or_default();
     let dispatch_payload_file = t.nested("DispatchPayload", "", sink, |d, _, _| d.s("File"));
     let out = Task {
@@ -366,8 +297,8 @@ pub(crate) fn task(v: &Value) -> Task {
         constraints: constraints(&t, "", sink),
         affinities: affinities(&t, "", sink),
         services: services(&t, "", sink),
-        templates: many(&t, "Templates", sink, template),
-        artifacts: many(&t, "Artifacts", sink, |a, _, _| artifact(a)),
+        templates: t.nested_each("Templates", "", sink, template),
+        artifacts: t.nested_each("Artifacts", "", sink, |a, _, _| artifact(a)),
         vault: t.nested("Vault", "", sink, |x, _, _| vault(x)),
         lifecycle,
         log_config,
@@ -378,18 +309,16 @@ pub(crate) fn task(v: &Value) -> Task {
         leader: t.b("Leader"),
         kind: t.s("Kind"),
         dispatch_payload_file,
-        restart: t
-            .obj("RestartPolicy")
-            .map(|r| restart(r, "RestartPolicy.", sink)),
-        identity: t.obj("Identity").map(|w| identity(w, "Identity.", sink)),
+        restart: t.nested("RestartPolicy", "", sink, |r, _, _| restart(r)),
+        identity: t.nested("Identity", "", sink, |w, _, _| identity(w)),
         identities: identities(&t, "", sink),
-        actions: many(&t, "Actions", sink, |a, _, _| Action {
+        actions: t.nested_each("Actions", "", sink, |a, _, _| Action {
             name: a.s("Name"),
             command: a.s("Command"),
             args: a.strs("Args"),
             spans: Default::default(),
         }),
-        secrets: many(&t, "Secrets", sink, |s, _, _| Secret {
+        secrets: t.nested_each("Secrets", "", sink, |s, _, _| Secret {
             name: s.s("Name"),
             provider: s.s("Provider"),
             path: s.s("Path"),
@@ -398,9 +327,9 @@ pub(crate) fn task(v: &Value) -> Task {
             spans: Default::default(),
         }),
         schedule: t.nested("Schedule", "", sink, schedule),
-        consul: t.obj("Consul").map(|c| consul(c, "Consul.", sink)),
+        consul: t.nested("Consul", "", sink, |c, _, _| consul(c)),
         csi_plugin: t.nested("CSIPluginConfig", "", sink, |c, _, _| csi_plugin(c)),
-        scaling: many(&t, "ScalingPolicies", sink, |s, _, _| {
+        scaling: t.nested_each("ScalingPolicies", "", sink, |s, _, _| {
             // Set by the servers from the task (api ScalingPolicy): its ID,
             // target and indexes.
             s.skip(&["ID", "Namespace", "Target", "CreateIndex", "ModifyIndex"]);
@@ -428,14 +357,10 @@ pub(crate) fn sidecar_task(s: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Si
         user: s.s("User"),
         config: s.value_map("Config"),
         env: s.smap("Env"),
-        resources: s
-            .obj("Resources")
-            .map(|r| resources(r, &format!("{prefix}Resources."), sink)),
+        resources: s.nested("Resources", prefix, sink, resources),
         meta: s.smap("Meta"),
         kill_timeout: s.opt_dur("KillTimeout"),
-        log_config: s
-            .obj("LogConfig")
-            .map(|l| log_config(l, &format!("{prefix}LogConfig."), sink)),
+        log_config: s.nested("LogConfig", prefix, sink, |l, _, _| log_config(l)),
         shutdown_delay: s.opt_dur("ShutdownDelay"),
         kill_signal: s.s("KillSignal"),
         volume_mounts: volume_mounts(s, prefix, sink),

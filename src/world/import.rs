@@ -81,21 +81,7 @@ pub fn print_commands(dir: &str) -> String {
 /// Build a world from an import folder.
 pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut diags = Diags::new();
-    let mut world = World {
-        origin: WorldOrigin::Import(dir.to_path_buf()),
-        project_root: dir.to_path_buf(),
-        nomad_version: NomadVersion::default(),
-        region: "global".to_string(),
-        scheduler: SchedulerConfig::default(),
-        clients: Vec::new(),
-        quotas: BTreeMap::new(),
-        namespaces: BTreeMap::new(),
-        policy: Policy::default(),
-        running: Vec::new(),
-        pinned: None,
-        csi_volumes: Default::default(),
-        server: Default::default(),
-    };
+    let mut world = World::empty(WorldOrigin::Import(dir.to_path_buf()), dir.to_path_buf());
     if let Some((src, v)) = read_json(vfs, &dir.join("agent-self.json"), &mut diags) {
         let tags = path(&v, &["member", "Tags"]).unwrap_or(&Value::Null);
         let build = s(tags, "build");

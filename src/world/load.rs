@@ -13,7 +13,6 @@ use super::policy_file::read_policy;
 use super::spec_files::{read_namespace, read_quota};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
-use crate::version::NomadVersion;
 use crate::vfs::Vfs;
 
 pub const CLUSTER_FILE: &str = "cluster.hcl";
@@ -53,21 +52,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let mut world = World {
-        origin: WorldOrigin::Dir(world_dir.to_path_buf()),
-        project_root,
-        nomad_version: NomadVersion::default(),
-        region: "global".to_string(),
-        scheduler: SchedulerConfig::default(),
-        clients: Vec::new(),
-        quotas: BTreeMap::new(),
-        namespaces: BTreeMap::new(),
-        policy: Policy::default(),
-        running: Vec::new(),
-        pinned: None,
-        csi_volumes: Default::default(),
-        server: Default::default(),
-    };
+    let mut world = World::empty(WorldOrigin::Dir(world_dir.to_path_buf()), project_root);
 
     let mut running = Vec::new();
     if let Some(src) = read(vfs, &cluster_path, &mut diags) {

@@ -376,6 +376,27 @@ pub struct ServerConfig {
 }
 
 impl World {
+    /// A world with nothing in it yet, where every loader starts: Nomad's
+    /// default release, the `global` region (Nomad's default), no clients,
+    /// namespaces, quotas, running jobs or policy.
+    pub fn empty(origin: WorldOrigin, project_root: PathBuf) -> World {
+        World {
+            origin,
+            project_root,
+            nomad_version: NomadVersion::default(),
+            region: "global".to_string(),
+            scheduler: SchedulerConfig::default(),
+            clients: Vec::new(),
+            quotas: BTreeMap::new(),
+            namespaces: BTreeMap::new(),
+            policy: Policy::default(),
+            running: Vec::new(),
+            pinned: None,
+            csi_volumes: Default::default(),
+            server: Default::default(),
+        }
+    }
+
     /// The quota attached to a namespace, if both exist.
     pub fn quota_of(&self, namespace: &str) -> Option<&QuotaSpec> {
         let q = self.namespaces.get(namespace)?.quota.as_ref()?;

@@ -27,7 +27,7 @@ mod yaml;
 pub use conversion::convert;
 pub(super) use encoding::b64_encode;
 pub use encoding::from_json;
-pub use table::{available, since, table, unknown_detail};
+pub use table::{available, levenshtein, since, table, unknown_detail};
 
 /// What the filesystem functions may read.
 #[derive(Default, Clone, Copy)]

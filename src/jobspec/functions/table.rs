@@ -154,7 +154,7 @@ pub fn unknown_detail(name: &str, v: NomadVersion) -> String {
 
 /// Edit distance counted in characters (runes), as go-textseg's
 /// levenshtein used by hclsyntax counts them.
-fn levenshtein(a: &str, b: &str) -> usize {
+pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -27,6 +27,9 @@ pub(super) fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
             "weights",
             "kind",
             "check_restart",
+            // 1.0.0 to 1.2.x only (version_keys gates it); unread, so kept
+            // as the service's unmodelled part.
+            "id",
         ],
         "service",
     );
@@ -152,6 +155,8 @@ pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> (ServiceCheck, Option<WrittenC
             "check_restart",
             "notes",
             "advertise",
+            // 1.0.0 to 1.2.x only, as a service's `id`.
+            "id",
         ],
         "check",
     );

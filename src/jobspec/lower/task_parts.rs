@@ -65,7 +65,7 @@ pub(super) fn template(n: &Node, cx: &mut Cx<'_>) -> Template {
         ],
         "template",
     );
-    let wait = f.block_only(cx, "wait").map(|w| {
+    let wait = f.block(cx, "wait").map(|w| {
         let mut wf = F::new(w, cx, &["min", "max"], "wait");
         WaitConfig {
             min: wf.dur(cx, "min"),

@@ -1,0 +1,186 @@
+//! Blocks written as arguments (`resources = { cpu = 100 }`), refused as
+//! the CLI's parser refuses them from 1.0. jobspec2 decodes the job with
+//! gohcl, whose schema for each api struct lists an `hcl:"x,block"` field
+//! as a block type; hclsyntax's `Body.Content` then reports an argument of
+//! that name (hcl/v2 hclsyntax/structure.go, v2.20):
+//!
+//! `Unsupported argument; An argument named "x" is not expected here.`
+//! followed by ` Did you mean "y"?` when an argument `y` of the schema is
+//! within Levenshtein distance 2 (the first in the schema's sorted order),
+//! else ` Did you mean to define a block of type "x"?` when `x` is a block
+//! of the schema. Located at the argument's name.
+//!
+//! Not refused: the names jobspec2 reads as an argument first
+//! (`decodeAsAttribute`): `meta` of a job (types.config.go), group
+//! (hcl_conversions.go decodeTaskGroup) and task, a task's `env`
+//! (decodeTask). The blocks jobspec2 takes out before gohcl sees the body
+//! (a job's `vault`, `secret`, `task`; a group's `vault`, `secret`) are not
+//! in the schema: refused without the block suggestion.
+//!
+//! Before 1.0, HCL1 reads `x = { ... }` as the block `x`: not refused here.
+//!
+//! The keys are those of 2.0.5 (keys-2.0.5.txt). A block an older release
+//! lacks ([`super::version_keys`]) is not in that release's schema, so it
+//! is refused without the block suggestion.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use hcl_edit::structure::{Block, Body};
+
+use super::eval::span_of;
+use super::functions::levenshtein;
+use super::version_keys::{self, Kind};
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+use crate::version::NomadVersion;
+
+/// Every key of the 2.0.5 jobspec with the block paths it is written at
+/// (read from the api structs' hcl tags; see the file's header).
+pub const KEYS_2_0_5: &str = include_str!("keys-2.0.5.txt");
+
+const HCL2: NomadVersion = NomadVersion::new(1, 0, 0);
+
+/// Read as an argument before gohcl decodes the rest (`decodeAsAttribute`).
+const AS_ARGUMENT: &[(&str, &str)] = &[
+    ("job", "meta"),
+    ("job.group", "meta"),
+    ("job.group.task", "meta"),
+    ("job.group.task", "env"),
+];
+
+/// The structs of jobspec2's own extras, decoded before gohcl's schema.
+const EXTRAS: &[&str] = &["JobConfig", "TaskGroupExtra"];
+
+#[derive(Default)]
+struct Table {
+    /// (path, key) of every block key.
+    blocks: BTreeSet<(String, String)>,
+    /// (path, key) of the block keys gohcl's schema has.
+    schema_blocks: BTreeSet<(String, String)>,
+    /// The argument names at each path, sorted.
+    attrs: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn table() -> &'static Table {
+    static T: OnceLock<Table> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = Table::default();
+        for line in KEYS_2_0_5.lines().filter(|l| !l.starts_with('#')) {
+            let mut w = line.split_whitespace();
+            let (Some(st), Some(key), Some(kind)) = (w.next(), w.next(), w.next()) else {
+                continue;
+            };
+            for path in w {
+                let pk = (path.to_string(), key.to_string());
+                if kind == "block" {
+                    if !EXTRAS.contains(&st) {
+                        t.schema_blocks.insert(pk.clone());
+                    }
+                    t.blocks.insert(pk);
+                } else {
+                    t.attrs.entry(pk.0).or_default().insert(pk.1);
+                }
+            }
+        }
+        t
+    })
+}
+
+/// One block key written as an argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockArg {
+    pub key: String,
+    /// The argument's name.
+    pub span: Span,
+    /// HCL's summary and detail, `Unsupported argument; ...`.
+    pub message: String,
+}
+
+/// Every block key of `v`'s jobspec written as an argument in the job
+/// block of `body`, in source order.
+pub fn find(body: &Body, v: NomadVersion) -> Vec<BlockArg> {
+    let mut out = Vec::new();
+    if v < HCL2 {
+        return out;
+    }
+    if let Some(job) = body.blocks().find(|b| b.ident.as_str() == "job") {
+        walk(job, &mut Vec::new(), v, &mut out);
+    }
+    out.sort_by_key(|b| b.span.start);
+    out
+}
+
+fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockArg>) {
+    path.push(b.ident.as_str().to_string());
+    let here: Vec<&str> = path.iter().map(String::as_str).collect();
+    let dotted = here.join(".");
+    let t = table();
+    for a in b.body.attributes() {
+        let key = a.key.as_str();
+        let pk = (dotted.clone(), key.to_string());
+        if !t.blocks.contains(&pk) || AS_ARGUMENT.contains(&(dotted.as_str(), key)) {
+            continue;
+        }
+        // A block this release lacks is not in its schema: no block to
+        // suggest (the version gate skips it, being written as an argument).
+        let known = version_keys::lookup(&here, key).is_none_or(|k| k.known(v));
+        out.push(BlockArg {
+            key: key.to_string(),
+            span: span_of(&a.key),
+            message: message(&here, key, known && t.schema_blocks.contains(&pk), v),
+        });
+    }
+    for c in b.body.blocks() {
+        walk(c, path, v, out);
+    }
+    path.pop();
+}
+
+/// hclsyntax's text for the argument `key` at `path`.
+fn message(path: &[&str], key: &str, in_schema: bool, v: NomadVersion) -> String {
+    let near = schema_attrs(path, v)
+        .into_iter()
+        .find(|a| levenshtein(key, a) < 3);
+    let suggestion = match near {
+        Some(a) => format!(" Did you mean {a:?}?"),
+        None if in_schema => format!(" Did you mean to define a block of type {key:?}?"),
+        None => String::new(),
+    };
+    format!("Unsupported argument; An argument named {key:?} is not expected here.{suggestion}")
+}
+
+/// The argument names of the schema at `path` under `v`, sorted as gohcl's
+/// `ImpliedBodySchema` sorts them: 2.0.5's, less those `v` lacks, plus
+/// those `v` has that 2.0.5 dropped.
+fn schema_attrs(path: &[&str], v: NomadVersion) -> BTreeSet<String> {
+    let dotted = path.join(".");
+    let mut out: BTreeSet<String> = table()
+        .attrs
+        .get(&dotted)
+        .into_iter()
+        .flatten()
+        .filter(|a| version_keys::lookup(path, a).is_none_or(|k| k.known(v)))
+        .cloned()
+        .collect();
+    for k in version_keys::KEYS {
+        if k.kind == Kind::Attr && k.at(path, k.key) && k.known(v) {
+            out.insert(k.key.to_string());
+        }
+    }
+    out
+}
+
+/// The located errors for [`find`]'s arguments under `v` (from 1.0).
+pub fn check(body: &Body, src: &Source, v: NomadVersion, diags: &mut Diags) {
+    for b in find(body, v) {
+        diags.push(
+            Diag::error("jobspec::unknown-key", b.message)
+                .at(src, b.span, "a block written as an argument")
+                .help(format!(
+                    "Nomad {v} reads `{0}` only as a block: write `{0} {{ ... }}` without `=`",
+                    b.key
+                )),
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! A group or task name written twice: before 1.0 the CLI's HCL1 parser
+//! refuses the file at the first repeat (jobspec parseGroups/parseTasks:
+//! `task 't' defined more than once`, under `error parsing 'job': ` and
+//! the release's go-multierror list), so no server validates it; from 1.0
+//! the servers' Job.Validate reports it. Through `validate`, as a user runs it.
+
+mod common;
+
+use common::TempDir;
+
+const TASK: &str =
+    "      driver = \"exec\"\n      config {\n        command = \"/bin/true\"\n      }\n";
+
+fn job(groups: &[(&str, &[&str])]) -> String {
+    let mut out = String::from("job \"j\" {\n  datacenters = [\"dc1\"]\n");
+    for (g, tasks) in groups {
+        out.push_str(&format!("  group \"{g}\" {{\n"));
+        for t in *tasks {
+            out.push_str(&format!("    task \"{t}\" {{\n{TASK}    }}\n"));
+        }
+        out.push_str("  }\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn validate(name: &str, text: &str, v: &str) -> (i32, String) {
+    let d = TempDir::new(&format!("hcl1-names-{name}-{v}"));
+    d.put("j.nomad", text);
+    let o = d.run(&["validate", "--nomad-version", v, "j.nomad"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let err: Vec<&str> = err.lines().filter(|l| !l.starts_with("note: ")).collect();
+    (o.status.code().expect("exit code"), err.join("\n") + "\n")
+}
+
+const PARSING: &str =
+    "Error getting job struct: Error parsing job file from j.nomad: error parsing 'job': ";
+
+/// The first repeat in source order wins: group g's second task `t` comes
+/// before the second group `g`.
+#[test]
+fn hcl1_refuses_the_first_repeated_name_when_parsing() {
+    let text = job(&[("g", &["t", "t"]), ("g", &["u"])]);
+    let (code, err) = validate("task", &text, "0.9.3");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(&format!("{PARSING}1 error(s) occurred:\n\n* group: 'g', task: task 't' defined more than once\n")),
+        "{err}"
+    );
+    let (code, err) = validate("task", &text, "0.12.12");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{PARSING}1 error occurred:\n\t* group: 'g', task: task 't' defined more than once\n"
+        )),
+        "{err}"
+    );
+    let groups = job(&[("g", &["t"]), ("g", &["u"])]);
+    let (code, err) = validate("group", &groups, "0.9.3");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{PARSING}1 error(s) occurred:\n\n* group: group 'g' defined more than once\n"
+        )),
+        "{err}"
+    );
+}
+
+/// From 1.0 both blocks reach the servers, whose validation names them.
+#[test]
+fn from_1_0_the_servers_report_the_repeat() {
+    let text = job(&[("g", &["t", "t"])]);
+    let (code, err) = validate("task", &text, "1.0.0");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("Job validation errors:\n"), "{err}");
+    assert!(
+        err.contains("* Task 2 redefines 't' from task 1\n"),
+        "{err}"
+    );
+}
