@@ -4,6 +4,7 @@
 //! judging each against the world with the rule registry. The CLI only
 //! parses flags, resolves the world and prints.
 
+mod each_alone;
 pub mod root_cause;
 pub mod select;
 pub mod world_change;
@@ -15,12 +16,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use crate::changeset::{Action, ChangeSet, NewVersion, Sequence, Step, Submitted};
 use crate::diag::Diag;
 use crate::job_loader::JobLoader;
 use crate::jobspec;
 use crate::rules::{self, Finding, RuleContext};
+use crate::scheduler::replay_cache::Shared;
 use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
 use crate::world::World;
@@ -295,10 +298,12 @@ fn findings(
     sim: Option<&Simulation>,
     earlier: &[Submitted],
     trusted: Option<&rules::suppress::Trusted>,
+    replays: &OnceLock<Shared>,
 ) -> Vec<Finding> {
     let ctx = RuleContext::new(parsed, judge.world, sim)
         .with_earlier(earlier)
-        .with_trusted(trusted);
+        .with_trusted(trusted)
+        .with_replays(replays);
     // The front end's errors as they are; its warnings come back from the
     // rules pass, which applies policy and suppressions to them.
     let mut diags: Vec<Finding> = parsed
@@ -322,6 +327,10 @@ fn judge_steps(
     steps: &[Step],
     judge: &Judge<'_>,
 ) -> Vec<FileResult> {
+    let replays = OnceLock::new();
+    if judge.judging == Judging::EachAlone {
+        return each_alone::judge(loaded, steps, judge, &replays);
+    }
     let mut loaded: BTreeMap<PathBuf, Loaded> = loaded.into_iter().collect();
     let mut seq = judge.sim.cloned().map(Sequence::new);
     let mut out = Vec::new();
@@ -357,9 +366,20 @@ fn judge_steps(
                 (Some(s), true) => (Some(s.sim()), s.earlier()),
                 _ => (judge.sim, &[][..]),
             };
-            let mut diags = findings(&parsed, &path, judge, sim, earlier, trusted.as_ref());
+            let mut diags = findings(
+                &parsed,
+                &path,
+                judge,
+                sim,
+                earlier,
+                trusted.as_ref(),
+                &replays,
+            );
             if !earlier.is_empty() {
-                name_causes(&mut diags, &parsed, &path, judge, earlier, trusted.as_ref());
+                let trusted = trusted.as_ref();
+                name_causes(
+                    &mut diags, &parsed, &path, judge, earlier, trusted, &replays,
+                );
             }
             diags
         }));
@@ -404,9 +424,10 @@ fn name_causes(
     judge: &Judge<'_>,
     earlier: &[Submitted],
     trusted: Option<&rules::suppress::Trusted>,
+    replays: &OnceLock<Shared>,
 ) {
     let Some(base) = judge.sim else { return };
-    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted)
+    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted, replays)
         .iter()
         .map(cause_key)
         .collect();
@@ -432,6 +453,7 @@ fn name_causes(
                     Some(&sim),
                     std::slice::from_ref(e),
                     trusted,
+                    replays,
                 )
                 .iter()
                 .map(cause_key)

@@ -120,6 +120,16 @@ pub struct RuleContext<'a> {
     pub trusted: Option<&'a suppress::Trusted>,
     /// Six rules read the same plan: compute it once per file.
     plan: OnceLock<Option<PlanResult>>,
+    /// Five rules and the plan read the same admission verdict, and six
+    /// rules the client pools as the cluster builds them: each once per
+    /// file (asked per rule, they were a tenth of a corpus check).
+    refusals: OnceLock<Vec<Refusal>>,
+    pools: OnceLock<Vec<capacity::PoolNode<'a>>>,
+    /// The run's replays of this world under other seeds, made on first
+    /// use and shared by every file of the run (keying the world by its
+    /// content was 7% of a corpus check when each sampled file did it);
+    /// `None` makes the sampling rules key the world themselves.
+    replays: Option<&'a OnceLock<crate::scheduler::replay_cache::Shared>>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -131,7 +141,33 @@ impl<'a> RuleContext<'a> {
             earlier: &[],
             trusted: None,
             plan: OnceLock::new(),
+            refusals: OnceLock::new(),
+            pools: OnceLock::new(),
+            replays: None,
         }
+    }
+
+    /// The same context sampling through `replays`, which must hold (or
+    /// come to hold) replays of this context's world only.
+    pub fn with_replays(
+        mut self,
+        replays: &'a OnceLock<crate::scheduler::replay_cache::Shared>,
+    ) -> Self {
+        self.replays = Some(replays);
+        self
+    }
+
+    /// The run's replays of the world, when the caller shares them.
+    pub fn replays(&self) -> Option<&'a crate::scheduler::replay_cache::Shared> {
+        let world = self.world;
+        self.replays
+            .map(|r| r.get_or_init(|| crate::scheduler::replay_cache::Shared::reused(world)))
+    }
+
+    /// Every client pool of the world that has clients, built once per
+    /// file ([`capacity::pool_nodes`]).
+    pub fn pools(&self) -> &[capacity::PoolNode<'a>] {
+        self.pools.get_or_init(|| capacity::pool_nodes(self.world))
     }
 
     /// The same context with the planned changes registered before this file.
@@ -165,11 +201,11 @@ impl<'a> RuleContext<'a> {
     /// What the world's Nomad version refuses at submission of this file's
     /// job: the planner's own admission checks, so `check` and `plan` agree.
     /// Empty without a job or a simulation.
-    pub fn refusals(&self) -> Vec<Refusal> {
-        match (self.sim, self.job()) {
+    pub fn refusals(&self) -> &[Refusal] {
+        self.refusals.get_or_init(|| match (self.sim, self.job()) {
             (Some(sim), Some(job)) => admission::refusals(&sim.world, &sim.state, job),
             _ => Vec::new(),
-        }
+        })
     }
 
     pub fn job(&self) -> Option<&'a Job> {

@@ -31,6 +31,11 @@ pub struct Shared {
     pub key: WorldKey,
     world: Arc<World>,
     jobs: Vec<Arc<crate::jobspec::Job>>,
+    /// Keep each replay on its first request: the caller will ask again
+    /// (a `check` run samples the same seeds for every file that may
+    /// preempt, and replaying each seed a second time before keeping it
+    /// was 4% of a corpus check).
+    reused: bool,
 }
 
 impl Shared {
@@ -39,6 +44,15 @@ impl Shared {
             key: key(world),
             world: Arc::new(world.clone()),
             jobs: super::sim::running_jobs(world),
+            reused: false,
+        }
+    }
+
+    /// [`Shared::new`] for a caller that samples the same seeds again.
+    pub fn reused(world: &World) -> Shared {
+        Shared {
+            reused: true,
+            ..Shared::new(world)
         }
     }
 }
@@ -61,26 +75,69 @@ fn cache() -> &'static Mutex<Cache> {
 /// `Simulation::new(world, seed)`, from the cache when this world (by
 /// `key`) was already replayed under `seed` in this process.
 pub fn replay(shared: &Shared, seed: u64) -> Result<Simulation, Diags> {
-    let key = &shared.key;
-    let hit = cache()
-        .lock()
-        .ok()
-        .and_then(|c| c.sims.get(&(*key, seed)).cloned());
-    if let Some(sim) = hit {
+    if let Some(sim) = cached(shared, seed) {
         return Ok((*sim).clone());
     }
     let sim = Simulation::replay(shared.world.clone(), &shared.jobs, seed)?;
-    let weight = sim.state.nodes.len() + sim.state.allocs.len() + 1;
-    if let Ok(mut c) = cache().lock() {
-        if c.seen.insert((*key, seed)) {
-            return Ok(sim);
-        }
-        if c.weight + weight <= BUDGET {
-            c.weight += weight;
-            c.sims.insert((*key, seed), Arc::new(sim.clone()));
-        }
+    if let Some(slot) = keep(shared, seed, &sim) {
+        slot.insert(Arc::new(sim.clone()));
     }
     Ok(sim)
+}
+
+/// `read` on `Simulation::new(world, seed)` without a copy of it: a
+/// scenario that only reads the replay (a plan with no earlier change to
+/// submit) reads the cached one in place. Copying the replay was a
+/// twentieth of a corpus check.
+pub fn replay_read<T>(
+    shared: &Shared,
+    seed: u64,
+    read: impl FnOnce(&Simulation) -> T,
+) -> Result<T, Diags> {
+    if let Some(sim) = cached(shared, seed) {
+        return Ok(read(&sim));
+    }
+    let sim = Simulation::replay(shared.world.clone(), &shared.jobs, seed)?;
+    let out = read(&sim);
+    if let Some(slot) = keep(shared, seed, &sim) {
+        slot.insert(Arc::new(sim));
+    }
+    Ok(out)
+}
+
+fn cached(shared: &Shared, seed: u64) -> Option<Arc<Simulation>> {
+    cache()
+        .lock()
+        .ok()
+        .and_then(|c| c.sims.get(&(shared.key, seed)).cloned())
+}
+
+/// Where to keep a fresh replay, when it is asked for the second time and
+/// fits the budget (the budget is taken by this call).
+fn keep(shared: &Shared, seed: u64, sim: &Simulation) -> Option<Keep> {
+    let weight = sim.state.nodes.len() + sim.state.allocs.len() + 1;
+    let mut c = cache().lock().ok()?;
+    let first = c.seen.insert((shared.key, seed));
+    if (first && !shared.reused) || c.weight + weight > BUDGET {
+        return None;
+    }
+    c.weight += weight;
+    Some(Keep {
+        key: (shared.key, seed),
+    })
+}
+
+/// A slot [`keep`] granted.
+struct Keep {
+    key: (WorldKey, u64),
+}
+
+impl Keep {
+    fn insert(self, sim: Arc<Simulation>) {
+        if let Ok(mut c) = cache().lock() {
+            c.sims.insert(self.key, sim);
+        }
+    }
 }
 
 #[cfg(test)]

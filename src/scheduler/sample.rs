@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::replay_cache::Shared;
 use super::Simulation;
 use crate::ids::hash_parts;
 use crate::world::World;
@@ -81,8 +82,53 @@ pub fn sample<T: Send>(
     if n > MAX_SAMPLES {
         return Err(SampleError::TooMany(n));
     }
+    sample_in(
+        &super::replay_cache::Shared::new(world),
+        n,
+        base_seed,
+        scenario,
+    )
+}
+
+/// [`sample`] over replays of `shared`'s world (its key computed once by
+/// the caller, for many sampling runs).
+pub fn sample_in<T: Send>(
+    shared: &Shared,
+    n: u32,
+    base_seed: u64,
+    scenario: impl Fn(&mut Simulation) -> T + Sync,
+) -> Result<Vec<T>, SampleError> {
+    sample_with(shared, n, base_seed, |shared, seed| {
+        super::replay_cache::replay(shared, seed).map(|mut sim| scenario(&mut sim))
+    })
+}
+
+/// [`sample`] of a scenario that only reads each replay (it submits
+/// nothing before planning), over replays of `shared`'s world: the cached
+/// replays are read in place, not copied.
+pub fn sample_read<T: Send>(
+    shared: &Shared,
+    n: u32,
+    base_seed: u64,
+    scenario: impl Fn(&Simulation) -> T + Sync,
+) -> Result<Vec<T>, SampleError> {
+    sample_with(shared, n, base_seed, |shared, seed| {
+        super::replay_cache::replay_read(shared, seed, &scenario)
+    })
+}
+
+/// Run `one(shared, seed)` for the `n` seeds of `base_seed` over
+/// [`crate::threads`] threads (see [`sample`]).
+fn sample_with<T: Send>(
+    shared: &Shared,
+    n: u32,
+    base_seed: u64,
+    one: impl Fn(&Shared, u64) -> Result<T, crate::diag::Diags> + Sync,
+) -> Result<Vec<T>, SampleError> {
+    if n > MAX_SAMPLES {
+        return Err(SampleError::TooMany(n));
+    }
     let threads = u32::try_from(crate::threads()).unwrap_or(2).max(1);
-    let shared = super::replay_cache::Shared::new(world);
     let failed = std::sync::atomic::AtomicBool::new(false);
     let run = |i: u32| -> Result<T, SampleError> {
         let seed = sample_seed(base_seed, i);
@@ -91,9 +137,7 @@ pub fn sample<T: Send>(
             seed,
             reason,
         };
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            super::replay_cache::replay(&shared, seed).map(|mut sim| scenario(&mut sim))
-        }));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| one(shared, seed)));
         let r = match outcome {
             Ok(Ok(t)) => Ok(t),
             Ok(Err(diags)) => {

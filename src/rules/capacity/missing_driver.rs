@@ -82,7 +82,7 @@ impl Rule for MissingDriver {
 /// Every driver of the group exists somewhere, but no client has them all:
 /// the scheduler filters every node with "missing drivers" all the same,
 /// because an allocation runs all its tasks on one client.
-fn split_drivers(ctx: &RuleContext<'_>, g: &TaskGroup, pools: &[PoolNode<'_>]) -> Finding {
+fn split_drivers(ctx: &RuleContext<'_>, g: &TaskGroup, pools: &[&PoolNode<'_>]) -> Finding {
     let mut drivers: Vec<&str> = g.tasks.iter().map(|t| t.driver.as_str()).collect();
     drivers.sort_unstable();
     drivers.dedup();

@@ -53,15 +53,28 @@ pub fn pool_nodes(world: &World) -> Vec<PoolNode<'_>> {
 pub fn eligible_pools<'w>(world: &'w World, job: &Job) -> Vec<PoolNode<'w>> {
     pool_nodes(world)
         .into_iter()
-        .filter(|p| schedulable(&p.node) && in_job_scope(world.nomad_version, job, &p.node))
+        .filter(|p| eligible(world, job, p))
+        .collect()
+}
+
+fn eligible(world: &World, job: &Job, p: &PoolNode<'_>) -> bool {
+    schedulable(&p.node) && in_job_scope(world.nomad_version, job, &p.node)
+}
+
+/// [`eligible_pools`] of the file's job among the pools its context built
+/// once ([`RuleContext::pools`]).
+pub fn eligible_in<'c, 'a>(ctx: &'c RuleContext<'a>, job: &Job) -> Vec<&'c PoolNode<'a>> {
+    ctx.pools()
+        .iter()
+        .filter(|p| eligible(ctx.world, job, p))
         .collect()
 }
 
 /// The job and the pools it may use, for the rules that judge a job against
 /// them; `None` without a job or without any such pool (NP206 reports that).
-pub fn job_and_pools<'a>(ctx: &RuleContext<'a>) -> Option<(&'a Job, Vec<PoolNode<'a>>)> {
+pub fn job_and_pools<'c, 'a>(ctx: &'c RuleContext<'a>) -> Option<(&'a Job, Vec<&'c PoolNode<'a>>)> {
     let job = ctx.job()?;
-    let pools = eligible_pools(ctx.world, job);
+    let pools = eligible_in(ctx, job);
     (!pools.is_empty()).then_some((job, pools))
 }
 

@@ -1,4 +1,4 @@
-use super::{eligible_pools, pool_nodes};
+use super::eligible_in;
 use crate::jobspec::Job;
 use crate::planner::admission::Refusal;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
@@ -40,7 +40,7 @@ impl Rule for NoClientInDatacenter {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        if ctx.world.clients.is_empty() || !eligible_pools(ctx.world, job).is_empty() {
+        if ctx.world.clients.is_empty() || !eligible_in(ctx, job).is_empty() {
             return;
         }
         // A pool that does not exist is refused at submission: NP208 says so.
@@ -51,7 +51,8 @@ impl Rule for NoClientInDatacenter {
         // Where the clients are, as the cluster builds them (datacenter and
         // pool defaults applied); pools only where the release has them.
         let pools = node_pools(ctx.world.nomad_version);
-        let mut dcs: Vec<String> = pool_nodes(ctx.world)
+        let mut dcs: Vec<String> = ctx
+            .pools()
             .iter()
             .map(|p| match pools {
                 true => format!("{} (node pool {})", p.node.datacenter, p.node.node_pool),

@@ -1,4 +1,4 @@
-use super::eligible_pools;
+use super::eligible_in;
 use crate::jobspec::Port;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
@@ -39,7 +39,7 @@ impl Rule for StaticPortCollision {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        let pools = eligible_pools(ctx.world, job);
+        let pools = eligible_in(ctx, job);
         for g in &job.groups {
             let ports: Vec<&Port> = g
                 .networks

@@ -101,7 +101,7 @@ impl Rule for UnsatisfiableConstraint {
 }
 
 /// What each pool's clients have for `target`, for the help line.
-fn pool_values(pools: &[PoolNode<'_>], target: &str, version: NomadVersion) -> String {
+fn pool_values(pools: &[&PoolNode<'_>], target: &str, version: NomadVersion) -> String {
     let vals: Vec<String> = pools
         .iter()
         .map(|p| {

@@ -8,7 +8,7 @@ pub mod priority_outside_band;
 
 use crate::jobspec::Job;
 use crate::scheduler::preempt::{outranks, preemption_on};
-use crate::scheduler::{sample, PlanResult, Simulation, Tally};
+use crate::scheduler::{PlanResult, Simulation, Tally};
 use crate::source::Span;
 use crate::world::World;
 
@@ -71,8 +71,10 @@ pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
 /// Replay the world under [`samples_for`] other node shuffles, submit the
 /// earlier planned changes, plan `job` and tally who it preempts. A failed
 /// replay fails the rule (see [`crate::scheduler::sample::sample`]).
+/// `replays`, when given, holds this same world (keyed once per run).
 pub fn sample_victims(
     world: &World,
+    replays: Option<&crate::scheduler::replay_cache::Shared>,
     base_seed: u64,
     earlier: &[crate::scheduler::sim::Submitted],
     job: &Job,
@@ -80,12 +82,28 @@ pub fn sample_victims(
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
     let admitted = crate::mutators::applied(job, world.nomad_version, &world.server);
-    let runs = sample(world, samples_for(earlier.len()), base_seed, |sim| {
-        for e in earlier {
-            e.replay(sim);
+    let n = samples_for(earlier.len());
+    let own;
+    let shared = match replays {
+        Some(s) => s,
+        None => {
+            own = crate::scheduler::replay_cache::Shared::new(world);
+            &own
         }
-        victims(&sim.plan_admitted(&admitted))
-    })?;
+    };
+    let runs = if earlier.is_empty() {
+        // Nothing to submit first: each replay is only read, not copied.
+        crate::scheduler::sample::sample_read(shared, n, base_seed, |sim| {
+            victims(&sim.plan_admitted(&admitted))
+        })?
+    } else {
+        crate::scheduler::sample::sample_in(shared, n, base_seed, |sim| {
+            for e in earlier {
+                e.replay(sim);
+            }
+            victims(&sim.plan_admitted(&admitted))
+        })?
+    };
     let mut tally = Tally::new();
     for v in runs {
         tally.add_sample(v);

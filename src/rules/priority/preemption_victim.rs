@@ -50,7 +50,7 @@ impl Rule for PreemptionVictim {
         // Which allocations are preempted depends on the node shuffle: sample
         // when this shuffle preempts or another could.
         let tally = if !first.is_empty() || preemption_possible(ctx.world, sim, job) {
-            match sample_victims(ctx.world, sim.seed, ctx.earlier, job) {
+            match sample_victims(ctx.world, ctx.replays(), sim.seed, ctx.earlier, job) {
                 Ok(t) => t,
                 // The check cannot vouch for this file: fail it the way a
                 // crashed rule fails (exit 2, naming the file). resume_unwind
