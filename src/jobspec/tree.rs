@@ -102,7 +102,9 @@ impl Node {
                     Err(e) => diags.push(eval_diag(src, e)),
                 },
                 Structure::Block(b) if b.ident.as_str() == "dynamic" => {
-                    self.blocks.extend(expand_dynamic(b, src, scope, diags));
+                    let parent = self.ident.clone();
+                    self.blocks
+                        .extend(expand_dynamic(&parent, b, src, scope, diags));
                 }
                 Structure::Block(b) => self.blocks.push(eval_block(b, src, scope, diags)),
             }
@@ -112,7 +114,13 @@ impl Node {
 }
 
 /// `dynamic "port" { for_each = ..., iterator = p, labels = [...], content { ... } }`
-fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Vec<Node> {
+fn expand_dynamic(
+    parent: &str,
+    b: &Block,
+    src: &Source,
+    scope: &mut Scope<'_>,
+    diags: &mut Diags,
+) -> Vec<Node> {
     let header = span_of(b);
     let Some(label) = b.labels.first() else {
         diags.push(
@@ -162,6 +170,12 @@ fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
         );
         return vec![];
     };
+    if let Some(l) = b.body.get_attribute("labels") {
+        if let Some(d) = label_count_error(parent, &kind, &l.value, src) {
+            diags.push(d);
+            return vec![];
+        }
+    }
     let coll = match scope.eval(&for_each.value) {
         Ok(v) => v,
         Err(e) => {
@@ -220,12 +234,112 @@ fn expand_dynamic(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
     out
 }
 
+/// How many labels a block of this type takes in Nomad's job schema (the
+/// api structs' `hcl:",label"` fields), where the schema decides: inside
+/// opaque maps (driver `config`, a scaling `policy`) labels are data, so
+/// those and types not listed here are `None` and go unchecked.
+fn schema_labels(parent: &str, kind: &str) -> Option<usize> {
+    match (parent, kind) {
+        ("job", "group")
+        | ("group", "task")
+        | ("network", "port")
+        | ("group", "volume")
+        | ("resources", "device")
+        | ("task", "action")
+        | ("job" | "group" | "task", "secret")
+        | ("multiregion", "region")
+        | ("spread", "target")
+        | ("task", "scaling") => Some(1),
+        ("job" | "group" | "task", "constraint" | "affinity" | "spread")
+        | ("group" | "task", "service")
+        | ("service", "check")
+        | ("task", "template" | "artifact" | "volume_mount")
+        | ("group" | "resources", "network") => Some(0),
+        _ => None,
+    }
+}
+
+/// HCL's dynblock refuses a `labels` list longer or shorter than the
+/// generated block type takes (ext/dynblock/expand_spec.go), before any
+/// iteration: without this a second label was dropped and the edit planned
+/// as no change.
+fn label_count_error(
+    parent: &str,
+    kind: &str,
+    labels: &hcl_edit::expr::Expression,
+    src: &Source,
+) -> Option<Diag> {
+    let want = schema_labels(parent, kind)?;
+    let hcl_edit::expr::Expression::Array(items) = labels else {
+        return None;
+    };
+    let detail = format!("Blocks of type \"{kind}\" require {want} label(s).");
+    if items.len() > want {
+        let extra = items
+            .iter()
+            .nth(want)
+            .map(span_of)
+            .unwrap_or(span_of(labels));
+        Some(
+            Diag::error(
+                "jobspec::dynamic",
+                format!("Extraneous dynamic block label; {detail}"),
+            )
+            .at(src, extra, "extra label")
+            .help(format!(
+                "a {kind} block takes {want} label(s): remove this one"
+            )),
+        )
+    } else if items.len() < want {
+        Some(
+            Diag::error(
+                "jobspec::dynamic",
+                format!("Insufficient dynamic block labels; {detail}"),
+            )
+            .at(src, span_of(labels), "too few labels")
+            .help(format!("a {kind} block takes {want} label(s)")),
+        )
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::jobspec::tests::load_text;
 
     fn evaluated(text: &str) -> super::Node {
         load_text(text).evaluated.expect("evaluated")
+    }
+
+    /// ext/dynblock/expand_spec.go: a label count other than the block
+    /// type's is an error before any iteration, never a dropped label.
+    #[test]
+    fn dynamic_label_counts_are_hcls_errors() {
+        let job = |labels: &str| {
+            format!(
+                "job \"j\" {{\n  dynamic \"group\" {{\n    for_each = [\"a\"]\n    labels = {labels}\n    content {{\n      count = 1\n    }}\n  }}\n}}\n"
+            )
+        };
+        let errors = |text: &str| {
+            let l = load_text(text);
+            l.diags
+                .iter()
+                .map(|d| d.message.clone())
+                .filter(|m| m.contains("dynamic block label"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            errors(&job("[group.value, \"zz\"]")),
+            ["Extraneous dynamic block label; Blocks of type \"group\" require 1 label(s)."]
+        );
+        assert_eq!(
+            errors(&job("[]")),
+            ["Insufficient dynamic block labels; Blocks of type \"group\" require 1 label(s)."]
+        );
+        assert!(errors(&job("[group.value]")).is_empty());
+        let g = evaluated(&job("[group.value]"));
+        assert_eq!(g.blocks[0].labels[0].0, "a");
     }
 
     #[test]
