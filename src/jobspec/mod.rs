@@ -3,6 +3,7 @@
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
 pub mod block_args;
+mod block_labels;
 mod budget;
 mod canonical;
 mod connect_defaults;
@@ -316,6 +317,7 @@ fn build(
     validate::validate(&job, src, opts.version, diags);
     version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
+    block_labels::check(body, src, opts.version, diags);
     hcl1_names::check(&job, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));

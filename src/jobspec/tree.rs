@@ -238,7 +238,7 @@ fn expand_dynamic(
 /// api structs' `hcl:",label"` fields), where the schema decides: inside
 /// opaque maps (driver `config`, a scaling `policy`) labels are data, so
 /// those and types not listed here are `None` and go unchecked.
-fn schema_labels(parent: &str, kind: &str) -> Option<usize> {
+pub(super) fn schema_labels(parent: &str, kind: &str) -> Option<usize> {
     match (parent, kind) {
         ("job", "group")
         | ("group", "task")
