@@ -15,13 +15,12 @@
 //!
 //! Run: `cargo bench --bench anchored` (builds the release binary).
 
+mod common;
+use common::{bin, median, runs_and_machine};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_nomad-preflight"))
-}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -73,11 +72,6 @@ impl Cmd {
 /// unmeasured run fills it, as a user's first run does.
 fn cache_dir() -> PathBuf {
     std::env::temp_dir().join(format!("np-bench-cache-{}", std::process::id()))
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 /// `case` and `anchor` run alternately `n` times; their medians in ms.
@@ -242,19 +236,7 @@ fn go_hcl() -> Option<PathBuf> {
 }
 
 fn main() {
-    let n: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(15);
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!(
-        "machine: {cores} cores, load {}, {n} paired runs each (medians)\n",
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let n = runs_and_machine(15);
     println!("| case | ours | anchor | ratio | goal |\n|---|---|---|---|---|");
     let t = Cmd::new("true", &[], root());
     for extra in [1usize, 20_000] {

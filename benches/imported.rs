@@ -16,16 +16,15 @@
 //! Run: `cargo bench --bench imported` (builds the release binary).
 
 use std::fmt::Write as _;
+mod common;
+use common::{bin, median, runs_and_machine};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const ALLOCS_PER_NODE: u32 = 20;
 const ALLOCS_PER_JOB: u32 = 100;
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_nomad-preflight"))
-}
 
 /// Wall time of one run in ms, or `None` if it failed to start or failed
 /// (any exit but 0 and 1, Nomad's "allocations change").
@@ -43,11 +42,6 @@ fn time(program: &Path, args: &[&str], dir: &Path) -> Option<f64> {
         .status()
         .ok()?;
     matches!(st.code(), Some(0 | 1)).then(|| t.elapsed().as_secs_f64() * 1000.0)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn node_id(n: u32) -> String {
@@ -116,19 +110,7 @@ fn world(allocs: u32) -> Option<PathBuf> {
 }
 
 fn main() {
-    let n: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!(
-        "machine: {cores} cores, load {}, {n} paired runs each (medians)\n",
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let n = runs_and_machine(7);
     println!("| allocations | plan --world | true | ours - true | python3 json.load | ours / json.load |\n|---|---|---|---|---|---|");
     let python = Command::new("python3")
         .arg("--version")
