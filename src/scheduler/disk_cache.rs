@@ -21,17 +21,16 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::packed_allocs::Packed;
 use super::Simulation;
-use crate::cluster::{
-    Allocation, BlockedEval, Deployment, JobKey, JobRecord, JobStatus, Node, State,
-};
+use crate::cluster::{BlockedEval, Deployment, JobKey, JobRecord, JobStatus, Node, State};
 use crate::jobspec::Job;
 use crate::world::World;
 
 /// Names the entry layout; a change to it (or to any type stored) must
 /// change this, though the binary's identity in the key covers rebuilds.
-const FORMAT: &str = "nomad-preflight placement cache v2";
-const MAGIC: &[u8; 8] = b"NPPLACE2";
+const FORMAT: &str = "nomad-preflight placement cache v3";
+const MAGIC: &[u8; 8] = b"NPPLACE3";
 /// Entries kept; the oldest beyond this are removed when one is written.
 const MAX_ENTRIES: usize = 32;
 /// An entry larger than this is not written (a world far past the caps).
@@ -140,7 +139,7 @@ struct Entry<'a> {
     index: u64,
     nodes: &'a [Node],
     jobs: Vec<(&'a JobKey, Record)>,
-    allocs: &'a [Allocation],
+    allocs: Vec<Packed>,
     blocked: &'a [BlockedEval],
     namespaces: &'a [String],
     deployments: &'a [Deployment],
@@ -152,7 +151,7 @@ struct OwnedEntry {
     index: u64,
     nodes: Vec<Node>,
     jobs: Vec<(JobKey, Record)>,
-    allocs: Vec<Allocation>,
+    allocs: Vec<Packed>,
     blocked: Vec<BlockedEval>,
     namespaces: Vec<String>,
     deployments: Vec<Deployment>,
@@ -206,7 +205,7 @@ fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> 
         index: *index,
         nodes,
         jobs: records,
-        allocs,
+        allocs: super::packed_allocs::pack(allocs, nodes),
         blocked,
         namespaces,
         deployments,
@@ -263,13 +262,14 @@ fn decode(
     for (k, i) in e.versions {
         job_versions.insert(k, running.get(i)?.clone());
     }
+    let allocs = super::packed_allocs::unpack(e.allocs, &e.nodes)?;
     Some(Simulation {
         world,
         state: State {
             index: e.index,
             nodes: e.nodes,
             jobs,
-            allocs: e.allocs,
+            allocs,
             blocked: e.blocked,
             namespaces: e.namespaces,
             deployments: e.deployments,

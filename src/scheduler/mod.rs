@@ -14,6 +14,7 @@ pub mod engine;
 pub mod feasibility;
 pub mod fit;
 pub mod generic;
+mod packed_allocs;
 pub mod preempt;
 pub mod quota;
 pub mod quota_devices;
