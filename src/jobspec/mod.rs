@@ -3,7 +3,7 @@
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
 pub mod block_args;
-mod block_labels;
+pub mod block_labels;
 mod budget;
 mod canonical;
 mod connect_defaults;
@@ -281,7 +281,13 @@ fn build(
             .help("put each job in its own file"),
         );
     }
-    if job_block.labels.len() != 1 {
+    if opts.version.at_least(1, 0, 0) {
+        // HCL's own words (jobConfigSchema); decodeBody stops at them.
+        if let Some(d) = block_labels::job_label_error(job_block, src) {
+            diags.push(d);
+            return None;
+        }
+    } else if job_block.labels.len() != 1 {
         diags.push(
             Diag::error(
                 "jobspec::missing",
