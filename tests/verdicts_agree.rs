@@ -142,6 +142,23 @@ fn cases() -> Vec<Case> {
     // A label on a block that takes none: hclsyntax's error from 1.0;
     // HCL1 reads it as a key parseService never looks at (v0.12.12
     // jobspec/parse_service.go decodes the item's value only).
+    // validateServices (structs.go): a numeric task service port is a
+    // literal port only in driver mode; a group network's port is in a task
+    // service's scope only from 1.0.0 (c291dd1e94, GH-8780).
+    let numeric = job(
+        "",
+        "",
+        "      service {\n        name = \"api\"\n        port = \"8080\"\n      }\n",
+    );
+    let driver = numeric.replace(
+        "port = \"8080\"\n",
+        "port = \"8080\"\n        address_mode = \"driver\"\n",
+    );
+    let group_port = job(
+        "",
+        "    network {\n      port \"http\" {}\n    }\n",
+        "      service {\n        name = \"api\"\n        port = \"http\"\n      }\n",
+    );
     let labelled = job(
         "",
         "",
@@ -179,6 +196,16 @@ fn cases() -> Vec<Case> {
         case("ns-0.9", "0.9.3", false, monitor.clone(), true),
         case("ns-1.2", "1.2.0", false, monitor.clone(), true),
         case("ns-2.0", "2.0.5", false, monitor, true),
+        case("numeric-port-2.0", "2.0.5", false, numeric, true),
+        case("numeric-port-driver-2.0", "2.0.5", false, driver, false),
+        case(
+            "group-port-0.12",
+            "0.12.12",
+            false,
+            group_port.clone(),
+            true,
+        ),
+        case("group-port-1.0", "1.0.0", false, group_port, false),
         case("label-0.12", "0.12.12", false, labelled.clone(), false),
         case("label-1.0", "1.0.0", false, labelled.clone(), true),
         case("label-2.0", "2.0.5", false, labelled, true),

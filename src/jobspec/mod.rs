@@ -24,6 +24,7 @@ pub mod tree;
 mod unmodelled;
 mod validate;
 mod validate_net;
+mod validate_services;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
