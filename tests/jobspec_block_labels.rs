@@ -12,7 +12,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::TempDir;
 use nomad_preflight::jobspec::block_labels::schema_labels;
 
 const PARSER_KEYS: &str = include_str!("fixtures/jobspec/parser-keys-hcl2.txt");
@@ -127,14 +126,7 @@ fn a_blocks_parent_decides_its_label_count() {
 }
 
 fn run(name: &str, text: &str, args: &[&str]) -> (i32, String, String) {
-    let d = TempDir::new(&format!("block-labels-{name}"));
-    d.put("j.nomad", text);
-    let o = d.run(args);
-    (
-        o.status.code().expect("exit code"),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    common::run_job(&format!("block-labels-{name}"), text, args)
 }
 
 /// A port without its label (Port's unnamed `hcl:",label"`, so the name in

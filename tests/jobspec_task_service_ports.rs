@@ -28,20 +28,11 @@
 
 mod common;
 
-use common::TempDir;
-
 const GROUP_NETWORK: &str = include_str!("fixtures/jobspec/task-service-ports.nomad");
 const TASK_NETWORK: &str = include_str!("fixtures/jobspec/task-service-ports-task-network.nomad");
 
 fn run(name: &str, text: &str, args: &[&str]) -> (i32, String, String) {
-    let d = TempDir::new(&format!("task-service-ports-{name}"));
-    d.put("j.nomad", text);
-    let o = d.run(args);
-    (
-        o.status.code().expect("exit code"),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    common::run_job(&format!("task-service-ports-{name}"), text, args)
 }
 
 /// The innermost items of Nomad's nested multierror, in order (any
