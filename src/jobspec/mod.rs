@@ -14,6 +14,7 @@ mod fields;
 mod format;
 pub mod functions;
 mod hcl1_block_args;
+mod hcl1_labels;
 mod hcl1_names;
 mod locals;
 mod lower;
@@ -304,6 +305,7 @@ fn build(
     let mut node = tree::eval_block(job_block, src, &mut scope, diags);
     if !opts.version.at_least(1, 0, 0) {
         hcl1_block_args::as_blocks(&mut node);
+        hcl1_labels::drop_skipped(&mut node, src, diags);
     }
     let reads = fields::Reads::default();
     let mut cx = fields::Cx {
