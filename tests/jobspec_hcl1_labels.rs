@@ -65,3 +65,45 @@ fn a_labelled_constraint_is_skipped_before_1_0_and_refused_from_1_0() {
         "{err}"
     );
 }
+
+/// parseGroups and parseTasks read `list.Children()`: a group or task
+/// without a name is skipped before 1.0, and refused from 1.0.
+#[test]
+fn an_unnamed_group_or_task_is_skipped_before_1_0() {
+    let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n  group \"h\" {\n    task {\n      driver = \"docker\"\n    }\n    task \"u\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
+    let (_, out, err) = run(
+        "unnamed-plan",
+        text,
+        &["plan", "--nomad-version", "0.12.12", "j.nomad"],
+    );
+    assert!(
+        out.starts_with(
+            "+ Job: \"j\"\n+ Task Group: \"h\" (1 create)\n  + Task: \"u\" (forces create)\n\n"
+        ),
+        "{out}{err}"
+    );
+    let (code, _, err) = run(
+        "unnamed-validate",
+        text,
+        &["validate", "--nomad-version", "0.12.12", "j.nomad"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("A group block without a name is ignored by Nomad before 1.0"),
+        "{err}"
+    );
+    assert!(
+        err.contains("A task block without a name is ignored by Nomad before 1.0"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        "unnamed-2.0.5",
+        text,
+        &["validate", "--nomad-version", "2.0.5", "j.nomad"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("Missing name for group; All group blocks must have 1 labels (name)."),
+        "{err}"
+    );
+}
