@@ -1,7 +1,8 @@
 //! A group or task name written twice: before 1.0 the CLI's HCL1 parser
 //! refuses the file at the first repeat (jobspec parseGroups/parseTasks:
-//! `task 't' defined more than once`, under `error parsing 'job': ` and
-//! the release's go-multierror list), so no server validates it; from 1.0
+//! `task 't' defined more than once`, under `error parsing 'job': `: a
+//! plain error that each level's multierror.Prefix wraps with errwrap, not
+//! a multierror list), so no server validates it; from 1.0
 //! the servers' Job.Validate reports it. Through `validate`, as a user runs it.
 
 mod common;
@@ -44,14 +45,16 @@ fn hcl1_refuses_the_first_repeated_name_when_parsing() {
     let (code, err) = validate("task", &text, "0.9.3");
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.starts_with(&format!("{PARSING}1 error(s) occurred:\n\n* group: 'g', task: task 't' defined more than once\n")),
+        err.starts_with(&format!(
+            "{PARSING}group: 'g', task: task 't' defined more than once\n"
+        )),
         "{err}"
     );
     let (code, err) = validate("task", &text, "0.12.12");
     assert_eq!(code, 1, "{err}");
     assert!(
         err.starts_with(&format!(
-            "{PARSING}1 error occurred:\n\t* group: 'g', task: task 't' defined more than once\n"
+            "{PARSING}group: 'g', task: task 't' defined more than once\n"
         )),
         "{err}"
     );
@@ -60,7 +63,7 @@ fn hcl1_refuses_the_first_repeated_name_when_parsing() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.starts_with(&format!(
-            "{PARSING}1 error(s) occurred:\n\n* group: group 'g' defined more than once\n"
+            "{PARSING}group: group 'g' defined more than once\n"
         )),
         "{err}"
     );

@@ -14,7 +14,9 @@ mod fields;
 mod format;
 pub mod functions;
 mod hcl1_block_args;
-mod hcl1_names;
+mod hcl1_parse;
+mod hcl1_resources;
+mod hcl1_unread;
 mod locals;
 mod lower;
 pub mod model;
@@ -27,6 +29,9 @@ mod validate_net;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
+
+/// Code of the HCL1 parser's own errors (before 1.0).
+pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
 
@@ -318,7 +323,8 @@ fn build(
     version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
-    hcl1_names::check(&job, src, opts.version, diags);
+    hcl1_parse::check(&node, src, opts.version, diags);
+    hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
     Some((job, node))
