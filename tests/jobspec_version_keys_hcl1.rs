@@ -9,6 +9,8 @@
 //! at it. Where the two disagree we either refuse a key Nomad accepts, or
 //! accept one its parser refuses (`invalid key: ...`), a false all-clear.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use nomad_preflight::jobspec::block_args::KEYS_2_0_5;
@@ -24,22 +26,6 @@ struct Nomad {
     keys: BTreeMap<(String, String), BTreeSet<NomadVersion>>,
 }
 
-fn expand(releases: &[NomadVersion], runs: &[&str]) -> BTreeSet<NomadVersion> {
-    let pos = |v: &str| {
-        let v: NomadVersion = v.parse().expect("release");
-        releases
-            .iter()
-            .position(|r| *r == v)
-            .expect("listed release")
-    };
-    let mut out = BTreeSet::new();
-    for run in runs {
-        let (a, b) = run.split_once("..").unwrap_or((run, run));
-        out.extend(releases[pos(a)..=pos(b)].iter().copied());
-    }
-    out
-}
-
 fn nomad() -> Nomad {
     let mut n = Nomad {
         releases: Vec::new(),
@@ -51,11 +37,11 @@ fn nomad() -> Nomad {
         match w[0] {
             "RELEASES" => n.releases = w[1..].iter().map(|v| v.parse().expect("v")).collect(),
             "PATHS" => {
-                let has = expand(&n.releases, &w[2..]);
+                let has = common::release_runs(&n.releases, &w[2..]);
                 n.paths.insert(w[1].into(), has);
             }
             path => {
-                let has = expand(&n.releases, &w[2..]);
+                let has = common::release_runs(&n.releases, &w[2..]);
                 n.keys.insert((path.into(), w[1].into()), has);
             }
         }
@@ -117,13 +103,7 @@ fn job_with(path: &str, keys: &[(String, bool)]) -> (String, Vec<usize>) {
 /// block at `path` under `v`.
 fn refused(path: &str, keys: &[(String, bool)], v: NomadVersion) -> BTreeSet<String> {
     let (text, at) = job_with(path, keys);
-    let mut vfs = nomad_preflight::vfs::MemVfs::new("t");
-    vfs.insert("j.nomad", text.as_str());
-    let opts = nomad_preflight::jobspec::LoadOptions {
-        version: v,
-        ..Default::default()
-    };
-    let p = nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts);
+    let p = common::parse_job(&text, v);
     // The file must parse, or nothing would be refused.
     assert!(
         !p.diags.iter().any(|d| d.code.starts_with("hcl::")),
@@ -194,12 +174,7 @@ fn every_hcl1_key_is_accepted_by_exactly_the_releases_whose_parser_has_it() {
             wrong.push(format!("{what} at {}", at.join(" ")));
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "{} keys disagree:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    common::assert_keys_agree(&wrong);
 }
 
 /// parse_task.go@v0.12.12 parseResources: `r.Name = name` from the label,
@@ -209,15 +184,7 @@ fn every_hcl1_key_is_accepted_by_exactly_the_releases_whose_parser_has_it() {
 #[test]
 fn a_device_name_argument_wins_over_the_label_before_1_0() {
     let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        device \"nvidia/gpu\" {\n          name = \"amd/gpu\"\n        }\n      }\n    }\n  }\n}\n";
-    let load = |v: NomadVersion| {
-        let mut vfs = nomad_preflight::vfs::MemVfs::new("t");
-        vfs.insert("j.nomad", text);
-        let opts = nomad_preflight::jobspec::LoadOptions {
-            version: v,
-            ..Default::default()
-        };
-        nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts)
-    };
+    let load = |v| common::parse_job(text, v);
     let p = load(NomadVersion::new(0, 12, 12));
     assert!(!p.diags.has_errors(), "{:?}", p.diags);
     let job = p.job.expect("job");

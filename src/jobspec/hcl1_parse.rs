@@ -49,56 +49,56 @@ pub(super) struct ParseError {
     pub help: String,
 }
 
-const RENAME: &str = "rename or remove one";
-
 fn first_error(job: &Node, v: NomadVersion) -> Option<ParseError> {
     // parseJob parses the job's own tasks (each its own group) first.
     if let Some(e) = tasks(job, "task:", v) {
         return Some(e);
     }
-    let mut seen = HashSet::new();
-    for g in job.blocks.iter().filter(|b| b.ident == "group") {
-        // HCL1's Children(): a group without a name is not one.
-        let Some((name, span)) = g.labels.first() else {
-            continue;
-        };
-        if !seen.insert(name.as_str()) {
-            return Some(ParseError {
-                text: format!("group: group '{name}' defined more than once"),
-                span: *span,
-                label: "defined again here",
-                help: RENAME.into(),
-            });
-        }
-        if let Some(mut e) = hcl1_resources::group_network(g, v) {
-            // parseGroups returns ParseNetwork's error as is.
+    // parseGroups returns ParseNetwork's error as is.
+    named(job, "group", "group:", |g, name| {
+        let prefix = |mut e: ParseError| {
             e.text = format!("group: {}", e.text);
-            return Some(e);
-        }
-        if let Some(e) = tasks(g, &format!("group: '{name}', task:"), v) {
-            return Some(e);
-        }
-    }
-    None
+            e
+        };
+        hcl1_resources::group_network(g, v)
+            .map(prefix)
+            .or_else(|| tasks(g, &format!("group: '{name}', task:"), v))
+    })
 }
 
 /// The first error among the tasks of `parent`, under `prefix`.
 fn tasks(parent: &Node, prefix: &str, v: NomadVersion) -> Option<ParseError> {
+    named(parent, "task", prefix, |t, name| {
+        let mut e = hcl1_resources::task(t, v)?;
+        e.text = format!("{prefix} '{name}', {}", e.text);
+        Some(e)
+    })
+}
+
+/// parseGroups' and parseTasks' loop over the named `ident` blocks of
+/// `parent`: a name seen before is the error, else each block's body is
+/// parsed (`body`) before the next name is read. A block without a name
+/// is not in HCL1's Children().
+fn named<'n>(
+    parent: &'n Node,
+    ident: &str,
+    prefix: &str,
+    mut body: impl FnMut(&'n Node, &'n str) -> Option<ParseError>,
+) -> Option<ParseError> {
     let mut seen = HashSet::new();
-    for t in parent.blocks.iter().filter(|b| b.ident == "task") {
-        let Some((name, span)) = t.labels.first() else {
+    for b in parent.blocks.iter().filter(|b| b.ident == ident) {
+        let Some((name, span)) = b.labels.first() else {
             continue;
         };
         if !seen.insert(name.as_str()) {
             return Some(ParseError {
-                text: format!("{prefix} task '{name}' defined more than once"),
+                text: format!("{prefix} {ident} '{name}' defined more than once"),
                 span: *span,
                 label: "defined again here",
-                help: RENAME.into(),
+                help: "rename or remove one".into(),
             });
         }
-        if let Some(mut e) = hcl1_resources::task(t, v) {
-            e.text = format!("{prefix} '{name}', {}", e.text);
+        if let Some(e) = body(b, name) {
             return Some(e);
         }
     }
