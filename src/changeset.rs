@@ -19,6 +19,7 @@ use crate::job_loader::JobLoader;
 use crate::jobspec::{self, Job};
 use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
+use crate::world::RunningJob;
 
 mod range;
 pub use crate::scheduler::sim::{Submission, Submitted};
@@ -205,13 +206,16 @@ impl ChangeSet {
     /// replaced file that no file of the change defines any more. A job
     /// moved to another file (git saw a delete and an add) is a change of
     /// that job, not a stop and a new job. `namespace` (`-namespace`)
-    /// applies to job files that name none.
+    /// applies to job files that name none. `known` are jobs already
+    /// loaded (the world's running jobs): a base version with the same text
+    /// is not loaded again ([`JobLoader::known`]).
     pub fn steps(
         &self,
         new: &BTreeMap<PathBuf, NewVersion>,
         base: &dyn Vfs,
         loader: &JobLoader,
         namespace: Option<&str>,
+        known: &[RunningJob],
     ) -> Vec<Step> {
         let mut files = Vec::new();
         let mut stops: Vec<(PathBuf, FileChange, Key)> = Vec::new();
@@ -236,9 +240,9 @@ impl ChangeSet {
             let invalid_new = matches!(now, Some((_, NewVersion::Invalid)));
             let old = old_path
                 .filter(|p| self.is_candidate(p))
-                .and_then(|p| load_valid(base, p, loader));
+                .and_then(|p| load_valid(base, p, loader, known));
             if let (Some(old), false) = (old, invalid_new) {
-                let old_key = key_in(&old, namespace);
+                let old_key = key_in(old.as_ref(), namespace);
                 if new_key.as_ref() != Some(&old_key) {
                     let at = match (new_path, old_path) {
                         (Some(p), _) if new_key.is_some() => Some((p, FileChange::JobReplaced)),
@@ -354,12 +358,25 @@ fn with_namespace(job: &Job, namespace: Option<&str>) -> Job {
     crate::job_loader::with_namespace(job.clone(), namespace)
 }
 
-/// The job a file defines at the base, when it loads cleanly.
-fn load_valid(vfs: &dyn Vfs, path: &Path, loader: &JobLoader) -> Option<Job> {
-    let parsed = loader.job_file(vfs, path).ok()??;
+/// The job a file defines at the base, when it loads cleanly: one of
+/// `known` when that is what its text loads to, else loaded.
+fn load_valid<'j>(
+    vfs: &dyn Vfs,
+    path: &Path,
+    loader: &JobLoader,
+    known: &'j [RunningJob],
+) -> Option<std::borrow::Cow<'j, Job>> {
+    let source = vfs.read(path).ok()?;
+    if !jobspec::is_job_file(&source.text) {
+        return None;
+    }
+    if let Some(job) = loader.known(&source.text, known.iter().map(|r| &r.job)) {
+        return Some(std::borrow::Cow::Borrowed(job));
+    }
+    let parsed = loader.load_source(vfs, source);
     // Moved out rather than through NewVersion::of, which copies the job.
     match parsed.job {
-        Some(job) if !parsed.diags.has_errors() => Some(job),
+        Some(job) if !parsed.diags.has_errors() => Some(std::borrow::Cow::Owned(job)),
         _ => None,
     }
 }

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diags;
 use crate::jobspec::{self, Job, LoadOptions, ParsedJob};
+use crate::source::Source;
 use crate::version::NomadVersion;
 use crate::vfs::{DiskVfs, Vfs};
 
@@ -100,7 +101,31 @@ impl JobLoader {
         if !jobspec::is_job_file(&source.text) {
             return Ok(None);
         }
-        Ok(Some(jobspec::load_source(vfs, source, &self.opts)))
+        Ok(Some(self.load_source(vfs, source)))
+    }
+
+    /// [`JobLoader::load`] of a file already read from `vfs`.
+    pub fn load_source(&self, vfs: &dyn Vfs, source: Source) -> ParsedJob {
+        jobspec::load_source(vfs, source, &self.opts)
+    }
+
+    /// The job of `known` that loading `text` here would give, when one
+    /// was loaded from the same text with the same options and read
+    /// nothing else ([`jobspec::ClosedLoad`]): the same computation, so its
+    /// result, validity included, is that job's. A `check --staged` loads
+    /// each staged file's HEAD version for the world's running jobs and
+    /// again for the change set's base; this skips the second parse.
+    pub fn known<'j>(
+        &self,
+        text: &str,
+        known: impl IntoIterator<Item = &'j Job>,
+    ) -> Option<&'j Job> {
+        known.into_iter().find(|j| {
+            j.closed
+                .0
+                .as_ref()
+                .is_some_and(|c| *c.text == *text && c.opts == self.opts)
+        })
     }
 
     /// The job when `path` loads without errors, else the whole failed load.
@@ -190,6 +215,82 @@ job "web" {
         assert_eq!(parsed.job.unwrap().groups[0].count, 2);
         assert!(l.job_file(&m, Path::new("policy.hcl")).unwrap().is_none());
         assert!(l.job_file(&m, Path::new("gone.nomad")).is_err());
+    }
+
+    /// [`JOB`] without its variable, its image written as `image`.
+    fn fixed(image: &str) -> String {
+        JOB.replace("variable \"n\" {\n  type = number\n}\n", "")
+            .replace("var.n", "2")
+            .replace("\"nginx:1\"", image)
+    }
+
+    /// `known` stands in for a load only when the load could not have come
+    /// out otherwise: same text, same options, nothing read besides them.
+    #[test]
+    fn a_known_job_stands_in_only_for_the_same_closed_load() {
+        let plain = JobLoader::plain(NomadVersion::CURRENT, PathBuf::from("/p"));
+        let text = fixed("\"nginx:1\"");
+        let mut m = MemVfs::new("loader test");
+        m.insert("a.nomad", text.as_str());
+        // Another path, same text: the path reaches only functions and
+        // diagnostics, so the job is the same.
+        m.insert("other/b.nomad", text.as_str());
+        let job = plain.job(&m, Path::new("a.nomad")).unwrap();
+        let from_b = plain.job(&m, Path::new("other/b.nomad")).unwrap();
+        assert!(plain.known(&text, [&job]).is_some());
+        assert!(plain.known(&text, [&from_b]).is_some());
+        // Other text, other options (a variable, another version), a copy.
+        assert!(plain
+            .known(&text.replace("nginx:1", "nginx:2"), [&job])
+            .is_none());
+        let with_var =
+            JobLoader::from_flags(&["n=2".into()], &[], NomadVersion::CURRENT, "/p".into());
+        assert!(with_var.known(&text, [&job]).is_none());
+        let older = JobLoader::plain(NomadVersion::new(1, 6, 0), PathBuf::from("/p"));
+        assert!(older.known(&text, [&job]).is_none());
+        assert!(plain.known(&text, [&job.clone()]).is_none());
+    }
+
+    /// A load that read a file, the clock, randomness or a variables file
+    /// depends on more than its text: it is never known.
+    #[test]
+    fn a_load_that_reads_outside_its_text_is_never_known() {
+        let plain = JobLoader::plain(NomadVersion::CURRENT, PathBuf::from("/p"));
+        let mut m = MemVfs::new("loader test");
+        m.insert("img.txt", "nginx:1");
+        m.insert("vars.hcl", "n = 2\n");
+        for call in [
+            "file(\"img.txt\")",
+            "fileexists(\"img.txt\") ? \"a\" : \"b\"",
+            "abspath(\"x\")",
+            "uuidv4()",
+        ] {
+            let text = fixed(call);
+            m.insert("a.nomad", text.as_str());
+            let job = plain.job(&m, Path::new("a.nomad")).unwrap();
+            assert!(job.closed.0.is_none(), "{call}");
+            assert!(plain.known(&text, [&job]).is_none(), "{call}");
+        }
+        // A pure function keeps the load closed.
+        let text = fixed("upper(\"nginx:1\")");
+        m.insert("a.nomad", text.as_str());
+        assert!(plain
+            .job(&m, Path::new("a.nomad"))
+            .unwrap()
+            .closed
+            .0
+            .is_some());
+        // The variables file's content is not in the options, only its name.
+        let var_file = JobLoader::from_flags(
+            &[],
+            &[PathBuf::from("vars.hcl")],
+            NomadVersion::CURRENT,
+            "/p".into(),
+        );
+        m.insert("a.nomad", JOB);
+        let job = var_file.job(&m, Path::new("a.nomad")).unwrap();
+        assert_eq!(job.groups[0].count, 2);
+        assert!(job.closed.0.is_none());
     }
 
     #[test]

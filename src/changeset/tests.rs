@@ -47,7 +47,7 @@ fn steps_pair_moves_stop_replaced_jobs_and_keep_path_order() {
     for p in ["z/new.nomad", "c.nomad"] {
         new.insert(PathBuf::from(p), parsed(&head, p));
     }
-    let steps = cs.steps(&new, &base, &loader(), None);
+    let steps = cs.steps(&new, &base, &loader(), None, &[]);
     let got: Vec<String> = steps
         .iter()
         .map(|s| format!("{} {} {}", s.path.display(), s.change, s.is_stop()))
@@ -91,4 +91,46 @@ fn job_candidates_by_name() {
     assert!(is_job_candidate(Path::new("b.nomad")));
     assert!(is_job_candidate(Path::new("web.job")));
     assert!(!is_job_candidate(Path::new("b.md")));
+}
+
+/// A base version whose text a known (running) job was closed-loaded from
+/// is that job, not loaded again. The known job's ID is edited in place
+/// here, which no real load does, only to tell the two sources apart: the
+/// stop names the known job's ID.
+#[test]
+fn a_base_version_the_world_already_loaded_is_not_loaded_again() {
+    let mut base = MemVfs::new("base");
+    base.insert(Path::new("c.nomad"), job_text("first"));
+    base.insert(Path::new("d.nomad"), job_text("gone"));
+    let mut head = MemVfs::new("head");
+    head.insert(Path::new("c.nomad"), job_text("second"));
+    let cs = set(vec![
+        Change::Modified(PathBuf::from("c.nomad")),
+        Change::Deleted(PathBuf::from("d.nomad")),
+    ]);
+    let mut new = BTreeMap::new();
+    new.insert(PathBuf::from("c.nomad"), parsed(&head, "c.nomad"));
+    let mut known = loader().job(&base, Path::new("c.nomad")).unwrap();
+    known.id = "as-known".into();
+    let running = [crate::world::RunningJob {
+        path: PathBuf::from("c.nomad"),
+        job: known,
+    }];
+    let stops = |known: &[crate::world::RunningJob]| -> Vec<String> {
+        cs.steps(&new, &base, &loader(), None, known)
+            .iter()
+            .filter_map(|s| match &s.action {
+                Action::Stop { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(stops(&running), ["as-known", "gone"]);
+    assert_eq!(stops(&[]), ["first", "gone"]);
+    // A copy carries no proof: loaded again.
+    let copied = [crate::world::RunningJob {
+        path: PathBuf::from("c.nomad"),
+        job: running[0].job.clone(),
+    }];
+    assert_eq!(stops(&copied), ["first", "gone"]);
 }

@@ -283,7 +283,7 @@ pub fn check_change_set(
             (p.clone(), v)
         })
         .collect();
-    let steps = set.steps(&new, base, loader, None);
+    let steps = set.steps(&new, base, loader, None, &judge.world.running);
     Checked {
         results: judge_steps(loaded, &steps, judge),
         skipped,

@@ -44,7 +44,7 @@ use crate::version::NomadVersion;
 use crate::vfs::Vfs;
 
 /// How to evaluate a job file: Nomad's `-var`, `-var-file` and `NOMAD_VAR_*`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadOptions {
     /// `-var name=value`, in command-line order (later wins).
     pub vars: Vec<(String, String)>,
@@ -226,6 +226,7 @@ fn build(
         .fence_root()
         .map(Path::to_path_buf)
         .or_else(|| opts.repo_root.clone());
+    let opened = std::cell::Cell::new(false);
     let mut scope = eval::Scope {
         text: &src.text,
         vars: BTreeMap::new(),
@@ -236,6 +237,7 @@ fn build(
             base_dir: base_dir.as_deref(),
             repo_root: root.as_deref(),
             version: opts.version,
+            opened: Some(&opened),
         },
         unset: Default::default(),
     };
@@ -327,6 +329,15 @@ fn build(
     hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
+    // Everything above read the text, the options and, through the
+    // functions, whatever `opened` records; nothing else (the file's name
+    // and folder reach only the functions and the diagnostics).
+    if !opened.get() {
+        job.closed = ClosedLoad(Some(std::sync::Arc::new(ClosedInputs {
+            text: src.text.clone(),
+            opts: opts.clone(),
+        })));
+    }
     Some((job, node))
 }
 

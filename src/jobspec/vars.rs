@@ -395,6 +395,8 @@ fn cli_value(text: &str) -> Value {
 }
 
 fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignment>, String> {
+    // The file's content is not in the load options, only its name.
+    scope.fns.open();
     let vfs = scope.fns.vfs.ok_or("no file system")?;
     let src = vfs.read(path).map_err(|e| e.to_string())?;
     if path.extension().is_some_and(|e| e == "json") {

@@ -103,7 +103,13 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
 
     let mut seq = Sequence::new(inp.sim.clone());
     let mut entries = Vec::new();
-    for step in set.steps(&new, &base, inp.loader, inp.namespace) {
+    for step in set.steps(
+        &new,
+        &base,
+        inp.loader,
+        inp.namespace,
+        &inp.sim.world.running,
+    ) {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
             Action::Submit(job) => {

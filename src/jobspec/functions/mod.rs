@@ -39,6 +39,20 @@ pub struct FnEnv<'a> {
     pub repo_root: Option<&'a Path>,
     /// The release whose function table the job file may call.
     pub version: crate::version::NomadVersion,
+    /// Set when a call answered from outside its arguments and the version
+    /// (a file, the clock, randomness, the environment): the load's result
+    /// then depends on more than its text and options (see
+    /// [`crate::jobspec::ClosedLoad`]).
+    pub opened: Option<&'a std::cell::Cell<bool>>,
+}
+
+impl FnEnv<'_> {
+    /// Note that the evaluation read something besides its text and options.
+    pub fn open(&self) {
+        if let Some(o) = self.opened {
+            o.set(true);
+        }
+    }
 }
 
 type Res = Result<Value, String>;
@@ -101,17 +115,21 @@ pub(super) type Try = Result<Value, Miss>;
 
 type Family = fn(&FnEnv<'_>, &str, &[Value]) -> Try;
 
-/// The function families, asked in turn (their names are disjoint).
-const FAMILIES: &[Family] = &[
-    strings::call,
-    collections::call,
-    numeric::call,
-    encoding::call,
-    crypto::call,
-    filesystem::call,
-    cidr::call,
-    datetime::call,
-    yaml::call,
+/// The function families, asked in turn (their names are disjoint), each
+/// with whether its answers depend on nothing but the arguments and the
+/// version. `crypto` holds `uuidv4` and `bcrypt` (random) and
+/// `filesystem` reads files, the base directory and `HOME`: a call into
+/// either opens the load ([`FnEnv::open`]), answered or refused.
+const FAMILIES: &[(Family, bool)] = &[
+    (strings::call, true),
+    (collections::call, true),
+    (numeric::call, true),
+    (encoding::call, true),
+    (crypto::call, false),
+    (filesystem::call, false),
+    (cidr::call, true),
+    (datetime::call, true),
+    (yaml::call, true),
 ];
 
 /// Call `name`, which the caller has found in the version's table
@@ -120,8 +138,12 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
     if !available(name, env.version) {
         return Err(unknown_detail(name, env.version));
     }
-    for family in FAMILIES {
-        match family(env, name, &args) {
+    for (family, closed) in FAMILIES {
+        let answer = family(env, name, &args);
+        if !closed && !matches!(answer, Err(Miss::Skip)) {
+            env.open();
+        }
+        match answer {
             Ok(v) => return Ok(v),
             Err(Miss::Fail(e)) => return Err(e),
             Err(Miss::Skip) => {}

@@ -113,6 +113,7 @@ fn file_refuses_devices_and_paths_outside_the_repo() {
         base_dir: Some(Path::new("repo/jobs")),
         repo_root: Some(Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
+        opened: None,
     };
     assert_eq!(call(&env, "file", vec![st("x.txt")]), Ok(st("hi")));
     assert!(call(&env, "file", vec![st("/dev/zero")])
@@ -305,6 +306,7 @@ fn every_function_of_nomads_table_is_called() {
         base_dir: Some(std::path::Path::new("repo")),
         repo_root: Some(std::path::Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
+        opened: None,
     };
     let args = |name: &str| -> Vec<Value> {
         let two = || vec![l(&["a", "b"]), l(&["b", "c"])];
@@ -482,6 +484,7 @@ fn fileset_lists_regular_files_below_the_path_inside_the_fence() {
         base_dir: Some(Path::new("repo/jobs")),
         repo_root: Some(Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
+        opened: None,
     };
     let set = |p: &str, g: &str| call(&env, "fileset", vec![st(p), st(g)]);
     // Terraform's fileset documentation examples, on this tree.

@@ -68,4 +68,7 @@ pub struct Job {
     pub spans: Spans,
     /// The file the job came from (None for jobs built in code or imported).
     pub source: Origin,
+    /// Proof that this job is all its load depended on, when it is (see
+    /// [`ClosedLoad`]): what lets a second load of the same text be skipped.
+    pub closed: ClosedLoad,
 }

@@ -241,6 +241,46 @@ impl Unmodelled {
 #[derive(Debug, Clone, Default)]
 pub struct Origin(pub Option<Source>);
 
+/// What a job's load read, when that was only its text and its
+/// [`LoadOptions`](crate::jobspec::LoadOptions): no file (`file()` and
+/// friends, `-var-file`), no clock, no randomness (`uuidv4`, `bcrypt`), no
+/// environment beyond the options. Loading the same text with equal options
+/// then gives this same job, whatever file system or path it is read from,
+/// so a caller holding this job may use it instead of loading again
+/// ([`crate::job_loader::JobLoader::known`]).
+///
+/// Never part of job equality or of its `Debug` form (the placement cache
+/// hashes that form). Not copied by `clone`: a copy may be edited (the
+/// admission mutators, `-namespace`), after which it is no longer what the
+/// text loads to; only the job the loader returned carries the proof.
+#[derive(Default)]
+pub struct ClosedLoad(pub Option<std::sync::Arc<ClosedInputs>>);
+
+/// The whole input of a [`ClosedLoad`].
+#[derive(Debug, PartialEq)]
+pub struct ClosedInputs {
+    pub text: std::sync::Arc<str>,
+    pub opts: crate::jobspec::LoadOptions,
+}
+
+impl Clone for ClosedLoad {
+    fn clone(&self) -> Self {
+        ClosedLoad(None)
+    }
+}
+
+impl PartialEq for ClosedLoad {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for ClosedLoad {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClosedLoad")
+    }
+}
+
 impl PartialEq for Origin {
     fn eq(&self, _: &Self) -> bool {
         true
