@@ -197,19 +197,20 @@ fn errors_come_in_the_parsers_order() {
 }
 
 /// Another block written as a non-object argument, whose HCL1 reading we
-/// do not model: refused with the limitation named, never planned.
+/// do not model (parseMigrate decodes it with hcl v1 first): refused with
+/// the limitation named, never planned.
 #[test]
 fn other_blocks_as_non_objects_are_refused_not_dropped() {
-    let text = job("", "    restart = [{\n      attempts = 1\n    }]\n");
+    let text = job("", "    migrate = [{\n      max_parallel = 1\n    }]\n");
     for v in ["0.9.3", "0.12.12"] {
         for (cmd, want) in [("validate", 1), ("plan", 255), ("check", 1)] {
-            let (code, out) = run(cmd, "restart-list", &text, v);
+            let (code, out) = run(cmd, "migrate-list", &text, v);
             assert_eq!(code, want, "{cmd} {v}: {out}");
             assert!(out.contains("is not modelled"), "{cmd} {v}: {out}");
         }
     }
     // From 1.0 it is HCL2's own refusal (block_args.rs), as before.
-    let (code, out) = run("validate", "restart-list", &text, "1.0.0");
+    let (code, out) = run("validate", "migrate-list", &text, "1.0.0");
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("Unsupported argument"), "{out}");
 }
@@ -226,4 +227,120 @@ fn one_resources_block_or_object_argument_still_plans() {
             assert_eq!(code, 0, "{v}: {out}");
         }
     }
+}
+
+/// The blocks a level takes once (hcl1_singles.rs), read in both forms:
+/// parseRestartPolicy's `only one 'restart' block allowed` and its
+/// CheckHCLKeys on a non-object value, under parseGroups' `'g', restart
+/// ->` (parse_group.go@v0.12.12, parse.go@v0.9.3).
+#[test]
+fn a_group_restart_twice_or_not_an_object() {
+    let twice = job(
+        "",
+        "    restart {\n      attempts = 1\n    }\n    restart = {\n      attempts = 2\n    }\n",
+    );
+    for v in ["0.9.3", "0.12.12"] {
+        refused(
+            "restart-twice",
+            &twice,
+            v,
+            "group: 'g', restart -> only one 'restart' block allowed",
+        );
+    }
+    let list = job("", "    restart = []\n");
+    refused(
+        "restart-list",
+        &list,
+        "0.9.3",
+        "group: 'g', restart -> cannot check HCL keys of type *ast.ListType",
+    );
+    // The group's restart is parsed before its tasks: it wins over a
+    // task's resources error.
+    let both = job("      resources = 1\n", "    restart = 1\n");
+    refused(
+        "restart-before-task",
+        &both,
+        "0.12.12",
+        "group: 'g', restart -> cannot check HCL keys of type *ast.LiteralType",
+    );
+}
+
+/// A task's logs twice: an inline check, returned as is by parseTasks
+/// before 0.10 (parse.go@v0.9.3: no task name), named by parseTasks'
+/// `'t',` from 0.10 (parse_task.go@v0.12.12). A task's vault that is not
+/// an object: parseVault's `vault: should be an object` under `vault ->`.
+#[test]
+fn a_task_logs_twice_and_a_vault_not_an_object() {
+    let logs = job(
+        "      logs {\n        max_files = 2\n      }\n      logs {\n        max_files = 3\n      }\n",
+        "",
+    );
+    refused(
+        "logs-twice",
+        &logs,
+        "0.9.3",
+        "group: 'g', task: only one logs block is allowed in a Task. Number of logs block found: 2",
+    );
+    refused(
+        "logs-twice",
+        &logs,
+        "0.12.12",
+        "group: 'g', task: 't', only one logs block is allowed in a Task. Number of logs block found: 2",
+    );
+    let vault = job("      vault = \"default\"\n", "");
+    for v in ["0.9.3", "0.12.12"] {
+        refused(
+            "vault-string",
+            &vault,
+            v,
+            "group: 'g', task: 't', vault -> vault: should be an object",
+        );
+    }
+}
+
+/// A job's update twice is parseUpdate's count check (before anything is
+/// decoded); a non-object update fails in hcl v1's decoder first, in words
+/// we do not model: refused in ours, never planned.
+#[test]
+fn a_job_update_twice_or_not_an_object() {
+    let text = |update: &str| job("", "").replacen("  group", &format!("{update}  group"), 1);
+    refused(
+        "update-twice",
+        &text("  update {\n    max_parallel = 1\n  }\n  update {\n    max_parallel = 2\n  }\n"),
+        "0.12.12",
+        "update -> only one 'update' block allowed",
+    );
+    let list = text("  update = [{\n    max_parallel = 1\n  }]\n");
+    for (cmd, want) in [("validate", 1), ("plan", 255), ("check", 1)] {
+        let (code, out) = run(cmd, "update-list", &list, "0.12.12");
+        assert_eq!(code, want, "{cmd}: {out}");
+        assert!(out.contains("is not modelled"), "{cmd}: {out}");
+        assert!(!out.contains("error parsing 'job'"), "{cmd}: {out}");
+    }
+}
+
+/// A key the release does not know is CheckHCLKeys' error at the start of
+/// its level: a group's `volume` under 0.9.3 (parse.go@v0.9.3 parseGroups'
+/// valid list) stops the parser before the group's tasks, so a task's
+/// resources error is never reached; in a later group it comes after an
+/// earlier group's restart error.
+#[test]
+fn an_unknown_key_earlier_in_parse_order_wins() {
+    let volume = "    volume \"v\" {\n      type = \"host\"\n      source = \"v\"\n    }\n";
+    let text = job("      resources = 1\n", volume);
+    let want = format!("{PARSING}1 error(s) occurred:\n\n* group: 'g' -> invalid key: volume\n");
+    for (cmd, code) in [("validate", 1), ("plan", 255)] {
+        let (got, err) = run(cmd, "gate-first", &text, "0.9.3");
+        assert_eq!(got, code, "{cmd}: {err}");
+        assert!(err.starts_with(&want), "{cmd}:\n{err}");
+    }
+    let second = format!("  group \"h\" {{\n{volume}    task \"u\" {{\n      driver = \"docker\"\n    }}\n  }}\n}}\n");
+    let two = job("", "    restart = 1\n");
+    let two = format!("{}{second}", two.strip_suffix("}\n").unwrap_or(&two));
+    refused(
+        "restart-first",
+        &two,
+        "0.9.3",
+        "group: 'g', restart -> cannot check HCL keys of type *ast.LiteralType",
+    );
 }

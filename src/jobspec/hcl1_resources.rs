@@ -30,14 +30,14 @@ use crate::source::Span;
 use crate::version::NomadVersion;
 
 /// One `key { ... }` or `key = value` item, as HCL1 lists it.
-enum Item<'n> {
+pub(super) enum Item<'n> {
     Block(&'n Node),
     /// Not an object (object arguments were made blocks already).
     Arg(&'n Value, Span),
 }
 
 impl Item<'_> {
-    fn span(&self) -> Span {
+    pub(super) fn span(&self) -> Span {
         match self {
             Item::Block(b) => b.ident_span,
             Item::Arg(_, s) => *s,
@@ -47,7 +47,7 @@ impl Item<'_> {
 
 /// Every `key` item of `node`, in source order. A null (which HCL1 cannot
 /// write) is no item.
-fn items<'n>(node: &'n Node, key: &str) -> Vec<Item<'n>> {
+pub(super) fn items<'n>(node: &'n Node, key: &str) -> Vec<Item<'n>> {
     let mut out: Vec<(usize, Item<'n>)> = node
         .blocks
         .iter()
@@ -65,7 +65,7 @@ fn items<'n>(node: &'n Node, key: &str) -> Vec<Item<'n>> {
 }
 
 /// Go's `%T` of the hcl v1 AST node a value was written as.
-fn ast_type(v: &Value) -> &'static str {
+pub(super) fn ast_type(v: &Value) -> &'static str {
     match v {
         Value::List(_) => "*ast.ListType",
         Value::Map(_) => "*ast.ObjectType",
@@ -87,6 +87,7 @@ fn error(text: String, span: Span, label: &'static str, help: String) -> ParseEr
         span,
         label,
         help,
+        level: (0, 0, 0),
     }
 }
 

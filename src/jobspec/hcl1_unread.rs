@@ -9,8 +9,9 @@
 //! some fail in CheckHCLKeys (`cannot check HCL keys of type ...`), some
 //! decode a list of objects as one merged object (hcl v1's decodeMap). Our
 //! tree keeps it an argument, which lowering (reading blocks) would drop.
-//! The task `resources` and the `network`s, whose texts we read exactly,
-//! are reported by hcl1_parse.rs instead.
+//! The task `resources`, the `network`s and the singles of hcl1_singles.rs
+//! that fail before decoding, whose texts we read exactly, are reported by
+//! hcl1_parse.rs instead.
 
 use super::block_args::is_block;
 use super::model::Value;
@@ -25,10 +26,12 @@ pub const CODE: &str = "jobspec::hcl1-unread";
 /// (path, key) of the non-object arguments hcl1_parse.rs reports in
 /// Nomad's words; a group `network` only from 0.10, when it exists.
 fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
-    matches!(
-        (path, key),
-        ("job.group.task", "resources") | ("job.group.task.resources", "network")
-    ) || ((path, key) == ("job.group", "network") && v.at_least(0, 10, 0))
+    super::hcl1_singles::exact(path, key, v)
+        || matches!(
+            (path, key),
+            ("job.group.task", "resources") | ("job.group.task.resources", "network")
+        )
+        || ((path, key) == ("job.group", "network") && v.at_least(0, 10, 0))
 }
 
 /// Refuse every block key written as a non-object argument, before 1.0.

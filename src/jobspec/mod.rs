@@ -17,6 +17,7 @@ mod hcl1_block_args;
 mod hcl1_labels;
 mod hcl1_parse;
 mod hcl1_resources;
+mod hcl1_singles;
 mod hcl1_unread;
 mod locals;
 mod lower;
@@ -334,7 +335,8 @@ fn build(
     version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
-    hcl1_parse::check(&node, src, opts.version, diags);
+    let gate = version_gates::first_hcl1_level(&job, Some(body), opts.version);
+    hcl1_parse::check(&node, gate, src, opts.version, diags);
     hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));

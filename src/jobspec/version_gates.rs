@@ -249,6 +249,17 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
     out
 }
 
+/// Where in HCL1's parse order the first key `v`'s parser does not know
+/// stops it (0 for the job, then 1-based group and task), if any: the
+/// other HCL1 parser errors (hcl1_parse.rs) give way to an earlier one.
+pub fn first_hcl1_level(
+    job: &Job,
+    body: Option<&Body>,
+    v: NomadVersion,
+) -> Option<(usize, usize, usize)> {
+    unknown_keys(job, body, v).iter().map(|u| u.level).min()
+}
+
 /// The located errors and advice for features `v` predates; `body` is the
 /// file's syntax (for keys the model does not hold).
 pub fn check(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion, diags: &mut Diags) {
