@@ -264,6 +264,7 @@ fn build(
             ));
         }
     }
+    block_labels::check_top_level(body, src, opts.version, diags);
     vars::resolve(body, src, opts, &mut scope, diags);
     let mut jobs = body.blocks().filter(|b| b.ident.as_str() == "job");
     let Some(job_block) = jobs.next() else {
