@@ -9,21 +9,12 @@
 
 mod common;
 
-use common::TempDir;
-
 fn job(group: &str) -> String {
     format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{group}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n")
 }
 
 fn run(name: &str, text: &str, args: &[&str]) -> (i32, String, String) {
-    let d = TempDir::new(&format!("group-ports-{name}"));
-    d.put("j.nomad", text);
-    let o = d.run(args);
-    (
-        o.status.code().expect("exit code"),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    common::run_job(&format!("group-ports-{name}"), text, args)
 }
 
 const UNDEFINED_PORT: &str = "    network {\n      port \"http\" {}\n    }\n    service {\n      name = \"web\"\n      port = \"api\"\n      check {\n        type = \"http\"\n        path = \"/\"\n        interval = \"10s\"\n        timeout = \"2s\"\n        port = \"metrics\"\n      }\n    }\n";

@@ -134,7 +134,7 @@ fn every_key_is_accepted_by_exactly_the_releases_whose_parser_has_it() {
 /// Port struct's, from 1.9.0, at a network's reserved_ports too).
 #[test]
 fn the_keys_found_missing_load_exactly_where_nomad_has_them() {
-    let service = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      service {\n        name = \"s\"\n        id = \"s1\"\n        port = \"8080\"\n        address_mode = \"driver\"\n        check {\n          id = \"c1\"\n          type = \"tcp\"\n          interval = \"10s\"\n          timeout = \"2s\"\n        }\n      }\n    }\n  }\n}\n";
+    let service = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      service {\n        name = \"s\"\n        id = \"s1\"\n        port = \"8080\"\n        address_mode = \"driver\"\n        check {\n          id = \"c1\"\n          type = \"tcp\"\n          address_mode = \"driver\"\n          interval = \"10s\"\n          timeout = \"2s\"\n        }\n      }\n    }\n  }\n}\n";
     let reserved = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    network {\n      reserved_ports \"r\" {\n        static = 8080\n        ignore_collision = true\n      }\n    }\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
     let gated = |text: &str, v: NomadVersion| {
         let mut vfs = nomad_preflight::vfs::MemVfs::new("t");

@@ -207,7 +207,9 @@ fn misplaced_expose_checks_are_refused_in_each_release_words() {
         e.contains("error in job mutator expose-check: unable to determine local service port for service check api->count-api->api-health"),
         "{e}"
     );
-    // A task service's check may not expose.
+    // A task service's check may not expose. (Its numeric port is a
+    // literal one only in driver mode, for the service and the check alike:
+    // otherwise Job.Validate refuses it too, structs.go validateServices.)
     let task_service = JOB
         .replace(
             "      connect {\n        sidecar_service {}\n      }\n",
@@ -217,7 +219,7 @@ fn misplaced_expose_checks_are_refused_in_each_release_words() {
         .replace("        expose   = true\n", "")
         .replace(
             "      config {\n        image",
-            "      service {\n        name = \"inner\"\n        port = \"9001\"\n        check {\n          name     = \"c\"\n          type     = \"http\"\n          path     = \"/\"\n          interval = \"10s\"\n          timeout  = \"3s\"\n          expose   = true\n        }\n      }\n      config {\n        image",
+            "      service {\n        name = \"inner\"\n        port = \"9001\"\n        address_mode = \"driver\"\n        check {\n          name     = \"c\"\n          type     = \"http\"\n          path     = \"/\"\n          interval = \"10s\"\n          timeout  = \"3s\"\n          address_mode = \"driver\"\n          expose   = true\n        }\n      }\n      config {\n        image",
         );
     let e = refused("task-2.0.5", "2.0.5", &task_service);
     assert!(

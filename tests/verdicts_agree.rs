@@ -139,6 +139,31 @@ fn cases() -> Vec<Case> {
     let star = job("", "", "").replace("[\"dc1\"]", "[\"*\"]");
     let plain = job("", "", "");
     let monitor = job("  namespace = \"monitor\"\n", "", "");
+    // A label on a block that takes none: hclsyntax's error from 1.0;
+    // HCL1 reads it as a key parseService never looks at (v0.12.12
+    // jobspec/parse_service.go decodes the item's value only).
+    // validateServices (structs.go): a numeric task service port is a
+    // literal port only in driver mode; a group network's port is in a task
+    // service's scope only from 1.0.0 (c291dd1e94, GH-8780).
+    let numeric = job(
+        "",
+        "",
+        "      service {\n        name = \"api\"\n        port = \"8080\"\n      }\n",
+    );
+    let driver = numeric.replace(
+        "port = \"8080\"\n",
+        "port = \"8080\"\n        address_mode = \"driver\"\n",
+    );
+    let group_port = job(
+        "",
+        "    network {\n      port \"http\" {}\n    }\n",
+        "      service {\n        name = \"api\"\n        port = \"http\"\n      }\n",
+    );
+    let labelled = job(
+        "",
+        "",
+        "      service \"x\" {\n        name = \"api\"\n      }\n",
+    );
     vec![
         case("pool-1.5", "1.5.6", false, pool.clone(), true),
         case("pool-0.12", "0.12.9", false, pool.clone(), true),
@@ -171,6 +196,19 @@ fn cases() -> Vec<Case> {
         case("ns-0.9", "0.9.3", false, monitor.clone(), true),
         case("ns-1.2", "1.2.0", false, monitor.clone(), true),
         case("ns-2.0", "2.0.5", false, monitor, true),
+        case("numeric-port-2.0", "2.0.5", false, numeric, true),
+        case("numeric-port-driver-2.0", "2.0.5", false, driver, false),
+        case(
+            "group-port-0.12",
+            "0.12.12",
+            false,
+            group_port.clone(),
+            true,
+        ),
+        case("group-port-1.0", "1.0.0", false, group_port, false),
+        case("label-0.12", "0.12.12", false, labelled.clone(), false),
+        case("label-1.0", "1.0.0", false, labelled.clone(), true),
+        case("label-2.0", "2.0.5", false, labelled, true),
         case("driver-1.2", "1.2.0", true, plain.clone(), false),
         case("driver-1.3", "1.3.0", true, plain.clone(), true),
         case("driver-2.0", "2.0.5", true, plain, true),

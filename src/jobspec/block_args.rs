@@ -129,6 +129,18 @@ pub(super) fn is_block(path: &str, key: &str) -> bool {
     all.contains(&(path, key)) && !AS_ARGUMENT.contains(&(path, key))
 }
 
+/// Is `key` a block of the 2.0.5 jobspec under a path ending with
+/// `suffix` (the enclosing block idents, innermost last)? The whole path
+/// from `job` names one place; a suffix may name several.
+pub(super) fn is_block_under(suffix: &[&str], key: &str) -> bool {
+    table().blocks.iter().any(|(path, k)| {
+        k == key && {
+            let segs: Vec<&str> = path.split('.').collect();
+            segs.ends_with(suffix)
+        }
+    })
+}
+
 /// One block key written as an argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockArg {

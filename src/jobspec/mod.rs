@@ -3,7 +3,7 @@
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
 pub mod block_args;
-mod block_labels;
+pub mod block_labels;
 mod budget;
 mod canonical;
 mod connect_defaults;
@@ -14,6 +14,7 @@ mod fields;
 mod format;
 pub mod functions;
 mod hcl1_block_args;
+mod hcl1_labels;
 mod hcl1_names;
 mod locals;
 mod lower;
@@ -24,6 +25,7 @@ pub mod tree;
 mod unmodelled;
 mod validate;
 mod validate_net;
+mod validate_services;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
@@ -283,7 +285,13 @@ fn build(
             .help("put each job in its own file"),
         );
     }
-    if job_block.labels.len() != 1 {
+    if opts.version.at_least(1, 0, 0) {
+        // HCL's own words (jobConfigSchema); decodeBody stops at them.
+        if let Some(d) = block_labels::job_label_error(job_block, src) {
+            diags.push(d);
+            return None;
+        }
+    } else if job_block.labels.len() != 1 {
         diags.push(
             Diag::error(
                 "jobspec::missing",
@@ -299,6 +307,7 @@ fn build(
     let mut node = tree::eval_block(job_block, src, &mut scope, diags);
     if !opts.version.at_least(1, 0, 0) {
         hcl1_block_args::as_blocks(&mut node);
+        hcl1_labels::drop_skipped(&mut node, src, diags);
     }
     let reads = fields::Reads::default();
     let mut cx = fields::Cx {

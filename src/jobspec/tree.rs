@@ -4,6 +4,7 @@
 
 use hcl_edit::structure::{Block, Body, Structure};
 
+use super::block_labels::schema_labels;
 use super::eval::{iter_pairs, span_of, to_string, Scope};
 use super::model::Value;
 use super::vars::eval_diag;
@@ -234,31 +235,6 @@ fn expand_dynamic(
     out
 }
 
-/// How many labels a block of this type takes in Nomad's job schema (the
-/// api structs' `hcl:",label"` fields), where the schema decides: inside
-/// opaque maps (driver `config`, a scaling `policy`) labels are data, so
-/// those and types not listed here are `None` and go unchecked.
-pub(super) fn schema_labels(parent: &str, kind: &str) -> Option<usize> {
-    match (parent, kind) {
-        ("job", "group")
-        | ("group", "task")
-        | ("network", "port")
-        | ("group", "volume")
-        | ("resources", "device")
-        | ("task", "action")
-        | ("job" | "group" | "task", "secret")
-        | ("multiregion", "region")
-        | ("spread", "target")
-        | ("task", "scaling") => Some(1),
-        ("job" | "group" | "task", "constraint" | "affinity" | "spread")
-        | ("group" | "task", "service")
-        | ("service", "check")
-        | ("task", "template" | "artifact" | "volume_mount")
-        | ("group" | "resources", "network") => Some(0),
-        _ => None,
-    }
-}
-
 /// HCL's dynblock refuses a `labels` list longer or shorter than the
 /// generated block type takes (ext/dynblock/expand_spec.go), before any
 /// iteration: without this a second label was dropped and the edit planned
@@ -269,7 +245,10 @@ fn label_count_error(
     labels: &hcl_edit::expr::Expression,
     src: &Source,
 ) -> Option<Diag> {
-    let want = schema_labels(parent, kind)?;
+    // The generated block's parent alone names its place well enough: no
+    // two paths ending in the same block give one type two label counts
+    // (tests/jobspec_block_labels.rs holds the table to that).
+    let want = schema_labels(&[parent], kind)?.len();
     let hcl_edit::expr::Expression::Array(items) = labels else {
         return None;
     };

@@ -380,13 +380,9 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
         leaders(g, out);
     }
     super::validate_net::group_services(g, &scopes, v, out);
-    for (i, t) in g.tasks.iter().enumerate() {
-        let mut scope = scopes.group.clone();
-        if let Some(tl) = scopes.tasks.get(i) {
-            scope.extend(tl.iter().map(|(k, v)| (*k, *v)));
-        }
+    for t in &g.tasks {
         out.nested(Some(format!("Task {} validation failed", t.name)), |out| {
-            task(t, g, &scope, out)
+            task(t, g, v, out)
         });
     }
 }
@@ -431,7 +427,7 @@ fn disallowed(
 }
 
 /// `Task.Validate`, in its order.
-fn task(t: &Task, g: &TaskGroup, ports: &BTreeMap<&str, Span>, out: &mut Out<'_>) {
+fn task(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let ts = &t.spans;
     let r = &t.resources;
     if t.driver.is_empty() {
@@ -525,7 +521,7 @@ fn task(t: &Task, g: &TaskGroup, ports: &BTreeMap<&str, Span>, out: &mut Out<'_>
     }
     // validateServices's multierror is one item of the task's.
     out.nested(None, |out| {
-        super::validate_net::task_services(t, g, ports, out)
+        super::validate_services::task_services(t, g, v, out)
     });
 }
 

@@ -10,11 +10,10 @@ use crate::diag::{Diag, Severity};
 use crate::source::Span;
 use crate::version::NomadVersion;
 
-/// The port labels in scope: the group's networks, and each task's own
-/// (legacy `resources { network }`) in task order.
+/// The port labels of the group's networks (a task's services read their
+/// own scope: validate_services.rs).
 pub(super) struct Scopes<'a> {
     pub group: BTreeMap<&'a str, Span>,
-    pub tasks: Vec<BTreeMap<&'a str, Span>>,
 }
 
 /// `validateNetworks`: every error under `Task group network validation
@@ -28,7 +27,6 @@ pub(super) struct Scopes<'a> {
 pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>) -> Scopes<'a> {
     let mut scopes = Scopes {
         group: BTreeMap::new(),
-        tasks: Vec::new(),
     };
     let mut checks = |out: &mut Out<'_>| {
         let mut statics: BTreeMap<(i64, &str), (String, Span)> = BTreeMap::new();
@@ -52,7 +50,6 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
             }
         }
         for t in &g.tasks {
-            let mut own: BTreeMap<&str, Span> = BTreeMap::new();
             for n in &t.resources.networks {
                 for p in n.ports() {
                     let sp = label_span(p);
@@ -60,13 +57,11 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
                     if let Some(prev) = scopes.group.get(p.label.as_str()).copied() {
                         relabelled(p, &g.name, sp, prev, out);
                     }
-                    own.entry(&p.label).or_insert(sp);
                     if p.value > 0 {
                         reserve(p, format!("{}:{}", t.name, p.label), &mut statics, out);
                     }
                 }
             }
-            scopes.tasks.push(own);
         }
     };
     if v.at_least(0, 10, 0) {
@@ -222,72 +217,6 @@ fn connect_native(g: &TaskGroup, s: &Service, v: NomadVersion, out: &mut Out<'_>
     }
 }
 
-/// `validateServices(task)`: a service name may not repeat on the same
-/// port, and every port a service names must exist (one error per missing
-/// label, sorted, naming its services). The checks' ports are our own
-/// addition.
-pub(super) fn task_services(
-    t: &Task,
-    g: &TaskGroup,
-    ports: &BTreeMap<&str, Span>,
-    out: &mut Out<'_>,
-) {
-    let mut seen: BTreeMap<(&str, &str), Span> = BTreeMap::new();
-    for sv in &t.services {
-        let sp = sv.spans.best("name").unwrap_or_default();
-        if let Some(prev) = seen.insert((&sv.name, &sv.port_label), sp) {
-            let d = Diag::error(
-                "jobspec::duplicate",
-                format!("Task {}: service \"{}\" is duplicate", t.name, sv.name),
-            )
-            .at(out.src(), sp, "same name and port again")
-            .label(prev, "first here")
-            .help("give the services different names or ports");
-            out.error(format!("service \"{}\" is duplicate", sv.name), d);
-        }
-    }
-    // Missing labels, each with its services, sorted as Nomad sorts them.
-    let mut missing: BTreeMap<&str, Vec<&Service>> = BTreeMap::new();
-    for sv in &t.services {
-        if unknown(ports, &sv.port_label) {
-            missing.entry(&sv.port_label).or_default().push(sv);
-        }
-    }
-    for (label, services) in &missing {
-        let mut names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let text = format!(
-            "port label \"{label}\" referenced by services {} does not exist",
-            names.join(", ")
-        );
-        for sv in services {
-            let d = port_diag(
-                ports,
-                &g.name,
-                label,
-                sv.spans.best("port"),
-                &format!("Service \"{}\"", sv.name),
-                out,
-            );
-            out.diags_push(d);
-        }
-        out.text(text);
-    }
-    for sv in &t.services {
-        for c in &sv.checks {
-            check_port(
-                ports,
-                &g.name,
-                &c.port_label,
-                c.spans.best("port"),
-                &format!("Check \"{}\"", c.name),
-                out,
-            );
-        }
-    }
-}
-
 /// Numbers are literal ports; interpolations resolve at run time.
 fn unknown(labels: &BTreeMap<&str, Span>, label: &str) -> bool {
     !(label.is_empty()
@@ -296,23 +225,8 @@ fn unknown(labels: &BTreeMap<&str, Span>, label: &str) -> bool {
         || label.contains("${"))
 }
 
-fn check_port(
-    labels: &BTreeMap<&str, Span>,
-    group: &str,
-    label: &str,
-    span: Option<Span>,
-    whose: &str,
-    out: &mut Out<'_>,
-) {
-    if !unknown(labels, label) {
-        return;
-    }
-    let d = port_diag(labels, group, label, span, whose, out);
-    let text = d.message.clone();
-    out.error(text, d);
-}
-
-fn port_diag(
+/// Our located diagnostic for a port label no network in scope defines.
+pub(super) fn port_diag(
     labels: &BTreeMap<&str, Span>,
     group: &str,
     label: &str,

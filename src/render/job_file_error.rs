@@ -88,7 +88,8 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     match span {
         Some(span)
             if d.message.starts_with("Call to unknown function; ")
-                || d.message.starts_with("Unsupported argument; ") =>
+                || d.message.starts_with("Unsupported argument; ")
+                || d.code == "jobspec::label" =>
         {
             let (line, col) = parsed.source.line_col(span.start);
             let name = parsed.source.text.get(span.start..span.end).unwrap_or("");

@@ -180,6 +180,19 @@ pub fn one_client_project(tag: &str, version: &str, client: &str, job: &str) -> 
     dir
 }
 
+/// Run the binary with `args` in a fresh project holding only `j.nomad`
+/// (`text`): (exit code, stdout, stderr).
+pub fn run_job(tag: &str, text: &str, args: &[&str]) -> (i32, String, String) {
+    let d = TempDir::new(tag);
+    d.put("j.nomad", text);
+    let o = d.run(args);
+    (
+        o.status.code().expect("exit code"),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// What one run of the binary printed, and its exit code.
 pub struct Out {
     pub stdout: String,

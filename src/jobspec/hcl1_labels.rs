@@ -1,0 +1,98 @@
+//! Labels HCL1's jobspec reads as object keys, before 1.0.
+//!
+//! A label on a `constraint`, `affinity` or `spread` block:
+//! HCL1 reads `constraint "c" { ... }` as an object item whose keys are
+//! `constraint` and `c`; jobspec's `parseConstraints`, `parseAffinities`
+//! and `parseSpread` (jobspec/parse.go, the same at v0.9.3, v0.10.0,
+//! v0.11.0 and v0.12.12) walk `list.Elem()`, the items with no key left
+//! after `Filter("constraint")`: a labelled one is skipped without a word,
+//! at the job, a group, a task and a device alike. Nomad then plans and
+//! places as if it were not written, so we drop it too, and say so: the
+//! writer meant a rule that those releases never apply.
+//!
+//! No label on a `group`, `task` or multiregion `region` block: parseGroups,
+//! parseTasks (v0.9.3 to v0.12.12) and parseMultiregionRegions (0.12) walk
+//! `list.Children()`, the items with a key left: `group { ... }` is skipped
+//! the same way, where we planned a group named "".
+//!
+//! (From 1.0 either is hclsyntax's error: block_labels.rs.)
+
+use super::tree::Node;
+use crate::diag::{Diag, Diags, Severity};
+use crate::source::Source;
+
+/// The blocks parse.go reads through `list.Elem()`, and where.
+const ELEM_ONLY: &[(&[&str], &str)] = &[
+    (&["job"], "constraint"),
+    (&["job"], "affinity"),
+    (&["job"], "spread"),
+    (&["job", "group"], "constraint"),
+    (&["job", "group"], "affinity"),
+    (&["job", "group"], "spread"),
+    (&["job", "group", "task"], "constraint"),
+    (&["job", "group", "task"], "affinity"),
+    (
+        &["job", "group", "task", "resources", "device"],
+        "constraint",
+    ),
+    (&["job", "group", "task", "resources", "device"], "affinity"),
+];
+
+/// The blocks parse*.go reads through `list.Children()`, and where.
+const CHILDREN_ONLY: &[(&[&str], &str)] = &[
+    (&["job"], "group"),
+    (&["job", "group"], "task"),
+    (&["job", "multiregion"], "region"),
+];
+
+/// Remove from the job node every block HCL1's jobspec skips for its
+/// labels, with located advice for each.
+pub fn drop_skipped(job: &mut Node, src: &Source, diags: &mut Diags) {
+    walk(job, &mut Vec::new(), src, diags);
+}
+
+fn walk(node: &mut Node, path: &mut Vec<String>, src: &Source, diags: &mut Diags) {
+    path.push(node.ident.clone());
+    let here: Vec<&str> = path.iter().map(String::as_str).collect();
+    let listed = |table: &[(&[&str], &str)], b: &Node| {
+        table
+            .iter()
+            .any(|(at, kind)| *at == here.as_slice() && *kind == b.ident)
+    };
+    let skipped = |b: &Node| {
+        if b.labels.is_empty() {
+            listed(CHILDREN_ONLY, b)
+        } else {
+            listed(ELEM_ONLY, b)
+        }
+    };
+    let (gone, kept): (Vec<Node>, Vec<Node>) = std::mem::take(&mut node.blocks)
+        .into_iter()
+        .partition(skipped);
+    node.blocks = kept;
+    for b in gone {
+        let kind = &b.ident;
+        let (text, help) = if b.labels.is_empty() {
+            (
+                format!("A {kind} block without a name is ignored by Nomad before 1.0: its parser reads only `{kind} \"name\" {{ ... }}`"),
+                format!("name it: `{kind} \"name\" {{ ... }}`"),
+            )
+        } else {
+            (
+                format!("A labelled {kind} block is ignored by Nomad before 1.0: its parser reads only `{kind} {{ ... }}` without a label"),
+                format!("remove the label: `{kind} {{ ... }}`"),
+            )
+        };
+        diags.push(
+            Diag::warning("jobspec::hcl1-skipped", text)
+                // Advice: Nomad itself says nothing (its Job Warnings are its own).
+                .with_severity(Severity::Advice)
+                .at(src, b.header_span(), "this block is never read")
+                .help(help),
+        );
+    }
+    for b in &mut node.blocks {
+        walk(b, path, src, diags);
+    }
+    path.pop();
+}
