@@ -133,8 +133,8 @@ pub(super) fn is_block(path: &str, key: &str) -> bool {
 /// `suffix` (the enclosing block idents, innermost last)? The whole path
 /// from `job` names one place; a suffix may name several.
 pub(super) fn is_block_under(suffix: &[&str], key: &str) -> bool {
-    table().blocks.iter().any(|(path, k)| {
-        k == key && {
+    blocks().all.iter().any(|(path, k)| {
+        *k == key && {
             let segs: Vec<&str> = path.split('.').collect();
             segs.ends_with(suffix)
         }
