@@ -196,3 +196,44 @@ fn a_job_without_its_name_is_hcls_missing_name() {
         "{err}"
     );
 }
+
+/// The file's own blocks and dynblock's: jobConfigSchema gives `variable`
+/// the label "name" (types.config.go); ext/dynblock/schema.go gives
+/// `dynamic` the label "type" and `content` none. Same hclsyntax texts.
+#[test]
+fn variable_dynamic_and_content_take_their_schemas_labels() {
+    let task = "    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n";
+    let job = |head: &str, group: &str| {
+        format!("{head}job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{group}{task}  }}\n}}\n")
+    };
+    let cases = [
+        (
+            job("variable {\n  default = 1\n}\n", ""),
+            "j.nomad:1,10-11: Missing name for variable; All variable blocks must have 1 labels (name).",
+        ),
+        (
+            job("locals \"l\" {\n  a = 1\n}\n", ""),
+            "j.nomad:1,8-11: Extraneous label for locals; No labels are expected for locals blocks.",
+        ),
+        (
+            job("", "    dynamic {\n      for_each = [1]\n      content {}\n    }\n"),
+            "j.nomad:4,13-14: Missing type for dynamic; All dynamic blocks must have 1 labels (type).",
+        ),
+        (
+            job("", "    dynamic \"meta\" {\n      for_each = [1]\n      content \"c\" {}\n    }\n"),
+            "j.nomad:6,15-18: Extraneous label for content; No labels are expected for content blocks.",
+        ),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let (code, _, err) = run(
+            &format!("schema-{i}"),
+            text,
+            &["validate", "--nomad-version", "2.0.5", "j.nomad"],
+        );
+        assert_eq!(code, 1, "{text}\n{err}");
+        assert!(
+            err.contains(&format!("Error parsing job file from j.nomad:\n{want}\n")),
+            "{text}\n{err}"
+        );
+    }
+}

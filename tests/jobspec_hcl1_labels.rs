@@ -107,3 +107,51 @@ fn an_unnamed_group_or_task_is_skipped_before_1_0() {
         "{err}"
     );
 }
+
+/// parseRestartPolicy (and the other one-object blocks) read
+/// `list.Elem().Items[0]`: a labelled `restart` beside an unlabelled one
+/// is skipped; alone it leaves no item, and the parser panics.
+#[test]
+fn a_labelled_one_object_block_is_skipped_or_crashes_the_parser() {
+    let group = |restart: &str| {
+        format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{restart}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n")
+    };
+    let labelled = "    restart \"r\" {\n      attempts = 9\n    }\n";
+    let plain = "    restart {\n      attempts = 1\n    }\n";
+    // Beside an unlabelled one: only that one is read (attempts = 1).
+    let both = group(&format!("{plain}{labelled}"));
+    let only_plain = group(plain);
+    for (name, text) in [("both", &both), ("plain", &only_plain)] {
+        let (code, _, err) = run(
+            &format!("restart-{name}"),
+            text,
+            &["validate", "--nomad-version", "0.12.12", "j.nomad"],
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+    }
+    let (_, _, err) = run(
+        "restart-both-advice",
+        &both,
+        &["validate", "--nomad-version", "0.12.12", "j.nomad"],
+    );
+    assert!(
+        err.contains("A labelled restart block is ignored by Nomad before 1.0"),
+        "{err}"
+    );
+    // Alone: the CLI's parser never returns a job.
+    let alone = group(labelled);
+    for (cmd, code) in [("validate", 1), ("plan", 255)] {
+        let (got, out, err) = run(
+            &format!("restart-alone-{cmd}"),
+            &alone,
+            &[cmd, "--nomad-version", "0.9.3", "j.nomad"],
+        );
+        assert_eq!(got, code, "{cmd}: {out}{err}");
+        assert!(
+            err.contains(
+                "panics on this file (runtime error: index out of range [0] with length 0)"
+            ),
+            "{cmd}: {err}"
+        );
+    }
+}

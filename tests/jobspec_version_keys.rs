@@ -7,6 +7,8 @@
 //! (`node_pool` from 1.6). A key is compared only where its enclosing block
 //! exists in that release (a block's new keys come with it).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use nomad_preflight::jobspec::block_args::KEYS_2_0_5;
@@ -32,20 +34,8 @@ fn nomad() -> (Vec<NomadVersion>, BTreeMap<Key, BTreeSet<NomadVersion>>) {
             w.next().expect("key").into(),
             w.next().expect("kind").into(),
         );
-        let pos = |v: &str| {
-            let v: NomadVersion = v.parse().expect("release");
-            releases
-                .iter()
-                .position(|r| *r == v)
-                .expect("listed release")
-        };
-        let mut has = BTreeSet::new();
-        for run in w {
-            let (a, b) = run.split_once("..").unwrap_or((run, run));
-            for r in &releases[pos(a)..=pos(b)] {
-                has.insert(*r);
-            }
-        }
+        let runs: Vec<&str> = w.collect();
+        let has = common::release_runs(&releases, &runs);
         keys.insert(key, has);
     }
     assert_eq!(releases.len(), 153, "every 1.x and 2.x release tag");
@@ -120,12 +110,7 @@ fn every_key_is_accepted_by_exactly_the_releases_whose_parser_has_it() {
             ));
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "{} keys disagree:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    common::assert_keys_agree(&wrong);
 }
 
 /// The disagreements this test found, through the parser itself: a

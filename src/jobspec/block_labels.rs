@@ -118,7 +118,8 @@ fn open_brace(b: &Block, src: &Source) -> Span {
     Span::new(at, at + 1)
 }
 
-fn located(b: &Block, names: &[&str], src: &Source) -> Option<Diag> {
+/// hclsyntax's error for `b` where its schema takes labels `names`.
+pub(super) fn located(b: &Block, names: &[&str], src: &Source) -> Option<Diag> {
     let kind = b.ident.as_str();
     let extra = |i: usize| b.labels.get(i).map(span_of).unwrap_or_default();
     let (text, span) = count_error(kind, names, b.labels.len(), extra, open_brace(b, src))?;
@@ -136,6 +137,25 @@ fn located(b: &Block, names: &[&str], src: &Source) -> Option<Diag> {
             .at(src, span, label)
             .help(help),
     )
+}
+
+/// The file's own blocks besides `job` (jobspec2 types.config.go
+/// jobConfigSchema: `variable` takes "name", `variables` and `locals`
+/// none), from 1.0; decodeBody stops at these errors.
+pub(super) fn check_top_level(body: &Body, src: &Source, v: NomadVersion, diags: &mut Diags) {
+    if !v.at_least(1, 0, 0) {
+        return;
+    }
+    for b in body.blocks() {
+        let names: &[&str] = match b.ident.as_str() {
+            "variable" => &["name"],
+            "variables" | "locals" => &[],
+            _ => continue,
+        };
+        if let Some(d) = located(b, names, src) {
+            diags.push(d);
+        }
+    }
 }
 
 /// HCL's error for the job block's label count from 1.0 (jobConfigSchema:

@@ -15,7 +15,14 @@
 //! `list.Children()`, the items with a key left: `group { ... }` is skipped
 //! the same way, where we planned a group named "".
 //!
-//! (From 1.0 either is hclsyntax's error: block_labels.rs.)
+//! A label on a block parse*.go reads as one object (`restart`, `update`,
+//! `resources`, `vault`, ...: `list = list.Elem()`, then `list.Items[0]`,
+//! the same functions at v0.9.3, v0.10.0 and v0.12.12): a labelled one is
+//! not an element, so beside an unlabelled one it is skipped, and alone it
+//! leaves no element at all and the CLI's parser panics (index out of
+//! range): the file never loads.
+//!
+//! (From 1.0 each is hclsyntax's error: block_labels.rs.)
 
 use super::tree::Node;
 use crate::diag::{Diag, Diags, Severity};
@@ -36,6 +43,30 @@ const ELEM_ONLY: &[(&[&str], &str)] = &[
         "constraint",
     ),
     (&["job", "group", "task", "resources", "device"], "affinity"),
+];
+
+/// The blocks parse*.go reads as `list.Elem().Items[0]`, and where.
+const ELEM_FIRST: &[(&[&str], &str)] = &[
+    (&["job"], "update"),
+    (&["job"], "reschedule"),
+    (&["job"], "migrate"),
+    (&["job"], "vault"),
+    (&["job"], "periodic"),
+    (&["job"], "parameterized"),
+    (&["job"], "multiregion"),
+    (&["job", "multiregion"], "strategy"),
+    (&["job", "group"], "update"),
+    (&["job", "group"], "reschedule"),
+    (&["job", "group"], "migrate"),
+    (&["job", "group"], "vault"),
+    (&["job", "group"], "restart"),
+    (&["job", "group"], "ephemeral_disk"),
+    (&["job", "group"], "scaling"),
+    (&["job", "group", "task"], "vault"),
+    (&["job", "group", "task"], "restart"),
+    (&["job", "group", "task"], "resources"),
+    (&["job", "group", "task"], "csi_plugin"),
+    (&["job", "group", "task", "artifact"], "options"),
 ];
 
 /// The blocks parse*.go reads through `list.Children()`, and where.
@@ -63,14 +94,33 @@ fn walk(node: &mut Node, path: &mut Vec<String>, src: &Source, diags: &mut Diags
         if b.labels.is_empty() {
             listed(CHILDREN_ONLY, b)
         } else {
-            listed(ELEM_ONLY, b)
+            listed(ELEM_ONLY, b) || listed(ELEM_FIRST, b)
         }
     };
+    // An object block written only with labels leaves `list.Items` empty.
+    let mut panics: Vec<&str> = Vec::new();
+    for (_, kind) in ELEM_FIRST.iter().filter(|(at, _)| *at == here.as_slice()) {
+        let mut of_kind = node.blocks.iter().filter(|b| b.ident == *kind).peekable();
+        let first = of_kind.peek().map(|b| b.header_span());
+        if let Some(span) = first.filter(|_| of_kind.all(|b| !b.labels.is_empty())) {
+            panics.push(kind);
+            diags.push(
+                Diag::error(
+                    "jobspec::hcl1-skipped",
+                    format!(
+                        "Nomad's HCL1 job parser (before 1.0) panics on this file (runtime error: index out of range [0] with length 0): it reads `{kind}` only without a label, and none is left"
+                    ),
+                )
+                .at(src, span, "a labelled block, read as no block")
+                .help(format!("remove the label: `{kind} {{ ... }}`")),
+            );
+        }
+    }
     let (gone, kept): (Vec<Node>, Vec<Node>) = std::mem::take(&mut node.blocks)
         .into_iter()
         .partition(skipped);
     node.blocks = kept;
-    for b in gone {
+    for b in gone.iter().filter(|b| !panics.contains(&b.ident.as_str())) {
         let kind = &b.ident;
         let (text, help) = if b.labels.is_empty() {
             (

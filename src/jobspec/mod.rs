@@ -15,7 +15,10 @@ mod format;
 pub mod functions;
 mod hcl1_block_args;
 mod hcl1_labels;
-mod hcl1_names;
+mod hcl1_parse;
+mod hcl1_resources;
+mod hcl1_singles;
+mod hcl1_unread;
 mod locals;
 mod lower;
 pub mod model;
@@ -29,6 +32,9 @@ mod validate_services;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
+
+/// Code of the HCL1 parser's own errors (before 1.0).
+pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
 
@@ -258,6 +264,7 @@ fn build(
             ));
         }
     }
+    block_labels::check_top_level(body, src, opts.version, diags);
     vars::resolve(body, src, opts, &mut scope, diags);
     let mut jobs = body.blocks().filter(|b| b.ident.as_str() == "job");
     let Some(job_block) = jobs.next() else {
@@ -329,7 +336,9 @@ fn build(
     version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
-    hcl1_names::check(&job, src, opts.version, diags);
+    let gate = version_gates::first_hcl1_level(&job, Some(body), opts.version);
+    hcl1_parse::check(&node, gate, src, opts.version, diags);
+    hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, diags);
     job.source = Origin(Some(src.clone()));
     // Everything above read the text, the options and, through the

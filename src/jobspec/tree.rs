@@ -123,15 +123,13 @@ fn expand_dynamic(
     diags: &mut Diags,
 ) -> Vec<Node> {
     let header = span_of(b);
+    // dynblock's own schema: `dynamic` takes the label "type", `content`
+    // none (ext/dynblock/schema.go), checked by hclsyntax's Content.
+    if let Some(d) = super::block_labels::located(b, &["type"], src) {
+        diags.push(d);
+        return vec![];
+    }
     let Some(label) = b.labels.first() else {
-        diags.push(
-            Diag::error(
-                "jobspec::dynamic",
-                "A dynamic block needs the name of the block it generates",
-            )
-            .at(src, span_of(&b.ident), "missing label")
-            .help("write `dynamic \"port\" { ... }`"),
-        );
         return vec![];
     };
     let kind = label.as_str().to_string();
@@ -160,6 +158,14 @@ fn expand_dynamic(
         },
         None => kind.clone(),
     };
+    if let Some(d) = b
+        .body
+        .get_blocks("content")
+        .find_map(|c| super::block_labels::located(c, &[], src))
+    {
+        diags.push(d);
+        return vec![];
+    }
     let Some(content) = b.body.get_blocks("content").next() else {
         diags.push(
             Diag::error(

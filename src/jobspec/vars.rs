@@ -152,12 +152,15 @@ pub fn resolve(
 ) {
     let mut declared: Vec<Declared<'_>> = Vec::new();
     for b in body.blocks().filter(|b| b.ident.as_str() == "variable") {
-        let Some(label) = b.labels.first() else {
-            diags.push(
-                Diag::error("jobspec::variable", "Missing name for variable")
-                    .at(src, span_of(b), "a variable block needs a name")
-                    .help("write `variable \"name\" { ... }`"),
-            );
+        // From 1.0 hclsyntax refuses any other count (block_labels.rs).
+        let (Some(label), 1) = (b.labels.first(), b.labels.len()) else {
+            if !opts.version.at_least(1, 0, 0) {
+                diags.push(
+                    Diag::error("jobspec::variable", "Missing name for variable")
+                        .at(src, span_of(b), "a variable block needs a name")
+                        .help("write `variable \"name\" { ... }`"),
+                );
+            }
             continue;
         };
         let name = label.as_str().to_string();

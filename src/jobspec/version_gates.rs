@@ -111,10 +111,12 @@ fn walk(b: &Block, path: &mut Vec<String>, pos: &mut Pos, v: NomadVersion, out: 
         let Some(k) = version_keys::lookup(&here, key) else {
             continue;
         };
-        if k.known(v) || k.kind != kind {
+        // HCL1's CheckHCLKeys compares names only: `meta = {...}` is the
+        // key `meta` as much as `meta {...}` is.
+        if k.known(v) || (v.at_least(1, 0, 0) && k.kind != kind) {
             continue;
         }
-        let (prefix, level) = hcl1_place(&here, pos);
+        let (prefix, level) = hcl1_place(&here, pos, v);
         out.push(Unknown {
             hcl1_prefix: prefix,
             key: k.key,
@@ -146,8 +148,15 @@ fn walk(b: &Block, path: &mut Vec<String>, pos: &mut Pos, v: NomadVersion, out: 
 
 /// HCL1's prefix for keys of the block at `path`, and its parse order
 /// (see `jobspec/parse_job.go`, `parse_group.go`, `parse_task.go` at
-/// 0.12: `multierror.Prefix` at each level).
-fn hcl1_place(path: &[&str], pos: &Pos) -> (Option<String>, (usize, usize, usize)) {
+/// 0.12: `multierror.Prefix` at each level). A task's own keys: before
+/// 0.10 parseTasks checked them and prefixed `'t' ->` (parse.go@v0.9.3);
+/// from 0.10 parseTask returns CheckHCLKeys' error and parseTasks
+/// prefixes `'t',`.
+fn hcl1_place(
+    path: &[&str],
+    pos: &Pos,
+    v: NomadVersion,
+) -> (Option<String>, (usize, usize, usize)) {
     let g = pos.group.as_ref();
     let t = pos.task.as_ref();
     let gl = g.map_or(0, |(i, _)| 1 + i);
@@ -156,7 +165,11 @@ fn hcl1_place(path: &[&str], pos: &Pos) -> (Option<String>, (usize, usize, usize
         (["job"], _, _) => (Some("job:".into()), (0, 0, 0)),
         (["job", "group"], Some((_, gn)), _) => (Some(format!("group: '{gn}' ->")), (gl, 0, 0)),
         (["job", "group", "task"], Some((_, gn)), Some((_, tn))) => {
-            (Some(format!("group: '{gn}', task: '{tn}',")), (gl, tl, 0))
+            let sep = if v.at_least(0, 10, 0) { "," } else { " ->" };
+            (
+                Some(format!("group: '{gn}', task: '{tn}'{sep}")),
+                (gl, tl, 0),
+            )
         }
         // parseVolumeMounts returns CheckHCLKeys' error as is; parseTask
         // prefixes it.
@@ -234,6 +247,17 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
         }
     }
     out
+}
+
+/// Where in HCL1's parse order the first key `v`'s parser does not know
+/// stops it (0 for the job, then 1-based group and task), if any: the
+/// other HCL1 parser errors (hcl1_parse.rs) give way to an earlier one.
+pub fn first_hcl1_level(
+    job: &Job,
+    body: Option<&Body>,
+    v: NomadVersion,
+) -> Option<(usize, usize, usize)> {
+    unknown_keys(job, body, v).iter().map(|u| u.level).min()
 }
 
 /// The located errors and advice for features `v` predates; `body` is the
@@ -412,6 +436,22 @@ mod tests {
         // volume, scaling, lifecycle, volume_mount (its keys below it are
         // reported too: propagation_mode arrived in 0.10.2).
         assert_eq!(gate.len(), 5, "{gate:?}");
+    }
+
+    /// parse.go@v0.9.3 parseTasks: `multierror.Prefix(err, "'t' ->")` on
+    /// the task's CheckHCLKeys error (from 0.10 parseTasks' `'t',`).
+    #[test]
+    fn a_task_key_before_0_10_is_prefixed_with_an_arrow() {
+        let text = GROUP
+            .replace(
+                "    volume \"data\" {\n      type   = \"host\"\n      source = \"data\"\n    }\n",
+                "",
+            )
+            .replace("    scaling {\n      max = 3\n    }\n", "");
+        assert_eq!(
+            error_text(&text, NomadVersion::new(0, 9, 7)).as_deref(),
+            Some(": error parsing 'job': 2 error(s) occurred:\n\n* group: 'g', task: 't' -> invalid key: lifecycle\n* group: 'g', task: 't' -> invalid key: volume_mount")
+        );
     }
 
     #[test]

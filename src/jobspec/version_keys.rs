@@ -3,7 +3,8 @@
 //!
 //! Read from Nomad's source at every release tag:
 //! - before 1.0, HCL1's `valid` key lists (`jobspec/parse*.go`, checked
-//!   with `helper.CheckHCLKeys`), 0.9.3 to 0.12.12;
+//!   with `helper.CheckHCLKeys`), 0.9.3 to 0.12.12 (re-read at all 37 tags
+//!   by tests/jobspec_version_keys_hcl1.rs);
 //! - from 1.0, the `hcl:"..."` tags of the `api` structs jobspec2 decodes
 //!   into (api/jobs.go, api/tasks.go, api/resources.go, api/services.go,
 //!   api/consul.go, api/task_sched.go), 1.0.0 to 2.0.5.
@@ -134,7 +135,23 @@ pub const KEYS: &[Key] = keys! {
     ["connect"] "gateway" Block "a Connect gateway" since [v(0, 12, 4)];
     ["job"] "vault_token" Attr "the job's vault_token" since [v(0, 9, 0)] until v(1, 10, 0);
     ["task"] "kind" Attr "a task's kind" since [v(0, 10, 0)];
+    ["constraint"] "semver" Attr "a constraint's semver" since [v(0, 10, 2)];
+    ["affinity"] "semver" Attr "an affinity's semver" since [v(0, 10, 2)];
+    ["resources", "network"] "mode" Attr "a task network's mode" since [v(0, 10, 0)];
+    ["task", "service"] "meta" Block "a service's meta" since [v(0, 10, 0)];
+    ["check"] "task" Attr "a check's task" since [v(0, 10, 0)];
+    ["sidecar_task"] "name" Attr "a sidecar task's name" since [v(0, 11, 1)];
+    ["group", "volume"] "mount_options" Block "a volume's mount_options" since [v(0, 11, 0)];
+    // HCL1 read a device's `name` argument over its label (WeakDecode
+    // after `r.Name = name`); from 1.0 the name is only the label.
+    ["resources", "device"] "name" Attr "a device's name argument" since [v(0, 9, 0)] until v(1, 0, 0);
+    // Removed with CSI volumes' arrival (api VolumeRequest, 0.11.0).
+    ["group", "volume"] "hidden" Attr "a volume's hidden" since [v(0, 10, 0)] until v(0, 11, 0);
     // HCL2 (api struct hcl tags).
+    ["group", "scaling"] "type" Attr "a group scaling policy's type" since [v(1, 0, 0)];
+    ["task"] "scaling" Block "a task scaling policy" since [v(1, 0, 0)];
+    ["artifact"] "headers" Block "an artifact's headers" since [v(1, 0, 0)];
+    ["upstreams"] "datacenter" Attr "an upstream's datacenter" since [v(1, 0, 0)];
     ["service"] "id" Attr "a service's id" since [v(1, 0, 0)] until v(1, 3, 0);
     ["check"] "id" Attr "a check's id" since [v(1, 0, 0)] until v(1, 3, 0);
     ["network"] "device" Attr "a network's device" since [v(1, 0, 0)];
@@ -142,7 +159,7 @@ pub const KEYS: &[Key] = keys! {
     ["network"] "ip" Attr "a network's ip" since [v(1, 0, 0)];
     ["network"] "reserved_ports" Block "a network's reserved_ports" since [v(1, 0, 0)];
     ["gateway"] "terminating" Block "a terminating gateway" since [v(1, 0, 4)];
-    ["gateway", "proxy"] "envoy_dns_discovery_type" Attr "a gateway proxy's envoy_dns_discovery_type" since [v(1, 0, 4)];
+    ["gateway", "proxy"] "envoy_dns_discovery_type" Attr "a gateway proxy's envoy_dns_discovery_type" since [v(0, 12, 4), v(1, 0, 4)];
     ["group"] "consul" Block "a group's consul block" since [v(1, 1, 0)];
     ["sidecar_service"] "disable_default_tcp_check" Attr "a sidecar service's disable_default_tcp_check" since [v(1, 1, 0)];
     ["upstreams"] "local_bind_address" Attr "an upstream's local_bind_address" since [v(1, 1, 0)];

@@ -69,6 +69,14 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
             return Refusal::JobStruct(format!("Error parsing job file from {path}{text}"));
         }
     }
+    // The HCL1 parser returns at its first error: nothing after it (our
+    // own reading of the rest, a repeated block) reaches the user.
+    if let Some(first) = client.iter().find(|d| d.code == jobspec::HCL1_PARSE) {
+        return Refusal::JobStruct(format!(
+            "Error parsing job file from {path}: {}",
+            first.message
+        ));
+    }
     let hcl2 = version.at_least(1, 0, 0);
     let messages: Vec<String> = client
         .iter()

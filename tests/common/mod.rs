@@ -217,18 +217,57 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
     }
 }
 
-/// A job file's text loaded as `version` reads it; the file must be valid.
-pub fn load_job(
+/// The releases named by `runs` (`1.0.0..1.2.3` or one release) of the
+/// ordered `releases` (the key tables of tests/fixtures/jobspec).
+pub fn release_runs(
+    releases: &[nomad_preflight::version::NomadVersion],
+    runs: &[&str],
+) -> std::collections::BTreeSet<nomad_preflight::version::NomadVersion> {
+    let pos = |v: &str| {
+        let v: nomad_preflight::version::NomadVersion = v.parse().expect("release");
+        releases
+            .iter()
+            .position(|r| *r == v)
+            .expect("listed release")
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for run in runs {
+        let (a, b) = run.split_once("..").unwrap_or((run, run));
+        out.extend(releases[pos(a)..=pos(b)].iter().copied());
+    }
+    out
+}
+
+/// Fails listing every key on which our parser and Nomad's disagree.
+pub fn assert_keys_agree(wrong: &[String]) {
+    assert!(
+        wrong.is_empty(),
+        "{} keys disagree:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// A job file's text loaded as `version` reads it, diagnostics and all.
+pub fn parse_job(
     text: &str,
     version: nomad_preflight::version::NomadVersion,
-) -> nomad_preflight::jobspec::Job {
+) -> nomad_preflight::jobspec::ParsedJob {
     let mut vfs = nomad_preflight::vfs::MemVfs::new("t");
     vfs.insert("j.nomad", text);
     let opts = nomad_preflight::jobspec::LoadOptions {
         version,
         ..Default::default()
     };
-    let p = nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts);
+    nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts)
+}
+
+/// A job file's text loaded as `version` reads it; the file must be valid.
+pub fn load_job(
+    text: &str,
+    version: nomad_preflight::version::NomadVersion,
+) -> nomad_preflight::jobspec::Job {
+    let p = parse_job(text, version);
     assert!(p.is_valid(), "{:?}", p.diags);
     p.job.expect("job")
 }

@@ -140,9 +140,17 @@ pub(super) fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
     r.devices = f
         .blocks("device")
         .map(|b| {
-            let mut df = F::new(b, cx, &["count", "constraint", "affinity"], "device");
+            // `name` only before 1.0 (version_keys.rs gates it), where
+            // HCL1's WeakDecode set it over the label.
+            let mut df = F::new(
+                b,
+                cx,
+                &["count", "constraint", "affinity", "name"],
+                "device",
+            );
+            let label = df.label().unwrap_or_default().to_string();
             RequestedDevice {
-                name: df.label().unwrap_or_default().to_string(),
+                name: df.str(cx, "name").unwrap_or(label),
                 count: df.int(cx, "count").unwrap_or(1),
                 constraints: df.blocks("constraint").map(|c| constraint(c, cx)).collect(),
                 affinities: df.blocks("affinity").map(|c| affinity(c, cx)).collect(),

@@ -16,6 +16,8 @@ pub(super) fn volume(n: &Node, cx: &mut Cx<'_>) -> Volume {
             "per_alloc",
             "mount_options",
             "sticky",
+            // 0.10 only (version_keys.rs); kept unread, so unmodelled.
+            "hidden",
         ],
         "volume",
     );

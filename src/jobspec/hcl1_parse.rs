@@ -1,0 +1,186 @@
+//! The first error the CLI's HCL1 job parser returns, before 1.0, for what
+//! we read exactly: a group or task name written twice, a task's
+//! `resources` (with its `network`) written twice or as a value that is
+//! not an object ([`super::hcl1_resources`]), and the blocks a level takes
+//! once ([`super::hcl1_singles`]).
+//!
+//! The parser (jobspec/parse.go at 0.9.3; parse_job.go, parse_group.go and
+//! parse_task.go from 0.10.0 to 0.12.12) returns at its first error, in its
+//! own order: the job's singles (update, periodic, parameterized,
+//! reschedule, migrate), its own `task` blocks, its groups, its vault; for
+//! each group the name check, its restart, (from 0.10) its `network`, its
+//! reschedule, ephemeral_disk, update and migrate, its tasks, its vault;
+//! for each task the name check, its resources, then its restart (0.11+),
+//! logs, vault, dispatch_payload and lifecycle (0.11+). Each level wraps the error with
+//! go-multierror's Prefix, which on a plain error is errwrap's `prefix err`
+//! (not a multierror list): `group:`, then `'g', task:`, then `'t',`, so
+//! Parse prints `error parsing 'job': group: 'g', task: task 't' defined
+//! more than once`. From 1.0 jobspec2 keeps both blocks, and Job.Validate
+//! reports them (`Task 2 redefines 't' from task 1`).
+//!
+//! A key the release does not know ([`super::version_gates`]) is the
+//! CheckHCLKeys error at the start of its level: when that level comes
+//! first in parse order, its error is Nomad's and this one is not.
+
+use std::collections::HashSet;
+
+use super::hcl1_resources;
+use super::hcl1_singles::{self, Found, Step};
+use super::tree::Node;
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+use crate::version::NomadVersion;
+
+/// Code of the HCL1 parser's own errors.
+pub const CODE: &str = "jobspec::hcl1-parse";
+
+/// Where an error falls in HCL1's parse order, comparable with
+/// [`super::version_gates::first_hcl1_level`]: (group, task, step), 1-based
+/// groups and tasks, 0 for a level's start (its name and key checks).
+pub type Level = (usize, usize, usize);
+
+/// The located parser error in HCL1's order, before 1.0, unless a key the
+/// release does not know stops the parser earlier (`gate`).
+pub fn check(job: &Node, gate: Option<Level>, src: &Source, v: NomadVersion, diags: &mut Diags) {
+    if v.at_least(1, 0, 0) {
+        return;
+    }
+    // Where Nomad fails in words we do not model, hcl1_unread.rs refuses.
+    let Some(Found::Error(e)) = first_error(job, v) else {
+        return;
+    };
+    if gate.is_some_and(|g| g < e.level) {
+        return;
+    }
+    diags.push(
+        Diag::error(CODE, format!("error parsing 'job': {}", e.text))
+            .at(src, e.span, e.label)
+            .help(format!("Nomad {v} parses job files as HCL1, whose parser refuses this before any server sees the job: {}", e.help)),
+    );
+}
+
+/// One parser error: Nomad's text (without `error parsing 'job': `),
+/// where, what to do, and its place in parse order.
+pub(super) struct ParseError {
+    pub text: String,
+    pub span: Span,
+    pub label: &'static str,
+    pub help: String,
+    pub level: Level,
+}
+
+/// After every group (the job's vault) or every task (a group's vault).
+const LAST: usize = usize::MAX;
+
+fn first_error(job: &Node, v: NomadVersion) -> Option<Found> {
+    let single = |n: &Node, step, g: &str, at: Level| {
+        hcl1_singles::first(n, step, g, v).map(|(f, _)| placed(f, at))
+    };
+    // parseJob: its singles, then its own tasks (each its own group), its
+    // groups, then its vault.
+    single(job, Step::Job, "", (0, 0, 1))
+        .or_else(|| tasks(job, "task:", 0, v))
+        .or_else(|| {
+            named(
+                job,
+                "group",
+                "group:",
+                |i| (i, 0, 0),
+                |gi, g, name| {
+                    // parseGroups' own errors (ParseNetwork's as is) under
+                    // parseJob's `group:`; its tasks' carry their own prefix.
+                    let own = |f: Found| prefixed(f, "group:");
+                    let net = || {
+                        let e = hcl1_resources::group_network(g, v)?;
+                        Some(placed(Found::Error(e), (gi, 0, 1)))
+                    };
+                    single(g, Step::Group, name, (gi, 0, 1))
+                        .or_else(net)
+                        .or_else(|| single(g, Step::GroupMid, name, (gi, 0, 1)))
+                        .map(own)
+                        .or_else(|| tasks(g, &format!("group: '{name}', task:"), gi, v))
+                        .or_else(|| single(g, Step::GroupAfter, name, (gi, LAST, 0)).map(own))
+                },
+            )
+        })
+        .or_else(|| single(job, Step::JobAfter, "", (LAST, 0, 0)))
+}
+
+fn placed(f: Found, level: Level) -> Found {
+    match f {
+        Found::Error(mut e) => {
+            e.level = level;
+            Found::Error(e)
+        }
+        Found::Unknown => Found::Unknown,
+    }
+}
+
+fn prefixed(f: Found, prefix: &str) -> Found {
+    match f {
+        Found::Error(mut e) => {
+            e.text = format!("{prefix} {}", e.text);
+            Found::Error(e)
+        }
+        Found::Unknown => Found::Unknown,
+    }
+}
+
+/// The first error among the tasks of `parent` (group `gi`, 0 for the
+/// job's own), under `prefix`: the resources, then the singles read after
+/// them. A task's body comes after its own keys and the blocks parsed
+/// before its resources (step 3).
+fn tasks(parent: &Node, prefix: &str, gi: usize, v: NomadVersion) -> Option<Found> {
+    named(
+        parent,
+        "task",
+        prefix,
+        |i| (gi, i, 0),
+        |ti, t, name| {
+            let (found, named) = match hcl1_resources::task(t, v) {
+                Some(e) => (Found::Error(e), true),
+                None => hcl1_singles::first(t, Step::Task, "", v)?,
+            };
+            // parseTasks' `'t',`, or (before 0.10, an inline check) nothing.
+            let at = if named {
+                format!("{prefix} '{name}',")
+            } else {
+                prefix.to_string()
+            };
+            Some(placed(prefixed(found, &at), (gi, ti, 3)))
+        },
+    )
+}
+
+/// parseGroups' and parseTasks' loop over the named `ident` blocks of
+/// `parent`: a name seen before is the error (at `level` of its 1-based
+/// index), else each block's body is parsed (`body`) before the next name
+/// is read. A block without a name is not in HCL1's Children().
+fn named<'n>(
+    parent: &'n Node,
+    ident: &str,
+    prefix: &str,
+    level: impl Fn(usize) -> Level,
+    mut body: impl FnMut(usize, &'n Node, &'n str) -> Option<Found>,
+) -> Option<Found> {
+    let mut seen = HashSet::new();
+    let blocks = parent.blocks.iter().filter(|b| b.ident == ident);
+    for (i, b) in blocks.enumerate() {
+        let Some((name, span)) = b.labels.first() else {
+            continue;
+        };
+        if !seen.insert(name.as_str()) {
+            return Some(Found::Error(ParseError {
+                text: format!("{prefix} {ident} '{name}' defined more than once"),
+                span: *span,
+                label: "defined again here",
+                help: "rename or remove one".into(),
+                level: level(i + 1),
+            }));
+        }
+        if let Some(e) = body(i + 1, b, name) {
+            return Some(e);
+        }
+    }
+    None
+}

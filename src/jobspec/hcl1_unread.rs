@@ -1,0 +1,75 @@
+//! Before 1.0, a block key written as an argument whose value is not an
+//! object (`restart = [{ ... }]`, `vault = "x"`), where we do not read what
+//! that release's HCL1 parser says about it: refused, naming the
+//! limitation, rather than planned without the block.
+//!
+//! HCL1 keeps such a value an *ast.ListType or *ast.LiteralType item (see
+//! hcl1_resources.rs), and each `parseX` function of jobspec/parse*.go
+//! treats it its own way: some refuse it (`vault: should be an object`),
+//! some fail in CheckHCLKeys (`cannot check HCL keys of type ...`), some
+//! decode a list of objects as one merged object (hcl v1's decodeMap). Our
+//! tree keeps it an argument, which lowering (reading blocks) would drop.
+//! The task `resources`, the `network`s and the singles of hcl1_singles.rs
+//! that fail before decoding, whose texts we read exactly, are reported by
+//! hcl1_parse.rs instead.
+
+use super::block_args::is_block;
+use super::model::Value;
+use super::tree::Node;
+use crate::diag::{Diag, Diags};
+use crate::source::Source;
+use crate::version::NomadVersion;
+
+/// Code of the refusal.
+pub const CODE: &str = "jobspec::hcl1-unread";
+
+/// (path, key) of the non-object arguments hcl1_parse.rs reports in
+/// Nomad's words; a group `network` only from 0.10, when it exists.
+fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
+    super::hcl1_singles::exact(path, key, v)
+        || matches!(
+            (path, key),
+            ("job.group.task", "resources") | ("job.group.task.resources", "network")
+        )
+        || ((path, key) == ("job.group", "network") && v.at_least(0, 10, 0))
+}
+
+/// Refuse every block key written as a non-object argument, before 1.0.
+pub fn check(job: &Node, src: &Source, v: NomadVersion, diags: &mut Diags) {
+    if v.at_least(1, 0, 0) {
+        return;
+    }
+    walk(job, &mut Vec::new(), src, v, diags);
+}
+
+fn walk(node: &Node, path: &mut Vec<String>, src: &Source, v: NomadVersion, diags: &mut Diags) {
+    path.push(node.ident.clone());
+    let dotted = path.join(".");
+    for a in &node.attrs {
+        if matches!(a.value, Value::Map(_) | Value::Null)
+            || !is_block(&dotted, &a.name)
+            || exact(&dotted, &a.name, v)
+        {
+            continue;
+        }
+        let shape = match a.value {
+            Value::List(_) => "a list",
+            _ => "a single value",
+        };
+        diags.push(
+            Diag::error(
+                CODE,
+                format!(
+                    "`{}` is a block, written here as an argument whose value is {shape}: how Nomad {v}'s HCL1 parser reads that is not modelled, so the job cannot be judged",
+                    a.name
+                ),
+            )
+            .at(src, a.key_span, "not an object")
+            .help(format!("write it as a block, `{} {{ ... }}`", a.name)),
+        );
+    }
+    for b in &node.blocks {
+        walk(b, path, src, v, diags);
+    }
+    path.pop();
+}
