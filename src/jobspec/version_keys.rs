@@ -261,7 +261,19 @@ pub const KEYS: &[Key] = keys! {
 /// The gated key written at `path` (enclosing blocks, outermost first),
 /// if any.
 pub fn lookup(path: &[&str], key: &str) -> Option<&'static Key> {
-    KEYS.iter().find(|k| k.at(path, key))
+    // By name first: every key of every load is looked up, and a scan of
+    // the whole list for each was ~5% of a `check --staged`. Each name's
+    // entries keep the list's order, so the first match is the scan's.
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&str, Vec<&Key>>> =
+        std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut m: std::collections::HashMap<&str, Vec<&Key>> = Default::default();
+        for k in KEYS {
+            m.entry(k.key).or_default().push(k);
+        }
+        m
+    });
+    by_name.get(key)?.iter().copied().find(|k| k.at(path, key))
 }
 
 #[cfg(test)]
