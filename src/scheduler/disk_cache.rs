@@ -21,9 +21,10 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::packed_allocs::Packed;
+use super::packed_allocs::PackedAllocs;
+use super::packed_nodes::PackedNode;
 use super::Simulation;
-use crate::cluster::{BlockedEval, Deployment, JobKey, JobRecord, JobStatus, Node, State};
+use crate::cluster::{BlockedEval, Deployment, JobKey, JobRecord, JobStatus, State};
 use crate::jobspec::Job;
 use crate::world::World;
 
@@ -137,9 +138,9 @@ struct Record {
 #[derive(Serialize)]
 struct Entry<'a> {
     index: u64,
-    nodes: &'a [Node],
+    nodes: Vec<PackedNode>,
     jobs: Vec<(&'a JobKey, Record)>,
-    allocs: Vec<Packed>,
+    allocs: PackedAllocs,
     blocked: &'a [BlockedEval],
     namespaces: &'a [String],
     deployments: &'a [Deployment],
@@ -149,9 +150,9 @@ struct Entry<'a> {
 #[derive(Deserialize)]
 struct OwnedEntry {
     index: u64,
-    nodes: Vec<Node>,
+    nodes: Vec<PackedNode>,
     jobs: Vec<(JobKey, Record)>,
-    allocs: Vec<Packed>,
+    allocs: PackedAllocs,
     blocked: Vec<BlockedEval>,
     namespaces: Vec<String>,
     deployments: Vec<Deployment>,
@@ -203,9 +204,9 @@ fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> 
     }
     let entry = Entry {
         index: *index,
-        nodes,
+        nodes: super::packed_nodes::pack(nodes),
         jobs: records,
-        allocs: super::packed_allocs::pack(allocs, nodes),
+        allocs: super::packed_allocs::pack(allocs, nodes)?,
         blocked,
         namespaces,
         deployments,
@@ -262,12 +263,13 @@ fn decode(
     for (k, i) in e.versions {
         job_versions.insert(k, running.get(i)?.clone());
     }
-    let allocs = super::packed_allocs::unpack(e.allocs, &e.nodes)?;
+    let nodes = super::packed_nodes::unpack(e.nodes)?;
+    let allocs = super::packed_allocs::unpack(e.allocs, &nodes)?;
     Some(Simulation {
         world,
         state: State {
             index: e.index,
-            nodes: e.nodes,
+            nodes,
             jobs,
             allocs,
             blocked: e.blocked,

@@ -15,6 +15,7 @@ pub mod feasibility;
 pub mod fit;
 pub mod generic;
 mod packed_allocs;
+mod packed_nodes;
 pub mod preempt;
 pub mod quota;
 pub mod quota_devices;

@@ -5,7 +5,8 @@
 //! allocation (100,000 at 5,000 clients, seven strings each, every one
 //! checked as UTF-8 and allocated) was half of a cached plan's
 //! instructions; a copy of the allocation before, with four fields set,
-//! is a fraction of that.
+//! is a fraction of that. The IDs and names sit end to end in one string,
+//! checked as UTF-8 once rather than 200,000 times.
 
 use std::collections::HashMap;
 
@@ -13,11 +14,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::{Allocation, Node};
 
+/// An entry's allocations.
+#[derive(Serialize, Deserialize)]
+pub(super) struct PackedAllocs {
+    /// Each allocation's ID then its name, end to end.
+    text: String,
+    allocs: Vec<Packed>,
+}
+
 /// One allocation in an entry.
 #[derive(Serialize, Deserialize)]
-pub(super) struct Packed {
-    id: String,
-    name: String,
+struct Packed {
+    /// Lengths in bytes of its ID and name in [`PackedAllocs::text`].
+    id_len: u32,
+    name_len: u32,
     node: NodeRef,
     create_index: u64,
     modify_index: u64,
@@ -47,15 +57,17 @@ fn rest_of(a: &Allocation) -> Allocation {
     }
 }
 
-/// `allocs` as an entry stores them, nodes by their position in `nodes`.
-pub(super) fn pack(allocs: &[Allocation], nodes: &[Node]) -> Vec<Packed> {
+/// `allocs` as an entry stores them, nodes by their position in `nodes`;
+/// `None` for an ID or name past 4 GiB.
+pub(super) fn pack(allocs: &[Allocation], nodes: &[Node]) -> Option<PackedAllocs> {
     let at: HashMap<&str, u32> = nodes
         .iter()
         .enumerate()
         .filter_map(|(i, n)| Some((n.id.as_str(), u32::try_from(i).ok()?)))
         .collect();
     let mut before: Option<Allocation> = None;
-    allocs
+    let mut text = String::new();
+    let allocs = allocs
         .iter()
         .map(|a| {
             let rest = rest_of(a);
@@ -64,27 +76,38 @@ pub(super) fn pack(allocs: &[Allocation], nodes: &[Node]) -> Vec<Packed> {
                 Some(&i) => NodeRef::At(i),
                 None => NodeRef::Id(a.node_id.clone()),
             };
+            text.push_str(&a.id);
+            text.push_str(&a.name);
             let packed = Packed {
-                id: a.id.clone(),
-                name: a.name.clone(),
+                id_len: u32::try_from(a.id.len()).ok()?,
+                name_len: u32::try_from(a.name.len()).ok()?,
                 node,
                 create_index: a.create_index,
                 modify_index: a.modify_index,
                 rest: changed.then(|| rest.clone()),
             };
             before = Some(rest);
-            packed
+            Some(packed)
         })
-        .collect()
+        .collect::<Option<Vec<Packed>>>()?;
+    Some(PackedAllocs { text, allocs })
 }
 
 /// The allocations `packed` holds, or `None` when it is not a packing of
 /// allocations on `nodes` (a first allocation without its fields, a node
-/// position past the end).
-pub(super) fn unpack(packed: Vec<Packed>, nodes: &[Node]) -> Option<Vec<Allocation>> {
-    let mut out = Vec::with_capacity(packed.len());
+/// position or a length past the end, a length that splits a character).
+pub(super) fn unpack(packed: PackedAllocs, nodes: &[Node]) -> Option<Vec<Allocation>> {
+    let PackedAllocs { text, allocs } = packed;
+    let mut out = Vec::with_capacity(allocs.len());
     let mut before: Option<Allocation> = None;
-    for p in packed {
+    let mut at = 0usize;
+    let mut take = |len: u32| -> Option<String> {
+        let end = at.checked_add(usize::try_from(len).ok()?)?;
+        let s = text.get(at..end)?.to_string();
+        at = end;
+        Some(s)
+    };
+    for p in allocs {
         if let Some(rest) = p.rest {
             before = Some(rest);
         }
@@ -93,8 +116,8 @@ pub(super) fn unpack(packed: Vec<Packed>, nodes: &[Node]) -> Option<Vec<Allocati
             NodeRef::Id(id) => id,
         };
         out.push(Allocation {
-            id: p.id,
-            name: p.name,
+            id: take(p.id_len)?,
+            name: take(p.name_len)?,
             node_id,
             create_index: p.create_index,
             modify_index: p.modify_index,
@@ -147,19 +170,30 @@ mod tests {
             alloc("5", "api", "n1", 100),
             alloc("6", "api", "n1", 250),
         ];
-        let packed = pack(&allocs, &nodes);
-        let carried: Vec<bool> = packed.iter().map(|p| p.rest.is_some()).collect();
+        let packed = pack(&allocs, &nodes).expect("packs");
+        let carried: Vec<bool> = packed.allocs.iter().map(|p| p.rest.is_some()).collect();
         assert_eq!(carried, [true, false, false, true, true, true]);
-        assert!(matches!(packed[2].node, NodeRef::Id(ref id) if id == "gone"));
+        assert!(matches!(packed.allocs[2].node, NodeRef::Id(ref id) if id == "gone"));
         assert_eq!(unpack(packed, &nodes), Some(allocs));
     }
 
     #[test]
     fn a_packing_that_does_not_fit_is_refused() {
         let nodes = vec![node("n1")];
-        let mut packed = pack(&[alloc("1", "web", "n1", 1)], &nodes);
-        assert!(unpack(pack(&[alloc("1", "web", "n1", 1)], &nodes), &[]).is_none());
-        packed[0].rest = None;
-        assert!(unpack(packed, &nodes).is_none(), "no fields to copy");
+        let one = || pack(&[alloc("ü", "web", "n1", 1)], &nodes).expect("packs");
+        assert!(unpack(one(), &nodes).is_some());
+        assert!(unpack(one(), &[]).is_none(), "node position past the end");
+        let mut p = one();
+        p.allocs[0].rest = None;
+        assert!(unpack(p, &nodes).is_none(), "no fields to copy");
+        let mut p = one();
+        p.allocs[0].id_len = 1;
+        assert!(
+            unpack(p, &nodes).is_none(),
+            "a length splitting a character"
+        );
+        let mut p = one();
+        p.allocs[0].name_len += 1;
+        assert!(unpack(p, &nodes).is_none(), "a length past the end");
     }
 }
