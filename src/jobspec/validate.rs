@@ -186,7 +186,19 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
     }
     let mut seen_groups: BTreeMap<&str, &TaskGroup> = BTreeMap::new();
     for g in &job.groups {
-        if let Some(first) = seen_groups.get(g.name.as_str()).copied() {
+        // `group "" {}` decodes from 1.0 (an empty label is still a label);
+        // Job.Validate's name loop refuses it before looking for repeats.
+        if g.name.is_empty() {
+            let text = format!("Job task group {} missing name", position(job, g));
+            let d = Diag::error("jobspec::missing", text.clone())
+                .at(
+                    out.src(),
+                    g.spans.label.or(g.spans.block).unwrap_or_default(),
+                    "this group has no name",
+                )
+                .help("name the group: `group \"web\" { ... }`");
+            out.error(text, d);
+        } else if let Some(first) = seen_groups.get(g.name.as_str()).copied() {
             let text = format!(
                 "Job task group {} redefines '{}' from group {}",
                 position(job, g),
@@ -339,6 +351,20 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     }
     let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
     for (i, t) in g.tasks.iter().enumerate() {
+        // TaskGroup.Validate's name loop: an empty name is refused, never
+        // counted as a repeat.
+        if t.name.is_empty() {
+            let text = format!("Task {} missing name", i + 1);
+            let d = Diag::error("jobspec::missing", text.clone())
+                .at(
+                    out.src(),
+                    t.spans.label.or(t.spans.block).unwrap_or_default(),
+                    "this task has no name",
+                )
+                .help("name the task: `task \"server\" { ... }`");
+            out.error(text, d);
+            continue;
+        }
         let Some(&(first_i, first)) = task_names.get(t.name.as_str()) else {
             task_names.insert(&t.name, (i, t));
             continue;
@@ -430,6 +456,18 @@ fn disallowed(
 fn task(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let ts = &t.spans;
     let r = &t.resources;
+    if t.name.is_empty() {
+        out.push(
+            "Missing task name".into(),
+            "jobspec::missing",
+            at(
+                ts.label.or(ts.block),
+                format!("a task in group {} has no name", g.name),
+                "no name",
+                "name the task: `task \"server\" { ... }`",
+            ),
+        );
+    }
     if t.driver.is_empty() {
         out.push(
             "Missing task driver".into(),
