@@ -190,14 +190,10 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
         // Job.Validate's name loop refuses it before looking for repeats.
         if g.name.is_empty() {
             let text = format!("Job task group {} missing name", position(job, g));
-            let d = Diag::error("jobspec::missing", text.clone())
-                .at(
-                    out.src(),
-                    g.spans.label.or(g.spans.block).unwrap_or_default(),
-                    "this group has no name",
-                )
-                .help("name the group: `group \"web\" { ... }`");
-            out.error(text, d);
+            let help = "name the group: `group \"web\" { ... }`";
+            let span = g.spans.label.or(g.spans.block);
+            let located = at(span, &text, "this group has no name", help);
+            out.push(text.clone(), "jobspec::missing", located);
         } else if let Some(first) = seen_groups.get(g.name.as_str()).copied() {
             let text = format!(
                 "Job task group {} redefines '{}' from group {}",
@@ -355,14 +351,13 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
         // counted as a repeat.
         if t.name.is_empty() {
             let text = format!("Task {} missing name", i + 1);
-            let d = Diag::error("jobspec::missing", text.clone())
-                .at(
-                    out.src(),
-                    t.spans.label.or(t.spans.block).unwrap_or_default(),
-                    "this task has no name",
-                )
-                .help("name the task: `task \"server\" { ... }`");
-            out.error(text, d);
+            let help = "name the task: `task \"server\" { ... }`";
+            let span = t.spans.label.or(t.spans.block);
+            out.push(
+                text.clone(),
+                "jobspec::missing",
+                at(span, &text, "this task has no name", help),
+            );
             continue;
         }
         let Some(&(first_i, first)) = task_names.get(t.name.as_str()) else {
