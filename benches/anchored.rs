@@ -8,8 +8,10 @@
 //!
 //! Cases: `check --staged` in a repository with the demo world plus 1 and
 //! plus 20,000 committed files, cold (new staged text before every run, as
-//! each commit brings; the goal is claimed on it) and warm (the same staged
-//! text again); `check` over the corpus (`../shared/corpus/jobs`
+//! each commit brings; the goal is claimed on it: the jobs at HEAD are in
+//! the cache from the run before, as at a user's second commit), with an
+//! empty cache (a user's first run ever) and warm (the same staged text
+//! again); `check` over the corpus (`../shared/corpus/jobs`
 //! or `$NOMAD_PREFLIGHT_CORPUS`); `plan` of a 100-allocation job through world
 //! files at 500 clients / 10,000 allocations and 5,000 / 100,000; `plan
 //! --samples 1000` on the demo's carts step. Runs are interleaved (case,
@@ -285,6 +287,14 @@ fn main() {
                 let mut fresh = |i| stage_fresh(&repo, i + n + 1);
                 let r = paired_fresh(&check, &hook, n, &mut fresh);
                 row(&label, "git diff --cached", r, "");
+                // A user's first run ever: nothing cached, not even the
+                // jobs at HEAD (each run starts from an empty cache folder).
+                let label = format!("check --staged, empty cache, {extra} more committed files");
+                let mut empty = |i| {
+                    let _ = std::fs::remove_dir_all(cache_dir());
+                    stage_fresh(&repo, i + 2 * n + 2)
+                };
+                row(&label, "true", paired_fresh(&check, &t, n, &mut empty), "");
                 let label = format!("check --staged, warm, {extra} more committed files");
                 row(&label, "true", paired(&check, &t, n), "");
                 row(&label, "git diff --cached", paired(&check, &hook, n), "");

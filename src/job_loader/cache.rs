@@ -26,7 +26,7 @@ use crate::jobspec::{Job, LoadOptions};
 /// Names the entry layout; a change to it (or to the job model) must
 /// change this, though the binary's identity in the key covers rebuilds.
 const FORMAT: &str = "nomad-preflight job-load cache v1";
-const MAGIC: &[u8; 8] = b"NPJOBS01";
+pub(super) const MAGIC: &[u8; 8] = b"NPJOBS01";
 /// The entries' extension in the shared folder.
 const EXTENSION: &str = "job";
 /// Entries kept: a few worlds' running jobs at several commits.
@@ -49,32 +49,15 @@ fn entry_path(dir: &Path, key: &Key) -> PathBuf {
     crate::cache_dir::entry_path(dir, key, EXTENSION)
 }
 
-/// The payload's checksum, against a torn or damaged file (the key already
-/// names what the entry is for).
-fn checksum(payload: &[u8]) -> [u8; 4] {
-    crc32fast::hash(payload).to_le_bytes()
-}
-
 pub(super) fn encode(key: &Key, job: &Job) -> Option<Vec<u8>> {
     let payload = postcard::to_stdvec(job).ok()?;
-    let mut out = Vec::with_capacity(payload.len() + 44);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(key);
-    out.extend_from_slice(&checksum(&payload));
-    out.extend_from_slice(&payload);
-    Some(out)
+    Some(crate::cache_dir::seal(MAGIC, key, &payload))
 }
 
 /// The job an entry holds, or `None` for anything but an intact entry of
 /// this key.
 pub(super) fn decode(bytes: &[u8], key: &Key) -> Option<Job> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (stored_key, rest) = rest.split_at_checked(32)?;
-    let (sum, payload) = rest.split_at_checked(4)?;
-    if stored_key != key.as_slice() || sum != checksum(payload).as_slice() {
-        return None;
-    }
-    postcard::from_bytes(payload).ok()
+    postcard::from_bytes(crate::cache_dir::unseal(bytes, MAGIC, key)?).ok()
 }
 
 /// The cached job of `key`, if `dir` holds an intact one.

@@ -53,29 +53,31 @@ const AS_ARGUMENT: &[(&str, &str)] = &[
 /// The structs of jobspec2's own extras, decoded before gohcl's schema.
 const EXTRAS: &[&str] = &["JobConfig", "TaskGroupExtra"];
 
-/// Slices of [`KEYS_2_0_5`] itself, so building a table allocates no
-/// string and a lookup none either (with owned strings these tables and
-/// their lookups were ~9% of a `check --staged`).
-#[derive(Default)]
-struct Blocks {
-    /// (path, key) of every block key.
-    all: Pairs<'static>,
-    /// (path, key) of the block keys gohcl's schema has.
-    schema: Pairs<'static>,
+// `BLOCK_KEYS`: the block lines of [`KEYS_2_0_5`] as a sorted table,
+// written at build time (build.rs): building sets from the text at run
+// time was ~3% of a `check --staged`.
+include!(concat!(env!("OUT_DIR"), "/block_keys.rs"));
+
+/// The rows of [`BLOCK_KEYS`] for (`path`, `key`), one per struct that has
+/// the block there.
+fn block_rows(path: &str, key: &str) -> &'static [(&'static str, &'static str, &'static str)] {
+    let lo = BLOCK_KEYS.partition_point(|(p, k, _)| (*p, *k) < (path, key));
+    let len = BLOCK_KEYS[lo..].partition_point(|(p, k, _)| (*p, *k) == (path, key));
+    &BLOCK_KEYS[lo..lo + len]
 }
 
-/// (path, key) pairs. Looked up as `Pairs<'_>` (the set is covariant), so
-/// a lookup borrows the caller's strings instead of copying them.
-type Pairs<'a> = BTreeSet<(&'a str, &'a str)>;
+/// Is (`path`, `key`) a block key of gohcl's schema (not only of
+/// jobspec2's own extras)?
+fn in_schema(path: &str, key: &str) -> bool {
+    block_rows(path, key)
+        .iter()
+        .any(|(_, _, st)| !EXTRAS.contains(st))
+}
 
-/// The (struct, key, paths) lines of [`KEYS_2_0_5`] of blocks (`block`)
-/// or of the other keys (`!block`). A line's
-/// paths are split only when its kind is wanted: every load needs the
-/// blocks, only a block written as an argument needs the arguments (three
-/// quarters of the text).
-fn lines_of(
-    block: bool,
-) -> impl Iterator<
+/// The (struct, key, paths) lines of [`KEYS_2_0_5`] of the keys that are
+/// not blocks, read only when a block is written as an argument (for the
+/// `Did you mean` suggestion).
+fn argument_lines() -> impl Iterator<
     Item = (
         &'static str,
         &'static str,
@@ -85,27 +87,11 @@ fn lines_of(
     KEYS_2_0_5
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .filter_map(move |line| {
+        .filter_map(|line| {
             let mut w = line.split_ascii_whitespace();
             let (st, key, k) = (w.next()?, w.next()?, w.next()?);
-            ((k == "block") == block).then_some((st, key, w))
+            (k != "block").then_some((st, key, w))
         })
-}
-
-fn blocks() -> &'static Blocks {
-    static T: OnceLock<Blocks> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut t = Blocks::default();
-        for (st, key, paths) in lines_of(true) {
-            for path in paths {
-                if !EXTRAS.contains(&st) {
-                    t.schema.insert((path, key));
-                }
-                t.all.insert((path, key));
-            }
-        }
-        t
-    })
 }
 
 /// The argument names at each path, sorted.
@@ -113,7 +99,7 @@ fn attrs() -> &'static BTreeMap<&'static str, BTreeSet<&'static str>> {
     static T: OnceLock<BTreeMap<&'static str, BTreeSet<&'static str>>> = OnceLock::new();
     T.get_or_init(|| {
         let mut t: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for (_, key, paths) in lines_of(false) {
+        for (_, key, paths) in argument_lines() {
             for path in paths {
                 t.entry(path).or_default().insert(key);
             }
@@ -125,15 +111,14 @@ fn attrs() -> &'static BTreeMap<&'static str, BTreeSet<&'static str>> {
 /// Is `key` a block of the jobspec at `path` (`job.group.task`), one
 /// jobspec2 does not read as an argument first?
 pub(super) fn is_block(path: &str, key: &str) -> bool {
-    let all: &Pairs<'_> = &blocks().all;
-    all.contains(&(path, key)) && !AS_ARGUMENT.contains(&(path, key))
+    !block_rows(path, key).is_empty() && !AS_ARGUMENT.contains(&(path, key))
 }
 
 /// Is `key` a block of the 2.0.5 jobspec under a path ending with
 /// `suffix` (the enclosing block idents, innermost last)? The whole path
 /// from `job` names one place; a suffix may name several.
 pub(super) fn is_block_under(suffix: &[&str], key: &str) -> bool {
-    blocks().all.iter().any(|(path, k)| {
+    BLOCK_KEYS.iter().any(|(path, k, _)| {
         *k == key && {
             let segs: Vec<&str> = path.split('.').collect();
             segs.ends_with(suffix)
@@ -169,12 +154,9 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
     path.push(b.ident.as_str().to_string());
     let here: Vec<&str> = path.iter().map(String::as_str).collect();
     let dotted = here.join(".");
-    let t = blocks();
-    let (all, schema): (&Pairs<'_>, &Pairs<'_>) = (&t.all, &t.schema);
     for a in b.body.attributes() {
         let key = a.key.as_str();
-        let pk = (dotted.as_str(), key);
-        if !all.contains(&pk) || AS_ARGUMENT.contains(&pk) {
+        if !is_block(&dotted, key) {
             continue;
         }
         // A block this release lacks is not in its schema: no block to
@@ -183,7 +165,7 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
         out.push(BlockArg {
             key: key.to_string(),
             span: span_of(&a.key),
-            message: message(&here, key, known && schema.contains(&pk), v),
+            message: message(&here, key, known && in_schema(&dotted, key), v),
         });
     }
     for c in b.body.blocks() {

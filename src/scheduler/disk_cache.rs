@@ -145,21 +145,7 @@ fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> 
         versions,
     };
     let payload = postcard::to_stdvec(&entry).ok()?;
-    let mut out = Vec::with_capacity(payload.len() + 44);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(key);
-    out.extend_from_slice(&checksum(&payload));
-    out.extend_from_slice(&payload);
-    Some(out)
-}
-
-/// The payload's checksum: CRC-32, against a torn or damaged file. The
-/// key (SHA-256 of the inputs) already names what the entry is for; the
-/// entry lives in the user's own cache directory, so the check is against
-/// accidents, not forgery, and SHA-256 of a 15 MB payload was a tenth of
-/// a cached plan at 5,000 clients.
-fn checksum(payload: &[u8]) -> [u8; 4] {
-    crc32fast::hash(payload).to_le_bytes()
+    Some(crate::cache_dir::seal(MAGIC, key, &payload))
 }
 
 /// The simulation an entry holds, or `None` for anything but an intact
@@ -171,12 +157,7 @@ fn decode(
     running: &[Arc<Job>],
     seed: u64,
 ) -> Option<Simulation> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (stored_key, rest) = rest.split_at_checked(32)?;
-    let (sum, payload) = rest.split_at_checked(4)?;
-    if stored_key != key.as_slice() || sum != checksum(payload).as_slice() {
-        return None;
-    }
+    let payload = crate::cache_dir::unseal(bytes, MAGIC, key)?;
     let e: OwnedEntry = postcard::from_bytes(payload).ok()?;
     let mut jobs = std::collections::BTreeMap::new();
     for (k, r) in e.jobs {
