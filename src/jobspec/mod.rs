@@ -28,6 +28,8 @@ pub mod tree;
 mod unmodelled;
 mod validate;
 mod validate_net;
+mod validate_placement;
+mod validate_policies;
 mod validate_services;
 pub mod vars;
 pub mod version_gates;

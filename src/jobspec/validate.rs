@@ -107,7 +107,12 @@ pub(super) struct At<'a> {
     pub help: &'a str,
 }
 
-fn at<'a>(span: Option<Span>, msg: impl Into<String>, label: &'a str, help: &'a str) -> At<'a> {
+pub(super) fn at<'a>(
+    span: Option<Span>,
+    msg: impl Into<String>,
+    label: &'a str,
+    help: &'a str,
+) -> At<'a> {
     At {
         span,
         msg: msg.into(),
@@ -184,6 +189,9 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
             ),
         );
     }
+    super::validate_placement::constraints(&job.constraints, v, out);
+    super::validate_placement::affinities(&job.affinities, job.job_type, v, out);
+    super::validate_placement::spreads(&job.spreads, job.job_type, v, out);
     let mut seen_groups: BTreeMap<&str, &TaskGroup> = BTreeMap::new();
     for g in &job.groups {
         // `group "" {}` decodes from 1.0 (an empty label is still a label);
@@ -216,6 +224,9 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
         } else {
             seen_groups.insert(&g.name, g);
         }
+    }
+    // Job.Validate checks every group's name before validating any group.
+    for g in &job.groups {
         out.nested(
             Some(format!("Task group {} validation failed", g.name)),
             |out| group(job, g, v, out),
@@ -314,6 +325,11 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             );
         }
     }
+    super::validate_placement::constraints(&g.constraints, v, out);
+    super::validate_placement::affinities(&g.affinities, job.job_type, v, out);
+    super::validate_policies::restart(g, v, out);
+    super::validate_placement::spreads(&g.spreads, job.job_type, v, out);
+    super::validate_policies::reschedule(job, g, v, out);
     let disk = &g.ephemeral_disk;
     if disk.size_mb < 10 && disk.spans.written("size") {
         out.push(
@@ -335,6 +351,7 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             let help = "remove the update block: batch and sysbatch jobs have no rolling updates";
             disallowed(job, g, "update", u.spans.block.or(job_block), help, out);
         }
+        super::validate_policies::update(g, u, v, out);
     }
     // Only service jobs migrate allocations off draining nodes; a job's
     // migrate block reaches every group (api TaskGroup.Canonicalize).
@@ -343,6 +360,8 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             let job_block = job.migrate.as_ref().and_then(|j| j.spans.block);
             let help = "remove the migrate block: only service jobs migrate allocations off draining nodes";
             disallowed(job, g, "migrate", m.spans.block.or(job_block), help, out);
+        } else {
+            super::validate_policies::migrate(g, m, v, out);
         }
     }
     let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
