@@ -27,6 +27,8 @@ pub(crate) mod sha1;
 pub mod tree;
 mod unmodelled;
 mod validate;
+mod validate_group;
+mod validate_job;
 mod validate_net;
 mod validate_placement;
 mod validate_policies;

@@ -175,6 +175,8 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
                 "add `datacenters = [\"dc1\"]`",
             ),
         );
+    } else {
+        super::validate_job::datacenters(job, out);
     }
     if job.groups.is_empty() {
         let text = "Missing job task groups";
@@ -224,6 +226,7 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
         } else {
             seen_groups.insert(&g.name, g);
         }
+        super::validate_job::job_loop(job, g, v, out);
     }
     // Job.Validate checks every group's name before validating any group.
     for g in &job.groups {
@@ -232,6 +235,7 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
             |out| group(job, g, v, out),
         );
     }
+    super::validate_job::periodic_and_parameterized(job, v, out);
     if bad_priority && hook_priority {
         priority(job, "job", out);
     }
@@ -292,6 +296,9 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
                 "add a `task \"name\" { ... }` block",
             ),
         );
+    }
+    if !super::validate_group::disconnect(job, g, v, out) {
+        return;
     }
     if let Some(d) = g.max_run_duration {
         let span = gs.best("max_run_duration");
@@ -414,12 +421,14 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let before_ports = v.at_least(0, 10, 0);
     if before_ports {
         leaders(g, out);
+        super::validate_group::volumes(g, v, out);
     }
     let scopes = super::validate_net::networks(g, v, out);
     if !before_ports {
         leaders(g, out);
     }
     super::validate_net::group_services(g, &scopes, v, out);
+    super::validate_group::scaling(job, g, v, out);
     for t in &g.tasks {
         out.nested(Some(format!("Task {} validation failed", t.name)), |out| {
             task(t, g, v, out)
