@@ -350,27 +350,7 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             ),
         );
     }
-    // Since 0.6 ("Disallow update stanza on batch jobs"): only service and
-    // system jobs roll updates out.
-    if let Some(u) = &g.update {
-        if !matches!(job.job_type, JobType::Service | JobType::System) {
-            let job_block = job.update.as_ref().and_then(|j| j.spans.block);
-            let help = "remove the update block: batch and sysbatch jobs have no rolling updates";
-            disallowed(job, g, "update", u.spans.block.or(job_block), help, out);
-        }
-        super::validate_policies::update(g, u, v, out);
-    }
-    // Only service jobs migrate allocations off draining nodes; a job's
-    // migrate block reaches every group (api TaskGroup.Canonicalize).
-    if let Some(m) = &g.migrate {
-        if job.job_type != JobType::Service {
-            let job_block = job.migrate.as_ref().and_then(|j| j.spans.block);
-            let help = "remove the migrate block: only service jobs migrate allocations off draining nodes";
-            disallowed(job, g, "migrate", m.spans.block.or(job_block), help, out);
-        } else {
-            super::validate_policies::migrate(g, m, v, out);
-        }
-    }
+    super::validate_policies::update_and_migrate(job, g, v, out);
     let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
     for (i, t) in g.tasks.iter().enumerate() {
         // TaskGroup.Validate's name loop: an empty name is refused, never
@@ -455,24 +435,6 @@ fn leaders(g: &TaskGroup, out: &mut Out<'_>) {
     .label(span(first), "first leader")
     .help("mark at most one task per group with `leader = true`");
     out.error("Only one task may be marked as leader".into(), d);
-}
-
-/// `Job type "batch" does not allow <block> block`, at the block.
-fn disallowed(
-    job: &Job,
-    g: &TaskGroup,
-    block: &str,
-    span: Option<Span>,
-    help: &str,
-    out: &mut Out<'_>,
-) {
-    let text = format!("Job type \"{}\" does not allow {block} block", job.job_type);
-    let label = format!("{block} block");
-    out.push(
-        text.clone(),
-        "jobspec::value",
-        at(span.or(g.spans.label), text, &label, help),
-    );
 }
 
 /// `Task.Validate`, in its order.

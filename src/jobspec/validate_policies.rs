@@ -49,11 +49,7 @@ pub(super) fn restart(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
         if r.mode != "delay" && r.mode != "fail" {
             let text = format!("Unsupported restart mode: {}", go_q(&r.mode));
             let help = "use mode = \"fail\" (stop restarting after the attempts) or \"delay\" (wait out the interval, then restart again)";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("mode"), text, "unknown mode", help),
-            );
+            err(out, sp("mode"), &text, "unknown mode", help);
         }
         if r.attempts == 0 && r.mode != "fail" {
             let text = format!(
@@ -62,22 +58,14 @@ pub(super) fn restart(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
                 r.attempts
             );
             let help = "with no attempts, say mode = \"fail\", or allow some attempts";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("attempts"), text, "zero attempts", help),
-            );
+            err(out, sp("attempts"), &text, "zero attempts", help);
         }
         // RestartPolicyMinInterval, 5s in every release.
         let min = Duration::secs(5);
         if r.interval < min {
             let text = format!("Interval can not be less than {min} (got {})", r.interval);
             let help = "use an interval of 5s or more";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("interval"), text, "too short", help),
-            );
+            err(out, sp("interval"), &text, "too short", help);
         }
         if r.delay.nanos().saturating_mul(r.attempts) > r.interval.nanos() {
             let text = format!(
@@ -85,10 +73,12 @@ pub(super) fn restart(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
                 r.attempts, r.interval, r.delay
             );
             let help = "attempts × delay must fit in the interval: lengthen the interval, or lower attempts or delay";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("interval"), text, "attempts × delay exceed this", help),
+            err(
+                out,
+                sp("interval"),
+                &text,
+                "attempts × delay exceed this",
+                help,
             );
         }
     });
@@ -115,7 +105,7 @@ pub(super) fn reschedule(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
             };
             let help = "remove the reschedule block: per-node jobs are not rescheduled";
             let span = r.spans.block.or(g.spans.label);
-            out.push(text.into(), CODE, at(span, text, "reschedule policy", help));
+            err(out, span, &text, "reschedule policy", help);
         }
         return;
     }
@@ -137,11 +127,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
         if r.interval.nanos() <= 0 {
             let text = "Interval must be a non zero value if Attempts > 0";
             let help = "give the reschedule interval a positive duration";
-            out.push(
-                text.into(),
-                CODE,
-                at(sp("interval"), text, "no interval", help),
-            );
+            err(out, sp("interval"), &text, "no interval", help);
         }
         if r.unlimited {
             let text = format!(
@@ -149,17 +135,9 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
                 r.attempts, r.interval
             );
             let help = "set either attempts (with an interval) or unlimited = true, not both";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("unlimited"), text, "ambiguous", help),
-            );
+            err(out, sp("unlimited"), &text, "ambiguous", help);
             let text = "If Attempts >0, Unlimited cannot also be set to true";
-            out.push(
-                text.into(),
-                CODE,
-                at(sp("attempts"), text, "ambiguous", help),
-            );
+            err(out, sp("attempts"), &text, "ambiguous", help);
         }
     }
     // ReschedulePolicyMinDelay and ReschedulePolicyMinInterval.
@@ -168,7 +146,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
     if r.delay < min_delay {
         let text = format!("Delay cannot be less than {min_delay} (got {})", r.delay);
         let help = "use a reschedule delay of 5s or more";
-        out.push(text.clone(), CODE, at(sp("delay"), text, "too short", help));
+        err(out, sp("delay"), &text, "too short", help);
         pre_check = false;
     }
     const FUNCTIONS: [&str; 3] = ["constant", "exponential", "fibonacci"];
@@ -179,11 +157,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
             go_q(&r.delay_function)
         );
         let help = "use delay_function = \"constant\", \"exponential\" or \"fibonacci\"";
-        out.push(
-            text.clone(),
-            CODE,
-            at(sp("delay_function"), text, "unknown function", help),
-        );
+        err(out, sp("delay_function"), &text, "unknown function", help);
         pre_check = false;
     }
     if r.delay_function != "constant" {
@@ -194,11 +168,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
                 r.delay
             );
             let help = "use a max_delay of 5s or more";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("max_delay"), text, "too short", help),
-            );
+            err(out, sp("max_delay"), &text, "too short", help);
             pre_check = false;
         }
         if r.max_delay < r.delay {
@@ -207,11 +177,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
                 r.delay, r.max_delay
             );
             let help = "max_delay caps the growing delay: make it at least the delay";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("max_delay"), text, "below delay", help),
-            );
+            err(out, sp("max_delay"), &text, "below delay", help);
             pre_check = false;
         }
     }
@@ -225,11 +191,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
             r.interval
         );
         let help = "use a reschedule interval of 15s or more";
-        out.push(
-            text.clone(),
-            CODE,
-            at(sp("interval"), text, "too short", help),
-        );
+        err(out, sp("interval"), &text, "too short", help);
     }
     if !pre_check {
         return;
@@ -250,20 +212,24 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
             )
         };
         let help = "lengthen the interval, or lower attempts or delay";
-        out.push(
-            text.clone(),
-            CODE,
-            at(sp("interval"), text, "too short for the attempts", help),
+        err(
+            out,
+            sp("interval"),
+            &text,
+            "too short for the attempts",
+            help,
         );
         let text = format!(
             "Set the interval to at least {} to accommodate {} attempts",
             round_secs(recommended),
             r.attempts
         );
-        out.push(
-            text.clone(),
-            CODE,
-            at(sp("interval"), text, "too short for the attempts", help),
+        err(
+            out,
+            sp("interval"),
+            &text,
+            "too short for the attempts",
+            help,
         );
     }
 }
@@ -341,6 +307,51 @@ fn round_secs(d: Duration) -> Duration {
     Duration(if r + r < s { down } else { down + s })
 }
 
+/// The group's update and migrate blocks: refused outside the job types
+/// that use them (`Job type "batch" does not allow update block`), else
+/// validated.
+pub(super) fn update_and_migrate(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
+    // Since 0.6 ("Disallow update stanza on batch jobs"): only service and
+    // system jobs roll updates out.
+    if let Some(u) = &g.update {
+        if !matches!(job.job_type, JobType::Service | JobType::System) {
+            let job_block = job.update.as_ref().and_then(|j| j.spans.block);
+            let help = "remove the update block: batch and sysbatch jobs have no rolling updates";
+            disallowed(job, g, "update", u.spans.block.or(job_block), help, out);
+        }
+        update(g, u, v, out);
+    }
+    // Only service jobs migrate allocations off draining nodes; a job's
+    // migrate block reaches every group (api TaskGroup.Canonicalize).
+    if let Some(m) = &g.migrate {
+        if job.job_type != JobType::Service {
+            let job_block = job.migrate.as_ref().and_then(|j| j.spans.block);
+            let help = "remove the migrate block: only service jobs migrate allocations off draining nodes";
+            disallowed(job, g, "migrate", m.spans.block.or(job_block), help, out);
+        } else {
+            migrate(g, m, v, out);
+        }
+    }
+}
+
+/// `Job type "batch" does not allow <block> block`, at the block.
+fn disallowed(
+    job: &Job,
+    g: &TaskGroup,
+    block: &str,
+    span: Option<Span>,
+    help: &str,
+    out: &mut Out<'_>,
+) {
+    let text = format!("Job type \"{}\" does not allow {block} block", job.job_type);
+    let label = format!("{block} block");
+    out.push(
+        text.clone(),
+        "jobspec::value",
+        at(span.or(g.spans.label), text, &label, help),
+    );
+}
+
 /// `UpdateStrategy.Validate` on the group's merged, canonicalised update.
 pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &mut Out<'_>) {
     policy_item(v, out, |out| {
@@ -348,11 +359,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
         if !matches!(u.health_check.as_str(), "checks" | "task_states" | "manual") {
             let text = format!("Invalid health check given: {}", go_q(&u.health_check));
             let help = "use health_check = \"checks\", \"task_states\" or \"manual\"";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("health_check"), text, "unknown health check", help),
-            );
+            err(out, sp("health_check"), &text, "unknown health check", help);
         }
         if !v.at_least(0, 10, 0) {
             if u.max_parallel < 1 {
@@ -361,11 +368,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                     u.max_parallel
                 );
                 let help = "before Nomad 0.10 max_parallel must be 1 or more";
-                out.push(
-                    text.clone(),
-                    CODE,
-                    at(sp("max_parallel"), text, "below one", help),
-                );
+                err(out, sp("max_parallel"), &text, "below one", help);
             }
         } else if u.max_parallel < 0 {
             let text = format!(
@@ -373,24 +376,22 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.max_parallel
             );
             let help = "use max_parallel = 0 (no rolling updates) or more";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("max_parallel"), text, "negative", help),
-            );
+            err(out, sp("max_parallel"), &text, "negative", help);
         }
         if u.canary < 0 {
             let text = format!("Canary count can not be less than zero: {} < 0", u.canary);
             let help = "use canary = 0 or more";
-            out.push(text.clone(), CODE, at(sp("canary"), text, "negative", help));
+            err(out, sp("canary"), &text, "negative", help);
         }
         if u.canary == 0 && u.auto_promote {
             let text = "Auto Promote requires a Canary count greater than zero";
             let help = "set canary to 1 or more, or remove auto_promote";
-            out.push(
-                text.into(),
-                CODE,
-                at(sp("auto_promote"), text, "no canaries to promote", help),
+            err(
+                out,
+                sp("auto_promote"),
+                &text,
+                "no canaries to promote",
+                help,
             );
         }
         if u.min_healthy_time.nanos() < 0 {
@@ -399,11 +400,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.min_healthy_time
             );
             let help = "use a min_healthy_time of 0s or more";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("min_healthy_time"), text, "negative", help),
-            );
+            err(out, sp("min_healthy_time"), &text, "negative", help);
         }
         if u.healthy_deadline.nanos() <= 0 {
             let text = format!(
@@ -411,11 +408,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.healthy_deadline
             );
             let help = "give healthy_deadline a positive duration";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("healthy_deadline"), text, "not positive", help),
-            );
+            err(out, sp("healthy_deadline"), &text, "not positive", help);
         }
         if u.progress_deadline.nanos() < 0 {
             let text = format!(
@@ -423,11 +416,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.progress_deadline
             );
             let help = "use progress_deadline = 0 (none) or a positive duration";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("progress_deadline"), text, "negative", help),
-            );
+            err(out, sp("progress_deadline"), &text, "negative", help);
         }
         if u.min_healthy_time >= u.healthy_deadline {
             let text = format!(
@@ -435,15 +424,12 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.min_healthy_time, u.healthy_deadline
             );
             let help = "an allocation must be able to stay healthy for min_healthy_time before healthy_deadline passes";
-            out.push(
-                text.clone(),
-                CODE,
-                at(
-                    sp("min_healthy_time"),
-                    text,
-                    "not below healthy_deadline",
-                    help,
-                ),
+            err(
+                out,
+                sp("min_healthy_time"),
+                &text,
+                "not below healthy_deadline",
+                help,
             );
         }
         if u.progress_deadline.nanos() != 0 && u.healthy_deadline >= u.progress_deadline {
@@ -452,25 +438,18 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.healthy_deadline, u.progress_deadline
             );
             let help = "raise progress_deadline above healthy_deadline, or set it to 0";
-            out.push(
-                text.clone(),
-                CODE,
-                at(
-                    sp("progress_deadline"),
-                    text,
-                    "not above healthy_deadline",
-                    help,
-                ),
+            err(
+                out,
+                sp("progress_deadline"),
+                &text,
+                "not above healthy_deadline",
+                help,
             );
         }
         if u.stagger.nanos() <= 0 {
             let text = format!("Stagger must be greater than zero: {}", u.stagger);
             let help = "give stagger a positive duration";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("stagger"), text, "not positive", help),
-            );
+            err(out, sp("stagger"), &text, "not positive", help);
         }
     });
 }
@@ -483,11 +462,7 @@ pub(super) fn migrate(g: &TaskGroup, m: &MigrateStrategy, v: NomadVersion, out: 
         if m.max_parallel < 0 {
             let text = format!("MaxParallel must be >= 0 but found {}", m.max_parallel);
             let help = "use max_parallel = 0 or more";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("max_parallel"), text, "negative", help),
-            );
+            err(out, sp("max_parallel"), &text, "negative", help);
         }
         match m.health_check.as_str() {
             "checks" | "task_states" => {}
@@ -495,51 +470,42 @@ pub(super) fn migrate(g: &TaskGroup, m: &MigrateStrategy, v: NomadVersion, out: 
                 if m.max_parallel > 0 {
                     let text = "Missing HealthCheck";
                     let help = "use health_check = \"checks\" or \"task_states\"";
-                    out.push(
-                        text.into(),
-                        CODE,
-                        at(sp("health_check"), text, "empty", help),
-                    );
+                    err(out, sp("health_check"), &text, "empty", help);
                 }
             }
             other => {
                 let text = format!("Invalid HealthCheck: {}", go_q(other));
                 let help = "use health_check = \"checks\" or \"task_states\"";
-                out.push(
-                    text.clone(),
-                    CODE,
-                    at(sp("health_check"), text, "unknown health check", help),
-                );
+                err(out, sp("health_check"), &text, "unknown health check", help);
             }
         }
         if m.min_healthy_time.nanos() < 0 {
             let text = format!("MinHealthyTime is {} and must be >= 0", m.min_healthy_time);
             let help = "use a min_healthy_time of 0s or more";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("min_healthy_time"), text, "negative", help),
-            );
+            err(out, sp("min_healthy_time"), &text, "negative", help);
         }
         if m.healthy_deadline.nanos() < 0 {
             let text = format!("HealthyDeadline is {} and must be >= 0", m.healthy_deadline);
             let help = "use a healthy_deadline of 0s or more";
-            out.push(
-                text.clone(),
-                CODE,
-                at(sp("healthy_deadline"), text, "negative", help),
-            );
+            err(out, sp("healthy_deadline"), &text, "negative", help);
         }
         if m.min_healthy_time > m.healthy_deadline {
             let text = "MinHealthyTime must be less than HealthyDeadline";
             let help = "an allocation must be able to stay healthy for min_healthy_time before healthy_deadline passes";
-            out.push(
-                text.into(),
-                CODE,
-                at(sp("min_healthy_time"), text, "above healthy_deadline", help),
+            err(
+                out,
+                sp("min_healthy_time"),
+                &text,
+                "above healthy_deadline",
+                help,
             );
         }
     });
+}
+
+/// One error: Nomad's text, and our diagnostic at `span` with the same words.
+fn err(out: &mut Out<'_>, span: Option<Span>, text: &str, label: &str, help: &str) {
+    out.push(text.to_string(), CODE, at(span, text, label, help));
 }
 
 fn go_q(s: &str) -> String {

@@ -9,6 +9,11 @@
 //! and the structs_test.go tests cited; the nesting follows go-multierror:
 //! up to 1.7 a policy's multierror is one inner item of the group's, from
 //! 1.8.0 `multierror.Append` flattens it.
+//!
+//! The rest of the job- and group-level rules follow: `Job.Validate`'s
+//! first loop, periodic and parameterized jobs, `validateScalingPolicy`,
+//! `DisconnectStrategy.Validate` (group.go) and `VolumeRequest.Validate`
+//! (volumes.go).
 
 mod common;
 
@@ -33,7 +38,7 @@ fn job(job_type: &str, job_body: &str, group_body: &str) -> String {
 }
 
 fn run(cmd: &str, tag: &str, text: &str, v: &str) -> (i32, String) {
-    let d = TempDir::new(&format!("group-policies-{cmd}-{tag}-{v}"));
+    let d = TempDir::new(&format!("group-validation-{cmd}-{tag}-{v}"));
     d.put("j.nomad", text);
     let o = d.run(&[cmd, "--nomad-version", v, "j.nomad"]);
     let err = String::from_utf8_lossy(&o.stderr);
@@ -53,16 +58,20 @@ fn refused(tag: &str, v: &str, text: &str, want: &str, inner: &str) {
     assert!(err.contains(inner), "{tag} {v}: {err}");
 }
 
-/// One error inside group g, nested as `v`'s TaskGroup.Validate nests a
-/// policy's multierror.
+/// Errors inside group g, each one item of its list.
+fn group_items(items: &[&str]) -> String {
+    me(&[&format!("Task group g validation failed: {}", me(items))])
+}
+
+/// One policy's errors inside group g, nested as `v`'s TaskGroup.Validate
+/// nests a policy's multierror.
 fn in_group(v: &str, errs: &[&str]) -> String {
     let flat = !matches!(v, "1.0.0" | "1.6.0");
-    let group = if flat {
-        me(errs)
+    if flat {
+        group_items(errs)
     } else {
-        me(&[me(errs).as_str()])
-    };
-    me(&[&format!("Task group g validation failed: {group}")])
+        group_items(&[me(errs).as_str()])
+    }
 }
 
 #[test]
@@ -211,4 +220,148 @@ fn valid_policies_pass() {
         let (code, err) = run("validate", "valid", &job("service", "", body), v);
         assert_eq!(code, 0, "{v}: {err}");
     }
+}
+
+#[test]
+fn scaling_bounds_hold_the_count() {
+    // validateScalingPolicy @v1.6.0 and @v2.0.5 (TestJob_ValidateScaling).
+    let body = "    count = 5\n    scaling {\n      min = 1\n      max = 3\n    }";
+    let inner =
+        "Scaling policy invalid: task group count must not be greater than maximum count in scaling policy";
+    let item = format!(
+        "Task group scaling policy validation failed: {}",
+        me(&[inner])
+    );
+    for v in ["1.6.0", "2.0.5"] {
+        refused(
+            "scaling-max",
+            v,
+            &job("service", "", body),
+            &group_items(&[&item]),
+            inner,
+        );
+    }
+    let body = "    scaling {\n      min = 5\n      max = 3\n    }";
+    // count defaults to min (api TaskGroup.Canonicalize): 5 > max 3.
+    let a = "Scaling policy invalid: maximum count must not be less than minimum count";
+    let b =
+        "Scaling policy invalid: task group count must not be greater than maximum count in scaling policy";
+    let item = format!(
+        "Task group scaling policy validation failed: {}",
+        me(&[a, b])
+    );
+    refused(
+        "scaling-min",
+        "2.0.5",
+        &job("service", "", body),
+        &group_items(&[&item]),
+        a,
+    );
+}
+
+#[test]
+fn volume_types_are_checked() {
+    // VolumeRequest.Validate @v2.0.5 (plain error, no list); TaskGroup.Validate
+    // @v1.0.0 checked it inline with other words.
+    let body = "    volume \"v\" {\n      type = \"bogus\"\n      source = \"x\"\n    }";
+    let text = "Task group volume validation for v failed: volume has unrecognized type bogus";
+    refused(
+        "volume-205",
+        "2.0.5",
+        &job("service", "", body),
+        &group_items(&[text]),
+        text,
+    );
+    let text = "Volume v has unrecognised type bogus";
+    refused(
+        "volume-100",
+        "1.0.0",
+        &job("service", "", body),
+        &group_items(&[text]),
+        text,
+    );
+}
+
+#[test]
+fn disconnect_settings_are_checked() {
+    // DisconnectStrategy.Validate (group.go @v2.0.5): `%w: %s`.
+    let body = "    disconnect {\n      reconcile = \"bogus\"\n    }";
+    let text = "reconcile option is invalid: bogus";
+    refused(
+        "reconcile",
+        "2.0.5",
+        &job("service", "", body),
+        &group_items(&[text]),
+        text,
+    );
+    let body =
+        "    disconnect {\n      lost_after = \"1h\"\n      stop_on_client_after = \"1m\"\n    }";
+    let text = "Disconnect cannot be configured with both lost_after and stop_after";
+    refused(
+        "lost-stop",
+        "2.0.5",
+        &job("service", "", body),
+        &group_items(&[text]),
+        text,
+    );
+}
+
+#[test]
+fn job_loop_checks() {
+    // Job.Validate @v2.0.5: datacenter entries; a system group's count.
+    let text = "Job task group g has count 3. Count cannot exceed 1 with system scheduler";
+    refused(
+        "system-count",
+        "2.0.5",
+        &job("system", "", "    count = 3"),
+        &me(&[text]),
+        text,
+    );
+    let t = "job \"j\" {\n  datacenters = [\"dc1\", \"\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      config {\n        command = \"/bin/true\"\n      }\n    }\n  }\n}\n";
+    let text = "Job datacenter must be non-empty string";
+    refused("empty-dc", "2.0.5", t, &me(&[text]), text);
+}
+
+#[test]
+fn periodic_and_parameterized_jobs_are_batch_jobs() {
+    // Job.Validate @v1.0.0 (batch only) and @v2.0.5 (batch or sysbatch);
+    // ParameterizedJobConfig.Validate.
+    let periodic = "  periodic {\n    cron = \"*/5 * * * *\"\n  }";
+    for (v, types) in [
+        ("1.0.0", "\"batch\""),
+        ("2.0.5", "\"batch\" or \"sysbatch\""),
+    ] {
+        let text = format!("Periodic can only be used with {types} scheduler");
+        refused(
+            "periodic",
+            v,
+            &job("service", periodic, ""),
+            &me(&[&text]),
+            &text,
+        );
+    }
+    let param = "  parameterized {\n    payload = \"bogus\"\n  }";
+    let text = "Unknown payload requirement: \"bogus\"";
+    refused(
+        "payload",
+        "2.0.5",
+        &job("batch", param, ""),
+        &me(&[&me(&[text])]),
+        text,
+    );
+}
+
+#[test]
+fn valid_group_settings_pass() {
+    let body = "    count = 2\n    scaling {\n      min = 1\n      max = 3\n    }\n    volume \"v\" {\n      type = \"host\"\n      source = \"x\"\n    }\n    disconnect {\n      lost_after = \"1h\"\n      reconcile = \"keep_original\"\n    }";
+    let (code, err) = run("validate", "valid", &job("service", "", body), "2.0.5");
+    assert_eq!(code, 0, "{err}");
+    let periodic = "  periodic {\n    cron = \"*/5 * * * *\"\n  }\n  parameterized {\n    payload = \"required\"\n  }";
+    let (code, err) = run(
+        "validate",
+        "valid-batch",
+        &job("batch", periodic, ""),
+        "2.0.5",
+    );
+    assert_eq!(code, 0, "{err}");
 }
