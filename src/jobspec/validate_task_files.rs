@@ -156,9 +156,11 @@ pub(super) fn template(tp: &Template, v: NomadVersion, out: &mut Out<'_>) {
             help,
         );
     };
-    // A `data` whose value failed to evaluate (a `file()` we could not
-    // read) is reported where it failed; Nomad never got that far.
-    let written = s.written("data") || s.written("source");
+    // A `data` whose value failed to evaluate (a `file()` or a local we
+    // could not read) is reported where it failed; Nomad never got that
+    // far. The model drops such a value, so the block's text tells.
+    let text = s.block.map(|b| out.src().slice(b)).unwrap_or("");
+    let written = s.written("data") || s.written("source") || writes(text, &["data", "source"]);
     if tp.source_path.is_empty() && tp.embedded_tmpl.is_empty() && !written {
         let text = "Must specify a source path or have an embedded template";
         missing(
@@ -296,6 +298,26 @@ pub(super) fn template(tp: &Template, v: NomadVersion, out: &mut Out<'_>) {
     }
 }
 
+/// Whether a block's text sets one of `names` at its own level (a line
+/// `name = ...` one brace deep).
+fn writes(block: &str, names: &[&str]) -> bool {
+    let mut depth = 0i32;
+    for line in block.lines() {
+        let l = line.trim_start();
+        if depth == 1 {
+            let key = l
+                .split(|c: char| c.is_whitespace() || c == '=')
+                .next()
+                .unwrap_or("");
+            if names.contains(&key) && l[key.len()..].trim_start().starts_with('=') {
+                return true;
+            }
+        }
+        depth += l.matches('{').count() as i32 - l.matches('}').count() as i32;
+    }
+    false
+}
+
 /// `strconv.ParseUint(perms, 8, 12)`'s error, character by character.
 fn parse_perms(s: &str) -> Result<u64, String> {
     let mut n: u64 = 0;
@@ -337,6 +359,15 @@ mod tests {
         assert!(!escapes("task/local/", "../secrets/x"));
         assert!(escapes("task/local/", "../../../x"));
         assert!(!escapes("task", "../../alloc-id/x"));
+    }
+
+    #[test]
+    fn a_written_attribute_is_seen_at_its_level_only() {
+        let b = "template {\n  data = local.x\n  destination = \"a\"\n}";
+        assert!(writes(b, &["data"]));
+        let nested = "template {\n  wait {\n    data = 1\n  }\n}";
+        assert!(!writes(nested, &["data"]));
+        assert!(!writes("template {\n  database = 1\n}", &["data"]));
     }
 
     #[test]
