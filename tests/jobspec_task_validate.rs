@@ -101,13 +101,14 @@ fn cases() -> Vec<Case> {
             name: "progress-deadline",
             jt: "service",
             task: "t",
-            body: "      kill_timeout = \"2m\"",
-            group: "    update {\n      max_parallel = 1\n      progress_deadline = \"1m\"\n    }",
+            body: "      kill_timeout = \"11m\"",
+            // The deadline stays above the 5m healthy deadline (UpdateStrategy.Validate).
+            group: "    update {\n      max_parallel = 1\n      progress_deadline = \"10m\"\n    }",
             // From 1.6.0 (Task.Validate takes the group).
             want: |v| {
                 (v == "1.6.0" || v == "2.0.5").then(|| {
                     vec![s(
-                        "KillTimout (2m0s) longer than the group's ProgressDeadline (1m0s)",
+                        "KillTimout (11m0s) longer than the group's ProgressDeadline (10m0s)",
                     )]
                 })
             },
