@@ -152,6 +152,12 @@ fn class_hash(n: &Node) -> u64 {
     h.finish()
 }
 
+/// `distinct_hosts` and `distinct_property` depend on what is placed, so
+/// they are not checked (nor cached) with the others.
+fn placement_bound(c: &Constraint) -> bool {
+    c.operand == "distinct_hosts" || c.operand == "distinct_property"
+}
+
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
 /// constraints, then group drivers, constraints and devices, cached per
 /// computed class, then the checks that depend on what is placed.
@@ -174,15 +180,11 @@ impl Engine<'_> {
                 c
             }
         };
-        let job_cs: Vec<&Constraint> = ask
-            .job
-            .constraints
-            .iter()
-            .filter(|c| c.operand != "distinct_hosts" && c.operand != "distinct_property")
-            .collect();
-        let job_escapes = job_cs
-            .iter()
-            .any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
+        // Constraints that depend on what is placed are checked later
+        // (`transient`); the rest are walked in place, not collected, on
+        // every check.
+        let job_cs = || ask.job.constraints.iter().filter(|c| !placement_bound(c));
+        let job_escapes = job_cs().any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
         if cache && !job_escapes {
             if let Some(ok) = self.job_class_ok.get(&class) {
                 if !ok {
@@ -192,7 +194,7 @@ impl Engine<'_> {
         }
         let mut job_fail = None;
         if !(cache && !job_escapes && self.job_class_ok.get(&class) == Some(&true)) {
-            job_fail = self.first_failed(&job_cs, n);
+            job_fail = self.first_failed(job_cs(), n);
             if cache && !job_escapes {
                 self.job_class_ok.insert(class, job_fail.is_none());
             }
@@ -200,19 +202,21 @@ impl Engine<'_> {
         if job_fail.is_some() {
             return job_fail;
         }
-        let tg_cs: Vec<&Constraint> = ask
-            .tg
-            .constraints
-            .iter()
-            .chain(ask.tg.tasks.iter().flat_map(|t| t.constraints.iter()))
-            .filter(|c| c.operand != "distinct_hosts" && c.operand != "distinct_property")
-            .collect();
-        let tg_escapes = tg_cs
-            .iter()
-            .any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
-        let key = (ask.tg.name.clone(), class);
+        let tg_cs = || {
+            ask.tg
+                .constraints
+                .iter()
+                .chain(ask.tg.tasks.iter().flat_map(|t| t.constraints.iter()))
+                .filter(|c| !placement_bound(c))
+        };
+        let tg_escapes = tg_cs().any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
         if cache && !tg_escapes {
-            if let Some(ok) = self.tg_class_ok.get(&key) {
+            let known = self
+                .tg_class_ok
+                .get(&class)
+                .and_then(|v| v.iter().find(|(name, _)| *name == ask.tg.name))
+                .map(|(_, ok)| *ok);
+            if let Some(ok) = known {
                 if !ok {
                     return Some("computed class ineligible".into());
                 }
@@ -224,13 +228,16 @@ impl Engine<'_> {
             fail = Some("missing drivers".to_string());
         }
         if fail.is_none() {
-            fail = self.first_failed(&tg_cs, n);
+            fail = self.first_failed(tg_cs(), n);
         }
         if fail.is_none() && !super::device::has_devices(ask.tg, n, self.world.nomad_version) {
             fail = Some("missing devices".to_string());
         }
         if cache && !tg_escapes {
-            self.tg_class_ok.insert(key, fail.is_none());
+            self.tg_class_ok
+                .entry(class)
+                .or_default()
+                .push((ask.tg.name.clone(), fail.is_none()));
         }
         if fail.is_some() {
             return fail;
@@ -240,18 +247,22 @@ impl Engine<'_> {
 
     /// The metric key of the first of `cs` that `n` does not meet, in
     /// order (Nomad's `ConstraintChecker` stops at the first).
-    fn first_failed(&self, cs: &[&Constraint], n: &Node) -> Option<String> {
-        cs.iter()
-            .find(|c| {
-                !holds(
-                    &c.operand,
-                    &c.ltarget,
-                    &c.rtarget,
-                    n,
-                    self.world.nomad_version,
-                )
-            })
-            .map(|c| c.metric_key())
+    fn first_failed<'c>(
+        &self,
+        cs: impl Iterator<Item = &'c Constraint>,
+        n: &Node,
+    ) -> Option<String> {
+        let mut cs = cs;
+        cs.find(|c| {
+            !holds(
+                &c.operand,
+                &c.ltarget,
+                &c.rtarget,
+                n,
+                self.world.nomad_version,
+            )
+        })
+        .map(|c| c.metric_key())
     }
 
     /// distinct_hosts / distinct_property: depend on what is already placed.
