@@ -61,11 +61,17 @@ pub fn normalize(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // Only a named folder cancels a `..`: popping an earlier `..`
+            // turned `jobs/../../../etc/x` into `etc/x`, a path inside the
+            // project that Nomad would never read, where it is outside.
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
@@ -445,6 +451,20 @@ impl Vfs for OverlayVfs<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_keeps_every_parent_step_that_leaves_the_start() {
+        let n = |p: &str| normalize(Path::new(p));
+        assert_eq!(n("a/./b/../c"), PathBuf::from("a/c"));
+        assert_eq!(n("jobs/../x"), PathBuf::from("x"));
+        assert_eq!(n("jobs/../../x"), PathBuf::from("../x"));
+        // Two steps above the start stay two: an earlier `..` is not a
+        // folder a later one can cancel.
+        assert_eq!(n("jobs/../../../etc/x"), PathBuf::from("../../etc/x"));
+        assert_eq!(n("../../a/../b"), PathBuf::from("../../b"));
+        assert_eq!(n("/a/../../etc"), PathBuf::from("/etc"));
+        assert_eq!(n("/.."), PathBuf::from("/"));
+    }
 
     #[cfg(unix)]
     #[test]

@@ -319,6 +319,29 @@ fn a_job_update_twice_or_not_an_object() {
     }
 }
 
+/// A group's update written twice is one fault with one text before 1.0:
+/// parseGroups' `only one 'update' block allowed` (jobspec/parse_group.go at
+/// v0.12.12, parse.go at v0.9.3: no group name in the prefix). The lowering's HCL2 wording (`Duplicate
+/// update block`) is not printed beside it.
+#[test]
+fn a_group_update_twice_is_reported_once_in_hcl1_words() {
+    let twice = "    update {\n      max_parallel = 1\n    }\n    update {\n      max_parallel = 2\n    }\n";
+    let text = job("", twice);
+    for v in ["0.9.3", "0.12.12"] {
+        refused(
+            "group-update-twice",
+            &text,
+            v,
+            "group: update -> only one 'update' block allowed",
+        );
+        for cmd in ["validate", "plan", "check"] {
+            let (_, out) = run(cmd, "group-update-twice-once", &text, v);
+            assert!(!out.contains("Duplicate update block"), "{cmd} {v}: {out}");
+            assert!(!out.contains("jobspec::duplicate"), "{cmd} {v}: {out}");
+        }
+    }
+}
+
 /// A key the release does not know is CheckHCLKeys' error at the start of
 /// its level: a group's `volume` under 0.9.3 (parse.go@v0.9.3 parseGroups'
 /// valid list) stops the parser before the group's tasks, so a task's

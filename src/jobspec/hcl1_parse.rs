@@ -23,6 +23,7 @@
 //! first in parse order, its error is Nomad's and this one is not.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::hcl1_resources;
 use super::hcl1_singles::{self, Found, Step};
@@ -52,6 +53,14 @@ pub fn check(job: &Node, gate: Option<Level>, src: &Source, v: NomadVersion, dia
     if gate.is_some_and(|g| g < e.level) {
         return;
     }
+    // The lowering reports a repeated once-only block in HCL2's words
+    // (`Duplicate update block`); where HCL1's parser refuses the same block,
+    // its text is the one Nomad prints, and one repeat is one fault.
+    diags.0.retain(|d| {
+        !(d.code == "jobspec::duplicate"
+            && d.primary_span() == Some(e.span)
+            && d.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, src)))
+    });
     diags.push(
         Diag::error(CODE, format!("error parsing 'job': {}", e.text))
             .at(src, e.span, e.label)

@@ -1,0 +1,45 @@
+//! A `file()` path that climbs out of the project through more `..` steps
+//! than the job file's folder is deep is outside, however it is reached.
+//! Lexical normalisation once let a later `..` cancel an earlier one, so
+//! `jobs/../../../x` became `x` inside the project: `check` read a file Nomad
+//! would never read (it reads `../../x` beside the project) and passed, while
+//! `validate`, given the path another way, refused it.
+
+mod common;
+
+use common::{output_text, TempDir};
+
+const JOB: &str = r#"job "climb" {
+  datacenters = ["dc1"]
+  meta { x = file("../../../x") }
+  group "g" {
+    task "t" {
+      driver = "docker"
+      config { image = "x:1" }
+    }
+  }
+}
+"#;
+
+#[test]
+fn climbing_past_the_job_folder_is_refused_by_check_validate_and_plan() {
+    let d = TempDir::demo("fence-climb");
+    d.put("jobs/climb.nomad", JOB);
+    // The file the old normalisation wrongly resolved to, inside the project.
+    d.put("x", "INSIDE-CONTENT");
+    common::git(&d.0, &["init", "-q"]);
+    for args in [
+        &["check", "jobs/climb.nomad"][..],
+        &["validate", "jobs/climb.nomad"],
+        &["plan", "jobs/climb.nomad"],
+    ] {
+        let out = d.run(args);
+        let all = output_text(&out);
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {all}");
+        assert!(
+            all.contains(r#"refusing to read "../../../x": it is outside the repository"#),
+            "{args:?}: {all}"
+        );
+        assert!(!all.contains("INSIDE-CONTENT"), "{args:?}: {all}");
+    }
+}
