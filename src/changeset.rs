@@ -373,7 +373,7 @@ fn load_valid<'j>(
     if let Some(job) = loader.known(&source.text, known.iter().map(|r| &r.job)) {
         return Some(std::borrow::Cow::Borrowed(job));
     }
-    let parsed = loader.load_source(vfs, source);
+    let parsed = loader.load_job_source(vfs, source);
     // Moved out rather than through NewVersion::of, which copies the job.
     match parsed.job {
         Some(job) if !parsed.diags.has_errors() => Some(std::borrow::Cow::Owned(job)),

@@ -10,7 +10,19 @@ pub use line_index::LineIndex;
 
 /// A byte range into one [`SourceFile`]. Spans are absolute file offsets, as
 /// hcl-edit reports them, so they survive being passed between modules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

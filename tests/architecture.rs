@@ -13,8 +13,20 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundations (text, paths, diagnostics, git, versions)",
         &[
-            "source", "suggest", "version", "project", "vfs", "nesting", "diag", "escape",
-            "gotext", "embedded", "git", "threads", "ids",
+            "source",
+            "suggest",
+            "version",
+            "project",
+            "vfs",
+            "nesting",
+            "diag",
+            "escape",
+            "gotext",
+            "embedded",
+            "git",
+            "threads",
+            "ids",
+            "cache_dir",
         ],
     ),
     (

@@ -20,9 +20,9 @@ use common::ColorArgs;
 pub struct Cli {
     #[command(flatten)]
     pub color: ColorArgs,
-    /// Schedule the world's running jobs afresh instead of reading their
-    /// placements from the cache in the user's cache directory (also
-    /// NOMAD_PREFLIGHT_NO_CACHE=1). See README, "Cache".
+    /// Load and schedule the world's running jobs afresh instead of reading
+    /// their jobs and placements from the cache in the user's cache
+    /// directory (also NOMAD_PREFLIGHT_NO_CACHE=1). See README, "Cache".
     #[arg(long, global = true)]
     pub no_cache: bool,
     #[command(subcommand)]
@@ -197,7 +197,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    crate::scheduler::disk_cache::enable(!cli.no_cache);
+    crate::cache_dir::enable(!cli.no_cache);
     let color = &cli.color;
     match &cli.command {
         Command::Rehearse(a) => rehearse::run(a, color),

@@ -106,24 +106,34 @@ pub(super) fn tree_to_index(
     if skipped.iter().any(|s| s.is_empty()) {
         return Ok(Vec::new()); // the index would write exactly `tree`
     }
-    // As `dir/`, skipped directories sort so that the greatest one not after
-    // a path is the only one that can hold it (they never nest).
-    let mut skipped: Vec<BString> = skipped
-        .into_iter()
-        .map(|s| join(s.as_ref(), BStr::new("")))
+    // The index is sorted by path, so the entries below a skipped directory
+    // (as `dir/`) are one run, found by two binary searches and stepped
+    // over whole: a hook in a repository of 20,000 files looks at the
+    // entries of the changed directories only.
+    let entries = index.entries();
+    let mut runs: Vec<std::ops::Range<usize>> = skipped
+        .iter()
+        .map(|dir| {
+            let dir = join(dir.as_ref(), BStr::new(""));
+            let lo = entries.partition_point(|e| e.path(index) < dir.as_bstr());
+            let len = entries[lo..].partition_point(|e| e.path(index).starts_with(dir.as_slice()));
+            lo..lo + len
+        })
         .collect();
-    skipped.sort();
-    let under_skipped = |path: &BStr| {
-        let i = skipped.partition_point(|s| s.as_bstr() <= path);
-        i > 0 && path.starts_with(skipped[i - 1].as_slice())
-    };
+    runs.sort_by_key(|r| r.start);
+    let mut kept = Vec::with_capacity(runs.len() + 1);
+    let mut at = 0;
+    for r in runs {
+        if r.start > at {
+            kept.push(at..r.start);
+        }
+        at = at.max(r.end);
+    }
+    kept.push(at..entries.len());
     let mut unmerged = BTreeSet::new();
     let mut staged = Vec::new();
-    for entry in index.entries() {
+    for entry in kept.into_iter().flat_map(|r| &entries[r]) {
         let path = entry.path(index);
-        if under_skipped(path) {
-            continue;
-        }
         if entry.stage_raw() != 0 {
             unmerged.insert(path.to_owned());
         } else if !entry

@@ -8,7 +8,7 @@
 //! executable), the seed and every input of the world as loaded (its
 //! `Debug` form: cluster, namespaces, quotas, policy and each running job's
 //! spec and source text). It lives in the user's cache directory only
-//! ([`default_dir`]), never in the repository tree, which is untrusted
+//! ([`crate::cache_dir::default_dir`]), never in the repository tree, which is untrusted
 //! input. An entry that cannot be read, has another key, fails its
 //! checksum or does not decode is ignored and recomputed. `--no-cache` (or
 //! `NOMAD_PREFLIGHT_NO_CACHE=1`) turns it off for a run. Worlds pinned from
@@ -16,7 +16,7 @@
 //! scheduled, so there is nothing to save.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -36,76 +36,8 @@ const MAGIC: &[u8; 8] = b"NPPLACE4";
 const MAX_ENTRIES: usize = 32;
 /// An entry larger than this is not written (a world far past the caps).
 const MAX_BYTES: usize = 1 << 30;
-/// The environment variable naming the cache directory (absolute).
-pub const DIR_ENV: &str = "NOMAD_PREFLIGHT_CACHE_DIR";
-/// The environment variable that turns the cache off (`1`).
-pub const OFF_ENV: &str = "NOMAD_PREFLIGHT_NO_CACHE";
-
-/// Where this process keeps entries: `None` until the CLI turns it on, so
-/// the library and its tests never touch the user's files.
-static ACTIVE: OnceLock<Option<PathBuf>> = OnceLock::new();
-
-/// Turn the cache on for this process (the CLI does, unless `--no-cache`),
-/// in [`default_dir`]. Without a usable directory it stays off.
-pub fn enable(on: bool) {
-    let off = std::env::var(OFF_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
-    let dir = if on && !off { default_dir() } else { None };
-    let _ = ACTIVE.set(dir);
-}
-
-/// The cache directory this process uses, if it is on.
-pub fn active() -> Option<&'static Path> {
-    ACTIVE.get().and_then(|d| d.as_deref())
-}
-
-/// The user's cache directory for nomad-preflight: `$NOMAD_PREFLIGHT_CACHE_DIR`,
-/// else `$XDG_CACHE_HOME/nomad-preflight`, else the platform's (`~/.cache`,
-/// `~/Library/Caches`, `%LOCALAPPDATA%`). Only absolute paths count: a
-/// relative one would land in the current directory, often the repository.
-pub fn default_dir() -> Option<PathBuf> {
-    dir_from(|name| std::env::var_os(name))
-}
-
-fn dir_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
-    let abs = |name: &str| var(name).map(PathBuf::from).filter(|p| p.is_absolute());
-    if let Some(d) = abs(DIR_ENV) {
-        return Some(d);
-    }
-    if let Some(d) = abs("XDG_CACHE_HOME") {
-        return Some(d.join("nomad-preflight"));
-    }
-    if cfg!(windows) {
-        return abs("LOCALAPPDATA").map(|d| d.join("nomad-preflight"));
-    }
-    let home = abs("HOME")?;
-    Some(if cfg!(target_os = "macos") {
-        home.join("Library/Caches/nomad-preflight")
-    } else {
-        home.join(".cache/nomad-preflight")
-    })
-}
-
-/// The running binary: a rebuilt executable never reads an older one's
-/// entries, whatever its version number says.
-fn binary_identity() -> Option<String> {
-    static ID: OnceLock<Option<String>> = OnceLock::new();
-    ID.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        let meta = std::fs::metadata(exe).ok()?;
-        let mtime = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
-        Some(format!(
-            "{} {} {}",
-            env!("CARGO_PKG_VERSION"),
-            meta.len(),
-            mtime.as_nanos()
-        ))
-    })
-    .clone()
-}
+pub use crate::cache_dir::active;
+use crate::cache_dir::binary_identity;
 
 /// An entry's content address.
 pub type Key = [u8; 32];
@@ -282,8 +214,7 @@ fn decode(
 }
 
 fn entry_path(dir: &Path, key: &Key) -> PathBuf {
-    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-    dir.join(format!("{hex}.placements"))
+    crate::cache_dir::entry_path(dir, key, "placements")
 }
 
 /// The cached replay of `key`, if `dir` holds an intact one.
@@ -305,51 +236,7 @@ pub fn store(dir: &Path, key: &Key, sim: &Simulation, running: &[Arc<Job>]) {
     let Some(bytes) = encode(key, sim, running).filter(|b| b.len() <= MAX_BYTES) else {
         return;
     };
-    if create_private_dir(dir).is_err() {
-        return;
-    }
-    let path = entry_path(dir, key);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-        return;
-    }
-    prune(dir);
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::create_dir_all(dir)
-    }
-}
-
-/// Remove the oldest entries beyond [`MAX_ENTRIES`].
-fn prune(dir: &Path) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = read
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "placements"))
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    if entries.len() <= MAX_ENTRIES {
-        return;
-    }
-    entries.sort();
-    let excess = entries.len() - MAX_ENTRIES;
-    for (_, p) in entries.into_iter().take(excess) {
-        let _ = std::fs::remove_file(p);
-    }
+    crate::cache_dir::write_entry(dir, &entry_path(dir, key), &bytes, MAX_ENTRIES);
 }
 
 /// Placements asked of the scheduler (allocations × clients) below which
@@ -524,51 +411,5 @@ mod tests {
             r.job.priority += 1;
         }
         assert_ne!(key(&edited, 1), Some(k));
-    }
-
-    #[test]
-    #[cfg(all(unix, not(target_os = "macos")))]
-    fn the_directory_is_never_relative() {
-        // A relative value would put entries in the current directory,
-        // usually the repository under check: it is passed over.
-        fn env<'a>(
-            vars: &'a [(&'a str, &'a str)],
-        ) -> impl Fn(&str) -> Option<std::ffi::OsString> + 'a {
-            move |name: &str| {
-                vars.iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| std::ffi::OsString::from(v))
-            }
-        }
-        let all = [(DIR_ENV, "/c/np"), ("XDG_CACHE_HOME", "/x"), ("HOME", "/h")];
-        assert_eq!(dir_from(env(&all)), Some(PathBuf::from("/c/np")));
-        let relative = [
-            (DIR_ENV, "cache"),
-            ("XDG_CACHE_HOME", ".cache"),
-            ("HOME", "/h"),
-        ];
-        assert_eq!(
-            dir_from(env(&relative)),
-            Some(PathBuf::from("/h/.cache/nomad-preflight"))
-        );
-        assert_eq!(
-            dir_from(env(&[("XDG_CACHE_HOME", "/x")])),
-            Some(PathBuf::from("/x/nomad-preflight"))
-        );
-        assert_eq!(dir_from(env(&[("HOME", "home")])), None);
-    }
-
-    #[test]
-    fn pruning_keeps_the_newest_entries() {
-        let dir = scratch("prune");
-        std::fs::create_dir_all(&dir).expect("dir");
-        for i in 0..MAX_ENTRIES + 3 {
-            std::fs::write(dir.join(format!("{i:03}.placements")), b"x").expect("write");
-        }
-        std::fs::write(dir.join("other.txt"), b"x").expect("write");
-        prune(&dir);
-        let left = std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
-        assert_eq!(left, MAX_ENTRIES + 1, "entries pruned, other files left");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

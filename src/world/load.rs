@@ -318,7 +318,7 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                 continue;
             }
         }
-        let parsed = loader.load(vfs, &path);
+        let parsed = loader.load_job(vfs, &path);
         let failed = parsed.diags.has_errors();
         diags.extend(parsed.diags);
         match parsed.job {

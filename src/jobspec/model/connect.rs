@@ -5,7 +5,7 @@
 use super::*;
 
 /// `connect { ... }` (`ConsulConnect`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsulConnect {
     pub native: bool,
     pub sidecar_service: Option<SidecarService>,
@@ -38,7 +38,7 @@ impl ConsulConnect {
 }
 
 /// `sidecar_service { ... }` (`ConsulSidecarService`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SidecarService {
     pub tags: Vec<String>,
     pub port: String,
@@ -49,7 +49,7 @@ pub struct SidecarService {
 }
 
 /// `proxy { ... }` of a sidecar service (`ConsulProxy`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsulProxy {
     pub local_service_address: String,
     pub local_service_port: i64,
@@ -61,7 +61,7 @@ pub struct ConsulProxy {
 }
 
 /// `upstreams { ... }` (`ConsulUpstream`, a value in Nomad's slice).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsulUpstream {
     pub destination_name: String,
     pub destination_namespace: String,
@@ -80,12 +80,12 @@ pub struct ConsulUpstream {
 }
 
 /// `expose { path { ... } }` (`ConsulExposeConfig`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExposeConfig {
     pub paths: Vec<ExposePath>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExposePath {
     pub path: String,
     pub protocol: String,
@@ -94,7 +94,7 @@ pub struct ExposePath {
 }
 
 /// `transparent_proxy { ... }` (`ConsulTransparentProxy`, 1.8+).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransparentProxy {
     pub uid: String,
     pub outbound_port: i64,
@@ -109,7 +109,7 @@ pub struct TransparentProxy {
 /// `sidecar_task { ... }` (`SidecarTask`): overrides merged into the task
 /// Nomad injects. Pointer fields of Nomad's struct are `Option`s here, as
 /// "unset" and "zero" merge differently.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SidecarTask {
     pub name: String,
     pub driver: String,

@@ -6,7 +6,7 @@
 use super::*;
 
 /// `gateway { ... }` (`ConsulGateway`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsulGateway {
     pub proxy: Option<GatewayProxy>,
     pub ingress: Option<IngressConfig>,
@@ -33,7 +33,7 @@ impl ConsulGateway {
 }
 
 /// `proxy { ... }` of a gateway (`ConsulGatewayProxy`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GatewayProxy {
     pub connect_timeout: Option<Duration>,
     pub envoy_gateway_bind_tagged_addresses: bool,
@@ -45,14 +45,14 @@ pub struct GatewayProxy {
 }
 
 /// `ConsulGatewayBindAddress`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BindAddress {
     pub address: String,
     pub port: i64,
 }
 
 /// `ingress { ... }` (`ConsulIngressConfigEntry`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressConfig {
     pub tls: Option<GatewayTls>,
     pub listeners: Vec<IngressListener>,
@@ -60,7 +60,7 @@ pub struct IngressConfig {
 
 /// `tls { ... }` of an ingress gateway or of one of its services
 /// (`ConsulGatewayTLSConfig`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GatewayTls {
     pub enabled: bool,
     pub tls_min_version: String,
@@ -71,7 +71,7 @@ pub struct GatewayTls {
 }
 
 /// `listener { ... }` (`ConsulIngressListener`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressListener {
     pub port: i64,
     pub protocol: String,
@@ -79,7 +79,7 @@ pub struct IngressListener {
 }
 
 /// `service { ... }` of an ingress listener (`ConsulIngressService`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IngressService {
     pub name: String,
     pub hosts: Vec<String>,
@@ -92,7 +92,7 @@ pub struct IngressService {
 }
 
 /// `request_headers` / `response_headers` (`ConsulHTTPHeaderModifiers`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HeaderModifiers {
     pub add: Map,
     pub set: Map,
@@ -100,13 +100,13 @@ pub struct HeaderModifiers {
 }
 
 /// `terminating { ... }` (`ConsulTerminatingConfigEntry`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TerminatingConfig {
     pub services: Vec<LinkedService>,
 }
 
 /// `service { ... }` of a terminating gateway (`ConsulLinkedService`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LinkedService {
     pub name: String,
     pub ca_file: String,

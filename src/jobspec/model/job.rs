@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskGroup {
     pub name: String,
     pub count: i64,
@@ -35,7 +35,7 @@ pub struct TaskGroup {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     pub id: String,
     pub name: String,
@@ -67,8 +67,12 @@ pub struct Job {
     pub unmodelled: Unmodelled,
     pub spans: Spans,
     /// The file the job came from (None for jobs built in code or imported).
+    /// Not stored in the job-load cache: a cached job gets the file it is
+    /// read for.
+    #[serde(skip)]
     pub source: Origin,
     /// Proof that this job is all its load depended on, when it is (see
     /// [`ClosedLoad`]): what lets a second load of the same text be skipped.
+    #[serde(skip)]
     pub closed: ClosedLoad,
 }

@@ -10,6 +10,7 @@ mod job;
 mod policy;
 mod resources;
 mod task;
+mod value_serde;
 mod workload;
 
 pub use connect::*;
@@ -30,13 +31,48 @@ use crate::source::{Source, Span};
 ///
 /// Spans never take part in equality: the same spec with other whitespace
 /// or comments is the same job to Nomad (an unchanged re-plan must `ignore`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Spans {
     /// The whole block (or the labelled header for labelled blocks).
     pub block: Option<Span>,
     /// The block's label (`job "x"`, `group "x"`, `task "x"`), if any.
     pub label: Option<Span>,
+    #[serde(with = "field_names")]
     fields: Vec<(&'static str, Span)>,
+}
+
+/// The field names of [`Spans`] as stored in the job-load cache: written as
+/// strings, read back as the `&'static str` the lowering writes (each
+/// distinct name is made static once per process, so a cache read costs
+/// no more than the names it holds).
+mod field_names {
+    use super::Span;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+
+    pub fn serialize<S: Serializer>(v: &[(&'static str, Span)], s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(&'static str, Span)>, D::Error> {
+        let owned: Vec<(String, Span)> = Vec::deserialize(d)?;
+        Ok(owned.into_iter().map(|(n, s)| (intern(n), s)).collect())
+    }
+
+    fn intern(name: String) -> &'static str {
+        static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+        let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+        let names = names.get_or_insert_with(HashSet::new);
+        if let Some(n) = names.get(name.as_str()) {
+            return n;
+        }
+        let n: &'static str = Box::leak(name.into_boxed_str());
+        names.insert(n);
+        n
+    }
 }
 
 impl PartialEq for Spans {
@@ -88,7 +124,19 @@ impl Spans {
 }
 
 /// A Go-style duration in nanoseconds (Nomad's diff prints nanoseconds).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Duration(pub i64);
 
 impl Duration {
@@ -200,8 +248,11 @@ impl fmt::Display for JobType {
 
 /// A driver `config` value. Numbers are kept as written so the diff can print
 /// them the way Nomad's JSON round trip does (float64, `%v`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+///
+/// Serialised untagged for people (JSON: the value as written) and tagged
+/// for the job-load cache, whose compact format cannot tell the variants
+/// apart without the tag ([`value_serde`]).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -227,7 +278,7 @@ pub type Map = BTreeMap<String, String>;
 /// (`identity[vault].aud`, `template.wait`), as evaluated. It takes part in
 /// equality, so a change to it makes a new job version and an edited task,
 /// and the diff reports it as "changed but not modelled".
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Unmodelled(pub BTreeMap<String, Value>);
 
 impl Unmodelled {

@@ -4,7 +4,7 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Constraint {
     pub ltarget: String,
     pub rtarget: String,
@@ -19,7 +19,7 @@ impl Constraint {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Affinity {
     pub ltarget: String,
     pub rtarget: String,
@@ -28,13 +28,13 @@ pub struct Affinity {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpreadTarget {
     pub value: String,
     pub percent: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spread {
     pub attribute: String,
     pub weight: i64,
@@ -42,7 +42,7 @@ pub struct Spread {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateStrategy {
     pub stagger: Duration,
     pub max_parallel: i64,
@@ -56,7 +56,7 @@ pub struct UpdateStrategy {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrateStrategy {
     pub max_parallel: i64,
     pub health_check: String,
@@ -65,7 +65,7 @@ pub struct MigrateStrategy {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReschedulePolicy {
     pub attempts: i64,
     pub interval: Duration,
@@ -76,7 +76,7 @@ pub struct ReschedulePolicy {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RestartPolicy {
     pub attempts: i64,
     pub interval: Duration,
@@ -86,7 +86,7 @@ pub struct RestartPolicy {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EphemeralDisk {
     pub sticky: bool,
     pub migrate: bool,
@@ -94,7 +94,7 @@ pub struct EphemeralDisk {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Periodic {
     pub specs: Vec<String>,
     pub spec_type: String,
@@ -104,7 +104,7 @@ pub struct Periodic {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Parameterized {
     pub payload: String,
     pub meta_required: Vec<String>,
@@ -112,7 +112,7 @@ pub struct Parameterized {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Multiregion {
     pub strategy_max_parallel: i64,
     pub strategy_on_failure: String,
@@ -120,7 +120,7 @@ pub struct Multiregion {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MultiregionRegion {
     pub name: String,
     pub count: i64,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A port in a `network` block. `value` is the static port (0 = dynamic).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Port {
     pub label: String,
     pub value: i64,
@@ -14,7 +14,7 @@ pub struct Port {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsConfig {
     pub servers: Vec<String>,
     pub searches: Vec<String>,
@@ -22,7 +22,7 @@ pub struct DnsConfig {
 }
 
 /// A `network` block, either group level (1.x) or task `resources` level (0.x).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Network {
     pub mode: String,
     /// `device`, `cidr`, `ip`: matched as part of the network, but
@@ -46,7 +46,7 @@ impl Network {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestedDevice {
     pub name: String,
     pub count: i64,
@@ -55,7 +55,7 @@ pub struct RequestedDevice {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Resources {
     /// MHz.
     pub cpu: i64,

@@ -3,14 +3,14 @@
 
 use super::*;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckRestart {
     pub limit: i64,
     pub grace: Duration,
     pub ignore_warnings: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceCheck {
     pub name: String,
     pub check_type: String,
@@ -43,7 +43,7 @@ pub struct ServiceCheck {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Service {
     pub name: String,
     pub port_label: String,
@@ -96,14 +96,14 @@ impl Service {
 
 /// A service's DNS SRV weights (api ServiceWeights: an unset or
 /// non-positive weight canonicalises to 1).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceWeights {
     pub passing: i64,
     pub warning: i64,
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Template {
     pub source_path: String,
     pub dest_path: String,
@@ -126,13 +126,13 @@ pub struct Template {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WaitConfig {
     pub min: Option<Duration>,
     pub max: Option<Duration>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeScript {
     pub command: String,
     pub args: Vec<String>,
@@ -141,7 +141,7 @@ pub struct ChangeScript {
     pub run_on_first_render: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Artifact {
     pub getter_source: String,
     pub getter_options: Map,
@@ -153,7 +153,7 @@ pub struct Artifact {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Vault {
     pub policies: Vec<String>,
     pub namespace: String,
@@ -167,7 +167,7 @@ pub struct Vault {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogConfig {
     pub max_files: i64,
     pub max_file_size_mb: i64,
@@ -175,7 +175,7 @@ pub struct LogConfig {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lifecycle {
     /// `prestart`, `poststart`, `poststop`.
     pub hook: String,
@@ -183,7 +183,7 @@ pub struct Lifecycle {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeMount {
     pub volume: String,
     pub destination: String,
@@ -192,7 +192,7 @@ pub struct VolumeMount {
     pub selinux_label: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Volume {
     pub name: String,
     pub volume_type: String,
@@ -206,13 +206,13 @@ pub struct Volume {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CsiMountOptions {
     pub fs_type: String,
     pub mount_flags: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scaling {
     pub min: Option<i64>,
     pub max: i64,
@@ -225,7 +225,7 @@ pub struct Scaling {
 /// Nomad keeps it in `Task.ScalingPolicies`, which `Task.Diff` (diff.go) has
 /// no object for, so a change to it marks the task edited outside Nomad's
 /// diff text.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskScaling {
     /// `vertical_cpu` or `vertical_mem` (jobspec2's
     /// `decodeTaskScalingPolicies` derives it from the label).
@@ -237,7 +237,7 @@ pub struct TaskScaling {
     pub policy: Option<Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disconnect {
     pub lost_after: Option<Duration>,
     pub stop_on_client_after: Option<Duration>,
@@ -246,7 +246,7 @@ pub struct Disconnect {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     pub name: String,
     pub driver: String,

@@ -6,7 +6,7 @@ use super::*;
 
 /// An `identity` block (`api.WorkloadIdentity`); the one without a name is
 /// the task's default identity.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkloadIdentity {
     pub name: String,
     pub audience: Vec<String>,
@@ -22,7 +22,7 @@ pub struct WorkloadIdentity {
 }
 
 /// An `action "name"` block.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Action {
     pub name: String,
     pub command: String,
@@ -31,7 +31,7 @@ pub struct Action {
 }
 
 /// A `secret "name"` block: `config` is provider-specific and kept whole.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Secret {
     pub name: String,
     pub provider: String,
@@ -42,13 +42,13 @@ pub struct Secret {
 }
 
 /// A task `schedule { cron { ... } }` block.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskSchedule {
     pub cron: Option<ScheduleCron>,
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScheduleCron {
     pub start: String,
     pub end: String,
@@ -57,7 +57,7 @@ pub struct ScheduleCron {
 }
 
 /// A group or task `consul` block.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Consul {
     pub namespace: String,
     pub cluster: String,
@@ -66,7 +66,7 @@ pub struct Consul {
 }
 
 /// A task `csi_plugin` block.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CsiPluginConfig {
     pub id: String,
     pub plugin_type: String,
@@ -77,7 +77,7 @@ pub struct CsiPluginConfig {
 }
 
 /// A `resources { numa { ... } }` block.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Numa {
     pub affinity: String,
     pub devices: Vec<String>,
@@ -85,14 +85,14 @@ pub struct Numa {
 }
 
 /// The job `ui` block.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobUi {
     pub description: String,
     pub links: Vec<UiLink>,
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UiLink {
     pub label: String,
     pub url: String,

@@ -21,12 +21,19 @@
 //!   budgets (`jobspec/budget.rs`);
 //! - diagnostics: a file that does not load gives back the whole
 //!   [`ParsedJob`] ([`JobLoader::job`]), so the caller prints Nomad's text
-//!   for the version and our located diagnostics.
+//!   for the version and our located diagnostics;
+//! - the job-load cache ([`cache`]): callers that want only the job and
+//!   its diagnostics ([`JobLoader::load_job`], the world's running jobs)
+//!   get a closed load's job from the previous run that loaded the same
+//!   text with the same options.
+
+mod cache;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::Diags;
-use crate::jobspec::{self, Job, LoadOptions, ParsedJob};
+use crate::jobspec::{self, ClosedInputs, ClosedLoad, Job, LoadOptions, Origin, ParsedJob};
 use crate::source::Source;
 use crate::version::NomadVersion;
 use crate::vfs::{DiskVfs, Vfs};
@@ -109,6 +116,51 @@ impl JobLoader {
         jobspec::load_source(vfs, source, &self.opts)
     }
 
+    /// [`JobLoader::load`] for a caller that reads only the job and the
+    /// diagnostics, through the job-load cache when the run has one.
+    pub fn load_job(&self, vfs: &dyn Vfs, path: &Path) -> LoadedJob {
+        match vfs.read(path) {
+            Ok(source) => self.load_job_source(vfs, source),
+            // The read error as `load` words it.
+            Err(_) => LoadedJob::from(self.load(vfs, path)),
+        }
+    }
+
+    /// [`JobLoader::load_job`] of a file already read from `vfs`.
+    pub fn load_job_source(&self, vfs: &dyn Vfs, source: Source) -> LoadedJob {
+        self.load_job_in(crate::cache_dir::active(), vfs, source)
+    }
+
+    /// [`JobLoader::load_job_source`] with the cache in `dir`, if any.
+    fn load_job_in(&self, dir: Option<&Path>, vfs: &dyn Vfs, source: Source) -> LoadedJob {
+        let cached = dir.and_then(|d| Some((d, cache::key(&source.text, &self.opts)?)));
+        if let Some((dir, key)) = &cached {
+            if let Some(mut job) = cache::load(dir, key) {
+                // What the entry does not hold: the file, and the proof
+                // that the job is all this text loads to with these options.
+                job.source = Origin(Some(source.clone()));
+                job.closed = ClosedLoad(Some(Arc::new(ClosedInputs {
+                    text: source.text.clone(),
+                    opts: self.opts.clone(),
+                })));
+                return LoadedJob {
+                    source,
+                    job: Some(job),
+                    diags: Diags::new(),
+                };
+            }
+        }
+        let loaded = LoadedJob::from(self.load_source(vfs, source));
+        if let (Some((dir, key)), Some(job)) = (&cached, &loaded.job) {
+            // Only a job that is the whole result: nothing read but the
+            // key's inputs, and no diagnostic (a cached entry holds none).
+            if job.closed.0.is_some() && loaded.diags.is_empty() {
+                cache::store(dir, key, job);
+            }
+        }
+        loaded
+    }
+
     /// The job of `known` that loading `text` here would give, when one
     /// was loaded from the same text with the same options and read
     /// nothing else ([`jobspec::ClosedLoad`]): the same computation, so its
@@ -134,6 +186,25 @@ impl JobLoader {
         match parsed.job {
             Some(job) if !parsed.diags.has_errors() => Ok(job),
             _ => Err(Box::new(parsed)),
+        }
+    }
+}
+
+/// A load's job and diagnostics, without the syntax trees a
+/// [`ParsedJob`] also carries (a cached load has none to give).
+#[derive(Debug)]
+pub struct LoadedJob {
+    pub source: Source,
+    pub job: Option<Job>,
+    pub diags: Diags,
+}
+
+impl From<ParsedJob> for LoadedJob {
+    fn from(p: ParsedJob) -> LoadedJob {
+        LoadedJob {
+            source: p.source,
+            job: p.job,
+            diags: p.diags,
         }
     }
 }
@@ -291,6 +362,123 @@ job "web" {
         let job = var_file.job(&m, Path::new("a.nomad")).unwrap();
         assert_eq!(job.groups[0].count, 2);
         assert!(job.closed.0.is_none());
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("np-job-cache-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    fn entries(dir: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Load `a.nomad` of `m` through the cache in `dir`.
+    fn through(l: &JobLoader, dir: &Path, m: &MemVfs) -> LoadedJob {
+        let source = m.read(Path::new("a.nomad")).unwrap();
+        l.load_job_in(Some(dir), m, source)
+    }
+
+    /// A miss loads and keeps the job; a hit gives the same job, spans,
+    /// file and proof of closedness included (the `Debug` form holds all
+    /// but the proof, which `known` tests).
+    #[test]
+    fn a_cache_hit_is_the_load_it_stands_for() {
+        let dir = scratch("hit");
+        let plain = JobLoader::plain(NomadVersion::CURRENT, PathBuf::from("/p"));
+        let text = fixed("\"nginx:1\"");
+        let mut m = MemVfs::new("loader test");
+        m.insert("a.nomad", text.as_str());
+        let fresh = plain.load(&m, Path::new("a.nomad"));
+        let miss = through(&plain, &dir, &m);
+        assert_eq!(entries(&dir).len(), 1, "the miss kept its job");
+        let hit = through(&plain, &dir, &m);
+        for got in [&miss, &hit] {
+            assert_eq!(format!("{:?}", got.job), format!("{:?}", fresh.job));
+            assert!(got.diags.is_empty());
+            assert!(plain.known(&text, got.job.as_ref()).is_some());
+        }
+        // The hit really came from the entry: the file's own job is not
+        // what an edited entry holds.
+        let key = cache::key(&text, &plain.opts).unwrap();
+        let mut edited = fresh.job.clone().unwrap();
+        edited.priority = 77;
+        cache::store(&dir, &key, &edited);
+        assert_eq!(through(&plain, &dir, &m).job.unwrap().priority, 77);
+        // Other options are another key: loaded, not read.
+        let older = JobLoader::plain(NomadVersion::new(1, 6, 0), PathBuf::from("/p"));
+        assert_ne!(through(&older, &dir, &m).job.unwrap().priority, 77);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A damaged, truncated or foreign entry is passed over: the file is
+    /// loaded (and the entry written again).
+    #[test]
+    fn a_damaged_entry_is_ignored() {
+        let dir = scratch("damaged");
+        let plain = JobLoader::plain(NomadVersion::CURRENT, PathBuf::from("/p"));
+        let text = fixed("\"nginx:1\"");
+        let mut m = MemVfs::new("loader test");
+        m.insert("a.nomad", text.as_str());
+        let fresh = format!("{:?}", plain.load(&m, Path::new("a.nomad")).job);
+        through(&plain, &dir, &m);
+        let path = entries(&dir).pop().unwrap();
+        let good = std::fs::read(&path).unwrap();
+        let key = cache::key(&text, &plain.opts).unwrap();
+        let mut flipped = good.clone();
+        *flipped.last_mut().unwrap() ^= 0x55;
+        let mut other_key = good.clone();
+        other_key[8] ^= 1;
+        for bad in [
+            good[..good.len() / 2].to_vec(),
+            good[..10].to_vec(),
+            flipped,
+            other_key,
+            Vec::new(),
+        ] {
+            assert!(cache::decode(&bad, &key).is_none());
+            std::fs::write(&path, &bad).unwrap();
+            let got = through(&plain, &dir, &m);
+            assert_eq!(format!("{:?}", got.job), fresh);
+        }
+        // A payload with a right checksum that does not decode.
+        let mut junk = good[..44].to_vec();
+        junk[40..44].copy_from_slice(&crc32fast::hash(b"\xff\xff\xff").to_le_bytes());
+        junk.extend_from_slice(b"\xff\xff\xff");
+        assert!(cache::decode(&junk, &key).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A load that read a file, or said anything, is never kept: its job
+    /// is not the whole of what its text and options give.
+    #[test]
+    fn only_closed_loads_without_diagnostics_are_kept() {
+        let dir = scratch("closed");
+        let plain = JobLoader::plain(NomadVersion::CURRENT, PathBuf::from("/p"));
+        let mut m = MemVfs::new("loader test");
+        m.insert("img.txt", "nginx:1");
+        m.insert("a.nomad", fixed("file(\"img.txt\")").as_str());
+        let read_a_file = through(&plain, &dir, &m);
+        assert_eq!(
+            read_a_file.job.unwrap().groups[0].tasks[0].config["image"],
+            crate::jobspec::Value::String("nginx:1".into())
+        );
+        // Unset variable: an error, and no job worth keeping.
+        m.insert("a.nomad", JOB);
+        assert!(through(&plain, &dir, &m).diags.has_errors());
+        assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+        // The file changes: the next load reads the new content.
+        m.insert("img.txt", "nginx:2");
+        m.insert("a.nomad", fixed("file(\"img.txt\")").as_str());
+        let again = through(&plain, &dir, &m).job.unwrap();
+        assert_eq!(
+            again.groups[0].tasks[0].config["image"],
+            crate::jobspec::Value::String("nginx:2".into())
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
