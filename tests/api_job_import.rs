@@ -508,9 +508,11 @@ fn scaling_without_min_takes_the_count() {
 fn job_level_strategies_live_in_the_groups() {
     // api TaskGroup.Canonicalize merges the job's update, reschedule and
     // migrate into every group; the stored job keeps only the legacy
-    // stagger/max_parallel of `Update`, which diff.go filters.
+    // stagger/max_parallel of `Update`, which diff.go filters. A service
+    // job's reschedule with attempts must say `unlimited = false`: the
+    // default is true, and ReschedulePolicy.Validate refuses both.
     let text = hcl(
-        "  update {\n    max_parallel = 2\n    canary       = 1\n  }\n  reschedule {\n    attempts = 5\n    interval = \"1h\"\n  }\n  migrate {\n    max_parallel = 3\n  }",
+        "  update {\n    max_parallel = 2\n    canary       = 1\n  }\n  reschedule {\n    attempts  = 5\n    interval  = \"1h\"\n    unlimited = false\n  }\n  migrate {\n    max_parallel = 3\n  }",
         "",
         "",
     );
@@ -518,7 +520,7 @@ fn job_level_strategies_live_in_the_groups() {
         json!({"Update": {"Stagger": ns(30), "MaxParallel": 2}}),
         json!({
             "Update": {"MaxParallel": 2, "Canary": 1},
-            "ReschedulePolicy": {"Attempts": 5, "Interval": ns(3600)},
+            "ReschedulePolicy": {"Attempts": 5, "Interval": ns(3600), "Unlimited": false},
             "Migrate": {"MaxParallel": 3}
         }),
         json!({}),

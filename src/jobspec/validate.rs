@@ -107,7 +107,12 @@ pub(super) struct At<'a> {
     pub help: &'a str,
 }
 
-fn at<'a>(span: Option<Span>, msg: impl Into<String>, label: &'a str, help: &'a str) -> At<'a> {
+pub(super) fn at<'a>(
+    span: Option<Span>,
+    msg: impl Into<String>,
+    label: &'a str,
+    help: &'a str,
+) -> At<'a> {
     At {
         span,
         msg: msg.into(),
@@ -170,6 +175,8 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
                 "add `datacenters = [\"dc1\"]`",
             ),
         );
+    } else {
+        super::validate_job::datacenters(job, out);
     }
     if job.groups.is_empty() {
         let text = "Missing job task groups";
@@ -184,6 +191,9 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
             ),
         );
     }
+    super::validate_placement::constraints(&job.constraints, v, out);
+    super::validate_placement::affinities(&job.affinities, job.job_type, v, out);
+    super::validate_placement::spreads(&job.spreads, job.job_type, v, out);
     let mut seen_groups: BTreeMap<&str, &TaskGroup> = BTreeMap::new();
     for g in &job.groups {
         // `group "" {}` decodes from 1.0 (an empty label is still a label);
@@ -216,11 +226,16 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
         } else {
             seen_groups.insert(&g.name, g);
         }
+        super::validate_job::job_loop(job, g, v, out);
+    }
+    // Job.Validate checks every group's name before validating any group.
+    for g in &job.groups {
         out.nested(
             Some(format!("Task group {} validation failed", g.name)),
             |out| group(job, g, v, out),
         );
     }
+    super::validate_job::periodic_and_parameterized(job, v, out);
     if bad_priority && hook_priority {
         priority(job, "job", out);
     }
@@ -282,6 +297,9 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             ),
         );
     }
+    if !super::validate_group::disconnect(job, g, v, out) {
+        return;
+    }
     if let Some(d) = g.max_run_duration {
         let span = gs.best("max_run_duration");
         if d.nanos() <= 0 {
@@ -314,6 +332,11 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             );
         }
     }
+    super::validate_placement::constraints(&g.constraints, v, out);
+    super::validate_placement::affinities(&g.affinities, job.job_type, v, out);
+    super::validate_policies::restart(g, v, out);
+    super::validate_placement::spreads(&g.spreads, job.job_type, v, out);
+    super::validate_policies::reschedule(job, g, v, out);
     let disk = &g.ephemeral_disk;
     if disk.size_mb < 10 && disk.spans.written("size") {
         out.push(
@@ -327,24 +350,7 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             ),
         );
     }
-    // Since 0.6 ("Disallow update stanza on batch jobs"): only service and
-    // system jobs roll updates out.
-    if let Some(u) = &g.update {
-        if !matches!(job.job_type, JobType::Service | JobType::System) {
-            let job_block = job.update.as_ref().and_then(|j| j.spans.block);
-            let help = "remove the update block: batch and sysbatch jobs have no rolling updates";
-            disallowed(job, g, "update", u.spans.block.or(job_block), help, out);
-        }
-    }
-    // Only service jobs migrate allocations off draining nodes; a job's
-    // migrate block reaches every group (api TaskGroup.Canonicalize).
-    if let Some(m) = &g.migrate {
-        if job.job_type != JobType::Service {
-            let job_block = job.migrate.as_ref().and_then(|j| j.spans.block);
-            let help = "remove the migrate block: only service jobs migrate allocations off draining nodes";
-            disallowed(job, g, "migrate", m.spans.block.or(job_block), help, out);
-        }
-    }
+    super::validate_policies::update_and_migrate(job, g, v, out);
     let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
     for (i, t) in g.tasks.iter().enumerate() {
         // TaskGroup.Validate's name loop: an empty name is refused, never
@@ -395,12 +401,14 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let before_ports = v.at_least(0, 10, 0);
     if before_ports {
         leaders(g, out);
+        super::validate_group::volumes(g, v, out);
     }
     let scopes = super::validate_net::networks(g, v, out);
     if !before_ports {
         leaders(g, out);
     }
     super::validate_net::group_services(g, &scopes, v, out);
+    super::validate_group::scaling(job, g, v, out);
     for t in &g.tasks {
         out.nested(Some(format!("Task {} validation failed", t.name)), |out| {
             task(t, g, v, out)
@@ -427,24 +435,6 @@ fn leaders(g: &TaskGroup, out: &mut Out<'_>) {
     .label(span(first), "first leader")
     .help("mark at most one task per group with `leader = true`");
     out.error("Only one task may be marked as leader".into(), d);
-}
-
-/// `Job type "batch" does not allow <block> block`, at the block.
-fn disallowed(
-    job: &Job,
-    g: &TaskGroup,
-    block: &str,
-    span: Option<Span>,
-    help: &str,
-    out: &mut Out<'_>,
-) {
-    let text = format!("Job type \"{}\" does not allow {block} block", job.job_type);
-    let label = format!("{block} block");
-    out.push(
-        text.clone(),
-        "jobspec::value",
-        at(span.or(g.spans.label), text, &label, help),
-    );
 }
 
 /// `Task.Validate`, in its order.

@@ -1,0 +1,167 @@
+//! The job-level parts of `Job.Validate` (nomad/structs/structs.go) beyond
+//! type, priority and names: datacenter entries, the per-group checks of
+//! its first loop (shutdown delay, stop_after_client_disconnect, a system
+//! group's count), and periodic and parameterized jobs.
+//!
+//! Versions (read at each tag):
+//! - group `shutdown_delay` < 0: from 0.11.0;
+//! - `stop_after_client_disconnect` in Job.Validate: 1.0.0 to 1.9.x;
+//! - periodic and parameterized jobs: batch only before 1.2.0, then batch
+//!   or sysbatch (the text names both);
+//! - `PeriodicConfig.Validate`: `crons` and `Only cron or crons may be
+//!   used` from 1.6.0.
+//!
+//! Not modelled: the parse of cron specs and time zones, multiregion.
+
+use super::model::*;
+use super::validate::{at, Out};
+use crate::version::NomadVersion;
+
+const CODE: &str = "jobspec::value";
+
+/// `Job datacenter must be non-empty string`, once per empty entry.
+pub(super) fn datacenters(job: &Job, out: &mut Out<'_>) {
+    for _ in job.datacenters.iter().filter(|d| d.is_empty()) {
+        let text = "Job datacenter must be non-empty string";
+        let help = "remove the empty entry, or name a datacenter";
+        out.push(
+            text.into(),
+            CODE,
+            at(
+                job.spans.best("datacenters"),
+                text,
+                "empty datacenter",
+                help,
+            ),
+        );
+    }
+}
+
+/// `Job.Validate`'s per-group checks after the name (its first loop).
+pub(super) fn job_loop(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
+    let gs = &g.spans;
+    if v.at_least(0, 11, 0) && g.shutdown_delay.is_some_and(|d| d.nanos() < 0) {
+        let text = "ShutdownDelay must be a positive value";
+        let help = "use a shutdown_delay of 0s or more";
+        out.push(
+            text.into(),
+            CODE,
+            at(gs.best("shutdown_delay"), text, "negative", help),
+        );
+    }
+    let sacd_checked = v.at_least(1, 0, 0) && !v.at_least(1, 10, 0);
+    if let Some(d) = g.stop_after_client_disconnect.filter(|_| sacd_checked) {
+        let span = gs.best("stop_after_client_disconnect");
+        let service_or_batch = matches!(job.job_type, JobType::Batch | JobType::Service);
+        if d.nanos() > 0 && !service_or_batch {
+            let text = "stop_after_client_disconnect can only be set in batch and service jobs";
+            let help = "remove it: per-node jobs keep their allocations on a disconnected client";
+            out.push(
+                text.into(),
+                CODE,
+                at(span, text, "not for this job type", help),
+            );
+        } else if d.nanos() < 0 {
+            let text = "stop_after_client_disconnect must be a positive value";
+            let help = "use a positive duration";
+            out.push(text.into(), CODE, at(span, text, "negative", help));
+        }
+    }
+    if job.job_type == JobType::System && g.count > 1 {
+        let text = format!(
+            "Job task group {} has count {}. Count cannot exceed 1 with system scheduler",
+            g.name, g.count
+        );
+        let help =
+            "a system job runs one allocation per eligible node: use count = 1 or leave it out";
+        out.push(
+            text.clone(),
+            CODE,
+            at(gs.best("count"), text, "more than 1", help),
+        );
+    }
+}
+
+/// The scheduler types a periodic or parameterized job may use, as that
+/// Nomad words them.
+fn batch_types(v: NomadVersion) -> (&'static str, bool) {
+    if v.at_least(1, 2, 0) {
+        ("\"batch\" or \"sysbatch\"", true)
+    } else {
+        ("\"batch\"", false)
+    }
+}
+
+/// `Job.Validate`'s periodic and parameterized checks (after the groups).
+pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+    let (types, sysbatch_ok) = batch_types(v);
+    let batchlike =
+        job.job_type == JobType::Batch || (sysbatch_ok && job.job_type == JobType::Sysbatch);
+    if let Some(p) = job.periodic.as_ref().filter(|p| p.enabled) {
+        let ps = &p.spans;
+        if !batchlike {
+            let text = format!("Periodic can only be used with {types} scheduler");
+            let help = "periodic jobs launch batch runs: use type = \"batch\"";
+            out.push(text.clone(), CODE, at(ps.block, text, "periodic", help));
+        }
+        // PeriodicConfig.Validate's multierror is one item.
+        out.nested(None, |out| {
+            let both = ps.written("cron") && ps.written("crons");
+            if both && v.at_least(1, 6, 0) {
+                let text = "Only cron or crons may be used";
+                let help = "keep `crons`, with the `cron` spec as one of its entries";
+                out.push(text.into(), CODE, at(ps.best("crons"), text, "both", help));
+            }
+            // Nomad's Spec is `cron` (lowered first into `specs`), its
+            // Specs `crons`; `cron = ""` is no spec.
+            let has_cron = ps.written("cron");
+            let spec_empty = !has_cron || p.specs.first().is_some_and(String::is_empty);
+            let crons = p.specs.len() - usize::from(has_cron && !p.specs.is_empty());
+            if spec_empty && crons == 0 {
+                let text = "Must specify a spec";
+                let help = "add `cron = \"*/15 * * * *\"` (or another cron spec)";
+                out.push(text.into(), CODE, at(ps.block, text, "no spec", help));
+            }
+        });
+    }
+    if let Some(p) = &job.parameterized {
+        let ps = &p.spans;
+        if !batchlike {
+            let text = format!("Parameterized job can only be used with {types} scheduler");
+            let help = "dispatched jobs run to completion: use type = \"batch\"";
+            out.push(
+                text.clone(),
+                CODE,
+                at(ps.block, text, "parameterized", help),
+            );
+        }
+        out.nested(None, |out| {
+            if !matches!(p.payload.as_str(), "optional" | "required" | "forbidden") {
+                let text = format!(
+                    "Unknown payload requirement: {}",
+                    crate::gotext::go_quote(&p.payload)
+                );
+                let help = "use payload = \"optional\", \"required\" or \"forbidden\"";
+                out.push(text.clone(), CODE, at(ps.best("payload"), text, "unknown", help));
+            }
+            let mut both: Vec<&str> = p
+                .meta_required
+                .iter()
+                .filter(|k| p.meta_optional.contains(k))
+                .map(String::as_str)
+                .collect();
+            both.sort_unstable();
+            both.dedup();
+            if !both.is_empty() {
+                // `%v` of a []string; with several keys Nomad's order is a
+                // set's (random), ours sorted.
+                let text = format!(
+                    "Required and optional meta keys should be disjoint. Following keys exist in both: [{}]",
+                    both.join(" ")
+                );
+                let help = "list each meta key as required or optional, not both";
+                out.push(text.clone(), CODE, at(ps.best("meta_optional"), text, "overlap", help));
+            }
+        });
+    }
+}
