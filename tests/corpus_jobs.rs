@@ -51,6 +51,15 @@ const NOMAD_ALSO_REJECTS: &[&str] = &[
     "jobspec::port-label",
     "jobspec::duplicate",
     "jobspec::range",
+    // Job.Validate / TaskGroup.Validate in Nomad's words: constraints,
+    // affinities, spreads; restart, reschedule, update, migrate policies;
+    // volumes, scaling, disconnect, periodic and parameterized jobs (each
+    // such corpus file was read against structs.go: e2e scaling inputs
+    // whose count lies outside min..max, parser fixtures without a batch
+    // type, a per_alloc volume beside canaries).
+    "jobspec::value",
+    "jobspec::placement",
+    "jobspec::policy",
     // Our policy, not Nomad's: file() may not read outside the repository
     // (one job reads /root/.ssh/id_rsa).
     "jobspec::file-access",

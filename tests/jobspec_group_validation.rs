@@ -365,3 +365,30 @@ fn valid_group_settings_pass() {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn a_group_reschedule_merges_over_the_jobs() {
+    // api TaskGroup.Canonicalize + ReschedulePolicy.Merge (api/tasks.go,
+    // 0.9.3 to 2.0.5): the group's written fields over the job's, so the
+    // job's `unlimited = false` holds and the attempts are not ambiguous.
+    let job_body = "  reschedule {\n    unlimited = false\n  }";
+    let group_body = "    reschedule {\n      attempts = 3\n      interval = \"1h\"\n    }";
+    let (code, err) = run(
+        "validate",
+        "merge",
+        &job("service", job_body, group_body),
+        "2.0.5",
+    );
+    assert_eq!(code, 0, "{err}");
+    // Without the job's block the service default (unlimited) makes the
+    // group's attempts ambiguous (TestReschedulePolicy_Validate,
+    // "Ambiguous Unlimited config, has both attempts and unlimited set").
+    let (code, err) = run(
+        "validate",
+        "merge-alone",
+        &job("service", "", group_body),
+        "2.0.5",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is ambiguous"), "{err}");
+}

@@ -90,8 +90,11 @@ fn group(
     };
     g.update = merged.map(update_defaults);
     if !jt.is_per_node() {
+        // api TaskGroup.Canonicalize: the job's policy merged with the
+        // group's written fields (ReschedulePolicy.Merge), then defaults.
         let r = match (job_resched, g.reschedule.take()) {
-            (_, Some(r)) => r,
+            (Some(j), Some(gr)) => merge_reschedule(j, gr),
+            (None, Some(r)) => r,
             (Some(j), None) => j.clone(),
             (None, None) => ReschedulePolicy::default(),
         };
@@ -179,6 +182,19 @@ fn merge_update(job: &UpdateStrategy, group: UpdateStrategy) -> UpdateStrategy {
         min_healthy_time: "min_healthy_time", healthy_deadline: "healthy_deadline",
         progress_deadline: "progress_deadline", auto_revert: "auto_revert",
         auto_promote: "auto_promote", canary: "canary");
+    out.spans.block = group.spans.block.or(out.spans.block);
+    out
+}
+
+/// api ReschedulePolicy.Merge: the group's written fields over the job's.
+fn merge_reschedule(job: &ReschedulePolicy, group: ReschedulePolicy) -> ReschedulePolicy {
+    let mut out = job.clone();
+    let gs = &group.spans;
+    macro_rules! take {
+        ($($f:ident : $k:literal),*) => {$( if gs.written($k) { out.$f = group.$f.clone(); out.spans.set($k, gs.get($k).unwrap_or_default()); } )*};
+    }
+    take!(attempts: "attempts", interval: "interval", delay: "delay",
+        delay_function: "delay_function", max_delay: "max_delay", unlimited: "unlimited");
     out.spans.block = group.spans.block.or(out.spans.block);
     out
 }

@@ -121,6 +121,19 @@ pub(super) fn at<'a>(
     }
 }
 
+/// One error whose located diagnostic says what Nomad's text says.
+pub(super) fn err(
+    out: &mut Out<'_>,
+    code: &str,
+    span: Option<Span>,
+    text: impl AsRef<str>,
+    label: &str,
+    help: &str,
+) {
+    let text = text.as_ref();
+    out.push(text.to_string(), code, at(span, text, label, help));
+}
+
 /// Validate `job` as Nomad `v`'s servers do: the located diagnostics go to
 /// `diags` (ordered by place), Nomad's errors are returned in its order.
 pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) -> Vec<NomadError> {

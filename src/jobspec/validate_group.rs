@@ -11,7 +11,7 @@
 //!   negative `max` skips the other `max` checks and `min` is not checked).
 
 use super::model::*;
-use super::validate::{at, Out};
+use super::validate::{at, err, Out};
 use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::value";
@@ -26,19 +26,25 @@ pub(super) fn disconnect(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
         if mcd.is_some() && g.stop_after_client_disconnect.is_some() {
             let text = "Task group cannot be configured with both max_client_disconnect and stop_after_client_disconnect";
             let help = "keep one: max_client_disconnect keeps allocations as unknown, stop_after_client_disconnect stops them";
-            out.push(
-                text.into(),
+            err(
+                out,
                 CODE,
-                at(gs.best("max_client_disconnect"), text, "conflict", help),
+                gs.best("max_client_disconnect"),
+                text,
+                "conflict",
+                help,
             );
         }
         if mcd.is_some_and(|d| d.nanos() < 0) {
             let text = "max_client_disconnect cannot be negative";
             let help = "use a positive duration";
-            out.push(
-                text.into(),
+            err(
+                out,
                 CODE,
-                at(gs.best("max_client_disconnect"), text, "negative", help),
+                gs.best("max_client_disconnect"),
+                text,
+                "negative",
+                help,
             );
         }
     }
@@ -70,11 +76,7 @@ pub(super) fn disconnect(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
         };
         if let Some((text, field)) = conflict {
             let help = "the disconnect block replaces the group's older fields: keep only the disconnect block";
-            out.push(
-                text.into(),
-                CODE,
-                at(ds.best(field), text, "conflict", help),
-            );
+            err(out, CODE, ds.best(field), text, "conflict", help);
             return false;
         }
     }
@@ -83,55 +85,51 @@ pub(super) fn disconnect(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
         if stop.nanos() < 0 {
             let text = "stop_after cannot be a negative duration";
             let help = "use a positive duration";
-            out.push(
-                text.into(),
+            err(
+                out,
                 CODE,
-                at(ds.best("stop_on_client_after"), text, "negative", help),
+                ds.best("stop_on_client_after"),
+                text,
+                "negative",
+                help,
             );
         }
         if !matches!(job.job_type, JobType::Service | JobType::Batch) {
             let text = "stop_after can only be used with service or batch job types";
             let help = "remove it: per-node jobs keep their allocations on a disconnected client";
-            out.push(
-                text.into(),
+            err(
+                out,
                 CODE,
-                at(
-                    ds.best("stop_on_client_after"),
-                    text,
-                    "not for this job type",
-                    help,
-                ),
+                ds.best("stop_on_client_after"),
+                text,
+                "not for this job type",
+                help,
             );
         }
     }
     if lost_after < 0 {
         let text = "lost_after cannot be a negative duration";
         let help = "use a positive duration";
-        out.push(
-            text.into(),
-            CODE,
-            at(ds.best("lost_after"), text, "negative", help),
-        );
+        err(out, CODE, ds.best("lost_after"), text, "negative", help);
     }
     if d.stop_on_client_after.is_some() && lost_after != 0 {
         let text = "Disconnect cannot be configured with both lost_after and stop_after";
         let help =
             "keep one: lost_after keeps allocations as unknown, stop_on_client_after stops them";
-        out.push(
-            text.into(),
-            CODE,
-            at(ds.best("lost_after"), text, "conflict", help),
-        );
+        err(out, CODE, ds.best("lost_after"), text, "conflict", help);
     }
     match d.reconcile.as_str() {
         "" | "best_score" | "longest_running" | "keep_original" | "keep_replacement" => {}
         other => {
             let text = format!("reconcile option is invalid: {other}");
             let help = "use reconcile = \"best_score\", \"longest_running\", \"keep_original\" or \"keep_replacement\"";
-            out.push(
-                text.clone(),
+            err(
+                out,
                 CODE,
-                at(ds.best("reconcile"), text, "unknown option", help),
+                ds.best("reconcile"),
+                text,
+                "unknown option",
+                help,
             );
         }
     }
@@ -283,7 +281,7 @@ pub(super) fn volumes(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             if vol.per_alloc && canaries > 0 {
                 let text = "volume cannot be per_alloc when canaries are in use";
                 let help = "a canary would claim a volume its allocation index already names: drop canary or per_alloc";
-                out.push(text.into(), CODE, at(vs.best("per_alloc"), text, "with canaries", help));
+                err(out, CODE, vs.best("per_alloc"), text, "with canaries", help);
             }
         });
     }

@@ -14,7 +14,7 @@
 //! Not modelled: the parse of cron specs and time zones, multiregion.
 
 use super::model::*;
-use super::validate::{at, Out};
+use super::validate::{err, Out};
 use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::value";
@@ -24,15 +24,13 @@ pub(super) fn datacenters(job: &Job, out: &mut Out<'_>) {
     for _ in job.datacenters.iter().filter(|d| d.is_empty()) {
         let text = "Job datacenter must be non-empty string";
         let help = "remove the empty entry, or name a datacenter";
-        out.push(
-            text.into(),
+        err(
+            out,
             CODE,
-            at(
-                job.spans.best("datacenters"),
-                text,
-                "empty datacenter",
-                help,
-            ),
+            job.spans.best("datacenters"),
+            text,
+            "empty datacenter",
+            help,
         );
     }
 }
@@ -43,11 +41,7 @@ pub(super) fn job_loop(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<
     if v.at_least(0, 11, 0) && g.shutdown_delay.is_some_and(|d| d.nanos() < 0) {
         let text = "ShutdownDelay must be a positive value";
         let help = "use a shutdown_delay of 0s or more";
-        out.push(
-            text.into(),
-            CODE,
-            at(gs.best("shutdown_delay"), text, "negative", help),
-        );
+        err(out, CODE, gs.best("shutdown_delay"), text, "negative", help);
     }
     let sacd_checked = v.at_least(1, 0, 0) && !v.at_least(1, 10, 0);
     if let Some(d) = g.stop_after_client_disconnect.filter(|_| sacd_checked) {
@@ -56,15 +50,11 @@ pub(super) fn job_loop(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<
         if d.nanos() > 0 && !service_or_batch {
             let text = "stop_after_client_disconnect can only be set in batch and service jobs";
             let help = "remove it: per-node jobs keep their allocations on a disconnected client";
-            out.push(
-                text.into(),
-                CODE,
-                at(span, text, "not for this job type", help),
-            );
+            err(out, CODE, span, text, "not for this job type", help);
         } else if d.nanos() < 0 {
             let text = "stop_after_client_disconnect must be a positive value";
             let help = "use a positive duration";
-            out.push(text.into(), CODE, at(span, text, "negative", help));
+            err(out, CODE, span, text, "negative", help);
         }
     }
     if job.job_type == JobType::System && g.count > 1 {
@@ -74,11 +64,7 @@ pub(super) fn job_loop(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<
         );
         let help =
             "a system job runs one allocation per eligible node: use count = 1 or leave it out";
-        out.push(
-            text.clone(),
-            CODE,
-            at(gs.best("count"), text, "more than 1", help),
-        );
+        err(out, CODE, gs.best("count"), text, "more than 1", help);
     }
 }
 
@@ -102,7 +88,7 @@ pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut O
         if !batchlike {
             let text = format!("Periodic can only be used with {types} scheduler");
             let help = "periodic jobs launch batch runs: use type = \"batch\"";
-            out.push(text.clone(), CODE, at(ps.block, text, "periodic", help));
+            err(out, CODE, ps.block, text, "periodic", help);
         }
         // PeriodicConfig.Validate's multierror is one item.
         out.nested(None, |out| {
@@ -110,7 +96,7 @@ pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut O
             if both && v.at_least(1, 6, 0) {
                 let text = "Only cron or crons may be used";
                 let help = "keep `crons`, with the `cron` spec as one of its entries";
-                out.push(text.into(), CODE, at(ps.best("crons"), text, "both", help));
+                err(out, CODE, ps.best("crons"), text, "both", help);
             }
             // Nomad's Spec is `cron` (lowered first into `specs`), its
             // Specs `crons`; `cron = ""` is no spec.
@@ -120,7 +106,7 @@ pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut O
             if spec_empty && crons == 0 {
                 let text = "Must specify a spec";
                 let help = "add `cron = \"*/15 * * * *\"` (or another cron spec)";
-                out.push(text.into(), CODE, at(ps.block, text, "no spec", help));
+                err(out, CODE, ps.block, text, "no spec", help);
             }
         });
     }
@@ -129,11 +115,7 @@ pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut O
         if !batchlike {
             let text = format!("Parameterized job can only be used with {types} scheduler");
             let help = "dispatched jobs run to completion: use type = \"batch\"";
-            out.push(
-                text.clone(),
-                CODE,
-                at(ps.block, text, "parameterized", help),
-            );
+            err(out, CODE, ps.block, text, "parameterized", help);
         }
         out.nested(None, |out| {
             if !matches!(p.payload.as_str(), "optional" | "required" | "forbidden") {
@@ -142,7 +124,7 @@ pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut O
                     crate::gotext::go_quote(&p.payload)
                 );
                 let help = "use payload = \"optional\", \"required\" or \"forbidden\"";
-                out.push(text.clone(), CODE, at(ps.best("payload"), text, "unknown", help));
+                err(out, CODE, ps.best("payload"), text, "unknown", help);
             }
             let mut both: Vec<&str> = p
                 .meta_required
@@ -160,7 +142,7 @@ pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut O
                     both.join(" ")
                 );
                 let help = "list each meta key as required or optional, not both";
-                out.push(text.clone(), CODE, at(ps.best("meta_optional"), text, "overlap", help));
+                err(out, CODE, ps.best("meta_optional"), text, "overlap", help);
             }
         });
     }

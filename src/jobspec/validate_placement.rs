@@ -17,7 +17,7 @@
 //! targets (Go's regexp and hashicorp/go-version error texts).
 
 use super::model::*;
-use super::validate::{at, Out};
+use super::validate::{err, Out};
 use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::placement";
@@ -53,10 +53,13 @@ pub(super) fn affinities(affs: &[Affinity], job_type: JobType, v: NomadVersion, 
         if let Some(a) = affs.first() {
             let text = format!("System jobs may not have an affinity {}", block_word(v));
             let help = "remove the affinity: system jobs run on every eligible node, so there is nothing to prefer";
-            out.push(
-                text.clone(),
+            err(
+                out,
                 CODE,
-                at(a.spans.block, text, "affinity in a system job", help),
+                a.spans.block,
+                text,
+                "affinity in a system job",
+                help,
             );
         }
         return;
@@ -74,10 +77,13 @@ pub(super) fn spreads(ss: &[Spread], job_type: JobType, v: NomadVersion, out: &m
         if let Some(s) = ss.first() {
             let text = format!("System jobs may not have a spread {}", block_word(v));
             let help = "remove the spread: system jobs place one allocation on every eligible node";
-            out.push(
-                text.clone(),
+            err(
+                out,
                 CODE,
-                at(s.spans.block, text, "spread in a system job", help),
+                s.spans.block,
+                text,
+                "spread in a system job",
+                help,
             );
         }
         return;
@@ -112,7 +118,7 @@ fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
     if c.operand.is_empty() {
         let text = "Missing constraint operand";
         let help = "add `operator = \"=\"` (or another operator) with `attribute` and `value`";
-        out.push(text.into(), CODE, at(op_span, text, "no operator", help));
+        err(out, CODE, op_span, text, "no operator", help);
     }
     let mut require_ltarget = true;
     let value_span = sp.get("value").or(op_span);
@@ -122,7 +128,7 @@ fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
             if c.rtarget.is_empty() {
                 let text = "Set contains constraint requires an RTarget";
                 let help = "give `value` the comma-separated items the attribute must contain";
-                out.push(text.into(), CODE, at(value_span, text, "no value", help));
+                err(out, CODE, value_span, text, "no value", help);
             }
         }
         "regexp" | "version" => {}
@@ -132,28 +138,20 @@ fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
             if !c.rtarget.is_empty() {
                 let text = format!("Operator {} does not support an RTarget", go_q(&c.operand));
                 let help = "remove `value`: the operator only asks whether the attribute exists";
-                out.push(
-                    text.clone(),
-                    CODE,
-                    at(value_span, text, "value given", help),
-                );
+                err(out, CODE, value_span, text, "value given", help);
             }
         }
         op if COMPARISONS.contains(&op) => {
             if c.rtarget.is_empty() {
                 let text = format!("Operator {} requires an RTarget", go_q(&c.operand));
                 let help = "add `value = ...` to compare the attribute with";
-                out.push(text.clone(), CODE, at(value_span, text, "no value", help));
+                err(out, CODE, value_span, text, "no value", help);
             }
         }
         _ => {
             let text = format!("Unknown constraint type {}", go_q(&c.operand));
             let help = "use one of =, !=, <, <=, >, >=, regexp, version, semver, set_contains, set_contains_all, set_contains_any, distinct_hosts, distinct_property, is_set, is_not_set";
-            out.push(
-                text.clone(),
-                CODE,
-                at(op_span, text, "unknown operator", help),
-            );
+            err(out, CODE, op_span, text, "unknown operator", help);
         }
     }
     if require_ltarget {
@@ -177,7 +175,7 @@ fn ltarget(
             "No LTarget provided but is required by constraint"
         };
         let help = "add `attribute = \"${...}\"` naming what the operator compares";
-        out.push(text.into(), CODE, at(span, text, "no attribute", help));
+        err(out, CODE, span, text, "no attribute", help);
         return;
     }
     if !new_rules {
@@ -185,11 +183,7 @@ fn ltarget(
     }
     if let Some(text) = attribute_problem(&c.ltarget) {
         let help = "use ${node.unique.id}, ${node.datacenter}, ${node.unique.name}, ${node.class}, ${node.pool}, or ${attr.*}, ${device.*}, ${meta.*}";
-        out.push(
-            text.clone(),
-            CODE,
-            at(span, text, "unsupported attribute", help),
-        );
+        err(out, CODE, span, text, "unsupported attribute", help);
     }
 }
 
@@ -233,11 +227,11 @@ fn distinct_property(c: &Constraint, span: Option<crate::source::Span>, out: &mu
                 go_q(&c.rtarget),
                 go_q(&c.rtarget)
             );
-            out.push(text.clone(), CODE, at(span, text, "not a count", help));
+            err(out, CODE, span, text, "not a count", help);
         }
         Ok(0) => {
             let text = "Distinct Property must have an allowed count of 1 or greater: 0 < 1";
-            out.push(text.into(), CODE, at(span, text, "zero", help));
+            err(out, CODE, span, text, "zero", help);
         }
         Ok(_) => {}
     }
@@ -269,14 +263,14 @@ fn affinity(a: &Affinity, v: NomadVersion, out: &mut Out<'_>) {
     if a.operand.is_empty() {
         let text = "Missing affinity operand";
         let help = "add `operator = \"=\"` (or another operator) with `attribute` and `value`";
-        out.push(text.into(), CODE, at(op_span, text, "no operator", help));
+        err(out, CODE, op_span, text, "no operator", help);
     }
     match a.operand.as_str() {
         op if SET_CONTAINS.contains(&op) => {
             if a.rtarget.is_empty() {
                 let text = "Set contains operators require an RTarget";
                 let help = "give `value` the comma-separated items the attribute should contain";
-                out.push(text.into(), CODE, at(value_span, text, "no value", help));
+                err(out, CODE, value_span, text, "no value", help);
             }
         }
         "regexp" | "version" => {}
@@ -285,39 +279,31 @@ fn affinity(a: &Affinity, v: NomadVersion, out: &mut Out<'_>) {
             if a.rtarget.is_empty() {
                 let text = format!("Operator {} requires an RTarget", go_q(&a.operand));
                 let help = "add `value = ...` to compare the attribute with";
-                out.push(text.clone(), CODE, at(value_span, text, "no value", help));
+                err(out, CODE, value_span, text, "no value", help);
             }
         }
         _ => {
             let text = format!("Unknown affinity operator {}", go_q(&a.operand));
             let help = "use one of =, !=, <, <=, >, >=, regexp, version, semver, set_contains, set_contains_all, set_contains_any";
-            out.push(
-                text.clone(),
-                CODE,
-                at(op_span, text, "unknown operator", help),
-            );
+            err(out, CODE, op_span, text, "unknown operator", help);
         }
     }
     if a.ltarget.is_empty() {
         let text = "No LTarget provided but is required";
         let help = "add `attribute = \"${...}\"` naming what the affinity compares";
         let span = sp.get("attribute").or(op_span);
-        out.push(text.into(), CODE, at(span, text, "no attribute", help));
+        err(out, CODE, span, text, "no attribute", help);
     }
     let weight_span = sp.best("weight");
     if a.weight == 0 {
         let text = "Affinity weight cannot be zero";
         let help = "use a weight from -100 to 100 other than 0 (negative weights repel)";
-        out.push(text.into(), CODE, at(weight_span, text, "zero", help));
+        err(out, CODE, weight_span, text, "zero", help);
     }
     if !(-100..=100).contains(&a.weight) {
         let text = "Affinity weight must be within the range [-100,100]";
         let help = "use a weight from -100 to 100 (negative weights repel)";
-        out.push(
-            text.into(),
-            CODE,
-            at(weight_span, text, "out of range", help),
-        );
+        err(out, CODE, weight_span, text, "out of range", help);
     }
 }
 
@@ -326,11 +312,7 @@ fn spread(s: &Spread, v: NomadVersion, out: &mut Out<'_>) {
     if s.attribute.is_empty() {
         let text = "Missing spread attribute";
         let help = "add `attribute = \"${node.datacenter}\"` (or another node attribute)";
-        out.push(
-            text.into(),
-            CODE,
-            at(sp.best("attribute"), text, "no attribute", help),
-        );
+        err(out, CODE, sp.best("attribute"), text, "no attribute", help);
     }
     if s.weight <= 0 || s.weight > 100 {
         let text = format!(
@@ -338,11 +320,7 @@ fn spread(s: &Spread, v: NomadVersion, out: &mut Out<'_>) {
             block_word(v)
         );
         let help = "use a weight from 1 to 100";
-        out.push(
-            text.clone(),
-            CODE,
-            at(sp.best("weight"), text, "out of range", help),
-        );
+        err(out, CODE, sp.best("weight"), text, "out of range", help);
     }
     let mut seen = std::collections::BTreeSet::new();
     let mut sum: i64 = 0;
@@ -351,11 +329,7 @@ fn spread(s: &Spread, v: NomadVersion, out: &mut Out<'_>) {
         if !seen.insert(t.value.as_str()) {
             let text = format!("Spread target value {} already defined", go_q(&t.value));
             let help = "give each target its own value";
-            out.push(
-                text.clone(),
-                CODE,
-                at(target_span, text, "repeated target", help),
-            );
+            err(out, CODE, target_span, text, "repeated target", help);
         }
         if !(0..=100).contains(&t.percent) {
             let text = format!(
@@ -363,11 +337,7 @@ fn spread(s: &Spread, v: NomadVersion, out: &mut Out<'_>) {
                 go_q(&t.value)
             );
             let help = "a target's percent is a share of the group's allocations, 0 to 100";
-            out.push(
-                text.clone(),
-                CODE,
-                at(target_span, text, "out of range", help),
-            );
+            err(out, CODE, target_span, text, "out of range", help);
         }
         sum += t.percent.max(0);
     }
@@ -375,7 +345,7 @@ fn spread(s: &Spread, v: NomadVersion, out: &mut Out<'_>) {
         let text =
             format!("Sum of spread target percentages must not be greater than 100%; got {sum}%");
         let help = "the targets' percents share out the group's allocations: make them add up to 100 or less";
-        out.push(text.clone(), CODE, at(target_span, text, "over 100%", help));
+        err(out, CODE, target_span, text, "over 100%", help);
     }
 }
 

@@ -16,7 +16,7 @@
 //! only system jobs before 1.11.0, then system and sysbatch jobs.
 
 use super::model::*;
-use super::validate::{at, Out};
+use super::validate::{at, err, Out};
 use crate::source::Span;
 use crate::version::NomadVersion;
 
@@ -49,7 +49,7 @@ pub(super) fn restart(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
         if r.mode != "delay" && r.mode != "fail" {
             let text = format!("Unsupported restart mode: {}", go_q(&r.mode));
             let help = "use mode = \"fail\" (stop restarting after the attempts) or \"delay\" (wait out the interval, then restart again)";
-            err(out, sp("mode"), text, "unknown mode", help);
+            err(out, CODE, sp("mode"), text, "unknown mode", help);
         }
         if r.attempts == 0 && r.mode != "fail" {
             let text = format!(
@@ -58,14 +58,14 @@ pub(super) fn restart(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
                 r.attempts
             );
             let help = "with no attempts, say mode = \"fail\", or allow some attempts";
-            err(out, sp("attempts"), text, "zero attempts", help);
+            err(out, CODE, sp("attempts"), text, "zero attempts", help);
         }
         // RestartPolicyMinInterval, 5s in every release.
         let min = Duration::secs(5);
         if r.interval < min {
             let text = format!("Interval can not be less than {min} (got {})", r.interval);
             let help = "use an interval of 5s or more";
-            err(out, sp("interval"), text, "too short", help);
+            err(out, CODE, sp("interval"), text, "too short", help);
         }
         if r.delay.nanos().saturating_mul(r.attempts) > r.interval.nanos() {
             let text = format!(
@@ -75,6 +75,7 @@ pub(super) fn restart(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             let help = "attempts × delay must fit in the interval: lengthen the interval, or lower attempts or delay";
             err(
                 out,
+                CODE,
                 sp("interval"),
                 &text,
                 "attempts × delay exceed this",
@@ -105,7 +106,7 @@ pub(super) fn reschedule(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
             };
             let help = "remove the reschedule block: per-node jobs are not rescheduled";
             let span = r.spans.block.or(g.spans.label);
-            err(out, span, text, "reschedule policy", help);
+            err(out, CODE, span, text, "reschedule policy", help);
         }
         return;
     }
@@ -127,7 +128,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
         if r.interval.nanos() <= 0 {
             let text = "Interval must be a non zero value if Attempts > 0";
             let help = "give the reschedule interval a positive duration";
-            err(out, sp("interval"), text, "no interval", help);
+            err(out, CODE, sp("interval"), text, "no interval", help);
         }
         if r.unlimited {
             let text = format!(
@@ -135,9 +136,9 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
                 r.attempts, r.interval
             );
             let help = "set either attempts (with an interval) or unlimited = true, not both";
-            err(out, sp("unlimited"), text, "ambiguous", help);
+            err(out, CODE, sp("unlimited"), text, "ambiguous", help);
             let text = "If Attempts >0, Unlimited cannot also be set to true";
-            err(out, sp("attempts"), text, "ambiguous", help);
+            err(out, CODE, sp("attempts"), text, "ambiguous", help);
         }
     }
     // ReschedulePolicyMinDelay and ReschedulePolicyMinInterval.
@@ -146,7 +147,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
     if r.delay < min_delay {
         let text = format!("Delay cannot be less than {min_delay} (got {})", r.delay);
         let help = "use a reschedule delay of 5s or more";
-        err(out, sp("delay"), text, "too short", help);
+        err(out, CODE, sp("delay"), text, "too short", help);
         pre_check = false;
     }
     const FUNCTIONS: [&str; 3] = ["constant", "exponential", "fibonacci"];
@@ -157,7 +158,14 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
             go_q(&r.delay_function)
         );
         let help = "use delay_function = \"constant\", \"exponential\" or \"fibonacci\"";
-        err(out, sp("delay_function"), text, "unknown function", help);
+        err(
+            out,
+            CODE,
+            sp("delay_function"),
+            text,
+            "unknown function",
+            help,
+        );
         pre_check = false;
     }
     if r.delay_function != "constant" {
@@ -168,7 +176,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
                 r.delay
             );
             let help = "use a max_delay of 5s or more";
-            err(out, sp("max_delay"), text, "too short", help);
+            err(out, CODE, sp("max_delay"), text, "too short", help);
             pre_check = false;
         }
         if r.max_delay < r.delay {
@@ -177,7 +185,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
                 r.delay, r.max_delay
             );
             let help = "max_delay caps the growing delay: make it at least the delay";
-            err(out, sp("max_delay"), text, "below delay", help);
+            err(out, CODE, sp("max_delay"), text, "below delay", help);
             pre_check = false;
         }
     }
@@ -191,7 +199,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
             r.interval
         );
         let help = "use a reschedule interval of 15s or more";
-        err(out, sp("interval"), text, "too short", help);
+        err(out, CODE, sp("interval"), text, "too short", help);
     }
     if !pre_check {
         return;
@@ -214,6 +222,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
         let help = "lengthen the interval, or lower attempts or delay";
         err(
             out,
+            CODE,
             sp("interval"),
             &text,
             "too short for the attempts",
@@ -226,6 +235,7 @@ fn reschedule_policy(r: &ReschedulePolicy, g: &TaskGroup, out: &mut Out<'_>) {
         );
         err(
             out,
+            CODE,
             sp("interval"),
             &text,
             "too short for the attempts",
@@ -359,7 +369,14 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
         if !matches!(u.health_check.as_str(), "checks" | "task_states" | "manual") {
             let text = format!("Invalid health check given: {}", go_q(&u.health_check));
             let help = "use health_check = \"checks\", \"task_states\" or \"manual\"";
-            err(out, sp("health_check"), text, "unknown health check", help);
+            err(
+                out,
+                CODE,
+                sp("health_check"),
+                text,
+                "unknown health check",
+                help,
+            );
         }
         if !v.at_least(0, 10, 0) {
             if u.max_parallel < 1 {
@@ -368,7 +385,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                     u.max_parallel
                 );
                 let help = "before Nomad 0.10 max_parallel must be 1 or more";
-                err(out, sp("max_parallel"), text, "below one", help);
+                err(out, CODE, sp("max_parallel"), text, "below one", help);
             }
         } else if u.max_parallel < 0 {
             let text = format!(
@@ -376,18 +393,19 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.max_parallel
             );
             let help = "use max_parallel = 0 (no rolling updates) or more";
-            err(out, sp("max_parallel"), text, "negative", help);
+            err(out, CODE, sp("max_parallel"), text, "negative", help);
         }
         if u.canary < 0 {
             let text = format!("Canary count can not be less than zero: {} < 0", u.canary);
             let help = "use canary = 0 or more";
-            err(out, sp("canary"), text, "negative", help);
+            err(out, CODE, sp("canary"), text, "negative", help);
         }
         if u.canary == 0 && u.auto_promote {
             let text = "Auto Promote requires a Canary count greater than zero";
             let help = "set canary to 1 or more, or remove auto_promote";
             err(
                 out,
+                CODE,
                 sp("auto_promote"),
                 text,
                 "no canaries to promote",
@@ -400,7 +418,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.min_healthy_time
             );
             let help = "use a min_healthy_time of 0s or more";
-            err(out, sp("min_healthy_time"), text, "negative", help);
+            err(out, CODE, sp("min_healthy_time"), text, "negative", help);
         }
         if u.healthy_deadline.nanos() <= 0 {
             let text = format!(
@@ -408,7 +426,14 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.healthy_deadline
             );
             let help = "give healthy_deadline a positive duration";
-            err(out, sp("healthy_deadline"), text, "not positive", help);
+            err(
+                out,
+                CODE,
+                sp("healthy_deadline"),
+                text,
+                "not positive",
+                help,
+            );
         }
         if u.progress_deadline.nanos() < 0 {
             let text = format!(
@@ -416,7 +441,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
                 u.progress_deadline
             );
             let help = "use progress_deadline = 0 (none) or a positive duration";
-            err(out, sp("progress_deadline"), text, "negative", help);
+            err(out, CODE, sp("progress_deadline"), text, "negative", help);
         }
         if u.min_healthy_time >= u.healthy_deadline {
             let text = format!(
@@ -426,6 +451,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
             let help = "an allocation must be able to stay healthy for min_healthy_time before healthy_deadline passes";
             err(
                 out,
+                CODE,
                 sp("min_healthy_time"),
                 &text,
                 "not below healthy_deadline",
@@ -440,6 +466,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
             let help = "raise progress_deadline above healthy_deadline, or set it to 0";
             err(
                 out,
+                CODE,
                 sp("progress_deadline"),
                 &text,
                 "not above healthy_deadline",
@@ -449,7 +476,7 @@ pub(super) fn update(g: &TaskGroup, u: &UpdateStrategy, v: NomadVersion, out: &m
         if u.stagger.nanos() <= 0 {
             let text = format!("Stagger must be greater than zero: {}", u.stagger);
             let help = "give stagger a positive duration";
-            err(out, sp("stagger"), text, "not positive", help);
+            err(out, CODE, sp("stagger"), text, "not positive", help);
         }
     });
 }
@@ -462,7 +489,7 @@ pub(super) fn migrate(g: &TaskGroup, m: &MigrateStrategy, v: NomadVersion, out: 
         if m.max_parallel < 0 {
             let text = format!("MaxParallel must be >= 0 but found {}", m.max_parallel);
             let help = "use max_parallel = 0 or more";
-            err(out, sp("max_parallel"), text, "negative", help);
+            err(out, CODE, sp("max_parallel"), text, "negative", help);
         }
         match m.health_check.as_str() {
             "checks" | "task_states" => {}
@@ -470,30 +497,38 @@ pub(super) fn migrate(g: &TaskGroup, m: &MigrateStrategy, v: NomadVersion, out: 
                 if m.max_parallel > 0 {
                     let text = "Missing HealthCheck";
                     let help = "use health_check = \"checks\" or \"task_states\"";
-                    err(out, sp("health_check"), text, "empty", help);
+                    err(out, CODE, sp("health_check"), text, "empty", help);
                 }
             }
             other => {
                 let text = format!("Invalid HealthCheck: {}", go_q(other));
                 let help = "use health_check = \"checks\" or \"task_states\"";
-                err(out, sp("health_check"), text, "unknown health check", help);
+                err(
+                    out,
+                    CODE,
+                    sp("health_check"),
+                    text,
+                    "unknown health check",
+                    help,
+                );
             }
         }
         if m.min_healthy_time.nanos() < 0 {
             let text = format!("MinHealthyTime is {} and must be >= 0", m.min_healthy_time);
             let help = "use a min_healthy_time of 0s or more";
-            err(out, sp("min_healthy_time"), text, "negative", help);
+            err(out, CODE, sp("min_healthy_time"), text, "negative", help);
         }
         if m.healthy_deadline.nanos() < 0 {
             let text = format!("HealthyDeadline is {} and must be >= 0", m.healthy_deadline);
             let help = "use a healthy_deadline of 0s or more";
-            err(out, sp("healthy_deadline"), text, "negative", help);
+            err(out, CODE, sp("healthy_deadline"), text, "negative", help);
         }
         if m.min_healthy_time > m.healthy_deadline {
             let text = "MinHealthyTime must be less than HealthyDeadline";
             let help = "an allocation must be able to stay healthy for min_healthy_time before healthy_deadline passes";
             err(
                 out,
+                CODE,
                 sp("min_healthy_time"),
                 text,
                 "above healthy_deadline",
@@ -501,12 +536,6 @@ pub(super) fn migrate(g: &TaskGroup, m: &MigrateStrategy, v: NomadVersion, out: 
             );
         }
     });
-}
-
-/// One error: Nomad's text, and our diagnostic at `span` with the same words.
-fn err(out: &mut Out<'_>, span: Option<Span>, text: impl AsRef<str>, label: &str, help: &str) {
-    let text = text.as_ref();
-    out.push(text.to_string(), CODE, at(span, text, label, help));
 }
 
 fn go_q(s: &str) -> String {
