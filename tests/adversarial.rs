@@ -194,7 +194,8 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {
     }
 }
 
-const TASK: &str = "    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu    = 10\n        memory = 10\n      }\n    }\n";
+/// (cpu 20: the demo world is Nomad 0.9.3, whose MinResources asks for 20 MHz.)
+const TASK: &str = "    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu    = 20\n        memory = 10\n      }\n    }\n";
 
 fn job(body: &str) -> String {
     format!("job \"adv\" {{\n  datacenters = [\"dc1\"]\n{body}}}\n")

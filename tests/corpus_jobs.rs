@@ -85,6 +85,17 @@ const KNOWN_INVALID: &[(&str, &str)] = &[
          (`Job type \"batch\" does not allow migrate block`)",
     ),
     (
+        "hashicorp__nomad__jobspec__test-fixtures__service-check-initial-status.hcl",
+        "a parser fixture: its task has no driver, and the default service name \
+         `check_initial_status-group-task` has underscores, which Service.Validate refuses \
+         (RFC 1123)",
+    ),
+    (
+        "hashicorp__nomad__jobspec__test-fixtures__tg-service-check-expose.hcl",
+        "a parser fixture: a group without tasks whose checks have no `type` \
+         (validateCommon: `invalid check type (\"\")`)",
+    ),
+    (
         "brucellino__nomad-jobs__observability-plane__loki.nomad.hcl",
         "a template's `wait = { ... }` written as an argument: api.Template declares `wait` as a \
          block (`hcl:\"wait,block\"`), so jobspec2 refuses it with HCL's \"Unsupported argument\"",

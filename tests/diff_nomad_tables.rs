@@ -304,9 +304,12 @@ fn task_fields_show_as_nomad_fields() {
             "Uid",
         ),
     ];
+    // The mounted volume exists: from 1.6.0 Task.Validate refuses a mount
+    // of an undefined volume.
+    let volume = "    volume \"v\" {\n      type = \"host\"\n      source = \"v\"\n    }";
     for (old, new, object, field) in cases {
-        let o = load_job(&job_text("", old), v);
-        let n = load_job(&job_text("", new), v);
+        let o = load_job(&job_text(volume, old), v);
+        let n = load_job(&job_text(volume, new), v);
         let d = job_diff(Some(&o), Some(&n), v);
         let t = &d.task_groups[0].tasks[0];
         let obj = t

@@ -181,8 +181,11 @@ fn misplaced_expose_checks_are_refused_in_each_release_words() {
         e.contains("Nomad 1.0.0's expose-check hook panics on this job (nil pointer): service \"count-api\""),
         "{e}"
     );
-    let tcp = no_connect.replace("type     = \"http\"", "type     = \"tcp\"");
-    let e = refused("noconnect-tcp-1.0.0", "1.0.0", &tcp);
+    // (A relative http path is not exposable. A tcp check is not either,
+    // but Service.Validate also refuses expose on it, 0.11.0+, and we
+    // report only the validation half of Nomad's merged list.)
+    let relative = no_connect.replace("path     = \"/health\"", "path     = \"health\"");
+    let e = refused("noconnect-relative-1.0.0", "1.0.0", &relative);
     assert!(
         e.contains("* exposed service check api->count-api->api-health requires use of Nomad's builtin Connect proxy"),
         "{e}"

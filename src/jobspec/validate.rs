@@ -424,7 +424,7 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     super::validate_group::scaling(job, g, v, out);
     for t in &g.tasks {
         out.nested(Some(format!("Task {} validation failed", t.name)), |out| {
-            task(t, g, v, out)
+            task(job, t, g, v, out)
         });
     }
 }
@@ -450,115 +450,9 @@ fn leaders(g: &TaskGroup, out: &mut Out<'_>) {
     out.error("Only one task may be marked as leader".into(), d);
 }
 
-/// `Task.Validate`, in its order.
-fn task(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
-    let ts = &t.spans;
-    let r = &t.resources;
-    if t.name.is_empty() {
-        out.push(
-            "Missing task name".into(),
-            "jobspec::missing",
-            at(
-                ts.label.or(ts.block),
-                format!("a task in group {} has no name", g.name),
-                "no name",
-                "name the task: `task \"server\" { ... }`",
-            ),
-        );
-    }
-    if t.driver.is_empty() {
-        out.push(
-            "Missing task driver".into(),
-            "jobspec::missing",
-            at(
-                ts.label.or(ts.block),
-                format!("Task {} in group {}: missing task driver", t.name, g.name),
-                "no driver",
-                "add `driver = \"docker\"` (or exec, java, raw_exec...)",
-            ),
-        );
-    }
-    for tp in &t.templates {
-        // Clients sandbox template sources to the task directory by default.
-        let path = std::path::Path::new(&tp.source_path);
-        if path.is_absolute() || tp.source_path.contains("..") {
-            out.diags.push(
-                Diag::warning("jobspec::template-path", format!("Template source \"{}\" is outside the task directory", tp.source_path))
-                    .with_severity(crate::diag::Severity::Advice)
-                    .at(out.src, tp.spans.best("source").unwrap_or_default(), "escapes the sandbox")
-                    .help("the task fails at template render unless the client sets template.disable_file_sandbox"),
-            );
-        }
-    }
-    // Resources.Validate's multierror is one item of the task's, and
-    // MeetsMinResources's one item of that.
-    out.nested(None, |out| {
-        out.nested(None, |out| {
-            if r.cpu < 1 && !r.spans.written("cores") {
-                out.push(
-                    format!("minimum CPU value is 1; got {}", r.cpu),
-                    "jobspec::range",
-                    at(
-                        r.spans.best("cpu"),
-                        format!("Task {}: minimum CPU value is 1; got {}", t.name, r.cpu),
-                        "too small",
-                        "cpu is in MHz; use at least 1",
-                    ),
-                );
-            }
-            if r.memory_mb < 10 {
-                out.push(
-                    format!("minimum MemoryMB value is 10; got {}", r.memory_mb),
-                    "jobspec::range",
-                    at(
-                        r.spans.best("memory"),
-                        format!(
-                            "Task {}: minimum MemoryMB value is 10; got {}",
-                            t.name, r.memory_mb
-                        ),
-                        "too small",
-                        "memory is in MB; use at least 10",
-                    ),
-                );
-            }
-        });
-        // memory_max = -1 means unlimited (oversubscription).
-        if r.memory_max_mb > 0 && r.memory_max_mb < r.memory_mb {
-            out.push(
-                format!(
-                    "MemoryMaxMB value ({}) should be larger than MemoryMB value ({})",
-                    r.memory_max_mb, r.memory_mb
-                ),
-                "jobspec::range",
-                at(
-                    r.spans.best("memory_max"),
-                    format!(
-                        "Task {}: memory_max ({}) must not be lower than memory ({})",
-                        t.name, r.memory_max_mb, r.memory_mb
-                    ),
-                    "lower than memory",
-                    "raise memory_max or remove it",
-                ),
-            );
-        }
-    });
-    // Task.Validate (1.11+): secret names are unique.
-    let mut secrets: BTreeMap<&str, Span> = BTreeMap::new();
-    for s in &t.secrets {
-        let sp = s.spans.label.or(s.spans.block).unwrap_or_default();
-        if let Some(first) = secrets.insert(&s.name, sp) {
-            let text = format!("Duplicate secret \"{}\" found", s.name);
-            let d = Diag::error("jobspec::duplicate", format!("Task {}: {text}", t.name))
-                .at(out.src, sp, "defined again here")
-                .label(first, "first defined here")
-                .help("give every secret its own name; a group's secret blocks reach only tasks without secrets of their own (Nomad doubles those tasks' secrets instead)");
-            out.error(text, d);
-        }
-    }
-    // validateServices's multierror is one item of the task's.
-    out.nested(None, |out| {
-        super::validate_services::task_services(t, g, v, out)
-    });
+/// `Task.Validate`: validate_task.rs.
+fn task(job: &Job, t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
+    super::validate_task::task(t, g, job.job_type, v, out)
 }
 
 /// `nomad job validate`'s warnings (printed under `Job Warnings:`).

@@ -151,7 +151,13 @@ pub(super) fn group_services(
         for (i, s) in g.services.iter().enumerate() {
             out.nested(
                 Some(format!("Service[{i}] {} validation failed", s.name)),
-                |out| connect_native(g, s, v, out),
+                // Service.Validate (validate_checks.rs); the Connect hook
+                // infers a native service's task only for a group with a
+                // network (jobConnectHook.Mutate skips the others).
+                |out| {
+                    let task_missing = s.task_name.is_empty() && g.networks.is_empty();
+                    super::validate_checks::service(s, task_missing, v, out)
+                },
             );
         }
     });
@@ -176,44 +182,6 @@ pub(super) fn group_services(
             .with_severity(Severity::Advice);
             out.diags_push(d);
         }
-    }
-}
-
-/// Service.validateConsulService's Connect native rules (structs/services.go):
-/// the service needs its task (0.12+), which the Connect hook infers only for
-/// a group with a network (jobConnectHook.Mutate skips the others), and a
-/// port (1.9.2+, "or consul will reject it").
-fn connect_native(g: &TaskGroup, s: &Service, v: NomadVersion, out: &mut Out<'_>) {
-    let native = s.connect.as_ref().is_some_and(|c| c.is_native());
-    if !native || s.provider == "nomad" || !v.at_least(0, 12, 0) {
-        return;
-    }
-    let span = s.connect.as_ref().and(s.spans.get("connect"));
-    let mut need = |what: &str, help: &str| {
-        let text = format!(
-            "Service {} is Connect Native and requires setting the {what}",
-            s.name
-        );
-        let d = Diag::error("jobspec::missing", text.clone())
-            .at(
-                out.src(),
-                span.unwrap_or_default(),
-                format!("no {what} for this native service"),
-            )
-            .help(help);
-        out.error(text, d);
-    };
-    if s.task_name.is_empty() && g.networks.is_empty() {
-        need(
-            "task",
-            "set `task` on the service: without a group network Nomad's Connect hook does not infer it",
-        );
-    }
-    if s.port_label.is_empty() && v.at_least(1, 9, 2) {
-        need(
-            "port",
-            "set the service's `port`: Consul rejects a native service without one",
-        );
     }
 }
 

@@ -69,7 +69,11 @@ pub(super) fn task_services(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut 
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     for (i, sv) in t.services.iter().enumerate() {
         let prefix = format!("service[{i}] {} validation failed", go_quote(&sv.name));
-        out.nested(Some(prefix), |out| port_given(sv, v, out));
+        // Service.Validate: validate_checks.rs.
+        let native_task_missing = sv.task_name.is_empty();
+        out.nested(Some(prefix), |out| {
+            super::validate_checks::service(sv, native_task_missing, v, out)
+        });
         let name_span = sv.spans.best("name").unwrap_or_default();
         let mode_span = sv.spans.best("address_mode").unwrap_or_default();
         group_only_mode(
@@ -229,47 +233,49 @@ fn checks<'a>(sv: &'a Service, v: NomadVersion, wanted: &mut Wanted<'a>, out: &m
     }
 }
 
-/// The one port rule of `Service.Validate` (`validateCheckPort`): a check
-/// that needs a port when neither it nor its service names one. Nomad
-/// provider services reach it from 1.4.0 (1.3 refused their checks
-/// outright, a rule of its own).
-fn port_given(sv: &Service, v: NomadVersion, out: &mut Out<'_>) {
-    if !reaches_port_given(sv, v) {
-        return;
+/// The port rule of `Service.Validate` (`validateCheckPort`), for check
+/// `c`: one that needs a port when neither it nor its service names one.
+/// Says whether it refused (Nomad then skips the check's other rules).
+pub(super) fn port_missing(
+    sv: &Service,
+    c: &ServiceCheck,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) -> bool {
+    if !(sv.port_label.is_empty() && c.port_label.is_empty() && requires_port(c)) {
+        return false;
     }
-    for c in &sv.checks {
-        if !(sv.port_label.is_empty() && c.port_label.is_empty() && requires_port(c)) {
-            continue;
-        }
-        // 0.9's text starts lower case.
-        let check = if v.at_least(0, 10, 0) {
-            "Check"
-        } else {
-            "check"
-        };
-        let text = format!(
-            "{check} {} invalid: check requires a port but neither check nor service {} have a port",
-            c.name,
+    // 0.9's text starts lower case.
+    let check = if v.at_least(0, 10, 0) {
+        "Check"
+    } else {
+        "check"
+    };
+    let text = format!(
+        "{check} {} invalid: check requires a port but neither check nor service {} have a port",
+        c.name,
+        go_quote(&sv.name)
+    );
+    let d = Diag::error(
+        "jobspec::missing",
+        format!(
+            "Check {}: no port, and its service {} has none",
+            go_quote(&c.name),
             go_quote(&sv.name)
-        );
-        let d = Diag::error(
-            "jobspec::missing",
-            format!(
-                "Check {}: no port, and its service {} has none",
-                go_quote(&c.name),
-                go_quote(&sv.name)
-            ),
-        )
-        .at(
-            out.src(),
-            c.spans.best("type").unwrap_or_default(),
-            "needs a port",
-        )
-        .help("set `port` on the check or on its service");
-        out.error(text, d);
-    }
+        ),
+    )
+    .at(
+        out.src(),
+        c.spans.best("type").unwrap_or_default(),
+        "needs a port",
+    )
+    .help("set `port` on the check or on its service");
+    out.error(text, d);
+    true
 }
 
+/// Nomad provider services reach the port rule from 1.4.0 (1.3 refused
+/// their checks outright).
 fn reaches_port_given(sv: &Service, v: NomadVersion) -> bool {
     sv.provider != "nomad" || v.at_least(1, 4, 0)
 }

@@ -187,10 +187,11 @@ mod tests {
             plan_error(&load(text, v), "j.nomad", v),
             "Error during plan: Unexpected response code: 500 (2 errors occurred:\n\t* Job priority must be between [1, 100]\n\t* Task group app validation failed: 2 errors occurred:\n\t* Task group count can't be negative\n\t* Task server validation failed: 1 error occurred:\n\t* 1 error occurred:\n\t* 2 errors occurred:\n\t* minimum CPU value is 1; got 0\n\t* minimum MemoryMB value is 10; got 4\n\n\n\n\n\n\n\n\n\n)\n"
         );
+        // 0.9.3's MinResources asks for 20 MHz (1 from 1.0.0).
         let v = NomadVersion::DEMO;
         assert_eq!(
             validate_error(&load(&text.replace("  priority = 0\n", ""), v), "j.nomad", v),
-            "Job validation errors:\n1 error(s) occurred:\n\n* Task group app validation failed: 2 error(s) occurred:\n\n* Task group count can't be negative\n* Task server validation failed: 1 error(s) occurred:\n\n* 1 error(s) occurred:\n\n* 2 error(s) occurred:\n\n* minimum CPU value is 1; got 0\n* minimum MemoryMB value is 10; got 4\n"
+            "Job validation errors:\n1 error(s) occurred:\n\n* Task group app validation failed: 2 error(s) occurred:\n\n* Task group count can't be negative\n* Task server validation failed: 1 error(s) occurred:\n\n* 1 error(s) occurred:\n\n* 2 error(s) occurred:\n\n* minimum CPU value is 20; got 0\n* minimum MemoryMB value is 10; got 4\n"
         );
     }
 

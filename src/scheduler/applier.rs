@@ -5,19 +5,21 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::engine::Plan;
+use super::engine::{IdHash, Plan};
 use super::fit::allocs_fit;
 use crate::cluster::{Allocation, Node, State};
 
 /// Remove the parts of `plan` the applier would reject; true if any was.
 pub fn reject_overcommitted(state: &State, plan: &mut Plan) -> bool {
-    let gone: HashSet<&str> = plan
+    // Lookup-only maps over allocation and node IDs: foldhash, as the
+    // engine's (SipHash here was a tenth of this check).
+    let gone: HashSet<&str, IdHash> = plan
         .stops
         .iter()
         .map(|a| a.id.as_str())
         .chain(plan.preempted.iter().map(|(a, _)| a.id.as_str()))
         .collect();
-    let mut by_node: HashMap<&str, Vec<&Allocation>> = HashMap::new();
+    let mut by_node: HashMap<&str, Vec<&Allocation>, IdHash> = HashMap::default();
     for a in state.allocs.iter().filter(|a| a.is_live()) {
         by_node.entry(a.node_id.as_str()).or_default().push(a);
     }
@@ -27,7 +29,7 @@ pub fn reject_overcommitted(state: &State, plan: &mut Plan) -> bool {
             rejected.push((pos, String::new()));
             continue;
         };
-        let placed_ids: HashSet<&str> = placed.iter().map(|a| a.id.as_str()).collect();
+        let placed_ids: HashSet<&str, IdHash> = placed.iter().map(|a| a.id.as_str()).collect();
         let existing = by_node
             .get(node.id.as_str())
             .into_iter()
@@ -59,7 +61,7 @@ fn node_fits(node: &Node, allocs: &[&Allocation]) -> bool {
     if node.networks.first().is_some_and(|d| bandwidth > d.mbits) {
         return false;
     }
-    let mut ports: HashSet<u16> = node.reserved_ports.iter().copied().collect();
+    let mut ports: HashSet<u16, IdHash> = node.reserved_ports.iter().copied().collect();
     allocs
         .iter()
         .flat_map(|a| a.resources.networks.iter())

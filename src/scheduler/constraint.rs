@@ -157,9 +157,12 @@ pub fn class_verdict(c: &Constraint, node: &Node, version: NomadVersion) -> Opti
 
 /// Constraints on unique node values cannot be cached per node class.
 pub fn escapes_class(target: &str) -> bool {
-    target.contains("${node.unique.")
-        || target.contains("${attr.unique.")
-        || target.contains("${meta.unique.")
+    // One scan for what all three share rules out nearly every target
+    // (checked for every constraint of every feasibility check).
+    target.contains(".unique.")
+        && (target.contains("${node.unique.")
+            || target.contains("${attr.unique.")
+            || target.contains("${meta.unique."))
 }
 
 #[cfg(test)]

@@ -29,8 +29,10 @@ pub struct Plan {
     pub preempted: Vec<(Allocation, String)>,
     /// New and in-place-updated allocations, per node position.
     pub placed: BTreeMap<usize, Vec<Allocation>>,
-    pub(super) gone: HashSet<String>,
-    pub(super) replaced: HashSet<String>,
+    /// Lookup-only (never iterated, so the hasher's per-process seed
+    /// cannot reach any output): foldhash, as the engine's ID maps.
+    pub(super) gone: HashSet<String, IdHash>,
+    pub(super) replaced: HashSet<String, IdHash>,
 }
 
 /// A node that passed feasibility and fit, with its score.
@@ -87,13 +89,16 @@ pub struct Engine<'w> {
     /// the next placement starts from.
     pub(super) source: Vec<usize>,
     pub(super) offset: usize,
-    pub(super) job_class_ok: HashMap<u64, bool>,
-    pub(super) tg_class_ok: HashMap<(String, u64), bool>,
+    pub(super) job_class_ok: HashMap<u64, bool, IdHash>,
+    /// Per computed class, each group's verdict by name: looked up by
+    /// `&str`, where a `(String, class)` key cloned the group's name on
+    /// every feasibility check.
+    pub(super) tg_class_ok: HashMap<u64, Vec<(String, bool)>, IdHash>,
     /// Usage (resources, Mbit) of each node's stored allocations, and the
     /// nodes the plan has changed since: untouched nodes can be rejected
     /// without materialising their allocation list.
     pub(super) base: Vec<(Comparable, i64)>,
-    pub(super) touched: HashSet<usize>,
+    pub(super) touched: HashSet<usize, IdHash>,
     /// Computed node class per node position, filled on first use.
     pub(super) class_of: Vec<Option<u64>>,
     /// Quota usage of the placing job's quota before this plan.
@@ -158,11 +163,11 @@ impl<'w> Engine<'w> {
             rng: SplitMix64::new(rng_seed),
             source: Vec::new(),
             offset: 0,
-            job_class_ok: HashMap::new(),
-            tg_class_ok: HashMap::new(),
+            job_class_ok: HashMap::default(),
+            tg_class_ok: HashMap::default(),
             class_of: vec![None; state.nodes.len()],
             base: Vec::new(),
-            touched: HashSet::new(),
+            touched: HashSet::default(),
             quota_base,
             nondeterminism: Vec::new(),
             current_namespace: job.namespace.clone(),
@@ -321,7 +326,7 @@ impl<'w> Engine<'w> {
     ) -> Allocation {
         let pos = ranked.node;
         let node = self.state.nodes.get(pos);
-        let mut used: HashSet<u16> = self
+        let mut used: HashSet<u16, IdHash> = self
             .proposed(pos)
             .iter()
             .flat_map(|a| a.resources.networks.iter())

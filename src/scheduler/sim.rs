@@ -106,11 +106,19 @@ impl Simulation {
         running: &[std::sync::Arc<Job>],
         seed: u64,
     ) -> Result<Simulation, Diags> {
+        let state = Simulation::base_state(&world);
+        Simulation::replay_from(world, state, running, seed)
+    }
+
+    /// The state every replay of `world` starts from, whatever its seed:
+    /// the clients built from the pools (node IDs and indexes come from
+    /// the world alone) and the namespaces.
+    pub fn base_state(world: &World) -> State {
         let mut state = State::default();
         for (pos, pool) in world.clients.iter().enumerate() {
             for i in 1..=pool.count {
                 state.index += 1;
-                let node = build_node(&world, pool, pos, i, state.index);
+                let node = build_node(world, pool, pos, i, state.index);
                 state.nodes.push(node);
             }
         }
@@ -118,6 +126,18 @@ impl Simulation {
         if !state.namespaces.iter().any(|n| n == "default") {
             state.namespaces.insert(0, "default".to_string());
         }
+        state
+    }
+
+    /// [`Simulation::replay`] from `state`, which is
+    /// [`Simulation::base_state`] of `world` (a caller replaying many seeds
+    /// builds it once and copies it).
+    pub fn replay_from(
+        world: std::sync::Arc<World>,
+        state: State,
+        running: &[std::sync::Arc<Job>],
+        seed: u64,
+    ) -> Result<Simulation, Diags> {
         let mut sim = Simulation {
             world: world.clone(),
             state,

@@ -10,6 +10,7 @@
 //! A value or a constraint that does not parse fails the check.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -254,7 +255,49 @@ fn check_one(v: &Version, op: &str, c: &Version, semver: bool) -> bool {
     }
 }
 
+/// Most verdicts [`matches`] keeps per thread: a world has a handful of
+/// (node value, constraint) pairs; the bound only stops a hostile import
+/// from growing the table without end.
+const MEMO_MAX: usize = 4096;
+
+thread_local! {
+    /// Verdicts by (semver, constraint text, node value). The same few
+    /// pairs are checked for every node of every evaluation of every
+    /// replay (the implicit version constraints); parsing both sides with
+    /// the regex again was a twentieth of `plan --samples 1000`.
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::default();
+}
+
+/// How many verdicts are kept, and per flavour (`version`, `semver`) the
+/// verdict by constraint text, then by node value (looked up by `&str`,
+/// so a hit allocates nothing).
+type Memo = (usize, [HashMap<String, HashMap<String, bool>>; 2]);
+
 fn matches(version: &str, constraints: &str, semver: bool) -> bool {
+    let known = MEMO.with(|m| {
+        m.borrow().1[usize::from(semver)]
+            .get(constraints)
+            .and_then(|by_value| by_value.get(version).copied())
+    });
+    if let Some(verdict) = known {
+        return verdict;
+    }
+    let verdict = matches_uncached(version, constraints, semver);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.0 >= MEMO_MAX {
+            *m = Default::default();
+        }
+        m.0 += 1;
+        m.1[usize::from(semver)]
+            .entry(constraints.to_string())
+            .or_default()
+            .insert(version.to_string(), verdict);
+    });
+    verdict
+}
+
+fn matches_uncached(version: &str, constraints: &str, semver: bool) -> bool {
     // The node's value is always read with go-version's `NewVersion`.
     let Some(v) = Version::parse(version, false) else {
         return false;
@@ -484,5 +527,21 @@ mod tests {
         assert!(!go_version_matches("1.3.0-beta1", "= 1.3.0"));
         assert!(go_version_matches("1.3.0-beta1", "= 1.3.0-beta1"));
         assert!(!go_version_matches("1.3.0", "!= 1.3"));
+    }
+
+    /// The memo keeps the two flavours apart: go-version refuses a
+    /// prerelease against a constraint without one (`prereleaseCheck`),
+    /// Nomad's semver orders it by SemVer alone, and each answer stays
+    /// right when asked again after the other.
+    #[test]
+    fn remembered_verdicts_keep_version_and_semver_apart() {
+        for _ in 0..2 {
+            assert!(!go_version_matches("1.2.3-beta", ">= 1.2.0"));
+            assert!(semver_matches("1.2.3-beta", ">= 1.2.0"));
+        }
+        for _ in 0..2 {
+            assert!(semver_matches("1.3.0-rc1", "> 1.2.0"));
+            assert!(!go_version_matches("1.3.0-rc1", "> 1.2.0"));
+        }
     }
 }

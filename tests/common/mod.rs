@@ -314,3 +314,33 @@ pub fn field_json(ty: &str, name: &str, old: &str, new: &str) -> serde_json::Val
 pub fn to_json<T: serde::Serialize>(x: &T) -> serde_json::Value {
     serde_json::to_value(x).expect("json")
 }
+
+/// go-multierror's list text, as the release `v` words it (the format
+/// changed in go-multierror 1.0, vendored from Nomad 0.10.4): the words of
+/// Nomad's own `mErr.Error()`, for expected validation texts.
+pub fn go_multierror(v: &str, items: &[String]) -> String {
+    let old = matches!(v.split('.').collect::<Vec<_>>()[..], ["0", m, p, ..]
+        if m.parse::<u32>().unwrap_or(0) < 10
+            || (m == "10" && p.parse::<u32>().unwrap_or(0) < 4));
+    if old {
+        let lines: Vec<String> = items.iter().map(|i| format!("* {i}")).collect();
+        format!("{} error(s) occurred:\n\n{}", items.len(), lines.join("\n"))
+    } else {
+        let head = if items.len() == 1 {
+            "1 error occurred:".to_string()
+        } else {
+            format!("{} errors occurred:", items.len())
+        };
+        let lines: String = items.iter().map(|i| format!("\n\t* {i}")).collect();
+        format!("{head}{lines}\n\n")
+    }
+}
+
+/// Nomad's error list for a job whose group `g` fails `items`.
+pub fn group_refusal(v: &str, items: &[String]) -> String {
+    let g = format!(
+        "Task group g validation failed: {}",
+        go_multierror(v, items)
+    );
+    go_multierror(v, &[g])
+}

@@ -1,0 +1,342 @@
+//! Issue 13: Nomad's `Task.Validate` below the group (nomad/structs/
+//! structs.go and volumes.go, read at v0.9.3, v0.12.12, v1.0.0, v1.6.0 and
+//! v2.0.5, each text's first release bisected over the tags). Each row is a
+//! task Nomad refuses (or, under another release, accepts), driven through
+//! `validate` and `plan` as a user runs them: both must refuse with Nomad's
+//! words, nested as its servers nest them (Job.Validate, in it
+//! TaskGroup.Validate, in it Task.Validate, in it the part's own
+//! multierror). Before, every row
+//! validated and planned as a false all-clear.
+//!
+//! Texts: structs.go@v2.0.5 `Task.Validate`, `Resources.Validate`,
+//! `LogConfig.Validate`, `TaskArtifact.Validate`, `Template.Validate`,
+//! `TaskLifecycleConfig.Validate`; the same words in structs_test.go's
+//! TestTask_Validate ("Task name cannot include slashes"),
+//! TestTask_Validate_LogConfig ("log storage"), TestTaskArtifact_Validate_Dest
+//! ("destination escapes"), TestTemplate_Validate ("Invalid change mode",
+//! "as octal"), TestTask_Validate_Resources ("cores").
+
+mod common;
+
+fn multi(v: &str, items: &[String]) -> String {
+    common::go_multierror(v, items)
+}
+
+/// A one-item multierror nested under `prefix` (`prefix: 1 error ...`).
+fn one(v: &str, prefix: &str, item: &str) -> String {
+    format!("{prefix}: {}", multi(v, &[item.to_string()]))
+}
+
+/// A job with one group `g` (with `group_extra`) and one task.
+fn job(jt: &str, task: &str, body: &str, group_extra: &str) -> String {
+    format!(
+        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  type = \"{jt}\"\n  group \"g\" {{\n{group_extra}\n    task \"{task}\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n{body}\n    }}\n  }}\n}}\n"
+    )
+}
+
+/// Nomad's error list for a job whose only task `task` fails `items`.
+fn refusal(v: &str, task: &str, items: &[String]) -> String {
+    let t = format!("Task {task} validation failed: {}", multi(v, items));
+    common::group_refusal(v, &[t])
+}
+
+struct Case {
+    name: &'static str,
+    jt: &'static str,
+    task: &'static str,
+    body: &'static str,
+    group: &'static str,
+    /// Per release: Nomad's items for the task, none when it accepts.
+    want: fn(&str) -> Option<Vec<String>>,
+    versions: &'static [&'static str],
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+const ALL: &[&str] = &["0.9.3", "1.0.0", "1.6.0", "2.0.5"];
+const HCL2: &[&str] = &["1.0.0", "1.6.0", "2.0.5"];
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "slash",
+            jt: "service",
+            task: "a/b",
+            body: "",
+            group: "",
+            want: |_| Some(vec![s("Task name cannot include slashes")]),
+            versions: ALL,
+        },
+        Case {
+            name: "alloc",
+            jt: "service",
+            task: "alloc",
+            body: "",
+            group: "",
+            // Refused from 1.11.0.
+            want: |v| (v == "2.0.5").then(|| vec![s("Task cannot be named \"alloc\"")]),
+            versions: HCL2,
+        },
+        Case {
+            name: "kill-timeout",
+            jt: "service",
+            task: "t",
+            body: "      kill_timeout = \"-5s\"",
+            group: "",
+            want: |_| Some(vec![s("KillTimeout must be a positive value")]),
+            versions: ALL,
+        },
+        Case {
+            name: "shutdown-delay",
+            jt: "service",
+            task: "t",
+            body: "      shutdown_delay = \"-1s\"",
+            group: "",
+            want: |_| Some(vec![s("ShutdownDelay must be a positive value")]),
+            versions: ALL,
+        },
+        Case {
+            name: "progress-deadline",
+            jt: "service",
+            task: "t",
+            body: "      kill_timeout = \"11m\"",
+            // The deadline stays above the 5m healthy deadline (UpdateStrategy.Validate).
+            group: "    update {\n      max_parallel = 1\n      progress_deadline = \"10m\"\n    }",
+            // From 1.6.0 (Task.Validate takes the group).
+            want: |v| {
+                (v == "1.6.0" || v == "2.0.5").then(|| {
+                    vec![s(
+                        "KillTimout (11m0s) longer than the group's ProgressDeadline (10m0s)",
+                    )]
+                })
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "logs",
+            jt: "service",
+            task: "t",
+            body: "      logs {\n        max_files = 0\n      }",
+            group: "",
+            want: |v| Some(vec![multi(v, &[s("minimum number of files is 1; got 0")])]),
+            versions: ALL,
+        },
+        Case {
+            name: "log-storage",
+            jt: "service",
+            task: "t",
+            body: "      logs {\n        max_files = 40\n        max_file_size = 10\n      }",
+            group: "",
+            // Inside LogConfig.Validate's multierror from 1.6.0, a plain
+            // item after the services before.
+            want: |v| {
+                let text = s("log storage (400 MB) must be less than requested disk capacity (300 MB)");
+                Some(if v == "1.6.0" || v == "2.0.5" {
+                    vec![multi(v, &[text])]
+                } else {
+                    vec![text]
+                })
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "artifact",
+            jt: "service",
+            task: "t",
+            body: "      artifact {\n        source = \"\"\n      }",
+            group: "",
+            want: |v| {
+                Some(vec![one(
+                    v,
+                    "Artifact 1 validation failed",
+                    "source must be specified",
+                )])
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "checksum",
+            jt: "service",
+            task: "t",
+            body: "      artifact {\n        source = \"https://example.com/a.tgz\"\n        options {\n          checksum = \"md5:abc\"\n        }\n      }",
+            group: "",
+            want: |v| {
+                Some(vec![one(
+                    v,
+                    "Artifact 1 validation failed",
+                    "invalid checksum: encoding/hex: odd length hex string",
+                )])
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "lifecycle",
+            jt: "service",
+            task: "t",
+            body: "      lifecycle {\n        hook = \"bogus\"\n      }",
+            group: "",
+            want: |_| Some(vec![s("Lifecycle validation failed: invalid hook: bogus")]),
+            versions: HCL2,
+        },
+        Case {
+            name: "cores",
+            jt: "service",
+            task: "t",
+            body: "      resources {\n        cores = 2\n        cpu = 100\n      }",
+            group: "",
+            want: |v| {
+                Some(vec![multi(
+                    v,
+                    &[s("Task can only ask for 'cpu' or 'cores' resource, not both.")],
+                )])
+            },
+            versions: &["1.6.0", "2.0.5"],
+        },
+        Case {
+            name: "cpu-20",
+            jt: "service",
+            task: "t",
+            body: "      resources {\n        cpu = 10\n      }",
+            group: "",
+            // MinResources' CPU was 20 MHz before 1.0.0, 1 after.
+            want: |v| {
+                (v == "0.9.3").then(|| {
+                    vec![multi(v, &[multi(v, &[s("minimum CPU value is 20; got 10")])])]
+                })
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "memory-max",
+            jt: "service",
+            task: "t",
+            body: "      resources {\n        memory_max = -1\n      }",
+            group: "",
+            // -1 (no limit) is a sentinel only from 2.0.4.
+            want: |v| {
+                (v == "1.6.0").then(|| {
+                    vec![multi(
+                        v,
+                        &[s("MemoryMaxMB value (-1) should be larger than MemoryMB value (300)")],
+                    )]
+                })
+            },
+            versions: &["1.6.0", "2.0.5"],
+        },
+        Case {
+            name: "template-mode",
+            jt: "service",
+            task: "t",
+            body: "      template {\n        data = \"x\"\n        destination = \"local/x\"\n        change_mode = \"bogus\"\n      }",
+            group: "",
+            // `script` joined the modes in 1.3.4.
+            want: |v| {
+                let modes = if v == "1.6.0" || v == "2.0.5" {
+                    "noop, signal, script, restart"
+                } else {
+                    "noop, signal, restart"
+                };
+                Some(vec![one(
+                    v,
+                    "Template 1 validation failed",
+                    &format!("Invalid change mode. Must be one of the following: {modes}"),
+                )])
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "template-dest",
+            jt: "service",
+            task: "t",
+            body: "      template {\n        data = \"x\"\n        destination = \"../../x\"\n        perms = \"999\"\n      }",
+            group: "",
+            want: |v| {
+                let items = [
+                    s("destination escapes allocation directory"),
+                    s("Failed to parse \"999\" as octal: strconv.ParseUint: parsing \"999\": invalid syntax"),
+                ];
+                Some(vec![format!("Template 1 validation failed: {}", multi(v, &items))])
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "volume-mount",
+            jt: "service",
+            task: "t",
+            body: "      volume_mount {\n        volume = \"data\"\n        destination = \"/data\"\n      }",
+            group: "",
+            // Undefined volumes are refused from 1.6.0.
+            want: |v| {
+                (v == "1.6.0" || v == "2.0.5")
+                    .then(|| vec![s("Volume Mount (0) references undefined volume data")])
+            },
+            versions: HCL2,
+        },
+        Case {
+            name: "together",
+            jt: "service",
+            task: "a/b",
+            body: "      kill_timeout = \"-5s\"\n      logs {\n        max_files = 0\n      }\n      artifact {\n        source = \"\"\n      }\n      lifecycle {\n        hook = \"bogus\"\n      }",
+            group: "",
+            // Task.Validate's order.
+            want: |v| {
+                Some(vec![
+                    s("Task name cannot include slashes"),
+                    s("KillTimeout must be a positive value"),
+                    multi(v, &[s("minimum number of files is 1; got 0")]),
+                    one(v, "Artifact 1 validation failed", "source must be specified"),
+                    s("Lifecycle validation failed: invalid hook: bogus"),
+                ])
+            },
+            versions: HCL2,
+        },
+    ]
+}
+
+#[test]
+fn validate_and_plan_refuse_each_task_rule_as_each_release() {
+    let mut failures = Vec::new();
+    for c in cases() {
+        let text = job(c.jt, c.task, c.body, c.group);
+        for v in c.versions {
+            let tag = format!("task-validate-{}-{v}", c.name);
+            let (vcode, _, verr) = common::run_job(
+                &format!("{tag}-v"),
+                &text,
+                &["validate", "--nomad-version", v, "j.nomad"],
+            );
+            let (pcode, _, perr) = common::run_job(
+                &format!("{tag}-p"),
+                &text,
+                &["plan", "--nomad-version", v, "j.nomad"],
+            );
+            match (c.want)(v) {
+                Some(items) => {
+                    let want = refusal(v, c.task, &items);
+                    let block = format!("Job validation errors:\n{want}");
+                    if vcode != 1 || !verr.contains(&block) {
+                        failures.push(format!(
+                            "{} {v} validate ({vcode}):\nwant {block:?}\ngot  {verr:?}",
+                            c.name
+                        ));
+                    }
+                    let plan = format!("Error during plan: Unexpected response code: 500 ({want})");
+                    if pcode != 255 || !perr.contains(&plan) {
+                        failures.push(format!(
+                            "{} {v} plan ({pcode}):\nwant {plan:?}\ngot  {perr:?}",
+                            c.name
+                        ));
+                    }
+                }
+                None => {
+                    if vcode != 0 || perr.contains("validation failed") {
+                        failures.push(format!("{} {v}: accepted by Nomad: {verr}{perr}", c.name));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
