@@ -392,3 +392,40 @@ fn a_group_reschedule_merges_over_the_jobs() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("is ambiguous"), "{err}");
 }
+
+/// `Job ID contains a space` (Job.Validate, structs.go at v0.9.3 … v2.0.5;
+/// TestJob_Validate): a job labelled `"my job"` validated and planned as a
+/// false all-clear. It comes before the type and the groups, so it heads the
+/// list beside a group error.
+#[test]
+fn a_job_id_with_a_space_is_refused() {
+    let text = job("service", "", "").replacen("job \"j\"", "job \"my job\"", 1);
+    for v in ["1.0.0", "1.6.0", "2.0.5"] {
+        refused(
+            "id-space",
+            v,
+            &text,
+            &me(&["Job ID contains a space"]),
+            "Job ID contains a space",
+        );
+    }
+    let both = job("service", "", "    count = -1\n").replacen("job \"j\"", "job \"my job\"", 1);
+    let want = me(&[
+        "Job ID contains a space",
+        &format!(
+            "Task group g validation failed: {}",
+            me(&["Task group count can't be negative"])
+        ),
+    ]);
+    refused(
+        "id-space-first",
+        "2.0.5",
+        &both,
+        &want,
+        "Job ID contains a space",
+    );
+    // A space in the name alone is Nomad's to accept.
+    let named = job("service", "  name = \"my job\"\n", "");
+    let (code, err) = run("validate", "name-space", &named, "2.0.5");
+    assert_eq!(code, 0, "{err}");
+}

@@ -154,6 +154,8 @@ pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) -> 
 /// priority, whose bound became a server setting).
 fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
     let js = &job.spans;
+    // Job.Validate checks the ID and name before the type.
+    super::validate_job::id_and_name(job, v, out);
     // Job.Validate checks the type before the priority.
     if super::version_gates::sysbatch_refused(job, v) {
         let text = "Invalid job type: \"sysbatch\"";

@@ -19,6 +19,48 @@ use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::value";
 
+/// `Job ID contains a space` / `... a null character` and `Job Name contains
+/// a null character`: Job.Validate's first checks after the region. The
+/// null-character texts are new in 1.0.0 (structs.go at v0.12.12 has only the
+/// space). An empty ID or name cannot come from a labelled `job` block.
+pub(super) fn id_and_name(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+    let at = job.spans.best("id");
+    if job.id.contains(' ') {
+        let help =
+            "a job ID may not hold spaces: use dashes or underscores (`name` may hold spaces)";
+        err(
+            out,
+            CODE,
+            at,
+            "Job ID contains a space",
+            "space in the job ID",
+            help,
+        );
+    } else if job.id.contains('\0') && v.at_least(1, 0, 0) {
+        let text = "Job ID contains a null character";
+        err(
+            out,
+            CODE,
+            at,
+            text,
+            "null character",
+            "remove the null character",
+        );
+    }
+    if job.name.contains('\0') && v.at_least(1, 0, 0) {
+        let at = job.spans.best("name");
+        let text = "Job Name contains a null character";
+        err(
+            out,
+            CODE,
+            at,
+            text,
+            "null character",
+            "remove the null character",
+        );
+    }
+}
+
 /// `Job datacenter must be non-empty string`, once per empty entry.
 pub(super) fn datacenters(job: &Job, out: &mut Out<'_>) {
     for _ in job.datacenters.iter().filter(|d| d.is_empty()) {
