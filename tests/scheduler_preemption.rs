@@ -164,7 +164,7 @@ fn job(priority: i64, cpu: i64, mem: i64, mbits: i64, ports: &[(&str, i64)]) -> 
 fn preempted(allocs: Vec<Allocation>, job: &Job) -> Option<Vec<String>> {
     let w = world();
     let state = State {
-        nodes: vec![node()],
+        nodes: vec![node()].into(),
         allocs,
         ..State::default()
     };

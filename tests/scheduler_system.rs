@@ -147,7 +147,7 @@ fn system_job_preempts_three_low_priority_jobs_on_the_full_node() {
     let n0id = n0.id.clone();
     let state = State {
         index: 10,
-        nodes: vec![n0, n1],
+        nodes: vec![n0, n1].into(),
         allocs: vec![
             alloc("alloc1", "job1", 20, &n0id, 512, 1024, 200, true, 5 * 1024),
             alloc("alloc2", "job2", 20, &n0id, 512, 1024, 200, false, 5 * 1024),
@@ -223,7 +223,7 @@ fn system_job_without_preemption_fails_on_the_full_node() {
     let mut w = world();
     w.scheduler.preemption.system = false;
     let state = State {
-        nodes: vec![n0, n1],
+        nodes: vec![n0, n1].into(),
         allocs: vec![alloc(
             "alloc1", "job1", 20, &n0id, 2048, 1024, 900, false, 0,
         )],

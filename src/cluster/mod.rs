@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod metric;
+mod nodes;
 pub mod usage;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ pub use crate::structs::{
     AllocNetwork, AllocResources, Allocation, ClientStatus, DesiredStatus, Node, NodeNetwork,
     NodeStatus,
 };
+pub use nodes::Nodes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum JobStatus {
@@ -103,7 +105,7 @@ pub type JobKey = (String, String);
 pub struct State {
     /// Latest Raft index; every write bumps it.
     pub index: u64,
-    pub nodes: Vec<Node>,
+    pub nodes: Nodes,
     pub jobs: BTreeMap<JobKey, JobRecord>,
     pub allocs: Vec<Allocation>,
     pub blocked: Vec<BlockedEval>,

@@ -108,7 +108,7 @@ mod tests {
     #[test]
     fn rejects_a_node_that_no_longer_fits_and_keeps_one_that_does() {
         let state = State {
-            nodes: vec![node()],
+            nodes: vec![node()].into(),
             allocs: vec![alloc("old", 600), alloc("victim", 100)],
             ..State::default()
         };

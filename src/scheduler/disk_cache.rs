@@ -182,7 +182,7 @@ fn decode(
         world,
         state: State {
             index: e.index,
-            nodes,
+            nodes: nodes.into(),
             jobs,
             allocs,
             blocked: e.blocked,

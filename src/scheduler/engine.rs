@@ -94,13 +94,16 @@ pub struct Engine<'w> {
     /// `&str`, where a `(String, class)` key cloned the group's name on
     /// every feasibility check.
     pub(super) tg_class_ok: HashMap<u64, Vec<(String, bool)>, IdHash>,
+    /// Per group name: do the job's and the group's constraints name a
+    /// unique node value (so their verdicts are not cached per class)?
+    /// Scanning every target for it on every check was a twentieth of
+    /// `plan --samples 1000`.
+    pub(super) escapes: Vec<(String, bool, bool)>,
     /// Usage (resources, Mbit) of each node's stored allocations, and the
     /// nodes the plan has changed since: untouched nodes can be rejected
     /// without materialising their allocation list.
     pub(super) base: Vec<(Comparable, i64)>,
     pub(super) touched: HashSet<usize, IdHash>,
-    /// Computed node class per node position, filled on first use.
-    pub(super) class_of: Vec<Option<u64>>,
     /// Quota usage of the placing job's quota before this plan.
     /// An overflow (only from allocations a world could not hold) fails
     /// the quota stage with the bound it passed.
@@ -165,7 +168,7 @@ impl<'w> Engine<'w> {
             offset: 0,
             job_class_ok: HashMap::default(),
             tg_class_ok: HashMap::default(),
-            class_of: vec![None; state.nodes.len()],
+            escapes: Vec::new(),
             base: Vec::new(),
             touched: HashSet::default(),
             quota_base,

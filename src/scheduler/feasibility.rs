@@ -111,48 +111,6 @@ pub fn has_drivers(tg: &TaskGroup, n: &Node) -> bool {
         .all(|t| n.drivers.iter().any(|d| d == &t.driver))
 }
 
-/// The node's computed class (`Node.ComputeClass`): everything but its
-/// unique attributes, so feasibility can be cached per class. The value is
-/// only a key of the engine's per-evaluation caches, never shown. The parts
-/// are laid end to end, each closed by 0xFF (a byte UTF-8 text never
-/// holds, so different part lists give different bytes), and hashed in one
-/// pass with foldhash's fixed state: the byte-wise FNV of `hash_parts`, or
-/// a hasher call per piece, was a twentieth of `plan --samples 1000` (every
-/// node of every evaluation of every replay).
-fn class_hash(n: &Node) -> u64 {
-    use std::hash::BuildHasher;
-    let mut buf: Vec<u8> = Vec::with_capacity(1024);
-    let mut part = |pieces: &[&[u8]]| {
-        for p in pieces {
-            buf.extend_from_slice(p);
-        }
-        buf.push(0xFF);
-    };
-    for p in [&n.datacenter, &n.node_class, &n.node_pool] {
-        part(&[p.as_bytes()]);
-    }
-    for (tag, map) in [(b"a:", &n.attributes), (b"m:", &n.meta)] {
-        for (k, v) in map.iter().filter(|(k, _)| !k.starts_with("unique.")) {
-            part(&[tag, k.as_bytes(), b"=", v.as_bytes()]);
-        }
-    }
-    // Devices count by vendor, type, name and attributes only: instances
-    // and their health are not hashed (`NodeDeviceResource.HashInclude`),
-    // so nodes that differ only in healthy instances share a class and its
-    // cached device verdict, as in Nomad.
-    for d in &n.devices {
-        part(&[b"d:", d.id.to_string().as_bytes()]);
-        for (k, v) in d
-            .attributes
-            .iter()
-            .filter(|(k, _)| !k.starts_with("unique."))
-        {
-            part(&[b"da:", k.as_bytes(), b"=", v.to_string().as_bytes()]);
-        }
-    }
-    foldhash::fast::FixedState::default().hash_one(buf.as_slice())
-}
-
 /// `distinct_hosts` and `distinct_property` depend on what is placed, so
 /// they are not checked (nor cached) with the others.
 fn placement_bound(c: &Constraint) -> bool {
@@ -171,21 +129,37 @@ impl Engine<'_> {
         n: &Node,
         cache: bool,
     ) -> Option<String> {
-        let class = match self.class_of.get(pos).copied().flatten() {
-            Some(c) => c,
-            None => {
-                let c = class_hash(n);
-                if let Some(slot) = self.class_of.get_mut(pos) {
-                    *slot = Some(c);
-                }
-                c
-            }
-        };
+        // Computed once per node for every copy of the state (all replays
+        // of a sampling run share its clients), not once per evaluation.
+        let class = match self.state.nodes.get(pos) {
+            Some(stored) if std::ptr::eq(stored, n) => self.state.nodes.class(pos),
+            _ => None,
+        }
+        .unwrap_or_else(|| crate::structs::node_class::computed_class(n));
         // Constraints that depend on what is placed are checked later
         // (`transient`); the rest are walked in place, not collected, on
         // every check.
         let job_cs = || ask.job.constraints.iter().filter(|c| !placement_bound(c));
-        let job_escapes = job_cs().any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
+        let tg_cs = || {
+            ask.tg
+                .constraints
+                .iter()
+                .chain(ask.tg.tasks.iter().flat_map(|t| t.constraints.iter()))
+                .filter(|c| !placement_bound(c))
+        };
+        // Whether the job's and the group's constraints name a unique
+        // value: once per group and evaluation, not per node checked.
+        let (job_escapes, tg_escapes) =
+            match self.escapes.iter().find(|(name, ..)| *name == ask.tg.name) {
+                Some(&(_, job, tg)) => (job, tg),
+                None => {
+                    let any =
+                        |c: &Constraint| escapes_class(&c.ltarget) || escapes_class(&c.rtarget);
+                    let (job, tg) = (job_cs().any(any), tg_cs().any(any));
+                    self.escapes.push((ask.tg.name.clone(), job, tg));
+                    (job, tg)
+                }
+            };
         if cache && !job_escapes {
             if let Some(ok) = self.job_class_ok.get(&class) {
                 if !ok {
@@ -203,14 +177,6 @@ impl Engine<'_> {
         if job_fail.is_some() {
             return job_fail;
         }
-        let tg_cs = || {
-            ask.tg
-                .constraints
-                .iter()
-                .chain(ask.tg.tasks.iter().flat_map(|t| t.constraints.iter()))
-                .filter(|c| !placement_bound(c))
-        };
-        let tg_escapes = tg_cs().any(|c| escapes_class(&c.ltarget) || escapes_class(&c.rtarget));
         if cache && !tg_escapes {
             let known = self
                 .tg_class_ok
@@ -320,36 +286,6 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Unique attributes do not change the class; anything else does,
-    /// including where one part ends and the next begins.
-    #[test]
-    fn class_hash_hashes_the_shared_attributes_only() {
-        let mut n = Node {
-            datacenter: "dc1".into(),
-            node_class: "c".into(),
-            node_pool: "default".into(),
-            ..Node::default()
-        };
-        n.attributes.insert("kernel.name".into(), "linux".into());
-        n.attributes.insert("unique.hostname".into(), "a".into());
-        n.meta.insert("rack".into(), "r1".into());
-        let mut other = n.clone();
-        other
-            .attributes
-            .insert("unique.hostname".into(), "b".into());
-        assert_eq!(class_hash(&other), class_hash(&n));
-        other.meta.insert("rack".into(), "r2".into());
-        assert_ne!(class_hash(&other), class_hash(&n));
-        let mut shifted = n.clone();
-        shifted.datacenter = "dc1c".into();
-        shifted.node_class = String::new();
-        assert_ne!(class_hash(&shifted), class_hash(&n));
-        let mut as_meta = n.clone();
-        as_meta.attributes.remove("kernel.name");
-        as_meta.meta.insert("kernel.name".into(), "linux".into());
-        assert_ne!(class_hash(&as_meta), class_hash(&n));
-    }
 
     #[test]
     fn datacenter_globs_only_when_supported() {

@@ -11,6 +11,7 @@
 pub mod attribute;
 pub mod csi;
 pub mod device;
+pub mod node_class;
 pub mod resources;
 
 use std::collections::BTreeMap;
