@@ -118,7 +118,7 @@ fn placement_bound(c: &Constraint) -> bool {
 }
 
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
-/// constraints, then group drivers, constraints and devices, cached per
+/// constraints, then group drivers, constraints, devices and networks, cached per
 /// computed class, then the checks that depend on what is placed.
 impl Engine<'_> {
     /// Job- and group-level feasibility for one node; the failing reason.
@@ -129,6 +129,7 @@ impl Engine<'_> {
         n: &Node,
         cache: bool,
     ) -> Option<String> {
+        self.net_ask.select(ask.tg);
         // Computed once per node for every copy of the state (all replays
         // of a sampling run share its clients), not once per evaluation.
         let class = match self.state.nodes.get(pos) {
@@ -199,6 +200,16 @@ impl Engine<'_> {
         }
         if fail.is_none() && !super::device::has_devices(ask.tg, n, self.world.nomad_version) {
             fail = Some("missing devices".to_string());
+        }
+        // The node's networks are not part of its computed class (Nomad
+        // hashes only `NodeResources.Devices`), so this verdict is cached
+        // per class like the others, as Nomad caches it.
+        if fail.is_none() {
+            fail = super::network_check::network_infeasible(
+                self.net_ask.network(),
+                n,
+                self.world.nomad_version,
+            );
         }
         if cache && !tg_escapes {
             self.tg_class_ok
