@@ -143,7 +143,7 @@ pub struct NodeState {
 
 /// The networks every client of a pool fingerprints, as Nomad's
 /// `NetworkChecker` reads them (see docs/world-format.md).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PoolNetworks {
     /// `network_modes = [...]`: every mode the clients' networks have
     /// (`host`, `bridge`, `cni/NAME`). `None`: what a stock Linux client of
@@ -195,7 +195,7 @@ impl PoolNetworks {
 /// A client's `host_network` block. Only its name reaches the scheduler
 /// (the alias); `cidr` and `interface` say which address carries it on a
 /// real client and are kept so a written world reads as the agent's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostNetwork {
     pub cidr: String,
     pub interface: String,
