@@ -1,6 +1,9 @@
 //! The world a plan lands on: clients, namespaces, quotas, scheduler
 //! configuration, priority policy and the jobs already running. Loaded from
 //! `rules/` (or an import of a real cluster's API JSON).
+//!
+//! Every type here derives serde: the world cache (`src/world_cache.rs`)
+//! keeps whole worlds, so a new field's type needs the derives too.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -444,7 +447,7 @@ pub struct ServerConfig {
 
 /// One Vault cluster of the servers' agent config, as far as the Plan RPC's
 /// Vault hook reads it (nomad/job_endpoint_hook_vault.go).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VaultCluster {
     /// `name` (1.7+); `default` before.
     pub name: String,
