@@ -95,26 +95,95 @@ pub(super) fn spreads(ss: &[Spread], job_type: JobType, v: NomadVersion, out: &m
     }
 }
 
+/// `Task.Validate`'s placement checks (all releases, after the log config):
+/// each constraint as at group level, then, as its own item, a
+/// distinct_hosts or distinct_property operand, which only means something
+/// across a group's allocations; the affinities as at group level, or in a
+/// system job one refusal for having any.
+pub(super) fn task_placement(t: &Task, job_type: JobType, v: NomadVersion, out: &mut Out<'_>) {
+    for (i, c) in t.constraints.iter().enumerate() {
+        out.nested(
+            Some(format!("Constraint {} validation failed", i + 1)),
+            |out| constraint(c, v, out),
+        );
+        if DISTINCT.contains(&c.operand.as_str()) {
+            let text = format!(
+                "Constraint {} has disallowed Operand at task level: {}",
+                i + 1,
+                c.operand
+            );
+            let help = "move this constraint to the group: it spreads the group's allocations, which a task cannot do on its own";
+            err(
+                out,
+                CODE,
+                operator_span(c),
+                text,
+                "group-level operator",
+                help,
+            );
+        }
+    }
+    affinities(&t.affinities, job_type, v, out);
+}
+
+/// `RequestedDevice.Validate`'s placement checks (all releases): a distinct
+/// operand is refused instead of validated (`using unsupported operand`),
+/// and affinities are validated whatever the job type.
+pub(super) fn device_placement(d: &RequestedDevice, v: NomadVersion, out: &mut Out<'_>) {
+    for (i, c) in d.constraints.iter().enumerate() {
+        let prefix = format!("Constraint {} validation failed", i + 1);
+        if DISTINCT.contains(&c.operand.as_str()) {
+            let text = format!("{prefix}: using unsupported operand {}", go_q(&c.operand));
+            let help = "a device constraint picks among one node's devices: compare a ${device.*} attribute instead";
+            err(
+                out,
+                CODE,
+                operator_span(c),
+                text,
+                "not a device operator",
+                help,
+            );
+        } else {
+            out.nested(Some(prefix), |out| constraint(c, v, out));
+        }
+    }
+    for (i, a) in d.affinities.iter().enumerate() {
+        out.nested(
+            Some(format!("Affinity {} validation failed", i + 1)),
+            |out| affinity(a, v, out),
+        );
+    }
+}
+
+/// The operators that place allocations apart from each other.
+const DISTINCT: &[&str] = &["distinct_hosts", "distinct_property"];
+
+/// Where a constraint's operator is written: `operator`, or the sugar keys
+/// (`distinct_hosts = true`, `regexp = "..."`) that set it.
+fn operator_span(c: &Constraint) -> Option<crate::source::Span> {
+    let sp = &c.spans;
+    sp.get("operator")
+        .or_else(|| {
+            [
+                "distinct_hosts",
+                "distinct_property",
+                "regexp",
+                "version",
+                "semver",
+            ]
+            .iter()
+            .find_map(|k| sp.get(k))
+        })
+        .or(sp.block)
+}
+
 /// The comparison operators every release accepts, which need a value.
 const COMPARISONS: &[&str] = &["=", "==", "is", "!=", "not", "<", "<=", ">", ">="];
 const SET_CONTAINS: &[&str] = &["set_contains", "set_contains_all", "set_contains_any"];
 
 fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
     let sp = &c.spans;
-    let op_span = sp.get("operator").or_else(|| {
-        // The sugar keys (`distinct_hosts = true`, `regexp = "..."`) set
-        // the operator.
-        [
-            "distinct_hosts",
-            "distinct_property",
-            "regexp",
-            "version",
-            "semver",
-        ]
-        .iter()
-        .find_map(|k| sp.get(k))
-    });
-    let op_span = op_span.or(sp.block);
+    let op_span = operator_span(c);
     if c.operand.is_empty() {
         let text = "Missing constraint operand";
         let help = "add `operator = \"=\"` (or another operator) with `attribute` and `value`";
