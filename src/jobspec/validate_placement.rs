@@ -13,8 +13,9 @@
 //!   with `no attribute provided but is required by operator` and began
 //!   refusing `${...}` attributes the scheduler cannot resolve.
 //!
-//! Not modelled yet: the parse checks of `regexp`, `version` and `semver`
-//! targets (Go's regexp and hashicorp/go-version error texts).
+//! The values of `regexp`, `version` and `semver` operators must parse
+//! (goregexp.rs: Go's regexp syntax; goversion.rs: go-version's and Nomad's
+//! semver constraint lists), at every release.
 
 use super::model::*;
 use super::validate::{err, Out};
@@ -200,8 +201,9 @@ fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
                 err(out, CODE, value_span, text, "no value", help);
             }
         }
-        "regexp" | "version" => {}
-        "semver" if v.at_least(0, 10, 2) => {}
+        "regexp" | "version" | "semver" if parses_as(&c.operand, v) => {
+            target_parse(&c.operand, &c.rtarget, "constraint", value_span, v, out)
+        }
         "distinct_property" => distinct_property(c, value_span, out),
         "is_set" | "is_not_set" => {
             if !c.rtarget.is_empty() {
@@ -226,6 +228,48 @@ fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
     if require_ltarget {
         ltarget(c, op_span, v, out);
     }
+}
+
+/// `semver` is an operator from 0.10.2; before, it is an unknown type.
+fn parses_as(op: &str, v: NomadVersion) -> bool {
+    op != "semver" || v.at_least(0, 10, 2)
+}
+
+/// The value of a `regexp`, `version` or `semver` constraint or affinity
+/// must parse as Go's regexp, go-version's constraint list or Nomad's
+/// semver constraint list: `Regular expression failed to compile: ...`,
+/// `Version constraint is invalid: ...`, `Semver affinity is invalid: ...`.
+fn target_parse(
+    op: &str,
+    value: &str,
+    kind: &str,
+    span: Option<crate::source::Span>,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) {
+    let (text, help) = match op {
+        "regexp" => {
+            let Some(e) = crate::goregexp::compile_error(value, v) else {
+                return;
+            };
+            let help = "Nomad compiles the value with Go's regexp (RE2 syntax): fix the pattern";
+            (format!("Regular expression failed to compile: {e}"), help)
+        }
+        _ => {
+            let semver = op == "semver";
+            let Some(e) = crate::goversion::constraint_error(value, semver, v) else {
+                return;
+            };
+            let word = if semver { "Semver" } else { "Version" };
+            let help = if semver {
+                "give comma-separated constraints such as \">= 1.2.0, < 2.0.0\" (operators =, !=, <, <=, >, >=; full semver versions)"
+            } else {
+                "give comma-separated constraints such as \">= 1.2, < 2.0\" (operators =, !=, <, <=, >, >=, ~>)"
+            };
+            (format!("{word} {kind} is invalid: {e}"), help)
+        }
+    };
+    err(out, CODE, span, text, "does not parse", help);
 }
 
 /// The attribute check, as worded before and after 1.11.2.
@@ -342,8 +386,9 @@ fn affinity(a: &Affinity, v: NomadVersion, out: &mut Out<'_>) {
                 err(out, CODE, value_span, text, "no value", help);
             }
         }
-        "regexp" | "version" => {}
-        "semver" if v.at_least(0, 10, 2) => {}
+        "regexp" | "version" | "semver" if parses_as(&a.operand, v) => {
+            target_parse(&a.operand, &a.rtarget, "affinity", value_span, v, out)
+        }
         op if COMPARISONS.contains(&op) => {
             if a.rtarget.is_empty() {
                 let text = format!("Operator {} requires an RTarget", go_q(&a.operand));
