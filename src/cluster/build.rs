@@ -1,6 +1,7 @@
 //! Nodes from the world's client pools.
 
 use super::{Node, NodeNetwork};
+use crate::structs::node_nets::NodeNets;
 use crate::world::{ClientPool, World};
 
 /// Drivers a client fingerprints when the world does not list any: what a
@@ -84,6 +85,7 @@ pub fn build_node(
             ip,
             mbits: pool.network_mbits,
         }],
+        nets: node_nets(world, pool),
         reserved_cpu: pool.reserved.cpu,
         reserved_memory_mb: pool.reserved.memory,
         reserved_disk_mb: pool.reserved.disk,
@@ -102,6 +104,24 @@ pub fn build_node(
         eligible: !pool.state.ineligible,
         drain: pool.state.drain,
         create_index,
+    }
+}
+
+/// The networks a pool's clients fingerprint: what the world names, or a
+/// stock Linux client of the world's release (a host network; the bridge
+/// from 0.12, when its fingerprint was added and `bridge` mode became
+/// something the scheduler checks; no CNI configuration, no host network).
+fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
+    let modes = pool.networks.modes(world.nomad_version);
+    NodeNets {
+        host: modes.iter().any(|m| m == "host"),
+        bridge: modes.iter().any(|m| m == "bridge"),
+        cni: modes
+            .iter()
+            .filter_map(|m| m.strip_prefix("cni/"))
+            .map(str::to_string)
+            .collect(),
+        host_networks: pool.networks.host_networks.keys().cloned().collect(),
     }
 }
 

@@ -110,6 +110,9 @@ pub struct Engine<'w> {
     pub current_namespace: String,
     /// What the CSI checker reads of the state (`None`: no CSI volumes).
     pub(super) csi: Option<super::csi::CsiIndex>,
+    /// The network the stack's `NetworkChecker` holds (set by the last
+    /// group that has one).
+    pub(super) net_ask: super::network_check::NetworkAsk,
 }
 
 impl<'w> Engine<'w> {
@@ -171,6 +174,7 @@ impl<'w> Engine<'w> {
             quota_base,
             nondeterminism: Vec::new(),
             current_namespace: job.namespace.clone(),
+            net_ask: Default::default(),
             // `CSIVolumesByNodeID` reads each allocation's own job
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.

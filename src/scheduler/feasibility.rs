@@ -160,7 +160,7 @@ fn placement_bound(c: &Constraint) -> bool {
 }
 
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
-/// constraints, then group drivers, constraints and devices, cached per
+/// constraints, then group drivers, constraints, devices and networks, cached per
 /// computed class, then the checks that depend on what is placed.
 impl Engine<'_> {
     /// Job- and group-level feasibility for one node; the failing reason.
@@ -171,6 +171,7 @@ impl Engine<'_> {
         n: &Node,
         cache: bool,
     ) -> Option<String> {
+        self.net_ask.select(ask.tg);
         let class = match self.class_of.get(pos).copied().flatten() {
             Some(c) => c,
             None => {
@@ -233,6 +234,16 @@ impl Engine<'_> {
         }
         if fail.is_none() && !super::device::has_devices(ask.tg, n, self.world.nomad_version) {
             fail = Some("missing devices".to_string());
+        }
+        // The node's networks are not part of its computed class (Nomad
+        // hashes only `NodeResources.Devices`), so this verdict is cached
+        // per class like the others, as Nomad caches it.
+        if fail.is_none() {
+            fail = super::network_check::network_infeasible(
+                self.net_ask.network(),
+                n,
+                self.world.nomad_version,
+            );
         }
         if cache && !tg_escapes {
             self.tg_class_ok

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod feasibility;
 pub mod fit;
 pub mod generic;
+pub mod network_check;
 mod packed_allocs;
 mod packed_nodes;
 pub mod preempt;

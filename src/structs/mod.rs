@@ -11,6 +11,7 @@
 pub mod attribute;
 pub mod csi;
 pub mod device;
+pub mod node_nets;
 pub mod resources;
 
 use std::collections::BTreeMap;
@@ -55,6 +56,9 @@ pub struct Node {
     pub memory_mb: i64,
     pub disk_mb: i64,
     pub networks: Vec<NodeNetwork>,
+    /// Network modes and host networks the node fingerprints.
+    #[serde(default)]
+    pub nets: node_nets::NodeNets,
     pub reserved_cpu: i64,
     pub reserved_memory_mb: i64,
     pub reserved_disk_mb: i64,

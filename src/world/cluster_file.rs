@@ -233,6 +233,7 @@ const CLIENT_ATTRS: &[&str] = &[
     "status",
     "eligibility",
     "drain",
+    "network_modes",
 ];
 
 /// `status`, `eligibility` and `drain` of a pool, as `nomad node status`
@@ -287,7 +288,14 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
     };
     const S: Schema = Schema {
         attrs: CLIENT_ATTRS,
-        blocks: &["reserved", "host_volume", "device", "node", "csi_plugin"],
+        blocks: &[
+            "reserved",
+            "host_volume",
+            "device",
+            "node",
+            "csi_plugin",
+            "host_network",
+        ],
     };
     let what = format!("client \"{name}\"");
     let r = BodyReader::new(src, &b.body, &S, &what, diags);
@@ -426,6 +434,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
         };
         pool.host_volumes.insert(name, vol);
     }
+    pool.networks = super::network_file::read_networks(src, &r, diags);
     for pb in r.blocks("csi_plugin") {
         if let Some((id, plugin)) = super::csi_file::read_plugin(src, pb, diags) {
             pool.csi_plugins.insert(id, plugin);

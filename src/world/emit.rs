@@ -177,6 +177,7 @@ pub fn cluster_hcl(world: &World) -> String {
             let _ = writeln!(o, "    path      = {}", quote(&v.path));
             let _ = writeln!(o, "    read_only = {}\n  }}", v.read_only);
         }
+        super::network_file::networks_hcl(&mut o, c, world.nomad_version);
         device_blocks(&mut o, c);
         super::emit_csi::plugin_blocks(&mut o, c);
         super::emit_allocs::member_blocks(&mut o, c);

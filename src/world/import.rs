@@ -152,6 +152,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             }
         }
     }
+    for shape in shapes.values_mut() {
+        shape.pool.networks.normalise(world.nomad_version);
+    }
     world.clients = group_nodes(shapes.into_values().collect());
     let quotas_src = read_json(vfs, &dir.join("quotas.json"), &mut diags).map(|(src, v)| {
         for q in v.as_array().into_iter().flatten().map(quota_from_api) {

@@ -23,6 +23,7 @@ pub mod import;
 pub mod load;
 mod member_file;
 pub mod model;
+pub mod network_file;
 pub(crate) mod policy_file;
 mod server_file;
 mod spec_files;

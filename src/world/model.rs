@@ -93,6 +93,9 @@ pub struct ClientPool {
     /// `csi_plugin "ID" { ... }` (the API's `CSINodePlugins` and
     /// `CSIControllerPlugins`): what every client of the pool runs.
     pub csi_plugins: BTreeMap<String, crate::structs::csi::CsiPlugin>,
+    /// `network_modes` and `host_network "NAME" { ... }` (the API's
+    /// `NodeResources.Networks` modes and `NodeNetworks` aliases).
+    pub networks: PoolNetworks,
     /// The real nodes behind an imported pool, in client order (empty for a
     /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
     pub members: Vec<NodeIdentity>,
@@ -136,6 +139,66 @@ pub struct NodeState {
     pub ineligible: bool,
     /// A drain strategy is set.
     pub drain: bool,
+}
+
+/// The networks every client of a pool fingerprints, as Nomad's
+/// `NetworkChecker` reads them (see docs/world-format.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolNetworks {
+    /// `network_modes = [...]`: every mode the clients' networks have
+    /// (`host`, `bridge`, `cni/NAME`). `None`: what a stock Linux client of
+    /// the world's release has, `host`, and `bridge` from 0.12.
+    pub modes: Option<Vec<String>>,
+    /// `host_network "NAME" { cidr, interface }` of the client agent
+    /// configuration, by name: an address of every client carries the alias.
+    pub host_networks: BTreeMap<String, HostNetwork>,
+}
+
+impl PoolNetworks {
+    /// The modes a stock Linux client of `version` fingerprints, sorted:
+    /// a host network, and the bridge from 0.12 (its fingerprint,
+    /// client/fingerprint/bridge_linux.go, came with the `NetworkChecker`).
+    pub fn stock_modes(version: NomadVersion) -> &'static [&'static str] {
+        if version.at_least(0, 12, 0) {
+            &["bridge", "host"]
+        } else {
+            &["host"]
+        }
+    }
+
+    /// The modes every client has, sorted and without repeats.
+    pub fn modes(&self, version: NomadVersion) -> Vec<String> {
+        match &self.modes {
+            Some(m) => {
+                let mut m = m.clone();
+                m.sort();
+                m.dedup();
+                m
+            }
+            None => Self::stock_modes(version)
+                .iter()
+                .map(|m| m.to_string())
+                .collect(),
+        }
+    }
+
+    /// Forget modes that are a stock client's anyway, so pools alike but
+    /// for how they say so group, and a written world states only what
+    /// differs from a stock client.
+    pub fn normalise(&mut self, version: NomadVersion) {
+        if self.modes.is_some() && self.modes(version) == Self::stock_modes(version) {
+            self.modes = None;
+        }
+    }
+}
+
+/// A client's `host_network` block. Only its name reaches the scheduler
+/// (the alias); `cidr` and `interface` say which address carries it on a
+/// real client and are kept so a written world reads as the agent's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostNetwork {
+    pub cidr: String,
+    pub interface: String,
 }
 
 /// A host volume a client exposes.

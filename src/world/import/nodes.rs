@@ -1,6 +1,8 @@
 //! One client node as Nomad's API reports it, read into the shape of a
 //! one-node pool.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::world::api_json::{b, path, path_i, s, smap};
@@ -31,6 +33,48 @@ fn node_state(v: &Value) -> NodeState {
         },
         ineligible: s(v, "SchedulingEligibility") == "ineligible",
         drain: b(v, "Drain") || v.get("DrainStrategy").is_some_and(|d| !d.is_null()),
+    }
+}
+
+/// The node's network modes (`NodeResources.Networks[].Mode`, empty read
+/// as `host` as the scheduler reads it) and host networks (the aliases of
+/// `NodeResources.NodeNetworks[].Addresses`, with the interface carrying
+/// each). A node without `NodeResources.Networks` (a legacy agent's
+/// `Resources` only) has the stock client's modes.
+fn pool_networks(v: &Value) -> PoolNetworks {
+    let modes = path(v, &["NodeResources", "Networks"])
+        .and_then(Value::as_array)
+        .map(|nets| {
+            let mut modes: Vec<String> = nets
+                .iter()
+                .map(|n| match s(n, "Mode") {
+                    m if m.is_empty() => "host".to_string(),
+                    m => m,
+                })
+                .filter(|m| crate::world::network_file::known_mode(m))
+                .collect();
+            modes.sort();
+            modes.dedup();
+            modes
+        });
+    let mut host_networks = BTreeMap::new();
+    let node_nets = path(v, &["NodeResources", "NodeNetworks"]).and_then(Value::as_array);
+    for nn in node_nets.into_iter().flatten() {
+        let addresses = nn.get("Addresses").and_then(Value::as_array);
+        for a in addresses.into_iter().flatten() {
+            let alias = s(a, "Alias");
+            if alias.is_empty() || alias == "default" {
+                continue;
+            }
+            host_networks.entry(alias).or_insert_with(|| HostNetwork {
+                cidr: String::new(),
+                interface: s(nn, "Device"),
+            });
+        }
+    }
+    PoolNetworks {
+        modes,
+        host_networks,
     }
 }
 
@@ -131,6 +175,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
                 .unwrap_or_default(),
             devices: shape_devices,
             csi_plugins: crate::world::api_csi::node_plugins(v),
+            networks: pool_networks(v),
             members: Vec::new(),
             spans: Default::default(),
         },

@@ -1,0 +1,83 @@
+//! The networks a client fingerprints, as the scheduler's `NetworkChecker`
+//! reads them (scheduler/feasible.go, 2.0: scheduler/feasible/feasible.go):
+//! the modes of `NodeResources.Networks` and the host network aliases of
+//! `NodeResources.NodeNetworks` addresses.
+
+/// A node's network modes and host networks. Kept as flags for the modes
+/// every stock client has and short lists for the rest, so cloning a node
+/// (every cached plan unpacks thousands) allocates nothing for them unless
+/// a world names CNI or host networks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NodeNets {
+    /// A `host` mode network: the network fingerprint found an address
+    /// (client/fingerprint/network.go).
+    pub host: bool,
+    /// `bridge` mode: the bridge kernel module is loaded
+    /// (client/fingerprint/bridge_linux.go, 0.12+).
+    pub bridge: bool,
+    /// `cni/NAME` modes by NAME: one per CNI network configuration in the
+    /// client's `cni_config_dir` (client/fingerprint/cni.go, 0.12+). Sorted.
+    pub cni: Vec<String>,
+    /// Host network aliases besides `default` (the client's
+    /// `host_network "NAME"` blocks an address matches). Sorted. The
+    /// `default` alias, on the default route's interface, every client has.
+    pub host_networks: Vec<String>,
+}
+
+impl Default for NodeNets {
+    /// What a stock Linux client fingerprints from 0.12: a host network and
+    /// the bridge, no CNI configuration, no host networks.
+    fn default() -> Self {
+        NodeNets {
+            host: true,
+            bridge: true,
+            cni: Vec::new(),
+            host_networks: Vec::new(),
+        }
+    }
+}
+
+impl NodeNets {
+    /// Does one of the node's networks have this mode (`hasNetwork`; the
+    /// caller reads an empty mode as `host`, as Nomad does on both sides)?
+    pub fn has_mode(&self, mode: &str) -> bool {
+        match mode {
+            "host" => self.host,
+            "bridge" => self.bridge,
+            _ => mode
+                .strip_prefix("cni/")
+                .is_some_and(|name| self.cni.iter().any(|c| c == name)),
+        }
+    }
+
+    /// Does an address of the node carry this host network alias
+    /// (`NodeNetworkResource.HasAlias` over `NodeNetworks`)?
+    pub fn has_alias(&self, alias: &str) -> bool {
+        alias == "default" || self.host_networks.iter().any(|h| h == alias)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_and_aliases_are_matched_exactly() {
+        let n = NodeNets {
+            cni: vec!["mynet".into()],
+            host_networks: vec!["public".into()],
+            ..NodeNets::default()
+        };
+        assert!(n.has_mode("host") && n.has_mode("bridge") && n.has_mode("cni/mynet"));
+        assert!(!n.has_mode("cni/other") && !n.has_mode("cni/") && !n.has_mode("bogus"));
+        assert!(!n.has_mode("mynet"), "a CNI network is only its cni/ mode");
+        assert!(n.has_alias("default") && n.has_alias("public"));
+        assert!(!n.has_alias("private") && !n.has_alias("Public"));
+        let bare = NodeNets {
+            host: false,
+            bridge: false,
+            ..NodeNets::default()
+        };
+        assert!(!bare.has_mode("host") && !bare.has_mode("bridge"));
+    }
+}
