@@ -17,6 +17,7 @@ pub mod check;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod cronexpr;
 pub mod diag;
 pub mod diff;
 pub mod embedded;

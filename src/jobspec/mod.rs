@@ -40,6 +40,7 @@ mod validate_services;
 mod validate_task;
 mod validate_task_files;
 mod validate_task_parts;
+mod validate_volumes;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;

@@ -419,7 +419,7 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let before_ports = v.at_least(0, 10, 0);
     if before_ports {
         leaders(g, out);
-        super::validate_group::volumes(g, v, out);
+        super::validate_group::volumes(g, job.job_type, v, out);
     }
     let scopes = super::validate_net::networks(g, v, out);
     if !before_ports {

@@ -22,7 +22,7 @@ use super::validate::{err, Out};
 use crate::gotext::go_quote;
 use crate::version::NomadVersion;
 
-const CODE: &str = "jobspec::service";
+const CODE: &str = "jobspec::value";
 
 /// Which of the rules above Nomad `v` has.
 struct Rules {

@@ -10,7 +10,7 @@
 //! - a spec type other than `cron` (or the internal `test`) is refused;
 //!   job files always canonicalise to `cron`, JSON jobs may say otherwise.
 //!
-//! Specs are parsed by periodic/cron.rs, the cronexpr Nomad links at that
+//! Specs are parsed by cronexpr/cron.rs, the cronexpr Nomad links at that
 //! release (gorhill's before 0.12, hashicorp's after), with its error texts.
 //!
 //! Time zones: Go reads the server's zoneinfo files (Nomad does not embed
@@ -20,11 +20,11 @@
 
 use super::model::*;
 use super::validate::{err, Out};
+use crate::cronexpr::cron::{CronExpr, Flavor};
 use crate::gotext::go_quote;
-use crate::periodic::cron::{CronExpr, Flavor};
 use crate::version::NomadVersion;
 
-const CODE: &str = "jobspec::periodic";
+const CODE: &str = "jobspec::value";
 
 /// `PeriodicConfig.Validate`'s items for an enabled periodic block.
 pub(super) fn periodic(p: &Periodic, v: NomadVersion, out: &mut Out<'_>) {
