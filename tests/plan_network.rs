@@ -38,6 +38,20 @@ fn client(name: &str, class: &str, extra: &str) -> String {
     )
 }
 
+/// A stock pool `plain` and a pool `edge` whose clients also have the CNI
+/// network `mynet`.
+fn plain_and_edge() -> String {
+    format!(
+        "{}{}",
+        client("plain", "plain", ""),
+        client(
+            "edge",
+            "edge",
+            "  network_modes = [\"host\", \"bridge\", \"cni/mynet\"]\n"
+        )
+    )
+}
+
 /// A job of `kind` whose one group has `network` as its network block.
 fn job(kind: &str, network: &str) -> String {
     format!(
@@ -77,9 +91,18 @@ const PLACED: &str = "- All tasks successfully allocated.\n";
 /// The failure block of one group as `formatAllocMetrics` prints it, for
 /// the given metric lines (already sorted as we print them).
 fn failed(group: &str, lines: &[&str]) -> String {
-    let mut out = format!(
-        "- WARNING: Failed to place all allocations.\n  Task Group \"{group}\" (failed to place 1 allocation):\n"
-    );
+    failed_as("Failed to place all allocations.", group, lines)
+}
+
+/// [`failed`] for a system job: command/job_plan.go `formatDryRun` says
+/// "on all nodes" for them.
+fn failed_system(group: &str, lines: &[&str]) -> String {
+    failed_as("Failed to place allocations on all nodes.", group, lines)
+}
+
+fn failed_as(warning: &str, group: &str, lines: &[&str]) -> String {
+    let mut out =
+        format!("- WARNING: {warning}\n  Task Group \"{group}\" (failed to place 1 allocation):\n");
     for l in lines {
         out.push_str(&format!("    * {l}\n"));
     }
@@ -145,14 +168,7 @@ fn a_cni_network_only_where_the_clients_have_it() {
             ],
         ),
     );
-    let both = format!(
-        "{none}{}",
-        client(
-            "edge",
-            "edge",
-            "  network_modes = [\"host\", \"bridge\", \"cni/mynet\"]\n"
-        )
-    );
+    let both = plain_and_edge();
     let w = world("cni-present", "1.10.5", &both, &j);
     assert_eq!(
         placed_on(&w.0.join("rules"), &w.0.join("job.nomad")),
@@ -237,15 +253,7 @@ fn bridge_without_the_bridge_fingerprint() {
 #[test]
 fn system_jobs_are_checked_alike() {
     let j = job("system", &network("cni/mynet", ""));
-    let clients = format!(
-        "{}{}",
-        client("plain", "plain", ""),
-        client(
-            "edge",
-            "edge",
-            "  network_modes = [\"host\", \"bridge\", \"cni/mynet\"]\n"
-        )
-    );
+    let clients = plain_and_edge();
     let w = world("system", "2.0.5", &clients, &j);
     assert_eq!(
         placed_on(&w.0.join("rules"), &w.0.join("job.nomad")),
@@ -354,5 +362,69 @@ fn the_world_refuses_unknown_modes_and_keys() {
         "cluster.hcl:8:",
     ] {
         assert!(out.stderr.contains(want), "{want}\n{}", out.stderr);
+    }
+}
+
+/// A system group every node filters fails from 1.2.0 with the filtered
+/// nodes' metrics merged (scheduler_system.go computePlacements,
+/// `mergeNodeFiltered`, `queued <= 0`); before, filtered nodes are never
+/// reported and the plan is Nomad's all-clear.
+#[test]
+fn a_system_group_every_node_filters_fails_from_1_2() {
+    let j = job("system", &network("cni/mynet", ""));
+    let clients = format!("{}{}", client("a", "a", ""), client("b", "b", ""));
+    for (version, fails) in [("1.1.0", false), ("1.2.0", true), ("2.0.5", true)] {
+        let w = world(&format!("system-all-{version}"), version, &clients, &j);
+        let out = plan(&w, &[]);
+        if fails {
+            assert_has(
+                &out.stdout,
+                &failed_system(
+                    "web",
+                    &[
+                        "Class \"a\": 1 nodes excluded by filter",
+                        "Class \"b\": 1 nodes excluded by filter",
+                        "Constraint \"missing network\": 2 nodes excluded by filter",
+                    ],
+                ),
+            );
+        } else {
+            assert_has(&out.stdout, PLACED);
+        }
+        assert_has(&out.stdout, "+ Task Group: \"web\"\n");
+    }
+}
+
+/// From 1.10.2 a group with an allocation kept where it runs does not fail
+/// for a new node that filters it (`existingByTaskGroup`); 1.2.0–1.10.1
+/// report the filtered node as the group's failure.
+#[test]
+fn a_kept_system_allocation_silences_the_filtered_failure_from_1_10_2() {
+    let j = job("system", &network("cni/mynet", ""));
+    let clients = plain_and_edge();
+    for (version, fails) in [("1.10.1", true), ("1.10.2", false), ("2.0.5", false)] {
+        // The cluster runs the same job, registered from its own file.
+        let w = world(
+            &format!("system-kept-{version}"),
+            version,
+            &format!("running = [\"jobs/web.nomad\"]\n{clients}"),
+            &j,
+        );
+        w.put("jobs/web.nomad", &j);
+        let out = plan(&w, &[]);
+        if fails {
+            assert_has(
+                &out.stdout,
+                &failed_system(
+                    "web",
+                    &[
+                        "Class \"plain\": 1 nodes excluded by filter",
+                        "Constraint \"missing network\": 1 nodes excluded by filter",
+                    ],
+                ),
+            );
+        } else {
+            assert_has(&out.stdout, PLACED);
+        }
     }
 }

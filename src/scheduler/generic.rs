@@ -50,13 +50,21 @@ pub fn evaluate(
 ) -> Evaluated {
     let mut engine = Engine::with_history(world, state, history, job, rng_seed);
     let mut result = PlanResult::default();
+    let mut all_filtered = Vec::new();
     if job.job_type.is_per_node() {
-        system(&mut engine, history, job, new_version, eval_id, &mut result);
+        all_filtered = system(&mut engine, history, job, new_version, eval_id, &mut result);
     } else {
         generic(&mut engine, history, job, new_version, eval_id, &mut result);
     }
     let nodes_available = nodes_available(&engine, job);
-    for m in result.failed_tg_allocs.values_mut() {
+    // A system group failed because every node was filtered reports only
+    // the filter metrics merged (`mergeNodeFiltered`): Nomad sets the
+    // available nodes and pool size on a metric only when it ranks.
+    let ranked = result
+        .failed_tg_allocs
+        .iter_mut()
+        .filter(|(name, _)| !all_filtered.contains(name));
+    for (_, m) in ranked {
         m.nodes_available = nodes_available.clone();
         m.nodes_in_pool = engine.candidate_count() as u64;
     }
@@ -303,6 +311,17 @@ fn carry_ports(
     r
 }
 
+/// Does a system group whose every placement was filtered fail (Nomad
+/// 1.2.0+, scheduler_system.go computePlacements: `queued <= 0`), and
+/// not when an allocation of the group is kept or updated in place (1.10.2+,
+/// `existingByTaskGroup`)? Before 1.2 filtered nodes are never failures.
+fn all_filtered_fails(version: crate::version::NomadVersion, du: &DesiredUpdates) -> bool {
+    version.at_least(1, 2, 0)
+        && (!version.at_least(1, 10, 2) || (du.ignore == 0 && du.in_place_update == 0))
+}
+
+/// The system scheduler; the groups that failed because every node was
+/// filtered.
 fn system(
     engine: &mut Engine<'_>,
     history: &JobHistory,
@@ -310,7 +329,8 @@ fn system(
     new_version: u64,
     eval_id: &str,
     result: &mut PlanResult,
-) {
+) -> Vec<String> {
+    let mut all_filtered = Vec::new();
     let state = engine.state;
     let world = engine.world;
     let evict = preemption_on(world, job.job_type);
@@ -338,6 +358,8 @@ fn system(
         let mut du = DesiredUpdates::default();
         let mut metric = AllocMetric::default();
         let mut failures = 0u64;
+        // Placements tried (Nomad's queuedAllocs) and those filtered.
+        let (mut tried, mut filtered) = (0u64, 0u64);
         let existing: Vec<&Allocation> = state
             .job_allocs(&job.namespace, &job.id)
             .filter(|a| a.task_group == tg.name)
@@ -421,6 +443,7 @@ fn system(
                 du.place += 1;
             }
             let name = format!("{}.{}[0]", job.id, tg.name);
+            tried += 1;
             match engine.select_on(&ask, pos, evict, &mut metric) {
                 Ok(r) => {
                     let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
@@ -432,9 +455,11 @@ fn system(
                         in_place: false,
                     });
                 }
-                // Nodes removed by constraints are not failures for system
-                // jobs: the placement is simply not wanted there.
+                // A node removed by constraints is no failure by itself for
+                // a system job: the placement is not wanted there (unless
+                // every node is, see `all_filtered_fails`).
                 Err(true) => {
+                    filtered += 1;
                     if let Some(a) = here {
                         engine.unstop(&a.id);
                         du.destructive_update -= 1;
@@ -453,7 +478,13 @@ fn system(
         if failures > 0 {
             metric.coalesced_failures = failures - 1;
             result.failed_tg_allocs.insert(tg.name.clone(), metric);
+        } else if tried > 0 && filtered == tried && all_filtered_fails(world.nomad_version, &du) {
+            // Every select was filtered, so `metric` holds exactly the
+            // filtered nodes' metrics merged.
+            result.failed_tg_allocs.insert(tg.name.clone(), metric);
+            all_filtered.push(tg.name.clone());
         }
         result.desired_tg_updates.insert(tg.name.clone(), du);
     }
+    all_filtered
 }
