@@ -105,6 +105,34 @@ fn cases() -> Vec<Case> {
             },
             versions: &["1.6.0", "2.0.5"],
         },
+        // A task check's own `task` never reaches the server (the API
+        // conversion copies it for group checks only, command/agent/
+        // job_endpoint.go at every release), so Nomad's e2e job
+        // consul/input/checks_task_update.nomad validates at 1.0.0 too.
+        Case {
+            name: "task-check-task",
+            group: "",
+            task: "      service {\n        name = \"web\"\n        check {\n          type     = \"script\"\n          command  = \"/bin/true\"\n          interval = \"10s\"\n          timeout  = \"2s\"\n          task     = \"elsewhere\"\n        }\n      }",
+            want: |_| None,
+            versions: &["1.0.0", "1.6.0", "2.0.5"],
+        },
+        // From 1.4.0 a task service's checks inherit its task
+        // (ServiceCheck.Canonicalize), so both are refused.
+        Case {
+            name: "task-service-task-checks",
+            group: "",
+            task: "      service {\n        name = \"web\"\n        task = \"other\"\n        check {\n          name     = \"alive\"\n          type     = \"script\"\n          command  = \"/bin/true\"\n          interval = \"10s\"\n          timeout  = \"2s\"\n        }\n      }",
+            want: |v| {
+                Some(vec![svc(
+                    v,
+                    &[
+                        "Service web is invalid: may only specify task the service belongs to, got \"other\"",
+                        "Check alive is invalid: may only specify task the check belongs to, got \"other\"",
+                    ],
+                )])
+            },
+            versions: &["1.6.0", "2.0.5"],
+        },
         // validateScriptChecksInGroupServices (1.0.0+), its own prefix.
         Case {
             name: "script-no-task",

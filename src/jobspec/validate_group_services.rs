@@ -7,8 +7,10 @@
 //! - `Service %s is duplicate` (name + port, task and group services):
 //!   0.10.0 to 1.0.8 and 1.1.0 to 1.1.2;
 //! - a group service or check in `address_mode = "driver"`: 1.0.0+;
-//! - a task service's check naming a task: refused outright before 1.4.0;
-//!   from 1.4.0 only when it names another task, as a task service does;
+//! - a task service naming another task (1.4.0+), and then each of its
+//!   checks, which inherit the service's task (a task check's own `task`
+//!   never reaches the server: the API conversion drops it, so the older
+//!   `only task group service checks can be assigned tasks` cannot fire);
 //! - a group check with a task must be script or gRPC: before 1.4.2;
 //! - one service provider per group: 1.3.0+; `Services are not unique`
 //!   (same name, task and port; sorted as go-set prints them): 1.3.3+;
@@ -76,27 +78,25 @@ pub(super) fn services(
             if r.old_duplicate {
                 old_duplicate(s, &mut old_seen, out);
             }
-            for c in &s.checks {
-                if c.task_name.is_empty() {
-                    continue;
-                }
-                let span = c.spans.best("task");
-                if !r.own_task_only {
-                    let text = format!(
-                        "Check {} is invalid: only task group service checks can be assigned tasks",
-                        c.name
-                    );
-                    let help =
-                        "drop `task` from the check: a task's service checks run in their own task";
-                    err(out, CODE, span, text, "task on a task check", help);
-                } else if c.task_name != t.name {
+            // The API conversion drops a task check's own `task` at every
+            // release (ApiServicesToStructs copies it for group checks
+            // only); from 1.4.0 ServiceCheck.Canonicalize gives it the
+            // service's task, so a service naming another task drags its
+            // checks along.
+            let check_task = if r.own_task_only {
+                s.task_name.as_str()
+            } else {
+                ""
+            };
+            if !check_task.is_empty() && check_task != t.name {
+                for c in &s.checks {
                     let text = format!(
                         "Check {} is invalid: may only specify task the check belongs to, got {}",
                         c.name,
-                        go_quote(&c.task_name)
+                        go_quote(check_task)
                     );
-                    let help = "drop `task` from the check: it runs in the service's own task";
-                    err(out, CODE, span, text, "another task", help);
+                    let help = "drop `task` from the service: it belongs to its own task";
+                    err(out, CODE, s.spans.best("task"), text, "another task", help);
                 }
             }
             if r.unique && !ids.insert((&s.name, &t.name, &s.port_label)) {
