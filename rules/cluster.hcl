@@ -20,6 +20,16 @@ scheduler {
   }
 }
 
+# nomad_server.hcl of the demo's Terraform: the servers run with
+# `vault { enabled = true, create_from_role = "nomad-cluster" }` (and
+# allow_unauthenticated left at its default, true). sockshop's user,
+# user-db and catalogue-db tasks ask Vault for policies.
+server {
+  vault {
+    enabled = true
+  }
+}
+
 # terraform.tfvars.example and the demo script: client_count = 3 (raised to 4
 # at the end of the demo: set count = 4 to rehearse that step).
 client "aws" {

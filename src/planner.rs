@@ -24,10 +24,55 @@ pub struct Plan {
     /// What the Plan RPC's admission said. When it is not `Admitted`, the
     /// scheduler did not see the job: `result` places nothing.
     pub admission: Admission,
-    /// What we cannot know of this plan (device limits of its quota,
-    /// counted by Nomad Enterprise's private code): when set, no consumer
-    /// prints Nomad's text for `result`; each says this instead.
-    pub cannot_know: Option<DeviceQuotaUnknown>,
+    /// What we cannot know of this plan: when set, no consumer prints
+    /// Nomad's text for `result`; each says this instead.
+    pub cannot_know: Option<CannotKnow>,
+}
+
+/// What decides a plan that the world does not give us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CannotKnow {
+    /// Device limits of the job's quota, counted by Nomad Enterprise's
+    /// private code.
+    DeviceQuota(DeviceQuotaUnknown),
+    /// The servers' Vault settings the Plan RPC's Vault hook reads (1.3+).
+    Vault(crate::mutators::vault::VaultUnknown),
+}
+
+impl CannotKnow {
+    /// What a plan of `job` can know: the Vault hook runs at admission,
+    /// before the quota is counted, so it is said first.
+    pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
+        crate::mutators::vault::unknown(world, job)
+            .map(CannotKnow::Vault)
+            .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
+    }
+
+    /// The one line every command prints for it (without a prefix).
+    pub fn line(&self, job: &Job) -> String {
+        match self {
+            CannotKnow::DeviceQuota(u) => u.line(job),
+            CannotKnow::Vault(u) => u.line(job),
+        }
+    }
+
+    /// Its key under `Preflight` in `--format json`, and the value.
+    pub fn json(&self) -> (&'static str, serde_json::Value) {
+        match self {
+            CannotKnow::DeviceQuota(u) => ("DeviceQuota", u.json()),
+            CannotKnow::Vault(u) => ("Vault", u.json()),
+        }
+    }
+
+    /// A hint for diagnostics that carry the line.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            CannotKnow::DeviceQuota(_) => "nomad-preflight does not count device quotas",
+            CannotKnow::Vault(_) => {
+                "state the servers' Vault settings in the world, or judge the job on the cluster"
+            }
+        }
+    }
 }
 
 pub fn plan(sim: &Simulation, job: &Job) -> Plan {
@@ -38,18 +83,25 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
     let job = &crate::mutators::applied(job, sim.world.nomad_version, &sim.world.server);
     // A refused or ignored upsert leaves the job out of the snapshot: the
     // scheduler sees no job and plans nothing (the index stays 0).
-    let result = if admission.is_admitted() {
+    let mut result = if admission.is_scheduled() {
         sim.plan(job)
     } else {
         PlanResult::default()
     };
+    // The servers' warnings come back with a plan they did not refuse.
+    if admission.is_scheduled() {
+        let text = admission::warnings_text(&admission::warnings(&sim.world, job));
+        if !text.is_empty() {
+            result.warnings = vec![text];
+        }
+    }
     let old = sim
         .state
         .job(&job.namespace, &job.id)
         .map(|r| (*r.job).clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
-    let cannot_know = device_quota_unknown(&sim.world, job);
+    let cannot_know = CannotKnow::of(&sim.world, job);
     Plan {
         result,
         diff,

@@ -6,7 +6,7 @@
 //! `tests/fixtures/rules/NP403/rules`, the demo after monitoring moved to
 //! namespace `monitor` (sockshop, sockshopui and monitoring running), and
 //! `tests/fixtures/rules/NP306/rules`, a Nomad 1.6 world whose admission
-//! checks namespace drivers and node pools.
+//! checks namespace drivers, node pools and Vault (its servers run without).
 
 mod common;
 
@@ -31,6 +31,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP207", MONITOR, true),
     ("NP208", ADMISSION, true),
     ("NP209", ADMISSION, true),
+    ("NP210", ADMISSION, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

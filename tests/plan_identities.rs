@@ -68,6 +68,10 @@ fn verbose(dir: &TempDir) -> common::Out {
     run(&dir.0, &["plan", "--verbose", "--no-color", "jobs/j.nomad"])
 }
 
+/// Servers that state their settings, Vault enabled (the jobs here use
+/// Vault, which servers without it refuse: tests/plan_vault.rs).
+const VAULT_ON: &str = "server {\n  vault {\n    enabled = true\n  }\n}\n";
+
 const NAMED: &str = "      identity {\n        name = \"vault_default\"\n        aud  = [\"vault.io\"]\n      }\n      vault {\n        policies = [\"p\"]\n      }\n";
 
 /// "no mutation when task has vault identity": a task's own named identity
@@ -78,7 +82,7 @@ fn a_named_task_identity_constrains_the_group_from_1_7() {
         let dir = project(
             &format!("named-{version}"),
             version,
-            "server {}\n",
+            VAULT_ON,
             "",
             &job("", NAMED),
         );
@@ -106,7 +110,7 @@ fn no_identity_no_constraint() {
         let dir = project(
             &format!("none-{version}"),
             version,
-            "server {}\n",
+            VAULT_ON,
             "",
             &job(service, task),
         );
@@ -141,7 +145,7 @@ fn a_service_identity_is_named_and_constrains_the_group() {
         let dir = project(
             &format!("svc-{version}"),
             version,
-            "server {}\n",
+            VAULT_ON,
             "",
             &job(service, ""),
         );
@@ -193,7 +197,7 @@ fn the_servers_service_identity_is_injected() {
 #[test]
 fn the_servers_vault_identity_is_injected() {
     let server =
-        "server {\n  vault {\n    default_identity {\n      aud = [\"vault.io\"]\n    }\n  }\n}\n";
+        "server {\n  vault {\n    enabled = true\n    default_identity {\n      aud = [\"vault.io\"]\n    }\n  }\n}\n";
     let task = "      vault {\n        policies = [\"p\"]\n      }\n";
     let dir = project("vault-inject", "2.0.5", server, "", &job("", task));
     let o = verbose(&dir);
@@ -245,7 +249,7 @@ fn the_servers_consul_task_identity_per_release() {
 #[test]
 fn a_client_older_than_1_7_is_filtered() {
     let attrs = "  attributes = {\n    \"nomad.version\" = \"1.6.9\"\n  }\n";
-    let dir = project("old-client", "2.0.5", "server {}\n", attrs, &job("", NAMED));
+    let dir = project("old-client", "2.0.5", VAULT_ON, attrs, &job("", NAMED));
     let o = verbose(&dir);
     assert!(
         o.stdout.contains(
@@ -257,7 +261,7 @@ fn a_client_older_than_1_7_is_filtered() {
     );
     // The same job without identities places.
     let plain = job("", "      vault {\n        policies = [\"p\"]\n      }\n");
-    let dir = project("old-client-plain", "2.0.5", "server {}\n", attrs, &plain);
+    let dir = project("old-client-plain", "2.0.5", VAULT_ON, attrs, &plain);
     let o = verbose(&dir);
     assert!(
         o.stdout.contains("- All tasks successfully allocated."),
@@ -291,7 +295,7 @@ fn an_unstated_server_config_is_said() {
         serde_json::json!({"Declared": false, "AssumedUnset": ["consul.service_identity"]})
     );
     // Stated: no note, no JSON key.
-    let dir = project("stated", "1.8.0", "server {}\n", "", &job(service, ""));
+    let dir = project("stated", "1.8.0", VAULT_ON, "", &job(service, ""));
     let o = verbose(&dir);
     assert!(!o.stderr.contains("planned as if"), "{}", o.stderr);
     // Nothing the settings would change: no note either.

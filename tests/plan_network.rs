@@ -428,3 +428,56 @@ fn a_kept_system_allocation_silences_the_filtered_failure_from_1_10_2() {
         }
     }
 }
+
+/// A group without a network is checked against the network the stack
+/// last set (`if len(tg.Networks) > 0 { SetNetwork(...) }` in stack.go
+/// `Select`), and the reconciler visits groups in Go's map order: whether
+/// the CNI group's network is held when `worker` is checked is Nomad's
+/// chance, and the plan says so.
+#[test]
+fn a_group_without_a_network_depends_on_the_group_order() {
+    let cni_group = network("cni/mynet", "");
+    let j = format!(
+        r#"job "web" {{
+  datacenters = ["dc1"]
+  group "api" {{
+{cni_group}
+    task "api" {{
+      driver = "exec"
+      config {{ command = "/bin/date" }}
+    }}
+  }}
+  group "worker" {{
+    task "w" {{
+      driver = "exec"
+      config {{ command = "/bin/date" }}
+    }}
+  }}
+}}
+"#
+    );
+    let w = world("order", "2.0.5", &plain_and_edge(), &j);
+    let out = plan(&w, &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let notes = v["Preflight"]["Nondeterminism"].to_string();
+    assert!(
+        notes.contains("group \\\"worker\\\": it has no network"),
+        "{notes}"
+    );
+    // Every client has the CNI network: the order changes nothing.
+    let clients = client(
+        "edge",
+        "edge",
+        "  network_modes = [\"host\", \"bridge\", \"cni/mynet\"]\n",
+    );
+    let w = world("order-none", "2.0.5", &clients, &j);
+    let out = plan(&w, &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert!(
+        !v["Preflight"]["Nondeterminism"]
+            .to_string()
+            .contains("no network"),
+        "{}",
+        out.stdout
+    );
+}

@@ -147,7 +147,7 @@ pub struct JobPlan {
     /// The Plan RPC's admission verdict for the version.
     pub admission: Admission,
     /// What we cannot know of the plan (see `planner::Plan::cannot_know`).
-    pub cannot_know: Option<crate::scheduler::quota_devices::DeviceQuotaUnknown>,
+    pub cannot_know: Option<crate::planner::CannotKnow>,
 }
 
 impl JobPlan {
@@ -356,7 +356,8 @@ pub(super) fn print_single(
     }
     if let (Some(line), Some(u)) = (plan.cannot_know_line(), &plan.cannot_know) {
         let mut fields = serde_json::Map::new();
-        fields.insert("DeviceQuota".into(), u.json());
+        let (key, value) = u.json();
+        fields.insert(key.into(), value);
         fields.insert("Admission".into(), plan.admission.json());
         return cannot_know(args, &line, fields, before);
     }
@@ -439,6 +440,11 @@ pub(super) fn print_single(
     warn_unmodelled(path, &plan.diff);
     if let Some(line) = assumed_line(world, &assumed) {
         eprintln!("note: {line}");
+    }
+    // Before 1.3 the plan never checks Vault: Nomad's text stands, and what
+    // the run will say is unknown.
+    if let Some(u) = crate::mutators::vault::run_unknown(world, &plan.job) {
+        eprintln!("note: {}", crate::escape::one_line(&u.line(&plan.job)));
     }
     // Outside Nomad's text: which of its lines we inferred rather than know.
     for note in render::plan::inferred_notes(&plan.result) {

@@ -91,10 +91,12 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         let parsed = loader.load(&vfs, file);
         let (errors, rest): (Vec<_>, Vec<_>) =
             parsed.diags.iter().cloned().partition(|d| d.is_error());
-        // Nomad prints its own warnings only; our advice goes to stderr.
-        let (warnings, advice): (Vec<_>, Vec<_>) = rest
+        // Nomad prints its own warnings only (below, in its words); our
+        // advice goes to stderr.
+        let advice: Vec<_> = rest
             .into_iter()
-            .partition(|d| d.severity == crate::diag::Severity::Warning);
+            .filter(|d| d.severity != crate::diag::Severity::Warning)
+            .collect();
         eprint!("{}", render(&advice, color));
         if !errors.is_empty() || parsed.job.is_none() {
             // Nomad's own text for the version first, then where it is.
@@ -129,11 +131,26 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = worst.max(exit::FINDINGS);
             continue;
         }
-        if !warnings.is_empty() {
-            let mut text = format!("{} warning(s):\n", warnings.len());
-            for w in &warnings {
-                text.push_str(&format!("\n* {}", w.message));
-            }
+        // From 1.3 the validators include the Vault hook: where its answer
+        // depends on what the world does not state, say so, not Nomad's
+        // success text.
+        let vault_unknown = parsed
+            .job
+            .as_ref()
+            .and_then(|job| Some((job, crate::mutators::vault::unknown(&sim.world, job)?)));
+        if let Some((job, unknown)) = vault_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
+        // The servers' warnings in their words (the loader's warnings are
+        // the same checks, located for `check`).
+        let text = parsed
+            .job
+            .as_ref()
+            .map(|job| admission::warnings_text(&admission::warnings(&sim.world, job)))
+            .unwrap_or_default();
+        if !text.is_empty() {
             println!(
                 "{}",
                 paint(color, "1;33", &format!("Job Warnings:\n{text}"))
@@ -149,6 +166,12 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         if let Some(text) = unchecked.and_then(|a| a.warning_text()) {
             print!("{}", crate::escape::terminal(&text));
             worst = worst.max(exit::FINDINGS);
+        }
+        // Before 1.3 validate (and plan) never check Vault; the run does.
+        if let Some(job) = &parsed.job {
+            if let Some(u) = crate::mutators::vault::run_unknown(&sim.world, job) {
+                eprintln!("note: {}", crate::escape::one_line(&u.line(job)));
+            }
         }
     }
     worst

@@ -49,6 +49,7 @@ pub mod version_keys;
 pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
+pub use validate::nomad_warnings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -351,7 +352,7 @@ fn build(
     let gate = version_gates::first_hcl1_level(&job, Some(body), opts.version);
     hcl1_parse::check(&node, gate, src, opts.version, diags);
     hcl1_unread::check(&node, src, opts.version, diags);
-    validate::warnings(&job, src, diags);
+    validate::warnings(&job, src, opts.version, diags);
     job.source = Origin(Some(src.clone()));
     // Everything above read the text, the options and, through the
     // functions, whatever `opened` records; nothing else (the file's name

@@ -41,6 +41,7 @@ mod constraints;
 mod expose_check;
 mod gateway_proxy;
 mod identities;
+pub mod vault;
 
 pub use connect_validate::validate as connect_validate;
 pub use expose_check::validate as expose_check_validate;

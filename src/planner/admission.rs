@@ -10,7 +10,10 @@
 //!   placed nothing, while the `job run` that followed failed.
 //! - from 1.3.0, the namespace's `capabilities` allow the job's task drivers;
 //! - from 1.6.0, the job's node pool exists (built-in `default` and `all`,
-//!   and every pool a client registered in).
+//!   and every pool a client registered in);
+//! - from 1.3.0, the Vault clusters the job uses are enabled on the servers
+//!   (before, only `Job.Register` checked it: the plan stays silent and our
+//!   warning says the run will fail; see `mutators::vault`).
 //!
 //! [`refusals`] lists what fails, one entry per check; [`admit`] words it as
 //! the version's Plan RPC does. `check` reports each refusal as a rule from
@@ -41,6 +44,10 @@ pub enum Admission {
     /// the submission will fail: our warning, printed after Nomad's text.
     WillFail {
         reason: String,
+        /// Whether the scheduler still sees the job: Nomad's plan places
+        /// it as usual (a check only `Job.Register` makes), or not (an
+        /// upsert the state store ignored).
+        scheduled: bool,
     },
 }
 
@@ -49,9 +56,21 @@ impl Admission {
         matches!(self, Admission::Admitted)
     }
 
+    /// Whether the scheduler plans the job (Nomad prints its dry run).
+    pub fn is_scheduled(&self) -> bool {
+        matches!(
+            self,
+            Admission::Admitted
+                | Admission::WillFail {
+                    scheduled: true,
+                    ..
+                }
+        )
+    }
+
     /// The section printed after Nomad's text when Nomad stays silent.
     pub fn warning_text(&self) -> Option<String> {
-        let Admission::WillFail { reason } = self else {
+        let Admission::WillFail { reason, .. } = self else {
             return None;
         };
         Some(format!(
@@ -65,7 +84,7 @@ impl Admission {
             Admission::Refused { error, .. } => {
                 serde_json::json!({"Admitted": false, "Error": error})
             }
-            Admission::WillFail { reason } => {
+            Admission::WillFail { reason, .. } => {
                 serde_json::json!({"Admitted": true, "SubmissionFails": reason})
             }
         }
@@ -92,6 +111,9 @@ pub enum Refusal {
     /// returned alone), or a validator did (each hook's first error, the
     /// first entries of the validators' multierror).
     Connect { message: String, mutator: bool },
+    /// The Vault hook (1.3+): a Vault cluster the job uses is not enabled
+    /// on the servers (see `mutators::vault`).
+    VaultNotEnabled { message: String },
 }
 
 impl Refusal {
@@ -120,7 +142,9 @@ impl Refusal {
                 go_quote(&job.id),
                 go_quote(pool)
             ),
-            Refusal::Connect { message, .. } => message.clone(),
+            Refusal::Connect { message, .. } | Refusal::VaultNotEnabled { message } => {
+                message.clone()
+            }
         }
     }
 }
@@ -213,6 +237,10 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
     if hook_refused && !version.at_least(1, 3, 0) {
         return out;
     }
+    // The Vault hook follows the Connect and expose-check hooks (1.3+).
+    if let Some(message) = crate::mutators::vault::plan_refusal(world, job) {
+        out.push(Refusal::VaultNotEnabled { message });
+    }
     if !state.namespaces.contains(&job.namespace) {
         out.push(Refusal::MissingNamespace);
     } else if version.at_least(1, 3, 0) {
@@ -242,6 +270,37 @@ pub fn validate_errors(world: &World, state: &State, job: &Job) -> Vec<String> {
         .collect()
 }
 
+/// The warnings the servers return with a plan or a validation of `job`
+/// (`Warnings`, printed under `Job Warnings:`), in Nomad's order: the job's
+/// own (`Job.Warnings`), then, from 1.1, the memory oversubscription
+/// validator's, one per task with `memory_max` while the scheduler
+/// configuration keeps oversubscription off (nomad/job_endpoint_hooks.go
+/// `memoryOversubscriptionValidate`; from 1.6 a node pool may turn it on
+/// for its jobs, which we do not model: the global setting decides).
+pub fn warnings(world: &World, job: &Job) -> Vec<String> {
+    let version = world.nomad_version;
+    let mut out = crate::jobspec::nomad_warnings(job, version);
+    if version.at_least(1, 1, 0) && !world.scheduler.memory_oversubscription {
+        for g in &job.groups {
+            for t in &g.tasks {
+                if t.resources.memory_max_mb != 0 {
+                    out.push(format!("Memory oversubscription is not enabled; Task \"{}.{}\" memory_max value will be ignored. Update the Scheduler Configuration to allow oversubscription.", g.name, t.name));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `helper.MergeMultierrorWarnings`: the list as one text (empty for none).
+pub fn warnings_text(warnings: &[String]) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let items: String = warnings.iter().map(|w| format!("\n* {w}")).collect();
+    format!("{} warning(s):\n{items}", warnings.len())
+}
+
 /// Before 1.3.0 `nomad job validate` ran none of the admission checks, so
 /// it passes a job whose submission the servers refuse: our warning for
 /// that job, printed after Nomad's success text.
@@ -252,11 +311,12 @@ pub fn unchecked_by_validate(world: &World, state: &State, job: &Job) -> Option<
     }
     match admit(world, state, job) {
         Admission::Admitted => None,
-        Admission::WillFail { reason } => Some(Admission::WillFail { reason }),
+        Admission::WillFail { reason, scheduled } => Some(Admission::WillFail { reason, scheduled }),
         Admission::Refused { error, .. } => Some(Admission::WillFail {
             reason: format!(
                 "Nomad {version}'s `nomad job validate` does not check this, but `nomad job plan` and `nomad job run` will fail: {error}"
             ),
+            scheduled: false,
         }),
     }
 }
@@ -274,8 +334,21 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
         Some(Refusal::Connect { .. }) => return refused(multierror(&errors, version), version),
         _ => {}
     }
-    if errors.is_empty() {
-        return Admission::Admitted;
+    // Before 1.3 `Job.Register` checks Vault before the job reaches the
+    // state store, so its error is the one `nomad job run` prints; the
+    // plan does not check it.
+    let run_vault = crate::mutators::vault::run_refusal(world, job);
+    if errors.is_empty() || (run_vault.is_some() && !version.at_least(0, 12, 2)) {
+        return match run_vault {
+            Some(error) => Admission::WillFail {
+                reason: format!(
+                    "Nomad {version}'s plan does not check Vault, but `nomad job run` will fail: {error}. Enable Vault on the servers (`vault {{ enabled = true }}` in their agent config, and in the `server` block of rules/cluster.hcl), or remove the job's `vault` blocks."
+                ),
+                // Only `Job.Register` checks Vault: the plan places the job.
+                scheduled: true,
+            },
+            None => Admission::Admitted,
+        };
     }
     if version.at_least(1, 3, 0) {
         // 1.3.0+: the validators run in order and their errors are collected.
@@ -293,6 +366,7 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
             job.namespace,
             job.namespace
         ),
+        scheduled: false,
     }
 }
 

@@ -26,8 +26,11 @@ pub mod hygiene;
 pub mod meta;
 pub mod priority;
 pub mod quota;
+mod registry;
 pub mod suppress;
 pub mod syntax;
+
+pub use registry::{all, find, RULES};
 
 /// A finding is a diagnostic carrying a rule code and severity.
 pub type Finding = Diag;
@@ -275,59 +278,6 @@ macro_rules! declare_rule {
     };
 }
 
-/// Lists every rule once; order is the order `rules` prints (by code).
-macro_rules! register_rules {
-    ($($rule:path),* $(,)?) => {
-        /// Every rule, sorted by code.
-        pub static RULES: &[&dyn Rule] = &[$(&$rule),*];
-    };
-}
-
-register_rules![
-    meta::unused_suppression::UnusedSuppression,
-    meta::added_suppression::AddedSuppression,
-    hygiene::image_tag_latest::ImageTagLatest,
-    hygiene::default_resources::DefaultResources,
-    hygiene::task_network::TaskNetworkInResources,
-    hygiene::docker_port_map::DockerPortMap,
-    hygiene::update_stagger::UpdateStagger,
-    hygiene::hcl1_syntax::Hcl1Syntax,
-    capacity::group_too_large::GroupTooLarge,
-    capacity::missing_driver::MissingDriver,
-    capacity::unsatisfiable_constraint::UnsatisfiableConstraint,
-    capacity::static_port_collision::StaticPortCollision,
-    capacity::count_zero::CountZero,
-    capacity::no_datacenter::NoClientInDatacenter,
-    capacity::unplaceable_group::UnplaceableGroup,
-    capacity::unknown_node_pool::UnknownNodePool,
-    capacity::connect_refused::ConnectRefused,
-    quota::job_exceeds_quota::JobExceedsQuota,
-    quota::unknown_namespace::UnknownNamespace,
-    quota::namespace_without_quota::NamespaceWithoutQuota,
-    quota::quota_exceeded::QuotaExceeded,
-    quota::quota_near_limit::QuotaNearLimit,
-    quota::namespace_driver::NamespaceDriverNotAllowed,
-    quota::quota_devices_unknown::QuotaDevicesUnknown,
-    priority::priority_out_of_range::PriorityOutOfRange,
-    priority::priority_outside_band::PriorityOutsideBand,
-    priority::preemption_victim::PreemptionVictim,
-    priority::preemption_gap::PreemptionGap,
-    priority::preemption_disabled::PreemptionDisabled,
-];
-
-/// Every registered rule.
-pub fn all() -> &'static [&'static dyn Rule] {
-    RULES
-}
-
-/// Look a rule up by code (`NP101`, case-insensitive) or kebab name.
-pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|r| {
-        let m = r.meta();
-        m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name
-    })
-}
-
 /// Effective severity of a rule under the world's policy (`None` = off; a
 /// removed rule is always off).
 pub fn level(world: &World, meta: &RuleMeta) -> Option<Severity> {
@@ -429,6 +379,7 @@ pub(crate) mod testing;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::version::NomadVersion;
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {
@@ -534,7 +485,7 @@ mod tests {
         use crate::world::PathIgnore;
         use testing::*;
         let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 0 # preflight:ignore NP205 parked\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis\" # preflight:ignore NP102\n      }\n    }\n  }\n}\n";
-        let p = load("jobs/web.nomad", text);
+        let p = load_at("jobs/web.nomad", text, NomadVersion::new(1, 3, 0));
         let mut world = world();
         let codes = |world: &World, path: &str| -> Vec<(String, Severity)> {
             let ctx = RuleContext::new(&p, world, None);
@@ -545,7 +496,8 @@ mod tests {
         };
         // NP205 is suppressed; NP102 is reported on the task label (line 4),
         // so the NP102 comment on line 7 is unused. The front end's warning
-        // (max_parallel 1 > count 0) goes through the same pipeline.
+        // (max_parallel 1 > count 0, which Nomad warns about before 1.4)
+        // goes through the same pipeline.
         assert_eq!(
             codes(&world, "jobs/web.nomad"),
             vec![
@@ -586,7 +538,7 @@ mod tests {
     fn a_front_end_warning_is_suppressed_like_a_rule() {
         use testing::*;
         let text = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" { # preflight:ignore jobspec::update-parallel parked\n    count = 0 # preflight:ignore NP205 parked\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
-        let p = load("jobs/web.nomad", text);
+        let p = load_at("jobs/web.nomad", text, NomadVersion::new(1, 3, 0));
         assert!(p.diags.iter().any(|d| d.code == "jobspec::update-parallel"));
         let world = world();
         let ctx = RuleContext::new(&p, &world, None);

@@ -69,9 +69,18 @@ pub fn world() -> World {
 /// `check` takes), so every rule test and inline snapshot sees the model
 /// and spans users get. Version: the current one (the world's here).
 pub fn load(name: &str, text: &str) -> ParsedJob {
+    load_at(name, text, crate::version::NomadVersion::default())
+}
+
+/// [`load`] as release `version` reads the file.
+pub fn load_at(name: &str, text: &str, version: crate::version::NomadVersion) -> ParsedJob {
     let mut mem = crate::vfs::MemVfs::new("rule test");
     mem.insert(name, text);
-    crate::jobspec::load(&mem, std::path::Path::new(name), &LoadOptions::default())
+    let opts = LoadOptions {
+        version,
+        ..LoadOptions::default()
+    };
+    crate::jobspec::load(&mem, std::path::Path::new(name), &opts)
 }
 
 /// The world's cluster as `check` simulates it (seed 1), for rules that need

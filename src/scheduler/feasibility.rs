@@ -239,11 +239,14 @@ impl Engine<'_> {
         // hashes only `NodeResources.Devices`), so this verdict is cached
         // per class like the others, as Nomad caches it.
         if fail.is_none() {
-            fail = super::network_check::network_infeasible(
-                self.net_ask.network(),
-                n,
-                self.world.nomad_version,
-            );
+            let version = self.world.nomad_version;
+            fail = super::network_check::network_infeasible(self.net_ask.network(), n, version);
+            if super::network_check::order_dependent(ask.job, ask.tg, fail.as_deref(), n, version) {
+                self.nondeterminism.push(format!(
+                    "group {:?}: it has no network, so Nomad checks it against the network of whichever group it placed before (the NetworkChecker keeps it), in Go's map order",
+                    ask.tg.name
+                ));
+            }
         }
         if cache && !tg_escapes {
             self.tg_class_ok

@@ -23,7 +23,7 @@
 use super::constraint::resolve;
 use crate::cluster::Node;
 use crate::gotext::go_quote;
-use crate::jobspec::{Network, TaskGroup};
+use crate::jobspec::{Job, Network, TaskGroup};
 use crate::version::NomadVersion;
 
 /// Does this release check networks at all?
@@ -108,6 +108,31 @@ pub fn network_infeasible(
         }
     }
     None
+}
+
+/// Could `verdict`, for a group without a network, be another with
+/// another order of Nomad's selects? The checker then holds whichever
+/// group's network was set last, and the reconciler visits groups in Go's
+/// map order (`for group, as := range m` in reconcile.go), so any other
+/// group's network, or none, may be the one held.
+pub fn order_dependent(
+    job: &Job,
+    tg: &TaskGroup,
+    verdict: Option<&str>,
+    n: &Node,
+    version: NomadVersion,
+) -> bool {
+    if !tg.networks.is_empty() || !checks_networks(version) {
+        return false;
+    }
+    let others = job
+        .groups
+        .iter()
+        .filter(|g| g.name != tg.name)
+        .filter_map(|g| g.networks.first());
+    std::iter::once(None)
+        .chain(others.map(Some))
+        .any(|net| network_infeasible(net, n, version).as_deref() != verdict)
 }
 
 /// Is the client older than the bridge fingerprint: its `nomad.version`
@@ -239,5 +264,18 @@ mod tests {
         ask.select(&with);
         ask.select(&without);
         assert_eq!(ask.network().map(|n| n.mode.as_str()), Some("cni/x"));
+        let job = Job {
+            groups: vec![with.clone(), without.clone()],
+            ..Job::default()
+        };
+        let v2 = v("2.0.5");
+        let n = Node::default();
+        let held = network_infeasible(ask.network(), &n, v2);
+        assert_eq!(held.as_deref(), Some("missing network"));
+        assert!(order_dependent(&job, &without, held.as_deref(), &n, v2));
+        assert!(!order_dependent(&job, &with, held.as_deref(), &n, v2));
+        let mut cni = Node::default();
+        cni.nets.cni = vec!["x".into()];
+        assert!(!order_dependent(&job, &without, None, &cni, v2));
     }
 }

@@ -323,6 +323,13 @@ impl Simulation {
 
     /// `nomad job run [-check-index N]`: register and apply the plan.
     pub fn run(&mut self, job: &Job, check_index: Option<u64>) -> Result<RunOutcome, RunError> {
+        // The servers refuse a job whose Vault they do not enable: the
+        // admission hook from 1.3, `Job.Register` itself before.
+        let vault = crate::mutators::vault::plan_refusal(&self.world, job)
+            .or_else(|| crate::mutators::vault::run_refusal(&self.world, job));
+        if let Some(error) = vault {
+            return Err(RunError::Rejected(error));
+        }
         self.run_shared(&std::sync::Arc::new(job.clone()), check_index)
     }
 

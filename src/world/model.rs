@@ -436,6 +436,45 @@ pub struct ServerConfig {
     pub consul_task_identity: Option<crate::jobspec::WorkloadIdentity>,
     /// `vault.default_identity`.
     pub vault_default_identity: Option<crate::jobspec::WorkloadIdentity>,
+    /// The agent's `vault` blocks (one before 1.7, one per `name` from
+    /// 1.7), in file order. With the world declaring the servers, a missing
+    /// block is Nomad's default config: the `default` cluster, not enabled.
+    pub vaults: Vec<VaultCluster>,
+}
+
+/// One Vault cluster of the servers' agent config, as far as the Plan RPC's
+/// Vault hook reads it (nomad/job_endpoint_hook_vault.go).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultCluster {
+    /// `name` (1.7+); `default` before.
+    pub name: String,
+    /// `enabled`: Nomad's `IsEnabled` is false unless it is set to true.
+    pub enabled: bool,
+    /// `allow_unauthenticated` (Nomad's default: true). When false the hook
+    /// looks the submitter's Vault token up in Vault, which we cannot do.
+    pub allow_unauthenticated: bool,
+}
+
+impl ServerConfig {
+    /// The servers' config of Vault cluster `name`, if the world states the
+    /// servers and enables nothing by that name it is Nomad's default:
+    /// `Some` of a disabled cluster. `None`: the world does not say.
+    pub fn vault(&self, name: &str) -> Option<VaultCluster> {
+        if !self.declared {
+            return None;
+        }
+        Some(
+            self.vaults
+                .iter()
+                .find(|c| c.name == name)
+                .cloned()
+                .unwrap_or(VaultCluster {
+                    name: name.to_string(),
+                    enabled: false,
+                    allow_unauthenticated: true,
+                }),
+        )
+    }
 }
 
 impl World {

@@ -2,12 +2,15 @@
 //! agent configuration Nomad's admission mutators read. Its blocks mirror
 //! the agent's own (website/content/docs/configuration/consul.mdx and
 //! vault.mdx): `consul { service_identity { .. } task_identity { .. } }` and
-//! `vault { default_identity { .. } }`, each a `config.WorkloadIdentityConfig`.
+//! `vault { enabled, allow_unauthenticated, default_identity { .. } }` (one
+//! per cluster `name` from 1.7), the identities each a
+//! `config.WorkloadIdentityConfig`. The Plan RPC's Vault hook reads
+//! `enabled` (see `mutators::vault`).
 
 use hcl_edit::structure::Block;
 
 use super::hclread::{no_label, BodyReader, Schema};
-use super::model::ServerConfig;
+use super::model::{ServerConfig, VaultCluster};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::WorkloadIdentity;
 use crate::source::Source;
@@ -39,14 +42,49 @@ pub(super) fn read_server(
         out.consul_service_identity = identity(src, &cr, "service_identity", v, diags);
         out.consul_task_identity = identity(src, &cr, "task_identity", v, diags);
     }
-    if let Some(c) = r.single_block("vault", diags) {
+    // One `vault` block before 1.7; from 1.7 one per cluster `name`.
+    let vault_blocks: Vec<&Block> = if v.at_least(1, 7, 0) {
+        r.blocks("vault").collect()
+    } else {
+        r.single_block("vault", diags).into_iter().collect()
+    };
+    for c in vault_blocks {
         no_label(src, c, diags);
-        const V: Schema = Schema {
-            attrs: &[],
+        let attrs: &[&str] = if v.at_least(1, 7, 0) {
+            &["name", "enabled", "allow_unauthenticated"]
+        } else {
+            &["enabled", "allow_unauthenticated"]
+        };
+        let schema = Schema {
+            attrs,
             blocks: &["default_identity"],
         };
-        let vr = BodyReader::new(src, &c.body, &V, "vault", diags);
-        out.vault_default_identity = identity(src, &vr, "default_identity", v, diags);
+        let vr = BodyReader::new(src, &c.body, &schema, "vault", diags);
+        let name = vr
+            .string("name", diags)
+            .unwrap_or_else(|| "default".to_string());
+        if out.vaults.iter().any(|k| k.name == name) {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-block",
+                    format!("a second `vault` block for cluster {name:?}"),
+                )
+                .at(src, super::hclread::span_of(&c.ident), "defined twice")
+                .help("give each Vault cluster its own `name`, as the agent's config does"),
+            );
+            continue;
+        }
+        let cluster = VaultCluster {
+            enabled: vr.bool("enabled", diags).unwrap_or(false),
+            allow_unauthenticated: vr.bool("allow_unauthenticated", diags).unwrap_or(true),
+            name,
+        };
+        if cluster.name == "default" {
+            out.vault_default_identity = identity(src, &vr, "default_identity", v, diags);
+        } else {
+            let _ = identity(src, &vr, "default_identity", v, diags);
+        }
+        out.vaults.push(cluster);
     }
     out
 }
@@ -154,13 +192,29 @@ pub(super) fn server_hcl(s: &ServerConfig) -> String {
         block("service_identity", &s.consul_service_identity),
         block("task_identity", &s.consul_task_identity)
     );
-    let vault = block("default_identity", &s.vault_default_identity);
     let mut o = String::from("\nserver {\n");
     if !consul.is_empty() {
         let _ = write!(o, "  consul {{\n{consul}  }}\n");
     }
-    if !vault.is_empty() {
-        let _ = write!(o, "  vault {{\n{vault}  }}\n");
+    for c in &s.vaults {
+        let _ = writeln!(o, "  vault {{");
+        if c.name != "default" {
+            let _ = writeln!(o, "    name    = {}", super::emit::quote(&c.name));
+        }
+        let _ = writeln!(o, "    enabled = {}", c.enabled);
+        if !c.allow_unauthenticated {
+            let _ = writeln!(o, "    allow_unauthenticated = false");
+        }
+        if c.name == "default" {
+            o.push_str(&block("default_identity", &s.vault_default_identity));
+        }
+        o.push_str("  }\n");
+    }
+    if s.vaults.iter().all(|c| c.name != "default") {
+        let vault = block("default_identity", &s.vault_default_identity);
+        if !vault.is_empty() {
+            let _ = write!(o, "  vault {{\n{vault}  }}\n");
+        }
     }
     o.push_str("}\n");
     o

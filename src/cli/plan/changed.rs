@@ -125,13 +125,13 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                         .into(),
                     ),
                     // What we cannot know is never shown as Nomad's text.
-                    _ => match plan.cannot_know_line() {
-                        Some(line) => Outcome::Invalid(
+                    _ => match (plan.cannot_know_line(), &plan.cannot_know) {
+                        (Some(line), Some(what)) => Outcome::Invalid(
                             Diag::error("plan::cannot-know", line)
-                                .help("nomad-preflight does not count device quotas")
+                                .help(what.hint())
                                 .into(),
                         ),
-                        None => Outcome::Plan(Box::new(plan)),
+                        _ => Outcome::Plan(Box::new(plan)),
                     },
                 }
             }

@@ -190,7 +190,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     // A submission that will fail where Nomad's plan stays silent fails the gate too.
     refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
         changed::Outcome::Plan(p) => match &p.admission {
-            Admission::WillFail { reason } => Some(format!(
+            Admission::WillFail { reason, .. } => Some(format!(
                 "{} submission will fail: {reason}",
                 e.path.display()
             )),

@@ -15,6 +15,8 @@ pub mod static_port_collision;
 pub mod unknown_node_pool;
 pub mod unplaceable_group;
 pub mod unsatisfiable_constraint;
+pub mod vault_not_enabled;
+pub mod vault_unknown;
 
 use crate::cluster::build::build_node;
 use crate::cluster::Node;

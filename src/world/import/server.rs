@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::jobspec::{Duration, WorkloadIdentity};
 use crate::world::api_json::{b, i, path, s, strs};
-use crate::world::ServerConfig;
+use crate::world::{ServerConfig, VaultCluster};
 
 /// What `agent-self.json` states of the servers, if it was saved from a
 /// server (its serf member has `role = nomad`; a client's member is empty
@@ -18,6 +18,14 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
     let role = path(v, &["member", "Tags", "role"]).and_then(Value::as_str);
     if role != Some("nomad") {
         return None;
+    }
+    // Before 1.7 the agent has one `Vault` and no identities to inject.
+    if let Some(one) = path(v, &["config", "Vault"]).filter(|c| c.is_object()) {
+        return Some(ServerConfig {
+            declared: true,
+            vaults: vec![vault_cluster(one)],
+            ..ServerConfig::default()
+        });
     }
     let consuls = path(v, &["config", "Consuls"])?.as_array()?;
     let vaults = path(v, &["config", "Vaults"])?.as_array()?;
@@ -34,7 +42,25 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
         consul_service_identity: wid(&consul, "ServiceIdentity"),
         consul_task_identity: wid(&consul, "TaskIdentity"),
         vault_default_identity: wid(&vault, "DefaultIdentity"),
+        vaults: vaults.iter().map(vault_cluster).collect(),
     })
+}
+
+/// A `config.VaultConfig` as the agent's JSON encodes it: `Enabled` and
+/// `AllowUnauthenticated` are pointers (`null` when unset: not enabled,
+/// unauthenticated allowed, Nomad's defaults).
+fn vault_cluster(c: &Value) -> VaultCluster {
+    let flag = |key: &str, unset: bool| c.get(key).and_then(Value::as_bool).unwrap_or(unset);
+    let name = s(c, "Name");
+    VaultCluster {
+        name: if name.is_empty() {
+            "default".to_string()
+        } else {
+            name
+        },
+        enabled: flag("Enabled", false),
+        allow_unauthenticated: flag("AllowUnauthenticated", true),
+    }
 }
 
 /// nomad/config.go `workloadIdentityFromConfig`: the fields it copies.

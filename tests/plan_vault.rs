@@ -1,0 +1,276 @@
+//! A job with a `vault` block, judged as the servers judge it: the Plan
+//! RPC's Vault hook (nomad/job_endpoint_hook_vault.go, `jobVaultHook.Validate`,
+//! an admission validator from 1.3, listed after the Connect and
+//! expose-check hooks in nomad/job_endpoint.go) and, before 1.3,
+//! `Job.Register`'s own check (nomad/job_endpoint.go at v0.9.3/v1.2.0:
+//! "Vault not enabled and Vault policies requested"), which the plan never
+//! ran. Where the world does not state the servers' Vault setting, every
+//! command says it cannot tell instead of printing Nomad's success text.
+
+mod common;
+
+use common::{run_in as run, TempDir};
+
+fn project(tag: &str, version: &str, server: &str, task_extra: &str) -> TempDir {
+    let dir = TempDir::new(&format!("vault-{tag}"));
+    dir.put(
+        "rules/cluster.hcl",
+        &format!(
+            "nomad_version = \"{version}\"\n{server}\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}}\n"
+        ),
+    );
+    dir.put(
+        "jobs/j.nomad",
+        &format!(
+            "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n{task_extra}      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"
+        ),
+    );
+    dir
+}
+
+const VAULT: &str = "      vault {\n        policies = [\"p\"]\n      }\n";
+const OFF: &str = "server {\n  vault {\n    enabled = false\n  }\n}\n";
+const ON: &str = "server {\n  vault {\n    enabled = true\n  }\n}\n";
+
+fn plan(dir: &TempDir) -> common::Out {
+    run(&dir.0, &["plan", "--no-color", "jobs/j.nomad"])
+}
+
+#[test]
+fn servers_without_vault_refuse_the_plan_from_1_3() {
+    // 1.6: one entry of the validators' multierror; the API client trims.
+    let o = plan(&project("off-16", "1.6.0", OFF, VAULT));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stderr,
+        "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* Vault not enabled but used in the job)\n"
+    );
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    // 1.7 names the cluster (VaultConfigs[vaultBlock.Cluster]).
+    let o = plan(&project("off-17", "1.7.0", OFF, VAULT));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("* Vault \"default\" not enabled but used in the job"),
+        "{}",
+        o.stderr
+    );
+    // `nomad job validate` runs the same validators from 1.3.
+    let o = run(
+        &project("off-val", "1.6.0", OFF, VAULT).0,
+        &["validate", "--no-color", "jobs/j.nomad"],
+    );
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains(
+            "Job validation errors:\n1 error occurred:\n\t* Vault not enabled but used in the job"
+        ),
+        "{}",
+        o.stderr
+    );
+    // check: NP210, an error.
+    let o = run(
+        &project("off-chk", "1.6.0", OFF, VAULT).0,
+        &["check", "--no-color", "jobs/j.nomad"],
+    );
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("NP210"), "{}{}", o.stdout, o.stderr);
+}
+
+#[test]
+fn enabled_vault_plans_as_nomad_does() {
+    for version in ["1.2.0", "1.6.0", "2.0.5"] {
+        let o = plan(&project(&format!("on-{version}"), version, ON, VAULT));
+        assert_eq!(o.code, 1, "{version}: {}{}", o.stdout, o.stderr);
+        assert!(
+            o.stdout.contains("All tasks successfully allocated."),
+            "{version}: {}",
+            o.stdout
+        );
+        assert!(!o.stderr.contains("Vault"), "{version}: {}", o.stderr);
+    }
+    // No vault block: the servers' Vault setting does not matter.
+    let o = plan(&project("none", "1.6.0", "", ""));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stderr.contains("Vault"), "{}", o.stderr);
+}
+
+#[test]
+fn an_unstated_vault_setting_is_never_an_all_clear() {
+    let dir = project("unstated", "1.6.0", "", VAULT);
+    let o = plan(&dir);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    assert!(
+        o.stderr.starts_with("error: cannot tell whether Nomad 1.6.0's servers accept job \"j\": it uses Vault (task \"t\" of group \"g\")"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("server { vault { enabled = true } }"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+    // The same in JSON.
+    let o = run(&dir.0, &["plan", "--format", "json", "jobs/j.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["Preflight"]["Vault"]["Known"], false, "{}", o.stdout);
+    assert_eq!(v["Preflight"]["Vault"]["Why"]["ServersStated"], false);
+    assert!(v["Preflight"]["Error"]
+        .as_str()
+        .is_some_and(|e| e.contains("cannot tell")));
+    // validate: no success text, the same line, exit 255.
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stdout.contains("successful"), "{}", o.stdout);
+    assert!(o.stderr.contains("cannot tell"), "{}", o.stderr);
+    // check: NP211, an error.
+    let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("NP211"), "{}{}", o.stdout, o.stderr);
+}
+
+#[test]
+fn before_1_3_the_plan_is_silent_and_the_run_is_warned() {
+    // Nomad 1.2's plan never checks Vault: its text stands, and our
+    // warning says `nomad job run` will fail (exit 1).
+    let o = plan(&project("off-12", "1.2.0", OFF, VAULT));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("All tasks successfully allocated."),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("`nomad job run` will fail: Vault not enabled and Vault policies requested"),
+        "{}",
+        o.stdout
+    );
+    // Unstated: Nomad's plan text, and a note that the run is unknown.
+    let o = plan(&project("unstated-12", "1.2.0", "", VAULT));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("note: cannot tell whether Nomad 1.2.0's servers accept"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn a_token_checked_against_vault_cannot_be_known() {
+    let server = "server {\n  vault {\n    enabled               = true\n    allow_unauthenticated = false\n  }\n}\n";
+    let o = plan(&project("token", "1.6.0", server, VAULT));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("does not allow unauthenticated use"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+}
+
+#[test]
+fn the_server_block_takes_vault_names_from_1_7() {
+    let named = "server {\n  vault {\n    enabled = true\n  }\n  vault {\n    name    = \"other\"\n    enabled = false\n  }\n}\n";
+    let task = "      vault {\n        cluster = \"other\"\n      }\n";
+    let o = plan(&project("named", "2.0.5", named, task));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("* Vault \"other\" not enabled but used in the job"),
+        "{}",
+        o.stderr
+    );
+    // Before 1.7 the agent has one `vault` block and no `name`.
+    let o = plan(&project("named-16", "1.6.0", named, VAULT));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("name"), "{}", o.stderr);
+}
+
+/// An import states the servers' Vault setting when its `agent-self.json`
+/// was saved from a server: `config.Vaults` (1.7+) or `config.Vault`
+/// (before), `Enabled` a pointer (unset: not enabled). `import --write`
+/// keeps it, so the written world judges the same.
+#[test]
+fn an_import_reads_the_servers_vault_from_agent_self() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import-allocs/host-volumes");
+    let job = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      config {\n        command = \"/bin/date\"\n      }\n      vault {\n        policies = [\"p\"]\n      }\n    }\n  }\n}\n";
+    let server = |build: &str, config: &str| {
+        format!(
+            r#"{{"member": {{"Tags": {{"build": "{build}", "region": "global", "role": "nomad"}}}}, "config": {config}}}"#
+        )
+    };
+    let cases = [
+        (
+            "on-18",
+            server(
+                "1.8.0",
+                r#"{"Consuls": [{"Name": "default"}], "Vaults": [{"Name": "default", "Enabled": true}]}"#,
+            ),
+            "ok",
+        ),
+        (
+            "off-18",
+            server(
+                "1.8.0",
+                r#"{"Consuls": [{"Name": "default"}], "Vaults": [{"Name": "default", "Enabled": null}]}"#,
+            ),
+            "* Vault \"default\" not enabled but used in the job",
+        ),
+        (
+            "off-16",
+            server("1.6.0", r#"{"Vault": {"Enabled": false}}"#),
+            "* Vault not enabled but used in the job",
+        ),
+        (
+            "client",
+            r#"{"member": {"Tags": {"build": "1.8.0"}}}"#.to_string(),
+            "save agent-self.json from a server into the import",
+        ),
+    ];
+    for (tag, agent, expect) in cases {
+        let dir = TempDir::new(&format!("vault-import-{tag}"));
+        for f in ["nodes.json", "allocations.json", "scheduler.json"] {
+            std::fs::copy(fixture.join(f), dir.0.join(f)).unwrap();
+        }
+        dir.put("agent-self.json", &agent);
+        dir.put("j.nomad", job);
+        let o = run(&dir.0, &["plan", "--no-color", "--world", ".", "j.nomad"]);
+        if expect == "ok" {
+            assert_eq!(o.code, 1, "{tag}: {}{}", o.stdout, o.stderr);
+            assert!(
+                o.stdout.contains("Scheduler dry-run"),
+                "{tag}: {}",
+                o.stdout
+            );
+        } else {
+            assert_eq!(o.code, 255, "{tag}: {}{}", o.stdout, o.stderr);
+            assert!(o.stderr.contains(expect), "{tag}: {}", o.stderr);
+        }
+        // The written world keeps the servers' setting.
+        let w = run(&dir.0, &["import", ".", "--write", "out/rules"]);
+        assert_eq!(w.code, 0, "{tag}: {}{}", w.stdout, w.stderr);
+        std::fs::copy(dir.0.join("j.nomad"), dir.0.join("out/j.nomad")).unwrap();
+        let o = run(&dir.0.join("out"), &["plan", "--no-color", "j.nomad"]);
+        match expect {
+            "ok" => assert_eq!(o.code, 1, "{tag} written: {}{}", o.stdout, o.stderr),
+            e if e.starts_with('*') => {
+                assert_eq!(o.code, 255, "{tag} written: {}{}", o.stdout, o.stderr);
+                assert!(o.stderr.contains(e), "{tag} written: {}", o.stderr);
+            }
+            _ => {
+                assert_eq!(o.code, 255, "{tag} written: {}{}", o.stdout, o.stderr);
+                assert!(
+                    o.stderr.contains("server { vault { enabled = true } }"),
+                    "{tag} written: {}",
+                    o.stderr
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The servers' warnings, as `nomad job plan` and `nomad job validate`
+//! print them under `Job Warnings:` (command/job_plan.go,
+//! command/job_validate.go): `Job.Warnings` (nomad/structs/structs.go,
+//! each group's entry `Group %q has warnings: %v` of its multierror), then
+//! from 1.1 the memory oversubscription validator's
+//! (nomad/job_endpoint_hooks.go `memoryOversubscriptionValidate`), merged
+//! by `MergeMultierrorWarnings` (`N warning(s):` and `\n* ` per entry).
+
+mod common;
+
+use common::{run_in as run, TempDir};
+
+fn project(tag: &str, version: &str, scheduler: &str, group: &str, resources: &str) -> TempDir {
+    let dir = TempDir::new(&format!("warnings-{tag}"));
+    dir.put(
+        "rules/cluster.hcl",
+        &format!(
+            "nomad_version = \"{version}\"\n{scheduler}\nclient \"c\" {{\n  count      = 3\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}}\n"
+        ),
+    );
+    dir.put(
+        "jobs/j.nomad",
+        &format!(
+            "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{group}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n{resources}      }}\n    }}\n  }}\n}}\n"
+        ),
+    );
+    dir
+}
+
+const UPDATE: &str = "    count = 3\n    update {\n      max_parallel = 5\n    }\n";
+const MEMORY_MAX: &str = "        memory_max = 128\n";
+
+const PARALLEL: &str = "Update max parallel count is greater than task group count (5 > 3). A destructive change would result in the simultaneous replacement of all allocations.";
+const OVERSUB: &str = "Memory oversubscription is not enabled; Task \"g.t\" memory_max value will be ignored. Update the Scheduler Configuration to allow oversubscription.";
+
+fn plan(dir: &TempDir) -> common::Out {
+    run(&dir.0, &["plan", "--no-color", "jobs/j.nomad"])
+}
+
+#[test]
+fn the_plan_prints_the_servers_warnings_in_their_words() {
+    let o = plan(&project("both", "1.6.0", "", UPDATE, MEMORY_MAX));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let expected = format!(
+        "- All tasks successfully allocated.\n\nJob Warnings:\n2 warning(s):\n\n* Group \"g\" has warnings: 1 error occurred:\n\t* {PARALLEL}\n\n\n* {OVERSUB}\n\nJob Modify Index: 0\n"
+    );
+    assert!(o.stdout.contains(&expected), "{}", o.stdout);
+}
+
+#[test]
+fn validate_prints_the_same_warnings() {
+    let dir = project("validate", "1.6.0", "", UPDATE, MEMORY_MAX);
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stdout,
+        format!(
+            "Job Warnings:\n2 warning(s):\n\n* Group \"g\" has warnings: 1 error occurred:\n\t* {PARALLEL}\n\n\n* {OVERSUB}\n\nJob validation successful\n"
+        )
+    );
+}
+
+#[test]
+fn each_warning_follows_its_release() {
+    // Before 1.1 there is no oversubscription validator; before 0.10.4 the
+    // multierror is go-multierror's older list.
+    let o = plan(&project("old", "0.9.3", "", UPDATE, ""));
+    assert!(
+        o.stdout.contains(&format!(
+            "Job Warnings:\n1 warning(s):\n\n* Group \"g\" has warnings: 1 error(s) occurred:\n\n* {PARALLEL}\n\nJob Modify Index"
+        )),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    // From 1.4 a group of count 1 is not warned about max_parallel.
+    let one = "    update {\n      max_parallel = 5\n    }\n";
+    let o = plan(&project("one-14", "1.4.0", "", one, ""));
+    assert!(!o.stdout.contains("Job Warnings"), "{}", o.stdout);
+    let o = plan(&project("one-13", "1.3.0", "", one, ""));
+    assert!(o.stdout.contains("(5 > 1)"), "{}{}", o.stdout, o.stderr);
+    // Oversubscription enabled in the scheduler configuration: no warning.
+    let on = "scheduler {\n  memory_oversubscription = true\n}\n";
+    let o = plan(&project("oversub-on", "1.6.0", on, "", MEMORY_MAX));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stdout.contains("Job Warnings"), "{}", o.stdout);
+    let o = plan(&project("oversub-off", "1.6.0", "", "", MEMORY_MAX));
+    assert!(o.stdout.contains(OVERSUB), "{}", o.stdout);
+}
+
+#[test]
+fn the_json_plan_carries_the_warnings() {
+    let dir = project("json", "1.6.0", "", "", MEMORY_MAX);
+    let o = run(&dir.0, &["plan", "--format", "json", "jobs/j.nomad"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(
+        v["Warnings"],
+        format!("1 warning(s):\n\n* {OVERSUB}"),
+        "{}",
+        o.stdout
+    );
+}
