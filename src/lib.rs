@@ -45,6 +45,7 @@ pub mod suggest;
 pub mod version;
 pub mod vfs;
 pub mod world;
+pub mod world_cache;
 
 /// Environment variable that sets how many worker threads `check` and
 /// sampling use. Output never depends on it (results are merged in input

@@ -34,7 +34,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "jobspec / world",
-        &["jobspec", "job_loader", "periodic", "world", "structs"],
+        &[
+            "jobspec",
+            "job_loader",
+            "periodic",
+            "world",
+            "world_cache",
+            "structs",
+        ],
     ),
     ("cluster", &["cluster", "diff", "mutators"]),
     ("scheduler", &["scheduler"]),

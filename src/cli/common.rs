@@ -289,7 +289,9 @@ pub fn resolve_world_at(
     if !vfs.is_file(&world_rel.join("cluster.hcl")) {
         return world_missing_at(&root, rev, &world_rel, vfs, staged);
     }
-    let (world, warnings) = crate::world::load(&vfs, &world_rel)?;
+    // Through the world cache: the world at HEAD is the same commit after
+    // commit until one touches it.
+    let (world, warnings) = crate::world_cache::load(&vfs, &world_rel)?;
     Ok(Resolved {
         world,
         files: Box::new(vfs),

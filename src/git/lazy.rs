@@ -96,6 +96,37 @@ impl LazyGitVfs {
         listed.unwrap_or_default().into_iter()
     }
 
+    /// What is at `path` in this revision, as bytes that change exactly
+    /// when any answer this reader gives about `path` could: the object ID
+    /// and kind of the file or folder there (a folder's tree ID covers
+    /// everything below it), or a marker for nothing. `None` for the index,
+    /// whose folders have no object to name, or when the lookup fails.
+    pub fn fingerprint(&self, path: &Path) -> Option<Vec<u8>> {
+        if matches!(self.source, Source::Index(_)) {
+            return None;
+        }
+        let found = self.lookup(&self.key(path)).ok()?;
+        Some(match found {
+            None => b"-".to_vec(),
+            Some((oid, kind)) => {
+                let mut out = format!("{kind:?} ").into_bytes();
+                out.extend_from_slice(oid.as_bytes());
+                out
+            }
+        })
+    }
+
+    /// Take `text` as the content of `path` without reading its blob: for a
+    /// caller that holds the text of the very object [`Self::fingerprint`]
+    /// names there (the world cache), so reads give the same source.
+    pub fn remember(&self, path: &Path, text: std::sync::Arc<str>) {
+        let key = self.key(path);
+        let _ = self.with_state(|s| {
+            s.files.insert(&key, text);
+            Ok(())
+        });
+    }
+
     fn key(&self, path: &Path) -> PathBuf {
         let p = if path.is_absolute() {
             path.strip_prefix(&self.root).unwrap_or(path)

@@ -12,6 +12,7 @@
 mod cli;
 mod diff;
 mod lazy;
+mod loose;
 mod repo;
 
 use std::io;

@@ -143,21 +143,32 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
 
 /// The entries of one tree object, in git's order.
 pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
+    if let Some(super::loose::Loose {
+        kind: gix::object::Kind::Tree,
+        data: Ok(data),
+    }) = super::loose::read(repo, &id, u64::MAX)
+    {
+        let decoded = gix::objs::TreeRef::from_bytes(&data, id.kind()).map_err(other)?;
+        return Ok(entries_of(&decoded));
+    }
     let tree = repo
         .find_object(id)
         .map_err(other)?
         .try_into_tree()
         .map_err(other)?;
     let decoded = tree.decode().map_err(other)?;
-    Ok(decoded
-        .entries
+    Ok(entries_of(&decoded))
+}
+
+fn entries_of(tree: &gix::objs::TreeRef<'_>) -> Vec<TreeEntry> {
+    tree.entries
         .iter()
         .map(|e| TreeEntry {
             name: e.filename.to_owned(),
             oid: e.oid.to_owned(),
             kind: Kind::of_tree(e.mode),
         })
-        .collect())
+        .collect()
 }
 
 /// `dir/name`, or `name` at the top.
@@ -193,19 +204,26 @@ pub(super) fn walk_files(
 /// before it is inflated.
 pub(super) fn blob(repo: &gix::Repository, oid: ObjectId, path: &Path) -> io::Result<Vec<u8>> {
     let max = crate::project::max_file_bytes();
+    if let Some(loose) = super::loose::read(repo, &oid, max) {
+        return match loose.data {
+            Err(size) => Err(crate::project::too_big(path, size, max)),
+            Ok(_) if loose.kind != gix::object::Kind::Blob => Err(not_a_file(path, loose.kind)),
+            Ok(data) => Ok(data),
+        };
+    }
     let size = repo.find_header(oid).map_err(other)?.size();
     if size > max {
         return Err(crate::project::too_big(path, size, max));
     }
     let object = repo.find_object(oid).map_err(other)?;
     if object.kind != gix::object::Kind::Blob {
-        return Err(io::Error::other(format!(
-            "{} is a {} in git, not a file",
-            path.display(),
-            object.kind
-        )));
+        return Err(not_a_file(path, object.kind));
     }
     Ok(object.detach().data)
+}
+
+fn not_a_file(path: &Path, kind: gix::object::Kind) -> io::Error {
+    io::Error::other(format!("{} is a {kind} in git, not a file", path.display()))
 }
 
 /// A path from git's bytes, kept exactly (non-UTF-8 included on Unix). Off

@@ -136,13 +136,7 @@ impl JobLoader {
         let cached = dir.and_then(|d| Some((d, cache::key(&source.text, &self.opts)?)));
         if let Some((dir, key)) = &cached {
             if let Some(mut job) = cache::load(dir, key) {
-                // What the entry does not hold: the file, and the proof
-                // that the job is all this text loads to with these options.
-                job.source = Origin(Some(source.clone()));
-                job.closed = ClosedLoad(Some(Arc::new(ClosedInputs {
-                    text: source.text.clone(),
-                    opts: self.opts.clone(),
-                })));
+                self.restore(&mut job, &source);
                 return LoadedJob {
                     source,
                     job: Some(job),
@@ -159,6 +153,18 @@ impl JobLoader {
             }
         }
         loaded
+    }
+
+    /// Give a job kept by a cache what an entry does not hold: its file,
+    /// and the proof that it is all `source`'s text loads to with these
+    /// options. Only for a job a closed load of that text with these
+    /// options gave, without a diagnostic.
+    pub fn restore(&self, job: &mut Job, source: &Source) {
+        job.source = Origin(Some(source.clone()));
+        job.closed = ClosedLoad(Some(Arc::new(ClosedInputs {
+            text: source.text.clone(),
+            opts: self.opts.clone(),
+        })));
     }
 
     /// The job of `known` that loading `text` here would give, when one

@@ -114,14 +114,14 @@ impl Default for CsiControllerInfo {
 /// A claim on a volume: the allocation that holds it and, when that
 /// allocation still exists in the state, its namespace and job. `owner:
 /// None` is a garbage-collected allocation whose claim is not released yet.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CsiClaim {
     pub alloc_id: String,
     pub owner: Option<(String, String)>,
 }
 
 /// A registered CSI volume (`CSIVolume`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CsiVolume {
     pub id: String,
     pub name: String,

@@ -1,6 +1,9 @@
 //! The world a plan lands on: clients, namespaces, quotas, scheduler
 //! configuration, priority policy and the jobs already running. Loaded from
 //! `rules/` (or an import of a real cluster's API JSON).
+//!
+//! Every type here derives serde: the world cache (`src/world_cache.rs`)
+//! keeps whole worlds, so a new field's type needs the derives too.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -9,7 +12,7 @@ use crate::diag::Severity;
 use crate::jobspec::{Job, Spans};
 use crate::version::NomadVersion;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Algorithm {
     #[default]
     Binpack,
@@ -26,7 +29,7 @@ impl Algorithm {
 }
 
 /// `preemption_config` of Nomad's scheduler configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PreemptionConfig {
     pub system: bool,
     pub sysbatch: bool,
@@ -46,7 +49,7 @@ impl Default for PreemptionConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SchedulerConfig {
     pub algorithm: Algorithm,
     pub preemption: PreemptionConfig,
@@ -54,7 +57,7 @@ pub struct SchedulerConfig {
     pub spans: Spans,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reserved {
     pub cpu: i64,
     pub memory: i64,
@@ -64,7 +67,7 @@ pub struct Reserved {
 }
 
 /// `client "NAME" { count = N ... }`: N identical clients NAME-1..NAME-N.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClientPool {
     pub name: String,
     pub count: u32,
@@ -132,7 +135,7 @@ impl ClientPool {
 /// What decides whether Nomad's scheduler considers a node at all
 /// (`readyNodesInDCs` in `scheduler/util.go`): only ready, eligible,
 /// non-draining nodes are candidates.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeState {
     pub status: crate::structs::NodeStatus,
     /// `SchedulingEligibility = "ineligible"`.
@@ -143,7 +146,7 @@ pub struct NodeState {
 
 /// The networks every client of a pool fingerprints, as Nomad's
 /// `NetworkChecker` reads them (see docs/world-format.md).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PoolNetworks {
     /// `network_modes = [...]`: every mode the clients' networks have
     /// (`host`, `bridge`, `cni/NAME`). `None`: what a stock Linux client of
@@ -195,21 +198,21 @@ impl PoolNetworks {
 /// A client's `host_network` block. Only its name reaches the scheduler
 /// (the alias); `cidr` and `interface` say which address carries it on a
 /// real client and are kept so a written world reads as the agent's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostNetwork {
     pub cidr: String,
     pub interface: String,
 }
 
 /// A host volume a client exposes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostVolume {
     pub path: String,
     pub read_only: bool,
 }
 
 /// One imported node's identity: the ID its allocations name.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeIdentity {
     pub id: String,
     pub name: String,
@@ -220,7 +223,7 @@ pub struct NodeIdentity {
 /// A registered job's version and Raft indexes (`Version`, `CreateIndex`,
 /// `ModifyIndex`, `JobModifyIndex`), so a plan of it prints the cluster's
 /// own `-check-index`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JobIndexes {
     pub version: u64,
     pub create_index: u64,
@@ -232,7 +235,7 @@ pub struct JobIndexes {
 /// `rules/allocations.hcl`: every job with pinned allocations is registered
 /// as is and they sit where they are, so nothing already running is
 /// re-scheduled.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Pinned {
     /// Live allocations, each on its node, with its job version and priority.
     pub allocs: Vec<crate::structs::Allocation>,
@@ -247,7 +250,7 @@ pub struct Pinned {
     pub schedule_unpinned: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegionLimit {
     /// `None` = not set (unlimited). Nomad: `0` unlimited, `< 0` forbidden.
     pub cpu: Option<i64>,
@@ -262,7 +265,7 @@ pub struct RegionLimit {
 
 /// Where a quota's device limits are written, by name: no part of the
 /// limit's equality (an import and the world it wrote are the same quota).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeviceSpans(pub BTreeMap<String, crate::source::Span>);
 
 impl PartialEq for DeviceSpans {
@@ -271,7 +274,7 @@ impl PartialEq for DeviceSpans {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotaLimit {
     pub region: String,
     pub region_limit: RegionLimit,
@@ -279,7 +282,7 @@ pub struct QuotaLimit {
 }
 
 /// Nomad Enterprise quota specification (`nomad quota init` format).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuotaSpec {
     pub name: String,
     pub description: String,
@@ -293,7 +296,7 @@ impl QuotaSpec {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Namespace {
     pub name: String,
     pub description: String,
@@ -305,7 +308,7 @@ pub struct Namespace {
 }
 
 /// Allowed priority band for one namespace (policy.hcl).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriorityBand {
     pub namespace: String,
     pub min: i64,
@@ -314,13 +317,13 @@ pub struct PriorityBand {
 }
 
 /// Per-rule severity override from policy.hcl; `Off` disables the rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RuleLevel {
     Off,
     On(Severity),
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PathIgnore {
     pub glob: String,
     pub codes: Vec<String>,
@@ -328,7 +331,7 @@ pub struct PathIgnore {
 }
 
 /// Jobs or namespaces a change must never preempt or block (CI gate).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Protected {
     pub namespaces: Vec<String>,
     pub jobs: Vec<String>,
@@ -342,7 +345,7 @@ impl Protected {
 }
 
 /// `rules/policy.hcl`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
     pub bands: Vec<PriorityBand>,
     /// Minimum priority gap for a job meant to preempt another (Nomad: 10).
@@ -377,7 +380,7 @@ impl Default for Policy {
 }
 
 /// A job registered before anything is planned (`running = [...]`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RunningJob {
     /// Path as written in cluster.hcl, relative to the project root.
     pub path: PathBuf,
@@ -385,7 +388,7 @@ pub struct RunningJob {
 }
 
 /// Where the world was loaded from, for notices ("using the embedded demo").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WorldOrigin {
     Dir(PathBuf),
     Embedded,
@@ -393,7 +396,7 @@ pub enum WorldOrigin {
     Git { rev: String, dir: PathBuf },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct World {
     pub origin: WorldOrigin,
     /// The project root that relative job paths resolve against.
@@ -423,7 +426,7 @@ pub struct World {
 /// (agent `consul { service_identity, task_identity }` and `vault {
 /// default_identity }`, 1.7+), which `jobImplicitIdentitiesHook` injects
 /// into jobs (nomad/job_endpoint_hook_implicit_identities.go).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfig {
     /// Whether the world states it (a `server` block in cluster.hcl, or an
     /// import's agent-self.json saved from a server). When it does not, the
@@ -444,7 +447,7 @@ pub struct ServerConfig {
 
 /// One Vault cluster of the servers' agent config, as far as the Plan RPC's
 /// Vault hook reads it (nomad/job_endpoint_hook_vault.go).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VaultCluster {
     /// `name` (1.7+); `default` before.
     pub name: String,

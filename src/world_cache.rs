@@ -1,0 +1,233 @@
+//! The world at a git revision, kept across processes. A `check --staged`
+//! loads the world at HEAD on every commit: its files read from git, its
+//! cluster, namespaces, quotas and policy parsed, its running jobs loaded
+//! (from the job-load cache at best). HEAD's world rarely changes between
+//! two commits, and that load was a fifth of the hook's instructions.
+//!
+//! What a load depends on is what it asked of the revision: every path it
+//! read, listed or tested. An entry records, for each, the object git has
+//! there (a file's blob, a folder's tree, whose ID covers all below it, or
+//! nothing), and is used only when the revision being loaded has the same
+//! objects at all those paths, whatever commit it is. So a commit that
+//! touches neither the world nor its running jobs keeps the entry, and one
+//! that does is loaded afresh.
+//!
+//! Only a load that is a function of those objects is kept: no warning
+//! (an entry holds none), no pinned allocations (an import), and every
+//! running job a closed load ([`crate::jobspec::ClosedLoad`]: nothing read
+//! but its text, no clock, no randomness). Its key is the SHA-256 of this
+//! format's name, the binary's identity, the repository, the world folder
+//! and the file-size cap; one entry per world folder, replaced when the
+//! world changes. The texts read are kept too, so a hit reads no blob and
+//! gives the same sources, and the running jobs get back their file and
+//! proof of closedness as a job-load cache hit does.
+//!
+//! Entries live in the shared cache folder ([`crate::cache_dir`]): off
+//! with `--no-cache`, written whole or not at all. An entry that cannot be
+//! read, has another key, fails its checksum or does not decode is ignored
+//! and the world loaded.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diag::Diags;
+use crate::git::LazyGitVfs;
+use crate::source::Source;
+use crate::vfs::Vfs;
+use crate::world::World;
+
+/// Names the entry layout; a change to it (or to the world model) must
+/// change this, though the binary's identity in the key covers rebuilds.
+const FORMAT: &str = "nomad-preflight world cache v1";
+const MAGIC: &[u8; 8] = b"NPWORLD1";
+const EXTENSION: &str = "world";
+/// Entries kept: one per world folder of the repositories in use.
+const MAX_ENTRIES: usize = 64;
+
+type Key = [u8; 32];
+
+/// What an entry holds.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    /// Every path the load asked about, with its fingerprint then.
+    asked: Vec<(PathBuf, Vec<u8>)>,
+    /// The texts of the files it read, by path.
+    texts: Vec<(PathBuf, String)>,
+    world: World,
+}
+
+/// [`crate::world::load`] of `world_dir` in `vfs`, through the cache
+/// folder when the run has one.
+pub fn load(vfs: &LazyGitVfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
+    load_in(crate::cache_dir::active(), vfs, world_dir)
+}
+
+fn load_in(
+    dir: Option<&Path>,
+    vfs: &LazyGitVfs,
+    world_dir: &Path,
+) -> Result<(World, Diags), Diags> {
+    let Some((dir, key)) = dir.and_then(|d| Some((d, key(vfs, world_dir)?))) else {
+        return crate::world::load(vfs, world_dir);
+    };
+    if let Some(world) = hit(dir, &key, vfs) {
+        return Ok((world, Diags::new()));
+    }
+    let recording = Recording {
+        inner: vfs,
+        asked: Mutex::default(),
+    };
+    let loaded = crate::world::load(&recording, world_dir);
+    if let Ok((world, warnings)) = &loaded {
+        if warnings.is_empty() && keepable(world) {
+            if let Some(entry) = recording.entry(world) {
+                store(dir, &key, &entry);
+            }
+        }
+    }
+    loaded
+}
+
+/// The key of `world_dir` in `vfs`'s repository for this binary.
+fn key(vfs: &LazyGitVfs, world_dir: &Path) -> Option<Key> {
+    let binary = crate::cache_dir::binary_identity()?;
+    let mut h = Sha256::new();
+    let root = vfs.root().to_string_lossy();
+    let dir = world_dir.to_string_lossy();
+    let cap = crate::project::max_file_bytes().to_string();
+    for part in [FORMAT, &binary, &root, &dir, &cap] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    Some(h.finalize().into())
+}
+
+/// A world whose load is all the entry says: no pinned allocations, and
+/// running jobs that read nothing but their texts.
+fn keepable(world: &World) -> bool {
+    world.pinned.is_none()
+        && matches!(world.origin, crate::world::WorldOrigin::Dir(_))
+        && world.running.iter().all(|r| r.job.closed.0.is_some())
+}
+
+/// The world of an intact entry of `key` whose paths all hold the same
+/// objects in `vfs`, with its texts and running jobs' files given back.
+fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<World> {
+    let bytes = std::fs::read(crate::cache_dir::entry_path(dir, key, EXTENSION)).ok()?;
+    let entry: Entry = postcard::from_bytes(crate::cache_dir::unseal(&bytes, MAGIC, key)?).ok()?;
+    let same = entry
+        .asked
+        .iter()
+        .all(|(path, was)| vfs.fingerprint(path).is_some_and(|now| now == *was));
+    if !same {
+        return None;
+    }
+    for (path, text) in entry.texts {
+        vfs.remember(&path, text.into());
+    }
+    let mut world = entry.world;
+    let loader =
+        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone());
+    for r in &mut world.running {
+        let source = vfs.read(&world.project_root.join(&r.path)).ok()?;
+        loader.restore(&mut r.job, &source);
+    }
+    Some(world)
+}
+
+fn store(dir: &Path, key: &Key, entry: &Entry) {
+    let Ok(payload) = postcard::to_stdvec(entry) else {
+        return;
+    };
+    let bytes = crate::cache_dir::seal(MAGIC, key, &payload);
+    let path = crate::cache_dir::entry_path(dir, key, EXTENSION);
+    crate::cache_dir::write_entry(dir, &path, &bytes, MAX_ENTRIES);
+}
+
+/// A path the load asked about, and the text when it read one.
+type Asked = BTreeMap<PathBuf, Option<Arc<str>>>;
+
+/// `inner`, noting every path asked about (and each text read).
+struct Recording<'a> {
+    inner: &'a LazyGitVfs,
+    asked: Mutex<Asked>,
+}
+
+impl Recording<'_> {
+    fn note(&self, path: &Path, text: Option<&Source>) {
+        if let Ok(mut asked) = self.asked.lock() {
+            let slot = asked.entry(path.to_path_buf()).or_default();
+            if let Some(s) = text {
+                *slot = Some(s.text.clone());
+            }
+        }
+    }
+
+    /// The entry for `world`, or `None` when a path has no fingerprint.
+    fn entry(&self, world: &World) -> Option<Entry> {
+        let asked = self.asked.lock().ok()?;
+        let mut paths = Vec::with_capacity(asked.len());
+        let mut texts = Vec::new();
+        for (path, text) in asked.iter() {
+            paths.push((path.clone(), self.inner.fingerprint(path)?));
+            if let Some(t) = text {
+                texts.push((path.clone(), t.to_string()));
+            }
+        }
+        Some(Entry {
+            asked: paths,
+            texts,
+            world: world.clone(),
+        })
+    }
+}
+
+impl Vfs for Recording<'_> {
+    fn read(&self, path: &Path) -> io::Result<Source> {
+        let read = self.inner.read(path);
+        self.note(path, read.as_ref().ok());
+        read
+    }
+
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.note(dir, None);
+        self.inner.list(dir)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.note(path, None);
+        self.inner.is_dir(path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.note(path, None);
+        self.inner.is_file(path)
+    }
+
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.note(dir, None);
+        self.inner.files_under(dir)
+    }
+
+    fn probe(&self, path: &Path) -> io::Result<bool> {
+        self.note(path, None);
+        self.inner.probe(path)
+    }
+
+    fn root(&self) -> &Path {
+        self.inner.root()
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn fence_root(&self) -> Option<&Path> {
+        self.inner.fence_root()
+    }
+}

@@ -1,0 +1,208 @@
+//! The world cache as the hook meets it: `check --staged` loads the world
+//! at HEAD on every commit, and after the first run it comes from the
+//! cache until a commit changes a file the load read. Whatever the cache
+//! holds, the output is what a load without it gives.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+mod common;
+
+use common::{bin, git, TempDir};
+
+fn run(repo: &Path, cache: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .current_dir(repo)
+        .arg("--no-color")
+        .args(args)
+        .env("NOMAD_PREFLIGHT_CACHE_DIR", cache)
+        .env_remove("NOMAD_PREFLIGHT_NO_CACHE")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("the binary runs")
+}
+
+fn world_entries(cache: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(cache)
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "world"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The demo committed, then a job edit staged (the pre-commit case).
+fn staged_demo(name: &str) -> TempDir {
+    let d = TempDir::demo(name);
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "world"]);
+    stage_edit(&d.0, "count = 3");
+    d
+}
+
+fn stage_edit(repo: &Path, count: &str) {
+    let job = repo.join("jobs/sockshop.nomad");
+    let text = std::fs::read_to_string(&job).unwrap();
+    let base = text.split("\n# staged").next().unwrap().to_string();
+    let edited = base.replacen("count = 1", count, 1);
+    std::fs::write(&job, format!("{edited}\n# staged {count}\n")).unwrap();
+    git(repo, &["add", "jobs/sockshop.nomad"]);
+}
+
+/// Commit `rel` as `text`, leaving the staged job edit staged.
+fn commit_file(repo: &Path, rel: &str, text: &str) {
+    std::fs::write(repo.join(rel), text).unwrap();
+    git(repo, &["add", rel]);
+    git(repo, &["commit", "-qm", "edit", "--", rel]);
+}
+
+fn same(a: &Output, b: &Output, what: &str) {
+    assert_eq!(
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout),
+        "{what}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&a.stderr),
+        String::from_utf8_lossy(&b.stderr),
+        "{what}"
+    );
+    assert_eq!(a.status.code(), b.status.code(), "{what}");
+}
+
+#[test]
+fn a_hit_and_a_miss_say_what_no_cache_says_and_no_cache_writes_nothing() {
+    let repo = staged_demo("world-cache-hit");
+    let cache = TempDir::new("world-cache-hit-dir");
+    let dir = cache.0.join("c");
+    for format in ["human", "json"] {
+        let args = ["check", "--staged", "--format", format];
+        let off = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
+        assert!(!dir.exists(), "--no-cache wrote {:?}", world_entries(&dir));
+        let miss = run(&repo.0, &dir, &args);
+        let entries = world_entries(&dir);
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        let kept = std::fs::read(&entries[0]).unwrap();
+        let hit = run(&repo.0, &dir, &args);
+        assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "a hit rewrote");
+        same(&miss, &off, format);
+        same(&hit, &off, format);
+        assert!(!off.stdout.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// A commit that touches nothing the world's load read keeps the entry:
+/// the next commit's hook loads nothing from HEAD's world files.
+#[test]
+fn a_commit_beside_the_world_keeps_the_entry() {
+    let repo = staged_demo("world-cache-beside");
+    let cache = TempDir::new("world-cache-beside-dir");
+    let args = ["check", "--staged", "--format", "json"];
+    let first = run(&repo.0, &cache.0, &args);
+    let entries = world_entries(&cache.0);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let kept = std::fs::read(&entries[0]).unwrap();
+    commit_file(&repo.0, "README.md", "docs\n");
+    let again = run(&repo.0, &cache.0, &args);
+    same(&again, &first, "after an unrelated commit");
+    assert_eq!(world_entries(&cache.0), entries);
+    assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "reloaded");
+}
+
+/// A damaged or cut entry is passed over: the same output, and the entry
+/// written again whole.
+#[test]
+fn a_damaged_or_cut_entry_is_ignored() {
+    let repo = staged_demo("world-cache-damaged");
+    let cache = TempDir::new("world-cache-damaged-dir");
+    let args = ["check", "--staged", "--format", "json"];
+    let first = run(&repo.0, &cache.0, &args);
+    let entries = world_entries(&cache.0);
+    assert_eq!(entries.len(), 1);
+    let whole = std::fs::read(&entries[0]).unwrap();
+    let mut flipped = whole.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0xff;
+    for broken in [whole[..whole.len() / 3].to_vec(), flipped, Vec::new()] {
+        std::fs::write(&entries[0], &broken).unwrap();
+        let again = run(&repo.0, &cache.0, &args);
+        same(&again, &first, "over a damaged entry");
+        assert_eq!(std::fs::read(&entries[0]).unwrap(), whole, "rewritten");
+    }
+}
+
+/// Each edit is committed with an entry of the world before it in the
+/// cache: the run must say what a run without the cache says, and that
+/// differs from what it said before the edit (so a stale world would show).
+fn an_edit_is_seen(name: &str, rel: &str, edit: impl Fn(&str) -> String) {
+    let repo = staged_demo(name);
+    let cache = TempDir::new(&format!("{name}-dir"));
+    let args = ["check", "--staged", "--format", "json"];
+    let before = run(&repo.0, &cache.0, &args);
+    assert_eq!(world_entries(&cache.0).len(), 1);
+    let text = std::fs::read_to_string(repo.0.join(rel)).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "the edit applies");
+    commit_file(&repo.0, rel, &edited);
+    let after = run(&repo.0, &cache.0, &args);
+    let off = run(&repo.0, &cache.0, &[&["--no-cache"], &args[..]].concat());
+    same(&after, &off, rel);
+    assert_ne!(
+        after.stdout, before.stdout,
+        "{rel}: the edit changes the check"
+    );
+}
+
+/// The world's own file: clients with less memory than the jobs need.
+#[test]
+fn an_edit_to_the_world_file_is_seen() {
+    an_edit_is_seen("world-cache-cluster", "rules/cluster.hcl", |t| {
+        t.replacen("memory = 3951", "memory = 1500", 1)
+    });
+}
+
+/// A running job's text at HEAD: the front end asks for most of a client.
+#[test]
+fn an_edit_to_a_running_job_at_head_is_seen() {
+    an_edit_is_seen("world-cache-running", "jobs/sockshopui.nomad", |t| {
+        t.replacen("memory = 128", "memory = 2800", 1)
+    });
+}
+
+/// A file a running job reads (`file()`, relative to the job file's folder):
+/// such a load is not closed, so no
+/// entry is kept, and an edit to the file shows.
+#[test]
+fn a_running_job_that_reads_a_file_is_never_kept() {
+    let repo = TempDir::demo("world-cache-file");
+    let ui = repo.0.join("jobs/sockshopui.nomad");
+    let text = std::fs::read_to_string(&ui).unwrap();
+    std::fs::write(
+        &ui,
+        text.replacen("memory = 128", "memory = file(\"ui-memory\")", 1),
+    )
+    .unwrap();
+    std::fs::write(repo.0.join("jobs/ui-memory"), "128").unwrap();
+    git(&repo.0, &["init", "-q"]);
+    git(&repo.0, &["add", "-A"]);
+    git(&repo.0, &["commit", "-qm", "world"]);
+    stage_edit(&repo.0, "count = 3");
+    let cache = TempDir::new("world-cache-file-dir");
+    let args = ["check", "--staged", "--format", "json"];
+    let before = run(&repo.0, &cache.0, &args);
+    assert!(before.status.code().is_some_and(|c| c < 2), "{before:?}");
+    assert!(world_entries(&cache.0).is_empty());
+    commit_file(&repo.0, "jobs/ui-memory", "2800");
+    let after = run(&repo.0, &cache.0, &args);
+    let off = run(&repo.0, &cache.0, &[&["--no-cache"], &args[..]].concat());
+    same(&after, &off, "file() read");
+    assert_ne!(
+        after.stdout, before.stdout,
+        "the file's edit changes the check"
+    );
+}
