@@ -100,3 +100,56 @@ fn the_json_plan_carries_the_warnings() {
         o.stdout
     );
 }
+
+/// More of `Job.Warnings`, each from its release: group services without a
+/// `shutdown_delay` (2.0.1's generateServiceShutdownDelayWarnings), a
+/// `cron` spec (1.6.2), and a task's deprecated `iops`, whose entry nests
+/// as `Task %q has warnings: %v` from 1.7 and as a prefixed list before.
+#[test]
+fn job_warnings_of_later_releases() {
+    let service = "    network {\n      port \"http\" {}\n    }\n    service {\n      name = \"web\"\n      port = \"http\"\n    }\n";
+    let o = plan(&project("shutdown", "2.0.5", "", service, ""));
+    assert!(
+        o.stdout.contains("Job Warnings:\n1 warning(s):\n\n* group \"g\" defines services, but neither the group nor any of its tasks have shutdown_delay set\n\nJob Modify Index"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    let o = plan(&project("shutdown-200", "2.0.0", "", service, ""));
+    assert!(!o.stdout.contains("Job Warnings"), "{}", o.stdout);
+    let iops = "        iops = 5\n";
+    let o = plan(&project("iops-16", "1.6.0", "", "", iops));
+    assert!(
+        o.stdout.contains("* Group \"g\" has warnings: 1 error occurred:\n\t* 1 error occurred:\n\t* Task \"t\": IOPS has been deprecated as of Nomad 0.9.0. Please remove IOPS from resource block.\n\n\n\n"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    let o = plan(&project("iops-17", "1.7.0", "", "", iops));
+    assert!(
+        o.stdout.contains("* Group \"g\" has warnings: 1 error occurred:\n\t* Task \"t\" has warnings: 1 error occurred:\n\t* IOPS has been deprecated"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+#[test]
+fn a_cron_spec_is_deprecated_from_1_6_2() {
+    let dir = TempDir::new("warnings-cron");
+    dir.put("rules/cluster.hcl", "nomad_version = \"1.6.2\"\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\n");
+    let job = |spec: &str| {
+        format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  type        = \"batch\"\n  periodic {{\n    {spec}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n    }}\n  }}\n}}\n")
+    };
+    dir.put("jobs/j.nomad", &job("cron = \"@daily\""));
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert!(
+        o.stdout.starts_with("Job Warnings:\n1 warning(s):\n\n* cron is deprecated and may be removed in a future release. Use crons instead\n"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    dir.put("jobs/j.nomad", &job("crons = [\"@daily\"]"));
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.stdout, "Job validation successful\n", "{}", o.stderr);
+}

@@ -148,7 +148,11 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         let text = parsed
             .job
             .as_ref()
-            .map(|job| admission::warnings_text(&admission::warnings(&sim.world, job)))
+            .map(|job| {
+                // Job.Warnings reads the job as the admission mutators leave it.
+                let job = crate::mutators::applied(job, version, &sim.world.server);
+                admission::warnings_text(&admission::warnings(&sim.world, &job))
+            })
             .unwrap_or_default();
         if !text.is_empty() {
             println!(

@@ -464,43 +464,11 @@ fn task(job: &Job, t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) 
     super::validate_task::task(t, g, job.job_type, v, out)
 }
 
-/// `TaskGroup.Warnings`' update check: `max_parallel` above the count
-/// warns (from 1.4 only for a count above 1; a multiregion group of count
-/// 0 is exempt from 0.12, and we model no multiregion).
-fn update_parallel_warning(job: &Job, g: &TaskGroup, v: NomadVersion) -> Option<String> {
-    let u = g.update.as_ref()?;
-    let counted = if v.at_least(1, 4, 0) {
-        g.count > 1
-    } else {
-        g.count >= 0
-    };
-    (counted && u.max_parallel > g.count && !job.job_type.is_per_node()).then(|| {
-        format!("Update max parallel count is greater than task group count ({} > {}). A destructive change would result in the simultaneous replacement of all allocations.", u.max_parallel, g.count)
-    })
-}
-
-/// `Job.Warnings` as the servers word it: one entry per group with
-/// warnings, `Group "NAME" has warnings: ` and the group's multierror
-/// (`%v` of a `*multierror.Error`), in the version's format.
-pub fn nomad_warnings(job: &Job, v: NomadVersion) -> Vec<String> {
-    job.groups
-        .iter()
-        .filter_map(|g| {
-            let w = update_parallel_warning(job, g, v)?;
-            Some(format!(
-                "Group {} has warnings: {}",
-                crate::gotext::go_quote(&g.name),
-                crate::gotext::multierror(&[w], v)
-            ))
-        })
-        .collect()
-}
-
 /// `nomad job validate`'s warnings, located for `check` (Nomad's own
-/// words are [`nomad_warnings`]).
+/// words are `warnings::nomad_warnings`).
 pub fn warnings(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) {
     for g in &job.groups {
-        let (Some(w), Some(u)) = (update_parallel_warning(job, g, v), &g.update) else {
+        let (Some(w), Some(u)) = (super::warnings::update_parallel(job, g, v), &g.update) else {
             continue;
         };
         diags.push(
