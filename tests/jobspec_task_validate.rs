@@ -292,6 +292,116 @@ fn cases() -> Vec<Case> {
             },
             versions: HCL2,
         },
+        // Task.Validate (structs.go, every release from 0.9.3 to 2.0.5): a
+        // task's constraints are validated as a group's, then a distinct
+        // operand is refused on its own; TestTask_Validate_Constraints
+        // ("Constraint 1 has disallowed Operand at task level:").
+        Case {
+            name: "task-constraint",
+            jt: "service",
+            task: "t",
+            body: "      constraint {\n        attribute = \"${attr.kernel.name}\"\n        operator  = \"bogus\"\n        value     = \"linux\"\n      }\n      constraint {\n        operator = \"distinct_hosts\"\n        value    = \"true\"\n      }\n      constraint {\n        operator = \"distinct_property\"\n        attribute = \"${meta.rack}\"\n        value    = \"0\"\n      }",
+            group: "",
+            want: |v| {
+                Some(vec![
+                    one(v, "Constraint 1 validation failed", "Unknown constraint type \"bogus\""),
+                    s("Constraint 2 has disallowed Operand at task level: distinct_hosts"),
+                    one(
+                        v,
+                        "Constraint 3 validation failed",
+                        "Distinct Property must have an allowed count of 1 or greater: 0 < 1",
+                    ),
+                    s("Constraint 3 has disallowed Operand at task level: distinct_property"),
+                ])
+            },
+            versions: ALL,
+        },
+        // Task.Validate: a system job's task may not have affinities
+        // ("stanza" until 1.3.9/1.4.4, "block" from 1.3.10/1.4.5/1.5.0); in
+        // other jobs Affinity.Validate runs (TestTask_Validate_Affinities).
+        Case {
+            name: "task-affinity-system",
+            jt: "system",
+            task: "t",
+            body: "      affinity {\n        attribute = \"${node.class}\"\n        value     = \"large\"\n        weight    = 50\n      }",
+            group: "",
+            want: |v| {
+                let word = if v.starts_with("0.") || v == "1.0.0" { "stanza" } else { "block" };
+                Some(vec![format!("System jobs may not have an affinity {word}")])
+            },
+            versions: ALL,
+        },
+        Case {
+            name: "task-affinity",
+            jt: "service",
+            task: "t",
+            body: "      affinity {\n        attribute = \"${node.class}\"\n        value     = \"large\"\n        weight    = 0\n      }",
+            group: "",
+            want: |v| Some(vec![one(v, "Affinity 1 validation failed", "Affinity weight cannot be zero")]),
+            versions: ALL,
+        },
+        // Constraint.Validate / Affinity.Validate compile a regexp, version
+        // or semver value (structs.go, every release; semver from 0.10.2).
+        // Patterns from Go's regexp/syntax parse_test.go `invalidRegexps`
+        // (`(abc`, `a**`), ">= 1.x" from go-version's TestNewConstraint;
+        // go-version v1.8.0 (Nomad 1.11.1+) lower-cased "Malformed", Nomad's
+        // own semver copy did not.
+        Case {
+            name: "target-parse",
+            jt: "service",
+            task: "t",
+            body: "      constraint {\n        attribute = \"${attr.kernel.name}\"\n        operator  = \"regexp\"\n        value     = \"(linux\"\n      }\n      constraint {\n        attribute = \"${attr.nomad.version}\"\n        operator  = \"version\"\n        value     = \">= 1.x\"\n      }\n      constraint {\n        attribute = \"${attr.nomad.version}\"\n        operator  = \"semver\"\n        value     = \"~> 1.0\"\n      }\n      affinity {\n        attribute = \"${node.class}\"\n        operator  = \"regexp\"\n        value     = \"a**\"\n        weight    = 50\n      }",
+            group: "",
+            want: |v| {
+                let malformed = if v == "2.0.5" { "malformed" } else { "Malformed" };
+                let semver = if v == "0.9.3" {
+                    s("Unknown constraint type \"semver\"")
+                } else {
+                    s("Semver constraint is invalid: Malformed constraint: ~> 1.0")
+                };
+                Some(vec![
+                    one(v, "Constraint 1 validation failed", "Regular expression failed to compile: error parsing regexp: missing closing ): `(linux`"),
+                    one(v, "Constraint 2 validation failed", &format!("Version constraint is invalid: {malformed} constraint: >= 1.x")),
+                    one(v, "Constraint 3 validation failed", &semver),
+                    one(v, "Affinity 1 validation failed", "Regular expression failed to compile: error parsing regexp: invalid nested repetition operator: `**`"),
+                ])
+            },
+            versions: ALL,
+        },
+        // api RequestedDevice.Canonicalize gives a device affinity without
+        // a weight the default 50 (0.9.3 to 2.0.5), so Nomad accepts it
+        // (the tensorrt-demo example job in Nomad's terraform/examples).
+        Case {
+            name: "device-affinity-default-weight",
+            jt: "service",
+            task: "t",
+            body: "      resources {\n        device \"nvidia/gpu\" {\n          affinity {\n            attribute = \"${device.model}\"\n            operator  = \"regexp\"\n            value     = \"Tesla\"\n          }\n        }\n      }",
+            group: "",
+            want: |_| None,
+            versions: ALL,
+        },
+        // RequestedDevice.Validate inside Resources.Validate (`device N
+        // failed validation: ...`): a distinct operand is refused unvalidated,
+        // affinities are validated (TestResource_ValidateDevice... texts in
+        // structs.go@v2.0.5).
+        Case {
+            name: "device-placement",
+            jt: "service",
+            task: "t",
+            body: "      resources {\n        device \"nvidia/gpu\" {\n          constraint {\n            operator = \"distinct_hosts\"\n          }\n          affinity {\n            attribute = \"${device.model}\"\n            value     = \"1080ti\"\n            weight    = 500\n          }\n        }\n      }",
+            group: "",
+            want: |v| {
+                let dev = multi(
+                    v,
+                    &[
+                        s("Constraint 1 validation failed: using unsupported operand \"distinct_hosts\""),
+                        one(v, "Affinity 1 validation failed", "Affinity weight must be within the range [-100,100]"),
+                    ],
+                );
+                Some(vec![multi(v, &[format!("device 1 failed validation: {dev}")])])
+            },
+            versions: HCL2,
+        },
     ]
 }
 

@@ -156,7 +156,9 @@ fn consul_task_services_in_1_7_and_1_8() {
     let dir = project("consul-17", "1.7.0", &job("", svc, ""));
     let o = verbose(&dir);
     assert!(!o.stdout.contains(consul), "{}", o.stdout);
-    let group_svc = "    service {\n      name = \"g\"\n      provider = \"nomad\"\n    }\n";
+    // Both services use Consul: TaskGroup.validateServices refuses a group
+    // mixing providers (1.3+: "Multiple service providers used").
+    let group_svc = "    service {\n      name = \"g\"\n    }\n";
     let dir = project("consul-17-group", "1.7.0", &job(group_svc, svc, ""));
     let o = verbose(&dir);
     let group = &o.stdout[..o.stdout.find("  + Task: \"t\"").unwrap_or(o.stdout.len())];

@@ -429,6 +429,11 @@ fn task(t: &mut Task, job: &str, group: &str, v: NomadVersion) {
     for a in &mut t.affinities {
         affinity(a);
     }
+    // api RequestedDevice.Canonicalize gives a device's affinities the
+    // same default weight (0.9.3 to 2.0.5).
+    for d in &mut t.resources.devices {
+        d.affinities.iter_mut().for_each(affinity);
+    }
     for a in &mut t.artifacts {
         if !a.spans.written("mode") {
             a.getter_mode = "any".into();

@@ -70,7 +70,8 @@ impl<'a> Out<'a> {
     }
 
     /// Run `f` one level down; whatever it finds becomes one item here.
-    pub(super) fn nested(&mut self, prefix: Option<String>, f: impl FnOnce(&mut Out<'_>)) {
+    /// Says whether it found anything.
+    pub(super) fn nested(&mut self, prefix: Option<String>, f: impl FnOnce(&mut Out<'_>)) -> bool {
         let mut child = Out {
             diags: &mut *self.diags,
             src: self.src,
@@ -78,9 +79,11 @@ impl<'a> Out<'a> {
         };
         f(&mut child);
         let errors = child.nomad;
-        if !errors.is_empty() {
-            self.nomad.push(NomadError::Nested { prefix, errors });
+        if errors.is_empty() {
+            return false;
         }
+        self.nomad.push(NomadError::Nested { prefix, errors });
+        true
     }
 
     /// A located diagnostic whose Nomad error is added on its own
@@ -416,13 +419,17 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let before_ports = v.at_least(0, 10, 0);
     if before_ports {
         leaders(g, out);
-        super::validate_group::volumes(g, v, out);
+        super::validate_group::volumes(g, job.job_type, v, out);
     }
     let scopes = super::validate_net::networks(g, v, out);
     if !before_ports {
         leaders(g, out);
     }
     super::validate_net::group_services(g, &scopes, v, out);
+    out.nested(
+        Some("Task group service check validation failed".into()),
+        |out| super::validate_group_services::script_checks(g, v, out),
+    );
     super::validate_group::scaling(job, g, v, out);
     for t in &g.tasks {
         out.nested(Some(format!("Task {} validation failed", t.name)), |out| {

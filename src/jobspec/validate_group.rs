@@ -231,7 +231,7 @@ pub(super) fn scaling(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'
 /// validation for <name> failed: ...`. Of its access-mode rules (which
 /// changed in most releases since) only the type, source and per_alloc
 /// with canaries are modelled.
-pub(super) fn volumes(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
+pub(super) fn volumes(g: &TaskGroup, job_type: JobType, v: NomadVersion, out: &mut Out<'_>) {
     for vol in &g.volumes {
         let vs = &vol.spans;
         let known = vol.volume_type == "host" || vol.volume_type == "csi";
@@ -277,6 +277,11 @@ pub(super) fn volumes(g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
             if vol.source.is_empty() {
                 let text = "volume has an empty source";
                 out.push(text.into(), CODE, at(vs.best("source"), text, "no source", source_help));
+            }
+            if super::validate_volumes::modelled(v) {
+                let jt = job_type;
+                super::validate_volumes::request(vol, jt, g.count, canaries, v, out);
+                return;
             }
             if vol.per_alloc && canaries > 0 {
                 let text = "volume cannot be per_alloc when canaries are in use";

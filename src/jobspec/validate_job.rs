@@ -8,10 +8,9 @@
 //! - `stop_after_client_disconnect` in Job.Validate: 1.0.0 to 1.9.x;
 //! - periodic and parameterized jobs: batch only before 1.2.0, then batch
 //!   or sysbatch (the text names both);
-//! - `PeriodicConfig.Validate`: `crons` and `Only cron or crons may be
-//!   used` from 1.6.0.
+//! - `PeriodicConfig.Validate`: validate_periodic.rs.
 //!
-//! Not modelled: the parse of cron specs and time zones, multiregion.
+//! Not modelled: multiregion.
 
 use super::model::*;
 use super::validate::{err, Out};
@@ -133,24 +132,7 @@ pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut O
             err(out, CODE, ps.block, text, "periodic", help);
         }
         // PeriodicConfig.Validate's multierror is one item.
-        out.nested(None, |out| {
-            let both = ps.written("cron") && ps.written("crons");
-            if both && v.at_least(1, 6, 0) {
-                let text = "Only cron or crons may be used";
-                let help = "keep `crons`, with the `cron` spec as one of its entries";
-                err(out, CODE, ps.best("crons"), text, "both", help);
-            }
-            // Nomad's Spec is `cron` (lowered first into `specs`), its
-            // Specs `crons`; `cron = ""` is no spec.
-            let has_cron = ps.written("cron");
-            let spec_empty = !has_cron || p.specs.first().is_some_and(String::is_empty);
-            let crons = p.specs.len() - usize::from(has_cron && !p.specs.is_empty());
-            if spec_empty && crons == 0 {
-                let text = "Must specify a spec";
-                let help = "add `cron = \"*/15 * * * *\"` (or another cron spec)";
-                err(out, CODE, ps.block, text, "no spec", help);
-            }
-        });
+        out.nested(None, |out| super::validate_periodic::periodic(p, v, out));
     }
     if let Some(p) = &job.parameterized {
         let ps = &p.spans;

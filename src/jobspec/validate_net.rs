@@ -148,7 +148,9 @@ pub(super) fn group_services(
     out: &mut Out<'_>,
 ) {
     out.nested(Some("Task group service validation failed".into()), |out| {
-        for (i, s) in g.services.iter().enumerate() {
+        // validateServices (validate_group_services.rs) runs Service.Validate
+        // on each group service in its loop.
+        super::validate_group_services::services(g, v, out, |i, s, out| {
             out.nested(
                 Some(format!("Service[{i}] {} validation failed", s.name)),
                 // Service.Validate (validate_checks.rs); the Connect hook
@@ -158,8 +160,8 @@ pub(super) fn group_services(
                     let task_missing = s.task_name.is_empty() && g.networks.is_empty();
                     super::validate_checks::service(s, task_missing, v, out)
                 },
-            );
-        }
+            )
+        });
     });
     for s in &g.services {
         let checks = s

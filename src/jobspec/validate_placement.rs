@@ -13,8 +13,9 @@
 //!   with `no attribute provided but is required by operator` and began
 //!   refusing `${...}` attributes the scheduler cannot resolve.
 //!
-//! Not modelled yet: the parse checks of `regexp`, `version` and `semver`
-//! targets (Go's regexp and hashicorp/go-version error texts).
+//! The values of `regexp`, `version` and `semver` operators must parse
+//! (goregexp.rs: Go's regexp syntax; goversion.rs: go-version's and Nomad's
+//! semver constraint lists), at every release.
 
 use super::model::*;
 use super::validate::{err, Out};
@@ -95,26 +96,95 @@ pub(super) fn spreads(ss: &[Spread], job_type: JobType, v: NomadVersion, out: &m
     }
 }
 
+/// `Task.Validate`'s placement checks (all releases, after the log config):
+/// each constraint as at group level, then, as its own item, a
+/// distinct_hosts or distinct_property operand, which only means something
+/// across a group's allocations; the affinities as at group level, or in a
+/// system job one refusal for having any.
+pub(super) fn task_placement(t: &Task, job_type: JobType, v: NomadVersion, out: &mut Out<'_>) {
+    for (i, c) in t.constraints.iter().enumerate() {
+        out.nested(
+            Some(format!("Constraint {} validation failed", i + 1)),
+            |out| constraint(c, v, out),
+        );
+        if DISTINCT.contains(&c.operand.as_str()) {
+            let text = format!(
+                "Constraint {} has disallowed Operand at task level: {}",
+                i + 1,
+                c.operand
+            );
+            let help = "move this constraint to the group: it spreads the group's allocations, which a task cannot do on its own";
+            err(
+                out,
+                CODE,
+                operator_span(c),
+                text,
+                "group-level operator",
+                help,
+            );
+        }
+    }
+    affinities(&t.affinities, job_type, v, out);
+}
+
+/// `RequestedDevice.Validate`'s placement checks (all releases): a distinct
+/// operand is refused instead of validated (`using unsupported operand`),
+/// and affinities are validated whatever the job type.
+pub(super) fn device_placement(d: &RequestedDevice, v: NomadVersion, out: &mut Out<'_>) {
+    for (i, c) in d.constraints.iter().enumerate() {
+        let prefix = format!("Constraint {} validation failed", i + 1);
+        if DISTINCT.contains(&c.operand.as_str()) {
+            let text = format!("{prefix}: using unsupported operand {}", go_q(&c.operand));
+            let help = "a device constraint picks among one node's devices: compare a ${device.*} attribute instead";
+            err(
+                out,
+                CODE,
+                operator_span(c),
+                text,
+                "not a device operator",
+                help,
+            );
+        } else {
+            out.nested(Some(prefix), |out| constraint(c, v, out));
+        }
+    }
+    for (i, a) in d.affinities.iter().enumerate() {
+        out.nested(
+            Some(format!("Affinity {} validation failed", i + 1)),
+            |out| affinity(a, v, out),
+        );
+    }
+}
+
+/// The operators that place allocations apart from each other.
+const DISTINCT: &[&str] = &["distinct_hosts", "distinct_property"];
+
+/// Where a constraint's operator is written: `operator`, or the sugar keys
+/// (`distinct_hosts = true`, `regexp = "..."`) that set it.
+fn operator_span(c: &Constraint) -> Option<crate::source::Span> {
+    let sp = &c.spans;
+    sp.get("operator")
+        .or_else(|| {
+            [
+                "distinct_hosts",
+                "distinct_property",
+                "regexp",
+                "version",
+                "semver",
+            ]
+            .iter()
+            .find_map(|k| sp.get(k))
+        })
+        .or(sp.block)
+}
+
 /// The comparison operators every release accepts, which need a value.
 const COMPARISONS: &[&str] = &["=", "==", "is", "!=", "not", "<", "<=", ">", ">="];
 const SET_CONTAINS: &[&str] = &["set_contains", "set_contains_all", "set_contains_any"];
 
 fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
     let sp = &c.spans;
-    let op_span = sp.get("operator").or_else(|| {
-        // The sugar keys (`distinct_hosts = true`, `regexp = "..."`) set
-        // the operator.
-        [
-            "distinct_hosts",
-            "distinct_property",
-            "regexp",
-            "version",
-            "semver",
-        ]
-        .iter()
-        .find_map(|k| sp.get(k))
-    });
-    let op_span = op_span.or(sp.block);
+    let op_span = operator_span(c);
     if c.operand.is_empty() {
         let text = "Missing constraint operand";
         let help = "add `operator = \"=\"` (or another operator) with `attribute` and `value`";
@@ -131,8 +201,9 @@ fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
                 err(out, CODE, value_span, text, "no value", help);
             }
         }
-        "regexp" | "version" => {}
-        "semver" if v.at_least(0, 10, 2) => {}
+        "regexp" | "version" | "semver" if parses_as(&c.operand, v) => {
+            target_parse(&c.operand, &c.rtarget, "constraint", value_span, v, out)
+        }
         "distinct_property" => distinct_property(c, value_span, out),
         "is_set" | "is_not_set" => {
             if !c.rtarget.is_empty() {
@@ -157,6 +228,48 @@ fn constraint(c: &Constraint, v: NomadVersion, out: &mut Out<'_>) {
     if require_ltarget {
         ltarget(c, op_span, v, out);
     }
+}
+
+/// `semver` is an operator from 0.10.2; before, it is an unknown type.
+fn parses_as(op: &str, v: NomadVersion) -> bool {
+    op != "semver" || v.at_least(0, 10, 2)
+}
+
+/// The value of a `regexp`, `version` or `semver` constraint or affinity
+/// must parse as Go's regexp, go-version's constraint list or Nomad's
+/// semver constraint list: `Regular expression failed to compile: ...`,
+/// `Version constraint is invalid: ...`, `Semver affinity is invalid: ...`.
+fn target_parse(
+    op: &str,
+    value: &str,
+    kind: &str,
+    span: Option<crate::source::Span>,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) {
+    let (text, help) = match op {
+        "regexp" => {
+            let Some(e) = crate::goregexp::compile_error(value, v) else {
+                return;
+            };
+            let help = "Nomad compiles the value with Go's regexp (RE2 syntax): fix the pattern";
+            (format!("Regular expression failed to compile: {e}"), help)
+        }
+        _ => {
+            let semver = op == "semver";
+            let Some(e) = crate::goversion::constraint_error(value, semver, v) else {
+                return;
+            };
+            let word = if semver { "Semver" } else { "Version" };
+            let help = if semver {
+                "give comma-separated constraints such as \">= 1.2.0, < 2.0.0\" (operators =, !=, <, <=, >, >=; full semver versions)"
+            } else {
+                "give comma-separated constraints such as \">= 1.2, < 2.0\" (operators =, !=, <, <=, >, >=, ~>)"
+            };
+            (format!("{word} {kind} is invalid: {e}"), help)
+        }
+    };
+    err(out, CODE, span, text, "does not parse", help);
 }
 
 /// The attribute check, as worded before and after 1.11.2.
@@ -273,8 +386,9 @@ fn affinity(a: &Affinity, v: NomadVersion, out: &mut Out<'_>) {
                 err(out, CODE, value_span, text, "no value", help);
             }
         }
-        "regexp" | "version" => {}
-        "semver" if v.at_least(0, 10, 2) => {}
+        "regexp" | "version" | "semver" if parses_as(&a.operand, v) => {
+            target_parse(&a.operand, &a.rtarget, "affinity", value_span, v, out)
+        }
         op if COMPARISONS.contains(&op) => {
             if a.rtarget.is_empty() {
                 let text = format!("Operator {} requires an RTarget", go_q(&a.operand));

@@ -143,6 +143,7 @@ pub(super) fn task(t: &Task, g: &TaskGroup, jt: JobType, v: NomadVersion, out: &
             log_storage(t, g, out);
         }
     });
+    super::validate_placement::task_placement(t, jt, v, out);
     // validateServices's multierror is one item of the task's.
     out.nested(None, |out| {
         super::validate_services::task_services(t, g, v, out)

@@ -48,14 +48,14 @@ pub(super) fn resources(t: &Task, v: NomadVersion, out: &mut Out<'_>) {
     // is never reached from a job file: ApiResourcesToStructs does not copy
     // DiskMB, at every release from 0.9.3 to 2.0.5.
     for (i, d) in r.devices.iter().enumerate() {
-        if !d.name.is_empty() {
-            continue;
-        }
         out.nested(Some(format!("device {} failed validation", i + 1)), |out| {
-            let text = "device name must be given as one of the following: type, vendor/type, or vendor/type/name";
-            let help = "label the device: `device \"nvidia/gpu\" { ... }`";
-            let span = d.spans.label.or(d.spans.block);
-            refuse(out, text.into(), "jobspec::missing", span, format!("{who}: {text}"), "no device name", help);
+            if d.name.is_empty() {
+                let text = "device name must be given as one of the following: type, vendor/type, or vendor/type/name";
+                let help = "label the device: `device \"nvidia/gpu\" { ... }`";
+                let span = d.spans.label.or(d.spans.block);
+                refuse(out, text.into(), "jobspec::missing", span, format!("{who}: {text}"), "no device name", help);
+            }
+            super::validate_placement::device_placement(d, v, out);
         });
     }
     // memory_max (1.1.0+): 0 means unset, and from 2.0.4 -1 means no limit.

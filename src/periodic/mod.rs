@@ -5,8 +5,7 @@
 //! (`command/job_plan.go` `formatDryRun`). "Now" is the clock, or the
 //! `--now` a reproducible run gives.
 
-pub mod clock;
-pub mod cron;
+pub use crate::cronexpr::{clock, cron};
 
 use jiff::tz::TimeZone;
 
@@ -144,6 +143,3 @@ mod tests {
         assert_eq!(next_launch(&off, NOW, NomadVersion::CURRENT), Ok(None));
     }
 }
-
-#[cfg(test)]
-mod cron_tests;

@@ -11,43 +11,8 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-use regex::Regex;
-
-/// go-version's `VersionRegexpRaw` (with `semver = false`) and
-/// `SemverRegexpRaw` (a prerelease needs its `-`). The final `?` makes the
-/// metadata group lazy, as in Go.
-fn version_raw(semver: bool) -> String {
-    let dash = if semver { "-" } else { "-?" };
-    format!(
-        r"v?([0-9]+(\.[0-9]+)*?)(-([0-9]+[0-9A-Za-z\-~]*(\.[0-9A-Za-z\-~]+)*)|({dash}([A-Za-z\-~]+[0-9A-Za-z\-~]*(\.[0-9A-Za-z\-~]+)*)))?(\+([0-9A-Za-z\-~]+(\.[0-9A-Za-z\-~]+)*))??"
-    )
-}
-
-fn version_regex(semver: bool) -> &'static Regex {
-    static LOOSE: OnceLock<Regex> = OnceLock::new();
-    static STRICT: OnceLock<Regex> = OnceLock::new();
-    let cell = if semver { &STRICT } else { &LOOSE };
-    cell.get_or_init(|| Regex::new(&format!("^{}$", version_raw(semver))).expect("valid regex"))
-}
-
-/// One constraint: the operator, then a version (go-version's constraint
-/// regexp; Go's `\s` is ASCII whitespace).
-fn constraint_regex(semver: bool) -> &'static Regex {
-    static LOOSE: OnceLock<Regex> = OnceLock::new();
-    static STRICT: OnceLock<Regex> = OnceLock::new();
-    let cell = if semver { &STRICT } else { &LOOSE };
-    cell.get_or_init(|| {
-        let ops = if semver {
-            "<=|>=|!=|<|>|=|"
-        } else {
-            "<=|>=|!=|~>|<|>|=|"
-        };
-        let ws = r"[\t\n\f\r ]*";
-        Regex::new(&format!("^{ws}({ops}){ws}({}){ws}$", version_raw(semver))).expect("valid regex")
-    })
-}
+use crate::goversion::{constraint_regex, version_regex};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Version {
@@ -84,10 +49,7 @@ impl Version {
     /// The written segments, padded with zeros to three, and how many
     /// were written; `None` when one overflows an int64 (Go's ParseInt).
     fn segments(written: &str) -> Option<(Vec<i64>, usize)> {
-        let mut segments = written
-            .split('.')
-            .map(|p| p.parse::<i64>().ok())
-            .collect::<Option<Vec<_>>>()?;
+        let mut segments = crate::goversion::segments(written).ok()?;
         let si = segments.len();
         while segments.len() < 3 {
             segments.push(0);

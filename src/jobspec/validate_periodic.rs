@@ -1,0 +1,142 @@
+//! `PeriodicConfig.Validate` (nomad/structs/structs.go), one item of
+//! `Job.Validate`'s list, in its order:
+//!
+//! - from 1.6.2 (`crons`): `Only cron or crons may be used`, then `Must
+//!   specify a spec`; the cron spec is parsed only when written, then each
+//!   of `crons`;
+//! - before 1.6.2: `Must specify a spec`, and the one spec is parsed even
+//!   when empty (`Invalid cron spec "": missing field(s)`);
+//! - the time zone must load (`time.LoadLocation`), before the specs;
+//! - a spec type other than `cron` (or the internal `test`) is refused;
+//!   job files always canonicalise to `cron`, JSON jobs may say otherwise.
+//!
+//! Specs are parsed by cronexpr/cron.rs, the cronexpr Nomad links at that
+//! release (gorhill's before 0.12, hashicorp's after), with its error texts.
+//!
+//! Time zones: Go reads the server's zoneinfo files (Nomad does not embed
+//! `time/tzdata`), case-sensitively. We judge by this machine's time zone
+//! database (jiff reads the same IANA files) with the exact spelling; on a
+//! machine without one, time zones are not checked.
+
+use super::model::*;
+use super::validate::{err, Out};
+use crate::cronexpr::cron::{CronExpr, Flavor};
+use crate::gotext::go_quote;
+use crate::version::NomadVersion;
+
+const CODE: &str = "jobspec::value";
+
+/// `PeriodicConfig.Validate`'s items for an enabled periodic block.
+pub(super) fn periodic(p: &Periodic, v: NomadVersion, out: &mut Out<'_>) {
+    let ps = &p.spans;
+    // `crons` arrived in 1.6.2 (the function's form changed between 1.6.1
+    // and 1.6.2, hashed at every tag).
+    let crons_era = v.at_least(1, 6, 2);
+    if ps.written("cron") && ps.written("crons") && crons_era {
+        let text = "Only cron or crons may be used";
+        let help = "keep `crons`, with the `cron` spec as one of its entries";
+        err(out, CODE, ps.best("crons"), text, "both", help);
+    }
+    // Nomad's Spec is `cron` (lowered first into `specs`), its Specs
+    // `crons`; `cron = ""` is no spec.
+    let has_cron = ps.written("cron");
+    let spec = if has_cron { p.specs.first() } else { None };
+    let crons = if has_cron && !p.specs.is_empty() {
+        &p.specs[1..]
+    } else {
+        &p.specs[..]
+    };
+    let spec_empty = spec.is_none_or(String::is_empty);
+    if spec_empty && crons.is_empty() {
+        let text = "Must specify a spec";
+        let help = "add `cron = \"*/15 * * * *\"` (or another cron spec)";
+        err(out, CODE, ps.block, text, "no spec", help);
+    }
+    if let Some(why) = time_zone_problem(&p.time_zone) {
+        let text = format!("Invalid time zone {}: {why}", go_quote(&p.time_zone));
+        let help = "use an IANA time zone name such as \"America/New_York\" (the spelling is case-sensitive), or \"UTC\"";
+        err(out, CODE, ps.best("time_zone"), text, "unknown zone", help);
+    }
+    match p.spec_type.as_str() {
+        "cron" | "" => {}
+        "test" => return,
+        other => {
+            let text = format!("Unknown periodic specification type {}", go_quote(other));
+            let help =
+                "periodic jobs are driven by cron specs: drop SpecType or set it to \"cron\"";
+            err(out, CODE, ps.block, text, "spec type", help);
+            return;
+        }
+    }
+    let flavor = if v.at_least(0, 12, 0) {
+        Flavor::Hashicorp
+    } else {
+        Flavor::Gorhill
+    };
+    let mut check = |s: &str, key: &str| {
+        if let Err(why) = CronExpr::parse(s, flavor) {
+            let text = format!("Invalid cron spec {}: {why}", go_quote(s));
+            let help = "a cron spec has 5 fields (minute hour day-of-month month day-of-week), optionally a 6th (year) or 7 with seconds first; or @daily, @hourly...";
+            err(out, CODE, ps.best(key), text, "does not parse", help);
+        }
+    };
+    match spec {
+        Some(s) if !s.is_empty() || !crons_era => check(s, "cron"),
+        // Before 1.6.2 the one spec is parsed even when absent.
+        None if !crons_era => check("", "cron"),
+        _ => {}
+    }
+    for s in crons {
+        check(s, "crons");
+    }
+}
+
+/// Why Go's `time.LoadLocation` refuses `name`, if it does.
+fn time_zone_problem(name: &str) -> Option<String> {
+    if matches!(name, "" | "UTC" | "Local") {
+        return None;
+    }
+    if name.contains("..") || name.starts_with(['/', '\\']) {
+        return Some("time: invalid location name".into());
+    }
+    let db = jiff::tz::db();
+    let mut names = db.available().peekable();
+    // No database here: Nomad's servers have one; we cannot judge.
+    names.peek()?;
+    if names.any(|n| n.as_str() == name) {
+        return None;
+    }
+    Some(format!("unknown time zone {name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_load_as_go_loads_them() {
+        assert_eq!(time_zone_problem("UTC"), None);
+        assert_eq!(time_zone_problem("Local"), None);
+        assert_eq!(
+            time_zone_problem("../etc/passwd").unwrap(),
+            "time: invalid location name"
+        );
+        assert_eq!(
+            time_zone_problem("/etc/localtime").unwrap(),
+            "time: invalid location name"
+        );
+        // Only meaningful where a zone database exists.
+        if jiff::tz::db().available().next().is_some() {
+            assert_eq!(time_zone_problem("America/New_York"), None);
+            assert_eq!(
+                time_zone_problem("Mars/Olympus_Mons").unwrap(),
+                "unknown time zone Mars/Olympus_Mons"
+            );
+            // Go opens the file by name: the spelling must be exact.
+            assert_eq!(
+                time_zone_problem("america/new_york").unwrap(),
+                "unknown time zone america/new_york"
+            );
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Issue 13: `PeriodicConfig.Validate` (nomad/structs/structs.go, read at
+//! v0.9.3, v1.0.0, v1.6.0 and v2.0.5): cron specs must parse (cronexpr's
+//! own errors), the time zone must load (`time.LoadLocation`), and before
+//! 1.6.2 the one spec is parsed even when missing. Each job validated and
+//! planned as a false all-clear before. Specs from structs_test.go's
+//! TestPeriodicConfig_InvalidCron ("foo") and TestPeriodicConfig_NextCron
+//! ("1 15-0 *"); the time zone from TestPeriodicConfig_EnabledInvalid
+//! ("FOO"); the texts are `Invalid cron spec %q: %v`, `Invalid time zone
+//! %q: %v`, cronexpr.Parse's `missing field(s)` and `syntax error in %s
+//! field: '%s'`, Go's `unknown time zone %s`.
+
+mod common;
+
+fn multi(v: &str, items: &[String]) -> String {
+    common::go_multierror(v, items)
+}
+
+fn job(periodic: &str) -> String {
+    format!(
+        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  type = \"batch\"\n  periodic {{\n{periodic}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+struct Case {
+    name: &'static str,
+    periodic: &'static str,
+    /// Per release: PeriodicConfig.Validate's items, none when accepted.
+    want: fn(&str) -> Option<Vec<String>>,
+    versions: &'static [&'static str],
+    /// Needs this machine's time zone database.
+    tz: bool,
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+const ALL: &[&str] = &["0.9.3", "1.0.0", "1.6.0", "2.0.5"];
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "few-fields",
+            periodic: "    cron = \"foo\"",
+            want: |_| Some(vec![s("Invalid cron spec \"foo\": missing field(s)")]),
+            versions: ALL,
+            tz: false,
+        },
+        Case {
+            name: "bad-field",
+            periodic: "    cron = \"61 * * * *\"",
+            want: |_| {
+                Some(vec![s(
+                    "Invalid cron spec \"61 * * * *\": syntax error in minute field: '61'",
+                )])
+            },
+            versions: ALL,
+            tz: false,
+        },
+        Case {
+            name: "time-zone",
+            periodic: "    cron = \"*/5 * * * *\"\n    time_zone = \"FOO\"",
+            want: |_| Some(vec![s("Invalid time zone \"FOO\": unknown time zone FOO")]),
+            versions: ALL,
+            tz: true,
+        },
+        Case {
+            name: "good-zone",
+            periodic: "    cron = \"0 0-15 * * *\"\n    time_zone = \"America/Chicago\"",
+            want: |_| None,
+            versions: ALL,
+            tz: true,
+        },
+        // `crons` (1.6.2+): each spec is parsed, after the time zone.
+        Case {
+            name: "crons",
+            periodic: "    crons = [\"*/5 * * * *\", \"bogus * * * *\"]\n    time_zone = \"Mars/Olympus_Mons\"",
+            want: |_| {
+                Some(vec![
+                    s("Invalid time zone \"Mars/Olympus_Mons\": unknown time zone Mars/Olympus_Mons"),
+                    s("Invalid cron spec \"bogus * * * *\": syntax error in minute field: 'bogus'"),
+                ])
+            },
+            versions: &["1.6.2", "2.0.5"],
+            tz: true,
+        },
+        // No spec: before 1.6.2 Validate also parses the empty spec.
+        Case {
+            name: "no-spec",
+            periodic: "    prohibit_overlap = true",
+            want: |v| {
+                let mut items = vec![s("Must specify a spec")];
+                if v != "2.0.5" {
+                    items.push(s("Invalid cron spec \"\": missing field(s)"));
+                }
+                Some(items)
+            },
+            versions: &["1.0.0", "1.6.0", "2.0.5"],
+            tz: false,
+        },
+    ]
+}
+
+#[test]
+fn validate_and_plan_refuse_bad_periodic_blocks_as_each_release() {
+    let have_tz = std::path::Path::new("/usr/share/zoneinfo/America/Chicago").exists();
+    let mut failures = Vec::new();
+    for c in cases() {
+        if c.tz && !have_tz {
+            continue;
+        }
+        let text = job(c.periodic);
+        for v in c.versions {
+            let tag = format!("periodic-validate-{}-{v}", c.name);
+            let (vcode, _, verr) = common::run_job(
+                &format!("{tag}-v"),
+                &text,
+                &["validate", "--nomad-version", v, "j.nomad"],
+            );
+            let (pcode, _, perr) = common::run_job(
+                &format!("{tag}-p"),
+                &text,
+                &["plan", "--nomad-version", v, "j.nomad"],
+            );
+            match (c.want)(v) {
+                Some(items) => {
+                    // PeriodicConfig.Validate's multierror is one item of
+                    // Job.Validate's.
+                    let want = multi(v, &[multi(v, &items)]);
+                    let block = format!("Job validation errors:\n{want}");
+                    if vcode != 1 || !verr.contains(&block) {
+                        failures.push(format!(
+                            "{} {v} validate ({vcode}):\nwant {block:?}\ngot  {verr:?}",
+                            c.name
+                        ));
+                    }
+                    let plan = format!("Error during plan: Unexpected response code: 500 ({want})");
+                    if pcode != 255 || !perr.contains(&plan) {
+                        failures.push(format!(
+                            "{} {v} plan ({pcode}):\nwant {plan:?}\ngot  {perr:?}",
+                            c.name
+                        ));
+                    }
+                }
+                None => {
+                    if vcode != 0 || perr.contains("validation") {
+                        failures.push(format!("{} {v}: accepted by Nomad: {verr}{perr}", c.name));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
