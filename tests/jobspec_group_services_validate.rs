@@ -162,41 +162,15 @@ fn validate_and_plan_refuse_group_service_conflicts_as_each_release() {
     for c in cases() {
         let text = job(c.group, c.task);
         for v in c.versions {
-            let tag = format!("group-services-{}-{v}", c.name);
-            let (vcode, _, verr) = common::run_job(
-                &format!("{tag}-v"),
+            let want = (c.want)(v).map(|items| common::group_refusal(v, &items));
+            common::judge_validation(
+                &mut failures,
+                &format!("group-services-{}-{v}", c.name),
+                c.name,
                 &text,
-                &["validate", "--nomad-version", v, "j.nomad"],
+                v,
+                want,
             );
-            let (pcode, _, perr) = common::run_job(
-                &format!("{tag}-p"),
-                &text,
-                &["plan", "--nomad-version", v, "j.nomad"],
-            );
-            match (c.want)(v) {
-                Some(items) => {
-                    let want = common::group_refusal(v, &items);
-                    let block = format!("Job validation errors:\n{want}");
-                    if vcode != 1 || !verr.contains(&block) {
-                        failures.push(format!(
-                            "{} {v} validate ({vcode}):\nwant {block:?}\ngot  {verr:?}",
-                            c.name
-                        ));
-                    }
-                    let plan = format!("Error during plan: Unexpected response code: 500 ({want})");
-                    if pcode != 255 || !perr.contains(&plan) {
-                        failures.push(format!(
-                            "{} {v} plan ({pcode}):\nwant {plan:?}\ngot  {perr:?}",
-                            c.name
-                        ));
-                    }
-                }
-                None => {
-                    if vcode != 0 || perr.contains("validation failed") {
-                        failures.push(format!("{} {v}: accepted by Nomad: {verr}{perr}", c.name));
-                    }
-                }
-            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -344,3 +344,49 @@ pub fn group_refusal(v: &str, items: &[String]) -> String {
     );
     go_multierror(v, &[g])
 }
+
+/// Runs `validate` and `plan` on the job `text` under release `v`, as a
+/// user does, and records in `failures` where either differs from Nomad:
+/// `want` is the refusal Nomad prints (validate exits 1 with `Job
+/// validation errors:` and it; plan exits 255 with `Error during plan:
+/// Unexpected response code: 500 (it)`), or `None` where Nomad accepts.
+pub fn judge_validation(
+    failures: &mut Vec<String>,
+    tag: &str,
+    name: &str,
+    text: &str,
+    v: &str,
+    want: Option<String>,
+) {
+    let (vcode, _, verr) = run_job(
+        &format!("{tag}-v"),
+        text,
+        &["validate", "--nomad-version", v, "j.nomad"],
+    );
+    let (pcode, _, perr) = run_job(
+        &format!("{tag}-p"),
+        text,
+        &["plan", "--nomad-version", v, "j.nomad"],
+    );
+    match want {
+        Some(want) => {
+            let block = format!("Job validation errors:\n{want}");
+            if vcode != 1 || !verr.contains(&block) {
+                failures.push(format!(
+                    "{name} {v} validate ({vcode}):\nwant {block:?}\ngot  {verr:?}"
+                ));
+            }
+            let plan = format!("Error during plan: Unexpected response code: 500 ({want})");
+            if pcode != 255 || !perr.contains(&plan) {
+                failures.push(format!(
+                    "{name} {v} plan ({pcode}):\nwant {plan:?}\ngot  {perr:?}"
+                ));
+            }
+        }
+        None => {
+            if vcode != 0 || perr.contains("validation failed") {
+                failures.push(format!("{name} {v}: accepted by Nomad: {verr}{perr}"));
+            }
+        }
+    }
+}

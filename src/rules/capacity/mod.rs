@@ -80,6 +80,16 @@ pub fn job_and_pools<'c, 'a>(ctx: &'c RuleContext<'a>) -> Option<(&'a Job, Vec<&
     (!pools.is_empty()).then_some((job, pools))
 }
 
+/// Where a Vault finding points: the first task's `vault` block, else the
+/// job's label.
+fn vault_span(job: &Job) -> Option<crate::source::Span> {
+    job.groups
+        .iter()
+        .flat_map(|g| &g.tasks)
+        .find_map(|t| t.vault.as_ref().and(t.spans.best("vault")))
+        .or(job.spans.label)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,12 +55,7 @@ impl Rule for VaultNotEnabled {
         let Some(message) = refused.or_else(|| vault::run_refusal(ctx.world, job)) else {
             return;
         };
-        let span = job
-            .groups
-            .iter()
-            .flat_map(|g| &g.tasks)
-            .find_map(|t| t.vault.as_ref().and(t.spans.best("vault")))
-            .or(job.spans.label);
+        let span = super::vault_span(job);
         out.push(
             ctx.finding(&Self::META, span, "Vault is not enabled on the servers", message)
                 .help("enable Vault on the servers and state it in the world (`server { vault { enabled = true } }`), or remove the `vault` block"),

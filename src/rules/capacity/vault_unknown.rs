@@ -51,12 +51,7 @@ impl Rule for VaultUnknown {
         else {
             return;
         };
-        let span = job
-            .groups
-            .iter()
-            .flat_map(|g| &g.tasks)
-            .find_map(|t| t.vault.as_ref().and(t.spans.best("vault")))
-            .or(job.spans.label);
+        let span = super::vault_span(job);
         out.push(
             ctx.finding(&Self::META, span, "uses Vault", unknown.line(job))
                 .help("state the servers' Vault setting in the world: `server { vault { enabled = true } }` in rules/cluster.hcl"),
