@@ -3,36 +3,9 @@
 //! cache after the first run. Whatever the cache holds, the output is the
 //! same; `--no-cache` writes nothing.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 mod common;
 
-use common::{bin, git, TempDir};
-
-fn run(repo: &Path, cache: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(repo)
-        .arg("--no-color")
-        .args(args)
-        .env("NOMAD_PREFLIGHT_CACHE_DIR", cache)
-        .env_remove("NOMAD_PREFLIGHT_NO_CACHE")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("the binary runs")
-}
-
-fn job_entries(cache: &Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(cache)
-        .map(|r| {
-            r.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "job"))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use common::{git, run_cached as run, TempDir};
 
 /// The demo committed, then a job edit staged (the pre-commit case).
 fn staged_demo(name: &str) -> TempDir {
@@ -55,10 +28,19 @@ fn the_hook_says_the_same_from_an_empty_a_filled_and_no_cache() {
     for format in ["human", "json"] {
         let args = ["check", "--staged", "--format", format];
         let off = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
-        assert!(!dir.exists(), "--no-cache wrote {:?}", job_entries(&dir));
+        assert!(
+            !dir.exists(),
+            "--no-cache wrote {:?}",
+            common::cache_entries(&dir, "job")
+        );
         let empty = run(&repo.0, &dir, &args);
         // The demo's two running jobs load closed and clean: both kept.
-        assert_eq!(job_entries(&dir).len(), 2, "{:?}", job_entries(&dir));
+        assert_eq!(
+            common::cache_entries(&dir, "job").len(),
+            2,
+            "{:?}",
+            common::cache_entries(&dir, "job")
+        );
         let filled = run(&repo.0, &dir, &args);
         for other in [&empty, &filled] {
             assert_eq!(other.stdout, off.stdout, "{format}");
@@ -77,7 +59,7 @@ fn a_damaged_entry_changes_nothing_but_its_own_file() {
     let cache = TempDir::new("job-cache-damaged-dir");
     let args = ["check", "--staged", "--format", "json"];
     let first = run(&repo.0, &cache.0, &args);
-    let entries = job_entries(&cache.0);
+    let entries = common::cache_entries(&cache.0, "job");
     assert_eq!(entries.len(), 2);
     let whole = std::fs::read(&entries[0]).unwrap();
     std::fs::write(&entries[0], &whole[..whole.len() / 3]).unwrap();

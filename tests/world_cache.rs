@@ -3,36 +3,12 @@
 //! cache until a commit changes a file the load read. Whatever the cache
 //! holds, the output is what a load without it gives.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 mod common;
 
-use common::{bin, git, TempDir};
-
-fn run(repo: &Path, cache: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(repo)
-        .arg("--no-color")
-        .args(args)
-        .env("NOMAD_PREFLIGHT_CACHE_DIR", cache)
-        .env_remove("NOMAD_PREFLIGHT_NO_CACHE")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("the binary runs")
-}
-
-fn world_entries(cache: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(cache)
-        .map(|r| {
-            r.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "world"))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use common::{git, run_cached as run, TempDir};
 
 /// The demo committed, then a job edit staged (the pre-commit case).
 fn staged_demo(name: &str) -> TempDir {
@@ -82,9 +58,13 @@ fn a_hit_and_a_miss_say_what_no_cache_says_and_no_cache_writes_nothing() {
     for format in ["human", "json"] {
         let args = ["check", "--staged", "--format", format];
         let off = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
-        assert!(!dir.exists(), "--no-cache wrote {:?}", world_entries(&dir));
+        assert!(
+            !dir.exists(),
+            "--no-cache wrote {:?}",
+            common::cache_entries(&dir, "world")
+        );
         let miss = run(&repo.0, &dir, &args);
-        let entries = world_entries(&dir);
+        let entries = common::cache_entries(&dir, "world");
         assert_eq!(entries.len(), 1, "{entries:?}");
         let kept = std::fs::read(&entries[0]).unwrap();
         let hit = run(&repo.0, &dir, &args);
@@ -104,13 +84,13 @@ fn a_commit_beside_the_world_keeps_the_entry() {
     let cache = TempDir::new("world-cache-beside-dir");
     let args = ["check", "--staged", "--format", "json"];
     let first = run(&repo.0, &cache.0, &args);
-    let entries = world_entries(&cache.0);
+    let entries = common::cache_entries(&cache.0, "world");
     assert_eq!(entries.len(), 1, "{entries:?}");
     let kept = std::fs::read(&entries[0]).unwrap();
     commit_file(&repo.0, "README.md", "docs\n");
     let again = run(&repo.0, &cache.0, &args);
     same(&again, &first, "after an unrelated commit");
-    assert_eq!(world_entries(&cache.0), entries);
+    assert_eq!(common::cache_entries(&cache.0, "world"), entries);
     assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "reloaded");
 }
 
@@ -122,7 +102,7 @@ fn a_damaged_or_cut_entry_is_ignored() {
     let cache = TempDir::new("world-cache-damaged-dir");
     let args = ["check", "--staged", "--format", "json"];
     let first = run(&repo.0, &cache.0, &args);
-    let entries = world_entries(&cache.0);
+    let entries = common::cache_entries(&cache.0, "world");
     assert_eq!(entries.len(), 1);
     let whole = std::fs::read(&entries[0]).unwrap();
     let mut flipped = whole.clone();
@@ -144,7 +124,7 @@ fn an_edit_is_seen(name: &str, rel: &str, edit: impl Fn(&str) -> String) {
     let cache = TempDir::new(&format!("{name}-dir"));
     let args = ["check", "--staged", "--format", "json"];
     let before = run(&repo.0, &cache.0, &args);
-    assert_eq!(world_entries(&cache.0).len(), 1);
+    assert_eq!(common::cache_entries(&cache.0, "world").len(), 1);
     let text = std::fs::read_to_string(repo.0.join(rel)).unwrap();
     let edited = edit(&text);
     assert_ne!(edited, text, "the edit applies");
@@ -196,7 +176,7 @@ fn a_running_job_that_reads_a_file_is_never_kept() {
     let args = ["check", "--staged", "--format", "json"];
     let before = run(&repo.0, &cache.0, &args);
     assert!(before.status.code().is_some_and(|c| c < 2), "{before:?}");
-    assert!(world_entries(&cache.0).is_empty());
+    assert!(common::cache_entries(&cache.0, "world").is_empty());
     commit_file(&repo.0, "jobs/ui-memory", "2800");
     let after = run(&repo.0, &cache.0, &args);
     let off = run(&repo.0, &cache.0, &[&["--no-cache"], &args[..]].concat());

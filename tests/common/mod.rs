@@ -390,3 +390,34 @@ pub fn judge_validation(
         }
     }
 }
+
+/// The binary run in `repo` with its cache in `cache` (and no git
+/// variables from the caller's environment), as a hook runs it.
+pub fn run_cached(
+    repo: &std::path::Path,
+    cache: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    std::process::Command::new(bin())
+        .current_dir(repo)
+        .arg("--no-color")
+        .args(args)
+        .env("NOMAD_PREFLIGHT_CACHE_DIR", cache)
+        .env_remove("NOMAD_PREFLIGHT_NO_CACHE")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("the binary runs")
+}
+
+/// The cache entries of kind `ext` (`job`, `world`) in `cache`.
+pub fn cache_entries(cache: &std::path::Path, ext: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(cache)
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect()
+        })
+        .unwrap_or_default()
+}
