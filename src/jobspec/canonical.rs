@@ -53,11 +53,17 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
             }
             // From 1.7 every task has a default identity (an empty one when
             // none was written); named identities are canonicalised too.
+            // Task.Canonicalize takes the last default identity still among
+            // the named ones as the default (the one jobspec2 moved is
+            // dropped); any earlier one stays there, refused as a duplicate.
             if v.at_least(1, 7, 0) {
+                t.identities.iter_mut().for_each(identity);
+                if let Some(i) = t.identities.iter().rposition(|w| w.name == "default") {
+                    t.identity = Some(t.identities.remove(i));
+                }
                 let mut id = t.identity.take().unwrap_or_default();
                 identity(&mut id);
                 t.identity = Some(id);
-                t.identities.iter_mut().for_each(identity);
             }
         }
     }

@@ -16,7 +16,8 @@
 //!   Consul-only or Nomad-only fields. Consul checks' errors read
 //!   `Check <name> invalid: <err>` (`check` in 0.9), Nomad checks' are bare;
 //! - the Connect native rules (0.12.0+, the port 1.9.2+), the Consul
-//!   service kind (1.10.3+).
+//!   service kind (1.10.3+); last, the service's identity (1.7.0+,
+//!   validate_workload.rs).
 //!
 //! Before, a service named `bad_name!`, `address_mode = "bogus"` or a check
 //! of type `bogus` validated and planned as a false all-clear.
@@ -128,6 +129,7 @@ pub(super) fn service(sv: &Service, native_task_missing: bool, v: NomadVersion, 
             );
         }
     }
+    super::validate_workload::service_identity(sv, v, out);
 }
 
 fn address_mode(sv: &Service, v: NomadVersion, out: &mut Out<'_>) {

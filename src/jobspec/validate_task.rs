@@ -11,7 +11,8 @@
 //!   `LogConfig.Validate`, which takes the group's ephemeral disk from
 //!   1.6.0 (before, the log-storage rule came after the services);
 //! - the services (validate_services.rs), artifacts, vault, templates,
-//!   dispatch payload, lifecycle, volume mounts, CSI plugin and secrets.
+//!   actions, dispatch payload, lifecycle, volume mounts, CSI plugin,
+//!   identities and secrets (validate_workload.rs).
 //!
 //! Before this only the name, driver, minimum resources, memory_max and the
 //! services' ports were checked, so `kill_timeout = "-5s"`, `logs {
@@ -163,6 +164,7 @@ pub(super) fn task(t: &Task, g: &TaskGroup, jt: JobType, v: NomadVersion, out: &
         });
     }
     templates(t, v, out);
+    super::validate_workload::actions(t, v, out);
     if let Some(file) = &t.dispatch_payload_file {
         dispatch_payload(t, file, out);
     }
@@ -171,7 +173,8 @@ pub(super) fn task(t: &Task, g: &TaskGroup, jt: JobType, v: NomadVersion, out: &
     }
     parts::volume_mounts(t, g, v, out);
     parts::csi_plugin(t, v, out);
-    secrets(t, out);
+    super::validate_workload::identities(t, v, out);
+    super::validate_workload::secrets(t, out);
 }
 
 /// `KillTimeout must be a positive value`; from 1.6.0, else a service
@@ -337,20 +340,4 @@ fn lifecycle(l: &Lifecycle, v: NomadVersion, who: &str, out: &mut Out<'_>) {
         "lifecycle hook",
         &help,
     );
-}
-
-/// Task.Validate (1.11+): secret names are unique.
-fn secrets(t: &Task, out: &mut Out<'_>) {
-    let mut secrets: BTreeMap<&str, Span> = BTreeMap::new();
-    for s in &t.secrets {
-        let sp = s.spans.label.or(s.spans.block).unwrap_or_default();
-        if let Some(first) = secrets.insert(&s.name, sp) {
-            let text = format!("Duplicate secret \"{}\" found", s.name);
-            let d = Diag::error("jobspec::duplicate", format!("Task {}: {text}", t.name))
-                .at(out.src(), sp, "defined again here")
-                .label(first, "first defined here")
-                .help("give every secret its own name; a group's secret blocks reach only tasks without secrets of their own (Nomad doubles those tasks' secrets instead)");
-            out.error(text, d);
-        }
-    }
 }

@@ -92,11 +92,12 @@ pub(super) fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
     t.csi_plugin = f.block(cx, "csi_plugin").map(|b| csi_plugin(b, cx));
     t.consul = f.block(cx, "consul").map(|b| consul(b, cx));
     t.schedule = f.block(cx, "schedule").map(|b| schedule(b, cx));
-    // The identity without a name (or named "default") is the default
-    // identity; Nomad keeps it apart from the named ones.
+    // jobspec2 moves the first identity without a name (or named
+    // "default") apart from the named ones; any other default one stays
+    // among them for the server's canonicalisation (canonical.rs).
     for b in f.blocks("identity") {
         let id = identity(b, cx);
-        if id.name.is_empty() || id.name == "default" {
+        if t.identity.is_none() && (id.name.is_empty() || id.name == "default") {
             t.identity = Some(id);
         } else {
             t.identities.push(id);
