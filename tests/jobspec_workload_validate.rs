@@ -1,5 +1,5 @@
 //! Issue 13: the rules Nomad 1.7+ applies to workload identities, actions
-//! and secrets (nomad/structs/structs.go `Task.Validate`, workload_id.go
+//! secrets and NUMA (nomad/structs/structs.go `Task.Validate`, workload_id.go
 //! `WorkloadIdentity.Validate`, actions.go `Action.Validate`,
 //! services.go `validateIdentity`, structs.go `Secret.Validate`), read at
 //! v1.7.0, v1.8.4, v1.9.0, v1.11.0 and v2.0.5. Each row planned and
@@ -11,9 +11,11 @@
 //! change_signal=", "change_signal must be specified", "invalid name");
 //! actions_test.go TestAction_Validate ("command cannot be empty",
 //! "invalid name 'invalid name with spaces'"); structs_test.go
-//! TestTask_Validate_Secrets ("has provider \"vault\" but no vault block",
-//! "secret path cannot be empty", "custom plugin provider test cannot use
-//! the config block"); the rest from the Validate functions themselves.
+//! TestTask_Validate_Resources ("numa device \"bad/bad\" not requested as task
+//! resource", "numa affinity must be one of none, prefer, or require");
+//! TestTask_Validate_Secret ("has provider \"vault\" but no vault block"),
+//! TestSecrets_Validate ("secret path cannot be empty", "custom plugin
+//! provider test cannot use the config block"); NUMA rules 1.9.0+; the rest from the Validate functions themselves.
 
 mod common;
 
@@ -179,6 +181,35 @@ fn cases() -> Vec<Case> {
                 ])
             },
             versions: &["2.0.5"],
+        },
+        // Resources.Validate's multierror is one item of the task's;
+        // 1.7 and 1.8 did not look at the numa block.
+        Case {
+            name: "numa",
+            body: "      resources {\n        cpu = 100\n        device \"nvidia/gpu\" {}\n        numa {\n          affinity = \"always\"\n          devices  = [\"nvidia/gpu\", \"bad/bad\"]\n        }\n      }",
+            want: |v| {
+                Some(vec![multi(
+                    v,
+                    &[
+                        "numa device \"bad/bad\" not requested as task resource".to_string(),
+                        "numa affinity must be one of none, prefer, or require".to_string(),
+                    ],
+                )])
+            },
+            versions: &["1.9.0", "2.0.5"],
+        },
+        Case {
+            name: "numa-1.7",
+            body: "      resources {\n        cpu = 100\n        numa {\n          affinity = \"always\"\n        }\n      }",
+            want: |v| {
+                at_least(v, (1, 9)).then(|| {
+                    vec![multi(
+                        v,
+                        &["numa affinity must be one of none, prefer, or require".to_string()],
+                    )]
+                })
+            },
+            versions: V17,
         },
         Case {
             name: "fine",

@@ -58,6 +58,7 @@ pub(super) fn resources(t: &Task, v: NomadVersion, out: &mut Out<'_>) {
             super::validate_placement::device_placement(d, v, out);
         });
     }
+    super::validate_workload::numa(r, v, out);
     // memory_max (1.1.0+): 0 means unset, and from 2.0.4 -1 means no limit.
     let unlimited = r.memory_max_mb == -1 && v.at_least(2, 0, 4);
     if v.at_least(1, 1, 0) && r.memory_max_mb != 0 && !unlimited && r.memory_max_mb < r.memory_mb {

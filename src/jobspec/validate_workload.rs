@@ -13,7 +13,9 @@
 //! - secrets (1.11.0+): a unique name, provider `vault` only beside a
 //!   `vault` block, `Secret.Validate`;
 //! - a service's identity must name an audience (`validateIdentity`,
-//!   1.7.0+), the last of the service's own rules.
+//!   1.7.0+), the last of the service's own rules;
+//! - `resources { numa }` (1.9.0+; 1.7 and 1.8 did not look): every
+//!   device it binds is one the task asks for, then `NUMA.Validate`.
 //!
 //! Before this, an action without a command, an identity named `a b` or
 //! with `change_mode = "bogus"`, or a secret without a path validated and
@@ -335,6 +337,36 @@ fn secret(s: &Secret, out: &mut Out<'_>) {
             ),
             "config block",
             "only the nomad and vault providers take a config block",
+        );
+    }
+}
+
+/// `Resources.Validate`'s NUMA rules (1.9.0+), after the devices.
+pub(super) fn numa(r: &Resources, v: NomadVersion, out: &mut Out<'_>) {
+    let Some(n) = r.numa.as_ref().filter(|_| v.at_least(1, 9, 0)) else {
+        return;
+    };
+    for d in &n.devices {
+        if !r.devices.iter().any(|x| &x.name == d) {
+            err(
+                out,
+                "jobspec::value",
+                n.spans.best("devices"),
+                format!("numa device {} not requested as task resource", go_quote(d)),
+                "not a device of this task",
+                "list only devices the task's resources ask for with a `device` block",
+            );
+        }
+    }
+    // api Resources.Canonicalize made an unset affinity "none".
+    if !matches!(n.affinity.as_str(), "none" | "prefer" | "require") {
+        err(
+            out,
+            "jobspec::value",
+            n.spans.best("affinity"),
+            "numa affinity must be one of none, prefer, or require",
+            "unknown affinity",
+            "use affinity \"none\", \"prefer\" or \"require\"",
         );
     }
 }
