@@ -319,12 +319,12 @@ fn action_secret_and_schedule() {
     let old = job(
         "",
         "",
-        "      action \"dump\" {\n        command = \"/bin/dump\"\n        args = [\"-a\"]\n      }\n      secret \"db\" {\n        provider = \"vault\"\n        path = \"kv/db\"\n        config {\n          engine = \"kv_v2\"\n        }\n      }\n      schedule {\n        cron {\n          start = \"0 12 * * * *\"\n          end = \"0 16\"\n        }\n      }",
+        "      action \"dump\" {\n        command = \"/bin/dump\"\n        args = [\"-a\"]\n      }\n      secret \"db\" {\n        provider = \"nomad\"\n        path = \"kv/db\"\n        config {\n          engine = \"kv_v2\"\n        }\n      }\n      schedule {\n        cron {\n          start = \"0 12 * * * *\"\n          end = \"0 16\"\n        }\n      }",
     );
     let new = job(
         "",
         "",
-        "      action \"dump\" {\n        command = \"/bin/dump\"\n        args = [\"-b\"]\n      }\n      secret \"db\" {\n        provider = \"vault\"\n        path = \"kv/db2\"\n        config {\n          engine = \"kv_v1\"\n        }\n      }\n      schedule {\n        cron {\n          start = \"0 13 * * * *\"\n          end = \"0 16\"\n        }\n      }",
+        "      action \"dump\" {\n        command = \"/bin/dump\"\n        args = [\"-b\"]\n      }\n      secret \"db\" {\n        provider = \"nomad\"\n        path = \"kv/db2\"\n        config {\n          engine = \"kv_v1\"\n        }\n      }\n      schedule {\n        cron {\n          start = \"0 13 * * * *\"\n          end = \"0 16\"\n        }\n      }",
     );
     let d = diff(&old, &new, false);
     let t = &d.task_groups[0].tasks[0];

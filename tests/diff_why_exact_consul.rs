@@ -21,7 +21,8 @@ use serde_json::json;
 /// TestTaskDiff "Secret edited" and "Secret deleted": the task's own
 /// secret `foo` edited (Config flattened whole: secretsDiff flattens
 /// without primitiveOnly; the provider kept, as Secret.Validate refuses a
-/// config block for a custom provider), the job-level secret `top`
+/// config block for a custom provider, with the vault block a vault secret
+/// needs), the job-level secret `top`
 /// (jobspec2 parse_job.go appends it to every task) removed. The implied
 /// constraint of its provider (job_endpoint_hooks.go secretsConstraintFn,
 /// `is_set`) goes with it.

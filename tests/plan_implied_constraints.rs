@@ -103,13 +103,14 @@ fn secrets_providers_constrain_every_group_from_1_11() {
         format!("      secret \"db\" {{\n        provider = \"{p}\"\n        path     = \"secret/db\"\n      }}\n")
     };
     // A built-in provider: the clients fingerprint it, the job places.
-    let dir = project("secret-vault", "1.11.0", &job("", &secret("vault"), ""));
+    // (nomad, not vault: a vault secret needs the task's vault block.)
+    let dir = project("secret-nomad", "1.11.0", &job("", &secret("nomad"), ""));
     let o = verbose(&dir);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(
         // An empty RTarget is no added field: the verbose diff shows it bare.
         o.stdout.contains(
-            "  + Constraint {\n    + LTarget: \"${attr.plugins.secrets.vault.version}\"\n    + Operand: \"is_set\"\n      RTarget: \"\"\n    }\n"
+            "  + Constraint {\n    + LTarget: \"${attr.plugins.secrets.nomad.version}\"\n    + Operand: \"is_set\"\n      RTarget: \"\"\n    }\n"
         ),
         "{}",
         o.stdout
@@ -126,7 +127,7 @@ fn secrets_providers_constrain_every_group_from_1_11() {
     );
     // Every group gets every group's providers (the hook ranges over the
     // whole job's map): a second group without secrets is constrained too.
-    let two = job("", &secret("vault"), "").replace(
+    let two = job("", &secret("nomad"), "").replace(
         "  group \"g\" {",
         "  group \"plain\" {\n    task \"p\" {\n      driver = \"docker\"\n      config {\n        image = \"busybox:1.36\"\n      }\n    }\n  }\n  group \"g\" {",
     );
@@ -137,7 +138,7 @@ fn secrets_providers_constrain_every_group_from_1_11() {
         .find("+ Task Group: \"plain\"")
         .unwrap_or_else(|| panic!("{}", o.stdout))..];
     assert!(
-        plain.contains("${attr.plugins.secrets.vault.version}"),
+        plain.contains("${attr.plugins.secrets.nomad.version}"),
         "{}",
         o.stdout
     );
