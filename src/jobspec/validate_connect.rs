@@ -399,7 +399,7 @@ fn ingress_service(s: &IngressService, protocol: &str, v: NomadVersion) -> Optio
         let http = protocol == "http";
         let wildcard_ok = v.at_least(1, 0, 6);
         return if http {
-            (!(wildcard_ok && wildcard) && !hosts).then(|| {
+            (!(hosts || (wildcard_ok && wildcard))).then(|| {
                 "Consul Ingress Service requires one or more hosts when using HTTP protocol".into()
             })
         } else if wildcard_ok && wildcard {
