@@ -79,7 +79,7 @@ pub(super) fn connect(sv: &Service, hook_mode: Option<&str>, v: NomadVersion, ou
     refuse(
         out,
         f.text,
-        "jobspec::connect",
+        "jobspec::value",
         f.span.or(c.spans.block).or(sv.spans.best("connect")),
         msg,
         f.label,
@@ -114,7 +114,7 @@ pub(super) fn proxy_task(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out
         refuse(
             out,
             text.clone(),
-            "jobspec::connect",
+            "jobspec::value",
             t.services[0].spans.block.or(kind_at),
             format!("{who}: {text}"),
             "service in a Connect proxy task",
@@ -126,7 +126,7 @@ pub(super) fn proxy_task(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out
         refuse(
             out,
             text.into(),
-            "jobspec::connect",
+            "jobspec::value",
             t.spans.best("leader").or(kind_at),
             format!("{who}: {text}"),
             "leader",
@@ -160,7 +160,7 @@ pub(super) fn proxy_task(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out
     refuse(
         out,
         text.clone(),
-        "jobspec::connect",
+        "jobspec::value",
         kind_at,
         format!("{who}: {text}"),
         "no such Connect sidecar service",

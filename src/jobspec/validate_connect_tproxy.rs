@@ -71,7 +71,7 @@ pub(super) fn validate(tp: &TransparentProxy, service: &str, out: &mut Out<'_>) 
             refuse(
                 out,
                 text,
-                "jobspec::connect",
+                "jobspec::value",
                 tp.spans.best(field),
                 msg,
                 "transparent proxy",
