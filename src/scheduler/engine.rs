@@ -109,6 +109,11 @@ pub struct Engine<'w> {
     /// the quota stage with the bound it passed.
     pub(super) quota_base: Option<(String, Result<QuotaUsage, UsageOverflow>)>,
     pub nondeterminism: Vec<String>,
+    /// The notes already written, by kind and group: a note's text
+    /// follows from these alone, and formatting it again on every
+    /// placement (the evaluation keeps one of each) was a hundredth of
+    /// `plan --samples 1000`.
+    noted: Vec<(Note, String)>,
     /// Namespace of the job being evaluated.
     pub current_namespace: String,
     /// What the CSI checker reads of the state (`None`: no CSI volumes).
@@ -118,7 +123,28 @@ pub struct Engine<'w> {
     pub(super) net_ask: super::network_check::NetworkAsk,
 }
 
+/// What a nondeterminism note says about its group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Note {
+    /// More nodes fit than the stack's limit.
+    Limit(usize),
+    /// Nodes tie on score; what the tie decides.
+    Tie(&'static str),
+    /// The NetworkChecker holds another group's network.
+    Network,
+}
+
 impl<'w> Engine<'w> {
+    /// Record the note `kind` about `group` once per evaluation (the
+    /// result keeps each text once): `text` is made only the first time.
+    pub(super) fn note(&mut self, kind: Note, group: &str, text: impl FnOnce() -> String) {
+        if self.noted.iter().any(|(k, g)| *k == kind && g == group) {
+            return;
+        }
+        self.noted.push((kind, group.to_string()));
+        self.nondeterminism.push(text());
+    }
+
     /// An engine for `job` against `state` (the job versions its
     /// allocations run are looked up in the world's pinned history and the
     /// registered jobs; see [`Engine::with_history`]).
@@ -176,6 +202,7 @@ impl<'w> Engine<'w> {
             touched: HashSet::default(),
             quota_base,
             nondeterminism: Vec::new(),
+            noted: Vec::new(),
             current_namespace: job.namespace.clone(),
             net_ask: Default::default(),
             // `CSIVolumesByNodeID` reads each allocation's own job

@@ -208,7 +208,7 @@ impl Engine<'_> {
             let version = self.world.nomad_version;
             fail = super::network_check::network_infeasible(self.net_ask.network(), n, version);
             if super::network_check::order_dependent(ask.job, ask.tg, fail.as_deref(), n, version) {
-                self.nondeterminism.push(format!(
+                self.note(super::engine::Note::Network, &ask.tg.name, || format!(
                     "group {:?}: it has no network, so Nomad checks it against the network of whichever group it placed before (the NetworkChecker keeps it), in Go's map order",
                     ask.tg.name
                 ));

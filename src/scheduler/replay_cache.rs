@@ -30,33 +30,36 @@ pub fn key(world: &World) -> WorldKey {
 /// the state each replay starts from (its clients built once: building
 /// them was a twelfth of `plan --samples 1000`).
 pub struct Shared {
-    pub key: WorldKey,
+    /// None for a one-off sampler ([`Shared::new`]): its replays are
+    /// neither looked up nor kept, so the world is not hashed for a key
+    /// (its `Debug` text and SHA-256 were a hundredth of `plan
+    /// --samples 1000`).
+    key: Option<WorldKey>,
     world: Arc<World>,
     jobs: Vec<Arc<crate::jobspec::Job>>,
     /// Built on the first replay not found in the cache.
     base: OnceLock<crate::cluster::State>,
-    /// Keep each replay on its first request: the caller will ask again
-    /// (a `check` run samples the same seeds for every file that may
-    /// preempt, and replaying each seed a second time before keeping it
-    /// was 4% of a corpus check).
-    reused: bool,
 }
 
 impl Shared {
+    /// A one-off sampler: each seed is replayed once (`plan --samples`,
+    /// `rehearse`), so keeping the replays would only copy them.
     pub fn new(world: &World) -> Shared {
         Shared {
-            key: key(world),
+            key: None,
             world: Arc::new(world.clone()),
             jobs: super::sim::running_jobs(world),
             base: OnceLock::new(),
-            reused: false,
         }
     }
 
-    /// [`Shared::new`] for a caller that samples the same seeds again.
+    /// [`Shared::new`] for a caller that samples the same seeds again
+    /// (a `check` run samples the same seeds for every file that may
+    /// preempt): each replay is kept on its first request (replaying each
+    /// seed a second time before keeping it was 4% of a corpus check).
     pub fn reused(world: &World) -> Shared {
         Shared {
-            reused: true,
+            key: Some(key(world)),
             ..Shared::new(world)
         }
     }
@@ -65,10 +68,6 @@ impl Shared {
 #[derive(Default)]
 struct Cache {
     sims: HashMap<(WorldKey, u64), Arc<Simulation>>,
-    /// Replays asked for once: the copy is kept on the second request.
-    /// `plan --samples` asks for each seed once, so copying every replay
-    /// into the cache was a twentieth of its time for nothing.
-    seen: std::collections::HashSet<(WorldKey, u64)>,
     weight: usize,
 }
 
@@ -124,25 +123,24 @@ fn fresh(shared: &Shared, seed: u64) -> Result<Simulation, Diags> {
 }
 
 fn cached(shared: &Shared, seed: u64) -> Option<Arc<Simulation>> {
+    let key = shared.key?;
     cache()
         .lock()
         .ok()
-        .and_then(|c| c.sims.get(&(shared.key, seed)).cloned())
+        .and_then(|c| c.sims.get(&(key, seed)).cloned())
 }
 
-/// Where to keep a fresh replay, when it is asked for the second time and
-/// fits the budget (the budget is taken by this call).
+/// Where to keep a fresh replay of a reused sampler, when it fits the
+/// budget (the budget is taken by this call).
 fn keep(shared: &Shared, seed: u64, sim: &Simulation) -> Option<Keep> {
+    let key = shared.key?;
     let weight = sim.state.nodes.len() + sim.state.allocs.len() + 1;
     let mut c = cache().lock().ok()?;
-    let first = c.seen.insert((shared.key, seed));
-    if (first && !shared.reused) || c.weight + weight > BUDGET {
+    if c.weight + weight > BUDGET {
         return None;
     }
     c.weight += weight;
-    Some(Keep {
-        key: (shared.key, seed),
-    })
+    Some(Keep { key: (key, seed) })
 }
 
 /// A slot [`keep`] granted.
@@ -165,8 +163,8 @@ mod tests {
     #[test]
     fn a_cached_replay_is_the_replay_and_the_key_follows_content() {
         let world = crate::rules::testing::world();
-        let shared = Shared::new(&world);
-        let k = shared.key;
+        let shared = Shared::reused(&world);
+        let k = key(&world);
         let fresh = Simulation::new(&world, 7).expect("builds");
         let first = replay(&shared, 7).expect("builds");
         let again = replay(&shared, 7).expect("builds");
@@ -179,7 +177,7 @@ mod tests {
             p.count += 1;
         }
         assert_ne!(key(&other), k);
-        let grown = replay(&Shared::new(&other), 7).expect("builds");
+        let grown = replay(&Shared::reused(&other), 7).expect("builds");
         assert_eq!(grown.state.nodes.len(), fresh.state.nodes.len() + 1);
     }
 }

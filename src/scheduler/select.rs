@@ -4,7 +4,7 @@
 //! (LimitIterator) and take the best score (MaxScoreIterator), recording
 //! Nomad's AllocMetric for what failed.
 
-use super::engine::{Ask, Engine, RankedNode};
+use super::engine::{Ask, Engine, Note, RankedNode};
 use super::AllocMetric;
 use crate::cluster::Node;
 use crate::jobspec::JobType;
@@ -104,7 +104,7 @@ impl Engine<'_> {
             let room = limit.saturating_sub(options.len());
             options.extend(skipped.into_iter().take(room));
         } else {
-            self.nondeterminism.push(format!(
+            self.note(Note::Limit(limit), &ask.tg.name, || format!(
                 "group {:?}: more nodes fit than the {} Nomad examines per placement, so the node chosen depends on its shuffle",
                 ask.tg.name, limit
             ));
@@ -119,10 +119,12 @@ impl Engine<'_> {
                         } else {
                             "which node is used"
                         };
-                        self.nondeterminism.push(format!(
-                            "group {:?}: nodes tie on score, Nomad's shuffle decides {what}",
-                            ask.tg.name
-                        ));
+                        self.note(Note::Tie(what), &ask.tg.name, || {
+                            format!(
+                                "group {:?}: nodes tie on score, Nomad's shuffle decides {what}",
+                                ask.tg.name
+                            )
+                        });
                     }
                 }
                 _ => best = Some(o),

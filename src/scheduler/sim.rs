@@ -2,6 +2,7 @@
 //! replay its running jobs, then plan or run job submissions against it.
 
 mod evaluation;
+mod planned;
 mod submitted;
 
 use self::evaluation::{creates_deployment, Unblock};
@@ -17,6 +18,7 @@ use crate::scheduler::PlanResult;
 use crate::world::{Namespace, World};
 
 pub use crate::cluster::usage::QuotaUsage;
+pub use planned::Planned;
 pub use submitted::{Submission, Submitted};
 
 /// What `nomad job run` did.
@@ -282,10 +284,15 @@ impl Simulation {
         hash_parts(self.seed, &["shuffle", &index.to_string()])
     }
 
-    /// The version a submission would get: unchanged spec keeps it.
-    fn next_version(&self, job: &Job) -> (u64, u64) {
+    /// The version a submission would get: unchanged spec keeps it
+    /// (`same` compares the registered spec with the submitted one).
+    fn next_version(
+        &self,
+        job: &Job,
+        same: impl FnOnce(&std::sync::Arc<Job>) -> bool,
+    ) -> (u64, u64) {
         match self.state.job(&job.namespace, &job.id) {
-            Some(r) if *r.job == *job => (r.version, r.job_modify_index),
+            Some(r) if same(&r.job) => (r.version, r.job_modify_index),
             Some(r) => (r.version + 1, r.job_modify_index),
             None => (0, 0),
         }
@@ -304,7 +311,21 @@ impl Simulation {
     /// (`mutators::applied`): a caller planning one job under many replays
     /// mutates it once, not once per replay.
     pub fn plan_admitted(&self, job: &Job) -> PlanResult {
-        let (version, modify_index) = self.next_version(job);
+        self.plan_versioned(job, |r| **r == *job)
+    }
+
+    /// [`Simulation::plan_admitted`] of a job planned against many
+    /// replays: its comparison with each registered spec is made once.
+    pub fn plan_planned(&self, planned: &Planned) -> PlanResult {
+        self.plan_versioned(&planned.job, |r| planned.same_as(r))
+    }
+
+    fn plan_versioned(
+        &self,
+        job: &Job,
+        same: impl FnOnce(&std::sync::Arc<Job>) -> bool,
+    ) -> PlanResult {
+        let (version, modify_index) = self.next_version(job, same);
         // The plan evaluates against a snapshot that already holds the new
         // version, as Nomad's Job.Plan does.
         let index = self.state.index + 1;

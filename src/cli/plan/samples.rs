@@ -38,9 +38,9 @@ pub fn sampled_outcomes(
     let mut tally = Tally::new();
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
-    let admitted = crate::mutators::applied(job, world.nomad_version, &world.server);
+    let planned = crate::scheduler::sim::Planned::new(job, world);
     for keys in sample(world, n, seed, |sim: &mut Simulation| {
-        outcomes(&sim.plan_admitted(&admitted))
+        outcomes(&sim.plan_planned(&planned))
     })? {
         tally.add_sample(keys);
     }

@@ -81,7 +81,7 @@ pub fn sample_victims(
 ) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
-    let admitted = crate::mutators::applied(job, world.nomad_version, &world.server);
+    let planned = crate::scheduler::sim::Planned::new(job, world);
     let n = samples_for(earlier.len());
     let own;
     let shared = match replays {
@@ -94,14 +94,14 @@ pub fn sample_victims(
     let runs = if earlier.is_empty() {
         // Nothing to submit first: each replay is only read, not copied.
         crate::scheduler::sample::sample_read(shared, n, base_seed, |sim| {
-            victims(&sim.plan_admitted(&admitted))
+            victims(&sim.plan_planned(&planned))
         })?
     } else {
         crate::scheduler::sample::sample_in(shared, n, base_seed, |sim| {
             for e in earlier {
                 e.replay(sim);
             }
-            victims(&sim.plan_admitted(&admitted))
+            victims(&sim.plan_planned(&planned))
         })?
     };
     let mut tally = Tally::new();
