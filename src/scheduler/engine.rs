@@ -51,11 +51,9 @@ struct Made {
 #[derive(Debug)]
 enum Slot {
     /// `placed[node][at]`.
-    Placed {
-        node: usize,
-        at: usize,
-    },
-    Own(Allocation),
+    Placed { node: usize, at: usize },
+    /// Rare (an in-place update whose node is gone): boxed.
+    Own(Box<Allocation>),
 }
 
 impl Plan {
@@ -66,7 +64,7 @@ impl Plan {
             .filter_map(|m| {
                 let alloc = match &m.slot {
                     Slot::Placed { node, at } => self.placed.get(node)?.get(*at)?.clone(),
-                    Slot::Own(a) => a.clone(),
+                    Slot::Own(a) => (**a).clone(),
                 };
                 Some(super::Placement {
                     alloc,
@@ -86,7 +84,7 @@ impl Plan {
                     Slot::Placed { node, at } => {
                         std::mem::take(self.placed.get_mut(&node)?.get_mut(at)?)
                     }
-                    Slot::Own(a) => a,
+                    Slot::Own(a) => *a,
                 };
                 Some(super::Placement {
                     alloc,
@@ -458,7 +456,7 @@ impl<'w> Engine<'w> {
                     .map_or(0, |v| v.len().saturating_sub(1));
                 Slot::Placed { node, at }
             }
-            None => Slot::Own(alloc),
+            None => Slot::Own(Box::new(alloc)),
         };
         self.plan.made.push(Made {
             slot,

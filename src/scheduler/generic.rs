@@ -165,21 +165,21 @@ fn generic(
     let state = engine.state;
     let world = engine.world;
     let evict_allowed = preemption_on(world, job.job_type);
+    // The job's allocations, found once: each group used to scan every
+    // allocation of the state for them.
+    let job_allocs: Vec<&Allocation> = state.job_allocs(&job.namespace, &job.id).collect();
     let mut groups: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
     // Groups removed from the spec still have allocations to stop.
-    for a in state.job_allocs(&job.namespace, &job.id) {
-        if !groups.contains(&a.task_group.as_str()) {
-            groups.push(a.task_group.as_str());
-        }
-    }
+    groups.extend(job_allocs.iter().map(|a| a.task_group.as_str()));
     groups.sort();
     groups.dedup();
     // Nomad's reconciler walks groups in Go map order: random per eval.
     engine.rng.shuffle(&mut groups);
     for name in groups {
         let tg = job.group(name);
-        let existing: Vec<&Allocation> = state
-            .job_allocs(&job.namespace, &job.id)
+        let existing: Vec<&Allocation> = job_allocs
+            .iter()
+            .copied()
             .filter(|a| a.task_group == name)
             .collect();
         let gp = reconcile_group(
