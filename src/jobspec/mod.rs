@@ -7,6 +7,7 @@ pub mod block_labels;
 mod budget;
 mod canonical;
 mod connect_defaults;
+pub mod connect_gateway_proxy;
 mod defaults;
 pub mod duration;
 pub mod eval;
@@ -29,6 +30,9 @@ mod unmodelled;
 mod validate;
 mod validate_check_rules;
 mod validate_checks;
+mod validate_connect;
+mod validate_connect_netip;
+mod validate_connect_tproxy;
 mod validate_group;
 mod validate_group_services;
 mod validate_job;
@@ -45,12 +49,13 @@ pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
 mod warnings;
+mod warnings_identity;
 
 /// Code of the HCL1 parser's own errors (before 1.0).
 pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
-pub use warnings::nomad_warnings;
+pub use warnings::{nomad_warnings, vault_identity_warnings};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

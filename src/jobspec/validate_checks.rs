@@ -60,8 +60,16 @@ fn name_ok(name: &str) -> bool {
 }
 
 /// `Service.Validate` for `sv`; `native_task_missing` says whether a Connect
-/// native service still has no task after the Connect hook.
-pub(super) fn service(sv: &Service, native_task_missing: bool, v: NomadVersion, out: &mut Out<'_>) {
+/// native service still has no task after the Connect hook; `hook_mode` is
+/// the network mode of the group whose Connect hook mutated it
+/// (validate_connect.rs).
+pub(super) fn service(
+    sv: &Service,
+    native_task_missing: bool,
+    hook_mode: Option<&str>,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) {
     let s = &sv.spans;
     if !name_ok(&sv.name) {
         let q = go_quote(&sv.name);
@@ -109,8 +117,8 @@ pub(super) fn service(sv: &Service, native_task_missing: bool, v: NomadVersion, 
     let provider_field = v.at_least(1, 3, 0);
     match sv.provider.as_str() {
         "nomad" if provider_field => nomad_service(sv, v, out),
-        "consul" | "" => consul_service(sv, native_task_missing, v, out),
-        _ if !provider_field => consul_service(sv, native_task_missing, v, out),
+        "consul" | "" => consul_service(sv, native_task_missing, hook_mode, v, out),
+        _ if !provider_field => consul_service(sv, native_task_missing, hook_mode, v, out),
         other => {
             let text = format!(
                 "Service provider must be \"consul\", or \"nomad\"; not {}",
@@ -175,7 +183,13 @@ fn address_mode(sv: &Service, v: NomadVersion, out: &mut Out<'_>) {
 }
 
 /// `validateConsulService` (from 1.3.0; the same loop inline before).
-fn consul_service(sv: &Service, native_task_missing: bool, v: NomadVersion, out: &mut Out<'_>) {
+fn consul_service(
+    sv: &Service,
+    native_task_missing: bool,
+    hook_mode: Option<&str>,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) {
     let check = if v.at_least(0, 10, 0) {
         "Check"
     } else {
@@ -241,6 +255,7 @@ fn consul_service(sv: &Service, native_task_missing: bool, v: NomadVersion, out:
             help,
         );
     }
+    super::validate_connect::connect(sv, hook_mode, v, out);
     connect_native(sv, native_task_missing, v, out);
 }
 

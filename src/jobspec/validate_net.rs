@@ -156,9 +156,13 @@ pub(super) fn group_services(
                 // Service.Validate (validate_checks.rs); the Connect hook
                 // infers a native service's task only for a group with a
                 // network (jobConnectHook.Mutate skips the others).
+                // A sidecar service takes the hook's sidecar branch even
+                // when it is also native, so its task stays unset.
                 |out| {
-                    let task_missing = s.task_name.is_empty() && g.networks.is_empty();
-                    super::validate_checks::service(s, task_missing, v, out)
+                    let sidecar = s.connect.as_ref().is_some_and(|c| c.has_sidecar());
+                    let task_missing = s.task_name.is_empty() && (g.networks.is_empty() || sidecar);
+                    let mode = g.networks.first().map(|n| n.mode.as_str());
+                    super::validate_checks::service(s, task_missing, mode, v, out)
                 },
             )
         });

@@ -72,7 +72,8 @@ pub(super) fn task_services(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut 
         // Service.Validate: validate_checks.rs.
         let native_task_missing = sv.task_name.is_empty();
         out.nested(Some(prefix), |out| {
-            super::validate_checks::service(sv, native_task_missing, v, out)
+            // The Connect hook leaves task services alone.
+            super::validate_checks::service(sv, native_task_missing, None, v, out)
         });
         let name_span = sv.spans.best("name").unwrap_or_default();
         let mode_span = sv.spans.best("address_mode").unwrap_or_default();

@@ -169,6 +169,7 @@ pub(super) fn task(t: &Task, g: &TaskGroup, jt: JobType, v: NomadVersion, out: &
     if let Some(l) = &t.lifecycle {
         lifecycle(l, v, &who, out);
     }
+    super::validate_connect::proxy_task(t, g, v, out);
     parts::volume_mounts(t, g, v, out);
     parts::csi_plugin(t, v, out);
     secrets(t, out);

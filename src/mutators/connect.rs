@@ -151,7 +151,7 @@ fn group(job_id: &str, g: &mut TaskGroup, v: NomadVersion) -> Result<(), String>
                 .as_mut()
                 .and_then(|c| c.gateway.as_mut())
             {
-                super::gateway_proxy::apply(gw, &mode, v);
+                crate::jobspec::connect_gateway_proxy::apply(gw, &mode, v);
             }
             let prefix = format!("connect-{kind}");
             if kind == "terminating" && s.port_label.is_empty() {

@@ -39,7 +39,6 @@ mod connect_task;
 mod connect_validate;
 mod constraints;
 mod expose_check;
-mod gateway_proxy;
 mod identities;
 pub mod vault;
 

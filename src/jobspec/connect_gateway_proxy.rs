@@ -11,10 +11,14 @@
 //!   bind `default` (1.1.1 adds mesh's `wan` and `lan`);
 //! - 1.1.6+: every gateway gets the proxy (timeout default included); the
 //!   bind addresses only in bridge networking (or `cni/*` from 1.11.0).
+//!
+//! It lives in the jobspec layer because `Job.Validate` (validate_connect)
+//! judges the proxy the hook leaves, not the one written: the admission
+//! mutators run before the validators.
 
 use std::collections::BTreeMap;
 
-use crate::jobspec::{BindAddress, ConsulGateway, Duration, GatewayProxy, IngressConfig};
+use super::model::{BindAddress, ConsulGateway, Duration, GatewayProxy, IngressConfig};
 use crate::version::NomadVersion;
 
 /// `gatewayProxyIsDefault`.
@@ -46,7 +50,7 @@ fn ingress_addresses(ingress: &IngressConfig) -> BTreeMap<String, BindAddress> {
 }
 
 /// The gateway's proxy after the hook, for a group in network `mode`.
-pub(super) fn apply(gateway: &mut ConsulGateway, mode: &str, v: NomadVersion) {
+pub fn apply(gateway: &mut ConsulGateway, mode: &str, v: NomadVersion) {
     if !v.at_least(0, 12, 4) {
         return;
     }
