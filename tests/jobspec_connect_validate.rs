@@ -310,3 +310,89 @@ fn validate_and_plan_refuse_connect_blocks_as_each_release() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `groupConnectUpstreamsValidate` (job_endpoint_hook_connect.go, 1.1.2+;
+/// the transparent proxy's rules 1.8.0+), the Connect hook's validator:
+/// its error is the admission's, so `plan` fails with the servers' 500 and
+/// `validate` (which runs the admission validators from 1.3.0) exits 1.
+/// Texts from job_endpoint_hook_connect_test.go
+/// `TestJobEndpointConnect_groupConnectUpstreamsValidate` (v2.0.5).
+#[test]
+fn the_connect_hook_refuses_upstream_and_tproxy_conflicts() {
+    let upstream = |name: &str, port: &str, dest: &str| {
+        format!("    service {{\n      name = \"{name}\"\n      port = \"{port}\"\n      connect {{\n        sidecar_service {{\n          proxy {{\n            upstreams {{\n              destination_name = \"{dest}\"\n              local_bind_port  = 9000\n            }}\n          }}\n        }}\n      }}\n    }}")
+    };
+    let two = format!(
+        "{}\n{}",
+        upstream("web", "8080", "a"),
+        upstream("api", "8081", "b")
+    );
+    let tproxy = |ports: &str| {
+        format!("    service {{\n      name = \"web\"\n      port = \"8080\"\n      connect {{\n        sidecar_service {{\n          proxy {{\n            transparent_proxy {{\n              exclude_inbound_ports = [{ports}]\n            }}\n          }}\n        }}\n      }}\n    }}")
+    };
+    let cases: Vec<(&str, String, &[&str], Option<&str>)> = vec![
+        (
+            "same-listener",
+            two.clone(),
+            &["1.6.0", "2.0.5"],
+            Some(
+                r#"Consul Connect services "api" and "web" in group "g" using same address for upstreams (:9000)"#,
+            ),
+        ),
+        // Before 1.1.2 the hook had no upstream rule.
+        ("same-listener-1.1.0", two, &["1.1.0"], None),
+        (
+            "tproxy-port",
+            tproxy("\"no-such-label\""),
+            &["2.0.5"],
+            Some(
+                r#"Consul Connect transparent proxy port "no-such-label" must be numeric or one of network.port labels"#,
+            ),
+        ),
+        ("tproxy-port-numeric", tproxy("\"9000\""), &["2.0.5"], None),
+        (
+            "tproxy-two-connect-blocks",
+            format!("{}\n{}", tproxy("\"9000\""), upstream("api", "8081", "b")),
+            &["2.0.5"],
+            Some("Consul Connect transparent proxy requires there is only one connect block"),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, service, versions, want) in cases {
+        let text = job("bridge", &service, "");
+        for v in versions {
+            let tag = format!("connect-hook-{name}-{v}");
+            let (pcode, _, perr) = common::run_job(
+                &format!("{tag}-p"),
+                &text,
+                &["plan", "--nomad-version", v, "j.nomad"],
+            );
+            let (vcode, _, verr) = common::run_job(
+                &format!("{tag}-v"),
+                &text,
+                &["validate", "--nomad-version", v, "j.nomad"],
+            );
+            match want {
+                Some(want) => {
+                    let body = format!("(1 error occurred:\n\t* {want})");
+                    if pcode != 255 || !perr.contains(&body) {
+                        failures.push(format!("{name} {v} plan ({pcode}): want {body:?}\n{perr}"));
+                    }
+                    if vcode != 1 || !verr.contains(want) {
+                        failures.push(format!(
+                            "{name} {v} validate ({vcode}): want {want:?}\n{verr}"
+                        ));
+                    }
+                }
+                // Accepted: the plan may still fail to place it (the
+                // demo clients lack the tproxy's CNI plugin), never a 500.
+                None => {
+                    if vcode != 0 || perr.contains("Unexpected response code") {
+                        failures.push(format!("{name} {v}: accepted by Nomad\n{perr}{verr}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
