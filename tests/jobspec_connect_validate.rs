@@ -396,3 +396,46 @@ fn the_connect_hook_refuses_upstream_and_tproxy_conflicts() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `check` reports each rule as a located error at the block or field it
+/// concerns (the gateway, the proxy task's `kind`, the tproxy's `uid`),
+/// with Nomad's words.
+#[test]
+fn check_locates_connect_errors() {
+    let gateway = "    service {\n      name = \"web\"\n      port = \"8080\"\n      connect {\n        gateway {\n          ingress {\n            listener {\n              port     = 8080\n              protocol = \"udp\"\n              service {\n                name = \"api\"\n              }\n            }\n          }\n        }\n      }\n    }";
+    let sidecar = "    service {\n      name = \"web\"\n      port = \"8080\"\n      connect {\n        sidecar_service {\n          proxy {\n            transparent_proxy {\n              uid = \"foo\"\n            }\n          }\n        }\n      }\n    }";
+    let cases = [
+        (
+            job("host", gateway, ""),
+            "gateway {",
+            r#"jobspec::value [error] Service "web": Consul Ingress Listener requires protocol of tcp, http, http2, grpc, got "udp""#,
+        ),
+        (
+            job("bridge", sidecar, "      kind = \"connect-proxy:api\""),
+            "kind = ",
+            r#"jobspec::value [error] Task "t": Connect proxy service name ("api") not found in Connect services from task group: [web]"#,
+        ),
+        (
+            job("bridge", sidecar, ""),
+            "uid = ",
+            r#"jobspec::value [error] Service "web": transparent proxy block has invalid UID field: invalid user ID "foo": invalid syntax"#,
+        ),
+    ];
+    for (i, (text, at, want)) in cases.iter().enumerate() {
+        let (line, col) = text
+            .lines()
+            .enumerate()
+            .find_map(|(n, l)| l.find(at).map(|c| (n + 1, c + 1)))
+            .expect("anchor");
+        let (code, out, err) = common::run_job(
+            &format!("connect-check-{i}"),
+            text,
+            &["check", "--nomad-version", "2.0.5", "j.nomad"],
+        );
+        let located = format!("j.nomad:{line}:{col}: {want}");
+        assert!(
+            out.contains(&located) || err.contains(&located),
+            "{code}: want {located:?}\n{out}{err}"
+        );
+    }
+}
