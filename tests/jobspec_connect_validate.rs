@@ -117,20 +117,21 @@ fn cases() -> Vec<Case> {
             },
             versions: &["1.6.0", "2.0.5"],
         },
-        // 0.12.4's hook wrote a bridge ingress proxy without a connect
-        // timeout (fixed in 1.0.4, GH-9851), so every such gateway without
-        // its own proxy block was refused.
+        // Until 1.0.4 the hook wrote a bridge ingress proxy without a
+        // connect timeout (fixed by 52b842dd29, GH-9851), so under 1.0.0's
+        // HCL2 parser every such gateway without its own proxy block was
+        // refused. (0.12.x's HCL1 parser required the proxy block.)
         Case {
-            name: "proxy-timeout-0.12.4",
+            name: "proxy-timeout-1.0.0",
             mode: "bridge",
             service: "    service {\n      name = \"web\"\n      port = \"8080\"\n      connect {\n        gateway {\n          ingress {\n            listener {\n              port     = 8080\n              protocol = \"tcp\"\n              service {\n                name = \"api\"\n              }\n            }\n          }\n        }\n      }\n    }",
             task: "",
             want: |v| {
-                (v == "0.12.4").then(|| {
+                (v == "1.0.0").then(|| {
                     service_items(v, &[s("Consul Gateway Proxy connection_timeout must be set")])
                 })
             },
-            versions: &["0.12.4", "1.0.4", "2.0.5"],
+            versions: &["1.0.0", "1.0.4", "2.0.5"],
         },
         // TestConsulIngressListener_Validate: the protocols per release.
         Case {
