@@ -25,6 +25,8 @@ const MONITOR: &str = "tests/fixtures/rules/NP403/rules";
 /// A Nomad 1.6 world: namespace `default` allows only docker, and the
 /// clients are in node pools `default` and `batch`.
 const ADMISSION: &str = "tests/fixtures/rules/NP306/rules";
+/// A Nomad 1.8 world whose servers enable Vault without a default identity.
+const VAULT_18: &str = "tests/fixtures/rules/NP212/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -32,6 +34,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP208", ADMISSION, true),
     ("NP209", ADMISSION, true),
     ("NP210", ADMISSION, true),
+    ("NP212", VAULT_18, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

@@ -274,3 +274,49 @@ fn an_import_reads_the_servers_vault_from_agent_self() {
         }
     }
 }
+
+/// jobValidate's Vault identity check (nomad/job_endpoint_hooks.go
+/// `validateVaultIdentity`, 1.7+), after the other validators: 1.7–1.9
+/// refuse a default-cluster Vault block with neither policies nor a Vault
+/// identity (the legacy token flow needs policies); the servers'
+/// `default_identity` gives every Vault task one.
+#[test]
+fn a_vault_block_without_policies_needs_an_identity_from_1_7_to_1_9() {
+    let bare = "      vault {\n        change_mode = \"restart\"\n      }\n";
+    let o = plan(&project("bare-18", "1.8.0", ON, bare));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stderr,
+        "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* Task t has a Vault block with an empty list of policies)\n"
+    );
+    // `nomad job validate` runs the same validator.
+    let dir = project("bare-18-val", "1.8.0", ON, bare);
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("Task t has a Vault block with an empty list of policies")
+            || o.stderr
+                .contains("Task t has a Vault block with an empty list of policies"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    // The servers' default identity gives the task `vault_default`.
+    let with_identity = "server {\n  vault {\n    enabled = true\n    default_identity {\n      aud = [\"vault.io\"]\n      ttl = \"1h\"\n    }\n  }\n}\n";
+    let o = plan(&project("wid-18", "1.8.0", with_identity, bare));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("- All tasks successfully allocated."),
+        "{}",
+        o.stdout
+    );
+    // 1.10 dropped the legacy flow's check.
+    let o = plan(&project("bare-110", "1.10.0", ON, bare));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("- All tasks successfully allocated."),
+        "{}",
+        o.stdout
+    );
+}

@@ -11,6 +11,18 @@ mod common;
 use common::{run_in as run, TempDir};
 
 fn project(tag: &str, version: &str, scheduler: &str, group: &str, resources: &str) -> TempDir {
+    project_task(tag, version, scheduler, group, "", resources)
+}
+
+/// As `project`, with `task` written in the task's body after its driver.
+fn project_task(
+    tag: &str,
+    version: &str,
+    scheduler: &str,
+    group: &str,
+    task: &str,
+    resources: &str,
+) -> TempDir {
     let dir = TempDir::new(&format!("warnings-{tag}"));
     dir.put(
         "rules/cluster.hcl",
@@ -21,7 +33,7 @@ fn project(tag: &str, version: &str, scheduler: &str, group: &str, resources: &s
     dir.put(
         "jobs/j.nomad",
         &format!(
-            "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{group}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n{resources}      }}\n    }}\n  }}\n}}\n"
+            "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{group}    task \"t\" {{\n      driver = \"docker\"\n{task}      config {{\n        image = \"busybox:1.36\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n{resources}      }}\n    }}\n  }}\n}}\n"
         ),
     );
     dir
@@ -152,4 +164,123 @@ fn a_cron_spec_is_deprecated_from_1_6_2() {
     dir.put("jobs/j.nomad", &job("crons = [\"@daily\"]"));
     let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
     assert_eq!(o.stdout, "Job validation successful\n", "{}", o.stderr);
+}
+
+/// A template's deprecated `vault_grace` (Template.Warnings, 0.11+): its
+/// list is one nested element of the task's before 1.7 (`mErr.Errors =
+/// append(...)`) and flattened into it from 1.7 (`multierror.Append`),
+/// each entry prefixed `Template[i] `.
+#[test]
+fn a_templates_vault_grace_is_deprecated() {
+    let tmpl = "      template {\n        data        = \"x\"\n        destination = \"local/x\"\n        vault_grace = \"5s\"\n      }\n";
+    const GRACE: &str = "Template[0] VaultGrace has been deprecated as of Nomad 0.11 and ignored since Vault 0.5. Please remove VaultGrace / vault_grace from template block.";
+    let o = plan(&project_task("grace-16", "1.6.0", "", "", tmpl, ""));
+    assert!(
+        o.stdout.contains(&format!("Job Warnings:\n1 warning(s):\n\n* Group \"g\" has warnings: 1 error occurred:\n\t* 1 error occurred:\n\t* Task \"t\": 1 error occurred:\n\t* {GRACE}\n\n\n\n\n\n\n\nJob Modify Index")),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    let o = plan(&project_task("grace-17", "1.7.0", "", "", tmpl, ""));
+    assert!(
+        o.stdout.contains(&format!("Job Warnings:\n1 warning(s):\n\n* Group \"g\" has warnings: 1 error occurred:\n\t* Task \"t\" has warnings: 1 error occurred:\n\t* {GRACE}\n\n\n\n\n\nJob Modify Index")),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    // 0.10 has no Template.Warnings (and defaults vault_grace to 15s).
+    let o = plan(&project_task("grace-010", "0.10.5", "", "", tmpl, ""));
+    assert!(
+        !o.stdout.contains("Job Warnings"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+/// WorkloadIdentity.Warnings (1.7+, structs/workload_id.go): each
+/// identity's list stays one nested element of its task's, prefixed
+/// `Identity[NAME] `.
+#[test]
+fn identities_warn_from_1_7() {
+    let id = "      identity {\n        name = \"foo\"\n        aud  = [\"a\", \"b\"]\n        env  = true\n      }\n";
+    let o = plan(&project_task("identity-17", "1.7.0", "", "", id, ""));
+    assert!(
+        o.stdout.contains("Job Warnings:\n1 warning(s):\n\n* Group \"g\" has warnings: 1 error occurred:\n\t* Task \"t\" has warnings: 1 error occurred:\n\t* 3 errors occurred:\n\t* Identity[foo] while multiple audiences is allowed, it is more secure to use 1 audience per identity\n\t* Identity[foo] identities without an expiration are insecure\n\t* Identity[foo] using env=true without change_mode=\"restart\" may result in task not getting updated identity\n\n\n\n\n\n\n\nJob Modify Index"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    // The same identity, safely written, warns of nothing.
+    let safe = "      identity {\n        name        = \"foo\"\n        aud         = [\"a\"]\n        ttl         = \"1h\"\n        env         = true\n        change_mode = \"restart\"\n      }\n";
+    let o = plan(&project_task("identity-safe", "1.7.0", "", "", safe, ""));
+    assert!(
+        !o.stdout.contains("Job Warnings"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    // `check` locates each one on the job file.
+    let dir = project_task("identity-check", "1.7.0", "", "", id, "");
+    let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
+    assert!(
+        o.stdout.contains("jobspec::identity")
+            && o.stdout
+                .contains("Identity[foo] identities without an expiration are insecure"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+/// jobValidate's Vault identity warnings (nomad/job_endpoint_hooks.go
+/// `validateVaultIdentity`, 1.7+), after Job.Warnings.
+#[test]
+fn vault_identities_warn_from_1_7() {
+    let servers = "server {\n  vault {\n    enabled = true\n  }\n}\n";
+    let lone = "      identity {\n        name = \"vault_default\"\n        aud  = [\"vault.io\"]\n        ttl  = \"1h\"\n      }\n";
+    let o = plan(&project_task(
+        "vault-id-lone",
+        "1.8.0",
+        servers,
+        "",
+        lone,
+        "",
+    ));
+    assert!(
+        o.stdout.contains("Job Warnings:\n1 warning(s):\n\n* Task t has an identity called vault_default but no vault block\n\nJob Modify Index"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    let with_policies = format!("{lone}      vault {{\n        policies = [\"p\"]\n      }}\n");
+    let o = plan(&project_task(
+        "vault-id-18",
+        "1.8.0",
+        servers,
+        "",
+        &with_policies,
+        "",
+    ));
+    assert!(
+        o.stdout.contains("* Task t has a Vault block with policies but uses workload identity to authenticate with Vault, policies will be ignored\n"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    // 1.10 dropped the policies warning with the legacy flow.
+    let o = plan(&project_task(
+        "vault-id-110",
+        "1.10.0",
+        servers,
+        "",
+        &with_policies,
+        "",
+    ));
+    assert!(
+        !o.stdout.contains("Job Warnings"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
 }

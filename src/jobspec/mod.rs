@@ -49,12 +49,13 @@ pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
 mod warnings;
+mod warnings_identity;
 
 /// Code of the HCL1 parser's own errors (before 1.0).
 pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
-pub use warnings::nomad_warnings;
+pub use warnings::{nomad_warnings, vault_identity_warnings};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

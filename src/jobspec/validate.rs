@@ -467,24 +467,11 @@ fn task(job: &Job, t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) 
 /// `nomad job validate`'s warnings, located for `check` (Nomad's own
 /// words are `warnings::nomad_warnings`).
 pub fn warnings(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) {
-    for g in &job.groups {
-        let (Some(w), Some(u)) = (super::warnings::update_parallel(job, g, v), &g.update) else {
-            continue;
-        };
+    for l in super::warnings::located(job, v) {
         diags.push(
-            Diag::warning(
-                "jobspec::update-parallel",
-                format!("Group \"{}\" has warnings: {w}", g.name),
-            )
-            .at(
-                src,
-                u.spans
-                    .best("max_parallel")
-                    .or(g.spans.label)
-                    .unwrap_or_default(),
-                "max_parallel",
-            )
-            .help("lower max_parallel to at most the group count"),
+            Diag::warning(l.code, l.text)
+                .at(src, l.span.unwrap_or_default(), "here")
+                .help(l.help),
         );
     }
 }

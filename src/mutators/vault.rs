@@ -86,6 +86,49 @@ pub fn run_refusal(world: &World, job: &Job) -> Option<String> {
     (asks && off).then(|| "Vault not enabled and Vault policies requested".to_string())
 }
 
+/// `jobValidate`'s Vault identity errors (nomad/job_endpoint_hooks.go
+/// `validateVaultIdentity`, 1.7+), one per task in job order, judged on the
+/// job as the implicit identities hook leaves it (which gives every Vault
+/// task the servers' `vault.default_identity`): a task of a cluster other
+/// than `default` needs an identity named `vault_<cluster>`; and, 1.7 to
+/// 1.9, a task of the default cluster without one takes the legacy token
+/// flow, which needs `policies`. (The check that all servers run 1.7
+/// holds for the uniform clusters a world describes.) Each entry: the
+/// task's name and the error.
+pub fn identity_refusals(version: NomadVersion, job: &Job) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if !version.at_least(1, 7, 0) {
+        return out;
+    }
+    for t in job.groups.iter().flat_map(|g| &g.tasks) {
+        let Some(v) = &t.vault else { continue };
+        let cluster = if v.cluster.is_empty() {
+            "default"
+        } else {
+            &v.cluster
+        };
+        let name = format!("vault_{cluster}");
+        if t.identities.iter().any(|wi| wi.name == name) {
+            continue;
+        }
+        if cluster != "default" {
+            out.push((
+                t.name.clone(),
+                format!("Task {} uses Vault cluster {cluster} but does not have an identity named {name} and no default identity is provided in agent configuration", t.name),
+            ));
+        } else if !version.at_least(1, 10, 0) && v.policies.is_empty() {
+            out.push((
+                t.name.clone(),
+                format!(
+                    "Task {} has a Vault block with an empty list of policies",
+                    t.name
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// Why the answer about Vault cannot be known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VaultUnknownWhy {

@@ -13,7 +13,9 @@
 //!   and every pool a client registered in);
 //! - from 1.3.0, the Vault clusters the job uses are enabled on the servers
 //!   (before, only `Job.Register` checked it: the plan stays silent and our
-//!   warning says the run will fail; see `mutators::vault`).
+//!   warning says the run will fail; see `mutators::vault`);
+//! - from 1.7.0, each Vault task has the identity its cluster needs (or,
+//!   1.7–1.9, policies for the legacy token flow).
 //!
 //! [`refusals`] lists what fails, one entry per check; [`admit`] words it as
 //! the version's Plan RPC does. `check` reports each refusal as a rule from
@@ -114,6 +116,10 @@ pub enum Refusal {
     /// The Vault hook (1.3+): a Vault cluster the job uses is not enabled
     /// on the servers (see `mutators::vault`).
     VaultNotEnabled { message: String },
+    /// `jobValidate`'s Vault identity check (1.7+): task `task`'s Vault
+    /// block has no identity where it needs one (see
+    /// `mutators::vault::identity_refusals`).
+    VaultIdentity { task: String, message: String },
 }
 
 impl Refusal {
@@ -142,9 +148,9 @@ impl Refusal {
                 go_quote(&job.id),
                 go_quote(pool)
             ),
-            Refusal::Connect { message, .. } | Refusal::VaultNotEnabled { message } => {
-                message.clone()
-            }
+            Refusal::Connect { message, .. }
+            | Refusal::VaultNotEnabled { message }
+            | Refusal::VaultIdentity { message, .. } => message.clone(),
         }
     }
 }
@@ -253,6 +259,14 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
             pool: job.node_pool.clone(),
         });
     }
+    // jobValidate follows the node pool validator; its Vault identity
+    // errors come after the job's own validation (Job.Validate), which a
+    // job reaching admission here has passed.
+    out.extend(
+        crate::mutators::vault::identity_refusals(version, job)
+            .into_iter()
+            .map(|(task, message)| Refusal::VaultIdentity { task, message }),
+    );
     out
 }
 
@@ -272,7 +286,8 @@ pub fn validate_errors(world: &World, state: &State, job: &Job) -> Vec<String> {
 
 /// The warnings the servers return with a plan or a validation of `job`
 /// (`Warnings`, printed under `Job Warnings:`), in Nomad's order: the job's
-/// own (`Job.Warnings`), then, from 1.1, the memory oversubscription
+/// own (`Job.Warnings`), `jobValidate`'s Vault identity ones (1.7+), then,
+/// from 1.1, the memory oversubscription
 /// validator's, one per task with `memory_max` while the scheduler
 /// configuration keeps oversubscription off (nomad/job_endpoint_hooks.go
 /// `memoryOversubscriptionValidate`; from 1.6 a node pool may turn it on
@@ -280,6 +295,11 @@ pub fn validate_errors(world: &World, state: &State, job: &Job) -> Vec<String> {
 pub fn warnings(world: &World, job: &Job) -> Vec<String> {
     let version = world.nomad_version;
     let mut out = crate::jobspec::nomad_warnings(job, version);
+    out.extend(
+        crate::jobspec::vault_identity_warnings(job, version)
+            .into_iter()
+            .map(|l| l.text),
+    );
     if version.at_least(1, 1, 0) && !world.scheduler.memory_oversubscription {
         for g in &job.groups {
             for t in &g.tasks {

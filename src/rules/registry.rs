@@ -31,6 +31,7 @@ register_rules![
     capacity::connect_refused::ConnectRefused,
     capacity::vault_not_enabled::VaultNotEnabled,
     capacity::vault_unknown::VaultUnknown,
+    capacity::vault_identity::VaultIdentity,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -15,6 +15,7 @@ pub mod static_port_collision;
 pub mod unknown_node_pool;
 pub mod unplaceable_group;
 pub mod unsatisfiable_constraint;
+pub mod vault_identity;
 pub mod vault_not_enabled;
 pub mod vault_unknown;
 
