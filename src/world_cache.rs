@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::diag::Diags;
 use crate::git::LazyGitVfs;
@@ -61,9 +61,17 @@ struct Entry {
     world: World,
 }
 
+/// What names a world as the cache loaded it: the entry's key (format,
+/// binary, repository, folder, size cap) and the object at every path the
+/// load asked about. Two loads with the same digest gave the same world,
+/// as a hit rests on exactly that; so work derived from the world alone
+/// (its replay) can be kept under it without hashing the world itself.
+pub type Digest = [u8; 32];
+
 /// [`crate::world::load`] of `world_dir` in `vfs`, through the cache
-/// folder when the run has one.
-pub fn load(vfs: &LazyGitVfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
+/// folder when the run has one; with the world's [`Digest`] when it came
+/// from, or went into, an entry.
+pub fn load(vfs: &LazyGitVfs, world_dir: &Path) -> Result<(World, Diags, Option<Digest>), Diags> {
     load_in(crate::cache_dir::active(), vfs, world_dir)
 }
 
@@ -71,26 +79,41 @@ fn load_in(
     dir: Option<&Path>,
     vfs: &LazyGitVfs,
     world_dir: &Path,
-) -> Result<(World, Diags), Diags> {
+) -> Result<(World, Diags, Option<Digest>), Diags> {
+    let uncached = |(w, d)| (w, d, None);
     let Some((dir, key)) = dir.and_then(|d| Some((d, key(vfs, world_dir)?))) else {
-        return crate::world::load(vfs, world_dir);
+        return crate::world::load(vfs, world_dir).map(uncached);
     };
-    if let Some(world) = hit(dir, &key, vfs) {
-        return Ok((world, Diags::new()));
+    if let Some((world, digest)) = hit(dir, &key, vfs) {
+        return Ok((world, Diags::new(), Some(digest)));
     }
     let recording = Recording {
         inner: vfs,
         asked: Mutex::default(),
     };
-    let loaded = crate::world::load(&recording, world_dir);
-    if let Ok((world, warnings)) = &loaded {
-        if warnings.is_empty() && keepable(world) {
-            if let Some(entry) = recording.entry(world) {
-                store(dir, &key, &entry);
-            }
+    let (world, warnings) = crate::world::load(&recording, world_dir)?;
+    if !warnings.is_empty() || !keepable(&world) {
+        return Ok((world, warnings, None));
+    }
+    let Some(entry) = recording.entry(&world) else {
+        return Ok((world, warnings, None));
+    };
+    let digest = digest(&key, &entry.asked);
+    store(dir, &key, &entry);
+    Ok((world, warnings, Some(digest)))
+}
+
+fn digest(key: &Key, asked: &[(PathBuf, Vec<u8>)]) -> Digest {
+    let mut h = Sha256::new();
+    h.update(key);
+    for (path, fingerprint) in asked {
+        let path = path.to_string_lossy();
+        for part in [path.as_bytes(), fingerprint] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part);
         }
     }
-    loaded
+    h.finalize().into()
 }
 
 /// The key of `world_dir` in `vfs`'s repository for this binary.
@@ -117,7 +140,7 @@ fn keepable(world: &World) -> bool {
 
 /// The world of an intact entry of `key` whose paths all hold the same
 /// objects in `vfs`, with its texts and running jobs' files given back.
-fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<World> {
+fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
     let bytes = std::fs::read(crate::cache_dir::entry_path(dir, key, EXTENSION)).ok()?;
     let entry: Entry = postcard::from_bytes(crate::cache_dir::unseal(&bytes, MAGIC, key)?).ok()?;
     let same = entry
@@ -127,6 +150,7 @@ fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<World> {
     if !same {
         return None;
     }
+    let digest = digest(key, &entry.asked);
     for (path, text) in entry.texts {
         vfs.remember(&path, text.into());
     }
@@ -137,7 +161,7 @@ fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<World> {
         let source = vfs.read(&world.project_root.join(&r.path)).ok()?;
         loader.restore(&mut r.job, &source);
     }
-    Some(world)
+    Some((world, digest))
 }
 
 fn store(dir: &Path, key: &Key, entry: &Entry) {

@@ -125,6 +125,8 @@ fn an_edit_is_seen(name: &str, rel: &str, edit: impl Fn(&str) -> String) {
     let args = ["check", "--staged", "--format", "json"];
     let before = run(&repo.0, &cache.0, &args);
     assert_eq!(common::cache_entries(&cache.0, "world").len(), 1);
+    let replays = common::cache_entries(&cache.0, "placements");
+    assert_eq!(replays.len(), 1, "HEAD's replay is kept: {replays:?}");
     let text = std::fs::read_to_string(repo.0.join(rel)).unwrap();
     let edited = edit(&text);
     assert_ne!(edited, text, "the edit applies");
@@ -136,6 +138,8 @@ fn an_edit_is_seen(name: &str, rel: &str, edit: impl Fn(&str) -> String) {
         after.stdout, before.stdout,
         "{rel}: the edit changes the check"
     );
+    // The changed world was replayed afresh and kept beside the old one.
+    assert_eq!(common::cache_entries(&cache.0, "placements").len(), 2);
 }
 
 /// The world's own file: clients with less memory than the jobs need.
@@ -185,4 +189,111 @@ fn a_running_job_that_reads_a_file_is_never_kept() {
         after.stdout, before.stdout,
         "the file's edit changes the check"
     );
+}
+
+/// HEAD's replay is kept under the world cache's name for the world
+/// (`check::sim_cache`): a second run reads it instead of replaying, says
+/// what a run without the cache says, and leaves the entry as it was;
+/// `--no-cache` writes none.
+#[test]
+fn the_replay_of_head_is_kept_and_a_hit_says_what_a_replay_says() {
+    let repo = staged_demo("replay-cache-hit");
+    let cache = TempDir::new("replay-cache-hit-dir");
+    let dir = cache.0.join("c");
+    for format in ["human", "json", "sarif"] {
+        let args = ["check", "--staged", "--format", format];
+        let off = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
+        assert!(!dir.exists(), "--no-cache wrote into the cache folder");
+        let miss = run(&repo.0, &dir, &args);
+        let entries = common::cache_entries(&dir, "placements");
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        let kept = std::fs::read(&entries[0]).unwrap();
+        // A new staged text: the world and its replay are what is reused.
+        stage_edit(&repo.0, "count = 2");
+        let hit = run(&repo.0, &dir, &args);
+        let off_too = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
+        assert_eq!(common::cache_entries(&dir, "placements"), entries);
+        assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "a hit rewrote");
+        same(&miss, &off, format);
+        same(&hit, &off_too, format);
+        stage_edit(&repo.0, "count = 3");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// A damaged, cut or emptied replay entry is passed over: the same output
+/// as a run without the cache, and the entry written again whole.
+#[test]
+fn a_damaged_replay_entry_is_ignored() {
+    let repo = staged_demo("replay-cache-damaged");
+    let cache = TempDir::new("replay-cache-damaged-dir");
+    let args = ["check", "--staged", "--format", "json"];
+    let first = run(&repo.0, &cache.0, &args);
+    let entries = common::cache_entries(&cache.0, "placements");
+    assert_eq!(entries.len(), 1);
+    let whole = std::fs::read(&entries[0]).unwrap();
+    let mut flipped = whole.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0xff;
+    for broken in [whole[..whole.len() / 3].to_vec(), flipped, Vec::new()] {
+        std::fs::write(&entries[0], &broken).unwrap();
+        let again = run(&repo.0, &cache.0, &args);
+        same(&again, &first, "over a damaged replay entry");
+        assert_eq!(std::fs::read(&entries[0]).unwrap(), whole, "rewritten");
+    }
+}
+
+/// `--nomad-version` changes the world after its load, and with it what a
+/// replay registers: a replay kept under the world's own version is not
+/// reused for another.
+#[test]
+fn a_judged_version_gets_its_own_replay() {
+    let repo = staged_demo("replay-cache-version");
+    let cache = TempDir::new("replay-cache-version-dir");
+    let args = ["check", "--staged", "--format", "json"];
+    run(&repo.0, &cache.0, &args);
+    assert_eq!(common::cache_entries(&cache.0, "placements").len(), 1);
+    let judged = [&args[..], &["--nomad-version", "1.4.0"]].concat();
+    let hit = run(&repo.0, &cache.0, &judged);
+    let off = run(&repo.0, &cache.0, &[&["--no-cache"], &judged[..]].concat());
+    same(&hit, &off, "--nomad-version 1.4.0");
+    assert_eq!(common::cache_entries(&cache.0, "placements").len(), 2);
+}
+
+/// A `--var-file` (read from the index, as the job is) is read by the
+/// staged job's load, never by HEAD's world or its replay: an edit to it
+/// shows at once, cache or not.
+#[test]
+fn an_edit_to_a_var_file_is_seen() {
+    let repo = TempDir::demo("replay-cache-varfile");
+    let job = repo.0.join("jobs/sockshop.nomad");
+    let text = std::fs::read_to_string(&job).unwrap();
+    git(&repo.0, &["init", "-q"]);
+    git(&repo.0, &["add", "-A"]);
+    git(&repo.0, &["commit", "-qm", "world"]);
+    let with_var = format!(
+        "variable \"n\" {{\n  type = number\n}}\n{}",
+        text.replacen("count = 1", "count = var.n", 1)
+    );
+    std::fs::write(&job, with_var).unwrap();
+    git(&repo.0, &["add", "jobs/sockshop.nomad"]);
+    let vars = repo.0.join("vars.hcl");
+    let cache = TempDir::new("replay-cache-varfile-dir");
+    let args = [
+        "check",
+        "--staged",
+        "--format",
+        "json",
+        "--var-file",
+        "vars.hcl",
+    ];
+    std::fs::write(&vars, "n = 1\n").unwrap();
+    git(&repo.0, &["add", "vars.hcl"]);
+    let one = run(&repo.0, &cache.0, &args);
+    std::fs::write(&vars, "n = 40\n").unwrap();
+    git(&repo.0, &["add", "vars.hcl"]);
+    let forty = run(&repo.0, &cache.0, &args);
+    let off = run(&repo.0, &cache.0, &[&["--no-cache"], &args[..]].concat());
+    same(&forty, &off, "var-file edited");
+    assert_ne!(one.stdout, forty.stdout, "the var-file changes the check");
 }

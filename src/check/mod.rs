@@ -7,6 +7,7 @@
 mod each_alone;
 pub mod root_cause;
 pub mod select;
+pub mod sim_cache;
 pub mod world_change;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -174,7 +174,7 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         }
         selected = Some(sel);
     }
-    let sim = match Simulation::new(&world, 1) {
+    let sim = match crate::check::sim_cache::simulation(&world, resolved.digest.as_ref(), 1) {
         Ok(s) => s,
         Err(d) => {
             super::common::eprint_diags(&d, err_color);

@@ -98,6 +98,10 @@ pub struct Resolved {
     pub note: String,
     pub embedded: bool,
     pub warnings: Diags,
+    /// What names the world as the world cache loaded it (a world read
+    /// from git at a revision, when the cache kept it): its replay is kept
+    /// under it ([`crate::check::sim_cache`]).
+    pub digest: Option<crate::world_cache::Digest>,
 }
 
 /// `--nomad-version X.Y.Z`, as clap reads it (validate, plan and check).
@@ -156,6 +160,7 @@ pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
                 note: format!("{}/", shown.trim_end_matches('/')),
                 embedded: false,
                 warnings,
+                digest: None,
             })
         }
         None => {
@@ -193,6 +198,7 @@ pub fn embedded_world(policy: Option<(&dyn Vfs, &Path)>) -> Result<Resolved, Dia
         note,
         embedded: true,
         warnings,
+        digest: None,
     })
 }
 
@@ -291,8 +297,9 @@ pub fn resolve_world_at(
     }
     // Through the world cache: the world at HEAD is the same commit after
     // commit until one touches it.
-    let (world, warnings) = crate::world_cache::load(&vfs, &world_rel)?;
+    let (world, warnings, digest) = crate::world_cache::load(&vfs, &world_rel)?;
     Ok(Resolved {
+        digest,
         world,
         files: Box::new(vfs),
         note: format!("{}/ at {rev}", world_rel.display()),
@@ -330,6 +337,7 @@ fn world_missing_at(
                 note: format!("{}/ as staged (this commit adds it)", world_rel.display()),
                 embedded: false,
                 warnings,
+                digest: None,
             });
         }
     } else if root.join(&cluster).is_file() {

@@ -1,0 +1,64 @@
+//! The replay of a world the world cache named, kept across processes. A
+//! `check --staged` replays the running jobs of HEAD's world on every
+//! commit; the placement cache skips worlds as small as the demo, because
+//! its key hashes the whole world (its `Debug` form) and that costs more
+//! than such a replay. The world cache already names the world it loaded
+//! by the objects git holds at every path the load asked about
+//! ([`crate::world_cache::Digest`]), so here the replay is kept under that
+//! name instead: no hashing of the world, for worlds of any size.
+//!
+//! Entries are the placement cache's own ([`crate::scheduler::disk_cache`]:
+//! same folder, layout, checksum and whole-or-nothing write; off with
+//! `--no-cache`); only the key differs. The key also holds the seed and
+//! the Nomad version judged as, the one field a caller changes after the
+//! load (`--nomad-version`).
+
+use std::sync::Arc;
+
+use sha2::{Digest as _, Sha256};
+
+use crate::diag::Diags;
+use crate::scheduler::{disk_cache, Simulation};
+use crate::world::World;
+use crate::world_cache::Digest;
+
+/// Names this way of keying entries; a change to it must change this.
+const FORMAT: &str = "nomad-preflight replay of a cached world v1";
+
+/// [`Simulation::new`] of `world` under `seed`: through the cache when the
+/// world cache named the world (`digest`) and the run has a cache folder.
+pub fn simulation(world: &World, digest: Option<&Digest>, seed: u64) -> Result<Simulation, Diags> {
+    let (Some(dir), Some(digest)) = (crate::cache_dir::active(), digest) else {
+        return Simulation::new(world, seed);
+    };
+    if world.pinned.is_some() {
+        // Never named by the world cache; imported allocations are
+        // inserted, not scheduled, and the placement cache says why.
+        return Simulation::new(world, seed);
+    }
+    let key = key(digest, world, seed);
+    let running = crate::scheduler::sim::running_jobs(world);
+    let shared = Arc::new(world.clone());
+    if let Some(sim) = disk_cache::load(dir, &key, shared.clone(), &running, seed) {
+        return Ok(sim);
+    }
+    let sim = Simulation::replay(shared, &running, seed)?;
+    disk_cache::store(dir, &key, &sim, &running);
+    Ok(sim)
+}
+
+fn key(digest: &Digest, world: &World, seed: u64) -> disk_cache::Key {
+    let mut h = Sha256::new();
+    let version = world.nomad_version.to_string();
+    let seed = seed.to_string();
+    for part in [
+        FORMAT.as_bytes(),
+        digest,
+        version.as_bytes(),
+        seed.as_bytes(),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    h.finalize().into()
+}
