@@ -433,3 +433,35 @@ fn a_group_vault_edit_shows_in_the_tasks_it_reaches() {
         v["Preflight"]
     );
 }
+
+/// A file named as a job file is one whatever its text: a typo in its
+/// `job` block (`jbo "sockshop" {`) is Nomad's error, never "not a job
+/// file" that the hook and the gate then pass. Other `.hcl` files are still
+/// judged by their text.
+#[test]
+fn a_typo_in_the_job_block_of_a_job_file_fails_the_hook_and_the_gate() {
+    let repo = Repo::demo("typo", true);
+    let text_of = repo.read("jobs/sockshop.nomad");
+    repo.write(
+        "jobs/sockshop.nomad",
+        &text_of.replacen("job \"sockshop\" {", "jbo \"sockshop\" {", 1),
+    );
+    repo.write(
+        "vault-policy.hcl",
+        "path \"secret/*\" {\n  capabilities = [\"read\"]\n}\n",
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["plan", "--changed", "--staged", "--gate"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(255), "{s}");
+    assert!(s.contains("No job block found"), "{s}");
+    assert!(s.contains("1 invalid"), "{s}");
+    let out = repo.run(&["check", "--staged"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(
+        s.contains("jobs/sockshop.nomad:1:1: jobspec::missing [error] No job block found"),
+        "{s}"
+    );
+    assert!(s.contains("(1 skipped: not job files)"), "{s}");
+}

@@ -94,16 +94,15 @@ fn a_commit_beside_the_world_keeps_the_entry() {
     assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "reloaded");
 }
 
-/// A damaged or cut entry is passed over: the same output, and the entry
-/// written again whole.
-#[test]
-fn a_damaged_or_cut_entry_is_ignored() {
-    let repo = staged_demo("world-cache-damaged");
-    let cache = TempDir::new("world-cache-damaged-dir");
+/// A damaged, cut or emptied entry of kind `ext` is passed over: the same
+/// output, and the entry written again whole.
+fn a_damaged_entry_is_ignored(name: &str, ext: &str) {
+    let repo = staged_demo(name);
+    let cache = TempDir::new(&format!("{name}-dir"));
     let args = ["check", "--staged", "--format", "json"];
     let first = run(&repo.0, &cache.0, &args);
-    let entries = common::cache_entries(&cache.0, "world");
-    assert_eq!(entries.len(), 1);
+    let entries = common::cache_entries(&cache.0, ext);
+    assert_eq!(entries.len(), 1, "{ext}: {entries:?}");
     let whole = std::fs::read(&entries[0]).unwrap();
     let mut flipped = whole.clone();
     let mid = flipped.len() / 2;
@@ -111,9 +110,20 @@ fn a_damaged_or_cut_entry_is_ignored() {
     for broken in [whole[..whole.len() / 3].to_vec(), flipped, Vec::new()] {
         std::fs::write(&entries[0], &broken).unwrap();
         let again = run(&repo.0, &cache.0, &args);
-        same(&again, &first, "over a damaged entry");
+        same(&again, &first, ext);
         assert_eq!(std::fs::read(&entries[0]).unwrap(), whole, "rewritten");
     }
+}
+
+#[test]
+fn a_damaged_or_cut_entry_is_ignored() {
+    a_damaged_entry_is_ignored("world-cache-damaged", "world");
+}
+
+/// The same for HEAD's replay (`check::sim_cache`).
+#[test]
+fn a_damaged_replay_entry_is_ignored() {
+    a_damaged_entry_is_ignored("replay-cache-damaged", "placements");
 }
 
 /// Each edit is committed with an entry of the world before it in the
@@ -218,28 +228,6 @@ fn the_replay_of_head_is_kept_and_a_hit_says_what_a_replay_says() {
         same(&hit, &off_too, format);
         stage_edit(&repo.0, "count = 3");
         let _ = std::fs::remove_dir_all(&dir);
-    }
-}
-
-/// A damaged, cut or emptied replay entry is passed over: the same output
-/// as a run without the cache, and the entry written again whole.
-#[test]
-fn a_damaged_replay_entry_is_ignored() {
-    let repo = staged_demo("replay-cache-damaged");
-    let cache = TempDir::new("replay-cache-damaged-dir");
-    let args = ["check", "--staged", "--format", "json"];
-    let first = run(&repo.0, &cache.0, &args);
-    let entries = common::cache_entries(&cache.0, "placements");
-    assert_eq!(entries.len(), 1);
-    let whole = std::fs::read(&entries[0]).unwrap();
-    let mut flipped = whole.clone();
-    let mid = flipped.len() / 2;
-    flipped[mid] ^= 0xff;
-    for broken in [whole[..whole.len() / 3].to_vec(), flipped, Vec::new()] {
-        std::fs::write(&entries[0], &broken).unwrap();
-        let again = run(&repo.0, &cache.0, &args);
-        same(&again, &first, "over a damaged replay entry");
-        assert_eq!(std::fs::read(&entries[0]).unwrap(), whole, "rewritten");
     }
 }
 

@@ -99,13 +99,17 @@ impl JobLoader {
         jobspec::load(vfs, path, &self.opts)
     }
 
-    /// `path` when its text holds a top-level `job` block, loaded as
-    /// [`JobLoader::load`] would; `Ok(None)` for other HCL (a folder or a
-    /// change set names every `.nomad`/`.hcl` file, and `check` counts the
-    /// others as skipped); the read error when it cannot be read.
+    /// `path` when it is a job file, loaded as [`JobLoader::load`] would;
+    /// `Ok(None)` for other HCL (a folder or a change set names every
+    /// `.nomad`/`.hcl` file, and `check` counts the others as skipped); the
+    /// read error when it cannot be read. A file named as a job file
+    /// (`*.nomad`, `*.nomad.hcl`, `*.job`) is always one: a typo in its
+    /// `job` block (`jbo "web" {`) must fail as Nomad fails it, not make the
+    /// file "not a job file" that a hook then passes. Only other `.hcl`
+    /// files are judged by their text.
     pub fn job_file(&self, vfs: &dyn Vfs, path: &Path) -> std::io::Result<Option<ParsedJob>> {
         let source = vfs.read(path)?;
-        if !jobspec::is_job_file(&source.text) {
+        if !named_as_job_file(path) && !jobspec::is_job_file(&source.text) {
             return Ok(None);
         }
         Ok(Some(self.load_source(vfs, source)))
@@ -224,6 +228,16 @@ pub fn with_namespace(mut job: Job, namespace: Option<&str>) -> Job {
         }
     }
     job
+}
+
+/// Whether `path`'s name says it holds a Nomad job (`*.nomad`,
+/// `*.nomad.hcl`, `*.job`), as `nomad job init` and the docs name them.
+pub fn named_as_job_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".nomad") || name.ends_with(".nomad.hcl") || name.ends_with(".job")
 }
 
 #[cfg(test)]
