@@ -117,20 +117,21 @@ fn cases() -> Vec<Case> {
             },
             versions: &["1.6.0", "2.0.5"],
         },
-        // 0.12.4's hook wrote a bridge ingress proxy without a connect
-        // timeout (fixed in 1.0.4, GH-9851), so every such gateway without
-        // its own proxy block was refused.
+        // Until 1.0.4 the hook wrote a bridge ingress proxy without a
+        // connect timeout (fixed by 52b842dd29, GH-9851), so under 1.0.0's
+        // HCL2 parser every such gateway without its own proxy block was
+        // refused. (0.12.x's HCL1 parser required the proxy block.)
         Case {
-            name: "proxy-timeout-0.12.4",
+            name: "proxy-timeout-1.0.0",
             mode: "bridge",
             service: "    service {\n      name = \"web\"\n      port = \"8080\"\n      connect {\n        gateway {\n          ingress {\n            listener {\n              port     = 8080\n              protocol = \"tcp\"\n              service {\n                name = \"api\"\n              }\n            }\n          }\n        }\n      }\n    }",
             task: "",
             want: |v| {
-                (v == "0.12.4").then(|| {
+                (v == "1.0.0").then(|| {
                     service_items(v, &[s("Consul Gateway Proxy connection_timeout must be set")])
                 })
             },
-            versions: &["0.12.4", "1.0.4", "2.0.5"],
+            versions: &["1.0.0", "1.0.4", "2.0.5"],
         },
         // TestConsulIngressListener_Validate: the protocols per release.
         Case {
@@ -309,4 +310,133 @@ fn validate_and_plan_refuse_connect_blocks_as_each_release() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `groupConnectUpstreamsValidate` (job_endpoint_hook_connect.go, 1.1.2+;
+/// the transparent proxy's rules 1.8.0+), the Connect hook's validator:
+/// its error is the admission's, so `plan` fails with the servers' 500 and
+/// `validate` (which runs the admission validators from 1.3.0) exits 1.
+/// Texts from job_endpoint_hook_connect_test.go
+/// `TestJobEndpointConnect_groupConnectUpstreamsValidate` (v2.0.5).
+#[test]
+fn the_connect_hook_refuses_upstream_and_tproxy_conflicts() {
+    let upstream = |name: &str, port: &str, dest: &str| {
+        format!("    service {{\n      name = \"{name}\"\n      port = \"{port}\"\n      connect {{\n        sidecar_service {{\n          proxy {{\n            upstreams {{\n              destination_name = \"{dest}\"\n              local_bind_port  = 9000\n            }}\n          }}\n        }}\n      }}\n    }}")
+    };
+    let two = format!(
+        "{}\n{}",
+        upstream("web", "8080", "a"),
+        upstream("api", "8081", "b")
+    );
+    let tproxy = |ports: &str| {
+        format!("    service {{\n      name = \"web\"\n      port = \"8080\"\n      connect {{\n        sidecar_service {{\n          proxy {{\n            transparent_proxy {{\n              exclude_inbound_ports = [{ports}]\n            }}\n          }}\n        }}\n      }}\n    }}")
+    };
+    let cases: Vec<(&str, String, &[&str], Option<&str>)> = vec![
+        (
+            "same-listener",
+            two.clone(),
+            &["1.6.0", "2.0.5"],
+            Some(
+                r#"Consul Connect services "api" and "web" in group "g" using same address for upstreams (:9000)"#,
+            ),
+        ),
+        // Before 1.1.2 the hook had no upstream rule.
+        ("same-listener-1.1.0", two, &["1.1.0"], None),
+        (
+            "tproxy-port",
+            tproxy("\"no-such-label\""),
+            &["2.0.5"],
+            Some(
+                r#"Consul Connect transparent proxy port "no-such-label" must be numeric or one of network.port labels"#,
+            ),
+        ),
+        ("tproxy-port-numeric", tproxy("\"9000\""), &["2.0.5"], None),
+        (
+            "tproxy-two-connect-blocks",
+            format!("{}\n{}", tproxy("\"9000\""), upstream("api", "8081", "b")),
+            &["2.0.5"],
+            Some("Consul Connect transparent proxy requires there is only one connect block"),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, service, versions, want) in cases {
+        let text = job("bridge", &service, "");
+        for v in versions {
+            let tag = format!("connect-hook-{name}-{v}");
+            let (pcode, _, perr) = common::run_job(
+                &format!("{tag}-p"),
+                &text,
+                &["plan", "--nomad-version", v, "j.nomad"],
+            );
+            let (vcode, _, verr) = common::run_job(
+                &format!("{tag}-v"),
+                &text,
+                &["validate", "--nomad-version", v, "j.nomad"],
+            );
+            match want {
+                Some(want) => {
+                    let body = format!("(1 error occurred:\n\t* {want})");
+                    if pcode != 255 || !perr.contains(&body) {
+                        failures.push(format!("{name} {v} plan ({pcode}): want {body:?}\n{perr}"));
+                    }
+                    if vcode != 1 || !verr.contains(want) {
+                        failures.push(format!(
+                            "{name} {v} validate ({vcode}): want {want:?}\n{verr}"
+                        ));
+                    }
+                }
+                // Accepted: the plan may still fail to place it (the
+                // demo clients lack the tproxy's CNI plugin), never a 500.
+                None => {
+                    if vcode != 0 || perr.contains("Unexpected response code") {
+                        failures.push(format!("{name} {v}: accepted by Nomad\n{perr}{verr}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `check` reports each rule as a located error at the block or field it
+/// concerns (the gateway, the proxy task's `kind`, the tproxy's `uid`),
+/// with Nomad's words.
+#[test]
+fn check_locates_connect_errors() {
+    let gateway = "    service {\n      name = \"web\"\n      port = \"8080\"\n      connect {\n        gateway {\n          ingress {\n            listener {\n              port     = 8080\n              protocol = \"udp\"\n              service {\n                name = \"api\"\n              }\n            }\n          }\n        }\n      }\n    }";
+    let sidecar = "    service {\n      name = \"web\"\n      port = \"8080\"\n      connect {\n        sidecar_service {\n          proxy {\n            transparent_proxy {\n              uid = \"foo\"\n            }\n          }\n        }\n      }\n    }";
+    let cases = [
+        (
+            job("host", gateway, ""),
+            "gateway {",
+            r#"jobspec::value [error] Service "web": Consul Ingress Listener requires protocol of tcp, http, http2, grpc, got "udp""#,
+        ),
+        (
+            job("bridge", sidecar, "      kind = \"connect-proxy:api\""),
+            "kind = ",
+            r#"jobspec::value [error] Task "t": Connect proxy service name ("api") not found in Connect services from task group: [web]"#,
+        ),
+        (
+            job("bridge", sidecar, ""),
+            "uid = ",
+            r#"jobspec::value [error] Service "web": transparent proxy block has invalid UID field: invalid user ID "foo": invalid syntax"#,
+        ),
+    ];
+    for (i, (text, at, want)) in cases.iter().enumerate() {
+        let (line, col) = text
+            .lines()
+            .enumerate()
+            .find_map(|(n, l)| l.find(at).map(|c| (n + 1, c + 1)))
+            .expect("anchor");
+        let (code, out, err) = common::run_job(
+            &format!("connect-check-{i}"),
+            text,
+            &["check", "--nomad-version", "2.0.5", "j.nomad"],
+        );
+        let located = format!("j.nomad:{line}:{col}: {want}");
+        assert!(
+            out.contains(&located) || err.contains(&located),
+            "{code}: want {located:?}\n{out}{err}"
+        );
+    }
 }

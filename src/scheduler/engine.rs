@@ -33,6 +33,98 @@ pub struct Plan {
     /// cannot reach any output): foldhash, as the engine's ID maps.
     pub(super) gone: HashSet<String, IdHash>,
     pub(super) replaced: HashSet<String, IdHash>,
+    /// The placements in the order they were made, each kept once (in
+    /// `placed`, or here when it has no node position): the result's list
+    /// is made from these only when a caller reads it. Copying every
+    /// allocation into the result as it was placed was a twelfth of `plan
+    /// --samples`, whose replays never read it.
+    made: Vec<Made>,
+}
+
+#[derive(Debug)]
+struct Made {
+    slot: Slot,
+    preempts: Vec<String>,
+    in_place: bool,
+}
+
+#[derive(Debug)]
+enum Slot {
+    /// `placed[node][at]`.
+    Placed { node: usize, at: usize },
+    /// Rare (an in-place update whose node is gone): boxed.
+    Own(Box<Allocation>),
+}
+
+impl Plan {
+    /// The placements made, in order, as [`super::PlanResult`] lists them.
+    pub fn placements(&self) -> Vec<super::Placement> {
+        self.made
+            .iter()
+            .filter_map(|m| {
+                let alloc = match &m.slot {
+                    Slot::Placed { node, at } => self.placed.get(node)?.get(*at)?.clone(),
+                    Slot::Own(a) => (**a).clone(),
+                };
+                Some(super::Placement {
+                    alloc,
+                    preempts: m.preempts.clone(),
+                    in_place: m.in_place,
+                })
+            })
+            .collect()
+    }
+
+    /// [`Plan::placements`] of a plan that is not applied: moved, not copied.
+    pub fn into_placements(mut self) -> Vec<super::Placement> {
+        let made = std::mem::take(&mut self.made);
+        made.into_iter()
+            .filter_map(|m| {
+                let alloc = match m.slot {
+                    Slot::Placed { node, at } => {
+                        std::mem::take(self.placed.get_mut(&node)?.get_mut(at)?)
+                    }
+                    Slot::Own(a) => *a,
+                };
+                Some(super::Placement {
+                    alloc,
+                    preempts: m.preempts,
+                    in_place: m.in_place,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Which ports of the dynamic range a node holds, one bit each: only a
+/// port in the range can collide with a drawn one. A hash set of every
+/// port on the node, built for each placement, was a twentieth of `plan
+/// --samples`.
+struct DynamicPorts([u64; DynamicPorts::WORDS]);
+
+impl Default for DynamicPorts {
+    fn default() -> Self {
+        DynamicPorts([0; DynamicPorts::WORDS])
+    }
+}
+
+impl DynamicPorts {
+    const WORDS: usize = (DYNAMIC_PORT_MAX - DYNAMIC_PORT_MIN).div_ceil(64) as usize;
+
+    /// Mark `port` taken; false if it already was (as `HashSet::insert`).
+    fn insert(&mut self, port: u16) -> bool {
+        if !(DYNAMIC_PORT_MIN..DYNAMIC_PORT_MAX).contains(&port) {
+            return true;
+        }
+        let i = usize::from(port - DYNAMIC_PORT_MIN);
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let Some(w) = self.0.get_mut(word) else {
+            return true;
+        };
+        let fresh = *w & bit == 0;
+        *w |= bit;
+        fresh
+    }
 }
 
 /// A node that passed feasibility and fit, with its score.
@@ -121,6 +213,9 @@ pub struct Engine<'w> {
     /// The network the stack's `NetworkChecker` holds (set by the last
     /// group that has one).
     pub(super) net_ask: super::network_check::NetworkAsk,
+    /// The job under evaluation when it is planned against many replays:
+    /// it remembers verdicts that depend on the specs alone.
+    pub(super) planned: Option<&'w super::sim::Planned>,
 }
 
 /// What a nondeterminism note says about its group.
@@ -205,6 +300,7 @@ impl<'w> Engine<'w> {
             noted: Vec::new(),
             current_namespace: job.namespace.clone(),
             net_ask: Default::default(),
+            planned: None,
             // `CSIVolumesByNodeID` reads each allocation's own job
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.
@@ -242,6 +338,24 @@ impl<'w> Engine<'w> {
         e
     }
 
+    /// Does moving an allocation of `old_job`'s group `old` to the
+    /// evaluated `job`'s group `tg` need a new allocation
+    /// ([`super::reconcile::destructive_change`])?
+    pub(super) fn destructive(
+        &self,
+        old_job: &std::sync::Arc<Job>,
+        old: &TaskGroup,
+        job: &Job,
+        tg: &TaskGroup,
+    ) -> bool {
+        let version = self.world.nomad_version;
+        let judge = || super::reconcile::destructive_change(old_job, old, job, tg, version);
+        match self.planned {
+            Some(p) => p.destructive(old_job, &tg.name, version, judge),
+            None => judge(),
+        }
+    }
+
     /// Ready, eligible, not draining, in the job's datacenters and pool.
     pub fn ready_nodes(&self, job: &Job) -> Vec<usize> {
         let v = self.world.nomad_version;
@@ -268,14 +382,22 @@ impl<'w> Engine<'w> {
 
     /// Allocations the node would hold if the plan so far were applied.
     pub fn proposed(&self, pos: usize) -> Vec<&Allocation> {
-        let mut out: Vec<&Allocation> = self
+        let stored = self
             .by_node
             .get(pos)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.state.allocs.get(i))
-            .filter(|a| !self.plan.gone.contains(&a.id) && !self.plan.replaced.contains(&a.id))
-            .collect();
+            .filter_map(|&i| self.state.allocs.get(i));
+        // Before the plan stops or replaces anything, nothing is hashed.
+        let mut out: Vec<&Allocation> = if self.plan.gone.is_empty()
+            && self.plan.replaced.is_empty()
+        {
+            stored.collect()
+        } else {
+            stored
+                .filter(|a| !self.plan.gone.contains(&a.id) && !self.plan.replaced.contains(&a.id))
+                .collect()
+        };
         if let Some(placed) = self.plan.placed.get(&pos) {
             out.extend(placed.iter());
         }
@@ -313,6 +435,34 @@ impl<'w> Engine<'w> {
     pub fn unstop(&mut self, id: &str) {
         self.plan.gone.remove(id);
         self.plan.stops.retain(|a| a.id != id);
+    }
+
+    /// Place `alloc` on the node at `pos` (or, with none, only list it)
+    /// and record the placement for the result.
+    pub fn record(
+        &mut self,
+        pos: Option<usize>,
+        alloc: Allocation,
+        preempts: Vec<String>,
+        in_place: bool,
+    ) {
+        let slot = match pos {
+            Some(node) => {
+                self.place(node, alloc, &preempts);
+                let at = self
+                    .plan
+                    .placed
+                    .get(&node)
+                    .map_or(0, |v| v.len().saturating_sub(1));
+                Slot::Placed { node, at }
+            }
+            None => Slot::Own(Box::new(alloc)),
+        };
+        self.plan.made.push(Made {
+            slot,
+            preempts,
+            in_place,
+        });
     }
 
     pub fn place(&mut self, pos: usize, alloc: Allocation, victims: &[String]) {
@@ -360,15 +510,18 @@ impl<'w> Engine<'w> {
     ) -> Allocation {
         let pos = ranked.node;
         let node = self.state.nodes.get(pos);
-        let mut used: HashSet<u16, IdHash> = self
-            .proposed(pos)
-            .iter()
-            .flat_map(|a| a.resources.networks.iter())
-            .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
-            .map(|(_, p)| *p)
-            .collect();
+        let mut used = DynamicPorts::default();
+        for a in self.proposed(pos) {
+            for x in &a.resources.networks {
+                for (_, p) in x.reserved_ports.iter().chain(x.dynamic_ports.iter()) {
+                    used.insert(*p);
+                }
+            }
+        }
         if let Some(n) = node {
-            used.extend(n.reserved_ports.iter().copied());
+            for p in &n.reserved_ports {
+                used.insert(*p);
+            }
         }
         let mut res = ask.res.clone();
         res.devices.clone_from(&ranked.devices);
@@ -405,6 +558,28 @@ impl<'w> Engine<'w> {
             node_id: node.map(|n| n.id.clone()).unwrap_or_default(),
             resources: res,
             ..Allocation::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dynamic_port_is_taken_once_and_others_never_collide() {
+        let mut used = DynamicPorts::default();
+        for p in [DYNAMIC_PORT_MIN, 20_064, DYNAMIC_PORT_MAX - 1] {
+            assert!(used.insert(p), "{p} is free at first");
+            assert!(!used.insert(p), "{p} is taken the second time");
+        }
+        assert!(
+            used.insert(20_063) && used.insert(20_065),
+            "neighbours stay free"
+        );
+        // Reserved ports outside the range can never be drawn.
+        for p in [22, DYNAMIC_PORT_MIN - 1, DYNAMIC_PORT_MAX] {
+            assert!(used.insert(p) && used.insert(p));
         }
     }
 }

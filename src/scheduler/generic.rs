@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 
 use super::engine::{Ask, Engine, Plan};
 use super::reconcile::{reconcile_group, Taint};
-use super::{AllocMetric, DesiredUpdates, Placement, PlanResult, PreemptedAlloc};
+use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
 use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::preempt::preemption_on;
 use crate::structs::resources::task_group_resources;
 use crate::world::World;
 
-/// The outcome of one evaluation before it is applied.
+/// The outcome of one evaluation before it is applied. The result's
+/// placements are left empty: they are in `plan` (see
+/// [`Plan::placements`]), for the callers that read them.
 pub struct Evaluated {
     pub result: PlanResult,
     pub plan: Plan,
@@ -27,7 +29,7 @@ fn old_spec<'s>(
     history: &'s JobHistory,
     state: &'s State,
     a: &Allocation,
-) -> Option<(&'s Job, &'s TaskGroup)> {
+) -> Option<(&'s std::sync::Arc<Job>, &'s TaskGroup)> {
     let job = history
         .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
         .or_else(|| {
@@ -48,7 +50,34 @@ pub fn evaluate(
     eval_id: &str,
     rng_seed: u64,
 ) -> Evaluated {
-    let mut engine = Engine::with_history(world, state, history, job, rng_seed);
+    let engine = Engine::with_history(world, state, history, job, rng_seed);
+    evaluate_in(engine, history, job, new_version, eval_id)
+}
+
+/// [`evaluate`] of a job planned against many replays: the verdicts that
+/// depend only on the specs (is a group's change destructive) are taken
+/// from `planned` when an earlier replay reached them.
+pub fn evaluate_planned(
+    world: &World,
+    state: &State,
+    history: &JobHistory,
+    planned: &crate::scheduler::sim::Planned,
+    new_version: u64,
+    eval_id: &str,
+    rng_seed: u64,
+) -> Evaluated {
+    let mut engine = Engine::with_history(world, state, history, &planned.job, rng_seed);
+    engine.planned = Some(planned);
+    evaluate_in(engine, history, &planned.job, new_version, eval_id)
+}
+
+fn evaluate_in(
+    mut engine: Engine<'_>,
+    history: &JobHistory,
+    job: &Job,
+    new_version: u64,
+    eval_id: &str,
+) -> Evaluated {
     let mut result = PlanResult::default();
     let mut all_filtered = Vec::new();
     if job.job_type.is_per_node() {
@@ -136,21 +165,21 @@ fn generic(
     let state = engine.state;
     let world = engine.world;
     let evict_allowed = preemption_on(world, job.job_type);
+    // The job's allocations, found once: each group used to scan every
+    // allocation of the state for them.
+    let job_allocs: Vec<&Allocation> = state.job_allocs(&job.namespace, &job.id).collect();
     let mut groups: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
     // Groups removed from the spec still have allocations to stop.
-    for a in state.job_allocs(&job.namespace, &job.id) {
-        if !groups.contains(&a.task_group.as_str()) {
-            groups.push(a.task_group.as_str());
-        }
-    }
+    groups.extend(job_allocs.iter().map(|a| a.task_group.as_str()));
     groups.sort();
     groups.dedup();
     // Nomad's reconciler walks groups in Go map order: random per eval.
     engine.rng.shuffle(&mut groups);
     for name in groups {
         let tg = job.group(name);
-        let existing: Vec<&Allocation> = state
-            .job_allocs(&job.namespace, &job.id)
+        let existing: Vec<&Allocation> = job_allocs
+            .iter()
+            .copied()
             .filter(|a| a.task_group == name)
             .collect();
         let gp = reconcile_group(
@@ -158,9 +187,11 @@ fn generic(
             tg,
             existing,
             new_version,
-            &|a| old_spec(history, state, a),
+            &|a, tg| match old_spec(history, state, a) {
+                Some((oj, og)) => engine.destructive(oj, og, job, tg),
+                None => true,
+            },
             &|a| taint(engine, tg, a),
-            world.nomad_version,
         );
         let mut du = DesiredUpdates {
             ignore: gp.ignore,
@@ -194,14 +225,8 @@ fn generic(
                 updated.job_version = new_version;
                 updated.job_priority = job.priority;
                 updated.resources = carry_ports(&ask.res, &a.resources);
-                if let Some(pos) = engine.node_position(&a.node_id) {
-                    engine.place(pos, updated.clone(), &[]);
-                }
-                result.placements.push(Placement {
-                    alloc: updated,
-                    preempts: Vec::new(),
-                    in_place: true,
-                });
+                let pos = engine.node_position(&a.node_id);
+                engine.record(pos, updated, Vec::new(), true);
             } else {
                 destructive.push(a);
             }
@@ -250,12 +275,7 @@ fn generic(
                 Some(r) => {
                     let alloc = engine.materialize(&ask, &r, &alloc_name, eval_id, new_version);
                     du.preemptions += r.victims.len() as u64;
-                    engine.place(r.node, alloc.clone(), &r.victims);
-                    result.placements.push(Placement {
-                        alloc,
-                        preempts: r.victims,
-                        in_place: false,
-                    });
+                    engine.record(Some(r.node), alloc, r.victims, false);
                 }
                 None => {
                     if let Some(p) = prev {
@@ -413,9 +433,7 @@ fn system(
                     continue;
                 }
                 let destructive = match old_spec(history, state, a) {
-                    Some((oj, og)) => {
-                        super::reconcile::destructive_change(oj, og, job, tg, world.nomad_version)
-                    }
+                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
                     None => true,
                 };
                 if !destructive && engine.fits_in_place(&ask, a) {
@@ -424,12 +442,7 @@ fn system(
                     updated.job_version = new_version;
                     updated.job_priority = job.priority;
                     updated.resources = carry_ports(&ask.res, &a.resources);
-                    engine.place(pos, updated.clone(), &[]);
-                    result.placements.push(Placement {
-                        alloc: updated,
-                        preempts: Vec::new(),
-                        in_place: true,
-                    });
+                    engine.record(Some(pos), updated, Vec::new(), true);
                     continue;
                 }
                 du.destructive_update += 1;
@@ -448,12 +461,7 @@ fn system(
                 Ok(r) => {
                     let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
                     du.preemptions += r.victims.len() as u64;
-                    engine.place(pos, alloc.clone(), &r.victims);
-                    result.placements.push(Placement {
-                        alloc,
-                        preempts: r.victims,
-                        in_place: false,
-                    });
+                    engine.record(Some(pos), alloc, r.victims, false);
                 }
                 // A node removed by constraints is no failure by itself for
                 // a system job: the placement is not wanted there (unless

@@ -181,7 +181,7 @@ impl Simulation {
             // `running` holds admitted specs (see `running_jobs`): the
             // mutators are idempotent, so running them again per replay
             // only copied and compared every job spec.
-            if let Err(e) = sim.run_admitted(job, None) {
+            if let Err(e) = sim.run_admitted(job, None, false) {
                 let text = match e {
                     RunError::CheckIndex { message, .. } | RunError::Rejected(message) => message,
                 };
@@ -311,25 +311,12 @@ impl Simulation {
     /// (`mutators::applied`): a caller planning one job under many replays
     /// mutates it once, not once per replay.
     pub fn plan_admitted(&self, job: &Job) -> PlanResult {
-        self.plan_versioned(job, |r| **r == *job)
-    }
+        let (version, modify_index) = self.next_version(job, |r| **r == *job);
 
-    /// [`Simulation::plan_admitted`] of a job planned against many
-    /// replays: its comparison with each registered spec is made once.
-    pub fn plan_planned(&self, planned: &Planned) -> PlanResult {
-        self.plan_versioned(&planned.job, |r| planned.same_as(r))
-    }
-
-    fn plan_versioned(
-        &self,
-        job: &Job,
-        same: impl FnOnce(&std::sync::Arc<Job>) -> bool,
-    ) -> PlanResult {
-        let (version, modify_index) = self.next_version(job, same);
         // The plan evaluates against a snapshot that already holds the new
         // version, as Nomad's Job.Plan does.
         let index = self.state.index + 1;
-        let Evaluated { mut result, .. } = evaluate(
+        let Evaluated { mut result, plan } = evaluate(
             &self.world,
             &self.state,
             &self.job_versions,
@@ -339,6 +326,27 @@ impl Simulation {
             self.shuffle_seed(index),
         );
         result.job_modify_index = modify_index;
+        result.placements = plan.into_placements();
+        result
+    }
+
+    /// [`Simulation::plan_admitted`] of a job planned against many
+    /// replays: its comparison with each registered spec, and whether
+    /// each group's change is destructive, are judged once.
+    pub fn plan_planned(&self, planned: &Planned) -> PlanResult {
+        let (version, modify_index) = self.next_version(&planned.job, |r| planned.same_as(r));
+        let index = self.state.index + 1;
+        let Evaluated { mut result, plan } = crate::scheduler::generic::evaluate_planned(
+            &self.world,
+            &self.state,
+            &self.job_versions,
+            planned,
+            version,
+            &self.eval_id(index, "plan"),
+            self.shuffle_seed(index),
+        );
+        result.job_modify_index = modify_index;
+        result.placements = plan.into_placements();
         result
     }
 
@@ -370,15 +378,17 @@ impl Simulation {
                     &mutated
                 }
             };
-        self.run_admitted(shared, check_index)
+        self.run_admitted(shared, check_index, true)
     }
 
     /// [`Simulation::run_shared`] of a job the admission mutators already
-    /// ran on, as [`running_jobs`] gives them.
+    /// ran on, as [`running_jobs`] gives them. The outcome's plan lists its
+    /// placements only when `placements` (a replay reads none of them).
     fn run_admitted(
         &mut self,
         shared: &std::sync::Arc<Job>,
         check_index: Option<u64>,
+        placements: bool,
     ) -> Result<RunOutcome, RunError> {
         let job: &Job = shared;
         let existing = self.state.job(&job.namespace, &job.id);
@@ -434,7 +444,7 @@ impl Simulation {
             .insert((key.0.clone(), key.1.clone(), version), record.job.clone());
         self.state.jobs.insert(key.clone(), record);
         let eval_id = self.eval_id(index, &job.id);
-        let plan = self.evaluate_and_apply(&key, &eval_id);
+        let plan = self.evaluate_and_apply(&key, &eval_id, placements);
         // Deployments here become healthy at once, so a rolling update
         // carries on until every allocation runs the new version.
         self.finish_rollout(&key);
@@ -478,7 +488,7 @@ impl Simulation {
         self.job_versions
             .insert((key.0.clone(), key.1.clone(), version), job);
         let eval_id = self.eval_id(self.state.index, &format!("stop-{job_id}"));
-        self.evaluate_and_apply(&key, &eval_id);
+        self.evaluate_and_apply(&key, &eval_id, false);
         self.state
             .blocked
             .retain(|b| !(b.namespace == key.0 && b.job_id == key.1));

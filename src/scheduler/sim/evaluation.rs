@@ -119,11 +119,13 @@ impl Simulation {
         }
     }
 
-    /// Evaluate a registered job and apply the result to the state.
+    /// Evaluate a registered job and apply the result to the state. The
+    /// result lists its placements only when `placements`.
     pub(super) fn evaluate_and_apply(
         &mut self,
         key: &(String, String),
         eval_id: &str,
+        placements: bool,
     ) -> PlanResult {
         let Some(record) = self.state.jobs.get(key) else {
             return PlanResult::default();
@@ -155,6 +157,10 @@ impl Simulation {
                 self.shuffle_seed(self.state.index),
             );
             result.job_modify_index = jmi;
+            if placements && first.is_none() {
+                // Listed before the applier drops any node: as planned.
+                result.placements = plan.placements();
+            }
             let rejected = reject_overcommitted(&self.state, &mut plan);
             self.apply_plan(plan);
             blocked = result.blocked || (rejected && attempt + 1 == attempts);
@@ -196,28 +202,37 @@ impl Simulation {
     pub(super) fn apply_plan(&mut self, plan: Plan) {
         self.state.index += 1;
         let index = self.state.index;
-        let pos: std::collections::HashMap<String, usize> = self
-            .state
-            .allocs
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
-        for stopped in &plan.stops {
-            if let Some(a) = pos
-                .get(&stopped.id)
-                .and_then(|&i| self.state.allocs.get_mut(i))
-            {
+        // Where each allocation the plan names is stored, found before any
+        // is changed: a lookup-only map over borrowed IDs (copying every
+        // allocation's ID into a SipHash map was a fiftieth of a replay).
+        let (stops, evicts, placed) = {
+            let pos: std::collections::HashMap<&str, usize, crate::scheduler::engine::IdHash> =
+                self.state
+                    .allocs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.id.as_str(), i))
+                    .collect();
+            let at = |id: &str| pos.get(id).copied();
+            let stops: Vec<usize> = plan.stops.iter().filter_map(|a| at(&a.id)).collect();
+            let evicts: Vec<(usize, &String)> = plan
+                .preempted
+                .iter()
+                .filter_map(|(a, by)| Some((at(&a.id)?, by)))
+                .collect();
+            let placed: Vec<Option<usize>> =
+                plan.placed.values().flatten().map(|a| at(&a.id)).collect();
+            (stops, evicts, placed)
+        };
+        for i in stops {
+            if let Some(a) = self.state.allocs.get_mut(i) {
                 a.desired_status = DesiredStatus::Stop;
                 a.client_status = ClientStatus::Complete;
                 a.modify_index = index;
             }
         }
-        for (victim, by) in &plan.preempted {
-            if let Some(a) = pos
-                .get(&victim.id)
-                .and_then(|&i| self.state.allocs.get_mut(i))
-            {
+        for (i, by) in evicts {
+            if let Some(a) = self.state.allocs.get_mut(i) {
                 a.desired_status = DesiredStatus::Evict;
                 a.desired_description = format!("Preempted by alloc ID {by}");
                 a.client_status = ClientStatus::Complete;
@@ -225,14 +240,11 @@ impl Simulation {
                 a.modify_index = index;
             }
         }
-        for mut alloc in plan.placed.into_values().flatten() {
+        for (mut alloc, at) in plan.placed.into_values().flatten().zip(placed) {
             alloc.modify_index = index;
             alloc.client_status = ClientStatus::Running;
             alloc.desired_status = DesiredStatus::Run;
-            if let Some(a) = pos
-                .get(&alloc.id)
-                .and_then(|&i| self.state.allocs.get_mut(i))
-            {
+            if let Some(a) = at.and_then(|i| self.state.allocs.get_mut(i)) {
                 *a = alloc;
             } else {
                 alloc.create_index = index;
@@ -266,7 +278,7 @@ impl Simulation {
                 return;
             }
             let eval_id = self.eval_id(self.state.index, &format!("rollout-{round}"));
-            let res = self.evaluate_and_apply(key, &eval_id);
+            let res = self.evaluate_and_apply(key, &eval_id, false);
             if !res.changes_allocations() {
                 return;
             }
@@ -285,7 +297,7 @@ impl Simulation {
         jobs.dedup();
         for key in jobs {
             let eval_id = self.eval_id(self.state.index, &format!("preemption-{}", key.1));
-            let res = self.evaluate_and_apply(&key, &eval_id);
+            let res = self.evaluate_and_apply(&key, &eval_id, false);
             self.reschedule_preempted(&res);
         }
     }
@@ -319,7 +331,7 @@ impl Simulation {
                 continue;
             }
             let key = (b.namespace.clone(), b.job_id.clone());
-            let res = self.evaluate_and_apply(&key, &b.id);
+            let res = self.evaluate_and_apply(&key, &b.id, true);
             self.reschedule_preempted(&res);
             out.evaluations.push((b.namespace, b.job_id, res));
         }

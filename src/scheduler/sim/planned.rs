@@ -18,6 +18,17 @@ pub struct Planned {
     /// (registered spec, equal to `job`), by identity: each `Arc` is held
     /// here, so its address cannot be reused by another spec meanwhile.
     seen: Mutex<Vec<(Arc<Job>, bool)>>,
+    /// (registered spec, group, release) → is moving that group's
+    /// allocations to the planned group destructive: the same verdict in
+    /// every replay, and the deepest comparison the plan makes.
+    destructive: Mutex<Vec<Verdict>>,
+}
+
+struct Verdict {
+    old: Arc<Job>,
+    group: String,
+    version: crate::version::NomadVersion,
+    destructive: bool,
 }
 
 impl Planned {
@@ -27,7 +38,39 @@ impl Planned {
         Planned {
             job: crate::mutators::applied(job, world.nomad_version, &world.server),
             seen: Mutex::new(Vec::new()),
+            destructive: Mutex::new(Vec::new()),
         }
+    }
+
+    /// `judge()`, the destructive-change verdict of moving `old`'s group
+    /// `group` to the planned job's, from memory when `old` was judged.
+    pub(in crate::scheduler) fn destructive(
+        &self,
+        old: &Arc<Job>,
+        group: &str,
+        version: crate::version::NomadVersion,
+        judge: impl FnOnce() -> bool,
+    ) -> bool {
+        let known = self.destructive.lock().ok().and_then(|v| {
+            v.iter()
+                .find(|x| Arc::ptr_eq(&x.old, old) && x.group == group && x.version == version)
+                .map(|x| x.destructive)
+        });
+        if let Some(d) = known {
+            return d;
+        }
+        let d = judge();
+        if let Ok(mut v) = self.destructive.lock() {
+            if v.len() < REMEMBERED * 16 {
+                v.push(Verdict {
+                    old: old.clone(),
+                    group: group.to_string(),
+                    version,
+                    destructive: d,
+                });
+            }
+        }
+        d
     }
 
     /// Is `registered` the same spec as the planned job?
