@@ -5,20 +5,7 @@
 
 mod common;
 
-use common::{git, run_cached as run, TempDir};
-
-/// The demo committed, then a job edit staged (the pre-commit case).
-fn staged_demo(name: &str) -> TempDir {
-    let d = TempDir::demo(name);
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "world"]);
-    let job = d.0.join("jobs/sockshop.nomad");
-    let text = std::fs::read_to_string(&job).unwrap();
-    std::fs::write(&job, text.replacen("count = 1", "count = 3", 1)).unwrap();
-    git(&d.0, &["add", "jobs/sockshop.nomad"]);
-    d
-}
+use common::{run_cached as run, staged_demo, TempDir};
 
 #[test]
 fn the_hook_says_the_same_from_an_empty_a_filled_and_no_cache() {

@@ -8,26 +8,7 @@ use std::process::Output;
 
 mod common;
 
-use common::{git, run_cached as run, TempDir};
-
-/// The demo committed, then a job edit staged (the pre-commit case).
-fn staged_demo(name: &str) -> TempDir {
-    let d = TempDir::demo(name);
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "world"]);
-    stage_edit(&d.0, "count = 3");
-    d
-}
-
-fn stage_edit(repo: &Path, count: &str) {
-    let job = repo.join("jobs/sockshop.nomad");
-    let text = std::fs::read_to_string(&job).unwrap();
-    let base = text.split("\n# staged").next().unwrap().to_string();
-    let edited = base.replacen("count = 1", count, 1);
-    std::fs::write(&job, format!("{edited}\n# staged {count}\n")).unwrap();
-    git(repo, &["add", "jobs/sockshop.nomad"]);
-}
+use common::{git, run_cached as run, stage_edit, staged_demo, TempDir};
 
 /// Commit `rel` as `text`, leaving the staged job edit staged.
 fn commit_file(repo: &Path, rel: &str, text: &str) {

@@ -484,19 +484,7 @@ mod tests {
     use super::*;
 
     fn one_group(jt: JobType) -> Job {
-        Job {
-            id: "j".into(),
-            job_type: jt,
-            groups: vec![TaskGroup {
-                name: "g".into(),
-                tasks: vec![Task {
-                    name: "t".into(),
-                    ..Task::default()
-                }],
-                ..TaskGroup::default()
-            }],
-            ..Job::default()
-        }
+        crate::jobspec::model::one_task_job(jt)
     }
 
     #[test]

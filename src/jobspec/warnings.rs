@@ -428,19 +428,9 @@ mod tests {
     use super::*;
 
     fn job() -> Job {
-        Job {
-            id: "j".into(),
-            groups: vec![TaskGroup {
-                name: "g".into(),
-                count: 3,
-                tasks: vec![Task {
-                    name: "t".into(),
-                    ..Task::default()
-                }],
-                ..TaskGroup::default()
-            }],
-            ..Job::default()
-        }
+        let mut j = crate::jobspec::model::one_task_job(JobType::Service);
+        j.groups[0].count = 3;
+        j
     }
 
     #[test]

@@ -421,3 +421,25 @@ pub fn cache_entries(cache: &std::path::Path, ext: &str) -> Vec<std::path::PathB
         })
         .unwrap_or_default()
 }
+
+/// The demo committed in a new repository, then sockshop's `count = 1`
+/// edited to `count = 3` and staged: the pre-commit case.
+pub fn staged_demo(name: &str) -> TempDir {
+    let d = TempDir::demo(name);
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "world"]);
+    stage_edit(&d.0, "count = 3");
+    d
+}
+
+/// Stage sockshop's first `count = 1` as `count` (a marker comment makes
+/// each edit's text new, so the staged blob is never one seen before).
+pub fn stage_edit(repo: &std::path::Path, count: &str) {
+    let job = repo.join("jobs/sockshop.nomad");
+    let text = std::fs::read_to_string(&job).unwrap();
+    let base = text.split("\n# staged").next().unwrap().to_string();
+    let edited = base.replacen("count = 1", count, 1);
+    std::fs::write(&job, format!("{edited}\n# staged {count}\n")).unwrap();
+    git(repo, &["add", "jobs/sockshop.nomad"]);
+}

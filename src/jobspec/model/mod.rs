@@ -353,6 +353,25 @@ impl TaskGroup {
     }
 }
 
+/// Job `j` of type `job_type` with one group `g` of one task `t`, all else
+/// default: the smallest job unit tests build on.
+#[cfg(test)]
+pub(crate) fn one_task_job(job_type: JobType) -> Job {
+    Job {
+        id: "j".into(),
+        job_type,
+        groups: vec![TaskGroup {
+            name: "g".into(),
+            tasks: vec![Task {
+                name: "t".into(),
+                ..Task::default()
+            }],
+            ..TaskGroup::default()
+        }],
+        ..Job::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
