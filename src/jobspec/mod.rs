@@ -45,6 +45,7 @@ mod validate_task;
 mod validate_task_files;
 mod validate_task_parts;
 mod validate_volumes;
+mod validate_volumes_legacy;
 mod validate_workload;
 pub mod vars;
 pub mod version_gates;
