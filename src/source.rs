@@ -68,13 +68,46 @@ pub enum Origin {
     Inline(String),
 }
 
+/// The first of the 256 characters [`crate::vfs::decode`] stands bytes that are not
+/// UTF-8 in for: U+10FF00 + the byte, in plane 16's private use area, which
+/// no job file writes. Keeping the byte (U+FFFD would lose it) lets a
+/// parser refuse it where Nomad does, `file()` refuse the file, and
+/// `filebase64()` and the diff see every byte of a binary file.
+pub const RAW_BYTE_BASE: u32 = 0x10_FF00;
+
+/// The byte a character of decoded text stands for, when it stands for a
+/// byte that was not UTF-8.
+pub fn raw_byte_of(c: char) -> Option<u8> {
+    let n = u32::from(c).checked_sub(RAW_BYTE_BASE)?;
+    u8::try_from(n).ok()
+}
+
+/// The bytes a decoded text was read from.
+pub fn encode(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match raw_byte_of(c) {
+            Some(b) => out.push(b),
+            None => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out
+}
+
 /// One input file: its name for humans and its full text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub origin: Origin,
     /// The name shown in diagnostics, as the user typed it where possible.
     pub name: String,
+    /// The text, without the UTF-8 byte order mark it may start with.
     pub text: Arc<str>,
+    /// Whether the file starts with a UTF-8 byte order mark: Nomad's HCL2
+    /// parser skips it, HCL1's refuses it, and `filebase64()` keeps it.
+    pub bom: bool,
     /// Where each line starts, built on first use: a diagnostic deep in a
     /// big file (or thousands of them) is then located without scanning
     /// the text from its start each time.
@@ -85,12 +118,34 @@ pub type Source = Arc<SourceFile>;
 
 impl SourceFile {
     pub fn new(origin: Origin, name: impl Into<String>, text: impl Into<Arc<str>>) -> Source {
+        let text: Arc<str> = text.into();
+        let (text, bom) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (Arc::from(rest), true),
+            None => (text, false),
+        };
         Arc::new(SourceFile {
             origin,
             name: name.into(),
-            text: text.into(),
+            text,
+            bom,
             lines: OnceLock::new(),
         })
+    }
+
+    /// The bytes the file was read from (see [`crate::vfs::decode`]).
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut out = if self.bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            Vec::new()
+        };
+        out.extend(encode(&self.text));
+        out
+    }
+
+    /// Whether the file holds bytes that are not UTF-8.
+    pub fn has_raw_bytes(&self) -> bool {
+        self.text.chars().any(|c| raw_byte_of(c).is_some())
     }
 
     pub fn inline(name: &str, text: &str) -> Source {

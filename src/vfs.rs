@@ -209,17 +209,30 @@ impl Vfs for DiskVfs {
     }
 }
 
-/// Decode file bytes: strip a UTF-8 BOM, and replace invalid UTF-8 rather than
-/// refusing the file, so the parser can point at the bad bytes.
+/// Decode file bytes without losing any: valid UTF-8 as is (a leading BOM
+/// is left for [`SourceFile::new`] to take off and note), every other byte
+/// as its [`crate::source::RAW_BYTE_BASE`] character.
 pub fn decode(bytes: Vec<u8>) -> Arc<str> {
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
     match String::from_utf8(bytes) {
         Ok(s) => s.into(),
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned().into(),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut out = String::with_capacity(bytes.len() + 16);
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(chunk.valid());
+                for b in chunk.invalid() {
+                    out.push(raw_byte(*b));
+                }
+            }
+            out.into()
+        }
     }
+}
+
+/// The character [`decode`] stands the byte `b` in for.
+fn raw_byte(b: u8) -> char {
+    char::from_u32(crate::source::RAW_BYTE_BASE + u32::from(b))
+        .unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
 /// Files held in memory: the embedded demo, git blobs, test fixtures.
@@ -516,8 +529,14 @@ mod tests {
     }
 
     #[test]
-    fn decode_strips_bom_and_survives_invalid_utf8() {
-        assert_eq!(&*decode(b"\xEF\xBB\xBFjob".to_vec()), "job");
-        assert_eq!(&*decode(vec![b'a', 0xff, b'b']), "a\u{fffd}b");
+    fn decode_keeps_every_byte() {
+        // The BOM is the source's to take off (SourceFile::new).
+        assert_eq!(&*decode(b"\xEF\xBB\xBFjob".to_vec()), "\u{feff}job");
+        let bytes = vec![b'a', 0xff, b'b', 0xc3, b'(', 0xef, 0xbf, 0xbd];
+        let text = decode(bytes.clone());
+        assert_eq!(&*text, "a\u{10ffff}b\u{10ffc3}(\u{fffd}");
+        assert_eq!(crate::source::encode(&text), bytes);
+        assert_eq!(crate::source::raw_byte_of('\u{10ff00}'), Some(0));
+        assert_eq!(crate::source::raw_byte_of('\u{fffd}'), None);
     }
 }

@@ -10,6 +10,7 @@ mod connect_defaults;
 pub mod connect_gateway_proxy;
 mod defaults;
 pub mod duration;
+pub mod encoding;
 pub mod eval;
 mod fields;
 mod format;
@@ -228,6 +229,15 @@ pub fn is_job_file(text: &str) -> bool {
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
     let mut diags = Diags::new();
+    if let Some(d) = encoding::check(&source, opts.version) {
+        return ParsedJob {
+            source,
+            body: None,
+            job: None,
+            evaluated: None,
+            diags: d.into(),
+        };
+    }
     let body = match parse::parse(&source) {
         Ok(b) => b,
         Err(d) => {

@@ -28,7 +28,19 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         }
         "file" => {
             arity(a, 1)?;
-            Ok(env.read(&s(&a[0])?).map(Value::String)?)
+            let p = s(&a[0])?;
+            let src = env.read(&p)?;
+            // go-cty-funcs MakeFileFunc: the bytes must be UTF-8 (a BOM is
+            // text like any other).
+            if src.has_raw_bytes() {
+                return Err(format!("contents of {p} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead").into());
+            }
+            let text = if src.bom {
+                format!("\u{feff}{}", src.text)
+            } else {
+                src.text.to_string()
+            };
+            Ok(Value::String(text))
         }
         "fileexists" => {
             let p = s(arg(a, 0)?)?;
@@ -52,7 +64,8 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         }
         "fileset" => Ok(fileset(env, &s(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
         "filebase64" => {
-            let bytes = env.read(&s(arg(a, 0)?)?)?.into_bytes();
+            // Every byte, as read: not the text a parser would see.
+            let bytes = env.read(&s(arg(a, 0)?)?)?.bytes();
             Ok(Value::String(b64_encode(&bytes)))
         }
         _ => Err(Miss::Skip),
@@ -164,14 +177,13 @@ impl FnEnv<'_> {
         Ok(full)
     }
 
-    fn read(&self, p: &str) -> Result<String, String> {
+    fn read(&self, p: &str) -> Result<crate::source::Source, String> {
         let full = self.check(p)?;
         let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
         if vfs.is_dir(&full) {
             return Err(format!("\"{p}\" is a directory"));
         }
         vfs.read(&full)
-            .map(|src| src.text.to_string())
             .map_err(|e| format!("no file exists at \"{p}\": {e}"))
     }
 }
