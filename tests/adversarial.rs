@@ -377,6 +377,9 @@ fn invalid_utf8_and_nul_bytes_are_syntax_errors() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// CRLF files plan as plain ones everywhere; a BOM from 1.0 (hclsyntax
+/// skips it), while HCL1's scanner (the demo's 0.9.3) refuses it as an
+/// `illegal char` at 1:1.
 #[test]
 fn bom_and_crlf_files_plan_exactly_like_plain_ones() {
     let d = tempdir("bom");
@@ -389,15 +392,34 @@ fn bom_and_crlf_files_plan_exactly_like_plain_ones() {
         "d.nomad",
         format!("\u{feff}{}", plain.replace('\n', "\r\n")),
     );
-    let base = run(&d, &["plan", "a.nomad"]);
-    assert_clean(&base, &[1]);
-    for f in ["b.nomad", "c.nomad", "d.nomad"] {
-        let o = run(&d, &["plan", f]);
-        assert_clean(&o, &[1]);
-        assert_eq!(o.stdout.replace(f, "a.nomad"), base.stdout, "{f}");
-        let v = run(&d, &["validate", f]);
-        assert_clean(&v, &[0]);
+    for version in [None, Some("1.0.0"), Some("2.0.5")] {
+        let args = |f: &'static str| -> Vec<&str> {
+            match version {
+                Some(v) => vec!["plan", "--nomad-version", v, f],
+                None => vec!["plan", f],
+            }
+        };
+        let base = run(&d, &args("a.nomad"));
+        assert_clean(&base, &[1]);
+        for f in ["b.nomad", "c.nomad", "d.nomad"] {
+            let o = run(&d, &args(f));
+            if version.is_none() && f != "c.nomad" {
+                assert_clean(&o, &[255]);
+                assert!(
+                    o.stderr.contains("error parsing: At 1:1: illegal char"),
+                    "{f}: {}",
+                    o.stderr
+                );
+                continue;
+            }
+            assert_clean(&o, &[1]);
+            assert_eq!(o.stdout.replace(f, "a.nomad"), base.stdout, "{f}");
+        }
     }
+    let v = run(&d, &["validate", "c.nomad"]);
+    assert_clean(&v, &[0]);
+    let v = run(&d, &["validate", "b.nomad"]);
+    assert_clean(&v, &[1]);
     let _ = std::fs::remove_dir_all(&d);
 }
 
