@@ -36,6 +36,8 @@ mod validate_connect_tproxy;
 mod validate_group;
 mod validate_group_services;
 mod validate_job;
+mod validate_multiregion;
+pub use validate_multiregion::is_multiregion;
 mod validate_net;
 mod validate_periodic;
 mod validate_placement;
@@ -80,6 +82,10 @@ pub struct LoadOptions {
     pub version: NomadVersion,
     /// Filesystem functions refuse paths outside this directory.
     pub repo_root: Option<PathBuf>,
+    /// The servers' edition, where the world tells it: `Job.Validate`
+    /// refuses a multiregion job in a community build (0.12.4+). `None`
+    /// leaves that rule to the callers' "cannot tell".
+    pub edition: Option<crate::version::Edition>,
 }
 
 impl LoadOptions {
@@ -101,6 +107,7 @@ impl LoadOptions {
             env_vars: nomad_var_env(std::env::vars()),
             version,
             repo_root,
+            edition: None,
         };
         (opts, warnings)
     }
@@ -148,6 +155,8 @@ pub struct ParsedJob {
     pub evaluated: Option<tree::Node>,
     /// Errors and warnings, in file order.
     pub diags: Diags,
+    /// The edition it was judged as ([`LoadOptions::edition`]).
+    pub edition: Option<crate::version::Edition>,
 }
 
 impl ParsedJob {
@@ -173,6 +182,7 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
                 )
                 .help("check the path and that the file is readable")
                 .into(),
+                edition: opts.edition,
             }
         }
     }
@@ -181,18 +191,28 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
 /// The errors of a loaded job that Nomad's servers report (`Job.Validate`,
 /// run by the Plan and Validate endpoints), as opposed to those its CLI's
 /// job parser reports before anything is sent (`Error getting job struct`).
-pub fn validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Diags {
+pub fn validation_errors(
+    job: &Job,
+    src: &Source,
+    version: NomadVersion,
+    edition: Option<crate::version::Edition>,
+) -> Diags {
     let mut d = Diags::new();
-    validate::validate(job, src, version, &mut d);
+    validate::validate(job, src, version, edition, &mut d);
     d.0.retain(Diag::is_error);
     d
 }
 
 /// The same errors as Nomad's servers word, nest and order them: the
 /// items of the multierror `nomad job validate` and `plan` print.
-pub fn nomad_validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Vec<String> {
+pub fn nomad_validation_errors(
+    job: &Job,
+    src: &Source,
+    version: NomadVersion,
+    edition: Option<crate::version::Edition>,
+) -> Vec<String> {
     let mut d = Diags::new();
-    validate::validate(job, src, version, &mut d)
+    validate::validate(job, src, version, edition, &mut d)
         .iter()
         .map(|e| e.render(version))
         .collect()
@@ -216,6 +236,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 job: None,
                 evaluated: None,
                 diags: d.into(),
+                edition: opts.edition,
             };
         }
     };
@@ -232,6 +253,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         job,
         evaluated,
         diags,
+        edition: opts.edition,
     }
 }
 
@@ -352,7 +374,7 @@ fn build(
     defaults::apply(&mut job, opts.version);
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
-    validate::validate(&job, src, opts.version, diags);
+    validate::validate(&job, src, opts.version, opts.edition, diags);
     version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);

@@ -32,7 +32,7 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
     let server = parsed
         .job
         .as_ref()
-        .map(|job| jobspec::validation_errors(job, &parsed.source, version))
+        .map(|job| jobspec::validation_errors(job, &parsed.source, version, parsed.edition))
         .unwrap_or_default();
     let from_server = |d: &Diag| {
         server
@@ -45,7 +45,9 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
         let nomad = parsed
             .job
             .as_ref()
-            .map(|job| jobspec::nomad_validation_errors(job, &parsed.source, version))
+            .map(|job| {
+                jobspec::nomad_validation_errors(job, &parsed.source, version, parsed.edition)
+            })
             .unwrap_or_default();
         return Refusal::Validation(nomad);
     }
