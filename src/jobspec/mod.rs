@@ -256,6 +256,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
             job: None,
             evaluated: None,
             diags: d.into(),
+            edition: opts.edition,
         };
     }
     let body = match parse::parse(&source) {
