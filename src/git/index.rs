@@ -15,8 +15,11 @@
 //! would have to understand (a lower-case signature), and anything this
 //! walk finds malformed (gix then reports it in its own words).
 
+use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use gix::bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
@@ -63,9 +66,41 @@ struct Light {
     hash_len: usize,
 }
 
+/// What an index file was when read: its size and modification time.
+type Stamp = Option<(u64, std::time::SystemTime)>;
+
+/// Indexes read by this process, by file: a hook lists the changes and
+/// reads the staged files through separate readers, and each read the
+/// whole file again (as gix's shared snapshot, a file changed since is
+/// read anew).
+fn opened() -> &'static Mutex<HashMap<PathBuf, (Stamp, Arc<Staged>)>> {
+    static OPENED: OnceLock<Mutex<HashMap<PathBuf, (Stamp, Arc<Staged>)>>> = OnceLock::new();
+    OPENED.get_or_init(Default::default)
+}
+
 impl Staged {
     /// The index of `repo` (`GIT_INDEX_FILE` honoured, as gix resolves
-    /// it); an empty one when there is no index file yet.
+    /// it), read once per process while the file stays as it was.
+    pub(super) fn shared(repo: &gix::Repository) -> io::Result<Arc<Staged>> {
+        let path = repo.index_path();
+        let stamp = std::fs::metadata(&path)
+            .and_then(|m| Ok((m.len(), m.modified()?)))
+            .ok();
+        let mut map = opened()
+            .lock()
+            .map_err(|_| io::Error::other("git index reader poisoned"))?;
+        if let Some((at, staged)) = map.get(&path) {
+            if stamp.is_some() && *at == stamp {
+                return Ok(staged.clone());
+            }
+        }
+        let staged = Arc::new(Staged::open(repo)?);
+        map.insert(path, (stamp, staged.clone()));
+        Ok(staged)
+    }
+
+    /// The index of `repo`, read now; an empty one when there is no
+    /// index file yet.
     pub(super) fn open(repo: &gix::Repository) -> io::Result<Staged> {
         let hash_len = repo.object_hash().len_in_bytes();
         match std::fs::read(repo.index_path()) {
@@ -81,7 +116,7 @@ impl Staged {
     }
 
     /// The index as gix reads it (the reference, and the fallback).
-    pub(super) fn by_gix(repo: &gix::Repository) -> io::Result<Staged> {
+    fn by_gix(repo: &gix::Repository) -> io::Result<Staged> {
         let index = repo.index_or_empty().map_err(super::repo::other)?;
         let tree = index.tree().map(from_gix_tree);
         let sparse = index.is_sparse();
@@ -155,10 +190,17 @@ impl Staged {
     /// a folder); all of them for an empty prefix.
     pub(super) fn prefixed(&self, prefix: &[u8]) -> Range<usize> {
         let lo = self.partition_point(|p| p.as_bytes() < prefix);
-        let len = (lo..self.len())
-            .position(|i| !self.path(i).starts_with(prefix))
-            .unwrap_or(self.len() - lo);
-        lo..lo + len
+        // From `lo` on, the paths under the prefix come first.
+        let (mut i, mut hi) = (lo, self.len());
+        while i < hi {
+            let mid = i + (hi - i) / 2;
+            if self.path(mid).starts_with(prefix) {
+                i = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo..i
     }
 
     /// The merged (stage 0) entry at `path`.

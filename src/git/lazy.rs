@@ -17,7 +17,7 @@ use crate::vfs::MemVfs;
 
 enum Source {
     /// The staged files (stage 0 of the index).
-    Index(Staged),
+    Index(Arc<Staged>),
     /// A tree; `None` for `HEAD` before the first commit.
     Tree(Option<ObjectId>),
 }
@@ -54,7 +54,7 @@ impl LazyGitVfs {
     /// The staged files (stage 0 of the index).
     pub fn index(root: &Path) -> io::Result<LazyGitVfs> {
         let repo = repo::open(root)?;
-        let index = Staged::open(&repo)?;
+        let index = Staged::shared(&repo)?;
         Ok(LazyGitVfs::new(root, ":", repo, Source::Index(index)))
     }
 

@@ -64,7 +64,7 @@ pub fn index_vfs(root: &Path) -> io::Result<MemVfs> {
 /// (never followed, and their target is not a job file).
 pub fn index_vfs_filtered(root: &Path, want: impl Fn(&Path) -> bool) -> io::Result<MemVfs> {
     let repo = repo::open(root)?;
-    let index = index::Staged::open(&repo)?;
+    let index = index::Staged::shared(&repo)?;
     let mut files = Vec::new();
     for e in index.entries() {
         if e.stage == 0 && matches!(e.kind, Kind::File | Kind::Executable) {
@@ -135,7 +135,7 @@ pub fn changed_files(
     let raw = match head {
         Some(h) => diff::tree_to_tree(&repo, base_tree, repo::tree_of(&repo, h)?)?,
         None if staged => {
-            let index = index::Staged::open(&repo)?;
+            let index = index::Staged::shared(&repo)?;
             if index.is_sparse() {
                 // A sparse index holds directories, not files: git expands them.
                 return cli::name_status(root, &base_arg(), None, true);
