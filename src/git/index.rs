@@ -73,10 +73,12 @@ type Stamp = Option<(u64, std::time::SystemTime)>;
 /// reads the staged files through separate readers, and each read the
 /// whole file again (as gix's shared snapshot, a file changed since is
 /// read anew).
-fn opened() -> &'static Mutex<HashMap<PathBuf, (Stamp, Arc<Staged>)>> {
-    static OPENED: OnceLock<Mutex<HashMap<PathBuf, (Stamp, Arc<Staged>)>>> = OnceLock::new();
+fn opened() -> &'static Mutex<Opened> {
+    static OPENED: OnceLock<Mutex<Opened>> = OnceLock::new();
     OPENED.get_or_init(Default::default)
 }
+
+type Opened = HashMap<PathBuf, (Stamp, Arc<Staged>)>;
 
 impl Staged {
     /// The index of `repo` (`GIT_INDEX_FILE` honoured, as gix resolves
