@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
-use gix::bstr::{BStr, BString, ByteSlice};
+use gix::bstr::{BStr, BString};
 use gix::ObjectId;
 
+use super::index::{CacheTree, Staged};
 use super::repo::{join, read_tree, walk_files, Kind};
 
 /// A change as git's `--name-status` letters it, before rename pairing.
@@ -88,7 +89,7 @@ fn walk_pair(
 pub(super) fn tree_to_index(
     repo: &gix::Repository,
     tree: Option<ObjectId>,
-    index: &gix::index::File,
+    index: &Staged,
 ) -> io::Result<Changes> {
     let mut committed = Vec::new();
     let mut skipped: Vec<BString> = Vec::new();
@@ -96,7 +97,7 @@ pub(super) fn tree_to_index(
         walk_unless_cached(
             repo,
             id,
-            index.tree(),
+            index.cache_tree(),
             BStr::new(""),
             &mut committed,
             &mut skipped,
@@ -110,15 +111,9 @@ pub(super) fn tree_to_index(
     // (as `dir/`) are one run, found by two binary searches and stepped
     // over whole: a hook in a repository of 20,000 files looks at the
     // entries of the changed directories only.
-    let entries = index.entries();
     let mut runs: Vec<std::ops::Range<usize>> = skipped
         .iter()
-        .map(|dir| {
-            let dir = join(dir.as_ref(), BStr::new(""));
-            let lo = entries.partition_point(|e| e.path(index) < dir.as_bstr());
-            let len = entries[lo..].partition_point(|e| e.path(index).starts_with(dir.as_slice()));
-            lo..lo + len
-        })
+        .map(|dir| index.prefixed(join(dir.as_ref(), BStr::new("")).as_slice()))
         .collect();
     runs.sort_by_key(|r| r.start);
     let mut kept = Vec::with_capacity(runs.len() + 1);
@@ -129,18 +124,15 @@ pub(super) fn tree_to_index(
         }
         at = at.max(r.end);
     }
-    kept.push(at..entries.len());
+    kept.push(at..index.len());
     let mut unmerged = BTreeSet::new();
     let mut staged = Vec::new();
-    for entry in kept.into_iter().flat_map(|r| &entries[r]) {
-        let path = entry.path(index);
-        if entry.stage_raw() != 0 {
+    for entry in kept.into_iter().flatten().map(|i| index.entry(i)) {
+        let path = entry.path;
+        if entry.stage != 0 {
             unmerged.insert(path.to_owned());
-        } else if !entry
-            .flags
-            .contains(gix::index::entry::Flags::INTENT_TO_ADD)
-        {
-            staged.push((path.to_owned(), entry.id, Kind::of_index(entry.mode)));
+        } else if !entry.intent_to_add {
+            staged.push((path.to_owned(), entry.id, entry.kind));
         }
     }
     let mut out: Changes = unmerged
@@ -186,12 +178,12 @@ pub(super) fn tree_to_index(
 fn walk_unless_cached(
     repo: &gix::Repository,
     id: ObjectId,
-    cached: Option<&gix::index::extension::Tree>,
+    cached: Option<&CacheTree>,
     prefix: &BStr,
     out: &mut Vec<(BString, ObjectId, Kind)>,
     skipped: &mut Vec<BString>,
 ) -> io::Result<()> {
-    if cached.is_some_and(|c| c.num_entries.is_some() && c.id == id) {
+    if cached.is_some_and(|c| c.id == Some(id)) {
         skipped.push(prefix.to_owned());
         return Ok(());
     }

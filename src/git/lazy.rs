@@ -11,12 +11,13 @@ use std::sync::{Arc, Mutex};
 use gix::bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
 
+use super::index::{Entry, Staged};
 use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
 use crate::vfs::MemVfs;
 
 enum Source {
     /// The staged files (stage 0 of the index).
-    Index(gix::worktree::Index),
+    Index(Arc<Staged>),
     /// A tree; `None` for `HEAD` before the first commit.
     Tree(Option<ObjectId>),
 }
@@ -53,7 +54,7 @@ impl LazyGitVfs {
     /// The staged files (stage 0 of the index).
     pub fn index(root: &Path) -> io::Result<LazyGitVfs> {
         let repo = repo::open(root)?;
-        let index = repo.index_or_empty().map_err(repo::other)?;
+        let index = Staged::shared(&repo)?;
         Ok(LazyGitVfs::new(root, ":", repo, Source::Index(index)))
     }
 
@@ -67,7 +68,7 @@ impl LazyGitVfs {
     /// Whether this revision (or the index) holds no file at all.
     pub fn is_empty(&self) -> bool {
         match &self.source {
-            Source::Index(index) => !index.entries().iter().any(|e| usable(index, e)),
+            Source::Index(index) => !index.entries().any(|e| usable(&e)),
             Source::Tree(tree) => tree.is_none_or(|t| t == ObjectId::empty_tree(t.kind())),
         }
     }
@@ -78,9 +79,8 @@ impl LazyGitVfs {
         let listed = match &self.source {
             Source::Index(index) => index
                 .entries()
-                .iter()
-                .filter(|e| usable(index, e))
-                .map(|e| path_of(e.path(index)))
+                .filter(usable)
+                .map(|e| path_of(e.path))
                 .collect(),
             Source::Tree(Some(tree)) => self.with_state(|s| {
                 let mut files = Vec::new();
@@ -148,9 +148,7 @@ impl LazyGitVfs {
     fn lookup(&self, key: &Path) -> io::Result<Option<(ObjectId, Kind)>> {
         let path = bytes_of(key);
         match &self.source {
-            Source::Index(index) => Ok(index
-                .entry_by_path_and_stage(path.as_ref(), gix::index::entry::Stage::Unconflicted)
-                .map(|e| (e.id, Kind::of_index(e.mode)))),
+            Source::Index(index) => Ok(index.by_path(path.as_ref()).map(|e| (e.id, e.kind))),
             Source::Tree(tree) => {
                 let (dir, name) = match path.rfind_byte(b'/') {
                     Some(i) => (&path[..i], &path[i + 1..]),
@@ -170,29 +168,26 @@ impl LazyGitVfs {
 }
 
 /// A staged entry with one blob: conflicted entries and submodules have none.
-fn usable(index: &gix::index::File, e: &gix::index::Entry) -> bool {
-    let _ = index;
-    e.stage_raw() == 0 && Kind::of_index(e.mode).is_blob()
+fn usable(e: &Entry<'_>) -> bool {
+    e.stage == 0 && e.kind.is_blob()
 }
 
 /// The staged paths under folder `prefix` that `keep` accepts (it sees the
 /// entry and its path below the folder).
 fn index_files(
-    index: &gix::index::File,
+    index: &Staged,
     prefix: &[u8],
-    keep: impl Fn(&gix::index::Entry, &[u8]) -> bool,
+    keep: impl Fn(&Entry<'_>, &[u8]) -> bool,
 ) -> io::Result<Vec<PathBuf>> {
     let mut start = prefix.to_vec();
     if !start.is_empty() {
         start.push(b'/');
     }
-    let range = index
-        .prefixed_entries(start.as_slice().into())
-        .unwrap_or_default();
-    range
-        .iter()
-        .filter(|e| keep(e, &e.path(index)[start.len()..]))
-        .map(|e| path_of(e.path(index)))
+    index
+        .prefixed(&start)
+        .map(|i| index.entry(i))
+        .filter(|e| keep(e, &e.path[start.len()..]))
+        .map(|e| path_of(e.path))
         .collect()
 }
 
@@ -265,7 +260,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
         let prefix = bytes_of(&dir);
         let mut files = match &self.source {
             Source::Index(index) => index_files(index, &prefix, |e, below| {
-                usable(index, e) && !below.contains(&b'/')
+                usable(e) && !below.contains(&b'/')
             })?,
             Source::Tree(tree) => self.with_state(|s| {
                 let entries = dir_entries(s, *tree, prefix.as_ref())?;
@@ -286,9 +281,9 @@ impl crate::vfs::Vfs for LazyGitVfs {
         let key = self.key(dir);
         let prefix = bytes_of(&key);
         let mut keys: Vec<PathBuf> = match &self.source {
-            Source::Index(index) => index_files(index, &prefix, |e, _| {
-                usable(index, e) && Kind::of_index(e.mode) != Kind::Link
-            })?,
+            Source::Index(index) => {
+                index_files(index, &prefix, |e, _| usable(e) && e.kind != Kind::Link)?
+            }
             Source::Tree(tree) => self.with_state(|s| {
                 let mut out = Vec::new();
                 let mut pending = vec![prefix.clone()];
@@ -328,9 +323,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
             Source::Index(index) => {
                 let mut start = bytes_of(&dir);
                 start.push(b'/');
-                index
-                    .prefixed_entries(start.as_ref())
-                    .is_some_and(|es| es.iter().any(|e| usable(index, e)))
+                index.prefixed(&start).any(|i| usable(&index.entry(i)))
             }
             Source::Tree(_) => self
                 .lookup(&dir)

@@ -11,6 +11,7 @@
 
 mod cli;
 mod diff;
+mod index;
 mod lazy;
 mod loose;
 mod repo;
@@ -63,11 +64,11 @@ pub fn index_vfs(root: &Path) -> io::Result<MemVfs> {
 /// (never followed, and their target is not a job file).
 pub fn index_vfs_filtered(root: &Path, want: impl Fn(&Path) -> bool) -> io::Result<MemVfs> {
     let repo = repo::open(root)?;
-    let index = repo.index_or_empty().map_err(repo::other)?;
+    let index = index::Staged::shared(&repo)?;
     let mut files = Vec::new();
     for e in index.entries() {
-        if e.stage_raw() == 0 && matches!(Kind::of_index(e.mode), Kind::File | Kind::Executable) {
-            files.push((path_of(e.path(&index))?, e.id));
+        if e.stage == 0 && matches!(e.kind, Kind::File | Kind::Executable) {
+            files.push((path_of(e.path)?, e.id));
         }
     }
     fill(&repo, MemVfs::git(":", root), files, want)
@@ -134,7 +135,7 @@ pub fn changed_files(
     let raw = match head {
         Some(h) => diff::tree_to_tree(&repo, base_tree, repo::tree_of(&repo, h)?)?,
         None if staged => {
-            let index = repo.index_or_empty().map_err(repo::other)?;
+            let index = index::Staged::shared(&repo)?;
             if index.is_sparse() {
                 // A sparse index holds directories, not files: git expands them.
                 return cli::name_status(root, &base_arg(), None, true);

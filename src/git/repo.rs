@@ -38,10 +38,13 @@ impl Kind {
 
     pub(super) fn of_index(mode: gix::index::entry::Mode) -> Kind {
         use gix::index::entry::Mode;
-        if mode.contains(Mode::DIR) {
-            Kind::Tree
-        } else if mode == Mode::COMMIT {
+        // A submodule's mode (0o160000) holds the directory bit too: tested
+        // first, or every submodule read as a folder and differed from
+        // HEAD's commit entry.
+        if mode == Mode::COMMIT {
             Kind::Commit
+        } else if mode.contains(Mode::DIR) {
+            Kind::Tree
         } else if mode == Mode::SYMLINK {
             Kind::Link
         } else if mode == Mode::FILE_EXECUTABLE {
@@ -129,6 +132,9 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
     let spec = plain_rev(rev)?;
     match repo.rev_parse_single(spec.as_bytes().as_bstr()) {
         Ok(id) => {
+            if let Some(tree) = loose_tree_of(repo, id.detach()) {
+                return Ok(Some(tree));
+            }
             let tree = id
                 .object()
                 .map_err(other)?
@@ -138,6 +144,22 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
         }
         Err(_) if rev == "HEAD" && repo.head().is_ok_and(|h| h.is_unborn()) => Ok(None),
         Err(_) => Err(not_found(rev)),
+    }
+}
+
+/// The tree a loose commit (or a loose tree) names, read with the
+/// one-pass loose reader: gix's `find_object` built a fresh inflater for
+/// the HEAD commit, a thirtieth of a hook. `None` (gix peels it) for a
+/// packed object, a tag, or a commit that does not decode.
+fn loose_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+    let loose = super::loose::read(repo, &id, u64::MAX)?;
+    let data = loose.data.ok()?;
+    match loose.kind {
+        gix::object::Kind::Tree => Some(id),
+        gix::object::Kind::Commit => gix::objs::CommitRefIter::from_bytes(&data, id.kind())
+            .tree_id()
+            .ok(),
+        _ => None,
     }
 }
 

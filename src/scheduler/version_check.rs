@@ -267,18 +267,55 @@ fn matches_uncached(version: &str, constraints: &str, semver: bool) -> bool {
     // Every constraint must parse before any is checked.
     let mut parsed = Vec::new();
     for part in constraints.split(',') {
-        let Some(m) = constraint_regex(semver).captures(part) else {
+        let Some((op, ver)) =
+            plain_constraint(part, semver).or_else(|| regex_constraint(part, semver))
+        else {
             return false;
         };
-        let (Some(op), Some(ver)) = (m.get(1), m.get(2)) else {
+        let Some(c) = Version::parse(ver, semver) else {
             return false;
         };
-        let Some(c) = Version::parse(ver.as_str(), semver) else {
-            return false;
-        };
-        parsed.push((op.as_str(), c));
+        parsed.push((op, c));
     }
     parsed.iter().all(|(op, c)| check_one(&v, op, c, semver))
+}
+
+/// One constraint's operator and version as go-version's constraint regexp
+/// splits them.
+fn regex_constraint(part: &str, semver: bool) -> Option<(&str, &str)> {
+    let m = constraint_regex(semver).captures(part)?;
+    Some((m.get(1)?.as_str(), m.get(2)?.as_str()))
+}
+
+/// The common shape of a constraint, `>= 1.2.3` (spaces, an operator,
+/// dotted decimal segments, spaces), split without the regexp: compiling
+/// it was a twenty-fifth of a pre-commit hook, which checks the implicit
+/// version constraints once. The regexp's operator alternatives are tried
+/// in order and the whole text must match, and a version never starts
+/// with an operator character, so the operator is the longest one that
+/// prefixes the text; a dotted decimal version has no prerelease and no
+/// metadata in either of the version regexp's forms (both need `-`, a
+/// letter or `+`). Anything else goes to the regexp (`None`).
+fn plain_constraint(part: &str, semver: bool) -> Option<(&str, &str)> {
+    // Go's `\s` in these regexps: ASCII white space without `\v`.
+    let ws = |c: char| matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ');
+    let rest = part.trim_start_matches(ws);
+    let ops: &[&str] = if semver {
+        &["<=", ">=", "!=", "<", ">", "="]
+    } else {
+        &["<=", ">=", "!=", "~>", "<", ">", "="]
+    };
+    let op = ops
+        .iter()
+        .find(|op| rest.starts_with(**op))
+        .copied()
+        .unwrap_or("");
+    let ver = rest[op.len()..].trim_matches(ws);
+    let plain = !ver.is_empty()
+        && ver
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    plain.then_some((op, ver))
 }
 
 /// The `version` operator: go-version constraints.
@@ -335,6 +372,53 @@ mod tests {
             "the shortcut is taken"
         );
         assert!(Version::parse_plain("1.2-beta").is_none());
+    }
+
+    #[test]
+    fn the_plain_constraint_shortcut_splits_as_the_regex_splits() {
+        let mut taken = 0;
+        for s in [
+            ">= 1.2",
+            ">=1.2.3",
+            "  <=  1.20.1 ",
+            "\t~> 1.0\n",
+            "1.0",
+            "= 1",
+            "!=0.9",
+            "< 2",
+            "> 2",
+            "=> 1.0",
+            ">= 1.x",
+            ">= 1.2-beta",
+            ">= 1.2+m",
+            ">= v1.2",
+            ">= 1.",
+            ">= .1",
+            ">= 1..2",
+            ">=",
+            "",
+            " ",
+            "~>~> 1",
+            ">= 1 2",
+            "\x0b>= 1.2",
+            ">= 1.2\x0b",
+            "99999999999999999999.1",
+            "<= 01.2",
+        ] {
+            for semver in [false, true] {
+                if let Some(got) = plain_constraint(s, semver) {
+                    taken += 1;
+                    assert_eq!(
+                        Some(got),
+                        regex_constraint(s, semver),
+                        "{s:?} semver {semver}"
+                    );
+                }
+            }
+        }
+        assert!(taken >= 18, "the shortcut is taken for the plain shapes");
+        assert_eq!(plain_constraint("~> 1.0", true), None, "semver has no ~>");
+        assert_eq!(plain_constraint(">= 1.2-beta", false), None);
     }
 
     /// go-version's `TestConstraintCheck`, whole.
