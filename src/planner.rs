@@ -6,6 +6,7 @@
 
 pub mod admission;
 pub mod annotate;
+pub mod validate_rpc;
 
 pub use admission::Admission;
 

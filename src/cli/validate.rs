@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::diag::{exit, render, Diags};
 use crate::job_loader::JobLoader;
-use crate::planner::admission;
+use crate::planner::{admission, validate_rpc};
 use crate::render::job_file_error;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -90,7 +90,9 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = exit::NOMAD_ERROR;
             continue;
         }
-        let parsed = loader.load(&vfs, file);
+        let mut parsed = loader.load(&vfs, file);
+        // The Validate endpoint gets the job as written (no region filled in).
+        crate::jobspec::as_sent_to_validate(&mut parsed, version);
         let (errors, rest): (Vec<_>, Vec<_>) =
             parsed.diags.iter().cloned().partition(|d| d.is_error());
         // Nomad prints its own warnings only (below, in its words); our
@@ -106,7 +108,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             // then where it is.
             let servers = Some((&*sim.world, &sim.state));
             let path = file.display().to_string();
-            let refusal = job_file_error::refusal(&parsed, &path, version, servers);
+            let refusal = job_file_error::validate_refusal(&parsed, &path, version, servers);
             if let Some(line) = job_file_error::validate_stdout(&refusal) {
                 println!("{}\n", paint(color, "1;33", line));
             }
@@ -132,7 +134,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             continue;
         }
         let refused = match &parsed.job {
-            Some(job) => admission::validate_errors(&sim.world, &sim.state, job),
+            Some(job) => validate_rpc::validate_errors(&sim.world, &sim.state, job),
             None => Vec::new(),
         };
         if !refused.is_empty() {
@@ -171,9 +173,9 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         let local = parsed
             .job
             .as_ref()
-            .is_some_and(|job| admission::validates_locally(&sim.world, &sim.state, job));
+            .is_some_and(|job| validate_rpc::rpc_error(&sim.world, &sim.state, job).is_some());
         if local {
-            println!("{}\n", paint(color, "1;33", admission::LOCAL_VALIDATION));
+            println!("{}\n", paint(color, "1;33", validate_rpc::LOCAL_VALIDATION));
         }
         let text = parsed
             .job
@@ -200,7 +202,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         let unchecked = parsed
             .job
             .as_ref()
-            .and_then(|job| admission::unchecked_by_validate(&sim.world, &sim.state, job));
+            .and_then(|job| validate_rpc::unchecked_by_validate(&sim.world, &sim.state, job));
         if let Some(text) = unchecked.and_then(|a| a.warning_text()) {
             print!("{}", crate::escape::terminal(&text));
             worst = worst.max(exit::FINDINGS);

@@ -10,10 +10,19 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
     if !w(&job.spans, "name") {
         job.name = job.id.clone();
     }
+    // An explicit empty namespace reaches the servers empty, and their
+    // Job.Canonicalize (structs.go) makes it `default` before any check; the
+    // Validate endpoint refuses it first (see `as_sent_to_validate`).
+    job.written_empty.namespace = w(&job.spans, "namespace") && job.namespace.is_empty();
     if !w(&job.spans, "namespace") || job.namespace.is_empty() {
         job.namespace = "default".into();
     }
-    if !w(&job.spans, "region") || job.region.is_empty() {
+    // An explicit empty region: from 0.12.0 the HTTP agent gives a plan or
+    // run the agent's region (command/agent/job_endpoint.go regionForJob);
+    // before, it stays empty and Job.Validate refuses it (`Missing job
+    // region`), as the Validate endpoint always does.
+    job.written_empty.region = w(&job.spans, "region") && job.region.is_empty();
+    if !w(&job.spans, "region") || (job.region.is_empty() && v.at_least(0, 12, 0)) {
         job.region = "global".into();
     }
     if !w(&job.spans, "priority") {

@@ -205,6 +205,36 @@ pub fn validation_errors(
     d
 }
 
+/// The job as `nomad job validate` sends it: from 0.12.0 the HTTP agent
+/// gives a plan or a run without a region its own (regionForJob), but not a
+/// validation, so an explicit `region = ""` reaches Job.Validate empty
+/// (`Missing job region`). The load judged it as a plan: its new
+/// validation errors join the diagnostics, in file order.
+pub fn as_sent_to_validate(parsed: &mut ParsedJob, version: NomadVersion) {
+    let Some(job) = parsed.job.as_mut() else {
+        return;
+    };
+    if !job.written_empty.region || job.region.is_empty() {
+        return;
+    }
+    job.region.clear();
+    let added: Vec<Diag> = validation_errors(job, &parsed.source, version, parsed.edition)
+        .0
+        .into_iter()
+        .filter(|d| {
+            !parsed
+                .diags
+                .iter()
+                .any(|e| e.message == d.message && e.primary_span() == d.primary_span())
+        })
+        .collect();
+    parsed.diags.0.extend(added);
+    parsed
+        .diags
+        .0
+        .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
+}
+
 /// Whether a file that has errors has only the servers' (`Job.Validate`'s):
 /// Nomad's CLI then sends the job, and the servers' admission judges it
 /// whole, its other refusals in the same list. False when the CLI's own

@@ -18,11 +18,25 @@ use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::value";
 
-/// `Job ID contains a space` / `... a null character` and `Job Name contains
-/// a null character`: Job.Validate's first checks after the region. The
-/// null-character texts are new in 1.0.0 (structs.go at v0.12.12 has only the
-/// space). An empty ID or name cannot come from a labelled `job` block.
+/// `Missing job region`, then `Job ID contains a space` / `... a null
+/// character` and `Missing job name` / `Job Name contains a null character`:
+/// Job.Validate's first checks. The null-character texts are new in 1.0.0
+/// (structs.go at v0.12.12 has only the space). An empty ID cannot come from
+/// a labelled `job` block; an empty region or name is written so.
 pub(super) fn id_and_name(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+    // Only an explicit `region = ""` leaves it empty (jobspec::defaults);
+    // from 0.12.0 a multiregion job needs none.
+    if job.region.is_empty() && (job.multiregion.is_none() || !v.at_least(0, 12, 0)) {
+        let help = "name the job's region (`region = \"global\"`), or leave `region` out";
+        err(
+            out,
+            CODE,
+            job.spans.best("region"),
+            "Missing job region",
+            "empty region",
+            help,
+        );
+    }
     let at = job.spans.best("id");
     if job.id.contains(' ') {
         let help =
@@ -46,7 +60,19 @@ pub(super) fn id_and_name(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
             "remove the null character",
         );
     }
-    if job.name.contains('\0') && v.at_least(1, 0, 0) {
+    if job.name.is_empty() {
+        // An explicit `name = ""`: api Canonicalize names the job after its
+        // ID only when `name` is absent.
+        let help = "give the job a name, or leave `name` out (it defaults to the job's ID)";
+        err(
+            out,
+            CODE,
+            job.spans.best("name"),
+            "Missing job name",
+            "empty name",
+            help,
+        );
+    } else if job.name.contains('\0') && v.at_least(1, 0, 0) {
         let at = job.spans.best("name");
         let text = "Job Name contains a null character";
         err(

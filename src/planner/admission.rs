@@ -270,29 +270,6 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
     out
 }
 
-/// What `nomad job validate` (the `Job.Validate` RPC) refuses of `job`'s
-/// admission, as messages: the same validators as a plan. Before 1.3.0
-/// they are only the Connect and expose-check hooks' (0.10.1+); the
-/// namespace was the state store's to refuse, which validate never reaches.
-pub fn validate_errors(world: &World, state: &State, job: &Job) -> Vec<String> {
-    match joined(world, state, job, Vec::new()) {
-        Joined::Errors(errors) => errors,
-        Joined::Mutator(_) => Vec::new(),
-    }
-}
-
-/// Whether `nomad job validate` validates `job` locally: a mutator fails
-/// the `Job.Validate` RPC, and the CLI falls back to `validateLocal`, which
-/// first prints [`LOCAL_VALIDATION`].
-pub fn validates_locally(world: &World, state: &State, job: &Job) -> bool {
-    matches!(joined(world, state, job, Vec::new()), Joined::Mutator(_))
-}
-
-/// What `nomad job validate` prints (in bold yellow, on stdout, then an
-/// empty line) when it validated the job locally (command/job_validate.go).
-pub const LOCAL_VALIDATION: &str =
-    "Driver configuration not validated since connection to Nomad agent couldn't be established.";
-
 /// The servers' answer to a submission, when something refuses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Joined {
@@ -391,37 +368,6 @@ pub fn warnings_text(warnings: &[String]) -> String {
     format!("{} warning(s):\n{items}", warnings.len())
 }
 
-/// A job `nomad job validate` passes while its submission fails, with our
-/// warning, printed after Nomad's success text:
-/// - a mutator's error fails the `Job.Validate` RPC itself, and the CLI
-///   then validates the job locally (command/job_validate.go
-///   `validateLocal`: Job.Validate alone), which passes it;
-/// - before 1.3.0 the namespace and Vault checks were not validators.
-pub fn unchecked_by_validate(world: &World, state: &State, job: &Job) -> Option<Admission> {
-    let version = world.nomad_version;
-    if let Joined::Mutator(error) = joined(world, state, job, Vec::new()) {
-        return Some(Admission::WillFail {
-            reason: format!(
-                "Nomad {version}'s `nomad job validate` validates this job locally, because the servers' admission fails it, but `nomad job plan` and `nomad job run` will fail: {error}"
-            ),
-            scheduled: false,
-        });
-    }
-    if version.at_least(1, 3, 0) {
-        return None;
-    }
-    match admit(world, state, job) {
-        Admission::Admitted => None,
-        Admission::WillFail { reason, scheduled } => Some(Admission::WillFail { reason, scheduled }),
-        Admission::Refused { error, .. } => Some(Admission::WillFail {
-            reason: format!(
-                "Nomad {version}'s `nomad job validate` does not check this, but `nomad job plan` and `nomad job run` will fail: {error}"
-            ),
-            scheduled: false,
-        }),
-    }
-}
-
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;
@@ -448,7 +394,7 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
                 // Only `Job.Register` checks Vault: the plan places the job.
                 scheduled: true,
             },
-            None => Admission::Admitted,
+            None => run_namespace_mismatch(job, version).unwrap_or(Admission::Admitted),
         };
     }
     if version.at_least(1, 3, 0) {
@@ -469,6 +415,22 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
         ),
         scheduled: false,
     }
+}
+
+/// `namespace = ""`: the plan accepts it (the servers' Job.Canonicalize
+/// makes it `default`), but from 0.10.0 to 1.1.x the HTTP agent sends a run
+/// with the job's empty namespace as the request's, which `Job.Register`
+/// refuses before anything else (nomad/job_endpoint.go; 1.2.0's
+/// namespaceForJob gives both `default`).
+fn run_namespace_mismatch(job: &Job, version: NomadVersion) -> Option<Admission> {
+    let mismatched = version.at_least(0, 10, 0) && !version.at_least(1, 2, 0);
+    (job.written_empty.namespace && mismatched).then(|| Admission::WillFail {
+        reason: format!(
+            "Nomad {version}'s plan accepts `namespace = \"\"`, but `nomad job run` will fail: {}. Remove the empty `namespace` (it means `default`), or name the namespace.",
+            crate::planner::validate_rpc::NAMESPACE_MISMATCH
+        ),
+        scheduled: true,
+    })
 }
 
 fn refused(error: String, version: NomadVersion) -> Admission {

@@ -20,6 +20,7 @@ use crate::cluster::State;
 use crate::diag::Diag;
 use crate::jobspec::{self, ParsedJob};
 use crate::planner::admission::{self, Joined};
+use crate::planner::validate_rpc;
 use crate::version::NomadVersion;
 use crate::world::World;
 
@@ -30,10 +31,11 @@ pub enum Refusal {
     JobStruct(String),
     /// By the servers' admission validators: the one list's items, in order.
     Validation(Vec<String>),
-    /// By an admission mutator, whose error the servers return alone; `nomad
-    /// job validate` then validates the job locally: `local` is what
-    /// Job.Validate alone says.
-    Mutator { error: String, local: Vec<String> },
+    /// The servers fail the request itself with `error` (an admission
+    /// mutator's, which they return alone; for `validate` also a namespace
+    /// mismatch): `nomad job validate` then validates the job locally, and
+    /// `local` is what Job.Validate alone says.
+    Local { error: String, local: Vec<String> },
 }
 
 /// The servers a job file is judged by (`None`: Job.Validate alone, as
@@ -60,7 +62,7 @@ pub fn refusal(
         };
         return match admission::joined(world, state, job, nomad.clone()) {
             Joined::Errors(errors) => Refusal::Validation(errors),
-            Joined::Mutator(error) => Refusal::Mutator {
+            Joined::Mutator(error) => Refusal::Local {
                 error,
                 local: local_validation(job, nomad, version),
             },
@@ -161,9 +163,7 @@ pub fn plan_error(
         Refusal::Validation(errs) => {
             error_during_plan(&api_error(500, &body(&multierror(&errs, version), version)))
         }
-        Refusal::Mutator { error, .. } => {
-            error_during_plan(&api_error(500, &body(&error, version)))
-        }
+        Refusal::Local { error, .. } => error_during_plan(&api_error(500, &body(&error, version))),
     }
 }
 
@@ -179,7 +179,7 @@ fn body(error: &str, version: NomadVersion) -> String {
 
 /// What `nomad job validate` prints on stderr for a file that does not load
 /// (it then exits 1 whatever the version). After a mutator's refusal it
-/// also prints [`admission::LOCAL_VALIDATION`] on stdout first (see
+/// also prints [`validate_rpc::LOCAL_VALIDATION`] on stdout first (see
 /// [`validate_stdout`]).
 pub fn validate_error(
     parsed: &ParsedJob,
@@ -187,7 +187,33 @@ pub fn validate_error(
     version: NomadVersion,
     servers: Servers<'_>,
 ) -> String {
-    validate_text(&refusal(parsed, path, version, servers), version)
+    validate_text(&validate_refusal(parsed, path, version, servers), version)
+}
+
+/// [`refusal`] as `nomad job validate` meets it: when the servers fail the
+/// Validate RPC itself (a namespace mismatch before any mutator), the CLI
+/// validates the job locally. `parsed` is the job as sent to the Validate
+/// endpoint (`jobspec::as_sent_to_validate`).
+pub fn validate_refusal(
+    parsed: &ParsedJob,
+    path: &str,
+    version: NomadVersion,
+    servers: Servers<'_>,
+) -> Refusal {
+    let found = refusal(parsed, path, version, servers);
+    let (Refusal::Validation(_), Some((world, state)), Some(job)) = (&found, servers, &parsed.job)
+    else {
+        return found;
+    };
+    match validate_rpc::rpc_error(world, state, job) {
+        Some(error) => {
+            let nomad =
+                jobspec::nomad_validation_errors(job, &parsed.source, version, parsed.edition);
+            let local = local_validation(job, nomad, version);
+            Refusal::Local { error, local }
+        }
+        None => found,
+    }
 }
 
 /// [`validate_error`] of a refusal already classified.
@@ -198,14 +224,14 @@ pub fn validate_text(refusal: &Refusal, version: NomadVersion) -> String {
         Refusal::Validation(errs) => list(errs),
         // validateLocal's list; an empty one passes (the CLI's caller
         // prints its success).
-        Refusal::Mutator { local, .. } if local.is_empty() => String::new(),
-        Refusal::Mutator { local, .. } => list(local),
+        Refusal::Local { local, .. } if local.is_empty() => String::new(),
+        Refusal::Local { local, .. } => list(local),
     }
 }
 
 /// What `nomad job validate` prints on stdout before [`validate_text`].
 pub fn validate_stdout(refusal: &Refusal) -> Option<&'static str> {
-    matches!(refusal, Refusal::Mutator { .. }).then_some(admission::LOCAL_VALIDATION)
+    matches!(refusal, Refusal::Local { .. }).then_some(validate_rpc::LOCAL_VALIDATION)
 }
 
 #[cfg(test)]

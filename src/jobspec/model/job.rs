@@ -66,6 +66,11 @@ pub struct Job {
     pub parent_id: String,
     pub unmodelled: Unmodelled,
     pub spans: Spans,
+    /// `region = ""` / `namespace = ""` written: api `Canonicalize` fills
+    /// only absent fields, so each endpoint meets the empty string (see
+    /// jobspec::defaults and `as_sent_to_validate`).
+    #[serde(default)]
+    pub written_empty: WrittenEmpty,
     /// The file the job came from (None for jobs built in code or imported).
     /// Not stored in the job-load cache: a cached job gets the file it is
     /// read for.
@@ -75,4 +80,12 @@ pub struct Job {
     /// [`ClosedLoad`]): what lets a second load of the same text be skipped.
     #[serde(skip)]
     pub closed: ClosedLoad,
+}
+
+/// Job fields written as the empty string, which Nomad's endpoints treat
+/// apart from absent ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WrittenEmpty {
+    pub region: bool,
+    pub namespace: bool,
 }
