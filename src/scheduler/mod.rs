@@ -75,7 +75,7 @@ pub struct PreemptedAlloc {
 pub struct Placement {
     pub alloc: Allocation,
     /// Allocations this placement evicts.
-    pub preempts: Vec<String>,
+    pub preempts: Vec<crate::ids::Id>,
     /// Updates an existing allocation in place (same ID).
     pub in_place: bool,
 }
