@@ -1,7 +1,8 @@
 //! Go's text formats that Nomad's output is made of, shared by what the
 //! server answers (the planner's admission errors) and what the CLI prints
 //! (render): `%q` for strings (`strconv.Quote`), which plan output uses for
-//! every value and header name, and go-multierror's list format.
+//! every value and header name, go-multierror's list format, and the
+//! `${KEY}` replacement of `helper/args`.
 
 /// Quote `s` the way Go's `strconv.Quote` does.
 pub fn go_quote(s: &str) -> String {
@@ -27,6 +28,33 @@ pub fn go_quote(s: &str) -> String {
         }
     }
     out.push('"');
+    out
+}
+
+/// Nomad's `helper/args.ReplaceEnv`: every `${KEY}` whose KEY matches
+/// `[a-zA-Z0-9_\-.]+` and that `lookup` knows is replaced by its value;
+/// any other text, unknown keys included, stays as written.
+pub fn replace_env<'v>(arg: &str, lookup: impl Fn(&str) -> Option<&'v str>) -> String {
+    let key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let mut out = String::with_capacity(arg.len());
+    let mut rest = arg;
+    while let Some(i) = rest.find("${") {
+        let inner = &rest[i + 2..];
+        let n = inner.find(|c: char| !key_char(c)).unwrap_or(inner.len());
+        if n > 0 && inner[n..].starts_with('}') {
+            out.push_str(&rest[..i]);
+            match lookup(&inner[..n]) {
+                Some(v) => out.push_str(v),
+                None => out.push_str(&rest[i..i + n + 3]),
+            }
+            rest = &inner[n + 1..];
+        } else {
+            // Not a key: Go's regexp moves on one byte and tries again.
+            out.push_str(&rest[..i + 1]);
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -86,5 +114,23 @@ mod tests {
         assert_eq!(go_quote("\u{feff}"), "\"\\ufeff\"");
         assert_eq!(go_quote("\u{f0000}"), "\"\\U000f0000\"");
         assert_eq!(go_quote("a\\d"), "\"a\\\\d\"");
+    }
+
+    #[test]
+    fn replace_env_as_helper_args_does() {
+        let env = |k: &str| match k {
+            "JOB" => Some("web"),
+            "a.b-c_1" => Some("X"),
+            _ => None,
+        };
+        assert_eq!(super::replace_env("${JOB}-api", env), "web-api");
+        assert_eq!(super::replace_env("${a.b-c_1}${JOB}", env), "Xweb");
+        // Unknown keys, empty keys and keys with other characters stay.
+        assert_eq!(
+            super::replace_env("${NOPE}-${}-${a b}", env),
+            "${NOPE}-${}-${a b}"
+        );
+        assert_eq!(super::replace_env("$${JOB}", env), "$web");
+        assert_eq!(super::replace_env("${${JOB}}", env), "${web}");
     }
 }

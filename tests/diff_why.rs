@@ -349,7 +349,7 @@ fn job_and_group_secrets_reach_the_tasks_as_jobspec2_puts_them() {
     let p = nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts);
     assert!(!p.is_valid());
     assert_eq!(
-        nomad_preflight::render::job_file_error::validate_error(&p, "j.nomad", v),
+        nomad_preflight::render::job_file_error::validate_error(&p, "j.nomad", v, None),
         "Job validation errors:\n1 error occurred:\n\t* Task group g validation failed: 1 error occurred:\n\t* Task t validation failed: 1 error occurred:\n\t* Duplicate secret \"own\" found\n\n\n\n\n\n\n"
     );
     // 1.10's parser has no job or group secret.

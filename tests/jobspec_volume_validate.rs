@@ -3,7 +3,8 @@
 //! access and attachment modes, reader modes read-only, single modes one
 //! allocation, per_alloc in system jobs and beside sticky, host volumes'
 //! modes and mount options. Each job validated and planned as a false
-//! all-clear before. Texts from volumes.go at v1.6.0 and v2.0.5; the
+//! all-clear before; so did 1.1.0–1.4.x's four other forms (the legacy
+//! rows). Texts from volumes.go at v1.1.0–v1.4.5, v1.6.0 and v2.0.5; the
 //! TestVolumeRequest_Validate table in volumes_test.go carries "CSI volumes
 //! must have an attachment mode", "volume cannot be per_alloc for system or
 //! sysbatch jobs", "host volumes cannot have mount options".
@@ -93,6 +94,68 @@ fn cases() -> Vec<Case> {
             group: "    volume \"v\" {\n      type      = \"host\"\n      source    = \"x\"\n      per_alloc = true\n      sticky    = true\n    }",
             want: |_| Some(vec![s("volume cannot be per_alloc and sticky at the same time")]),
             versions: &["2.0.5"],
+        },
+        // 1.1.0–1.4.x: four forms on parallel release branches
+        // (volumes.go at v1.1.0, v1.2.0, v1.3.0, v1.4.5).
+        Case {
+            name: "legacy-host",
+            jt: "service",
+            group: "    volume \"v\" {\n      type            = \"host\"\n      source          = \"x\"\n      per_alloc       = true\n      attachment_mode = \"file-system\"\n      access_mode     = \"single-node-writer\"\n      mount_options {\n        fs_type = \"ext4\"\n      }\n    }",
+            want: |v| {
+                let mut items = vec![
+                    s("host volumes cannot have an attachment mode"),
+                    s("host volumes cannot have an access mode"),
+                ];
+                if v != "1.1.0" {
+                    items.push(s("host volumes cannot have mount options"));
+                }
+                if v == "1.3.0" || v == "1.4.5" {
+                    items.push(s("host volumes do not support per_alloc"));
+                }
+                Some(items)
+            },
+            versions: &["1.1.0", "1.2.0", "1.3.0", "1.4.5"],
+        },
+        Case {
+            name: "legacy-csi-bare",
+            jt: "service",
+            group: "    count = 2\n    volume \"v\" {\n      type = \"csi\"\n    }",
+            want: |v| {
+                let source = s("volume has an empty source");
+                let attach = s("CSI volumes must have an attachment mode");
+                let access = s("CSI volumes must have an access mode");
+                Some(match v {
+                    "1.1.0" => vec![source],
+                    "1.2.0" => vec![attach, access, source],
+                    _ => vec![source, attach, access],
+                })
+            },
+            versions: &["1.1.0", "1.2.0", "1.3.0"],
+        },
+        Case {
+            name: "legacy-reader",
+            jt: "service",
+            group: "    count = 2\n    volume \"v\" {\n      type            = \"csi\"\n      source          = \"x\"\n      attachment_mode = \"file-system\"\n      access_mode     = \"single-node-reader-only\"\n    }",
+            want: |v| {
+                let mut items = vec![s("single-node-reader-only volumes must be read-only")];
+                if v == "1.3.0" {
+                    items.push(s(
+                        "volume with single-node-reader-only access mode allows only one reader",
+                    ));
+                }
+                Some(items)
+            },
+            versions: &["1.1.0", "1.2.0", "1.3.0"],
+        },
+        Case {
+            name: "legacy-per-alloc-system",
+            jt: "system",
+            group: "    volume \"v\" {\n      type            = \"csi\"\n      source          = \"x\"\n      per_alloc       = true\n      attachment_mode = \"file-system\"\n      access_mode     = \"single-node-writer\"\n    }",
+            want: |v| {
+                (v == "1.4.5")
+                    .then(|| vec![s("volume cannot be per_alloc for system or sysbatch jobs")])
+            },
+            versions: &["1.3.0", "1.4.5"],
         },
         Case {
             name: "fine",

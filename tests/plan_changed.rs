@@ -465,3 +465,33 @@ fn a_typo_in_the_job_block_of_a_job_file_fails_the_hook_and_the_gate() {
     );
     assert!(s.contains("(1 skipped: not job files)"), "{s}");
 }
+
+/// A `.hcl` name says nothing either way (world files and Vault policies
+/// share it), so its text decides: a `group` block under a misspelled
+/// `job` is still a job, and a gate must not pass it as "not a job file".
+#[test]
+fn a_typo_in_the_job_block_of_an_hcl_job_fails_the_hook_and_the_gate() {
+    let repo = Repo::demo("typo-hcl", true);
+    let text_of = repo.read("jobs/monitoring.nomad");
+    repo.write(
+        "jobs/logs.hcl",
+        &text_of.replacen("job \"monitoring\" {", "jbo \"logs\" {", 1),
+    );
+    repo.write(
+        "vault-policy.hcl",
+        "path \"secret/*\" {\n  capabilities = [\"read\"]\n}\n",
+    );
+    repo.git(&["add", "-A"]);
+    let out = repo.run(&["plan", "--changed", "--staged", "--gate"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(255), "{s}");
+    assert!(s.contains("No job block found"), "{s}");
+    let out = repo.run(&["check", "--staged"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(
+        s.contains("jobs/logs.hcl:1:1: jobspec::missing [error] No job block found"),
+        "{s}"
+    );
+    assert!(s.contains("(1 skipped: not job files)"), "{s}");
+}

@@ -502,3 +502,73 @@ fn a_sidecar_without_a_network_before_and_after_0_10_1() {
         "Error during plan: Unexpected response code: 500 (1 error(s) occurred:\n\n* Consul Connect sidecars require exactly 1 network, found 0 in group \"api\")\n"
     );
 }
+
+/// `TestJobEndpointConnect_ConnectInterpolation` and
+/// `TestJobEndpointConnect_groupConnectHook` (job_endpoint_hook_connect_test.go):
+/// Service.Canonicalize turns `${JOB}` into the job's name, and from 1.0.2
+/// the Connect hook interpolates a sidecar service's name with the job's
+/// meta before naming its task; 1.0.1 named the task from the name as
+/// written.
+#[test]
+fn connect_service_names_are_interpolated_before_the_task_is_named() {
+    let job = JOB
+        .replace(
+            "job \"web\" {",
+            "job \"web\" {\n  name = \"my-job\"\n  meta {\n    backend_name = \"backend\"\n  }",
+        )
+        .replace("name = \"count-api\"", "name = \"${JOB}-api\"");
+    let second = "    service {\n      name = \"${NOMAD_META_backend_name}\"\n      port = \"9002\"\n      connect {\n        sidecar_service {}\n      }\n    }\n    service {\n      name = \"${BASE}\"\n      port = \"9003\"\n    }\n    task \"web\" {";
+    let job = job.replacen("    task \"web\" {", second, 1);
+    let dir = common::one_client_project(
+        "connect-interp",
+        "2.0.5",
+        "  cpu        = 4000\n  memory     = 2000\n",
+        &job.replace("@MODE@", "bridge"),
+    );
+    let o = run(
+        &dir.0,
+        &["plan", "--verbose", "--no-color", "jobs/web.nomad"],
+    );
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("  + Task: \"connect-proxy-my-job-api\" (forces create)"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("  + Task: \"connect-proxy-backend\" (forces create)"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("+ Name:              \"my-job-api\""),
+        "{}",
+        o.stdout
+    );
+    let dir = common::one_client_project(
+        "connect-interp-101",
+        "1.0.1",
+        "  cpu        = 4000\n  memory     = 2000\n",
+        &job.replace("@MODE@", "bridge"),
+    );
+    let o = run(
+        &dir.0,
+        &["plan", "--verbose", "--no-color", "jobs/web.nomad"],
+    );
+    // `${JOB}` is canonicalisation, older than Connect; the meta is not.
+    assert!(
+        o.stdout
+            .contains("  + Task: \"connect-proxy-my-job-api\" (forces create)"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("  + Task: \"connect-proxy-${NOMAD_META_backend_name}\" (forces create)"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}

@@ -123,10 +123,18 @@ fn refuses_file(d: &Finding) -> bool {
 
 /// The rules that judge how the job would be scheduled (capacity, quota,
 /// preemption), whose findings on a refused file follow from its errors.
+/// Not the admission refusals: Nomad's servers list those beside the job's
+/// validation errors (`RuleContext::refusals` keeps only what they list).
 fn judges_scheduling(code: &str) -> bool {
     code.len() == 5
         && (code.starts_with("NP2") || code.starts_with("NP3") || code.starts_with("NP4"))
+        && !ADMISSION.contains(&code)
 }
+
+/// The rules reporting the servers' admission refusals
+/// (`planner::admission::Refusal`): missing node pool, Connect hook, Vault
+/// not enabled, Vault identity, missing namespace, refused drivers.
+const ADMISSION: &[&str] = &["NP208", "NP209", "NP210", "NP212", "NP302", "NP306"];
 
 fn line_of(d: &Finding) -> Option<(String, usize)> {
     let src = d.source.as_ref()?;

@@ -120,17 +120,34 @@ fn load_planned(loader: &JobLoader, path: &Path) -> Result<Job, Box<jobspec::Par
 }
 
 /// A job file that does not load: Nomad's own text for the version on
-/// stderr (`Error getting job struct: ...` or `Error during plan: ...`),
-/// then our located diagnostics; exit 255 as Nomad's plan does.
+/// stderr (`Error getting job struct: ...` or `Error during plan: ...`,
+/// the servers' admission refusals in the same list), then our located
+/// diagnostics; exit 255 as Nomad's plan does. `-namespace` applies to the
+/// job the servers judge, as to a job that loads.
 pub(super) fn fail_job_file(
     parsed: &jobspec::ParsedJob,
     file: &Path,
     version: crate::version::NomadVersion,
+    sim: Option<&Simulation>,
+    namespace: Option<&str>,
     color: &ColorArgs,
 ) -> i32 {
+    let renamed;
+    let judged = match (namespace, &parsed.job) {
+        (Some(_), Some(job)) => {
+            renamed = jobspec::ParsedJob {
+                job: Some(with_namespace(job.clone(), namespace)),
+                ..parsed.clone()
+            };
+            &renamed
+        }
+        _ => parsed,
+    };
+    let servers = sim.map(|s| (&*s.world, &s.state));
+    let path = file.display().to_string();
     eprint!(
         "{}",
-        render::job_file_error::plan_error(parsed, &file.display().to_string(), version)
+        render::job_file_error::plan_error(judged, &path, version, servers)
     );
     fail(&parsed.diags, color)
 }
@@ -270,7 +287,12 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let loader = disk_loader(&args.vars, &world);
     let job = match load_planned(&loader, file) {
         Ok(j) => with_namespace(j, args.namespace.as_deref()),
-        Err(parsed) => return fail_job_file(&parsed, file, loader.version(), color),
+        Err(parsed) => {
+            // The servers' admission judges it too (one error list).
+            let sim = Simulation::new(&world, args.seed).ok();
+            let ns = args.namespace.as_deref();
+            return fail_job_file(&parsed, file, loader.version(), sim.as_ref(), ns, color);
+        }
     };
     let from = match &args.running {
         Some(old) => BeforeFrom::File(old.clone()),

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::diag::{exit, render, Diags};
 use crate::job_loader::JobLoader;
 use crate::planner::admission;
+use crate::render::job_file_error;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ValidateArgs {
@@ -99,12 +100,20 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             .collect();
         eprint!("{}", render(&advice, color));
         if !errors.is_empty() || parsed.job.is_none() {
-            // Nomad's own text for the version first, then where it is.
-            let nomad = crate::render::job_file_error::validate_error(
-                &parsed,
-                &file.display().to_string(),
-                loader.version(),
-            );
+            // Nomad's own text for the version first (the servers'
+            // admission refusals and Job.Validate's errors in one list),
+            // then where it is.
+            let servers = Some((&*sim.world, &sim.state));
+            let path = file.display().to_string();
+            let refusal = job_file_error::refusal(&parsed, &path, version, servers);
+            if let Some(line) = job_file_error::validate_stdout(&refusal) {
+                println!("{}\n", paint(color, "1;33", line));
+            }
+            let nomad = job_file_error::validate_text(&refusal, version);
+            if nomad.is_empty() {
+                // validateLocal passed what only the servers refuse.
+                println!("{}", paint(color, "1;32", "Job validation successful"));
+            }
             let nomad = match nomad.strip_prefix("Job validation errors:\n") {
                 Some(rest) => format!("{}\n{rest}", paint(color, "1;31", "Job validation errors:")),
                 None => nomad,
@@ -145,10 +154,21 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         }
         // The servers' warnings in their words (the loader's warnings are
         // the same checks, located for `check`).
+        let local = parsed
+            .job
+            .as_ref()
+            .is_some_and(|job| admission::validates_locally(&sim.world, &sim.state, job));
+        if local {
+            println!("{}\n", paint(color, "1;33", admission::LOCAL_VALIDATION));
+        }
         let text = parsed
             .job
             .as_ref()
             .map(|job| {
+                if local {
+                    // validateLocal: Job.Warnings of the job as sent.
+                    return admission::warnings_text(&crate::jobspec::nomad_warnings(job, version));
+                }
                 // Job.Warnings reads the job as the admission mutators leave it.
                 let job = crate::mutators::applied(job, version, &sim.world.server);
                 admission::warnings_text(&admission::warnings(&sim.world, &job))

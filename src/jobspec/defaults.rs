@@ -47,13 +47,18 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
         None if default_update => Some(UpdateStrategy::default()),
         None => None,
     };
-    let (job_id, job_resched, job_migrate) =
-        (job.id.clone(), job.reschedule.clone(), job.migrate.clone());
+    // Services are named from the job's name, not its ID (api
+    // Service.Canonicalize, structs Service.Canonicalize).
+    let (job_name, job_resched, job_migrate) = (
+        job.name.clone(),
+        job.reschedule.clone(),
+        job.migrate.clone(),
+    );
     for g in &mut job.groups {
         group(
             g,
             jt,
-            &job_id,
+            &job_name,
             job_update.as_ref(),
             job_resched.as_ref(),
             job_migrate.as_ref(),
@@ -65,7 +70,7 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
 fn group(
     g: &mut TaskGroup,
     jt: JobType,
-    job_id: &str,
+    job_name: &str,
     job_update: Option<&UpdateStrategy>,
     job_resched: Option<&ReschedulePolicy>,
     job_migrate: Option<&MigrateStrategy>,
@@ -127,7 +132,7 @@ fn group(
     }
     let gname = g.name.clone();
     for s in &mut g.services {
-        service(s, job_id, &gname, "", v);
+        service(s, job_name, &gname, "", v);
     }
     if let Some(d) = &mut g.disconnect {
         // api DisconnectStrategy.Canonicalize.
@@ -139,7 +144,7 @@ fn group(
         }
     }
     for t in &mut g.tasks {
-        task(t, job_id, &gname, v);
+        task(t, job_name, &gname, v);
         // From 0.11 every task carries the group's restart policy, merged
         // with its own `restart` block (api Task.Canonicalize).
         if v.at_least(0, 11, 0) {
@@ -341,6 +346,19 @@ fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion)
         } else {
             format!("{job}-{group}-{task}")
         };
+    }
+    // structs Service.Canonicalize: the legacy `${JOB}`, `${TASKGROUP}`,
+    // `${TASK}` and `${BASE}` (a group service's task is "group").
+    let task_or_group = if task.is_empty() { "group" } else { task };
+    if s.name.contains("${") {
+        let base = format!("{job}-{group}-{task_or_group}");
+        s.name = crate::gotext::replace_env(&s.name, |k| match k {
+            "JOB" => Some(job),
+            "TASKGROUP" => Some(group),
+            "TASK" => Some(task_or_group),
+            "BASE" => Some(base.as_str()),
+            _ => None,
+        });
     }
     if !s.spans.written("address_mode") {
         s.address_mode = "auto".into();

@@ -45,6 +45,7 @@ mod validate_task;
 mod validate_task_files;
 mod validate_task_parts;
 mod validate_volumes;
+mod validate_volumes_legacy;
 mod validate_workload;
 pub mod vars;
 pub mod version_gates;
@@ -186,6 +187,26 @@ pub fn validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Diag
     validate::validate(job, src, version, &mut d);
     d.0.retain(Diag::is_error);
     d
+}
+
+/// Whether a file that has errors has only the servers' (`Job.Validate`'s):
+/// Nomad's CLI then sends the job, and the servers' admission judges it
+/// whole, its other refusals in the same list. False when the CLI's own
+/// job parser refuses it (nothing is sent), and for a file without errors.
+pub fn refused_by_servers_only(parsed: &ParsedJob, version: NomadVersion) -> bool {
+    let Some(job) = &parsed.job else {
+        return false;
+    };
+    let mut errors = parsed.diags.iter().filter(|d| d.is_error()).peekable();
+    if errors.peek().is_none() {
+        return false;
+    }
+    let server = validation_errors(job, &parsed.source, version);
+    errors.all(|d| {
+        server
+            .iter()
+            .any(|s| s.message == d.message && s.primary_span() == d.primary_span())
+    })
 }
 
 /// The same errors as Nomad's servers word, nest and order them: the

@@ -136,6 +136,13 @@ fn hcl1_idiom(
 /// Cheap check for a top-level `job` block, without a full parse: used by
 /// `check` to skip other HCL files quietly. Comments and heredocs are
 /// skipped so that a commented-out job does not count.
+///
+/// A `group` block at the top or directly inside a top-level block also
+/// counts: that is a job whose `job` keyword is misspelled (`jbo "web" {`)
+/// or missing, and judging the file by its `job` keyword alone would let
+/// the typo turn a job into "not a job file" that a hook then passes. No
+/// other HCL a repository holds (world files, agent configuration, Vault
+/// and ACL policies, Packer, Terragrunt) has a `group` block there.
 pub fn is_job_file(text: &str) -> bool {
     let mut depth: i32 = 0;
     let mut in_block_comment = false;
@@ -163,6 +170,8 @@ pub fn is_job_file(text: &str) -> bool {
         }
         if depth == 0 {
             if let Some(rest) = line.strip_prefix("job") {
+                // Any identifier from `job` on (`job`, `jobs`): a wider net
+                // only ever judges more files.
                 let rest = rest.trim_start();
                 if rest.starts_with('"')
                     || rest.starts_with('{')
@@ -171,6 +180,9 @@ pub fn is_job_file(text: &str) -> bool {
                     return true;
                 }
             }
+        }
+        if (depth == 0 || depth == 1) && opens_block(line, "group") {
+            return true;
         }
         if let Some(pos) = line.find("<<") {
             let tag: String = line[pos + 2..]
@@ -196,6 +208,25 @@ pub fn is_job_file(text: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether `line` opens a `keyword` block (`group "a" {`, `group {`, or a
+/// bare label), not an attribute of that name (`group = "g"`).
+fn opens_block(line: &str, keyword: &str) -> bool {
+    let Some(rest) = line.strip_prefix(keyword) else {
+        return false;
+    };
+    let Some(first) = rest.chars().next() else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    if first != ' ' && first != '\t' && first != '"' && first != '{' {
+        // `groups {` or `group_name {` is another identifier.
+        return false;
+    }
+    rest.starts_with('"')
+        || rest.starts_with('{')
+        || rest.chars().next().is_some_and(|c| c.is_alphabetic())
 }
 
 #[cfg(test)]
@@ -248,5 +279,14 @@ mod tests {
         assert!(!is_job_file(
             "variable \"x\" {\n  default = <<EOT\njob \"a\" {\nEOT\n}\n"
         ));
+        // A misspelled or missing `job` keyword still holds a job.
+        assert!(is_job_file("jbo \"web\" {\n  group \"g\" {\n  }\n}\n"));
+        assert!(is_job_file("group \"g\" {\n  task \"t\" {}\n}\n"));
+        // `group` as an attribute, or deeper than a job's groups, does not.
+        assert!(!is_job_file(
+            "allocation \"a1\" {\n  job   = \"web\"\n  group = \"g\"\n}\n"
+        ));
+        assert!(!is_job_file("a {\n  b {\n    group \"g\" {}\n  }\n}\n"));
+        assert!(!is_job_file("groups {\n}\ngroup_name \"x\" {\n}\n"));
     }
 }

@@ -32,23 +32,7 @@ use crate::version::NomadVersion;
 /// (`args.ReplaceEnvWithPlaceHolder`): 1 to 63 letters, digits or dashes,
 /// neither end a dash.
 fn name_ok(name: &str) -> bool {
-    // envRe is `\$\{[a-zA-Z0-9_\-\.]+\}`: other `${...}` stay as written.
-    let env = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
-    let mut stripped = String::new();
-    let mut rest = name;
-    while let Some(i) = rest.find("${") {
-        let inner = &rest[i + 2..];
-        let n = inner.find(|c: char| !env(c)).unwrap_or(inner.len());
-        if n > 0 && inner[n..].starts_with('}') {
-            stripped.push_str(&rest[..i]);
-            stripped.push_str("ENV-VAR");
-            rest = &inner[n + 1..];
-        } else {
-            stripped.push_str(&rest[..i + 1]);
-            rest = &rest[i + 1..];
-        }
-    }
-    stripped.push_str(rest);
+    let stripped = crate::gotext::replace_env(name, |_| Some("ENV-VAR"));
     let b = stripped.as_bytes();
     let alnum = |c: &u8| c.is_ascii_alphanumeric();
     match b.len() {

@@ -228,9 +228,9 @@ pub(super) fn scaling(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'
 /// Nomad's order among several failing volumes is random; ours is by name).
 /// Before 1.1 `TaskGroup.Validate` checked type and source itself; from
 /// 1.1 `VolumeRequest.Validate` does, wrapped as `Task group volume
-/// validation for <name> failed: ...`. Of its access-mode rules (which
-/// changed in most releases since) only the type, source and per_alloc
-/// with canaries are modelled.
+/// validation for <name> failed: ...`, in the form of the release (four
+/// forms by patch release from 1.1.0 to 1.4.x, validate_volumes_legacy.rs;
+/// one from 1.5.0, validate_volumes.rs).
 pub(super) fn volumes(g: &TaskGroup, job_type: JobType, v: NomadVersion, out: &mut Out<'_>) {
     for vol in &g.volumes {
         let vs = &vol.spans;
@@ -274,20 +274,20 @@ pub(super) fn volumes(g: &TaskGroup, job_type: JobType, v: NomadVersion, out: &m
         }
         let canaries = g.update.as_ref().map(|u| u.canary).unwrap_or(0);
         out.nested(Some(prefix), |out| {
-            if vol.source.is_empty() {
-                let text = "volume has an empty source";
-                out.push(text.into(), CODE, at(vs.best("source"), text, "no source", source_help));
-            }
-            if super::validate_volumes::modelled(v) {
+            if super::validate_volumes_legacy::applies(v) {
                 let jt = job_type;
-                super::validate_volumes::request(vol, jt, g.count, canaries, v, out);
+                super::validate_volumes_legacy::request(vol, jt, g.count, canaries, v, out);
                 return;
             }
-            if vol.per_alloc && canaries > 0 {
-                let text = "volume cannot be per_alloc when canaries are in use";
-                let help = "a canary would claim a volume its allocation index already names: drop canary or per_alloc";
-                err(out, CODE, vs.best("per_alloc"), text, "with canaries", help);
+            if vol.source.is_empty() {
+                let text = "volume has an empty source";
+                out.push(
+                    text.into(),
+                    CODE,
+                    at(vs.best("source"), text, "no source", source_help),
+                );
             }
+            super::validate_volumes::request(vol, job_type, g.count, canaries, v, out);
         });
     }
 }

@@ -11,19 +11,13 @@
 //!   and an access mode, the reader modes read-only, the single modes one
 //!   allocation unless per_alloc, and a block device no mount options.
 //!
-//! 1.1.0 to 1.4.x had four other forms; there only the source and the
-//! canaries rule are checked (validate_group.rs), the rest is a named gap.
+//! 1.1.0 to 1.4.x had four other forms: validate_volumes_legacy.rs.
 
 use super::model::*;
 use super::validate::{err, Out};
 use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::value";
-
-/// Whether these rules are modelled at `v`.
-pub(super) fn modelled(v: NomadVersion) -> bool {
-    v.at_least(1, 5, 0)
-}
 
 /// The items after `volume has an empty source`, in Nomad's order.
 pub(super) fn request(

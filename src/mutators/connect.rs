@@ -16,11 +16,13 @@
 //!   gateway proxy defaults (`gateway_proxy`) from 0.12.4;
 //! - 1.6.0: the Envoy driver is guessed (podman or docker).
 //!
-//! The tasks themselves are built in `connect_task`. Differences from
-//! Nomad: a service name is not interpolated (`${NOMAD_JOB_NAME}` stays as
-//! written), and when a task already has the sidecar's name Nomad appends
-//! six random hex digits, where we append six derived from the job and
-//! service names.
+//! - 1.0.2: a sidecar's or gateway's service name is interpolated with what
+//!   is known at submission (`connect_env`) before its task is named.
+//!
+//! The tasks themselves are built in `connect_task`. A difference from
+//! Nomad: when a task already has the sidecar's name Nomad appends six
+//! random hex digits, where we append six derived from the job and service
+//! names.
 
 use crate::gotext::go_quote;
 use crate::jobspec::{ConsulGateway, Job, Port, Service, TaskGroup};
@@ -45,6 +47,14 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) -> Result<(), HookError> {
         return Ok(());
     }
     let job_id = job.id.clone();
+    // The env reads the job as submitted; copied only when a name asks.
+    let interpolates = v.at_least(1, 0, 2)
+        && job
+            .groups
+            .iter()
+            .flat_map(|g| &g.services)
+            .any(|s| injects_task(s, v) && s.name.contains("${"));
+    let snapshot = interpolates.then(|| job.clone());
     for g in &mut job.groups {
         if g.networks.is_empty() {
             if !v.at_least(0, 10, 1) && sidecar_services(g).next().is_some() {
@@ -54,9 +64,36 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) -> Result<(), HookError> {
             // reports them.
             continue;
         }
+        if let Some(j) = &snapshot {
+            interpolate_names(j, g, v);
+        }
         group(&job_id, g, v).map_err(HookError::Error)?;
     }
     Ok(())
+}
+
+/// 1.0.2+: the names of the services whose task the hook injects, as
+/// `env.ReplaceEnv` leaves them; the env is built from the job as submitted.
+fn interpolate_names(job: &Job, g: &mut TaskGroup, v: NomadVersion) {
+    if !g
+        .services
+        .iter()
+        .any(|s| injects_task(s, v) && s.name.contains("${"))
+    {
+        return;
+    }
+    let env = super::connect_env::SubmitEnv::new(job, g);
+    for s in g.services.iter_mut().filter(|s| injects_task(s, v)) {
+        s.name = env.replace(&s.name);
+    }
+}
+
+/// A sidecar or a gateway this release knows: a service whose task the
+/// hook injects and names.
+fn injects_task(s: &Service, v: NomadVersion) -> bool {
+    s.connect
+        .as_ref()
+        .is_some_and(|c| c.has_sidecar() || gateway_kind(c.gateway.as_ref(), v).is_some())
 }
 
 fn sidecar_services(g: &TaskGroup) -> impl Iterator<Item = &Service> {

@@ -35,6 +35,7 @@
 //! the job mutated once.
 
 mod connect;
+mod connect_env;
 mod connect_task;
 mod connect_validate;
 mod constraints;

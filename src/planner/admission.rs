@@ -271,16 +271,86 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
 }
 
 /// What `nomad job validate` (the `Job.Validate` RPC) refuses of `job`'s
-/// admission, as messages: from 1.3.0 it runs the same validators as a plan
-/// (the namespace, its drivers and, from 1.6.0, the node pool); before, only
-/// the job itself was validated.
+/// admission, as messages: the same validators as a plan. Before 1.3.0
+/// they are only the Connect and expose-check hooks' (0.10.1+); the
+/// namespace was the state store's to refuse, which validate never reaches.
 pub fn validate_errors(world: &World, state: &State, job: &Job) -> Vec<String> {
-    if !world.nomad_version.at_least(1, 3, 0) {
+    match joined(world, state, job, Vec::new()) {
+        Joined::Errors(errors) => errors,
+        Joined::Mutator(_) => Vec::new(),
+    }
+}
+
+/// Whether `nomad job validate` validates `job` locally: a mutator fails
+/// the `Job.Validate` RPC, and the CLI falls back to `validateLocal`, which
+/// first prints [`LOCAL_VALIDATION`].
+pub fn validates_locally(world: &World, state: &State, job: &Job) -> bool {
+    matches!(joined(world, state, job, Vec::new()), Joined::Mutator(_))
+}
+
+/// What `nomad job validate` prints (in bold yellow, on stdout, then an
+/// empty line) when it validated the job locally (command/job_validate.go).
+pub const LOCAL_VALIDATION: &str =
+    "Driver configuration not validated since connection to Nomad agent couldn't be established.";
+
+/// The servers' answer to a submission, when something refuses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Joined {
+    /// A mutator failed: `admissionMutators` returns its error alone, before
+    /// any validator runs.
+    Mutator(String),
+    /// The validators' one multierror, flattened, in Nomad's order (empty:
+    /// admitted as far as the validators go).
+    Errors(Vec<String>),
+}
+
+/// The validators' one list for `job`, whose `jobValidate` items are
+/// `job_validate` (Job.Validate's multierror items in Nomad's words, and the
+/// hook's priority bound from 1.5), as `admissionValidators`
+/// (nomad/job_endpoint_hooks.go) builds it: each validator's error is
+/// `multierror.Append`ed to one list, which flattens a validator's own
+/// multierror into it. So the Connect and expose-check hooks' errors come
+/// first, then the Vault hook's, the namespace's and the node pool's (1.3+,
+/// 1.6+), then jobValidate's items, its Vault identity errors last (1.7+).
+///
+/// 0.10.0's loop returned the last validator's error (jobValidate's) and
+/// dropped the others, fixed in 0.10.1; before 0.10 there were no hooks.
+/// Before 1.3 a missing namespace is the state store's error, after
+/// admission: not in the list.
+pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>) -> Joined {
+    let all = refusals_beside_validation(world, state, job);
+    if let Some(Refusal::Connect {
+        message,
+        mutator: true,
+    }) = all.first()
+    {
+        return Joined::Mutator(message.clone());
+    }
+    let identity = |r: &&Refusal| matches!(r, Refusal::VaultIdentity { .. });
+    let hooks = all.iter().filter(|r| !identity(r));
+    let mut errors: Vec<String> = hooks.map(|r| r.message(job)).collect();
+    errors.extend(job_validate);
+    errors.extend(all.iter().filter(identity).map(|r| r.message(job)));
+    Joined::Errors(errors)
+}
+
+/// The [`refusals`] the servers report when `Job.Validate` fails too
+/// (`check` reports these beside the file's validation errors): a failed
+/// mutator alone; before 0.10.1 no other (0.10.0 kept only jobValidate's
+/// error); before 1.3 not the missing namespace, the state store's error,
+/// which a refused job never reaches.
+pub fn refusals_beside_validation(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
+    let version = world.nomad_version;
+    let all = refusals(world, state, job);
+    if let Some(Refusal::Connect { mutator: true, .. }) = all.first() {
+        return all;
+    }
+    if !version.at_least(0, 10, 1) {
         return Vec::new();
     }
-    refusals(world, state, job)
-        .iter()
-        .map(|r| r.message(job))
+    let state_store = |r: &Refusal| matches!(r, Refusal::MissingNamespace);
+    all.into_iter()
+        .filter(|r| version.at_least(1, 3, 0) || !state_store(r))
         .collect()
 }
 
@@ -321,11 +391,22 @@ pub fn warnings_text(warnings: &[String]) -> String {
     format!("{} warning(s):\n{items}", warnings.len())
 }
 
-/// Before 1.3.0 `nomad job validate` ran none of the admission checks, so
-/// it passes a job whose submission the servers refuse: our warning for
-/// that job, printed after Nomad's success text.
+/// A job `nomad job validate` passes while its submission fails, with our
+/// warning, printed after Nomad's success text:
+/// - a mutator's error fails the `Job.Validate` RPC itself, and the CLI
+///   then validates the job locally (command/job_validate.go
+///   `validateLocal`: Job.Validate alone), which passes it;
+/// - before 1.3.0 the namespace and Vault checks were not validators.
 pub fn unchecked_by_validate(world: &World, state: &State, job: &Job) -> Option<Admission> {
     let version = world.nomad_version;
+    if let Joined::Mutator(error) = joined(world, state, job, Vec::new()) {
+        return Some(Admission::WillFail {
+            reason: format!(
+                "Nomad {version}'s `nomad job validate` validates this job locally, because the servers' admission fails it, but `nomad job plan` and `nomad job run` will fail: {error}"
+            ),
+            scheduled: false,
+        });
+    }
     if version.at_least(1, 3, 0) {
         return None;
     }

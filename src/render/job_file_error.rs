@@ -6,29 +6,68 @@
 //! Two places can refuse a file. The CLI's job parser (client side):
 //! `Error getting job struct: Error parsing job file from <path>: <err>`
 //! (HCL1, before 1.0; from 1.0 the parser error starts on its own line).
-//! Nomad's servers (`Job.Validate` in the Plan and Validate endpoints):
-//! `plan` prints `Error during plan: Unexpected response code: 500 (<errors>)`,
-//! `validate` prints `Job validation errors:` and the errors, both in the
-//! version's multierror format. The parser error text itself is HashiCorp
-//! HCL's, which we do not reproduce: our own message stands in its place.
+//! Nomad's servers (their admission, `Job.Validate` among its validators, in
+//! the Plan and Validate endpoints): `plan` prints `Error during plan:
+//! Unexpected response code: 500 (<errors>)`, `validate` prints `Job
+//! validation errors:` and the errors, both in the version's multierror
+//! format, the admission hooks' refusals and Job.Validate's errors in one
+//! list (`planner::admission::joined`). The parser error text itself is
+//! HashiCorp HCL's, which we do not reproduce: our own message stands in
+//! its place.
 
 use super::plan::{api_error, error_during_plan, error_job_struct, multierror};
+use crate::cluster::State;
 use crate::diag::Diag;
 use crate::jobspec::{self, ParsedJob};
+use crate::planner::admission::{self, Joined};
 use crate::version::NomadVersion;
+use crate::world::World;
 
 /// Where a job file was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// By the CLI's job parser: `Error getting job struct: ...`.
     JobStruct(String),
-    /// By the servers' validation: the error messages, in order.
+    /// By the servers' admission validators: the one list's items, in order.
     Validation(Vec<String>),
+    /// By an admission mutator, whose error the servers return alone; `nomad
+    /// job validate` then validates the job locally: `local` is what
+    /// Job.Validate alone says.
+    Mutator { error: String, local: Vec<String> },
 }
 
+/// The servers a job file is judged by (`None`: Job.Validate alone, as
+/// with no world).
+pub type Servers<'a> = Option<(&'a World, &'a State)>;
+
 /// Classify the errors of a file that did not load.
-pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal {
-    let errors: Vec<&Diag> = parsed.diags.iter().filter(|d| d.is_error()).collect();
+pub fn refusal(
+    parsed: &ParsedJob,
+    path: &str,
+    version: NomadVersion,
+    servers: Servers<'_>,
+) -> Refusal {
+    let job = parsed
+        .job
+        .as_ref()
+        .filter(|_| jobspec::refused_by_servers_only(parsed, version));
+    if let Some(job) = job {
+        // Nomad's own words and nesting (`Task group g validation failed:
+        // ...`), not our located messages.
+        let nomad = jobspec::nomad_validation_errors(job, &parsed.source, version);
+        let Some((world, state)) = servers else {
+            return Refusal::Validation(nomad);
+        };
+        return match admission::joined(world, state, job, nomad.clone()) {
+            Joined::Errors(errors) => Refusal::Validation(errors),
+            Joined::Mutator(error) => Refusal::Mutator {
+                error,
+                local: local_validation(job, nomad, version),
+            },
+        };
+    }
+    // The CLI's parser refuses it: its errors, not the servers' (which it
+    // never reaches).
     let server = parsed
         .job
         .as_ref()
@@ -39,16 +78,7 @@ pub fn refusal(parsed: &ParsedJob, path: &str, version: NomadVersion) -> Refusal
             .iter()
             .any(|s| s.message == d.message && s.primary_span() == d.primary_span())
     };
-    if !errors.is_empty() && errors.iter().all(|d| from_server(d)) {
-        // Nomad's own words and nesting (`Task group g validation failed:
-        // ...`), not our located messages.
-        let nomad = parsed
-            .job
-            .as_ref()
-            .map(|job| jobspec::nomad_validation_errors(job, &parsed.source, version))
-            .unwrap_or_default();
-        return Refusal::Validation(nomad);
-    }
+    let errors: Vec<&Diag> = parsed.diags.iter().filter(|d| d.is_error()).collect();
     let client: Vec<&&Diag> = errors.iter().filter(|d| !from_server(d)).collect();
     if let Some(io) = client.iter().find(|d| d.code.starts_with("io::")) {
         return Refusal::JobStruct(io.message.clone());
@@ -108,26 +138,74 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     }
 }
 
+/// `validateLocal` runs Job.Validate alone: from 1.5 the priority bound is
+/// the validate hook's, the last item of `nomad` when the priority is out
+/// of range (jobspec::validate), so the local list lacks it.
+fn local_validation(job: &jobspec::Job, mut nomad: Vec<String>, v: NomadVersion) -> Vec<String> {
+    if v.at_least(1, 5, 0) && !(1..=100).contains(&job.priority) {
+        nomad.pop();
+    }
+    nomad
+}
+
 /// What `nomad job plan` prints on stderr for a file that does not load
 /// (it then exits 255 whatever the version).
-pub fn plan_error(parsed: &ParsedJob, path: &str, version: NomadVersion) -> String {
-    match refusal(parsed, path, version) {
+pub fn plan_error(
+    parsed: &ParsedJob,
+    path: &str,
+    version: NomadVersion,
+    servers: Servers<'_>,
+) -> String {
+    match refusal(parsed, path, version, servers) {
         Refusal::JobStruct(e) => error_job_struct(&e),
         Refusal::Validation(errs) => {
-            error_during_plan(&api_error(500, &multierror(&errs, version)))
+            error_during_plan(&api_error(500, &body(&multierror(&errs, version), version)))
+        }
+        Refusal::Mutator { error, .. } => {
+            error_during_plan(&api_error(500, &body(&error, version)))
         }
     }
 }
 
-/// What `nomad job validate` prints on stderr for a file that does not load
-/// (it then exits 1 whatever the version).
-pub fn validate_error(parsed: &ParsedJob, path: &str, version: NomadVersion) -> String {
-    match refusal(parsed, path, version) {
-        Refusal::JobStruct(e) => error_job_struct(&e),
-        Refusal::Validation(errs) => {
-            format!("Job validation errors:\n{}\n", multierror(&errs, version))
-        }
+/// The HTTP body as the version's API client hands it on: from 1.6.0 it
+/// trims it (api/error_unexpected_response.go).
+fn body(error: &str, version: NomadVersion) -> String {
+    if version.at_least(1, 6, 0) {
+        error.trim().to_string()
+    } else {
+        error.to_string()
     }
+}
+
+/// What `nomad job validate` prints on stderr for a file that does not load
+/// (it then exits 1 whatever the version). After a mutator's refusal it
+/// also prints [`admission::LOCAL_VALIDATION`] on stdout first (see
+/// [`validate_stdout`]).
+pub fn validate_error(
+    parsed: &ParsedJob,
+    path: &str,
+    version: NomadVersion,
+    servers: Servers<'_>,
+) -> String {
+    validate_text(&refusal(parsed, path, version, servers), version)
+}
+
+/// [`validate_error`] of a refusal already classified.
+pub fn validate_text(refusal: &Refusal, version: NomadVersion) -> String {
+    let list = |errs: &[String]| format!("Job validation errors:\n{}\n", multierror(errs, version));
+    match refusal {
+        Refusal::JobStruct(e) => error_job_struct(e),
+        Refusal::Validation(errs) => list(errs),
+        // validateLocal's list; an empty one passes (the CLI's caller
+        // prints its success).
+        Refusal::Mutator { local, .. } if local.is_empty() => String::new(),
+        Refusal::Mutator { local, .. } => list(local),
+    }
+}
+
+/// What `nomad job validate` prints on stdout before [`validate_text`].
+pub fn validate_stdout(refusal: &Refusal) -> Option<&'static str> {
+    matches!(refusal, Refusal::Mutator { .. }).then_some(admission::LOCAL_VALIDATION)
 }
 
 #[cfg(test)]
@@ -153,16 +231,16 @@ mod tests {
         let v = NomadVersion::DEMO;
         let p = load(NO_DC, v);
         assert_eq!(
-            refusal(&p, "j.nomad", v),
+            refusal(&p, "j.nomad", v, None),
             Refusal::Validation(vec!["Missing job datacenters".into()])
         );
         // 0.9.3: the old go-multierror format.
         assert_eq!(
-            plan_error(&p, "j.nomad", v),
+            plan_error(&p, "j.nomad", v, None),
             "Error during plan: Unexpected response code: 500 (1 error(s) occurred:\n\n* Missing job datacenters)\n"
         );
         assert_eq!(
-            validate_error(&p, "j.nomad", v),
+            validate_error(&p, "j.nomad", v, None),
             "Job validation errors:\n1 error(s) occurred:\n\n* Missing job datacenters\n"
         );
     }
@@ -179,18 +257,18 @@ mod tests {
         let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  priority = 0\n  group \"app\" {\n    count = -1\n    task \"server\" {\n      driver = \"exec\"\n      resources {\n        cpu    = 0\n        memory = 4\n      }\n    }\n  }\n}\n";
         let v = NomadVersion::new(2, 0, 5);
         assert_eq!(
-            validate_error(&load(text, v), "j.nomad", v),
+            validate_error(&load(text, v), "j.nomad", v, None),
             "Job validation errors:\n2 errors occurred:\n\t* Task group app validation failed: 2 errors occurred:\n\t* Task group count can't be negative\n\t* Task server validation failed: 1 error occurred:\n\t* 1 error occurred:\n\t* 2 errors occurred:\n\t* minimum CPU value is 1; got 0\n\t* minimum MemoryMB value is 10; got 4\n\n\n\n\n\n\n\n\n\t* job priority must be between [1, 100]\n\n\n"
         );
         let v = NomadVersion::new(1, 4, 0);
         assert_eq!(
-            plan_error(&load(text, v), "j.nomad", v),
+            plan_error(&load(text, v), "j.nomad", v, None),
             "Error during plan: Unexpected response code: 500 (2 errors occurred:\n\t* Job priority must be between [1, 100]\n\t* Task group app validation failed: 2 errors occurred:\n\t* Task group count can't be negative\n\t* Task server validation failed: 1 error occurred:\n\t* 1 error occurred:\n\t* 2 errors occurred:\n\t* minimum CPU value is 1; got 0\n\t* minimum MemoryMB value is 10; got 4\n\n\n\n\n\n\n\n\n\n)\n"
         );
         // 0.9.3's MinResources asks for 20 MHz (1 from 1.0.0).
         let v = NomadVersion::DEMO;
         assert_eq!(
-            validate_error(&load(&text.replace("  priority = 0\n", ""), v), "j.nomad", v),
+            validate_error(&load(&text.replace("  priority = 0\n", ""), v), "j.nomad", v, None),
             "Job validation errors:\n1 error(s) occurred:\n\n* Task group app validation failed: 2 error(s) occurred:\n\n* Task group count can't be negative\n* Task server validation failed: 1 error(s) occurred:\n\n* 1 error(s) occurred:\n\n* 2 error(s) occurred:\n\n* minimum CPU value is 20; got 0\n* minimum MemoryMB value is 10; got 4\n"
         );
     }
@@ -203,7 +281,7 @@ mod tests {
         let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    network {\n      port \"a\" {\n        static = 8080\n      }\n      port \"b\" {\n        static = 8080\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n    }\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
         let v = NomadVersion::new(2, 0, 5);
         assert_eq!(
-            validate_error(&load(text, v), "j.nomad", v),
+            validate_error(&load(text, v), "j.nomad", v, None),
             "Job validation errors:\n1 error occurred:\n\t* Task group g validation failed: 2 errors occurred:\n\t* Task 2 redefines 't' from task 1\n\t* Task group network validation failed: 1 error occurred:\n\t* Static port 8080 already reserved by taskgroup network:a\n\n\n\n\n\n\n"
         );
     }
@@ -222,7 +300,7 @@ mod tests {
         );
         let v = NomadVersion::DEMO;
         assert_eq!(
-            validate_error(&load(&text, v), "j.nomad", v),
+            validate_error(&load(&text, v), "j.nomad", v, None),
             "Job validation errors:\n1 error(s) occurred:\n\n* Task group g validation failed: 1 error(s) occurred:\n\n* Static port 8080 already reserved by a:x\n"
         );
     }
@@ -235,7 +313,7 @@ mod tests {
         let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  type = \"batch\"\n  migrate {\n    max_parallel = 2\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
         let v = NomadVersion::new(2, 0, 5);
         assert_eq!(
-            validate_error(&load(text, v), "j.nomad", v),
+            validate_error(&load(text, v), "j.nomad", v, None),
             "Job validation errors:\n1 error occurred:\n\t* Task group g validation failed: 1 error occurred:\n\t* Job type \"batch\" does not allow migrate block\n\n\n\n\n"
         );
         let service = text.replace("  type = \"batch\"\n", "");
@@ -249,7 +327,7 @@ mod tests {
         let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      template {\n        data = \"x\"\n        destination = \"local/x\"\n        wait = {\n          min = \"1m\"\n        }\n      }\n    }\n  }\n}\n";
         let v = NomadVersion::new(2, 0, 5);
         assert_eq!(
-            plan_error(&load(text, v), "j.nomad", v),
+            plan_error(&load(text, v), "j.nomad", v, None),
             "Error getting job struct: Error parsing job file from j.nomad:\nj.nomad:9,9-13: Unsupported argument; An argument named \"wait\" is not expected here. Did you mean to define a block of type \"wait\"?\n"
         );
     }
@@ -258,19 +336,19 @@ mod tests {
     fn a_parse_error_is_an_error_getting_the_job_struct() {
         let text = "job \"j\" {\n  datacenters = [\"dc1\"\n}\n";
         let old = load(text, NomadVersion::DEMO);
-        let e = plan_error(&old, "j.nomad", NomadVersion::DEMO);
+        let e = plan_error(&old, "j.nomad", NomadVersion::DEMO, None);
         assert!(
             e.starts_with("Error getting job struct: Error parsing job file from j.nomad: "),
             "{e}"
         );
         let new = load(text, NomadVersion::CURRENT);
-        let e = plan_error(&new, "j.nomad", NomadVersion::CURRENT);
+        let e = plan_error(&new, "j.nomad", NomadVersion::CURRENT, None);
         assert!(
             e.starts_with("Error getting job struct: Error parsing job file from j.nomad:\n"),
             "{e}"
         );
         assert_eq!(
-            validate_error(&new, "j.nomad", NomadVersion::CURRENT),
+            validate_error(&new, "j.nomad", NomadVersion::CURRENT, None),
             e,
             "validate words a parse error the same way"
         );
@@ -282,7 +360,7 @@ mod tests {
         let v = NomadVersion::new(1, 3, 1);
         let p = load(text, v);
         assert_eq!(
-            plan_error(&p, "j.nomad", v),
+            plan_error(&p, "j.nomad", v, None),
             "Error getting job struct: Error parsing job file from j.nomad:\nj.nomad:4,9-19: Call to unknown function; There is no function named \"filebase64\".\nj.nomad:5,9-17: Call to unknown function; There is no function named \"tostring\".\n"
         );
         let gate = p.diags.iter().find(|d| d.message.contains("filebase64"));

@@ -203,11 +203,22 @@ impl<'a> RuleContext<'a> {
 
     /// What the world's Nomad version refuses at submission of this file's
     /// job: the planner's own admission checks, so `check` and `plan` agree.
-    /// Empty without a job or a simulation.
+    /// A file the servers' validation refuses gets those Nomad lists beside
+    /// its errors; one the CLI's parser refuses reaches no server. Empty
+    /// without a job or a simulation.
     pub fn refusals(&self) -> &[Refusal] {
-        self.refusals.get_or_init(|| match (self.sim, self.job()) {
-            (Some(sim), Some(job)) => admission::refusals(&sim.world, &sim.state, job),
-            _ => Vec::new(),
+        self.refusals.get_or_init(|| {
+            let (Some(sim), Some(job)) = (self.sim, self.job()) else {
+                return Vec::new();
+            };
+            let (world, state) = (&sim.world, &sim.state);
+            if !self.parsed.diags.has_errors() {
+                return admission::refusals(world, state, job);
+            }
+            if crate::jobspec::refused_by_servers_only(self.parsed, world.nomad_version) {
+                return admission::refusals_beside_validation(world, state, job);
+            }
+            Vec::new()
         })
     }
 

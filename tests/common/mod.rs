@@ -350,6 +350,13 @@ pub fn group_refusal(v: &str, items: &[String]) -> String {
 /// `want` is the refusal Nomad prints (validate exits 1 with `Job
 /// validation errors:` and it; plan exits 255 with `Error during plan:
 /// Unexpected response code: 500 (it)`), or `None` where Nomad accepts.
+/// Whether release `v` ("X.Y.Z") is `major.minor` or later.
+pub fn at_least(v: &str, major: u32, minor: u32) -> bool {
+    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (a, b) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (a, b) >= (major, minor)
+}
+
 pub fn judge_validation(
     failures: &mut Vec<String>,
     tag: &str,
@@ -376,7 +383,14 @@ pub fn judge_validation(
                     "{name} {v} validate ({vcode}):\nwant {block:?}\ngot  {verr:?}"
                 ));
             }
-            let plan = format!("Error during plan: Unexpected response code: 500 ({want})");
+            // From 1.6.0 the API client trims the response body
+            // (api/error_unexpected_response.go fromHTTPResponse).
+            let body = if at_least(v, 1, 6) {
+                want.trim()
+            } else {
+                &want
+            };
+            let plan = format!("Error during plan: Unexpected response code: 500 ({body})");
             if pcode != 255 || !perr.contains(&plan) {
                 failures.push(format!(
                     "{name} {v} plan ({pcode}):\nwant {plan:?}\ngot  {perr:?}"

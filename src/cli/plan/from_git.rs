@@ -86,7 +86,9 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     };
     let parsed = setup.loader.load(vfs.as_ref(), rel);
     if !parsed.is_valid() {
-        return fail_job_file(&parsed, file, setup.loader.version(), color);
+        let ns = args.namespace.as_deref();
+        let v = setup.loader.version();
+        return fail_job_file(&parsed, file, v, Some(&setup.sim), ns, color);
     }
     let Some(job) = parsed.job else {
         return fail(&parsed.diags, color);
