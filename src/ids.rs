@@ -278,7 +278,11 @@ mod tests {
             let back: Option<Id> =
                 serde_json::from_str(&serde_json::to_string(&s).unwrap_or_default()).ok();
             assert_eq!(back.as_ref(), Some(&id));
-            assert!(id == s && s == id && id == text && text == id);
+            // Both ways round, against String and &str.
+            assert!(id == s, "{id} == String");
+            assert!(s == id, "String == {id}");
+            assert!(id == text, "{id} == &str");
+            assert!(text == id, "&str == {id}");
             let set: std::collections::HashSet<Id> = [id.clone()].into();
             assert!(set.contains(text), "hashes as the text it holds");
         }
