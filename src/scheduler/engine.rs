@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::dynamic_ports::{DynamicPorts, DYNAMIC_PORT_MAX, DYNAMIC_PORT_MIN};
 use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
 use super::QuotaUsage;
@@ -18,9 +19,6 @@ use crate::ids::{hash_parts, uuid, Id, SplitMix64};
 use crate::jobspec::{Job, TaskGroup};
 use crate::world::World;
 
-/// The lowest and highest dynamic port Nomad hands out (0.9 defaults).
-const DYNAMIC_PORT_MIN: u16 = 20000;
-const DYNAMIC_PORT_MAX: u16 = 32000;
 /// The in-memory plan of one evaluation.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -93,37 +91,6 @@ impl Plan {
                 })
             })
             .collect()
-    }
-}
-
-/// Which ports of the dynamic range a node holds, one bit each: only a
-/// port in the range can collide with a drawn one. A hash set of every
-/// port on the node, built for each placement, was a twentieth of `plan
-/// --samples`.
-struct DynamicPorts([u64; DynamicPorts::WORDS]);
-
-impl Default for DynamicPorts {
-    fn default() -> Self {
-        DynamicPorts([0; DynamicPorts::WORDS])
-    }
-}
-
-impl DynamicPorts {
-    const WORDS: usize = (DYNAMIC_PORT_MAX - DYNAMIC_PORT_MIN).div_ceil(64) as usize;
-
-    /// Mark `port` taken; false if it already was (as `HashSet::insert`).
-    fn insert(&mut self, port: u16) -> bool {
-        if !(DYNAMIC_PORT_MIN..DYNAMIC_PORT_MAX).contains(&port) {
-            return true;
-        }
-        let i = usize::from(port - DYNAMIC_PORT_MIN);
-        let (word, bit) = (i / 64, 1u64 << (i % 64));
-        let Some(w) = self.0.get_mut(word) else {
-            return true;
-        };
-        let fresh = *w & bit == 0;
-        *w |= bit;
-        fresh
     }
 }
 
@@ -582,28 +549,6 @@ impl<'w> Engine<'w> {
             node_id: node.map(|n| Id::from(&n.id)).unwrap_or_default(),
             resources: res,
             ..Allocation::default()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_dynamic_port_is_taken_once_and_others_never_collide() {
-        let mut used = DynamicPorts::default();
-        for p in [DYNAMIC_PORT_MIN, 20_064, DYNAMIC_PORT_MAX - 1] {
-            assert!(used.insert(p), "{p} is free at first");
-            assert!(!used.insert(p), "{p} is taken the second time");
-        }
-        assert!(
-            used.insert(20_063) && used.insert(20_065),
-            "neighbours stay free"
-        );
-        // Reserved ports outside the range can never be drawn.
-        for p in [22, DYNAMIC_PORT_MIN - 1, DYNAMIC_PORT_MAX] {
-            assert!(used.insert(p) && used.insert(p));
         }
     }
 }

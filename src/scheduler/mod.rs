@@ -10,6 +10,7 @@ pub mod constraint;
 pub mod csi;
 pub mod device;
 pub mod disk_cache;
+mod dynamic_ports;
 pub mod engine;
 pub mod feasibility;
 pub mod fit;
