@@ -37,14 +37,19 @@ pub enum CannotKnow {
     DeviceQuota(DeviceQuotaUnknown),
     /// The servers' Vault settings the Plan RPC's Vault hook reads (1.3+).
     Vault(crate::mutators::vault::VaultUnknown),
+    /// A multiregion job: the region the plan goes to, the servers'
+    /// edition, or Enterprise's per-region rewrite.
+    Multiregion(crate::mutators::multiregion::MultiregionUnknown),
 }
 
 impl CannotKnow {
-    /// What a plan of `job` can know: the Vault hook runs at admission,
-    /// before the quota is counted, so it is said first.
+    /// What a plan of `job` can know: the agent forwards a multiregion
+    /// job before the servers see it, and the Vault hook runs at
+    /// admission, before the quota is counted, so they are said first.
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
-        crate::mutators::vault::unknown(world, job)
-            .map(CannotKnow::Vault)
+        crate::mutators::multiregion::plan_unknown(world, job)
+            .map(CannotKnow::Multiregion)
+            .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
     }
 
@@ -53,6 +58,7 @@ impl CannotKnow {
         match self {
             CannotKnow::DeviceQuota(u) => u.line(job),
             CannotKnow::Vault(u) => u.line(job),
+            CannotKnow::Multiregion(u) => u.line(job),
         }
     }
 
@@ -61,6 +67,7 @@ impl CannotKnow {
         match self {
             CannotKnow::DeviceQuota(u) => ("DeviceQuota", u.json()),
             CannotKnow::Vault(u) => ("Vault", u.json()),
+            CannotKnow::Multiregion(u) => ("Multiregion", u.json()),
         }
     }
 
@@ -71,6 +78,7 @@ impl CannotKnow {
             CannotKnow::Vault(_) => {
                 "state the servers' Vault settings in the world, or judge the job on the cluster"
             }
+            CannotKnow::Multiregion(u) => u.hint(),
         }
     }
 }

@@ -44,6 +44,49 @@ impl fmt::Display for NomadVersion {
     }
 }
 
+/// Which build of Nomad the servers run. Some features are Enterprise's
+/// alone, and its code for them is not public: a community build refuses
+/// a multiregion job (`Multiregion jobs are unlicensed.`, 0.12.4+) where
+/// Enterprise plans it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Edition {
+    Community,
+    Enterprise,
+}
+
+impl Edition {
+    /// The word the world format uses (`edition = "..."`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edition::Community => "community",
+            Edition::Enterprise => "enterprise",
+        }
+    }
+
+    /// What a version string's build metadata says: Enterprise builds
+    /// carry `+ent` (`nomad version` prints `Nomad v1.7.2+ent`; the
+    /// agent's `build` tag is the same string). Without metadata the
+    /// string alone does not say: `None`.
+    pub fn of_version_text(s: &str) -> Option<Edition> {
+        let (_, meta) = s.trim().split_once('+')?;
+        (meta == "ent" || meta.starts_with("ent.")).then_some(Edition::Enterprise)
+    }
+}
+
+impl FromStr for Edition {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "community" => Ok(Edition::Community),
+            "enterprise" => Ok(Edition::Enterprise),
+            _ => Err(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionError(pub String);
 
@@ -93,6 +136,21 @@ mod tests {
         assert!("1".parse::<NomadVersion>().is_err());
         assert!("1.2.3.4".parse::<NomadVersion>().is_err());
         assert!("a.b.c".parse::<NomadVersion>().is_err());
+    }
+
+    #[test]
+    fn build_metadata_names_enterprise() {
+        assert_eq!(
+            Edition::of_version_text("1.7.2+ent"),
+            Some(Edition::Enterprise)
+        );
+        assert_eq!(
+            Edition::of_version_text("1.7.2+ent.hsm"),
+            Some(Edition::Enterprise)
+        );
+        assert_eq!(Edition::of_version_text("1.7.2"), None);
+        assert_eq!(Edition::of_version_text("1.7.2+entirely"), None);
+        assert_eq!("1.7.2+ent".parse(), Ok(NomadVersion::new(1, 7, 2)));
     }
 
     #[test]

@@ -156,7 +156,8 @@ fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
     }
     let mut world = entry.world;
     let loader =
-        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone());
+        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
+            .with_edition(world.edition());
     for r in &mut world.running {
         let source = vfs.read(&world.project_root.join(&r.path)).ok()?;
         loader.restore(&mut r.job, &source);

@@ -67,6 +67,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         pinned: None,
         csi_volumes: Default::default(),
         server: Default::default(),
+        stated_edition: None,
     }
 }
 

@@ -119,6 +119,7 @@ fn world() -> World {
         pinned: None,
         csi_volumes: Default::default(),
         server: Default::default(),
+        stated_edition: None,
     }
 }
 

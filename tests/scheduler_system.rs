@@ -138,6 +138,7 @@ fn world() -> World {
         pinned: None,
         csi_volumes: Default::default(),
         server: Default::default(),
+        stated_edition: None,
     }
 }
 

@@ -147,6 +147,40 @@ fn written_rules_load_back_to_the_same_world() {
     assert_eq!(a.namespaces, b.namespaces);
     assert_eq!(a.scheduler, b.scheduler);
     assert_eq!((a.nomad_version, a.region), (b.nomad_version, b.region));
+    // The servers' build tag says `+ent`: the written world keeps it.
+    assert_eq!(
+        (a.stated_edition, b.stated_edition),
+        (
+            Some(nomad_preflight::version::Edition::Enterprise),
+            Some(nomad_preflight::version::Edition::Enterprise)
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A community build's tag carries no metadata: the written world says
+/// `edition = "community"`, and reads back so.
+#[test]
+fn a_community_import_writes_its_edition() {
+    let mut w = imported();
+    w.running.clear();
+    w.quotas.clear();
+    for ns in w.namespaces.values_mut() {
+        ns.quota = None;
+    }
+    w.stated_edition = Some(nomad_preflight::version::Edition::Community);
+    let dir = tempdir("import-community");
+    write_world(&w, &dir.join("rules"), false).unwrap();
+    let cluster = std::fs::read_to_string(dir.join("rules/cluster.hcl")).unwrap();
+    assert!(
+        cluster.starts_with("nomad_version = \"1.7.2\"\nedition       = \"community\"\n"),
+        "{cluster}"
+    );
+    let (back, _) = world::load(&DiskVfs::new(&dir), Path::new("rules")).unwrap();
+    assert_eq!(
+        back.edition(),
+        Some(nomad_preflight::version::Edition::Community)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

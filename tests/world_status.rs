@@ -65,6 +65,7 @@ fn world(version: NomadVersion) -> World {
         pinned: None,
         csi_volumes: Default::default(),
         server: Default::default(),
+        stated_edition: None,
     }
 }
 

@@ -109,6 +109,7 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
         world.nomad_version,
         world.project_root.clone(),
     )
+    .with_edition(world.edition())
 }
 
 /// Exit code for findings: 1 if any is at or above the threshold.

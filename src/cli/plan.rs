@@ -96,6 +96,7 @@ pub struct PlanArgs {
 fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     vars.loader(world.nomad_version, crate::project::root_of(&cwd))
+        .with_edition(world.edition())
 }
 
 /// The planned file from the working tree (named on the command line: the

@@ -67,7 +67,8 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         &args.var_file,
         version,
         crate::project::current_root(),
-    );
+    )
+    .with_edition(resolved.world.edition());
     crate::cli::common::eprint_var_warnings(&loader, color);
     let named: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
     let vfs = loader.working_tree(&named);
@@ -148,6 +149,19 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             .as_ref()
             .and_then(|job| Some((job, crate::mutators::vault::unknown(&sim.world, job)?)));
         if let Some((job, unknown)) = vault_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
+        // From 0.12.4 the edition decides whether Job.Validate refuses a
+        // multiregion job.
+        let multiregion_unknown = parsed.job.as_ref().and_then(|job| {
+            Some((
+                job,
+                crate::mutators::multiregion::validate_unknown(&sim.world, job)?,
+            ))
+        });
+        if let Some((job, unknown)) = multiregion_unknown {
             eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
             worst = worst.max(exit::NOMAD_ERROR);
             continue;

@@ -70,6 +70,13 @@ impl JobLoader {
         }
     }
 
+    /// Judge as servers of `edition` would (the world's
+    /// [`crate::world::World::edition`]; `None` when it does not say).
+    pub fn with_edition(mut self, edition: Option<crate::version::Edition>) -> JobLoader {
+        self.opts.edition = edition;
+        self
+    }
+
     /// What reading the flags found worth saying (a `-var` without `=`).
     pub fn warnings(&self) -> &Diags {
         &self.warnings

@@ -36,6 +36,8 @@ mod validate_connect_tproxy;
 mod validate_group;
 mod validate_group_services;
 mod validate_job;
+mod validate_multiregion;
+pub use validate_multiregion::is_multiregion;
 mod validate_net;
 mod validate_periodic;
 mod validate_placement;
@@ -81,6 +83,10 @@ pub struct LoadOptions {
     pub version: NomadVersion,
     /// Filesystem functions refuse paths outside this directory.
     pub repo_root: Option<PathBuf>,
+    /// The servers' edition, where the world tells it: `Job.Validate`
+    /// refuses a multiregion job in a community build (0.12.4+). `None`
+    /// leaves that rule to the callers' "cannot tell".
+    pub edition: Option<crate::version::Edition>,
 }
 
 impl LoadOptions {
@@ -102,6 +108,7 @@ impl LoadOptions {
             env_vars: nomad_var_env(std::env::vars()),
             version,
             repo_root,
+            edition: None,
         };
         (opts, warnings)
     }
@@ -149,6 +156,8 @@ pub struct ParsedJob {
     pub evaluated: Option<tree::Node>,
     /// Errors and warnings, in file order.
     pub diags: Diags,
+    /// The edition it was judged as ([`LoadOptions::edition`]).
+    pub edition: Option<crate::version::Edition>,
 }
 
 impl ParsedJob {
@@ -174,6 +183,7 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
                 )
                 .help("check the path and that the file is readable")
                 .into(),
+                edition: opts.edition,
             }
         }
     }
@@ -182,9 +192,14 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
 /// The errors of a loaded job that Nomad's servers report (`Job.Validate`,
 /// run by the Plan and Validate endpoints), as opposed to those its CLI's
 /// job parser reports before anything is sent (`Error getting job struct`).
-pub fn validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Diags {
+pub fn validation_errors(
+    job: &Job,
+    src: &Source,
+    version: NomadVersion,
+    edition: Option<crate::version::Edition>,
+) -> Diags {
     let mut d = Diags::new();
-    validate::validate(job, src, version, &mut d);
+    validate::validate(job, src, version, edition, &mut d);
     d.0.retain(Diag::is_error);
     d
 }
@@ -201,7 +216,7 @@ pub fn refused_by_servers_only(parsed: &ParsedJob, version: NomadVersion) -> boo
     if errors.peek().is_none() {
         return false;
     }
-    let server = validation_errors(job, &parsed.source, version);
+    let server = validation_errors(job, &parsed.source, version, parsed.edition);
     errors.all(|d| {
         server
             .iter()
@@ -211,9 +226,14 @@ pub fn refused_by_servers_only(parsed: &ParsedJob, version: NomadVersion) -> boo
 
 /// The same errors as Nomad's servers word, nest and order them: the
 /// items of the multierror `nomad job validate` and `plan` print.
-pub fn nomad_validation_errors(job: &Job, src: &Source, version: NomadVersion) -> Vec<String> {
+pub fn nomad_validation_errors(
+    job: &Job,
+    src: &Source,
+    version: NomadVersion,
+    edition: Option<crate::version::Edition>,
+) -> Vec<String> {
     let mut d = Diags::new();
-    validate::validate(job, src, version, &mut d)
+    validate::validate(job, src, version, edition, &mut d)
         .iter()
         .map(|e| e.render(version))
         .collect()
@@ -237,6 +257,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 job: None,
                 evaluated: None,
                 diags: d.into(),
+                edition: opts.edition,
             };
         }
     };
@@ -253,6 +274,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         job,
         evaluated,
         diags,
+        edition: opts.edition,
     }
 }
 
@@ -373,7 +395,7 @@ fn build(
     defaults::apply(&mut job, opts.version);
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
-    validate::validate(&job, src, opts.version, diags);
+    validate::validate(&job, src, opts.version, opts.edition, diags);
     version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);

@@ -139,13 +139,19 @@ pub(super) fn err(
 
 /// Validate `job` as Nomad `v`'s servers do: the located diagnostics go to
 /// `diags` (ordered by place), Nomad's errors are returned in its order.
-pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) -> Vec<NomadError> {
+pub fn validate(
+    job: &Job,
+    src: &Source,
+    v: NomadVersion,
+    edition: Option<crate::version::Edition>,
+    diags: &mut Diags,
+) -> Vec<NomadError> {
     let mut out = Out {
         diags,
         src,
         nomad: Vec::new(),
     };
-    job_checks(job, v, &mut out);
+    job_checks(job, v, edition, &mut out);
     let nomad = out.nomad;
     diags
         .0
@@ -155,7 +161,12 @@ pub fn validate(job: &Job, src: &Source, v: NomadVersion, diags: &mut Diags) -> 
 
 /// `Job.Validate`, and the job endpoint's checks after it (1.5+: the
 /// priority, whose bound became a server setting).
-fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+fn job_checks(
+    job: &Job,
+    v: NomadVersion,
+    edition: Option<crate::version::Edition>,
+    out: &mut Out<'_>,
+) {
     let js = &job.spans;
     // Job.Validate checks the ID and name before the type.
     super::validate_job::id_and_name(job, v, out);
@@ -181,7 +192,9 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
     if bad_priority && !hook_priority {
         priority(job, "Job", out);
     }
-    if job.datacenters.is_empty() && !v.at_least(1, 5, 0) {
+    // A job listing regions may leave its own datacenters to them.
+    let multiregion = super::validate_multiregion::is_multiregion(job);
+    if job.datacenters.is_empty() && !v.at_least(1, 5, 0) && !multiregion {
         let text = "Missing job datacenters";
         out.push(
             text.into(),
@@ -254,6 +267,7 @@ fn job_checks(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
         );
     }
     super::validate_job::periodic_and_parameterized(job, v, out);
+    super::validate_multiregion::multiregion(job, v, edition, out);
     if bad_priority && hook_priority {
         priority(job, "job", out);
     }

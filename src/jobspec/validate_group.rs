@@ -210,8 +210,9 @@ pub(super) fn scaling(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'
                     );
                 }
             }
-            let multiregion_exception =
-                job.multiregion.is_some() && g.count == 0 && job.region == "global";
+            let multiregion_exception = super::validate_multiregion::is_multiregion(job)
+                && g.count == 0
+                && job.region == "global";
             if g.count < min && !multiregion_exception {
                 err(
                     out,

@@ -10,7 +10,7 @@
 //!   or sysbatch (the text names both);
 //! - `PeriodicConfig.Validate`: validate_periodic.rs.
 //!
-//! Not modelled: multiregion.
+//! Multiregion: validate_multiregion.rs.
 
 use super::model::*;
 use super::validate::{err, Out};

@@ -51,8 +51,8 @@ pub(super) fn leaf(
 }
 
 /// `TaskGroup.Warnings`' update check: `max_parallel` above the count
-/// warns (from 1.4 only for a count above 1; a multiregion group of count
-/// 0 is exempt from 0.12, and we model no multiregion).
+/// warns (from 1.4 only for a count above 1; a group of count 0 in a job
+/// listing regions is exempt from 0.12, where `Job.IsMultiregion` came).
 pub(super) fn update_parallel(job: &Job, g: &TaskGroup, v: NomadVersion) -> Option<Leaf> {
     let u = g.update.as_ref()?;
     let counted = if v.at_least(1, 4, 0) {
@@ -60,7 +60,9 @@ pub(super) fn update_parallel(job: &Job, g: &TaskGroup, v: NomadVersion) -> Opti
     } else {
         g.count >= 0
     };
-    (counted && u.max_parallel > g.count && !job.job_type.is_per_node()).then(|| {
+    let multiregion_exempt =
+        v.at_least(0, 12, 0) && super::validate_multiregion::is_multiregion(job) && g.count == 0;
+    (counted && u.max_parallel > g.count && !job.job_type.is_per_node() && !multiregion_exempt).then(|| {
         leaf(
             format!("Update max parallel count is greater than task group count ({} > {}). A destructive change would result in the simultaneous replacement of all allocations.", u.max_parallel, g.count),
             "jobspec::update-parallel",

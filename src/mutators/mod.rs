@@ -41,6 +41,7 @@ mod connect_validate;
 mod constraints;
 mod expose_check;
 mod identities;
+pub mod multiregion;
 pub mod vault;
 
 pub use connect_validate::validate as connect_validate;

@@ -436,7 +436,8 @@ fn find_fix(
         .map(|(g, _)| g.clone())
         .collect();
     let loader =
-        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone());
+        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
+            .with_edition(world.edition());
     let job = loader.load(base, &file).job?;
     let ceiling = world
         .clients

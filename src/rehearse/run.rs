@@ -87,7 +87,8 @@ impl<'a> Session<'a> {
     fn load_job(&self, file: &str, namespace_flag: Option<&str>) -> Result<Job, Diags> {
         // The steps' commands pass no variables (see `job_loader`).
         let world = &self.sim.world;
-        let loader = JobLoader::plain(world.nomad_version, world.project_root.clone());
+        let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
+            .with_edition(world.edition());
         let job = loader
             .job(&self.vfs(), Path::new(file))
             .map_err(|parsed| parsed.diags)?;

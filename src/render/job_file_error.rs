@@ -54,7 +54,7 @@ pub fn refusal(
     if let Some(job) = job {
         // Nomad's own words and nesting (`Task group g validation failed:
         // ...`), not our located messages.
-        let nomad = jobspec::nomad_validation_errors(job, &parsed.source, version);
+        let nomad = jobspec::nomad_validation_errors(job, &parsed.source, version, parsed.edition);
         let Some((world, state)) = servers else {
             return Refusal::Validation(nomad);
         };
@@ -71,7 +71,7 @@ pub fn refusal(
     let server = parsed
         .job
         .as_ref()
-        .map(|job| jobspec::validation_errors(job, &parsed.source, version))
+        .map(|job| jobspec::validation_errors(job, &parsed.source, version, parsed.edition))
         .unwrap_or_default();
     let from_server = |d: &Diag| {
         server

@@ -32,6 +32,7 @@ register_rules![
     capacity::vault_not_enabled::VaultNotEnabled,
     capacity::vault_unknown::VaultUnknown,
     capacity::vault_identity::VaultIdentity,
+    capacity::multiregion_unknown::MultiregionUnknown,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

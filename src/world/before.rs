@@ -352,7 +352,8 @@ pub fn for_rehearsal(
     notes: &mut Vec<String>,
 ) -> Result<Starting, Diags> {
     // The rehearsal's steps pass no variables: neither do their starts.
-    let loader = JobLoader::plain(world.nomad_version, world.project_root.clone());
+    let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
+        .with_edition(world.edition());
     let mut explicit = Vec::new();
     for old in given {
         let job = load_file(old, &loader)?;

@@ -1,4 +1,4 @@
-//! `rules/cluster.hcl`: Nomad version, region, scheduler configuration,
+//! `rules/cluster.hcl`: Nomad version and edition (edition_file.rs), region, scheduler configuration,
 //! the servers' identity settings (server_file.rs), client pools and the
 //! running jobs' paths.
 
@@ -21,7 +21,7 @@ use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
 const CLUSTER_SCHEMA: Schema = Schema {
-    attrs: &["nomad_version", "region", "running"],
+    attrs: &["nomad_version", "edition", "region", "running"],
     blocks: &["scheduler", "server", "client"],
 };
 
@@ -69,6 +69,7 @@ pub(super) fn read_cluster(
             .help("add `nomad_version = \"X.Y.Z\"`: output and defaults differ between releases"),
         );
     }
+    super::edition_file::read_edition(src, &r, world, diags);
     if let Some(region) = r.string("region", diags) {
         world.region = region;
     }

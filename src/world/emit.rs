@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::model::*;
 use crate::jobspec::{Affinity, Constraint, Job, Network, Resources, Spread, Value};
+use crate::version::Edition;
 
 /// HCL string literal: quotes, escapes, and template sequences neutralised
 /// so an imported value is never evaluated as an interpolation.
@@ -129,11 +130,21 @@ pub fn running_job_files(world: &World) -> Vec<(PathBuf, String)> {
 
 pub fn cluster_hcl(world: &World) -> String {
     let mut o = String::new();
+    // The edition as the agent reports it: Enterprise's build tag keeps
+    // `+ent`; a community build's says nothing, so the word is written.
+    let (ent, community) = match world.stated_edition {
+        Some(Edition::Enterprise) => ("+ent", false),
+        Some(Edition::Community) => ("", true),
+        None => ("", false),
+    };
     let _ = writeln!(
         o,
         "nomad_version = {}",
-        quote(&world.nomad_version.to_string())
+        quote(&format!("{}{ent}", world.nomad_version))
     );
+    if community {
+        let _ = writeln!(o, "edition       = \"community\"");
+    }
     let _ = writeln!(o, "region        = {}", quote(&world.region));
     let s = &world.scheduler;
     let p = &s.preemption;

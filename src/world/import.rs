@@ -86,7 +86,15 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         let tags = path(&v, &["member", "Tags"]).unwrap_or(&Value::Null);
         let build = s(tags, "build");
         match build.parse::<NomadVersion>() {
-            Ok(ver) => world.nomad_version = ver,
+            Ok(ver) => {
+                world.nomad_version = ver;
+                // Enterprise builds tag themselves `+ent`; a build tag
+                // without it is a community build.
+                world.stated_edition = Some(
+                    crate::version::Edition::of_version_text(&build)
+                        .unwrap_or(crate::version::Edition::Community),
+                );
+            }
             Err(_) => diags.push(
                 Diag::warning("import::version", format!("agent-self.json has no usable version (member.Tags.build = {build:?}); simulating Nomad {}", world.nomad_version))
                     .in_source(&src),

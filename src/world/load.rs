@@ -135,6 +135,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         &quota_sources,
         None,
     )));
+    super::edition_file::community_quotas(&world, &quota_sources, &mut diags);
     let policy_path = world_dir.join(POLICY_FILE);
     if vfs.is_file(&policy_path) {
         if let Some(src) = read(vfs, &policy_path, &mut diags) {
@@ -261,7 +262,8 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
     };
     // The running versions as submitted: no command's variables.
     let loader =
-        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone());
+        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
+            .with_edition(world.edition());
     if let Some((_, span)) = running.get(MAX_RUNNING_JOBS) {
         diags.push(
             Diag::error(

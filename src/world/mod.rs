@@ -15,6 +15,7 @@ pub mod bounds;
 mod cluster_file;
 mod csi_file;
 mod device_file;
+mod edition_file;
 pub mod emit;
 pub mod emit_allocs;
 mod emit_csi;

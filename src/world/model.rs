@@ -419,6 +419,10 @@ pub struct World {
     pub csi_volumes: BTreeMap<(String, String), crate::structs::csi::CsiVolume>,
     /// The servers' agent configuration the admission mutators read.
     pub server: ServerConfig,
+    /// The servers' edition as the world states it: cluster.hcl's
+    /// `edition`, a `+ent` version, or an import's build tag. See
+    /// [`World::edition`] for what the rest of the world implies.
+    pub stated_edition: Option<crate::version::Edition>,
 }
 
 /// What of the servers' agent configuration Nomad's admission reads: the
@@ -499,7 +503,21 @@ impl World {
             pinned: None,
             csi_volumes: Default::default(),
             server: Default::default(),
+            stated_edition: None,
         }
+    }
+
+    /// The servers' edition, where the world tells it: as stated, else
+    /// Enterprise when the world holds what only Enterprise has (a quota
+    /// specification, at every release; a namespace besides `default`
+    /// before 1.0, which made namespaces open source). `None`: unknown.
+    pub fn edition(&self) -> Option<crate::version::Edition> {
+        use crate::version::Edition;
+        self.stated_edition.or_else(|| {
+            let namespaces = !self.nomad_version.at_least(1, 0, 0)
+                && self.namespaces.keys().any(|n| n != "default");
+            (!self.quotas.is_empty() || namespaces).then_some(Edition::Enterprise)
+        })
     }
 
     /// The quota attached to a namespace, if both exist.

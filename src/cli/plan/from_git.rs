@@ -54,7 +54,10 @@ fn git_setup(args: &PlanArgs, color: &ColorArgs) -> Result<GitSetup, Diags> {
     }
     common::eprint_cannot_know(&resolved.warnings, color.stderr());
     let sim = Simulation::new(&resolved.world, args.seed)?;
-    let loader = args.vars.loader(resolved.world.nomad_version, root);
+    let loader = args
+        .vars
+        .loader(resolved.world.nomad_version, root)
+        .with_edition(resolved.world.edition());
     Ok(GitSetup {
         range,
         world: resolved.world,

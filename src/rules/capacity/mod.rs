@@ -10,6 +10,7 @@ pub mod connect_refused;
 pub mod count_zero;
 pub mod group_too_large;
 pub mod missing_driver;
+pub mod multiregion_unknown;
 pub mod no_datacenter;
 pub mod static_port_collision;
 pub mod unknown_node_pool;
