@@ -79,14 +79,14 @@ fn cluster(clients: u32, per_node: u32) -> Simulation {
                 net.ip.clone_from(&node.networks[0].ip);
             }
             state.allocs.push(Allocation {
-                id: format!("{i:08x}-0000-4000-8000-000000000000"),
-                name: format!("filler-{n}.f[{k}]"),
+                id: format!("{i:08x}-0000-4000-8000-000000000000").into(),
+                name: format!("filler-{n}.f[{k}]").into(),
                 namespace: "default".into(),
-                job_id: format!("filler-{n}"),
+                job_id: format!("filler-{n}").into(),
                 job_priority: 10,
                 job_type: JobType::Batch,
                 task_group: "f".into(),
-                node_id: node.id.clone(),
+                node_id: node.id.as_str().into(),
                 resources: r,
                 desired_status: DesiredStatus::Run,
                 client_status: ClientStatus::Running,

@@ -111,6 +111,133 @@ pub fn uuid(seed: u64, parts: &[&str]) -> String {
     out
 }
 
+/// An identifier many values hold the same copy of (an allocation's ID and
+/// name, its namespace, job, group and node): a reference-counted string,
+/// so copying an allocation bumps counts instead of allocating and copying
+/// every string. A replay copies allocations at every evaluation, and a
+/// cached 100,000-allocation state was mostly string copies; here the
+/// allocations of one group share its namespace, job and group names.
+/// Compares, orders, hashes, prints and serializes exactly as the `String`
+/// it replaces (`Debug` and `Display` are the text's own), so no output
+/// changes.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Id(std::sync::Arc<str>);
+
+impl Id {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Id {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Id {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl From<String> for Id {
+    fn from(s: String) -> Id {
+        Id(s.into())
+    }
+}
+
+impl From<&String> for Id {
+    fn from(s: &String) -> Id {
+        Id(s.as_str().into())
+    }
+}
+
+impl From<&str> for Id {
+    fn from(s: &str) -> Id {
+        Id(s.into())
+    }
+}
+
+impl From<&Id> for String {
+    fn from(s: &Id) -> String {
+        s.0.to_string()
+    }
+}
+
+impl From<Id> for String {
+    fn from(s: Id) -> String {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Id {
+    fn eq(&self, o: &str) -> bool {
+        &*self.0 == o
+    }
+}
+
+impl PartialEq<&str> for Id {
+    fn eq(&self, o: &&str) -> bool {
+        &*self.0 == *o
+    }
+}
+
+impl PartialEq<String> for Id {
+    fn eq(&self, o: &String) -> bool {
+        &*self.0 == o.as_str()
+    }
+}
+
+impl PartialEq<Id> for str {
+    fn eq(&self, o: &Id) -> bool {
+        self == &*o.0
+    }
+}
+
+impl PartialEq<Id> for &str {
+    fn eq(&self, o: &Id) -> bool {
+        *self == &*o.0
+    }
+}
+
+impl PartialEq<Id> for String {
+    fn eq(&self, o: &Id) -> bool {
+        self.as_str() == &*o.0
+    }
+}
+
+impl serde::Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        String::deserialize(d).map(Id::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +261,39 @@ mod tests {
         );
         assert_eq!(a, want, "the layout of Go's uuid.Generate text");
         assert_eq!(a.matches('-').count(), 4);
+    }
+
+    /// Allocations print, serialize and sort through their IDs: a shared
+    /// one must be indistinguishable from the `String` it replaced.
+    #[test]
+    fn a_shared_id_behaves_as_its_string() {
+        for text in ["", "web.api[3]", "quote \" and \u{1b}[31m escape"] {
+            let (id, s) = (Id::from(text), text.to_string());
+            assert_eq!(format!("{id:?}"), format!("{s:?}"));
+            assert_eq!(format!("{id}"), s);
+            assert_eq!(
+                serde_json::to_string(&id).ok(),
+                serde_json::to_string(&s).ok()
+            );
+            let back: Option<Id> =
+                serde_json::from_str(&serde_json::to_string(&s).unwrap_or_default()).ok();
+            assert_eq!(back.as_ref(), Some(&id));
+            // Both ways round, against String and &str.
+            assert!(id == s, "{id} == String");
+            assert!(s == id, "String == {id}");
+            assert!(id == text, "{id} == &str");
+            assert!(text == id, "&str == {id}");
+            let set: std::collections::HashSet<Id> = [id.clone()].into();
+            assert!(set.contains(text), "hashes as the text it holds");
+        }
+        let mut ids: Vec<Id> = ["b", "a", "B"].map(Id::from).to_vec();
+        ids.sort();
+        assert_eq!(ids, ["B", "a", "b"], "ordered as strings are");
+        let a = Id::from("shared");
+        assert!(
+            std::ptr::eq(a.as_str(), a.clone().as_str()),
+            "a copy shares the text"
+        );
     }
 
     #[test]

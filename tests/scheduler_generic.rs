@@ -62,7 +62,7 @@ fn service_job_preempts_both_lower_priority_jobs() {
         .placements
         .iter()
         .chain(b.plan.placements.iter())
-        .map(|p| p.alloc.id.clone())
+        .map(|p| p.alloc.id.to_string())
         .collect();
     expected.sort();
     let out = sim
@@ -73,7 +73,12 @@ fn service_job_preempts_both_lower_priority_jobs() {
         .plan
         .placements
         .first()
-        .map(|p| p.preempts.clone())
+        .map(|p| {
+            p.preempts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     victims.sort();
     assert_eq!(victims, expected);

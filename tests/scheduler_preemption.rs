@@ -50,7 +50,7 @@ fn alloc(
 ) -> Allocation {
     Allocation {
         id: id.into(),
-        name: format!("{}.web[0]", job.id()),
+        name: format!("{}.web[0]", job.id()).into(),
         namespace: "default".into(),
         job_id: job.id().into(),
         job_priority: job.priority(),
@@ -177,7 +177,13 @@ fn preempted(allocs: Vec<Allocation>, job: &Job) -> Option<Vec<String>> {
         res: task_group_resources(tg, w.nomad_version),
         alloc_name: format!("{}.{}[0]", job.id, tg.name),
     };
-    let mut ids = engine.rank_node(&ask, 0, true).ok()?.victims;
+    let mut ids: Vec<String> = engine
+        .rank_node(&ask, 0, true)
+        .ok()?
+        .victims
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     ids.sort();
     Some(ids)
 }

@@ -94,7 +94,7 @@ fn count_down_destroys_highest_indexes_and_updates_the_rest_in_place() {
         .stops
         .iter()
         .filter_map(|id| sim.state.allocs.iter().find(|a| &a.id == id))
-        .map(|a| a.name.clone())
+        .map(|a| a.name.to_string())
         .collect();
     assert!(
         stopped.contains(&"web.cache[1]".to_string())
@@ -272,7 +272,7 @@ fn samples_are_in_seed_order_whatever_the_threads() {
         let p = sim.plan(&job);
         p.placements
             .iter()
-            .map(|p| p.alloc.node_id.clone())
+            .map(|p| p.alloc.node_id.to_string())
             .collect::<Vec<_>>()
     };
     let parallel =

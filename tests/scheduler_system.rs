@@ -46,7 +46,7 @@ fn alloc(
 ) -> Allocation {
     Allocation {
         id: id.into(),
-        name: format!("{job}.web[0]"),
+        name: format!("{job}.web[0]").into(),
         namespace: "default".into(),
         job_id: job.into(),
         job_priority: prio,

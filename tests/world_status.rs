@@ -128,10 +128,11 @@ fn alloc(s: AllocSpec<'_>, n: usize) -> Allocation {
             "{:08x}-0000-4000-8000-{:012x}",
             0x1000_0000u32 + n as u32 * 0x0111_1111,
             n
-        ),
-        name: format!("{}.{}[{}]", s.job.id, s.group, s.index),
-        namespace: s.job.namespace.clone(),
-        job_id: s.job.id.clone(),
+        )
+        .into(),
+        name: format!("{}.{}[{}]", s.job.id, s.group, s.index).into(),
+        namespace: s.job.namespace.as_str().into(),
+        job_id: s.job.id.as_str().into(),
         job_version: 0,
         job_priority: s.job.priority,
         job_type: s.job.job_type,

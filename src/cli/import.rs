@@ -77,7 +77,7 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
     let older = live()
         .filter(|a| {
             p.versions
-                .get(&(a.namespace.clone(), a.job_id.clone()))
+                .get(&(a.namespace.to_string(), a.job_id.to_string()))
                 .is_some_and(|ix| ix.version != a.job_version)
         })
         .count();

@@ -9,30 +9,28 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::dynamic_ports::{DynamicPorts, DYNAMIC_PORT_MAX, DYNAMIC_PORT_MIN};
 use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
 use super::QuotaUsage;
 use crate::cluster::usage::UsageOverflow;
 use crate::cluster::{AllocResources, Allocation, Node, State};
-use crate::ids::{hash_parts, uuid, SplitMix64};
+use crate::ids::{hash_parts, uuid, Id, SplitMix64};
 use crate::jobspec::{Job, TaskGroup};
 use crate::world::World;
 
-/// The lowest and highest dynamic port Nomad hands out (0.9 defaults).
-const DYNAMIC_PORT_MIN: u16 = 20000;
-const DYNAMIC_PORT_MAX: u16 = 32000;
 /// The in-memory plan of one evaluation.
 #[derive(Debug, Default)]
 pub struct Plan {
     pub stops: Vec<Allocation>,
     /// (victim, preempting alloc id)
-    pub preempted: Vec<(Allocation, String)>,
+    pub preempted: Vec<(Allocation, Id)>,
     /// New and in-place-updated allocations, per node position.
     pub placed: BTreeMap<usize, Vec<Allocation>>,
     /// Lookup-only (never iterated, so the hasher's per-process seed
     /// cannot reach any output): foldhash, as the engine's ID maps.
-    pub(super) gone: HashSet<String, IdHash>,
-    pub(super) replaced: HashSet<String, IdHash>,
+    pub(super) gone: HashSet<Id, IdHash>,
+    pub(super) replaced: HashSet<Id, IdHash>,
     /// The placements in the order they were made, each kept once (in
     /// `placed`, or here when it has no node position): the result's list
     /// is made from these only when a caller reads it. Copying every
@@ -44,7 +42,7 @@ pub struct Plan {
 #[derive(Debug)]
 struct Made {
     slot: Slot,
-    preempts: Vec<String>,
+    preempts: Vec<Id>,
     in_place: bool,
 }
 
@@ -96,43 +94,12 @@ impl Plan {
     }
 }
 
-/// Which ports of the dynamic range a node holds, one bit each: only a
-/// port in the range can collide with a drawn one. A hash set of every
-/// port on the node, built for each placement, was a twentieth of `plan
-/// --samples`.
-struct DynamicPorts([u64; DynamicPorts::WORDS]);
-
-impl Default for DynamicPorts {
-    fn default() -> Self {
-        DynamicPorts([0; DynamicPorts::WORDS])
-    }
-}
-
-impl DynamicPorts {
-    const WORDS: usize = (DYNAMIC_PORT_MAX - DYNAMIC_PORT_MIN).div_ceil(64) as usize;
-
-    /// Mark `port` taken; false if it already was (as `HashSet::insert`).
-    fn insert(&mut self, port: u16) -> bool {
-        if !(DYNAMIC_PORT_MIN..DYNAMIC_PORT_MAX).contains(&port) {
-            return true;
-        }
-        let i = usize::from(port - DYNAMIC_PORT_MIN);
-        let (word, bit) = (i / 64, 1u64 << (i % 64));
-        let Some(w) = self.0.get_mut(word) else {
-            return true;
-        };
-        let fresh = *w & bit == 0;
-        *w |= bit;
-        fresh
-    }
-}
-
 /// A node that passed feasibility and fit, with its score.
 #[derive(Debug, Clone)]
 pub struct RankedNode {
     pub node: usize,
     pub score: f64,
-    pub victims: Vec<String>,
+    pub victims: Vec<Id>,
     /// Device instances offered to the placement on this node.
     pub devices: Vec<crate::structs::device::AllocDevice>,
 }
@@ -208,6 +175,10 @@ pub struct Engine<'w> {
     noted: Vec<(Note, String)>,
     /// Namespace of the job being evaluated.
     pub current_namespace: String,
+    /// The evaluated job's namespace and ID, and its groups' names (see
+    /// [`Engine::group_id`]), shared by every allocation it places.
+    job_ids: (Id, Id),
+    group_ids: Vec<Id>,
     /// What the CSI checker reads of the state (`None`: no CSI volumes).
     pub(super) csi: Option<super::csi::CsiIndex>,
     /// The network the stack's `NetworkChecker` holds (set by the last
@@ -299,13 +270,15 @@ impl<'w> Engine<'w> {
             nondeterminism: Vec::new(),
             noted: Vec::new(),
             current_namespace: job.namespace.clone(),
+            job_ids: (Id::from(&job.namespace), Id::from(&job.id)),
+            group_ids: Vec::new(),
             net_ask: Default::default(),
             planned: None,
             // `CSIVolumesByNodeID` reads each allocation's own job
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.
             csi: super::csi::CsiIndex::build(world, &state.nodes, &state.allocs, |a| {
-                let key = (a.namespace.clone(), a.job_id.clone(), a.job_version);
+                let key = (a.namespace.to_string(), a.job_id.to_string(), a.job_version);
                 history
                     .get(&key)
                     .map(|j| j.as_ref())
@@ -443,12 +416,12 @@ impl<'w> Engine<'w> {
         &mut self,
         pos: Option<usize>,
         alloc: Allocation,
-        preempts: Vec<String>,
+        preempts: Vec<Id>,
         in_place: bool,
     ) {
         let slot = match pos {
             Some(node) => {
-                self.place(node, alloc, &preempts);
+                self.place(node, alloc, &preempts, in_place);
                 let at = self
                     .plan
                     .placed
@@ -465,7 +438,12 @@ impl<'w> Engine<'w> {
         });
     }
 
-    pub fn place(&mut self, pos: usize, alloc: Allocation, victims: &[String]) {
+    /// Place `alloc` on the node at `pos`, evicting `victims`. Only an
+    /// in-place update can carry a stored allocation's ID (a new one's is
+    /// drawn fresh by [`Engine::materialize`]), so only it is looked up:
+    /// finding every new allocation's ID among the stored ones hashed all
+    /// 100,000 allocation IDs of a large cluster for each plan.
+    pub fn place(&mut self, pos: usize, alloc: Allocation, victims: &[Id], in_place: bool) {
         self.touched.insert(pos);
         for v in victims {
             if let Some(a) = self.stored(v) {
@@ -473,7 +451,7 @@ impl<'w> Engine<'w> {
                 self.plan.preempted.push((a.clone(), alloc.id.clone()));
             }
         }
-        if self.stored(&alloc.id).is_some() {
+        if in_place && self.stored(&alloc.id).is_some() {
             self.plan.replaced.insert(alloc.id.clone());
         }
         self.plan.placed.entry(pos).or_default().push(alloc);
@@ -495,6 +473,17 @@ impl<'w> Engine<'w> {
         let ok = self.rank(ask, pos, n, false, true).is_ok();
         self.plan.gone.remove(&old.id);
         ok
+    }
+
+    /// The evaluated job's group `name`, shared by every allocation this
+    /// evaluation places in it.
+    fn group_id(&mut self, name: &str) -> Id {
+        if let Some(id) = self.group_ids.iter().find(|g| g.as_str() == name) {
+            return id.clone();
+        }
+        let id = Id::from(name);
+        self.group_ids.push(id.clone());
+        id
     }
 
     /// Build the allocation for a chosen node: IDs, network addresses,
@@ -546,40 +535,20 @@ impl<'w> Engine<'w> {
                 }
             }
         }
+        let id = uuid(hash_parts(self.rng.next_u64(), &[eval_id]), &[name]);
+        let (namespace, job_id) = self.job_ids.clone();
         Allocation {
-            id: uuid(hash_parts(self.rng.next_u64(), &[eval_id]), &[name]),
-            name: name.to_string(),
-            namespace: ask.job.namespace.clone(),
-            job_id: ask.job.id.clone(),
+            id: id.into(),
+            name: name.into(),
+            namespace,
+            job_id,
             job_version,
             job_priority: ask.job.priority,
             job_type: ask.job.job_type,
-            task_group: ask.tg.name.clone(),
-            node_id: node.map(|n| n.id.clone()).unwrap_or_default(),
+            task_group: self.group_id(&ask.tg.name),
+            node_id: node.map(|n| Id::from(&n.id)).unwrap_or_default(),
             resources: res,
             ..Allocation::default()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_dynamic_port_is_taken_once_and_others_never_collide() {
-        let mut used = DynamicPorts::default();
-        for p in [DYNAMIC_PORT_MIN, 20_064, DYNAMIC_PORT_MAX - 1] {
-            assert!(used.insert(p), "{p} is free at first");
-            assert!(!used.insert(p), "{p} is taken the second time");
-        }
-        assert!(
-            used.insert(20_063) && used.insert(20_065),
-            "neighbours stay free"
-        );
-        // Reserved ports outside the range can never be drawn.
-        for p in [22, DYNAMIC_PORT_MIN - 1, DYNAMIC_PORT_MAX] {
-            assert!(used.insert(p) && used.insert(p));
         }
     }
 }

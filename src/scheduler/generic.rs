@@ -7,6 +7,7 @@ use super::engine::{Ask, Engine, Plan};
 use super::reconcile::{reconcile_group, Taint};
 use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
+use crate::ids::Id;
 use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::preempt::preemption_on;
 use crate::structs::resources::task_group_resources;
@@ -31,7 +32,7 @@ fn old_spec<'s>(
     a: &Allocation,
 ) -> Option<(&'s std::sync::Arc<Job>, &'s TaskGroup)> {
     let job = history
-        .get(&(a.namespace.clone(), a.job_id.clone(), a.job_version))
+        .get(&(a.namespace.to_string(), a.job_id.to_string(), a.job_version))
         .or_else(|| {
             state
                 .job(&a.namespace, &a.job_id)
@@ -121,16 +122,16 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
         .preempted
         .iter()
         .map(|(a, _)| PreemptedAlloc {
-            id: a.id.clone(),
-            namespace: a.namespace.clone(),
-            job_id: a.job_id.clone(),
+            id: a.id.to_string(),
+            namespace: a.namespace.to_string(),
+            job_id: a.job_id.to_string(),
             job_type: a.job_type.as_str().to_string(),
-            task_group: a.task_group.clone(),
-            node_id: a.node_id.clone(),
+            task_group: a.task_group.to_string(),
+            node_id: a.node_id.to_string(),
             job_priority: a.job_priority,
         })
         .collect();
-    result.stops = engine.plan.stops.iter().map(|a| a.id.clone()).collect();
+    result.stops = engine.plan.stops.iter().map(|a| a.id.to_string()).collect();
     result.blocked = !result.failed_tg_allocs.is_empty();
     result.quota_limit_reached = if result
         .failed_tg_allocs
@@ -218,7 +219,8 @@ fn generic(
         // In-place updates keep their node if the new spec still fits there.
         let mut destructive = gp.destructive.clone();
         for a in &gp.inplace {
-            ask.alloc_name.clone_from(&a.name);
+            ask.alloc_name.clear();
+            ask.alloc_name.push_str(&a.name);
             if engine.fits_in_place(&ask, a) {
                 du.in_place_update += 1;
                 let mut updated = (*a).clone();
@@ -234,7 +236,7 @@ fn generic(
         du.destructive_update = destructive.len() as u64;
         du.place = gp.place.len() as u64;
         du.canary = gp.canary;
-        let canary_names: Vec<String> = gp
+        let canary_names: Vec<Id> = gp
             .inplace
             .iter()
             .chain(gp.destructive.iter())
@@ -251,7 +253,7 @@ fn generic(
         let work = destructive
             .iter()
             .map(|a| (a.name.clone(), Some(*a)))
-            .chain(gp.place.iter().map(|(n, _)| (n, None)))
+            .chain(gp.place.iter().map(|(n, _)| (Id::from(n), None)))
             .chain(canary_names.into_iter().map(|n| (n, None)))
             .chain(gp.migrate.iter().map(|a| (a.name.clone(), None)));
         let mut failed: Option<AllocMetric> = None;
@@ -265,7 +267,8 @@ fn generic(
                 engine.stop(p);
             }
             let mut metric = AllocMetric::default();
-            ask.alloc_name.clone_from(&alloc_name);
+            ask.alloc_name.clear();
+            ask.alloc_name.push_str(&alloc_name);
             let mut choice = engine.select(&ask, false, &mut metric);
             if choice.is_none() && evict_allowed {
                 metric = AllocMetric::default();

@@ -10,6 +10,7 @@ pub mod constraint;
 pub mod csi;
 pub mod device;
 pub mod disk_cache;
+mod dynamic_ports;
 pub mod engine;
 pub mod feasibility;
 pub mod fit;
@@ -75,7 +76,7 @@ pub struct PreemptedAlloc {
 pub struct Placement {
     pub alloc: Allocation,
     /// Allocations this placement evicts.
-    pub preempts: Vec<String>,
+    pub preempts: Vec<crate::ids::Id>,
     /// Updates an existing allocation in place (same ID).
     pub in_place: bool,
 }

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::cluster::{Allocation, Node};
+use crate::ids::Id;
 
 /// An entry's allocations.
 #[derive(Serialize, Deserialize)]
@@ -72,9 +73,9 @@ impl<'de> Deserialize<'de> for Bytes {
 /// `a` without the fields a record carries.
 fn rest_of(a: &Allocation) -> Allocation {
     Allocation {
-        id: String::new(),
-        name: String::new(),
-        node_id: String::new(),
+        id: Id::default(),
+        name: Id::default(),
+        node_id: Id::default(),
         create_index: 0,
         modify_index: 0,
         ..a.clone()
@@ -110,7 +111,7 @@ pub(super) fn pack(allocs: &[Allocation], nodes: &[Node]) -> Option<PackedAllocs
         let node = match at.get(a.node_id.as_str()) {
             Some(&i) => i,
             None => {
-                out.node_ids.push(a.node_id.clone());
+                out.node_ids.push(a.node_id.to_string());
                 BY_ID
             }
         };
@@ -153,10 +154,12 @@ pub(super) fn unpack(packed: PackedAllocs, nodes: &[Node]) -> Option<Vec<Allocat
     let mut rests = rests.into_iter().peekable();
     let mut node_ids = node_ids.into_iter();
     let mut before: Option<Allocation> = None;
+    // Each node's ID once, shared by the allocations on it.
+    let mut shared: Vec<Option<Id>> = vec![None; nodes.len()];
     let mut at = 0usize;
-    let mut take = |len: u32| -> Option<String> {
+    let mut take = |len: u32| -> Option<Id> {
         let end = at.checked_add(usize::try_from(len).ok()?)?;
-        let s = text.get(at..end)?.to_string();
+        let s = Id::from(text.get(at..end)?);
         at = end;
         Some(s)
     };
@@ -168,8 +171,14 @@ pub(super) fn unpack(packed: PackedAllocs, nodes: &[Node]) -> Option<Vec<Allocat
             before = rests.next().map(|(_, rest)| rest);
         }
         let node_id = match le_u32(r, 8)? {
-            BY_ID => node_ids.next()?,
-            p => nodes.get(usize::try_from(p).ok()?)?.id.clone(),
+            BY_ID => Id::from(node_ids.next()?),
+            p => {
+                let p = usize::try_from(p).ok()?;
+                match shared.get_mut(p)? {
+                    Some(id) => id.clone(),
+                    slot => slot.insert(Id::from(&nodes.get(p)?.id)).clone(),
+                }
+            }
         };
         out.push(Allocation {
             id: take(le_u32(r, 0)?)?,
@@ -200,12 +209,12 @@ mod tests {
 
     fn alloc(id: &str, job: &str, node: &str, cpu: i64) -> Allocation {
         let mut a = Allocation {
-            id: id.to_string(),
-            name: format!("{job}.g[{id}]"),
-            namespace: "default".to_string(),
-            job_id: job.to_string(),
-            task_group: "g".to_string(),
-            node_id: node.to_string(),
+            id: id.into(),
+            name: format!("{job}.g[{id}]").into(),
+            namespace: "default".into(),
+            job_id: job.into(),
+            task_group: "g".into(),
+            node_id: node.into(),
             create_index: 7,
             modify_index: 9,
             ..Allocation::default()

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::fit::{network_distance, resource_distance, Comparable};
 use crate::cluster::{Allocation, Node};
+use crate::ids::Id;
 use crate::jobspec::JobType;
 use crate::version::NomadVersion;
 use crate::world::World;
@@ -52,7 +53,7 @@ pub struct Preemptor<'a> {
     candidates: Vec<Candidate<'a>>,
     /// Victims already chosen in this plan, by (namespace, job, group): the
     /// count feeds the max_parallel penalty.
-    current: BTreeMap<(String, String, String), i64>,
+    current: BTreeMap<(Id, Id, Id), i64>,
 }
 
 impl<'a> Preemptor<'a> {
@@ -89,6 +90,9 @@ impl<'a> Preemptor<'a> {
     }
 
     fn penalty(&self, c: &Candidate<'_>) -> f64 {
+        if self.current.is_empty() {
+            return 0.0;
+        }
         let key = (
             c.alloc.namespace.clone(),
             c.alloc.job_id.clone(),

@@ -15,6 +15,7 @@ pub mod node_class;
 pub mod node_nets;
 pub mod resources;
 
+use crate::ids::Id;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -161,16 +162,16 @@ pub struct AllocResources {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Allocation {
     /// UUID-shaped, derived deterministically (seeded hash), never random per run.
-    pub id: String,
+    pub id: Id,
     /// `job.group[index]`
-    pub name: String,
-    pub namespace: String,
-    pub job_id: String,
+    pub name: Id,
+    pub namespace: Id,
+    pub job_id: Id,
     pub job_version: u64,
     pub job_priority: i64,
     pub job_type: crate::jobspec::JobType,
-    pub task_group: String,
-    pub node_id: String,
+    pub task_group: Id,
+    pub node_id: Id,
     pub resources: AllocResources,
     pub desired_status: DesiredStatus,
     pub desired_description: String,

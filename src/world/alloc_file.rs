@@ -148,7 +148,7 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
         let Some((a, span)) = read_alloc(src, b, world, &pinned, &nodes, diags) else {
             continue;
         };
-        if let Some(first) = seen.get(&a.id) {
+        if let Some(first) = seen.get(a.id.as_str()) {
             diags.push(
                 Diag::error(
                     "world::duplicate-allocation",
@@ -160,7 +160,7 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
             );
             continue;
         }
-        seen.insert(a.id.clone(), span);
+        seen.insert(a.id.to_string(), span);
         pinned.allocs.push(a);
     }
     // The registered version of a job without a `job` block is the newest
@@ -370,20 +370,20 @@ fn read_alloc(
         return None;
     }
     let alloc = Allocation {
-        name: format!("{job_id}.{}[{index}]", tg.name),
+        name: format!("{job_id}.{}[{index}]", tg.name).into(),
         job_version,
         job_priority: job.priority,
         job_type: job.job_type,
-        task_group: tg.name.clone(),
-        node_id: node.id.clone(),
+        task_group: tg.name.as_str().into(),
+        node_id: node.id.as_str().into(),
         resources,
         client_status,
         migrate: r.bool("migrate", diags).unwrap_or(false),
         create_index: count(src, &r, "create_index", diags).unwrap_or(0),
         modify_index: count(src, &r, "modify_index", diags).unwrap_or(0),
-        id,
-        namespace,
-        job_id,
+        id: id.into(),
+        namespace: namespace.into(),
+        job_id: job_id.into(),
         ..Allocation::default()
     };
     Some((alloc, label))

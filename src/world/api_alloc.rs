@@ -287,21 +287,21 @@ pub fn load_allocations(
         };
         let node_id = s(a, "NodeID");
         let alloc = Allocation {
-            id: alloc_id,
-            name: s(a, "Name"),
-            namespace,
-            job_id: key.1.clone(),
+            id: alloc_id.into(),
+            name: s(a, "Name").into(),
+            namespace: namespace.into(),
+            job_id: key.1.as_str().into(),
             job_version: version,
             job_priority: spec.priority,
             job_type: job_type(&s(a, "JobType")).unwrap_or(spec.job_type),
-            task_group: s(a, "TaskGroup"),
+            task_group: s(a, "TaskGroup").into(),
             resources,
             desired_status: desired_status(&s(a, "DesiredStatus")),
             desired_description: s(a, "DesiredDescription"),
             client_status: client_status(&s(a, "ClientStatus")),
             create_index: a.get("CreateIndex").and_then(Value::as_u64).unwrap_or(0),
             modify_index: a.get("ModifyIndex").and_then(Value::as_u64).unwrap_or(0),
-            node_id,
+            node_id: node_id.into(),
             preempted_by: None,
             migrate: a
                 .get("DesiredTransition")
@@ -314,7 +314,7 @@ pub fn load_allocations(
         }
         // Nomad's reconciler treats an allocation whose node is gone as
         // lost: it is kept so the plan stops and replaces it.
-        if !nodes.contains(&alloc.node_id) {
+        if !nodes.contains(alloc.node_id.as_str()) {
             unknown_nodes += 1;
         }
         pinned.allocs.push(alloc);

@@ -292,7 +292,12 @@ pub(super) fn resolve_owners(world: &mut World) {
     let owners: std::collections::HashMap<&str, (String, String)> = pinned
         .allocs
         .iter()
-        .map(|a| (a.id.as_str(), (a.namespace.clone(), a.job_id.clone())))
+        .map(|a| {
+            (
+                a.id.as_str(),
+                (a.namespace.to_string(), a.job_id.to_string()),
+            )
+        })
         .collect();
     for vol in world.csi_volumes.values_mut() {
         for c in vol

@@ -94,7 +94,8 @@ impl Simulation {
             return;
         };
         let version = self.state.deployments[pos].job_version;
-        let mut placed_by_group: std::collections::BTreeMap<String, u64> = Default::default();
+        let mut placed_by_group: std::collections::BTreeMap<crate::ids::Id, u64> =
+            Default::default();
         for a in self.state.job_allocs(&key.0, &key.1) {
             if a.job_version == version && a.is_live() {
                 *placed_by_group.entry(a.task_group.clone()).or_default() += 1;
@@ -105,7 +106,7 @@ impl Simulation {
             return;
         }
         for (name, g) in &mut d.groups {
-            let placed = placed_by_group.get(name).copied().unwrap_or(0);
+            let placed = placed_by_group.get(name.as_str()).copied().unwrap_or(0);
             // Placements only add up: an allocation lost later stays counted.
             g.placed = g.placed.max(placed);
             g.healthy = g.placed;
@@ -215,7 +216,7 @@ impl Simulation {
                     .collect();
             let at = |id: &str| pos.get(id).copied();
             let stops: Vec<usize> = plan.stops.iter().filter_map(|a| at(&a.id)).collect();
-            let evicts: Vec<(usize, &String)> = plan
+            let evicts: Vec<(usize, &crate::ids::Id)> = plan
                 .preempted
                 .iter()
                 .filter_map(|(a, by)| Some((at(&a.id)?, by)))
@@ -236,7 +237,7 @@ impl Simulation {
                 a.desired_status = DesiredStatus::Evict;
                 a.desired_description = format!("Preempted by alloc ID {by}");
                 a.client_status = ClientStatus::Complete;
-                a.preempted_by = Some(by.clone());
+                a.preempted_by = Some(by.to_string());
                 a.modify_index = index;
             }
         }
