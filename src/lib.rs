@@ -24,6 +24,7 @@ pub mod embedded;
 pub mod escape;
 pub mod git;
 pub mod goregexp;
+pub mod gorelease;
 pub mod gotext;
 pub mod goversion;
 pub mod ids;

@@ -10,35 +10,68 @@
 //! (groups, alternation bars, operands) and each operand's nested
 //! repetition product (`repeatIsValid`: at most 1000 copies).
 //!
-//! Gaps, named: Go's size and depth limits (`expression too large`, over
-//! ~3.3 MB compiled; `expression nests too deeply`, 1000 levels) are not
-//! modelled; a `\p{Name}` class is judged by the `regex` crate's Unicode
-//! tables, which know every name Go knows (and looser spellings Go before
-//! 1.25 refuses), so only names unknown to both are refused.
+//! Go's nesting limit (a parse tree over 1000 levels high: `expression
+//! nests too deeply`, Go 1.19+; `regexp/syntax: internal error` in the
+//! Go 1.16.15, 1.17.8 and 1.18 patch releases that brought it) is walked
+//! too: each operand keeps the height of the tree Go builds for it, with
+//! Go's merging of adjacent literals into one node and of alternatives
+//! that are all single characters or classes into one class.
+//!
+//! Gaps, named: Go's size limits (`expression too large`, Go 1.18.7 and
+//! 1.19.2+) are not modelled: Go starts measuring only past a heuristic
+//! over the nodes it allocated (its free list reuses some) times the
+//! repeat counts seen, so a pattern's fate there depends on the parser's
+//! allocations; the height of an alternation whose branches share a prefix
+//! (Go's `factor` regroups them) is taken before that regrouping; a
+//! `\p{Name}` class is judged by the `regex` crate's Unicode tables, which
+//! know every name Go knows (and looser spellings Go before 1.25 refuses),
+//! so only names unknown to both are refused.
 
+mod lex;
+mod translate;
+
+use lex::{class_char, escape, named_class, perl_class, repeat_counts, unicode_class};
+
+pub use translate::{compile, to_rust};
+
+use crate::gorelease::built_with_at_least;
 use crate::version::NomadVersion;
 
 /// Go's error text for `pattern`, or `None` when Go compiles it. `v` picks
 /// the Go release Nomad `v` was built with (`(?<name>…)` from Go 1.22).
 pub fn compile_error(pattern: &str, v: NomadVersion) -> Option<String> {
-    let angle_names = go_1_22(v);
+    walk(pattern, v)
+        .err()
+        .map(|(code, expr)| format!("error parsing regexp: {code}: `{expr}`"))
+}
+
+/// Go's parse of `pattern`: the height of its tree, or its error.
+fn walk(pattern: &str, v: NomadVersion) -> Result<u32, Fail<'_>> {
     Parser {
         whole: pattern,
         stack: Vec::new(),
-        angle_names,
+        angle_names: built_with_at_least(v, (1, 22, 0)),
+        depth: depth_limit(v),
     }
     .parse()
-    .err()
-    .map(|(code, expr)| format!("error parsing regexp: {code}: `{expr}`"))
 }
 
-/// Nomad releases built with Go 1.22 or later (`.go-version` at each tag).
-fn go_1_22(v: NomadVersion) -> bool {
-    v.at_least(1, 8, 0)
-        || (v.at_least(1, 7, 6) && !v.at_least(1, 8, 0))
-        || (v.at_least(1, 6, 9) && !v.at_least(1, 7, 0))
-        || (v.at_least(1, 5, 16) && !v.at_least(1, 6, 0))
+/// Go's height limit, and the error it gives, for the Go `v` was built
+/// with: none before the fix of CVE-2022-24921 (Go 1.16.15, 1.17.8,
+/// 1.18.0); a plain internal error until Go 1.19 named it.
+fn depth_limit(v: NomadVersion) -> Option<&'static str> {
+    let go = crate::gorelease::go_of(v);
+    let fixed = go >= (1, 17, 8) || ((1, 16, 15)..(1, 17, 0)).contains(&go);
+    let named = go >= (1, 19, 0);
+    fixed.then_some(if named {
+        "expression nests too deeply"
+    } else {
+        "regexp/syntax: internal error"
+    })
 }
+
+/// The highest parse tree Go accepts (parse.go `maxHeight`).
+const MAX_HEIGHT: u32 = 1000;
 
 type Fail<'a> = (&'static str, &'a str);
 
@@ -49,23 +82,58 @@ const BAD_ESCAPE: &str = "invalid escape sequence";
 const BAD_RANGE: &str = "invalid character class range";
 const MAX_REPEAT: u64 = 1000;
 
-/// One parse-stack entry: an operand with the largest product of nested
-/// counted repetitions along any path inside it, or a pseudo-operator.
+/// One parse-stack entry: an operand, or a pseudo-operator (`(`, with
+/// whether it captures, or `|`).
 #[derive(Clone, Copy, PartialEq)]
 enum Item {
-    Operand(u64),
-    LeftParen,
+    Operand(Node),
+    LeftParen(bool),
     Bar,
+}
+
+/// What an operand's subtree decides: the largest product of nested
+/// counted repetitions along any path inside it (`repeatIsValid`), the
+/// height of Go's tree for it, and what Go may merge it with.
+#[derive(Clone, Copy, PartialEq)]
+struct Node {
+    product: u64,
+    height: u32,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// One literal character: adjacent ones become one node (maybeConcat).
+    Char,
+    /// Several literal characters, one node: it takes in adjacent ones.
+    Str,
+    /// A class (or `.`): alternatives that are all classes or single
+    /// characters become one class (swapVerticalBar, factor).
+    Class,
+    Other,
+}
+
+impl Node {
+    const fn leaf(kind: Kind) -> Node {
+        Node {
+            product: 1,
+            height: 1,
+            kind,
+        }
+    }
 }
 
 struct Parser<'a> {
     whole: &'a str,
     stack: Vec<Item>,
     angle_names: bool,
+    /// Go's error when the tree grows past [`MAX_HEIGHT`], if its Go has
+    /// the limit.
+    depth: Option<&'static str>,
 }
 
 impl<'a> Parser<'a> {
-    fn parse(mut self) -> Result<(), Fail<'a>> {
+    fn parse(mut self) -> Result<u32, Fail<'a>> {
         let mut t = self.whole;
         let mut last_repeat: &'a str = "";
         while let Some(c) = t.chars().next() {
@@ -73,11 +141,11 @@ impl<'a> Parser<'a> {
             match c {
                 '(' if t.as_bytes().get(1) == Some(&b'?') => t = self.perl_flags(t)?,
                 '(' => {
-                    self.stack.push(Item::LeftParen);
+                    self.stack.push(Item::LeftParen(true));
                     t = &t[1..];
                 }
                 '|' => {
-                    self.concat();
+                    self.concat()?;
                     if !self.swap_bar() {
                         self.stack.push(Item::Bar);
                     }
@@ -95,7 +163,7 @@ impl<'a> Parser<'a> {
                 }
                 '{' => match repeat_counts(t) {
                     None => {
-                        self.operand(1);
+                        self.operand(Kind::Char);
                         t = &t[1..];
                     }
                     Some((min, max, after)) => {
@@ -115,46 +183,97 @@ impl<'a> Parser<'a> {
                     }
                 },
                 '\\' => t = self.escape_at_top(t)?,
+                // `.` is a class to Go's merging; `^` and `$` are not.
+                '.' => {
+                    self.operand(Kind::Class);
+                    t = &t[1..];
+                }
+                '^' | '$' => {
+                    self.operand(Kind::Other);
+                    t = &t[1..];
+                }
                 _ => {
-                    self.operand(1);
+                    self.operand(Kind::Char);
                     t = &t[c.len_utf8()..];
                 }
             }
             last_repeat = repeat;
         }
-        self.concat();
+        self.concat()?;
         if self.swap_bar() {
             self.stack.pop();
         }
-        self.alternate();
-        if self.stack.len() != 1 {
-            return Err(("missing closing )", self.whole));
+        self.alternate()?;
+        match self.stack[..] {
+            [Item::Operand(root)] => Ok(root.height),
+            _ => Err(("missing closing )", self.whole)),
         }
+    }
+
+    fn operand(&mut self, kind: Kind) {
+        self.stack.push(Item::Operand(Node::leaf(kind)));
+    }
+
+    /// A node Go builds: refused once the tree is too high (Go checks every
+    /// node it pushes, and names the whole pattern).
+    fn push_node(&mut self, node: Node) -> Result<(), Fail<'a>> {
+        if let Some(code) = self.depth.filter(|_| node.height > MAX_HEIGHT) {
+            return Err((code, self.whole));
+        }
+        self.stack.push(Item::Operand(node));
         Ok(())
     }
 
-    fn operand(&mut self, product: u64) {
-        self.stack.push(Item::Operand(product));
-    }
-
-    /// The operands above the topmost pseudo-operator become one.
-    fn collapse(&mut self) -> Option<u64> {
-        let mut product = None;
-        while let Some(Item::Operand(p)) = self.stack.last().copied() {
+    /// The operands above the topmost pseudo-operator, bottom first.
+    fn take_operands(&mut self) -> Vec<Node> {
+        let mut out = Vec::new();
+        while let Some(Item::Operand(n)) = self.stack.last().copied() {
             self.stack.pop();
-            product = Some(product.unwrap_or(1).max(p));
+            out.push(n);
         }
-        product
+        out.reverse();
+        out
     }
 
-    fn concat(&mut self) {
-        let p = self.collapse().unwrap_or(1);
-        self.operand(p);
+    /// Go's concatenation: adjacent characters are one literal node; one
+    /// piece is itself; none is an empty match.
+    fn concat(&mut self) -> Result<(), Fail<'a>> {
+        let literal = |k: Kind| matches!(k, Kind::Char | Kind::Str);
+        let mut pieces: Vec<Node> = Vec::new();
+        for n in self.take_operands() {
+            match pieces.last_mut() {
+                Some(last) if literal(last.kind) && literal(n.kind) => last.kind = Kind::Str,
+                _ => pieces.push(n),
+            }
+        }
+        let node = match pieces.len() {
+            0 => Node::leaf(Kind::Other),
+            1 => pieces[0],
+            _ => joined(&pieces),
+        };
+        self.push_node(node)
     }
 
-    fn alternate(&mut self) {
-        let p = self.collapse().unwrap_or(1);
-        self.operand(p);
+    /// Go's alternation: alternatives that are all single characters or
+    /// classes are one class; one alternative is itself.
+    fn alternate(&mut self) -> Result<(), Fail<'a>> {
+        let alts = self.take_operands();
+        let node = match alts.len() {
+            0 => Node::leaf(Kind::Other),
+            1 => alts[0],
+            _ if alts
+                .iter()
+                .all(|n| matches!(n.kind, Kind::Char | Kind::Class)) =>
+            {
+                Node {
+                    product: 1,
+                    height: 1,
+                    kind: Kind::Class,
+                }
+            }
+            _ => joined(&alts),
+        };
+        self.push_node(node)
     }
 
     /// Go's `swapVerticalBar`: keep the bar on top of its group's operands.
@@ -168,18 +287,28 @@ impl<'a> Parser<'a> {
     }
 
     fn right_paren(&mut self) -> Result<(), Fail<'a>> {
-        self.concat();
+        self.concat()?;
         if self.swap_bar() {
             self.stack.pop();
         }
-        self.alternate();
+        self.alternate()?;
         let unexpected = ("unexpected )", self.whole);
-        let (Some(Item::Operand(p)), Some(Item::LeftParen)) = (self.stack.pop(), self.stack.pop())
+        let (Some(Item::Operand(n)), Some(Item::LeftParen(capture))) =
+            (self.stack.pop(), self.stack.pop())
         else {
             return Err(unexpected);
         };
-        self.operand(p);
-        Ok(())
+        // A non-capturing group is no node: its operand is pushed again
+        // (and may merge as before).
+        if capture {
+            self.push_node(Node {
+                product: n.product,
+                height: n.height + 1,
+                kind: Kind::Other,
+            })
+        } else {
+            self.push_node(n)
+        }
     }
 
     /// `*`, `+`, `?` (`count` None) or `{n,m}` (the bounding count, and
@@ -197,9 +326,15 @@ impl<'a> Parser<'a> {
         if !last_repeat.is_empty() {
             return Err((REPEAT_OP, cut(last_repeat, after)));
         }
-        let Some(Item::Operand(sub)) = self.stack.last().copied() else {
+        let Some(Item::Operand(node)) = self.stack.last().copied() else {
             return Err((MISSING_ARG, cut(before, after)));
         };
+        // Go checks the new node's height before its count.
+        let height = node.height + 1;
+        if let Some(code) = self.depth.filter(|_| height > MAX_HEIGHT) {
+            return Err((code, self.whole));
+        }
+        let sub = node.product;
         let product = match count {
             None => sub,
             // `x{0}` drops its operand from every product.
@@ -213,7 +348,11 @@ impl<'a> Parser<'a> {
             }
         };
         if let Some(top) = self.stack.last_mut() {
-            *top = Item::Operand(product);
+            *top = Item::Operand(Node {
+                product,
+                height,
+                kind: Kind::Other,
+            });
         }
         Ok(after)
     }
@@ -234,7 +373,7 @@ impl<'a> Parser<'a> {
             if !valid {
                 return Err(("invalid named capture", &s[..=end]));
             }
-            self.stack.push(Item::LeftParen);
+            self.stack.push(Item::LeftParen(true));
             return Ok(&s[end + 1..]);
         }
         let mut t = &s[2..];
@@ -250,7 +389,7 @@ impl<'a> Parser<'a> {
                 }
                 ':' | ')' if !negated || saw_flag => {
                     if c == ':' {
-                        self.stack.push(Item::LeftParen);
+                        self.stack.push(Item::LeftParen(false));
                     }
                     return Ok(t);
                 }
@@ -264,7 +403,7 @@ impl<'a> Parser<'a> {
     fn escape_at_top(&mut self, t: &'a str) -> Result<&'a str, Fail<'a>> {
         match t.as_bytes().get(1) {
             Some(b'A' | b'b' | b'B' | b'z') => {
-                self.operand(1);
+                self.operand(Kind::Other);
                 return Ok(&t[2..]);
             }
             Some(b'C') => return Err((BAD_ESCAPE, &t[..2])),
@@ -275,46 +414,54 @@ impl<'a> Parser<'a> {
                     None => (body, ""),
                 };
                 for _ in lit.chars() {
-                    self.operand(1);
+                    self.operand(Kind::Char);
                 }
                 return Ok(rest);
             }
             _ => {}
         }
         if let Some(rest) = unicode_class(t)? {
-            self.operand(1);
+            self.operand(Kind::Class);
             return Ok(rest);
         }
         if let Some(rest) = perl_class(t) {
-            self.operand(1);
+            self.operand(Kind::Class);
             return Ok(rest);
         }
         let (_, rest) = escape(t)?;
-        self.operand(1);
+        self.operand(Kind::Char);
         Ok(rest)
     }
 
     /// A bracketed class (`parseClass`, Perl mode: `-` anywhere).
     fn class(&mut self, s: &'a str) -> Result<&'a str, Fail<'a>> {
         let mut t = &s[1..];
+        // Go turns a class of one character into that literal (push).
+        let mut one_char = true;
         if let Some(rest) = t.strip_prefix('^') {
             t = rest;
+            one_char = false;
         }
         let mut first = true;
+        let mut members = 0;
         while t.is_empty() || !t.starts_with(']') || first {
             first = false;
+            members += 1;
             if t.len() > 2 && t.starts_with("[:") {
                 if let Some(rest) = named_class(t)? {
                     t = rest;
+                    one_char = false;
                     continue;
                 }
             }
             if let Some(rest) = unicode_class(t)? {
                 t = rest;
+                one_char = false;
                 continue;
             }
             if let Some(rest) = perl_class(t) {
                 t = rest;
+                one_char = false;
                 continue;
             }
             let range = t;
@@ -326,201 +473,30 @@ impl<'a> Parser<'a> {
                 if hi < lo {
                     return Err((BAD_RANGE, cut(range, t)));
                 }
+                one_char &= hi == lo;
             }
         }
-        self.operand(1);
+        self.operand(if one_char && members == 1 {
+            Kind::Char
+        } else {
+            Kind::Class
+        });
         Ok(&t[1..])
+    }
+}
+
+/// A concatenation or alternation of `parts`: one level above the highest.
+fn joined(parts: &[Node]) -> Node {
+    Node {
+        product: parts.iter().map(|n| n.product).max().unwrap_or(1),
+        height: 1 + parts.iter().map(|n| n.height).max().unwrap_or(0),
+        kind: Kind::Other,
     }
 }
 
 /// `before` up to where `after` starts (`before[:len(before)-len(after)]`).
 fn cut<'a>(before: &'a str, after: &str) -> &'a str {
     &before[..before.len() - after.len()]
-}
-
-/// `{min}`, `{min,}` (max -1) or `{min,max}`; a count past 10^8 is -1.
-/// `None` when the text is not of that form (then `{` is a literal).
-fn repeat_counts(s: &str) -> Option<(i64, i64, &str)> {
-    let s = s.strip_prefix('{')?;
-    let (min, s) = int(s)?;
-    let (min, max, s) = if let Some(s) = s.strip_prefix(',') {
-        if let Some(rest) = s.strip_prefix('}') {
-            return Some((min, -1, rest));
-        }
-        let (max, s) = int(s)?;
-        (if max < 0 { -1 } else { min }, max, s)
-    } else {
-        (min, min, s)
-    };
-    Some((min, max, s.strip_prefix('}')?))
-}
-
-/// A decimal without leading zeros (`parseInt`); -1 when it passes 10^8.
-fn int(s: &str) -> Option<(i64, &str)> {
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || (digits >= 2 && s.starts_with('0')) {
-        return None;
-    }
-    let mut n: i64 = 0;
-    for b in s[..digits].bytes() {
-        if n >= 100_000_000 {
-            n = -1;
-            break;
-        }
-        n = n * 10 + i64::from(b - b'0');
-    }
-    Some((n, &s[digits..]))
-}
-
-/// `\d`, `\D`, `\s`, `\S`, `\w`, `\W`.
-fn perl_class(s: &str) -> Option<&str> {
-    let b = s.as_bytes();
-    (b.len() >= 2 && b[0] == b'\\' && b"dDsSwW".contains(&b[1])).then(|| &s[2..])
-}
-
-/// `[:alpha:]` and its kin (`[:^alpha:]` negated); `None` when there is no
-/// closing `:]`, so the `[` is an ordinary character.
-fn named_class(s: &str) -> Result<Option<&str>, Fail<'_>> {
-    const NAMES: &[&str] = &[
-        "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
-        "space", "upper", "word", "xdigit",
-    ];
-    let Some(i) = s[2..].find(":]") else {
-        return Ok(None);
-    };
-    let name = &s[..i + 4];
-    let bare = &name[2..name.len() - 2];
-    let bare = bare.strip_prefix('^').unwrap_or(bare);
-    if NAMES.contains(&bare) {
-        Ok(Some(&s[i + 4..]))
-    } else {
-        Err((BAD_RANGE, name))
-    }
-}
-
-/// `\pL`, `\p{Greek}`, `\P{^Lu}`: `None` when `s` is not one.
-fn unicode_class(s: &str) -> Result<Option<&str>, Fail<'_>> {
-    let b = s.as_bytes();
-    if b.len() < 2 || b[0] != b'\\' || (b[1] != b'p' && b[1] != b'P') {
-        return Ok(None);
-    }
-    let t = &s[2..];
-    let (seq, name, rest) = match t.chars().next() {
-        Some('{') => {
-            let Some(end) = s.find('}') else {
-                return Err((BAD_RANGE, s));
-            };
-            (&s[..=end], &s[3..end], &s[end + 1..])
-        }
-        Some(c) => {
-            let seq = &s[..2 + c.len_utf8()];
-            (seq, &seq[2..], &s[seq.len()..])
-        }
-        None => (s, "", ""),
-    };
-    let name = name.strip_prefix('^').unwrap_or(name);
-    if unicode_name_known(name) {
-        Ok(Some(rest))
-    } else {
-        Err((BAD_RANGE, seq))
-    }
-}
-
-/// Is `name` a Unicode category or script? The `regex` crate's tables are
-/// the oracle (see the module note); control characters and braces never
-/// name a table.
-fn unicode_name_known(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '))
-        && regex::Regex::new(&format!(r"\p{{{name}}}")).is_ok()
-}
-
-/// A class member: an escape or one character; running out of pattern is
-/// `missing closing ]` over the whole class.
-fn class_char<'a>(t: &'a str, class: &'a str) -> Result<(u32, &'a str), Fail<'a>> {
-    match t.chars().next() {
-        None => Err(("missing closing ]", class)),
-        Some('\\') => escape(t),
-        Some(c) => Ok((c as u32, &t[c.len_utf8()..])),
-    }
-}
-
-/// An ordinary escape (`parseEscape`): punctuation, octal, `\x..`,
-/// `\x{...}`, and the C escapes; the rune it stands for.
-fn escape(s: &str) -> Result<(u32, &str), Fail<'_>> {
-    let t = &s[1..];
-    let Some(c) = t.chars().next() else {
-        return Err(("trailing backslash at end of expression", ""));
-    };
-    let mut t = &t[c.len_utf8()..];
-    let bad = |t: &str| (BAD_ESCAPE, cut(s, t));
-    let octal = |b: Option<&u8>| matches!(b, Some(b'0'..=b'7'));
-    match c {
-        c if c.is_ascii() && !c.is_ascii_alphanumeric() => return Ok((c as u32, t)),
-        '1'..='7' if !octal(t.as_bytes().first()) => {}
-        '0'..='7' => {
-            let mut r = c as u32 - '0' as u32;
-            for _ in 1..3 {
-                if !octal(t.as_bytes().first()) {
-                    break;
-                }
-                r = r * 8 + u32::from(t.as_bytes()[0] - b'0');
-                t = &t[1..];
-            }
-            return Ok((r, t));
-        }
-        'x' => return hex_escape(s, t),
-        'a' => return Ok((7, t)),
-        'f' => return Ok((12, t)),
-        'n' => return Ok((10, t)),
-        'r' => return Ok((13, t)),
-        't' => return Ok((9, t)),
-        'v' => return Ok((11, t)),
-        _ => {}
-    }
-    Err(bad(t))
-}
-
-/// `\xHH` or `\x{H...}` (at least one digit, at most U+10FFFF).
-fn hex_escape<'a>(s: &'a str, mut t: &'a str) -> Result<(u32, &'a str), Fail<'a>> {
-    let bad = |t: &str| (BAD_ESCAPE, cut(s, t));
-    let Some(c) = t.chars().next() else {
-        return Err(bad(t));
-    };
-    t = &t[c.len_utf8()..];
-    if c == '{' {
-        let mut r: u32 = 0;
-        let mut digits = 0;
-        loop {
-            let Some(c) = t.chars().next() else {
-                return Err(bad(t));
-            };
-            t = &t[c.len_utf8()..];
-            if c == '}' {
-                break;
-            }
-            let Some(v) = c.to_digit(16) else {
-                return Err(bad(t));
-            };
-            r = r * 16 + v;
-            if r > 0x10FFFF {
-                return Err(bad(t));
-            }
-            digits += 1;
-        }
-        return if digits == 0 { Err(bad(t)) } else { Ok((r, t)) };
-    }
-    let x = c.to_digit(16);
-    let y = t.chars().next();
-    if let Some(y) = y {
-        t = &t[y.len_utf8()..];
-    }
-    match (x, y.and_then(|y| y.to_digit(16))) {
-        (Some(x), Some(y)) => Ok((x * 16 + y, t)),
-        _ => Err(bad(t)),
-    }
 }
 
 #[cfg(test)]

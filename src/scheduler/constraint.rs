@@ -53,10 +53,13 @@ pub fn check(operand: &str, l: Option<&str>, r: Option<&str>, version: NomadVers
             (Some(a), Some(b)) => in_order(operand, a.cmp(b)),
             _ => false,
         },
+        // Go's regexp, not the `regex` crate's dialect (goregexp::compile);
+        // a pattern that does not compile matches nothing (feasible.go
+        // checkRegexpMatch).
         "regexp" => match (l, r) {
-            (Some(a), Some(b)) => regex::Regex::new(b)
-                .map(|re| re.is_match(a))
-                .unwrap_or(false),
+            (Some(a), Some(b)) => {
+                crate::goregexp::compile(b, version).is_some_and(|re| re.is_match(a))
+            }
             _ => false,
         },
         "set_contains" | "set_contains_all" => match (l, r) {
