@@ -279,17 +279,12 @@ pub fn is_job_file(text: &str) -> bool {
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
     let mut diags = Diags::new();
-    if let Some(d) = encoding::check(&source, opts.version) {
-        return ParsedJob {
-            source,
-            body: None,
-            job: None,
-            evaluated: None,
-            diags: d.into(),
-            edition: opts.edition,
-        };
-    }
-    let body = match parse::parse(&source) {
+    // Bytes Nomad's parser refuses, or a parse error: the file's only fault.
+    let parsed = match encoding::check(&source, opts.version) {
+        Some(d) => Err(d),
+        None => parse::parse(&source),
+    };
+    let body = match parsed {
         Ok(b) => b,
         Err(d) => {
             return ParsedJob {
