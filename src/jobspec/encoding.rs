@@ -23,6 +23,11 @@ pub const CODE: &str = "hcl::encoding";
 /// The error Nomad's parser of release `v` reports for `src`'s encoding.
 pub fn check(src: &Source, v: NomadVersion) -> Option<Diag> {
     let text: &str = &src.text;
+    // Only HCL1 minds a BOM; both parsers mind a bad byte.
+    let hcl1_bom = src.bom && !v.at_least(1, 0, 0);
+    if !hcl1_bom && !src.has_raw_bytes() {
+        return None;
+    }
     if v.at_least(1, 0, 0) {
         let at = scan(text).into_iter().find(|r| r.place != Place::Comment)?;
         return Some(
@@ -78,12 +83,10 @@ enum State {
 }
 
 /// Every byte that is not UTF-8, and where it sits: between tokens, in a
-/// string, template or heredoc, or in a comment.
+/// string, template or heredoc, or in a comment. Called only for a text
+/// that holds one ([`crate::source::SourceFile::has_raw_bytes`]).
 fn scan(text: &str) -> Vec<Raw> {
     let mut found = Vec::new();
-    if !text.chars().any(|c| raw_byte_of(c).is_some()) {
-        return found;
-    }
     let b = text.as_bytes();
     let mut state = State::Code;
     // Brace depth of each open `${`/`%{` inside a string.

@@ -64,7 +64,8 @@ impl SubmitEnv {
         let mut meta = job.meta.clone();
         meta.extend(g.meta.iter().map(|(k, v)| (k.clone(), v.clone())));
         let region = job.region.clone();
-        let mut with_meta = env.clone();
+        // Meta values see the variables set before them, not each other.
+        let mut entries = Vec::with_capacity(meta.len() * 2);
         for (k, v) in &meta {
             // Node attributes first, then the map built so far.
             let value = replace_env(v, |key| {
@@ -73,13 +74,11 @@ impl SubmitEnv {
                     .or_else(|| env.get(key).map(String::as_str))
             });
             for key in [k.to_uppercase(), k.clone()] {
-                with_meta.insert(clean_env_var(&format!("NOMAD_META_{key}")), value.clone());
+                entries.push((clean_env_var(&format!("NOMAD_META_{key}")), value.clone()));
             }
         }
-        SubmitEnv {
-            env: with_meta,
-            region,
-        }
+        env.extend(entries);
+        SubmitEnv { env, region }
     }
 
     /// `TaskEnv.ReplaceEnv`: the environment first, then `node.region`.
