@@ -102,6 +102,13 @@ fn a_deleted_template_fails_the_hook_and_the_gate() {
         check.stdout,
         check.stderr
     );
+    // go-cty-funcs readFileBytes: the path joined to the job file's
+    // folder (jobspec2 ParseConfig.BaseDir), unquoted.
+    assert!(
+        check.stdout.contains("no file exists at jobs/tpl/app.conf"),
+        "{}",
+        check.stdout
+    );
     assert_eq!(check.code, 1, "{}", check.stdout);
     let plan = run(&dir.0, &["plan", "--changed", "--staged", "--gate"]);
     assert!(plan.stdout.contains("1 invalid"), "{}", plan.stdout);
@@ -146,4 +153,41 @@ fn an_unrelated_change_reaches_no_job() {
     assert!(o.stdout.contains("no job file changed"), "{}", o.stdout);
     assert!(!o.stderr.contains("reads"), "{}", o.stderr);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+}
+
+/// `-var-file` is read by every load, on each side from that side's files:
+/// a change to the variables file alone changes every job that uses it.
+#[test]
+fn a_changed_var_file_reaches_the_jobs_loaded_with_it() {
+    let dir = repo("varfile");
+    dir.put(
+        "jobs/web.nomad",
+        &format!(
+            "variable \"image\" {{\n  default = \"nginx:1.25\"\n}}\n\n{}",
+            JOB.replace("\"nginx:1.25\"", "var.image")
+        ),
+    );
+    dir.put("prod.vars", "image = \"nginx:1.25\"\n");
+    common::git(&dir.0, &["add", "."]);
+    common::git(&dir.0, &["commit", "-qm", "vars"]);
+    dir.put("prod.vars", "image = \"nginx:1.27\"\n");
+    common::git(&dir.0, &["add", "prod.vars"]);
+    let o = run(
+        &dir.0,
+        &["plan", "--changed", "--staged", "--var-file", "prod.vars"],
+    );
+    assert!(
+        o.stdout
+            .contains("==> jobs/web.nomad (reads prod.vars, which changed)\n"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    assert!(
+        o.stdout
+            .contains("+/- image: \"nginx:1.25\" => \"nginx:1.27\""),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(o.code, 1, "{}", o.stdout);
 }

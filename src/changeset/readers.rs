@@ -102,12 +102,13 @@ impl Vfs for Recorder<'_> {
     }
 }
 
-/// Could evaluating `text` read a file? Every job-file function that
-/// reads, lists or probes files has `file` in its name (`file`,
-/// `filebase64`, `fileset`, `fileexists`, ...), so a text without it
-/// cannot, and is not evaluated.
-fn may_read_files(text: &str) -> bool {
-    text.contains("file")
+/// Could evaluating `text` with `loader` read a file? Every load reads
+/// the `-var-file`s (through the same files: at the base, the base's
+/// version). Otherwise only a job-file function reads, lists or probes
+/// files, and each has `file` in its name (`file`, `filebase64`,
+/// `fileset`, `fileexists`, ...): a text without it is not evaluated.
+fn may_read_files(text: &str, loader: &JobLoader) -> bool {
+    loader.reads_var_files() || text.contains("file")
 }
 
 /// How a job file the change did not touch is reached by it.
@@ -140,7 +141,7 @@ pub(super) fn reached(
                 continue;
             }
         };
-        if !may_read_files(&source.text) || !crate::jobspec::is_job_file(&source.text) {
+        if !may_read_files(&source.text, loader) || !crate::jobspec::is_job_file(&source.text) {
             continue;
         }
         let recorder = Recorder::new(head);
