@@ -110,6 +110,15 @@ fn a_deleted_template_fails_the_hook_and_the_gate() {
         check.stdout
     );
     assert_eq!(check.code, 1, "{}", check.stdout);
+    // On disk too: the folder as typed, not the absolute path.
+    let one = run(&dir.0, &["plan", "jobs/web.nomad"]);
+    assert!(
+        one.stderr.contains("no file exists at jobs/tpl/app.conf\n")
+            || one.stderr.contains("no file exists at jobs/tpl/app.conf "),
+        "{}",
+        one.stderr
+    );
+    assert_eq!(one.code, 255, "{}", one.stderr);
     let plan = run(&dir.0, &["plan", "--changed", "--staged", "--gate"]);
     assert!(plan.stdout.contains("1 invalid"), "{}", plan.stdout);
     assert_ne!(plan.code, 0, "{}{}", plan.stdout, plan.stderr);

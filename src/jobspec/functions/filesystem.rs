@@ -184,12 +184,15 @@ impl FnEnv<'_> {
         // folder and cleaned, unquoted; any error but a missing file is
         // "failed to read" (a folder included). Our own refusals (a link
         // leading outside the project) keep their reason.
+        // On disk the job file's folder is absolute; Nomad joins the folder
+        // as typed, relative to where the command runs (the Vfs's root).
+        let shown = full.strip_prefix(vfs.root()).unwrap_or(&full).display();
         if vfs.is_dir(&full) {
-            return Err(format!("failed to read {}", full.display()));
+            return Err(format!("failed to read {shown}"));
         }
         vfs.read(&full).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("no file exists at {}", full.display()),
-            _ => format!("failed to read {}: {e}", full.display()),
+            std::io::ErrorKind::NotFound => format!("no file exists at {shown}"),
+            _ => format!("failed to read {shown}: {e}"),
         })
     }
 }
