@@ -79,8 +79,7 @@ fn deep_expressions_are_not_followed() {
 }
 
 #[test]
-fn go_quote_and_ranges() {
-    assert_eq!(go_quote("a\"b\\"), "\"a\\\"b\\\\\"");
+fn ranges_span_lines_and_count_characters() {
     assert_eq!(range_string("ab\ncd", "f", (1, 4)), "f:1,2-2,2");
     assert_eq!(range_string("é x", "f", (3, 4)), "f:1,3-4");
 }
