@@ -58,12 +58,14 @@ fn nomad_worded(source: &Source, era: Era, ours: &Diag, v: NomadVersion) -> Opti
     let mut out = Diags::new();
     for (i, h) in found.iter().enumerate() {
         let span = Span::new(h.start, h.end);
-        let help = match (i, ours.code.as_str(), &ours.help) {
-            (0, "jobspec::hcl1", Some(help)) => format!("{}: {help}", ours.message),
-            _ => format!("Nomad {v} parses job files with HCL2 (hclsyntax), which refuses this before anything is sent"),
+        // An HCL1 idiom keeps its code (check's root cause joins NP106 to
+        // it) and its fix; the words are hclsyntax's.
+        let (code, help) = match (i, ours.code.as_str(), &ours.help) {
+            (0, "jobspec::hcl1", Some(help)) => ("jobspec::hcl1", format!("{}: {help}", ours.message)),
+            _ => ("hcl::syntax", format!("Nomad {v} parses job files with HCL2 (hclsyntax), which refuses this before anything is sent")),
         };
         out.push(
-            Diag::error("hcl::syntax", h.text())
+            Diag::error(code, h.text())
                 .at(source, span, h.summary.clone())
                 .help(help),
         );

@@ -177,7 +177,7 @@ pub fn range_string(text: &str, path: &str, (start, end): (usize, usize)) -> Str
 /// Whether `d` carries hclsyntax's own words (made by jobspec::parse from
 /// [`diagnose`]), as opposed to our stand-in for a text we cannot word.
 pub fn is_worded(d: &crate::diag::Diag) -> bool {
-    d.code == "hcl::syntax"
+    matches!(d.code.as_str(), "hcl::syntax" | "jobspec::hcl1")
         && d.message
             .split_once("; ")
             .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
