@@ -95,7 +95,7 @@ fn main() {
     };
     let parse_only = |name: &str, text: &str| -> bool {
         let src = SourceFile::inline(name, text);
-        jobspec::parse::parse(&src).is_ok()
+        jobspec::parse::parse(&src, opts.version).is_ok()
     };
     let min = Duration::from_secs(2);
     for (what, work) in [

@@ -21,6 +21,7 @@ mod hcl1_parse;
 mod hcl1_resources;
 mod hcl1_singles;
 mod hcl1_unread;
+pub mod hclsyntax;
 mod locals;
 mod lower;
 pub mod model;
@@ -281,8 +282,8 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     let mut diags = Diags::new();
     // Bytes Nomad's parser refuses, or a parse error: the file's only fault.
     let parsed = match encoding::check(&source, opts.version) {
-        Some(d) => Err(d),
-        None => parse::parse(&source),
+        Some(d) => Err(d.into()),
+        None => parse::parse(&source, opts.version),
     };
     let body = match parsed {
         Ok(b) => b,
@@ -292,7 +293,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 body: None,
                 job: None,
                 evaluated: None,
-                diags: d.into(),
+                diags: d,
                 edition: opts.edition,
             };
         }

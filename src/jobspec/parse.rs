@@ -4,15 +4,73 @@
 
 use hcl_edit::structure::Body;
 
-use crate::diag::Diag;
+use super::hclsyntax::{self, Era};
+use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
+use crate::version::NomadVersion;
 
-pub fn parse(source: &Source) -> Result<Body, Diag> {
+/// Parse `source`; on failure, the errors Nomad `version`'s parser
+/// reports, in its words where we can tell them (hclsyntax, 1.0 on), else
+/// ours.
+pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     crate::nesting::check(source, "hcl::syntax")?;
-    hcl_edit::parser::parse_body(&source.text).map_err(|e| {
+    let body = hcl_edit::parser::parse_body(&source.text).map_err(|e| {
         let offset = e.location().offset().min(source.text.len());
-        syntax_diag(source, offset, e.message())
-    })
+        let ours = syntax_diag(source, offset, e.message());
+        Era::of(version)
+            .and_then(|era| nomad_worded(source, era, &ours, version))
+            .unwrap_or_else(|| ours.into())
+    })?;
+    // hcl-edit takes a raw line end inside quotes (and `1.2.3`, `a.1.2`,
+    // `a.*.*`); Nomad's parsers refuse them, so they are looked for here
+    // or such a file plans as valid.
+    match hclsyntax::hcl_edit_blind_spot(&source.text) {
+        None => Ok(body),
+        Some(at) => blind_spot(source, at, version).map_or(Ok(body), Err),
+    }
+}
+
+/// A construct hcl-edit accepted that may be one hclsyntax refuses. From
+/// 1.0, hclsyntax's words where we can tell them. Before, and where we
+/// cannot: a string past its line end is refused in our words (HCL1's
+/// scanner refuses it too, `literal not terminated` in hcl/scanner
+/// scanString, but only if nothing before it failed HCL1's parse, which we
+/// do not follow); the rest stays with what we read.
+fn blind_spot(source: &Source, at: usize, v: NomadVersion) -> Option<Diags> {
+    let quoted_newline = matches!(source.text.as_bytes().get(at), Some(b'\r' | b'\n'));
+    let ours = Diag::error(
+        "hcl::syntax",
+        "Invalid HCL syntax: a quoted string runs past the end of its line",
+    )
+    .at(source, Span::new(at, at + 1), "line end inside quotes")
+    .help("close the quote on this line, or write \\n or a heredoc for a multi-line string");
+    if let Some(worded) = Era::of(v).and_then(|era| nomad_worded(source, era, &ours, v)) {
+        return Some(worded);
+    }
+    quoted_newline.then(|| ours.into())
+}
+
+/// hclsyntax's diagnostics for a file hcl-edit refused, each located, with
+/// our hint (an HCL1 idiom's fix) on the first. None when we cannot tell
+/// them, or hclsyntax would accept what hcl-edit refused.
+fn nomad_worded(source: &Source, era: Era, ours: &Diag, v: NomadVersion) -> Option<Diags> {
+    let found = hclsyntax::diagnose(&source.text, &source.name, era)?;
+    let mut out = Diags::new();
+    for (i, h) in found.iter().enumerate() {
+        let span = Span::new(h.start, h.end);
+        // An HCL1 idiom keeps its code (check's root cause joins NP106 to
+        // it) and its fix; the words are hclsyntax's.
+        let (code, help) = match (i, ours.code.as_str(), &ours.help) {
+            (0, "jobspec::hcl1", Some(help)) => ("jobspec::hcl1", format!("{}: {help}", ours.message)),
+            _ => ("hcl::syntax", format!("Nomad {v} parses job files with HCL2 (hclsyntax), which refuses this before anything is sent")),
+        };
+        out.push(
+            Diag::error(code, h.text())
+                .at(source, span, h.summary.clone())
+                .help(help),
+        );
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn syntax_diag(source: &Source, mut offset: usize, message: &str) -> Diag {
@@ -235,7 +293,23 @@ mod tests {
     use crate::source::SourceFile;
 
     fn err(text: &str) -> Diag {
-        parse(&SourceFile::inline("t.nomad", text)).unwrap_err()
+        // Before 1.0: our own words (HCL1's are not reproduced here).
+        let v = "0.12.0".parse::<NomadVersion>().unwrap();
+        let mut d = parse(&SourceFile::inline("t.nomad", text), v).unwrap_err();
+        d.0.remove(0)
+    }
+
+    #[test]
+    fn nomad_1_0_and_later_get_hclsyntax_words() {
+        let src = SourceFile::inline("a.nomad", "job \"a\" {\n  datacenters = [\"dc1\"] x\n}\n");
+        let v = "2.0.5".parse::<NomadVersion>().unwrap();
+        let d = parse(&src, v).unwrap_err();
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d.0[0].message,
+            "Missing newline after argument; An argument definition must end with a newline."
+        );
+        assert_eq!(d.0[0].primary_span(), Some(Span::new(34, 35)));
     }
 
     #[test]

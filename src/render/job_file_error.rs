@@ -11,14 +11,14 @@
 //! Unexpected response code: 500 (<errors>)`, `validate` prints `Job
 //! validation errors:` and the errors, both in the version's multierror
 //! format, the admission hooks' refusals and Job.Validate's errors in one
-//! list (`planner::admission::joined`). The parser error text itself is
-//! HashiCorp HCL's, which we do not reproduce: our own message stands in
-//! its place.
+//! list (`planner::admission::joined`). The parser error text is
+//! hclsyntax's from 1.0 where we can word it (`jobspec::hclsyntax`);
+//! elsewhere our own message stands in its place.
 
 use super::plan::{api_error, error_during_plan, error_job_struct, multierror};
 use crate::cluster::State;
 use crate::diag::Diag;
-use crate::jobspec::{self, ParsedJob};
+use crate::jobspec::{self, hclsyntax, ParsedJob};
 use crate::planner::admission::{self, Joined};
 use crate::planner::validate_rpc;
 use crate::version::NomadVersion;
@@ -110,6 +110,22 @@ pub fn refusal(
         ));
     }
     let hcl2 = version.at_least(1, 0, 0);
+    // hclsyntax refused it: jobspec2 returns the diagnostics themselves,
+    // whose Error() is the first and a count of the others.
+    if hcl2 && !client.is_empty() && client.iter().all(|d| hclsyntax::is_worded(d)) {
+        let text = &parsed.source.text;
+        let first = client[0];
+        let span = first.primary_span().map_or((0, 0), |s| (s.start, s.end));
+        let mut e = format!(
+            "{}: {}",
+            hclsyntax::range_string(text, path, span),
+            first.message
+        );
+        if client.len() > 1 {
+            e.push_str(&format!(", and {} other diagnostic(s)", client.len() - 1));
+        }
+        return Refusal::JobStruct(format!("Error parsing job file from {path}:\n{e}"));
+    }
     let messages: Vec<String> = client
         .iter()
         .map(|d| hcl_located(d, parsed, path, hcl2))

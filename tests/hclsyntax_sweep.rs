@@ -1,0 +1,53 @@
+//! Optional sweep (#[ignore]): how Nomad words a syntax error, ours against
+//! hclsyntax's own. tools/hcl-oracle/sweep.sh mutates the corpus jobs (one
+//! byte deleted or inserted at seeded places), runs the Go oracles built
+//! from HashiCorp's sources, then this test, which writes our answer for
+//! each file in the oracle's format, and compares the two.
+
+use nomad_preflight::jobspec::hclsyntax::{self, Era};
+
+#[test]
+#[ignore]
+fn word_syntax_errors_for_the_sweep() {
+    let Ok(dir) = std::env::var("HCL_SWEEP_DIR") else {
+        eprintln!("HCL_SWEEP_DIR unset: run tools/hcl-oracle/sweep.sh");
+        return;
+    };
+    let era = match std::env::var("HCL_SWEEP_ERA").as_deref() {
+        Ok("old") => Era::Hcl2_7,
+        _ => Era::Hcl2_20,
+    };
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("sweep dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "hcl" || x == "nomad"))
+        .collect();
+    names.sort();
+    let mut out = String::new();
+    for path in names {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let name = path.display().to_string();
+        let accepted = hcl_edit::parser::parse_body(text).is_ok();
+        let answer = if accepted && hclsyntax::hcl_edit_blind_spot(text).is_none() {
+            "OK".to_string()
+        } else {
+            match hclsyntax::diagnose(text, &name, era) {
+                None => "UNSURE".to_string(),
+                Some(d) if d.is_empty() && accepted => "OK".to_string(),
+                Some(d) if d.is_empty() => "OK-BUT-HCL-EDIT-REFUSED".to_string(),
+                Some(d) => hclsyntax::error_text(text, &name, &d)
+                    .unwrap_or_default()
+                    .replace('\\', "\\\\")
+                    .replace('\n', "\\n"),
+            }
+        };
+        out.push_str(&format!("{name}\t{answer}\n"));
+    }
+    std::fs::write(format!("{dir}/ours.tsv"), out).expect("write ours.tsv");
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the oracles that word a job file's syntax errors as Nomad's
+# parsers do, from HashiCorp's own sources (never needed by `cargo test`):
+#   oracle-hcl2-old  hclsyntax at 68a97f93bb48 (Nomad 1.0.0 to 1.8.0's era)
+#   oracle-hcl2-new  hclsyntax at v2.20.2-nomad-1 (Nomad 1.8.1 on)
+#   oracle-hcl1      hcl v1 at 914dc3f8dd7c (Nomad 0.11 to 0.12)
+# Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
+# dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
+# (HCL_GIT, CTY_GIT). Offline: GOPATH mode, no module proxy.
+# Usage: tools/hcl-oracle/build.sh [OUT_DIR]   (prints OUT_DIR)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-${TMPDIR:-/tmp}/nomad-preflight-hcl-oracle}
+hcl_git=${HCL_GIT:-/work/.mirror/hashicorp+hcl/repo}
+cty_git=${CTY_GIT:-/work/.mirror/zclconf+go-cty/repo}
+mkdir -p "$out"
+hcl2() { # commit name [cty tag]
+  local root="$out/gopath-$2"
+  rm -rf "$root"
+  mkdir -p "$root/src/github.com/hashicorp/hcl/v2" "$root/src/oracle" "$root/src/github.com/apparentlymart/go-textseg"
+  git --git-dir="$hcl_git" archive "$1" | tar -x -C "$root/src/github.com/hashicorp/hcl/v2"
+  for v in v12 v13 v15; do
+    ln -s /usr/share/gocode/src/github.com/apparentlymart/go-textseg "$root/src/github.com/apparentlymart/go-textseg/$v"
+  done
+  if [ -n "${3:-}" ]; then
+    mkdir -p "$root/src/github.com/zclconf/go-cty"
+    git --git-dir="$cty_git" archive "$3" | tar -x -C "$root/src/github.com/zclconf/go-cty"
+  fi
+  cp "$here/hclsyntax.go" "$root/src/oracle/main.go"
+  (cd "$root/src/oracle" && GOPATH="$root:/usr/share/gocode" GO111MODULE=off go build -o "$out/oracle-$2" .) >&2
+}
+hcl2 68a97f93bb48 hcl2-old
+# hcl 2.20 needs go-cty 1.13's refinements (Debian ships 1.12).
+hcl2 refs/tags/v2.20.2-nomad-1 hcl2-new v1.13.0
+root="$out/gopath-hcl1"
+rm -rf "$root"
+mkdir -p "$root/src/github.com/hashicorp/hcl" "$root/src/oracle"
+git --git-dir="$hcl_git" archive 914dc3f8dd7c | tar -x -C "$root/src/github.com/hashicorp/hcl"
+cp "$here/hcl1.go" "$root/src/oracle/main.go"
+(cd "$root/src/oracle" && GOPATH="$root" GO111MODULE=off go build -o "$out/oracle-hcl1" .) >&2
+echo "$out"
