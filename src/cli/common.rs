@@ -51,7 +51,10 @@ pub fn eprint_var_warnings(loader: &JobLoader, color: bool) {
     }
 }
 
-/// `-var` / `-var-file` as Nomad takes them.
+// `-var` / `-var-file` as Nomad takes them. A plain comment, not a doc
+// comment: clap makes a flattened struct's doc comment the command's
+// about, and with the commands' arguments deferred (cli/mod.rs) it would
+// replace `plan`'s own.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct VarArgs {
     /// Set an HCL2 variable: -var name=value (repeatable).

@@ -36,7 +36,7 @@ use crate::version::NomadVersion;
 pub const CODE: &str = "jobspec::hcl1-parse";
 
 /// Where an error falls in HCL1's parse order, comparable with
-/// [`super::version_gates::first_hcl1_level`]: (group, task, step), 1-based
+/// [`super::version_gates::check`]: (group, task, step), 1-based
 /// groups and tasks, 0 for a level's start (its name and key checks).
 pub type Level = (usize, usize, usize);
 

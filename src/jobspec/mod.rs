@@ -433,10 +433,9 @@ fn build(
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, opts.edition, diags);
-    version_gates::check(&job, Some(body), src, opts.version, diags);
+    let gate = version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
-    let gate = version_gates::first_hcl1_level(&job, Some(body), opts.version);
     hcl1_parse::check(&node, gate, src, opts.version, diags);
     hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, opts.version, diags);

@@ -94,10 +94,14 @@ fn label(b: &Block) -> String {
 }
 
 /// Walk the syntax of `b` (at `path`, its own ident last) for gated keys.
-fn walk(b: &Block, path: &mut Vec<String>, pos: &mut Pos, v: NomadVersion, out: &mut Vec<Unknown>) {
-    path.push(b.ident.as_str().to_string());
-    let owned = path.clone();
-    let here: Vec<&str> = owned.iter().map(String::as_str).collect();
+fn walk<'a>(
+    b: &'a Block,
+    path: &mut Vec<&'a str>,
+    pos: &mut Pos,
+    v: NomadVersion,
+    out: &mut Vec<Unknown>,
+) {
+    path.push(b.ident.as_str());
     let keys = b
         .body
         .attributes()
@@ -108,7 +112,7 @@ fn walk(b: &Block, path: &mut Vec<String>, pos: &mut Pos, v: NomadVersion, out: 
                 .map(|c| (c.ident.as_str(), span_of(&c.ident), Kind::Block)),
         );
     for (key, span, kind) in keys {
-        let Some(k) = version_keys::lookup(&here, key) else {
+        let Some(k) = version_keys::lookup(path, key) else {
             continue;
         };
         // HCL1's CheckHCLKeys compares names only: `meta = {...}` is the
@@ -116,7 +120,7 @@ fn walk(b: &Block, path: &mut Vec<String>, pos: &mut Pos, v: NomadVersion, out: 
         if k.known(v) || (v.at_least(1, 0, 0) && k.kind != kind) {
             continue;
         }
-        let (prefix, level) = hcl1_place(&here, pos, v);
+        let (prefix, level) = hcl1_place(path, pos, v);
         out.push(Unknown {
             hcl1_prefix: prefix,
             key: k.key,
@@ -129,7 +133,7 @@ fn walk(b: &Block, path: &mut Vec<String>, pos: &mut Pos, v: NomadVersion, out: 
     }
     for c in b.body.blocks() {
         let mut inner = pos.clone();
-        match (here.as_slice(), c.ident.as_str()) {
+        match (path.as_slice(), c.ident.as_str()) {
             (["job"], "group") => {
                 inner.group = Some((pos.groups_seen, label(c)));
                 pos.groups_seen += 1;
@@ -249,21 +253,22 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
     out
 }
 
-/// Where in HCL1's parse order the first key `v`'s parser does not know
-/// stops it (0 for the job, then 1-based group and task), if any: the
-/// other HCL1 parser errors (hcl1_parse.rs) give way to an earlier one.
-pub fn first_hcl1_level(
+/// The located errors and advice for features `v` predates; `body` is the
+/// file's syntax (for keys the model does not hold). Returns where in
+/// HCL1's parse order the first key `v`'s parser does not know stops it
+/// (0 for the job, then 1-based group and task), if any: the other HCL1
+/// parser errors (hcl1_parse.rs) give way to an earlier one. One walk
+/// gives both (the walk was half of the gates' cost when done twice).
+pub fn check(
     job: &Job,
     body: Option<&Body>,
+    src: &Source,
     v: NomadVersion,
+    diags: &mut Diags,
 ) -> Option<(usize, usize, usize)> {
-    unknown_keys(job, body, v).iter().map(|u| u.level).min()
-}
-
-/// The located errors and advice for features `v` predates; `body` is the
-/// file's syntax (for keys the model does not hold).
-pub fn check(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion, diags: &mut Diags) {
-    for u in unknown_keys(job, body, v) {
+    let unknown = unknown_keys(job, body, v);
+    let first = unknown.iter().map(|u| u.level).min();
+    for u in unknown {
         diags.push(
             Diag::error(
                 CODE,
@@ -293,6 +298,7 @@ pub fn check(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion, diag
             .help("name the datacenters (`datacenters = [\"dc1\"]`), or judge by Nomad 1.5 or later"),
         );
     }
+    first
 }
 
 /// `job.job_type` is `sysbatch` and `v` predates it: the servers' error.
