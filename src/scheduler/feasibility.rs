@@ -267,7 +267,7 @@ impl Engine<'_> {
                 };
                 if c.operand == "distinct_hosts"
                     && c.rtarget != "false"
-                    && self.proposed(pos).iter().any(&same)
+                    && self.proposed_iter(pos).any(|a| same(&a))
                 {
                     return Some("distinct_hosts".into());
                 }
@@ -281,7 +281,7 @@ impl Engine<'_> {
                         if resolve(&c.ltarget, other, self.world.nomad_version).as_deref()
                             == Some(value.as_str())
                         {
-                            used += self.proposed(p).iter().filter(|a| same(a)).count();
+                            used += self.proposed_iter(p).filter(|a| same(a)).count();
                         }
                     }
                     if used >= limit {

@@ -42,6 +42,9 @@ fn old_spec<'s>(
     Some((job, job.group(&a.task_group)?))
 }
 
+/// One evaluation of `job`. `notes_read`: does the caller read the
+/// result's nondeterminism notes (when not, they are left empty)?
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     world: &World,
     state: &State,
@@ -50,14 +53,17 @@ pub fn evaluate(
     new_version: u64,
     eval_id: &str,
     rng_seed: u64,
+    notes_read: bool,
 ) -> Evaluated {
-    let engine = Engine::with_history(world, state, history, job, rng_seed);
+    let mut engine = Engine::with_history(world, state, history, job, rng_seed);
+    engine.notes_read = notes_read;
     evaluate_in(engine, history, job, new_version, eval_id)
 }
 
 /// [`evaluate`] of a job planned against many replays: the verdicts that
 /// depend only on the specs (is a group's change destructive) are taken
-/// from `planned` when an earlier replay reached them.
+/// from `planned` when an earlier replay reached them. Its callers
+/// (`plan --samples`, NP403) tally outcomes only: no notes are made.
 pub fn evaluate_planned(
     world: &World,
     state: &State,
@@ -69,6 +75,7 @@ pub fn evaluate_planned(
 ) -> Evaluated {
     let mut engine = Engine::with_history(world, state, history, &planned.job, rng_seed);
     engine.planned = Some(planned);
+    engine.notes_read = false;
     evaluate_in(engine, history, &planned.job, new_version, eval_id)
 }
 

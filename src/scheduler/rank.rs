@@ -10,7 +10,7 @@ use super::constraint::{holds, resolve};
 use super::engine::{Ask, Engine, RankedNode};
 use super::fit::{allocs_fit, preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
 use super::preempt::{Candidate, Preemptor};
-use crate::cluster::{AllocResources, Allocation, Node};
+use crate::cluster::{Allocation, Node};
 
 impl Engine<'_> {
     /// Fast rejection for a node the plan has not changed, with the same
@@ -70,7 +70,10 @@ impl Engine<'_> {
                 return Err(dim);
             }
         }
-        let proposed = self.proposed(pos);
+        // Walked in place each time it is read (see `proposed_iter`).
+        let proposed = || self.proposed_iter(pos);
+        let spared =
+            |victims: &[&Allocation], a: &Allocation| !victims.iter().any(|v| v.id == a.id);
         let mut victims: Vec<&Allocation> = Vec::new();
         let already: Vec<&Allocation> = Vec::new();
         let max_parallel = |a: &Allocation| -> i64 {
@@ -86,9 +89,8 @@ impl Engine<'_> {
         let make = |victims: &[&Allocation]| {
             Preemptor::new(
                 n,
-                proposed
-                    .iter()
-                    .filter(|a| !victims.iter().any(|v| v.id == a.id))
+                proposed()
+                    .filter(|a| spared(victims, a))
                     .map(|a| Candidate {
                         alloc: a,
                         max_parallel: max_parallel(a),
@@ -105,12 +107,8 @@ impl Engine<'_> {
         let mut asked_bw = 0i64;
         let mut asked_ports: HashSet<u16> = HashSet::new();
         for net in &ask.res.networks {
-            let live: Vec<&&Allocation> = proposed
-                .iter()
-                .filter(|a| !victims.iter().any(|v| v.id == a.id))
-                .collect();
-            let used_bw: i64 = live
-                .iter()
+            let live = || proposed().filter(|a| spared(&victims, a));
+            let used_bw: i64 = live()
                 .flat_map(|a| a.resources.networks.iter())
                 .map(|x| x.mbits)
                 .sum::<i64>()
@@ -119,7 +117,7 @@ impl Engine<'_> {
             let used_ports: HashSet<u16> = if net.reserved_ports.is_empty() {
                 HashSet::new()
             } else {
-                live.iter()
+                live()
                     .flat_map(|a| a.resources.networks.iter())
                     .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
                     .map(|(_, p)| *p)
@@ -157,12 +155,10 @@ impl Engine<'_> {
             }
         }
         let (devices, device_score) = self.assign_devices(ask, n, evict, &mut victims, &make)?;
-        let remaining: Vec<&AllocResources> = proposed
-            .iter()
-            .filter(|a| !victims.iter().any(|v| v.id == a.id))
-            .map(|a| &a.resources)
-            .collect();
-        let util = match allocs_fit(n, remaining.iter().copied(), Some(&ask.res)) {
+        let remaining = proposed()
+            .filter(|a| spared(&victims, a))
+            .map(|a| &a.resources);
+        let util = match allocs_fit(n, remaining, Some(&ask.res)) {
             Ok(u) => u,
             Err((dim, util)) => {
                 if !evict {
@@ -179,11 +175,14 @@ impl Engine<'_> {
             }
         };
         let algorithm = self.world.scheduler.algorithm;
-        let mut scores = vec![score_fit(n, &util, algorithm) / MAX_FIT_SCORE];
-        scores.extend(device_score);
+        // The scores' mean, summed as they come (in the order a list of
+        // them was summed: the same float result), with no list per node.
+        let mut scores = Mean::of(score_fit(n, &util, algorithm) / MAX_FIT_SCORE);
+        if let Some(s) = device_score {
+            scores.push(s);
+        }
         if !system {
-            let collisions = proposed
-                .iter()
+            let collisions = proposed()
                 .filter(|a| a.job_id == ask.job.id && a.task_group == ask.tg.name)
                 .count();
             if collisions > 0 && ask.tg.count > 0 {
@@ -223,7 +222,7 @@ impl Engine<'_> {
                 scores.push(preemption_score(&prios));
             }
         }
-        let score = scores.iter().sum::<f64>() / scores.len() as f64;
+        let score = scores.mean();
         Ok(RankedNode {
             node: pos,
             score,
@@ -250,8 +249,7 @@ impl Engine<'_> {
             let mut counts: BTreeMap<String, i64> = BTreeMap::new();
             for (p, other) in self.state.nodes.iter().enumerate() {
                 let k = self
-                    .proposed(p)
-                    .iter()
+                    .proposed_iter(p)
                     .filter(|a| {
                         a.namespace == ask.job.namespace
                             && a.job_id == ask.job.id
@@ -316,5 +314,51 @@ impl Engine<'_> {
             total += (d - used as f64) / d * w;
         }
         (total != 0.0).then_some(total)
+    }
+}
+
+/// A running mean: the sum is `((s0 + s1) + s2) + …`, as `Iterator::sum`
+/// adds a list of the same scores, so the mean is bit for bit the same.
+struct Mean {
+    sum: f64,
+    n: u32,
+}
+
+impl Mean {
+    fn of(first: f64) -> Mean {
+        Mean { sum: first, n: 1 }
+    }
+    fn push(&mut self, x: f64) {
+        self.sum += x;
+        self.n += 1;
+    }
+    fn mean(&self) -> f64 {
+        self.sum / f64::from(self.n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mean;
+
+    /// The running mean is the mean of the list it replaced, to the bit:
+    /// scores tie-break on exact equality, so a rounding change would move
+    /// placements.
+    #[test]
+    fn the_running_mean_is_the_lists_mean_to_the_bit() {
+        let lists: [&[f64]; 4] = [
+            &[0.7664835164835164],
+            &[0.1, 0.2, 0.3],
+            &[0.9, -0.5, 1.0 / 3.0, 0.9999, -1.0],
+            &[18.0 / 18.0, -(4.0 / 3.0), 0.5, 1e-17],
+        ];
+        for list in lists {
+            let mut m = Mean::of(list[0]);
+            for x in &list[1..] {
+                m.push(*x);
+            }
+            let want = list.iter().sum::<f64>() / list.len() as f64;
+            assert_eq!(m.mean().to_bits(), want.to_bits(), "{list:?}");
+        }
     }
 }

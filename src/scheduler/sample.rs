@@ -157,17 +157,27 @@ fn sample_with<T: Send>(
         r
     };
     let mut slots: Vec<Option<Result<T, SampleError>>> = (0..n).map(|_| None).collect();
+    // Each worker takes the next replay when it finishes one, rather than
+    // a fixed share: on a shared machine one worker is often descheduled,
+    // and with fixed shares the other then idled at the end while the
+    // first finished its half. Which worker runs a replay changes nothing
+    // in it (its seed is its index's), and results go back in seed order.
+    let next = std::sync::atomic::AtomicU32::new(0);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (run, failed) = (&run, &failed);
+            .map(|_| {
+                let (run, failed, next) = (&run, &failed, &next);
                 s.spawn(move || {
-                    (0..n)
-                        .filter(|i| i % threads == t)
-                        // After a failure the run's answer is the error: stop early.
-                        .take_while(|_| !failed.load(std::sync::atomic::Ordering::Relaxed))
-                        .map(|i| (i, run(i)))
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    // After a failure the run's answer is the error: stop early.
+                    while !failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            break;
+                        }
+                        done.push((i, run(i)));
+                    }
+                    done
                 })
             })
             .collect();

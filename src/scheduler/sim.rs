@@ -324,6 +324,7 @@ impl Simulation {
             version,
             &self.eval_id(index, "plan"),
             self.shuffle_seed(index),
+            true,
         );
         result.job_modify_index = modify_index;
         result.placements = plan.into_placements();

@@ -121,7 +121,8 @@ impl Simulation {
     }
 
     /// Evaluate a registered job and apply the result to the state. The
-    /// result lists its placements only when `placements`.
+    /// result lists its placements and nondeterminism notes only when
+    /// `placements` (the callers that pass false read neither).
     pub(super) fn evaluate_and_apply(
         &mut self,
         key: &(String, String),
@@ -156,6 +157,7 @@ impl Simulation {
                 version,
                 eval_id,
                 self.shuffle_seed(self.state.index),
+                placements,
             );
             result.job_modify_index = jmi;
             if placements && first.is_none() {
