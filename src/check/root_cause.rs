@@ -134,7 +134,9 @@ fn judges_scheduling(code: &str) -> bool {
 /// The rules reporting the servers' admission refusals
 /// (`planner::admission::Refusal`): missing node pool, Connect hook, Vault
 /// not enabled, Vault identity, missing namespace, refused drivers.
-const ADMISSION: &[&str] = &["NP208", "NP209", "NP210", "NP212", "NP302", "NP306"];
+const ADMISSION: &[&str] = &[
+    "NP208", "NP209", "NP210", "NP212", "NP214", "NP302", "NP306",
+];
 
 fn line_of(d: &Finding) -> Option<(String, usize)> {
     let src = d.source.as_ref()?;
