@@ -41,6 +41,12 @@ pub enum Admission {
         error: String,
         /// The HTTP body as the version's API client hands it to the CLI.
         body: String,
+        /// The validators' list would hold the Vault hook's entry (1.3+),
+        /// which depends on servers' settings the world does not give
+        /// (`mutators::vault::unknown`): the job is refused, but Nomad's
+        /// text is not known, so no consumer prints `error` or `body`; each
+        /// says the plan's "cannot tell" line instead.
+        text_unknown: bool,
     },
     /// This version plans the job without placing it and says nothing, but
     /// the submission will fail: our warning, printed after Nomad's text.
@@ -70,6 +76,18 @@ impl Admission {
         )
     }
 
+    /// The body Nomad's CLI prints for a refusal whose text is known.
+    pub fn refused_body(&self) -> Option<&str> {
+        match self {
+            Admission::Refused {
+                body,
+                text_unknown: false,
+                ..
+            } => Some(body),
+            _ => None,
+        }
+    }
+
     /// The section printed after Nomad's text when Nomad stays silent.
     pub fn warning_text(&self) -> Option<String> {
         let Admission::WillFail { reason, .. } = self else {
@@ -83,6 +101,10 @@ impl Admission {
     pub fn json(&self) -> serde_json::Value {
         match self {
             Admission::Admitted => serde_json::json!({"Admitted": true}),
+            // Never a text that is not Nomad's: `Preflight.Vault` says why.
+            Admission::Refused {
+                text_unknown: true, ..
+            } => serde_json::json!({"Admitted": false, "Error": null}),
             Admission::Refused { error, .. } => {
                 serde_json::json!({"Admitted": false, "Error": error})
             }
@@ -412,14 +434,17 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;
     let all = refusals(world, state, job);
     let errors: Vec<String> = all.iter().flat_map(|r| r.messages(job)).collect();
+    // Every validator runs, the Vault hook among them (1.3+): where the
+    // world does not say what it answers, its entry in the list is unknown.
+    let vault_unknown = crate::mutators::vault::unknown(world, job).is_some();
     match all.first() {
         Some(Refusal::Connect { mutator: true, .. }) => {
-            return refused(errors.join(""), version);
+            return refused(errors.join(""), version, false);
         }
         // The validators' multierror, the Connect hook's error first (or,
         // before 1.3, jobValidate's alone).
         Some(Refusal::Connect { .. } | Refusal::JobValidate { .. }) => {
-            return refused(multierror(&errors, version), version)
+            return refused(multierror(&errors, version), version, vault_unknown);
         }
         _ => {}
     }
@@ -441,12 +466,12 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     }
     if version.at_least(1, 3, 0) {
         // 1.3.0+: the validators run in order and their errors are collected.
-        return refused(multierror(&errors, version), version);
+        return refused(multierror(&errors, version), version, vault_unknown);
     }
     // Before 1.3.0 the only check is the namespace's, by the state store.
     let error = errors.join("; ");
     if version.at_least(0, 12, 2) {
-        return refused(error, version);
+        return refused(error, version, false);
     }
     Admission::WillFail {
         reason: format!(
@@ -475,14 +500,18 @@ fn run_namespace_mismatch(job: &Job, version: NomadVersion) -> Option<Admission>
     })
 }
 
-fn refused(error: String, version: NomadVersion) -> Admission {
+fn refused(error: String, version: NomadVersion, text_unknown: bool) -> Admission {
     // 1.6.0's API client trims the response body (api/error_unexpected_response.go).
     let body = if version.at_least(1, 6, 0) {
         error.trim().to_string()
     } else {
         error.clone()
     };
-    Admission::Refused { error, body }
+    Admission::Refused {
+        error,
+        body,
+        text_unknown,
+    }
 }
 
 #[cfg(test)]
