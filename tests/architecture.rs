@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diag",
             "escape",
             "goregexp",
+            "gonet",
             "gorelease",
             "cronexpr",
             "gotext",

@@ -28,10 +28,12 @@
 //! so only names unknown to both are refused.
 
 mod lex;
+mod names;
 mod translate;
 
 use lex::{class_char, escape, named_class, perl_class, repeat_counts, unicode_class};
 
+pub use names::capture_names;
 pub use translate::{compile, to_rust};
 
 use crate::gorelease::built_with_at_least;

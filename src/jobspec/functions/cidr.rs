@@ -1,148 +1,192 @@
-//! CIDR arithmetic (go-cty-funcs/cidr): `cidrhost`, `cidrnetmask`,
-//! `cidrsubnet`, `cidrsubnets`.
+//! CIDR arithmetic (go-cty-funcs/cidr over apparentlymart/go-cidr):
+//! `cidrhost`, `cidrnetmask`, `cidrsubnet`, `cidrsubnets`. The prefix is
+//! read by `net.ParseCIDR` of the Go the release was built with
+//! ([`crate::gonet`]); the functions' own code is the same at every tag
+//! (go-cty-funcs 2721b1e to v0.1.0; go-cidr 1.0.1 and 1.1.0 differ only
+//! in taking big numbers).
 
 use super::*;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use crate::gonet::{ip_text, net_text, parse_cidr, Cidr, CidrError};
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "cidrhost" => Ok(cidrhost(a)?),
-        "cidrnetmask" => Ok(cidrnetmask(a)?),
-        "cidrsubnet" => Ok(cidrsubnet(a)?),
-        "cidrsubnets" => Ok(cidrsubnets(a)?),
+        "cidrhost" => Ok(cidrhost(env, a)?),
+        "cidrnetmask" => Ok(cidrnetmask(env, a)?),
+        "cidrsubnet" => Ok(cidrsubnet(env, a)?),
+        "cidrsubnets" => Ok(cidrsubnets(env, a)?),
         _ => Err(Miss::Skip),
     }
 }
 
-/// A parsed `addr/len` prefix, as the network address and its length.
-fn prefix(text: &str) -> Result<(u128, u32, bool), String> {
-    let bad = || format!("invalid CIDR expression: invalid CIDR address: {text}");
-    let (addr, len) = text.split_once('/').ok_or_else(bad)?;
-    let ip: IpAddr = addr.parse().map_err(|_| bad())?;
-    let len: u32 = len.parse().map_err(|_| bad())?;
-    let (bits, v4, raw) = match ip {
-        IpAddr::V4(a) => (32, true, u128::from(u32::from(a))),
-        IpAddr::V6(a) => (128, false, u128::from(a)),
-    };
-    if len > bits {
-        return Err(bad());
-    }
-    let host_bits = bits - len;
-    let net = if host_bits >= 128 {
-        0
-    } else {
-        raw >> host_bits << host_bits
-    };
-    Ok((net, len, v4))
+/// The prefix argument, as go-cty-funcs reports a parse failure.
+fn prefix(env: &FnEnv<'_>, v: &Value) -> Result<Cidr, String> {
+    let text = s(v)?;
+    parse_cidr(&text, crate::gorelease::go_of(env.version)).map_err(|e| match e {
+        CidrError::Invalid(t) => format!("invalid CIDR expression: {t}"),
+        CidrError::CannotTell(t) => t,
+    })
 }
 
-fn addr_text(x: u128, v4: bool) -> String {
-    if v4 {
-        Ipv4Addr::from(x as u32).to_string()
-    } else {
-        Ipv6Addr::from(x).to_string()
-    }
-}
-
-fn whole(v: &Value) -> Result<i128, String> {
+/// gocty's conversion to a Go `int`.
+fn whole(v: &Value) -> Result<i64, String> {
     let x = n(v)?;
     if x.fract() != 0.0 {
         return Err("value must be a whole number".into());
     }
-    Ok(x as i128)
+    if !(-9.223_372_036_854_775e18..9.223_372_036_854_775e18).contains(&x) {
+        return Err("value must fit in a 64-bit signed integer".into());
+    }
+    Ok(x as i64)
 }
 
-fn cidrhost(a: &[Value]) -> Res {
-    let (net, len, v4) = prefix(&s(arg(a, 0)?)?)?;
-    let bits = if v4 { 32 } else { 128 };
-    let host_bits = bits - len;
+/// An IPv4-mapped network (`::ffff:a.b.c.d/96+`): go-cidr numbers its
+/// hosts and subnets from bit 32 of the 128 (`ip.To4() != nil` picks 32
+/// bits for a 16-byte address), which we do not reproduce.
+fn mapped(c: &Cidr) -> Result<(), String> {
+    if !c.v4 && c.network() >> 32 == 0xffff {
+        return Err(format!(
+            "cannot tell what go-cidr computes for the IPv4-mapped network {}",
+            net_text(c.network(), c.prefix, c.v4)
+        ));
+    }
+    Ok(())
+}
+
+/// go-cidr `Host`: host `num` of the network, negative numbers counting
+/// back from the last address.
+fn cidrhost(env: &FnEnv<'_>, a: &[Value]) -> Res {
     let num = whole(arg(a, 1)?)?;
-    let size: i128 = if host_bits >= 127 {
-        i128::MAX
+    let c = prefix(env, arg(a, 0)?)?;
+    mapped(&c)?;
+    let host_bits = c.bits() - c.prefix;
+    let max: u128 = if host_bits >= 128 {
+        u128::MAX
     } else {
-        1i128 << host_bits
+        (1u128 << host_bits) - 1
     };
-    let idx = if num < 0 { size + num } else { num };
-    if idx < 0 || idx >= size {
+    let magnitude = if num < 0 {
+        u128::from((-(num + 1)) as u64)
+    } else {
+        u128::from(num as u64)
+    };
+    if magnitude > max {
         return Err(format!(
-            "prefix of {len} does not accommodate a host numbered {num}"
+            "prefix of {} does not accommodate a host numbered {num}",
+            c.prefix
         ));
     }
-    Ok(Value::String(addr_text(net + idx as u128, v4)))
+    let idx = if num < 0 { max - magnitude } else { magnitude };
+    Ok(Value::String(ip_text(c.network() | idx, c.v4)))
 }
 
-fn cidrnetmask(a: &[Value]) -> Res {
-    let (_, len, v4) = prefix(&s(arg(a, 0)?)?)?;
-    if !v4 {
-        return Err("only IPv4 networks are supported".into());
+/// `net.IP(network.Mask).String()`: an IPv6 prefix gives its mask in
+/// IPv6 form, as Go prints it.
+fn cidrnetmask(env: &FnEnv<'_>, a: &[Value]) -> Res {
+    let c = prefix(env, arg(a, 0)?)?;
+    let bits = c.bits();
+    let mask: u128 = if c.prefix == 0 {
+        0
+    } else {
+        (u128::MAX << (128 - c.prefix)) >> (128 - bits)
+    };
+    Ok(Value::String(ip_text(mask, c.v4)))
+}
+
+/// go-cidr `Subnet`, after go-cty-funcs' own 32-bit limit.
+fn subnet(c: &Cidr, newbits: i64, num: i64) -> Result<(u128, u32), String> {
+    if newbits > 32 {
+        return Err("may not extend prefix by more than 32 bits".into());
     }
-    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
-    Ok(Value::String(Ipv4Addr::from(mask).to_string()))
-}
-
-fn subnet(net: u128, len: u32, v4: bool, newbits: i128, num: i128) -> Result<(u128, u32), String> {
-    let bits = if v4 { 32 } else { 128 };
-    if newbits < 0 || len as i128 + newbits > bits as i128 {
+    if newbits < 0 {
+        // go-cidr computes a shorter prefix from a wrapped shift; not
+        // reproduced.
         return Err(format!(
-            "insufficient address space to extend prefix of {len} by {newbits}"
+            "cannot tell what go-cidr computes for a prefix extension of {newbits}"
         ));
     }
-    let newlen = len + newbits as u32;
-    if num < 0 || (newbits < 127 && num >= 1i128 << newbits) {
+    let newlen = c.prefix + newbits as u32;
+    if newlen > c.bits() {
+        return Err(format!(
+            "insufficient address space to extend prefix of {} by {newbits}",
+            c.prefix
+        ));
+    }
+    // `uint64(num) > maxNetNum`: a negative number wraps to a huge one.
+    let max_num = (1u64 << newbits) - 1;
+    if num < 0 || num as u64 > max_num {
         return Err(format!(
             "prefix extension of {newbits} does not accommodate a subnet numbered {num}"
         ));
     }
-    let shift = bits - newlen;
+    let shift = c.bits() - newlen;
     let add = if shift >= 128 {
         0
     } else {
-        (num as u128) << shift
+        u128::from(num as u64) << shift
     };
-    Ok((net | add, newlen))
+    Ok((c.network() | add, newlen))
 }
 
-fn cidrsubnet(a: &[Value]) -> Res {
-    let (net, len, v4) = prefix(&s(arg(a, 0)?)?)?;
-    let (sub, newlen) = subnet(net, len, v4, whole(arg(a, 1)?)?, whole(arg(a, 2)?)?)?;
-    Ok(Value::String(format!("{}/{newlen}", addr_text(sub, v4))))
+fn cidrsubnet(env: &FnEnv<'_>, a: &[Value]) -> Res {
+    let newbits = whole(arg(a, 1)?)?;
+    let num = whole(arg(a, 2)?)?;
+    let c = prefix(env, arg(a, 0)?)?;
+    mapped(&c)?;
+    let (sub, newlen) = subnet(&c, newbits, num)?;
+    Ok(Value::String(net_text(sub, newlen, c.v4)))
 }
 
-/// go-cty-funcs `cidrsubnets`: consecutive subnets of the given sizes.
-fn cidrsubnets(a: &[Value]) -> Res {
-    let text = s(arg(a, 0)?)?;
-    let (net, len, v4) = prefix(&text)?;
-    let bits: u32 = if v4 { 32 } else { 128 };
+/// go-cty-funcs `cidrsubnets`: consecutive subnets of the given sizes,
+/// each after the previous one (go-cidr `NextSubnet`), inside the base.
+fn cidrsubnets(env: &FnEnv<'_>, a: &[Value]) -> Res {
+    let c = prefix(env, arg(a, 0)?)?;
+    if a.len() < 2 {
+        return Ok(Value::List(Vec::new()));
+    }
+    mapped(&c)?;
+    let bits = c.bits();
+    let net = c.network();
+    let top = if bits - c.prefix >= 128 {
+        u128::MAX
+    } else {
+        net + ((1u128 << (bits - c.prefix)) - 1)
+    };
     let mut out = Vec::new();
-    let mut next = net;
-    for (i, nb) in a[1..].iter().enumerate() {
+    // The previous subnet's text (the base's, masked, before the first).
+    let mut after = net_text(net, c.prefix, c.v4);
+    // `None` once the last subnet ended at the top of the address space
+    // (go-cidr's rollover).
+    let mut next = Some(net);
+    for nb in &a[1..] {
         let newbits = whole(nb)?;
-        if newbits < 1 || len as i128 + newbits > bits as i128 {
+        if newbits < 1 {
+            return Err("must extend prefix by at least one bit".into());
+        }
+        if newbits > 32 {
+            return Err("may not extend prefix by more than 32 bits".into());
+        }
+        let newlen = c.prefix + newbits as u32;
+        if newlen > bits {
             return Err(format!(
-                "would extend prefix to {} bits, which is too long for an IPv{} address",
-                len as i128 + newbits,
-                if v4 { 4 } else { 6 }
+                "would extend prefix to {newlen} bits, which is too long for an IPv{} address",
+                if c.v4 { 4 } else { 6 }
             ));
         }
-        let newlen = len + newbits as u32;
         let size: u128 = 1u128 << (bits - newlen).min(127);
-        // Align to the new prefix length.
-        let start = next.div_ceil(size) * size;
-        let end = start + size - 1;
-        let top = if bits - len >= 128 {
-            u128::MAX
-        } else {
-            net + ((1u128 << (bits - len)) - 1)
-        };
-        if end > top || start < net {
+        // Aligned to the new prefix length.
+        let fits = next.and_then(|at| {
+            let start = at.div_ceil(size).checked_mul(size)?;
+            let end = start.checked_add(size - 1)?;
+            (end <= top).then_some((start, end))
+        });
+        let Some((start, end)) = fits else {
             return Err(format!(
-                "not enough remaining address space for a subnet with a prefix of {newlen} bits after {}",
-                out.last().and_then(|v: &Value| v.as_str().map(str::to_string)).unwrap_or_else(|| text.clone())
+                "not enough remaining address space for a subnet with a prefix of {newlen} bits after {after}"
             ));
-        }
-        let _ = i;
-        out.push(Value::String(format!("{}/{newlen}", addr_text(start, v4))));
-        next = end.wrapping_add(1);
+        };
+        after = net_text(start, newlen, c.v4);
+        out.push(Value::String(after.clone()));
+        next = end.checked_add(1);
     }
     Ok(Value::List(out))
 }

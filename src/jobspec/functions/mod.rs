@@ -17,6 +17,7 @@ mod datetime;
 mod encoding;
 mod filesystem;
 mod numeric;
+mod regex;
 mod rsa_decrypt;
 mod strings;
 mod table;
@@ -122,6 +123,7 @@ type Family = fn(&FnEnv<'_>, &str, &[Value]) -> Try;
 /// either opens the load ([`FnEnv::open`]), answered or refused.
 const FAMILIES: &[(Family, bool)] = &[
     (strings::call, true),
+    (regex::call, true),
     (collections::call, true),
     (numeric::call, true),
     (encoding::call, true),

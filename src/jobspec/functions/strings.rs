@@ -32,19 +32,13 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             ))
         }
         "indent" => Ok(indent(n(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
+        // cty's ReplaceFunc is `strings.Replace(str, substr, replace, -1)`
+        // at every go-cty Nomad pins: a `/.../` substring is literal text
+        // (the regex form is Terraform's own `replace`).
         "replace" => {
             let (x, from, to) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?, s(arg(a, 2)?)?);
-            if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
-                Ok(regex_replace(&x, &from[1..from.len() - 1], &to)?)
-            } else {
-                Ok(Value::String(x.replace(&from, &to)))
-            }
+            Ok(Value::String(x.replace(&from, &to)))
         }
-        "regex_replace" => Ok(regex_replace(
-            &s(arg(a, 0)?)?,
-            &s(arg(a, 1)?)?,
-            &s(arg(a, 2)?)?,
-        )?),
         "substr" => {
             let x = s(arg(a, 0)?)?;
             let off = n(arg(a, 1)?)? as i64;
@@ -146,11 +140,6 @@ fn title(x: &str) -> String {
         start = !c.is_alphanumeric();
     }
     out
-}
-
-fn regex_replace(x: &str, pat: &str, to: &str) -> Res {
-    let re = regex::Regex::new(pat).map_err(|e| format!("invalid regular expression: {e}"))?;
-    Ok(Value::String(re.replace_all(x, to).into_owned()))
 }
 
 fn format(a: &[Value]) -> Result<String, String> {
