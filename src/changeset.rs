@@ -22,8 +22,10 @@ use crate::vfs::Vfs;
 use crate::world::RunningJob;
 
 mod range;
+mod readers;
 pub use crate::scheduler::sim::{Submission, Submitted};
 pub use range::{Head, Range};
+pub use readers::Reach;
 
 /// How a job file changed, as the header of its plan says it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +39,11 @@ pub enum FileChange {
     },
     /// The file now defines another job (or none): the job it defined is stopped.
     JobReplaced,
+    /// The file's text did not change but it reads `file`, which did
+    /// (`file()`, `fileset()`, ...): what Nomad would be given changed.
+    Reads {
+        file: PathBuf,
+    },
 }
 
 impl std::fmt::Display for FileChange {
@@ -47,6 +54,7 @@ impl std::fmt::Display for FileChange {
             FileChange::Deleted => f.write_str("deleted"),
             FileChange::Renamed { from } => write!(f, "renamed from {}", from.display()),
             FileChange::JobReplaced => f.write_str("no longer defines this job"),
+            FileChange::Reads { file } => write!(f, "reads {}, which changed", file.display()),
         }
     }
 }
@@ -85,6 +93,14 @@ pub struct ChangeSet {
     /// `.nomad-preflight.hcl`'s say on which paths are job files
     /// ([`ChangeSet::configure`]).
     configs: Option<Configs>,
+    /// Folders the set was restricted to ([`ChangeSet::restrict`]; empty:
+    /// the whole repository), and the changes outside them, which can
+    /// still reach a job file inside through what it reads.
+    scope: Vec<PathBuf>,
+    outside: Vec<Change>,
+    /// Job files the change reaches only through a file they read
+    /// ([`ChangeSet::add_readers`]), with how.
+    readers: BTreeMap<PathBuf, Reach>,
 }
 
 impl ChangeSet {
@@ -98,6 +114,9 @@ impl ChangeSet {
             changes,
             ignored,
             configs: None,
+            scope: Vec::new(),
+            outside: Vec::new(),
+            readers: BTreeMap::new(),
         })
     }
 
@@ -155,10 +174,71 @@ impl ChangeSet {
         }
         let keep = |p: &Path| wanted.iter().any(|w| p.starts_with(w));
         self.ignored.retain(|p| keep(p));
-        self.changes.retain(|c| match c {
-            Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => keep(p),
-            Change::Renamed { from, to } => keep(from) || keep(to),
-        });
+        let (inside, outside) =
+            std::mem::take(&mut self.changes)
+                .into_iter()
+                .partition(|c| match c {
+                    Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => keep(p),
+                    Change::Renamed { from, to } => keep(from) || keep(to),
+                });
+        self.changes = inside;
+        self.outside = outside;
+        self.scope = wanted.to_vec();
+    }
+
+    /// Add the job files whose text the change leaves alone but whose
+    /// evaluation reads a file it changes or deletes (a template read with
+    /// `file()`, a folder listed with `fileset()`): Nomad would be given a
+    /// different job, so they are planned and judged as changed
+    /// ([`FileChange::Reads`]). `head` reads the new version, whose files
+    /// the range lists only when the change touches a file that is not a
+    /// job file. Returns the stderr notes naming what was added.
+    pub fn add_readers(
+        &mut self,
+        head: &dyn Vfs,
+        loader: &JobLoader,
+    ) -> std::io::Result<Vec<String>> {
+        let touched: BTreeSet<&PathBuf> = self
+            .changes
+            .iter()
+            .chain(&self.outside)
+            .flat_map(|c| match c {
+                Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => vec![p],
+                Change::Renamed { from, to } => vec![from, to],
+            })
+            .collect();
+        let others: Vec<PathBuf> = touched
+            .iter()
+            .filter(|p| !self.is_candidate(p))
+            .map(|p| (*p).clone())
+            .collect();
+        if others.is_empty() {
+            return Ok(Vec::new());
+        }
+        let in_scope =
+            |p: &Path| self.scope.is_empty() || self.scope.iter().any(|w| p.starts_with(w));
+        let jobs: Vec<PathBuf> = self
+            .range
+            .head_paths()?
+            .into_iter()
+            .filter(|p| !touched.contains(p) && self.is_candidate(p) && in_scope(p))
+            .collect();
+        let mut notes = Vec::new();
+        for (path, reach) in readers::reached(jobs, &others, head, loader) {
+            let shown = crate::escape::one_line(&path.to_string_lossy());
+            notes.push(match &reach {
+                Reach::Reads(file) => format!(
+                    "note: {shown} reads {}, which this change touches: it is checked and planned as changed",
+                    crate::escape::one_line(&file.to_string_lossy())
+                ),
+                Reach::Unreadable => format!(
+                    "note: {shown} cannot be read, so whether it reads a file this change touches is unknown: it is checked as changed"
+                ),
+            });
+            self.changes.push(Change::Modified(path.clone()));
+            self.readers.insert(path, reach);
+        }
+        Ok(notes)
     }
 
     /// The paths given new content (added, modified, renamed to), in path order.
@@ -222,7 +302,14 @@ impl ChangeSet {
         for change in &self.changes {
             let (new_path, old_path, file_change) = match change {
                 Change::Added(p) => (Some(p), None, FileChange::Added),
-                Change::Modified(p) => (Some(p), Some(p), FileChange::Modified),
+                Change::Modified(p) => (
+                    Some(p),
+                    Some(p),
+                    match self.readers.get(p) {
+                        Some(Reach::Reads(file)) => FileChange::Reads { file: file.clone() },
+                        _ => FileChange::Modified,
+                    },
+                ),
                 Change::Deleted(p) => (None, Some(p), FileChange::Deleted),
                 Change::Renamed { from, to } => (
                     Some(to),

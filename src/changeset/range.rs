@@ -66,6 +66,15 @@ impl Range {
         })
     }
 
+    /// Every file of the new version. For the working tree, the tracked
+    /// ones: its untracked files are in the change already.
+    pub fn head_paths(&self) -> std::io::Result<Vec<PathBuf>> {
+        Ok(match &self.head {
+            Head::Index | Head::WorkTree => LazyGitVfs::index(&self.root)?.paths().collect(),
+            Head::Rev(r) => LazyGitVfs::rev(&self.root, r)?.paths().collect(),
+        })
+    }
+
     /// The files at the base (the versions that run).
     pub fn base_vfs(&self) -> std::io::Result<LazyGitVfs> {
         LazyGitVfs::rev(&self.root, &self.base)

@@ -13,6 +13,9 @@ fn set(changes: Vec<Change>) -> ChangeSet {
         changes,
         ignored: Vec::new(),
         configs: None,
+        scope: Vec::new(),
+        outside: Vec::new(),
+        readers: BTreeMap::new(),
     }
 }
 

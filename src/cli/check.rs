@@ -273,7 +273,7 @@ fn run_selected(
             return exit::INVALID;
         }
     }
-    let sel = match selected.unwrap_or_else(|| select(args, Path::new("."))) {
+    let mut sel = match selected.unwrap_or_else(|| select(args, Path::new("."))) {
         Ok(s) => s,
         Err(d) => {
             let d: Vec<Diag> = d.into_iter().collect();
@@ -304,6 +304,17 @@ fn run_selected(
     let loader = loader(args, world);
     // A `-var` Nomad would ignore is said so on stderr.
     crate::cli::common::eprint_var_warnings(&loader, false);
+    // Job files the change reaches through a file they read are judged too.
+    if let Some(set) = sel.set.as_mut() {
+        match set.add_readers(sel.vfs.as_ref(), &loader) {
+            Ok(notes) => notes.iter().for_each(|n| eprintln!("{n}")),
+            Err(e) => {
+                let d = usage(format!("cannot list the new version's files from git: {e}"));
+                eprint!("{}", crate::diag::render(&[d], color));
+                return exit::INVALID;
+            }
+        }
+    }
     let in_set = sel.set.as_ref().map(|set| {
         set.range
             .base_vfs()

@@ -86,6 +86,11 @@ impl JobLoader {
         self.opts.version
     }
 
+    /// Does every load read files besides the job file (`-var-file`)?
+    pub fn reads_var_files(&self) -> bool {
+        !self.opts.var_files.is_empty()
+    }
+
     /// The working tree, fenced at the project root of the current
     /// directory; `named` (files the user typed) and the `-var-file`s are
     /// admitted as the user's choice even outside it.

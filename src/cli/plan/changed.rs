@@ -78,6 +78,13 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         .head_vfs()
         .map_err(|e| git_err("the new versions", e))?;
     crate::config::refuse_unread(head.as_ref(), &configs.head, &set.changed())?;
+    // Job files the change reaches through a file they read are planned too.
+    for note in set
+        .add_readers(head.as_ref(), inp.loader)
+        .map_err(|e| git_err("the new versions' files", e))?
+    {
+        eprintln!("{note}");
+    }
     let base = inp.range.base_vfs().map_err(|e| git_err("the base", e))?;
 
     let mut errors: BTreeMap<PathBuf, Diags> = BTreeMap::new();

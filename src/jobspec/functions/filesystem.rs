@@ -180,10 +180,16 @@ impl FnEnv<'_> {
     fn read(&self, p: &str) -> Result<crate::source::Source, String> {
         let full = self.check(p)?;
         let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
+        // go-cty-funcs readFileBytes: the path joined to the job file's
+        // folder and cleaned, unquoted; any error but a missing file is
+        // "failed to read" (a folder included). Our own refusals (a link
+        // leading outside the project) keep their reason.
         if vfs.is_dir(&full) {
-            return Err(format!("\"{p}\" is a directory"));
+            return Err(format!("failed to read {}", full.display()));
         }
-        vfs.read(&full)
-            .map_err(|e| format!("no file exists at \"{p}\": {e}"))
+        vfs.read(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("no file exists at {}", full.display()),
+            _ => format!("failed to read {}: {e}", full.display()),
+        })
     }
 }
