@@ -114,7 +114,10 @@ fn first_error(job: &Node, v: NomadVersion) -> Option<Found> {
                             // The group's services, after its vault.
                             let e = hcl1_gateway::first(g, v)?;
                             let at = (gi, LAST, 1);
-                            Some(placed(prefixed(Found::Error(e), &format!("group: '{name}',")), at))
+                            Some(placed(
+                                prefixed(Found::Error(e), &format!("group: '{name}',")),
+                                at,
+                            ))
                         })
                 },
             )
