@@ -216,6 +216,46 @@ fn a_host_network_only_where_the_clients_have_it() {
     assert_has(&plan(&w, &[]).stdout, PLACED);
 }
 
+/// A client skips a `host_network` `cidr` entry its Go cannot parse
+/// (client/fingerprint/network.go, `net.ParseCIDR` then `continue`), and
+/// no address carries an alias none of whose entries parse. Go 1.17
+/// refuses an IPv4 field with a leading zero (golang/go#30999): Nomad
+/// 1.1.13 (Go 1.16.15) reads `010.0.0.0/8` as 10.0.0.0/8, Nomad 1.2.0
+/// (Go 1.17.3) refuses it, so the port's host network is missing there.
+#[test]
+fn a_host_network_cidr_the_clients_go_cannot_read() {
+    let j = job(
+        "service",
+        &network("host", "port \"http\" { host_network = \"public\" }"),
+    );
+    let zero = client(
+        "a",
+        "a",
+        "  host_network \"public\" {\n    cidr = \"010.0.0.0/8\"\n  }\n",
+    );
+    let w = world("hostnet-cidr-116", "1.1.13", &zero, &j);
+    assert_has(&plan(&w, &[]).stdout, PLACED);
+    let w = world("hostnet-cidr-117", "1.2.0", &zero, &j);
+    assert_has(
+        &plan(&w, &[]).stdout,
+        &failed(
+            "web",
+            &[
+                "Class \"a\": 1 nodes excluded by filter",
+                "Constraint \"missing host network \\\"public\\\" for port \\\"http\\\"\": 1 nodes excluded by filter",
+            ],
+        ),
+    );
+    // One readable entry of a list is enough.
+    let listed = client(
+        "a",
+        "a",
+        "  host_network \"public\" {\n    cidr = \"010.0.0.0/8,192.168.0.0/16\"\n  }\n",
+    );
+    let w = world("hostnet-cidr-list", "1.2.0", &listed, &j);
+    assert_has(&plan(&w, &[]).stdout, PLACED);
+}
+
 /// The bridge fingerprint came with 0.12: a 0.11 world never checks the
 /// mode; a 0.12 client without the bridge module is filtered; from 1.0 a
 /// client older than 0.12 (its `nomad.version`) is let through

@@ -121,7 +121,20 @@ fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
             .filter_map(|m| m.strip_prefix("cni/"))
             .map(str::to_string)
             .collect(),
-        host_networks: pool.networks.host_networks.keys().cloned().collect(),
+        // A host network whose every `cidr` entry the clients' Go refuses
+        // is on no address.
+        host_networks: pool
+            .networks
+            .host_networks
+            .iter()
+            .filter(|(_, hn)| {
+                !matches!(
+                    hn.cidr_verdict(world.nomad_version),
+                    crate::world::CidrVerdict::Unmatchable(_)
+                )
+            })
+            .map(|(name, _)| name.clone())
+            .collect(),
     }
 }
 

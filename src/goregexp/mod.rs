@@ -17,11 +17,9 @@
 //! Go's merging of adjacent literals into one node and of alternatives
 //! that are all single characters or classes into one class.
 //!
-//! Gaps, named: Go's size limits (`expression too large`, Go 1.18.7 and
-//! 1.19.2+) are not modelled: Go starts measuring only past a heuristic
-//! over the nodes it allocated (its free list reuses some) times the
-//! repeat counts seen, so a pattern's fate there depends on the parser's
-//! allocations; the height of an alternation whose branches share a prefix
+//! Go's size limits (Go 1.18.7 and 1.19.2+: see size.rs) are bounded,
+//! not decided: a pattern certainly within them passes, any other is
+//! [`size_verdict`]'s "cannot tell". Gaps, named: the height of an alternation whose branches share a prefix
 //! (Go's `factor` regroups them) is taken before that regrouping; a
 //! `\p{Name}` class is judged by the `regex` crate's Unicode tables, which
 //! know every name Go knows (and looser spellings Go before 1.25 refuses),
@@ -29,11 +27,13 @@
 
 mod lex;
 mod names;
+mod size;
 mod translate;
 
 use lex::{class_char, escape, named_class, perl_class, repeat_counts, unicode_class};
 
 pub use names::capture_names;
+pub use size::size_verdict;
 pub use translate::{compile, to_rust};
 
 use crate::gorelease::built_with_at_least;
@@ -47,13 +47,25 @@ pub fn compile_error(pattern: &str, v: NomadVersion) -> Option<String> {
         .map(|(code, expr)| format!("error parsing regexp: {code}: `{expr}`"))
 }
 
-/// Go's parse of `pattern`: the height of its tree, or its error.
-fn walk(pattern: &str, v: NomadVersion) -> Result<u32, Fail<'_>> {
+/// What the walk learns of Go's tree for a pattern Go parses.
+#[derive(Debug, Clone, Copy)]
+struct Tree {
+    height: u32,
+    /// An upper bound of the compiled size Go computes (`calcSize`).
+    size: u64,
+    /// The product of every counted repetition's count, capped as Go caps
+    /// it (`p.repeats`).
+    repeats: u64,
+}
+
+/// Go's parse of `pattern`: its tree's measures, or its error.
+fn walk(pattern: &str, v: NomadVersion) -> Result<Tree, Fail<'_>> {
     Parser {
         whole: pattern,
         stack: Vec::new(),
         angle_names: built_with_at_least(v, (1, 22, 0)),
         depth: depth_limit(v),
+        repeats: 1,
     }
     .parse()
 }
@@ -100,6 +112,9 @@ enum Item {
 struct Node {
     product: u64,
     height: u32,
+    /// Go's `calcSize` of the node, taken before `factor` regroups an
+    /// alternation (which only shrinks it): an upper bound.
+    size: u64,
     kind: Kind,
 }
 
@@ -120,6 +135,7 @@ impl Node {
         Node {
             product: 1,
             height: 1,
+            size: 1,
             kind,
         }
     }
@@ -132,10 +148,12 @@ struct Parser<'a> {
     /// Go's error when the tree grows past [`MAX_HEIGHT`], if its Go has
     /// the limit.
     depth: Option<&'static str>,
+    /// [`Tree::repeats`] so far.
+    repeats: u64,
 }
 
 impl<'a> Parser<'a> {
-    fn parse(mut self) -> Result<u32, Fail<'a>> {
+    fn parse(mut self) -> Result<Tree, Fail<'a>> {
         let mut t = self.whole;
         let mut last_repeat: &'a str = "";
         while let Some(c) = t.chars().next() {
@@ -160,7 +178,8 @@ impl<'a> Parser<'a> {
                 '[' => t = self.class(t)?,
                 '*' | '+' | '?' => {
                     let before = t;
-                    t = self.repeat(None, before, &t[1..], last_repeat)?;
+                    let sized = size::Repeat::Op(c);
+                    t = self.repeat(None, sized, before, &t[1..], last_repeat)?;
                     repeat = before;
                 }
                 '{' => match repeat_counts(t) {
@@ -180,7 +199,9 @@ impl<'a> Parser<'a> {
                         // The count that bounds copies: max, or min when open.
                         let m = if max == -1 { min } else { max } as u64;
                         let counted = (min >= 2 || max >= 2).then_some(m);
-                        t = self.repeat(Some((m, counted)), before, after, last_repeat)?;
+                        self.repeats = size::count_repeat(self.repeats, m);
+                        let sized = size::Repeat::Counted { min, max };
+                        t = self.repeat(Some((m, counted)), sized, before, after, last_repeat)?;
                         repeat = before;
                     }
                 },
@@ -207,7 +228,11 @@ impl<'a> Parser<'a> {
         }
         self.alternate()?;
         match self.stack[..] {
-            [Item::Operand(root)] => Ok(root.height),
+            [Item::Operand(root)] => Ok(Tree {
+                height: root.height,
+                size: root.size,
+                repeats: self.repeats,
+            }),
             _ => Err(("missing closing )", self.whole)),
         }
     }
@@ -244,14 +269,20 @@ impl<'a> Parser<'a> {
         let mut pieces: Vec<Node> = Vec::new();
         for n in self.take_operands() {
             match pieces.last_mut() {
-                Some(last) if literal(last.kind) && literal(n.kind) => last.kind = Kind::Str,
+                Some(last) if literal(last.kind) && literal(n.kind) => {
+                    last.kind = Kind::Str;
+                    last.size = last.size.saturating_add(n.size);
+                }
                 _ => pieces.push(n),
             }
         }
         let node = match pieces.len() {
             0 => Node::leaf(Kind::Other),
             1 => pieces[0],
-            _ => joined(&pieces),
+            _ => Node {
+                size: pieces.iter().fold(0, |a, n| a.saturating_add(n.size)),
+                ..joined(&pieces)
+            },
         };
         self.push_node(node)
     }
@@ -267,13 +298,14 @@ impl<'a> Parser<'a> {
                 .iter()
                 .all(|n| matches!(n.kind, Kind::Char | Kind::Class)) =>
             {
-                Node {
-                    product: 1,
-                    height: 1,
-                    kind: Kind::Class,
-                }
+                Node::leaf(Kind::Class)
             }
-            _ => joined(&alts),
+            _ => Node {
+                size: alts
+                    .iter()
+                    .fold(alts.len() as u64 - 1, |a, n| a.saturating_add(n.size)),
+                ..joined(&alts)
+            },
         };
         self.push_node(node)
     }
@@ -306,6 +338,7 @@ impl<'a> Parser<'a> {
             self.push_node(Node {
                 product: n.product,
                 height: n.height + 1,
+                size: n.size.saturating_add(2),
                 kind: Kind::Other,
             })
         } else {
@@ -318,6 +351,7 @@ impl<'a> Parser<'a> {
     fn repeat(
         &mut self,
         count: Option<(u64, Option<u64>)>,
+        sized: size::Repeat,
         before: &'a str,
         mut after: &'a str,
         last_repeat: &'a str,
@@ -353,6 +387,7 @@ impl<'a> Parser<'a> {
             *top = Item::Operand(Node {
                 product,
                 height,
+                size: sized.size(node.size),
                 kind: Kind::Other,
             });
         }
@@ -492,6 +527,7 @@ fn joined(parts: &[Node]) -> Node {
     Node {
         product: parts.iter().map(|n| n.product).max().unwrap_or(1),
         height: 1 + parts.iter().map(|n| n.height).max().unwrap_or(0),
+        size: 1,
         kind: Kind::Other,
     }
 }

@@ -349,7 +349,7 @@ pub fn compile(pattern: &str, v: crate::version::NomadVersion) -> Option<regex::
     // pattern that does not compile).
     let built = super::walk(pattern, v)
         .ok()
-        .filter(|height| *height <= super::MAX_HEIGHT)
+        .filter(|tree| tree.height <= super::MAX_HEIGHT)
         .and_then(|_| to_rust(pattern))
         .and_then(|rust| {
             regex::RegexBuilder::new(&rust)

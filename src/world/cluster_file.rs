@@ -99,6 +99,7 @@ pub(super) fn read_cluster(
             continue;
         }
         seen.insert(pool.name.clone(), here);
+        super::network_file::judge_host_networks(src, &pool, world.nomad_version, diags);
         world.clients.push(pool);
     }
     too_many_clients(src, world, diags);

@@ -204,6 +204,47 @@ pub struct HostNetwork {
     pub interface: String,
 }
 
+/// What a host network's `cidr` decides about the alias, on a client of a
+/// given release (client/fingerprint/network.go `deriveAddressAlias(es)`:
+/// `cidr` is split on `,` and an entry `net.ParseCIDR` refuses is
+/// skipped; the agent refuses none at start-up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CidrVerdict {
+    /// No `cidr`, or an entry the client's Go reads: addresses are not
+    /// modelled, so an address is taken to match (docs/world-format.md).
+    Open,
+    /// Every entry is refused: no address ever carries the alias. Go's
+    /// error for each.
+    Unmatchable(Vec<String>),
+    /// An entry we cannot judge for that Go, none readable.
+    CannotTell(String),
+}
+
+impl HostNetwork {
+    /// The verdict of `cidr` on a client of Nomad `v`, read by the Go it
+    /// was built with.
+    pub fn cidr_verdict(&self, v: NomadVersion) -> CidrVerdict {
+        use crate::gonet::{parse_cidr, CidrError};
+        if self.cidr.is_empty() {
+            return CidrVerdict::Open;
+        }
+        let go = crate::gorelease::go_of(v);
+        let mut refused = Vec::new();
+        let mut unsure = None;
+        for entry in self.cidr.split(',') {
+            match parse_cidr(entry, go) {
+                Ok(_) => return CidrVerdict::Open,
+                Err(CidrError::Invalid(e)) => refused.push(e),
+                Err(CidrError::CannotTell(e)) => unsure = Some(e),
+            }
+        }
+        match unsure {
+            Some(e) => CidrVerdict::CannotTell(e),
+            None => CidrVerdict::Unmatchable(refused),
+        }
+    }
+}
+
 /// A host volume a client exposes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostVolume {

@@ -11,7 +11,7 @@ use hcl_edit::structure::Block;
 
 use super::emit::{list, quote};
 use super::hclread::{one_label, BodyReader, Schema};
-use super::model::{ClientPool, HostNetwork, PoolNetworks};
+use super::model::{CidrVerdict, ClientPool, HostNetwork, PoolNetworks};
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
 use crate::version::NomadVersion;
@@ -49,6 +49,45 @@ pub(super) fn read_networks(src: &Source, r: &BodyReader<'_>, diags: &mut Diags)
         }
     }
     out
+}
+
+/// Say where a pool's `host_network` `cidr` gives its clients (of Nomad
+/// `version`) no address with the alias, or where we cannot tell: the
+/// client agent starts anyway and the scheduler then finds the host
+/// network missing.
+pub(super) fn judge_host_networks(
+    src: &Source,
+    pool: &ClientPool,
+    version: NomadVersion,
+    diags: &mut Diags,
+) {
+    let at = pool.spans.label.unwrap_or_default();
+    let (major, minor, patch) = crate::gorelease::go_of(version);
+    for (name, hn) in &pool.networks.host_networks {
+        let (text, label) = match hn.cidr_verdict(version) {
+            CidrVerdict::Open => continue,
+            CidrVerdict::Unmatchable(errors) => (
+                format!(
+                    "client `{}`: host_network {name:?} has no cidr Nomad {version} (Go {major}.{minor}.{patch}) reads ({}), so no address carries the alias {name:?}",
+                    pool.name,
+                    errors.join("; ")
+                ),
+                "host network on no address",
+            ),
+            CidrVerdict::CannotTell(e) => (
+                format!(
+                    "client `{}`: host_network {name:?}: {e}; taken as carried",
+                    pool.name
+                ),
+                "cannot tell",
+            ),
+        };
+        diags.push(
+            Diag::warning("world::host-network-cidr", text)
+                .at(src, at, label)
+                .help("write each cidr as the client's Go reads it: dotted IPv4 without leading zeros (Go 1.17+), a prefix length of digits, entries separated by `,` without spaces"),
+        );
+    }
 }
 
 fn read_host_network(src: &Source, b: &Block, diags: &mut Diags) -> Option<(String, HostNetwork)> {
@@ -91,6 +130,37 @@ pub(super) fn networks_hcl(o: &mut String, c: &ClientPool, version: NomadVersion
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// client/fingerprint/network.go: `cidr` split on `,`, an entry
+    /// `net.ParseCIDR` refuses skipped (src/gonet.rs for each Go).
+    #[test]
+    fn a_cidr_decides_the_alias_by_the_clients_go() {
+        let v = NomadVersion::new;
+        let hn = |cidr: &str| HostNetwork {
+            cidr: cidr.into(),
+            interface: String::new(),
+        };
+        assert_eq!(hn("").cidr_verdict(v(1, 2, 0)), CidrVerdict::Open);
+        assert_eq!(
+            hn("010.0.0.0/8").cidr_verdict(v(1, 1, 13)),
+            CidrVerdict::Open
+        );
+        assert_eq!(
+            hn("010.0.0.0/8, 10.0.0.0/8").cidr_verdict(v(1, 2, 0)),
+            CidrVerdict::Unmatchable(vec![
+                "invalid CIDR address: 010.0.0.0/8".into(),
+                "invalid CIDR address:  10.0.0.0/8".into()
+            ])
+        );
+        assert_eq!(
+            hn("010.0.0.0/8,10.0.0.0/8").cidr_verdict(v(1, 2, 0)),
+            CidrVerdict::Open
+        );
+        assert!(matches!(
+            hn("00001::/64").cidr_verdict(v(2, 0, 5)),
+            CidrVerdict::CannotTell(_)
+        ));
+    }
 
     #[test]
     fn modes_clients_fingerprint() {

@@ -27,14 +27,19 @@ fn prefix(env: &FnEnv<'_>, v: &Value) -> Result<Cidr, String> {
     })
 }
 
-/// gocty's conversion to a Go `int`.
+/// gocty's conversion to a Go `int` (64 bits; cty/gocty/out.go
+/// `fromCtyNumberInt`, one text for a fraction and for a number out of
+/// range).
 fn whole(v: &Value) -> Result<i64, String> {
     let x = n(v)?;
-    if x.fract() != 0.0 {
-        return Err("value must be a whole number".into());
-    }
-    if !(-9.223_372_036_854_775e18..9.223_372_036_854_775e18).contains(&x) {
-        return Err("value must fit in a 64-bit signed integer".into());
+    // 2^63 is the first float past i64::MAX.
+    if x.fract() != 0.0 || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x)
+    {
+        return Err(format!(
+            "value must be a whole number, between {} and {}",
+            i64::MIN,
+            i64::MAX
+        ));
     }
     Ok(x as i64)
 }

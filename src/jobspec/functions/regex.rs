@@ -22,6 +22,7 @@ fn regex_replace(env: &FnEnv<'_>, text: &str, pattern: &str, with: &str) -> Resu
     if let Some(refused) = crate::goregexp::compile_error(pattern, env.version) {
         return Err(refused);
     }
+    crate::goregexp::size_verdict(pattern, env.version)?;
     let Some(re) = crate::goregexp::compile(pattern, env.version) else {
         return Err(format!(
             "cannot tell what Go's regexp does with {pattern:?}: it is beyond what nomad-preflight builds (a parse tree over 1,000 levels, or a program over 64 MiB)"
