@@ -27,6 +27,8 @@ const MONITOR: &str = "tests/fixtures/rules/NP403/rules";
 const ADMISSION: &str = "tests/fixtures/rules/NP306/rules";
 /// A Nomad 1.8 world whose servers enable Vault without a default identity.
 const VAULT_18: &str = "tests/fixtures/rules/NP212/rules";
+/// A Nomad 1.8 world whose servers' `consul.service_identity` has no `aud`.
+const SERVICE_ID_18: &str = "tests/fixtures/rules/NP214/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -35,6 +37,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP209", ADMISSION, true),
     ("NP210", ADMISSION, true),
     ("NP212", VAULT_18, true),
+    ("NP214", SERVICE_ID_18, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

@@ -132,7 +132,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "service-identity",
-            body: "      service {\n        name     = \"web\"\n        provider = \"nomad\"\n        identity {\n          env = true\n        }\n      }",
+            // Named: the servers' identities hook names only a Consul
+            // service's identity, and jobValidate refuses a Nomad service's
+            // unnamed one (tests/plan_identities_validated.rs).
+            body: "      service {\n        name     = \"web\"\n        provider = \"nomad\"\n        identity {\n          name = \"web\"\n          env  = true\n        }\n      }",
             // validateServices's multierror is one item of the task's.
             want: |v| {
                 let service = nest(

@@ -320,3 +320,78 @@ fn a_vault_block_without_policies_needs_an_identity_from_1_7_to_1_9() {
         o.stdout
     );
 }
+
+/// Nomad runs every admission validator (nomad/job_endpoint.go
+/// `admissionValidators`, 1.3+): a job that fails another one (here
+/// jobValidate's priority bound, 1.5+, or the namespace validator) gets
+/// one list that holds the Vault hook's entry too. With the servers'
+/// Vault setting stated, that list is Nomad's; where the world does not
+/// state it, the entry is unknown, so `plan` and `validate` say "cannot
+/// tell" (exit 255; `Preflight.Vault` in JSON) instead of a list without
+/// it, and `check` reports NP211 beside the file's error.
+#[test]
+fn a_refused_jobs_list_is_never_printed_without_the_vault_hooks_entry() {
+    let priority = |dir: &TempDir| {
+        let path = dir.0.join("jobs/j.nomad");
+        let text = std::fs::read_to_string(&path).expect("job");
+        let text = text.replacen("  group", "  priority    = 500\n  group", 1);
+        std::fs::write(&path, text).expect("write");
+    };
+    // Stated off: the hook's entry first, then jobValidate's.
+    let dir = project("list-off", "1.6.0", OFF, VAULT);
+    priority(&dir);
+    let o = plan(&dir);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.starts_with("Error during plan: Unexpected response code: 500 (2 errors occurred:\n\t* Vault not enabled but used in the job\n\t* job priority must be between [1, 100])\n"),
+        "{}",
+        o.stderr
+    );
+    // Unstated: the one line, never the list without the entry.
+    let dir = project("list-unstated", "1.6.0", "", VAULT);
+    priority(&dir);
+    let o = plan(&dir);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.starts_with(
+            "error: cannot tell whether Nomad 1.6.0's servers accept job \"j\": it uses Vault"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("Error during plan"), "{}", o.stderr);
+    let o = run(&dir.0, &["plan", "--format", "json", "jobs/j.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["Preflight"]["Vault"]["Known"], false, "{}", o.stdout);
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.starts_with("error: cannot tell"), "{}", o.stderr);
+    assert!(!o.stderr.contains("Job validation errors"), "{}", o.stderr);
+    let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("NP211"), "{}{}", o.stdout, o.stderr);
+    // A job that loads but names a namespace the servers lack: refused by
+    // the namespace validator, with the Vault entry unknown beside it.
+    let dir = project("ns-unstated", "1.6.0", "", VAULT);
+    let path = dir.0.join("jobs/j.nomad");
+    let text = std::fs::read_to_string(&path).expect("job");
+    std::fs::write(
+        &path,
+        text.replacen("  group", "  namespace   = \"nope\"\n  group", 1),
+    )
+    .expect("write");
+    let o = plan(&dir);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.starts_with("error: cannot tell"), "{}", o.stderr);
+    assert!(!o.stderr.contains("nonexistent namespace"), "{}", o.stderr);
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stderr.contains("Job validation errors"), "{}", o.stderr);
+    // Before 1.3 the plan has no Vault hook: Nomad's own list stands.
+    let dir = project("list-12", "1.2.0", "", VAULT);
+    priority(&dir);
+    let o = plan(&dir);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.starts_with("Error during plan:"), "{}", o.stderr);
+}

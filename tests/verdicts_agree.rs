@@ -11,9 +11,10 @@ mod common;
 use common::{run_in, TempDir};
 
 /// The rules that report Nomad's admission refusals (missing node pool,
-/// Connect hook refusal, missing namespace, driver not allowed): a job the
-/// server refuses is refused by `check` through one of these.
-const ADMISSION_REFUSALS: &[&str] = &["NP208", "NP209", "NP302", "NP306"];
+/// Connect hook refusal, the job invalid once mutated, missing namespace,
+/// driver not allowed): a job the server refuses is refused by `check`
+/// through one of these.
+const ADMISSION_REFUSALS: &[&str] = &["NP208", "NP209", "NP214", "NP302", "NP306"];
 
 /// A 1-client cluster in dc1 under `version`, with namespace `default`
 /// (allowing only `docker` when `docker_only`).

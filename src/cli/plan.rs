@@ -131,6 +131,7 @@ pub(super) fn fail_job_file(
     version: crate::version::NomadVersion,
     sim: Option<&Simulation>,
     namespace: Option<&str>,
+    json: bool,
     color: &ColorArgs,
 ) -> i32 {
     let renamed;
@@ -146,10 +147,19 @@ pub(super) fn fail_job_file(
     };
     let servers = sim.map(|s| (&*s.world, &s.state));
     let path = file.display().to_string();
-    eprint!(
-        "{}",
-        render::job_file_error::plan_error(judged, &path, version, servers)
-    );
+    let refusal = render::job_file_error::refusal(judged, &path, version, servers);
+    eprint!("{}", render::job_file_error::plan_text(&refusal, version));
+    // Refused, but Nomad's list is not known: the JSON says why, as for a
+    // job that loads.
+    if let (true, render::job_file_error::Refusal::CannotTell { line, vault }) = (json, &refusal) {
+        let v = serde_json::json!({ "Preflight": {
+            "Vault": vault.json(),
+            "Error": format!("error: {}", crate::escape::one_line(line)),
+        }});
+        if let Ok(s) = serde_json::to_string_pretty(&v) {
+            println!("{s}");
+        }
+    }
     fail(&parsed.diags, color)
 }
 
@@ -172,7 +182,7 @@ impl JobPlan {
     /// The one line said in place of Nomad's text when the plan cannot be
     /// known (a refusal at admission is known, and said first).
     pub fn cannot_know_line(&self) -> Option<String> {
-        if matches!(self.admission, Admission::Refused { .. }) {
+        if self.admission.refused_body().is_some() {
             return None;
         }
         self.cannot_know.as_ref().map(|u| u.line(&self.job))
@@ -292,7 +302,9 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
             // The servers' admission judges it too (one error list).
             let sim = Simulation::new(&world, args.seed).ok();
             let ns = args.namespace.as_deref();
-            return fail_job_file(&parsed, file, loader.version(), sim.as_ref(), ns, color);
+            let json = args.format == PlanFormat::Json;
+            let v = loader.version();
+            return fail_job_file(&parsed, file, v, sim.as_ref(), ns, json, color);
         }
     };
     let from = match &args.running {
@@ -364,7 +376,7 @@ pub(super) fn print_single(
     before: &before::Source,
     color: &ColorArgs,
 ) -> i32 {
-    if let Admission::Refused { body, .. } = &plan.admission {
+    if let Some(body) = plan.admission.refused_body() {
         // Nomad prints only its error; JSON carries it for tools.
         eprint!("{}", render::plan::plan_refused(body));
         if args.format == PlanFormat::Json {

@@ -125,12 +125,27 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             // A file that could not be read is an I/O error (README, Exit
             // codes), a refused link included, as a missing file is.
             let io = errors.iter().any(|d| d.code == "io::read");
+            // Refused, but the list's Vault entry is not known: Nomad's
+            // text was not printed, and the exit code says so.
+            let unknown = matches!(refusal, job_file_error::Refusal::CannotTell { .. });
             eprint!("{}", render(&Diags(errors).0, color));
-            worst = worst.max(if io {
+            worst = worst.max(if io || unknown {
                 exit::NOMAD_ERROR
             } else {
                 exit::FINDINGS
             });
+            continue;
+        }
+        // From 1.3 the validators include the Vault hook: where its answer
+        // depends on what the world does not state, say so, not Nomad's
+        // success text, nor its list of errors without the hook's entry.
+        let vault_unknown = parsed
+            .job
+            .as_ref()
+            .and_then(|job| Some((job, crate::mutators::vault::unknown(&sim.world, job)?)));
+        if let Some((job, unknown)) = vault_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
         let refused = match &parsed.job {
@@ -141,18 +156,6 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             eprintln!("{}", paint(color, "1;31", "Job validation errors:"));
             eprintln!("{}", crate::gotext::multierror(&refused, version));
             worst = worst.max(exit::FINDINGS);
-            continue;
-        }
-        // From 1.3 the validators include the Vault hook: where its answer
-        // depends on what the world does not state, say so, not Nomad's
-        // success text.
-        let vault_unknown = parsed
-            .job
-            .as_ref()
-            .and_then(|job| Some((job, crate::mutators::vault::unknown(&sim.world, job)?)));
-        if let Some((job, unknown)) = vault_unknown {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
         // From 0.12.4 the edition decides whether Job.Validate refuses a

@@ -394,15 +394,9 @@ fn service(s: &mut Service, job: &str, group: &str, task: &str, v: NomadVersion)
         w.passing = w.passing.max(1);
         w.warning = w.warning.max(1);
     }
-    // jobImplicitIdentitiesHook.handleConsulService (1.7+): a Consul
-    // service's own identity is named for it (MakeUniqueIdentityName).
-    if v.at_least(1, 7, 0) && s.provider == "consul" {
-        let name = s.unique_identity_name();
-        if let Some(id) = &mut s.identity {
-            id.name = name;
-            id.service_name = s.name.clone();
-        }
-    }
+    // A Consul service's own identity is named by the servers'
+    // jobImplicitIdentitiesHook (mutators/identities.rs), after the Connect
+    // hook has interpolated the service's name: not here.
     let svc = s.name.clone();
     let on_update = s.on_update.clone();
     for c in &mut s.checks {

@@ -25,6 +25,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::hcl1_gateway;
 use super::hcl1_resources;
 use super::hcl1_singles::{self, Found, Step};
 use super::tree::Node;
@@ -109,6 +110,15 @@ fn first_error(job: &Node, v: NomadVersion) -> Option<Found> {
                         .map(own)
                         .or_else(|| tasks(g, &format!("group: '{name}', task:"), gi, v))
                         .or_else(|| single(g, Step::GroupAfter, name, (gi, LAST, 0)).map(own))
+                        .or_else(|| {
+                            // The group's services, after its vault.
+                            let e = hcl1_gateway::first(g, v)?;
+                            let at = (gi, LAST, 1);
+                            Some(placed(
+                                prefixed(Found::Error(e), &format!("group: '{name}',")),
+                                at,
+                            ))
+                        })
                 },
             )
         })
@@ -146,6 +156,11 @@ fn tasks(parent: &Node, prefix: &str, gi: usize, v: NomadVersion) -> Option<Foun
         prefix,
         |i| (gi, i, 0),
         |ti, t, name| {
+            // The task's services (step 2), before its resources.
+            if let Some(e) = hcl1_gateway::first(t, v) {
+                let at = format!("{prefix} '{name}',");
+                return Some(placed(prefixed(Found::Error(e), &at), (gi, ti, 2)));
+            }
             let (found, named) = match hcl1_resources::task(t, v) {
                 Some(e) => (Found::Error(e), true),
                 None => hcl1_singles::first(t, Step::Task, "", v)?,

@@ -271,6 +271,7 @@ fn job_checks(
     if bad_priority && hook_priority {
         priority(job, "job", out);
     }
+    super::validate_workload::service_identity_names(job, v, out);
 }
 
 /// The priority bound, worded `Job ...` by Job.Validate before 1.5 and

@@ -235,6 +235,45 @@ pub(super) fn service_identity(sv: &Service, v: NomadVersion, out: &mut Out<'_>)
     }
 }
 
+/// `jobValidate.validateServiceIdentity` (nomad/job_endpoint_hooks.go,
+/// 1.7+), after the priority bound: a service's identity needs a name. The
+/// servers' identities hook names every Consul service's identity
+/// (`MakeUniqueIdentityName`) before it runs, so only a Nomad service's
+/// identity can lack one. (The check that all servers run 1.7 holds for
+/// the uniform servers a world describes.)
+pub(super) fn service_identity_names(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+    if !v.at_least(1, 7, 0) {
+        return;
+    }
+    for g in &job.groups {
+        let group = format!("task group {}", g.name);
+        for s in &g.services {
+            unnamed_service_identity(s, &group, out);
+        }
+        for t in &g.tasks {
+            let task = format!("task {}", t.name);
+            for s in &t.services {
+                unnamed_service_identity(s, &task, out);
+            }
+        }
+    }
+}
+
+fn unnamed_service_identity(s: &Service, parent: &str, out: &mut Out<'_>) {
+    let consul = s.provider.is_empty() || s.provider == "consul";
+    let Some(wi) = s.identity.as_ref().filter(|w| !consul && w.name.is_empty()) else {
+        return;
+    };
+    err(
+        out,
+        "jobspec::missing",
+        wi.spans.block,
+        format!("Service {} in {parent} has an identity with an empty name", s.name),
+        "identity without a name",
+        "name the identity (`name = \"...\"`): only a Consul service's identity is named by the servers",
+    );
+}
+
 /// Task.Validate's secret loop (1.11+, where secrets parse): names are
 /// unique, a `vault` secret needs the task's vault block, then
 /// `Secret.Validate`.

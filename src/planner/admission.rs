@@ -41,6 +41,12 @@ pub enum Admission {
         error: String,
         /// The HTTP body as the version's API client hands it to the CLI.
         body: String,
+        /// The validators' list would hold the Vault hook's entry (1.3+),
+        /// which depends on servers' settings the world does not give
+        /// (`mutators::vault::unknown`): the job is refused, but Nomad's
+        /// text is not known, so no consumer prints `error` or `body`; each
+        /// says the plan's "cannot tell" line instead.
+        text_unknown: bool,
     },
     /// This version plans the job without placing it and says nothing, but
     /// the submission will fail: our warning, printed after Nomad's text.
@@ -70,6 +76,18 @@ impl Admission {
         )
     }
 
+    /// The body Nomad's CLI prints for a refusal whose text is known.
+    pub fn refused_body(&self) -> Option<&str> {
+        match self {
+            Admission::Refused {
+                body,
+                text_unknown: false,
+                ..
+            } => Some(body),
+            _ => None,
+        }
+    }
+
     /// The section printed after Nomad's text when Nomad stays silent.
     pub fn warning_text(&self) -> Option<String> {
         let Admission::WillFail { reason, .. } = self else {
@@ -83,6 +101,10 @@ impl Admission {
     pub fn json(&self) -> serde_json::Value {
         match self {
             Admission::Admitted => serde_json::json!({"Admitted": true}),
+            // Never a text that is not Nomad's: `Preflight.Vault` says why.
+            Admission::Refused {
+                text_unknown: true, ..
+            } => serde_json::json!({"Admitted": false, "Error": null}),
             Admission::Refused { error, .. } => {
                 serde_json::json!({"Admitted": false, "Error": error})
             }
@@ -116,6 +138,14 @@ pub enum Refusal {
     /// The Vault hook (1.3+): a Vault cluster the job uses is not enabled
     /// on the servers (see `mutators::vault`).
     VaultNotEnabled { message: String },
+    /// `jobValidate`'s Job.Validate, run on the job as the mutators leave
+    /// it, fails where the written job did not (see
+    /// `admission_job_validate`): `errors` are its items, `added` those the
+    /// written job does not have.
+    JobValidate {
+        errors: Vec<String>,
+        added: Vec<String>,
+    },
     /// `jobValidate`'s Vault identity check (1.7+): task `task`'s Vault
     /// block has no identity where it needs one (see
     /// `mutators::vault::identity_refusals`).
@@ -123,7 +153,17 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The server's error text for this refusal.
+    /// The server's error texts for this refusal: one, or jobValidate's
+    /// items, which the validators' multierror flattens.
+    pub fn messages(&self, job: &Job) -> Vec<String> {
+        match self {
+            Refusal::JobValidate { errors, .. } => errors.clone(),
+            other => vec![other.message(job)],
+        }
+    }
+
+    /// The server's error text for this refusal (jobValidate's items as
+    /// one multierror-less line each, joined: see [`Refusal::messages`]).
     pub fn message(&self, job: &Job) -> String {
         match self {
             Refusal::MissingNamespace => format!(
@@ -151,6 +191,7 @@ impl Refusal {
             Refusal::Connect { message, .. }
             | Refusal::VaultNotEnabled { message }
             | Refusal::VaultIdentity { message, .. } => message.clone(),
+            Refusal::JobValidate { added, .. } => added.join("; "),
         }
     }
 }
@@ -224,6 +265,8 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
             }]
         }
     };
+    let job_validate = super::admission_job_validate::after_mutation(world, job, &mutated)
+        .map(|(errors, added)| Refusal::JobValidate { errors, added });
     let job = &mutated;
     // The Connect hook's validator, then the expose-check hook's (0.11+):
     // one entry each in the validators' multierror.
@@ -239,8 +282,14 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
             mutator: false,
         });
     }
-    // Before 1.3 no other validator could refuse it.
-    if hook_refused && !version.at_least(1, 3, 0) {
+    // Before 1.3 the only other validator was jobValidate; when one
+    // refuses, the state store (the namespace) is never reached. 0.10.0's
+    // loop returned jobValidate's error alone.
+    if !version.at_least(1, 3, 0) && (hook_refused || job_validate.is_some()) {
+        if job_validate.is_some() && !version.at_least(0, 10, 1) {
+            out.clear();
+        }
+        out.extend(job_validate);
         return out;
     }
     // The Vault hook follows the Connect and expose-check hooks (1.3+).
@@ -259,9 +308,9 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
             pool: job.node_pool.clone(),
         });
     }
-    // jobValidate follows the node pool validator; its Vault identity
-    // errors come after the job's own validation (Job.Validate), which a
-    // job reaching admission here has passed.
+    // jobValidate follows the node pool validator: Job.Validate's items,
+    // then its Vault identity errors.
+    out.extend(job_validate);
     out.extend(
         crate::mutators::vault::identity_refusals(version, job)
             .into_iter()
@@ -304,9 +353,19 @@ pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>
         return Joined::Mutator(message.clone());
     }
     let identity = |r: &&Refusal| matches!(r, Refusal::VaultIdentity { .. });
-    let hooks = all.iter().filter(|r| !identity(r));
-    let mut errors: Vec<String> = hooks.map(|r| r.message(job)).collect();
-    errors.extend(job_validate);
+    let mut errors = Vec::new();
+    let mut job_validate = Some(job_validate);
+    for r in all.iter().filter(|r| !identity(r)) {
+        match r {
+            // Job.Validate of the mutated job replaces the written job's.
+            Refusal::JobValidate { errors: items, .. } => {
+                job_validate = None;
+                errors.extend(items.iter().cloned());
+            }
+            other => errors.push(other.message(job)),
+        }
+    }
+    errors.extend(job_validate.unwrap_or_default());
     errors.extend(all.iter().filter(identity).map(|r| r.message(job)));
     Joined::Errors(errors)
 }
@@ -318,12 +377,14 @@ pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>
 /// which a refused job never reaches.
 pub fn refusals_beside_validation(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
     let version = world.nomad_version;
-    let all = refusals(world, state, job);
+    let mut all = refusals(world, state, job);
     if let Some(Refusal::Connect { mutator: true, .. }) = all.first() {
         return all;
     }
     if !version.at_least(0, 10, 1) {
-        return Vec::new();
+        // 0.10.0 kept jobValidate's error, the mutated job's.
+        all.retain(|r| matches!(r, Refusal::JobValidate { .. }));
+        return all;
     }
     let state_store = |r: &Refusal| matches!(r, Refusal::MissingNamespace);
     all.into_iter()
@@ -372,13 +433,19 @@ pub fn warnings_text(warnings: &[String]) -> String {
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let version = world.nomad_version;
     let all = refusals(world, state, job);
-    let errors: Vec<String> = all.iter().map(|r| r.message(job)).collect();
+    let errors: Vec<String> = all.iter().flat_map(|r| r.messages(job)).collect();
+    // Every validator runs, the Vault hook among them (1.3+): where the
+    // world does not say what it answers, its entry in the list is unknown.
+    let vault_unknown = crate::mutators::vault::unknown(world, job).is_some();
     match all.first() {
         Some(Refusal::Connect { mutator: true, .. }) => {
-            return refused(errors.join(""), version);
+            return refused(errors.join(""), version, false);
         }
-        // The validators' multierror (1.1+), the Connect hook's error first.
-        Some(Refusal::Connect { .. }) => return refused(multierror(&errors, version), version),
+        // The validators' multierror, the Connect hook's error first (or,
+        // before 1.3, jobValidate's alone).
+        Some(Refusal::Connect { .. } | Refusal::JobValidate { .. }) => {
+            return refused(multierror(&errors, version), version, vault_unknown);
+        }
         _ => {}
     }
     // Before 1.3 `Job.Register` checks Vault before the job reaches the
@@ -399,12 +466,12 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     }
     if version.at_least(1, 3, 0) {
         // 1.3.0+: the validators run in order and their errors are collected.
-        return refused(multierror(&errors, version), version);
+        return refused(multierror(&errors, version), version, vault_unknown);
     }
     // Before 1.3.0 the only check is the namespace's, by the state store.
     let error = errors.join("; ");
     if version.at_least(0, 12, 2) {
-        return refused(error, version);
+        return refused(error, version, false);
     }
     Admission::WillFail {
         reason: format!(
@@ -433,14 +500,18 @@ fn run_namespace_mismatch(job: &Job, version: NomadVersion) -> Option<Admission>
     })
 }
 
-fn refused(error: String, version: NomadVersion) -> Admission {
+fn refused(error: String, version: NomadVersion, text_unknown: bool) -> Admission {
     // 1.6.0's API client trims the response body (api/error_unexpected_response.go).
     let body = if version.at_least(1, 6, 0) {
         error.trim().to_string()
     } else {
         error.clone()
     };
-    Admission::Refused { error, body }
+    Admission::Refused {
+        error,
+        body,
+        text_unknown,
+    }
 }
 
 #[cfg(test)]

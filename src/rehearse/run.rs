@@ -179,8 +179,8 @@ impl<'a> Session<'a> {
                         }
                     };
                 // The Plan RPC's admission decides first (planner::admission).
-                let (exit_code, output) = match &admission {
-                    crate::planner::Admission::Refused { body, .. } => (
+                let (exit_code, output) = match admission.refused_body() {
+                    Some(body) => (
                         crate::diag::exit::NOMAD_ERROR,
                         crate::render::plan::plan_refused(body),
                     ),

@@ -36,6 +36,14 @@ pub enum Refusal {
     /// mismatch): `nomad job validate` then validates the job locally, and
     /// `local` is what Job.Validate alone says.
     Local { error: String, local: Vec<String> },
+    /// By the servers' validators, whose one list would hold the Vault
+    /// hook's entry (1.3+), which depends on servers' settings the world
+    /// does not give: refused, but Nomad's text is not known. `line` is
+    /// the one "cannot tell" line said in its place.
+    CannotTell {
+        line: String,
+        vault: crate::mutators::vault::VaultUnknown,
+    },
 }
 
 /// The servers a job file is judged by (`None`: Job.Validate alone, as
@@ -61,7 +69,13 @@ pub fn refusal(
             return Refusal::Validation(nomad);
         };
         return match admission::joined(world, state, job, nomad.clone()) {
-            Joined::Errors(errors) => Refusal::Validation(errors),
+            Joined::Errors(errors) => match crate::mutators::vault::unknown(world, job) {
+                Some(vault) => Refusal::CannotTell {
+                    line: vault.line(job),
+                    vault,
+                },
+                None => Refusal::Validation(errors),
+            },
             Joined::Mutator(error) => Refusal::Local {
                 error,
                 local: local_validation(job, nomad, version),
@@ -174,13 +188,25 @@ pub fn plan_error(
     version: NomadVersion,
     servers: Servers<'_>,
 ) -> String {
-    match refusal(parsed, path, version, servers) {
-        Refusal::JobStruct(e) => error_job_struct(&e),
+    plan_text(&refusal(parsed, path, version, servers), version)
+}
+
+/// [`plan_error`] of a refusal already classified.
+pub fn plan_text(refusal: &Refusal, version: NomadVersion) -> String {
+    match refusal {
+        Refusal::JobStruct(e) => error_job_struct(e),
         Refusal::Validation(errs) => {
-            error_during_plan(&api_error(500, &body(&multierror(&errs, version), version)))
+            error_during_plan(&api_error(500, &body(&multierror(errs, version), version)))
         }
-        Refusal::Local { error, .. } => error_during_plan(&api_error(500, &body(&error, version))),
+        Refusal::Local { error, .. } => error_during_plan(&api_error(500, &body(error, version))),
+        Refusal::CannotTell { line, .. } => cannot_tell(line),
     }
+}
+
+/// The one line said in place of Nomad's text (as `plan` says it of a job
+/// that loads).
+fn cannot_tell(line: &str) -> String {
+    format!("error: {}\n", crate::escape::one_line(line))
 }
 
 /// The HTTP body as the version's API client hands it on: from 1.6.0 it
@@ -217,8 +243,8 @@ pub fn validate_refusal(
     servers: Servers<'_>,
 ) -> Refusal {
     let found = refusal(parsed, path, version, servers);
-    let (Refusal::Validation(_), Some((world, state)), Some(job)) = (&found, servers, &parsed.job)
-    else {
+    let servers_listed = matches!(found, Refusal::Validation(_) | Refusal::CannotTell { .. });
+    let (true, Some((world, state)), Some(job)) = (servers_listed, servers, &parsed.job) else {
         return found;
     };
     match validate_rpc::rpc_error(world, state, job) {
@@ -242,6 +268,7 @@ pub fn validate_text(refusal: &Refusal, version: NomadVersion) -> String {
         // prints its success).
         Refusal::Local { local, .. } if local.is_empty() => String::new(),
         Refusal::Local { local, .. } => list(local),
+        Refusal::CannotTell { line, .. } => cannot_tell(line),
     }
 }
 

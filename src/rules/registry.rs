@@ -33,6 +33,7 @@ register_rules![
     capacity::vault_unknown::VaultUnknown,
     capacity::vault_identity::VaultIdentity,
     capacity::multiregion_unknown::MultiregionUnknown,
+    capacity::mutated_job_invalid::MutatedJobInvalid,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -121,9 +121,9 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         let outcome = match &step.action {
             Action::Submit(job) => {
                 let plan = super::plan_job(seq.sim(), (**job).clone());
-                match &plan.admission {
+                match plan.admission.refused_body() {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
-                    crate::planner::Admission::Refused { body, .. } => Outcome::Invalid(
+                    Some(body) => Outcome::Invalid(
                         Diag::error(
                             "plan::refused",
                             crate::render::plan::plan_refused(body).trim_end(),

@@ -91,7 +91,8 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     if !parsed.is_valid() {
         let ns = args.namespace.as_deref();
         let v = setup.loader.version();
-        return fail_job_file(&parsed, file, v, Some(&setup.sim), ns, color);
+        let json = args.format == super::PlanFormat::Json;
+        return fail_job_file(&parsed, file, v, Some(&setup.sim), ns, json, color);
     }
     let Some(job) = parsed.job else {
         return fail(&parsed.diags, color);

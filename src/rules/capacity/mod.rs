@@ -11,6 +11,7 @@ pub mod count_zero;
 pub mod group_too_large;
 pub mod missing_driver;
 pub mod multiregion_unknown;
+pub mod mutated_job_invalid;
 pub mod no_datacenter;
 pub mod static_port_collision;
 pub mod unknown_node_pool;
