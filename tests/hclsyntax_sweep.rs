@@ -1,5 +1,5 @@
 //! Optional sweep (#[ignore]): how Nomad words a syntax error, ours against
-//! hclsyntax's own. tools/hcl-oracle/sweep.sh mutates the corpus jobs (one
+//! hclsyntax's own. tests/hcl-oracle/sweep.sh mutates the corpus jobs (one
 //! byte deleted or inserted at seeded places), runs the Go oracles built
 //! from HashiCorp's sources, then this test, which writes our answer for
 //! each file in the oracle's format, and compares the two.
@@ -10,7 +10,7 @@ use nomad_preflight::jobspec::hclsyntax::{self, Era};
 #[ignore]
 fn word_syntax_errors_for_the_sweep() {
     let Ok(dir) = std::env::var("HCL_SWEEP_DIR") else {
-        eprintln!("HCL_SWEEP_DIR unset: run tools/hcl-oracle/sweep.sh");
+        eprintln!("HCL_SWEEP_DIR unset: run tests/hcl-oracle/sweep.sh");
         return;
     };
     let era = match std::env::var("HCL_SWEEP_ERA").as_deref() {

@@ -1,6 +1,6 @@
 //! Expected texts from hclsyntax itself (hcl v2.20.2-nomad-1 and the
 //! 2.7-era commit Nomad 1.0.0 vendors), run on the same input by the
-//! oracle in tools/hcl-oracle; each names the parser function that words it.
+//! oracle in tests/hcl-oracle; each names the parser function that words it.
 
 use super::*;
 use crate::version::NomadVersion;

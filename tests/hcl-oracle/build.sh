@@ -7,7 +7,7 @@
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
 # dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
 # (HCL_GIT, CTY_GIT). Offline: GOPATH mode, no module proxy.
-# Usage: tools/hcl-oracle/build.sh [OUT_DIR]   (prints OUT_DIR)
+# Usage: tests/hcl-oracle/build.sh [OUT_DIR]   (prints OUT_DIR)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-${TMPDIR:-/tmp}/nomad-preflight-hcl-oracle}

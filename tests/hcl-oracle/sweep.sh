@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Mutation sweep: Nomad's syntax-error text (hclsyntax, built from source by
 # build.sh) against ours, over one-byte mutations of the corpus jobs.
-# Usage: tools/hcl-oracle/sweep.sh [new|old] [MUTANTS_PER_FILE] [SEED]
+# Usage: tests/hcl-oracle/sweep.sh [new|old] [MUTANTS_PER_FILE] [SEED]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 era=${1:-new}; per=${2:-3}; seed=${3:-13}
-corpus=${CORPUS:-$here/../../../../shared/corpus/jobs}
+corpus=${CORPUS:-$here/../../../shared/corpus/jobs}
 oracles=$("$here/build.sh")
 dir=$(mktemp -d)
 python3 - "$corpus" "$dir" "$per" "$seed" <<'PY'
