@@ -11,6 +11,9 @@ use std::sync::Arc;
 use crate::project::Fence;
 use crate::source::{Origin, Source, SourceFile};
 
+mod recording;
+pub use recording::{Asked, Recording};
+
 pub trait Vfs: Send + Sync {
     /// Read a file. Relative paths are relative to [`Vfs::root`].
     fn read(&self, path: &Path) -> io::Result<Source>;

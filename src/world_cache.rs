@@ -27,18 +27,14 @@
 //! read, has another key, fails its checksum or does not decode is ignored
 //! and the world loaded.
 
-use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::diag::Diags;
 use crate::git::LazyGitVfs;
-use crate::source::Source;
-use crate::vfs::Vfs;
+use crate::vfs::{Recording, Vfs};
 use crate::world::World;
 
 /// Names the entry layout; a change to it (or to the world model) must
@@ -87,15 +83,12 @@ fn load_in(
     if let Some((world, digest)) = hit(dir, &key, vfs) {
         return Ok((world, Diags::new(), Some(digest)));
     }
-    let recording = Recording {
-        inner: vfs,
-        asked: Mutex::default(),
-    };
+    let recording = Recording::new(vfs);
     let (world, warnings) = crate::world::load(&recording, world_dir)?;
     if !warnings.is_empty() || !keepable(&world) {
         return Ok((world, warnings, None));
     }
-    let Some(entry) = recording.entry(&world) else {
+    let Some(entry) = entry(vfs, &recording, &world) else {
         return Ok((world, warnings, None));
     };
     let digest = digest(&key, &entry.asked);
@@ -175,84 +168,21 @@ fn store(dir: &Path, key: &Key, entry: &Entry) {
 }
 
 /// A path the load asked about, and the text when it read one.
-type Asked = BTreeMap<PathBuf, Option<Arc<str>>>;
-
-/// `inner`, noting every path asked about (and each text read).
-struct Recording<'a> {
-    inner: &'a LazyGitVfs,
-    asked: Mutex<Asked>,
-}
-
-impl Recording<'_> {
-    fn note(&self, path: &Path, text: Option<&Source>) {
-        if let Ok(mut asked) = self.asked.lock() {
-            let slot = asked.entry(path.to_path_buf()).or_default();
-            if let Some(s) = text {
-                *slot = Some(s.text.clone());
-            }
+/// The entry for `world` from what loading it asked of `vfs`, or `None`
+/// when a path has no fingerprint.
+fn entry(vfs: &LazyGitVfs, recording: &Recording<'_>, world: &World) -> Option<Entry> {
+    let asked = recording.asked();
+    let mut paths = Vec::with_capacity(asked.len());
+    let mut texts = Vec::new();
+    for (path, a) in asked {
+        paths.push((path.clone(), vfs.fingerprint(&path)?));
+        if let Some(t) = a.text {
+            texts.push((path, t.to_string()));
         }
     }
-
-    /// The entry for `world`, or `None` when a path has no fingerprint.
-    fn entry(&self, world: &World) -> Option<Entry> {
-        let asked = self.asked.lock().ok()?;
-        let mut paths = Vec::with_capacity(asked.len());
-        let mut texts = Vec::new();
-        for (path, text) in asked.iter() {
-            paths.push((path.clone(), self.inner.fingerprint(path)?));
-            if let Some(t) = text {
-                texts.push((path.clone(), t.to_string()));
-            }
-        }
-        Some(Entry {
-            asked: paths,
-            texts,
-            world: world.clone(),
-        })
-    }
-}
-
-impl Vfs for Recording<'_> {
-    fn read(&self, path: &Path) -> io::Result<Source> {
-        let read = self.inner.read(path);
-        self.note(path, read.as_ref().ok());
-        read
-    }
-
-    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
-        self.note(dir, None);
-        self.inner.list(dir)
-    }
-
-    fn is_dir(&self, path: &Path) -> bool {
-        self.note(path, None);
-        self.inner.is_dir(path)
-    }
-
-    fn is_file(&self, path: &Path) -> bool {
-        self.note(path, None);
-        self.inner.is_file(path)
-    }
-
-    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
-        self.note(dir, None);
-        self.inner.files_under(dir)
-    }
-
-    fn probe(&self, path: &Path) -> io::Result<bool> {
-        self.note(path, None);
-        self.inner.probe(path)
-    }
-
-    fn root(&self) -> &Path {
-        self.inner.root()
-    }
-
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-
-    fn fence_root(&self) -> Option<&Path> {
-        self.inner.fence_root()
-    }
+    Some(Entry {
+        asked: paths,
+        texts,
+        world: world.clone(),
+    })
 }

@@ -7,99 +7,34 @@
 //!
 //! So when a change touches files that are not job files, every job file
 //! of the new version that may read files is evaluated once through a
-//! [`Recorder`], and the ones whose evaluation reads (or lists, or probes)
+//! [`Recording`], and the ones whose evaluation reads (or lists, or probes)
 //! a changed path join the change set as changed files. Job files whose
 //! text calls no file function are never evaluated here.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use crate::job_loader::JobLoader;
-use crate::source::Source;
-use crate::vfs::{self, Vfs};
+use crate::vfs::{self, Recording, Vfs};
 
-/// What an evaluation asked of the files.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Asked {
-    /// A file read or probed: reached by a change to that path.
-    File(PathBuf),
-    /// A folder listed: reached by a change anywhere below it.
-    Folder(PathBuf),
-}
-
-/// A [`Vfs`] that answers as `inner` does and notes every path asked about.
-pub(super) struct Recorder<'a> {
-    inner: &'a dyn Vfs,
-    asked: Mutex<Vec<Asked>>,
-}
-
-impl<'a> Recorder<'a> {
-    pub(super) fn new(inner: &'a dyn Vfs) -> Recorder<'a> {
-        Recorder {
-            inner,
-            asked: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn note(&self, a: Asked) {
-        // A poisoned lock only means another reader panicked; keep noting.
-        let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
-        asked.push(a);
-    }
-
-    /// The path as the change set spells it: relative to the root, normalised.
-    fn spelled(&self, path: &Path) -> PathBuf {
-        let rel = path.strip_prefix(self.inner.root()).unwrap_or(path);
-        vfs::normalize(rel)
-    }
-
-    /// The first of `changed` that an evaluation through this recorder reached.
-    pub(super) fn reached<'p>(&self, changed: &'p [PathBuf]) -> Option<&'p PathBuf> {
-        let asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
-        changed.iter().find(|c| {
-            asked.iter().any(|a| match a {
-                Asked::File(p) => p == *c,
-                Asked::Folder(d) => c.starts_with(d),
-            })
-        })
-    }
-}
-
-impl Vfs for Recorder<'_> {
-    fn read(&self, path: &Path) -> std::io::Result<Source> {
-        self.note(Asked::File(self.spelled(path)));
-        self.inner.read(path)
-    }
-    fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-        self.note(Asked::Folder(self.spelled(dir)));
-        self.inner.list(dir)
-    }
-    fn is_dir(&self, path: &Path) -> bool {
-        // Whether a folder exists changes when anything below it does.
-        self.note(Asked::Folder(self.spelled(path)));
-        self.inner.is_dir(path)
-    }
-    fn is_file(&self, path: &Path) -> bool {
-        self.note(Asked::File(self.spelled(path)));
-        self.inner.is_file(path)
-    }
-    fn files_under(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-        self.note(Asked::Folder(self.spelled(dir)));
-        self.inner.files_under(dir)
-    }
-    fn probe(&self, path: &Path) -> std::io::Result<bool> {
-        self.note(Asked::File(self.spelled(path)));
-        self.inner.probe(path)
-    }
-    fn root(&self) -> &Path {
-        self.inner.root()
-    }
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-    fn fence_root(&self) -> Option<&Path> {
-        self.inner.fence_root()
-    }
+/// The first of `changed` that an evaluation through `recording` reached:
+/// a file it read or probed, or anything below a folder it listed. Paths
+/// are compared as the change set spells them (relative to the root,
+/// normalised).
+fn first_reached<'p>(
+    recording: &Recording<'_>,
+    root: &Path,
+    changed: &'p [PathBuf],
+) -> Option<&'p PathBuf> {
+    let asked: Vec<(PathBuf, bool)> = recording
+        .asked()
+        .into_iter()
+        .map(|(p, a)| (vfs::normalize(p.strip_prefix(root).unwrap_or(&p)), a.folder))
+        .collect();
+    changed.iter().find(|c| {
+        asked
+            .iter()
+            .any(|(p, folder)| p == *c || (*folder && c.starts_with(p)))
+    })
 }
 
 /// Could evaluating `text` with `loader` read a file? Every load reads
@@ -144,10 +79,10 @@ pub(super) fn reached(
         if !may_read_files(&source.text, loader) || !crate::jobspec::is_job_file(&source.text) {
             continue;
         }
-        let recorder = Recorder::new(head);
+        let recording = Recording::new(head);
         // The evaluation's result is the consumer's to judge; only what it read matters here.
-        let _ = loader.load_source(&recorder, source);
-        if let Some(hit) = recorder.reached(changed) {
+        let _ = loader.load_source(&recording, source);
+        if let Some(hit) = first_reached(&recording, head.root(), changed) {
             out.push((path, Reach::Reads(hit.clone())));
         }
     }

@@ -1,0 +1,89 @@
+//! A [`Vfs`] that answers as another does and notes every path asked
+//! about: what an evaluation depended on. The world cache keys its entries
+//! by what loading the world read; a change set finds the job files a
+//! changed template or variables file reaches.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::Vfs;
+use crate::source::Source;
+
+/// What was asked about one path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Asked {
+    /// Asked as a folder (listed, or whether it is one): the answer changes
+    /// when anything below it does.
+    pub folder: bool,
+    /// The text read, when it was read.
+    pub text: Option<Arc<str>>,
+}
+
+/// `inner`, noting every path asked about, spelled as asked.
+pub struct Recording<'a> {
+    inner: &'a dyn Vfs,
+    asked: Mutex<BTreeMap<PathBuf, Asked>>,
+}
+
+impl<'a> Recording<'a> {
+    pub fn new(inner: &'a dyn Vfs) -> Recording<'a> {
+        Recording {
+            inner,
+            asked: Mutex::default(),
+        }
+    }
+
+    fn note(&self, path: &Path, folder: bool, text: Option<&Source>) {
+        // A poisoned lock only means another reader panicked; keep noting.
+        let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = asked.entry(path.to_path_buf()).or_default();
+        slot.folder |= folder;
+        if let Some(s) = text {
+            slot.text = Some(s.text.clone());
+        }
+    }
+
+    /// Every path asked about so far, in path order.
+    pub fn asked(&self) -> BTreeMap<PathBuf, Asked> {
+        self.asked.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Vfs for Recording<'_> {
+    fn read(&self, path: &Path) -> io::Result<Source> {
+        let read = self.inner.read(path);
+        self.note(path, false, read.as_ref().ok());
+        read
+    }
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.note(dir, true, None);
+        self.inner.list(dir)
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        self.note(path, true, None);
+        self.inner.is_dir(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.note(path, false, None);
+        self.inner.is_file(path)
+    }
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.note(dir, true, None);
+        self.inner.files_under(dir)
+    }
+    fn probe(&self, path: &Path) -> io::Result<bool> {
+        self.note(path, false, None);
+        self.inner.probe(path)
+    }
+    fn root(&self) -> &Path {
+        self.inner.root()
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+    fn fence_root(&self) -> Option<&Path> {
+        self.inner.fence_root()
+    }
+}
