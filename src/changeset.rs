@@ -174,13 +174,9 @@ impl ChangeSet {
         }
         let keep = |p: &Path| wanted.iter().any(|w| p.starts_with(w));
         self.ignored.retain(|p| keep(p));
-        let (inside, outside) =
-            std::mem::take(&mut self.changes)
-                .into_iter()
-                .partition(|c| match c {
-                    Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => keep(p),
-                    Change::Renamed { from, to } => keep(from) || keep(to),
-                });
+        let (inside, outside) = std::mem::take(&mut self.changes)
+            .into_iter()
+            .partition(|c| c.paths().any(|p| keep(p)));
         self.changes = inside;
         self.outside = outside;
         self.scope = wanted.to_vec();
@@ -202,10 +198,7 @@ impl ChangeSet {
             .changes
             .iter()
             .chain(&self.outside)
-            .flat_map(|c| match c {
-                Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => vec![p],
-                Change::Renamed { from, to } => vec![from, to],
-            })
+            .flat_map(Change::paths)
             .collect();
         let others: Vec<PathBuf> = touched
             .iter()

@@ -46,6 +46,15 @@ impl Change {
             Change::Deleted(_) => None,
         }
     }
+
+    /// Every path the change touches: both ends of a rename.
+    pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        let (a, b) = match self {
+            Change::Added(p) | Change::Modified(p) | Change::Deleted(p) => (p, None),
+            Change::Renamed { from, to } => (from, Some(to)),
+        };
+        std::iter::once(a).chain(b)
+    }
 }
 
 /// The top of the work tree containing `start`, if it is inside one: the
