@@ -278,7 +278,7 @@ impl MemVfs {
         let rev = rev.into();
         MemVfs {
             root: root.into(),
-            name: format!("git {rev}"),
+            name: git_source_name(&rev),
             files: BTreeMap::new(),
             origin: MemOrigin::Git(rev),
         }
@@ -379,6 +379,15 @@ impl Vfs for MemVfs {
 
     fn fence_root(&self) -> Option<&Path> {
         matches!(self.origin, MemOrigin::Git(_)).then_some(self.root.as_path())
+    }
+}
+
+/// How a message names a git revision's files: `:` is git's name for the
+/// index, which a reader should not have to decode.
+pub fn git_source_name(rev: &str) -> String {
+    match rev {
+        ":" | ":0" => "the index".to_string(),
+        rev => format!("git {rev}"),
     }
 }
 

@@ -263,6 +263,13 @@ fn a_job_file_that_now_defines_another_job_stops_the_old_one() {
         s.contains("(no longer defines this job: stop job \"sockshopui\")"),
         "{s}"
     );
+    // The file was not deleted: the hint says what happened and that
+    // running the file alone would leave the old job running.
+    assert!(!s.contains("was deleted"), "{s}");
+    assert!(
+        s.contains("The job file no longer defines this job (running the file leaves it running): the change is a stop. To submit it run:\n\nnomad job stop sockshopui\n"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -494,4 +501,30 @@ fn a_typo_in_the_job_block_of_an_hcl_job_fails_the_hook_and_the_gate() {
         "{s}"
     );
     assert!(s.contains("(1 skipped: not job files)"), "{s}");
+}
+
+#[test]
+fn a_staged_symbolic_link_is_refused_in_words_that_name_the_index() {
+    let repo = Repo::demo("staged-link", true);
+    std::os::unix::fs::symlink("/etc/hostname", repo.0.join("jobs/evil.nomad")).expect("symlink");
+    repo.git(&["add", "-A"]);
+    for args in [
+        &["check", "--staged"][..],
+        &["plan", "--changed", "--staged"][..],
+    ] {
+        let out = repo.run(args);
+        let s = text(&out);
+        // miette wraps the message at the terminal's width.
+        let flat = s
+            .split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            flat.contains("it is a symbolic link in the index, and links are not followed"),
+            "{args:?}: {s}"
+        );
+        assert!(!s.contains("git :"), "{args:?}: {s}");
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {s}");
+    }
 }

@@ -227,7 +227,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
         let not_found = || {
             io::Error::new(
                 io::ErrorKind::NotFound,
-                format!("{} not found in git {}", key.display(), self.rev),
+                format!("{} not found in {}", key.display(), self.describe()),
             )
         };
         let Some((oid, kind)) = self.lookup(&key)? else {
@@ -237,9 +237,9 @@ impl crate::vfs::Vfs for LazyGitVfs {
             return Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,
                 format!(
-                    "refusing to read {}: it is a symbolic link in git {}, and links are not followed",
+                    "refusing to read {}: it is a symbolic link in {}, and links are not followed",
                     key.display(),
-                    self.rev
+                    self.describe()
                 ),
             ));
         }
@@ -341,7 +341,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
     }
 
     fn describe(&self) -> String {
-        format!("git {}", self.rev)
+        crate::vfs::git_source_name(&self.rev)
     }
 
     fn fence_root(&self) -> Option<&Path> {

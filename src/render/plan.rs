@@ -33,9 +33,19 @@ pub struct PlanView<'a> {
     /// Next launch of a periodic job: RFC 3339 time in the job's zone, and
     /// the wait from "now" (the simulated clock).
     pub next_periodic_launch: Option<(String, Duration)>,
-    /// The plan stops a job whose file was deleted: there is no file to
-    /// `nomad job run -check-index`, so the hint is `nomad job stop`.
-    pub deleted_file: bool,
+    /// The plan stops a job whose file was deleted or now defines another
+    /// job: there is no file to `nomad job run -check-index` for it, so the
+    /// hint is `nomad job stop`.
+    pub stop: Option<StopCause>,
+}
+
+/// Why a change set plans a stop: said in the hint, since only a deleted
+/// file is a deletion (a renamed job leaves the old one running on `nomad
+/// job run` until it is stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopCause {
+    FileDeleted,
+    JobNoLongerDefined,
 }
 
 impl<'a> PlanView<'a> {
@@ -51,7 +61,7 @@ impl<'a> PlanView<'a> {
             check_index_args: Vec::new(),
             namespace_flag: None,
             next_periodic_launch: None,
-            deleted_file: false,
+            stop: None,
         }
     }
 }
@@ -186,8 +196,8 @@ pub fn preemption_table(r: &PlanResult) -> String {
 pub fn modify_index_markup(view: &PlanView) -> String {
     let v = view.version;
     let idx = view.result.job_modify_index;
-    if view.deleted_file {
-        return stop_hint_markup(view);
+    if let Some(cause) = view.stop {
+        return stop_hint_markup(view, cause);
     }
     let mut args = String::new();
     if v.at_least(1, 2, 4) {
@@ -225,15 +235,21 @@ pub fn modify_index_markup(view: &PlanView) -> String {
 /// with `nomad job stop [-namespace=NS] <job>` (command/job_stop.go), which
 /// takes no `-check-index`, so the index line stays and the run hint does
 /// not. The hint's wording is ours (docs/nomad-reference.md).
-fn stop_hint_markup(view: &PlanView) -> String {
+fn stop_hint_markup(view: &PlanView, cause: StopCause) -> String {
     let ns = if view.job.namespace.is_empty() || view.job.namespace == "default" {
         String::new()
     } else {
         format!("-namespace={} ", view.job.namespace)
     };
+    let why = match cause {
+        StopCause::FileDeleted => "The job file was deleted",
+        StopCause::JobNoLongerDefined => {
+            "The job file no longer defines this job (running the file leaves it running)"
+        }
+    };
     format!(
         "[reset][bold]Job Modify Index: {idx}[reset]\n\
-         The job file was deleted: the change is a stop. To submit it run:\n\
+         {why}: the change is a stop. To submit it run:\n\
          \n\
          nomad job stop {ns}{id}\n\
          \n\
@@ -363,9 +379,10 @@ mod tests {
             ..Default::default()
         };
         let mut view = PlanView::new(&j, &r, "jobs/sockshopui.nomad", NomadVersion::DEMO);
-        view.deleted_file = true;
+        view.stop = Some(StopCause::FileDeleted);
         let text = crate::render::color::colorize(&modify_index_markup(&view), false);
         assert!(text.starts_with("Job Modify Index: 6\n"), "{text}");
+        assert!(text.contains("\nThe job file was deleted: the change is a stop."));
         assert!(text.contains("\nnomad job stop sockshopui\n"), "{text}");
         assert!(!text.contains("nomad job run"), "{text}");
         assert!(!text.contains("jobs/sockshopui.nomad"), "{text}");
@@ -374,6 +391,13 @@ mod tests {
         let view = PlanView { job: &k, ..view };
         let text = crate::render::color::colorize(&modify_index_markup(&view), false);
         assert!(text.contains("\nnomad job stop -namespace=monitor sockshopui\n"));
+        let view = PlanView {
+            stop: Some(StopCause::JobNoLongerDefined),
+            ..view
+        };
+        let text = crate::render::color::colorize(&modify_index_markup(&view), false);
+        assert!(!text.contains("was deleted"), "{text}");
+        assert!(text.contains("\nThe job file no longer defines this job (running the file leaves it running): the change is a stop."), "{text}");
     }
 
     #[test]

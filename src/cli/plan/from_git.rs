@@ -8,6 +8,7 @@ use super::{
     changed, fail, fail_job_file, gate_code, markdown, plan_job, policy, print_single, view,
     warn_unmodelled, with_namespace, PlanArgs, PlanFormat,
 };
+use crate::changeset::FileChange;
 use crate::cli::common::{self, ColorArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::job_loader::JobLoader;
@@ -311,7 +312,10 @@ fn changed_text(
         match &e.outcome {
             changed::Outcome::Plan(p) => {
                 let mut view = view(args, p, &path, &setup.world);
-                view.deleted_file = e.is_stop();
+                view.stop = e.is_stop().then(|| match e.change {
+                    FileChange::JobReplaced => render::plan::StopCause::JobNoLongerDefined,
+                    _ => render::plan::StopCause::FileDeleted,
+                });
                 out.push_str(&render::plan::render_plan(&view, color.stdout()));
                 if let Some(w) = p.admission.warning_text() {
                     out.push_str(&w);
