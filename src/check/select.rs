@@ -80,15 +80,20 @@ pub fn expand(dir: &Path, fence: &Fence) -> Vec<(PathBuf, bool)> {
                         dir.join(f)
                     }
                 })
-                // Deleted from the working tree: gone. Submodules are
-                // folders: another project. Links are listed as the walk
-                // lists them; the reader checks or refuses every entry.
-                .filter_map(|f| match std::fs::symlink_metadata(&f) {
-                    Ok(m) if m.file_type().is_symlink() => {
-                        fence.link_entry(&f).map(|w| (w.path, w.always))
-                    }
-                    Ok(m) if !m.is_dir() => Some((f, false)),
-                    _ => None,
+                // Deleted from the working tree: gone. A checked-out
+                // submodule is a folder of the project's files, listed by
+                // its own repository (an uninitialised one holds none).
+                // Links are listed as the walk lists them; the reader
+                // checks or refuses every entry.
+                .flat_map(|f| match std::fs::symlink_metadata(&f) {
+                    Ok(m) if m.file_type().is_symlink() => fence
+                        .link_entry(&f)
+                        .map(|w| (w.path, w.always))
+                        .into_iter()
+                        .collect(),
+                    Ok(m) if !m.is_dir() => vec![(f, false)],
+                    Ok(_) if f.join(".git").exists() => expand(&f, fence),
+                    _ => Vec::new(),
                 })
                 .collect();
         }

@@ -22,18 +22,51 @@ pub(super) enum Status {
 
 pub(super) type Changes = Vec<(BString, Status)>;
 
+/// A submodule whose recorded commit differs between the two sides
+/// (`None`: no submodule there on that side). Its path is also listed as a
+/// change; what changed inside is the submodule's own diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Gitlink {
+    pub path: BString,
+    pub from: Option<ObjectId>,
+    pub to: Option<ObjectId>,
+}
+
+fn commit(side: Option<(ObjectId, Kind)>) -> Option<ObjectId> {
+    side.filter(|(_, k)| *k == Kind::Commit).map(|(o, _)| o)
+}
+
+/// Note `path` in `links` when either side records a submodule there.
+fn note_gitlink(
+    links: &mut Vec<Gitlink>,
+    path: &BString,
+    a: Option<(ObjectId, Kind)>,
+    b: Option<(ObjectId, Kind)>,
+) {
+    let (from, to) = (commit(a), commit(b));
+    if from.is_some() || to.is_some() {
+        links.push(Gitlink {
+            path: path.clone(),
+            from,
+            to,
+        });
+    }
+}
+
 /// One side of a name in a tree comparison: absent, or its object.
 type Side = Option<(ObjectId, Kind)>;
 
-/// Paths that differ from tree `a` to tree `b` (`None`: the empty tree).
+/// Paths that differ from tree `a` to tree `b` (`None`: the empty tree);
+/// the submodules among them are also noted in `links`.
 pub(super) fn tree_to_tree(
     repo: &gix::Repository,
     a: Option<ObjectId>,
     b: Option<ObjectId>,
+    links: &mut Vec<Gitlink>,
 ) -> io::Result<Changes> {
     let mut out = Vec::new();
     if a != b {
-        walk_pair(repo, a, b, BStr::new(""), &mut out)?;
+        walk_pair(repo, a, b, BStr::new(""), &mut out, links)?;
     }
     out.sort();
     Ok(out)
@@ -45,6 +78,7 @@ fn walk_pair(
     b: Option<ObjectId>,
     prefix: &BStr,
     out: &mut Changes,
+    links: &mut Vec<Gitlink>,
 ) -> io::Result<()> {
     let side = |id: Option<ObjectId>| -> io::Result<Vec<_>> {
         Ok(match id {
@@ -68,8 +102,9 @@ fn walk_pair(
         let path = join(prefix, name.as_ref());
         let (tx, ty) = (tree(x), tree(y));
         if tx.is_some() || ty.is_some() {
-            walk_pair(repo, tx, ty, path.as_ref(), out)?;
+            walk_pair(repo, tx, ty, path.as_ref(), out, links)?;
         }
+        note_gitlink(links, &path, x, y);
         match (file(x), file(y)) {
             (Some(_), Some(_)) => out.push((path, Status::Modified)),
             (Some(_), None) => out.push((path, Status::Deleted)),
@@ -90,6 +125,7 @@ pub(super) fn tree_to_index(
     repo: &gix::Repository,
     tree: Option<ObjectId>,
     index: &Staged,
+    links: &mut Vec<Gitlink>,
 ) -> io::Result<Changes> {
     let mut committed = Vec::new();
     let mut skipped: Vec<BString> = Vec::new();
@@ -146,25 +182,29 @@ pub(super) fn tree_to_index(
             (Some(_), None) => std::cmp::Ordering::Less,
             _ => std::cmp::Ordering::Greater,
         };
-        let (path, status) = match ord {
+        let side = |e: &(BString, ObjectId, Kind)| Some((e.1, e.2));
+        let (path, status, was, now) = match ord {
             std::cmp::Ordering::Less => {
                 i += 1;
-                (&committed[i - 1].0, Some(Status::Deleted))
+                let c = &committed[i - 1];
+                (&c.0, Some(Status::Deleted), side(c), None)
             }
             std::cmp::Ordering::Greater => {
                 j += 1;
-                (&staged[j - 1].0, Some(Status::Added))
+                let s = &staged[j - 1];
+                (&s.0, Some(Status::Added), None, side(s))
             }
             std::cmp::Ordering::Equal => {
                 let (c, s) = (&committed[i], &staged[j]);
                 i += 1;
                 j += 1;
                 let same = c.1 == s.1 && c.2 == s.2;
-                (&c.0, (!same).then_some(Status::Modified))
+                (&c.0, (!same).then_some(Status::Modified), side(c), side(s))
             }
         };
         if let Some(status) = status {
             if !unmerged.contains(path) {
+                note_gitlink(links, path, was, now);
                 out.push((path.clone(), status));
             }
         }

@@ -13,6 +13,7 @@ use gix::ObjectId;
 
 use super::index::{Entry, Staged};
 use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
+use super::submodule;
 use crate::vfs::MemVfs;
 
 enum Source {
@@ -32,17 +33,22 @@ struct State {
 /// A revision or the index, read on demand through the one in-process reader.
 pub struct LazyGitVfs {
     root: PathBuf,
-    rev: String,
+    /// How messages name these files.
+    name: String,
     source: Source,
     state: Mutex<State>,
+    /// The submodules read through, by path: a path below one is read from
+    /// the submodule's repository at the commit recorded here.
+    subs: Mutex<HashMap<PathBuf, Arc<LazyGitVfs>>>,
 }
 
 impl LazyGitVfs {
     fn new(root: &Path, rev: &str, repo: gix::Repository, source: Source) -> LazyGitVfs {
         LazyGitVfs {
             root: root.to_path_buf(),
-            rev: rev.to_string(),
+            name: crate::vfs::git_source_name(rev),
             source,
+            subs: Mutex::new(HashMap::new()),
             state: Mutex::new(State {
                 repo,
                 trees: HashMap::new(),
@@ -105,9 +111,17 @@ impl LazyGitVfs {
         if matches!(self.source, Source::Index(_)) {
             return None;
         }
-        let found = self.lookup(&self.key(path)).ok()?;
+        let key = self.key(path);
+        let found = self.lookup(&key).ok()?;
         Some(match found {
-            None => b"-".to_vec(),
+            None => match self.in_submodule(&key, false).ok()? {
+                Some((sub, rest)) => {
+                    let mut out = b"submodule ".to_vec();
+                    out.extend(sub.fingerprint(&rest)?);
+                    out
+                }
+                None => b"-".to_vec(),
+            },
             Some((oid, kind)) => {
                 let mut out = format!("{kind:?} ").into_bytes();
                 out.extend_from_slice(oid.as_bytes());
@@ -164,6 +178,70 @@ impl LazyGitVfs {
                 })
             }
         }
+    }
+}
+
+impl LazyGitVfs {
+    /// The submodule holding `key`, with `key` below it: the first folder
+    /// on its path where this side records a commit. With `self_too`,
+    /// `key` itself may be the submodule (a listing of its top).
+    fn in_submodule(
+        &self,
+        key: &Path,
+        self_too: bool,
+    ) -> io::Result<Option<(Arc<LazyGitVfs>, PathBuf)>> {
+        let mut ancestors: Vec<&Path> = key
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty() && (self_too || *a != key))
+            .collect();
+        ancestors.reverse();
+        for at in ancestors {
+            match self.lookup(at)? {
+                Some((commit, Kind::Commit)) => {
+                    let rest = key
+                        .strip_prefix(at)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default();
+                    return Ok(Some((self.submodule(at, commit)?, rest)));
+                }
+                // The index names no folders: keep going down.
+                Some((_, Kind::Tree)) | None => {}
+                Some(_) => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+
+    fn submodule(&self, at: &Path, commit: ObjectId) -> io::Result<Arc<LazyGitVfs>> {
+        let mut subs = self
+            .subs
+            .lock()
+            .map_err(|_| io::Error::other("git reader poisoned"))?;
+        if let Some(hit) = subs.get(at) {
+            return Ok(hit.clone());
+        }
+        let path = bytes_of(at);
+        let repo = self.with_state(|s| {
+            submodule::open(&self.root, &s.repo, at).ok_or_else(|| {
+                submodule::unreadable(path.as_ref(), "its repository is not in this clone")
+            })
+        })?;
+        let tree = submodule::tree_of(&repo, path.as_ref(), commit)?;
+        let mut sub = LazyGitVfs::new(
+            &self.root.join(at),
+            &commit.to_string(),
+            repo,
+            Source::Tree(Some(tree)),
+        );
+        sub.name = format!(
+            "submodule {} at commit {} ({})",
+            at.display(),
+            submodule::short(&commit),
+            self.name
+        );
+        let sub = Arc::new(sub);
+        subs.insert(at.to_path_buf(), sub.clone());
+        Ok(sub)
     }
 }
 
@@ -227,10 +305,24 @@ impl crate::vfs::Vfs for LazyGitVfs {
         let not_found = || {
             io::Error::new(
                 io::ErrorKind::NotFound,
-                format!("{} not found in {}", key.display(), self.describe()),
+                format!("{} not found in {}", key.display(), self.name),
             )
         };
         let Some((oid, kind)) = self.lookup(&key)? else {
+            if let Some((sub, rest)) = self.in_submodule(&key, false)? {
+                // Kept under the superproject's path, so diagnostics and
+                // the readers name the file as the change set does.
+                let src = sub.read(&rest)?;
+                let text: Arc<str> = if src.bom {
+                    format!("\u{feff}{}", src.text).into()
+                } else {
+                    src.text.clone()
+                };
+                return self.with_state(|s| {
+                    s.files.insert(&key, text);
+                    s.files.read(&key)
+                });
+            }
             return Err(not_found());
         };
         if kind == Kind::Link {
@@ -239,7 +331,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
                 format!(
                     "refusing to read {}: it is a symbolic link in {}, and links are not followed",
                     key.display(),
-                    self.describe()
+                    self.name
                 ),
             ));
         }
@@ -257,6 +349,13 @@ impl crate::vfs::Vfs for LazyGitVfs {
 
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         let dir = self.key(dir);
+        if let Some((sub, rest)) = self.in_submodule(&dir, true)? {
+            let listed = sub.list(&rest)?;
+            return Ok(listed
+                .into_iter()
+                .map(|p| dir.join(p.strip_prefix(&rest).unwrap_or(&p)))
+                .collect());
+        }
         let prefix = bytes_of(&dir);
         let mut files = match &self.source {
             Source::Index(index) => index_files(index, &prefix, |e, below| {
@@ -279,6 +378,13 @@ impl crate::vfs::Vfs for LazyGitVfs {
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         // Links are not followed in git (as `read` refuses them).
         let key = self.key(dir);
+        if let Some((sub, rest)) = self.in_submodule(&key, true)? {
+            let listed = sub.files_under(&rest)?;
+            return Ok(listed
+                .into_iter()
+                .map(|p| dir.join(p.strip_prefix(&rest).unwrap_or(&p)))
+                .collect());
+        }
         let prefix = bytes_of(&key);
         let mut keys: Vec<PathBuf> = match &self.source {
             Source::Index(index) => {
@@ -319,7 +425,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
         if dir.as_os_str().is_empty() {
             return true;
         }
-        match &self.source {
+        let here = match &self.source {
             Source::Index(index) => {
                 let mut start = bytes_of(&dir);
                 start.push(b'/');
@@ -328,12 +434,30 @@ impl crate::vfs::Vfs for LazyGitVfs {
             Source::Tree(_) => self
                 .lookup(&dir)
                 .is_ok_and(|hit| hit.is_some_and(|(_, k)| k == Kind::Tree)),
+        };
+        here || matches!(self.in_submodule(&dir, true), Ok(Some((sub, rest))) if sub.is_dir(&rest))
+    }
+
+    fn probe(&self, path: &Path) -> io::Result<bool> {
+        let key = self.key(path);
+        match self.lookup(&key)? {
+            Some((_, k)) => Ok(k.is_blob()),
+            None => match self.in_submodule(&key, false)? {
+                Some((sub, rest)) => sub.probe(&rest),
+                None => Ok(false),
+            },
         }
     }
 
     fn is_file(&self, path: &Path) -> bool {
-        self.lookup(&self.key(path))
-            .is_ok_and(|hit| hit.is_some_and(|(_, k)| k.is_blob()))
+        let key = self.key(path);
+        match self.lookup(&key) {
+            Ok(Some((_, k))) => k.is_blob(),
+            Ok(None) => {
+                matches!(self.in_submodule(&key, false), Ok(Some((sub, rest))) if sub.is_file(&rest))
+            }
+            Err(_) => false,
+        }
     }
 
     fn root(&self) -> &Path {
@@ -341,7 +465,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
     }
 
     fn describe(&self) -> String {
-        crate::vfs::git_source_name(&self.rev)
+        self.name.clone()
     }
 
     fn fence_root(&self) -> Option<&Path> {

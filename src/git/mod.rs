@@ -15,6 +15,7 @@ mod index;
 mod lazy;
 mod loose;
 mod repo;
+mod submodule;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -141,34 +142,64 @@ pub fn changed_files(
         // Before the first commit there is no base tree: the empty tree.
         None => gix::ObjectId::empty_tree(repo.object_hash()).to_string(),
     };
+    let mut links = Vec::new();
     let raw = match head {
-        Some(h) => diff::tree_to_tree(&repo, base_tree, repo::tree_of(&repo, h)?)?,
+        Some(h) => diff::tree_to_tree(&repo, base_tree, repo::tree_of(&repo, h)?, &mut links)?,
         None if staged => {
             let index = index::Staged::shared(&repo)?;
             if index.is_sparse() {
                 // A sparse index holds directories, not files: git expands them.
-                return cli::name_status(root, &base_arg(), None, true);
+                let listed = cli::name_status(root, &base_arg(), None, true)?;
+                let links = submodule::listed(&repo, base_tree, &listed, |p| {
+                    index
+                        .by_path(p)
+                        .filter(|e| e.kind == Kind::Commit)
+                        .map(|e| e.id)
+                })?;
+                return with_submodules(root, &repo, listed, &links);
             }
-            diff::tree_to_index(&repo, base_tree, &index)?
+            diff::tree_to_index(&repo, base_tree, &index, &mut links)?
         }
-        None => return cli::name_status(root, &base_arg(), None, false),
+        None => {
+            let listed = cli::name_status(root, &base_arg(), None, false)?;
+            return submodule::in_work_tree(root, &repo, base_tree, listed);
+        }
     };
     let has = |s: Status| raw.iter().any(|(_, st)| *st == s);
-    if has(Status::Added) && has(Status::Deleted) {
+    let changes = if has(Status::Added) && has(Status::Deleted) {
         // Possibly a rename: git decides by its similarity score.
         let head = head.map(repo::plain_rev).transpose()?;
-        return cli::name_status(root, &base_arg(), head, staged);
+        cli::name_status(root, &base_arg(), head, staged)?
+    } else {
+        raw.into_iter()
+            .map(|(path, status)| to_change(path, status))
+            .collect::<io::Result<_>>()?
+    };
+    with_submodules(root, &repo, changes, &links)
+}
+
+fn to_change(path: gix::bstr::BString, status: Status) -> io::Result<Change> {
+    let path = path_of(path.as_bytes())?;
+    Ok(match status {
+        Status::Added => Change::Added(path),
+        Status::Modified => Change::Modified(path),
+        Status::Deleted => Change::Deleted(path),
+    })
+}
+
+/// `changes` and what changed inside each submodule that moved.
+fn with_submodules(
+    root: &Path,
+    repo: &gix::Repository,
+    mut changes: Vec<Change>,
+    links: &[diff::Gitlink],
+) -> io::Result<Vec<Change>> {
+    for link in links {
+        for (path, status) in submodule::changes(root, repo, link, 0)? {
+            changes.push(to_change(path, status)?);
+        }
     }
-    raw.into_iter()
-        .map(|(path, status)| {
-            let path = path_of(path.as_bytes())?;
-            Ok(match status {
-                Status::Added => Change::Added(path),
-                Status::Modified => Change::Modified(path),
-                Status::Deleted => Change::Deleted(path),
-            })
-        })
-        .collect()
+    Ok(changes)
 }
 
 /// The directory git runs hooks from: `core.hooksPath` (relative to the

@@ -308,6 +308,19 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                 );
                 continue;
             }
+            // Known to git but not readable in this clone (a submodule
+            // that is not checked out): not "outside", and not absent.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                diags.push(
+                    Diag::error(
+                        "world::unreadable-job-file",
+                        crate::escape::one_line(&e.to_string()),
+                    )
+                    .at(&cluster_src, span, "cannot be read")
+                    .help("the running job file must be readable to know what runs"),
+                );
+                continue;
+            }
             Err(e) => {
                 diags.push(
                     Diag::error(

@@ -312,7 +312,7 @@ fn changed_text(
         match &e.outcome {
             changed::Outcome::Plan(p) => {
                 let mut view = view(args, p, &path, &setup.world);
-                view.stop = e.is_stop().then(|| match e.change {
+                view.stop = e.is_stop().then_some(match e.change {
                     FileChange::JobReplaced => render::plan::StopCause::JobNoLongerDefined,
                     _ => render::plan::StopCause::FileDeleted,
                 });

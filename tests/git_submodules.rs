@@ -1,0 +1,161 @@
+//! Job files kept in a git submodule are the project's job files: `check`
+//! reads a checked-out submodule, and a change set that moves a
+//! submodule's commit plans and judges what changed inside it. When the
+//! submodule cannot be read the run says so and fails, never "no job file
+//! changed".
+
+mod common;
+
+use common::{git, output_text, TempDir};
+
+const JOB: &str = r#"job "shared" {
+  datacenters = ["dc1"]
+  group "g" {
+    count = 2
+    task "t" {
+      driver = "docker"
+      config {
+        image = "nginx:1.25"
+      }
+      resources {
+        cpu    = 100
+        memory = 64
+      }
+    }
+  }
+}
+"#;
+
+/// A project whose world runs `deploy/jobs/shared.nomad`, a job file of
+/// the submodule `deploy` (its own repository beside it, added with
+/// `git submodule add`).
+fn project(name: &str) -> (TempDir, TempDir) {
+    let upstream = TempDir::new(&format!("{name}-upstream"));
+    upstream.put("jobs/shared.nomad", JOB);
+    git(&upstream.0, &["init", "-q"]);
+    git(&upstream.0, &["add", "-A"]);
+    git(&upstream.0, &["commit", "-qm", "shared jobs"]);
+
+    let p = TempDir::new(name);
+    p.put(
+        "rules/cluster.hcl",
+        r#"nomad_version = "1.6.0"
+edition       = "community"
+client "c" {
+  count      = 3
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8192
+  disk       = 100000
+  drivers    = ["docker"]
+}
+running = ["deploy/jobs/shared.nomad"]
+"#,
+    );
+    git(&p.0, &["init", "-q"]);
+    let url = upstream.0.to_string_lossy().into_owned();
+    git(
+        &p.0,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "deploy",
+        ],
+    );
+    git(&p.0, &["add", "-A"]);
+    git(&p.0, &["commit", "-qm", "world and submodule"]);
+    (p, upstream)
+}
+
+/// Commit `text` as the submodule's job file and stage the new commit in
+/// the superproject.
+fn bump(p: &TempDir, file: &str, text: &str) {
+    let sub = p.0.join("deploy");
+    std::fs::create_dir_all(sub.join("jobs")).expect("folder");
+    std::fs::write(sub.join(file), text).expect("write");
+    git(&sub, &["add", "-A"]);
+    git(&sub, &["commit", "-qm", "edit"]);
+    git(&p.0, &["add", "deploy"]);
+}
+
+/// miette wraps messages at the terminal's width.
+fn flat(s: &str) -> String {
+    s.split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_submodule_bump_is_planned_as_the_job_files_it_changes() {
+    let (p, _up) = project("sub-bump");
+    bump(
+        &p,
+        "jobs/shared.nomad",
+        &JOB.replace("count = 2", "count = 5"),
+    );
+    let out = p.run(&["plan", "--changed", "--staged"]);
+    let s = output_text(&out);
+    assert!(
+        s.contains("==> deploy/jobs/shared.nomad (modified)\n"),
+        "{s}"
+    );
+    // The running version is read through the submodule at HEAD's commit.
+    assert!(s.contains("+/- Job: \"shared\""), "{s}");
+    assert!(s.contains("+/- Count: \"2\" => \"5\""), "{s}");
+    assert!(!s.contains("no job file changed"), "{s}");
+    assert_eq!(out.status.code(), Some(1), "{s}");
+
+    // The same commits compared as revisions (CI).
+    git(&p.0, &["commit", "-qm", "bump"]);
+    let out = p.run(&["plan", "--changed", "--base", "HEAD~1", "--head", "HEAD"]);
+    let s = output_text(&out);
+    assert!(s.contains("+/- Count: \"2\" => \"5\""), "{s}");
+}
+
+#[test]
+fn a_bad_job_file_in_a_submodule_fails_check_in_every_mode() {
+    let (p, _up) = project("sub-bad");
+    let bad = "job \"x\" {\n  group \"g\" {\n    count = \"many\"\n  }\n}\n";
+    bump(&p, "jobs/bad.nomad", bad);
+    for args in [
+        &["check", "--staged"][..],
+        &["check"][..],
+        &["check", "--base", "HEAD"][..],
+    ] {
+        let out = p.run(args);
+        let s = output_text(&out);
+        assert!(s.contains("deploy/jobs/bad.nomad:3:"), "{args:?}: {s}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {s}");
+    }
+}
+
+#[test]
+fn a_submodule_that_cannot_be_read_fails_the_run_instead_of_passing_it() {
+    let (p, _up) = project("sub-missing");
+    bump(
+        &p,
+        "jobs/shared.nomad",
+        &JOB.replace("count = 2", "count = 5"),
+    );
+    // The submodule's repository is gone (a CI clone without submodules).
+    std::fs::rename(p.0.join(".git/modules/deploy"), p.0.join("modules-away")).expect("move");
+    let want = "deploy is a submodule and its repository is not in this clone, so the job files in it cannot be compared";
+    let plan = p.run(&["plan", "--changed", "--staged"]);
+    let s = output_text(&plan);
+    assert!(flat(&s).contains(want), "{s}");
+    assert_eq!(plan.status.code(), Some(255), "{s}");
+    let check = p.run(&["check", "--staged"]);
+    let s = output_text(&check);
+    assert!(flat(&s).contains(want), "{s}");
+    assert_eq!(check.status.code(), Some(2), "{s}");
+    // The world's running job lives in it too: said as unreadable, not
+    // as a file that does not exist.
+    let plain = p.run(&["plan", "--changed", "--staged"]);
+    let s = output_text(&plain);
+    assert!(!s.contains("does not exist"), "{s}");
+}
