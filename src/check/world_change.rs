@@ -7,12 +7,13 @@
 //! finding of the change (exit 1), and a head world that loads is returned
 //! so the changed jobs can be judged against it as well.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diag;
 use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
-use crate::world::World;
+use crate::world::{Protected, World};
 
 /// What a change does to the world.
 pub struct WorldChange {
@@ -39,7 +40,84 @@ pub fn gate(
         return Ok(None);
     }
     let head = set.range.head_vfs()?;
-    Ok(Some((dir.clone(), judge(head.as_ref(), dir, &deleted))))
+    let mut change = judge(head.as_ref(), dir, &deleted);
+    if let (Some((_, head_sim)), Ok(base_sim)) = (&change.head, Simulation::new(base, 1)) {
+        change
+            .findings
+            .extend(newly_blocked(&base_sim, head_sim, &base.policy.protected));
+    }
+    Ok(Some((dir.clone(), change)))
+}
+
+/// The code of a finding that the world as changed no longer places a
+/// running job in full: an error only for a job the policy protects, which
+/// `plan --changed` reports as a refusal (the world itself is valid).
+pub const BLOCKS_RUNNING: &str = "check::world-blocks-running";
+
+/// What the simulated cluster cannot place of one running job.
+#[derive(Default)]
+struct Unplaced {
+    /// Failed placements (Nomad's metric: coalesced failures + 1 per group).
+    failures: u64,
+    groups: BTreeSet<String>,
+    /// The first quota text that stopped one.
+    quota: Option<String>,
+}
+
+/// [`Unplaced`] of each running job with a blocked evaluation, by
+/// namespace and job ID.
+fn unplaced(sim: &Simulation) -> BTreeMap<(String, String), Unplaced> {
+    let mut out: BTreeMap<_, Unplaced> = BTreeMap::new();
+    for b in &sim.state.blocked {
+        let e = out
+            .entry((b.namespace.clone(), b.job_id.clone()))
+            .or_default();
+        for (group, m) in &b.failed_tg_allocs {
+            e.failures += m.coalesced_failures + 1;
+            e.groups.insert(group.clone());
+            if e.quota.is_none() {
+                e.quota = m.quota_exhausted.first().cloned();
+            }
+        }
+    }
+    out
+}
+
+/// The running jobs the world as changed can no longer place in full
+/// (a quota or the clients shrunk below what runs). Nomad does not evict
+/// what already runs, so the simulated cluster, which places every running
+/// job afresh, would silently hold less than the real one: each is said,
+/// an error for a job the policy protects.
+fn newly_blocked(base: &Simulation, head: &Simulation, protected: &Protected) -> Vec<Diag> {
+    let before = unplaced(base);
+    let mut out = Vec::new();
+    for ((ns, id), now) in unplaced(head) {
+        let was = before
+            .get(&(ns.clone(), id.clone()))
+            .map_or(0, |b| b.failures);
+        if now.failures <= was {
+            continue;
+        }
+        let groups: Vec<String> = now.groups.iter().map(|g| format!("{g:?}")).collect();
+        let why = match now.quota {
+            Some(q) => format!(" (quota: {})", crate::escape::one_line(&q)),
+            None => String::new(),
+        };
+        let message = format!(
+            "with this change, running job {:?} in namespace {:?} no longer fits: allocations of group(s) {} cannot be placed{why}",
+            crate::escape::one_line(&id),
+            crate::escape::one_line(&ns),
+            groups.join(", "),
+        );
+        let help = "Nomad keeps allocations that already run when a quota or the clients shrink, but cannot place them again (a node failure, a drain, the next update of the job): leave room for what runs, or stop it in the same change";
+        out.push(if protected.covers(&ns, &id) {
+            Diag::error(BLOCKS_RUNNING, message)
+                .help(format!("{help}; the policy protects this job"))
+        } else {
+            Diag::warning(BLOCKS_RUNNING, message).help(help)
+        });
+    }
+    out
 }
 
 /// Does the change reach the world: a path under `world_dir`, or a deleted

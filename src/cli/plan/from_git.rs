@@ -194,6 +194,17 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         .iter()
         .flat_map(|(e, vs)| vs.iter().map(move |v| format!("{} {v}", e.path.display())))
         .collect();
+    // A world change that no longer places a protected running job is
+    // refused like a plan that leaves it unplaced.
+    refused.extend(
+        world_errors
+            .iter()
+            .filter(|d| {
+                d.severity == crate::diag::Severity::Error
+                    && d.code == crate::check::world_change::BLOCKS_RUNNING
+            })
+            .map(|d| d.message.clone()),
+    );
     // A submission that will fail where Nomad's plan stays silent fails the gate too.
     refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
         changed::Outcome::Plan(p) => match &p.admission {
@@ -244,9 +255,10 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             eprintln!("refused by policy: {r}");
         }
     }
-    let world_broken = world_errors
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error);
+    let world_broken = world_errors.iter().any(|d| {
+        d.severity == crate::diag::Severity::Error
+            && d.code != crate::check::world_change::BLOCKS_RUNNING
+    });
     if world_broken {
         let line =
             "the change leaves the world invalid (see the errors above): nothing it plans can run";
