@@ -21,6 +21,7 @@ mod hcl1_labels;
 mod hcl1_parse;
 mod hcl1_resources;
 mod hcl1_singles;
+pub mod hcl1_syntax;
 mod hcl1_unread;
 pub mod hclsyntax;
 mod locals;
