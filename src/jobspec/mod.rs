@@ -9,6 +9,7 @@ mod canonical;
 mod connect_defaults;
 pub mod connect_gateway_proxy;
 mod defaults;
+mod duplicate_job;
 pub mod duration;
 pub mod encoding;
 pub mod eval;
@@ -384,15 +385,11 @@ fn build(
         );
         return None;
     };
-    for extra in jobs {
-        diags.push(
-            Diag::error(
-                "jobspec::duplicate",
-                "Only one job block is allowed per file",
-            )
-            .at(src, eval::span_of(&extra.ident), "second job block")
-            .help("put each job in its own file"),
-        );
+    let extra: Vec<_> = jobs.collect();
+    let (dups, stop) = duplicate_job::check(body, job_block, &extra, src, opts.version);
+    diags.0.extend(dups);
+    if stop {
+        return None;
     }
     if opts.version.at_least(1, 0, 0) {
         // HCL's own words (jobConfigSchema); decodeBody stops at them.
