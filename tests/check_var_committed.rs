@@ -56,7 +56,14 @@ fn repo(name: &str, commit: bool) -> TempDir {
 
 /// Run `check` with `mode` and `var`; the exit code and everything printed.
 fn check(repo: &TempDir, mode: &[&str], var: Option<&str>) -> (Option<i32>, String) {
-    let mut args = vec!["check", "--output-format", "concise"];
+    // Variables exist from 1.0 (HCL2); the demo world runs 0.9.3.
+    let mut args = vec![
+        "check",
+        "--output-format",
+        "concise",
+        "--nomad-version",
+        "2.0.5",
+    ];
     args.extend_from_slice(mode);
     if let Some(v) = var {
         args.extend_from_slice(&["-var", v]);
@@ -111,7 +118,16 @@ fn var_sets_the_base_version_a_change_set_compares_with() {
     .unwrap();
     git(&repo.0, &["commit", "-qam", "web2"]);
     let plan = |var: &[&str]| {
-        let mut args = vec!["plan", "--changed", "--base", "HEAD~1", "--head", "HEAD"];
+        let mut args = vec![
+            "plan",
+            "--changed",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--nomad-version",
+            "2.0.5",
+        ];
         args.extend_from_slice(var);
         let out = repo.run(&args);
         (out.status.code(), common::output_text(&out))

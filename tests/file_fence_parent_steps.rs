@@ -28,10 +28,12 @@ fn climbing_past_the_job_folder_is_refused_by_check_validate_and_plan() {
     // The file the old normalisation wrongly resolved to, inside the project.
     d.put("x", "INSIDE-CONTENT");
     common::git(&d.0, &["init", "-q"]);
+    // file() exists from 1.0 (HCL2); the demo world runs 0.9.3.
+    let v = ["--nomad-version", "2.0.5"];
     for args in [
-        &["check", "jobs/climb.nomad"][..],
-        &["validate", "jobs/climb.nomad"],
-        &["plan", "jobs/climb.nomad"],
+        &["check", "jobs/climb.nomad", v[0], v[1]][..],
+        &["validate", "jobs/climb.nomad", v[0], v[1]],
+        &["plan", "jobs/climb.nomad", v[0], v[1]],
     ] {
         let out = d.run(args);
         let all = output_text(&out);

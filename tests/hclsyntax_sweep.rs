@@ -4,6 +4,7 @@
 //! from HashiCorp's sources, then this test, which writes our answer for
 //! each file in the oracle's format, and compares the two.
 
+use nomad_preflight::jobspec::hcl1_syntax::{self, Verdict};
 use nomad_preflight::jobspec::hclsyntax::{self, Era};
 
 #[test]
@@ -14,17 +15,13 @@ fn word_syntax_errors_for_the_sweep() {
         return;
     };
     let era = match std::env::var("HCL_SWEEP_ERA").as_deref() {
+        Ok("hcl1-old") => return hcl1(&dir, hcl1_syntax::Era::Old),
+        Ok("hcl1-new") => return hcl1(&dir, hcl1_syntax::Era::New),
         Ok("old") => Era::Hcl2_7,
         _ => Era::Hcl2_20,
     };
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("sweep dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "hcl" || x == "nomad"))
-        .collect();
-    names.sort();
     let mut out = String::new();
-    for path in names {
+    for path in files(&dir) {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
@@ -48,6 +45,34 @@ fn word_syntax_errors_for_the_sweep() {
             }
         };
         out.push_str(&format!("{name}\t{answer}\n"));
+    }
+    std::fs::write(format!("{dir}/ours.tsv"), out).expect("write ours.tsv");
+}
+
+fn files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("sweep dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "hcl" || x == "nomad"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Before 1.0: hcl v1's verdict on the file's bytes, as oracle-hcl1-* print it.
+fn hcl1(dir: &str, era: hcl1_syntax::Era) {
+    let mut out = String::new();
+    for path in files(dir) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let answer = match hcl1_syntax::judge(&bytes, era) {
+            Verdict::Accepts => "OK".to_string(),
+            Verdict::CannotTell => "UNSURE".to_string(),
+            Verdict::Panics(v) => format!("PANIC {v}"),
+            Verdict::Refuses { text, .. } => text.replace('\\', "\\\\").replace('\n', "\\n"),
+        };
+        out.push_str(&format!("{}\t{answer}\n", path.display()));
     }
     std::fs::write(format!("{dir}/ours.tsv"), out).expect("write ours.tsv");
 }

@@ -76,12 +76,21 @@ const SHAPES: &[(&str, &str)] = &[
 fn a_resources_value_that_is_not_an_object_is_refused() {
     for (name, value) in SHAPES {
         let text = job(&format!("      resources = {value}\n"), "");
-        refused(
-            name,
-            &text,
-            "0.9.3",
-            "group: 'g', task: 't', resource: should be an object",
-        );
+        if *name == "list-of-lists" {
+            // hcl v1 before 0.11 (parser 6e968a3f) skips a `[` inside a
+            // list, so the first `]` ends it and the second is where a key
+            // should be: a syntax error (the HCL1 oracle's text).
+            let (code, err) = run("validate", name, &text, "0.9.3");
+            assert_eq!(code, 1, "{err}");
+            assert!(err.starts_with("Error getting job struct: Error parsing job file from j.nomad: error parsing: At 9:23: expected: IDENT | STRING | ASSIGN | LBRACE got: RBRACK\n"), "{err}");
+        } else {
+            refused(
+                name,
+                &text,
+                "0.9.3",
+                "group: 'g', task: 't', resource: should be an object",
+            );
+        }
         refused(
             name,
             &text,

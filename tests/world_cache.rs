@@ -155,6 +155,8 @@ fn an_edit_to_a_running_job_at_head_is_seen() {
 #[test]
 fn a_running_job_that_reads_a_file_is_never_kept() {
     let repo = TempDir::demo("world-cache-file");
+    // file() exists from 1.0 (HCL2): the world must run a release that has it.
+    hcl2_world(&repo);
     let ui = repo.0.join("jobs/sockshopui.nomad");
     let text = std::fs::read_to_string(&ui).unwrap();
     std::fs::write(
@@ -235,6 +237,8 @@ fn a_judged_version_gets_its_own_replay() {
 #[test]
 fn an_edit_to_a_var_file_is_seen() {
     let repo = TempDir::demo("replay-cache-varfile");
+    // Variables exist from 1.0 (HCL2).
+    hcl2_world(&repo);
     let job = repo.0.join("jobs/sockshop.nomad");
     let text = std::fs::read_to_string(&job).unwrap();
     git(&repo.0, &["init", "-q"]);
@@ -265,4 +269,17 @@ fn an_edit_to_a_var_file_is_seen() {
     let off = run(&repo.0, &cache.0, &[&["--no-cache"], &args[..]].concat());
     same(&forty, &off, "var-file edited");
     assert_ne!(one.stdout, forty.stdout, "the var-file changes the check");
+}
+
+/// The demo world on Nomad 2.0.5 instead of 0.9.3, whose HCL1 parser
+/// refuses HCL2's variables and functions.
+fn hcl2_world(repo: &TempDir) {
+    let world = repo.0.join("rules/cluster.hcl");
+    let text = std::fs::read_to_string(&world).unwrap();
+    assert!(text.contains("nomad_version = \"0.9.3\""));
+    std::fs::write(
+        &world,
+        text.replacen("nomad_version = \"0.9.3\"", "nomad_version = \"2.0.5\"", 1),
+    )
+    .unwrap();
 }

@@ -103,7 +103,7 @@ fn count_error(
 }
 
 /// The `{` that opens `b`'s body: the first one after its header.
-fn open_brace(b: &Block, src: &Source) -> Span {
+pub(super) fn open_brace(b: &Block, src: &Source) -> Span {
     let from = b
         .labels
         .last()

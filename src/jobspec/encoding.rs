@@ -36,6 +36,21 @@ pub fn check(src: &Source, v: NomadVersion) -> Option<Diag> {
                 .help("save the file as UTF-8 (a byte here is not UTF-8; Latin-1 text is the usual cause)"),
         );
     }
+    // HCL1's own verdict where we can follow it: its scanner reports the
+    // last bad byte it read before the parser stopped.
+    if let Some(Err(d)) = super::hcl1_syntax::check(src, v) {
+        let help = if src.bom {
+            format!("Nomad {v} parses job files as HCL1, which refuses a UTF-8 byte order mark: save the file without it")
+        } else {
+            "save the file as UTF-8 (a byte here is not UTF-8; Latin-1 text is the usual cause)"
+                .into()
+        };
+        return Some(Diag {
+            code: CODE.into(),
+            help: Some(help),
+            ..d
+        });
+    }
     if src.bom {
         return Some(
             Diag::error(CODE, "error parsing: At 1:1: illegal char")

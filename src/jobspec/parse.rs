@@ -4,6 +4,7 @@
 
 use hcl_edit::structure::Body;
 
+use super::hcl1_syntax;
 use super::hclsyntax::{self, Era};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -14,6 +15,13 @@ use crate::version::NomadVersion;
 /// ours.
 pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     crate::nesting::check(source, "hcl::syntax")?;
+    // Before 1.0 HCL1 judges the file first: what it refuses is refused
+    // in its words, whatever hcl-edit (an HCL2 parser) makes of it.
+    let hcl1 = match hcl1_syntax::check(source, version) {
+        Some(Err(d)) => return Err(d.into()),
+        Some(Ok(())) => true,
+        None => false,
+    };
     let body = hcl_edit::parser::parse_body(&source.text).map_err(|e| {
         let offset = e.location().offset().min(source.text.len());
         let ours = syntax_diag(source, offset, e.message());
@@ -25,6 +33,9 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     // `a.*.*`); Nomad's parsers refuse them, so they are looked for here
     // or such a file plans as valid.
     match hclsyntax::hcl_edit_blind_spot(&source.text) {
+        // HCL1 took the file as it is (the old scanner keeps a line end
+        // inside quotes).
+        _ if hcl1 => Ok(body),
         None => Ok(body),
         Some(at) => blind_spot(source, at, version).map_or(Ok(body), Err),
     }

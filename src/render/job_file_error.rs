@@ -171,12 +171,11 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
         Some(span)
             if d.message.starts_with("Call to unknown function; ")
                 || d.message.starts_with("Unsupported argument; ")
+                || d.message.starts_with("Duplicate job block; ")
                 || d.code == "jobspec::label" =>
         {
-            let (line, col) = parsed.source.line_col(span.start);
-            let name = parsed.source.text.get(span.start..span.end).unwrap_or("");
-            let end = col + name.chars().count();
-            format!("{path}:{line},{col}-{end}: {}", d.message)
+            let range = hclsyntax::range_string(&parsed.source.text, path, (span.start, span.end));
+            format!("{range}: {}", d.message)
         }
         _ => d.message.clone(),
     }

@@ -41,7 +41,8 @@ fn values_doubled_through_locals_and_nested_for_hit_the_budget() {
         )),
     );
     for f in ["double.nomad", "for.nomad"] {
-        let o = run(&d, &["validate", f]);
+        // locals, functions and `for` exist from 1.0 (HCL2).
+        let o = run(&d, &["validate", f, "--nomad-version", "2.0.5"]);
         assert_clean(&o, &[1]);
         assert!(
             flat(&o.stderr).contains("Evaluation too large"),

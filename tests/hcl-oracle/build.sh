@@ -3,16 +3,19 @@
 # parsers do, from HashiCorp's own sources (never needed by `cargo test`):
 #   oracle-hcl2-old  hclsyntax at 68a97f93bb48 (Nomad 1.0.0 to 1.8.0's era)
 #   oracle-hcl2-new  hclsyntax at v2.20.2-nomad-1 (Nomad 1.8.1 on)
-#   oracle-hcl1      hcl v1 at 914dc3f8dd7c (Nomad 0.11 to 0.12)
+#   oracle-hcl1-old  hcl v1 as Nomad 0.8.0 to 0.10.9 vendor it (parser and
+#                    scanner at 6e968a3f, the package at 18048073)
+#   oracle-hcl1-new  hcl v1 as Nomad 0.11.0 to 0.12.12 vendor it (914dc3f8)
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
 # dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
-# (HCL_GIT, CTY_GIT). Offline: GOPATH mode, no module proxy.
+# (HCL_GIT, CTY_GIT), and Nomad's (NOMAD_GIT, for its vendored hcl v1). Offline: GOPATH mode, no module proxy.
 # Usage: tests/hcl-oracle/build.sh [OUT_DIR]   (prints OUT_DIR)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-${TMPDIR:-/tmp}/nomad-preflight-hcl-oracle}
 hcl_git=${HCL_GIT:-/work/.mirror/hashicorp+hcl/repo}
 cty_git=${CTY_GIT:-/work/.mirror/zclconf+go-cty/repo}
+nomad_git=${NOMAD_GIT:-/work/.mirror/hashicorp+nomad/repo}
 mkdir -p "$out"
 hcl2() { # commit name [cty tag]
   local root="$out/gopath-$2"
@@ -32,10 +35,14 @@ hcl2() { # commit name [cty tag]
 hcl2 68a97f93bb48 hcl2-old
 # hcl 2.20 needs go-cty 1.13's refinements (Debian ships 1.12).
 hcl2 refs/tags/v2.20.2-nomad-1 hcl2-new v1.13.0
-root="$out/gopath-hcl1"
-rm -rf "$root"
-mkdir -p "$root/src/github.com/hashicorp/hcl" "$root/src/oracle"
-git --git-dir="$hcl_git" archive 914dc3f8dd7c | tar -x -C "$root/src/github.com/hashicorp/hcl"
-cp "$here/hcl1.go" "$root/src/oracle/main.go"
-(cd "$root/src/oracle" && GOPATH="$root" GO111MODULE=off go build -o "$out/oracle-hcl1" .) >&2
+hcl1() { # nomad-tag name: hcl v1 exactly as that Nomad tag vendors it
+  local root="$out/gopath-$2"
+  rm -rf "$root"
+  mkdir -p "$root/src/github.com/hashicorp/hcl" "$root/src/oracle"
+  git --git-dir="$nomad_git" archive "$1:vendor/github.com/hashicorp/hcl" | tar -x -C "$root/src/github.com/hashicorp/hcl"
+  cp "$here/hcl1.go" "$root/src/oracle/main.go"
+  (cd "$root/src/oracle" && GOPATH="$root" GO111MODULE=off go build -o "$out/oracle-$2" .) >&2
+}
+hcl1 v0.10.9 hcl1-old
+hcl1 v0.12.12 hcl1-new
 echo "$out"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Mutation sweep: Nomad's syntax-error text (hclsyntax, built from source by
 # build.sh) against ours, over one-byte mutations of the corpus jobs.
-# Usage: tests/hcl-oracle/sweep.sh [new|old] [MUTANTS_PER_FILE] [SEED]
+# Usage: tests/hcl-oracle/sweep.sh [new|old|hcl1-new|hcl1-old] [MUTANTS_PER_FILE] [SEED]
+# (new/old: hclsyntax of Nomad 1.8.1 on / 1.0.0 to 1.8.0; hcl1-new/hcl1-old:
+# hcl v1 of Nomad 0.11.0 to 0.12.12 / 0.8.0 to 0.10.9)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 era=${1:-new}; per=${2:-3}; seed=${3:-13}
@@ -28,7 +30,12 @@ for name in sorted(os.listdir(corpus)):
         base = name.rsplit('.', 1)[0]
         open(os.path.join(out, f'{base}~{k}.hcl'), 'wb').write(m)
 PY
-"$oracles/oracle-hcl2-$era" "$dir"/*.hcl > "$dir/oracle.tsv"
+case $era in
+  hcl1-*) oracle="$oracles/oracle-$era" ;;
+  *) oracle="$oracles/oracle-hcl2-$era" ;;
+esac
+# hcl v1's old parser prints `illegal` on stdout: only tab lines are read.
+"$oracle" "$dir"/*.hcl > "$dir/oracle.tsv"
 (cd "$here/../.." && HCL_SWEEP_DIR="$dir" HCL_SWEEP_ERA="$era" cargo test -q --test hclsyntax_sweep -- --ignored >&2)
 python3 - "$dir" <<'PY'
 import sys
@@ -42,10 +49,10 @@ unsure = [k for k in refused if u.get(k) == 'UNSURE']
 missed = [k for k in refused if u.get(k) == 'OK']
 wrong = [k for k in refused if k not in agree and k not in unsure and k not in missed]
 extra = [k for k in o if o[k] == 'OK' and u.get(k) != 'OK']
-print(f'mutants {len(o)}; hclsyntax refuses {len(refused)}: same text {len(agree)} '
+print(f'mutants {len(o)}; the parser refuses {len(refused)}: same text {len(agree)} '
       f'({100*len(agree)/max(1,len(refused)):.1f}%), cannot tell {len(unsure)}, '
-      f'hcl-edit accepts {len(missed)}, other text {len(wrong)}; '
-      f'hclsyntax accepts but we refuse {len(extra)}')
+      f'we accept {len(missed)}, other text {len(wrong)}; '
+      f'it accepts but we refuse {len(extra)}')
 for k in wrong[:15]:
     print('ORACLE', o[k]); print('OURS  ', u.get(k))
 print('dir', d)

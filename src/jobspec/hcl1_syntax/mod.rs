@@ -1,0 +1,215 @@
+//! Nomad's own words for a job file HCL1 does not parse, before 1.0.
+//!
+//! The CLI's job parser (jobspec.Parse, jobspec/parse.go at 0.8.0 to
+//! 0.12.12) calls hcl v1's `hcl.Parse` and returns `error parsing: <err>`;
+//! the command's job getter wraps it (`Error parsing job file from <path>:
+//! `, command/helpers.go JobGetter.ApiJob) and `plan`/`validate` print
+//! `Error getting job struct: ` before it. hcl v1's parser stops at its
+//! first error but keeps scanning errors aside: Parse returns the *last*
+//! error the scanner reported while the parser read, else the parser's.
+//!
+//! hcl-edit reads HCL2, which is neither a subset nor a superset of HCL1
+//! (HCL1 has no expressions outside `${}`, HCL2 no commas between
+//! arguments), so before 1.0 this reduction of hcl v1 runs on every file
+//! first: a file it refuses is refused in Nomad's words, whatever hcl-edit
+//! thinks of it.
+//!
+//! Two hcl v1 releases: Nomad 0.8.0 to 0.10.9 vendor its parser and
+//! scanner at 6e968a3f (2016), 0.11.0 to 0.12.12 at 914dc3f8 (vendor.json
+//! at each tag), which ends a quoted string at a line end, normalises CRLF,
+//! refuses NUL, gives `key '...'` and `object expected closing RBRACE`
+//! positions, parses lists of lists and booleans in lists, and no longer
+//! prints `illegal` on stdout for an illegal character where a key goes.
+//!
+//! Where this cannot follow hcl v1 (a non-ASCII letter or digit deciding a
+//! token, as Go's Unicode tables are not ours; a file read as JSON, its
+//! first non-space character `{`; nesting past 500 levels) the answer is
+//! "cannot tell" and the caller keeps its own words.
+
+mod parse;
+mod scan;
+mod scan_text;
+#[cfg(test)]
+mod tests;
+
+use crate::diag::Diag;
+use crate::source::{Source, Span};
+use crate::version::NomadVersion;
+
+/// Which vendored hcl v1 a release parses with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Era {
+    /// Parser and scanner at 6e968a3f (Nomad before 0.11.0).
+    Old,
+    /// 914dc3f8 (Nomad 0.11.0 to 0.12.12).
+    New,
+}
+
+impl Era {
+    /// None from 1.0: those releases parse with hclsyntax.
+    pub fn of(v: NomadVersion) -> Option<Era> {
+        if v.at_least(1, 0, 0) {
+            None
+        } else if v.at_least(0, 11, 0) {
+            Some(Era::New)
+        } else {
+            Some(Era::Old)
+        }
+    }
+}
+
+/// What hcl.Parse makes of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Accepts,
+    /// jobspec.Parse's error (`error parsing: At 2:5: ...`), and where
+    /// (line and column as hcl counts them).
+    Refuses {
+        text: String,
+        line: usize,
+        column: usize,
+        /// Lines `illegal` the old parser printed on stdout first.
+        illegal_printed: usize,
+    },
+    /// The scanner's unread() panics: the CLI crashes with this value.
+    Panics(&'static str),
+    CannotTell,
+}
+
+/// The value hcl v1's scanner panics with (bytes.Buffer's error).
+pub const UNREAD_PANIC: &str =
+    "bytes.Buffer: UnreadRune: previous operation was not a successful ReadRune";
+
+/// hcl.Parse of the file's bytes (a BOM included, as Nomad reads it).
+pub fn judge(bytes: &[u8], era: Era) -> Verdict {
+    // hcl.Parse reads a file whose first non-space character is `{` as
+    // JSON (lexMode), with another parser.
+    if read_as_json(bytes) {
+        return Verdict::CannotTell;
+    }
+    let normalised;
+    let src = match era {
+        Era::New if bytes.windows(2).any(|w| w == b"\r\n") => {
+            normalised = crlf_to_lf(bytes);
+            &normalised[..]
+        }
+        _ => bytes,
+    };
+    let mut p = parse::Parser::new(src, era);
+    let result = p.object_list(false);
+    if p.sc.panicked {
+        return Verdict::Panics(UNREAD_PANIC);
+    }
+    if p.sc.unsure || p.too_deep || p.lossy {
+        return Verdict::CannotTell;
+    }
+    let (pos, text) = match (p.sc.error, result) {
+        (Some((pos, msg)), _) => (pos, format!("At {pos}: {msg}")),
+        (None, Err(e)) => {
+            let pos = match &e {
+                parse::Error::At(pos, _) => *pos,
+                // A plain error names no place: where the parser stopped.
+                _ => p.stopped_at(),
+            };
+            (pos, e.to_string())
+        }
+        (None, Ok(())) => return Verdict::Accepts,
+    };
+    Verdict::Refuses {
+        text: format!("error parsing: {text}"),
+        line: pos.line,
+        column: pos.column,
+        illegal_printed: p.printed_illegal,
+    }
+}
+
+/// lexMode: the first character that is not Unicode white space is `{`.
+fn read_as_json(bytes: &[u8]) -> bool {
+    for chunk in bytes.utf8_chunks() {
+        let lead = chunk.valid().trim_start();
+        if let Some(c) = lead.chars().next() {
+            return c == '{';
+        }
+        if !chunk.invalid().is_empty() {
+            return false;
+        }
+    }
+    false
+}
+
+fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 1;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Before 1.0, what Nomad's HCL1 parser says of `src`: Ok when it
+/// accepts it, its refusal located; None from 1.0 or where we cannot
+/// tell. A panic is said in our words: Nomad's CLI prints Go's panic and
+/// a goroutine trace we cannot reproduce.
+pub fn check(src: &Source, v: NomadVersion) -> Option<Result<(), Diag>> {
+    let era = Era::of(v)?;
+    let mut bytes = Vec::with_capacity(src.text.len() + 3);
+    if src.bom {
+        bytes.extend_from_slice("\u{feff}".as_bytes());
+    }
+    bytes.extend(crate::source::encode(&src.text));
+    match judge(&bytes, era) {
+        Verdict::Refuses {
+            text, line, column, ..
+        } => {
+            let column = if src.bom && line == 1 {
+                column.saturating_sub(1).max(1)
+            } else {
+                column
+            };
+            let span = locate(src, line, column);
+            let what = text.rsplit(": ").next().unwrap_or("").to_string();
+            Some(Err(
+                Diag::error("hcl::syntax", text)
+                    .at(src, span, what)
+                    .help(format!("Nomad {v} parses job files as HCL1, whose parser stops at its first error (the last one its scanner met, if any) before anything is sent")),
+            ))
+        }
+        Verdict::Panics(value) => Some(Err(
+            Diag::error(
+                "hcl::syntax",
+                format!("Nomad {v}'s HCL1 parser panics on this file ({value}): the CLI crashes with a Go panic before anything is sent"),
+            )
+            .at(src, Span::new(src.text.len(), src.text.len()), "the file ends inside an escape sequence")
+            .help("close the string: an escape sequence left open at the end of the file crashes hcl v1's scanner"),
+        )),
+        Verdict::Accepts => Some(Ok(())),
+        Verdict::CannotTell => None,
+    }
+}
+
+/// The text offset of hcl's line and column (columns count characters; a
+/// column past the line's end, where the scanner ran on at the end of the
+/// text, is its end).
+fn locate(src: &Source, line: usize, column: usize) -> Span {
+    let text: &str = &src.text;
+    let start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        .min(text.len());
+    let rest = &text[start..];
+    let line_text = rest.split('\n').next().unwrap_or("");
+    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+    let at = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(start + line_text.len(), |(i, _)| start + i);
+    let len = text[at..].chars().next().map_or(0, char::len_utf8);
+    Span::new(at, at + len)
+}
