@@ -116,7 +116,7 @@ mod tests {
         let mut plan = Plan::default();
         plan.placed.insert(0, vec![alloc("new", 500)]);
         plan.preempted.push((alloc("victim", 100), "new".into()));
-        let by_node = super::super::engine::live_by_node(&state);
+        let by_node = super::super::node_allocs::live_by_node(&state);
         assert!(reject_overcommitted(&state, &mut plan, &by_node));
         assert!(plan.placed.is_empty() && plan.preempted.is_empty());
 

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::dynamic_ports::{DynamicPorts, DYNAMIC_PORT_MAX, DYNAMIC_PORT_MIN};
 use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
+use super::node_allocs::{live_on, node_positions, Dropped, GONE, REPLACED};
 use super::QuotaUsage;
 use crate::cluster::usage::UsageOverflow;
 use crate::cluster::{AllocResources, Allocation, Node, State};
@@ -192,6 +193,8 @@ pub struct Engine<'w> {
     /// [`Engine::group_id`]), shared by every allocation it places.
     job_ids: (Id, Id),
     group_ids: Vec<Id>,
+    /// Per node position placed on: its first network's device and IP.
+    node_nets: Vec<(usize, Id, Id)>,
     /// What the CSI checker reads of the state (`None`: no CSI volumes).
     pub(super) csi: Option<super::csi::CsiIndex>,
     /// The network the stack's `NetworkChecker` holds (set by the last
@@ -274,6 +277,7 @@ impl<'w> Engine<'w> {
             current_namespace: job.namespace.clone(),
             job_ids: (Id::from(&job.namespace), Id::from(&job.id)),
             group_ids: Vec::new(),
+            node_nets: Vec::new(),
             net_ask: Default::default(),
             planned: None,
             // `CSIVolumesByNodeID` reads each allocation's own job
@@ -509,6 +513,23 @@ impl<'w> Engine<'w> {
         id
     }
 
+    /// The device and IP of the node's first network, as the IDs every
+    /// allocation this evaluation places there shares.
+    fn node_network(&mut self, pos: usize) -> (Id, Id) {
+        if let Some((_, d, ip)) = self.node_nets.iter().find(|(p, ..)| *p == pos) {
+            return (d.clone(), ip.clone());
+        }
+        let (d, ip) = self
+            .state
+            .nodes
+            .get(pos)
+            .and_then(|n| n.networks.first())
+            .map(|d| (Id::from(&d.device), Id::from(&d.ip)))
+            .unwrap_or_default();
+        self.node_nets.push((pos, d.clone(), ip.clone()));
+        (d, ip)
+    }
+
     /// Build the allocation for a chosen node: IDs, network addresses,
     /// dynamic ports (random in Nomad; here drawn from the seeded RNG) and
     /// the device instances ranking offered.
@@ -537,10 +558,11 @@ impl<'w> Engine<'w> {
         }
         let mut res = ask.res.clone();
         res.devices.clone_from(&ranked.devices);
-        let (device, ip) = node
-            .and_then(|n| n.networks.first())
-            .map(|d| (d.device.clone(), d.ip.clone()))
-            .unwrap_or_default();
+        let (device, ip) = if res.networks.is_empty() {
+            (Id::default(), Id::default())
+        } else {
+            self.node_network(pos)
+        };
         for net in &mut res.networks {
             net.device.clone_from(&device);
             net.ip.clone_from(&ip);
@@ -572,75 +594,6 @@ impl<'w> Engine<'w> {
             node_id: node.map(|n| Id::from(&n.id)).unwrap_or_default(),
             resources: res,
             ..Allocation::default()
-        }
-    }
-}
-
-/// Each node's position, by node ID (IDs are unique in a state: a world
-/// refuses a node declared twice).
-fn node_positions(state: &State) -> HashMap<&str, usize, IdHash> {
-    state
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect()
-}
-
-/// The live allocations (desired to run, not terminal) of each node
-/// position, as indexes into state.allocs in their order.
-fn live_on(state: &State, node_pos: &HashMap<&str, usize, IdHash>) -> Vec<Vec<usize>> {
-    let mut by_node = vec![Vec::new(); state.nodes.len()];
-    for (i, a) in state.allocs.iter().enumerate() {
-        if !a.is_live() {
-            continue;
-        }
-        if let Some(list) = node_pos
-            .get(a.node_id.as_str())
-            .and_then(|&p| by_node.get_mut(p))
-        {
-            list.push(i);
-        }
-    }
-    by_node
-}
-
-/// [`Engine`]'s `by_node` for `state`, built without an engine.
-#[cfg(test)]
-pub(super) fn live_by_node(state: &State) -> Vec<Vec<usize>> {
-    live_on(state, &node_positions(state))
-}
-
-/// Two flags per stored allocation (see [`Engine`]'s `dropped`): taken
-/// off its node (`GONE`: stopped, preempted, or set aside while its
-/// in-place fit is checked) and replaced by its in-place update
-/// (`REPLACED`), kept apart as the two ID sets they replace were, so
-/// putting a stop back never puts back a replaced allocation. Allocated
-/// on the first drop: most evaluations of a large cluster drop nothing.
-#[derive(Debug, Default)]
-struct Dropped(Vec<u8>);
-
-const GONE: u8 = 1;
-const REPLACED: u8 = 2;
-
-impl Dropped {
-    fn has(&self, i: usize) -> bool {
-        self.0.get(i).is_some_and(|f| *f != 0)
-    }
-
-    fn set(&mut self, i: usize, flag: u8, on: bool, len: usize) {
-        if self.0.is_empty() {
-            if !on {
-                return;
-            }
-            self.0 = vec![0; len];
-        }
-        if let Some(f) = self.0.get_mut(i) {
-            if on {
-                *f |= flag;
-            } else {
-                *f &= !flag;
-            }
         }
     }
 }
