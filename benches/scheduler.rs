@@ -76,7 +76,7 @@ fn cluster(clients: u32, per_node: u32) -> Simulation {
             let mut r = res.clone();
             for net in &mut r.networks {
                 net.device = "eth0".into();
-                net.ip.clone_from(&node.networks[0].ip);
+                net.ip = (&node.networks[0].ip).into();
             }
             state.allocs.push(Allocation {
                 id: format!("{i:08x}-0000-4000-8000-000000000000").into(),

@@ -67,7 +67,7 @@ fn alloc(
                     device: "eth0".into(),
                     ip: "192.168.0.100".into(),
                     mbits: m,
-                    reserved_ports: ports.iter().map(|(l, p)| (l.to_string(), *p)).collect(),
+                    reserved_ports: ports.iter().map(|(l, p)| ((*l).into(), *p)).collect(),
                     dynamic_ports: Vec::new(),
                 })
                 .into_iter()

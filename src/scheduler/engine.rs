@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::dynamic_ports::{DynamicPorts, DYNAMIC_PORT_MAX, DYNAMIC_PORT_MIN};
 use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
+use super::node_allocs::{live_on, node_positions, Dropped, GONE, REPLACED};
 use super::QuotaUsage;
 use crate::cluster::usage::UsageOverflow;
 use crate::cluster::{AllocResources, Allocation, Node, State};
@@ -27,9 +28,9 @@ pub struct Plan {
     pub preempted: Vec<(Allocation, Id)>,
     /// New and in-place-updated allocations, per node position.
     pub placed: BTreeMap<usize, Vec<Allocation>>,
-    /// Lookup-only (never iterated, so the hasher's per-process seed
-    /// cannot reach any output): foldhash, as the engine's ID maps.
-    pub(super) gone: HashSet<Id, IdHash>,
+    /// Stored allocations an in-place update replaces. Lookup-only (never
+    /// iterated, so the hasher's per-process seed cannot reach any output):
+    /// foldhash, as the engine's ID maps.
     pub(super) replaced: HashSet<Id, IdHash>,
     /// The placements in the order they were made, each kept once (in
     /// `placed`, or here when it has no node position): the result's list
@@ -141,7 +142,16 @@ pub struct Engine<'w> {
     /// for every evaluation was a tenth of a plan on a large cluster.
     pub(super) alloc_pos: std::cell::OnceCell<HashMap<&'w str, usize, IdHash>>,
     /// Non-terminal allocations per node position: indexes into state.allocs.
-    pub(super) by_node: Vec<Vec<usize>>,
+    pub by_node: Vec<Vec<usize>>,
+    /// The stored allocations the plan so far takes off their node
+    /// (stopped, preempted, replaced in place, or set aside while an
+    /// in-place fit is checked), by index into state.allocs.
+    /// `proposed_iter` asks for every allocation of every node it ranks:
+    /// hashing each one's 36-byte ID into two ID sets was a twentieth of
+    /// `plan --samples 1000`. Allocation IDs are unique in a state (a
+    /// world refuses a pinned ID twice; new ones are seeded UUIDs), so a
+    /// bit per stored allocation says what a set of their IDs said.
+    dropped: Dropped,
     pub plan: Plan,
     pub rng: SplitMix64,
     /// Circular node source: shuffled candidate positions and the offset
@@ -183,6 +193,8 @@ pub struct Engine<'w> {
     /// [`Engine::group_id`]), shared by every allocation it places.
     job_ids: (Id, Id),
     group_ids: Vec<Id>,
+    /// Per node position placed on: its first network's device and IP.
+    node_nets: Vec<(usize, Id, Id)>,
     /// What the CSI checker reads of the state (`None`: no CSI volumes).
     pub(super) csi: Option<super::csi::CsiIndex>,
     /// The network the stack's `NetworkChecker` holds (set by the last
@@ -234,23 +246,8 @@ impl<'w> Engine<'w> {
         job: &Job,
         rng_seed: u64,
     ) -> Engine<'w> {
-        let node_pos: HashMap<&str, usize, IdHash> = state
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.as_str(), i))
-            .collect();
-        let mut by_node = vec![Vec::new(); state.nodes.len()];
-        for (i, a) in state.allocs.iter().enumerate() {
-            if a.client_status.is_terminal()
-                || a.desired_status != crate::cluster::DesiredStatus::Run
-            {
-                continue;
-            }
-            if let Some(&p) = node_pos.get(a.node_id.as_str()) {
-                by_node[p].push(i);
-            }
-        }
+        let node_pos = node_positions(state);
+        let by_node = live_on(state, &node_pos);
         let quota_base = world.quota_of(&job.namespace).map(|q| {
             (
                 q.name.clone(),
@@ -263,6 +260,7 @@ impl<'w> Engine<'w> {
             node_pos,
             alloc_pos: std::cell::OnceCell::new(),
             by_node,
+            dropped: Dropped::default(),
             plan: Plan::default(),
             rng: SplitMix64::new(rng_seed),
             source: Vec::new(),
@@ -279,6 +277,7 @@ impl<'w> Engine<'w> {
             current_namespace: job.namespace.clone(),
             job_ids: (Id::from(&job.namespace), Id::from(&job.id)),
             group_ids: Vec::new(),
+            node_nets: Vec::new(),
             net_ask: Default::default(),
             planned: None,
             // `CSIVolumesByNodeID` reads each allocation's own job
@@ -370,17 +369,14 @@ impl<'w> Engine<'w> {
     /// was a thirtieth of `plan --samples`.
     pub(super) fn proposed_iter(&self, pos: usize) -> impl Iterator<Item = &Allocation> + Clone {
         let plan = &self.plan;
-        // Before the plan stops or replaces anything, nothing is hashed.
-        let filtered = !(plan.gone.is_empty() && plan.replaced.is_empty());
+        let dropped = &self.dropped;
         let state = self.state;
         self.by_node
             .get(pos)
             .into_iter()
             .flatten()
+            .filter(move |&&i| !dropped.has(i))
             .filter_map(move |&i| state.allocs.get(i))
-            .filter(move |a| {
-                !filtered || !(plan.gone.contains(&a.id) || plan.replaced.contains(&a.id))
-            })
             .chain(plan.placed.get(&pos).into_iter().flatten())
     }
 
@@ -405,16 +401,37 @@ impl<'w> Engine<'w> {
         }
     }
 
+    /// Where the stored allocation `a` sits among its node's live ones
+    /// (`None`: not live, or its node is unknown, so no node's proposed
+    /// list holds it and there is nothing to drop).
+    fn live_index(&self, a: &Allocation) -> Option<usize> {
+        let pos = self.node_position(&a.node_id)?;
+        let state = self.state;
+        self.by_node
+            .get(pos)?
+            .iter()
+            .copied()
+            .find(|&i| state.allocs.get(i).is_some_and(|s| s.id == a.id))
+    }
+
+    /// Take (or, with `on` false, put back) a stored allocation off its
+    /// node in the plan so far, as `flag` says why.
+    fn set_dropped(&mut self, a: &Allocation, flag: u8, on: bool) {
+        if let Some(i) = self.live_index(a) {
+            self.dropped.set(i, flag, on, self.state.allocs.len());
+        }
+    }
+
     pub fn stop(&mut self, a: &Allocation) {
         self.touch(&a.node_id);
-        self.plan.gone.insert(a.id.clone());
+        self.set_dropped(a, GONE, true);
         self.plan.stops.push(a.clone());
     }
 
-    /// Undo a stop (a destructive update whose replacement failed).
-    pub fn unstop(&mut self, id: &str) {
-        self.plan.gone.remove(id);
-        self.plan.stops.retain(|a| a.id != id);
+    /// Undo the stop of `a` (a destructive update whose replacement failed).
+    pub fn unstop(&mut self, a: &Allocation) {
+        self.set_dropped(a, GONE, false);
+        self.plan.stops.retain(|s| s.id != a.id);
     }
 
     /// Place `alloc` on the node at `pos` (or, with none, only list it)
@@ -454,12 +471,15 @@ impl<'w> Engine<'w> {
         self.touched.insert(pos);
         for v in victims {
             if let Some(a) = self.stored(v) {
-                self.plan.gone.insert(v.clone());
+                self.set_dropped(a, GONE, true);
                 self.plan.preempted.push((a.clone(), alloc.id.clone()));
             }
         }
-        if in_place && self.stored(&alloc.id).is_some() {
-            self.plan.replaced.insert(alloc.id.clone());
+        if in_place {
+            if let Some(old) = self.stored(&alloc.id) {
+                self.set_dropped(old, REPLACED, true);
+                self.plan.replaced.insert(alloc.id.clone());
+            }
         }
         self.plan.placed.entry(pos).or_default().push(alloc);
     }
@@ -476,9 +496,9 @@ impl<'w> Engine<'w> {
             return false;
         }
         self.touched.insert(pos);
-        self.plan.gone.insert(old.id.clone());
+        self.set_dropped(old, GONE, true);
         let ok = self.rank(ask, pos, n, false, true).is_ok();
-        self.plan.gone.remove(&old.id);
+        self.set_dropped(old, GONE, false);
         ok
     }
 
@@ -491,6 +511,23 @@ impl<'w> Engine<'w> {
         let id = Id::from(name);
         self.group_ids.push(id.clone());
         id
+    }
+
+    /// The device and IP of the node's first network, as the IDs every
+    /// allocation this evaluation places there shares.
+    fn node_network(&mut self, pos: usize) -> (Id, Id) {
+        if let Some((_, d, ip)) = self.node_nets.iter().find(|(p, ..)| *p == pos) {
+            return (d.clone(), ip.clone());
+        }
+        let (d, ip) = self
+            .state
+            .nodes
+            .get(pos)
+            .and_then(|n| n.networks.first())
+            .map(|d| (Id::from(&d.device), Id::from(&d.ip)))
+            .unwrap_or_default();
+        self.node_nets.push((pos, d.clone(), ip.clone()));
+        (d, ip)
     }
 
     /// Build the allocation for a chosen node: IDs, network addresses,
@@ -521,10 +558,11 @@ impl<'w> Engine<'w> {
         }
         let mut res = ask.res.clone();
         res.devices.clone_from(&ranked.devices);
-        let (device, ip) = node
-            .and_then(|n| n.networks.first())
-            .map(|d| (d.device.clone(), d.ip.clone()))
-            .unwrap_or_default();
+        let (device, ip) = if res.networks.is_empty() {
+            (Id::default(), Id::default())
+        } else {
+            self.node_network(pos)
+        };
         for net in &mut res.networks {
             net.device.clone_from(&device);
             net.ip.clone_from(&ip);

@@ -19,6 +19,9 @@ use crate::world::World;
 pub struct Evaluated {
     pub result: PlanResult,
     pub plan: Plan,
+    /// The live allocations of each node position the evaluation saw
+    /// (indexes into the state's allocations), for the applier's re-check.
+    pub by_node: Vec<Vec<usize>>,
 }
 
 /// Every registered version of every job: (namespace, job, version).
@@ -109,6 +112,7 @@ fn evaluate_in(
     Evaluated {
         result,
         plan: engine.plan,
+        by_node: engine.by_node,
     }
 }
 
@@ -289,7 +293,7 @@ fn generic(
                 }
                 None => {
                     if let Some(p) = prev {
-                        engine.unstop(&p.id);
+                        engine.unstop(p);
                     }
                     failed = Some(metric);
                 }
@@ -479,7 +483,7 @@ fn system(
                 Err(true) => {
                     filtered += 1;
                     if let Some(a) = here {
-                        engine.unstop(&a.id);
+                        engine.unstop(a);
                         du.destructive_update -= 1;
                     } else {
                         du.place -= 1;
@@ -487,7 +491,7 @@ fn system(
                 }
                 Err(false) => {
                     if let Some(a) = here {
-                        engine.unstop(&a.id);
+                        engine.unstop(a);
                     }
                     failures += 1;
                 }

@@ -16,6 +16,7 @@ pub mod feasibility;
 pub mod fit;
 pub mod generic;
 pub mod network_check;
+mod node_allocs;
 mod packed_allocs;
 mod packed_nodes;
 pub mod preempt;

@@ -316,7 +316,9 @@ impl Simulation {
         // The plan evaluates against a snapshot that already holds the new
         // version, as Nomad's Job.Plan does.
         let index = self.state.index + 1;
-        let Evaluated { mut result, plan } = evaluate(
+        let Evaluated {
+            mut result, plan, ..
+        } = evaluate(
             &self.world,
             &self.state,
             &self.job_versions,
@@ -337,7 +339,9 @@ impl Simulation {
     pub fn plan_planned(&self, planned: &Planned) -> PlanResult {
         let (version, modify_index) = self.next_version(&planned.job, |r| planned.same_as(r));
         let index = self.state.index + 1;
-        let Evaluated { mut result, plan } = crate::scheduler::generic::evaluate_planned(
+        let Evaluated {
+            mut result, plan, ..
+        } = crate::scheduler::generic::evaluate_planned(
             &self.world,
             &self.state,
             &self.job_versions,

@@ -137,13 +137,17 @@ impl ClientStatus {
 
 /// A network an allocation holds on its node.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Its device, IP and port labels are shared IDs: every allocation a
+/// group places carries the same labels, every one on a node the same
+/// device and IP, and copying them as strings into each placement and
+/// each copy of it was a tenth of `plan --samples 1000`.
 pub struct AllocNetwork {
-    pub device: String,
-    pub ip: String,
+    pub device: Id,
+    pub ip: Id,
     pub mbits: i64,
     /// (label, port)
-    pub reserved_ports: Vec<(String, u16)>,
-    pub dynamic_ports: Vec<(String, u16)>,
+    pub reserved_ports: Vec<(Id, u16)>,
+    pub dynamic_ports: Vec<(Id, u16)>,
 }
 
 /// Resources an allocation holds, in Nomad's "comparable" form.

@@ -1,6 +1,7 @@
 //! What an allocation of a task group holds ("comparable resources").
 
 use super::{AllocNetwork, AllocResources};
+use crate::ids::Id;
 use crate::jobspec::{Network, Task, TaskGroup};
 use crate::version::NomadVersion;
 
@@ -188,18 +189,18 @@ pub fn checked_task_group_resources(
 /// chosen, dynamic ports get numbers then (0 until placed).
 fn ask_network(n: &Network, mbits: i64) -> AllocNetwork {
     AllocNetwork {
-        device: String::new(),
-        ip: String::new(),
+        device: Id::default(),
+        ip: Id::default(),
         mbits,
         reserved_ports: n
             .reserved_ports
             .iter()
-            .map(|p| (p.label.clone(), u16::try_from(p.value).unwrap_or(0)))
+            .map(|p| (Id::from(&p.label), u16::try_from(p.value).unwrap_or(0)))
             .collect(),
         dynamic_ports: n
             .dynamic_ports
             .iter()
-            .map(|p| (p.label.clone(), 0))
+            .map(|p| (Id::from(&p.label), 0))
             .collect(),
     }
 }

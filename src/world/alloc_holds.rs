@@ -140,12 +140,12 @@ fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
         blocks: &[],
     };
     let r = BodyReader::new(src, &b.body, &S, "network", diags);
-    let ports = |k: &str, diags: &mut Diags| -> Vec<(String, u16)> {
+    let ports = |k: &str, diags: &mut Diags| -> Vec<(crate::ids::Id, u16)> {
         let map: BTreeMap<String, String> = r.string_map(k, diags).unwrap_or_default();
         let mut out = Vec::new();
         for (label, p) in map {
             match p.trim().parse::<u16>() {
-                Ok(port) if port > 0 => out.push((label, port)),
+                Ok(port) if port > 0 => out.push((label.into(), port)),
                 _ => diags.push(
                     Diag::error(
                         "world::bad-value",
@@ -158,8 +158,8 @@ fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
         out
     };
     AllocNetwork {
-        device: r.string("device", diags).unwrap_or_default(),
-        ip: r.string("ip", diags).unwrap_or_default(),
+        device: r.string("device", diags).unwrap_or_default().into(),
+        ip: r.string("ip", diags).unwrap_or_default().into(),
         mbits: count(src, &r, "mbits", diags).map_or(0, |m| i64::try_from(m).unwrap_or(i64::MAX)),
         reserved_ports: ports("reserved_ports", diags),
         dynamic_ports: ports("dynamic_ports", diags),

@@ -53,20 +53,20 @@ fn client_status(v: &str) -> ClientStatus {
     }
 }
 
-fn port_list(v: &Value, key: &str) -> Vec<(String, u16)> {
+fn port_list(v: &Value, key: &str) -> Vec<(crate::ids::Id, u16)> {
     v.get(key)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|p| Some((s(p, "Label"), u16::try_from(i(p, "Value")).ok()?)))
+        .filter_map(|p| Some((s(p, "Label").into(), u16::try_from(i(p, "Value")).ok()?)))
         .collect()
 }
 
 /// A `NetworkResource` an allocation holds (ports already numbered).
 fn network(v: &Value) -> AllocNetwork {
     AllocNetwork {
-        device: s(v, "Device"),
-        ip: s(v, "IP"),
+        device: s(v, "Device").into(),
+        ip: s(v, "IP").into(),
         mbits: i(v, "MBits"),
         reserved_ports: port_list(v, "ReservedPorts"),
         dynamic_ports: port_list(v, "DynamicPorts"),
@@ -392,14 +392,8 @@ mod tests {
         assert_eq!((r.memory_mb, r.memory_max_mb), (320, 576));
         assert_eq!(r.networks.len(), 2, "{:?}", r.networks);
         assert_eq!(r.networks[0].mbits, 10);
-        assert_eq!(
-            r.networks[1].reserved_ports,
-            vec![("http".to_string(), 8080)]
-        );
-        assert_eq!(
-            r.networks[1].dynamic_ports,
-            vec![("rpc".to_string(), 23456)]
-        );
+        assert_eq!(r.networks[1].reserved_ports, vec![("http".into(), 8080)]);
+        assert_eq!(r.networks[1].dynamic_ports, vec![("rpc".into(), 23456)]);
     }
 
     #[test]
@@ -407,7 +401,7 @@ mod tests {
         let ar = json!({"Tasks": {}, "Shared": {"Ports": [{"Label": "db", "Value": 5432}]}});
         let r = allocated_resources(&ar, NomadVersion::CURRENT).unwrap_or_default();
         assert_eq!(r.networks.len(), 1);
-        assert_eq!(r.networks[0].reserved_ports, vec![("db".to_string(), 5432)]);
+        assert_eq!(r.networks[0].reserved_ports, vec![("db".into(), 5432)]);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn member_ids(world: &World) -> std::collections::HashSet<&str> {
         .collect()
 }
 
-fn ports(o: &mut String, name: &str, ports: &[(String, u16)]) {
+fn ports(o: &mut String, name: &str, ports: &[(crate::ids::Id, u16)]) {
     if ports.is_empty() {
         return;
     }

@@ -149,6 +149,7 @@ impl Simulation {
             let Evaluated {
                 mut result,
                 mut plan,
+                by_node,
             } = evaluate(
                 &self.world,
                 &self.state,
@@ -164,7 +165,7 @@ impl Simulation {
                 // Listed before the applier drops any node: as planned.
                 result.placements = plan.placements();
             }
-            let rejected = reject_overcommitted(&self.state, &mut plan);
+            let rejected = reject_overcommitted(&self.state, &mut plan, &by_node);
             self.apply_plan(plan);
             blocked = result.blocked || (rejected && attempt + 1 == attempts);
             quota.clone_from(&result.quota_limit_reached);
