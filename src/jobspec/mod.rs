@@ -62,6 +62,7 @@ mod warnings_identity;
 pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
+pub use validate_workload::{service_identity_errors, ServiceIdentityError};
 pub use warnings::{nomad_warnings, vault_identity_warnings};
 
 use std::collections::BTreeMap;
@@ -421,6 +422,7 @@ fn build(
     let mut cx = fields::Cx {
         src,
         diags,
+        version: opts.version,
         reads: reads.clone(),
     };
     let mut job = lower::job(&node, &mut cx);

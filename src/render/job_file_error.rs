@@ -124,9 +124,29 @@ pub fn refusal(
         ));
     }
     let hcl2 = version.at_least(1, 0, 0);
-    // hclsyntax refused it: jobspec2 returns the diagnostics themselves,
-    // whose Error() is the first and a count of the others.
+    // hclsyntax refused it, or gohcl's decoding did: jobspec2 returns the
+    // diagnostics themselves, whose Error() is the first and a count of the
+    // others. Several decoding errors come in gohcl's order, which may be
+    // Go's random map order (decode_order.rs): then the first is not told.
     if hcl2 && !client.is_empty() && client.iter().all(|d| hclsyntax::is_worded(d)) {
+        let mut client: Vec<&Diag> = client.iter().map(|d| **d).collect();
+        let decoding = client.iter().filter(|d| d.code == "jobspec::type").count();
+        if decoding > 1 {
+            let ordered = parsed
+                .body
+                .as_ref()
+                .and_then(|b| super::decode_order::nomad_order(b, &client));
+            match ordered {
+                Some(o) => client = o,
+                None => {
+                    return Refusal::JobStruct(format!(
+                        "Error parsing job file from {path}:
+(cannot tell) Nomad's decoder reports {} diagnostics here and prints the first, which Go's random map order picks (gohcl decodeBodyToStruct); ours follow.",
+                        client.len()
+                    ))
+                }
+            }
+        }
         let text = &parsed.source.text;
         let first = client[0];
         let span = first.primary_span().map_or((0, 0), |s| (s.start, s.end));
@@ -170,10 +190,13 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     }
 }
 
-/// `validateLocal` runs Job.Validate alone: from 1.5 the priority bound is
-/// the validate hook's, the last item of `nomad` when the priority is out
-/// of range (jobspec::validate), so the local list lacks it.
+/// `validateLocal` runs Job.Validate alone: jobValidate's service identity
+/// errors (1.7+, the last items of `nomad`) and, from 1.5, its priority
+/// bound (the item before them when the priority is out of range:
+/// jobspec::validate) are not in the local list.
 fn local_validation(job: &jobspec::Job, mut nomad: Vec<String>, v: NomadVersion) -> Vec<String> {
+    let service = jobspec::service_identity_errors(job, v).len();
+    nomad.truncate(nomad.len().saturating_sub(service));
     if v.at_least(1, 5, 0) && !(1..=100).contains(&job.priority) {
         nomad.pop();
     }
