@@ -62,44 +62,41 @@ fn a_running_job_takes_its_var_and_var_file() {
     }
     assert!(!o.stdout.contains("api.g[3]"), "{}", o.stdout);
     // Without them the world cannot run the job: `image` has no default.
-    let d = project("running-vars-none", "", "3");
+    refused(
+        "running-vars-none",
+        "",
+        &[
+            "running job `jobs/api.nomad` does not load",
+            "Unset variable \"image\"",
+        ],
+    );
+}
+
+/// `status` refuses the world with `running_job` blocks `blocks`, saying
+/// each of `want`.
+fn refused(tag: &str, blocks: &str, want: &[&str]) {
+    let d = project(tag, blocks, "3");
     let o = run_in(&d.0, &["status"]);
     assert_ne!(o.code, 0);
-    assert!(
-        o.stderr
-            .contains("running job `jobs/api.nomad` does not load"),
-        "{}",
-        o.stderr
-    );
-    assert!(
-        o.stderr.contains("Unset variable \"image\""),
-        "{}",
-        o.stderr
-    );
+    for w in want {
+        assert!(o.stderr.contains(w), "{w}: {}", o.stderr);
+    }
 }
 
 #[test]
 fn var_files_stay_in_the_world_folder_and_blocks_name_listed_files() {
     let outside = "running_job \"jobs/api.nomad\" {\n  var      = { image = \"x\" }\n  var_file = [\"../jobs/api.nomad\"]\n}\n";
-    let d = project("running-vars-outside", outside, "3");
-    let o = run_in(&d.0, &["status"]);
-    assert_ne!(o.code, 0);
-    assert!(
-        o.stderr
-            .contains("a running job's var_file must be a relative path inside the world folder"),
-        "{}",
-        o.stderr
+    refused(
+        "running-vars-outside",
+        outside,
+        &["a running job's var_file must be a relative path inside the world folder"],
     );
     let unlisted =
         format!("{GIVEN}running_job \"jobs/other.nomad\" {{\n  var = {{ a = \"b\" }}\n}}\n");
-    let d = project("running-vars-unlisted", &unlisted, "3");
-    let o = run_in(&d.0, &["status"]);
-    assert_ne!(o.code, 0);
-    assert!(
-        o.stderr
-            .contains("`running_job \"jobs/other.nomad\"` names a file `running` does not list"),
-        "{}",
-        o.stderr
+    refused(
+        "running-vars-unlisted",
+        &unlisted,
+        &["`running_job \"jobs/other.nomad\"` names a file `running` does not list"],
     );
 }
 
