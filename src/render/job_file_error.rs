@@ -124,29 +124,49 @@ pub fn refusal(
         ));
     }
     let hcl2 = version.at_least(1, 0, 0);
-    // hclsyntax refused it, or gohcl's decoding did: jobspec2 returns the
-    // diagnostics themselves, whose Error() is the first and a count of the
-    // others. Several decoding errors come in gohcl's order, which may be
-    // Go's random map order (decode_order.rs): then the first is not told.
-    if hcl2 && !client.is_empty() && client.iter().all(|d| hclsyntax::is_worded(d)) {
-        let mut client: Vec<&Diag> = client.iter().map(|d| **d).collect();
-        let decoding = client.iter().filter(|d| d.code == "jobspec::type").count();
-        if decoding > 1 {
-            let ordered = parsed
+    // jobspec2's decoding refused it (label counts, values): its error is
+    // every diagnostic's Error(), one a line (jobspec2/parse.go decode), in
+    // gohcl's order, which may be Go's random map order (decode_order.rs):
+    // then the order is not told.
+    let decoding = |d: &Diag| {
+        d.code == "jobspec::label"
+            || (d.code == "jobspec::type" && d.message.starts_with(UNSUITABLE))
+    };
+    if hcl2 && !client.is_empty() && client.iter().all(|d| decoding(d)) {
+        let client: Vec<&Diag> = client.iter().map(|d| **d).collect();
+        let ordered = match client.len() {
+            1 => Some(client.clone()),
+            _ => parsed
                 .body
                 .as_ref()
-                .and_then(|b| super::decode_order::nomad_order(b, &client));
-            match ordered {
-                Some(o) => client = o,
-                None => {
-                    return Refusal::JobStruct(format!(
-                        "Error parsing job file from {path}:
-(cannot tell) Nomad's decoder reports {} diagnostics here and prints the first, which Go's random map order picks (gohcl decodeBodyToStruct); ours follow.",
-                        client.len()
-                    ))
-                }
-            }
-        }
+                .and_then(|b| super::decode_order::nomad_order(b, &client)),
+        };
+        let Some(ordered) = ordered else {
+            return Refusal::JobStruct(format!(
+                "Error parsing job file from {path}:\n(cannot tell) Nomad's decoder reports these {} diagnostics one a line, in an order Go's random map order (gohcl decodeBodyToStruct) or a pass of jobspec2's own decides; ours follow.",
+                client.len()
+            ));
+        };
+        let text = &parsed.source.text;
+        let lines: Vec<String> = ordered
+            .iter()
+            .map(|d| {
+                let span = d.primary_span().map_or((0, 0), |s| (s.start, s.end));
+                format!(
+                    "{}: {}",
+                    hclsyntax::range_string(text, path, span),
+                    d.message
+                )
+            })
+            .collect();
+        return Refusal::JobStruct(format!(
+            "Error parsing job file from {path}:\n{}",
+            lines.join("\n")
+        ));
+    }
+    // hclsyntax refused it: jobspec2 returns the diagnostics themselves,
+    // whose Error() is the first and a count of the others.
+    if hcl2 && !client.is_empty() && client.iter().all(|d| hclsyntax::is_worded(d)) {
         let text = &parsed.source.text;
         let first = client[0];
         let span = first.primary_span().map_or((0, 0), |s| (s.start, s.end));
@@ -170,6 +190,10 @@ pub fn refusal(
         messages.join("\n")
     ))
 }
+
+/// gohcl's summary for a value its target type cannot hold (gohcl/decode.go
+/// DecodeExpression), as jobspec/lower/narrow.rs words it.
+const UNSUITABLE: &str = "Unsuitable value type; ";
 
 /// A diagnostic whose text is HCL's own (`Call to unknown function; ...`)
 /// as HCL prints it: after its subject range, `path:line,col-endcol: `.

@@ -177,13 +177,10 @@ pub fn range_string(text: &str, path: &str, (start, end): (usize, usize)) -> Str
 /// Whether `d` carries hclsyntax's own words (made by jobspec::parse from
 /// [`diagnose`]), as opposed to our stand-in for a text we cannot word.
 pub fn is_worded(d: &crate::diag::Diag) -> bool {
-    matches!(
-        d.code.as_str(),
-        "hcl::syntax" | "jobspec::hcl1" | "jobspec::type"
-    ) && d
-        .message
-        .split_once("; ")
-        .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
+    matches!(d.code.as_str(), "hcl::syntax" | "jobspec::hcl1")
+        && d.message
+            .split_once("; ")
+            .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
 }
 
 /// The summaries [`diagnose`] words (parser.go, parser_template.go and
@@ -231,8 +228,6 @@ const SUMMARIES: &[&str] = &[
     "Unterminated string literal",
     "Unterminated template string",
     "Unterminated tuple constructor expression",
-    // gohcl's DecodeExpression (jobspec/lower/narrow.rs).
-    "Unsuitable value type",
 ];
 
 /// hcl.Diagnostics.Error() of a non-empty list.
