@@ -5,6 +5,7 @@
 //! through here.
 
 pub mod admission;
+mod admission_identity;
 mod admission_job_validate;
 pub mod annotate;
 pub mod validate_rpc;

@@ -148,10 +148,12 @@ fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
         vfs.remember(&path, text.into());
     }
     let mut world = entry.world;
-    let loader =
-        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .with_edition(world.edition());
-    for r in &mut world.running {
+    let loaders: Vec<_> = world
+        .running
+        .iter()
+        .map(|r| r.vars.loader(&world))
+        .collect();
+    for (r, loader) in world.running.iter_mut().zip(loaders) {
         let source = vfs.read(&world.project_root.join(&r.path)).ok()?;
         loader.restore(&mut r.job, &source);
     }

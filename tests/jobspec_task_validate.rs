@@ -383,12 +383,14 @@ fn cases() -> Vec<Case> {
         // RequestedDevice.Validate inside Resources.Validate (`device N
         // failed validation: ...`): a distinct operand is refused unvalidated,
         // affinities are validated (TestResource_ValidateDevice... texts in
-        // structs.go@v2.0.5).
+        // structs.go@v2.0.5). The weight is 120, within int8: 500 would
+        // wrap to -12 in every release's decoder (jobspec/lower/narrow.rs)
+        // and pass.
         Case {
             name: "device-placement",
             jt: "service",
             task: "t",
-            body: "      resources {\n        device \"nvidia/gpu\" {\n          constraint {\n            operator = \"distinct_hosts\"\n          }\n          affinity {\n            attribute = \"${device.model}\"\n            value     = \"1080ti\"\n            weight    = 500\n          }\n        }\n      }",
+            body: "      resources {\n        device \"nvidia/gpu\" {\n          constraint {\n            operator = \"distinct_hosts\"\n          }\n          affinity {\n            attribute = \"${device.model}\"\n            value     = \"1080ti\"\n            weight    = 120\n          }\n        }\n      }",
             group: "",
             want: |v| {
                 let dev = multi(

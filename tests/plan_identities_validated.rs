@@ -194,3 +194,39 @@ fn a_nomad_services_unnamed_identity_is_refused() {
     let o = run(&dir.0, &["plan", "--no-color", "jobs/j.nomad"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
 }
+
+/// jobValidate's one loop (nomad/job_endpoint_hooks.go `jobValidate.Validate`,
+/// 1.7.0 to 2.0.5) appends, per task, its services' identity errors
+/// (`validateServiceIdentity`) and then its Vault identity error
+/// (`validateVaultIdentity`): with two tasks failing both, the errors
+/// alternate task by task, never all service errors first.
+#[test]
+fn identity_errors_are_listed_task_by_task_as_jobvalidates_loop_meets_them() {
+    let task = |n: &str| {
+        format!(
+            "    task \"{n}\" {{\n      driver = \"docker\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n      service {{\n        name     = \"web-{n}\"\n        provider = \"nomad\"\n        port     = \"http\"\n        identity {{\n          aud = [\"x\"]\n          ttl = \"1h\"\n        }}\n      }}\n      vault {{\n        change_mode = \"restart\"\n      }}\n    }}\n"
+        )
+    };
+    let job = format!(
+        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    network {{\n      port \"http\" {{}}\n    }}\n{}{}  }}\n}}\n",
+        task("a"),
+        task("b")
+    );
+    let vault_on = "server {\n  vault {\n    enabled = true\n  }\n}\n";
+    let dir = project("interleaved", "1.8.0", vault_on, &job);
+    let o = run(&dir.0, &["plan", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.starts_with("Error during plan: Unexpected response code: 500 (4 errors occurred:\n\t* Service web-a in task a has an identity with an empty name\n\t* Task a has a Vault block with an empty list of policies\n\t* Service web-b in task b has an identity with an empty name\n\t* Task b has a Vault block with an empty list of policies)\n"),
+        "{}",
+        o.stderr
+    );
+    // `nomad job validate` gets the same list from the Validate RPC.
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let all = format!("{}{}", o.stdout, o.stderr);
+    assert!(
+        all.contains("4 errors occurred:\n\t* Service web-a in task a has an identity with an empty name\n\t* Task a has a Vault block with an empty list of policies\n\t* Service web-b in task b has an identity with an empty name\n\t* Task b has a Vault block with an empty list of policies\n"),
+        "{all}"
+    );
+}

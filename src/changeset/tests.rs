@@ -118,6 +118,7 @@ fn a_base_version_the_world_already_loaded_is_not_loaded_again() {
     let running = [crate::world::RunningJob {
         path: PathBuf::from("c.nomad"),
         job: known,
+        vars: Default::default(),
     }];
     let stops = |known: &[crate::world::RunningJob]| -> Vec<String> {
         cs.steps(&new, &base, &loader(), None, known)
@@ -134,6 +135,7 @@ fn a_base_version_the_world_already_loaded_is_not_loaded_again() {
     let copied = [crate::world::RunningJob {
         path: PathBuf::from("c.nomad"),
         job: running[0].job.clone(),
+        vars: Default::default(),
     }];
     assert_eq!(stops(&copied), ["first", "gone"]);
 }

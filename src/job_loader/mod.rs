@@ -77,6 +77,19 @@ impl JobLoader {
         self
     }
 
+    /// With `-var` values `vars` and `-var-file`s `var_files` given by
+    /// input rather than the command line (a world's running job:
+    /// `world::RunningVars`); nothing from the shell.
+    pub fn with_variables(
+        mut self,
+        vars: Vec<(String, String)>,
+        var_files: Vec<PathBuf>,
+    ) -> JobLoader {
+        self.opts.vars = vars;
+        self.opts.var_files = var_files;
+        self
+    }
+
     /// What reading the flags found worth saying (a `-var` without `=`).
     pub fn warnings(&self) -> &Diags {
         &self.warnings

@@ -17,6 +17,9 @@ use crate::source::{Source, Span};
 pub struct Cx<'a> {
     pub src: &'a Source,
     pub diags: &'a mut Diags,
+    /// The release whose decoder reads the file (HCL1 before 1.0, and
+    /// jobspec2's decoders differ in how they narrow numbers: lower/narrow.rs).
+    pub version: crate::version::NomadVersion,
     /// What the lowering read from each block (see [`Reads`]).
     pub reads: Reads,
 }

@@ -66,6 +66,7 @@ pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
 pub use regexp_unknown::{regexp_unknown, RegexpUnknown};
+pub use validate_workload::{service_identity_errors, ServiceIdentityError};
 pub use warnings::{nomad_warnings, vault_identity_warnings};
 
 use std::collections::BTreeMap;
@@ -421,6 +422,7 @@ fn build(
     let mut cx = fields::Cx {
         src,
         diags,
+        version: opts.version,
         reads: reads.clone(),
     };
     let mut job = lower::job(&node, &mut cx);

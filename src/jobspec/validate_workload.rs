@@ -242,36 +242,76 @@ pub(super) fn service_identity(sv: &Service, v: NomadVersion, out: &mut Out<'_>)
 /// identity can lack one. (The check that all servers run 1.7 holds for
 /// the uniform servers a world describes.)
 pub(super) fn service_identity_names(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
-    if !v.at_least(1, 7, 0) {
-        return;
-    }
-    for g in &job.groups {
-        let group = format!("task group {}", g.name);
-        for s in &g.services {
-            unnamed_service_identity(s, &group, out);
-        }
-        for t in &g.tasks {
-            let task = format!("task {}", t.name);
-            for s in &t.services {
-                unnamed_service_identity(s, &task, out);
-            }
-        }
+    for e in service_identity_errors(job, v) {
+        let span = e.service.identity.as_ref().and_then(|wi| wi.spans.block);
+        err(
+            out,
+            "jobspec::missing",
+            span,
+            e.text,
+            "identity without a name",
+            "name the identity (`name = \"...\"`): only a Consul service's identity is named by the servers",
+        );
     }
 }
 
-fn unnamed_service_identity(s: &Service, parent: &str, out: &mut Out<'_>) {
+/// One error of `jobValidate.validateServiceIdentity`, with where its loop
+/// meets it: the group's index, and the task's within it for a task's
+/// service (None: a group service). The admission interleaves these with
+/// each task's Vault identity error as that loop does
+/// (planner::admission_identity).
+pub struct ServiceIdentityError<'j> {
+    pub group: usize,
+    pub task: Option<usize>,
+    pub service: &'j Service,
+    pub text: String,
+}
+
+/// jobValidate's service identity errors in its loop's order (1.7.0 to
+/// 2.0.5 alike): per group, its services', then per task its services'.
+pub fn service_identity_errors(job: &Job, v: NomadVersion) -> Vec<ServiceIdentityError<'_>> {
+    let mut out = Vec::new();
+    if !v.at_least(1, 7, 0) {
+        return out;
+    }
+    for (gi, g) in job.groups.iter().enumerate() {
+        let group = format!("task group {}", g.name);
+        for s in &g.services {
+            out.extend(
+                unnamed_service_identity(s, &group).map(|text| ServiceIdentityError {
+                    group: gi,
+                    task: None,
+                    service: s,
+                    text,
+                }),
+            );
+        }
+        for (ti, t) in g.tasks.iter().enumerate() {
+            let task = format!("task {}", t.name);
+            for s in &t.services {
+                out.extend(
+                    unnamed_service_identity(s, &task).map(|text| ServiceIdentityError {
+                        group: gi,
+                        task: Some(ti),
+                        service: s,
+                        text,
+                    }),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn unnamed_service_identity(s: &Service, parent: &str) -> Option<String> {
     let consul = s.provider.is_empty() || s.provider == "consul";
-    let Some(wi) = s.identity.as_ref().filter(|w| !consul && w.name.is_empty()) else {
-        return;
-    };
-    err(
-        out,
-        "jobspec::missing",
-        wi.spans.block,
-        format!("Service {} in {parent} has an identity with an empty name", s.name),
-        "identity without a name",
-        "name the identity (`name = \"...\"`): only a Consul service's identity is named by the servers",
-    );
+    s.identity
+        .as_ref()
+        .filter(|w| !consul && w.name.is_empty())?;
+    Some(format!(
+        "Service {} in {parent} has an identity with an empty name",
+        s.name
+    ))
 }
 
 /// Task.Validate's secret loop (1.11+, where secrets parse): names are

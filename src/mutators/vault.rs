@@ -94,13 +94,14 @@ pub fn run_refusal(world: &World, job: &Job) -> Option<String> {
 /// 1.9, a task of the default cluster without one takes the legacy token
 /// flow, which needs `policies`. (The check that all servers run 1.7
 /// holds for the uniform clusters a world describes.) Each entry: the
-/// task's name and the error.
-pub fn identity_refusals(version: NomadVersion, job: &Job) -> Vec<(String, String)> {
+/// group's index, the task's name and the error.
+pub fn identity_refusals(version: NomadVersion, job: &Job) -> Vec<(usize, String, String)> {
     let mut out = Vec::new();
     if !version.at_least(1, 7, 0) {
         return out;
     }
-    for t in job.groups.iter().flat_map(|g| &g.tasks) {
+    let tasks = job.groups.iter().enumerate();
+    for (gi, t) in tasks.flat_map(|(gi, g)| g.tasks.iter().map(move |t| (gi, t))) {
         let Some(v) = &t.vault else { continue };
         let cluster = if v.cluster.is_empty() {
             "default"
@@ -113,11 +114,13 @@ pub fn identity_refusals(version: NomadVersion, job: &Job) -> Vec<(String, Strin
         }
         if cluster != "default" {
             out.push((
+                gi,
                 t.name.clone(),
                 format!("Task {} uses Vault cluster {cluster} but does not have an identity named {name} and no default identity is provided in agent configuration", t.name),
             ));
         } else if !version.at_least(1, 10, 0) && v.policies.is_empty() {
             out.push((
+                gi,
                 t.name.clone(),
                 format!(
                     "Task {} has a Vault block with an empty list of policies",

@@ -148,8 +148,12 @@ pub enum Refusal {
     },
     /// `jobValidate`'s Vault identity check (1.7+): task `task`'s Vault
     /// block has no identity where it needs one (see
-    /// `mutators::vault::identity_refusals`).
-    VaultIdentity { task: String, message: String },
+    /// `mutators::vault::identity_refusals`); `group` is its group's index.
+    VaultIdentity {
+        group: usize,
+        task: String,
+        message: String,
+    },
 }
 
 impl Refusal {
@@ -314,7 +318,11 @@ pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
     out.extend(
         crate::mutators::vault::identity_refusals(version, job)
             .into_iter()
-            .map(|(task, message)| Refusal::VaultIdentity { task, message }),
+            .map(|(group, task, message)| Refusal::VaultIdentity {
+                group,
+                task,
+                message,
+            }),
     );
     out
 }
@@ -366,7 +374,7 @@ pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>
         }
     }
     errors.extend(job_validate.unwrap_or_default());
-    errors.extend(all.iter().filter(identity).map(|r| r.message(job)));
+    super::admission_identity::interleave(job, world.nomad_version, &mut errors, &all);
     Joined::Errors(errors)
 }
 

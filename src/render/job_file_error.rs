@@ -136,6 +136,46 @@ pub fn refusal(
         ));
     }
     let hcl2 = version.at_least(1, 0, 0);
+    // jobspec2's decoding refused it (label counts, values): its error is
+    // every diagnostic's Error(), one a line (jobspec2/parse.go decode), in
+    // gohcl's order, which may be Go's random map order (decode_order.rs):
+    // then the order is not told.
+    let decoding = |d: &Diag| {
+        d.code == "jobspec::label"
+            || (d.code == "jobspec::type" && d.message.starts_with(UNSUITABLE))
+    };
+    if hcl2 && !client.is_empty() && client.iter().all(|d| decoding(d)) {
+        let client: Vec<&Diag> = client.iter().map(|d| **d).collect();
+        let ordered = match client.len() {
+            1 => Some(client.clone()),
+            _ => parsed
+                .body
+                .as_ref()
+                .and_then(|b| super::decode_order::nomad_order(b, &client)),
+        };
+        let Some(ordered) = ordered else {
+            return Refusal::JobStruct(format!(
+                "Error parsing job file from {path}:\n(cannot tell) Nomad's decoder reports these {} diagnostics one a line, in an order Go's random map order (gohcl decodeBodyToStruct) or a pass of jobspec2's own decides; ours follow.",
+                client.len()
+            ));
+        };
+        let text = &parsed.source.text;
+        let lines: Vec<String> = ordered
+            .iter()
+            .map(|d| {
+                let span = d.primary_span().map_or((0, 0), |s| (s.start, s.end));
+                format!(
+                    "{}: {}",
+                    hclsyntax::range_string(text, path, span),
+                    d.message
+                )
+            })
+            .collect();
+        return Refusal::JobStruct(format!(
+            "Error parsing job file from {path}:\n{}",
+            lines.join("\n")
+        ));
+    }
     // hclsyntax refused it: jobspec2 returns the diagnostics themselves,
     // whose Error() is the first and a count of the others.
     if hcl2 && !client.is_empty() && client.iter().all(|d| hclsyntax::is_worded(d)) {
@@ -163,6 +203,10 @@ pub fn refusal(
     ))
 }
 
+/// gohcl's summary for a value its target type cannot hold (gohcl/decode.go
+/// DecodeExpression), as jobspec/lower/narrow.rs words it.
+const UNSUITABLE: &str = "Unsuitable value type; ";
+
 /// A diagnostic whose text is HCL's own (`Call to unknown function; ...`)
 /// as HCL prints it: after its subject range, `path:line,col-endcol: `.
 fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
@@ -181,10 +225,13 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     }
 }
 
-/// `validateLocal` runs Job.Validate alone: from 1.5 the priority bound is
-/// the validate hook's, the last item of `nomad` when the priority is out
-/// of range (jobspec::validate), so the local list lacks it.
+/// `validateLocal` runs Job.Validate alone: jobValidate's service identity
+/// errors (1.7+, the last items of `nomad`) and, from 1.5, its priority
+/// bound (the item before them when the priority is out of range:
+/// jobspec::validate) are not in the local list.
 fn local_validation(job: &jobspec::Job, mut nomad: Vec<String>, v: NomadVersion) -> Vec<String> {
+    let service = jobspec::service_identity_errors(job, v).len();
+    nomad.truncate(nomad.len().saturating_sub(service));
     if v.at_least(1, 5, 0) && !(1..=100).contains(&job.priority) {
         nomad.pop();
     }

@@ -5,6 +5,7 @@
 
 pub mod color;
 pub mod columns;
+mod decode_order;
 pub mod diff_text;
 pub mod job_file_error;
 pub mod metrics;

@@ -350,6 +350,7 @@ pub fn load_allocations(
             world.running.push(RunningJob {
                 path: PathBuf::from(ALLOCATIONS_FILE),
                 job,
+                vars: Default::default(),
             });
         }
     }

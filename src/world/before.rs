@@ -152,6 +152,7 @@ pub fn apply(
             let entry = RunningJob {
                 path: old.clone(),
                 job: old_job,
+                vars: Default::default(),
             };
             match by_path.or(by_key) {
                 Some(i) => world.running[i] = entry,
@@ -188,11 +189,15 @@ pub fn apply(
     }
 }
 
-/// `running[i]` is being planned: its running version is its git `HEAD`.
+/// `running[i]` is being planned: its running version is its git `HEAD`,
+/// evaluated with the variables it was submitted with when cluster.hcl
+/// gives them (`running_job`), else with the command's.
 fn from_head(world: &mut World, i: usize, loader: &JobLoader) -> Source {
     let rel = world.running[i].path.clone();
     let abs = absolute(&world.project_root.join(&rel));
-    match committed(&abs, loader) {
+    let own = world.running[i].vars.clone();
+    let own = own.declared().then(|| own.loader(world));
+    match committed(&abs, own.as_ref().unwrap_or(loader)) {
         Ok(old) => {
             world.running[i].job = old;
             Source::Git {

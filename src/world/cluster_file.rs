@@ -22,24 +22,31 @@ use crate::version::NomadVersion;
 
 const CLUSTER_SCHEMA: Schema = Schema {
     attrs: &["nomad_version", "edition", "region", "running"],
-    blocks: &["scheduler", "server", "client"],
+    blocks: &["scheduler", "server", "client", "running_job"],
 };
+
+/// The `running` entries, and each one's variables (`running_job`).
+pub(super) type Running = (
+    Vec<(String, Span)>,
+    BTreeMap<String, super::running_vars::RunningVars>,
+);
 
 /// Fill the cluster part of `world`; returns the `running` entries.
 pub(super) fn read_cluster(
     src: &Source,
     world: &mut World,
+    world_dir: &std::path::Path,
     diags: &mut Diags,
-) -> Vec<(String, Span)> {
+) -> Running {
     if let Some(d) = too_many_client_blocks(src) {
         diags.push(d);
-        return Vec::new();
+        return Running::default();
     }
     let body = match parse(src) {
         Ok(b) => b,
         Err(d) => {
             diags.push(d);
-            return Vec::new();
+            return Running::default();
         }
     };
     let r = BodyReader::new(src, &body, &CLUSTER_SCHEMA, "cluster.hcl", diags);
@@ -110,7 +117,10 @@ pub(super) fn read_cluster(
                 .help("add a `client \"NAME\" { count = 3 cpu = 4600 memory = 3951 disk = 10240 }` block"),
         );
     }
-    r.strings("running", diags).unwrap_or_default()
+    let running = r.strings("running", diags).unwrap_or_default();
+    let specs = super::running_vars::read(src, r.blocks("running_job"), world_dir, diags);
+    let vars = super::running_vars::by_listed_path(src, specs, &running, diags);
+    (running, vars)
 }
 
 /// Every `client` block declares at least one client (`count` is

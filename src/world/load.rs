@@ -54,9 +54,9 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
         .unwrap_or_default();
     let mut world = World::empty(WorldOrigin::Dir(world_dir.to_path_buf()), project_root);
 
-    let mut running = Vec::new();
+    let mut running = Default::default();
     if let Some(src) = read(vfs, &cluster_path, &mut diags) {
-        running = read_cluster(&src, &mut world, &mut diags);
+        running = read_cluster(&src, &mut world, world_dir, &mut diags);
     }
     let mut quota_refs = Vec::new();
     let mut quota_sources: BTreeMap<String, Source> = BTreeMap::new();
@@ -253,17 +253,21 @@ fn insert_unique<T>(
 /// `jobs/`): every plan replays each of them first.
 pub const MAX_RUNNING_JOBS: usize = 10_000;
 
-fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, diags: &mut Diags) {
+fn load_running(
+    vfs: &dyn Vfs,
+    world: &mut World,
+    running: super::cluster_file::Running,
+    diags: &mut Diags,
+) {
+    let (running, mut vars) = running;
     let Some(cluster_src) = (match &world.origin {
         WorldOrigin::Dir(d) => vfs.read(&d.join(CLUSTER_FILE)).ok(),
         _ => None,
     }) else {
         return;
     };
-    // The running versions as submitted: no command's variables.
-    let loader =
-        crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .with_edition(world.edition());
+    // The running versions as submitted: no command's variables, each
+    // with its own from cluster.hcl (`running_job`).
     if let Some((_, span)) = running.get(MAX_RUNNING_JOBS) {
         diags.push(
             Diag::error(
@@ -333,7 +337,8 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                 continue;
             }
         }
-        let parsed = loader.load_job(vfs, &path);
+        let job_vars = vars.remove(&rel).unwrap_or_default();
+        let parsed = job_vars.loader(world).load_job(vfs, &path);
         let failed = parsed.diags.has_errors();
         diags.extend(parsed.diags);
         match parsed.job {
@@ -355,6 +360,7 @@ fn load_running(vfs: &dyn Vfs, world: &mut World, running: Vec<(String, Span)>, 
                 world.running.push(RunningJob {
                     path: PathBuf::from(rel),
                     job,
+                    vars: job_vars,
                 });
             }
             _ => diags.push(

@@ -27,6 +27,7 @@ mod member_file;
 pub mod model;
 pub mod network_file;
 pub(crate) mod policy_file;
+mod running_vars;
 mod server_file;
 mod spec_files;
 
@@ -35,4 +36,5 @@ pub use cluster_file::MAX_CLIENTS;
 pub use host_aliases::{Chance, Interface, PoolAliases};
 pub use load::{find_world, load, MAX_RUNNING_JOBS};
 pub use model::*;
+pub use running_vars::RunningVars;
 pub use spec_files::QUOTA_DEVICES;

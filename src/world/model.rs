@@ -436,6 +436,10 @@ pub struct RunningJob {
     /// Path as written in cluster.hcl, relative to the project root.
     pub path: PathBuf,
     pub job: Job,
+    /// The `-var`/`-var-file` it was submitted with (cluster.hcl
+    /// `running_job`; none for an import's jobs, which are evaluated).
+    #[serde(default)]
+    pub vars: super::running_vars::RunningVars,
 }
 
 /// Where the world was loaded from, for notices ("using the embedded demo").

@@ -5,6 +5,7 @@
 
 mod connect;
 mod gateway;
+mod narrow;
 mod placement;
 mod service;
 mod strategy;

@@ -1,5 +1,6 @@
 //! Lowering of placement blocks: constraint, affinity, spread.
 
+use super::narrow::{narrow, Reader, Width};
 use super::*;
 
 pub(super) fn constraint_like(f: &mut F<'_>, cx: &mut Cx<'_>) -> (String, String, String) {
@@ -49,7 +50,7 @@ pub(super) fn affinity(n: &Node, cx: &mut Cx<'_>) -> Affinity {
     known.extend_from_slice(CONSTRAINT_SUGAR);
     let mut f = F::new(n, cx, &known, "affinity");
     let (ltarget, operand, rtarget) = constraint_like(&mut f, cx);
-    let weight = f.int(cx, "weight").unwrap_or_default();
+    let weight = narrow(&mut f, cx, "weight", Width::Int8, Reader::Hcldec).unwrap_or_default();
     Affinity {
         ltarget,
         rtarget,
@@ -63,7 +64,7 @@ pub(super) fn spread(n: &Node, cx: &mut Cx<'_>) -> Spread {
     let mut f = F::new(n, cx, &["attribute", "weight", "target"], "spread");
     let mut s = Spread {
         attribute: f.str(cx, "attribute").unwrap_or_default(),
-        weight: f.int(cx, "weight").unwrap_or_default(),
+        weight: narrow(&mut f, cx, "weight", Width::Int8, Reader::Gohcl).unwrap_or_default(),
         ..Spread::default()
     };
     s.targets = f
@@ -75,7 +76,8 @@ pub(super) fn spread(n: &Node, cx: &mut Cx<'_>) -> Spread {
                     .str(cx, "value")
                     .or_else(|| tf.label().map(str::to_string))
                     .unwrap_or_default(),
-                percent: tf.int(cx, "percent").unwrap_or_default(),
+                percent: narrow(&mut tf, cx, "percent", Width::Uint8, Reader::Gohcl)
+                    .unwrap_or_default(),
             }
         })
         .collect();

@@ -47,14 +47,18 @@ impl Rule for VaultIdentity {
             return;
         };
         for r in ctx.refusals() {
-            let Refusal::VaultIdentity { task, message } = r else {
+            let Refusal::VaultIdentity {
+                group,
+                task,
+                message,
+            } = r
+            else {
                 continue;
             };
             let span = job
                 .groups
-                .iter()
-                .flat_map(|g| &g.tasks)
-                .find(|t| &t.name == task)
+                .get(*group)
+                .and_then(|g| g.tasks.iter().find(|t| &t.name == task))
                 .and_then(|t| t.vault.as_ref().and(t.spans.best("vault")))
                 .or_else(|| super::vault_span(job));
             out.push(

@@ -75,7 +75,11 @@ pub(super) fn load_jobs(
     found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     world.running = found
         .into_iter()
-        .map(|(_, path, job)| RunningJob { path, job })
+        .map(|(_, path, job)| RunningJob {
+            path,
+            job,
+            vars: Default::default(),
+        })
         .collect();
     versions
 }

@@ -1,0 +1,258 @@
+//! Numbers Nomad's job parsers store in the api's narrow fields: an
+//! affinity's and a spread's `weight` (`*int8`) and a spread target's
+//! `percent` (`uint8`). Whether an out-of-range number is refused or
+//! silently wrapped depends on the decoder that reads it, never on
+//! Job.Validate, which only ever sees the narrowed value:
+//!
+//! - HCL1 (before 1.0): jobspec/parse.go decodes each block into a map and
+//!   then with `mapstructure.WeakDecode`, whose decodeInt / decodeUint call
+//!   `reflect.Value.SetInt` / `SetUint` on the narrow field: the number is
+//!   truncated and wraps (`weight = 500` is -12), every tag 0.9.0–0.12.12
+//!   (vendored mapstructure, then v1.3.1).
+//! - HCL2 (1.0+), affinity: jobspec2/hcl_conversions.go decodeAffinity reads
+//!   `weight` as a cty number and stores `int8(w)` of `AsBigFloat().Int64()`:
+//!   truncated toward zero, saturated at int64, then wrapped (1.0.0–2.0.5).
+//! - HCL2 (1.0+), spread and its targets: gohcl's DecodeExpression into the
+//!   struct field; gocty.FromCtyValue refuses what does not fit
+//!   (go-cty cty/gocty/out.go fromCtyNumberInt / fromCtyNumberUInt, the same
+//!   text from v1.4.1 to v1.18.1), and gohcl words it as
+//!   `Unsuitable value type; Unsuitable value: value must be a whole number,
+//!   between -128 and 127` with the expression's StartRange as its subject
+//!   (hcl gohcl/decode.go, the same in 68a97f93bb48 and v2.20.2-nomad-1).
+
+use super::*;
+use crate::jobspec::eval::to_number;
+use crate::jobspec::model::Value;
+use crate::source::Span;
+
+/// The api field's Go type.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Width {
+    Int8,
+    Uint8,
+}
+
+/// Which decoder of the version reads the field (see the module comment).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Reader {
+    /// HCL2's affinity decoder: truncates and wraps, never refuses.
+    Hcldec,
+    /// HCL2's gohcl: refuses what does not fit.
+    Gohcl,
+}
+
+/// The narrowed value of `name`, as the version's decoder stores it, or
+/// None when it is not written or not a number (reported).
+pub(super) fn narrow(
+    f: &mut F<'_>,
+    cx: &mut Cx<'_>,
+    name: &'static str,
+    width: Width,
+    hcl2: Reader,
+) -> Option<i64> {
+    let a = f.attr(name)?;
+    if matches!(a.value, Value::Null) {
+        return None;
+    }
+    let Some(n) = to_number(&a.value) else {
+        cx.type_error(a, "number");
+        return None;
+    };
+    let hcl1 = !cx.version.at_least(1, 0, 0);
+    let v = if hcl1 {
+        // A string goes through strconv.ParseInt/ParseUint with the
+        // field's width (mapstructure's weak decoding): it is refused when
+        // it does not fit, in mapstructure's words, not modelled here.
+        if matches!(a.value, Value::String(_)) && fits(n, width).is_none() {
+            out_of_range(cx, a, width, false);
+            return None;
+        }
+        wrap(go_amd64_int64(n), width)
+    } else {
+        match hcl2 {
+            Reader::Hcldec => wrap(big_float_int64(n), width),
+            Reader::Gohcl => match fits(n, width) {
+                Some(v) => v,
+                None => {
+                    out_of_range(cx, a, width, true);
+                    return None;
+                }
+            },
+        }
+    };
+    f.spans.set(name, a.span);
+    Some(v)
+}
+
+/// gocty's check: a whole number within the width.
+fn fits(n: f64, width: Width) -> Option<i64> {
+    let (lo, hi) = bounds(width);
+    (n.fract() == 0.0 && n >= lo as f64 && n <= hi as f64).then_some(n as i64)
+}
+
+fn bounds(width: Width) -> (i64, i64) {
+    match width {
+        Width::Int8 => (i8::MIN.into(), i8::MAX.into()),
+        Width::Uint8 => (0, u8::MAX.into()),
+    }
+}
+
+/// Go's `int8(x)` / `uint8(x)` of an int64: the low byte.
+fn wrap(n: i64, width: Width) -> i64 {
+    match width {
+        Width::Int8 => i64::from(n as i8),
+        Width::Uint8 => i64::from(n as u8),
+    }
+}
+
+/// big.Float.Int64: truncated toward zero, saturated at int64's bounds.
+fn big_float_int64(n: f64) -> i64 {
+    n.trunc() as i64
+}
+
+/// Go's `int64(f)` on amd64 (CVTTSD2SQ): truncated toward zero; outside
+/// int64 (or NaN) the "integer indefinite" value, MinInt64.
+fn go_amd64_int64(n: f64) -> i64 {
+    let t = n.trunc();
+    if t >= -(2f64.powi(63)) && t < 2f64.powi(63) {
+        t as i64
+    } else {
+        i64::MIN
+    }
+}
+
+fn out_of_range(cx: &mut Cx<'_>, a: &crate::jobspec::tree::Attr, width: Width, hcl2: bool) {
+    let (lo, hi) = bounds(width);
+    let detail = match width {
+        Width::Int8 => format!("value must be a whole number, between {lo} and {hi}"),
+        Width::Uint8 => format!("value must be a whole number, between 0 and {hi} inclusive"),
+    };
+    // hclsyntax's words need the expression's StartRange; where we cannot
+    // find it the text stays ours, never a guessed range.
+    let start = if hcl2 {
+        start_range(&cx.src.text, a.value_span)
+    } else {
+        None
+    };
+    let (msg, span) = match start {
+        Some(span) => (
+            format!("Unsuitable value type; Unsuitable value: {detail}"),
+            span,
+        ),
+        None => (
+            format!("\"{}\" does not fit the field: {detail}", a.name),
+            a.value_span,
+        ),
+    };
+    let help = match width {
+        Width::Int8 => "Nomad stores this in 8 bits; use a whole number from -100 to 100",
+        Width::Uint8 => "Nomad stores this in 8 bits; use a whole number from 0 to 100",
+    };
+    cx.error("jobspec::type", span, msg, "out of range", help);
+}
+
+/// hclsyntax's `Expression.StartRange()` of the expression at `span`, for
+/// the forms whose start this can read off the text: a number literal
+/// (LiteralValueExpr, also as the left operand of an operator, whose
+/// StartRange is its LHS's), a unary minus (its symbol), a keyword or a
+/// dotted traversal (ScopeTraversalExpr: the whole traversal) and a
+/// function call (name to open parenthesis). Anything else (strings,
+/// indexes, parentheses, collections): None.
+pub(super) fn start_range(text: &str, span: Span) -> Option<Span> {
+    let s = text.get(span.start..span.end)?;
+    let b = s.as_bytes();
+    let at = |len: usize| Some(Span::new(span.start, span.start + len));
+    match *b.first()? {
+        b'-' => at(1),
+        c if c.is_ascii_digit() => at(number_len(b)),
+        c if c.is_ascii_alphabetic() || c == b'_' => {
+            let mut i = ident_len(b, 0);
+            if b.get(i) == Some(&b'(') {
+                return at(i + 1);
+            }
+            while b.get(i) == Some(&b'.') {
+                let n = ident_len(b, i + 1);
+                if n == i + 1 {
+                    return None;
+                }
+                i = n;
+            }
+            match b.get(i) {
+                Some(b'[') | Some(b'.') | Some(b'(') => None,
+                _ => at(i),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A name (letters, digits, `_`, `-`) or a legacy `.0` index from `from`.
+fn ident_len(b: &[u8], from: usize) -> usize {
+    from + b[from.min(b.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
+        .count()
+}
+
+/// hclsyntax's number literal: digits, a fraction, an exponent.
+fn number_len(b: &[u8]) -> usize {
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut i = digits(0);
+    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i = digits(i + 1);
+    }
+    if matches!(b.get(i), Some(b'e') | Some(b'E')) {
+        let sign = usize::from(matches!(b.get(i + 1), Some(b'+') | Some(b'-')));
+        if b.get(i + 1 + sign).is_some_and(u8::is_ascii_digit) {
+            i = digits(i + 1 + sign);
+        }
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_conversions_wrap_as_amd64_does() {
+        // int8(500) == -12, int8(256) == 0, uint8(-1) == 255 (Go spec:
+        // integer conversions keep the low bits).
+        assert_eq!(wrap(500, Width::Int8), -12);
+        assert_eq!(wrap(256, Width::Int8), 0);
+        assert_eq!(wrap(-1, Width::Uint8), 255);
+        assert_eq!(wrap(300, Width::Uint8), 44);
+        assert_eq!(go_amd64_int64(5.9), 5);
+        assert_eq!(go_amd64_int64(-5.9), -5);
+        assert_eq!(go_amd64_int64(1e30), i64::MIN);
+        assert_eq!(big_float_int64(1e30), i64::MAX);
+        assert_eq!(wrap(big_float_int64(1e30), Width::Int8), -1);
+    }
+
+    #[test]
+    fn gocty_refuses_fractions_and_out_of_range() {
+        assert_eq!(fits(127.0, Width::Int8), Some(127));
+        assert_eq!(fits(128.0, Width::Int8), None);
+        assert_eq!(fits(-128.0, Width::Int8), Some(-128));
+        assert_eq!(fits(5.5, Width::Int8), None);
+        assert_eq!(fits(-1.0, Width::Uint8), None);
+        assert_eq!(fits(255.0, Width::Uint8), Some(255));
+    }
+
+    #[test]
+    fn start_ranges_follow_hclsyntax_expressions() {
+        fn r(s: &str) -> Option<&str> {
+            start_range(s, Span::new(0, s.len())).map(|sp| &s[sp.start..sp.end])
+        }
+        assert_eq!(r("500"), Some("500"));
+        assert_eq!(r("500 + 1"), Some("500"));
+        assert_eq!(r("1.5e3"), Some("1.5e3"));
+        assert_eq!(r("-500"), Some("-"));
+        assert_eq!(r("var.w"), Some("var.w"));
+        assert_eq!(r("var.w * 2"), Some("var.w"));
+        assert_eq!(r("max(1, 500)"), Some("max("));
+        assert_eq!(r("var.w[0]"), None);
+        assert_eq!(r("\"500\""), None);
+        assert_eq!(r("(500)"), None);
+    }
+}
