@@ -110,10 +110,11 @@ pub fn build_node(
 /// The networks a pool's clients fingerprint: what the world names, or a
 /// stock Linux client of the world's release (a host network; the bridge
 /// from 0.12, when its fingerprint was added and `bridge` mode became
-/// something the scheduler checks; no CNI configuration, no host network).
+/// something the scheduler checks; no CNI configuration; the `default`
+/// alias only). Which aliases the addresses carry: world/host_aliases.rs.
 fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
     let modes = pool.networks.modes(world.nomad_version);
-    NodeNets {
+    let mut nets = NodeNets {
         host: modes.iter().any(|m| m == "host"),
         bridge: modes.iter().any(|m| m == "bridge"),
         cni: modes
@@ -121,21 +122,33 @@ fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
             .filter_map(|m| m.strip_prefix("cni/"))
             .map(str::to_string)
             .collect(),
-        // A host network whose every `cidr` entry the clients' Go refuses
-        // is on no address.
-        host_networks: pool
-            .networks
-            .host_networks
-            .iter()
-            .filter(|(_, hn)| {
-                !matches!(
-                    hn.cidr_verdict(world.nomad_version),
-                    crate::world::CidrVerdict::Unmatchable(_)
-                )
-            })
-            .map(|(name, _)| name.clone())
-            .collect(),
+        ..NodeNets::default()
+    };
+    if pool.networks.host_networks.is_empty() && pool.networks.interfaces.is_empty() {
+        return nets;
     }
+    let aliases = pool.networks.aliases(world.nomad_version);
+    nets.default_alias = aliases.carried.contains("default");
+    let assumed = aliases.by_chance.iter().filter(|c| c.assumed);
+    nets.host_networks = aliases
+        .carried
+        .iter()
+        .filter(|a| *a != "default")
+        .chain(assumed.map(|c| &c.alias))
+        .cloned()
+        .collect();
+    nets.host_networks.sort();
+    nets.host_networks.dedup();
+    nets.by_chance = aliases
+        .by_chance
+        .iter()
+        .map(|c| crate::structs::node_nets::AliasChance {
+            alias: c.alias.clone(),
+            ppm: c.odds.map(|p| (p * 1e6).round() as u32),
+            assumed: c.assumed,
+        })
+        .collect();
+    nets
 }
 
 /// Fingerprinted attributes of a simulated client (see `build_node`).

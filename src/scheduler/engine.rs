@@ -202,6 +202,8 @@ pub(super) enum Note {
     Tie(&'static str),
     /// The NetworkChecker holds another group's network.
     Network,
+    /// A port's host network alias is Go's map order's pick (0.12–1.0).
+    Alias,
 }
 
 impl<'w> Engine<'w> {

@@ -213,6 +213,13 @@ impl Engine<'_> {
                     ask.tg.name
                 ));
             }
+            if let Some(text) =
+                super::network_check::alias_by_chance(self.net_ask.network(), n, version)
+            {
+                self.note(super::engine::Note::Alias, &ask.tg.name, || {
+                    format!("group {:?}: {text}", ask.tg.name)
+                });
+            }
         }
         if cache && !tg_escapes {
             self.tg_class_ok

@@ -20,10 +20,12 @@
 //! checked against the last network set in the same evaluation, or `host`
 //! with no ports when none was: [`NetworkAsk`] keeps that state.
 
+use std::borrow::Cow;
+
 use super::constraint::resolve;
 use crate::cluster::Node;
 use crate::gotext::go_quote;
-use crate::jobspec::{Job, Network, TaskGroup};
+use crate::jobspec::{Job, Network, Port, TaskGroup};
 use crate::version::NomadVersion;
 
 /// Does this release check networks at all?
@@ -85,19 +87,12 @@ pub fn network_infeasible(
         .into_iter()
         .flat_map(|x| x.dynamic_ports.iter().chain(x.reserved_ports.iter()));
     for p in ports.filter(|p| !p.host_network.is_empty()) {
-        let alias = if version.at_least(1, 1, 0) && p.host_network.starts_with("${") {
-            match resolve(&p.host_network, n, version) {
-                Some(v) => std::borrow::Cow::Owned(v),
-                None => {
-                    return Some(format!(
-                        "invalid host network {} template for port {}",
-                        go_quote(&p.host_network),
-                        go_quote(&p.label)
-                    ))
-                }
-            }
-        } else {
-            std::borrow::Cow::Borrowed(p.host_network.as_str())
+        let Some(alias) = port_alias(p, n, version, version.at_least(1, 1, 0)) else {
+            return Some(format!(
+                "invalid host network {} template for port {}",
+                go_quote(&p.host_network),
+                go_quote(&p.label)
+            ));
         };
         if !n.nets.has_alias(&alias) {
             return Some(format!(
@@ -106,6 +101,97 @@ pub fn network_infeasible(
                 go_quote(&p.label)
             ));
         }
+    }
+    None
+}
+
+/// A port's host network as the scheduler looks it up: interpolated
+/// against the node when `interpolate` (`resolveTarget`, 1.1.0+), `None`
+/// when that fails.
+fn port_alias<'p>(
+    p: &'p Port,
+    n: &Node,
+    version: NomadVersion,
+    interpolate: bool,
+) -> Option<Cow<'p, str>> {
+    if interpolate && p.host_network.starts_with("${") {
+        return resolve(&p.host_network, n, version).map(Cow::Owned);
+    }
+    Some(Cow::Borrowed(p.host_network.as_str()))
+}
+
+/// `NetworkIndex.AssignPorts`' refusal of the group's network on `n`, as
+/// the BinPackIterator files it (`network: ` and the error): a port whose
+/// host network no address of the node carries. Reached when the
+/// `NetworkChecker` did not judge this node itself: its verdict is cached
+/// per computed class, which does not hash the node's networks. Reserved
+/// ports are assigned before dynamic ones. (A template that does not
+/// resolve skips the node without a metric in Nomad; it cannot reach here,
+/// since what a template reads is in the class or escapes it.)
+pub fn no_addresses(tg: &TaskGroup, n: &Node, version: NomadVersion) -> Option<String> {
+    if !checks_networks(version) {
+        return None;
+    }
+    let net = tg.networks.first()?;
+    let ports = net.reserved_ports.iter().chain(net.dynamic_ports.iter());
+    for p in ports {
+        let alias = port_alias(p, n, version, version.at_least(1, 1, 0))?;
+        if !n.nets.has_alias(&alias) {
+            return Some(format!("network: {}", no_addresses_text(&alias, version)));
+        }
+    }
+    None
+}
+
+/// Does the BinPackIterator file `network: ...` for a node whose network
+/// ask preemption cannot satisfy (`preemption not possible`)? From 1.7.5,
+/// and the 1.6.8 and 1.5.15 backports; before, the node is dropped
+/// without a metric.
+pub fn records_failed_network_preemption(v: NomadVersion) -> bool {
+    v.at_least(1, 7, 5)
+        || (v.at_least(1, 6, 8) && !v.at_least(1, 7, 0))
+        || (v.at_least(1, 5, 15) && !v.at_least(1, 6, 0))
+}
+
+/// nomad/structs/network.go's text: the alias quoted (`%q`) until the
+/// fixes of 1.0.16, 1.1.10 and 1.2.4 printed it bare (`%s`).
+fn no_addresses_text(alias: &str, v: NomadVersion) -> String {
+    let bare = v.at_least(1, 2, 4)
+        || (v.at_least(1, 1, 10) && !v.at_least(1, 2, 0))
+        || (v.at_least(1, 0, 16) && !v.at_least(1, 1, 0));
+    if bare {
+        format!("no addresses available for {alias} network")
+    } else {
+        format!("no addresses available for {} network", go_quote(alias))
+    }
+}
+
+/// The note for a node whose verdict on `net` rests on an alias Go's map
+/// order gives or not (0.12.0–1.0.x give an address one alias, the first
+/// matching `host_network` block in map order): which, its odds, and what
+/// the plan assumed.
+pub fn alias_by_chance(net: Option<&Network>, n: &Node, version: NomadVersion) -> Option<String> {
+    if n.nets.by_chance.is_empty() {
+        return None;
+    }
+    let ports = net?.dynamic_ports.iter().chain(net?.reserved_ports.iter());
+    for p in ports {
+        let Some(alias) = port_alias(p, n, version, version.at_least(1, 1, 0)) else {
+            continue;
+        };
+        let Some(c) = n.nets.chance(&alias) else {
+            continue;
+        };
+        let odds = match c.ppm {
+            Some(ppm) => format!("{:.1}%", f64::from(ppm) / 1e4),
+            None => "odds not established: more than 8 host_network blocks spread over Go's hashed buckets".to_string(),
+        };
+        let taken = if c.assumed { "carried" } else { "not carried" };
+        return Some(format!(
+            "node {:?}: Nomad {version} gives each address one host network alias, the first matching host_network block in Go's random map order; an address carries {} with probability {odds}, and this plan takes it as {taken}",
+            n.name,
+            go_quote(&alias),
+        ));
     }
     None
 }
@@ -154,7 +240,6 @@ fn predates_bridge(n: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobspec::Port;
     use crate::structs::node_nets::NodeNets;
 
     fn v(s: &str) -> NomadVersion {

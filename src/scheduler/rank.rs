@@ -65,6 +65,16 @@ impl Engine<'_> {
         evict: bool,
         system: bool,
     ) -> Result<RankedNode, String> {
+        // The group network's ports are assigned before anything else is
+        // fitted. Eviction frees no address: the preemptor finds nothing
+        // for an ask without bandwidth or reserved ports it could free.
+        let version = self.world.nomad_version;
+        if let Some(dim) = super::network_check::no_addresses(ask.tg, n, version) {
+            if evict && !super::network_check::records_failed_network_preemption(version) {
+                return Err(super::rank_device::UNRECORDED.to_string());
+            }
+            return Err(dim);
+        }
         if !evict {
             if let Some(dim) = self.quick_reject(ask, pos, n) {
                 return Err(dim);

@@ -8,6 +8,7 @@
 /// (every cached plan unpacks thousands) allocates nothing for them unless
 /// a world names CNI or host networks.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct NodeNets {
     /// A `host` mode network: the network fingerprint found an address
     /// (client/fingerprint/network.go).
@@ -19,9 +20,27 @@ pub struct NodeNets {
     /// client's `cni_config_dir` (client/fingerprint/cni.go, 0.12+). Sorted.
     pub cni: Vec<String>,
     /// Host network aliases besides `default` (the client's
-    /// `host_network "NAME"` blocks an address matches). Sorted. The
-    /// `default` alias, on the default route's interface, every client has.
+    /// `host_network "NAME"` blocks an address matches). Sorted.
     pub host_networks: Vec<String>,
+    /// An address carries `default`: one on the default route's interface
+    /// (or the agent's `network_interface`) that no block matched. A
+    /// stock client has it.
+    pub default_alias: bool,
+    /// Aliases Go's map order gives or not (0.12.0–1.0.x: one alias per
+    /// address): those the plan takes as carried are in `host_networks`
+    /// too. Empty on every client of a later release.
+    pub by_chance: Vec<AliasChance>,
+}
+
+/// An alias a client carries only if Go's map order picks it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AliasChance {
+    pub alias: String,
+    /// The chance that some address carries it, in parts per million
+    /// (`None`: not established).
+    pub ppm: Option<u32>,
+    /// Taken as carried (the likelier outcome).
+    pub assumed: bool,
 }
 
 impl Default for NodeNets {
@@ -33,6 +52,8 @@ impl Default for NodeNets {
             bridge: true,
             cni: Vec::new(),
             host_networks: Vec::new(),
+            default_alias: true,
+            by_chance: Vec::new(),
         }
     }
 }
@@ -53,7 +74,15 @@ impl NodeNets {
     /// Does an address of the node carry this host network alias
     /// (`NodeNetworkResource.HasAlias` over `NodeNetworks`)?
     pub fn has_alias(&self, alias: &str) -> bool {
-        alias == "default" || self.host_networks.iter().any(|h| h == alias)
+        if alias == "default" {
+            return self.default_alias;
+        }
+        self.host_networks.iter().any(|h| h == alias)
+    }
+
+    /// The chance of `alias`, when Go's map order decides it.
+    pub fn chance(&self, alias: &str) -> Option<&AliasChance> {
+        self.by_chance.iter().find(|c| c.alias == alias)
     }
 }
 
@@ -73,6 +102,11 @@ mod tests {
         assert!(!n.has_mode("mynet"), "a CNI network is only its cni/ mode");
         assert!(n.has_alias("default") && n.has_alias("public"));
         assert!(!n.has_alias("private") && !n.has_alias("Public"));
+        let no_default = NodeNets {
+            default_alias: false,
+            ..n.clone()
+        };
+        assert!(!no_default.has_alias("default") && no_default.has_alias("public"));
         let bare = NodeNets {
             host: false,
             bridge: false,

@@ -229,6 +229,7 @@ const CLIENT_ATTRS: &[&str] = &[
     "memory",
     "disk",
     "network_mbits",
+    "network_interface",
     "drivers",
     "attributes",
     "meta",
@@ -297,6 +298,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             "node",
             "csi_plugin",
             "host_network",
+            "interface",
         ],
     };
     let what = format!("client \"{name}\"");

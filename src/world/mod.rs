@@ -20,6 +20,7 @@ pub mod emit;
 pub mod emit_allocs;
 mod emit_csi;
 pub(crate) mod hclread;
+pub mod host_aliases;
 pub mod import;
 pub mod load;
 mod member_file;
@@ -31,6 +32,7 @@ mod spec_files;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;
 pub use cluster_file::MAX_CLIENTS;
+pub use host_aliases::{Chance, Interface, PoolAliases};
 pub use load::{find_world, load, MAX_RUNNING_JOBS};
 pub use model::*;
 pub use spec_files::QUOTA_DEVICES;

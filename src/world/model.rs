@@ -153,8 +153,15 @@ pub struct PoolNetworks {
     /// the world's release has, `host`, and `bridge` from 0.12.
     pub modes: Option<Vec<String>>,
     /// `host_network "NAME" { cidr, interface }` of the client agent
-    /// configuration, by name: an address of every client carries the alias.
+    /// configuration, by name (see [`PoolNetworks::aliases`] for the
+    /// addresses that carry each alias).
     pub host_networks: BTreeMap<String, HostNetwork>,
+    /// `interface "NAME" { addresses, default_route }`: the clients'
+    /// interfaces. Empty: not modelled (see `host_aliases.rs`).
+    pub interfaces: Vec<super::host_aliases::Interface>,
+    /// The agent's `network_interface`: the interface whose addresses get
+    /// the `default` alias (0.12.1+), instead of the default route's.
+    pub network_interface: String,
 }
 
 impl PoolNetworks {
@@ -195,13 +202,16 @@ impl PoolNetworks {
     }
 }
 
-/// A client's `host_network` block. Only its name reaches the scheduler
-/// (the alias); `cidr` and `interface` say which address carries it on a
-/// real client and are kept so a written world reads as the agent's.
+/// A client's `host_network` block: its name is the alias; `cidr` and
+/// `interface` say which addresses carry it (`host_aliases.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostNetwork {
     pub cidr: String,
     pub interface: String,
+    /// Its place among the pool's blocks as written: the agent fills its
+    /// `HostNetworks` map in this order, which Go's map iteration
+    /// before 1.1.0 makes matter (`host_aliases::map_order_odds`).
+    pub position: usize,
 }
 
 /// What a host network's `cidr` decides about the alias, on a client of a

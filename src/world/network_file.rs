@@ -2,8 +2,11 @@
 //! `network_modes = ["host", "bridge", "cni/NAME"]` (the modes of the
 //! node's `NodeResources.Networks`, as the job's `network { mode }` names
 //! them) and `host_network "NAME" { cidr, interface }` blocks (the client
-//! agent's own syntax; the name is the alias the node's addresses carry).
-//! See docs/world-format.md.
+//! agent's own syntax; the name is the alias the node's addresses carry),
+//! the agent's `network_interface`, and `interface "NAME" { addresses,
+//! default_route }` blocks (the clients' interfaces, which decide which
+//! addresses carry which alias: host_aliases.rs). See
+//! docs/world-format.md.
 
 use std::fmt::Write as _;
 
@@ -11,6 +14,7 @@ use hcl_edit::structure::Block;
 
 use super::emit::{list, quote};
 use super::hclread::{one_label, BodyReader, Schema};
+use super::host_aliases::{valid_address, Interface};
 use super::model::{CidrVerdict, ClientPool, HostNetwork, PoolNetworks};
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
@@ -43,12 +47,91 @@ pub(super) fn read_networks(src: &Source, r: &BodyReader<'_>, diags: &mut Diags)
         }
         out.modes = Some(kept);
     }
-    for b in r.blocks("host_network") {
-        if let Some((name, hn)) = read_host_network(src, b, diags) {
+    for (position, b) in r.blocks("host_network").enumerate() {
+        if let Some((name, mut hn)) = read_host_network(src, b, diags) {
+            hn.position = position;
             out.host_networks.insert(name, hn);
         }
     }
+    for b in r.blocks("interface") {
+        if let Some(i) = read_interface(src, b, diags) {
+            if out.interfaces.iter().any(|x| x.name == i.name) {
+                diags.push(
+                    Diag::error(
+                        "world::bad-value",
+                        format!("interface {:?} is given twice", i.name),
+                    )
+                    .at(
+                        src,
+                        crate::world::hclread::span_of(&b.ident),
+                        "given again here",
+                    )
+                    .help("list each interface once, with all its addresses"),
+                );
+                continue;
+            }
+            out.interfaces.push(i);
+        }
+    }
+    out.network_interface = r.string("network_interface", diags).unwrap_or_default();
+    let named = out.network_interface.as_str();
+    if !named.is_empty()
+        && !out.interfaces.is_empty()
+        && !out.interfaces.iter().any(|i| i.name == named)
+    {
+        let at = r.attr_span("network_interface").unwrap_or_default();
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("`network_interface` names {named:?}, which is not one of the pool's interfaces"),
+            )
+            .at(src, at, "no such interface")
+            .help("a client whose network_interface does not exist fails its network fingerprint; name one of the `interface` blocks"),
+        );
+    }
+    if out.interfaces.iter().filter(|i| i.default_route).count() > 1 {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                "more than one interface has `default_route = true`",
+            )
+            .in_source(src)
+            .help("go-sockaddr's GetDefaultInterfaceName names one interface: mark one"),
+        );
+    }
     out
+}
+
+fn read_interface(src: &Source, b: &Block, diags: &mut Diags) -> Option<Interface> {
+    let (name, _) = one_label(src, b, "interface \"NAME\" { addresses = [\"10.0.0.5\"] }")
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    const S: Schema = Schema {
+        attrs: &["addresses", "default_route"],
+        blocks: &[],
+    };
+    let what = format!("interface \"{name}\"");
+    let r = BodyReader::new(src, &b.body, &S, &what, diags);
+    let mut addresses = Vec::new();
+    for (a, span) in r.strings("addresses", diags).unwrap_or_default() {
+        if valid_address(&a) {
+            addresses.push(a);
+            continue;
+        }
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("`addresses` holds {a:?}, not an IP address"),
+            )
+            .at(src, span, "not an address")
+            .help("write an IPv4 or IPv6 address, optionally with its prefix length: \"10.0.0.5/24\", \"fe80::1\""),
+        );
+    }
+    Some(Interface {
+        name,
+        addresses,
+        default_route: r.bool("default_route", diags).unwrap_or(false),
+    })
 }
 
 /// Say where a pool's `host_network` `cidr` gives its clients (of Nomad
@@ -88,6 +171,38 @@ pub(super) fn judge_host_networks(
                 .help("write each cidr as the client's Go reads it: dotted IPv4 without leading zeros (Go 1.17+), a prefix length of digits, entries separated by `,` without spaces"),
         );
     }
+    if pool.networks.host_networks.is_empty() && pool.networks.interfaces.is_empty() {
+        return;
+    }
+    let aliases = pool.networks.aliases(version);
+    for e in aliases
+        .cannot_tell
+        .iter()
+        .filter(|e| e.contains("go-sockaddr"))
+    {
+        diags.push(
+            Diag::warning(
+                "world::host-network-cidr",
+                format!("client `{}`: {e}; taken as this interface", pool.name),
+            )
+            .at(src, at, "cannot tell")
+            .help("name the interface plainly (`interface = \"eth1\"`)"),
+        );
+    }
+    let default_by_chance = aliases.by_chance.iter().any(|c| c.alias == "default");
+    if !aliases.carried.contains("default") && !default_by_chance {
+        diags.push(
+            Diag::warning(
+                "world::no-default-host-network",
+                format!(
+                    "client `{}`: no address carries the `default` host network alias under Nomad {version}, so a port without `host_network` (canonicalised to \"default\") finds the node missing it",
+                    pool.name
+                ),
+            )
+            .at(src, at, "no `default` alias")
+            .help("before 1.6.2 (1.5.9, 1.4.13) an address matched by a host_network block gets no `default`: give the block a cidr or interface that leaves the default route's address out, or mark the default route's interface"),
+        );
+    }
 }
 
 fn read_host_network(src: &Source, b: &Block, diags: &mut Diags) -> Option<(String, HostNetwork)> {
@@ -103,6 +218,7 @@ fn read_host_network(src: &Source, b: &Block, diags: &mut Diags) -> Option<(Stri
     let hn = HostNetwork {
         cidr: r.string("cidr", diags).unwrap_or_default(),
         interface: r.string("interface", diags).unwrap_or_default(),
+        position: 0,
     };
     Some((name, hn))
 }
@@ -115,13 +231,27 @@ pub(super) fn networks_hcl(o: &mut String, c: &ClientPool, version: NomadVersion
     if let Some(modes) = &n.modes {
         let _ = writeln!(o, "  network_modes = {}", list(modes));
     }
-    for (name, hn) in &n.host_networks {
+    if !n.network_interface.is_empty() {
+        let _ = writeln!(o, "  network_interface = {}", quote(&n.network_interface));
+    }
+    // In the agent's order, which matters before 1.1.0.
+    let mut blocks: Vec<_> = n.host_networks.iter().collect();
+    blocks.sort_by_key(|(_, hn)| hn.position);
+    for (name, hn) in blocks {
         let _ = writeln!(o, "  host_network {} {{", quote(name));
         if !hn.cidr.is_empty() {
             let _ = writeln!(o, "    cidr      = {}", quote(&hn.cidr));
         }
         if !hn.interface.is_empty() {
             let _ = writeln!(o, "    interface = {}", quote(&hn.interface));
+        }
+        let _ = writeln!(o, "  }}");
+    }
+    for i in &n.interfaces {
+        let _ = writeln!(o, "  interface {} {{", quote(&i.name));
+        let _ = writeln!(o, "    addresses = {}", list(&i.addresses));
+        if i.default_route {
+            let _ = writeln!(o, "    default_route = true");
         }
         let _ = writeln!(o, "  }}");
     }
@@ -138,7 +268,7 @@ mod tests {
         let v = NomadVersion::new;
         let hn = |cidr: &str| HostNetwork {
             cidr: cidr.into(),
-            interface: String::new(),
+            ..HostNetwork::default()
         };
         assert_eq!(hn("").cidr_verdict(v(1, 2, 0)), CidrVerdict::Open);
         assert_eq!(

@@ -66,15 +66,18 @@ fn pool_networks(v: &Value) -> PoolNetworks {
             if alias.is_empty() || alias == "default" {
                 continue;
             }
+            let position = host_networks.len();
             host_networks.entry(alias).or_insert_with(|| HostNetwork {
                 cidr: String::new(),
                 interface: s(nn, "Device"),
+                position,
             });
         }
     }
     PoolNetworks {
         modes,
         host_networks,
+        ..PoolNetworks::default()
     }
 }
 
