@@ -42,6 +42,8 @@ pub enum CannotKnow {
     /// A multiregion job: the region the plan goes to, the servers'
     /// edition, or Enterprise's per-region rewrite.
     Multiregion(crate::mutators::multiregion::MultiregionUnknown),
+    /// A `regexp` value Go's size limits may refuse at `Job.Validate`.
+    Regexp(crate::jobspec::RegexpUnknown),
 }
 
 impl CannotKnow {
@@ -51,6 +53,9 @@ impl CannotKnow {
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
         crate::mutators::multiregion::plan_unknown(world, job)
             .map(CannotKnow::Multiregion)
+            .or_else(|| {
+                crate::jobspec::regexp_unknown(job, world.nomad_version).map(CannotKnow::Regexp)
+            })
             .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
     }
@@ -61,6 +66,7 @@ impl CannotKnow {
             CannotKnow::DeviceQuota(u) => u.line(job),
             CannotKnow::Vault(u) => u.line(job),
             CannotKnow::Multiregion(u) => u.line(job),
+            CannotKnow::Regexp(u) => u.line(job),
         }
     }
 
@@ -70,6 +76,7 @@ impl CannotKnow {
             CannotKnow::DeviceQuota(u) => ("DeviceQuota", u.json()),
             CannotKnow::Vault(u) => ("Vault", u.json()),
             CannotKnow::Multiregion(u) => ("Multiregion", u.json()),
+            CannotKnow::Regexp(u) => ("Regexp", u.json()),
         }
     }
 
@@ -81,6 +88,7 @@ impl CannotKnow {
                 "state the servers' Vault settings in the world, or judge the job on the cluster"
             }
             CannotKnow::Multiregion(u) => u.hint(),
+            CannotKnow::Regexp(_) => crate::jobspec::RegexpUnknown::HINT,
         }
     }
 }

@@ -151,11 +151,16 @@ pub(super) fn fail_job_file(
     eprint!("{}", render::job_file_error::plan_text(&refusal, version));
     // Refused, but Nomad's list is not known: the JSON says why, as for a
     // job that loads.
-    if let (true, render::job_file_error::Refusal::CannotTell { line, vault }) = (json, &refusal) {
-        let v = serde_json::json!({ "Preflight": {
-            "Vault": vault.json(),
-            "Error": format!("error: {}", crate::escape::one_line(line)),
-        }});
+    if let (true, render::job_file_error::Refusal::CannotTell { line, key, json }) =
+        (json, &refusal)
+    {
+        let mut fields = serde_json::Map::new();
+        fields.insert((*key).into(), json.clone());
+        fields.insert(
+            "Error".into(),
+            format!("error: {}", crate::escape::one_line(line)).into(),
+        );
+        let v = serde_json::json!({ "Preflight": fields });
         if let Ok(s) = serde_json::to_string_pretty(&v) {
             println!("{s}");
         }

@@ -148,6 +148,17 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
+        // Job.Validate compiles every `regexp` value: one Go's size limits
+        // may refuse leaves its verdict unknown.
+        let regexp_unknown = parsed
+            .job
+            .as_ref()
+            .and_then(|job| Some((job, crate::jobspec::regexp_unknown(job, version)?)));
+        if let Some((job, unknown)) = regexp_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
         let refused = match &parsed.job {
             Some(job) => validate_rpc::validate_errors(&sim.world, &sim.state, job),
             None => Vec::new(),

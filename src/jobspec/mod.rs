@@ -27,6 +27,7 @@ mod locals;
 mod lower;
 pub mod model;
 pub mod parse;
+mod regexp_unknown;
 pub(crate) mod sha1;
 pub mod tree;
 mod unmodelled;
@@ -62,6 +63,7 @@ mod warnings_identity;
 pub use hcl1_parse::CODE as HCL1_PARSE;
 
 pub use model::*;
+pub use regexp_unknown::{regexp_unknown, RegexpUnknown};
 pub use warnings::{nomad_warnings, vault_identity_warnings};
 
 use std::collections::BTreeMap;

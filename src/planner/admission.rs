@@ -462,7 +462,10 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let errors: Vec<String> = all.iter().flat_map(|r| r.messages(job)).collect();
     // Every validator runs, the Vault hook among them (1.3+): where the
     // world does not say what it answers, its entry in the list is unknown.
-    let vault_unknown = crate::mutators::vault::unknown(world, job).is_some();
+    // So is Job.Validate's entry for a `regexp` value Go's size limits may
+    // refuse.
+    let vault_unknown = crate::mutators::vault::unknown(world, job).is_some()
+        || crate::jobspec::regexp_unknown(job, version).is_some();
     match all.first() {
         Some(Refusal::Connect { mutator: true, .. }) => {
             return refused(errors.join(""), version, false);

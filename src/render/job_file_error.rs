@@ -42,7 +42,9 @@ pub enum Refusal {
     /// the one "cannot tell" line said in its place.
     CannotTell {
         line: String,
-        vault: crate::mutators::vault::VaultUnknown,
+        /// What is unknown, as `Preflight.KEY` in JSON.
+        key: &'static str,
+        json: serde_json::Value,
     },
 }
 
@@ -65,6 +67,15 @@ pub fn refusal(
         // Nomad's own words and nesting (`Task group g validation failed:
         // ...`), not our located messages.
         let nomad = jobspec::nomad_validation_errors(job, &parsed.source, version, parsed.edition);
+        // A `regexp` value Go's size limits may refuse: the list may or may
+        // not hold its entry.
+        if let Some(u) = jobspec::regexp_unknown(job, version) {
+            return Refusal::CannotTell {
+                line: u.line(job),
+                key: "Regexp",
+                json: u.json(),
+            };
+        }
         let Some((world, state)) = servers else {
             return Refusal::Validation(nomad);
         };
@@ -72,7 +83,8 @@ pub fn refusal(
             Joined::Errors(errors) => match crate::mutators::vault::unknown(world, job) {
                 Some(vault) => Refusal::CannotTell {
                     line: vault.line(job),
-                    vault,
+                    key: "Vault",
+                    json: vault.json(),
                 },
                 None => Refusal::Validation(errors),
             },

@@ -34,6 +34,7 @@ register_rules![
     capacity::vault_identity::VaultIdentity,
     capacity::multiregion_unknown::MultiregionUnknown,
     capacity::mutated_job_invalid::MutatedJobInvalid,
+    capacity::regexp_unknown::RegexpUnknown,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

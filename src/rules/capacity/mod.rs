@@ -13,6 +13,7 @@ pub mod missing_driver;
 pub mod multiregion_unknown;
 pub mod mutated_job_invalid;
 pub mod no_datacenter;
+pub mod regexp_unknown;
 pub mod static_port_collision;
 pub mod unknown_node_pool;
 pub mod unplaceable_group;
