@@ -103,7 +103,8 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
     // A refused or ignored upsert leaves the job out of the snapshot: the
     // scheduler sees no job and plans nothing (the index stays 0).
     let mut result = if admission.is_scheduled() {
-        sim.plan(job)
+        // Already mutated: `Simulation::plan` would clone and mutate it again.
+        sim.plan_admitted(job)
     } else {
         PlanResult::default()
     };

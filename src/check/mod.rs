@@ -334,10 +334,16 @@ fn judge_steps(
     }
     let mut loaded: BTreeMap<PathBuf, Loaded> = loaded.into_iter().collect();
     let mut seq = judge.sim.cloned().map(Sequence::new);
+    // A step changes the cluster only for the steps judged after it: the
+    // last judged file's own step (a hook's one edit: a tenth of its
+    // instructions, admission and a scheduler run) and the stops after it
+    // are read by nobody.
+    let last_judged = steps.iter().rposition(|s| !s.is_stop());
+    let read_later = |i: usize| last_judged.is_some_and(|last| i < last);
     let mut out = Vec::new();
-    for step in steps {
+    for (i, step) in steps.iter().enumerate() {
         if step.is_stop() {
-            if judge.judging == Judging::InOrder {
+            if judge.judging == Judging::InOrder && read_later(i) {
                 if let Some(seq) = seq.as_mut() {
                     seq.apply(step);
                 }
@@ -395,7 +401,7 @@ fn judge_steps(
                 continue;
             }
         };
-        if in_order {
+        if in_order && read_later(i) {
             if let Some(seq) = seq.as_mut() {
                 seq.apply(step);
             }

@@ -175,7 +175,9 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         }
         selected = Some(sel);
     }
-    let sim = match crate::check::sim_cache::simulation(&world, resolved.digest.as_ref(), 1) {
+    let world = std::sync::Arc::new(world);
+    let sim = match crate::check::sim_cache::simulation(world.clone(), resolved.digest.as_ref(), 1)
+    {
         Ok(s) => s,
         Err(d) => {
             super::common::eprint_diags(&d, err_color);

@@ -256,22 +256,35 @@ fn refused_drivers(job: &Job, world: &World) -> Option<Refusal> {
 /// (`Job.Plan` and `Job.Register` alike) that fails, in Nomad's order.
 /// Before 1.3.0 only the namespace is checked (by the state store).
 pub fn refusals(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
+    let mutated = crate::mutators::apply(job, world.nomad_version, &world.server);
+    refusals_mutated(world, state, job, mutated.as_ref().map_err(String::as_str))
+}
+
+/// [`refusals`] for a caller that already ran the admission mutators on
+/// `job` (`mutated`, [`crate::mutators::apply`]'s answer under `world`) and
+/// plans the mutated job too: the job is mutated once per plan.
+pub fn refusals_mutated(
+    world: &World,
+    state: &State,
+    job: &Job,
+    mutated: Result<&Job, &str>,
+) -> Vec<Refusal> {
     let version = world.nomad_version;
     let mut out = Vec::new();
     // The mutators run first and a failing one ends the admission; the
     // validators judge the mutated job, the Connect hook's first.
-    let mutated = match crate::mutators::apply(job, world.nomad_version, &world.server) {
+    let mutated = match mutated {
         Ok(m) => m,
         Err(e) => {
             return vec![Refusal::Connect {
-                message: e,
+                message: e.to_string(),
                 mutator: true,
             }]
         }
     };
-    let job_validate = super::admission_job_validate::after_mutation(world, job, &mutated)
+    let job_validate = super::admission_job_validate::after_mutation(world, job, mutated)
         .map(|(errors, added)| Refusal::JobValidate { errors, added });
-    let job = &mutated;
+    let job = mutated;
     // The Connect hook's validator, then the expose-check hook's (0.11+):
     // one entry each in the validators' multierror.
     let hooks = [
@@ -384,8 +397,21 @@ pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>
 /// error); before 1.3 not the missing namespace, the state store's error,
 /// which a refused job never reaches.
 pub fn refusals_beside_validation(world: &World, state: &State, job: &Job) -> Vec<Refusal> {
+    let mutated = crate::mutators::apply(job, world.nomad_version, &world.server);
+    let mutated = mutated.as_ref().map_err(String::as_str);
+    refusals_beside_validation_mutated(world, state, job, mutated)
+}
+
+/// [`refusals_beside_validation`] with the mutators' answer given (see
+/// [`refusals_mutated`]).
+pub fn refusals_beside_validation_mutated(
+    world: &World,
+    state: &State,
+    job: &Job,
+    mutated: Result<&Job, &str>,
+) -> Vec<Refusal> {
     let version = world.nomad_version;
-    let mut all = refusals(world, state, job);
+    let mut all = refusals_mutated(world, state, job, mutated);
     if let Some(Refusal::Connect { mutator: true, .. }) = all.first() {
         return all;
     }

@@ -127,6 +127,10 @@ pub struct RuleContext<'a> {
     /// rules the client pools as the cluster builds them: each once per
     /// file (asked per rule, they were a tenth of a corpus check).
     refusals: OnceLock<Vec<Refusal>>,
+    /// The job as the admission mutators leave it (or the mutator's
+    /// error), shared by the admission verdict and the plan: one clone and
+    /// mutation of the job per file, not one each.
+    mutated: OnceLock<Result<Job, String>>,
     pools: OnceLock<Vec<capacity::PoolNode<'a>>>,
     /// The run's replays of this world under other seeds, made on first
     /// use and shared by every file of the run (keying the world by its
@@ -145,6 +149,7 @@ impl<'a> RuleContext<'a> {
             trusted: None,
             plan: OnceLock::new(),
             refusals: OnceLock::new(),
+            mutated: OnceLock::new(),
             pools: OnceLock::new(),
             replays: None,
         }
@@ -193,10 +198,14 @@ impl<'a> RuleContext<'a> {
         self.plan
             .get_or_init(|| {
                 let job = self.job()?;
+                let sim = self.sim?;
                 if !self.refusals().is_empty() {
                     return None;
                 }
-                Some(self.sim?.plan(job))
+                match self.mutated(sim, job) {
+                    Ok(mutated) => Some(sim.plan_admitted(mutated)),
+                    Err(_) => Some(sim.plan(job)),
+                }
             })
             .as_ref()
     }
@@ -213,13 +222,23 @@ impl<'a> RuleContext<'a> {
             };
             let (world, state) = (&sim.world, &sim.state);
             if !self.parsed.diags.has_errors() {
-                return admission::refusals(world, state, job);
+                return admission::refusals_mutated(world, state, job, self.mutated(sim, job));
             }
             if crate::jobspec::refused_by_servers_only(self.parsed, world.nomad_version) {
-                return admission::refusals_beside_validation(world, state, job);
+                let mutated = self.mutated(sim, job);
+                return admission::refusals_beside_validation_mutated(world, state, job, mutated);
             }
             Vec::new()
         })
+    }
+
+    /// [`crate::mutators::apply`] of this file's `job` under `sim`'s world,
+    /// once per file.
+    fn mutated(&self, sim: &Simulation, job: &Job) -> Result<&Job, &str> {
+        self.mutated
+            .get_or_init(|| crate::mutators::apply(job, sim.world.nomad_version, &sim.world.server))
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     pub fn job(&self) -> Option<&'a Job> {
