@@ -15,15 +15,6 @@ use common::TempDir;
 
 const JOB: &str = "job \"a\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"x\"\n      }\n    }\n  }\n}\n";
 
-fn first_lines(o: &std::process::Output, n: usize) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .take(n)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn a_second_job_block_is_refused_in_each_releases_words() {
     let d = TempDir::new("duplicate-job");
@@ -39,9 +30,9 @@ fn a_second_job_block_is_refused_in_each_releases_words() {
         let n = if v.starts_with('0') { 1 } else { 2 };
         let plan = d.run(&["plan", "a.nomad", "--nomad-version", v]);
         assert_eq!(plan.status.code(), Some(255), "{v}");
-        assert_eq!(first_lines(&plan, n), want, "plan {v}");
+        assert_eq!(common::stderr_first_lines(&plan, n), want, "plan {v}");
         let validate = d.run(&["validate", "a.nomad", "--nomad-version", v]);
         assert_eq!(validate.status.code(), Some(1), "{v}");
-        assert_eq!(first_lines(&validate, n), want, "validate {v}");
+        assert_eq!(common::stderr_first_lines(&validate, n), want, "validate {v}");
     }
 }

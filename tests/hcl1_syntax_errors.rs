@@ -29,29 +29,11 @@ fn expected(file: &str) -> Vec<(String, String, usize)> {
     for line in text.lines() {
         match line.split_once('\t') {
             Some((f, e)) => {
-                out.push((f.to_string(), unescape(e), illegal));
+                out.push((f.to_string(), common::oracle_unescape(e), illegal));
                 illegal = 0;
             }
             None if line == "illegal" => illegal += 1,
             None => panic!("{file}: {line}"),
-        }
-    }
-    out
-}
-
-/// The oracle's escapes: `\\` for `\`, `\n` for a line end.
-fn unescape(e: &str) -> String {
-    let mut out = String::new();
-    let mut it = e.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('n') => out.push('\n'),
-            Some(o) => out.push(o),
-            None => out.push('\\'),
         }
     }
     out

@@ -24,26 +24,8 @@ fn expected(file: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(fixtures().join(file)).expect("expected texts");
     text.lines()
         .filter_map(|l| l.split_once('\t'))
-        .map(|(f, e)| (f.to_string(), unescape(e)))
+        .map(|(f, e)| (f.to_string(), common::oracle_unescape(e)))
         .collect()
-}
-
-/// The oracle's escapes: `\\` for `\`, `\n` for a line end.
-fn unescape(e: &str) -> String {
-    let mut out = String::new();
-    let mut it = e.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('n') => out.push('\n'),
-            Some(o) => out.push(o),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// What we print where hcl-edit refuses a file or may miss what
@@ -80,15 +62,6 @@ fn every_fixture_is_worded_as_hclsyntax_words_it_in_both_eras() {
     }
 }
 
-fn first_lines(o: &std::process::Output, n: usize) -> String {
-    let err = String::from_utf8_lossy(&o.stderr);
-    err.lines()
-        .filter(|l| !l.starts_with("note: "))
-        .take(n)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn plan_and_validate_print_nomads_text_first_per_release() {
     let d = TempDir::new("hcl-syntax");
@@ -98,10 +71,14 @@ fn plan_and_validate_print_nomads_text_first_per_release() {
     for v in ["1.0.0", "1.8.0", "2.0.5"] {
         let plan = d.run(&["plan", "a.nomad", "--nomad-version", v]);
         assert_eq!(plan.status.code(), Some(255), "{v}");
-        assert_eq!(first_lines(&plan, 2), want, "plan {v}");
+        assert_eq!(common::stderr_first_lines(&plan, 2), want, "plan {v}");
         let validate = d.run(&["validate", "a.nomad", "--nomad-version", v]);
         assert_eq!(validate.status.code(), Some(1), "{v}");
-        assert_eq!(first_lines(&validate, 2), want, "validate {v}");
+        assert_eq!(
+            common::stderr_first_lines(&validate, 2),
+            want,
+            "validate {v}"
+        );
         // Our located diagnostic follows, with its hint.
         let err = String::from_utf8_lossy(&plan.stderr);
         assert!(err.contains("help: Nomad"), "{err}");
@@ -111,9 +88,9 @@ fn plan_and_validate_print_nomads_text_first_per_release() {
     // extra characters at the end of the file.
     d.put("b.nomad", "job \"b\" {\n  name = \"${a");
     let new = d.run(&["plan", "b.nomad", "--nomad-version", "1.8.1"]);
-    assert_eq!(first_lines(&new, 2), "Error getting job struct: Error parsing job file from b.nomad:\nb.nomad:2,11-13: Unclosed template interpolation sequence; There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.");
+    assert_eq!(common::stderr_first_lines(&new, 2), "Error getting job struct: Error parsing job file from b.nomad:\nb.nomad:2,11-13: Unclosed template interpolation sequence; There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.");
     let old = d.run(&["plan", "b.nomad", "--nomad-version", "1.8.0"]);
-    assert_eq!(first_lines(&old, 2), "Error getting job struct: Error parsing job file from b.nomad:\nb.nomad:2,14-14: Extra characters after interpolation expression; Expected a closing brace to end the interpolation expression, but found extra characters.");
+    assert_eq!(common::stderr_first_lines(&old, 2), "Error getting job struct: Error parsing job file from b.nomad:\nb.nomad:2,14-14: Extra characters after interpolation expression; Expected a closing brace to end the interpolation expression, but found extra characters.");
 }
 
 #[test]
@@ -124,7 +101,7 @@ fn several_errors_are_the_first_and_a_count() {
     let d = TempDir::new("hcl-syntax-many");
     std::fs::copy(fixtures().join("many.hcl"), d.0.join("many.nomad")).unwrap();
     let o = d.run(&["validate", "many.nomad", "--nomad-version", "2.0.5"]);
-    assert_eq!(first_lines(&o, 2), "Error getting job struct: Error parsing job file from many.nomad:\nmany.nomad:2,13-14: Missing newline after argument; An argument definition must end with a newline., and 2 other diagnostic(s)");
+    assert_eq!(common::stderr_first_lines(&o, 2), "Error getting job struct: Error parsing job file from many.nomad:\nmany.nomad:2,13-14: Missing newline after argument; An argument definition must end with a newline., and 2 other diagnostic(s)");
 }
 
 #[test]
@@ -136,13 +113,13 @@ fn a_string_past_its_line_end_is_refused_not_planned() {
     d.put("m.nomad", "job \"m\" {\n  datacenters = [\"dc\n1\"]\n}\n");
     let o = d.run(&["plan", "m.nomad", "--nomad-version", "2.0.5"]);
     assert_eq!(o.status.code(), Some(255));
-    assert_eq!(first_lines(&o, 2), "Error getting job struct: Error parsing job file from m.nomad:\nm.nomad:2,21-3,1: Invalid multi-line string; Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line template syntax., and 1 other diagnostic(s)");
+    assert_eq!(common::stderr_first_lines(&o, 2), "Error getting job struct: Error parsing job file from m.nomad:\nm.nomad:2,21-3,1: Invalid multi-line string; Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line template syntax., and 1 other diagnostic(s)");
     // From 0.11 HCL1 refuses it too, in its scanner's words (the HCL1
     // oracle's text: scanString's `literal not terminated` at the line end).
     let o = d.run(&["validate", "m.nomad", "--nomad-version", "0.12.0"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
-        first_lines(&o, 1),
+        common::stderr_first_lines(&o, 1),
         "Error getting job struct: Error parsing job file from m.nomad: error parsing: At 2:21: literal not terminated"
     );
     // `check` refuses it as well.

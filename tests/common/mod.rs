@@ -457,3 +457,33 @@ pub fn stage_edit(repo: &std::path::Path, count: &str) {
     std::fs::write(&job, format!("{edited}\n# staged {count}\n")).unwrap();
     git(repo, &["add", "jobs/sockshop.nomad"]);
 }
+
+/// The escapes of the HCL oracles' expected-text files
+/// (tests/hcl-oracle): `\\` for `\`, `\n` for a line end.
+pub fn oracle_unescape(e: &str) -> String {
+    let mut out = String::new();
+    let mut it = e.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some(o) => out.push(o),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The first `n` lines of a run's stderr, without our `note:` lines: where
+/// Nomad's own error text starts.
+pub fn stderr_first_lines(o: &std::process::Output, n: usize) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("note: "))
+        .take(n)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
