@@ -28,8 +28,11 @@ pub struct WorldChange {
 /// world of `base` (a world folder inside the repository), else the world
 /// as the change's head holds it, judged. Reads the head only when needed:
 /// most change sets leave the world alone.
+/// `base_sim` is the caller's simulation of `base`, reused when it has the
+/// seed the head world is simulated with (1) rather than scheduled again.
 pub fn gate(
     base: &World,
+    base_sim: Option<&Simulation>,
     set: &crate::changeset::ChangeSet,
 ) -> std::io::Result<Option<(PathBuf, WorldChange)>> {
     let crate::world::WorldOrigin::Dir(dir) = &base.origin else {
@@ -41,13 +44,27 @@ pub fn gate(
     }
     let head = set.range.head_vfs()?;
     let mut change = judge(head.as_ref(), dir, &deleted);
-    if let (Some((_, head_sim)), Ok(base_sim)) = (&change.head, Simulation::new(base, 1)) {
-        change
-            .findings
-            .extend(newly_blocked(&base_sim, head_sim, &base.policy.protected));
+    if let Some((_, head_sim)) = &change.head {
+        let fresh;
+        let base_sim = match base_sim.filter(|s| s.seed == HEAD_SEED) {
+            Some(sim) => Some(sim),
+            None => {
+                fresh = Simulation::new(base, HEAD_SEED).ok();
+                fresh.as_ref()
+            }
+        };
+        if let Some(base_sim) = base_sim {
+            change
+                .findings
+                .extend(newly_blocked(base_sim, head_sim, &base.policy.protected));
+        }
     }
     Ok(Some((dir.clone(), change)))
 }
+
+/// The seed the world as changed is simulated with; the base is compared
+/// under the same one.
+const HEAD_SEED: u64 = 1;
 
 /// The code of a finding that the world as changed no longer places a
 /// running job in full: an error only for a job the policy protects, which
@@ -175,7 +192,7 @@ pub fn judge(head: &dyn Vfs, world_dir: &Path, deleted: &[PathBuf]) -> WorldChan
             };
         }
     };
-    match Simulation::new(&world, 1) {
+    match Simulation::new(&world, HEAD_SEED) {
         Ok(sim) => WorldChange {
             findings,
             head: Some((world, sim)),

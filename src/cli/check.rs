@@ -203,7 +203,7 @@ fn gate_world_change(
     judge: &crate::check::Judge<'_>,
     results: &mut Vec<FileResult>,
 ) -> Result<(), Diag> {
-    let gated = crate::check::world_change::gate(judge.world, set)
+    let gated = crate::check::world_change::gate(judge.world, judge.sim, set)
         .map_err(|e| usage(format!("cannot read the changed world from git: {e}")))?;
     let Some((dir, change)) = gated else {
         return Ok(());

@@ -284,10 +284,12 @@ fn world_gate(setup: &GitSetup) -> Result<Vec<Diag>, Diags> {
         ))
     };
     let set = crate::changeset::ChangeSet::read(setup.range.clone()).map_err(read_err)?;
-    Ok(crate::check::world_change::gate(&setup.world, &set)
-        .map_err(read_err)?
-        .map(|(_, c)| c.findings)
-        .unwrap_or_default())
+    Ok(
+        crate::check::world_change::gate(&setup.world, Some(&setup.sim), &set)
+            .map_err(read_err)?
+            .map(|(_, c)| c.findings)
+            .unwrap_or_default(),
+    )
 }
 
 fn changed_text(
