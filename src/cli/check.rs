@@ -169,8 +169,7 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         // run below reuses it (walking the corpus twice was 3% of a check).
         let sel = select(args, Path::new("."));
         let files = sel.as_ref().map(|s| s.files.as_slice()).unwrap_or_default();
-        let loader = loader(args, &world);
-        for line in crate::world::before::for_check(&mut world, files, &loader) {
+        for line in crate::world::before::for_check(&mut world, files) {
             eprintln!("warning: {line}");
         }
         selected = Some(sel);

@@ -184,20 +184,23 @@ pub fn apply(
                     None => Source::NotRunning,
                 });
             };
-            Ok(from_head(world, i, loader))
+            Ok(from_head(world, i))
         }
     }
 }
 
 /// `running[i]` is being planned: its running version is its git `HEAD`,
-/// evaluated with the variables it was submitted with when cluster.hcl
-/// gives them (`running_job`), else with the command's.
-fn from_head(world: &mut World, i: usize, loader: &JobLoader) -> Source {
+/// evaluated with the variables the world says it was submitted with
+/// (`running_job`, else none), never with the command's. The world's state
+/// was scheduled from exactly that evaluation; taking the command's `-var`
+/// for the running version too would hide the very change a `-var` makes
+/// (`plan -var image=v2` against a job running its default `v1` showed no
+/// change while the same edit through `--changed` showed one).
+fn from_head(world: &mut World, i: usize) -> Source {
     let rel = world.running[i].path.clone();
     let abs = absolute(&world.project_root.join(&rel));
-    let own = world.running[i].vars.clone();
-    let own = own.declared().then(|| own.loader(world));
-    match committed(&abs, own.as_ref().unwrap_or(loader)) {
+    let own = world.running[i].vars.loader(world);
+    match committed(&abs, &own) {
         Ok(old) => {
             world.running[i].job = old;
             Source::Git {
@@ -214,11 +217,7 @@ fn from_head(world: &mut World, i: usize, loader: &JobLoader) -> Source {
 /// `HEAD`. Returns each such file with where its running version came from;
 /// for an `Unknown` one the world keeps the working-tree version and the
 /// caller says so.
-pub fn running_from_head(
-    world: &mut World,
-    files: &[PathBuf],
-    loader: &JobLoader,
-) -> Vec<(PathBuf, Source)> {
+pub fn running_from_head(world: &mut World, files: &[PathBuf]) -> Vec<(PathBuf, Source)> {
     if !matches!(world.origin, WorldOrigin::Dir(_)) {
         return Vec::new();
     }
@@ -227,7 +226,7 @@ pub fn running_from_head(
     for i in 0..world.running.len() {
         let abs = absolute(&world.project_root.join(&world.running[i].path));
         if let Some((_, file)) = wanted.iter().find(|(a, _)| *a == abs) {
-            out.push(((*file).clone(), from_head(world, i, loader)));
+            out.push(((*file).clone(), from_head(world, i)));
         }
     }
     out
@@ -275,11 +274,12 @@ fn load_file(path: &Path, loader: &JobLoader) -> Result<Job, Diags> {
 
 /// `check FILES` (working tree): the checked files listed in `running` take
 /// their running version from git `HEAD`. Returns one warning line per file
-/// whose earlier version cannot be found (it then stays as it is). Both
-/// versions load with the check's own variables (`loader`), as `plan`'s do.
-pub fn for_check(world: &mut World, files: &[PathBuf], loader: &JobLoader) -> Vec<String> {
+/// whose earlier version cannot be found (it then stays as it is). The
+/// running version loads with the world's variables for it, as `plan`'s
+/// does; the checked version with the check's own.
+pub fn for_check(world: &mut World, files: &[PathBuf]) -> Vec<String> {
     let fix = "commit it to judge the edit; judged here as if the cluster ran this file";
-    running_from_head(world, files, loader)
+    running_from_head(world, files)
         .into_iter()
         .filter_map(|(file, source)| source.unknown_line(&file, fix))
         .collect()

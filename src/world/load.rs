@@ -340,6 +340,7 @@ fn load_running(
         let job_vars = vars.remove(&rel).unwrap_or_default();
         let parsed = job_vars.loader(world).load_job(vfs, &path);
         let failed = parsed.diags.has_errors();
+        let unset = unset_variable(&parsed.diags);
         diags.extend(parsed.diags);
         match parsed.job {
             Some(job) if !failed => {
@@ -363,14 +364,35 @@ fn load_running(
                     vars: job_vars,
                 });
             }
-            _ => diags.push(
-                Diag::error(
-                    "world::bad-running-job",
-                    format!("running job `{rel}` does not load"),
+            _ => {
+                // A running job that needs a variable was submitted with
+                // one: the world must say which, the command's `-var` is
+                // for the planned version only.
+                let help = match unset {
+                    Some(name) => format!(
+                        "the world loads running jobs with the variables cluster.hcl gives them, none here: add `running_job \"{rel}\" {{ var = {{ {name} = \"...\" }} }}` to rules/cluster.hcl with the value it runs with"
+                    ),
+                    None => "fix the job file: the world replays it before any plan".into(),
+                };
+                diags.push(
+                    Diag::error(
+                        "world::bad-running-job",
+                        format!("running job `{rel}` does not load"),
+                    )
+                    .at(&cluster_src, span, "this job has errors")
+                    .help(help),
                 )
-                .at(&cluster_src, span, "this job has errors")
-                .help("fix the job file: the world replays it before any plan"),
-            ),
+            }
         }
     }
+}
+
+/// The first variable a running job's load found unset, if that is why it
+/// failed (jobspec's `Unset variable "NAME": ...`).
+fn unset_variable(diags: &Diags) -> Option<String> {
+    diags.iter().find_map(|d| {
+        let rest = d.message.strip_prefix("Unset variable \"")?;
+        (d.code == "jobspec::missing-variable")
+            .then(|| rest.split('"').next().unwrap_or(rest).to_string())
+    })
 }
