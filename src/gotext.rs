@@ -3,9 +3,26 @@
 //! (render): `%q` for strings (`strconv.Quote`), which plan output uses for
 //! every value and header name, go-multierror's list format, and the
 //! `${KEY}` replacement of `helper/args`.
+//!
+//! `%q` depends on the Go release that built the Nomad being judged (its
+//! Unicode tables): [`go_quote`] follows the release established for the
+//! thread ([`scope`]), [`go_quote_in`] takes the edition.
 
-/// Quote `s` the way Go's `strconv.Quote` does.
+mod isprint;
+mod isprint_table;
+pub mod scope;
+
+pub use isprint::{is_print, Unicode};
+pub use scope::{establish, inherit, scoped};
+
+/// Quote `s` the way Go's `strconv.Quote` does, as the Go that built the
+/// Nomad established for this thread ([`scope`]).
 pub fn go_quote(s: &str) -> String {
+    go_quote_in(s, scope::current())
+}
+
+/// Quote `s` the way `strconv.Quote` of a Go with Unicode `edition` does.
+pub fn go_quote_in(s: &str, edition: Unicode) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -22,7 +39,7 @@ pub fn go_quote(s: &str) -> String {
             c if (c as u32) < 0x20 || c == '\u{7f}' => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
-            c if is_go_printable(c) => out.push(c),
+            c if is_print(c, edition) => out.push(c),
             c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push_str(&format!("\\U{:08x}", c as u32)),
         }
@@ -58,25 +75,6 @@ pub fn replace_env<'v>(arg: &str, lookup: impl Fn(&str) -> Option<&'v str>) -> S
     out
 }
 
-/// Approximation of Go's `unicode.IsPrint`: letters, marks, numbers,
-/// punctuation, symbols and the ASCII space. Rust has no general-category
-/// table in std, so we exclude the categories Go rejects that matter in
-/// practice: controls, non-ASCII spaces, line/paragraph separators and the
-/// common format characters (soft hyphen, zero-width, bidi marks, BOM).
-fn is_go_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c as u32,
-        0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
-        | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f
-        | 0xfeff | 0xfff9..=0xfffb | 0xe000..=0xf8ff | 0xd800..=0xdfff
-        | 0xf0000..=0x10ffff)
-}
-
 /// Nomad's multierror text for the version (go-multierror changed in 0.10.4).
 pub fn multierror(errors: &[String], version: crate::version::NomadVersion) -> String {
     if version.at_least(0, 10, 4) {
@@ -99,10 +97,11 @@ pub fn multierror(errors: &[String], version: crate::version::NomadVersion) -> S
 
 #[cfg(test)]
 mod tests {
-    use super::go_quote;
+    use super::{go_quote, go_quote_in, Unicode};
 
     #[test]
     fn quotes_like_strconv_quote() {
+        let _newest = super::scoped(crate::version::NomadVersion::CURRENT);
         assert_eq!(go_quote("redis:3.2"), "\"redis:3.2\"");
         assert_eq!(go_quote(""), "\"\"");
         assert_eq!(go_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
@@ -114,6 +113,26 @@ mod tests {
         assert_eq!(go_quote("\u{feff}"), "\"\\ufeff\"");
         assert_eq!(go_quote("\u{f0000}"), "\"\\U000f0000\"");
         assert_eq!(go_quote("a\\d"), "\"a\\\\d\"");
+        // Unassigned code points are escaped, as Go escapes them.
+        assert_eq!(go_quote("\u{378}"), "\"\\u0378\"");
+        assert_eq!(go_quote("\u{e0001}"), "\"\\U000e0001\"");
+    }
+
+    #[test]
+    fn a_character_newer_than_the_release_is_escaped() {
+        // U+1FAE0 (Unicode 14): Nomad 1.4.12 (Go 1.20, Unicode 13) escapes
+        // it, 1.4.13 (Go 1.21, Unicode 15) prints it.
+        let melting = "a\u{1fae0}";
+        assert_eq!(go_quote_in(melting, Unicode::U13), "\"a\\U0001fae0\"");
+        assert_eq!(go_quote_in(melting, Unicode::U15), "\"a\u{1fae0}\"");
+        let v = crate::version::NomadVersion::new;
+        let _old = super::scoped(v(1, 4, 12));
+        assert_eq!(go_quote(melting), "\"a\\U0001fae0\"");
+        {
+            let _new = super::scoped(v(1, 4, 13));
+            assert_eq!(go_quote(melting), "\"a\u{1fae0}\"");
+        }
+        assert_eq!(go_quote(melting), "\"a\\U0001fae0\"");
     }
 
     #[test]

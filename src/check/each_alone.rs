@@ -85,7 +85,9 @@ pub(super) fn judge(
     // One file (the pre-commit case) gets no helper thread.
     let helpers = judge.threads.min(todo.len()).max(1) - 1;
     let judged: Vec<(usize, FileResult)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..helpers).map(|_| s.spawn(worker)).collect();
+        let handles: Vec<_> = (0..helpers)
+            .map(|_| s.spawn(crate::gotext::inherit(worker)))
+            .collect();
         let mut v = worker();
         for h in handles {
             // A worker that died leaves its files without a result: each

@@ -140,7 +140,9 @@ fn load_files(
     let helpers = threads.min(files.len()).max(1) - 1;
     type Done = Vec<(usize, PathBuf, Option<Loaded>)>;
     let (mut all, lost): (Done, bool) = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..helpers).map(|_| s.spawn(worker)).collect();
+        let handles: Vec<_> = (0..helpers)
+            .map(|_| s.spawn(crate::gotext::inherit(worker)))
+            .collect();
         let mut v = worker();
         let mut lost = false;
         for h in handles {

@@ -208,6 +208,8 @@ fn gate_world_change(
         return Ok(());
     };
     if let Some((head_world, head_sim)) = &change.head {
+        // Its messages are that world's Nomad's, should the change move it.
+        let _text = crate::gotext::scoped(head_world.nomad_version);
         let other = crate::check::Judge {
             world: head_world,
             sim: Some(head_sim),

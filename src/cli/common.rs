@@ -118,7 +118,8 @@ pub fn parse_version(s: &str) -> Result<NomadVersion, String> {
 /// `--world DIR`, else `rules/` found upwards, else the demo compiled in,
 /// which runs 0.9.3), replaced by `--nomad-version` when given. The three
 /// commands call this after resolving their world, so on the same file,
-/// world and flags they judge by the same release.
+/// world and flags they judge by the same release. Go's text rules (`%q`)
+/// follow that release for the rest of the command ([`crate::gotext::scope`]).
 pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) {
     if let Some(v) = flag {
         if resolved.world.nomad_version != v {
@@ -126,6 +127,7 @@ pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) {
         }
         resolved.world.nomad_version = v;
     }
+    crate::gotext::establish(resolved.world.nomad_version);
 }
 
 /// `--world DIR`, else `rules/` found walking up from the current directory,

@@ -230,6 +230,7 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice(&cwd));
     }
+    crate::gotext::establish(resolved.world.nomad_version);
     let sim = match crate::scheduler::Simulation::new(&resolved.world, args.seed.unwrap_or(1)) {
         Ok(s) => s,
         Err(d) => {

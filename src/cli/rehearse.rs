@@ -58,6 +58,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice(&cwd));
     }
+    crate::gotext::establish(resolved.world.nomad_version);
     if !resolved.warnings.is_empty() {
         common::eprint_diags(&resolved.warnings, err_color);
     }

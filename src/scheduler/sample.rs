@@ -167,7 +167,8 @@ fn sample_with<T: Send>(
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let (run, failed, next) = (&run, &failed, &next);
-                s.spawn(move || {
+                // `%q` in a replay's messages follows the caller's release.
+                s.spawn(crate::gotext::inherit(move || {
                     let mut done = Vec::new();
                     // After a failure the run's answer is the error: stop early.
                     while !failed.load(std::sync::atomic::Ordering::Relaxed) {
@@ -178,7 +179,7 @@ fn sample_with<T: Send>(
                         done.push((i, run(i)));
                     }
                     done
-                })
+                }))
             })
             .collect();
         for h in handles {
