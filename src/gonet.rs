@@ -12,8 +12,14 @@
 //!   `netip.ParseAddr` takes it too). Go 1.21 reads the address with
 //!   `netip.ParseAddr` (golang/go#58098, change #58143 sent during Go
 //!   1.20's freeze), and current Go's `netip` refuses a group of more than
-//!   four digits; the release that began refusing is not established
-//!   here, so from Go 1.21 such a group is [`CidrError::CannotTell`].
+//!   four digits (`each group must have 4 or less digits`, asked for in
+//!   golang/go#57760 and its pull request #57761, January 2023). The
+//!   release that began refusing is not established: the check is absent
+//!   from a golang/go `netip.go` that still interns zones with
+//!   `internal/intern` and already unmaps IPv4-mapped addresses in its
+//!   `Is*` methods, and present in every tree seen that uses `unique`
+//!   (the Go 1.23 cycle on), but no tree or note ties it to a tag. So
+//!   from Go 1.21 such a group is [`CidrError::CannotTell`].
 //!
 //! What stayed: the prefix length is decimal digits only (leading zeros
 //! allowed, no sign), a zone (`%eth0`) is refused, and the error is
