@@ -298,9 +298,8 @@ impl<'a> Session<'a> {
             NomadCommand::JobStop { namespace, job } => {
                 let ns = namespace.as_deref().unwrap_or("default");
                 if self.sim.state.job(ns, job).is_none() {
-                    return Ok(text_result(Err(format!(
-                        "No job(s) with prefix or id {job:?} found"
-                    ))));
+                    let version = self.sim.world.nomad_version;
+                    return Ok(text_result(Err(render::status::no_such_job(job, version))));
                 }
                 let un = self.sim.stop_job(ns, job);
                 let mut out = format!("Job {job:?} stopped\n");

@@ -17,7 +17,7 @@ use crate::cluster::usage::quota_usage;
 use crate::cluster::{Allocation, ClientStatus, Node, State};
 use crate::world::World;
 
-pub use self::job::{job_detail, job_list};
+pub use self::job::{job_detail, job_list, no_such_job};
 pub use self::utilisation::utilisation;
 
 /// Unix seconds of simulated time zero: 2019-06-20T10:00:00Z.
@@ -183,7 +183,10 @@ fn find_node<'a>(state: &'a State, key: &str) -> Result<&'a Node, String> {
         .filter(|n| n.id.starts_with(key))
         .collect();
     match matches.as_slice() {
-        [] => Err(format!("No node(s) with prefix {key:?} found")),
+        [] => Err(format!(
+            "No node(s) with prefix {} found",
+            crate::gotext::go_quote(key)
+        )),
         [one] => Ok(one),
         _ => Err(format!("Prefix matched multiple nodes ({})", matches.len())),
     }
@@ -323,7 +326,7 @@ pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, 
     let q = world
         .quotas
         .get(name)
-        .ok_or_else(|| format!("Quota {name:?} matched no quotas"))?;
+        .ok_or_else(|| format!("Quota {} matched no quotas", crate::gotext::go_quote(name)))?;
     let basics = format_kv(&[
         format!("Name|{}", q.name),
         format!("Description|{}", q.description),

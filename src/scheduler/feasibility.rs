@@ -280,7 +280,9 @@ impl Engine<'_> {
                 }
                 if c.operand == "distinct_property" {
                     let Some(value) = resolve(&c.ltarget, n, self.world.nomad_version) else {
-                        return Some(format!("missing property {:?}", c.ltarget));
+                        // propertyset.go: `missing property %q`.
+                        let target = crate::gotext::go_quote(&c.ltarget);
+                        return Some(format!("missing property {target}"));
                     };
                     let limit: usize = c.rtarget.parse().unwrap_or(1);
                     let mut used = 0;

@@ -413,8 +413,9 @@ impl Simulation {
         }
         if !self.state.namespaces.iter().any(|n| n == &job.namespace) {
             return Err(RunError::Rejected(format!(
-                "job {:?} is in nonexistent namespace {:?}",
-                job.id, job.namespace
+                "job {} is in nonexistent namespace {}",
+                crate::gotext::go_quote(&job.id),
+                crate::gotext::go_quote(&job.namespace)
             )));
         }
         self.state.index += 1;

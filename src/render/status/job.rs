@@ -51,6 +51,21 @@ pub fn job_list(state: &State, namespace: &str) -> String {
     format_list(&rows)
 }
 
+/// The CLI's text for a job ID or prefix no job matches (`job status`,
+/// `job stop`): `%q` of what was typed, and from 1.5.1 (the shared
+/// `NoJobWithPrefixError` of command/meta.go) "ID" for "id".
+pub fn no_such_job(id: &str, version: crate::version::NomadVersion) -> String {
+    let word = if version.at_least(1, 5, 1) {
+        "ID"
+    } else {
+        "id"
+    };
+    format!(
+        "No job(s) with prefix or {word} {} found",
+        crate::gotext::go_quote(id)
+    )
+}
+
 /// `nomad job status JOB`: header, Summary and Allocations.
 pub fn job_detail(
     world: &World,
@@ -61,7 +76,7 @@ pub fn job_detail(
 ) -> Result<String, String> {
     let r = state
         .job(namespace, id)
-        .ok_or_else(|| format!("No job(s) with prefix or id {id:?} found"))?;
+        .ok_or_else(|| no_such_job(id, world.nomad_version))?;
     let v = world.nomad_version;
     let job = &r.job;
     let mut rows = vec![
@@ -249,4 +264,28 @@ fn deployment(d: &crate::cluster::Deployment) -> String {
     out.push_str("\n\nDeployed\n");
     out.push_str(&format_list(&rows));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::version::NomadVersion;
+
+    #[test]
+    fn no_such_job_follows_the_cli_of_each_release() {
+        let v = NomadVersion::new;
+        // command/job_status.go before 1.5.1; command/meta.go's
+        // NoJobWithPrefixError from 1.5.1 (1.4.x kept its own text).
+        assert_eq!(
+            super::no_such_job("web", v(1, 5, 0)),
+            "No job(s) with prefix or id \"web\" found"
+        );
+        assert_eq!(
+            super::no_such_job("web", v(1, 4, 14)),
+            "No job(s) with prefix or id \"web\" found"
+        );
+        assert_eq!(
+            super::no_such_job("w\teb", v(1, 5, 1)),
+            "No job(s) with prefix or ID \"w\\teb\" found"
+        );
+    }
 }
