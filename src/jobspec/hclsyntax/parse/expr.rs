@@ -317,10 +317,7 @@ impl Parser<'_> {
                 self.read();
                 break;
             }
-            let before = self.diags.len();
-            self.expression();
-            if self.recovery && self.diags.len() > before {
-                self.recover(Tok::CParen);
+            if !self.item(Tok::CParen) {
                 break;
             }
             let sep = self.read();
@@ -378,38 +375,13 @@ impl Parser<'_> {
             return;
         }
         loop {
-            let next = self.peek();
-            if next.tok == Tok::CBrack {
+            if self.peek().tok == Tok::CBrack {
                 self.read();
                 break;
             }
-            let before = self.diags.len();
-            self.expression();
-            if self.recovery && self.diags.len() > before {
-                self.recover(Tok::CBrack);
+            if !self.item(Tok::CBrack) || !self.separator(open, &TUPLE) {
                 break;
             }
-            let next = self.peek();
-            if next.tok == Tok::CBrack {
-                self.read();
-                break;
-            }
-            if next.tok != Tok::Comma {
-                if !self.recovery {
-                    if next.tok == Tok::Eof && self.era == Era::Hcl2_20 {
-                        self.err("Unterminated tuple constructor expression", "There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.", Self::span(open));
-                    } else {
-                        self.err(
-                            "Missing item separator",
-                            "Expected a comma to mark the beginning of the next item.",
-                            Self::span(next),
-                        );
-                    }
-                }
-                self.recover(Tok::CBrack);
-                break;
-            }
-            self.read();
         }
         self.newlines.pop();
     }
@@ -425,7 +397,6 @@ impl Parser<'_> {
             self.newlines.pop();
             return;
         }
-        const UNTERMINATED: &str = "There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.";
         self.newlines.push(true);
         loop {
             let next = self.peek();
@@ -437,10 +408,7 @@ impl Parser<'_> {
                 self.read();
                 break;
             }
-            let before = self.diags.len();
-            self.expression();
-            if self.recovery && self.diags.len() > before {
-                self.recover(Tok::CBrace);
+            if !self.item(Tok::CBrace) {
                 break;
             }
             let next = self.peek();
@@ -449,7 +417,7 @@ impl Parser<'_> {
                     match next.tok {
                         Tok::Newline | Tok::Comma => self.err("Missing attribute value", "Expected an attribute value, introduced by an equals sign (\"=\").", Self::span(next)),
                         Tok::Ident => self.err("Missing key/value separator", "Expected an equals sign (\"=\") to mark the beginning of the attribute value. If you intended to given an attribute name containing periods or spaces, write the name in quotes to create a string literal.", Self::span(next)),
-                        Tok::Eof if self.era == Era::Hcl2_20 => self.err("Unterminated object constructor expression", UNTERMINATED, Self::span(open)),
+                        Tok::Eof if self.era == Era::Hcl2_20 => self.err(OBJECT.unterminated.0, OBJECT.unterminated.1, Self::span(open)),
                         _ => self.err("Missing key/value separator", "Expected an equals sign (\"=\") to mark the beginning of the attribute value.", Self::span(next)),
                     }
                 }
@@ -457,39 +425,49 @@ impl Parser<'_> {
                 break;
             }
             self.read();
-            let before = self.diags.len();
-            self.expression();
-            if self.recovery && self.diags.len() > before {
-                self.recover(Tok::CBrace);
+            if !self.item(Tok::CBrace) || !self.separator(open, &OBJECT) {
                 break;
             }
-            let next = self.peek();
-            if next.tok == Tok::CBrace {
-                self.read();
-                break;
-            }
-            if next.tok != Tok::Comma && next.tok != Tok::Newline {
-                if !self.recovery {
-                    if next.tok == Tok::Eof && self.era == Era::Hcl2_20 {
-                        self.err(
-                            "Unterminated object constructor expression",
-                            UNTERMINATED,
-                            Self::span(open),
-                        );
-                    } else {
-                        self.err(
-                            "Missing attribute separator",
-                            "Expected a newline or comma to mark the beginning of the next attribute.",
-                            Self::span(next),
-                        );
-                    }
-                }
-                self.recover(Tok::CBrace);
-                break;
-            }
-            self.read();
         }
         self.newlines.pop();
+    }
+
+    /// One element, argument, key or value: false when it failed in
+    /// recovery mode, after skipping to the constructor's `close`.
+    fn item(&mut self, close: Tok) -> bool {
+        let before = self.diags.len();
+        self.expression();
+        if self.recovery && self.diags.len() > before {
+            self.recover(close);
+            return false;
+        }
+        true
+    }
+
+    /// What follows an element of a tuple or an object: its close (read;
+    /// false), a separator (read; true: another element), or else the
+    /// constructor's error (unless already recovering) and recovery to
+    /// its close (false). At the end of the file hcl 2.20 reports the
+    /// constructor left open, at its opening token.
+    fn separator(&mut self, open: Token, c: &Constructor) -> bool {
+        let next = self.peek();
+        if next.tok == c.close {
+            self.read();
+            return false;
+        }
+        if !c.separators.contains(&next.tok) {
+            if !self.recovery {
+                if next.tok == Tok::Eof && self.era == Era::Hcl2_20 {
+                    self.err(c.unterminated.0, c.unterminated.1, Self::span(open));
+                } else {
+                    self.err(c.missing.0, c.missing.1, Self::span(next));
+                }
+            }
+            self.recover(c.close);
+            return false;
+        }
+        self.read();
+        true
     }
 
     /// A `for` expression, on its happy path; any error inside it is one
@@ -532,3 +510,27 @@ impl Parser<'_> {
         }
     }
 }
+
+/// A tuple or object constructor's closing token, separators and the
+/// (summary, detail) of its two separator errors (parser.go
+/// parseTupleCons, parseObjectCons).
+struct Constructor {
+    close: Tok,
+    separators: &'static [Tok],
+    unterminated: (&'static str, &'static str),
+    missing: (&'static str, &'static str),
+}
+
+const TUPLE: Constructor = Constructor {
+    close: Tok::CBrack,
+    separators: &[Tok::Comma],
+    unterminated: ("Unterminated tuple constructor expression", "There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file."),
+    missing: ("Missing item separator", "Expected a comma to mark the beginning of the next item."),
+};
+
+const OBJECT: Constructor = Constructor {
+    close: Tok::CBrace,
+    separators: &[Tok::Comma, Tok::Newline],
+    unterminated: ("Unterminated object constructor expression", "There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file."),
+    missing: ("Missing attribute separator", "Expected a newline or comma to mark the beginning of the next attribute."),
+};
