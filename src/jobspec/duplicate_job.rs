@@ -5,15 +5,15 @@
 //!   parseJob, whose first check is `only one 'job' block allowed`
 //!   (jobspec/parse.go at 0.9.3, parse_job.go at 0.12.12), wrapped as
 //!   `error parsing 'job': ...`; nothing else in the file is read. Only the
-//!   top-level key check (CheckHCLKeys, `job` alone allowed) comes first, so
-//!   where the top level holds anything else we keep our own words;
+//!   top-level key check (CheckHCLKeys, `job` alone allowed) comes first:
+//!   hcl1_top_keys.rs;
 //! - from 1.0, jobspec2's decodeJob (types.config.go) decodes the first and
 //!   reports each later one as `Duplicate job block; Only one block of type
 //!   "job" is allowed. Previous definition was at <range>.`, located at the
 //!   later block's DefRange: from its type to its `{` in hcl 2.7-era
 //!   hclsyntax (Nomad 1.0.0 to 1.8.0), to its last label from 2.20 (1.8.1).
 
-use hcl_edit::structure::{Block, Body};
+use hcl_edit::structure::Block;
 
 use super::eval::span_of;
 use super::hclsyntax::{self, Era};
@@ -23,31 +23,21 @@ use crate::version::NomadVersion;
 
 /// The diagnostics for `extra` job blocks after `first`; true when the
 /// release's parser stops there (nothing else of the file is read).
-pub fn check(
-    body: &Body,
-    first: &Block,
-    extra: &[&Block],
-    src: &Source,
-    v: NomadVersion,
-) -> (Vec<Diag>, bool) {
+pub fn check(first: &Block, extra: &[&Block], src: &Source, v: NomadVersion) -> (Vec<Diag>, bool) {
     let Some(second) = extra.first() else {
         return (Vec::new(), false);
     };
     let Some(era) = Era::of(v) else {
-        let only_jobs =
-            body.attributes().next().is_none() && body.blocks().all(|b| b.ident.as_str() == "job");
-        let d = if only_jobs {
-            Diag::error(
-                super::HCL1_PARSE,
-                "error parsing 'job': only one 'job' block allowed",
-            )
-            .help(format!("Nomad {v}'s HCL1 job parser reads one job per file and stops here: put each job in its own file"))
-        } else {
-            ours()
-        };
+        // The top level holds nothing but jobs here: hcl1_top_keys.rs
+        // stopped the file otherwise.
+        let d = Diag::error(
+            super::HCL1_PARSE,
+            "error parsing 'job': only one 'job' block allowed",
+        )
+        .help(format!("Nomad {v}'s HCL1 job parser reads one job per file and stops here: put each job in its own file"));
         return (
             vec![d.at(src, span_of(&second.ident), "second job block")],
-            only_jobs,
+            true,
         );
     };
     let previous = def_range(first, src, era);
@@ -64,14 +54,6 @@ pub fn check(
         })
         .collect();
     (diags, false)
-}
-
-fn ours() -> Diag {
-    Diag::error(
-        "jobspec::duplicate",
-        "Only one job block is allowed per file",
-    )
-    .help("put each job in its own file")
 }
 
 /// hclsyntax Block.DefRange() in each era.

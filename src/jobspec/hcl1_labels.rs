@@ -106,7 +106,7 @@ fn walk(node: &mut Node, path: &mut Vec<String>, src: &Source, diags: &mut Diags
             panics.push(kind);
             diags.push(
                 Diag::error(
-                    "jobspec::hcl1-skipped",
+                    super::hcl1_syntax::CRASH,
                     format!(
                         "Nomad's HCL1 job parser (before 1.0) panics on this file (runtime error: index out of range [0] with length 0): it reads `{kind}` only without a label, and none is left"
                     ),

@@ -47,8 +47,7 @@ pub fn check(job: &Node, gate: Option<Level>, src: &Source, v: NomadVersion, dia
     if v.at_least(1, 0, 0) {
         return;
     }
-    // Where Nomad fails in words we do not model, hcl1_unread.rs refuses.
-    let Some(Found::Error(e)) = first_error(job, v) else {
+    let Some(Found::Error(e)) = first_error(job, src, v) else {
         return;
     };
     if gate.is_some_and(|g| g < e.level) {
@@ -82,14 +81,14 @@ pub(super) struct ParseError {
 /// After every group (the job's vault) or every task (a group's vault).
 const LAST: usize = usize::MAX;
 
-fn first_error(job: &Node, v: NomadVersion) -> Option<Found> {
+fn first_error(job: &Node, src: &Source, v: NomadVersion) -> Option<Found> {
     let single = |n: &Node, step, g: &str, at: Level| {
-        hcl1_singles::first(n, step, g, v).map(|(f, _)| placed(f, at))
+        hcl1_singles::first(n, step, g, src, v).map(|(f, _)| placed(f, at))
     };
     // parseJob: its singles, then its own tasks (each its own group), its
     // groups, then its vault.
     single(job, Step::Job, "", (0, 0, 1))
-        .or_else(|| tasks(job, "task:", 0, v))
+        .or_else(|| tasks(job, "task:", 0, src, v))
         .or_else(|| {
             named(
                 job,
@@ -108,7 +107,7 @@ fn first_error(job: &Node, v: NomadVersion) -> Option<Found> {
                         .or_else(net)
                         .or_else(|| single(g, Step::GroupMid, name, (gi, 0, 1)))
                         .map(own)
-                        .or_else(|| tasks(g, &format!("group: '{name}', task:"), gi, v))
+                        .or_else(|| tasks(g, &format!("group: '{name}', task:"), gi, src, v))
                         .or_else(|| single(g, Step::GroupAfter, name, (gi, LAST, 0)).map(own))
                         .or_else(|| {
                             // The group's services, after its vault.
@@ -131,7 +130,6 @@ fn placed(f: Found, level: Level) -> Found {
             e.level = level;
             Found::Error(e)
         }
-        Found::Unknown => Found::Unknown,
     }
 }
 
@@ -141,7 +139,6 @@ fn prefixed(f: Found, prefix: &str) -> Found {
             e.text = format!("{prefix} {}", e.text);
             Found::Error(e)
         }
-        Found::Unknown => Found::Unknown,
     }
 }
 
@@ -149,7 +146,7 @@ fn prefixed(f: Found, prefix: &str) -> Found {
 /// job's own), under `prefix`: the resources, then the singles read after
 /// them. A task's body comes after its own keys and the blocks parsed
 /// before its resources (step 3).
-fn tasks(parent: &Node, prefix: &str, gi: usize, v: NomadVersion) -> Option<Found> {
+fn tasks(parent: &Node, prefix: &str, gi: usize, src: &Source, v: NomadVersion) -> Option<Found> {
     named(
         parent,
         "task",
@@ -163,7 +160,7 @@ fn tasks(parent: &Node, prefix: &str, gi: usize, v: NomadVersion) -> Option<Foun
             }
             let (found, named) = match hcl1_resources::task(t, v) {
                 Some(e) => (Found::Error(e), true),
-                None => hcl1_singles::first(t, Step::Task, "", v)?,
+                None => hcl1_singles::first(t, Step::Task, "", src, v)?,
             };
             // parseTasks' `'t',`, or (before 0.10, an inline check) nothing.
             let at = if named {

@@ -32,15 +32,16 @@ use crate::version::NomadVersion;
 /// One `key { ... }` or `key = value` item, as HCL1 lists it.
 pub(super) enum Item<'n> {
     Block(&'n Node),
-    /// Not an object (object arguments were made blocks already).
-    Arg(&'n Value, Span),
+    /// Not an object (object arguments were made blocks already): the
+    /// value, its key's span and its own.
+    Arg(&'n Value, Span, Span),
 }
 
 impl Item<'_> {
     pub(super) fn span(&self) -> Span {
         match self {
             Item::Block(b) => b.ident_span,
-            Item::Arg(_, s) => *s,
+            Item::Arg(_, s, _) => *s,
         }
     }
 }
@@ -57,7 +58,7 @@ pub(super) fn items<'n>(node: &'n Node, key: &str) -> Vec<Item<'n>> {
             node.attrs
                 .iter()
                 .filter(|a| a.name == key && a.value != Value::Null)
-                .map(|a| (a.span.start, Item::Arg(&a.value, a.key_span))),
+                .map(|a| (a.span.start, Item::Arg(&a.value, a.key_span, a.value_span))),
         )
         .collect();
     out.sort_by_key(|(at, _)| *at);
@@ -112,7 +113,7 @@ pub(super) fn task(t: &Node, v: NomadVersion) -> Option<ParseError> {
         ));
     }
     let r = match first {
-        Item::Arg(_, span) => {
+        Item::Arg(_, span, _) => {
             let text = within("resource: should be an object".into());
             return Some(error(text, *span, "not an object", as_block("resources")));
         }
@@ -153,7 +154,7 @@ fn network(parent: &Node) -> Option<ParseError> {
         ));
     }
     match first {
-        Item::Arg(value, span) => {
+        Item::Arg(value, span, _) => {
             let text = format!(
                 "network -> cannot check HCL keys of type {}",
                 ast_type(value)

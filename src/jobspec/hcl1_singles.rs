@@ -10,13 +10,16 @@
 //!   a task's logs, dispatch_payload and lifecycle): `cannot check HCL keys
 //!   of type *ast.ListType` (helper/funcs.go);
 //! - a test of the value (parseVault): `vault: should be an object`;
-//! - hcl v1's decoder first (update, migrate, periodic, parameterized):
-//!   its error text and position we do not model, so the walk stops there
-//!   and hcl1_unread.rs refuses the file in our words.
+//! - hcl v1's decoder first (update, migrate, periodic, parameterized:
+//!   `hcl.DecodeObject(&m, o.Val)` into a map, at 0.9.0 to 0.12.12): its
+//!   decodeMap refuses a value that is not an object or object list with
+//!   a PosError at the value, `At 3:12: root: not an object type for map
+//!   (*ast.LiteralType)` (decoder.go, the same in both vendored hcl v1s).
 
 use super::hcl1_parse::ParseError;
 use super::hcl1_resources::{ast_type, items, Item};
 use super::tree::Node;
+use crate::source::Source;
 use crate::version::NomadVersion;
 
 /// How a parse function fails on one item that is not an object.
@@ -24,7 +27,8 @@ use crate::version::NomadVersion;
 enum Shape {
     CheckKeys,
     Object(&'static str),
-    Unread,
+    /// hcl v1's DecodeObject into a map.
+    Decode,
 }
 
 /// One block a level parses at most once.
@@ -60,23 +64,23 @@ const fn s(
     }
 }
 
-use Shape::{CheckKeys, Object, Unread};
+use Shape::{CheckKeys, Decode, Object};
 
 const VAULT: Shape = Object("vault: should be an object");
 const VAULT_ONE: &str = "only one 'vault' block allowed per task";
 // parseUpdate and parseMigrate, at the job and in a group (where
 // parseGroups prefixes them without the group's name).
 #[rustfmt::skip]
-const UPDATE: Single = s("update", (9, 0), "only one 'update' block allowed", true, Unread, "update ->");
+const UPDATE: Single = s("update", (9, 0), "only one 'update' block allowed", true, Decode, "update ->");
 #[rustfmt::skip]
-const MIGRATE: Single = s("migrate", (9, 0), "only one 'migrate' block allowed", true, Unread, "migrate ->");
+const MIGRATE: Single = s("migrate", (9, 0), "only one 'migrate' block allowed", true, Decode, "migrate ->");
 
 /// parseJob, before its tasks and groups.
 #[rustfmt::skip]
 const JOB: &[Single] = &[
     UPDATE,
-    s("periodic", (9, 0), "only one 'periodic' block allowed per job", true, Unread, "periodic ->"),
-    s("parameterized", (9, 0), "only one 'parameterized' block allowed per job", true, Unread, "parameterized ->"),
+    s("periodic", (9, 0), "only one 'periodic' block allowed per job", true, Decode, "periodic ->"),
+    s("parameterized", (9, 0), "only one 'parameterized' block allowed per job", true, Decode, "parameterized ->"),
     s("reschedule", (9, 0), "only one 'reschedule' block allowed", true, CheckKeys, "reschedule ->"),
     MIGRATE,
 ];
@@ -142,14 +146,18 @@ fn table(step: Step) -> &'static [Single] {
 /// What the parser meets first among a step's singles.
 pub(super) enum Found {
     Error(ParseError),
-    /// Nomad fails here in words we do not model: no text is Nomad's.
-    Unknown,
 }
 
 /// The first error of `step` in `node` (group `g`), in parse order. A
 /// task's error says whether parseTasks names the task (`named`): from
 /// 0.10 always; before, not for the inline "only one" checks.
-pub(super) fn first(node: &Node, step: Step, g: &str, v: NomadVersion) -> Option<(Found, bool)> {
+pub(super) fn first(
+    node: &Node,
+    step: Step,
+    g: &str,
+    src: &Source,
+    v: NomadVersion,
+) -> Option<(Found, bool)> {
     for single in table(step).iter().filter(|x| v >= x.since) {
         let all = items(node, single.key);
         let Some(first) = all.first() else {
@@ -173,13 +181,21 @@ pub(super) fn first(node: &Node, step: Step, g: &str, v: NomadVersion) -> Option
             };
             return Some((Found::Error(e), named));
         }
-        let Item::Arg(value, span) = first else {
+        let Item::Arg(value, span, value_span) = first else {
             continue;
         };
         let text = match single.shape {
             CheckKeys => format!("{prefix} cannot check HCL keys of type {}", ast_type(value)),
             Object(t) => format!("{prefix} {t}"),
-            Unread => return Some((Found::Unknown, true)),
+            // token.Pos: line, and column in characters (hcl v1 counts
+            // runes, as Source does).
+            Decode => {
+                let (line, column) = src.line_col(value_span.start);
+                format!(
+                    "{prefix} At {line}:{column}: root: not an object type for map ({})",
+                    ast_type(value)
+                )
+            }
         };
         let help = format!("write it as one block, `{} {{ ... }}`", single.key);
         let e = ParseError {
@@ -203,9 +219,7 @@ pub(super) fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
         "job.group.task" => &[Step::Task],
         _ => &[],
     };
-    steps.iter().any(|st| {
-        table(*st)
-            .iter()
-            .any(|x| x.key == key && v >= x.since && !matches!(x.shape, Unread))
-    })
+    steps
+        .iter()
+        .any(|st| table(*st).iter().any(|x| x.key == key && v >= x.since))
 }

@@ -1,7 +1,7 @@
 //! Before 1.0, a block key written as an argument whose value is not an
 //! object (`restart = [{ ... }]`, `vault = "x"`), where we do not read what
-//! that release's HCL1 parser says about it: refused, naming the
-//! limitation, rather than planned without the block.
+//! that release's HCL1 parser says about it: said to be unknown, in one
+//! line (exit 255), rather than planned without the block.
 //!
 //! HCL1 keeps such a value an *ast.ListType or *ast.LiteralType item (see
 //! hcl1_resources.rs), and each `parseX` function of jobspec/parse*.go
@@ -9,9 +9,8 @@
 //! some fail in CheckHCLKeys (`cannot check HCL keys of type ...`), some
 //! decode a list of objects as one merged object (hcl v1's decodeMap). Our
 //! tree keeps it an argument, which lowering (reading blocks) would drop.
-//! The task `resources`, the `network`s and the singles of hcl1_singles.rs
-//! that fail before decoding, whose texts we read exactly, are reported by
-//! hcl1_parse.rs instead.
+//! The task `resources`, the `network`s and the singles of hcl1_singles.rs,
+//! whose texts we read exactly, are reported by hcl1_parse.rs instead.
 
 use super::block_args::is_block;
 use super::model::Value;

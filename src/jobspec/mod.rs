@@ -23,6 +23,7 @@ mod hcl1_parse;
 mod hcl1_resources;
 mod hcl1_singles;
 pub mod hcl1_syntax;
+mod hcl1_top_keys;
 mod hcl1_unread;
 pub mod hclsyntax;
 mod locals;
@@ -63,6 +64,7 @@ mod warnings_identity;
 
 /// Code of the HCL1 parser's own errors (before 1.0).
 pub use hcl1_parse::CODE as HCL1_PARSE;
+pub use hcl1_unread::CODE as HCL1_UNREAD;
 
 pub use model::*;
 pub use regexp_unknown::{regexp_unknown, RegexpUnknown};
@@ -350,6 +352,11 @@ fn build(
         },
         unset: Default::default(),
     };
+    // Before 1.0 the top level's keys are checked first, and stop it.
+    if let Some(d) = hcl1_top_keys::check(body, src, opts.version) {
+        diags.push(d);
+        return None;
+    }
     for a in body.attributes() {
         diags.push(vars::unknown(
             src,
@@ -389,7 +396,7 @@ fn build(
         return None;
     };
     let extra: Vec<_> = jobs.collect();
-    let (dups, stop) = duplicate_job::check(body, job_block, &extra, src, opts.version);
+    let (dups, stop) = duplicate_job::check(job_block, &extra, src, opts.version);
     diags.0.extend(dups);
     if stop {
         return None;

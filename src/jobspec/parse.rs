@@ -22,7 +22,11 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
         Some(Ok(())) => true,
         None => false,
     };
-    let body = hcl_edit::parser::parse_body(&source.text).map_err(|e| {
+    let body = hcl_edit::parser::parse_body(&source.text);
+    if let (Err(_), true) = (&body, hcl1) {
+        return hcl1_only(source, version);
+    }
+    let body = body.map_err(|e| {
         let offset = e.location().offset().min(source.text.len());
         let ours = syntax_diag(source, offset, e.message());
         Era::of(version)
@@ -39,6 +43,36 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
         None => Ok(body),
         Some(at) => blind_spot(source, at, version).map_or(Ok(body), Err),
     }
+}
+
+/// A file HCL1 accepts in a syntax hcl-edit refuses (commas between
+/// arguments, quoted keys): read through its rewrite into HCL2, whose
+/// offsets are the file's own; where there is none, or hcl-edit refuses
+/// that too, what Nomad makes of the file is unknown, and said in one line.
+fn hcl1_only(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
+    let era = hcl1_syntax::Era::of(v).unwrap_or(hcl1_syntax::Era::New);
+    let (what, at) = match hcl1_syntax::rewrite(&source.text, era) {
+        Ok(text) => match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => return Ok(body),
+            Err(e) => ("HCL1 syntax", e.location().offset()),
+        },
+        Err(u) => (u.what, u.at),
+    };
+    let mut at = at.min(source.text.len());
+    while !source.text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let end = source.text[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
+    Err(Diag::error(
+        hcl1_syntax::UNREAD,
+        format!("cannot tell what Nomad {v} makes of this file: its HCL1 parser accepts it, in HCL1 syntax nomad-preflight does not read ({what})"),
+    )
+    .at(source, Span::new(at, end), what)
+    .help("write it in the syntax HCL1 and HCL2 share (one argument a line, bare identifiers as keys), or judge the file on the cluster")
+    .into())
 }
 
 /// A construct hcl-edit accepted that may be one hclsyntax refuses. From
@@ -303,9 +337,9 @@ mod tests {
     use super::*;
     use crate::source::SourceFile;
 
+    /// From 1.0, where HCL1 idioms are refused (before, HCL1 reads them).
     fn err(text: &str) -> Diag {
-        // Before 1.0: our own words (HCL1's are not reproduced here).
-        let v = "0.12.0".parse::<NomadVersion>().unwrap();
+        let v = "2.0.5".parse::<NomadVersion>().unwrap();
         let mut d = parse(&SourceFile::inline("t.nomad", text), v).unwrap_err();
         d.0.remove(0)
     }
@@ -349,6 +383,22 @@ mod tests {
             "jobspec::hcl1"
         );
         assert_eq!(err("a = \"${meta.3d_printer}\"\n").code, "jobspec::hcl1");
+    }
+
+    /// Before 1.0 hcl v1 takes them: read through the rewrite, or
+    /// "cannot tell" where it has none.
+    #[test]
+    fn hcl1_idioms_are_read_before_1_0() {
+        let v = "0.12.0".parse::<NomadVersion>().unwrap();
+        let read = |text: &str| parse(&SourceFile::inline("t.nomad", text), v);
+        assert!(read("job \"x\" {\n  env {\n    \"A.B\" = \"1\"\n  }\n}\n").is_ok());
+        assert!(read("port \"http\" { static = 80, to = 8080 }\n").is_ok());
+        assert!(read("job \"x\" {\n  datacenters = [\"dc1\"],\n}\n").is_ok());
+        assert!(read("x = [{\n  opts {\n    size = 1\n  }\n}]\n").is_ok());
+        // HIL's `.3d_printer`, which HCL2 templates do not take.
+        let d = read("a = \"${meta.3d_printer}\"\n").unwrap_err();
+        assert_eq!(d.0[0].code, hcl1_syntax::UNREAD);
+        assert_eq!(d.0[0].primary_span(), Some(Span::new(13, 14)));
     }
 
     #[test]

@@ -39,7 +39,8 @@ pub enum Refusal {
     /// By the servers' validators, whose one list would hold the Vault
     /// hook's entry (1.3+), which depends on servers' settings the world
     /// does not give: refused, but Nomad's text is not known. `line` is
-    /// the one "cannot tell" line said in its place.
+    /// the one "cannot tell" line said in its place. Also a file Nomad's
+    /// CLI crashes on, or reads in HCL1 syntax we do not: one line too.
     CannotTell {
         line: String,
         /// What is unknown, as `Preflight.KEY` in JSON.
@@ -110,6 +111,25 @@ pub fn refusal(
     let client: Vec<&&Diag> = errors.iter().filter(|d| !from_server(d)).collect();
     if let Some(io) = client.iter().find(|d| d.code.starts_with("io::")) {
         return Refusal::JobStruct(io.message.clone());
+    }
+    // Nomad's CLI crashes, or reads HCL1 in a way we do not follow: its
+    // text is not known (a crash prints Go's panic and trace), so one line
+    // says so.
+    let one_line = |code: &str| client.iter().find(|d| d.code == code);
+    for (code, key) in [
+        (jobspec::hcl1_syntax::CRASH, "Crash"),
+        (jobspec::hcl1_syntax::UNREAD, "Hcl1"),
+        (jobspec::HCL1_UNREAD, "Hcl1"),
+    ] {
+        if let Some(d) = one_line(code) {
+            let at = d.primary_span().map_or(0, |s| s.start);
+            let (line, column) = parsed.source.line_col(at);
+            return Refusal::CannotTell {
+                line: d.message.clone(),
+                key,
+                json: serde_json::json!({ "Reason": d.message, "Line": line, "Column": column }),
+            };
+        }
     }
     // Keys the version's parser does not know yet: Nomad's own text.
     let gated = |d: &&&Diag| d.code == jobspec::version_gates::CODE;

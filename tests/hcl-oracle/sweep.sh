@@ -36,7 +36,7 @@ case $era in
 esac
 # hcl v1's old parser prints `illegal` on stdout: only tab lines are read.
 "$oracle" "$dir"/*.hcl > "$dir/oracle.tsv"
-(cd "$here/../.." && HCL_SWEEP_DIR="$dir" HCL_SWEEP_ERA="$era" cargo test -q --test hclsyntax_sweep -- --ignored >&2)
+(cd "$here/../.." && HCL_SWEEP_DIR="$dir" HCL_SWEEP_ERA="$era" cargo test -q --test hclsyntax_sweep -- --ignored --nocapture >&2)
 python3 - "$dir" <<'PY'
 import sys
 d = sys.argv[1]

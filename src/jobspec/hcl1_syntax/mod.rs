@@ -31,6 +31,11 @@ mod scan;
 mod scan_text;
 #[cfg(test)]
 mod tests;
+mod to_hcl2;
+#[cfg(test)]
+mod to_hcl2_tests;
+
+pub use to_hcl2::{rewrite, Unsure};
 
 use crate::diag::Diag;
 use crate::source::{Source, Span};
@@ -75,6 +80,15 @@ pub enum Verdict {
     Panics(&'static str),
     CannotTell,
 }
+
+/// Code of a file Nomad's CLI crashes on (a Go panic in its job parser,
+/// which nothing recovers: Go prints the panic and a goroutine trace and
+/// exits 2). Every command says so in one line, never Nomad's text.
+pub const CRASH: &str = "jobspec::nomad-crashes";
+
+/// Code of a file hcl v1 accepts in a syntax hcl-edit refuses and
+/// [`rewrite`] cannot turn into HCL2: what Nomad makes of it is unknown.
+pub const UNREAD: &str = "hcl::hcl1-cannot-tell";
 
 /// The value hcl v1's scanner panics with (bytes.Buffer's error).
 pub const UNREAD_PANIC: &str =
@@ -181,7 +195,7 @@ pub fn check(src: &Source, v: NomadVersion) -> Option<Result<(), Diag>> {
         }
         Verdict::Panics(value) => Some(Err(
             Diag::error(
-                "hcl::syntax",
+                CRASH,
                 format!("Nomad {v}'s HCL1 parser panics on this file ({value}): the CLI crashes with a Go panic before anything is sent"),
             )
             .at(src, Span::new(src.text.len(), src.text.len()), "the file ends inside an escape sequence")

@@ -1,0 +1,445 @@
+//! An HCL1 file that hcl v1 accepted, rewritten byte for byte into the
+//! HCL2 syntax hcl-edit reads, so that Nomad before 1.0 is not refused
+//! what it plans.
+//!
+//! HCL1 and HCL2 share most of their syntax, but hcl v1's parser also
+//! takes (hcl/parser/parser.go objectList, objectItem, objectKey):
+//! - items separated by commas, or by nothing, on one line
+//!   (`port "http" { static = 80, to = 8080 }`, `{ a = 1 b = 2 }`);
+//! - quoted keys (`"count" = 1`, `"job" "x" { ... }`);
+//! - keys that are not HCL2 identifiers (`"FOO.BAR" = "x"`, `foo.bar = 1`),
+//!   and block syntax inside an object value (`config = { port_map { ... } }`).
+//!
+//! In hcl v1's tree `k { ... }` and `k = { ... }` are one ast.ObjectItem,
+//! so a block holding keys HCL2 bodies cannot hold is rewritten as the
+//! object argument it is to hcl v1 (`env {` becomes `env={`); the job
+//! loader reads both forms alike before 1.0 (hcl1_block_args.rs).
+//!
+//! Every edit replaces one byte with one byte (a comma or a blank becomes
+//! a line end or a comma, a quote a blank, a blank `=`), so every offset
+//! hcl-edit reports is the offset in the file as written, and diagnostics
+//! quote the user's own text. Where no such edit exists (no blank to turn
+//! into a separator, a labelled block inside an object, a number hcl v1
+//! reads as octal or hex), the answer is "cannot tell", with where.
+
+use super::scan::{Kind, Scanner, Token};
+use super::Era;
+
+/// Why a file cannot be rewritten, and the byte offset of what stops it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsure {
+    pub what: &'static str,
+    pub at: usize,
+}
+
+/// `text` (which hcl v1 of `era` accepted) as HCL2 of the same length.
+pub fn rewrite(text: &str, era: Era) -> Result<String, Unsure> {
+    let mut w = Writer::new(text.as_bytes(), era)?;
+    w.items(Ctx::Body, None)?;
+    match w.peek().kind {
+        Kind::Eof => {}
+        _ => return Err(w.unsure("what follows the last item")),
+    }
+    // Only ASCII bytes were written over ASCII bytes.
+    String::from_utf8(w.out).map_err(|_| Unsure {
+        what: "the file's encoding",
+        at: 0,
+    })
+}
+
+/// Where items are: a block body (HCL2: one item a line) or an object
+/// value (HCL2: items separated by commas or line ends).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Body,
+    Object,
+}
+
+/// A block body that HCL2 cannot write as a body.
+const NEEDS_OBJECT: &str = "a key that is not an identifier";
+
+struct Writer<'a> {
+    era: Era,
+    out: Vec<u8>,
+    /// (offset, byte written over) of every edit, to take back a body
+    /// tried as a body before it is written as an object.
+    undo: Vec<(usize, u8)>,
+    /// Tokens without comments.
+    toks: Vec<Token>,
+    /// Block comments (`/* */`): their line ends do not end an item.
+    blocks: Vec<(usize, usize)>,
+    i: usize,
+    src: &'a [u8],
+}
+
+impl<'a> Writer<'a> {
+    fn new(src: &'a [u8], era: Era) -> Result<Self, Unsure> {
+        let mut sc = Scanner::new(src, era);
+        let mut toks = Vec::new();
+        let mut blocks = Vec::new();
+        loop {
+            let t = sc.scan();
+            if sc.error.is_some() || sc.panicked || sc.unsure || t.kind == Kind::Illegal {
+                return Err(Unsure {
+                    what: "a token hcl v1 reads its own way",
+                    at: t.start,
+                });
+            }
+            match t.kind {
+                Kind::Comment => {
+                    if src.get(t.start..t.start + 2) == Some(b"/*") {
+                        blocks.push((t.start, t.end));
+                    }
+                }
+                Kind::Eof => {
+                    toks.push(t);
+                    break;
+                }
+                _ => toks.push(t),
+            }
+        }
+        Ok(Writer {
+            era,
+            out: src.to_vec(),
+            undo: Vec::new(),
+            toks,
+            blocks,
+            i: 0,
+            src,
+        })
+    }
+
+    fn peek(&self) -> Token {
+        self.toks[self.i.min(self.toks.len() - 1)]
+    }
+
+    fn next(&mut self) -> Token {
+        let t = self.peek();
+        self.i = (self.i + 1).min(self.toks.len() - 1);
+        t
+    }
+
+    fn unsure(&self, what: &'static str) -> Unsure {
+        Unsure {
+            what,
+            at: self.peek().start,
+        }
+    }
+
+    fn text(&self, t: &Token) -> &'a [u8] {
+        self.src.get(t.start..t.end).unwrap_or(&[])
+    }
+
+    /// Is there a line end (outside block comments) in `out[a..b]`; else
+    /// the last blank there that may be written over.
+    fn gap(&self, a: usize, b: usize) -> (bool, Option<usize>) {
+        let mut blank = None;
+        let mut at = a;
+        while at < b {
+            if let Ok(k) = self.blocks.binary_search_by_key(&at, |(s, _)| *s) {
+                at = self.blocks[k].1;
+                continue;
+            }
+            match self.out[at] {
+                b'\n' => return (true, None),
+                b' ' | b'\t' => blank = Some(at),
+                _ => {}
+            }
+            at += 1;
+        }
+        (false, blank)
+    }
+
+    /// Make `out[a..b]` separate two things with `sep` (a line end in a
+    /// body, a comma in an object) unless a line end already does.
+    fn separate(&mut self, a: usize, b: usize, sep: u8) -> Result<(), Unsure> {
+        match self.gap(a, b) {
+            (true, _) => Ok(()),
+            (false, Some(blank)) => {
+                self.set(blank, sep);
+                Ok(())
+            }
+            (false, None) => Err(Unsure {
+                what: "items with no blank between them",
+                at: b,
+            }),
+        }
+    }
+
+    /// The items of a body or object up to its `}` (or the end of the
+    /// file): `open` is the index of its `{` token.
+    fn items(&mut self, ctx: Ctx, open: Option<usize>) -> Result<(), Unsure> {
+        // The end of the previous item, when a separator must follow it.
+        let mut prev: Option<usize> = None;
+        // The end of the last item (a comma after it not counted).
+        let mut last = 0;
+        let mut count = 0;
+        let mut single_attr = false;
+        let mut commas = false;
+        loop {
+            let t = self.peek();
+            if t.kind == Kind::Eof || (open.is_some() && t.kind == Kind::RBrace) {
+                break;
+            }
+            if let Some(end) = prev {
+                let sep = match ctx {
+                    Ctx::Body => b'\n',
+                    Ctx::Object => b',',
+                };
+                self.separate(end, t.start, sep)?;
+            }
+            let is_attr = self.item(ctx)?;
+            if count == 0 {
+                single_attr = is_attr;
+            }
+            count += 1;
+            let end = self.toks[self.i - 1].end;
+            prev = Some(end);
+            last = end;
+            if self.peek().kind == Kind::Comma {
+                let c = self.next();
+                commas = true;
+                match ctx {
+                    // The comma becomes a blank the line end may take.
+                    Ctx::Body => self.set(c.start, b' '),
+                    // HCL2's own separator.
+                    Ctx::Object => prev = None,
+                }
+            }
+        }
+        // A body on several lines: its first item after a line end, its
+        // `}` on a line of its own. One argument alone on one line
+        // (`port "http" { static = 80 }`) is HCL2 as it is.
+        if let (Ctx::Body, Some(open)) = (ctx, open) {
+            let (open_end, close) = (self.toks[open].end, self.peek().start);
+            let one_line = count == 1 && single_attr && !commas && !self.gap(open_end, close).0;
+            if count > 0 && !one_line {
+                let first = self.toks[open + 1].start;
+                self.separate(open_end, first, b'\n')?;
+                self.separate(last, close, b'\n')?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Write `byte` at `at`, undoably.
+    fn set(&mut self, at: usize, byte: u8) {
+        self.undo.push((at, self.out[at]));
+        self.out[at] = byte;
+    }
+
+    /// One item; true when it is an argument (`k = v`).
+    fn item(&mut self, ctx: Ctx) -> Result<bool, Unsure> {
+        let mut keys = Vec::new();
+        loop {
+            let t = self.peek();
+            match t.kind {
+                Kind::Ident | Kind::Str => {
+                    keys.push(self.next());
+                }
+                Kind::Assign | Kind::LBrace if !keys.is_empty() => break,
+                _ => return Err(self.unsure("an item hcl v1 reads its own way")),
+            }
+        }
+        let open = self.next();
+        if open.kind == Kind::Assign {
+            let [key] = keys[..] else {
+                return Err(self.unsure("an argument with several keys"));
+            };
+            self.key(key, ctx)?;
+            self.value_after(open)?;
+            return Ok(true);
+        }
+        // `k ... {`.
+        self.key(keys[0], ctx)?;
+        let open_at = self.i - 1;
+        if ctx == Ctx::Object {
+            // Block syntax inside an object value: `k {` becomes `k={`.
+            if keys.len() > 1 {
+                return Err(Unsure {
+                    what: "a labelled block inside an object value",
+                    at: keys[0].start,
+                });
+            }
+            self.assign_before(keys[0], open)?;
+            self.items(Ctx::Object, Some(open_at))?;
+            self.close()?;
+            return Ok(false);
+        }
+        for label in &keys[1..] {
+            if label.kind == Kind::Ident && !hcl2_ident(self.text(label)) {
+                return Err(Unsure {
+                    what: "a label that is not an HCL2 identifier",
+                    at: label.start,
+                });
+            }
+        }
+        // Try the body as a body; if it holds keys only an object can,
+        // write the block as the object argument it is to hcl v1.
+        let (at, undo) = (self.i, self.undo.len());
+        match self.items(Ctx::Body, Some(open_at)) {
+            Err(e) if e.what == NEEDS_OBJECT => {
+                self.i = at;
+                while self.undo.len() > undo {
+                    if let Some((k, byte)) = self.undo.pop() {
+                        self.out[k] = byte;
+                    }
+                }
+                if keys.len() > 1 {
+                    return Err(Unsure {
+                        what: "a labelled block holding keys that are not identifiers",
+                        at: e.at,
+                    });
+                }
+                self.assign_before(keys[0], open)?;
+                self.items(Ctx::Object, Some(open_at))?;
+            }
+            r => r?,
+        }
+        self.close()?;
+        Ok(false)
+    }
+
+    /// A key as HCL2 takes it here: a body's argument names and block
+    /// types are identifiers (a quoted one loses its quotes); an object's
+    /// keys are identifiers or strings (without templates, which hcl v1
+    /// keeps literal).
+    fn key(&mut self, t: Token, ctx: Ctx) -> Result<(), Unsure> {
+        let text = self.text(&t);
+        let needs = |what| Unsure { what, at: t.start };
+        match (t.kind, ctx) {
+            (Kind::Ident, _) if hcl2_ident(text) => Ok(()),
+            (Kind::Ident, Ctx::Body) => Err(needs(NEEDS_OBJECT)),
+            (Kind::Ident, Ctx::Object) => Err(needs("a key that is not an HCL2 identifier")),
+            (_, Ctx::Object) if text.windows(2).any(|w| w == b"${" || w == b"%{") => {
+                Err(needs("a key holding `${` or `%{`"))
+            }
+            (_, Ctx::Object) => Ok(()),
+            (_, Ctx::Body) => {
+                let inner = &text[1..text.len().saturating_sub(1).max(1)];
+                if text.len() >= 2 && hcl2_ident(inner) {
+                    self.set(t.start, b' ');
+                    self.set(t.end - 1, b' ');
+                    Ok(())
+                } else {
+                    Err(needs(NEEDS_OBJECT))
+                }
+            }
+        }
+    }
+
+    /// `k {` as `k={`: the blank before the brace becomes the `=`.
+    fn assign_before(&mut self, key: Token, open: Token) -> Result<(), Unsure> {
+        match self.gap(key.end, open.start) {
+            (_, Some(blank)) if !self.in_block_comment(blank) => {
+                self.set(blank, b'=');
+                Ok(())
+            }
+            _ => Err(Unsure {
+                what: "a block inside an object value with no blank before its `{`",
+                at: open.start,
+            }),
+        }
+    }
+
+    fn in_block_comment(&self, at: usize) -> bool {
+        let k = self.blocks.partition_point(|(s, _)| *s <= at);
+        k > 0 && at < self.blocks[k - 1].1
+    }
+
+    fn close(&mut self) -> Result<(), Unsure> {
+        match self.next().kind {
+            Kind::RBrace => Ok(()),
+            _ => Err(self.unsure("an object hcl v1 closes its own way")),
+        }
+    }
+
+    /// The value after `=`, which hcl v1 also takes on a later line:
+    /// HCL2 wants it on the same one, so the line ends between become
+    /// blanks (with a comment between, the value would join it: unknown).
+    fn value_after(&mut self, assign: Token) -> Result<(), Unsure> {
+        let start = self.peek().start;
+        let gap = assign.end..start;
+        if self.src[gap.clone()].contains(&b'\n') {
+            let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+            if !self.src[gap.clone()].iter().all(blank) {
+                return Err(Unsure {
+                    what: "a comment between `=` and its value",
+                    at: assign.start,
+                });
+            }
+            for at in gap {
+                if matches!(self.src[at], b'\r' | b'\n') {
+                    self.set(at, b' ');
+                }
+            }
+        }
+        self.value()
+    }
+
+    fn value(&mut self) -> Result<(), Unsure> {
+        let t = self.next();
+        match t.kind {
+            Kind::Number => {
+                let digits = self.text(&t);
+                let digits = digits.strip_prefix(b"-").unwrap_or(digits);
+                // strconv.ParseInt(s, 0, 64): `010` is 8, `0x10` 16.
+                if digits.len() > 1 && digits[0] == b'0' {
+                    return Err(Unsure {
+                        what: "a number hcl v1 reads as octal or hexadecimal",
+                        at: t.start,
+                    });
+                }
+                Ok(())
+            }
+            Kind::Float | Kind::Bool | Kind::Str | Kind::Heredoc => Ok(()),
+            Kind::LBrace => {
+                self.items(Ctx::Object, Some(t.end))?;
+                self.close()
+            }
+            Kind::LBrack => self.list(),
+            _ => Err(Unsure {
+                what: "a value hcl v1 reads its own way",
+                at: t.start,
+            }),
+        }
+    }
+
+    fn list(&mut self) -> Result<(), Unsure> {
+        loop {
+            let t = self.peek();
+            match t.kind {
+                Kind::RBrack => {
+                    self.next();
+                    return Ok(());
+                }
+                Kind::Comma => {
+                    self.next();
+                }
+                // The old parser drops booleans from a list and reads `[`
+                // as nothing: not what HCL2 reads.
+                Kind::Bool | Kind::LBrack if self.era == Era::Old => {
+                    return Err(Unsure {
+                        what: "a list hcl v1 0.8.0-0.10.9 reads its own way",
+                        at: t.start,
+                    })
+                }
+                _ => self.value()?,
+            }
+        }
+    }
+}
+
+/// An HCL2 identifier (ASCII only: wider ones are not ours to judge):
+/// a letter or `_`, then letters, digits, `_` and `-`.
+fn hcl2_ident(s: &[u8]) -> bool {
+    match s.split_first() {
+        Some((first, rest)) => {
+            (first.is_ascii_alphabetic() || *first == b'_')
+                && rest
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+        }
+        None => false,
+    }
+}

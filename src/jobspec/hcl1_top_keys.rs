@@ -1,0 +1,94 @@
+//! The top level of a job file before 1.0: jobspec.Parse (jobspec/parse.go
+//! at 0.8.0 to 0.12.12) checks its keys before it looks for a job
+//! (`helper.CheckHCLKeys(list, []string{"job"})`), one `invalid key: K`
+//! for every item whose first key is not `job`, in source order and
+//! repeats included, gathered in go-multierror's list, and returns that
+//! list as is. So a `variable` or `locals` block (HCL2's, from 1.0) or a
+//! stray argument refuses the file before a second `job` block or a
+//! missing one is looked at.
+
+use hcl_edit::structure::{Body, Structure};
+
+use super::eval::span_of;
+use crate::diag::Diag;
+use crate::gotext::multierror;
+use crate::source::Source;
+use crate::version::NomadVersion;
+
+/// Parse's error for the top level of `body`, before 1.0.
+pub fn check(body: &Body, src: &Source, v: NomadVersion) -> Option<Diag> {
+    if v.at_least(1, 0, 0) {
+        return None;
+    }
+    let invalid: Vec<(String, crate::source::Span)> = body
+        .iter()
+        .map(|s| match s {
+            Structure::Attribute(a) => (a.key.as_str().to_string(), span_of(&a.key)),
+            Structure::Block(b) => (b.ident.as_str().to_string(), span_of(&b.ident)),
+        })
+        .filter(|(key, _)| key != "job")
+        .collect();
+    let (first, at) = invalid.first()?;
+    let errors: Vec<String> = invalid
+        .iter()
+        .map(|(key, _)| format!("invalid key: {key}"))
+        .collect();
+    let kind = match first.as_str() {
+        "variable" | "variables" | "locals" => {
+            "HCL2's input variables and locals exist from Nomad 1.0; "
+        }
+        _ => "",
+    };
+    Some(
+        Diag::error(super::HCL1_PARSE, multierror(&errors, v))
+            .at(src, *at, "not a job")
+            .help(format!("Nomad {v}'s HCL1 job parser takes only `job` blocks at the top level of a file: {kind}remove it, or judge the file with a world on Nomad 1.0 or later")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::jobspec::{load, LoadOptions};
+    use crate::version::NomadVersion;
+    use std::path::Path;
+
+    fn errors(text: &str, v: NomadVersion) -> Vec<String> {
+        let mut mem = crate::vfs::MemVfs::new("test");
+        mem.insert("j.nomad", text);
+        let opts = LoadOptions {
+            version: v,
+            ..LoadOptions::default()
+        };
+        let p = load(&mem, Path::new("j.nomad"), &opts);
+        p.diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect()
+    }
+
+    fn first_error(text: &str, v: NomadVersion) -> String {
+        errors(text, v).remove(0)
+    }
+
+    /// From jobspec.Parse (0.12.12) with go-multierror 1.1 (0.10.4 on) and
+    /// 1.0 (before): every item that is not `job`, in order.
+    #[test]
+    fn top_level_keys_come_before_a_second_job() {
+        let f = "variable \"a\" {\n  default = 1\n}\njob \"x\" {\n}\nlocals {\n  b = 2\n}\njob \"y\" {\n}\n";
+        assert_eq!(
+            first_error(f, NomadVersion::new(0, 12, 12)),
+            "jobspec::hcl1-parse: 2 errors occurred:\n\t* invalid key: variable\n\t* invalid key: locals\n\n"
+        );
+        assert_eq!(
+            first_error(f, NomadVersion::new(0, 9, 3)),
+            "jobspec::hcl1-parse: 2 error(s) occurred:\n\n* invalid key: variable\n* invalid key: locals"
+        );
+        // From 1.0 jobspec2 reads the variables and refuses the second job.
+        let hcl2 = errors(f, NomadVersion::new(1, 0, 0));
+        assert!(
+            hcl2.iter().any(|e| e.contains("Duplicate job block")),
+            "{hcl2:?}"
+        );
+    }
+}
