@@ -461,13 +461,15 @@ fn a_typo_in_the_job_block_of_a_job_file_fails_the_hook_and_the_gate() {
     let out = repo.run(&["plan", "--changed", "--staged", "--gate"]);
     let s = text(&out);
     assert_eq!(out.status.code(), Some(255), "{s}");
-    assert!(s.contains("No job block found"), "{s}");
+    // The demo world's 0.9.3 checks the top level's keys first
+    // (jobspec.Parse's CheckHCLKeys).
+    assert!(s.contains("* invalid key: jbo"), "{s}");
     assert!(s.contains("1 invalid"), "{s}");
     let out = repo.run(&["check", "--staged"]);
     let s = text(&out);
     assert_eq!(out.status.code(), Some(1), "{s}");
     assert!(
-        s.contains("jobs/sockshop.nomad:1:1: jobspec::missing [error] No job block found"),
+        s.contains("jobs/sockshop.nomad:2:1: jobspec::hcl1-parse [error] 1 error(s) occurred:"),
         "{s}"
     );
     assert!(s.contains("(1 skipped: not job files)"), "{s}");
@@ -492,12 +494,12 @@ fn a_typo_in_the_job_block_of_an_hcl_job_fails_the_hook_and_the_gate() {
     let out = repo.run(&["plan", "--changed", "--staged", "--gate"]);
     let s = text(&out);
     assert_eq!(out.status.code(), Some(255), "{s}");
-    assert!(s.contains("No job block found"), "{s}");
+    assert!(s.contains("* invalid key: jbo"), "{s}");
     let out = repo.run(&["check", "--staged"]);
     let s = text(&out);
     assert_eq!(out.status.code(), Some(1), "{s}");
     assert!(
-        s.contains("jobs/logs.hcl:1:1: jobspec::missing [error] No job block found"),
+        s.contains("jobs/logs.hcl:2:1: jobspec::hcl1-parse [error] 1 error(s) occurred:"),
         "{s}"
     );
     assert!(s.contains("(1 skipped: not job files)"), "{s}");

@@ -33,16 +33,14 @@ pub fn check(body: &Body, src: &Source, v: NomadVersion) -> Option<Diag> {
         .iter()
         .map(|(key, _)| format!("invalid key: {key}"))
         .collect();
-    let kind = match first.as_str() {
-        "variable" | "variables" | "locals" => {
-            "HCL2's input variables and locals exist from Nomad 1.0; "
-        }
-        _ => "",
+    let fix = match first.as_str() {
+        "variable" | "variables" | "locals" => "HCL2's input variables and locals exist from Nomad 1.0: remove them, or judge the file with a world on Nomad 1.0 or later",
+        _ => "is it a misspelled `job`, or something to remove?",
     };
     Some(
         Diag::error(super::HCL1_PARSE, multierror(&errors, v))
             .at(src, *at, "not a job")
-            .help(format!("Nomad {v}'s HCL1 job parser takes only `job` blocks at the top level of a file: {kind}remove it, or judge the file with a world on Nomad 1.0 or later")),
+            .help(format!("Nomad {v}'s HCL1 job parser takes only `job` blocks at the top level of a file: {fix}")),
     )
 }
 

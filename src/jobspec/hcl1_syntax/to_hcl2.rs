@@ -98,9 +98,19 @@ impl<'a> Writer<'a> {
                 _ => toks.push(t),
             }
         }
+        let mut out = src.to_vec();
+        // A NUL byte reads as the end of the text (the old scanner's rune
+        // 0): what follows it is not the file's, to hcl v1.
+        if let Some(end) = toks
+            .last()
+            .map(|t| t.start)
+            .filter(|at| src.get(*at) == Some(&0))
+        {
+            out[end..].fill(b' ');
+        }
         Ok(Writer {
             era,
-            out: src.to_vec(),
+            out,
             undo: Vec::new(),
             toks,
             blocks,

@@ -112,3 +112,12 @@ fn a_value_on_the_line_after_its_equals_sign_joins_it() {
         "a comment between `=` and its value"
     );
 }
+
+/// The old scanner reads a NUL byte as the end of the text (the new one
+/// refuses it): what follows is blanked out.
+#[test]
+fn before_0_11_a_nul_byte_ends_the_file() {
+    let f = "job \"a\" {\n}\n\0\0 job \"b\" {";
+    let blank = " ".repeat("\0\0 job \"b\" {".len());
+    assert_eq!(hcl2(f, Era::Old), format!("job \"a\" {{\n}}\n{blank}"));
+}
