@@ -12,11 +12,7 @@ mod common;
 use common::TempDir;
 
 fn first_line(o: &std::process::Output) -> String {
-    let err = String::from_utf8_lossy(&o.stderr);
-    err.lines()
-        .find(|l| !l.starts_with("note: "))
-        .unwrap_or("")
-        .to_string()
+    common::stderr_first_lines(o, 1)
 }
 
 const PLAIN: &str = "job \"a\" {\n  datacenters = [\"dc1\"]\n  type = \"batch\"\n  meta = {\n    \"team.name\" = \"x\"\n    owner = \"y\"\n  }\n  group \"g\" {\n    count = 2\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
@@ -42,13 +38,7 @@ fn hcl1_only_syntax_plans_as_the_same_job_written_plainly() {
             assert_eq!(got.status.code(), want.status.code(), "{args:?}");
             assert_eq!(got.stdout, want.stdout, "{args:?}");
             // The notes name each folder.
-            let said = |o: &std::process::Output| {
-                let err = String::from_utf8_lossy(&o.stderr).into_owned();
-                err.lines()
-                    .filter(|l| !l.starts_with("note: "))
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            };
+            let said = |o| common::stderr_first_lines(o, usize::MAX);
             assert_eq!(said(&got), said(&want), "{args:?}");
         }
         let plan = hcl1.run(&["plan", "a.nomad", "--verbose", "--nomad-version", v]);
