@@ -281,3 +281,34 @@ fn nomad_flags_we_do_not_support_are_refused_never_read_as_help() {
         1
     );
 }
+
+/// An argument that is not UTF-8 (a Latin-1 file name, as a hook passes
+/// it) is an error with the command's code, never a panic (101).
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_an_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = TempDir::new("exit-latin1-arg");
+    let name = std::ffi::OsStr::from_bytes(b"M\xfcller.nomad");
+    let run = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(common::bin())
+            .current_dir(&d.0)
+            .arg("--no-color")
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    };
+    // A path: clap takes it; the file is not there.
+    let o = run(&["validate".as_ref(), name]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(255), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Text (a -var value), rewritten from Nomad's single dash: clap
+    // refuses it with the usage code.
+    let mut var = std::ffi::OsString::from("-var=x=");
+    var.push(name);
+    let o = run(&["plan".as_ref(), var.as_os_str(), "j.nomad".as_ref()]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(255), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -181,19 +181,49 @@ pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     out
 }
 
+/// [`normalize_args`] over arguments as the OS gives them: a rewrite
+/// only adds a leading `-`, so a non-UTF-8 argument keeps its bytes.
+fn normalize_args_os(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let lossy: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let rewritten = normalize_args(lossy.iter().cloned());
+    args.into_iter()
+        .zip(lossy.iter().zip(rewritten))
+        .map(|(orig, (before, after))| {
+            if *before == after {
+                orig
+            } else {
+                let mut dashed = std::ffi::OsString::from("-");
+                dashed.push(&orig);
+                dashed
+            }
+        })
+        .collect()
+}
+
 pub fn main() -> i32 {
-    let raw: Vec<String> = std::env::args().collect();
+    // An argument need not be UTF-8 (a file name in Latin-1, passed by the
+    // pre-commit framework): `std::env::args` panics on one. The flag
+    // checks read a lossy copy (flags are ASCII); clap gets the argument
+    // as given, and refuses it where it wants text.
+    let raw_os: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let raw: Vec<String> = raw_os
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let usage_code = usage_exit_code(&raw);
     if let Some(msg) = refused_flag(&raw) {
         eprintln!("error: {msg}");
         return usage_code;
     }
     // `-hcl2-strict` (=true) is Nomad's default and ours: nothing to pass on.
-    let args = normalize_args(
-        raw.iter()
-            .filter(|a| !matches!(a.as_str(), "-hcl2-strict" | "-hcl2-strict=true"))
-            .cloned(),
-    );
+    let kept: Vec<std::ffi::OsString> = raw_os
+        .into_iter()
+        .filter(|a| !matches!(a.to_str(), Some("-hcl2-strict" | "-hcl2-strict=true")))
+        .collect();
+    let args = normalize_args_os(kept);
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
