@@ -179,3 +179,36 @@ fn affinity_weights_wrap_in_every_era() {
     let (code, err) = run(&d, "validate", "2.0.5");
     assert_eq!(code, 0, "{err}");
 }
+
+/// Any other number field (Go `int`): before 1.0 mapstructure's weak
+/// decoding stores `int64(f)` of a fraction and takes a bool as 1 or 0
+/// (vendored mapstructure decodeInt, 0.9.0-0.12.12); from 1.0 gohcl's
+/// FromCtyValue refuses a fraction with the 64-bit bounds. Before, every
+/// era refused `count = 2.5` in words of ours: a false refusal under 0.x.
+#[test]
+fn int_fields_truncate_before_1_0_and_refuse_fractions_after() {
+    let d = TempDir::new("narrow-int");
+    d.put("j.nomad", &job("    count = 2.7"));
+    for v in ["0.9.3", "0.12.12"] {
+        let (code, err) = run(&d, "validate", v);
+        assert_eq!(code, 0, "{v}: {err}");
+        let o = d.run(&["plan", "--nomad-version", v, "j.nomad"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("+ Task Group: \"g\" (2 create)"), "{v}: {out}");
+    }
+    d.put("j.nomad", &job("    count = true"));
+    let o = d.run(&["plan", "--nomad-version", "0.9.3", "j.nomad"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("+ Task Group: \"g\" (1 create)"), "{out}");
+    // `    count = 2.7` on line 4: the literal is columns 13-16.
+    d.put("j.nomad", &job("    count = 2.7"));
+    for v in ["1.0.0", "2.0.5"] {
+        let (code, err) = run(&d, "plan", v);
+        assert_eq!(code, 255, "{v}: {err}");
+        assert_eq!(
+            first_two(&err),
+            "Error getting job struct: Error parsing job file from j.nomad:\nj.nomad:4,13-16: Unsuitable value type; Unsuitable value: value must be a whole number, between -9223372036854775808 and 9223372036854775807",
+            "{v}"
+        );
+    }
+}

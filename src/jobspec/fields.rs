@@ -231,11 +231,28 @@ impl<'n> F<'n> {
 
     fn int_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<i64> {
         let a = self.mark(name)?;
+        let hcl1 = !cx.version.at_least(1, 0, 0);
         match to_number(&a.value) {
             Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
+            // Before 1.0 every int field of a job file goes through
+            // mapstructure's weak decoding, whose decodeInt stores
+            // `int64(f)` of a float (0.9.0-0.12.12, jobspec/parse*.go):
+            // `count = 2.7` is 2, never refused.
+            Some(n) if hcl1 && matches!(a.value, Value::Number(_)) && n.abs() < 9.0e15 => {
+                Some(n.trunc() as i64)
+            }
+            // From 1.0 gohcl's FromCtyValue refuses it in its own words.
+            Some(n) if !hcl1 && n.fract() != 0.0 => {
+                super::lower::not_whole(cx, a);
+                None
+            }
             Some(_) => {
                 cx.type_error(a, "whole number");
                 None
+            }
+            // mapstructure's weak decoding also takes a bool as 1 or 0.
+            None if hcl1 && matches!(a.value, Value::Bool(_)) => {
+                Some(i64::from(matches!(a.value, Value::Bool(true))))
             }
             None if matches!(a.value, Value::Null) => None,
             None => {

@@ -6,6 +6,7 @@
 mod connect;
 mod gateway;
 mod narrow;
+pub(super) use narrow::not_whole;
 mod placement;
 mod service;
 mod strategy;

@@ -30,6 +30,8 @@ use crate::source::Span;
 pub(super) enum Width {
     Int8,
     Uint8,
+    /// Go's `int` on amd64: most of the api's numbers.
+    Int64,
 }
 
 /// Which decoder of the version reads the field (see the module comment).
@@ -94,6 +96,7 @@ fn bounds(width: Width) -> (i64, i64) {
     match width {
         Width::Int8 => (i8::MIN.into(), i8::MAX.into()),
         Width::Uint8 => (0, u8::MAX.into()),
+        Width::Int64 => (i64::MIN, i64::MAX),
     }
 }
 
@@ -102,6 +105,7 @@ fn wrap(n: i64, width: Width) -> i64 {
     match width {
         Width::Int8 => i64::from(n as i8),
         Width::Uint8 => i64::from(n as u8),
+        Width::Int64 => n,
     }
 }
 
@@ -121,10 +125,18 @@ fn go_amd64_int64(n: f64) -> i64 {
     }
 }
 
+/// From 1.0, an int field given a number with a fraction (`count = 2.5`):
+/// gohcl's FromCtyValue refuses it (an `int` is 64 bits on amd64).
+pub(in crate::jobspec) fn not_whole(cx: &mut Cx<'_>, a: &crate::jobspec::tree::Attr) {
+    out_of_range(cx, a, Width::Int64, true);
+}
+
 fn out_of_range(cx: &mut Cx<'_>, a: &crate::jobspec::tree::Attr, width: Width, hcl2: bool) {
     let (lo, hi) = bounds(width);
     let detail = match width {
-        Width::Int8 => format!("value must be a whole number, between {lo} and {hi}"),
+        Width::Int8 | Width::Int64 => {
+            format!("value must be a whole number, between {lo} and {hi}")
+        }
         Width::Uint8 => format!("value must be a whole number, between 0 and {hi} inclusive"),
     };
     // hclsyntax's words need the expression's StartRange; where we cannot
@@ -147,6 +159,7 @@ fn out_of_range(cx: &mut Cx<'_>, a: &crate::jobspec::tree::Attr, width: Width, h
     let help = match width {
         Width::Int8 => "Nomad stores this in 8 bits; use a whole number from -100 to 100",
         Width::Uint8 => "Nomad stores this in 8 bits; use a whole number from 0 to 100",
+        Width::Int64 => "Nomad stores this as a whole number",
     };
     cx.error("jobspec::type", span, msg, "out of range", help);
 }
