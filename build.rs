@@ -14,6 +14,28 @@
 //! randomised (ASLR still places the stack, heap, mmap and shared
 //! libraries). `NOMAD_PREFLIGHT_PIE=1` at build time keeps the PIE link.
 //!
+//! It is also linked statically against glibc (`-static`), when the C
+//! compiler can name the static archives (`cc -print-file-name=libc.a`;
+//! Debian's and Ubuntu's libc6-dev ship them). Why: `check --staged` in
+//! a git hook is mostly process start-up, and the dynamic loader's work
+//! (mapping libc, libm and libgcc_s, binding every imported symbol at
+//! start under `-z now`, copying their relocated pages) was a fifth of
+//! its CPU: 61 interleaved runs, 5.44 ms median task-clock dynamic, 4.37
+//! ms static, page faults 252 to 183 (BENCHMARKS.md, twelfth round).
+//! Nothing the binary calls needs the loader at run time: no NSS lookup
+//! (`getpwnam` and the like, which the linker would warn about), no
+//! `dlopen`. glibc is LGPL: this program's source is public, so anyone can
+//! relink it against another C library, as the licence asks.
+//!
+//! How, without `-C target-feature=+crt-static` (a RUSTFLAGS setting for
+//! every crate, which refuses to build proc macros on the host target):
+//! rustc names the C libraries as `-lgcc_s ... -lm -lc` after
+//! `-Bdynamic`, so a folder given to this binary's link only (`-L`, which
+//! the linker searches before the system's) holds linker scripts by those
+//! names that point at the static archives. Tests, benches and other
+//! binaries link as before. `NOMAD_PREFLIGHT_STATIC=0` at build time
+//! keeps the dynamic link; so does `NOMAD_PREFLIGHT_PIE=1`.
+//!
 //! It also writes the block keys of the 2.0.5 jobspec
 //! (`src/jobspec/keys-2.0.5.txt`, see `jobspec/block_args.rs`) as a sorted
 //! table: building it at run time read the whole 41 KB list into ordered
@@ -26,6 +48,63 @@ fn main() {
     if os == "linux" && !keep_pie {
         println!("cargo:rustc-link-arg-bin=nomad-preflight=-no-pie");
     }
+    println!("cargo:rerun-if-env-changed=NOMAD_PREFLIGHT_STATIC");
+    let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    let keep_dynamic = std::env::var_os("NOMAD_PREFLIGHT_STATIC").is_some_and(|v| v == "0");
+    if os == "linux" && env == "gnu" && !keep_pie && !keep_dynamic {
+        static_glibc();
+    }
+}
+
+/// Link the executable against the static glibc and libgcc archives (see
+/// the module's comment), or leave it dynamic with a build warning when
+/// the C compiler cannot name them.
+fn static_glibc() {
+    let archive = |name: &str| {
+        let out = std::process::Command::new("cc")
+            .arg(format!("-print-file-name={name}"))
+            .output()
+            .ok()?;
+        let path = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        // An archive it does not know comes back as the bare name.
+        let path = std::path::PathBuf::from(path);
+        (path.is_absolute() && path.is_file()).then_some(path)
+    };
+    let names = ["libc.a", "libm.a", "libgcc.a", "libgcc_eh.a"];
+    let Some(found) = names.iter().map(|n| archive(n)).collect::<Option<Vec<_>>>() else {
+        println!("cargo:warning=static glibc archives not found (libc6-dev): linking dynamically");
+        return;
+    };
+    let [libc, libm, libgcc, libgcc_eh] = [&found[0], &found[1], &found[2], &found[3]];
+    let dir = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("static-libs");
+    std::fs::create_dir_all(&dir).expect("create static-libs");
+    let quoted = |p: &std::path::Path| format!("{:?}", p.display().to_string());
+    // libc and libgcc's unwinder need each other (dl_iterate_phdr,
+    // _Unwind_*): a group, searched until nothing new is resolved.
+    let scripts = [
+        (
+            "libc.a",
+            format!(
+                "GROUP ( {} {} {} )\n",
+                quoted(libc),
+                quoted(libgcc),
+                quoted(libgcc_eh)
+            ),
+        ),
+        ("libm.a", format!("INPUT ( {} )\n", quoted(libm))),
+        (
+            "libgcc_s.a",
+            format!("GROUP ( {} {} )\n", quoted(libgcc_eh), quoted(libgcc)),
+        ),
+    ];
+    for (name, text) in scripts {
+        std::fs::write(dir.join(name), text).expect("write a linker script");
+    }
+    println!("cargo:rustc-link-arg-bin=nomad-preflight=-static");
+    println!(
+        "cargo:rustc-link-arg-bin=nomad-preflight=-L{}",
+        dir.display()
+    );
 }
 
 /// `$OUT_DIR/block_keys.rs`: `BLOCK_KEYS`, every (path, key, struct) of a
