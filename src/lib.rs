@@ -63,6 +63,32 @@ pub fn threads() -> usize {
     threads_from(std::env::var(THREADS_ENV).ok().as_deref(), machine)
 }
 
+/// How many worker threads a parallel step may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workers {
+    /// What [`threads`] says, asked only when there is more than one piece
+    /// of work: the machine's answer reads the cgroup's CPU quota (four
+    /// files), which a one-file `check --staged` has no use for.
+    Machine,
+    /// This many (tests and benches that pin it).
+    Fixed(usize),
+}
+
+impl Workers {
+    /// Threads for `work` independent pieces: at least 1, never more than
+    /// the pieces.
+    pub fn for_work(self, work: usize) -> usize {
+        if work <= 1 {
+            return 1;
+        }
+        let n = match self {
+            Workers::Machine => threads(),
+            Workers::Fixed(n) => n,
+        };
+        n.min(work).max(1)
+    }
+}
+
 const MAX_THREADS: usize = 64;
 
 fn threads_from(value: Option<&str>, machine: usize) -> usize {
@@ -102,5 +128,17 @@ mod tests {
         assert_eq!(threads_from(Some("-3"), 3), 3);
         assert_eq!(threads_from(Some("many"), 2), 2);
         assert_eq!(threads_from(Some("100000"), 2), 64);
+    }
+
+    #[test]
+    fn workers_never_outnumber_the_work() {
+        use super::Workers;
+        assert_eq!(Workers::Fixed(8).for_work(0), 1);
+        assert_eq!(Workers::Fixed(8).for_work(1), 1);
+        assert_eq!(Workers::Fixed(8).for_work(3), 3);
+        assert_eq!(Workers::Fixed(2).for_work(30), 2);
+        assert_eq!(Workers::Fixed(0).for_work(30), 1);
+        assert_eq!(Workers::Machine.for_work(1), 1);
+        assert!((1..=4).contains(&Workers::Machine.for_work(4)));
     }
 }

@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "embedded",
             "git",
             "threads",
+            "Workers",
             "ids",
             "cache_dir",
         ],

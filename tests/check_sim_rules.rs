@@ -80,7 +80,7 @@ fn check_seeded(world: &World, files: &[&str], seed: u64) -> Vec<Diag> {
         world,
         sim: Some(&sim),
         judging: Judging::InOrder,
-        threads: 2,
+        threads: nomad_preflight::Workers::Fixed(2),
         base_files: None,
     };
     check_files(&vfs, &files, &loader(world), &judge)
@@ -293,7 +293,7 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             world: &world,
             sim: Some(&sim),
             judging: Judging::InOrder,
-            threads: 2,
+            threads: nomad_preflight::Workers::Fixed(2),
             base_files: None,
         },
     );

@@ -83,7 +83,7 @@ pub(super) fn judge(
         done
     };
     // One file (the pre-commit case) gets no helper thread.
-    let helpers = judge.threads.min(todo.len()).max(1) - 1;
+    let helpers = judge.threads.for_work(todo.len()) - 1;
     let judged: Vec<(usize, FileResult)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..helpers)
             .map(|_| s.spawn(crate::gotext::inherit(worker)))
@@ -146,7 +146,7 @@ mod tests {
                 world: &world,
                 sim: Some(&sim),
                 judging: Judging::EachAlone,
-                threads,
+                threads: crate::Workers::Fixed(threads),
                 base_files: None,
             };
             format!("{:?}", check_files(&vfs, &files, &loader, &judge))

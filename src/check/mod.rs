@@ -107,7 +107,7 @@ fn load_files(
     vfs: &dyn Vfs,
     files: &[PathBuf],
     loader: &JobLoader,
-    threads: usize,
+    threads: crate::Workers,
     unreadable: Unreadable,
 ) -> (Vec<(PathBuf, Loaded)>, Vec<PathBuf>) {
     let next = AtomicUsize::new(0);
@@ -137,7 +137,7 @@ fn load_files(
     // order, so the thread count never shows in the output.
     // No helper for a single file (the pre-commit case): starting a thread
     // costs more than the file.
-    let helpers = threads.min(files.len()).max(1) - 1;
+    let helpers = threads.for_work(files.len()) - 1;
     type Done = Vec<(usize, PathBuf, Option<Loaded>)>;
     let (mut all, lost): (Done, bool) = std::thread::scope(|s| {
         let handles: Vec<_> = (0..helpers)
@@ -200,8 +200,8 @@ pub struct Judge<'a> {
     pub world: &'a World,
     pub sim: Option<&'a Simulation>,
     pub judging: Judging,
-    /// Worker threads for loading (see [`crate::threads`]).
-    pub threads: usize,
+    /// Worker threads for loading and judging.
+    pub threads: crate::Workers,
     /// `check --base`: the files at the base. Only suppressions they already
     /// hold may silence an error (a change cannot silence its own gate).
     /// `None` trusts every suppression.
@@ -573,7 +573,7 @@ mod tests {
                 world: &world,
                 sim: None,
                 judging: Judging::EachAlone,
-                threads,
+                threads: crate::Workers::Fixed(threads),
                 base_files: None,
             };
             let results = check_files(&vfs, &files, &loader, &judge);

@@ -346,7 +346,7 @@ fn run_selected(
         } else {
             crate::check::Judging::EachAlone
         },
-        threads: crate::threads(),
+        threads: crate::Workers::Machine,
         base_files,
     };
     let checked = match &in_set {
