@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use gix::bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
@@ -152,6 +152,19 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
 /// the HEAD commit, a thirtieth of a hook. `None` (gix peels it) for a
 /// packed object, a tag, or a commit that does not decode.
 fn loose_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+    static TREES: OnceLock<Mutex<HashMap<ObjectId, ObjectId>>> = OnceLock::new();
+    let known = TREES.get_or_init(Default::default);
+    if let Some(tree) = known.lock().ok().and_then(|m| m.get(&id).copied()) {
+        return Some(tree);
+    }
+    let tree = loose_tree_uncached(repo, id)?;
+    if let Ok(mut m) = known.lock() {
+        m.insert(id, tree);
+    }
+    Some(tree)
+}
+
+fn loose_tree_uncached(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
     let loose = super::loose::read(repo, &id, u64::MAX)?;
     let data = loose.data.ok()?;
     match loose.kind {
@@ -163,8 +176,33 @@ fn loose_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
     }
 }
 
+/// Trees decoded by this process, by object ID. A hook reaches HEAD's top
+/// trees through three readers (the world at HEAD, the change list, the
+/// staged files' running versions), and each opened, inflated and decoded
+/// them again; an object's content never changes, so one read serves all
+/// (a commit's tree likewise, in [`loose_tree_of`]).
+fn decoded_trees() -> &'static Mutex<HashMap<ObjectId, Arc<[TreeEntry]>>> {
+    static TREES: OnceLock<Mutex<HashMap<ObjectId, Arc<[TreeEntry]>>>> = OnceLock::new();
+    TREES.get_or_init(Default::default)
+}
+
 /// The entries of one tree object, in git's order.
 pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
+    if let Some(t) = decoded_trees()
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&id).cloned())
+    {
+        return Ok(t.to_vec());
+    }
+    let entries = read_tree_uncached(repo, id)?;
+    if let Ok(mut m) = decoded_trees().lock() {
+        m.insert(id, entries.as_slice().into());
+    }
+    Ok(entries)
+}
+
+fn read_tree_uncached(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
     if let Some(super::loose::Loose {
         kind: gix::object::Kind::Tree,
         data: Ok(data),
