@@ -152,14 +152,15 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
 /// the HEAD commit, a thirtieth of a hook. `None` (gix peels it) for a
 /// packed object, a tag, or a commit that does not decode.
 fn loose_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
-    static TREES: OnceLock<Mutex<HashMap<ObjectId, ObjectId>>> = OnceLock::new();
+    static TREES: OnceLock<Mutex<HashMap<ObjectKey, ObjectId>>> = OnceLock::new();
     let known = TREES.get_or_init(Default::default);
-    if let Some(tree) = known.lock().ok().and_then(|m| m.get(&id).copied()) {
+    let key = (repo.objects.store_ref().path().to_path_buf(), id);
+    if let Some(tree) = known.lock().ok().and_then(|m| m.get(&key).copied()) {
         return Some(tree);
     }
     let tree = loose_tree_uncached(repo, id)?;
     if let Ok(mut m) = known.lock() {
-        m.insert(id, tree);
+        m.insert(key, tree);
     }
     Some(tree)
 }
@@ -176,28 +177,34 @@ fn loose_tree_uncached(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId>
     }
 }
 
-/// Trees decoded by this process, by object ID. A hook reaches HEAD's top
+/// An object in one object database: the same ID is the same content in
+/// any repository, but whether it is there at all is the repository's
+/// (a submodule whose commit is missing from the clone must be told so).
+type ObjectKey = (PathBuf, ObjectId);
+
+/// Trees decoded by this process, by object. A hook reaches HEAD's top
 /// trees through three readers (the world at HEAD, the change list, the
 /// staged files' running versions), and each opened, inflated and decoded
 /// them again; an object's content never changes, so one read serves all
 /// (a commit's tree likewise, in [`loose_tree_of`]).
-fn decoded_trees() -> &'static Mutex<HashMap<ObjectId, Arc<[TreeEntry]>>> {
-    static TREES: OnceLock<Mutex<HashMap<ObjectId, Arc<[TreeEntry]>>>> = OnceLock::new();
+fn decoded_trees() -> &'static Mutex<HashMap<ObjectKey, Arc<[TreeEntry]>>> {
+    static TREES: OnceLock<Mutex<HashMap<ObjectKey, Arc<[TreeEntry]>>>> = OnceLock::new();
     TREES.get_or_init(Default::default)
 }
 
 /// The entries of one tree object, in git's order.
 pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
+    let key = (repo.objects.store_ref().path().to_path_buf(), id);
     if let Some(t) = decoded_trees()
         .lock()
         .ok()
-        .and_then(|m| m.get(&id).cloned())
+        .and_then(|m| m.get(&key).cloned())
     {
         return Ok(t.to_vec());
     }
     let entries = read_tree_uncached(repo, id)?;
     if let Ok(mut m) = decoded_trees().lock() {
-        m.insert(id, entries.as_slice().into());
+        m.insert(key, entries.as_slice().into());
     }
     Ok(entries)
 }
