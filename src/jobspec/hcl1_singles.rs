@@ -223,3 +223,34 @@ pub(super) fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
         .iter()
         .any(|st| table(*st).iter().any(|x| x.key == key && v >= x.since))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::jobspec::{load, LoadOptions};
+    use crate::version::NomadVersion;
+    use std::path::Path;
+
+    /// Texts from jobspec.ParseFile built from Nomad v0.9.3 and v0.12.12
+    /// (tests/hcl-oracle/build.sh, oracle-jobspec-*): hcl v1's decodeMap at
+    /// the value, its column in characters (a tab is one).
+    #[test]
+    fn a_non_object_decoded_block_is_refused_at_its_value() {
+        let text = "job \"a\" {\n\tparameterized = true\n  periodic = [1]\n}\n";
+        for v in [NomadVersion::new(0, 9, 3), NomadVersion::new(0, 12, 12)] {
+            let mut mem = crate::vfs::MemVfs::new("test");
+            mem.insert("j.nomad", text);
+            let opts = LoadOptions {
+                version: v,
+                ..LoadOptions::default()
+            };
+            let p = load(&mem, Path::new("j.nomad"), &opts);
+            let parser = crate::jobspec::HCL1_PARSE;
+            let first = p.diags.iter().find(|d| d.code == parser).expect("refused");
+            assert_eq!(
+                first.message,
+                "error parsing 'job': periodic -> At 3:14: root: not an object type for map (*ast.ListType)",
+                "{v}"
+            );
+        }
+    }
+}

@@ -6,6 +6,9 @@
 #   oracle-hcl1-old  hcl v1 as Nomad 0.8.0 to 0.10.9 vendor it (parser and
 #                    scanner at 6e968a3f, the package at 18048073)
 #   oracle-hcl1-new  hcl v1 as Nomad 0.11.0 to 0.12.12 vendor it (914dc3f8)
+#   oracle-jobspec-v0.9.3, oracle-jobspec-v0.12.12  Nomad's own job parser
+#                    (jobspec.ParseFile) at that tag, with its api and helper
+#                    packages and the vendored packages they import
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
 # dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
 # (HCL_GIT, CTY_GIT), and Nomad's (NOMAD_GIT, for its vendored hcl v1). Offline: GOPATH mode, no module proxy.
@@ -45,4 +48,23 @@ hcl1() { # nomad-tag name: hcl v1 exactly as that Nomad tag vendors it
 }
 hcl1 v0.10.9 hcl1-old
 hcl1 v0.12.12 hcl1-new
+jobspec() { # nomad-tag: jobspec.ParseFile as that tag builds it
+  local root="$out/gopath-jobspec-$1" n
+  rm -rf "$root"
+  n="$root/src/github.com/hashicorp/nomad"
+  mkdir -p "$n/jsoracle"
+  for d in jobspec api helper; do
+    git --git-dir="$nomad_git" archive --prefix="$d/" "$1:$d" | tar -x -C "$n"
+  done
+  # Only what those import: the mirror lacks some large vendored files.
+  for d in hashicorp/go-multierror hashicorp/errwrap hashicorp/hcl mitchellh/mapstructure \
+    gorilla/websocket hashicorp/go-cleanhttp hashicorp/go-rootcerts mitchellh/go-homedir \
+    docker/go-units hashicorp/cronexpr gorhill/cronexpr; do
+    git --git-dir="$nomad_git" archive --prefix="vendor/github.com/$d/" "$1:vendor/github.com/$d" 2>/dev/null | tar -x -C "$n" 2>/dev/null || true
+  done
+  cp "$here/jobspec.go" "$n/jsoracle/main.go"
+  (cd "$n/jsoracle" && GOPATH="$root" GO111MODULE=off go build -o "$out/oracle-jobspec-$1" .) >&2
+}
+jobspec v0.9.3
+jobspec v0.12.12
 echo "$out"
