@@ -159,3 +159,59 @@ fn a_submodule_that_cannot_be_read_fails_the_run_instead_of_passing_it() {
     let s = output_text(&plain);
     assert!(!s.contains("does not exist"), "{s}");
 }
+
+/// A job file inside a submodule that reads a file of the superproject:
+/// a change to that file plans and judges the job (the reader scan lists
+/// the submodule's files too). Before, the scan did not descend into
+/// gitlinks and the change passed as "no job file changed".
+#[test]
+fn a_job_file_in_a_submodule_is_found_by_the_reader_scan() {
+    let motd = JOB.replace(
+        "      resources {",
+        "      template {\n        data        = file(\"../../config/motd.txt\")\n        destination = \"local/motd\"\n      }\n      resources {",
+    );
+    let upstream = TempDir::new("sub-reader-upstream");
+    upstream.put("jobs/motd.nomad", &motd);
+    git(&upstream.0, &["init", "-q"]);
+    git(&upstream.0, &["add", "-A"]);
+    git(&upstream.0, &["commit", "-qm", "motd job"]);
+    let p = TempDir::new("sub-reader");
+    p.put(
+        "rules/cluster.hcl",
+        "nomad_version = \"1.6.0\"\nedition = \"community\"\nclient \"c\" {\n  count      = 3\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 8192\n  disk       = 100000\n  drivers    = [\"docker\"]\n}\nrunning = [\"deploy/jobs/motd.nomad\"]\n",
+    );
+    p.put("config/motd.txt", "hello\n");
+    git(&p.0, &["init", "-q"]);
+    let url = upstream.0.to_string_lossy().into_owned();
+    git(
+        &p.0,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "deploy",
+        ],
+    );
+    git(&p.0, &["add", "-A"]);
+    git(&p.0, &["commit", "-qm", "world, config and submodule"]);
+    p.put("config/motd.txt", "goodbye\n");
+    git(&p.0, &["add", "config/motd.txt"]);
+    let out = p.run(&["plan", "--changed", "--staged"]);
+    let s = output_text(&out);
+    assert!(
+        s.contains("==> deploy/jobs/motd.nomad (reads config/motd.txt, which changed)"),
+        "{s}"
+    );
+    assert!(s.contains("goodbye"), "{s}");
+    assert!(!s.contains("no job file changed"), "{s}");
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    let out = p.run(&["check", "--staged"]);
+    let s = output_text(&out);
+    assert!(
+        s.contains("note: deploy/jobs/motd.nomad reads config/motd.txt, which this change touches"),
+        "{s}"
+    );
+}

@@ -66,13 +66,15 @@ impl Range {
         })
     }
 
-    /// Every file of the new version. For the working tree, the tracked
-    /// ones: its untracked files are in the change already.
+    /// Every file of the new version, those inside its submodules too
+    /// (a job file there may read a file the change touches). For the
+    /// working tree, the tracked ones: its untracked files are in the
+    /// change already.
     pub fn head_paths(&self) -> std::io::Result<Vec<PathBuf>> {
-        Ok(match &self.head {
-            Head::Index | Head::WorkTree => LazyGitVfs::index(&self.root)?.paths().collect(),
-            Head::Rev(r) => LazyGitVfs::rev(&self.root, r)?.paths().collect(),
-        })
+        match &self.head {
+            Head::Index | Head::WorkTree => LazyGitVfs::index(&self.root)?.all_paths(),
+            Head::Rev(r) => LazyGitVfs::rev(&self.root, r)?.all_paths(),
+        }
     }
 
     /// The files at the base (the versions that run).
