@@ -328,7 +328,10 @@ fn an_imported_node_with_a_cni_network() {
     let cluster = std::fs::read_to_string(rules.join("cluster.hcl")).expect("cluster.hcl");
     assert!(
         cluster.contains("  network_modes = [\"bridge\", \"cni/mynet\", \"host\"]\n")
-            && cluster.contains("  host_network \"public\" {\n    interface = \"eth1\"\n  }\n"),
+            && cluster.contains(
+                "  host_network \"public\" {\n    cidr      = \"10.0.0.2/32\"\n    interface = \"eth1\"\n  }\n"
+            )
+            && cluster.contains("  network_interface = \"eth0\"\n"),
         "{cluster}"
     );
     tmp.put("job.nomad", &job("service", &network("cni/mynet", "")));

@@ -57,8 +57,11 @@ fn pool_networks(v: &Value) -> PoolNetworks {
             modes.dedup();
             modes
         });
-    let mut host_networks = BTreeMap::new();
     let node_nets = path(v, &["NodeResources", "NodeNetworks"]).and_then(Value::as_array);
+    if let Some(reported) = node_nets.and_then(|n| reported_addresses(n)) {
+        return PoolNetworks { modes, ..reported };
+    }
+    let mut host_networks = BTreeMap::new();
     for nn in node_nets.into_iter().flatten() {
         let addresses = nn.get("Addresses").and_then(Value::as_array);
         for a in addresses.into_iter().flatten() {
@@ -79,6 +82,103 @@ fn pool_networks(v: &Value) -> PoolNetworks {
         host_networks,
         ..PoolNetworks::default()
     }
+}
+
+/// The node's interfaces and host networks as its fingerprint reported
+/// them (`NodeNetworks[].Device` and `.Addresses[]`: each address with the
+/// alias it was given), as client configuration the world's alias rules
+/// (host_aliases.rs) turn back into exactly those aliases, under every
+/// release: each reported address and alias is one address of its
+/// interface, a host network per alias has `cidr` = its addresses (and
+/// the interface, when one carries them all), and the interface holding
+/// `default` is the agent's `network_interface` (and default route, for
+/// releases before 0.12.1). So `default` is carried only where it was
+/// reported, and an imported client is judged as a declared one.
+///
+/// The addresses are stand-ins (`10.0.x.y`, numbered in report order): the
+/// scheduler places ports per node, so no verdict reads their values, one
+/// per alias keeps a release's rules from merging what a newer client
+/// reported apart, and nodes alike but for their addresses stay one pool.
+/// `None` (the aliases are then read without addresses) when the report
+/// has no address with an alias, one that is not an IP address, or
+/// `default` on two interfaces, which no configuration reproduces.
+fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
+    use crate::world::host_aliases::{valid_address, Interface};
+    let mut interfaces: Vec<Interface> = Vec::new();
+    // Alias: its place, its stand-in addresses' cidrs, their interfaces.
+    type Carriers = (usize, Vec<String>, Vec<String>);
+    let mut by_alias: BTreeMap<String, Carriers> = BTreeMap::new();
+    let mut default_on: Option<String> = None;
+    let mut count = 0usize;
+    for nn in node_nets {
+        let device = s(nn, "Device");
+        let addresses = nn.get("Addresses").and_then(Value::as_array);
+        for a in addresses.into_iter().flatten() {
+            let alias = s(a, "Alias");
+            if alias.is_empty() {
+                continue;
+            }
+            if !valid_address(&s(a, "Address")) || device.is_empty() || count >= 0xffff {
+                return None;
+            }
+            count += 1;
+            let address = format!("10.0.{}.{}", count / 256, count % 256);
+            match interfaces.iter_mut().find(|i| i.name == device) {
+                Some(i) => i.addresses.push(address.clone()),
+                None => interfaces.push(Interface {
+                    name: device.clone(),
+                    addresses: vec![address.clone()],
+                    default_route: false,
+                }),
+            }
+            if alias == "default" {
+                match &default_on {
+                    Some(d) if *d != device => return None,
+                    _ => default_on = Some(device.clone()),
+                }
+                continue;
+            }
+            let next = by_alias.len();
+            let entry = by_alias
+                .entry(alias)
+                .or_insert_with(|| (next, Vec::new(), Vec::new()));
+            entry.1.push(format!("{address}/32"));
+            if !entry.2.contains(&device) {
+                entry.2.push(device.clone());
+            }
+        }
+    }
+    if interfaces.is_empty() {
+        return None;
+    }
+    if let Some(d) = &default_on {
+        for i in interfaces.iter_mut() {
+            i.default_route = i.name == *d;
+        }
+    }
+    let host_networks = by_alias
+        .into_iter()
+        .map(|(alias, (position, cidrs, devices))| {
+            // The interface too when one carries it all (what the agent's
+            // block most likely named; the cidr alone decides either way).
+            let interface = match devices.as_slice() {
+                [one] => one.clone(),
+                _ => String::new(),
+            };
+            let hn = HostNetwork {
+                cidr: cidrs.join(","),
+                interface,
+                position,
+            };
+            (alias, hn)
+        })
+        .collect();
+    Some(PoolNetworks {
+        modes: None,
+        host_networks,
+        interfaces,
+        network_interface: default_on.unwrap_or_default(),
+    })
 }
 
 pub(super) fn node_shape(v: &Value) -> NodeShape {
@@ -201,5 +301,62 @@ mod tests {
         );
         assert_eq!((n.pool.reserved.cpu, n.pool.reserved.memory), (50, 64));
         assert_eq!(n.pool.node_pool, "default");
+    }
+
+    fn networks(addresses: serde_json::Value) -> PoolNetworks {
+        pool_networks(&serde_json::json!({"NodeResources": {
+            "Networks": [{"Mode": "host"}],
+            "NodeNetworks": addresses,
+        }}))
+    }
+
+    fn carried(n: &PoolNetworks, v: &str) -> Vec<String> {
+        let v: crate::version::NomadVersion = v.parse().expect("version");
+        let a = n.aliases(v);
+        assert!(a.by_chance.is_empty() && a.cannot_tell.is_empty(), "{a:?}");
+        a.carried.into_iter().collect()
+    }
+
+    /// The aliases a node reports are the aliases it carries, `default`
+    /// only where reported: a node whose default-route address a host
+    /// network took (before 1.6.2) takes no port without `host_network`.
+    #[test]
+    fn reported_addresses_give_each_alias_where_the_node_reported_it() {
+        let addr = |alias: &str, address: &str| serde_json::json!({"Family": "ipv4", "Alias": alias, "Address": address});
+        let both = networks(serde_json::json!([
+            {"Mode": "host", "Device": "eth0", "Addresses": [addr("default", "10.0.1.1")]},
+            {"Mode": "bridge", "Device": "nomad", "Addresses": null},
+            {"Mode": "host", "Device": "eth1", "Addresses": [addr("public", "203.0.113.1")]},
+        ]));
+        for v in ["0.12.0", "1.0.0", "1.6.0", "2.0.5"] {
+            assert_eq!(carried(&both, v), ["default", "public"], "{v}");
+        }
+        let taken = networks(serde_json::json!([
+            {"Mode": "host", "Device": "eth0", "Addresses": [addr("public", "10.0.1.1")]},
+        ]));
+        for v in ["0.12.0", "1.6.0", "2.0.5"] {
+            assert_eq!(carried(&taken, v), ["public"], "{v}");
+        }
+        // From 1.6.2 one address carries both (one entry per alias): what
+        // a newer client reported stands under an older world's rules.
+        let shared = networks(serde_json::json!([
+            {"Mode": "host", "Device": "eth0", "Addresses": [
+                addr("default", "10.0.1.1"), addr("public", "10.0.1.1")]},
+        ]));
+        for v in ["0.12.0", "1.0.0", "1.6.0", "1.6.2"] {
+            assert_eq!(carried(&shared, v), ["default", "public"], "{v}");
+        }
+        // Addresses are kept by kind, so nodes alike but for them group.
+        let other = networks(serde_json::json!([
+            {"Mode": "host", "Device": "eth0", "Addresses": [addr("default", "10.9.9.9")]},
+            {"Mode": "host", "Device": "eth1", "Addresses": [addr("public", "198.51.100.7")]},
+        ]));
+        assert_eq!(other, both);
+        // What no configuration reproduces keeps the aliases alone.
+        let odd = networks(serde_json::json!([
+            {"Mode": "host", "Device": "eth0", "Addresses": [addr("public", "not an address")]},
+        ]));
+        assert!(odd.interfaces.is_empty());
+        assert!(odd.host_networks.contains_key("public"));
     }
 }
