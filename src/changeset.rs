@@ -200,9 +200,17 @@ impl ChangeSet {
             .chain(&self.outside)
             .flat_map(Change::paths)
             .collect();
+        // Files a job may read: every touched file but the job files (a
+        // `.hcl` variables file is a candidate by its name, and is read by
+        // `-var-file` or a running job's `var_file`). A touched candidate
+        // gone from the head is kept: what it was is not read here.
+        let is_job = |p: &Path| {
+            head.read(p)
+                .is_ok_and(|s| crate::jobspec::is_job_file(&s.text))
+        };
         let others: Vec<PathBuf> = touched
             .iter()
-            .filter(|p| !self.is_candidate(p))
+            .filter(|p| !self.is_candidate(p) || !is_job(p))
             .map(|p| (*p).clone())
             .collect();
         if others.is_empty() {
@@ -450,7 +458,7 @@ fn load_valid<'j>(
     if !jobspec::is_job_file(&source.text) {
         return None;
     }
-    if let Some(job) = loader.known(&source.text, known.iter().map(|r| &r.job)) {
+    if let Some(job) = loader.known_source(&source, known.iter().map(|r| &r.job)) {
         return Some(std::borrow::Cow::Borrowed(job));
     }
     let parsed = loader.load_job_source(vfs, source);

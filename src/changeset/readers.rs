@@ -37,13 +37,13 @@ fn first_reached<'p>(
     })
 }
 
-/// Could evaluating `text` with `loader` read a file? Every load reads
-/// the `-var-file`s (through the same files: at the base, the base's
-/// version). Otherwise only a job-file function reads, lists or probes
+/// Could evaluating `source` with `loader` read a file? Every load reads
+/// its `-var-file`s (a running job's own `var_file`s for its file; through
+/// the same files: at the base, the base's version). Otherwise only a job-file function reads, lists or probes
 /// files, and each has `file` in its name (`file`, `filebase64`,
 /// `fileset`, `fileexists`, ...): a text without it is not evaluated.
-fn may_read_files(text: &str, loader: &JobLoader) -> bool {
-    loader.reads_var_files() || text.contains("file")
+fn may_read_files(source: &crate::source::Source, loader: &JobLoader) -> bool {
+    loader.reads_var_files_of(source) || source.text.contains("file")
 }
 
 /// How a job file the change did not touch is reached by it.
@@ -76,7 +76,7 @@ pub(super) fn reached(
                 continue;
             }
         };
-        if !may_read_files(&source.text, loader) || !crate::jobspec::is_job_file(&source.text) {
+        if !may_read_files(&source, loader) || !crate::jobspec::is_job_file(&source.text) {
             continue;
         }
         let recording = Recording::new(head);

@@ -28,6 +28,9 @@
 //!   text with the same options.
 
 mod cache;
+mod running;
+
+pub use running::RunningFiles;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,6 +46,8 @@ use crate::vfs::{DiskVfs, Vfs};
 pub struct JobLoader {
     opts: LoadOptions,
     warnings: Diags,
+    /// Running jobs' own variables, by file ([`JobLoader::with_running`]).
+    running: Arc<running::RunningOptions>,
 }
 
 impl JobLoader {
@@ -55,7 +60,11 @@ impl JobLoader {
         root: PathBuf,
     ) -> JobLoader {
         let (opts, warnings) = LoadOptions::from_cli(vars, var_files, version, Some(root));
-        JobLoader { opts, warnings }
+        JobLoader {
+            opts,
+            warnings,
+            running: Arc::default(),
+        }
     }
 
     /// No variables at all, neither flags nor environment.
@@ -67,6 +76,7 @@ impl JobLoader {
                 ..LoadOptions::default()
             },
             warnings: Diags::new(),
+            running: Arc::default(),
         }
     }
 
@@ -116,11 +126,18 @@ impl JobLoader {
         for f in &self.opts.var_files {
             vfs.admit_named(f);
         }
+        // A running job's var files are inside the world folder: the fence
+        // admits them as it is.
         vfs
     }
 
     /// Load `path` as read through `vfs`: the model and every diagnostic.
     pub fn load(&self, vfs: &dyn Vfs, path: &Path) -> ParsedJob {
+        if !self.running.is_empty() {
+            if let Ok(source) = vfs.read(path) {
+                return self.load_source(vfs, source);
+            }
+        }
         jobspec::load(vfs, path, &self.opts)
     }
 
@@ -142,7 +159,8 @@ impl JobLoader {
 
     /// [`JobLoader::load`] of a file already read from `vfs`.
     pub fn load_source(&self, vfs: &dyn Vfs, source: Source) -> ParsedJob {
-        jobspec::load_source(vfs, source, &self.opts)
+        let opts = self.opts_for(&source);
+        jobspec::load_source(vfs, source, opts)
     }
 
     /// [`JobLoader::load`] for a caller that reads only the job and the
@@ -162,7 +180,7 @@ impl JobLoader {
 
     /// [`JobLoader::load_job_source`] with the cache in `dir`, if any.
     fn load_job_in(&self, dir: Option<&Path>, vfs: &dyn Vfs, source: Source) -> LoadedJob {
-        let cached = dir.and_then(|d| Some((d, cache::key(&source.text, &self.opts)?)));
+        let cached = dir.and_then(|d| Some((d, cache::key(&source.text, self.opts_for(&source))?)));
         if let Some((dir, key)) = &cached {
             if let Some(mut job) = cache::load(dir, key) {
                 self.restore(&mut job, &source);
@@ -192,7 +210,7 @@ impl JobLoader {
         job.source = Origin(Some(source.clone()));
         job.closed = ClosedLoad(Some(Arc::new(ClosedInputs {
             text: source.text.clone(),
-            opts: self.opts.clone(),
+            opts: self.opts_for(source).clone(),
         })));
     }
 
@@ -207,12 +225,7 @@ impl JobLoader {
         text: &str,
         known: impl IntoIterator<Item = &'j Job>,
     ) -> Option<&'j Job> {
-        known.into_iter().find(|j| {
-            j.closed
-                .0
-                .as_ref()
-                .is_some_and(|c| *c.text == *text && c.opts == self.opts)
-        })
+        running::known_with(&self.opts, text, known)
     }
 
     /// The job when `path` loads without errors, else the whole failed load.

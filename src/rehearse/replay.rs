@@ -437,7 +437,8 @@ fn find_fix(
         .collect();
     let loader =
         crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .with_edition(world.edition());
+            .with_edition(world.edition())
+            .with_running(world);
     let job = loader.load(base, &file).job?;
     let ceiling = world
         .clients

@@ -88,7 +88,8 @@ impl<'a> Session<'a> {
         // The steps' commands pass no variables (see `job_loader`).
         let world = &self.sim.world;
         let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .with_edition(world.edition());
+            .with_edition(world.edition())
+            .with_running(world.as_ref());
         let job = loader
             .job(&self.vfs(), Path::new(file))
             .map_err(|parsed| parsed.diags)?;

@@ -356,9 +356,11 @@ pub fn for_rehearsal(
     on_disk: bool,
     notes: &mut Vec<String>,
 ) -> Result<Starting, Diags> {
-    // The rehearsal's steps pass no variables: neither do their starts.
+    // The rehearsal's steps pass no variables: neither do their starts,
+    // but a running job's own (`running_job`) are how it was submitted.
     let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
-        .with_edition(world.edition());
+        .with_edition(world.edition())
+        .with_running(world);
     let mut explicit = Vec::new();
     for old in given {
         let job = load_file(old, &loader)?;

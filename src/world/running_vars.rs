@@ -61,6 +61,22 @@ impl RunningVars {
     }
 }
 
+/// The world's running jobs with their own variables, for the job loader
+/// ([`JobLoader::with_running`]): every command loads their files so.
+impl crate::job_loader::RunningFiles for World {
+    fn project_root(&self) -> &Path {
+        &self.project_root
+    }
+
+    fn running_loaders(&self) -> Vec<(PathBuf, JobLoader)> {
+        self.running
+            .iter()
+            .filter(|r| r.vars.declared())
+            .map(|r| (r.path.clone(), r.vars.loader(self)))
+            .collect()
+    }
+}
+
 /// One `running_job` block: the file it is for (as written), where.
 pub(super) struct Spec {
     pub path: String,

@@ -1,0 +1,228 @@
+//! The world's running jobs' own variables, for whichever command loads
+//! their files. cluster.hcl's `running_job "FILE" { var, var_file }` says
+//! how a running job was submitted; a command that evaluates that file
+//! (either version of it: the base a change set starts from, the head it
+//! plans) must evaluate it with the same variables, or the diff shows the
+//! difference between two sets of variables as an edit of the job. So the
+//! loader itself knows them ([`JobLoader::with_running`]) and picks
+//! a file's options by where the file was read from; no consumer (plan,
+//! check, the change set, the reader scan, rehearse) chooses them on its
+//! own.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::JobLoader;
+use crate::jobspec::{Job, LoadOptions};
+use crate::source::{Origin, Source};
+
+/// What holds running jobs with their own variables (the world): its
+/// project root, and each such job's file (relative to the root) with the
+/// loader of its variables.
+pub trait RunningFiles {
+    fn project_root(&self) -> &Path;
+    fn running_loaders(&self) -> Vec<(PathBuf, JobLoader)>;
+}
+
+impl JobLoader {
+    /// Load each running job file of `world` that has its own variables
+    /// (cluster.hcl's `running_job`) with those, and nothing from the
+    /// command's flags or the shell, whichever version of the file is read
+    /// (the world's, a change's base, its head, a rehearsal's edit): both
+    /// sides of a diff are then evaluated alike. Other files keep this
+    /// loader's options. Every command that loads job files against a
+    /// world builds its loader through this.
+    pub fn with_running(mut self, world: &impl RunningFiles) -> JobLoader {
+        let entries = world
+            .running_loaders()
+            .into_iter()
+            .map(|(p, l)| (p, l.opts))
+            .collect();
+        self.running = Arc::new(RunningOptions::new(world.project_root(), entries));
+        self
+    }
+
+    /// The options `source` loads with: a running job's own, else these.
+    pub(super) fn opts_for(&self, source: &Source) -> &LoadOptions {
+        self.running.for_source(source).unwrap_or(&self.opts)
+    }
+
+    /// Whether `path` (absolute, or as the world's project root is
+    /// relative) loads with a running job's own variables rather than
+    /// this loader's flags: the caller says so when the user gave flags.
+    pub fn uses_running_vars(&self, path: &Path) -> bool {
+        self.running.for_path(path).is_some()
+    }
+
+    /// Does loading `source` read files besides it (its `-var-file`s, or
+    /// a running job's `var_file`s)?
+    pub fn reads_var_files_of(&self, source: &Source) -> bool {
+        !self.opts_for(source).var_files.is_empty()
+    }
+
+    /// [`JobLoader::known`] for `source`, with the options it loads with.
+    pub fn known_source<'j>(
+        &self,
+        source: &Source,
+        known: impl IntoIterator<Item = &'j Job>,
+    ) -> Option<&'j Job> {
+        known_with(self.opts_for(source), &source.text, known)
+    }
+}
+
+/// The job of `known` a closed load of `text` with `opts` gave.
+pub(super) fn known_with<'j>(
+    opts: &LoadOptions,
+    text: &str,
+    known: impl IntoIterator<Item = &'j Job>,
+) -> Option<&'j Job> {
+    known.into_iter().find(|j| {
+        j.closed
+            .0
+            .as_ref()
+            .is_some_and(|c| *c.text == *text && c.opts == *opts)
+    })
+}
+
+/// The running jobs that declare variables, by path below the project root.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RunningOptions {
+    /// The project root on disk, as written and with links followed (a
+    /// world on disk; none for one read from git or compiled in).
+    disk_roots: Vec<PathBuf>,
+    /// The project root relative to the repository (or to the embedded
+    /// files), for files read from git: from the world's own path when it
+    /// was read from git, else from the repository holding it on disk.
+    in_repo: Option<PathBuf>,
+    /// Normalised project-relative path, and the options to load it with.
+    entries: Vec<(PathBuf, LoadOptions)>,
+}
+
+impl RunningOptions {
+    pub(super) fn new(root: &Path, entries: Vec<(PathBuf, LoadOptions)>) -> RunningOptions {
+        if entries.is_empty() {
+            return RunningOptions::default();
+        }
+        let entries = entries
+            .into_iter()
+            .map(|(p, o)| (crate::vfs::normalize(&p), o))
+            .collect();
+        if !root.is_absolute() {
+            return RunningOptions {
+                disk_roots: Vec::new(),
+                in_repo: Some(crate::vfs::normalize(root)),
+                entries,
+            };
+        }
+        let mut disk_roots = vec![crate::vfs::normalize(root)];
+        disk_roots.extend(std::fs::canonicalize(root).ok());
+        // A world on disk whose running files a command reads from git
+        // (`HEAD` for the running version): their paths are the repository's.
+        let in_repo = crate::git::repo_root(root).and_then(|repo| {
+            let repo = std::fs::canonicalize(&repo).unwrap_or(repo);
+            disk_roots
+                .iter()
+                .find_map(|r| r.strip_prefix(&repo).ok())
+                .map(Path::to_path_buf)
+        });
+        RunningOptions {
+            disk_roots,
+            in_repo,
+            entries,
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The options of the running job read as `source`, if it is one
+    /// with its own variables.
+    pub(super) fn for_source(&self, source: &Source) -> Option<&LoadOptions> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        match &source.origin {
+            Origin::Disk(full) => self.for_path(full),
+            Origin::Git { path, .. } => self.in_repo_path(path),
+            Origin::Embedded(name) | Origin::Inline(name) => self.in_repo_path(Path::new(name)),
+        }
+    }
+
+    /// The options for `path`: absolute, or relative to the repository.
+    pub(super) fn for_path(&self, path: &Path) -> Option<&LoadOptions> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        if !path.is_absolute() {
+            return self.in_repo_path(path);
+        }
+        let path = crate::vfs::normalize(path);
+        let rel = self
+            .disk_roots
+            .iter()
+            .find_map(|root| path.strip_prefix(root).ok())?;
+        self.entry(rel)
+    }
+
+    fn in_repo_path(&self, path: &Path) -> Option<&LoadOptions> {
+        let path = crate::vfs::normalize(path);
+        let rel = path.strip_prefix(self.in_repo.as_ref()?).ok()?;
+        self.entry(rel)
+    }
+
+    fn entry(&self, rel: &Path) -> Option<&LoadOptions> {
+        self.entries
+            .iter()
+            .find(|(p, _)| p == rel)
+            .map(|(_, opts)| opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::version::NomadVersion;
+
+    fn opts(n: &str) -> LoadOptions {
+        LoadOptions {
+            vars: vec![("n".into(), n.into())],
+            version: NomadVersion::CURRENT,
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_file_is_matched_by_where_it_was_read_from_below_the_project_root() {
+        let disk = RunningOptions::new(Path::new("/p"), vec![("jobs/./a.nomad".into(), opts("1"))]);
+        let src = |origin: Origin| SourceFile::new(origin, "shown", "");
+        assert!(disk
+            .for_source(&src(Origin::Disk("/p/jobs/a.nomad".into())))
+            .is_some());
+        assert!(disk
+            .for_source(&src(Origin::Disk("/p/jobs/b.nomad".into())))
+            .is_none());
+        assert!(disk
+            .for_source(&src(Origin::Disk("/q/jobs/a.nomad".into())))
+            .is_none());
+        // A world read from git: its root is relative to the repository.
+        let git = RunningOptions::new(
+            Path::new("deploy"),
+            vec![("jobs/a.nomad".into(), opts("2"))],
+        );
+        let at = |p: &str| {
+            src(Origin::Git {
+                rev: "HEAD".into(),
+                path: p.into(),
+            })
+        };
+        assert_eq!(
+            git.for_source(&at("deploy/jobs/a.nomad")).map(|o| &o.vars),
+            Some(&opts("2").vars)
+        );
+        assert!(git.for_source(&at("jobs/a.nomad")).is_none());
+        let top = RunningOptions::new(Path::new(""), vec![("jobs/a.nomad".into(), opts("3"))]);
+        assert!(top.for_source(&at("jobs/a.nomad")).is_some());
+    }
+}
