@@ -45,6 +45,9 @@ pub enum CannotKnow {
     Multiregion(crate::mutators::multiregion::MultiregionUnknown),
     /// A `regexp` value Go's size limits may refuse at `Job.Validate`.
     Regexp(crate::jobspec::RegexpUnknown),
+    /// Something the world's loader guessed (its release, a quota's
+    /// network limit, a host network's addresses) that concerns the job.
+    World(crate::world::guess::WorldGuess),
 }
 
 impl CannotKnow {
@@ -52,13 +55,19 @@ impl CannotKnow {
     /// job before the servers see it, and the Vault hook runs at
     /// admission, before the quota is counted, so they are said first.
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
-        crate::mutators::multiregion::plan_unknown(world, job)
-            .map(CannotKnow::Multiregion)
+        // An unstated release decides every other answer: said first.
+        crate::world::guess::unknown(world, job)
+            .filter(|g| matches!(g, crate::world::guess::WorldGuess::Version { .. }))
+            .map(CannotKnow::World)
+            .or_else(|| {
+                crate::mutators::multiregion::plan_unknown(world, job).map(CannotKnow::Multiregion)
+            })
             .or_else(|| {
                 crate::jobspec::regexp_unknown(job, world.nomad_version).map(CannotKnow::Regexp)
             })
             .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
+            .or_else(|| crate::world::guess::unknown(world, job).map(CannotKnow::World))
     }
 
     /// The one line every command prints for it (without a prefix).
@@ -68,6 +77,7 @@ impl CannotKnow {
             CannotKnow::Vault(u) => u.line(job),
             CannotKnow::Multiregion(u) => u.line(job),
             CannotKnow::Regexp(u) => u.line(job),
+            CannotKnow::World(u) => u.line(job),
         }
     }
 
@@ -78,6 +88,7 @@ impl CannotKnow {
             CannotKnow::Vault(u) => ("Vault", u.json()),
             CannotKnow::Multiregion(u) => ("Multiregion", u.json()),
             CannotKnow::Regexp(u) => ("Regexp", u.json()),
+            CannotKnow::World(u) => ("WorldGuess", u.json()),
         }
     }
 
@@ -90,6 +101,7 @@ impl CannotKnow {
             }
             CannotKnow::Multiregion(u) => u.hint(),
             CannotKnow::Regexp(_) => crate::jobspec::RegexpUnknown::HINT,
+            CannotKnow::World(u) => u.hint(),
         }
     }
 }

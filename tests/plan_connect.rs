@@ -41,7 +41,7 @@ fn project(name: &str, version: &str, cpu: u32, mode: &str) -> TempDir {
     common::one_client_project(
         &format!("connect-{name}"),
         version,
-        &format!("  cpu        = {cpu}\n  memory     = 2000\n"),
+        &format!("  cpu        = {cpu}\n  memory     = 2000\n  drivers    = [\"docker\", \"exec\", \"java\"]\n"),
         &JOB.replace("@MODE@", mode),
     )
 }

@@ -17,7 +17,7 @@ fn project(tag: &str, version: &str, server: &str, job: &str) -> TempDir {
     dir.put(
         "rules/cluster.hcl",
         &format!(
-            "nomad_version = \"{version}\"\n{server}\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n}}\n"
+            "nomad_version = \"{version}\"\n{server}\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\", \"exec\", \"java\"]\n}}\n"
         ),
     );
     dir.put("jobs/j.nomad", job);

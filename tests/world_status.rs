@@ -66,6 +66,7 @@ fn world(version: NomadVersion) -> World {
         csi_volumes: Default::default(),
         server: Default::default(),
         stated_edition: None,
+        warnings: Default::default(),
     }
 }
 

@@ -110,6 +110,7 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
         world.project_root.clone(),
     )
     .with_edition(world.edition())
+    .with_running(world)
 }
 
 /// Exit code for findings: 1 if any is at or above the threshold.
@@ -147,6 +148,7 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         }
     };
     super::common::judge_as(&mut resolved, args.nomad_version);
+    super::common::eprint_world_warnings(&resolved.warnings);
     if resolved.embedded {
         // Whatever the mode: judging against the demo is never silent.
         match (args.staged, &args.base) {
@@ -230,6 +232,15 @@ fn gate_world_change(
         crashed: false,
     });
     Ok(())
+}
+
+/// The folder a world was loaded from, for its findings.
+fn world_folder(world: &World) -> PathBuf {
+    use crate::world::WorldOrigin;
+    match &world.origin {
+        WorldOrigin::Dir(d) | WorldOrigin::Import(d) | WorldOrigin::Git { dir: d, .. } => d.clone(),
+        WorldOrigin::Embedded => PathBuf::from(crate::embedded::WORLD_DIR),
+    }
 }
 
 /// Run `check` against a loaded world and its simulation.
@@ -363,6 +374,16 @@ fn run_selected(
             return exit::INVALID;
         }
     }
+    let checked = results.len();
+    // What loading the world warned of is reported as its findings (the
+    // jobs a guess concerns get NP216 of their own).
+    if !world.warnings.is_empty() {
+        results.push(FileResult {
+            path: world_folder(world),
+            diags: world.warnings.0.clone(),
+            crashed: false,
+        });
+    }
     // Selection first: a cause that is not reported covers nothing.
     let findings: Vec<Finding> = results
         .iter()
@@ -375,7 +396,7 @@ fn run_selected(
         })
         .collect();
     let files = report::Files {
-        checked: results.len(),
+        checked,
         skipped: skipped.len(),
     };
     let concise = match args.output_format {

@@ -126,6 +126,10 @@ pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) {
             resolved.note = format!("{}, judged as Nomad {v} (--nomad-version)", resolved.note);
         }
         resolved.world.nomad_version = v;
+        // The flag states the release the world left unstated.
+        let stated = |d: &crate::diag::Diag| !crate::world::guess::is_version_guess(&d.code);
+        resolved.warnings.0.retain(stated);
+        resolved.world.warnings.0.retain(stated);
     }
     crate::gotext::establish(resolved.world.nomad_version);
 }
@@ -221,15 +225,16 @@ pub fn fallback_notice_for(cwd: &Path, used: &str) -> String {
     )
 }
 
-/// The world's load warnings that say a plan's verdict cannot be known
-/// (a quota's device limits), on stderr before any plan made against it.
-pub fn eprint_cannot_know(warnings: &Diags, color: bool) {
-    let shown: Vec<crate::diag::Diag> = warnings
+/// The world's load warnings, one line each on stderr: every command
+/// that loads a world says what its loader dropped or guessed, and which
+/// of it makes the jobs it concerns unknown ([`crate::world::guess`]).
+pub fn eprint_world_warnings(warnings: &Diags) {
+    let world_own = warnings
         .iter()
-        .filter(|d| d.code == crate::world::QUOTA_DEVICES)
-        .cloned()
-        .collect();
-    eprint!("{}", crate::diag::render(&shown, color));
+        .filter(|d| crate::world::guess::is_world_warning(&d.code));
+    for d in world_own {
+        eprintln!("{}", crate::world::guess::report_line(d));
+    }
 }
 
 /// Print diagnostics to stderr.

@@ -261,6 +261,7 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
         eprintln!("{}", common::fallback_notice(&cwd));
     }
     crate::gotext::establish(resolved.world.nomad_version);
+    common::eprint_world_warnings(&resolved.warnings);
     let sim = match crate::scheduler::Simulation::new(&resolved.world, args.seed.unwrap_or(1)) {
         Ok(s) => s,
         Err(d) => {

@@ -97,6 +97,7 @@ fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     vars.loader(world.nomad_version, crate::project::root_of(&cwd))
         .with_edition(world.edition())
+        .with_running(world)
 }
 
 /// The planned file from the working tree (named on the command line: the
@@ -298,9 +299,10 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice_for(&cwd, &resolved.note));
     }
-    common::eprint_cannot_know(&resolved.warnings, color.stderr());
+    common::eprint_world_warnings(&resolved.warnings);
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
+    note_running_vars(&loader, &args.vars, file);
     let job = match load_planned(&loader, file) {
         Ok(j) => with_namespace(j, args.namespace.as_deref()),
         Err(parsed) => {
@@ -341,6 +343,22 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     // it back whole.
     std::mem::forget(sim);
     code
+}
+
+/// A running job's file loads with its own variables (cluster.hcl's
+/// `running_job`), both versions alike: flags given for it are said to
+/// be left out, never dropped silently.
+fn note_running_vars(loader: &JobLoader, flags: &VarArgs, file: &Path) {
+    if flags.vars.is_empty() && flags.var_files.is_empty() {
+        return;
+    }
+    let abs = std::fs::canonicalize(file).unwrap_or_else(|_| crate::project::absolute(file));
+    if loader.uses_running_vars(&abs) {
+        eprintln!(
+            "note: {} is a running job with its own variables in cluster.hcl (`running_job`): both its versions are evaluated with them, not with -var or -var-file",
+            crate::escape::one_line(&file.display().to_string())
+        );
+    }
 }
 
 /// No earlier version of a running job's own file: one line on stderr (and
@@ -399,6 +417,9 @@ pub(super) fn print_single(
         let (key, value) = u.json();
         fields.insert(key.into(), value);
         fields.insert("Admission".into(), plan.admission.json());
+        if !world.warnings.is_empty() {
+            fields.insert("World".into(), crate::world::guess::json(&world.warnings));
+        }
         return cannot_know(args, &line, fields, before);
     }
     let view = view(args, plan, path, world);
@@ -464,6 +485,9 @@ pub(super) fn print_single(
             if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                 p.insert("Before".into(), before.json());
                 p.insert("Admission".into(), plan.admission.json());
+                if !world.warnings.is_empty() {
+                    p.insert("World".into(), crate::world::guess::json(&world.warnings));
+                }
                 if !assumed.is_empty() {
                     p.insert(
                         "ServerConfig".into(),

@@ -59,8 +59,16 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         eprintln!("{}", common::fallback_notice(&cwd));
     }
     crate::gotext::establish(resolved.world.nomad_version);
-    if !resolved.warnings.is_empty() {
-        common::eprint_diags(&resolved.warnings, err_color);
+    common::eprint_world_warnings(&resolved.warnings);
+    // The running jobs' own warnings, as the rehearsal always showed them.
+    let jobs_own: Vec<crate::diag::Diag> = resolved
+        .warnings
+        .iter()
+        .filter(|d| !crate::world::guess::is_world_warning(&d.code))
+        .cloned()
+        .collect();
+    if !jobs_own.is_empty() {
+        common::eprint_diags(&crate::diag::Diags(jobs_own), err_color);
     }
     let mut resolved = resolved;
     let mut notes = Vec::new();

@@ -43,6 +43,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         }
     };
     crate::cli::common::judge_as(&mut resolved, args.nomad_version);
+    crate::cli::common::eprint_world_warnings(&resolved.warnings);
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!(
@@ -68,7 +69,8 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         version,
         crate::project::current_root(),
     )
-    .with_edition(resolved.world.edition());
+    .with_edition(resolved.world.edition())
+    .with_running(&resolved.world);
     crate::cli::common::eprint_var_warnings(&loader, color);
     let named: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
     let vfs = loader.working_tree(&named);
@@ -134,6 +136,20 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             } else {
                 exit::FINDINGS
             });
+            continue;
+        }
+        // Every answer below is a release's: a world that states none
+        // leaves them unknown (`plan` and `check` say the same).
+        let release_unknown =
+            parsed.job.as_ref().and_then(|job| {
+                match crate::world::guess::unknown(&sim.world, job)? {
+                    g @ crate::world::guess::WorldGuess::Version { .. } => Some((job, g)),
+                    _ => None,
+                }
+            });
+        if let Some((job, unknown)) = release_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
         // From 1.3 the validators include the Vault hook: where its answer

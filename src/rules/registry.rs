@@ -35,6 +35,7 @@ register_rules![
     capacity::multiregion_unknown::MultiregionUnknown,
     capacity::mutated_job_invalid::MutatedJobInvalid,
     capacity::regexp_unknown::RegexpUnknown,
+    capacity::world_guess::WorldGuessRule,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -425,7 +425,9 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
         diags.push(
             Diag::warning(
                 "world::no-drivers",
-                format!("{what} lists no drivers: no task can run on it"),
+                format!(
+                    "{what} lists no drivers: simulated with a stock client's (docker, exec, java)"
+                ),
             )
             .at(src, pool.spans.label.unwrap_or_default(), "no `drivers`")
             .help("list the healthy task drivers, e.g. `drivers = [\"docker\", \"exec\"]`"),

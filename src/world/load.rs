@@ -32,7 +32,10 @@ pub fn find_world(start: &Path) -> Option<PathBuf> {
 /// problem found (errors and warnings), so one run shows them all.
 pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
     if super::import::is_import_dir(vfs, world_dir) {
-        return super::import::load_import(vfs, world_dir);
+        return super::import::load_import(vfs, world_dir).map(|(mut world, diags)| {
+            world.warnings = super::guess::world_warnings(&diags);
+            (world, diags)
+        });
     }
     let mut diags = Diags::new();
     let cluster_path = world_dir.join(CLUSTER_FILE);
@@ -160,6 +163,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
     if diags.has_errors() {
         Err(diags)
     } else {
+        world.warnings = super::guess::world_warnings(&diags);
         Ok((world, diags))
     }
 }

@@ -19,6 +19,7 @@ mod edition_file;
 pub mod emit;
 pub mod emit_allocs;
 mod emit_csi;
+pub mod guess;
 pub(crate) mod hclread;
 pub mod host_aliases;
 pub mod import;

@@ -309,6 +309,7 @@ pub struct RegionLimit {
     pub memory: Option<i64>,
     pub memory_max: Option<i64>,
     pub devices: BTreeMap<String, i64>,
+    pub network: bool,
     /// Where each `device` limit is written (a quota file's label).
     pub device_spans: DeviceSpans,
     pub spans: Spans,
@@ -478,6 +479,9 @@ pub struct World {
     /// `edition`, a `+ent` version, or an import's build tag. See
     /// [`World::edition`] for what the rest of the world implies.
     pub stated_edition: Option<crate::version::Edition>,
+    /// Its load warnings ([`super::guess`]); the cache keeps no world with any.
+    #[serde(skip)]
+    pub warnings: crate::diag::Diags,
 }
 
 /// What of the servers' agent configuration Nomad's admission reads: the
@@ -559,6 +563,7 @@ impl World {
             csi_volumes: Default::default(),
             server: Default::default(),
             stated_edition: None,
+            warnings: Default::default(),
         }
     }
 

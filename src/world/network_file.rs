@@ -165,8 +165,14 @@ pub(super) fn judge_host_networks(
                 "cannot tell",
             ),
         };
+        // A cidr Go refuses is Nomad's own outcome; one we cannot read
+        // is a guess, which concerns every job with ports.
+        let code = match label {
+            "cannot tell" => super::guess::HOST_NETWORK,
+            _ => "world::host-network-cidr",
+        };
         diags.push(
-            Diag::warning("world::host-network-cidr", text)
+            Diag::warning(code, text)
                 .at(src, at, label)
                 .help("write each cidr as the client's Go reads it: dotted IPv4 without leading zeros (Go 1.17+), a prefix length of digits, entries separated by `,` without spaces"),
         );
@@ -182,7 +188,7 @@ pub(super) fn judge_host_networks(
     {
         diags.push(
             Diag::warning(
-                "world::host-network-cidr",
+                super::guess::HOST_NETWORK,
                 format!("client `{}`: {e}; taken as this interface", pool.name),
             )
             .at(src, at, "cannot tell")

@@ -123,6 +123,7 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
             l.devices.insert(name, dr.int("count", diags).unwrap_or(0));
         }
         if let Some(n) = rr.single_block("network", diags) {
+            l.network = true;
             diags.push(
                 Diag::warning(
                     "world::not-simulated",

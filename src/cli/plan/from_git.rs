@@ -35,7 +35,7 @@ struct GitSetup {
     loader: JobLoader,
 }
 
-fn git_setup(args: &PlanArgs, color: &ColorArgs) -> Result<GitSetup, Diags> {
+fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = crate::git::repo_root(&cwd).ok_or_else(|| {
         Diags::from(
@@ -53,12 +53,13 @@ fn git_setup(args: &PlanArgs, color: &ColorArgs) -> Result<GitSetup, Diags> {
     if resolved.embedded {
         eprintln!("note: no world at {}; using {}", range.base, resolved.note);
     }
-    common::eprint_cannot_know(&resolved.warnings, color.stderr());
+    common::eprint_world_warnings(&resolved.warnings);
     let sim = Simulation::new(&resolved.world, args.seed)?;
     let loader = args
         .vars
         .loader(resolved.world.nomad_version, root)
-        .with_edition(resolved.world.edition());
+        .with_edition(resolved.world.edition())
+        .with_running(&resolved.world);
     Ok(GitSetup {
         range,
         world: resolved.world,
@@ -70,7 +71,7 @@ fn git_setup(args: &PlanArgs, color: &ColorArgs) -> Result<GitSetup, Diags> {
 /// `plan FILE --staged` / `--base REF`: one file's new version from git (or
 /// the working tree) against the world at the base.
 pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
-    let mut setup = match git_setup(args, color) {
+    let mut setup = match git_setup(args) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
@@ -135,7 +136,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             color,
         );
     }
-    let setup = match git_setup(args, color) {
+    let setup = match git_setup(args) {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
@@ -387,5 +388,9 @@ fn changed_json(
             })
         })
         .collect();
-    serde_json::json!({"Base": setup.range.base, "Plans": plans})
+    let mut v = serde_json::json!({"Base": setup.range.base, "Plans": plans});
+    if !setup.world.warnings.is_empty() {
+        v["World"] = crate::world::guess::json(&setup.world.warnings);
+    }
+    v
 }

@@ -21,6 +21,7 @@ pub mod unsatisfiable_constraint;
 pub mod vault_identity;
 pub mod vault_not_enabled;
 pub mod vault_unknown;
+pub mod world_guess;
 
 use crate::cluster::build::build_node;
 use crate::cluster::Node;

@@ -29,6 +29,12 @@ pub fn quota_from_api(v: &Value) -> QuotaSpec {
                                 .and_then(Value::as_array)
                                 .map(|d| d.iter().map(|d| (s(d, "Name"), i(d, "Count"))).collect())
                                 .unwrap_or_default(),
+                            // Nomad 0.10–0.12's bandwidth limit: not
+                            // simulated (`world::guess`).
+                            network: rl
+                                .get("Networks")
+                                .and_then(Value::as_array)
+                                .is_some_and(|n| !n.is_empty()),
                             device_spans: Default::default(),
                             spans: Default::default(),
                         },

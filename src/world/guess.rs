@@ -1,0 +1,269 @@
+//! What loading a world noticed, and which of it can change a verdict.
+//!
+//! The loader warns when it drops part of a world or fills a gap with a
+//! guess. Every command that loads a world prints each warning as one line
+//! on stderr and carries it in its JSON ([`report_line`], [`json`]). Most
+//! describe a world Nomad would run just as simulated (a cidr Go refuses
+//! is on no address, Nomad's as ours): they change no verdict. The
+//! others are guesses, and a job they concern cannot be judged: `plan`
+//! says so (exit 255, [`unknown`] through `planner::CannotKnow`) and
+//! `check` reports it (NP216 `world-guess`), never Nomad's success text.
+//!
+//! | code | bearing |
+//! |---|---|
+//! | `world::no-version`, `import::version` | guess: the release is not stated, every job |
+//! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
+//! | `world::host-network-unknown` | guess: a cidr or go-sockaddr template taken as matching, jobs with ports |
+//! | `world::quota-devices` | unknown for jobs asking devices (NP307, `CannotKnow::DeviceQuota`) |
+//! | `world::no-drivers` | none: the world format's default (a stock client's drivers), said in the warning |
+//! | every other warning | none: the world is simulated as Nomad would run it |
+
+use crate::diag::{Diag, Diags};
+use crate::jobspec::Job;
+
+use super::model::World;
+
+/// A release the world does not state (cluster.hcl without
+/// `nomad_version`, an import whose agent-self.json has no usable build).
+pub const NO_VERSION: &str = "world::no-version";
+pub const IMPORT_VERSION: &str = "import::version";
+/// A quota's `network` limit (Nomad 0.10–0.12), not simulated.
+pub const NETWORK_QUOTA: &str = "world::not-simulated";
+/// A host network's `cidr` or `interface` the loader could not evaluate
+/// and took as matching.
+pub const HOST_NETWORK: &str = "world::host-network-unknown";
+
+/// The guesses among a world's load warnings ([`World::warnings`]; a world
+/// the cache kept has none: the cache keeps no world that warned).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Guesses {
+    /// The warning that says which release is simulated, when the world
+    /// does not state one (cleared by `--nomad-version`).
+    pub version: Option<String>,
+    /// Some client pool's host network was taken as matching.
+    pub host_networks: Vec<String>,
+}
+
+impl Guesses {
+    /// From the load's warnings.
+    pub fn of(warnings: &Diags) -> Guesses {
+        let mut g = Guesses::default();
+        for d in warnings.iter() {
+            match d.code.as_str() {
+                NO_VERSION | IMPORT_VERSION => g.version = Some(d.message.clone()),
+                HOST_NETWORK => g.host_networks.push(d.message.clone()),
+                _ => {}
+            }
+        }
+        g
+    }
+}
+
+/// Whether a load diagnostic is the world's own (its files, an import),
+/// not a running job file's (those are the job's warnings).
+pub fn is_world_warning(code: &str) -> bool {
+    code.starts_with("world::") || code.starts_with("import::")
+}
+
+/// The world's own among a load's diagnostics.
+pub fn world_warnings(diags: &Diags) -> Diags {
+    Diags(
+        diags
+            .iter()
+            .filter(|d| is_world_warning(&d.code))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// Whether `code` is the warning that the world states no release (which
+/// `--nomad-version` then states).
+pub fn is_version_guess(code: &str) -> bool {
+    matches!(code, NO_VERSION | IMPORT_VERSION)
+}
+
+/// Whether a world warning of `code` can change a verdict (then the jobs
+/// it concerns are reported as unknown): see the module's table.
+pub fn changes_verdict(code: &str) -> bool {
+    matches!(
+        code,
+        NO_VERSION | IMPORT_VERSION | NETWORK_QUOTA | HOST_NETWORK | super::QUOTA_DEVICES
+    )
+}
+
+/// A world guess that concerns one job: its verdict cannot be known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorldGuess {
+    /// The world states no release: `what` is the loader's warning.
+    Version { what: String },
+    /// The job's namespace has a quota whose network limit (0.10–0.12) is
+    /// not simulated, and the job asks for a network.
+    NetworkQuota { quota: String, namespace: String },
+    /// A client pool's host network was taken as matching, and the job
+    /// has ports.
+    HostNetwork { what: String },
+}
+
+/// The world guess that concerns `job`, if any: the release first (it
+/// decides everything), then the quota, then the host networks.
+pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
+    let guesses = Guesses::of(&world.warnings);
+    if let Some(what) = guesses.version {
+        return Some(WorldGuess::Version { what });
+    }
+    if job.stop {
+        return None;
+    }
+    let networks = || {
+        job.groups.iter().flat_map(|g| {
+            g.networks
+                .iter()
+                .chain(g.tasks.iter().flat_map(|t| &t.resources.networks))
+        })
+    };
+    if !world.nomad_version.at_least(1, 0, 0) {
+        let quota = world.quota_of(&job.namespace);
+        let limit = quota.and_then(|q| Some((q, q.limit_for(&world.region)?)));
+        if let Some((quota, limit)) = limit {
+            if limit.region_limit.network && networks().next().is_some() {
+                return Some(WorldGuess::NetworkQuota {
+                    quota: quota.name.clone(),
+                    namespace: job.namespace.clone(),
+                });
+            }
+        }
+    }
+    if let Some(what) = guesses.host_networks.first() {
+        if networks().any(|n| n.ports().next().is_some()) {
+            return Some(WorldGuess::HostNetwork { what: what.clone() });
+        }
+    }
+    None
+}
+
+impl WorldGuess {
+    /// The one line every command prints for it (without a prefix).
+    pub fn line(&self, job: &Job) -> String {
+        let job = crate::escape::one_line(&job.id);
+        match self {
+            WorldGuess::Version { what } => format!(
+                "the world does not say which Nomad release it runs ({}), so whether job {job:?} is accepted and placed cannot be known",
+                crate::escape::one_line(what)
+            ),
+            WorldGuess::NetworkQuota { quota, namespace } => format!(
+                "quota {} of namespace {} limits network bandwidth, which nomad-preflight does not simulate, and job {job:?} asks for a network: whether it fits cannot be known",
+                crate::gotext::go_quote(quota),
+                crate::gotext::go_quote(namespace)
+            ),
+            WorldGuess::HostNetwork { what } => format!(
+                "the world guessed which addresses a host network covers ({}), and job {job:?} has ports: where they can be placed cannot be known",
+                crate::escape::one_line(what)
+            ),
+        }
+    }
+
+    /// A hint for diagnostics that carry the line.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            WorldGuess::Version { .. } => {
+                "state the release: `nomad_version = \"X.Y.Z\"` in rules/cluster.hcl, agent-self.json in an import, or --nomad-version"
+            }
+            WorldGuess::NetworkQuota { .. } => {
+                "judge the job on the cluster (`nomad job plan`), or remove the quota's network limit from the world"
+            }
+            WorldGuess::HostNetwork { .. } => {
+                "write the host network's cidr as the client's Go reads it, and name its interface plainly"
+            }
+        }
+    }
+
+    /// Its value under `Preflight.WorldGuess` in `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        match self {
+            WorldGuess::Version { what } => {
+                serde_json::json!({"Kind": "Version", "Warning": what})
+            }
+            WorldGuess::NetworkQuota { quota, namespace } => {
+                serde_json::json!({"Kind": "NetworkQuota", "Quota": quota, "Namespace": namespace})
+            }
+            WorldGuess::HostNetwork { what } => {
+                serde_json::json!({"Kind": "HostNetwork", "Warning": what})
+            }
+        }
+    }
+}
+
+/// One world warning as one stderr line:
+/// `warning: world: FILE:LINE:COL: CODE: MESSAGE (changes verdicts)`.
+pub fn report_line(d: &Diag) -> String {
+    let at = d
+        .location()
+        .map(|(f, l, c)| format!("{}:{l}:{c}: ", crate::escape::one_line(&f)))
+        .or_else(|| {
+            d.source
+                .as_ref()
+                .map(|s| format!("{}: ", crate::escape::one_line(&s.name)))
+        })
+        .unwrap_or_default();
+    let bearing = if changes_verdict(&d.code) {
+        " [the jobs it concerns are reported as unknown]"
+    } else {
+        ""
+    };
+    format!(
+        "{}: world: {at}{}: {}{bearing}",
+        d.severity.as_str(),
+        d.code,
+        crate::escape::one_line(&d.message)
+    )
+}
+
+/// The world's warnings for `--format json` (`Preflight.World`).
+pub fn json(warnings: &Diags) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = warnings
+        .iter()
+        .map(|d| {
+            let (file, line, col) = match d.location() {
+                Some((f, l, c)) => (Some(f), Some(l), Some(c)),
+                None => (d.source.as_ref().map(|s| s.name.clone()), None, None),
+            };
+            serde_json::json!({
+                "Code": d.code,
+                "Severity": d.severity.as_str(),
+                "Message": d.message,
+                "File": file,
+                "Line": line,
+                "Column": col,
+                "ChangesVerdict": changes_verdict(&d.code),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_come_from_the_codes_that_change_verdicts() {
+        let w = Diags(vec![
+            Diag::warning("world::no-drivers", "x"),
+            Diag::warning(NO_VERSION, "cluster.hcl sets no nomad_version"),
+            Diag::warning(HOST_NETWORK, "client `a`: ..."),
+        ]);
+        let g = Guesses::of(&w);
+        assert_eq!(
+            g.version.as_deref(),
+            Some("cluster.hcl sets no nomad_version")
+        );
+        assert_eq!(g.host_networks, vec!["client `a`: ...".to_string()]);
+        assert!(!changes_verdict("world::no-drivers"));
+        assert!(changes_verdict(NETWORK_QUOTA));
+        let line = report_line(&Diag::warning("world::empty-quota", "quota `q`\nhas none"));
+        assert_eq!(
+            line,
+            "warning: world: world::empty-quota: quota `q`\\nhas none"
+        );
+    }
+}
