@@ -300,6 +300,8 @@ impl ChangeSet {
     ) -> Vec<Step> {
         let mut files = Vec::new();
         let mut stops: Vec<(PathBuf, FileChange, Key)> = Vec::new();
+        // The base holds what runs: a running job's file as it was run.
+        let base_loader = loader.for_running_versions();
         for change in &self.changes {
             let (new_path, old_path, file_change) = match change {
                 Change::Added(p) => (Some(p), None, FileChange::Added),
@@ -328,7 +330,7 @@ impl ChangeSet {
             let invalid_new = matches!(now, Some((_, NewVersion::Invalid)));
             let old = old_path
                 .filter(|p| self.is_candidate(p))
-                .and_then(|p| load_valid(base, p, loader, known));
+                .and_then(|p| load_valid(base, p, &base_loader, known));
             if let (Some(old), false) = (old, invalid_new) {
                 let old_key = key_in(old.as_ref(), namespace);
                 if new_key.as_ref() != Some(&old_key) {

@@ -1,11 +1,12 @@
 //! A running job's own variables (`running_job "FILE" { var, var_file }` in
 //! cluster.hcl) evaluate both versions of its file wherever a command reads
-//! them: the change set's base and head (`plan --changed`, `check
-//! --staged`), `plan FILE`, and the reader scan, which plans the job when
-//! only its var file changes. Before, the head version was evaluated with
-//! the command's flags (none in a hook): a job whose variable has no
-//! default failed with `Unset variable`, and a var file edit passed as "no
-//! job file changed".
+//! them, the command's flags on top for the new version: the change set's
+//! base and head (`plan --changed`, `check --staged`), `plan FILE`, a
+//! rehearsal, and the reader scan, which plans the job when only its var
+//! file changes. Before, the new version was evaluated with the command's
+//! flags alone (none in a hook): a job whose variable has no default
+//! failed with `Unset variable`, and a var file edit passed as "no job
+//! file changed".
 
 mod common;
 
@@ -89,14 +90,15 @@ fn an_edit_of_a_running_job_is_diffed_with_its_own_variables_on_both_sides() {
     assert_eq!(plan.code, 1, "{}{}", plan.stdout, plan.stderr);
     assert!(plan.stdout.contains(diff), "{}", plan.stdout);
     assert!(!plan.stdout.contains("Count"), "{}", plan.stdout);
-    // A flag given for it is said to be left out.
+    // A flag is the new version's, on top of the running job's own.
     let plan = run_in(&d.0, &["plan", "jobs/api.nomad", "-var", "image=other"]);
+    assert_eq!(plan.code, 1, "{}{}", plan.stdout, plan.stderr);
     assert!(
-        plan.stderr.contains("note: jobs/api.nomad is a running job with its own variables in cluster.hcl (`running_job`)"),
+        plan.stdout.contains("\"api:1.2\" => \"other\""),
         "{}",
-        plan.stderr
+        plan.stdout
     );
-    assert!(!plan.stdout.contains("=> \"other\""), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("Count"), "{}", plan.stdout);
 }
 
 #[test]

@@ -302,7 +302,6 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     common::eprint_world_warnings(&resolved.warnings);
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
-    note_running_vars(&loader, &args.vars, file);
     let job = match load_planned(&loader, file) {
         Ok(j) => with_namespace(j, args.namespace.as_deref()),
         Err(parsed) => {
@@ -343,22 +342,6 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     // it back whole.
     std::mem::forget(sim);
     code
-}
-
-/// A running job's file loads with its own variables (cluster.hcl's
-/// `running_job`), both versions alike: flags given for it are said to
-/// be left out, never dropped silently.
-fn note_running_vars(loader: &JobLoader, flags: &VarArgs, file: &Path) {
-    if flags.vars.is_empty() && flags.var_files.is_empty() {
-        return;
-    }
-    let abs = std::fs::canonicalize(file).unwrap_or_else(|_| crate::project::absolute(file));
-    if loader.uses_running_vars(&abs) {
-        eprintln!(
-            "note: {} is a running job with its own variables in cluster.hcl (`running_job`): both its versions are evaluated with them, not with -var or -var-file",
-            crate::escape::one_line(&file.display().to_string())
-        );
-    }
 }
 
 /// No earlier version of a running job's own file: one line on stderr (and

@@ -48,6 +48,8 @@ pub struct JobLoader {
     warnings: Diags,
     /// Running jobs' own variables, by file ([`JobLoader::with_running`]).
     running: Arc<running::RunningOptions>,
+    /// Load running jobs' files as they run ([`JobLoader::for_running_versions`]).
+    running_version: bool,
 }
 
 impl JobLoader {
@@ -64,6 +66,7 @@ impl JobLoader {
             opts,
             warnings,
             running: Arc::default(),
+            running_version: false,
         }
     }
 
@@ -77,6 +80,7 @@ impl JobLoader {
             },
             warnings: Diags::new(),
             running: Arc::default(),
+            running_version: false,
         }
     }
 

@@ -1,13 +1,14 @@
-//! The world's running jobs' own variables, for whichever command loads
-//! their files. cluster.hcl's `running_job "FILE" { var, var_file }` says
-//! how a running job was submitted; a command that evaluates that file
-//! (either version of it: the base a change set starts from, the head it
-//! plans) must evaluate it with the same variables, or the diff shows the
-//! difference between two sets of variables as an edit of the job. So the
-//! loader itself knows them ([`JobLoader::with_running`]) and picks
-//! a file's options by where the file was read from; no consumer (plan,
-//! check, the change set, the reader scan, rehearse) chooses them on its
-//! own.
+//! The world's running jobs' variables, for whichever command loads their
+//! files. cluster.hcl's `running_job "FILE" { var, var_file }` says how a
+//! running job was submitted (none: without variables). The running
+//! version of such a file (git `HEAD`, a change set's base) is evaluated
+//! with exactly those; the new version with those and the command's own
+//! flags on top, as `nomad job run` with both would. With no flags (a
+//! hook) both sides are evaluated alike, so the diff shows the edit, not
+//! two sets of variables. The loader itself knows them
+//! ([`JobLoader::with_running`]) and picks a file's options by where the
+//! file was read from; no consumer (plan, check, the change set, the
+//! reader scan, rehearse) chooses them on its own.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,42 +17,64 @@ use super::JobLoader;
 use crate::jobspec::{Job, LoadOptions};
 use crate::source::{Origin, Source};
 
-/// What holds running jobs with their own variables (the world): its
-/// project root, and each such job's file (relative to the root) with the
-/// loader of its variables.
+/// What holds running jobs (the world): its project root, and each running
+/// job's file (relative to the root) with the loader of the variables it
+/// was submitted with.
 pub trait RunningFiles {
     fn project_root(&self) -> &Path;
     fn running_loaders(&self) -> Vec<(PathBuf, JobLoader)>;
 }
 
 impl JobLoader {
-    /// Load each running job file of `world` that has its own variables
-    /// (cluster.hcl's `running_job`) with those, and nothing from the
-    /// command's flags or the shell, whichever version of the file is read
-    /// (the world's, a change's base, its head, a rehearsal's edit): both
-    /// sides of a diff are then evaluated alike. Other files keep this
-    /// loader's options. Every command that loads job files against a
-    /// world builds its loader through this.
+    /// Load each of `world`'s running job files with the variables it was
+    /// submitted with, this loader's flags on top (the new version of the
+    /// file); other files keep this loader's options. Every command that
+    /// loads job files against a world builds its loader through this.
     pub fn with_running(mut self, world: &impl RunningFiles) -> JobLoader {
+        let flags = &self.opts;
         let entries = world
             .running_loaders()
             .into_iter()
-            .map(|(p, l)| (p, l.opts))
+            .map(|(p, l)| {
+                let mut new = flags.clone();
+                new.var_files = l
+                    .opts
+                    .var_files
+                    .iter()
+                    .chain(&flags.var_files)
+                    .cloned()
+                    .collect();
+                new.vars = l.opts.vars.iter().chain(&flags.vars).cloned().collect();
+                (
+                    p,
+                    Versions {
+                        running: l.opts,
+                        new,
+                    },
+                )
+            })
             .collect();
         self.running = Arc::new(RunningOptions::new(world.project_root(), entries));
         self
     }
 
-    /// The options `source` loads with: a running job's own, else these.
-    pub(super) fn opts_for(&self, source: &Source) -> &LoadOptions {
-        self.running.for_source(source).unwrap_or(&self.opts)
+    /// This loader for the running versions of files (a change set's
+    /// base): a running job's file with only the variables it was
+    /// submitted with.
+    pub fn for_running_versions(&self) -> JobLoader {
+        JobLoader {
+            running_version: true,
+            ..self.clone()
+        }
     }
 
-    /// Whether `path` (absolute, or as the world's project root is
-    /// relative) loads with a running job's own variables rather than
-    /// this loader's flags: the caller says so when the user gave flags.
-    pub fn uses_running_vars(&self, path: &Path) -> bool {
-        self.running.for_path(path).is_some()
+    /// The options `source` loads with: a running job's, else these.
+    pub(super) fn opts_for(&self, source: &Source) -> &LoadOptions {
+        match self.running.for_source(source) {
+            Some(v) if self.running_version => &v.running,
+            Some(v) => &v.new,
+            None => &self.opts,
+        }
     }
 
     /// Does loading `source` read files besides it (its `-var-file`s, or
@@ -84,7 +107,16 @@ pub(super) fn known_with<'j>(
     })
 }
 
-/// The running jobs that declare variables, by path below the project root.
+/// The options of one running job's file, by version.
+#[derive(Debug, Clone)]
+pub(super) struct Versions {
+    /// What it was submitted with (cluster.hcl's `running_job`, or none).
+    running: LoadOptions,
+    /// The same, and the command's flags after them.
+    new: LoadOptions,
+}
+
+/// The running jobs' files, by path below the project root.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RunningOptions {
     /// The project root on disk, as written and with links followed (a
@@ -95,11 +127,11 @@ pub(super) struct RunningOptions {
     /// was read from git, else from the repository holding it on disk.
     in_repo: Option<PathBuf>,
     /// Normalised project-relative path, and the options to load it with.
-    entries: Vec<(PathBuf, LoadOptions)>,
+    entries: Vec<(PathBuf, Versions)>,
 }
 
 impl RunningOptions {
-    pub(super) fn new(root: &Path, entries: Vec<(PathBuf, LoadOptions)>) -> RunningOptions {
+    pub(super) fn new(root: &Path, entries: Vec<(PathBuf, Versions)>) -> RunningOptions {
         if entries.is_empty() {
             return RunningOptions::default();
         }
@@ -138,7 +170,7 @@ impl RunningOptions {
 
     /// The options of the running job read as `source`, if it is one
     /// with its own variables.
-    pub(super) fn for_source(&self, source: &Source) -> Option<&LoadOptions> {
+    pub(super) fn for_source(&self, source: &Source) -> Option<&Versions> {
         if self.entries.is_empty() {
             return None;
         }
@@ -150,7 +182,7 @@ impl RunningOptions {
     }
 
     /// The options for `path`: absolute, or relative to the repository.
-    pub(super) fn for_path(&self, path: &Path) -> Option<&LoadOptions> {
+    fn for_path(&self, path: &Path) -> Option<&Versions> {
         if self.entries.is_empty() {
             return None;
         }
@@ -165,17 +197,14 @@ impl RunningOptions {
         self.entry(rel)
     }
 
-    fn in_repo_path(&self, path: &Path) -> Option<&LoadOptions> {
+    fn in_repo_path(&self, path: &Path) -> Option<&Versions> {
         let path = crate::vfs::normalize(path);
         let rel = path.strip_prefix(self.in_repo.as_ref()?).ok()?;
         self.entry(rel)
     }
 
-    fn entry(&self, rel: &Path) -> Option<&LoadOptions> {
-        self.entries
-            .iter()
-            .find(|(p, _)| p == rel)
-            .map(|(_, opts)| opts)
+    fn entry(&self, rel: &Path) -> Option<&Versions> {
+        self.entries.iter().find(|(p, _)| p == rel).map(|(_, v)| v)
     }
 }
 
@@ -185,11 +214,15 @@ mod tests {
     use crate::source::SourceFile;
     use crate::version::NomadVersion;
 
-    fn opts(n: &str) -> LoadOptions {
-        LoadOptions {
+    fn opts(n: &str) -> Versions {
+        let running = LoadOptions {
             vars: vec![("n".into(), n.into())],
             version: NomadVersion::CURRENT,
             ..LoadOptions::default()
+        };
+        Versions {
+            new: running.clone(),
+            running,
         }
     }
 
@@ -218,8 +251,9 @@ mod tests {
             })
         };
         assert_eq!(
-            git.for_source(&at("deploy/jobs/a.nomad")).map(|o| &o.vars),
-            Some(&opts("2").vars)
+            git.for_source(&at("deploy/jobs/a.nomad"))
+                .map(|o| &o.running.vars),
+            Some(&opts("2").running.vars)
         );
         assert!(git.for_source(&at("jobs/a.nomad")).is_none());
         let top = RunningOptions::new(Path::new(""), vec![("jobs/a.nomad".into(), opts("3"))]);

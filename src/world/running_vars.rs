@@ -61,8 +61,9 @@ impl RunningVars {
     }
 }
 
-/// The world's running jobs with their own variables, for the job loader
-/// ([`JobLoader::with_running`]): every command loads their files so.
+/// The world's running jobs and the variables each was submitted with, for
+/// the job loader ([`JobLoader::with_running`]): every command loads their
+/// files so.
 impl crate::job_loader::RunningFiles for World {
     fn project_root(&self) -> &Path {
         &self.project_root
@@ -71,7 +72,6 @@ impl crate::job_loader::RunningFiles for World {
     fn running_loaders(&self) -> Vec<(PathBuf, JobLoader)> {
         self.running
             .iter()
-            .filter(|r| r.vars.declared())
             .map(|r| (r.path.clone(), r.vars.loader(self)))
             .collect()
     }
