@@ -4,8 +4,11 @@
 //! cty's error texts. Go's fmt gives up on a width or precision past a
 //! million (`%!(NOVERB)`); we do the same instead of allocating it.
 
-use super::eval::{to_number, to_string, type_name};
+use super::eval::{to_number, to_string};
+use super::functions::mismatch;
+use super::functions::params::Ty;
 use super::model::Value;
+use crate::version::NomadVersion;
 
 /// Results longer than this are refused rather than built (a width of
 /// 999999999 would ask for a gigabyte; Nomad's process would be killed).
@@ -43,7 +46,15 @@ fn go_num(digits: &str) -> Option<usize> {
     Some(n)
 }
 
+#[cfg(test)]
 pub fn format(fmtstr: &str, args: &[Value]) -> Result<String, String> {
+    format_as(fmtstr, args, NomadVersion::new(1, 19, 0))
+}
+
+/// [`format`] with go-cty release `cty`'s conversion texts (an argument a
+/// verb cannot take: `number required`, from 1.16.3 `number required, but
+/// have bool`).
+pub fn format_as(fmtstr: &str, args: &[Value], cty: NomadVersion) -> Result<String, String> {
     let b = fmtstr.as_bytes();
     let mut out = String::new();
     let mut next_arg = 1;
@@ -120,7 +131,7 @@ pub fn format(fmtstr: &str, args: &[Value]) -> Result<String, String> {
         i += 1;
         v.raw = &fmtstr[start..i];
         highest = highest.max(v.arg);
-        append(&v, &mut out, args)?;
+        append(&v, &mut out, args, cty)?;
         if out.len() > MAX_RESULT_BYTES {
             return Err(too_long());
         }
@@ -191,7 +202,7 @@ pub fn cty_json(v: &Value) -> String {
     }
 }
 
-fn append(v: &Verb<'_>, out: &mut String, args: &[Value]) -> Result<(), String> {
+fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> Result<(), String> {
     let Some(arg) = v.arg.checked_sub(1).and_then(|i| args.get(i)) else {
         return Err(format!(
             "not enough arguments for {} at {}: need index {} but have {} total",
@@ -221,23 +232,19 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value]) -> Result<(), String> 
             pad(v, &text, out)
         }
         't' => {
-            let b = match arg {
-                Value::Bool(b) => *b,
-                Value::String(s) if s == "true" || s == "false" => s == "true",
-                other => {
-                    return Err(unsupported(&format!(
-                        "bool required, but have {}",
-                        type_name(other)
-                    )))
-                }
-            };
+            if let Some(why) = mismatch(arg, &Ty::Bool, cty) {
+                return Err(unsupported(&why));
+            }
+            let b = matches!(arg, Value::Bool(true))
+                || matches!(arg, Value::String(s) if s == "true" || s == "1");
             out.push_str(if b { "true" } else { "false" });
             Ok(())
         }
         'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'g' | 'G' => {
-            let n = to_number(arg).ok_or_else(|| {
-                unsupported(&format!("number required, but have {}", type_name(arg)))
-            })?;
+            if let Some(why) = mismatch(arg, &Ty::Number, cty) {
+                return Err(unsupported(&why));
+            }
+            let n = to_number(arg).unwrap_or(0.0);
             if v.noverb {
                 // Go's fmt read past the verb looking for the number's end.
                 out.push_str("%!(NOVERB)");
@@ -255,9 +262,10 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value]) -> Result<(), String> 
             pad_number(v, body, out)
         }
         's' | 'q' => {
-            let s = to_string(arg).ok_or_else(|| {
-                unsupported(&format!("string required, but have {}", type_name(arg)))
-            })?;
+            if let Some(why) = mismatch(arg, &Ty::String, cty) {
+                return Err(unsupported(&why));
+            }
+            let s = to_string(arg).unwrap_or_default();
             let s: String = match v.prec {
                 Some(p) if p > 0 => s.chars().take(p).collect(),
                 _ => s,

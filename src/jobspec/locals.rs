@@ -117,7 +117,7 @@ pub(super) fn resolve(body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &
                 // "undeclared", which would blame the reference instead.
                 Err(e) => {
                     scope.unset.insert(format!("local.{name}"));
-                    diags.push(super::vars::eval_diag(src, e));
+                    diags.extend(super::vars::eval_diags(src, e));
                 }
             }
         }

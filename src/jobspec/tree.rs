@@ -7,7 +7,7 @@ use hcl_edit::structure::{Block, Body, Structure};
 use super::block_labels::schema_labels;
 use super::eval::{iter_pairs, span_of, to_string, Scope};
 use super::model::Value;
-use super::vars::eval_diag;
+use super::vars::eval_diags;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
 
@@ -100,7 +100,7 @@ impl Node {
                             Value::String(format!("${{{}}}", scope.text_of(&a.value)))
                         }),
                     }),
-                    Err(e) => diags.push(eval_diag(src, e)),
+                    Err(e) => diags.extend(eval_diags(src, e)),
                 },
                 Structure::Block(b) if b.ident.as_str() == "dynamic" => {
                     let parent = self.ident.clone();
@@ -186,7 +186,7 @@ fn expand_dynamic(
     let coll = match scope.eval(&for_each.value) {
         Ok(v) => v,
         Err(e) => {
-            diags.push(eval_diag(src, e));
+            diags.extend(eval_diags(src, e));
             return vec![];
         }
     };
@@ -223,7 +223,7 @@ fn expand_dynamic(
                     )
                     .at(src, span_of(&l.value), "not a list"),
                 ),
-                Err(e) => diags.push(eval_diag(src, e)),
+                Err(e) => diags.extend(eval_diags(src, e)),
             }
         }
         let node = Node {

@@ -237,7 +237,7 @@ pub fn resolve(
             Ok(v) => {
                 values.insert(a.key.as_str().to_string(), (v, None));
             }
-            Err(e) => diags.push(eval_diag(src, e)),
+            Err(e) => diags.extend(eval_diags(src, e)),
         }
     }
     for d in &declared {
@@ -366,7 +366,7 @@ pub fn resolve(
                     )
                     .at(src, span_of(&cond.value), "not a bool"),
                 ),
-                Err(e) => diags.push(eval_diag(src, e)),
+                Err(e) => diags.extend(eval_diags(src, e)),
             }
         }
     }
@@ -436,12 +436,20 @@ fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignme
 /// One `name = value` from a var file; the value may have failed to evaluate.
 type VarAssignment = (String, Result<Value, String>);
 
-pub fn eval_diag(src: &Source, e: EvalError) -> Diag {
-    let mut d = Diag::error(e.code, e.message).at(src, e.span, "");
-    if !e.help.is_empty() {
-        d = d.help(e.help);
-    }
-    d
+/// An evaluation's errors as diagnostics, one each, in hclsyntax's order.
+pub fn eval_diags(src: &Source, e: EvalError) -> crate::diag::Diags {
+    crate::diag::Diags(
+        e.all()
+            .into_iter()
+            .map(|e| {
+                let mut d = Diag::error(e.code, e.message).at(src, e.span, "");
+                if !e.help.is_empty() {
+                    d = d.help(e.help);
+                }
+                d
+            })
+            .collect(),
+    )
 }
 
 pub fn unknown(src: &Source, span: Span, name: &str, known: &[&str], block: &str) -> Diag {

@@ -233,7 +233,7 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     let span = d.primary_span().filter(|_| hcl2);
     match span {
         Some(span)
-            if d.message.starts_with("Call to unknown function; ")
+            if jobspec::eval::is_hcl_worded(&d.message)
                 || d.message.starts_with("Unsupported argument; ")
                 || d.message.starts_with("Duplicate job block; ")
                 || d.code == "jobspec::label" =>

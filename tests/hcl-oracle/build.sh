@@ -9,6 +9,9 @@
 #   oracle-jobspec-v0.9.3, oracle-jobspec-v0.12.12  Nomad's own job parser
 #                    (jobspec.ParseFile) at that tag, with its api and helper
 #                    packages and the vendored packages they import
+#   oracle-eval-old  hcleval.go: evaluation errors, hclsyntax at 68a97f93bb48
+#   oracle-eval-new  the same at v2.20.2-nomad-1 with go-cty 1.13.0
+#   oracle-eval-cty1.16.3  the same with go-cty 1.16.3
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
 # dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
 # (HCL_GIT, CTY_GIT), and Nomad's (NOMAD_GIT, for its vendored hcl v1). Offline: GOPATH mode, no module proxy.
@@ -38,6 +41,42 @@ hcl2() { # commit name [cty tag]
 hcl2 68a97f93bb48 hcl2-old
 # hcl 2.20 needs go-cty 1.13's refinements (Debian ships 1.12).
 hcl2 refs/tags/v2.20.2-nomad-1 hcl2-new v1.13.0
+# The evaluation oracles: hclsyntax evaluating every attribute with
+# jobspec2's function table (hcleval.go), go-cty-funcs at the commit Nomad
+# 1.0.0 to 1.10 pin (2721b1e3), and the function libraries' own
+# dependencies at the versions Nomad's go.mod names (GIT mirrors under
+# MIRRORS, owner+name/repo).
+mirrors=${MIRRORS:-/work/.mirror}
+hcl2eval() { # hcl-commit name [cty tag]
+  local root="$out/gopath-$2"
+  rm -rf "$root"
+  mkdir -p "$root/src/github.com/hashicorp/hcl/v2" "$root/src/oracle" "$root/src/github.com/apparentlymart/go-textseg"
+  git --git-dir="$hcl_git" archive "$1" | tar -x -C "$root/src/github.com/hashicorp/hcl/v2"
+  for v in v12 v13 v15; do
+    ln -s /usr/share/gocode/src/github.com/apparentlymart/go-textseg "$root/src/github.com/apparentlymart/go-textseg/$v"
+  done
+  if [ -n "${3:-}" ]; then
+    mkdir -p "$root/src/github.com/zclconf/go-cty"
+    git --git-dir="$cty_git" archive "$3" | tar -x -C "$root/src/github.com/zclconf/go-cty"
+  fi
+  dep() { # import-path mirror rev
+    mkdir -p "$root/src/$1"
+    git --git-dir="$mirrors/$2/repo" archive "$3" | tar -x -C "$root/src/$1"
+  }
+  dep github.com/hashicorp/go-cty-funcs hashicorp+go-cty-funcs 2721b1e36840
+  dep github.com/mitchellh/go-homedir mitchellh+go-homedir v1.1.0
+  dep github.com/bmatcuk/doublestar bmatcuk+doublestar v1.1.5
+  dep github.com/apparentlymart/go-cidr apparentlymart+go-cidr v1.1.0
+  dep github.com/google/uuid google+uuid v1.3.1
+  dep github.com/zclconf/go-cty-yaml zclconf+go-cty-yaml v1.0.2
+  cp "$here/hcleval.go" "$root/src/oracle/main.go"
+  (cd "$root/src/oracle" && GOPATH="$root:/usr/share/gocode" GO111MODULE=off go build -o "$out/oracle-$2" .) >&2
+}
+hcl2eval 68a97f93bb48 eval-old
+hcl2eval refs/tags/v2.20.2-nomad-1 eval-new v1.13.0
+# go-cty 1.16.3 (Nomad 1.10.2 on) names the type it got ("string required,
+# but have tuple"); 1.17 and later need a newer Go than Debian's.
+hcl2eval refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3
 hcl1() { # nomad-tag name: hcl v1 exactly as that Nomad tag vendors it
   local root="$out/gopath-$2"
   rm -rf "$root"

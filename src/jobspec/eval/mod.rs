@@ -10,6 +10,10 @@ use hcl_edit::expr::{BinaryOperator, Expression, TraversalOperator, UnaryOperato
 use hcl_edit::template::{Directive, Element, Template};
 
 mod access;
+mod call;
+mod for_expr;
+mod operators;
+mod ranges;
 mod template;
 
 use super::functions::{self, FnEnv};
@@ -22,6 +26,10 @@ pub struct EvalError {
     pub span: Span,
     pub message: String,
     pub help: String,
+    /// The errors hclsyntax reports after this one in the same
+    /// expression (it evaluates every operand, argument and element, and
+    /// appends each one's diagnostics).
+    pub more: Vec<EvalError>,
 }
 
 impl EvalError {
@@ -31,6 +39,103 @@ impl EvalError {
             span,
             message: message.into(),
             help: help.into(),
+            more: Vec::new(),
+        }
+    }
+
+    /// This error and those after it, in hclsyntax's order.
+    pub fn all(mut self) -> Vec<EvalError> {
+        let more = std::mem::take(&mut self.more);
+        let mut out = vec![self];
+        for m in more {
+            out.extend(m.all());
+        }
+        out
+    }
+}
+
+/// An hcl.Diagnostic as hclsyntax words it: `Summary; Detail`, which
+/// Diagnostic.Error() prints after its subject range.
+pub fn hcl_error(
+    span: Span,
+    summary: &str,
+    detail: impl Into<String>,
+    help: impl Into<String>,
+) -> EvalError {
+    EvalError::new(span, format!("{summary}; {}", detail.into()), help)
+}
+
+/// Is `message` worded by hclsyntax's evaluation (one of [`SUMMARIES`])?
+pub fn is_hcl_worded(message: &str) -> bool {
+    message
+        .split_once("; ")
+        .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
+}
+
+/// The evaluation summaries we word as hclsyntax does
+/// (hclsyntax/expression.go, expression_template.go).
+const SUMMARIES: &[&str] = &[
+    "Call to unknown function",
+    "Condition is null",
+    "Duplicate object key",
+    "Error in function call",
+    "Inconsistent conditional result types",
+    "Incorrect condition type",
+    "Incorrect key type",
+    "Invalid 'for' condition",
+    "Invalid expanding argument value",
+    "Invalid function argument",
+    "Invalid object key",
+    "Invalid operand",
+    "Invalid template interpolation value",
+    "Iteration over non-iterable value",
+    "Iteration over null value",
+    "Not enough function arguments",
+    "Null condition",
+    "Null value as key",
+    "Operation failed",
+    "Too many function arguments",
+];
+
+/// Sibling expressions' results, as hclsyntax gathers them: each one is
+/// evaluated and its errors kept before the whole gives up.
+#[derive(Default)]
+struct Gather {
+    errs: Vec<EvalError>,
+    runtime: bool,
+}
+
+impl Gather {
+    /// The value, or None after noting why there is none.
+    fn take(&mut self, r: R) -> Option<Value> {
+        match r {
+            Ok(v) => Some(v),
+            Err(Fail::Err(e)) => {
+                self.errs.extend(e.all());
+                None
+            }
+            Err(Fail::Runtime) => {
+                self.runtime = true;
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, e: EvalError) {
+        self.errs.extend(e.all());
+    }
+
+    /// Every error gathered, the first carrying the rest; else run time
+    /// if an operand was only known then.
+    fn finish(self) -> Result<(), Fail> {
+        let mut errs = self.errs.into_iter();
+        match errs.next() {
+            Some(mut first) => {
+                first.more = errs.collect();
+                Err(Fail::Err(first))
+            }
+            None if self.runtime => Err(Fail::Runtime),
+            None => Ok(()),
         }
     }
 }
@@ -158,26 +263,50 @@ impl<'a> Scope<'a> {
             Expression::Array(a) => {
                 charge(a.len() as u64, 0, sp)?;
                 let mut out = Vec::with_capacity(a.len());
+                let mut gather = Gather::default();
                 for e in a.iter() {
-                    out.push(self.ev(e)?);
+                    out.extend(gather.take(self.ev(e)));
                 }
+                gather.finish()?;
                 Value::List(out)
             }
             Expression::Object(o) => {
                 charge(o.len() as u64, 0, sp)?;
                 let mut out = BTreeMap::new();
+                let mut gather = Gather::default();
+                // Key, then value, then the key's own checks, as
+                // ObjectConsExpr.Value orders its diagnostics.
                 for (k, v) in o.iter() {
                     let key = match k {
-                        hcl_edit::expr::ObjectKey::Ident(id) => id.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Ident(id) => {
+                            Some(Ok(Value::String(id.as_str().to_string())))
+                        }
                         hcl_edit::expr::ObjectKey::Expression(e) => {
-                            let kv = self.ev(e)?;
-                            to_string(&kv).ok_or_else(|| {
-                                EvalError::new(span_of(e), "object key must be a string", "")
-                            })?
+                            gather.take(self.ev(e)).map(|kv| match &kv {
+                                Value::Null => Err(hcl_error(
+                                    self.range(v.expr()),
+                                    "Null value as key",
+                                    "Can't use a null value as a key.",
+                                    "",
+                                )),
+                                _ => self.object_key(&kv, e),
+                            })
                         }
                     };
-                    out.insert(key, self.ev(v.expr())?);
+                    let value = gather.take(self.ev(v.expr()));
+                    let key = match key {
+                        Some(Ok(Value::String(k))) => Some(k),
+                        Some(Ok(_)) | None => None,
+                        Some(Err(err)) => {
+                            gather.push(err);
+                            None
+                        }
+                    };
+                    if let (Some(key), Some(value)) = (key, value) {
+                        out.insert(key, value);
+                    }
                 }
+                gather.finish()?;
                 Value::Map(out)
             }
             Expression::StringTemplate(t) => {
@@ -210,105 +339,58 @@ impl<'a> Scope<'a> {
                     None => return Err(Fail::Runtime),
                 }
             }
-            Expression::Conditional(c) => {
-                let cond = self.ev(&c.cond_expr)?;
-                match cond {
-                    Value::Bool(true) => self.ev(&c.true_expr)?,
-                    Value::Bool(false) => self.ev(&c.false_expr)?,
-                    Value::String(s) if s == "true" => self.ev(&c.true_expr)?,
-                    Value::String(s) if s == "false" => self.ev(&c.false_expr)?,
-                    other => {
-                        return Err(EvalError::new(
-                            span_of(&c.cond_expr),
-                            format!(
-                                "Incorrect condition type: a bool is required, got {}",
-                                type_name(&other)
-                            ),
-                            "",
-                        )
-                        .into())
-                    }
-                }
-            }
+            Expression::Conditional(c) => self.conditional(c)?,
             Expression::FuncCall(f) => self.call(f, sp)?,
             Expression::Traversal(t) => self.traversal(t)?,
-            Expression::UnaryOp(u) => {
-                let v = self.ev(&u.expr)?;
-                match (u.operator.value(), v) {
-                    (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
-                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
-                    (op, v) => {
-                        return Err(EvalError::new(
-                            sp,
-                            format!(
-                                "Invalid operand: cannot apply `{}` to {}",
-                                op.as_str(),
-                                type_name(&v)
-                            ),
-                            "",
-                        )
-                        .into())
-                    }
-                }
-            }
-            Expression::BinaryOp(b) => self.binary(b, sp)?,
+            Expression::UnaryOp(u) => self.unary(u, expr)?,
+            Expression::BinaryOp(b) => self.binary(b, expr)?,
             Expression::ForExpr(f) => self.for_expr(f)?,
         })
     }
 
-    fn binary(&mut self, b: &hcl_edit::expr::BinaryOp, sp: Span) -> R {
-        use BinaryOperator::*;
-        let op = *b.operator.value();
-        // `&&` and `||` short-circuit in HCL's evaluation of known values.
-        let l = self.ev(&b.lhs_expr)?;
-        if let (And, Value::Bool(false)) | (Or, Value::Bool(true)) = (op, &l) {
-            return Ok(l);
-        }
-        let r = self.ev(&b.rhs_expr)?;
-        let bad = |what: &str| -> Fail {
-            EvalError::new(
-                sp,
-                format!("Invalid operand: {what}"),
-                "check the types on both sides of the operator",
+    /// A conditional's condition (ConditionalExpr.Value): a bool, or a
+    /// string cty converts to one.
+    fn condition(&mut self, cond: &Expression) -> Result<bool, Fail> {
+        let v = self.ev(cond)?;
+        if matches!(v, Value::Null) {
+            return Err(hcl_error(
+                self.range(cond),
+                "Null condition",
+                "The condition value is null. Conditions must either be true or false.",
+                "",
             )
-            .into()
-        };
-        Ok(match op {
-            Eq => Value::Bool(values_equal(&l, &r)),
-            NotEq => Value::Bool(!values_equal(&l, &r)),
-            And | Or => match (&l, &r) {
-                (Value::Bool(_), Value::Bool(y)) => Value::Bool(*y),
-                _ => return Err(bad("a bool is required")),
-            },
-            _ => {
-                let (x, y) = match (to_number(&l), to_number(&r)) {
-                    (Some(x), Some(y)) => (x, y),
-                    _ => return Err(bad("a number is required")),
-                };
-                match op {
-                    Plus => Value::Number(x + y),
-                    Minus => Value::Number(x - y),
-                    Mul => Value::Number(x * y),
-                    Div => {
-                        if y == 0.0 {
-                            return Err(bad("division by zero"));
-                        }
-                        Value::Number(x / y)
-                    }
-                    Mod => {
-                        if y == 0.0 {
-                            return Err(bad("modulo by zero"));
-                        }
-                        Value::Number(x % y)
-                    }
-                    Less => Value::Bool(x < y),
-                    LessEq => Value::Bool(x <= y),
-                    Greater => Value::Bool(x > y),
-                    GreaterEq => Value::Bool(x >= y),
-                    _ => return Err(bad("unsupported operator")),
-                }
-            }
+            .into());
+        }
+        let cty = functions::params::cty_release(self.fns.version);
+        if functions::mismatch(&v, &functions::params::Ty::Bool, cty).is_some() {
+            return Err(hcl_error(
+                self.range(cond),
+                "Incorrect condition type",
+                "The condition expression must be of type bool.",
+                "",
+            )
+            .into());
+        }
+        Ok(match v {
+            Value::Bool(b) => b,
+            Value::String(s) => s == "true" || s == "1",
+            _ => false,
         })
+    }
+
+    /// An object constructor's computed key, converted to a string
+    /// (ObjectConsExpr.Value).
+    fn object_key(&self, k: &Value, e: &Expression) -> Result<Value, EvalError> {
+        let cty = functions::params::cty_release(self.fns.version);
+        match functions::mismatch(k, &functions::params::Ty::String, cty) {
+            Some(why) => Err(hcl_error(
+                self.range(e),
+                "Incorrect key type",
+                format!("Can't use this value as a key: {why}."),
+                "",
+            )),
+            None => Ok(Value::String(to_string(k).unwrap_or_default())),
+        }
     }
 }
 

@@ -6,8 +6,19 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "concat" => {
             let mut out = Vec::new();
-            for l in a {
-                out.extend(list(l)?);
+            for (i, l) in a.iter().enumerate() {
+                match l {
+                    Value::List(items) => out.extend(items.iter().cloned()),
+                    other => {
+                        return Err(Miss::Arg(
+                            i,
+                            format!(
+                                "all arguments must be lists or tuples; got {}",
+                                cty_name(other)
+                            ),
+                        ))
+                    }
+                }
             }
             Ok(Value::List(out))
         }
@@ -22,16 +33,23 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             flat(arg(a, 0)?, &mut out);
             Ok(Value::List(out))
         }
+        // cty's LengthFunc takes collections only: a string is an error
+        // (Terraform's `length` counts characters; Nomad's does not). An
+        // object literal is one too, but our values do not tell an object
+        // from a map, so a map's length is answered.
         "length" => Ok(Value::Number(match arg(a, 0)? {
             Value::List(l) => l.len(),
             Value::Map(m) => m.len(),
-            Value::String(x) => x.chars().count(),
-            other => return Err(format!("cannot take the length of {}", type_name(other)).into()),
+            _ => return Err("collection must be a list, a map or a tuple".into()),
         } as f64)),
-        "keys" => Ok(Value::List(
-            map(arg(a, 0)?)?.into_keys().map(Value::String).collect(),
-        )),
-        "values" => Ok(Value::List(map(arg(a, 0)?)?.into_values().collect())),
+        "keys" => match arg(a, 0)? {
+            Value::Map(m) => Ok(Value::List(m.keys().cloned().map(Value::String).collect())),
+            _ => Err(Miss::Arg(0, "must have map or object type".into())),
+        },
+        "values" => match arg(a, 0)? {
+            Value::Map(m) => Ok(Value::List(m.values().cloned().collect())),
+            _ => Err("values() requires a map as the first argument".into()),
+        },
         "lookup" => {
             let m = map(arg(a, 0)?)?;
             let k = s(arg(a, 1)?)?;
@@ -88,6 +106,10 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 }
             }
             Ok(Value::List(out))
+        }
+        // Its type check unifies the arguments' types first.
+        "coalesce" if a.is_empty() || mixed_kinds(a) => {
+            Err("all arguments must have the same type".into())
         }
         "coalesce" => a
             .iter()
@@ -196,4 +218,27 @@ fn setintersection(a: &[Value]) -> Res {
         set_items(o)?;
     }
     Ok(Value::List(out))
+}
+
+/// cty's FriendlyName of a value's type (a collection as a literal's).
+fn cty_name(v: &Value) -> &'static str {
+    match v {
+        Value::List(_) => "tuple",
+        Value::Map(_) => "object",
+        other => type_name(other),
+    }
+}
+
+/// No cty type unifies a primitive with a collection, nor a tuple with
+/// an object (nulls unify with anything).
+fn mixed_kinds(a: &[Value]) -> bool {
+    let kind = |v: &Value| match v {
+        Value::List(_) => Some(1),
+        Value::Map(_) => Some(2),
+        Value::Null => None,
+        _ => Some(0),
+    };
+    let mut kinds = a.iter().filter_map(kind);
+    let first = kinds.next();
+    kinds.any(|k| Some(k) != first)
 }

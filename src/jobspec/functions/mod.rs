@@ -13,10 +13,12 @@ mod cidr;
 mod collections;
 mod conversion;
 mod crypto;
+mod cty_convert;
 mod datetime;
 mod encoding;
 mod filesystem;
 mod numeric;
+pub mod params;
 mod regex;
 mod rsa_decrypt;
 mod strings;
@@ -26,6 +28,7 @@ mod tests;
 mod yaml;
 
 pub use conversion::convert;
+pub use cty_convert::mismatch;
 pub(super) use encoding::b64_encode;
 pub use encoding::from_json;
 pub use table::{available, levenshtein, since, table, unknown_detail};
@@ -98,6 +101,9 @@ fn arg(args: &[Value], i: usize) -> Result<&Value, String> {
 pub(super) enum Miss {
     Skip,
     Fail(String),
+    /// cty's function.ArgError: the argument at this index is at fault
+    /// (hclsyntax then says `Invalid function argument` at it).
+    Arg(usize, String),
 }
 
 impl From<String> for Miss {
@@ -134,11 +140,32 @@ const FAMILIES: &[(Family, bool)] = &[
     (yaml::call, true),
 ];
 
+/// Why a call failed: the function's own error, or cty's ArgError naming
+/// the argument at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    Failed(String),
+    Arg(usize, String),
+}
+
+impl CallError {
+    pub fn message(&self) -> &str {
+        match self {
+            CallError::Failed(m) | CallError::Arg(_, m) => m,
+        }
+    }
+}
+
 /// Call `name`, which the caller has found in the version's table
 /// ([`available`]); a name no family implements says so.
 pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
+    call_detailed(env, name, args).map_err(|e| e.message().to_string())
+}
+
+/// [`call`], telling an argument's fault from the function's.
+pub fn call_detailed(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Result<Value, CallError> {
     if !available(name, env.version) {
-        return Err(unknown_detail(name, env.version));
+        return Err(CallError::Failed(unknown_detail(name, env.version)));
     }
     for (family, closed) in FAMILIES {
         let answer = family(env, name, &args);
@@ -147,15 +174,12 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
         }
         match answer {
             Ok(v) => return Ok(v),
-            Err(Miss::Fail(e)) => return Err(e),
+            Err(Miss::Fail(e)) => return Err(CallError::Failed(e)),
+            Err(Miss::Arg(i, e)) => return Err(CallError::Arg(i, e)),
             Err(Miss::Skip) => {}
         }
     }
-    unknown(name)
-}
-
-fn unknown(name: &str) -> Res {
-    Err(format!(
+    Err(CallError::Failed(format!(
         "function \"{name}\" is in Nomad's table but not evaluated by nomad-preflight"
-    ))
+    )))
 }

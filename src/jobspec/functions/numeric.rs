@@ -7,23 +7,37 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "range" => {
             let nums: Vec<f64> = a.iter().map(n).collect::<Result<_, _>>()?;
+            // cty's RangeFunc: the step's sign follows the bounds when it
+            // is not given; a given step must lead from start to end.
             let (start, end, step) = match nums[..] {
-                [e] => (0.0, e, 1.0),
-                [s0, e] => (s0, e, if e >= s0 { 1.0 } else { -1.0 }),
+                [e] => (0.0, e, if e < 0.0 { -1.0 } else { 1.0 }),
+                [s0, e] => (s0, e, if e < s0 { -1.0 } else { 1.0 }),
                 [s0, e, st] => (s0, e, st),
-                _ => return Err("range takes 1 to 3 arguments".into()),
+                _ => return Err("must have one, two, or three arguments".into()),
             };
             if step == 0.0 {
-                return Err("step must not be zero".into());
+                return Err(Miss::Arg(2, "step must not be zero".into()));
+            }
+            if step < 0.0 && end > start {
+                return Err(Miss::Arg(
+                    1,
+                    "end must be less than start when step is negative".into(),
+                ));
+            }
+            if step > 0.0 && end < start {
+                return Err(Miss::Arg(
+                    1,
+                    "end must be greater than start when step is positive".into(),
+                ));
             }
             let mut out = Vec::new();
             let mut x = start;
             while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
+                if out.len() == 1024 {
+                    return Err("more than 1024 values were generated; either decrease the difference between start and end or use a smaller step".into());
+                }
                 out.push(Value::Number(x));
                 x += step;
-                if out.len() > 1024 {
-                    return Err("more than 1024 values requested".into());
-                }
             }
             Ok(Value::List(out))
         }
@@ -44,22 +58,30 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "signum" => Ok(Value::Number(n(arg(a, 0)?)?.signum())),
         "pow" => Ok(Value::Number(n(arg(a, 0)?)?.powf(n(arg(a, 1)?)?))),
         "log" => Ok(Value::Number(n(arg(a, 0)?)?.log(n(arg(a, 1)?)?))),
-        "parseint" => Ok(parseint(&s(arg(a, 0)?)?, n(arg(a, 1)?)?)?),
+        "parseint" => parseint(&s(arg(a, 0)?)?, n(arg(a, 1)?)?),
         _ => Err(Miss::Skip),
     }
 }
 
 /// cty's `parseint`: bases 2 to 62 (digits, then a-z, then A-Z; bases up
 /// to 36 ignore case), an optional sign, any size (kept as a float here).
-fn parseint(text: &str, base: f64) -> Res {
+/// Its errors are cty's ArgErrors: the base's (argument 1), the text's
+/// (argument 0).
+fn parseint(text: &str, base: f64) -> Try {
     if base.fract() != 0.0 || !(2.0..=62.0).contains(&base) {
-        return Err("base must be a whole number between 2 and 62 inclusive".into());
+        return Err(Miss::Arg(
+            1,
+            "base must be a whole number between 2 and 62 inclusive".into(),
+        ));
     }
     let base = base as u32;
     let bad = || {
-        format!(
-            "cannot parse {} as a base {base} integer",
-            serde_json::to_string(text).unwrap_or_default()
+        Miss::Arg(
+            0,
+            format!(
+                "cannot parse {} as a base {base} integer",
+                crate::gotext::go_quote(text)
+            ),
         )
     };
     let (neg, digits) = match text.as_bytes().first() {

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "upper" => Ok(Value::String(s(arg(a, 0)?)?.to_uppercase())),
         "lower" => Ok(Value::String(s(arg(a, 0)?)?.to_lowercase())),
@@ -67,15 +67,32 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         }
         "join" => {
             let sep = s(arg(a, 0)?)?;
+            let lists = &a[1..];
+            if lists.is_empty() {
+                return Err("at least one list is required".into());
+            }
             let mut parts = Vec::new();
-            for l in &a[1..] {
-                for v in list(l)? {
-                    parts.push(s(&v)?);
+            for (li, l) in lists.iter().enumerate() {
+                for (ei, v) in list(l)?.iter().enumerate() {
+                    // cty's ArgError names the element (and the list, when
+                    // there are several).
+                    if matches!(v, Value::Null) {
+                        let which = if lists.len() > 1 {
+                            format!("element {ei} of list {}", li + 1)
+                        } else {
+                            format!("element {ei}")
+                        };
+                        return Err(Miss::Arg(
+                            li + 1,
+                            format!("{which} is null; cannot concatenate null values"),
+                        ));
+                    }
+                    parts.push(s(v)?);
                 }
             }
             Ok(Value::String(parts.join(&sep)))
         }
-        "format" => Ok(format(a).map(Value::String)?),
+        "format" => Ok(format(env, a).map(Value::String)?),
         "formatlist" => {
             let len = a[1..]
                 .iter()
@@ -95,7 +112,7 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                         other => other.clone(),
                     })
                     .collect();
-                out.push(Value::String(format(&row)?));
+                out.push(Value::String(format(env, &row)?));
             }
             Ok(Value::List(out))
         }
@@ -142,6 +159,7 @@ fn title(x: &str) -> String {
     out
 }
 
-fn format(a: &[Value]) -> Result<String, String> {
-    crate::jobspec::format::format(&s(arg(a, 0)?)?, &a[1..])
+fn format(env: &FnEnv<'_>, a: &[Value]) -> Result<String, String> {
+    let cty = super::params::cty_release(env.version);
+    crate::jobspec::format::format_as(&s(arg(a, 0)?)?, &a[1..], cty)
 }

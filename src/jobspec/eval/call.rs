@@ -1,0 +1,327 @@
+//! Function calls as hclsyntax's FunctionCallExpr.Value makes them, with
+//! its diagnostics and their ranges: the name is looked up first (`Call
+//! to unknown function` at the name), an expanding final argument (`...`)
+//! next, then the argument count against the function's parameters (at
+//! the closing parenthesis, or at the first argument too many), then
+//! every argument is evaluated and converted to its parameter's type
+//! (`Invalid function argument` at each one that fails, all reported),
+//! and only then is the function called: cty's ArgError is `Invalid
+//! function argument` at that argument, any other error `Error in
+//! function call` at the call's start.
+
+use super::*;
+use crate::jobspec::functions::params::{self, Param, Signature};
+use crate::jobspec::functions::CallError;
+
+impl Scope<'_> {
+    pub(super) fn call(&mut self, f: &hcl_edit::expr::FuncCall, sp: Span) -> R {
+        let name = f.name.name.as_str();
+        let version = self.fns.version;
+        if !functions::available(name, version) {
+            return Err(unknown_function(name, version, self.name_range(f, sp)).into());
+        }
+        // `try` and `can` evaluate their arguments lazily: an error in one
+        // argument is the point of the call, not a failure of it.
+        if name == "try" {
+            for a in f.args.iter() {
+                if let Ok(v) = self.ev(a) {
+                    return Ok(v);
+                }
+            }
+            // tryfunc lists every argument's diagnostics with their file
+            // ranges; those are not worded here.
+            return Err(EvalError::new(
+                sp,
+                "Call to function \"try\" failed: no expression succeeded",
+                "",
+            )
+            .into());
+        }
+        if name == "convert" {
+            return self.convert_call(f, sp);
+        }
+        if name == "can" {
+            let ok = f.args.iter().all(|a| self.ev(a).is_ok());
+            return Ok(Value::Bool(ok));
+        }
+        let Some(sig) = params::signature(name, version) else {
+            return Err(EvalError::new(
+                sp,
+                format!("function \"{name}\" has no known parameters in nomad-preflight"),
+                "",
+            )
+            .into());
+        };
+        let args = self.call_args(f)?;
+        self.check_count(name, &sig, &args, sp)?;
+        let values = self.arg_values(&sig, args)?;
+        // cty's function.Call refuses a null where the parameter does not
+        // take one, before the function runs.
+        for (i, (v, _)) in values.iter().enumerate() {
+            let p = param_at(&sig, i);
+            if matches!(v, Value::Null) && !p.is_some_and(|p| p.allow_null) {
+                return Err(self
+                    .arg_error(&sig, &values, i, "argument must not be null")
+                    .into());
+            }
+        }
+        let plain: Vec<Value> = values.iter().map(|(v, _)| v.clone()).collect();
+        match functions::call_detailed(&self.fns, name, plain) {
+            Ok(v) => {
+                crate::jobspec::budget::charge_copy(&v).map_err(|m| budget_error(sp, m))?;
+                Ok(v)
+            }
+            Err(CallError::Arg(i, msg)) => Err(self.arg_error(&sig, &values, i, &msg).into()),
+            // Our own refusals and stand-ins: not Nomad's words, so not
+            // worded as hclsyntax's.
+            Err(CallError::Failed(msg)) if not_ctys(&msg) => {
+                let code = if msg.contains("refusing to read") {
+                    "jobspec::file-access"
+                } else {
+                    "jobspec::eval"
+                };
+                Err(EvalError {
+                    code,
+                    ..EvalError::new(
+                        sp,
+                        format!("Error in function call `{name}`: {msg}"),
+                        help_for(&msg),
+                    )
+                }
+                .into())
+            }
+            Err(CallError::Failed(msg)) => {
+                let code = if msg.starts_with("no file exists") {
+                    "jobspec::file"
+                } else {
+                    "jobspec::eval"
+                };
+                Err(EvalError {
+                    code,
+                    ..hcl_error(
+                        self.call_start(f, sp),
+                        "Error in function call",
+                        format!("Call to function \"{name}\" failed: {msg}."),
+                        help_for(&msg),
+                    )
+                }
+                .into())
+            }
+        }
+    }
+
+    /// The arguments as written, the expanding final one (`...`) already
+    /// evaluated into values that point at its whole range.
+    fn call_args<'e>(&mut self, f: &'e hcl_edit::expr::FuncCall) -> Result<Vec<Arg<'e>>, Fail> {
+        let mut args: Vec<Arg<'e>> = f.args.iter().map(Arg::Expr).collect();
+        if !f.args.expand_final() {
+            return Ok(args);
+        }
+        let Some(Arg::Expr(last)) = args.pop() else {
+            return Ok(args);
+        };
+        let at = self.range(last);
+        let invalid = |detail: &str| -> Fail {
+            hcl_error(at, "Invalid expanding argument value", detail, "").into()
+        };
+        match self.ev(last)? {
+            Value::List(items) => {
+                args.extend(items.into_iter().map(|v| Arg::Value(v, at)));
+                Ok(args)
+            }
+            Value::Null => Err(invalid(
+                "The expanding argument (indicated by ...) must not be null.",
+            )),
+            _ => Err(invalid(
+                "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
+            )),
+        }
+    }
+
+    /// `Not enough function arguments` / `Too many function arguments`.
+    fn check_count(
+        &self,
+        name: &str,
+        sig: &Signature,
+        args: &[Arg<'_>],
+        sp: Span,
+    ) -> Result<(), Fail> {
+        let want = sig.params.len();
+        if args.len() < want {
+            let qual = if sig.var.is_some() { " at least" } else { "" };
+            let missing = sig.params[args.len()].name;
+            return Err(hcl_error(
+                self.close_paren(sp),
+                "Not enough function arguments",
+                format!("Function {name:?} expects{qual} {want} argument(s). Missing value for {missing:?}."),
+                "",
+            )
+            .into());
+        }
+        if sig.var.is_none() && args.len() > want {
+            return Err(hcl_error(
+                self.arg_start(&args[want]),
+                "Too many function arguments",
+                format!("Function {name:?} expects only {want} argument(s)."),
+                "",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Every argument's value, each converted (checked) to its parameter's
+    /// type: all of them are evaluated, and all their errors reported.
+    fn arg_values(
+        &mut self,
+        sig: &Signature,
+        args: Vec<Arg<'_>>,
+    ) -> Result<Vec<(Value, Span)>, Fail> {
+        let cty = params::cty_release(self.fns.version);
+        let mut gather = Gather::default();
+        let mut out = Vec::with_capacity(args.len());
+        for (i, a) in args.into_iter().enumerate() {
+            let at = self.arg_start(&a);
+            let v = match a {
+                Arg::Expr(e) => match gather.take(self.ev(e)) {
+                    Some(v) => v,
+                    None => continue,
+                },
+                Arg::Value(v, _) => v,
+            };
+            if let Some(p) = param_at(sig, i) {
+                if let Some(why) = functions::mismatch(&v, &p.ty, cty) {
+                    gather.push(hcl_error(
+                        at,
+                        "Invalid function argument",
+                        format!("Invalid value for {:?} parameter: {why}.", p.name),
+                        "",
+                    ));
+                }
+            }
+            out.push((v, at));
+        }
+        gather.finish()?;
+        Ok(out)
+    }
+
+    /// cty's ArgError at argument `i`.
+    fn arg_error(
+        &self,
+        sig: &Signature,
+        values: &[(Value, Span)],
+        i: usize,
+        msg: &str,
+    ) -> EvalError {
+        let name = param_at(sig, i).map_or("", |p| p.name);
+        let at = values
+            .get(i)
+            .or_else(|| values.get(sig.params.len()))
+            .map_or(Span::default(), |(_, at)| *at);
+        hcl_error(
+            at,
+            "Invalid function argument",
+            format!("Invalid value for {name:?} parameter: {msg}."),
+            help_for(msg),
+        )
+    }
+
+    fn arg_start(&self, a: &Arg<'_>) -> Span {
+        match a {
+            Arg::Expr(e) => self.start_range(e),
+            Arg::Value(_, at) => *at,
+        }
+    }
+
+    /// `convert(value, type)`: the type is read as a type expression.
+    fn convert_call(&mut self, f: &hcl_edit::expr::FuncCall, sp: Span) -> R {
+        let args: Vec<&Expression> = f.args.iter().collect();
+        let [value, ty] = args[..] else {
+            return Err(EvalError::new(
+                sp,
+                format!(
+                    "Error in function call `convert`: expected 2 argument(s) (value, type), got {}",
+                    args.len()
+                ),
+                "write convert(value, type), the type as in a variable's `type`",
+            )
+            .into());
+        };
+        let Some(ty) = crate::jobspec::vars::VarType::parse(ty) else {
+            return Err(EvalError::new(
+                span_of(ty),
+                "Invalid type specification: a type expression is required here (string, number, bool, list(...), map(...), object({...}), any)",
+                "write the type as in a variable's `type`",
+            )
+            .into());
+        };
+        let v = self.ev(value)?;
+        functions::convert(v, &ty).map_err(|msg| {
+            EvalError::new(
+                sp,
+                format!("Error in function call `convert`: {msg}"),
+                "see Nomad's HCL2 function reference",
+            )
+            .into()
+        })
+    }
+}
+
+/// An argument as the call sees it.
+enum Arg<'e> {
+    Expr(&'e Expression),
+    /// An element of the expanded final argument.
+    Value(Value, Span),
+}
+
+fn param_at(sig: &Signature, i: usize) -> Option<&Param> {
+    sig.params.get(i).or(sig.var.as_ref())
+}
+
+/// A function's error that is ours, not go-cty's: a read outside the
+/// repository refused, a result past our size limits (Nomad's process
+/// would run out of memory), or a case nomad-preflight cannot tell.
+fn not_ctys(msg: &str) -> bool {
+    msg.contains("refusing to read")
+        || msg.starts_with("cannot tell")
+        || msg.contains("nomad-preflight")
+        || msg.contains(" MiB")
+}
+
+fn help_for(msg: &str) -> &'static str {
+    if msg.starts_with("no file exists") {
+        "the path is relative to the job file's directory"
+    } else if msg.contains("refusing to read") {
+        "filesystem functions may only read regular files inside the repository"
+    } else {
+        ""
+    }
+}
+
+/// HCL's "Call to unknown function" at the name, for a function the
+/// version's table (jobspec2/functions.go) does not hold.
+fn unknown_function(name: &str, v: crate::version::NomadVersion, at: Span) -> EvalError {
+    let help = match functions::since(name) {
+        Some(first) => format!(
+            "`{name}` arrived in Nomad {first}: this file is judged as Nomad {v} (set `nomad_version` in rules/cluster.hcl, or pass --nomad-version)"
+        ),
+        None => format!(
+            "no Nomad release offers `{name}` in job files (jobspec2/functions.go); Terraform's functions are not all Nomad's"
+        ),
+    };
+    // A function of a later release is the version's gate; one no release
+    // has is an evaluation error like any other.
+    let code = match functions::since(name) {
+        Some(_) => crate::jobspec::version_gates::CODE,
+        None => "jobspec::eval",
+    };
+    EvalError {
+        code,
+        ..hcl_error(
+            at,
+            "Call to unknown function",
+            functions::unknown_detail(name, v),
+            help,
+        )
+    }
+}
