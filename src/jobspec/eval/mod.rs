@@ -11,6 +11,7 @@ use hcl_edit::template::{Directive, Element, Template};
 
 mod access;
 mod call;
+mod diag;
 mod for_expr;
 mod operators;
 mod ranges;
@@ -19,6 +20,8 @@ mod template;
 use super::functions::{self, FnEnv};
 use super::model::Value;
 use crate::source::Span;
+use diag::Gather;
+pub use diag::{hcl_error, is_hcl_worded};
 
 #[derive(Debug, Clone)]
 pub struct EvalError {
@@ -51,92 +54,6 @@ impl EvalError {
             out.extend(m.all());
         }
         out
-    }
-}
-
-/// An hcl.Diagnostic as hclsyntax words it: `Summary; Detail`, which
-/// Diagnostic.Error() prints after its subject range.
-pub fn hcl_error(
-    span: Span,
-    summary: &str,
-    detail: impl Into<String>,
-    help: impl Into<String>,
-) -> EvalError {
-    EvalError::new(span, format!("{summary}; {}", detail.into()), help)
-}
-
-/// Is `message` worded by hclsyntax's evaluation (one of [`SUMMARIES`])?
-pub fn is_hcl_worded(message: &str) -> bool {
-    message
-        .split_once("; ")
-        .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
-}
-
-/// The evaluation summaries we word as hclsyntax does
-/// (hclsyntax/expression.go, expression_template.go).
-const SUMMARIES: &[&str] = &[
-    "Call to unknown function",
-    "Condition is null",
-    "Duplicate object key",
-    "Error in function call",
-    "Inconsistent conditional result types",
-    "Incorrect condition type",
-    "Incorrect key type",
-    "Invalid 'for' condition",
-    "Invalid expanding argument value",
-    "Invalid function argument",
-    "Invalid object key",
-    "Invalid operand",
-    "Invalid template interpolation value",
-    "Iteration over non-iterable value",
-    "Iteration over null value",
-    "Not enough function arguments",
-    "Null condition",
-    "Null value as key",
-    "Operation failed",
-    "Too many function arguments",
-];
-
-/// Sibling expressions' results, as hclsyntax gathers them: each one is
-/// evaluated and its errors kept before the whole gives up.
-#[derive(Default)]
-struct Gather {
-    errs: Vec<EvalError>,
-    runtime: bool,
-}
-
-impl Gather {
-    /// The value, or None after noting why there is none.
-    fn take(&mut self, r: R) -> Option<Value> {
-        match r {
-            Ok(v) => Some(v),
-            Err(Fail::Err(e)) => {
-                self.errs.extend(e.all());
-                None
-            }
-            Err(Fail::Runtime) => {
-                self.runtime = true;
-                None
-            }
-        }
-    }
-
-    fn push(&mut self, e: EvalError) {
-        self.errs.extend(e.all());
-    }
-
-    /// Every error gathered, the first carrying the rest; else run time
-    /// if an operand was only known then.
-    fn finish(self) -> Result<(), Fail> {
-        let mut errs = self.errs.into_iter();
-        match errs.next() {
-            Some(mut first) => {
-                first.more = errs.collect();
-                Err(Fail::Err(first))
-            }
-            None if self.runtime => Err(Fail::Runtime),
-            None => Ok(()),
-        }
     }
 }
 
@@ -542,6 +459,53 @@ mod tests {
             eval_str("x = \"${HOME}/bin\"\n").unwrap(),
             Value::String("${HOME}/bin".into())
         );
+    }
+
+    #[test]
+    fn every_error_of_an_expression_is_kept_in_order() {
+        let e = eval_str("x = [upper([1]), lower(null)]\n").unwrap_err();
+        let all: Vec<String> = e.all().into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            all,
+            [
+                "Invalid function argument; Invalid value for \"str\" parameter: string required, but have tuple.",
+                "Invalid function argument; Invalid value for \"str\" parameter: argument must not be null.",
+            ]
+        );
+    }
+
+    #[test]
+    fn operators_evaluate_both_operands_as_the_vendored_hcl_does() {
+        // No short circuit before hcl 2.21: the null operand is refused.
+        let e = eval_str("x = false && null\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "Operation failed; Error during operation: argument must not be null."
+        );
+        // big.Float: only 0/0 fails.
+        assert_eq!(
+            eval_str("x = 1 / 0\n").unwrap(),
+            Value::Number(f64::INFINITY)
+        );
+        assert!(eval_str("x = 0 / 0\n").is_err());
+        assert_eq!(eval_str("x = 7 % 0\n").unwrap(), Value::Number(7.0));
+    }
+
+    #[test]
+    fn template_directives_and_for_errors_are_hclsyntaxs() {
+        assert_eq!(
+            eval_str("x = \"%{ if var.n > 2 }big%{ else }small%{ endif }\"\n").unwrap(),
+            Value::String("big".into())
+        );
+        let e = eval_str("x = \"%{ for v in var.n }${v}%{ endfor }\"\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "Iteration over non-iterable value; A value of type number cannot be used as the collection in a 'for' expression."
+        );
+        let e = eval_str("x = {for v in [\"a\", \"a\"] : v => 1}\n").unwrap_err();
+        assert!(e
+            .message
+            .starts_with("Duplicate object key; Two different items produced the key \"a\""));
     }
 
     #[test]

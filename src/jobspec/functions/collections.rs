@@ -242,3 +242,24 @@ fn mixed_kinds(a: &[Value]) -> bool {
     let first = kinds.next();
     kinds.any(|k| Some(k) != first)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{call, FnEnv};
+    use super::*;
+
+    /// cty's LengthFunc takes collections only (Terraform's counts a
+    /// string's characters).
+    #[test]
+    fn length_takes_collections_only() {
+        let env = FnEnv::default();
+        assert_eq!(
+            call(&env, "length", vec![Value::String("abc".into())]),
+            Err("collection must be a list, a map or a tuple".into())
+        );
+        assert_eq!(
+            call(&env, "length", vec![Value::List(vec![Value::Null])]),
+            Ok(Value::Number(1.0))
+        );
+    }
+}

@@ -108,3 +108,42 @@ fn parseint(text: &str, base: f64) -> Try {
     }
     Ok(Value::Number(if neg { -acc } else { acc }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{call_detailed, CallError, FnEnv};
+    use super::*;
+
+    fn num(x: f64) -> Value {
+        Value::Number(x)
+    }
+
+    /// cty's RangeFunc counts down from zero for a negative bound and
+    /// refuses a step leading away from the end (an ArgError at the end).
+    #[test]
+    fn range_as_cty_has_it() {
+        let env = FnEnv::default();
+        assert_eq!(
+            call_detailed(&env, "range", vec![num(-3.0)]),
+            Ok(Value::List(vec![num(0.0), num(-1.0), num(-2.0)]))
+        );
+        assert_eq!(
+            call_detailed(&env, "range", vec![num(5.0), num(0.0), num(1.0)]),
+            Err(CallError::Arg(
+                1,
+                "end must be greater than start when step is positive".into()
+            ))
+        );
+        assert_eq!(
+            call_detailed(
+                &env,
+                "parseint",
+                vec![Value::String("zz".into()), num(10.0)]
+            ),
+            Err(CallError::Arg(
+                0,
+                "cannot parse \"zz\" as a base 10 integer".into()
+            ))
+        );
+    }
+}

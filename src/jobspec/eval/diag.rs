@@ -1,0 +1,91 @@
+//! Evaluation diagnostics as hclsyntax words and gathers them.
+
+use super::{EvalError, Fail, R};
+use crate::jobspec::model::Value;
+use crate::source::Span;
+
+/// An hcl.Diagnostic as hclsyntax words it: `Summary; Detail`, which
+/// Diagnostic.Error() prints after its subject range.
+pub fn hcl_error(
+    span: Span,
+    summary: &str,
+    detail: impl Into<String>,
+    help: impl Into<String>,
+) -> EvalError {
+    EvalError::new(span, format!("{summary}; {}", detail.into()), help)
+}
+
+/// Is `message` worded by hclsyntax's evaluation (one of [`SUMMARIES`])?
+pub fn is_hcl_worded(message: &str) -> bool {
+    message
+        .split_once("; ")
+        .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
+}
+
+/// The evaluation summaries we word as hclsyntax does
+/// (hclsyntax/expression.go, expression_template.go).
+const SUMMARIES: &[&str] = &[
+    "Call to unknown function",
+    "Condition is null",
+    "Duplicate object key",
+    "Error in function call",
+    "Inconsistent conditional result types",
+    "Incorrect condition type",
+    "Incorrect key type",
+    "Invalid 'for' condition",
+    "Invalid expanding argument value",
+    "Invalid function argument",
+    "Invalid object key",
+    "Invalid operand",
+    "Invalid template interpolation value",
+    "Iteration over non-iterable value",
+    "Iteration over null value",
+    "Not enough function arguments",
+    "Null condition",
+    "Null value as key",
+    "Operation failed",
+    "Too many function arguments",
+];
+
+/// Sibling expressions' results, as hclsyntax gathers them: each one is
+/// evaluated and its errors kept before the whole gives up.
+#[derive(Default)]
+pub(super) struct Gather {
+    errs: Vec<EvalError>,
+    runtime: bool,
+}
+
+impl Gather {
+    /// The value, or None after noting why there is none.
+    pub(super) fn take(&mut self, r: R) -> Option<Value> {
+        match r {
+            Ok(v) => Some(v),
+            Err(Fail::Err(e)) => {
+                self.errs.extend(e.all());
+                None
+            }
+            Err(Fail::Runtime) => {
+                self.runtime = true;
+                None
+            }
+        }
+    }
+
+    pub(super) fn push(&mut self, e: EvalError) {
+        self.errs.extend(e.all());
+    }
+
+    /// Every error gathered, the first carrying the rest; else run time
+    /// if an operand was only known then.
+    pub(super) fn finish(self) -> Result<(), Fail> {
+        let mut errs = self.errs.into_iter();
+        match errs.next() {
+            Some(mut first) => {
+                first.more = errs.collect();
+                Err(Fail::Err(first))
+            }
+            None if self.runtime => Err(Fail::Runtime),
+            None => Ok(()),
+        }
+    }
+}
