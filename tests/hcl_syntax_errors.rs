@@ -21,11 +21,7 @@ fn fixtures() -> &'static Path {
 }
 
 fn expected(file: &str) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(fixtures().join(file)).expect("expected texts");
-    text.lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(f, e)| (f.to_string(), common::oracle_unescape(e)))
-        .collect()
+    common::oracle_expected(&fixtures().join(file))
 }
 
 /// What we print where hcl-edit refuses a file or may miss what

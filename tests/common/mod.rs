@@ -477,6 +477,16 @@ pub fn oracle_unescape(e: &str) -> String {
     out
 }
 
+/// An oracle's expected-text file (`file<TAB>text` a line, text escaped
+/// as [`oracle_unescape`] reads it).
+pub fn oracle_expected(path: &std::path::Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(path).expect("expected texts");
+    text.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(f, e)| (f.to_string(), oracle_unescape(e)))
+        .collect()
+}
+
 /// The first `n` lines of a run's stderr, without our `note:` lines: where
 /// Nomad's own error text starts.
 pub fn stderr_first_lines(o: &std::process::Output, n: usize) -> String {

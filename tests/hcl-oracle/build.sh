@@ -14,7 +14,9 @@
 #   oracle-eval-cty1.16.3  the same with go-cty 1.16.3
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
 # dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
-# (HCL_GIT, CTY_GIT), and Nomad's (NOMAD_GIT, for its vendored hcl v1). Offline: GOPATH mode, no module proxy.
+# (HCL_GIT, CTY_GIT), and Nomad's (NOMAD_GIT, for its vendored hcl v1);
+# the evaluation oracles also need mirrors of go-cty-funcs and its
+# dependencies (MIRRORS, below). Offline: GOPATH mode, no module proxy.
 # Usage: tests/hcl-oracle/build.sh [OUT_DIR]   (prints OUT_DIR)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,8 +25,8 @@ hcl_git=${HCL_GIT:-/work/.mirror/hashicorp+hcl/repo}
 cty_git=${CTY_GIT:-/work/.mirror/zclconf+go-cty/repo}
 nomad_git=${NOMAD_GIT:-/work/.mirror/hashicorp+nomad/repo}
 mkdir -p "$out"
-hcl2() { # commit name [cty tag]
-  local root="$out/gopath-$2"
+hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go]
+  local root="$out/gopath-$2" main=${4:-hclsyntax.go}
   rm -rf "$root"
   mkdir -p "$root/src/github.com/hashicorp/hcl/v2" "$root/src/oracle" "$root/src/github.com/apparentlymart/go-textseg"
   git --git-dir="$hcl_git" archive "$1" | tar -x -C "$root/src/github.com/hashicorp/hcl/v2"
@@ -35,48 +37,36 @@ hcl2() { # commit name [cty tag]
     mkdir -p "$root/src/github.com/zclconf/go-cty"
     git --git-dir="$cty_git" archive "$3" | tar -x -C "$root/src/github.com/zclconf/go-cty"
   fi
-  cp "$here/hclsyntax.go" "$root/src/oracle/main.go"
+  if [ "$main" = hcleval.go ]; then eval_deps "$root"; fi
+  cp "$here/$main" "$root/src/oracle/main.go"
   (cd "$root/src/oracle" && GOPATH="$root:/usr/share/gocode" GO111MODULE=off go build -o "$out/oracle-$2" .) >&2
+}
+# The evaluation oracles (hcleval.go): hclsyntax evaluating every
+# attribute with jobspec2's function table, go-cty-funcs at the commit
+# Nomad 1.0.0 to 1.10 pin (2721b1e3), and the function libraries' own
+# dependencies at the versions Nomad's go.mod names (git mirrors under
+# MIRRORS, owner+name/repo).
+mirrors=${MIRRORS:-/work/.mirror}
+eval_deps() { # gopath
+  dep() { # import-path mirror rev
+    mkdir -p "$1/src/$2"
+    git --git-dir="$mirrors/$3/repo" archive "$4" | tar -x -C "$1/src/$2"
+  }
+  dep "$1" github.com/hashicorp/go-cty-funcs hashicorp+go-cty-funcs 2721b1e36840
+  dep "$1" github.com/mitchellh/go-homedir mitchellh+go-homedir v1.1.0
+  dep "$1" github.com/bmatcuk/doublestar bmatcuk+doublestar v1.1.5
+  dep "$1" github.com/apparentlymart/go-cidr apparentlymart+go-cidr v1.1.0
+  dep "$1" github.com/google/uuid google+uuid v1.3.1
+  dep "$1" github.com/zclconf/go-cty-yaml zclconf+go-cty-yaml v1.0.2
 }
 hcl2 68a97f93bb48 hcl2-old
 # hcl 2.20 needs go-cty 1.13's refinements (Debian ships 1.12).
 hcl2 refs/tags/v2.20.2-nomad-1 hcl2-new v1.13.0
-# The evaluation oracles: hclsyntax evaluating every attribute with
-# jobspec2's function table (hcleval.go), go-cty-funcs at the commit Nomad
-# 1.0.0 to 1.10 pin (2721b1e3), and the function libraries' own
-# dependencies at the versions Nomad's go.mod names (GIT mirrors under
-# MIRRORS, owner+name/repo).
-mirrors=${MIRRORS:-/work/.mirror}
-hcl2eval() { # hcl-commit name [cty tag]
-  local root="$out/gopath-$2"
-  rm -rf "$root"
-  mkdir -p "$root/src/github.com/hashicorp/hcl/v2" "$root/src/oracle" "$root/src/github.com/apparentlymart/go-textseg"
-  git --git-dir="$hcl_git" archive "$1" | tar -x -C "$root/src/github.com/hashicorp/hcl/v2"
-  for v in v12 v13 v15; do
-    ln -s /usr/share/gocode/src/github.com/apparentlymart/go-textseg "$root/src/github.com/apparentlymart/go-textseg/$v"
-  done
-  if [ -n "${3:-}" ]; then
-    mkdir -p "$root/src/github.com/zclconf/go-cty"
-    git --git-dir="$cty_git" archive "$3" | tar -x -C "$root/src/github.com/zclconf/go-cty"
-  fi
-  dep() { # import-path mirror rev
-    mkdir -p "$root/src/$1"
-    git --git-dir="$mirrors/$2/repo" archive "$3" | tar -x -C "$root/src/$1"
-  }
-  dep github.com/hashicorp/go-cty-funcs hashicorp+go-cty-funcs 2721b1e36840
-  dep github.com/mitchellh/go-homedir mitchellh+go-homedir v1.1.0
-  dep github.com/bmatcuk/doublestar bmatcuk+doublestar v1.1.5
-  dep github.com/apparentlymart/go-cidr apparentlymart+go-cidr v1.1.0
-  dep github.com/google/uuid google+uuid v1.3.1
-  dep github.com/zclconf/go-cty-yaml zclconf+go-cty-yaml v1.0.2
-  cp "$here/hcleval.go" "$root/src/oracle/main.go"
-  (cd "$root/src/oracle" && GOPATH="$root:/usr/share/gocode" GO111MODULE=off go build -o "$out/oracle-$2" .) >&2
-}
-hcl2eval 68a97f93bb48 eval-old
-hcl2eval refs/tags/v2.20.2-nomad-1 eval-new v1.13.0
+hcl2 68a97f93bb48 eval-old "" hcleval.go
+hcl2 refs/tags/v2.20.2-nomad-1 eval-new v1.13.0 hcleval.go
 # go-cty 1.16.3 (Nomad 1.10.2 on) names the type it got ("string required,
 # but have tuple"); 1.17 and later need a newer Go than Debian's.
-hcl2eval refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3
+hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3 hcleval.go
 hcl1() { # nomad-tag name: hcl v1 exactly as that Nomad tag vendors it
   local root="$out/gopath-$2"
   rm -rf "$root"

@@ -3,7 +3,10 @@
 // the CLI sets it): every attribute at any depth, in source order, each
 // diagnostic's Error() on its own line (jobspec2's decode joins them one a
 // line), or `OK` when no attribute fails. Variables (`var.x`) are not
-// defined here: fixtures use literal values only.
+// defined here: fixtures use literal values only. With -params it prints
+// each function's parameters as cty declares them instead (name, type,
+// whether null is allowed; the variadic one last with `...`), the table
+// in src/jobspec/functions/params.rs.
 package main
 
 import (
@@ -125,7 +128,33 @@ func attributes(b *hclsyntax.Body, out []*hclsyntax.Attribute) []*hclsyntax.Attr
 	return out
 }
 
+func printParams() {
+	fs := functions(".")
+	var names []string
+	for n := range fs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	p := func(x function.Parameter) string {
+		return fmt.Sprintf("%s:%s:%v", x.Name, x.Type.GoString(), x.AllowNull)
+	}
+	for _, n := range names {
+		var ps []string
+		for _, x := range fs[n].Params() {
+			ps = append(ps, p(x))
+		}
+		if v := fs[n].VarParam(); v != nil {
+			ps = append(ps, "..."+p(*v))
+		}
+		fmt.Printf("%s %s\n", n, strings.Join(ps, " "))
+	}
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-params" {
+		printParams()
+		return
+	}
 	for _, p := range os.Args[1:] {
 		src, err := os.ReadFile(p)
 		if err != nil {

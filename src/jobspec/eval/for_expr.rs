@@ -14,30 +14,7 @@ impl Scope<'_> {
     pub(super) fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr) -> R {
         let coll_expr = &f.intro.collection_expr;
         let coll = self.ev(coll_expr)?;
-        let items = match &coll {
-            Value::Null => {
-                return Err(hcl_error(
-                    self.range(coll_expr),
-                    "Iteration over null value",
-                    "A null value cannot be used as the collection in a 'for' expression.",
-                    "",
-                )
-                .into())
-            }
-            Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-                return Err(hcl_error(
-                    self.range(coll_expr),
-                    "Iteration over non-iterable value",
-                    format!(
-                    "A value of type {} cannot be used as the collection in a 'for' expression.",
-                    type_name(&coll)
-                ),
-                    "a for expression needs a list, set or map",
-                )
-                .into())
-            }
-            _ => iter_pairs(&coll).unwrap_or_default(),
-        };
+        let items = self.iterable(&coll, coll_expr)?;
         let kname = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
         let vname = f.intro.value_var.as_str().to_string();
         let cty = cty_release(self.fns.version);
@@ -101,6 +78,35 @@ impl Scope<'_> {
         } else {
             Value::List(list)
         })
+    }
+
+    /// The `(key, value)` pairs of a `for` expression's (or directive's)
+    /// collection: a null or a primitive is refused at the collection.
+    pub(super) fn iterable(
+        &self,
+        coll: &Value,
+        at: &Expression,
+    ) -> Result<Vec<(Value, Value)>, Fail> {
+        match coll {
+            Value::Null => Err(hcl_error(
+                self.range(at),
+                "Iteration over null value",
+                "A null value cannot be used as the collection in a 'for' expression.",
+                "",
+            )
+            .into()),
+            Value::String(_) | Value::Number(_) | Value::Bool(_) => Err(hcl_error(
+                self.range(at),
+                "Iteration over non-iterable value",
+                format!(
+                    "A value of type {} cannot be used as the collection in a 'for' expression.",
+                    type_name(coll)
+                ),
+                "a for expression needs a list, set or map",
+            )
+            .into()),
+            _ => Ok(iter_pairs(coll).unwrap_or_default()),
+        }
     }
 
     /// The condition evaluated once with the iteration's names unknown.

@@ -49,7 +49,7 @@ impl Scope<'_> {
         if kt == kf || kt == 3 || kf == 3 {
             return None;
         }
-        let (tn, fname) = (cty_type_name(t), cty_type_name(f));
+        let (tn, fname) = (functions::friendly_name(t), functions::friendly_name(f));
         Some(match Era::of(self.fns.version) {
             Some(Era::Hcl2_20) => {
                 format!("The 'true' value is {tn}, but the 'false' value is {fname}")
@@ -142,16 +142,6 @@ impl Scope<'_> {
             GreaterEq => Value::Bool(x >= y),
             And | Or => Value::Bool(false),
         })
-    }
-}
-
-/// cty's FriendlyName of a value's type (a literal collection is a tuple
-/// or an object).
-fn cty_type_name(v: &Value) -> &'static str {
-    match v {
-        Value::List(_) => "tuple",
-        Value::Map(_) => "object",
-        other => type_name(other),
     }
 }
 

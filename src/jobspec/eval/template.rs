@@ -113,30 +113,7 @@ impl Scope<'_> {
         use hcl_edit::template::Strip;
         let fe = &fd.for_expr;
         let coll = self.ev(&fe.collection_expr)?;
-        let items = match &coll {
-            Value::Null => {
-                return Err(hcl_error(
-                    self.range(&fe.collection_expr),
-                    "Iteration over null value",
-                    "A null value cannot be used as the collection in a 'for' expression.",
-                    "",
-                )
-                .into())
-            }
-            Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-                return Err(hcl_error(
-                    self.range(&fe.collection_expr),
-                    "Iteration over non-iterable value",
-                    format!(
-                    "A value of type {} cannot be used as the collection in a 'for' expression.",
-                    type_name(&coll)
-                ),
-                    "",
-                )
-                .into())
-            }
-            _ => iter_pairs(&coll).unwrap_or_default(),
-        };
+        let items = self.iterable(&coll, &fe.collection_expr)?;
         let lead = matches!(fe.strip, Strip::End | Strip::Both);
         let trail = matches!(fd.endfor_expr.strip, Strip::Start | Strip::Both);
         let mut out = String::new();

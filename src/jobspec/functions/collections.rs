@@ -14,7 +14,7 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                             i,
                             format!(
                                 "all arguments must be lists or tuples; got {}",
-                                cty_name(other)
+                                friendly_name(other)
                             ),
                         ))
                     }
@@ -218,15 +218,6 @@ fn setintersection(a: &[Value]) -> Res {
         set_items(o)?;
     }
     Ok(Value::List(out))
-}
-
-/// cty's FriendlyName of a value's type (a collection as a literal's).
-fn cty_name(v: &Value) -> &'static str {
-    match v {
-        Value::List(_) => "tuple",
-        Value::Map(_) => "object",
-        other => type_name(other),
-    }
 }
 
 /// No cty type unifies a primitive with a collection, nor a tuple with

@@ -10,8 +10,9 @@ use super::params::Ty;
 use super::Value;
 use crate::version::NomadVersion;
 
-/// go-cty's type name for a value (FriendlyName).
-fn type_name(v: &Value) -> &'static str {
+/// go-cty's type name for a value (FriendlyName): a collection as a
+/// literal's (tuple, object).
+pub fn friendly_name(v: &Value) -> &'static str {
     match v {
         Value::String(_) => "string",
         Value::Number(_) => "number",
@@ -67,7 +68,7 @@ fn required(v: &Value, want: &Ty, cty: NomadVersion) -> String {
         format!(
             "{} required, but have {}",
             ty_name(want, false),
-            type_name(v)
+            friendly_name(v)
         )
     } else {
         format!("{} required", ty_name(want, true))

@@ -28,7 +28,7 @@ mod tests;
 mod yaml;
 
 pub use conversion::convert;
-pub use cty_convert::mismatch;
+pub use cty_convert::{friendly_name, mismatch};
 pub(super) use encoding::b64_encode;
 pub use encoding::from_json;
 pub use table::{available, levenshtein, since, table, unknown_detail};

@@ -1,8 +1,9 @@
 //! Each job-file function's parameters as cty declares them: their names
 //! and types word hclsyntax's argument errors (`Not enough function
-//! arguments`, `Invalid value for "str" parameter: ...`). [`TABLE`] is the
-//! output of tests/hcl-oracle/params.go over Nomad's function table with
-//! go-cty 1.12.1, go-cty-funcs 2721b1e3 and hcl 68a97f93; the releases
+//! arguments`, `Invalid value for "str" parameter: ...`). [`TABLE`] is
+//! what `oracle-eval-old -params` (tests/hcl-oracle/hcleval.go) prints of
+//! Nomad's function table with go-cty 1.12.1, go-cty-funcs 2721b1e3 and
+//! hcl 68a97f93; the releases
 //! whose go-cty words it differently are patched in [`signature`], each
 //! difference read from go-cty's tags and Nomad's go.mod at every tag
 //! ([`cty_release`]).

@@ -190,7 +190,7 @@ impl Decoder {
                                 m,
                                 format!(
                                     "cannot merge {} (from sequence) into mapping",
-                                    friendly(&other)
+                                    super::super::friendly_name(&other)
                                 ),
                             ))
                         }
@@ -200,7 +200,10 @@ impl Decoder {
             other => {
                 return Err(at(
                     m,
-                    format!("cannot merge {} into mapping", friendly(&other)),
+                    format!(
+                        "cannot merge {} into mapping",
+                        super::super::friendly_name(&other)
+                    ),
                 ))
             }
         }
@@ -218,17 +221,6 @@ impl Decoder {
             self.pending.retain(|a| *a != anchor);
             self.anchors.insert(anchor, v.clone());
         }
-    }
-}
-
-fn friendly(v: &Value) -> &'static str {
-    match v {
-        Value::String(_) => "string",
-        Value::Number(_) => "number",
-        Value::Bool(_) => "bool",
-        Value::List(_) => "tuple",
-        Value::Map(_) => "object",
-        Value::Null => "dynamic",
     }
 }
 
