@@ -7,32 +7,7 @@
 
 mod common;
 
-use common::{git, run_cached, run_in, TempDir};
-
-const API: &str = r#"variable "image" {
-  type = string
-}
-variable "instances" {
-  type    = number
-  default = 1
-}
-job "api" {
-  datacenters = ["dc1"]
-  group "g" {
-    count = var.instances
-    task "t" {
-      driver = "docker"
-      config {
-        image = var.image
-      }
-      resources {
-        cpu    = 100
-        memory = 64
-      }
-    }
-  }
-}
-"#;
+use common::{git, run_cached, run_in, TempDir, RUNNING_VARS_API as API};
 
 fn cluster(running_job: &str) -> String {
     format!(

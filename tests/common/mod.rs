@@ -497,3 +497,31 @@ pub fn stderr_first_lines(o: &std::process::Output, n: usize) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A job with a variable that has no default (`image`) and one that has
+/// (`instances`): what the world's `running_job` blocks feed
+/// (tests/world_running_vars.rs, tests/running_vars_changes.rs).
+pub const RUNNING_VARS_API: &str = r#"variable "image" {
+  type = string
+}
+variable "instances" {
+  type    = number
+  default = 1
+}
+job "api" {
+  datacenters = ["dc1"]
+  group "g" {
+    count = var.instances
+    task "t" {
+      driver = "docker"
+      config {
+        image = var.image
+      }
+      resources {
+        cpu    = 100
+        memory = 64
+      }
+    }
+  }
+}
+"#;
