@@ -48,6 +48,14 @@ fn a_world_without_a_release_makes_every_verdict_unknown_until_one_is_given() {
     assert!(plan.stderr.contains(
         "error: the world does not say which Nomad release it runs (cluster.hcl sets no nomad_version; simulating Nomad"
     ), "{}", plan.stderr);
+    // The one line says how to state it: the error is the user's to fix.
+    let error = lines_with(&plan.stderr, "error: ");
+    assert_eq!(error.len(), 1, "{}", plan.stderr);
+    assert!(
+        error[0].ends_with("or pass --nomad-version"),
+        "{}",
+        error[0]
+    );
 
     let json = run_in(&d.0, &["plan", "jobs/web.nomad", "--format", "json"]);
     assert_eq!(json.code, 255);

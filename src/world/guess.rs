@@ -147,7 +147,7 @@ impl WorldGuess {
         let job = crate::escape::one_line(&job.id);
         match self {
             WorldGuess::Version { what } => format!(
-                "the world does not say which Nomad release it runs ({}), so whether job {job:?} is accepted and placed cannot be known",
+                "the world does not say which Nomad release it runs ({}), so whether job {job:?} is accepted and placed cannot be known: set `nomad_version = \"X.Y.Z\"` in the world's cluster.hcl (agent-self.json in an import), or pass --nomad-version",
                 crate::escape::one_line(what)
             ),
             WorldGuess::NetworkQuota { quota, namespace } => format!(
