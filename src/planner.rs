@@ -55,9 +55,13 @@ impl CannotKnow {
     /// job before the servers see it, and the Vault hook runs at
     /// admission, before the quota is counted, so they are said first.
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
-        // An unstated release decides every other answer: said first.
-        crate::world::guess::unknown(world, job)
-            .filter(|g| matches!(g, crate::world::guess::WorldGuess::Version { .. }))
+        // An unstated release decides every other answer: said first; the
+        // world's other guesses are said last.
+        let (release, guess) = match crate::world::guess::unknown(world, job) {
+            Some(g @ crate::world::guess::WorldGuess::Version { .. }) => (Some(g), None),
+            g => (None, g),
+        };
+        release
             .map(CannotKnow::World)
             .or_else(|| {
                 crate::mutators::multiregion::plan_unknown(world, job).map(CannotKnow::Multiregion)
@@ -67,7 +71,7 @@ impl CannotKnow {
             })
             .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
-            .or_else(|| crate::world::guess::unknown(world, job).map(CannotKnow::World))
+            .or_else(|| guess.map(CannotKnow::World))
     }
 
     /// The one line every command prints for it (without a prefix).
