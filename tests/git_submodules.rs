@@ -26,6 +26,24 @@ const JOB: &str = r#"job "shared" {
 }
 "#;
 
+/// `git submodule add` of `upstream` as `deploy` in `p` (a local path:
+/// git refuses the file protocol for submodules unless allowed).
+fn add_deploy_submodule(p: &TempDir, upstream: &TempDir) {
+    let url = upstream.0.to_string_lossy().into_owned();
+    git(
+        &p.0,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "deploy",
+        ],
+    );
+}
+
 /// A project whose world runs `deploy/jobs/shared.nomad`, a job file of
 /// the submodule `deploy` (its own repository beside it, added with
 /// `git submodule add`).
@@ -53,19 +71,7 @@ running = ["deploy/jobs/shared.nomad"]
 "#,
     );
     git(&p.0, &["init", "-q"]);
-    let url = upstream.0.to_string_lossy().into_owned();
-    git(
-        &p.0,
-        &[
-            "-c",
-            "protocol.file.allow=always",
-            "submodule",
-            "add",
-            "-q",
-            &url,
-            "deploy",
-        ],
-    );
+    add_deploy_submodule(&p, &upstream);
     git(&p.0, &["add", "-A"]);
     git(&p.0, &["commit", "-qm", "world and submodule"]);
     (p, upstream)
@@ -182,19 +188,7 @@ fn a_job_file_in_a_submodule_is_found_by_the_reader_scan() {
     );
     p.put("config/motd.txt", "hello\n");
     git(&p.0, &["init", "-q"]);
-    let url = upstream.0.to_string_lossy().into_owned();
-    git(
-        &p.0,
-        &[
-            "-c",
-            "protocol.file.allow=always",
-            "submodule",
-            "add",
-            "-q",
-            &url,
-            "deploy",
-        ],
-    );
+    add_deploy_submodule(&p, &upstream);
     git(&p.0, &["add", "-A"]);
     git(&p.0, &["commit", "-qm", "world, config and submodule"]);
     p.put("config/motd.txt", "goodbye\n");
