@@ -101,6 +101,9 @@ pub struct ChangeSet {
     /// Job files the change reaches only through a file they read
     /// ([`ChangeSet::add_readers`]), with how.
     readers: BTreeMap<PathBuf, Reach>,
+    /// Changed files whose name is no job file's but whose text is a job
+    /// ([`ChangeSet::find_jobs_by_text`]).
+    by_text: BTreeSet<PathBuf>,
 }
 
 impl ChangeSet {
@@ -117,6 +120,7 @@ impl ChangeSet {
             scope: Vec::new(),
             outside: Vec::new(),
             readers: BTreeMap::new(),
+            by_text: BTreeSet::new(),
         })
     }
 
@@ -149,7 +153,34 @@ impl ChangeSet {
         let included = self.configs.as_ref().is_some_and(|c| {
             c.head.includes(path) || c.base.as_ref().is_some_and(|b| b.includes(path))
         });
-        (is_job_candidate(path) || included) && !self.excluded(path)
+        (is_job_candidate(path) || included || self.by_text.contains(path)) && !self.excluded(path)
+    }
+
+    /// Make job files of the changed files whose name is not a job file's
+    /// (`deploy/web`, `web.nomad.tpl`) but whose text, new (`head`) or old
+    /// (`base`), opens a `job` block: `nomad job run` takes any file name,
+    /// so a gate that chose by name alone would pass a job it never read.
+    /// (The test is stricter than the one for `.hcl` files, which also
+    /// takes a misspelt `job`: a README must not fail a commit.) Files git
+    /// would call binary (a NUL byte in the first 8,000) are not jobs to
+    /// either parser, and are not read further.
+    pub fn find_jobs_by_text(&mut self, head: &dyn Vfs, base: &dyn Vfs) {
+        let is_job = |vfs: &dyn Vfs, p: &Path| {
+            vfs.read(p).is_ok_and(|s| {
+                let bytes = s.text.as_bytes();
+                !bytes[..bytes.len().min(8000)].contains(&0) && jobspec::opens_job_block(&s.text)
+            })
+        };
+        let (changed, deleted) = self.split();
+        let unnamed = |p: &&PathBuf| !self.is_candidate(p);
+        let found: Vec<PathBuf> = changed
+            .iter()
+            .filter(unnamed)
+            .filter(|p| is_job(head, p) || is_job(base, p))
+            .chain(deleted.iter().filter(unnamed).filter(|p| is_job(base, p)))
+            .cloned()
+            .collect();
+        self.by_text.extend(found);
     }
 
     /// The stderr line naming the ignored job files, if there are any.

@@ -133,8 +133,9 @@ fn a_change_cannot_silence_its_own_gate_by_editing_the_file() {
 }
 
 /// `plan --changed` selects the change set `check` selects: the file's
-/// `include` adds a changed `.tpl`, its `exclude` drops a changed job
-/// file; without the file it is the other way round.
+/// `exclude` drops a changed job file, which without it is planned. A
+/// changed `.tpl` that opens a job block is a job file by its text, with
+/// or without an `include` (tests/gate_job_files_by_text.rs).
 #[test]
 fn plan_changed_follows_include_and_exclude_as_check_does() {
     let d = Dir::demo("config-plan-changed");
@@ -150,11 +151,11 @@ fn plan_changed_follows_include_and_exclude_as_check_does() {
         let o = d.run(&[&["plan", "--changed"][..], args].concat());
         format!("{}{}", text(&o.stdout), text(&o.stderr))
     };
-    // No configuration: the .tpl is no job file, the legacy job is.
+    // No configuration: both are job files, the .tpl by its text.
     common::git(&d.0, &["add", "-A"]);
     for out in [plan(&["--staged"]), plan(&["--base", "main"])] {
         assert!(out.contains("legacy/old.nomad"), "{out}");
-        assert!(!out.contains("deploy/web.tpl"), "{out}");
+        assert!(out.contains("deploy/web.tpl"), "{out}");
     }
     d.put(
         ".nomad-preflight.hcl",
@@ -168,7 +169,7 @@ fn plan_changed_follows_include_and_exclude_as_check_does() {
     assert!(checked.contains("deploy/web.tpl:"), "{checked}");
     assert!(!checked.contains("legacy/old.nomad"), "{checked}");
     // Under --base the base's file (none) must exclude a path too, so the
-    // change cannot drop its own job file; its include still adds.
+    // change cannot drop its own job file.
     let out = plan(&["--base", "main"]);
     assert!(out.contains("deploy/web.tpl"), "{out}");
     assert!(out.contains("legacy/old.nomad"), "{out}");

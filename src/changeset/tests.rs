@@ -16,6 +16,7 @@ fn set(changes: Vec<Change>) -> ChangeSet {
         scope: Vec::new(),
         outside: Vec::new(),
         readers: BTreeMap::new(),
+        by_text: BTreeSet::new(),
     }
 }
 
@@ -138,4 +139,32 @@ fn a_base_version_the_world_already_loaded_is_not_loaded_again() {
         vars: Default::default(),
     }];
     assert_eq!(stops(&copied), ["first", "gone"]);
+}
+
+#[test]
+fn files_named_otherwise_are_job_files_by_their_text_on_either_side() {
+    let p = PathBuf::from;
+    let mut base = MemVfs::new("base");
+    base.insert("deploy/gone", job_text("gone"));
+    base.insert("deploy/was-a-job", job_text("was"));
+    let mut head = MemVfs::new("head");
+    head.insert("deploy/web", job_text("web"));
+    head.insert("deploy/was-a-job", "now prose\n");
+    head.insert("README.md", "job is done\ngroup chat {\n");
+    head.insert("logo.bin", format!("\u{0}{}", job_text("hidden")));
+    let mut cs = set(vec![
+        Change::Added(p("deploy/web")),
+        Change::Modified(p("deploy/was-a-job")),
+        Change::Deleted(p("deploy/gone")),
+        Change::Added(p("README.md")),
+        Change::Added(p("logo.bin")),
+    ]);
+    assert!(cs.candidates().is_empty());
+    cs.find_jobs_by_text(&head, &base);
+    assert_eq!(
+        cs.candidates(),
+        vec![p("deploy/was-a-job"), p("deploy/web")]
+    );
+    assert!(cs.is_candidate(Path::new("deploy/gone")));
+    assert!(!cs.is_candidate(Path::new("README.md")));
 }

@@ -285,6 +285,11 @@ pub fn is_job_file(text: &str) -> bool {
     parse::is_job_file(text)
 }
 
+/// See [`parse::opens_job_block`].
+pub fn opens_job_block(text: &str) -> bool {
+    parse::opens_job_block(text)
+}
+
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
     let mut diags = Diags::new();

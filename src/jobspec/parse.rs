@@ -247,6 +247,20 @@ fn hcl1_idiom(
 /// other HCL a repository holds (world files, agent configuration, Vault
 /// and ACL policies, Packer, Terragrunt) has a `group` block there.
 pub fn is_job_file(text: &str) -> bool {
+    scan_for_job(text, false)
+}
+
+/// Whether `text` opens a `job` block at its top (`job "web" {`, `job web
+/// {`, hcl v1's `"job" "web" {`), comments and heredocs skipped. This is
+/// the test for a file whose name is not a job file's: prose and scripts
+/// hold lines that begin with "job" or "group", and a gate must not fail
+/// a commit of a README by parsing it as a job. A job Nomad runs opens
+/// its `job` block so; a file that does not cannot be run as a job.
+pub fn opens_job_block(text: &str) -> bool {
+    scan_for_job(text, true)
+}
+
+fn scan_for_job(text: &str, strict: bool) -> bool {
     let mut depth: i32 = 0;
     let mut in_block_comment = false;
     let mut heredoc: Option<String> = None;
@@ -271,7 +285,14 @@ pub fn is_job_file(text: &str) -> bool {
         if line.starts_with('#') || line.starts_with("//") {
             continue;
         }
-        if depth == 0 {
+        if depth == 0 && strict {
+            if job_block_line(line) {
+                return true;
+            }
+        } else if depth == 0 {
+            if job_block_line(line) {
+                return true;
+            }
             if let Some(rest) = line.strip_prefix("job") {
                 // Any identifier from `job` on (`job`, `jobs`): a wider net
                 // only ever judges more files.
@@ -284,7 +305,7 @@ pub fn is_job_file(text: &str) -> bool {
                 }
             }
         }
-        if (depth == 0 || depth == 1) && opens_block(line, "group") {
+        if !strict && (depth == 0 || depth == 1) && opens_block(line, "group") {
             return true;
         }
         if let Some(pos) = line.find("<<") {
@@ -311,6 +332,37 @@ pub fn is_job_file(text: &str) -> bool {
         }
     }
     false
+}
+
+/// `job "label" {`, `job label {` or `"job" "label" {`, the brace
+/// optional (hcl v1 takes it on the next line).
+fn job_block_line(line: &str) -> bool {
+    let Some(rest) = line
+        .strip_prefix("job")
+        .or_else(|| line.strip_prefix("\"job\""))
+    else {
+        return false;
+    };
+    if !rest.starts_with([' ', '\t']) {
+        return false;
+    }
+    let rest = rest.trim_start();
+    let after_label = if let Some(quoted) = rest.strip_prefix('"') {
+        match quoted.find('"') {
+            Some(end) if end > 0 => &quoted[end + 1..],
+            _ => return false,
+        }
+    } else {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            return false;
+        }
+        &rest[end..]
+    };
+    let after_label = after_label.trim_start();
+    after_label.is_empty() || after_label.starts_with('{')
 }
 
 /// Whether `line` opens a `keyword` block (`group "a" {`, `group {`, or a
@@ -409,7 +461,15 @@ mod tests {
 
     #[test]
     fn job_file_detection() {
+        assert!(opens_job_block("# x\njob \"a\" {\n}\n"));
+        assert!(opens_job_block("job web {\n}\n"));
+        assert!(opens_job_block("\"job\" \"web\"\n{\n}\n"));
+        assert!(!opens_job_block("job is done\ngroup chat {\n"));
+        assert!(!opens_job_block("jobs \"a\" {\n}\n"));
+        assert!(!opens_job_block("x {\n  job \"a\" {\n  }\n}\n"));
+        assert!(!opens_job_block("# job \"a\" {\n"));
         assert!(is_job_file("# x\njob \"a\" {\n}\n"));
+        assert!(is_job_file("\"job\" \"web\" {\n}\n"));
         assert!(!is_job_file("# job \"a\" {}\nclient {\n  job = 1\n}\n"));
         assert!(!is_job_file(
             "variable \"x\" {\n  default = <<EOT\njob \"a\" {\nEOT\n}\n"

@@ -78,6 +78,8 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         .head_vfs()
         .map_err(|e| git_err("the new versions", e))?;
     crate::config::refuse_unread(head.as_ref(), &configs.head, &set.changed())?;
+    let base = inp.range.base_vfs().map_err(|e| git_err("the base", e))?;
+    set.find_jobs_by_text(head.as_ref(), &base);
     // Job files the change reaches through a file they read are planned too.
     for note in set
         .add_readers(head.as_ref(), inp.loader)
@@ -85,7 +87,6 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     {
         eprintln!("{note}");
     }
-    let base = inp.range.base_vfs().map_err(|e| git_err("the base", e))?;
 
     let mut errors: BTreeMap<PathBuf, Diags> = BTreeMap::new();
     let mut new: BTreeMap<PathBuf, NewVersion> = BTreeMap::new();

@@ -1,0 +1,61 @@
+//! A gate chooses the files it judges by what they hold, not only by their
+//! name: `nomad job run deploy/web` runs a job whatever the file is called,
+//! so a staged job in a file named `deploy/web` or `web.nomad.tpl` must be
+//! checked and planned, never passed as "0 files" (exit 0).
+
+mod common;
+
+use common::{git, output_text, TempDir};
+
+/// A job Nomad 0.9.3 refuses (`count` is not a number), in the demo world.
+const BAD_JOB: &str = "job \"x\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = \"many\"\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
+
+fn committed_demo(name: &str) -> TempDir {
+    let d = TempDir::demo(name);
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "world"]);
+    d
+}
+
+#[test]
+fn a_staged_job_without_a_job_files_name_is_checked() {
+    for name in ["deploy/web", "deploy/web.nomad.tpl", "deploy/web.txt"] {
+        let d = committed_demo("by-text-check");
+        d.put(name, BAD_JOB);
+        git(&d.0, &["add", name]);
+        let o = d.run(&["check", "--staged"]);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(1), "{name}: {text}");
+        assert!(text.contains(&format!("{name}:4:")), "{name}: {text}");
+        assert!(text.contains("in 1 file"), "{name}: {text}");
+    }
+}
+
+#[test]
+fn a_staged_job_without_a_job_files_name_is_planned() {
+    let d = committed_demo("by-text-plan");
+    let monitoring = std::fs::read_to_string(d.0.join("jobs/monitoring.nomad")).unwrap();
+    d.put("deploy/monitoring", &monitoring);
+    git(&d.0, &["add", "deploy/monitoring"]);
+    let o = d.run(&["plan", "--changed", "--staged"]);
+    let text = output_text(&o);
+    assert!(text.contains("==> deploy/monitoring (added)"), "{text}");
+    assert!(text.contains("Quota limit hit"), "{text}");
+    assert_eq!(o.status.code(), Some(1), "{text}");
+}
+
+#[test]
+fn other_files_stay_out_of_the_gate() {
+    let d = committed_demo("by-text-other");
+    d.put("README.md", "# a job \"x\" { } in prose\n");
+    d.put("notes/plan", "job is done\ngroup chat {\n");
+    // Binary as git sees it (a NUL in the first 8,000 bytes), with a job's
+    // text after it: no parser of Nomad's reads it as a job.
+    d.put("logo.bin", &format!("\u{0}{BAD_JOB}"));
+    git(&d.0, &["add", "README.md", "notes/plan", "logo.bin"]);
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("in 0 files"), "{text}");
+}
