@@ -12,6 +12,8 @@
 #   oracle-eval-old  hcleval.go: evaluation errors, hclsyntax at 68a97f93bb48
 #   oracle-eval-new  the same at v2.20.2-nomad-1 with go-cty 1.13.0
 #   oracle-eval-cty1.16.3  the same with go-cty 1.16.3
+#   oracle-gohcl-*  gohcl.go: jobspec2's decoders' type errors and var-file
+#                    refusals (hcl and go-cty as for the eval oracles)
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
 # dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
 # (HCL_GIT, CTY_GIT), and Nomad's (NOMAD_GIT, for its vendored hcl v1);
@@ -67,6 +69,14 @@ hcl2 refs/tags/v2.20.2-nomad-1 eval-new v1.13.0 hcleval.go
 # go-cty 1.16.3 (Nomad 1.10.2 on) names the type it got ("string required,
 # but have tuple"); 1.17 and later need a newer Go than Debian's.
 hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3 hcleval.go
+# The decoders' oracles (gohcl.go): gohcl's DecodeExpression with
+# jobspec2's duration decoder, hcldec's AttrSpec, and a var file's values
+# evaluated without a context. go-cty 1.4.1 (Nomad 1.0.0-1.0.5), Debian's
+# 1.12.1 (the messages of 1.8.0 to 1.16.2), 1.16.3 (from Nomad 1.10.2).
+hcl2 68a97f93bb48 gohcl-cty1.4.1 v1.4.1 gohcl.go
+hcl2 68a97f93bb48 gohcl-old "" gohcl.go
+hcl2 refs/tags/v2.20.2-nomad-1 gohcl-new v1.13.0 gohcl.go
+hcl2 refs/tags/v2.20.2-nomad-1 gohcl-cty1.16.3 v1.16.3 gohcl.go
 hcl1() { # nomad-tag name: hcl v1 exactly as that Nomad tag vendors it
   local root="$out/gopath-$2"
   rm -rf "$root"
