@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
+use super::decode_type::{self, converts, Reader};
 use super::eval::{fmt_number, to_number, type_name};
+use super::functions::params::Ty;
 use super::model::{Duration, Map, Spans, Value};
 use super::tree::{Attr, Node};
 use super::vars::unknown;
@@ -22,6 +24,9 @@ pub struct Cx<'a> {
     pub version: crate::version::NomadVersion,
     /// What the lowering read from each block (see [`Reads`]).
     pub reads: Reads,
+    /// Which of jobspec2's decoders reads the block being lowered (1.0+):
+    /// their words for a value of the wrong type differ (decode_type.rs).
+    pub reader: Reader,
 }
 
 /// Which arguments and blocks the lowering read from each evaluated block,
@@ -107,6 +112,22 @@ impl Cx<'_> {
             .at(self.src, a.value_span, format!("{want} required"))
             .help(format!("give \"{}\" a {want}", a.name)),
         );
+    }
+
+    /// Does jobspec2 (1.0 on) read the file, rather than HCL1's decoder?
+    pub fn hcl2(&self) -> bool {
+        self.version.at_least(1, 0, 0)
+    }
+
+    /// From 1.0: whether `a` converts to `want`, reported in the version's
+    /// decoder's words when not (decode_type.rs). Before 1.0: true, the
+    /// getters' own rules apply.
+    fn converts(&mut self, a: &Attr, want: &Ty, ours: &str) -> bool {
+        if !self.hcl2() || matches!(a.value, Value::Null) {
+            return true;
+        }
+        let reader = self.reader;
+        converts(self, a, want, reader, ours)
     }
 
     pub fn error(&mut self, code: &str, span: Span, msg: String, label: &str, help: &str) {
@@ -212,6 +233,9 @@ impl<'n> F<'n> {
 
     fn str_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<String> {
         let a = self.mark(name)?;
+        if !cx.converts(a, &Ty::String, "string") {
+            return None;
+        }
         match &a.value {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(fmt_number(*n)),
@@ -231,7 +255,11 @@ impl<'n> F<'n> {
 
     fn int_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<i64> {
         let a = self.mark(name)?;
-        let hcl1 = !cx.version.at_least(1, 0, 0);
+        let hcl1 = !cx.hcl2();
+        // go-cty's string to number takes no spaces (to_number does).
+        if !cx.converts(a, &Ty::Number, "number") {
+            return None;
+        }
         match to_number(&a.value) {
             Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
             // Before 1.0 every int field of a job file goes through
@@ -269,9 +297,14 @@ impl<'n> F<'n> {
 
     fn bool_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<bool> {
         let a = self.mark(name)?;
+        if !cx.converts(a, &Ty::Bool, "bool") {
+            return None;
+        }
         match &a.value {
             Value::Bool(b) => Some(*b),
             Value::String(s) if s == "true" || s == "false" => Some(s == "true"),
+            // go-cty's string to bool also takes "1" and "0".
+            Value::String(s) if cx.hcl2() && (s == "1" || s == "0") => Some(s == "1"),
             Value::Null => None,
             _ => {
                 cx.type_error(a, "bool");
@@ -287,6 +320,9 @@ impl<'n> F<'n> {
 
     fn dur_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Duration> {
         let a = self.mark(name)?;
+        if cx.hcl2() {
+            return hcl2_duration(cx, a);
+        }
         match &a.value {
             Value::String(s) => match super::duration::parse(s) {
                 Ok(d) => Some(d),
@@ -318,6 +354,9 @@ impl<'n> F<'n> {
 
     fn strs_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Vec<String>> {
         let a = self.mark(name)?;
+        if !cx.converts(a, &Ty::List(Box::new(Ty::String)), "list of strings") {
+            return None;
+        }
         match &a.value {
             Value::List(l) => {
                 let mut out = Vec::new();
@@ -390,6 +429,30 @@ impl<'n> F<'n> {
     pub fn value(&mut self, name: &'static str) -> Option<Value> {
         let v = self.mark(name).map(|a| a.value.clone());
         self.ok(name, v)
+    }
+}
+
+/// A duration as jobspec2's decoder reads it (hcl_conversions.go
+/// decodeDuration): a Go duration string, or a whole number of nanoseconds.
+fn hcl2_duration(cx: &mut Cx<'_>, a: &Attr) -> Option<Duration> {
+    match &a.value {
+        Value::Null => None,
+        Value::String(s) => match super::duration::parse(s) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                decode_type::duration_parse_error(cx, a, &m);
+                None
+            }
+        },
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e18 => Some(Duration(*n as i64)),
+        Value::Number(_) => {
+            super::lower::not_whole(cx, a);
+            None
+        }
+        _ => {
+            decode_type::duration_type_error(cx, a);
+            None
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod budget;
 mod canonical;
 mod connect_defaults;
 pub mod connect_gateway_proxy;
+pub mod decode_type;
 mod defaults;
 mod duplicate_job;
 pub mod duration;
@@ -32,6 +33,7 @@ pub mod model;
 pub mod parse;
 mod regexp_unknown;
 pub(crate) mod sha1;
+mod start_range;
 pub mod tree;
 mod unmodelled;
 mod validate;
@@ -56,6 +58,7 @@ mod validate_task_parts;
 mod validate_volumes;
 mod validate_volumes_legacy;
 mod validate_workload;
+pub mod var_file_values;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
@@ -356,6 +359,7 @@ fn build(
             opened: Some(&opened),
         },
         unset: Default::default(),
+        map_vars: Default::default(),
     };
     // Before 1.0 the top level's keys are checked first, and stop it.
     if let Some(d) = hcl1_top_keys::check(body, src, opts.version) {
@@ -383,7 +387,9 @@ fn build(
         }
     }
     block_labels::check_top_level(body, src, opts.version, diags);
-    vars::resolve(body, src, opts, &mut scope, diags);
+    if vars::resolve(body, src, opts, &mut scope, diags) {
+        return None;
+    }
     let mut jobs = body.blocks().filter(|b| b.ident.as_str() == "job");
     let Some(job_block) = jobs.next() else {
         diags.push(
@@ -436,6 +442,7 @@ fn build(
         diags,
         version: opts.version,
         reads: reads.clone(),
+        reader: Default::default(),
     };
     let mut job = lower::job(&node, &mut cx);
     unmodelled::attach(&node, &reads, &mut job);

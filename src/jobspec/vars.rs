@@ -10,6 +10,7 @@ use hcl_edit::structure::{Block, Body};
 
 use super::eval::{span_of, type_name, EvalError, Scope};
 use super::model::Value;
+use super::var_file_values::Verdict;
 use super::LoadOptions;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -143,13 +144,16 @@ struct Declared<'b> {
 
 /// Resolve `var.*` and `local.*`. Problems go to `diags`; variables that
 /// could not be resolved are left out, so later references report too.
+///
+/// Returns true when decoding stops here: Nomad refused a `-var-file`'s
+/// value (var_file_values.rs), and its decodeBody returns before the job.
 pub fn resolve(
     body: &Body,
     src: &Source,
     opts: &LoadOptions,
     scope: &mut Scope<'_>,
     diags: &mut Diags,
-) {
+) -> bool {
     let mut declared: Vec<Declared<'_>> = Vec::new();
     for b in body.blocks().filter(|b| b.ident.as_str() == "variable") {
         // From 1.0 hclsyntax refuses any other count (block_labels.rs).
@@ -290,12 +294,24 @@ pub fn resolve(
     for (k, v) in &opts.env_vars {
         assign(k, Ok(cli_value(v)), &format!("NOMAD_VAR_{k}"), diags);
     }
+    let mut refused = RefusedValues::default();
     for f in &opts.var_files {
         match var_file(scope, f) {
-            Ok(pairs) => {
-                for (k, v) in pairs {
+            Ok(file) => {
+                let mut in_file = 0;
+                for (k, v) in file.values {
+                    // Nomad evaluates only a declared variable's value.
+                    let judged = file.refused.iter().find(|r| r.name == k);
+                    if let Some(r) = judged.filter(|_| declared.iter().any(|d| d.name == k)) {
+                        let typed = declared.iter().any(|d| d.name == k && d.ty != VarType::Any);
+                        refused.add(r, typed);
+                        in_file += 1;
+                        continue;
+                    }
                     assign(&k, v, &format!("-var-file {}", f.display()), diags);
                 }
+                // A file's values are evaluated in Go's random map order.
+                refused.unordered |= in_file > 1;
             }
             Err(m) => diags.push(
                 Diag::error(
@@ -310,6 +326,11 @@ pub fn resolve(
         assign(k, Ok(cli_value(v)), "-var", diags);
     }
 
+    if !refused.lines.is_empty() || refused.unsure {
+        // Nomad stops after the variables' stage: nothing after it is said.
+        diags.push(refused.diag(src, opts.version));
+        return true;
+    }
     for d in &declared {
         if !values.contains_key(&d.name) {
             scope.unset.insert(format!("var.{}", d.name));
@@ -322,6 +343,11 @@ pub fn resolve(
         }
     }
     scope.vars = values.into_iter().map(|(k, (v, _))| (k, v)).collect();
+    scope.map_vars = declared
+        .iter()
+        .filter(|d| matches!(d.ty, VarType::Map(_)))
+        .map(|d| d.name.clone())
+        .collect();
 
     for d in &declared {
         for v in d
@@ -372,6 +398,70 @@ pub fn resolve(
     }
 
     super::locals::resolve(body, src, scope, diags);
+    false
+}
+
+/// The one code for a var file's refused values whose text is not known.
+pub const VAR_FILE_CANNOT_TELL: &str = "jobspec::var-file-cannot-tell";
+
+/// The refused values of every `-var-file`, in file order.
+#[derive(Default)]
+struct RefusedValues {
+    /// hclsyntax's lines, `path:range: words`.
+    lines: Vec<String>,
+    /// How many values were refused.
+    count: usize,
+    /// One file refused several values: Go's map order decides theirs.
+    unordered: bool,
+    /// A verdict this does not follow, or one whose unknown value a type
+    /// constraint may also refuse.
+    unsure: bool,
+}
+
+impl RefusedValues {
+    fn add(&mut self, r: &JudgedValue, typed: bool) {
+        self.count += 1;
+        match &r.verdict {
+            Ok((lines, whole)) => {
+                self.lines.extend(lines.iter().cloned());
+                // A partly unknown value (`[f()]`) meets the variable's
+                // type in convert.Convert, which may refuse it too.
+                self.unsure |= typed && !whole;
+            }
+            Err(()) => self.unsure = true,
+        }
+    }
+
+    fn diag(&self, src: &Source, v: crate::version::NomadVersion) -> Diag {
+        let help = "Nomad evaluates -var-file values with no functions and no variables: write each value itself";
+        if self.unsure || self.unordered {
+            let why = if self.unordered {
+                format!(
+                    "it refuses {} of one file's values, and reports them in Go's random map order",
+                    self.count
+                )
+            } else {
+                "it refuses a function call or variable there, in a way this tool does not follow (a loop, a directive, a conditional, or a type conversion of the unknown value)".to_string()
+            };
+            return Diag::error(
+                VAR_FILE_CANNOT_TELL,
+                format!("cannot tell what Nomad {v} says of the -var-file values: {why}"),
+            )
+            .in_source(src)
+            .help(help);
+        }
+        Diag::error("jobspec::var-file-value", self.lines.join("\n"))
+            .in_source(src)
+            .help(help)
+    }
+}
+
+/// A value of a var file that Nomad refuses: its hclsyntax lines and
+/// whether the value is the refused expression itself (then unknown as a
+/// whole, which every type takes), or Err when the lines are not known.
+struct JudgedValue {
+    name: String,
+    verdict: Result<(Vec<String>, bool), ()>,
 }
 
 /// `-var k=v` and `NOMAD_VAR_k`: a string unless the text is an HCL
@@ -388,6 +478,7 @@ fn cli_value(text: &str) -> Value {
                 bindings: vec![],
                 fns: Default::default(),
                 unset: Default::default(),
+                map_vars: Default::default(),
             };
             if let Ok(v) = scope.eval(&e) {
                 return v;
@@ -397,7 +488,13 @@ fn cli_value(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
-fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignment>, String> {
+/// A var file's values, and those Nomad refuses (from 1.0).
+struct VarFile {
+    values: Vec<VarAssignment>,
+    refused: Vec<JudgedValue>,
+}
+
+fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarFile, String> {
     // The file's content is not in the load options, only its name.
     scope.fns.open();
     let vfs = scope.fns.vfs.ok_or("no file system")?;
@@ -405,7 +502,10 @@ fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignme
     if path.extension().is_some_and(|e| e == "json") {
         let j: serde_json::Value = serde_json::from_str(&src.text).map_err(|e| e.to_string())?;
         return match super::functions::from_json(j) {
-            Value::Map(m) => Ok(m.into_iter().map(|(k, v)| (k, Ok(v))).collect()),
+            Value::Map(m) => Ok(VarFile {
+                values: m.into_iter().map(|(k, v)| (k, Ok(v))).collect(),
+                refused: vec![],
+            }),
             _ => Err("a JSON var file must hold an object".into()),
         };
     }
@@ -421,16 +521,49 @@ fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<Vec<VarAssignme
         bindings: vec![],
         fns: scope.fns,
         unset: Default::default(),
+        map_vars: Default::default(),
     };
-    Ok(body
+    let mut refused = Vec::new();
+    if scope.fns.version.at_least(1, 0, 0) {
+        let shown = path.display().to_string();
+        for a in body.attributes() {
+            let verdict = match super::var_file_values::judge(&a.value) {
+                Verdict::Clean => continue,
+                Verdict::CannotTell => Err(()),
+                Verdict::Refused { errors, whole } => Ok((
+                    errors
+                        .iter()
+                        .map(|r| {
+                            let sp = r.span();
+                            let at = super::hclsyntax::range_string(
+                                &src.text,
+                                &shown,
+                                (sp.start, sp.end),
+                            );
+                            format!("{at}: {}", r.words())
+                        })
+                        .collect(),
+                    whole,
+                )),
+            };
+            refused.push(JudgedValue {
+                name: a.key.as_str().to_string(),
+                verdict,
+            });
+        }
+    }
+    let values = body
         .attributes()
         .map(|a| {
-            (
-                a.key.as_str().to_string(),
-                s.eval(&a.value).map_err(|e| e.message),
-            )
+            let name = a.key.as_str().to_string();
+            // Not evaluated here: Nomad never calls its functions.
+            if refused.iter().any(|r| r.name == name) {
+                return (name, Ok(Value::Null));
+            }
+            (name, s.eval(&a.value).map_err(|e| e.message))
         })
-        .collect())
+        .collect();
+    Ok(VarFile { values, refused })
 }
 
 /// One `name = value` from a var file; the value may have failed to evaluate.

@@ -18,7 +18,7 @@
 use super::plan::{api_error, error_during_plan, error_job_struct, multierror};
 use crate::cluster::State;
 use crate::diag::Diag;
-use crate::jobspec::{self, hclsyntax, ParsedJob};
+use crate::jobspec::{self, decode_type, hclsyntax, ParsedJob};
 use crate::planner::admission::{self, Joined};
 use crate::planner::validate_rpc;
 use crate::version::NomadVersion;
@@ -120,14 +120,22 @@ pub fn refusal(
         (jobspec::hcl1_syntax::CRASH, "Crash"),
         (jobspec::hcl1_syntax::UNREAD, "Hcl1"),
         (jobspec::HCL1_UNREAD, "Hcl1"),
+        (jobspec::vars::VAR_FILE_CANNOT_TELL, "VarFile"),
+        (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
     ] {
         if let Some(d) = one_line(code) {
-            let at = d.primary_span().map_or(0, |s| s.start);
-            let (line, column) = parsed.source.line_col(at);
+            // A var file's verdict has no place in the job file.
+            let json = match d.primary_span() {
+                Some(at) => {
+                    let (line, column) = parsed.source.line_col(at.start);
+                    serde_json::json!({ "Reason": d.message, "Line": line, "Column": column })
+                }
+                None => serde_json::json!({ "Reason": d.message }),
+            };
             return Refusal::CannotTell {
                 line: d.message.clone(),
                 key,
-                json: serde_json::json!({ "Reason": d.message, "Line": line, "Column": column }),
+                json,
             };
         }
     }
@@ -162,7 +170,9 @@ pub fn refusal(
     // then the order is not told.
     let decoding = |d: &Diag| {
         d.code == "jobspec::label"
-            || (d.code == "jobspec::type" && d.message.starts_with(UNSUITABLE))
+            || (d.code == "jobspec::type"
+                && (d.message.starts_with(decode_type::GOHCL)
+                    || d.message.starts_with(decode_type::HCLDEC)))
     };
     if hcl2 && !client.is_empty() && client.iter().all(|d| decoding(d)) {
         let client: Vec<&Diag> = client.iter().map(|d| **d).collect();
@@ -222,10 +232,6 @@ pub fn refusal(
         messages.join("\n")
     ))
 }
-
-/// gohcl's summary for a value its target type cannot hold (gohcl/decode.go
-/// DecodeExpression), as jobspec/lower/narrow.rs words it.
-const UNSUITABLE: &str = "Unsuitable value type; ";
 
 /// A diagnostic whose text is HCL's own (`Call to unknown function; ...`)
 /// as HCL prints it: after its subject range, `path:line,col-endcol: `.

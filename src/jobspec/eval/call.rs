@@ -65,6 +65,9 @@ impl Scope<'_> {
                     .into());
             }
         }
+        if name == "length" {
+            self.length_of_object(f, &values, sp)?;
+        }
         let plain: Vec<Value> = values.iter().map(|(v, _)| v.clone()).collect();
         match functions::call_detailed(&self.fns, name, plain) {
             Ok(v) => {
@@ -107,6 +110,43 @@ impl Scope<'_> {
                 }
                 .into())
             }
+        }
+    }
+
+    /// go-cty's `length` refuses an object and counts a map (shape.rs):
+    /// a map value whose kind is not known is said so, not counted.
+    fn length_of_object(
+        &self,
+        f: &hcl_edit::expr::FuncCall,
+        values: &[(Value, Span)],
+        sp: Span,
+    ) -> Result<(), Fail> {
+        let (Some((Value::Map(_), _)), Some(e), false) =
+            (values.first(), f.args.iter().next(), f.args.expand_final())
+        else {
+            return Ok(());
+        };
+        match self.map_shape(e) {
+            shape::Shape::Map => Ok(()),
+            shape::Shape::Object => Err(hcl_error(
+                self.call_start(f, sp),
+                "Error in function call",
+                "Call to function \"length\" failed: collection must be a list, a map or a tuple.",
+                "length counts a list, a tuple or a map, not an object: count its keys with length(keys(...))",
+            )
+            .into()),
+            shape::Shape::Unknown => Err(EvalError {
+                code: shape::SHAPE_CANNOT_TELL,
+                ..EvalError::new(
+                    sp,
+                    format!(
+                        "cannot tell what Nomad {} makes of this length(): go-cty counts a map but refuses an object, and whether this value is one or the other is not known here",
+                        self.fns.version
+                    ),
+                    "count its keys with length(keys(...)), which takes both",
+                )
+            }
+            .into()),
         }
     }
 

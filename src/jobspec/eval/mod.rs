@@ -15,6 +15,7 @@ mod diag;
 mod for_expr;
 mod operators;
 mod ranges;
+mod shape;
 mod template;
 
 use super::functions::{self, FnEnv};
@@ -22,6 +23,7 @@ use super::model::Value;
 use crate::source::Span;
 use diag::Gather;
 pub use diag::{hcl_error, is_hcl_worded};
+pub use shape::SHAPE_CANNOT_TELL;
 
 #[derive(Debug, Clone)]
 pub struct EvalError {
@@ -87,6 +89,9 @@ pub struct Scope<'a> {
     pub fns: FnEnv<'a>,
     /// Declared variables without a value (reported once, at the declaration).
     pub unset: std::collections::BTreeSet<String>,
+    /// Variables whose type is `map(...)`: a map value of any other
+    /// variable is a cty object (shape.rs).
+    pub map_vars: std::collections::BTreeSet<String>,
 }
 
 pub fn span_of(e: &impl hcl_edit::Span) -> Span {
@@ -420,6 +425,7 @@ mod tests {
             bindings: vec![],
             fns: FnEnv::default(),
             unset: Default::default(),
+            map_vars: Default::default(),
         };
         s.eval(&attr.value)
     }

@@ -22,8 +22,9 @@
 
 use super::*;
 use crate::jobspec::eval::to_number;
+use crate::jobspec::functions::params::Ty;
 use crate::jobspec::model::Value;
-use crate::source::Span;
+use crate::jobspec::start_range::start_range;
 
 /// The api field's Go type.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -34,14 +35,10 @@ pub(super) enum Width {
     Int64,
 }
 
-/// Which decoder of the version reads the field (see the module comment).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Reader {
-    /// HCL2's affinity decoder: truncates and wraps, never refuses.
-    Hcldec,
-    /// HCL2's gohcl: refuses what does not fit.
-    Gohcl,
-}
+/// Which decoder of the version reads the field (see the module comment):
+/// HCL2's affinity decoder (hcldec) truncates and wraps, never refuses;
+/// gohcl refuses what does not fit.
+pub(super) use crate::jobspec::decode_type::Reader;
 
 /// The narrowed value of `name`, as the version's decoder stores it, or
 /// None when it is not written or not a number (reported).
@@ -56,11 +53,14 @@ pub(super) fn narrow(
     if matches!(a.value, Value::Null) {
         return None;
     }
+    let hcl1 = !cx.hcl2();
+    if !hcl1 && !crate::jobspec::decode_type::converts(cx, a, &Ty::Number, hcl2, "number") {
+        return None;
+    }
     let Some(n) = to_number(&a.value) else {
         cx.type_error(a, "number");
         return None;
     };
-    let hcl1 = !cx.version.at_least(1, 0, 0);
     let v = if hcl1 {
         // A string goes through strconv.ParseInt/ParseUint with the
         // field's width (mapstructure's weak decoding): it is refused when
@@ -164,65 +164,6 @@ fn out_of_range(cx: &mut Cx<'_>, a: &crate::jobspec::tree::Attr, width: Width, h
     cx.error("jobspec::type", span, msg, "out of range", help);
 }
 
-/// hclsyntax's `Expression.StartRange()` of the expression at `span`, for
-/// the forms whose start this can read off the text: a number literal
-/// (LiteralValueExpr, also as the left operand of an operator, whose
-/// StartRange is its LHS's), a unary minus (its symbol), a keyword or a
-/// dotted traversal (ScopeTraversalExpr: the whole traversal) and a
-/// function call (name to open parenthesis). Anything else (strings,
-/// indexes, parentheses, collections): None.
-pub(super) fn start_range(text: &str, span: Span) -> Option<Span> {
-    let s = text.get(span.start..span.end)?;
-    let b = s.as_bytes();
-    let at = |len: usize| Some(Span::new(span.start, span.start + len));
-    match *b.first()? {
-        b'-' => at(1),
-        c if c.is_ascii_digit() => at(number_len(b)),
-        c if c.is_ascii_alphabetic() || c == b'_' => {
-            let mut i = ident_len(b, 0);
-            if b.get(i) == Some(&b'(') {
-                return at(i + 1);
-            }
-            while b.get(i) == Some(&b'.') {
-                let n = ident_len(b, i + 1);
-                if n == i + 1 {
-                    return None;
-                }
-                i = n;
-            }
-            match b.get(i) {
-                Some(b'[') | Some(b'.') | Some(b'(') => None,
-                _ => at(i),
-            }
-        }
-        _ => None,
-    }
-}
-
-/// A name (letters, digits, `_`, `-`) or a legacy `.0` index from `from`.
-fn ident_len(b: &[u8], from: usize) -> usize {
-    from + b[from.min(b.len())..]
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
-        .count()
-}
-
-/// hclsyntax's number literal: digits, a fraction, an exponent.
-fn number_len(b: &[u8]) -> usize {
-    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mut i = digits(0);
-    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i = digits(i + 1);
-    }
-    if matches!(b.get(i), Some(b'e') | Some(b'E')) {
-        let sign = usize::from(matches!(b.get(i + 1), Some(b'+') | Some(b'-')));
-        if b.get(i + 1 + sign).is_some_and(u8::is_ascii_digit) {
-            i = digits(i + 1 + sign);
-        }
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,22 +191,5 @@ mod tests {
         assert_eq!(fits(5.5, Width::Int8), None);
         assert_eq!(fits(-1.0, Width::Uint8), None);
         assert_eq!(fits(255.0, Width::Uint8), Some(255));
-    }
-
-    #[test]
-    fn start_ranges_follow_hclsyntax_expressions() {
-        fn r(s: &str) -> Option<&str> {
-            start_range(s, Span::new(0, s.len())).map(|sp| &s[sp.start..sp.end])
-        }
-        assert_eq!(r("500"), Some("500"));
-        assert_eq!(r("500 + 1"), Some("500"));
-        assert_eq!(r("1.5e3"), Some("1.5e3"));
-        assert_eq!(r("-500"), Some("-"));
-        assert_eq!(r("var.w"), Some("var.w"));
-        assert_eq!(r("var.w * 2"), Some("var.w"));
-        assert_eq!(r("max(1, 500)"), Some("max("));
-        assert_eq!(r("var.w[0]"), None);
-        assert_eq!(r("\"500\""), None);
-        assert_eq!(r("(500)"), None);
     }
 }

@@ -2,6 +2,7 @@
 
 use super::narrow::{narrow, Reader, Width};
 use super::*;
+use crate::jobspec::functions::params::Ty;
 
 pub(super) fn constraint_like(f: &mut F<'_>, cx: &mut Cx<'_>) -> (String, String, String) {
     let mut l = f.str(cx, "attribute").unwrap_or_default();
@@ -11,6 +12,17 @@ pub(super) fn constraint_like(f: &mut F<'_>, cx: &mut Cx<'_>) -> (String, String
     // the operator and take the value from the key.
     for sugar in CONSTRAINT_SUGAR {
         if let Some(a) = f.attr(sugar) {
+            // distinct_hosts is a bool in jobspec2's specs, the rest strings.
+            let want = match *sugar {
+                "distinct_hosts" => Ty::Bool,
+                _ => Ty::String,
+            };
+            if cx.hcl2()
+                && !matches!(a.value, crate::jobspec::model::Value::Null)
+                && !crate::jobspec::decode_type::converts(cx, a, &want, cx.reader, "string")
+            {
+                continue;
+            }
             f.spans.set(sugar, a.span);
             op = sugar.to_string();
             let v = crate::jobspec::eval::to_string(&a.value).unwrap_or_default();
@@ -32,11 +44,20 @@ pub(super) fn constraint_like(f: &mut F<'_>, cx: &mut Cx<'_>) -> (String, String
     (l, op, r)
 }
 
+/// jobspec2 decodes `constraint` and `affinity` with hcldec specs of its
+/// own (hcl_conversions.go), whose words for a wrong type are hcldec's.
+fn by_hcldec<T>(cx: &mut Cx<'_>, read: impl FnOnce(&mut Cx<'_>) -> T) -> T {
+    let outer = std::mem::replace(&mut cx.reader, Reader::Hcldec);
+    let out = read(cx);
+    cx.reader = outer;
+    out
+}
+
 pub(super) fn constraint(n: &Node, cx: &mut Cx<'_>) -> Constraint {
     let mut known = vec!["attribute", "operator", "value"];
     known.extend_from_slice(CONSTRAINT_SUGAR);
     let mut f = F::new(n, cx, &known, "constraint");
-    let (ltarget, operand, rtarget) = constraint_like(&mut f, cx);
+    let (ltarget, operand, rtarget) = by_hcldec(cx, |cx| constraint_like(&mut f, cx));
     Constraint {
         ltarget,
         rtarget,
@@ -49,7 +70,7 @@ pub(super) fn affinity(n: &Node, cx: &mut Cx<'_>) -> Affinity {
     let mut known = vec!["attribute", "operator", "value", "weight"];
     known.extend_from_slice(CONSTRAINT_SUGAR);
     let mut f = F::new(n, cx, &known, "affinity");
-    let (ltarget, operand, rtarget) = constraint_like(&mut f, cx);
+    let (ltarget, operand, rtarget) = by_hcldec(cx, |cx| constraint_like(&mut f, cx));
     let weight = narrow(&mut f, cx, "weight", Width::Int8, Reader::Hcldec).unwrap_or_default();
     Affinity {
         ltarget,

@@ -1,0 +1,298 @@
+//! What Nomad (1.0+) refuses in a `-var-file`'s values. jobspec2's
+//! collectInputVariableValues (types.variables.go, the same 1.0.0-2.0.5)
+//! evaluates each value with a nil EvalContext: hclsyntax then refuses
+//! every function call (`Function calls not allowed; Functions may not be
+//! called here.`, on the whole call, its arguments unread) and every
+//! variable (`Variables not allowed; Variables may not be used here.`, on
+//! the traversal's root name), in evaluation order. Texts and ranges from
+//! tests/hcl-oracle/gohcl.go `-varfile`, hcl 68a97f93bb48 and
+//! v2.20.2-nomad-1.
+//!
+//! Where the order or the set of errors depends on evaluation this does
+//! not follow (a `for` expression or template directive calling a function
+//! or naming an outer variable, a conditional whose condition is not a
+//! literal bool), the answer is "cannot tell", never a guess.
+
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::template::{Directive, Element, Template};
+
+use super::eval::span_of;
+use crate::source::Span;
+
+/// One refusal: where, and hclsyntax's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    Call(Span),
+    Variable(Span),
+}
+
+impl Refused {
+    pub fn span(&self) -> Span {
+        match self {
+            Refused::Call(s) | Refused::Variable(s) => *s,
+        }
+    }
+
+    pub fn words(&self) -> &'static str {
+        match self {
+            Refused::Call(_) => "Function calls not allowed; Functions may not be called here.",
+            Refused::Variable(_) => "Variables not allowed; Variables may not be used here.",
+        }
+    }
+}
+
+/// A value's verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing refused: the value evaluates as anywhere else.
+    Clean,
+    /// Refused, in this order. Its value is then unknown (cty.DynamicVal)
+    /// only when `whole` (the value itself is the call or the variable).
+    Refused { errors: Vec<Refused>, whole: bool },
+    /// Refused, but in an order or number this does not follow.
+    CannotTell,
+}
+
+/// The verdict on a var file's value.
+pub fn judge(e: &Expression) -> Verdict {
+    let mut w = Walk::default();
+    w.expr(e);
+    if w.unsure {
+        return Verdict::CannotTell;
+    }
+    if w.errors.is_empty() {
+        return Verdict::Clean;
+    }
+    let whole = matches!(
+        strip_parens(e),
+        Expression::FuncCall(_) | Expression::Variable(_)
+    ) || matches!(strip_parens(e), Expression::Traversal(t) if matches!(t.expr, Expression::Variable(_)));
+    Verdict::Refused {
+        errors: w.errors,
+        whole,
+    }
+}
+
+fn strip_parens(e: &Expression) -> &Expression {
+    match e {
+        Expression::Parenthesis(p) => strip_parens(p.inner()),
+        other => other,
+    }
+}
+
+#[derive(Default)]
+struct Walk {
+    errors: Vec<Refused>,
+    unsure: bool,
+    /// Names bound by enclosing `for` expressions.
+    bound: Vec<String>,
+}
+
+impl Walk {
+    fn expr(&mut self, e: &Expression) {
+        match e {
+            Expression::Null(_)
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_) => {}
+            Expression::Array(a) => a.iter().for_each(|x| self.expr(x)),
+            Expression::Object(o) => {
+                for (k, v) in o.iter() {
+                    if let ObjectKey::Expression(k) = k {
+                        self.expr(k);
+                    }
+                    self.expr(v.expr());
+                }
+            }
+            Expression::StringTemplate(t) => self.template(t),
+            Expression::HeredocTemplate(h) => self.template(&h.template),
+            Expression::Parenthesis(p) => self.expr(p.inner()),
+            Expression::Variable(v) => self.variable(v.as_str(), span_of(e)),
+            Expression::FuncCall(_) => {
+                if self.bound.is_empty() {
+                    self.errors.push(Refused::Call(span_of(e)));
+                } else {
+                    // Called once per element, or not at all.
+                    self.unsure = true;
+                }
+            }
+            Expression::Traversal(t) => {
+                self.expr(&t.expr);
+                for op in &t.operators {
+                    if let TraversalOperator::Index(k) = op.value() {
+                        self.expr(k);
+                    }
+                }
+            }
+            Expression::UnaryOp(u) => self.expr(&u.expr),
+            Expression::BinaryOp(b) => {
+                self.expr(&b.lhs_expr);
+                self.expr(&b.rhs_expr);
+            }
+            Expression::Conditional(c) => {
+                let before = self.errors.len();
+                self.expr(&c.cond_expr);
+                if self.errors.len() > before {
+                    // An unknown condition: neither result is evaluated.
+                    return;
+                }
+                match strip_parens(&c.cond_expr) {
+                    Expression::Bool(b) if *b.value() => self.expr(&c.true_expr),
+                    Expression::Bool(_) => self.expr(&c.false_expr),
+                    _ => {
+                        let mut probe = Walk {
+                            bound: self.bound.clone(),
+                            ..Walk::default()
+                        };
+                        probe.expr(&c.true_expr);
+                        probe.expr(&c.false_expr);
+                        if probe.unsure || !probe.errors.is_empty() {
+                            self.unsure = true;
+                        }
+                    }
+                }
+            }
+            Expression::ForExpr(f) => {
+                let before = self.errors.len();
+                self.expr(&f.intro.collection_expr);
+                if self.errors.len() > before {
+                    return;
+                }
+                self.bound.push(f.intro.value_var.as_str().to_string());
+                if let Some(k) = &f.intro.key_var {
+                    self.bound.push(k.as_str().to_string());
+                }
+                let mut inner = Walk {
+                    bound: self.bound.clone(),
+                    ..Walk::default()
+                };
+                if let Some(k) = &f.key_expr {
+                    inner.expr(k);
+                }
+                inner.expr(&f.value_expr);
+                if let Some(c) = &f.cond {
+                    inner.expr(&c.expr);
+                }
+                // Per element, or never for an empty collection.
+                if inner.unsure || !inner.errors.is_empty() {
+                    self.unsure = true;
+                }
+                self.bound
+                    .truncate(self.bound.len() - 1 - usize::from(f.intro.key_var.is_some()));
+            }
+        }
+    }
+
+    fn variable(&mut self, name: &str, span: Span) {
+        if self.bound.iter().any(|b| b == name) {
+            return;
+        }
+        if self.bound.is_empty() {
+            self.errors.push(Refused::Variable(span));
+        } else {
+            // Inside a `for`, hclsyntax looks the name up in the loop's
+            // context: "Unknown variable", with a suggestion.
+            self.unsure = true;
+        }
+    }
+
+    fn template(&mut self, t: &Template) {
+        for el in t.iter() {
+            match el {
+                Element::Literal(_) => {}
+                Element::Interpolation(i) => self.expr(&i.expr),
+                Element::Directive(d) => {
+                    let mut probe = Walk {
+                        bound: self.bound.clone(),
+                        ..Walk::default()
+                    };
+                    probe.directive(d);
+                    if probe.unsure || !probe.errors.is_empty() {
+                        self.unsure = true;
+                    }
+                }
+            }
+        }
+    }
+
+    fn directive(&mut self, d: &Directive) {
+        match d {
+            Directive::If(i) => {
+                self.expr(&i.if_expr.cond_expr);
+                self.template(&i.if_expr.template);
+                if let Some(e) = &i.else_expr {
+                    self.template(&e.template);
+                }
+            }
+            Directive::For(f) => {
+                self.expr(&f.for_expr.collection_expr);
+                self.template(&f.for_expr.template);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judged(text: &str) -> (Verdict, Vec<&str>) {
+        let e = hcl_edit::parser::parse_expr(text).expect("parses");
+        let v = judge(&e);
+        let spans = match &v {
+            Verdict::Refused { errors, .. } => errors
+                .iter()
+                .map(|r| &text[r.span().start..r.span().end])
+                .collect(),
+            _ => vec![],
+        };
+        (v, spans)
+    }
+
+    #[test]
+    fn calls_and_variables_are_refused_where_hclsyntax_refuses_them() {
+        // tests/hcl-oracle/gohcl.go -varfile: the call whole, the
+        // traversal's root, in evaluation order, a call's arguments unread.
+        assert_eq!(judged("upper(\"x\")").1, vec!["upper(\"x\")"]);
+        assert_eq!(judged("var.x").1, vec!["var"]);
+        assert_eq!(judged("upper(var.x)").1, vec!["upper(var.x)"]);
+        assert_eq!(
+            judged("\"a-${upper(\"x\")}-${var.y}\"").1,
+            vec!["upper(\"x\")", "var"]
+        );
+        assert_eq!(
+            judged("[upper(\"x\"), local.z, 1]").1,
+            vec!["upper(\"x\")", "local"]
+        );
+        assert_eq!(judged("{(k) = 1, b = f()}").1, vec!["k", "f()"]);
+        assert_eq!(judged("[1][x]").1, vec!["x"]);
+        assert_eq!(judged("-x").1, vec!["x"]);
+        assert_eq!(judged("x ? f() : y").1, vec!["x"]);
+        assert_eq!(judged("true ? f() : y").1, vec!["f()"]);
+        assert_eq!(judged("f() + x").1, vec!["f()", "x"]);
+        assert_eq!(judged("x[*].y").1, vec!["x"]);
+    }
+
+    #[test]
+    fn literals_are_clean_and_loops_are_not_guessed() {
+        assert_eq!(judged("[for s in [\"a\"] : s]").0, Verdict::Clean);
+        assert_eq!(judged("(\"a\")").0, Verdict::Clean);
+        assert_eq!(judged("{a = [1, true]}").0, Verdict::Clean);
+        assert_eq!(
+            judged("[for s in [\"a\"] : upper(s)]").0,
+            Verdict::CannotTell
+        );
+        assert_eq!(judged("[for s in [\"a\"] : t]").0, Verdict::CannotTell);
+        assert_eq!(judged("1 == 1 ? f() : 2").0, Verdict::CannotTell);
+    }
+
+    #[test]
+    fn a_value_that_is_the_refused_expression_is_whole() {
+        let whole = |t: &str| matches!(judged(t).0, Verdict::Refused { whole: true, .. });
+        assert!(whole("f()"));
+        assert!(whole("var.x"));
+        assert!(whole("(x)"));
+        assert!(!whole("[f()]"));
+        assert!(!whole("\"${x}\""));
+    }
+}
