@@ -1,4 +1,5 @@
-//! What Nomad (1.0+) refuses in a `-var-file`'s values. jobspec2's
+//! A `-var-file` read as Nomad reads it: its values, and what Nomad
+//! (1.0+) refuses in them. jobspec2's
 //! collectInputVariableValues (types.variables.go, the same 1.0.0-2.0.5)
 //! evaluates each value with a nil EvalContext: hclsyntax then refuses
 //! every function call (`Function calls not allowed; Functions may not be
@@ -16,8 +17,12 @@
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element, Template};
 
-use super::eval::span_of;
-use crate::source::Span;
+use std::collections::BTreeMap;
+
+use super::eval::{span_of, Scope};
+use super::model::Value;
+use crate::diag::Diag;
+use crate::source::{Source, Span};
 
 /// One refusal: where, and hclsyntax's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,6 +236,152 @@ impl Walk {
         }
     }
 }
+
+// The var file itself: read, judged, and its values evaluated.
+
+/// The one code for a var file's refused values whose text is not known.
+pub const VAR_FILE_CANNOT_TELL: &str = "jobspec::var-file-cannot-tell";
+
+/// The refused values of every `-var-file`, in file order.
+#[derive(Default)]
+pub(super) struct RefusedValues {
+    /// hclsyntax's lines, `path:range: words`.
+    pub(super) lines: Vec<String>,
+    /// How many values were refused.
+    count: usize,
+    /// One file refused several values: Go's map order decides theirs.
+    pub(super) unordered: bool,
+    /// A verdict this does not follow, or one whose unknown value a type
+    /// constraint may also refuse.
+    pub(super) unsure: bool,
+}
+
+impl RefusedValues {
+    pub(super) fn add(&mut self, r: &JudgedValue, typed: bool) {
+        self.count += 1;
+        match &r.verdict {
+            Ok((lines, whole)) => {
+                self.lines.extend(lines.iter().cloned());
+                // A partly unknown value (`[f()]`) meets the variable's
+                // type in convert.Convert, which may refuse it too.
+                self.unsure |= typed && !whole;
+            }
+            Err(()) => self.unsure = true,
+        }
+    }
+
+    pub(super) fn diag(&self, src: &Source, v: crate::version::NomadVersion) -> Diag {
+        let help = "Nomad evaluates -var-file values with no functions and no variables: write each value itself";
+        if self.unsure || self.unordered {
+            let why = if self.unordered {
+                format!(
+                    "it refuses {} of one file's values, and reports them in Go's random map order",
+                    self.count
+                )
+            } else {
+                "it refuses a function call or variable there, in a way this tool does not follow (a loop, a directive, a conditional, or a type conversion of the unknown value)".to_string()
+            };
+            return Diag::error(
+                VAR_FILE_CANNOT_TELL,
+                format!("cannot tell what Nomad {v} says of the -var-file values: {why}"),
+            )
+            .in_source(src)
+            .help(help);
+        }
+        Diag::error("jobspec::var-file-value", self.lines.join("\n"))
+            .in_source(src)
+            .help(help)
+    }
+}
+
+/// A value of a var file that Nomad refuses: its hclsyntax lines and
+/// whether the value is the refused expression itself (then unknown as a
+/// whole, which every type takes), or Err when the lines are not known.
+pub(super) struct JudgedValue {
+    pub(super) name: String,
+    verdict: Result<(Vec<String>, bool), ()>,
+}
+
+/// A var file's values, and those Nomad refuses (from 1.0).
+pub(super) struct VarFile {
+    pub(super) values: Vec<VarAssignment>,
+    pub(super) refused: Vec<JudgedValue>,
+}
+
+pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarFile, String> {
+    // The file's content is not in the load options, only its name.
+    scope.fns.open();
+    let vfs = scope.fns.vfs.ok_or("no file system")?;
+    let src = vfs.read(path).map_err(|e| e.to_string())?;
+    if path.extension().is_some_and(|e| e == "json") {
+        let j: serde_json::Value = serde_json::from_str(&src.text).map_err(|e| e.to_string())?;
+        return match super::functions::from_json(j) {
+            Value::Map(m) => Ok(VarFile {
+                values: m.into_iter().map(|(k, v)| (k, Ok(v))).collect(),
+                refused: vec![],
+            }),
+            _ => Err("a JSON var file must hold an object".into()),
+        };
+    }
+    if let Some(at) = crate::nesting::too_deep(&src.text, crate::nesting::MAX_DEPTH) {
+        return Err(format!("nesting too deep at byte {at}"));
+    }
+    let body = hcl_edit::parser::parse_body(&src.text)
+        .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
+    let mut s = Scope {
+        text: &src.text,
+        vars: BTreeMap::new(),
+        locals: BTreeMap::new(),
+        bindings: vec![],
+        fns: scope.fns,
+        unset: Default::default(),
+        map_vars: Default::default(),
+    };
+    let mut refused = Vec::new();
+    if scope.fns.version.at_least(1, 0, 0) {
+        let shown = path.display().to_string();
+        for a in body.attributes() {
+            let verdict = match judge(&a.value) {
+                Verdict::Clean => continue,
+                Verdict::CannotTell => Err(()),
+                Verdict::Refused { errors, whole } => Ok((
+                    errors
+                        .iter()
+                        .map(|r| {
+                            let sp = r.span();
+                            let at = super::hclsyntax::range_string(
+                                &src.text,
+                                &shown,
+                                (sp.start, sp.end),
+                            );
+                            format!("{at}: {}", r.words())
+                        })
+                        .collect(),
+                    whole,
+                )),
+            };
+            refused.push(JudgedValue {
+                name: a.key.as_str().to_string(),
+                verdict,
+            });
+        }
+    }
+    let values = body
+        .attributes()
+        .map(|a| {
+            let name = a.key.as_str().to_string();
+            // Not evaluated here: Nomad never calls its functions.
+            if refused.iter().any(|r| r.name == name) {
+                return (name, Ok(Value::Null));
+            }
+            (name, s.eval(&a.value).map_err(|e| e.message))
+        })
+        .collect();
+    Ok(VarFile { values, refused })
+}
+
+/// One `name = value` from a var file; the value may have failed to evaluate.
+type VarAssignment = (String, Result<Value, String>);
 
 #[cfg(test)]
 mod tests {

@@ -120,7 +120,7 @@ pub fn refusal(
         (jobspec::hcl1_syntax::CRASH, "Crash"),
         (jobspec::hcl1_syntax::UNREAD, "Hcl1"),
         (jobspec::HCL1_UNREAD, "Hcl1"),
-        (jobspec::vars::VAR_FILE_CANNOT_TELL, "VarFile"),
+        (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
         (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
     ] {
         if let Some(d) = one_line(code) {
