@@ -53,6 +53,7 @@ fn import(tag: &str, addresses: &str) -> TempDir {
         "import/agent-self.json",
         r#"{"member": {"Tags": {"build": "1.6.0", "region": "global"}}}"#,
     );
+    d.import_rest("import");
     d.put("plain.nomad", &job("port \"http\" {}"));
     d.put(
         "public.nomad",

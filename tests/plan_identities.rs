@@ -346,6 +346,7 @@ fn an_import_reads_the_servers_settings_from_agent_self() {
             std::fs::copy(fixture.join(f), dir.0.join(f)).unwrap();
         }
         dir.put("agent-self.json", agent);
+        dir.import_rest("");
         dir.put("j.nomad", job);
         let o = run(
             &dir.0,

@@ -394,14 +394,14 @@ fn the_world_refuses_unknown_modes_and_keys() {
     let clients = client(
         "a",
         "a",
-        "  network_modes = [\"host\", \"cni\"]\n  host_network \"public\" {\n    reserved_ports = \"22\"\n  }\n",
+        "  network_modes = [\"host\", \"cni\"]\n  host_network \"public\" {\n    mbits = 22\n  }\n",
     );
     let w = world("refused", "2.0.5", &clients, &job("service", ""));
     let out = plan(&w, &[]);
     assert_eq!(out.code, 255, "{}", out.stderr);
     for want in [
         "`network_modes` holds \"cni\", not a mode a client fingerprints",
-        "unknown attribute `reserved_ports` in host_network \"public\"",
+        "unknown attribute `mbits` in host_network \"public\"",
         "cluster.hcl:8:",
     ] {
         assert!(out.stderr.contains(want), "{want}\n{}", out.stderr);

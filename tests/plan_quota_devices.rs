@@ -161,6 +161,17 @@ fn an_imported_device_quota_is_unknown_too() {
         .join("tests/fixtures/import-allocs/devices-one-instance");
     let dir = common::TempDir::new("quota-devices-import");
     common::copy_dir(&src, dir.0.as_path());
+    // Quotas are Enterprise's.
+    std::fs::write(
+        dir.0.as_path().join("agent-self.json"),
+        r#"{"member": {"Tags": {"build": "2.0.5+ent", "region": "global"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.0.as_path().join("node-pools.json"),
+        r#"[{"Name": "default", "SchedulerConfiguration": null}]"#,
+    )
+    .unwrap();
     std::fs::write(
         dir.0.as_path().join("quotas.json"),
         r#"[{"Name": "gpu", "Description": "", "Limits": [{"Region": "global",

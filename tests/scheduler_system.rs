@@ -139,6 +139,7 @@ fn world() -> World {
         csi_volumes: Default::default(),
         server: Default::default(),
         stated_edition: None,
+        alloc_states: Default::default(),
         warnings: Default::default(),
     }
 }

@@ -66,6 +66,7 @@ fn world(version: NomadVersion) -> World {
         csi_volumes: Default::default(),
         server: Default::default(),
         stated_edition: None,
+        alloc_states: Default::default(),
         warnings: Default::default(),
     }
 }

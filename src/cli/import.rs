@@ -43,6 +43,9 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         .into());
     }
     let (world, mut warnings) = import::load_import(vfs, &dir)?;
+    if args.write.is_some() {
+        refuse_guesses(&warnings)?;
+    }
     if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
         for d in unwritten_allocations(&world, p, &dir) {
             warnings.push(d);
@@ -60,6 +63,39 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         None => summary(&world),
     };
     Ok((text, warnings))
+}
+
+/// An import that guessed its release or lacks a file must not be written:
+/// the written rules/ would state the guess as fact (a `nomad_version`, no
+/// quotas, no allocations), and plans of it would lose the "unknown".
+fn refuse_guesses(warnings: &Diags) -> Result<(), Diags> {
+    use crate::world::guess::{ALLOC_STATE, NODE_POOL_CONFIG, NOT_SAVED, VOLUMES_NOT_SAVED};
+    let guessed: Vec<&Diag> = warnings
+        .iter()
+        .filter(|d| {
+            crate::world::guess::is_version_guess(&d.code)
+                || d.code == NOT_SAVED
+                || d.code == VOLUMES_NOT_SAVED
+                || d.code == ALLOC_STATE
+                || d.code == NODE_POOL_CONFIG
+        })
+        .collect();
+    let Some(first) = guessed.first() else {
+        return Ok(());
+    };
+    let mut out = Diags::new();
+    out.push(
+        Diag::error(
+            "import::guess-not-written",
+            format!(
+                "not written: the import does not hold all of the cluster's state ({} of it: {}), and the written world would state the gap as fact",
+                guessed.len(),
+                crate::escape::one_line(&first.message)
+            ),
+        )
+        .help("save the missing files from the cluster (`import --print-commands DIR`), or plan against the import itself (`plan --world DIR`), which says what it cannot know"),
+    );
+    Err(out)
 }
 
 /// What `allocations.hcl` cannot carry, said rather than lost silently:

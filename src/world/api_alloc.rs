@@ -41,6 +41,23 @@ fn desired_status(v: &str) -> DesiredStatus {
     }
 }
 
+/// What of a live allocation the reconciler reads that is not simulated:
+/// `unknown` (its client disconnected inside `max_client_disconnect`, 1.3+:
+/// Nomad has placed a replacement and keeps both until the client
+/// reconnects), or a canary of a deployment in progress (promotion, the
+/// deployment's own counts).
+fn unsimulated_state(a: &Value) -> Option<&'static str> {
+    if s(a, "ClientStatus") == "unknown" {
+        return Some("`unknown` (its client disconnected)");
+    }
+    let canary = a
+        .get("DeploymentStatus")
+        .and_then(|d| d.get("Canary"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    canary.then_some("a canary of a deployment in progress")
+}
+
 /// `unknown` (a disconnected client's allocation, 1.3+) is not terminal: it
 /// keeps its resources on the node, so it counts as running here.
 fn client_status(v: &str) -> ClientStatus {
@@ -312,6 +329,12 @@ pub fn load_allocations(
         if !alloc.is_live() {
             continue;
         }
+        if let Some(what) = unsimulated_state(a) {
+            world
+                .alloc_states
+                .entry(key.clone())
+                .or_insert_with(|| format!("allocation {} is {what}", alloc.id));
+        }
         // Nomad's reconciler treats an allocation whose node is gone as
         // lost: it is kept so the plan stops and replaces it.
         if !nodes.contains(alloc.node_id.as_str()) {
@@ -332,6 +355,26 @@ pub fn load_allocations(
             )
             .in_source(src)
             .help("save each allocation with `/v1/allocation/<id>` (it embeds its Job), or the jobs under jobs/<namespace>/<id>.json"),
+        );
+    }
+    if !world.alloc_states.is_empty() {
+        let mut jobs: Vec<String> = world
+            .alloc_states
+            .keys()
+            .map(|(ns, id)| format!("{ns}/{id}"))
+            .collect();
+        let n = jobs.len();
+        jobs.truncate(5);
+        diags.push(
+            Diag::warning(
+                crate::world::guess::ALLOC_STATE,
+                format!(
+                    "{n} jobs have live allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress): {}",
+                    jobs.join(", ")
+                ),
+            )
+            .in_source(src)
+            .help("plan those jobs once their clients reconnect and their deployments finish, or on the cluster (`nomad job plan`)"),
         );
     }
     if unknown_nodes > 0 {

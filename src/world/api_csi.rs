@@ -206,8 +206,9 @@ fn volume(src: &Source, v: &Value, diags: &mut Diags) -> CsiVolume {
 /// allocation of that ID when there is one.
 pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Diags) {
     let mut stubs: Vec<(Source, Value)> = Vec::new();
-    if let Some((src, v)) = super::import::read_json(vfs, &dir.join(VOLUMES_LIST), diags) {
-        match v.as_array() {
+    use super::import::{read_saved, Saved};
+    match read_saved(vfs, &dir.join(VOLUMES_LIST), false, diags) {
+        Some(Saved::Read(src, v)) => match v.as_array() {
             Some(list) => stubs.extend(list.iter().map(|x| (src.clone(), x.clone()))),
             None => diags.push(
                 Diag::error(
@@ -217,7 +218,17 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
                 .in_source(&src)
                 .help("save it with `nomad operator api '/v1/volumes?type=csi&namespace=*'`"),
             ),
-        }
+        },
+        // Without the list, a job's CSI volume may exist or not: the jobs
+        // that claim one are unknown, the rest are judged.
+        Some(Saved::Absent) => diags.push(
+            Diag::warning(
+                super::guess::VOLUMES_NOT_SAVED,
+                format!("{VOLUMES_LIST} is not saved (absent or empty), so which CSI volumes are registered is unknown"),
+            )
+            .help("save it with `nomad operator api '/v1/volumes?type=csi&namespace=*'`"),
+        ),
+        None => {}
     }
     let mut full: Vec<(Source, Value)> = Vec::new();
     let vdir = dir.join(VOLUMES_DIR);

@@ -12,6 +12,10 @@
 //! | code | bearing |
 //! |---|---|
 //! | `world::no-version`, `import::version` | guess: the release is not stated, every job |
+//! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs, scheduler configuration; quotas on Enterprise; namespaces from 1.0 or on Enterprise), every job |
+//! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
+//! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
+//! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client) or a canary of a deployment in progress, that job |
 //! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
 //! | `world::host-network-unknown` | guess: a cidr or go-sockaddr template taken as matching, jobs with ports |
 //! | `world::quota-devices` | unknown for jobs asking devices (NP307, `CannotKnow::DeviceQuota`) |
@@ -27,6 +31,17 @@ use super::model::World;
 /// `nomad_version`, an import whose agent-self.json has no usable build).
 pub const NO_VERSION: &str = "world::no-version";
 pub const IMPORT_VERSION: &str = "import::version";
+/// An import file that is absent or empty (import.rs `not_saved`): part
+/// of the cluster's state is unknown, never taken as empty.
+pub const NOT_SAVED: &str = "import::not-saved";
+/// A node pool sets its own scheduler configuration, or a namespace its
+/// default or allowed node pools (Enterprise 1.6+): not simulated.
+pub const NODE_POOL_CONFIG: &str = "import::node-pool-config";
+/// The import's CSI volume list is absent or empty.
+pub const VOLUMES_NOT_SAVED: &str = "import::volumes-not-saved";
+/// Live allocations of some jobs in a state not simulated
+/// ([`World::alloc_states`]).
+pub const ALLOC_STATE: &str = "import::alloc-state";
 /// A quota's `network` limit (Nomad 0.10–0.12), not simulated.
 pub const NETWORK_QUOTA: &str = "world::not-simulated";
 /// A host network's `cidr` or `interface` the loader could not evaluate
@@ -42,6 +57,10 @@ pub struct Guesses {
     pub version: Option<String>,
     /// Some client pool's host network was taken as matching.
     pub host_networks: Vec<String>,
+    /// Import files not saved, which concern every job.
+    pub not_saved: Vec<String>,
+    /// The import's CSI volume list is not saved.
+    pub volumes_not_saved: Option<String>,
 }
 
 impl Guesses {
@@ -52,6 +71,8 @@ impl Guesses {
             match d.code.as_str() {
                 NO_VERSION | IMPORT_VERSION => g.version = Some(d.message.clone()),
                 HOST_NETWORK => g.host_networks.push(d.message.clone()),
+                NOT_SAVED | NODE_POOL_CONFIG => g.not_saved.push(d.message.clone()),
+                VOLUMES_NOT_SAVED => g.volumes_not_saved = Some(d.message.clone()),
                 _ => {}
             }
         }
@@ -87,7 +108,15 @@ pub fn is_version_guess(code: &str) -> bool {
 pub fn changes_verdict(code: &str) -> bool {
     matches!(
         code,
-        NO_VERSION | IMPORT_VERSION | NETWORK_QUOTA | HOST_NETWORK | super::QUOTA_DEVICES
+        NO_VERSION
+            | IMPORT_VERSION
+            | NOT_SAVED
+            | NODE_POOL_CONFIG
+            | VOLUMES_NOT_SAVED
+            | ALLOC_STATE
+            | NETWORK_QUOTA
+            | HOST_NETWORK
+            | super::QUOTA_DEVICES
     )
 }
 
@@ -102,14 +131,37 @@ pub enum WorldGuess {
     /// A client pool's host network was taken as matching, and the job
     /// has ports.
     HostNetwork { what: String },
+    /// An import file is not saved (`what`: the loader's warning), and the
+    /// job's verdict reads what it holds.
+    NotSaved { what: String },
+    /// The job's own allocations are in a state not simulated.
+    AllocState { what: String },
 }
 
 /// The world guess that concerns `job`, if any: the release first (it
-/// decides everything), then the quota, then the host networks.
+/// decides everything), then the import files not saved, then the quota,
+/// then the host networks.
 pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     let guesses = Guesses::of(&world.warnings);
     if let Some(what) = guesses.version {
         return Some(WorldGuess::Version { what });
+    }
+    if let Some(what) = guesses.not_saved.into_iter().next() {
+        return Some(WorldGuess::NotSaved { what });
+    }
+    let key = (job.namespace.clone(), job.id.clone());
+    if let Some(what) = world.alloc_states.get(&key) {
+        return Some(WorldGuess::AllocState { what: what.clone() });
+    }
+    if let Some(what) = guesses.volumes_not_saved {
+        let csi = job
+            .groups
+            .iter()
+            .flat_map(|g| &g.volumes)
+            .any(|v| v.volume_type == "csi");
+        if csi {
+            return Some(WorldGuess::NotSaved { what });
+        }
     }
     if job.stop {
         return None;
@@ -155,6 +207,14 @@ impl WorldGuess {
                 crate::gotext::go_quote(quota),
                 crate::gotext::go_quote(namespace)
             ),
+            WorldGuess::NotSaved { what } => format!(
+                "the import does not hold part of the cluster's state ({}), so whether job {job:?} is accepted and placed cannot be known: save it from the cluster",
+                crate::escape::one_line(what)
+            ),
+            WorldGuess::AllocState { what } => format!(
+                "job {job:?} has an allocation in a state nomad-preflight does not simulate ({}), so its plan cannot be known",
+                crate::escape::one_line(what)
+            ),
             WorldGuess::HostNetwork { what } => format!(
                 "the world guessed which addresses a host network covers ({}), and job {job:?} has ports: where they can be placed cannot be known",
                 crate::escape::one_line(what)
@@ -170,6 +230,12 @@ impl WorldGuess {
             }
             WorldGuess::NetworkQuota { .. } => {
                 "judge the job on the cluster (`nomad job plan`), or remove the quota's network limit from the world"
+            }
+            WorldGuess::NotSaved { .. } => {
+                "save the file from the cluster: `nomad-preflight import --print-commands DIR` lists the commands"
+            }
+            WorldGuess::AllocState { .. } => {
+                "plan the job once its clients reconnect and its deployment finishes, or on the cluster (`nomad job plan`)"
             }
             WorldGuess::HostNetwork { .. } => {
                 "write the host network's cidr as the client's Go reads it, and name its interface plainly"
@@ -188,6 +254,12 @@ impl WorldGuess {
             }
             WorldGuess::HostNetwork { what } => {
                 serde_json::json!({"Kind": "HostNetwork", "Warning": what})
+            }
+            WorldGuess::NotSaved { what } => {
+                serde_json::json!({"Kind": "NotSaved", "Warning": what})
+            }
+            WorldGuess::AllocState { what } => {
+                serde_json::json!({"Kind": "AllocState", "Warning": what})
             }
         }
     }

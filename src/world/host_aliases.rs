@@ -241,7 +241,17 @@ impl PoolNetworks {
     }
 
     fn aliases_unmodelled(&self, v: NomadVersion, out: &mut PoolAliases) {
+        for o in self.outcomes_unmodelled(v, &mut out.cannot_tell) {
+            out.absorb(o);
+        }
+    }
+
+    /// Each address of an unmodelled pool and its aliases: a block with a
+    /// `cidr` or `interface` on an address of its own, then the unknown
+    /// default-route address with the blocks that name neither.
+    fn outcomes_unmodelled(&self, v: NomadVersion, unsure: &mut Vec<String>) -> Vec<Outcome> {
         let blocks = self.blocks_in_order();
+        let mut out = Vec::new();
         // Blocks that match the unknown default-route address.
         let everywhere: Vec<usize> = blocks
             .iter()
@@ -256,23 +266,30 @@ impl PoolNetworks {
             match hn.cidr_verdict(v) {
                 CidrVerdict::Unmatchable(_) => {}
                 CidrVerdict::CannotTell(e) => {
-                    out.cannot_tell.push(e);
-                    out.carried.insert((*name).clone());
+                    unsure.push(e);
+                    out.push(Outcome::Certain(vec![(*name).clone()]));
                 }
-                CidrVerdict::Open => {
-                    out.carried.insert((*name).clone());
-                }
+                CidrVerdict::Open => out.push(Outcome::Certain(vec![(*name).clone()])),
             }
         }
         let names: Vec<String> = everywhere.iter().map(|i| blocks[*i].0.clone()).collect();
-        let outcome = self.outcome(v, &everywhere, &names, blocks.len(), true);
-        out.absorb(outcome);
+        out.push(self.outcome(v, &everywhere, &names, blocks.len(), true));
+        out
     }
 
     fn aliases_modelled(&self, v: NomadVersion, out: &mut PoolAliases) {
+        for o in self.outcomes_modelled(v, &mut out.cannot_tell) {
+            out.absorb(o);
+        }
+    }
+
+    /// Each kept address of a modelled pool and its aliases, interface by
+    /// interface in the pool's order (the fingerprint's).
+    fn outcomes_modelled(&self, v: NomadVersion, unsure_out: &mut Vec<String>) -> Vec<Outcome> {
         let go = crate::gorelease::go_of(v);
         let blocks = self.blocks_in_order();
         let default_iface = self.default_interface(v);
+        let mut out = Vec::new();
         for iface in &self.interfaces {
             let mut normal = Vec::new();
             let mut link_local = Vec::new();
@@ -292,7 +309,7 @@ impl PoolNetworks {
                     })
                     .map(|(i, _)| i)
                     .collect();
-                out.cannot_tell.extend(unsure);
+                unsure_out.extend(unsure);
                 let names: Vec<String> = matching.iter().map(|i| blocks[*i].0.clone()).collect();
                 let on_default = default_iface == Some(iface.name.as_str());
                 let outcome = self.outcome(v, &matching, &names, blocks.len(), on_default);
@@ -306,15 +323,48 @@ impl PoolNetworks {
                 }
             }
             // `disallow_link_local` (off by default) is not modelled.
-            let kept = if normal.is_empty() {
+            out.extend(if normal.is_empty() {
                 link_local
             } else {
                 normal
-            };
-            for o in kept {
-                out.absorb(o);
-            }
+            });
         }
+        out
+    }
+
+    /// The node's addresses as its fingerprint reports them
+    /// (`NodeNetworks[].Addresses`, one entry per alias an address
+    /// carries, the likelier where Go's map order decides), each entry
+    /// with its block's `reserved_ports` (`default` has none), in the
+    /// fingerprint's order: what the scheduler's `NetworkIndex` reserves
+    /// per address (scheduler/address_ports.rs).
+    pub fn address_entries(&self, v: NomadVersion) -> Vec<Vec<(String, Vec<u16>)>> {
+        let mut unsure = Vec::new();
+        let outcomes = if self.interfaces.is_empty() {
+            self.outcomes_unmodelled(v, &mut unsure)
+        } else {
+            self.outcomes_modelled(v, &mut unsure)
+        };
+        let reserved = |alias: &str| {
+            self.host_networks
+                .get(alias)
+                .map(|hn| hn.reserved_ports.clone())
+                .unwrap_or_default()
+        };
+        outcomes
+            .iter()
+            .map(Outcome::assumed)
+            .filter(|aliases| !aliases.is_empty())
+            .map(|aliases| {
+                aliases
+                    .into_iter()
+                    .map(|a| {
+                        let r = reserved(&a);
+                        (a, r)
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// The interface that gets `default`: the agent's `network_interface`
@@ -372,6 +422,34 @@ pub fn default_besides_blocks(v: NomadVersion) -> bool {
         || (v.at_least(1, 4, 13) && !v.at_least(1, 5, 0))
 }
 
+impl Outcome {
+    /// The aliases the address is taken to carry: all of them, or the
+    /// likeliest by map order (the first in file order on a tie), as
+    /// [`PoolAliases::absorb`] assumes.
+    fn assumed(&self) -> Vec<String> {
+        match self {
+            Outcome::None => Vec::new(),
+            Outcome::Certain(names) => names.clone(),
+            Outcome::OneOf(options) => options
+                .get(Outcome::likeliest(options))
+                .map(|(n, _)| vec![n.clone()])
+                .unwrap_or_default(),
+        }
+    }
+
+    fn likeliest(options: &[(String, Option<f64>)]) -> usize {
+        options
+            .iter()
+            .enumerate()
+            .max_by(|(i, a), (j, b)| {
+                let (pa, pb) = (a.1.unwrap_or(0.0), b.1.unwrap_or(0.0));
+                pa.total_cmp(&pb).then(j.cmp(i))
+            })
+            .map(|(i, _)| i)
+            .unwrap_or(0)
+    }
+}
+
 impl PoolAliases {
     fn absorb(&mut self, o: Outcome) {
         match o {
@@ -385,15 +463,7 @@ impl PoolAliases {
             Outcome::OneOf(options) => {
                 // The likeliest alias is what the plan assumes (the first
                 // in file order on a tie).
-                let best = options
-                    .iter()
-                    .enumerate()
-                    .max_by(|(i, a), (j, b)| {
-                        let (pa, pb) = (a.1.unwrap_or(0.0), b.1.unwrap_or(0.0));
-                        pa.total_cmp(&pb).then(j.cmp(i))
-                    })
-                    .map(|(i, _)| i)
-                    .unwrap_or(0);
+                let best = Outcome::likeliest(&options);
                 for (i, (name, p)) in options.into_iter().enumerate() {
                     if self.carried.contains(&name) {
                         continue;

@@ -10,6 +10,7 @@ fn block(position: usize, cidr: &str, interface: &str) -> HostNetwork {
         cidr: cidr.into(),
         interface: interface.into(),
         position,
+        reserved_ports: Vec::new(),
     }
 }
 

@@ -28,8 +28,8 @@ use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
 use jobs::load_jobs;
-use json::read_bounded_json;
 pub(super) use json::read_json;
+pub(super) use json::{read_saved, Saved};
 use nodes::{node_shape, NodeShape};
 use pools::group_nodes;
 pub use specs::{namespace_from_api, quota_from_api, scheduler_from_api};
@@ -41,6 +41,7 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
     ("namespaces.json", "/v1/namespaces"),
     ("quotas.json", "/v1/quotas"),
     ("scheduler.json", "/v1/operator/scheduler/configuration"),
+    (NODE_POOLS, "/v1/node/pools"),
     (
         super::api_alloc::ALLOCATIONS_FILE,
         "/v1/allocations?resources=true&namespace=*",
@@ -50,6 +51,10 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
         "/v1/volumes?type=csi&namespace=*",
     ),
 ];
+
+/// The node pools, whose own scheduler configuration (Enterprise, 1.6+)
+/// overrides the cluster's.
+const NODE_POOLS: &str = "node-pools.json";
 
 /// `nodes.json` marks a folder as an import rather than a `rules/` folder.
 pub fn is_import_dir(vfs: &dyn Vfs, dir: &Path) -> bool {
@@ -82,34 +87,25 @@ pub fn print_commands(dir: &str) -> String {
 pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut diags = Diags::new();
     let mut world = World::empty(WorldOrigin::Import(dir.to_path_buf()), dir.to_path_buf());
-    if let Some((src, v)) = read_json(vfs, &dir.join("agent-self.json"), &mut diags) {
-        let tags = path(&v, &["member", "Tags"]).unwrap_or(&Value::Null);
-        let build = s(tags, "build");
-        match build.parse::<NomadVersion>() {
-            Ok(ver) => {
-                world.nomad_version = ver;
-                // Enterprise builds tag themselves `+ent`; a build tag
-                // without it is a community build.
-                world.stated_edition = Some(
-                    crate::version::Edition::of_version_text(&build)
-                        .unwrap_or(crate::version::Edition::Community),
-                );
-            }
-            Err(_) => diags.push(
-                Diag::warning("import::version", format!("agent-self.json has no usable version (member.Tags.build = {build:?}); simulating Nomad {}", world.nomad_version))
-                    .in_source(&src),
-            ),
-        }
-        if !s(tags, "region").is_empty() {
-            world.region = s(tags, "region");
-        }
-        if let Some(server) = server::server_from_agent_self(&v) {
-            world.server = server;
-        }
+    match read_saved(vfs, &dir.join("agent-self.json"), false, &mut diags) {
+        Some(Saved::Read(src, v)) => read_agent_self(&src, &v, &mut world, &mut diags),
+        // Without it the release is the same guess as an unusable build
+        // tag: every plan is unknown until `--nomad-version` states it.
+        Some(Saved::Absent) => diags.push(
+            Diag::warning(
+                super::guess::IMPORT_VERSION,
+                format!(
+                    "agent-self.json is not saved, so the servers' release is unknown; simulating Nomad {}",
+                    world.nomad_version
+                ),
+            )
+            .help("save it with `nomad operator api /v1/agent/self`, or pass --nomad-version"),
+        ),
+        None => {}
     }
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();
-    if let Some((src, v)) = read_bounded_json(vfs, &dir.join("nodes.json"), &mut diags) {
-        match v.as_array() {
+    match read_saved(vfs, &dir.join("nodes.json"), true, &mut diags) {
+        Some(Saved::Read(src, v)) => match v.as_array() {
             Some(list) => {
                 for n in list {
                     shapes.insert(s(n, "ID"), node_shape(n));
@@ -120,18 +116,39 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                     .in_source(&src)
                     .help("save it with `nomad operator api '/v1/nodes?resources=true'`"),
             ),
-        }
+        },
+        // The per-node files alone do not say the cluster has no others.
+        Some(Saved::Absent) => diags.push(
+            Diag::error(
+                "import::no-nodes",
+                format!("{} holds no saved nodes.json", dir.display()),
+            )
+            .help("save it with `nomad operator api '/v1/nodes?resources=true'`"),
+        ),
+        None => {}
     }
     // Per-node files carry attributes and meta that the list leaves out.
     for p in vfs.list(dir).unwrap_or_default() {
         let is_node = p
             .file_name()
             .and_then(|f| f.to_str())
-            .is_some_and(|f| f.starts_with("node-") && f.ends_with(".json"));
-        if is_node {
-            if let Some((_, v)) = read_bounded_json(vfs, &p, &mut diags) {
+            .is_some_and(|f| f.starts_with("node-") && f.ends_with(".json") && f != NODE_POOLS);
+        if !is_node {
+            continue;
+        }
+        match read_saved(vfs, &p, true, &mut diags) {
+            Some(Saved::Read(_, v)) => {
                 shapes.insert(s(&v, "ID"), node_shape(&v));
             }
+            // The node endpoint refused: its attributes, meta and host
+            // volumes are unknown (the list's stub leaves them out).
+            Some(Saved::Absent) => not_saved(
+                &mut diags,
+                dir,
+                &p,
+                "a node's attributes, meta and host volumes are unknown",
+            ),
+            None => {}
         }
     }
     if shapes.len() > super::MAX_CLIENTS as usize {
@@ -164,16 +181,44 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         shape.pool.networks.normalise(world.nomad_version);
     }
     world.clients = group_nodes(shapes.into_values().collect());
-    let quotas_src = read_json(vfs, &dir.join("quotas.json"), &mut diags).map(|(src, v)| {
-        for q in v.as_array().into_iter().flatten().map(quota_from_api) {
-            world.quotas.insert(q.name.clone(), q);
+    let edition = world.stated_edition;
+    let community = edition == Some(crate::version::Edition::Community);
+    let quotas_src = match read_saved(vfs, &dir.join("quotas.json"), false, &mut diags) {
+        Some(Saved::Read(src, v)) => {
+            for q in v.as_array().into_iter().flatten().map(quota_from_api) {
+                world.quotas.insert(q.name.clone(), q);
+            }
+            Some(src)
         }
-        src
-    });
-    if let Some((_, v)) = read_json(vfs, &dir.join("namespaces.json"), &mut diags) {
-        for ns in v.as_array().into_iter().flatten().map(namespace_from_api) {
-            world.namespaces.insert(ns.name.clone(), ns);
+        // Quotas are Enterprise-only at every release: a community
+        // cluster has none, and its `/v1/quotas` refuses.
+        Some(Saved::Absent) if !community => {
+            not_saved(
+                &mut diags,
+                dir,
+                &dir.join("quotas.json"),
+                "the quotas a job's namespace may have are unknown",
+            );
+            None
         }
+        _ => None,
+    };
+    match read_saved(vfs, &dir.join("namespaces.json"), false, &mut diags) {
+        Some(Saved::Read(src, v)) => {
+            namespace_pools(&src, &v, &mut diags);
+            for ns in v.as_array().into_iter().flatten().map(namespace_from_api) {
+                world.namespaces.insert(ns.name.clone(), ns);
+            }
+        }
+        // Before 1.0 namespaces are Enterprise-only: a community cluster
+        // has `default` alone.
+        Some(Saved::Absent) if !community || world.nomad_version.at_least(1, 0, 0) => not_saved(
+            &mut diags,
+            dir,
+            &dir.join("namespaces.json"),
+            "which namespaces exist, and their quotas, node pools and allowed drivers, are unknown",
+        ),
+        _ => {}
     }
     world
         .namespaces
@@ -184,31 +229,47 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         &Default::default(),
         quotas_src.as_ref(),
     )));
-    if let Some((_, v)) = read_json(vfs, &dir.join("scheduler.json"), &mut diags) {
-        world.scheduler = scheduler_from_api(&v);
+    match read_saved(vfs, &dir.join("scheduler.json"), false, &mut diags) {
+        Some(Saved::Read(_, v)) => world.scheduler = scheduler_from_api(&v),
+        Some(Saved::Absent) => not_saved(
+            &mut diags,
+            dir,
+            &dir.join("scheduler.json"),
+            "the scheduler configuration (algorithm, preemption) is unknown",
+        ),
+        None => {}
+    }
+    if world.nomad_version.at_least(1, 6, 0) && !community {
+        pools_scheduler(vfs, dir, &mut diags);
+    }
+    if !vfs.is_dir(&dir.join("jobs")) {
+        not_saved(
+            &mut diags,
+            dir,
+            &dir.join("jobs"),
+            "which jobs are registered, and the version each runs, are unknown",
+        );
     }
     let versions = load_jobs(vfs, dir, &mut world, &mut diags);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
-    // A present allocations.json that cannot be read must not fall back to
-    // re-scheduling the cluster as if it were absent.
-    if vfs.is_file(&allocs) {
-        if let Err(e) = vfs.read(&allocs) {
-            diags.push(
-                Diag::error(
-                    "import::unreadable",
-                    format!("cannot read {}: {e}", allocs.display()),
-                )
-                .help("without it the running allocations are unknown; fix or remove the file"),
-            );
-        }
-    }
-    if let Some((src, v)) = read_bounded_json(vfs, &allocs, &mut diags) {
-        super::api_alloc::load_allocations(&src, &v, &mut world, versions, &node_ids, &mut diags);
+    match read_saved(vfs, &allocs, true, &mut diags) {
+        Some(Saved::Read(src, v)) => super::api_alloc::load_allocations(
+            &src, &v, &mut world, versions, &node_ids, &mut diags,
+        ),
+        // Never an empty cluster: that is a false all-clear for
+        // capacity, ports, quotas and preemption.
+        Some(Saved::Absent) => not_saved(
+            &mut diags,
+            dir,
+            &allocs,
+            "the running allocations are unknown",
+        ),
+        None => {}
     }
     if csi {
         super::api_csi::load_volumes(vfs, dir, &mut world, &mut diags);
     }
-    if world.clients.is_empty() {
+    if world.clients.is_empty() && !diags.iter().any(|d| d.code == "import::no-nodes") {
         diags.push(
             Diag::error(
                 "import::no-nodes",
@@ -221,5 +282,132 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         Err(diags)
     } else {
         Ok((world, diags))
+    }
+}
+
+/// An import file that is absent or empty, so part of the cluster's state
+/// is unknown: a guess for every job ([`super::guess::NOT_SAVED`]).
+fn not_saved(diags: &mut Diags, dir: &Path, file: &Path, what: &str) {
+    let rel = file.strip_prefix(dir).unwrap_or(file);
+    let name = match rel.extension() {
+        Some(_) => rel.display().to_string(),
+        None => format!("{}/", rel.display()),
+    };
+    diags.push(
+        Diag::warning(
+            super::guess::NOT_SAVED,
+            format!("{name} is not saved (absent or empty), so {what}"),
+        )
+        .help("save it from the cluster (`nomad-preflight import --print-commands DIR` lists the commands)"),
+    );
+}
+
+/// A namespace's `NodePoolConfiguration` (Enterprise 1.6+): a default
+/// pool for its jobs and the pools they may use, which is not simulated
+/// (an empty `Allowed` list allows the default alone, so a non-null list
+/// counts).
+fn namespace_pools(src: &crate::source::Source, v: &Value, diags: &mut Diags) {
+    let set: Vec<String> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|ns| {
+            let Some(c) = ns.get("NodePoolConfiguration").filter(|c| c.is_object()) else {
+                return false;
+            };
+            let listed = |k: &str| c.get(k).is_some_and(|l| !l.is_null());
+            !matches!(s(c, "Default").as_str(), "" | "default")
+                || listed("Allowed")
+                || listed("Denied")
+        })
+        .map(|ns| s(ns, "Name"))
+        .collect();
+    pool_config_guess(diags, src, "namespaces", &set, "their jobs' node pools");
+}
+
+/// The `import::node-pool-config` guess: `names` (of `kind`) set `what`.
+fn pool_config_guess(
+    diags: &mut Diags,
+    src: &crate::source::Source,
+    kind: &str,
+    names: &[String],
+    what: &str,
+) {
+    if names.is_empty() {
+        return;
+    }
+    diags.push(
+        Diag::warning(
+            super::guess::NODE_POOL_CONFIG,
+            format!(
+                "{kind} {} set {what}, which nomad-preflight does not simulate",
+                names.join(", ")
+            ),
+        )
+        .in_source(src)
+        .help("judge the jobs on the cluster (`nomad job plan`)"),
+    );
+}
+
+/// On Enterprise from 1.6 a node pool may set its own scheduler algorithm
+/// and memory oversubscription, which is not simulated: a guess when one
+/// does, or when the pools were not saved.
+fn pools_scheduler(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) {
+    let file = dir.join(NODE_POOLS);
+    match read_saved(vfs, &file, false, diags) {
+        Some(Saved::Read(src, v)) => {
+            let own: Vec<String> = v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| {
+                    p.get("SchedulerConfiguration")
+                        .is_some_and(|c| !c.is_null())
+                })
+                .map(|p| s(p, "Name"))
+                .collect();
+            pool_config_guess(
+                diags,
+                &src,
+                "node pools",
+                &own,
+                "their own scheduler configuration",
+            );
+        }
+        Some(Saved::Absent) => not_saved(
+            diags,
+            dir,
+            &file,
+            "whether a node pool sets its own scheduler configuration is unknown",
+        ),
+        None => {}
+    }
+}
+
+/// The servers' release, edition, region and identity settings from
+/// agent-self.json.
+fn read_agent_self(src: &crate::source::Source, v: &Value, world: &mut World, diags: &mut Diags) {
+    let tags = path(v, &["member", "Tags"]).unwrap_or(&Value::Null);
+    let build = s(tags, "build");
+    match build.parse::<NomadVersion>() {
+        Ok(ver) => {
+            world.nomad_version = ver;
+            // Enterprise builds tag themselves `+ent`; a build tag
+            // without it is a community build.
+            world.stated_edition = Some(
+                crate::version::Edition::of_version_text(&build)
+                    .unwrap_or(crate::version::Edition::Community),
+            );
+        }
+        Err(_) => diags.push(
+            Diag::warning("import::version", format!("agent-self.json has no usable version (member.Tags.build = {build:?}); simulating Nomad {}", world.nomad_version))
+                .in_source(src),
+        ),
+    }
+    if !s(tags, "region").is_empty() {
+        world.region = s(tags, "region");
+    }
+    if let Some(server) = server::server_from_agent_self(v) {
+        world.server = server;
     }
 }

@@ -28,6 +28,7 @@ mod member_file;
 pub mod model;
 pub mod network_file;
 pub(crate) mod policy_file;
+mod pool_networks;
 mod running_vars;
 mod server_file;
 mod spec_files;

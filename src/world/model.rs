@@ -12,6 +12,8 @@ use crate::diag::Severity;
 use crate::jobspec::{Job, Spans};
 use crate::version::NomadVersion;
 
+pub use super::pool_networks::{CidrVerdict, HostNetwork, PoolNetworks};
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Algorithm {
     #[default]
@@ -142,117 +144,6 @@ pub struct NodeState {
     pub ineligible: bool,
     /// A drain strategy is set.
     pub drain: bool,
-}
-
-/// The networks every client of a pool fingerprints, as Nomad's
-/// `NetworkChecker` reads them (see docs/world-format.md).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PoolNetworks {
-    /// `network_modes = [...]`: every mode the clients' networks have
-    /// (`host`, `bridge`, `cni/NAME`). `None`: what a stock Linux client of
-    /// the world's release has, `host`, and `bridge` from 0.12.
-    pub modes: Option<Vec<String>>,
-    /// `host_network "NAME" { cidr, interface }` of the client agent
-    /// configuration, by name (see [`PoolNetworks::aliases`] for the
-    /// addresses that carry each alias).
-    pub host_networks: BTreeMap<String, HostNetwork>,
-    /// `interface "NAME" { addresses, default_route }`: the clients'
-    /// interfaces. Empty: not modelled (see `host_aliases.rs`).
-    pub interfaces: Vec<super::host_aliases::Interface>,
-    /// The agent's `network_interface`: the interface whose addresses get
-    /// the `default` alias (0.12.1+), instead of the default route's.
-    pub network_interface: String,
-}
-
-impl PoolNetworks {
-    /// The modes a stock Linux client of `version` fingerprints, sorted:
-    /// a host network, and the bridge from 0.12 (its fingerprint,
-    /// client/fingerprint/bridge_linux.go, came with the `NetworkChecker`).
-    pub fn stock_modes(version: NomadVersion) -> &'static [&'static str] {
-        if version.at_least(0, 12, 0) {
-            &["bridge", "host"]
-        } else {
-            &["host"]
-        }
-    }
-
-    /// The modes every client has, sorted and without repeats.
-    pub fn modes(&self, version: NomadVersion) -> Vec<String> {
-        match &self.modes {
-            Some(m) => {
-                let mut m = m.clone();
-                m.sort();
-                m.dedup();
-                m
-            }
-            None => Self::stock_modes(version)
-                .iter()
-                .map(|m| m.to_string())
-                .collect(),
-        }
-    }
-
-    /// Forget modes that are a stock client's anyway, so pools alike but
-    /// for how they say so group, and a written world states only what
-    /// differs from a stock client.
-    pub fn normalise(&mut self, version: NomadVersion) {
-        if self.modes.is_some() && self.modes(version) == Self::stock_modes(version) {
-            self.modes = None;
-        }
-    }
-}
-
-/// A client's `host_network` block: its name is the alias; `cidr` and
-/// `interface` say which addresses carry it (`host_aliases.rs`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HostNetwork {
-    pub cidr: String,
-    pub interface: String,
-    /// Its place among the pool's blocks as written: the agent fills its
-    /// `HostNetworks` map in this order, which Go's map iteration
-    /// before 1.1.0 makes matter (`host_aliases::map_order_odds`).
-    pub position: usize,
-}
-
-/// What a host network's `cidr` decides about the alias, on a client of a
-/// given release (client/fingerprint/network.go `deriveAddressAlias(es)`:
-/// `cidr` is split on `,` and an entry `net.ParseCIDR` refuses is
-/// skipped; the agent refuses none at start-up).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CidrVerdict {
-    /// No `cidr`, or an entry the client's Go reads: addresses are not
-    /// modelled, so an address is taken to match (docs/world-format.md).
-    Open,
-    /// Every entry is refused: no address ever carries the alias. Go's
-    /// error for each.
-    Unmatchable(Vec<String>),
-    /// An entry we cannot judge for that Go, none readable.
-    CannotTell(String),
-}
-
-impl HostNetwork {
-    /// The verdict of `cidr` on a client of Nomad `v`, read by the Go it
-    /// was built with.
-    pub fn cidr_verdict(&self, v: NomadVersion) -> CidrVerdict {
-        use crate::gonet::{parse_cidr, CidrError};
-        if self.cidr.is_empty() {
-            return CidrVerdict::Open;
-        }
-        let go = crate::gorelease::go_of(v);
-        let mut refused = Vec::new();
-        let mut unsure = None;
-        for entry in self.cidr.split(',') {
-            match parse_cidr(entry, go) {
-                Ok(_) => return CidrVerdict::Open,
-                Err(CidrError::Invalid(e)) => refused.push(e),
-                Err(CidrError::CannotTell(e)) => unsure = Some(e),
-            }
-        }
-        match unsure {
-            Some(e) => CidrVerdict::CannotTell(e),
-            None => CidrVerdict::Unmatchable(refused),
-        }
-    }
 }
 
 /// A host volume a client exposes.
@@ -482,6 +373,12 @@ pub struct World {
     /// Its load warnings ([`super::guess`]); the cache keeps no world with any.
     #[serde(skip)]
     pub warnings: crate::diag::Diags,
+    /// Jobs (namespace, ID) an import found in a state not simulated (an
+    /// allocation `unknown` on a disconnected client, a canary of a
+    /// deployment in progress), with what: their plans are unknown
+    /// (`import::alloc-state`, [`super::guess`]).
+    #[serde(skip)]
+    pub alloc_states: BTreeMap<(String, String), String>,
 }
 
 /// What of the servers' agent configuration Nomad's admission reads: the
@@ -563,6 +460,7 @@ impl World {
             csi_volumes: Default::default(),
             server: Default::default(),
             stated_edition: None,
+            alloc_states: BTreeMap::new(),
             warnings: Default::default(),
         }
     }

@@ -1,7 +1,8 @@
 //! A client pool's networks in `rules/cluster.hcl`, read and written:
 //! `network_modes = ["host", "bridge", "cni/NAME"]` (the modes of the
 //! node's `NodeResources.Networks`, as the job's `network { mode }` names
-//! them) and `host_network "NAME" { cidr, interface }` blocks (the client
+//! them) and `host_network "NAME" { cidr, interface, reserved_ports }`
+//! blocks (the client
 //! agent's own syntax; the name is the alias the node's addresses carry),
 //! the agent's `network_interface`, and `interface "NAME" { addresses,
 //! default_route }` blocks (the clients' interfaces, which decide which
@@ -216,15 +217,33 @@ fn read_host_network(src: &Source, b: &Block, diags: &mut Diags) -> Option<(Stri
         .map_err(|d| diags.push(d))
         .ok()?;
     const S: Schema = Schema {
-        attrs: &["cidr", "interface"],
+        attrs: &["cidr", "interface", "reserved_ports"],
         blocks: &[],
     };
     let what = format!("host_network \"{name}\"");
     let r = BodyReader::new(src, &b.body, &S, &what, diags);
+    let mut reserved_ports = Vec::new();
+    if let Some(text) = r.string("reserved_ports", diags) {
+        match super::cluster_file::parse_port_ranges(&text) {
+            Ok(p) => reserved_ports = p,
+            Err(msg) => diags.push(
+                Diag::error("world::bad-value", format!("reserved_ports: {msg}"))
+                    .at(
+                        src,
+                        r.attr_span("reserved_ports").unwrap_or_default(),
+                        "not a port list",
+                    )
+                    .help(
+                        "write ports as the client's host_network block does: \"22,80,8000-8010\"",
+                    ),
+            ),
+        }
+    }
     let hn = HostNetwork {
         cidr: r.string("cidr", diags).unwrap_or_default(),
         interface: r.string("interface", diags).unwrap_or_default(),
         position: 0,
+        reserved_ports,
     };
     Some((name, hn))
 }
@@ -250,6 +269,10 @@ pub(super) fn networks_hcl(o: &mut String, c: &ClientPool, version: NomadVersion
         }
         if !hn.interface.is_empty() {
             let _ = writeln!(o, "    interface = {}", quote(&hn.interface));
+        }
+        if !hn.reserved_ports.is_empty() {
+            let ports: Vec<String> = hn.reserved_ports.iter().map(u16::to_string).collect();
+            let _ = writeln!(o, "    reserved_ports = {}", quote(&ports.join(",")));
         }
         let _ = writeln!(o, "  }}");
     }

@@ -24,6 +24,10 @@ fn import(dir: &Path, file: &str, key: &str, old: &str, new: &str) {
         "nodes.json",
         "allocations.json",
         "scheduler.json",
+        "agent-self.json",
+        "namespaces.json",
+        "csi-volumes.json",
+        "jobs/.gitkeep",
         "placing.nomad",
     ] {
         let mut text = fixture(f);

@@ -13,6 +13,29 @@ fn node(id: &str) -> String {
     )
 }
 
+/// The rest of a whole import (an Enterprise 2.0.5 cluster with nothing
+/// running), so `--write` is refused for the names alone, not for a file
+/// not saved.
+fn whole(imp: &Path) {
+    for (f, body) in [
+        (
+            "agent-self.json",
+            r#"{"member": {"Tags": {"build": "2.0.5+ent"}}}"#,
+        ),
+        ("namespaces.json", r#"[{"Name": "default"}]"#),
+        ("quotas.json", "[]"),
+        ("scheduler.json", "{}"),
+        ("allocations.json", "[]"),
+        ("csi-volumes.json", "[]"),
+        ("node-pools.json", "[]"),
+        ("jobs/.gitkeep", ""),
+    ] {
+        if !imp.join(f).exists() {
+            write(imp, f, body);
+        }
+    }
+}
+
 #[test]
 fn import_write_refuses_names_that_are_not_plain_file_names() {
     let d = tempdir("import-names");
@@ -23,6 +46,7 @@ fn import_write_refuses_names_that_are_not_plain_file_names() {
         "quotas.json",
         "[{\"Name\":\"../../../escaped\",\"Description\":\"\",\"Limits\":[]}]",
     );
+    whole(&imp);
     let o = run(&d, &["import", "imp", "--write", "out/rules"]);
     assert_clean(&o, &[2]);
     assert!(o.stderr.contains("not a plain file name"), "{}", o.stderr);
@@ -47,6 +71,7 @@ fn import_write_never_writes_through_a_symlink() {
     let d = tempdir("import-link");
     let imp = d.join("imp");
     write(&imp, "nodes.json", format!("[{}]", node("n1")));
+    whole(&imp);
     write(&d, "shared/cluster.hcl", "precious\n");
     assert!(std::fs::create_dir_all(d.join("out")).is_ok());
     assert!(std::os::unix::fs::symlink(d.join("shared"), d.join("out/rules")).is_ok());

@@ -141,6 +141,37 @@ impl TempDir {
         std::fs::write(p, body).unwrap();
     }
 
+    /// The files of an import folder `sub` a test did not write, as a
+    /// cluster with nothing more saves them (one namespace, the default
+    /// scheduler configuration, no allocations, no CSI volume, node pools
+    /// without their own scheduler configuration, no registered job), so
+    /// the import is whole: a file not saved makes every plan "unknown".
+    pub fn import_rest(&self, sub: &str) {
+        let rest = [
+            (
+                "namespaces.json",
+                r#"[{"Name": "default", "Description": "Default shared namespace"}]"#,
+            ),
+            (
+                "scheduler.json",
+                r#"{"SchedulerConfig": {"SchedulerAlgorithm": "binpack", "PreemptionConfig": {"SystemSchedulerEnabled": true}}}"#,
+            ),
+            ("allocations.json", "[]"),
+            ("csi-volumes.json", "[]"),
+            (
+                "node-pools.json",
+                r#"[{"Name": "default", "SchedulerConfiguration": null}]"#,
+            ),
+            ("jobs/.gitkeep", ""),
+        ];
+        for (file, body) in rest {
+            let rel = std::path::Path::new(sub).join(file);
+            if !self.0.join(&rel).exists() {
+                self.put(&rel.to_string_lossy(), body);
+            }
+        }
+    }
+
     /// Run the binary here (no colour, isolated from a caller's git hook env).
     pub fn run(&self, args: &[&str]) -> std::process::Output {
         self.run_at("", args)

@@ -5,7 +5,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags a job that something the world's loader guessed concerns:
     /// the world states no Nomad release (cluster.hcl without
-    /// `nomad_version`, an import without a usable agent-self.json), a
+    /// `nomad_version`, an import without a usable agent-self.json), an
+    /// import file the job's verdict reads is absent or empty, a
     /// quota's network limit (Nomad 0.10–0.12) limits the job's namespace
     /// and the job asks for a network, or a client's host network was
     /// taken as matching (a cidr or go-sockaddr template the loader could
@@ -55,6 +56,8 @@ impl Rule for WorldGuessRule {
             WorldGuess::Version { .. } => "release not stated",
             WorldGuess::NetworkQuota { .. } => "network quota not simulated",
             WorldGuess::HostNetwork { .. } => "host network guessed",
+            WorldGuess::NotSaved { .. } => "import file not saved",
+            WorldGuess::AllocState { .. } => "allocation state not simulated",
         };
         out.push(
             ctx.finding(&Self::META, job.spans.label, label, guess.line(job))

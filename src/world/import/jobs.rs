@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::json::read_bounded_json;
+use super::json::{read_saved, Saved};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
 use crate::vfs::Vfs;
@@ -48,8 +48,20 @@ pub(super) fn load_jobs(
                 );
                 return versions;
             }
-            let Some((src, v)) = read_bounded_json(vfs, &p, diags) else {
-                continue;
+            let (src, v) = match read_saved(vfs, &p, true, diags) {
+                Some(Saved::Read(src, v)) => (src, v),
+                // The job endpoint refused: the job is registered, but
+                // not what it runs.
+                Some(Saved::Absent) => {
+                    super::not_saved(
+                        diags,
+                        dir,
+                        &p,
+                        "a registered job's specification is unknown",
+                    );
+                    continue;
+                }
+                None => continue,
             };
             match job_from_api_json(&v) {
                 Ok(job) if job.stop => {}

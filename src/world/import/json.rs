@@ -14,7 +14,10 @@ pub(in crate::world) fn read_json(
     path: &Path,
     diags: &mut Diags,
 ) -> Option<(Source, Value)> {
-    let src = vfs.read(path).ok()?;
+    parse(vfs.read(path).ok()?, diags)
+}
+
+fn parse(src: Source, diags: &mut Diags) -> Option<(Source, Value)> {
     match serde_json::from_str::<Value>(&src.text) {
         Ok(v) => Some((src, v)),
         Err(e) => {
@@ -33,18 +36,56 @@ pub(in crate::world) fn read_json(
     }
 }
 
-/// [`read_json`] for a file of nodes, allocations or jobs: every resource
-/// figure in it must be in range ([`crate::world::bounds`]), or the file is
-/// refused whole, so no later sum sees a figure past the bound.
-pub(super) fn read_bounded_json(
+/// One import file as saved: absent (or empty, which is what the saving
+/// shell leaves when the endpoint refused, e.g. `/v1/quotas` on a
+/// community cluster), or read. A file that is there but cannot be read
+/// or parsed is an error pushed to `diags` (`None`): never taken as absent.
+pub(in crate::world) enum Saved {
+    Absent,
+    Read(Source, Value),
+}
+
+pub(in crate::world) fn read_saved(
     vfs: &dyn Vfs,
     path: &Path,
+    bounded: bool,
     diags: &mut Diags,
-) -> Option<(Source, Value)> {
-    let (src, v) = read_json(vfs, path, diags)?;
-    let before = diags.len();
-    crate::world::bounds::check_json(&src, &v, diags);
-    (diags.len() == before).then_some((src, v))
+) -> Option<Saved> {
+    // A link leading outside, a FIFO or a device is listed but is no
+    // regular file: present, so reading it is refused by name below.
+    let listed = || {
+        path.parent()
+            .and_then(|d| vfs.list(d).ok())
+            .is_some_and(|l| l.iter().any(|p| p == path))
+    };
+    if !vfs.is_file(path) && !listed() {
+        return Some(Saved::Absent);
+    }
+    let src = match vfs.read(path) {
+        Ok(src) => src,
+        Err(e) => {
+            diags.push(
+                Diag::error(
+                    "import::unreadable",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+                .help("fix the file's permissions or save it again; an unreadable file is not taken as absent"),
+            );
+            return None;
+        }
+    };
+    if src.text.trim().is_empty() {
+        return Some(Saved::Absent);
+    }
+    let (src, v) = parse(src, diags)?;
+    if bounded {
+        let before = diags.len();
+        crate::world::bounds::check_json(&src, &v, diags);
+        if diags.len() != before {
+            return None;
+        }
+    }
+    Some(Saved::Read(src, v))
 }
 
 fn line_col_offset(src: &SourceFile, line: usize, col: usize) -> usize {

@@ -74,6 +74,7 @@ fn pool_networks(v: &Value) -> PoolNetworks {
                 cidr: String::new(),
                 interface: s(nn, "Device"),
                 position,
+                reserved_ports: address_reserved(a),
             });
         }
     }
@@ -105,11 +106,14 @@ fn pool_networks(v: &Value) -> PoolNetworks {
 fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
     use crate::world::host_aliases::{valid_address, Interface};
     let mut interfaces: Vec<Interface> = Vec::new();
-    // Alias: its place, its stand-in addresses' cidrs, their interfaces.
-    type Carriers = (usize, Vec<String>, Vec<String>);
+    // Alias: its place, its stand-in addresses' cidrs, their interfaces,
+    // its reserved ports.
+    type Carriers = (usize, Vec<String>, Vec<String>, Vec<u16>);
     let mut by_alias: BTreeMap<String, Carriers> = BTreeMap::new();
     let mut default_on: Option<String> = None;
     let mut count = 0usize;
+    let shared = shared_reserving(node_nets);
+    let mut stand_in_of: BTreeMap<(String, String), String> = BTreeMap::new();
     for nn in node_nets {
         let device = s(nn, "Device");
         let addresses = nn.get("Addresses").and_then(Value::as_array);
@@ -121,16 +125,29 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
             if !valid_address(&s(a, "Address")) || device.is_empty() || count >= 0xffff {
                 return None;
             }
-            count += 1;
-            let address = format!("10.0.{}.{}", count / 256, count % 256);
-            match interfaces.iter_mut().find(|i| i.name == device) {
-                Some(i) => i.addresses.push(address.clone()),
-                None => interfaces.push(Interface {
-                    name: device.clone(),
-                    addresses: vec![address.clone()],
-                    default_route: false,
-                }),
-            }
+            // One stand-in per entry, but one per IP where the IP's
+            // entries reserve ports: the scheduler reserves per IP, so
+            // every alias there shares them.
+            let key = (device.clone(), s(a, "Address"));
+            let address = match stand_in_of.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    count += 1;
+                    let address = format!("10.0.{}.{}", count / 256, count % 256);
+                    if shared.contains(&key) {
+                        stand_in_of.insert(key, address.clone());
+                    }
+                    match interfaces.iter_mut().find(|i| i.name == device) {
+                        Some(i) => i.addresses.push(address.clone()),
+                        None => interfaces.push(Interface {
+                            name: device.clone(),
+                            addresses: vec![address.clone()],
+                            default_route: false,
+                        }),
+                    }
+                    address
+                }
+            };
             if alias == "default" {
                 match &default_on {
                     Some(d) if *d != device => return None,
@@ -141,8 +158,11 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
             let next = by_alias.len();
             let entry = by_alias
                 .entry(alias)
-                .or_insert_with(|| (next, Vec::new(), Vec::new()));
-            entry.1.push(format!("{address}/32"));
+                .or_insert_with(|| (next, Vec::new(), Vec::new(), address_reserved(a)));
+            let cidr = format!("{address}/32");
+            if !entry.1.contains(&cidr) {
+                entry.1.push(cidr);
+            }
             if !entry.2.contains(&device) {
                 entry.2.push(device.clone());
             }
@@ -158,7 +178,7 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
     }
     let host_networks = by_alias
         .into_iter()
-        .map(|(alias, (position, cidrs, devices))| {
+        .map(|(alias, (position, cidrs, devices, reserved_ports))| {
             // The interface too when one carries it all (what the agent's
             // block most likely named; the cidr alone decides either way).
             let interface = match devices.as_slice() {
@@ -169,6 +189,7 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
                 cidr: cidrs.join(","),
                 interface,
                 position,
+                reserved_ports,
             };
             (alias, hn)
         })
@@ -179,6 +200,39 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
         interfaces,
         network_interface: default_on.unwrap_or_default(),
     })
+}
+
+/// The ports an address entry reserves (`ReservedPorts`, the host
+/// network's `reserved_ports` as the client reports it; one the client
+/// could not have started with is read as none).
+fn address_reserved(a: &Value) -> Vec<u16> {
+    crate::world::load::parse_port_ranges(&s(a, "ReservedPorts")).unwrap_or_default()
+}
+
+/// The (device, address) pairs several alias entries share where one of
+/// them reserves ports.
+fn shared_reserving(node_nets: &[Value]) -> std::collections::BTreeSet<(String, String)> {
+    let mut seen: BTreeMap<(String, String), (usize, bool)> = BTreeMap::new();
+    for nn in node_nets {
+        let device = s(nn, "Device");
+        for a in nn
+            .get("Addresses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if s(a, "Alias").is_empty() {
+                continue;
+            }
+            let e = seen.entry((device.clone(), s(a, "Address"))).or_default();
+            e.0 += 1;
+            e.1 |= !address_reserved(a).is_empty();
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, (n, reserves))| *n > 1 && *reserves)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 pub(super) fn node_shape(v: &Value) -> NodeShape {
