@@ -108,7 +108,7 @@ pub fn network_infeasible(
 /// A port's host network as the scheduler looks it up: interpolated
 /// against the node when `interpolate` (`resolveTarget`, 1.1.0+), `None`
 /// when that fails.
-fn port_alias<'p>(
+pub(super) fn port_alias<'p>(
     p: &'p Port,
     n: &Node,
     version: NomadVersion,

@@ -69,6 +69,11 @@ impl Engine<'_> {
         // fitted. Eviction frees no address: the preemptor finds nothing
         // for an ask without bandwidth or reserved ports it could free.
         let version = self.world.nomad_version;
+        // `SetNode` first: a node whose own reserved ports collide is
+        // skipped before anything is asked of it (1.0.16–1.3.1).
+        if super::address_ports::set_node_collides(n, version) {
+            return Err("network: port collision".to_string());
+        }
         if let Some(dim) = super::network_check::no_addresses(ask.tg, n, version) {
             if evict && !super::network_check::records_failed_network_preemption(version) {
                 return Err(super::rank_device::UNRECORDED.to_string());
@@ -116,7 +121,23 @@ impl Engine<'_> {
         // too (Nomad adds each offer to the network index before the next).
         let mut asked_bw = 0i64;
         let mut asked_ports: HashSet<u16> = HashSet::new();
-        for net in &ask.res.networks {
+        // The group networks come after the task networks in the ask; their
+        // static ports are assigned on an address of their host network,
+        // which may reserve ports of its own.
+        let first_group = ask.res.networks.len().saturating_sub(ask.tg.networks.len());
+        for (i, net) in ask.res.networks.iter().enumerate() {
+            let group_net = i
+                .checked_sub(first_group)
+                .and_then(|g| ask.tg.networks.get(g));
+            let address_holds = |k: usize, port: u16| {
+                let Some(p) = group_net.and_then(|g| g.reserved_ports.get(k)) else {
+                    return false;
+                };
+                super::network_check::port_alias(p, n, version, version.at_least(1, 1, 0))
+                    .is_some_and(|alias| {
+                        super::address_ports::address_refuses(n, &alias, port, version)
+                    })
+            };
             let live = || proposed().filter(|a| spared(&victims, a));
             let used_bw: i64 = live()
                 .flat_map(|a| a.resources.networks.iter())
@@ -141,7 +162,9 @@ impl Engine<'_> {
             let collision = net
                 .reserved_ports
                 .iter()
-                .find(|(_, p)| used_ports.contains(p));
+                .enumerate()
+                .find(|(k, (_, p))| used_ports.contains(p) || address_holds(*k, *p))
+                .map(|(_, lp)| lp);
             let bw_short = used_bw + net.mbits > dev.mbits;
             asked_bw += net.mbits;
             asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));

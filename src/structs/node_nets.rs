@@ -30,6 +30,12 @@ pub struct NodeNets {
     /// address): those the plan takes as carried are in `host_networks`
     /// too. Empty on every client of a later release.
     pub by_chance: Vec<AliasChance>,
+    /// The node's addresses as `NodeNetworks[].Addresses` reports them,
+    /// one per IP: each alias it carries with that host network's
+    /// `reserved_ports`. Filled only when some host network reserves
+    /// ports (else every address reserves just the client-wide ones):
+    /// scheduler/address_ports.rs reads it.
+    pub addresses: Vec<Vec<(String, Vec<u16>)>>,
 }
 
 /// An alias a client carries only if Go's map order picks it.
@@ -54,6 +60,7 @@ impl Default for NodeNets {
             host_networks: Vec::new(),
             default_alias: true,
             by_chance: Vec::new(),
+            addresses: Vec::new(),
         }
     }
 }
