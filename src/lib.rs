@@ -26,6 +26,7 @@ pub mod git;
 pub mod gonet;
 pub mod goregexp;
 pub mod gorelease;
+pub mod gostrconv;
 pub mod gotext;
 pub mod goversion;
 pub mod ids;

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "goregexp",
             "gonet",
             "gorelease",
+            "gostrconv",
             "cronexpr",
             "gotext",
             "goversion",

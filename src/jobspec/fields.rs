@@ -136,6 +136,21 @@ impl Cx<'_> {
     }
 }
 
+/// Before 1.0, a string mapstructure's weak decoding cannot turn into the
+/// field's type. Its text names the Go struct field (`cannot parse 'Count'
+/// as int: ...`), which this does not know: the attribute is named, and Go's
+/// own error follows as Nomad prints it.
+fn weak_refused(cx: &mut Cx<'_>, a: &Attr, ty: &str, go_error: String) {
+    let v = cx.version;
+    cx.error(
+        "jobspec::type",
+        a.value_span,
+        format!("cannot parse \"{}\" as {ty}: {go_error}", a.name),
+        "refused",
+        &format!("Nomad {v} reads a string written for this field with Go's strconv (base 0 for numbers: `\"8\"`, `\"010\"` is 8, `\"0x10\"` 16; no blanks): write the value without quotes"),
+    );
+}
+
 /// One block being lowered; `known` lists every argument and block name the
 /// block accepts, so anything else is reported with a suggestion.
 pub struct F<'n> {
@@ -260,6 +275,19 @@ impl<'n> F<'n> {
         if !cx.converts(a, &Ty::Number, "number") {
             return None;
         }
+        // Before 1.0 a string is read by Go's strconv.ParseInt with base 0
+        // (mapstructure's weak decoding; hcl v1's own decodeInt alike):
+        // `"010"` is 8, `"0x10"` 16, `" 3"` refused.
+        if let (true, Value::String(s)) = (hcl1, &a.value) {
+            let go = crate::gorelease::go_of(cx.version);
+            return match crate::gostrconv::parse_int(s, 64, go) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    weak_refused(cx, a, "int", e.text("ParseInt", s));
+                    None
+                }
+            };
+        }
         match to_number(&a.value) {
             Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
             // Before 1.0 every int field of a job file goes through
@@ -299,6 +327,25 @@ impl<'n> F<'n> {
         let a = self.mark(name)?;
         if !cx.converts(a, &Ty::Bool, "bool") {
             return None;
+        }
+        if !cx.hcl2() {
+            // mapstructure's weak decoding (decodeBool): strconv.ParseBool,
+            // an empty string is false, a number is true unless 0.
+            match &a.value {
+                Value::String(s) => {
+                    return match crate::gostrconv::parse_bool(s) {
+                        Some(b) => Some(b),
+                        None if s.is_empty() => Some(false),
+                        None => {
+                            let e = crate::gostrconv::NumErr::Syntax;
+                            weak_refused(cx, a, "bool", e.text("ParseBool", s));
+                            None
+                        }
+                    };
+                }
+                Value::Number(n) => return Some(*n != 0.0),
+                _ => {}
+            }
         }
         match &a.value {
             Value::Bool(b) => Some(*b),

@@ -57,18 +57,35 @@ pub(super) fn narrow(
     if !hcl1 && !crate::jobspec::decode_type::converts(cx, a, &Ty::Number, hcl2, "number") {
         return None;
     }
+    if let (true, Value::String(s)) = (hcl1, &a.value) {
+        // mapstructure's weak decoding: strconv.ParseInt / ParseUint with
+        // base 0 and the field's width.
+        let go = crate::gorelease::go_of(cx.version);
+        let read = match width {
+            Width::Uint8 => crate::gostrconv::parse_uint(s, 8, go).map(|n| n as i64),
+            Width::Int8 => crate::gostrconv::parse_int(s, 8, go),
+            Width::Int64 => crate::gostrconv::parse_int(s, 64, go),
+        };
+        return match read {
+            Ok(v) => {
+                f.spans.set(name, a.span);
+                Some(v)
+            }
+            Err(crate::gostrconv::NumErr::Range) => {
+                out_of_range(cx, a, width, false);
+                None
+            }
+            Err(crate::gostrconv::NumErr::Syntax) => {
+                cx.type_error(a, "number");
+                None
+            }
+        };
+    }
     let Some(n) = to_number(&a.value) else {
         cx.type_error(a, "number");
         return None;
     };
     let v = if hcl1 {
-        // A string goes through strconv.ParseInt/ParseUint with the
-        // field's width (mapstructure's weak decoding): it is refused when
-        // it does not fit, in mapstructure's words, not modelled here.
-        if matches!(a.value, Value::String(_)) && fits(n, width).is_none() {
-            out_of_range(cx, a, width, false);
-            return None;
-        }
         wrap(go_amd64_int64(n), width)
     } else {
         match hcl2 {

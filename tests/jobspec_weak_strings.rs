@@ -1,0 +1,82 @@
+//! Before 1.0 a string written for a number or a bool is read as Nomad's
+//! mapstructure weak decoding reads it, with Go's strconv of the Go release
+//! that built the Nomad: `count = "010"` places 8, `"0x3"` 3, `" 3"` is
+//! refused, and `"1_0"` is refused by 0.9.3 (Go 1.11) but is 10 from 0.11
+//! (Go 1.14). Expected values: Nomad's jobspec.ParseFile at v0.9.3 and
+//! v0.12.12 (tests/hcl-oracle/jobspec.go), with strconv's base-0 rules per
+//! Go release (strconv/atoi.go before and after Go 1.13).
+
+mod common;
+
+fn job(count: &str, extra: &str) -> String {
+    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {count}\n{extra}    task \"t\" {{\n      driver = \"docker\"\n      resources {{\n        cpu    = 20\n        memory = 10\n      }}\n    }}\n  }}\n}}\n")
+}
+
+fn plan(version: &str, text: &str) -> (i32, String) {
+    // One folder a call: the tests run in parallel in one process.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = common::one_client_project(
+        &format!("weak-{version}-{n}"),
+        version,
+        "  cpu = 4000\n  memory = 4000\n  drivers = [\"docker\"]\n",
+        text,
+    );
+    let o = d.run(&["plan", "jobs/web.nomad"]);
+    (o.status.code().unwrap_or(-1), common::output_text(&o))
+}
+
+#[test]
+fn numbers_in_strings_are_read_with_go_base_zero() {
+    for version in ["0.9.3", "0.12.12"] {
+        for (count, placed) in [("\"010\"", 8), ("\"0x3\"", 3), ("\"+2\"", 2), ("\"3\"", 3)] {
+            let (code, out) = plan(version, &job(count, ""));
+            assert_eq!(code, 1, "{version} {count}: {out}");
+            assert!(
+                out.contains(&format!("+ Task Group: \"g\" ({placed} create)")),
+                "{version} {count}: {out}"
+            );
+        }
+        for count in ["\" 3\"", "\"2.0\"", "\"\"", "\"08\""] {
+            let (code, out) = plan(version, &job(count, ""));
+            assert_eq!(code, 255, "{version} {count}: {out}");
+            let s = count.trim_matches('"');
+            assert!(
+                out.contains(&format!(
+                    "cannot parse \"count\" as int: strconv.ParseInt: parsing \"{s}\": invalid syntax"
+                )),
+                "{version} {count}: {out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn go_1_13_syntax_depends_on_the_release() {
+    let (code, out) = plan("0.9.3", &job("\"1_0\"", ""));
+    assert_eq!(code, 255, "{out}");
+    assert!(out.contains("parsing \"1_0\": invalid syntax"), "{out}");
+    let (code, out) = plan("0.12.12", &job("\"1_0\"", ""));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("(10 create)"), "{out}");
+    let (_, out) = plan("0.12.12", &job("\"0b11\"", ""));
+    assert!(out.contains("(3 create)"), "{out}");
+}
+
+#[test]
+fn bools_in_strings_are_read_with_parse_bool() {
+    for sticky in ["\"T\"", "\"0\"", "\"\"", "1"] {
+        let extra = format!("    ephemeral_disk {{\n      sticky = {sticky}\n    }}\n");
+        let (code, out) = plan("0.9.3", &job("1", &extra));
+        assert_eq!(code, 1, "{sticky}: {out}");
+    }
+    let extra = "    ephemeral_disk {\n      sticky = \"yes\"\n    }\n";
+    let (code, out) = plan("0.9.3", &job("1", extra));
+    assert_eq!(code, 255, "{out}");
+    assert!(
+        out.contains(
+            "cannot parse \"sticky\" as bool: strconv.ParseBool: parsing \"yes\": invalid syntax"
+        ),
+        "{out}"
+    );
+}
