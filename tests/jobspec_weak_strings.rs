@@ -80,3 +80,43 @@ fn bools_in_strings_are_read_with_parse_bool() {
         "{out}"
     );
 }
+
+/// mapstructure's decodeString writes a bool as `1` or `0`: before 1.0
+/// `env { DEBUG = true }` gives the task DEBUG=1, and the plan shows it.
+#[test]
+fn bools_in_string_fields_are_1_and_0_before_1_0() {
+    let extra = "    meta {\n      on = true\n    }\n";
+    let text = job("1", extra).replace(
+        "      driver = \"docker\"\n",
+        "      driver = \"docker\"\n      env {\n        DEBUG = false\n      }\n",
+    );
+    for (version, on, debug) in [
+        ("0.9.3", "1", "0"),
+        ("0.12.12", "1", "0"),
+        ("1.0.0", "true", "false"),
+    ] {
+        let d = common::one_client_project(
+            &format!("weak-bool-{version}"),
+            version,
+            "  cpu = 4000\n  memory = 4000\n  drivers = [\"docker\"]\n",
+            &text,
+        );
+        let out = common::output_text(&d.run(&["plan", "--verbose", "jobs/web.nomad"]));
+        // The diff pads the names to align the values.
+        let value = |name: &str| {
+            out.lines()
+                .find(|l| l.trim_start().starts_with(&format!("+ {name}:")))
+                .map(|l| l.rsplit(':').next().unwrap_or_default().trim().to_string())
+        };
+        assert_eq!(
+            value("Meta[on]"),
+            Some(format!("\"{on}\"")),
+            "{version}: {out}"
+        );
+        assert_eq!(
+            value("Env[DEBUG]"),
+            Some(format!("\"{debug}\"")),
+            "{version}: {out}"
+        );
+    }
+}

@@ -136,6 +136,25 @@ impl Cx<'_> {
     }
 }
 
+/// A bool stored in a string field: before 1.0 mapstructure's weak
+/// decoding writes `1` or `0` (decodeString), so `env { DEBUG = true }`
+/// sets DEBUG=1; from 1.0 cty's conversion writes `true` or `false`.
+fn bool_text(b: bool, cx: &Cx<'_>) -> String {
+    match (cx.version.at_least(1, 0, 0), b) {
+        (true, b) => b.to_string(),
+        (false, true) => "1".to_string(),
+        (false, false) => "0".to_string(),
+    }
+}
+
+/// A primitive stored in a string field, as the version's decoder writes it.
+fn string_of(v: &Value, cx: &Cx<'_>) -> Option<String> {
+    match v {
+        Value::Bool(b) => Some(bool_text(*b, cx)),
+        v => super::eval::to_string(v),
+    }
+}
+
 /// Before 1.0, a string mapstructure's weak decoding cannot turn into the
 /// field's type. Its text names the Go struct field (`cannot parse 'Count'
 /// as int: ...`), which this does not know: the attribute is named, and Go's
@@ -254,7 +273,7 @@ impl<'n> F<'n> {
         match &a.value {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(fmt_number(*n)),
-            Value::Bool(b) => Some(b.to_string()),
+            Value::Bool(b) => Some(bool_text(*b, cx)),
             Value::Null => None,
             _ => {
                 cx.type_error(a, "string");
@@ -411,7 +430,7 @@ impl<'n> F<'n> {
                     match v {
                         Value::String(s) => out.push(s.clone()),
                         Value::Number(n) => out.push(fmt_number(*n)),
-                        Value::Bool(b) => out.push(b.to_string()),
+                        Value::Bool(b) => out.push(bool_text(*b, cx)),
                         _ => {
                             cx.type_error(a, "list of strings");
                             return None;
@@ -436,7 +455,7 @@ impl<'n> F<'n> {
             match &a.value {
                 Value::Map(m) => {
                     for (k, v) in m {
-                        match super::eval::to_string(v) {
+                        match string_of(v, cx) {
                             Some(s) => {
                                 out.insert(k.clone(), s);
                             }
@@ -462,7 +481,7 @@ impl<'n> F<'n> {
         for b in blocks {
             self.spans.set(name, b.span);
             for a in &b.attrs {
-                match super::eval::to_string(&a.value) {
+                match string_of(&a.value, cx) {
                     Some(s) => {
                         out.insert(a.name.clone(), s);
                     }
