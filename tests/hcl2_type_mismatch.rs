@@ -230,7 +230,7 @@ fn var_file_refusals_in_go_map_order_are_not_guessed() {
     d.put("j.nomad", &var_job());
     // Two values of one file: Go's map order decides which comes first.
     d.put("v.hcl", "image = upper(\"x\")\ntag = var.image\n");
-    let line = "error: cannot tell what Nomad 1.6.0 says of the -var-file values: it refuses 2 of one file's values, and reports them in Go's random map order";
+    let line = "error: cannot tell what Nomad 1.6.0 says of the variables' values: it refuses 2 values of one source (a -var-file, the -var flags or the environment), and reports them in an order not known here (Go's random map order)";
     for cmd in ["plan", "validate"] {
         let (code, err) = run(
             &d,
@@ -261,7 +261,7 @@ fn var_file_refusals_in_go_map_order_are_not_guessed() {
     );
     assert_eq!(code, 255, "{err}");
     assert!(
-        err.starts_with("error: cannot tell what Nomad 1.6.0 says of the -var-file values"),
+        err.starts_with("error: cannot tell what Nomad 1.6.0 says of the variables' values"),
         "{err}"
     );
 }
@@ -311,4 +311,65 @@ fn length_counts_a_map_but_refuses_an_object() {
             "{cmd}: {err}"
         );
     }
+}
+
+#[test]
+fn var_flags_are_hcl_unless_the_type_is_string_number_or_none() {
+    // jobspec2's expressionFromVariableDefinition: literal text for a
+    // string, number or untyped variable (an untyped one with a default
+    // has its default's type), else an HCL expression evaluated with no
+    // context, in a file named `<value for var.NAME from arguments>`.
+    let d = TempDir::new("hcl2-var-flags");
+    let text = job("", "", "")
+        .replace(
+            "job \"j\" {",
+            "variable \"dcs\" {\n  type = list(string)\n}\n\nvariable \"free\" {}\n\nvariable \"flag\" {\n  type = bool\n  default = false\n}\n\njob \"j\" {",
+        )
+        .replace("datacenters = [\"dc1\"]", "datacenters = var.dcs")
+        .replace("command = \"/bin/true\"", "command = \"/bin/true\"\n        args = [var.free]");
+    d.put("j.nomad", &text);
+    // `dc1` parsed as HCL is a variable.
+    assert_refused(
+        &d,
+        &["--var", "dcs=dc1", "--var", "free=x"],
+        "1.6.0",
+        "<value for var.dcs from arguments>:1,1-4: Variables not allowed; Variables may not be used here.",
+    );
+    assert_refused(
+        &d,
+        &["--var", "dcs=[\"dc1\"]", "--var", "free=x", "--var", "flag=yes"],
+        "2.0.5",
+        "<value for var.flag from arguments>:1,1-4: Variables not allowed; Variables may not be used here.",
+    );
+    // An untyped variable takes `[1]` as the text "[1]": one string.
+    let ok = &[
+        "validate",
+        "--nomad-version",
+        "1.6.0",
+        "--var",
+        "dcs=[\"dc1\"]",
+        "--var",
+        "free=[1]",
+        "j.nomad",
+    ];
+    let (code, err) = run(&d, ok);
+    assert_eq!(code, 0, "{err}");
+    // Two refused -var values: Go's map order.
+    let (code, err) = run(
+        &d,
+        &[
+            "plan",
+            "--nomad-version",
+            "1.6.0",
+            "--var",
+            "dcs=a",
+            "--var",
+            "flag=b",
+            "--var",
+            "free=x",
+            "j.nomad",
+        ],
+    );
+    assert_eq!(code, 255, "{err}");
+    assert!(err.starts_with("error: cannot tell what Nomad 1.6.0 says of the variables' values: it refuses 2 values"), "{err}");
 }

@@ -51,9 +51,11 @@ impl Refused {
 pub enum Verdict {
     /// Nothing refused: the value evaluates as anywhere else.
     Clean,
-    /// Refused, in this order. Its value is then unknown (cty.DynamicVal)
-    /// only when `whole` (the value itself is the call or the variable).
-    Refused { errors: Vec<Refused>, whole: bool },
+    /// Refused, in this order; `unknown` is what its value then is.
+    Refused {
+        errors: Vec<Refused>,
+        unknown: Unknown,
+    },
     /// Refused, but in an order or number this does not follow.
     CannotTell,
 }
@@ -68,14 +70,47 @@ pub fn judge(e: &Expression) -> Verdict {
     if w.errors.is_empty() {
         return Verdict::Clean;
     }
-    let whole = matches!(
-        strip_parens(e),
-        Expression::FuncCall(_) | Expression::Variable(_)
-    ) || matches!(strip_parens(e), Expression::Traversal(t) if matches!(t.expr, Expression::Variable(_)));
     Verdict::Refused {
         errors: w.errors,
-        whole,
+        unknown: unknown_kind(e),
     }
+}
+
+/// A refused value's result, as a variable's type constraint meets it
+/// (convert.Convert): cty.DynamicVal converts to every type, an unknown
+/// string to every primitive type, anything else (`[f()]`) may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unknown {
+    Whole,
+    String,
+    Part,
+}
+
+/// The value itself is the call or the variable (or `"${...}"` of one,
+/// a TemplateWrapExpr): unknown as a whole; any other template: an
+/// unknown string.
+fn unknown_kind(e: &Expression) -> Unknown {
+    match strip_parens(e) {
+        Expression::FuncCall(_) | Expression::Variable(_) => Unknown::Whole,
+        Expression::Traversal(t) if matches!(t.expr, Expression::Variable(_)) => Unknown::Whole,
+        Expression::StringTemplate(t) => match t.as_single_element() {
+            Some(Element::Interpolation(i)) if unknown_kind(&i.expr) == Unknown::Whole => {
+                Unknown::Whole
+            }
+            _ => Unknown::String,
+        },
+        Expression::HeredocTemplate(_) => Unknown::String,
+        _ => Unknown::Part,
+    }
+}
+
+/// What a variable's values are converted to (vars.rs): nothing (no type,
+/// or `any`), a primitive type, or a collection or structural one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    None,
+    Primitive,
+    Other,
 }
 
 fn strip_parens(e: &Expression) -> &Expression {
@@ -237,6 +272,56 @@ impl Walk {
     }
 }
 
+/// hclsyntax's lines for `errors` in `text`, read from `file`.
+fn lines(errors: &[Refused], text: &str, file: &str) -> Vec<String> {
+    errors
+        .iter()
+        .map(|r| {
+            let sp = r.span();
+            let at = super::hclsyntax::range_string(text, file, (sp.start, sp.end));
+            format!("{at}: {}", r.words())
+        })
+        .collect()
+}
+
+/// A `-var` or `NOMAD_VAR_` text jobspec2 parses as an HCL expression
+/// (vars.rs, `literal_cli`), evaluated with no context as Nomad does: its
+/// value, or what Nomad refuses in it (`file` is the name jobspec2 gives
+/// it, `<value for var.x from arguments>`). A text that does not parse
+/// or evaluate: its words are not known here.
+pub(super) fn cli_expression(text: &str, name: &str, file: &str) -> Result<Value, JudgedValue> {
+    let unknown = || JudgedValue {
+        name: name.to_string(),
+        verdict: Err(()),
+    };
+    if crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_some() {
+        return Err(unknown());
+    }
+    let Ok(e) = hcl_edit::parser::parse_expr(text) else {
+        return Err(unknown());
+    };
+    match judge(&e) {
+        Verdict::Clean => {}
+        Verdict::CannotTell => return Err(unknown()),
+        Verdict::Refused { errors, unknown } => {
+            return Err(JudgedValue {
+                name: name.to_string(),
+                verdict: Ok((lines(&errors, text, file), unknown)),
+            })
+        }
+    }
+    let mut scope = Scope {
+        text,
+        vars: BTreeMap::new(),
+        locals: BTreeMap::new(),
+        bindings: vec![],
+        fns: Default::default(),
+        unset: Default::default(),
+        map_vars: Default::default(),
+    };
+    scope.eval(&e).map_err(|_| unknown())
+}
+
 // The var file itself: read, judged, and its values evaluated.
 
 /// The one code for a var file's refused values whose text is not known.
@@ -257,33 +342,39 @@ pub(super) struct RefusedValues {
 }
 
 impl RefusedValues {
-    pub(super) fn add(&mut self, r: &JudgedValue, typed: bool) {
+    pub(super) fn add(&mut self, r: &JudgedValue, constraint: Constraint) {
         self.count += 1;
         match &r.verdict {
-            Ok((lines, whole)) => {
+            Ok((lines, unknown)) => {
                 self.lines.extend(lines.iter().cloned());
                 // A partly unknown value (`[f()]`) meets the variable's
                 // type in convert.Convert, which may refuse it too.
-                self.unsure |= typed && !whole;
+                let converts = matches!(
+                    (constraint, unknown),
+                    (Constraint::None, _)
+                        | (_, Unknown::Whole)
+                        | (Constraint::Primitive, Unknown::String)
+                );
+                self.unsure |= !converts;
             }
             Err(()) => self.unsure = true,
         }
     }
 
     pub(super) fn diag(&self, src: &Source, v: crate::version::NomadVersion) -> Diag {
-        let help = "Nomad evaluates -var-file values with no functions and no variables: write each value itself";
+        let help = "Nomad evaluates -var-file values, and -var/NOMAD_VAR_ values of variables typed other than string or number, with no functions and no variables: write each value itself (a string in quotes)";
         if self.unsure || self.unordered {
             let why = if self.unordered {
                 format!(
-                    "it refuses {} of one file's values, and reports them in Go's random map order",
+                    "it refuses {} values of one source (a -var-file, the -var flags or the environment), and reports them in an order not known here (Go's random map order)",
                     self.count
                 )
             } else {
-                "it refuses a function call or variable there, in a way this tool does not follow (a loop, a directive, a conditional, or a type conversion of the unknown value)".to_string()
+                "it refuses a function call or variable there, or a value that does not parse, in words this tool does not follow (a loop, a directive, a conditional, a type conversion of the unknown value, a syntax error)".to_string()
             };
             return Diag::error(
                 VAR_FILE_CANNOT_TELL,
-                format!("cannot tell what Nomad {v} says of the -var-file values: {why}"),
+                format!("cannot tell what Nomad {v} says of the variables' values: {why}"),
             )
             .in_source(src)
             .help(help);
@@ -299,7 +390,7 @@ impl RefusedValues {
 /// whole, which every type takes), or Err when the lines are not known.
 pub(super) struct JudgedValue {
     pub(super) name: String,
-    verdict: Result<(Vec<String>, bool), ()>,
+    verdict: Result<(Vec<String>, Unknown), ()>,
 }
 
 /// A var file's values, and those Nomad refuses (from 1.0).
@@ -344,21 +435,9 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             let verdict = match judge(&a.value) {
                 Verdict::Clean => continue,
                 Verdict::CannotTell => Err(()),
-                Verdict::Refused { errors, whole } => Ok((
-                    errors
-                        .iter()
-                        .map(|r| {
-                            let sp = r.span();
-                            let at = super::hclsyntax::range_string(
-                                &src.text,
-                                &shown,
-                                (sp.start, sp.end),
-                            );
-                            format!("{at}: {}", r.words())
-                        })
-                        .collect(),
-                    whole,
-                )),
+                Verdict::Refused { errors, unknown } => {
+                    Ok((lines(&errors, &src.text, &shown), unknown))
+                }
             };
             refused.push(JudgedValue {
                 name: a.key.as_str().to_string(),
@@ -439,11 +518,15 @@ mod tests {
 
     #[test]
     fn a_value_that_is_the_refused_expression_is_whole() {
-        let whole = |t: &str| matches!(judged(t).0, Verdict::Refused { whole: true, .. });
-        assert!(whole("f()"));
-        assert!(whole("var.x"));
-        assert!(whole("(x)"));
-        assert!(!whole("[f()]"));
-        assert!(!whole("\"${x}\""));
+        let unknown = |t: &str| match judged(t).0 {
+            Verdict::Refused { unknown, .. } => Some(unknown),
+            _ => None,
+        };
+        assert_eq!(unknown("f()"), Some(Unknown::Whole));
+        assert_eq!(unknown("var.x"), Some(Unknown::Whole));
+        assert_eq!(unknown("(x)"), Some(Unknown::Whole));
+        assert_eq!(unknown("\"${x}\""), Some(Unknown::Whole));
+        assert_eq!(unknown("\"a${x}\""), Some(Unknown::String));
+        assert_eq!(unknown("[f()]"), Some(Unknown::Part));
     }
 }

@@ -10,7 +10,7 @@ use hcl_edit::structure::{Block, Body};
 
 use super::eval::{span_of, type_name, EvalError, Scope};
 use super::model::Value;
-use super::var_file_values::{var_file, RefusedValues};
+use super::var_file_values::{cli_expression, var_file, Constraint, RefusedValues};
 use super::LoadOptions;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -140,6 +140,15 @@ struct Declared<'b> {
     block: &'b Block,
     ty: VarType,
     default: Option<Value>,
+    /// jobspec2 takes a `-var`/`NOMAD_VAR_` value as literal text when the
+    /// type is string, number or none (an untyped variable with a default
+    /// has its default's type), and parses it as HCL otherwise
+    /// (expressionFromVariableDefinition, 1.0.0-2.0.5).
+    literal_cli: bool,
+    /// The type its values are converted to (a declared one other than
+    /// `any`, or an untyped variable's default's), which may refuse an
+    /// unknown part.
+    constraint: Constraint,
 }
 
 /// Resolve `var.*` and `local.*`. Problems go to `diags`; variables that
@@ -221,11 +230,32 @@ pub fn resolve(
                 ));
             }
         }
+        let type_given = b.body.get_attribute("type").is_some();
+        let literal_cli = match (&ty, &default) {
+            (VarType::String | VarType::Number, _) => true,
+            _ if type_given => false,
+            (_, None) => true,
+            (_, Some(d)) => matches!(d, Value::String(_) | Value::Number(_)),
+        };
+        let constraint = match (&ty, &default) {
+            _ if type_given && ty == VarType::Any => Constraint::None,
+            (VarType::String | VarType::Number | VarType::Bool, _) if type_given => {
+                Constraint::Primitive
+            }
+            _ if type_given => Constraint::Other,
+            (_, None | Some(Value::Null)) => Constraint::None,
+            (_, Some(Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
+                Constraint::Primitive
+            }
+            _ => Constraint::Other,
+        };
         declared.push(Declared {
             name,
             block: b,
             ty,
             default,
+            literal_cli,
+            constraint,
         });
     }
 
@@ -291,10 +321,26 @@ pub fn resolve(
             ),
         }
     };
-    for (k, v) in &opts.env_vars {
-        assign(k, Ok(cli_value(v)), &format!("NOMAD_VAR_{k}"), diags);
-    }
     let mut refused = RefusedValues::default();
+    // jobspec2's reading of a -var or NOMAD_VAR_ text (declared.literal_cli).
+    let cli = |k: &str, text: &str, from: &str| match declared.iter().find(|d| d.name == k) {
+        Some(d) if d.literal_cli => Ok(Value::String(text.to_string())),
+        Some(d) => cli_expression(text, k, &format!("<value for var.{k} from {from}>"))
+            .map_err(|j| (j, d.constraint)),
+        None => Ok(cli_value(text)),
+    };
+    let mut from_env = 0;
+    for (k, v) in &opts.env_vars {
+        match cli(k, v, "env") {
+            Ok(val) => assign(k, Ok(val), &format!("NOMAD_VAR_{k}"), diags),
+            Err((j, constraint)) => {
+                refused.add(&j, constraint);
+                from_env += 1;
+            }
+        }
+    }
+    // The environment's order is the process's, not known here.
+    refused.unordered |= from_env > 1;
     for f in &opts.var_files {
         match var_file(scope, f) {
             Ok(file) => {
@@ -303,8 +349,11 @@ pub fn resolve(
                     // Nomad evaluates only a declared variable's value.
                     let judged = file.refused.iter().find(|r| r.name == k);
                     if let Some(r) = judged.filter(|_| declared.iter().any(|d| d.name == k)) {
-                        let typed = declared.iter().any(|d| d.name == k && d.ty != VarType::Any);
-                        refused.add(r, typed);
+                        let constraint = declared
+                            .iter()
+                            .find(|d| d.name == k)
+                            .map_or(Constraint::None, |d| d.constraint);
+                        refused.add(r, constraint);
                         in_file += 1;
                         continue;
                     }
@@ -322,9 +371,18 @@ pub fn resolve(
             ),
         }
     }
+    let mut from_args = 0;
     for (k, v) in &opts.vars {
-        assign(k, Ok(cli_value(v)), "-var", diags);
+        match cli(k, v, "arguments") {
+            Ok(val) => assign(k, Ok(val), "-var", diags),
+            Err((j, constraint)) => {
+                refused.add(&j, constraint);
+                from_args += 1;
+            }
+        }
     }
+    // jobspec2 ranges over the -var values as a Go map.
+    refused.unordered |= from_args > 1;
 
     if !refused.lines.is_empty() || refused.unsure {
         // Nomad stops after the variables' stage: nothing after it is said.
@@ -401,8 +459,8 @@ pub fn resolve(
     false
 }
 
-/// `-var k=v` and `NOMAD_VAR_k`: a string unless the text is an HCL
-/// collection (the variable's type decides conversions of primitives).
+/// `-var k=v` and `NOMAD_VAR_k` of a name no `variable` block declares: a
+/// string unless the text is an HCL collection.
 fn cli_value(text: &str) -> Value {
     let t = text.trim_start();
     let shallow = crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_none();
