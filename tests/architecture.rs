@@ -34,6 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "Workers",
             "ids",
             "cache_dir",
+            "huge_pages",
         ],
     ),
     (

@@ -230,12 +230,21 @@ pub fn check_files(
 }
 
 /// [`check_files`], also listing the files skipped as not job files.
+/// Files from which a check's memory is worth huge pages
+/// ([`crate::huge_pages`]): over the 658-file corpus they were a few
+/// percent faster (medians of 8 paired runs, 114 against 120 ms); one
+/// file is the hook, where they cost.
+const MANY_FILES: usize = 16;
+
 pub fn check_paths(
     vfs: &dyn Vfs,
     files: &[PathBuf],
     loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Checked {
+    if files.len() >= MANY_FILES {
+        crate::huge_pages::allow();
+    }
     let (loaded, skipped) = load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
     let steps: Vec<Step> = loaded
         .iter()

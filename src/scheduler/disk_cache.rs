@@ -229,6 +229,13 @@ const MIN_WORK: u64 = 20_000;
 /// Is replaying `running` on `world` dear enough to go through the cache?
 /// Only a question of speed: a cached and a fresh replay are the same.
 fn worth_caching(world: &World, running: &[Arc<Job>]) -> bool {
+    let (clients, allocs) = size(world, running);
+    allocs.saturating_mul(clients) >= MIN_WORK
+}
+
+/// The clients of `world` and the allocations its `running` jobs ask for
+/// (a system job one per client).
+pub(super) fn size(world: &World, running: &[Arc<Job>]) -> (u64, u64) {
     use crate::jobspec::JobType;
     let clients: u64 = world.clients.iter().map(|p| u64::from(p.count)).sum();
     let allocs: u64 = running
@@ -239,7 +246,7 @@ fn worth_caching(world: &World, running: &[Arc<Job>]) -> bool {
             JobType::Service | JobType::Batch => u64::try_from(count).unwrap_or(0),
         })
         .fold(0u64, u64::saturating_add);
-    allocs.saturating_mul(clients) >= MIN_WORK
+    (clients, allocs)
 }
 
 /// [`Simulation::new`] through the cache in `dir`: an intact entry of this

@@ -55,8 +55,10 @@ pub struct UnblockOutcome {
 }
 
 /// The world's `running` jobs, each shared (see [`Simulation::replay`]).
+/// Every simulation starts here, so here a big cluster turns huge pages
+/// back on before its nodes and allocations are built.
 pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
-    world
+    let jobs: Vec<_> = world
         .running
         .iter()
         .map(|r| {
@@ -66,8 +68,21 @@ pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
                 &world.server,
             ))
         })
-        .collect()
+        .collect();
+    let (clients, allocs) = super::disk_cache::size(world, &jobs);
+    let pinned = world.pinned.as_ref().map_or(0, |p| p.allocs.len() as u64);
+    if clients + allocs + pinned >= BIG_STATE {
+        crate::huge_pages::allow();
+    }
+    jobs
 }
+
+/// Clients plus allocations from which a simulation's memory is worth
+/// huge pages ([`crate::huge_pages`]): the 500-client, 10,000-allocation
+/// plan took ~8 ms with them and ~11 without, the demo (3 clients, a
+/// dozen allocations) touches a few hundred KB, where zeroing whole huge
+/// pages cost more than its small faults.
+const BIG_STATE: u64 = 1_000;
 
 /// A simulated cluster: world + state + the deterministic RNG behind node shuffles.
 #[derive(Debug, Clone)]
