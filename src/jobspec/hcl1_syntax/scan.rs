@@ -199,6 +199,39 @@ impl<'a> Scanner<'a> {
         ch
     }
 
+    /// Reads on over the bytes `plain` accepts, as that many [`next`]
+    /// calls would, in one step: only ASCII other than a line end and NUL
+    /// (which [`next`] reads with no error, no new line and a one-byte
+    /// size), so the position, the previous position and the last read
+    /// come out the same. Comments, quoted text and indentation are most
+    /// of a job file; one call per byte was 7% of a `check --staged`
+    /// judged as 0.9.3.
+    ///
+    /// [`next`]: Scanner::next
+    pub(super) fn skip(&mut self, plain: impl Fn(u8) -> bool) {
+        if self.panicked {
+            return;
+        }
+        let rest = self.src.get(self.off..).unwrap_or(&[]);
+        let n = rest
+            .iter()
+            .position(|&b| !(b.is_ascii() && b != b'\n' && b != 0 && plain(b)))
+            .unwrap_or(rest.len());
+        if n == 0 {
+            return;
+        }
+        self.off += n;
+        self.last_read = 1;
+        self.last_char_len = 1;
+        self.pos.offset += n;
+        self.pos.column += n;
+        self.prev = Pos {
+            offset: self.pos.offset - 1,
+            line: self.pos.line,
+            column: self.pos.column - 1,
+        };
+    }
+
     pub(super) fn unread(&mut self) {
         if self.last_read == 0 {
             self.panicked = true;
@@ -269,6 +302,7 @@ impl<'a> Scanner<'a> {
     pub fn scan(&mut self) -> Token {
         let mut ch = self.next();
         while matches!(ch, 0x20 | 0x09 | 0x0A | 0x0D) {
+            self.skip(|b| matches!(b, b' ' | b'\t'));
             ch = self.next();
         }
         let start = self.pos.offset.saturating_sub(self.last_char_len);

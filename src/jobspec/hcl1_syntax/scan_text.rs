@@ -42,6 +42,7 @@ impl Scanner<'_> {
         let anchor = ident.strip_prefix(b"-").unwrap_or(ident);
         let mut line_start = self.pos.offset;
         loop {
+            self.skip(|_| true);
             let ch = self.next();
             if ch == u32::from('\n') {
                 let end = self.pos.offset.saturating_sub(self.last_char_len);
@@ -79,6 +80,8 @@ impl Scanner<'_> {
     pub(super) fn string(&mut self) {
         let mut braces = 0usize;
         loop {
+            // What the checks below pass over without a change.
+            self.skip(|b| !matches!(b, b'"' | b'$' | b'{' | b'}' | b'\\'));
             let ch = self.next();
             let newline_ends = self.era == Era::New && ch == u32::from('\n') && braces == 0;
             if newline_ends || ch == EOF {
@@ -155,6 +158,7 @@ impl Scanner<'_> {
             }
             let mut ch = self.next();
             while ch != u32::from('\n') && ch != EOF {
+                self.skip(|_| true);
                 ch = self.next();
             }
             if ch != EOF {
