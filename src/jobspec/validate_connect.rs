@@ -67,7 +67,7 @@ pub(super) fn connect(sv: &Service, hook_mode: Option<&str>, v: NomadVersion, ou
             .and_then(|s| s.proxy.as_ref())
             .and_then(|p| p.transparent_proxy.as_ref())
         {
-            if super::validate_connect_tproxy::validate(tp, &sv.name, out) {
+            if super::validate_connect_tproxy::validate(tp, &sv.name, v, out) {
                 return;
             }
         }

@@ -1,11 +1,37 @@
 //! Go's `netip.ParsePrefix` (and the `ParseAddr` under it), for the error
 //! text Nomad quotes when a transparent proxy's `exclude_outbound_cidrs`
 //! entry does not parse. Read from Go's net/netip/netip.go as of the
-//! toolchains Nomad 1.8+ builds with (1.22+: the prefix bits take no sign
-//! or leading zero, an IPv6 group at most four digits, and an embedded
-//! IPv4 error is returned as it is).
+//! toolchains Nomad 1.8+ builds with: the prefix bits take no sign or
+//! leading zero from Go 1.22 on. Go 1.23 (Nomad 1.9.0 on) changed two
+//! things, read in Go 1.22.12's and 1.23.5's sources:
+//! - an IPv6 group of more than four hex digits is refused (`each group
+//!   must have 4 or less digits`); Go 1.22 took any group whose value fits
+//!   16 bits (`00001::`), and words a larger one `IPv6 field has value
+//!   >=2^16`;
+//! - an embedded IPv4 tail's error names the whole address; Go 1.22 nests
+//!   the tail's own `ParseAddr` error inside the address's, at the tail.
 
+use crate::gorelease::GoRelease;
 use crate::gotext::go_quote;
+
+/// What the Go release reads differently (module notes).
+#[derive(Debug, Clone, Copy)]
+struct Dialect {
+    /// Go 1.23+: five hex digits are too many, whatever their value.
+    four_digit_groups: bool,
+    /// Go 1.23+: an embedded IPv4 error names the whole input.
+    flat_v4_errors: bool,
+}
+
+impl Dialect {
+    fn of(go: GoRelease) -> Dialect {
+        let go_1_23 = go >= (1, 23, 0);
+        Dialect {
+            four_digit_groups: go_1_23,
+            flat_v4_errors: go_1_23,
+        }
+    }
+}
 
 /// `parseAddrError`: the message and, optionally, the unparsed rest.
 fn addr_error(input: &str, msg: &str, at: &str) -> String {
@@ -60,7 +86,7 @@ fn ipv4(input: &str, s: &str) -> Result<(), String> {
 }
 
 /// `parseIPv6`: whether it parsed with a zone, or the error.
-fn ipv6(input: &str) -> Result<bool, String> {
+fn ipv6(input: &str, d: Dialect) -> Result<bool, String> {
     let (mut s, zone) = match input.find('%') {
         Some(i) => (&input[..i], &input[i + 1..]),
         None => (input, ""),
@@ -83,11 +109,11 @@ fn ipv6(input: &str) -> Result<bool, String> {
         let mut off = 0;
         let mut acc: u32 = 0;
         while off < b.len() {
-            let Some(d) = (b[off] as char).to_digit(16) else {
+            let Some(digit) = (b[off] as char).to_digit(16) else {
                 break;
             };
-            acc = (acc << 4) + d;
-            if off > 3 {
+            acc = (acc << 4) + digit;
+            if off > 3 && d.four_digit_groups {
                 return Err(addr_error(
                     input,
                     "each group must have 4 or less digits",
@@ -112,7 +138,11 @@ fn ipv6(input: &str) -> Result<bool, String> {
                 let msg = "too many hex fields to fit an embedded IPv4 at the end of the address";
                 return Err(addr_error(input, msg, s));
             }
-            ipv4(input, s)?;
+            if d.flat_v4_errors {
+                ipv4(input, s)?;
+            } else {
+                ipv4(s, s).map_err(|e| addr_error(input, &e, s))?;
+            }
             s = "";
             i += 4;
             break;
@@ -154,11 +184,11 @@ fn ipv6(input: &str) -> Result<bool, String> {
 }
 
 /// `ParseAddr`: `Some(zoned)` for IPv6, `None` for IPv4, or the error.
-fn parse_addr(s: &str) -> Result<Option<bool>, String> {
+fn parse_addr(s: &str, d: Dialect) -> Result<Option<bool>, String> {
     for c in s.bytes() {
         match c {
             b'.' => return ipv4(s, s).map(|()| None),
-            b':' => return ipv6(s).map(Some),
+            b':' => return ipv6(s, d).map(Some),
             b'%' => return Err(addr_error(s, "missing IPv6 address", "")),
             _ => {}
         }
@@ -166,13 +196,14 @@ fn parse_addr(s: &str) -> Result<Option<bool>, String> {
     Err(addr_error(s, "unable to parse IP", ""))
 }
 
-/// `netip.ParsePrefix(s)`'s error text, or `None` when `s` parses.
-pub(super) fn parse_prefix_error(s: &str) -> Option<String> {
+/// `netip.ParsePrefix(s)`'s error text under Go `go`, or `None` when `s`
+/// parses.
+pub(super) fn parse_prefix_error(s: &str, go: GoRelease) -> Option<String> {
     let fail = |msg: &str| Some(format!("netip.ParsePrefix({}): {msg}", go_quote(s)));
     let Some(i) = s.rfind('/') else {
         return fail("no '/'");
     };
-    let v6 = match parse_addr(&s[..i]) {
+    let v6 = match parse_addr(&s[..i], Dialect::of(go)) {
         Ok(v6) => v6,
         Err(e) => return fail(&e),
     };
@@ -203,7 +234,17 @@ pub(super) fn parse_prefix_error(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_prefix_error;
+    use super::parse_prefix_error as under;
+    use crate::gorelease::GoRelease;
+
+    /// Nomad 1.9.0's Go.
+    const GO_1_23: GoRelease = (1, 23, 2);
+    /// Nomad 1.8.4's Go.
+    const GO_1_22: GoRelease = (1, 22, 6);
+
+    fn parse_prefix_error(s: &str) -> Option<String> {
+        under(s, GO_1_23)
+    }
 
     /// Go's netip_test.go `TestParsePrefixError` cases.
     #[test]
@@ -256,5 +297,33 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    /// Go 1.22 (Nomad 1.8) took a long group whose value fits and nested
+    /// an embedded IPv4 error; 1.23 refuses the one and flattens the other
+    /// (netip.go of Go 1.22.12 and 1.23.5).
+    #[test]
+    fn go_1_22_reads_groups_by_value_and_nests_ipv4_errors() {
+        assert_eq!(under("00001::/64", GO_1_22), None);
+        assert_eq!(
+            under("00001::/64", GO_1_23).as_deref(),
+            Some("netip.ParsePrefix(\"00001::/64\"): ParseAddr(\"00001::\"): each group must have 4 or less digits (at \"00001::\")")
+        );
+        assert_eq!(
+            under("12345::/8", GO_1_22).as_deref(),
+            Some("netip.ParsePrefix(\"12345::/8\"): ParseAddr(\"12345::\"): IPv6 field has value >=2^16 (at \"12345::\")")
+        );
+        assert_eq!(
+            under("::ffff:1.2.3.256/120", GO_1_22).as_deref(),
+            Some("netip.ParsePrefix(\"::ffff:1.2.3.256/120\"): ParseAddr(\"::ffff:1.2.3.256\"): ParseAddr(\"1.2.3.256\"): IPv4 field has value >255 (at \"1.2.3.256\")")
+        );
+        assert_eq!(
+            under("::ffff:1.2.3.256/120", GO_1_23).as_deref(),
+            Some("netip.ParsePrefix(\"::ffff:1.2.3.256/120\"): ParseAddr(\"::ffff:1.2.3.256\"): IPv4 field has value >255")
+        );
+        assert_eq!(
+            under("::ffff:1..3.4/120", GO_1_22).as_deref(),
+            Some("netip.ParsePrefix(\"::ffff:1..3.4/120\"): ParseAddr(\"::ffff:1..3.4\"): ParseAddr(\"1..3.4\"): IPv4 field must have at least one digit (at \".3.4\") (at \"1..3.4\")")
+        );
     }
 }

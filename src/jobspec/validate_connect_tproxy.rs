@@ -12,6 +12,7 @@ use super::model::*;
 use super::validate::Out;
 use super::validate_task::refuse;
 use crate::gotext::go_quote;
+use crate::version::NomadVersion;
 
 /// Go's `strconv.ParseUint(s, 10, 16)` error, unwrapped (`NumError.Err`).
 fn parse_u16_error(s: &str) -> Option<&'static str> {
@@ -33,10 +34,16 @@ fn parse_u16_error(s: &str) -> Option<&'static str> {
 }
 
 /// Validate `tp` of service `service`; says whether it found anything.
-pub(super) fn validate(tp: &TransparentProxy, service: &str, out: &mut Out<'_>) -> bool {
+pub(super) fn validate(
+    tp: &TransparentProxy,
+    service: &str,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) -> bool {
     let mut errs: Vec<(String, &'static str)> = Vec::new();
+    let go = crate::gorelease::go_of(v);
     for c in &tp.exclude_outbound_cidrs {
-        if let Some(e) = super::validate_connect_netip::parse_prefix_error(c) {
+        if let Some(e) = super::validate_connect_netip::parse_prefix_error(c, go) {
             errs.push((
                 format!("could not parse transparent proxy excluded outbound CIDR as network prefix: {e}"),
                 "exclude_outbound_cidrs",

@@ -34,7 +34,7 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use super::model::{CidrVerdict, HostNetwork, PoolNetworks};
-use crate::gonet::{parse_cidr, CidrError};
+use crate::gonet::parse_cidr;
 use crate::gorelease::GoRelease;
 use crate::version::NomadVersion;
 
@@ -147,14 +147,10 @@ fn block_matches(
     unsure: &mut Vec<String>,
 ) -> Match {
     let cidr = hn.cidr.is_empty()
-        || hn.cidr.split(',').any(|entry| match parse_cidr(entry, go) {
-            Ok(c) => contains(&c, a),
-            Err(CidrError::Invalid(_)) => false,
-            Err(CidrError::CannotTell(e)) => {
-                unsure.push(e);
-                true
-            }
-        });
+        || hn
+            .cidr
+            .split(',')
+            .any(|entry| parse_cidr(entry, go).is_ok_and(|c| contains(&c, a)));
     let named = if hn.interface.is_empty() {
         true
     } else if hn.interface.contains("{{") {
@@ -265,10 +261,6 @@ impl PoolNetworks {
             }
             match hn.cidr_verdict(v) {
                 CidrVerdict::Unmatchable(_) => {}
-                CidrVerdict::CannotTell(e) => {
-                    unsure.push(e);
-                    out.push(Outcome::Certain(vec![(*name).clone()]));
-                }
                 CidrVerdict::Open => out.push(Outcome::Certain(vec![(*name).clone()])),
             }
         }

@@ -95,8 +95,6 @@ pub enum CidrVerdict {
     /// Every entry is refused: no address ever carries the alias. Go's
     /// error for each.
     Unmatchable(Vec<String>),
-    /// An entry we cannot judge for that Go, none readable.
-    CannotTell(String),
 }
 
 impl HostNetwork {
@@ -109,17 +107,12 @@ impl HostNetwork {
         }
         let go = crate::gorelease::go_of(v);
         let mut refused = Vec::new();
-        let mut unsure = None;
         for entry in self.cidr.split(',') {
             match parse_cidr(entry, go) {
                 Ok(_) => return CidrVerdict::Open,
-                Err(CidrError::Invalid(e)) => refused.push(e),
-                Err(CidrError::CannotTell(e)) => unsure = Some(e),
+                Err(CidrError(e)) => refused.push(e),
             }
         }
-        match unsure {
-            Some(e) => CidrVerdict::CannotTell(e),
-            None => CidrVerdict::Unmatchable(refused),
-        }
+        CidrVerdict::Unmatchable(refused)
     }
 }

@@ -13,7 +13,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "cidrhost" => Ok(cidrhost(env, a)?),
         "cidrnetmask" => Ok(cidrnetmask(env, a)?),
         "cidrsubnet" => Ok(cidrsubnet(env, a)?),
-        "cidrsubnets" => Ok(cidrsubnets(env, a)?),
+        "cidrsubnets" => cidrsubnets(env, a),
         _ => Err(Miss::Skip),
     }
 }
@@ -21,10 +21,8 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
 /// The prefix argument, as go-cty-funcs reports a parse failure.
 fn prefix(env: &FnEnv<'_>, v: &Value) -> Result<Cidr, String> {
     let text = s(v)?;
-    parse_cidr(&text, crate::gorelease::go_of(env.version)).map_err(|e| match e {
-        CidrError::Invalid(t) => format!("invalid CIDR expression: {t}"),
-        CidrError::CannotTell(t) => t,
-    })
+    parse_cidr(&text, crate::gorelease::go_of(env.version))
+        .map_err(|CidrError(t)| format!("invalid CIDR expression: {t}"))
 }
 
 /// gocty's conversion to a Go `int` (64 bits; cty/gocty/out.go
@@ -143,8 +141,10 @@ fn cidrsubnet(env: &FnEnv<'_>, a: &[Value]) -> Res {
 
 /// go-cty-funcs `cidrsubnets`: consecutive subnets of the given sizes,
 /// each after the previous one (go-cidr `NextSubnet`), inside the base.
-fn cidrsubnets(env: &FnEnv<'_>, a: &[Value]) -> Res {
-    let c = prefix(env, arg(a, 0)?)?;
+/// go-cty-funcs reports every failure here as an argument's (the prefix's
+/// or that `newbits`'s), so hclsyntax points at the argument.
+fn cidrsubnets(env: &FnEnv<'_>, a: &[Value]) -> Try {
+    let c = prefix(env, arg(a, 0)?).map_err(|e| Miss::Arg(0, e))?;
     if a.len() < 2 {
         return Ok(Value::List(Vec::new()));
     }
@@ -162,20 +162,21 @@ fn cidrsubnets(env: &FnEnv<'_>, a: &[Value]) -> Res {
     // `None` once the last subnet ended at the top of the address space
     // (go-cidr's rollover).
     let mut next = Some(net);
-    for nb in &a[1..] {
-        let newbits = whole(nb)?;
+    for (i, nb) in a[1..].iter().enumerate() {
+        let at = |e: String| Miss::Arg(i + 1, e);
+        let newbits = whole(nb).map_err(at)?;
         if newbits < 1 {
-            return Err("must extend prefix by at least one bit".into());
+            return Err(at("must extend prefix by at least one bit".into()));
         }
         if newbits > 32 {
-            return Err("may not extend prefix by more than 32 bits".into());
+            return Err(at("may not extend prefix by more than 32 bits".into()));
         }
         let newlen = c.prefix + newbits as u32;
         if newlen > bits {
-            return Err(format!(
+            return Err(at(format!(
                 "would extend prefix to {newlen} bits, which is too long for an IPv{} address",
                 if c.v4 { 4 } else { 6 }
-            ));
+            )));
         }
         let size: u128 = 1u128 << (bits - newlen).min(127);
         // Aligned to the new prefix length.
@@ -185,9 +186,9 @@ fn cidrsubnets(env: &FnEnv<'_>, a: &[Value]) -> Res {
             (end <= top).then_some((start, end))
         });
         let Some((start, end)) = fits else {
-            return Err(format!(
+            return Err(at(format!(
                 "not enough remaining address space for a subnet with a prefix of {newlen} bits after {after}"
-            ));
+            )));
         };
         after = net_text(start, newlen, c.v4);
         out.push(Value::String(after.clone()));
