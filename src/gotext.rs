@@ -26,26 +26,65 @@ pub fn go_quote_in(s: &str, edition: Unicode) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if is_print(c, edition) => out.push(c),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        push_quoted(&mut out, c, edition);
+    }
+    out.push('"');
+    out
+}
+
+/// Quote bytes that need not be UTF-8 (a file name as the OS gave it) the
+/// way `strconv.Quote` does: each byte that is not part of a valid UTF-8
+/// sequence is written `\xNN`, so `M\xfcller.nomad` keeps the Latin-1
+/// byte where a lossy conversion would print U+FFFD.
+pub fn go_quote_bytes(b: &[u8]) -> String {
+    let edition = scope::current();
+    let mut out = String::with_capacity(b.len() + 2);
+    out.push('"');
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            push_quoted(&mut out, c, edition);
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
         }
     }
     out.push('"');
     out
+}
+
+/// `%q` of a path, byte for byte where the OS has bytes (Unix); elsewhere
+/// a path is UTF-16 and Go sees it converted, as Rust's lossy text does.
+pub fn go_quote_path(p: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        go_quote_bytes(p.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        go_quote(&p.to_string_lossy())
+    }
+}
+
+/// One character as `strconv.Quote` writes it.
+fn push_quoted(out: &mut String, c: char, edition: Unicode) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{b}' => out.push_str("\\v"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        }
+        c if is_print(c, edition) => out.push(c),
+        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push_str(&format!("\\U{:08x}", c as u32)),
+    }
 }
 
 /// Nomad's `helper/args.ReplaceEnv`: every `${KEY}` whose KEY matches
@@ -133,6 +172,35 @@ mod tests {
             assert_eq!(go_quote(melting), "\"a\u{1fae0}\"");
         }
         assert_eq!(go_quote(melting), "\"a\\U0001fae0\"");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_quoted_one_by_one() {
+        let _newest = super::scoped(crate::version::NomadVersion::CURRENT);
+        // Go: fmt.Sprintf("%q", "M\xfcller.nomad").
+        assert_eq!(
+            super::go_quote_bytes(b"M\xfcller.nomad"),
+            "\"M\\xfcller.nomad\""
+        );
+        // A cut sequence is one escape per byte; valid text around it
+        // is quoted as go_quote quotes it.
+        assert_eq!(
+            super::go_quote_bytes(b"\xe2\x9c\"\xff\xc3\xa9\n"),
+            "\"\\xe2\\x9c\\\"\\xff\u{e9}\\n\""
+        );
+        assert_eq!(
+            super::go_quote_bytes("héllo ✓".as_bytes()),
+            go_quote("héllo ✓")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_is_quoted_from_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let _newest = super::scoped(crate::version::NomadVersion::CURRENT);
+        let p = std::path::Path::new(std::ffi::OsStr::from_bytes(b"jobs/M\xfcller.nomad"));
+        assert_eq!(super::go_quote_path(p), "\"jobs/M\\xfcller.nomad\"");
     }
 
     #[test]

@@ -303,6 +303,11 @@ fn an_argument_that_is_not_utf8_is_an_error_not_a_panic() {
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(255), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+    // Quoted as Go's %q quotes the name's bytes, not lossily.
+    assert!(
+        err.contains(r#"Error opening file "M\xfcller.nomad": no such file"#),
+        "{err}"
+    );
     // Text (a -var value), rewritten from Nomad's single dash: clap
     // refuses it with the usage code.
     let mut var = std::ffi::OsString::from("-var=x=");

@@ -85,9 +85,11 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             } else {
                 "no such file"
             };
+            // %q of the path as the OS gave it (a Latin-1 name keeps
+            // its byte, `"M\xfcller.nomad"`, as Go prints it).
             eprintln!(
-                "Error getting job struct: Error opening file \"{}\": {why}",
-                file.display()
+                "Error getting job struct: Error opening file {}: {why}",
+                crate::gotext::go_quote_path(file)
             );
             worst = exit::NOMAD_ERROR;
             continue;

@@ -192,7 +192,10 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
                 evaluated: None,
                 diags: Diag::error(
                     "io::read",
-                    format!("Error opening file \"{}\": {e}", path.display()),
+                    format!(
+                        "Error opening file {}: {e}",
+                        crate::gotext::go_quote_path(path)
+                    ),
                 )
                 .help("check the path and that the file is readable")
                 .into(),
