@@ -57,6 +57,8 @@ fn every_fixture_is_worded_as_hclsyntax_words_it_per_release() {
         ("expected-hcl2.7-cty1.12.1.tsv", "1.6.0"),
         ("expected-hcl2.20-cty1.13.0.tsv", "1.9.0"),
         ("expected-hcl2.20-cty1.16.3.tsv", "1.10.2"),
+        ("expected-hcl2.20-cty1.17.0.tsv", "1.11.0"),
+        ("expected-hcl2.20-cty1.18.1.tsv", "2.0.1"),
     ] {
         let all = expected(file);
         assert!(all.len() >= 60, "{file}");

@@ -12,6 +12,14 @@
 #   oracle-eval-old  hcleval.go: evaluation errors, hclsyntax at 68a97f93bb48
 #   oracle-eval-new  the same at v2.20.2-nomad-1 with go-cty 1.13.0
 #   oracle-eval-cty1.16.3  the same with go-cty 1.16.3
+#   oracle-eval-cty1.17.0  the same with go-cty 1.17.0 (Nomad 1.11.0 and
+#                    1.11.1)
+#   oracle-eval-cty1.18.1  the same with go-cty 1.18.1, go-cty-funcs v0.1.0
+#                    and its newer dependencies (doublestar 1.3.4, go-cidr
+#                    1.1.0), go-cty-yaml 1.2.0 (Nomad 2.0.1 to 2.0.4)
+#   The last two need Go 1.23 or later (go-cty 1.17 imports `iter`):
+#   GO_NEW, by default Debian bookworm-backports' golang-1.23-go; they are
+#   skipped, with a line on stderr, when it is missing.
 #   oracle-gohcl-*  gohcl.go: jobspec2's decoders' type errors and var-file
 #                    refusals (hcl and go-cty as for the eval oracles)
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
@@ -27,8 +35,8 @@ hcl_git=${HCL_GIT:-/work/.mirror/hashicorp+hcl/repo}
 cty_git=${CTY_GIT:-/work/.mirror/zclconf+go-cty/repo}
 nomad_git=${NOMAD_GIT:-/work/.mirror/hashicorp+nomad/repo}
 mkdir -p "$out"
-hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go]
-  local root="$out/gopath-$2" main=${4:-hclsyntax.go}
+hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go] [deps era] [go]
+  local root="$out/gopath-$2" main=${4:-hclsyntax.go} go=${6:-go}
   rm -rf "$root"
   mkdir -p "$root/src/github.com/hashicorp/hcl/v2" "$root/src/oracle" "$root/src/github.com/apparentlymart/go-textseg"
   git --git-dir="$hcl_git" archive "$1" | tar -x -C "$root/src/github.com/hashicorp/hcl/v2"
@@ -39,36 +47,62 @@ hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go]
     mkdir -p "$root/src/github.com/zclconf/go-cty"
     git --git-dir="$cty_git" archive "$3" | tar -x -C "$root/src/github.com/zclconf/go-cty"
   fi
-  if [ "$main" = hcleval.go ]; then eval_deps "$root"; fi
+  if [ "$main" = hcleval.go ]; then eval_deps "$root" "${5:-1.0}"; fi
   cp "$here/$main" "$root/src/oracle/main.go"
-  (cd "$root/src/oracle" && GOPATH="$root:/usr/share/gocode" GO111MODULE=off go build -o "$out/oracle-$2" .) >&2
+  (cd "$root/src/oracle" && GOPATH="$root:/usr/share/gocode" GO111MODULE=off "$go" build -o "$out/oracle-$2" .) >&2
 }
 # The evaluation oracles (hcleval.go): hclsyntax evaluating every
-# attribute with jobspec2's function table, go-cty-funcs at the commit
-# Nomad 1.0.0 to 1.10 pin (2721b1e3), and the function libraries' own
-# dependencies at the versions Nomad's go.mod names (git mirrors under
-# MIRRORS, owner+name/repo).
+# attribute with jobspec2's function table, go-cty-funcs and the function
+# libraries' own dependencies at the versions Nomad's go.mod names (git
+# mirrors under MIRRORS, owner+name/repo). Era 1.0: what Nomad 1.0.0 to
+# 1.9.3 pin (go-cty-funcs 2721b1e3, go-cty-yaml 1.0.2; 1.4.13 on pin
+# 1.0.3, which differs only in yamldecode of a null); era 1.10: go-cty-yaml
+# 1.1.0 (Nomad 1.9.4 to 1.11.1: YAML 1.2's integer forms only); era 2.0:
+# Nomad 1.11.2 on (go-cty-funcs v0.1.0, go-cty-yaml 1.2.0: `<<` takes a
+# sequence of mappings).
 mirrors=${MIRRORS:-/work/.mirror}
-eval_deps() { # gopath
+eval_deps() { # gopath era
   dep() { # import-path mirror rev
     mkdir -p "$1/src/$2"
     git --git-dir="$mirrors/$3/repo" archive "$4" | tar -x -C "$1/src/$2"
   }
-  dep "$1" github.com/hashicorp/go-cty-funcs hashicorp+go-cty-funcs 2721b1e36840
+  local funcs=2721b1e36840 yaml=v1.0.2 star=v1.1.5 cidr=v1.0.1 uuid=v1.3.1
+  case $2 in
+    1.10) yaml=v1.1.0 ;;
+    2.0) funcs=v0.1.0 yaml=v1.2.0 star=v1.3.4 cidr=v1.1.0 uuid=v1.6.0 ;;
+  esac
+  dep "$1" github.com/hashicorp/go-cty-funcs hashicorp+go-cty-funcs $funcs
   dep "$1" github.com/mitchellh/go-homedir mitchellh+go-homedir v1.1.0
-  dep "$1" github.com/bmatcuk/doublestar bmatcuk+doublestar v1.1.5
-  dep "$1" github.com/apparentlymart/go-cidr apparentlymart+go-cidr v1.1.0
-  dep "$1" github.com/google/uuid google+uuid v1.3.1
-  dep "$1" github.com/zclconf/go-cty-yaml zclconf+go-cty-yaml v1.0.2
+  dep "$1" github.com/bmatcuk/doublestar bmatcuk+doublestar $star
+  dep "$1" github.com/apparentlymart/go-cidr apparentlymart+go-cidr $cidr
+  dep "$1" github.com/google/uuid google+uuid $uuid
+  dep "$1" github.com/zclconf/go-cty-yaml zclconf+go-cty-yaml $yaml
 }
 hcl2 68a97f93bb48 hcl2-old
 # hcl 2.20 needs go-cty 1.13's refinements (Debian ships 1.12).
 hcl2 refs/tags/v2.20.2-nomad-1 hcl2-new v1.13.0
-hcl2 68a97f93bb48 eval-old "" hcleval.go
-hcl2 refs/tags/v2.20.2-nomad-1 eval-new v1.13.0 hcleval.go
+# The evaluation oracles are built with a Go near the one that built the
+# Nomad they stand for, since net.ParseCIDR (cidr* functions) changed with
+# Go: 1.22 for eval-old (Nomad 1.6: Go 1.20, and Go 1.21/1.22 read IPv6
+# groups as 1.20 does), 1.23 for the others (Nomad 1.9 on: Go 1.23.2 on,
+# which refuses a group of five hex digits). GO_MID and GO_NEW, by default
+# Debian bookworm-backports' golang-1.22-go and golang-1.23-go; without
+# them Debian's own Go builds the first three (the cidr fixtures then
+# differ) and the go-cty 1.17/1.18 oracles are skipped.
+go_mid=${GO_MID:-/usr/lib/go-1.22/bin/go}
+go_new=${GO_NEW:-/usr/lib/go-1.23/bin/go}
+[ -x "$go_mid" ] || { echo "no Go 1.22 at $go_mid (GO_MID): eval-old built with $(command -v go)" >&2; go_mid=go; }
+go_cur=$go_new
+[ -x "$go_new" ] || { echo "no Go 1.23 at $go_new (GO_NEW): eval-new and eval-cty1.16.3 built with $(command -v go)" >&2; go_cur=go; }
+hcl2 68a97f93bb48 eval-old "" hcleval.go 1.0 "$go_mid"
+hcl2 refs/tags/v2.20.2-nomad-1 eval-new v1.13.0 hcleval.go 1.0 "$go_cur"
 # go-cty 1.16.3 (Nomad 1.10.2 on) names the type it got ("string required,
-# but have tuple"); 1.17 and later need a newer Go than Debian's.
-hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3 hcleval.go
+# but have tuple").
+hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3 hcleval.go 1.10 "$go_cur"
+if [ -x "$go_new" ]; then
+  hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.17.0 v1.17.0 hcleval.go 1.10 "$go_new"
+  hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.18.1 v1.18.1 hcleval.go 2.0 "$go_new"
+fi
 # The decoders' oracles (gohcl.go): gohcl's DecodeExpression with
 # jobspec2's duration decoder, hcldec's AttrSpec, and a var file's values
 # evaluated without a context. go-cty 1.4.1 (Nomad 1.0.0-1.0.5), Debian's

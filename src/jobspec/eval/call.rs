@@ -23,6 +23,16 @@ impl Scope<'_> {
         // `try` and `can` evaluate their arguments lazily: an error in one
         // argument is the point of the call, not a failure of it.
         if name == "try" {
+            if f.args.iter().next().is_none() {
+                // tryfunc's own check, a function error at the call.
+                return Err(hcl_error(
+                    self.call_start(f, sp),
+                    "Error in function call",
+                    "Call to function \"try\" failed: at least one argument is required.",
+                    "",
+                )
+                .into());
+            }
             for a in f.args.iter() {
                 if let Ok(v) = self.ev(a) {
                     return Ok(v);
@@ -41,6 +51,11 @@ impl Scope<'_> {
             return self.convert_call(f, sp);
         }
         if name == "can" {
+            // One expression, counted as any call's arguments are.
+            if let Some(sig) = params::signature(name, version) {
+                let args = self.call_args(f)?;
+                self.check_count(name, &sig, &args, sp)?;
+            }
             let ok = f.args.iter().all(|a| self.ev(a).is_ok());
             return Ok(Value::Bool(ok));
         }
@@ -275,6 +290,11 @@ impl Scope<'_> {
 
     /// `convert(value, type)`: the type is read as a type expression.
     fn convert_call(&mut self, f: &hcl_edit::expr::FuncCall, sp: Span) -> R {
+        let version = self.fns.version;
+        if let Some(sig) = params::signature("convert", version) {
+            let args = self.call_args(f)?;
+            self.check_count("convert", &sig, &args, sp)?;
+        }
         let args: Vec<&Expression> = f.args.iter().collect();
         let [value, ty] = args[..] else {
             return Err(EvalError::new(
@@ -288,6 +308,19 @@ impl Scope<'_> {
             .into());
         };
         let Some(ty) = crate::jobspec::vars::VarType::parse(ty) else {
+            // typeexpr's diagnostic for a word that names no type.
+            if let Expression::Variable(word) = ty {
+                return Err(hcl_error(
+                    span_of(ty),
+                    "Invalid type specification",
+                    format!(
+                        "The keyword {:?} is not a valid type specification.",
+                        word.as_str()
+                    ),
+                    "write the type as in a variable's `type`",
+                )
+                .into());
+            }
             return Err(EvalError::new(
                 span_of(ty),
                 "Invalid type specification: a type expression is required here (string, number, bool, list(...), map(...), object({...}), any)",
@@ -296,6 +329,26 @@ impl Scope<'_> {
             .into());
         };
         let v = self.ev(value)?;
+        // A primitive target: cty's conversion error, as an argument
+        // error at the value (typeexpr.ConvertFunc's NewArgError(0, ...)).
+        use crate::jobspec::vars::VarType;
+        let primitive = match ty {
+            VarType::String => Some(params::Ty::String),
+            VarType::Number => Some(params::Ty::Number),
+            VarType::Bool => Some(params::Ty::Bool),
+            _ => None,
+        };
+        if let Some(want) = primitive {
+            if let Some(why) = functions::mismatch(&v, &want, params::cty_release(version)) {
+                return Err(hcl_error(
+                    self.start_range(value),
+                    "Invalid function argument",
+                    format!("Invalid value for \"value\" parameter: {why}."),
+                    "",
+                )
+                .into());
+            }
+        }
         functions::convert(v, &ty).map_err(|msg| {
             EvalError::new(
                 sp,

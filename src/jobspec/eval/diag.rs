@@ -23,7 +23,8 @@ pub fn is_hcl_worded(message: &str) -> bool {
 }
 
 /// The evaluation summaries we word as hclsyntax does
-/// (hclsyntax/expression.go, expression_template.go).
+/// (hclsyntax/expression.go, expression_template.go; typeexpr's for
+/// `convert`).
 const SUMMARIES: &[&str] = &[
     "Call to unknown function",
     "Condition is null",
@@ -38,6 +39,7 @@ const SUMMARIES: &[&str] = &[
     "Invalid object key",
     "Invalid operand",
     "Invalid template interpolation value",
+    "Invalid type specification",
     "Iteration over non-iterable value",
     "Iteration over null value",
     "Not enough function arguments",

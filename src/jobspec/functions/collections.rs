@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "concat" => {
             let mut out = Vec::new();
@@ -73,20 +73,29 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "contains" => Ok(Value::Bool(list(arg(a, 0)?)?.contains(arg(a, 1)?))),
         "element" => {
             let l = list(arg(a, 0)?)?;
+            let cty = super::params::cty_release(env.version);
+            let i = go_int(arg(a, 1)?).map_err(|e| format!("invalid index: {e}"))?;
+            // go-cty before 1.15.0 refuses a negative index first; 1.15.0
+            // and 1.16.0-1.16.1 wrap it for a list but index a tuple with
+            // it (a panic in Go): lists and tuples are one here, so that
+            // is not judged; 1.16.2 on wraps both.
+            if i < 0 && !cty.at_least(1, 15, 0) {
+                return Err("cannot use element function with a negative index".into());
+            }
             if l.is_empty() {
                 return Err("cannot use element function with an empty list".into());
             }
-            let i = n(arg(a, 1)?)?.max(0.0) as usize;
-            Ok(l[i % l.len()].clone())
+            if i < 0 && !cty.at_least(1, 16, 2) {
+                return Err(format!(
+                    "cannot tell what go-cty {}.{}.{} makes of element() with a negative index: it wraps a list's but panics on a tuple's",
+                    cty.major, cty.minor, cty.patch
+                )
+                .into());
+            }
+            let len = l.len() as i64;
+            Ok(l[(i % len + len) as usize % l.len()].clone())
         }
-        "index" => {
-            let l = list(arg(a, 0)?)?;
-            let v = arg(a, 1)?;
-            l.iter()
-                .position(|x| x == v)
-                .map(|i| Value::Number(i as f64))
-                .ok_or_else(|| "item not found".into())
-        }
+        "index" => index(arg(a, 0)?, arg(a, 1)?),
         "distinct" | "toset" => {
             let mut out: Vec<Value> = Vec::new();
             for v in list(arg(a, 0)?)? {
@@ -116,6 +125,7 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             .find(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty()))
             .cloned()
             .ok_or_else(|| "no non-null, non-empty-string arguments".into()),
+        "coalescelist" if a.is_empty() => Err("at least one argument is required".into()),
         "coalescelist" => a
             .iter()
             .find(|v| matches!(v, Value::List(l) if !l.is_empty()))
@@ -130,12 +140,34 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 .collect(),
         )),
         "slice" => {
+            // cty's sliceIndexes, in its order, each at its argument.
             let l = list(arg(a, 0)?)?;
-            let (from, to) = (n(arg(a, 1)?)? as usize, n(arg(a, 2)?)? as usize);
-            if from > to || to > l.len() {
-                return Err("slice indices out of range".into());
+            let bad = |i: usize, e: &str| Miss::Arg(i, e.to_string());
+            let from =
+                go_int(arg(a, 1)?).map_err(|e| bad(1, &format!("invalid start index: {e}")))?;
+            if from < 0 {
+                return Err(bad(1, "start index must not be less than zero"));
             }
-            Ok(Value::List(l[from..to].to_vec()))
+            if from as usize > l.len() {
+                return Err(bad(
+                    1,
+                    "start index must not be greater than the length of the list",
+                ));
+            }
+            let to = go_int(arg(a, 2)?).map_err(|e| bad(2, &format!("invalid end index: {e}")))?;
+            if to < 0 {
+                return Err(bad(2, "end index must not be less than zero"));
+            }
+            if to as usize > l.len() {
+                return Err(bad(
+                    2,
+                    "end index must not be greater than the length of the list",
+                ));
+            }
+            if from > to {
+                return Err(bad(1, "start index must not be greater than end index"));
+            }
+            Ok(Value::List(l[from as usize..to as usize].to_vec()))
         }
         "sort" => {
             let mut l: Vec<String> = list(arg(a, 0)?)?.iter().map(s).collect::<Result<_, _>>()?;
@@ -145,6 +177,14 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "reverse" => Ok(Value::List(list(arg(a, 0)?)?.into_iter().rev().collect())),
         "zipmap" => {
             let (k, v) = (list(arg(a, 0)?)?, list(arg(a, 1)?)?);
+            if k.len() != v.len() {
+                return Err(format!(
+                    "number of keys ({}) does not match number of values ({})",
+                    k.len(),
+                    v.len()
+                )
+                .into());
+            }
             let mut out = BTreeMap::new();
             for (k, v) in k.iter().zip(v) {
                 out.insert(s(k)?, v);
@@ -153,7 +193,14 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         }
         "chunklist" => {
             let l = list(arg(a, 0)?)?;
-            let size = n(arg(a, 1)?)?.max(0.0) as usize;
+            let size = go_int(arg(a, 1)?).map_err(|e| format!("invalid size: {e}"))?;
+            if size < 0 {
+                return Err("the size argument must be positive".into());
+            }
+            let size = size as usize;
+            if l.is_empty() {
+                return Ok(Value::List(Vec::new()));
+            }
             if size == 0 {
                 return Ok(Value::List(vec![Value::List(l)]));
             }
@@ -232,6 +279,44 @@ fn mixed_kinds(a: &[Value]) -> bool {
     let mut kinds = a.iter().filter_map(kind);
     let first = kinds.next();
     kinds.any(|k| Some(k) != first)
+}
+
+/// gocty's conversion to a Go `int` (cty/gocty/out.go): a whole number
+/// within 64 bits, one text for both failures.
+pub(super) fn go_int(v: &Value) -> Result<i64, String> {
+    let x = n(v)?;
+    if x.fract() != 0.0 || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x)
+    {
+        return Err(format!(
+            "value must be a whole number, between {} and {}",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    Ok(x as i64)
+}
+
+/// cty's `index(collection, key)`: the element at `key` (hcl's `[]`, as a
+/// function; not Terraform's search). A tuple and a list, or an object and
+/// a map, are one value here, and cty answers them differently: where the
+/// two would differ, the call is not judged.
+fn index(coll: &Value, key: &Value) -> Try {
+    let unsure = |what: &str| -> Try {
+        Err(format!("cannot tell what index() makes of this {what}: go-cty answers a list and a tuple (or a map and an object) differently, and nomad-preflight does not tell them apart").into())
+    };
+    match coll {
+        Value::List(l) => {
+            let Value::Number(_) = key else {
+                return unsure("key");
+            };
+            match go_int(key) {
+                Ok(i) if i >= 0 && (i as usize) < l.len() => Ok(l[i as usize].clone()),
+                _ => unsure("index"),
+            }
+        }
+        Value::Map(_) => unsure("collection"),
+        _ => Err("collection must be a list, a map or a tuple".into()),
+    }
 }
 
 #[cfg(test)]

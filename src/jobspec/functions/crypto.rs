@@ -15,8 +15,9 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 "x500" => "6ba7b814-9dad-11d1-80b4-00c04fd430c8".to_string(),
                 other => other.to_string(),
             };
-            let ns_bytes =
-                parse_uuid(&ns).ok_or("the namespace must be dns, url, oid, x500 or a UUID")?;
+            // go-cty-funcs' words around google/uuid's Parse error.
+            let ns_bytes = parse_uuid(&ns)
+                .map_err(|e| format!("uuidv5() doesn't support namespace {ns} ({e})"))?;
             let mut data = ns_bytes.to_vec();
             data.extend_from_slice(s(arg(a, 1)?)?.as_bytes());
             let h = crate::jobspec::sha1::digest(&data);
@@ -81,16 +82,46 @@ fn bcrypt(env: &FnEnv<'_>, a: &[Value]) -> Res {
     ))
 }
 
-fn parse_uuid(text: &str) -> Option<[u8; 16]> {
-    let hex: String = text.chars().filter(|c| *c != '-').collect();
-    if hex.len() != 32 {
-        return None;
-    }
+/// google/uuid's `Parse` (v1.3.1 to v1.6.0 alike): 36 characters with
+/// dashes at 8, 13, 18 and 23, the same after `urn:uuid:` (any case) or
+/// inside one character each side (not checked to be braces), or 32 hex
+/// digits; its error texts.
+fn parse_uuid(text: &str) -> Result<[u8; 16], String> {
+    let b = text.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let pair = |x: usize, s: &[u8]| -> Result<u8, String> {
+        match (hex(s[x]), hex(s[x + 1])) {
+            (Some(h), Some(l)) => Ok(h << 4 | l),
+            _ => Err("invalid UUID format".into()),
+        }
+    };
     let mut out = [0u8; 16];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    let s: &[u8] = match b.len() {
+        36 => b,
+        45 => {
+            if !b[..9].eq_ignore_ascii_case(b"urn:uuid:") {
+                let prefix = crate::gotext::go_quote_bytes(&b[..9]);
+                return Err(format!("invalid urn prefix: {prefix}"));
+            }
+            &b[9..]
+        }
+        38 => &b[1..],
+        32 => {
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = pair(i * 2, b)?;
+            }
+            return Ok(out);
+        }
+        n => return Err(format!("invalid UUID length: {n}")),
+    };
+    if s[8] != b'-' || s[13] != b'-' || s[18] != b'-' || s[23] != b'-' {
+        return Err("invalid UUID format".into());
     }
-    Some(out)
+    let at = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+    for (o, x) in out.iter_mut().zip(at) {
+        *o = pair(x, s)?;
+    }
+    Ok(out)
 }
 
 fn fmt_uuid(u: &[u8; 16]) -> String {

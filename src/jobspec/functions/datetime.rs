@@ -3,65 +3,21 @@
 
 use super::*;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "timeadd" => Ok(timeadd(a)?),
-        "formatdate" => Ok(formatdate(a)?),
+        "timeadd" => Ok(timeadd(env, a)?),
+        "formatdate" => formatdate(env, a),
         _ => Err(Miss::Skip),
     }
 }
 
-/// An RFC 3339 timestamp as seconds since the epoch, its nanoseconds and
-/// its UTC offset in seconds.
-fn parse_rfc3339(t: &str) -> Result<(i64, u32, i32), String> {
-    let bad = || format!("not a valid RFC3339 timestamp: cannot use {t:?} as year");
-    let b = t.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') {
-        return Err(bad());
-    }
-    let num = |r: std::ops::Range<usize>| -> Result<i64, String> {
-        t.get(r).and_then(|x| x.parse().ok()).ok_or_else(bad)
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut i = 19;
-    let mut nanos = 0u32;
-    if b.get(i) == Some(&b'.') {
-        let start = i + 1;
-        i = start;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        let frac = &t[start..i];
-        let padded = format!("{frac:0<9}");
-        nanos = padded[..9].parse().map_err(|_| bad())?;
-    }
-    let offset = match b.get(i) {
-        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
-        Some(sign @ (b'+' | b'-')) if b.len() == i + 6 => {
-            let oh = num(i + 1..i + 3)?;
-            let om = num(i + 4..i + 6)?;
-            let o = (oh * 3600 + om * 60) as i32;
-            if *sign == b'-' {
-                -o
-            } else {
-                o
-            }
-        }
-        _ => return Err(bad()),
-    };
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return Err(bad());
-    }
-    let days = days_from_civil(y, mo, d);
-    Ok((
-        days * 86400 + h * 3600 + mi * 60 + s - i64::from(offset),
-        nanos,
-        offset,
-    ))
+/// cty's `parseTimestamp` as Nomad `env.version` has it (rfc3339.rs).
+fn timestamp(env: &FnEnv<'_>, t: &str) -> Result<(i64, u32, i32), String> {
+    let strict = super::params::cty_release(env.version).at_least(1, 13, 0);
+    super::rfc3339::parse(t, crate::gorelease::go_of(env.version), strict)
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(super) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -142,13 +98,13 @@ fn offset_text(o: i32, colon: bool, zulu: &str) -> String {
 }
 
 /// cty's `timeadd`: a Go duration added to an RFC 3339 timestamp.
-fn timeadd(a: &[Value]) -> Res {
-    let (secs, nanos, offset) = parse_rfc3339(&s(arg(a, 0)?)?)?;
+fn timeadd(env: &FnEnv<'_>, a: &[Value]) -> Res {
+    let (secs, nanos, offset) = timestamp(env, &s(arg(a, 0)?)?)?;
     let dur = crate::jobspec::duration::parse(&s(arg(a, 1)?)?)?;
     let total = i128::from(secs) * 1_000_000_000 + i128::from(nanos) + i128::from(dur.nanos());
     let secs = total.div_euclid(1_000_000_000) as i64;
-    let nanos = total.rem_euclid(1_000_000_000) as u32;
-    Ok(Value::String(rfc3339(&civil(secs, nanos, offset))))
+    // time.RFC3339 has no fraction: Go's Format drops it.
+    Ok(Value::String(rfc3339(&civil(secs, 0, offset))))
 }
 
 const MONTHS: [&str; 12] = [
@@ -176,10 +132,11 @@ const DAYS: [&str; 7] = [
 ];
 
 /// cty's `formatdate` spec: runs of letters are directives, quoted text
-/// is literal ('' is a quote).
-fn formatdate(a: &[Value]) -> Res {
+/// is literal ('' is a quote). Its errors are cty's argument errors: the
+/// timestamp's first, then the format's.
+fn formatdate(env: &FnEnv<'_>, a: &[Value]) -> Try {
     let spec = s(arg(a, 0)?)?;
-    let (secs, nanos, offset) = parse_rfc3339(&s(arg(a, 1)?)?)?;
+    let (secs, nanos, offset) = timestamp(env, &s(arg(a, 1)?)?).map_err(|e| Miss::Arg(1, e))?;
     let c = civil(secs, nanos, offset);
     let mut out = String::new();
     let chars: Vec<char> = spec.chars().collect();
@@ -190,7 +147,7 @@ fn formatdate(a: &[Value]) -> Res {
             let mut j = i + 1;
             loop {
                 match chars.get(j) {
-                    None => return Err("unterminated literal '".into()),
+                    None => return Err(Miss::Arg(0, "unterminated literal '".into())),
                     Some('\'') if chars.get(j + 1) == Some(&'\'') => {
                         out.push('\'');
                         j += 2;
@@ -245,8 +202,9 @@ fn formatdate(a: &[Value]) -> Res {
             "ZZZ" => offset_text(c.offset, false, "UTC"),
             "Z" => offset_text(c.offset, true, "Z"),
             other => {
-                return Err(format!(
-                    "invalid date format verb {other:?}: unsupported format verb"
+                return Err(Miss::Arg(
+                    0,
+                    format!("invalid date format verb {other:?}: unsupported format verb"),
                 ))
             }
         });

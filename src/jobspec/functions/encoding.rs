@@ -1,8 +1,8 @@
-//! Encoding functions: JSON, base64, URL encoding, CSV decoding.
+//! Encoding functions: JSON, base64, URL encoding (CSV decoding: csv.rs).
 
 use super::*;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "jsonencode" => Ok(Value::String(crate::jobspec::format::cty_json(arg(a, 0)?))),
         "jsondecode" => {
@@ -12,13 +12,16 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         }
         "base64encode" => Ok(Value::String(b64_encode(s(arg(a, 0)?)?.as_bytes()))),
         "base64decode" => {
-            let bytes = b64_decode(&s(arg(a, 0)?)?).ok_or("invalid base64 data")?;
-            String::from_utf8(bytes)
-                .map(Value::String)
-                .map_err(|_| "the result is not valid UTF-8".into())
+            // go-cty-funcs' words (encoding/base64.go, "the the" included).
+            let text = s(arg(a, 0)?)?;
+            let bytes = b64_decode(&text)
+                .ok_or_else(|| format!("failed to decode base64 data '{text}'"))?;
+            String::from_utf8(bytes).map(Value::String).map_err(|_| {
+                "the result of decoding the the provided string is not valid UTF-8".into()
+            })
         }
         "urlencode" => Ok(Value::String(urlencode(&s(arg(a, 0)?)?))),
-        "csvdecode" => Ok(csvdecode(&s(arg(a, 0)?)?)?),
+        "csvdecode" => super::csv::csvdecode(env, &s(arg(a, 0)?)?),
         _ => Err(Miss::Skip),
     }
 }
@@ -58,21 +61,32 @@ pub(crate) fn b64_encode(data: &[u8]) -> String {
     out
 }
 
+/// Go's `base64.StdEncoding.DecodeString`: `\r` and `\n` are skipped
+/// anywhere; the rest must be whole quanta of four, with `=` padding only
+/// at the end of the last (`xx==`, `xxx=`). Anything else is refused, as
+/// Go refuses it (go-cty-funcs then says `failed to decode base64 data`).
 pub(super) fn b64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in text
+    let clean: Vec<u8> = text
         .bytes()
-        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
-    {
-        let v = B64.iter().position(|x| *x == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
+        .filter(|b| *b != b'\r' && *b != b'\n')
+        .collect();
+    if clean.len() % 4 != 0 {
+        return None;
+    }
+    let quanta = clean.len() / 4;
+    let mut out = Vec::with_capacity(quanta * 3);
+    for (i, quad) in clean.chunks(4).enumerate() {
+        let data = match quad.iter().position(|b| *b == b'=') {
+            None => 4,
+            Some(p) if i + 1 == quanta && p >= 2 && quad[p..].iter().all(|b| *b == b'=') => p,
+            Some(_) => return None,
+        };
+        let mut acc = 0u32;
+        for c in &quad[..data] {
+            acc = (acc << 6) | B64.iter().position(|x| x == c)? as u32;
         }
+        acc <<= 6 * (4 - data as u32);
+        out.extend_from_slice(&acc.to_be_bytes()[1..data]);
     }
     Some(out)
 }
@@ -90,64 +104,4 @@ fn urlencode(x: &str) -> String {
         }
     }
     out
-}
-
-/// cty's `csvdecode`: a header row, then one object per row.
-fn csvdecode(text: &str) -> Res {
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-                line += 1;
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if quoted {
-        return Err(format!(
-            "parse error on line {line}, column 0: extraneous or missing \" in quoted-field"
-        ));
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    let mut it = rows.into_iter();
-    let Some(header) = it.next() else {
-        return Err("missing header line".into());
-    };
-    let mut out = Vec::new();
-    for (i, r) in it.enumerate() {
-        if r.len() != header.len() {
-            return Err(format!(
-                "record on line {} has wrong number of fields: expected {}, got {}",
-                i + 2,
-                header.len(),
-                r.len()
-            ));
-        }
-        let m: BTreeMap<String, Value> = header
-            .iter()
-            .cloned()
-            .zip(r.into_iter().map(Value::String))
-            .collect();
-        out.push(Value::Map(m));
-    }
-    Ok(Value::List(out))
 }

@@ -86,7 +86,13 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Res {
         .literal_separator(true)
         .backslash_escape(true)
         .build()
-        .map_err(|_| format!("failed to glob pattern ({full_text}): syntax error in pattern"))?
+        .map_err(|_| {
+            // The pattern as Nomad joined it (relative as typed).
+            let shown = env
+                .vfs
+                .map_or_else(|| full_text.clone(), |v| go_shown(&full, v.root()));
+            format!("failed to glob pattern ({shown}): syntax error in pattern")
+        })?
         .compile_matcher();
     let literal: PathBuf = full
         .components()
@@ -186,13 +192,26 @@ impl FnEnv<'_> {
         // leading outside the project) keep their reason.
         // On disk the job file's folder is absolute; Nomad joins the folder
         // as typed, relative to where the command runs (the Vfs's root).
-        let shown = full.strip_prefix(vfs.root()).unwrap_or(&full).display();
+        let shown = go_shown(&full, vfs.root());
         if vfs.is_dir(&full) {
             return Err(format!("failed to read {shown}"));
         }
         vfs.read(&full).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("no file exists at {shown}"),
-            _ => format!("failed to read {shown}: {e}"),
+            _ => format!("failed to read {shown}"),
         })
+    }
+}
+
+/// A path as Nomad names it in an error: joined to the job file's folder
+/// as typed, relative to where the command runs (the Vfs's root), and
+/// cleaned (`filepath.Clean`: `.` for nothing left).
+fn go_shown(full: &Path, root: &Path) -> String {
+    let rel = full.strip_prefix(root).unwrap_or(full);
+    let text = rel.display().to_string();
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
     }
 }

@@ -15,16 +15,16 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 [s0, e, st] => (s0, e, st),
                 _ => return Err("must have one, two, or three arguments".into()),
             };
-            if step == 0.0 {
-                return Err(Miss::Arg(2, "step must not be zero".into()));
-            }
+            // cty compares the step with `cty.Zero` by Go's `==` (the same
+            // *big.Float, never a literal's), so a zero step counts as
+            // positive and runs into the 1024-value limit.
             if step < 0.0 && end > start {
                 return Err(Miss::Arg(
                     1,
                     "end must be less than start when step is negative".into(),
                 ));
             }
-            if step > 0.0 && end < start {
+            if step >= 0.0 && end < start {
                 return Err(Miss::Arg(
                     1,
                     "end must be greater than start when step is positive".into(),
@@ -32,7 +32,7 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             }
             let mut out = Vec::new();
             let mut x = start;
-            while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
+            while (step >= 0.0 && x < end) || (step < 0.0 && x > end) {
                 if out.len() == 1024 {
                     return Err("more than 1024 values were generated; either decrease the difference between start and end or use a smaller step".into());
                 }

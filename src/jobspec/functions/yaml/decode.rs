@@ -18,17 +18,69 @@ impl MarkedEventReceiver for Events {
     }
 }
 
+/// go-cty-yaml's position prefix: libyaml counts lines from 0 (the
+/// marker, from 1), and an error on the first line carries none at all
+/// (error.go `parseEventErrorWrap`: a zero line means "no mark").
 fn at(m: &Marker, msg: impl std::fmt::Display) -> String {
-    format!("on line {}, column {}: {msg}", m.line(), m.col() + 1)
+    match m.line().saturating_sub(1) {
+        0 => msg.to_string(),
+        line => format!("on line {line}, column {}: {msg}", m.col() + 1),
+    }
+}
+
+/// libyaml's `problem` alone: yaml-rust2 puts the context first
+/// (`while parsing a node, did not find expected node content`).
+fn problem(info: &str) -> &str {
+    match info.split_once(", ") {
+        Some((context, rest)) if context.starts_with("while ") => rest,
+        _ => info,
+    }
+}
+
+/// What the go-cty-yaml release reads differently (read from its tags and
+/// run through the oracle, tests/fixtures/hcl_eval `fn_yamldecode_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// Before 1.1.0 (Nomad 1.9.3 and older): an integer may have `_`
+    /// between digits and a sign before `0x`/`0o`, and a lone sign is an
+    /// integer that does not parse (`\A[-+]?(|0o[0-7_]+|[0-9_]+|0x[0-9a-fA-F_]+)\z`).
+    pub underscore_ints: bool,
+    /// From 1.2.0 (Nomad 1.11.2 on): `<<` merges a sequence of mappings,
+    /// and a `!!merge`-tagged key merges too.
+    pub merge_sequences: bool,
+}
+
+impl Dialect {
+    /// The newest release's.
+    #[cfg(test)]
+    pub const CURRENT: Dialect = Dialect {
+        underscore_ints: false,
+        merge_sequences: true,
+    };
+
+    /// The go-cty-yaml Nomad `v` builds with (go.mod at each tag): 1.0.2,
+    /// 1.0.3 from 1.4.13, 1.1.0 from 1.9.4, 1.2.0 from 1.11.2.
+    pub fn of(v: crate::version::NomadVersion) -> Dialect {
+        Dialect {
+            underscore_ints: !v.at_least(1, 9, 4),
+            merge_sequences: v.at_least(1, 11, 2),
+        }
+    }
+}
+
+/// `yamldecode(src)` as the newest go-cty-yaml reads it.
+#[cfg(test)]
+pub fn decode(src: &str) -> Result<Value, String> {
+    decode_as(src, Dialect::CURRENT)
 }
 
 /// `yamldecode(src)`: one document, as a cty value.
-pub fn decode(src: &str) -> Result<Value, String> {
+pub fn decode_as(src: &str, dialect: Dialect) -> Result<Value, String> {
     let text = if src.is_empty() { "\n" } else { src };
     let mut events = Events(Vec::new());
     Parser::new_from_str(text)
         .load(&mut events, true)
-        .map_err(|e| at(e.marker(), e.info()))?;
+        .map_err(|e| at(e.marker(), problem(e.info())))?;
     let evs = events.0;
     // StreamStart, DocumentStart, the value, DocumentEnd, StreamEnd.
     let mut i = 0;
@@ -48,6 +100,7 @@ pub fn decode(src: &str) -> Result<Value, String> {
     let mut d = Decoder {
         anchors: BTreeMap::new(),
         pending: Vec::new(),
+        dialect,
     };
     let v = d.value(&mut next)?;
     match next() {
@@ -67,6 +120,7 @@ struct Decoder {
     anchors: BTreeMap<usize, Value>,
     /// Anchors whose value is still being read (an alias to one is a cycle).
     pending: Vec<usize>,
+    dialect: Dialect,
 }
 
 type Next<'a> = dyn FnMut() -> Option<(Event, Marker)> + 'a;
@@ -107,7 +161,8 @@ impl Decoder {
     fn remainder(&mut self, ev: Event, m: Marker, next: &mut Next<'_>) -> Result<Value, String> {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                let v = resolve(&tag_text(&tag), &text, style).map_err(|e| at(&m, e))?;
+                let v =
+                    resolve(&tag_text(&tag), &text, style, self.dialect).map_err(|e| at(&m, e))?;
                 self.complete(anchor, &v);
                 Ok(v)
             }
@@ -133,17 +188,21 @@ impl Decoder {
                         Event::Scalar(k, style, _, t) => (k, style, tag_text(&t)),
                         _ => return Err(at(&km, "only strings are allowed as mapping keys")),
                     };
-                    if ktag.is_empty() && key == "<<" && style == TScalarStyle::Plain {
+                    // A quoted `<<` merges too: go-cty-yaml looks at the
+                    // text and tag, not the style.
+                    let merge_tag = self.dialect.merge_sequences && ktag == format!("{CORE}merge");
+                    if (ktag.is_empty() && key == "<<") || merge_tag {
                         self.merge(&mut vals, &km, next)?;
                         continue;
                     }
-                    let k = match resolve(&ktag, &key, style).map_err(|e| at(&km, e))? {
-                        Value::Null => return Err(at(&km, "mapping key cannot be null")),
-                        Value::String(x) => x,
-                        Value::Number(n) => crate::jobspec::eval::fmt_number(n),
-                        Value::Bool(b) => b.to_string(),
-                        _ => return Err(at(&km, "only strings are allowed as mapping keys")),
-                    };
+                    let k =
+                        match resolve(&ktag, &key, style, self.dialect).map_err(|e| at(&km, e))? {
+                            Value::Null => return Err(at(&km, "mapping key cannot be null")),
+                            Value::String(x) => x,
+                            Value::Number(n) => crate::jobspec::eval::fmt_number(n),
+                            Value::Bool(b) => b.to_string(),
+                            _ => return Err(at(&km, "only strings are allowed as mapping keys")),
+                        };
                     let v = self.value(next)?;
                     vals.insert(k, v);
                 }
@@ -181,7 +240,7 @@ impl Decoder {
     ) -> Result<(), String> {
         match self.value(next)? {
             Value::Map(src) => vals.extend(src),
-            Value::List(items) => {
+            Value::List(items) if self.dialect.merge_sequences => {
                 for item in items {
                     match item {
                         Value::Map(src) => vals.extend(src),
@@ -251,7 +310,7 @@ const BOOLS: &[(&str, bool)] = &[
 const NULLS: &[&str] = &["", "~", "null", "Null", "NULL"];
 
 /// go-cty-yaml's `resolveScalar`.
-fn resolve(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, String> {
+fn resolve(tag: &str, src: &str, style: TScalarStyle, d: Dialect) -> Result<Value, String> {
     let short = tag.strip_prefix(CORE);
     let known = matches!(
         short,
@@ -297,7 +356,7 @@ fn resolve(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, String> {
                 }
             }
             if short.is_empty() {
-                if is_int(src) {
+                if is_int(src, d) {
                     short = "int";
                 } else if is_float(src) {
                     short = "float";
@@ -317,7 +376,7 @@ fn resolve(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, String> {
             .ok_or_else(|| format!("cannot parse {src:?} as {tag}")),
         "int" | "float" => number(&src.replace('_', ""))
             .map(Value::Number)
-            .ok_or_else(|| format!("cannot parse {src:?} as {tag}")),
+            .ok_or_else(|| format!("cannot parse {src:?} as {CORE}{short}")),
         "timestamp" => timestamp(src)
             .map(Value::String)
             .ok_or_else(|| format!("cannot parse {src:?} as {tag}")),
@@ -326,8 +385,23 @@ fn resolve(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, String> {
     }
 }
 
-/// YAML 1.2 integers: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`.
-fn is_int(s: &str) -> bool {
+/// YAML 1.2 integers: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`; before
+/// go-cty-yaml 1.1.0 the sign goes before any form, `_` may sit among
+/// the digits, and a sign alone matches ([`Dialect::underscore_ints`]).
+fn is_int(s: &str, d: Dialect) -> bool {
+    if d.underscore_ints {
+        let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+        let all =
+            |t: &str, ok: fn(u8) -> bool| !t.is_empty() && t.bytes().all(|b| b == b'_' || ok(b));
+        return body.is_empty()
+            || body
+                .strip_prefix("0o")
+                .is_some_and(|r| all(r, |b| (b'0'..=b'7').contains(&b)))
+            || all(body, |b| b.is_ascii_digit())
+            || body
+                .strip_prefix("0x")
+                .is_some_and(|r| all(r, |b| b.is_ascii_hexdigit()));
+    }
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
         || s.strip_prefix("0o")

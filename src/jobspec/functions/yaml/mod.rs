@@ -18,14 +18,16 @@
 mod decode;
 mod encode;
 
+#[cfg(test)]
 pub use decode::decode;
+pub use decode::{decode_as, Dialect};
 pub use encode::encode;
 
 use super::*;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "yamldecode" => Ok(decode(&s(arg(a, 0)?)?)?),
+        "yamldecode" => Ok(decode_as(&s(arg(a, 0)?)?, Dialect::of(env.version))?),
         "yamlencode" => Ok(Value::String(encode(arg(a, 0)?)?)),
         _ => Err(Miss::Skip),
     }
@@ -105,7 +107,7 @@ mod tests {
         );
         assert_eq!(
             decode(".nan"),
-            Err("on line 1, column 1: floating point NaN is not supported".into())
+            Err("floating point NaN is not supported".into())
         );
         assert!(decode("a: [1, 2").is_err());
         assert_eq!(
@@ -161,5 +163,56 @@ mod tests {
         );
         assert_eq!(encode(&st("tab\there")), Ok("\"tab\\there\"\n".into()));
         assert!(encode(&st(&"word ".repeat(30))).is_err());
+    }
+
+    /// Run through the go-cty-yaml 1.0.2, 1.1.0 and 1.2.0 oracles
+    /// (tests/fixtures/hcl_eval `fn_yamldecode_*`).
+    #[test]
+    fn each_go_cty_yaml_release_reads_as_it_did() {
+        let v = crate::version::NomadVersion::new;
+        let (old, mid, new) = (
+            Dialect::of(v(1, 9, 3)),
+            Dialect::of(v(1, 11, 1)),
+            Dialect::of(v(1, 11, 2)),
+        );
+        let n = Value::Number;
+        assert_eq!(
+            decode_as("a: 1_000\nb: -0x1F\nc: +0o1_7\nd: +_1", old),
+            Ok(m(&[
+                ("a", n(1000.0)),
+                ("b", n(-31.0)),
+                ("c", n(15.0)),
+                ("d", n(1.0))
+            ]))
+        );
+        assert_eq!(
+            decode_as("a: 1_000\nb: -0x1F", mid),
+            Ok(m(&[("a", st("1_000")), ("b", st("-0x1F"))]))
+        );
+        // A sign alone matches the old integer pattern, and cannot parse.
+        assert_eq!(
+            decode_as("a: +", old),
+            Err("cannot parse \"+\" as tag:yaml.org,2002:int".into())
+        );
+        assert_eq!(decode_as("a: +", mid), Ok(m(&[("a", st("+"))])));
+        // `<<` takes a sequence of mappings from 1.2.0 only; later keys
+        // win over merged ones, merged ones over earlier keys.
+        let seq = "a: &a {p: 1}\nb: &b {q: 2}\nc:\n  <<: [*a, *b]\n  p: 0\n";
+        for d in [old, mid] {
+            assert_eq!(
+                decode_as(seq, d),
+                Err("on line 3, column 3: cannot merge tuple into mapping".into())
+            );
+        }
+        let c = decode_as(seq, new).map(|v| match v {
+            Value::Map(mut all) => all.remove("c"),
+            _ => None,
+        });
+        assert_eq!(c, Ok(Some(m(&[("p", n(0.0)), ("q", n(2.0))]))));
+        // A quoted `<<` is a merge key too.
+        assert_eq!(
+            decode_as("c:\n  \"<<\": 5\n", old),
+            Err("on line 1, column 3: cannot merge number into mapping".into())
+        );
     }
 }
