@@ -25,23 +25,6 @@ fn prefix(env: &FnEnv<'_>, v: &Value) -> Result<Cidr, String> {
         .map_err(|CidrError(t)| format!("invalid CIDR expression: {t}"))
 }
 
-/// gocty's conversion to a Go `int` (64 bits; cty/gocty/out.go
-/// `fromCtyNumberInt`, one text for a fraction and for a number out of
-/// range).
-fn whole(v: &Value) -> Result<i64, String> {
-    let x = n(v)?;
-    // 2^63 is the first float past i64::MAX.
-    if x.fract() != 0.0 || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x)
-    {
-        return Err(format!(
-            "value must be a whole number, between {} and {}",
-            i64::MIN,
-            i64::MAX
-        ));
-    }
-    Ok(x as i64)
-}
-
 /// An IPv4-mapped network (`::ffff:a.b.c.d/96+`): go-cidr numbers its
 /// hosts and subnets from bit 32 of the 128 (`ip.To4() != nil` picks 32
 /// bits for a 16-byte address), which we do not reproduce.
@@ -58,7 +41,7 @@ fn mapped(c: &Cidr) -> Result<(), String> {
 /// go-cidr `Host`: host `num` of the network, negative numbers counting
 /// back from the last address.
 fn cidrhost(env: &FnEnv<'_>, a: &[Value]) -> Res {
-    let num = whole(arg(a, 1)?)?;
+    let num = go_int(arg(a, 1)?)?;
     let c = prefix(env, arg(a, 0)?)?;
     mapped(&c)?;
     let host_bits = c.bits() - c.prefix;
@@ -131,8 +114,8 @@ fn subnet(c: &Cidr, newbits: i64, num: i64) -> Result<(u128, u32), String> {
 }
 
 fn cidrsubnet(env: &FnEnv<'_>, a: &[Value]) -> Res {
-    let newbits = whole(arg(a, 1)?)?;
-    let num = whole(arg(a, 2)?)?;
+    let newbits = go_int(arg(a, 1)?)?;
+    let num = go_int(arg(a, 2)?)?;
     let c = prefix(env, arg(a, 0)?)?;
     mapped(&c)?;
     let (sub, newlen) = subnet(&c, newbits, num)?;
@@ -164,7 +147,7 @@ fn cidrsubnets(env: &FnEnv<'_>, a: &[Value]) -> Try {
     let mut next = Some(net);
     for (i, nb) in a[1..].iter().enumerate() {
         let at = |e: String| Miss::Arg(i + 1, e);
-        let newbits = whole(nb).map_err(at)?;
+        let newbits = go_int(nb).map_err(at)?;
         if newbits < 1 {
             return Err(at("must extend prefix by at least one bit".into()));
         }

@@ -281,21 +281,6 @@ fn mixed_kinds(a: &[Value]) -> bool {
     kinds.any(|k| Some(k) != first)
 }
 
-/// gocty's conversion to a Go `int` (cty/gocty/out.go): a whole number
-/// within 64 bits, one text for both failures.
-pub(super) fn go_int(v: &Value) -> Result<i64, String> {
-    let x = n(v)?;
-    if x.fract() != 0.0 || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x)
-    {
-        return Err(format!(
-            "value must be a whole number, between {} and {}",
-            i64::MIN,
-            i64::MAX
-        ));
-    }
-    Ok(x as i64)
-}
-
 /// cty's `index(collection, key)`: the element at `key` (hcl's `[]`, as a
 /// function; not Terraform's search). A tuple and a list, or an object and
 /// a map, are one value here, and cty answers them differently: where the

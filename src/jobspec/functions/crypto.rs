@@ -49,11 +49,7 @@ fn bcrypt(env: &FnEnv<'_>, a: &[Value]) -> Res {
     let text = s(arg(a, 0)?)?;
     let mut cost = 10i64;
     if let Some(c) = a.get(1) {
-        let c = n(c)?;
-        if c.fract() != 0.0 || !c.is_finite() {
-            return Err("value must be a whole number, between -9223372036854775808 and 9223372036854775807".into());
-        }
-        cost = c as i64;
+        cost = go_int(c)?;
     }
     if a.len() > 2 {
         return Err("bcrypt() takes no more than two arguments".into());

@@ -198,6 +198,10 @@ impl FnEnv<'_> {
         }
         vfs.read(&full).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("no file exists at {shown}"),
+            // Ours: the reason is the point (and not Nomad's words).
+            _ if e.to_string().contains("refusing to read") => {
+                format!("failed to read {shown}: {e}")
+            }
             _ => format!("failed to read {shown}"),
         })
     }

@@ -78,6 +78,21 @@ fn list(v: &Value) -> Result<Vec<Value>, String> {
     }
 }
 
+/// gocty's conversion to a Go `int` (cty/gocty/out.go): a whole number
+/// within 64 bits, one text for both failures.
+fn go_int(v: &Value) -> Result<i64, String> {
+    let x = n(v)?;
+    if x.fract() != 0.0 || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x)
+    {
+        return Err(format!(
+            "value must be a whole number, between {} and {}",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    Ok(x as i64)
+}
+
 fn map(v: &Value) -> Result<BTreeMap<String, Value>, String> {
     match v {
         Value::Map(m) => Ok(m.clone()),
