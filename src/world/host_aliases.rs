@@ -237,7 +237,7 @@ impl PoolNetworks {
     }
 
     fn aliases_unmodelled(&self, v: NomadVersion, out: &mut PoolAliases) {
-        for o in self.outcomes_unmodelled(v, &mut out.cannot_tell) {
+        for o in self.outcomes_unmodelled(v) {
             out.absorb(o);
         }
     }
@@ -245,7 +245,7 @@ impl PoolNetworks {
     /// Each address of an unmodelled pool and its aliases: a block with a
     /// `cidr` or `interface` on an address of its own, then the unknown
     /// default-route address with the blocks that name neither.
-    fn outcomes_unmodelled(&self, v: NomadVersion, unsure: &mut Vec<String>) -> Vec<Outcome> {
+    fn outcomes_unmodelled(&self, v: NomadVersion) -> Vec<Outcome> {
         let blocks = self.blocks_in_order();
         let mut out = Vec::new();
         // Blocks that match the unknown default-route address.
@@ -333,7 +333,7 @@ impl PoolNetworks {
     pub fn address_entries(&self, v: NomadVersion) -> Vec<Vec<(String, Vec<u16>)>> {
         let mut unsure = Vec::new();
         let outcomes = if self.interfaces.is_empty() {
-            self.outcomes_unmodelled(v, &mut unsure)
+            self.outcomes_unmodelled(v)
         } else {
             self.outcomes_modelled(v, &mut unsure)
         };
