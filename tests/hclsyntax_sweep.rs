@@ -61,7 +61,8 @@ fn files(dir: &str) -> Vec<std::path::PathBuf> {
 
 /// Before 1.0: hcl v1's verdict on the file's bytes, as oracle-hcl1-* print it.
 /// A file it accepts is `OK` only if we read it too (as it is, or through
-/// its rewrite into HCL2); else `UNSURE-HCL1-ONLY` (we say "cannot tell").
+/// its rewrite into HCL2); else `UNSURE-HCL1-ONLY` (we say "cannot tell"),
+/// or `UNSURE-HCL1-LITERAL` where a literal's value is not ours to read.
 fn hcl1(dir: &str, era: hcl1_syntax::Era) {
     let mut out = String::new();
     let mut rewritten = 0;
@@ -72,7 +73,9 @@ fn hcl1(dir: &str, era: hcl1_syntax::Era) {
         let answer = match hcl1_syntax::judge(&bytes, era) {
             Verdict::Accepts => {
                 let text = String::from_utf8_lossy(&bytes);
-                if hcl_edit::parser::parse_body(&text).is_ok() {
+                if hcl1_syntax::literal::unreadable(&text, era).is_some() {
+                    "UNSURE-HCL1-LITERAL".to_string()
+                } else if hcl_edit::parser::parse_body(&text).is_ok() {
                     "OK".to_string()
                 } else {
                     match hcl1_syntax::rewrite(&text, era)

@@ -363,6 +363,7 @@ fn build(
         },
         unset: Default::default(),
         map_vars: Default::default(),
+        hcl1: hcl1_syntax::Era::of(opts.version),
     };
     // Before 1.0 the top level's keys are checked first, and stop it.
     if let Some(d) = hcl1_top_keys::check(body, src, opts.version) {

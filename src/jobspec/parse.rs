@@ -22,6 +22,20 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
         Some(Ok(())) => true,
         None => false,
     };
+    // Every literal is then read as hcl v1 reads it (hcl1_syntax/literal.rs);
+    // one it fails on (its Value() panics, its decoder refuses an int out
+    // of range) or reads as bytes that are not text is not followed.
+    if let Some(at) = hcl1_syntax::Era::of(version)
+        .filter(|_| hcl1)
+        .and_then(|era| hcl1_syntax::literal::unreadable(&source.text, era))
+    {
+        return Err(unread(
+            source,
+            version,
+            "a literal hcl v1 reads its own way",
+            at,
+        ));
+    }
     let body = hcl_edit::parser::parse_body(&source.text);
     if let (Err(_), true) = (&body, hcl1) {
         return hcl1_only(source, version);
@@ -62,6 +76,12 @@ fn hcl1_only(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
         },
         Err(u) => (u.what, u.at),
     };
+    Err(unread(source, v, what, at))
+}
+
+/// The one line for a file hcl v1 accepts and we cannot follow: `what`
+/// stops us, at byte `at`.
+fn unread(source: &Source, v: NomadVersion, what: &'static str, at: usize) -> Diags {
     let mut at = at.min(source.text.len());
     while !source.text.is_char_boundary(at) {
         at -= 1;
@@ -70,13 +90,13 @@ fn hcl1_only(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
         .chars()
         .next()
         .map_or(at, |c| at + c.len_utf8());
-    Err(Diag::error(
+    Diag::error(
         hcl1_syntax::UNREAD,
         format!("cannot tell what Nomad {v} makes of this file: its HCL1 parser accepts it, in HCL1 syntax nomad-preflight does not read ({what})"),
     )
     .at(source, Span::new(at, end), what)
     .help("write it in the syntax HCL1 and HCL2 share (one argument a line, bare identifiers as keys), or judge the file on the cluster")
-    .into())
+    .into()
 }
 
 /// A construct hcl-edit accepted that may be one hclsyntax refuses. From
@@ -451,10 +471,13 @@ mod tests {
         assert!(read("port \"http\" { static = 80, to = 8080 }\n").is_ok());
         assert!(read("job \"x\" {\n  datacenters = [\"dc1\"],\n}\n").is_ok());
         assert!(read("x = [{\n  opts {\n    size = 1\n  }\n}]\n").is_ok());
-        // HIL's `.3d_printer`, which HCL2 templates do not take.
-        let d = read("a = \"${meta.3d_printer}\"\n").unwrap_err();
+        // HIL's `.3d_printer`, which HCL2 templates do not take: a
+        // literal to hcl v1 (hcl1_syntax/literal.rs).
+        assert!(read("a = \"${meta.3d_printer}\"\n").is_ok());
+        // A labelled block inside an object value has no HCL2 form.
+        let d = read("x = {\n  port \"http\" {\n  }\n}\n").unwrap_err();
         assert_eq!(d.0[0].code, hcl1_syntax::UNREAD);
-        assert_eq!(d.0[0].primary_span(), Some(Span::new(13, 14)));
+        assert_eq!(d.0[0].primary_span(), Some(Span::new(8, 9)));
     }
 
     #[test]

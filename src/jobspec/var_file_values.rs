@@ -318,6 +318,7 @@ pub(super) fn cli_expression(text: &str, name: &str, file: &str) -> Result<Value
         fns: Default::default(),
         unset: Default::default(),
         map_vars: Default::default(),
+        hcl1: None,
     };
     scope.eval(&e).map_err(|_| unknown())
 }
@@ -427,6 +428,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         fns: scope.fns,
         unset: Default::default(),
         map_vars: Default::default(),
+        hcl1: None,
     };
     let mut refused = Vec::new();
     if scope.fns.version.at_least(1, 0, 0) {

@@ -474,6 +474,7 @@ fn cli_value(text: &str) -> Value {
                 fns: Default::default(),
                 unset: Default::default(),
                 map_vars: Default::default(),
+                hcl1: None,
             };
             if let Ok(v) = scope.eval(&e) {
                 return v;

@@ -53,6 +53,13 @@ print(f'mutants {len(o)}; the parser refuses {len(refused)}: same text {len(agre
       f'({100*len(agree)/max(1,len(refused)):.1f}%), cannot tell {len(unsure)}, '
       f'we accept {len(missed)}, other text {len(wrong)}; '
       f'it accepts but we refuse {len(extra)}')
+accepted = [k for k in o if o[k] == 'OK']
+kinds = {}
+for k in accepted:
+    a = u.get(k, 'MISSING')
+    kind = a if a == 'OK' or a.startswith('UNSURE') else 'REFUSED'
+    kinds[kind] = kinds.get(kind, 0) + 1
+print('it accepts', len(accepted), 'and we:', ', '.join(f'{k} {n}' for k, n in sorted(kinds.items())))
 for k in wrong[:15]:
     print('ORACLE', o[k]); print('OURS  ', u.get(k))
 print('dir', d)

@@ -92,6 +92,9 @@ pub struct Scope<'a> {
     /// Variables whose type is `map(...)`: a map value of any other
     /// variable is a cty object (shape.rs).
     pub map_vars: std::collections::BTreeSet<String>,
+    /// `text` is a job file hcl v1 of this era read (Nomad before 1.0):
+    /// its literals and object keys are hcl v1's, not HCL2's.
+    pub hcl1: Option<super::hcl1_syntax::Era>,
 }
 
 pub fn span_of(e: &impl hcl_edit::Span) -> Span {
@@ -175,8 +178,40 @@ impl<'a> Scope<'a> {
         Ok(self.lookup(name))
     }
 
+    /// Before 1.0, a literal's value as hcl v1 reads its text (no
+    /// template, Go escapes, `010` octal): hcl1_syntax/literal.rs. The
+    /// file was checked readable first (parse.rs), so None here only
+    /// where the expression is not a literal.
+    fn hcl1_literal(&self, expr: &Expression) -> Option<Value> {
+        let era = self.hcl1?;
+        match expr {
+            Expression::String(_)
+            | Expression::StringTemplate(_)
+            | Expression::HeredocTemplate(_)
+            | Expression::Number(_) => {}
+            // hcl v1 scans `-010` as one NUMBER token.
+            Expression::UnaryOp(u)
+                if matches!(u.operator.value(), UnaryOperator::Neg)
+                    && matches!(u.expr, Expression::Number(_)) => {}
+            _ => return None,
+        }
+        let at = hcl_edit::Span::span(expr)?.start;
+        super::hcl1_syntax::literal::value(self.text.get(at..)?, era)
+    }
+
+    /// Before 1.0, an object key as hcl v1 reads it (a dotted identifier
+    /// as written, a quoted key unquoted), from the file's own text.
+    fn hcl1_key(&self, key: &impl hcl_edit::Span) -> Option<String> {
+        let era = self.hcl1?;
+        let at = hcl_edit::Span::span(key)?.start;
+        super::hcl1_syntax::literal::key(self.text.get(at..)?, era)
+    }
+
     fn ev(&mut self, expr: &Expression) -> R {
         let sp = span_of(expr);
+        if let Some(v) = self.hcl1_literal(expr) {
+            return Ok(v);
+        }
         Ok(match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
@@ -200,6 +235,13 @@ impl<'a> Scope<'a> {
                 // ObjectConsExpr.Value orders its diagnostics.
                 for (k, v) in o.iter() {
                     let key = match k {
+                        _ if self.hcl1.is_some() => {
+                            let key = match k {
+                                hcl_edit::expr::ObjectKey::Ident(id) => self.hcl1_key(id),
+                                hcl_edit::expr::ObjectKey::Expression(e) => self.hcl1_key(e),
+                            };
+                            key.map(|k| Ok(Value::String(k)))
+                        }
                         hcl_edit::expr::ObjectKey::Ident(id) => {
                             Some(Ok(Value::String(id.as_str().to_string())))
                         }
@@ -426,6 +468,7 @@ mod tests {
             fns: FnEnv::default(),
             unset: Default::default(),
             map_vars: Default::default(),
+            hcl1: None,
         };
         s.eval(&attr.value)
     }

@@ -26,6 +26,7 @@
 //! first non-space character `{`; nesting past 500 levels) the answer is
 //! "cannot tell" and the caller keeps its own words.
 
+pub mod literal;
 mod parse;
 mod scan;
 mod scan_text;

@@ -18,9 +18,14 @@
 //! Every edit replaces one byte with one byte (a comma or a blank becomes
 //! a line end or a comma, a quote a blank, a blank `=`), so every offset
 //! hcl-edit reports is the offset in the file as written, and diagnostics
-//! quote the user's own text. Where no such edit exists (no blank to turn
-//! into a separator, a labelled block inside an object, a number hcl v1
-//! reads as octal or hex), the answer is "cannot tell", with where.
+//! quote the user's own text (one exception: `}}`, see `close_line`).
+//! Strings, heredocs and hex numbers HCL2 would read otherwise are
+//! blanked or zeroed, and object keys that are not HCL2 identifiers
+//! (`a.b`) made into ones: before 1.0 the evaluator reads every literal
+//! and object key from the file's own text as hcl v1 does (literal.rs).
+//! Where no such edit exists (no blank to turn into a separator, a
+//! labelled block inside an object), the answer is "cannot tell", with
+//! where.
 
 use super::scan::{Kind, Scanner, Token};
 use super::Era;
@@ -226,10 +231,30 @@ impl<'a> Writer<'a> {
             if count > 0 && !one_line {
                 let first = self.toks[open + 1].start;
                 self.separate(open_end, first, b'\n')?;
-                self.separate(last, close, b'\n')?;
+                self.close_line(last, close)?;
             }
         }
         Ok(())
+    }
+
+    /// A line end before a body's `}` at `close`, its last item ending at
+    /// `last`. `}}` (a block's last item a block, its `}` touching ours)
+    /// has no byte between them to write over; where a blank precedes the
+    /// inner `}` (`b { c = 1 }}`), that `}` moves onto the blank and the
+    /// line end takes its place: the inner block's span then ends one
+    /// byte early, what hcl-edit reads is otherwise the same.
+    fn close_line(&mut self, last: usize, close: usize) -> Result<(), Unsure> {
+        let shifted = last == close
+            && last >= 2
+            && self.out[last - 1] == b'}'
+            && matches!(self.out[last - 2], b' ' | b'\t')
+            && !self.in_block_comment(last - 2);
+        if shifted {
+            self.set(last - 2, b'}');
+            self.set(last - 1, b'\n');
+            return Ok(());
+        }
+        self.separate(last, close, b'\n')
     }
 
     /// Write `byte` at `at`, undoably.
@@ -320,11 +345,23 @@ impl<'a> Writer<'a> {
         match (t.kind, ctx) {
             (Kind::Ident, _) if hcl2_ident(text) => Ok(()),
             (Kind::Ident, Ctx::Body) => Err(needs(NEEDS_OBJECT)),
-            (Kind::Ident, Ctx::Object) => Err(needs("a key that is not an HCL2 identifier")),
-            (_, Ctx::Object) if text.windows(2).any(|w| w == b"${" || w == b"%{") => {
-                Err(needs("a key holding `${` or `%{`"))
+            // `a.b = 1`: an identifier of the same length for hcl-edit; the
+            // evaluator reads the key hcl v1 reads, from the file's text.
+            (Kind::Ident, Ctx::Object) => {
+                for (k, &c) in text.iter().enumerate() {
+                    let ok = c.is_ascii_alphabetic()
+                        || c == b'_'
+                        || (k > 0 && (c.is_ascii_digit() || c == b'-'));
+                    if !ok {
+                        self.set(t.start + k, b'_');
+                    }
+                }
+                Ok(())
             }
-            (_, Ctx::Object) => Ok(()),
+            (_, Ctx::Object) => {
+                self.literal_text(t);
+                Ok(())
+            }
             (_, Ctx::Body) => {
                 let inner = &text[1..text.len().saturating_sub(1).max(1)];
                 if text.len() >= 2 && hcl2_ident(inner) {
@@ -349,6 +386,48 @@ impl<'a> Writer<'a> {
                 what: "a block inside an object value with no blank before its `{`",
                 at: open.start,
             }),
+        }
+    }
+
+    /// A string or heredoc HCL2 may read otherwise than hcl v1 (a `${`
+    /// or `%{` template, `$${` and `%%{` escapes, Go's `\x41`; before 0.11
+    /// a terminator line with text before its anchor): blanked inside,
+    /// so hcl-edit sees a plain literal at the same place. Its value is
+    /// read from the file's own text before 1.0 (literal.rs), never from
+    /// what hcl-edit parsed.
+    fn literal_text(&mut self, t: Token) {
+        let text = self.text(&t);
+        let plain = !text.iter().any(|c| matches!(c, b'$' | b'%' | b'\\'));
+        match t.kind {
+            Kind::Str if !plain && text.len() >= 2 => {
+                for at in t.start + 1..t.end - 1 {
+                    self.set(at, b' ');
+                }
+            }
+            Kind::Heredoc if !plain || self.era == Era::Old => {
+                // `<<EOF\n` ... the terminator line, which ends in `\n`.
+                let Some(first) = text.iter().position(|c| *c == b'\n') else {
+                    return;
+                };
+                let mut body = &text[..text.len().saturating_sub(1)];
+                while let [rest @ .., b'\r'] = body {
+                    body = rest;
+                }
+                let last = body.iter().rposition(|c| *c == b'\n').unwrap_or(first);
+                let anchor = text[2..first]
+                    .strip_prefix(b"-")
+                    .unwrap_or(&text[2..first])
+                    .trim_ascii_end();
+                let term_end = t.start + body.len();
+                let term_start = t.start + last + 1;
+                let lead_end = term_end.saturating_sub(anchor.len()).max(term_start);
+                for at in t.start + first + 1..lead_end {
+                    if !matches!(self.out[at], b'\n' | b'\r') {
+                        self.set(at, b' ');
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -391,18 +470,24 @@ impl<'a> Writer<'a> {
         let t = self.next();
         match t.kind {
             Kind::Number => {
-                let digits = self.text(&t);
-                let digits = digits.strip_prefix(b"-").unwrap_or(digits);
-                // strconv.ParseInt(s, 0, 64): `010` is 8, `0x10` 16.
-                if digits.len() > 1 && digits[0] == b'0' {
-                    return Err(Unsure {
-                        what: "a number hcl v1 reads as octal or hexadecimal",
-                        at: t.start,
-                    });
+                // strconv.ParseInt(s, 0, 64): `0x1f` is 31. HCL2 has no
+                // such number; hcl-edit reads `0010` and the evaluator the
+                // file's own `0x1f` (literal.rs), as it reads `010` as 8.
+                let text = self.text(&t);
+                let digits = text.strip_prefix(b"-").unwrap_or(text);
+                if digits.len() > 1 && matches!(digits[1], b'x' | b'X') {
+                    let from = t.start + (text.len() - digits.len()) + 1;
+                    for at in from..t.end {
+                        self.set(at, b'0');
+                    }
                 }
                 Ok(())
             }
-            Kind::Float | Kind::Bool | Kind::Str | Kind::Heredoc => Ok(()),
+            Kind::Float | Kind::Bool => Ok(()),
+            Kind::Str | Kind::Heredoc => {
+                self.literal_text(t);
+                Ok(())
+            }
             Kind::LBrace => {
                 self.items(Ctx::Object, Some(t.end))?;
                 self.close()

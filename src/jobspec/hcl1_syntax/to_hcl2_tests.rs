@@ -59,10 +59,13 @@ fn quoted_keys_that_are_identifiers_lose_their_quotes() {
 
 #[test]
 fn a_block_with_keys_hcl2_bodies_cannot_hold_becomes_an_object() {
+    // An unquoted dotted key becomes an identifier of its length; the
+    // evaluator reads `deploy.env` from the file (literal.rs).
     let f = "job \"a\" {\n  meta {\n    \"team.name\" = \"x\", owner = \"y\"\n    deploy.env = \"z\"\n  }\n}\n";
-    let (what, _) = unsure(f, Era::New);
-    // An unquoted dotted key cannot be written in an HCL2 object either.
-    assert_eq!(what, "a key that is not an HCL2 identifier");
+    assert_eq!(
+        hcl2(f, Era::New),
+        "job \"a\" {\n  meta={\n    \"team.name\" = \"x\", owner = \"y\"\n    deploy_env = \"z\"\n  }\n}\n"
+    );
     let f = "job \"a\" {\n  meta {\n    \"team.name\" = \"x\", owner = \"y\"\n  }\n}\n";
     assert_eq!(
         hcl2(f, Era::New),
@@ -91,11 +94,43 @@ fn what_has_no_same_length_rewrite_is_unknown() {
         unsure(labelled, Era::New).0,
         "a labelled block inside an object value"
     );
-    // strconv.ParseInt("010", 0, 64) is 8; HCL2 reads 10.
-    let octal = "job \"a\" {\n  priority = 010, count = 1\n}\n";
+    // `b {c = 1}}`: no blank before the inner `}` to move it onto.
+    let touching = "job \"a\" {\n  b {\n    c {d = 1}}\n}\n";
     assert_eq!(
-        unsure(octal, Era::New),
-        ("a number hcl v1 reads as octal or hexadecimal", 23)
+        unsure(touching, Era::New),
+        ("items with no blank between them", 29)
+    );
+}
+
+/// Templates hcl v1 does not have (`%{`, `$${`), Go escapes and hex
+/// numbers: hcl-edit gets a blank literal or zeros of the same length, the
+/// value is read from the file (literal.rs).
+#[test]
+fn literals_hcl2_reads_otherwise_are_blanked_for_hcl_edit() {
+    let f =
+        "job \"a\" {\n  meta {\n    a = \"%{x}\"\n    b = \"\\x41\"\n  }\n  priority = 0x1f\n}\n";
+    for era in [Era::Old, Era::New] {
+        assert_eq!(
+            hcl2(f, era),
+            "job \"a\" {\n  meta {\n    a = \"    \"\n    b = \"    \"\n  }\n  priority = 0000\n}\n"
+        );
+    }
+    let heredoc = "job \"a\" {\n  meta {\n    a = <<EOF\n%{x}\nEOF\n  }\n}\n";
+    assert_eq!(
+        hcl2(heredoc, Era::New),
+        "job \"a\" {\n  meta {\n    a = <<EOF\n    \nEOF\n \n}\n}\n"
+    );
+}
+
+/// `}}`: the inner block's `}` moves onto the blank before it and a line
+/// end takes its place.
+#[test]
+fn a_closing_brace_touching_the_next_gets_a_line_end() {
+    let f =
+        "job \"a\" {\n  group \"g\" {\n    task \"t\" {\n      config { image = \"r\" }}\n  }\n}\n";
+    assert_eq!(
+        hcl2(f, Era::New),
+        "job \"a\" {\n  group \"g\" {\n    task \"t\" {\n      config { image = \"r\"}\n}\n  }\n}\n"
     );
 }
 
