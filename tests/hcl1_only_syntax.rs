@@ -51,6 +51,47 @@ fn hcl1_only_syntax_plans_as_the_same_job_written_plainly() {
     assert_eq!(v2.status.code(), Some(1));
 }
 
+/// What hcl v1 reads otherwise than HCL2: `%{` and `$${` are text (HCL1
+/// has no templates), Go's escapes, `010` octal and `0x3` hex, a dotted
+/// key in a map, `}}`. The values are jobspec.ParseFile's (the oracles of
+/// 0.9.3 and 0.12.12 with ORACLE_JSON=1: Priority 8, Count 3, these Meta,
+/// Env and Config values).
+const LITERALS: &str = "job \"a\" {\n  datacenters = [\"dc1\"]\n  priority = 010\n  meta {\n    pct = \"%{x}\"\n    dollar = \"$${y} ${z} %%{w}\"\n    esc = \"a\\x41\\u00e9\\101\\\\\"\n    a.b = \"dotted\"\n    \"q.k\" = \"quoted\"\n    interp = \"${lookup(a, \"b\")}\"\n  }\n  group \"g\" {\n    count = 0x3\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis\"\n        args = [<<-EOF\n        one ${x}\n          two %{ if }\n        EOF\n        ]\n        port_map { http = 80 }}\n      env { A.B = \"1\", C = \"%{ if true }yes%{ endif }\" }\n    }\n  }\n}\n";
+
+#[test]
+fn hcl1_literals_are_read_as_hcl_v1_reads_them() {
+    let d = TempDir::new("hcl1-literals");
+    d.put("a.nomad", LITERALS);
+    for v in ["0.9.3", "0.12.12"] {
+        let plan = d.run(&["plan", "a.nomad", "--verbose", "--nomad-version", v]);
+        // The plan aligns the values of a block: one blank after `:`.
+        let out: String = String::from_utf8_lossy(&plan.stdout)
+            .lines()
+            .map(|l| match l.split_once(": ") {
+                Some((k, v)) => format!("{k}: {}\n", v.trim_start()),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        assert_eq!(plan.status.code(), Some(1), "{v}: {out}");
+        for want in [
+            "+ Priority: \"8\"",
+            "+ Count: \"3\"",
+            "+ Meta[pct]: \"%{x}\"",
+            "+ Meta[dollar]: \"$${y} ${z} %%{w}\"",
+            "+ Meta[esc]: \"aAéA\\\\\"",
+            "+ Meta[a.b]: \"dotted\"",
+            "+ Meta[q.k]: \"quoted\"",
+            "+ Meta[interp]: \"${lookup(a, \\\"b\\\")}\"",
+            "+ Env[A.B]: \"1\"",
+            "+ Env[C]: \"%{ if true }yes%{ endif }\"",
+            "+ args[0]: \"one ${x}\\n  two %{ if }\\n\"",
+            "+ port_map[0][http]: \"80\"",
+        ] {
+            assert!(out.contains(want), "{v}: {want}\n{out}");
+        }
+    }
+}
+
 #[test]
 fn hcl1_syntax_with_no_hcl2_rewrite_is_said_to_be_unknown() {
     let d = TempDir::new("hcl1-only-unknown");
@@ -165,5 +206,85 @@ fn a_file_nomads_cli_crashes_on_is_said_in_one_line() {
             assert!(line.starts_with(what), "{cmd} {file}: {line}");
             assert!(!line.contains("Error getting job struct"), "{line}");
         }
+    }
+}
+
+/// The job a case of non_object_blocks.tsv names: `level-key-shape`, the
+/// key written `key = <shape>` in the job, its group or its task, as the
+/// oracle run wrote it.
+fn non_object_job(case: &str) -> Option<String> {
+    let (rest, shape) = case.rsplit_once('-')?;
+    let (level, key) = rest.split_once('-')?;
+    let value = match shape {
+        "s" => "\"x\"",
+        "n" => "3",
+        "e" => "[]",
+        "l" => "[1]",
+        "h" => "<<EOF\nx\nEOF\n",
+        _ => return None,
+    };
+    let kv = format!("{key} = {value}");
+    Some(match level {
+        "job" => format!("job \"a\" {{\n  datacenters = [\"dc1\"]\n  {kv}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n    }}\n  }}\n}}\n"),
+        "group" => format!("job \"a\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    {kv}\n    task \"t\" {{\n      driver = \"docker\"\n    }}\n  }}\n}}\n"),
+        "task" => format!("job \"a\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      {kv}\n    }}\n  }}\n}}\n"),
+        _ => return None,
+    })
+}
+
+/// Every block of the job, its groups and its tasks written as a string,
+/// number, heredoc, `[]` or `[1]`: the parse function's own text per
+/// release (CheckHCLKeys, decodeMap at the value, `should be an object`,
+/// `service (0):`), with its prefixes, where we answered "cannot tell".
+#[test]
+fn every_block_written_as_a_non_object_value_gets_its_parsers_words() {
+    let table = include_str!("fixtures/hcl1_syntax/non_object_blocks.tsv");
+    let mut wrong = Vec::new();
+    let mut count = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let mut cols = line.splitn(3, '\t');
+        let (Some(case), Some(v), Some(want)) = (cols.next(), cols.next(), cols.next()) else {
+            panic!("bad line: {line}");
+        };
+        let text = non_object_job(case).unwrap_or_else(|| panic!("bad case {case}"));
+        let want = want.replace("\\n", "\n").replace("\\t", "\t");
+        let version = v.parse().expect("version");
+        let p = common::parse_job(&text, version);
+        let got = p
+            .diags
+            .iter()
+            .find(|d| d.code == nomad_preflight::jobspec::HCL1_PARSE)
+            .map(|d| d.message.clone());
+        if got.as_deref() != Some(want.as_str()) {
+            let codes: Vec<_> = p.diags.iter().map(|d| (&d.code, &d.message)).collect();
+            wrong.push(format!("{case} {v}: want {want:?}, got {codes:?}"));
+        }
+        count += 1;
+    }
+    assert!(count > 600, "{count} cases");
+    assert!(
+        wrong.is_empty(),
+        "{} of {count}:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// A key written both as a block and as a value (or as values of two
+/// types) fails in parseJob's first decode of the whole job, in words we
+/// do not model (`unknown slice type: *ast.LiteralType`): "cannot tell".
+#[test]
+fn a_block_also_written_as_a_value_is_said_to_be_unknown() {
+    let d = TempDir::new("hcl1-mixed-forms");
+    d.put(
+        "a.nomad",
+        "job \"a\" {\n  datacenters = [\"dc1\"]\n  update {\n  }\n  update = \"x\"\n}\n",
+    );
+    for v in ["0.9.3", "0.12.12"] {
+        let o = d.run(&["plan", "a.nomad", "--nomad-version", v]);
+        assert_eq!(o.status.code(), Some(255), "{v}");
+        let line = first_line(&o);
+        assert!(!line.contains("only one 'update'"), "{v}: {line}");
+        assert!(!String::from_utf8_lossy(&o.stdout).contains("successful"));
     }
 }

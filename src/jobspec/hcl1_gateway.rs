@@ -1,4 +1,5 @@
-//! The Connect gateway as 0.12.4–0.12.12's HCL1 parser reads it
+//! A service written as a value, and the Connect gateway as
+//! 0.12.4–0.12.12's HCL1 parser reads it
 //! (jobspec/parse_service.go, identical at every one of those tags; 0.12.0
 //! to 0.12.3 do not know `gateway`, see version_gates, and 1.0's jobspec2
 //! keeps whatever it finds for the servers to judge):
@@ -18,22 +19,41 @@
 //! here.
 
 use super::hcl1_parse::ParseError;
-use super::hcl1_resources::{items, Item};
+use super::hcl1_resources::{ast_type, items, Item};
 use super::tree::Node;
 use crate::version::NomadVersion;
 
 /// The first gateway error among the `service` blocks of `parent` (a
 /// group or a task), with parseServices' and parseService's prefixes.
 pub(super) fn first(parent: &Node, v: NomadVersion) -> Option<ParseError> {
-    if !v.at_least(0, 12, 4) || v.at_least(1, 0, 0) {
+    if v.at_least(1, 0, 0) {
         return None;
     }
+    let gateways = v.at_least(0, 12, 4);
     let services = items(parent, "service");
     for (i, service) in services.iter().enumerate() {
-        let Item::Block(s) = service else {
-            // A service written as a value: not read here.
-            return None;
+        let s = match service {
+            Item::Block(s) => s,
+            // A service written as a value: parseService's CheckHCLKeys
+            // on it, wrapped `service (N) ->` before 0.10, `service (N):`
+            // after (the jobspec oracles of 0.9.3 to 0.12.12).
+            Item::Arg(value, span, _) => {
+                let sep = if v.at_least(0, 10, 0) { ":" } else { " ->" };
+                return Some(ParseError {
+                    text: format!(
+                        "service ({i}){sep} cannot check HCL keys of type {}",
+                        ast_type(value)
+                    ),
+                    span: *span,
+                    label: "not an object",
+                    help: "write it as a block, `service { ... }`".into(),
+                    level: (0, 0, 0),
+                });
+            }
         };
+        if !gateways {
+            continue;
+        }
         let name = s
             .attrs
             .iter()

@@ -6,12 +6,16 @@
 //!
 //! The parser (jobspec/parse.go at 0.9.3; parse_job.go, parse_group.go and
 //! parse_task.go from 0.10.0 to 0.12.12) returns at its first error, in its
-//! own order: the job's singles (update, periodic, parameterized,
-//! reschedule, migrate), its own `task` blocks, its groups, its vault; for
-//! each group the name check, its restart, (from 0.10) its `network`, its
-//! reschedule, ephemeral_disk, update and migrate, its tasks, its vault;
-//! for each task the name check, its resources, then its restart (0.11+),
-//! logs, vault, dispatch_payload and lifecycle (0.11+). Each level wraps the error with
+//! own order: the job's constraint, affinity, update, periodic, spread,
+//! parameterized, reschedule, migrate, multiregion (0.12+) and meta, its
+//! own `task` blocks, its groups, its vault; for each group the name
+//! check, its constraint, affinity, restart, spread, (from 0.10) its
+//! `network`, its reschedule, ephemeral_disk, update, migrate, meta and
+//! scaling (0.11+), its tasks, its vault, its services (0.10+);
+//! for each task the name check, its env, services, csi_plugin (0.11+),
+//! config, constraint, affinity, meta, volume_mount (0.10+), resources,
+//! then its restart (0.11+), logs, artifact, template, vault,
+//! dispatch_payload and lifecycle (0.11+). Each level wraps the error with
 //! go-multierror's Prefix, which on a plain error is errwrap's `prefix err`
 //! (not a multierror list): `group:`, then `'g', task:`, then `'t',`, so
 //! Parse prints `error parsing 'job': group: 'g', task: task 't' defined
@@ -153,22 +157,27 @@ fn tasks(parent: &Node, prefix: &str, gi: usize, src: &Source, v: NomadVersion) 
         prefix,
         |i| (gi, i, 0),
         |ti, t, name| {
-            // The task's services (step 2), before its resources.
-            if let Some(e) = hcl1_gateway::first(t, v) {
-                let at = format!("{prefix} '{name}',");
-                return Some(placed(prefixed(Found::Error(e), &at), (gi, ti, 2)));
-            }
-            let (found, named) = match hcl1_resources::task(t, v) {
-                Some(e) => (Found::Error(e), true),
-                None => hcl1_singles::first(t, Step::Task, "", src, v)?,
-            };
+            // Its env, its services, the blocks before its resources
+            // (step 2), then its resources and the rest (step 3).
+            let step = |st| hcl1_singles::first(t, st, "", src, v);
+            let (found, named, at) = step(Step::TaskEnv)
+                .or_else(|| hcl1_gateway::first(t, v).map(|e| (Found::Error(e), true)))
+                .or_else(|| step(Step::TaskPre))
+                .map(|(f, named)| (f, named, 2))
+                .or_else(|| {
+                    let (f, named) = match hcl1_resources::task(t, v) {
+                        Some(e) => (Found::Error(e), true),
+                        None => step(Step::Task)?,
+                    };
+                    Some((f, named, 3))
+                })?;
             // parseTasks' `'t',`, or (before 0.10, an inline check) nothing.
-            let at = if named {
+            let named_at = if named {
                 format!("{prefix} '{name}',")
             } else {
                 prefix.to_string()
             };
-            Some(placed(prefixed(found, &at), (gi, ti, 3)))
+            Some(placed(prefixed(found, &named_at), (gi, ti, at)))
         },
     )
 }

@@ -1,23 +1,31 @@
-//! The blocks HCL1's job parser takes at most once, before 1.0, in the
+//! The blocks HCL1's job parser reads at each level, before 1.0, in the
 //! order and words of each `parseX` (jobspec/parse.go at 0.9.3,
 //! parse_job.go, parse_group.go and parse_task.go from 0.10.0 to 0.12.12;
 //! these texts and orders are the same at every release that has the
 //! block). `list.Filter(key)` returns `key { ... }` and `key = ...` alike
-//! (see hcl1_resources.rs), so two of them, in either form, are "more than
-//! one"; an argument whose value is not an object fails the way the
-//! function reads its one item:
+//! (see hcl1_resources.rs), so two of a once-only block, in either form,
+//! are "more than one"; an argument whose value is not an object fails
+//! the way the function reads its items:
 //! - CheckHCLKeys on the value first (restart, reschedule, ephemeral_disk,
-//!   a task's logs, dispatch_payload and lifecycle): `cannot check HCL keys
+//!   constraint, affinity, spread, volume_mount, artifact, template, a
+//!   task's logs, dispatch_payload and lifecycle): `cannot check HCL keys
 //!   of type *ast.ListType` (helper/funcs.go);
-//! - a test of the value (parseVault): `vault: should be an object`;
-//! - hcl v1's decoder first (update, migrate, periodic, parameterized:
-//!   `hcl.DecodeObject(&m, o.Val)` into a map, at 0.9.0 to 0.12.12): its
-//!   decodeMap refuses a value that is not an object or object list with
-//!   a PosError at the value, `At 3:12: root: not an object type for map
+//! - a test of the value (parseVault, parseScalingPolicy): `vault: should
+//!   be an object`, `should be an object`;
+//! - hcl v1's decoder first (update, migrate, periodic, parameterized,
+//!   multiregion, and the inline decodes of meta, env, config and
+//!   csi_plugin: `hcl.DecodeObject(&m, o.Val)` into a map): its decodeMap
+//!   refuses a value that is not an object or object list with a PosError
+//!   at the value, `At 3:12: root: not an object type for map
 //!   (*ast.LiteralType)` (decoder.go, the same in both vendored hcl v1s).
+//!
+//! Every text here was printed by jobspec.ParseFile built from Nomad
+//! v0.9.3, v0.10.9, v0.11.8 and v0.12.12 (tests/hcl-oracle/build.sh) for
+//! each block written as a string, a number, a heredoc, `[]` and `[1]`.
 
 use super::hcl1_parse::ParseError;
 use super::hcl1_resources::{ast_type, items, Item};
+use super::model::Value;
 use super::tree::Node;
 use crate::source::Source;
 use crate::version::NomadVersion;
@@ -31,19 +39,26 @@ enum Shape {
     Decode,
 }
 
-/// One block a level parses at most once.
+/// One block key a level's parse function reads, in the parser's order.
 struct Single {
     key: &'static str,
     /// The first release whose parser reads it here.
     since: NomadVersion,
-    /// The error for two or more; `{n}` is the count.
+    /// The error for two or more (`{n}` is the count); empty for a block
+    /// the level takes any number of (constraint, template, ...), whose
+    /// items are read in order until one is not an object.
     repeat: &'static str,
     /// Whether the repeat error is wrapped by `prefix` (a parse function's
     /// error) or returned as is (an inline check in parseTask/parseTasks).
     repeat_prefixed: bool,
     shape: Shape,
-    /// multierror.Prefix of the caller; `{g}` is the group's name.
+    /// multierror.Prefix of the caller; `{g}` is the group's name; empty
+    /// where the error is returned as is (a `meta`, `env` or `config`
+    /// decoded inline).
     prefix: &'static str,
+    /// Before 0.10 parseTasks returns this block's error without the
+    /// task's name (the inline decodes and parseAffinities' prefix).
+    unnamed_before_0_10: bool,
 }
 
 const fn s(
@@ -61,7 +76,20 @@ const fn s(
         repeat_prefixed,
         shape,
         prefix,
+        unnamed_before_0_10: false,
     }
+}
+
+/// A block the level takes any number of times.
+const fn many(key: &'static str, since: (u32, u32), shape: Shape, prefix: &'static str) -> Single {
+    s(key, since, "", true, shape, prefix)
+}
+
+/// [`many`], its error without the task's name before 0.10.
+const fn many_unnamed(key: &'static str, shape: Shape, prefix: &'static str) -> Single {
+    let mut x = many(key, (9, 0), shape, prefix);
+    x.unnamed_before_0_10 = true;
+    x
 }
 
 use Shape::{CheckKeys, Decode, Object};
@@ -74,15 +102,27 @@ const VAULT_ONE: &str = "only one 'vault' block allowed per task";
 const UPDATE: Single = s("update", (9, 0), "only one 'update' block allowed", true, Decode, "update ->");
 #[rustfmt::skip]
 const MIGRATE: Single = s("migrate", (9, 0), "only one 'migrate' block allowed", true, Decode, "migrate ->");
+/// A `meta` is decoded inline at every level: the decoder's error as is.
+const META: Single = many_unnamed("meta", Decode, "");
+
+// The order of each table is the order of the `list.Filter(key)` calls
+// in parseJob, parseGroups and parseTask (jobspec/parse.go at 0.9.3,
+// parse_job.go, parse_group.go and parse_task.go at 0.10.9, 0.11.8 and
+// 0.12.12: the same at each, blocks a release lacks aside).
 
 /// parseJob, before its tasks and groups.
 #[rustfmt::skip]
 const JOB: &[Single] = &[
+    many("constraint", (9, 0), CheckKeys, "constraint ->"),
+    many("affinity", (9, 0), CheckKeys, "affinity ->"),
     UPDATE,
     s("periodic", (9, 0), "only one 'periodic' block allowed per job", true, Decode, "periodic ->"),
+    many("spread", (9, 0), CheckKeys, "spread ->"),
     s("parameterized", (9, 0), "only one 'parameterized' block allowed per job", true, Decode, "parameterized ->"),
     s("reschedule", (9, 0), "only one 'reschedule' block allowed", true, CheckKeys, "reschedule ->"),
     MIGRATE,
+    many("multiregion", (12, 0), Decode, "multiregion ->"),
+    META,
 ];
 
 /// parseJob, after its groups.
@@ -90,15 +130,24 @@ const JOB_AFTER: &[Single] = &[s("vault", (9, 0), VAULT_ONE, true, VAULT, "vault
 
 /// parseGroups, before the group's network (0.10+).
 #[rustfmt::skip]
-const GROUP: &[Single] = &[s("restart", (9, 0), "only one 'restart' block allowed", true, CheckKeys, "'{g}', restart ->")];
+const GROUP: &[Single] = &[
+    many("constraint", (9, 0), CheckKeys, "'{g}', constraint ->"),
+    many("affinity", (9, 0), CheckKeys, "'{g}', affinity ->"),
+    s("restart", (9, 0), "only one 'restart' block allowed", true, CheckKeys, "'{g}', restart ->"),
+    many("spread", (9, 0), CheckKeys, "spread ->"),
+];
 
-/// parseGroups, after the network and before the tasks.
+/// parseGroups, after the network and before the tasks. (A group's
+/// `volume` written as a value: 0.10's parser panics, 0.11's takes it;
+/// not read here.)
 #[rustfmt::skip]
 const GROUP_MID: &[Single] = &[
     s("reschedule", (9, 0), "only one 'reschedule' block allowed", true, CheckKeys, "'{g}', reschedule ->"),
     s("ephemeral_disk", (9, 0), "only one 'ephemeral_disk' block allowed", true, CheckKeys, "'{g}', ephemeral_disk ->"),
     UPDATE,
     MIGRATE,
+    META,
+    many("scaling", (11, 0), Object("should be an object"), "scaling ->"),
 ];
 
 /// parseGroups, after the tasks.
@@ -111,11 +160,27 @@ const GROUP_AFTER: &[Single] = &[s(
     "'{g}', vault ->",
 )];
 
-/// parseTask (parseTasks before 0.10), after the resources.
+/// parseTask (parseTasks before 0.10), before its services.
+const TASK_ENV: &[Single] = &[many_unnamed("env", Decode, "")];
+
+/// parseTask, after its services and before its resources.
+#[rustfmt::skip]
+const TASK_PRE: &[Single] = &[
+    many("csi_plugin", (11, 0), Decode, ""),
+    many_unnamed("config", Decode, ""),
+    many("constraint", (9, 0), CheckKeys, "constraint ->"),
+    many_unnamed("affinity", CheckKeys, "affinity ->"),
+    META,
+    many("volume_mount", (10, 0), CheckKeys, "volume_mount ->"),
+];
+
+/// parseTask, after the resources.
 #[rustfmt::skip]
 const TASK: &[Single] = &[
     s("restart", (11, 0), "only one 'restart' block allowed", true, CheckKeys, "restart ->"),
     s("logs", (9, 0), "only one logs block is allowed in a Task. Number of logs block found: {n}", false, CheckKeys, "logs ->"),
+    many("artifact", (9, 0), CheckKeys, "artifact ->"),
+    many("template", (9, 0), CheckKeys, "template ->"),
     s("vault", (9, 0), VAULT_ONE, true, VAULT, "vault ->"),
     s("dispatch_payload", (9, 0), "only one dispatch_payload block is allowed in a task. Number of dispatch_payload blocks found: {n}", false, CheckKeys, "dispatch_payload ->"),
     s("lifecycle", (11, 0), "only one lifecycle block is allowed in a task. Number of lifecycle blocks found: {n}", false, CheckKeys, "lifecycle ->"),
@@ -129,6 +194,8 @@ pub(super) enum Step {
     Group,
     GroupMid,
     GroupAfter,
+    TaskEnv,
+    TaskPre,
     Task,
 }
 
@@ -139,6 +206,8 @@ fn table(step: Step) -> &'static [Single] {
         Step::Group => GROUP,
         Step::GroupMid => GROUP_MID,
         Step::GroupAfter => GROUP_AFTER,
+        Step::TaskEnv => TASK_ENV,
+        Step::TaskPre => TASK_PRE,
         Step::Task => TASK,
     }
 }
@@ -160,11 +229,12 @@ pub(super) fn first(
 ) -> Option<(Found, bool)> {
     for single in table(step).iter().filter(|x| v >= x.since) {
         let all = items(node, single.key);
-        let Some(first) = all.first() else {
+        if all.is_empty() {
             continue;
-        };
+        }
         let prefix = single.prefix.replace("{g}", g);
-        if let Some(second) = all.get(1) {
+        let second = all.get(1).filter(|_| !single.repeat.is_empty());
+        if let Some(second) = second {
             let text = single.repeat.replace("{n}", &all.len().to_string());
             let (text, named) = if single.repeat_prefixed {
                 (format!("{prefix} {text}"), true)
@@ -181,31 +251,44 @@ pub(super) fn first(
             };
             return Some((Found::Error(e), named));
         }
-        let Item::Arg(value, span, value_span) = first else {
+        // A once-only block has one item; the others are read in order.
+        // (An object argument the lowering keeps as one, `meta = {...}`,
+        // is an object to the parser.)
+        let arg = all.iter().find_map(|i| match i {
+            Item::Arg(Value::Map(_), ..) | Item::Block(_) => None,
+            Item::Arg(value, span, value_span) => Some((*value, *span, *value_span)),
+        });
+        let Some((value, span, value_span)) = arg else {
             continue;
         };
-        let text = match single.shape {
-            CheckKeys => format!("{prefix} cannot check HCL keys of type {}", ast_type(value)),
-            Object(t) => format!("{prefix} {t}"),
+        let inner = match single.shape {
+            CheckKeys => format!("cannot check HCL keys of type {}", ast_type(value)),
+            Object(t) => t.to_string(),
             // token.Pos: line, and column in characters (hcl v1 counts
             // runes, as Source does).
             Decode => {
                 let (line, column) = src.line_col(value_span.start);
                 format!(
-                    "{prefix} At {line}:{column}: root: not an object type for map ({})",
+                    "At {line}:{column}: root: not an object type for map ({})",
                     ast_type(value)
                 )
             }
         };
-        let help = format!("write it as one block, `{} {{ ... }}`", single.key);
+        let text = if prefix.is_empty() {
+            inner
+        } else {
+            format!("{prefix} {inner}")
+        };
+        let help = format!("write it as a block, `{} {{ ... }}`", single.key);
         let e = ParseError {
             text,
-            span: *span,
+            span,
             label: "not an object",
             help,
             level: (0, 0, 0),
         };
-        return Some((Found::Error(e), true));
+        let named = !single.unnamed_before_0_10 || v.at_least(0, 10, 0);
+        return Some((Found::Error(e), named));
     }
     None
 }
@@ -216,7 +299,7 @@ pub(super) fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
     let steps: &[Step] = match path {
         "job" => &[Step::Job, Step::JobAfter],
         "job.group" => &[Step::Group, Step::GroupMid, Step::GroupAfter],
-        "job.group.task" => &[Step::Task],
+        "job.group.task" => &[Step::TaskEnv, Step::TaskPre, Step::Task],
         _ => &[],
     };
     steps

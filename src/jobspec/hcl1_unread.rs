@@ -28,9 +28,10 @@ fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
     super::hcl1_singles::exact(path, key, v)
         || matches!(
             (path, key),
-            ("job.group.task", "resources") | ("job.group.task.resources", "network")
+            ("job.group.task", "resources" | "service") | ("job.group.task.resources", "network")
         )
         || ((path, key) == ("job.group", "network") && v.at_least(0, 10, 0))
+        || ((path, key) == ("job.group", "service") && v.at_least(0, 10, 0))
 }
 
 /// Refuse every block key written as a non-object argument, before 1.0.
@@ -45,15 +46,31 @@ pub fn check(job: &Node, src: &Source, v: NomadVersion, diags: &mut Diags) {
 /// buffer for the whole walk (a joined copy per block was a fifth of it).
 fn walk(node: &Node, dotted: &mut String, src: &Source, v: NomadVersion, diags: &mut Diags) {
     for a in &node.attrs {
-        if matches!(a.value, Value::Map(_) | Value::Null)
-            || !is_block(dotted, &a.name)
-            || exact(dotted, &a.name, v)
-        {
+        if matches!(a.value, Value::Map(_) | Value::Null) || !is_block(dotted, &a.name) {
             continue;
         }
-        let shape = match a.value {
-            Value::List(_) => "a list",
-            _ => "a single value",
+        // The same key also written as a block, or as a value of another
+        // type: parseJob's first DecodeObject of the whole job into a map
+        // merges them into one slice, typed by the first, and fails on
+        // the next (`unknown slice type: *ast.LiteralType`, `root.update:
+        // unknown type for string *ast.ObjectType`, `strconv.ParseInt:
+        // parsing "a"`) before any parse function runs (the jobspec
+        // oracles); its words and paths are not modelled. Two numbers
+        // count: an int and a float are one Value here.
+        let mixed = node.blocks.iter().any(|b| b.ident == a.name)
+            || node.attrs.iter().any(|o| {
+                o.name == a.name
+                    && !std::ptr::eq(o, a)
+                    && (std::mem::discriminant(&o.value) != std::mem::discriminant(&a.value)
+                        || matches!(o.value, Value::Number(_)))
+            });
+        if !mixed && exact(dotted, &a.name, v) {
+            continue;
+        }
+        let shape = match (&a.value, mixed) {
+            (Value::List(_), false) => "a list",
+            (_, false) => "a single value",
+            (_, true) => "not an object, beside a block of the same name",
         };
         diags.push(
             Diag::error(

@@ -6,7 +6,7 @@
 #   oracle-hcl1-old  hcl v1 as Nomad 0.8.0 to 0.10.9 vendor it (parser and
 #                    scanner at 6e968a3f, the package at 18048073)
 #   oracle-hcl1-new  hcl v1 as Nomad 0.11.0 to 0.12.12 vendor it (914dc3f8)
-#   oracle-jobspec-v0.9.3, oracle-jobspec-v0.12.12  Nomad's own job parser
+#   oracle-jobspec-v0.9.3, -v0.10.9, -v0.11.8, -v0.12.12  Nomad's own job parser
 #                    (jobspec.ParseFile) at that tag, with its api and helper
 #                    packages and the vendored packages they import
 #   oracle-eval-old  hcleval.go: evaluation errors, hclsyntax at 68a97f93bb48
@@ -139,5 +139,7 @@ jobspec() { # nomad-tag: jobspec.ParseFile as that tag builds it
   (cd "$n/jsoracle" && GOPATH="$root" GO111MODULE=off go build -o "$out/oracle-jobspec-$1" .) >&2
 }
 jobspec v0.9.3
+jobspec v0.10.9
+jobspec v0.11.8
 jobspec v0.12.12
 echo "$out"

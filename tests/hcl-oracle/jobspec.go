@@ -1,10 +1,13 @@
 // Prints what Nomad's CLI job parser before 1.0 (jobspec.ParseFile) says
 // of each file: its error, or OK; PANIC and the value where it panics
 // (the CLI itself does not recover). Line ends and tabs in the text are
-// written `\n` and `\t`, `\` as `\\`.
+// written `\n` and `\t`, `\` as `\\`. With ORACLE_JSON=1 in the
+// environment, a file it accepts prints the job as JSON after OK (the
+// values hcl v1 and the decoder gave it).
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -22,9 +25,14 @@ func main() {
 					fmt.Printf("%s\tPANIC %s\n", p, esc.Replace(fmt.Sprint(r)))
 				}
 			}()
-			if _, err := jobspec.ParseFile(p); err != nil {
+			job, err := jobspec.ParseFile(p)
+			switch {
+			case err != nil:
 				fmt.Printf("%s\t%s\n", p, esc.Replace(err.Error()))
-			} else {
+			case os.Getenv("ORACLE_JSON") == "1":
+				j, _ := json.Marshal(job)
+				fmt.Printf("%s\tOK %s\n", p, j)
+			default:
 				fmt.Printf("%s\tOK\n", p)
 			}
 		}()
