@@ -60,9 +60,10 @@ fn files(dir: &str) -> Vec<std::path::PathBuf> {
 }
 
 /// Before 1.0: hcl v1's verdict on the file's bytes, as oracle-hcl1-* print it.
-/// A file it accepts is `OK` only if we read it too (as it is, or through
-/// its rewrite into HCL2); else `UNSURE-HCL1-ONLY` (we say "cannot tell"),
-/// or `UNSURE-HCL1-LITERAL` where a literal's value is not ours to read.
+/// A file it accepts is `OK` if we read it as it is, `OK-REWRITE` through
+/// its rewrite into HCL2; else `UNSURE-HCL1-ONLY` (we say "cannot tell"),
+/// or `UNSURE-HCL1-LITERAL(-PLAIN)` where a literal's value is not ours
+/// to read (`-PLAIN`: hcl-edit parses the file as it is).
 fn hcl1(dir: &str, era: hcl1_syntax::Era) {
     let mut out = String::new();
     let mut rewritten = 0;
@@ -73,21 +74,21 @@ fn hcl1(dir: &str, era: hcl1_syntax::Era) {
         let answer = match hcl1_syntax::judge(&bytes, era) {
             Verdict::Accepts => {
                 let text = String::from_utf8_lossy(&bytes);
-                if hcl1_syntax::literal::unreadable(&text, era).is_some() {
-                    "UNSURE-HCL1-LITERAL".to_string()
-                } else if hcl_edit::parser::parse_body(&text).is_ok() {
-                    "OK".to_string()
-                } else {
-                    match hcl1_syntax::rewrite(&text, era)
-                        .ok()
-                        .filter(|t| hcl_edit::parser::parse_body(t).is_ok())
-                    {
-                        Some(_) => {
+                let as_is = hcl_edit::parser::parse_body(&text).is_ok();
+                let literal = hcl1_syntax::literal::unreadable(&text, era).is_some();
+                match (as_is, literal) {
+                    (true, false) => "OK".to_string(),
+                    (true, true) => "UNSURE-HCL1-LITERAL-PLAIN".to_string(),
+                    (false, true) => "UNSURE-HCL1-LITERAL".to_string(),
+                    (false, false) => match hcl1_syntax::rewrite(&text, era) {
+                        Ok(t) if hcl_edit::parser::parse_body(&t).is_ok() => {
                             rewritten += 1;
-                            "OK".to_string()
+                            "OK-REWRITE".to_string()
                         }
-                        None => "UNSURE-HCL1-ONLY".to_string(),
-                    }
+                        // Why: the sweep's breakdown of what is left.
+                        Ok(_) => "UNSURE-HCL1-ONLY (hcl-edit refuses the rewrite)".to_string(),
+                        Err(u) => format!("UNSURE-HCL1-ONLY ({})", u.what),
+                    },
                 }
             }
             Verdict::CannotTell => "UNSURE".to_string(),

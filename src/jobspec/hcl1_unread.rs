@@ -49,28 +49,16 @@ fn walk(node: &Node, dotted: &mut String, src: &Source, v: NomadVersion, diags: 
         if matches!(a.value, Value::Map(_) | Value::Null) || !is_block(dotted, &a.name) {
             continue;
         }
-        // The same key also written as a block, or as a value of another
-        // type: parseJob's first DecodeObject of the whole job into a map
-        // merges them into one slice, typed by the first, and fails on
-        // the next (`unknown slice type: *ast.LiteralType`, `root.update:
-        // unknown type for string *ast.ObjectType`, `strconv.ParseInt:
-        // parsing "a"`) before any parse function runs (the jobspec
-        // oracles); its words and paths are not modelled. Two numbers
-        // count: an int and a float are one Value here.
-        let mixed = node.blocks.iter().any(|b| b.ident == a.name)
-            || node.attrs.iter().any(|o| {
-                o.name == a.name
-                    && !std::ptr::eq(o, a)
-                    && (std::mem::discriminant(&o.value) != std::mem::discriminant(&a.value)
-                        || matches!(o.value, Value::Number(_)))
-            });
+        let mixed = !decodes_whole(node, &a.name);
         if !mixed && exact(dotted, &a.name, v) {
             continue;
         }
         let shape = match (&a.value, mixed) {
             (Value::List(_), false) => "a list",
             (_, false) => "a single value",
-            (_, true) => "not an object, beside a block of the same name",
+            (_, true) => {
+                "not an object, beside another of its name the decoder cannot merge with it"
+            }
         };
         diags.push(
             Diag::error(
@@ -91,4 +79,53 @@ fn walk(node: &Node, dotted: &mut String, src: &Source, v: NomadVersion, diags: 
         walk(b, dotted, src, v, diags);
         dotted.truncate(outer);
     }
+}
+
+/// The shape hcl v1's decoder gives an item: an object, a list, or a
+/// literal of its own kind.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Object,
+    List,
+    String,
+    Bool,
+    Number,
+}
+
+/// Does parseJob's first DecodeObject of the whole job into a map take
+/// every `key` item of `node`? It merges them into one slice typed by the
+/// first and fails on a later one of another shape (`unknown slice type:
+/// *ast.LiteralType`, `root.update: unknown type for string
+/// *ast.ObjectType`, `strconv.ParseInt: parsing "a"`), before any parse
+/// function runs, in words and paths not modelled here. The jobspec
+/// oracles of 0.9.3 and 0.12.12: a list first takes later lists and
+/// objects; an object first takes objects; a string or a bool first takes
+/// its own kind. Two numbers count as mixed (an int and a float are one
+/// Value here).
+fn decodes_whole(node: &Node, key: &str) -> bool {
+    let mut shapes: Vec<(usize, Shape)> = node
+        .blocks
+        .iter()
+        .filter(|b| b.ident == key)
+        .map(|b| (b.span.start, Shape::Object))
+        .chain(node.attrs.iter().filter(|a| a.name == key).map(|a| {
+            let shape = match a.value {
+                Value::Map(_) | Value::Null => Shape::Object,
+                Value::List(_) => Shape::List,
+                Value::String(_) => Shape::String,
+                Value::Bool(_) => Shape::Bool,
+                Value::Number(_) => Shape::Number,
+            };
+            (a.span.start, shape)
+        }))
+        .collect();
+    shapes.sort_by_key(|(at, _)| *at);
+    let Some(((_, first), rest)) = shapes.split_first() else {
+        return true;
+    };
+    rest.iter().all(|(_, s)| match first {
+        Shape::List => matches!(s, Shape::List | Shape::Object),
+        Shape::Number => false,
+        _ => s == first,
+    })
 }

@@ -19,12 +19,7 @@ use crate::jobspec::model::Value;
 /// panics, or its decoder refuses the number) or gives bytes that are not
 /// UTF-8, and for anything but a literal.
 pub fn value(text: &str, era: Era) -> Option<Value> {
-    let mut sc = Scanner::new(text.as_bytes(), era);
-    let t = sc.scan();
-    if sc.error.is_some() || sc.panicked || sc.unsure {
-        return None;
-    }
-    let raw = text.get(t.start..t.end)?;
+    let (kind, raw) = first_token(text, era)?;
     // From 0.11 hcl.Parse reads the text with CRLF made LF.
     let normalised;
     let raw = if era == Era::New && raw.contains("\r\n") {
@@ -33,7 +28,7 @@ pub fn value(text: &str, era: Era) -> Option<Value> {
     } else {
         raw
     };
-    match t.kind {
+    match kind {
         Kind::Str => unquote(raw, era).map(Value::String),
         Kind::Heredoc => heredoc(raw).map(Value::String),
         Kind::Number => parse_int(raw).map(|n| Value::Number(n as f64)),
@@ -50,17 +45,22 @@ pub fn value(text: &str, era: Era) -> Option<Value> {
 /// An object key: an identifier as written (dots and dashes included), a
 /// quoted one unquoted.
 pub fn key(text: &str, era: Era) -> Option<String> {
+    let (kind, raw) = first_token(text, era)?;
+    match kind {
+        Kind::Ident | Kind::Bool => Some(raw.to_string()),
+        Kind::Str => unquote(raw, era),
+        _ => None,
+    }
+}
+
+/// The first token of `text` and its bytes, unless the scanner fails on it.
+fn first_token(text: &str, era: Era) -> Option<(Kind, &str)> {
     let mut sc = Scanner::new(text.as_bytes(), era);
     let t = sc.scan();
     if sc.error.is_some() || sc.panicked || sc.unsure {
         return None;
     }
-    let raw = text.get(t.start..t.end)?;
-    match t.kind {
-        Kind::Ident | Kind::Bool => Some(raw.to_string()),
-        Kind::Str => unquote(raw, era),
-        _ => None,
-    }
+    Some((t.kind, text.get(t.start..t.end)?))
 }
 
 /// strconv.ParseInt(s, 0, 64) on what the scanner takes as a NUMBER:
