@@ -17,8 +17,6 @@
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element, Template};
 
-use std::collections::BTreeMap;
-
 use super::eval::{span_of, Scope};
 use super::model::Value;
 use crate::diag::Diag;
@@ -310,16 +308,7 @@ pub(super) fn cli_expression(text: &str, name: &str, file: &str) -> Result<Value
             })
         }
     }
-    let mut scope = Scope {
-        text,
-        vars: BTreeMap::new(),
-        locals: BTreeMap::new(),
-        bindings: vec![],
-        fns: Default::default(),
-        unset: Default::default(),
-        map_vars: Default::default(),
-        hcl1: None,
-    };
+    let mut scope = Scope::bare(text, Default::default());
     scope.eval(&e).map_err(|_| unknown())
 }
 
@@ -420,16 +409,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
     }
     let body = hcl_edit::parser::parse_body(&src.text)
         .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
-    let mut s = Scope {
-        text: &src.text,
-        vars: BTreeMap::new(),
-        locals: BTreeMap::new(),
-        bindings: vec![],
-        fns: scope.fns,
-        unset: Default::default(),
-        map_vars: Default::default(),
-        hcl1: None,
-    };
+    let mut s = Scope::bare(&src.text, scope.fns);
     let mut refused = Vec::new();
     if scope.fns.version.at_least(1, 0, 0) {
         let shown = path.display().to_string();

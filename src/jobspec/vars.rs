@@ -466,16 +466,7 @@ fn cli_value(text: &str) -> Value {
     let shallow = crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_none();
     if shallow && (t.starts_with('[') || t.starts_with('{')) {
         if let Ok(e) = hcl_edit::parser::parse_expr(text) {
-            let mut scope = Scope {
-                text,
-                vars: BTreeMap::new(),
-                locals: BTreeMap::new(),
-                bindings: vec![],
-                fns: Default::default(),
-                unset: Default::default(),
-                map_vars: Default::default(),
-                hcl1: None,
-            };
+            let mut scope = Scope::bare(text, Default::default());
             if let Ok(v) = scope.eval(&e) {
                 return v;
             }

@@ -97,6 +97,23 @@ pub struct Scope<'a> {
     pub hcl1: Option<super::hcl1_syntax::Era>,
 }
 
+impl<'a> Scope<'a> {
+    /// A scope with no variables, locals or bindings over HCL2 `text`
+    /// (a var file, a `-var` value), calling functions through `fns`.
+    pub fn bare(text: &'a str, fns: FnEnv<'a>) -> Scope<'a> {
+        Scope {
+            text,
+            vars: BTreeMap::new(),
+            locals: BTreeMap::new(),
+            bindings: Vec::new(),
+            fns,
+            unset: Default::default(),
+            map_vars: Default::default(),
+            hcl1: None,
+        }
+    }
+}
+
 pub fn span_of(e: &impl hcl_edit::Span) -> Span {
     e.span().map(Span::from_range).unwrap_or_default()
 }
@@ -461,14 +478,8 @@ mod tests {
         vars.insert("tag".to_string(), Value::String("1.25".into()));
         vars.insert("n".to_string(), Value::Number(3.0));
         let mut s = Scope {
-            text: src,
             vars,
-            locals: BTreeMap::new(),
-            bindings: vec![],
-            fns: FnEnv::default(),
-            unset: Default::default(),
-            map_vars: Default::default(),
-            hcl1: None,
+            ..Scope::bare(src, FnEnv::default())
         };
         s.eval(&attr.value)
     }
