@@ -63,25 +63,12 @@ fn first_token(text: &str, era: Era) -> Option<(Kind, &str)> {
     Some((t.kind, text.get(t.start..t.end)?))
 }
 
-/// strconv.ParseInt(s, 0, 64) on what the scanner takes as a NUMBER:
-/// an optional `-`, then `0x` hex, `0` octal, or decimal digits.
+/// strconv.ParseInt(s, 0, 64) on what the scanner takes as a NUMBER: an
+/// optional `-`, then `0x` hex, `0` octal, or decimal digits. Such a token
+/// holds no `_`, `0b` or `0o` (Go 1.13's additions), so every Go release
+/// reads it alike; the Go 1.12 reading stands for all of them.
 fn parse_int(s: &str) -> Option<i64> {
-    let (neg, digits) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
-    };
-    let (radix, body) = if let Some(h) = digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
-        (16, h)
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        (8, &digits[1..])
-    } else {
-        (10, digits)
-    };
-    let magnitude = i128::from(u64::from_str_radix(body, radix).ok()?);
-    i64::try_from(if neg { -magnitude } else { magnitude }).ok()
+    crate::gostrconv::parse_int(s, 64, (1, 12, 0)).ok()
 }
 
 /// hcl/strconv Unquote of a quoted token, with `${...}` copied as written
