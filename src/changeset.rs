@@ -156,6 +156,16 @@ impl ChangeSet {
         (is_job_candidate(path) || included || self.by_text.contains(path)) && !self.excluded(path)
     }
 
+    /// Does the change touch a file whose name is no job file's? Only then
+    /// is [`ChangeSet::find_jobs_by_text`] worth opening the base for.
+    pub fn touches_other_names(&self) -> bool {
+        let (changed, deleted) = self.split();
+        changed
+            .iter()
+            .chain(&deleted)
+            .any(|p| !self.is_candidate(p))
+    }
+
     /// Make job files of the changed files whose name is not a job file's
     /// (`deploy/web`, `web.nomad.tpl`) but whose text, new (`head`) or old
     /// (`base`), opens a `job` block: `nomad job run` takes any file name,

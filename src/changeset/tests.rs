@@ -160,6 +160,7 @@ fn files_named_otherwise_are_job_files_by_their_text_on_either_side() {
         Change::Added(p("logo.bin")),
     ]);
     assert!(cs.candidates().is_empty());
+    assert!(cs.touches_other_names());
     cs.find_jobs_by_text(&head, &base);
     assert_eq!(
         cs.candidates(),
@@ -167,4 +168,5 @@ fn files_named_otherwise_are_job_files_by_their_text_on_either_side() {
     );
     assert!(cs.is_candidate(Path::new("deploy/gone")));
     assert!(!cs.is_candidate(Path::new("README.md")));
+    assert!(!set(vec![Change::Added(p("jobs/web.nomad"))]).touches_other_names());
 }

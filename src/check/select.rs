@@ -160,11 +160,13 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
             .head_vfs()
             .map_err(|e| usage(format!("cannot read the new versions from git: {e}")))?;
         config::refuse_unread(vfs.as_ref(), &configs.head, &set.changed())?;
-        let base = set
-            .range
-            .base_vfs()
-            .map_err(|e| usage(format!("cannot read the base versions from git: {e}")))?;
-        set.find_jobs_by_text(vfs.as_ref(), &base);
+        if set.touches_other_names() {
+            let base = set
+                .range
+                .base_vfs()
+                .map_err(|e| usage(format!("cannot read the base versions from git: {e}")))?;
+            set.find_jobs_by_text(vfs.as_ref(), &base);
+        }
         let root = set.range.root.clone();
         return Ok(Selection {
             vfs,
