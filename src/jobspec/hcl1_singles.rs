@@ -309,9 +309,7 @@ pub(super) fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::jobspec::{load, LoadOptions};
     use crate::version::NomadVersion;
-    use std::path::Path;
 
     /// Texts from jobspec.ParseFile built from Nomad v0.9.3 and v0.12.12
     /// (tests/hcl-oracle/build.sh, oracle-jobspec-*): hcl v1's decodeMap at
@@ -320,13 +318,7 @@ mod tests {
     fn a_non_object_decoded_block_is_refused_at_its_value() {
         let text = "job \"a\" {\n\tparameterized = true\n  periodic = [1]\n}\n";
         for v in [NomadVersion::new(0, 9, 3), NomadVersion::new(0, 12, 12)] {
-            let mut mem = crate::vfs::MemVfs::new("test");
-            mem.insert("j.nomad", text);
-            let opts = LoadOptions {
-                version: v,
-                ..LoadOptions::default()
-            };
-            let p = load(&mem, Path::new("j.nomad"), &opts);
+            let p = crate::jobspec::load_text(text, v);
             let parser = crate::jobspec::HCL1_PARSE;
             let first = p.diags.iter().find(|d| d.code == parser).expect("refused");
             assert_eq!(

@@ -46,18 +46,10 @@ pub fn check(body: &Body, src: &Source, v: NomadVersion) -> Option<Diag> {
 
 #[cfg(test)]
 mod tests {
-    use crate::jobspec::{load, LoadOptions};
     use crate::version::NomadVersion;
-    use std::path::Path;
 
     fn errors(text: &str, v: NomadVersion) -> Vec<String> {
-        let mut mem = crate::vfs::MemVfs::new("test");
-        mem.insert("j.nomad", text);
-        let opts = LoadOptions {
-            version: v,
-            ..LoadOptions::default()
-        };
-        let p = load(&mem, Path::new("j.nomad"), &opts);
+        let p = crate::jobspec::load_text(text, v);
         p.diags
             .iter()
             .filter(|d| d.is_error())

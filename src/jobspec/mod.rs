@@ -180,6 +180,19 @@ impl ParsedJob {
 }
 
 /// Load, evaluate, canonicalise and validate one job file.
+/// `text` as the job file `j.nomad`, loaded as Nomad `version` reads it
+/// (unit tests' one way to load a job text).
+#[cfg(test)]
+pub(crate) fn load_text(text: &str, version: NomadVersion) -> ParsedJob {
+    let mut mem = crate::vfs::MemVfs::new("test");
+    mem.insert("j.nomad", text);
+    let opts = LoadOptions {
+        version,
+        ..LoadOptions::default()
+    };
+    load(&mem, Path::new("j.nomad"), &opts)
+}
+
 pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
     match vfs.read(path) {
         Ok(source) => load_source(vfs, source, opts),

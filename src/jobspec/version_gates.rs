@@ -359,17 +359,10 @@ pub fn parser_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobspec::{load, LoadOptions, ParsedJob};
-    use std::path::Path;
+    use crate::jobspec::ParsedJob;
 
     fn parsed(text: &str, v: NomadVersion) -> ParsedJob {
-        let mut mem = crate::vfs::MemVfs::new("test");
-        mem.insert("j.nomad", text);
-        let opts = LoadOptions {
-            version: v,
-            ..LoadOptions::default()
-        };
-        load(&mem, Path::new("j.nomad"), &opts)
+        crate::jobspec::load_text(text, v)
     }
 
     fn error_text(text: &str, v: NomadVersion) -> Option<String> {

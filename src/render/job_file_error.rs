@@ -364,16 +364,9 @@ pub fn validate_stdout(refusal: &Refusal) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn load(text: &str, version: NomadVersion) -> ParsedJob {
-        let mut mem = crate::vfs::MemVfs::new("test");
-        mem.insert("j.nomad", text);
-        let opts = jobspec::LoadOptions {
-            version,
-            ..Default::default()
-        };
-        jobspec::load(&mem, Path::new("j.nomad"), &opts)
+        jobspec::load_text(text, version)
     }
 
     const NO_DC: &str =
