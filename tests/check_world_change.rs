@@ -80,3 +80,57 @@ fn deleting_a_running_jobs_file_without_stopping_it_fails_check_and_plan() {
     let out = repo.run(&["check", "--staged"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// The demo's namespace step in one commit: `rules/namespaces/monitor.hcl`
+/// added and monitoring moved into `monitor`. Plans run against the world
+/// at HEAD, where `monitor` does not exist, so the plan still refuses (the
+/// namespace must exist in the cluster first), and a line says that this
+/// very change adds it: the help "create the namespace first" alone read as
+/// if the change had not.
+#[test]
+fn a_namespace_added_with_its_first_job_is_named_as_added_by_the_change() {
+    let repo = Repo::committed("namespace-added");
+    std::fs::write(
+        repo.0.join("rules/namespaces/monitor.hcl"),
+        "name        = \"monitor\"\ndescription = \"Monitoring\"\n",
+    )
+    .unwrap();
+    repo.edit(
+        "jobs/monitoring.nomad",
+        "#namespace= \"monitor\"",
+        "namespace = \"monitor\"",
+    );
+    common::git(&repo.0, &["add", "-A"]);
+
+    // check: the finding stands (HEAD's world is the cluster's), and says
+    // the world as changed does not give it.
+    let out = repo.run(&["check", "--staged"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("NP302 [error] namespace \"monitor\" does not exist (not under the world as this change leaves it: apply and commit that world change before this file)\n"), "{s}");
+
+    let out = repo.run(&["plan", "--changed", "--staged", "--gate"]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    let note = "==> note: jobs/monitoring.nomad: namespace \"monitor\" is added to the world by this change, but plans run against the world at HEAD, where it does not exist: apply the namespace (`nomad namespace apply`) and commit its file before the job that uses it\n";
+    assert!(s.contains(note), "{s}");
+
+    let out = repo.run(&["plan", "--changed", "--staged", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["Notes"].as_array().map(Vec::len), Some(1), "{v}");
+
+    // Once the namespace is committed, the job plans into it: no note.
+    common::git(
+        &repo.0,
+        &[
+            "commit",
+            "-qm",
+            "namespace",
+            "--",
+            "rules/namespaces/monitor.hcl",
+        ],
+    );
+    let out = repo.run(&["plan", "--changed", "--staged"]);
+    let s = text(&out);
+    assert!(!s.contains("is added to the world by this change"), "{s}");
+}

@@ -152,8 +152,8 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     };
     // A change that breaks the world (rules/, or a deleted running job's
     // file) fails like an invalid job file: check --staged says the same.
-    let world_errors = match world_gate(&setup) {
-        Ok(d) => d,
+    let (world_errors, changed_world) = match world_gate(&setup) {
+        Ok(g) => g,
         Err(d) => return fail(&d, color),
     };
     if !world_errors.is_empty() {
@@ -170,6 +170,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             (e, v)
         })
         .collect();
+    let added = namespaces_added(&setup, changed_world.as_ref(), &judged);
     let version = setup.world.nomad_version;
     let head = setup.range.head.to_string();
     let mut invalid = 0;
@@ -233,7 +234,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             )
         ),
         PlanFormat::Json => {
-            let v = changed_json(args, &setup, &judged);
+            let v = changed_json(args, &setup, &judged, &added);
             match serde_json::to_string_pretty(&v) {
                 Ok(s) => println!("{s}"),
                 Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
@@ -249,11 +250,17 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             planned - changing,
         );
         for r in &refused {
-            println!("==> refused by policy: {r}");
+            println!("==> refused by policy: {}", crate::escape::terminal(r));
+        }
+        for n in &added {
+            println!("==> note: {}", crate::escape::one_line(n));
         }
     } else {
         for r in &refused {
-            eprintln!("refused by policy: {r}");
+            eprintln!("refused by policy: {}", crate::escape::terminal(r));
+        }
+        for n in &added {
+            eprintln!("note: {}", crate::escape::one_line(n));
         }
     }
     let world_broken = world_errors.iter().any(|d| {
@@ -276,8 +283,9 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
 }
 
 /// The world gate of a change set (see `check::world_change`): the
-/// problems of the world as the change leaves it, when it touches it.
-fn world_gate(setup: &GitSetup) -> Result<Vec<Diag>, Diags> {
+/// problems of the world as the change leaves it, when it touches it, and
+/// that world when it loads.
+fn world_gate(setup: &GitSetup) -> Result<(Vec<Diag>, Option<crate::world::World>), Diags> {
     let read_err = |e: std::io::Error| {
         Diags::from(Diag::error(
             "git::read",
@@ -285,12 +293,45 @@ fn world_gate(setup: &GitSetup) -> Result<Vec<Diag>, Diags> {
         ))
     };
     let set = crate::changeset::ChangeSet::read(setup.range.clone()).map_err(read_err)?;
-    Ok(
-        crate::check::world_change::gate(&setup.world, Some(&setup.sim), &set)
-            .map_err(read_err)?
-            .map(|(_, c)| c.findings)
-            .unwrap_or_default(),
-    )
+    let gated =
+        crate::check::world_change::gate(&setup.world, Some(&setup.sim), &set).map_err(read_err)?;
+    Ok(match gated {
+        Some((_, c)) => (c.findings, c.head.map(|(w, _)| w)),
+        None => (Vec::new(), None),
+    })
+}
+
+/// Jobs planned into a namespace the base world lacks and this very change
+/// adds to the world. Plans run against the base (the namespace must exist
+/// in the cluster before the job is submitted), so their refusal is right,
+/// but without this line its help ("create the namespace first") reads as
+/// if the change had not done so.
+fn namespaces_added(
+    setup: &GitSetup,
+    changed_world: Option<&crate::world::World>,
+    judged: &[(changed::Entry, Vec<policy::Violation>)],
+) -> Vec<String> {
+    let Some(head) = changed_world else {
+        return Vec::new();
+    };
+    judged
+        .iter()
+        .filter_map(|(e, _)| match &e.outcome {
+            changed::Outcome::Plan(p) => {
+                let ns = &p.job.namespace;
+                (!setup.world.namespaces.contains_key(ns) && head.namespaces.contains_key(ns))
+                    .then(|| {
+                        format!(
+                            "{}: namespace {} is added to the world by this change, but plans run against the world at {}, where it does not exist: apply the namespace (`nomad namespace apply`) and commit its file before the job that uses it",
+                            e.path.display(),
+                            crate::gotext::go_quote(ns),
+                            setup.range.base
+                        )
+                    })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn changed_text(
@@ -356,6 +397,7 @@ fn changed_json(
     args: &PlanArgs,
     setup: &GitSetup,
     judged: &[(changed::Entry, Vec<policy::Violation>)],
+    notes: &[String],
 ) -> serde_json::Value {
     let plans: Vec<serde_json::Value> = judged
         .iter()
@@ -391,6 +433,9 @@ fn changed_json(
     let mut v = serde_json::json!({"Base": setup.range.base, "Plans": plans});
     if !setup.world.warnings.is_empty() {
         v["World"] = crate::world::guess::json(&setup.world.warnings);
+    }
+    if !notes.is_empty() {
+        v["Notes"] = notes.into();
     }
     v
 }
