@@ -19,8 +19,10 @@ pub(super) struct Scopes<'a> {
 /// `validateNetworks`: every error under `Task group network validation
 /// failed: ...`. A group port's label may not repeat; a task port's may
 /// not take a group port's; a static port is reserved once per host
-/// network (`default` when unnamed) across the group and its tasks, unless
-/// the group port ignores collisions.
+/// network (`default` when unnamed) across the group and its tasks. A group
+/// port that ignores collisions (1.9+) is refused nothing, but reserves its
+/// number when it comes first: a later port of the same number that does
+/// not ignore them is refused (structs.go `validateNetworks`).
 ///
 /// Before 0.10 TaskGroup.Validate listed the task ports' static collisions
 /// among its own errors, unwrapped (there were no group networks).
@@ -39,12 +41,13 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
                 } else {
                     scopes.group.insert(&p.label, sp);
                 }
-                if p.value > 0 && !p.ignore_collision {
+                if p.value > 0 {
                     reserve(
                         p,
                         format!("taskgroup network:{}", p.label),
                         &mut statics,
                         out,
+                        p.ignore_collision,
                     );
                 }
             }
@@ -58,7 +61,9 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
                         relabelled(p, &g.name, sp, prev, out);
                     }
                     if p.value > 0 {
-                        reserve(p, format!("{}:{}", t.name, p.label), &mut statics, out);
+                        // A task's ports never ignore collisions.
+                        let owner = format!("{}:{}", t.name, p.label);
+                        reserve(p, owner, &mut statics, out, false);
                     }
                 }
             }
@@ -116,6 +121,7 @@ fn reserve<'a>(
     owner: String,
     statics: &mut BTreeMap<(i64, &'a str), (String, Span)>,
     out: &mut Out<'_>,
+    ignores_collision: bool,
 ) {
     let sp = p.spans.best("static").unwrap_or_default();
     let host = if p.host_network.is_empty() {
@@ -124,6 +130,9 @@ fn reserve<'a>(
         p.host_network.as_str()
     };
     if let Some((other, prev)) = statics.get(&(p.value, host)) {
+        if ignores_collision {
+            return;
+        }
         let text = format!("Static port {} already reserved by {other}", p.value);
         let d = Diag::error("jobspec::duplicate", text.clone())
             .at(out.src(), sp, "reserved again here")

@@ -20,6 +20,10 @@
 //!   holds the port); from 1.8.3 each in turn, refused only when every
 //!   one holds it.
 //!
+//! - `AssignTaskNetwork` (a task's `resources { network }`) offers the
+//!   node's device address, so its static ports meet the ports of the
+//!   address that carries `default`.
+//!
 //! The node-wide part (client-wide ports, the allocations' ports) is
 //! counted by the caller, on every address alike.
 
@@ -87,6 +91,22 @@ pub fn address_refuses(n: &Node, alias: &str, port: u16, v: NomadVersion) -> boo
     }
 }
 
+/// Does `AssignTaskNetwork` refuse a task network's static `port` for what
+/// the node's address reserves itself? A task network (`resources {
+/// network }`) is offered on the node's device address (`yieldIP`), whose
+/// used ports are that address's: the address carrying `default` (the
+/// agent's `network_interface`, whose address the device reports too).
+pub fn task_address_refuses(n: &Node, port: u16, v: NomadVersion) -> bool {
+    if !super::network_check::checks_networks(v) {
+        return false;
+    }
+    n.nets
+        .addresses
+        .iter()
+        .find(|entries| entries.iter().any(|(a, _)| a == "default"))
+        .is_some_and(|entries| entries.iter().any(|(_, ports)| ports.contains(&port)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +137,17 @@ mod tests {
         assert!(address_refuses(&both, "public", 22, v("2.0.5")));
         assert!(!address_refuses(&both, "default", 22, v("2.0.5")));
         assert!(!address_refuses(&both, "public", 22, v("0.11.8")));
+    }
+
+    #[test]
+    fn a_task_network_meets_the_ports_of_the_default_address_only() {
+        let n = node(
+            &[],
+            &[&[("default", &[]), ("lan", &[8500])], &[("public", &[22])]],
+        );
+        assert!(task_address_refuses(&n, 8500, v("1.6.2")));
+        assert!(!task_address_refuses(&n, 22, v("1.6.2")));
+        assert!(!task_address_refuses(&n, 8500, v("0.11.8")));
     }
 
     #[test]

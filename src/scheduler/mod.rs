@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-mod address_ports;
+pub mod address_ports;
 pub mod applier;
 mod connect_update;
 pub mod constraint;

@@ -130,7 +130,11 @@ impl Engine<'_> {
                 .checked_sub(first_group)
                 .and_then(|g| ask.tg.networks.get(g));
             let address_holds = |k: usize, port: u16| {
-                let Some(p) = group_net.and_then(|g| g.reserved_ports.get(k)) else {
+                let Some(g) = group_net else {
+                    // A task network is offered on the node's own address.
+                    return super::address_ports::task_address_refuses(n, port, version);
+                };
+                let Some(p) = g.reserved_ports.get(k) else {
                     return false;
                 };
                 super::network_check::port_alias(p, n, version, version.at_least(1, 1, 0))
@@ -159,11 +163,21 @@ impl Engine<'_> {
             let Some(dev) = device else {
                 return Err("network: no networks available".into());
             };
+            // A group port that ignores collisions (1.9+) is assigned
+            // without looking at the address's used ports (AssignPorts).
+            let ignores = |k: usize| {
+                version.at_least(1, 9, 0)
+                    && group_net
+                        .and_then(|g| g.reserved_ports.get(k))
+                        .is_some_and(|p| p.ignore_collision)
+            };
             let collision = net
                 .reserved_ports
                 .iter()
                 .enumerate()
-                .find(|(k, (_, p))| used_ports.contains(p) || address_holds(*k, *p))
+                .find(|(k, (_, p))| {
+                    !ignores(*k) && (used_ports.contains(p) || address_holds(*k, *p))
+                })
                 .map(|(_, lp)| lp);
             let bw_short = used_bw + net.mbits > dev.mbits;
             asked_bw += net.mbits;

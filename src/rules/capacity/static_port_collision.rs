@@ -1,12 +1,17 @@
 use super::eligible_in;
 use crate::jobspec::Port;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::address_ports::address_refuses;
 
 crate::declare_rule! {
     /// ## What it does
     /// Flags a static port used twice in one task group (group networks and
     /// legacy task networks together), and a static port that every client
-    /// in the job's datacenters reserves for itself.
+    /// in the job's datacenters reserves for itself: client-wide
+    /// (`reserved { reserved_ports }`), or, for a group port, on every
+    /// address of its host network (`host_network { reserved_ports }`, as
+    /// the scheduler's `AssignPorts` looks them up at the world's release).
+    /// A group port with `ignore_collision` (1.9+) collides with nothing.
     ///
     /// ## Why is this bad?
     /// All tasks of an allocation share the node's ports: two static ports
@@ -40,17 +45,28 @@ impl Rule for StaticPortCollision {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
         let pools = eligible_in(ctx, job);
+        let version = ctx.world.nomad_version;
         for g in &job.groups {
-            let ports: Vec<&Port> = g
-                .networks
+            // Each static port, and whether it is a group network's (only
+            // those are assigned per address, and may ignore collisions).
+            let group = g.networks.iter().map(|n| (n, true));
+            let tasks = g
+                .tasks
                 .iter()
-                .chain(g.tasks.iter().flat_map(|t| &t.resources.networks))
-                .flat_map(|n| n.reserved_ports.iter())
-                .filter(|p| p.value > 0)
+                .flat_map(|t| &t.resources.networks)
+                .map(|n| (n, false));
+            let ports: Vec<(&Port, bool)> = group
+                .chain(tasks)
+                .flat_map(|(n, in_group)| n.reserved_ports.iter().map(move |p| (p, in_group)))
+                .filter(|(p, _)| p.value > 0)
                 .collect();
-            for (i, p) in ports.iter().enumerate() {
+            for (i, &(p, in_group)) in ports.iter().enumerate() {
+                if in_group && p.ignore_collision && version.at_least(1, 9, 0) {
+                    continue;
+                }
                 let first = ports[..i]
                     .iter()
+                    .map(|(q, _)| q)
                     .find(|q| q.value == p.value && q.host_network == p.host_network);
                 if let Some(q) = first {
                     let mut d = ctx.finding(
@@ -70,9 +86,14 @@ impl Rule for StaticPortCollision {
                     );
                     continue;
                 }
+                let Ok(port) = u16::try_from(p.value) else {
+                    continue;
+                };
                 let reserved_everywhere = !pools.is_empty()
                     && pools.iter().all(|pool| {
-                        u16::try_from(p.value).is_ok_and(|v| pool.node.reserved_ports.contains(&v))
+                        pool.node.reserved_ports.contains(&port)
+                            || (in_group
+                                && address_refuses(&pool.node, &p.host_network, port, version))
                     });
                 if reserved_everywhere {
                     out.push(
@@ -85,7 +106,7 @@ impl Rule for StaticPortCollision {
                                 p.value, p.label
                             ),
                         )
-                        .help("pick a port outside the clients' `reserved { reserved_ports }`, or a dynamic port"),
+                        .help("pick a port outside the clients' `reserved { reserved_ports }` and their host networks' `reserved_ports`, or a dynamic port"),
                     );
                 }
             }
