@@ -89,6 +89,7 @@ fn world() -> World {
         server: Default::default(),
         stated_edition: None,
         alloc_states: Default::default(),
+        deployments: Default::default(),
         // Counted by no rule but NP216: a guess that concerns jobs with ports.
         warnings: nomad_preflight::diag::Diags(vec![nomad_preflight::diag::Diag::warning(
             "world::host-network-unknown",

@@ -69,6 +69,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         server: Default::default(),
         stated_edition: None,
         alloc_states: Default::default(),
+        deployments: Default::default(),
         warnings: Default::default(),
     }
 }

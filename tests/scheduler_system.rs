@@ -140,6 +140,7 @@ fn world() -> World {
         server: Default::default(),
         stated_edition: None,
         alloc_states: Default::default(),
+        deployments: Default::default(),
         warnings: Default::default(),
     }
 }

@@ -67,6 +67,7 @@ fn world(version: NomadVersion) -> World {
         server: Default::default(),
         stated_edition: None,
         alloc_states: Default::default(),
+        deployments: Default::default(),
         warnings: Default::default(),
     }
 }

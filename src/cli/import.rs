@@ -69,7 +69,9 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
 /// the written rules/ would state the guess as fact (a `nomad_version`, no
 /// quotas, no allocations), and plans of it would lose the "unknown".
 fn refuse_guesses(warnings: &Diags) -> Result<(), Diags> {
-    use crate::world::guess::{ALLOC_STATE, NODE_POOL_CONFIG, NOT_SAVED, VOLUMES_NOT_SAVED};
+    use crate::world::guess::{
+        ALLOC_STATE, DEPLOYMENT, NODE_POOL_CONFIG, NOT_SAVED, VOLUMES_NOT_SAVED,
+    };
     let guessed: Vec<&Diag> = warnings
         .iter()
         .filter(|d| {
@@ -77,6 +79,7 @@ fn refuse_guesses(warnings: &Diags) -> Result<(), Diags> {
                 || d.code == NOT_SAVED
                 || d.code == VOLUMES_NOT_SAVED
                 || d.code == ALLOC_STATE
+                || d.code == DEPLOYMENT
                 || d.code == NODE_POOL_CONFIG
         })
         .collect();

@@ -41,23 +41,6 @@ fn desired_status(v: &str) -> DesiredStatus {
     }
 }
 
-/// What of a live allocation the reconciler reads that is not simulated:
-/// `unknown` (its client disconnected inside `max_client_disconnect`, 1.3+:
-/// Nomad has placed a replacement and keeps both until the client
-/// reconnects), or a canary of a deployment in progress (promotion, the
-/// deployment's own counts).
-fn unsimulated_state(a: &Value) -> Option<&'static str> {
-    if s(a, "ClientStatus") == "unknown" {
-        return Some("`unknown` (its client disconnected)");
-    }
-    let canary = a
-        .get("DeploymentStatus")
-        .and_then(|d| d.get("Canary"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    canary.then_some("a canary of a deployment in progress")
-}
-
 /// `unknown` (a disconnected client's allocation, 1.3+) is not terminal: it
 /// keeps its resources on the node, so it counts as running here.
 fn client_status(v: &str) -> ClientStatus {
@@ -203,7 +186,8 @@ fn job_type(v: &str) -> Option<JobType> {
 /// Read `allocations.json` into `world.pinned`. `versions` holds the indexes
 /// of the jobs already read from `jobs/`; `nodes` the IDs of the imported
 /// nodes. Jobs embedded in allocations and not under `jobs/` are registered
-/// at the newest version an allocation runs.
+/// at the newest version an allocation runs. Returns, for each job whose
+/// live allocations a deployment placed, one such deployment's ID.
 pub fn load_allocations(
     src: &Source,
     v: &Value,
@@ -211,7 +195,8 @@ pub fn load_allocations(
     mut versions: BTreeMap<(String, String), JobIndexes>,
     nodes: &HashSet<String>,
     diags: &mut Diags,
-) {
+) -> BTreeMap<(String, String), String> {
+    let mut placed_by = BTreeMap::new();
     let Some(list) = v.as_array() else {
         diags.push(
             Diag::error(
@@ -221,7 +206,7 @@ pub fn load_allocations(
             .in_source(src)
             .help("save it with `nomad operator api '/v1/allocations?resources=true'`"),
         );
-        return;
+        return placed_by;
     };
     let known: HashMap<(String, String), usize> = world
         .running
@@ -326,14 +311,23 @@ pub fn load_allocations(
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
         };
-        if !alloc.is_live() {
-            continue;
-        }
-        if let Some(what) = unsimulated_state(a) {
+        let unsimulated = if alloc.is_live() {
+            super::api_alloc_state::live_unsimulated(a)
+        } else {
+            super::api_alloc_state::terminal_read(a, alloc.job_type, world.nomad_version)
+        };
+        if let Some(what) = unsimulated {
             world
                 .alloc_states
                 .entry(key.clone())
                 .or_insert_with(|| format!("allocation {} is {what}", alloc.id));
+        }
+        if !alloc.is_live() {
+            continue;
+        }
+        let deployment = s(a, "DeploymentID");
+        if !deployment.is_empty() {
+            placed_by.entry(key.clone()).or_insert(deployment);
         }
         // Nomad's reconciler treats an allocation whose node is gone as
         // lost: it is kept so the plan stops and replaces it.
@@ -369,12 +363,12 @@ pub fn load_allocations(
             Diag::warning(
                 crate::world::guess::ALLOC_STATE,
                 format!(
-                    "{n} jobs have live allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress): {}",
+                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a failed allocation not yet replaced, a finished batch allocation): {}",
                     jobs.join(", ")
                 ),
             )
             .in_source(src)
-            .help("plan those jobs once their clients reconnect and their deployments finish, or on the cluster (`nomad job plan`)"),
+            .help("plan those jobs on the cluster (`nomad job plan`), or once their clients reconnect, their deployments finish and Nomad has collected their finished allocations"),
         );
     }
     if unknown_nodes > 0 {
@@ -403,6 +397,7 @@ pub fn load_allocations(
         pinned.versions.insert(key, ix);
     }
     world.pinned = Some(pinned);
+    placed_by
 }
 
 #[cfg(test)]

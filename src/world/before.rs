@@ -149,12 +149,19 @@ pub fn apply(
     match from {
         BeforeFrom::File(old) => {
             let old_job = load_file(old, loader)?;
+            let at = by_path.or(by_key);
+            // `--running FILE` names the text; whether the cluster holds
+            // it stopped is still the world's to say.
+            let vars = crate::world::RunningVars {
+                stopped: at.is_some_and(|i| world.running[i].vars.stopped),
+                ..Default::default()
+            };
             let entry = RunningJob {
                 path: old.clone(),
-                job: old_job,
-                vars: Default::default(),
+                job: vars.as_registered(old_job),
+                vars,
             };
-            match by_path.or(by_key) {
+            match at {
                 Some(i) => world.running[i] = entry,
                 None => world.running.push(entry),
             }
@@ -202,7 +209,7 @@ fn from_head(world: &mut World, i: usize) -> Source {
     let own = world.running[i].vars.loader(world);
     match committed(&abs, &own) {
         Ok(old) => {
-            world.running[i].job = old;
+            world.running[i].job = world.running[i].vars.as_registered(old);
             Source::Git {
                 rev: "HEAD".into(),
                 path: rel,
@@ -381,7 +388,7 @@ pub fn for_rehearsal(
             )
             .help("--running names the version the cluster runs of a job listed in `running`")]));
         };
-        world.running[i].job = job;
+        world.running[i].job = world.running[i].vars.as_registered(job);
         explicit.push((i, old.clone()));
     }
     let mut starting = Starting::default();
@@ -399,6 +406,7 @@ pub fn for_rehearsal(
         let abs = absolute(&world.project_root.join(&r.path));
         let source = match committed(&abs, &loader) {
             Ok(old) => {
+                let old = r.vars.as_registered(old);
                 if old != r.job {
                     notes.push(format!(
                         "note: the rehearsal starts from {} as committed (git HEAD); its uncommitted edits show where the steps plan it",

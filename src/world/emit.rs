@@ -215,10 +215,16 @@ pub fn cluster_hcl(world: &World) -> String {
             .map(|r| job_file_path(&r.job).display().to_string())
             .collect();
         let _ = writeln!(o, "\nrunning = [");
-        for p in paths {
-            let _ = writeln!(o, "  {},", quote(&p));
+        for p in &paths {
+            let _ = writeln!(o, "  {},", quote(p));
         }
         let _ = writeln!(o, "]");
+        // A job file cannot say `Stop`: the world says which are stopped.
+        for (r, p) in world.running.iter().zip(&paths) {
+            if r.job.stop {
+                let _ = writeln!(o, "\nrunning_job {} {{\n  stopped = true\n}}", quote(p));
+            }
+        }
     }
     o
 }

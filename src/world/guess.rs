@@ -15,7 +15,8 @@
 //! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs, scheduler configuration; quotas on Enterprise; namespaces from 1.0 or on Enterprise), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
-//! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client) or a canary of a deployment in progress, that job |
+//! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client) or a canary of a deployment in progress, or a terminal allocation the reconciler still reads (a failed one not replaced, a finished batch or sysbatch one), that job |
+//! | `import::deployment` | guess: a service job's latest deployment, of its registered version, is in progress or failed (or deployments.json is not saved and a deployment placed its allocations), that job when planned unchanged |
 //! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
 //! | `world::host-network-unknown` | guess: a cidr or go-sockaddr template taken as matching, jobs with ports |
 //! | `world::quota-devices` | unknown for jobs asking devices (NP307, `CannotKnow::DeviceQuota`) |
@@ -42,6 +43,9 @@ pub const VOLUMES_NOT_SAVED: &str = "import::volumes-not-saved";
 /// Live allocations of some jobs in a state not simulated
 /// ([`World::alloc_states`]).
 pub const ALLOC_STATE: &str = "import::alloc-state";
+/// Service jobs whose deployment the reconciler reads
+/// ([`World::deployments`]).
+pub const DEPLOYMENT: &str = "import::deployment";
 /// A quota's `network` limit (Nomad 0.10–0.12), not simulated.
 pub const NETWORK_QUOTA: &str = "world::not-simulated";
 /// A host network's `cidr` or `interface` the loader could not evaluate
@@ -114,6 +118,7 @@ pub fn changes_verdict(code: &str) -> bool {
             | NODE_POOL_CONFIG
             | VOLUMES_NOT_SAVED
             | ALLOC_STATE
+            | DEPLOYMENT
             | NETWORK_QUOTA
             | HOST_NETWORK
             | super::QUOTA_DEVICES
@@ -136,6 +141,9 @@ pub enum WorldGuess {
     NotSaved { what: String },
     /// The job's own allocations are in a state not simulated.
     AllocState { what: String },
+    /// The job's deployment is read by Nomad's reconciler, and the plan
+    /// keeps the job's version.
+    Deployment { what: String },
 }
 
 /// The world guess that concerns `job`, if any: the release first (it
@@ -152,6 +160,11 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     let key = (job.namespace.clone(), job.id.clone());
     if let Some(what) = world.alloc_states.get(&key) {
         return Some(WorldGuess::AllocState { what: what.clone() });
+    }
+    if let Some(what) = world.deployments.get(&key) {
+        if keeps_version(world, job) {
+            return Some(WorldGuess::Deployment { what: what.clone() });
+        }
     }
     if let Some(what) = guesses.volumes_not_saved {
         let csi = job
@@ -193,6 +206,22 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     None
 }
 
+/// Would a plan of `job` keep the version the world registers (its spec
+/// unchanged, as the admission mutators leave both)? Then Nomad's plan
+/// evaluates against the registered version, and reads its deployment;
+/// this is the simulation's own test for a new version (`next_version`).
+fn keeps_version(world: &World, job: &Job) -> bool {
+    let Some(running) = world
+        .running
+        .iter()
+        .find(|r| r.job.namespace == job.namespace && r.job.id == job.id)
+    else {
+        return false;
+    };
+    let admitted = |j: &Job| crate::mutators::applied(j, world.nomad_version, &world.server);
+    admitted(&running.job) == admitted(job)
+}
+
 impl WorldGuess {
     /// The one line every command prints for it (without a prefix).
     pub fn line(&self, job: &Job) -> String {
@@ -219,6 +248,10 @@ impl WorldGuess {
                 "the world guessed which addresses a host network covers ({}), and job {job:?} has ports: where they can be placed cannot be known",
                 crate::escape::one_line(what)
             ),
+            WorldGuess::Deployment { what } => format!(
+                "job {job:?} is planned unchanged, and Nomad's reconciler reads its deployment, which nomad-preflight does not simulate ({}), so its plan cannot be known",
+                crate::escape::one_line(what)
+            ),
         }
     }
 
@@ -240,6 +273,9 @@ impl WorldGuess {
             WorldGuess::HostNetwork { .. } => {
                 "write the host network's cidr as the client's Go reads it, and name its interface plainly"
             }
+            WorldGuess::Deployment { .. } => {
+                "plan the job once its deployment finishes, or on the cluster (`nomad job plan`)"
+            }
         }
     }
 
@@ -260,6 +296,9 @@ impl WorldGuess {
             }
             WorldGuess::AllocState { what } => {
                 serde_json::json!({"Kind": "AllocState", "Warning": what})
+            }
+            WorldGuess::Deployment { what } => {
+                serde_json::json!({"Kind": "Deployment", "Warning": what})
             }
         }
     }

@@ -50,6 +50,10 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
         super::api_csi::VOLUMES_LIST,
         "/v1/volumes?type=csi&namespace=*",
     ),
+    (
+        super::api_deployment::DEPLOYMENTS_FILE,
+        "/v1/deployments?namespace=*",
+    ),
 ];
 
 /// The node pools, whose own scheduler configuration (Enterprise, 1.6+)
@@ -253,9 +257,12 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let versions = load_jobs(vfs, dir, &mut world, &mut diags);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
     match read_saved(vfs, &allocs, true, &mut diags) {
-        Some(Saved::Read(src, v)) => super::api_alloc::load_allocations(
-            &src, &v, &mut world, versions, &node_ids, &mut diags,
-        ),
+        Some(Saved::Read(src, v)) => {
+            let placed_by = super::api_alloc::load_allocations(
+                &src, &v, &mut world, versions, &node_ids, &mut diags,
+            );
+            super::api_deployment::load_deployments(vfs, dir, &mut world, &placed_by, &mut diags);
+        }
         // Never an empty cluster: that is a false all-clear for
         // capacity, ports, quotas and preemption.
         Some(Saved::Absent) => not_saved(

@@ -364,7 +364,7 @@ fn load_running(
                 ids.insert(id, span);
                 world.running.push(RunningJob {
                     path: PathBuf::from(rel),
-                    job,
+                    job: job_vars.as_registered(job),
                     vars: job_vars,
                 });
             }

@@ -3,7 +3,9 @@
 mod alloc_file;
 mod alloc_holds;
 mod api_alloc;
+mod api_alloc_state;
 mod api_csi;
+mod api_deployment;
 mod api_gateway;
 mod api_job;
 mod api_json;

@@ -379,6 +379,12 @@ pub struct World {
     /// (`import::alloc-state`, [`super::guess`]).
     #[serde(skip)]
     pub alloc_states: BTreeMap<(String, String), String>,
+    /// Service jobs of an import whose latest deployment, of their
+    /// registered version, the reconciler reads (in progress or failed, or
+    /// unknown without deployments.json), with what: a plan that keeps the
+    /// version is unknown (`import::deployment`, [`super::guess`]).
+    #[serde(skip)]
+    pub deployments: BTreeMap<(String, String), String>,
 }
 
 /// What of the servers' agent configuration Nomad's admission reads: the
@@ -461,6 +467,7 @@ impl World {
             server: Default::default(),
             stated_edition: None,
             alloc_states: BTreeMap::new(),
+            deployments: BTreeMap::new(),
             warnings: Default::default(),
         }
     }

@@ -11,8 +11,13 @@
 //! running_job "jobs/api.nomad" {
 //!   var      = { image = "api:1.2", count = 3 }  # -var image=api:1.2 -var count=3
 //!   var_file = ["vars/api.hcl"]                  # -var-file, under the world folder
+//!   stopped  = true                              # then `nomad job stop` (no -purge)
 //! }
 //! ```
+//!
+//! `stopped` says the job is registered but stopped: Nomad keeps it (status
+//! dead), and a plan of its file diffs against the stopped version
+//! (`Stop: "true" => "false"`) with its JobModifyIndex, not as a new job.
 //!
 //! The values are the flags' strings, read as Nomad reads `-var` (a number
 //! or bool is written as its text; a list or map is written as the text
@@ -44,12 +49,27 @@ pub struct RunningVars {
     /// `-var-file` paths, as the world's file source reads them (the world
     /// folder joined with the written path), in order.
     pub var_files: Vec<PathBuf>,
+    /// Registered, then stopped (`nomad job stop` without `-purge`).
+    #[serde(default)]
+    pub stopped: bool,
 }
 
 impl RunningVars {
     /// Whether cluster.hcl gave this job any variable.
     pub fn declared(&self) -> bool {
         !self.vars.is_empty() || !self.var_files.is_empty()
+    }
+
+    /// `job`, as loaded from its file, as the cluster holds it: stopped
+    /// when the world says so. A stopped job is no load of its text (the
+    /// file says nothing of `Stop`), so it is no longer closed: a load of
+    /// the same text must never be answered with it.
+    pub fn as_registered(&self, mut job: crate::jobspec::Job) -> crate::jobspec::Job {
+        if self.stopped {
+            job.stop = true;
+            job.closed = Default::default();
+        }
+        job
     }
 
     /// The loader of this running job: the world's version, edition and
@@ -85,7 +105,7 @@ pub(super) struct Spec {
 }
 
 const SCHEMA: Schema = Schema {
-    attrs: &["var", "var_file"],
+    attrs: &["var", "var_file", "stopped"],
     blocks: &[],
 };
 
@@ -150,10 +170,15 @@ pub(super) fn read<'b>(
                 ),
             }
         }
+        let stopped = r.bool("stopped", diags).unwrap_or(false);
         out.push(Spec {
             path,
             span,
-            vars: RunningVars { vars, var_files },
+            vars: RunningVars {
+                vars,
+                var_files,
+                stopped,
+            },
         });
     }
     out

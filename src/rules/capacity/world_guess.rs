@@ -58,6 +58,7 @@ impl Rule for WorldGuessRule {
             WorldGuess::HostNetwork { .. } => "host network guessed",
             WorldGuess::NotSaved { .. } => "import file not saved",
             WorldGuess::AllocState { .. } => "allocation state not simulated",
+            WorldGuess::Deployment { .. } => "deployment not simulated",
         };
         out.push(
             ctx.finding(&Self::META, job.spans.label, label, guess.line(job))

@@ -1,4 +1,9 @@
-//! The running jobs of an import folder, read from their API JSON.
+//! The registered jobs of an import folder, read from their API JSON.
+//! A stopped job (`Stop: true`, `nomad job stop` without `-purge`) is
+//! registered too: Nomad's plan of it diffs against the stopped version and
+//! names its JobModifyIndex (job_endpoint.go Plan reads whatever
+//! `JobByID` holds), so it is kept, stopped, where skipping it planned a
+//! create with index 0.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,7 +69,6 @@ pub(super) fn load_jobs(
                 None => continue,
             };
             match job_from_api_json(&v) {
-                Ok(job) if job.stop => {}
                 Ok(job) => {
                     versions.insert(
                         (job.namespace.clone(), job.id.clone()),

@@ -1,0 +1,123 @@
+//! Which imported allocations the simulation cannot hold as Nomad's
+//! reconciler reads them. The simulation keeps live allocations only; an
+//! allocation Nomad still reads that is not live (or live in a state the
+//! simulation lacks) makes its job's plan a guess ([`super::guess`],
+//! `import::alloc-state`) rather than a plan that forgot it.
+//!
+//! Nomad's rules (`scheduler/reconcile_util.go` `shouldFilter` and
+//! `filterByRescheduleable`, `filterOldTerminalAllocs`; from 2.0
+//! `scheduler/reconciler/filters.go`, the same rules):
+//! - service: a terminal allocation is dropped when it was already
+//!   replaced (`NextAllocation`), when the server stopped or evicted it, or
+//!   when it completed or was lost. A `failed` one that was not replaced
+//!   stays: rescheduled now, later (a delayed follow-up evaluation), or,
+//!   past its attempts, kept in the group's count so nothing replaces it.
+//!   Which of the three depends on the reschedule policy, the tracker and
+//!   the time of the plan. From 1.10 a stopped allocation whose last
+//!   reschedule failed (`RescheduleTracker.LastReschedule`) is read too.
+//! - batch: every terminal allocation counts: a finished one of the
+//!   current version stays in the count (Nomad does not run it again), one
+//!   of an older version is counted as `ignore`, a failed one reschedules.
+//! - sysbatch (1.2+): a finished allocation keeps its node from running the
+//!   job again.
+//! - system: terminal allocations are filtered out (`FilterTerminalAllocs`)
+//!   and the node gets a new one, as the simulation does.
+
+use serde_json::Value;
+
+use super::api_json::{path, s};
+use crate::jobspec::JobType;
+use crate::version::NomadVersion;
+
+/// What of a live allocation the reconciler reads that is not simulated:
+/// `unknown` (its client disconnected inside `max_client_disconnect`, 1.3+:
+/// Nomad has placed a replacement and keeps both until the client
+/// reconnects), or a canary of a deployment in progress (promotion, the
+/// deployment's own counts).
+pub(super) fn live_unsimulated(a: &Value) -> Option<&'static str> {
+    if s(a, "ClientStatus") == "unknown" {
+        return Some("`unknown` (its client disconnected)");
+    }
+    let canary = a
+        .get("DeploymentStatus")
+        .and_then(|d| d.get("Canary"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    canary.then_some("a canary of a deployment in progress")
+}
+
+/// What of a terminal allocation (desired `stop`/`evict`, or client
+/// `complete`/`failed`/`lost`) of a `job_type` job the reconciler of
+/// `version` still reads; `None` when it drops it, as the simulation does.
+pub(super) fn terminal_read(
+    a: &Value,
+    job_type: JobType,
+    version: NomadVersion,
+) -> Option<&'static str> {
+    match job_type {
+        JobType::System => None,
+        JobType::Sysbatch => Some(
+            "finished, and a sysbatch job does not run again on a node where it finished",
+        ),
+        JobType::Batch => Some(
+            "finished, and Nomad's reconciler counts a batch job's finished allocations (kept, ignored or rescheduled)",
+        ),
+        JobType::Service => {
+            if !s(a, "NextAllocation").is_empty() {
+                return None;
+            }
+            match s(a, "DesiredStatus").as_str() {
+                "stop" | "evict" => {
+                    let last = path(a, &["RescheduleTracker", "LastReschedule"])
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    (version.at_least(1, 10, 0) && last == "failed")
+                        .then_some("stopped after its last reschedule failed, so Nomad tries it again")
+                }
+                _ => (s(a, "ClientStatus") == "failed").then_some(
+                    "failed and not replaced yet (its reschedule is due now, delayed, or spent and it stays counted)",
+                ),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const V: NomadVersion = NomadVersion::new(1, 10, 0);
+
+    #[test]
+    fn a_service_allocation_counts_only_when_failed_and_not_replaced() {
+        let read = |a: Value| terminal_read(&a, JobType::Service, V);
+        let failed = json!({"DesiredStatus": "run", "ClientStatus": "failed"});
+        assert!(read(failed).is_some());
+        let replaced =
+            json!({"DesiredStatus": "run", "ClientStatus": "failed", "NextAllocation": "b"});
+        assert_eq!(read(replaced), None);
+        for client in ["complete", "lost"] {
+            assert_eq!(
+                read(json!({"DesiredStatus": "run", "ClientStatus": client})),
+                None
+            );
+        }
+        let stopped = json!({"DesiredStatus": "stop", "ClientStatus": "failed"});
+        assert_eq!(read(stopped), None);
+        let retried = json!({"DesiredStatus": "stop", "ClientStatus": "complete",
+            "RescheduleTracker": {"LastReschedule": "failed"}});
+        assert!(read(retried.clone()).is_some());
+        // The tracker's field is 1.10's: an older reconciler ignores it.
+        let old = NomadVersion::new(1, 9, 7);
+        assert_eq!(terminal_read(&retried, JobType::Service, old), None);
+    }
+
+    #[test]
+    fn batch_and_sysbatch_read_every_finished_allocation_and_system_none() {
+        let done = json!({"DesiredStatus": "run", "ClientStatus": "complete"});
+        assert!(terminal_read(&done, JobType::Batch, V).is_some());
+        assert!(terminal_read(&done, JobType::Sysbatch, V).is_some());
+        assert_eq!(terminal_read(&done, JobType::System, V), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! `deployments.json` of an import (`/v1/deployments?namespace=*`): which
+//! jobs have a deployment the reconciler would read. Deployments are not
+//! simulated (the simulation's become healthy at once), so such a job's
+//! plan is a guess (`import::deployment`, [`super::guess`]).
+//!
+//! Nomad's rules (`scheduler/generic_sched.go`, the reconciler's
+//! `cancelUnneededDeployments`, every release from 0.9 to 2.0): a service
+//! job's evaluation reads the job's latest deployment (highest
+//! CreateIndex, `LatestDeploymentByJobID`; batch jobs read none). One made
+//! for another version of the job (`JobVersion`, `JobCreateIndex`) is
+//! cancelled and plays no part, so it only matters to a plan that keeps
+//! the registered version (an unchanged spec, job_endpoint.go Plan:
+//! `SpecChanged`). One that succeeded is cleared. Otherwise it limits the
+//! plan: a paused or failed deployment places no destructive update, a
+//! running one as many as `max_parallel` less its unhealthy placements.
+//! So a latest deployment of the registered version that is active
+//! (`Deployment.Active`: running, paused; blocked, unblocking and pending
+//! from 1.2; initializing from 1.6) or failed makes the job a guess.
+//!
+//! Without the file, a service job whose live allocations were placed by a
+//! deployment (`DeploymentID`) may have one in progress: a guess for that
+//! job alone; a job no deployment placed has none to read.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::api_json::s;
+use super::import::{read_saved, Saved};
+use super::model::World;
+use crate::diag::{Diag, Diags};
+use crate::jobspec::JobType;
+use crate::vfs::Vfs;
+
+/// The file, and what saves it.
+pub const DEPLOYMENTS_FILE: &str = "deployments.json";
+
+/// A job's key: namespace, ID.
+type JobKey = (String, String);
+
+/// Statuses the reconciler acts on (see the module's rules).
+fn read_by_reconciler(status: &str) -> bool {
+    matches!(
+        status,
+        "running" | "paused" | "blocked" | "unblocking" | "pending" | "initializing" | "failed"
+    )
+}
+
+/// Fill `world.deployments` from `dir`'s deployments.json, or, without it,
+/// for the service jobs whose live allocations name a deployment
+/// (`placed_by`: job → one such deployment ID).
+pub fn load_deployments(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    world: &mut World,
+    placed_by: &BTreeMap<JobKey, String>,
+    diags: &mut Diags,
+) {
+    let service = |world: &World, key: &JobKey| {
+        world.running.iter().any(|r| {
+            r.job.job_type == JobType::Service && r.job.namespace == key.0 && r.job.id == key.1
+        })
+    };
+    let file = dir.join(DEPLOYMENTS_FILE);
+    let list = match read_saved(vfs, &file, false, diags) {
+        Some(Saved::Read(src, v)) => match v.as_array() {
+            Some(list) => list.clone(),
+            None => {
+                diags.push(
+                    Diag::error(
+                        "import::shape",
+                        "deployments.json must hold a list of deployments",
+                    )
+                    .in_source(&src)
+                    .help("save it with `nomad operator api '/v1/deployments?namespace=*'`"),
+                );
+                return;
+            }
+        },
+        Some(Saved::Absent) => {
+            let unknown: Vec<(JobKey, String)> = placed_by
+                .iter()
+                .filter(|(k, _)| service(world, k))
+                .map(|(k, d)| (k.clone(), d.clone()))
+                .collect();
+            for (key, id) in &unknown {
+                world.deployments.insert(
+                    key.clone(),
+                    format!("deployments.json is not saved, and deployment {id} placed its allocations: whether it is still in progress is unknown"),
+                );
+            }
+            warn(diags, &unknown, true);
+            return;
+        }
+        None => return,
+    };
+    let mut latest: BTreeMap<JobKey, &Value> = BTreeMap::new();
+    for d in &list {
+        let ns = match s(d, "Namespace") {
+            n if n.is_empty() => "default".to_string(),
+            n => n,
+        };
+        let key = (ns, s(d, "JobID"));
+        let newer = latest
+            .get(&key)
+            .is_none_or(|l| create_index(l) < create_index(d));
+        if newer {
+            latest.insert(key, d);
+        }
+    }
+    let versions = world
+        .pinned
+        .as_ref()
+        .map(|p| p.versions.clone())
+        .unwrap_or_default();
+    let mut read = Vec::new();
+    for (key, d) in latest {
+        let status = s(d, "Status");
+        let Some(ix) = versions.get(&key) else {
+            continue;
+        };
+        let u = |k: &str| d.get(k).and_then(Value::as_u64).unwrap_or(0);
+        let current = u("JobVersion") == ix.version && u("JobCreateIndex") == ix.create_index;
+        if current && read_by_reconciler(&status) && service(world, &key) {
+            let what = format!(
+                "deployment {} of version {} is {status}",
+                s(d, "ID"),
+                ix.version
+            );
+            world.deployments.insert(key.clone(), what.clone());
+            read.push((key, what));
+        }
+    }
+    warn(diags, &read, false);
+}
+
+fn create_index(d: &Value) -> u64 {
+    d.get("CreateIndex").and_then(Value::as_u64).unwrap_or(0)
+}
+
+/// One warning naming the jobs (at most five) whose deployment is read, or
+/// (`not_saved`) may be.
+fn warn(diags: &mut Diags, jobs: &[(JobKey, String)], not_saved: bool) {
+    if jobs.is_empty() {
+        return;
+    }
+    let mut names: Vec<String> = jobs
+        .iter()
+        .map(|((ns, id), _)| format!("{ns}/{id}"))
+        .collect();
+    let n = names.len();
+    names.truncate(5);
+    let names = names.join(", ");
+    let message = if not_saved {
+        format!("deployments.json is not saved (absent or empty), and {n} service jobs have allocations a deployment placed, so whether it is still in progress is unknown: {names}")
+    } else {
+        format!("{n} service jobs have a deployment of their registered version in progress or failed, which nomad-preflight does not simulate: {names}")
+    };
+    diags.push(
+        Diag::warning(super::guess::DEPLOYMENT, message)
+            .help("a plan that changes such a job is simulated (Nomad cancels the old deployment); a plan that keeps its version is unknown: plan it on the cluster (`nomad job plan`)"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reconciler_reads_active_and_failed_deployments_only() {
+        for st in ["running", "paused", "blocked", "pending", "failed"] {
+            assert!(read_by_reconciler(st), "{st}");
+        }
+        for st in ["successful", "cancelled", ""] {
+            assert!(!read_by_reconciler(st), "{st}");
+        }
+    }
+}

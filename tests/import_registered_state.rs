@@ -1,0 +1,290 @@
+//! What a real cluster holds besides running jobs and live allocations,
+//! read from an import as Nomad's plan reads it:
+//! - a stopped job (`Stop: true`, `nomad job stop` without `-purge`) is
+//!   still registered: Nomad's plan of its file diffs against it
+//!   (`+/- Stop: "true" => "false"`) and names its JobModifyIndex
+//!   (nomad/job_endpoint.go Plan, command/job_plan.go). It was skipped, so
+//!   the plan showed a new job and `-check-index 0`;
+//! - a terminal allocation the reconciler still reads (a failed one not
+//!   replaced: its reschedule is due, delayed or spent; a finished batch
+//!   one: it stays counted) makes its job's plan unknown; one it drops
+//!   (replaced, completed service, server-stopped) does not;
+//! - a service job's latest deployment of its registered version, in
+//!   progress or failed, makes a plan that keeps the version unknown
+//!   (the reconciler limits placements by it); a plan that changes the job
+//!   is simulated (Nomad cancels the deployment). Without
+//!   deployments.json, a job whose allocations a deployment placed is
+//!   unknown the same way.
+//!
+//! The job JSON (tests/fixtures/import-registered/web-2.0.5.json) is the
+//! stored form of [`JOB`] at 2.0.5, as tests/api_job_import.rs builds it.
+
+mod common;
+
+use common::{run_in, TempDir};
+use serde_json::{json, Value};
+
+/// The job file whose stored form the fixture is.
+const JOB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n    }\n  }\n}\n";
+
+const NODE_ID: &str = "0c1b2c3d-0000-4000-8000-000000000001";
+
+fn node() -> String {
+    format!(
+        r#"[{{"ID": "{NODE_ID}", "Name": "n1", "Datacenter": "dc1",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
+  "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
+  "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},
+    "Networks": [{{"Mode": "host", "Device": "eth0", "IP": "10.0.0.1", "MBits": 1000}}]}}}}]"#
+    )
+}
+
+/// The registered job's JSON with `patch` merged in.
+fn job_json(patch: Value) -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import-registered/web-2.0.5.json"
+    );
+    let mut j: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    if let (Some(o), Value::Object(p)) = (j.as_object_mut(), patch) {
+        o.extend(p);
+    }
+    j
+}
+
+/// One allocation of `job` (its JSON) on the node, with `fields` merged in.
+fn alloc(n: u32, job: &Value, fields: Value) -> Value {
+    let mut a = json!({
+        "ID": format!("a{n:07}-0000-4000-8000-000000000000"),
+        "Namespace": "default", "Name": "web.g[0]", "NodeID": NODE_ID,
+        "JobID": "web", "Job": job, "TaskGroup": "g",
+        "JobVersion": job["Version"],
+        "AllocatedResources": {"Tasks": {"t": {"Cpu": {"CpuShares": 100}, "Memory": {"MemoryMB": 300}}},
+            "TaskLifecycles": {"t": null}, "Shared": {"DiskMB": 300}},
+        "DesiredStatus": "run", "ClientStatus": "running",
+        "CreateIndex": 30, "ModifyIndex": 30
+    });
+    if let (Some(o), Value::Object(p)) = (a.as_object_mut(), fields) {
+        o.extend(p);
+    }
+    a
+}
+
+/// A whole 2.0.5 import holding `job` (under jobs/) and `allocs`.
+fn import(tag: &str, job: &Value, allocs: &[Value]) -> TempDir {
+    let d = TempDir::new(tag);
+    d.put("import/nodes.json", &node());
+    d.put(
+        "import/agent-self.json",
+        r#"{"member": {"Tags": {"build": "2.0.5", "region": "global"}}}"#,
+    );
+    d.put("import/jobs/default/web.json", &job.to_string());
+    d.put(
+        "import/allocations.json",
+        &Value::Array(allocs.to_vec()).to_string(),
+    );
+    d.put("import/deployments.json", "[]");
+    d.import_rest("import");
+    d.put("web.nomad", JOB);
+    d.put("web2.nomad", &JOB.replace("nginx:1.25", "nginx:1.26"));
+    d
+}
+
+fn plan(d: &TempDir, file: &str) -> common::Out {
+    run_in(&d.0, &["plan", "--world", "import", file])
+}
+
+fn assert_has(o: &common::Out, want: &str) {
+    assert!(
+        o.stdout.contains(want),
+        "want:\n{want}\ngot:\n{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+/// The one `error:` line of an unknown plan, exit 255, no Nomad text.
+fn unknown_line(o: &common::Out) -> String {
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "no Nomad text: {}", o.stdout);
+    let errors: Vec<&str> = o
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", o.stderr);
+    errors[0].to_string()
+}
+
+#[test]
+fn the_running_fixture_is_the_job_file() {
+    let job = job_json(json!({}));
+    let d = import("registered-running", &job, &[alloc(1, &job, json!({}))]);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 ignore)");
+    assert_has(&o, "nomad job run -check-index 11 web.nomad");
+}
+
+#[test]
+fn a_stopped_job_plans_against_its_stopped_version_and_index() {
+    let job = job_json(json!({
+        "Stop": true, "Status": "dead", "Version": 1,
+        "ModifyIndex": 45, "JobModifyIndex": 42
+    }));
+    // Its allocation the stop stopped: terminal, so it holds nothing.
+    let stopped = alloc(
+        1,
+        &job_json(json!({})),
+        json!({"JobVersion": 0, "DesiredStatus": "stop", "ClientStatus": "complete"}),
+    );
+    let d = import("registered-stopped", &job, &[stopped]);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("+/- Job: \"web\"\n+/- Stop: \"true\" => \"false\"\n"),
+        "{}",
+        o.stdout
+    );
+    assert_has(&o, "Task Group: \"g\" (1 create)");
+    assert_has(&o, "Job Modify Index: 42\n");
+    assert_has(&o, "nomad job run -check-index 42 web.nomad");
+    // The written world says the job is stopped (its file cannot), and
+    // plans it the same way.
+    let w = run_in(&d.0, &["import", "import", "--write", "out/rules"]);
+    assert_eq!(w.code, 0, "{}{}", w.stdout, w.stderr);
+    let cluster = std::fs::read_to_string(d.0.join("out/rules/cluster.hcl")).expect("written");
+    assert!(
+        cluster.contains("running_job \"jobs/web.nomad\" {\n  stopped = true\n}"),
+        "{cluster}"
+    );
+    d.put("out/web.nomad", JOB);
+    let o = run_in(&d.0.join("out"), &["plan", "--world", "rules", "web.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("+/- Job: \"web\"\n+/- Stop: \"true\" => \"false\"\n"),
+        "{}",
+        o.stdout
+    );
+    assert_has(&o, "Task Group: \"g\" (1 create)");
+}
+
+#[test]
+fn a_failed_allocation_not_replaced_makes_its_job_unknown() {
+    let job = job_json(json!({}));
+    let failed = alloc(1, &job, json!({"ClientStatus": "failed"}));
+    let d = import("registered-failed", &job, &[failed]);
+    let line = unknown_line(&plan(&d, "web.nomad"));
+    assert_eq!(
+        line,
+        "error: job \"web\" has an allocation in a state nomad-preflight does not simulate (allocation a0000001-0000-4000-8000-000000000000 is failed and not replaced yet (its reschedule is due now, delayed, or spent and it stays counted)), so its plan cannot be known"
+    );
+    // An edit does not help: the reconciler reads it for any version.
+    unknown_line(&plan(&d, "web2.nomad"));
+    // Replaced (NextAllocation), it is dropped: the replacement runs.
+    let replaced = alloc(
+        1,
+        &job,
+        json!({"ClientStatus": "failed", "NextAllocation": "a0000002-0000-4000-8000-000000000000"}),
+    );
+    let next = alloc(2, &job, json!({"CreateIndex": 40, "ModifyIndex": 40}));
+    let d = import("registered-replaced", &job, &[replaced, next]);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 ignore)");
+    // A completed service allocation is dropped too.
+    let done = alloc(1, &job, json!({"ClientStatus": "complete"}));
+    let d = import("registered-complete", &job, &[done]);
+    let o = plan(&d, "web.nomad");
+    // The spec is unchanged (diff `None`): exit 0 though it places.
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 create)");
+}
+
+#[test]
+fn a_finished_batch_allocation_makes_its_job_unknown() {
+    let job = job_json(json!({"Type": "batch"}));
+    let done = alloc(
+        1,
+        &job,
+        json!({"ClientStatus": "complete", "JobType": "batch"}),
+    );
+    let d = import("registered-batch", &job, &[done]);
+    d.put(
+        "web.nomad",
+        &JOB.replace("job \"web\" {\n", "job \"web\" {\n  type = \"batch\"\n"),
+    );
+    let line = unknown_line(&plan(&d, "web.nomad"));
+    assert!(
+        line.contains(
+            "is finished, and Nomad's reconciler counts a batch job's finished allocations"
+        ),
+        "{line}"
+    );
+}
+
+/// deployments.json as `/v1/deployments` lists it: one deployment of the
+/// registered version (0, created at index 11) in `status`.
+fn deployment(status: &str) -> String {
+    json!([{
+        "ID": "d0000001-0000-4000-8000-000000000000", "Namespace": "default",
+        "JobID": "web", "JobVersion": 0, "JobCreateIndex": 11, "JobModifyIndex": 11,
+        "Status": status, "CreateIndex": 12, "ModifyIndex": 13
+    }])
+    .to_string()
+}
+
+#[test]
+fn a_deployment_of_the_registered_version_makes_an_unchanged_plan_unknown() {
+    let job = job_json(json!({}));
+    let placed = alloc(
+        1,
+        &job,
+        json!({"DeploymentID": "d0000001-0000-4000-8000-000000000000",
+               "DeploymentStatus": {"Healthy": true, "Canary": false}}),
+    );
+    for status in ["running", "paused", "failed"] {
+        let d = import(
+            &format!("registered-dep-{status}"),
+            &job,
+            std::slice::from_ref(&placed),
+        );
+        d.put("import/deployments.json", &deployment(status));
+        let o = plan(&d, "web.nomad");
+        let line = unknown_line(&o);
+        assert_eq!(
+            line,
+            format!("error: job \"web\" is planned unchanged, and Nomad's reconciler reads its deployment, which nomad-preflight does not simulate (deployment d0000001-0000-4000-8000-000000000000 of version 0 is {status}), so its plan cannot be known")
+        );
+        assert!(o.stderr.contains("import::deployment"), "{}", o.stderr);
+        // A change makes a new version: Nomad cancels the deployment.
+        let o = plan(&d, "web2.nomad");
+        assert_eq!(o.code, 1, "{status}: {}{}", o.stdout, o.stderr);
+        assert_has(&o, "Task Group: \"g\" (1 create/destroy update)");
+        // `import --write` refuses to state the deployment away.
+        let w = run_in(&d.0, &["import", "import", "--write", "out"]);
+        assert_eq!(w.code, 2, "{}{}", w.stdout, w.stderr);
+    }
+    // A finished deployment is not read.
+    let d = import("registered-dep-done", &job, std::slice::from_ref(&placed));
+    d.put("import/deployments.json", &deployment("successful"));
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // Without deployments.json, the deployment that placed the
+    // allocations may be in progress.
+    std::fs::remove_file(d.0.join("import/deployments.json")).expect("removed");
+    let line = unknown_line(&plan(&d, "web.nomad"));
+    assert!(
+        line.contains("(deployments.json is not saved, and deployment d0000001-0000-4000-8000-000000000000 placed its allocations: whether it is still in progress is unknown)"),
+        "{line}"
+    );
+    // A job no deployment placed has none to read.
+    let d = import("registered-dep-none", &job, &[alloc(1, &job, json!({}))]);
+    std::fs::remove_file(d.0.join("import/deployments.json")).expect("removed");
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+}
