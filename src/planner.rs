@@ -32,6 +32,35 @@ pub struct Plan {
     pub cannot_know: Option<CannotKnow>,
 }
 
+/// The world's guess that concerns `job` ([`crate::world::guess::unknown`]),
+/// else its deployment's when the plan keeps the registered version:
+/// Nomad's plan then evaluates against that version and its reconciler
+/// reads the deployment; a changed spec is a new version, whose plan
+/// cancels the deployment and is simulated.
+pub fn world_guess(
+    world: &crate::world::World,
+    job: &Job,
+) -> Option<crate::world::guess::WorldGuess> {
+    crate::world::guess::unknown(world, job).or_else(|| {
+        crate::world::guess::deployment(world, job).filter(|_| keeps_version(world, job))
+    })
+}
+
+/// Would a plan of `job` keep the version the world registers (its spec
+/// unchanged, as the admission mutators leave both)? The simulation's own
+/// test for a new version (`Simulation::next_version`).
+fn keeps_version(world: &crate::world::World, job: &Job) -> bool {
+    let Some(running) = world
+        .running
+        .iter()
+        .find(|r| r.job.namespace == job.namespace && r.job.id == job.id)
+    else {
+        return false;
+    };
+    let admitted = |j: &Job| crate::mutators::applied(j, world.nomad_version, &world.server);
+    admitted(&running.job) == admitted(job)
+}
+
 /// What decides a plan that the world does not give us.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CannotKnow {
@@ -57,7 +86,7 @@ impl CannotKnow {
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
         // An unstated release decides every other answer: said first; the
         // world's other guesses are said last.
-        let (release, guess) = match crate::world::guess::unknown(world, job) {
+        let (release, guess) = match world_guess(world, job) {
             Some(g @ crate::world::guess::WorldGuess::Version { .. }) => (Some(g), None),
             g => (None, g),
         };

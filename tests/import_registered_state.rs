@@ -128,6 +128,19 @@ fn the_running_fixture_is_the_job_file() {
     assert_has(&o, "nomad job run -check-index 11 web.nomad");
 }
 
+/// The plan of the stopped job's file: the job is edited back to running
+/// and its allocation placed again.
+fn assert_unstops(o: &common::Out) {
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("+/- Job: \"web\"\n+/- Stop: \"true\" => \"false\"\n"),
+        "{}",
+        o.stdout
+    );
+    assert_has(o, "Task Group: \"g\" (1 create)");
+}
+
 #[test]
 fn a_stopped_job_plans_against_its_stopped_version_and_index() {
     let job = job_json(json!({
@@ -142,14 +155,7 @@ fn a_stopped_job_plans_against_its_stopped_version_and_index() {
     );
     let d = import("registered-stopped", &job, &[stopped]);
     let o = plan(&d, "web.nomad");
-    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
-    assert!(
-        o.stdout
-            .starts_with("+/- Job: \"web\"\n+/- Stop: \"true\" => \"false\"\n"),
-        "{}",
-        o.stdout
-    );
-    assert_has(&o, "Task Group: \"g\" (1 create)");
+    assert_unstops(&o);
     assert_has(&o, "Job Modify Index: 42\n");
     assert_has(&o, "nomad job run -check-index 42 web.nomad");
     // The written world says the job is stopped (its file cannot), and
@@ -163,14 +169,7 @@ fn a_stopped_job_plans_against_its_stopped_version_and_index() {
     );
     d.put("out/web.nomad", JOB);
     let o = run_in(&d.0.join("out"), &["plan", "--world", "rules", "web.nomad"]);
-    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
-    assert!(
-        o.stdout
-            .starts_with("+/- Job: \"web\"\n+/- Stop: \"true\" => \"false\"\n"),
-        "{}",
-        o.stdout
-    );
-    assert_has(&o, "Task Group: \"g\" (1 create)");
+    assert_unstops(&o);
 }
 
 #[test]
@@ -287,4 +286,41 @@ fn a_deployment_of_the_registered_version_makes_an_unchanged_plan_unknown() {
     std::fs::remove_file(d.0.join("import/deployments.json")).expect("removed");
     let o = plan(&d, "web.nomad");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+}
+
+/// A hand-written world says the same with `running_job { stopped = true
+/// }`: the job is registered, stopped, and replayed without placements.
+#[test]
+fn a_world_file_says_a_job_is_stopped() {
+    let d = TempDir::new("registered-world-stopped");
+    d.put(
+        "rules/cluster.hcl",
+        "nomad_version = \"2.0.5\"\nclient \"edge\" {\n  cpu     = 4000\n  memory  = 8192\n  disk    = 10000\n  drivers = [\"docker\"]\n}\nrunning = [\"jobs/web.nomad\"]\n\nrunning_job \"jobs/web.nomad\" {\n  stopped = true\n}\n",
+    );
+    d.put("jobs/web.nomad", JOB);
+    d.put("web.nomad", JOB);
+    let o = run_in(&d.0, &["plan", "--world", "rules", "web.nomad"]);
+    assert_unstops(&o);
+    // `--running FILE` names the running text; the world still says it
+    // is stopped.
+    let o = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--world",
+            "rules",
+            "--running",
+            "jobs/web.nomad",
+            "jobs/web.nomad",
+        ],
+    );
+    assert_unstops(&o);
+    // Without the flag the job runs: nothing changes.
+    d.put(
+        "rules/cluster.hcl",
+        "nomad_version = \"2.0.5\"\nclient \"edge\" {\n  cpu     = 4000\n  memory  = 8192\n  disk    = 10000\n  drivers = [\"docker\"]\n}\nrunning = [\"jobs/web.nomad\"]\n",
+    );
+    let o = run_in(&d.0, &["plan", "--world", "rules", "web.nomad"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 ignore)");
 }

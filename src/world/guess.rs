@@ -161,11 +161,6 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     if let Some(what) = world.alloc_states.get(&key) {
         return Some(WorldGuess::AllocState { what: what.clone() });
     }
-    if let Some(what) = world.deployments.get(&key) {
-        if keeps_version(world, job) {
-            return Some(WorldGuess::Deployment { what: what.clone() });
-        }
-    }
     if let Some(what) = guesses.volumes_not_saved {
         let csi = job
             .groups
@@ -206,20 +201,15 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     None
 }
 
-/// Would a plan of `job` keep the version the world registers (its spec
-/// unchanged, as the admission mutators leave both)? Then Nomad's plan
-/// evaluates against the registered version, and reads its deployment;
-/// this is the simulation's own test for a new version (`next_version`).
-fn keeps_version(world: &World, job: &Job) -> bool {
-    let Some(running) = world
-        .running
-        .iter()
-        .find(|r| r.job.namespace == job.namespace && r.job.id == job.id)
-    else {
-        return false;
-    };
-    let admitted = |j: &Job| crate::mutators::applied(j, world.nomad_version, &world.server);
-    admitted(&running.job) == admitted(job)
+/// The job's deployment the reconciler reads ([`World::deployments`]),
+/// a guess only for a plan that keeps the registered version: the caller
+/// judges that, with the admission mutators this layer cannot run
+/// (`planner::world_guess`).
+pub fn deployment(world: &World, job: &Job) -> Option<WorldGuess> {
+    let what = world
+        .deployments
+        .get(&(job.namespace.clone(), job.id.clone()))?;
+    Some(WorldGuess::Deployment { what: what.clone() })
 }
 
 impl WorldGuess {

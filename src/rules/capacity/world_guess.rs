@@ -1,5 +1,5 @@
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
-use crate::world::guess::{unknown, WorldGuess};
+use crate::world::guess::WorldGuess;
 
 crate::declare_rule! {
     /// ## What it does
@@ -17,7 +17,7 @@ crate::declare_rule! {
     /// job rests on it, so nomad-preflight cannot tell whether Nomad
     /// accepts and places the job. `plan` says so and exits 255 instead of
     /// printing Nomad's text; this rule is the same verdict, from the same
-    /// check (`world::guess::unknown`).
+    /// check (`planner::world_guess`).
     ///
     /// ## Example
     /// ```hcl
@@ -49,7 +49,7 @@ impl Rule for WorldGuessRule {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        let Some(guess) = unknown(ctx.world, job) else {
+        let Some(guess) = crate::planner::world_guess(ctx.world, job) else {
             return;
         };
         let label = match guess {
