@@ -4,7 +4,9 @@
 //!   still registered: Nomad's plan of its file diffs against it
 //!   (`+/- Stop: "true" => "false"`) and names its JobModifyIndex
 //!   (nomad/job_endpoint.go Plan, command/job_plan.go). It was skipped, so
-//!   the plan showed a new job and `-check-index 0`;
+//!   the plan showed a new job and `-check-index 0`. A purged job, whose
+//!   terminal allocations still embed it, is no longer registered from
+//!   them: its file plans as a new job;
 //! - a terminal allocation the reconciler still reads (a failed one not
 //!   replaced: its reschedule is due, delayed or spent; a finished batch
 //!   one: it stays counted) makes its job's plan unknown; one it drops
@@ -323,4 +325,25 @@ fn a_world_file_says_a_job_is_stopped() {
     let o = run_in(&d.0, &["plan", "--world", "rules", "web.nomad"]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert_has(&o, "Task Group: \"g\" (1 ignore)");
+}
+
+/// A purged job (`nomad job stop -purge`) is gone from jobs/, but its
+/// terminal allocations wait for garbage collection, each embedding it:
+/// it is not registered, so its file plans as a new job, as Nomad's does.
+/// It was registered from the allocations, and diffed against.
+#[test]
+fn a_purged_job_plans_as_a_new_job() {
+    let job = job_json(json!({"Version": 2, "JobModifyIndex": 42}));
+    let stopped = alloc(
+        1,
+        &job,
+        json!({"DesiredStatus": "stop", "ClientStatus": "complete"}),
+    );
+    let d = import("registered-purged", &job, &[stopped]);
+    std::fs::remove_file(d.0.join("import/jobs/default/web.json")).expect("removed");
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.starts_with("+ Job: \"web\"\n"), "{}", o.stdout);
+    assert_has(&o, "Task Group: \"g\" (1 create)");
+    assert_has(&o, "nomad job run -check-index 0 web.nomad");
 }

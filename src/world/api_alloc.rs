@@ -186,7 +186,11 @@ fn job_type(v: &str) -> Option<JobType> {
 /// Read `allocations.json` into `world.pinned`. `versions` holds the indexes
 /// of the jobs already read from `jobs/`; `nodes` the IDs of the imported
 /// nodes. Jobs embedded in allocations and not under `jobs/` are registered
-/// at the newest version an allocation runs. Returns, for each job whose
+/// at the newest version an allocation runs, when one of their allocations
+/// is live: a job whose allocations are all terminal and that `jobs/` does
+/// not list was purged (`nomad job stop -purge`; its allocations wait for
+/// garbage collection), and a plan of its file is a new job, as Nomad's
+/// (`JobByID` finds none). Returns, for each job whose
 /// live allocations a deployment placed, one such deployment's ID.
 pub fn load_allocations(
     src: &Source,
@@ -216,6 +220,7 @@ pub fn load_allocations(
         .collect();
     let mut pinned = Pinned::default();
     let mut embedded: BTreeMap<(String, String), (u64, Job, JobIndexes)> = BTreeMap::new();
+    let mut live_jobs: HashSet<(String, String)> = HashSet::new();
     let mut unknown_nodes = 0usize;
     let mut missing_jobs: Vec<String> = Vec::new();
     for a in list {
@@ -325,6 +330,7 @@ pub fn load_allocations(
         if !alloc.is_live() {
             continue;
         }
+        live_jobs.insert(key.clone());
         let deployment = s(a, "DeploymentID");
         if !deployment.is_empty() {
             placed_by.entry(key.clone()).or_insert(deployment);
@@ -382,7 +388,7 @@ pub fn load_allocations(
         );
     }
     for (key, (_, job, ix)) in embedded {
-        if !known.contains_key(&key) {
+        if !known.contains_key(&key) && live_jobs.contains(&key) {
             versions.insert(key.clone(), ix);
             world.running.push(RunningJob {
                 path: PathBuf::from(ALLOCATIONS_FILE),
@@ -535,5 +541,21 @@ mod tests {
         let ix = p.versions[&("default".to_string(), "web".to_string())];
         assert_eq!((ix.version, ix.job_modify_index), (2, 42));
         assert_eq!(p.history.len(), 2);
+    }
+
+    #[test]
+    fn an_embedded_job_with_terminal_allocations_only_was_purged() {
+        let mut w = world();
+        w.running.clear();
+        let mut diags = Diags::new();
+        let nodes: HashSet<String> = ["n1".to_string()].into();
+        let job = json!({"ID": "old", "Type": "service", "Priority": 50, "Version": 3,
+            "TaskGroups": [{"Name": "g", "Count": 1, "Tasks": [{"Name": "t", "Driver": "docker"}]}]});
+        let v = json!([
+            {"ID": "a1", "NodeID": "n1", "JobID": "old", "Job": job, "DesiredStatus": "stop", "ClientStatus": "complete"}
+        ]);
+        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        assert!(w.running.is_empty(), "{:?}", w.running.len());
     }
 }
