@@ -5,11 +5,10 @@ use super::*;
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "jsonencode" => Ok(Value::String(crate::jobspec::format::cty_json(arg(a, 0)?))),
-        "jsondecode" => {
-            let j: serde_json::Value =
-                serde_json::from_str(&s(arg(a, 0)?)?).map_err(|e| e.to_string())?;
-            Ok(from_json(j))
-        }
+        "jsondecode" => Ok(super::json_decode::decode(
+            &s(arg(a, 0)?)?,
+            super::params::cty_release(env.version),
+        )?),
         "base64encode" => Ok(Value::String(b64_encode(s(arg(a, 0)?)?.as_bytes()))),
         "base64decode" => {
             // go-cty-funcs' words (encoding/base64.go, "the the" included).

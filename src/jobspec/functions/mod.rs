@@ -18,6 +18,7 @@ mod cty_convert;
 mod datetime;
 mod encoding;
 mod filesystem;
+mod json_decode;
 mod numeric;
 pub mod params;
 mod regex;
