@@ -364,6 +364,7 @@ fn build(
     let opened = std::cell::Cell::new(false);
     let mut scope = eval::Scope {
         text: &src.text,
+        path: &src.name,
         vars: BTreeMap::new(),
         locals: BTreeMap::new(),
         bindings: Vec::new(),

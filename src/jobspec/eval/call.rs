@@ -23,41 +23,13 @@ impl Scope<'_> {
         // `try` and `can` evaluate their arguments lazily: an error in one
         // argument is the point of the call, not a failure of it.
         if name == "try" {
-            if f.args.iter().next().is_none() {
-                // tryfunc's own check, a function error at the call.
-                return Err(hcl_error(
-                    self.call_start(f, sp),
-                    "Error in function call",
-                    "Call to function \"try\" failed: at least one argument is required.",
-                    "",
-                )
-                .into());
-            }
-            for a in f.args.iter() {
-                if let Ok(v) = self.ev(a) {
-                    return Ok(v);
-                }
-            }
-            // tryfunc lists every argument's diagnostics with their file
-            // ranges; those are not worded here.
-            return Err(EvalError::new(
-                sp,
-                "Call to function \"try\" failed: no expression succeeded",
-                "",
-            )
-            .into());
+            return self.try_call(f, sp);
         }
         if name == "convert" {
             return self.convert_call(f, sp);
         }
         if name == "can" {
-            // One expression, counted as any call's arguments are.
-            if let Some(sig) = params::signature(name, version) {
-                let args = self.call_args(f)?;
-                self.check_count(name, &sig, &args, sp)?;
-            }
-            let ok = f.args.iter().all(|a| self.ev(a).is_ok());
-            return Ok(Value::Bool(ok));
+            return self.can_call(f, sp);
         }
         let Some(sig) = params::signature(name, version) else {
             return Err(EvalError::new(
@@ -167,7 +139,10 @@ impl Scope<'_> {
 
     /// The arguments as written, the expanding final one (`...`) already
     /// evaluated into values that point at its whole range.
-    fn call_args<'e>(&mut self, f: &'e hcl_edit::expr::FuncCall) -> Result<Vec<Arg<'e>>, Fail> {
+    pub(super) fn call_args<'e>(
+        &mut self,
+        f: &'e hcl_edit::expr::FuncCall,
+    ) -> Result<Vec<Arg<'e>>, Fail> {
         let mut args: Vec<Arg<'e>> = f.args.iter().map(Arg::Expr).collect();
         if !f.args.expand_final() {
             return Ok(args);
@@ -194,7 +169,7 @@ impl Scope<'_> {
     }
 
     /// `Not enough function arguments` / `Too many function arguments`.
-    fn check_count(
+    pub(super) fn check_count(
         &self,
         name: &str,
         sig: &Signature,
@@ -361,7 +336,7 @@ impl Scope<'_> {
 }
 
 /// An argument as the call sees it.
-enum Arg<'e> {
+pub(super) enum Arg<'e> {
     Expr(&'e Expression),
     /// An element of the expanded final argument.
     Value(Value, Span),

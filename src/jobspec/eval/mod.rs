@@ -17,6 +17,7 @@ mod operators;
 mod ranges;
 mod shape;
 mod template;
+mod tryfunc;
 
 use super::functions::{self, FnEnv};
 use super::model::Value;
@@ -81,6 +82,9 @@ type R = Result<Value, Fail>;
 /// `for` expressions and `dynamic` blocks.
 pub struct Scope<'a> {
     pub text: &'a str,
+    /// The file's name as hcl.Range prints it (`try` quotes its
+    /// arguments' ranges in its own error text).
+    pub path: &'a str,
     pub vars: BTreeMap<String, Value>,
     pub locals: BTreeMap<String, Value>,
     /// Names of locals still being computed (cycle detection lives in vars.rs;
@@ -103,6 +107,7 @@ impl<'a> Scope<'a> {
     pub fn bare(text: &'a str, fns: FnEnv<'a>) -> Scope<'a> {
         Scope {
             text,
+            path: "",
             vars: BTreeMap::new(),
             locals: BTreeMap::new(),
             bindings: Vec::new(),
