@@ -10,6 +10,9 @@
 #                    (jobspec.ParseFile) at that tag, with its api and helper
 #                    packages and the vendored packages they import
 #   oracle-eval-old  hcleval.go: evaluation errors, hclsyntax at 68a97f93bb48
+#   oracle-eval-cty1.4.1  the same with go-cty 1.4.1 (Nomad 1.0.0 to 1.0.5)
+#   oracle-eval-hcl2.9  hclsyntax at ab3cae0737bc, Debian's go-cty 1.12.1
+#                    (Nomad 1.3.10, 1.4.5 to 1.8.0)
 #   oracle-eval-new  the same at v2.20.2-nomad-1 with go-cty 1.13.0
 #   oracle-eval-cty1.16.3  the same with go-cty 1.16.3
 #   oracle-eval-cty1.17.0  the same with go-cty 1.17.0 (Nomad 1.11.0 and
@@ -35,7 +38,7 @@ hcl_git=${HCL_GIT:-/work/.mirror/hashicorp+hcl/repo}
 cty_git=${CTY_GIT:-/work/.mirror/zclconf+go-cty/repo}
 nomad_git=${NOMAD_GIT:-/work/.mirror/hashicorp+nomad/repo}
 mkdir -p "$out"
-hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go] [deps era] [go]
+hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go] [deps era] [go] [x/crypto rev]
   local root="$out/gopath-$2" main=${4:-hclsyntax.go} go=${6:-go}
   rm -rf "$root"
   mkdir -p "$root/src/github.com/hashicorp/hcl/v2" "$root/src/oracle" "$root/src/github.com/apparentlymart/go-textseg"
@@ -47,7 +50,7 @@ hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go] [deps era] [
     mkdir -p "$root/src/github.com/zclconf/go-cty"
     git --git-dir="$cty_git" archive "$3" | tar -x -C "$root/src/github.com/zclconf/go-cty"
   fi
-  if [ "$main" = hcleval.go ]; then eval_deps "$root" "${5:-1.0}"; fi
+  if [ "$main" = hcleval.go ]; then eval_deps "$root" "${5:-1.0}" "${7:-}"; fi
   cp "$here/$main" "$root/src/oracle/main.go"
   (cd "$root/src/oracle" && GOPATH="$root:/usr/share/gocode" GO111MODULE=off "$go" build -o "$out/oracle-$2" .) >&2
 }
@@ -61,7 +64,7 @@ hcl2() { # commit name [cty tag] [main: hclsyntax.go or hcleval.go] [deps era] [
 # Nomad 1.11.2 on (go-cty-funcs v0.1.0, go-cty-yaml 1.2.0: `<<` takes a
 # sequence of mappings).
 mirrors=${MIRRORS:-/work/.mirror}
-eval_deps() { # gopath era
+eval_deps() { # gopath era [x/crypto rev]
   dep() { # import-path mirror rev
     mkdir -p "$1/src/$2"
     git --git-dir="$mirrors/$3/repo" archive "$4" | tar -x -C "$1/src/$2"
@@ -77,6 +80,10 @@ eval_deps() { # gopath era
   dep "$1" github.com/apparentlymart/go-cidr apparentlymart+go-cidr $cidr
   dep "$1" github.com/google/uuid google+uuid $uuid
   dep "$1" github.com/zclconf/go-cty-yaml zclconf+go-cty-yaml $yaml
+  # bcrypt's texts are golang.org/x/crypto's, at the version that Nomad
+  # pins (its 72-byte refusal from v0.5.0, "inclusive range" from v0.39.0);
+  # without one, Debian's.
+  if [ -n "${3:-}" ]; then dep "$1" golang.org/x/crypto golang+crypto "$3"; fi
 }
 hcl2 68a97f93bb48 hcl2-old
 # hcl 2.20 needs go-cty 1.13's refinements (Debian ships 1.12).
@@ -95,13 +102,21 @@ go_new=${GO_NEW:-/usr/lib/go-1.23/bin/go}
 go_cur=$go_new
 [ -x "$go_new" ] || { echo "no Go 1.23 at $go_new (GO_NEW): eval-new and eval-cty1.16.3 built with $(command -v go)" >&2; go_cur=go; }
 hcl2 68a97f93bb48 eval-old "" hcleval.go 1.0 "$go_mid"
-hcl2 refs/tags/v2.20.2-nomad-1 eval-new v1.13.0 hcleval.go 1.0 "$go_cur"
+# What Nomad 1.0.0 to 1.0.5 pin exactly: hcl 68a97f93bb48 (1.0.4 and 1.0.5:
+# 3000d85e32a9, the same hclsyntax) with go-cty 1.4.1.
+hcl2 68a97f93bb48 eval-cty1.4.1 v1.4.1 hcleval.go 1.0 "$go_mid" 75b288015ac9
+# Nomad 1.0.6 moved to hcl eb14f8319bdc and 1.4.0 to ab3cae0737bc (the same
+# hclsyntax): parentheses are a node of their own there, so `(x)`'s range
+# takes them in. With Debian's go-cty 1.12.1, this is what Nomad 1.3.10,
+# 1.4.5 to 1.8.0 pin.
+hcl2 ab3cae0737bc eval-hcl2.9 "" hcleval.go 1.0 "$go_mid" v0.7.0
+hcl2 refs/tags/v2.20.2-nomad-1 eval-new v1.13.0 hcleval.go 1.0 "$go_cur" v0.27.0
 # go-cty 1.16.3 (Nomad 1.10.2 on) names the type it got ("string required,
 # but have tuple").
-hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3 hcleval.go 1.10 "$go_cur"
+hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.16.3 v1.16.3 hcleval.go 1.10 "$go_cur" v0.38.0
 if [ -x "$go_new" ]; then
-  hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.17.0 v1.17.0 hcleval.go 1.10 "$go_new"
-  hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.18.1 v1.18.1 hcleval.go 2.0 "$go_new"
+  hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.17.0 v1.17.0 hcleval.go 1.10 "$go_new" v0.43.0
+  hcl2 refs/tags/v2.20.2-nomad-1 eval-cty1.18.1 v1.18.1 hcleval.go 2.0 "$go_new" v0.50.0
 fi
 # The decoders' oracles (gohcl.go): gohcl's DecodeExpression with
 # jobspec2's duration decoder, hcldec's AttrSpec, and a var file's values

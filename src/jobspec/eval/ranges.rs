@@ -8,19 +8,15 @@ use hcl_edit::template::Element;
 use hcl_edit::Span as _;
 
 use super::{span_of, Scope};
-use crate::jobspec::hclsyntax::Era;
+use crate::jobspec::hclsyntax::paren_node;
 use crate::source::Span;
 
 impl Scope<'_> {
-    fn era(&self) -> Era {
-        Era::of(self.fns.version).unwrap_or(Era::Hcl2_7)
-    }
-
-    /// `Range()`: the whole expression. hcl 2.7 has no node for
-    /// parentheses, so there `(x)` is the range of `x`.
+    /// `Range()`: the whole expression. Before Nomad 1.0.6 hclsyntax has
+    /// no node for parentheses, so there `(x)` is the range of `x`.
     pub(super) fn range(&self, e: &Expression) -> Span {
         match e {
-            Expression::Parenthesis(p) if self.era() == Era::Hcl2_7 => self.range(p.inner()),
+            Expression::Parenthesis(p) if !paren_node(self.fns.version) => self.range(p.inner()),
             _ => self.trimmed(span_of(e)),
         }
     }

@@ -75,10 +75,26 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             let l = list(arg(a, 0)?)?;
             let cty = super::params::cty_release(env.version);
             let i = go_int(arg(a, 1)?).map_err(|e| format!("invalid index: {e}"))?;
-            // go-cty before 1.15.0 refuses a negative index first; 1.15.0
-            // and 1.16.0-1.16.1 wrap it for a list but index a tuple with
-            // it (a panic in Go): lists and tuples are one here, so that
-            // is not judged; 1.16.2 on wraps both.
+            // go-cty before 1.6.0 (Nomad 1.0.0 to 1.0.5) takes Go's
+            // remainder, negative for a negative index that is not a
+            // multiple of the length, and then panics reading it; 1.6.0 to
+            // 1.14 refuse a negative index first; 1.15.0 and 1.16.0-1.16.1
+            // wrap it for a list but index a tuple with it (a panic in Go):
+            // lists and tuples are one here, so that is not judged; 1.16.2
+            // on wraps both.
+            if i < 0 && !cty.at_least(1, 6, 0) {
+                if l.is_empty() {
+                    return Err("cannot use element function with an empty list".into());
+                }
+                return match l.first().filter(|_| i % l.len() as i64 == 0) {
+                    Some(first) => Ok(first.clone()),
+                    None => Err(format!(
+                        "cannot tell what go-cty {}.{}.{} makes of element() with this negative index: it panics (\"panic in function implementation\" and a stack trace)",
+                        cty.major, cty.minor, cty.patch
+                    )
+                    .into()),
+                };
+            }
             if i < 0 && !cty.at_least(1, 15, 0) {
                 return Err("cannot use element function with a negative index".into());
             }

@@ -41,10 +41,11 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
 
 /// `bcrypt(str, cost?)`: golang.org/x/crypto's `GenerateFromPassword`
 /// (`$2a$`, a random salt, so each evaluation differs as in Nomad). A cost
-/// below 4 means the default 10; above 31 is refused. From Nomad 1.5
-/// (x/crypto v0.5.0) a password over 72 bytes is refused, before that it
-/// was truncated; from 1.10.3 (x/crypto v0.39.0) the cost error says
-/// "inclusive range".
+/// below 4 means the default 10; above 31 is refused. From x/crypto
+/// v0.5.0 (Nomad 1.4.11 and 1.5.0 on: go.mod at each tag) a password over
+/// 72 bytes is refused, before that it was truncated; from v0.39.0 (Nomad
+/// 1.10.3) the cost error says "inclusive range". Checked against
+/// tests/hcl-oracle with the x/crypto each oracle's Nomad pins.
 fn bcrypt(env: &FnEnv<'_>, a: &[Value]) -> Res {
     let text = s(arg(a, 0)?)?;
     let mut cost = 10i64;
@@ -56,7 +57,8 @@ fn bcrypt(env: &FnEnv<'_>, a: &[Value]) -> Res {
     }
     let v = env.version;
     let failed = |e: String| format!("error occured generating password {e}");
-    if text.len() > 72 && v.at_least(1, 5, 0) {
+    let refuses_long = v.at_least(1, 5, 0) || (v.major == 1 && v.minor == 4 && v.patch >= 11);
+    if text.len() > 72 && refuses_long {
         return Err(failed("bcrypt: password length exceeds 72 bytes".into()));
     }
     if cost < 4 {
@@ -69,7 +71,7 @@ fn bcrypt(env: &FnEnv<'_>, a: &[Value]) -> Res {
             format!("crypto/bcrypt: cost {cost} is outside allowed range (4,31)")
         }));
     }
-    // Before 1.5 Go hashed the first 72 bytes; the crate's hash truncates
+    // Before that Go hashed the first 72 bytes; the crate's hash truncates
     // the same way.
     let parts = ::bcrypt::hash_with_result(text.as_bytes(), cost as u32)
         .map_err(|e| failed(e.to_string()))?;

@@ -458,11 +458,13 @@ fn bcrypt_hashes_as_go_and_refuses_go_s_limits() {
         c("bcrypt", &[st(&long)]),
         Err("error occured generating password bcrypt: password length exceeds 72 bytes".into())
     );
-    let before_1_5 = FnEnv {
-        version: crate::version::NomadVersion::new(1, 4, 0),
+    // x/crypto v0.5.0 came with Nomad 1.4.11 on the 1.4 line.
+    let at = |minor, patch| FnEnv {
+        version: crate::version::NomadVersion::new(1, minor, patch),
         ..FnEnv::default()
     };
-    assert!(call(&before_1_5, "bcrypt", vec![st(&long), num(4.0)]).is_ok());
+    assert!(call(&at(4, 10), "bcrypt", vec![st(&long), num(4.0)]).is_ok());
+    assert!(call(&at(4, 11), "bcrypt", vec![st(&long), num(4.0)]).is_err());
     assert_eq!(
         c("bcrypt", &[st("x"), num(4.0), num(5.0)]),
         Err("bcrypt() takes no more than two arguments".into())

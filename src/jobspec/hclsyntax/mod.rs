@@ -26,7 +26,8 @@ use crate::version::NomadVersion;
 /// Which hclsyntax a release parses with.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Era {
-    /// hcl 2.7.1-0.20201020 .. 2.9.2-0.20220525 (Nomad 1.0.0 to 1.8.0).
+    /// hcl 2.7.1-0.20201020 .. 2.9.2-0.20220525 (Nomad 1.0.0 to 1.8.0;
+    /// parentheses are a node of their own from 1.0.6: [`paren_node`]).
     Hcl2_7,
     /// hcl 2.20.2 (Nomad 1.8.1 on).
     Hcl2_20,
@@ -43,6 +44,13 @@ impl Era {
             Some(Era::Hcl2_7)
         }
     }
+}
+
+/// Does `(x)` have a range of its own, parentheses included? hclsyntax's
+/// ParenthesesExpr arrived in hcl eb14f8319bdc, which Nomad 1.0.6 pins
+/// (1.0.0 to 1.0.5 pin 68a97f93bb48 and 3000d85e32a9, where `(x)` is `x`).
+pub fn paren_node(v: NomadVersion) -> bool {
+    v.at_least(1, 0, 6)
 }
 
 /// One hcl.Diagnostic: its summary, detail and subject (byte offsets).

@@ -27,7 +27,16 @@ use super::*;
 
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "yamldecode" => Ok(decode_as(&s(arg(a, 0)?)?, Dialect::of(env.version))?),
+        "yamldecode" => {
+            let v = decode_as(&s(arg(a, 0)?)?, Dialect::of(env.version))?;
+            // go-cty-yaml before 1.0.3 (Nomad 1.0.0 to 1.4.12) returns an
+            // unknown value, not a null, for a document that is null
+            // (c591969, "YAMLDecodeFunc: handle null values correctly").
+            if matches!(v, Value::Null) && !env.version.at_least(1, 4, 13) {
+                return Err("cannot tell: go-cty-yaml 1.0.2 (Nomad 1.0.0 to 1.4.12) makes a null document an unknown value, which nomad-preflight does not hold".into());
+            }
+            Ok(v)
+        }
         "yamlencode" => Ok(Value::String(encode(arg(a, 0)?)?)),
         _ => Err(Miss::Skip),
     }
@@ -163,6 +172,25 @@ mod tests {
         );
         assert_eq!(encode(&st("tab\there")), Ok("\"tab\\there\"\n".into()));
         assert!(encode(&st(&"word ".repeat(30))).is_err());
+    }
+
+    #[test]
+    fn a_null_document_is_unknown_before_go_cty_yaml_1_0_3() {
+        let at = |patch| FnEnv {
+            version: crate::version::NomadVersion::new(1, 4, patch),
+            ..FnEnv::default()
+        };
+        assert!(
+            matches!(call(&at(12), "yamldecode", &[st("~")]), Err(Miss::Fail(e)) if e.starts_with("cannot tell"))
+        );
+        assert!(matches!(
+            call(&at(13), "yamldecode", &[st("~")]),
+            Ok(Value::Null)
+        ));
+        assert!(matches!(
+            call(&at(12), "yamldecode", &[st("a: ~")]),
+            Ok(Value::Map(_))
+        ));
     }
 
     /// Run through the go-cty-yaml 1.0.2, 1.1.0 and 1.2.0 oracles
