@@ -171,3 +171,55 @@ fn hash(a: &[Value], f: impl Fn(&[u8]) -> String) -> Res {
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{c, num, st};
+    use super::super::*;
+
+    #[test]
+    fn bcrypt_hashes_as_go_and_refuses_go_s_limits() {
+        let h = c("bcrypt", &[st("hello world")]);
+        let Ok(Value::String(h)) = h else {
+            panic!("{h:?}")
+        };
+        // $2a$, the default cost 10, 22 salt and 31 hash characters.
+        assert!(h.starts_with("$2a$10$") && h.len() == 60, "{h}");
+        assert!(::bcrypt::verify("hello world", &h).unwrap_or(false));
+        let low = c("bcrypt", &[st("x"), num(2.0)]);
+        assert!(
+            matches!(&low, Ok(Value::String(x)) if x.starts_with("$2a$10$")),
+            "{low:?}"
+        );
+        assert_eq!(
+            c("bcrypt", &[st("x"), num(32.0)]),
+            Err("error occured generating password crypto/bcrypt: cost 32 is outside allowed inclusive range 4..31".into())
+        );
+        let old = FnEnv {
+            version: crate::version::NomadVersion::new(1, 6, 0),
+            ..FnEnv::default()
+        };
+        assert_eq!(
+            call(&old, "bcrypt", vec![st("x"), num(32.0)]),
+            Err("error occured generating password crypto/bcrypt: cost 32 is outside allowed range (4,31)".into())
+        );
+        let long = "a".repeat(73);
+        assert_eq!(
+            c("bcrypt", &[st(&long)]),
+            Err(
+                "error occured generating password bcrypt: password length exceeds 72 bytes".into()
+            )
+        );
+        // x/crypto v0.5.0 came with Nomad 1.4.11 on the 1.4 line.
+        let at = |minor, patch| FnEnv {
+            version: crate::version::NomadVersion::new(1, minor, patch),
+            ..FnEnv::default()
+        };
+        assert!(call(&at(4, 10), "bcrypt", vec![st(&long), num(4.0)]).is_ok());
+        assert!(call(&at(4, 11), "bcrypt", vec![st(&long), num(4.0)]).is_err());
+        assert_eq!(
+            c("bcrypt", &[st("x"), num(4.0), num(5.0)]),
+            Err("bcrypt() takes no more than two arguments".into())
+        );
+    }
+}

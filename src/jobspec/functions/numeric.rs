@@ -44,7 +44,8 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "max" | "min" => {
             let nums = a.iter().map(n).collect::<Result<Vec<f64>, String>>()?;
             if nums.is_empty() {
-                return Err("at least one number is required".into());
+                // go-cty's own words (stdlib/number.go).
+                return Err("must pass at least one number".into());
             }
             Ok(Value::Number(if name == "max" {
                 nums.iter().cloned().fold(f64::MIN, f64::max)

@@ -121,14 +121,16 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     }
 }
 
-/// cty's `indent`: Go's `strings.Repeat` panics on a negative count and a
-/// huge one is a huge allocation; both are refused.
+/// cty's `indent`: Go's `strings.Repeat` panics on a negative count (go-cty
+/// reports the panic with a stack trace, which no one can word in
+/// advance) and a huge one is a huge allocation; both are refused, in our
+/// words.
 fn indent(spaces: f64, text: &str) -> Res {
     if spaces.fract() != 0.0 {
         return Err("value must be a whole number".into());
     }
     if spaces < 0.0 {
-        return Err("the number of spaces must not be negative".into());
+        return Err("cannot tell Nomad's words for a negative number of spaces: Go's strings.Repeat panics, and go-cty reports the panic with its stack trace".into());
     }
     let lines = text.matches('\n').count();
     let total = (spaces as usize)
