@@ -17,18 +17,24 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     crate::nesting::check(source, "hcl::syntax")?;
     // Before 1.0 HCL1 judges the file first: what it refuses is refused
     // in its words, whatever hcl-edit (an HCL2 parser) makes of it.
-    let hcl1 = match hcl1_syntax::check(source, version) {
+    let literals = match hcl1_syntax::check(source, version) {
         Some(Err(d)) => return Err(d.into()),
-        Some(Ok(())) => true,
-        None => false,
+        Some(Ok(literals)) => Some(literals),
+        None => None,
     };
+    let hcl1 = literals.is_some();
     // Every literal is then read as hcl v1 reads it (hcl1_syntax/literal.rs);
     // one it fails on (its Value() panics, its decoder refuses an int out
-    // of range) or reads as bytes that are not text is not followed.
-    if let Some(at) = hcl1_syntax::Era::of(version)
-        .filter(|_| hcl1)
-        .and_then(|era| hcl1_syntax::literal::unreadable(&source.text, era))
-    {
+    // of range) or reads as bytes that are not text is not followed. The
+    // parse above read them where it could.
+    let unreadable = match (literals, hcl1_syntax::Era::of(version)) {
+        (Some(hcl1_syntax::Literals::Read(at)), _) => at,
+        (Some(hcl1_syntax::Literals::NotRead), Some(era)) => {
+            hcl1_syntax::literal::unreadable(&source.text, era)
+        }
+        _ => None,
+    };
+    if let Some(at) = unreadable {
         return Err(unread(
             source,
             version,

@@ -20,6 +20,11 @@ use crate::jobspec::model::Value;
 /// UTF-8, and for anything but a literal.
 pub fn value(text: &str, era: Era) -> Option<Value> {
     let (kind, raw) = first_token(text, era)?;
+    value_of(kind, raw, era)
+}
+
+/// The value of a token of `kind` whose bytes are `raw` (see [`value`]).
+fn value_of(kind: Kind, raw: &str, era: Era) -> Option<Value> {
     // From 0.11 hcl.Parse reads the text with CRLF made LF.
     let normalised;
     let raw = if era == Era::New && raw.contains("\r\n") {
@@ -215,6 +220,22 @@ fn heredoc(t: &str) -> Option<String> {
         .map(|(k, l)| if k == last { "" } else { &l[prefix.len()..] })
         .collect();
     Some(out.join("\n"))
+}
+
+/// Whether hcl v1 reads a token of `kind` whose bytes are `raw` (None:
+/// not text) as [`unreadable`] wants: anything but a literal is; a
+/// literal is when it has a value. The scanner reads a literal from its
+/// first byte with nothing carried over from the tokens before it (what it
+/// carries, the position and the last read, decides where an error is
+/// reported, not whether there is one or where the token ends), so the
+/// token read in place is the one [`value`] reads again from its start.
+pub(super) fn readable(kind: Kind, raw: Option<&str>, era: Era) -> bool {
+    match kind {
+        Kind::Str | Kind::Heredoc | Kind::Number | Kind::Float => {
+            raw.is_some_and(|raw| value_of(kind, raw, era).is_some())
+        }
+        _ => true,
+    }
 }
 
 /// Does hcl v1 read every literal of `text` (already accepted by it)?

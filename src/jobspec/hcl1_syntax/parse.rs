@@ -48,6 +48,12 @@ pub struct Parser<'a> {
     pub too_deep: bool,
     /// A quoted token was not UTF-8: Go prints its bytes, we cannot.
     pub lossy: bool,
+    /// The file's text when the bytes parsed are exactly it: each literal
+    /// the parser reads is then also read for its value here (see
+    /// [`Parser::watch_literals`]).
+    literals_of: Option<&'a str>,
+    /// The first literal hcl v1 cannot read, by offset.
+    unreadable: Option<usize>,
 }
 
 impl<'a> Parser<'a> {
@@ -66,7 +72,26 @@ impl<'a> Parser<'a> {
             printed_illegal: 0,
             too_deep: false,
             lossy: false,
+            literals_of: None,
+            unreadable: None,
         }
+    }
+
+    /// Read every literal token's value as the parser meets it (what
+    /// [`super::literal::unreadable`] does in a scan of its own), when
+    /// `text` is the very bytes being parsed. Every token of a file hcl v1
+    /// accepts passes through [`Parser::scan`] once, in order, so the
+    /// first literal found unreadable is the one that scan would find.
+    pub fn watch_literals(&mut self, text: &'a str) {
+        if text.as_bytes() == self.sc.src {
+            self.literals_of = Some(text);
+        }
+    }
+
+    /// The first literal hcl v1 cannot read (None: every one reads), when
+    /// [`Parser::watch_literals`] took the text.
+    pub fn literals(&self) -> Option<Option<usize>> {
+        self.literals_of.map(|_| self.unreadable)
     }
 
     /// Where the parser stopped: the last token it read.
@@ -82,6 +107,12 @@ impl<'a> Parser<'a> {
         self.tok = self.sc.scan();
         while self.tok.kind == Kind::Comment {
             self.tok = self.sc.scan();
+        }
+        if let (Some(text), None) = (self.literals_of, self.unreadable) {
+            let t = self.tok;
+            if !super::literal::readable(t.kind, text.get(t.start..t.end), self.era) {
+                self.unreadable = Some(t.start);
+            }
         }
         self.tok
     }

@@ -90,3 +90,51 @@ fn json_and_non_ascii_letters_are_not_ours_to_tell() {
     // Inside quotes a letter decides nothing.
     assert_eq!(said("job \"é\" {\n}\n", Era::New), "OK");
 }
+
+/// The literals read during the parse ([`super::check`]) are the ones
+/// [`super::literal::unreadable`] finds in a scan of its own, in both
+/// eras: readable files, each kind of unreadable literal, and the first of
+/// several; where the bytes parsed are not the text, nothing is read.
+#[test]
+fn literals_read_in_the_parse_are_the_scans() {
+    use super::{check, literal, Literals};
+    use crate::source::SourceFile;
+    use crate::version::NomadVersion;
+    let texts = [
+        include_str!("../../../jobs/sockshop.nomad"),
+        include_str!("../../../jobs/monitoring.nomad"),
+        "a = 1\nb = \"\\xff\"\n",
+        "a = 010\nb = \"%{x}\"\n",
+        "a = 99999999999999999999\n",
+        "a = [1e400, \"x\"]\n",
+        "# \"\\xff\" in a comment\na = \"ok\" // 1e400\n",
+        "a = <<EOF\nplain ${x}\nEOF\nb = \"\\U00110000\"\n",
+        "a = \"${lookup(a, \\\"b\\\")}\"\nb = -0x1f\nc = .5\nd = \"\\U0010ffff\\u00e9\"\n",
+        "a = \"x\"\nb = 99999999999999999999\nc = \"\\xff\"\n",
+        "job \"j\" {\n  meta {\n    k = \"\\101\"\n  }\n}\n",
+    ];
+    let mut unreadable = 0;
+    for (version, era) in [((0, 9, 3), Era::Old), ((0, 12, 12), Era::New)] {
+        let v = NomadVersion::new(version.0, version.1, version.2);
+        for text in texts {
+            let src = SourceFile::inline("j.nomad", text);
+            let Some(Ok(literals)) = check(&src, v) else {
+                panic!("hcl v1 refused {text:?}");
+            };
+            assert_eq!(
+                literals,
+                Literals::Read(literal::unreadable(text, era)),
+                "{text:?} {era:?}"
+            );
+            unreadable += usize::from(literals != Literals::Read(None));
+        }
+    }
+    // Five texts hold a literal hcl v1 cannot read, in each era.
+    assert_eq!(unreadable, 10);
+    let crlf = SourceFile::inline("j.nomad", "a = \"x\"\r\nb = \"\\xff\"\r\n");
+    let v = NomadVersion::new(0, 12, 12);
+    assert_eq!(
+        check(&crlf, v).and_then(Result::ok),
+        Some(Literals::NotRead)
+    );
+}
