@@ -137,11 +137,8 @@ fn a_port_the_address_reserves_is_refused_on_its_alias_only() {
     }
 }
 
-/// From 1.6.2 the default route's address carries `default` besides a
-/// block that matches it: one IP, so `default` holds the block's ports.
-#[test]
-fn aliases_sharing_an_ip_share_its_reserved_ports() {
-    let lan = r#"  host_network "lan" {
+/// `lan` on the default route's interface, reserving 8500 there.
+const LAN: &str = r#"  host_network "lan" {
     interface      = "eth0"
     reserved_ports = "8500"
   }
@@ -150,12 +147,17 @@ fn aliases_sharing_an_ip_share_its_reserved_ports() {
     default_route = true
   }
 "#;
-    let w = world("shared", "2.0.5", lan, &job(8500, ""));
+
+/// From 1.6.2 the default route's address carries `default` besides a
+/// block that matches it: one IP, so `default` holds the block's ports.
+#[test]
+fn aliases_sharing_an_ip_share_its_reserved_ports() {
+    let w = world("shared", "2.0.5", LAN, &job(8500, ""));
     assert_has(
         &plan(&w, "2.0.5"),
         &refused("network: reserved port collision http=8500"),
     );
-    let w = world("shared-free", "2.0.5", lan, &job(8501, ""));
+    let w = world("shared-free", "2.0.5", LAN, &job(8501, ""));
     assert_has(&plan(&w, "2.0.5"), PLACED);
 }
 
@@ -336,15 +338,6 @@ fn a_port_that_ignores_collisions_is_assigned_where_it_is_reserved() {
 /// reserved port.
 #[test]
 fn a_task_network_meets_the_ports_its_address_reserves() {
-    let lan = r#"  host_network "lan" {
-    interface      = "eth0"
-    reserved_ports = "8500"
-  }
-  interface "eth0" {
-    addresses     = ["10.0.0.5/24"]
-    default_route = true
-  }
-"#;
     let task_port = |p: u16| {
         format!("        network {{\n          port \"http\" {{\n            static = {p}\n          }}\n        }}\n")
     };
@@ -352,7 +345,7 @@ fn a_task_network_meets_the_ports_its_address_reserves() {
         let w = world(
             &format!("task-{version}"),
             version,
-            lan,
+            LAN,
             &job_with("", &task_port(8500)),
         );
         assert_has(
@@ -362,7 +355,7 @@ fn a_task_network_meets_the_ports_its_address_reserves() {
         let w = world(
             &format!("task-free-{version}"),
             version,
-            lan,
+            LAN,
             &job_with("", &task_port(8501)),
         );
         assert_has(&plan(&w, version), PLACED);
