@@ -209,7 +209,16 @@ fn var_file_values_may_not_call_functions_or_name_variables() {
         }
     }
     // A plain value is read as before.
-    d.put("v.hcl", "image = \"x\"\ntag = [\"a\", 1]\n");
+    d.put("v.hcl", "image = \"x\"\ntag = [\"a\", 2]\n");
+    // But it meets the variable's type: `tag` has its default's, string
+    // (jobvars.go oracle).
+    assert_refused(
+        &d,
+        &["--var-file", "v.hcl"],
+        "1.6.0",
+        "v.hcl:2,7-15: Invalid value for variable; The value for tag is not compatible with the variable's type constraint: string required.",
+    );
+    d.put("v.hcl", "image = \"x\"\ntag = 2\n");
     let (code, err) = run(
         &d,
         &[

@@ -137,7 +137,7 @@ fn wrongly_typed_variable_values_are_reported() {
     assert!(p
         .diags
         .iter()
-        .any(|d| d.code == "jobspec::type" && d.message.contains("replicas")));
+        .any(|d| d.code == "jobspec::var-file-value" && d.message.contains("replicas")));
 }
 
 #[test]

@@ -284,10 +284,14 @@ fn lines(errors: &[Refused], text: &str, file: &str) -> Vec<String> {
 
 /// A `-var` or `NOMAD_VAR_` text jobspec2 parses as an HCL expression
 /// (vars.rs, `literal_cli`), evaluated with no context as Nomad does: its
-/// value, or what Nomad refuses in it (`file` is the name jobspec2 gives
-/// it, `<value for var.x from arguments>`). A text that does not parse
-/// or evaluate: its words are not known here.
-pub(super) fn cli_expression(text: &str, name: &str, file: &str) -> Result<Value, JudgedValue> {
+/// value and the expression's range (`file` is the name jobspec2 gives
+/// it, `<value for var.x from arguments>`), or what Nomad refuses in it.
+/// A text that does not parse or evaluate: its words are not known here.
+pub(super) fn cli_expression(
+    text: &str,
+    name: &str,
+    file: &str,
+) -> Result<(Value, String), JudgedValue> {
     let unknown = || JudgedValue {
         name: name.to_string(),
         verdict: Err(()),
@@ -308,8 +312,10 @@ pub(super) fn cli_expression(text: &str, name: &str, file: &str) -> Result<Value
             })
         }
     }
+    let sp = span_of(&e);
+    let at = super::hclsyntax::range_string(text, file, (sp.start, sp.end));
     let mut scope = Scope::bare(text, Default::default());
-    scope.eval(&e).map_err(|_| unknown())
+    scope.eval(&e).map(|v| (v, at)).map_err(|_| unknown())
 }
 
 // The var file itself: read, judged, and its values evaluated.
@@ -351,6 +357,29 @@ impl RefusedValues {
         }
     }
 
+    /// A value go-cty's conversion refused: jobspec2's line for it, or
+    /// None where its words are not known.
+    pub(super) fn conversion(&mut self, line: Option<String>) {
+        self.count += 1;
+        match line {
+            Some(l) => self.lines.push(l),
+            None => self.unsure = true,
+        }
+    }
+
+    /// Lines jobspec2 words as they are (a var file's repeated name, a
+    /// declaration in it), counted as refusals.
+    pub(super) fn worded(&mut self, lines: Vec<String>) {
+        self.count += lines.len();
+        self.lines.extend(lines);
+    }
+
+    /// Has anything been refused? jobspec2 then stops before the next var
+    /// file (collectInputVariableValues returns at its declaration probe).
+    pub(super) fn any(&self) -> bool {
+        self.count > 0 || self.unsure
+    }
+
     pub(super) fn diag(&self, src: &Source, v: crate::version::NomadVersion) -> Diag {
         let help = "Nomad evaluates -var-file values, and -var/NOMAD_VAR_ values of variables typed other than string or number, with no functions and no variables: write each value itself (a string in quotes)";
         if self.unsure || self.unordered {
@@ -385,8 +414,27 @@ pub(super) struct JudgedValue {
 
 /// A var file's values, and those Nomad refuses (from 1.0).
 pub(super) struct VarFile {
-    pub(super) values: Vec<VarAssignment>,
+    pub(super) values: Vec<VarValue>,
     pub(super) refused: Vec<JudgedValue>,
+    /// jobspec2's lines before the values': a `variable` block's (its
+    /// declaration probe, which then reads nothing more), or a JSON
+    /// file's repeated name.
+    pub(super) first: Vec<String>,
+    /// The declaration probe found a `variable` block.
+    pub(super) declares: bool,
+    /// Something refused in words not followed here (another block, a
+    /// JSON file's `"variable"`).
+    pub(super) unsure: bool,
+}
+
+/// One `name = value`: the value (which may have failed to evaluate),
+/// its range as jobspec2 prints it, and whether it is refused in words
+/// not followed here.
+pub(super) struct VarValue {
+    pub(super) name: String,
+    pub(super) value: Result<Value, String>,
+    pub(super) at: String,
+    pub(super) unsure: bool,
 }
 
 pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarFile, String> {
@@ -394,15 +442,31 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
     scope.fns.open();
     let vfs = scope.fns.vfs.ok_or("no file system")?;
     let src = vfs.read(path).map_err(|e| e.to_string())?;
-    if path.extension().is_some_and(|e| e == "json") {
-        let j: serde_json::Value = serde_json::from_str(&src.text).map_err(|e| e.to_string())?;
-        return match super::functions::from_json(j) {
-            Value::Map(m) => Ok(VarFile {
-                values: m.into_iter().map(|(k, v)| (k, Ok(v))).collect(),
-                refused: vec![],
-            }),
-            _ => Err("a JSON var file must hold an object".into()),
-        };
+    let hcl2 = scope.fns.version.at_least(1, 0, 0);
+    let shown = path.display().to_string();
+    let json = if hcl2 {
+        super::var_file_json::is_json(&src.text)
+    } else {
+        path.extension().is_some_and(|e| e == "json")
+    };
+    if json {
+        let f = super::var_file_json::read(&src.text, &shown)?;
+        return Ok(VarFile {
+            values: f
+                .members
+                .into_iter()
+                .map(|m| VarValue {
+                    name: m.name,
+                    value: Ok(m.value),
+                    at: m.at,
+                    unsure: m.repeats,
+                })
+                .collect(),
+            refused: vec![],
+            first: f.first,
+            declares: f.declares,
+            unsure: f.unsure,
+        });
     }
     if let Some(at) = crate::nesting::too_deep(&src.text, crate::nesting::MAX_DEPTH) {
         return Err(format!("nesting too deep at byte {at}"));
@@ -411,8 +475,18 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
     let mut s = Scope::bare(&src.text, scope.fns);
     let mut refused = Vec::new();
-    if scope.fns.version.at_least(1, 0, 0) {
-        let shown = path.display().to_string();
+    let mut first = Vec::new();
+    let mut unsure = false;
+    if hcl2 {
+        for b in body.blocks() {
+            match (b.ident.as_str(), b.labels.as_slice()) {
+                ("variable", [label]) => {
+                    first.push(declaration(b, label.as_str(), &src.text, &shown))
+                }
+                // JustAttributes refuses it: not followed here.
+                _ => unsure = true,
+            }
+        }
         for a in body.attributes() {
             let verdict = match judge(&a.value) {
                 Verdict::Clean => continue,
@@ -431,18 +505,39 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         .attributes()
         .map(|a| {
             let name = a.key.as_str().to_string();
+            let sp = span_of(&a.value);
+            let at = super::hclsyntax::range_string(&src.text, &shown, (sp.start, sp.end));
             // Not evaluated here: Nomad never calls its functions.
-            if refused.iter().any(|r| r.name == name) {
-                return (name, Ok(Value::Null));
+            let value = if refused.iter().any(|r| r.name == name) {
+                Ok(Value::Null)
+            } else {
+                s.eval(&a.value).map_err(|e| e.message)
+            };
+            VarValue {
+                name,
+                value,
+                at,
+                unsure: false,
             }
-            (name, s.eval(&a.value).map_err(|e| e.message))
         })
         .collect();
-    Ok(VarFile { values, refused })
+    Ok(VarFile {
+        values,
+        refused,
+        declares: !first.is_empty(),
+        // The probe's refusals come first and end the file's reading.
+        unsure: unsure && first.is_empty(),
+        first,
+    })
 }
 
-/// One `name = value` from a var file; the value may have failed to evaluate.
-type VarAssignment = (String, Result<Value, String>);
+/// jobspec2's refusal of a `variable` block in a var file, at its type
+/// name.
+fn declaration(b: &hcl_edit::structure::Block, name: &str, text: &str, file: &str) -> String {
+    let sp = span_of(&b.ident);
+    let at = super::hclsyntax::range_string(text, file, (sp.start, sp.end));
+    super::var_file_json::declaration(name, at, file)
+}
 
 #[cfg(test)]
 mod tests {

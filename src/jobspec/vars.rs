@@ -6,11 +6,14 @@
 use std::collections::BTreeMap;
 
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, Body};
+use hcl_edit::structure::Body;
 
 use super::eval::{span_of, type_name, EvalError, Scope};
+use super::functions::params::cty_release;
 use super::model::Value;
-use super::var_file_values::{cli_expression, var_file, Constraint, RefusedValues};
+use super::var_convert::{convert, Why};
+use super::var_decl::declared;
+use super::var_file_values::{cli_expression, var_file, RefusedValues};
 use super::LoadOptions;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -78,7 +81,7 @@ impl VarType {
         }
     }
 
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self {
             VarType::Any => "any".into(),
             VarType::String => "string".into(),
@@ -135,27 +138,34 @@ impl VarType {
     }
 }
 
-struct Declared<'b> {
-    name: String,
-    block: &'b Block,
-    ty: VarType,
-    default: Option<Value>,
-    /// jobspec2 takes a `-var`/`NOMAD_VAR_` value as literal text when the
-    /// type is string, number or none (an untyped variable with a default
-    /// has its default's type), and parses it as HCL otherwise
-    /// (expressionFromVariableDefinition, 1.0.0-2.0.5).
-    literal_cli: bool,
-    /// The type its values are converted to (a declared one other than
-    /// `any`, or an untyped variable's default's), which may refuse an
-    /// unknown part.
-    constraint: Constraint,
+/// How a value reached a variable, for jobspec2's words when go-cty's
+/// conversion refuses it (collectInputVariableValues): its range and
+/// whether it came from `-var` (the others: NOMAD_VAR_, a var file).
+struct Given {
+    at: String,
+    arg: bool,
+}
+
+impl Given {
+    fn line(&self, name: &str, why: Why) -> Option<String> {
+        let Why::Words(why) = why else {
+            return None;
+        };
+        let at = &self.at;
+        Some(if self.arg {
+            format!("{at}: Invalid argument value for -var variable; The received arg value for {name} is not compatible with the variable's type constraint: {why}.")
+        } else {
+            format!("{at}: Invalid value for variable; The value for {name} is not compatible with the variable's type constraint: {why}.")
+        })
+    }
 }
 
 /// Resolve `var.*` and `local.*`. Problems go to `diags`; variables that
 /// could not be resolved are left out, so later references report too.
 ///
-/// Returns true when decoding stops here: Nomad refused a `-var-file`'s
-/// value (var_file_values.rs), and its decodeBody returns before the job.
+/// Returns true when decoding stops here: Nomad refused a value given to
+/// a variable (var_file_values.rs, var_convert.rs), and its decodeBody
+/// returns before the job.
 pub fn resolve(
     body: &Body,
     src: &Source,
@@ -163,131 +173,25 @@ pub fn resolve(
     scope: &mut Scope<'_>,
     diags: &mut Diags,
 ) -> bool {
-    let mut declared: Vec<Declared<'_>> = Vec::new();
-    for b in body.blocks().filter(|b| b.ident.as_str() == "variable") {
-        // From 1.0 hclsyntax refuses any other count (block_labels.rs).
-        let (Some(label), 1) = (b.labels.first(), b.labels.len()) else {
-            if !opts.version.at_least(1, 0, 0) {
-                diags.push(
-                    Diag::error("jobspec::variable", "Missing name for variable")
-                        .at(src, span_of(b), "a variable block needs a name")
-                        .help("write `variable \"name\" { ... }`"),
-                );
-            }
-            continue;
-        };
-        let name = label.as_str().to_string();
-        if declared.iter().any(|d| d.name == name) {
-            diags.push(
-                Diag::error(
-                    "jobspec::duplicate",
-                    format!("Duplicate variable declaration \"{name}\""),
-                )
-                .at(src, span_of(label), "declared again here")
-                .help("each variable may be declared only once"),
-            );
-            continue;
-        }
-        let mut ty = VarType::Any;
-        if let Some(t) = b.body.get_attribute("type") {
-            match VarType::parse(&t.value) {
-                Some(parsed) => ty = parsed,
-                None => diags.push(
-                    Diag::error("jobspec::type", "Invalid type specification")
-                        .at(src, span_of(&t.value), "not a type")
-                        .help("use string, number, bool, any, list(T), set(T), map(T) or object({...})"),
-                ),
-            }
-        }
-        let mut default = None;
-        if let Some(d) = b.body.get_attribute("default") {
-            match scope
-                .eval(&d.value)
-                .map_err(|e| e.message)
-                .and_then(|v| ty.convert(v))
-            {
-                Ok(v) => default = Some(v),
-                Err(m) => diags.push(
-                    Diag::error(
-                        "jobspec::type",
-                        format!("Invalid default value for variable \"{name}\": {m}"),
-                    )
-                    .at(src, span_of(&d.value), "this default")
-                    .help(format!("the variable's type is {}", ty.describe())),
-                ),
-            }
-        }
-        for a in b.body.attributes() {
-            if !["type", "default", "description", "sensitive", "nullable"]
-                .contains(&a.key.as_str())
-            {
-                diags.push(unknown(
-                    src,
-                    span_of(&a.key),
-                    a.key.as_str(),
-                    &["type", "default", "description", "sensitive", "nullable"],
-                    "variable",
-                ));
-            }
-        }
-        let type_given = b.body.get_attribute("type").is_some();
-        let literal_cli = match (&ty, &default) {
-            (VarType::String | VarType::Number, _) => true,
-            _ if type_given => false,
-            (_, None) => true,
-            (_, Some(d)) => matches!(d, Value::String(_) | Value::Number(_)),
-        };
-        let constraint = match (&ty, &default) {
-            _ if type_given && ty == VarType::Any => Constraint::None,
-            (VarType::String | VarType::Number | VarType::Bool, _) if type_given => {
-                Constraint::Primitive
-            }
-            _ if type_given => Constraint::Other,
-            (_, None | Some(Value::Null)) => Constraint::None,
-            (_, Some(Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
-                Constraint::Primitive
-            }
-            _ => Constraint::Other,
-        };
-        declared.push(Declared {
-            name,
-            block: b,
-            ty,
-            default,
-            literal_cli,
-            constraint,
-        });
-    }
-
-    // `variables { name = default }`: declarations without type or validation.
-    let shorthand: Vec<&hcl_edit::structure::Attribute> = body
-        .blocks()
-        .filter(|b| b.ident.as_str() == "variables")
-        .flat_map(|b| b.body.attributes())
+    let declared = declared(body, src, opts.version, scope, diags);
+    let cty = cty_release(opts.version);
+    let mut values: BTreeMap<String, Value> = declared
+        .iter()
+        .filter_map(|d| d.default.clone().map(|v| (d.name.clone(), v)))
         .collect();
-    let mut values: BTreeMap<String, (Value, Option<Span>)> = BTreeMap::new();
-    for a in &shorthand {
-        match scope.eval(&a.value) {
-            Ok(v) => {
-                values.insert(a.key.as_str().to_string(), (v, None));
-            }
-            Err(e) => diags.extend(eval_diags(src, e)),
-        }
-    }
-    for d in &declared {
-        if let Some(v) = &d.default {
-            values.insert(d.name.clone(), (v.clone(), None));
-        }
-    }
-    let mut assign = |name: &str, raw: Result<Value, String>, origin: &str, diags: &mut Diags| {
+    let mut refused = RefusedValues::default();
+    // One value for a variable; false when go-cty's conversion refused it.
+    let mut assign = |name: &str,
+                      raw: Result<Value, String>,
+                      origin: &str,
+                      given: &Given,
+                      refused: &mut RefusedValues,
+                      diags: &mut Diags|
+     -> bool {
         let Some(d) = declared.iter().find(|d| d.name == name) else {
-            if shorthand.iter().any(|a| a.key.as_str() == name) {
-                values.insert(name.to_string(), (raw.unwrap_or(Value::Null), None));
-                return;
-            }
             if origin.starts_with("NOMAD_VAR") {
                 // Nomad ignores environment variables nobody declared.
-                return;
+                return true;
             }
             let known: Vec<&str> = declared.iter().map(|d| d.name.as_str()).collect();
             diags.push(
@@ -301,63 +205,115 @@ pub fn resolve(
                     None => "declare it with a `variable` block, or remove the assignment".into(),
                 }),
             );
-            return;
+            return true;
         };
+        if let (Some(t), Ok(v)) = (&d.exact, &raw) {
+            return match convert(v, t, cty) {
+                Ok(v) => {
+                    values.insert(name.to_string(), v);
+                    true
+                }
+                Err(why) => {
+                    refused.conversion(given.line(name, why));
+                    false
+                }
+            };
+        }
         match raw.and_then(|v| d.ty.convert(v)) {
             Ok(v) => {
-                values.insert(name.to_string(), (v, None));
+                values.insert(name.to_string(), v);
             }
             Err(m) => diags.push(
                 Diag::error(
                     "jobspec::type",
                     format!("Invalid value for variable \"{name}\" from {origin}: {m}"),
                 )
-                .at(
-                    src,
-                    d.block.labels.first().map(span_of).unwrap_or_default(),
-                    "declared here",
-                )
+                .at(src, d.at, "declared here")
                 .help(format!("the variable's type is {}", d.ty.describe())),
             ),
         }
+        true
     };
-    let mut refused = RefusedValues::default();
-    // jobspec2's reading of a -var or NOMAD_VAR_ text (declared.literal_cli).
+    // jobspec2's reading of a -var or NOMAD_VAR_ text (declared.literal_cli),
+    // and where it reports a conversion of it (a literal text has no range).
     let cli = |k: &str, text: &str, from: &str| match declared.iter().find(|d| d.name == k) {
-        Some(d) if d.literal_cli => Ok(Value::String(text.to_string())),
+        Some(d) if d.literal_cli => Ok((Value::String(text.to_string()), ":0,0-0".to_string())),
         Some(d) => cli_expression(text, k, &format!("<value for var.{k} from {from}>"))
             .map_err(|j| (j, d.constraint)),
-        None => Ok(cli_value(text)),
+        None => Ok((cli_value(text), String::new())),
     };
+    // Variables given a refused value: Nomad holds an unknown value for
+    // them, so they are not unset.
+    let mut touched: Vec<&str> = Vec::new();
     let mut from_env = 0;
     for (k, v) in &opts.env_vars {
-        match cli(k, v, "env") {
-            Ok(val) => assign(k, Ok(val), &format!("NOMAD_VAR_{k}"), diags),
+        let taken = match cli(k, v, "env") {
+            Ok((val, at)) => {
+                let given = Given { at, arg: false };
+                assign(
+                    k,
+                    Ok(val),
+                    &format!("NOMAD_VAR_{k}"),
+                    &given,
+                    &mut refused,
+                    diags,
+                )
+            }
             Err((j, constraint)) => {
                 refused.add(&j, constraint);
-                from_env += 1;
+                false
             }
+        };
+        if !taken {
+            touched.push(k);
         }
+        from_env += usize::from(!taken);
     }
     // The environment's order is the process's, not known here.
     refused.unordered |= from_env > 1;
+    let mut stopped = false;
     for f in &opts.var_files {
+        if refused.any() {
+            // collectInputVariableValues returns at the next file's probe.
+            stopped = true;
+            break;
+        }
         match var_file(scope, f) {
             Ok(file) => {
+                refused.unsure |= file.unsure;
+                refused.worded(file.first);
+                if file.declares {
+                    stopped = true;
+                    break;
+                }
                 let mut in_file = 0;
-                for (k, v) in file.values {
+                for v in file.values {
+                    let k = v.name;
                     // Nomad evaluates only a declared variable's value.
+                    let decl = declared.iter().find(|d| d.name == k);
                     let judged = file.refused.iter().find(|r| r.name == k);
-                    if let Some(r) = judged.filter(|_| declared.iter().any(|d| d.name == k)) {
-                        let constraint = declared
-                            .iter()
-                            .find(|d| d.name == k)
-                            .map_or(Constraint::None, |d| d.constraint);
-                        refused.add(r, constraint);
+                    if let (Some(r), Some(d)) = (judged, decl) {
+                        refused.add(r, d.constraint);
+                        touched.push(&d.name);
                         in_file += 1;
                         continue;
                     }
-                    assign(&k, v, &format!("-var-file {}", f.display()), diags);
+                    if let (true, Some(d)) = (v.unsure, decl) {
+                        refused.conversion(None);
+                        touched.push(&d.name);
+                        continue;
+                    }
+                    let given = Given {
+                        at: v.at,
+                        arg: false,
+                    };
+                    let origin = format!("-var-file {}", f.display());
+                    if !assign(&k, v.value, &origin, &given, &mut refused, diags) {
+                        if let Some(d) = decl {
+                            touched.push(&d.name);
+                        }
+                        in_file += 1;
+                    }
                 }
                 // A file's values are evaluated in Go's random map order.
                 refused.unordered |= in_file > 1;
@@ -372,19 +328,30 @@ pub fn resolve(
         }
     }
     let mut from_args = 0;
-    for (k, v) in &opts.vars {
-        match cli(k, v, "arguments") {
-            Ok(val) => assign(k, Ok(val), "-var", diags),
+    for (k, v) in opts.vars.iter().filter(|_| !stopped) {
+        let taken = match cli(k, v, "arguments") {
+            Ok((val, at)) => {
+                let given = Given { at, arg: true };
+                assign(k, Ok(val), "-var", &given, &mut refused, diags)
+            }
             Err((j, constraint)) => {
                 refused.add(&j, constraint);
-                from_args += 1;
+                false
             }
+        };
+        if !taken {
+            touched.push(k);
         }
+        from_args += usize::from(!taken);
     }
     // jobspec2 ranges over the -var values as a Go map.
     refused.unordered |= from_args > 1;
 
-    if !refused.lines.is_empty() || refused.unsure {
+    if refused.any() {
+        // Nomad goes on to report unset variables, in Go's map order.
+        refused.unsure |= declared
+            .iter()
+            .any(|d| !values.contains_key(&d.name) && !touched.contains(&d.name.as_str()));
         // Nomad stops after the variables' stage: nothing after it is said.
         diags.push(refused.diag(src, opts.version));
         return true;
@@ -392,7 +359,7 @@ pub fn resolve(
     for d in &declared {
         if !values.contains_key(&d.name) {
             scope.unset.insert(format!("var.{}", d.name));
-            let label = d.block.labels.first().map(span_of).unwrap_or_default();
+            let label = d.at;
             diags.push(
                 Diag::error("jobspec::missing-variable", format!("Unset variable \"{}\": a used variable must be set or have a default value", d.name))
                     .at(src, label, "declared here without a default")
@@ -400,7 +367,7 @@ pub fn resolve(
             );
         }
     }
-    scope.vars = values.into_iter().map(|(k, (v, _))| (k, v)).collect();
+    scope.vars = values;
     scope.map_vars = declared
         .iter()
         .filter(|d| matches!(d.ty, VarType::Map(_)))
@@ -408,8 +375,8 @@ pub fn resolve(
         .collect();
 
     for d in &declared {
-        for v in d
-            .block
+        let Some(block) = d.block else { continue };
+        for v in block
             .body
             .blocks()
             .filter(|b| b.ident.as_str() == "validation")

@@ -25,6 +25,8 @@
 #   skipped, with a line on stderr, when it is missing.
 #   oracle-gohcl-*  gohcl.go: jobspec2's decoders' type errors and var-file
 #                    refusals (hcl and go-cty as for the eval oracles)
+#   oracle-jobvars-*  jobvars.go: jobspec2's variables and the values given
+#                    to them (-var, NOMAD_VAR_, var files), per go-cty
 # Needs Debian's golang-go and golang-github-hashicorp-hcl-v2-dev (for the
 # dependencies), and git mirrors of hashicorp/hcl and zclconf/go-cty
 # (HCL_GIT, CTY_GIT), and Nomad's (NOMAD_GIT, for its vendored hcl v1);
@@ -126,6 +128,12 @@ hcl2 68a97f93bb48 gohcl-cty1.4.1 v1.4.1 gohcl.go
 hcl2 68a97f93bb48 gohcl-old "" gohcl.go
 hcl2 refs/tags/v2.20.2-nomad-1 gohcl-new v1.13.0 gohcl.go
 hcl2 refs/tags/v2.20.2-nomad-1 gohcl-cty1.16.3 v1.16.3 gohcl.go
+# The variables' oracles (jobvars.go): jobspec2's declarations and its
+# conversion of -var, NOMAD_VAR_ and var-file values (HCL or JSON) to
+# each variable's type, at the same pairs.
+hcl2 68a97f93bb48 jobvars-cty1.4.1 v1.4.1 jobvars.go
+hcl2 68a97f93bb48 jobvars-old "" jobvars.go
+hcl2 refs/tags/v2.20.2-nomad-1 jobvars-cty1.16.3 v1.16.3 jobvars.go
 hcl1() { # nomad-tag name: hcl v1 exactly as that Nomad tag vendors it
   local root="$out/gopath-$2"
   rm -rf "$root"

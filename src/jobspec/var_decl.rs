@@ -1,0 +1,201 @@
+//! The input variables a job file declares, as jobspec2's
+//! decodeInputVariables reads them (types.variables.go, 1.0.0-2.0.5), in
+//! file order: a `variable "name" {}` block (type, default, validation)
+//! and each attribute of a `variables {}` block, a variable with no type
+//! whose default is the attribute's value (decodeVariable). What type
+//! later values are held to, and how a `-var` text is read, follow
+//! from that (var_convert.rs).
+
+use hcl_edit::structure::{Block, Body};
+
+use super::eval::{span_of, Scope};
+use super::model::Value;
+use super::var_convert::Exact;
+use super::var_file_values::Constraint;
+use super::vars::{eval_diags, unknown, VarType};
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+
+pub(super) struct Declared<'b> {
+    pub(super) name: String,
+    /// The `variable` block; None for a `variables {}` attribute.
+    pub(super) block: Option<&'b Block>,
+    /// The label's span (the attribute's name for `variables {}`).
+    pub(super) at: Span,
+    pub(super) ty: VarType,
+    pub(super) default: Option<Value>,
+    /// jobspec2 takes a `-var`/`NOMAD_VAR_` value as literal text when the
+    /// type is string, number or none (an untyped variable with a default
+    /// has its default's type), and parses it as HCL otherwise
+    /// (expressionFromVariableDefinition, 1.0.0-2.0.5).
+    pub(super) literal_cli: bool,
+    /// The type its values are converted to (a declared one other than
+    /// `any`, or an untyped variable's default's), which may refuse an
+    /// unknown part.
+    pub(super) constraint: Constraint,
+    /// From 1.0, the type go-cty converts its values to where this words
+    /// the conversion (var_convert.rs): a primitive `type`, or the default's
+    /// own type when none is given. None: no conversion (no type and no
+    /// default, `any`), or a collection type, converted by [`VarType`].
+    pub(super) exact: Option<Exact>,
+}
+
+const ATTRIBUTES: &[&str] = &["type", "default", "description", "sensitive", "nullable"];
+
+/// Every declaration, in file order; problems go to `diags`.
+pub(super) fn declared<'b>(
+    body: &'b Body,
+    src: &Source,
+    version: crate::version::NomadVersion,
+    scope: &mut Scope<'_>,
+    diags: &mut Diags,
+) -> Vec<Declared<'b>> {
+    let mut out: Vec<Declared<'b>> = Vec::new();
+    let hcl2 = version.at_least(1, 0, 0);
+    for b in body.blocks() {
+        let found = match b.ident.as_str() {
+            "variable" => block(b, src, version, scope, diags).into_iter().collect(),
+            "variables" => b
+                .body
+                .attributes()
+                .filter_map(|a| match scope.eval(&a.value) {
+                    Ok(v) => Some(Declared {
+                        name: a.key.as_str().to_string(),
+                        block: None,
+                        at: span_of(&a.key),
+                        ty: VarType::Any,
+                        literal_cli: matches!(v, Value::String(_) | Value::Number(_)),
+                        constraint: untyped_constraint(Some(&v)),
+                        exact: hcl2.then(|| Exact::of(&v)),
+                        default: Some(v),
+                    }),
+                    Err(e) => {
+                        diags.extend(eval_diags(src, e));
+                        None
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for d in found {
+            if out.iter().any(|o| o.name == d.name) {
+                diags.push(
+                    Diag::error(
+                        "jobspec::duplicate",
+                        format!("Duplicate variable declaration \"{}\"", d.name),
+                    )
+                    .at(src, d.at, "declared again here")
+                    .help("each variable may be declared only once"),
+                );
+                continue;
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The type an untyped variable's default gives it, as far as a refused
+/// unknown value meets it (var_file_values.rs).
+fn untyped_constraint(default: Option<&Value>) -> Constraint {
+    match default {
+        None | Some(Value::Null) => Constraint::None,
+        Some(Value::String(_) | Value::Number(_) | Value::Bool(_)) => Constraint::Primitive,
+        Some(_) => Constraint::Other,
+    }
+}
+
+fn block<'b>(
+    b: &'b Block,
+    src: &Source,
+    version: crate::version::NomadVersion,
+    scope: &mut Scope<'_>,
+    diags: &mut Diags,
+) -> Option<Declared<'b>> {
+    // From 1.0 hclsyntax refuses any other count (block_labels.rs).
+    let (Some(label), 1) = (b.labels.first(), b.labels.len()) else {
+        if !version.at_least(1, 0, 0) {
+            diags.push(
+                Diag::error("jobspec::variable", "Missing name for variable")
+                    .at(src, span_of(b), "a variable block needs a name")
+                    .help("write `variable \"name\" { ... }`"),
+            );
+        }
+        return None;
+    };
+    let name = label.as_str().to_string();
+    let mut ty = VarType::Any;
+    let type_given = b.body.get_attribute("type").is_some();
+    if let Some(t) = b.body.get_attribute("type") {
+        match VarType::parse(&t.value) {
+            Some(parsed) => ty = parsed,
+            None => diags.push(
+                Diag::error("jobspec::type", "Invalid type specification")
+                    .at(src, span_of(&t.value), "not a type")
+                    .help(
+                        "use string, number, bool, any, list(T), set(T), map(T) or object({...})",
+                    ),
+            ),
+        }
+    }
+    let mut default = None;
+    if let Some(d) = b.body.get_attribute("default") {
+        match scope
+            .eval(&d.value)
+            .map_err(|e| e.message)
+            .and_then(|v| ty.convert(v))
+        {
+            Ok(v) => default = Some(v),
+            Err(m) => diags.push(
+                Diag::error(
+                    "jobspec::type",
+                    format!("Invalid default value for variable \"{name}\": {m}"),
+                )
+                .at(src, span_of(&d.value), "this default")
+                .help(format!("the variable's type is {}", ty.describe())),
+            ),
+        }
+    }
+    for a in b.body.attributes() {
+        if !ATTRIBUTES.contains(&a.key.as_str()) {
+            diags.push(unknown(
+                src,
+                span_of(&a.key),
+                a.key.as_str(),
+                ATTRIBUTES,
+                "variable",
+            ));
+        }
+    }
+    let literal_cli = if type_given {
+        matches!(ty, VarType::String | VarType::Number)
+    } else {
+        default
+            .as_ref()
+            .is_none_or(|d| matches!(d, Value::String(_) | Value::Number(_)))
+    };
+    let constraint = match &ty {
+        _ if !type_given => untyped_constraint(default.as_ref()),
+        VarType::Any => Constraint::None,
+        VarType::String | VarType::Number | VarType::Bool => Constraint::Primitive,
+        _ => Constraint::Other,
+    };
+    let exact = match &ty {
+        _ if !version.at_least(1, 0, 0) => None,
+        _ if !type_given => default.as_ref().map(Exact::of),
+        VarType::String => Some(Exact::String),
+        VarType::Number => Some(Exact::Number),
+        VarType::Bool => Some(Exact::Bool),
+        _ => None,
+    };
+    Some(Declared {
+        name,
+        block: Some(b),
+        at: span_of(label),
+        ty,
+        default,
+        literal_cli,
+        constraint,
+        exact,
+    })
+}

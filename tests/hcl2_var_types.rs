@@ -1,0 +1,261 @@
+//! From 1.0, every value given to a variable (`-var`, `NOMAD_VAR_`, a var
+//! file, HCL or JSON) meets the variable's type as jobspec2 fixes it: an
+//! untyped variable, and each attribute of a `variables {}` block, has
+//! its default's own type (a tuple for `[...]`, an object for `{...}`).
+//! Every expected text comes from tests/hcl-oracle/jobvars.go (build.sh),
+//! jobspec2's variable handling at hcl 68a97f93bb48 with go-cty 1.12.1
+//! (the words of Nomad 1.0.6 to 1.10.1) and hcl v2.20.2-nomad-1 with
+//! go-cty 1.16.3 (Nomad 1.10.2 on).
+
+mod common;
+
+use common::TempDir;
+
+const VARS: &str = r#"variable "l" {
+  default = [1, "a"]
+}
+
+variable "o" {
+  default = {a = 1, b = "x"}
+}
+
+variable "n" {
+  default = 3
+}
+
+variables {
+  vb = false
+}
+"#;
+
+fn job() -> String {
+    format!(
+        "{VARS}\njob \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+/// Exit code and stderr (without notes) of the binary in `d`, with
+/// `env` set.
+fn run(d: &TempDir, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let o = std::process::Command::new(common::bin())
+        .current_dir(&d.0)
+        .arg("--no-color")
+        .args(args)
+        .envs(env.iter().copied())
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("the binary runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let err: Vec<&str> = err.lines().filter(|l| !l.starts_with("note: ")).collect();
+    (o.status.code().expect("exit code"), err.join("\n"))
+}
+
+/// `plan` (exit 255) and `validate` (exit 1) print jobspec2's error.
+fn refused(d: &TempDir, extra: &[&str], env: &[(&str, &str)], version: &str, want: &str) {
+    let want = format!("Error getting job struct: Error parsing job file from j.nomad:\n{want}");
+    for (cmd, code) in [("plan", 255), ("validate", 1)] {
+        let mut args = vec![cmd, "--nomad-version", version];
+        args.extend_from_slice(extra);
+        args.push("j.nomad");
+        let (got, err) = run(d, &args, env);
+        assert_eq!(got, code, "{cmd} {version} {extra:?}: {err}");
+        let head: Vec<&str> = err.lines().take(want.lines().count()).collect();
+        assert_eq!(head.join("\n"), want, "{cmd} {version} {extra:?}");
+    }
+}
+
+fn accepted(d: &TempDir, extra: &[&str], version: &str) {
+    let mut args = vec!["validate", "--nomad-version", version];
+    args.extend_from_slice(extra);
+    args.push("j.nomad");
+    let (code, err) = run(d, &args, &[]);
+    assert_eq!(code, 0, "{version} {extra:?}: {err}");
+}
+
+const ARG: &str = "Invalid argument value for -var variable; The received arg value for";
+
+#[test]
+fn an_untyped_variable_keeps_its_defaults_type() {
+    let d = TempDir::new("hcl2-var-types-untyped");
+    d.put("j.nomad", &job());
+    for v in ["1.0.6", "1.6.0", "2.0.5"] {
+        // A longer list, or elements of another type: a tuple's length and
+        // element types are fixed.
+        refused(
+            &d,
+            &["--var", "l=[1,2,3]"],
+            &[],
+            v,
+            &format!("<value for var.l from arguments>:1,1-8: {ARG} l is not compatible with the variable's type constraint: tuple required."),
+        );
+        refused(
+            &d,
+            &["--var", "l=[\"x\",\"a\"]"],
+            &[],
+            v,
+            &format!("<value for var.l from arguments>:1,1-10: {ARG} l is not compatible with the variable's type constraint: a number is required."),
+        );
+        // A number is taken as literal text, then converted: no range.
+        refused(
+            &d,
+            &["--var", "n=abc"],
+            &[],
+            v,
+            &format!(":0,0-0: {ARG} n is not compatible with the variable's type constraint: a number is required."),
+        );
+        refused(
+            &d,
+            &[],
+            &[("NOMAD_VAR_n", "0x10")],
+            v,
+            ":0,0-0: Invalid value for variable; The value for n is not compatible with the variable's type constraint: a number is required.",
+        );
+        refused(
+            &d,
+            &["--var", "o={b=1}"],
+            &[],
+            v,
+            &format!("<value for var.o from arguments>:1,1-6: {ARG} o is not compatible with the variable's type constraint: attribute \"a\" is required."),
+        );
+        // What converts is taken; an object's other attributes are dropped.
+        accepted(
+            &d,
+            &["--var", "l=[\"3\", 4]", "--var", "o={a=2,b=3,c=4}"],
+            v,
+        );
+    }
+    // go-cty 1.16.3 names the type it got.
+    refused(
+        &d,
+        &["--var", "o={a=true,b=\"y\"}"],
+        &[],
+        "1.10.1",
+        &format!("<value for var.o from arguments>:1,1-15: {ARG} o is not compatible with the variable's type constraint: attribute \"a\": number required."),
+    );
+    refused(
+        &d,
+        &["--var", "o={a=true,b=\"y\"}"],
+        &[],
+        "1.10.2",
+        &format!("<value for var.o from arguments>:1,1-15: {ARG} o is not compatible with the variable's type constraint: attribute \"a\": number required, but have bool."),
+    );
+    refused(
+        &d,
+        &["--var", "l=\"s\""],
+        &[],
+        "2.0.5",
+        &format!("<value for var.l from arguments>:1,1-4: {ARG} l is not compatible with the variable's type constraint: tuple required, but have string."),
+    );
+}
+
+#[test]
+fn a_variables_block_declares_untyped_variables() {
+    let d = TempDir::new("hcl2-var-types-block");
+    d.put("j.nomad", &job());
+    // `vb = false` is a bool: its -var text is HCL, and 1 is no bool.
+    refused(
+        &d,
+        &["--var", "vb=1"],
+        &[],
+        "1.6.0",
+        &format!("<value for var.vb from arguments>:1,1-2: {ARG} vb is not compatible with the variable's type constraint: bool required."),
+    );
+    refused(
+        &d,
+        &["--var", "vb=1"],
+        &[],
+        "2.0.5",
+        &format!("<value for var.vb from arguments>:1,1-2: {ARG} vb is not compatible with the variable's type constraint: bool required, but have number."),
+    );
+    refused(
+        &d,
+        &["--var", "vb=yes"],
+        &[],
+        "1.6.0",
+        "<value for var.vb from arguments>:1,1-4: Variables not allowed; Variables may not be used here.",
+    );
+    accepted(&d, &["--var", "vb=\"true\""], "1.6.0");
+}
+
+#[test]
+fn var_files_values_meet_the_type_hcl_or_json() {
+    let d = TempDir::new("hcl2-var-types-files");
+    d.put("j.nomad", &job());
+    let file = |name: &str, body: &str| d.put(name, body);
+    file("v.hcl", "n = \"x\"\n");
+    refused(
+        &d,
+        &["--var-file", "v.hcl"],
+        &[],
+        "1.6.0",
+        "v.hcl:1,5-8: Invalid value for variable; The value for n is not compatible with the variable's type constraint: a number is required.",
+    );
+    // JSON: a string is its text, `${...}` and all (no context, so no
+    // function is called or refused); it still meets the type.
+    file("v.json", "{\"l\": [2, \"${upper(1)}\"], \"n\": \"${1}\"}");
+    refused(
+        &d,
+        &["--var-file", "v.json"],
+        &[],
+        "1.6.0",
+        "v.json:1,32-38: Invalid value for variable; The value for n is not compatible with the variable's type constraint: a number is required.",
+    );
+    file(
+        "v.json",
+        "{\"l\": [2, \"${upper(1)}\"], \"//\": \"a comment\"}",
+    );
+    accepted(&d, &["--var-file", "v.json"], "1.6.0");
+    // JSON is told by the first byte other than a space, not the name.
+    file("v.hcl", "  {\"n\": 1, \"n\": 2}");
+    refused(
+        &d,
+        &["--var-file", "v.hcl"],
+        &[],
+        "2.0.5",
+        "v.hcl:1,12-15: Duplicate attribute definition; The argument \"n\" was already set at v.hcl:1,4-10.",
+    );
+    file("v.json", "\n{\"n\": 1}");
+    let (code, err) = run(
+        &d,
+        &[
+            "validate",
+            "--nomad-version",
+            "1.6.0",
+            "--var-file",
+            "v.json",
+            "j.nomad",
+        ],
+        &[],
+    );
+    assert_eq!(
+        code, 1,
+        "a newline first makes it HCL, which refuses it: {err}"
+    );
+    // A declaration in a var file, HCL or JSON.
+    file("v.json", "{\"n\": 1, \"variable\": {\"x\": {}}}");
+    refused(
+        &d,
+        &["--var-file", "v.json"],
+        &[],
+        "1.6.0",
+        "v.json:1,10-20: Variable declaration in a .var file; A .var file is used to assign values to variables that have already been declared in job files, not to declare new variables. To declare variable \"x\", place this block in one of your job files\n\nTo set a value for this variable in v.json, use the definition syntax instead:\n    x = <value>",
+    );
+    file("v.hcl", "variable \"x\" {}\nn = 2\n");
+    refused(
+        &d,
+        &["--var-file", "v.hcl"],
+        &[],
+        "2.0.5",
+        "v.hcl:1,1-9: Variable declaration in a .var file; A .var file is used to assign values to variables that have already been declared in job files, not to declare new variables. To declare variable \"x\", place this block in one of your job files",
+    );
+    // A refused environment value ends the reading before any var file.
+    file("v.hcl", "l = 1\n");
+    refused(
+        &d,
+        &["--var-file", "v.hcl", "--var", "o=1"],
+        &[("NOMAD_VAR_n", "x")],
+        "1.6.0",
+        ":0,0-0: Invalid value for variable; The value for n is not compatible with the variable's type constraint: a number is required.\njobspec::var-file-value",
+    );
+}
