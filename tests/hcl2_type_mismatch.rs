@@ -382,3 +382,60 @@ fn var_flags_are_hcl_unless_the_type_is_string_number_or_none() {
     assert_eq!(code, 255, "{err}");
     assert!(err.starts_with("error: cannot tell what Nomad 1.6.0 says of the variables' values: it refuses 2 values"), "{err}");
 }
+
+#[test]
+fn map_attributes_have_gohcls_words() {
+    // jobspec2 reads a job's, group's and task's `meta` and a task's `env`
+    // written as an argument with gohcl's DecodeExpression into
+    // map[string]string (decodeAsAttribute, from 1.0.4); a `meta {}`
+    // block's attributes each into a string (decodeBodyToMap). Texts from
+    // gohcl.go's `map_` and `elem_` attributes.
+    let d = TempDir::new("hcl2-type-mismatch-maps");
+    let cases: [(String, &str, &str); 5] = [
+        (
+            job("  meta = 3", "", ""),
+            "j.nomad:3,10-11: Unsuitable value type; Unsuitable value: map of string required",
+            "j.nomad:3,10-11: Unsuitable value type; Unsuitable value: map of string required, but have number",
+        ),
+        (
+            // A tuple for a map: no type named, in either.
+            job("", "    meta = [\"a\"]", ""),
+            "j.nomad:5,12-13: Unsuitable value type; Unsuitable value: map of string required",
+            "j.nomad:5,12-13: Unsuitable value type; Unsuitable value: map of string required",
+        ),
+        (
+            job("", "", "      env = {A = [1]}"),
+            "j.nomad:8,13-14: Unsuitable value type; Unsuitable value: element \"A\": string required",
+            "j.nomad:8,13-14: Unsuitable value type; Unsuitable value: element \"A\": string required, but have tuple",
+        ),
+        (
+            job("", "", "      env = {A = null}"),
+            "j.nomad:8,13-14: Unsuitable value type; Unsuitable value: null value is not allowed",
+            "j.nomad:8,13-14: Unsuitable value type; Unsuitable value: null value is not allowed",
+        ),
+        (
+            job("", "", "      meta {\n        b = {c = 1}\n      }"),
+            "j.nomad:9,13-14: Unsuitable value type; Unsuitable value: string required",
+            "j.nomad:9,13-14: Unsuitable value type; Unsuitable value: string required, but have object",
+        ),
+    ];
+    for (text, old, new) in &cases {
+        d.put("j.nomad", text);
+        for v in ["1.0.4", "1.6.0", "1.10.1"] {
+            assert_refused(&d, &[], v, old);
+        }
+        for v in NEW {
+            assert_refused(&d, &[], v, new);
+        }
+    }
+    // Before 1.0.4 `meta` is a block like any other.
+    d.put("j.nomad", &job("  meta = {a = \"b\"}", "", ""));
+    assert_refused(
+        &d,
+        &[],
+        "1.0.3",
+        "j.nomad:3,3-7: Unsupported argument; An argument named \"meta\" is not expected here. Did you mean to define a block of type \"meta\"?",
+    );
+    let (code, err) = run(&d, &["validate", "--nomad-version", "1.0.4", "j.nomad"]);
+    assert_eq!(code, 0, "{err}");
+}

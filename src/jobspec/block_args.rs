@@ -11,8 +11,8 @@
 //! of the schema. Located at the argument's name.
 //!
 //! Not refused: the names jobspec2 reads as an argument first
-//! (`decodeAsAttribute`): `meta` of a job (types.config.go), group
-//! (hcl_conversions.go decodeTaskGroup) and task, a task's `env`
+//! (`decodeAsAttribute`, from 1.0.4): `meta` of a job (types.config.go),
+//! group (hcl_conversions.go decodeTaskGroup) and task, a task's `env`
 //! (decodeTask). The blocks jobspec2 takes out before gohcl sees the body
 //! (a job's `vault`, `secret`, `task`; a group's `vault`, `secret`) are not
 //! in the schema: refused without the block suggestion.
@@ -156,7 +156,10 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
     let dotted = here.join(".");
     for a in b.body.attributes() {
         let key = a.key.as_str();
-        if !is_block(&dotted, key) {
+        // decodeAsAttribute came with 1.0.4: before, `meta` and `env` are
+        // blocks like any other.
+        let as_block = !v.at_least(1, 0, 4) && !block_rows(&dotted, key).is_empty();
+        if !is_block(&dotted, key) && !as_block {
             continue;
         }
         // A block this release lacks is not in its schema: no block to

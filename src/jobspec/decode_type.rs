@@ -21,8 +21,8 @@
 //! words stand.
 
 use super::fields::Cx;
-use super::functions::mismatch;
 use super::functions::params::{cty_release, Ty};
+use super::functions::{friendly_name, mismatch};
 use super::model::Value;
 use super::start_range::start_range;
 use super::tree::Attr;
@@ -79,6 +79,73 @@ pub fn gohcl_error(cx: &mut Cx<'_>, a: &Attr, detail: &str, ours: &str) {
             &format!("give \"{}\" a {ours}", a.name),
         ),
         None => cx.type_error(a, ours),
+    }
+}
+
+/// A map-of-strings field (`meta`, `env`) written as an argument, as
+/// gohcl's DecodeExpression into map[string]string words it (jobspec2's
+/// decodeAsAttribute): go-cty's conversion to a map of string, then
+/// gocty's refusal of a null element. True when it converts. Of several
+/// elements of the wrong type Go's map order names one: our words then.
+pub fn map_converts(cx: &mut Cx<'_>, a: &Attr) -> bool {
+    let cty = cty_release(cx.version);
+    let why = match &a.value {
+        Value::Null => return true,
+        Value::Map(m) => {
+            let bad: Vec<(&String, &Value)> = m
+                .iter()
+                .filter(|(_, v)| matches!(v, Value::List(_) | Value::Map(_)))
+                .collect();
+            match bad.as_slice() {
+                [] if m.values().any(|v| matches!(v, Value::Null)) => {
+                    "null value is not allowed".to_string()
+                }
+                [] => return true,
+                [(k, v)] => match mismatch(v, &Ty::String, cty) {
+                    Some(m) => format!("element {k:?}: {m}"),
+                    None => return true,
+                },
+                _ => {
+                    cx.type_error(a, "map of strings");
+                    return false;
+                }
+            }
+        }
+        // mismatchMessageCollectionsFromStructural: no type named.
+        Value::List(_) => "map of string required".to_string(),
+        v if cty.at_least(1, 16, 3) => {
+            format!("map of string required, but have {}", friendly_name(v))
+        }
+        _ => "map of string required".to_string(),
+    };
+    refuse(cx, a, &why, "map of strings");
+    false
+}
+
+/// An element of a map-of-strings field written as a block (`meta { k =
+/// v }`): gohcl's decodeBodyToMap decodes each attribute into a string.
+pub fn map_element_converts(cx: &mut Cx<'_>, a: &Attr) -> bool {
+    let why = match &a.value {
+        Value::Null => "null value is not allowed".to_string(),
+        v @ (Value::List(_) | Value::Map(_)) => {
+            match mismatch(v, &Ty::String, cty_release(cx.version)) {
+                Some(m) => m,
+                None => return true,
+            }
+        }
+        _ => return true,
+    };
+    refuse(cx, a, &why, "string");
+    false
+}
+
+/// gohcl's words for `why`, unless they name a type the value may not
+/// have (not written literally): ours then.
+fn refuse(cx: &mut Cx<'_>, a: &Attr, why: &str, ours: &str) {
+    if names_unwritten_type(why, &cx.src.text, a) {
+        cx.type_error(a, ours);
+    } else {
+        gohcl_error(cx, a, &format!("Unsuitable value: {why}"), ours);
     }
 }
 

@@ -453,6 +453,8 @@ impl<'n> F<'n> {
         if let Some(a) = self.mark(name) {
             self.spans.set(name, a.span);
             match &a.value {
+                // jobspec2's decoders (decode_type.rs).
+                _ if cx.hcl2() && !decode_type::map_converts(cx, a) => {}
                 Value::Map(m) => {
                     for (k, v) in m {
                         match string_of(v, cx) {
@@ -481,6 +483,9 @@ impl<'n> F<'n> {
         for b in blocks {
             self.spans.set(name, b.span);
             for a in &b.attrs {
+                if cx.hcl2() && !decode_type::map_element_converts(cx, a) {
+                    continue;
+                }
                 match string_of(&a.value, cx) {
                     Some(s) => {
                         out.insert(a.name.clone(), s);

@@ -11,7 +11,9 @@
 // Prefixes (the api fields' Go types, decoded by the gohcl Decoder Nomad
 // forks, with jobspec2's duration decoder registered as hcl_conversions.go
 // registers it): int_ (*int), str_ (*string), bool_ (*bool), strs_
-// ([]string), dur_ (*time.Duration), map_ (map[string]string); hcldec_str_
+// ([]string), dur_ (*time.Duration), map_ (map[string]string), elem_ (a
+// map[string]string's element, as a `meta {}` block's attribute is
+// decoded: string); hcldec_str_
 // and hcldec_bool_ are hcldec.AttrSpec attributes of type string and bool
 // (jobspec2's affinity and constraint specs). One line a file:
 // `FILE<TAB>OK`, or every diagnostic's Error() joined by `\n` (escaped), as
@@ -86,6 +88,11 @@ func decode(dec *gohcl.Decoder, body *hclsyntax.Body, name string, a *hclsyntax.
 	case strings.HasPrefix(name, "strs_"):
 		var v []string
 		return dec.DecodeExpression(a.Expr, nil, &v)
+	case strings.HasPrefix(name, "elem_"):
+		// A map field's element written in block form: gohcl's
+		// decodeBodyToMap decodes each attribute into the element type.
+		var v string
+		return gohcl.DecodeExpression(a.Expr, nil, &v)
 	case strings.HasPrefix(name, "str_"):
 		var v *string
 		return dec.DecodeExpression(a.Expr, nil, &v)
