@@ -259,3 +259,39 @@ fn var_files_values_meet_the_type_hcl_or_json() {
         ":0,0-0: Invalid value for variable; The value for n is not compatible with the variable's type constraint: a number is required.\njobspec::var-file-value",
     );
 }
+
+#[test]
+fn a_var_file_hclsyntax_refuses_ends_the_decode() {
+    // jobspec2 parses every var file before anything else; from 1.0.6 it
+    // returns the first refused file's diagnostics (hcl.Diagnostics'
+    // Error(): the first, and how many others).
+    let d = TempDir::new("hcl2-var-types-parse");
+    d.put("j.nomad", &job());
+    d.put("p1.hcl", "n = \n");
+    d.put("p2.hcl", "n = \"x\n");
+    // A newline before `{` makes a JSON file HCL, which refuses it.
+    d.put("p3.json", "\n{\"n\": 1}");
+    for v in ["1.0.6", "1.6.0", "2.0.5"] {
+        refused(
+            &d,
+            &["--var-file", "p1.hcl", "--var-file", "p2.hcl"],
+            &[("NOMAD_VAR_n", "x")],
+            v,
+            "unable to parse var file: p1.hcl:1,5-2,1: Invalid expression; Expected the start of an expression, but found an invalid expression token.",
+        );
+        refused(
+            &d,
+            &["--var-file", "p2.hcl"],
+            &[],
+            v,
+            "unable to parse var file: p2.hcl:1,7-2,1: Invalid multi-line string; Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line template syntax., and 1 other diagnostic(s)",
+        );
+        refused(
+            &d,
+            &["--var-file", "p3.json"],
+            &[],
+            v,
+            "unable to parse var file: p3.json:2,1-2: Argument or block definition required; An argument or block definition is required here.",
+        );
+    }
+}

@@ -23,7 +23,7 @@
 use super::fields::Cx;
 use super::functions::params::{cty_release, Ty};
 use super::functions::{friendly_name, mismatch};
-use super::model::Value;
+use super::model::{Duration, Value};
 use super::start_range::start_range;
 use super::tree::Attr;
 
@@ -146,6 +146,30 @@ fn refuse(cx: &mut Cx<'_>, a: &Attr, why: &str, ours: &str) {
         cx.type_error(a, ours);
     } else {
         gohcl_error(cx, a, &format!("Unsuitable value: {why}"), ours);
+    }
+}
+
+/// A duration as jobspec2's decoder reads it (hcl_conversions.go
+/// decodeDuration): a Go duration string, or a whole number of nanoseconds.
+pub fn hcl2_duration(cx: &mut Cx<'_>, a: &Attr) -> Option<Duration> {
+    match &a.value {
+        Value::Null => None,
+        Value::String(s) => match super::duration::parse(s) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                duration_parse_error(cx, a, &m);
+                None
+            }
+        },
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e18 => Some(Duration(*n as i64)),
+        Value::Number(_) => {
+            super::lower::not_whole(cx, a);
+            None
+        }
+        _ => {
+            duration_type_error(cx, a);
+            None
+        }
     }
 }
 

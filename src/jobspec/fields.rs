@@ -387,7 +387,7 @@ impl<'n> F<'n> {
     fn dur_raw(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Duration> {
         let a = self.mark(name)?;
         if cx.hcl2() {
-            return hcl2_duration(cx, a);
+            return decode_type::hcl2_duration(cx, a);
         }
         match &a.value {
             Value::String(s) => match super::duration::parse(s) {
@@ -470,7 +470,7 @@ impl<'n> F<'n> {
             }
         }
         let blocks: Vec<&Node> = self.blocks(name).collect();
-        if let (Some(b), Some(a)) = (blocks.first(), self.attr(name)) {
+        if let (Some(b), Some(_)) = (blocks.first(), self.attr(name)) {
             cx.error(
                 "jobspec::duplicate",
                 b.ident_span,
@@ -478,7 +478,6 @@ impl<'n> F<'n> {
                 "block here",
                 "keep either the attribute or the block",
             );
-            let _ = a;
         }
         for b in blocks {
             self.spans.set(name, b.span);
@@ -500,30 +499,6 @@ impl<'n> F<'n> {
     pub fn value(&mut self, name: &'static str) -> Option<Value> {
         let v = self.mark(name).map(|a| a.value.clone());
         self.ok(name, v)
-    }
-}
-
-/// A duration as jobspec2's decoder reads it (hcl_conversions.go
-/// decodeDuration): a Go duration string, or a whole number of nanoseconds.
-fn hcl2_duration(cx: &mut Cx<'_>, a: &Attr) -> Option<Duration> {
-    match &a.value {
-        Value::Null => None,
-        Value::String(s) => match super::duration::parse(s) {
-            Ok(d) => Some(d),
-            Err(m) => {
-                decode_type::duration_parse_error(cx, a, &m);
-                None
-            }
-        },
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e18 => Some(Duration(*n as i64)),
-        Value::Number(_) => {
-            super::lower::not_whole(cx, a);
-            None
-        }
-        _ => {
-            decode_type::duration_type_error(cx, a);
-            None
-        }
     }
 }
 

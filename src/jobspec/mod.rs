@@ -60,8 +60,10 @@ mod validate_volumes_legacy;
 mod validate_workload;
 mod var_convert;
 mod var_decl;
+mod var_file;
 mod var_file_json;
 pub mod var_file_values;
+mod var_flags;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;
@@ -75,6 +77,7 @@ pub use hcl1_unread::CODE as HCL1_UNREAD;
 pub use model::*;
 pub use regexp_unknown::{regexp_unknown, RegexpUnknown};
 pub use validate_workload::{service_identity_errors, ServiceIdentityError};
+pub use var_flags::{nomad_var_env, parse_var_flags};
 pub use warnings::{nomad_warnings, vault_identity_warnings};
 
 use std::collections::BTreeMap;
@@ -103,57 +106,6 @@ pub struct LoadOptions {
     /// refuses a multiregion job in a community build (0.12.4+). `None`
     /// leaves that rule to the callers' "cannot tell".
     pub edition: Option<crate::version::Edition>,
-}
-
-impl LoadOptions {
-    /// The one reading of Nomad's variable flags, for every command:
-    /// `-var name=value` splits at the first `=` (the value may hold more);
-    /// `-var name` without `=` is ignored, as Nomad's jobspec2 `toVars`
-    /// ignores it, and said so in a warning; `NOMAD_VAR_<name>` comes from
-    /// the process environment. `version` and `repo_root` are the caller's.
-    pub fn from_cli(
-        vars: &[String],
-        var_files: &[PathBuf],
-        version: NomadVersion,
-        repo_root: Option<PathBuf>,
-    ) -> (LoadOptions, Diags) {
-        let (vars, warnings) = parse_var_flags(vars);
-        let opts = LoadOptions {
-            vars,
-            var_files: var_files.to_vec(),
-            env_vars: nomad_var_env(std::env::vars()),
-            version,
-            repo_root,
-            edition: None,
-        };
-        (opts, warnings)
-    }
-}
-
-/// `-var` arguments as Nomad reads them (jobspec2 `toVars`): split at the
-/// first `=`; an argument without `=` sets nothing (a warning says so).
-pub fn parse_var_flags(args: &[String]) -> (Vec<(String, String)>, Diags) {
-    let mut vars = Vec::new();
-    let mut warnings = Diags::new();
-    for a in args {
-        match a.split_once('=') {
-            Some((k, v)) => vars.push((k.to_string(), v.to_string())),
-            None => warnings.push(
-                Diag::warning(
-                    "cli::var",
-                    format!("-var {a:?} has no `=`: Nomad ignores it, so it sets nothing"),
-                )
-                .help(format!("write -var {a}=VALUE")),
-            ),
-        }
-    }
-    (vars, warnings)
-}
-
-/// `NOMAD_VAR_<name>=value` entries of an environment, by name.
-pub fn nomad_var_env(env: impl Iterator<Item = (String, String)>) -> BTreeMap<String, String> {
-    env.filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|n| (n.to_string(), v)))
-        .collect()
 }
 
 /// Everything known about one job file after loading it.

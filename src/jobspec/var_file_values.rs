@@ -271,7 +271,7 @@ impl Walk {
 }
 
 /// hclsyntax's lines for `errors` in `text`, read from `file`.
-fn lines(errors: &[Refused], text: &str, file: &str) -> Vec<String> {
+pub(super) fn lines(errors: &[Refused], text: &str, file: &str) -> Vec<String> {
     errors
         .iter()
         .map(|r| {
@@ -409,134 +409,7 @@ impl RefusedValues {
 /// whole, which every type takes), or Err when the lines are not known.
 pub(super) struct JudgedValue {
     pub(super) name: String,
-    verdict: Result<(Vec<String>, Unknown), ()>,
-}
-
-/// A var file's values, and those Nomad refuses (from 1.0).
-pub(super) struct VarFile {
-    pub(super) values: Vec<VarValue>,
-    pub(super) refused: Vec<JudgedValue>,
-    /// jobspec2's lines before the values': a `variable` block's (its
-    /// declaration probe, which then reads nothing more), or a JSON
-    /// file's repeated name.
-    pub(super) first: Vec<String>,
-    /// The declaration probe found a `variable` block.
-    pub(super) declares: bool,
-    /// Something refused in words not followed here (another block, a
-    /// JSON file's `"variable"`).
-    pub(super) unsure: bool,
-}
-
-/// One `name = value`: the value (which may have failed to evaluate),
-/// its range as jobspec2 prints it, and whether it is refused in words
-/// not followed here.
-pub(super) struct VarValue {
-    pub(super) name: String,
-    pub(super) value: Result<Value, String>,
-    pub(super) at: String,
-    pub(super) unsure: bool,
-}
-
-pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarFile, String> {
-    // The file's content is not in the load options, only its name.
-    scope.fns.open();
-    let vfs = scope.fns.vfs.ok_or("no file system")?;
-    let src = vfs.read(path).map_err(|e| e.to_string())?;
-    let hcl2 = scope.fns.version.at_least(1, 0, 0);
-    let shown = path.display().to_string();
-    let json = if hcl2 {
-        super::var_file_json::is_json(&src.text)
-    } else {
-        path.extension().is_some_and(|e| e == "json")
-    };
-    if json {
-        let f = super::var_file_json::read(&src.text, &shown)?;
-        return Ok(VarFile {
-            values: f
-                .members
-                .into_iter()
-                .map(|m| VarValue {
-                    name: m.name,
-                    value: Ok(m.value),
-                    at: m.at,
-                    unsure: m.repeats,
-                })
-                .collect(),
-            refused: vec![],
-            first: f.first,
-            declares: f.declares,
-            unsure: f.unsure,
-        });
-    }
-    if let Some(at) = crate::nesting::too_deep(&src.text, crate::nesting::MAX_DEPTH) {
-        return Err(format!("nesting too deep at byte {at}"));
-    }
-    let body = hcl_edit::parser::parse_body(&src.text)
-        .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
-    let mut s = Scope::bare(&src.text, scope.fns);
-    let mut refused = Vec::new();
-    let mut first = Vec::new();
-    let mut unsure = false;
-    if hcl2 {
-        for b in body.blocks() {
-            match (b.ident.as_str(), b.labels.as_slice()) {
-                ("variable", [label]) => {
-                    first.push(declaration(b, label.as_str(), &src.text, &shown))
-                }
-                // JustAttributes refuses it: not followed here.
-                _ => unsure = true,
-            }
-        }
-        for a in body.attributes() {
-            let verdict = match judge(&a.value) {
-                Verdict::Clean => continue,
-                Verdict::CannotTell => Err(()),
-                Verdict::Refused { errors, unknown } => {
-                    Ok((lines(&errors, &src.text, &shown), unknown))
-                }
-            };
-            refused.push(JudgedValue {
-                name: a.key.as_str().to_string(),
-                verdict,
-            });
-        }
-    }
-    let values = body
-        .attributes()
-        .map(|a| {
-            let name = a.key.as_str().to_string();
-            let sp = span_of(&a.value);
-            let at = super::hclsyntax::range_string(&src.text, &shown, (sp.start, sp.end));
-            // Not evaluated here: Nomad never calls its functions.
-            let value = if refused.iter().any(|r| r.name == name) {
-                Ok(Value::Null)
-            } else {
-                s.eval(&a.value).map_err(|e| e.message)
-            };
-            VarValue {
-                name,
-                value,
-                at,
-                unsure: false,
-            }
-        })
-        .collect();
-    Ok(VarFile {
-        values,
-        refused,
-        declares: !first.is_empty(),
-        // The probe's refusals come first and end the file's reading.
-        unsure: unsure && first.is_empty(),
-        first,
-    })
-}
-
-/// jobspec2's refusal of a `variable` block in a var file, at its type
-/// name.
-fn declaration(b: &hcl_edit::structure::Block, name: &str, text: &str, file: &str) -> String {
-    let sp = span_of(&b.ident);
-    let at = super::hclsyntax::range_string(text, file, (sp.start, sp.end));
-    super::var_file_json::declaration(name, at, file)
+    pub(super) verdict: Result<(Vec<String>, Unknown), ()>,
 }
 
 #[cfg(test)]

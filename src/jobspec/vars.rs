@@ -13,7 +13,8 @@ use super::functions::params::cty_release;
 use super::model::Value;
 use super::var_convert::{convert, Why};
 use super::var_decl::declared;
-use super::var_file_values::{cli_expression, var_file, RefusedValues};
+use super::var_file::{var_file, VarFile};
+use super::var_file_values::{cli_expression, RefusedValues};
 use super::LoadOptions;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -174,6 +175,19 @@ pub fn resolve(
     diags: &mut Diags,
 ) -> bool {
     let declared = declared(body, src, opts.version, scope, diags);
+    // jobspec2 parses every var file first: one hclsyntax refuses ends the
+    // decode there, with nothing else said (parse.go decode).
+    let files: Vec<_> = opts
+        .var_files
+        .iter()
+        .map(|f| (f, var_file(scope, f)))
+        .collect();
+    if let Some(line) = unparsed(&files, opts.version) {
+        let mut r = RefusedValues::default();
+        r.worded(vec![line]);
+        diags.push(r.diag(src, opts.version));
+        return true;
+    }
     let cty = cty_release(opts.version);
     let mut values: BTreeMap<String, Value> = declared
         .iter()
@@ -272,13 +286,13 @@ pub fn resolve(
     // The environment's order is the process's, not known here.
     refused.unordered |= from_env > 1;
     let mut stopped = false;
-    for f in &opts.var_files {
+    for (f, file) in files {
         if refused.any() {
             // collectInputVariableValues returns at the next file's probe.
             stopped = true;
             break;
         }
-        match var_file(scope, f) {
+        match file {
             Ok(file) => {
                 refused.unsure |= file.unsure;
                 refused.worded(file.first);
@@ -424,6 +438,33 @@ pub fn resolve(
 
     super::locals::resolve(body, src, scope, diags);
     false
+}
+
+/// hclsyntax's refusal of a var file as jobspec2 returns it: from 1.0.6
+/// the first such file's diagnostics (`unable to parse var file: `, then
+/// hcl.Diagnostics.Error(): the first, and how many others); before, every
+/// file's, joined to the job file's (none here, it parsed).
+fn unparsed(
+    files: &[(&std::path::PathBuf, Result<VarFile, String>)],
+    v: crate::version::NomadVersion,
+) -> Option<String> {
+    let each = files
+        .iter()
+        .filter_map(|(_, f)| f.as_ref().ok())
+        .map(|f| &f.unparsed);
+    let (prefix, lines): (&str, Vec<&String>) = if v.at_least(1, 0, 6) {
+        (
+            "unable to parse var file: ",
+            each.into_iter().find(|u| !u.is_empty())?.iter().collect(),
+        )
+    } else {
+        ("", each.flatten().collect())
+    };
+    let (first, rest) = lines.split_first()?;
+    Some(match rest.len() {
+        0 => format!("{prefix}{first}"),
+        n => format!("{prefix}{first}, and {n} other diagnostic(s)"),
+    })
 }
 
 /// `-var k=v` and `NOMAD_VAR_k` of a name no `variable` block declares: a

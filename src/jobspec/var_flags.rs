@@ -1,0 +1,60 @@
+//! Nomad's variable flags as every command reads them: `-var`,
+//! `-var-file` and `NOMAD_VAR_*` into [`LoadOptions`].
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::LoadOptions;
+use crate::diag::{Diag, Diags};
+use crate::version::NomadVersion;
+
+impl LoadOptions {
+    /// The one reading of Nomad's variable flags, for every command:
+    /// `-var name=value` splits at the first `=` (the value may hold more);
+    /// `-var name` without `=` is ignored, as Nomad's jobspec2 `toVars`
+    /// ignores it, and said so in a warning; `NOMAD_VAR_<name>` comes from
+    /// the process environment. `version` and `repo_root` are the caller's.
+    pub fn from_cli(
+        vars: &[String],
+        var_files: &[PathBuf],
+        version: NomadVersion,
+        repo_root: Option<PathBuf>,
+    ) -> (LoadOptions, Diags) {
+        let (vars, warnings) = parse_var_flags(vars);
+        let opts = LoadOptions {
+            vars,
+            var_files: var_files.to_vec(),
+            env_vars: nomad_var_env(std::env::vars()),
+            version,
+            repo_root,
+            edition: None,
+        };
+        (opts, warnings)
+    }
+}
+
+/// `-var` arguments as Nomad reads them (jobspec2 `toVars`): split at the
+/// first `=`; an argument without `=` sets nothing (a warning says so).
+pub fn parse_var_flags(args: &[String]) -> (Vec<(String, String)>, Diags) {
+    let mut vars = Vec::new();
+    let mut warnings = Diags::new();
+    for a in args {
+        match a.split_once('=') {
+            Some((k, v)) => vars.push((k.to_string(), v.to_string())),
+            None => warnings.push(
+                Diag::warning(
+                    "cli::var",
+                    format!("-var {a:?} has no `=`: Nomad ignores it, so it sets nothing"),
+                )
+                .help(format!("write -var {a}=VALUE")),
+            ),
+        }
+    }
+    (vars, warnings)
+}
+
+/// `NOMAD_VAR_<name>=value` entries of an environment, by name.
+pub fn nomad_var_env(env: impl Iterator<Item = (String, String)>) -> BTreeMap<String, String> {
+    env.filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|n| (n.to_string(), v)))
+        .collect()
+}
