@@ -5,6 +5,13 @@
 //! (Go 1.14). Expected values: Nomad's jobspec.ParseFile at v0.9.3 and
 //! v0.12.12 (tests/hcl-oracle/jobspec.go), with strconv's base-0 rules per
 //! Go release (strconv/atoi.go before and after Go 1.13).
+//!
+//! A refusal is mapstructure's, as Nomad prints it: the Go field's name,
+//! every refused field of the block in one sorted list, under the
+//! parser's prefix (src/jobspec/hcl1_decode.rs). Texts from the oracles of
+//! 0.9.3, 0.10.9, 0.11.8 and 0.12.12, except that a duration's refusal
+//! carries no quotes: the oracles' Go 1.19 quotes it, the Go 1.11 to 1.14
+//! that built those releases does not (golang/go#38295, Go 1.15).
 
 mod common;
 
@@ -43,7 +50,7 @@ fn numbers_in_strings_are_read_with_go_base_zero() {
             let s = count.trim_matches('"');
             assert!(
                 out.contains(&format!(
-                    "cannot parse \"count\" as int: strconv.ParseInt: parsing \"{s}\": invalid syntax"
+                    "error parsing 'job': group: 1 error(s) decoding:\n\n* cannot parse 'Count' as int: strconv.ParseInt: parsing \"{s}\": invalid syntax"
                 )),
                 "{version} {count}: {out}"
             );
@@ -118,5 +125,96 @@ fn bools_in_string_fields_are_1_and_0_before_1_0() {
             Some(format!("\"{debug}\"")),
             "{version}: {out}"
         );
+    }
+}
+
+fn task_job(task: &str) -> String {
+    job("1", "").replace(
+        "      driver = \"docker\"\n",
+        &format!("      driver = \"docker\"\n{task}"),
+    )
+}
+
+/// Several refused fields of one block: one sorted list, fields named by
+/// their mapstructure tag or Go name, the task named from 0.10, a
+/// duration's error wrapped with its field's name from 0.12 (mapstructure
+/// v1.3.1).
+#[test]
+fn a_blocks_refusals_are_one_sorted_list_in_nomads_words() {
+    let task = "      leader = [\"x\"]\n      user { }\n      kill_signal = {}\n      kill_timeout = \"1x\"\n";
+    let lines = "* 'Leader' expected type 'bool', got unconvertible type '[]interface {}'\n* 'User' expected type 'string', got unconvertible type '[]map[string]interface {}'\n* 'kill_signal' expected type 'string', got unconvertible type '[]map[string]interface {}'";
+    for (version, prefix, duration) in [
+        (
+            "0.9.3",
+            "group: 'g', task:",
+            "time: unknown unit x in duration 1x",
+        ),
+        (
+            "0.10.9",
+            "group: 'g', task: 't',",
+            "time: unknown unit x in duration 1x",
+        ),
+        (
+            "0.11.8",
+            "group: 'g', task: 't',",
+            "time: unknown unit x in duration 1x",
+        ),
+        (
+            "0.12.12",
+            "group: 'g', task: 't',",
+            "error decoding 'kill_timeout': time: unknown unit x in duration 1x",
+        ),
+    ] {
+        let (code, out) = plan(version, &task_job(task));
+        assert_eq!(code, 255, "{version}: {out}");
+        let want =
+            format!("error parsing 'job': {prefix} 4 error(s) decoding:\n\n{lines}\n* {duration}");
+        assert!(out.contains(&want), "{version}: {out}");
+        // Nomad's text stands for the lowering's own words.
+        assert!(!out.contains("Inappropriate value"), "{version}: {out}");
+    }
+}
+
+/// The job's own decode runs first, before its groups are looked at.
+#[test]
+fn the_jobs_decode_comes_first() {
+    let text = job("\" 3\"", "").replace(
+        "  datacenters = [\"dc1\"]\n",
+        "  datacenters = [\"dc1\", [\"a\"]]\n  priority = [1]\n",
+    );
+    let (code, out) = plan("0.11.8", &text);
+    assert_eq!(code, 255, "{out}");
+    assert!(
+        out.contains("error parsing 'job': 2 error(s) decoding:\n\n* 'Datacenters[1]' expected type 'string', got unconvertible type '[]interface {}'\n* 'Priority' expected type 'int', got unconvertible type '[]interface {}'"),
+        "{out}"
+    );
+    assert!(!out.contains("'Count'"), "{out}");
+}
+
+/// What weak decoding takes must read as Nomad reads it: a lone datacenter
+/// is a list of one from 0.12 (mapstructure v1.3.1), refused before; a
+/// number for a string field is its decimal text, a float for an int is
+/// cut toward zero.
+#[test]
+fn lone_values_and_floats_read_as_mapstructure_reads_them() {
+    let lone = job("1", "").replace("[\"dc1\"]", "\"dc1\"");
+    let (code, out) = plan("0.12.12", &lone);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("(1 create)"), "{out}");
+    let (code, out) = plan("0.11.8", &lone);
+    assert_eq!(code, 255, "{out}");
+    assert!(
+        out.contains("error parsing 'job': 1 error(s) decoding:\n\n* 'Datacenters': source data must be an array or slice, got string"),
+        "{out}"
+    );
+    for version in ["0.9.3", "0.12.12"] {
+        let (code, out) = plan(version, &job("2.7", ""));
+        assert_eq!(code, 1, "{version}: {out}");
+        assert!(out.contains("(2 create)"), "{version}: {out}");
+        let (code, out) = plan(
+            version,
+            &task_job("      kill_timeout = true\n      user = 2.50\n"),
+        );
+        assert_eq!(code, 1, "{version}: {out}");
     }
 }

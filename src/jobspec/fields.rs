@@ -156,9 +156,10 @@ fn string_of(v: &Value, cx: &Cx<'_>) -> Option<String> {
 }
 
 /// Before 1.0, a string mapstructure's weak decoding cannot turn into the
-/// field's type. Its text names the Go struct field (`cannot parse 'Count'
-/// as int: ...`), which this does not know: the attribute is named, and Go's
-/// own error follows as Nomad prints it.
+/// field's type. For a job's, group's or task's own arguments
+/// hcl1_decode.rs gives Nomad's whole text (`group: 1 error(s) decoding:
+/// ... 'Count' ...`) in its place; elsewhere the Go field is not known
+/// here: the attribute is named, and Go's own error follows.
 fn weak_refused(cx: &mut Cx<'_>, a: &Attr, ty: &str, go_error: String) {
     let v = cx.version;
     cx.error(
@@ -405,12 +406,35 @@ impl<'n> F<'n> {
             },
             // Nomad's HCL decoder takes bare numbers as nanoseconds.
             Value::Number(n) => Some(Duration(*n as i64)),
+            // mapstructure's weak decodeInt: a bool is 1 or 0 (1ns).
+            Value::Bool(b) => Some(Duration(i64::from(*b))),
             Value::Null => None,
             _ => {
                 cx.type_error(a, "duration string");
                 None
             }
         }
+    }
+
+    /// A list of strings mapstructure decodes: its v1.3.1 (Nomad 0.12.0 to
+    /// 0.12.12) wraps a lone string, number or bool in a list, so
+    /// `datacenters = "dc1"` is `["dc1"]`; the older one refuses it
+    /// (hcl1_decode.rs words that). Otherwise as [`F::strs`]. Only for the
+    /// fields checked against the jobspec oracles: a field hcl v1 decodes
+    /// itself refuses a lone value (`unknown slice type`).
+    pub fn strs_weak(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Vec<String>> {
+        if !cx.hcl2() && cx.version.at_least(0, 12, 0) {
+            let lone = self.mark(name).and_then(|a| match &a.value {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(fmt_number(*n)),
+                Value::Bool(b) => Some(bool_text(*b, cx)),
+                _ => None,
+            });
+            if let Some(one) = lone {
+                return self.ok(name, Some(vec![one]));
+            }
+        }
+        self.strs(cx, name)
     }
 
     pub fn strs(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<Vec<String>> {

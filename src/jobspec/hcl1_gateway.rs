@@ -48,6 +48,7 @@ pub(super) fn first(parent: &Node, v: NomadVersion) -> Option<ParseError> {
                     label: "not an object",
                     help: "write it as a block, `service { ... }`".into(),
                     level: (0, 0, 0),
+                    replaces: Vec::new(),
                 });
             }
         };
@@ -77,6 +78,7 @@ pub(super) fn first(parent: &Node, v: NomadVersion) -> Option<ParseError> {
             label: "the gateway",
             help: "a Connect gateway needs exactly one `proxy { }` block (HCL1's parser asks for it, even empty) and one `ingress { }` block".into(),
             level: (0, 0, 0),
+            replaces: Vec::new(),
         });
     }
     None

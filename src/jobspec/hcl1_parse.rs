@@ -29,6 +29,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::hcl1_decode::{self, Refusal};
 use super::hcl1_gateway;
 use super::hcl1_resources;
 use super::hcl1_singles::{self, Found, Step};
@@ -60,10 +61,13 @@ pub fn check(job: &Node, gate: Option<Level>, src: &Source, v: NomadVersion, dia
     // The lowering reports a repeated once-only block in HCL2's words
     // (`Duplicate update block`); where HCL1's parser refuses the same block,
     // its text is the one Nomad prints, and one repeat is one fault.
+    // Likewise the lowering's words for a value mapstructure refuses.
     diags.0.retain(|d| {
-        !(d.code == "jobspec::duplicate"
-            && d.primary_span() == Some(e.span)
-            && d.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, src)))
+        let ours = d.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, src));
+        let at = d.primary_span();
+        !(ours
+            && ((d.code == "jobspec::duplicate" && at == Some(e.span))
+                || (d.code == "jobspec::type" && at.is_some_and(|a| e.replaces.contains(&a)))))
     });
     diags.push(
         Diag::error(CODE, format!("error parsing 'job': {}", e.text))
@@ -80,6 +84,9 @@ pub(super) struct ParseError {
     pub label: &'static str,
     pub help: String,
     pub level: Level,
+    /// Values whose lowering errors this text stands for (mapstructure's
+    /// refusals, hcl1_decode.rs): those errors are dropped.
+    pub replaces: Vec<Span>,
 }
 
 /// After every group (the job's vault) or every task (a group's vault).
@@ -89,9 +96,11 @@ fn first_error(job: &Node, src: &Source, v: NomadVersion) -> Option<Found> {
     let single = |n: &Node, step, g: &str, at: Level| {
         hcl1_singles::first(n, step, g, src, v).map(|(f, _)| placed(f, at))
     };
-    // parseJob: its singles, then its own tasks (each its own group), its
-    // groups, then its vault.
-    single(job, Step::Job, "", (0, 0, 1))
+    // parseJob: the decode of its own arguments (before its key check),
+    // its singles, then its own tasks (each its own group), its groups,
+    // then its vault.
+    decoded(job, hcl1_decode::Level::Job, src, v, (0, 0, 0))
+        .or_else(|| single(job, Step::Job, "", (0, 0, 1)))
         .or_else(|| tasks(job, "task:", 0, src, v))
         .or_else(|| {
             named(
@@ -107,7 +116,8 @@ fn first_error(job: &Node, src: &Source, v: NomadVersion) -> Option<Found> {
                         let e = hcl1_resources::group_network(g, v)?;
                         Some(placed(Found::Error(e), (gi, 0, 1)))
                     };
-                    single(g, Step::Group, name, (gi, 0, 1))
+                    decoded(g, hcl1_decode::Level::Group, src, v, (gi, 0, 1))
+                        .or_else(|| single(g, Step::Group, name, (gi, 0, 1)))
                         .or_else(net)
                         .or_else(|| single(g, Step::GroupMid, name, (gi, 0, 1)))
                         .map(own)
@@ -126,6 +136,25 @@ fn first_error(job: &Node, src: &Source, v: NomadVersion) -> Option<Found> {
             )
         })
         .or_else(|| single(job, Step::JobAfter, "", (LAST, 0, 0)))
+}
+
+/// mapstructure's refusal of `n`'s own arguments, at `level` of the parse.
+fn decoded(
+    n: &Node,
+    which: hcl1_decode::Level,
+    src: &Source,
+    v: NomadVersion,
+    level: Level,
+) -> Option<Found> {
+    let Refusal { text, span, values } = hcl1_decode::refusal(n, which, src, v)?;
+    Some(Found::Error(ParseError {
+        text,
+        span,
+        label: "refused by the decoder",
+        help: "mapstructure decodes these arguments with weak typing: a number or bool may be written for a string and a string for a number, bool or duration (read by Go's strconv and time.ParseDuration), but a list or object only where the field is a list".into(),
+        level,
+        replaces: values,
+    }))
 }
 
 fn placed(f: Found, level: Level) -> Found {
@@ -159,11 +188,17 @@ fn tasks(parent: &Node, prefix: &str, gi: usize, src: &Source, v: NomadVersion) 
         |ti, t, name| {
             // Its env, its services, the blocks before its resources
             // (step 2), then its resources and the rest (step 3).
+            // Its own arguments' decode first (named from 0.10, when
+            // parseTask returns it to parseTasks' prefix).
             let step = |st| hcl1_singles::first(t, st, "", src, v);
-            let (found, named, at) = step(Step::TaskEnv)
-                .or_else(|| hcl1_gateway::first(t, v).map(|e| (Found::Error(e), true)))
-                .or_else(|| step(Step::TaskPre))
-                .map(|(f, named)| (f, named, 2))
+            let (found, named, at) = decoded(t, hcl1_decode::Level::Task, src, v, (0, 0, 0))
+                .map(|f| (f, v.at_least(0, 10, 0), 1))
+                .or_else(|| {
+                    step(Step::TaskEnv)
+                        .or_else(|| hcl1_gateway::first(t, v).map(|e| (Found::Error(e), true)))
+                        .or_else(|| step(Step::TaskPre))
+                        .map(|(f, named)| (f, named, 2))
+                })
                 .or_else(|| {
                     let (f, named) = match hcl1_resources::task(t, v) {
                         Some(e) => (Found::Error(e), true),
@@ -206,6 +241,7 @@ fn named<'n>(
                 label: "defined again here",
                 help: "rename or remove one".into(),
                 level: level(i + 1),
+                replaces: Vec::new(),
             }));
         }
         if let Some(e) = body(i + 1, b, name) {

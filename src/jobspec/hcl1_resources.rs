@@ -89,6 +89,7 @@ fn error(text: String, span: Span, label: &'static str, help: String) -> ParseEr
         label,
         help,
         level: (0, 0, 0),
+        replaces: Vec::new(),
     }
 }
 

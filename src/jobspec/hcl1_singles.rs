@@ -248,6 +248,7 @@ pub(super) fn first(
                 label: "written again here",
                 help,
                 level: (0, 0, 0),
+                replaces: Vec::new(),
             };
             return Some((Found::Error(e), named));
         }
@@ -286,6 +287,7 @@ pub(super) fn first(
             label: "not an object",
             help,
             level: (0, 0, 0),
+            replaces: Vec::new(),
         };
         let named = !single.unnamed_before_0_10 || v.at_least(0, 10, 0);
         return Some((Found::Error(e), named));

@@ -18,6 +18,7 @@ mod fields;
 mod format;
 pub mod functions;
 mod hcl1_block_args;
+mod hcl1_decode;
 mod hcl1_gateway;
 mod hcl1_labels;
 mod hcl1_parse;

@@ -99,7 +99,7 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     j.priority = f.int(cx, "priority").unwrap_or_default();
     j.region = f.str(cx, "region").unwrap_or_default();
     j.namespace = f.str(cx, "namespace").unwrap_or_default();
-    j.datacenters = f.strs(cx, "datacenters").unwrap_or_default();
+    j.datacenters = f.strs_weak(cx, "datacenters").unwrap_or_default();
     j.node_pool = f.str(cx, "node_pool").unwrap_or_default();
     j.all_at_once = f.bool(cx, "all_at_once").unwrap_or_default();
     j.vault_token = f.str(cx, "vault_token").unwrap_or_default();
