@@ -288,3 +288,51 @@ fn a_block_also_written_as_a_value_is_said_to_be_unknown() {
         assert!(!String::from_utf8_lossy(&o.stdout).contains("successful"));
     }
 }
+
+/// What the HCL2 rewrite used to leave as "cannot tell" (the stop-33
+/// mutation sweep): a label hcl-edit reads otherwise (`"%{x}"`), a dotted
+/// key in a labelled block, keys split across lines or by a comment, and a
+/// top-level key that is no identifier. Each is read as hcl v1 reads it,
+/// its names from the file's own text. Values and texts: jobspec.ParseFile
+/// of 0.9.3 and 0.12.12 (ORACLE_JSON=1: task "%{x}", Config port
+/// [{x: [{a.b: 1}]}]).
+#[test]
+fn labels_keys_and_split_headers_are_read_as_hcl_v1_reads_them() {
+    let d = TempDir::new("hcl1-only-read-names");
+    d.put(
+        "labels.nomad",
+        "job \"a\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"%{x}\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n        port \"x\" {\n          a.b = 1\n        }\n      }\n    }\n  }\n}\n",
+    );
+    // `PL-2.0` on its own line: a block `PL-2.0` labelled `job`, "a".
+    d.put(
+        "top.nomad",
+        "# License: M\nPL-2.0\n\njob \"a\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n    }\n  }\n}\n",
+    );
+    // `type  "batch"` without `=`, then `group "g" {` on a later line: one
+    // block `type` whose value mapstructure refuses for the job's Type.
+    d.put(
+        "split.nomad",
+        "job \"a\" {\n  datacenters = [\"dc1\"]\n  type  \"batch\"\n\n  group \"g\" {\n    task \"t\" {\n      dr#iver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n",
+    );
+    for (v, top) in [
+        ("0.9.3", "1 error(s) occurred:\n\n* invalid key: PL-2.0"),
+        ("0.12.12", "1 error occurred:\n\t* invalid key: PL-2.0"),
+    ] {
+        let o = d.run(&["plan", "labels.nomad", "--verbose", "--nomad-version", v]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{v}: {out}");
+        assert!(out.contains("+ Task: \"%{x}\""), "{v}: {out}");
+        assert!(out.contains("+ port[0][x][0][a.b]: \"1\""), "{v}: {out}");
+        let o = d.run(&["validate", "top.nomad", "--nomad-version", v]);
+        assert_eq!(o.status.code(), Some(1), "{v}");
+        let said = common::stderr_first_lines(&o, usize::MAX);
+        assert!(said.contains(top), "{v}: {said}");
+        let o = d.run(&["validate", "split.nomad", "--nomad-version", v]);
+        assert_eq!(o.status.code(), Some(1), "{v}");
+        let said = common::stderr_first_lines(&o, usize::MAX);
+        assert!(
+            said.contains("error parsing 'job': 1 error(s) decoding:\n\n* 'Type' expected type 'string', got unconvertible type '[]map[string]interface {}'"),
+            "{v}: {said}"
+        );
+    }
+}

@@ -20,11 +20,20 @@ pub fn check(body: &Body, src: &Source, v: NomadVersion) -> Option<Diag> {
     if v.at_least(1, 0, 0) {
         return None;
     }
+    let era = super::hcl1_syntax::Era::of(v)?;
+    // The key as hcl v1 reads it from the file: the HCL2 rewrite writes a
+    // key such as `PL-2.0` as an identifier of its length (to_hcl2.rs).
+    let key = |parsed: &str, at: crate::source::Span| {
+        let text = src.text.get(at.start..).unwrap_or_default();
+        let as_written = src.text.get(at.start..at.end) == Some(parsed);
+        let read = (!as_written).then(|| super::hcl1_syntax::literal::key(text, era));
+        (read.flatten().unwrap_or_else(|| parsed.to_string()), at)
+    };
     let invalid: Vec<(String, crate::source::Span)> = body
         .iter()
         .map(|s| match s {
-            Structure::Attribute(a) => (a.key.as_str().to_string(), span_of(&a.key)),
-            Structure::Block(b) => (b.ident.as_str().to_string(), span_of(&b.ident)),
+            Structure::Attribute(a) => key(a.key.as_str(), span_of(&a.key)),
+            Structure::Block(b) => key(b.ident.as_str(), span_of(&b.ident)),
         })
         .filter(|(key, _)| key != "job")
         .collect();

@@ -70,12 +70,12 @@ impl Node {
 
 pub fn eval_block(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Node {
     Node {
-        ident: b.ident.as_str().to_string(),
+        ident: scope.hcl1_name(&b.ident, b.ident.as_str()),
         ident_span: span_of(&b.ident),
         labels: b
             .labels
             .iter()
-            .map(|l| (l.as_str().to_string(), span_of(l)))
+            .map(|l| (scope.hcl1_name(l, l.as_str()), span_of(l)))
             .collect(),
         span: span_of(b),
         attrs: Vec::new(),
@@ -92,7 +92,7 @@ impl Node {
                     // Depends on an unset variable: already reported at the declaration.
                     Ok(None) if scope.depends_on_unset(&a.value) => {}
                     Ok(v) => self.attrs.push(Attr {
-                        name: a.key.as_str().to_string(),
+                        name: scope.hcl1_name(&a.key, a.key.as_str()),
                         key_span: span_of(&a.key),
                         span: span_of(a),
                         value_span: span_of(&a.value),

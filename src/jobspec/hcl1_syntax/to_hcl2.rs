@@ -40,7 +40,17 @@ pub struct Unsure {
 /// `text` (which hcl v1 of `era` accepted) as HCL2 of the same length.
 pub fn rewrite(text: &str, era: Era) -> Result<String, Unsure> {
     let mut w = Writer::new(text.as_bytes(), era)?;
-    w.items(Ctx::Body, None)?;
+    match w.items(Ctx::Body, None) {
+        // A top-level key that is no identifier (`PL-2.0 job "x" {`):
+        // the file's keys as identifiers of their length (see `key`).
+        Err(e) if e.what == NEEDS_OBJECT => {
+            w.take_back(0);
+            w.i = 0;
+            w.lenient = true;
+            w.items(Ctx::Body, None)?;
+        }
+        r => r?,
+    }
     match w.peek().kind {
         Kind::Eof => {}
         _ => return Err(w.unsure("what follows the last item")),
@@ -75,6 +85,13 @@ struct Writer<'a> {
     blocks: Vec<(usize, usize)>,
     i: usize,
     src: &'a [u8],
+    /// A body key that is no HCL2 identifier (`a.b`, `"x y"`) is written
+    /// as an identifier of its length: set where no object can stand for
+    /// the body (a labelled block's, the file's). The tree reads every
+    /// key, block type and label from the file's own text before 1.0
+    /// (tree.rs), so the names stay hcl v1's; a job, group or task body
+    /// then refuses such a key as the key check of its parse function does.
+    lenient: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -121,6 +138,7 @@ impl<'a> Writer<'a> {
             blocks,
             i: 0,
             src,
+            lenient: false,
         })
     }
 
@@ -257,6 +275,30 @@ impl<'a> Writer<'a> {
         self.separate(last, close, b'\n')
     }
 
+    /// Undo every edit after the first `keep`.
+    fn take_back(&mut self, keep: usize) {
+        while self.undo.len() > keep {
+            if let Some((k, byte)) = self.undo.pop() {
+                self.out[k] = byte;
+            }
+        }
+    }
+
+    /// hcl v1 reads an item's keys across line ends and comments
+    /// (`c\nonfig {`, `type # x\n "batch"`); HCL2 wants a block header or
+    /// `k =` on one line. The bytes between `a` and `b`, only blanks and
+    /// comments, become blanks: what is left is the same tokens.
+    fn one_line(&mut self, a: usize, b: usize) {
+        if !self.src[a..b].iter().any(|c| matches!(c, b'\n' | b'\r')) {
+            return;
+        }
+        for at in a..b {
+            if self.out[at] != b' ' {
+                self.set(at, b' ');
+            }
+        }
+    }
+
     /// Write `byte` at `at`, undoably.
     fn set(&mut self, at: usize, byte: u8) {
         self.undo.push((at, self.out[at]));
@@ -277,6 +319,12 @@ impl<'a> Writer<'a> {
             }
         }
         let open = self.next();
+        for k in 1..keys.len() {
+            self.one_line(keys[k - 1].end, keys[k].start);
+        }
+        if let Some(last) = keys.last() {
+            self.one_line(last.end, open.start);
+        }
         if open.kind == Kind::Assign {
             let [key] = keys[..] else {
                 return Err(self.unsure("an argument with several keys"));
@@ -290,6 +338,8 @@ impl<'a> Writer<'a> {
         let open_at = self.i - 1;
         if ctx == Ctx::Object {
             // Block syntax inside an object value: `k {` becomes `k={`.
+            // (A body tried as an object is tried again as a body with
+            // its keys written as identifiers, below.)
             if keys.len() > 1 {
                 return Err(Unsure {
                     what: "a labelled block inside an object value",
@@ -301,12 +351,13 @@ impl<'a> Writer<'a> {
             self.close()?;
             return Ok(false);
         }
+        // A label hcl-edit would read otherwise (`started.`, `"%{x"`) is
+        // written so it parses; tree.rs reads its value from the file.
         for label in &keys[1..] {
-            if label.kind == Kind::Ident && !hcl2_ident(self.text(label)) {
-                return Err(Unsure {
-                    what: "a label that is not an HCL2 identifier",
-                    at: label.start,
-                });
+            match label.kind {
+                Kind::Ident if !hcl2_ident(self.text(label)) => self.identifier(*label),
+                Kind::Str => self.literal_text(*label),
+                _ => {}
             }
         }
         // Try the body as a body; if it holds keys only an object can,
@@ -315,19 +366,20 @@ impl<'a> Writer<'a> {
         match self.items(Ctx::Body, Some(open_at)) {
             Err(e) if e.what == NEEDS_OBJECT => {
                 self.i = at;
-                while self.undo.len() > undo {
-                    if let Some((k, byte)) = self.undo.pop() {
-                        self.out[k] = byte;
-                    }
+                self.take_back(undo);
+                let object = keys.len() == 1
+                    && self.assign_before(keys[0], open).is_ok()
+                    && self.items(Ctx::Object, Some(open_at)).is_ok();
+                if !object {
+                    // A labelled block (no object writes its labels), or
+                    // a body no object writes either: a body whose keys
+                    // are written as identifiers.
+                    self.i = at;
+                    self.take_back(undo);
+                    let was = std::mem::replace(&mut self.lenient, true);
+                    self.items(Ctx::Body, Some(open_at))?;
+                    self.lenient = was;
                 }
-                if keys.len() > 1 {
-                    return Err(Unsure {
-                        what: "a labelled block holding keys that are not identifiers",
-                        at: e.at,
-                    });
-                }
-                self.assign_before(keys[0], open)?;
-                self.items(Ctx::Object, Some(open_at))?;
             }
             r => r?,
         }
@@ -344,6 +396,10 @@ impl<'a> Writer<'a> {
         let needs = |what| Unsure { what, at: t.start };
         match (t.kind, ctx) {
             (Kind::Ident, _) if hcl2_ident(text) => Ok(()),
+            (Kind::Ident | Kind::Str, Ctx::Body) if self.lenient && !self.plain_quoted(t) => {
+                self.identifier(t);
+                Ok(())
+            }
             (Kind::Ident, Ctx::Body) => Err(needs(NEEDS_OBJECT)),
             // `a.b = 1`: an identifier of the same length for hcl-edit; the
             // evaluator reads the key hcl v1 reads, from the file's text.
@@ -371,6 +427,26 @@ impl<'a> Writer<'a> {
                 } else {
                     Err(needs(NEEDS_OBJECT))
                 }
+            }
+        }
+    }
+
+    /// A quoted key whose inside is an HCL2 identifier (`"count"`).
+    fn plain_quoted(&self, t: Token) -> bool {
+        let text = self.text(&t);
+        t.kind == Kind::Str && text.len() >= 2 && hcl2_ident(&text[1..text.len() - 1])
+    }
+
+    /// A key or label as an HCL2 identifier of its length (`a.b` as
+    /// `a_b`, `"x y"` as `_x_y_`); its value is read from the file.
+    fn identifier(&mut self, t: Token) {
+        for at in t.start..t.end {
+            let c = self.out[at];
+            let ok = c.is_ascii_alphabetic()
+                || c == b'_'
+                || (at > t.start && (c.is_ascii_digit() || c == b'-'));
+            if !ok {
+                self.set(at, b'_');
             }
         }
     }
