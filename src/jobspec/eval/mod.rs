@@ -13,6 +13,7 @@ mod access;
 mod call;
 mod diag;
 mod for_expr;
+mod hcl1_names;
 mod operators;
 mod ranges;
 mod shape;
@@ -227,26 +228,6 @@ impl<'a> Scope<'a> {
         let era = self.hcl1?;
         let at = hcl_edit::Span::span(key)?.start;
         super::hcl1_syntax::literal::key(self.text.get(at..)?, era)
-    }
-
-    /// A body's argument name, block type or label: before 1.0 as hcl v1
-    /// reads it from the file (the HCL2 rewrite may have written a key such
-    /// as `a.b` or a label such as `"%{x"` otherwise, to_hcl2.rs); else as
-    /// `parsed` holds it. Text that reads as written costs one comparison.
-    pub fn hcl1_name(&self, item: &impl hcl_edit::Span, parsed: &str) -> String {
-        if self.hcl1.is_some() {
-            let span = hcl_edit::Span::span(item);
-            let as_written = span
-                .as_ref()
-                .and_then(|r| self.text.get(r.clone()))
-                .is_some_and(|t| t == parsed);
-            if !as_written {
-                if let Some(k) = self.hcl1_key(item) {
-                    return k;
-                }
-            }
-        }
-        parsed.to_string()
     }
 
     fn ev(&mut self, expr: &Expression) -> R {
