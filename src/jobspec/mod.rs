@@ -66,6 +66,7 @@ mod var_file;
 mod var_file_json;
 pub mod var_file_values;
 mod var_flags;
+mod var_validation;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;

@@ -38,6 +38,11 @@ pub(super) struct Declared<'b> {
     /// own type when none is given. None: no conversion (no type and no
     /// default, `any`), or a collection type, converted by [`VarType`].
     pub(super) exact: Option<Exact>,
+    /// Its `validation` blocks, decoded (1.0+; none for `variables {}`).
+    pub(super) rules: Vec<super::var_validation::Rule<'b>>,
+    /// Whether jobspec2 refused one of those blocks (the parse then stops
+    /// after the variables' stage).
+    pub(super) rules_refused: bool,
 }
 
 const ATTRIBUTES: &[&str] = &["type", "default", "description", "sensitive", "nullable"];
@@ -68,6 +73,8 @@ pub(super) fn declared<'b>(
                         constraint: untyped_constraint(Some(&v)),
                         exact: hcl2.then(|| Exact::of(&v)),
                         default: Some(v),
+                        rules: Vec::new(),
+                        rules_refused: false,
                     }),
                     Err(e) => {
                         diags.extend(eval_diags(src, e));
@@ -125,26 +132,30 @@ fn block<'b>(
     };
     let name = label.as_str().to_string();
     let mut ty = VarType::Any;
+    // A type or default jobspec2 cannot read ends the block's decoding
+    // there: its validation blocks are not decoded.
+    let mut stops = false;
     let type_given = b.body.get_attribute("type").is_some();
     if let Some(t) = b.body.get_attribute("type") {
         match VarType::parse(&t.value) {
             Some(parsed) => ty = parsed,
-            None => diags.push(
+            None => stops = true,
+        }
+        if stops {
+            diags.push(
                 Diag::error("jobspec::type", "Invalid type specification")
                     .at(src, span_of(&t.value), "not a type")
                     .help(
                         "use string, number, bool, any, list(T), set(T), map(T) or object({...})",
                     ),
-            ),
+            );
         }
     }
     let mut default = None;
     if let Some(d) = b.body.get_attribute("default") {
-        match scope
-            .eval(&d.value)
-            .map_err(|e| e.message)
-            .and_then(|v| ty.convert(v))
-        {
+        let value = scope.eval(&d.value).map_err(|e| e.message);
+        stops |= value.is_err();
+        match value.and_then(|v| ty.convert(v)) {
             Ok(v) => default = Some(v),
             Err(m) => diags.push(
                 Diag::error(
@@ -188,9 +199,19 @@ fn block<'b>(
         VarType::Bool => Some(Exact::Bool),
         _ => None,
     };
+    // jobspec2 decodes the validation blocks last (decodeVariableBlock).
+    let before = diags.0.len();
+    let rules = if version.at_least(1, 0, 0) && !stops {
+        super::var_validation::decode(&name, b, src, version, diags)
+    } else {
+        Vec::new()
+    };
+    let rules_refused = diags.0.len() > before;
     Some(Declared {
         name,
         block: Some(b),
+        rules,
+        rules_refused,
         at: span_of(label),
         ty,
         default,

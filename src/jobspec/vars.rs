@@ -10,11 +10,13 @@ use hcl_edit::structure::Body;
 
 use super::eval::{span_of, type_name, EvalError, Scope};
 use super::functions::params::cty_release;
+use super::hclsyntax::range_string;
 use super::model::Value;
 use super::var_convert::{convert, Why};
 use super::var_decl::declared;
 use super::var_file::{var_file, VarFile};
 use super::var_file_values::{cli_expression, RefusedValues};
+use super::var_validation::Origin;
 use super::LoadOptions;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -174,6 +176,7 @@ pub fn resolve(
     scope: &mut Scope<'_>,
     diags: &mut Diags,
 ) -> bool {
+    let stage_start = diags.0.len();
     let declared = declared(body, src, opts.version, scope, diags);
     // jobspec2 parses every var file first: one hclsyntax refuses ends the
     // decode there, with nothing else said (parse.go decode).
@@ -192,6 +195,22 @@ pub fn resolve(
     let mut values: BTreeMap<String, Value> = declared
         .iter()
         .filter_map(|d| d.default.clone().map(|v| (d.name.clone(), v)))
+        .collect();
+    // Where each variable's value came from, for jobspec2's validation text.
+    let mut origins: BTreeMap<String, Origin> = declared
+        .iter()
+        .filter(|d| d.default.is_some())
+        .filter_map(|d| {
+            let a = d.block?.body.get_attribute("default")?;
+            let at = span_of(&a.value);
+            Some((
+                d.name.clone(),
+                Origin {
+                    from: "default",
+                    range: range_string(&src.text, &src.name, (at.start, at.end)),
+                },
+            ))
+        })
         .collect();
     let mut refused = RefusedValues::default();
     // One value for a variable; false when go-cty's conversion refused it.
@@ -221,10 +240,12 @@ pub fn resolve(
             );
             return true;
         };
+        let from = Origin::named(origin, &given.at);
         if let (Some(t), Ok(v)) = (&d.exact, &raw) {
             return match convert(v, t, cty) {
                 Ok(v) => {
                     values.insert(name.to_string(), v);
+                    origins.insert(name.to_string(), from);
                     true
                 }
                 Err(why) => {
@@ -236,6 +257,7 @@ pub fn resolve(
         match raw.and_then(|v| d.ty.convert(v)) {
             Ok(v) => {
                 values.insert(name.to_string(), v);
+                origins.insert(name.to_string(), from);
             }
             Err(m) => diags.push(
                 Diag::error(
@@ -362,6 +384,10 @@ pub fn resolve(
     refused.unordered |= from_args > 1;
 
     if refused.any() {
+        // Nomad goes on to validate the other values, in Go's map order.
+        refused.unsure |= declared
+            .iter()
+            .any(|d| !d.rules.is_empty() && values.contains_key(&d.name));
         // Nomad goes on to report unset variables, in Go's map order.
         refused.unsure |= declared
             .iter()
@@ -388,56 +414,40 @@ pub fn resolve(
         .map(|d| d.name.clone())
         .collect();
 
+    // jobspec2's Variables.Values runs every rule on each variable's last
+    // value, ranging over the variables as a Go map.
+    let mut failed: Vec<Diags> = Vec::new();
     for d in &declared {
-        let Some(block) = d.block else { continue };
-        for v in block
-            .body
-            .blocks()
-            .filter(|b| b.ident.as_str() == "validation")
-        {
-            let (Some(cond), Some(msg)) = (
-                v.body.get_attribute("condition"),
-                v.body.get_attribute("error_message"),
-            ) else {
-                continue;
-            };
-            if !scope.vars.contains_key(&d.name) {
-                continue;
-            }
-            match scope.eval(&cond.value) {
-                Ok(Value::Bool(true)) => {}
-                Ok(Value::Bool(false)) => {
-                    let text = scope
-                        .eval(&msg.value)
-                        .ok()
-                        .and_then(|m| m.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    diags.push(
-                        Diag::error(
-                            "jobspec::variable-validation",
-                            format!("Invalid value for variable \"{}\": {text}", d.name),
-                        )
-                        .at(src, span_of(&cond.value), "this condition is false")
-                        .help("pass a value that satisfies the variable's validation rule"),
-                    );
-                }
-                Ok(other) => diags.push(
-                    Diag::error(
-                        "jobspec::type",
-                        format!(
-                            "Invalid validation condition: a bool is required, got {}",
-                            type_name(&other)
-                        ),
-                    )
-                    .at(src, span_of(&cond.value), "not a bool"),
-                ),
-                Err(e) => diags.extend(eval_diags(src, e)),
-            }
+        let (Some(value), Some(origin)) = (scope.vars.get(&d.name), origins.get(&d.name)) else {
+            continue;
+        };
+        let mut mine = Diags::new();
+        let mut eval = |cond: &Expression| {
+            super::var_validation::evaluate(cond, &d.name, value, scope.fns, src, opts.version)
+        };
+        super::var_validation::check(&d.rules, origin, src, &mut eval, &mut mine);
+        if !mine.0.is_empty() {
+            failed.push(mine);
         }
+    }
+    let stops = !failed.is_empty() || declared.iter().any(|d| d.rules_refused);
+    match failed.len() {
+        0 => {}
+        1 => diags.extend(failed.remove(0)),
+        n => diags.push(super::var_validation::unordered(src, n)),
     }
 
     super::locals::resolve(body, src, scope, diags);
-    false
+    if stops {
+        // jobspec2 lists the stage's diagnostics in its own order (each
+        // variable's decoding, then the values), which sorting ours by
+        // place would lose: one diagnostic holds them, one a line.
+        let stage: Vec<Diag> = diags.0.drain(stage_start..).collect();
+        diags.push(super::var_validation::one_list(src, stage));
+    }
+    // decodeBody returns after the variables' and locals' stage when
+    // any of it failed: the job is not decoded.
+    stops
 }
 
 /// hclsyntax's refusal of a var file as jobspec2 returns it: from 1.0.6

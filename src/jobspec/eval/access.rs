@@ -33,13 +33,19 @@ impl Scope<'_> {
                             format!("define it in a `locals {{ {name} = ... }}` block")
                         };
                     }
+                    // From 1.0 `var` and `local` are cty objects of what is
+                    // declared: hcl's GetAttr refuses the step (ops.go).
+                    let message = if self.hcl1.is_none() {
+                        format!(
+                            "Unsupported attribute; This object does not have an attribute named {}.",
+                            crate::gotext::go_quote(name)
+                        )
+                    } else {
+                        format!("Reference to undeclared {what} \"{name}\"")
+                    };
                     return Err(Fail::Err(EvalError {
                         code: "jobspec::missing-variable",
-                        ..EvalError::new(
-                            span_of(op),
-                            format!("Reference to undeclared {what} \"{name}\""),
-                            help,
-                        )
+                        ..EvalError::new(span_of(op), message, help)
                     }));
                 }
             }

@@ -38,15 +38,22 @@ const SUMMARIES: &[&str] = &[
     "Invalid function argument",
     "Invalid object key",
     "Invalid operand",
+    // jobspec2's decoding of a variable's validation block (var_validation.rs).
+    "Invalid reference in variable validation",
     "Invalid template interpolation value",
     "Invalid type specification",
+    "Invalid validation error message",
+    "Invalid variable validation condition",
+    "Invalid variable validation result",
     "Iteration over non-iterable value",
     "Iteration over null value",
+    "Missing required argument",
     "Not enough function arguments",
     "Null condition",
     "Null value as key",
     "Operation failed",
     "Too many function arguments",
+    "Unsupported attribute",
 ];
 
 /// Sibling expressions' results, as hclsyntax gathers them: each one is
