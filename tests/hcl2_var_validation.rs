@@ -120,3 +120,22 @@ fn a_condition_must_be_a_bool() {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn what_is_not_followed_is_said_in_one_line() {
+    // hclsyntax words an unexpected argument with suggestions, in Go's map
+    // order: not Nomad's text here, so one line and exit 255 from plan.
+    let text = job("var.n < 9", "\"Too big.\"\n    extra = 1");
+    let (code, out, err) = common::run_job(
+        "cannot-tell",
+        &text,
+        &["plan", "j.nomad", "--nomad-version", "1.6.0"],
+    );
+    assert_eq!(code, 255, "{err}");
+    assert_eq!(out, "");
+    assert_eq!(
+        err.lines().nth(1),
+        Some("error: cannot tell what Nomad says of this job file: a `validation` block holds something other than `condition` and `error_message`"),
+        "{err}"
+    );
+}

@@ -67,6 +67,7 @@ mod var_file_json;
 pub mod var_file_values;
 mod var_flags;
 mod var_validation;
+pub use var_validation::CANNOT_TELL as VALIDATION_CANNOT_TELL;
 pub mod vars;
 pub mod version_gates;
 pub mod version_keys;

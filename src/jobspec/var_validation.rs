@@ -118,6 +118,11 @@ pub(super) fn unordered(src: &Source, n: usize) -> Diag {
 /// The diagnostics of the variables' stage as jobspec2 prints them: each
 /// `Error()`, one a line, in the order given. One diagnostic stays as is.
 pub(super) fn one_list(src: &Source, mut stage: Vec<Diag>) -> Diag {
+    // Where Nomad's text is not followed, the one line saying so stands
+    // alone: none of the list would be Nomad's whole text.
+    if let Some(i) = stage.iter().position(|d| d.code == CANNOT_TELL) {
+        return stage.swap_remove(i);
+    }
     if stage.len() == 1 {
         return stage.remove(0);
     }

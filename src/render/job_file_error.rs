@@ -122,6 +122,7 @@ pub fn refusal(
         (jobspec::HCL1_UNREAD, "Hcl1"),
         (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
         (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
+        (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
     ] {
         if let Some(d) = one_line(code) {
             // A var file's verdict has no place in the job file.
