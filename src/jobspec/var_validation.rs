@@ -66,7 +66,7 @@ impl Origin {
 /// alone, the functions are the job file's with the filesystem ones
 /// disabled; the result converted to bool as go-cty converts it. None where
 /// that is not followed here (a filesystem function's refusal).
-pub(super) fn evaluate(
+fn evaluate(
     cond: &Expression,
     name: &str,
     value: &Value,
@@ -265,15 +265,15 @@ fn decode_one<'b>(
     rule
 }
 
-/// The value's verdict under each rule, in order: `Invalid value for
-/// <from> variable` for a false condition. `eval` evaluates a condition
-/// with `var` holding this variable alone (jobspec2's hclCtx); None when
-/// that evaluation is not followed here.
+/// The verdict on a variable's value under each rule, in order: `Invalid
+/// value for <from> variable` for a false condition (see [`evaluate`]).
 pub(super) fn check(
     rules: &[Rule<'_>],
+    (name, value): (&str, &Value),
     origin: &Origin,
+    fns: FnEnv<'_>,
     src: &Source,
-    eval: &mut dyn FnMut(&Expression) -> Option<Result<bool, Diags>>,
+    version: NomadVersion,
     diags: &mut Diags,
 ) {
     for rule in rules {
@@ -283,7 +283,7 @@ pub(super) fn check(
             // is the parse's refusal.
             continue;
         };
-        match eval(cond) {
+        match evaluate(cond, name, value, fns, src, version) {
             None => diags.push(cannot_tell(
                 src,
                 span_of(cond),
@@ -319,11 +319,14 @@ fn looks_like_sentences(s: &str) -> bool {
     let (Some(first), Some(last)) = (s.chars().next(), s.chars().last()) else {
         return false;
     };
-    let is = |class: &str, c: char| {
-        regex::Regex::new(&format!(r"^\p{{{class}}}$"))
-            .is_ok_and(|re| re.is_match(c.encode_utf8(&mut [0; 4])))
-    };
-    if is("L", first) && !is("Lu", first) {
+    // A letter that is not upper case: compiled once per process.
+    static CASELESS_OR_LOWER: std::sync::OnceLock<Option<regex::Regex>> =
+        std::sync::OnceLock::new();
+    let refused = CASELESS_OR_LOWER
+        .get_or_init(|| regex::Regex::new(r"^[\p{L}&&[^\p{Lu}]]$").ok())
+        .as_ref()
+        .is_some_and(|re| re.is_match(first.encode_utf8(&mut [0; 4])));
+    if refused {
         return false;
     }
     matches!(last, '.' | '?' | '!')

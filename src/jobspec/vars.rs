@@ -422,10 +422,15 @@ pub fn resolve(
             continue;
         };
         let mut mine = Diags::new();
-        let mut eval = |cond: &Expression| {
-            super::var_validation::evaluate(cond, &d.name, value, scope.fns, src, opts.version)
-        };
-        super::var_validation::check(&d.rules, origin, src, &mut eval, &mut mine);
+        super::var_validation::check(
+            &d.rules,
+            (&d.name, value),
+            origin,
+            scope.fns,
+            src,
+            opts.version,
+            &mut mine,
+        );
         if !mine.0.is_empty() {
             failed.push(mine);
         }
