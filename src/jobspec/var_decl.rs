@@ -6,12 +6,13 @@
 //! later values are held to, and how a `-var` text is read, follow
 //! from that (var_convert.rs).
 
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::{span_of, Scope};
 use super::model::Value;
 use super::var_convert::Exact;
-use super::var_file_values::Constraint;
+use super::var_file_values::{judge, Constraint, Verdict};
 use super::vars::{eval_diags, unknown, VarType};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -47,6 +48,14 @@ pub(super) struct Declared<'b> {
 
 const ATTRIBUTES: &[&str] = &["type", "default", "description", "sensitive", "nullable"];
 
+/// The declarations jobspec2 keeps, in file order; problems go to `diags`.
+pub(super) struct Declarations<'b> {
+    pub(super) list: Vec<Declared<'b>>,
+    /// A value jobspec2 evaluates with no context was refused
+    /// ([`no_context`]): the variables' stage fails, the job is not decoded.
+    pub(super) refused: bool,
+}
+
 /// Every declaration, in file order; problems go to `diags`.
 pub(super) fn declared<'b>(
     body: &'b Body,
@@ -54,33 +63,28 @@ pub(super) fn declared<'b>(
     version: crate::version::NomadVersion,
     scope: &mut Scope<'_>,
     diags: &mut Diags,
-) -> Vec<Declared<'b>> {
+) -> Declarations<'b> {
     let mut out: Vec<Declared<'b>> = Vec::new();
     let hcl2 = version.at_least(1, 0, 0);
+    let mut refused = false;
     for b in body.blocks() {
         let found = match b.ident.as_str() {
-            "variable" => block(b, src, version, scope, diags).into_iter().collect(),
+            "variable" => block(b, src, version, scope, diags, &mut refused)
+                .into_iter()
+                .collect(),
+            "variables" if hcl2 && !attributes_judged(b, src, diags) => {
+                // decodeVariable keeps none of a refused attribute.
+                refused = true;
+                b.body
+                    .attributes()
+                    .filter(|a| judge(&a.value) == Verdict::Clean)
+                    .filter_map(|a| attribute(a, scope, src, hcl2, diags))
+                    .collect()
+            }
             "variables" => b
                 .body
                 .attributes()
-                .filter_map(|a| match scope.eval(&a.value) {
-                    Ok(v) => Some(Declared {
-                        name: a.key.as_str().to_string(),
-                        block: None,
-                        at: span_of(&a.key),
-                        ty: VarType::Any,
-                        literal_cli: matches!(v, Value::String(_) | Value::Number(_)),
-                        constraint: untyped_constraint(Some(&v)),
-                        exact: hcl2.then(|| Exact::of(&v)),
-                        default: Some(v),
-                        rules: Vec::new(),
-                        rules_refused: false,
-                    }),
-                    Err(e) => {
-                        diags.extend(eval_diags(src, e));
-                        None
-                    }
-                })
+                .filter_map(|a| attribute(a, scope, src, hcl2, diags))
                 .collect(),
             _ => Vec::new(),
         };
@@ -99,7 +103,108 @@ pub(super) fn declared<'b>(
             out.push(d);
         }
     }
-    out
+    let first = diags.0.iter().rev().find(|d| d.code == NO_CONTEXT);
+    if let Some(at) = first.and_then(|d| d.primary_span()) {
+        if !version.at_least(1, 0, 6) {
+            // Until 1.0.6 decodeBody goes on to decode the job without the
+            // refused variables, and what that says is not followed here.
+            diags.push(cannot_tell(src, at, "Nomad refuses a function call or variable in a variable's default, description or `variables {}` value, then (before 1.0.6) decodes the job without that variable, and what it says of the job is not followed here"));
+        }
+    }
+    Declarations { list: out, refused }
+}
+
+/// The code of a default (or `variables {}` value, or description) that
+/// calls a function or names a variable, in hclsyntax's words.
+pub const NO_CONTEXT: &str = "jobspec::variable-default";
+
+/// jobspec2 evaluates a variable's default, its description and each
+/// `variables {}` value with a nil EvalContext (decodeVariableBlock,
+/// decodeVariable; the same 1.0.0-2.0.5), as it does a var file's values:
+/// hclsyntax refuses every function call and variable there, in the
+/// words and ranges var_file_values.rs judges them by. True when `e` is
+/// clean; otherwise its refusals (or one "cannot tell" line) go to `diags`.
+fn no_context(e: &Expression, src: &Source, diags: &mut Diags) -> bool {
+    match judge(e) {
+        Verdict::Clean => true,
+        Verdict::Refused { errors, .. } => {
+            for r in errors {
+                diags.push(
+                    Diag::error(NO_CONTEXT, r.words())
+                        .at(src, r.span(), "not allowed here")
+                        .help(HELP),
+                );
+            }
+            false
+        }
+        Verdict::CannotTell => {
+            diags.push(cannot_tell(
+                src,
+                span_of(e),
+                "it refuses a function call or variable in this value (Nomad evaluates it with no functions and no variables), in words or an order this tool does not follow (a loop, a directive or a conditional)",
+            ));
+            false
+        }
+    }
+}
+
+const HELP: &str = "Nomad evaluates a variable's default, its description and `variables {}` values with no functions and no variables: write the value itself, or compute it in a `locals` block";
+
+fn cannot_tell(src: &Source, at: Span, why: &str) -> Diag {
+    Diag::error(
+        super::var_validation::CANNOT_TELL,
+        format!("cannot tell what Nomad says of this job file: {why}"),
+    )
+    .at(src, at, "here")
+    .help(HELP)
+}
+
+/// A `variables {}` block's values judged ([`no_context`]): true when all
+/// are clean. decodeInputVariables ranges over them as a Go map, so the
+/// refusals of two or more are in an order not known here.
+fn attributes_judged(b: &Block, src: &Source, diags: &mut Diags) -> bool {
+    let refused: Vec<_> = b
+        .body
+        .attributes()
+        .filter(|a| judge(&a.value) != Verdict::Clean)
+        .collect();
+    match refused.as_slice() {
+        [] => true,
+        [one] => no_context(&one.value, src, diags),
+        [first, ..] => {
+            let why = format!("it refuses {} values of this `variables` block (each calls a function or names a variable, and Nomad evaluates them with no functions and no variables), in an order not known here (Go's random map order)", refused.len());
+            diags.push(cannot_tell(src, span_of(&first.value), &why));
+            false
+        }
+    }
+}
+
+/// A `variables {}` attribute: a variable whose default is its value.
+fn attribute<'b>(
+    a: &'b hcl_edit::structure::Attribute,
+    scope: &mut Scope<'_>,
+    src: &Source,
+    hcl2: bool,
+    diags: &mut Diags,
+) -> Option<Declared<'b>> {
+    match scope.eval(&a.value) {
+        Ok(v) => Some(Declared {
+            name: a.key.as_str().to_string(),
+            block: None,
+            at: span_of(&a.key),
+            ty: VarType::Any,
+            literal_cli: matches!(v, Value::String(_) | Value::Number(_)),
+            constraint: untyped_constraint(Some(&v)),
+            exact: hcl2.then(|| Exact::of(&v)),
+            default: Some(v),
+            rules: Vec::new(),
+            rules_refused: false,
+        }),
+        Err(e) => {
+            diags.extend(eval_diags(src, e));
+            None
+        }
+    }
 }
 
 /// The type an untyped variable's default gives it, as far as a refused
@@ -118,6 +223,7 @@ fn block<'b>(
     version: crate::version::NomadVersion,
     scope: &mut Scope<'_>,
     diags: &mut Diags,
+    refused: &mut bool,
 ) -> Option<Declared<'b>> {
     // From 1.0 hclsyntax refuses any other count (block_labels.rs).
     let (Some(label), 1) = (b.labels.first(), b.labels.len()) else {
@@ -131,6 +237,18 @@ fn block<'b>(
         return None;
     };
     let name = label.as_str().to_string();
+    // The description, read before the type, is refused the same way,
+    // but the variable stands.
+    let described = b.body.get_attribute("description");
+    if let Some(d) = described.filter(|_| version.at_least(1, 0, 0)) {
+        if judge(&d.value) != Verdict::Clean {
+            // gohcl.DecodeExpression then also refuses the unknown string
+            // ("Unsuitable value type", at the expression's StartRange),
+            // whose range this does not follow.
+            *refused = true;
+            diags.push(cannot_tell(src, span_of(&d.value), "it refuses a function call or variable in a variable's description (Nomad reads it with no functions and no variables), then the unknown text, at a range this tool does not follow"));
+        }
+    }
     let mut ty = VarType::Any;
     // A type or default jobspec2 cannot read ends the block's decoding
     // there: its validation blocks are not decoded.
@@ -153,6 +271,12 @@ fn block<'b>(
     }
     let mut default = None;
     if let Some(d) = b.body.get_attribute("default") {
+        // decodeVariableBlock returns at a refused default: no variable,
+        // its validation blocks unread (the type, read first, stands).
+        if version.at_least(1, 0, 0) && !stops && !no_context(&d.value, src, diags) {
+            *refused = true;
+            return None;
+        }
         let value = scope.eval(&d.value).map_err(|e| e.message);
         stops |= value.is_err();
         match value.and_then(|v| ty.convert(v)) {

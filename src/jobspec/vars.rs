@@ -177,7 +177,8 @@ pub fn resolve(
     diags: &mut Diags,
 ) -> bool {
     let stage_start = diags.0.len();
-    let declared = declared(body, src, opts.version, scope, diags);
+    let declarations = declared(body, src, opts.version, scope, diags);
+    let declared = declarations.list;
     // jobspec2 parses every var file first: one hclsyntax refuses ends the
     // decode there, with nothing else said (parse.go decode).
     let files: Vec<_> = opts
@@ -186,6 +187,9 @@ pub fn resolve(
         .map(|f| (f, var_file(scope, f)))
         .collect();
     if let Some(line) = unparsed(&files, opts.version) {
+        // decode returns before decodeBody: nothing said of the
+        // declarations reaches the user.
+        diags.0.truncate(stage_start);
         let mut r = RefusedValues::default();
         r.worded(vec![line]);
         diags.push(r.diag(src, opts.version));
@@ -435,7 +439,8 @@ pub fn resolve(
             failed.push(mine);
         }
     }
-    let stops = !failed.is_empty() || declared.iter().any(|d| d.rules_refused);
+    let stops =
+        !failed.is_empty() || declarations.refused || declared.iter().any(|d| d.rules_refused);
     match failed.len() {
         0 => {}
         1 => diags.extend(failed.remove(0)),

@@ -30,6 +30,8 @@ const SUMMARIES: &[&str] = &[
     "Condition is null",
     "Duplicate object key",
     "Error in function call",
+    // A nil EvalContext's refusals (var_file_values.rs, var_decl.rs).
+    "Function calls not allowed",
     "Inconsistent conditional result types",
     "Incorrect condition type",
     "Incorrect key type",
@@ -54,6 +56,7 @@ const SUMMARIES: &[&str] = &[
     "Operation failed",
     "Too many function arguments",
     "Unsupported attribute",
+    "Variables not allowed",
 ];
 
 /// Sibling expressions' results, as hclsyntax gathers them: each one is
