@@ -76,7 +76,7 @@ fn the_value_decides(repo: &TempDir, mode: &[&str]) {
     let (code, s) = check(repo, mode, None);
     assert_eq!(code, Some(1), "{mode:?} without -var: {s}");
     assert!(
-        s.contains("jobs/web.nomad:1:10: jobspec::missing-variable [error] Unset variable \"n\""),
+        s.contains("jobs/web.nomad:1:10: jobspec::missing-variable [error] <nil>: Unset variable \"n\"; A used variable must be set or have a default value; see https://developer.hashicorp.com/nomad/docs/reference/hcl2/variables  for details."),
         "{mode:?}: {s}"
     );
 

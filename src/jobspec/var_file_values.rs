@@ -374,6 +374,12 @@ impl RefusedValues {
         self.lines.extend(lines);
     }
 
+    /// A line jobspec2 says after the refusals (an unset variable's), not
+    /// a refusal itself.
+    pub(super) fn then(&mut self, line: String) {
+        self.lines.push(line);
+    }
+
     /// Has anything been refused? jobspec2 then stops before the next var
     /// file (collectInputVariableValues returns at its declaration probe).
     pub(super) fn any(&self) -> bool {

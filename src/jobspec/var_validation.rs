@@ -104,17 +104,6 @@ fn evaluate(
     }
 }
 
-/// Several variables' values refused: jobspec2 reports them in Go's map
-/// order over the variables.
-pub(super) fn unordered(src: &Source, n: usize) -> Diag {
-    Diag::error(
-        CANNOT_TELL,
-        format!("cannot tell what Nomad says of this job file: {n} variables' values fail their validation rules, and Nomad reports them in an order not known here (Go's random map order)"),
-    )
-    .in_source(src)
-    .help("each value must satisfy its variable's `validation` rules")
-}
-
 /// The diagnostics of the variables' stage as jobspec2 prints them: each
 /// `Error()`, one a line, in the order given. One diagnostic stays as is.
 pub(super) fn one_list(src: &Source, mut stage: Vec<Diag>) -> Diag {

@@ -14,8 +14,10 @@ use super::hclsyntax::range_string;
 use super::model::Value;
 use super::var_convert::{convert, Why};
 use super::var_decl::declared;
+use super::var_decl::Declared;
 use super::var_file::{var_file, VarFile};
 use super::var_file_values::{cli_expression, RefusedValues};
+use super::var_unset;
 use super::var_validation::Origin;
 use super::LoadOptions;
 use crate::diag::{Diag, Diags};
@@ -392,24 +394,27 @@ pub fn resolve(
         refused.unsure |= declared
             .iter()
             .any(|d| !d.rules.is_empty() && values.contains_key(&d.name));
-        // Nomad goes on to report unset variables, in Go's map order.
-        refused.unsure |= declared
+        // Nomad goes on to report unset variables, in Go's map order
+        // (with the validations above): one alone is said last.
+        let unset: Vec<&Declared> = declared
             .iter()
-            .any(|d| !values.contains_key(&d.name) && !touched.contains(&d.name.as_str()));
+            .filter(|d| !values.contains_key(&d.name) && !touched.contains(&d.name.as_str()))
+            .collect();
+        match unset.as_slice() {
+            [] => {}
+            [one] => refused.then(var_unset::line(&one.name, opts.version)),
+            _ => refused.unsure = true,
+        }
         // Nomad stops after the variables' stage: nothing after it is said.
         diags.push(refused.diag(src, opts.version));
         return true;
     }
-    for d in &declared {
-        if !values.contains_key(&d.name) {
-            scope.unset.insert(format!("var.{}", d.name));
-            let label = d.at;
-            diags.push(
-                Diag::error("jobspec::missing-variable", format!("Unset variable \"{}\": a used variable must be set or have a default value", d.name))
-                    .at(src, label, "declared here without a default")
-                    .help(format!("pass -var {}=..., set NOMAD_VAR_{}, or give the variable a default", d.name, d.name)),
-            );
-        }
+    let unset_from = diags.0.len();
+    let mut unset = 0;
+    for d in declared.iter().filter(|d| !values.contains_key(&d.name)) {
+        scope.unset.insert(format!("var.{}", d.name));
+        diags.push(var_unset::diag(src, d.at, &d.name, opts.version));
+        unset += 1;
     }
     scope.vars = values;
     scope.map_vars = declared
@@ -439,12 +444,19 @@ pub fn resolve(
             failed.push(mine);
         }
     }
-    let stops =
-        !failed.is_empty() || declarations.refused || declared.iter().any(|d| d.rules_refused);
-    match failed.len() {
-        0 => {}
-        1 => diags.extend(failed.remove(0)),
-        n => diags.push(super::var_validation::unordered(src, n)),
+    // From 1.0.6 decodeBody returns after this stage when it failed; an
+    // unset variable's error included.
+    let stops = !failed.is_empty()
+        || (unset > 0 && opts.version.at_least(1, 0, 6))
+        || declarations.refused
+        || declared.iter().any(|d| d.rules_refused);
+    // Variables.Values says each variable's unset error or validation
+    // failures in Go's map order: two or more variables are not ordered.
+    if unset + failed.len() > 1 {
+        diags.0.truncate(unset_from);
+        diags.push(var_unset::unordered(src, unset, failed.len()));
+    } else if let Some(one) = failed.pop() {
+        diags.extend(one);
     }
 
     super::locals::resolve(body, src, scope, diags);

@@ -392,11 +392,9 @@ fn load_running(
 }
 
 /// The first variable a running job's load found unset, if that is why it
-/// failed (jobspec's `Unset variable "NAME": ...`).
+/// failed (jobspec's `Unset variable "NAME"`).
 fn unset_variable(diags: &Diags) -> Option<String> {
-    diags.iter().find_map(|d| {
-        let rest = d.message.strip_prefix("Unset variable \"")?;
-        (d.code == "jobspec::missing-variable")
-            .then(|| rest.split('"').next().unwrap_or(rest).to_string())
-    })
+    diags
+        .iter()
+        .find_map(|d| crate::jobspec::unset_name(d).map(str::to_string))
 }
