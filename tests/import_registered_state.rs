@@ -174,18 +174,147 @@ fn a_stopped_job_plans_against_its_stopped_version_and_index() {
     assert_unstops(&o);
 }
 
+/// 2024-06-01T12:00:00Z in Unix nanoseconds: when the allocations fail.
+const FAILED_AT: i64 = 1_717_243_200_000_000_000;
+
+/// The allocation failed at [`FAILED_AT`] (its task's `FinishedAt`, as
+/// `/v1/allocations` lists it), not replaced, with `tracker`.
+fn failed_alloc(job: &Value, tracker: Value) -> Value {
+    alloc(
+        1,
+        job,
+        json!({"ClientStatus": "failed", "ModifyTime": FAILED_AT + 5_000_000,
+               "TaskStates": {"t": {"State": "dead", "Failed": true,
+                                    "FinishedAt": "2024-06-01T12:00:00Z"}},
+               "FollowupEvalID": "", "NextAllocation": "", "RescheduleTracker": tracker}),
+    )
+}
+
 #[test]
-fn a_failed_allocation_not_replaced_makes_its_job_unknown() {
+fn a_failed_allocation_due_to_reschedule_is_stopped_and_replaced() {
+    // The stored default service policy: unlimited, 30s exponential.
+    // Saved 31s after the failure, the reschedule (at +30s) is due.
     let job = job_json(json!({}));
-    let failed = alloc(1, &job, json!({"ClientStatus": "failed"}));
-    let d = import("registered-failed", &job, &[failed]);
+    let d = import(
+        "registered-failed-now",
+        &job,
+        &[failed_alloc(&job, Value::Null)],
+    );
+    d.put("import/saved-at.txt", "2024-06-01T12:00:31Z\n");
+    let o = plan(&d, "web.nomad");
+    // filterByRescheduleable puts it in rescheduleNow; placeAllocs stops
+    // it and places its replacement. The spec is unchanged (diff None):
+    // exit 0.
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 create, 1 destroy)");
+    let o = plan(&d, "web2.nomad");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 create, 1 destroy)");
+    // 29s after (within the 1s window of +30s): due too.
+    d.put("import/saved-at.txt", "2024-06-01T12:00:29Z");
+    assert_has(&plan(&d, "web.nomad"), "(1 create, 1 destroy)");
+}
+
+#[test]
+fn a_failed_allocation_whose_reschedule_waits_stays_counted() {
+    let job = job_json(json!({}));
+    let d = import(
+        "registered-failed-later",
+        &job,
+        &[failed_alloc(&job, Value::Null)],
+    );
+    // Saved 10s after the failure: the reschedule waits for its follow-up
+    // evaluation (+30s); the plan places nothing for it.
+    d.put("import/saved-at.txt", "2024-06-01T12:00:10Z");
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 ignore)");
+    // A destructive change replaces it as any kept allocation.
+    let o = plan(&d, "web2.nomad");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "Task Group: \"g\" (1 create/destroy update)");
+    // allocations.hcl pins live allocations: `import --write` says so.
+    let w = run_in(&d.0, &["import", "import", "--write", "out"]);
+    assert_eq!(w.code, 0, "{}{}", w.stdout, w.stderr);
+    assert!(
+        w.stderr
+            .contains("1 failed allocations Nomad has not replaced yet are not written"),
+        "{}",
+        w.stderr
+    );
+    // The second reschedule waits twice the first delay (60s after the
+    // failure at +0s): still waiting 40s after it.
+    let tracker = json!({"Events": [{"RescheduleTime": FAILED_AT - 600_000_000_000,
+        "PrevAllocID": "a0000000-0000-4000-8000-000000000000",
+        "PrevNodeID": NODE_ID, "Delay": 30_000_000_000_i64}], "LastReschedule": "ok"});
+    let d = import(
+        "registered-failed-exp",
+        &job,
+        &[failed_alloc(&job, tracker)],
+    );
+    d.put("import/saved-at.txt", "2024-06-01T12:00:40Z");
+    assert_has(&plan(&d, "web.nomad"), "Task Group: \"g\" (1 ignore)");
+    d.put("import/saved-at.txt", "2024-06-01T12:01:00Z");
+    assert_has(&plan(&d, "web.nomad"), "(1 create, 1 destroy)");
+}
+
+#[test]
+fn a_failed_allocation_with_its_attempts_spent_stays_counted() {
+    // attempts = 1 within 1h, one reschedule 10 minutes before: spent,
+    // whatever the time, so no saved time is needed.
+    let mut job = job_json(json!({}));
+    job["TaskGroups"][0]["ReschedulePolicy"] = json!({"Attempts": 1,
+        "Interval": 3_600_000_000_000_i64, "Delay": 30_000_000_000_i64,
+        "DelayFunction": "constant", "MaxDelay": 3_600_000_000_000_i64, "Unlimited": false});
+    let tracker = json!({"Events": [{"RescheduleTime": FAILED_AT - 600_000_000_000,
+        "PrevAllocID": "a0000000-0000-4000-8000-000000000000",
+        "PrevNodeID": NODE_ID, "Delay": 30_000_000_000_i64}], "LastReschedule": "ok"});
+    let d = import(
+        "registered-failed-spent",
+        &job,
+        &[failed_alloc(&job, tracker)],
+    );
+    d.put("web.nomad", &JOB.replace(
+        "  group \"g\" {\n",
+        "  group \"g\" {\n    reschedule {\n      attempts       = 1\n      interval       = \"1h\"\n      delay          = \"30s\"\n      delay_function = \"constant\"\n      unlimited      = false\n    }\n",
+    ));
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // The file is the stored spec (no diff): the version is kept.
+    assert!(
+        o.stdout
+            .starts_with("Job: \"web\"\nTask Group: \"g\" (1 ignore)\n"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn a_failed_allocation_is_unknown_only_when_the_import_cannot_say() {
+    let job = job_json(json!({}));
+    let d = import(
+        "registered-failed",
+        &job,
+        &[failed_alloc(&job, Value::Null)],
+    );
+    // No saved time: whether +30s is past cannot be known.
     let line = unknown_line(&plan(&d, "web.nomad"));
     assert_eq!(
         line,
-        "error: job \"web\" has an allocation in a state nomad-preflight does not simulate (allocation a0000001-0000-4000-8000-000000000000 is failed and not replaced yet (its reschedule is due now, delayed, or spent and it stays counted)), so its plan cannot be known"
+        "error: job \"web\" has an allocation in a state nomad-preflight does not simulate (allocation a0000001-0000-4000-8000-000000000000 is failed and not replaced yet, and its reschedule is due at 2024-06-01T12:00:30Z: whether that is past depends on when the import was saved, which it does not say (saved-at.txt)), so its plan cannot be known"
     );
     // An edit does not help: the reconciler reads it for any version.
     unknown_line(&plan(&d, "web2.nomad"));
+    // A saved time that is not one is refused, never guessed.
+    d.put("import/saved-at.txt", "noon");
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("saved-at.txt must hold the time the import was saved, in RFC 3339"),
+        "{}",
+        o.stderr
+    );
     // Replaced (NextAllocation), it is dropped: the replacement runs.
     let replaced = alloc(
         1,

@@ -120,6 +120,12 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
                 .is_some_and(|ix| ix.version != a.job_version)
         })
         .count();
+    // allocations.hcl pins live allocations only.
+    let failed = p
+        .allocs
+        .iter()
+        .filter(|a| a.is_reconciled() && !a.is_live())
+        .count();
     let mut out = Vec::new();
     let hint = format!(
         "plan against the import itself to keep them as they are: `plan --world {}`",
@@ -130,6 +136,15 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
             Diag::warning(
                 "import::allocs-not-written",
                 format!("{off_world} allocations on nodes missing from nodes.json are not written: the written world does not replace them as lost"),
+            )
+            .help(hint.clone()),
+        );
+    }
+    if failed > 0 {
+        out.push(
+            Diag::warning(
+                "import::allocs-not-written",
+                format!("{failed} failed allocations Nomad has not replaced yet are not written: a plan of the written world places them as missing, where the import keeps them counted or stops and replaces them"),
             )
             .help(hint.clone()),
         );

@@ -142,6 +142,19 @@ impl State {
             .filter(move |a| a.namespace == namespace && a.job_id == id && a.is_live())
     }
 
+    /// A job's allocations its (service or batch) reconciler reads: the
+    /// live ones and the failed ones not yet replaced
+    /// ([`Allocation::is_reconciled`]).
+    pub fn reconciled_allocs<'a>(
+        &'a self,
+        namespace: &'a str,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Allocation> + 'a {
+        self.allocs
+            .iter()
+            .filter(move |a| a.namespace == namespace && a.job_id == id && a.is_reconciled())
+    }
+
     /// Live allocations on one node.
     pub fn node_allocs<'a>(
         &'a self,

@@ -179,7 +179,8 @@ fn generic(
     let evict_allowed = preemption_on(world, job.job_type);
     // The job's allocations, found once: each group used to scan every
     // allocation of the state for them.
-    let job_allocs: Vec<&Allocation> = state.job_allocs(&job.namespace, &job.id).collect();
+    // Failed ones not yet replaced count too (rescheduled now, or held).
+    let job_allocs: Vec<&Allocation> = state.reconciled_allocs(&job.namespace, &job.id).collect();
     let mut groups: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
     // Groups removed from the spec still have allocations to stop.
     groups.extend(job_allocs.iter().map(|a| a.task_group.as_str()));

@@ -2,7 +2,7 @@
 //! place, replace, stop, and how many to add (`scheduler/reconciler`,
 //! `scheduler/util.go` tasksUpdated).
 
-use crate::cluster::Allocation;
+use crate::cluster::{Allocation, ClientStatus};
 use crate::jobspec::{Job, Network, TaskGroup};
 use crate::version::NomadVersion;
 
@@ -210,8 +210,9 @@ pub enum Taint {
 /// What the reconciler decided for one task group.
 #[derive(Debug, Default)]
 pub struct GroupPlan<'s> {
-    /// Allocations on down or missing nodes: stopped (counted as stops),
-    /// their names placed again with the missing ones.
+    /// Allocations on down or missing nodes, and failed ones whose
+    /// reschedule is due: stopped (counted as stops), their names placed
+    /// again with the missing ones.
     pub lost: Vec<&'s Allocation>,
     /// Allocations the drainer marked: each stopped and replaced (counted as
     /// migrations, placed after everything else, never backed out).
@@ -251,7 +252,15 @@ pub fn reconcile_group<'s>(
     let mut keep: Vec<&Allocation> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for a in existing {
-        let t = taint(a);
+        // A failed allocation not yet replaced is never tainted (Nomad
+        // sorts terminal allocations as untainted whatever their node):
+        // due to reschedule, it is stopped and its name placed again, as
+        // a lost one is; otherwise it keeps its name and count.
+        let t = match a.client_status {
+            ClientStatus::Failed if a.reschedule_now => Taint::Lost,
+            ClientStatus::Failed => Taint::Untainted,
+            _ => taint(a),
+        };
         if t == Taint::Lost {
             plan.lost.push(a);
             continue;
@@ -280,6 +289,10 @@ pub fn reconcile_group<'s>(
         }
         if destructive(a, tg) {
             plan.destructive.push(a);
+        } else if a.client_status.is_terminal() {
+            // genericAllocUpdateFn: a terminal allocation is not updated
+            // in place, only ignored.
+            plan.ignore += 1;
         } else {
             plan.inplace.push(a);
         }

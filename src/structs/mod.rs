@@ -186,6 +186,11 @@ pub struct Allocation {
     pub preempted_by: Option<String>,
     /// `DesiredTransition.Migrate`: the node drainer marked it to move.
     pub migrate: bool,
+    /// A failed allocation (desired `run`, not replaced) whose reschedule
+    /// is due: the next evaluation stops it and places its replacement.
+    /// A failed one without it stays in its group's count (its reschedule
+    /// waits or is spent). See world/api_reschedule.rs.
+    pub reschedule_now: bool,
 }
 
 impl Allocation {
@@ -195,6 +200,14 @@ impl Allocation {
     /// Non-terminal: counts against node capacity and quota.
     pub fn is_live(&self) -> bool {
         self.desired_status == DesiredStatus::Run && !self.client_status.is_terminal()
+    }
+    /// Read by a service job's reconciler: live, or failed and not yet
+    /// replaced (kept in the count, or rescheduled now: `reschedule_now`).
+    /// Holds nothing on its node unless live.
+    pub fn is_reconciled(&self) -> bool {
+        self.is_live()
+            || (self.desired_status == DesiredStatus::Run
+                && self.client_status == ClientStatus::Failed)
     }
     /// The index in the alloc name, `web.cache[2]` → 2.
     pub fn name_index(&self) -> Option<u32> {

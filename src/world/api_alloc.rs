@@ -10,6 +10,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+pub use super::api_alloc_failed::AllocContext;
+use super::api_alloc_failed::{decide_failed, Failed};
 use super::api_job::job_from_api_json;
 use super::api_json::{i, path_i, s, strs};
 use super::model::{JobIndexes, Pinned, RunningJob, World};
@@ -184,8 +186,8 @@ fn job_type(v: &str) -> Option<JobType> {
 }
 
 /// Read `allocations.json` into `world.pinned`. `versions` holds the indexes
-/// of the jobs already read from `jobs/`; `nodes` the IDs of the imported
-/// nodes. Jobs embedded in allocations and not under `jobs/` are registered
+/// of the jobs already read from `jobs/`; `ctx` the imported nodes and the
+/// import's time. Jobs embedded in allocations and not under `jobs/` are registered
 /// at the newest version an allocation runs, when one of their allocations
 /// is live: a job whose allocations are all terminal and that `jobs/` does
 /// not list was purged (`nomad job stop -purge`; its allocations wait for
@@ -197,9 +199,11 @@ pub fn load_allocations(
     v: &Value,
     world: &mut World,
     mut versions: BTreeMap<(String, String), JobIndexes>,
-    nodes: &HashSet<String>,
+    ctx: &AllocContext,
     diags: &mut Diags,
 ) -> BTreeMap<(String, String), String> {
+    let nodes = &ctx.nodes;
+    let mut failed: Vec<Failed<'_>> = Vec::new();
     let mut placed_by = BTreeMap::new();
     let Some(list) = v.as_array() else {
         diags.push(
@@ -315,7 +319,16 @@ pub fn load_allocations(
                 .and_then(|t| t.get("Migrate"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            reschedule_now: false,
         };
+        if super::api_alloc_state::reschedule_read(a, alloc.job_type, world.nomad_version) {
+            failed.push(Failed {
+                json: a,
+                alloc,
+                key: key.clone(),
+            });
+            continue;
+        }
         let unsimulated = if alloc.is_live() {
             super::api_alloc_state::live_unsimulated(a)
         } else {
@@ -341,6 +354,15 @@ pub fn load_allocations(
             unknown_nodes += 1;
         }
         pinned.allocs.push(alloc);
+    }
+    let read = super::api_alloc_failed::Read {
+        versions: &versions,
+        known: &known,
+        live_jobs: &live_jobs,
+        ctx,
+    };
+    for f in failed {
+        decide_failed(f, world, &read, &mut pinned, &mut placed_by);
     }
     if !missing_jobs.is_empty() {
         let n = missing_jobs.len();
@@ -369,7 +391,7 @@ pub fn load_allocations(
             Diag::warning(
                 crate::world::guess::ALLOC_STATE,
                 format!(
-                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a failed allocation not yet replaced, a finished batch allocation): {}",
+                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a failed allocation whose reschedule the import cannot decide, a finished batch allocation): {}",
                     jobs.join(", ")
                 ),
             )
@@ -471,8 +493,7 @@ mod tests {
         let v: Value = serde_json::from_str(&text).unwrap_or_default();
         let src = crate::source::SourceFile::inline("allocations.json", &text);
         let mut diags = Diags::new();
-        let nodes: HashSet<String> = ["n1".to_string()].into();
-        load_allocations(&src, &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        load_allocations(&src, &v, &mut w, BTreeMap::new(), &ctx(), &mut diags);
         let d = diags.iter().find(|d| d.code == "import::resource-bound");
         let d = d.map(|d| (d.message.clone(), d.location()));
         assert_eq!(
@@ -489,6 +510,14 @@ mod tests {
         crate::rules::testing::world()
     }
 
+    /// One imported node, `n1`; no saved time.
+    fn ctx() -> AllocContext {
+        AllocContext {
+            nodes: ["n1".to_string()].into(),
+            ..AllocContext::default()
+        }
+    }
+
     fn src() -> Source {
         crate::source::SourceFile::inline("allocations.json", "[]")
     }
@@ -498,10 +527,9 @@ mod tests {
         let mut w = world();
         w.running.clear();
         let mut diags = Diags::new();
-        let nodes: HashSet<String> = ["n1".to_string()].into();
         let v = json!([{"ID": "a1", "NodeID": "n1", "JobID": "ghost", "TaskGroup": "web",
                         "DesiredStatus": "run", "ClientStatus": "running"}]);
-        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &ctx(), &mut diags);
         assert!(diags.has_errors());
         assert!(format!("{diags:?}").contains("priority is unknown"));
     }
@@ -511,7 +539,6 @@ mod tests {
         let mut w = world();
         w.running.clear();
         let mut diags = Diags::new();
-        let nodes: HashSet<String> = ["n1".to_string()].into();
         let job = |version: u64, prio: i64| {
             json!({"ID": "web", "Type": "service", "Priority": prio, "Version": version,
                    "JobModifyIndex": 40 + version,
@@ -523,7 +550,7 @@ mod tests {
             {"ID": "a3", "NodeID": "gone", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "run", "ClientStatus": "running"},
             {"ID": "a4", "NodeID": "n1", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "stop", "ClientStatus": "running"}
         ]);
-        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &ctx(), &mut diags);
         assert!(!diags.has_errors(), "{diags:?}");
         assert!(format!("{diags:?}").contains("1 live allocations sit on nodes missing"));
         assert!(format!("{diags:?}").contains("treats them as lost"));
@@ -548,13 +575,12 @@ mod tests {
         let mut w = world();
         w.running.clear();
         let mut diags = Diags::new();
-        let nodes: HashSet<String> = ["n1".to_string()].into();
         let job = json!({"ID": "old", "Type": "service", "Priority": 50, "Version": 3,
             "TaskGroups": [{"Name": "g", "Count": 1, "Tasks": [{"Name": "t", "Driver": "docker"}]}]});
         let v = json!([
             {"ID": "a1", "NodeID": "n1", "JobID": "old", "Job": job, "DesiredStatus": "stop", "ClientStatus": "complete"}
         ]);
-        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &nodes, &mut diags);
+        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &ctx(), &mut diags);
         assert!(!diags.has_errors(), "{diags:?}");
         assert!(w.running.is_empty(), "{:?}", w.running.len());
     }

@@ -12,8 +12,9 @@
 //!   when it completed or was lost. A `failed` one that was not replaced
 //!   stays: rescheduled now, later (a delayed follow-up evaluation), or,
 //!   past its attempts, kept in the group's count so nothing replaces it.
-//!   Which of the three depends on the reschedule policy, the tracker and
-//!   the time of the plan. From 1.10 a stopped allocation whose last
+//!   From 1.6 that is decided at the import's time
+//!   ([`super::api_reschedule`], [`reschedule_read`]); before, or where
+//!   the import cannot say, the job is a guess. From 1.10 a stopped allocation whose last
 //!   reschedule failed (`RescheduleTracker.LastReschedule`) is read too.
 //! - batch: every terminal allocation counts: a finished one of the
 //!   current version stays in the count (Nomad does not run it again), one
@@ -44,6 +45,46 @@ pub(super) fn live_unsimulated(a: &Value) -> Option<&'static str> {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     canary.then_some("a canary of a deployment in progress")
+}
+
+/// Whether `a` is a failed service allocation not replaced yet whose
+/// reschedule is simulated ([`super::api_reschedule`], Nomad 1.6 to 2.0.5):
+/// desired `run`, client `failed`, no `NextAllocation`.
+pub(super) fn reschedule_read(a: &Value, job_type: JobType, version: NomadVersion) -> bool {
+    version.at_least(1, 6, 0)
+        && job_type == JobType::Service
+        && s(a, "DesiredStatus") == "run"
+        && s(a, "ClientStatus") == "failed"
+        && s(a, "NextAllocation").is_empty()
+}
+
+/// What makes such an allocation's reschedule undecidable here: a node
+/// that is disconnected (Nomad's releases sort a failed allocation there
+/// differently: lost when the group allows no disconnect before 1.11,
+/// untainted after), or a client that reconnected and reported it failed
+/// (the last client status in `AllocStates` is `unknown`: Nomad reconciles
+/// a reconnect, which is not simulated). The list form of
+/// `/v1/allocations` has no `AllocStates`: a reconnect lasts until the
+/// node's own evaluation, which runs at once.
+pub(super) fn reconnect_unread(
+    a: &Value,
+    alloc: &crate::structs::Allocation,
+    disconnected: &std::collections::HashSet<String>,
+) -> Option<&'static str> {
+    if disconnected.contains(alloc.node_id.as_str()) {
+        return Some("its node is disconnected, where Nomad's releases treat a failed allocation differently");
+    }
+    let last = a
+        .get("AllocStates")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .rev()
+        .find(|st| s(st, "Field") == "ClientStatus");
+    last.is_some_and(|st| s(st, "Value") == "unknown")
+        .then_some(
+        "its client reported it after reconnecting, a reconnect nomad-preflight does not simulate",
+    )
 }
 
 /// What of a terminal allocation (desired `stop`/`evict`, or client

@@ -60,6 +60,50 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
 /// overrides the cluster's.
 const NODE_POOLS: &str = "node-pools.json";
 
+/// When the import was saved (RFC 3339, `date -u`): the fixed "now" of
+/// the reschedules it holds ([`super::api_reschedule`]).
+pub const SAVED_AT: &str = "saved-at.txt";
+
+/// `saved-at.txt` as Unix nanoseconds; absent: `None` (a failed
+/// allocation whose reschedule depends on it says so); unreadable: an
+/// error, never a guessed time.
+fn saved_at(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Option<i128> {
+    let path = dir.join(SAVED_AT);
+    if !vfs.is_file(&path) {
+        return None;
+    }
+    let src = match vfs.read(&path) {
+        Ok(src) => src,
+        Err(e) => {
+            diags.push(
+                Diag::error(
+                    "import::saved-at",
+                    format!("{SAVED_AT} cannot be read: {e}"),
+                )
+                .help("save it with `date -u +%Y-%m-%dT%H:%M:%SZ`"),
+            );
+            return None;
+        }
+    };
+    let at = super::api_reschedule::parse_time(&src.text);
+    if at.is_none() {
+        let end = src.text.trim_end().len();
+        diags.push(
+            Diag::error(
+                "import::saved-at",
+                format!("{SAVED_AT} must hold the time the import was saved, in RFC 3339"),
+            )
+            .at(
+                &src,
+                crate::source::Span::new(0, end),
+                "not an RFC 3339 time",
+            )
+            .help("save it with `date -u +%Y-%m-%dT%H:%M:%SZ`, e.g. 2024-06-01T12:00:00Z"),
+        );
+    }
+    at
+}
+
 /// `nodes.json` marks a folder as an import rather than a `rules/` folder.
 pub fn is_import_dir(vfs: &dyn Vfs, dir: &Path) -> bool {
     vfs.is_file(&dir.join("nodes.json"))
@@ -72,6 +116,8 @@ pub fn print_commands(dir: &str) -> String {
          # fetch the same paths with: curl -s \"$NOMAD_ADDR<path>\" (add -H \"X-Nomad-Token: ...\").\n",
     );
     out.push_str(&format!("mkdir -p {dir}/jobs\n"));
+    // The "now" a failed allocation's reschedule is judged at.
+    out.push_str(&format!("date -u +%Y-%m-%dT%H:%M:%SZ > {dir}/{SAVED_AT}\n"));
     for (file, path) in IMPORT_FILES {
         out.push_str(&format!("nomad operator api '{path}' > {dir}/{file}\n"));
     }
@@ -108,11 +154,14 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         None => {}
     }
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();
+    // Node status by ID: a per-node file, read later, has the last word.
+    let mut statuses: BTreeMap<String, String> = BTreeMap::new();
     match read_saved(vfs, &dir.join("nodes.json"), true, &mut diags) {
         Some(Saved::Read(src, v)) => match v.as_array() {
             Some(list) => {
                 for n in list {
                     shapes.insert(s(n, "ID"), node_shape(n));
+                    statuses.insert(s(n, "ID"), s(n, "Status"));
                 }
             }
             None => diags.push(
@@ -143,6 +192,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         match read_saved(vfs, &p, true, &mut diags) {
             Some(Saved::Read(_, v)) => {
                 shapes.insert(s(&v, "ID"), node_shape(&v));
+                statuses.insert(s(&v, "ID"), s(&v, "Status"));
             }
             // The node endpoint refused: its attributes, meta and host
             // volumes are unknown (the list's stub leaves them out).
@@ -170,7 +220,15 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         );
         return Err(diags);
     }
-    let node_ids: std::collections::HashSet<String> = shapes.keys().cloned().collect();
+    let alloc_ctx = super::api_alloc::AllocContext {
+        nodes: shapes.keys().cloned().collect(),
+        disconnected: statuses
+            .into_iter()
+            .filter(|(_, st)| st == "disconnected")
+            .map(|(id, _)| id)
+            .collect(),
+        saved_at: saved_at(vfs, dir, &mut diags),
+    };
     let csi = world.nomad_version.at_least(0, 11, 0);
     if csi {
         for (node, plugins) in super::api_csi::plugin_files(vfs, dir, &mut diags) {
@@ -259,7 +317,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     match read_saved(vfs, &allocs, true, &mut diags) {
         Some(Saved::Read(src, v)) => {
             let placed_by = super::api_alloc::load_allocations(
-                &src, &v, &mut world, versions, &node_ids, &mut diags,
+                &src, &v, &mut world, versions, &alloc_ctx, &mut diags,
             );
             super::api_deployment::load_deployments(vfs, dir, &mut world, &placed_by, &mut diags);
         }

@@ -3,6 +3,7 @@
 mod alloc_file;
 mod alloc_holds;
 mod api_alloc;
+mod api_alloc_failed;
 mod api_alloc_state;
 mod api_csi;
 mod api_deployment;
@@ -10,6 +11,7 @@ mod api_gateway;
 mod api_job;
 mod api_json;
 mod api_read;
+mod api_reschedule;
 mod api_service;
 mod api_task;
 pub mod before;
