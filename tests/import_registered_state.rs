@@ -32,13 +32,29 @@ const JOB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n  
 const NODE_ID: &str = "0c1b2c3d-0000-4000-8000-000000000001";
 
 fn node() -> String {
-    format!(
-        r#"[{{"ID": "{NODE_ID}", "Name": "n1", "Datacenter": "dc1",
+    nodes(&[NODE_ID])
+}
+
+/// nodes.json with one alike client per ID.
+fn nodes(ids: &[&str]) -> String {
+    let one = |(i, id): (usize, &&str)| {
+        format!(
+            r#"{{"ID": "{id}", "Name": "n{n}", "Datacenter": "dc1",
   "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
   "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
   "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
   "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},
-    "Networks": [{{"Mode": "host", "Device": "eth0", "IP": "10.0.0.1", "MBits": 1000}}]}}}}]"#
+    "Networks": [{{"Mode": "host", "Device": "eth0", "IP": "10.0.0.{n}", "MBits": 1000}}]}}}}"#,
+            n = i + 1
+        )
+    };
+    format!(
+        "[{}]",
+        ids.iter()
+            .enumerate()
+            .map(one)
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -475,4 +491,108 @@ fn a_purged_job_plans_as_a_new_job() {
     assert!(o.stdout.starts_with("+ Job: \"web\"\n"), "{}", o.stdout);
     assert_has(&o, "Task Group: \"g\" (1 create)");
     assert_has(&o, "nomad job run -check-index 0 web.nomad");
+}
+
+const NODE_2: &str = "0c1b2c3d-0000-4000-8000-000000000002";
+
+/// The fixture as a system job stored by `release` (api Job.Canonicalize):
+/// no reschedule or migrate policy; from 1.11 the job gets Nomad's default
+/// update strategy (#26777), which every group inherits merged, before
+/// none at all (the servers keep a zero Stagger and MaxParallel).
+fn system_json(release: &str) -> Value {
+    let mut j = job_json(json!({"Type": "system"}));
+    let g = &mut j["TaskGroups"][0];
+    g["ReschedulePolicy"] = Value::Null;
+    g["Migrate"] = Value::Null;
+    if release != "2.0.5" {
+        j["Update"] = json!({"Stagger": 0, "MaxParallel": 0, "HealthCheck": "", "MinHealthyTime": 0,
+            "HealthyDeadline": 0, "ProgressDeadline": 0, "Canary": 0, "AutoRevert": false, "AutoPromote": false});
+        j["TaskGroups"][0]["Update"] = Value::Null;
+    }
+    j
+}
+
+/// A system job running on both nodes under `release`.
+fn system_import(tag: &str, release: &str) -> TempDir {
+    let job = system_json(release);
+    let on = |n: u32, node: &str| alloc(n, &job, json!({"NodeID": node, "JobType": "system"}));
+    let d = import(tag, &job, &[on(1, NODE_ID), on(2, NODE_2)]);
+    d.put("import/nodes.json", &nodes(&[NODE_ID, NODE_2]));
+    d.put(
+        "import/agent-self.json",
+        &format!(r#"{{"member": {{"Tags": {{"build": "{release}", "region": "global"}}}}}}"#),
+    );
+    let sys = |text: &str| text.replace("job \"web\" {\n", "job \"web\" {\n  type = \"system\"\n");
+    d.put("web.nomad", &sys(JOB));
+    d.put("web2.nomad", &sys(&JOB.replace("nginx:1.25", "nginx:1.26")));
+    d
+}
+
+/// From 1.11 an unchanged system job reads as Nomad stores it (its default
+/// update is no change), and the system scheduler annotates every
+/// candidate node as a placement (scheduler_system.go computeJobAllocs:
+/// `DesiredTGUpdates[tg].Place = tgCandidateNodeCounts[tg]`, the ignored
+/// allocations included). Before 1.11 it is ignored alone.
+#[test]
+fn an_unchanged_system_job_counts_its_nodes_as_candidates_from_1_11() {
+    let d = system_import("registered-system-2.0.5", "2.0.5");
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("Job: \"web\"\nTask Group: \"g\" (2 create, 2 ignore)\n"),
+        "{}",
+        o.stdout
+    );
+    assert_has(&o, "nomad job run -check-index 11 web.nomad");
+    let d = system_import("registered-system-1.10.5", "1.10.5");
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("Job: \"web\"\nTask Group: \"g\" (2 ignore)\n"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// From 1.11 the default update rolls one node at a time (evictAndPlace
+/// limits by the group's max_parallel, 1), with no stagger and no
+/// follow-up evaluation; the annotation still counts both updates. Before,
+/// a system job written without `update` has none: both at once.
+#[test]
+fn a_changed_system_job_rolls_one_node_at_a_time_from_1_11() {
+    let d = system_import("registered-system-change-2.0.5", "2.0.5");
+    let o = plan(&d, "web2.nomad");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert_has(
+        &o,
+        "+/- Task Group: \"g\" (2 create, 2 create/destroy update)",
+    );
+    assert!(!o.stdout.contains("Rolling update"), "{}", o.stdout);
+    assert_eq!(placements(&d), 1, "one node at a time");
+    let d = system_import("registered-system-change-1.10.5", "1.10.5");
+    let o = plan(&d, "web2.nomad");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert_has(&o, "+/- Task Group: \"g\" (2 create/destroy update)");
+    assert_eq!(placements(&d), 2, "both nodes at once");
+}
+
+/// How many allocations the plan of web2.nomad places (`--format json`).
+fn placements(d: &TempDir) -> usize {
+    let o = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--world",
+            "import",
+            "--format",
+            "json",
+            "web2.nomad",
+        ],
+    );
+    let v: Value = serde_json::from_str(&o.stdout).unwrap_or_default();
+    v["Preflight"]["Placements"]
+        .as_array()
+        .map_or(usize::MAX, Vec::len)
 }

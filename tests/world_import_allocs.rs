@@ -393,12 +393,16 @@ fn lost_and_migrating_allocations_are_stopped_and_replaced() {
 /// `scheduler/reconciler/reconcile_node.go`): a system job's allocation on a
 /// down node is lost (stopped, counted nowhere), the one on a draining node
 /// is ignored, the marked one migrates without a placement on its node.
+/// The fixture is 2.0.5's: from 1.11 the annotation's Place is the group's
+/// candidate nodes (scheduler_system.go `tgCandidateNodeCounts`): the
+/// ignored allocation and the updated one (node 3), not the lost or
+/// migrating ones.
 #[test]
 fn system_allocations_on_tainted_nodes() {
     let plan = plan_json("system-tainted", "sys.nomad");
     let mut got = tg_updates(&plan, "web");
     got.retain(|(k, _)| k != "DestructiveUpdate");
-    assert_eq!(got, counts(&[("Ignore", 1), ("Migrate", 1)]));
+    assert_eq!(got, counts(&[("Ignore", 1), ("Migrate", 1), ("Place", 2)]));
     let placed: Vec<&str> = plan["Preflight"]["Placements"]
         .as_array()
         .into_iter()

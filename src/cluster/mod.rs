@@ -137,9 +137,7 @@ impl State {
         namespace: &'a str,
         id: &'a str,
     ) -> impl Iterator<Item = &'a Allocation> + 'a {
-        self.allocs
-            .iter()
-            .filter(move |a| a.namespace == namespace && a.job_id == id && a.is_live())
+        self.allocs_of(namespace, id, Allocation::is_live)
     }
 
     /// A job's allocations its (service or batch) reconciler reads: the
@@ -150,9 +148,18 @@ impl State {
         namespace: &'a str,
         id: &'a str,
     ) -> impl Iterator<Item = &'a Allocation> + 'a {
+        self.allocs_of(namespace, id, Allocation::is_reconciled)
+    }
+
+    fn allocs_of<'a>(
+        &'a self,
+        namespace: &'a str,
+        id: &'a str,
+        keep: fn(&Allocation) -> bool,
+    ) -> impl Iterator<Item = &'a Allocation> + 'a {
         self.allocs
             .iter()
-            .filter(move |a| a.namespace == namespace && a.job_id == id && a.is_reconciled())
+            .filter(move |a| a.namespace == namespace && a.job_id == id && keep(a))
     }
 
     /// Live allocations on one node.

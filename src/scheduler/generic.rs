@@ -370,19 +370,28 @@ fn system(
     let world = engine.world;
     let evict = preemption_on(world, job.job_type);
     let nodes = engine.ready_nodes(job);
-    // A rolling system update (stagger and max_parallel set) replaces at
-    // most max_parallel allocations per evaluation; the annotation still
-    // counts every destructive update, and a follow-up evaluation waits
-    // `stagger` (scheduler_system.go computeJobAllocs).
+    // Before 1.11 a rolling system update (stagger and max_parallel set)
+    // replaces at most max_parallel allocations per evaluation; the
+    // annotation still counts every destructive update, and a follow-up
+    // evaluation waits `stagger` (scheduler_system.go computeJobAllocs).
+    // From 1.11 see [`super::system_nodes`].
+    let node_reconciler = world.nomad_version.at_least(1, 11, 0);
     let rolling = job
         .update
         .as_ref()
         .or_else(|| job.groups.first().and_then(|g| g.update.as_ref()))
-        .filter(|u| u.stagger.nanos() > 0 && u.max_parallel > 0);
+        .filter(|u| !node_reconciler && u.stagger.nanos() > 0 && u.max_parallel > 0);
     let mut evictions_left = rolling.map_or(usize::MAX, |u| {
         usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
     });
     for tg in &job.groups {
+        if node_reconciler {
+            evictions_left = super::system_nodes::group_limit(job, tg);
+        }
+        // Placements of a missing allocation asked, and selects that
+        // failed (filtered or not): from 1.11 the "create" count is the
+        // group's candidate nodes less those.
+        let (mut new_places, mut failed_selects) = (0u64, 0u64);
         // A system job's allocations are all `job.group[0]`.
         let ask = Ask {
             job,
@@ -469,6 +478,7 @@ fn system(
                 engine.stop(a);
             } else {
                 du.place += 1;
+                new_places += 1;
             }
             let name = format!("{}.{}[0]", job.id, tg.name);
             tried += 1;
@@ -483,20 +493,29 @@ fn system(
                 // every node is, see `all_filtered_fails`).
                 Err(true) => {
                     filtered += 1;
+                    failed_selects += 1;
                     if let Some(a) = here {
                         engine.unstop(a);
-                        du.destructive_update -= 1;
+                        // From 1.11 the annotation keeps every destructive
+                        // update (desiredUpdates counts them first).
+                        if !node_reconciler {
+                            du.destructive_update -= 1;
+                        }
                     } else {
                         du.place -= 1;
                     }
                 }
                 Err(false) => {
+                    failed_selects += 1;
                     if let Some(a) = here {
                         engine.unstop(a);
                     }
                     failures += 1;
                 }
             }
+        }
+        if node_reconciler {
+            du.place = super::system_nodes::candidates(&du, new_places, failed_selects);
         }
         if failures > 0 {
             metric.coalesced_failures = failures - 1;
