@@ -30,6 +30,28 @@ impl NomadVersion {
     pub fn at_least(self, major: u32, minor: u32, patch: u32) -> bool {
         self >= NomadVersion::new(major, minor, patch)
     }
+
+    /// Has this release something that came in `since`: the first release
+    /// of each release line that has it, oldest first (a change backported
+    /// to patch releases of older lines), the last entry holding for every
+    /// later line?
+    pub fn has_since(self, since: &[NomadVersion]) -> bool {
+        let line = |x: NomadVersion| (x.major, x.minor);
+        let Some((i, first)) = since
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| line(**s) <= line(self))
+        else {
+            return false;
+        };
+        if line(*first) == line(self) {
+            self >= *first
+        } else {
+            // A line with no entry of its own: only later than the last.
+            i + 1 == since.len()
+        }
+    }
 }
 
 impl Default for NomadVersion {

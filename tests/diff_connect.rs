@@ -97,7 +97,7 @@ fn consul_upstream_with_different_upstreams() {
     );
 }
 
-/// The same edit under 1.6 (diff.go v1.6.0): the struct has no partition
+/// The same edit under 1.6.2 (diff.go v1.6.2): the struct has no partition
 /// yet and the proxy diff has no transparent proxy object.
 #[test]
 fn upstream_edit_under_1_6_lists_only_that_versions_fields() {
@@ -128,12 +128,23 @@ fn upstream_edit_under_1_6_lists_only_that_versions_fields() {
         .iter()
         .filter_map(|f| f["Name"].as_str())
         .collect();
-    // 1.6 upstreams have no DestinationPeer/Type or socket fields (1.7).
-    assert!(names.is_empty(), "{names:?}");
+    // The peer, type and socket fields came with 1.6.2 itself
+    // (nomad/structs/services.go v1.6.2 ConsulUpstream); the partition
+    // not before 1.7.7.
+    assert_eq!(
+        names,
+        [
+            "DestinationPeer",
+            "DestinationType",
+            "LocalBindSocketMode",
+            "LocalBindSocketPath"
+        ],
+        "{names:?}"
+    );
     assert_eq!(proxy["Objects"][0]["Type"], json!("Edited"));
 }
 
-/// Before 1.2 upstreams are a content set (diff.go v1.0.0
+/// Before 1.1.1 upstreams are a content set (diff.go v1.0.0
 /// `primitiveObjectSetDiff`): an edited upstream is one Added and one
 /// Deleted object.
 #[test]

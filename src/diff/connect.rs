@@ -72,7 +72,7 @@ fn sidecar_service_diff(
             .when(d.at(1, 1, 0), |f| {
                 f.b("DisableDefaultTCPCheck", s.disable_default_tcp_check)
             })
-            .when(d.at(1, 6, 0), |f| f.map("Meta", &s.meta))
+            .when(d.at(1, 5, 4), |f| f.map("Meta", &s.meta))
             .done()
     };
     let objects = proxy_diff(
@@ -122,7 +122,9 @@ fn sidecar_task_diff(
         d,
         ctx,
     ));
-    if d.at(2, 0, 0) {
+    // diff.go's sidecarTaskDiff: identities from 1.11.1, volume mounts
+    // from 1.10.2.
+    if d.at(1, 11, 1) {
         objects.extend(identity_diffs(&o.identities, &n.identities, d, ctx));
     }
     objects.extend(primitive_object_diff(
@@ -131,7 +133,7 @@ fn sidecar_task_diff(
         "LogConfig",
         ctx,
     ));
-    if d.at(1, 11, 0) {
+    if d.at(1, 10, 2) {
         objects.extend(volume_mount_diffs(
             &o.volume_mounts,
             &n.volume_mounts,
@@ -170,8 +172,11 @@ fn proxy_diff(
     let empty = js::ConsulProxy::default();
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     let mut objects = upstream_diffs(&o.upstreams, &n.upstreams, d, ctx);
-    if d.at(1, 8, 0) {
+    // diff.go's consulProxyExposeDiff: 1.5.16, 1.6.9 and 1.7.6 on.
+    if d.since(&[(1, 5, 16), (1, 6, 9), (1, 7, 6)]) {
         objects.extend(expose_diff(o.expose.as_ref(), n.expose.as_ref(), ctx));
+    }
+    if d.at(1, 8, 0) {
         objects.push(transparent_proxy_diff(
             o.transparent_proxy.as_ref(),
             n.transparent_proxy.as_ref(),
@@ -198,30 +203,31 @@ fn upstream_flat(u: &js::ConsulUpstream, d: Dialect) -> Flat {
         .when(d.at(1, 1, 0), |f| {
             f.s("LocalBindAddress", &u.local_bind_address)
         })
-        .when(d.at(1, 4, 0), |f| {
+        // Backported to 1.2.9, dropped by 1.3.0 and back in 1.3.2.
+        .when(d.since(&[(1, 2, 9), (1, 3, 2)]), |f| {
             f.s("DestinationNamespace", &u.destination_namespace)
         })
-        .when(d.at(1, 7, 0), |f| {
+        .when(d.at(1, 6, 2), |f| {
             f.s("DestinationPeer", &u.destination_peer)
                 .s("DestinationType", &u.destination_type)
                 .s("LocalBindSocketPath", &u.local_bind_socket_path)
                 .s("LocalBindSocketMode", &u.local_bind_socket_mode)
         })
-        .when(d.at(1, 8, 0), |f| {
+        .when(d.at(1, 7, 7), |f| {
             f.s("DestinationPartition", &u.destination_partition)
         })
         .done()
 }
 
-/// Upstreams: a content set before 1.2 (an edit is a Deleted and an Added
-/// object); from 1.2 matched by `datacenter/destination_name`.
+/// Upstreams: a content set before 1.1.1 (an edit is a Deleted and an
+/// Added object); from 1.1.1 matched by `datacenter/destination_name`.
 fn upstream_diffs(
     old: &[js::ConsulUpstream],
     new: &[js::ConsulUpstream],
     d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    if !d.at(1, 2, 0) {
+    if !d.at(1, 1, 1) {
         let flats = |us: &[js::ConsulUpstream]| -> Vec<Flat> {
             us.iter().map(|u| upstream_flat(u, d)).collect()
         };
@@ -294,7 +300,7 @@ fn upstream_diff(
     })
 }
 
-/// `consulProxyExposeDiff` (1.8+): paths as a content set.
+/// `consulProxyExposeDiff`: paths as a content set.
 fn expose_diff(
     old: Option<&js::ExposeConfig>,
     new: Option<&js::ExposeConfig>,

@@ -31,6 +31,15 @@ impl Dialect {
     pub fn v010(&self) -> bool {
         self.at(0, 10, 0)
     }
+    /// For a change backported to patch releases of older lines: the first
+    /// release of each line that has it, oldest first.
+    pub fn since(&self, lines: &[(u32, u32, u32)]) -> bool {
+        let since: Vec<NomadVersion> = lines
+            .iter()
+            .map(|&(a, b, c)| NomadVersion::new(a, b, c))
+            .collect();
+        self.version.has_since(&since)
+    }
 }
 
 /// Builder for one flattened struct.
@@ -82,8 +91,9 @@ pub fn job(j: &js::Job, d: Dialect) -> Flat {
         .s("Region", &j.region)
         .b("Stop", j.stop)
         .s("Type", j.job_type.as_str())
-        .when(!d.at(1, 10, 0), |f| f.s("VaultToken", &j.vault_token))
-        .when(d.v010() && !d.at(1, 10, 0), |f| {
+        // Job.Diff filters it from 1.3.6; the field is gone in 1.10.
+        .when(!d.at(1, 3, 6), |f| f.s("VaultToken", &j.vault_token))
+        .when(d.at(0, 10, 4) && !d.at(1, 10, 0), |f| {
             f.s("ConsulToken", &j.consul_token)
         })
         .when(d.at(1, 6, 0), |f| f.s("NodePool", &j.node_pool))
@@ -94,7 +104,7 @@ pub fn group(g: &js::TaskGroup, d: Dialect) -> Flat {
     F::default()
         .i("Count", g.count)
         .map("Meta", &g.meta)
-        .when(d.at(1, 8, 0), |f| {
+        .when(d.at(1, 7, 2), |f| {
             f.b("PreventRescheduleOnLost", g.prevent_reschedule_on_lost)
         })
         .done()
@@ -137,7 +147,7 @@ pub fn restart(r: &js::RestartPolicy, d: Dialect) -> Flat {
         .d("Delay", r.delay)
         .d("Interval", r.interval)
         .s("Mode", &r.mode)
-        .when(d.at(1, 7, 0), |f| {
+        .when(d.at(1, 6, 2), |f| {
             f.b("RenderTemplates", r.render_templates)
         })
         .done()
@@ -163,9 +173,9 @@ pub fn ephemeral_disk(e: &js::EphemeralDisk) -> Flat {
 }
 
 /// `Stagger` is filtered by Nomad's group diff.
-pub fn update(u: &js::UpdateStrategy) -> Flat {
+pub fn update(u: &js::UpdateStrategy, d: Dialect) -> Flat {
     F::default()
-        .b("AutoPromote", u.auto_promote)
+        .when(d.at(0, 9, 2), |f| f.b("AutoPromote", u.auto_promote))
         .b("AutoRevert", u.auto_revert)
         .i("Canary", u.canary)
         .s("HealthCheck", &u.health_check)
@@ -216,15 +226,16 @@ pub fn resources(r: &js::Resources, d: Dialect) -> Flat {
         .i("DiskMB", r.disk_mb)
         .i("IOPS", r.iops)
         .i("MemoryMB", r.memory_mb)
-        .when(d.at(1, 9, 0), |f| f.i("SecretsMB", r.secrets_mb))
+        .when(d.at(1, 8, 3), |f| f.i("SecretsMB", r.secrets_mb))
         .done()
 }
 
 pub fn network(n: &js::Network, d: Dialect) -> Flat {
     F::default()
-        .when(!d.at(1, 9, 0), |f| f.i("MBits", n.mbits))
+        // NetworkResource.Diff filters it from 1.8.2.
+        .when(!d.at(1, 8, 2), |f| f.i("MBits", n.mbits))
         .when(d.v010(), |f| f.s("Mode", &n.mode))
-        .when(d.at(1, 2, 0), |f| f.s("Hostname", &n.hostname))
+        .when(d.at(1, 1, 5), |f| f.s("Hostname", &n.hostname))
         .done()
 }
 
@@ -294,7 +305,7 @@ pub fn artifact(a: &js::Artifact, d: Dialect) -> Flat {
     F::default()
         .map("GetterHeaders", &a.getter_headers)
         .when(d.at(1, 8, 0), |f| f.b("GetterInsecure", a.insecure))
-        .when(d.at(1, 10, 0), |f| f.b("Chown", a.chown))
+        .when(d.at(1, 9, 2), |f| f.b("Chown", a.chown))
         .s("GetterMode", &a.getter_mode)
         .map("GetterOptions", &a.getter_options)
         .s("GetterSource", &a.getter_source)
@@ -315,11 +326,17 @@ pub fn template(t: &js::Template, d: Dialect) -> Flat {
         .s("SourcePath", &t.source_path)
         .d("Splay", t.splay)
         .d("VaultGrace", t.vault_grace)
-        .when(d.at(1, 5, 0), |f| {
-            f.b("ErrMissingKey", t.err_missing_key).b("Once", t.once)
+        .when(d.at(1, 4, 3), |f| f.b("ErrMissingKey", t.err_missing_key))
+        .when(d.at(1, 10, 2), |f| f.b("Once", t.once))
+        // 1.3.3 alone had them as ints, which api/tasks.go canonicalised
+        // to -1 when unset, so every template flattens them.
+        .when(d.version == NomadVersion::new(1, 3, 3), |f| {
+            f.i("Uid", t.uid.unwrap_or(-1))
+                .i("Gid", t.gid.unwrap_or(-1))
         })
-        // Pointers: only a set value is flattened (templateDiff adds them).
-        .when(d.at(1, 4, 0), |f| {
+        // From 1.3.4 pointers: only a set value is flattened (templateDiff
+        // adds them).
+        .when(d.at(1, 3, 4), |f| {
             f.when(t.uid.is_some(), |f| f.i("Uid", t.uid.unwrap_or_default()))
                 .when(t.gid.is_some(), |f| f.i("Gid", t.gid.unwrap_or_default()))
         })
@@ -351,12 +368,12 @@ pub fn vault(v: &js::Vault, d: Dialect) -> Flat {
         .s("ChangeMode", &v.change_mode)
         .s("ChangeSignal", &v.change_signal)
         .b("Env", v.env)
-        .when(d.at(1, 0, 0), |f| f.s("Namespace", &v.namespace))
+        .when(d.at(0, 12, 2), |f| f.s("Namespace", &v.namespace))
         .when(d.at(1, 6, 0), |f| f.b("DisableFile", v.disable_file))
         .when(d.at(1, 7, 0), |f| {
             f.s("Role", &v.role).s("Cluster", &v.cluster)
         })
-        .when(d.at(1, 8, 0), |f| {
+        .when(d.at(1, 7, 3), |f| {
             f.b("AllowTokenExpiration", v.allow_token_expiration)
         })
         .done()
@@ -364,10 +381,12 @@ pub fn vault(v: &js::Vault, d: Dialect) -> Flat {
 
 pub fn volume(v: &js::Volume, d: Dialect) -> Flat {
     F::default()
-        .s("AccessMode", &v.access_mode)
-        .s("AttachmentMode", &v.attachment_mode)
+        .when(d.at(1, 1, 0), |f| {
+            f.s("AccessMode", &v.access_mode)
+                .s("AttachmentMode", &v.attachment_mode)
+                .b("PerAlloc", v.per_alloc)
+        })
         .s("Name", &v.name)
-        .b("PerAlloc", v.per_alloc)
         .b("ReadOnly", v.read_only)
         .s("Source", &v.source)
         .s("Type", &v.volume_type)
@@ -406,15 +425,15 @@ pub fn service(s: &js::Service, job_namespace: &str, d: Dialect) -> Flat {
         .s("AddressMode", &s.address_mode)
         .s("Name", &s.name)
         .s("PortLabel", &s.port_label)
-        .when(d.v010(), |f| {
-            f.map("Meta", &s.meta).map("CanaryMeta", &s.canary_meta)
-        })
-        .when(d.at(1, 0, 0), |f| {
+        .when(d.v010(), |f| f.map("Meta", &s.meta))
+        .when(d.at(0, 10, 4), |f| f.map("CanaryMeta", &s.canary_meta))
+        .when(d.at(0, 11, 0), |f| {
             f.b("EnableTagOverride", s.enable_tag_override)
-                .s("TaskName", &s.task_name)
         })
-        .when(d.at(1, 1, 0), |f| f.s("Namespace", namespace))
-        .when(d.at(1, 2, 0), |f| f.s("OnUpdate", &s.on_update))
+        .when(d.at(0, 12, 0), |f| f.s("TaskName", &s.task_name))
+        .when(d.at(1, 1, 0), |f| {
+            f.s("Namespace", namespace).s("OnUpdate", &s.on_update)
+        })
         .when(d.at(1, 3, 0), |f| {
             f.s("Provider", &s.provider).s("Address", &s.address)
         })
@@ -443,12 +462,12 @@ pub fn check(c: &js::ServiceCheck, d: Dialect) -> Flat {
         .d("Timeout", c.timeout)
         .s("Type", &c.check_type)
         .when(d.v010(), |f| f.s("TaskName", &c.task_name))
-        .when(d.at(1, 0, 0), |f| {
-            f.b("Expose", c.expose)
-                .i("FailuresBeforeCritical", c.failures_before_critical)
+        .when(d.at(0, 11, 0), |f| f.b("Expose", c.expose))
+        .when(d.at(0, 12, 2), |f| {
+            f.i("FailuresBeforeCritical", c.failures_before_critical)
                 .i("SuccessBeforePassing", c.success_before_passing)
         })
-        .when(d.at(1, 2, 0), |f| {
+        .when(d.at(1, 1, 0), |f| {
             f.s("Body", &c.body).s("OnUpdate", &c.on_update)
         })
         .when(d.at(1, 6, 0), |f| f.s("TLSServerName", &c.tls_server_name))

@@ -62,11 +62,27 @@ pub(super) fn group_diff(
     let oflat = old.map(|g| fl::group(g, d));
     let nflat = new.map(|g| fl::group(g, d));
     let (mut oflat, mut nflat) = (oflat.unwrap_or_default(), nflat.unwrap_or_default());
-    // Group shutdown_delay joined the diff in 0.11 (only when both sides exist).
-    if d.at(0, 11, 0) && old.is_some() && new.is_some() {
+    // Pointer fields TaskGroup.Diff adds by hand, only when both sides
+    // exist: shutdown_delay from 0.11, stop_after_client_disconnect from
+    // 0.11.2 and max_client_disconnect from 1.3, the last two until 1.10
+    // (which moved them into the `disconnect` block).
+    if old.is_some() && new.is_some() {
         let fmt = |v: Option<js::Duration>| v.map(|d| d.nanos().to_string()).unwrap_or_default();
-        oflat.insert("ShutdownDelay".into(), fmt(o.shutdown_delay));
-        nflat.insert("ShutdownDelay".into(), fmt(n.shutdown_delay));
+        let mut put = |name: &str, of: fn(&js::TaskGroup) -> Option<js::Duration>| {
+            oflat.insert(name.into(), fmt(of(o)));
+            nflat.insert(name.into(), fmt(of(n)));
+        };
+        if d.at(0, 11, 0) {
+            put("ShutdownDelay", |g| g.shutdown_delay);
+        }
+        if d.at(0, 11, 2) && !d.at(1, 10, 0) {
+            put("StopAfterClientDisconnect", |g| {
+                g.stop_after_client_disconnect
+            });
+        }
+        if d.at(1, 3, 0) && !d.at(1, 10, 0) {
+            put("MaxClientDisconnect", |g| g.max_client_disconnect);
+        }
     }
     let fields = field_diffs(&oflat, &nflat, false);
 
@@ -101,7 +117,7 @@ pub(super) fn group_diff(
         "EphemeralDisk",
         ctx,
     ));
-    if d.at(1, 2, 0) {
+    if d.at(1, 1, 0) {
         objects.extend(super::workload::consul_diff(
             old.and_then(|g| g.consul.as_ref()),
             new.and_then(|g| g.consul.as_ref()),
@@ -110,8 +126,8 @@ pub(super) fn group_diff(
         ));
     }
     objects.extend(primitive_object_diff(
-        opt_flat(old, &|g| g.update.as_ref().map(fl::update)).as_ref(),
-        opt_flat(new, &|g| g.update.as_ref().map(fl::update)).as_ref(),
+        opt_flat(old, &|g| g.update.as_ref().map(|u| fl::update(u, d))).as_ref(),
+        opt_flat(new, &|g| g.update.as_ref().map(|u| fl::update(u, d))).as_ref(),
         "Update",
         ctx,
     ));
@@ -132,13 +148,15 @@ pub(super) fn group_diff(
     if d.v010() {
         objects.extend(network_diffs(&o.networks, &n.networks, d, ctx));
     }
-    if d.at(1, 8, 0) {
+    // diff.go's scalingDiff: 1.4.13, 1.5.9 and 1.6.2 on.
+    if d.since(&[(1, 4, 13), (1, 5, 9), (1, 6, 2)]) {
         objects.extend(scaling_diff(o.scaling.as_ref(), n.scaling.as_ref(), ctx));
     }
     if d.v010() {
         objects.extend(service_diffs(ns, &o.services, &n.services, d, ctx));
     }
-    if d.at(1, 2, 0) {
+    // diff.go's volumeDiffs: 1.0.4 on.
+    if d.at(1, 0, 4) {
         objects.extend(volume_diffs(&o.volumes, &n.volumes, d, ctx));
     }
 
@@ -176,7 +194,7 @@ pub(super) fn volume_diffs(
                 n.and_then(|v| v.mount_options.as_ref()),
             );
             let mut objects = Vec::new();
-            if d.at(1, 1, 0) && om != nm {
+            if om != nm {
                 let empty = js::CsiMountOptions::default();
                 let flags = string_set_diff(
                     &om.unwrap_or(&empty).mount_flags,

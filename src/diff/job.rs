@@ -121,15 +121,16 @@ pub(super) fn affinities(old: &[js::Affinity], new: &[js::Affinity], ctx: bool) 
     primitive_object_set_diff(&o, &n, "Affinity", ctx)
 }
 
-/// Periodic: a primitive object until 1.8, then also a `Specs` string set
-/// (jobs with several `crons`). A single cron stays in `Spec`.
+/// Periodic: a primitive object until 1.6.2 (diff.go's periodicDiff), then
+/// also a `Specs` string set (jobs with several `crons`). A single cron
+/// stays in `Spec`.
 pub(super) fn periodic_diff(
     old: Option<&js::Periodic>,
     new: Option<&js::Periodic>,
     d: Dialect,
     ctx: bool,
 ) -> Option<ObjectDiff> {
-    if !d.at(1, 8, 0) {
+    if !d.at(1, 6, 2) {
         return primitive_object_diff(
             old.map(fl::periodic).as_ref(),
             new.map(fl::periodic).as_ref(),

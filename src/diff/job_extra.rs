@@ -23,6 +23,7 @@ fn strategy(m: &js::Multiregion) -> Flat {
 fn region_diff(
     old: Option<&js::MultiregionRegion>,
     new: Option<&js::MultiregionRegion>,
+    d: Dialect,
     ctx: bool,
 ) -> Option<ObjectDiff> {
     if old == new {
@@ -32,7 +33,7 @@ fn region_diff(
         F::default()
             .s("Name", &r.name)
             .i("Count", r.count)
-            .s("NodePool", &r.node_pool)
+            .when(d.at(1, 6, 0), |f| f.s("NodePool", &r.node_pool))
             .map("Meta", &r.meta)
             .done()
     };
@@ -93,11 +94,11 @@ pub(super) fn multiregion_diff(
     };
     let (om, nm) = (by_name(old), by_name(new));
     for (name, o) in &om {
-        objects.extend(region_diff(Some(o), nm.get(name), ctx));
+        objects.extend(region_diff(Some(o), nm.get(name), d, ctx));
     }
     for (name, n) in &nm {
         if !om.contains_key(name) {
-            objects.extend(region_diff(None, Some(n), ctx));
+            objects.extend(region_diff(None, Some(n), d, ctx));
         }
     }
     sort_objects(&mut objects);

@@ -124,7 +124,7 @@ pub(super) fn task_diff(
             ctx,
         ));
     }
-    if d.at(1, 3, 0) {
+    if d.at(1, 2, 4) {
         objects.extend(template_diffs(&o.templates, &n.templates, d, ctx));
     } else {
         objects.extend(keyed_set_diff(
@@ -218,7 +218,7 @@ pub(super) fn volume_mount_diffs(
     out
 }
 
-/// Templates from 1.3 (`templateDiffs`): one template on each side is the
+/// Templates from 1.2.4 (`templateDiffs`): one template on each side is the
 /// same template; otherwise matched by `DiffID` (the destination).
 fn template_diffs(
     old: &[js::Template],
@@ -279,7 +279,7 @@ fn template_diff(
         old.and_then(|t| t.change_script.as_ref()),
         new.and_then(|t| t.change_script.as_ref()),
     );
-    if d.at(1, 4, 0) && os != ns {
+    if d.at(1, 3, 4) && os != ns {
         let empty = js::ChangeScript::default();
         let args = string_set_diff(
             &os.unwrap_or(&empty).args,

@@ -204,8 +204,8 @@ pub(super) fn schedule_diff(
     primitive_object_diff(cron(old).as_ref(), cron(new).as_ref(), "Schedule", ctx)
 }
 
-/// The `Consul` primitive object of a group (1.2+) or task (1.7+), with
-/// api/consul.go's default cluster (1.7+) and the partition (1.8+).
+/// The `Consul` primitive object of a group (1.1+) or task (1.7+), with
+/// api/consul.go's default cluster (1.7+) and the partition (1.7.3+).
 pub(super) fn consul_diff(
     old: Option<&js::Consul>,
     new: Option<&js::Consul>,
@@ -216,7 +216,7 @@ pub(super) fn consul_diff(
         F::default()
             .s("Namespace", &c.namespace)
             .when(d.at(1, 7, 0), |f| f.s("Cluster", &c.cluster))
-            .when(d.at(1, 8, 0), |f| f.s("Partition", &c.partition))
+            .when(d.at(1, 7, 3), |f| f.s("Partition", &c.partition))
             .done()
     };
     primitive_object_diff(
@@ -227,7 +227,7 @@ pub(super) fn consul_diff(
     )
 }
 
-/// `NUMA.Diff` inside Resources (1.11+): the affinity; the device list is
+/// `NUMA.Diff` inside Resources (1.7+): the affinity; the device list is
 /// not a primitive field, but a change to it still edits the object.
 pub(super) fn numa_diff(
     old: Option<&js::Numa>,
@@ -235,7 +235,7 @@ pub(super) fn numa_diff(
     d: Dialect,
     ctx: bool,
 ) -> Option<ObjectDiff> {
-    if !d.at(1, 11, 0) {
+    if !d.at(1, 7, 0) {
         return None;
     }
     let flat = |n: &js::Numa| F::default().s("Affinity", &n.affinity).done();
@@ -309,6 +309,8 @@ pub(super) fn unshown_task(t: &js::Task, d: Dialect) -> Flat {
                 put(format!("{p}.env.{k}"), v.clone());
             }
         }
+    }
+    if !d.at(1, 7, 0) {
         if let Some(n) = &t.resources.numa {
             put("resources.numa.affinity".into(), n.affinity.clone());
             list("resources.numa.devices", &n.devices, &mut put);
@@ -320,7 +322,7 @@ pub(super) fn unshown_task(t: &js::Task, d: Dialect) -> Flat {
 /// The group and job blocks a version's diff.go has no object for.
 pub(super) fn unshown_group(g: &js::TaskGroup, d: Dialect) -> Flat {
     let mut out = Flat::new();
-    if !d.at(1, 2, 0) {
+    if !d.at(1, 1, 0) {
         if let Some(c) = &g.consul {
             out.insert("consul.namespace".into(), c.namespace.clone());
         }

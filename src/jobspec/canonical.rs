@@ -22,6 +22,15 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
         }
     }
     for g in &mut job.groups {
+        // From 1.10 command/agent/job_endpoint.go (ApiTgToStructsTG) no
+        // longer copies the group's legacy disconnect settings (#25284):
+        // the api still decodes them, the server never sees them, so an
+        // edit of one is no change to its diff, plan or validation.
+        if v.at_least(1, 10, 0) {
+            g.stop_after_client_disconnect = None;
+            g.max_client_disconnect = None;
+            g.prevent_reschedule_on_lost = false;
+        }
         if v.at_least(0, 11, 0) {
             scaling(g);
             for m in g.tasks.iter_mut().flat_map(|t| t.volume_mounts.iter_mut()) {

@@ -49,22 +49,7 @@ impl Key {
         if self.until.is_some_and(|u| v >= u) {
             return false;
         }
-        let line = |x: NomadVersion| (x.major, x.minor);
-        let Some((i, first)) = self
-            .since
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, s)| line(**s) <= line(v))
-        else {
-            return false;
-        };
-        if line(*first) == line(v) {
-            v >= *first
-        } else {
-            // A line with no entry of its own: only later than the last.
-            i + 1 == self.since.len()
-        }
+        v.has_since(self.since)
     }
 
     /// The first release that has it (for messages).

@@ -191,35 +191,11 @@ fn task_errors(t: &Task, v: NomadVersion) -> Vec<GoErr> {
 /// services' included).
 fn group_own_leaves(job: &Job, g: &TaskGroup, v: NomadVersion) -> Vec<Leaf> {
     let mut out: Vec<Leaf> = update_parallel(job, g, v).into_iter().collect();
-    if v.at_least(1, 10, 0) {
-        let s = &g.spans;
-        if g.max_client_disconnect.is_some() {
-            out.push(leaf(
-                "MaxClientDisconnect is deprecated and ignored in favor of Disconnect.LostAfter"
-                    .into(),
-                DEPRECATED,
-                s.best("max_client_disconnect"),
-                "use `disconnect { lost_after = ... }`",
-            ));
-        }
-        if g.stop_after_client_disconnect.is_some() {
-            out.push(leaf(
-                "StopAfterClientDisconnect is deprecated and ignored favor of Disconnect.StopOnClientAfter".into(),
-                DEPRECATED,
-                s.best("stop_after_client_disconnect"),
-                "use `disconnect { stop_on_client_after = ... }`",
-            ));
-        }
-        if g.prevent_reschedule_on_lost {
-            out.push(leaf(
-                "PreventRescheduleOnLost is deprecated and ignored in favor of Disconnect.Replace"
-                    .into(),
-                DEPRECATED,
-                s.best("prevent_reschedule_on_lost"),
-                "use `disconnect { replace = false }`",
-            ));
-        }
-    }
+    // The 1.10 deprecations of `max_client_disconnect`,
+    // `stop_after_client_disconnect` and `prevent_reschedule_on_lost` never
+    // warn: from 1.10 command/agent/job_endpoint.go no longer copies them
+    // to the server's job (#25284), so TaskGroup.Warnings never sees them
+    // (canonical.rs drops them likewise).
     if let Some(n) = g
         .networks
         .first()
