@@ -297,7 +297,7 @@ pub fn log_config(l: &js::LogConfig, d: Dialect) -> Flat {
     F::default()
         .i("MaxFileSizeMB", l.max_file_size_mb)
         .i("MaxFiles", l.max_files)
-        .when(d.at(1, 6, 0), |f| f.b("Disabled", l.disabled))
+        .when(d.at(1, 5, 5), |f| f.b("Disabled", l.disabled))
         .done()
 }
 

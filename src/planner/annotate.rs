@@ -86,9 +86,10 @@ fn annotate_task(task: &mut TaskDiff, group_ty: DiffType, version: NomadVersion,
         match o.name.as_str() {
             "Service" | "Constraint" => false,
             "Affinity" | "Spread" => !version.at_least(1, 10, 0),
-            // 1.6 made enabling/disabling the logger destructive.
+            // annotate.go v1.5.5 made disabling the logger destructive
+            // (v1.5.4 did so for its `Enabled`, which we do not model).
             "LogConfig" => {
-                version.at_least(1, 6, 0)
+                version.at_least(1, 5, 5)
                     && o.fields
                         .iter()
                         .any(|f| f.name == "Disabled" && f.ty != DiffType::None)

@@ -7,8 +7,9 @@ use crate::jobspec::{Job, Network, TaskGroup};
 use crate::version::NomadVersion;
 
 /// Would moving an allocation from `old` to `new` need a new allocation?
-/// Mirrors the fields Nomad's `tasksUpdated` compares (see
-/// nomad-plan-format.md 9.6); service/check/restart changes are in place.
+/// Mirrors the fields Nomad's `tasksUpdated` (scheduler/util.go) compares
+/// at each release; anything else (services, checks, most of the restart
+/// policy, a task's lifecycle) is updated in place.
 pub fn destructive_change(
     old_job: &Job,
     old: &TaskGroup,
@@ -16,6 +17,7 @@ pub fn destructive_change(
     new: &TaskGroup,
     version: NomadVersion,
 ) -> bool {
+    let v = version;
     if old.tasks.len() != new.tasks.len() {
         return true;
     }
@@ -30,23 +32,47 @@ pub fn destructive_change(
     {
         return true;
     }
-    if networks_differ(&old.networks, &new.networks) {
+    if networks_differ(&old.networks, &new.networks, v) {
         return true;
     }
-    if super::connect_update::connect_services_updated(&old.services, &new.services, version) {
+    // consulNamespaceUpdated (1.1), consulUpdated (1.7).
+    if v.at_least(1, 1, 0) && consul_updated(old.consul.as_ref(), new.consul.as_ref(), v) {
         return true;
     }
-    if old_job.affinities != new_job.affinities
-        || old.affinities != new.affinities
-        || old_job.spreads != new_job.spreads
-        || old.spreads != new.spreads
+    if super::connect_update::connect_services_updated(&old.services, &new.services, v) {
+        return true;
+    }
+    // affinitiesUpdated and spreadsUpdated: 0.10.2 to 1.9 (1.10 made them
+    // in place). The task's own affinities are part of the same check.
+    let placement = v.at_least(0, 10, 2) && !v.at_least(1, 10, 0);
+    if placement
+        && (old_job.affinities != new_job.affinities
+            || old.affinities != new.affinities
+            || old_job.spreads != new_job.spreads
+            || old.spreads != new.spreads)
     {
         return true;
     }
-    // Volumes joined the comparison with host volumes (0.10).
-    if version.at_least(0, 10, 0) && old.volumes != new.volumes {
+    // Volume requests and a task's volume mounts: 1.1.15, 1.2.9, 1.3.2 on.
+    let mounts = v.has_since(&[
+        NomadVersion::new(1, 1, 15),
+        NomadVersion::new(1, 2, 9),
+        NomadVersion::new(1, 3, 2),
+    ]);
+    if mounts && old.volumes != new.volumes {
         return true;
     }
+    // renderTemplatesUpdated (1.6.2), for the group's policy and each
+    // task's (which the group's stands in for when the task has none).
+    let render = v.at_least(1, 6, 2);
+    if render && old.restart.render_templates != new.restart.render_templates {
+        return true;
+    }
+    let csi = v.has_since(&[
+        NomadVersion::new(1, 1, 13),
+        NomadVersion::new(1, 2, 7),
+        NomadVersion::new(1, 3, 0),
+    ]);
     for nt in &new.tasks {
         let Some(ot) = old.task(&nt.name) else {
             return true;
@@ -59,7 +85,9 @@ pub fn destructive_change(
             || ot.artifacts != nt.artifacts
             || ot.vault != nt.vault
             || ot.templates != nt.templates
-            || ot.affinities != nt.affinities
+            || (placement && ot.affinities != nt.affinities)
+            || (csi && ot.csi_plugin != nt.csi_plugin)
+            || (mounts && ot.volume_mounts != nt.volume_mounts)
         {
             return true;
         }
@@ -72,19 +100,49 @@ pub fn destructive_change(
             || or.cores != nr.cores
             || or.memory_mb != nr.memory_mb
             || or.memory_max_mb != nr.memory_max_mb
-            || or.devices != nr.devices
-            || networks_differ(&or.networks, &nr.networks)
+            || (v.at_least(0, 10, 2) && or.devices != nr.devices)
+            || (v.at_least(1, 8, 3) && or.secrets_mb != nr.secrets_mb)
+            || networks_differ(&or.networks, &nr.networks, v)
         {
             return true;
         }
-        if version.at_least(0, 10, 0) && ot.lifecycle != nt.lifecycle {
+        // Changing `disabled` (1.5.5; `enabled` in 1.5.4) restarts log
+        // collection.
+        if v.at_least(1, 5, 5) && ot.log_config.disabled != nt.log_config.disabled {
             return true;
         }
-        if later_blocks_differ(ot, nt, version) {
+        let renders = |t: &crate::jobspec::Task, g: &TaskGroup| {
+            t.restart.as_ref().unwrap_or(&g.restart).render_templates
+        };
+        if render && renders(ot, old) != renders(nt, new) {
+            return true;
+        }
+        if later_blocks_differ(ot, nt, v) {
             return true;
         }
     }
-    old.consul != new.consul
+    false
+}
+
+/// Nomad's consulNamespaceUpdated (1.1 to 1.6: the namespace, an absent
+/// block's being "") and consulUpdated (1.7+: also the cluster and
+/// partition, when both sides have the block).
+fn consul_updated(
+    a: Option<&crate::jobspec::Consul>,
+    b: Option<&crate::jobspec::Consul>,
+    v: NomadVersion,
+) -> bool {
+    let ns =
+        |c: Option<&crate::jobspec::Consul>| c.map(|c| c.namespace.clone()).unwrap_or_default();
+    if ns(a) != ns(b) {
+        return true;
+    }
+    match (a, b) {
+        (Some(a), Some(b)) if v.at_least(1, 7, 0) => {
+            a.cluster != b.cluster || a.partition != b.partition
+        }
+        _ => false,
+    }
 }
 
 /// A task with its group and job: whose meta is merged.
@@ -107,42 +165,74 @@ fn merged_meta_differs(old: MetaLevels<'_>, new: MetaLevels<'_>) -> bool {
         .any(|k| value(old, k) != value(new, k))
 }
 
-/// The later task blocks: tasksUpdated compares identities, Consul and the
-/// CSI plugin (1.7+), secrets (1.11+) and NUMA (resources); actions (1.7+)
+/// The later task blocks: tasksUpdated compares identities (1.5+), Consul
+/// (1.7+), secrets (1.11+) and NUMA (1.7+, resources); actions (1.7+)
 /// and schedules (1.8+) are in place. Before a block existed, Nomad would
 /// not know it: a change to it is judged as the worst case, as for any
 /// unmodelled argument.
 fn later_blocks_differ(
     ot: &crate::jobspec::Task,
     nt: &crate::jobspec::Task,
-    version: NomadVersion,
+    v: NomadVersion,
 ) -> bool {
+    let consul = if v.at_least(1, 7, 0) {
+        consul_updated(ot.consul.as_ref(), nt.consul.as_ref(), v)
+    } else {
+        ot.consul != nt.consul
+    };
     ot.identity != nt.identity
         || ot.identities != nt.identities
-        || ot.consul != nt.consul
-        || ot.csi_plugin != nt.csi_plugin
+        || consul
         || ot.secrets != nt.secrets
         || ot.resources.numa != nt.resources.numa
-        || (!version.at_least(1, 7, 0) && ot.actions != nt.actions)
-        || (!version.at_least(1, 8, 0) && ot.schedule != nt.schedule)
+        || (!v.at_least(1, 7, 0) && ot.actions != nt.actions)
+        || (!v.at_least(1, 8, 0) && ot.schedule != nt.schedule)
 }
 
-fn networks_differ(a: &[Network], b: &[Network]) -> bool {
+/// Nomad's networkUpdated at each release: the count, mode (0.11+), MBits,
+/// DNS (0.12+), hostname (1.1.5+), CNI args (1.8.3+) and the ports.
+fn networks_differ(a: &[Network], b: &[Network], v: NomadVersion) -> bool {
     if a.len() != b.len() {
         return true;
     }
-    a.iter()
-        .zip(b)
-        .any(|(x, y)| x.mode != y.mode || x.mbits != y.mbits || !ports(x).eq(ports(y)))
+    a.iter().zip(b).any(|(x, y)| {
+        (v.at_least(0, 11, 0) && x.mode != y.mode)
+            || x.mbits != y.mbits
+            || (v.at_least(0, 12, 0) && x.dns != y.dns)
+            || (v.at_least(1, 1, 5) && x.hostname != y.hostname)
+            || (v.at_least(1, 8, 3) && x.cni != y.cni)
+            || ports_differ(x, y, v)
+    })
 }
 
-/// Reserved then dynamic ports as (label, value, to), borrowed: every
-/// existing allocation of a changed job compares them.
-fn ports(n: &Network) -> impl Iterator<Item = (&str, i64, i64)> {
+/// networkPortMap: before 1.0.4 a label-to-value map (dynamic ports -1, a
+/// dynamic label overriding a reserved one); from 1.0.4 the ordered list
+/// with each port's `to` and host network.
+fn ports_differ(x: &Network, y: &Network, v: NomadVersion) -> bool {
+    if !v.at_least(1, 0, 4) {
+        fn map(n: &Network) -> std::collections::BTreeMap<&str, i64> {
+            n.reserved_ports
+                .iter()
+                .map(|p| (p.label.as_str(), p.value))
+                .chain(n.dynamic_ports.iter().map(|p| (p.label.as_str(), -1)))
+                .collect()
+        }
+        return map(x) != map(y);
+    }
+    !ports(x).eq(ports(y))
+}
+
+/// Reserved then dynamic ports as (label, value, to, host network),
+/// borrowed: every existing allocation of a changed job compares them.
+fn ports(n: &Network) -> impl Iterator<Item = (&str, i64, i64, &str)> {
     n.reserved_ports
         .iter()
-        .map(|p| (p.label.as_str(), p.value, p.to))
-        .chain(n.dynamic_ports.iter().map(|p| (p.label.as_str(), 0, p.to)))
+        .map(|p| (p.label.as_str(), p.value, p.to, p.host_network.as_str()))
+        .chain(
+            n.dynamic_ports
+                .iter()
+                .map(|p| (p.label.as_str(), -1, p.to, p.host_network.as_str())),
+        )
 }
 
 /// Indexes `0..count` that no kept allocation holds, named on demand:
@@ -321,6 +411,124 @@ pub fn reconcile_group<'s>(
 
 #[cfg(test)]
 mod tests {
+    use crate::jobspec::{
+        Consul, CsiPluginConfig, Job, Network, Task, TaskGroup, Volume, VolumeMount,
+    };
+    use crate::version::NomadVersion;
+
+    fn group(edit: impl Fn(&mut TaskGroup)) -> TaskGroup {
+        let mut g = TaskGroup {
+            name: "g".into(),
+            tasks: vec![Task {
+                name: "t".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        edit(&mut g);
+        g
+    }
+
+    /// Is `old -> new` a replacement at each of `versions`?
+    fn replaces(old: &TaskGroup, new: &TaskGroup, versions: &[(u32, u32, u32)]) -> Vec<bool> {
+        let job = Job::default();
+        versions
+            .iter()
+            .map(|&(a, b, c)| {
+                super::destructive_change(&job, old, &job, new, NomadVersion::new(a, b, c))
+            })
+            .collect()
+    }
+
+    /// scheduler/util.go tasksUpdated compares volume requests and volume
+    /// mounts in v1.1.15, v1.2.9 and from v1.3.2 (not v1.1.14, v1.2.8,
+    /// v1.3.0/1), and a task's CSI plugin in v1.1.13, v1.2.7 and from v1.3.0.
+    #[test]
+    fn volumes_and_csi_plugins_replace_from_their_backports() {
+        let old = group(|_| {});
+        let vol = group(|g| {
+            g.volumes.push(Volume {
+                name: "v".into(),
+                ..Default::default()
+            })
+        });
+        let mount = group(|g| {
+            g.tasks[0].volume_mounts.push(VolumeMount {
+                volume: "v".into(),
+                ..Default::default()
+            })
+        });
+        let at = [
+            (1, 1, 14),
+            (1, 1, 15),
+            (1, 2, 8),
+            (1, 2, 9),
+            (1, 3, 1),
+            (1, 3, 2),
+        ];
+        let want = [false, true, false, true, false, true];
+        assert_eq!(replaces(&old, &vol, &at), want);
+        assert_eq!(replaces(&old, &mount, &at), want);
+        let csi = group(|g| {
+            g.tasks[0].csi_plugin = Some(CsiPluginConfig {
+                id: "p".into(),
+                ..Default::default()
+            })
+        });
+        let at = [(1, 1, 12), (1, 1, 13), (1, 2, 6), (1, 2, 7), (1, 3, 0)];
+        assert_eq!(replaces(&old, &csi, &at), [false, true, false, true, true]);
+    }
+
+    /// networkUpdated compares the mode from v0.11.0 and the hostname from
+    /// v1.1.5.
+    #[test]
+    fn network_mode_and_hostname_replace_from_their_releases() {
+        let net = |mode: &str, hostname: &str| {
+            group(|g| {
+                g.networks.push(Network {
+                    mode: mode.into(),
+                    hostname: hostname.into(),
+                    ..Default::default()
+                })
+            })
+        };
+        let at = [(0, 10, 5), (0, 11, 0)];
+        assert_eq!(
+            replaces(&net("host", ""), &net("bridge", ""), &at),
+            [false, true]
+        );
+        let at = [(1, 1, 4), (1, 1, 5)];
+        assert_eq!(
+            replaces(&net("bridge", "a"), &net("bridge", "b"), &at),
+            [false, true]
+        );
+    }
+
+    /// consulUpdated (v1.7.0): an absent block's namespace is "", and the
+    /// cluster only counts when both sides have the block.
+    #[test]
+    fn consul_blocks_compare_as_consul_updated_does() {
+        let consul = |c: Option<Consul>| group(|g| g.consul = c.clone());
+        let empty = Consul::default();
+        let other_cluster = Consul {
+            cluster: "other".into(),
+            ..Default::default()
+        };
+        let at = [(1, 7, 0)];
+        assert_eq!(
+            replaces(&consul(None), &consul(Some(empty.clone())), &at),
+            [false]
+        );
+        assert_eq!(
+            replaces(&consul(None), &consul(Some(other_cluster.clone())), &at),
+            [false]
+        );
+        assert_eq!(
+            replaces(&consul(Some(empty)), &consul(Some(other_cluster)), &at),
+            [true]
+        );
+    }
+
     #[test]
     fn indexed_names_read_as_nomads_alloc_names() {
         for i in [0, 7, 10, 99, 100, 123_456, u32::MAX] {

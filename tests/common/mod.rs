@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests.
 #![allow(dead_code)]
 
+pub mod dialect;
 pub mod why;
 
 /// Snapshot assertion storing snapshots under the top-level `snapshots/`.
