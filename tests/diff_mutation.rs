@@ -106,8 +106,16 @@ enum Seen {
 /// Keys (enclosing block, key) of the api structs that
 /// `ApiJobToStructJob` (command/agent/job_endpoint.go, v2.0.5) does not copy:
 /// a check's `advertise` (ApiServicesToStructs), a logs block's deprecated
-/// `enabled` (ApiLogConfigToStructs copies Disabled only).
-const DROPPED_BY_NOMAD: &[(&str, &str)] = &[("check", "advertise"), ("logs", "enabled")];
+/// `enabled` (ApiLogConfigToStructs copies Disabled only), and the group's
+/// legacy disconnect settings, which ApiTgToStructsTG stopped copying in
+/// 1.10 (#25284).
+const DROPPED_BY_NOMAD: &[(&str, &str)] = &[
+    ("check", "advertise"),
+    ("logs", "enabled"),
+    ("group", "stop_after_client_disconnect"),
+    ("group", "max_client_disconnect"),
+    ("group", "prevent_reschedule_on_lost"),
+];
 
 /// A job file as the plan sees it: the canonical job, and the evaluated
 /// `job` block it was lowered from.
@@ -399,7 +407,9 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          inside the block is modelled); **not in the job**: the evaluated `job` block\n\
          is unchanged; **dropped by Nomad**: the api struct decodes the key but Nomad's\n\
          agent never copies it into the job it plans (a check's `advertise`, a logs\n\
-         block's `enabled`), so Nomad's plan shows no change either. No edit may plan\n\
+         block's `enabled`, a group's `max_client_disconnect`,\n\
+         `stop_after_client_disconnect` and `prevent_reschedule_on_lost`), so\n\
+         Nomad's plan shows no change either. No edit may plan\n\
          as \"no change\" otherwise.\n\n",
     );
     doc.push_str(&format!(
