@@ -9,86 +9,70 @@
 
 mod common;
 
-use common::dialect::{expect, in_group, in_task};
+use common::dialect::{expect, group_edit, task_edit};
 
 fn group_sacd() -> (String, String) {
-    let line = |d: &str| format!("    stop_after_client_disconnect = \"{d}\"\n");
-    in_group(&line("1m"), &line("2m"))
+    group_edit("    stop_after_client_disconnect = \"@\"\n", "1m", "2m")
 }
 
 fn group_mcd() -> (String, String) {
-    let line = |d: &str| format!("    max_client_disconnect = \"{d}\"\n");
-    in_group(&line("1m"), &line("2m"))
+    group_edit("    max_client_disconnect = \"@\"\n", "1m", "2m")
 }
 
 fn restart() -> (String, String) {
-    let block = |mode: &str| {
-        format!("    restart {{\n      attempts = 2\n      interval = \"30m\"\n      delay    = \"15s\"\n      mode     = \"{mode}\"\n    }}\n")
-    };
-    in_group(&block("fail"), &block("delay"))
+    group_edit("    restart {\n      attempts = 2\n      interval = \"30m\"\n      delay    = \"15s\"\n      mode     = \"@\"\n    }\n", "fail", "delay")
 }
 
 fn service() -> (String, String) {
-    let block = |tag: &str| {
-        format!("      service {{\n        name = \"s\"\n        tags = [\"{tag}\"]\n      }}\n")
-    };
-    in_task(&block("a"), &block("b"))
+    task_edit(
+        "      service {\n        name = \"s\"\n        tags = [\"@\"]\n      }\n",
+        "a",
+        "b",
+    )
 }
 
 fn check() -> (String, String) {
-    let block = |every: &str| {
-        format!("      service {{\n        name = \"s\"\n        check {{\n          type     = \"script\"\n          command  = \"/bin/true\"\n          interval = \"{every}\"\n          timeout  = \"2s\"\n        }}\n      }}\n")
-    };
-    in_task(&block("10s"), &block("20s"))
+    task_edit("      service {\n        name = \"s\"\n        check {\n          type     = \"script\"\n          command  = \"/bin/true\"\n          interval = \"@\"\n          timeout  = \"2s\"\n        }\n      }\n", "10s", "20s")
 }
 
 fn resources() -> (String, String) {
-    let block = |cpu: u32| {
-        format!("      resources {{\n        cpu    = {cpu}\n        memory = 64\n      }}\n")
-    };
-    in_task(&block(100), &block(200))
+    task_edit(
+        "      resources {\n        cpu    = @\n        memory = 64\n      }\n",
+        "100",
+        "200",
+    )
 }
 
 fn network() -> (String, String) {
-    let block = |port: &str| format!("    network {{\n      port \"{port}\" {{}}\n    }}\n");
-    in_group(&block("http"), &block("web"))
+    group_edit("    network {\n      port \"@\" {}\n    }\n", "http", "web")
 }
 
 fn template() -> (String, String) {
-    let block = |data: &str| {
-        format!("      template {{\n        data        = \"{data}\"\n        destination = \"local/a\"\n      }}\n")
-    };
-    in_task(&block("a"), &block("b"))
+    task_edit("      template {\n        data        = \"@\"\n        destination = \"local/a\"\n      }\n", "a", "b")
 }
 
 fn vault() -> (String, String) {
-    let block = |mode: &str| {
-        format!("      vault {{\n        policies    = [\"p\"]\n        change_mode = \"{mode}\"\n      }}\n")
-    };
-    in_task(&block("restart"), &block("noop"))
+    task_edit(
+        "      vault {\n        policies    = [\"p\"]\n        change_mode = \"@\"\n      }\n",
+        "restart",
+        "noop",
+    )
 }
 
 fn scaling() -> (String, String) {
-    let block = |max: u32| {
-        format!("    scaling {{\n      min = 1\n      max = {max}\n      policy {{\n        cooldown = \"1m\"\n      }}\n    }}\n")
-    };
-    in_group(&block(3), &block(4))
+    group_edit("    scaling {\n      min = 1\n      max = @\n      policy {\n        cooldown = \"1m\"\n      }\n    }\n", "3", "4")
 }
 
 fn volume() -> (String, String) {
-    let block = |source: &str| {
-        format!(
-            "    volume \"v\" {{\n      type   = \"host\"\n      source = \"{source}\"\n    }}\n"
-        )
-    };
-    in_group(&block("a"), &block("b"))
+    group_edit(
+        "    volume \"v\" {\n      type   = \"host\"\n      source = \"@\"\n    }\n",
+        "a",
+        "b",
+    )
 }
 
 fn artifact() -> (String, String) {
-    let block = |host: &str| {
-        format!("      artifact {{\n        source      = \"https://{host}/x\"\n        destination = \"local/x\"\n      }}\n")
-    };
-    in_task(&block("a"), &block("b"))
+    task_edit("      artifact {\n        source      = \"https://@/x\"\n        destination = \"local/x\"\n      }\n", "a", "b")
 }
 
 fn vault_token() -> (String, String) {
@@ -104,22 +88,9 @@ fn vault_token() -> (String, String) {
 /// (#25284), so 1.10 sees no change at all.
 #[test]
 fn group_legacy_disconnect_fields_are_diffed_0_11_2_to_1_9() {
-    expect(
-        "sacd",
-        "0.11.2",
-        &group_sacd(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- StopAfterClientDisconnect: \"60000000000\" => \"120000000000\"\n      Task: \"t\"\n",
-        "gfields",
-        r#"[{"Annotations":null,"Name":"StopAfterClientDisconnect","New":"120000000000","Old":"60000000000","Type":"Edited"}]"#,
-    );
-    expect(
-        "sacd",
-        "1.9.7",
-        &group_sacd(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- StopAfterClientDisconnect: \"60000000000\" => \"120000000000\"\n      Task: \"t\"\n",
-        "gfields",
-        r#"[{"Annotations":null,"Name":"StopAfterClientDisconnect","New":"120000000000","Old":"60000000000","Type":"Edited"}]"#,
-    );
+    for v in ["0.11.2", "1.9.7"] {
+        expect("sacd", v, &group_sacd(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- StopAfterClientDisconnect: \"60000000000\" => \"120000000000\"\n      Task: \"t\"\n", "gfields", r#"[{"Annotations":null,"Name":"StopAfterClientDisconnect","New":"120000000000","Old":"60000000000","Type":"Edited"}]"#);
+    }
     expect(
         "sacd",
         "1.10.0",
@@ -187,22 +158,9 @@ fn service_fields_per_release() {
         "tobjects",
         r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"Tags","New":"b","Old":"","Type":"Added"},{"Annotations":null,"Name":"Tags","New":"","Old":"a","Type":"Deleted"}],"Name":"Tags","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#,
     );
-    expect(
-        "service",
-        "0.12.0",
-        &service(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n    +/- Service {\n          AddressMode:       \"auto\"\n          EnableTagOverride: \"false\"\n          Name:              \"s\"\n          PortLabel:         \"\"\n          TaskName:          \"\"\n      +/- Tags {\n        + Tags: \"b\"\n        - Tags: \"a\"\n          }\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"Tags","New":"b","Old":"","Type":"Added"},{"Annotations":null,"Name":"Tags","New":"","Old":"a","Type":"Deleted"}],"Name":"Tags","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#,
-    );
-    expect(
-        "service",
-        "1.0.0",
-        &service(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n    +/- Service {\n          AddressMode:       \"auto\"\n          EnableTagOverride: \"false\"\n          Name:              \"s\"\n          PortLabel:         \"\"\n          TaskName:          \"\"\n      +/- Tags {\n        + Tags: \"b\"\n        - Tags: \"a\"\n          }\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"Tags","New":"b","Old":"","Type":"Added"},{"Annotations":null,"Name":"Tags","New":"","Old":"a","Type":"Deleted"}],"Name":"Tags","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#,
-    );
+    for v in ["0.12.0", "1.0.0"] {
+        expect("service", v, &service(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n    +/- Service {\n          AddressMode:       \"auto\"\n          EnableTagOverride: \"false\"\n          Name:              \"s\"\n          PortLabel:         \"\"\n          TaskName:          \"\"\n      +/- Tags {\n        + Tags: \"b\"\n        - Tags: \"a\"\n          }\n        }\n", "tobjects", r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"Tags","New":"b","Old":"","Type":"Added"},{"Annotations":null,"Name":"Tags","New":"","Old":"a","Type":"Deleted"}],"Name":"Tags","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#);
+    }
     expect(
         "service",
         "1.1.0",
@@ -242,22 +200,9 @@ fn check_fields_per_release() {
         "tobjects",
         r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Command","New":"/bin/true","Old":"/bin/true","Type":"None"},{"Annotations":null,"Name":"Expose","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"GRPCService","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"GRPCUseTLS","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"InitialStatus","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Interval","New":"20000000000","Old":"10000000000","Type":"Edited"},{"Annotations":null,"Name":"Method","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Name","New":"service: \"s\" check","Old":"service: \"s\" check","Type":"None"},{"Annotations":null,"Name":"Path","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Protocol","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TLSSkipVerify","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Timeout","New":"2000000000","Old":"2000000000","Type":"None"},{"Annotations":null,"Name":"Type","New":"script","Old":"script","Type":"None"}],"Name":"Check","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#,
     );
-    expect(
-        "check",
-        "0.12.2",
-        &check(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n    +/- Service {\n          AddressMode:       \"auto\"\n          EnableTagOverride: \"false\"\n          Name:              \"s\"\n          PortLabel:         \"\"\n          TaskName:          \"\"\n      +/- Check {\n            AddressMode:            \"\"\n            Command:                \"/bin/true\"\n            Expose:                 \"false\"\n            FailuresBeforeCritical: \"0\"\n            GRPCService:            \"\"\n            GRPCUseTLS:             \"false\"\n            InitialStatus:          \"\"\n        +/- Interval:               \"10000000000\" => \"20000000000\"\n            Method:                 \"\"\n            Name:                   \"service: \\\"s\\\" check\"\n            Path:                   \"\"\n            PortLabel:              \"\"\n            Protocol:               \"\"\n            SuccessBeforePassing:   \"0\"\n            TLSSkipVerify:          \"false\"\n            TaskName:               \"\"\n            Timeout:                \"2000000000\"\n            Type:                   \"script\"\n          }\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Command","New":"/bin/true","Old":"/bin/true","Type":"None"},{"Annotations":null,"Name":"Expose","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"FailuresBeforeCritical","New":"0","Old":"0","Type":"None"},{"Annotations":null,"Name":"GRPCService","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"GRPCUseTLS","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"InitialStatus","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Interval","New":"20000000000","Old":"10000000000","Type":"Edited"},{"Annotations":null,"Name":"Method","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Name","New":"service: \"s\" check","Old":"service: \"s\" check","Type":"None"},{"Annotations":null,"Name":"Path","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Protocol","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"SuccessBeforePassing","New":"0","Old":"0","Type":"None"},{"Annotations":null,"Name":"TLSSkipVerify","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Timeout","New":"2000000000","Old":"2000000000","Type":"None"},{"Annotations":null,"Name":"Type","New":"script","Old":"script","Type":"None"}],"Name":"Check","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#,
-    );
-    expect(
-        "check",
-        "1.0.0",
-        &check(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n    +/- Service {\n          AddressMode:       \"auto\"\n          EnableTagOverride: \"false\"\n          Name:              \"s\"\n          PortLabel:         \"\"\n          TaskName:          \"\"\n      +/- Check {\n            AddressMode:            \"\"\n            Command:                \"/bin/true\"\n            Expose:                 \"false\"\n            FailuresBeforeCritical: \"0\"\n            GRPCService:            \"\"\n            GRPCUseTLS:             \"false\"\n            InitialStatus:          \"\"\n        +/- Interval:               \"10000000000\" => \"20000000000\"\n            Method:                 \"\"\n            Name:                   \"service: \\\"s\\\" check\"\n            Path:                   \"\"\n            PortLabel:              \"\"\n            Protocol:               \"\"\n            SuccessBeforePassing:   \"0\"\n            TLSSkipVerify:          \"false\"\n            TaskName:               \"\"\n            Timeout:                \"2000000000\"\n            Type:                   \"script\"\n          }\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Command","New":"/bin/true","Old":"/bin/true","Type":"None"},{"Annotations":null,"Name":"Expose","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"FailuresBeforeCritical","New":"0","Old":"0","Type":"None"},{"Annotations":null,"Name":"GRPCService","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"GRPCUseTLS","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"InitialStatus","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Interval","New":"20000000000","Old":"10000000000","Type":"Edited"},{"Annotations":null,"Name":"Method","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Name","New":"service: \"s\" check","Old":"service: \"s\" check","Type":"None"},{"Annotations":null,"Name":"Path","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Protocol","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"SuccessBeforePassing","New":"0","Old":"0","Type":"None"},{"Annotations":null,"Name":"TLSSkipVerify","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Timeout","New":"2000000000","Old":"2000000000","Type":"None"},{"Annotations":null,"Name":"Type","New":"script","Old":"script","Type":"None"}],"Name":"Check","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#,
-    );
+    for v in ["0.12.2", "1.0.0"] {
+        expect("check", v, &check(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n    +/- Service {\n          AddressMode:       \"auto\"\n          EnableTagOverride: \"false\"\n          Name:              \"s\"\n          PortLabel:         \"\"\n          TaskName:          \"\"\n      +/- Check {\n            AddressMode:            \"\"\n            Command:                \"/bin/true\"\n            Expose:                 \"false\"\n            FailuresBeforeCritical: \"0\"\n            GRPCService:            \"\"\n            GRPCUseTLS:             \"false\"\n            InitialStatus:          \"\"\n        +/- Interval:               \"10000000000\" => \"20000000000\"\n            Method:                 \"\"\n            Name:                   \"service: \\\"s\\\" check\"\n            Path:                   \"\"\n            PortLabel:              \"\"\n            Protocol:               \"\"\n            SuccessBeforePassing:   \"0\"\n            TLSSkipVerify:          \"false\"\n            TaskName:               \"\"\n            Timeout:                \"2000000000\"\n            Type:                   \"script\"\n          }\n        }\n", "tobjects", r#"[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"auto","Old":"auto","Type":"None"},{"Annotations":null,"Name":"EnableTagOverride","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Name","New":"s","Old":"s","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"}],"Name":"Service","Objects":[{"Fields":[{"Annotations":null,"Name":"AddressMode","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Command","New":"/bin/true","Old":"/bin/true","Type":"None"},{"Annotations":null,"Name":"Expose","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"FailuresBeforeCritical","New":"0","Old":"0","Type":"None"},{"Annotations":null,"Name":"GRPCService","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"GRPCUseTLS","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"InitialStatus","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Interval","New":"20000000000","Old":"10000000000","Type":"Edited"},{"Annotations":null,"Name":"Method","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Name","New":"service: \"s\" check","Old":"service: \"s\" check","Type":"None"},{"Annotations":null,"Name":"Path","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"PortLabel","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Protocol","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"SuccessBeforePassing","New":"0","Old":"0","Type":"None"},{"Annotations":null,"Name":"TLSSkipVerify","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"TaskName","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Timeout","New":"2000000000","Old":"2000000000","Type":"None"},{"Annotations":null,"Name":"Type","New":"script","Old":"script","Type":"None"}],"Name":"Check","Objects":null,"Type":"Edited"}],"Type":"Edited"}]"#);
+    }
     expect(
         "check",
         "1.1.0",
@@ -303,22 +248,9 @@ fn network_hostname_from_1_1_5_and_mbits_filtered_from_1_8_2() {
         "gobjects",
         r#"[{"Fields":[{"Annotations":null,"Name":"MBits","New":"0","Old":"","Type":"Added"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"default","Old":"","Type":"Added"},{"Annotations":null,"Name":"Label","New":"web","Old":"","Type":"Added"},{"Annotations":null,"Name":"To","New":"0","Old":"","Type":"Added"}],"Name":"Dynamic Port","Objects":null,"Type":"Added"}],"Type":"Added"},{"Fields":[{"Annotations":null,"Name":"MBits","New":"","Old":"0","Type":"Deleted"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"","Old":"default","Type":"Deleted"},{"Annotations":null,"Name":"Label","New":"","Old":"http","Type":"Deleted"},{"Annotations":null,"Name":"To","New":"","Old":"0","Type":"Deleted"}],"Name":"Dynamic Port","Objects":null,"Type":"Deleted"}],"Type":"Deleted"}]"#,
     );
-    expect(
-        "net",
-        "1.1.5",
-        &network(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  + Network {\n      Hostname: \"\"\n    + MBits:    \"0\"\n      Mode:     \"\"\n    + Dynamic Port {\n      + HostNetwork: \"default\"\n      + Label:       \"web\"\n      + To:          \"0\"\n      }\n    }\n  - Network {\n      Hostname: \"\"\n    - MBits:    \"0\"\n      Mode:     \"\"\n    - Dynamic Port {\n      - HostNetwork: \"default\"\n      - Label:       \"http\"\n      - To:          \"0\"\n      }\n    }\n    Task: \"t\"\n",
-        "gobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"Hostname","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"MBits","New":"0","Old":"","Type":"Added"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"default","Old":"","Type":"Added"},{"Annotations":null,"Name":"Label","New":"web","Old":"","Type":"Added"},{"Annotations":null,"Name":"To","New":"0","Old":"","Type":"Added"}],"Name":"Dynamic Port","Objects":null,"Type":"Added"}],"Type":"Added"},{"Fields":[{"Annotations":null,"Name":"Hostname","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"MBits","New":"","Old":"0","Type":"Deleted"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"","Old":"default","Type":"Deleted"},{"Annotations":null,"Name":"Label","New":"","Old":"http","Type":"Deleted"},{"Annotations":null,"Name":"To","New":"","Old":"0","Type":"Deleted"}],"Name":"Dynamic Port","Objects":null,"Type":"Deleted"}],"Type":"Deleted"}]"#,
-    );
-    expect(
-        "net",
-        "1.8.1",
-        &network(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  + Network {\n      Hostname: \"\"\n    + MBits:    \"0\"\n      Mode:     \"\"\n    + Dynamic Port {\n      + HostNetwork: \"default\"\n      + Label:       \"web\"\n      + To:          \"0\"\n      }\n    }\n  - Network {\n      Hostname: \"\"\n    - MBits:    \"0\"\n      Mode:     \"\"\n    - Dynamic Port {\n      - HostNetwork: \"default\"\n      - Label:       \"http\"\n      - To:          \"0\"\n      }\n    }\n    Task: \"t\"\n",
-        "gobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"Hostname","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"MBits","New":"0","Old":"","Type":"Added"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"default","Old":"","Type":"Added"},{"Annotations":null,"Name":"Label","New":"web","Old":"","Type":"Added"},{"Annotations":null,"Name":"To","New":"0","Old":"","Type":"Added"}],"Name":"Dynamic Port","Objects":null,"Type":"Added"}],"Type":"Added"},{"Fields":[{"Annotations":null,"Name":"Hostname","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"MBits","New":"","Old":"0","Type":"Deleted"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"","Old":"default","Type":"Deleted"},{"Annotations":null,"Name":"Label","New":"","Old":"http","Type":"Deleted"},{"Annotations":null,"Name":"To","New":"","Old":"0","Type":"Deleted"}],"Name":"Dynamic Port","Objects":null,"Type":"Deleted"}],"Type":"Deleted"}]"#,
-    );
+    for v in ["1.1.5", "1.8.1"] {
+        expect("net", v, &network(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  + Network {\n      Hostname: \"\"\n    + MBits:    \"0\"\n      Mode:     \"\"\n    + Dynamic Port {\n      + HostNetwork: \"default\"\n      + Label:       \"web\"\n      + To:          \"0\"\n      }\n    }\n  - Network {\n      Hostname: \"\"\n    - MBits:    \"0\"\n      Mode:     \"\"\n    - Dynamic Port {\n      - HostNetwork: \"default\"\n      - Label:       \"http\"\n      - To:          \"0\"\n      }\n    }\n    Task: \"t\"\n", "gobjects", r#"[{"Fields":[{"Annotations":null,"Name":"Hostname","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"MBits","New":"0","Old":"","Type":"Added"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"default","Old":"","Type":"Added"},{"Annotations":null,"Name":"Label","New":"web","Old":"","Type":"Added"},{"Annotations":null,"Name":"To","New":"0","Old":"","Type":"Added"}],"Name":"Dynamic Port","Objects":null,"Type":"Added"}],"Type":"Added"},{"Fields":[{"Annotations":null,"Name":"Hostname","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"MBits","New":"","Old":"0","Type":"Deleted"},{"Annotations":null,"Name":"Mode","New":"","Old":"","Type":"None"}],"Name":"Network","Objects":[{"Fields":[{"Annotations":null,"Name":"HostNetwork","New":"","Old":"default","Type":"Deleted"},{"Annotations":null,"Name":"Label","New":"","Old":"http","Type":"Deleted"},{"Annotations":null,"Name":"To","New":"","Old":"0","Type":"Deleted"}],"Name":"Dynamic Port","Objects":null,"Type":"Deleted"}],"Type":"Deleted"}]"#);
+    }
     expect(
         "net",
         "1.8.2",
@@ -343,38 +275,12 @@ fn template_fields_per_release() {
         "tobjects",
         r#"[{"Fields":[{"Annotations":null,"Name":"ChangeMode","New":"restart","Old":"restart","Type":"None"},{"Annotations":null,"Name":"ChangeSignal","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"DestPath","New":"local/a","Old":"local/a","Type":"None"},{"Annotations":null,"Name":"EmbeddedTmpl","New":"b","Old":"a","Type":"Edited"},{"Annotations":null,"Name":"Envvars","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"Gid","New":"-1","Old":"-1","Type":"None"},{"Annotations":null,"Name":"LeftDelim","New":"{{","Old":"{{","Type":"None"},{"Annotations":null,"Name":"Perms","New":"0644","Old":"0644","Type":"None"},{"Annotations":null,"Name":"RightDelim","New":"}}","Old":"}}","Type":"None"},{"Annotations":null,"Name":"SourcePath","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Splay","New":"5000000000","Old":"5000000000","Type":"None"},{"Annotations":null,"Name":"Uid","New":"-1","Old":"-1","Type":"None"},{"Annotations":null,"Name":"VaultGrace","New":"0","Old":"0","Type":"None"}],"Name":"Template","Objects":null,"Type":"Edited"}]"#,
     );
-    expect(
-        "tpl",
-        "1.3.4",
-        &template(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- Template {\n          ChangeMode:   \"restart\"\n          ChangeSignal: \"\"\n          DestPath:     \"local/a\"\n      +/- EmbeddedTmpl: \"a\" => \"b\"\n          Envvars:      \"false\"\n          LeftDelim:    \"{{\"\n          Perms:        \"0644\"\n          RightDelim:   \"}}\"\n          SourcePath:   \"\"\n          Splay:        \"5000000000\"\n          VaultGrace:   \"0\"\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"ChangeMode","New":"restart","Old":"restart","Type":"None"},{"Annotations":null,"Name":"ChangeSignal","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"DestPath","New":"local/a","Old":"local/a","Type":"None"},{"Annotations":null,"Name":"EmbeddedTmpl","New":"b","Old":"a","Type":"Edited"},{"Annotations":null,"Name":"Envvars","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"LeftDelim","New":"{{","Old":"{{","Type":"None"},{"Annotations":null,"Name":"Perms","New":"0644","Old":"0644","Type":"None"},{"Annotations":null,"Name":"RightDelim","New":"}}","Old":"}}","Type":"None"},{"Annotations":null,"Name":"SourcePath","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Splay","New":"5000000000","Old":"5000000000","Type":"None"},{"Annotations":null,"Name":"VaultGrace","New":"0","Old":"0","Type":"None"}],"Name":"Template","Objects":null,"Type":"Edited"}]"#,
-    );
-    expect(
-        "tpl",
-        "1.4.2",
-        &template(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- Template {\n          ChangeMode:   \"restart\"\n          ChangeSignal: \"\"\n          DestPath:     \"local/a\"\n      +/- EmbeddedTmpl: \"a\" => \"b\"\n          Envvars:      \"false\"\n          LeftDelim:    \"{{\"\n          Perms:        \"0644\"\n          RightDelim:   \"}}\"\n          SourcePath:   \"\"\n          Splay:        \"5000000000\"\n          VaultGrace:   \"0\"\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"ChangeMode","New":"restart","Old":"restart","Type":"None"},{"Annotations":null,"Name":"ChangeSignal","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"DestPath","New":"local/a","Old":"local/a","Type":"None"},{"Annotations":null,"Name":"EmbeddedTmpl","New":"b","Old":"a","Type":"Edited"},{"Annotations":null,"Name":"Envvars","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"LeftDelim","New":"{{","Old":"{{","Type":"None"},{"Annotations":null,"Name":"Perms","New":"0644","Old":"0644","Type":"None"},{"Annotations":null,"Name":"RightDelim","New":"}}","Old":"}}","Type":"None"},{"Annotations":null,"Name":"SourcePath","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Splay","New":"5000000000","Old":"5000000000","Type":"None"},{"Annotations":null,"Name":"VaultGrace","New":"0","Old":"0","Type":"None"}],"Name":"Template","Objects":null,"Type":"Edited"}]"#,
-    );
-    expect(
-        "tpl",
-        "1.4.3",
-        &template(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- Template {\n          ChangeMode:    \"restart\"\n          ChangeSignal:  \"\"\n          DestPath:      \"local/a\"\n      +/- EmbeddedTmpl:  \"a\" => \"b\"\n          Envvars:       \"false\"\n          ErrMissingKey: \"false\"\n          LeftDelim:     \"{{\"\n          Perms:         \"0644\"\n          RightDelim:    \"}}\"\n          SourcePath:    \"\"\n          Splay:         \"5000000000\"\n          VaultGrace:    \"0\"\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"ChangeMode","New":"restart","Old":"restart","Type":"None"},{"Annotations":null,"Name":"ChangeSignal","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"DestPath","New":"local/a","Old":"local/a","Type":"None"},{"Annotations":null,"Name":"EmbeddedTmpl","New":"b","Old":"a","Type":"Edited"},{"Annotations":null,"Name":"Envvars","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"ErrMissingKey","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"LeftDelim","New":"{{","Old":"{{","Type":"None"},{"Annotations":null,"Name":"Perms","New":"0644","Old":"0644","Type":"None"},{"Annotations":null,"Name":"RightDelim","New":"}}","Old":"}}","Type":"None"},{"Annotations":null,"Name":"SourcePath","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Splay","New":"5000000000","Old":"5000000000","Type":"None"},{"Annotations":null,"Name":"VaultGrace","New":"0","Old":"0","Type":"None"}],"Name":"Template","Objects":null,"Type":"Edited"}]"#,
-    );
-    expect(
-        "tpl",
-        "1.10.1",
-        &template(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- Template {\n          ChangeMode:    \"restart\"\n          ChangeSignal:  \"\"\n          DestPath:      \"local/a\"\n      +/- EmbeddedTmpl:  \"a\" => \"b\"\n          Envvars:       \"false\"\n          ErrMissingKey: \"false\"\n          LeftDelim:     \"{{\"\n          Perms:         \"0644\"\n          RightDelim:    \"}}\"\n          SourcePath:    \"\"\n          Splay:         \"5000000000\"\n          VaultGrace:    \"0\"\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"ChangeMode","New":"restart","Old":"restart","Type":"None"},{"Annotations":null,"Name":"ChangeSignal","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"DestPath","New":"local/a","Old":"local/a","Type":"None"},{"Annotations":null,"Name":"EmbeddedTmpl","New":"b","Old":"a","Type":"Edited"},{"Annotations":null,"Name":"Envvars","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"ErrMissingKey","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"LeftDelim","New":"{{","Old":"{{","Type":"None"},{"Annotations":null,"Name":"Perms","New":"0644","Old":"0644","Type":"None"},{"Annotations":null,"Name":"RightDelim","New":"}}","Old":"}}","Type":"None"},{"Annotations":null,"Name":"SourcePath","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Splay","New":"5000000000","Old":"5000000000","Type":"None"},{"Annotations":null,"Name":"VaultGrace","New":"0","Old":"0","Type":"None"}],"Name":"Template","Objects":null,"Type":"Edited"}]"#,
-    );
+    for v in ["1.3.4", "1.4.2"] {
+        expect("tpl", v, &template(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- Template {\n          ChangeMode:   \"restart\"\n          ChangeSignal: \"\"\n          DestPath:     \"local/a\"\n      +/- EmbeddedTmpl: \"a\" => \"b\"\n          Envvars:      \"false\"\n          LeftDelim:    \"{{\"\n          Perms:        \"0644\"\n          RightDelim:   \"}}\"\n          SourcePath:   \"\"\n          Splay:        \"5000000000\"\n          VaultGrace:   \"0\"\n        }\n", "tobjects", r#"[{"Fields":[{"Annotations":null,"Name":"ChangeMode","New":"restart","Old":"restart","Type":"None"},{"Annotations":null,"Name":"ChangeSignal","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"DestPath","New":"local/a","Old":"local/a","Type":"None"},{"Annotations":null,"Name":"EmbeddedTmpl","New":"b","Old":"a","Type":"Edited"},{"Annotations":null,"Name":"Envvars","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"LeftDelim","New":"{{","Old":"{{","Type":"None"},{"Annotations":null,"Name":"Perms","New":"0644","Old":"0644","Type":"None"},{"Annotations":null,"Name":"RightDelim","New":"}}","Old":"}}","Type":"None"},{"Annotations":null,"Name":"SourcePath","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Splay","New":"5000000000","Old":"5000000000","Type":"None"},{"Annotations":null,"Name":"VaultGrace","New":"0","Old":"0","Type":"None"}],"Name":"Template","Objects":null,"Type":"Edited"}]"#);
+    }
+    for v in ["1.4.3", "1.10.1"] {
+        expect("tpl", v, &template(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- Template {\n          ChangeMode:    \"restart\"\n          ChangeSignal:  \"\"\n          DestPath:      \"local/a\"\n      +/- EmbeddedTmpl:  \"a\" => \"b\"\n          Envvars:       \"false\"\n          ErrMissingKey: \"false\"\n          LeftDelim:     \"{{\"\n          Perms:         \"0644\"\n          RightDelim:    \"}}\"\n          SourcePath:    \"\"\n          Splay:         \"5000000000\"\n          VaultGrace:    \"0\"\n        }\n", "tobjects", r#"[{"Fields":[{"Annotations":null,"Name":"ChangeMode","New":"restart","Old":"restart","Type":"None"},{"Annotations":null,"Name":"ChangeSignal","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"DestPath","New":"local/a","Old":"local/a","Type":"None"},{"Annotations":null,"Name":"EmbeddedTmpl","New":"b","Old":"a","Type":"Edited"},{"Annotations":null,"Name":"Envvars","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"ErrMissingKey","New":"false","Old":"false","Type":"None"},{"Annotations":null,"Name":"LeftDelim","New":"{{","Old":"{{","Type":"None"},{"Annotations":null,"Name":"Perms","New":"0644","Old":"0644","Type":"None"},{"Annotations":null,"Name":"RightDelim","New":"}}","Old":"}}","Type":"None"},{"Annotations":null,"Name":"SourcePath","New":"","Old":"","Type":"None"},{"Annotations":null,"Name":"Splay","New":"5000000000","Old":"5000000000","Type":"None"},{"Annotations":null,"Name":"VaultGrace","New":"0","Old":"0","Type":"None"}],"Name":"Template","Objects":null,"Type":"Edited"}]"#);
+    }
     expect(
         "tpl",
         "1.10.2",

@@ -6,42 +6,30 @@
 
 mod common;
 
-use common::dialect::{expect, in_group, in_task};
+use common::dialect::{expect, group_edit, task_edit};
 
 fn group_consul() -> (String, String) {
-    let block = |ns: &str| format!("    consul {{\n      namespace = \"{ns}\"\n    }}\n");
-    in_group(&block("a"), &block("b"))
+    group_edit("    consul {\n      namespace = \"@\"\n    }\n", "a", "b")
 }
 
 fn prevent_reschedule() -> (String, String) {
-    let line = |b: bool| format!("    prevent_reschedule_on_lost = {b}\n");
-    in_group(&line(true), &line(false))
+    group_edit("    prevent_reschedule_on_lost = @\n", "true", "false")
 }
 
 fn cni() -> (String, String) {
-    let block = |a: &str| {
-        format!("    network {{\n      mode = \"cni/x\"\n      cni {{\n        args = {{\n          k = \"{a}\"\n        }}\n      }}\n    }}\n")
-    };
-    in_group(&block("a"), &block("b"))
+    group_edit("    network {\n      mode = \"cni/x\"\n      cni {\n        args = {\n          k = \"@\"\n        }\n      }\n    }\n", "a", "b")
 }
 
 fn numa() -> (String, String) {
-    let block = |a: &str| {
-        format!("      resources {{\n        cpu = 100\n        numa {{\n          affinity = \"{a}\"\n        }}\n      }}\n")
-    };
-    in_task(&block("prefer"), &block("require"))
+    task_edit("      resources {\n        cpu = 100\n        numa {\n          affinity = \"@\"\n        }\n      }\n", "prefer", "require")
 }
 
 fn update() -> (String, String) {
-    let block = |p: u32| format!("    update {{\n      max_parallel = {p}\n    }}\n");
-    in_group(&block(1), &block(2))
+    group_edit("    update {\n      max_parallel = @\n    }\n", "1", "2")
 }
 
 fn change_script() -> (String, String) {
-    let block = |t: &str| {
-        format!("      template {{\n        data        = \"a\"\n        destination = \"local/a\"\n        change_mode = \"script\"\n        change_script {{\n          command = \"/bin/true\"\n          timeout = \"{t}\"\n        }}\n      }}\n")
-    };
-    in_task(&block("5s"), &block("6s"))
+    task_edit("      template {\n        data        = \"a\"\n        destination = \"local/a\"\n        change_mode = \"script\"\n        change_script {\n          command = \"/bin/true\"\n          timeout = \"@\"\n        }\n      }\n", "5s", "6s")
 }
 
 /// The group's Consul object: primitiveObjectDiff(tg.Consul, ...) in
@@ -162,46 +150,51 @@ fn change_script_diffed_from_1_3_4() {
 }
 
 fn affinity() -> (String, String) {
-    let block = |w: u32| {
-        format!("    affinity {{\n      attribute = \"${{node.datacenter}}\"\n      value     = \"dc1\"\n      weight    = {w}\n    }}\n")
-    };
-    in_group(&block(50), &block(60))
+    group_edit("    affinity {\n      attribute = \"${node.datacenter}\"\n      value     = \"dc1\"\n      weight    = @\n    }\n", "50", "60")
 }
 
 fn lifecycle() -> (String, String) {
-    let block = |h: &str| format!("      lifecycle {{\n        hook = \"{h}\"\n      }}\n");
-    in_task(&block("prestart"), &block("poststart"))
+    task_edit(
+        "      lifecycle {\n        hook = \"@\"\n      }\n",
+        "prestart",
+        "poststart",
+    )
 }
 
 fn logs() -> (String, String) {
-    let block = |d: bool| format!("      logs {{\n        disabled = {d}\n      }}\n");
-    in_task(&block(false), &block(true))
+    task_edit(
+        "      logs {\n        disabled = @\n      }\n",
+        "false",
+        "true",
+    )
 }
 
 fn render_templates() -> (String, String) {
-    let block = |b: bool| format!("    restart {{\n      render_templates = {b}\n    }}\n");
-    in_group(&block(false), &block(true))
+    group_edit(
+        "    restart {\n      render_templates = @\n    }\n",
+        "false",
+        "true",
+    )
 }
 
 fn secrets_mb() -> (String, String) {
-    let block = |m: u32| {
-        format!("      resources {{\n        cpu     = 100\n        secrets = {m}\n      }}\n")
-    };
-    in_task(&block(1), &block(2))
+    task_edit(
+        "      resources {\n        cpu     = 100\n        secrets = @\n      }\n",
+        "1",
+        "2",
+    )
 }
 
 fn port_to() -> (String, String) {
-    let block = |t: u32| {
-        format!("    network {{\n      port \"http\" {{\n        to = {t}\n      }}\n    }}\n")
-    };
-    in_group(&block(80), &block(81))
+    group_edit(
+        "    network {\n      port \"http\" {\n        to = @\n      }\n    }\n",
+        "80",
+        "81",
+    )
 }
 
 fn dns() -> (String, String) {
-    let block = |s: &str| {
-        format!("    network {{\n      mode = \"bridge\"\n      dns {{\n        servers = [\"{s}\"]\n      }}\n    }}\n")
-    };
-    in_group(&block("1.1.1.1"), &block("8.8.8.8"))
+    group_edit("    network {\n      mode = \"bridge\"\n      dns {\n        servers = [\"@\"]\n      }\n    }\n", "1.1.1.1", "8.8.8.8")
 }
 
 /// scheduler/util.go tasksUpdated: affinitiesUpdated and spreadsUpdated
@@ -231,22 +224,9 @@ fn affinity_edits_replace_until_1_10() {
 /// an edit of it is an in-place update, not the replacement we planned.
 #[test]
 fn a_lifecycle_edit_is_in_place() {
-    expect(
-        "lifecycle",
-        "1.0.0",
-        &lifecycle(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n",
-        "tobjects",
-        r#"null"#,
-    );
-    expect(
-        "lifecycle",
-        "2.0.5",
-        &lifecycle(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n",
-        "tobjects",
-        r#"null"#,
-    );
+    for v in ["1.0.0", "2.0.5"] {
+        expect("lifecycle", v, &lifecycle(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 in-place update)\n  +/- Task: \"t\" (forces in-place update)\n", "tobjects", r#"null"#);
+    }
 }
 
 /// LogConfig.Disabled (structs.go v1.5.5) is diffed, and both
@@ -254,22 +234,9 @@ fn a_lifecycle_edit_is_in_place() {
 /// v1.5.5 (we had 1.6.0 for all three).
 #[test]
 fn disabling_logs_replaces_from_1_5_5() {
-    expect(
-        "logs",
-        "1.5.5",
-        &logs(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- LogConfig {\n      +/- Disabled:      \"false\" => \"true\"\n          MaxFileSizeMB: \"10\"\n          MaxFiles:      \"10\"\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"Disabled","New":"true","Old":"false","Type":"Edited"},{"Annotations":null,"Name":"MaxFileSizeMB","New":"10","Old":"10","Type":"None"},{"Annotations":null,"Name":"MaxFiles","New":"10","Old":"10","Type":"None"}],"Name":"LogConfig","Objects":null,"Type":"Edited"}]"#,
-    );
-    expect(
-        "logs",
-        "1.6.0",
-        &logs(),
-        "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- LogConfig {\n      +/- Disabled:      \"false\" => \"true\"\n          MaxFileSizeMB: \"10\"\n          MaxFiles:      \"10\"\n        }\n",
-        "tobjects",
-        r#"[{"Fields":[{"Annotations":null,"Name":"Disabled","New":"true","Old":"false","Type":"Edited"},{"Annotations":null,"Name":"MaxFileSizeMB","New":"10","Old":"10","Type":"None"},{"Annotations":null,"Name":"MaxFiles","New":"10","Old":"10","Type":"None"}],"Name":"LogConfig","Objects":null,"Type":"Edited"}]"#,
-    );
+    for v in ["1.5.5", "1.6.0"] {
+        expect("logs", v, &logs(), "+/- Job: \"j\"\n+/- Task Group: \"g\" (1 create/destroy update)\n  +/- Task: \"t\" (forces create/destroy update)\n    +/- LogConfig {\n      +/- Disabled:      \"false\" => \"true\"\n          MaxFileSizeMB: \"10\"\n          MaxFiles:      \"10\"\n        }\n", "tobjects", r#"[{"Fields":[{"Annotations":null,"Name":"Disabled","New":"true","Old":"false","Type":"Edited"},{"Annotations":null,"Name":"MaxFileSizeMB","New":"10","Old":"10","Type":"None"},{"Annotations":null,"Name":"MaxFiles","New":"10","Old":"10","Type":"None"}],"Name":"LogConfig","Objects":null,"Type":"Edited"}]"#);
+    }
 }
 
 /// tasksUpdated's renderTemplatesUpdated (v1.6.2, the release that added

@@ -89,3 +89,13 @@ pub fn in_group(old: &str, new: &str) -> (String, String) {
 pub fn in_task(old: &str, new: &str) -> (String, String) {
     (job("", old), job("", new))
 }
+
+/// A group-level edit of one value: `@` in `block` written `a`, then `b`.
+pub fn group_edit(block: &str, a: &str, b: &str) -> (String, String) {
+    in_group(&block.replace('@', a), &block.replace('@', b))
+}
+
+/// A task-level edit of one value: `@` in `block` written `a`, then `b`.
+pub fn task_edit(block: &str, a: &str, b: &str) -> (String, String) {
+    in_task(&block.replace('@', a), &block.replace('@', b))
+}
