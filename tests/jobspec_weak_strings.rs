@@ -80,9 +80,11 @@ fn bools_in_strings_are_read_with_parse_bool() {
     let extra = "    ephemeral_disk {\n      sticky = \"yes\"\n    }\n";
     let (code, out) = plan("0.9.3", &job("1", extra));
     assert_eq!(code, 255, "{out}");
+    // Nomad's whole text (jobspec.ParseFile at 0.9.3 and 0.12.12):
+    // parseEphemeralDisk's WeakDecode names the Go field.
     assert!(
         out.contains(
-            "cannot parse \"sticky\" as bool: strconv.ParseBool: parsing \"yes\": invalid syntax"
+            "error parsing 'job': group: 'g', ephemeral_disk -> 1 error(s) decoding:\n\n* cannot parse 'Sticky' as bool: strconv.ParseBool: parsing \"yes\": invalid syntax\n"
         ),
         "{out}"
     );

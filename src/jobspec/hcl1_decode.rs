@@ -30,6 +30,10 @@
 //! whose ParseDuration quotes the value; the Go 1.11 to 1.14 that built
 //! those releases does not (duration.rs), and neither do we.
 //!
+//! The blocks below these levels decode the same way into their own api
+//! structs ([`refusal_of`], with hcl1_block_decode.rs's and
+//! hcl1_service_decode.rs's field tables).
+//!
 //! A level where a field's key is written more than once is not judged
 //! here: hcl v1 merges the items first, in ways read elsewhere
 //! (hcl1_unread.rs), and the lowering's own words stand.
@@ -48,12 +52,17 @@ pub(super) enum Level {
     Task,
 }
 
-/// The Go type a field decodes into.
+/// The Go type a field decodes into (`reflect.Type.String()` of it, for
+/// mapstructure's "expected type" text).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Str,
-    /// `int` or `*int` (ParseInt with 64 bits).
-    Int,
+pub(super) enum Kind {
+    /// A string kind: `string`, or a named one (`api.CSIPluginType`).
+    Str(&'static str),
+    /// An int kind (`int`, `int8`, `int64`; or a pointer to one): ParseInt
+    /// with the type's bits.
+    Int(&'static str, u32),
+    /// A uint kind: ParseUint with the type's bits.
+    Uint(&'static str, u32),
     Bool,
     /// time.Duration, with the StringToTimeDuration hook.
     Dur,
@@ -61,16 +70,19 @@ enum Kind {
     Strs,
 }
 
-struct Field {
-    key: &'static str,
+pub(super) const STR: Kind = Kind::Str("string");
+pub(super) const INT: Kind = Kind::Int("int", 64);
+
+pub(super) struct Field {
+    pub key: &'static str,
     /// The name mapstructure reports: the tag, else the Go field's name.
-    go: &'static str,
-    kind: Kind,
+    pub go: &'static str,
+    pub kind: Kind,
     /// The first release whose api struct has the field.
-    since: (u32, u32, u32),
+    pub since: (u32, u32, u32),
 }
 
-const fn f(key: &'static str, go: &'static str, kind: Kind) -> Field {
+pub(super) const fn f(key: &'static str, go: &'static str, kind: Kind) -> Field {
     Field {
         key,
         go,
@@ -81,25 +93,25 @@ const fn f(key: &'static str, go: &'static str, kind: Kind) -> Field {
 
 /// api.Job's fields parseJob can reach with a key it accepts.
 const JOB: &[Field] = &[
-    f("region", "Region", Kind::Str),
-    f("namespace", "Namespace", Kind::Str),
-    f("id", "ID", Kind::Str),
-    f("name", "Name", Kind::Str),
-    f("type", "Type", Kind::Str),
-    f("priority", "Priority", Kind::Int),
+    f("region", "Region", STR),
+    f("namespace", "Namespace", STR),
+    f("id", "ID", STR),
+    f("name", "Name", STR),
+    f("type", "Type", STR),
+    f("priority", "Priority", INT),
     f("all_at_once", "all_at_once", Kind::Bool),
     f("datacenters", "Datacenters", Kind::Strs),
-    f("vault_token", "vault_token", Kind::Str),
+    f("vault_token", "vault_token", STR),
     Field {
         since: (0, 10, 4),
-        ..f("consul_token", "consul_token", Kind::Str)
+        ..f("consul_token", "consul_token", STR)
     },
 ];
 
 /// api.TaskGroup's (keys the group's key check lets through; a key a
 /// release does not know fails that check first, version_gates.rs).
 const GROUP: &[Field] = &[
-    f("count", "Count", Kind::Int),
+    f("count", "Count", INT),
     f("shutdown_delay", "shutdown_delay", Kind::Dur),
     f(
         "stop_after_client_disconnect",
@@ -110,13 +122,13 @@ const GROUP: &[Field] = &[
 
 /// api.Task's.
 const TASK: &[Field] = &[
-    f("driver", "Driver", Kind::Str),
-    f("user", "User", Kind::Str),
+    f("driver", "Driver", STR),
+    f("user", "User", STR),
     f("kill_timeout", "kill_timeout", Kind::Dur),
     f("leader", "Leader", Kind::Bool),
     f("shutdown_delay", "shutdown_delay", Kind::Dur),
-    f("kill_signal", "kill_signal", Kind::Str),
-    f("kind", "Kind", Kind::Str),
+    f("kill_signal", "kill_signal", STR),
+    f("kind", "Kind", STR),
 ];
 
 /// What one level's decode refuses: mapstructure's text (`N error(s)
@@ -135,6 +147,18 @@ pub(super) fn refusal(node: &Node, level: Level, src: &Source, v: NomadVersion) 
         Level::Group => GROUP,
         Level::Task => TASK,
     };
+    refusal_of(node, fields, src, v)
+}
+
+/// mapstructure's weak decode (with the duration hook where a field is a
+/// [`Kind::Dur`]) of `node`'s arguments into a struct of `fields`: its
+/// `N error(s) decoding` text, if any field fails.
+pub(super) fn refusal_of(
+    node: &Node,
+    fields: &[Field],
+    src: &Source,
+    v: NomadVersion,
+) -> Option<Refusal> {
     let mut lines = Vec::new();
     let mut first: Option<Span> = None;
     let mut values = Vec::new();
@@ -187,7 +211,7 @@ pub(super) fn refusal(node: &Node, level: Level, src: &Source, v: NomadVersion) 
 }
 
 /// A value as hcl v1 decodes it into an `interface{}`.
-enum Go<'v> {
+pub(super) enum Go<'v> {
     Str(&'v str),
     Int,
     Float,
@@ -203,7 +227,7 @@ enum Go<'v> {
 impl<'v> Go<'v> {
     /// `text` is the value as written: hcl v1 gives a FLOAT token (a `.`
     /// or an exponent, not hex) a float64, a NUMBER an int.
-    fn of(value: &'v Value, text: &str) -> Go<'v> {
+    pub(super) fn of(value: &'v Value, text: &str) -> Go<'v> {
         match value {
             Value::String(s) => Go::Str(s),
             Value::Bool(_) => Go::Bool,
@@ -249,7 +273,7 @@ impl<'v> Go<'v> {
 
 /// mapstructure's decodeString, decodeInt, decodeBool, decodeSlice (and
 /// the duration hook) of `found` into `field`: the lines it adds.
-fn decode(field: &Field, found: &Go<'_>, v: NomadVersion, lines: &mut Vec<String>) {
+pub(super) fn decode(field: &Field, found: &Go<'_>, v: NomadVersion, lines: &mut Vec<String>) {
     let name = field.go;
     let new = v.at_least(0, 12, 0);
     let go = crate::gorelease::go_of(v);
@@ -261,16 +285,21 @@ fn decode(field: &Field, found: &Go<'_>, v: NomadVersion, lines: &mut Vec<String
     };
     let scalar = matches!(found, Go::Str(_) | Go::Int | Go::Float | Go::Bool);
     match field.kind {
-        Kind::Str if !scalar => lines.push(unconvertible("string")),
-        Kind::Int | Kind::Bool | Kind::Dur if !scalar => lines.push(unconvertible(match field.kind {
-            Kind::Int => "int",
-            Kind::Bool => "bool",
-            _ => "time.Duration",
-        })),
-        Kind::Int => {
+        Kind::Str(ty) if !scalar => lines.push(unconvertible(ty)),
+        Kind::Int(ty, _) | Kind::Uint(ty, _) if !scalar => lines.push(unconvertible(ty)),
+        Kind::Bool if !scalar => lines.push(unconvertible("bool")),
+        Kind::Dur if !scalar => lines.push(unconvertible("time.Duration")),
+        Kind::Int(_, bits) => {
             if let Go::Str(s) = found {
-                if let Err(e) = crate::gostrconv::parse_int(s, 64, go) {
+                if let Err(e) = crate::gostrconv::parse_int(s, bits, go) {
                     lines.push(format!("cannot parse '{name}' as int: {}", e.text("ParseInt", s)));
+                }
+            }
+        }
+        Kind::Uint(_, bits) => {
+            if let Go::Str(s) = found {
+                if let Err(e) = crate::gostrconv::parse_uint(s, bits, go) {
+                    lines.push(format!("cannot parse '{name}' as uint: {}", e.text("ParseUint", s)));
                 }
             }
         }
@@ -294,7 +323,7 @@ fn decode(field: &Field, found: &Go<'_>, v: NomadVersion, lines: &mut Vec<String
                 }
             }
         }
-        Kind::Str => {}
+        Kind::Str(_) => {}
         Kind::Strs => match found {
             Go::List(items) => {
                 for (i, item) in items.iter().enumerate() {

@@ -20,12 +20,14 @@
 
 use super::hcl1_parse::ParseError;
 use super::hcl1_resources::{ast_type, items, Item};
+use super::hcl1_service_decode;
 use super::tree::Node;
+use crate::source::Source;
 use crate::version::NomadVersion;
 
 /// The first gateway error among the `service` blocks of `parent` (a
 /// group or a task), with parseServices' and parseService's prefixes.
-pub(super) fn first(parent: &Node, v: NomadVersion) -> Option<ParseError> {
+pub(super) fn first(parent: &Node, src: &Source, v: NomadVersion) -> Option<ParseError> {
     if v.at_least(1, 0, 0) {
         return None;
     }
@@ -52,6 +54,11 @@ pub(super) fn first(parent: &Node, v: NomadVersion) -> Option<ParseError> {
                 });
             }
         };
+        // Its own arguments, checks and check_restarts are decoded before
+        // its connect is read.
+        if let Some(e) = hcl1_service_decode::refusal(i, s, src, v) {
+            return Some(e);
+        }
         if !gateways {
             continue;
         }

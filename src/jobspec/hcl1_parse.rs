@@ -113,7 +113,7 @@ fn first_error(job: &Node, src: &Source, v: NomadVersion) -> Option<Found> {
                     // parseJob's `group:`; its tasks' carry their own prefix.
                     let own = |f: Found| prefixed(f, "group:");
                     let net = || {
-                        let e = hcl1_resources::group_network(g, v)?;
+                        let e = hcl1_resources::group_network(g, src, v)?;
                         Some(placed(Found::Error(e), (gi, 0, 1)))
                     };
                     decoded(g, hcl1_decode::Level::Group, src, v, (gi, 0, 1))
@@ -125,7 +125,7 @@ fn first_error(job: &Node, src: &Source, v: NomadVersion) -> Option<Found> {
                         .or_else(|| single(g, Step::GroupAfter, name, (gi, LAST, 0)).map(own))
                         .or_else(|| {
                             // The group's services, after its vault.
-                            let e = hcl1_gateway::first(g, v)?;
+                            let e = hcl1_gateway::first(g, src, v)?;
                             let at = (gi, LAST, 1);
                             Some(placed(
                                 prefixed(Found::Error(e), &format!("group: '{name}',")),
@@ -146,15 +146,25 @@ fn decoded(
     v: NomadVersion,
     level: Level,
 ) -> Option<Found> {
-    let Refusal { text, span, values } = hcl1_decode::refusal(n, which, src, v)?;
-    Some(Found::Error(ParseError {
-        text,
+    let r = hcl1_decode::refusal(n, which, src, v)?;
+    Some(Found::Error(refused(r, "", level)))
+}
+
+/// mapstructure's refusal `r` as the parser's error, after `prefix`.
+pub(super) fn refused(r: Refusal, prefix: &str, level: Level) -> ParseError {
+    let Refusal { text, span, values } = r;
+    ParseError {
+        text: if prefix.is_empty() {
+            text
+        } else {
+            format!("{prefix} {text}")
+        },
         span,
         label: "refused by the decoder",
         help: "mapstructure decodes these arguments with weak typing: a number or bool may be written for a string and a string for a number, bool or duration (read by Go's strconv and time.ParseDuration), but a list or object only where the field is a list".into(),
         level,
         replaces: values,
-    }))
+    }
 }
 
 fn placed(f: Found, level: Level) -> Found {
@@ -195,12 +205,12 @@ fn tasks(parent: &Node, prefix: &str, gi: usize, src: &Source, v: NomadVersion) 
                 .map(|f| (f, v.at_least(0, 10, 0), 1))
                 .or_else(|| {
                     step(Step::TaskEnv)
-                        .or_else(|| hcl1_gateway::first(t, v).map(|e| (Found::Error(e), true)))
+                        .or_else(|| hcl1_gateway::first(t, src, v).map(|e| (Found::Error(e), true)))
                         .or_else(|| step(Step::TaskPre))
                         .map(|(f, named)| (f, named, 2))
                 })
                 .or_else(|| {
-                    let (f, named) = match hcl1_resources::task(t, v) {
+                    let (f, named) = match hcl1_resources::task(t, src, v) {
                         Some(e) => (Found::Error(e), true),
                         None => step(Step::Task)?,
                     };

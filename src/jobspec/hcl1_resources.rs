@@ -23,10 +23,11 @@
 //! A group's `network` (0.10.0+) goes through the same ParseNetwork, and
 //! parseGroups returns its error as is.
 
-use super::hcl1_parse::ParseError;
+use super::hcl1_block_decode;
+use super::hcl1_parse::{refused, ParseError};
 use super::model::Value;
 use super::tree::Node;
-use crate::source::Span;
+use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
 /// One `key { ... }` or `key = value` item, as HCL1 lists it.
@@ -94,7 +95,7 @@ fn error(text: String, span: Span, label: &'static str, help: String) -> ParseEr
 }
 
 /// parseResources' error for task `t` (without the task's prefix).
-pub(super) fn task(t: &Node, v: NomadVersion) -> Option<ParseError> {
+pub(super) fn task(t: &Node, src: &Source, v: NomadVersion) -> Option<ParseError> {
     let all = items(t, "resources");
     let first = all.first()?;
     let within = |s: String| {
@@ -120,10 +121,27 @@ pub(super) fn task(t: &Node, v: NomadVersion) -> Option<ParseError> {
         }
         Item::Block(r) => r,
     };
-    let mut e = network(r)?;
-    e.text = if v.at_least(0, 10, 0) {
+    // Its own arguments' decode, then its network's, then each device's
+    // (whose constraint and affinity errors parseResources prefixes).
+    if let Some(r) = hcl1_block_decode::refusal("resources", r, src, v) {
+        return Some(refused(
+            r,
+            if v.at_least(0, 10, 0) {
+                "resources ->"
+            } else {
+                ""
+            },
+            (0, 0, 0),
+        ));
+    }
+    let mut e = network(r)
+        .or_else(|| network_decoded(r, src, v))
+        .or_else(|| devices(r, src, v))?;
+    e.text = if e.text.starts_with("device: ") {
+        within(e.text.trim_start_matches("device: ").to_string())
+    } else if v.at_least(0, 10, 0) {
         within(format!("resource, {}", e.text))
-    } else if e.text.starts_with("network -> ") {
+    } else if e.text.starts_with("network -> ") || e.text.starts_with("network, ports -> ") {
         format!("resources, {}", e.text)
     } else {
         e.text
@@ -133,11 +151,48 @@ pub(super) fn task(t: &Node, v: NomadVersion) -> Option<ParseError> {
 
 /// ParseNetwork's error for a group's networks, from 0.10 (before, a
 /// group `network` is an unknown key: version_gates.rs).
-pub(super) fn group_network(g: &Node, v: NomadVersion) -> Option<ParseError> {
+pub(super) fn group_network(g: &Node, src: &Source, v: NomadVersion) -> Option<ParseError> {
     if !v.at_least(0, 10, 0) {
         return None;
     }
-    network(g)
+    network(g).or_else(|| network_decoded(g, src, v))
+}
+
+/// The decoder's refusal of the one `network` block of `parent`: its own
+/// arguments, then each port's (`network, ports -> ...`), as ParseNetwork
+/// (parseResources before 0.10) returns them.
+fn network_decoded(parent: &Node, src: &Source, v: NomadVersion) -> Option<ParseError> {
+    let n = parent.blocks.iter().find(|b| b.ident == "network")?;
+    if let Some(r) = hcl1_block_decode::refusal("network", n, src, v) {
+        return Some(refused(r, "", (0, 0, 0)));
+    }
+    n.blocks
+        .iter()
+        .filter(|p| p.ident == "port")
+        .find_map(|p| hcl1_block_decode::refusal("port", p, src, v))
+        .map(|r| refused(r, "network, ports ->", (0, 0, 0)))
+}
+
+/// The decoder's refusal of a `device` block of resources `r`, or of a
+/// constraint or affinity in it, marked `device: ` for [`task`], which
+/// words it as parseResources returns it.
+fn devices(r: &Node, src: &Source, v: NomadVersion) -> Option<ParseError> {
+    r.blocks
+        .iter()
+        .filter(|d| d.ident == "device")
+        .find_map(|d| {
+            if let Some(e) = hcl1_block_decode::refusal("device", d, src, v) {
+                return Some(refused(e, "device:", (0, 0, 0)));
+            }
+            ["constraint", "affinity"].iter().find_map(|k| {
+                let e = d
+                    .blocks
+                    .iter()
+                    .filter(|b| b.ident == *k)
+                    .find_map(|b| hcl1_block_decode::refusal(k, b, src, v))?;
+                Some(refused(e, &format!("device: {k} ->"), (0, 0, 0)))
+            })
+        })
 }
 
 /// The error for the `network` items of `parent`: the count, then the

@@ -23,11 +23,12 @@
 //! v0.9.3, v0.10.9, v0.11.8 and v0.12.12 (tests/hcl-oracle/build.sh) for
 //! each block written as a string, a number, a heredoc, `[]` and `[1]`.
 
-use super::hcl1_parse::ParseError;
+use super::hcl1_block_decode;
+use super::hcl1_parse::{refused, ParseError};
 use super::hcl1_resources::{ast_type, items, Item};
 use super::model::Value;
 use super::tree::Node;
-use crate::source::Source;
+use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
 /// How a parse function fails on one item that is not an object.
@@ -59,6 +60,10 @@ struct Single {
     /// Before 0.10 parseTasks returns this block's error without the
     /// task's name (the inline decodes and parseAffinities' prefix).
     unnamed_before_0_10: bool,
+    /// Whether its decoder's error is returned as is (logs,
+    /// dispatch_payload, lifecycle: decoded inline in parseTask), not
+    /// under `prefix`.
+    inline_decode: bool,
 }
 
 const fn s(
@@ -77,7 +82,15 @@ const fn s(
         shape,
         prefix,
         unnamed_before_0_10: false,
+        inline_decode: false,
     }
+}
+
+/// [`s`], decoded inline (its decoder's error without `prefix`).
+const fn inline(x: Single) -> Single {
+    let mut x = x;
+    x.inline_decode = true;
+    x
 }
 
 /// A block the level takes any number of times.
@@ -178,12 +191,12 @@ const TASK_PRE: &[Single] = &[
 #[rustfmt::skip]
 const TASK: &[Single] = &[
     s("restart", (11, 0), "only one 'restart' block allowed", true, CheckKeys, "restart ->"),
-    s("logs", (9, 0), "only one logs block is allowed in a Task. Number of logs block found: {n}", false, CheckKeys, "logs ->"),
+    inline(s("logs", (9, 0), "only one logs block is allowed in a Task. Number of logs block found: {n}", false, CheckKeys, "logs ->")),
     many("artifact", (9, 0), CheckKeys, "artifact ->"),
     many("template", (9, 0), CheckKeys, "template ->"),
     s("vault", (9, 0), VAULT_ONE, true, VAULT, "vault ->"),
-    s("dispatch_payload", (9, 0), "only one dispatch_payload block is allowed in a task. Number of dispatch_payload blocks found: {n}", false, CheckKeys, "dispatch_payload ->"),
-    s("lifecycle", (11, 0), "only one lifecycle block is allowed in a task. Number of lifecycle blocks found: {n}", false, CheckKeys, "lifecycle ->"),
+    inline(s("dispatch_payload", (9, 0), "only one dispatch_payload block is allowed in a task. Number of dispatch_payload blocks found: {n}", false, CheckKeys, "dispatch_payload ->")),
+    inline(s("lifecycle", (11, 0), "only one lifecycle block is allowed in a task. Number of lifecycle blocks found: {n}", false, CheckKeys, "lifecycle ->")),
 ];
 
 /// Where in a level's parse the singles are read.
@@ -252,47 +265,76 @@ pub(super) fn first(
             };
             return Some((Found::Error(e), named));
         }
-        // A once-only block has one item; the others are read in order.
-        // (An object argument the lowering keeps as one, `meta = {...}`,
-        // is an object to the parser.)
-        let arg = all.iter().find_map(|i| match i {
-            Item::Arg(Value::Map(_), ..) | Item::Block(_) => None,
-            Item::Arg(value, span, value_span) => Some((*value, *span, *value_span)),
-        });
-        let Some((value, span, value_span)) = arg else {
-            continue;
-        };
-        let inner = match single.shape {
-            CheckKeys => format!("cannot check HCL keys of type {}", ast_type(value)),
-            Object(t) => t.to_string(),
-            // token.Pos: line, and column in characters (hcl v1 counts
-            // runes, as Source does).
-            Decode => {
-                let (line, column) = src.line_col(value_span.start);
-                format!(
-                    "At {line}:{column}: root: not an object type for map ({})",
-                    ast_type(value)
-                )
-            }
-        };
-        let text = if prefix.is_empty() {
-            inner
-        } else {
-            format!("{prefix} {inner}")
-        };
-        let help = format!("write it as a block, `{} {{ ... }}`", single.key);
-        let e = ParseError {
-            text,
-            span,
-            label: "not an object",
-            help,
-            level: (0, 0, 0),
-            replaces: Vec::new(),
-        };
-        let named = !single.unnamed_before_0_10 || v.at_least(0, 10, 0);
-        return Some((Found::Error(e), named));
+        // A once-only block has one item; the others are read in order,
+        // each failing on its shape or in its decoder.
+        for item in &all {
+            let (value, span, value_span) = match item {
+                // An object argument the lowering keeps as one,
+                // `meta = {...}`, is an object to the parser.
+                Item::Arg(Value::Map(_), ..) => continue,
+                Item::Arg(value, span, value_span) => (*value, *span, *value_span),
+                Item::Block(b) => {
+                    let Some(r) = hcl1_block_decode::refusal(single.key, b, src, v) else {
+                        continue;
+                    };
+                    // logs, dispatch_payload and lifecycle are decoded
+                    // inline in parseTask (parseTasks before 0.10): no
+                    // prefix, and no task name before 0.10.
+                    let (prefix, named) = if single.inline_decode {
+                        (String::new(), v.at_least(0, 10, 0))
+                    } else {
+                        (
+                            prefix.clone(),
+                            !single.unnamed_before_0_10 || v.at_least(0, 10, 0),
+                        )
+                    };
+                    return Some((Found::Error(refused(r, &prefix, (0, 0, 0))), named));
+                }
+            };
+            return Some((
+                Found::Error(shape_error(single, &prefix, value, span, value_span, src)),
+                { !single.unnamed_before_0_10 || v.at_least(0, 10, 0) },
+            ));
+        }
     }
     None
+}
+
+/// The parser's error for a `key = value` item whose value is no object.
+fn shape_error(
+    single: &Single,
+    prefix: &str,
+    value: &Value,
+    span: Span,
+    value_span: Span,
+    src: &Source,
+) -> ParseError {
+    let inner = match single.shape {
+        CheckKeys => format!("cannot check HCL keys of type {}", ast_type(value)),
+        Object(t) => t.to_string(),
+        // token.Pos: line, and column in characters (hcl v1 counts
+        // runes, as Source does).
+        Decode => {
+            let (line, column) = src.line_col(value_span.start);
+            format!(
+                "At {line}:{column}: root: not an object type for map ({})",
+                ast_type(value)
+            )
+        }
+    };
+    let text = if prefix.is_empty() {
+        inner
+    } else {
+        format!("{prefix} {inner}")
+    };
+    ParseError {
+        text,
+        span,
+        label: "not an object",
+        help: format!("write it as a block, `{} {{ ... }}`", single.key),
+        level: (0, 0, 0),
+        replaces: Vec::new(),
+    }
 }
 
 /// Is a non-object `key` argument at `path` one this module words as
