@@ -167,6 +167,19 @@ fn constraints_are_decoded_after_their_keys_are_renamed() {
     for v in ["0.9.3", "0.12.12"] {
         refused("distinct", &text, v, "constraint -> distinct_hosts should be set to true or false; strconv.ParseBool: parsing \"zz\": invalid syntax");
     }
+    // parseBool's `%v`: a float as Go prints a float64, a list with its
+    // elements, an object as a map.
+    for (value, v) in [
+        ("1.0e6", "1e+06"),
+        ("[1.5, \"a\", {b = 2}]", "[1.5 a map[b:2]]"),
+    ] {
+        let text = job(
+            &format!("  constraint {{\n    distinct_hosts = {value}\n  }}"),
+            "",
+            "",
+        );
+        refused("distinct-v", &text, "0.12.12", &format!("constraint -> distinct_hosts should be set to true or false; {v} couldn't be converted to boolean value"));
+    }
     let text = job(
         "  periodic {\n    cron = \"* * * * *\"\n    enabled = [1]\n  }",
         "",

@@ -254,7 +254,7 @@ pub(super) fn refusal(key: &str, b: &Node, src: &Source, v: NomadVersion) -> Opt
     match key {
         "constraint" | "affinity" => {
             if key == "constraint" {
-                match distinct_hosts(b) {
+                match distinct_hosts(b, src) {
                     // distinct_hosts = false: the constraint is skipped.
                     Some(Ok(false)) => return None,
                     Some(Err(text)) => return Some(plain(b, "distinct_hosts", text)),
@@ -263,7 +263,7 @@ pub(super) fn refusal(key: &str, b: &Node, src: &Source, v: NomadVersion) -> Opt
             }
             refusal_of(&renamed(b, key), fields, src, v)
         }
-        "periodic" => match parse_bool(b, "enabled") {
+        "periodic" => match parse_bool(b, "enabled", src) {
             Some(Err(e)) => Some(plain(
                 b,
                 "enabled",
@@ -295,24 +295,35 @@ fn plain(b: &Node, key: &str, text: String) -> Refusal {
     }
 }
 
-fn distinct_hosts(b: &Node) -> Option<Result<bool, String>> {
-    parse_bool(b, "distinct_hosts")
+fn distinct_hosts(b: &Node, src: &Source) -> Option<Result<bool, String>> {
+    parse_bool(b, "distinct_hosts", src)
         .map(|r| r.map_err(|e| format!("distinct_hosts should be set to true or false; {e}")))
 }
 
 /// jobspec's parseBool of `key`'s value: a bool, or a string strconv
 /// reads; anything else is `%v couldn't be converted to boolean value`.
-fn parse_bool(b: &Node, key: &str) -> Option<Result<bool, String>> {
+fn parse_bool(b: &Node, key: &str, src: &Source) -> Option<Result<bool, String>> {
     let attr = b.attrs.iter().find(|a| a.name == key)?;
     Some(match &attr.value {
         Value::Bool(x) => Ok(*x),
         Value::String(s) => crate::gostrconv::parse_bool(s)
             .ok_or_else(|| crate::gostrconv::NumErr::Syntax.text("ParseBool", s)),
+        Value::Number(n) if is_float_token(src.slice(attr.value_span)) => Err(format!(
+            "{} couldn't be converted to boolean value",
+            crate::gostrconv::format_float(*n)
+        )),
         other => Err(format!(
             "{} couldn't be converted to boolean value",
             go_v(other)
         )),
     })
+}
+
+/// hcl v1 makes a number a float64 when its token has a `.` or an
+/// exponent (and is not hex), else an int.
+fn is_float_token(text: &str) -> bool {
+    let t = text.trim_start_matches('-');
+    !(t.starts_with("0x") || t.starts_with("0X")) && t.contains(['.', 'e', 'E'])
 }
 
 /// Go's `%v` of a value hcl v1 decoded into an `interface{}`: an object
@@ -328,7 +339,10 @@ fn go_v_in(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => crate::diff::gofmt::format_float(*n),
+        // An int in hcl v1 but for a FLOAT token, which a list element's
+        // value no longer tells: a whole number is taken for an int.
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => format!("{}", *n as i64),
+        Value::Number(n) => crate::gostrconv::format_float(*n),
         Value::List(items) => {
             let inner: Vec<String> = items.iter().map(go_v_in).collect();
             format!("[{}]", inner.join(" "))
