@@ -111,8 +111,11 @@ fn walk<'a>(
                 .blocks()
                 .map(|c| (c.ident.as_str(), span_of(&c.ident), Kind::Block)),
         );
+    // A network port's keys are not checked before 0.12 (parsePorts):
+    // `host_network` there is dropped, not refused.
+    let unchecked = path.ends_with(&["network", "port"]) && !v.at_least(0, 12, 0);
     for (key, span, kind) in keys {
-        let Some(k) = version_keys::lookup(path, key) else {
+        let Some(k) = version_keys::lookup(path, key).filter(|_| !unchecked) else {
             continue;
         };
         // HCL1's CheckHCLKeys compares names only: `meta = {...}` is the

@@ -224,18 +224,41 @@ pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
 }
 
 fn port(p: &Node, cx: &mut Cx<'_>, what: &str) -> Port {
-    let mut pf = F::new(
-        p,
-        cx,
-        &["static", "to", "host_network", "ignore_collision"],
-        what,
-    );
+    let v = cx.version;
+    // Before 0.12 parsePorts checks no key of a port (parse.go at 0.9.3,
+    // parse_network.go at 0.10.0 to 0.11.8) and mapstructure fills only
+    // api.Port's fields (`to` from 0.10, no `host_network` before 0.12):
+    // every other key is accepted and dropped, as Nomad drops it.
+    let unchecked = what == "port" && !v.at_least(0, 12, 0);
+    let all: Vec<&str>;
+    let known: &[&str] = if unchecked {
+        all = p
+            .attrs
+            .iter()
+            .map(|a| a.name.as_str())
+            .chain(p.blocks.iter().map(|b| b.ident.as_str()))
+            .collect();
+        &all
+    } else {
+        &["static", "to", "host_network", "ignore_collision"]
+    };
+    let mut pf = F::new(p, cx, known, what);
+    let has = |since: (u32, u32)| !unchecked || v.at_least(0, since.0, since.1);
     Port {
         label: pf.label().unwrap_or_default().to_string(),
         value: pf.int(cx, "static").unwrap_or_default(),
-        to: pf.int(cx, "to").unwrap_or_default(),
-        host_network: pf.str(cx, "host_network").unwrap_or_default(),
-        ignore_collision: pf.bool(cx, "ignore_collision").unwrap_or_default(),
+        to: has((10, 0))
+            .then(|| pf.int(cx, "to"))
+            .flatten()
+            .unwrap_or_default(),
+        host_network: has((12, 0))
+            .then(|| pf.str(cx, "host_network"))
+            .flatten()
+            .unwrap_or_default(),
+        ignore_collision: has((12, 0))
+            .then(|| pf.bool(cx, "ignore_collision"))
+            .flatten()
+            .unwrap_or_default(),
         spans: pf.spans,
     }
 }
