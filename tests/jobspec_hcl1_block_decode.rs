@@ -250,3 +250,16 @@ fn services_checks_and_check_restarts() {
         &format!("group: 'g', task: 't', service (0): 'web', check: 'alive', {limit}"),
     );
 }
+
+/// 0.10's parseVolumes decodes a group's volume with mapstructure under
+/// parseGroups' `volume ->` (from 0.11 hcl v1's decoder reads it instead,
+/// and its error is dropped: not judged here).
+#[test]
+fn a_group_volume_at_0_10() {
+    let text = job(
+        "",
+        "    volume \"data\" {\n      type = \"host\"\n      source = [1]\n      read_only = \"zz\"\n    }",
+        "",
+    );
+    refused("volume", &text, "0.10.9", "group: volume -> 2 error(s) decoding:\n\n* 'Source' expected type 'string', got unconvertible type '[]interface {}'\n* cannot parse 'read_only' as bool: strconv.ParseBool: parsing \"zz\": invalid syntax");
+}

@@ -20,7 +20,7 @@
 //! 0.11.8 and 0.12.12 (tests/hcl-oracle) over the corpus jobs with one
 //! value made a string or a list (tests/jobspec_hcl1_block_decode.rs).
 
-use super::hcl1_decode::{f, refusal_of, Field, Kind, Refusal, INT, STR};
+use super::hcl1_decode::{f, refusal_of, since, Field, Kind, Refusal, INT, STR};
 use super::model::Value;
 use super::tree::{Attr, Node};
 use crate::source::Source;
@@ -30,10 +30,6 @@ const DUR: Kind = Kind::Dur;
 const BOOL: Kind = Kind::Bool;
 const INT8: Kind = Kind::Int("int8", 8);
 const INT64: Kind = Kind::Int("int64", 64);
-
-const fn since(x: Field, v: (u32, u32, u32)) -> Field {
-    Field { since: v, ..x }
-}
 
 /// api.RestartPolicy (with the duration hook).
 const RESTART: &[Field] = &[
@@ -151,6 +147,13 @@ const DISPATCH_PAYLOAD: &[Field] = &[f("file", "File", STR)];
 /// api.TaskLifecycle.
 const LIFECYCLE: &[Field] = &[f("hook", "hook", STR), f("sidecar", "sidecar", BOOL)];
 
+/// api.VolumeRequest, as 0.10's parseVolumes decodes a group's volume.
+const VOLUME: &[Field] = &[
+    f("type", "Type", STR),
+    f("source", "Source", STR),
+    f("read_only", "read_only", BOOL),
+];
+
 /// api.TaskCSIPluginConfig (0.11+), decoded inline in parseTask.
 const CSI_PLUGIN: &[Field] = &[
     f("id", "id", STR),
@@ -236,6 +239,7 @@ fn fields(key: &str) -> Option<&'static [Field]> {
         "lifecycle" => LIFECYCLE,
         "volume_mount" => VOLUME_MOUNT,
         "csi_plugin" => CSI_PLUGIN,
+        "volume" => VOLUME,
         "periodic" => PERIODIC,
         "parameterized" => PARAMETERIZED,
         "scaling" => SCALING,

@@ -91,6 +91,11 @@ pub(super) const fn f(key: &'static str, go: &'static str, kind: Kind) -> Field 
     }
 }
 
+/// `x`, first in the api struct of release `v`.
+pub(super) const fn since(x: Field, v: (u32, u32, u32)) -> Field {
+    Field { since: v, ..x }
+}
+
 /// api.Job's fields parseJob can reach with a key it accepts.
 const JOB: &[Field] = &[
     f("region", "Region", STR),
@@ -102,10 +107,7 @@ const JOB: &[Field] = &[
     f("all_at_once", "all_at_once", Kind::Bool),
     f("datacenters", "Datacenters", Kind::Strs),
     f("vault_token", "vault_token", STR),
-    Field {
-        since: (0, 10, 4),
-        ..f("consul_token", "consul_token", STR)
-    },
+    since(f("consul_token", "consul_token", STR), (0, 10, 4)),
 ];
 
 /// api.TaskGroup's (keys the group's key check lets through; a key a

@@ -16,16 +16,12 @@
 //! Checked against jobspec.ParseFile built from Nomad 0.9.3, 0.10.9,
 //! 0.11.8 and 0.12.12 (tests/hcl-oracle), as hcl1_block_decode.rs.
 
-use super::hcl1_decode::{f, refusal_of, Field, Kind, INT, STR};
+use super::hcl1_decode::{f, refusal_of, since, Field, Kind, INT, STR};
 use super::hcl1_parse::{refused, ParseError};
 use super::model::Value;
 use super::tree::Node;
 use crate::source::Source;
 use crate::version::NomadVersion;
-
-const fn since(x: Field, v: (u32, u32, u32)) -> Field {
-    Field { since: v, ..x }
-}
 
 /// api.Service.
 const SERVICE: &[Field] = &[

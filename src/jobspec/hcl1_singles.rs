@@ -64,6 +64,11 @@ struct Single {
     /// dispatch_payload, lifecycle: decoded inline in parseTask), not
     /// under `prefix`.
     inline_decode: bool,
+    /// The first release whose parser no longer reads it this way.
+    until: Option<NomadVersion>,
+    /// Only its decoder's refusal is worded here (a non-object item is
+    /// left to the lowering).
+    decode_only: bool,
 }
 
 const fn s(
@@ -83,6 +88,8 @@ const fn s(
         prefix,
         unnamed_before_0_10: false,
         inline_decode: false,
+        until: None,
+        decode_only: false,
     }
 }
 
@@ -92,6 +99,16 @@ const fn inline(x: Single) -> Single {
     x.inline_decode = true;
     x
 }
+
+/// A group's `volume` blocks at 0.10: parseVolumes decodes each with
+/// mapstructure (weakly) under parseGroups' `volume ->`; from 0.11 it
+/// hands them to hcl v1's own decoder. A volume written as a value makes
+/// 0.10's parser panic, which is not worded here.
+const VOLUME_0_10: Single = Single {
+    until: Some(NomadVersion::new(0, 11, 0)),
+    decode_only: true,
+    ..many("volume", (10, 0), CheckKeys, "volume ->")
+};
 
 /// A block the level takes any number of times.
 const fn many(key: &'static str, since: (u32, u32), shape: Shape, prefix: &'static str) -> Single {
@@ -152,7 +169,7 @@ const GROUP: &[Single] = &[
 
 /// parseGroups, after the network and before the tasks. (A group's
 /// `volume` written as a value: 0.10's parser panics, 0.11's takes it;
-/// not read here.)
+/// not read here. A volume block's decode at 0.10: [`VOLUME_0_10`].)
 #[rustfmt::skip]
 const GROUP_MID: &[Single] = &[
     s("reschedule", (9, 0), "only one 'reschedule' block allowed", true, CheckKeys, "'{g}', reschedule ->"),
@@ -160,6 +177,7 @@ const GROUP_MID: &[Single] = &[
     UPDATE,
     MIGRATE,
     META,
+    VOLUME_0_10,
     many("scaling", (11, 0), Object("should be an object"), "scaling ->"),
 ];
 
@@ -198,6 +216,11 @@ const TASK: &[Single] = &[
     inline(s("dispatch_payload", (9, 0), "only one dispatch_payload block is allowed in a task. Number of dispatch_payload blocks found: {n}", false, CheckKeys, "dispatch_payload ->")),
     inline(s("lifecycle", (11, 0), "only one lifecycle block is allowed in a task. Number of lifecycle blocks found: {n}", false, CheckKeys, "lifecycle ->")),
 ];
+
+/// Does the parser of `v` read `x` as this table says?
+fn reads(x: &Single, v: NomadVersion) -> bool {
+    v >= x.since && x.until.is_none_or(|u| v < u)
+}
 
 /// Where in a level's parse the singles are read.
 #[derive(Clone, Copy)]
@@ -240,7 +263,7 @@ pub(super) fn first(
     src: &Source,
     v: NomadVersion,
 ) -> Option<(Found, bool)> {
-    for single in table(step).iter().filter(|x| v >= x.since) {
+    for single in table(step).iter().filter(|x| reads(x, v)) {
         let all = items(node, single.key);
         if all.is_empty() {
             continue;
@@ -272,6 +295,7 @@ pub(super) fn first(
                 // An object argument the lowering keeps as one,
                 // `meta = {...}`, is an object to the parser.
                 Item::Arg(Value::Map(_), ..) => continue,
+                Item::Arg(..) if single.decode_only => continue,
                 Item::Arg(value, span, value_span) => (*value, *span, *value_span),
                 Item::Block(b) => {
                     let Some(r) = hcl1_block_decode::refusal(single.key, b, src, v) else {
@@ -346,9 +370,11 @@ pub(super) fn exact(path: &str, key: &str, v: NomadVersion) -> bool {
         "job.group.task" => &[Step::TaskEnv, Step::TaskPre, Step::Task],
         _ => &[],
     };
-    steps
-        .iter()
-        .any(|st| table(*st).iter().any(|x| x.key == key && v >= x.since))
+    steps.iter().any(|st| {
+        table(*st)
+            .iter()
+            .any(|x| x.key == key && reads(x, v) && !x.decode_only)
+    })
 }
 
 #[cfg(test)]
