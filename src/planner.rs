@@ -77,6 +77,8 @@ pub enum CannotKnow {
     /// Something the world's loader guessed (its release, a quota's
     /// network limit, a host network's addresses) that concerns the job.
     World(crate::world::guess::WorldGuess),
+    /// A system group's canaries (1.11+), which the plan would place.
+    SystemCanary(crate::scheduler::system_nodes::SystemCanaryUnknown),
 }
 
 impl CannotKnow {
@@ -111,6 +113,7 @@ impl CannotKnow {
             CannotKnow::Multiregion(u) => u.line(job),
             CannotKnow::Regexp(u) => u.line(job),
             CannotKnow::World(u) => u.line(job),
+            CannotKnow::SystemCanary(u) => u.line(job),
         }
     }
 
@@ -122,6 +125,7 @@ impl CannotKnow {
             CannotKnow::Multiregion(u) => ("Multiregion", u.json()),
             CannotKnow::Regexp(u) => ("Regexp", u.json()),
             CannotKnow::World(u) => ("WorldGuess", u.json()),
+            CannotKnow::SystemCanary(u) => ("SystemCanary", u.json()),
         }
     }
 
@@ -135,6 +139,9 @@ impl CannotKnow {
             CannotKnow::Multiregion(u) => u.hint(),
             CannotKnow::Regexp(_) => crate::jobspec::RegexpUnknown::HINT,
             CannotKnow::World(u) => u.hint(),
+            CannotKnow::SystemCanary(_) => {
+                crate::scheduler::system_nodes::SystemCanaryUnknown::HINT
+            }
         }
     }
 }
@@ -166,7 +173,16 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
         .map(|r| (*r.job).clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
-    let cannot_know = CannotKnow::of(&sim.world, job);
+    // Known only once the scheduler has counted the destructive updates.
+    let cannot_know = CannotKnow::of(&sim.world, job).or_else(|| {
+        crate::scheduler::system_nodes::canary_unknown(
+            sim.world.nomad_version,
+            job,
+            old.is_some(),
+            &result.desired_tg_updates,
+        )
+        .map(CannotKnow::SystemCanary)
+    });
     Plan {
         result,
         diff,

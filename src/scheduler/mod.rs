@@ -30,7 +30,7 @@ pub mod replay_cache;
 pub mod sample;
 pub mod select;
 pub mod sim;
-mod system_nodes;
+pub mod system_nodes;
 pub mod version_check;
 
 pub use sample::{sample, Tally};

@@ -12,8 +12,9 @@
 //!   place, replaced or ignored, less each node whose select failed. An
 //!   unchanged job on N nodes plans `N create, N ignore`.
 //!
-//! Not simulated (the plan keeps the counts above): canaries of a system
-//! group (`update.canary`, 1.11+) and the deployment's own state.
+//! Not simulated: canaries of a system group (`update.canary`, 1.11+),
+//! which change what the evaluation places ([`canary_unknown`] makes such
+//! a plan "cannot tell"), and the deployment's own state.
 
 use super::DesiredUpdates;
 use crate::jobspec::{Job, TaskGroup};
@@ -35,4 +36,68 @@ pub fn group_limit(job: &Job, tg: &TaskGroup) -> usize {
 pub fn candidates(du: &DesiredUpdates, new_places: u64, failed_selects: u64) -> u64 {
     (new_places + du.in_place_update + du.ignore + du.destructive_update)
         .saturating_sub(failed_selects)
+}
+
+/// A system group whose destructive update Nomad 1.11+ would canary
+/// (`isCanarying` in scheduler_system.go: a positive `update.canary`, a
+/// job already registered, at least one destructive update; a promoted
+/// deployment cannot be one the plan creates). Nomad then places only the
+/// canaries its `evictUnneededCanaries` keeps, which we do not simulate:
+/// printing our counts instead would be a confident wrong plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemCanaryUnknown {
+    pub group: String,
+    pub canary: i64,
+    pub destructive: u64,
+}
+
+pub fn canary_unknown(
+    version: crate::version::NomadVersion,
+    job: &Job,
+    registered: bool,
+    updates: &std::collections::BTreeMap<String, DesiredUpdates>,
+) -> Option<SystemCanaryUnknown> {
+    if job.job_type != crate::jobspec::JobType::System || !version.at_least(1, 11, 0) || !registered
+    {
+        return None;
+    }
+    job.groups.iter().find_map(|tg| {
+        let canary = tg
+            .update
+            .as_ref()
+            .or(job.update.as_ref())
+            .map_or(0, |u| u.canary);
+        let destructive = updates.get(&tg.name).map_or(0, |d| d.destructive_update);
+        (canary > 0 && destructive > 0).then(|| SystemCanaryUnknown {
+            group: tg.name.clone(),
+            canary,
+            destructive,
+        })
+    })
+}
+
+impl SystemCanaryUnknown {
+    /// The one line every command prints for it (without a prefix).
+    pub fn line(&self, job: &Job) -> String {
+        format!(
+            "cannot tell what the plan of job {} places: system group {} sets update canary = {} and {} of its allocations are replaced; from Nomad 1.11 such an update places canaries first, which nomad-preflight does not simulate; judge it on the cluster (`nomad job plan`), or plan it with canary = 0",
+            crate::gotext::go_quote(&job.id),
+            crate::gotext::go_quote(&self.group),
+            self.canary,
+            self.destructive,
+        )
+    }
+
+    /// `Preflight.SystemCanary` in `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "Known": false,
+            "TaskGroup": self.group,
+            "Canary": self.canary,
+            "DestructiveUpdates": self.destructive,
+        })
+    }
+
+    pub const HINT: &'static str =
+        "system job canaries (Nomad 1.11+) are not simulated; judge the plan on the cluster";
 }
