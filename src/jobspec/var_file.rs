@@ -166,3 +166,30 @@ fn declaration(b: &hcl_edit::structure::Block, name: &str, text: &str, file: &st
     let at = super::hclsyntax::range_string(text, file, (sp.start, sp.end));
     super::var_file_json::declaration(name, at, file)
 }
+
+/// hclsyntax's refusal of a var file as jobspec2 returns it: from 1.0.6
+/// the first such file's diagnostics (`unable to parse var file: `, then
+/// hcl.Diagnostics.Error(): the first, and how many others); before, every
+/// file's, joined to the job file's (none here, it parsed).
+pub(super) fn unparsed(
+    files: &[(&std::path::PathBuf, Result<VarFile, String>)],
+    v: crate::version::NomadVersion,
+) -> Option<String> {
+    let each = files
+        .iter()
+        .filter_map(|(_, f)| f.as_ref().ok())
+        .map(|f| &f.unparsed);
+    let (prefix, lines): (&str, Vec<&String>) = if v.at_least(1, 0, 6) {
+        (
+            "unable to parse var file: ",
+            each.into_iter().find(|u| !u.is_empty())?.iter().collect(),
+        )
+    } else {
+        ("", each.flatten().collect())
+    };
+    let (first, rest) = lines.split_first()?;
+    Some(match rest.len() {
+        0 => format!("{prefix}{first}"),
+        n => format!("{prefix}{first}, and {n} other diagnostic(s)"),
+    })
+}

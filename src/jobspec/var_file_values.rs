@@ -335,6 +335,9 @@ pub(super) struct RefusedValues {
     /// A verdict this does not follow, or one whose unknown value a type
     /// constraint may also refuse.
     pub(super) unsure: bool,
+    /// A value was given to a variable the job file does not declare:
+    /// the declared name closest to the last such, if any.
+    pub(super) undeclared: Option<Option<String>>,
 }
 
 impl RefusedValues {
@@ -387,7 +390,11 @@ impl RefusedValues {
     }
 
     pub(super) fn diag(&self, src: &Source, v: crate::version::NomadVersion) -> Diag {
-        let help = "Nomad evaluates -var-file values, and -var/NOMAD_VAR_ values of variables typed other than string or number, with no functions and no variables: write each value itself (a string in quotes)";
+        let help = match &self.undeclared {
+            Some(Some(s)) => format!("did you mean \"{s}\"? only declared variables can be set"),
+            Some(None) => "only a variable the job file declares takes a value: declare it with a `variable` block, or remove the assignment".to_string(),
+            None => "Nomad evaluates -var-file values, and -var/NOMAD_VAR_ values of variables typed other than string or number, with no functions and no variables: write each value itself (a string in quotes)".to_string(),
+        };
         if self.unsure || self.unordered {
             let why = if self.unordered {
                 format!(

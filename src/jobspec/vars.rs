@@ -15,7 +15,7 @@ use super::model::Value;
 use super::var_convert::{convert, Why};
 use super::var_decl::declared;
 use super::var_decl::Declared;
-use super::var_file::{var_file, VarFile};
+use super::var_file::{unparsed, var_file};
 use super::var_file_values::{cli_expression, RefusedValues};
 use super::var_unset;
 use super::var_validation::Origin;
@@ -232,19 +232,23 @@ pub fn resolve(
                 // Nomad ignores environment variables nobody declared.
                 return true;
             }
-            let known: Vec<&str> = declared.iter().map(|d| d.name.as_str()).collect();
-            diags.push(
-                Diag::error(
-                    "jobspec::missing-variable",
-                    format!("Undefined variable \"{name}\" given by {origin}"),
-                )
-                .in_source(src)
-                .help(match crate::suggest::closest(name, known.iter().copied()) {
-                    Some(s) => format!("did you mean \"{s}\"? only declared variables can be set"),
-                    None => "declare it with a `variable` block, or remove the assignment".into(),
-                }),
-            );
-            return true;
+            // collectInputVariableValues: an error (a warning for a var
+            // file's name until 1.2, which had no -hcl2-strict), with a
+            // Context only, so hcl prints `<nil>`.
+            let q = crate::gotext::go_quote(name);
+            let known = declared.iter().map(|d| d.name.as_str());
+            refused.undeclared = Some(crate::suggest::closest(name, known).map(str::to_string));
+            if given.arg {
+                refused.conversion(Some(format!("<nil>: Undefined -var variable; A {q} variable was passed in the command line but was not found in known variables. To declare variable {q}, place this block in your job file")));
+                return false;
+            }
+            let line = format!("<nil>: Undefined variable; A {q} variable was set but was not found in known variables. To declare variable {q}, place this block in your job files");
+            if opts.version.at_least(1, 2, 0) {
+                refused.conversion(Some(line));
+            } else {
+                refused.then(line);
+            }
+            return false;
         };
         let from = Origin::named(origin, &given.at);
         if let (Some(t), Ok(v)) = (&d.exact, &raw) {
@@ -389,6 +393,25 @@ pub fn resolve(
     // jobspec2 ranges over the -var values as a Go map.
     refused.unordered |= from_args > 1;
 
+    if !refused.any() && !refused.lines.is_empty() {
+        // Warnings only (1.0-1.1, a var file's undeclared names): Nomad
+        // says them only in a list with an error, in their place.
+        if refused.unordered {
+            diags.push(
+                Diag::warning(super::var_validation::CANNOT_TELL, "cannot tell in what order Nomad lists a var file's undeclared names (Go's random map order), should it refuse this job file")
+                    .in_source(src)
+                    .help(UNDECLARED),
+            );
+        } else {
+            for line in refused.lines.drain(..) {
+                diags.push(
+                    Diag::warning("jobspec::missing-variable", line)
+                        .in_source(src)
+                        .help(UNDECLARED),
+                );
+            }
+        }
+    }
     if refused.any() {
         // Nomad goes on to validate the other values, in Go's map order.
         refused.unsure |= declared
@@ -472,32 +495,7 @@ pub fn resolve(
     stops
 }
 
-/// hclsyntax's refusal of a var file as jobspec2 returns it: from 1.0.6
-/// the first such file's diagnostics (`unable to parse var file: `, then
-/// hcl.Diagnostics.Error(): the first, and how many others); before, every
-/// file's, joined to the job file's (none here, it parsed).
-fn unparsed(
-    files: &[(&std::path::PathBuf, Result<VarFile, String>)],
-    v: crate::version::NomadVersion,
-) -> Option<String> {
-    let each = files
-        .iter()
-        .filter_map(|(_, f)| f.as_ref().ok())
-        .map(|f| &f.unparsed);
-    let (prefix, lines): (&str, Vec<&String>) = if v.at_least(1, 0, 6) {
-        (
-            "unable to parse var file: ",
-            each.into_iter().find(|u| !u.is_empty())?.iter().collect(),
-        )
-    } else {
-        ("", each.flatten().collect())
-    };
-    let (first, rest) = lines.split_first()?;
-    Some(match rest.len() {
-        0 => format!("{prefix}{first}"),
-        n => format!("{prefix}{first}, and {n} other diagnostic(s)"),
-    })
-}
+const UNDECLARED: &str = "declare the variable with a `variable` block, or remove the assignment";
 
 /// `-var k=v` and `NOMAD_VAR_k` of a name no `variable` block declares: a
 /// string unless the text is an HCL collection.

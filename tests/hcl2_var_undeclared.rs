@@ -1,0 +1,84 @@
+//! A value given to a variable the job file does not declare, as jobspec2
+//! says it (types.variables.go collectInputVariableValues): `-var`'s is an
+//! error in every release; a var file's is an error from 1.2 (-hcl2-strict,
+//! true by default) and a warning before, which Nomad prints only in a
+//! list with an error. Both have a Context and no Subject: hcl prints
+//! `<nil>`. We said both in our words, and refused a 1.0/1.1 job Nomad
+//! accepts. Texts: tests/hcl-oracle/jobvars.go (oracle-jobvars-old).
+
+mod common;
+
+const JOB: &str = r#"variable "d" {
+  type = string
+}
+job "v" {
+  datacenters = ["dc1"]
+  group "g" {
+    task "t" {
+      driver = "docker"
+      config { image = "a:${var.d}" }
+    }
+  }
+}
+"#;
+
+/// `validate` at `version` with var file `file` (v.hcl) and `args`:
+/// (exit code, what follows the fallback note).
+fn validate(tag: &str, version: &str, file: &str, args: &[&str]) -> (i32, String) {
+    let d = common::TempDir::new(tag);
+    d.put("j.nomad", JOB);
+    d.put("v.hcl", file);
+    let mut all = vec![
+        "validate",
+        "j.nomad",
+        "--nomad-version",
+        version,
+        "-var-file",
+        "v.hcl",
+    ];
+    all.extend_from_slice(args);
+    let o = d.run(&all);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let body = err.lines().skip(1).collect::<Vec<_>>().join("\n") + "\n";
+    (o.status.code().expect("exit code"), body)
+}
+
+const HEAD: &str = "Error getting job struct: Error parsing job file from j.nomad:\n";
+const FILE_ZZ: &str = "<nil>: Undefined variable; A \"zz\" variable was set but was not found in known variables. To declare variable \"zz\", place this block in your job files\n";
+const ARG_YY: &str = "<nil>: Undefined -var variable; A \"yy\" variable was passed in the command line but was not found in known variables. To declare variable \"yy\", place this block in your job file\n";
+
+#[test]
+fn undeclared_names_are_worded_as_jobspec2_words_them() {
+    for v in ["1.1.0", "1.6.0", "2.0.5"] {
+        let (code, err) = validate(
+            &format!("both-{v}"),
+            v,
+            "d = \"x\"\nzz = 1\n",
+            &["-var", "yy=2"],
+        );
+        assert_eq!(code, 1, "{v}: {err}");
+        assert!(
+            err.starts_with(&format!("{HEAD}{FILE_ZZ}{ARG_YY}")),
+            "{v}: {err}"
+        );
+    }
+    let (code, err) = validate("arg-only", "1.6.0", "d = \"x\"\n", &["-var", "yy=2"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with(&format!("{HEAD}{ARG_YY}")), "{err}");
+}
+
+#[test]
+fn a_var_file_s_undeclared_name_is_a_warning_before_1_2() {
+    let (code, err) = validate("warn-110", "1.1.0", "d = \"x\"\nzz = 1\n", &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = validate("strict-120", "1.2.0", "d = \"x\"\nzz = 1\n", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with(&format!("{HEAD}{FILE_ZZ}")), "{err}");
+}
+
+#[test]
+fn two_undeclared_names_of_one_file_are_in_map_order() {
+    let (code, err) = validate("two", "1.6.0", "d = \"x\"\nzz = 1\nzy = 2\n", &[]);
+    assert_eq!(code, 255, "{err}");
+    assert!(err.contains("cannot tell"), "{err}");
+}
