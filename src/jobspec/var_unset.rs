@@ -57,7 +57,10 @@ pub fn unset_name(d: &Diag) -> Option<&str> {
 const CODE: &str = "jobspec::missing-variable";
 
 /// `n` variables each say something in Variables.Values (unset, or a
-/// value its validation refuses): Go's map order decides theirs.
+/// value its validation refuses): Go's map order decides the order of
+/// their lines, which changes from run to run. The errors are certain (the
+/// job is refused either way), so this is an advice beside them, not a
+/// "cannot tell".
 pub(super) fn unordered(src: &Source, unset: usize, failed: usize) -> Diag {
     let what = match (unset, failed) {
         (0, n) => format!("{n} variables' values fail their validation rules"),
@@ -65,12 +68,15 @@ pub(super) fn unordered(src: &Source, unset: usize, failed: usize) -> Diag {
         (u, f) => format!("{u} unset variable(s) and {f} value(s) failing their validation rules"),
     };
     Diag::error(
-        super::var_validation::CANNOT_TELL,
-        format!("cannot tell what Nomad says of this job file: {what}, and Nomad reports them in an order not known here (Go's random map order)"),
+        MAP_ORDER,
+        format!("{what}: Nomad reports them in Go's map order, which changes from run to run; they are listed here in the order they are declared"),
     )
+    .with_severity(crate::diag::Severity::Advice)
     .in_source(src)
     .help("give each variable a value (a default, -var, NOMAD_VAR_ or a var file) that satisfies its `validation` rules")
 }
+
+const MAP_ORDER: &str = "jobspec::variables-map-order";
 
 #[cfg(test)]
 mod tests {

@@ -432,7 +432,6 @@ pub fn resolve(
         diags.push(refused.diag(src, opts.version));
         return true;
     }
-    let unset_from = diags.0.len();
     let mut unset = 0;
     for d in declared.iter().filter(|d| !values.contains_key(&d.name)) {
         scope.unset.insert(format!("var.{}", d.name));
@@ -474,11 +473,11 @@ pub fn resolve(
         || declarations.refused
         || declared.iter().any(|d| d.rules_refused);
     // Variables.Values says each variable's unset error or validation
-    // failures in Go's map order: two or more variables are not ordered.
-    if unset + failed.len() > 1 {
-        diags.0.truncate(unset_from);
-        diags.push(var_unset::unordered(src, unset, failed.len()));
-    } else if let Some(one) = failed.pop() {
+    // failures in Go's map order: with two or more, the set is certain and
+    // only its order is Nomad's chance, so all are said, then a note.
+    let unordered =
+        (unset + failed.len() > 1).then(|| var_unset::unordered(src, unset, failed.len()));
+    for one in failed {
         diags.extend(one);
     }
 
@@ -489,6 +488,9 @@ pub fn resolve(
         // place would lose: one diagnostic holds them, one a line.
         let stage: Vec<Diag> = diags.0.drain(stage_start..).collect();
         diags.push(super::var_validation::one_list(src, stage));
+    }
+    if let Some(note) = unordered {
+        diags.push(note);
     }
     // decodeBody returns after the variables' and locals' stage when
     // any of it failed: the job is not decoded.

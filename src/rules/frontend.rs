@@ -13,7 +13,8 @@ use crate::diag::Severity;
 pub struct FrontEndCode {
     /// Stable code, as printed (`jobspec::unknown-key`).
     pub code: &'static str,
-    /// Error (Nomad refuses the file) or warning (Nomad accepts it and warns).
+    /// Error (Nomad refuses the file), warning (Nomad accepts it and warns) or
+    /// advice (a note on what Nomad says).
     pub severity: Severity,
     pub summary: &'static str,
     /// What it means and what to do: `explain CODE` prints it.
@@ -33,6 +34,15 @@ const fn warning(code: &'static str, summary: &'static str, doc: &'static str) -
     FrontEndCode {
         code,
         severity: Severity::Warning,
+        summary,
+        doc,
+    }
+}
+
+const fn advice(code: &'static str, summary: &'static str, doc: &'static str) -> FrontEndCode {
+    FrontEndCode {
+        code,
+        severity: Severity::Advice,
         summary,
         doc,
     }
@@ -75,6 +85,7 @@ pub const CODES: &[FrontEndCode] = &[
     error("jobspec::variable", "An invalid variable declaration or value", "A `variable` block is malformed, or a value given for it (-var, -var-file, NOMAD_VAR_*) does not convert to its type, or a required variable has no value."),
     error("jobspec::variable-validation", "A variable value its validation rule rejects", "The variable's `validation` block's condition is false for the value given; the message is the block's error_message."),
     error("jobspec::variable-validation-rule", "A variable's validation block Nomad refuses", "From 1.0 Nomad decodes each `validation` block before any value: both `condition` and `error_message` are required, the condition may refer only to its own variable (`var.NAME`), and the error message may not be empty (until 2.0.4 it must also be sentences: an upper-case first letter and a final `.`, `?` or `!`). The message is Nomad's text; the job is not read further."),
+    advice("jobspec::variables-map-order", "Several variables are unset or fail their rules: Nomad's order of them is chance", "Nomad's jobspec2 judges the variables' values ranging over a Go map, so when two or more variables are unset or refused by their `validation` rules, the order of its lines changes from run to run. The job is refused either way: every line is printed, in declaration order, with this note."),
     error("jobspec::variable-validation-cannot-tell", "A validation Nomad reports in a way this tool cannot follow", "A `validation` block holding more than `condition` and `error_message`, an `error_message` that is not a plain string, a condition calling a filesystem function, or several variables failing their rules (Nomad lists them in Go's random map order). `plan` and `validate` say so in one line and exit 255 rather than guess Nomad's text."),
     error("jobspec::version-gate", "A feature the world's Nomad version does not have", "The job uses a block or value that the Nomad release the world runs does not know yet (sysbatch before 1.2, node_pool before 1.6, group network before 0.10, datacenter globs before 1.5): that release refuses the file. Upgrade the world's nomad_version or write the job as that release accepts it."),
     error("jobspec::var-file", "A -var-file that cannot be read or parsed", "The variables file does not exist, is outside the project, or is not valid HCL/JSON."),
