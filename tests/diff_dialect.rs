@@ -436,21 +436,23 @@ fn artifact_chown_from_1_9_2() {
 }
 
 /// Job.Diff filters VaultToken from v1.3.6 (diff.go's filter list).
+/// Job.Register cleared the running job's token, so before 1.3.6 the
+/// file's token shows as added.
 #[test]
 fn job_vault_token_filtered_from_1_3_6() {
     expect(
         "vt",
         "1.3.5",
         &vault_token(),
-        "+/- Job: \"j\"\n+/- VaultToken: \"a\" => \"b\"\n    Task Group: \"g\" (1 in-place update)\n      Task: \"t\"\n",
+        "+/- Job: \"j\"\n+ VaultToken: \"b\"\n  Task Group: \"g\" (1 in-place update)\n    Task: \"t\"\n",
         "job",
-        r#"[{"Annotations":null,"Name":"VaultToken","New":"b","Old":"a","Type":"Edited"}]"#,
+        r#"[{"Annotations":null,"Name":"VaultToken","New":"b","Old":"","Type":"Added"}]"#,
     );
     expect(
         "vt",
         "1.3.6",
         &vault_token(),
-        "+/- Job: \"j\"\nTask Group: \"g\" (1 in-place update)\n  Task: \"t\"\n",
+        "Job: \"j\"\nTask Group: \"g\" (1 in-place update)\n  Task: \"t\"\n",
         "job",
         r#"null"#,
     );

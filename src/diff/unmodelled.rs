@@ -91,7 +91,9 @@ fn shows(fields: &[FieldDiff], objects: &[super::ObjectDiff]) -> bool {
 /// `Update` (command/agent `ApiJobToStructJob`), canonicalised (api
 /// `Job.Canonicalize`: service and system jobs without one get the
 /// default strategy, 30s and 1). A job file holds the job-level blocks as
-/// written, an imported job as stored: both compare by this.
+/// written, an imported job as stored: both compare by this. Nor does it
+/// keep the submitted VaultToken or ConsulToken (Job.Register clears
+/// them), which Job.Diff shows where its release flattens them.
 fn stored(j: &js::Job) -> js::Job {
     let legacy = match &j.update {
         Some(u) => Some((
@@ -119,6 +121,8 @@ fn stored(j: &js::Job) -> js::Job {
         }),
         reschedule: None,
         migrate: None,
+        vault_token: String::new(),
+        consul_token: String::new(),
         ..j.clone()
     }
 }

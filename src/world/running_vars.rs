@@ -61,12 +61,22 @@ impl RunningVars {
     }
 
     /// `job`, as loaded from its file, as the cluster holds it: stopped
-    /// when the world says so. A stopped job is no load of its text (the
+    /// when the world says so, and without the tokens Register drops. A stopped job is no load of its text (the
     /// file says nothing of `Stop`), so it is no longer closed: a load of
     /// the same text must never be answered with it.
     pub fn as_registered(&self, mut job: crate::jobspec::Job) -> crate::jobspec::Job {
         if self.stopped {
             job.stop = true;
+            job.closed = Default::default();
+        }
+        // Job.Register clears the submitted tokens before it stores the
+        // job (nomad/job_endpoint.go: `args.Job.VaultToken = ""` at every
+        // release, ConsulToken too from 0.10.4), so a plan diffs the file's
+        // tokens against none: `VaultToken: "" => "s.x"` until 1.3.6
+        // filtered it (GH-14424), `ConsulToken` until 1.10 removed it.
+        if !job.vault_token.is_empty() || !job.consul_token.is_empty() {
+            job.vault_token.clear();
+            job.consul_token.clear();
             job.closed = Default::default();
         }
         job
