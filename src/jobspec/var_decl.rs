@@ -54,6 +54,9 @@ pub(super) struct Declarations<'b> {
     /// A value jobspec2 evaluates with no context was refused
     /// ([`no_context`]): the variables' stage fails, the job is not decoded.
     pub(super) refused: bool,
+    /// Notes on lines said in Go's map order (var_unset.rs `map_order`),
+    /// said after the stage's list, not in it.
+    pub(super) notes: Vec<Diag>,
 }
 
 /// Every declaration, in file order; problems go to `diags`.
@@ -67,12 +70,13 @@ pub(super) fn declared<'b>(
     let mut out: Vec<Declared<'b>> = Vec::new();
     let hcl2 = version.at_least(1, 0, 0);
     let mut refused = false;
+    let mut notes = Vec::new();
     for b in body.blocks() {
         let found = match b.ident.as_str() {
             "variable" => block(b, src, version, scope, diags, &mut refused)
                 .into_iter()
                 .collect(),
-            "variables" if hcl2 && !attributes_judged(b, src, diags) => {
+            "variables" if hcl2 && !attributes_judged(b, src, diags, &mut notes) => {
                 // decodeVariable keeps none of a refused attribute.
                 refused = true;
                 b.body
@@ -111,7 +115,11 @@ pub(super) fn declared<'b>(
             diags.push(cannot_tell(src, at, "Nomad refuses a function call or variable in a variable's default, description or `variables {}` value, then (before 1.0.6) decodes the job without that variable, and what it says of the job is not followed here"));
         }
     }
-    Declarations { list: out, refused }
+    Declarations {
+        list: out,
+        refused,
+        notes,
+    }
 }
 
 /// The code of a default (or `variables {}` value, or description) that
@@ -160,23 +168,35 @@ fn cannot_tell(src: &Source, at: Span, why: &str) -> Diag {
 }
 
 /// A `variables {}` block's values judged ([`no_context`]): true when all
-/// are clean. decodeInputVariables ranges over them as a Go map, so the
-/// refusals of two or more are in an order not known here.
-fn attributes_judged(b: &Block, src: &Source, diags: &mut Diags) -> bool {
+/// are clean. decodeInputVariables ranges over them as a Go map
+/// (JustAttributes), each value's refusals together: with two or more
+/// refused values every line is certain and only their order is chance,
+/// so all are said in source order and a note goes to `notes`.
+fn attributes_judged(b: &Block, src: &Source, diags: &mut Diags, notes: &mut Vec<Diag>) -> bool {
     let refused: Vec<_> = b
         .body
         .attributes()
         .filter(|a| judge(&a.value) != Verdict::Clean)
         .collect();
-    match refused.as_slice() {
-        [] => true,
-        [one] => no_context(&one.value, src, diags),
-        [first, ..] => {
-            let why = format!("it refuses {} values of this `variables` block (each calls a function or names a variable, and Nomad evaluates them with no functions and no variables), in an order not known here (Go's random map order)", refused.len());
-            diags.push(cannot_tell(src, span_of(&first.value), &why));
-            false
-        }
+    // Each value's lines, or a "cannot tell" (which one_list then says
+    // alone).
+    for a in &refused {
+        no_context(&a.value, src, diags);
     }
+    if refused.len() > 1
+        && !refused
+            .iter()
+            .any(|a| judge(&a.value) == Verdict::CannotTell)
+    {
+        let what = format!(
+            "{} values of this `variables` block are refused",
+            refused.len()
+        );
+        notes.push(
+            super::var_unset::map_order(src, &what, "the order the block gives them").help(HELP),
+        );
+    }
+    refused.is_empty()
 }
 
 /// A `variables {}` attribute: a variable whose default is its value.

@@ -330,8 +330,12 @@ pub(super) struct RefusedValues {
     pub(super) lines: Vec<String>,
     /// How many values were refused.
     count: usize,
-    /// One file refused several values: Go's map order decides theirs.
+    /// One file, or the -var flags, had several values refused: Go's map
+    /// order decides theirs (each value's lines stay together).
     pub(super) unordered: bool,
+    /// Several NOMAD_VAR_ values were refused: the environment's order
+    /// (os.Environ) decides theirs, which is not known here.
+    pub(super) env_order: bool,
     /// A verdict this does not follow, or one whose unknown value a type
     /// constraint may also refuse.
     pub(super) unsure: bool,
@@ -389,16 +393,28 @@ impl RefusedValues {
         self.count > 0 || self.unsure
     }
 
+    /// The note beside [`diag`](Self::diag)'s lines when one source's
+    /// refusals are in Go's map order, and every line is known.
+    pub(super) fn note(&self, src: &Source) -> Option<Diag> {
+        (self.unordered && !self.unsure && !self.env_order).then(|| {
+            super::var_unset::map_order(
+                src,
+                &format!("{} values given in var files or -var flags are refused, two or more by one source", self.count),
+                "the order they are given (each var file's in its own order, then the -var flags)",
+            )
+        })
+    }
+
     pub(super) fn diag(&self, src: &Source, v: crate::version::NomadVersion) -> Diag {
         let help = match &self.undeclared {
             Some(Some(s)) => format!("did you mean \"{s}\"? only declared variables can be set"),
             Some(None) => "only a variable the job file declares takes a value: declare it with a `variable` block, or remove the assignment".to_string(),
             None => "Nomad evaluates -var-file values, and -var/NOMAD_VAR_ values of variables typed other than string or number, with no functions and no variables: write each value itself (a string in quotes)".to_string(),
         };
-        if self.unsure || self.unordered {
-            let why = if self.unordered {
+        if self.unsure || self.env_order {
+            let why = if self.env_order && !self.unsure {
                 format!(
-                    "it refuses {} values of one source (a -var-file, the -var flags or the environment), and reports them in an order not known here (Go's random map order)",
+                    "it refuses {} values, several of them NOMAD_VAR_ values, which it reports in the environment's order (not known here)",
                     self.count
                 )
             } else {

@@ -67,13 +67,22 @@ pub(super) fn unordered(src: &Source, unset: usize, failed: usize) -> Diag {
         (n, 0) => format!("{n} variables are unset"),
         (u, f) => format!("{u} unset variable(s) and {f} value(s) failing their validation rules"),
     };
+    map_order(src, &what, "the order they are declared")
+    .help("give each variable a value (a default, -var, NOMAD_VAR_ or a var file) that satisfies its `validation` rules")
+}
+
+/// The note beside lines jobspec2 says ranging over a Go map (the
+/// variables, a `variables {}` block's values, a var file's names, the
+/// -var flags): which of them Nomad prints is certain, their order is
+/// chance, a fresh one per run. `what` says what they are, `listed` the
+/// order they are printed in here.
+pub(super) fn map_order(src: &Source, what: &str, listed: &str) -> Diag {
     Diag::error(
         MAP_ORDER,
-        format!("{what}: Nomad reports them in Go's map order, which changes from run to run; they are listed here in the order they are declared"),
+        format!("{what}: Nomad reports them in Go's map order, which changes from run to run; they are listed here in {listed}"),
     )
     .with_severity(crate::diag::Severity::Advice)
     .in_source(src)
-    .help("give each variable a value (a default, -var, NOMAD_VAR_ or a var file) that satisfies its `validation` rules")
 }
 
 const MAP_ORDER: &str = "jobspec::variables-map-order";

@@ -181,6 +181,8 @@ pub fn resolve(
     let stage_start = diags.0.len();
     let declarations = declared(body, src, opts.version, scope, diags);
     let declared = declarations.list;
+    // Notes on lines said in Go's map order, after the stage's list.
+    let mut notes = declarations.notes;
     // jobspec2 parses every var file first: one hclsyntax refuses ends the
     // decode there, with nothing else said (parse.go decode).
     let files: Vec<_> = opts
@@ -316,7 +318,7 @@ pub fn resolve(
         from_env += usize::from(!taken);
     }
     // The environment's order is the process's, not known here.
-    refused.unordered |= from_env > 1;
+    refused.env_order |= from_env > 1;
     let mut stopped = false;
     for (f, file) in files {
         if refused.any() {
@@ -397,19 +399,19 @@ pub fn resolve(
         // Warnings only (1.0-1.1, a var file's undeclared names): Nomad
         // says them only in a list with an error, in their place.
         if refused.unordered {
+            let what = format!("{} names a var file gives are not declared (Nomad prints its warnings only beside an error)", refused.lines.len());
+            notes.push(var_unset::map_order(
+                src,
+                &what,
+                "the order the file gives them",
+            ));
+        }
+        for line in refused.lines.drain(..) {
             diags.push(
-                Diag::warning(super::var_validation::CANNOT_TELL, "cannot tell in what order Nomad lists a var file's undeclared names (Go's random map order), should it refuse this job file")
+                Diag::warning("jobspec::missing-variable", line)
                     .in_source(src)
                     .help(UNDECLARED),
             );
-        } else {
-            for line in refused.lines.drain(..) {
-                diags.push(
-                    Diag::warning("jobspec::missing-variable", line)
-                        .in_source(src)
-                        .help(UNDECLARED),
-                );
-            }
         }
     }
     if refused.any() {
@@ -423,13 +425,16 @@ pub fn resolve(
             .iter()
             .filter(|d| !values.contains_key(&d.name) && !touched.contains(&d.name.as_str()))
             .collect();
-        match unset.as_slice() {
-            [] => {}
-            [one] => refused.then(var_unset::line(&one.name, opts.version)),
-            _ => refused.unsure = true,
+        for one in &unset {
+            refused.then(var_unset::line(&one.name, opts.version));
         }
+        if unset.len() > 1 {
+            notes.push(var_unset::unordered(src, unset.len(), 0));
+        }
+        notes.extend(refused.note(src));
         // Nomad stops after the variables' stage: nothing after it is said.
         diags.push(refused.diag(src, opts.version));
+        push_notes(diags, stage_start, notes);
         return true;
     }
     let mut unset = 0;
@@ -475,8 +480,9 @@ pub fn resolve(
     // Variables.Values says each variable's unset error or validation
     // failures in Go's map order: with two or more, the set is certain and
     // only its order is Nomad's chance, so all are said, then a note.
-    let unordered =
-        (unset + failed.len() > 1).then(|| var_unset::unordered(src, unset, failed.len()));
+    if unset + failed.len() > 1 {
+        notes.push(var_unset::unordered(src, unset, failed.len()));
+    }
     for one in failed {
         diags.extend(one);
     }
@@ -489,12 +495,26 @@ pub fn resolve(
         let stage: Vec<Diag> = diags.0.drain(stage_start..).collect();
         diags.push(super::var_validation::one_list(src, stage));
     }
-    if let Some(note) = unordered {
-        diags.push(note);
-    }
+    push_notes(diags, stage_start, notes);
     // decodeBody returns after the variables' and locals' stage when
     // any of it failed: the job is not decoded.
     stops
+}
+
+/// The map-order notes after the stage's diagnostics (from `from`), unless
+/// one of those says "cannot tell": none of the lines is then said.
+fn push_notes(diags: &mut Diags, from: usize, notes: Vec<Diag>) {
+    let untold = [
+        super::var_validation::CANNOT_TELL,
+        super::var_file_values::VAR_FILE_CANNOT_TELL,
+    ];
+    if diags.0[from..]
+        .iter()
+        .any(|d| untold.contains(&d.code.as_str()))
+    {
+        return;
+    }
+    diags.0.extend(notes);
 }
 
 const UNDECLARED: &str = "declare the variable with a `variable` block, or remove the assignment";

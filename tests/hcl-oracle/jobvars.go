@@ -14,7 +14,9 @@
 // decode joins them), or `unable to parse var file: ...` and stops; then
 // `VALUE name: <type's FriendlyName> = <JSON>` for each variable, sorted
 // (`unknown` for a value that is not wholly known). Only one -var per
-// invocation when several would make Go's map order matter.
+// invocation when several would make Go's map order matter. A var file's
+// names are sorted unless JOBVARS_MAP_ORDER=go (Go's map order, for the
+// odds); a `variables {}` block's are always in Go's map order.
 package main
 
 import (
@@ -222,7 +224,11 @@ func main() {
 		for n := range attrs {
 			names = append(names, n)
 		}
-		sort.Strings(names)
+		// JOBVARS_MAP_ORDER=go: Go's own (random) map order, as Nomad
+		// ranges over them, to measure the odds of each order.
+		if os.Getenv("JOBVARS_MAP_ORDER") != "go" {
+			sort.Strings(names)
+		}
 		for _, name := range names {
 			attr := attrs[name]
 			v, ok := vars[name]
