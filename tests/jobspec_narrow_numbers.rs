@@ -113,7 +113,8 @@ fn several_decoding_errors_follow_gohcls_order_or_are_not_told() {
         "{err}"
     );
     // The job's spread and a group's: `spread` and `group` are two kinds of
-    // block of the job body, so the first is Go's map order's pick.
+    // block of the job body, so the first is Go's map order's pick: all
+    // three lines, the kinds as the file first gives them, and a note.
     let mixed = two.replacen(
         "  group \"g\" {",
         "  spread {\n    attribute = \"b\"\n    weight = 300\n  }\n  group \"g\" {",
@@ -123,9 +124,10 @@ fn several_decoding_errors_follow_gohcls_order_or_are_not_told() {
     let (code, err) = run(&d, "plan", "2.0.5");
     assert_eq!(code, 255, "{err}");
     assert!(
-        err.contains("(cannot tell) Nomad's decoder reports these 3 diagnostics one a line"),
+        err.contains("Error parsing job file from j.nomad:\nj.nomad:5,14-17: Unsuitable value type; Unsuitable value: value must be a whole number, between -128 and 127\nj.nomad:10,16-19: Unsuitable value type; Unsuitable value: value must be a whole number, between -128 and 127\nj.nomad:14,16-19: Unsuitable value type; Unsuitable value: value must be a whole number, between -128 and 127\n"),
         "{err}"
     );
+    assert!(err.contains("jobspec::decode-map-order"), "{err}");
     let (code, _) = run(&d, "validate", "2.0.5");
     assert_eq!(code, 1);
 }

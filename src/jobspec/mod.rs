@@ -300,14 +300,18 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     diags
         .0
         .sort_by_key(|d| (d.source.is_none(), d.primary_span().map(|s| s.start)));
-    ParsedJob {
+    let mut parsed = ParsedJob {
         source,
         body: Some(body),
         job,
         evaluated,
         diags,
         edition: opts.edition,
-    }
+    };
+    // Decoding errors Nomad lists in Go's map order: a note beside them.
+    let note = crate::render::job_file_error::decode_order_note(&parsed, opts.version);
+    parsed.diags.0.extend(note);
+    parsed
 }
 
 fn build(

@@ -7,17 +7,21 @@
 //! and for the block kinds (`tags.Attributes`, `tags.Blocks`): two errors
 //! in two attributes of one block, or under two different kinds of child
 //! block, come out in Go's randomised map order, a fresh one per run.
-//! Within one kind the blocks are walked in source order. hcl prints only
-//! the first error and a count (`Diagnostics.Error()`), so where the first
-//! depends on the map order Nomad's text is not knowable, and is not
-//! guessed.
+//! Within one kind the blocks are walked in source order. gohcl (and
+//! hcldec's ObjectSpec, for affinities and constraints) collects every
+//! error of every attribute and block, and jobspec2's decode prints each
+//! one a line: where the map order decides, every line is certain and only
+//! their order is chance, so all are said in a stated order (attributes
+//! and block kinds as the file first gives them) with a note that Nomad's
+//! changes from run to run.
 //!
 //! jobspec2's own decoders take some blocks in a pass of their own before
 //! gohcl's (types.config.go decodeJob: the job's `vault`, `secret` and
 //! `task`; hcl_conversions.go decodeTaskGroup: the group's `vault` and
 //! `secret`, returning at their errors; decodeTask: the task's `scaling`),
-//! and a file-level label error stops the decoding: errors there are not
-//! ordered here either.
+//! and a file-level label error stops the decoding: how many lines Nomad
+//! prints there can depend on the order, which is not guessed. Two errors
+//! inside one attribute come in its evaluation order, not followed here.
 
 use std::cmp::Ordering;
 
@@ -27,18 +31,37 @@ use crate::diag::Diag;
 use crate::jobspec::eval::span_of;
 use crate::source::Span;
 
-/// The blocks enclosing `offset`, outermost first: each one's kind and span.
-fn chain(body: &Body, offset: usize) -> Vec<(&str, Span)> {
+/// One block enclosing an error: its kind, its span, and where the first
+/// block of its kind in the same body starts (the stated order of kinds).
+#[derive(Clone, Copy)]
+struct Link<'b> {
+    kind: &'b str,
+    span: Span,
+    kind_first: usize,
+}
+
+/// The blocks enclosing `offset`, outermost first, and the innermost body.
+fn chain(body: &Body, offset: usize) -> (Vec<Link<'_>>, &Body) {
     let mut out = Vec::new();
     let mut here = body;
     while let Some(b) = here.blocks().find(|b| {
         let s = span_of(*b);
         s.start <= offset && offset < s.end
     }) {
-        out.push((b.ident.as_str(), span_of(b)));
+        let kind_first = here
+            .blocks()
+            .filter(|o| o.ident.as_str() == b.ident.as_str())
+            .map(|o| span_of(o).start)
+            .min()
+            .unwrap_or(0);
+        out.push(Link {
+            kind: b.ident.as_str(),
+            span: span_of(b),
+            kind_first,
+        });
         here = &b.body;
     }
-    out
+    (out, here)
 }
 
 /// What an error is in the body that reports it.
@@ -46,28 +69,33 @@ fn chain(body: &Body, offset: usize) -> Vec<(&str, Span)> {
 enum Stage {
     /// A child block's label count (Content), at the block's start.
     Label(usize),
-    /// An attribute's value (gohcl's attribute loop).
-    Attr,
+    /// An attribute's value (gohcl's attribute loop): the attribute's start.
+    Attr(usize),
 }
 
 /// One error: the blocks of the body reporting it (outermost first) and
 /// its stage there.
 struct Place<'b> {
-    owner: Vec<(&'b str, Span)>,
+    owner: Vec<Link<'b>>,
     stage: Stage,
     /// Every block kind on its path, the labelled block's last.
     kinds: Vec<&'b str>,
 }
 
 fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
-    let mut owner = chain(body, d.primary_span().map_or(0, |s| s.start));
-    let kinds: Vec<&str> = owner.iter().map(|(k, _)| *k).collect();
+    let offset = d.primary_span().map_or(0, |s| s.start);
+    let (mut owner, inner) = chain(body, offset);
+    let kinds: Vec<&str> = owner.iter().map(|l| l.kind).collect();
     let stage = if d.code == "jobspec::label" {
         // The labelled block is reported by its parent's Content.
-        let block = owner.pop().map_or(0, |(_, s)| s.start);
+        let block = owner.pop().map_or(0, |l| l.span.start);
         Stage::Label(block)
     } else {
-        Stage::Attr
+        let attr = inner
+            .attributes()
+            .map(span_of)
+            .find(|s| s.start <= offset && offset < s.end);
+        Stage::Attr(attr.map_or(offset, |s| s.start))
     };
     Place {
         owner,
@@ -91,34 +119,72 @@ fn own_pass(p: &Place<'_>) -> bool {
 }
 
 /// gohcl's order of two errors, or None where Go's map order decides.
-fn order(a: &Place<'_>, b: &Place<'_>) -> Option<Ordering> {
+/// How gohcl orders two errors.
+#[derive(Debug, PartialEq, Eq)]
+enum Between {
+    /// Always so.
+    Fixed(Ordering),
+    /// Go's map order: either way, a fresh one per run.
+    Chance,
+    /// Two errors of one attribute: its evaluation's order.
+    Unknown,
+}
+
+fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
     let common = a
         .owner
         .iter()
         .zip(&b.owner)
-        .take_while(|(x, y)| x.1 == y.1)
+        .take_while(|(x, y)| x.span == y.span)
         .count();
     match (a.owner.get(common), b.owner.get(common)) {
         (None, None) => match (a.stage, b.stage) {
-            (Stage::Label(x), Stage::Label(y)) => Some(x.cmp(&y)),
-            (Stage::Label(_), Stage::Attr) => Some(Ordering::Less),
-            (Stage::Attr, Stage::Label(_)) => Some(Ordering::Greater),
+            (Stage::Label(x), Stage::Label(y)) => Between::Fixed(x.cmp(&y)),
+            (Stage::Label(_), Stage::Attr(_)) => Between::Fixed(Ordering::Less),
+            (Stage::Attr(_), Stage::Label(_)) => Between::Fixed(Ordering::Greater),
+            (Stage::Attr(x), Stage::Attr(y)) if x == y => Between::Unknown,
             // Two attributes of one block: the attributes' map order.
-            (Stage::Attr, Stage::Attr) => None,
+            (Stage::Attr(_), Stage::Attr(_)) => Between::Chance,
         },
         // What the common body reports itself comes before its blocks'.
-        (None, Some(_)) => Some(Ordering::Less),
-        (Some(_), None) => Some(Ordering::Greater),
-        (Some(x), Some(y)) if x.0 == y.0 => Some(x.1.start.cmp(&y.1.start)),
+        (None, Some(_)) => Between::Fixed(Ordering::Less),
+        (Some(_), None) => Between::Fixed(Ordering::Greater),
+        (Some(x), Some(y)) if x.kind == y.kind => Between::Fixed(x.span.start.cmp(&y.span.start)),
         // Two kinds of block: the blocks' map order.
-        _ => None,
+        _ => Between::Chance,
     }
 }
 
+/// The stated order: gohcl's walk, with attributes and block kinds (whose
+/// order is Go's map order) as the file first gives them. It agrees with
+/// every [`Between::Fixed`].
+fn stated(p: &Place<'_>) -> Vec<(u8, usize, usize)> {
+    let mut key: Vec<(u8, usize, usize)> = p
+        .owner
+        .iter()
+        .map(|l| (2, l.kind_first, l.span.start))
+        .collect();
+    key.push(match p.stage {
+        Stage::Label(x) => (0, x, 0),
+        Stage::Attr(x) => (1, x, 0),
+    });
+    key
+}
+
+/// The errors of jobspec2's decoding in the order Nomad prints them.
+#[derive(Debug)]
+pub struct Ordered<'d> {
+    pub diags: Vec<&'d Diag>,
+    /// Go's map order decides some of it: Nomad prints these same lines,
+    /// in an order that changes from run to run; `diags` is the stated one.
+    pub chance: bool,
+}
+
 /// `diags` (label errors and decoding errors, each located in the file) in
-/// the order Nomad reports them, or None when that order is Go's random
-/// map order or a pass of jobspec2's own.
-pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Vec<&'d Diag>> {
+/// the order Nomad reports them, or None when a pass of jobspec2's own, a
+/// file-level label error (both may say fewer lines, by the order) or an
+/// attribute's evaluation decides it.
+pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Ordered<'d>> {
     let places: Vec<Place<'_>> = diags.iter().map(|d| place(body, d)).collect();
     if places.iter().any(own_pass) {
         return None;
@@ -127,15 +193,37 @@ pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Vec<&'d Diag>>
     if places.iter().any(|p| p.owner.is_empty()) && places.iter().any(|p| !p.owner.is_empty()) {
         return None;
     }
+    let mut chance = false;
     for i in 0..places.len() {
         for j in i + 1..places.len() {
-            order(&places[i], &places[j])?;
+            match order(&places[i], &places[j]) {
+                Between::Unknown => return None,
+                Between::Chance => chance = true,
+                Between::Fixed(_) => {}
+            }
         }
     }
     let mut at: Vec<usize> = (0..diags.len()).collect();
-    at.sort_by(|&i, &j| order(&places[i], &places[j]).unwrap_or(Ordering::Equal));
-    Some(at.into_iter().map(|i| diags[i]).collect())
+    at.sort_by_cached_key(|&i| stated(&places[i]));
+    Some(Ordered {
+        diags: at.into_iter().map(|i| diags[i]).collect(),
+        chance,
+    })
 }
+
+/// The note beside `n` decoding errors Nomad prints in Go's map order.
+pub fn note(src: &crate::source::Source, n: usize) -> Diag {
+    Diag::error(
+        MAP_ORDER,
+        format!("Nomad's decoder reports these {n} errors in Go's map order (gohcl ranges over a block's attributes and kinds of block), which changes from run to run; they are listed here with attributes and kinds of block in the order the file first gives them"),
+    )
+    .with_severity(crate::diag::Severity::Advice)
+    .in_source(src)
+    .help("the job is refused whichever order Nomad prints: fix every line")
+}
+
+/// The code of [`note`].
+pub const MAP_ORDER: &str = "jobspec::decode-map-order";
 
 #[cfg(test)]
 mod tests {
@@ -158,11 +246,30 @@ mod tests {
         Diag::error(code, needle).at(&src, Span::new(start, start + needle.len()), "")
     }
 
-    fn first(text: &str, needles: &[&str]) -> Option<String> {
+    /// The needles in the order said, and whether it is chance; None when
+    /// not known.
+    fn said(text: &str, needles: &[&str]) -> Option<(Vec<String>, bool)> {
         let body = hcl_edit::parser::parse_body(text).expect("parses");
         let diags: Vec<Diag> = needles.iter().map(|n| at(text, n)).collect();
         let refs: Vec<&Diag> = diags.iter().collect();
-        nomad_order(&body, &refs).map(|o| o[0].message.clone())
+        nomad_order(&body, &refs).map(|o| {
+            let lines = o.diags.iter().map(|d| d.message.clone()).collect();
+            (lines, o.chance)
+        })
+    }
+
+    /// The first needle said, where Nomad's order is fixed.
+    fn first(text: &str, needles: &[&str]) -> Option<String> {
+        said(text, needles)
+            .filter(|(_, chance)| !chance)
+            .map(|(lines, _)| lines[0].clone())
+    }
+
+    /// The needles in the stated order, where Nomad's is chance.
+    fn chance(text: &str, needles: &[&str]) -> Option<Vec<String>> {
+        said(text, needles)
+            .filter(|(_, chance)| *chance)
+            .map(|(lines, _)| lines)
     }
 
     #[test]
@@ -180,6 +287,11 @@ mod tests {
         // the job body, in map order.
         let mixed = "job \"j\" {\n  spread {\n    weight = 201\n  }\n  group \"b\" {\n    spread {\n      weight = 202\n    }\n  }\n}\n";
         assert_eq!(first(mixed, &["201", "202"]), None);
+        // Stated: the kinds as the file first gives them.
+        assert_eq!(
+            chance(mixed, &["202", "201"]),
+            Some(vec!["201".to_string(), "202".to_string()])
+        );
     }
 
     #[test]
@@ -195,8 +307,30 @@ mod tests {
         // the map order's.
         let text = "job \"j\" {\n  group \"g\" {\n    service {\n      check \"c\" {\n      }\n    }\n    network {\n      port {}\n    }\n  }\n}\n";
         assert_eq!(first(text, &["\"c\"", "{}"]), None);
+        assert_eq!(
+            chance(text, &["{}", "\"c\""]),
+            Some(vec!["\"c\"".to_string(), "{}".to_string()])
+        );
         // A group's secret is jobspec2's own pass: not ordered here.
         let text = "job \"j\" {\n  group \"g\" {\n    secret {\n    }\n    service \"x\" {\n    }\n  }\n}\n";
-        assert_eq!(first(text, &["{\n    }", "\"x\""]), None);
+        assert_eq!(said(text, &["{\n    }", "\"x\""]), None);
+    }
+
+    #[test]
+    fn two_attributes_of_one_block_are_chance_said_in_source_order() {
+        // A meta block's values: gohcl's decodeBodyToMap ranges over
+        // JustAttributes' map, every value's error collected.
+        let text = "job \"j\" {\n  group \"g\" {\n    meta {\n      b = 301\n      a = 302\n    }\n    spread {\n      weight = 201\n    }\n  }\n}\n";
+        assert_eq!(
+            chance(text, &["302", "201", "301"]),
+            Some(vec![
+                "301".to_string(),
+                "302".to_string(),
+                "201".to_string()
+            ])
+        );
+        // Two errors in one attribute: its evaluation's order, not told.
+        let text = "job \"j\" {\n  meta {\n    a = [301, 302]\n  }\n}\n";
+        assert_eq!(said(text, &["301", "302"]), None);
     }
 }

@@ -7,6 +7,11 @@
 //	oracle-gohcl-* -varfile FILE... every attribute evaluated as
 //	                                 collectInputVariableValues does (nil
 //	                                 EvalContext: no functions, no variables)
+//	oracle-gohcl-* -block FILE...   the file's body decoded whole by gohcl
+//	                                 into a `meta {}` block (map[string]string)
+//	                                 and `spread {}` blocks (weight *int8), as
+//	                                 a group's: Go's own map order decides
+//	                                 the lines' order (for the odds)
 //
 // Prefixes (the api fields' Go types, decoded by the gohcl Decoder Nomad
 // forks, with jobspec2's duration decoder registered as hcl_conversions.go
@@ -109,6 +114,15 @@ func decode(dec *gohcl.Decoder, body *hclsyntax.Body, name string, a *hclsyntax.
 	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "ORACLE", Detail: "unknown prefix " + name}}
 }
 
+// A group's body as far as the -block mode reads it (api.TaskGroup's Meta
+// and Spreads).
+type blockBody struct {
+	Meta    map[string]string `hcl:"meta,block"`
+	Spreads []*struct {
+		Weight *int8 `hcl:"weight,optional"`
+	} `hcl:"spread,block"`
+}
+
 func main() {
 	dec := &gohcl.Decoder{}
 	d := time.Duration(0)
@@ -118,6 +132,26 @@ func main() {
 	varfile := len(args) > 0 && args[0] == "-varfile"
 	if varfile {
 		args = args[1:]
+	}
+	if len(args) > 0 && args[0] == "-block" {
+		for _, p := range args[1:] {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				fmt.Println("READ", err)
+				continue
+			}
+			f, diags := hclsyntax.ParseConfig(src, p, hcl.Pos{Line: 1, Column: 1})
+			if diags.HasErrors() {
+				fmt.Printf("%s\tPARSE %s\n", p, diags.Error())
+				continue
+			}
+			var lines []string
+			for _, d := range dec.DecodeBody(f.Body, nil, &blockBody{}) {
+				lines = append(lines, d.Error())
+			}
+			fmt.Printf("%s\t%s\n", p, strings.NewReplacer("\\", "\\\\", "\n", "\\n").Replace(strings.Join(lines, "\n")))
+		}
+		return
 	}
 	for _, p := range args {
 		src, err := os.ReadFile(p)
