@@ -8,9 +8,10 @@
 //!   terminal allocations still embed it, is no longer registered from
 //!   them: its file plans as a new job;
 //! - a terminal allocation the reconciler still reads (a failed one not
-//!   replaced: its reschedule is due, delayed or spent; a finished batch
-//!   one: it stays counted) makes its job's plan unknown; one it drops
-//!   (replaced, completed service, server-stopped) does not;
+//!   replaced: its reschedule is due, delayed or spent) makes its job's
+//!   plan unknown where the import cannot decide it; one it drops
+//!   (replaced, completed service, server-stopped) does not. A batch
+//!   job's terminal allocations: tests/import_batch.rs;
 //! - a service job's latest deployment of its registered version, in
 //!   progress or failed, makes a plan that keeps the version unknown
 //!   (the reconciler limits placements by it); a plan that changes the job
@@ -349,28 +350,6 @@ fn a_failed_allocation_is_unknown_only_when_the_import_cannot_say() {
     // The spec is unchanged (diff `None`): exit 0 though it places.
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert_has(&o, "Task Group: \"g\" (1 create)");
-}
-
-#[test]
-fn a_finished_batch_allocation_makes_its_job_unknown() {
-    let job = job_json(json!({"Type": "batch"}));
-    let done = alloc(
-        1,
-        &job,
-        json!({"ClientStatus": "complete", "JobType": "batch"}),
-    );
-    let d = import("registered-batch", &job, &[done]);
-    d.put(
-        "web.nomad",
-        &JOB.replace("job \"web\" {\n", "job \"web\" {\n  type = \"batch\"\n"),
-    );
-    let line = unknown_line(&plan(&d, "web.nomad"));
-    assert!(
-        line.contains(
-            "is finished, and Nomad's reconciler counts a batch job's finished allocations"
-        ),
-        "{line}"
-    );
 }
 
 /// deployments.json as `/v1/deployments` lists it: one deployment of the

@@ -124,7 +124,14 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
     let failed = p
         .allocs
         .iter()
-        .filter(|a| a.is_reconciled() && !a.is_live())
+        .filter(|a| a.is_reconciled() && !a.is_live() && a.batch_terminal.is_none())
+        .count();
+    // A batch job's terminal allocations: the written world runs their
+    // names again, where the import counts or ignores them.
+    let batch = p
+        .allocs
+        .iter()
+        .filter(|a| a.batch_terminal.is_some())
         .count();
     let mut out = Vec::new();
     let hint = format!(
@@ -145,6 +152,15 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
             Diag::warning(
                 "import::allocs-not-written",
                 format!("{failed} failed allocations Nomad has not replaced yet are not written: a plan of the written world places them as missing, where the import keeps them counted or stops and replaces them"),
+            )
+            .help(hint.clone()),
+        );
+    }
+    if batch > 0 {
+        out.push(
+            Diag::warning(
+                "import::allocs-not-written",
+                format!("{batch} terminal allocations of batch jobs are not written: a plan of the written world runs those jobs again, where the import counts what finished and ignores what another version ran"),
             )
             .help(hint.clone()),
         );

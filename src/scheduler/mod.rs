@@ -26,6 +26,8 @@ pub mod quota_devices;
 pub mod rank;
 mod rank_device;
 pub mod reconcile;
+#[cfg(test)]
+mod reconcile_terminal_tests;
 pub mod replay_cache;
 pub mod sample;
 pub mod select;

@@ -342,13 +342,32 @@ pub fn reconcile_group<'s>(
     let mut keep: Vec<&Allocation> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for a in existing {
+        // A stopped job stops its live allocations only (`handleStop`
+        // filters terminal ones out first); a removed group stops all it
+        // has, terminal ones too (`filterAndStopAll`).
+        if job.stop && tg.is_some() && !a.is_live() {
+            continue;
+        }
+        if let (Some(kind), Some(_)) = (a.batch_terminal, tg) {
+            use crate::structs::BatchTerminal;
+            // filterOldTerminalAllocs: another version's (or another
+            // registration's) terminal allocation is ignored, its name free.
+            if a.job_version != new_version || kind == BatchTerminal::Superseded {
+                plan.ignore += 1;
+                continue;
+            }
+            if kind == BatchTerminal::Dropped {
+                continue;
+            }
+        }
         // A failed allocation not yet replaced is never tainted (Nomad
         // sorts terminal allocations as untainted whatever their node):
         // due to reschedule, it is stopped and its name placed again, as
         // a lost one is; otherwise it keeps its name and count.
-        let t = match a.client_status {
-            ClientStatus::Failed if a.reschedule_now => Taint::Lost,
-            ClientStatus::Failed => Taint::Untainted,
+        // A batch job's finished allocation is untainted too.
+        let t = match (a.client_status, a.batch_terminal) {
+            (ClientStatus::Failed, _) if a.reschedule_now => Taint::Lost,
+            (ClientStatus::Failed, _) | (_, Some(_)) => Taint::Untainted,
             _ => taint(a),
         };
         if t == Taint::Lost {

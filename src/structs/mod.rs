@@ -191,6 +191,33 @@ pub struct Allocation {
     /// A failed one without it stays in its group's count (its reschedule
     /// waits or is spent). See world/api_reschedule.rs.
     pub reschedule_now: bool,
+    /// How a batch job's reconciler reads this terminal allocation
+    /// (`None`: not a batch job's, or live). See [`BatchTerminal`].
+    #[serde(default)]
+    pub batch_terminal: Option<BatchTerminal>,
+}
+
+/// A batch job's terminal allocation, as Nomad's reconciler reads it
+/// (`scheduler/reconcile.go` `filterOldTerminalAllocs`, then
+/// `reconcile_util.go` `shouldFilter` and `filterByRescheduleable`; from
+/// 2.0 `scheduler/reconciler/filters.go`). Whatever its kind, once the
+/// planned job's version is not the one it ran, it is only counted as
+/// ignored and holds no name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum BatchTerminal {
+    /// It finished (client `complete`, or stopped after every task
+    /// succeeded): it stays in its group's count, so Nomad does not run
+    /// that name again.
+    Finished,
+    /// Failed and not replaced: rescheduled now (`reschedule_now`) or kept
+    /// in the count, as a service's failed allocation is.
+    Failed,
+    /// Replaced already (`NextAllocation`), or stopped or evicted before it
+    /// finished: the reconciler drops it.
+    Dropped,
+    /// Of an earlier registration of the job (its `Job.CreateIndex` is
+    /// older than the registered job's): ignored whatever the version.
+    Superseded,
 }
 
 impl Allocation {
@@ -201,13 +228,15 @@ impl Allocation {
     pub fn is_live(&self) -> bool {
         self.desired_status == DesiredStatus::Run && !self.client_status.is_terminal()
     }
-    /// Read by a service job's reconciler: live, or failed and not yet
-    /// replaced (kept in the count, or rescheduled now: `reschedule_now`).
-    /// Holds nothing on its node unless live.
+    /// Read by its job's reconciler: live, or failed and not yet replaced
+    /// (kept in the count, or rescheduled now: `reschedule_now`), or a
+    /// batch job's terminal allocation ([`BatchTerminal`]). Holds nothing
+    /// on its node unless live.
     pub fn is_reconciled(&self) -> bool {
         self.is_live()
             || (self.desired_status == DesiredStatus::Run
                 && self.client_status == ClientStatus::Failed)
+            || self.batch_terminal.is_some()
     }
     /// The index in the alloc name, `web.cache[2]` → 2.
     pub fn name_index(&self) -> Option<u32> {

@@ -381,6 +381,7 @@ fn read_alloc(
         migrate: r.bool("migrate", diags).unwrap_or(false),
         // A failed allocation written here stays in its group's count.
         reschedule_now: false,
+        batch_terminal: None,
         create_index: count(src, &r, "create_index", diags).unwrap_or(0),
         modify_index: count(src, &r, "modify_index", diags).unwrap_or(0),
         id: id.into(),

@@ -204,6 +204,7 @@ pub fn load_allocations(
 ) -> BTreeMap<(String, String), String> {
     let nodes = &ctx.nodes;
     let mut failed: Vec<Failed<'_>> = Vec::new();
+    let mut batch = Vec::new();
     let mut placed_by = BTreeMap::new();
     let Some(list) = v.as_array() else {
         diags.push(
@@ -319,8 +320,15 @@ pub fn load_allocations(
                 .and_then(|t| t.get("Migrate"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            reschedule_now: false,
+            ..Allocation::default()
         };
+        if super::api_alloc_batch::reads(&alloc, world.nomad_version) {
+            let created = own_job.as_ref().map(|(_, ix)| ix.create_index);
+            batch.push(super::api_alloc_batch::Done::new(
+                a, alloc, &key, spec, created,
+            ));
+            continue;
+        }
         if super::api_alloc_state::reschedule_read(a, alloc.job_type, world.nomad_version) {
             failed.push(Failed {
                 json: a,
@@ -364,6 +372,9 @@ pub fn load_allocations(
     for f in failed {
         decide_failed(f, world, &read, &mut pinned, &mut placed_by);
     }
+    for d in batch {
+        super::api_alloc_batch::decide_batch(d, world, &read, &mut pinned, &mut placed_by);
+    }
     if !missing_jobs.is_empty() {
         let n = missing_jobs.len();
         missing_jobs.truncate(5);
@@ -391,7 +402,7 @@ pub fn load_allocations(
             Diag::warning(
                 crate::world::guess::ALLOC_STATE,
                 format!(
-                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a failed allocation whose reschedule the import cannot decide, a finished batch allocation): {}",
+                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a failed allocation whose reschedule the import cannot decide, a finished batch allocation Nomad's release reads differently, or before 1.6, or a sysbatch one): {}",
                     jobs.join(", ")
                 ),
             )

@@ -19,6 +19,8 @@
 //! - batch: every terminal allocation counts: a finished one of the
 //!   current version stays in the count (Nomad does not run it again), one
 //!   of an older version is counted as `ignore`, a failed one reschedules.
+//!   From 1.6 that is simulated ([`super::api_alloc_batch`]); before, the
+//!   job is a guess.
 //! - sysbatch (1.2+): a finished allocation keeps its node from running the
 //!   job again.
 //! - system: terminal allocations are filtered out (`FilterTerminalAllocs`)

@@ -1,0 +1,90 @@
+//! [`super::reconcile::reconcile_group`] on terminal allocations: a batch
+//! job's as Nomad's reconciler reads them (`filterOldTerminalAllocs`,
+//! `shouldFilter`), and a stopped job's, which `handleStop` filters out.
+
+use super::reconcile::{reconcile_group, Taint};
+use crate::jobspec::{Job, TaskGroup};
+use crate::structs::{Allocation, BatchTerminal, ClientStatus, DesiredStatus};
+
+fn job(stop: bool) -> (Job, TaskGroup) {
+    let tg = TaskGroup {
+        name: "g".into(),
+        count: 2,
+        ..Default::default()
+    };
+    let job = Job {
+        id: "j".into(),
+        stop,
+        groups: vec![tg.clone()],
+        ..Default::default()
+    };
+    (job, tg)
+}
+
+fn alloc(n: u32, idx: u32, kind: Option<BatchTerminal>, client: ClientStatus) -> Allocation {
+    Allocation {
+        id: format!("a{n}").into(),
+        name: format!("j.g[{idx}]").into(),
+        task_group: "g".into(),
+        job_version: 1,
+        client_status: client,
+        batch_terminal: kind,
+        ..Default::default()
+    }
+}
+
+/// (ignore, names placed, stopped) of the group at `version`.
+fn reconcile(
+    job: &Job,
+    tg: Option<&TaskGroup>,
+    allocs: &[Allocation],
+    version: u64,
+) -> (u64, usize, usize) {
+    let p = reconcile_group(
+        job,
+        tg,
+        allocs.iter().collect(),
+        version,
+        &|_, _| true,
+        &|_| Taint::Untainted,
+    );
+    (p.ignore, p.place.len(), p.stop.len() + p.lost.len())
+}
+
+#[test]
+fn a_batch_jobs_terminal_allocations_count_only_at_their_version() {
+    use BatchTerminal::*;
+    let (job, tg) = job(false);
+    let allocs = [
+        alloc(1, 0, Some(Finished), ClientStatus::Complete),
+        alloc(2, 1, Some(Dropped), ClientStatus::Failed),
+        alloc(3, 1, Some(Superseded), ClientStatus::Complete),
+    ];
+    // Same version: the finished one keeps [0]; the dropped and the
+    // superseded ones hold no name; only the superseded one is ignored.
+    assert_eq!(reconcile(&job, Some(&tg), &allocs, 1), (2, 1, 0));
+    // Another version: all three ignored, both names placed.
+    assert_eq!(reconcile(&job, Some(&tg), &allocs, 2), (3, 2, 0));
+    // A held failed one keeps its name; one due now is stopped, replaced.
+    let mut failed = alloc(4, 1, Some(Failed), ClientStatus::Failed);
+    let both = [allocs[0].clone(), failed.clone()];
+    assert_eq!(reconcile(&job, Some(&tg), &both, 1), (2, 0, 0));
+    failed.reschedule_now = true;
+    let both = [allocs[0].clone(), failed];
+    assert_eq!(reconcile(&job, Some(&tg), &both, 1), (1, 1, 1));
+    // A removed group stops every allocation it has (filterAndStopAll).
+    assert_eq!(reconcile(&job, None, &allocs, 2), (0, 0, 3));
+}
+
+#[test]
+fn a_stopped_job_stops_its_live_allocations_only() {
+    let (job, tg) = job(true);
+    let mut failed = alloc(2, 1, None, ClientStatus::Failed);
+    failed.desired_status = DesiredStatus::Run;
+    let allocs = [
+        alloc(1, 0, None, ClientStatus::Running),
+        failed,
+        alloc(3, 1, Some(BatchTerminal::Finished), ClientStatus::Complete),
+    ];
+    assert_eq!(reconcile(&job, Some(&tg), &allocs, 1), (0, 0, 1));
+}

@@ -1,0 +1,259 @@
+//! A batch job's terminal allocations in an import (Nomad 1.6 to 2.0.5):
+//! pinned with how the reconciler reads them ([`BatchTerminal`]), so that
+//! a plan counts a finished allocation instead of running it again, and
+//! ignores one of another version, rather than calling the job's plan a
+//! guess.
+//!
+//! Nomad's rules (`scheduler/reconcile.go` `filterOldTerminalAllocs`,
+//! `reconcile_util.go` `filterByTainted`, `filterByRescheduleable` and
+//! `shouldFilter`; from 1.11 `scheduler/reconciler/filters.go`):
+//! - a terminal allocation whose `Job.Version` or `Job.CreateIndex` is
+//!   older than the planned job's is counted as `ignore`, its name free;
+//! - one already replaced (`NextAllocation`) is dropped;
+//! - client `failed`, desired `run`: rescheduled now, later, or kept in the
+//!   count, by its group's reschedule policy, as a service's
+//!   ([`super::api_reschedule`]);
+//! - desired `run` otherwise (`complete`), or desired `stop` after every
+//!   task succeeded (`RanSuccessfully`): kept in the count, not run again;
+//! - desired `stop` or `evict` otherwise: dropped.
+//!
+//! What the releases read differently is not decided here, and makes the
+//! job's plan a guess (`import::alloc-state`): a reschedule asked through
+//! `DesiredTransition` (`Reschedule`, 1.11+; `MigrateDisablePlacement`,
+//! 2.0.5), a stopped allocation whose last reschedule failed (1.9+), a
+//! server-stopped allocation of a group that keeps disconnected clients
+//! (`filterByTainted` ignores it there), and a node that is disconnected.
+
+use serde_json::Value;
+
+use super::api_alloc_failed::{decide_failed, Failed, Read};
+use super::api_json::{path, s};
+use super::model::{Pinned, World};
+use crate::jobspec::{Job, JobType};
+use crate::structs::{Allocation, BatchTerminal, ClientStatus, DesiredStatus};
+use crate::version::NomadVersion;
+use std::collections::BTreeMap;
+
+/// A batch job's terminal allocation, decided once every job's
+/// registration is known.
+pub(super) struct Done<'v> {
+    json: &'v Value,
+    alloc: Allocation,
+    key: (String, String),
+    /// Its embedded `Job.CreateIndex`, when it embeds its job.
+    create_index: Option<u64>,
+    /// Its group keeps disconnected clients (`max_client_disconnect` or a
+    /// `disconnect` block) in the job version it runs.
+    disconnects: bool,
+}
+
+/// Whether `alloc` is a batch job's terminal allocation this module
+/// decides: a world of Nomad 1.6 or later.
+pub(super) fn reads(alloc: &Allocation, version: NomadVersion) -> bool {
+    version.at_least(1, 6, 0) && alloc.job_type == JobType::Batch && !alloc.is_live()
+}
+
+impl<'v> Done<'v> {
+    /// `alloc` read from `json`; `spec` is the job version it runs,
+    /// `create_index` that version's `CreateIndex` when embedded.
+    pub(super) fn new(
+        json: &'v Value,
+        alloc: Allocation,
+        key: &(String, String),
+        spec: &Job,
+        create_index: Option<u64>,
+    ) -> Done<'v> {
+        let disconnects = spec
+            .group(&alloc.task_group)
+            .is_some_and(|g| g.max_client_disconnect.is_some() || g.disconnect.is_some());
+        Done {
+            json,
+            alloc,
+            key: key.clone(),
+            create_index,
+            disconnects,
+        }
+    }
+}
+
+/// Pin `d` with its [`BatchTerminal`] kind, or make its job's plan a guess
+/// saying why. A purged job's allocations are not read.
+pub(super) fn decide_batch(
+    d: Done<'_>,
+    world: &mut World,
+    read: &Read<'_>,
+    pinned: &mut Pinned,
+    placed_by: &mut BTreeMap<(String, String), String>,
+) {
+    let Done {
+        json,
+        mut alloc,
+        key,
+        create_index,
+        disconnects,
+    } = d;
+    if !read.known.contains_key(&key) && !read.live_jobs.contains(&key) {
+        return;
+    }
+    let registered = read.versions.get(&key);
+    let superseded = registered
+        .zip(create_index)
+        .is_some_and(|(ix, c)| c < ix.create_index);
+    // Older than the registered version: ignored by any plan, whose
+    // version is at least that one.
+    let older = registered.is_some_and(|ix| alloc.job_version < ix.version);
+    let kind = if superseded {
+        Ok(BatchTerminal::Superseded)
+    } else if older {
+        Ok(BatchTerminal::Dropped)
+    } else {
+        kind(json, &alloc, disconnects, &read.ctx.disconnected)
+    };
+    match kind {
+        Ok(BatchTerminal::Failed) => {
+            alloc.batch_terminal = Some(BatchTerminal::Failed);
+            let f = Failed { json, alloc, key };
+            decide_failed(f, world, read, pinned, placed_by);
+        }
+        Ok(k) => {
+            alloc.batch_terminal = Some(k);
+            pinned.allocs.push(alloc);
+        }
+        Err(why) => {
+            world
+                .alloc_states
+                .entry(key)
+                .or_insert_with(|| format!("allocation {} is {why}", alloc.id));
+        }
+    }
+}
+
+/// How the reconciler of the job version `alloc` runs reads it (the
+/// module's rules), or why that depends on the release.
+fn kind(
+    a: &Value,
+    alloc: &Allocation,
+    disconnects: bool,
+    disconnected: &std::collections::HashSet<String>,
+) -> Result<BatchTerminal, &'static str> {
+    if !s(a, "NextAllocation").is_empty() {
+        return Ok(BatchTerminal::Dropped);
+    }
+    if disconnected.contains(alloc.node_id.as_str()) {
+        return Err("a batch job's terminal allocation on a disconnected node, which Nomad's releases sort differently");
+    }
+    let flag = |k: &str| {
+        path(a, &["DesiredTransition", k])
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    if flag("Reschedule") || flag("MigrateDisablePlacement") {
+        return Err("a batch job's terminal allocation whose DesiredTransition asks a reschedule or a drain without placement, which Nomad's releases read differently");
+    }
+    let run = alloc.desired_status == DesiredStatus::Run;
+    if run && alloc.client_status == ClientStatus::Failed {
+        return Ok(BatchTerminal::Failed);
+    }
+    if run {
+        return Ok(BatchTerminal::Finished);
+    }
+    if disconnects {
+        return Err("a batch job's allocation the server stopped, in a group that keeps disconnected clients, which Nomad's reconciler ignores rather than counts");
+    }
+    if alloc.desired_status == DesiredStatus::Stop && ran_successfully(a) {
+        return Ok(BatchTerminal::Finished);
+    }
+    let last = path(a, &["RescheduleTracker", "LastReschedule"]).and_then(Value::as_str);
+    if last == Some("failed") {
+        return Err("a batch job's stopped allocation whose last reschedule failed, which Nomad tries again from 1.9");
+    }
+    Ok(BatchTerminal::Dropped)
+}
+
+/// `Allocation.RanSuccessfully`: it has task states, and every task is
+/// `dead` and not failed.
+fn ran_successfully(a: &Value) -> bool {
+    let Some(states) = a.get("TaskStates").and_then(Value::as_object) else {
+        return false;
+    };
+    !states.is_empty()
+        && states.values().all(|st| {
+            s(st, "State") == "dead" && !st.get("Failed").and_then(Value::as_bool).unwrap_or(false)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn alloc(desired: DesiredStatus, client: ClientStatus) -> Allocation {
+        Allocation {
+            id: "a1".into(),
+            node_id: "n1".into(),
+            job_type: JobType::Batch,
+            desired_status: desired,
+            client_status: client,
+            ..Allocation::default()
+        }
+    }
+
+    fn decide(
+        a: &Value,
+        al: &Allocation,
+        disconnects: bool,
+    ) -> Result<BatchTerminal, &'static str> {
+        kind(a, al, disconnects, &Default::default())
+    }
+
+    #[test]
+    fn finished_counts_failed_reschedules_and_replaced_or_unfinished_stops_drop() {
+        use BatchTerminal::*;
+        use ClientStatus as C;
+        use DesiredStatus as D;
+        let none = json!({});
+        assert_eq!(
+            decide(&none, &alloc(D::Run, C::Complete), false),
+            Ok(Finished)
+        );
+        assert_eq!(decide(&none, &alloc(D::Run, C::Failed), false), Ok(Failed));
+        let replaced = json!({"NextAllocation": "b"});
+        assert_eq!(
+            decide(&replaced, &alloc(D::Run, C::Failed), false),
+            Ok(Dropped)
+        );
+        // Stopped: counted only when every task succeeded.
+        let ok = json!({"TaskStates": {"t": {"State": "dead", "Failed": false},
+                                       "u": {"State": "dead"}}});
+        assert_eq!(
+            decide(&ok, &alloc(D::Stop, C::Complete), false),
+            Ok(Finished)
+        );
+        let bad = json!({"TaskStates": {"t": {"State": "dead", "Failed": false},
+                                        "u": {"State": "dead", "Failed": true}}});
+        assert_eq!(decide(&bad, &alloc(D::Stop, C::Failed), false), Ok(Dropped));
+        assert_eq!(
+            decide(&none, &alloc(D::Stop, C::Complete), false),
+            Ok(Dropped)
+        );
+        assert_eq!(
+            decide(&ok, &alloc(D::Evict, C::Complete), false),
+            Ok(Dropped)
+        );
+    }
+
+    #[test]
+    fn what_the_releases_read_differently_is_not_decided() {
+        use ClientStatus as C;
+        use DesiredStatus as D;
+        let ok = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}}});
+        assert!(decide(&ok, &alloc(D::Stop, C::Complete), true).is_err());
+        let asked = json!({"DesiredTransition": {"Reschedule": true}});
+        assert!(decide(&asked, &alloc(D::Run, C::Complete), false).is_err());
+        let retried = json!({"RescheduleTracker": {"LastReschedule": "failed"}});
+        assert!(decide(&retried, &alloc(D::Stop, C::Failed), false).is_err());
+        let gone: std::collections::HashSet<String> = ["n1".to_string()].into();
+        let a = alloc(D::Run, C::Complete);
+        assert!(kind(&json!({}), &a, false, &gone).is_err());
+    }
+}

@@ -1,0 +1,299 @@
+//! A batch job's terminal allocations in an import, planned as Nomad's
+//! reconciler reads them (`scheduler/reconcile.go`
+//! `filterOldTerminalAllocs`, `reconcile_util.go` `shouldFilter` and
+//! `filterByRescheduleable`; 2.0.5 `scheduler/reconciler/filters.go`),
+//! rather than a plan called unknown:
+//! - a finished allocation of the planned version stays counted: the
+//!   unchanged file plans `1 ignore`, nothing runs again;
+//! - once the file changes the job (a new version), every terminal
+//!   allocation of the old one is ignored and its name placed again
+//!   (`1 create, 1 ignore`), where a service's kept allocation would be
+//!   updated;
+//! - a failed one reschedules by the batch policy (1 attempt in 24h,
+//!   constant 5s), at the import's time (`saved-at.txt`);
+//! - a replaced one is dropped; one of an earlier registration of the job
+//!   (older `Job.CreateIndex`) is ignored.
+//!
+//! The job JSON (tests/fixtures/import-batch/web-batch-2.0.5.json) is the
+//! stored form of [`JOB`] at 2.0.5: tests/fixtures/import-registered's
+//! service job with a batch job's canonical defaults (api/tasks.go
+//! `defaultBatchJobRestartPolicy`, `NewDefaultReschedulePolicy("batch")`,
+//! no group `update` or `migrate`; api/jobs.go leaves a batch job's
+//! `Update` nil, stored as structs' zero `UpdateStrategy`).
+
+mod common;
+
+use common::{run_in, TempDir};
+use serde_json::{json, Value};
+
+/// The job file whose stored form the fixture is.
+const JOB: &str = "job \"web\" {\n  type = \"batch\"\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n    }\n  }\n}\n";
+
+const NODE_ID: &str = "0c1b2c3d-0000-4000-8000-000000000001";
+
+fn nodes() -> String {
+    format!(
+        r#"[{{"ID": "{NODE_ID}", "Name": "n1", "Datacenter": "dc1",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
+  "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
+  "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},
+    "Networks": [{{"Mode": "host", "Device": "eth0", "IP": "10.0.0.1", "MBits": 1000}}]}}}}]"#
+    )
+}
+
+/// The registered batch job's JSON with `patch` merged in.
+fn job_json(patch: Value) -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import-batch/web-batch-2.0.5.json"
+    );
+    let mut j: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    if let (Some(o), Value::Object(p)) = (j.as_object_mut(), patch) {
+        o.extend(p);
+    }
+    j
+}
+
+/// A task that ran to its end: `dead`, `failed` as said.
+fn finished(failed: bool) -> Value {
+    json!({"t": {"State": "dead", "Failed": failed, "FinishedAt": "2024-06-01T12:00:00Z"}})
+}
+
+/// Allocation `n` (name index `idx`) of `job` on the node, finished well,
+/// with `fields` merged in.
+fn alloc(n: u32, idx: u32, job: &Value, fields: Value) -> Value {
+    let mut a = json!({
+        "ID": format!("a{n:07}-0000-4000-8000-000000000000"),
+        "Namespace": "default", "Name": format!("web.g[{idx}]"), "NodeID": NODE_ID,
+        "JobID": "web", "Job": job, "TaskGroup": "g", "JobType": "batch",
+        "JobVersion": job["Version"],
+        "AllocatedResources": {"Tasks": {"t": {"Cpu": {"CpuShares": 100}, "Memory": {"MemoryMB": 300}}},
+            "TaskLifecycles": {"t": null}, "Shared": {"DiskMB": 300}},
+        "DesiredStatus": "run", "ClientStatus": "complete", "TaskStates": finished(false),
+        "NextAllocation": "", "FollowupEvalID": "",
+        "CreateIndex": 30 + n, "ModifyIndex": 40 + n,
+        "ModifyTime": 1_717_243_200_000_000_000_i64
+    });
+    if let (Some(o), Value::Object(p)) = (a.as_object_mut(), fields) {
+        o.extend(p);
+    }
+    a
+}
+
+/// A whole import of `build` holding `job` (under jobs/) and `allocs`,
+/// saved at 12:00:31, 31s after the allocations finished.
+fn import(tag: &str, build: &str, job: &Value, allocs: &[Value]) -> TempDir {
+    let d = TempDir::new(tag);
+    d.put("import/nodes.json", &nodes());
+    d.put(
+        "import/agent-self.json",
+        &format!(r#"{{"member": {{"Tags": {{"build": "{build}", "region": "global"}}}}}}"#),
+    );
+    d.put("import/jobs/default/web.json", &job.to_string());
+    d.put(
+        "import/allocations.json",
+        &Value::Array(allocs.to_vec()).to_string(),
+    );
+    d.put("import/deployments.json", "[]");
+    d.put("import/saved-at.txt", "2024-06-01T12:00:31Z\n");
+    d.import_rest("import");
+    d.put("web.nomad", JOB);
+    d.put("web2.nomad", &JOB.replace("nginx:1.25", "nginx:1.26"));
+    d.put(
+        "web3.nomad",
+        &JOB.replace("group \"g\" {\n", "group \"g\" {\n    count = 3\n"),
+    );
+    d
+}
+
+fn plan(d: &TempDir, file: &str) -> common::Out {
+    run_in(&d.0, &["plan", "--world", "import", file])
+}
+
+/// `file` plans with exit `code` and the group line `group`.
+fn assert_plan(d: &TempDir, file: &str, code: i32, group: &str) {
+    let o = plan(d, file);
+    assert_eq!(o.code, code, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains(&format!("Task Group: \"g\" ({group})\n")),
+        "want ({group}), got:\n{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+#[test]
+fn the_fixture_is_the_job_file() {
+    // Nothing changed in the spec: the job diff is None (exit 0 whatever
+    // the placements, as `getExitCode` of command/job_plan.go).
+    let job = job_json(json!({}));
+    let d = import("batch-fixture", "2.0.5", &job, &[]);
+    let o = plan(&d, "web.nomad");
+    assert!(
+        o.stdout.starts_with("Job: \"web\"\n"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    assert_plan(&d, "web.nomad", 0, "1 create");
+}
+
+#[test]
+fn a_finished_allocation_stays_counted_until_the_job_changes() {
+    let job = job_json(json!({}));
+    let d = import(
+        "batch-finished",
+        "2.0.5",
+        &job,
+        &[alloc(1, 0, &job, json!({}))],
+    );
+    // shouldFilter: complete, desired run: untainted; computeUpdates: same
+    // JobModifyIndex, ignored. Nothing runs again.
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+    // A new version: filterOldTerminalAllocs ignores it, and its name is
+    // placed again.
+    assert_plan(&d, "web2.nomad", 1, "1 create, 1 ignore");
+    // A count change is a new version too: all three names are placed.
+    assert_plan(&d, "web3.nomad", 1, "3 create, 1 ignore");
+    // Stopped after it finished (`RanSuccessfully`): counted the same.
+    let stopped = alloc(1, 0, &job, json!({"DesiredStatus": "stop"}));
+    let d = import("batch-finished-stopped", "2.0.5", &job, &[stopped]);
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+}
+
+#[test]
+fn an_unfinished_or_replaced_allocation_is_dropped() {
+    let job = job_json(json!({}));
+    // Stopped before its task succeeded: dropped, its name free.
+    let stopped = alloc(
+        1,
+        0,
+        &job,
+        json!({"DesiredStatus": "stop", "ClientStatus": "failed", "TaskStates": finished(true)}),
+    );
+    let d = import("batch-stopped", "2.0.5", &job, &[stopped]);
+    assert_plan(&d, "web.nomad", 0, "1 create");
+    // Failed and replaced by a running one: the replacement is the count.
+    let replaced = alloc(
+        1,
+        0,
+        &job,
+        json!({"ClientStatus": "failed", "TaskStates": finished(true),
+               "NextAllocation": "a0000002-0000-4000-8000-000000000000"}),
+    );
+    let running = alloc(
+        2,
+        0,
+        &job,
+        json!({"ClientStatus": "running", "TaskStates": {"t": {"State": "running", "Failed": false}}}),
+    );
+    let d = import("batch-replaced", "2.0.5", &job, &[replaced, running]);
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+    // A new version ignores the terminal one and updates the running one.
+    assert_plan(&d, "web2.nomad", 1, "1 create/destroy update, 1 ignore");
+}
+
+/// Allocation 1, failed at 12:00:00 with `tracker`, not replaced.
+fn failed(job: &Value, tracker: Value) -> Value {
+    alloc(
+        1,
+        0,
+        job,
+        json!({"ClientStatus": "failed", "TaskStates": finished(true), "RescheduleTracker": tracker}),
+    )
+}
+
+#[test]
+fn a_failed_allocation_reschedules_by_the_batch_policy() {
+    let job = job_json(json!({}));
+    // No attempt yet: due at 12:00:05 (constant 5s), past at 12:00:31.
+    let d = import(
+        "batch-failed-now",
+        "2.0.5",
+        &job,
+        &[failed(&job, Value::Null)],
+    );
+    assert_plan(&d, "web.nomad", 0, "1 create, 1 destroy");
+    // Saved at 12:00:02: its follow-up evaluation waits; counted.
+    d.put("import/saved-at.txt", "2024-06-01T12:00:02Z");
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+    // The one attempt of the last 24h is spent: counted for good.
+    let spent = json!({"Events": [{"RescheduleTime": 1_717_200_000_000_000_000_i64, "Delay": 5_000_000_000_i64}]});
+    let d = import("batch-failed-spent", "2.0.5", &job, &[failed(&job, spent)]);
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+    // A new version ignores it whatever its reschedule.
+    assert_plan(&d, "web2.nomad", 1, "1 create, 1 ignore");
+}
+
+#[test]
+fn an_earlier_version_or_registration_is_ignored() {
+    // Registered at version 1; the allocation finished at version 0.
+    let old = job_json(json!({}));
+    let job = job_json(json!({"Version": 1, "JobModifyIndex": 20, "ModifyIndex": 20}));
+    let d = import(
+        "batch-older",
+        "2.0.5",
+        &job,
+        &[alloc(1, 0, &old, json!({}))],
+    );
+    assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
+    // The job was purged and registered again (CreateIndex 50): the
+    // finished allocation of the first registration is ignored though
+    // its version is the same.
+    let again = job_json(json!({"CreateIndex": 50, "ModifyIndex": 50, "JobModifyIndex": 50}));
+    let d = import(
+        "batch-again",
+        "2.0.5",
+        &again,
+        &[alloc(1, 0, &old, json!({}))],
+    );
+    assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
+}
+
+#[test]
+fn what_the_releases_read_differently_stays_unknown() {
+    let job = job_json(json!({}));
+    let asked = alloc(
+        1,
+        0,
+        &job,
+        json!({"DesiredTransition": {"Reschedule": true}}),
+    );
+    let d = import("batch-asked", "2.0.5", &job, &[asked]);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "no Nomad text: {}", o.stdout);
+    assert!(o.stderr.contains("asks a reschedule"), "{}", o.stderr);
+    // Before 1.6 no batch allocation is decided.
+    let d = import("batch-1.5", "1.5.6", &job, &[alloc(1, 0, &job, json!({}))]);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("Nomad's reconciler counts a batch job's finished allocations"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn import_write_says_the_terminal_allocations_are_not_written() {
+    let job = job_json(json!({}));
+    let d = import(
+        "batch-write",
+        "2.0.5",
+        &job,
+        &[alloc(1, 0, &job, json!({}))],
+    );
+    let w = run_in(&d.0, &["import", "import", "--write", "out"]);
+    assert_eq!(w.code, 0, "{}{}", w.stdout, w.stderr);
+    assert!(
+        w.stderr
+            .contains("1 terminal allocations of batch jobs are not written"),
+        "{}",
+        w.stderr
+    );
+    assert!(!w.stderr.contains("failed allocations"), "{}", w.stderr);
+}
