@@ -352,6 +352,33 @@ fn a_failed_allocation_is_unknown_only_when_the_import_cannot_say() {
     assert_has(&o, "Task Group: \"g\" (1 create)");
 }
 
+#[test]
+fn a_stopped_allocation_whose_last_reschedule_found_no_node_is_unknown() {
+    // The follow-up evaluation found no node: the server stops the
+    // allocation and writes `no placement` (structs
+    // LastRescheduleFailedToPlace). From 1.8.1 shouldFilter reads it again
+    // (LastRescheduleFailed: set and not `ok`), so it is not dropped.
+    let job = job_json(json!({}));
+    let tracker = json!({"Events": [{"RescheduleTime": FAILED_AT,
+        "PrevAllocID": "a0000000-0000-4000-8000-000000000000",
+        "PrevNodeID": NODE_ID, "Delay": 30_000_000_000_i64}], "LastReschedule": "no placement"});
+    let mut stopped = failed_alloc(&job, tracker);
+    stopped["DesiredStatus"] = json!("stop");
+    let d = import("registered-no-placement", &job, &[stopped]);
+    let line = unknown_line(&plan(&d, "web.nomad"));
+    assert!(
+        line.contains("is stopped after its last reschedule failed, so Nomad tries it again"),
+        "{line}"
+    );
+    // `ok`: the last reschedule placed its replacement; the stopped one
+    // is dropped, and its name is placed again.
+    let tracker = json!({"Events": null, "LastReschedule": "ok"});
+    let mut stopped = failed_alloc(&job, tracker);
+    stopped["DesiredStatus"] = json!("stop");
+    let d = import("registered-ok", &job, &[stopped]);
+    assert_has(&plan(&d, "web.nomad"), "Task Group: \"g\" (1 create)");
+}
+
 /// deployments.json as `/v1/deployments` lists it: one deployment of the
 /// registered version (0, created at index 11) in `status`.
 fn deployment(status: &str) -> String {

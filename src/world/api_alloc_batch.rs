@@ -20,7 +20,7 @@
 //! What the releases read differently is not decided here, and makes the
 //! job's plan a guess (`import::alloc-state`): a reschedule asked through
 //! `DesiredTransition` (`Reschedule`, 1.11+; `MigrateDisablePlacement`,
-//! 2.0.5), a stopped allocation whose last reschedule failed (1.9+), a
+//! 2.0.5), a stopped allocation whose last reschedule failed (1.8.1+), a
 //! server-stopped allocation of a group that keeps disconnected clients
 //! (`filterByTainted` ignores it there), and a node that is disconnected.
 
@@ -107,7 +107,8 @@ pub(super) fn decide_batch(
     } else if older {
         Ok(BatchTerminal::Dropped)
     } else {
-        kind(json, &alloc, disconnects, &read.ctx.disconnected)
+        let v = world.nomad_version;
+        kind(json, &alloc, disconnects, &read.ctx.disconnected, v)
     };
     match kind {
         Ok(BatchTerminal::Failed) => {
@@ -128,13 +129,14 @@ pub(super) fn decide_batch(
     }
 }
 
-/// How the reconciler of the job version `alloc` runs reads it (the
-/// module's rules), or why that depends on the release.
+/// How the reconciler of `version` reads `alloc` (the module's rules), or
+/// why that is not decided here.
 fn kind(
     a: &Value,
     alloc: &Allocation,
     disconnects: bool,
     disconnected: &std::collections::HashSet<String>,
+    version: NomadVersion,
 ) -> Result<BatchTerminal, &'static str> {
     if !s(a, "NextAllocation").is_empty() {
         return Ok(BatchTerminal::Dropped);
@@ -163,9 +165,8 @@ fn kind(
     if alloc.desired_status == DesiredStatus::Stop && ran_successfully(a) {
         return Ok(BatchTerminal::Finished);
     }
-    let last = path(a, &["RescheduleTracker", "LastReschedule"]).and_then(Value::as_str);
-    if last == Some("failed") {
-        return Err("a batch job's stopped allocation whose last reschedule failed, which Nomad tries again from 1.9");
+    if super::api_alloc_state::last_reschedule_failed(a, version) {
+        return Err("a batch job's stopped allocation whose last reschedule failed, which Nomad tries again");
     }
     Ok(BatchTerminal::Dropped)
 }
@@ -203,7 +204,13 @@ mod tests {
         al: &Allocation,
         disconnects: bool,
     ) -> Result<BatchTerminal, &'static str> {
-        kind(a, al, disconnects, &Default::default())
+        kind(
+            a,
+            al,
+            disconnects,
+            &Default::default(),
+            NomadVersion::new(1, 8, 1),
+        )
     }
 
     #[test]
@@ -250,10 +257,18 @@ mod tests {
         assert!(decide(&ok, &alloc(D::Stop, C::Complete), true).is_err());
         let asked = json!({"DesiredTransition": {"Reschedule": true}});
         assert!(decide(&asked, &alloc(D::Run, C::Complete), false).is_err());
-        let retried = json!({"RescheduleTracker": {"LastReschedule": "failed"}});
+        let retried = json!({"RescheduleTracker": {"LastReschedule": "no placement"}});
         assert!(decide(&retried, &alloc(D::Stop, C::Failed), false).is_err());
+        // Before 1.8.1 the reconciler does not read it: dropped.
+        let v = NomadVersion::new(1, 8, 0);
+        let gone = Default::default();
+        let a = alloc(D::Stop, C::Failed);
+        assert_eq!(
+            kind(&retried, &a, false, &gone, v),
+            Ok(BatchTerminal::Dropped)
+        );
         let gone: std::collections::HashSet<String> = ["n1".to_string()].into();
         let a = alloc(D::Run, C::Complete);
-        assert!(kind(&json!({}), &a, false, &gone).is_err());
+        assert!(kind(&json!({}), &a, false, &gone, NomadVersion::new(2, 0, 5)).is_err());
     }
 }

@@ -14,7 +14,7 @@
 //!   past its attempts, kept in the group's count so nothing replaces it.
 //!   From 1.6 that is decided at the import's time
 //!   ([`super::api_reschedule`], [`reschedule_read`]); before, or where
-//!   the import cannot say, the job is a guess. From 1.10 a stopped allocation whose last
+//!   the import cannot say, the job is a guess. From 1.8.1 a stopped allocation whose last
 //!   reschedule failed (`RescheduleTracker.LastReschedule`) is read too.
 //! - batch: every terminal allocation counts: a finished one of the
 //!   current version stays in the count (Nomad does not run it again), one
@@ -89,6 +89,17 @@ pub(super) fn reconnect_unread(
     )
 }
 
+/// `Allocation.LastRescheduleFailed`, which the reconciler reads from
+/// 1.8.1 (`shouldFilter`): the tracker's `LastReschedule` is set and not
+/// `ok` (`LastRescheduleSuccess`; a reschedule that found no node writes
+/// `no placement`).
+pub(super) fn last_reschedule_failed(a: &Value, version: NomadVersion) -> bool {
+    let last = path(a, &["RescheduleTracker", "LastReschedule"])
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    version.at_least(1, 8, 1) && !last.is_empty() && last != "ok"
+}
+
 /// What of a terminal allocation (desired `stop`/`evict`, or client
 /// `complete`/`failed`/`lost`) of a `job_type` job the reconciler of
 /// `version` still reads; `None` when it drops it, as the simulation does.
@@ -110,13 +121,8 @@ pub(super) fn terminal_read(
                 return None;
             }
             match s(a, "DesiredStatus").as_str() {
-                "stop" | "evict" => {
-                    let last = path(a, &["RescheduleTracker", "LastReschedule"])
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    (version.at_least(1, 10, 0) && last == "failed")
-                        .then_some("stopped after its last reschedule failed, so Nomad tries it again")
-                }
+                "stop" | "evict" => last_reschedule_failed(a, version)
+                    .then_some("stopped after its last reschedule failed, so Nomad tries it again"),
                 _ => (s(a, "ClientStatus") == "failed").then_some(
                     "failed and not replaced yet (its reschedule is due now, delayed, or spent and it stays counted)",
                 ),
@@ -130,7 +136,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const V: NomadVersion = NomadVersion::new(1, 10, 0);
+    const V: NomadVersion = NomadVersion::new(1, 8, 1);
 
     #[test]
     fn a_service_allocation_counts_only_when_failed_and_not_replaced() {
@@ -149,10 +155,14 @@ mod tests {
         let stopped = json!({"DesiredStatus": "stop", "ClientStatus": "failed"});
         assert_eq!(read(stopped), None);
         let retried = json!({"DesiredStatus": "stop", "ClientStatus": "complete",
-            "RescheduleTracker": {"LastReschedule": "failed"}});
+            "RescheduleTracker": {"LastReschedule": "no placement"}});
         assert!(read(retried.clone()).is_some());
-        // The tracker's field is 1.10's: an older reconciler ignores it.
-        let old = NomadVersion::new(1, 9, 7);
+        // The reconciler reads the tracker's field from 1.8.1; a
+        // successful last reschedule (`ok`) is not a failure.
+        let ok = json!({"DesiredStatus": "stop", "ClientStatus": "complete",
+            "RescheduleTracker": {"LastReschedule": "ok"}});
+        assert_eq!(read(ok), None);
+        let old = NomadVersion::new(1, 8, 0);
         assert_eq!(terminal_read(&retried, JobType::Service, old), None);
     }
 
