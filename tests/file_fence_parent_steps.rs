@@ -43,5 +43,26 @@ fn climbing_past_the_job_folder_is_refused_by_check_validate_and_plan() {
             "{args:?}: {all}"
         );
         assert!(!all.contains("INSIDE-CONTENT"), "{args:?}: {all}");
+        // Nomad would read `../../x` beside the project: what it says is
+        // not known, so `validate` and `plan` say so (exit 255) and never
+        // frame our refusal as Nomad's parse error.
+        if args[0] != "check" {
+            assert_eq!(out.status.code(), Some(255), "{args:?}: {all}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                stderr.lines().next(),
+                Some(
+                    r#"error: cannot tell what Nomad says of this job file: Error in function call `file`: refusing to read "../../../x": it is outside the repository"#
+                ),
+                "{args:?}: {all}"
+            );
+            assert!(!all.contains("Error getting job struct"), "{args:?}: {all}");
+            assert!(!all.contains("successful"), "{args:?}: {all}");
+        }
     }
+    let json = d.run(&["plan", "jobs/climb.nomad", v[0], v[1], "--format", "json"]);
+    assert_eq!(json.status.code(), Some(255));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("plan JSON");
+    assert_eq!(doc["Preflight"]["FileAccess"]["Line"], 3);
+    assert_eq!(doc["Preflight"]["FileAccess"]["Column"], 14);
 }

@@ -113,6 +113,11 @@ pub fn refusal(
         (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
         (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
         (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
+        // Our own refusals, not Nomad's: a file we never read on behalf of
+        // a job file (outside the project), an evaluation past our budget.
+        // Nomad would read or compute it, so what it says is not known.
+        (jobspec::eval::FILE_ACCESS, "FileAccess"),
+        (jobspec::eval::BUDGET, "Budget"),
     ] {
         if let Some(d) = one_line(code) {
             // A var file's verdict has no place in the job file.
@@ -123,11 +128,15 @@ pub fn refusal(
                 }
                 None => serde_json::json!({ "Reason": d.message }),
             };
-            return Refusal::CannotTell {
-                line: d.message.clone(),
-                key,
-                json,
+            let line = if d.message.starts_with("cannot tell") {
+                d.message.clone()
+            } else {
+                format!(
+                    "cannot tell what Nomad says of this job file: {}",
+                    d.message
+                )
             };
+            return Refusal::CannotTell { line, key, json };
         }
     }
     // Keys the version's parser does not know yet: Nomad's own text.

@@ -42,13 +42,26 @@ fn values_doubled_through_locals_and_nested_for_hit_the_budget() {
     );
     for f in ["double.nomad", "for.nomad"] {
         // locals, functions and `for` exist from 1.0 (HCL2).
-        let o = run(&d, &["validate", f, "--nomad-version", "2.0.5"]);
-        assert_clean(&o, &[1]);
-        assert!(
-            flat(&o.stderr).contains("Evaluation too large"),
-            "{f}: {}",
-            o.stderr
-        );
+        // Nomad would go on computing: what it says is not known (255),
+        // and our stop is never framed as Nomad's parse error.
+        for cmd in ["validate", "plan"] {
+            let o = run(&d, &[cmd, f, "--nomad-version", "2.0.5"]);
+            assert_clean(&o, &[255]);
+            let all = flat(&o.stderr);
+            assert!(all.contains("Evaluation too large"), "{f}: {}", o.stderr);
+            assert!(
+                all.contains(
+                    "error: cannot tell what Nomad says of this job file: Evaluation too large"
+                ),
+                "{f}: {}",
+                o.stderr
+            );
+            assert!(
+                !all.contains("Error getting job struct"),
+                "{f}: {}",
+                o.stderr
+            );
+        }
     }
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -66,7 +66,7 @@ impl Scope<'_> {
             // worded as hclsyntax's.
             Err(CallError::Failed(msg)) if not_ctys(&msg) => {
                 let code = if msg.contains("refusing to read") {
-                    "jobspec::file-access"
+                    super::FILE_ACCESS
                 } else {
                     "jobspec::eval"
                 };

@@ -27,6 +27,13 @@ use diag::Gather;
 pub use diag::{hcl_error, is_hcl_worded};
 pub use shape::SHAPE_CANNOT_TELL;
 
+/// An evaluation stopped by our budget: Nomad would go on computing it, so
+/// what it says of the file is not known.
+pub const BUDGET: &str = "jobspec::budget";
+/// A file a function would read that we never read on behalf of a job file
+/// (outside the project): Nomad would read it, so its answer is not known.
+pub const FILE_ACCESS: &str = "jobspec::file-access";
+
 #[derive(Debug, Clone)]
 pub struct EvalError {
     pub code: &'static str,
@@ -384,7 +391,7 @@ impl<'a> Scope<'a> {
 /// The located error for a spent budget.
 fn budget_error(sp: Span, msg: String) -> Fail {
     Fail::Err(EvalError {
-        code: "jobspec::budget",
+        code: BUDGET,
         ..EvalError::new(
             sp,
             format!("Evaluation too large: {msg}"),

@@ -107,7 +107,7 @@ impl Scope<'_> {
 fn undecided(e: &EvalError) -> bool {
     matches!(
         e.code,
-        "jobspec::budget" | "jobspec::file-access" | shape::SHAPE_CANNOT_TELL
+        super::BUDGET | super::FILE_ACCESS | shape::SHAPE_CANNOT_TELL
     ) || e.message.contains("cannot tell")
         || e.message.contains("nomad-preflight")
 }
