@@ -366,6 +366,16 @@ pub fn resolve(
                 // A file's values are evaluated in Go's random map order.
                 refused.unordered |= in_file > 1;
             }
+            // A var file that leads outside the project is one we never
+            // read (a link an untrusted change could plant): Nomad would
+            // read it, so what it says is not known.
+            Err(m) if m.contains("refusing to read") => diags.push(
+                Diag::error(
+                    super::eval::FILE_ACCESS,
+                    format!("Error reading -var-file {}: {m}", f.display()),
+                )
+                .help("a var file is read only where it resolves inside the project"),
+            ),
             Err(m) => diags.push(
                 Diag::error(
                     "jobspec::var-file",

@@ -201,6 +201,44 @@ fn a_var_file_outside_the_project_named_by_a_job_path_is_not_read_but_one_named_
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// A var file named by the user that is a link planted in the project
+/// leading outside is not read; Nomad would read it, so `validate` and
+/// `plan` cannot tell what it says (255), and never frame our refusal as
+/// Nomad's parse error.
+#[cfg(unix)]
+#[test]
+fn a_var_file_link_leading_outside_is_not_read_and_the_answer_is_cannot_tell() {
+    let (d, repo) = project("varfile-link");
+    write(&d, "outside.vars", "v = \"from-outside\"\n");
+    assert!(std::os::unix::fs::symlink(d.join("outside.vars"), repo.join("vars.hcl")).is_ok());
+    write(
+        &repo,
+        "jobs/a.nomad",
+        format!(
+            "variable \"v\" {{\n  type = string\n}}\n{}",
+            job(&format!("  meta = {{ k = var.v }}\n{}", group("")))
+        ),
+    );
+    for cmd in ["validate", "plan"] {
+        let o = run(&repo, &[cmd, "-var-file", "vars.hcl", "jobs/a.nomad"]);
+        assert_clean(&o, &[255]);
+        assert!(!o.stdout.contains("from-outside") && !o.stderr.contains("from-outside"));
+        assert!(
+            o.stderr.lines().any(|l| l.starts_with(
+                "error: cannot tell what Nomad says of this job file: Error reading -var-file vars.hcl: refusing to read"
+            )),
+            "{cmd}: {}",
+            o.stderr
+        );
+        assert!(
+            !o.stderr.contains("Error getting job struct"),
+            "{cmd}: {}",
+            o.stderr
+        );
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// `fileexists()` of a path outside the project gets one answer whether
 /// or not something is there: through a link to a folder outside, `../`,
 /// an absolute path, a dangling link. Inside, it answers as Nomad does.
