@@ -254,6 +254,9 @@ fn fields(key: &str) -> Option<&'static [Field]> {
 /// The decoder's refusal of block `b` (written `key { ... }`), without the
 /// caller's prefix: its own fields, then (a spread) its targets'.
 pub(super) fn refusal(key: &str, b: &Node, src: &Source, v: NomadVersion) -> Option<Refusal> {
+    if key == "multiregion" {
+        return multiregion(b, src, v);
+    }
     let fields = fields(key)?;
     match key {
         "constraint" | "affinity" => {
@@ -287,6 +290,62 @@ pub(super) fn refusal(key: &str, b: &Node, src: &Source, v: NomadVersion) -> Opt
         }),
         _ => refusal_of(b, fields, src, v),
     }
+}
+
+/// api.MultiregionStrategy (weak, no hook).
+const MULTIREGION_STRATEGY: &[Field] = &[
+    f("max_parallel", "max_parallel", INT),
+    f("on_failure", "on_failure", STR),
+];
+
+/// api.MultiregionRegion (weak; its `meta` decodes as any map does).
+const MULTIREGION_REGION: &[Field] = &[
+    f("count", "Count", INT),
+    f("datacenters", "Datacenters", Kind::Strs),
+];
+
+/// parseMultiregion (jobspec/parse_multiregion.go, 0.12.0 to 0.12.12): its
+/// one strategy's decode under `strategy ->`, then each named region's
+/// under `regions ->` (parseJob adds `multiregion ->`). A key a function
+/// does not take is its CheckHCLKeys error, and a second strategy or a
+/// region named twice its own: not worded here.
+fn multiregion(m: &Node, src: &Source, v: NomadVersion) -> Option<Refusal> {
+    let only = |n: &Node, keys: &[&str]| {
+        n.attrs.iter().all(|a| keys.contains(&a.name.as_str()))
+            && n.blocks.iter().all(|b| keys.contains(&b.ident.as_str()))
+    };
+    if !only(m, &["strategy", "region"]) {
+        return None;
+    }
+    let under = |mut r: Refusal, prefix: &str| {
+        r.text = format!("{prefix} {}", r.text);
+        r
+    };
+    let strategies: Vec<&Node> = m.blocks.iter().filter(|b| b.ident == "strategy").collect();
+    if let [s] = strategies.as_slice() {
+        if !only(s, &["max_parallel", "on_failure"]) {
+            return None;
+        }
+        if let Some(r) = refusal_of(s, MULTIREGION_STRATEGY, src, v) {
+            return Some(under(r, "strategy ->"));
+        }
+    } else if strategies.len() > 1 {
+        return None;
+    }
+    // list.Children(): the regions with a name, in order.
+    let mut seen = std::collections::HashSet::new();
+    for r in m.blocks.iter().filter(|b| b.ident == "region") {
+        let Some((name, _)) = r.labels.first() else {
+            continue;
+        };
+        if !seen.insert(name.as_str()) || !only(r, &["count", "datacenters", "meta"]) {
+            return None;
+        }
+        if let Some(e) = refusal_of(r, MULTIREGION_REGION, src, v) {
+            return Some(under(e, "regions ->"));
+        }
+    }
+    None
 }
 
 /// A refusal that is not mapstructure's list (parseBool's), at `key`.

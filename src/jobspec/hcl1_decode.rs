@@ -133,6 +133,18 @@ const TASK: &[Field] = &[
     f("kind", "Kind", STR),
 ];
 
+/// api.Task's fields a Connect `sidecar_task` can write (parseTask with
+/// parse_task.go's sidecarTaskKeys from 0.11; 0.10's parseSidecarTask
+/// checks its own list, without `name`, then calls parseTask).
+pub(super) const SIDECAR_TASK: &[Field] = &[
+    since(f("name", "Name", STR), (0, 11, 0)),
+    f("driver", "Driver", STR),
+    f("user", "User", STR),
+    f("kill_timeout", "kill_timeout", Kind::Dur),
+    f("shutdown_delay", "shutdown_delay", Kind::Dur),
+    f("kill_signal", "kill_signal", STR),
+];
+
 /// What one level's decode refuses: mapstructure's text (`N error(s)
 /// decoding: ...`), the first refused value in the file, and every refused
 /// argument's value (whose lowering errors this text replaces).
@@ -160,6 +172,27 @@ pub(super) fn refusal_of(
     fields: &[Field],
     src: &Source,
     v: NomadVersion,
+) -> Option<Refusal> {
+    refusal_in(node, fields, src, v, Typing::Weak)
+}
+
+/// How a decoder's config types its input.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Typing {
+    /// `WeaklyTypedInput: true` (WeakDecode, and most parse functions).
+    Weak,
+    /// A bare `DecoderConfig{Result: ...}`: a value must already be of the
+    /// field's kind (an int field takes a float, which is converted).
+    Strict,
+}
+
+/// [`refusal_of`] with the decoder's `typing`.
+pub(super) fn refusal_in(
+    node: &Node,
+    fields: &[Field],
+    src: &Source,
+    v: NomadVersion,
+    typing: Typing,
 ) -> Option<Refusal> {
     let mut lines = Vec::new();
     let mut first: Option<Span> = None;
@@ -191,7 +224,7 @@ pub(super) fn refusal_of(
             _ => return None,
         };
         let before = lines.len();
-        decode(field, &found, v, &mut lines);
+        decode(field, &found, v, typing, &mut lines);
         if lines.len() > before {
             first = Some(first.map_or(span, |f| if span.start < f.start { span } else { f }));
             values.extend(value_span);
@@ -275,7 +308,13 @@ impl<'v> Go<'v> {
 
 /// mapstructure's decodeString, decodeInt, decodeBool, decodeSlice (and
 /// the duration hook) of `found` into `field`: the lines it adds.
-pub(super) fn decode(field: &Field, found: &Go<'_>, v: NomadVersion, lines: &mut Vec<String>) {
+pub(super) fn decode(
+    field: &Field,
+    found: &Go<'_>,
+    v: NomadVersion,
+    typing: Typing,
+    lines: &mut Vec<String>,
+) {
     let name = field.go;
     let new = v.at_least(0, 12, 0);
     let go = crate::gorelease::go_of(v);
@@ -286,6 +325,10 @@ pub(super) fn decode(field: &Field, found: &Go<'_>, v: NomadVersion, lines: &mut
         )
     };
     let scalar = matches!(found, Go::Str(_) | Go::Int | Go::Float | Go::Bool);
+    if typing == Typing::Strict {
+        strict(field, found, lines);
+        return;
+    }
     match field.kind {
         Kind::Str(ty) if !scalar => lines.push(unconvertible(ty)),
         Kind::Int(ty, _) | Kind::Uint(ty, _) if !scalar => lines.push(unconvertible(ty)),
@@ -350,6 +393,55 @@ pub(super) fn decode(field: &Field, found: &Go<'_>, v: NomadVersion, lines: &mut
                 found.type_name()
             )),
         },
+    }
+}
+
+/// The same decode without WeaklyTypedInput (mapstructure's
+/// decodeString, decodeInt, decodeBool and decodeSlice take only their own
+/// kinds; an int from a float is the one conversion left). No strict
+/// decoder of these parsers has the duration hook.
+fn strict(field: &Field, found: &Go<'_>, lines: &mut Vec<String>) {
+    let name = field.go;
+    let unconvertible = |want: &str, got: &str| {
+        format!("'{name}' expected type '{want}', got unconvertible type '{got}'")
+    };
+    let fits = match field.kind {
+        Kind::Str(_) => matches!(found, Go::Str(_)),
+        Kind::Int(..) | Kind::Uint(..) => matches!(found, Go::Int | Go::Float),
+        Kind::Bool => matches!(found, Go::Bool),
+        Kind::Dur => matches!(found, Go::Int | Go::Float | Go::Str(_)),
+        Kind::Strs => {
+            match found {
+                Go::List(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let e = Go::element(item);
+                        if !matches!(e, Go::Str(_)) {
+                            lines.push(format!(
+                                "'{name}[{i}]' expected type 'string', got unconvertible type '{}'",
+                                e.type_name()
+                            ));
+                        }
+                    }
+                }
+                Go::Objects => lines.push(format!(
+                    "'{name}[0]' expected type 'string', got unconvertible type 'map[string]interface {{}}'"
+                )),
+                _ => lines.push(format!(
+                    "'{name}': source data must be an array or slice, got {}",
+                    found.type_name()
+                )),
+            }
+            true
+        }
+    };
+    if !fits {
+        let want = match field.kind {
+            Kind::Str(ty) | Kind::Int(ty, _) | Kind::Uint(ty, _) => ty,
+            Kind::Bool => "bool",
+            Kind::Dur => "time.Duration",
+            Kind::Strs => "[]string",
+        };
+        lines.push(unconvertible(want, found.type_name()));
     }
 }
 

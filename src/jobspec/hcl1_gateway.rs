@@ -1,23 +1,16 @@
-//! A service written as a value, and the Connect gateway as
-//! 0.12.4–0.12.12's HCL1 parser reads it
-//! (jobspec/parse_service.go, identical at every one of those tags; 0.12.0
-//! to 0.12.3 do not know `gateway`, see version_gates, and 1.0's jobspec2
-//! keeps whatever it finds for the servers to judge):
-//!
-//! - parseConnect: two `gateway` blocks are `only one 'gateway' block
-//!   allowed per task`;
-//! - parseGateway: anything but exactly one `proxy` block is `must have one
-//!   'proxy' block`, then anything but exactly one `ingress` block is `must
-//!   have one 'ingress' block`, each wrapped `gateway, ...`.
+//! A level's services before 1.0, in HCL1's parse order: a service
+//! written as a value (parseService's CheckHCLKeys on it), then each
+//! service's own decode (hcl1_service_decode.rs), then its `connect`
+//! (parseConnect: hcl1_connect.rs, with the gateway of 0.12.4–0.12.12).
 //!
 //! parseService prefixes its connect errors with the service's name as
 //! written (`'api',`), parseServices / parseGroupServices with `service
 //! (N):`; a group's services are parsed after its tasks and vault, a
 //! task's after its `env` and before its resources. A repeated `connect`
-//! (`connect 'api': cannot have more than 1 connect stanza`) and the
-//! proxy's and ingress's own contents (their decoders' texts) are not read
+//! (`connect 'api': cannot have more than 1 connect stanza`) is not worded
 //! here.
 
+use super::hcl1_connect::{self, Read};
 use super::hcl1_parse::ParseError;
 use super::hcl1_resources::{ast_type, items, Item};
 use super::hcl1_service_decode;
@@ -25,13 +18,12 @@ use super::tree::Node;
 use crate::source::Source;
 use crate::version::NomadVersion;
 
-/// The first gateway error among the `service` blocks of `parent` (a
+/// The first parser error among the `service` blocks of `parent` (a
 /// group or a task), with parseServices' and parseService's prefixes.
 pub(super) fn first(parent: &Node, src: &Source, v: NomadVersion) -> Option<ParseError> {
     if v.at_least(1, 0, 0) {
         return None;
     }
-    let gateways = v.at_least(0, 12, 4);
     let services = items(parent, "service");
     for (i, service) in services.iter().enumerate() {
         let s = match service {
@@ -59,9 +51,6 @@ pub(super) fn first(parent: &Node, src: &Source, v: NomadVersion) -> Option<Pars
         if let Some(e) = hcl1_service_decode::refusal(i, s, src, v) {
             return Some(e);
         }
-        if !gateways {
-            continue;
-        }
         let name = s
             .attrs
             .iter()
@@ -69,53 +58,21 @@ pub(super) fn first(parent: &Node, src: &Source, v: NomadVersion) -> Option<Pars
             .and_then(|a| a.value.as_str())
             .unwrap_or("");
         let connects = items(s, "connect");
-        // Two connect blocks fail before the gateway is read.
+        // Two connect blocks fail before any is read.
         let [Item::Block(connect)] = connects.as_slice() else {
-            if connects.len() > 1 {
-                return None;
+            if connects.is_empty() {
+                continue;
             }
-            continue;
+            return None;
         };
-        let Some((text, span)) = gateway(connect) else {
-            continue;
-        };
-        return Some(ParseError {
-            text: format!("service ({i}): '{name}', {text}"),
-            span,
-            label: "the gateway",
-            help: "a Connect gateway needs exactly one `proxy { }` block (HCL1's parser asks for it, even empty) and one `ingress { }` block".into(),
-            level: (0, 0, 0),
-            replaces: Vec::new(),
-        });
+        match hcl1_connect::read(connect, src, v) {
+            Read::Fine => {}
+            Read::Unread => return None,
+            Read::Refused(mut e) => {
+                e.text = format!("service ({i}): '{name}', {}", e.text);
+                return Some(e);
+            }
+        }
     }
     None
-}
-
-/// parseConnect's gateway, then parseGateway's blocks.
-fn gateway(connect: &Node) -> Option<(String, crate::source::Span)> {
-    let gateways = items(connect, "gateway");
-    match gateways.as_slice() {
-        [] => None,
-        [Item::Block(g)] => {
-            for key in ["proxy", "ingress"] {
-                match items(g, key).as_slice() {
-                    [Item::Block(_)] => {}
-                    // A value in place of the block: its parser's own
-                    // reading, which hcl1_unread.rs refuses.
-                    [Item::Arg(..)] => return None,
-                    found => {
-                        let at = found.get(1).map_or(g.ident_span, |b| b.span());
-                        return Some((format!("gateway, must have one '{key}' block"), at));
-                    }
-                }
-            }
-            None
-        }
-        // A value in place of the block: parseGateway's own reading.
-        [Item::Arg(..)] => None,
-        [_, second, ..] => Some((
-            "only one 'gateway' block allowed per task".to_string(),
-            second.span(),
-        )),
-    }
 }

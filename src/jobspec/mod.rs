@@ -19,7 +19,9 @@ mod format;
 pub mod functions;
 mod hcl1_block_args;
 mod hcl1_block_decode;
+mod hcl1_connect;
 mod hcl1_decode;
+mod hcl1_dropped;
 mod hcl1_gateway;
 mod hcl1_labels;
 mod hcl1_object_shape;
@@ -420,6 +422,7 @@ fn build(
     if !opts.version.at_least(1, 0, 0) {
         hcl1_block_args::as_blocks(&mut node);
         hcl1_labels::drop_skipped(&mut node, src, diags);
+        hcl1_dropped::drop_unread(&mut node, src, opts.version, diags);
     }
     let reads = fields::Reads::default();
     let mut cx = fields::Cx {
