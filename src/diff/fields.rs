@@ -297,6 +297,10 @@ pub fn log_config(l: &js::LogConfig, d: Dialect) -> Flat {
     F::default()
         .i("MaxFileSizeMB", l.max_file_size_mb)
         .i("MaxFiles", l.max_files)
+        // structs.LogConfig.Enabled in 1.5.4 alone, Disabled from 1.5.5.
+        .when(d.at(1, 5, 4) && !d.at(1, 5, 5), |f| {
+            f.b("Enabled", !l.disabled)
+        })
         .when(d.at(1, 5, 5), |f| f.b("Disabled", l.disabled))
         .done()
 }

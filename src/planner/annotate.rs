@@ -86,13 +86,15 @@ fn annotate_task(task: &mut TaskDiff, group_ty: DiffType, version: NomadVersion,
         match o.name.as_str() {
             "Service" | "Constraint" => false,
             "Affinity" | "Spread" => !version.at_least(1, 10, 0),
-            // annotate.go v1.5.5 made disabling the logger destructive
-            // (v1.5.4 did so for its `Enabled`, which we do not model).
+            // annotate.go v1.5.4 on: a LogConfig field named `Enabled`
+            // (1.5.4) or `Disabled` (1.5.5+) makes the task destructive,
+            // whatever its diff type, and the Plan RPC's contextual diff
+            // lists it unchanged too: any edit of the logs block.
             "LogConfig" => {
-                version.at_least(1, 5, 5)
+                version.at_least(1, 5, 4)
                     && o.fields
                         .iter()
-                        .any(|f| f.name == "Disabled" && f.ty != DiffType::None)
+                        .any(|f| matches!(f.name.as_str(), "Enabled" | "Disabled"))
             }
             _ => true,
         }

@@ -106,9 +106,9 @@ pub fn destructive_change(
         {
             return true;
         }
-        // Changing `disabled` (1.5.5; `enabled` in 1.5.4) restarts log
-        // collection.
-        if v.at_least(1, 5, 5) && ot.log_config.disabled != nt.log_config.disabled {
+        // Changing `disabled` (1.5.5; `enabled` in 1.5.4, util.go's "task
+        // log enabled") restarts log collection.
+        if v.at_least(1, 5, 4) && ot.log_config.disabled != nt.log_config.disabled {
             return true;
         }
         let renders = |t: &crate::jobspec::Task, g: &TaskGroup| {

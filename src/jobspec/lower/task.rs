@@ -271,14 +271,22 @@ pub(super) fn logs(n: &Node, cx: &mut Cx<'_>) -> LogConfig {
         &["max_files", "max_file_size", "disabled", "enabled"],
         "logs",
     );
-    // api LogConfig's deprecated `enabled` is decoded but never reaches the
-    // servers (ApiLogConfigToStructs copies Disabled only): dropped as Nomad
-    // drops it.
-    let _ = lf.bool(cx, "enabled");
+    // Nomad 1.5.4 alone has `enabled` (api LogConfig.Enabled, default
+    // true, copied to structs.LogConfig.Enabled by apiLogConfigToStructs);
+    // 1.5.5 swapped it for `disabled`, and from then on `enabled` is
+    // decoded but never reaches the servers (apiLogConfigToStructs copies
+    // Disabled only): dropped as Nomad drops it.
+    let enabled = lf.bool(cx, "enabled");
+    let only_enabled = cx.version.at_least(1, 5, 4) && !cx.version.at_least(1, 5, 5);
+    let disabled = if only_enabled {
+        !enabled.unwrap_or(true)
+    } else {
+        lf.bool(cx, "disabled").unwrap_or_default()
+    };
     LogConfig {
         max_files: lf.int(cx, "max_files").unwrap_or_default(),
         max_file_size_mb: lf.int(cx, "max_file_size").unwrap_or_default(),
-        disabled: lf.bool(cx, "disabled").unwrap_or_default(),
+        disabled,
         spans: lf.spans,
     }
 }
