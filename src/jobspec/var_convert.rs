@@ -9,7 +9,13 @@
 //! `-var`, `NOMAD_VAR_`, a var file's) is converted to that type with
 //! convert.Convert: a tuple takes only a tuple of the same length whose
 //! elements convert one by one, an object needs every attribute of the
-//! default (and drops the others). Texts checked with
+//! default (and drops the others). A declared collection or structural
+//! type (`list(string)`, `set(number)`, `map(bool)`, `object({...})`,
+//! `tuple([...])`, element types other than `any`) is held the same way:
+//! a given value, always a literal here (a tuple, an object or a
+//! primitive), converts element by element, and go-cty's MismatchMessage
+//! words a type that does not (mismatch_msg.go, the same 1.4.1-1.19.0 but
+//! for "but have" from 1.16.3). Texts checked with
 //! tests/hcl-oracle/jobvars.go at go-cty 1.4.1, 1.12.1 and 1.16.3.
 
 use std::collections::BTreeMap;
@@ -29,6 +35,11 @@ pub enum Exact {
     Dynamic,
     Tuple(Vec<Exact>),
     Object(BTreeMap<String, Exact>),
+    /// Collections, only ever wanted (a declared type): a given value is
+    /// a literal, a tuple or an object.
+    List(Box<Exact>),
+    Set(Box<Exact>),
+    Map(Box<Exact>),
 }
 
 /// Why a value does not convert: go-cty's words, or that they depend on
@@ -55,6 +66,54 @@ impl Exact {
         }
     }
 
+    /// A declared `type` (typeexpr.Type): None for what this does not
+    /// follow (an element type of `any`, `optional`), which is then held
+    /// to [`VarType`](super::vars::VarType) alone.
+    pub fn of_type(e: &hcl_edit::expr::Expression) -> Option<Exact> {
+        use hcl_edit::expr::{Expression, ObjectKey};
+        match e {
+            Expression::Variable(v) => match v.as_str() {
+                "string" => Some(Exact::String),
+                "number" => Some(Exact::Number),
+                "bool" => Some(Exact::Bool),
+                _ => None,
+            },
+            Expression::FuncCall(f) if f.args.len() == 1 => {
+                let arg = f.args.iter().next()?;
+                let elem = || Exact::of_type(arg).map(Box::new);
+                match f.name.name.as_str() {
+                    "list" => Some(Exact::List(elem()?)),
+                    "set" => Some(Exact::Set(elem()?)),
+                    "map" => Some(Exact::Map(elem()?)),
+                    "tuple" => match arg {
+                        Expression::Array(a) => a
+                            .iter()
+                            .map(Exact::of_type)
+                            .collect::<Option<_>>()
+                            .map(Exact::Tuple),
+                        _ => None,
+                    },
+                    "object" => match arg {
+                        Expression::Object(o) => o
+                            .iter()
+                            .map(|(k, v)| {
+                                let key = match k {
+                                    ObjectKey::Ident(i) => i.as_str().to_string(),
+                                    ObjectKey::Expression(e) => e.as_str()?.to_string(),
+                                };
+                                Some((key, Exact::of_type(v.expr())?))
+                            })
+                            .collect::<Option<_>>()
+                            .map(Exact::Object),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     fn primitive(&self) -> Option<Ty> {
         match self {
             Exact::String => Some(Ty::String),
@@ -65,15 +124,26 @@ impl Exact {
     }
 
     /// FriendlyName (for a wanted type, FriendlyNameForConstraint, which
-    /// differs only for the dynamic type, never wanted here).
-    fn name(&self) -> &'static str {
+    /// differs only for the dynamic type, never wanted here, nor as a
+    /// collection's element).
+    fn name(&self) -> String {
         match self {
-            Exact::String => "string",
-            Exact::Number => "number",
-            Exact::Bool => "bool",
-            Exact::Dynamic => "dynamic",
-            Exact::Tuple(_) => "tuple",
-            Exact::Object(_) => "object",
+            Exact::String => "string".into(),
+            Exact::Number => "number".into(),
+            Exact::Bool => "bool".into(),
+            Exact::Dynamic => "dynamic".into(),
+            Exact::Tuple(_) => "tuple".into(),
+            Exact::Object(_) => "object".into(),
+            Exact::List(e) => format!("list of {}", e.name()),
+            Exact::Set(e) => format!("set of {}", e.name()),
+            Exact::Map(e) => format!("map of {}", e.name()),
+        }
+    }
+
+    fn collection(&self) -> Option<&Exact> {
+        match self {
+            Exact::List(e) | Exact::Set(e) | Exact::Map(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -103,6 +173,8 @@ fn converts(got: &Exact, want: &Exact) -> bool {
         (Exact::Object(g), Exact::Object(w)) => w
             .iter()
             .all(|(k, w)| g.get(k).is_some_and(|g| converts(g, w))),
+        (Exact::Tuple(g), Exact::List(e) | Exact::Set(e)) => g.iter().all(|g| converts(g, e)),
+        (Exact::Object(g), Exact::Map(e)) => g.values().all(|g| converts(g, e)),
         _ => false,
     }
 }
@@ -112,6 +184,9 @@ fn converts(got: &Exact, want: &Exact) -> bool {
 fn mismatch_message(got: &Exact, want: &Exact, cty: NomadVersion) -> Why {
     if let (Exact::Object(g), Exact::Object(w)) = (got, want) {
         return objects(g, w, cty);
+    }
+    if let (Exact::Tuple(_) | Exact::Object(_), Some(e)) = (got, want.collection()) {
+        return from_structural(got, want, e, cty);
     }
     if let (Some(_), Some(p)) = (got.primitive(), want.primitive()) {
         // Between primitives (bool and number): cty_convert.rs's words.
@@ -134,6 +209,34 @@ fn mismatch_message(got: &Exact, want: &Exact, cty: NomadVersion) -> Why {
         Why::Words(format!("{} required, but have {}", want.name(), got.name()))
     } else {
         Why::Words(format!("{} required", want.name()))
+    }
+}
+
+/// mismatchMessageCollectionsFromStructural: a tuple for a list or set, an
+/// object for a map, the first element that does not convert (a tuple's
+/// in index order; an object's in Go's map order, so of several, not
+/// told); any other pair only names the type wanted.
+fn from_structural(got: &Exact, want: &Exact, e: &Exact, cty: NomadVersion) -> Why {
+    let element = |at: String, g: &Exact| match mismatch_message(g, e, cty) {
+        Why::Words(m) => Why::Words(format!("element {at}: {m}")),
+        other => other,
+    };
+    match (got, want) {
+        (Exact::Tuple(g), Exact::List(_) | Exact::Set(_)) => {
+            match g.iter().enumerate().find(|(_, g)| !converts(g, e)) {
+                Some((i, g)) => element(i.to_string(), g),
+                None => Why::Words(format!("all elements must be {}", e.name())),
+            }
+        }
+        (Exact::Object(g), Exact::Map(_)) => {
+            let bad: Vec<_> = g.iter().filter(|(_, g)| !converts(g, e)).collect();
+            match bad.as_slice() {
+                [(k, g)] => element(format!("{k:?}"), g),
+                [] => Why::Words(format!("all elements must be {}", e.name())),
+                _ => Why::CannotTell,
+            }
+        }
+        _ => Why::Words(format!("{} required", want.name())),
     }
 }
 
@@ -198,6 +301,18 @@ fn value(v: &Value, want: &Exact, cty: NomadVersion) -> Result<Value, Why> {
             .map(|(i, w)| value(i, w, cty))
             .collect::<Result<_, _>>()
             .map(Value::List),
+        // conversionTupleToList/Set: the elements in index order.
+        (Exact::List(w) | Exact::Set(w), Value::List(items)) => items
+            .iter()
+            .map(|i| value(i, w, cty))
+            .collect::<Result<_, _>>()
+            .map(Value::List),
+        // conversionObjectToMap: the attributes in name order.
+        (Exact::Map(w), Value::Map(m)) => m
+            .iter()
+            .map(|(k, x)| value(x, w, cty).map(|x| (k.clone(), x)))
+            .collect::<Result<_, _>>()
+            .map(Value::Map),
         (Exact::Object(ws), Value::Map(m)) => ws
             .iter()
             .map(|(k, w)| {
@@ -316,6 +431,99 @@ mod tests {
                 &Exact::of(&obj(&[("a", n(1.0))])),
                 OLD
             ),
+            Ok(obj(&[("a", n(2.0))]))
+        );
+    }
+
+    fn declared(ty: &str) -> Exact {
+        let e = hcl_edit::parser::parse_expr(ty).expect("parses");
+        Exact::of_type(&e).expect("a type this words")
+    }
+
+    #[test]
+    fn a_declared_type_is_read_and_any_left_alone() {
+        assert_eq!(
+            declared("list(string)"),
+            Exact::List(Box::new(Exact::String))
+        );
+        assert_eq!(
+            declared("object({a = map(bool), b = tuple([number])})"),
+            Exact::Object(BTreeMap::from([
+                ("a".to_string(), Exact::Map(Box::new(Exact::Bool))),
+                ("b".to_string(), Exact::Tuple(vec![Exact::Number])),
+            ]))
+        );
+        for t in [
+            "any",
+            "list(any)",
+            "map(any)",
+            "optional(string)",
+            "list(string, 1)",
+        ] {
+            let e = hcl_edit::parser::parse_expr(t).expect("parses");
+            assert_eq!(Exact::of_type(&e), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn collections_take_structural_values_element_by_element() {
+        // tests/hcl-oracle/jobvars.go, a var file's value for a declared
+        // type (mismatch_msg.go mismatchMessageCollectionsFromStructural).
+        let words = |v: &Value, t: &str, cty| match convert(v, &declared(t), cty) {
+            Err(Why::Words(w)) => w,
+            other => format!("{other:?}"),
+        };
+        let tuple = |items: Vec<Value>| Value::List(items);
+        assert_eq!(
+            words(&s("x"), "list(string)", OLD),
+            "list of string required"
+        );
+        assert_eq!(
+            words(&s("x"), "set(string)", NEW),
+            "set of string required, but have string"
+        );
+        assert_eq!(
+            words(&obj(&[("a", n(1.0))]), "list(string)", NEW),
+            "list of string required"
+        );
+        assert_eq!(
+            words(&tuple(vec![s("a"), tuple(vec![])]), "list(string)", NEW),
+            "element 1: string required, but have tuple"
+        );
+        assert_eq!(
+            words(&tuple(vec![n(1.0)]), "list(list(number))", OLD),
+            "element 0: list of number required"
+        );
+        assert_eq!(
+            words(&obj(&[("a", Value::Bool(true))]), "map(number)", OLD),
+            "element \"a\": number required"
+        );
+        assert_eq!(
+            words(&tuple(vec![n(1.0)]), "map(number)", NEW),
+            "map of number required"
+        );
+        // A value that does not convert: its words, without the path.
+        assert_eq!(
+            words(&tuple(vec![s("a")]), "list(number)", NEW),
+            "a number is required"
+        );
+        // Two map elements that do not convert: Go's map order names one.
+        let two = obj(&[("a", Value::Bool(true)), ("b", tuple(vec![]))]);
+        assert_eq!(
+            convert(&two, &declared("map(number)"), OLD),
+            Err(Why::CannotTell)
+        );
+        // What converts is converted.
+        assert_eq!(
+            convert(
+                &tuple(vec![n(1.0), Value::Bool(true)]),
+                &declared("list(string)"),
+                OLD
+            ),
+            Ok(tuple(vec![s("1"), s("true")]))
+        );
+        assert_eq!(
+            convert(&obj(&[("a", s("2"))]), &declared("map(number)"), OLD),
             Ok(obj(&[("a", n(2.0))]))
         );
     }

@@ -35,9 +35,10 @@ pub(super) struct Declared<'b> {
     /// unknown part.
     pub(super) constraint: Constraint,
     /// From 1.0, the type go-cty converts its values to where this words
-    /// the conversion (var_convert.rs): a primitive `type`, or the default's
-    /// own type when none is given. None: no conversion (no type and no
-    /// default, `any`), or a collection type, converted by [`VarType`].
+    /// the conversion (var_convert.rs): the `type` (a collection's element
+    /// type not `any`), or the default's own type when none is given.
+    /// None: no conversion (no type and no default, `any`), or a type this
+    /// does not word, converted by [`VarType`].
     pub(super) exact: Option<Exact>,
     /// Its `validation` blocks, decoded (1.0+; none for `variables {}`).
     pub(super) rules: Vec<super::var_validation::Rule<'b>>,
@@ -338,10 +339,10 @@ fn block<'b>(
     let exact = match &ty {
         _ if !version.at_least(1, 0, 0) => None,
         _ if !type_given => default.as_ref().map(Exact::of),
-        VarType::String => Some(Exact::String),
-        VarType::Number => Some(Exact::Number),
-        VarType::Bool => Some(Exact::Bool),
-        _ => None,
+        _ => b
+            .body
+            .get_attribute("type")
+            .and_then(|t| Exact::of_type(&t.value)),
     };
     // jobspec2 decodes the validation blocks last (decodeVariableBlock).
     let before = diags.0.len();
