@@ -421,3 +421,73 @@ fn a_collection_type_words_its_refusals_as_go_cty() {
     assert_eq!(code, 255, "{err}");
     assert!(err.contains("cannot tell"), "{err}");
 }
+
+/// A var file's number beyond a 64-bit float (`1e400`): hclsyntax reads
+/// it and go-cty holds it exactly (a big.Float), so Nomad takes it
+/// (oracle-jobvars-cty1.16.3: `VALUE x: number = 1000…0`). Our parser
+/// does not read it: we refused the file in our own words; now "cannot
+/// tell", never a refusal Nomad does not make.
+#[test]
+fn a_var_files_number_beyond_a_float_is_not_refused() {
+    let d = TempDir::new("hcl2-var-types-big-number");
+    d.put("j.nomad", &job());
+    d.put("v.hcl", "n = 1e400\n");
+    let (code, err) = run(
+        &d,
+        &[
+            "validate",
+            "--nomad-version",
+            "1.6.0",
+            "-var-file",
+            "v.hcl",
+            "j.nomad",
+        ],
+        &[],
+    );
+    assert_eq!(code, 255, "{err}");
+    assert!(err.starts_with("error: cannot tell what Nomad 1.6.0 says of the variables' values: a var file holds text its parser reads"), "{err}");
+    assert!(!err.contains("Error reading -var-file"), "{err}");
+    // Within range it is read.
+    d.put("v.hcl", "n = 1e308\n");
+    accepted(&d, &["-var-file", "v.hcl"], "1.6.0");
+}
+
+/// A var file that begins with `{` is JSON to jobspec2 whatever its name
+/// (parse.go parseHCLOrJSON); one hcl's JSON parser refuses stops the
+/// decode (`unable to parse var file: ...`, oracle-jobvars-old:
+/// `v.json:1,8-9: Trailing comma in object; ..., and 1 other
+/// diagnostic(s)`), in words and counts of a recovering parser not
+/// followed here. We printed serde's words in Nomad's place; now "cannot
+/// tell". An earlier var file hclsyntax refuses is still Nomad's text.
+#[test]
+fn a_json_var_file_hcl_refuses_is_not_worded_in_our_words() {
+    let d = TempDir::new("hcl2-var-types-bad-json");
+    d.put("j.nomad", &job());
+    d.put("v.json", "{\"n\": 1,}\n");
+    let (code, err) = run(
+        &d,
+        &[
+            "validate",
+            "--nomad-version",
+            "1.6.0",
+            "-var-file",
+            "v.json",
+            "j.nomad",
+        ],
+        &[],
+    );
+    assert_eq!(code, 255, "{err}");
+    assert!(
+        err.starts_with("error: cannot tell what Nomad 1.6.0 says of the variables' values: it refuses var file v.json (JSON, by its first byte `{`)"),
+        "{err}"
+    );
+    assert!(!err.contains("Error reading -var-file"), "{err}");
+    d.put("bad.hcl", "n = = 1\n");
+    refused(
+        &d,
+        &["-var-file", "bad.hcl", "-var-file", "v.json"],
+        &[],
+        "1.6.0",
+        "unable to parse var file: bad.hcl:1,5-6: Invalid expression; Expected the start of an expression, but found an invalid expression token.",
+    );
+}

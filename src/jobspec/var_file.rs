@@ -24,6 +24,13 @@ pub(super) struct VarFile {
     pub(super) unsure: bool,
     /// hclsyntax refused the file: its diagnostics, `file:range: words`.
     pub(super) unparsed: Vec<String>,
+    /// hclsyntax reads the file but this parser does not (a number
+    /// literal beyond a 64-bit float, `1e400`, which go-cty holds as a
+    /// big.Float): what Nomad makes of it is not known here, and why.
+    pub(super) unread: Option<String>,
+    /// hcl's JSON parser refuses the file, in words not followed here
+    /// (why): Nomad stops there as at an hclsyntax refusal.
+    pub(super) unworded: Option<String>,
 }
 
 impl VarFile {
@@ -36,6 +43,8 @@ impl VarFile {
             declares: false,
             unsure: false,
             unparsed: lines,
+            unread: None,
+            unworded: None,
         }
     }
 }
@@ -63,7 +72,19 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         path.extension().is_some_and(|e| e == "json")
     };
     if json {
-        let f = super::var_file_json::read(&src.text, &shown)?;
+        let f = match super::var_file_json::read(&src.text, &shown) {
+            Ok(f) => f,
+            // hcl's JSON parser refuses it (parse.go parseFile: `unable to
+            // parse var file: `), its words and count of diagnostics from
+            // a recovering parser this does not follow.
+            Err(e) if hcl2 => {
+                return Ok(VarFile {
+                    unworded: Some(format!("it refuses var file {} (JSON, by its first byte `{{`) in words of hcl's JSON parser this tool does not follow ({e})", crate::escape::one_line(&shown))),
+                    ..VarFile::unparsed(vec![])
+                })
+            }
+            Err(e) => return Err(e),
+        };
         return Ok(VarFile {
             values: f
                 .members
@@ -80,6 +101,8 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             declares: f.declares,
             unsure: f.unsure,
             unparsed: vec![],
+            unread: None,
+            unworded: None,
         });
     }
     if let Some(at) = crate::nesting::too_deep(&src.text, crate::nesting::MAX_DEPTH) {
@@ -98,8 +121,18 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             .collect();
         return Ok(VarFile::unparsed(lines));
     }
-    let body = hcl_edit::parser::parse_body(&src.text)
-        .map_err(|e| format!("{} at line {}", e.message(), e.location().line()))?;
+    let body = match hcl_edit::parser::parse_body(&src.text) {
+        Ok(body) => body,
+        // hclsyntax's refusals are worded above: it reads this file, and
+        // Nomad goes on with values not known here.
+        Err(_) if era.is_some() => {
+            return Ok(VarFile {
+                unread: Some("a var file holds text its parser reads and this tool's does not (a number beyond a 64-bit float, such as 1e400, which go-cty holds exactly)".into()),
+                ..VarFile::unparsed(vec![])
+            })
+        }
+        Err(e) => return Err(format!("{} at line {}", e.message(), e.location().line())),
+    };
     let mut s = Scope::bare(&src.text, scope.fns);
     let mut refused = Vec::new();
     let mut first = Vec::new();
@@ -156,6 +189,8 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         unsure: unsure && first.is_empty(),
         first,
         unparsed: vec![],
+        unread: None,
+        unworded: None,
     })
 }
 
@@ -170,15 +205,23 @@ fn declaration(b: &hcl_edit::structure::Block, name: &str, text: &str, file: &st
 /// hclsyntax's refusal of a var file as jobspec2 returns it: from 1.0.6
 /// the first such file's diagnostics (`unable to parse var file: `, then
 /// hcl.Diagnostics.Error(): the first, and how many others); before, every
-/// file's, joined to the job file's (none here, it parsed).
+/// file's, joined to the job file's (none here, it parsed). Err (why) where
+/// that file's, or before 1.0.6 any file's, words are not followed.
 pub(super) fn unparsed(
     files: &[(&std::path::PathBuf, Result<VarFile, String>)],
     v: crate::version::NomadVersion,
-) -> Option<String> {
-    let each = files
-        .iter()
-        .filter_map(|(_, f)| f.as_ref().ok())
-        .map(|f| &f.unparsed);
+) -> Option<Result<String, String>> {
+    let read = || files.iter().filter_map(|(_, f)| f.as_ref().ok());
+    let refused = |f: &&VarFile| !f.unparsed.is_empty() || f.unworded.is_some();
+    let untold = if v.at_least(1, 0, 6) {
+        read().find(refused).and_then(|f| f.unworded.clone())
+    } else {
+        read().find_map(|f| f.unworded.clone())
+    };
+    if let Some(why) = untold {
+        return Some(Err(why));
+    }
+    let each = read().map(|f| &f.unparsed);
     let (prefix, lines): (&str, Vec<&String>) = if v.at_least(1, 0, 6) {
         (
             "unable to parse var file: ",
@@ -188,8 +231,8 @@ pub(super) fn unparsed(
         ("", each.flatten().collect())
     };
     let (first, rest) = lines.split_first()?;
-    Some(match rest.len() {
+    Some(Ok(match rest.len() {
         0 => format!("{prefix}{first}"),
         n => format!("{prefix}{first}, and {n} other diagnostic(s)"),
-    })
+    }))
 }

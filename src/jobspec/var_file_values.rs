@@ -339,6 +339,9 @@ pub(super) struct RefusedValues {
     /// A verdict this does not follow, or one whose unknown value a type
     /// constraint may also refuse.
     pub(super) unsure: bool,
+    /// A var file Nomad reads, or refuses, in ways this does not follow
+    /// (var_file.rs `unread`, `unworded`): why.
+    pub(super) unread: Option<String>,
     /// A value was given to a variable the job file does not declare:
     /// the declared name closest to the last such, if any.
     pub(super) undeclared: Option<Option<String>>,
@@ -390,7 +393,7 @@ impl RefusedValues {
     /// Has anything been refused? jobspec2 then stops before the next var
     /// file (collectInputVariableValues returns at its declaration probe).
     pub(super) fn any(&self) -> bool {
-        self.count > 0 || self.unsure
+        self.count > 0 || self.unsure || self.unread.is_some()
     }
 
     /// The note beside [`diag`](Self::diag)'s lines when one source's
@@ -411,6 +414,14 @@ impl RefusedValues {
             Some(None) => "only a variable the job file declares takes a value: declare it with a `variable` block, or remove the assignment".to_string(),
             None => "Nomad evaluates -var-file values, and -var/NOMAD_VAR_ values of variables typed other than string or number, with no functions and no variables: write each value itself (a string in quotes)".to_string(),
         };
+        if let Some(why) = &self.unread {
+            return Diag::error(
+                VAR_FILE_CANNOT_TELL,
+                format!("cannot tell what Nomad {v} says of the variables' values: {why}"),
+            )
+            .in_source(src)
+            .help("a var file whose first byte other than a space is `{` is read as JSON, whatever its name: make it valid JSON; keep numbers within a 64-bit float's range");
+        }
         if self.unsure || self.env_order {
             let why = if self.env_order && !self.unsure {
                 format!(

@@ -195,7 +195,10 @@ pub fn resolve(
         // declarations reaches the user.
         diags.0.truncate(stage_start);
         let mut r = RefusedValues::default();
-        r.worded(vec![line]);
+        match line {
+            Ok(line) => r.worded(vec![line]),
+            Err(why) => r.unread = Some(why),
+        }
         diags.push(r.diag(src, opts.version));
         return true;
     }
@@ -329,6 +332,7 @@ pub fn resolve(
         match file {
             Ok(file) => {
                 refused.unsure |= file.unsure;
+                refused.unread = refused.unread.take().or(file.unread);
                 refused.worded(file.first);
                 if file.declares {
                     stopped = true;
