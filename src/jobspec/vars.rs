@@ -516,11 +516,14 @@ pub fn resolve(
 }
 
 /// The map-order notes after the stage's diagnostics (from `from`), unless
-/// one of those says "cannot tell": none of the lines is then said.
+/// one of those says "cannot tell" (job_file_error.rs's one-line codes):
+/// none of the lines is then said.
 fn push_notes(diags: &mut Diags, from: usize, notes: Vec<Diag>) {
     let untold = [
         super::var_validation::CANNOT_TELL,
         super::var_file_values::VAR_FILE_CANNOT_TELL,
+        super::eval::FILE_ACCESS,
+        super::eval::BUDGET,
     ];
     if diags.0[from..]
         .iter()
