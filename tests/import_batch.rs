@@ -297,3 +297,87 @@ fn import_write_says_the_terminal_allocations_are_not_written() {
     );
     assert!(!w.stderr.contains("failed allocations"), "{}", w.stderr);
 }
+
+/// A sysbatch import of `build` on two nodes, the job's allocations
+/// `allocs`: the job JSON is the batch fixture's as a sysbatch job is
+/// stored (no reschedule policy: api `NewDefaultReschedulePolicy` has
+/// none for sysbatch).
+fn sysbatch(tag: &str, build: &str, allocs: &[Value]) -> TempDir {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import-batch/web-sysbatch-2.0.5.json"
+    );
+    let job: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let allocs: Vec<Value> = allocs
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            a["Job"] = job.clone();
+            a["JobType"] = json!("sysbatch");
+            a
+        })
+        .collect();
+    let d = import(tag, build, &job, &allocs);
+    let two = nodes();
+    let second = nodes()
+        .replace(NODE_ID, "0c1b2c3d-0000-4000-8000-000000000002")
+        .replace("\"n1\"", "\"n2\"")
+        .replace("10.0.0.1", "10.0.0.2");
+    let both = format!(
+        "{}, {}",
+        two.trim_end().trim_end_matches(']'),
+        second.trim_start().trim_start_matches('[')
+    );
+    d.put("import/nodes.json", &both);
+    let file = JOB.replace("type = \"batch\"", "type = \"sysbatch\"");
+    d.put("web.nomad", &file);
+    d.put("web2.nomad", &file.replace("nginx:1.25", "nginx:1.26"));
+    d
+}
+
+#[test]
+fn a_sysbatch_job_does_not_run_again_where_it_finished() {
+    let job = job_json(json!({}));
+    // Finished on n1 (failed there: a sysbatch job never reschedules);
+    // nothing on n2.
+    for (tag, status) in [("complete", "complete"), ("failed", "failed")] {
+        let done = alloc(1, 0, &job, json!({"ClientStatus": status}));
+        let d = sysbatch(
+            &format!("sysbatch-{tag}"),
+            "1.10.5",
+            std::slice::from_ref(&done),
+        );
+        assert!(
+            plan(&d, "web.nomad").stdout.starts_with("Job: \"web\"\n"),
+            "the fixture is the file"
+        );
+        // diffSystemAllocsForNode: n1's terminal allocation, same
+        // JobModifyIndex, ignored; n2 placed.
+        assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
+        // Changed: n1's is a destructive update (evictAndPlace), n2 placed.
+        assert_plan(&d, "web2.nomad", 1, "1 create, 1 create/destroy update");
+        // From 1.11 Place counts the candidate nodes (tgCandidateNodeCounts).
+        let d = sysbatch(&format!("sysbatch-{tag}-205"), "2.0.5", &[done]);
+        assert_plan(&d, "web.nomad", 0, "2 create, 1 ignore");
+        assert_plan(&d, "web2.nomad", 1, "2 create, 1 create/destroy update");
+    }
+}
+
+#[test]
+fn a_sysbatch_allocation_beside_a_live_one_of_the_job_is_unknown() {
+    let job = job_json(json!({}));
+    let done = alloc(1, 0, &job, json!({}));
+    let mut live = alloc(2, 0, &job, json!({"ClientStatus": "running"}));
+    live["TaskGroup"] = json!("other");
+    live["Name"] = json!("web.other[0]");
+    let d = sysbatch("sysbatch-beside", "2.0.5", &[done, live]);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("on a node that runs another of the job's allocations"),
+        "{}",
+        o.stderr
+    );
+}

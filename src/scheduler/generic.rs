@@ -1,7 +1,7 @@
 //! Scheduling one evaluation of a job: reconcile, then place each missing
 //! allocation through the stack (`generic_sched.go`, `scheduler_system.go`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::engine::{Ask, Engine, Plan};
 use super::reconcile::{reconcile_group, Taint};
@@ -307,6 +307,33 @@ fn generic(
     }
 }
 
+/// A sysbatch group's terminal allocations by node: the latest
+/// (`CreateIndex`) on each, as `structs.TerminalByNodeByName` keeps them.
+/// A sysbatch group places one allocation per node, so one name.
+fn finished_sysbatch<'s>(
+    state: &'s State,
+    job: &Job,
+    tg: &TaskGroup,
+) -> HashMap<&'s str, &'s Allocation> {
+    let mut out: HashMap<&str, &Allocation> = HashMap::new();
+    if job.job_type != crate::jobspec::JobType::Sysbatch {
+        return out;
+    }
+    let terminal = state.allocs.iter().filter(|a| {
+        a.batch_terminal.is_some()
+            && a.namespace == job.namespace
+            && a.job_id == job.id
+            && a.task_group == tg.name
+    });
+    for a in terminal {
+        let slot = out.entry(a.node_id.as_str()).or_insert(a);
+        if slot.create_index < a.create_index {
+            *slot = a;
+        }
+    }
+    out
+}
+
 /// Is the allocation lost, marked to migrate, or neither (the reconciler's
 /// `filterByTainted` / `classifyAllocs`)? A node that is down or no longer
 /// exists loses its allocations; from 1.3 a disconnected node does too when
@@ -442,12 +469,41 @@ fn system(
             result.desired_tg_updates.insert(tg.name.clone(), du);
             continue;
         }
+        // A sysbatch group's finished allocations, read where no live one
+        // holds the name (`TerminalByNodeByName`: the latest per node).
+        let finished = finished_sysbatch(state, job, tg);
         for &pos in &nodes {
             let Some(node) = engine.node(pos) else {
                 continue;
             };
-            let here = existing.iter().find(|a| a.node_id == node.id);
-            if let Some(a) = here {
+            let mut here = existing.iter().find(|a| a.node_id == node.id).copied();
+            if let (None, Some(t)) = (here, finished.get(node.id.as_str())) {
+                // Unchanged: it is not run again. Changed: an update, in
+                // place (nothing placed: `inplaceUpdate` keeps a terminal
+                // allocation out of the plan) or replaced on its node.
+                let same = t.job_version == new_version
+                    && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
+                let destructive = || match old_spec(history, state, t) {
+                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
+                    None => true,
+                };
+                if same {
+                    du.ignore += 1;
+                    continue;
+                }
+                if !destructive() {
+                    du.in_place_update += 1;
+                    continue;
+                }
+                du.destructive_update += 1;
+                if evictions_left == 0 {
+                    result.rolling_update_wait = rolling.map(|u| u.stagger);
+                    continue;
+                }
+                evictions_left -= 1;
+                engine.stop(t);
+                here = Some(*t);
+            } else if let Some(a) = here {
                 // Its name still exists this evaluation: no placement here.
                 if a.migrate {
                     continue;

@@ -202,7 +202,8 @@ pub struct Allocation {
 /// `reconcile_util.go` `shouldFilter` and `filterByRescheduleable`; from
 /// 2.0 `scheduler/reconciler/filters.go`). Whatever its kind, once the
 /// planned job's version is not the one it ran, it is only counted as
-/// ignored and holds no name.
+/// ignored and holds no name. A sysbatch job's is `Finished` or
+/// `Superseded`, read by the system scheduler (`generic::system`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BatchTerminal {
     /// It finished (client `complete`, or stopped after every task

@@ -1,4 +1,5 @@
-//! A batch job's terminal allocations in an import (Nomad 1.6 to 2.0.5):
+//! A batch job's terminal allocations in an import (Nomad 1.6 to 2.0.5),
+//! and a sysbatch job's ([`sysbatch_kind`]):
 //! pinned with how the reconciler reads them ([`BatchTerminal`]), so that
 //! a plan counts a finished allocation instead of running it again, and
 //! ignores one of another version, rather than calling the job's plan a
@@ -47,10 +48,11 @@ pub(super) struct Done<'v> {
     disconnects: bool,
 }
 
-/// Whether `alloc` is a batch job's terminal allocation this module
-/// decides: a world of Nomad 1.6 or later.
+/// Whether `alloc` is a batch or sysbatch job's terminal allocation this
+/// module decides: a world of Nomad 1.6 or later.
 pub(super) fn reads(alloc: &Allocation, version: NomadVersion) -> bool {
-    version.at_least(1, 6, 0) && alloc.job_type == JobType::Batch && !alloc.is_live()
+    let batch = matches!(alloc.job_type, JobType::Batch | JobType::Sysbatch);
+    version.at_least(1, 6, 0) && batch && !alloc.is_live()
 }
 
 impl<'v> Done<'v> {
@@ -104,6 +106,8 @@ pub(super) fn decide_batch(
     let older = registered.is_some_and(|ix| alloc.job_version < ix.version);
     let kind = if superseded {
         Ok(BatchTerminal::Superseded)
+    } else if alloc.job_type == JobType::Sysbatch {
+        sysbatch_kind(&alloc, pinned)
     } else if older {
         Ok(BatchTerminal::Dropped)
     } else {
@@ -127,6 +131,30 @@ pub(super) fn decide_batch(
                 .or_insert_with(|| format!("allocation {} is {why}", alloc.id));
         }
     }
+}
+
+/// A sysbatch job's terminal allocation (`diffSystemAllocsForNode`, from
+/// 1.11 `reconcile_node.go` `computeForNode`): the latest on its node for
+/// its name keeps the node from running that name again while the job
+/// is unchanged, and is updated (in place, or replaced there) once it
+/// changes; the system scheduler picks it at plan time. Whatever its
+/// client status: a sysbatch job never reschedules. Not decided when its
+/// node also holds a live allocation of the job under another name: Nomad
+/// then reads the terminal one even where the node is no candidate
+/// (draining, down, ineligible), which the plan's walk over candidate
+/// nodes does not see. `pinned` holds the import's live allocations.
+fn sysbatch_kind(alloc: &Allocation, pinned: &Pinned) -> Result<BatchTerminal, &'static str> {
+    let beside = pinned.allocs.iter().any(|l| {
+        l.is_live()
+            && l.node_id == alloc.node_id
+            && l.job_id == alloc.job_id
+            && l.namespace == alloc.namespace
+            && l.name != alloc.name
+    });
+    if beside {
+        return Err("a sysbatch job's finished allocation on a node that runs another of the job's allocations, which Nomad reads even where the node is no candidate");
+    }
+    Ok(BatchTerminal::Finished)
 }
 
 /// How the reconciler of `version` reads `alloc` (the module's rules), or

@@ -22,7 +22,7 @@
 //!   From 1.6 that is simulated ([`super::api_alloc_batch`]); before, the
 //!   job is a guess.
 //! - sysbatch (1.2+): a finished allocation keeps its node from running the
-//!   job again.
+//!   job again. From 1.6 that is simulated ([`super::api_alloc_batch`]).
 //! - system: terminal allocations are filtered out (`FilterTerminalAllocs`)
 //!   and the node gets a new one, as the simulation does.
 
