@@ -5,6 +5,7 @@
 //! through here.
 
 pub mod admission;
+pub mod admission_edition;
 mod admission_identity;
 mod admission_job_validate;
 pub mod annotate;
@@ -79,6 +80,9 @@ pub enum CannotKnow {
     World(crate::world::guess::WorldGuess),
     /// A system group's canaries (1.11+), which the plan would place.
     SystemCanary(crate::scheduler::system_nodes::SystemCanaryUnknown),
+    /// A feature the community edition's admission refuses (NUMA, task
+    /// schedules), under servers of an edition the world does not state.
+    Edition(admission_edition::EditionUnknown),
 }
 
 impl CannotKnow {
@@ -101,6 +105,7 @@ impl CannotKnow {
                 crate::jobspec::regexp_unknown(job, world.nomad_version).map(CannotKnow::Regexp)
             })
             .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
+            .or_else(|| admission_edition::unknown(world, job).map(CannotKnow::Edition))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
             .or_else(|| guess.map(CannotKnow::World))
     }
@@ -114,6 +119,7 @@ impl CannotKnow {
             CannotKnow::Regexp(u) => u.line(job),
             CannotKnow::World(u) => u.line(job),
             CannotKnow::SystemCanary(u) => u.line(job),
+            CannotKnow::Edition(u) => u.line(job),
         }
     }
 
@@ -126,6 +132,7 @@ impl CannotKnow {
             CannotKnow::Regexp(u) => ("Regexp", u.json()),
             CannotKnow::World(u) => ("WorldGuess", u.json()),
             CannotKnow::SystemCanary(u) => ("SystemCanary", u.json()),
+            CannotKnow::Edition(u) => ("Edition", u.json()),
         }
     }
 
@@ -141,6 +148,9 @@ impl CannotKnow {
             CannotKnow::World(u) => u.hint(),
             CannotKnow::SystemCanary(_) => {
                 crate::scheduler::system_nodes::SystemCanaryUnknown::HINT
+            }
+            CannotKnow::Edition(_) => {
+                "state the servers' edition in the world: `edition = \"community\"` or `\"enterprise\"` in rules/cluster.hcl"
             }
         }
     }

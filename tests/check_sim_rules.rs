@@ -29,6 +29,8 @@ const ADMISSION: &str = "tests/fixtures/rules/NP306/rules";
 const VAULT_18: &str = "tests/fixtures/rules/NP212/rules";
 /// A Nomad 1.8 world whose servers' `consul.service_identity` has no `aud`.
 const SERVICE_ID_18: &str = "tests/fixtures/rules/NP214/rules";
+/// A Nomad 1.8 world whose servers run the community edition.
+const COMMUNITY_18: &str = "tests/fixtures/rules/NP217/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -38,6 +40,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP210", ADMISSION, true),
     ("NP212", VAULT_18, true),
     ("NP214", SERVICE_ID_18, true),
+    ("NP217", COMMUNITY_18, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

@@ -7,13 +7,15 @@ mod common;
 
 use common::{run_in as run, TempDir};
 
-/// A one-client world of `version` and `job` as jobs/j.nomad.
+/// A one-client world of `version` and `job` as jobs/j.nomad, whose
+/// servers run Nomad Enterprise (the community edition refuses NUMA and
+/// task schedules at admission: planner/admission_edition.rs).
 fn project(tag: &str, version: &str, job: &str) -> TempDir {
     let dir = TempDir::new(&format!("implied-{tag}"));
     dir.put(
         "rules/cluster.hcl",
         &format!(
-            "nomad_version = \"{version}\"\n\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n}}\n"
+            "nomad_version = \"{version}\"\nedition = \"enterprise\"\n\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n}}\n"
         ),
     );
     dir.put("jobs/j.nomad", job);

@@ -11,21 +11,34 @@ mod common;
 use common::{run_in, TempDir};
 
 /// The rules that report Nomad's admission refusals (missing node pool,
-/// Connect hook refusal, the job invalid once mutated, missing namespace,
-/// driver not allowed): a job the server refuses is refused by `check`
-/// through one of these.
-const ADMISSION_REFUSALS: &[&str] = &["NP208", "NP209", "NP214", "NP302", "NP306"];
+/// Connect hook refusal, the job invalid once mutated, the community
+/// edition's refusal of Enterprise's features, missing namespace, driver
+/// not allowed): a job the server refuses is refused by `check` through
+/// one of these.
+const ADMISSION_REFUSALS: &[&str] = &["NP208", "NP209", "NP214", "NP217", "NP302", "NP306"];
 
 /// A 1-client cluster in dc1 under `version`, with namespace `default`
 /// (allowing only `docker` when `docker_only`).
 fn project(name: &str, version: &str, docker_only: bool, job: &str) -> TempDir {
+    project_of(name, version, None, docker_only, job)
+}
+
+/// [`project`] whose cluster.hcl states the servers' `edition`.
+fn project_of(
+    name: &str,
+    version: &str,
+    edition: Option<&str>,
+    docker_only: bool,
+    job: &str,
+) -> TempDir {
     let dir = TempDir::new(&format!("agree-{name}"));
     let rules = dir.0.join("rules");
     std::fs::create_dir_all(rules.join("namespaces")).expect("mkdir");
     std::fs::write(
         rules.join("cluster.hcl"),
         format!(
-            "nomad_version = \"{version}\"\nregion = \"global\"\nclient \"web\" {{\n  count = 2\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 20000\n  network_mbits = 1000\n  drivers = [\"docker\", \"exec\"]\n}}\n"
+            "nomad_version = \"{version}\"\nregion = \"global\"\n{}client \"web\" {{\n  count = 2\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 20000\n  network_mbits = 1000\n  drivers = [\"docker\", \"exec\"]\n}}\n",
+            edition.map_or(String::new(), |e| format!("edition = \"{e}\"\n"))
         ),
     )
     .expect("cluster");
@@ -108,6 +121,8 @@ fn nomad_text(stderr: &str) -> String {
 struct Case {
     name: &'static str,
     version: &'static str,
+    /// The servers' edition, as cluster.hcl states it.
+    edition: Option<&'static str>,
     docker_only: bool,
     job: String,
     refused: bool,
@@ -117,6 +132,7 @@ fn cases() -> Vec<Case> {
     let case = |name, version, docker_only, job: String, refused| Case {
         name,
         version,
+        edition: None,
         docker_only,
         job,
         refused,
@@ -165,61 +181,102 @@ fn cases() -> Vec<Case> {
         "",
         "      service \"x\" {\n        name = \"api\"\n      }\n",
     );
-    vec![
-        case("pool-1.5", "1.5.6", false, pool.clone(), true),
-        case("pool-0.12", "0.12.9", false, pool.clone(), true),
-        case("pool-1.6", "1.6.0", false, pool, false),
-        case(
-            "missing-pool-1.6",
-            "1.6.0",
-            false,
-            missing_pool.clone(),
-            true,
-        ),
-        case("missing-pool-2.0", "2.0.5", false, missing_pool, true),
-        case("sysbatch-1.1", "1.1.0", false, sysbatch.clone(), true),
-        case("sysbatch-1.2", "1.2.0", false, sysbatch, false),
-        case("network-0.9", "0.9.3", false, network.clone(), true),
-        case("network-0.10", "0.10.0", false, network, false),
-        case("connect-0.9", "0.9.3", false, connect.clone(), true),
-        case("connect-0.10", "0.10.0", false, connect, false),
-        case("volume-0.9", "0.9.3", false, volume.clone(), true),
-        case("volume-0.10", "0.10.0", false, volume, false),
-        case("scaling-0.10", "0.10.9", false, scaling.clone(), true),
-        case("scaling-0.11", "0.11.0", false, scaling, false),
-        case("ui-1.7", "1.7.7", false, ui.clone(), true),
-        case("ui-1.8", "1.8.0", false, ui, false),
-        // Not refused before 1.5: a datacenter named "*" (nothing placed).
-        case("star-1.4", "1.4.0", false, star.clone(), false),
-        case("star-1.5", "1.5.0", false, star, false),
-        // A missing namespace: 0.9.3 plans silently and validate never
-        // checked it before 1.3; both warn after Nomad's text and exit 1.
-        case("ns-0.9", "0.9.3", false, monitor.clone(), true),
-        case("ns-1.2", "1.2.0", false, monitor.clone(), true),
-        case("ns-2.0", "2.0.5", false, monitor, true),
-        case("numeric-port-2.0", "2.0.5", false, numeric, true),
-        case("numeric-port-driver-2.0", "2.0.5", false, driver, false),
-        case(
-            "group-port-0.12",
-            "0.12.12",
-            false,
-            group_port.clone(),
-            true,
-        ),
-        case("group-port-1.0", "1.0.0", false, group_port, false),
-        case("label-0.12", "0.12.12", false, labelled.clone(), false),
-        case("label-1.0", "1.0.0", false, labelled.clone(), true),
-        case("label-2.0", "2.0.5", false, labelled, true),
-        case("driver-1.2", "1.2.0", true, plain.clone(), false),
-        case("driver-1.3", "1.3.0", true, plain.clone(), true),
-        case("driver-2.0", "2.0.5", true, plain, true),
-    ]
+    // Enterprise's features: unknown keys before their release, then
+    // refused by the community edition's admission hooks.
+    let of = |name, version, edition, job: &String, refused| Case {
+        name,
+        version,
+        edition: Some(edition),
+        docker_only: false,
+        job: job.clone(),
+        refused,
+    };
+    let numa = numa_job();
+    let schedule = schedule_job();
+    let enterprise = vec![
+        of("numa-1.6", "1.6.0", "enterprise", &numa, true),
+        of("numa-1.7-ce", "1.7.0", "community", &numa, true),
+        of("numa-1.7-ent", "1.7.0", "enterprise", &numa, false),
+        of("numa-2.0-ce", "2.0.5", "community", &numa, true),
+        of("schedule-1.7", "1.7.7", "enterprise", &schedule, true),
+        of("schedule-1.8-ce", "1.8.0", "community", &schedule, true),
+        of("schedule-1.8-ent", "1.8.0", "enterprise", &schedule, false),
+    ];
+    enterprise
+        .into_iter()
+        .chain(vec![
+            case("pool-1.5", "1.5.6", false, pool.clone(), true),
+            case("pool-0.12", "0.12.9", false, pool.clone(), true),
+            case("pool-1.6", "1.6.0", false, pool, false),
+            case(
+                "missing-pool-1.6",
+                "1.6.0",
+                false,
+                missing_pool.clone(),
+                true,
+            ),
+            case("missing-pool-2.0", "2.0.5", false, missing_pool, true),
+            case("sysbatch-1.1", "1.1.0", false, sysbatch.clone(), true),
+            case("sysbatch-1.2", "1.2.0", false, sysbatch, false),
+            case("network-0.9", "0.9.3", false, network.clone(), true),
+            case("network-0.10", "0.10.0", false, network, false),
+            case("connect-0.9", "0.9.3", false, connect.clone(), true),
+            case("connect-0.10", "0.10.0", false, connect, false),
+            case("volume-0.9", "0.9.3", false, volume.clone(), true),
+            case("volume-0.10", "0.10.0", false, volume, false),
+            case("scaling-0.10", "0.10.9", false, scaling.clone(), true),
+            case("scaling-0.11", "0.11.0", false, scaling, false),
+            case("ui-1.7", "1.7.7", false, ui.clone(), true),
+            case("ui-1.8", "1.8.0", false, ui, false),
+            // Not refused before 1.5: a datacenter named "*" (nothing placed).
+            case("star-1.4", "1.4.0", false, star.clone(), false),
+            case("star-1.5", "1.5.0", false, star, false),
+            // A missing namespace: 0.9.3 plans silently and validate never
+            // checked it before 1.3; both warn after Nomad's text and exit 1.
+            case("ns-0.9", "0.9.3", false, monitor.clone(), true),
+            case("ns-1.2", "1.2.0", false, monitor.clone(), true),
+            case("ns-2.0", "2.0.5", false, monitor, true),
+            case("numeric-port-2.0", "2.0.5", false, numeric, true),
+            case("numeric-port-driver-2.0", "2.0.5", false, driver, false),
+            case(
+                "group-port-0.12",
+                "0.12.12",
+                false,
+                group_port.clone(),
+                true,
+            ),
+            case("group-port-1.0", "1.0.0", false, group_port, false),
+            case("label-0.12", "0.12.12", false, labelled.clone(), false),
+            case("label-1.0", "1.0.0", false, labelled.clone(), true),
+            case("label-2.0", "2.0.5", false, labelled, true),
+            case("driver-1.2", "1.2.0", true, plain.clone(), false),
+            case("driver-1.3", "1.3.0", true, plain.clone(), true),
+            case("driver-2.0", "2.0.5", true, plain, true),
+        ])
+        .collect()
+}
+
+/// A task asking for NUMA-aware placement of its cores (Enterprise's).
+fn numa_job() -> String {
+    job("", "", "").replace(
+        "        cpu    = 100\n        memory = 128\n",
+        "        cores  = 1\n        memory = 128\n        numa {\n          affinity = \"require\"\n        }\n",
+    )
+}
+
+/// A task schedule (Enterprise's).
+fn schedule_job() -> String {
+    job(
+        "",
+        "",
+        "      schedule {\n        cron {\n          start    = \"0 12 * * * *\"\n          end      = \"0 16\"\n          timezone = \"UTC\"\n        }\n      }\n",
+    )
 }
 
 #[test]
 fn validate_plan_and_check_agree_on_every_case() {
     for c in cases() {
-        let dir = project(c.name, c.version, c.docker_only, &c.job);
+        let dir = project_of(c.name, c.version, c.edition, c.docker_only, &c.job);
         let v = verdicts(&dir);
         let what = format!("{} (Nomad {}): {v:#?}", c.name, c.version);
         // validate: 1 refused, 0 accepted.
@@ -276,7 +333,13 @@ fn refusals_are_worded_as_each_release_words_them() {
     let by_name = |name: &str| cases().into_iter().find(|c| c.name == name).expect("case");
     let run = |name: &str| {
         let c = by_name(name);
-        let dir = project(&format!("text-{name}"), c.version, c.docker_only, &c.job);
+        let dir = project_of(
+            &format!("text-{name}"),
+            c.version,
+            c.edition,
+            c.docker_only,
+            &c.job,
+        );
         verdicts(&dir)
     };
     let v = run("pool-1.5");
@@ -302,6 +365,25 @@ fn refusals_are_worded_as_each_release_words_them() {
     );
     let v = run("driver-1.3");
     assert!(v.validate_err.starts_with("Job validation errors:\n1 error occurred:\n\t* used task driver \"exec\" is not allowed in namespace \"default\"\n\n"), "{}", v.validate_err);
+    let v = run("numa-1.7-ce");
+    assert_eq!(v.plan_err, "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* numa scheduling requires Nomad Enterprise)\n");
+    assert!(
+        v.validate_err.starts_with(
+            "Job validation errors:\n1 error occurred:\n\t* numa scheduling requires Nomad Enterprise\n\n"
+        ),
+        "{}",
+        v.validate_err
+    );
+    let v = run("schedule-1.8-ce");
+    assert_eq!(v.plan_err, "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* task schedules requires Nomad Enterprise)\n");
+    let v = run("schedule-1.7");
+    assert!(
+        v.plan_err.starts_with(
+            "Error getting job struct: Error parsing job file from job.nomad:\njob.nomad:"
+        ),
+        "{}",
+        v.plan_err
+    );
     let v = run("missing-pool-2.0");
     assert_eq!(v.plan_err, "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* job \"app\" is in nonexistent node pool \"gpu\")\n");
     // Before 1.5 "*" is a name: the hint says so on every command.
@@ -408,4 +490,45 @@ fn corpus_verdicts_agree_under_three_releases() {
         disagree.len(),
         disagree.join("\n")
     );
+}
+
+/// Where the world does not say which edition the servers run, a job using
+/// Enterprise's features cannot be judged: each command says so in one
+/// line (exit 255), never Nomad's success text.
+#[test]
+fn an_unstated_edition_is_cannot_tell_for_enterprise_features() {
+    for (name, version, text) in [
+        ("numa", "1.7.0", numa_job()),
+        ("schedule", "2.0.5", schedule_job()),
+    ] {
+        let dir = project(&format!("edition-{name}"), version, false, &text);
+        let v = verdicts(&dir);
+        let what = format!("{name} (Nomad {version}): {v:#?}");
+        assert_eq!(v.validate, 255, "{what}");
+        assert_eq!(v.plan, 255, "{what}");
+        for err in [&v.validate_err, &v.plan_err] {
+            assert!(
+                err.starts_with("error: cannot tell whether Nomad ")
+                    && err.contains("which Nomad Enterprise schedules"),
+                "{what}"
+            );
+        }
+        assert_eq!(v.check, 1, "{what}");
+        let c = run_in(&dir.0, &["check", "--format", "json", "job.nomad"]);
+        assert!(c.stdout.contains("\"NP217\""), "{what}\n{}", c.stdout);
+    }
+}
+
+/// The community edition's hooks are the validators' last entries: after
+/// jobValidate's items (nomad/job_endpoint.go `admissionValidators`).
+#[test]
+fn the_community_hooks_follow_job_validate() {
+    let text = numa_job().replace(
+        "  datacenters = [\"dc1\"]\n",
+        "  datacenters = [\"dc1\"]\n  priority    = 500\n",
+    );
+    let dir = project_of("edition-order", "1.7.0", Some("community"), false, &text);
+    let v = verdicts(&dir);
+    assert!(v.plan_err.starts_with("Error during plan: Unexpected response code: 500 (2 errors occurred:\n\t* job priority must be between [1, 100]\n\t* numa scheduling requires Nomad Enterprise)\n"), "{v:#?}");
+    assert!(v.validate_err.starts_with("Job validation errors:\n2 errors occurred:\n\t* job priority must be between [1, 100]\n\t* numa scheduling requires Nomad Enterprise\n\n"), "{v:#?}");
 }

@@ -133,13 +133,15 @@ fn judges_scheduling(code: &str) -> bool {
 
 /// The rules reporting the servers' admission refusals
 /// (`planner::admission::Refusal`): missing node pool, Connect hook, Vault
-/// not enabled, Vault identity, the mutated job's validation, missing
-/// namespace, refused drivers; and NP211 and NP215, the Vault hook's entry
+/// not enabled, Vault identity, the mutated job's validation, the
+/// community edition's refusal of Enterprise's features (or its "cannot
+/// tell" where the edition is not stated), missing namespace, refused
+/// drivers; and NP211 and NP215, the Vault hook's entry
 /// the world does not give and Job.Validate's for a `regexp` value Go's
 /// size limits may refuse, which a refused file's list would hold too
 /// (`plan` and `validate` say "cannot tell" in place of that list).
 const ADMISSION: &[&str] = &[
-    "NP208", "NP209", "NP210", "NP211", "NP212", "NP214", "NP215", "NP302", "NP306",
+    "NP208", "NP209", "NP210", "NP211", "NP212", "NP214", "NP215", "NP217", "NP302", "NP306",
 ];
 
 fn line_of(d: &Finding) -> Option<(String, usize)> {

@@ -166,6 +166,19 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
+        // From 1.7 the community edition's hooks refuse Enterprise's
+        // features: an unstated edition leaves the verdict unknown.
+        let edition_unknown = parsed.job.as_ref().and_then(|job| {
+            Some((
+                job,
+                crate::planner::admission_edition::unknown(&sim.world, job)?,
+            ))
+        });
+        if let Some((job, unknown)) = edition_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
         // Job.Validate compiles every `regexp` value: one Go's size limits
         // may refuse leaves its verdict unknown.
         let regexp_unknown = parsed

@@ -15,7 +15,10 @@
 //!   (before, only `Job.Register` checked it: the plan stays silent and our
 //!   warning says the run will fail; see `mutators::vault`);
 //! - from 1.7.0, each Vault task has the identity its cluster needs (or,
-//!   1.7–1.9, policies for the legacy token flow).
+//!   1.7–1.9, policies for the legacy token flow);
+//! - the community edition refuses a task's NUMA affinity (1.7.0+) and a
+//!   task schedule (1.8.0+), Enterprise's features
+//!   ([`super::admission_edition`]).
 //!
 //! [`refusals`] lists what fails, one entry per check; [`admit`] words it as
 //! the version's Plan RPC does. `check` reports each refusal as a rule from
@@ -154,6 +157,14 @@ pub enum Refusal {
         task: String,
         message: String,
     },
+    /// A community-edition hook refuses what only Nomad Enterprise
+    /// schedules (see [`super::admission_edition`]): the last entries of
+    /// the validators' list.
+    EnterpriseOnly {
+        group: usize,
+        task: String,
+        message: &'static str,
+    },
 }
 
 impl Refusal {
@@ -196,6 +207,7 @@ impl Refusal {
             | Refusal::VaultNotEnabled { message }
             | Refusal::VaultIdentity { message, .. } => message.clone(),
             Refusal::JobValidate { added, .. } => added.join("; "),
+            Refusal::EnterpriseOnly { message, .. } => message.to_string(),
         }
     }
 }
@@ -337,6 +349,9 @@ pub fn refusals_mutated(
                 message,
             }),
     );
+    // The memory oversubscription validator only warns; then the
+    // community edition's NUMA and schedule hooks (1.7+, 1.8+).
+    out.extend(super::admission_edition::refusals(world, job));
     out
 }
 
@@ -373,10 +388,17 @@ pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>
     {
         return Joined::Mutator(message.clone());
     }
-    let identity = |r: &&Refusal| matches!(r, Refusal::VaultIdentity { .. });
+    // jobValidate's Vault identity errors go among its items; the
+    // community edition's hooks after it.
+    let late = |r: &&Refusal| {
+        matches!(
+            r,
+            Refusal::VaultIdentity { .. } | Refusal::EnterpriseOnly { .. }
+        )
+    };
     let mut errors = Vec::new();
     let mut job_validate = Some(job_validate);
-    for r in all.iter().filter(|r| !identity(r)) {
+    for r in all.iter().filter(|r| !late(r)) {
         match r {
             // Job.Validate of the mutated job replaces the written job's.
             Refusal::JobValidate { errors: items, .. } => {
@@ -388,6 +410,7 @@ pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>
     }
     errors.extend(job_validate.unwrap_or_default());
     super::admission_identity::interleave(job, world.nomad_version, &mut errors, &all);
+    errors.extend(super::admission_edition::messages(&all));
     Joined::Errors(errors)
 }
 

@@ -87,7 +87,15 @@ pub fn refusal(
                     key: "Vault",
                     json: vault.json(),
                 },
-                None => Refusal::Validation(errors),
+                // The list's last entries depend on the servers' edition.
+                None => match crate::planner::admission_edition::unknown(world, job) {
+                    Some(edition) => Refusal::CannotTell {
+                        line: edition.line(job),
+                        key: "Edition",
+                        json: edition.json(),
+                    },
+                    None => Refusal::Validation(errors),
+                },
             },
             Joined::Mutator(error) => Refusal::Local {
                 error,

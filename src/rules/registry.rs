@@ -36,6 +36,7 @@ register_rules![
     capacity::mutated_job_invalid::MutatedJobInvalid,
     capacity::regexp_unknown::RegexpUnknown,
     capacity::world_guess::WorldGuessRule,
+    capacity::enterprise_only::EnterpriseOnly,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

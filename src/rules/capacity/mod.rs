@@ -8,6 +8,7 @@
 
 pub mod connect_refused;
 pub mod count_zero;
+pub mod enterprise_only;
 pub mod group_too_large;
 pub mod missing_driver;
 pub mod multiregion_unknown;

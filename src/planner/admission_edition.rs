@@ -1,0 +1,229 @@
+//! Admission validators of the community edition that refuse what only
+//! Nomad Enterprise schedules (nomad/job_endpoint_hook_numa_ce.go from
+//! 1.7.0, job_endpoint_hook_sched_ce.go from 1.8.0, both `//go:build
+//! !ent`): the last two entries of `admissionValidators`' list
+//! (nomad/job_endpoint.go: after `jobValidate` and the memory
+//! oversubscription validator). Each returns its error at the first task
+//! that uses the feature. Enterprise's own hooks are not public; its
+//! releases accept both features (they are Enterprise's).
+//!
+//! A world that does not say which edition its servers run cannot tell
+//! whether such a job is admitted: [`unknown`], one line in every command.
+
+use super::admission::Refusal;
+use crate::gotext::go_quote;
+use crate::jobspec::Job;
+use crate::version::{Edition, NomadVersion};
+use crate::world::{World, WorldOrigin};
+
+/// A feature only Nomad Enterprise schedules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnterpriseFeature {
+    /// A task's `resources { numa { affinity = "prefer" | "require" } }`.
+    Numa,
+    /// A task's `schedule` block.
+    Schedule,
+}
+
+impl EnterpriseFeature {
+    /// The community edition's error (its hook's `errors.New`).
+    pub fn message(self) -> &'static str {
+        match self {
+            EnterpriseFeature::Numa => "numa scheduling requires Nomad Enterprise",
+            EnterpriseFeature::Schedule => "task schedules requires Nomad Enterprise",
+        }
+    }
+
+    /// The first release whose community build has the hook.
+    fn since(self) -> NomadVersion {
+        match self {
+            EnterpriseFeature::Numa => NomadVersion::new(1, 7, 0),
+            EnterpriseFeature::Schedule => NomadVersion::new(1, 8, 0),
+        }
+    }
+
+    /// How the job file writes it, for our own lines.
+    fn written(self) -> &'static str {
+        match self {
+            EnterpriseFeature::Numa => "`numa` block",
+            EnterpriseFeature::Schedule => "`schedule` block",
+        }
+    }
+}
+
+/// One hook's finding: the feature and the first task (group index, task
+/// name) that uses it, in the hooks' order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnterpriseUse {
+    pub feature: EnterpriseFeature,
+    pub group: usize,
+    pub task: String,
+}
+
+/// Does `task` use `feature` as the hook reads it? NUMA.Requested: an
+/// affinity other than `none` (api canonicalisation makes an empty one
+/// `none`).
+fn uses(task: &crate::jobspec::Task, feature: EnterpriseFeature) -> bool {
+    match feature {
+        EnterpriseFeature::Numa => task
+            .resources
+            .numa
+            .as_ref()
+            .is_some_and(|n| !n.affinity.is_empty() && n.affinity != "none"),
+        EnterpriseFeature::Schedule => task.schedule.is_some(),
+    }
+}
+
+/// The community edition's hooks of release `v` that find their feature
+/// in `job` (the job as the mutators leave it), in the validators' order.
+pub fn uses_of(job: &Job, v: NomadVersion) -> Vec<EnterpriseUse> {
+    [EnterpriseFeature::Numa, EnterpriseFeature::Schedule]
+        .into_iter()
+        .filter(|f| v >= f.since())
+        .filter_map(|feature| {
+            job.groups.iter().enumerate().find_map(|(group, g)| {
+                g.tasks
+                    .iter()
+                    .find(|t| uses(t, feature))
+                    .map(|t| EnterpriseUse {
+                        feature,
+                        group,
+                        task: t.name.clone(),
+                    })
+            })
+        })
+        .collect()
+}
+
+/// What the community edition's servers refuse of `job`: nothing under
+/// Enterprise or an unknown edition (see [`unknown`]).
+pub fn refusals(world: &World, job: &Job) -> Vec<Refusal> {
+    if world.edition() != Some(Edition::Community) {
+        return Vec::new();
+    }
+    uses_of(job, world.nomad_version)
+        .into_iter()
+        .map(|u| Refusal::EnterpriseOnly {
+            group: u.group,
+            task: u.task,
+            message: u.feature.message(),
+        })
+        .collect()
+}
+
+/// The hooks' errors among `all`, in order.
+pub(super) fn messages(all: &[Refusal]) -> Vec<String> {
+    all.iter()
+        .filter_map(|r| match r {
+            Refusal::EnterpriseOnly { message, .. } => Some(message.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A job whose admission the servers' edition decides, in a world that
+/// does not say which edition they run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionUnknown {
+    pub version: NomadVersion,
+    pub uses: Vec<EnterpriseUse>,
+    /// An imported world (its fix is agent-self.json, not cluster.hcl).
+    pub imported: bool,
+}
+
+/// [`EditionUnknown`] for `job` under `world`, if the edition decides.
+pub fn unknown(world: &World, job: &Job) -> Option<EditionUnknown> {
+    if world.edition().is_some() {
+        return None;
+    }
+    let uses = uses_of(job, world.nomad_version);
+    (!uses.is_empty()).then(|| EditionUnknown {
+        version: world.nomad_version,
+        uses,
+        imported: matches!(world.origin, WorldOrigin::Import(_)),
+    })
+}
+
+impl EditionUnknown {
+    /// The one line every command prints for it (without a prefix).
+    pub fn line(&self, job: &Job) -> String {
+        let v = self.version;
+        let what: Vec<String> = self
+            .uses
+            .iter()
+            .map(|u| {
+                format!(
+                    "the {} of task {} (the community edition refuses it: `{}`)",
+                    u.feature.written(),
+                    go_quote(&u.task),
+                    u.feature.message()
+                )
+            })
+            .collect();
+        let fix = if self.imported {
+            "save agent-self.json from a server into the import (its build tag tells the edition)"
+        } else {
+            "state it in rules/cluster.hcl: `edition = \"community\"` or `edition = \"enterprise\"` (or nomad_version = \"X.Y.Z+ent\")"
+        };
+        format!(
+            "cannot tell whether Nomad {v}'s servers accept job {}: it uses {}, which Nomad Enterprise schedules, and the world does not say which edition the servers run; {fix}",
+            go_quote(&job.id),
+            what.join(" and ")
+        )
+    }
+
+    /// `Preflight.Edition` in `--format json`.
+    pub fn json(&self) -> serde_json::Value {
+        let uses: Vec<serde_json::Value> = self
+            .uses
+            .iter()
+            .map(|u| serde_json::json!({"Task": u.task, "Refusal": u.feature.message()}))
+            .collect();
+        serde_json::json!({"Known": false, "EditionStated": false, "EnterpriseOnly": uses})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(task: &str) -> Job {
+        let text = format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"a\" {{\n      driver = \"docker\"\n    }}\n    task \"b\" {{\n      driver = \"docker\"\n{task}    }}\n  }}\n}}\n");
+        crate::jobspec::load_text(&text, NomadVersion::new(2, 0, 5))
+            .job
+            .expect("job")
+    }
+
+    const NUMA: &str =
+        "      resources {\n        numa {\n          affinity = \"@\"\n        }\n      }\n";
+    const SCHEDULE: &str = "      schedule {\n        cron {\n          start    = \"0 9 * * 1-5\"\n          end      = \"0 17\"\n          timezone = \"UTC\"\n        }\n      }\n";
+
+    #[test]
+    fn numa_counts_only_when_requested() {
+        let v = NomadVersion::new(1, 7, 0);
+        assert!(uses_of(&job(&NUMA.replace('@', "none")), v).is_empty());
+        let u = uses_of(&job(&NUMA.replace('@', "prefer")), v);
+        assert_eq!(u.len(), 1);
+        assert_eq!(
+            (u[0].feature, u[0].task.as_str()),
+            (EnterpriseFeature::Numa, "b")
+        );
+        assert!(uses_of(
+            &job(&NUMA.replace('@', "require")),
+            NomadVersion::new(1, 6, 9)
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn schedules_are_refused_from_1_8() {
+        let j = job(SCHEDULE);
+        assert!(uses_of(&j, NomadVersion::new(1, 7, 7)).is_empty());
+        let u = uses_of(&j, NomadVersion::new(1, 8, 0));
+        assert_eq!(u.len(), 1);
+        assert_eq!(
+            u[0].feature.message(),
+            "task schedules requires Nomad Enterprise"
+        );
+    }
+}

@@ -1,0 +1,108 @@
+use crate::planner::admission::Refusal;
+use crate::planner::admission_edition;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a task that uses what only Nomad Enterprise schedules, as the
+    /// community edition's admission hooks refuse it: a NUMA affinity
+    /// (`resources { numa { affinity = "prefer" } }`, Nomad 1.7+:
+    /// `numa scheduling requires Nomad Enterprise`) or a task `schedule`
+    /// (1.8+: `task schedules requires Nomad Enterprise`)
+    /// (nomad/job_endpoint_hook_numa_ce.go, job_endpoint_hook_sched_ce.go).
+    /// Where the world does not say which edition the servers run, it says
+    /// it cannot tell, as `plan` and `validate` do (exit 255).
+    ///
+    /// ## Why is this bad?
+    /// The community edition's servers refuse the job at submission:
+    /// `nomad job plan`, `validate` and `run` fail with the hook's error.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// task "train" {
+    ///   resources {
+    ///     cores = 8
+    ///     numa {
+    ///       affinity = "require"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Remove the `numa` (or `schedule`) block on a community cluster; state
+    /// the edition in rules/cluster.hcl (`edition = "enterprise"`) when the
+    /// servers run Nomad Enterprise.
+    pub struct EnterpriseOnly {
+        code: "NP217",
+        name: "enterprise-only",
+        severity: Error,
+        summary: "A task uses what only Nomad Enterprise schedules",
+        needs: Simulation,
+    }
+}
+
+impl Rule for EnterpriseOnly {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let Some(job) = ctx.job() else {
+            return;
+        };
+        let task_span = |group: usize, task: &str, key: &str| {
+            let t = job
+                .groups
+                .get(group)
+                .and_then(|g| g.tasks.iter().find(|t| t.name == task));
+            let block = match key {
+                "numa" => t
+                    .and_then(|t| t.resources.numa.as_ref())
+                    .and_then(|n| n.spans.block),
+                _ => t
+                    .and_then(|t| t.schedule.as_ref())
+                    .and_then(|s| s.spans.block),
+            };
+            block.or(t.and_then(|t| t.spans.label)).or(job.spans.label)
+        };
+        let key = |message: &str| {
+            if message.starts_with("numa") {
+                "numa"
+            } else {
+                "schedule"
+            }
+        };
+        for r in ctx.refusals() {
+            let Refusal::EnterpriseOnly {
+                group,
+                task,
+                message,
+            } = r
+            else {
+                continue;
+            };
+            out.push(
+                ctx.finding(
+                    &Self::META,
+                    task_span(*group, task, key(message)),
+                    "refused by the community edition",
+                    message.to_string(),
+                )
+                .help("remove the block, or state `edition = \"enterprise\"` in rules/cluster.hcl if the servers run Nomad Enterprise"),
+            );
+        }
+        if let Some(unknown) = admission_edition::unknown(ctx.world, job) {
+            let first = &unknown.uses[0];
+            out.push(
+                ctx.finding(
+                    &Self::META,
+                    task_span(first.group, &first.task, key(first.feature.message())),
+                    "Enterprise's feature",
+                    unknown.line(job),
+                )
+                .help("state the servers' edition in the world: `edition = \"community\"` or `\"enterprise\"` in rules/cluster.hcl"),
+            );
+        }
+    }
+}
