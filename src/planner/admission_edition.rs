@@ -137,7 +137,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<EditionUnknown> {
         return None;
     }
     let uses = uses_of(job, world.nomad_version);
-    (!uses.is_empty()).then(|| EditionUnknown {
+    (!uses.is_empty()).then_some(EditionUnknown {
         version: world.nomad_version,
         uses,
         imported: matches!(world.origin, WorldOrigin::Import(_)),
