@@ -491,3 +491,45 @@ fn a_json_var_file_hcl_refuses_is_not_worded_in_our_words() {
         "unable to parse var file: bad.hcl:1,5-6: Invalid expression; Expected the start of an expression, but found an invalid expression token.",
     );
 }
+
+/// A default its declared type does not take: decodeVariableBlock's
+/// `Invalid default value for variable; This default value is not
+/// compatible with the variable's type constraint: WHY.` at the default,
+/// go-cty's WHY, and cty.DynamicVal in its place, so the variable is not
+/// unset; decodeBody stops after the variables (the task's unknown field
+/// is never reached). We said our own words, then "Unset variable".
+/// Texts: oracle-jobvars-old and -cty1.16.3, 11 types and defaults, all
+/// the same lines.
+#[test]
+fn a_default_its_type_refuses_is_go_cty_s_words_and_not_unset() {
+    let d = TempDir::new("hcl2-var-types-default");
+    let vars = "variable \"x\" {\n  type    = list(number)\n  default = [\"a\"]\n}\nvariable \"z\" {}\nvariable \"m\" {\n  type    = map(number)\n  default = [1]\n}\n";
+    d.put(
+        "j.nomad",
+        &job()
+            .replace(VARS, vars)
+            .replace("driver = \"exec\"", "driver = \"exec\"\n      bogus = 1"),
+    );
+    let unset = "<nil>: Unset variable \"z\"; A used variable must be set or have a default value; see https://www.nomadproject.io/docs/job-specification/hcl2/variables for details.";
+    for (v, map) in [
+        ("1.1.0", "map of number required"),
+        ("1.6.0", "map of number required"),
+    ] {
+        refused(
+            &d,
+            &[],
+            &[],
+            v,
+            &format!("j.nomad:3,13-18: Invalid default value for variable; This default value is not compatible with the variable's type constraint: a number is required.\nj.nomad:8,13-16: Invalid default value for variable; This default value is not compatible with the variable's type constraint: {map}.\n{unset}"),
+        );
+    }
+    let (_, err) = run(
+        &d,
+        &["validate", "--nomad-version", "1.6.0", "j.nomad"],
+        &[],
+    );
+    assert!(
+        !err.contains("bogus") && !err.contains("Unset variable \"x\""),
+        "{err}"
+    );
+}

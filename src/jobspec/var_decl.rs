@@ -11,7 +11,7 @@ use hcl_edit::structure::{Block, Body};
 
 use super::eval::{span_of, Scope};
 use super::model::Value;
-use super::var_convert::Exact;
+use super::var_convert::{Exact, Why};
 use super::var_file_values::{judge, Constraint, Verdict};
 use super::vars::{eval_diags, unknown, VarType};
 use crate::diag::{Diag, Diags};
@@ -45,6 +45,10 @@ pub(super) struct Declared<'b> {
     /// Whether jobspec2 refused one of those blocks (the parse then stops
     /// after the variables' stage).
     pub(super) rules_refused: bool,
+    /// From 1.0, go-cty refused the default's conversion to the declared
+    /// type: jobspec2 keeps cty.DynamicVal in its place, an unknown value,
+    /// so the variable is not unset and its rules are not run on it.
+    pub(super) default_refused: bool,
 }
 
 const ATTRIBUTES: &[&str] = &["type", "default", "description", "sensitive", "nullable"];
@@ -220,6 +224,7 @@ fn attribute<'b>(
             default: Some(v),
             rules: Vec::new(),
             rules_refused: false,
+            default_refused: false,
         }),
         Err(e) => {
             diags.extend(eval_diags(src, e));
@@ -291,6 +296,14 @@ fn block<'b>(
         }
     }
     let mut default = None;
+    let mut default_refused = false;
+    // From 1.0 go-cty converts the default to a declared type it words
+    // (var_convert.rs), as it does every later value.
+    let exact_type = b
+        .body
+        .get_attribute("type")
+        .filter(|_| version.at_least(1, 0, 0) && !stops)
+        .and_then(|t| Exact::of_type(&t.value));
     if let Some(d) = b.body.get_attribute("default") {
         // decodeVariableBlock returns at a refused default: no variable,
         // its validation blocks unread (the type, read first, stands).
@@ -300,16 +313,41 @@ fn block<'b>(
         }
         let value = scope.eval(&d.value).map_err(|e| e.message);
         stops |= value.is_err();
-        match value.and_then(|v| ty.convert(v)) {
-            Ok(v) => default = Some(v),
-            Err(m) => diags.push(
-                Diag::error(
-                    "jobspec::type",
-                    format!("Invalid default value for variable \"{name}\": {m}"),
-                )
-                .at(src, span_of(&d.value), "this default")
-                .help(format!("the variable's type is {}", ty.describe())),
-            ),
+        let cty = super::functions::params::cty_release(version);
+        let converted = match (&exact_type, &value) {
+            (Some(t), Ok(v)) => Some(super::var_convert::convert(v, t, cty)),
+            _ => None,
+        };
+        match converted {
+            Some(Ok(v)) => default = Some(v),
+            // decodeVariableBlock: "Invalid default value for variable",
+            // at the default's range, and cty.DynamicVal in its place.
+            Some(Err(Why::Words(why))) => {
+                default_refused = true;
+                diags.push(
+                    Diag::error(
+                        "jobspec::type",
+                        format!("Invalid default value for variable; This default value is not compatible with the variable's type constraint: {why}."),
+                    )
+                    .at(src, span_of(&d.value), "this default")
+                    .help(format!("the variable's type is {}", ty.describe())),
+                );
+            }
+            Some(Err(Why::CannotTell)) => {
+                default_refused = true;
+                diags.push(cannot_tell(src, span_of(&d.value), "its default does not convert to the variable's type, and go-cty names one of several elements that do not, in Go's map order"));
+            }
+            None => match value.and_then(|v| ty.convert(v)) {
+                Ok(v) => default = Some(v),
+                Err(m) => diags.push(
+                    Diag::error(
+                        "jobspec::type",
+                        format!("Invalid default value for variable \"{name}\": {m}"),
+                    )
+                    .at(src, span_of(&d.value), "this default")
+                    .help(format!("the variable's type is {}", ty.describe())),
+                ),
+            },
         }
     }
     for a in b.body.attributes() {
@@ -357,6 +395,7 @@ fn block<'b>(
         block: Some(b),
         rules,
         rules_refused,
+        default_refused,
         at: span_of(label),
         ty,
         default,

@@ -437,7 +437,11 @@ pub fn resolve(
         // (with the validations above): one alone is said last.
         let unset: Vec<&Declared> = declared
             .iter()
-            .filter(|d| !values.contains_key(&d.name) && !touched.contains(&d.name.as_str()))
+            .filter(|d| {
+                !values.contains_key(&d.name)
+                    && !d.default_refused
+                    && !touched.contains(&d.name.as_str())
+            })
             .collect();
         for one in &unset {
             refused.then(var_unset::line(&one.name, opts.version));
@@ -452,7 +456,11 @@ pub fn resolve(
         return true;
     }
     let mut unset = 0;
-    for d in declared.iter().filter(|d| !values.contains_key(&d.name)) {
+    // A refused default leaves an unknown value: not unset.
+    for d in declared
+        .iter()
+        .filter(|d| !values.contains_key(&d.name) && !d.default_refused)
+    {
         scope.unset.insert(format!("var.{}", d.name));
         diags.push(var_unset::diag(src, d.at, &d.name, opts.version));
         unset += 1;
@@ -490,7 +498,8 @@ pub fn resolve(
     let stops = !failed.is_empty()
         || (unset > 0 && opts.version.at_least(1, 0, 6))
         || declarations.refused
-        || declared.iter().any(|d| d.rules_refused);
+        || declared.iter().any(|d| d.rules_refused)
+        || (opts.version.at_least(1, 0, 6) && declared.iter().any(|d| d.default_refused));
     // Variables.Values says each variable's unset error or validation
     // failures in Go's map order: with two or more, the set is certain and
     // only its order is Nomad's chance, so all are said, then a note.

@@ -32,6 +32,8 @@ const SUMMARIES: &[&str] = &[
     "Error in function call",
     // A nil EvalContext's refusals (var_file_values.rs, var_decl.rs).
     "Function calls not allowed",
+    // go-cty refusing a variable's default (var_decl.rs).
+    "Invalid default value for variable",
     "Inconsistent conditional result types",
     "Incorrect condition type",
     "Incorrect key type",
