@@ -250,6 +250,18 @@ fn an_earlier_version_or_registration_is_ignored() {
         &[alloc(1, 0, &old, json!({}))],
     );
     assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
+    // The list form (`/v1/allocations`) embeds no Job: an allocation
+    // created (index 31) before the registration (50) is of an earlier
+    // one; one created after it (index 61) of this one.
+    let listed = |n: u32| {
+        let mut a = alloc(n, 0, &again, json!({}));
+        a.as_object_mut().map(|o| o.remove("Job"));
+        a
+    };
+    let d = import("batch-listed-before", "2.0.5", &again, &[listed(1)]);
+    assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
+    let d = import("batch-listed-after", "2.0.5", &again, &[listed(31)]);
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
 }
 
 #[test]

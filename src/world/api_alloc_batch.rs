@@ -98,9 +98,21 @@ pub(super) fn decide_batch(
         return;
     }
     let registered = read.versions.get(&key);
-    let superseded = registered
-        .zip(create_index)
-        .is_some_and(|(ix, c)| c < ix.create_index);
+    // Nomad compares the allocation's `Job.CreateIndex`; without the
+    // embedded job (the list form), an allocation created before the
+    // registered job was is of an earlier registration too, and one
+    // created after it of this one.
+    let superseded = match (registered, create_index, alloc.create_index) {
+        (None, _, _) => false,
+        (Some(ix), Some(job_created), _) => job_created < ix.create_index,
+        (Some(ix), None, created) if created > 0 => created < ix.create_index,
+        (Some(_), None, _) => {
+            world.alloc_states.entry(key).or_insert_with(|| {
+                format!("allocation {} is a batch job's terminal allocation whose registration of the job the import does not say (no embedded Job, no CreateIndex)", alloc.id)
+            });
+            return;
+        }
+    };
     // Older than the registered version: ignored by any plan, whose
     // version is at least that one.
     let older = registered.is_some_and(|ix| alloc.job_version < ix.version);
