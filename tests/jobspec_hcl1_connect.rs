@@ -66,6 +66,23 @@ fn connects_own_argument_is_weakly_decoded() {
     );
 }
 
+/// parseService prefixes its connect errors with the name as
+/// mapstructure weak-decoded it: an int in decimal (hcl v1 reads `0x10`
+/// as 16), a bool as `1` or `0`.
+#[test]
+fn the_prefix_names_the_service_as_decoded() {
+    for (name, shown) in [("7", "7"), ("0x10", "16"), ("true", "1")] {
+        let text =
+            job("        native = \"zz\"").replace("name = \"api\"", &format!("name = {name}"));
+        refused(
+            "decoded-name",
+            &text,
+            &["0.10.9", "0.12.12"],
+            &format!("group: 'g', service (0): '{shown}', 1 error(s) decoding:\n\n* cannot parse 'Native' as bool: strconv.ParseBool: parsing \"zz\": invalid syntax"),
+        );
+    }
+}
+
 #[test]
 fn a_sidecar_service_and_its_upstreams_decode_weakly() {
     let text =

@@ -14,6 +14,7 @@ use super::hcl1_connect::{self, Read};
 use super::hcl1_parse::ParseError;
 use super::hcl1_resources::{ast_type, items, Item};
 use super::hcl1_service_decode;
+use super::model::Value;
 use super::tree::Node;
 use crate::source::Source;
 use crate::version::NomadVersion;
@@ -51,12 +52,6 @@ pub(super) fn first(parent: &Node, src: &Source, v: NomadVersion) -> Option<Pars
         if let Some(e) = hcl1_service_decode::refusal(i, s, src, v) {
             return Some(e);
         }
-        let name = s
-            .attrs
-            .iter()
-            .find(|a| a.name == "name")
-            .and_then(|a| a.value.as_str())
-            .unwrap_or("");
         let connects = items(s, "connect");
         // Two connect blocks fail before any is read.
         let [Item::Block(connect)] = connects.as_slice() else {
@@ -69,10 +64,34 @@ pub(super) fn first(parent: &Node, src: &Source, v: NomadVersion) -> Option<Pars
             Read::Fine => {}
             Read::Unread => return None,
             Read::Refused(mut e) => {
+                // parseService's prefix is the name as decoded; one that
+                // is no string or int is not worded here.
+                let name = decoded_name(s, src)?;
                 e.text = format!("service ({i}): '{name}', {}", e.text);
                 return Some(e);
             }
         }
     }
     None
+}
+
+/// A service's `name` as mapstructure's weak decode makes it a string:
+/// "" when absent, a string as is, an int (hcl v1's NUMBER token) in
+/// decimal, a bool `1` or `0`; `None` for a float, whose text is not read
+/// here.
+fn decoded_name(s: &Node, src: &Source) -> Option<String> {
+    let Some(a) = s.attrs.iter().find(|a| a.name == "name") else {
+        return Some(String::new());
+    };
+    match &a.value {
+        Value::String(x) => Some(x.clone()),
+        Value::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
+        Value::Number(n) => {
+            let text = src.slice(a.value_span).trim_start_matches('-');
+            let float = !(text.starts_with("0x") || text.starts_with("0X"))
+                && text.contains(['.', 'e', 'E']);
+            (!float && n.fract() == 0.0 && n.abs() < 9e15).then(|| format!("{}", *n as i64))
+        }
+        _ => None,
+    }
 }
