@@ -193,6 +193,7 @@ fn cases() -> Vec<Case> {
     };
     let numa = numa_job();
     let schedule = schedule_job();
+    let consul = job("", "    consul {\n      cluster = \"other\"\n    }\n", "");
     let enterprise = vec![
         of("numa-1.6", "1.6.0", "enterprise", &numa, true),
         of("numa-1.7-ce", "1.7.0", "community", &numa, true),
@@ -201,6 +202,15 @@ fn cases() -> Vec<Case> {
         of("schedule-1.7", "1.7.7", "enterprise", &schedule, true),
         of("schedule-1.8-ce", "1.8.0", "community", &schedule, true),
         of("schedule-1.8-ent", "1.8.0", "enterprise", &schedule, false),
+        of("consul-cluster-1.6", "1.6.0", "community", &consul, true),
+        of("consul-cluster-1.7-ce", "1.7.0", "community", &consul, true),
+        of(
+            "consul-cluster-1.7-ent",
+            "1.7.0",
+            "enterprise",
+            &consul,
+            false,
+        ),
     ];
     enterprise
         .into_iter()
@@ -374,6 +384,8 @@ fn refusals_are_worded_as_each_release_words_them() {
         "{}",
         v.validate_err
     );
+    let v = run("consul-cluster-1.7-ce");
+    assert_eq!(v.plan_err, "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* non-default Consul cluster requires Nomad Enterprise)\n");
     let v = run("schedule-1.8-ce");
     assert_eq!(v.plan_err, "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* task schedules requires Nomad Enterprise)\n");
     let v = run("schedule-1.7");
@@ -500,6 +512,11 @@ fn an_unstated_edition_is_cannot_tell_for_enterprise_features() {
     for (name, version, text) in [
         ("numa", "1.7.0", numa_job()),
         ("schedule", "2.0.5", schedule_job()),
+        (
+            "consul",
+            "1.7.0",
+            job("", "    consul {\n      cluster = \"other\"\n    }\n", ""),
+        ),
     ] {
         let dir = project(&format!("edition-{name}"), version, false, &text);
         let v = verdicts(&dir);
@@ -531,4 +548,18 @@ fn the_community_hooks_follow_job_validate() {
     let v = verdicts(&dir);
     assert!(v.plan_err.starts_with("Error during plan: Unexpected response code: 500 (2 errors occurred:\n\t* job priority must be between [1, 100]\n\t* numa scheduling requires Nomad Enterprise)\n"), "{v:#?}");
     assert!(v.validate_err.starts_with("Job validation errors:\n2 errors occurred:\n\t* job priority must be between [1, 100]\n\t* numa scheduling requires Nomad Enterprise\n\n"), "{v:#?}");
+    // The Consul hook is the fourth validator: before jobValidate's items.
+    let text = text.replace(
+        "  group \"g\" {\n",
+        "  group \"g\" {\n    consul {\n      cluster = \"other\"\n    }\n",
+    );
+    let dir = project_of(
+        "edition-order-consul",
+        "1.7.0",
+        Some("community"),
+        false,
+        &text,
+    );
+    let v = verdicts(&dir);
+    assert!(v.validate_err.starts_with("Job validation errors:\n3 errors occurred:\n\t* non-default Consul cluster requires Nomad Enterprise\n\t* job priority must be between [1, 100]\n\t* numa scheduling requires Nomad Enterprise\n\n"), "{v:#?}");
 }

@@ -325,6 +325,8 @@ pub fn refusals_mutated(
     if let Some(message) = crate::mutators::vault::plan_refusal(world, job) {
         out.push(Refusal::VaultNotEnabled { message });
     }
+    // The Consul hook (1.7+): the community edition has only `default`.
+    out.extend(super::admission_edition::consul_refusal(world, job));
     if !state.namespaces.contains(&job.namespace) {
         out.push(Refusal::MissingNamespace);
     } else if version.at_least(1, 3, 0) {
@@ -391,10 +393,7 @@ pub fn joined(world: &World, state: &State, job: &Job, job_validate: Vec<String>
     // jobValidate's Vault identity errors go among its items; the
     // community edition's hooks after it.
     let late = |r: &&Refusal| {
-        matches!(
-            r,
-            Refusal::VaultIdentity { .. } | Refusal::EnterpriseOnly { .. }
-        )
+        matches!(r, Refusal::VaultIdentity { .. }) || super::admission_edition::is_last(r)
     };
     let mut errors = Vec::new();
     let mut job_validate = Some(job_validate);

@@ -1,11 +1,14 @@
 //! Admission validators of the community edition that refuse what only
-//! Nomad Enterprise schedules (nomad/job_endpoint_hook_numa_ce.go from
-//! 1.7.0, job_endpoint_hook_sched_ce.go from 1.8.0, both `//go:build
-//! !ent`): the last two entries of `admissionValidators`' list
-//! (nomad/job_endpoint.go: after `jobValidate` and the memory
-//! oversubscription validator). Each returns its error at the first task
-//! that uses the feature. Enterprise's own hooks are not public; its
-//! releases accept both features (they are Enterprise's).
+//! Nomad Enterprise schedules (`//go:build !ent` files of nomad/): the
+//! Consul hook's non-default clusters (job_endpoint_hook_consul_ce.go,
+//! 1.7.0+, the fourth validator, after the Vault hook), then the last two
+//! entries of `admissionValidators`' list (nomad/job_endpoint.go: after
+//! `jobValidate` and the memory oversubscription validator), NUMA
+//! (job_endpoint_hook_numa_ce.go, 1.7.0+) and task schedules
+//! (job_endpoint_hook_sched_ce.go, 1.8.0+). Each returns its error at the
+//! first use. Enterprise's own hooks are not public; its releases accept
+//! these features (a Consul cluster its servers do not configure is not
+//! modelled).
 //!
 //! A world that does not say which edition its servers run cannot tell
 //! whether such a job is admitted: [`unknown`], one line in every command.
@@ -23,6 +26,9 @@ pub enum EnterpriseFeature {
     Numa,
     /// A task's `schedule` block.
     Schedule,
+    /// A `consul` block's or a Consul service's `cluster` other than
+    /// `default`.
+    ConsulCluster,
 }
 
 impl EnterpriseFeature {
@@ -31,6 +37,9 @@ impl EnterpriseFeature {
         match self {
             EnterpriseFeature::Numa => "numa scheduling requires Nomad Enterprise",
             EnterpriseFeature::Schedule => "task schedules requires Nomad Enterprise",
+            EnterpriseFeature::ConsulCluster => {
+                "non-default Consul cluster requires Nomad Enterprise"
+            }
         }
     }
 
@@ -39,6 +48,7 @@ impl EnterpriseFeature {
         match self {
             EnterpriseFeature::Numa => NomadVersion::new(1, 7, 0),
             EnterpriseFeature::Schedule => NomadVersion::new(1, 8, 0),
+            EnterpriseFeature::ConsulCluster => NomadVersion::new(1, 7, 0),
         }
     }
 
@@ -47,17 +57,71 @@ impl EnterpriseFeature {
         match self {
             EnterpriseFeature::Numa => "`numa` block",
             EnterpriseFeature::Schedule => "`schedule` block",
+            EnterpriseFeature::ConsulCluster => "non-default Consul `cluster`",
         }
     }
 }
 
 /// One hook's finding: the feature and the first task (group index, task
-/// name) that uses it, in the hooks' order.
+/// name; empty for the group's own block or service) that uses it, in the
+/// hooks' order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnterpriseUse {
     pub feature: EnterpriseFeature,
     pub group: usize,
     pub task: String,
+}
+
+/// The Consul hook's walk (jobConsulHook.Validate): per group its
+/// `consul` block, its Consul services, then per task its Consul services
+/// and its `consul` block; the first cluster other than `default` (the
+/// hook's mutator makes an empty one `default`).
+fn consul_use(job: &Job, v: NomadVersion) -> Option<EnterpriseUse> {
+    let feature = EnterpriseFeature::ConsulCluster;
+    if v < feature.since() {
+        return None;
+    }
+    let other = |c: &str| !c.is_empty() && c != "default";
+    let service = |s: &crate::jobspec::Service| {
+        (s.provider.is_empty() || s.provider == "consul") && other(&s.cluster)
+    };
+    let at = |group: usize, task: &str| EnterpriseUse {
+        feature,
+        group,
+        task: task.to_string(),
+    };
+    job.groups.iter().enumerate().find_map(|(gi, g)| {
+        if g.consul.as_ref().is_some_and(|c| other(&c.cluster)) || g.services.iter().any(service) {
+            return Some(at(gi, ""));
+        }
+        g.tasks
+            .iter()
+            .find(|t| {
+                t.services.iter().any(service)
+                    || t.consul.as_ref().is_some_and(|c| other(&c.cluster))
+            })
+            .map(|t| at(gi, &t.name))
+    })
+}
+
+/// The Consul hook's refusal under the community edition (its place in
+/// the list is the fourth validator's).
+pub fn consul_refusal(world: &World, job: &Job) -> Option<Refusal> {
+    if world.edition() != Some(Edition::Community) {
+        return None;
+    }
+    consul_use(job, world.nomad_version).map(|u| Refusal::EnterpriseOnly {
+        group: u.group,
+        task: u.task,
+        message: u.feature.message(),
+    })
+}
+
+/// Is `r` one of the validators' last entries (NUMA, schedules), which
+/// follow jobValidate's?
+pub(super) fn is_last(r: &Refusal) -> bool {
+    matches!(r, Refusal::EnterpriseOnly { message, .. }
+        if *message != EnterpriseFeature::ConsulCluster.message())
 }
 
 /// Does `task` use `feature` as the hook reads it? NUMA.Requested: an
@@ -71,6 +135,7 @@ fn uses(task: &crate::jobspec::Task, feature: EnterpriseFeature) -> bool {
             .as_ref()
             .is_some_and(|n| !n.affinity.is_empty() && n.affinity != "none"),
         EnterpriseFeature::Schedule => task.schedule.is_some(),
+        EnterpriseFeature::ConsulCluster => false,
     }
 }
 
@@ -111,12 +176,13 @@ pub fn refusals(world: &World, job: &Job) -> Vec<Refusal> {
         .collect()
 }
 
-/// The hooks' errors among `all`, in order.
+/// The last hooks' errors among `all`, in order.
 pub(super) fn messages(all: &[Refusal]) -> Vec<String> {
     all.iter()
-        .filter_map(|r| match r {
-            Refusal::EnterpriseOnly { message, .. } => Some(message.to_string()),
-            _ => None,
+        .filter(|r| is_last(r))
+        .map(|r| match r {
+            Refusal::EnterpriseOnly { message, .. } => message.to_string(),
+            _ => String::new(),
         })
         .collect()
 }
@@ -136,7 +202,8 @@ pub fn unknown(world: &World, job: &Job) -> Option<EditionUnknown> {
     if world.edition().is_some() {
         return None;
     }
-    let uses = uses_of(job, world.nomad_version);
+    let mut uses: Vec<EnterpriseUse> = consul_use(job, world.nomad_version).into_iter().collect();
+    uses.extend(uses_of(job, world.nomad_version));
     (!uses.is_empty()).then_some(EditionUnknown {
         version: world.nomad_version,
         uses,
@@ -152,10 +219,13 @@ impl EditionUnknown {
             .uses
             .iter()
             .map(|u| {
+                let owner = match job.groups.get(u.group) {
+                    Some(g) if u.task.is_empty() => format!("group {}", go_quote(&g.name)),
+                    _ => format!("task {}", go_quote(&u.task)),
+                };
                 format!(
-                    "the {} of task {} (the community edition refuses it: `{}`)",
+                    "the {} of {owner} (the community edition refuses it: `{}`)",
                     u.feature.written(),
-                    go_quote(&u.task),
                     u.feature.message()
                 )
             })

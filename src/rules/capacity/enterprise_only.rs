@@ -5,11 +5,14 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Flags a task that uses what only Nomad Enterprise schedules, as the
-    /// community edition's admission hooks refuse it: a NUMA affinity
+    /// community edition's admission hooks refuse it: a `consul` block or
+    /// Consul service naming a `cluster` other than `default` (1.7+:
+    /// `non-default Consul cluster requires Nomad Enterprise`), a NUMA affinity
     /// (`resources { numa { affinity = "prefer" } }`, Nomad 1.7+:
     /// `numa scheduling requires Nomad Enterprise`) or a task `schedule`
     /// (1.8+: `task schedules requires Nomad Enterprise`)
-    /// (nomad/job_endpoint_hook_numa_ce.go, job_endpoint_hook_sched_ce.go).
+    /// (nomad/job_endpoint_hook_consul_ce.go, job_endpoint_hook_numa_ce.go,
+    /// job_endpoint_hook_sched_ce.go).
     /// Where the world does not say which edition the servers run, it says
     /// it cannot tell, as `plan` and `validate` do (exit 255).
     ///
@@ -52,25 +55,32 @@ impl Rule for EnterpriseOnly {
             return;
         };
         let task_span = |group: usize, task: &str, key: &str| {
-            let t = job
-                .groups
-                .get(group)
-                .and_then(|g| g.tasks.iter().find(|t| t.name == task));
+            let g = job.groups.get(group);
+            let t = g.and_then(|g| g.tasks.iter().find(|t| t.name == task));
             let block = match key {
                 "numa" => t
                     .and_then(|t| t.resources.numa.as_ref())
                     .and_then(|n| n.spans.block),
-                _ => t
+                "schedule" => t
                     .and_then(|t| t.schedule.as_ref())
                     .and_then(|s| s.spans.block),
+                _ => t
+                    .and_then(|t| t.consul.as_ref())
+                    .or(g.and_then(|g| g.consul.as_ref()))
+                    .and_then(|c| c.spans.block),
             };
-            block.or(t.and_then(|t| t.spans.label)).or(job.spans.label)
+            block
+                .or(t.and_then(|t| t.spans.label))
+                .or(g.and_then(|g| g.spans.label))
+                .or(job.spans.label)
         };
         let key = |message: &str| {
             if message.starts_with("numa") {
                 "numa"
-            } else {
+            } else if message.starts_with("task") {
                 "schedule"
+            } else {
+                "consul"
             }
         };
         for r in ctx.refusals() {
