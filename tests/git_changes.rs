@@ -250,6 +250,28 @@ fn every_index_layout_lists_what_git_lists() {
     }
 }
 
+/// An index large enough to be mapped rather than read (64 KiB and more,
+/// src/git/index.rs) lists what git lists, and again after git replaces the
+/// index file while this process holds the old one.
+#[test]
+fn a_large_index_lists_what_git_lists_after_each_rewrite() {
+    let r = Repo::new("large");
+    for i in 0..1500 {
+        r.write(&format!("docs/d{}/f{i}.txt", i % 40), &format!("file {i}"));
+    }
+    tree(&r);
+    let size = std::fs::metadata(r.0.join(".git/index")).unwrap().len();
+    assert!(size >= 64 * 1024, "index of {size} bytes");
+    r.write("docs/d7/f7.txt", "changed");
+    r.write("a/x", "changed too");
+    r.git(&["add", "-A"]);
+    r.assert_staged_agrees();
+    r.write("docs/d39/new.txt", "new");
+    r.git(&["rm", "-q", "--cached", "docs/d3/f3.txt"]);
+    r.git(&["add", "docs/d39/new.txt"]);
+    r.assert_staged_agrees();
+}
+
 /// A submodule's entry (mode 160000) is a commit in the index as in the
 /// tree: unchanged, it is not a change.
 #[test]

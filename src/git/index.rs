@@ -61,9 +61,65 @@ enum Inner {
 
 /// A version 2/3 index held as its bytes and where each entry starts.
 struct Light {
-    data: Vec<u8>,
+    data: Bytes,
     starts: Vec<u32>,
     hash_len: usize,
+}
+
+/// An index file's bytes: mapped when large, read when small.
+///
+/// Reading 1.76 MB (the index of 20,000 files) copied it into fresh heap
+/// pages: ~430 page faults, each zeroing a page the copy then overwrote,
+/// which made a hook in such a repository 1.1 ms slower than in a small one
+/// (`perf stat`, 21 cold hooks each). Mapped, the file's pages are the page
+/// cache's own, mapped 16 at a time by the kernel's fault-around, and only
+/// those touched: gix maps the index the same way
+/// (`gix_index::File::at`). A small file is read: a mapping costs its own
+/// system calls and a fault, for a page or two.
+enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// From this size on the index is mapped rather than read (16 pages, the
+/// kernel's usual fault-around).
+const MAP_FROM: u64 = 64 * 1024;
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Bytes {
+        Bytes::Owned(v)
+    }
+}
+
+impl Bytes {
+    fn read(path: &std::path::Path) -> io::Result<Bytes> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len < MAP_FROM {
+            let mut data = Vec::with_capacity(len as usize);
+            io::Read::read_to_end(&mut &file, &mut data)?;
+            return Ok(Bytes::Owned(data));
+        }
+        // SAFETY: the mapping is private and read-only. Git never writes
+        // an index in place: it writes `index.lock` and renames it over
+        // the index, so the inode mapped here keeps its bytes (gix takes
+        // the same risk for the same reason, in `gix_index::File::at`).
+        // Another program truncating the file in place while it is mapped
+        // would end the process with SIGBUS, not a wrong answer.
+        let map = unsafe { memmap2::MmapOptions::new().map_copy_read_only(&file)? };
+        Ok(Bytes::Mapped(map))
+    }
 }
 
 /// What an index file was when read: its size and modification time.
@@ -105,7 +161,7 @@ impl Staged {
     /// index file yet.
     pub(super) fn open(repo: &gix::Repository) -> io::Result<Staged> {
         let hash_len = repo.object_hash().len_in_bytes();
-        match std::fs::read(repo.index_path()) {
+        match Bytes::read(&repo.index_path()) {
             Ok(data) => {
                 if let Some(staged) = Light::read(data, hash_len) {
                     return Ok(staged);
@@ -244,7 +300,8 @@ fn be16(data: &[u8], at: usize) -> Option<u16> {
 
 impl Light {
     /// `None` when gix must read it (see the module's comment).
-    fn read(data: Vec<u8>, hash_len: usize) -> Option<Staged> {
+    fn read(data: impl Into<Bytes>, hash_len: usize) -> Option<Staged> {
+        let data = data.into();
         if data.get(..4)? != b"DIRC" {
             return None;
         }
@@ -261,27 +318,32 @@ impl Light {
         }
         let mut starts = Vec::with_capacity(count);
         let mut at = 12;
+        // Every entry is looked at once here, however few are read later
+        // (20,000 in a large repository): each in one bounds-checked slice.
         for _ in 0..count {
-            let flags = be16(&data, at + fixed - 2)?;
-            let mut path_at = at + fixed;
+            let e = data.get(at..end)?;
+            let head = e.get(..fixed)?;
+            let flags = u16::from_be_bytes([head[fixed - 2], head[fixed - 1]]);
+            let mode = u32::from_be_bytes([head[24], head[25], head[26], head[27]]);
+            let mut path_at = fixed;
             if flags & EXTENDED != 0 {
-                let ext = be16(&data, path_at)?;
+                let x = e.get(fixed..fixed + 2)?;
+                let ext = u16::from_be_bytes([x[0], x[1]]);
                 if version == 2 || ext & !(INTENT_TO_ADD | SKIP_WORKTREE) != 0 {
                     return None;
                 }
                 path_at += 2;
             }
-            let mode = be32(&data, at + 24)?;
             if !matches!(mode, 0o100644 | 0o100755 | 0o120000 | 0o160000) {
                 return None; // a sparse directory, or a mode gix judges
             }
             let name_len = match flags & NAME_MASK {
-                NAME_MASK => data.get(path_at..end)?.find_byte(0)?,
+                NAME_MASK => e.get(path_at..)?.find_byte(0)?,
                 n => usize::from(n),
             };
             // Git pads each entry with 1 to 8 NULs to a multiple of 8.
-            let size = (path_at - at + name_len + 8) & !7;
-            if at + size > end || *data.get(path_at + name_len)? != 0 {
+            let size = (path_at + name_len + 8) & !7;
+            if size > e.len() || e[path_at + name_len] != 0 {
                 return None;
             }
             starts.push(at as u32);
@@ -392,9 +454,13 @@ fn one_tree(data: &[u8], hash_len: usize, depth: usize) -> Option<(CacheTree, &[
         children.push(child);
         data = rest;
     }
-    children.sort_by(|a, b| a.name.cmp(&b.name));
-    if children.windows(2).any(|w| w[0].name == w[1].name) {
-        return None;
+    // Git writes them sorted (its cache tree looks children up by binary
+    // search), so the sort is only for an index written otherwise.
+    if !children.is_sorted_by(|a, b| a.name < b.name) {
+        children.sort_by(|a, b| a.name.cmp(&b.name));
+        if children.windows(2).any(|w| w[0].name == w[1].name) {
+            return None;
+        }
     }
     Some((
         CacheTree {
@@ -428,7 +494,7 @@ mod tests {
             d.extend([0u8; 24]);
             d.extend(mode.to_be_bytes());
             d.extend([0u8; 12]);
-            d.extend([i as u8 + 1; 20]);
+            d.extend([(i as u8).wrapping_add(1); 20]);
             let len = path.len().min(0xfff) as u16;
             let mut flags = len | (stage << 12);
             if *ext != 0 {
@@ -486,6 +552,62 @@ mod tests {
         assert_eq!(t.id, Some(ObjectId::from_bytes_or_panic(&[1; 20])));
         assert_eq!(t.children[0].name, "d");
         assert_eq!(t.children[0].id, None, "invalidated");
+    }
+
+    /// Children git wrote sorted are kept as they are; others are sorted,
+    /// and a name twice refuses the tree, as gix does.
+    #[test]
+    fn cache_tree_children_are_sorted_and_unique() {
+        let child = |name: &str| {
+            let mut c = name.as_bytes().to_vec();
+            c.extend(b"\x001 0\n");
+            c.extend([7u8; 20]);
+            c
+        };
+        let tree = |names: &[&str]| {
+            let mut t = format!("\0-1 {}\n", names.len()).into_bytes();
+            names.iter().for_each(|n| t.extend(child(n)));
+            t
+        };
+        let names = |t: CacheTree| -> Vec<String> {
+            t.children.iter().map(|c| c.name.to_string()).collect()
+        };
+        let sorted = cache_tree(&tree(&["a", "b"]), 20).expect("sorted");
+        assert_eq!(names(sorted), ["a", "b"]);
+        let unsorted = cache_tree(&tree(&["b", "a"]), 20).expect("unsorted");
+        assert_eq!(names(unsorted), ["a", "b"]);
+        assert_eq!(cache_tree(&tree(&["a", "a"]), 20), None);
+        assert_eq!(cache_tree(&tree(&["b", "a", "b"]), 20), None);
+    }
+
+    /// A large index is mapped, a small one read, and both read alike.
+    #[test]
+    fn a_large_index_is_mapped_and_reads_as_read() {
+        let names: Vec<String> = (0..2000)
+            .map(|i| format!("docs/d{}/f{i}.txt", i % 7))
+            .collect();
+        let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+        sorted.sort();
+        let entries: Vec<(&str, u32, u16, u16)> =
+            sorted.iter().map(|n| (*n, 0o100644, 0, 0)).collect();
+        let data = index_bytes(2, &entries, None);
+        assert!(data.len() as u64 >= MAP_FROM, "{} bytes", data.len());
+        let dir = std::env::temp_dir().join(format!("np-index-map-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let (big, small) = (dir.join("index"), dir.join("small"));
+        std::fs::write(&big, &data).expect("write index");
+        std::fs::write(&small, b"DIRC").expect("write small");
+        let mapped = Bytes::read(&big).expect("map");
+        assert!(matches!(mapped, Bytes::Mapped(_)));
+        assert!(matches!(Bytes::read(&small), Ok(Bytes::Owned(v)) if v == b"DIRC"));
+        let (m, r) = (
+            Light::read(mapped, 20).expect("mapped reads"),
+            Light::read(data, 20).expect("read reads"),
+        );
+        assert_eq!(m.len(), 2000);
+        assert!(m.entries().eq(r.entries()));
+        assert_eq!(m.prefixed(b"docs/d3/"), r.prefixed(b"docs/d3/"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
