@@ -272,6 +272,41 @@ fn a_large_index_lists_what_git_lists_after_each_rewrite() {
     r.assert_staged_agrees();
 }
 
+/// `HEAD` read the short way (a branch in a loose ref file, src/git/repo.rs)
+/// and every way it is left to gix: the branch packed, HEAD detached, a
+/// linked worktree's own HEAD. Each time the commits differ on `a/x`, so a
+/// wrong commit would list it as staged.
+#[test]
+fn head_is_the_commit_git_names_in_every_layout() {
+    let r = Repo::new("head");
+    tree(&r);
+    r.write("a/x", "second");
+    r.git(&["commit", "-qam", "second"]);
+    r.write("b", "staged");
+    r.git(&["add", "b"]);
+    assert!(r.0.join(".git/refs/heads/main").is_file());
+    r.assert_staged_agrees();
+    r.git(&["pack-refs", "--all"]);
+    assert!(!r.0.join(".git/refs/heads/main").exists());
+    r.assert_staged_agrees();
+    r.git(&["checkout", "-q", "--detach", "HEAD~1"]);
+    r.assert_staged_agrees();
+    let wt = Repo(r.0.with_extension("wt"));
+    let _ = std::fs::remove_dir_all(&wt.0);
+    r.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "other",
+        wt.0.to_str().unwrap(),
+        "main",
+    ]);
+    wt.write("a/x", "in the worktree");
+    wt.git(&["add", "a/x"]);
+    wt.assert_staged_agrees();
+}
+
 /// A submodule's entry (mode 160000) is a commit in the index as in the
 /// tree: unchanged, it is not a change.
 #[test]

@@ -130,6 +130,11 @@ fn not_found(rev: &str) -> io::Error {
 /// The tree `rev` names, or `None` for `HEAD` before the first commit.
 pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<ObjectId>> {
     let spec = plain_rev(rev)?;
+    if rev == "HEAD" {
+        if let Some(tree) = loose_head(repo).and_then(|id| loose_tree_of(repo, id)) {
+            return Ok(Some(tree));
+        }
+    }
     match repo.rev_parse_single(spec.as_bytes().as_bstr()) {
         Ok(id) => {
             if let Some(tree) = loose_tree_of(repo, id.detach()) {
@@ -145,6 +150,43 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
         Err(_) if rev == "HEAD" && repo.head().is_ok_and(|h| h.is_unborn()) => Ok(None),
         Err(_) => Err(not_found(rev)),
     }
+}
+
+/// The commit `HEAD` names, read as git reads it in the common case: `HEAD`
+/// in the repository's (or the worktree's) git folder holding a branch
+/// name or a commit ID, and the branch a loose ref file in the common git
+/// folder (a loose ref overrides a packed one). A hook resolves HEAD for
+/// each of its readers, and gix's resolution (ref store, packed-refs look,
+/// the commit's header read to check its kind) was 70 K instructions and
+/// ten system calls each time. `None`, and gix resolves it, for anything
+/// else: a packed or symbolic branch, a reftable repository (whose HEAD
+/// names `refs/heads/.invalid`), a name git would refuse, an ID of the
+/// other hash kind, a `GIT_NAMESPACE` (whose refs live elsewhere).
+fn loose_head(repo: &gix::Repository) -> Option<ObjectId> {
+    if std::env::var_os("GIT_NAMESPACE").is_some() {
+        return None;
+    }
+    let head = std::fs::read(repo.git_dir().join("HEAD")).ok()?;
+    let head = head.strip_suffix(b"\n")?;
+    let id = match head.strip_prefix(b"ref: ") {
+        None => head.to_vec(),
+        Some(branch) => {
+            let branch = branch.as_bstr();
+            if !branch.starts_with(b"refs/heads/")
+                || gix::validate::reference::name(branch).is_err()
+            {
+                return None;
+            }
+            let file = repo
+                .common_dir()
+                .join(gix::path::from_byte_slice(branch).ok()?);
+            let mut id = std::fs::read(file).ok()?;
+            id.pop().filter(|b| *b == b'\n')?;
+            id
+        }
+    };
+    let id = ObjectId::from_hex(&id).ok()?;
+    (id.kind() == repo.object_hash()).then_some(id)
 }
 
 /// The tree a loose commit (or a loose tree) names, read with the
