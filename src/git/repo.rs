@@ -131,7 +131,7 @@ fn not_found(rev: &str) -> io::Error {
 pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<ObjectId>> {
     let spec = plain_rev(rev)?;
     if rev == "HEAD" {
-        if let Some(tree) = loose_head(repo).and_then(|id| loose_tree_of(repo, id)) {
+        if let Some(tree) = loose_head(repo).and_then(|id| commit_tree_of(repo, id)) {
             return Ok(Some(tree));
         }
     }
@@ -162,6 +162,7 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
 /// else: a packed or symbolic branch, a reftable repository (whose HEAD
 /// names `refs/heads/.invalid`), a name git would refuse, an ID of the
 /// other hash kind, a `GIT_NAMESPACE` (whose refs live elsewhere).
+/// The commit itself may be loose or packed ([`commit_tree_of`]).
 fn loose_head(repo: &gix::Repository) -> Option<ObjectId> {
     if std::env::var_os("GIT_NAMESPACE").is_some() {
         return None;
@@ -189,18 +190,43 @@ fn loose_head(repo: &gix::Repository) -> Option<ObjectId> {
     (id.kind() == repo.object_hash()).then_some(id)
 }
 
+/// The tree commit `id` names, loose or packed (a clone's commits, and
+/// every commit after git's gc, are packed: gix peels those); `None` when
+/// it cannot be read or is not a commit, for the caller's full path to say.
+fn commit_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+    known_tree_of(repo, id, || {
+        loose_tree_uncached(repo, id).or_else(|| {
+            let object = repo.find_object(id).ok()?;
+            if object.kind != gix::object::Kind::Commit {
+                return None;
+            }
+            object.peel_to_tree().ok().map(|t| t.id)
+        })
+    })
+}
+
 /// The tree a loose commit (or a loose tree) names, read with the
 /// one-pass loose reader: gix's `find_object` built a fresh inflater for
 /// the HEAD commit, a thirtieth of a hook. `None` (gix peels it) for a
 /// packed object, a tag, or a commit that does not decode.
 fn loose_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+    known_tree_of(repo, id, || loose_tree_uncached(repo, id))
+}
+
+/// The tree of commit `id` as this process first read it (`read`): an
+/// object's content never changes, so one read serves every resolution.
+fn known_tree_of(
+    repo: &gix::Repository,
+    id: ObjectId,
+    read: impl FnOnce() -> Option<ObjectId>,
+) -> Option<ObjectId> {
     static TREES: OnceLock<Mutex<HashMap<ObjectKey, ObjectId>>> = OnceLock::new();
     let known = TREES.get_or_init(Default::default);
     let key = (repo.objects.store_ref().path().to_path_buf(), id);
     if let Some(tree) = known.lock().ok().and_then(|m| m.get(&key).copied()) {
         return Some(tree);
     }
-    let tree = loose_tree_uncached(repo, id)?;
+    let tree = read()?;
     if let Ok(mut m) = known.lock() {
         m.insert(key, tree);
     }
