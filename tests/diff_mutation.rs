@@ -407,7 +407,7 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          inside the block is modelled); **not in the job**: the evaluated `job` block\n\
          is unchanged; **dropped by Nomad**: the api struct decodes the key but Nomad's\n\
          agent never copies it into the job it plans (a check's `advertise`, a logs\n\
-         block's `enabled`, a group's `max_client_disconnect`,\n\
+         block's `enabled` (from 1.5.5; 1.5.4's servers keep it as LogConfig `Enabled`), a group's `max_client_disconnect`,\n\
          `stop_after_client_disconnect` and `prevent_reschedule_on_lost`), so\n\
          Nomad's plan shows no change either. No edit may plan\n\
          as \"no change\" otherwise.\n\n",

@@ -1,5 +1,9 @@
 //! The staging area, read light.
 //!
+//! Over 600 lines because the index format's reader (header, entries of
+//! versions 2 to 4, extensions, the mapped large file) is one format whose
+//! parts share its cursor; its unit tests make up the rest.
+//!
 //! Why not gix's index reader alone: it decodes every entry (stat data,
 //! flags, a copied path) into a vector before any is looked at, and a hook
 //! on one staged file reads the entries below the changed directories only.

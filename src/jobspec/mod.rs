@@ -8,6 +8,7 @@ mod budget;
 mod canonical;
 mod connect_defaults;
 pub mod connect_gateway_proxy;
+pub mod decode_order;
 pub mod decode_type;
 mod defaults;
 mod duplicate_job;
@@ -311,7 +312,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         edition: opts.edition,
     };
     // Decoding errors Nomad lists in Go's map order: a note beside them.
-    let note = crate::render::job_file_error::decode_order_note(&parsed, opts.version);
+    let note = decode_order::decode_order_note(&parsed, opts.version);
     parsed.diags.0.extend(note);
     parsed
 }

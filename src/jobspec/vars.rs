@@ -2,6 +2,10 @@
 //! (type, default, validation), then `NOMAD_VAR_*`, `-var-file` and `-var`
 //! (later wins), then `locals` in dependency order with cycles reported
 //! ([`super::locals`]).
+//!
+//! Over 600 lines because jobspec2's variable pass (declarations, var
+//! files, -var flags, NOMAD_VAR_, then the order of their refusals) is one
+//! sequence sharing the refusals it collects; a split is left for later.
 
 use std::collections::BTreeMap;
 

@@ -18,7 +18,7 @@
 use super::plan::{api_error, error_during_plan, error_job_struct, multierror};
 use crate::cluster::State;
 use crate::diag::Diag;
-use crate::jobspec::{self, decode_type, hclsyntax, ParsedJob};
+use crate::jobspec::{self, hclsyntax, ParsedJob};
 use crate::planner::admission::{self, Joined};
 use crate::planner::validate_rpc;
 use crate::version::NomadVersion;
@@ -105,7 +105,7 @@ pub fn refusal(
     }
     // The CLI's parser refuses it: its errors, not the servers' (which it
     // never reaches).
-    let client = client_errors(parsed, version);
+    let client = jobspec::decode_order::client_errors(parsed, version);
     let client: Vec<&&Diag> = client.iter().collect();
     if let Some(io) = client.iter().find(|d| d.code.starts_with("io::")) {
         return Refusal::JobStruct(io.message.clone());
@@ -176,11 +176,11 @@ pub fn refusal(
     // every diagnostic's Error(), one a line (jobspec2/parse.go decode), in
     // gohcl's order, which may be Go's random map order (decode_order.rs):
     // then the lines are said in a stated order, with a note
-    // ([`decode_order_note`]), or where the order may change what is said,
+    // ([`jobspec::decode_order::decode_order_note`]), or where the order may change what is said,
     // the order is not told.
-    if hcl2 && !client.is_empty() && client.iter().all(|d| decoding(d)) {
+    if hcl2 && !client.is_empty() && client.iter().all(|d| jobspec::decode_order::decoding(d)) {
         let client: Vec<&Diag> = client.iter().map(|d| **d).collect();
-        let Some(ordered) = decoding_order(parsed, &client) else {
+        let Some(ordered) = jobspec::decode_order::decoding_order(parsed, &client) else {
             return Refusal::JobStruct(format!(
                 "Error parsing job file from {path}:\n(cannot tell) Nomad's decoder reports these {} diagnostics one a line, in an order Go's random map order (gohcl decodeBodyToStruct) or a pass of jobspec2's own decides; ours follow.",
                 client.len()
@@ -229,72 +229,6 @@ pub fn refusal(
         "Error parsing job file from {path}{sep}{}",
         messages.join("\n")
     ))
-}
-
-/// The errors of a file that did not load which Nomad's CLI reports (its
-/// job parser's), as opposed to the servers' (Job.Validate's).
-fn client_errors(parsed: &ParsedJob, version: NomadVersion) -> Vec<&Diag> {
-    let server = parsed
-        .job
-        .as_ref()
-        .map(|job| jobspec::validation_errors(job, &parsed.source, version, parsed.edition))
-        .unwrap_or_default();
-    let from_server = |d: &Diag| {
-        server
-            .iter()
-            .any(|s| s.message == d.message && s.primary_span() == d.primary_span())
-    };
-    parsed
-        .diags
-        .iter()
-        .filter(|d| d.is_error() && !from_server(d))
-        .collect()
-}
-
-/// An error of jobspec2's decoding stage (gohcl, hcldec, a block's labels).
-fn decoding(d: &Diag) -> bool {
-    d.code == "jobspec::label"
-        || (d.code == "jobspec::type"
-            && (d.message.starts_with(decode_type::GOHCL)
-                || d.message.starts_with(decode_type::HCLDEC)))
-}
-
-/// Decoding errors (`client`, all of them) in Nomad's order
-/// (decode_order.rs).
-fn decoding_order<'d>(
-    parsed: &ParsedJob,
-    client: &[&'d Diag],
-) -> Option<super::decode_order::Ordered<'d>> {
-    match client {
-        [_] => Some(super::decode_order::Ordered {
-            diags: client.to_vec(),
-            chance: false,
-        }),
-        _ => parsed
-            .body
-            .as_ref()
-            .and_then(|b| super::decode_order::nomad_order(b, client)),
-    }
-}
-
-/// The note beside a refusal of jobspec2's decoding whose lines Nomad
-/// prints in Go's map order (see [`refusal`]): the loader adds it to the
-/// file's diagnostics, so every command and report says it.
-pub fn decode_order_note(parsed: &ParsedJob, version: NomadVersion) -> Option<Diag> {
-    let hcl2 = version.at_least(1, 0, 0);
-    let errors = parsed.diags.iter().filter(|d| d.is_error());
-    // Cheap first: two decoding errors at least, nothing else.
-    if !hcl2 || errors.clone().filter(|d| decoding(d)).count() < 2 {
-        return None;
-    }
-    let client = client_errors(parsed, version);
-    if !client.iter().all(|d| decoding(d)) {
-        return None;
-    }
-    let ordered = decoding_order(parsed, &client)?;
-    ordered
-        .chance
-        .then(|| super::decode_order::note(&parsed.source, ordered.diags.len()))
 }
 
 /// A diagnostic whose text is HCL's own (`Call to unknown function; ...`)

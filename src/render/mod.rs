@@ -5,7 +5,6 @@
 
 pub mod color;
 pub mod columns;
-mod decode_order;
 pub mod diff_text;
 pub mod job_file_error;
 pub mod metrics;

@@ -225,6 +225,75 @@ pub fn note(src: &crate::source::Source, n: usize) -> Diag {
 /// The code of [`note`].
 pub const MAP_ORDER: &str = "jobspec::decode-map-order";
 
+/// The errors of a file that did not load which Nomad's CLI reports (its
+/// job parser's), as opposed to the servers' (Job.Validate's).
+pub(crate) fn client_errors(
+    parsed: &super::ParsedJob,
+    version: crate::version::NomadVersion,
+) -> Vec<&Diag> {
+    let server = parsed
+        .job
+        .as_ref()
+        .map(|job| super::validation_errors(job, &parsed.source, version, parsed.edition))
+        .unwrap_or_default();
+    let from_server = |d: &Diag| {
+        server
+            .iter()
+            .any(|s| s.message == d.message && s.primary_span() == d.primary_span())
+    };
+    parsed
+        .diags
+        .iter()
+        .filter(|d| d.is_error() && !from_server(d))
+        .collect()
+}
+
+/// An error of jobspec2's decoding stage (gohcl, hcldec, a block's labels).
+pub(crate) fn decoding(d: &Diag) -> bool {
+    d.code == "jobspec::label"
+        || (d.code == "jobspec::type"
+            && (d.message.starts_with(super::decode_type::GOHCL)
+                || d.message.starts_with(super::decode_type::HCLDEC)))
+}
+
+/// Decoding errors (`client`, all of them) in Nomad's order
+/// (decode_order.rs).
+pub(crate) fn decoding_order<'d>(
+    parsed: &super::ParsedJob,
+    client: &[&'d Diag],
+) -> Option<Ordered<'d>> {
+    match client {
+        [_] => Some(Ordered {
+            diags: client.to_vec(),
+            chance: false,
+        }),
+        _ => parsed.body.as_ref().and_then(|b| nomad_order(b, client)),
+    }
+}
+
+/// The note beside a refusal of jobspec2's decoding whose lines Nomad
+/// prints in Go's map order (see [`refusal`]): the loader adds it to the
+/// file's diagnostics, so every command and report says it.
+pub fn decode_order_note(
+    parsed: &super::ParsedJob,
+    version: crate::version::NomadVersion,
+) -> Option<Diag> {
+    let hcl2 = version.at_least(1, 0, 0);
+    let errors = parsed.diags.iter().filter(|d| d.is_error());
+    // Cheap first: two decoding errors at least, nothing else.
+    if !hcl2 || errors.clone().filter(|d| decoding(d)).count() < 2 {
+        return None;
+    }
+    let client = client_errors(parsed, version);
+    if !client.iter().all(|d| decoding(d)) {
+        return None;
+    }
+    let ordered = decoding_order(parsed, &client)?;
+    ordered
+        .chance
+        .then(|| note(&parsed.source, ordered.diags.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
