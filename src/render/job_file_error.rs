@@ -136,7 +136,10 @@ pub fn refusal(
                 }
                 None => serde_json::json!({ "Reason": d.message }),
             };
-            let line = if d.message.starts_with("cannot tell") {
+            // Our own refusals are worded as errors: the line says what
+            // they leave unknown. The others are worded as that line.
+            let ours = [jobspec::eval::FILE_ACCESS, jobspec::eval::BUDGET].contains(&code);
+            let line = if !ours || d.message.starts_with("cannot tell") {
                 d.message.clone()
             } else {
                 format!(
