@@ -255,9 +255,18 @@ fn a_volume_hcl_cannot_decode_drops_the_groups_volumes_from_0_11() {
     let (code, err) = validate("volume-number", &volume_job("1", ""), "0.12.12");
     assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains("drops every volume"), "{err}");
-    // Mounted, the servers refuse the undefined volume: still refused.
+    // Mounted, the volume is dropped all the same and the servers refuse
+    // the mount of a volume the group no longer has (TaskGroup.Validate).
     let mount =
         "      volume_mount {\n        volume = \"data\"\n        destination = \"/d\"\n      }";
     let (code, err) = validate("volume-mounted", &volume_job("[1]", mount), "0.12.12");
     assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("drops every volume of this group (`data`)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Task t has a volume mount (0) referencing undefined volume data"),
+        "{err}"
+    );
 }

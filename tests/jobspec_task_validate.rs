@@ -267,12 +267,10 @@ fn cases() -> Vec<Case> {
             task: "t",
             body: "      volume_mount {\n        volume = \"data\"\n        destination = \"/data\"\n      }",
             group: "",
-            // Undefined volumes are refused from 1.6.0.
-            want: |v| {
-                (v == "1.6.0" || v == "2.0.5")
-                    .then(|| vec![s("Volume Mount (0) references undefined volume data")])
-            },
-            versions: HCL2,
+            // From 1.6.0 Task.Validate refuses an undefined volume; before,
+            // TaskGroup.Validate did (`group_mounts_before_1_6` below).
+            want: |_| Some(vec![s("Volume Mount (0) references undefined volume data")]),
+            versions: &["1.6.0", "2.0.5"],
         },
         Case {
             name: "together",
@@ -423,6 +421,92 @@ fn validate_and_plan_refuse_each_task_rule_as_each_release() {
                 want,
             );
         }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// 0.10.0 (group volumes' first release) to 1.5.x: TaskGroup.Validate
+/// checks each task's mounts itself, before that task's Task.Validate, in
+/// words naming the task (structs.go@v0.10.0 and @v1.5.17, "Validate the
+/// task does not reference undefined volume mounts"; structs_test.go's
+/// TestTaskGroup_Validate `Task task-b has a volume mount (0) referencing
+/// undefined volume foob`). Before, these releases validated such a job:
+/// a false all-clear. 0.9.x has no volumes (its parser refuses the key).
+#[test]
+fn group_mounts_before_1_6() {
+    let mut failures = Vec::new();
+    let body = "      volume_mount {\n        volume = \"\"\n        destination = \"/a\"\n      }\n      volume_mount {\n        volume = \"data\"\n        destination = \"/data\"\n      }\n      volume_mount {\n        volume = \"logs\"\n        destination = \"/logs\"\n      }";
+    let group = "    volume \"logs\" {\n      type = \"host\"\n      source = \"logs\"\n    }";
+    let text = job("service", "t", body, group);
+    for v in ["0.10.9", "0.12.12", "1.0.0", "1.5.17"] {
+        let want = common::group_refusal(
+            v,
+            &[
+                s("Task t has a volume mount (0) referencing an empty volume"),
+                s("Task t has a volume mount (1) referencing undefined volume data"),
+            ],
+        );
+        common::judge_validation(
+            &mut failures,
+            &format!("group-mounts-{v}"),
+            "group-mounts",
+            &text,
+            v,
+            Some(want),
+        );
+    }
+    // Every mount defined: accepted.
+    let fine = job(
+        "service",
+        "t",
+        "      volume_mount {\n        volume = \"logs\"\n        destination = \"/logs\"\n      }",
+        group,
+    );
+    common::judge_validation(
+        &mut failures,
+        "group-mounts-ok",
+        "group-mounts-ok",
+        &fine,
+        "1.5.17",
+        None,
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Backported to 1.3.14, 1.4.10 and 1.5.6 (structs.go@v1.5.17
+/// TaskGroup.Validate, "Validate the group's Update Strategy does not
+/// conflict with the Task's kill_timeout"): the group's error, after the
+/// task's own, in service jobs only, until 1.6.0 moved it into
+/// Task.Validate (the `progress-deadline` row). Before, these releases
+/// validated such a job.
+#[test]
+fn group_kill_timeout_in_patch_releases() {
+    let mut failures = Vec::new();
+    let group = "    update {\n      max_parallel = 1\n      progress_deadline = \"10m\"\n    }";
+    let text = job("service", "t", "      kill_timeout = \"11m\"", group);
+    for v in ["1.3.14", "1.4.10", "1.5.6", "1.5.17"] {
+        let want = common::group_refusal(
+            v,
+            &[s("Task t has a kill timout (11m0s) longer than the group's progress deadline (10m0s)")],
+        );
+        common::judge_validation(
+            &mut failures,
+            &format!("group-kill-{v}"),
+            "group-kill",
+            &text,
+            v,
+            Some(want),
+        );
+    }
+    for v in ["1.3.13", "1.4.9", "1.5.5"] {
+        common::judge_validation(
+            &mut failures,
+            &format!("group-kill-{v}"),
+            "group-kill",
+            &text,
+            v,
+            None,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

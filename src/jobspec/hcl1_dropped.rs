@@ -87,26 +87,9 @@ fn volumes(g: &mut Node, src: &Source, v: NomadVersion, diags: &mut Diags) {
         .filter(|b| b.ident == "volume")
         .find_map(|b| undecodable(b, src));
     let Some(at) = refused else { return };
-    // A task that mounts one then names an undefined volume, which the
-    // servers refuse before 1.6 in TaskGroup.Validate (`Task %s has a volume
-    // mount (%d) referencing undefined volume %s`), a rule our validation
-    // does not hold for those releases: such a job stays refused (by the
-    // value's own error) rather than passed.
-    let mounted = g
-        .blocks
-        .iter()
-        .filter(|t| t.ident == "task")
-        .flat_map(|t| t.blocks.iter().filter(|m| m.ident == "volume_mount"))
-        .flat_map(|m| m.attrs.iter().filter(|a| a.name == "volume"))
-        .filter_map(|a| a.value.as_str())
-        .any(|name| {
-            g.blocks
-                .iter()
-                .any(|b| b.ident == "volume" && b.labels.first().is_some_and(|l| l.0 == name))
-        });
-    if mounted {
-        return;
-    }
+    // A task mounting one then names an undefined volume, which these
+    // releases' TaskGroup.Validate refuses (validate_task_parts.rs,
+    // `group_volume_mounts`), as Nomad does.
     let (gone, kept): (Vec<Node>, Vec<Node>) = std::mem::take(&mut g.blocks)
         .into_iter()
         .partition(|b| b.ident == "volume");

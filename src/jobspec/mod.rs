@@ -54,6 +54,7 @@ mod validate_group_services;
 mod validate_job;
 mod validate_multiregion;
 pub use validate_multiregion::is_multiregion;
+mod validate_group_tasks;
 mod validate_net;
 mod validate_periodic;
 mod validate_placement;

@@ -447,9 +447,11 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     );
     super::validate_group::scaling(job, g, v, out);
     for t in &g.tasks {
+        super::validate_group_tasks::volume_mounts(t, g, v, out);
         out.nested(Some(format!("Task {} validation failed", t.name)), |out| {
             task(job, t, g, v, out)
         });
+        super::validate_group_tasks::kill_timeout(t, g, job.job_type, v, out);
     }
 }
 

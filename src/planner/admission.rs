@@ -163,7 +163,7 @@ pub enum Refusal {
     EnterpriseOnly {
         group: usize,
         task: String,
-        message: &'static str,
+        feature: super::admission_edition::EnterpriseFeature,
     },
 }
 
@@ -207,7 +207,7 @@ impl Refusal {
             | Refusal::VaultNotEnabled { message }
             | Refusal::VaultIdentity { message, .. } => message.clone(),
             Refusal::JobValidate { added, .. } => added.join("; "),
-            Refusal::EnterpriseOnly { message, .. } => message.to_string(),
+            Refusal::EnterpriseOnly { feature, .. } => feature.message().to_string(),
         }
     }
 }

@@ -113,15 +113,15 @@ pub fn consul_refusal(world: &World, job: &Job) -> Option<Refusal> {
     consul_use(job, world.nomad_version).map(|u| Refusal::EnterpriseOnly {
         group: u.group,
         task: u.task,
-        message: u.feature.message(),
+        feature: u.feature,
     })
 }
 
 /// Is `r` one of the validators' last entries (NUMA, schedules), which
 /// follow jobValidate's?
 pub(super) fn is_last(r: &Refusal) -> bool {
-    matches!(r, Refusal::EnterpriseOnly { message, .. }
-        if *message != EnterpriseFeature::ConsulCluster.message())
+    matches!(r, Refusal::EnterpriseOnly { feature, .. }
+        if *feature != EnterpriseFeature::ConsulCluster)
 }
 
 /// Does `task` use `feature` as the hook reads it? NUMA.Requested: an
@@ -171,7 +171,7 @@ pub fn refusals(world: &World, job: &Job) -> Vec<Refusal> {
         .map(|u| Refusal::EnterpriseOnly {
             group: u.group,
             task: u.task,
-            message: u.feature.message(),
+            feature: u.feature,
         })
         .collect()
 }
@@ -181,7 +181,7 @@ pub(super) fn messages(all: &[Refusal]) -> Vec<String> {
     all.iter()
         .filter(|r| is_last(r))
         .map(|r| match r {
-            Refusal::EnterpriseOnly { message, .. } => message.to_string(),
+            Refusal::EnterpriseOnly { feature, .. } => feature.message().to_string(),
             _ => String::new(),
         })
         .collect()

@@ -139,7 +139,7 @@ pub fn refusal(
             // Our own refusals are worded as errors: the line says what
             // they leave unknown. The others are worded as that line.
             let ours = [jobspec::eval::FILE_ACCESS, jobspec::eval::BUDGET].contains(&code);
-            let line = if !ours || d.message.starts_with("cannot tell") {
+            let line = if !ours {
                 d.message.clone()
             } else {
                 format!(

@@ -1,5 +1,5 @@
 use crate::planner::admission::Refusal;
-use crate::planner::admission_edition;
+use crate::planner::admission_edition::{self, EnterpriseFeature};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
@@ -54,17 +54,17 @@ impl Rule for EnterpriseOnly {
         let Some(job) = ctx.job() else {
             return;
         };
-        let task_span = |group: usize, task: &str, key: &str| {
+        let task_span = |group: usize, task: &str, feature: EnterpriseFeature| {
             let g = job.groups.get(group);
             let t = g.and_then(|g| g.tasks.iter().find(|t| t.name == task));
-            let block = match key {
-                "numa" => t
+            let block = match feature {
+                EnterpriseFeature::Numa => t
                     .and_then(|t| t.resources.numa.as_ref())
                     .and_then(|n| n.spans.block),
-                "schedule" => t
+                EnterpriseFeature::Schedule => t
                     .and_then(|t| t.schedule.as_ref())
                     .and_then(|s| s.spans.block),
-                _ => t
+                EnterpriseFeature::ConsulCluster => t
                     .and_then(|t| t.consul.as_ref())
                     .or(g.and_then(|g| g.consul.as_ref()))
                     .and_then(|c| c.spans.block),
@@ -74,20 +74,11 @@ impl Rule for EnterpriseOnly {
                 .or(g.and_then(|g| g.spans.label))
                 .or(job.spans.label)
         };
-        let key = |message: &str| {
-            if message.starts_with("numa") {
-                "numa"
-            } else if message.starts_with("task") {
-                "schedule"
-            } else {
-                "consul"
-            }
-        };
         for r in ctx.refusals() {
             let Refusal::EnterpriseOnly {
                 group,
                 task,
-                message,
+                feature,
             } = r
             else {
                 continue;
@@ -95,9 +86,9 @@ impl Rule for EnterpriseOnly {
             out.push(
                 ctx.finding(
                     &Self::META,
-                    task_span(*group, task, key(message)),
+                    task_span(*group, task, *feature),
                     "refused by the community edition",
-                    message.to_string(),
+                    feature.message().to_string(),
                 )
                 .help("remove the block, or state `edition = \"enterprise\"` in rules/cluster.hcl if the servers run Nomad Enterprise"),
             );
@@ -107,7 +98,7 @@ impl Rule for EnterpriseOnly {
             out.push(
                 ctx.finding(
                     &Self::META,
-                    task_span(first.group, &first.task, key(first.feature.message())),
+                    task_span(first.group, &first.task, first.feature),
                     "Enterprise's feature",
                     unknown.line(job),
                 )
