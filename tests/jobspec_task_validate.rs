@@ -508,5 +508,24 @@ fn group_kill_timeout_in_patch_releases() {
             None,
         );
     }
+    // progress_deadline = 0 (none): the first backports compare with it
+    // all the same, so the default 5s kill timeout is refused; 1.3.16,
+    // 1.4.11 and 1.5.7 skip a zero deadline (structs.go@v1.5.7).
+    let zero = "    update {\n      max_parallel = 1\n      progress_deadline = \"0s\"\n    }";
+    let text = job("service", "t", "", zero);
+    for v in ["1.3.14", "1.3.15", "1.4.10", "1.5.6"] {
+        let want = common::group_refusal(
+            v,
+            &[s(
+                "Task t has a kill timout (5s) longer than the group's progress deadline (0s)",
+            )],
+        );
+        let tag = format!("group-kill-zero-{v}");
+        common::judge_validation(&mut failures, &tag, "group-kill-zero", &text, v, Some(want));
+    }
+    for v in ["1.3.16", "1.4.11", "1.5.7", "1.5.17"] {
+        let tag = format!("group-kill-zero-{v}");
+        common::judge_validation(&mut failures, &tag, "group-kill-zero", &text, v, None);
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

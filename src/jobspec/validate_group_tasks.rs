@@ -46,7 +46,9 @@ pub(super) fn volume_mounts(t: &Task, g: &TaskGroup, v: NomadVersion, out: &mut 
 /// After `Task.Validate`, in a service job, the patch releases that got
 /// the rule before 1.6.0 moved it into `Task.Validate` (1.3.14, 1.4.10,
 /// 1.5.6 to 1.5.x): a task may not take longer to stop than the group's
-/// deployment allows (a progress deadline of 0 means none).
+/// deployment allows. A progress deadline of 0 means none, but only from
+/// the next patches (1.3.16, 1.4.11, 1.5.7): 1.3.14, 1.3.15, 1.4.10 and
+/// 1.5.6 compare with 0 too, refusing every positive kill timeout.
 pub(super) fn kill_timeout(
     t: &Task,
     g: &TaskGroup,
@@ -63,8 +65,14 @@ pub(super) fn kill_timeout(
         return;
     }
     let Some(u) = &g.update else { return };
+    let zero_means_none = [
+        NomadVersion::new(1, 3, 16),
+        NomadVersion::new(1, 4, 11),
+        NomadVersion::new(1, 5, 7),
+    ];
     let pd = u.progress_deadline;
-    if pd.nanos() <= 0 || t.kill_timeout.nanos() <= pd.nanos() {
+    let unbounded = pd.nanos() <= 0 && v.has_since(&zero_means_none);
+    if unbounded || t.kill_timeout.nanos() <= pd.nanos() {
         return;
     }
     // Nomad's own spelling ("timout").
