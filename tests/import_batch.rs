@@ -315,9 +315,16 @@ fn import_write_says_the_terminal_allocations_are_not_written() {
 /// stored (no reschedule policy: api `NewDefaultReschedulePolicy` has
 /// none for sysbatch).
 fn sysbatch(tag: &str, build: &str, allocs: &[Value]) -> TempDir {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/import-batch/web-sysbatch-2.0.5.json"
+    // The stored form of the release's own structs: 1.5.6's has no
+    // NodePool (1.6) and no default identity (1.7).
+    let stored = if build.starts_with("1.5.") {
+        "web-sysbatch-1.5.6.json"
+    } else {
+        "web-sysbatch-2.0.5.json"
+    };
+    let path = format!(
+        "{}/tests/fixtures/import-batch/{stored}",
+        env!("CARGO_MANIFEST_DIR")
     );
     let job: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
@@ -373,6 +380,33 @@ fn a_sysbatch_job_does_not_run_again_where_it_finished() {
         let d = sysbatch(&format!("sysbatch-{tag}-205"), "2.0.5", &[done]);
         assert_plan(&d, "web.nomad", 0, "2 create, 1 ignore");
         assert_plan(&d, "web2.nomad", 1, "2 create, 1 create/destroy update");
+    }
+}
+
+/// Before 1.6 as well: the rule is 1.2.0's (sysbatch's first release)
+/// unchanged — `SplitTerminalAllocs` keeps the latest terminal allocation
+/// per node and name, `diffSystemAllocsForNode` (scheduler/util.go to
+/// 1.4, system_util.go from 1.5) ignores it while `JobModifyIndex` is the
+/// same and updates it once the job changes. 1.5.6's import was "cannot
+/// tell" before. The job JSON is 1.5.6's stored form
+/// (tests/fixtures/import-batch/web-sysbatch-1.5.6.json, nomad/structs
+/// at v1.5.6: no NodePool, Identity null).
+#[test]
+fn a_sysbatch_job_does_not_run_again_where_it_finished_before_1_6() {
+    let job = job_json(json!({}));
+    for status in ["complete", "failed"] {
+        let done = alloc(1, 0, &job, json!({"ClientStatus": status}));
+        let d = sysbatch(&format!("sysbatch-156-{status}"), "1.5.6", &[done]);
+        let o = plan(&d, "web.nomad");
+        assert!(
+            o.stdout.starts_with("Job: \"web\"\n"),
+            "{}{}",
+            o.stdout,
+            o.stderr
+        );
+        assert!(!o.stderr.contains("import::alloc-state"), "{}", o.stderr);
+        assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
+        assert_plan(&d, "web2.nomad", 1, "1 create, 1 create/destroy update");
     }
 }
 

@@ -402,7 +402,7 @@ pub fn load_allocations(
             Diag::warning(
                 crate::world::guess::ALLOC_STATE,
                 format!(
-                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a failed allocation whose reschedule the import cannot decide, a finished batch or sysbatch allocation Nomad's release reads differently, or before 1.6): {}",
+                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a failed allocation whose reschedule the import cannot decide, a finished batch allocation before 1.6, a finished batch or sysbatch allocation Nomad's releases read differently): {}",
                     jobs.join(", ")
                 ),
             )

@@ -1,5 +1,5 @@
 //! A batch job's terminal allocations in an import (Nomad 1.6 to 2.0.5),
-//! and a sysbatch job's ([`sysbatch_kind`]):
+//! and a sysbatch job's (1.2.0 to 2.0.5, [`sysbatch_kind`]):
 //! pinned with how the reconciler reads them ([`BatchTerminal`]), so that
 //! a plan counts a finished allocation instead of running it again, and
 //! ignores one of another version, rather than calling the job's plan a
@@ -49,10 +49,24 @@ pub(super) struct Done<'v> {
 }
 
 /// Whether `alloc` is a batch or sysbatch job's terminal allocation this
-/// module decides: a world of Nomad 1.6 or later.
+/// module decides: a batch job's in a world of Nomad 1.6 or later, a
+/// sysbatch job's from 1.2.0, when sysbatch came. The system scheduler's
+/// reading of a sysbatch job's terminal allocations is one rule from 1.2.0
+/// on: `SplitTerminalAllocs` keeps the latest per node and name
+/// (`TerminalByNodeByName`, by `CreateIndex`), and
+/// `diffSystemAllocsForNode`'s scan of the required names (1.2.0–1.4.x
+/// scheduler/util.go, 1.5–1.10 system_util.go, the same lines; what
+/// 1.3.0 changed there is the disconnected-client handling of live
+/// allocations) ignores it while `JobModifyIndex` is unchanged and updates
+/// it otherwise, which `inplaceUpdate` keeps out of the plan when the
+/// tasks did not change (`update.Alloc.TerminalStatus()`, 1.2.0 on).
 pub(super) fn reads(alloc: &Allocation, version: NomadVersion) -> bool {
-    let batch = matches!(alloc.job_type, JobType::Batch | JobType::Sysbatch);
-    version.at_least(1, 6, 0) && batch && !alloc.is_live()
+    let since = match alloc.job_type {
+        JobType::Batch => NomadVersion::new(1, 6, 0),
+        JobType::Sysbatch => NomadVersion::new(1, 2, 0),
+        _ => return false,
+    };
+    version >= since && !alloc.is_live()
 }
 
 impl<'v> Done<'v> {

@@ -22,7 +22,8 @@
 //!   From 1.6 that is simulated ([`super::api_alloc_batch`]); before, the
 //!   job is a guess.
 //! - sysbatch (1.2+): a finished allocation keeps its node from running the
-//!   job again. From 1.6 that is simulated ([`super::api_alloc_batch`]).
+//!   job again. That is simulated ([`super::api_alloc_batch`]), under every
+//!   release that has sysbatch.
 //! - system: terminal allocations are filtered out (`FilterTerminalAllocs`)
 //!   and the node gets a new one, as the simulation does.
 
