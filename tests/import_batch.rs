@@ -427,3 +427,55 @@ fn a_sysbatch_allocation_beside_a_live_one_of_the_job_is_unknown() {
         o.stderr
     );
 }
+
+/// `nomad job status` of a batch job whose allocations all finished:
+/// `dead`, as nomad/state/state_store.go `getJobStatus` derives it (no
+/// live allocation, no unfinished evaluation: the job's evaluations are
+/// done), where this tool said `pending`. The job JSON reports `dead` too
+/// (`Status`); one reported `pending` keeps an evaluation unfinished,
+/// which nothing else in the import shows.
+#[test]
+fn status_of_a_batch_job_whose_allocations_all_finished_is_dead() {
+    let job = job_json(json!({}));
+    let done = [
+        alloc(1, 0, &job, json!({})),
+        alloc(
+            2,
+            1,
+            &job,
+            json!({"ClientStatus": "failed", "TaskStates": finished(true),
+            "NextAllocation": "a0000003-0000-4000-8000-000000000000"}),
+        ),
+    ];
+    let status = |d: &TempDir, args: &[&str]| {
+        let mut all = vec!["status", "--world", "import"];
+        all.extend_from_slice(args);
+        let o = run_in(&d.0, &all);
+        assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+        o.stdout
+    };
+    // Terminal allocations count before 1.9.6 (`hasAlloc`), evaluations
+    // only from it; dead either way.
+    for build in ["1.8.0", "1.10.5", "2.0.5"] {
+        let d = import(&format!("batch-status-{build}"), build, &job, &done);
+        let out = status(&d, &["job", "web"]);
+        assert!(out.contains("\nStatus        = dead\n"), "{build}: {out}");
+        let list = status(&d, &["jobs"]);
+        let row: Vec<&str> = list
+            .lines()
+            .nth(1)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        assert_eq!(row[..4], ["web", "batch", "50", "dead"], "{build}: {list}");
+    }
+    // Reported pending (an evaluation still to run): pending.
+    let d = import(
+        "batch-status-pending",
+        "2.0.5",
+        &job_json(json!({"Status": "pending"})),
+        &done,
+    );
+    let out = status(&d, &["job", "web"]);
+    assert!(out.contains("\nStatus        = pending\n"), "{out}");
+}

@@ -297,6 +297,7 @@ fn demo_state() -> State {
                 job_modify_index: index,
                 submit_time: submit,
                 status: JobStatus::Running,
+                unfinished_eval: false,
             },
         );
     }

@@ -3,6 +3,7 @@
 //! `Job Modify Index` and `-check-index` can be honoured.
 
 pub mod build;
+pub mod job_status;
 pub mod metric;
 mod nodes;
 pub mod usage;
@@ -50,6 +51,10 @@ pub struct JobRecord {
     /// Simulated submit time (seconds since the simulation epoch).
     pub submit_time: i64,
     pub status: JobStatus,
+    /// An import reported an evaluation of this registration unfinished
+    /// (see [`crate::world::JobIndexes::unfinished_eval`]); a new
+    /// registration's own evaluation replaces it.
+    pub unfinished_eval: bool,
 }
 
 /// An evaluation waiting for capacity or quota (`blocked` status).

@@ -118,6 +118,8 @@ fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> 
             job_modify_index,
             submit_time,
             status,
+            // Only an import reports one, and pinned worlds are not cached.
+            unfinished_eval: _,
         } = r;
         let record = Record {
             running: running_index(running, job)?,
@@ -169,6 +171,7 @@ fn decode(
             job_modify_index: r.job_modify_index,
             submit_time: r.submit_time,
             status: r.status,
+            unfinished_eval: false,
         };
         jobs.insert(k, record);
     }

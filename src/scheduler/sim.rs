@@ -259,7 +259,6 @@ impl Simulation {
             .index
             .max(ix.modify_index)
             .max(ix.job_modify_index);
-        let live = allocs.iter().any(|a| a.is_live());
         let record = JobRecord {
             job: job.clone(),
             version: ix.version,
@@ -267,17 +266,13 @@ impl Simulation {
             modify_index: ix.modify_index,
             job_modify_index: ix.job_modify_index,
             submit_time: i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
-            status: if job.stop {
-                JobStatus::Dead
-            } else if live {
-                JobStatus::Running
-            } else {
-                JobStatus::Pending
-            },
+            // Derived below, once its allocations are in.
+            status: JobStatus::Pending,
+            unfinished_eval: ix.unfinished_eval,
         };
         self.job_versions
             .insert((key.0.clone(), key.1.clone(), ix.version), job.clone());
-        self.state.jobs.insert(key, record);
+        self.state.jobs.insert(key.clone(), record);
         self.state.allocs.reserve(allocs.len());
         for a in allocs {
             let mut a = a.clone();
@@ -287,6 +282,10 @@ impl Simulation {
             }
             top = top.max(a.create_index).max(a.modify_index);
             self.state.allocs.push(a);
+        }
+        let status = self.derive_status(&key);
+        if let Some(r) = self.state.jobs.get_mut(&key) {
+            r.status = status;
         }
         self.state.index = top;
     }
@@ -449,6 +448,7 @@ impl Simulation {
                 job_modify_index: index,
                 submit_time: index as i64,
                 status: r.status,
+                unfinished_eval: false,
             },
             None => JobRecord {
                 job: shared.clone(),
@@ -458,6 +458,7 @@ impl Simulation {
                 job_modify_index: index,
                 submit_time: index as i64,
                 status: JobStatus::Pending,
+                unfinished_eval: false,
             },
         };
         let (version, jmi) = (record.version, record.job_modify_index);

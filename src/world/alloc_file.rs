@@ -220,6 +220,8 @@ fn read_job(
         create_index: count(src, &r, "create_index", diags).unwrap_or(0),
         modify_index: count(src, &r, "modify_index", diags).unwrap_or(0),
         job_modify_index: count(src, &r, "job_modify_index", diags).unwrap_or(0),
+        // A declared cluster has no evaluations in flight.
+        unfinished_eval: false,
     };
     let ns = r
         .string("namespace", diags)

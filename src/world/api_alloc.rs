@@ -32,6 +32,7 @@ pub fn job_indexes(v: &Value) -> JobIndexes {
         create_index: u("CreateIndex"),
         modify_index: u("ModifyIndex"),
         job_modify_index: u("JobModifyIndex"),
+        unfinished_eval: v.get("Status").and_then(Value::as_str) == Some("pending"),
     }
 }
 

@@ -171,6 +171,10 @@ pub struct JobIndexes {
     pub create_index: u64,
     pub modify_index: u64,
     pub job_modify_index: u64,
+    /// The cluster reported the job `pending` (`Job.Status`): an
+    /// evaluation of it had not finished when it was saved, which nothing
+    /// else in the dump shows (nomad/state `getJobStatus`).
+    pub unfinished_eval: bool,
 }
 
 /// The cluster as it is, from an import holding `allocations.json` or a

@@ -306,18 +306,45 @@ impl Simulation {
         }
     }
 
+    /// The job's status as Nomad's state store derives it
+    /// ([`crate::cluster::job_status`]). Every job here was registered, so
+    /// an evaluation of it exists (or was garbage-collected, which also
+    /// leaves it dead); the unfinished ones are the blocked evaluations,
+    /// and whatever an import reported of its own registration.
+    pub(super) fn derive_status(&self, key: &(String, String)) -> JobStatus {
+        use crate::cluster::job_status::{deployment_active, derive, eval_counts, Evals};
+        let Some(r) = self.state.jobs.get(key) else {
+            return JobStatus::Pending;
+        };
+        let v = self.world.nomad_version;
+        let blocked = self
+            .state
+            .blocked
+            .iter()
+            .any(|b| b.namespace == key.0 && eval_counts(v, &key.1, &b.job_id));
+        let evals = Evals {
+            any: true,
+            unfinished: blocked || r.unfinished_eval,
+        };
+        let active = self
+            .state
+            .deployments
+            .iter()
+            .any(|d| d.namespace == key.0 && d.job_id == key.1 && deployment_active(&d.status));
+        let allocs = self
+            .state
+            .allocs
+            .iter()
+            .filter(|a| a.namespace == key.0 && a.job_id == key.1);
+        derive(v, &r.job, allocs, evals, active)
+    }
+
     pub(super) fn refresh_statuses(&mut self) {
         let keys: Vec<(String, String)> = self.state.jobs.keys().cloned().collect();
         for key in keys {
-            let running = self.state.job_allocs(&key.0, &key.1).next().is_some();
+            let status = self.derive_status(&key);
             if let Some(r) = self.state.jobs.get_mut(&key) {
-                r.status = if r.job.stop {
-                    JobStatus::Dead
-                } else if running {
-                    JobStatus::Running
-                } else {
-                    JobStatus::Pending
-                };
+                r.status = status;
             }
         }
     }
