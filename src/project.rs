@@ -233,7 +233,7 @@ impl Fence {
     }
 
     fn outside(&self, path: &Path) -> io::Error {
-        io::Error::new(
+        refused(
             io::ErrorKind::PermissionDenied,
             format!(
                 "refusing to read {}: it resolves outside the project root {}",
@@ -375,7 +375,7 @@ impl Walked {
 }
 
 fn not_regular(path: &Path) -> io::Error {
-    io::Error::new(
+    refused(
         io::ErrorKind::InvalidInput,
         format!("refusing to read {}: not a regular file", path.display()),
     )
@@ -383,13 +383,41 @@ fn not_regular(path: &Path) -> io::Error {
 
 /// The refusal for a file over the cap (on disk or a git blob).
 pub fn too_big(path: &Path, len: u64, max: u64) -> io::Error {
-    io::Error::new(
+    refused(
         io::ErrorKind::InvalidInput,
         format!(
             "refusing to read {}: it is {len} bytes, over the {max}-byte limit (raise it with {MAX_FILE_ENV})",
             path.display()
         ),
     )
+}
+
+/// Our own refusal to read a file on behalf of input (outside the
+/// project, not a regular file, over the size cap, a link in a git tree):
+/// Nomad would read it, so what Nomad says of it is not known. Carried
+/// inside the `io::Error` so that readers tell it from the file system's
+/// own answer (a real `EACCES` is also `PermissionDenied`, and Nomad words
+/// that one) by its type, never by its message, which quotes a path the
+/// input chose.
+#[derive(Debug)]
+pub struct Refusal(String);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// A [`Refusal`] as an `io::Error` of `kind`.
+pub fn refused(kind: io::ErrorKind, why: String) -> io::Error {
+    io::Error::new(kind, Refusal(why))
+}
+
+/// The refusal `e` carries, when it is ours and not the file system's.
+pub fn refusal(e: &io::Error) -> Option<&Refusal> {
+    e.get_ref()?.downcast_ref::<Refusal>()
 }
 
 #[cfg(test)]
@@ -425,6 +453,25 @@ mod tests {
         assert!(!e.to_string().contains("TOPSECRET"));
         let e = f.read(&d.join("repo/jobs/../../secret")).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        assert!(refusal(&e).is_some());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    /// Readers tell our refusals from the file system's answers by type:
+    /// a message that merely reads like one (a path the input chose) is
+    /// not one, and a refusal is one whatever its words.
+    #[test]
+    fn refusals_are_known_by_type_not_by_message() {
+        let d = tmp("typed");
+        let f = Fence::around(&d.join("repo"));
+        assert!(refusal(&f.read(&d.join("elsewhere")).unwrap_err()).is_some());
+        std::fs::create_dir_all(d.join("repo/jobs/refusing to read")).unwrap();
+        let inside = f.read(&d.join("repo/jobs/refusing to read/x")).unwrap_err();
+        assert_eq!(inside.kind(), io::ErrorKind::NotFound);
+        assert!(refusal(&inside).is_none());
+        let lookalike = io::Error::new(io::ErrorKind::PermissionDenied, "refusing to read x");
+        assert!(refusal(&lookalike).is_none());
+        assert!(refusal(&refused(io::ErrorKind::Other, "no words of ours".into())).is_some());
         let _ = std::fs::remove_dir_all(&d);
     }
 

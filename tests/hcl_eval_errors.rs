@@ -189,3 +189,27 @@ fn can_and_try_are_not_decided_by_our_own_refusals() {
     // Both calls stay refused, each a located diagnostic.
     assert_eq!(got.matches("jobspec::file-access").count(), 2, "{got}");
 }
+
+/// Our refusals are known by their type, not their words: a missing file
+/// whose name reads like one is Nomad's own error (go-cty-funcs
+/// readFileBytes, `no file exists at`), exit 1, never "cannot tell".
+#[test]
+fn a_missing_file_is_nomads_error_whatever_its_name_says() {
+    let d = TempDir::new("hcl-eval-refusal-lookalike");
+    d.put(
+        "a.nomad",
+        "job \"a\" {\n  datacenters = [\"dc1\"]\n  meta {\n    x = file(\"refusing to read\")\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n",
+    );
+    let o = d.run(&[
+        "validate",
+        "--no-cache",
+        "--nomad-version",
+        "2.0.1",
+        "a.nomad",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        ours(&d, "a.nomad", "2.0.1"),
+        "a.nomad:4,9-14: Error in function call; Call to function \"file\" failed: no file exists at refusing to read."
+    );
+}

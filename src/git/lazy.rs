@@ -380,7 +380,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
             return Err(not_found());
         };
         if kind == Kind::Link {
-            return Err(io::Error::new(
+            return Err(crate::project::refused(
                 io::ErrorKind::PermissionDenied,
                 format!(
                     "refusing to read {}: it is a symbolic link in {}, and links are not followed",

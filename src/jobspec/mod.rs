@@ -72,6 +72,8 @@ mod var_file;
 mod var_file_json;
 pub mod var_file_values;
 mod var_flags;
+mod var_sources;
+mod var_type;
 mod var_unset;
 mod var_validation;
 pub use var_unset::unset_name;

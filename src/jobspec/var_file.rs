@@ -59,11 +59,41 @@ pub(super) struct VarValue {
     pub(super) unsure: bool,
 }
 
-pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarFile, String> {
+/// Why a var file was not read: our refusal to read it (outside the
+/// project, not a regular file, past the size cap; Nomad reads it, so what
+/// it says is not known), or a failure Nomad would meet too.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Unread {
+    Refused(String),
+    Failed(String),
+}
+
+impl From<String> for Unread {
+    fn from(why: String) -> Self {
+        Unread::Failed(why)
+    }
+}
+
+impl From<std::io::Error> for Unread {
+    /// Ours or the file system's, by the error's type
+    /// ([`crate::project::Refusal`]), never by its words: they quote a
+    /// path the input chose.
+    fn from(e: std::io::Error) -> Self {
+        match crate::project::refusal(&e) {
+            Some(_) => Unread::Refused(e.to_string()),
+            None => Unread::Failed(e.to_string()),
+        }
+    }
+}
+
+pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarFile, Unread> {
     // The file's content is not in the load options, only its name.
     scope.fns.open();
-    let vfs = scope.fns.vfs.ok_or("no file system")?;
-    let src = vfs.read(path).map_err(|e| e.to_string())?;
+    let vfs = scope
+        .fns
+        .vfs
+        .ok_or_else(|| Unread::Failed("no file system".into()))?;
+    let src = vfs.read(path)?;
     let hcl2 = scope.fns.version.at_least(1, 0, 0);
     let shown = path.display().to_string();
     let json = if hcl2 {
@@ -83,7 +113,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
                     ..VarFile::unparsed(vec![])
                 })
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         return Ok(VarFile {
             values: f
@@ -106,7 +136,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         });
     }
     if let Some(at) = crate::nesting::too_deep(&src.text, crate::nesting::MAX_DEPTH) {
-        return Err(format!("nesting too deep at byte {at}"));
+        return Err(format!("nesting too deep at byte {at}").into());
     }
     // hclsyntax's own refusal, where its words are known.
     let era = super::hclsyntax::Era::of(scope.fns.version);
@@ -131,7 +161,9 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
                 ..VarFile::unparsed(vec![])
             })
         }
-        Err(e) => return Err(format!("{} at line {}", e.message(), e.location().line())),
+        Err(e) => {
+            return Err(format!("{} at line {}", e.message(), e.location().line()).into())
+        }
     };
     let mut s = Scope::bare(&src.text, scope.fns);
     let mut refused = Vec::new();
@@ -208,7 +240,7 @@ fn declaration(b: &hcl_edit::structure::Block, name: &str, text: &str, file: &st
 /// file's, joined to the job file's (none here, it parsed). Err (why) where
 /// that file's, or before 1.0.6 any file's, words are not followed.
 pub(super) fn unparsed(
-    files: &[(&std::path::PathBuf, Result<VarFile, String>)],
+    files: &[(&std::path::PathBuf, Result<VarFile, Unread>)],
     v: crate::version::NomadVersion,
 ) -> Option<Result<String, String>> {
     let read = || files.iter().filter_map(|(_, f)| f.as_ref().ok());
@@ -235,4 +267,24 @@ pub(super) fn unparsed(
         0 => format!("{prefix}{first}"),
         n => format!("{prefix}{first}, and {n} other diagnostic(s)"),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A var file we refuse is known by the error's type: words that read
+    /// like a refusal (a path the input chose) are the file system's
+    /// answer, and a refusal in other words is still ours.
+    #[test]
+    fn a_refusal_is_known_by_its_type_not_its_words() {
+        let ours = crate::project::refused(std::io::ErrorKind::InvalidInput, "too big".into());
+        assert_eq!(Unread::from(ours), Unread::Refused("too big".into()));
+        let lookalike =
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, "refusing to read x");
+        assert_eq!(
+            Unread::from(lookalike),
+            Unread::Failed("refusing to read x".into())
+        );
+    }
 }

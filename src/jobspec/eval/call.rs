@@ -62,24 +62,25 @@ impl Scope<'_> {
                 Ok(v)
             }
             Err(CallError::Arg(i, msg)) => Err(self.arg_error(&sig, &values, i, &msg).into()),
-            // Our own refusals and stand-ins: not Nomad's words, so not
-            // worded as hclsyntax's.
-            Err(CallError::Failed(msg)) if not_ctys(&msg) => {
-                let code = if msg.contains("refusing to read") {
-                    super::FILE_ACCESS
-                } else {
-                    "jobspec::eval"
-                };
-                Err(EvalError {
-                    code,
-                    ..EvalError::new(
-                        sp,
-                        format!("Error in function call `{name}`: {msg}"),
-                        help_for(&msg),
-                    )
-                }
-                .into())
+            // A file we refuse to read, which Nomad reads: what it says is
+            // not known here.
+            Err(CallError::Refused(msg)) => Err(EvalError {
+                code: super::FILE_ACCESS,
+                ..EvalError::new(
+                    sp,
+                    format!("Error in function call `{name}`: {msg}"),
+                    "filesystem functions may only read regular files inside the repository",
+                )
             }
+            .into()),
+            // Our own stand-ins: not Nomad's words, so not worded as
+            // hclsyntax's.
+            Err(CallError::Failed(msg)) if not_ctys(&msg) => Err(EvalError::new(
+                sp,
+                format!("Error in function call `{name}`: {msg}"),
+                help_for(&msg),
+            )
+            .into()),
             Err(CallError::Failed(msg)) => {
                 let code = if msg.starts_with("no file exists") {
                     "jobspec::file"
@@ -346,21 +347,16 @@ fn param_at(sig: &Signature, i: usize) -> Option<&Param> {
     sig.params.get(i).or(sig.var.as_ref())
 }
 
-/// A function's error that is ours, not go-cty's: a read outside the
-/// repository refused, a result past our size limits (Nomad's process
-/// would run out of memory), or a case nomad-preflight cannot tell.
+/// A function's error that is ours, not go-cty's: a result past our size
+/// limits (Nomad's process would run out of memory), or a case
+/// nomad-preflight cannot tell.
 fn not_ctys(msg: &str) -> bool {
-    msg.contains("refusing to read")
-        || msg.starts_with("cannot tell")
-        || msg.contains("nomad-preflight")
-        || msg.contains(" MiB")
+    msg.starts_with("cannot tell") || msg.contains("nomad-preflight") || msg.contains(" MiB")
 }
 
 fn help_for(msg: &str) -> &'static str {
     if msg.starts_with("no file exists") {
         "the path is relative to the job file's directory"
-    } else if msg.contains("refusing to read") {
-        "filesystem functions may only read regular files inside the repository"
     } else {
         ""
     }

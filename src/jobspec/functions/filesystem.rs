@@ -48,7 +48,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             // A path leading outside the project is refused, never `false`.
             match env.vfs.map(|v| v.probe(&full)).transpose() {
                 Ok(found) => Ok(Value::Bool(found.unwrap_or(false))),
-                Err(e) => Err(e.to_string().into()),
+                Err(e) => Err(unread(e)),
             }
         }
         "pathexpand" => {
@@ -78,7 +78,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
 /// relative to `path` with `/`, sorted and unique like a cty set of
 /// strings. The folder walked is the pattern's literal prefix, fenced like
 /// every read; nothing outside the project is listed.
-fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Res {
+fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     let base = env.resolve(path);
     let full = crate::vfs::normalize(&base.join(pattern));
     let full_text = full.to_string_lossy().into_owned();
@@ -107,7 +107,7 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Res {
     let candidates = if vfs.is_file(&walk) {
         vec![walk.clone()]
     } else if vfs.is_dir(&walk) {
-        vfs.files_under(&walk).map_err(|e| e.to_string())?
+        vfs.files_under(&walk).map_err(unread)?
     } else {
         Vec::new()
     };
@@ -120,6 +120,15 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Res {
     found.sort();
     found.dedup();
     Ok(Value::List(found.into_iter().map(Value::String).collect()))
+}
+
+/// A read or listing that failed, ours ([`crate::project::Refusal`]) told
+/// from the file system's by type.
+fn unread(e: std::io::Error) -> Miss {
+    match crate::project::refusal(&e) {
+        Some(_) => Miss::Refused(e.to_string()),
+        None => Miss::Fail(e.to_string()),
+    }
 }
 
 /// Go's `filepath.Rel(base, target)` for two clean paths, with `/`.
@@ -156,16 +165,16 @@ impl FnEnv<'_> {
 
     /// Refuse devices and paths that leave the repository: a job file is
     /// untrusted input and must not make us read `/dev/zero` or `~/.ssh`.
-    fn check(&self, p: &str) -> Result<PathBuf, String> {
+    fn check(&self, p: &str) -> Result<PathBuf, Miss> {
         self.fence(self.resolve(p), p)
     }
 
     /// [`FnEnv::check`] for a path already resolved; `p` is how it is shown.
-    fn fence(&self, full: PathBuf, p: &str) -> Result<PathBuf, String> {
+    fn fence(&self, full: PathBuf, p: &str) -> Result<PathBuf, Miss> {
         if full.starts_with("/dev") || full.starts_with("/proc") || full.starts_with("/sys") {
-            return Err(format!(
+            return Err(Miss::Refused(format!(
                 "refusing to read the device or kernel file \"{p}\""
-            ));
+            )));
         }
         if let Some(root) = self.repo_root {
             let root = crate::vfs::normalize(root);
@@ -175,15 +184,15 @@ impl FnEnv<'_> {
                 !full.starts_with("..") && !full.is_absolute()
             };
             if !inside {
-                return Err(format!(
+                return Err(Miss::Refused(format!(
                     "refusing to read \"{p}\": it is outside the repository"
-                ));
+                )));
             }
         }
         Ok(full)
     }
 
-    fn read(&self, p: &str) -> Result<crate::source::Source, String> {
+    fn read(&self, p: &str) -> Result<crate::source::Source, Miss> {
         let full = self.check(p)?;
         let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
         // go-cty-funcs readFileBytes: the path joined to the job file's
@@ -194,15 +203,15 @@ impl FnEnv<'_> {
         // as typed, relative to where the command runs (the Vfs's root).
         let shown = go_shown(&full, vfs.root());
         if vfs.is_dir(&full) {
-            return Err(format!("failed to read {shown}"));
+            return Err(format!("failed to read {shown}").into());
         }
         vfs.read(&full).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("no file exists at {shown}"),
+            std::io::ErrorKind::NotFound => format!("no file exists at {shown}").into(),
             // Ours: the reason is the point (and not Nomad's words).
-            _ if e.to_string().contains("refusing to read") => {
-                format!("failed to read {shown}: {e}")
+            _ if crate::project::refusal(&e).is_some() => {
+                Miss::Refused(format!("failed to read {shown}: {e}"))
             }
-            _ => format!("failed to read {shown}"),
+            _ => format!("failed to read {shown}").into(),
         })
     }
 }

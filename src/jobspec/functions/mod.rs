@@ -122,6 +122,9 @@ pub(super) enum Miss {
     /// cty's function.ArgError: the argument at this index is at fault
     /// (hclsyntax then says `Invalid function argument` at it).
     Arg(usize, String),
+    /// Our own refusal to read a file (outside the repository, a device,
+    /// past the size cap): not cty's words, and not what Nomad says.
+    Refused(String),
 }
 
 impl From<String> for Miss {
@@ -158,18 +161,21 @@ const FAMILIES: &[(Family, bool)] = &[
     (yaml::call, true),
 ];
 
-/// Why a call failed: the function's own error, or cty's ArgError naming
-/// the argument at fault.
+/// Why a call failed: the function's own error, cty's ArgError naming
+/// the argument at fault, or our refusal to read a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
     Failed(String),
     Arg(usize, String),
+    /// A file the function would read and we refuse to ([`Miss::Refused`]):
+    /// Nomad reads it, so what it says is not known here.
+    Refused(String),
 }
 
 impl CallError {
     pub fn message(&self) -> &str {
         match self {
-            CallError::Failed(m) | CallError::Arg(_, m) => m,
+            CallError::Failed(m) | CallError::Arg(_, m) | CallError::Refused(m) => m,
         }
     }
 }
@@ -194,6 +200,7 @@ pub fn call_detailed(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Result<Va
             Ok(v) => return Ok(v),
             Err(Miss::Fail(e)) => return Err(CallError::Failed(e)),
             Err(Miss::Arg(i, e)) => return Err(CallError::Arg(i, e)),
+            Err(Miss::Refused(e)) => return Err(CallError::Refused(e)),
             Err(Miss::Skip) => {}
         }
     }

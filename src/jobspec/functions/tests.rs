@@ -122,6 +122,18 @@ fn file_refuses_devices_and_paths_outside_the_repo() {
     assert!(call(&env, "file", vec![st("../../etc/passwd")])
         .unwrap_err()
         .contains("outside"));
+    // The evaluator tells our refusals from the function's own errors by
+    // the variant, not by the words.
+    for p in ["/dev/zero", "../../etc/passwd"] {
+        assert!(matches!(
+            super::call_detailed(&env, "file", vec![st(p)]),
+            Err(super::CallError::Refused(_))
+        ));
+    }
+    assert!(matches!(
+        super::call_detailed(&env, "file", vec![st("refusing to read")]),
+        Err(super::CallError::Failed(m)) if m == "no file exists at repo/jobs/refusing to read"
+    ));
 }
 
 /// Examples from each function's documentation (Terraform's function
