@@ -85,9 +85,10 @@ fn variables_locals_dynamic_and_functions() {
 
 #[test]
 fn later_sources_win_env_then_var_file_then_var() {
-    let mut env = std::collections::BTreeMap::new();
-    env.insert("replicas".to_string(), "5".to_string());
-    env.insert("image_tag".to_string(), "env".to_string());
+    let env = vec![
+        ("replicas".to_string(), "5".to_string()),
+        ("image_tag".to_string(), "env".to_string()),
+    ];
     let p = load(LoadOptions {
         vars: vec![
             ("region".into(), "us".into()),

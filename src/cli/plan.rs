@@ -149,24 +149,47 @@ pub(super) fn fail_job_file(
     let servers = sim.map(|s| (&*s.world, &s.state));
     let path = file.display().to_string();
     let refusal = render::job_file_error::refusal(judged, &path, version, servers);
-    eprint!("{}", render::job_file_error::plan_text(&refusal, version));
-    // Refused, but Nomad's list is not known: the JSON says why, as for a
-    // job that loads.
-    if let (true, render::job_file_error::Refusal::CannotTell { line, key, json }) =
-        (json, &refusal)
-    {
+    let nomad = render::job_file_error::plan_text(&refusal, version);
+    eprint!("{nomad}");
+    if json {
+        // Tools read stdout: the refusal is there too, Nomad's text (or,
+        // where Nomad's list is not known, why, as for a job that loads)
+        // and our diagnostics, the map-order advice among them.
         let mut fields = serde_json::Map::new();
-        fields.insert((*key).into(), json.clone());
-        fields.insert(
-            "Error".into(),
-            format!("error: {}", crate::escape::one_line(line)).into(),
-        );
+        let error = match &refusal {
+            render::job_file_error::Refusal::CannotTell { line, key, json } => {
+                fields.insert((*key).into(), json.clone());
+                format!("error: {}", crate::escape::one_line(line))
+            }
+            _ => nomad.trim_end().to_string(),
+        };
+        fields.insert("Error".into(), error.into());
+        fields.insert("Diagnostics".into(), diags_json(&parsed.diags));
         let v = serde_json::json!({ "Preflight": fields });
         if let Ok(s) = serde_json::to_string_pretty(&v) {
             println!("{s}");
         }
     }
     fail(&parsed.diags, color)
+}
+
+/// The diagnostics `plan` prints on stderr, for `Preflight.Diagnostics`.
+fn diags_json(diags: &Diags) -> serde_json::Value {
+    diags
+        .iter()
+        .map(|d| {
+            let at = d.location();
+            serde_json::json!({
+                "Code": d.code,
+                "Severity": d.severity.as_str(),
+                "Message": d.message,
+                "Help": d.help,
+                "File": at.as_ref().map(|a| a.0.clone()),
+                "Line": at.as_ref().map(|a| a.1),
+                "Column": at.as_ref().map(|a| a.2),
+            })
+        })
+        .collect()
 }
 
 /// A job planned against a simulation: everything `nomad job plan` prints

@@ -74,6 +74,7 @@ pub mod var_file_values;
 mod var_flags;
 mod var_sources;
 mod var_type;
+mod var_typeexpr;
 mod var_unset;
 mod var_validation;
 pub use var_unset::unset_name;
@@ -109,9 +110,10 @@ pub struct LoadOptions {
     pub vars: Vec<(String, String)>,
     /// `-var-file FILE`, in command-line order.
     pub var_files: Vec<PathBuf>,
-    /// `NOMAD_VAR_<name>` values (name without the prefix). The CLI fills this
-    /// from the process environment; tests pass their own.
-    pub env_vars: BTreeMap<String, String>,
+    /// `NOMAD_VAR_<name>` values (name without the prefix), in the
+    /// environment's order (jobspec2 reports their refusals in it). The CLI
+    /// fills this from the process environment; tests pass their own.
+    pub env_vars: Vec<(String, String)>,
     /// Version whose defaults are applied (0.9 has no default update stanza...).
     pub version: NomadVersion,
     /// Filesystem functions refuse paths outside this directory.

@@ -25,13 +25,21 @@ fn var_flags_split_at_the_first_equals_and_ignore_a_bare_name() {
     assert!(warnings.0[0]
         .message
         .starts_with("-var \"bare\" has no `=`"));
+    // In the environment's order, not the names' (jobspec2 ranges over
+    // os.Environ()).
     let env = nomad_var_env(
-        [("NOMAD_VAR_x", "1"), ("OTHER", "2"), ("NOMAD_VAR_", "3")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string())),
+        [
+            ("NOMAD_VAR_y", "0"),
+            ("NOMAD_VAR_x", "1"),
+            ("OTHER", "2"),
+            ("NOMAD_VAR_", "3"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.into(), v.into())),
     );
-    assert_eq!(env.get("x").map(String::as_str), Some("1"));
-    assert_eq!(env.len(), 2);
+    let names: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["y", "x", ""]);
+    assert_eq!(env[1].1, "1");
 }
 
 #[test]

@@ -10,9 +10,11 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::{span_of, Scope};
+use super::hclsyntax::Era;
 use super::model::Value;
 use super::var_convert::{Exact, Why};
 use super::var_file_values::{judge, Constraint, Verdict};
+use super::var_typeexpr::TypeCheck;
 use super::vars::{eval_diags, unknown, VarType};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -280,6 +282,30 @@ fn block<'b>(
     // there: its validation blocks are not decoded.
     let mut stops = false;
     let type_given = b.body.get_attribute("type").is_some();
+    // From 1.0 typeexpr.Type reads it, an exact type or refused; a refused
+    // type ends decodeVariableBlock before the default: no variable.
+    let typed = b.body.get_attribute("type").zip(Era::of(version));
+    if let Some((t, era)) = typed {
+        match super::var_typeexpr::check(&t.value, &src.text, era) {
+            TypeCheck::Exact => {}
+            TypeCheck::Refused(found) => {
+                *refused = true;
+                for (at, line) in found {
+                    diags.push(
+                        Diag::error("jobspec::type", line)
+                            .at(src, at, "not an exact type")
+                            .help("Nomad wants an exact type (typeexpr.Type): string, number, bool, list(T), set(T), map(T), object({...}) or tuple([...]); `any` is not one"),
+                    );
+                }
+                return None;
+            }
+            TypeCheck::Unsure(at) => {
+                *refused = true;
+                diags.push(cannot_tell(src, at, "Nomad refuses this type expression (typeexpr.Type), in words or at a range this tool does not follow for this release"));
+                return None;
+            }
+        }
+    }
     if let Some(t) = b.body.get_attribute("type") {
         match VarType::parse(&t.value) {
             Some(parsed) => ty = parsed,

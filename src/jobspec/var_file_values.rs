@@ -333,8 +333,10 @@ pub(super) struct RefusedValues {
     /// One file, or the -var flags, had several values refused: Go's map
     /// order decides theirs (each value's lines stay together).
     pub(super) unordered: bool,
-    /// Several NOMAD_VAR_ values were refused: the environment's order
-    /// (os.Environ) decides theirs, which is not known here.
+    /// Several NOMAD_VAR_ values were refused: jobspec2 ranges over
+    /// os.Environ(), the process's environment block in its order, which
+    /// is ours when Nomad runs with the same environment (not sorted, and
+    /// not Go's map order).
     pub(super) env_order: bool,
     /// A verdict this does not follow, or one whose unknown value a type
     /// constraint may also refuse.
@@ -396,16 +398,25 @@ impl RefusedValues {
         self.count > 0 || self.unsure || self.unread.is_some()
     }
 
-    /// The note beside [`diag`](Self::diag)'s lines when one source's
-    /// refusals are in Go's map order, and every line is known.
-    pub(super) fn note(&self, src: &Source) -> Option<Diag> {
-        (self.unordered && !self.unsure && !self.env_order).then(|| {
-            super::var_unset::map_order(
+    /// The notes beside [`diag`](Self::diag)'s lines when one source's
+    /// refusals are in Go's map order, or several come from the
+    /// environment, and every line is known.
+    pub(super) fn note(&self, src: &Source) -> Vec<Diag> {
+        let mut notes = Vec::new();
+        if self.unsure {
+            return notes;
+        }
+        if self.unordered {
+            notes.push(super::var_unset::map_order(
                 src,
                 &format!("{} values given in var files or -var flags are refused, two or more by one source", self.count),
                 "the order they are given (each var file's in its own order, then the -var flags)",
-            )
-        })
+            ));
+        }
+        if self.env_order {
+            notes.push(super::var_unset::env_order(src));
+        }
+        notes
     }
 
     pub(super) fn diag(&self, src: &Source, v: crate::version::NomadVersion) -> Diag {
@@ -422,15 +433,8 @@ impl RefusedValues {
             .in_source(src)
             .help("a var file whose first byte other than a space is `{` is read as JSON, whatever its name: make it valid JSON; keep numbers within a 64-bit float's range");
         }
-        if self.unsure || self.env_order {
-            let why = if self.env_order && !self.unsure {
-                format!(
-                    "it refuses {} values, several of them NOMAD_VAR_ values, which it reports in the environment's order (not known here)",
-                    self.count
-                )
-            } else {
-                "it refuses a function call or variable there, or a value that does not parse, in words this tool does not follow (a loop, a directive, a conditional, a type conversion of the unknown value, a syntax error)".to_string()
-            };
+        if self.unsure {
+            let why = "it refuses a function call or variable there, or a value that does not parse, in words this tool does not follow (a loop, a directive, a conditional, a type conversion of the unknown value, a syntax error)";
             return Diag::error(
                 VAR_FILE_CANNOT_TELL,
                 format!("cannot tell what Nomad {v} says of the variables' values: {why}"),

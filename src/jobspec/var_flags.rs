@@ -1,7 +1,6 @@
 //! Nomad's variable flags as every command reads them: `-var`,
 //! `-var-file` and `NOMAD_VAR_*` into [`LoadOptions`].
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::LoadOptions;
@@ -24,7 +23,7 @@ impl LoadOptions {
         let opts = LoadOptions {
             vars,
             var_files: var_files.to_vec(),
-            env_vars: nomad_var_env(std::env::vars()),
+            env_vars: nomad_var_env(std::env::vars_os()),
             version,
             repo_root,
             edition: None,
@@ -53,8 +52,15 @@ pub fn parse_var_flags(args: &[String]) -> (Vec<(String, String)>, Diags) {
     (vars, warnings)
 }
 
-/// `NOMAD_VAR_<name>=value` entries of an environment, by name.
-pub fn nomad_var_env(env: impl Iterator<Item = (String, String)>) -> BTreeMap<String, String> {
-    env.filter_map(|(k, v)| k.strip_prefix("NOMAD_VAR_").map(|n| (n.to_string(), v)))
-        .collect()
+/// `NOMAD_VAR_<name>=value` entries of an environment, in its order (as
+/// jobspec2 ranges over os.Environ(): the order decides the order of its
+/// refusals). A name that is not UTF-8 is no variable name HCL accepts.
+pub fn nomad_var_env(
+    env: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Vec<(String, String)> {
+    env.filter_map(|(k, v)| {
+        let name = k.to_str()?.strip_prefix("NOMAD_VAR_")?.to_string();
+        Some((name, v.to_string_lossy().into_owned()))
+    })
+    .collect()
 }

@@ -85,6 +85,20 @@ pub(super) fn map_order(src: &Source, what: &str, listed: &str) -> Diag {
     .in_source(src)
 }
 
+/// The note beside several refused `NOMAD_VAR_` values: jobspec2 reads
+/// them in os.Environ()'s order, the environment block as the process
+/// was started with it. Ours was started the same way, so the lines are
+/// in its order; said, since a different launcher (another shell, a CI
+/// runner) may order the same variables otherwise.
+pub(super) fn env_order(src: &Source) -> Diag {
+    Diag::error(
+        MAP_ORDER,
+        "several NOMAD_VAR_ values are refused: Nomad reports them in the order of its process environment (os.Environ), not by name; they are listed here in this process's environment order, which is Nomad's when it is started with the same environment",
+    )
+    .with_severity(crate::diag::Severity::Advice)
+    .in_source(src)
+}
+
 const MAP_ORDER: &str = "jobspec::variables-map-order";
 
 #[cfg(test)]
