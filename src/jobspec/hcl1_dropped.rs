@@ -20,9 +20,17 @@
 //!   validation lacks that pre-1.6 rule. (0.10's parseVolumes
 //!   weak-decodes each volume with mapstructure and returns its error:
 //!   hcl1_block_decode.rs.)
+//! - A key of a later release in a block its parser decodes without
+//!   checking keys (a task's `csi_plugin` at 0.11.0 to 0.12.12: parseTask
+//!   decodes it into a map, then weakly into api.TaskCSIPluginConfig,
+//!   which has no `health_timeout` before 1.1.15; a group's `volume` from
+//!   0.11): nothing reads it, nothing refuses it (hcl1_key_errors.rs). A
+//!   port's keys before 0.12 are the lowering's (lower/task.rs).
 
+use super::hcl1_key_errors;
 use super::model::Value;
 use super::tree::{Attr, Node};
+use super::version_keys;
 use crate::diag::{Diag, Diags, Severity};
 use crate::source::{Source, Span};
 use crate::version::NomadVersion;
@@ -37,6 +45,7 @@ pub fn drop_unread(job: &mut Node, src: &Source, v: NomadVersion, diags: &mut Di
     if !v.at_least(0, 10, 0) || v.at_least(1, 0, 0) {
         return;
     }
+    unfielded(job, &mut vec!["job".to_string()], src, v, diags);
     for g in job.blocks.iter_mut().filter(|b| b.ident == "group") {
         if v.at_least(0, 11, 0) {
             volumes(g, src, v, diags);
@@ -45,6 +54,58 @@ pub fn drop_unread(job: &mut Node, src: &Source, v: NomadVersion, diags: &mut Di
             services(t, src, diags);
         }
         services(g, src, diags);
+    }
+}
+
+/// The keys of `n` (at `path`) and below that `v`'s parser decodes
+/// without a check and has no field for.
+fn unfielded(
+    n: &mut Node,
+    path: &mut Vec<String>,
+    src: &Source,
+    v: NomadVersion,
+    diags: &mut Diags,
+) {
+    let idents: Vec<&str> = path.iter().map(String::as_str).collect();
+    // A port's fields are read by release in the lowering (lower/task.rs),
+    // its other keys dropped there without a word, as parsePorts does.
+    let port = idents.ends_with(&["network", "port"]);
+    if !port && hcl1_key_errors::unchecked(&idents, v) {
+        let later = |key: &str| version_keys::lookup(&idents, key).filter(|k| !k.known(v));
+        let mut gone = Vec::new();
+        n.attrs.retain(|a| match later(&a.name) {
+            Some(k) => {
+                gone.push((k, a.key_span));
+                false
+            }
+            None => true,
+        });
+        n.blocks.retain(|b| match later(&b.ident) {
+            Some(k) => {
+                gone.push((k, b.ident_span));
+                false
+            }
+            None => true,
+        });
+        for (k, at) in gone {
+            diags.push(
+                Diag::warning(
+                    CODE,
+                    format!(
+                        "Nomad {v}'s job parser decodes `{}` without checking its keys and has no field for `{}` ({} arrived in Nomad {}): it is dropped, not refused",
+                        n.ident, k.key, k.feature, k.needed(v)
+                    ),
+                )
+                .with_severity(Severity::Advice)
+                .at(src, at, "never read")
+                .help(format!("remove `{}`, or judge by Nomad {} or later", k.key, k.needed(v))),
+            );
+        }
+    }
+    for b in &mut n.blocks {
+        path.push(b.ident.clone());
+        unfielded(b, path, src, v, diags);
+        path.pop();
     }
 }
 

@@ -48,14 +48,24 @@ pub type Level = (usize, usize, usize);
 
 /// The located parser error in HCL1's order, before 1.0, unless a key the
 /// release does not know stops the parser earlier (`gate`).
-pub fn check(job: &Node, gate: Option<Level>, src: &Source, v: NomadVersion, diags: &mut Diags) {
+pub fn check(
+    job: &Node,
+    gate: Option<super::version_gates::Gate>,
+    src: &Source,
+    v: NomadVersion,
+    diags: &mut Diags,
+) {
     if v.at_least(1, 0, 0) {
         return;
     }
     let Some(Found::Error(e)) = first_error(job, src, v) else {
         return;
     };
-    if gate.is_some_and(|g| g < e.level) {
+    // A key check comes first in its block: the error of anything inside
+    // that block (its values' decode, its own blocks) never comes.
+    let inside =
+        |g: &super::version_gates::Gate| g.block.start <= e.span.start && e.span.end <= g.block.end;
+    if gate.is_some_and(|g| g.level < e.level || (g.level == e.level && inside(&g))) {
         return;
     }
     // The lowering reports a repeated once-only block in HCL2's words

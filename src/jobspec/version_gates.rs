@@ -9,24 +9,29 @@
 //!   0.10, `scaling` before 0.11, `ui` before 1.8, ...), by the table of
 //!   [`super::version_keys`], read from the parser at every tag.
 //!
-//! Before 1.0 the CLI parses HCL1 (`jobspec.Parse`): each level checks its
-//! keys and returns at the first level with unknown ones, so the error
-//! names one level's keys, prefixed with where they are
-//! (`group: 'web' -> invalid key: network`), in go-multierror's list. From
-//! 1.0 HCL2 reports `Unsupported argument` at the name's range.
+//! Before 1.0 the CLI parses HCL1 (`jobspec.Parse`): each parse function
+//! checks its block's keys and returns at the first block with unknown
+//! ones, so the error names one block's keys, in go-multierror's list,
+//! under the prefixes and folds of every function on the way up
+//! (`group: 'web' -> invalid key: network`, hcl1_key_errors.rs). What the
+//! parser never reads after that check (the key's value, the rest of its
+//! block) is not refused in our words either. A block it decodes without
+//! a check (a task's `csi_plugin`) drops a later key (hcl1_dropped.rs).
+//! From 1.0 HCL2 reports `Unsupported argument` at the name's range.
 //!
 //! Checks the servers make live with the other validation
 //! ([`super::validate`]: `type = "sysbatch"` before 1.2). Features whose
 //! older meaning is not an error are advice: `datacenters = ["*"]` before
 //! 1.5 names a datacenter called `*`, so nothing is ever placed.
 
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::span_of;
+use super::hcl1_key_errors::{self, Frame, Wrap};
 use super::model::{Job, JobType};
 use super::version_keys::{self, Kind};
 use crate::diag::{Diag, Diags, Severity};
-use crate::gotext::multierror;
 use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
@@ -42,9 +47,15 @@ pub const SYSBATCH: NomadVersion = NomadVersion::new(1, 2, 0);
 /// One use of a feature the version's parser does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Unknown {
-    /// Where the HCL1 parser reports it (`job:`, `group: 'g' ->`, ...);
-    /// `None` below the levels whose prefixes we know.
-    hcl1_prefix: Option<String>,
+    /// How HCL1's error for it reaches the top (hcl1_key_errors.rs);
+    /// `None` where that is not known.
+    hcl1: Option<Vec<Wrap>>,
+    /// The block whose key check refuses it (its start): HCL1 lists every
+    /// unknown key of that one block.
+    block: usize,
+    /// Its block's place in HCL1's parse order: per enclosing block, the
+    /// rank of its kind in its parent's parse function and its index.
+    order: Vec<(u8, usize)>,
     /// The key as written.
     key: &'static str,
     /// An argument or a block (HCL2 words them differently).
@@ -54,8 +65,14 @@ struct Unknown {
     since: NomadVersion,
     /// The key's span (attribute or block).
     span: Span,
-    /// The HCL1 level: 0 job, then (group index, task position) so that
-    /// the first level in parse order wins.
+    /// The whole attribute or block, and the block whose keys are checked
+    /// (what HCL1 never reads past the check), with its header (ident and
+    /// labels, where the lowering locates the block's own refusals).
+    item: Span,
+    outer: Span,
+    head: Span,
+    /// The HCL1 level (hcl1_parse.rs's): 0 job, then (group index, task
+    /// position, step), comparable with the parser's other errors.
     level: (usize, usize, usize),
 }
 
@@ -69,53 +86,75 @@ fn since(v: NomadVersion, feature: NomadVersion) -> bool {
 fn unknown_keys(job: &Job, body: Option<&Body>, v: NomadVersion) -> Vec<Unknown> {
     let mut out = model_gates(job, v);
     if let Some(b) = body.and_then(|b| b.blocks().find(|b| b.ident.as_str() == "job")) {
-        let mut path = Vec::new();
-        walk(b, &mut path, &mut Pos::default(), v, &mut out);
+        let mut path = vec![frame(b, 0)];
+        walk(b, &mut path, &mut Vec::new(), v, &mut out);
     }
     out.sort_by_key(|u| u.span.start);
     out
 }
 
-/// Where a key sits for HCL1's prefixes and order: group and task names
-/// and indexes.
-#[derive(Default, Clone)]
-struct Pos {
-    group: Option<(usize, String)>,
-    task: Option<(usize, String)>,
-    groups_seen: usize,
-    tasks_seen: usize,
+/// A block as HCL1's prefixes name it.
+fn frame(b: &Block, index: usize) -> Frame {
+    Frame {
+        ident: b.ident.as_str().to_string(),
+        label: b.labels.first().map(|l| l.as_str().to_string()),
+        index,
+        name: decoded_name(&b.body),
+    }
 }
 
-fn label(b: &Block) -> String {
-    b.labels
-        .first()
-        .map(|l| l.as_str().to_string())
-        .unwrap_or_default()
+/// A block's `name` argument as mapstructure's weak decode makes it a
+/// string ("" when absent); `None` for what is not read here.
+fn decoded_name(body: &Body) -> Option<String> {
+    let Some(a) = body.attributes().find(|a| a.key.as_str() == "name") else {
+        return Some(String::new());
+    };
+    match &a.value {
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::Bool(b) => Some(if *b.value() { "1" } else { "0" }.to_string()),
+        Expression::Number(n) => {
+            let n = n.value();
+            n.as_i64().map(|i| i.to_string())
+        }
+        _ => None,
+    }
 }
 
-/// Walk the syntax of `b` (at `path`, its own ident last) for gated keys.
-fn walk<'a>(
-    b: &'a Block,
-    path: &mut Vec<&'a str>,
-    pos: &mut Pos,
+/// Walk the syntax of the last block of `path` for gated keys; `order`
+/// is its place in HCL1's parse order.
+fn walk(
+    b: &Block,
+    path: &mut Vec<Frame>,
+    order: &mut Vec<(u8, usize)>,
     v: NomadVersion,
     out: &mut Vec<Unknown>,
 ) {
-    path.push(b.ident.as_str());
+    let owned: Vec<String> = path.iter().map(|f| f.ident.clone()).collect();
+    let idents: Vec<&str> = owned.iter().map(String::as_str).collect();
     let keys = b
         .body
         .attributes()
-        .map(|a| (a.key.as_str(), span_of(&a.key), Kind::Attr))
+        .map(|a| (a.key.as_str(), span_of(&a.key), span_of(a), Kind::Attr))
         .chain(
             b.body
                 .blocks()
-                .map(|c| (c.ident.as_str(), span_of(&c.ident), Kind::Block)),
+                .map(|c| (c.ident.as_str(), span_of(&c.ident), span_of(c), Kind::Block)),
         );
-    // A network port's keys are not checked before 0.12 (parsePorts):
-    // `host_network` there is dropped, not refused.
-    let unchecked = path.ends_with(&["network", "port"]) && !v.at_least(0, 12, 0);
-    for (key, span, kind) in keys {
-        let Some(k) = version_keys::lookup(path, key).filter(|_| !unchecked) else {
+    // Keys HCL1 decodes without a check (a port's before 0.12, a CSI
+    // plugin's, ...) are dropped, not refused (hcl1_dropped.rs).
+    let unchecked = !v.at_least(1, 0, 0) && hcl1_key_errors::unchecked(&idents, v);
+    let block = span_of(&b.ident).start;
+    let outer = span_of(b);
+    let keys: Vec<_> = keys.collect();
+    let body_at = keys.iter().map(|k| k.2.start).min().unwrap_or(outer.end);
+    // The job's, a group's and a task's own headers carry the servers'
+    // refusals (missing datacenters, no tasks), which are kept.
+    let head = match idents.as_slice() {
+        ["job"] | ["job", "group"] | ["job", "group", "task"] => Span::default(),
+        _ => Span::new(outer.start, body_at.max(outer.start)),
+    };
+    for (key, span, item, kind) in keys {
+        let Some(k) = version_keys::lookup(&idents, key).filter(|_| !unchecked) else {
             continue;
         };
         // HCL1's CheckHCLKeys compares names only: `meta = {...}` is the
@@ -123,83 +162,58 @@ fn walk<'a>(
         if k.known(v) || (v.at_least(1, 0, 0) && k.kind != kind) {
             continue;
         }
-        let (prefix, level) = hcl1_place(path, pos, v);
         out.push(Unknown {
-            hcl1_prefix: prefix,
+            hcl1: hcl1_key_errors::chain(path, v),
+            block,
+            order: order.clone(),
             key: k.key,
             kind,
             feature: k.feature,
             since: k.needed(v),
             span,
-            level,
+            item,
+            outer,
+            head,
+            level: hcl1_key_errors::level(&idents, order),
         });
     }
+    let mut seen: Vec<&str> = Vec::new();
     for c in b.body.blocks() {
-        let mut inner = pos.clone();
-        match (path.as_slice(), c.ident.as_str()) {
-            (["job"], "group") => {
-                inner.group = Some((pos.groups_seen, label(c)));
-                pos.groups_seen += 1;
-                inner.tasks_seen = 0;
-            }
-            (["job", "group"], "task") => {
-                inner.task = Some((pos.tasks_seen, label(c)));
-                pos.tasks_seen += 1;
-            }
-            _ => {}
-        }
-        walk(c, path, &mut inner, v, out);
-    }
-    path.pop();
-}
-
-/// HCL1's prefix for keys of the block at `path`, and its parse order
-/// (see `jobspec/parse_job.go`, `parse_group.go`, `parse_task.go` at
-/// 0.12: `multierror.Prefix` at each level). A task's own keys: before
-/// 0.10 parseTasks checked them and prefixed `'t' ->` (parse.go@v0.9.3);
-/// from 0.10 parseTask returns CheckHCLKeys' error and parseTasks
-/// prefixes `'t',`.
-fn hcl1_place(
-    path: &[&str],
-    pos: &Pos,
-    v: NomadVersion,
-) -> (Option<String>, (usize, usize, usize)) {
-    let g = pos.group.as_ref();
-    let t = pos.task.as_ref();
-    let gl = g.map_or(0, |(i, _)| 1 + i);
-    let tl = t.map_or(0, |(i, _)| 1 + i);
-    match (path, g, t) {
-        (["job"], _, _) => (Some("job:".into()), (0, 0, 0)),
-        (["job", "group"], Some((_, gn)), _) => (Some(format!("group: '{gn}' ->")), (gl, 0, 0)),
-        (["job", "group", "task"], Some((_, gn)), Some((_, tn))) => {
-            let sep = if v.at_least(0, 10, 0) { "," } else { " ->" };
-            (
-                Some(format!("group: '{gn}', task: '{tn}'{sep}")),
-                (gl, tl, 0),
-            )
-        }
-        // parseVolumeMounts returns CheckHCLKeys' error as is; parseTask
-        // prefixes it.
-        (["job", "group", "task", "volume_mount"], Some((_, gn)), Some((_, tn))) => (
-            Some(format!("group: '{gn}', task: '{tn}', volume_mount ->")),
-            (gl, tl, 1),
-        ),
-        _ => (None, (gl, tl, 2)),
+        let ident = c.ident.as_str();
+        let index = seen.iter().filter(|s| **s == ident).count();
+        seen.push(ident);
+        path.push(frame(c, index));
+        order.push((hcl1_key_errors::rank(&idents, ident), index));
+        walk(c, path, order, v, out);
+        order.pop();
+        path.pop();
     }
 }
 
 /// The gates read from the job model (spans of the blocks it holds).
 fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
     let mut out = Vec::new();
+    let named = |ident: &str, label: &str, index: usize| Frame {
+        ident: ident.into(),
+        label: Some(label.into()),
+        index,
+        name: Some(String::new()),
+    };
+    let job_frame = named("job", "", 0);
     if !since(v, NODE_POOL) {
         if let Some(span) = job.spans.get("node_pool") {
             out.push(Unknown {
-                hcl1_prefix: Some("job:".into()),
+                hcl1: hcl1_key_errors::chain(std::slice::from_ref(&job_frame), v),
+                block: 0,
+                order: Vec::new(),
                 key: "node_pool",
                 kind: Kind::Attr,
                 feature: "the job's node_pool",
                 since: NODE_POOL,
                 span,
+                item: span,
+                outer: Span::default(),
+                head: Span::default(),
                 level: (0, 0, 0),
             });
         }
@@ -209,7 +223,8 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
     }
     for (gi, g) in job.groups.iter().enumerate() {
         let level = (1 + gi, 0, 0);
-        let prefix = format!("group: '{}' ->", g.name);
+        let group = [job_frame.clone(), named("group", &g.name, gi)];
+        let group_at = vec![(hcl1_key_errors::rank(&["job"], "group"), gi)];
         let nets = g
             .networks
             .iter()
@@ -224,12 +239,17 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
         for (key, feature, span) in nets.chain(services) {
             let Some(span) = span else { continue };
             out.push(Unknown {
-                hcl1_prefix: Some(prefix.clone()),
+                hcl1: hcl1_key_errors::chain(&group, v),
+                block: usize::MAX - gi,
+                order: group_at.clone(),
                 key,
                 kind: Kind::Block,
                 feature,
                 since: GROUP_NETWORK,
                 span,
+                item: span,
+                outer: Span::default(),
+                head: Span::default(),
                 level,
             });
         }
@@ -238,17 +258,33 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                 let Some(span) = s.connect.as_ref().and(s.spans.get("connect")) else {
                     continue;
                 };
+                let mut frames = group.to_vec();
+                frames.push(named("task", &t.name, ti));
+                frames.push(Frame {
+                    ident: "service".into(),
+                    label: None,
+                    index: si,
+                    name: None,
+                });
+                let mut order = group_at.clone();
+                order.push((hcl1_key_errors::rank(&["job", "group"], "task"), ti));
+                order.push((
+                    hcl1_key_errors::rank(&["job", "group", "task"], "service"),
+                    si,
+                ));
                 out.push(Unknown {
-                    hcl1_prefix: Some(format!(
-                        "group: '{}', task: '{}', service ({si}) ->",
-                        g.name, t.name
-                    )),
+                    hcl1: hcl1_key_errors::chain(&frames, v),
+                    block: span.start,
+                    order,
                     key: "connect",
                     kind: Kind::Block,
                     feature: "Consul Connect",
                     since: GROUP_NETWORK,
                     span,
-                    level: (1 + gi, 1 + ti, 1 + si),
+                    item: span,
+                    outer: Span::default(),
+                    head: Span::default(),
+                    level: (1 + gi, 1 + ti, 2),
                 });
             }
         }
@@ -256,11 +292,19 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
     out
 }
 
+/// Where the first key `v`'s HCL1 parser does not know stops it: the
+/// level in parse order (0 for the job, then 1-based group and task) and
+/// the block whose key check refuses it, whose contents it never reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Gate {
+    pub level: (usize, usize, usize),
+    pub block: Span,
+}
+
 /// The located errors and advice for features `v` predates; `body` is the
-/// file's syntax (for keys the model does not hold). Returns where in
-/// HCL1's parse order the first key `v`'s parser does not know stops it
-/// (0 for the job, then 1-based group and task), if any: the other HCL1
-/// parser errors (hcl1_parse.rs) give way to an earlier one. One walk
+/// file's syntax (for keys the model does not hold). Returns where HCL1's
+/// parser stops at the first key it does not know ([`Gate`]): the other
+/// HCL1 parser errors (hcl1_parse.rs) give way to an earlier one. One walk
 /// gives both (the walk was half of the gates' cost when done twice).
 pub fn check(
     job: &Job,
@@ -268,9 +312,34 @@ pub fn check(
     src: &Source,
     v: NomadVersion,
     diags: &mut Diags,
-) -> Option<(usize, usize, usize)> {
+) -> Option<Gate> {
     let unknown = unknown_keys(job, body, v);
-    let first = unknown.iter().map(|u| u.level).min();
+    let first = unknown
+        .iter()
+        .min_by_key(|u| (u.level, &u.order))
+        .map(|u| Gate {
+            level: u.level,
+            block: u.outer,
+        });
+    if !v.at_least(1, 0, 0) && !unknown.is_empty() {
+        // HCL1 refuses the key by name before anything reads its value:
+        // what the lowering says of that value (or of the key itself) is
+        // not Nomad's.
+        let ours = |d: &Diag| {
+            d.source
+                .as_ref()
+                .is_some_and(|s| std::sync::Arc::ptr_eq(s, src))
+        };
+        diags.0.retain(|d| {
+            let inside = d.primary_span().is_some_and(|at| {
+                unknown.iter().any(|u| {
+                    (u.item.start <= at.start && at.end <= u.item.end)
+                        || (u.head.start <= at.start && at.start < u.head.end)
+                })
+            });
+            !(inside && ours(d) && d.code != CODE)
+        });
+    }
     for u in unknown {
         diags.push(
             Diag::error(
@@ -344,191 +413,22 @@ pub fn parser_error(
             .collect();
         return Some(format!(":\n{}", lines.join("\n")));
     }
-    // HCL1: the first level in parse order with unknown keys, all of them.
-    let first = unknown.iter().map(|u| u.level).min()?;
-    // A level whose prefix we do not know: no text rather than a wrong one.
-    let errors: Vec<String> = unknown
+    // HCL1: the first block in parse order with unknown keys, all of its
+    // keys (CheckHCLKeys), through that block's way up.
+    let first = unknown.iter().min_by_key(|u| (u.level, &u.order))?;
+    let keys: Vec<&str> = unknown
         .iter()
-        .filter(|u| u.level == first)
-        .map(|u| {
-            u.hcl1_prefix
-                .as_ref()
-                .map(|p| format!("{p} invalid key: {}", u.key))
-        })
-        .collect::<Option<_>>()?;
-    Some(format!(": error parsing 'job': {}", multierror(&errors, v)))
+        .filter(|u| u.block == first.block)
+        .map(|u| u.key)
+        .collect();
+    // A block whose way up we do not know: no text rather than a wrong one.
+    let wraps = first.hcl1.as_ref()?;
+    Some(format!(
+        ": error parsing 'job': {}",
+        hcl1_key_errors::text(&keys, wraps, v)
+    ))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::jobspec::ParsedJob;
-
-    fn parsed(text: &str, v: NomadVersion) -> ParsedJob {
-        crate::jobspec::load_text(text, v)
-    }
-
-    fn error_text(text: &str, v: NomadVersion) -> Option<String> {
-        let p = parsed(text, v);
-        let job = p.job.as_ref()?;
-        parser_error(job, p.body.as_ref(), &p.source, "j.nomad", v)
-    }
-
-    const POOL: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  node_pool = \"gpu\"\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
-
-    const NET: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"web\" {\n    network {\n      port \"http\" {}\n    }\n    service {\n      name = \"web\"\n    }\n    task \"t\" {\n      driver = \"exec\"\n      service {\n        name = \"api\"\n        connect {\n          native = true\n        }\n      }\n    }\n  }\n}\n";
-
-    #[test]
-    fn node_pool_is_an_unsupported_argument_before_1_6() {
-        assert_eq!(
-            error_text(POOL, NomadVersion::new(1, 5, 6)).as_deref(),
-            Some(":\nj.nomad:3,3-12: Unsupported argument; An argument named \"node_pool\" is not expected here.")
-        );
-        assert_eq!(
-            error_text(POOL, NomadVersion::new(0, 12, 9)).as_deref(),
-            Some(": error parsing 'job': 1 error occurred:\n\t* job: invalid key: node_pool\n\n")
-        );
-        assert_eq!(error_text(POOL, NomadVersion::new(1, 6, 0)), None);
-        let p = parsed(POOL, NomadVersion::new(1, 5, 6));
-        assert!(p.diags.iter().any(|d| d.code == CODE && d.is_error()));
-    }
-
-    #[test]
-    fn group_networks_services_and_connect_are_unknown_before_0_10() {
-        // The group's own keys are checked before its tasks are parsed.
-        assert_eq!(
-            error_text(NET, NomadVersion::DEMO).as_deref(),
-            Some(": error parsing 'job': 2 error(s) occurred:\n\n* group: 'web' -> invalid key: network\n* group: 'web' -> invalid key: service")
-        );
-        let connect_only = NET
-            .replace("    network {\n      port \"http\" {}\n    }\n", "")
-            .replace("    service {\n      name = \"web\"\n    }\n", "");
-        assert_eq!(
-            error_text(&connect_only, NomadVersion::DEMO).as_deref(),
-            Some(": error parsing 'job': 1 error(s) occurred:\n\n* group: 'web', task: 't', service (0) -> invalid key: connect")
-        );
-        assert_eq!(error_text(NET, NomadVersion::new(0, 10, 0)), None);
-    }
-
-    #[test]
-    fn a_star_datacenter_before_1_5_is_advice_not_an_error() {
-        let text = POOL
-            .replace("[\"dc1\"]", "[\"*\"]")
-            .replace("  node_pool = \"gpu\"\n", "");
-        let p = parsed(&text, NomadVersion::new(1, 4, 0));
-        let gate: Vec<_> = p.diags.iter().filter(|d| d.code == CODE).collect();
-        assert_eq!(gate.len(), 1);
-        assert_eq!(gate[0].severity, Severity::Advice);
-        assert!(!p.diags.has_errors());
-        let p = parsed(&text, NomadVersion::new(1, 5, 0));
-        assert!(!p.diags.iter().any(|d| d.code == CODE));
-    }
-
-    const GROUP: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    volume \"data\" {\n      type   = \"host\"\n      source = \"data\"\n    }\n    scaling {\n      max = 3\n    }\n    task \"t\" {\n      driver = \"exec\"\n      lifecycle {\n        hook = \"prestart\"\n      }\n      volume_mount {\n        volume           = \"data\"\n        destination      = \"/data\"\n        propagation_mode = \"private\"\n      }\n    }\n  }\n}\n";
-
-    #[test]
-    fn a_group_volume_is_an_invalid_key_before_0_10() {
-        // HCL1 stops at the group's own keys: the task's are not reached.
-        assert_eq!(
-            error_text(GROUP, NomadVersion::new(0, 9, 7)).as_deref(),
-            Some(": error parsing 'job': 2 error(s) occurred:\n\n* group: 'g' -> invalid key: volume\n* group: 'g' -> invalid key: scaling")
-        );
-        let p = parsed(GROUP, NomadVersion::new(0, 9, 7));
-        let gate: Vec<_> = p.diags.iter().filter(|d| d.code == CODE).collect();
-        // volume, scaling, lifecycle, volume_mount (its keys below it are
-        // reported too: propagation_mode arrived in 0.10.2).
-        assert_eq!(gate.len(), 5, "{gate:?}");
-    }
-
-    /// parse.go@v0.9.3 parseTasks: `multierror.Prefix(err, "'t' ->")` on
-    /// the task's CheckHCLKeys error (from 0.10 parseTasks' `'t',`).
-    #[test]
-    fn a_task_key_before_0_10_is_prefixed_with_an_arrow() {
-        let text = GROUP
-            .replace(
-                "    volume \"data\" {\n      type   = \"host\"\n      source = \"data\"\n    }\n",
-                "",
-            )
-            .replace("    scaling {\n      max = 3\n    }\n", "");
-        assert_eq!(
-            error_text(&text, NomadVersion::new(0, 9, 7)).as_deref(),
-            Some(": error parsing 'job': 2 error(s) occurred:\n\n* group: 'g', task: 't' -> invalid key: lifecycle\n* group: 'g', task: 't' -> invalid key: volume_mount")
-        );
-    }
-
-    #[test]
-    fn scaling_and_task_lifecycle_are_invalid_keys_before_0_11() {
-        assert_eq!(
-            error_text(GROUP, NomadVersion::new(0, 10, 9)).as_deref(),
-            Some(": error parsing 'job': 1 error occurred:\n\t* group: 'g' -> invalid key: scaling\n\n")
-        );
-        let no_scaling = GROUP.replace("    scaling {\n      max = 3\n    }\n", "");
-        assert_eq!(
-            error_text(&no_scaling, NomadVersion::new(0, 10, 9)).as_deref(),
-            Some(": error parsing 'job': 1 error occurred:\n\t* group: 'g', task: 't', invalid key: lifecycle\n\n")
-        );
-        assert_eq!(error_text(GROUP, NomadVersion::new(0, 11, 0)), None);
-    }
-
-    #[test]
-    fn a_mount_propagation_mode_arrived_in_0_10_2() {
-        let text = GROUP
-            .replace("    scaling {\n      max = 3\n    }\n", "")
-            .replace(
-                "      lifecycle {\n        hook = \"prestart\"\n      }\n",
-                "",
-            );
-        assert_eq!(
-            error_text(&text, NomadVersion::new(0, 10, 1)).as_deref(),
-            Some(": error parsing 'job': 1 error(s) occurred:\n\n* group: 'g', task: 't', volume_mount -> invalid key: propagation_mode")
-        );
-        assert_eq!(error_text(&text, NomadVersion::new(0, 10, 2)), None);
-    }
-
-    #[test]
-    fn hcl2_words_unknown_blocks_and_arguments_apart() {
-        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  ui {\n    description = \"x\"\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      template {\n        data        = \"x\"\n        destination = \"local/x\"\n        uid         = 1000\n      }\n    }\n  }\n}\n";
-        assert_eq!(
-            error_text(text, NomadVersion::new(1, 3, 2)).as_deref(),
-            Some(":\nj.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.\nj.nomad:12,9-12: Unsupported argument; An argument named \"uid\" is not expected here.")
-        );
-        assert_eq!(
-            error_text(text, NomadVersion::new(1, 7, 7)).as_deref(),
-            Some(":\nj.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.")
-        );
-        assert_eq!(error_text(text, NomadVersion::new(1, 8, 0)), None);
-        let p = parsed(text, NomadVersion::new(1, 7, 7));
-        let d = p.diags.iter().find(|d| d.code == CODE).expect("gate");
-        assert!(
-            d.message.contains("arrived in Nomad 1.8.0"),
-            "{}",
-            d.message
-        );
-    }
-
-    #[test]
-    fn a_backported_key_follows_its_release_line() {
-        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      csi_plugin {\n        id             = \"ebs\"\n        type           = \"node\"\n        mount_dir      = \"/csi\"\n        health_timeout = \"1m\"\n      }\n    }\n  }\n}\n";
-        assert!(error_text(text, NomadVersion::new(1, 2, 8)).is_some());
-        assert_eq!(error_text(text, NomadVersion::new(1, 2, 9)), None);
-        assert!(error_text(text, NomadVersion::new(1, 3, 1)).is_some());
-        assert_eq!(error_text(text, NomadVersion::new(1, 3, 2)), None);
-        let p = parsed(text, NomadVersion::new(1, 2, 8));
-        let d = p.diags.iter().find(|d| d.code == CODE).expect("gate");
-        assert!(
-            d.message.contains("arrived in Nomad 1.2.9"),
-            "{}",
-            d.message
-        );
-    }
-
-    #[test]
-    fn vault_token_is_gone_from_1_10() {
-        let text = POOL.replace("  node_pool = \"gpu\"\n", "  vault_token = \"s.x\"\n");
-        assert_eq!(error_text(&text, NomadVersion::new(1, 9, 7)), None);
-        assert_eq!(
-            error_text(&text, NomadVersion::new(1, 10, 0)).as_deref(),
-            Some(":\nj.nomad:3,3-14: Unsupported argument; An argument named \"vault_token\" is not expected here.")
-        );
-    }
-}
+#[path = "version_gates_tests.rs"]
+mod tests;
