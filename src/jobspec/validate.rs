@@ -171,6 +171,7 @@ fn job_checks(
     // Job.Validate checks the ID and name before the type.
     super::validate_job::id_and_name(job, v, out);
     // Job.Validate checks the type before the priority.
+    super::validate_job::refused_type(job, out);
     if super::version_gates::sysbatch_refused(job, v) {
         let text = "Invalid job type: \"sysbatch\"";
         let help = format!("judged as Nomad {v}, which has no sysbatch jobs: use type = \"batch\" (or \"system\"), or judge by Nomad 1.2 or later");

@@ -11,15 +11,66 @@
 //! - `PeriodicConfig.Validate`: validate_periodic.rs.
 //!
 //! Multiregion: validate_multiregion.rs.
+//!
+//! A `type` no release schedules (`"zz"`, a misspelt `"Service"`, `""`)
+//! is parsed by every CLI (HCL1 decodes a string, jobspec2 too) and
+//! refused by Job.Validate, right after the ID and name checks:
+//! `Invalid job type: "zz"` (`Missing job type` for `""`, which api's
+//! Canonicalize keeps since it only fills an absent type). api's
+//! TaskGroup.Canonicalize gives such a job the defaults of no known type
+//! (batch's restart policy, a reschedule policy of zeros, no update or
+//! migrate strategy: api/tasks.go from 0.11.0, GH-7203); before 0.11 it
+//! panics there on the nil reschedule policy. Our model keeps the default
+//! type meanwhile, which checks the groups as Nomad does unless the job
+//! writes an `update` or `migrate` block (validated for a service job,
+//! refused or dropped for an unknown one): those files, and releases
+//! before 0.11, keep the parse-time refusal.
 
 use super::model::*;
+use super::tree::Node;
 use super::validate::{err, Out};
+use crate::gotext::go_quote;
 use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::value";
 
 /// `Missing job region`, then `Job ID contains a space` / `... a null
 /// character` and `Missing job name` / `Job Name contains a null character`:
+/// Whether an unknown `type` of the job at `n` reaches the servers' check
+/// with groups we judge as Nomad does (see the module's notes).
+pub(super) fn type_reaches_servers(n: &Node, v: NomadVersion) -> bool {
+    let strategy = |b: &Node| b.ident == "update" || b.ident == "migrate";
+    let writes = n.blocks.iter().any(strategy)
+        || n.attrs
+            .iter()
+            .any(|a| a.name == "update" || a.name == "migrate")
+        || n.blocks.iter().filter(|g| g.ident == "group").any(|g| {
+            g.blocks.iter().any(strategy)
+                || g.attrs
+                    .iter()
+                    .any(|a| a.name == "update" || a.name == "migrate")
+        });
+    v.at_least(0, 11, 0) && !writes
+}
+
+/// Job.Validate's type check for a type no release schedules.
+pub(super) fn refused_type(job: &Job, out: &mut Out<'_>) {
+    let Some(t) = &job.refused_type else { return };
+    let text = if t.is_empty() {
+        "Missing job type".to_string()
+    } else {
+        format!("Invalid job type: {}", go_quote(t))
+    };
+    err(
+        out,
+        CODE,
+        job.spans.best("type"),
+        &text,
+        "no such job type",
+        "use one of service, batch, system or sysbatch (sysbatch from Nomad 1.2)",
+    );
+}
+
 /// Job.Validate's first checks. The null-character texts are new in 1.0.0
 /// (structs.go at v0.12.12 has only the space). An empty ID cannot come from
 /// a labelled `job` block; an empty region or name is written so.

@@ -87,6 +87,13 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
                 j.job_type = jt;
                 f.spans.set("type", t.span);
             }
+            // The servers refuse it (validate_job.rs), where api's
+            // Canonicalize gives it no defaults of a known type (0.11+;
+            // before, it panics on the missing reschedule policy).
+            None if super::validate_job::type_reaches_servers(n, cx.version) => {
+                j.refused_type = Some(text);
+                f.spans.set("type", t.span);
+            }
             None => cx.error(
                 "jobspec::value",
                 t.value_span,

@@ -40,6 +40,11 @@ pub struct Job {
     pub id: String,
     pub name: String,
     pub job_type: JobType,
+    /// A `type` no release schedules (`"zz"`, `""`), as written: the CLI
+    /// parses it and the servers refuse it in Job.Validate
+    /// (validate_job.rs); `job_type` keeps its default meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_type: Option<String>,
     pub priority: i64,
     pub region: String,
     pub namespace: String,
