@@ -57,6 +57,8 @@ mod validate_multiregion;
 pub use validate_multiregion::is_multiregion;
 mod validate_group_tasks;
 mod validate_net;
+mod validate_net_hostname;
+mod validate_net_ports;
 mod validate_periodic;
 mod validate_placement;
 mod validate_policies;

@@ -18,11 +18,12 @@ pub(super) struct Scopes<'a> {
 
 /// `validateNetworks`: every error under `Task group network validation
 /// failed: ...`. A group port's label may not repeat; a task port's may
-/// not take a group port's; a static port is reserved once per host
-/// network (`default` when unnamed) across the group and its tasks. A group
-/// port that ignores collisions (1.9+) is refused nothing, but reserves its
-/// number when it comes first: a later port of the same number that does
-/// not ignore them is refused (structs.go `validateNetworks`).
+/// not take a group port's; a static port is reserved once across the
+/// group and its tasks (per host network from 1.0.4; a group port that
+/// ignores collisions, 1.9+, is refused nothing but reserves its number
+/// when it comes first). The ranges of a port's numbers, a group network's
+/// CNI args and hostname: validate_net_ports.rs, in Nomad's order per
+/// port and per network.
 ///
 /// Before 0.10 TaskGroup.Validate listed the task ports' static collisions
 /// among its own errors, unwrapped (there were no group networks).
@@ -31,7 +32,9 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
         group: BTreeMap::new(),
     };
     let mut checks = |out: &mut Out<'_>| {
-        let mut statics: BTreeMap<(i64, &str), (String, Span)> = BTreeMap::new();
+        let mut statics = Reserved::default();
+        let mut mapped = Reserved::default();
+        let mut cni_keys = std::collections::BTreeSet::new();
         for n in &g.networks {
             for p in n.ports() {
                 let sp = label_span(p);
@@ -41,16 +44,15 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
                 } else {
                     scopes.group.insert(&p.label, sp);
                 }
-                if p.value > 0 {
-                    reserve(
-                        p,
-                        format!("taskgroup network:{}", p.label),
-                        &mut statics,
-                        out,
-                        p.ignore_collision,
-                    );
+                if p.value != 0 {
+                    let owner = format!("taskgroup network:{}", p.label);
+                    reserve(p, owner, &mut statics, v, out, p.ignore_collision);
                 }
+                super::validate_net_ports::mapped_to(p, true, &mut mapped, v, out);
+                super::validate_net_ports::ignored_collision(p, n, v, out);
             }
+            super::validate_net_ports::cni_args(n, &mut cni_keys, v, out);
+            super::validate_net_ports::hostname(n, v, out);
         }
         for t in &g.tasks {
             for n in &t.resources.networks {
@@ -60,11 +62,12 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
                     if let Some(prev) = scopes.group.get(p.label.as_str()).copied() {
                         relabelled(p, &g.name, sp, prev, out);
                     }
-                    if p.value > 0 {
+                    if p.value != 0 {
                         // A task's ports never ignore collisions.
                         let owner = format!("{}:{}", t.name, p.label);
-                        reserve(p, owner, &mut statics, out, false);
+                        reserve(p, owner, &mut statics, v, out, false);
                     }
+                    super::validate_net_ports::mapped_to(p, false, &mut mapped, v, out);
                 }
             }
         }
@@ -76,6 +79,10 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
     }
     scopes
 }
+
+/// Port numbers taken so far, keyed by number and host network, with
+/// their owner's name and where they were written.
+pub(super) type Reserved<'a> = BTreeMap<(i64, &'a str), (String, Span)>;
 
 fn label_span(p: &Port) -> Span {
     p.spans.label.or(p.spans.block).unwrap_or_default()
@@ -116,15 +123,19 @@ fn relabelled(p: &Port, group: &str, sp: Span, prev: Span, out: &mut Out<'_>) {
     );
 }
 
+/// A static port: refused when its host network (every port shares one
+/// before 1.0.4, when the index by host network came) already reserves
+/// the number, else (0.12+) when it is past 65535, else reserved.
 fn reserve<'a>(
     p: &'a Port,
     owner: String,
-    statics: &mut BTreeMap<(i64, &'a str), (String, Span)>,
+    statics: &mut Reserved<'a>,
+    v: NomadVersion,
     out: &mut Out<'_>,
     ignores_collision: bool,
 ) {
     let sp = p.spans.best("static").unwrap_or_default();
-    let host = if p.host_network.is_empty() {
+    let host = if p.host_network.is_empty() || !v.at_least(1, 0, 4) {
         "default"
     } else {
         p.host_network.as_str()
@@ -139,7 +150,7 @@ fn reserve<'a>(
             .label(*prev, "first reserved here")
             .help("give each port its own static number, or drop `static` to get a dynamic port");
         out.error(text, d);
-    } else {
+    } else if super::validate_net_ports::static_in_range(p, v, out) {
         statics.insert((p.value, host), (owner, sp));
     }
 }
