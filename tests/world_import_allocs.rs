@@ -83,6 +83,22 @@ fn static_port_and_remaining_bandwidth_pick_two_imported_victims() {
     assert!(plan["FailedTGAllocs"].is_null());
 }
 
+/// A dual-stack node (its fingerprint reports `NodeResources.Networks`
+/// per address: 192.168.0.100, then fd00::100): a low-priority allocation
+/// holds static port 88 on the IPv4 address only. Nomad's
+/// `AssignTaskNetwork` (nomad/structs/network.go, per-IP `UsedPorts`)
+/// offers port 88 on the IPv6 address, so the task network is placed and
+/// nothing is preempted; counting ports per node, we preempted it.
+#[test]
+fn a_port_held_on_one_address_is_offered_on_the_nodes_other_address() {
+    let plan = plan_json("dual-stack", "placing.nomad");
+    assert_eq!(victims(&plan), vec![]);
+    assert!(plan["FailedTGAllocs"].is_null(), "{plan}");
+    // Without the IPv6 entry (the `ports` node), the port is preempted.
+    let plan = plan_json("ports", "placing.nomad");
+    assert!(victims(&plan).contains(&(alloc(2), NODE_1.to_string())));
+}
+
 #[test]
 fn bandwidth_alone_picks_the_allocation_holding_it() {
     let plan = plan_json("bandwidth", "placing.nomad");
@@ -438,6 +454,7 @@ fn decisions(plan: &Value) -> String {
 fn a_written_import_plans_exactly_as_the_import() {
     for (case, job) in [
         ("ports", "placing.nomad"),
+        ("dual-stack", "placing.nomad"),
         ("bandwidth", "placing.nomad"),
         ("list-form", "placing.nomad"),
         ("system", "sys.nomad"),

@@ -79,12 +79,16 @@ pub fn build_node(
         cpu: pool.cpu,
         memory_mb: pool.memory,
         disk_mb: pool.disk,
-        networks: vec![NodeNetwork {
-            device: "eth0".to_string(),
-            cidr: format!("{ip}/32"),
-            ip,
-            mbits: pool.network_mbits,
-        }],
+        // An imported node's own task networks; else one stand-in.
+        networks: match pool.member(index) {
+            Some(m) if !m.task_networks.is_empty() => m.task_networks.clone(),
+            _ => vec![NodeNetwork {
+                device: "eth0".to_string(),
+                cidr: format!("{ip}/32"),
+                ip,
+                mbits: pool.network_mbits,
+            }],
+        },
         nets: node_nets(world, pool),
         reserved_cpu: pool.reserved.cpu,
         reserved_memory_mb: pool.reserved.memory,

@@ -103,6 +103,8 @@ pub struct RankedNode {
     pub victims: Vec<Id>,
     /// Device instances offered to the placement on this node.
     pub devices: Vec<crate::structs::device::AllocDevice>,
+    /// Each task network's (device, IP), in ask order ([`super::task_offer`]).
+    pub task_offers: Vec<(Id, Id)>,
 }
 
 /// What one placement asks for.
@@ -513,8 +515,7 @@ impl<'w> Engine<'w> {
         id
     }
 
-    /// The device and IP of the node's first network, as the IDs every
-    /// allocation this evaluation places there shares.
+    /// The node's first network's device and IP, as IDs its placements share.
     fn node_network(&mut self, pos: usize) -> (Id, Id) {
         if let Some((_, d, ip)) = self.node_nets.iter().find(|(p, ..)| *p == pos) {
             return (d.clone(), ip.clone());
@@ -563,9 +564,8 @@ impl<'w> Engine<'w> {
         } else {
             self.node_network(pos)
         };
-        for net in &mut res.networks {
-            net.device.clone_from(&device);
-            net.ip.clone_from(&ip);
+        for (i, net) in res.networks.iter_mut().enumerate() {
+            (net.device, net.ip) = super::task_offer::at(&ranked.task_offers, i, (&device, &ip));
             for (_, p) in net.reserved_ports.iter() {
                 used.insert(*p);
             }

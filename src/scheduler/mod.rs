@@ -33,6 +33,7 @@ pub mod sample;
 pub mod select;
 pub mod sim;
 pub mod system_nodes;
+pub mod task_offer;
 pub mod version_check;
 
 pub use sample::{sample, Tally};

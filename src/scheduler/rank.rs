@@ -121,6 +121,8 @@ impl Engine<'_> {
         // too (Nomad adds each offer to the network index before the next).
         let mut asked_bw = 0i64;
         let mut asked_ports: HashSet<u16> = HashSet::new();
+        // Where each task network landed (device, IP), in ask order.
+        let mut taken: Vec<super::task_offer::Taken> = Vec::new();
         // The group networks come after the task networks in the ask; their
         // static ports are assigned on an address of their host network,
         // which may reserve ports of its own.
@@ -143,6 +145,42 @@ impl Engine<'_> {
                     })
             };
             let live = || proposed().filter(|a| spared(&victims, a));
+            if group_net.is_none() {
+                let held: Vec<_> = live().flat_map(|a| a.resources.networks.iter()).collect();
+                let refuses = |p| super::address_ports::task_address_refuses(n, p, version);
+                match super::task_offer::assign(n, held.into_iter(), &taken, net, refuses) {
+                    Ok((device, ip)) => {
+                        let ports = net.reserved_ports.iter().map(|(_, p)| *p).collect();
+                        asked_bw += net.mbits;
+                        asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
+                        let mbits = net.mbits;
+                        taken.push(super::task_offer::Taken {
+                            device,
+                            ip,
+                            mbits,
+                            ports,
+                        });
+                        continue;
+                    }
+                    Err(miss) if !evict => return Err(miss.reason(version)),
+                    // Preemption frees what the node-wide count below sees;
+                    // the placement then takes the node's first address.
+                    Err(_) => {
+                        let first = n.networks.iter().find(|o| !o.device.is_empty());
+                        let (device, ip) = first
+                            .map(|o| (o.device.as_str().into(), o.ip.as_str().into()))
+                            .unwrap_or_default();
+                        let ports = net.reserved_ports.iter().map(|(_, p)| *p).collect();
+                        let mbits = net.mbits;
+                        taken.push(super::task_offer::Taken {
+                            device,
+                            ip,
+                            mbits,
+                            ports,
+                        });
+                    }
+                }
+            }
             let used_bw: i64 = live()
                 .flat_map(|a| a.resources.networks.iter())
                 .map(|x| x.mbits)
@@ -275,6 +313,7 @@ impl Engine<'_> {
             score,
             victims: victims.iter().map(|v| v.id.clone()).collect(),
             devices,
+            task_offers: taken.into_iter().map(|t| (t.device, t.ip)).collect(),
         })
     }
 

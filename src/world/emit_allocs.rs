@@ -1,5 +1,6 @@
 //! What `import --write` adds for a cluster as it is: each pool's real
-//! nodes (`node` blocks with their IDs and device instance IDs) and
+//! nodes (`node` blocks with their IDs, device instance IDs and task
+//! networks) and
 //! `allocations.hcl` with every live allocation where it runs, so the
 //! written world plans exactly as the import does.
 
@@ -30,6 +31,14 @@ pub(super) fn member_blocks(o: &mut String, c: &ClientPool) {
                 quote(&d.id.to_string()),
                 list(&ids)
             );
+        }
+        for t in &m.task_networks {
+            let _ = writeln!(o, "    network {{");
+            let _ = writeln!(o, "      device = {}", quote(&t.device));
+            let _ = writeln!(o, "      cidr   = {}", quote(&t.cidr));
+            let _ = writeln!(o, "      ip     = {}", quote(&t.ip));
+            let _ = writeln!(o, "      mbits  = {}", t.mbits);
+            let _ = writeln!(o, "    }}");
         }
         let _ = writeln!(o, "  }}");
     }

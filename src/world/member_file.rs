@@ -1,8 +1,11 @@
 //! `node "NAME" { id = "...", device "V/T/N" { instance_ids = [...] } }`
 //! inside a `client` block: the real nodes of a pool, by name and ID, with
 //! their own device instance IDs (what `import --write` writes, so pinned
-//! allocations keep naming the nodes and instances they hold). A pool
-//! without them has clients `NAME-1..NAME-N` with derived IDs.
+//! allocations keep naming the nodes and instances they hold), and their
+//! own task networks, `network { device, cidr, ip, mbits }` in the order
+//! the node reported them (`NodeResources.Networks` with a device). A
+//! pool without them has clients `NAME-1..NAME-N` with derived IDs and a
+//! stand-in address each.
 
 use std::collections::HashSet;
 
@@ -31,7 +34,7 @@ pub(super) fn read_members(
         };
         const S: Schema = Schema {
             attrs: &["id"],
-            blocks: &["device"],
+            blocks: &["device", "network"],
         };
         let r = BodyReader::new(src, &b.body, &S, "node", diags);
         let Some(id) = r.string("id", diags) else {
@@ -105,7 +108,56 @@ pub(super) fn read_members(
                 inst.id = id;
             }
         }
-        out.push(NodeIdentity { id, name, devices });
+        let task_networks = r
+            .blocks("network")
+            .filter_map(|n| task_network(src, n, &name, diags))
+            .collect();
+        out.push(NodeIdentity {
+            id,
+            name,
+            devices,
+            task_networks,
+        });
     }
     out
+}
+
+/// `network { device = "eth0", cidr = "10.0.0.5/32", ip = "10.0.0.5",
+/// mbits = 1000 }`: one of the node's `NodeResources.Networks` entries
+/// (`cidr` defaults to the address alone, as the fingerprint writes it).
+fn task_network(
+    src: &Source,
+    b: &Block,
+    node: &str,
+    diags: &mut Diags,
+) -> Option<crate::structs::NodeNetwork> {
+    const N: Schema = Schema {
+        attrs: &["device", "cidr", "ip", "mbits"],
+        blocks: &[],
+    };
+    let r = BodyReader::new(src, &b.body, &N, "network", diags);
+    let device = r.string("device", diags).unwrap_or_default();
+    let ip = r.string("ip", diags).unwrap_or_default();
+    let cidr = r
+        .string("cidr", diags)
+        .unwrap_or_else(|| crate::structs::network_offers::host_cidr(&ip));
+    let mbits = r.int("mbits", diags).unwrap_or(0);
+    let parses = crate::structs::network_offers::first_ip(&cidr).is_some();
+    if device.is_empty() || ip.parse::<std::net::IpAddr>().is_err() || !parses || mbits < 0 {
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("node `{node}`: a `network` needs a `device`, an `ip`, its `cidr` and non-negative `mbits`"),
+            )
+            .at(src, super::hclread::span_of(b), "incomplete network")
+            .help("copy the node's NodeResources.Networks entry: device = \"eth0\", cidr = \"10.0.0.5/32\", ip = \"10.0.0.5\", mbits = 1000"),
+        );
+        return None;
+    }
+    Some(crate::structs::NodeNetwork {
+        device,
+        cidr,
+        ip,
+        mbits,
+    })
 }

@@ -160,6 +160,12 @@ pub struct NodeIdentity {
     pub name: String,
     /// The node's own devices, with the instance IDs its allocations hold.
     pub devices: Vec<crate::structs::device::NodeDevice>,
+    /// The node's own task networks: its `NodeResources.Networks` entries
+    /// with a device, in the order it reported them (what
+    /// `NetworkIndex.SetNode` keeps and `AssignTaskNetwork` offers, IP by
+    /// IP, to a task-level `network`). Empty: the pool's stand-in.
+    #[serde(default)]
+    pub task_networks: Vec<crate::structs::NodeNetwork>,
 }
 
 /// A registered job's version and Raft indexes (`Version`, `CreateIndex`,

@@ -16,7 +16,36 @@ pub(super) struct NodeShape {
     /// The node's devices with their instance IDs; the pool's shape holds
     /// them without IDs, so nodes alike but for their serials group.
     pub(super) devices: Vec<crate::structs::device::NodeDevice>,
+    /// Its task networks, addresses and all ([`task_networks`]).
+    pub(super) task_networks: Vec<crate::structs::NodeNetwork>,
     pub(super) pool: ClientPool,
+}
+
+/// The `NetworkResource`s a task-level `network` is offered on
+/// (`NetworkIndex.SetNode`: `NodeResources.Networks`, only the entries with
+/// a `Device`: a `bridge` or CNI mode entry has none), in report order; a
+/// pre-0.9 agent's legacy `Resources.Networks` when it reports no
+/// `NodeResources`. An entry without a `CIDR` (not what a client reports)
+/// is given the one its fingerprint writes for its `IP`; one without an
+/// IP address is left out, and a node left with none keeps the pool's
+/// stand-in address, as before.
+fn task_networks(v: &Value) -> Vec<crate::structs::NodeNetwork> {
+    path(v, &["NodeResources", "Networks"])
+        .or_else(|| path(v, &["Resources", "Networks"]))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|n| !s(n, "Device").is_empty() && s(n, "IP").parse::<std::net::IpAddr>().is_ok())
+        .map(|n| crate::structs::NodeNetwork {
+            device: s(n, "Device"),
+            cidr: match s(n, "CIDR") {
+                c if c.is_empty() => crate::structs::network_offers::host_cidr(&s(n, "IP")),
+                c => c,
+            },
+            ip: s(n, "IP"),
+            mbits: n.get("MBits").and_then(Value::as_i64).unwrap_or(0),
+        })
+        .collect()
 }
 
 /// `Status`, `SchedulingEligibility` and drain as the API reports them: the
@@ -300,6 +329,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
         name: s(v, "Name"),
         id: s(v, "ID"),
         devices,
+        task_networks: task_networks(v),
         pool: ClientPool {
             name: String::new(),
             count: 1,

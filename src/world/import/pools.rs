@@ -96,6 +96,7 @@ fn group_nodes_counted(mut nodes: Vec<NodeShape>) -> Grouping {
             id: n.id,
             name: n.name,
             devices: n.devices,
+            task_networks: n.task_networks,
         };
         let bucket = buckets.entry(shape_hash(&n.pool)).or_default();
         let found = bucket.iter().copied().find(|&g| {

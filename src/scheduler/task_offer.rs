@@ -1,0 +1,219 @@
+//! Where a task-level `network` lands on a node: Nomad's
+//! `NetworkIndex.AssignTaskNetwork` (`AssignNetwork` before 1.0;
+//! nomad/structs/network.go) walks the node's task networks
+//! (`NodeResources.Networks` with a device, in report order) and each one's
+//! addresses ([`crate::structs::network_offers`]), and takes the first
+//! address where the device has the bandwidth and none of the asked static
+//! ports is used *on that address*. Ports are per IP (`UsedPorts[ip]`),
+//! bandwidth per device (`UsedBandwidth[device]` against the device's
+//! `MBits`, the last entry of the device winning `AvailBandwidth`); the
+//! client's global reserved ports are reserved on each entry's own IP.
+//!
+//! So a dual-stack node whose IPv4 address holds a static port still
+//! offers it on its IPv6 address. What an allocation holds on an address
+//! or device the node does not report (a stand-in, a port without an IP)
+//! counts against every offer, as a node-wide count would.
+
+use crate::cluster::{AllocNetwork, Node};
+use crate::ids::Id;
+use crate::structs::network_offers::first_free;
+
+/// What an earlier task network of the same allocation took (Nomad adds
+/// each offer to the index before the next task asks).
+#[derive(Debug, Clone, Default)]
+pub struct Taken {
+    pub device: Id,
+    pub ip: Id,
+    pub mbits: i64,
+    pub ports: Vec<u16>,
+}
+
+/// Why no address fits: the last refusal of the walk, as Nomad's error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Miss {
+    NoNetworks,
+    Bandwidth,
+    Collision(Id, u16),
+}
+
+impl Miss {
+    /// The metric Nomad records (`network: ` and AssignNetwork's error;
+    /// the port's label from 1.0).
+    pub fn reason(&self, v: crate::version::NomadVersion) -> String {
+        match self {
+            Miss::NoNetworks => "network: no networks available".into(),
+            Miss::Bandwidth => "network: bandwidth exceeded".into(),
+            Miss::Collision(label, p) if v.at_least(1, 0, 0) => {
+                format!("network: reserved port collision {label}={p}")
+            }
+            Miss::Collision(..) => "network: reserved port collision".into(),
+        }
+    }
+}
+
+/// The (device, IP) the ask `net` is offered on node `n`, given the
+/// networks the node's other allocations hold (`live`), what this
+/// allocation took already (`earlier`) and the ports the node's address
+/// reserves itself (`refuses`).
+pub fn assign<'a>(
+    n: &Node,
+    live: impl Iterator<Item = &'a AllocNetwork> + Clone,
+    earlier: &[Taken],
+    net: &AllocNetwork,
+    refuses: impl Fn(u16) -> bool,
+) -> Result<(Id, Id), Miss> {
+    let offers: Vec<_> = n.networks.iter().filter(|o| !o.device.is_empty()).collect();
+    let known_device = |d: &str| offers.iter().any(|o| o.device == d);
+    let known_ip = |ip: &str| offers.iter().any(|o| o.ip == ip);
+    let mut miss = Miss::NoNetworks;
+    for o in &offers {
+        // AvailBandwidth: the device's last entry.
+        let avail = offers
+            .iter()
+            .rev()
+            .find(|x| x.device == o.device)
+            .map_or(o.mbits, |x| x.mbits);
+        let used_bw: i64 = live
+            .clone()
+            .filter(|x| x.device.as_str() == o.device || !known_device(&x.device))
+            .map(|x| x.mbits)
+            .chain(
+                earlier
+                    .iter()
+                    .filter(|t| t.device.as_str() == o.device)
+                    .map(|t| t.mbits),
+            )
+            .sum();
+        if used_bw + net.mbits > avail {
+            miss = Miss::Bandwidth;
+            continue;
+        }
+        let collides = |ip: &str| {
+            net.reserved_ports.iter().find(|(_, p)| {
+                refuses(*p)
+                    || (ip == o.ip && n.reserved_ports.contains(p))
+                    || live.clone().any(|x| {
+                        (x.ip.as_str() == ip || !known_ip(&x.ip))
+                            && x.reserved_ports
+                                .iter()
+                                .chain(x.dynamic_ports.iter())
+                                .any(|(_, q)| q == p)
+                    })
+                    || earlier
+                        .iter()
+                        .any(|t| t.ip.as_str() == ip && t.ports.contains(p))
+            })
+        };
+        // Only the addresses something is held on can collide: walk no
+        // further than one past them.
+        let tries = live.clone().count() + earlier.len() + 2;
+        let mut last = None;
+        let free = first_free(&o.cidr, tries, |ip| {
+            let c = collides(ip);
+            if let Some((label, p)) = c {
+                last = Some((label.clone(), *p));
+            }
+            c.is_some()
+        });
+        match (free, last) {
+            (Some(ip), _) => return Ok((Id::from(&o.device), Id::from(&ip))),
+            (None, Some((label, p))) => miss = Miss::Collision(label, p),
+            (None, None) => {}
+        }
+    }
+    Err(miss)
+}
+
+/// The (device, IP) network `i` of a placement takes: its task network's
+/// offer, else (a group network, or no offer) the node's first network.
+pub fn at(offers: &[(Id, Id)], i: usize, first: (&Id, &Id)) -> (Id, Id) {
+    let (d, ip) = offers.get(i).map_or(first, |(d, ip)| (d, ip));
+    (d.clone(), ip.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::NodeNetwork;
+
+    fn node(nets: &[(&str, &str, i64)]) -> Node {
+        Node {
+            networks: nets
+                .iter()
+                .map(|(d, ip, mbits)| NodeNetwork {
+                    device: d.to_string(),
+                    cidr: crate::structs::network_offers::host_cidr(ip),
+                    ip: ip.to_string(),
+                    mbits: *mbits,
+                })
+                .collect(),
+            ..Node::default()
+        }
+    }
+
+    fn held(device: &str, ip: &str, mbits: i64, port: u16) -> AllocNetwork {
+        AllocNetwork {
+            device: device.into(),
+            ip: ip.into(),
+            mbits,
+            reserved_ports: vec![("http".into(), port)],
+            ..AllocNetwork::default()
+        }
+    }
+
+    fn ask(mbits: i64, port: u16) -> AllocNetwork {
+        held("", "", mbits, port)
+    }
+
+    #[test]
+    fn a_port_held_on_the_ipv4_address_is_offered_on_the_ipv6_one() {
+        let n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
+        let live = [held("eth0", "10.0.0.1", 10, 8080)];
+        let got = assign(&n, live.iter(), &[], &ask(10, 8080), |_| false);
+        assert_eq!(got, Ok(("eth0".into(), "fd00::1".into())));
+        // Free on the first address: it is taken.
+        let got = assign(&n, live.iter(), &[], &ask(10, 9090), |_| false);
+        assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
+        // Held on both: the last refusal is the collision.
+        let both = [
+            held("eth0", "10.0.0.1", 10, 8080),
+            held("eth0", "fd00::1", 10, 8080),
+        ];
+        let got = assign(&n, both.iter(), &[], &ask(10, 8080), |_| false);
+        assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
+    }
+
+    #[test]
+    fn bandwidth_is_per_device_and_unknown_addresses_count_everywhere() {
+        let n = node(&[("eth0", "10.0.0.1", 100), ("eth1", "10.0.1.1", 1000)]);
+        let live = [held("eth0", "10.0.0.1", 90, 1)];
+        let got = assign(&n, live.iter(), &[], &ask(50, 8080), |_| false);
+        assert_eq!(got, Ok(("eth1".into(), "10.0.1.1".into())));
+        // Held on an address the node does not report: it blocks every one.
+        let unknown = [held("", "", 0, 8080)];
+        let got = assign(&n, unknown.iter(), &[], &ask(10, 8080), |_| false);
+        assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
+        // The earlier task of the same allocation holds its share.
+        let earlier = [Taken {
+            device: "eth1".into(),
+            ip: "10.0.1.1".into(),
+            mbits: 980,
+            ports: vec![],
+        }];
+        let got = assign(&n, [].iter(), &earlier, &ask(50, 8080), |_| false);
+        assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
+        let n = node(&[]);
+        assert_eq!(
+            assign(&n, [].iter(), &[], &ask(1, 1), |_| false),
+            Err(Miss::NoNetworks)
+        );
+    }
+
+    #[test]
+    fn the_clients_reserved_ports_hold_on_each_entrys_own_address() {
+        let mut n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
+        n.reserved_ports = vec![22];
+        let got = assign(&n, [].iter(), &[], &ask(1, 22), |_| false);
+        assert_eq!(got, Err(Miss::Collision("http".into(), 22)));
+    }
+}

@@ -1,0 +1,107 @@
+//! The addresses a node's task network offers, in the order Nomad's
+//! `NetworkIndex.yieldIP` walks them (nomad/structs/network.go, the same
+//! from 0.9 to 2.0.5): every IP of the entry's `CIDR`, from the network
+//! address (`ip.Mask(ipnet.Mask)`) up; an entry whose CIDR does not parse
+//! offers nothing.
+
+use std::net::IpAddr;
+
+/// The network address and prefix length of `cidr`.
+fn parse(cidr: &str) -> Option<(IpAddr, u32)> {
+    let (ip, len) = cidr.split_once('/')?;
+    let ip: IpAddr = ip.parse().ok()?;
+    let len: u32 = len.parse().ok()?;
+    let bits = if ip.is_ipv4() { 32 } else { 128 };
+    if len > bits {
+        return None;
+    }
+    let masked = match ip {
+        IpAddr::V4(v) => {
+            let m = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+            IpAddr::V4((u32::from(v) & m).into())
+        }
+        IpAddr::V6(v) => {
+            let m = u128::MAX.checked_shl(128 - len).unwrap_or(0);
+            IpAddr::V6((u128::from(v) & m).into())
+        }
+    };
+    Some((masked, len))
+}
+
+/// The CIDR the client's fingerprint writes for one address
+/// (client/fingerprint/network.go: `IP/32`, or `IP/128` for IPv6): what an
+/// entry that does not say is taken to have.
+pub fn host_cidr(ip: &str) -> String {
+    if ip.contains(':') {
+        format!("{ip}/128")
+    } else {
+        format!("{ip}/32")
+    }
+}
+
+/// The first address `cidr` offers, `None` when it does not parse.
+pub fn first_ip(cidr: &str) -> Option<IpAddr> {
+    parse(cidr).map(|(ip, _)| ip)
+}
+
+/// The first address of `cidr` that `taken` leaves free, looking at no
+/// more than `tries` addresses (a caller bounds it by how many addresses
+/// can be taken at all, so a /8 is not walked to its end).
+pub fn first_free(cidr: &str, tries: usize, mut taken: impl FnMut(&str) -> bool) -> Option<String> {
+    let (start, len) = parse(cidr)?;
+    let mut walked = 0;
+    match start {
+        IpAddr::V4(v) => {
+            let first = u64::from(u32::from(v));
+            let size = 1u64 << (32 - len);
+            for k in 0..size.min(tries as u64) {
+                let ip = IpAddr::V4(u32::try_from(first + k).ok()?.into()).to_string();
+                if !taken(&ip) {
+                    return Some(ip);
+                }
+            }
+        }
+        IpAddr::V6(v) => {
+            let first = u128::from(v);
+            let size = 1u128.checked_shl(128 - len).unwrap_or(u128::MAX);
+            while (walked as u128) < size && walked < tries {
+                let ip = IpAddr::V6((first + walked as u128).into()).to_string();
+                if !taken(&ip) {
+                    return Some(ip);
+                }
+                walked += 1;
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cidr_offers_its_addresses_from_the_network_address_up() {
+        assert_eq!(
+            first_ip("10.0.0.5/32").map(|i| i.to_string()),
+            Some("10.0.0.5".into())
+        );
+        assert_eq!(
+            first_ip("10.0.0.5/24").map(|i| i.to_string()),
+            Some("10.0.0.0".into())
+        );
+        assert_eq!(
+            first_ip("fd00::1/128").map(|i| i.to_string()),
+            Some("fd00::1".into())
+        );
+        assert_eq!(first_ip("10.0.0.5"), None);
+        assert_eq!(first_ip("10.0.0.5/33"), None);
+        let taken = |ip: &str| ip == "10.0.0.0" || ip == "10.0.0.1";
+        assert_eq!(first_free("10.0.0.0/30", 3, taken), Some("10.0.0.2".into()));
+        assert_eq!(first_free("10.0.0.1/32", 2, |ip| ip == "10.0.0.1"), None);
+        assert_eq!(
+            first_free("fd00::/127", 2, |ip| ip == "fd00::"),
+            Some("fd00::1".into())
+        );
+    }
+}
