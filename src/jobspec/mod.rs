@@ -66,6 +66,7 @@ mod validate_services;
 mod validate_task;
 mod validate_task_files;
 mod validate_task_parts;
+mod validate_ui;
 mod validate_volumes;
 mod validate_volumes_legacy;
 mod validate_workload;

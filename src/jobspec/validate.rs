@@ -226,6 +226,7 @@ fn job_checks(
     super::validate_placement::constraints(&job.constraints, v, out);
     super::validate_placement::affinities(&job.affinities, job.job_type, v, out);
     super::validate_placement::spreads(&job.spreads, job.job_type, v, out);
+    super::validate_ui::description(job, v, out);
     let mut seen_groups: BTreeMap<&str, &TaskGroup> = BTreeMap::new();
     for g in &job.groups {
         // `group "" {}` decodes from 1.0 (an empty label is still a label);

@@ -124,6 +124,17 @@ pub(super) fn nomad(c: &ServiceCheck, v: NomadVersion) -> Option<CheckErr> {
     if v.at_least(1, 6, 0) && !c.tls_server_name.is_empty() {
         return consul_only("tls_server_name", "tls_server_name");
     }
+    // Last, in 1.4.13-1.4.x, 1.5.9-1.5.x and 1.6.2-1.9.5 (services.go
+    // validateNomad); 1.9.6 dropped it when Nomad's own checks learned to
+    // skip verification.
+    let skip_refused = v.has_since(&[
+        NomadVersion::new(1, 4, 13),
+        NomadVersion::new(1, 5, 9),
+        NomadVersion::new(1, 6, 2),
+    ]) && !v.at_least(1, 9, 6);
+    if skip_refused && c.tls_skip_verify {
+        return consul_only("tls_skip_verify", "tls_skip_verify");
+    }
     None
 }
 
