@@ -176,3 +176,31 @@ fn plan_json_on_a_refused_job_file_says_why_on_stdout() {
         .collect();
     assert!(codes.contains(&"jobspec::variables-map-order"), "{codes:?}");
 }
+
+/// A number beyond a 64-bit float in the job file itself: hclsyntax reads
+/// it (go-cty holds it as a big.Float; a `meta` value becomes "1e+400")
+/// and our parser does not, so what Nomad says is not known: one line,
+/// exit 255, not our parser's words in Nomad's place.
+#[test]
+fn a_number_beyond_a_float_in_the_job_file_is_cannot_tell() {
+    let d = TempDir::new("hcl2-job-1e400");
+    d.put(
+        "j.nomad",
+        &JOB.replace(
+            "  datacenters",
+            "  meta {\n    x = 1e400\n  }\n  datacenters",
+        ),
+    );
+    for v in ["1.6.0", "2.0.5"] {
+        for cmd in ["plan", "validate"] {
+            let o = d.run(&[cmd, "--no-cache", "--nomad-version", v, "j.nomad"]);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(255), "{cmd} {v}: {err}");
+            assert!(
+                err.starts_with(&format!("error: cannot tell what Nomad {v} makes of this file: its parser (hclsyntax) reads text here")),
+                "{cmd} {v}: {err}"
+            );
+            assert!(!err.contains("Invalid HCL syntax"), "{cmd} {v}: {err}");
+        }
+    }
+}

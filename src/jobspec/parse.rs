@@ -49,9 +49,20 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     let body = body.map_err(|e| {
         let offset = e.location().offset().min(source.text.len());
         let ours = syntax_diag(source, offset, e.message());
-        Era::of(version)
-            .and_then(|era| nomad_worded(source, era, &ours, version))
-            .unwrap_or_else(|| ours.into())
+        let Some(era) = Era::of(version) else {
+            return ours.into();
+        };
+        if let Some(worded) = nomad_worded(source, era, &ours, version) {
+            return worded;
+        }
+        // An HCL1 idiom keeps its fix (Nomad refuses it, in words we
+        // may not follow); any other text of ours is no text of Nomad's.
+        if ours.code == "jobspec::hcl1" {
+            return ours.into();
+        }
+        let reads =
+            hclsyntax::diagnose(&source.text, &source.name, era).is_some_and(|d| d.is_empty());
+        not_followed(source, offset, e.message(), reads, version)
     })?;
     if hcl1 {
         // HCL1 took the file as it is (the old scanner keeps a line end
@@ -102,6 +113,34 @@ fn unread(source: &Source, v: NomadVersion, what: &'static str, at: usize) -> Di
     )
     .at(source, Span::new(at, end), what)
     .help("write it in the syntax HCL1 and HCL2 share (one argument a line, bare identifiers as keys), or judge the file on the cluster")
+    .into()
+}
+
+/// A file hcl-edit refuses where hclsyntax's words are not followed, or
+/// which hclsyntax reads (`reads`: a number literal beyond a
+/// 64-bit float, `1e400`, which go-cty holds exactly as a big.Float; an
+/// operator chain past hcl-edit's depth, which Go's growing stacks take):
+/// Nomad goes on with it (a `meta` value `1e+400`, a `count` out of
+/// range), so our parser's words are not Nomad's; one line says so.
+fn not_followed(source: &Source, at: usize, ours: &str, reads: bool, v: NomadVersion) -> Diags {
+    let mut at = at.min(source.text.len());
+    while !source.text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let end = source.text[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
+    Diag::error(
+        super::VALIDATION_CANNOT_TELL,
+        if reads {
+            format!("cannot tell what Nomad {v} makes of this file: its parser (hclsyntax) reads text here that nomad-preflight's does not (a number beyond a 64-bit float such as 1e400, which go-cty holds exactly, or nesting past our parser's depth; ours says: {})", crate::escape::one_line(ours))
+        } else {
+            format!("cannot tell what Nomad {v} makes of this file: nomad-preflight's parser stops here ({}), and whether Nomad's (hclsyntax) reads it, or in which words it refuses it, is not followed here", crate::escape::one_line(ours))
+        },
+    )
+    .at(source, Span::new(at, end), "not read here")
+    .help("keep numbers within a 64-bit float's range (about 1.8e308), or judge the file on the cluster")
     .into()
 }
 
