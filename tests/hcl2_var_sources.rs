@@ -204,3 +204,34 @@ fn a_number_beyond_a_float_in_the_job_file_is_cannot_tell() {
         }
     }
 }
+
+/// Two elements of one map value that do not convert: go-cty names the
+/// first it meets in Go's map order (oracle-jobvars-old, 40 runs of
+/// `{b = [1], a = "x", c = true, d = {}}`: b 5, c 26, d 9), so the line
+/// Nomad prints is chance. Said so, naming the candidates, not a generic
+/// reason.
+#[test]
+fn two_bad_elements_of_one_map_value_name_the_candidates() {
+    let d = project(
+        "hcl2-var-map-chance",
+        "variable \"m\" {\n  type = map(number)\n}\n",
+    );
+    d.put("v.hcl", "m = {a = \"x\", b = [1], c = true}\n");
+    for v in ["1.6.0", "2.0.5"] {
+        let o = d.run(&[
+            "validate",
+            "--no-cache",
+            "--nomad-version",
+            v,
+            "--var-file",
+            "v.hcl",
+            "j.nomad",
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(255), "{v}: {err}");
+        assert!(
+            err.starts_with(&format!("error: cannot tell what Nomad {v} says of the variables' values: go-cty refuses the value of m naming one of element \"b\", element \"c\", the first it meets in Go's map order")),
+            "{v}: {err}"
+        );
+    }
+}

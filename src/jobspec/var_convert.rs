@@ -49,6 +49,10 @@ pub enum Exact {
 pub enum Why {
     Words(String),
     CannotTell,
+    /// Several map elements or object attributes do not convert, and
+    /// go-cty names the first it meets in Go's map order: which one is
+    /// chance. The candidates, as go-cty would name them.
+    Chance(Vec<String>),
 }
 
 impl Exact {
@@ -214,8 +218,8 @@ fn mismatch_message(got: &Exact, want: &Exact, cty: NomadVersion) -> Why {
 
 /// mismatchMessageCollectionsFromStructural: a tuple for a list or set, an
 /// object for a map, the first element that does not convert (a tuple's
-/// in index order; an object's in Go's map order, so of several, not
-/// told); any other pair only names the type wanted.
+/// in index order; an object's in Go's map order, so of several, chance:
+/// [`Why::Chance`]); any other pair only names the type wanted.
 fn from_structural(got: &Exact, want: &Exact, e: &Exact, cty: NomadVersion) -> Why {
     let element = |at: String, g: &Exact| match mismatch_message(g, e, cty) {
         Why::Words(m) => Why::Words(format!("element {at}: {m}")),
@@ -233,7 +237,7 @@ fn from_structural(got: &Exact, want: &Exact, e: &Exact, cty: NomadVersion) -> W
             match bad.as_slice() {
                 [(k, g)] => element(format!("{k:?}"), g),
                 [] => Why::Words(format!("all elements must be {}", e.name())),
-                _ => Why::CannotTell,
+                _ => Why::Chance(bad.iter().map(|(k, _)| format!("element {k:?}")).collect()),
             }
         }
         _ => Why::Words(format!("{} required", want.name())),
@@ -269,7 +273,11 @@ fn objects(g: &BTreeMap<String, Exact>, w: &BTreeMap<String, Exact>, cty: NomadV
             Why::Words(m) => Why::Words(format!("attribute {k:?}: {m}")),
             other => other,
         },
-        _ => Why::CannotTell,
+        _ => Why::Chance(
+            bad.iter()
+                .map(|(k, _, _)| format!("attribute {k:?}"))
+                .collect(),
+        ),
     }
 }
 
@@ -421,7 +429,13 @@ mod tests {
             ("b", Value::List(vec![])),
             ("c", s("z")),
         ]);
-        assert_eq!(convert(&two, &Exact::of(&three), OLD), Err(Why::CannotTell));
+        assert_eq!(
+            convert(&two, &Exact::of(&three), OLD),
+            Err(Why::Chance(vec![
+                "attribute \"a\"".into(),
+                "attribute \"b\"".into()
+            ]))
+        );
         // Values fail in the attributes' order.
         let vals = obj(&[("a", s("x")), ("b", s("y")), ("c", s("z"))]);
         assert_eq!(why(&vals, &three, OLD), "a number is required");
@@ -511,7 +525,10 @@ mod tests {
         let two = obj(&[("a", Value::Bool(true)), ("b", tuple(vec![]))]);
         assert_eq!(
             convert(&two, &declared("map(number)"), OLD),
-            Err(Why::CannotTell)
+            Err(Why::Chance(vec![
+                "element \"a\"".into(),
+                "element \"b\"".into()
+            ]))
         );
         // What converts is converted.
         assert_eq!(

@@ -359,9 +359,14 @@ fn block<'b>(
                     .help(format!("the variable's type is {}", ty.describe())),
                 );
             }
+            Some(Err(Why::Chance(of))) => {
+                default_refused = true;
+                let why = format!("its default does not convert to the variable's type, and go-cty names one of {} that do not, the first it meets in Go's map order (which changes from run to run)", of.join(", "));
+                diags.push(cannot_tell(src, span_of(&d.value), &why));
+            }
             Some(Err(Why::CannotTell)) => {
                 default_refused = true;
-                diags.push(cannot_tell(src, span_of(&d.value), "its default does not convert to the variable's type, and go-cty names one of several elements that do not, in Go's map order"));
+                diags.push(cannot_tell(src, span_of(&d.value), "its default does not convert to the variable's type, in words this tool does not follow"));
             }
             None => match value.and_then(|v| ty.convert(v)) {
                 Ok(v) => default = Some(v),

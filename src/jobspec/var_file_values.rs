@@ -344,6 +344,9 @@ pub(super) struct RefusedValues {
     /// A var file Nomad reads, or refuses, in ways this does not follow
     /// (var_file.rs `unread`, `unworded`): why.
     pub(super) unread: Option<String>,
+    /// Values go-cty refuses naming one of several elements or attributes
+    /// in Go's map order: the variable, and the candidates.
+    pub(super) chance: Vec<(String, Vec<String>)>,
     /// A value was given to a variable the job file does not declare:
     /// the declared name closest to the last such, if any.
     pub(super) undeclared: Option<Option<String>>,
@@ -379,6 +382,14 @@ impl RefusedValues {
         }
     }
 
+    /// A value go-cty refuses in words chance picks (var_convert.rs
+    /// [`Why::Chance`](super::var_convert::Why)): which line Nomad prints
+    /// is not known.
+    pub(super) fn chance(&mut self, name: &str, of: &[String]) {
+        self.count += 1;
+        self.chance.push((name.to_string(), of.to_vec()));
+    }
+
     /// Lines jobspec2 words as they are (a var file's repeated name, a
     /// declaration in it), counted as refusals.
     pub(super) fn worded(&mut self, lines: Vec<String>) {
@@ -395,7 +406,7 @@ impl RefusedValues {
     /// Has anything been refused? jobspec2 then stops before the next var
     /// file (collectInputVariableValues returns at its declaration probe).
     pub(super) fn any(&self) -> bool {
-        self.count > 0 || self.unsure || self.unread.is_some()
+        self.count > 0 || self.unsure || self.unread.is_some() || !self.chance.is_empty()
     }
 
     /// The notes beside [`diag`](Self::diag)'s lines when one source's
@@ -403,7 +414,7 @@ impl RefusedValues {
     /// environment, and every line is known.
     pub(super) fn note(&self, src: &Source) -> Vec<Diag> {
         let mut notes = Vec::new();
-        if self.unsure {
+        if self.unsure || !self.chance.is_empty() {
             return notes;
         }
         if self.unordered {
@@ -433,8 +444,15 @@ impl RefusedValues {
             .in_source(src)
             .help("a var file whose first byte other than a space is `{` is read as JSON, whatever its name: make it valid JSON; keep numbers within a 64-bit float's range");
         }
-        if self.unsure {
-            let why = "it refuses a function call or variable there, or a value that does not parse, in words this tool does not follow (a loop, a directive, a conditional, a type conversion of the unknown value, a syntax error)";
+        if self.unsure || !self.chance.is_empty() {
+            let mut whys = Vec::new();
+            if self.unsure {
+                whys.push("it refuses a function call or variable there, or a value that does not parse, in words this tool does not follow (a loop, a directive, a conditional, a type conversion of the unknown value, a syntax error)".to_string());
+            }
+            for (name, of) in &self.chance {
+                whys.push(format!("go-cty refuses the value of {name} naming one of {}, the first it meets in Go's map order (which changes from run to run)", of.join(", ")));
+            }
+            let why = whys.join("; ");
             return Diag::error(
                 VAR_FILE_CANNOT_TELL,
                 format!("cannot tell what Nomad {v} says of the variables' values: {why}"),

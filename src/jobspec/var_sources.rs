@@ -133,6 +133,10 @@ impl Sources<'_, '_> {
                     self.given.origins.insert(name.to_string(), from);
                     true
                 }
+                Err(Why::Chance(of)) => {
+                    refused.chance(name, &of);
+                    false
+                }
                 Err(why) => {
                     refused.conversion(via.line(name, why));
                     false
