@@ -5,7 +5,8 @@
 //! `plan --format json` on a job file Nomad refuses. Expected texts from
 //! tests/hcl-oracle/jobvars.go (build.sh) at hcl 68a97f93bb48 with go-cty
 //! 1.12.1 (the words of Nomad 1.6) and hcl v2.20.2-nomad-1 with go-cty
-//! 1.16.3 (the conversion code of 2.0.5's go-cty 1.19.0 is the same).
+//! 1.16.3 (cty/convert is unchanged to 1.18.1; 2.0.5 pins 1.19.0, which
+//! the mirror does not hold).
 
 mod common;
 
