@@ -2,15 +2,14 @@
 //! decoder (numbers from numeric strings, durations from Go strings),
 //! records the written span, and reports wrong types at the value.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
+use std::collections::BTreeMap;
 
 use super::decode_type::{self, converts, Reader};
 use super::eval::{fmt_number, to_number, type_name};
 use super::functions::params::Ty;
 use super::model::{Duration, Map, Spans, Value};
+use super::reads::Marks;
+pub use super::reads::Reads;
 use super::tree::{Attr, Node};
 use super::vars::unknown;
 use crate::diag::{Diag, Diags};
@@ -27,75 +26,6 @@ pub struct Cx<'a> {
     /// Which of jobspec2's decoders reads the block being lowered (1.0+):
     /// their words for a value of the wrong type differ (decode_type.rs).
     pub reader: Reader,
-}
-
-/// Which arguments and blocks the lowering read from each evaluated block,
-/// keyed by the block's address in the (still alive) tree. Whatever a block
-/// wrote that was never read is kept as the job's unmodelled part
-/// (unmodelled.rs), so a change to it can never vanish from a plan.
-#[derive(Debug, Clone, Default)]
-pub struct Reads(Rc<RefCell<ByAddress>>);
-
-/// The read names of each block, by the block's address.
-type ByAddress = HashMap<usize, HashSet<String>, BuildHasherDefault<AddressHasher>>;
-
-/// A block's address is chosen by the allocator, never by the input, so
-/// it needs no keyed hash: SipHash of the address on each of a load's
-/// ~1,700 reads was ~2.5% of a `check --staged`. Multiplying by an odd
-/// constant spreads the address over the high bits, and folding them down
-/// gives the table its low bits (addresses are 8-aligned, so the low bits
-/// of the product alone would always be 0).
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(self.0.rotate_left(8) ^ u64::from(*b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        let x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = x ^ (x >> 32);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-impl Reads {
-    fn key(node: &Node) -> usize {
-        std::ptr::from_ref(node) as usize
-    }
-
-    fn open(&self, node: &Node) {
-        self.0.borrow_mut().entry(Self::key(node)).or_default();
-    }
-
-    /// Only names `node` wrote are kept: the unmodelled part asks about
-    /// nothing else, and the lowering asks for every field of every block,
-    /// written or not (allocating a name for each was ~5% of a check).
-    fn mark(&self, node: &Node, name: &str) {
-        let written = node.attrs.iter().any(|a| a.name == name)
-            || node.blocks.iter().any(|b| b.ident == name);
-        let mut map = self.0.borrow_mut();
-        let read = map.entry(Self::key(node)).or_default();
-        if written && !read.contains(name) {
-            read.insert(name.to_string());
-        }
-    }
-
-    /// The names read from `node`, or None when no typed reader looked at it
-    /// (an opaque block such as a driver `config`, kept whole).
-    pub fn of(&self, node: &Node) -> Option<HashSet<String>> {
-        self.0.borrow().get(&Self::key(node)).cloned()
-    }
 }
 
 impl Cx<'_> {
@@ -176,7 +106,7 @@ fn weak_refused(cx: &mut Cx<'_>, a: &Attr, ty: &str, go_error: String) {
 pub struct F<'n> {
     pub node: &'n Node,
     pub spans: Spans,
-    reads: Reads,
+    marks: Marks<'n>,
 }
 
 impl<'n> F<'n> {
@@ -195,11 +125,10 @@ impl<'n> F<'n> {
         }
         let mut spans = Spans::new(Some(node.span));
         spans.label = node.labels.first().map(|l| l.1);
-        cx.reads.open(node);
         F {
             node,
             spans,
-            reads: cx.reads.clone(),
+            marks: Marks::new(node, cx.reads.clone()),
         }
     }
 
@@ -208,18 +137,18 @@ impl<'n> F<'n> {
     }
 
     pub fn attr(&self, name: &str) -> Option<&'n Attr> {
-        self.reads.mark(self.node, name);
+        self.marks.mark(name);
         self.node.attrs.iter().find(|a| a.name == name)
     }
 
     pub fn blocks(&self, name: &'n str) -> impl Iterator<Item = &'n Node> + 'n {
-        self.reads.mark(self.node, name);
+        self.marks.mark(name);
         self.node.blocks.iter().filter(move |b| b.ident == name)
     }
 
     /// A block that may appear once; repeats are reported.
     pub fn block(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
-        self.reads.mark(self.node, name);
+        self.marks.mark(name);
         self.single(cx, name)
     }
 

@@ -39,6 +39,7 @@ mod locals;
 mod lower;
 pub mod model;
 pub mod parse;
+mod reads;
 mod regexp_unknown;
 pub(crate) mod sha1;
 mod start_range;

@@ -3,8 +3,8 @@
 //! task it belongs to. Nothing a job file says can then be lost between the
 //! file and the plan: the typed model holds it, or this does.
 
-use super::fields::Reads;
 use super::model::{Job, Unmodelled, Value};
+use super::reads::{Read, Reads};
 use super::tree::Node;
 
 /// Fill `unmodelled` of the job, its groups and their tasks from the
@@ -68,14 +68,13 @@ fn walk(node: &Node, reads: &Reads, prefix: &str, skip: &[&str], out: &mut Unmod
 fn walk_with(
     node: &Node,
     reads: &Reads,
-    read: Option<std::collections::HashSet<String>>,
+    read: Option<Read>,
     prefix: &str,
     skip: &[&str],
     out: &mut Unmodelled,
 ) {
-    let unread = |name: &String| read.as_ref().is_none_or(|r| !r.contains(name));
-    for a in &node.attrs {
-        if unread(&a.name) {
+    for (i, a) in node.attrs.iter().enumerate() {
+        if read.as_ref().is_none_or(|r| !r.attr(i)) {
             out.0.insert(join(prefix, &a.name), a.value.clone());
         }
     }
@@ -97,7 +96,7 @@ fn walk_with(
         }
         let key = join(prefix, &key);
         match &read {
-            Some(r) if r.contains(&b.ident) => {
+            Some(r) if r.block(node, i) => {
                 // Read by a typed reader: keep only what it skipped. Read
                 // whole (driver config, meta): nothing is left over.
                 if reads.of(b).is_some() {
