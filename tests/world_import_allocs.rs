@@ -99,6 +99,41 @@ fn a_port_held_on_one_address_is_offered_on_the_nodes_other_address() {
     assert!(victims(&plan).contains(&(alloc(2), NODE_1.to_string())));
 }
 
+/// Before 0.12 a group network is offered through the same walk
+/// (v0.11.8 scheduler/rank.go: `AssignNetwork` of the group's network,
+/// then the tasks'): the same dual-stack node, saved from 0.11.8, places
+/// the group's static port 88 on its IPv6 address; without that address
+/// the allocation holding 88 is preempted.
+#[test]
+fn before_0_12_a_group_network_is_offered_on_each_address_too() {
+    let plan = plan_json("dual-stack-0118", "placing.nomad");
+    assert_eq!(victims(&plan), vec![]);
+    assert!(plan["FailedTGAllocs"].is_null(), "{plan}");
+    let tmp = common::TempDir::new("dual-stack-0118-v4");
+    common::copy_dir(&fixture("dual-stack-0118"), &tmp.0.join("w"));
+    let nodes = tmp.0.join("w/nodes.json");
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(&nodes).expect("nodes")).expect("json");
+    if let Some(nets) = v[0]["NodeResources"]["Networks"].as_array_mut() {
+        nets.retain(|n| n["IP"] != "fd00::100");
+    }
+    std::fs::write(&nodes, v.to_string()).expect("write");
+    let o = common::run_in(
+        &tmp.0,
+        &[
+            "plan",
+            "--world",
+            "w",
+            "w/placing.nomad",
+            "--format",
+            "json",
+        ],
+    );
+    let plan: Value =
+        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stderr));
+    assert_eq!(victims(&plan), on_node_1(&[2]));
+}
+
 #[test]
 fn bandwidth_alone_picks_the_allocation_holding_it() {
     let plan = plan_json("bandwidth", "placing.nomad");

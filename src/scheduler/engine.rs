@@ -103,8 +103,8 @@ pub struct RankedNode {
     pub victims: Vec<Id>,
     /// Device instances offered to the placement on this node.
     pub devices: Vec<crate::structs::device::AllocDevice>,
-    /// Each task network's (device, IP), in ask order ([`super::task_offer`]).
-    pub task_offers: Vec<(Id, Id)>,
+    /// Each walked network's (device, IP), by ask position ([`super::task_offer`]).
+    pub task_offers: Vec<Option<(Id, Id)>>,
 }
 
 /// What one placement asks for.

@@ -121,13 +121,26 @@ impl Engine<'_> {
         // too (Nomad adds each offer to the network index before the next).
         let mut asked_bw = 0i64;
         let mut asked_ports: HashSet<u16> = HashSet::new();
-        // Where each task network landed (device, IP), in ask order.
-        let mut taken: Vec<super::task_offer::Taken> = Vec::new();
+        // Where each walked network landed (device, IP), by ask position.
+        let mut taken: Vec<Option<super::task_offer::Taken>> = vec![None; ask.res.networks.len()];
         // The group networks come after the task networks in the ask; their
         // static ports are assigned on an address of their host network,
-        // which may reserve ports of its own.
+        // which may reserve ports of its own. Before 0.12 they are offered
+        // as task networks are (AssignNetwork), and first (rank.go assigns
+        // the group's network before its tasks').
         let first_group = ask.res.networks.len().saturating_sub(ask.tg.networks.len());
-        for (i, net) in ask.res.networks.iter().enumerate() {
+        let walked = !version.at_least(0, 12, 0);
+        let order: Vec<usize> = if walked {
+            (first_group..ask.res.networks.len())
+                .chain(0..first_group)
+                .collect()
+        } else {
+            (0..ask.res.networks.len()).collect()
+        };
+        for i in order {
+            let Some(net) = ask.res.networks.get(i) else {
+                continue;
+            };
             let group_net = i
                 .checked_sub(first_group)
                 .and_then(|g| ask.tg.networks.get(g));
@@ -145,16 +158,17 @@ impl Engine<'_> {
                     })
             };
             let live = || proposed().filter(|a| spared(&victims, a));
-            if group_net.is_none() {
+            if group_net.is_none() || walked {
                 let held: Vec<_> = live().flat_map(|a| a.resources.networks.iter()).collect();
                 let refuses = |p| super::address_ports::task_address_refuses(n, p, version);
-                match super::task_offer::assign(n, held.into_iter(), &taken, net, refuses) {
+                let earlier: Vec<_> = taken.iter().flatten().cloned().collect();
+                match super::task_offer::assign(n, held.into_iter(), &earlier, net, refuses) {
                     Ok((device, ip)) => {
                         let ports = net.reserved_ports.iter().map(|(_, p)| *p).collect();
                         asked_bw += net.mbits;
                         asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
                         let mbits = net.mbits;
-                        taken.push(super::task_offer::Taken {
+                        taken[i] = Some(super::task_offer::Taken {
                             device,
                             ip,
                             mbits,
@@ -172,7 +186,7 @@ impl Engine<'_> {
                             .unwrap_or_default();
                         let ports = net.reserved_ports.iter().map(|(_, p)| *p).collect();
                         let mbits = net.mbits;
-                        taken.push(super::task_offer::Taken {
+                        taken[i] = Some(super::task_offer::Taken {
                             device,
                             ip,
                             mbits,
@@ -313,7 +327,10 @@ impl Engine<'_> {
             score,
             victims: victims.iter().map(|v| v.id.clone()).collect(),
             devices,
-            task_offers: taken.into_iter().map(|t| (t.device, t.ip)).collect(),
+            task_offers: taken
+                .into_iter()
+                .map(|t| t.map(|t| (t.device, t.ip)))
+                .collect(),
         })
     }
 

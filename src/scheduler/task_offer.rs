@@ -9,6 +9,9 @@
 //! `MBits`, the last entry of the device winning `AvailBandwidth`); the
 //! client's global reserved ports are reserved on each entry's own IP.
 //!
+//! Before 0.12 a group's `network` is offered the same way (rank.go, the
+//! group's before its tasks'); from 0.12 it is placed on a host network.
+//!
 //! So a dual-stack node whose IPv4 address holds a static port still
 //! offers it on its IPv6 address. What an allocation holds on an address
 //! or device the node does not report (a stand-in, a port without an IP)
@@ -124,10 +127,13 @@ pub fn assign<'a>(
     Err(miss)
 }
 
-/// The (device, IP) network `i` of a placement takes: its task network's
-/// offer, else (a group network, or no offer) the node's first network.
-pub fn at(offers: &[(Id, Id)], i: usize, first: (&Id, &Id)) -> (Id, Id) {
-    let (d, ip) = offers.get(i).map_or(first, |(d, ip)| (d, ip));
+/// The (device, IP) network `i` of a placement takes: its offer, else (a
+/// group network from 0.12, placed on a host network) the node's first.
+pub fn at(offers: &[Option<(Id, Id)>], i: usize, first: (&Id, &Id)) -> (Id, Id) {
+    let (d, ip) = offers
+        .get(i)
+        .and_then(Option::as_ref)
+        .map_or(first, |(d, ip)| (d, ip));
     (d.clone(), ip.clone())
 }
 
