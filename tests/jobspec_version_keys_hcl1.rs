@@ -1,8 +1,8 @@
 //! Issue 13's version keys re-check before 1.0: the HCL1 `valid` key lists
 //! of every release 0.9.3 to 0.12.12 (all 37 tags), read from Nomad's
 //! jobspec/parse*.go CheckHCLKeys calls at each tag
-//! (tests/fixtures/jobspec/parser-keys-hcl1.txt, written by
-//! parser_keys_hcl1.py beside it), against what our parser accepts at that
+//! (src/jobspec/parser-keys-hcl1.txt, written by tests/fixtures/jobspec/
+//! parser_keys_hcl1.py), against what our parser accepts at that
 //! release, asked of the parser itself: each checked block is written once
 //! per release with every key any release or the 2.0.5 table has there,
 //! and a key is ours when the load reports no unknown key or version gate
@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use nomad_preflight::jobspec::block_args::KEYS_2_0_5;
 use nomad_preflight::version::NomadVersion;
 
-const PARSER_KEYS: &str = include_str!("fixtures/jobspec/parser-keys-hcl1.txt");
+const PARSER_KEYS: &str = include_str!("../src/jobspec/parser-keys-hcl1.txt");
 
 struct Nomad {
     releases: Vec<NomadVersion>,
@@ -80,8 +80,12 @@ fn open(ident: &str) -> String {
 fn job_with(path: &str, keys: &[(String, bool)]) -> (String, Vec<usize>) {
     let segs: Vec<&str> = path.split('.').collect();
     let mut text = String::from("job \"j\" {\n");
-    for s in &segs[1..] {
+    for (i, s) in segs.iter().enumerate().skip(1) {
         text.push_str(&open(s));
+        // parseConnect reads a sidecar_task only beside a sidecar_service.
+        if *s == "connect" && segs.get(i + 1) == Some(&"sidecar_task") {
+            text.push_str("sidecar_service {\n}\n");
+        }
     }
     let mut at = Vec::new();
     for (key, block) in keys {

@@ -164,3 +164,35 @@ fn a_dropped_csi_key_is_not_in_the_job() {
         .iter()
         .any(|d| d.code == "jobspec::hcl1-skipped" && d.message.contains("health_timeout")));
 }
+
+/// A key no release has there (a misspelling) is the same `invalid key`
+/// (hcl1_keys.rs reads each release's lists), not HCL2's `Unsupported
+/// argument`; at 0.9.7 the group's network, an earlier block, stops the
+/// parser first (parseGroups checks the group's keys before its tasks).
+#[test]
+fn a_misspelt_key_is_an_invalid_key_in_its_block() {
+    refused(
+        "typo",
+        "0.12.12",
+        "1 error occurred:\n\t* group: 'g', task: 't', resources -> resources -> invalid key: memroy\n\n",
+    );
+    refused(
+        "typo",
+        "0.9.7",
+        "1 error(s) occurred:\n\n* group: 'g' -> invalid key: network",
+    );
+}
+
+/// parseConnect returns before it reads a sidecar_task beside no
+/// sidecar_service: a later key there is never checked (jobspec.ParseFile
+/// at 0.12.12 parses this and Nomad's own test fixture
+/// jobspec/test-fixtures/tg-service-connect-resources.hcl). We refused it.
+#[test]
+fn a_sidecar_task_nomad_never_reads_has_no_unknown_keys() {
+    let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    network {\n      mode = \"bridge\"\n    }\n    service {\n      name = \"example\"\n      port = \"9090\"\n      connect {\n        sidecar_task {\n          resources {\n            cpu        = 111\n            memory_max = 333\n          }\n        }\n      }\n    }\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
+    let (_, err) = validate("unread-sidecar", text, "0.12.12");
+    // Parsed (the servers then judge the empty connect), memory_max unread.
+    assert!(!err.contains("Error getting job struct"), "{err}");
+    assert!(err.contains("Job validation errors:"), "{err}");
+    assert!(!err.contains("invalid key"), "{err}");
+}

@@ -193,8 +193,10 @@ fn own(frames: &[Frame], v: NomadVersion) -> Option<Vec<Wrap>> {
     Some(match path.as_slice() {
         ["job"] => vec![p("job:")],
         ["job", "group"] => vec![p(format!("'{}' ->", label(last)?))],
-        ["job", "group", "task"] if new => vec![p(format!("'{}',", label(last)?))],
-        ["job", "group", "task"] => vec![p(format!("'{}' ->", label(last)?))],
+        ["job", "group", "task"] | ["job", "task"] if new => {
+            vec![p(format!("'{}',", label(last)?))]
+        }
+        ["job", "group", "task"] | ["job", "task"] => vec![p(format!("'{}' ->", label(last)?))],
         [.., "spread", "target"] | ["job", "multiregion", "region"] => {
             vec![p(format!("'{}' ->", label(last)?))]
         }
@@ -250,6 +252,8 @@ fn passed(frames: &[Frame], v: NomadVersion) -> Option<Vec<Wrap>> {
             vec![p("target ->")]
         }
         ["job", "vault"] => vec![p("vault ->")],
+        // A task written in the job, its own group (parseJob's `task:`).
+        ["job", "task"] => vec![p("task:")],
         ["job", key] => vec![p(format!("{key} ->"))],
         // parseGroups: some blocks under the group's name, some not.
         ["job", "group", key @ ("constraint" | "affinity" | "restart" | "reschedule" | "ephemeral_disk"
@@ -264,7 +268,7 @@ fn passed(frames: &[Frame], v: NomadVersion) -> Option<Vec<Wrap>> {
             p(format!("service ({}):", frames[n - 1].index)),
             p(format!("'{}',", g()?)),
         ],
-        ["job", "group", "task", key] => {
+        ["job", "group", "task", key] | ["job", "task", key] => {
             let t = named(1)?;
             task_child(key, &t, frames[n - 1].index, new)?
         }

@@ -25,6 +25,7 @@ mod hcl1_decode;
 mod hcl1_dropped;
 mod hcl1_gateway;
 mod hcl1_key_errors;
+mod hcl1_keys;
 mod hcl1_labels;
 mod hcl1_object_shape;
 mod hcl1_parse;

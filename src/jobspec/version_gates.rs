@@ -29,6 +29,7 @@ use hcl_edit::structure::{Block, Body};
 
 use super::eval::span_of;
 use super::hcl1_key_errors::{self, Frame, Wrap};
+use super::hcl1_keys;
 use super::model::{Job, JobType};
 use super::version_keys::{self, Kind};
 use crate::diag::{Diag, Diags, Severity};
@@ -57,12 +58,13 @@ struct Unknown {
     /// rank of its kind in its parent's parse function and its index.
     order: Vec<(u8, usize)>,
     /// The key as written.
-    key: &'static str,
+    key: String,
     /// An argument or a block (HCL2 words them differently).
     kind: Kind,
     /// What it is, for our own message.
-    feature: &'static str,
-    since: NomadVersion,
+    /// What it is and the release that has it, for our own message; `None`
+    /// for a key no release's HCL1 parser has there (hcl1_keys.rs).
+    later: Option<(&'static str, NomadVersion)>,
     /// The key's span (attribute or block).
     span: Span,
     /// The whole attribute or block, and the block whose keys are checked
@@ -90,7 +92,19 @@ fn unknown_keys(job: &Job, body: Option<&Body>, v: NomadVersion) -> Vec<Unknown>
         walk(b, &mut path, &mut Vec::new(), v, &mut out);
     }
     out.sort_by_key(|u| u.span.start);
-    out
+    // A key the model gates (pushed first) is also outside its block's
+    // HCL1 list: one key, with the walk's place and the model's words.
+    let mut merged: Vec<Unknown> = Vec::with_capacity(out.len());
+    for u in out {
+        match merged.last_mut() {
+            Some(m) if m.span.start == u.span.start => {
+                let later = m.later.or(u.later);
+                *m = Unknown { later, ..u };
+            }
+            _ => merged.push(u),
+        }
+    }
+    merged
 }
 
 /// A block as HCL1's prefixes name it.
@@ -153,23 +167,24 @@ fn walk(
         ["job"] | ["job", "group"] | ["job", "group", "task"] => Span::default(),
         _ => Span::new(outer.start, body_at.max(outer.start)),
     };
+    let hcl1 = !v.at_least(1, 0, 0);
     for (key, span, item, kind) in keys {
-        let Some(k) = version_keys::lookup(&idents, key).filter(|_| !unchecked) else {
-            continue;
+        let later = match version_keys::lookup(&idents, key).filter(|_| !unchecked) {
+            // HCL1's CheckHCLKeys compares names only: `meta = {...}` is
+            // the key `meta` as much as `meta {...}` is.
+            Some(k) if k.known(v) || (!hcl1 && k.kind != kind) => continue,
+            Some(k) => Some((k.feature, k.needed(v))),
+            // Any other key outside the block's list (a misspelling).
+            None if hcl1 && hcl1_keys::refuses(&idents, key, v) => None,
+            None => continue,
         };
-        // HCL1's CheckHCLKeys compares names only: `meta = {...}` is the
-        // key `meta` as much as `meta {...}` is.
-        if k.known(v) || (v.at_least(1, 0, 0) && k.kind != kind) {
-            continue;
-        }
         out.push(Unknown {
             hcl1: hcl1_key_errors::chain(path, v),
             block,
             order: order.clone(),
-            key: k.key,
+            key: key.to_string(),
             kind,
-            feature: k.feature,
-            since: k.needed(v),
+            later,
             span,
             item,
             outer,
@@ -178,8 +193,20 @@ fn walk(
         });
     }
     let mut seen: Vec<&str> = Vec::new();
+    // parseConnect returns before it reads a sidecar_task beside no
+    // sidecar_service (hcl1_dropped.rs): none of its keys is checked.
+    let sidecar = b
+        .body
+        .blocks()
+        .any(|c| c.ident.as_str() == "sidecar_service")
+        || b.body
+            .attributes()
+            .any(|a| a.key.as_str() == "sidecar_service");
     for c in b.body.blocks() {
         let ident = c.ident.as_str();
+        if hcl1 && ident == "sidecar_task" && !sidecar {
+            continue;
+        }
         let index = seen.iter().filter(|s| **s == ident).count();
         seen.push(ident);
         path.push(frame(c, index));
@@ -206,10 +233,9 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                 hcl1: hcl1_key_errors::chain(std::slice::from_ref(&job_frame), v),
                 block: 0,
                 order: Vec::new(),
-                key: "node_pool",
+                key: "node_pool".into(),
                 kind: Kind::Attr,
-                feature: "the job's node_pool",
-                since: NODE_POOL,
+                later: Some(("the job's node_pool", NODE_POOL)),
                 span,
                 item: span,
                 outer: Span::default(),
@@ -242,10 +268,9 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                 hcl1: hcl1_key_errors::chain(&group, v),
                 block: usize::MAX - gi,
                 order: group_at.clone(),
-                key,
+                key: key.into(),
                 kind: Kind::Block,
-                feature,
-                since: GROUP_NETWORK,
+                later: Some((feature, GROUP_NETWORK)),
                 span,
                 item: span,
                 outer: Span::default(),
@@ -276,10 +301,9 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                     hcl1: hcl1_key_errors::chain(&frames, v),
                     block: span.start,
                     order,
-                    key: "connect",
+                    key: "connect".into(),
                     kind: Kind::Block,
-                    feature: "Consul Connect",
-                    since: GROUP_NETWORK,
+                    later: Some(("Consul Connect", GROUP_NETWORK)),
                     span,
                     item: span,
                     outer: Span::default(),
@@ -337,19 +361,46 @@ pub fn check(
                         || (u.head.start <= at.start && at.start < u.head.end)
                 })
             });
-            !(inside && ours(d) && d.code != CODE)
+            // The lowering's refusal of a key itself becomes HCL1's below.
+            let the_key = d.code == "jobspec::unknown-key"
+                && d.primary_span().is_some_and(|at| {
+                    unknown
+                        .iter()
+                        .any(|u| u.later.is_none() && u.span.start == at.start)
+                });
+            !(inside && ours(d) && d.code != CODE && !the_key)
         });
     }
     for u in unknown {
+        let Some((feature, needed)) = u.later else {
+            // A key no release has there: the lowering's own refusal (with
+            // its "did you mean") is this one, HCL1 words it.
+            let theirs = diags.0.iter_mut().find(|d| {
+                d.code == "jobspec::unknown-key"
+                    && d.primary_span().is_some_and(|at| at.start == u.span.start)
+            });
+            match theirs {
+                Some(d) => d.code = CODE.into(),
+                None => diags.push(
+                    Diag::error(
+                        CODE,
+                        format!("Nomad {v}'s job parser (HCL1) has no key `{}` here", u.key),
+                    )
+                    .at(src, u.span, "invalid key")
+                    .help(format!("remove `{}` or check its spelling", u.key)),
+                ),
+            }
+            continue;
+        };
         diags.push(
             Diag::error(
                 CODE,
                 format!(
-                    "Nomad {v} does not know `{}`: {} arrived in Nomad {}",
-                    u.key, u.feature, u.since
+                    "Nomad {v} does not know `{}`: {feature} arrived in Nomad {needed}",
+                    u.key
                 ),
             )
-            .at(src, u.span, format!("needs Nomad {} or later", u.since))
+            .at(src, u.span, format!("needs Nomad {needed} or later"))
             .help(format!(
                 "judged as Nomad {v}: remove `{}`, or judge by a newer release (`nomad_version` in rules/cluster.hcl, or --nomad-version)",
                 u.key
@@ -419,7 +470,7 @@ pub fn parser_error(
     let keys: Vec<&str> = unknown
         .iter()
         .filter(|u| u.block == first.block)
-        .map(|u| u.key)
+        .map(|u| u.key.as_str())
         .collect();
     // A block whose way up we do not know: no text rather than a wrong one.
     let wraps = first.hcl1.as_ref()?;

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Version-gate sweep (before 1.0): every key some release 0.9.3 to 0.12.12
-lacks where its HCL1 parser checks keys (tests/fixtures/jobspec/
-parser-keys-hcl1.txt), and every later key of src/jobspec/version_keys.rs,
-written alone in a minimal job at that block, judged by Nomad's own
+lacks where its HCL1 parser checks keys (src/jobspec/
+parser-keys-hcl1.txt), every later key of src/jobspec/version_keys.rs and
+a key none has (`bogus`), written alone in a minimal job at that block, judged by Nomad's own
 jobspec.ParseFile at each release tag that lacks it (the first and the last
 of each release line) and by our `validate --nomad-version`. Prints, per
 tag and per block, how many texts are the same.
@@ -22,7 +22,7 @@ oracles = os.environ.get('ORACLES', '/tmp/nomad-preflight-hcl-oracle')
 def ver(s):
     return tuple(int(x) for x in s.split('.'))
 
-lines = open(os.path.join(root, 'tests/fixtures/jobspec/parser-keys-hcl1.txt')).read().splitlines()
+lines = open(os.path.join(root, 'src/jobspec/parser-keys-hcl1.txt')).read().splitlines()
 releases, paths, keys = [], {}, collections.defaultdict(set)
 def runs(ws):
     out = set()
@@ -82,6 +82,8 @@ cases = []  # (tag, path, key, block)
 for path, checked in paths.items():
     cands = {k for (p, k) in keys if p == path}
     cands |= {k for (parent, k, _) in later if path.split('.')[-len(parent):] == parent}
+    # A key no release has (a misspelling).
+    cands.add('bogus')
     for k in sorted(cands):
         lacking = sorted((t for t in checked if t not in keys.get((path, k), set())), key=ver)
         fams = collections.defaultdict(list)
