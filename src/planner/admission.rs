@@ -165,6 +165,12 @@ pub enum Refusal {
         task: String,
         feature: super::admission_edition::EnterpriseFeature,
     },
+    /// The community edition's Consul hook (1.7.3+): `task`'s partition is not its group's.
+    ConsulPartition {
+        group: usize,
+        task: String,
+        message: String,
+    },
 }
 
 impl Refusal {
@@ -205,7 +211,8 @@ impl Refusal {
             ),
             Refusal::Connect { message, .. }
             | Refusal::VaultNotEnabled { message }
-            | Refusal::VaultIdentity { message, .. } => message.clone(),
+            | Refusal::VaultIdentity { message, .. }
+            | Refusal::ConsulPartition { message, .. } => message.clone(),
             Refusal::JobValidate { added, .. } => added.join("; "),
             Refusal::EnterpriseOnly { feature, .. } => feature.message().to_string(),
         }
@@ -325,7 +332,7 @@ pub fn refusals_mutated(
     if let Some(message) = crate::mutators::vault::plan_refusal(world, job) {
         out.push(Refusal::VaultNotEnabled { message });
     }
-    // The Consul hook (1.7+): the community edition has only `default`.
+    // The Consul hook (1.7+): only `default`, one partition per group (1.7.3+).
     out.extend(super::admission_edition::consul_refusal(world, job));
     if !state.namespaces.contains(&job.namespace) {
         out.push(Refusal::MissingNamespace);

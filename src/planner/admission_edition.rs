@@ -12,6 +12,14 @@
 //!
 //! A world that does not say which edition its servers run cannot tell
 //! whether such a job is admitted: [`unknown`], one line in every command.
+//!
+//! The community edition's Consul hook also refuses, from 1.7.3, a task
+//! whose `consul { partition }` differs from its group's when both are set
+//! ([`PartitionMismatch`], in its walk between the cluster checks). The
+//! helper sits in job_endpoint_hook_consul.go, which both editions build,
+//! but only the community edition's Validate (job_endpoint_hook_consul_ce.go)
+//! is public: whether Enterprise's calls it is not known, so under Nomad
+//! Enterprise (or an unstated edition) such a job is "cannot tell".
 
 use super::admission::Refusal;
 use crate::gotext::go_quote;
@@ -72,36 +80,109 @@ pub struct EnterpriseUse {
     pub task: String,
 }
 
-/// The Consul hook's walk (jobConsulHook.Validate): per group its
-/// `consul` block, its Consul services, then per task its Consul services
-/// and its `consul` block; the first cluster other than `default` (the
-/// hook's mutator makes an empty one `default`).
-fn consul_use(job: &Job, v: NomadVersion) -> Option<EnterpriseUse> {
+/// A task's Consul partition unlike its group's, both set: the community
+/// edition's Consul hook refuses it from 1.7.3
+/// (`validateTaskPartitionMatchesGroup`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionMismatch {
+    pub group: usize,
+    pub task: String,
+    pub task_partition: String,
+    pub group_partition: String,
+}
+
+impl PartitionMismatch {
+    /// The hook's error.
+    pub fn message(&self) -> String {
+        format!(
+            "task.consul.partition {} must match group.consul.partition {} if both are set",
+            go_quote(&self.task_partition),
+            go_quote(&self.group_partition)
+        )
+    }
+}
+
+/// The Consul hook's first error.
+enum ConsulHookError {
+    Cluster(EnterpriseUse),
+    Partition(PartitionMismatch),
+}
+
+/// The Consul hook's walk (jobConsulHook.Validate, returning at its first
+/// error): per group its `consul` block's cluster, its Consul services;
+/// then per task its Consul services, then its `consul` block: the
+/// partition against the group's (1.7.3+), then the cluster. A cluster
+/// other than `default` is refused (the hook's mutator makes an empty one
+/// `default`). `clusters = false` skips the cluster checks (to find a
+/// partition mismatch wherever it is).
+fn consul_walk(job: &Job, v: NomadVersion, clusters: bool) -> Option<ConsulHookError> {
     let feature = EnterpriseFeature::ConsulCluster;
     if v < feature.since() {
         return None;
     }
-    let other = |c: &str| !c.is_empty() && c != "default";
+    let partitions = v.at_least(1, 7, 3);
+    let other = |c: &str| clusters && !c.is_empty() && c != "default";
     let service = |s: &crate::jobspec::Service| {
         (s.provider.is_empty() || s.provider == "consul") && other(&s.cluster)
     };
-    let at = |group: usize, task: &str| EnterpriseUse {
-        feature,
-        group,
-        task: task.to_string(),
+    let at = |group: usize, task: &str| {
+        ConsulHookError::Cluster(EnterpriseUse {
+            feature,
+            group,
+            task: task.to_string(),
+        })
     };
-    job.groups.iter().enumerate().find_map(|(gi, g)| {
+    for (gi, g) in job.groups.iter().enumerate() {
         if g.consul.as_ref().is_some_and(|c| other(&c.cluster)) || g.services.iter().any(service) {
             return Some(at(gi, ""));
         }
-        g.tasks
-            .iter()
-            .find(|t| {
-                t.services.iter().any(service)
-                    || t.consul.as_ref().is_some_and(|c| other(&c.cluster))
-            })
-            .map(|t| at(gi, &t.name))
-    })
+        let group_partition = g.consul.as_ref().map_or("", |c| c.partition.as_str());
+        for t in &g.tasks {
+            if t.services.iter().any(service) {
+                return Some(at(gi, &t.name));
+            }
+            let Some(c) = &t.consul else { continue };
+            let both = !c.partition.is_empty() && !group_partition.is_empty();
+            if partitions && both && c.partition != group_partition {
+                return Some(ConsulHookError::Partition(PartitionMismatch {
+                    group: gi,
+                    task: t.name.clone(),
+                    task_partition: c.partition.clone(),
+                    group_partition: group_partition.to_string(),
+                }));
+            }
+            if other(&c.cluster) {
+                return Some(at(gi, &t.name));
+            }
+        }
+    }
+    None
+}
+
+/// The first use of a non-default Consul cluster, wherever the hook
+/// would meet it.
+fn consul_use(job: &Job, v: NomadVersion) -> Option<EnterpriseUse> {
+    let mut j = job.clone();
+    // Partitions aside: a mismatch would end the walk first.
+    for g in &mut j.groups {
+        for t in &mut g.tasks {
+            if let Some(c) = &mut t.consul {
+                c.partition.clear();
+            }
+        }
+    }
+    match consul_walk(&j, v, true)? {
+        ConsulHookError::Cluster(u) => Some(u),
+        ConsulHookError::Partition(_) => None,
+    }
+}
+
+/// The first task whose Consul partition differs from its group's.
+fn partition_mismatch(job: &Job, v: NomadVersion) -> Option<PartitionMismatch> {
+    match consul_walk(job, v, false)? {
+        ConsulHookError::Partition(p) => Some(p),
+        ConsulHookError::Cluster(_) => None,
+    }
 }
 
 /// The Consul hook's refusal under the community edition (its place in
@@ -110,10 +191,17 @@ pub fn consul_refusal(world: &World, job: &Job) -> Option<Refusal> {
     if world.edition() != Some(Edition::Community) {
         return None;
     }
-    consul_use(job, world.nomad_version).map(|u| Refusal::EnterpriseOnly {
-        group: u.group,
-        task: u.task,
-        feature: u.feature,
+    Some(match consul_walk(job, world.nomad_version, true)? {
+        ConsulHookError::Cluster(u) => Refusal::EnterpriseOnly {
+            group: u.group,
+            task: u.task,
+            feature: u.feature,
+        },
+        ConsulHookError::Partition(p) => Refusal::ConsulPartition {
+            group: p.group,
+            task: p.task.clone(),
+            message: p.message(),
+        },
     })
 }
 
@@ -193,20 +281,34 @@ pub(super) fn messages(all: &[Refusal]) -> Vec<String> {
 pub struct EditionUnknown {
     pub version: NomadVersion,
     pub uses: Vec<EnterpriseUse>,
+    /// A task's Consul partition unlike its group's, which the community
+    /// edition refuses and Enterprise may or may not.
+    pub partition: Option<PartitionMismatch>,
+    /// The world states Nomad Enterprise (only the partition is unknown).
+    pub enterprise: bool,
     /// An imported world (its fix is agent-self.json, not cluster.hcl).
     pub imported: bool,
 }
 
 /// [`EditionUnknown`] for `job` under `world`, if the edition decides.
 pub fn unknown(world: &World, job: &Job) -> Option<EditionUnknown> {
-    if world.edition().is_some() {
-        return None;
+    let v = world.nomad_version;
+    let partition = partition_mismatch(job, v);
+    let enterprise = match world.edition() {
+        Some(Edition::Community) => return None,
+        Some(Edition::Enterprise) if partition.is_none() => return None,
+        edition => edition.is_some(),
+    };
+    let mut uses: Vec<EnterpriseUse> = Vec::new();
+    if !enterprise {
+        uses.extend(consul_use(job, v));
+        uses.extend(uses_of(job, v));
     }
-    let mut uses: Vec<EnterpriseUse> = consul_use(job, world.nomad_version).into_iter().collect();
-    uses.extend(uses_of(job, world.nomad_version));
-    (!uses.is_empty()).then_some(EditionUnknown {
-        version: world.nomad_version,
+    (!uses.is_empty() || partition.is_some()).then_some(EditionUnknown {
+        version: v,
         uses,
+        partition,
+        enterprise,
         imported: matches!(world.origin, WorldOrigin::Import(_)),
     })
 }
@@ -235,10 +337,30 @@ impl EditionUnknown {
         } else {
             "state it in rules/cluster.hcl: `edition = \"community\"` or `edition = \"enterprise\"` (or nomad_version = \"X.Y.Z+ent\")"
         };
+        let id = go_quote(&job.id);
+        let Some(p) = &self.partition else {
+            return format!(
+                "cannot tell whether Nomad {v}'s servers accept job {id}: it uses {}, which Nomad Enterprise schedules, and the world does not say which edition the servers run; {fix}",
+                what.join(" and ")
+            );
+        };
+        let partition = format!(
+            "task {} with Consul partition {} in a group whose partition is {} (the community edition refuses it: `{}`; Nomad Enterprise's check is not public)",
+            go_quote(&p.task),
+            go_quote(&p.task_partition),
+            go_quote(&p.group_partition),
+            p.message()
+        );
+        if self.enterprise {
+            return format!(
+                "cannot tell whether Nomad {v} Enterprise's servers accept job {id}: it has {partition}; give the task and its group one partition"
+            );
+        }
+        let mut all = what;
+        all.push(partition);
         format!(
-            "cannot tell whether Nomad {v}'s servers accept job {}: it uses {}, which Nomad Enterprise schedules, and the world does not say which edition the servers run; {fix}",
-            go_quote(&job.id),
-            what.join(" and ")
+            "cannot tell whether Nomad {v}'s servers accept job {id}: it has {}, and the world does not say which edition the servers run; {fix}",
+            all.join(" and ")
         )
     }
 
@@ -249,7 +371,11 @@ impl EditionUnknown {
             .iter()
             .map(|u| serde_json::json!({"Task": u.task, "Refusal": u.feature.message()}))
             .collect();
-        serde_json::json!({"Known": false, "EditionStated": false, "EnterpriseOnly": uses})
+        let partition = self
+            .partition
+            .as_ref()
+            .map(|p| serde_json::json!({"Task": p.task, "Refusal": p.message()}));
+        serde_json::json!({"Known": false, "EditionStated": self.enterprise, "EnterpriseOnly": uses, "ConsulPartition": partition})
     }
 }
 

@@ -12,7 +12,10 @@ crate::declare_rule! {
     /// `numa scheduling requires Nomad Enterprise`) or a task `schedule`
     /// (1.8+: `task schedules requires Nomad Enterprise`)
     /// (nomad/job_endpoint_hook_consul_ce.go, job_endpoint_hook_numa_ce.go,
-    /// job_endpoint_hook_sched_ce.go).
+    /// job_endpoint_hook_sched_ce.go), and, from 1.7.3, a task whose Consul
+    /// `partition` differs from its group's (`task.consul.partition %q must
+    /// match group.consul.partition %q if both are set`; whether Enterprise
+    /// checks it is not public, so under Enterprise it cannot tell).
     /// Where the world does not say which edition the servers run, it says
     /// it cannot tell, as `plan` and `validate` do (exit 255).
     ///
@@ -74,7 +77,32 @@ impl Rule for EnterpriseOnly {
                 .or(g.and_then(|g| g.spans.label))
                 .or(job.spans.label)
         };
+        let consul_span = |group: usize, task: &str| {
+            let g = job.groups.get(group);
+            let t = g.and_then(|g| g.tasks.iter().find(|t| t.name == task));
+            t.and_then(|t| t.consul.as_ref())
+                .and_then(|c| c.spans.get("partition").or(c.spans.block))
+                .or(t.and_then(|t| t.spans.label))
+                .or(job.spans.label)
+        };
         for r in ctx.refusals() {
+            if let Refusal::ConsulPartition {
+                group,
+                task,
+                message,
+            } = r
+            {
+                out.push(
+                    ctx.finding(
+                        &Self::META,
+                        consul_span(*group, task),
+                        "refused by the community edition",
+                        message.clone(),
+                    )
+                    .help("give the task the group's Consul partition, or leave one of them unset"),
+                );
+                continue;
+            }
             let Refusal::EnterpriseOnly {
                 group,
                 task,
@@ -94,11 +122,15 @@ impl Rule for EnterpriseOnly {
             );
         }
         if let Some(unknown) = admission_edition::unknown(ctx.world, job) {
-            let first = &unknown.uses[0];
+            let span = match (unknown.uses.first(), &unknown.partition) {
+                (Some(first), _) => task_span(first.group, &first.task, first.feature),
+                (None, Some(p)) => consul_span(p.group, &p.task),
+                (None, None) => job.spans.label,
+            };
             out.push(
                 ctx.finding(
                     &Self::META,
-                    task_span(first.group, &first.task, first.feature),
+                    span,
                     "Enterprise's feature",
                     unknown.line(job),
                 )
