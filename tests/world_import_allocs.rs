@@ -134,6 +134,31 @@ fn before_0_12_a_group_network_is_offered_on_each_address_too() {
     assert_eq!(victims(&plan), on_node_1(&[2]));
 }
 
+/// `${attr.unique.network.ip-address}` is the node's first network's IP
+/// (client/fingerprint/network.go, 0.9-2.0.5): an imported node's own
+/// (192.168.0.100 in the dual-stack fixture), not a stand-in, so a
+/// constraint on it holds where it holds on the cluster.
+#[test]
+fn an_imported_nodes_ip_address_attribute_is_its_own() {
+    let tmp = common::TempDir::new("dual-stack-ip-attr");
+    common::copy_dir(&fixture("dual-stack"), &tmp.0.join("w"));
+    let job = |op: &str| {
+        format!(
+            "job \"pinned\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    constraint {{\n      attribute = \"${{attr.unique.network.ip-address}}\"\n      operator  = \"{op}\"\n      value     = \"192.168.0.100\"\n    }}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = 100\n      }}\n    }}\n  }}\n}}\n"
+        )
+    };
+    for (op, placed) in [("=", true), ("!=", false)] {
+        tmp.put("pinned.nomad", &job(op));
+        let o = common::run_in(
+            &tmp.0,
+            &["plan", "--world", "w", "pinned.nomad", "--format", "json"],
+        );
+        let plan: Value =
+            serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", o.stderr));
+        assert_eq!(plan["FailedTGAllocs"].is_null(), placed, "{op}: {plan}");
+    }
+}
+
 #[test]
 fn bandwidth_alone_picks_the_allocation_holding_it() {
     let plan = plan_json("bandwidth", "placing.nomad");

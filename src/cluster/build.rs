@@ -44,7 +44,13 @@ pub fn build_node(
     );
     attributes.insert("nomad.version".to_string(), world.nomad_version.to_string());
     attributes.insert("unique.hostname".to_string(), name.clone());
-    attributes.insert("unique.network.ip-address".to_string(), ip.clone());
+    // The fingerprint's first network's IP (client/fingerprint/network.go,
+    // 0.9-2.0.5): an imported node's own, else the stand-in.
+    let own_ip = pool
+        .member(index)
+        .and_then(|m| m.task_networks.first())
+        .map_or_else(|| ip.clone(), |n| n.ip.clone());
+    attributes.insert("unique.network.ip-address".to_string(), own_ip);
     for d in &drivers {
         attributes.insert(format!("driver.{d}"), "1".to_string());
     }
