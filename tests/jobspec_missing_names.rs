@@ -4,7 +4,9 @@
 //! loop `Task N missing name`, and Task.Validate starts with `Missing task
 //! name` (nomad/structs/structs.go, the same texts from 0.9 to 2.0.5;
 //! TestTaskGroup_Validate expects "Task 3 missing name"). Before this they
-//! validated and planned as a false all-clear. Before 1.0 HCL1's jobspec
+//! validated and planned as a false all-clear. TaskGroup.Validate checks
+//! the group's name again (`Missing task group name`; from 1.0.0 `Task
+//! group name contains null character`). Before 1.0 HCL1's jobspec
 //! skips unnamed groups and tasks instead (tests/jobspec_hcl1_labels.rs).
 
 mod common;
@@ -33,7 +35,7 @@ fn an_unnamed_group_is_refused_by_validate_and_plan() {
         assert_eq!(code, 1, "{v}: {err}");
         assert!(
             err.starts_with(
-                "Job validation errors:\n1 error occurred:\n\t* Job task group 1 missing name\n"
+                "Job validation errors:\n2 errors occurred:\n\t* Job task group 1 missing name\n\t* Task group  validation failed: 1 error occurred:\n\t* Missing task group name\n"
             ),
             "{v}: {err}"
         );
@@ -43,7 +45,19 @@ fn an_unnamed_group_is_refused_by_validate_and_plan() {
             err.contains("* Job task group 1 missing name"),
             "{v}: {err}"
         );
+        // TaskGroup.Validate's own name check follows (structs.go, every
+        // release): the group is validated all the same.
+        assert!(err.contains("\t* Missing task group name"), "{v}: {err}");
     }
+    // A null character in the name: TaskGroup.Validate from 1.0.0.
+    let (code, err) = run("validate", "null", &job("a\\u0000b", "t"), "2.0.5");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "validation failed: 1 error occurred:\n\t* Task group name contains null character\n"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

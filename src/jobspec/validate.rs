@@ -302,6 +302,19 @@ fn position(job: &Job, g: &TaskGroup) -> usize {
 /// `TaskGroup.Validate`, in its order.
 fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     let gs = &g.spans;
+    // Its own name check, beside Job.Validate's `Job task group N missing
+    // name` (a null character: 1.0.0+).
+    let name = if g.name.is_empty() {
+        Some("Missing task group name")
+    } else {
+        (g.name.contains('\0') && v.at_least(1, 0, 0))
+            .then_some("Task group name contains null character")
+    };
+    if let Some(text) = name {
+        let help = "name the group with letters, digits, `-` or `_`";
+        let located = at(gs.label.or(gs.block), text, "group name", help);
+        out.push(text.into(), "jobspec::value", located);
+    }
     if g.count < 0 {
         out.push(
             "Task group count can't be negative".into(),
