@@ -43,7 +43,8 @@ pub struct Job {
     /// A `type` no release schedules (`"zz"`, `""`), as written: the CLI
     /// parses it and the servers refuse it in Job.Validate
     /// (validate_job.rs); `job_type` keeps its default meanwhile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// (No `skip_serializing_if`: the job cache's postcard encoding is not
+    /// self-describing, so a skipped field makes every entry undecodable.)
     pub refused_type: Option<String>,
     pub priority: i64,
     pub region: String,
