@@ -196,3 +196,15 @@ fn a_sidecar_task_nomad_never_reads_has_no_unknown_keys() {
     assert!(err.contains("Job validation errors:"), "{err}");
     assert!(!err.contains("invalid key"), "{err}");
 }
+
+/// HCL1 keeps `${...}` in a label as text, and its prefixes name the group
+/// so (`group: '${org}', ...`); we printed the blanks our HCL2 reading
+/// put there.
+#[test]
+fn a_label_is_named_as_written() {
+    refused(
+        "label",
+        "0.10.9",
+        "1 error occurred:\n\t* group: '${org}', task: 't', invalid key: lifecycle\n\n",
+    );
+}

@@ -85,11 +85,11 @@ fn since(v: NomadVersion, feature: NomadVersion) -> bool {
 /// Every use of a feature the parser of `v` does not know, in source order:
 /// the model's own gates, then the keys of [`version_keys`] written in the
 /// job block of `body`.
-fn unknown_keys(job: &Job, body: Option<&Body>, v: NomadVersion) -> Vec<Unknown> {
+fn unknown_keys(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion) -> Vec<Unknown> {
     let mut out = model_gates(job, v);
     if let Some(b) = body.and_then(|b| b.blocks().find(|b| b.ident.as_str() == "job")) {
-        let mut path = vec![frame(b, 0)];
-        walk(b, &mut path, &mut Vec::new(), v, &mut out);
+        let mut path = vec![frame(b, 0, src)];
+        walk(b, &mut path, &mut Vec::new(), src, v, &mut out);
     }
     out.sort_by_key(|u| u.span.start);
     // A key the model gates (pushed first) is also outside its block's
@@ -107,11 +107,19 @@ fn unknown_keys(job: &Job, body: Option<&Body>, v: NomadVersion) -> Vec<Unknown>
     merged
 }
 
-/// A block as HCL1's prefixes name it.
-fn frame(b: &Block, index: usize) -> Frame {
+/// A block as HCL1's prefixes name it: its label as written (HCL1 keeps
+/// `${...}` in a label as text; the copy hcl_edit parsed has it blanked).
+fn frame(b: &Block, index: usize, src: &Source) -> Frame {
+    let label = b.labels.first().map(|l| {
+        let raw = src.slice(span_of(l));
+        match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(inner) if !inner.contains('\\') => inner.to_string(),
+            _ => l.as_str().to_string(),
+        }
+    });
     Frame {
         ident: b.ident.as_str().to_string(),
-        label: b.labels.first().map(|l| l.as_str().to_string()),
+        label,
         index,
         name: decoded_name(&b.body),
     }
@@ -140,6 +148,7 @@ fn walk(
     b: &Block,
     path: &mut Vec<Frame>,
     order: &mut Vec<(u8, usize)>,
+    src: &Source,
     v: NomadVersion,
     out: &mut Vec<Unknown>,
 ) {
@@ -209,9 +218,9 @@ fn walk(
         }
         let index = seen.iter().filter(|s| **s == ident).count();
         seen.push(ident);
-        path.push(frame(c, index));
+        path.push(frame(c, index, src));
         order.push((hcl1_key_errors::rank(&idents, ident), index));
-        walk(c, path, order, v, out);
+        walk(c, path, order, src, v, out);
         order.pop();
         path.pop();
     }
@@ -337,7 +346,7 @@ pub fn check(
     v: NomadVersion,
     diags: &mut Diags,
 ) -> Option<Gate> {
-    let unknown = unknown_keys(job, body, v);
+    let unknown = unknown_keys(job, body, src, v);
     let first = unknown
         .iter()
         .min_by_key(|u| (u.level, &u.order))
@@ -439,7 +448,7 @@ pub fn parser_error(
     path: &str,
     v: NomadVersion,
 ) -> Option<String> {
-    let unknown = unknown_keys(job, body, v);
+    let unknown = unknown_keys(job, body, src, v);
     if unknown.is_empty() {
         return None;
     }
