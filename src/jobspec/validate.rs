@@ -260,6 +260,7 @@ fn job_checks(
             seen_groups.insert(&g.name, g);
         }
         super::validate_job::job_loop(job, g, v, out);
+        super::validate_group::lost_but_rescheduled(job, g, v, out);
     }
     // Job.Validate checks every group's name before validating any group.
     for g in &job.groups {

@@ -136,6 +136,29 @@ pub(super) fn disconnect(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
     true
 }
 
+/// Job.Validate's per-group loop, last (1.7.2 to 1.9.x): a group that
+/// keeps its allocations on a lost client (`max_client_disconnect`) and
+/// never replaces them (`prevent_reschedule_on_lost`) may not also ask for
+/// rescheduling (the canonical policy's attempts, a batch job's default 1
+/// included). Nomad's words, `rechedule` included.
+pub(super) fn lost_but_rescheduled(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
+    if !v.at_least(1, 7, 2) || v.at_least(1, 10, 0) {
+        return;
+    }
+    let attempts = g
+        .reschedule
+        .as_ref()
+        .or(job.reschedule.as_ref())
+        .map_or(0, |r| r.attempts);
+    if g.max_client_disconnect.is_none() || !g.prevent_reschedule_on_lost || attempts <= 0 {
+        return;
+    }
+    let text = "max_client_disconnect and prevent_reschedule_on_lost cannot be enabled when rechedule.attempts > 0";
+    let help = "set reschedule { attempts = 0 }, or drop prevent_reschedule_on_lost";
+    let span = g.spans.best("prevent_reschedule_on_lost");
+    err(out, CODE, span, text, "reschedule attempts", help);
+}
+
 /// `validateScalingPolicy` (0.11+), each error prefixed `Scaling policy
 /// invalid: `; its multierror is one item, `Task group scaling policy
 /// validation failed: ...`.
