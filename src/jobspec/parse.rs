@@ -116,6 +116,9 @@ fn unread(source: &Source, v: NomadVersion, what: &'static str, at: usize) -> Di
     .into()
 }
 
+/// The code of [`not_followed`]'s one line (job_file_error.rs's "Hcl2").
+pub const HCL2_UNREAD: &str = "jobspec::hcl2-unread";
+
 /// A file hcl-edit refuses where hclsyntax's words are not followed, or
 /// which hclsyntax reads (`reads`: a number literal beyond a
 /// 64-bit float, `1e400`, which go-cty holds exactly as a big.Float; an
@@ -132,7 +135,7 @@ fn not_followed(source: &Source, at: usize, ours: &str, reads: bool, v: NomadVer
         .next()
         .map_or(at, |c| at + c.len_utf8());
     Diag::error(
-        super::VALIDATION_CANNOT_TELL,
+        HCL2_UNREAD,
         if reads {
             format!("cannot tell what Nomad {v} makes of this file: its parser (hclsyntax) reads text here that nomad-preflight's does not (a number beyond a 64-bit float such as 1e400, which go-cty holds exactly, or nesting past our parser's depth; ours says: {})", crate::escape::one_line(ours))
         } else {

@@ -118,6 +118,7 @@ pub fn refusal(
         (jobspec::hcl1_syntax::CRASH, "Crash"),
         (jobspec::hcl1_syntax::UNREAD, "Hcl1"),
         (jobspec::HCL1_UNREAD, "Hcl1"),
+        (jobspec::HCL2_UNREAD, "Hcl2"),
         (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
         (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
         (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
