@@ -147,7 +147,12 @@ fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
     for (path, text) in entry.texts {
         vfs.remember(&path, text.into());
     }
-    let mut world = entry.world;
+    Some((restored(entry.world, vfs)?, digest))
+}
+
+/// `world` with its running jobs given back their files from `vfs` (and
+/// proof of closedness), as a job-load cache hit gives them.
+fn restored(mut world: World, vfs: &dyn Vfs) -> Option<World> {
     let loaders: Vec<_> = world
         .running
         .iter()
@@ -157,7 +162,57 @@ fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
         let source = vfs.read(&world.project_root.join(&r.path)).ok()?;
         loader.restore(&mut r.job, &source);
     }
-    Some((world, digest))
+    Some(world)
+}
+
+/// The demo world compiled into the binary ([`crate::embedded`]), at
+/// `world_dir` of its files `vfs`, through the cache folder when the run
+/// has one. Its files are the binary's own, so an entry keyed by the
+/// binary's identity holds for every later run of that binary, whatever
+/// is checked: a `check` outside any project parsed the demo's cluster,
+/// quotas and namespaces and loaded its running jobs on every run (1.68 M
+/// of the 3.46 M instructions of checking a small job). Kept on the same
+/// terms as a git world: no warning, every running job a closed load.
+pub fn load_embedded(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
+    let Some((dir, key)) =
+        crate::cache_dir::active().and_then(|d| Some((d, embedded_key(world_dir)?)))
+    else {
+        return crate::world::load(vfs, world_dir);
+    };
+    let hit = std::fs::read(crate::cache_dir::entry_path(dir, &key, EXTENSION))
+        .ok()
+        .and_then(|bytes| {
+            let payload = crate::cache_dir::unseal(&bytes, MAGIC, &key)?;
+            let entry: Entry = postcard::from_bytes(payload).ok()?;
+            restored(entry.world, vfs)
+        });
+    if let Some(world) = hit {
+        return Ok((world, Diags::new()));
+    }
+    let (world, warnings) = crate::world::load(vfs, world_dir)?;
+    if warnings.is_empty() && keepable(&world) {
+        let entry = Entry {
+            asked: Vec::new(),
+            texts: Vec::new(),
+            world: world.clone(),
+        };
+        store(dir, &key, &entry);
+    }
+    Ok((world, warnings))
+}
+
+/// The key of the embedded demo's `world_dir` for this binary (a NUL
+/// starts its folder part, which no repository's path holds).
+fn embedded_key(world_dir: &Path) -> Option<Key> {
+    let binary = crate::cache_dir::binary_identity()?;
+    let mut h = Sha256::new();
+    let dir = format!("\0embedded {}", world_dir.to_string_lossy());
+    let cap = crate::project::max_file_bytes().to_string();
+    for part in [FORMAT, &binary, &dir, &cap] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    Some(h.finalize().into())
 }
 
 fn store(dir: &Path, key: &Key, entry: &Entry) {
@@ -187,4 +242,30 @@ fn entry(vfs: &LazyGitVfs, recording: &Recording<'_>, world: &World) -> Option<E
         texts,
         world: world.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// postcard is not self-describing: a field left out when serialized
+    /// (`skip_serializing_if`) shifts every later one, so no entry holding
+    /// it decodes and every run is a miss that rewrites its entry (the
+    /// outputs stay right, which the CLI tests see; only the speed goes).
+    #[test]
+    fn the_demo_world_decodes_as_it_was_kept() {
+        let vfs = crate::embedded::demo();
+        let (world, warnings) =
+            crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR)).expect("demo");
+        assert!(warnings.is_empty() && keepable(&world));
+        let entry = Entry {
+            asked: Vec::new(),
+            texts: Vec::new(),
+            world,
+        };
+        let bytes = postcard::to_stdvec(&entry).expect("encode");
+        let back: Entry = postcard::from_bytes(&bytes).expect("decode");
+        assert_eq!(postcard::to_stdvec(&back).expect("encode"), bytes);
+        assert!(restored(back.world, &vfs).is_some());
+    }
 }

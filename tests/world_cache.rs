@@ -283,3 +283,33 @@ fn hcl2_world(repo: &TempDir) {
     )
     .unwrap();
 }
+
+/// Outside any project the demo compiled into the binary is the world: it
+/// is kept once per binary, and a hit says what a load without the cache
+/// says, in every format.
+#[test]
+fn the_embedded_demo_is_kept_and_a_hit_says_what_no_cache_says() {
+    let tmp = TempDir::new("world-cache-embedded");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(manifest.join("jobs/sockshop.nomad"), tmp.0.join("s.nomad")).unwrap();
+    let dir = tmp.0.join("c");
+    for format in ["human", "json"] {
+        let args = ["check", "s.nomad", "--format", format];
+        let off = run(&tmp.0, &dir, &[&["--no-cache"], &args[..]].concat());
+        assert!(!dir.exists(), "--no-cache wrote to {}", dir.display());
+        let miss = run(&tmp.0, &dir, &args);
+        let entries = common::cache_entries(&dir, "world");
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        let kept = std::fs::read(&entries[0]).unwrap();
+        let hit = run(&tmp.0, &dir, &args);
+        assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "a hit rewrote");
+        same(&miss, &off, format);
+        same(&hit, &off, format);
+        assert!(
+            String::from_utf8_lossy(&off.stderr).contains("the demo world compiled into"),
+            "{}",
+            String::from_utf8_lossy(&off.stderr)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

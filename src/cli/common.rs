@@ -192,7 +192,7 @@ pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
 pub fn embedded_world(policy: Option<(&dyn Vfs, &Path)>) -> Result<Resolved, Diags> {
     let vfs = crate::embedded::demo();
     let (mut world, mut warnings) =
-        crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR))?;
+        crate::world_cache::load_embedded(&vfs, Path::new(crate::embedded::WORLD_DIR))?;
     let mut note = "the demo world compiled into nomad-preflight".to_string();
     if let Some((pvfs, dir)) = policy {
         let file = dir.join(crate::world::load::POLICY_FILE);
