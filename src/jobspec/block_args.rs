@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::span_of;
-use super::functions::levenshtein;
+use super::unknown_keys::name_suggestion;
 use super::version_keys::{self, Kind};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -165,10 +165,11 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
         // A block this release lacks is not in its schema: no block to
         // suggest (the version gate skips it, being written as an argument).
         let known = version_keys::lookup(&here, key).is_none_or(|k| k.known(v));
+        let written: Vec<&str> = b.body.attributes().map(|a| a.key.as_str()).collect();
         out.push(BlockArg {
             key: key.to_string(),
             span: span_of(&a.key),
-            message: message(&here, key, known && in_schema(&dotted, key), v),
+            message: message(&here, key, known && in_schema(&dotted, key), &written, v),
         });
     }
     for c in b.body.blocks() {
@@ -177,11 +178,15 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
     path.pop();
 }
 
-/// hclsyntax's text for the argument `key` at `path`.
-fn message(path: &[&str], key: &str, in_schema: bool, v: NomadVersion) -> String {
-    let near = schema_attrs(path, v)
-        .into_iter()
-        .find(|a| levenshtein(key, a) < 3);
+/// hclsyntax's text for the argument `key` at `path` (the schema's
+/// arguments already `written` in the body are not suggested).
+fn message(path: &[&str], key: &str, in_schema: bool, written: &[&str], v: NomadVersion) -> String {
+    let attrs = schema_attrs(path, v);
+    let open = attrs
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !written.contains(a));
+    let near = name_suggestion(key, open);
     let suggestion = match near {
         Some(a) => format!(" Did you mean {a:?}?"),
         None if in_schema => format!(" Did you mean to define a block of type {key:?}?"),
@@ -193,7 +198,7 @@ fn message(path: &[&str], key: &str, in_schema: bool, v: NomadVersion) -> String
 /// The argument names of the schema at `path` under `v`, sorted as gohcl's
 /// `ImpliedBodySchema` sorts them: 2.0.5's, less those `v` lacks, plus
 /// those `v` has that 2.0.5 dropped.
-fn schema_attrs(path: &[&str], v: NomadVersion) -> BTreeSet<String> {
+pub(super) fn schema_attrs(path: &[&str], v: NomadVersion) -> BTreeSet<String> {
     let dotted = path.join(".");
     let mut out: BTreeSet<String> = attrs()
         .get(dotted.as_str())
@@ -204,6 +209,25 @@ fn schema_attrs(path: &[&str], v: NomadVersion) -> BTreeSet<String> {
         .collect();
     for k in version_keys::KEYS {
         if k.kind == Kind::Attr && k.at(path, k.key) && k.known(v) {
+            out.insert(k.key.to_string());
+        }
+    }
+    out
+}
+
+/// The block types of gohcl's schema at `path` under `v`, sorted:
+/// 2.0.5's (less jobspec2's own extras and those `v` lacks), plus those
+/// `v` has that 2.0.5 dropped.
+pub(super) fn schema_blocks(path: &[&str], v: NomadVersion) -> BTreeSet<String> {
+    let dotted = path.join(".");
+    let mut out: BTreeSet<String> = BLOCK_KEYS
+        .iter()
+        .filter(|(p, _, st)| *p == dotted && !EXTRAS.contains(st))
+        .filter(|(_, k, _)| version_keys::lookup(path, k).is_none_or(|key| key.known(v)))
+        .map(|(_, k, _)| k.to_string())
+        .collect();
+    for k in version_keys::KEYS {
+        if k.kind == Kind::Block && k.at(path, k.key) && k.known(v) {
             out.insert(k.key.to_string());
         }
     }

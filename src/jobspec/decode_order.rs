@@ -69,6 +69,12 @@ fn chain(body: &Body, offset: usize) -> (Vec<Link<'_>>, &Body) {
 enum Stage {
     /// A child block's label count (Content), at the block's start.
     Label(usize),
+    /// An argument the schema lacks (Content, after the labels, in Go's
+    /// map order), at its start.
+    Unsupported(usize),
+    /// A block type the schema lacks (Content, after the arguments, in
+    /// source order), at the block's start.
+    UnsupportedBlock(usize),
     /// An attribute's value (gohcl's attribute loop): the attribute's start.
     Attr(usize),
 }
@@ -86,7 +92,14 @@ fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
     let offset = d.primary_span().map_or(0, |s| s.start);
     let (mut owner, inner) = chain(body, offset);
     let kinds: Vec<&str> = owner.iter().map(|l| l.kind).collect();
-    let stage = if d.code == "jobspec::label" {
+    let stage = if super::unknown_keys::is_hcl_unknown(d) {
+        if d.message.starts_with(super::unknown_keys::BLOCK) {
+            // Reported by its parent's Content, as a label error is.
+            Stage::UnsupportedBlock(owner.pop().map_or(offset, |l| l.span.start))
+        } else {
+            Stage::Unsupported(offset)
+        }
+    } else if d.code == "jobspec::label" {
         // The labelled block is reported by its parent's Content.
         let block = owner.pop().map_or(0, |l| l.span.start);
         Stage::Label(block)
@@ -139,12 +152,12 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
         .count();
     match (a.owner.get(common), b.owner.get(common)) {
         (None, None) => match (a.stage, b.stage) {
-            (Stage::Label(x), Stage::Label(y)) => Between::Fixed(x.cmp(&y)),
-            (Stage::Label(_), Stage::Attr(_)) => Between::Fixed(Ordering::Less),
-            (Stage::Attr(_), Stage::Label(_)) => Between::Fixed(Ordering::Greater),
             (Stage::Attr(x), Stage::Attr(y)) if x == y => Between::Unknown,
             // Two attributes of one block: the attributes' map order.
             (Stage::Attr(_), Stage::Attr(_)) => Between::Chance,
+            // Content's unsupported arguments: `b.Attributes`' map order.
+            (Stage::Unsupported(x), Stage::Unsupported(y)) if x != y => Between::Chance,
+            (x, y) => Between::Fixed(stage_key(x).cmp(&stage_key(y))),
         },
         // What the common body reports itself comes before its blocks'.
         (None, Some(_)) => Between::Fixed(Ordering::Less),
@@ -162,13 +175,22 @@ fn stated(p: &Place<'_>) -> Vec<(u8, usize, usize)> {
     let mut key: Vec<(u8, usize, usize)> = p
         .owner
         .iter()
-        .map(|l| (2, l.kind_first, l.span.start))
+        .map(|l| (9, l.kind_first, l.span.start))
         .collect();
-    key.push(match p.stage {
-        Stage::Label(x) => (0, x, 0),
-        Stage::Attr(x) => (1, x, 0),
-    });
+    key.push(stage_key(p.stage));
     key
+}
+
+/// A stage's place in its body's report: Content's labels, unsupported
+/// arguments and blocks, then gohcl's attributes (its blocks' own
+/// reports, keyed 9 in [`stated`], come last).
+fn stage_key(s: Stage) -> (u8, usize, usize) {
+    match s {
+        Stage::Label(x) => (0, x, 0),
+        Stage::Unsupported(x) => (1, x, 0),
+        Stage::UnsupportedBlock(x) => (2, x, 0),
+        Stage::Attr(x) => (3, x, 0),
+    }
 }
 
 /// The errors of jobspec2's decoding in the order Nomad prints them.
@@ -251,6 +273,7 @@ pub(crate) fn client_errors(
 /// An error of jobspec2's decoding stage (gohcl, hcldec, a block's labels).
 pub(crate) fn decoding(d: &Diag) -> bool {
     d.code == "jobspec::label"
+        || super::unknown_keys::is_hcl_unknown(d)
         || (d.code == "jobspec::type"
             && (d.message.starts_with(super::decode_type::GOHCL)
                 || d.message.starts_with(super::decode_type::HCLDEC)))

@@ -45,6 +45,7 @@ mod regexp_unknown;
 pub(crate) mod sha1;
 mod start_range;
 pub mod tree;
+mod unknown_keys;
 mod unmodelled;
 mod validate;
 mod validate_check_rules;
@@ -366,27 +367,42 @@ fn build(
         diags.push(d);
         return None;
     }
-    for a in body.attributes() {
-        diags.push(vars::unknown(
-            src,
-            eval::span_of(&a.key),
-            a.key.as_str(),
-            TOP_LEVEL,
-            "the file's top level",
-        ));
-    }
-    for b in body.blocks() {
-        if !TOP_LEVEL.contains(&b.ident.as_str()) {
-            diags.push(vars::unknown(
-                src,
-                eval::span_of(&b.ident),
-                b.ident.as_str(),
-                TOP_LEVEL,
-                "the file's top level",
-            ));
+    let hcl2 = opts.version.at_least(1, 0, 0);
+    let top = unknown_keys::top_level_schema();
+    let mut top_unknown = false;
+    let keys = body
+        .attributes()
+        .map(|a| {
+            (
+                eval::span_of(&a.key),
+                a.key.as_str(),
+                unknown_keys::Item::Argument,
+            )
+        })
+        .chain(
+            body.blocks()
+                .filter(|b| !TOP_LEVEL.contains(&b.ident.as_str()))
+                .map(|b| {
+                    (
+                        eval::span_of(&b.ident),
+                        b.ident.as_str(),
+                        unknown_keys::Item::Block,
+                    )
+                }),
+        );
+    for (span, key, item) in keys {
+        let mut d = vars::unknown(src, span, key, TOP_LEVEL, "the file's top level");
+        if hcl2 {
+            d.message = unknown_keys::message(&top, item, key, &[]);
         }
+        diags.push(d);
+        top_unknown = true;
     }
     block_labels::check_top_level(body, src, opts.version, diags);
+    // jobspec2's decodeBody returns at jobConfigSchema's errors.
+    if hcl2 && top_unknown {
+        return None;
+    }
     if vars::resolve(body, src, opts, &mut scope, diags) {
         return None;
     }
@@ -445,7 +461,9 @@ fn build(
         reads: reads.clone(),
         reader: Default::default(),
     };
+    let lowered = cx.diags.0.len();
     let mut job = lower::job(&node, &mut cx);
+    unknown_keys::reword(job_block, opts.version, &mut diags.0[lowered..]);
     unmodelled::attach(&node, &reads, &mut job);
     if !opts.version.at_least(1, 0, 0) {
         for t in job.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()) {

@@ -78,10 +78,18 @@ fn every_problem_is_reported_in_file_order() {
 
 #[test]
 fn no_job_block_and_two_job_blocks() {
-    assert!(load_text("x = 1\n")
+    assert!(load_text("locals {\n}\n")
         .diags
         .iter()
         .any(|d| d.code == "jobspec::missing"));
+    // From 1.0 jobspec2's decodeBody returns at the top level's unknown
+    // keys, before it looks for the job block.
+    let codes: Vec<String> = load_text("x = 1\n")
+        .diags
+        .iter()
+        .map(|d| d.code.clone())
+        .collect();
+    assert_eq!(codes, ["jobspec::unknown-key"]);
     let two = load_text("job \"a\" {\n}\njob \"b\" {\n}\n");
     // Nomad's words for the default release (duplicate_job.rs has each era's).
     let words = [
