@@ -96,9 +96,9 @@ fn hcl1_only(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
     Err(unread(source, v, what, at))
 }
 
-/// The one line for a file hcl v1 accepts and we cannot follow: `what`
-/// stops us, at byte `at`.
-fn unread(source: &Source, v: NomadVersion, what: &'static str, at: usize) -> Diags {
+/// The character at byte `at` (or the one it falls inside), for a
+/// one-line refusal's location.
+fn char_at(source: &Source, at: usize) -> Span {
     let mut at = at.min(source.text.len());
     while !source.text.is_char_boundary(at) {
         at -= 1;
@@ -107,11 +107,18 @@ fn unread(source: &Source, v: NomadVersion, what: &'static str, at: usize) -> Di
         .chars()
         .next()
         .map_or(at, |c| at + c.len_utf8());
+    Span::new(at, end)
+}
+
+/// The one line for a file hcl v1 accepts and we cannot follow: `what`
+/// stops us, at byte `at`.
+fn unread(source: &Source, v: NomadVersion, what: &'static str, at: usize) -> Diags {
+    let span = char_at(source, at);
     Diag::error(
         hcl1_syntax::UNREAD,
         format!("cannot tell what Nomad {v} makes of this file: its HCL1 parser accepts it, in HCL1 syntax nomad-preflight does not read ({what})"),
     )
-    .at(source, Span::new(at, end), what)
+    .at(source, span, what)
     .help("write it in the syntax HCL1 and HCL2 share (one argument a line, bare identifiers as keys), or judge the file on the cluster")
     .into()
 }
@@ -126,14 +133,7 @@ pub const HCL2_UNREAD: &str = "jobspec::hcl2-unread";
 /// Nomad goes on with it (a `meta` value `1e+400`, a `count` out of
 /// range), so our parser's words are not Nomad's; one line says so.
 fn not_followed(source: &Source, at: usize, ours: &str, reads: bool, v: NomadVersion) -> Diags {
-    let mut at = at.min(source.text.len());
-    while !source.text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let end = source.text[at..]
-        .chars()
-        .next()
-        .map_or(at, |c| at + c.len_utf8());
+    let span = char_at(source, at);
     Diag::error(
         HCL2_UNREAD,
         if reads {
@@ -142,7 +142,7 @@ fn not_followed(source: &Source, at: usize, ours: &str, reads: bool, v: NomadVer
             format!("cannot tell what Nomad {v} makes of this file: nomad-preflight's parser stops here ({}), and whether Nomad's (hclsyntax) reads it, or in which words it refuses it, is not followed here", crate::escape::one_line(ours))
         },
     )
-    .at(source, Span::new(at, end), "not read here")
+    .at(source, span, "not read here")
     .help("keep numbers within a 64-bit float's range (about 1.8e308), or judge the file on the cluster")
     .into()
 }
