@@ -14,8 +14,11 @@
 //! (`decodeAsAttribute`, from 1.0.4): `meta` of a job (types.config.go),
 //! group (hcl_conversions.go decodeTaskGroup) and task, a task's `env`
 //! (decodeTask). The blocks jobspec2 takes out before gohcl sees the body
-//! (a job's `vault`, `secret`, `task`; a group's `vault`, `secret`) are not
-//! in the schema: refused without the block suggestion.
+//! (a job's `vault`, `secret`, `task`; a group's `vault`, `secret`) are
+//! hidden, and dynblock's `extendSchema` hands hidden blocks to hclsyntax
+//! with the schema: they get the block suggestion too (hclsyntax and
+//! dynblock at v2.20.2-nomad-1, run through a dynblock-expanded body with
+//! `vault` taken by PartialContent). The wording is unknown_keys.rs's.
 //!
 //! Before 1.0, HCL1 reads `x = { ... }` as the block `x`: not refused here;
 //! hcl1_block_args.rs turns it into that block before lowering.
@@ -30,7 +33,7 @@ use std::sync::OnceLock;
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::span_of;
-use super::unknown_keys::name_suggestion;
+use super::unknown_keys::{self, Item};
 use super::version_keys::{self, Kind};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -64,14 +67,6 @@ fn block_rows(path: &str, key: &str) -> &'static [(&'static str, &'static str, &
     let lo = BLOCK_KEYS.partition_point(|(p, k, _)| (*p, *k) < (path, key));
     let len = BLOCK_KEYS[lo..].partition_point(|(p, k, _)| (*p, *k) == (path, key));
     &BLOCK_KEYS[lo..lo + len]
-}
-
-/// Is (`path`, `key`) a block key of gohcl's schema (not only of
-/// jobspec2's own extras)?
-fn in_schema(path: &str, key: &str) -> bool {
-    block_rows(path, key)
-        .iter()
-        .any(|(_, _, st)| !EXTRAS.contains(st))
 }
 
 /// The (struct, key, paths) lines of [`KEYS_2_0_5`] of the keys that are
@@ -162,37 +157,20 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
         if !is_block(&dotted, key) && !as_block {
             continue;
         }
-        // A block this release lacks is not in its schema: no block to
-        // suggest (the version gate skips it, being written as an argument).
-        let known = version_keys::lookup(&here, key).is_none_or(|k| k.known(v));
+        // A block this release lacks is not in its schema (the version
+        // gate skips it, being written as an argument): no block to suggest.
         let written: Vec<&str> = b.body.attributes().map(|a| a.key.as_str()).collect();
+        let schema = unknown_keys::schema(&here, v);
         out.push(BlockArg {
             key: key.to_string(),
             span: span_of(&a.key),
-            message: message(&here, key, known && in_schema(&dotted, key), &written, v),
+            message: unknown_keys::message(&schema, Item::Argument, key, &written),
         });
     }
     for c in b.body.blocks() {
         walk(c, path, v, out);
     }
     path.pop();
-}
-
-/// hclsyntax's text for the argument `key` at `path` (the schema's
-/// arguments already `written` in the body are not suggested).
-fn message(path: &[&str], key: &str, in_schema: bool, written: &[&str], v: NomadVersion) -> String {
-    let attrs = schema_attrs(path, v);
-    let open = attrs
-        .iter()
-        .map(String::as_str)
-        .filter(|a| !written.contains(a));
-    let near = name_suggestion(key, open);
-    let suggestion = match near {
-        Some(a) => format!(" Did you mean {a:?}?"),
-        None if in_schema => format!(" Did you mean to define a block of type {key:?}?"),
-        None => String::new(),
-    };
-    format!("Unsupported argument; An argument named {key:?} is not expected here.{suggestion}")
 }
 
 /// The argument names of the schema at `path` under `v`, sorted as gohcl's
