@@ -5,7 +5,7 @@
 //! the text.
 //!
 //! Modelled: the update strategy's `max_parallel` above the count, the
-//! deprecated disconnect fields (1.10+), group `mbits` (1.0+), task `iops`
+//! deprecated disconnect fields (1.8–1.9), group `mbits` (1.0+), task `iops`
 //! and task-level networks (1.0+), template `vault_grace` (0.11+), the
 //! workload identity warnings of tasks and services (1.7+), services
 //! without `shutdown_delay` (2.0.1+), a mix of `auto_promote`, and `cron`
@@ -35,6 +35,8 @@ pub struct Leaf {
 
 pub(super) const DEPRECATED: &str = "jobspec::deprecated";
 const DEPRECATED_HELP: &str = "remove the deprecated setting; Nomad ignores it";
+const DISCONNECT_HELP: &str =
+    "write it in the group's `disconnect` block (lost_after, stop_on_client_after, replace)";
 
 pub(super) fn leaf(
     text: String,
@@ -191,11 +193,41 @@ fn task_errors(t: &Task, v: NomadVersion) -> Vec<GoErr> {
 /// services' included).
 fn group_own_leaves(job: &Job, g: &TaskGroup, v: NomadVersion) -> Vec<Leaf> {
     let mut out: Vec<Leaf> = update_parallel(job, g, v).into_iter().collect();
-    // The 1.10 deprecations of `max_client_disconnect`,
-    // `stop_after_client_disconnect` and `prevent_reschedule_on_lost` never
-    // warn: from 1.10 command/agent/job_endpoint.go no longer copies them
-    // to the server's job (#25284), so TaskGroup.Warnings never sees them
-    // (canonical.rs drops them likewise).
+    // 1.8.0 deprecated `max_client_disconnect`, `stop_after_client_disconnect`
+    // and `prevent_reschedule_on_lost` in favour of the `disconnect` block:
+    // TaskGroup.Warnings says so while the HTTP API still copies them to the
+    // server's job (command/agent/job_endpoint.go ApiTgToStructsTG). From
+    // 1.10 it no longer copies them (#25284), so its "is deprecated and
+    // ignored" texts never reach a job (canonical.rs drops them likewise).
+    if v.at_least(1, 8, 0) && !v.at_least(1, 10, 0) {
+        let old = [
+            (
+                g.max_client_disconnect.is_some(),
+                "MaxClientDisconnect will be deprecated favor of Disconnect.LostAfter",
+                "max_client_disconnect",
+            ),
+            (
+                g.stop_after_client_disconnect.is_some(),
+                "StopAfterClientDisconnect will be deprecated favor of Disconnect.StopOnClientAfter",
+                "stop_after_client_disconnect",
+            ),
+            (
+                g.prevent_reschedule_on_lost,
+                "PreventRescheduleOnLost will be deprecated favor of Disconnect.Replace",
+                "prevent_reschedule_on_lost",
+            ),
+        ];
+        for (set, text, key) in old {
+            if set {
+                out.push(leaf(
+                    text.into(),
+                    DEPRECATED,
+                    g.spans.best(key),
+                    DISCONNECT_HELP,
+                ));
+            }
+        }
+    }
     if let Some(n) = g
         .networks
         .first()
