@@ -243,6 +243,7 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
         Some(span)
             if jobspec::eval::is_hcl_worded(&d.message)
                 || d.message.starts_with("Unsupported argument; ")
+                || d.message.starts_with("Unsupported block type; ")
                 || d.message.starts_with("Duplicate job block; ")
                 || d.code == "jobspec::label" =>
         {
