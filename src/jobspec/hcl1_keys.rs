@@ -13,12 +13,13 @@ use crate::version::NomadVersion;
 
 const TABLE: &str = include_str!("parser-keys-hcl1.txt");
 
+/// Borrowed from the table's text: building it allocates no key.
 struct Keys {
     releases: Vec<NomadVersion>,
     /// Block path -> the releases (bit `i` for index `i`) that check its keys.
-    paths: HashMap<String, Releases>,
+    paths: HashMap<&'static str, Releases>,
     /// (block path, key) -> the releases whose parser accepts it.
-    keys: HashMap<(String, String), Releases>,
+    keys: HashMap<(&'static str, &'static str), Releases>,
 }
 
 /// A set of release indexes as bits: a `HashSet<usize>` per line, filled
@@ -35,19 +36,25 @@ fn table() -> &'static Keys {
             paths: HashMap::new(),
             keys: HashMap::new(),
         };
+        // The runs name releases as the RELEASES line writes them: looked
+        // up by that text, not parsed again on every line.
+        let mut index: HashMap<&'static str, usize> = HashMap::new();
         for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
-            let w: Vec<&str> = line.split_whitespace().collect();
+            let w: Vec<&'static str> = line.split_whitespace().collect();
             match w.as_slice() {
                 ["RELEASES", rest @ ..] => {
-                    k.releases = rest.iter().filter_map(|v| v.parse().ok()).collect();
+                    for text in rest {
+                        if let Ok(v) = text.parse() {
+                            index.insert(text, k.releases.len());
+                            k.releases.push(v);
+                        }
+                    }
                 }
                 ["PATHS", path, runs @ ..] => {
-                    let set = releases(&k.releases, runs);
-                    k.paths.insert(path.to_string(), set);
+                    k.paths.insert(path, releases(&index, runs));
                 }
                 [path, key, runs @ ..] => {
-                    let set = releases(&k.releases, runs);
-                    k.keys.insert((path.to_string(), key.to_string()), set);
+                    k.keys.insert((path, key), releases(&index, runs));
                 }
                 _ => {}
             }
@@ -56,12 +63,9 @@ fn table() -> &'static Keys {
     })
 }
 
-/// The indexes of `a..b` runs over `all`.
-fn releases(all: &[NomadVersion], runs: &[&str]) -> Releases {
-    let pos = |v: &str| {
-        let v: NomadVersion = v.parse().ok()?;
-        all.iter().position(|r| *r == v)
-    };
+/// The indexes of `a..b` runs, each end as the RELEASES line writes it.
+fn releases(index: &HashMap<&str, usize>, runs: &[&str]) -> Releases {
+    let pos = |v: &str| index.get(v).copied();
     let mut out: Releases = 0;
     for run in runs {
         let (a, b) = run.split_once("..").unwrap_or((run, run));
@@ -81,6 +85,10 @@ fn has(set: Releases, r: usize) -> bool {
 /// The listed release `v` reads as: itself, or the latest listed one of
 /// its line before it; `None` outside 0.9.3 to 0.12.x.
 fn release(v: NomadVersion) -> Option<usize> {
+    // Only HCL1's releases are listed: a later one never builds the table.
+    if v.major != 0 {
+        return None;
+    }
     table()
         .releases
         .iter()
@@ -94,11 +102,11 @@ pub(super) fn refuses(path: &[&str], key: &str, v: NomadVersion) -> bool {
     let Some(r) = release(v) else { return false };
     let t = table();
     let path = path.join(".");
-    let checked = t.paths.get(&path).is_some_and(|s| has(*s, r));
+    let checked = t.paths.get(path.as_str()).is_some_and(|s| has(*s, r));
     checked
         && !t
             .keys
-            .get(&(path, key.to_string()))
+            .get(&(path.as_str(), key))
             .is_some_and(|s| has(*s, r))
 }
 
@@ -110,6 +118,29 @@ mod tests {
     fn every_listed_release_has_its_bit() {
         assert!(!table().releases.is_empty());
         assert!(table().releases.len() <= Releases::BITS as usize);
+    }
+
+    /// The runs are looked up by their text: every end must be written as
+    /// the RELEASES line writes it, or its releases would silently drop.
+    #[test]
+    fn every_run_names_a_listed_release() {
+        let listed: Vec<&str> = TABLE
+            .lines()
+            .find_map(|l| l.strip_prefix("RELEASES "))
+            .expect("a RELEASES line")
+            .split_whitespace()
+            .collect();
+        for line in TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("RELEASES"))
+        {
+            let w: Vec<&str> = line.split_whitespace().collect();
+            // `PATHS path runs...` and `path key runs...` alike.
+            for run in w.iter().skip(2) {
+                let (a, b) = run.split_once("..").unwrap_or((run, run));
+                assert!(listed.contains(&a) && listed.contains(&b), "{line}");
+            }
+        }
     }
 
     #[test]
