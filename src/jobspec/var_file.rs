@@ -1,8 +1,9 @@
 //! A `-var-file` read as jobspec2 (1.0+) reads it (parse.go parseFile,
 //! types.variables.go collectInputVariableValues): JSON or HCL by its
-//! first byte (var_file_json.rs), hclsyntax's refusal of its syntax, the
-//! refusal of a `variable` block in it, and its values with what Nomad
-//! refuses in them (var_file_values.rs). Texts from
+//! first byte (var_file_json.rs), hclsyntax's or hcl's JSON parser's
+//! refusal of its syntax (var_file_json_parse.rs), the refusal of a
+//! `variable` block in it, and its values with what Nomad refuses in them
+//! (var_file_values.rs). Texts from
 //! tests/hcl-oracle/jobvars.go and gohcl.go `-varfile`.
 
 use super::eval::{span_of, Scope};
@@ -22,14 +23,15 @@ pub(super) struct VarFile {
     /// Something refused in words not followed here (another block, a
     /// JSON file's `"variable"`).
     pub(super) unsure: bool,
-    /// hclsyntax refused the file: its diagnostics, `file:range: words`.
+    /// hclsyntax, or hcl's JSON parser, refused the file: its
+    /// diagnostics, `file:range: words`.
     pub(super) unparsed: Vec<String>,
     /// hclsyntax reads the file but this parser does not (a number
     /// literal beyond a 64-bit float, `1e400`, which go-cty holds as a
     /// big.Float): what Nomad makes of it is not known here, and why.
     pub(super) unread: Option<String>,
-    /// hcl's JSON parser refuses the file, in words not followed here
-    /// (why): Nomad stops there as at an hclsyntax refusal.
+    /// hcl's JSON parser reads the file in ways not followed here (why):
+    /// Nomad may stop there as at an hclsyntax refusal.
     pub(super) unworded: Option<String>,
 }
 
@@ -104,17 +106,20 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
     if json {
         let f = match super::var_file_json::read(&src.text, &shown) {
             Ok(f) => f,
-            // hcl's JSON parser refuses it (parse.go parseFile: `unable to
-            // parse var file: `), its words and count of diagnostics from
-            // a recovering parser this does not follow.
-            Err(e) if hcl2 => {
+            // What Nomad prints of it is not known here (why): it stops
+            // there as at a refusal.
+            Err(why) if hcl2 => {
                 return Ok(VarFile {
-                    unworded: Some(format!("it refuses var file {} (JSON, by its first byte `{{`) in words of hcl's JSON parser this tool does not follow ({e})", crate::escape::one_line(&shown))),
+                    unworded: Some(format!("it reads var file {} (JSON, by its first byte `{{`) in ways this tool does not follow: {why}", crate::escape::one_line(&shown))),
                     ..VarFile::unparsed(vec![])
                 })
             }
             Err(e) => return Err(e.into()),
         };
+        if !f.refused.is_empty() {
+            // hcl's JSON parser refuses it (parse.go parseFile).
+            return Ok(VarFile::unparsed(f.refused));
+        }
         return Ok(VarFile {
             values: f
                 .members
@@ -122,8 +127,8 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
                 .map(|m| VarValue {
                     name: m.name,
                     value: Ok(m.value),
-                    at: m.at,
-                    unsure: m.repeats,
+                    unsure: m.repeats || m.at.is_none(),
+                    at: m.at.unwrap_or_default(),
                 })
                 .collect(),
             refused: vec![],
@@ -131,7 +136,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             declares: f.declares,
             unsure: f.unsure,
             unparsed: vec![],
-            unread: None,
+            unread: f.unread,
             unworded: None,
         });
     }

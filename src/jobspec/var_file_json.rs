@@ -9,8 +9,9 @@
 //! refused too (its words are not followed here). Texts checked with
 //! tests/hcl-oracle/jobvars.go.
 
-use super::hclsyntax::range_string;
 use super::model::Value;
+use super::var_file_json_parse::{parse, Node};
+use super::var_file_json_scan::Range;
 
 /// Does jobspec2 read `text` as JSON (isJSON)?
 pub(super) fn is_json(text: &str) -> bool {
@@ -21,8 +22,9 @@ pub(super) fn is_json(text: &str) -> bool {
 pub(super) struct Member {
     pub(super) name: String,
     pub(super) value: Value,
-    /// The value's range, `file:L,C-C`.
-    pub(super) at: String,
+    /// The value's range, `file:L,C-C`, as hcl's JSON scanner counts
+    /// columns (None where this tool cannot count them).
+    pub(super) at: Option<String>,
     /// An object inside the value names an attribute twice: refused, in
     /// words not followed here.
     pub(super) repeats: bool,
@@ -38,39 +40,63 @@ pub(super) struct JsonVarFile {
     pub(super) declares: bool,
     /// A top-level `"variable"` read in ways not followed here.
     pub(super) unsure: bool,
+    /// hcl's JSON parser refuses the file: its diagnostics' lines, in its
+    /// order; nothing else is read.
+    pub(super) refused: Vec<String>,
+    /// A number beyond a 64-bit float, which hcl holds as a big.Float:
+    /// what Nomad makes of it is not known here.
+    pub(super) unread: Option<String>,
 }
 
-/// Reads `text` (shown as `file`), or says why it is not JSON.
+/// Reads `text` (shown as `file`) as hcl's JSON parser does, or says why
+/// what Nomad prints of it is not known here.
 pub(super) fn read(text: &str, file: &str) -> Result<JsonVarFile, String> {
-    // serde_json judges the syntax; the scan below only finds ranges.
-    serde_json::from_str::<serde_json::Value>(text).map_err(|e| e.to_string())?;
     let mut out = JsonVarFile {
         members: Vec::new(),
         first: Vec::new(),
         declares: false,
         unsure: false,
+        refused: Vec::new(),
+        unread: None,
     };
-    let top = members(text, 0)?;
+    let (root, diags) = parse(text);
+    if !diags.is_empty() {
+        out.refused = diags
+            .iter()
+            .map(|d| d.line(file).ok_or_else(uncounted))
+            .collect::<Result<_, _>>()?;
+        return Ok(out);
+    }
+    let Node::Object { attrs: top, .. } = root else {
+        // A root array: not what jobspec2's `{` test lets through.
+        return Err("its root value is not an object".into());
+    };
+    let shown = |r: Range| r.shown(file).ok_or_else(uncounted);
     if let Some(v) = top.iter().find(|m| m.name == "variable") {
         // jobspec2's probe for declarations reads it as `variable` blocks,
         // one per label, and the file goes no further.
-        let labels = members(text, v.value.0)?;
-        let blocks = text[v.value.0..].starts_with('{')
-            && labels.iter().all(|l| text[l.value.0..].starts_with('{'));
+        let labels = match &v.value {
+            Node::Object { attrs, .. } => attrs.as_slice(),
+            _ => &[],
+        };
+        let blocks = matches!(v.value, Node::Object { .. })
+            && labels
+                .iter()
+                .all(|l| matches!(l.value, Node::Object { .. }));
         if !blocks {
             out.unsure = true;
             return Ok(out);
         }
         out.declares = !labels.is_empty();
-        out.first = labels
-            .iter()
-            .map(|l| declaration(&l.name, range_string(text, file, v.key), file))
-            .collect();
+        for l in labels {
+            out.first
+                .push(declaration(&l.name, shown(v.name_range)?, file));
+        }
         if out.declares {
             return Ok(out);
         }
     }
-    let mut seen: Vec<(&str, (usize, usize))> = Vec::new();
+    let mut seen: Vec<(&str, Range)> = Vec::new();
     for m in &top {
         if m.name == "//" {
             continue;
@@ -78,23 +104,34 @@ pub(super) fn read(text: &str, file: &str) -> Result<JsonVarFile, String> {
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == m.name) {
             out.first.push(format!(
                 "{}: Duplicate attribute definition; The argument {:?} was already set at {}.",
-                range_string(text, file, m.key),
+                shown(m.name_range)?,
                 m.name,
-                range_string(text, file, *first)
+                shown(*first)?
             ));
             continue;
         }
-        seen.push((&m.name, (m.key.0, m.value.1)));
-        let json: serde_json::Value =
-            serde_json::from_str(&text[m.value.0..m.value.1]).map_err(|e| e.to_string())?;
+        seen.push((&m.name, Range::between(m.name_range, m.value.range())));
+        let mut repeats = false;
+        let value = match value_of(&m.value, &mut repeats) {
+            Some(v) => v,
+            None => {
+                out.unread = Some("a var file holds a number beyond a 64-bit float (such as 1e400), which hcl's JSON parser holds exactly".into());
+                return Ok(out);
+            }
+        };
+        let at = m.value.range().shown(file);
         out.members.push(Member {
             name: m.name.clone(),
-            value: super::functions::from_json(json),
-            at: range_string(text, file, m.value),
-            repeats: m.repeats,
+            value,
+            at,
+            repeats,
         });
     }
     Ok(out)
+}
+
+fn uncounted() -> String {
+    "a column hcl counts in grapheme clusters, after a character whose clusters this tool does not count".into()
 }
 
 /// jobspec2's refusal of a declaration in a var file, at `at`
@@ -105,130 +142,38 @@ pub(super) fn declaration(name: &str, at: String, file: &str) -> String {
     )
 }
 
-/// One `"name": value` of an object, by byte ranges.
-struct Raw {
-    name: String,
-    key: (usize, usize),
-    value: (usize, usize),
-    repeats: bool,
+/// The value a node holds (`repeats` set where an object in it names an
+/// attribute twice), or None for a number a 64-bit float cannot hold.
+fn value_of(n: &Node, repeats: &mut bool) -> Option<Value> {
+    Some(match n {
+        Node::Null(_) | Node::Invalid(_) => Value::Null,
+        Node::Bool(b, _) => Value::Bool(*b),
+        Node::String(s, _) => Value::String(s.clone()),
+        Node::Number(text, _) => Value::Number(number(text)?),
+        Node::Array { values, .. } => Value::List(
+            values
+                .iter()
+                .map(|v| value_of(v, repeats))
+                .collect::<Option<_>>()?,
+        ),
+        Node::Object { attrs, .. } => {
+            let mut map = std::collections::BTreeMap::new();
+            for a in attrs {
+                let v = value_of(&a.value, repeats)?;
+                *repeats |= map.insert(a.name.clone(), v).is_some();
+            }
+            Value::Map(map)
+        }
+    })
 }
 
-/// The members of the object at or after `at`, in order (none when the
-/// value there is not an object).
-fn members(text: &str, at: usize) -> Result<Vec<Raw>, String> {
-    let mut sc = Scan {
-        b: text.as_bytes(),
-        i: at,
-    };
-    sc.ws();
-    let mut out = Vec::new();
-    if sc.peek() != Some(b'{') {
-        return Ok(out);
-    }
-    sc.i += 1;
-    loop {
-        sc.ws();
-        if sc.peek() != Some(b'"') {
-            break; // `}`
-        }
-        let key = sc.string();
-        let name: String = serde_json::from_str(&text[key.0..key.1]).map_err(|e| e.to_string())?;
-        sc.ws();
-        sc.i += 1; // `:`
-        sc.ws();
-        let mut repeats = false;
-        let value = sc.value(&mut repeats);
-        sc.ws();
-        if sc.peek() == Some(b',') {
-            sc.i += 1;
-        }
-        out.push(Raw {
-            name,
-            key,
-            value,
-            repeats,
-        });
-    }
-    Ok(out)
-}
-
-/// A scan over text serde_json has accepted, for byte ranges only.
-struct Scan<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl Scan<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
-        }
-    }
-
-    /// A string's range, quotes included.
-    fn string(&mut self) -> (usize, usize) {
-        let start = self.i;
-        self.i += 1;
-        while let Some(c) = self.peek() {
-            self.i += if c == b'\\' { 2 } else { 1 };
-            if c == b'"' {
-                break;
-            }
-        }
-        (start, self.i.min(self.b.len()))
-    }
-
-    /// A value's range; `repeats` is set when an object in it names an
-    /// attribute twice.
-    fn value(&mut self, repeats: &mut bool) -> (usize, usize) {
-        let start = self.i;
-        match self.peek() {
-            Some(b'"') => {
-                self.string();
-            }
-            Some(open @ (b'{' | b'[')) => {
-                self.i += 1;
-                let mut keys: Vec<&[u8]> = Vec::new();
-                loop {
-                    self.ws();
-                    match self.peek() {
-                        None => break,
-                        Some(b'}' | b']') => {
-                            self.i += 1;
-                            break;
-                        }
-                        Some(b',') => self.i += 1,
-                        Some(b'"') if open == b'{' => {
-                            let (ks, ke) = self.string();
-                            let key = &self.b[ks..ke];
-                            *repeats |= keys.contains(&key);
-                            keys.push(key);
-                            self.ws();
-                            self.i += 1; // `:`
-                            self.ws();
-                            self.value(repeats);
-                        }
-                        Some(_) => {
-                            self.value(repeats);
-                        }
-                    }
-                }
-            }
-            _ => {
-                while !matches!(
-                    self.peek(),
-                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-                ) {
-                    self.i += 1;
-                }
-            }
-        }
-        (start, self.i)
-    }
+/// A JSON number as a 64-bit float, or None where it overflows, or
+/// underflows to zero from a number that is not zero.
+fn number(text: &str) -> Option<f64> {
+    let x: f64 = text.parse().ok()?;
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let zero = !mantissa.bytes().any(|c| matches!(c, b'1'..=b'9'));
+    (x.is_finite() && (x != 0.0 || zero)).then_some(x)
 }
 
 #[cfg(test)]
@@ -254,7 +199,7 @@ mod tests {
         )
         .expect("json");
         assert_eq!(f.members.len(), 2);
-        assert_eq!(f.members[0].at, "f.json:1,7-10");
+        assert_eq!(f.members[0].at.as_deref(), Some("f.json:1,7-10"));
         assert_eq!(
             f.members[1].value,
             Value::Map(

@@ -3,6 +3,8 @@
 # parsers do, from HashiCorp's own sources (never needed by `cargo test`):
 #   oracle-hcl2-old  hclsyntax at 68a97f93bb48 (Nomad 1.0.0 to 1.8.0's era)
 #   oracle-hcl2-new  hclsyntax at v2.20.2-nomad-1 (Nomad 1.8.1 on)
+#   oracle-json-old, oracle-json-new  hcl's JSON parser at the same commits
+#                    (var files and job files beginning with `{`)
 #   oracle-hcl1-old  hcl v1 as Nomad 0.8.0 to 0.10.9 vendor it (parser and
 #                    scanner at 6e968a3f, the package at 18048073)
 #   oracle-hcl1-new  hcl v1 as Nomad 0.11.0 to 0.12.12 vendor it (914dc3f8)
@@ -90,6 +92,10 @@ eval_deps() { # gopath era [x/crypto rev]
 hcl2 68a97f93bb48 hcl2-old
 # hcl 2.20 needs go-cty 1.13's refinements (Debian ships 1.12).
 hcl2 refs/tags/v2.20.2-nomad-1 hcl2-new v1.13.0
+# hcl's JSON parser (hcljson.go), same commits: json/ differs between them
+# only in go-textseg's Unicode tables (12 against 15).
+hcl2 68a97f93bb48 json-old "" hcljson.go
+hcl2 refs/tags/v2.20.2-nomad-1 json-new v1.13.0 hcljson.go
 # The evaluation oracles are built with a Go near the one that built the
 # Nomad they stand for, since net.ParseCIDR (cidr* functions) changed with
 # Go: 1.22 for eval-old (Nomad 1.6: Go 1.20, and Go 1.21/1.22 read IPv6
