@@ -43,6 +43,12 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
         }
     }
     let jt = job.job_type;
+    // A type Nomad does not know (modelled as batch) gets a reschedule
+    // policy of zeros (api NewDefaultReschedulePolicy's default case).
+    let resched = match job.refused_type {
+        Some(_) => Reschedule::Zeros,
+        None => Reschedule::OfType(jt),
+    };
     // Before 0.10.0 a job without an update stanza had none; later service
     // jobs get Nomad's default strategy, and system jobs too from 1.11.0
     // (api/jobs.go, "add DefaultUpdateStrategy to system jobs", #26777).
@@ -67,6 +73,7 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
         group(
             g,
             jt,
+            resched,
             &job_name,
             job_update.as_ref(),
             job_resched.as_ref(),
@@ -76,9 +83,18 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
     }
 }
 
+/// Where a group's unset reschedule fields come from.
+#[derive(Clone, Copy)]
+enum Reschedule {
+    OfType(JobType),
+    Zeros,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn group(
     g: &mut TaskGroup,
     jt: JobType,
+    resched: Reschedule,
     job_name: &str,
     job_update: Option<&UpdateStrategy>,
     job_resched: Option<&ReschedulePolicy>,
@@ -107,12 +123,18 @@ fn group(
         // api TaskGroup.Canonicalize: the job's policy merged with the
         // group's written fields (ReschedulePolicy.Merge), then defaults.
         let r = match (job_resched, g.reschedule.take()) {
-            (Some(j), Some(gr)) => merge_reschedule(j, gr),
-            (None, Some(r)) => r,
-            (Some(j), None) => j.clone(),
-            (None, None) => ReschedulePolicy::default(),
+            (Some(j), Some(gr)) => Some(merge_reschedule(j, gr)),
+            (None, Some(r)) => Some(r),
+            (Some(j), None) => Some(j.clone()),
+            (None, None) => None,
         };
-        g.reschedule = Some(reschedule(r, jt));
+        g.reschedule = match (resched, r) {
+            (Reschedule::OfType(jt), r) => Some(reschedule(r.unwrap_or_default(), jt)),
+            // Before 0.11 an unknown type has no default policy at all
+            // (TaskGroup.Validate then says the group should have one).
+            (Reschedule::Zeros, None) if !v.at_least(0, 11, 0) => None,
+            (Reschedule::Zeros, r) => Some(r.unwrap_or_default()),
+        };
     }
     // api TaskGroup.Canonicalize: the job's migrate merged with the
     // group's written fields, for every job type (TaskGroup.Validate then

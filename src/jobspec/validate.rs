@@ -271,6 +271,7 @@ fn job_checks(
     }
     super::validate_job::periodic_and_parameterized(job, v, out);
     super::validate_multiregion::multiregion(job, v, edition, out);
+    super::validate_job::core_type(job, out);
     if bad_priority && hook_priority {
         priority(job, "job", out);
     }
@@ -364,10 +365,11 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
                 ),
             );
         }
-        if !matches!(job.job_type, JobType::Batch | JobType::Sysbatch) {
+        let batchlike = matches!(job.job_type, JobType::Batch | JobType::Sysbatch);
+        if !(batchlike && super::validate_job::type_known(job)) {
             let text = format!(
-                "Job type \"{}\" does not allow max_run_duration",
-                job.job_type
+                "Job type {} does not allow max_run_duration",
+                crate::gotext::go_quote(super::validate_job::type_name(job))
             );
             out.push(
                 text.clone(),

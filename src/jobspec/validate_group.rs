@@ -94,7 +94,8 @@ pub(super) fn disconnect(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
                 help,
             );
         }
-        if !matches!(job.job_type, JobType::Service | JobType::Batch) {
+        let service_or_batch = matches!(job.job_type, JobType::Service | JobType::Batch);
+        if !(service_or_batch && super::validate_job::type_known(job)) {
             let text = "stop_after can only be used with service or batch job types";
             let help = "remove it: per-node jobs keep their allocations on a disconnected client";
             err(

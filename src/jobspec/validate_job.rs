@@ -16,46 +16,89 @@
 //! is parsed by every CLI (HCL1 decodes a string, jobspec2 too) and
 //! refused by Job.Validate, right after the ID and name checks:
 //! `Invalid job type: "zz"` (`Missing job type` for `""`, which api's
-//! Canonicalize keeps since it only fills an absent type). api's
-//! TaskGroup.Canonicalize gives such a job the defaults of no known type
-//! (batch's restart policy, a reschedule policy of zeros, no update or
-//! migrate strategy: api/tasks.go from 0.11.0, GH-7203); before 0.11 it
-//! panics there on the nil reschedule policy. Our model keeps the default
-//! type meanwhile, which checks the groups as Nomad does unless the job
-//! writes an `update` or `migrate` block (validated for a service job,
-//! refused or dropped for an unknown one): those files, and releases
-//! before 0.11, keep the parse-time refusal.
+//! Canonicalize keeps since it only fills an absent type), the same text at
+//! 0.9.3 through 2.0.5. api's TaskGroup.Canonicalize gives such a job the
+//! defaults of no known type: batch's restart policy, no update or migrate
+//! strategy, and a reschedule policy of zeros from 0.11.0 (GH-7203), none
+//! before, where a written reschedule block panics instead
+//! ([`canonicalize_panics`]). We model it as a batch job with the written
+//! name kept for Nomad's texts ([`type_name`]); every per-type test of
+//! Job.Validate and TaskGroup.Validate takes the branch of no known type
+//! (`Job type "zz" does not allow update block`, `Periodic can only be used
+//! with "batch" scheduler`, ...).
 
 use super::model::*;
-use super::tree::Node;
 use super::validate::{err, Out};
 use crate::gotext::go_quote;
+use crate::source::Span;
 use crate::version::NomadVersion;
 
 const CODE: &str = "jobspec::value";
 
-/// `Missing job region`, then `Job ID contains a space` / `... a null
-/// character` and `Missing job name` / `Job Name contains a null character`:
-/// Whether an unknown `type` of the job at `n` reaches the servers' check
-/// with groups we judge as Nomad does (see the module's notes).
-pub(super) fn type_reaches_servers(n: &Node, v: NomadVersion) -> bool {
-    let strategy = |b: &Node| b.ident == "update" || b.ident == "migrate";
-    let writes = n.blocks.iter().any(strategy)
-        || n.attrs
-            .iter()
-            .any(|a| a.name == "update" || a.name == "migrate")
-        || n.blocks.iter().filter(|g| g.ident == "group").any(|g| {
-            g.blocks.iter().any(strategy)
-                || g.attrs
-                    .iter()
-                    .any(|a| a.name == "update" || a.name == "migrate")
-        });
-    v.at_least(0, 11, 0) && !writes
+/// The type name Nomad's texts quote (`Job type "zz" does not allow
+/// update block`): the written one when no release schedules it.
+pub(super) fn type_name(job: &Job) -> &str {
+    job.refused_type
+        .as_deref()
+        .unwrap_or_else(|| job.job_type.as_str())
 }
+
+/// Whether Nomad knows the job's type: an unknown one is modelled as a
+/// batch job, but Job.Validate's type tests (periodic, parameterized,
+/// stop_after_client_disconnect, multiregion) fail for it.
+pub(super) fn type_known(job: &Job) -> bool {
+    job.refused_type.is_none()
+}
+
+/// The reschedule block api's Canonicalize panics on before 0.11 for a job
+/// of unknown type: NewDefaultReschedulePolicy has no default case there
+/// (api/tasks.go, added by GH-7203 in 0.11.0), so
+/// ReschedulePolicy.Canonicalize reads a field of a nil policy for every
+/// field the job's and group's blocks (merged) leave unset. Without a
+/// block the policy stays nil and nothing panics.
+pub(super) fn canonicalize_panics(job: &Job, v: NomadVersion) -> Option<Span> {
+    if job.refused_type.is_none() || v.at_least(0, 11, 0) {
+        return None;
+    }
+    const FIELDS: [&str; 6] = [
+        "attempts",
+        "interval",
+        "delay",
+        "delay_function",
+        "max_delay",
+        "unlimited",
+    ];
+    let job_r = job.reschedule.as_ref();
+    job.groups.iter().find_map(|g| {
+        let group_r = g.reschedule.as_ref();
+        let first = group_r.or(job_r)?;
+        let written = |f: &str| {
+            [job_r, group_r]
+                .iter()
+                .flatten()
+                .any(|r| r.spans.written(f))
+        };
+        (!FIELDS.iter().all(|f| written(f))).then(|| first.spans.block.unwrap_or_default())
+    })
+}
+
+/// The "cannot tell" line for [`canonicalize_panics`].
+pub(super) fn panic_text(job: &Job, v: NomadVersion) -> String {
+    format!(
+        "Nomad {v}'s agent panics on this job (runtime error: invalid memory address or nil pointer dereference): api's ReschedulePolicy.Canonicalize fills the reschedule block's unset fields from the defaults of job type {}, which has none before 0.11, so `validate` crashes with a Go panic and `plan` loses its connection",
+        go_quote(type_name(job))
+    )
+}
+
+/// The type of Nomad's own garbage-collection jobs: Job.Validate lets it
+/// through, the job endpoint's validateJob refuses it afterwards.
+const CORE: &str = "_core";
 
 /// Job.Validate's type check for a type no release schedules.
 pub(super) fn refused_type(job: &Job, out: &mut Out<'_>) {
-    let Some(t) = &job.refused_type else { return };
+    let Some(t) = job.refused_type.as_ref().filter(|t| *t != CORE) else {
+        return;
+    };
     let text = if t.is_empty() {
         "Missing job type".to_string()
     } else {
@@ -69,6 +112,22 @@ pub(super) fn refused_type(job: &Job, out: &mut Out<'_>) {
         "no such job type",
         "use one of service, batch, system or sysbatch (sysbatch from Nomad 1.2)",
     );
+}
+
+/// validateJob's `job type cannot be core` (nomad/job_endpoint.go before
+/// 1.0, job_endpoint_hooks.go's validate hook after; 0.9.3 to 2.0.5),
+/// after Job.Validate's list and before the hook's priority (1.5+).
+pub(super) fn core_type(job: &Job, out: &mut Out<'_>) {
+    if job.refused_type.as_deref() == Some(CORE) {
+        err(
+            out,
+            CODE,
+            job.spans.best("type"),
+            "job type cannot be core",
+            "Nomad's own job type",
+            "use one of service, batch, system or sysbatch (sysbatch from Nomad 1.2)",
+        );
+    }
 }
 
 /// Job.Validate's first checks. The null-character texts are new in 1.0.0
@@ -164,7 +223,8 @@ pub(super) fn job_loop(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<
     let sacd_checked = v.at_least(1, 0, 0) && !v.at_least(1, 10, 0);
     if let Some(d) = g.stop_after_client_disconnect.filter(|_| sacd_checked) {
         let span = gs.best("stop_after_client_disconnect");
-        let service_or_batch = matches!(job.job_type, JobType::Batch | JobType::Service);
+        let service_or_batch =
+            type_known(job) && matches!(job.job_type, JobType::Batch | JobType::Service);
         if d.nanos() > 0 && !service_or_batch {
             let text = "stop_after_client_disconnect can only be set in batch and service jobs";
             let help = "remove it: per-node jobs keep their allocations on a disconnected client";
@@ -199,8 +259,8 @@ fn batch_types(v: NomadVersion) -> (&'static str, bool) {
 /// `Job.Validate`'s periodic and parameterized checks (after the groups).
 pub(super) fn periodic_and_parameterized(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
     let (types, sysbatch_ok) = batch_types(v);
-    let batchlike =
-        job.job_type == JobType::Batch || (sysbatch_ok && job.job_type == JobType::Sysbatch);
+    let batchlike = type_known(job)
+        && (job.job_type == JobType::Batch || (sysbatch_ok && job.job_type == JobType::Sysbatch));
     if let Some(p) = job.periodic.as_ref().filter(|p| p.enabled) {
         let ps = &p.spans;
         if !batchlike {

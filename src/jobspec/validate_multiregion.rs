@@ -84,7 +84,10 @@ fn open_checks(job: &Job, m: &Multiregion, v: NomadVersion, out: &mut Out<'_>) {
     }
     // The HTTP agent always gives the servers a strategy (api
     // Multiregion.Canonicalize: max_parallel 0, on_failure "").
+    // A type Nomad does not know takes the switch's default (service) case.
+    let known = super::validate_job::type_known(job);
     match job.job_type {
+        _ if !known => {}
         JobType::Batch if !m.strategy_on_failure.is_empty() || m.strategy_max_parallel != 0 => err(
             out,
             "jobspec::value",

@@ -113,6 +113,14 @@ pub(super) fn reschedule(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
     // A sysbatch job before 1.11 validates its written policy over the
     // api's zero defaults (an unset policy is not `Enabled`).
     let Some(r) = g.reschedule.as_ref().or(written) else {
+        // Before 0.11 a job of unknown type gets no default policy
+        // (api NewDefaultReschedulePolicy, structs NewReschedulePolicy):
+        // TaskGroup.Validate's else branch (the same text to 2.0.5).
+        if !super::validate_job::type_known(job) {
+            let text = format!("Task Group {} should have a reschedule policy", g.name);
+            let help = "Nomad before 0.11 has no reschedule defaults for this job type: use a type it knows";
+            err(out, CODE, g.spans.label, text, "no reschedule policy", help);
+        }
         return;
     };
     policy_item(v, out, |out| reschedule_policy(r, g, out));
@@ -353,7 +361,9 @@ fn disallowed(
     help: &str,
     out: &mut Out<'_>,
 ) {
-    let text = format!("Job type \"{}\" does not allow {block} block", job.job_type);
+    // %q of the type as written (`"zz"` for a type Nomad does not know).
+    let name = crate::gotext::go_quote(super::validate_job::type_name(job));
+    let text = format!("Job type {name} does not allow {block} block");
     let label = format!("{block} block");
     out.push(
         text.clone(),

@@ -87,20 +87,15 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
                 j.job_type = jt;
                 f.spans.set("type", t.span);
             }
-            // The servers refuse it (validate_job.rs), where api's
-            // Canonicalize gives it no defaults of a known type (0.11+;
-            // before, it panics on the missing reschedule policy).
-            None if super::validate_job::type_reaches_servers(n, cx.version) => {
+            // The servers refuse it (validate_job.rs); meanwhile it is
+            // judged in the model as a batch job, whose defaults api's
+            // TaskGroup.Canonicalize gives an unknown type
+            // (validate_job::type_name keeps the written name).
+            None => {
+                j.job_type = JobType::Batch;
                 j.refused_type = Some(text);
                 f.spans.set("type", t.span);
             }
-            None => cx.error(
-                "jobspec::value",
-                t.value_span,
-                format!("Invalid job type: \"{text}\""),
-                "unknown job type",
-                "use one of service, batch, system, sysbatch",
-            ),
         }
     }
     j.priority = f.int(cx, "priority").unwrap_or_default();
@@ -148,6 +143,17 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
         t.secrets.extend(job_secrets.iter().cloned());
     }
     j.spans = f.spans;
+    // Before 0.11 api's Canonicalize panics on such a job's reschedule
+    // block (validate_job.rs).
+    if let Some(span) = super::validate_job::canonicalize_panics(&j, cx.version) {
+        cx.error(
+            super::hcl1_syntax::CRASH,
+            span,
+            super::validate_job::panic_text(&j, cx.version),
+            "read over no defaults",
+            "write every field of the reschedule block (attempts, interval, delay, delay_function, max_delay, unlimited), or use a job type Nomad knows",
+        );
+    }
     j
 }
 

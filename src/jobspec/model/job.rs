@@ -42,7 +42,8 @@ pub struct Job {
     pub job_type: JobType,
     /// A `type` no release schedules (`"zz"`, `""`), as written: the CLI
     /// parses it and the servers refuse it in Job.Validate
-    /// (validate_job.rs); `job_type` keeps its default meanwhile.
+    /// (validate_job.rs); `job_type` is `Batch` meanwhile, whose defaults
+    /// api's Canonicalize gives a type it does not know.
     /// (No `skip_serializing_if`: the job cache's postcard encoding is not
     /// self-describing, so a skipped field makes every entry undecodable.)
     pub refused_type: Option<String>,
