@@ -195,9 +195,9 @@ fn a_device_name_argument_wins_over_the_label_before_1_0() {
     assert_eq!(job.groups[0].tasks[0].resources.devices[0].name, "amd/gpu");
     let p = load(NomadVersion::new(1, 0, 0));
     assert!(
-        p.diags
-            .iter()
-            .any(|d| d.is_error() && d.message.contains("`name`")),
+        p.diags.iter().any(|d| d.is_error()
+            && d.message
+                == "Unsupported argument; An argument named \"name\" is not expected here."),
         "{:?}",
         p.diags
     );

@@ -167,7 +167,14 @@ fn walk(b: &Block, path: &mut Vec<String>, v: NomadVersion, out: &mut Vec<BlockA
             message: unknown_keys::message(&schema, Item::Argument, key, &written),
         });
     }
-    for c in b.body.blocks() {
+    // A block this release lacks is the version gate's refusal: gohcl
+    // never decodes its body.
+    let read: Vec<&Block> = b
+        .body
+        .blocks()
+        .filter(|c| version_keys::lookup(&here, c.ident.as_str()).is_none_or(|k| k.known(v)))
+        .collect();
+    for c in read {
         walk(c, path, v, out);
     }
     path.pop();
@@ -216,7 +223,7 @@ pub(super) fn schema_blocks(path: &[&str], v: NomadVersion) -> BTreeSet<String> 
 pub fn check(body: &Body, src: &Source, v: NomadVersion, diags: &mut Diags) {
     for b in find(body, v) {
         diags.push(
-            Diag::error("jobspec::unknown-key", b.message)
+            Diag::error(unknown_keys::CODE, b.message)
                 .at(src, b.span, "a block written as an argument")
                 .help(format!(
                     "Nomad {v} reads `{0}` only as a block: write `{0} {{ ... }}` without `=`",

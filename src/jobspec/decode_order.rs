@@ -27,6 +27,7 @@ use std::cmp::Ordering;
 
 use hcl_edit::structure::Body;
 
+use super::unknown_keys::Item;
 use crate::diag::Diag;
 use crate::jobspec::eval::span_of;
 use crate::source::Span;
@@ -92,12 +93,11 @@ fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
     let offset = d.primary_span().map_or(0, |s| s.start);
     let (mut owner, inner) = chain(body, offset);
     let kinds: Vec<&str> = owner.iter().map(|l| l.kind).collect();
-    let stage = if super::unknown_keys::is_hcl_unknown(d) {
-        if d.message.starts_with(super::unknown_keys::BLOCK) {
+    let stage = if let Some(item) = super::unknown_keys::hcl_unknown(d) {
+        match item {
             // Reported by its parent's Content, as a label error is.
-            Stage::UnsupportedBlock(owner.pop().map_or(offset, |l| l.span.start))
-        } else {
-            Stage::Unsupported(offset)
+            Item::Block => Stage::UnsupportedBlock(owner.pop().map_or(offset, |l| l.span.start)),
+            Item::Argument => Stage::Unsupported(offset),
         }
     } else if d.code == "jobspec::label" {
         // The labelled block is reported by its parent's Content.

@@ -45,7 +45,7 @@ mod regexp_unknown;
 pub(crate) mod sha1;
 mod start_range;
 pub mod tree;
-mod unknown_keys;
+pub mod unknown_keys;
 mod unmodelled;
 mod validate;
 mod validate_check_rules;

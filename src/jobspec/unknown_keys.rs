@@ -135,10 +135,30 @@ pub fn message(schema: &Schema, item: Item, key: &str, written: &[&str]) -> Stri
     }
 }
 
-/// Is `d` an unknown key worded as hclsyntax words it?
+/// The code of an unknown key's diagnostic (the lowering's, block_args's).
+pub const CODE: &str = "jobspec::unknown-key";
+
+/// What hclsyntax's `Body.Content` refused in `d`, when `d` is one of its
+/// refusals worded as it words them: an unknown key (the lowering's or
+/// block_args.rs's) or a key its release does not know yet (from 1.0, the
+/// version gate's), whose text opens with `Unsupported argument; ` or
+/// `Unsupported block type; `.
+pub fn hcl_unknown(d: &Diag) -> Option<Item> {
+    if d.code != CODE && d.code != super::version_gates::CODE {
+        return None;
+    }
+    if d.message.starts_with(ARGUMENT) {
+        Some(Item::Argument)
+    } else if d.message.starts_with(BLOCK) {
+        Some(Item::Block)
+    } else {
+        None
+    }
+}
+
+/// Is `d` one of hclsyntax's unknown-key refusals ([`hcl_unknown`])?
 pub fn is_hcl_unknown(d: &Diag) -> bool {
-    d.code == "jobspec::unknown-key"
-        && (d.message.starts_with(ARGUMENT) || d.message.starts_with(BLOCK))
+    hcl_unknown(d).is_some()
 }
 
 /// Rewords the unknown keys of `diags` (the lowering's, located at a key of
@@ -149,7 +169,7 @@ pub fn reword(job: &Block, v: NomadVersion, diags: &mut [Diag]) {
     }
     let mut pending: Vec<&mut Diag> = diags
         .iter_mut()
-        .filter(|d| d.code == "jobspec::unknown-key" && !is_hcl_unknown(d))
+        .filter(|d| d.code == CODE && !is_hcl_unknown(d))
         .collect();
     if pending.is_empty() {
         return;

@@ -2,12 +2,14 @@
 //! parser refuses them (read from `jobspec/parse.go` at 0.9.3, the HCL2
 //! decoder of `jobspec2` at 1.5 and each feature's CHANGELOG entry):
 //!
-//! - job `node_pool`: 1.6.0;
 //! - group `network` and group `service` blocks (which carry Consul
-//!   Connect), and `connect` in a task's service: 0.10.0;
+//!   Connect), and `connect` in a task's service: 0.10.0, read from the
+//!   job model;
 //! - every other key a release's parser lacks (group `volume` before
-//!   0.10, `scaling` before 0.11, `ui` before 1.8, ...), by the table of
-//!   [`super::version_keys`], read from the parser at every tag.
+//!   0.10, `scaling` before 0.11, job `node_pool` before 1.6, `ui` before
+//!   1.8, ...), by the table of [`super::version_keys`], read from the
+//!   parser at every tag, in the file's syntax (a key whose value the
+//!   lowering refuses is still the parser's refusal first).
 //!
 //! Before 1.0 the CLI parses HCL1 (`jobspec.Parse`): each parse function
 //! checks its block's keys and returns at the first block with unknown
@@ -17,7 +19,14 @@
 //! parser never reads after that check (the key's value, the rest of its
 //! block) is not refused in our words either. A block it decodes without
 //! a check (a task's `csi_plugin`) drops a later key (hcl1_dropped.rs).
-//! From 1.0 HCL2 reports `Unsupported argument` at the name's range.
+//! From 1.0 such a key is one of hclsyntax's `Body.Content` refusals of
+//! the body it is written in, as any unknown key is (unknown_keys.rs):
+//! `Unsupported argument` at the name's range or `Unsupported block type`
+//! at the type's, worded with that release's schema (its suggestions are
+//! the release's names), and ordered with the file's other decoding errors
+//! by gohcl's walk (decode_order.rs). gohcl never decodes what Content
+//! refused (gohcl/decode.go decodeBodyToStruct reads `content` only), so
+//! nothing inside the key (its value, its block's body) is reported.
 //!
 //! Checks the servers make live with the other validation
 //! ([`super::validate`]: `type = "sysbatch"` before 1.2). Features whose
@@ -31,6 +40,7 @@ use super::eval::span_of;
 use super::hcl1_key_errors::{self, Frame, Wrap};
 use super::hcl1_keys;
 use super::model::{Job, JobType};
+use super::unknown_keys::{self, Item};
 use super::version_keys::{self, Kind};
 use crate::diag::{Diag, Diags, Severity};
 use crate::source::{Source, Span};
@@ -39,7 +49,6 @@ use crate::version::NomadVersion;
 /// Code of every diagnostic for a feature the version predates.
 pub const CODE: &str = "jobspec::version-gate";
 
-const NODE_POOL: NomadVersion = NomadVersion::new(1, 6, 0);
 const GROUP_NETWORK: NomadVersion = NomadVersion::new(0, 10, 0);
 const DATACENTER_GLOB: NomadVersion = NomadVersion::new(1, 5, 0);
 /// `sysbatch` jobs (checked by the servers, in [`super::validate`]).
@@ -65,8 +74,14 @@ struct Unknown {
     /// What it is and the release that has it, for our own message; `None`
     /// for a key no release's HCL1 parser has there (hcl1_keys.rs).
     later: Option<(&'static str, NomadVersion)>,
+    /// The first release whose parser no longer knows it, when `v` is
+    /// past it (a device's `name` argument from 1.0).
+    gone: Option<NomadVersion>,
     /// The key's span (attribute or block).
     span: Span,
+    /// hclsyntax's refusal of it from 1.0 (unknown_keys.rs), worded with
+    /// the release's schema of its body.
+    hcl2: Option<String>,
     /// The whole attribute or block, and the block whose keys are checked
     /// (what HCL1 never reads past the check), with its header (ident and
     /// labels, where the lowering locates the block's own refusals).
@@ -85,9 +100,10 @@ fn since(v: NomadVersion, feature: NomadVersion) -> bool {
 /// Every use of a feature the parser of `v` does not know, in source order:
 /// the model's own gates, then the keys of [`version_keys`] written in the
 /// job block of `body`.
-fn unknown_keys(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion) -> Vec<Unknown> {
+fn gated_keys(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion) -> Vec<Unknown> {
+    let job_block = body.and_then(|b| b.blocks().find(|b| b.ident.as_str() == "job"));
     let mut out = model_gates(job, v);
-    if let Some(b) = body.and_then(|b| b.blocks().find(|b| b.ident.as_str() == "job")) {
+    if let Some(b) = job_block {
         let mut path = vec![frame(b, 0, src)];
         walk(b, &mut path, &mut Vec::new(), src, v, &mut out);
     }
@@ -178,7 +194,9 @@ fn walk(
     };
     let hcl1 = !v.at_least(1, 0, 0);
     for (key, span, item, kind) in keys {
-        let later = match version_keys::lookup(&idents, key).filter(|_| !unchecked) {
+        let found = version_keys::lookup(&idents, key).filter(|_| !unchecked);
+        let gone = found.and_then(|k| k.until).filter(|u| v >= *u);
+        let later = match found {
             // HCL1's CheckHCLKeys compares names only: `meta = {...}` is
             // the key `meta` as much as `meta {...}` is.
             Some(k) if k.known(v) || (!hcl1 && k.kind != kind) => continue,
@@ -187,6 +205,7 @@ fn walk(
             None if hcl1 && hcl1_keys::refuses(&idents, key, v) => None,
             None => continue,
         };
+        let hcl2 = (!hcl1).then(|| hcl2_message(&idents, &b.body, kind, key, v));
         out.push(Unknown {
             hcl1: hcl1_key_errors::chain(path, v),
             block,
@@ -194,7 +213,9 @@ fn walk(
             key: key.to_string(),
             kind,
             later,
+            gone,
             span,
+            hcl2,
             item,
             outer,
             head,
@@ -226,7 +247,20 @@ fn walk(
     }
 }
 
-/// The gates read from the job model (spans of the blocks it holds).
+/// hclsyntax's words for the gated `key` of `body` at the block path
+/// `idents` under `v`: the release's schema there, less the arguments the
+/// body writes (they are not suggested).
+fn hcl2_message(idents: &[&str], body: &Body, kind: Kind, key: &str, v: NomadVersion) -> String {
+    let written: Vec<&str> = body.attributes().map(|a| a.key.as_str()).collect();
+    let item = match kind {
+        Kind::Attr => Item::Argument,
+        Kind::Block => Item::Block,
+    };
+    unknown_keys::message(&unknown_keys::schema(idents, v), item, key, &written)
+}
+
+/// The gates read from the job model before 0.10 (spans of the blocks it
+/// holds).
 fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
     let mut out = Vec::new();
     let named = |ident: &str, label: &str, index: usize| Frame {
@@ -236,23 +270,6 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
         name: Some(String::new()),
     };
     let job_frame = named("job", "", 0);
-    if !since(v, NODE_POOL) {
-        if let Some(span) = job.spans.get("node_pool") {
-            out.push(Unknown {
-                hcl1: hcl1_key_errors::chain(std::slice::from_ref(&job_frame), v),
-                block: 0,
-                order: Vec::new(),
-                key: "node_pool".into(),
-                kind: Kind::Attr,
-                later: Some(("the job's node_pool", NODE_POOL)),
-                span,
-                item: span,
-                outer: Span::default(),
-                head: Span::default(),
-                level: (0, 0, 0),
-            });
-        }
-    }
     if since(v, GROUP_NETWORK) {
         return out;
     }
@@ -280,7 +297,9 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                 key: key.into(),
                 kind: Kind::Block,
                 later: Some((feature, GROUP_NETWORK)),
+                gone: None,
                 span,
+                hcl2: None,
                 item: span,
                 outer: Span::default(),
                 head: Span::default(),
@@ -313,7 +332,9 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                     key: "connect".into(),
                     kind: Kind::Block,
                     later: Some(("Consul Connect", GROUP_NETWORK)),
+                    gone: None,
                     span,
+                    hcl2: None,
                     item: span,
                     outer: Span::default(),
                     head: Span::default(),
@@ -346,7 +367,14 @@ pub fn check(
     v: NomadVersion,
     diags: &mut Diags,
 ) -> Option<Gate> {
-    let unknown = unknown_keys(job, body, src, v);
+    let mut unknown = gated_keys(job, body, src, v);
+    let hcl2 = v.at_least(1, 0, 0);
+    if hcl2 {
+        // Content refuses the outer key; gohcl never reads what is inside it.
+        let items: Vec<Span> = unknown.iter().map(|u| u.item).collect();
+        unknown.retain(|u| !items.iter().any(|i| within(u.item, *i) && *i != u.item));
+        drop_inside(&unknown, src, diags);
+    }
     let first = unknown
         .iter()
         .min_by_key(|u| (u.level, &u.order))
@@ -354,7 +382,7 @@ pub fn check(
             level: u.level,
             block: u.outer,
         });
-    if !v.at_least(1, 0, 0) && !unknown.is_empty() {
+    if !hcl2 && !unknown.is_empty() {
         // HCL1 refuses the key by name before anything reads its value:
         // what the lowering says of that value (or of the key itself) is
         // not Nomad's.
@@ -371,7 +399,7 @@ pub fn check(
                 })
             });
             // The lowering's refusal of a key itself becomes HCL1's below.
-            let the_key = d.code == "jobspec::unknown-key"
+            let the_key = d.code == unknown_keys::CODE
                 && d.primary_span().is_some_and(|at| {
                     unknown
                         .iter()
@@ -381,11 +409,32 @@ pub fn check(
         });
     }
     for u in unknown {
+        if let (Some(words), Some((feature, needed))) = (&u.hcl2, u.later) {
+            // hcl's subject: the argument's name or the block's type.
+            let name = Span::new(u.span.start, u.span.start + u.key.len());
+            let key = &u.key;
+            let (label, help) = match u.gone {
+                Some(gone) => (
+                    format!("gone from Nomad {gone}"),
+                    format!("judged as Nomad {v}, whose job parser no longer knows `{key}` here ({feature}: removed in Nomad {gone}). Remove `{key}`"),
+                ),
+                None => (
+                    format!("needs Nomad {needed} or later"),
+                    format!("judged as Nomad {v}, whose job parser does not know `{key}` here: {feature} arrived in Nomad {needed}. Remove `{key}`, or judge by a newer release (`nomad_version` in rules/cluster.hcl, or --nomad-version)"),
+                ),
+            };
+            diags.push(
+                Diag::error(CODE, words.clone())
+                    .at(src, name, label)
+                    .help(help),
+            );
+            continue;
+        }
         let Some((feature, needed)) = u.later else {
             // A key no release has there: the lowering's own refusal (with
             // its "did you mean") is this one, HCL1 words it.
             let theirs = diags.0.iter_mut().find(|d| {
-                d.code == "jobspec::unknown-key"
+                d.code == unknown_keys::CODE
                     && d.primary_span().is_some_and(|at| at.start == u.span.start)
             });
             match theirs {
@@ -433,48 +482,52 @@ pub fn check(
     first
 }
 
+fn within(inner: Span, outer: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Drops our diagnostics located inside a gated key's attribute or block:
+/// from 1.0 hclsyntax refuses the key and gohcl never decodes its value or
+/// body, so nothing there (a type, a label, a function the release lacks,
+/// the lowering's own refusal of the key) is Nomad's to say.
+fn drop_inside(unknown: &[Unknown], src: &Source, diags: &mut Diags) {
+    if unknown.is_empty() {
+        return;
+    }
+    diags.0.retain(|d| {
+        let ours = d
+            .source
+            .as_ref()
+            .is_some_and(|s| std::sync::Arc::ptr_eq(s, src));
+        let inside = d
+            .primary_span()
+            .is_some_and(|at| unknown.iter().any(|u| within(at, u.item)));
+        !(ours && inside)
+    });
+}
+
 /// `job.job_type` is `sysbatch` and `v` predates it: the servers' error.
 pub fn sysbatch_refused(job: &Job, v: NomadVersion) -> bool {
     job.job_type == JobType::Sysbatch && !since(v, SYSBATCH)
 }
 
-/// What `nomad job plan|validate` of version `v` prints after `Error parsing
-/// job file from <path>` for the unknown keys of `job`, separator included,
-/// or `None` when its parser knows every key we gate.
+/// What `nomad job plan|validate` of version `v` (before 1.0, HCL1)
+/// prints after `Error parsing job file from <path>` for the unknown keys
+/// of `job`, separator included, or `None` when its parser knows every key
+/// we gate. From 1.0 the gates are decoding errors like any unknown key,
+/// worded and ordered with the others (decode_order.rs): `None`.
 pub fn parser_error(
     job: &Job,
     body: Option<&Body>,
     src: &Source,
-    path: &str,
     v: NomadVersion,
 ) -> Option<String> {
-    let unknown = unknown_keys(job, body, src, v);
-    if unknown.is_empty() {
+    if v.at_least(1, 0, 0) {
         return None;
     }
-    if v.at_least(1, 0, 0) {
-        // HCL2: one diagnostic per unknown argument, joined by newlines.
-        let lines: Vec<String> = unknown
-            .iter()
-            .map(|u| {
-                let (line, col) = src.line_col(u.span.start);
-                let end = col + u.key.chars().count();
-                match u.kind {
-                    Kind::Attr => format!(
-                        "{path}:{line},{col}-{end}: Unsupported argument; An argument named \"{}\" is not expected here.",
-                        u.key
-                    ),
-                    Kind::Block => format!(
-                        "{path}:{line},{col}-{end}: Unsupported block type; Blocks of type \"{}\" are not expected here.",
-                        u.key
-                    ),
-                }
-            })
-            .collect();
-        return Some(format!(":\n{}", lines.join("\n")));
-    }
-    // HCL1: the first block in parse order with unknown keys, all of its
-    // keys (CheckHCLKeys), through that block's way up.
+    let unknown = gated_keys(job, body, src, v);
+    // The first block in parse order with unknown keys, all of its keys
+    // (CheckHCLKeys), through that block's way up.
     let first = unknown.iter().min_by_key(|u| (u.level, &u.order))?;
     let keys: Vec<&str> = unknown
         .iter()

@@ -6,10 +6,25 @@ fn parsed(text: &str, v: NomadVersion) -> ParsedJob {
     crate::jobspec::load_text(text, v)
 }
 
+/// HCL1's parser error (before 1.0), as [`parser_error`] words it.
 fn error_text(text: &str, v: NomadVersion) -> Option<String> {
     let p = parsed(text, v);
     let job = p.job.as_ref()?;
-    parser_error(job, p.body.as_ref(), &p.source, "j.nomad", v)
+    parser_error(job, p.body.as_ref(), &p.source, v)
+}
+
+/// From 1.0: the lines after `Error parsing job file from j.nomad:` that
+/// `nomad job plan` prints, or None when the file loads.
+fn hcl2_lines(text: &str, v: NomadVersion) -> Option<String> {
+    let p = parsed(text, v);
+    if p.is_valid() {
+        return None;
+    }
+    let e = crate::render::job_file_error::plan_error(&p, "j.nomad", v, None);
+    let lines = e
+        .strip_prefix("Error getting job struct: Error parsing job file from j.nomad:\n")
+        .unwrap_or(&e);
+    Some(lines.trim_end().to_string())
 }
 
 const POOL: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  node_pool = \"gpu\"\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
@@ -19,14 +34,16 @@ const NET: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"web\" {\n  
 #[test]
 fn node_pool_is_an_unsupported_argument_before_1_6() {
     assert_eq!(
-        error_text(POOL, NomadVersion::new(1, 5, 6)).as_deref(),
-        Some(":\nj.nomad:3,3-12: Unsupported argument; An argument named \"node_pool\" is not expected here.")
+        hcl2_lines(POOL, NomadVersion::new(1, 5, 6)).as_deref(),
+        Some("j.nomad:3,3-12: Unsupported argument; An argument named \"node_pool\" is not expected here.")
     );
+    // From 1.0 the gate is a decoding error like any unknown key.
+    assert_eq!(error_text(POOL, NomadVersion::new(1, 5, 6)), None);
     assert_eq!(
         error_text(POOL, NomadVersion::new(0, 12, 9)).as_deref(),
         Some(": error parsing 'job': 1 error occurred:\n\t* job: invalid key: node_pool\n\n")
     );
-    assert_eq!(error_text(POOL, NomadVersion::new(1, 6, 0)), None);
+    assert_eq!(hcl2_lines(POOL, NomadVersion::new(1, 6, 0)), None);
     let p = parsed(POOL, NomadVersion::new(1, 5, 6));
     assert!(p.diags.iter().any(|d| d.code == CODE && d.is_error()));
 }
@@ -127,47 +144,97 @@ fn a_mount_propagation_mode_arrived_in_0_10_2() {
 
 #[test]
 fn hcl2_words_unknown_blocks_and_arguments_apart() {
+    // The job's Content (ui) before the template's (uid), gohcl's walk.
     let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  ui {\n    description = \"x\"\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      template {\n        data        = \"x\"\n        destination = \"local/x\"\n        uid         = 1000\n      }\n    }\n  }\n}\n";
     assert_eq!(
-        error_text(text, NomadVersion::new(1, 3, 2)).as_deref(),
-        Some(":\nj.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.\nj.nomad:12,9-12: Unsupported argument; An argument named \"uid\" is not expected here.")
+        hcl2_lines(text, NomadVersion::new(1, 3, 2)).as_deref(),
+        Some("j.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.\nj.nomad:12,9-12: Unsupported argument; An argument named \"uid\" is not expected here.")
     );
     assert_eq!(
-        error_text(text, NomadVersion::new(1, 7, 7)).as_deref(),
-        Some(":\nj.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.")
+        hcl2_lines(text, NomadVersion::new(1, 7, 7)).as_deref(),
+        Some("j.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.")
     );
-    assert_eq!(error_text(text, NomadVersion::new(1, 8, 0)), None);
+    assert_eq!(hcl2_lines(text, NomadVersion::new(1, 8, 0)), None);
     let p = parsed(text, NomadVersion::new(1, 7, 7));
     let d = p.diags.iter().find(|d| d.code == CODE).expect("gate");
+    // hcl's words; the release that has it is in the label and the help.
+    assert!(d.message.starts_with(unknown_keys::BLOCK), "{}", d.message);
     assert!(
-        d.message.contains("arrived in Nomad 1.8.0"),
-        "{}",
-        d.message
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("arrived in Nomad 1.8.0")),
+        "{:?}",
+        d.help
     );
 }
 
 #[test]
 fn a_backported_key_follows_its_release_line() {
     let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      csi_plugin {\n        id             = \"ebs\"\n        type           = \"node\"\n        mount_dir      = \"/csi\"\n        health_timeout = \"1m\"\n      }\n    }\n  }\n}\n";
-    assert!(error_text(text, NomadVersion::new(1, 2, 8)).is_some());
-    assert_eq!(error_text(text, NomadVersion::new(1, 2, 9)), None);
-    assert!(error_text(text, NomadVersion::new(1, 3, 1)).is_some());
-    assert_eq!(error_text(text, NomadVersion::new(1, 3, 2)), None);
+    assert!(hcl2_lines(text, NomadVersion::new(1, 2, 8)).is_some());
+    assert_eq!(hcl2_lines(text, NomadVersion::new(1, 2, 9)), None);
+    assert!(hcl2_lines(text, NomadVersion::new(1, 3, 1)).is_some());
+    assert_eq!(hcl2_lines(text, NomadVersion::new(1, 3, 2)), None);
     let p = parsed(text, NomadVersion::new(1, 2, 8));
     let d = p.diags.iter().find(|d| d.code == CODE).expect("gate");
     assert!(
-        d.message.contains("arrived in Nomad 1.2.9"),
-        "{}",
-        d.message
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("arrived in Nomad 1.2.9")),
+        "{:?}",
+        d.help
     );
 }
 
 #[test]
 fn vault_token_is_gone_from_1_10() {
     let text = POOL.replace("  node_pool = \"gpu\"\n", "  vault_token = \"s.x\"\n");
-    assert_eq!(error_text(&text, NomadVersion::new(1, 9, 7)), None);
+    assert_eq!(hcl2_lines(&text, NomadVersion::new(1, 9, 7)), None);
     assert_eq!(
-        error_text(&text, NomadVersion::new(1, 10, 0)).as_deref(),
-        Some(":\nj.nomad:3,3-14: Unsupported argument; An argument named \"vault_token\" is not expected here.")
+        hcl2_lines(&text, NomadVersion::new(1, 10, 0)).as_deref(),
+        Some("j.nomad:3,3-14: Unsupported argument; An argument named \"vault_token\" is not expected here.")
     );
+    let p = parsed(&text, NomadVersion::new(1, 10, 0));
+    let d = p.diags.iter().find(|d| d.code == CODE).expect("gate");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("removed in Nomad 1.10.0")),
+        "{:?}",
+        d.help
+    );
+}
+
+/// gohcl decodes only what Content accepted (hcl gohcl/decode.go
+/// decodeBodyToStruct): nothing inside a gated block or argument is
+/// reported, neither a value, a nested unknown key, a block written as an
+/// argument, a label, nor a nested gated key.
+#[test]
+fn nothing_inside_a_gated_key_is_reported_from_1_0() {
+    let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  ui {\n    description = [1]\n    link = {\n      label = \"a\"\n    }\n    bogus \"x\" {}\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
+    let v = NomadVersion::new(1, 6, 0);
+    assert_eq!(
+        hcl2_lines(text, v).as_deref(),
+        Some("j.nomad:3,3-5: Unsupported block type; Blocks of type \"ui\" are not expected here.")
+    );
+    let p = parsed(text, v);
+    let errors: Vec<&str> = p
+        .diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    // 1.8 has ui: its body is read, and refused.
+    let lines = hcl2_lines(text, NomadVersion::new(1, 8, 0)).expect("refused");
+    assert!(lines.contains("named \"link\""), "{lines}");
+    // A gated block inside a gated block: only the outer one (a group
+    // consul block, 1.1, holding a task-level key it never reads).
+    let nested = text.replace(
+        "    task \"t\" {\n",
+        "    consul {\n      cluster = \"x\"\n    }\n    task \"t\" {\n",
+    );
+    let lines = hcl2_lines(&nested, NomadVersion::new(1, 0, 0)).expect("refused");
+    assert!(!lines.contains("cluster"), "{lines}");
+    assert!(lines.contains("Blocks of type \"consul\""), "{lines}");
 }

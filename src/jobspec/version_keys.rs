@@ -13,7 +13,7 @@
 //! plugin's `health_timeout` is in 1.1.15 and 1.2.9 but not 1.2.0), so a
 //! key's availability is one first release per release line.
 //!
-//! The blocks already gated by the job model (`node_pool`, a group's
+//! The blocks already gated by the job model before 0.10 (a group's
 //! `network` and `service`, a service's `connect`) are not repeated here.
 
 use crate::version::NomadVersion;
@@ -180,6 +180,7 @@ pub const KEYS: &[Key] = keys! {
     ["sidecar_service"] "meta" Block "a sidecar service's meta" since [v(1, 5, 4)];
     ["logs"] "enabled" Attr "a logs block's enabled" since [v(1, 5, 4)];
     ["logs"] "disabled" Attr "a logs block's disabled" since [v(1, 5, 5)];
+    ["job"] "node_pool" Attr "the job's node_pool" since [v(1, 6, 0)];
     ["multiregion", "region"] "node_pool" Attr "a multiregion region's node_pool" since [v(1, 6, 0)];
     ["check"] "tls_server_name" Attr "a check's tls_server_name" since [v(1, 6, 0)];
     ["vault"] "disable_file" Attr "a vault block's disable_file" since [v(1, 6, 0)];

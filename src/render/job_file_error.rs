@@ -151,18 +151,13 @@ pub fn refusal(
             return Refusal::CannotTell { line, key, json };
         }
     }
-    // Keys the version's parser does not know yet: Nomad's own text.
+    // Keys HCL1's parser does not know yet (before 1.0): its own text.
+    // From 1.0 they are hclsyntax's refusals, decoding errors below.
     let gated = |d: &&&Diag| d.code == jobspec::version_gates::CODE;
     if !client.is_empty() && client.iter().all(gated) {
         let job = parsed.job.as_ref();
         if let Some(text) = job.and_then(|j| {
-            jobspec::version_gates::parser_error(
-                j,
-                parsed.body.as_ref(),
-                &parsed.source,
-                path,
-                version,
-            )
+            jobspec::version_gates::parser_error(j, parsed.body.as_ref(), &parsed.source, version)
         }) {
             return Refusal::JobStruct(format!("Error parsing job file from {path}{text}"));
         }
@@ -242,8 +237,7 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     match span {
         Some(span)
             if jobspec::eval::is_hcl_worded(&d.message)
-                || d.message.starts_with("Unsupported argument; ")
-                || d.message.starts_with("Unsupported block type; ")
+                || jobspec::unknown_keys::is_hcl_unknown(d)
                 || d.message.starts_with("Duplicate job block; ")
                 || d.code == "jobspec::label" =>
         {
