@@ -87,6 +87,7 @@ mod var_type;
 mod var_typeexpr;
 mod var_unset;
 mod var_validation;
+pub(crate) mod var_warnings;
 pub use var_unset::unset_name;
 pub use var_validation::CANNOT_TELL as VALIDATION_CANNOT_TELL;
 pub mod vars;

@@ -60,6 +60,21 @@ pub fn refusal(
     version: NomadVersion,
     servers: Servers<'_>,
 ) -> Refusal {
+    // 1.0-1.1 print a var file's warnings beside a later stage's errors.
+    match classify(parsed, path, version, servers) {
+        Refusal::JobStruct(text) => {
+            Refusal::JobStruct(jobspec::var_warnings::beside(text, parsed, path, version))
+        }
+        other => other,
+    }
+}
+
+fn classify(
+    parsed: &ParsedJob,
+    path: &str,
+    version: NomadVersion,
+    servers: Servers<'_>,
+) -> Refusal {
     let job = parsed
         .job
         .as_ref()
