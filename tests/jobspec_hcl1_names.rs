@@ -109,3 +109,38 @@ fn before_0_10_a_repeated_task_hides_the_static_port_collision() {
     assert!(!nomad.contains("Static port"), "{err}");
     assert!(err.contains("Static port 8080 already reserved"), "{err}");
 }
+
+/// Before 0.10 TaskGroup.Validate's one task loop (structs.go@v0.9.3) checks
+/// task N's name, then reserves task N's static ports, then goes on to task
+/// N+1: a later task's missing name comes after an earlier task's port
+/// collision, and before its own. A repeated name never gets this far (the
+/// HCL1 parser refuses it), an empty one does. We listed every name error
+/// first.
+#[test]
+fn before_0_10_names_and_static_ports_come_task_by_task() {
+    let port = "      resources {\n        network {\n          port \"p\" {\n            static = 8080\n          }\n        }\n      }\n";
+    let task = |name: &str| {
+        format!(
+            "    task \"{name}\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n{port}    }}\n"
+        )
+    };
+    let text = format!(
+        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{}{}{}  }}\n}}\n",
+        task("a"),
+        task("b"),
+        task("")
+    );
+    let (code, err) = validate("task-by-task", &text, "0.9.3");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("Job validation errors:\n1 error(s) occurred:\n\n* Task group g validation failed: 4 error(s) occurred:\n\n* Static port 8080 already reserved by a:p\n* Task 3 missing name\n* Static port 8080 already reserved by a:p\n* Task  validation failed: 1 error(s) occurred:\n\n* Missing task name\n"),
+        "{err}"
+    );
+    // From 0.10 the ports are validateNetworks', after every name.
+    let (code, err) = validate("task-by-task", &text, "0.10.9");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("\t* Task 3 missing name\n\t* Task group network validation failed: 2 errors occurred:\n\t* Static port 8080 already reserved by a:p\n\t* Static port 8080 already reserved by a:p\n"),
+        "{err}"
+    );
+}

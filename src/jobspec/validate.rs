@@ -403,48 +403,12 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
     }
     super::validate_policies::update_and_migrate(job, g, v, out);
     let mut task_names: BTreeMap<&str, (usize, &Task)> = BTreeMap::new();
+    let mut legacy_ports = super::validate_net::LegacyPorts::new(v);
     for (i, t) in g.tasks.iter().enumerate() {
-        // TaskGroup.Validate's name loop: an empty name is refused, never
-        // counted as a repeat.
-        if t.name.is_empty() {
-            let text = format!("Task {} missing name", i + 1);
-            let help = "name the task: `task \"server\" { ... }`";
-            let span = t.spans.label.or(t.spans.block);
-            out.push(
-                text.clone(),
-                "jobspec::missing",
-                at(span, &text, "this task has no name", help),
-            );
-            continue;
+        task_name(g, i, t, &mut task_names, out);
+        if let Some(ports) = legacy_ports.as_mut() {
+            ports.task(t, g, v, out);
         }
-        let Some(&(first_i, first)) = task_names.get(t.name.as_str()) else {
-            task_names.insert(&t.name, (i, t));
-            continue;
-        };
-        let d = Diag::error(
-            "jobspec::duplicate",
-            format!(
-                "Task {} redefines '{}' in group {}",
-                t.name, first.name, g.name
-            ),
-        )
-        .at(
-            out.src(),
-            t.spans.label.or(t.spans.block).unwrap_or_default(),
-            "defined again here",
-        )
-        .label(
-            first.spans.label.or(first.spans.block).unwrap_or_default(),
-            "first defined here",
-        )
-        .help("give every task in a group a unique name");
-        let text = format!(
-            "Task {} redefines '{}' from task {}",
-            i + 1,
-            t.name,
-            first_i + 1
-        );
-        out.error(text, d);
     }
     // Nomad counts leaders in the task loop and reports after it: before 0.10
     // that loop also reserved static ports, so those errors come first; from
@@ -471,6 +435,56 @@ fn group(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
         });
         super::validate_group_tasks::kill_timeout(t, g, job.job_type, v, out);
     }
+}
+
+/// TaskGroup.Validate's name loop for task `i`: an empty name is refused,
+/// never counted as a repeat.
+fn task_name<'a>(
+    g: &TaskGroup,
+    i: usize,
+    t: &'a Task,
+    task_names: &mut BTreeMap<&'a str, (usize, &'a Task)>,
+    out: &mut Out<'_>,
+) {
+    if t.name.is_empty() {
+        let text = format!("Task {} missing name", i + 1);
+        let help = "name the task: `task \"server\" { ... }`";
+        let span = t.spans.label.or(t.spans.block);
+        out.push(
+            text.clone(),
+            "jobspec::missing",
+            at(span, &text, "this task has no name", help),
+        );
+        return;
+    }
+    let Some(&(first_i, first)) = task_names.get(t.name.as_str()) else {
+        task_names.insert(&t.name, (i, t));
+        return;
+    };
+    let d = Diag::error(
+        "jobspec::duplicate",
+        format!(
+            "Task {} redefines '{}' in group {}",
+            t.name, first.name, g.name
+        ),
+    )
+    .at(
+        out.src(),
+        t.spans.label.or(t.spans.block).unwrap_or_default(),
+        "defined again here",
+    )
+    .label(
+        first.spans.label.or(first.spans.block).unwrap_or_default(),
+        "first defined here",
+    )
+    .help("give every task in a group a unique name");
+    let text = format!(
+        "Task {} redefines '{}' from task {}",
+        i + 1,
+        t.name,
+        first_i + 1
+    );
+    out.error(text, d);
 }
 
 /// A leader's exit stops its siblings, so a group has at most one

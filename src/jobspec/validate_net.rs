@@ -31,7 +31,7 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
     let mut scopes = Scopes {
         group: BTreeMap::new(),
     };
-    let mut checks = |out: &mut Out<'_>| {
+    let checks = |out: &mut Out<'_>| {
         let mut statics = Reserved::default();
         let mut mapped = Reserved::default();
         let mut cni_keys = std::collections::BTreeSet::new();
@@ -55,29 +55,68 @@ pub(super) fn networks<'a>(g: &'a TaskGroup, v: NomadVersion, out: &mut Out<'_>)
             super::validate_net_ports::hostname(n, v, out);
         }
         for t in &g.tasks {
-            for n in &t.resources.networks {
-                for p in n.ports() {
-                    let sp = label_span(p);
-                    empty_label(p, out);
-                    if let Some(prev) = scopes.group.get(p.label.as_str()).copied() {
-                        relabelled(p, &g.name, sp, prev, out);
-                    }
-                    if p.value != 0 {
-                        // A task's ports never ignore collisions.
-                        let owner = format!("{}:{}", t.name, p.label);
-                        reserve(p, owner, &mut statics, v, out, false);
-                    }
-                    super::validate_net_ports::mapped_to(p, false, &mut mapped, v, out);
-                }
-            }
+            task_ports(t, g, &scopes.group, &mut statics, &mut mapped, v, out);
         }
     };
+    // Before 0.10 TaskGroup.Validate's task loop reserves the ports
+    // (validate.rs, [`LegacyPorts`]).
     if v.at_least(0, 10, 0) {
         out.nested(Some("Task group network validation failed".into()), checks);
-    } else {
-        checks(out);
     }
     scopes
+}
+
+/// One task's ports, after the group's: a label taken by a group port,
+/// then its static number, then (0.10+) its mapped one.
+fn task_ports<'a>(
+    t: &'a Task,
+    g: &TaskGroup,
+    group: &BTreeMap<&'a str, Span>,
+    statics: &mut Reserved<'a>,
+    mapped: &mut Reserved<'a>,
+    v: NomadVersion,
+    out: &mut Out<'_>,
+) {
+    for n in &t.resources.networks {
+        for p in n.ports() {
+            let sp = label_span(p);
+            empty_label(p, out);
+            if let Some(prev) = group.get(p.label.as_str()).copied() {
+                relabelled(p, &g.name, sp, prev, out);
+            }
+            if p.value != 0 {
+                // A task's ports never ignore collisions.
+                let owner = format!("{}:{}", t.name, p.label);
+                reserve(p, owner, statics, v, out, false);
+            }
+            super::validate_net_ports::mapped_to(p, false, mapped, v, out);
+        }
+    }
+}
+
+/// Before 0.10 TaskGroup.Validate (structs.go@v0.9.3) reserves each task's
+/// static ports in its name loop, right after the task's name check, so a
+/// task's name error and its port collisions come task by task (`Static
+/// port 8080 already reserved by a:p` of task 2 before `Task 3 missing
+/// name`), unwrapped: there were no group networks.
+pub(super) struct LegacyPorts<'a> {
+    statics: Reserved<'a>,
+    mapped: Reserved<'a>,
+}
+
+impl<'a> LegacyPorts<'a> {
+    pub(super) fn new(v: NomadVersion) -> Option<Self> {
+        (!v.at_least(0, 10, 0)).then(|| LegacyPorts {
+            statics: Reserved::default(),
+            mapped: Reserved::default(),
+        })
+    }
+
+    /// Task `t`'s ports, after its name check.
+    pub(super) fn task(&mut self, t: &'a Task, g: &TaskGroup, v: NomadVersion, out: &mut Out<'_>) {
+        let none = BTreeMap::new();
+        task_ports(t, g, &none, &mut self.statics, &mut self.mapped, v, out);
+    }
 }
 
 /// Port numbers taken so far, keyed by number and host network, with
