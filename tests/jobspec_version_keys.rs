@@ -82,6 +82,13 @@ fn every_key_is_accepted_by_exactly_the_releases_whose_parser_has_it() {
     let all = keys_2_0_5();
     let mut wrong = Vec::new();
     for ((path, key, kind), has) in &keys {
+        // jobspec2 decodes constraints and affinities with hcldec specs of
+        // its own (hcl_conversions.go), which our lowering lists, not the
+        // key tables: tests/jobspec_version_keys_hcl2_parser.rs checks those
+        // blocks through the parser.
+        if path.ends_with(".constraint") || path.ends_with(".affinity") {
+            continue;
+        }
         // The enclosing block, in the release's parser: the key is only
         // written inside it.
         let parent = path

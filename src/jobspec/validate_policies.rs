@@ -334,7 +334,11 @@ pub(super) fn update_and_migrate(job: &Job, g: &TaskGroup, v: NomadVersion, out:
     if let Some(u) = &g.update {
         if !matches!(job.job_type, JobType::Service | JobType::System) {
             let job_block = job.update.as_ref().and_then(|j| j.spans.block);
-            let help = "remove the update block: batch and sysbatch jobs have no rolling updates";
+            let help = if super::validate_job::type_known(job) {
+                "remove the update block: batch and sysbatch jobs have no rolling updates"
+            } else {
+                "only service and system jobs roll updates out: fix the job's type"
+            };
             disallowed(job, g, "update", u.spans.block.or(job_block), help, out);
         }
         update(g, u, v, out);
@@ -344,7 +348,11 @@ pub(super) fn update_and_migrate(job: &Job, g: &TaskGroup, v: NomadVersion, out:
     if let Some(m) = &g.migrate {
         if job.job_type != JobType::Service {
             let job_block = job.migrate.as_ref().and_then(|j| j.spans.block);
-            let help = "remove the migrate block: only service jobs migrate allocations off draining nodes";
+            let help = if super::validate_job::type_known(job) {
+                "remove the migrate block: only service jobs migrate allocations off draining nodes"
+            } else {
+                "only service jobs migrate allocations off draining nodes: fix the job's type"
+            };
             disallowed(job, g, "migrate", m.spans.block.or(job_block), help, out);
         } else {
             migrate(g, m, v, out);

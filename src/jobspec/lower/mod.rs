@@ -28,17 +28,6 @@ use super::model::*;
 use super::tree::Node;
 use std::collections::BTreeMap;
 
-const CONSTRAINT_SUGAR: &[&str] = &[
-    "distinct_hosts",
-    "distinct_property",
-    "regexp",
-    "version",
-    "semver",
-    "set_contains",
-    "set_contains_any",
-    "set_contains_all",
-];
-
 pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     let mut f = F::new(
         n,

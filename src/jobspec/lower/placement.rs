@@ -4,13 +4,49 @@ use super::narrow::{narrow, Reader, Width};
 use super::*;
 use crate::jobspec::functions::params::Ty;
 
-pub(super) fn constraint_like(f: &mut F<'_>, cx: &mut Cx<'_>) -> (String, String, String) {
+/// A constraint's shorthand keys, in the order jobspec2's decodeConstraint
+/// (hcl_conversions.go) and HCL1's parseConstraints apply them: the last one
+/// written sets the operator.
+const CONSTRAINT_APPLIED: &[&str] = &[
+    "version",
+    "semver",
+    "regexp",
+    "set_contains",
+    "distinct_hosts",
+    "distinct_property",
+];
+
+/// Keys jobspec2's constraintSpec takes that decodeConstraint never reads
+/// (1.0.0 to 2.0.5): accepted, and dropped.
+const CONSTRAINT_IGNORED: &[&str] = &[
+    "set_contains_all",
+    "set_contains_any",
+    "is_set",
+    "is_not_set",
+];
+
+/// An affinity's shorthand keys, in decodeAffinity's (and HCL1
+/// parseAffinities') order. No `distinct_*` key: affinitySpec lacks them.
+const AFFINITY_APPLIED: &[&str] = &[
+    "version",
+    "semver",
+    "regexp",
+    "set_contains_any",
+    "set_contains_all",
+    "set_contains",
+];
+
+pub(super) fn constraint_like(
+    f: &mut F<'_>,
+    cx: &mut Cx<'_>,
+    sugars: &[&'static str],
+) -> (String, String, String) {
     let mut l = f.str(cx, "attribute").unwrap_or_default();
     let mut op = f.str(cx, "operator").unwrap_or_default();
     let mut r = f.str(cx, "value").unwrap_or_default();
     // Nomad's shorthand keys (`distinct_hosts = true`, `regexp = "..."`) set
     // the operator and take the value from the key.
-    for sugar in CONSTRAINT_SUGAR {
+    for sugar in sugars {
         if let Some(a) = f.attr(sugar) {
             // distinct_hosts is a bool in jobspec2's specs, the rest strings.
             let want = match *sugar {
@@ -23,9 +59,14 @@ pub(super) fn constraint_like(f: &mut F<'_>, cx: &mut Cx<'_>) -> (String, String
             {
                 continue;
             }
+            let v = crate::jobspec::eval::to_string(&a.value).unwrap_or_default();
+            // jobspec2 reads a string shorthand only when it is not empty
+            // (`attr(x) != ""`); HCL1 whenever the key is written.
+            if cx.hcl2() && *sugar != "distinct_hosts" && v.is_empty() {
+                continue;
+            }
             f.spans.set(sugar, a.span);
             op = sugar.to_string();
-            let v = crate::jobspec::eval::to_string(&a.value).unwrap_or_default();
             if *sugar == "distinct_hosts" {
                 r = String::new();
                 if v != "true" {
@@ -55,9 +96,13 @@ fn by_hcldec<T>(cx: &mut Cx<'_>, read: impl FnOnce(&mut Cx<'_>) -> T) -> T {
 
 pub(super) fn constraint(n: &Node, cx: &mut Cx<'_>) -> Constraint {
     let mut known = vec!["attribute", "operator", "value"];
-    known.extend_from_slice(CONSTRAINT_SUGAR);
+    known.extend_from_slice(CONSTRAINT_APPLIED);
+    if cx.hcl2() {
+        known.extend_from_slice(CONSTRAINT_IGNORED);
+    }
     let mut f = F::new(n, cx, &known, "constraint");
-    let (ltarget, operand, rtarget) = by_hcldec(cx, |cx| constraint_like(&mut f, cx));
+    let (ltarget, operand, rtarget) =
+        by_hcldec(cx, |cx| constraint_like(&mut f, cx, CONSTRAINT_APPLIED));
     Constraint {
         ltarget,
         rtarget,
@@ -68,9 +113,10 @@ pub(super) fn constraint(n: &Node, cx: &mut Cx<'_>) -> Constraint {
 
 pub(super) fn affinity(n: &Node, cx: &mut Cx<'_>) -> Affinity {
     let mut known = vec!["attribute", "operator", "value", "weight"];
-    known.extend_from_slice(CONSTRAINT_SUGAR);
+    known.extend_from_slice(AFFINITY_APPLIED);
     let mut f = F::new(n, cx, &known, "affinity");
-    let (ltarget, operand, rtarget) = by_hcldec(cx, |cx| constraint_like(&mut f, cx));
+    let (ltarget, operand, rtarget) =
+        by_hcldec(cx, |cx| constraint_like(&mut f, cx, AFFINITY_APPLIED));
     let weight = narrow(&mut f, cx, "weight", Width::Int8, Reader::Hcldec).unwrap_or_default();
     Affinity {
         ltarget,
@@ -91,7 +137,14 @@ pub(super) fn spread(n: &Node, cx: &mut Cx<'_>) -> Spread {
     s.targets = f
         .blocks("target")
         .map(|t| {
-            let mut tf = F::new(t, cx, &["value", "percent"], "target");
+            // From 1.0 the value is only the label (api SpreadTarget
+            // `hcl:"value,label"`): gohcl refuses a `value` argument.
+            let keys: &[&str] = if cx.hcl2() {
+                &["percent"]
+            } else {
+                &["value", "percent"]
+            };
+            let mut tf = F::new(t, cx, keys, "target");
             SpreadTarget {
                 value: tf
                     .str(cx, "value")
