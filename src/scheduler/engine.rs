@@ -95,17 +95,7 @@ impl Plan {
     }
 }
 
-/// A node that passed feasibility and fit, with its score.
-#[derive(Debug, Clone)]
-pub struct RankedNode {
-    pub node: usize,
-    pub score: f64,
-    pub victims: Vec<Id>,
-    /// Device instances offered to the placement on this node.
-    pub devices: Vec<crate::structs::device::AllocDevice>,
-    /// Each walked network's (device, IP), by ask position ([`super::task_offer`]).
-    pub task_offers: Vec<Option<(Id, Id)>>,
-}
+pub use super::rank::RankedNode;
 
 /// What one placement asks for.
 #[derive(Clone)]
@@ -218,6 +208,8 @@ pub(super) enum Note {
     Network,
     /// A port's host network alias is Go's map order's pick (0.12–1.0).
     Alias,
+    /// Go's map order chose which allocations free a network ask.
+    NetworkVictims,
 }
 
 impl<'w> Engine<'w> {

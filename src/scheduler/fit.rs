@@ -1,7 +1,7 @@
 //! Resource fit, fit scores and resource distance (`nomad/structs/funcs.go`,
 //! `scheduler/feasible/preemption.go`).
 
-use crate::cluster::{AllocResources, Allocation, Node};
+use crate::cluster::{AllocResources, Node};
 use crate::world::Algorithm;
 
 /// Comparable resources: the dimensions fit and preemption reason about.
@@ -115,15 +115,6 @@ pub fn resource_distance(needed: &Comparable, alloc: &Comparable) -> f64 {
     let cc = coord(needed.cpu, alloc.cpu);
     let dc = coord(needed.disk, alloc.disk);
     (mc * mc + cc * cc + dc * dc).sqrt()
-}
-
-/// Network distance: how far an allocation's bandwidth is from the ask.
-pub fn network_distance(asked_mbits: i64, alloc: &Allocation) -> f64 {
-    match alloc.resources.networks.first() {
-        Some(n) if asked_mbits > 0 => (asked_mbits - n.mbits).abs() as f64 / asked_mbits as f64,
-        Some(_) => 0.0,
-        None => f64::INFINITY,
-    }
 }
 
 /// `1 / (1 + e^(0.0048 × (net − 2048)))` with net = max + sum/max of the

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::fit::{network_distance, resource_distance, Comparable};
+mod network;
+pub use network::{Chance, NetworkPick, ProposedOrder};
+
+use super::fit::{resource_distance, Comparable};
 use crate::cluster::{Allocation, Node};
 use crate::ids::Id;
 use crate::jobspec::JobType;
@@ -179,99 +182,6 @@ impl<'a> Preemptor<'a> {
         out
     }
 
-    /// Victims that free bandwidth and the reserved ports a task network
-    /// asks for on the node's device. `used_mbits` is what every proposed
-    /// allocation (the placing job's included) uses on it.
-    pub fn for_network(
-        &self,
-        device_mbits: i64,
-        used_mbits: i64,
-        ask_mbits: i64,
-        ask_ports: &[u16],
-    ) -> Option<Vec<&'a Allocation>> {
-        let with_net: Vec<&Candidate<'a>> = self
-            .candidates
-            .iter()
-            .filter(|c| !c.alloc.resources.networks.is_empty())
-            .collect();
-        if with_net.is_empty() || device_mbits < ask_mbits {
-            return None;
-        }
-        let eligible = |c: &Candidate<'_>| outranks(self.job_priority, c.alloc.job_priority);
-        let holds = |c: &Candidate<'_>, port: u16| {
-            c.alloc
-                .resources
-                .networks
-                .first()
-                .is_some_and(|n| n.reserved_ports.iter().any(|(_, p)| *p == port))
-        };
-        if !with_net.iter().any(|c| eligible(c)) {
-            return None;
-        }
-        let free = device_mbits - used_mbits;
-        let mbits = |c: &Candidate<'_>| c.alloc.resources.networks.first().map_or(0, |n| n.mbits);
-        let mut chosen: Vec<Candidate<'a>> = Vec::new();
-        let mut taken = 0;
-        for &port in ask_ports {
-            if let Some(c) = with_net.iter().find(|c| {
-                eligible(c) && holds(c, port) && !chosen.iter().any(|x| x.alloc.id == c.alloc.id)
-            }) {
-                taken += mbits(c);
-                chosen.push(**c);
-            } else if with_net.iter().any(|c| !eligible(c) && holds(c, port)) {
-                return None;
-            }
-        }
-        if taken + free < ask_mbits {
-            'groups: for mut group in self.by_priority(|c| !c.alloc.resources.networks.is_empty()) {
-                group.retain(|c| !chosen.iter().any(|x| x.alloc.id == c.alloc.id));
-                let key =
-                    |c: &Candidate<'_>| network_distance(ask_mbits, c.alloc) + self.penalty(c);
-                group.sort_by(|a, b| {
-                    key(a)
-                        .partial_cmp(&key(b))
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                });
-                for c in group {
-                    taken += mbits(&c);
-                    chosen.push(c);
-                    if taken + free >= ask_mbits {
-                        break 'groups;
-                    }
-                }
-            }
-            if taken + free < ask_mbits {
-                return None;
-            }
-        }
-        if chosen.is_empty() {
-            return None;
-        }
-        // Final trim, network flavour: farthest first, stop once bandwidth is
-        // met (never "met" for a zero-bandwidth ask, so port holders stay).
-        let dist = |c: &Candidate<'_>| {
-            if ask_mbits > 0 {
-                (ask_mbits - mbits(c)).abs() as f64 / ask_mbits as f64
-            } else {
-                0.0
-            }
-        };
-        chosen.sort_by(|a, b| {
-            dist(b)
-                .partial_cmp(&dist(a))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        let mut available = free;
-        let mut out = Vec::new();
-        for c in chosen {
-            available += mbits(&c);
-            out.push(c.alloc);
-            if ask_mbits > 0 && available >= ask_mbits {
-                break;
-            }
-        }
-        Some(out)
-    }
     /// Victims holding instances of one device model that matches `req`
     /// (`PreemptForDevice`): per model, lowest priority first until the
     /// taken instances plus the model's free ones cover the count; then,

@@ -7,10 +7,25 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::constraint::{holds, resolve};
-use super::engine::{Ask, Engine, RankedNode};
+use super::engine::{Ask, Engine};
 use super::fit::{allocs_fit, preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
 use super::preempt::{Candidate, Preemptor};
 use crate::cluster::{Allocation, Node};
+use crate::ids::Id;
+
+/// A node that passed feasibility and fit, with its score.
+#[derive(Debug, Clone)]
+pub struct RankedNode {
+    pub node: usize,
+    pub score: f64,
+    pub victims: Vec<Id>,
+    /// Device instances offered to the placement on this node.
+    pub devices: Vec<crate::structs::device::AllocDevice>,
+    /// Each walked network's (device, IP), by ask position ([`super::task_offer`]).
+    pub task_offers: Vec<Option<(Id, Id)>>,
+    /// Go's map order chose the network victims: the note saying so.
+    pub chance: Option<String>,
+}
 
 impl Engine<'_> {
     /// Fast rejection for a node the plan has not changed, with the same
@@ -90,6 +105,8 @@ impl Engine<'_> {
         let spared =
             |victims: &[&Allocation], a: &Allocation| !victims.iter().any(|v| v.id == a.id);
         let mut victims: Vec<&Allocation> = Vec::new();
+        // Where Go's map order chose the network victims.
+        let mut chance: Vec<super::preempt::Chance<'_>> = Vec::new();
         let already: Vec<&Allocation> = Vec::new();
         let max_parallel = |a: &Allocation| -> i64 {
             self.state
@@ -114,6 +131,17 @@ impl Engine<'_> {
                 ask.job.priority,
                 &already,
             )
+        };
+        // Where each allocation sits in ProposedAllocs' map (only read when
+        // several allocations hold one asked port).
+        let position = |a: &Allocation| {
+            proposed()
+                .filter(|x| x.id < a.id && self.stored(&x.id).is_some())
+                .count()
+        };
+        let proposed_order = super::preempt::ProposedOrder {
+            position: &position,
+            len: &|| proposed().count(),
         };
         // Networks: bandwidth and static ports on the node's first device.
         let device = n.networks.first();
@@ -159,41 +187,38 @@ impl Engine<'_> {
             };
             let live = || proposed().filter(|a| spared(&victims, a));
             if group_net.is_none() || walked {
-                let held: Vec<_> = live().flat_map(|a| a.resources.networks.iter()).collect();
-                let refuses = |p| super::address_ports::task_address_refuses(n, p, version);
                 let earlier: Vec<_> = taken.iter().flatten().cloned().collect();
-                match super::task_offer::assign(n, held.into_iter(), &earlier, net, refuses) {
-                    Ok((device, ip)) => {
-                        let ports = net.reserved_ports.iter().map(|(_, p)| *p).collect();
-                        asked_bw += net.mbits;
-                        asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
-                        let mbits = net.mbits;
-                        taken[i] = Some(super::task_offer::Taken {
-                            device,
-                            ip,
-                            mbits,
-                            ports,
-                        });
-                        continue;
-                    }
+                let offer = |victims: &[&Allocation]| {
+                    let held = proposed()
+                        .filter(|a| spared(victims, a))
+                        .flat_map(|a| a.resources.networks.iter());
+                    let refuses = |p| super::address_ports::task_address_refuses(n, p, version);
+                    super::task_offer::assign(n, held, &earlier, net, refuses)
+                };
+                let (device, ip) = match offer(&victims) {
+                    Ok(at) => at,
                     Err(miss) if !evict => return Err(miss.reason(version)),
-                    // Preemption frees what the node-wide count below sees;
-                    // the placement then takes the node's first address.
-                    Err(_) => {
-                        let first = n.networks.iter().find(|o| !o.device.is_empty());
-                        let (device, ip) = first
-                            .map(|o| (o.device.as_str().into(), o.ip.as_str().into()))
-                            .unwrap_or_default();
-                        let ports = net.reserved_ports.iter().map(|(_, p)| *p).collect();
-                        let mbits = net.mbits;
-                        taken[i] = Some(super::task_offer::Taken {
-                            device,
-                            ip,
-                            mbits,
-                            ports,
-                        });
+                    // PreemptForNetwork, then the offer again without the
+                    // victims (rank.go): either failing drops the node.
+                    Err(miss) => {
+                        let pick = make(&victims).for_network(
+                            net,
+                            |d| device_bandwidth(n, live(), &earlier, d),
+                            &proposed_order,
+                        );
+                        let Some(pick) = pick.filter(|p| !p.victims.is_empty()) else {
+                            return Err(failed_preemption(miss.reason(version), version));
+                        };
+                        chance.extend(pick.chance);
+                        victims.extend(pick.victims);
+                        offer(&victims)
+                            .map_err(|m| failed_preemption(m.reason(version), version))?
                     }
-                }
+                };
+                asked_bw += net.mbits;
+                asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
+                taken[i] = Some(super::task_offer::Taken::new(device, ip, net));
+                continue;
             }
             let used_bw: i64 = live()
                 .flat_map(|a| a.resources.networks.iter())
@@ -247,10 +272,18 @@ impl Engine<'_> {
             if !evict {
                 return Err(reason);
             }
-            let ports: Vec<u16> = net.reserved_ports.iter().map(|(_, p)| *p).collect();
-            match make(&victims).for_network(dev.mbits, used_bw, net.mbits, &ports) {
-                Some(v) if !v.is_empty() => victims.extend(v),
-                _ => return Err(reason),
+            let earlier: Vec<_> = taken.iter().flatten().cloned().collect();
+            let pick = make(&victims).for_network(
+                net,
+                |d| device_bandwidth(n, live(), &earlier, d),
+                &proposed_order,
+            );
+            match pick {
+                Some(p) if !p.victims.is_empty() => {
+                    chance.extend(p.chance);
+                    victims.extend(p.victims);
+                }
+                _ => return Err(failed_preemption(reason, version)),
             }
         }
         let (devices, device_score) = self.assign_devices(ask, n, evict, &mut victims, &make)?;
@@ -331,6 +364,7 @@ impl Engine<'_> {
                 .into_iter()
                 .map(|t| t.map(|t| (t.device, t.ip)))
                 .collect(),
+            chance: chance_note(n, &chance),
         })
     }
 
@@ -418,6 +452,86 @@ impl Engine<'_> {
         }
         (total != 0.0).then_some(total)
     }
+}
+
+/// A network index's (`AvailBandwidth`, `UsedBandwidth`) for `device`:
+/// the node's last entry of the device (0 for a device it does not
+/// report, as for a group network's empty one), and what the allocations
+/// and this placement's earlier networks hold on it.
+fn device_bandwidth<'x>(
+    n: &Node,
+    live: impl Iterator<Item = &'x Allocation>,
+    earlier: &[super::task_offer::Taken],
+    device: &str,
+) -> (i64, i64) {
+    let avail = n
+        .networks
+        .iter()
+        .rev()
+        .find(|o| !o.device.is_empty() && o.device == device)
+        .map_or(0, |o| o.mbits);
+    let used = live
+        .flat_map(|a| a.resources.networks.iter())
+        .filter(|x| x.device.as_str() == device)
+        .map(|x| x.mbits)
+        .chain(
+            earlier
+                .iter()
+                .filter(|t| t.device.as_str() == device)
+                .map(|t| t.mbits),
+        )
+        .sum();
+    (avail, used)
+}
+
+/// The metric of a node whose network ask preemption cannot meet: Nomad
+/// records it from 1.7.5 (1.6.8, 1.5.15), and drops the node silently
+/// before.
+fn failed_preemption(reason: String, version: crate::version::NomadVersion) -> String {
+    if super::network_check::records_failed_network_preemption(version) {
+        reason
+    } else {
+        super::rank_device::UNRECORDED.to_string()
+    }
+}
+
+/// The note a plan carries when Go's map order chose network victims.
+fn chance_note(n: &Node, chance: &[super::preempt::Chance<'_>]) -> Option<String> {
+    use super::preempt::Chance;
+    let first = chance.first()?;
+    let short = |a: &Allocation| a.id.get(..8).unwrap_or(&a.id).to_string();
+    Some(match first {
+        Chance::Holder {
+            port,
+            held,
+            taken,
+            odds,
+        } => {
+            let names: Vec<String> = held.iter().map(|a| short(a)).collect();
+            let list = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => names.join(""),
+            };
+            let odds = match odds {
+                Some(o) => names
+                    .iter()
+                    .zip(o)
+                    .map(|(a, p)| format!("{a} {:.1}%", p * 100.0))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                None => "odds not established: more than 8 allocations on the node spread over Go's hashed buckets".to_string(),
+            };
+            format!(
+                "node {:?}: allocations {list} hold static port {port} on one device; Nomad preempts the one its proposed list (a Go map) yields last ({odds}), and this plan takes {}",
+                n.name,
+                short(taken)
+            )
+        }
+        Chance::Devices(taken, other) => format!(
+            "node {:?}: preempting on device {taken:?} or {other:?} would each make room; Nomad tries the devices in Go's map order, and this plan takes {taken:?}",
+            n.name
+        ),
+    })
 }
 
 /// A running mean: the sum is `((s0 + s1) + s2) + …`, as `Iterator::sum`

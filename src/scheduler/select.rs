@@ -130,6 +130,9 @@ impl Engine<'_> {
                 _ => best = Some(o),
             }
         }
+        if let Some(text) = best.as_ref().and_then(|b| b.chance.clone()) {
+            self.note(Note::NetworkVictims, &ask.tg.name, || text);
+        }
         best
     }
 
@@ -155,7 +158,12 @@ impl Engine<'_> {
             return Err(false);
         }
         match self.rank(ask, pos, n, evict, true) {
-            Ok(r) => Ok(r),
+            Ok(r) => {
+                if let Some(text) = r.chance.clone() {
+                    self.note(Note::NetworkVictims, &ask.tg.name, || text);
+                }
+                Ok(r)
+            }
             Err(dim) => {
                 exhaust(metric, n, dim);
                 Err(false)

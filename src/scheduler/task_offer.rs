@@ -31,6 +31,18 @@ pub struct Taken {
     pub ports: Vec<u16>,
 }
 
+impl Taken {
+    /// What the network `net` takes at (`device`, `ip`).
+    pub fn new(device: Id, ip: Id, net: &AllocNetwork) -> Taken {
+        Taken {
+            device,
+            ip,
+            mbits: net.mbits,
+            ports: net.reserved_ports.iter().map(|(_, p)| *p).collect(),
+        }
+    }
+}
+
 /// Why no address fits: the last refusal of the walk, as Nomad's error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Miss {
