@@ -236,3 +236,54 @@ fn a_valid_json_var_file_still_reads() {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+/// A job file beginning with `{` is JSON to jobspec2 too (parse.go
+/// decode: parseHCLOrJSON on the job file, then `return diags`): hcl's
+/// JSON parser's refusal is Nomad's error (oracle-json-old/-new:
+/// `j.json:1,38-39: Trailing comma in object; ...`, nothing else, the
+/// inner object's failure leaving the outer ones to close). A file it
+/// reads is decoded from hcl's JSON body, not followed here: "cannot
+/// tell" (exit 255). We refused both with hclsyntax's `Argument or block
+/// definition required`, which Nomad never says of them.
+#[test]
+fn a_json_job_file_is_read_by_hcl_s_json_parser() {
+    let d = TempDir::new("jobspec-vars-json-job");
+    d.put(
+        "j.json",
+        "{\"job\": {\"j\": {\"datacenters\": [\"dc1\"],}}}\n",
+    );
+    let want = "Error getting job struct: Error parsing job file from j.json:\nj.json:1,38-39: Trailing comma in object; JSON does not permit a trailing comma after the final property in an object.";
+    for (cmd, code) in [("validate", 1), ("plan", 255)] {
+        for v in ["1.0.0", "1.6.0", "2.0.5"] {
+            let (got, err) = run(&d, &[cmd, "--nomad-version", v, "j.json"]);
+            let head: Vec<&str> = err.lines().take(2).collect();
+            assert_eq!((got, head.join("\n").as_str()), (code, want), "{cmd} {v}");
+        }
+    }
+    d.put(
+        "j.json",
+        "{\"job\": {\"j\": {\"datacenters\": [\"dc1\"]}}}\n",
+    );
+    let (got, err) = run(&d, &["validate", "--nomad-version", "1.6.0", "j.json"]);
+    assert_eq!(got, 255, "{err}");
+    assert!(
+        err.contains("cannot tell what Nomad 1.6.0 makes of this file: it is JSON to Nomad"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Argument or block definition required"),
+        "{err}"
+    );
+}
+
+/// Brackets nested past our parser's depth (hcl reads any depth: Go's
+/// stacks grow): "cannot tell", never a crash.
+#[test]
+fn a_deeply_nested_json_var_file_is_not_a_crash() {
+    let d = TempDir::new("jobspec-vars-json-deep");
+    d.put("j.nomad", JOB);
+    d.put("v.json", &format!("{{\"l\": {}", "[".repeat(100_000)));
+    let (code, err) = said(&d, "validate", "1.6.0", &["v.json"], 1);
+    assert_eq!(code, 255, "{err}");
+    assert!(err.contains("nest deeper than"), "{err}");
+}

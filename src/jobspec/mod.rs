@@ -36,6 +36,7 @@ pub mod hcl1_syntax;
 mod hcl1_top_keys;
 mod hcl1_unread;
 pub mod hclsyntax;
+mod json_job;
 mod locals;
 mod lower;
 pub mod model;

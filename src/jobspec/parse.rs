@@ -23,6 +23,10 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
         None => None,
     };
     let hcl1 = literals.is_some();
+    // From 1.0 jobspec2 reads a file beginning with `{` as hcl JSON.
+    if super::json_job::is_json(&source.text, version) {
+        return Err(super::json_job::judge(source, version));
+    }
     // Every literal is then read as hcl v1 reads it (hcl1_syntax/literal.rs);
     // one it fails on (its Value() panics, its decoder refuses an int out
     // of range) or reads as bytes that are not text is not followed. The

@@ -59,7 +59,9 @@ pub(super) fn read(text: &str, file: &str) -> Result<JsonVarFile, String> {
         refused: Vec::new(),
         unread: None,
     };
-    let (root, diags) = parse(text);
+    let (root, diags) = parse(text).map_err(|at| {
+        format!("its brackets nest deeper than {} levels at byte {at}, which hcl reads and nomad-preflight does not", crate::nesting::MAX_DEPTH)
+    })?;
     if !diags.is_empty() {
         out.refused = diags
             .iter()

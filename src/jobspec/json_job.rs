@@ -1,0 +1,74 @@
+//! A job file jobspec2 (1.0+) reads as JSON: parse.go's parseHCLOrJSON
+//! takes a file whose first byte other than a space is `{` for JSON
+//! (without `-json`, which reads the API's JSON instead), and hcl's JSON
+//! parser reads it (var_file_json_parse.rs). Where that parser refuses
+//! it, decode returns its diagnostics, whose Error() is the first and a
+//! count of the others: `Error parsing job file from PATH:\n...`. A file
+//! it accepts is decoded from hcl's JSON body, which this tool does not
+//! follow: "cannot tell" (exit 255). Our HCL parser used to refuse every
+//! such file in hclsyntax's words, a refusal Nomad does not make.
+
+use super::var_file_json_parse::parse;
+use crate::diag::{Diag, Diags};
+use crate::source::{Source, Span};
+use crate::version::NomadVersion;
+
+/// Does jobspec2 under `v` read `text` as hcl JSON?
+pub(super) fn is_json(text: &str, v: NomadVersion) -> bool {
+    v.at_least(1, 0, 0) && super::var_file_json::is_json(text)
+}
+
+/// What Nomad `v` says of the JSON job file `source`: hcl's refusal, or
+/// one "cannot tell" line.
+pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
+    let (diags, deep) = match parse(&source.text) {
+        Ok((_, diags)) => (diags, false),
+        Err(_) => (vec![], true),
+    };
+    let lines: Option<Vec<String>> = diags.iter().map(|d| d.line(&source.name)).collect();
+    let first = diags
+        .first()
+        .map(|d| within(&source.text, d.subject.start.byte, d.subject.end.byte));
+    match (lines, first) {
+        (Some(lines), Some(at)) => {
+            let mut text = lines[0].clone();
+            if lines.len() > 1 {
+                text.push_str(&format!(", and {} other diagnostic(s)", lines.len() - 1));
+            }
+            Diag::error("hcl::syntax", text)
+                .at(source, at, "hcl's JSON parser refuses this")
+                .help(format!("Nomad {v} reads a job file whose first byte other than a space is `{{` as JSON (hcl's JSON syntax): make it valid JSON, or write it in HCL"))
+                .into()
+        }
+        _ => {
+            let why = if deep {
+                "its brackets nest deeper than nomad-preflight's parser goes, and hcl's reads any depth"
+            } else if diags.is_empty() {
+                "hcl's JSON parser reads it, and jobspec2 decodes the job from its JSON body, which nomad-preflight does not follow"
+            } else {
+                "hcl's JSON parser refuses it, at a column it counts in grapheme clusters after a character whose clusters nomad-preflight does not count"
+            };
+            Diag::error(
+                super::HCL2_UNREAD,
+                format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first byte other than a space is `{{`); {why}"),
+            )
+            .in_source(source)
+            .help("write the job in HCL to judge it here, or judge the JSON file on the cluster")
+            .into()
+        }
+    }
+}
+
+/// The span from `start` to `end` within `text`, widened to whole
+/// characters (hcl's ranges count bytes and may stop inside one).
+fn within(text: &str, start: usize, end: usize) -> Span {
+    let mut s = start.min(text.len());
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = end.clamp(s, text.len());
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    Span::new(s, e)
+}
