@@ -155,6 +155,10 @@ pub struct ParsedJob {
     pub diags: Diags,
     /// The edition it was judged as ([`LoadOptions::edition`]).
     pub edition: Option<crate::version::Edition>,
+    /// Before 1.0, HCL1's refusal of the keys its release does not know
+    /// yet, as Nomad prints it after `Error parsing job file from <path>`
+    /// ([`version_gates::Checked`]); kept from the load's one walk.
+    pub hcl1_gate: Option<String>,
 }
 
 impl ParsedJob {
@@ -197,6 +201,7 @@ pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
                 .help("check the path and that the file is readable")
                 .into(),
                 edition: opts.edition,
+                hcl1_gate: None,
             }
         }
     }
@@ -311,12 +316,13 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 evaluated: None,
                 diags: d,
                 edition: opts.edition,
+                hcl1_gate: None,
             };
         }
     };
-    let (job, evaluated) = match build(vfs, &source, &body, opts, &mut diags) {
-        Some((job, node)) => (Some(job), Some(node)),
-        None => (None, None),
+    let (job, evaluated, hcl1_gate) = match build(vfs, &source, &body, opts, &mut diags) {
+        Some((job, node, gate)) => (Some(job), Some(node), gate),
+        None => (None, None, None),
     };
     diags
         .0
@@ -328,6 +334,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         evaluated,
         diags,
         edition: opts.edition,
+        hcl1_gate,
     };
     // Decoding errors Nomad lists in Go's map order: a note beside them.
     let note = decode_order::decode_order_note(&parsed, opts.version);
@@ -341,7 +348,7 @@ fn build(
     body: &hcl_edit::structure::Body,
     opts: &LoadOptions,
     diags: &mut Diags,
-) -> Option<(Job, tree::Node)> {
+) -> Option<(Job, tree::Node, Option<String>)> {
     let base_dir = src.base_dir().map(Path::to_path_buf);
     // One boundary: the files' own fence when they have one (the project
     // root on disk), so functions and the reader agree on what is inside.
@@ -479,10 +486,10 @@ fn build(
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, opts.edition, diags);
-    let gate = version_gates::check(&job, Some(body), src, opts.version, diags);
+    let gates = version_gates::check(&job, Some(body), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
-    hcl1_parse::check(&node, gate, src, opts.version, diags);
+    hcl1_parse::check(&node, gates.first, src, opts.version, diags);
     hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, opts.version, diags);
     job.source = Origin(Some(src.clone()));
@@ -495,7 +502,7 @@ fn build(
             opts: opts.clone(),
         })));
     }
-    Some((job, node))
+    Some((job, node, gates.hcl1_refusal))
 }
 
 const TOP_LEVEL: &[&str] = &["job", "variable", "variables", "locals"];

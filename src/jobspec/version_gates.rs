@@ -355,18 +355,31 @@ pub struct Gate {
     pub block: Span,
 }
 
+/// What [`check`]'s one walk found that the load keeps.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Where HCL1's parser stops at the first key it does not know: the
+    /// other HCL1 parser errors (hcl1_parse.rs) give way to an earlier one.
+    pub first: Option<Gate>,
+    /// Before 1.0: what `nomad job plan|validate` prints after `Error
+    /// parsing job file from <path>` for those keys, separator included
+    /// (`None` when we do not know a block's way up: no text rather than a
+    /// wrong one). From 1.0 the keys are decoding errors like any unknown
+    /// key, worded and ordered with the others (decode_order.rs).
+    pub hcl1_refusal: Option<String>,
+}
+
 /// The located errors and advice for features `v` predates; `body` is the
-/// file's syntax (for keys the model does not hold). Returns where HCL1's
-/// parser stops at the first key it does not know ([`Gate`]): the other
-/// HCL1 parser errors (hcl1_parse.rs) give way to an earlier one. One walk
-/// gives both (the walk was half of the gates' cost when done twice).
+/// file's syntax (for keys the model does not hold). One walk gives the
+/// diagnostics and [`Checked`] (the walk was half of the gates' cost when
+/// done twice).
 pub fn check(
     job: &Job,
     body: Option<&Body>,
     src: &Source,
     v: NomadVersion,
     diags: &mut Diags,
-) -> Option<Gate> {
+) -> Checked {
     let mut unknown = gated_keys(job, body, src, v);
     let hcl2 = v.at_least(1, 0, 0);
     if hcl2 {
@@ -382,6 +395,7 @@ pub fn check(
             level: u.level,
             block: u.outer,
         });
+    let hcl1_refusal = if hcl2 { None } else { hcl1_text(&unknown, v) };
     if !hcl2 && !unknown.is_empty() {
         // HCL1 refuses the key by name before anything reads its value:
         // what the lowering says of that value (or of the key itself) is
@@ -479,7 +493,10 @@ pub fn check(
             .help("name the datacenters (`datacenters = [\"dc1\"]`), or judge by Nomad 1.5 or later"),
         );
     }
-    first
+    Checked {
+        first,
+        hcl1_refusal,
+    }
 }
 
 fn within(inner: Span, outer: Span) -> bool {
@@ -511,23 +528,10 @@ pub fn sysbatch_refused(job: &Job, v: NomadVersion) -> bool {
     job.job_type == JobType::Sysbatch && !since(v, SYSBATCH)
 }
 
-/// What `nomad job plan|validate` of version `v` (before 1.0, HCL1)
-/// prints after `Error parsing job file from <path>` for the unknown keys
-/// of `job`, separator included, or `None` when its parser knows every key
-/// we gate. From 1.0 the gates are decoding errors like any unknown key,
-/// worded and ordered with the others (decode_order.rs): `None`.
-pub fn parser_error(
-    job: &Job,
-    body: Option<&Body>,
-    src: &Source,
-    v: NomadVersion,
-) -> Option<String> {
-    if v.at_least(1, 0, 0) {
-        return None;
-    }
-    let unknown = gated_keys(job, body, src, v);
-    // The first block in parse order with unknown keys, all of its keys
-    // (CheckHCLKeys), through that block's way up.
+/// HCL1's refusal of `unknown` (before 1.0): the first block in parse
+/// order with unknown keys, all of its keys (CheckHCLKeys), through that
+/// block's way up ([`Checked::hcl1_refusal`]).
+fn hcl1_text(unknown: &[Unknown], v: NomadVersion) -> Option<String> {
     let first = unknown.iter().min_by_key(|u| (u.level, &u.order))?;
     let keys: Vec<&str> = unknown
         .iter()

@@ -6,11 +6,10 @@ fn parsed(text: &str, v: NomadVersion) -> ParsedJob {
     crate::jobspec::load_text(text, v)
 }
 
-/// HCL1's parser error (before 1.0), as [`parser_error`] words it.
+/// HCL1's parser error (before 1.0), as the load keeps it
+/// ([`Checked::hcl1_refusal`]).
 fn error_text(text: &str, v: NomadVersion) -> Option<String> {
-    let p = parsed(text, v);
-    let job = p.job.as_ref()?;
-    parser_error(job, p.body.as_ref(), &p.source, v)
+    parsed(text, v).hcl1_gate
 }
 
 /// From 1.0: the lines after `Error parsing job file from j.nomad:` that

@@ -170,10 +170,7 @@ fn classify(
     // From 1.0 they are hclsyntax's refusals, decoding errors below.
     let gated = |d: &&&Diag| d.code == jobspec::version_gates::CODE;
     if !client.is_empty() && client.iter().all(gated) {
-        let job = parsed.job.as_ref();
-        if let Some(text) = job.and_then(|j| {
-            jobspec::version_gates::parser_error(j, parsed.body.as_ref(), &parsed.source, version)
-        }) {
+        if let Some(text) = &parsed.hcl1_gate {
             return Refusal::JobStruct(format!("Error parsing job file from {path}{text}"));
         }
     }
