@@ -135,6 +135,41 @@ fn the_top_level_suggests_in_jobconfigschemas_order() {
     );
 }
 
+/// Our help beside hcl's words names the release's keys: its closest
+/// name, else what the block takes in that release (not 2.0.5's list,
+/// which would offer `ui` or `node_pool` to a 1.0 job).
+#[test]
+fn the_help_names_the_releases_keys() {
+    let text = job("  bogus = 1\n", "", "", "");
+    let (_, err) = run("validate", "help-list", &text, "1.0.0");
+    let help = err
+        .split("`job` takes, in Nomad 1.0.0: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no release list:\n{err}"));
+    let names: Vec<&str> = help.split_whitespace().take(40).collect();
+    let names = names.join(" ");
+    assert!(names.contains("datacenters,"), "{names}");
+    assert!(
+        !names.contains("node_pool") && !names.contains("ui,"),
+        "{names}"
+    );
+    // A near miss of a key the release lacks: no suggestion of it at 1.5
+    // (hcl's nor ours); at 1.6 both name it.
+    let text = job("  nod_pool = \"x\"\n", "", "", "");
+    let (_, err) = run("validate", "help-near", &text, "1.5.0");
+    assert!(
+        err.contains("An argument named \"nod_pool\" is not expected here.\n"),
+        "{err}"
+    );
+    assert!(!err.contains("did you mean \"node_pool\""), "{err}");
+    let (_, err) = run("validate", "help-near", &text, "1.6.0");
+    assert!(
+        err.contains("not expected here. Did you mean \"node_pool\"?"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"node_pool\"?"), "{err}");
+}
+
 /// Two unknown arguments of one body come in Go's map order: said in the
 /// file's order with the map-order note; a block's errors after its
 /// body's, and unsupported blocks after unsupported arguments.

@@ -177,6 +177,28 @@ pub fn reword(job: &Block, v: NomadVersion, diags: &mut [Diag]) {
     walk(&job.body, &mut vec!["job"], v, &mut pending);
 }
 
+/// Our help beside hcl's words: the closest name of the release's schema
+/// (the lowering's list is 2.0.5's, which would offer `ui` to a 1.6 job),
+/// else the names the block takes in that release.
+fn help(schema: &Schema, key: &str, path: &[&str], v: NomadVersion) -> String {
+    let names = || {
+        schema
+            .arguments
+            .iter()
+            .chain(&schema.blocks)
+            .map(String::as_str)
+            .filter(|n| *n != "dynamic")
+    };
+    match crate::suggest::closest(key, names()) {
+        Some(s) => format!("did you mean \"{s}\"?"),
+        None => format!(
+            "`{}` takes, in Nomad {v}: {}",
+            path.last().copied().unwrap_or("job"),
+            names().collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
 fn walk<'b>(body: &'b Body, path: &mut Vec<&'b str>, v: NomadVersion, pending: &mut [&mut Diag]) {
     let written: Vec<&str> = body.attributes().map(|a| a.key.as_str()).collect();
     let mut at = |span: Span, item: Item, key: &str, path: &[&str]| {
@@ -184,7 +206,9 @@ fn walk<'b>(body: &'b Body, path: &mut Vec<&'b str>, v: NomadVersion, pending: &
             .iter_mut()
             .filter(|d| d.primary_span() == Some(span))
         {
-            d.message = message(&schema(path, v), item, key, &written);
+            let schema = schema(path, v);
+            d.message = message(&schema, item, key, &written);
+            d.help = Some(help(&schema, key, path, v));
         }
     };
     for a in body.attributes() {
