@@ -38,6 +38,15 @@ impl JobStatus {
     }
 }
 
+/// Unix seconds of simulated time zero: 2019-06-20T10:00:00Z.
+pub const SIM_EPOCH_UNIX: i64 = 1_561_024_800;
+
+/// Simulated seconds of a Unix time in nanoseconds (Go's `time.Unix(0,
+/// ns)`: whole seconds, rounded down).
+pub fn sim_seconds(unix_nanos: i64) -> i64 {
+    unix_nanos.div_euclid(1_000_000_000) - SIM_EPOCH_UNIX
+}
+
 /// A job as the state store holds it.
 #[derive(Debug, Clone)]
 pub struct JobRecord {
@@ -48,7 +57,8 @@ pub struct JobRecord {
     pub create_index: u64,
     pub modify_index: u64,
     pub job_modify_index: u64,
-    /// Simulated submit time (seconds since the simulation epoch).
+    /// Submit time in seconds since [`SIM_EPOCH_UNIX`]: simulated, or an
+    /// imported job's own ([`sim_seconds`]).
     pub submit_time: i64,
     pub status: JobStatus,
     /// An import reported an evaluation of this registration unfinished

@@ -20,8 +20,7 @@ use crate::world::World;
 pub use self::job::{job_detail, job_list, no_such_job};
 pub use self::utilisation::utilisation;
 
-/// Unix seconds of simulated time zero: 2019-06-20T10:00:00Z.
-pub const SIM_EPOCH_UNIX: i64 = 1_561_024_800;
+pub use crate::cluster::SIM_EPOCH_UNIX;
 
 /// "Now" for rendering: a minute after the latest submission, so relative
 /// times ("1m ago") read naturally and stay stable.
@@ -50,13 +49,29 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// Nomad's `formatTime` since 0.8 (ISO 8601, GH-3806), in UTC.
+/// Nomad's `formatTime` (command/helpers.go, the same 0.9–2.0.5): ISO 8601
+/// (`2006-01-02T15:04:05Z07:00`, GH-3806) in the local time zone of the
+/// machine running the command, as `time.Unix` gives it (`Z` for UTC,
+/// else the offset); empty for a time before 1970-01-01T00:00:01Z.
 pub fn format_time(sim_secs: i64) -> String {
-    let t = SIM_EPOCH_UNIX + sim_secs;
-    let (y, mo, d) = civil_from_days(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
+    let t = SIM_EPOCH_UNIX.saturating_add(sim_secs);
+    if t < 1 {
+        return String::new();
+    }
+    let offset = jiff::Timestamp::from_second(t)
+        .map_or(0, |ts| jiff::tz::TimeZone::system().to_offset(ts).seconds());
+    let local = t + i64::from(offset);
+    let (y, mo, d) = civil_from_days(local.div_euclid(86_400));
+    let s = local.rem_euclid(86_400);
+    let zone = if offset == 0 {
+        "Z".to_string()
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let m = offset.unsigned_abs() / 60;
+        format!("{sign}{:02}:{:02}", m / 60, m % 60)
+    };
     format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{zone}",
         s / 3600,
         s / 60 % 60,
         s % 60

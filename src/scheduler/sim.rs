@@ -265,7 +265,12 @@ impl Simulation {
             create_index: ix.create_index,
             modify_index: ix.modify_index,
             job_modify_index: ix.job_modify_index,
-            submit_time: i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
+            // The cluster's own date when it reported one; else simulated
+            // seconds, one per index.
+            submit_time: ix.submit_time.map_or_else(
+                || i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
+                crate::cluster::sim_seconds,
+            ),
             // Derived below, once its allocations are in.
             status: JobStatus::Pending,
             unfinished_eval: ix.unfinished_eval,

@@ -211,6 +211,7 @@ fn read_job(
             "create_index",
             "modify_index",
             "job_modify_index",
+            "submit_time",
         ],
         blocks: &[],
     };
@@ -222,6 +223,10 @@ fn read_job(
         job_modify_index: count(src, &r, "job_modify_index", diags).unwrap_or(0),
         // A declared cluster has no evaluations in flight.
         unfinished_eval: false,
+        // Unix seconds in the file.
+        submit_time: count(src, &r, "submit_time", diags)
+            .and_then(|n| i64::try_from(n).ok())
+            .and_then(|s| s.checked_mul(1_000_000_000)),
     };
     let ns = r
         .string("namespace", diags)

@@ -33,6 +33,7 @@ pub fn job_indexes(v: &Value) -> JobIndexes {
         modify_index: u("ModifyIndex"),
         job_modify_index: u("JobModifyIndex"),
         unfinished_eval: v.get("Status").and_then(Value::as_str) == Some("pending"),
+        submit_time: v.get("SubmitTime").and_then(Value::as_i64),
     }
 }
 

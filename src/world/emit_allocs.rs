@@ -138,6 +138,11 @@ pub fn allocations_hcl(p: &Pinned, nodes: &std::collections::HashSet<&str>) -> S
         let _ = writeln!(o, "  create_index     = {}", ix.create_index);
         let _ = writeln!(o, "  modify_index     = {}", ix.modify_index);
         let _ = writeln!(o, "  job_modify_index = {}", ix.job_modify_index);
+        // In whole seconds, what Nomad prints: nanoseconds are past the
+        // 2^53 an HCL number holds exactly.
+        if let Some(t) = ix.submit_time {
+            let _ = writeln!(o, "  submit_time      = {}", t.div_euclid(1_000_000_000));
+        }
         let _ = writeln!(o, "}}");
     }
     for a in p

@@ -181,6 +181,9 @@ pub struct JobIndexes {
     /// evaluation of it had not finished when it was saved, which nothing
     /// else in the dump shows (nomad/state `getJobStatus`).
     pub unfinished_eval: bool,
+    /// `Job.SubmitTime`, Unix nanoseconds, as the cluster reports it
+    /// (`None`: not reported, or a declared cluster's job).
+    pub submit_time: Option<i64>,
 }
 
 /// The cluster as it is, from an import holding `allocations.json` or a
