@@ -40,8 +40,11 @@
 //! (`src/jobspec/keys-2.0.5.txt`, see `jobspec/block_args.rs`) as a sorted
 //! table: building it at run time read the whole 41 KB list into ordered
 //! sets in every process that loads a job, ~3% of a `check --staged`.
+//! Likewise the keys HCL1's parsers accept per release
+//! (`src/jobspec/parser-keys-hcl1.txt`, see `jobspec/hcl1_keys.rs`).
 fn main() {
     block_keys();
+    hcl1_keys();
     println!("cargo:rerun-if-env-changed=NOMAD_PREFLIGHT_PIE");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let keep_pie = std::env::var_os("NOMAD_PREFLIGHT_PIE").is_some_and(|v| v == "1");
@@ -134,4 +137,77 @@ fn block_keys() {
     let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     std::fs::write(std::path::Path::new(&dir).join("block_keys.rs"), out)
         .expect("write block_keys.rs");
+}
+
+/// `$OUT_DIR/hcl1_keys.rs`: `RELEASES` (the RELEASES line, in order),
+/// `PATHS` (block path, releases checking its keys) and `KEYS` (block
+/// path, key, releases accepting it), sorted for binary search, each set
+/// of releases as bits over `RELEASES`. A run naming a release the
+/// RELEASES line lacks, or more releases than the bits hold, fails the
+/// build: at run time such a run silently dropped its releases.
+fn hcl1_keys() {
+    const TABLE: &str = "src/jobspec/parser-keys-hcl1.txt";
+    println!("cargo:rerun-if-changed={TABLE}");
+    let text = std::fs::read_to_string(TABLE).expect("the HCL1 parser key list");
+    let mut releases: Vec<&str> = Vec::new();
+    let mut paths = std::collections::BTreeMap::new();
+    let mut keys = std::collections::BTreeMap::new();
+    let bits = |releases: &[&str], runs: &[&str]| -> u64 {
+        let pos = |v: &str| {
+            releases
+                .iter()
+                .position(|r| *r == v)
+                .unwrap_or_else(|| panic!("{TABLE}: {v} is not on the RELEASES line"))
+        };
+        let mut out = 0u64;
+        for run in runs {
+            let (a, b) = run.split_once("..").unwrap_or((run, run));
+            for i in pos(a)..=pos(b) {
+                out |= 1 << i;
+            }
+        }
+        out
+    };
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        match w.as_slice() {
+            ["RELEASES", rest @ ..] => {
+                assert!(rest.len() <= 64, "{TABLE}: more releases than a u64 holds");
+                releases = rest.to_vec();
+            }
+            ["PATHS", path, runs @ ..] => {
+                let set = bits(&releases, runs);
+                assert!(paths.insert(*path, set).is_none(), "{TABLE}: {line}");
+            }
+            [path, key, runs @ ..] => {
+                let set = bits(&releases, runs);
+                assert!(keys.insert((*path, *key), set).is_none(), "{TABLE}: {line}");
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::from("// Written by build.rs from parser-keys-hcl1.txt.\n");
+    out.push_str("pub(super) static RELEASES: &[NomadVersion] = &[\n");
+    for r in &releases {
+        let n: Vec<u32> = r
+            .split('.')
+            .map(|p| p.parse().unwrap_or_else(|_| panic!("{TABLE}: release {r}")))
+            .collect();
+        let [a, b, c] = n[..] else {
+            panic!("{TABLE}: release {r}")
+        };
+        out.push_str(&format!("    NomadVersion::new({a}, {b}, {c}),\n"));
+    }
+    out.push_str("];\npub(super) static PATHS: &[(&str, Releases)] = &[\n");
+    for (path, set) in paths {
+        out.push_str(&format!("    ({path:?}, {set:#x}),\n"));
+    }
+    out.push_str("];\npub(super) static KEYS: &[(&str, &str, Releases)] = &[\n");
+    for ((path, key), set) in keys {
+        out.push_str(&format!("    ({path:?}, {key:?}, {set:#x}),\n"));
+    }
+    out.push_str("];\n");
+    let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    std::fs::write(std::path::Path::new(&dir).join("hcl1_keys.rs"), out)
+        .expect("write hcl1_keys.rs");
 }

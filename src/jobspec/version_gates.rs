@@ -193,6 +193,8 @@ fn walk(
         _ => Span::new(outer.start, body_at.max(outer.start)),
     };
     let hcl1 = !v.at_least(1, 0, 0);
+    // The block's key check, found once for all its keys.
+    let checked = hcl1.then(|| hcl1_keys::checked(&idents, v)).flatten();
     for (key, span, item, kind) in keys {
         let found = version_keys::lookup(&idents, key).filter(|_| !unchecked);
         let gone = found.and_then(|k| k.until).filter(|u| v >= *u);
@@ -202,7 +204,7 @@ fn walk(
             Some(k) if k.known(v) || (!hcl1 && k.kind != kind) => continue,
             Some(k) => Some((k.feature, k.needed(v))),
             // Any other key outside the block's list (a misspelling).
-            None if hcl1 && hcl1_keys::refuses(&idents, key, v) => None,
+            None if checked.as_ref().is_some_and(|c| c.refuses(key)) => None,
             None => continue,
         };
         let hcl2 = (!hcl1).then(|| hcl2_message(&idents, &b.body, kind, key, v));
