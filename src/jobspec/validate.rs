@@ -276,6 +276,7 @@ fn job_checks(
         priority(job, "job", out);
     }
     super::validate_workload::service_identity_names(job, v, out);
+    super::validate_job::max_count(job, v, out);
 }
 
 /// The priority bound, worded `Job ...` by Job.Validate before 1.5 and

@@ -130,6 +130,28 @@ pub(super) fn core_type(job: &Job, out: &mut Out<'_>) {
     }
 }
 
+/// The servers' default `job_max_count` (structs.JobDefaultMaxCount): the
+/// world does not state the servers' setting, so the default is assumed,
+/// as the priority bound is.
+const JOB_MAX_COUNT: i64 = 50_000;
+
+/// The validate hook's last check (nomad/job_endpoint_hooks.go
+/// jobValidate.Validate, from 1.11.0): the groups' counts together may not
+/// exceed the servers' `job_max_count`.
+pub(super) fn max_count(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+    if !v.at_least(1, 11, 0) {
+        return;
+    }
+    let total: i64 = job.groups.iter().map(|g| g.count).sum();
+    if total > JOB_MAX_COUNT {
+        let text =
+            format!("total count was greater than configured job_max_count: {total} > {JOB_MAX_COUNT}");
+        let at = job.groups.iter().rev().find_map(|g| g.spans.best("count"));
+        let help = "split the job, or raise the servers' job_max_count (50000 by default, assumed here)";
+        err(out, CODE, at.or(job.spans.label), text, "too many allocations", help);
+    }
+}
+
 /// Job.Validate's first checks. The null-character texts are new in 1.0.0
 /// (structs.go at v0.12.12 has only the space). An empty ID cannot come from
 /// a labelled `job` block; an empty region or name is written so.
