@@ -144,11 +144,20 @@ pub(super) fn max_count(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
     }
     let total: i64 = job.groups.iter().map(|g| g.count).sum();
     if total > JOB_MAX_COUNT {
-        let text =
-            format!("total count was greater than configured job_max_count: {total} > {JOB_MAX_COUNT}");
+        let text = format!(
+            "total count was greater than configured job_max_count: {total} > {JOB_MAX_COUNT}"
+        );
         let at = job.groups.iter().rev().find_map(|g| g.spans.best("count"));
-        let help = "split the job, or raise the servers' job_max_count (50000 by default, assumed here)";
-        err(out, CODE, at.or(job.spans.label), text, "too many allocations", help);
+        let help =
+            "split the job, or raise the servers' job_max_count (50000 by default, assumed here)";
+        err(
+            out,
+            CODE,
+            at.or(job.spans.label),
+            text,
+            "too many allocations",
+            help,
+        );
     }
 }
 

@@ -47,6 +47,11 @@ const SUMMARIES: &[&str] = &[
     "Invalid template interpolation value",
     "Invalid type specification",
     "Invalid validation error message",
+    // jobspec2's decodeTaskScalingPolicies (lower/strategy.rs).
+    "Invalid scaling policy name",
+    "Invalid scaling policy type",
+    "Duplicate scaling \"cpu\" block",
+    "Duplicate scaling \"mem\" block",
     "Invalid variable validation condition",
     "Invalid variable validation result",
     "Iteration over non-iterable value",

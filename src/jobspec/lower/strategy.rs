@@ -2,6 +2,7 @@
 //! restart, ephemeral disk, periodic, parameterized, scaling, disconnect.
 
 use super::*;
+use crate::source::Span;
 
 pub(super) fn update(n: &Node, cx: &mut Cx<'_>) -> UpdateStrategy {
     let mut f = F::new(
@@ -145,7 +146,7 @@ pub(super) fn parameterized(n: &Node, cx: &mut Cx<'_>) -> Parameterized {
 
 /// Task `scaling "cpu"` / `scaling "mem"` blocks (vertical autoscaling).
 pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) -> Vec<TaskScaling> {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<(String, Span)> = Vec::new();
     let mut out = Vec::new();
     for b in f.blocks("scaling") {
         let mut sf = F::new(
@@ -163,24 +164,38 @@ pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) -> Vec<TaskScaling> {
                 "no name",
                 "write `scaling \"cpu\" { ... }` or `scaling \"mem\" { ... }`",
             ),
-            [(name, span)] => {
+            [(label, span)] => {
+                // jobspec2 decodeTaskScalingPolicies (hcl_conversions.go,
+                // 1.0.0 to 2.0.5) lowercases the label, and words each
+                // refusal as an hcl diagnostic.
+                let name = label.to_lowercase();
+                let def = def_range(b, cx);
                 if name != "cpu" && name != "mem" {
                     cx.error(
                         "jobspec::scaling",
                         *span,
-                        format!("scaling policy name must be \"cpu\" or \"mem\", not \"{name}\""),
+                        "Invalid scaling policy name; scaling policy name must be \"cpu\" or \"mem\"".into(),
                         "unknown resource",
                         "task scaling policies scale \"cpu\" or \"mem\"",
                     );
-                } else if seen.contains(&name.as_str()) {
-                    cx.error("jobspec::duplicate", *span, format!("Duplicate scaling \"{name}\" block: a scaling policy cannot be defined more than once"), "defined again here", "merge the two scaling blocks");
+                } else if let Some(prev) = seen.iter().find(|(n, _)| *n == name).map(|p| p.1) {
+                    let at = crate::jobspec::hclsyntax::range_string(
+                        &cx.src.text,
+                        &cx.src.name,
+                        (prev.start, prev.end),
+                    );
+                    cx.error("jobspec::duplicate", def, format!("Duplicate scaling \"{name}\" block; Only one scaling {name} block is allowed. Another was defined at {at}."), "defined again here", "merge the two scaling blocks");
                 } else {
-                    seen.push(name);
+                    seen.push((name.clone(), def));
                     let want = format!("vertical_{name}");
                     if let Some(t) = sf.str(cx, "type") {
                         if t != want {
-                            let span = sf.spans.best("type").unwrap_or(header);
-                            cx.error("jobspec::scaling", span, format!("Invalid scaling policy type: policy had invalid 'type': \"{t}\""), "wrong type", &format!("a `scaling \"{name}\"` policy has type \"{want}\" (or leave type out)"));
+                            // Nomad's own argument order: the written type
+                            // is "expected".
+                            let text = format!("Invalid scaling policy type; Invalid policy type, expected {} but found {}", crate::gotext::go_quote(&t), crate::gotext::go_quote(&want));
+                            cx.error("jobspec::scaling", def, text, "wrong type", &format!("a `scaling \"{name}\"` policy has type \"{want}\" (or leave type out)"));
+                            sf.block(cx, "policy");
+                            continue;
                         }
                     }
                     out.push(TaskScaling {
@@ -204,6 +219,23 @@ pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) -> Vec<TaskScaling> {
         sf.block(cx, "policy");
     }
     out
+}
+
+/// hclsyntax Block.DefRange(): the header to its last label from hcl 2.20
+/// (Nomad 1.8.1), through the open brace before.
+fn def_range(b: &Node, cx: &Cx<'_>) -> Span {
+    let header = b.header_span();
+    let hcl2_7 = matches!(
+        crate::jobspec::hclsyntax::Era::of(cx.version),
+        Some(crate::jobspec::hclsyntax::Era::Hcl2_7)
+    );
+    let brace = cx.src.text[header.end..]
+        .find('{')
+        .map(|i| header.end + i + 1);
+    match brace.filter(|_| hcl2_7) {
+        Some(end) => Span::new(header.start, end),
+        None => header,
+    }
 }
 
 pub(super) fn scaling(n: &Node, cx: &mut Cx<'_>) -> Scaling {
