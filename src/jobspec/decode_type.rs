@@ -149,11 +149,42 @@ fn refuse(cx: &mut Cx<'_>, a: &Attr, why: &str, ours: &str) {
     }
 }
 
+/// The first release of each line whose decodeDuration refuses a null.
+const NIL_DURATION_REFUSED: [crate::version::NomadVersion; 2] = [
+    crate::version::NomadVersion::new(1, 9, 7),
+    crate::version::NomadVersion::new(1, 10, 0),
+];
+
 /// A duration as jobspec2's decoder reads it (hcl_conversions.go
 /// decodeDuration): a Go duration string, or a whole number of nanoseconds.
 pub fn hcl2_duration(cx: &mut Cx<'_>, a: &Attr) -> Option<Duration> {
     match &a.value {
-        Value::Null => None,
+        // decodeDuration refuses a null from 1.9.7 and 1.10.0 (#25294,
+        // hcl_conversions.go): before, a null leaves the field unset.
+        Value::Null if cx.version.has_since(&NIL_DURATION_REFUSED) => {
+            let span = start_range(&cx.src.text, a.value_span).unwrap_or(a.value_span);
+            cx.error(
+                "jobspec::type",
+                span,
+                "Unsuitable value; Unsuitable duration value: nil".into(),
+                "null",
+                "give a duration such as \"30s\", or leave the argument out",
+            );
+            None
+        }
+        // Before, decodeDuration reads a null string with AsString, which
+        // panics ("Avoid panics by checking null values on durations"), and
+        // words a null of no type with Go's %s of a cty.Type: not known.
+        Value::Null => {
+            cx.error(
+                super::HCL2_UNREAD,
+                a.value_span,
+                format!("cannot tell what Nomad {} makes of `{} = null`: its decodeDuration (before 1.9.7 and 1.10.0, #25294) panics on a null string and words a null of no type with Go's %s of a cty type", cx.version, a.name),
+                "null duration",
+                "give a duration such as \"30s\", or leave the argument out",
+            );
+            None
+        }
         Value::String(s) => match super::duration::parse(s) {
             Ok(d) => Some(d),
             Err(m) => {

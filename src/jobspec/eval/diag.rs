@@ -64,6 +64,8 @@ const SUMMARIES: &[&str] = &[
     "Too many function arguments",
     "Unsupported attribute",
     "Variables not allowed",
+    // jobspec2's decodeDuration of a null (decode_type.rs, 1.9.7+).
+    "Unsuitable value",
 ];
 
 /// Sibling expressions' results, as hclsyntax gathers them: each one is
