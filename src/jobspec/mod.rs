@@ -420,17 +420,21 @@ fn build(
     }
     let mut jobs = body.blocks().filter(|b| b.ident.as_str() == "job");
     let Some(job_block) = jobs.next() else {
+        // Nomad's words: jobspec2's decode (types.config.go, an hcl
+        // diagnostic without a subject) from 1.0, HCL1's Parse before.
+        let text = if opts.version.at_least(1, 0, 0) {
+            "Missing job block; A job block is required"
+        } else {
+            "'job' stanza not found"
+        };
         diags.push(
-            Diag::error(
-                "jobspec::missing",
-                "No job block found: a job file needs exactly one `job \"name\" { ... }` block",
-            )
-            .at(
-                src,
-                crate::source::Span::new(0, src.text.len().min(1)),
-                "no job here",
-            )
-            .help("add a job block, or pass a job file"),
+            Diag::error("jobspec::missing", text)
+                .at(
+                    src,
+                    crate::source::Span::new(0, src.text.len().min(1)),
+                    "no job here",
+                )
+                .help("add a job block, or pass a job file"),
         );
         return None;
     };
