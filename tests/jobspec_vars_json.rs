@@ -260,6 +260,19 @@ fn a_json_job_file_is_read_by_hcl_s_json_parser() {
             assert_eq!((got, head.join("\n").as_str()), (code, want), "{cmd} {v}");
         }
     }
+    // 1.0.6 until 1aa3b56108's early return (1.0.18, 1.1.12, 1.2.6),
+    // decode went on to decodeBody with the part hcl read, and printed
+    // every diagnostic one a line: not followed here.
+    for v in ["1.0.6", "1.1.11", "1.2.5"] {
+        let (got, err) = run(&d, &["validate", "--nomad-version", v, "j.json"]);
+        assert_eq!(got, 255, "{v}: {err}");
+        assert!(err.contains("still decodes the part it read"), "{v}: {err}");
+    }
+    for v in ["1.0.18", "1.1.12", "1.2.6"] {
+        let (got, err) = run(&d, &["validate", "--nomad-version", v, "j.json"]);
+        let head: Vec<&str> = err.lines().take(2).collect();
+        assert_eq!((got, head.join("\n").as_str()), (1, want), "{v}");
+    }
     d.put(
         "j.json",
         "{\"job\": {\"j\": {\"datacenters\": [\"dc1\"]}}}\n",

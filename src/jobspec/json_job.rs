@@ -3,7 +3,9 @@
 //! (without `-json`, which reads the API's JSON instead), and hcl's JSON
 //! parser reads it (var_file_json_parse.rs). Where that parser refuses
 //! it, decode returns its diagnostics, whose Error() is the first and a
-//! count of the others: `Error parsing job file from PATH:\n...`. A file
+//! count of the others: `Error parsing job file from PATH:\n...` (but for
+//! 1.0.6–1.0.17, 1.1.0–1.1.11 and 1.2.0–1.2.5, which go on to decode what
+//! it read: "cannot tell" there). A file
 //! it accepts is decoded from hcl's JSON body, which this tool does not
 //! follow: "cannot tell" (exit 255). Our HCL parser used to refuse every
 //! such file in hclsyntax's words, a refusal Nomad does not make.
@@ -30,7 +32,7 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
         .first()
         .map(|d| within(&source.text, d.subject.start.byte, d.subject.end.byte));
     match (lines, first) {
-        (Some(lines), Some(at)) => {
+        (Some(lines), Some(at)) if !decodes_partial(v) => {
             let mut text = lines[0].clone();
             if lines.len() > 1 {
                 text.push_str(&format!(", and {} other diagnostic(s)", lines.len() - 1));
@@ -43,6 +45,8 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
         _ => {
             let why = if deep {
                 "its brackets nest deeper than nomad-preflight's parser goes, and hcl's reads any depth"
+            } else if !diags.is_empty() && decodes_partial(v) {
+                "hcl's JSON parser refuses it, and this release's jobspec2 still decodes the part it read (parse.go decode, before the early return of 1.0.18, 1.1.12 and 1.2.6), adding lines nomad-preflight does not follow"
             } else if diags.is_empty() {
                 "hcl's JSON parser reads it, and jobspec2 decodes the job from its JSON body, which nomad-preflight does not follow"
             } else {
@@ -71,4 +75,19 @@ fn within(text: &str, start: usize, end: usize) -> Span {
         e += 1;
     }
     Span::new(s, e)
+}
+
+/// Releases whose jobspec2 decodes the job file's partial body after a
+/// syntax error and prints every diagnostic one a line (parse.go decode
+/// from 1.0.6 until 1aa3b56108's early return: 1.0.18, 1.1.12, 1.2.6).
+fn decodes_partial(v: NomadVersion) -> bool {
+    let before = |m, p| !v.at_least(1, m, p);
+    v.at_least(1, 0, 6)
+        && if !v.at_least(1, 1, 0) {
+            before(0, 18)
+        } else if !v.at_least(1, 2, 0) {
+            before(1, 12)
+        } else {
+            before(2, 6)
+        }
 }
