@@ -264,6 +264,29 @@ fn a_gated_key_alone_is_hcls_refusal_per_release() {
     }
 }
 
+/// A `dynamic "ui"` block is a `ui` block to the schema: dynblock's
+/// expandBlocks (ext/dynblock/expand_body.go, hcl 68a97f93bb48 to
+/// v2.20.2-nomad-1) refuses a type the schema lacks, whatever its
+/// for_each, with its own words (no suggestion) at the label's range
+/// (quotes included: hclsyntax parseQuotedStringLiteral). It used to pass.
+#[test]
+fn a_dynamic_block_of_a_gated_type_is_dynblocks_refusal() {
+    let text = job(
+        "  dynamic \"ui\" {\n    for_each = [1]\n    content {\n      description = \"x\"\n    }\n  }\n",
+        "",
+        "",
+        "",
+    );
+    let want = parse_error(&[
+        "j.nomad:3,11-15: Unsupported block type; Blocks of type \"ui\" are not expected here.",
+    ]);
+    let (code, err) = run("validate", "dynamic-ui", &text, "1.6.0");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with(&want), "{err}\nwant:\n{want}");
+    let (code, err) = run("validate", "dynamic-ui", &text, "1.8.0");
+    assert_eq!(code, 0, "{err}");
+}
+
 /// `datacenters = ["*"]` before 1.5 is no parser error: api.Job's
 /// `datacenters` is a list of strings at every release, and `*` is only a
 /// datacenter's name before 1.5's glob (advice, not a refusal).

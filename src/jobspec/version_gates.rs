@@ -80,8 +80,10 @@ struct Unknown {
     /// The key's span (attribute or block).
     span: Span,
     /// hclsyntax's refusal of it from 1.0 (unknown_keys.rs), worded with
-    /// the release's schema of its body.
+    /// the release's schema of its body, and its subject range: the
+    /// argument's name, the block's type, a dynamic block's label.
     hcl2: Option<String>,
+    subject: Span,
     /// The whole attribute or block, and the block whose keys are checked
     /// (what HCL1 never reads past the check), with its header (ident and
     /// labels, where the lowering locates the block's own refusals).
@@ -170,15 +172,37 @@ fn walk(
 ) {
     let owned: Vec<String> = path.iter().map(|f| f.ident.clone()).collect();
     let idents: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let hcl1 = !v.at_least(1, 0, 0);
     let keys = b
         .body
         .attributes()
-        .map(|a| (a.key.as_str(), span_of(&a.key), span_of(a), Kind::Attr))
-        .chain(
-            b.body
-                .blocks()
-                .map(|c| (c.ident.as_str(), span_of(&c.ident), span_of(c), Kind::Block)),
-        );
+        .map(|a| {
+            (
+                a.key.as_str(),
+                span_of(&a.key),
+                span_of(a),
+                Kind::Attr,
+                false,
+            )
+        })
+        .chain(b.body.blocks().map(|c| {
+            // From 1.0 a `dynamic "x"` block is a block of type x to the
+            // schema (dynblock expandBlocks), refused at its label.
+            match c
+                .labels
+                .first()
+                .filter(|_| !hcl1 && c.ident.as_str() == "dynamic")
+            {
+                Some(l) => (l.as_str(), span_of(l), span_of(c), Kind::Block, true),
+                None => (
+                    c.ident.as_str(),
+                    span_of(&c.ident),
+                    span_of(c),
+                    Kind::Block,
+                    false,
+                ),
+            }
+        }));
     // Keys HCL1 decodes without a check (a port's before 0.12, a CSI
     // plugin's, ...) are dropped, not refused (hcl1_dropped.rs).
     let unchecked = !v.at_least(1, 0, 0) && hcl1_key_errors::unchecked(&idents, v);
@@ -192,10 +216,9 @@ fn walk(
         ["job"] | ["job", "group"] | ["job", "group", "task"] => Span::default(),
         _ => Span::new(outer.start, body_at.max(outer.start)),
     };
-    let hcl1 = !v.at_least(1, 0, 0);
     // The block's key check, found once for all its keys.
     let checked = hcl1.then(|| hcl1_keys::checked(&idents, v)).flatten();
-    for (key, span, item, kind) in keys {
+    for (key, span, item, kind, dynamic) in keys {
         let found = version_keys::lookup(&idents, key).filter(|_| !unchecked);
         let gone = found.and_then(|k| k.until).filter(|u| v >= *u);
         let later = match found {
@@ -207,7 +230,14 @@ fn walk(
             None if checked.as_ref().is_some_and(|c| c.refuses(key)) => None,
             None => continue,
         };
-        let hcl2 = (!hcl1).then(|| hcl2_message(&idents, &b.body, kind, key, v));
+        let hcl2 = match dynamic {
+            // dynblock's own words: no suggestion.
+            true => Some(format!(
+                "{}Blocks of type {key:?} are not expected here.",
+                unknown_keys::BLOCK
+            )),
+            false => (!hcl1).then(|| hcl2_message(&idents, &b.body, kind, key, v)),
+        };
         out.push(Unknown {
             hcl1: hcl1_key_errors::chain(path, v),
             block,
@@ -217,6 +247,11 @@ fn walk(
             later,
             gone,
             span,
+            subject: if dynamic {
+                span
+            } else {
+                Span::new(span.start, span.start + key.len())
+            },
             hcl2,
             item,
             outer,
@@ -302,6 +337,7 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                 gone: None,
                 span,
                 hcl2: None,
+                subject: span,
                 item: span,
                 outer: Span::default(),
                 head: Span::default(),
@@ -337,6 +373,7 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                     gone: None,
                     span,
                     hcl2: None,
+                    subject: span,
                     item: span,
                     outer: Span::default(),
                     head: Span::default(),
@@ -426,8 +463,9 @@ pub fn check(
     }
     for u in unknown {
         if let (Some(words), Some((feature, needed))) = (&u.hcl2, u.later) {
-            // hcl's subject: the argument's name or the block's type.
-            let name = Span::new(u.span.start, u.span.start + u.key.len());
+            // hcl's subject: the argument's name, the block's type, or a
+            // dynamic block's label (dynblock: `rawBlock.LabelRanges[0]`).
+            let name = u.subject;
             let key = &u.key;
             let (label, help) = match u.gone {
                 Some(gone) => (
