@@ -73,3 +73,29 @@ fn a_policy_of_the_other_type_is_refused_in_nomads_words() {
         "{err}"
     );
 }
+
+fn group_job(scaling: &str) -> String {
+    format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{scaling}    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n    }}\n  }}\n}}\n")
+}
+
+/// A group's `scaling` block: jobspec2's validateGroupScalingPolicy asks
+/// the body for a required `max` (hclsyntax's `Missing required argument`
+/// at the body's MissingItemRange, the empty range at its open brace),
+/// then refuses a type other than horizontal at its expression.
+#[test]
+fn a_group_policy_is_refused_in_jobspec2s_words() {
+    let text = group_job("    scaling {\n      type = \"vertical_cpu\"\n      max  = 3\n    }\n");
+    let (code, err) = validate("group-type", &text, "1.6.0");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.starts_with(&format!("{PARSING}j.nomad:5,14-28: Invalid group scaling type; task group scaling policy had invalid type: \"vertical_cpu\"\n")),
+        "{err}"
+    );
+    let text = group_job("    scaling {\n      min = 1\n    }\n");
+    let (code, err) = validate("group-max", &text, "2.0.5");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.starts_with(&format!("{PARSING}j.nomad:4,13-13: Missing required argument; The argument \"max\" is required, but no definition was found.\n")),
+        "{err}"
+    );
+}

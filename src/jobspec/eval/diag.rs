@@ -49,6 +49,7 @@ const SUMMARIES: &[&str] = &[
     "Invalid validation error message",
     // jobspec2's decodeTaskScalingPolicies (lower/strategy.rs).
     "Invalid scaling policy name",
+    "Invalid group scaling type",
     "Invalid scaling policy type",
     "Duplicate scaling \"cpu\" block",
     "Duplicate scaling \"mem\" block",

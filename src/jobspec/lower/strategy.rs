@@ -221,6 +221,42 @@ pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) -> Vec<TaskScaling> {
     out
 }
 
+/// jobspec2's validateGroupScalingPolicy (hcl_conversions.go, the same
+/// 1.0.0 to 2.0.5): unless `max` is set and the type is horizontal, the
+/// body's PartialContent wants `max` (hclsyntax's `Missing required
+/// argument` at the body's MissingItemRange, the empty range at its open
+/// brace), then a written type other than horizontal is refused at its
+/// expression.
+fn group_scaling_hcl2(n: &Node, f: &mut F<'_>, cx: &mut Cx<'_>) {
+    if f.attr("max").is_none() {
+        let header = n.header_span();
+        let brace = cx.src.text[header.end..].find('{').map(|i| header.end + i);
+        let at = brace.map_or(n.ident_span, |b| Span::new(b, b));
+        cx.error(
+            "jobspec::missing",
+            at,
+            "Missing required argument; The argument \"max\" is required, but no definition was found.".into(),
+            "no max",
+            "add `max = <count>`",
+        );
+    }
+    let ty = f.attr("type").map(|a| a.value_span);
+    if let (Some(t), Some(span)) = (f.str(cx, "type"), ty) {
+        if !t.is_empty() && t != "horizontal" {
+            cx.error(
+                "jobspec::scaling",
+                span,
+                format!(
+                    "Invalid group scaling type; task group scaling policy had invalid type: {}",
+                    crate::gotext::go_quote(&t)
+                ),
+                "invalid type",
+                "group scaling policies are \"horizontal\" (or leave type out)",
+            );
+        }
+    }
+}
+
 /// hclsyntax Block.DefRange(): the header to its last label from hcl 2.20
 /// (Nomad 1.8.1), through the open brace before.
 fn def_range(b: &Node, cx: &Cx<'_>) -> Span {
@@ -254,26 +290,30 @@ pub(super) fn scaling(n: &Node, cx: &mut Cx<'_>) -> Scaling {
             "write `scaling { ... }` in a group",
         );
     }
-    if let Some(t) = f.str(cx, "type") {
-        if t != "horizontal" {
-            let span = f.spans.best("type").unwrap_or(n.span);
+    if cx.hcl2() {
+        group_scaling_hcl2(n, &mut f, cx);
+    } else {
+        if let Some(t) = f.str(cx, "type") {
+            if t != "horizontal" {
+                let span = f.spans.best("type").unwrap_or(n.span);
+                cx.error(
+                    "jobspec::scaling",
+                    span,
+                    format!("task group scaling policy had invalid type: \"{t}\""),
+                    "invalid type",
+                    "group scaling policies are \"horizontal\" (or leave type out)",
+                );
+            }
+        }
+        if f.attr("max").is_none() {
             cx.error(
-                "jobspec::scaling",
-                span,
-                format!("task group scaling policy had invalid type: \"{t}\""),
-                "invalid type",
-                "group scaling policies are \"horizontal\" (or leave type out)",
+                "jobspec::missing",
+                n.ident_span,
+                "Missing required argument: the argument \"max\" is required".into(),
+                "no max",
+                "add `max = <count>`",
             );
         }
-    }
-    if f.attr("max").is_none() {
-        cx.error(
-            "jobspec::missing",
-            n.ident_span,
-            "Missing required argument: the argument \"max\" is required".into(),
-            "no max",
-            "add `max = <count>`",
-        );
     }
     let policy = f.block(cx, "policy").map(|p| Value::Map(opaque(p)));
     Scaling {
