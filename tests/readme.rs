@@ -19,6 +19,9 @@ fn readme_shows_the_real_rehearsal_output() {
         .arg("rehearse")
         .current_dir(root)
         .env_remove("NO_COLOR")
+        // Dates print in the local zone, as Nomad's CLI prints them; the
+        // README shows a machine in UTC.
+        .env("TZ", "UTC0")
         .output()
         .expect("run nomad-preflight");
     // The shipped demo preempts monitoring in about half of Nomad's node

@@ -12,7 +12,11 @@ use nomad_preflight::cluster::metric::AllocMetric;
 use nomad_preflight::cluster::usage::quota_usage;
 use nomad_preflight::cluster::*;
 use nomad_preflight::jobspec::{Job, JobType, TaskGroup};
+use nomad_preflight::render::status::TimeZone;
 use nomad_preflight::version::NomadVersion;
+
+/// Dates in UTC: the snapshots must not depend on the machine's zone.
+const UTC: TimeZone = TimeZone::UTC;
 use nomad_preflight::world::*;
 
 fn world(version: NomadVersion) -> World {
@@ -313,7 +317,7 @@ fn demo_state() -> State {
 }
 
 fn view(v: NomadVersion, view: StatusView) -> String {
-    render_status(Some(&view), &world(v), &demo_state()).unwrap()
+    render_status(Some(&view), &world(v), &demo_state(), &UTC).unwrap()
 }
 
 const V09: NomadVersion = NomadVersion::DEMO;
@@ -362,6 +366,7 @@ fn node_detail_by_prefix_and_name() {
         }),
         &world(V09),
         &demo_state(),
+        &UTC,
     )
     .unwrap_err();
     assert_eq!(err.message, "No node(s) with prefix \"ffff\" found");
@@ -478,6 +483,7 @@ fn blocked_job_shows_queued_placements() {
         }),
         &world(V09),
         &state,
+        &UTC,
     )
     .unwrap();
     assert_snap!("status_job_monitoring_blocked_0_9", out);
@@ -488,6 +494,6 @@ fn utilisation_and_overview() {
     assert_snap!("status_usage", view(V09, StatusView::Usage));
     assert_snap!(
         "status_overview_0_9",
-        render_status(None, &world(V09), &demo_state()).unwrap()
+        render_status(None, &world(V09), &demo_state(), &UTC).unwrap()
     );
 }

@@ -275,7 +275,12 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     ) {
         eprintln!("note: uptime and allocation and host resource utilisation come from a live client's stats; not shown offline");
     }
-    match status::render_status(args.view.as_ref(), &sim.world, &sim.state) {
+    match status::render_status(
+        args.view.as_ref(),
+        &sim.world,
+        &sim.state,
+        &crate::render::status::local_zone(),
+    ) {
         Ok(text) => {
             // Job names, meta and IDs are input: no control sequence of
             // theirs reaches the terminal.

@@ -143,6 +143,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         samples: args.samples,
         confidence: args.confidence / 100.0,
         now: args.now.unwrap_or_else(jiff::Timestamp::now).as_second(),
+        zone: crate::render::status::local_zone(),
     };
     if let Err(d) = rehearse::limits::check(&rehearsal, args.samples) {
         common::eprint_diags(&d.into(), err_color);

@@ -58,27 +58,28 @@ pub fn render_status(
     view: Option<&StatusView>,
     world: &World,
     state: &State,
+    zone: &status::TimeZone,
 ) -> Result<String, Diag> {
     let now = status::default_now(state);
     let out = match view.unwrap_or(&StatusView::Overview) {
-        StatusView::Overview => overview(world, state),
+        StatusView::Overview => overview(world, state, zone),
         StatusView::Nodes => status::node_list(world, state),
         StatusView::Node { id, short } => {
-            status::node_detail(world, state, id, now, *short).map_err(not_found)?
+            status::node_detail(world, state, id, now, *short, zone).map_err(not_found)?
         }
         StatusView::Quota { name } => {
             status::quota_status(world, state, name).map_err(not_found)?
         }
-        StatusView::Jobs { namespace } => status::job_list(state, namespace),
+        StatusView::Jobs { namespace } => status::job_list(state, namespace, zone),
         StatusView::Job { id, namespace } => {
-            status::job_detail(world, state, namespace, id, now).map_err(not_found)?
+            status::job_detail(world, state, namespace, id, now, zone).map_err(not_found)?
         }
         StatusView::Usage => status::utilisation(state).trim_end().to_string(),
     };
     Ok(out)
 }
 
-fn overview(world: &World, state: &State) -> String {
+fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
     let mut parts = vec![
         format!("==> Nodes\n{}", status::node_list(world, state)),
         format!("==> Utilisation\n{}", status::utilisation(state).trim_end()),
@@ -91,7 +92,7 @@ fn overview(world: &World, state: &State) -> String {
     for ns in world.namespaces.keys() {
         parts.push(format!(
             "==> Jobs in namespace {ns}\n{}",
-            status::job_list(state, ns)
+            status::job_list(state, ns, zone)
         ));
     }
     parts.join("\n\n")

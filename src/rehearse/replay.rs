@@ -26,16 +26,21 @@ pub struct Options {
     /// from in a plan's `- If submitted now, ...` line: one instant for the
     /// whole rehearsal, so every replay prints the same line.
     pub now: i64,
+    /// The zone `nomad job status` steps print dates in (Nomad's CLI: the
+    /// local zone of the machine running it).
+    pub zone: crate::render::status::TimeZone,
 }
 
 impl Options {
-    /// Options counting periodic launches from the clock.
+    /// Options counting periodic launches from the clock, dates in UTC
+    /// (text that does not depend on the machine's zone).
     pub fn new(seed: u64, samples: u32) -> Self {
         Options {
             seed,
             samples,
             confidence: 1.0,
             now: jiff::Timestamp::now().as_second(),
+            zone: crate::render::status::TimeZone::UTC,
         }
     }
 }
@@ -215,7 +220,9 @@ pub fn rehearse_streaming(
     progress: &(dyn Fn(u32, u32) + Sync),
     shown: &mut dyn FnMut(StepResult, &[Likelihood]),
 ) -> Result<Outcome, Diags> {
-    let mut session = Session::new(base, world, opts.seed, true)?.at(opts.now);
+    let mut session = Session::new(base, world, opts.seed, true)?
+        .at(opts.now)
+        .in_zone(opts.zone.clone());
     let table = FeatureTable::default();
     let samples = if opts.samples > 0 {
         sampled(
@@ -313,7 +320,8 @@ fn sampled(
     sample(world, opts.samples, opts.seed, |sim| {
         let mut session = Session::from_sim(base, sim.clone(), text)
             .with_edits(edits)
-            .at(opts.now);
+            .at(opts.now)
+            .in_zone(opts.zone.clone());
         let mut held = Vec::with_capacity(rehearsal.steps.len());
         let mut features = Vec::with_capacity(rehearsal.steps.len());
         let mut broken = false;

@@ -32,6 +32,8 @@ pub struct Session<'a> {
     render: bool,
     /// Unix seconds a periodic job's next launch is counted from.
     now: i64,
+    /// The zone `nomad job status` prints dates in.
+    zone: render::status::TimeZone,
     /// The run shown (not a sampled replay): it says on stderr what it
     /// cannot show.
     shown: bool,
@@ -46,6 +48,7 @@ impl<'a> Session<'a> {
             last_plan_index: BTreeMap::new(),
             render,
             now: 0,
+            zone: render::status::TimeZone::UTC,
             shown: true,
         })
     }
@@ -59,6 +62,7 @@ impl<'a> Session<'a> {
             last_plan_index: BTreeMap::new(),
             render,
             now: 0,
+            zone: render::status::TimeZone::UTC,
             shown: false,
         }
     }
@@ -66,6 +70,12 @@ impl<'a> Session<'a> {
     /// Count periodic launches from `now` (Unix seconds).
     pub fn at(mut self, now: i64) -> Self {
         self.now = now;
+        self
+    }
+
+    /// Print dates in `zone` (UTC unless told).
+    pub fn in_zone(mut self, zone: render::status::TimeZone) -> Self {
+        self.zone = zone;
         self
     }
 
@@ -285,13 +295,14 @@ impl<'a> Session<'a> {
                 let world = &self.sim.world;
                 let state = &self.sim.state;
                 let res = match job {
-                    None => Ok(render::status::job_list(state, ns)),
+                    None => Ok(render::status::job_list(state, ns, &self.zone)),
                     Some(id) => render::status::job_detail(
                         world,
                         state,
                         ns,
                         id,
                         render::status::default_now(state),
+                        &self.zone,
                     ),
                 };
                 Ok(text_result(res))
@@ -325,6 +336,7 @@ impl<'a> Session<'a> {
                         id,
                         render::status::default_now(state),
                         false,
+                        &self.zone,
                     ),
                 };
                 Ok(text_result(res))

@@ -6,7 +6,10 @@
 //! Times: the simulation runs on a fixed clock so output never depends on
 //! when it is rendered. `JobRecord::submit_time` counts seconds from
 //! [`SIM_EPOCH_UNIX`] (2019-06-20T10:00:00Z, the demo's era); allocations
-//! are dated by their job's submit time; "now" is a parameter.
+//! are dated by their job's submit time; "now" is a parameter. Dates are
+//! shown in a zone the caller names: Nomad's CLI prints the local zone of
+//! the machine running it ([`local_zone`]); tests and snapshots name UTC,
+//! so their text does not depend on the machine's zone.
 
 mod job;
 mod utilisation;
@@ -21,6 +24,13 @@ pub use self::job::{job_detail, job_list, no_such_job};
 pub use self::utilisation::utilisation;
 
 pub use crate::cluster::SIM_EPOCH_UNIX;
+pub use jiff::tz::TimeZone;
+
+/// The zone `nomad` run on this machine formats times in: `TZ`, else the
+/// system's (`time.Local` in Go).
+pub fn local_zone() -> TimeZone {
+    TimeZone::system()
+}
 
 /// "Now" for rendering: a minute after the latest submission, so relative
 /// times ("1m ago") read naturally and stay stable.
@@ -51,15 +61,14 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// Nomad's `formatTime` (command/helpers.go, the same 0.9–2.0.5): ISO 8601
 /// (`2006-01-02T15:04:05Z07:00`, GH-3806) in the local time zone of the
-/// machine running the command, as `time.Unix` gives it (`Z` for UTC,
+/// machine running the command (here `zone`), as `time.Unix` gives it (`Z` for UTC,
 /// else the offset); empty for a time before 1970-01-01T00:00:01Z.
-pub fn format_time(sim_secs: i64) -> String {
+pub fn format_time(sim_secs: i64, zone: &TimeZone) -> String {
     let t = SIM_EPOCH_UNIX.saturating_add(sim_secs);
     if t < 1 {
         return String::new();
     }
-    let offset = jiff::Timestamp::from_second(t)
-        .map_or(0, |ts| jiff::tz::TimeZone::system().to_offset(ts).seconds());
+    let offset = jiff::Timestamp::from_second(t).map_or(0, |ts| zone.to_offset(ts).seconds());
     let local = t + i64::from(offset);
     let (y, mo, d) = civil_from_days(local.div_euclid(86_400));
     let s = local.rem_euclid(86_400);
@@ -214,6 +223,7 @@ pub fn node_detail(
     key: &str,
     now: i64,
     short: bool,
+    zone: &TimeZone,
 ) -> Result<String, String> {
     let n = find_node(state, key)?;
     let v = world.nomad_version;
@@ -264,7 +274,7 @@ pub fn node_detail(
             "Time|Subsystem|Message".to_string(),
             format!(
                 "{}|Cluster|Node registered",
-                format_time(n.create_index as i64)
+                format_time(n.create_index as i64, zone)
             ),
         ])
     );
@@ -407,8 +417,14 @@ mod tests {
 
     #[test]
     fn time_formats_match_go() {
-        assert_eq!(format_time(0), "2019-06-20T10:00:00Z");
-        assert_eq!(format_time(86_400 * 366 + 61), "2020-06-20T10:01:01Z");
+        let utc = TimeZone::UTC;
+        assert_eq!(format_time(0, &utc), "2019-06-20T10:00:00Z");
+        assert_eq!(format_time(86_400 * 366 + 61, &utc), "2020-06-20T10:01:01Z");
+        // Go's `Z07:00`: the offset of the zone at that instant.
+        let ist = TimeZone::fixed(jiff::tz::offset(5));
+        assert_eq!(format_time(0, &ist), "2019-06-20T15:00:00+05:00");
+        let est = TimeZone::fixed(jiff::tz::Offset::from_seconds(-5 * 3600 - 30 * 60).unwrap());
+        assert_eq!(format_time(0, &est), "2019-06-20T04:30:00-05:30");
         assert_eq!(pretty_time_diff(0, 0), "0s ago");
         assert_eq!(pretty_time_diff(0, 90), "1m30s ago");
         assert_eq!(pretty_time_diff(0, 3600 + 120 + 5), "1h2m ago");

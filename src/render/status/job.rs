@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{alloc_table, format_kv, format_list, format_time};
+use super::{alloc_table, format_kv, format_list, format_time, TimeZone};
 use crate::cluster::{Allocation, ClientStatus, JobRecord, State};
 use crate::world::World;
 
@@ -27,7 +27,7 @@ fn status_string(r: &JobRecord) -> String {
 }
 
 /// `nomad job status [-namespace NS]`.
-pub fn job_list(state: &State, namespace: &str) -> String {
+pub fn job_list(state: &State, namespace: &str, zone: &TimeZone) -> String {
     let jobs: Vec<&JobRecord> = state
         .jobs
         .iter()
@@ -45,7 +45,7 @@ pub fn job_list(state: &State, namespace: &str) -> String {
             type_string(r),
             r.job.priority,
             status_string(r),
-            format_time(r.submit_time)
+            format_time(r.submit_time, zone)
         ));
     }
     format_list(&rows)
@@ -73,6 +73,7 @@ pub fn job_detail(
     namespace: &str,
     id: &str,
     now: i64,
+    zone: &TimeZone,
 ) -> Result<String, String> {
     let r = state
         .job(namespace, id)
@@ -82,7 +83,7 @@ pub fn job_detail(
     let mut rows = vec![
         format!("ID|{}", job.id),
         format!("Name|{}", job.name),
-        format!("Submit Date|{}", format_time(r.submit_time)),
+        format!("Submit Date|{}", format_time(r.submit_time, zone)),
         format!("Type|{}", job.job_type.as_str()),
         format!("Priority|{}", job.priority),
         format!("Datacenters|{}", job.datacenters.join(",")),
@@ -160,7 +161,7 @@ pub fn job_detail(
         out.push_str(&placement_failure(b, v));
     }
     if let Some(d) = state.latest_deployment(namespace, id) {
-        let _ = write!(out, "\n\nLatest Deployment\n{}", deployment(d));
+        let _ = write!(out, "\n\nLatest Deployment\n{}", deployment(d, zone));
     }
     let mut allocs = all;
     // Nomad sorts a job's allocations newest first (AllocIndexSort).
@@ -204,7 +205,7 @@ fn placement_failure(b: &crate::cluster::BlockedEval, v: crate::version::NomadVe
 
 /// `formatDeployment` of `nomad job status`: the summary, then the groups
 /// (`formatDeploymentGroups`, columns only when some group needs them).
-fn deployment(d: &crate::cluster::Deployment) -> String {
+fn deployment(d: &crate::cluster::Deployment, zone: &TimeZone) -> String {
     let id = d.id.get(..8).unwrap_or(&d.id);
     let mut out = format_kv(&[
         format!("ID|{id}"),
@@ -255,7 +256,7 @@ fn deployment(d: &crate::cluster::Deployment) -> String {
         row.push_str(&format!("{}|{}|{}", g.placed, g.healthy, g.unhealthy));
         if deadline {
             match g.require_progress_by {
-                Some(t) => row.push_str(&format!("|{}", format_time(t))),
+                Some(t) => row.push_str(&format!("|{}", format_time(t, zone))),
                 None => row.push_str("|N/A"),
             }
         }
