@@ -58,15 +58,47 @@ pub fn hold() {
     }
 }
 
+/// What the binary's allocator does when a run turns out big (see
+/// [`on_allow`]); the library leaves the allocator to its users.
+static ON_ALLOW: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Run `f` once when [`allow`] first turns huge pages back on: the binary
+/// sizes its allocator for a small run at start and hands a big run back
+/// the allocator's own defaults there.
+/// (At once, when they are already back on.)
+pub fn on_allow(f: fn()) {
+    let _ = ON_ALLOW.set(f);
+    if ALLOWED.load(Ordering::Relaxed) {
+        f();
+    }
+}
+
 /// Huge pages back on: the run is about to allocate a lot.
 pub fn allow() {
     if !ALLOWED.swap(true, Ordering::Relaxed) {
         set_disabled(false);
+        if let Some(f) = ON_ALLOW.get() {
+            f();
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    /// What the binary registers runs once the run is known to be big,
+    /// whether [`super::allow`] came before or after.
+    #[test]
+    fn the_big_run_hook_runs_when_huge_pages_come_back() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static RAN: AtomicBool = AtomicBool::new(false);
+        fn ran() {
+            RAN.store(true, Ordering::Relaxed);
+        }
+        super::on_allow(ran);
+        super::allow();
+        assert!(RAN.load(Ordering::Relaxed));
+    }
+
     /// Reads the process's flag back (`PR_GET_THP_DISABLE`): [`hold`]
     /// sets it, [`allow`] clears it for good.
     #[cfg(target_os = "linux")]
