@@ -39,8 +39,8 @@ use crate::world::World;
 
 /// Names the entry layout; a change to it (or to the world model) must
 /// change this, though the binary's identity in the key covers rebuilds.
-const FORMAT: &str = "nomad-preflight world cache v1";
-const MAGIC: &[u8; 8] = b"NPWORLD1";
+const FORMAT: &str = "nomad-preflight world cache v2";
+const MAGIC: &[u8; 8] = b"NPWORLD2";
 const EXTENSION: &str = "world";
 /// Entries kept: one per world folder of the repositories in use.
 const MAX_ENTRIES: usize = 64;
@@ -52,7 +52,9 @@ type Key = [u8; 32];
 struct Entry {
     /// Every path the load asked about, with its fingerprint then.
     asked: Vec<(PathBuf, Vec<u8>)>,
-    /// The texts of the files it read, by path.
+    /// The texts of the files it read, by path, each as its blob decodes
+    /// (a byte order mark kept): the text of the object its fingerprint
+    /// names, which [`LazyGitVfs::remember`] takes it for.
     texts: Vec<(PathBuf, String)>,
     world: World,
 }
@@ -233,8 +235,12 @@ fn entry(vfs: &LazyGitVfs, recording: &Recording<'_>, world: &World) -> Option<E
     let mut texts = Vec::new();
     for (path, a) in asked {
         paths.push((path.clone(), vfs.fingerprint(&path)?));
-        if let Some(t) = a.text {
-            texts.push((path, t.to_string()));
+        if a.text.is_some() {
+            // The recording holds the text without its byte order mark,
+            // and the file's own reader knows whether it had one.
+            let source = vfs.read(&path).ok()?;
+            let bom = if source.bom { "\u{feff}" } else { "" };
+            texts.push((path, format!("{bom}{}", source.text)));
         }
     }
     Some(Entry {

@@ -242,3 +242,34 @@ fn lazy_reader_reads_revisions_and_the_index_on_demand() {
     }
     assert!(git::changed_files(&r.0, "--cached", None, false).is_err());
 }
+
+/// Readers of one repository share what they know of an object: a text
+/// one reader was given for a blob (the world cache's, remembered) is what
+/// another reader of the same blob reads, at any path, without inflating
+/// it again. A byte order mark is part of the text remembered, as of the
+/// blob read.
+#[test]
+fn readers_share_the_text_of_one_object() {
+    let r = Repo::new("shared-text");
+    r.write("jobs/a.nomad", "\u{feff}job \"a\" {}\n");
+    r.write("jobs/copy.nomad", "\u{feff}job \"a\" {}\n");
+    r.write("jobs/b.nomad", "job \"b\" {}\n");
+    r.git(&["add", "."]);
+    r.git(&["commit", "-qm", "one"]);
+
+    let world = git::LazyGitVfs::rev(&r.0, "HEAD").unwrap();
+    // A stand-in text, so the test sees which reader answered: a caller
+    // gives the text of the very object at the path, which the blob holds.
+    world.remember(Path::new("jobs/a.nomad"), "\u{feff}remembered\n".into());
+    let base = git::LazyGitVfs::rev(&r.0, "HEAD").unwrap();
+    let a = base.read(Path::new("jobs/copy.nomad")).unwrap();
+    assert_eq!(
+        &*a.text, "remembered\n",
+        "the same blob, read by another reader"
+    );
+    assert!(a.bom);
+    // Another object is read from its blob.
+    let b = base.read(Path::new("jobs/b.nomad")).unwrap();
+    assert_eq!(&*b.text, "job \"b\" {}\n");
+    assert!(!b.bom);
+}

@@ -313,3 +313,29 @@ fn the_embedded_demo_is_kept_and_a_hit_says_what_no_cache_says() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// A world file that starts with a byte order mark is kept with it: the
+/// entry holds each text as its blob decodes, which other readers of the
+/// same object are given in place of the blob.
+#[test]
+fn a_byte_order_mark_is_kept_with_the_text() {
+    let repo = staged_demo("world-cache-bom");
+    let cache = TempDir::new("world-cache-bom-dir");
+    let policy = std::fs::read_to_string(repo.0.join("rules/policy.hcl")).unwrap();
+    commit_file(&repo.0, "rules/policy.hcl", &format!("\u{feff}{policy}"));
+    let args = ["check", "--staged", "--format", "json"];
+    let off = run(&repo.0, &cache.0, &[&["--no-cache"], &args[..]].concat());
+    let miss = run(&repo.0, &cache.0, &args);
+    let entries = common::cache_entries(&cache.0, "world");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let kept = std::fs::read(&entries[0]).unwrap();
+    let with_mark = format!("\u{feff}{}", policy.lines().next().unwrap_or_default());
+    assert!(
+        kept.windows(with_mark.len())
+            .any(|w| w == with_mark.as_bytes()),
+        "the entry lost policy.hcl's byte order mark"
+    );
+    let hit = run(&repo.0, &cache.0, &args);
+    same(&miss, &off, "miss");
+    same(&hit, &off, "hit");
+}

@@ -187,9 +187,16 @@ impl LazyGitVfs {
     /// Take `text` as the content of `path` without reading its blob: for a
     /// caller that holds the text of the very object [`Self::fingerprint`]
     /// names there (the world cache), so reads give the same source.
+    /// `text` is the file as its blob decodes, byte order mark included.
     pub fn remember(&self, path: &Path, text: std::sync::Arc<str>) {
         let key = self.key(path);
+        // Other readers of the same object (the change set's base, at the
+        // same commit) take it from here rather than inflate the blob.
+        let object = self.lookup(&key).ok().flatten();
         let _ = self.with_state(|s| {
+            if let Some((oid, Kind::File | Kind::Executable)) = object {
+                repo::keep_text(&s.repo, oid, &text);
+            }
             s.files.insert(&key, text);
             Ok(())
         });
@@ -394,8 +401,15 @@ impl crate::vfs::Vfs for LazyGitVfs {
         }
         self.with_state(|s| {
             if !s.files.is_file(&key) {
-                let bytes = repo::blob(&s.repo, oid, &key)?;
-                s.files.insert(&key, crate::vfs::decode(bytes));
+                let text = match repo::known_text(&s.repo, oid) {
+                    Some(text) => text,
+                    None => {
+                        let text = crate::vfs::decode(repo::blob(&s.repo, oid, &key)?);
+                        repo::keep_text(&s.repo, oid, &text);
+                        text
+                    }
+                };
+                s.files.insert(&key, text);
             }
             s.files.read(&key)
         })

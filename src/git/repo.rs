@@ -260,6 +260,32 @@ fn decoded_trees() -> &'static Mutex<HashMap<ObjectKey, Arc<[TreeEntry]>>> {
     TREES.get_or_init(Default::default)
 }
 
+/// Blob texts this process decoded (or was given, [`keep_text`]), by
+/// object. A hook reads the running version of each staged job from HEAD
+/// through two readers (the world at HEAD, whose cache entry holds the
+/// texts, and the change set's base); the second inflated and decoded the
+/// blob again, a sixtieth of a hook. Same object, same text.
+fn known_texts() -> &'static Mutex<HashMap<ObjectKey, Arc<str>>> {
+    static TEXTS: OnceLock<Mutex<HashMap<ObjectKey, Arc<str>>>> = OnceLock::new();
+    TEXTS.get_or_init(Default::default)
+}
+
+/// The text of blob `id` as [`crate::vfs::decode`] gives it, if this
+/// process has it.
+pub(super) fn known_text(repo: &gix::Repository, id: ObjectId) -> Option<Arc<str>> {
+    let key = (repo.objects.store_ref().path().to_path_buf(), id);
+    known_texts().lock().ok()?.get(&key).cloned()
+}
+
+/// Keep `text` as the text of blob `id`: the caller holds exactly what
+/// [`crate::vfs::decode`] gives for it (byte order mark included).
+pub(super) fn keep_text(repo: &gix::Repository, id: ObjectId, text: &Arc<str>) {
+    let key = (repo.objects.store_ref().path().to_path_buf(), id);
+    if let Ok(mut m) = known_texts().lock() {
+        m.insert(key, text.clone());
+    }
+}
+
 /// The entries of one tree object, in git's order.
 pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
     let key = (repo.objects.store_ref().path().to_path_buf(), id);
