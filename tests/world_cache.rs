@@ -17,6 +17,16 @@ fn commit_file(repo: &Path, rel: &str, text: &str) {
     git(repo, &["commit", "-qm", "edit", "--", rel]);
 }
 
+/// An entry's inode and bytes. Every store writes the entry aside and
+/// renames it into place, so a run that missed and stored again leaves a
+/// new inode even where it wrote the same bytes: comparing bytes alone
+/// passes on a miss.
+fn identity(entry: &Path) -> (u64, Vec<u8>) {
+    use std::os::unix::fs::MetadataExt;
+    let ino = std::fs::metadata(entry).expect("entry").ino();
+    (ino, std::fs::read(entry).expect("entry"))
+}
+
 fn same(a: &Output, b: &Output, what: &str) {
     assert_eq!(
         String::from_utf8_lossy(&a.stdout),
@@ -47,9 +57,9 @@ fn a_hit_and_a_miss_say_what_no_cache_says_and_no_cache_writes_nothing() {
         let miss = run(&repo.0, &dir, &args);
         let entries = common::cache_entries(&dir, "world");
         assert_eq!(entries.len(), 1, "{entries:?}");
-        let kept = std::fs::read(&entries[0]).unwrap();
+        let kept = identity(&entries[0]);
         let hit = run(&repo.0, &dir, &args);
-        assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "a hit rewrote");
+        assert_eq!(identity(&entries[0]), kept, "a hit rewrote");
         same(&miss, &off, format);
         same(&hit, &off, format);
         assert!(!off.stdout.is_empty());
@@ -67,12 +77,12 @@ fn a_commit_beside_the_world_keeps_the_entry() {
     let first = run(&repo.0, &cache.0, &args);
     let entries = common::cache_entries(&cache.0, "world");
     assert_eq!(entries.len(), 1, "{entries:?}");
-    let kept = std::fs::read(&entries[0]).unwrap();
+    let kept = identity(&entries[0]);
     commit_file(&repo.0, "README.md", "docs\n");
     let again = run(&repo.0, &cache.0, &args);
     same(&again, &first, "after an unrelated commit");
     assert_eq!(common::cache_entries(&cache.0, "world"), entries);
-    assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "reloaded");
+    assert_eq!(identity(&entries[0]), kept, "reloaded");
 }
 
 /// A damaged, cut or emptied entry of kind `ext` is passed over: the same
@@ -200,13 +210,13 @@ fn the_replay_of_head_is_kept_and_a_hit_says_what_a_replay_says() {
         let miss = run(&repo.0, &dir, &args);
         let entries = common::cache_entries(&dir, "placements");
         assert_eq!(entries.len(), 1, "{entries:?}");
-        let kept = std::fs::read(&entries[0]).unwrap();
+        let kept = identity(&entries[0]);
         // A new staged text: the world and its replay are what is reused.
         stage_edit(&repo.0, "count = 2");
         let hit = run(&repo.0, &dir, &args);
         let off_too = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
         assert_eq!(common::cache_entries(&dir, "placements"), entries);
-        assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "a hit rewrote");
+        assert_eq!(identity(&entries[0]), kept, "a hit rewrote");
         same(&miss, &off, format);
         same(&hit, &off_too, format);
         stage_edit(&repo.0, "count = 3");
@@ -300,9 +310,9 @@ fn the_embedded_demo_is_kept_and_a_hit_says_what_no_cache_says() {
         let miss = run(&tmp.0, &dir, &args);
         let entries = common::cache_entries(&dir, "world");
         assert_eq!(entries.len(), 1, "{entries:?}");
-        let kept = std::fs::read(&entries[0]).unwrap();
+        let kept = identity(&entries[0]);
         let hit = run(&tmp.0, &dir, &args);
-        assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "a hit rewrote");
+        assert_eq!(identity(&entries[0]), kept, "a hit rewrote");
         same(&miss, &off, format);
         same(&hit, &off, format);
         assert!(
