@@ -296,6 +296,52 @@ fn a_var_file_hclsyntax_refuses_ends_the_decode() {
     }
 }
 
+/// jobspec2's decode (parse.go, from 1.0.6, #10569) parses the job file,
+/// then each var file, and returns a var file's refusal at once: before
+/// the job file's own syntax errors are said, and before decodeBody, where
+/// a top-level key it does not know is refused. We said the job file's.
+#[test]
+fn a_var_files_refusal_comes_before_the_job_files_errors() {
+    let d = TempDir::new("hcl2-var-types-var-file-first");
+    d.put("p1.hcl", "n = = 2\n");
+    let refusal = "unable to parse var file: p1.hcl:1,5-6: Invalid expression; Expected the start of an expression, but found an invalid expression token.";
+    let syntax = "job \"j\" {\n  a = = 1\n}\n";
+    let top_level = format!("bogus = 1\n{}", job());
+    for (what, text) in [("syntax", syntax.to_string()), ("top level", top_level)] {
+        d.put("j.nomad", &text);
+        for v in ["1.0.6", "1.6.0", "2.0.5"] {
+            refused(&d, &["--var-file", "p1.hcl"], &[], v, refusal);
+        }
+        // Without the var file, the job file's own error.
+        let (code, err) = run(
+            &d,
+            &["validate", "--nomad-version", "1.6.0", "j.nomad"],
+            &[],
+        );
+        assert_eq!(code, 1, "{what}: {err}");
+        assert!(!err.contains("var file"), "{what}: {err}");
+    }
+    // Before 1.0.6 the job file's syntax errors come first (decode joins
+    // the var files' diagnostics after them).
+    d.put("j.nomad", syntax);
+    let (_, err) = run(
+        &d,
+        &[
+            "validate",
+            "--nomad-version",
+            "1.0.5",
+            "--var-file",
+            "p1.hcl",
+            "j.nomad",
+        ],
+        &[],
+    );
+    assert!(
+        err.contains("j.nomad:2,7-8: Invalid expression"),
+        "1.0.5: {err}"
+    );
+}
+
 /// A declared collection or structural type: go-cty's convert words a
 /// value that does not fit (mismatch_msg.go), element by element. We said
 /// `Invalid value for variable "l" from -var-file v.hcl: list(string)

@@ -309,12 +309,13 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     let body = match parsed {
         Ok(b) => b,
         Err(d) => {
+            let diags = var_file_first(vfs, &source, opts).unwrap_or(d);
             return ParsedJob {
                 source,
                 body: None,
                 job: None,
                 evaluated: None,
-                diags: d,
+                diags,
                 edition: opts.edition,
                 hcl1_gate: None,
             };
@@ -342,6 +343,59 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     parsed
 }
 
+/// The evaluation scope of `src`'s job file: functions read through
+/// `vfs` inside `fence` (the file's folder, the boundary) as release
+/// `opts.version` has them.
+fn new_scope<'a>(
+    vfs: &'a dyn Vfs,
+    src: &'a Source,
+    opts: &LoadOptions,
+    fence: (Option<&'a Path>, Option<&'a Path>),
+    opened: &'a std::cell::Cell<bool>,
+) -> eval::Scope<'a> {
+    eval::Scope {
+        text: &src.text,
+        path: &src.name,
+        vars: BTreeMap::new(),
+        locals: BTreeMap::new(),
+        bindings: Vec::new(),
+        fns: functions::FnEnv {
+            vfs: Some(vfs),
+            base_dir: fence.0,
+            repo_root: fence.1,
+            version: opts.version,
+            opened: Some(opened),
+        },
+        unset: Default::default(),
+        map_vars: Default::default(),
+        hcl1: hcl1_syntax::Era::of(opts.version),
+    }
+}
+
+/// From 1.0.6 jobspec2 returns a var file's parse error before the job
+/// file's own (parse.go decode, #10569): the var files' refusal, when one
+/// is refused, in place of `parse_error`.
+fn var_file_first(vfs: &dyn Vfs, src: &Source, opts: &LoadOptions) -> Option<Diags> {
+    if opts.var_files.is_empty() || !opts.version.at_least(1, 0, 6) {
+        return None;
+    }
+    let base_dir = src.base_dir().map(Path::to_path_buf);
+    let root = vfs
+        .fence_root()
+        .map(Path::to_path_buf)
+        .or_else(|| opts.repo_root.clone());
+    let opened = std::cell::Cell::new(false);
+    let scope = new_scope(
+        vfs,
+        src,
+        opts,
+        (base_dir.as_deref(), root.as_deref()),
+        &opened,
+    );
+    let files = vars::read_var_files(&scope, opts);
+    vars::var_files_refused(&files, src, opts).map(Diags::from)
+}
+
 fn build(
     vfs: &dyn Vfs,
     src: &Source,
@@ -357,25 +411,22 @@ fn build(
         .map(Path::to_path_buf)
         .or_else(|| opts.repo_root.clone());
     let opened = std::cell::Cell::new(false);
-    let mut scope = eval::Scope {
-        text: &src.text,
-        path: &src.name,
-        vars: BTreeMap::new(),
-        locals: BTreeMap::new(),
-        bindings: Vec::new(),
-        fns: functions::FnEnv {
-            vfs: Some(vfs),
-            base_dir: base_dir.as_deref(),
-            repo_root: root.as_deref(),
-            version: opts.version,
-            opened: Some(&opened),
-        },
-        unset: Default::default(),
-        map_vars: Default::default(),
-        hcl1: hcl1_syntax::Era::of(opts.version),
-    };
+    let mut scope = new_scope(
+        vfs,
+        src,
+        opts,
+        (base_dir.as_deref(), root.as_deref()),
+        &opened,
+    );
     // Before 1.0 the top level's keys are checked first, and stop it.
     if let Some(d) = hcl1_top_keys::check(body, src, opts.version) {
+        diags.push(d);
+        return None;
+    }
+    // jobspec2 parses every var file before it decodes the body: one
+    // hclsyntax refuses ends the decode there (parse.go decode).
+    let files = vars::read_var_files(&scope, opts);
+    if let Some(d) = vars::var_files_refused(&files, src, opts) {
         diags.push(d);
         return None;
     }
@@ -415,7 +466,7 @@ fn build(
     if hcl2 && top_unknown {
         return None;
     }
-    if vars::resolve(body, src, opts, &mut scope, diags) {
+    if vars::resolve(body, src, opts, &mut scope, files, diags) {
         return None;
     }
     let mut jobs = body.blocks().filter(|b| b.ident.as_str() == "job");

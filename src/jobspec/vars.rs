@@ -5,12 +5,14 @@
 //! validations), then `locals` in dependency order with cycles reported
 //! ([`super::locals`]).
 
+use std::path::PathBuf;
+
 use hcl_edit::structure::Body;
 
 use super::eval::{EvalError, Scope};
 use super::var_decl::declared;
 use super::var_decl::Declared;
-use super::var_file::{unparsed, var_file};
+use super::var_file::{unparsed, var_file, Unread, VarFile};
 use super::var_file_values::RefusedValues;
 use super::var_sources::{default_origins, gather, Given};
 use super::var_unset;
@@ -20,17 +22,48 @@ use crate::source::{Source, Span};
 
 pub use super::var_type::VarType;
 
+/// The `-var-file`s, each read once, in the order given.
+pub(super) type VarFiles<'o> = Vec<(&'o PathBuf, Result<VarFile, Unread>)>;
+
+/// Read every `-var-file` of `opts` (jobspec2's decode parses them all
+/// before it decodes the job's body).
+pub(super) fn read_var_files<'o>(scope: &Scope<'_>, opts: &'o LoadOptions) -> VarFiles<'o> {
+    opts.var_files
+        .iter()
+        .map(|f| (f, var_file(scope, f)))
+        .collect()
+}
+
+/// jobspec2's refusal of the var files hclsyntax refuses (parse.go
+/// decode): it returns before decodeBody, so nothing the job's body holds
+/// (its top-level keys, declarations, values) is said; from 1.0.6 it
+/// also returns before the job file's own parse errors are said.
+pub(super) fn var_files_refused(
+    files: &VarFiles<'_>,
+    src: &Source,
+    opts: &LoadOptions,
+) -> Option<Diag> {
+    let line = unparsed(files, opts.version)?;
+    let mut r = RefusedValues::default();
+    match line {
+        Ok(line) => r.worded(vec![line]),
+        Err(why) => r.unread = Some(why),
+    }
+    Some(r.diag(src, opts.version))
+}
+
 /// Resolve `var.*` and `local.*`. Problems go to `diags`; variables that
 /// could not be resolved are left out, so later references report too.
 ///
 /// Returns true when decoding stops here: Nomad refused a value given to
 /// a variable (var_file_values.rs, var_convert.rs), and its decodeBody
 /// returns before the job.
-pub fn resolve(
+pub(super) fn resolve(
     body: &Body,
     src: &Source,
     opts: &LoadOptions,
     scope: &mut Scope<'_>,
+    files: VarFiles<'_>,
     diags: &mut Diags,
 ) -> bool {
     let stage_start = diags.0.len();
@@ -38,25 +71,6 @@ pub fn resolve(
     let declared = declarations.list;
     // Notes on lines said in Go's map order, after the stage's list.
     let mut notes = declarations.notes;
-    // jobspec2 parses every var file first: one hclsyntax refuses ends the
-    // decode there, with nothing else said (parse.go decode).
-    let files: Vec<_> = opts
-        .var_files
-        .iter()
-        .map(|f| (f, var_file(scope, f)))
-        .collect();
-    if let Some(line) = unparsed(&files, opts.version) {
-        // decode returns before decodeBody: nothing said of the
-        // declarations reaches the user.
-        diags.0.truncate(stage_start);
-        let mut r = RefusedValues::default();
-        match line {
-            Ok(line) => r.worded(vec![line]),
-            Err(why) => r.unread = Some(why),
-        }
-        diags.push(r.diag(src, opts.version));
-        return true;
-    }
     let defaults = declared
         .iter()
         .filter_map(|d| d.default.clone().map(|v| (d.name.clone(), v)))
