@@ -8,20 +8,10 @@
 
 mod common;
 
-use common::TempDir;
-
 const JOB: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver       = \"exec\"\n      kill_timeout = null\n      config {\n        command = \"/bin/true\"\n      }\n    }\n  }\n}\n";
 
 fn validate(v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("null-duration-{v}"));
-    d.put("j.nomad", JOB);
-    let o = d.run(&["validate", "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("null-duration-{v}"), "validate", JOB, v)
 }
 
 #[test]

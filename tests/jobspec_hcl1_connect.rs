@@ -20,8 +20,6 @@
 
 mod common;
 
-use common::TempDir;
-
 /// A job whose group service's connect block holds `connect`.
 fn job(connect: &str) -> String {
     format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    network {{\n      mode = \"bridge\"\n    }}\n    service {{\n      name = \"api\"\n      port = \"9090\"\n      connect {{\n{connect}\n      }}\n    }}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n")
@@ -33,15 +31,7 @@ const PARSING: &str =
 /// `validate --nomad-version v` of `text`: exit code and stderr without
 /// the world note.
 fn validate(name: &str, text: &str, v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("hcl1-connect-{name}-{v}"));
-    d.put("j.nomad", text);
-    let o = d.run(&["validate", "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("hcl1-connect-{name}-{v}"), "validate", text, v)
 }
 
 /// The file is refused with Nomad's text under each of `versions`.

@@ -7,8 +7,6 @@
 
 mod common;
 
-use common::TempDir;
-
 fn job(counts: &[i64]) -> String {
     let mut groups = String::new();
     for (i, c) in counts.iter().enumerate() {
@@ -18,15 +16,7 @@ fn job(counts: &[i64]) -> String {
 }
 
 fn validate(name: &str, text: &str, v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("max-count-{name}-{v}"));
-    d.put("j.nomad", text);
-    let o = d.run(&["validate", "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("max-count-{name}-{v}"), "validate", text, v)
 }
 
 #[test]

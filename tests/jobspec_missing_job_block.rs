@@ -6,18 +6,8 @@
 
 mod common;
 
-use common::TempDir;
-
 fn validate(name: &str, text: &str, v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("no-job-{name}-{v}"));
-    d.put("j.nomad", text);
-    let o = d.run(&["validate", "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("no-job-{name}-{v}"), "validate", text, v)
 }
 
 #[test]

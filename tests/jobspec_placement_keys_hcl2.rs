@@ -14,15 +14,7 @@ fn job(group_body: &str, job_body: &str) -> String {
 }
 
 fn run(name: &str, text: &str, cmd: &str, v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("placement-keys-{name}-{cmd}-{v}"));
-    d.put("j.nomad", text);
-    let o = d.run(&[cmd, "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("placement-keys-{name}-{cmd}-{v}"), cmd, text, v)
 }
 
 /// From 1.0 a spread target's value is its label only: gohcl refuses a

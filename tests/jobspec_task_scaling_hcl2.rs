@@ -6,22 +6,12 @@
 
 mod common;
 
-use common::TempDir;
-
 fn job(scaling: &str) -> String {
     format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n{scaling}    }}\n  }}\n}}\n")
 }
 
 fn validate(name: &str, text: &str, v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("task-scaling-{name}-{v}"));
-    d.put("j.nomad", text);
-    let o = d.run(&["validate", "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("task-scaling-{name}-{v}"), "validate", text, v)
 }
 
 const PARSING: &str = "Error getting job struct: Error parsing job file from j.nomad:\n";

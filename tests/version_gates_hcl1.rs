@@ -12,8 +12,6 @@
 
 mod common;
 
-use common::TempDir;
-
 const PARSING: &str =
     "Error getting job struct: Error parsing job file from j.nomad: error parsing 'job': ";
 
@@ -28,15 +26,7 @@ fn fixture(name: &str) -> String {
 /// `validate --nomad-version v` of `text`: exit code and stderr without
 /// the world note.
 fn validate(name: &str, text: &str, v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("gates-hcl1-{name}-{v}"));
-    d.put("j.nomad", text);
-    let o = d.run(&["validate", "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("gates-hcl1-{name}-{v}"), "validate", text, v)
 }
 
 /// The fixture is refused under `v` with Nomad's `text` (after `error

@@ -20,6 +20,20 @@ pub fn bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_nomad-preflight"))
 }
 
+/// `cmd --nomad-version v j.nomad` on `text`, in a fresh folder named
+/// `folder`: the exit code and stderr without its `note:` lines.
+pub fn run_job_file(folder: &str, cmd: &str, text: &str, v: &str) -> (Option<i32>, String) {
+    let d = TempDir::new(folder);
+    d.put("j.nomad", text);
+    let o = d.run(&[cmd, "--nomad-version", v, "j.nomad"]);
+    let err: String = String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("note: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    (o.status.code(), err)
+}
+
 /// A git command in `dir` with a fixed identity and branch name, isolated
 /// from the caller's GIT_DIR/GIT_INDEX_FILE (tests may run inside a hook).
 pub fn git_command(dir: &std::path::Path) -> std::process::Command {
