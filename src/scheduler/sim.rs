@@ -281,6 +281,19 @@ impl Simulation {
         self.state.allocs.reserve(allocs.len());
         for a in allocs {
             let mut a = a.clone();
+            // A hand-written network without a device is held where Nomad
+            // places a task's network: on the node's first device (which
+            // PreemptForNetwork groups allocations by).
+            if let Some(first) = self.state.node(&a.node_id).and_then(|n| n.networks.first()) {
+                for net in a
+                    .resources
+                    .networks
+                    .iter_mut()
+                    .filter(|n| n.device.is_empty())
+                {
+                    net.device = first.device.as_str().into();
+                }
+            }
             if a.create_index == 0 {
                 a.create_index = ix.job_modify_index;
                 a.modify_index = ix.job_modify_index;

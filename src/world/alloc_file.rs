@@ -26,7 +26,7 @@
 //!   cpu         = 500
 //!   memory      = 256
 //!   disk        = 300
-//!   network {
+//!   network {                  # device: default the node's first
 //!     mbits          = 10
 //!     reserved_ports = { db = 6379 }
 //!     dynamic_ports  = { http = 23456 }
