@@ -343,14 +343,34 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     parsed
 }
 
+/// Where a job file's functions read: its folder, inside one boundary.
+struct Fence {
+    base_dir: Option<PathBuf>,
+    root: Option<PathBuf>,
+}
+
+impl Fence {
+    fn of(vfs: &dyn Vfs, src: &Source, opts: &LoadOptions) -> Fence {
+        Fence {
+            base_dir: src.base_dir().map(Path::to_path_buf),
+            // One boundary: the files' own fence when they have one (the
+            // project root on disk), so functions and the reader agree on
+            // what is inside.
+            root: vfs
+                .fence_root()
+                .map(Path::to_path_buf)
+                .or_else(|| opts.repo_root.clone()),
+        }
+    }
+}
+
 /// The evaluation scope of `src`'s job file: functions read through
-/// `vfs` inside `fence` (the file's folder, the boundary) as release
-/// `opts.version` has them.
+/// `vfs` inside `fence` as release `opts.version` has them.
 fn new_scope<'a>(
     vfs: &'a dyn Vfs,
     src: &'a Source,
     opts: &LoadOptions,
-    fence: (Option<&'a Path>, Option<&'a Path>),
+    fence: &'a Fence,
     opened: &'a std::cell::Cell<bool>,
 ) -> eval::Scope<'a> {
     eval::Scope {
@@ -361,8 +381,8 @@ fn new_scope<'a>(
         bindings: Vec::new(),
         fns: functions::FnEnv {
             vfs: Some(vfs),
-            base_dir: fence.0,
-            repo_root: fence.1,
+            base_dir: fence.base_dir.as_deref(),
+            repo_root: fence.root.as_deref(),
             version: opts.version,
             opened: Some(opened),
         },
@@ -379,19 +399,9 @@ fn var_file_first(vfs: &dyn Vfs, src: &Source, opts: &LoadOptions) -> Option<Dia
     if opts.var_files.is_empty() || !opts.version.at_least(1, 0, 6) {
         return None;
     }
-    let base_dir = src.base_dir().map(Path::to_path_buf);
-    let root = vfs
-        .fence_root()
-        .map(Path::to_path_buf)
-        .or_else(|| opts.repo_root.clone());
+    let fence = Fence::of(vfs, src, opts);
     let opened = std::cell::Cell::new(false);
-    let scope = new_scope(
-        vfs,
-        src,
-        opts,
-        (base_dir.as_deref(), root.as_deref()),
-        &opened,
-    );
+    let scope = new_scope(vfs, src, opts, &fence, &opened);
     let files = vars::read_var_files(&scope, opts);
     vars::var_files_refused(&files, src, opts).map(Diags::from)
 }
@@ -403,21 +413,9 @@ fn build(
     opts: &LoadOptions,
     diags: &mut Diags,
 ) -> Option<(Job, tree::Node, Option<String>)> {
-    let base_dir = src.base_dir().map(Path::to_path_buf);
-    // One boundary: the files' own fence when they have one (the project
-    // root on disk), so functions and the reader agree on what is inside.
-    let root = vfs
-        .fence_root()
-        .map(Path::to_path_buf)
-        .or_else(|| opts.repo_root.clone());
+    let fence = Fence::of(vfs, src, opts);
     let opened = std::cell::Cell::new(false);
-    let mut scope = new_scope(
-        vfs,
-        src,
-        opts,
-        (base_dir.as_deref(), root.as_deref()),
-        &opened,
-    );
+    let mut scope = new_scope(vfs, src, opts, &fence, &opened);
     // Before 1.0 the top level's keys are checked first, and stop it.
     if let Some(d) = hcl1_top_keys::check(body, src, opts.version) {
         diags.push(d);
