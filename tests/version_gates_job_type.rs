@@ -9,22 +9,12 @@
 
 mod common;
 
-use common::TempDir;
-
 fn job(ty: &str, priority: &str) -> String {
     format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  type        = \"{ty}\"\n{priority}  group \"g\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n    }}\n  }}\n}}\n")
 }
 
 fn run(name: &str, text: &str, cmd: &str, v: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(&format!("job-type-{name}-{cmd}-{v}"));
-    d.put("j.nomad", text);
-    let o = d.run(&[cmd, "--nomad-version", v, "j.nomad"]);
-    let err: String = String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    (o.status.code(), err)
+    common::run_job_file(&format!("job-type-{name}-{cmd}-{v}"), cmd, text, v)
 }
 
 #[test]

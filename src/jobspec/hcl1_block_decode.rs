@@ -430,14 +430,7 @@ fn renamed(b: &Node, key: &str) -> Node {
     let operators: &[&str] = if key == "constraint" {
         &["version", "semver", "regexp", "set_contains"]
     } else {
-        &[
-            "version",
-            "semver",
-            "regexp",
-            "set_contains_any",
-            "set_contains_all",
-            "set_contains",
-        ]
+        super::lower::AFFINITY_APPLIED
     };
     let as_field = |a: &Attr, name: &str| Attr {
         name: name.into(),

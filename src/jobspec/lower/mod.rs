@@ -8,6 +8,7 @@ mod gateway;
 mod narrow;
 pub(super) use narrow::not_whole;
 mod placement;
+pub(super) use placement::AFFINITY_APPLIED;
 mod service;
 mod strategy;
 mod task;

@@ -27,7 +27,7 @@ const CONSTRAINT_IGNORED: &[&str] = &[
 
 /// An affinity's shorthand keys, in decodeAffinity's (and HCL1
 /// parseAffinities') order. No `distinct_*` key: affinitySpec lacks them.
-const AFFINITY_APPLIED: &[&str] = &[
+pub(in crate::jobspec) const AFFINITY_APPLIED: &[&str] = &[
     "version",
     "semver",
     "regexp",
