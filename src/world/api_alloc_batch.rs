@@ -1,9 +1,9 @@
-//! A batch job's terminal allocations in an import (Nomad 1.6 to 2.0.5),
-//! and a sysbatch job's (1.2.0 to 2.0.5, [`sysbatch_kind`]):
-//! pinned with how the reconciler reads them ([`BatchTerminal`]), so that
-//! a plan counts a finished allocation instead of running it again, and
-//! ignores one of another version, rather than calling the job's plan a
-//! guess.
+//! A batch job's terminal allocations in an import (every release the
+//! tool simulates, 0.9.0 to 2.0.5), and a sysbatch job's (1.2.0 to 2.0.5,
+//! [`sysbatch_kind`]): pinned with how the reconciler reads them
+//! ([`BatchTerminal`]), so that a plan counts a finished allocation
+//! instead of running it again, and ignores one of another version,
+//! rather than calling the job's plan a guess.
 //!
 //! Nomad's rules (`scheduler/reconcile.go` `filterOldTerminalAllocs`,
 //! `reconcile_util.go` `filterByTainted`, `filterByRescheduleable` and
@@ -16,6 +16,9 @@
 //!   ([`super::api_reschedule`]);
 //! - desired `run` otherwise (`complete`), or desired `stop` after every
 //!   task succeeded (`RanSuccessfully`): kept in the count, not run again;
+//!   desired `evict` after every task succeeded too, until the releases
+//!   that drop it (1.1.15, 1.2.9, 1.3.2, 1.4.0:
+//!   [`super::api_terminal_releases::evicted_success_counts`]);
 //! - desired `stop` or `evict` otherwise: dropped.
 //!
 //! What the releases read differently is not decided here, and makes the
@@ -23,7 +26,8 @@
 //! `DesiredTransition` (`Reschedule`, 1.11+; `MigrateDisablePlacement`,
 //! 2.0.5), a stopped allocation whose last reschedule failed (1.8.1+), a
 //! server-stopped allocation of a group that keeps disconnected clients
-//! (`filterByTainted` ignores it there), and a node that is disconnected.
+//! (`filterByTainted` ignores it there, 1.3+), and a node that is
+//! disconnected (1.3+).
 
 use serde_json::Value;
 
@@ -49,8 +53,9 @@ pub(super) struct Done<'v> {
 }
 
 /// Whether `alloc` is a batch or sysbatch job's terminal allocation this
-/// module decides: a batch job's in a world of Nomad 1.6 or later, a
-/// sysbatch job's from 1.2.0, when sysbatch came. The system scheduler's
+/// module decides: a batch job's under every release simulated (from
+/// 0.9.0: [`super::api_terminal_releases`] says where releases before 1.6
+/// differ), a sysbatch job's from 1.2.0, when sysbatch came. The system scheduler's
 /// reading of a sysbatch job's terminal allocations is one rule from 1.2.0
 /// on: `SplitTerminalAllocs` keeps the latest per node and name
 /// (`TerminalByNodeByName`, by `CreateIndex`), and
@@ -62,7 +67,7 @@ pub(super) struct Done<'v> {
 /// tasks did not change (`update.Alloc.TerminalStatus()`, 1.2.0 on).
 pub(super) fn reads(alloc: &Allocation, version: NomadVersion) -> bool {
     let since = match alloc.job_type {
-        JobType::Batch => NomadVersion::new(1, 6, 0),
+        JobType::Batch => super::api_terminal_releases::OLDEST,
         JobType::Sysbatch => NomadVersion::new(1, 2, 0),
         _ => return false,
     };
@@ -216,7 +221,14 @@ fn kind(
     if disconnects {
         return Err("a batch job's allocation the server stopped, in a group that keeps disconnected clients, which Nomad's reconciler ignores rather than counts");
     }
-    if alloc.desired_status == DesiredStatus::Stop && ran_successfully(a) {
+    // shouldFilter: stopped, or evicted before the releases that drop an
+    // evicted one, after every task succeeded: counted.
+    let counted = match alloc.desired_status {
+        DesiredStatus::Stop => true,
+        DesiredStatus::Evict => super::api_terminal_releases::evicted_success_counts(version),
+        DesiredStatus::Run => false,
+    };
+    if counted && ran_successfully(a) {
         return Ok(BatchTerminal::Finished);
     }
     if super::api_alloc_state::last_reschedule_failed(a, version) {
@@ -301,6 +313,54 @@ mod tests {
             decide(&ok, &alloc(D::Evict, C::Complete), false),
             Ok(Dropped)
         );
+    }
+
+    #[test]
+    fn an_evicted_allocation_that_succeeded_counts_before_the_split() {
+        // shouldFilter at v1.3.1: `case Stop, Evict:` counts it when every
+        // task succeeded; at v1.3.2 (and v1.1.15, v1.2.9, v1.4.0) an
+        // evicted one is dropped whatever its tasks did.
+        use ClientStatus as C;
+        use DesiredStatus as D;
+        let ok = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}}});
+        let bad = json!({"TaskStates": {"t": {"State": "dead", "Failed": true}}});
+        let evicted = alloc(D::Evict, C::Complete);
+        let at = |a: &Value, major, minor, patch| {
+            let v = NomadVersion::new(major, minor, patch);
+            kind(a, &evicted, false, &Default::default(), v)
+        };
+        assert_eq!(at(&ok, 1, 3, 1), Ok(BatchTerminal::Finished));
+        assert_eq!(at(&ok, 0, 9, 3), Ok(BatchTerminal::Finished));
+        assert_eq!(at(&ok, 1, 2, 8), Ok(BatchTerminal::Finished));
+        assert_eq!(at(&bad, 1, 3, 1), Ok(BatchTerminal::Dropped));
+        assert_eq!(at(&ok, 1, 3, 2), Ok(BatchTerminal::Dropped));
+        assert_eq!(at(&ok, 1, 2, 9), Ok(BatchTerminal::Dropped));
+        assert_eq!(at(&ok, 1, 5, 6), Ok(BatchTerminal::Dropped));
+        // A stopped one is counted under every release.
+        let stopped = alloc(D::Stop, C::Complete);
+        for v in [NomadVersion::new(0, 9, 0), NomadVersion::new(1, 4, 0)] {
+            let gone = Default::default();
+            assert_eq!(
+                kind(&ok, &stopped, false, &gone, v),
+                Ok(BatchTerminal::Finished)
+            );
+        }
+    }
+
+    #[test]
+    fn a_batch_allocation_is_decided_under_every_release() {
+        // filterOldTerminalAllocs and shouldFilter exist from 0.9.0; a
+        // sysbatch one only from 1.2.0.
+        let done = alloc(DesiredStatus::Run, ClientStatus::Complete);
+        assert!(reads(&done, NomadVersion::new(0, 9, 0)));
+        assert!(reads(&done, NomadVersion::new(1, 5, 17)));
+        assert!(!reads(&done, NomadVersion::new(0, 8, 7)));
+        let mut sys = done.clone();
+        sys.job_type = JobType::Sysbatch;
+        assert!(!reads(&sys, NomadVersion::new(1, 1, 18)));
+        assert!(reads(&sys, NomadVersion::new(1, 2, 0)));
+        let live = alloc(DesiredStatus::Run, ClientStatus::Running);
+        assert!(!reads(&live, NomadVersion::new(1, 4, 0)));
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! A failed service allocation an import holds, not replaced yet: its
-//! reschedule decided ([`super::api_reschedule`]) with the policy of the
-//! job version it runs, then pinned with the outcome (held in its group's
-//! count, or due now) or left a guess (`import::alloc-state`, saying why).
+//! A failed service (or batch) allocation an import holds, not replaced
+//! yet: its reschedule decided ([`super::api_reschedule`]) with the policy
+//! of the job version it runs, then pinned with the outcome (held in its
+//! group's count, or due now) or left a guess (`import::alloc-state`,
+//! saying why), under every release simulated (0.9.0 on; up to 0.9.3 one
+//! due now is a guess: [`super::api_terminal_releases::stops_rescheduled`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -81,7 +83,12 @@ pub(super) fn decide_failed(
                 .and_then(|&k| world.running.get(k))
                 .map(|r| &r.job)
         });
-    let unreadable = super::api_alloc_state::reconnect_unread(json, &alloc, &ctx.disconnected);
+    let unreadable = super::api_alloc_state::reconnect_unread(
+        json,
+        &alloc,
+        &ctx.disconnected,
+        world.nomad_version,
+    );
     let outcome = match (unreadable, job) {
         (Some(why), _) => Outcome::Unknown(why.to_string()),
         (None, None) => decide(json, None, ctx.saved_at),
@@ -94,6 +101,15 @@ pub(super) fn decide_failed(
             },
             None => Outcome::Unknown(format!("its group is not in job version {version}")),
         },
+    };
+    // Up to 0.9.3 a reschedule due now places the replacement and leaves
+    // the failed allocation unstopped, a plan the simulation does not make.
+    let v = world.nomad_version;
+    let outcome = match outcome {
+        Outcome::Now if !super::api_terminal_releases::stops_rescheduled(v) => Outcome::Unknown(format!(
+            "its reschedule is due, which Nomad {v} places without stopping the failed allocation (scheduler/reconcile.go, until 0.9.4), a plan nomad-preflight does not simulate"
+        )),
+        o => o,
     };
     let deployment = s(json, "DeploymentID");
     match outcome {

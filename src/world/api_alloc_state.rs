@@ -12,15 +12,16 @@
 //!   when it completed or was lost. A `failed` one that was not replaced
 //!   stays: rescheduled now, later (a delayed follow-up evaluation), or,
 //!   past its attempts, kept in the group's count so nothing replaces it.
-//!   From 1.6 that is decided at the import's time
-//!   ([`super::api_reschedule`], [`reschedule_read`]); before, or where
-//!   the import cannot say, the job is a guess. From 1.8.1 a stopped allocation whose last
-//!   reschedule failed (`RescheduleTracker.LastReschedule`) is read too.
+//!   That is decided at the import's time under every release simulated
+//!   ([`super::api_reschedule`], [`reschedule_read`]; the releases before
+//!   1.6 differ where [`super::api_terminal_releases`] says); where the
+//!   import cannot say, the job is a guess. From 1.8.1 a stopped
+//!   allocation whose last reschedule failed
+//!   (`RescheduleTracker.LastReschedule`) is read too.
 //! - batch: every terminal allocation counts: a finished one of the
 //!   current version stays in the count (Nomad does not run it again), one
 //!   of an older version is counted as `ignore`, a failed one reschedules.
-//!   From 1.6 that is simulated ([`super::api_alloc_batch`]); before, the
-//!   job is a guess.
+//!   That is simulated ([`super::api_alloc_batch`]) under every release.
 //! - sysbatch (1.2+): a finished allocation keeps its node from running the
 //!   job again. That is simulated ([`super::api_alloc_batch`]), under every
 //!   release that has sysbatch.
@@ -33,14 +34,28 @@ use super::api_json::{path, s};
 use crate::jobspec::JobType;
 use crate::version::NomadVersion;
 
-/// What of a live allocation the reconciler reads that is not simulated:
-/// `unknown` (its client disconnected inside `max_client_disconnect`, 1.3+:
-/// Nomad has placed a replacement and keeps both until the client
-/// reconnects), or a canary of a deployment in progress (promotion, the
-/// deployment's own counts).
-pub(super) fn live_unsimulated(a: &Value) -> Option<&'static str> {
+/// What of a live allocation the reconciler of `version` reads that is
+/// not simulated: `unknown` (its client disconnected inside
+/// `max_client_disconnect`, 1.3+: Nomad has placed a replacement and keeps
+/// both until the client reconnects), a canary of a deployment in progress
+/// (promotion, the deployment's own counts), or, before 0.12.5, one that
+/// names a `NextAllocation`, which those releases' reconciler (service
+/// and batch jobs) leaves out of the count
+/// ([`super::api_terminal_releases::counts_live_replaced`]).
+pub(super) fn live_unsimulated(
+    a: &Value,
+    job_type: JobType,
+    version: NomadVersion,
+) -> Option<&'static str> {
     if s(a, "ClientStatus") == "unknown" {
         return Some("`unknown` (its client disconnected)");
+    }
+    let reconciled = matches!(job_type, JobType::Service | JobType::Batch);
+    if reconciled
+        && !s(a, "NextAllocation").is_empty()
+        && !super::api_terminal_releases::counts_live_replaced(version)
+    {
+        return Some("live and already replaced (NextAllocation), which Nomad before 0.12.5 leaves out of its group's count");
     }
     let canary = a
         .get("DeploymentStatus")
@@ -51,31 +66,46 @@ pub(super) fn live_unsimulated(a: &Value) -> Option<&'static str> {
 }
 
 /// Whether `a` is a failed service allocation not replaced yet whose
-/// reschedule is simulated ([`super::api_reschedule`], Nomad 1.6 to 2.0.5):
-/// desired `run`, client `failed`, no `NextAllocation`.
+/// reschedule is simulated ([`super::api_reschedule`], Nomad 0.9.0 to
+/// 2.0.5): desired `run`, client `failed`, no `NextAllocation`.
 pub(super) fn reschedule_read(a: &Value, job_type: JobType, version: NomadVersion) -> bool {
-    version.at_least(1, 6, 0)
+    version >= super::api_terminal_releases::OLDEST
         && job_type == JobType::Service
         && s(a, "DesiredStatus") == "run"
         && s(a, "ClientStatus") == "failed"
         && s(a, "NextAllocation").is_empty()
 }
 
-/// What makes such an allocation's reschedule undecidable here: a node
-/// that is disconnected (Nomad's releases sort a failed allocation there
-/// differently: lost when the group allows no disconnect before 1.11,
-/// untainted after), or a client that reconnected and reported it failed
-/// (the last client status in `AllocStates` is `unknown`: Nomad reconciles
-/// a reconnect, which is not simulated). The list form of
-/// `/v1/allocations` has no `AllocStates`: a reconnect lasts until the
-/// node's own evaluation, which runs at once.
+/// What makes such an allocation's reschedule undecidable here under
+/// `version`: a node that is disconnected (Nomad's releases sort a failed
+/// allocation there differently: lost when the group allows no disconnect
+/// before 1.11, untainted after), or a client that reconnected and
+/// reported it failed (Nomad reconciles a reconnect, which is not
+/// simulated), as the release tells one
+/// ([`super::api_terminal_releases::reconnect`]): from 1.3.8, 1.4.3 and
+/// 1.5.0 the last client status in `AllocStates` is `unknown`; in 1.3.0 to
+/// 1.3.7 and 1.4.0 to 1.4.2 a task has a `Reconnected` event; before 1.3
+/// clients do not reconnect. The list form of `/v1/allocations` has no
+/// `AllocStates`: a reconnect lasts until the node's own evaluation, which
+/// runs at once.
 pub(super) fn reconnect_unread(
     a: &Value,
     alloc: &crate::structs::Allocation,
     disconnected: &std::collections::HashSet<String>,
+    version: NomadVersion,
 ) -> Option<&'static str> {
+    use super::api_terminal_releases::{reconnect, Reconnect};
     if disconnected.contains(alloc.node_id.as_str()) {
         return Some("its node is disconnected, where Nomad's releases treat a failed allocation differently");
+    }
+    match reconnect(version) {
+        Reconnect::Never => return None,
+        Reconnect::TaskEvent => {
+            return reconnected_event(a).then_some(
+                "its client reported it after reconnecting (a task's `Reconnected` event), a reconnect nomad-preflight does not simulate",
+            )
+        }
+        Reconnect::AllocStates => {}
     }
     let last = a
         .get("AllocStates")
@@ -88,6 +118,19 @@ pub(super) fn reconnect_unread(
         .then_some(
         "its client reported it after reconnecting, a reconnect nomad-preflight does not simulate",
     )
+}
+
+/// `Allocation.Reconnected` (1.3.0–1.3.7, 1.4.0–1.4.2): any task's events
+/// hold one of type `Reconnected` (`TaskClientReconnected`).
+fn reconnected_event(a: &Value) -> bool {
+    let states = a.get("TaskStates").and_then(Value::as_object);
+    states.into_iter().flatten().any(|(_, st)| {
+        st.get("Events")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|e| s(e, "Type") == "Reconnected")
+    })
 }
 
 /// `Allocation.LastRescheduleFailed`, which the reconciler reads from
@@ -165,6 +208,66 @@ mod tests {
         assert_eq!(read(ok), None);
         let old = NomadVersion::new(1, 8, 0);
         assert_eq!(terminal_read(&retried, JobType::Service, old), None);
+    }
+
+    #[test]
+    fn a_reconnect_is_read_as_the_release_reads_it() {
+        use crate::structs::Allocation;
+        let alloc = Allocation::default();
+        let none = Default::default();
+        let by_states = json!({"AllocStates": [
+            {"Field": "ClientStatus", "Value": "unknown"}]});
+        let by_event = json!({"TaskStates": {"t": {"Events": [
+            {"Type": "Started"}, {"Type": "Reconnected"}]}}});
+        let at = |a: &Value, major, minor, patch| {
+            reconnect_unread(a, &alloc, &none, NomadVersion::new(major, minor, patch)).is_some()
+        };
+        // Before 1.3.0 nothing reconnects.
+        assert!(!at(&by_states, 1, 2, 16));
+        assert!(!at(&by_event, 1, 2, 16));
+        // Allocation.Reconnected: 1.3.0–1.3.7, 1.4.0–1.4.2.
+        assert!(at(&by_event, 1, 3, 0));
+        assert!(!at(&by_states, 1, 3, 7));
+        assert!(at(&by_event, 1, 4, 2));
+        // Allocation.NeedsToReconnect: 1.3.8, 1.4.3, 1.5.0 on.
+        assert!(at(&by_states, 1, 3, 8));
+        assert!(!at(&by_event, 1, 4, 3));
+        assert!(at(&by_states, 1, 5, 0));
+        assert!(at(&by_states, 2, 0, 5));
+    }
+
+    #[test]
+    fn a_live_replaced_allocation_is_read_from_0_12_5() {
+        let a = json!({"ClientStatus": "running", "DesiredStatus": "run", "NextAllocation": "b"});
+        let at = |t: JobType, major, minor, patch| {
+            live_unsimulated(&a, t, NomadVersion::new(major, minor, patch)).is_some()
+        };
+        assert!(at(JobType::Service, 0, 12, 4));
+        assert!(at(JobType::Batch, 0, 9, 3));
+        assert!(!at(JobType::Service, 0, 12, 5));
+        assert!(!at(JobType::Service, 1, 0, 0));
+        // The system scheduler has no reconciler to skip it.
+        assert!(!at(JobType::System, 0, 12, 4));
+        let plain = json!({"ClientStatus": "running", "DesiredStatus": "run"});
+        assert_eq!(
+            live_unsimulated(&plain, JobType::Service, NomadVersion::new(0, 9, 3)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_failed_allocation_is_read_under_every_release() {
+        let failed = json!({"DesiredStatus": "run", "ClientStatus": "failed"});
+        for v in [(0, 9, 0), (0, 9, 3), (1, 3, 5), (1, 5, 17), (2, 0, 5)] {
+            let v = NomadVersion::new(v.0, v.1, v.2);
+            assert!(reschedule_read(&failed, JobType::Service, v), "{v}");
+        }
+        assert!(!reschedule_read(
+            &failed,
+            JobType::Service,
+            NomadVersion::new(0, 8, 7)
+        ));
+        assert!(!reschedule_read(&failed, JobType::System, V));
     }
 
     #[test]

@@ -2,10 +2,13 @@
 //! evaluation (a plan's included) reads it, at a fixed "now": the time the
 //! import was saved (`saved-at.txt`).
 //!
-//! Nomad's rules, the same from 1.6 to 2.0.5 for a failed allocation whose
-//! desired status is `run` (scheduler `filterByRescheduleable` and
+//! Nomad's rules, the same from 0.9.0 to 2.0.5 for a failed allocation
+//! whose desired status is `run` (scheduler `filterByRescheduleable` and
 //! `updateByReschedulable`; structs `NextRescheduleTime`,
-//! `nextRescheduleTime`, `NextDelay`, `RescheduleTracker.rescheduleInfo`):
+//! `nextRescheduleTime` (inline before 1.5), `NextDelay`,
+//! `RescheduleTracker.rescheduleInfo` (`Allocation.rescheduleInfo` in
+//! 1.5, inline before); where older releases plan the outcome differently,
+//! [`super::api_terminal_releases`]):
 //! - `DesiredTransition.ForceReschedule` (`nomad job eval
 //!   -force-reschedule`): rescheduled now;
 //! - otherwise it is eligible when the policy is unlimited, or allows

@@ -15,7 +15,7 @@
 //! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs, scheduler configuration; quotas on Enterprise; namespaces from 1.0 or on Enterprise), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
-//! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client) or a canary of a deployment in progress, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, a batch one before 1.6, a batch or sysbatch one the releases read differently), that job |
+//! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client), a canary of a deployment in progress, or (before 0.12.5) already replaced, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, or is due under 0.9.3 or older, a batch or sysbatch one the releases read differently), that job |
 //! | `import::deployment` | guess: a service job's latest deployment, of its registered version, is in progress or failed (or deployments.json is not saved and a deployment placed its allocations), that job when planned unchanged |
 //! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
 //! | `world::host-network-unknown` | guess: a cidr or go-sockaddr template taken as matching, jobs with ports |

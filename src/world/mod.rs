@@ -15,6 +15,7 @@ mod api_read;
 mod api_reschedule;
 mod api_service;
 mod api_task;
+mod api_terminal_releases;
 pub mod before;
 pub mod bounds;
 mod cluster_file;

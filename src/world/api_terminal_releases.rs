@@ -1,0 +1,141 @@
+//! Where Nomad's releases before 1.6 read a terminal allocation (and one
+//! live allocation) differently from 1.6, for the import's batch and
+//! service decisions ([`super::api_alloc_batch`],
+//! [`super::api_alloc_failed`], [`super::api_alloc_state`]).
+//!
+//! Verified tag by tag against hashicorp/nomad, 0.9.0 to 1.6.0:
+//! - `filterOldTerminalAllocs` (scheduler/reconcile.go) is the same
+//!   throughout: a terminal allocation of an older `Job.Version` or
+//!   `Job.CreateIndex` is ignored.
+//! - `updateByReschedulable`, `Allocation.NextRescheduleTime`,
+//!   `NextDelay` and `LastEventTime` (nomad/structs/structs.go) decide a
+//!   failed allocation's reschedule the same throughout (1.5 moved the
+//!   interval count into `rescheduleInfo`, 1.6 onto `RescheduleTracker`:
+//!   the same arithmetic). 1.6.0's change to `RescheduleEligible` is that
+//!   move too, and the reconciler never calls it (only
+//!   `Node.UpdateAlloc`'s follow-up evaluation does).
+//! - What differs is listed below, one function per rule, each citing the
+//!   first tag of every release line that has it.
+
+use crate::version::NomadVersion;
+
+const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
+    NomadVersion::new(major, minor, patch)
+}
+
+/// The first release whose import this module decides: the oldest the
+/// tool simulates (0.9.0 reads terminal allocations as 0.9.3 does: the
+/// reconciler files differ only in deployment descriptions).
+pub(super) const OLDEST: NomadVersion = v(0, 9, 0);
+
+/// Whether `version`'s reconciler stops the failed allocation it
+/// reschedules now (`markStop(rescheduleNow, "", allocRescheduled)`, and
+/// the stop beside a reschedule placed during a paused deployment):
+/// from 0.9.4 (scheduler/reconcile.go, "Stop allocs to be rescheduled").
+/// Up to 0.9.3 the replacement is placed and the failed allocation left
+/// alone, so the plan counts no stop for it, which the simulation does
+/// not reproduce.
+pub(super) fn stops_rescheduled(version: NomadVersion) -> bool {
+    version >= v(0, 9, 4)
+}
+
+/// Whether a batch job's allocation the server evicted (preempted) after
+/// every task succeeded stays counted, as a stopped one does: until
+/// `shouldFilter` split `AllocDesiredStatusEvict` from `Stop` ("reschedule
+/// evicted batch job when resources become available"), first in 1.1.15,
+/// 1.2.9 and 1.3.2, and in 1.4.0 onward. From then an evicted one is
+/// dropped and its name placed again.
+pub(super) fn evicted_success_counts(version: NomadVersion) -> bool {
+    !version.has_since(&[v(1, 1, 15), v(1, 2, 9), v(1, 3, 2)])
+}
+
+/// How `version`'s `filterByTainted` tells an allocation whose client
+/// reconnected (only in a group with `max_client_disconnect`, from 1.3.0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reconnect {
+    /// Before 1.3.0: clients do not disconnect, nothing is read.
+    Never,
+    /// `Allocation.Reconnected`: a task event of type `Reconnected`, ever
+    /// (1.3.0–1.3.7, 1.4.0–1.4.2).
+    TaskEvent,
+    /// `Allocation.NeedsToReconnect`: the last `ClientStatus` in
+    /// `AllocStates` is `unknown` (1.3.8, 1.4.3, 1.5.0 onward: "Update
+    /// alloc after reconnect and enforce client heartbeat order").
+    AllocStates,
+}
+
+pub(super) fn reconnect(version: NomadVersion) -> Reconnect {
+    if version < v(1, 3, 0) {
+        Reconnect::Never
+    } else if version.has_since(&[v(1, 3, 8), v(1, 4, 3)]) {
+        Reconnect::AllocStates
+    } else {
+        Reconnect::TaskEvent
+    }
+}
+
+/// Whether `version`'s reconciler counts a live allocation that names a
+/// `NextAllocation`. Before 0.12.5 `filterByRescheduleable` skipped every
+/// allocation with one, live or not, so a live one left its name free and
+/// the plan placed another; 0.12.5 and 1.0.0 skip only terminal ones
+/// ("Only ignore rescheduled allocations if they got stopped").
+pub(super) fn counts_live_replaced(version: NomadVersion) -> bool {
+    version.has_since(&[v(0, 12, 5)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reschedule_due_now_is_stopped_from_0_9_4() {
+        // v0.9.3 scheduler/reconcile.go computeGroup places rescheduleNow
+        // without markStop; v0.9.4 adds it.
+        assert!(!stops_rescheduled(v(0, 9, 0)));
+        assert!(!stops_rescheduled(v(0, 9, 3)));
+        assert!(stops_rescheduled(v(0, 9, 4)));
+        assert!(stops_rescheduled(v(1, 5, 17)));
+    }
+
+    #[test]
+    fn an_evicted_batch_allocation_that_succeeded_counts_until_the_split() {
+        // shouldFilter: `case Stop, Evict:` at v1.1.14, v1.2.8, v1.3.1;
+        // `case Stop:` then `case Evict: return false, true` at v1.1.15,
+        // v1.2.9, v1.3.2, v1.4.0 and on.
+        for old in [v(0, 9, 3), v(0, 12, 12), v(1, 0, 18), v(1, 1, 14)] {
+            assert!(evicted_success_counts(old), "{old}");
+        }
+        for old in [v(1, 2, 8), v(1, 3, 0), v(1, 3, 1)] {
+            assert!(evicted_success_counts(old), "{old}");
+        }
+        for new in [v(1, 1, 15), v(1, 2, 9), v(1, 3, 2), v(1, 4, 0), v(1, 5, 6)] {
+            assert!(!evicted_success_counts(new), "{new}");
+        }
+    }
+
+    #[test]
+    fn a_reconnect_is_read_from_task_events_then_alloc_states() {
+        // nomad/structs/structs.go: `Reconnected` at v1.3.0–v1.3.7 and
+        // v1.4.0–v1.4.2, `NeedsToReconnect` at v1.3.8, v1.4.3, v1.5.0.
+        assert_eq!(reconnect(v(1, 2, 16)), Reconnect::Never);
+        assert_eq!(reconnect(v(1, 3, 0)), Reconnect::TaskEvent);
+        assert_eq!(reconnect(v(1, 3, 7)), Reconnect::TaskEvent);
+        assert_eq!(reconnect(v(1, 3, 8)), Reconnect::AllocStates);
+        assert_eq!(reconnect(v(1, 4, 0)), Reconnect::TaskEvent);
+        assert_eq!(reconnect(v(1, 4, 2)), Reconnect::TaskEvent);
+        assert_eq!(reconnect(v(1, 4, 3)), Reconnect::AllocStates);
+        assert_eq!(reconnect(v(1, 5, 0)), Reconnect::AllocStates);
+        assert_eq!(reconnect(v(2, 0, 5)), Reconnect::AllocStates);
+    }
+
+    #[test]
+    fn a_live_replaced_allocation_counts_from_0_12_5() {
+        // reconcile_util.go filterByRescheduleable: `NextAllocation != ""`
+        // up to v0.12.4, `&& alloc.TerminalStatus()` from v0.12.5.
+        assert!(!counts_live_replaced(v(0, 9, 3)));
+        assert!(!counts_live_replaced(v(0, 11, 8)));
+        assert!(!counts_live_replaced(v(0, 12, 4)));
+        assert!(counts_live_replaced(v(0, 12, 5)));
+        assert!(counts_live_replaced(v(1, 0, 0)));
+    }
+}
