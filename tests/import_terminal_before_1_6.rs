@@ -1,0 +1,274 @@
+//! A batch job's terminal allocations, and a service job's failed one not
+//! replaced, in an import of a release before 1.6, planned as that
+//! release's reconciler reads them rather than called unknown (issue 13).
+//! The rules read at each tag of
+//! hashicorp/nomad (src/world/api_terminal_releases.rs):
+//! - `filterOldTerminalAllocs` (scheduler/reconcile.go) and the reschedule
+//!   decision (`updateByReschedulable`, `NextRescheduleTime`) are 1.6's;
+//! - `shouldFilter` (scheduler/reconcile_util.go) counted an allocation
+//!   evicted after every task succeeded, as a stopped one, until 1.1.15,
+//!   1.2.9, 1.3.2 and 1.4.0 dropped it;
+//! - a client's reconnect is a task's `Reconnected` event in 1.3.0–1.3.7
+//!   and 1.4.0–1.4.2 (`Allocation.Reconnected`), the last `AllocStates`
+//!   client status from 1.3.8, 1.4.3 and 1.5.0 (`NeedsToReconnect`);
+//! - up to 0.9.3 a reschedule due now is placed without stopping the
+//!   failed allocation (the stop came in 0.9.4): that stays unknown.
+//!
+//! The job JSON is [`JOB`]'s stored form at each release: 1.5.6's
+//! (tests/fixtures/import-batch/web-batch-1.5.6.json, nomad/structs at
+//! v1.5.6: no NodePool, task Identity null; the sysbatch fixture's with a
+//! batch job's `Type` and `NewDefaultReschedulePolicy("batch")`, the same
+//! at v1.3.0 and v1.5.6 api/tasks.go), and 1.3's and 1.4's
+//! (web-batch-1.4.14.json: without the task's `Identity` and
+//! `LogConfig.Disabled`, which nomad/structs has from 1.5 only). The
+//! service job's (web-service-1.5.6.json) is 1.5.6's batch form with a
+//! service job's canonical defaults at v1.5.6 (api/jobs.go
+//! `DefaultUpdateStrategy`, api/tasks.go `DefaultMigrateStrategy`,
+//! `defaultServiceJobRestartPolicy`, `NewDefaultReschedulePolicy("service")`).
+
+mod common;
+
+use common::batch::{alloc, assert_plan, finished, import, job_json_in, plan, JOB};
+use serde_json::{json, Value};
+
+/// The stored form of [`JOB`] at `release` with `patch` merged in.
+fn job_at(release: &str, patch: Value) -> Value {
+    let file = if release.starts_with("1.5.") {
+        "web-batch-1.5.6.json"
+    } else {
+        "web-batch-1.4.14.json"
+    };
+    job_json_in(file, patch)
+}
+
+/// Allocation 1, failed at 12:00:00 with `tracker`, not replaced.
+fn failed(job: &Value, tracker: Value) -> Value {
+    alloc(
+        1,
+        0,
+        job,
+        json!({"ClientStatus": "failed", "TaskStates": finished(true), "RescheduleTracker": tracker}),
+    )
+}
+
+const RELEASES: [&str; 3] = ["1.3.16", "1.4.14", "1.5.6"];
+
+/// `nomad job plan`'s exit code for a plan that places or stops, its job
+/// unchanged: 1 before 1.5, 0 from it (command/job_plan.go `getExitCode`
+/// returns 0 for a `None` diff first).
+fn placing(release: &str) -> i32 {
+    if release.starts_with("1.5.") {
+        0
+    } else {
+        1
+    }
+}
+
+#[test]
+fn the_fixtures_are_the_job_file() {
+    for release in RELEASES {
+        let job = job_at(release, json!({}));
+        let d = import(&format!("old-batch-fixture-{release}"), release, &job, &[]);
+        let o = plan(&d, "web.nomad");
+        assert!(
+            o.stdout.starts_with("Job: \"web\"\n"),
+            "{release}: {}{}",
+            o.stdout,
+            o.stderr
+        );
+        assert_plan(&d, "web.nomad", placing(release), "1 create");
+    }
+}
+
+#[test]
+fn a_finished_allocation_stays_counted_until_the_job_changes() {
+    for release in RELEASES {
+        let job = job_at(release, json!({}));
+        let done = alloc(1, 0, &job, json!({}));
+        let d = import(&format!("old-batch-done-{release}"), release, &job, &[done]);
+        let o = plan(&d, "web.nomad");
+        assert!(!o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
+        // shouldFilter: complete, desired run: untainted; same
+        // JobModifyIndex: ignored. Nothing runs again.
+        assert_plan(&d, "web.nomad", 0, "1 ignore");
+        // filterOldTerminalAllocs: the new version ignores it.
+        assert_plan(&d, "web2.nomad", 1, "1 create, 1 ignore");
+        assert_plan(&d, "web3.nomad", 1, "3 create, 1 ignore");
+        // Of an older version than the registered one: ignored.
+        let newer = job_at(
+            release,
+            json!({"Version": 1, "JobModifyIndex": 20, "ModifyIndex": 20}),
+        );
+        let old = alloc(1, 0, &job, json!({}));
+        let d = import(
+            &format!("old-batch-older-{release}"),
+            release,
+            &newer,
+            &[old],
+        );
+        assert_plan(&d, "web.nomad", placing(release), "1 create, 1 ignore");
+    }
+}
+
+/// The whole text of the unchanged file's plan with one finished
+/// allocation: Nomad's command/job_plan.go output at each release, the
+/// job unchanged (`Job: "web"`), its group `1 ignore`, and the
+/// `-check-index` of the registered job (JobModifyIndex 11).
+#[test]
+fn the_plan_text_before_1_6() {
+    for release in RELEASES {
+        let job = job_at(release, json!({}));
+        let done = alloc(1, 0, &job, json!({}));
+        let d = import(&format!("old-batch-text-{release}"), release, &job, &[done]);
+        let o = plan(&d, "web.nomad");
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        let want = "Job: \"web\"\nTask Group: \"g\" (1 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+        assert_eq!(o.stdout, want, "{release}");
+    }
+}
+
+#[test]
+fn a_failed_allocation_reschedules_by_the_batch_policy() {
+    for release in RELEASES {
+        let job = job_at(release, json!({}));
+        let tag = format!("old-batch-failed-{release}");
+        let d = import(&tag, release, &job, &[failed(&job, Value::Null)]);
+        // Due at 12:00:05 (constant 5s), saved at 12:00:31: stopped and
+        // replaced (markStop(rescheduleNow), 0.9.4 on).
+        assert_plan(&d, "web.nomad", placing(release), "1 create, 1 destroy");
+        d.put("import/saved-at.txt", "2024-06-01T12:00:02Z");
+        assert_plan(&d, "web.nomad", 0, "1 ignore");
+        // The one attempt of the last 24h spent: counted for good.
+        let spent = json!({"Events": [{"RescheduleTime": 1_717_200_000_000_000_000_i64, "Delay": 5_000_000_000_i64}]});
+        let d = import(
+            &format!("{tag}-spent"),
+            release,
+            &job,
+            &[failed(&job, spent)],
+        );
+        assert_plan(&d, "web.nomad", 0, "1 ignore");
+    }
+}
+
+/// Evicted (preempted) after its task succeeded: counted as a stopped one
+/// until `shouldFilter` split evict from stop (1.3.2 in the 1.3 line).
+#[test]
+fn an_evicted_allocation_that_succeeded_counts_until_1_3_2() {
+    let job = job_at("1.3.1", json!({}));
+    let evicted = alloc(1, 0, &job, json!({"DesiredStatus": "evict"}));
+    for (release, code, group) in [
+        ("1.3.1", 0, "1 ignore"),
+        ("1.3.2", 1, "1 create"),
+        ("1.4.14", 1, "1 create"),
+    ] {
+        let tag = format!("old-batch-evicted-{release}");
+        let d = import(&tag, release, &job, std::slice::from_ref(&evicted));
+        assert_plan(&d, "web.nomad", code, group);
+    }
+}
+
+/// A failed allocation of a group that keeps disconnected clients, whose
+/// task reported a `Reconnected` event: 1.4.2 reconciles a reconnect
+/// (`Allocation.Reconnected`), which is not simulated; 1.4.3 reads
+/// `AllocStates` instead, which this allocation does not have.
+#[test]
+fn a_reconnect_is_read_as_the_release_reads_it() {
+    let group = |job: &mut Value| {
+        job["TaskGroups"][0]["MaxClientDisconnect"] = json!(3_600_000_000_000_i64);
+    };
+    let mut job = job_at("1.4.2", json!({}));
+    group(&mut job);
+    let mut a = failed(&job, Value::Null);
+    a["TaskStates"]["t"]["Events"] =
+        json!([{"Type": "Reconnected", "Time": 1_717_243_100_000_000_000_i64}]);
+    let d = import(
+        "old-batch-reconnect-142",
+        "1.4.2",
+        &job,
+        std::slice::from_ref(&a),
+    );
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("a task's `Reconnected` event"),
+        "{}",
+        o.stderr
+    );
+    let d = import("old-batch-reconnect-143", "1.4.3", &job, &[a]);
+    let file = JOB.replace(
+        "group \"g\" {\n",
+        "group \"g\" {\n    max_client_disconnect = \"1h\"\n",
+    );
+    d.put("web-mcd.nomad", &file);
+    let o = plan(&d, "web-mcd.nomad");
+    assert!(
+        o.stdout.starts_with("Job: \"web\"\n"),
+        "the file is the job: {}",
+        o.stdout
+    );
+    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+    assert_plan(&d, "web-mcd.nomad", 1, "1 create, 1 destroy");
+}
+
+/// Up to 0.9.3 a reschedule due now places a replacement and leaves the
+/// failed allocation unstopped (scheduler/reconcile.go gained
+/// `markStop(rescheduleNow, ...)` in 0.9.4): unknown, saying so. (The job
+/// JSON is 1.4's stored form: what is asserted is the allocation's
+/// reading, made before any plan.)
+#[test]
+fn a_reschedule_due_now_is_unknown_up_to_0_9_3() {
+    let job = job_at("1.3.0", json!({}));
+    let d = import("old-batch-093", "0.9.3", &job, &[failed(&job, Value::Null)]);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "no Nomad text: {}", o.stdout);
+    assert!(
+        o.stderr.contains("its reschedule is due, which Nomad 0.9.3 places without stopping the failed allocation"),
+        "{}",
+        o.stderr
+    );
+    // At 0.9.4 the same allocation is decided (stopped and replaced).
+    let d = import("old-batch-094", "0.9.4", &job, &[failed(&job, Value::Null)]);
+    let o = plan(&d, "web.nomad");
+    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+    assert!(
+        o.stdout.contains("Task Group: \"g\" ("),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+/// A service job's failed allocation not replaced, at 1.5.6: decided at
+/// the import's time as from 1.6 (`updateByReschedulable`; the default
+/// service policy, unlimited, 30s exponential) where it was unknown.
+#[test]
+fn a_failed_service_allocation_reschedules_before_1_6() {
+    let job = job_json_in("web-service-1.5.6.json", json!({}));
+    let service = JOB.replace("  type = \"batch\"\n", "");
+    let mut a = failed(&job, Value::Null);
+    a["JobType"] = json!("service");
+    let d = import("old-service-failed", "1.5.6", &job, &[]);
+    d.put("web.nomad", &service);
+    let o = plan(&d, "web.nomad");
+    assert!(
+        o.stdout.starts_with("Job: \"web\"\n"),
+        "the fixture is the file: {}{}",
+        o.stdout,
+        o.stderr
+    );
+    assert_plan(&d, "web.nomad", 0, "1 create");
+    let d = import(
+        "old-service-failed",
+        "1.5.6",
+        &job,
+        std::slice::from_ref(&a),
+    );
+    d.put("web.nomad", &service);
+    // Failed at 12:00:00, due at 12:00:30, saved at 12:00:31: stopped and
+    // replaced.
+    assert_plan(&d, "web.nomad", 0, "1 create, 1 destroy");
+    // Saved at 12:00:02: its follow-up evaluation waits; it stays counted.
+    d.put("import/saved-at.txt", "2024-06-01T12:00:02Z");
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+}
