@@ -272,3 +272,29 @@ fn a_failed_service_allocation_reschedules_before_1_6() {
     d.put("import/saved-at.txt", "2024-06-01T12:00:02Z");
     assert_plan(&d, "web.nomad", 0, "1 ignore");
 }
+
+/// Before 1.2 there is no sysbatch job: a sysbatch file planned against
+/// a 1.1 import is refused as the 1.1 Plan RPC refuses it
+/// (`Invalid job type`), whatever the allocations an import holds.
+#[test]
+fn a_sysbatch_job_before_1_2_is_refused() {
+    let mut job = job_at("1.3.0", json!({"Type": "sysbatch"}));
+    job["TaskGroups"][0]["ReschedulePolicy"] = Value::Null;
+    let mut done = alloc(1, 0, &job, json!({}));
+    done["JobType"] = json!("sysbatch");
+    let d = import("old-sysbatch-118", "1.1.18", &job, &[done]);
+    d.put(
+        "web.nomad",
+        &JOB.replace("type = \"batch\"", "type = \"sysbatch\""),
+    );
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    assert!(
+        o.stderr.contains(
+            "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* Invalid job type: \"sysbatch\"\n"
+        ),
+        "{}",
+        o.stderr
+    );
+}
