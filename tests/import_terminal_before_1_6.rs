@@ -167,6 +167,26 @@ fn an_evicted_allocation_that_succeeded_counts_until_1_3_2() {
     }
 }
 
+/// Stopped with `nomad alloc stop` (`DesiredTransition.Reschedule`) after
+/// its task ended well: before 1.11 `shouldFilter` does not read the flag,
+/// so the allocation stays counted as any stopped one that succeeded
+/// (1.11's "fix scheduling behavior of batch job allocs" reschedules it,
+/// which stays unknown: tests/import_batch.rs).
+#[test]
+fn an_allocation_stopped_for_a_reschedule_counts_before_1_11() {
+    let job = job_at("1.5.6", json!({}));
+    let stopped = alloc(
+        1,
+        0,
+        &job,
+        json!({"DesiredStatus": "stop", "DesiredTransition": {"Reschedule": true}}),
+    );
+    let d = import("old-batch-alloc-stop", "1.5.6", &job, &[stopped]);
+    let o = plan(&d, "web.nomad");
+    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+}
+
 /// A failed allocation of a group that keeps disconnected clients, whose
 /// task reported a `Reconnected` event: 1.4.2 reconciles a reconnect
 /// (`Allocation.Reconnected`), which is not simulated; 1.4.3 reads

@@ -23,8 +23,9 @@
 //!
 //! What the releases read differently is not decided here, and makes the
 //! job's plan a guess (`import::alloc-state`): a reschedule asked through
-//! `DesiredTransition` (`Reschedule`, 1.11+; `MigrateDisablePlacement`,
-//! 2.0.5), a stopped allocation whose last reschedule failed (1.8.1+), a
+//! `DesiredTransition` (`Reschedule`, read from 1.11:
+//! [`super::api_terminal_releases::reads_reschedule_transition`];
+//! `MigrateDisablePlacement`, 2.0.5), a stopped allocation whose last reschedule failed (1.8.1+), a
 //! server-stopped allocation of a group that keeps disconnected clients
 //! (`filterByTainted` ignores it there, 1.3+), and a node that is
 //! disconnected (1.3+).
@@ -208,7 +209,9 @@ fn kind(
             .and_then(Value::as_bool)
             .unwrap_or(false)
     };
-    if flag("Reschedule") || flag("MigrateDisablePlacement") {
+    let asked =
+        flag("Reschedule") && super::api_terminal_releases::reads_reschedule_transition(version);
+    if asked || flag("MigrateDisablePlacement") {
         return Err("a batch job's terminal allocation whose DesiredTransition asks a reschedule or a drain without placement, which Nomad's releases read differently");
     }
     let run = alloc.desired_status == DesiredStatus::Run;
@@ -370,7 +373,17 @@ mod tests {
         let ok = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}}});
         assert!(decide(&ok, &alloc(D::Stop, C::Complete), true).is_err());
         let asked = json!({"DesiredTransition": {"Reschedule": true}});
-        assert!(decide(&asked, &alloc(D::Run, C::Complete), false).is_err());
+        let done = alloc(D::Run, C::Complete);
+        let none = Default::default();
+        assert!(kind(&asked, &done, false, &none, NomadVersion::new(1, 11, 0)).is_err());
+        // Before 1.11 shouldFilter does not read the flag, and a batch job
+        // has no deployment for updateByReschedulable to weigh it against.
+        for v in [NomadVersion::new(1, 10, 5), NomadVersion::new(1, 4, 0)] {
+            assert_eq!(
+                kind(&asked, &done, false, &none, v),
+                Ok(BatchTerminal::Finished)
+            );
+        }
         let retried = json!({"RescheduleTracker": {"LastReschedule": "no placement"}});
         assert!(decide(&retried, &alloc(D::Stop, C::Failed), false).is_err());
         // Before 1.8.1 the reconciler does not read it: dropped.

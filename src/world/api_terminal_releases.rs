@@ -1,7 +1,8 @@
-//! Where Nomad's releases before 1.6 read a terminal allocation (and one
-//! live allocation) differently from 1.6, for the import's batch and
-//! service decisions ([`super::api_alloc_batch`],
-//! [`super::api_alloc_failed`], [`super::api_alloc_state`]).
+//! Where Nomad's releases read a terminal allocation (and one live
+//! allocation) differently, for the import's batch and service decisions
+//! ([`super::api_alloc_batch`], [`super::api_alloc_failed`],
+//! [`super::api_alloc_state`]): mostly the releases before 1.6, and the
+//! batch reschedule transition read from 1.11.
 //!
 //! Verified tag by tag against hashicorp/nomad, 0.9.0 to 1.6.0:
 //! - `filterOldTerminalAllocs` (scheduler/reconcile.go) is the same
@@ -83,6 +84,18 @@ pub(super) fn counts_live_replaced(version: NomadVersion) -> bool {
     version.has_since(&[v(0, 12, 5)])
 }
 
+/// Whether `version`'s reconciler reads a batch allocation's
+/// `DesiredTransition.Reschedule` (set by `nomad alloc stop`): from 1.11.0
+/// (scheduler/reconciler/filters.go `shouldFilter` and
+/// `filterServerTerminalAllocs`, "fix scheduling behavior of batch job
+/// allocs"). Before, `shouldFilter` (scheduler/reconcile_util.go) does not
+/// look at it, and `updateByReschedulable` weighs it only against an
+/// active deployment, which a batch job never has; only a reconnecting
+/// allocation reads it, and a reconnect is never decided here.
+pub(super) fn reads_reschedule_transition(version: NomadVersion) -> bool {
+    version >= v(1, 11, 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +139,17 @@ mod tests {
         assert_eq!(reconnect(v(1, 4, 3)), Reconnect::AllocStates);
         assert_eq!(reconnect(v(1, 5, 0)), Reconnect::AllocStates);
         assert_eq!(reconnect(v(2, 0, 5)), Reconnect::AllocStates);
+    }
+
+    #[test]
+    fn a_batch_reschedule_transition_is_read_from_1_11() {
+        // shouldFilter at v1.10.5 and v1.5.6: no DesiredTransition; at
+        // v1.11.0: `if alloc.DesiredTransition.ShouldReschedule()`.
+        assert!(!reads_reschedule_transition(v(0, 9, 3)));
+        assert!(!reads_reschedule_transition(v(1, 5, 17)));
+        assert!(!reads_reschedule_transition(v(1, 10, 5)));
+        assert!(reads_reschedule_transition(v(1, 11, 0)));
+        assert!(reads_reschedule_transition(v(2, 0, 5)));
     }
 
     #[test]
