@@ -448,3 +448,34 @@ fn an_unknown_block_beside_a_gated_key_is_located() {
     assert_eq!(code, 1, "{err}");
     assert!(err.starts_with(&want), "{err}\nwant:\n{want}");
 }
+
+/// A gated key inside a dynamic block's `content` is refused by each
+/// generated block's decoding: dynblock hands every iteration the same
+/// content body (ext/dynblock/expand_body.go expandBlocks, hcl 68a97f93bb48
+/// to v2.20.2-nomad-1), whose hclsyntax `Content` refuses the key with the
+/// generated type's schema. So one line per element of for_each, none for
+/// an empty one. It used to pass: a false all-clear.
+#[test]
+fn a_gated_key_inside_a_dynamic_blocks_content_is_refused_per_generated_block() {
+    let group = |each: &str| {
+        format!("    dynamic \"network\" {{\n      for_each = {each}\n      content {{\n        cni {{\n        }}\n      }}\n    }}\n")
+    };
+    let line = "j.nomad:7,9-12: Unsupported block type; Blocks of type \"cni\" are not expected here. Did you mean \"dns\"?";
+    let two = job("", &group("[1, 2]"), "", "");
+    for (cmd, refused_code) in [("validate", 1), ("plan", 255)] {
+        let (code, err) = run(cmd, "dynamic-cni", &two, "1.8.0");
+        let want = parse_error(&[line, line]);
+        assert_eq!(code, refused_code, "{cmd}: {err}");
+        assert!(err.starts_with(&want), "{cmd}:\n{err}\nwant:\n{want}");
+    }
+    let one = job("", &group("[\"a\"]"), "", "");
+    let (code, err) = run("validate", "dynamic-cni-one", &one, "1.8.1");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with(&parse_error(&[line])), "{err}");
+    // No generated block, nothing decoded; a release with the key.
+    let none = job("", &group("[]"), "", "");
+    let (code, err) = run("validate", "dynamic-cni-none", &none, "1.8.0");
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = run("validate", "dynamic-cni-known", &two, "1.8.2");
+    assert_eq!(code, 0, "{err}");
+}

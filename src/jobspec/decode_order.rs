@@ -285,8 +285,16 @@ pub(crate) fn decoding_order<'d>(
     parsed: &super::ParsedJob,
     client: &[&'d Diag],
 ) -> Option<Ordered<'d>> {
+    // One line, or the same line again (a key of a dynamic block's content,
+    // refused once per generated block): no order to tell.
+    let same =
+        |a: &&Diag, b: &&Diag| a.message == b.message && a.primary_span() == b.primary_span();
     match client {
         [_] => Some(Ordered {
+            diags: client.to_vec(),
+            chance: false,
+        }),
+        [first, rest @ ..] if rest.iter().all(|d| same(first, d)) => Some(Ordered {
             diags: client.to_vec(),
             chance: false,
         }),

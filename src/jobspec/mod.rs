@@ -539,7 +539,7 @@ fn build(
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, opts.edition, diags);
-    let gates = version_gates::check(&job, Some(body), src, opts.version, diags);
+    let gates = version_gates::check(&job, Some(body), Some(&node), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
     hcl1_parse::check(&node, gates.first, src, opts.version, diags);

@@ -40,6 +40,7 @@ use super::eval::span_of;
 use super::hcl1_key_errors::{self, Frame, Wrap};
 use super::hcl1_keys;
 use super::model::{Job, JobType};
+use super::tree::Node;
 use super::unknown_keys::{self, Item};
 use super::version_keys::{self, Kind};
 use crate::diag::{Diag, Diags, Severity};
@@ -84,6 +85,9 @@ struct Unknown {
     /// argument's name, the block's type, a dynamic block's label.
     hcl2: Option<String>,
     subject: Span,
+    /// The innermost `dynamic` block whose `content` holds the key (1.0+):
+    /// hclsyntax refuses it once per block dynblock generates there.
+    dynamic: Option<Span>,
     /// The whole attribute or block, and the block whose keys are checked
     /// (what HCL1 never reads past the check), with its header (ident and
     /// labels, where the lowering locates the block's own refusals).
@@ -107,7 +111,7 @@ fn gated_keys(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion) -> 
     let mut out = model_gates(job, v);
     if let Some(b) = job_block {
         let mut path = vec![frame(b, 0, src)];
-        walk(b, &mut path, &mut Vec::new(), src, v, &mut out);
+        walk(b, &mut path, &mut Vec::new(), src, v, None, &mut out);
     }
     out.sort_by_key(|u| u.span.start);
     // A key the model gates (pushed first) is also outside its block's
@@ -161,13 +165,15 @@ fn decoded_name(body: &Body) -> Option<String> {
 }
 
 /// Walk the syntax of the last block of `path` for gated keys; `order`
-/// is its place in HCL1's parse order.
+/// is its place in HCL1's parse order, `generated` the innermost dynamic
+/// block whose content `b` is (or is inside).
 fn walk(
     b: &Block,
     path: &mut Vec<Frame>,
     order: &mut Vec<(u8, usize)>,
     src: &Source,
     v: NomadVersion,
+    generated: Option<Span>,
     out: &mut Vec<Unknown>,
 ) {
     let owned: Vec<String> = path.iter().map(|f| f.ident.clone()).collect();
@@ -253,6 +259,7 @@ fn walk(
                 Span::new(span.start, span.start + key.len())
             },
             hcl2,
+            dynamic: generated,
             item,
             outer,
             head,
@@ -276,9 +283,22 @@ fn walk(
         }
         let index = seen.iter().filter(|s| **s == ident).count();
         seen.push(ident);
+        // From 1.0 a dynamic block's `content` is a body of its label's
+        // type (dynblock expandBlocks), decoded once per generated block.
+        if let Some(label) = c.labels.first().filter(|_| !hcl1 && ident == "dynamic") {
+            for content in c.body.blocks().filter(|d| d.ident.as_str() == "content") {
+                path.push(Frame {
+                    ident: label.as_str().to_string(),
+                    ..frame(content, index, src)
+                });
+                walk(content, path, order, src, v, Some(span_of(c)), out);
+                path.pop();
+            }
+            continue;
+        }
         path.push(frame(c, index, src));
         order.push((hcl1_key_errors::rank(&idents, ident), index));
-        walk(c, path, order, src, v, out);
+        walk(c, path, order, src, v, generated, out);
         order.pop();
         path.pop();
     }
@@ -338,6 +358,7 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                 span,
                 hcl2: None,
                 subject: span,
+                dynamic: None,
                 item: span,
                 outer: Span::default(),
                 head: Span::default(),
@@ -374,6 +395,7 @@ fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                     span,
                     hcl2: None,
                     subject: span,
+                    dynamic: None,
                     item: span,
                     outer: Span::default(),
                     head: Span::default(),
@@ -415,6 +437,7 @@ pub struct Checked {
 pub fn check(
     job: &Job,
     body: Option<&Body>,
+    node: Option<&Node>,
     src: &Source,
     v: NomadVersion,
     diags: &mut Diags,
@@ -426,6 +449,7 @@ pub fn check(
         let items: Vec<Span> = unknown.iter().map(|u| u.item).collect();
         unknown.retain(|u| !items.iter().any(|i| within(u.item, *i) && *i != u.item));
         drop_inside(&unknown, src, diags);
+        unknown = per_generated_block(unknown, node);
     }
     let first = unknown
         .iter()
@@ -537,6 +561,29 @@ pub fn check(
         first,
         hcl1_refusal,
     }
+}
+
+/// A key inside a dynamic block's `content` is refused by each generated
+/// block's decoding (dynblock hands every iteration the same body), so as
+/// many times as for_each gave blocks: none for an empty collection. The
+/// blocks are counted in the evaluated tree, where each generated block
+/// keeps the dynamic block's span (tree.rs), nested ones once per outer
+/// iteration.
+fn per_generated_block(unknown: Vec<Unknown>, node: Option<&Node>) -> Vec<Unknown> {
+    fn count(n: &Node, at: Span) -> usize {
+        usize::from(n.span == at) + n.blocks.iter().map(|c| count(c, at)).sum::<usize>()
+    }
+    let mut out = Vec::with_capacity(unknown.len());
+    for u in unknown {
+        match u.dynamic {
+            None => out.push(u),
+            Some(at) => {
+                let n = node.map_or(0, |n| count(n, at));
+                out.extend(std::iter::repeat_n(u, n));
+            }
+        }
+    }
+    out
 }
 
 fn within(inner: Span, outer: Span) -> bool {
