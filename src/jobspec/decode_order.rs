@@ -208,7 +208,8 @@ pub struct Ordered<'d> {
 /// attribute's evaluation decides it.
 pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Ordered<'d>> {
     let places: Vec<Place<'_>> = diags.iter().map(|d| place(body, d)).collect();
-    if places.iter().any(own_pass) {
+    let before_gohcl = |d: &&Diag| super::eval::is_argument_and_block(&d.message);
+    if places.iter().any(own_pass) || diags.iter().any(before_gohcl) {
         return None;
     }
     // A label error of the file's own blocks stops the decoding there.
@@ -273,6 +274,7 @@ pub(crate) fn client_errors(
 /// An error of jobspec2's decoding stage (gohcl, hcldec, a block's labels).
 pub(crate) fn decoding(d: &Diag) -> bool {
     d.code == "jobspec::label"
+        || (d.code == "jobspec::duplicate" && super::eval::is_duplicate_block(&d.message))
         || super::unknown_keys::is_hcl_unknown(d)
         || (d.code == "jobspec::type"
             && (d.message.starts_with(super::decode_type::GOHCL)

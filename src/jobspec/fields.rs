@@ -162,6 +162,13 @@ impl<'n> F<'n> {
     fn single(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
         let mut it = self.node.blocks.iter().filter(|b| b.ident == name);
         let first = it.next()?;
+        if cx.hcl2() {
+            if let Some(second) = it.next() {
+                gohcl_duplicate(cx, name, first, second);
+            }
+            self.spans.set(name, first.span);
+            return Some(first);
+        }
         for dup in it {
             cx.error(
                 "jobspec::duplicate",
@@ -423,7 +430,9 @@ impl<'n> F<'n> {
             }
         }
         let blocks: Vec<&Node> = self.blocks(name).collect();
-        if let (Some(b), Some(_)) = (blocks.first(), self.attr(name)) {
+        if cx.hcl2() {
+            self.map_duplicates(cx, name, &blocks);
+        } else if let (Some(b), Some(_)) = (blocks.first(), self.attr(name)) {
             cx.error(
                 "jobspec::duplicate",
                 b.ident_span,
@@ -449,10 +458,85 @@ impl<'n> F<'n> {
         out
     }
 
+    /// jobspec2's refusals of a map written twice (1.0+). A job's, group's
+    /// or task's `meta` and a task's `env` are read as an argument first
+    /// from 1.0.4 (hcl_conversions.go decodeAsAttribute), which refuses a
+    /// block beside the argument at the first block's DefRange; the group's
+    /// decoder then returns (decodeTaskGroup), the others decode on. gohcl
+    /// refuses a second block of a map it reads as a block (decode.go
+    /// decodeBodyToStruct), once, at the second. An argument where the
+    /// schema has a block (or the reverse) is hclsyntax's refusal of the
+    /// key (block_args.rs, unknown_keys.rs), not one of these.
+    fn map_duplicates(&self, cx: &mut Cx<'_>, name: &str, blocks: &[&Node]) {
+        let ident = self.node.ident.as_str();
+        let as_argument = cx.version.at_least(1, 0, 4)
+            && matches!(
+                (ident, name),
+                ("job" | "group" | "task", "meta") | ("task", "env")
+            );
+        let attr = self.node.attrs.iter().find(|a| a.name == name);
+        if let (true, Some(a), Some(first)) = (as_argument, attr, blocks.first()) {
+            let at = super::hclsyntax::range_string(
+                &cx.src.text,
+                &cx.src.name,
+                (a.span.start, a.span.end),
+            );
+            cx.error(
+                "jobspec::duplicate",
+                def_range(first, cx),
+                format!("Duplicate {name} block; {name} may not be defined more than once. Another definition is defined at {at}."),
+                "defined again here",
+                "keep either the argument or the block",
+            );
+            if ident == "group" {
+                return;
+            }
+        }
+        let is_block = super::block_args::is_block_under(&[ident], name);
+        if let (true, [first, second, ..]) = (is_block, blocks) {
+            gohcl_duplicate(cx, name, first, second);
+        }
+    }
+
     pub fn value(&mut self, name: &'static str) -> Option<Value> {
         let v = self.mark(name).map(|a| a.value.clone());
         self.ok(name, v)
     }
+}
+
+/// hclsyntax Block.DefRange(): the header to its last label from hcl 2.20
+/// (Nomad 1.8.1), through the open brace before.
+pub fn def_range(b: &Node, cx: &Cx<'_>) -> Span {
+    let header = b.header_span();
+    let hcl2_7 = matches!(
+        super::hclsyntax::Era::of(cx.version),
+        Some(super::hclsyntax::Era::Hcl2_7)
+    );
+    let brace = cx
+        .src
+        .text
+        .get(header.end..)
+        .and_then(|t| t.find('{'))
+        .map(|i| header.end + i + 1);
+    match brace.filter(|_| hcl2_7) {
+        Some(end) => Span::new(header.start, end),
+        None => header,
+    }
+}
+
+/// gohcl's refusal of a second block where its field holds one (decode.go
+/// decodeBodyToStruct, every hcl Nomad vendors): at the second block's
+/// DefRange, naming the first's.
+fn gohcl_duplicate(cx: &mut Cx<'_>, name: &str, first: &Node, second: &Node) {
+    let prev = def_range(first, cx);
+    let at = super::hclsyntax::range_string(&cx.src.text, &cx.src.name, (prev.start, prev.end));
+    cx.error(
+        "jobspec::duplicate",
+        def_range(second, cx),
+        format!("Duplicate {name} block; Only one {name} block is allowed. Another was defined at {at}."),
+        "defined again here",
+        "merge the blocks into one",
+    );
 }
 
 /// An opaque block (driver `config`, `connect`) as a map: attributes as

@@ -20,6 +20,27 @@ pub fn is_hcl_worded(message: &str) -> bool {
     message
         .split_once("; ")
         .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
+        || is_duplicate_block(message)
+}
+
+/// A block written twice in jobspec2's words: gohcl's `Duplicate x block;
+/// Only one x block is allowed. ...` (decode.go decodeBodyToStruct) or
+/// decodeAsAttribute's `Duplicate meta block; meta may not be defined more
+/// than once. ...` (hcl_conversions.go, 1.0.4+; see
+/// [`is_argument_and_block`]).
+pub fn is_duplicate_block(message: &str) -> bool {
+    message.split_once("; ").is_some_and(|(summary, detail)| {
+        summary.starts_with("Duplicate ")
+            && summary.ends_with(" block")
+            && (detail.starts_with("Only one ") || is_argument_and_block(message))
+    })
+}
+
+/// decodeAsAttribute's refusal of a block beside the argument, which it
+/// makes before the body's own decoding (and the group's decoder returns
+/// at it): its place among the body's other errors is not gohcl's walk.
+pub fn is_argument_and_block(message: &str) -> bool {
+    message.contains(" may not be defined more than once. Another definition is defined at ")
 }
 
 /// The evaluation summaries we word as hclsyntax does

@@ -24,7 +24,7 @@ use super::functions::{self, FnEnv};
 use super::model::Value;
 use crate::source::Span;
 use diag::Gather;
-pub use diag::{hcl_error, is_hcl_worded};
+pub use diag::{hcl_error, is_argument_and_block, is_duplicate_block, is_hcl_worded};
 pub use shape::SHAPE_CANNOT_TELL;
 
 /// An evaluation stopped by our budget: Nomad would go on computing it, so

@@ -169,7 +169,7 @@ pub(super) fn task_scaling(f: &F<'_>, cx: &mut Cx<'_>) -> Vec<TaskScaling> {
                 // 1.0.0 to 2.0.5) lowercases the label, and words each
                 // refusal as an hcl diagnostic.
                 let name = label.to_lowercase();
-                let def = def_range(b, cx);
+                let def = crate::jobspec::fields::def_range(b, cx);
                 if name != "cpu" && name != "mem" {
                     cx.error(
                         "jobspec::scaling",
@@ -254,23 +254,6 @@ fn group_scaling_hcl2(n: &Node, f: &mut F<'_>, cx: &mut Cx<'_>) {
                 "group scaling policies are \"horizontal\" (or leave type out)",
             );
         }
-    }
-}
-
-/// hclsyntax Block.DefRange(): the header to its last label from hcl 2.20
-/// (Nomad 1.8.1), through the open brace before.
-fn def_range(b: &Node, cx: &Cx<'_>) -> Span {
-    let header = b.header_span();
-    let hcl2_7 = matches!(
-        crate::jobspec::hclsyntax::Era::of(cx.version),
-        Some(crate::jobspec::hclsyntax::Era::Hcl2_7)
-    );
-    let brace = cx.src.text[header.end..]
-        .find('{')
-        .map(|i| header.end + i + 1);
-    match brace.filter(|_| hcl2_7) {
-        Some(end) => Span::new(header.start, end),
-        None => header,
     }
 }
 
