@@ -52,6 +52,20 @@ pub const CODE: &str = "jobspec::version-gate";
 
 const GROUP_NETWORK: NomadVersion = NomadVersion::new(0, 10, 0);
 const DATACENTER_GLOB: NomadVersion = NomadVersion::new(1, 5, 0);
+/// A constraint's `distinct_hosts = false` is kept, with RTarget "false",
+/// and the scheduler no longer enforces a distinct_hosts constraint whose
+/// RTarget parses as false (#16907, 84cd58db27: jobspec2
+/// hcl_conversions.go decodeConstraint, scheduler/feasible.go
+/// DistinctHostsIterator; backported to 1.3.14, 1.4.9 and 1.5.4). Before,
+/// jobspec2 dropped only the operator (`= false` left an `=` constraint
+/// with no targets) and every distinct_hosts constraint was enforced.
+pub const DISTINCT_HOSTS_VALUE: &[NomadVersion] = &[
+    NomadVersion::new(1, 3, 14),
+    NomadVersion::new(1, 4, 9),
+    NomadVersion::new(1, 5, 4),
+    NomadVersion::new(1, 6, 0),
+];
+
 /// `sysbatch` jobs (checked by the servers, in [`super::validate`]).
 pub const SYSBATCH: NomadVersion = NomadVersion::new(1, 2, 0);
 

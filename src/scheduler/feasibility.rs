@@ -117,6 +117,15 @@ fn placement_bound(c: &Constraint) -> bool {
     c.operand == "distinct_hosts" || c.operand == "distinct_property"
 }
 
+/// Is a distinct_hosts constraint enforced? From #16907 (scheduler/feasible.go
+/// `hasDistinctHostsConstraint`) not when its RTarget parses as false
+/// (`strconv.ParseBool`; empty or unparsable keeps it); before, always.
+fn distinct_hosts_enforced(c: &Constraint, v: crate::version::NomadVersion) -> bool {
+    !v.has_since(crate::jobspec::version_gates::DISTINCT_HOSTS_VALUE)
+        || c.rtarget.is_empty()
+        || crate::gostrconv::parse_bool(&c.rtarget) != Some(false)
+}
+
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
 /// constraints, then group drivers, constraints, devices and networks, cached per
 /// computed class, then the checks that depend on what is placed.
@@ -266,14 +275,17 @@ impl Engine<'_> {
         }
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
         for (cs, job_level) in levels {
-            for c in cs.iter() {
+            // hasDistinctHostsConstraint answers at a level's first
+            // distinct_hosts constraint.
+            let first_hosts = cs.iter().position(|c| c.operand == "distinct_hosts");
+            for (i, c) in cs.iter().enumerate() {
                 let same = |a: &&Allocation| {
                     a.namespace == ask.job.namespace
                         && a.job_id == ask.job.id
                         && (job_level || a.task_group == ask.tg.name)
                 };
-                if c.operand == "distinct_hosts"
-                    && c.rtarget != "false"
+                if first_hosts == Some(i)
+                    && distinct_hosts_enforced(c, self.world.nomad_version)
                     && self.proposed_iter(pos).any(|a| same(&a))
                 {
                     return Some("distinct_hosts".into());

@@ -3,6 +3,7 @@
 use super::narrow::{narrow, Reader, Width};
 use super::*;
 use crate::jobspec::functions::params::Ty;
+use crate::jobspec::version_gates::DISTINCT_HOSTS_VALUE;
 
 /// A constraint's shorthand keys, in the order jobspec2's decodeConstraint
 /// (hcl_conversions.go) and HCL1's parseConstraints apply them: the last one
@@ -65,12 +66,28 @@ pub(super) fn constraint_like(
             if cx.hcl2() && *sugar != "distinct_hosts" && v.is_empty() {
                 continue;
             }
+            // cty's string-to-bool conversion also takes "1" and "0".
+            let truth = matches!(v.as_str(), "true" | "1");
+            if *sugar == "distinct_hosts" && matches!(a.value, crate::jobspec::model::Value::Null) {
+                // `!d.IsNull()`: a null is no shorthand.
+                continue;
+            }
+            if *sugar == "distinct_hosts" && !truth {
+                // HCL1 skips the whole constraint (hcl1_block_decode.rs).
+                // jobspec2 keeps it: from #16907 as distinct_hosts with
+                // RTarget "false"; before, without the operator, so it
+                // is an `=` constraint (or what `operator` says).
+                if !cx.hcl2() || !cx.version.has_since(DISTINCT_HOSTS_VALUE) {
+                    continue;
+                }
+            }
             f.spans.set(sugar, a.span);
             op = sugar.to_string();
             if *sugar == "distinct_hosts" {
-                r = String::new();
-                if v != "true" {
-                    op.clear();
+                // `fmt.Sprint(d.True())` from #16907; before, the RTarget
+                // is `value`'s, as in HCL1.
+                if cx.hcl2() && cx.version.has_since(DISTINCT_HOSTS_VALUE) {
+                    r = truth.to_string();
                 }
             } else if *sugar == "distinct_property" {
                 l = v;
@@ -79,7 +96,9 @@ pub(super) fn constraint_like(
             }
         }
     }
-    if op.is_empty() && (f.spans.written("attribute") || f.spans.written("value")) {
+    // jobspec2's decoders make a missing operator `=` whatever is written
+    // (decodeConstraint, decodeAffinity: `if c.Operand == ""`).
+    if op.is_empty() && (cx.hcl2() || f.spans.written("attribute") || f.spans.written("value")) {
         op = "=".into();
     }
     (l, op, r)
