@@ -396,3 +396,85 @@ fn a_refused_jobs_list_is_never_printed_without_the_vault_hooks_entry() {
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert!(o.stderr.starts_with("Error during plan:"), "{}", o.stderr);
 }
+
+/// The community edition's Vault hook refuses a Vault `cluster` other than
+/// `default` (nomad/job_endpoint_hook_vault_ce.go
+/// `validateClustersForNamespace`, 1.7.0 to 2.0.5), once every cluster the
+/// job uses is enabled (the `not enabled` check comes first), before the
+/// token look-up (1.7–1.9). It planned as a false all-clear. Enterprise's
+/// hook is not public (its releases take the cluster); an unstated edition
+/// cannot tell.
+#[test]
+fn the_community_edition_refuses_a_non_default_vault_cluster() {
+    let two = "server {\n  vault {\n    enabled = true\n  }\n  vault {\n    name    = \"other\"\n    enabled = true\n  }\n}\n";
+    let task = "      vault {\n        cluster = \"other\"\n      }\n      identity {\n        name = \"vault_other\"\n        aud  = [\"vault.io\"]\n        ttl  = \"1h\"\n      }\n";
+    let with = |edition: &str| format!("edition = \"{edition}\"\n{two}");
+    for v in ["1.7.0", "1.9.0", "2.0.5"] {
+        let dir = project(&format!("ce-cluster-{v}"), v, &with("community"), task);
+        let o = plan(&dir);
+        assert_eq!(o.code, 255, "{v}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stderr,
+            "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* non-default Vault cluster requires Nomad Enterprise)\n",
+            "{v}"
+        );
+        let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+        assert_eq!(o.code, 1, "{v}: {}{}", o.stdout, o.stderr);
+        assert!(
+            o.stderr.contains("Job validation errors:\n1 error occurred:\n\t* non-default Vault cluster requires Nomad Enterprise\n"),
+            "{v}: {}",
+            o.stderr
+        );
+        let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
+        assert_eq!(o.code, 1, "{v}: {}{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains("NP217"), "{v}: {}", o.stdout);
+    }
+    // A token-checked cluster: the cluster check comes first, so known.
+    let token = with("community").replace(
+        "name    = \"other\"\n    enabled = true",
+        "name    = \"other\"\n    enabled = true\n    allow_unauthenticated = false",
+    );
+    let o = plan(&project("ce-cluster-token", "1.8.0", &token, task));
+    assert!(
+        o.stderr
+            .contains("non-default Vault cluster requires Nomad Enterprise"),
+        "{}",
+        o.stderr
+    );
+    // A disabled cluster: the hook's first check answers.
+    let off = with("community").replace(
+        "name    = \"other\"\n    enabled = true",
+        "name    = \"other\"\n    enabled = false",
+    );
+    let o = plan(&project("ce-cluster-off", "2.0.5", &off, task));
+    assert!(
+        o.stderr
+            .contains("* Vault \"other\" not enabled but used in the job)"),
+        "{}",
+        o.stderr
+    );
+    // Nomad Enterprise takes it; an unstated edition cannot tell.
+    let o = plan(&project("ent-cluster", "2.0.5", &with("enterprise"), task));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("- All tasks successfully allocated."),
+        "{}",
+        o.stdout
+    );
+    let o = plan(&project("unstated-cluster", "2.0.5", two, task));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("cannot tell"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("non-default Vault `cluster`"),
+        "{}",
+        o.stderr
+    );
+    // Before 1.7 there is no cluster.
+    let o = plan(&project(
+        "ce-16",
+        "1.6.0",
+        &format!("edition = \"community\"\n{ON}"),
+        VAULT,
+    ));
+    assert!(!o.stderr.contains("non-default"), "{}", o.stderr);
+}

@@ -75,6 +75,34 @@ pub fn plan_refusal(world: &World, job: &Job) -> Option<String> {
     })
 }
 
+/// The first task whose Vault cluster is not `default`, where the Vault
+/// hook gets to the community edition's cluster check (1.7+,
+/// nomad/job_endpoint_hook_vault_ce.go `validateClustersForNamespace`):
+/// the servers the world states enable every cluster the job uses (else
+/// the hook returned `Vault %q not enabled ...` first). From 1.7 to 1.9 the
+/// check comes before the token look-up, so what the token would say does
+/// not matter. From 1.10 the community edition's namespace check
+/// (`validateNamespaces`, any Vault `namespace`) comes first: `None` then,
+/// as that refusal is not modelled. Whether the servers run the community
+/// edition is the caller's call (`planner::admission_edition`).
+pub fn non_default_cluster(world: &World, job: &Job) -> Option<VaultUse> {
+    if !world.nomad_version.at_least(1, 7, 0) || !world.server.declared {
+        return None;
+    }
+    if plan_refusal(world, job).is_some() {
+        return None;
+    }
+    let namespaced = job
+        .groups
+        .iter()
+        .flat_map(|g| g.tasks.iter())
+        .any(|t| t.vault.as_ref().is_some_and(|v| !v.namespace.is_empty()));
+    if world.nomad_version.at_least(1, 10, 0) && namespaced {
+        return None;
+    }
+    uses(job).into_iter().find(|u| u.cluster != "default")
+}
+
 /// Before 1.3: `Job.Register`'s error when the job asks for Vault policies
 /// and the servers do not enable Vault (the plan itself stays silent).
 pub fn run_refusal(world: &World, job: &Job) -> Option<String> {
@@ -190,6 +218,11 @@ fn unknown_any(world: &World, job: &Job) -> Option<VaultUnknown> {
     // A disabled cluster is refused, known (plan_refusal); an enabled one
     // that checks tokens is not known.
     if version.at_least(1, 10, 0) || plan_refusal(world, job).is_some() {
+        return None;
+    }
+    // The community edition's cluster check precedes the token look-up.
+    let community = world.edition() == Some(crate::version::Edition::Community);
+    if community && non_default_cluster(world, job).is_some() {
         return None;
     }
     let token_checked = uses.iter().find_map(|u| {

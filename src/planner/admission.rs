@@ -332,6 +332,8 @@ pub fn refusals_mutated(
     if let Some(message) = crate::mutators::vault::plan_refusal(world, job) {
         out.push(Refusal::VaultNotEnabled { message });
     }
+    // Its community edition's cluster check (1.7+).
+    out.extend(super::admission_edition::vault_refusal(world, job));
     // The Consul hook (1.7+): only `default`, one partition per group (1.7.3+).
     out.extend(super::admission_edition::consul_refusal(world, job));
     if !state.namespaces.contains(&job.namespace) {

@@ -37,6 +37,8 @@ pub enum EnterpriseFeature {
     /// A `consul` block's or a Consul service's `cluster` other than
     /// `default`.
     ConsulCluster,
+    /// A task's `vault` block's `cluster` other than `default`.
+    VaultCluster,
 }
 
 impl EnterpriseFeature {
@@ -48,6 +50,9 @@ impl EnterpriseFeature {
             EnterpriseFeature::ConsulCluster => {
                 "non-default Consul cluster requires Nomad Enterprise"
             }
+            EnterpriseFeature::VaultCluster => {
+                "non-default Vault cluster requires Nomad Enterprise"
+            }
         }
     }
 
@@ -57,6 +62,7 @@ impl EnterpriseFeature {
             EnterpriseFeature::Numa => NomadVersion::new(1, 7, 0),
             EnterpriseFeature::Schedule => NomadVersion::new(1, 8, 0),
             EnterpriseFeature::ConsulCluster => NomadVersion::new(1, 7, 0),
+            EnterpriseFeature::VaultCluster => NomadVersion::new(1, 7, 0),
         }
     }
 
@@ -66,6 +72,7 @@ impl EnterpriseFeature {
             EnterpriseFeature::Numa => "`numa` block",
             EnterpriseFeature::Schedule => "`schedule` block",
             EnterpriseFeature::ConsulCluster => "non-default Consul `cluster`",
+            EnterpriseFeature::VaultCluster => "non-default Vault `cluster`",
         }
     }
 }
@@ -205,11 +212,37 @@ pub fn consul_refusal(world: &World, job: &Job) -> Option<Refusal> {
     })
 }
 
+/// The Vault hook's cluster check under the community edition (the
+/// hook is the third validator, before the Consul hook; see
+/// [`crate::mutators::vault::non_default_cluster`]).
+pub fn vault_refusal(world: &World, job: &Job) -> Option<Refusal> {
+    if world.edition() != Some(Edition::Community) {
+        return None;
+    }
+    vault_use(world, job).map(|u| Refusal::EnterpriseOnly {
+        group: u.group,
+        task: u.task,
+        feature: u.feature,
+    })
+}
+
+/// The first Vault task of a cluster other than `default`, where the Vault
+/// hook gets to its community edition's cluster check.
+fn vault_use(world: &World, job: &Job) -> Option<EnterpriseUse> {
+    let u = crate::mutators::vault::non_default_cluster(world, job)?;
+    let group = job.groups.iter().position(|g| g.name == u.group)?;
+    Some(EnterpriseUse {
+        feature: EnterpriseFeature::VaultCluster,
+        group,
+        task: u.task,
+    })
+}
+
 /// Is `r` one of the validators' last entries (NUMA, schedules), which
 /// follow jobValidate's?
 pub(super) fn is_last(r: &Refusal) -> bool {
     matches!(r, Refusal::EnterpriseOnly { feature, .. }
-        if *feature != EnterpriseFeature::ConsulCluster)
+        if !matches!(feature, EnterpriseFeature::ConsulCluster | EnterpriseFeature::VaultCluster))
 }
 
 /// Does `task` use `feature` as the hook reads it? NUMA.Requested: an
@@ -223,7 +256,7 @@ fn uses(task: &crate::jobspec::Task, feature: EnterpriseFeature) -> bool {
             .as_ref()
             .is_some_and(|n| !n.affinity.is_empty() && n.affinity != "none"),
         EnterpriseFeature::Schedule => task.schedule.is_some(),
-        EnterpriseFeature::ConsulCluster => false,
+        EnterpriseFeature::ConsulCluster | EnterpriseFeature::VaultCluster => false,
     }
 }
 
@@ -301,6 +334,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<EditionUnknown> {
     };
     let mut uses: Vec<EnterpriseUse> = Vec::new();
     if !enterprise {
+        uses.extend(vault_use(world, job));
         uses.extend(consul_use(job, v));
         uses.extend(uses_of(job, v));
     }

@@ -71,6 +71,9 @@ impl Rule for EnterpriseOnly {
                     .and_then(|t| t.consul.as_ref())
                     .or(g.and_then(|g| g.consul.as_ref()))
                     .and_then(|c| c.spans.block),
+                EnterpriseFeature::VaultCluster => t
+                    .and_then(|t| t.vault.as_ref())
+                    .and_then(|v| v.spans.get("cluster").or(v.spans.block)),
             };
             block
                 .or(t.and_then(|t| t.spans.label))
