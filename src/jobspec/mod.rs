@@ -104,6 +104,7 @@ pub use parse::HCL2_UNREAD;
 
 pub use model::*;
 pub use regexp_unknown::{regexp_unknown, RegexpUnknown};
+pub use validate_job::max_count_error;
 pub use validate_workload::{service_identity_errors, ServiceIdentityError};
 pub use var_flags::{nomad_var_env, parse_var_flags};
 pub use warnings::{nomad_warnings, vault_identity_warnings};

@@ -137,16 +137,21 @@ const JOB_MAX_COUNT: i64 = 50_000;
 
 /// The validate hook's last check (nomad/job_endpoint_hooks.go
 /// jobValidate.Validate, from 1.11.0): the groups' counts together may not
-/// exceed the servers' `job_max_count`.
-pub(super) fn max_count(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+/// exceed the servers' `job_max_count`. Its text, when it fails: the last
+/// item of jobValidate's list, after the identity errors the admission
+/// adds (planner/admission_identity.rs).
+pub fn max_count_error(job: &Job, v: NomadVersion) -> Option<String> {
     if !v.at_least(1, 11, 0) {
-        return;
+        return None;
     }
     let total: i64 = job.groups.iter().map(|g| g.count).sum();
-    if total > JOB_MAX_COUNT {
-        let text = format!(
-            "total count was greater than configured job_max_count: {total} > {JOB_MAX_COUNT}"
-        );
+    (total > JOB_MAX_COUNT).then(|| {
+        format!("total count was greater than configured job_max_count: {total} > {JOB_MAX_COUNT}")
+    })
+}
+
+pub(super) fn max_count(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
+    if let Some(text) = max_count_error(job, v) {
         let at = job.groups.iter().rev().find_map(|g| g.spans.best("count"));
         let help =
             "split the job, or raise the servers' job_max_count (50000 by default, assumed here)";

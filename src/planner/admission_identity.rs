@@ -17,8 +17,18 @@ use crate::jobspec::{self, Job};
 use crate::version::NomadVersion;
 
 /// Put each of `all`'s Vault identity refusals into `errors` (the list
-/// ending with jobValidate's items) where Nomad's loop puts it.
+/// ending with jobValidate's items) where Nomad's loop puts it: before the
+/// `job_max_count` check (1.11+), which follows the loop.
 pub(super) fn interleave(job: &Job, v: NomadVersion, errors: &mut Vec<String>, all: &[Refusal]) {
+    let max = jobspec::max_count_error(job, v).filter(|m| errors.last() == Some(m));
+    if max.is_some() {
+        errors.pop();
+    }
+    interleave_identities(job, v, errors, all);
+    errors.extend(max);
+}
+
+fn interleave_identities(job: &Job, v: NomadVersion, errors: &mut Vec<String>, all: &[Refusal]) {
     let mut vault: Vec<(usize, &str, &str)> = all
         .iter()
         .filter_map(|r| match r {

@@ -260,11 +260,16 @@ fn hcl_located(d: &Diag, parsed: &ParsedJob, path: &str, hcl2: bool) -> String {
     }
 }
 
-/// `validateLocal` runs Job.Validate alone: jobValidate's service identity
-/// errors (1.7+, the last items of `nomad`) and, from 1.5, its priority
+/// `validateLocal` runs Job.Validate alone: jobValidate's job_max_count
+/// check (1.11+, the last item), its service identity
+/// errors (1.7+, the items before) and, from 1.5, its priority
 /// bound (the item before them when the priority is out of range:
 /// jobspec::validate) are not in the local list.
 fn local_validation(job: &jobspec::Job, mut nomad: Vec<String>, v: NomadVersion) -> Vec<String> {
+    // The hook's job_max_count check (1.11+) is its last item.
+    if jobspec::max_count_error(job, v).is_some_and(|m| nomad.last() == Some(&m)) {
+        nomad.pop();
+    }
     let service = jobspec::service_identity_errors(job, v).len();
     nomad.truncate(nomad.len().saturating_sub(service));
     if v.at_least(1, 5, 0) && !(1..=100).contains(&job.priority) {
