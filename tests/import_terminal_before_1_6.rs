@@ -230,6 +230,39 @@ fn a_reconnect_is_read_as_the_release_reads_it() {
     assert_plan(&d, "web-mcd.nomad", 1, "1 create, 1 destroy");
 }
 
+/// A running allocation whose task holds a `Reconnected` event: 1.4.2
+/// reads it as reconnecting whenever it plans (the event stays), which is
+/// not simulated; 1.4.3 reads `AllocStates`, whose last client status
+/// this allocation does not hold as `unknown`: a live allocation planned.
+#[test]
+fn a_running_allocation_that_reconnected_is_unknown_in_1_4_2() {
+    let mut job = job_at("1.4.2", json!({}));
+    job["TaskGroups"][0]["MaxClientDisconnect"] = json!(3_600_000_000_000_i64);
+    let mut a = alloc(1, 0, &job, json!({"ClientStatus": "running"}));
+    a["TaskStates"] = json!({"t": {"State": "running", "Failed": false,
+        "Events": [{"Type": "Reconnected", "Time": 1_717_243_100_000_000_000_i64}]}});
+    let d = import(
+        "old-running-reconnect-142",
+        "1.4.2",
+        &job,
+        std::slice::from_ref(&a),
+    );
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("running after its client reconnected"),
+        "{}",
+        o.stderr
+    );
+    let d = import("old-running-reconnect-143", "1.4.3", &job, &[a]);
+    let file = JOB.replace(
+        "group \"g\" {\n",
+        "group \"g\" {\n    max_client_disconnect = \"1h\"\n",
+    );
+    d.put("web-mcd.nomad", &file);
+    assert_plan(&d, "web-mcd.nomad", 0, "1 ignore");
+}
+
 /// Up to 0.9.3 a reschedule due now places a replacement and leaves the
 /// failed allocation unstopped (scheduler/reconcile.go gained
 /// `markStop(rescheduleNow, ...)` in 0.9.4): unknown, saying so. (The job

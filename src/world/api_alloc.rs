@@ -404,7 +404,7 @@ pub fn load_allocations(
             Diag::warning(
                 crate::world::guess::ALLOC_STATE,
                 format!(
-                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a canary of a deployment in progress, a live allocation already replaced before 0.12.5, a failed allocation whose reschedule the import cannot decide, a finished batch or sysbatch allocation Nomad's releases read differently): {}",
+                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a running one whose reconnect is not reconciled, a canary of a deployment in progress, a live allocation already replaced before 0.12.5, a failed allocation whose reschedule the import cannot decide, a finished batch or sysbatch allocation Nomad's releases read differently): {}",
                     jobs.join(", ")
                 ),
             )

@@ -41,7 +41,9 @@ use crate::version::NomadVersion;
 /// (promotion, the deployment's own counts), or, before 0.12.5, one that
 /// names a `NextAllocation`, which those releases' reconciler (service
 /// and batch jobs) leaves out of the count
-/// ([`super::api_terminal_releases::counts_live_replaced`]).
+/// ([`super::api_terminal_releases::counts_live_replaced`]), or one
+/// running whose reconnect the release reads and has not reconciled
+/// ([`reconnect_unread`]'s rule).
 pub(super) fn live_unsimulated(
     a: &Value,
     job_type: JobType,
@@ -56,6 +58,14 @@ pub(super) fn live_unsimulated(
         && !super::api_terminal_releases::counts_live_replaced(version)
     {
         return Some("live and already replaced (NextAllocation), which Nomad before 0.12.5 leaves out of its group's count");
+    }
+    // filterByTainted reads a running allocation's reconnect as it reads a
+    // failed one's: reconnecting, not untainted. In 1.3.0–1.3.7 and
+    // 1.4.0–1.4.2 a `Reconnected` task event stays for good, so every
+    // later evaluation reconciles it again.
+    let running = s(a, "ClientStatus") == "running";
+    if reconciled && running && reconnects(a, version).is_some() {
+        return Some("running after its client reconnected, a reconnect Nomad's reconciler reads (filterByTainted) and nomad-preflight does not simulate");
     }
     let canary = a
         .get("DeploymentStatus")
@@ -94,30 +104,36 @@ pub(super) fn reconnect_unread(
     disconnected: &std::collections::HashSet<String>,
     version: NomadVersion,
 ) -> Option<&'static str> {
-    use super::api_terminal_releases::{reconnect, Reconnect};
+    use super::api_terminal_releases::Reconnect;
     if disconnected.contains(alloc.node_id.as_str()) {
         return Some("its node is disconnected, where Nomad's releases treat a failed allocation differently");
     }
-    match reconnect(version) {
-        Reconnect::Never => return None,
-        Reconnect::TaskEvent => {
-            return reconnected_event(a).then_some(
-                "its client reported it after reconnecting (a task's `Reconnected` event), a reconnect nomad-preflight does not simulate",
-            )
-        }
-        Reconnect::AllocStates => {}
+    match reconnects(a, version)? {
+        Reconnect::TaskEvent => Some("its client reported it after reconnecting (a task's `Reconnected` event), a reconnect nomad-preflight does not simulate"),
+        _ => Some("its client reported it after reconnecting, a reconnect nomad-preflight does not simulate"),
     }
-    let last = a
-        .get("AllocStates")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .rev()
-        .find(|st| s(st, "Field") == "ClientStatus");
-    last.is_some_and(|st| s(st, "Value") == "unknown")
-        .then_some(
-        "its client reported it after reconnecting, a reconnect nomad-preflight does not simulate",
-    )
+}
+
+/// How `version`'s `filterByTainted` tells that `a`'s client reconnected
+/// and the reconnect is not reconciled yet
+/// ([`super::api_terminal_releases::reconnect`]), if it does.
+fn reconnects(a: &Value, version: NomadVersion) -> Option<super::api_terminal_releases::Reconnect> {
+    use super::api_terminal_releases::{reconnect, Reconnect};
+    let seen = match reconnect(version) {
+        Reconnect::Never => false,
+        Reconnect::TaskEvent => reconnected_event(a),
+        Reconnect::AllocStates => {
+            let last = a
+                .get("AllocStates")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .rev()
+                .find(|st| s(st, "Field") == "ClientStatus");
+            last.is_some_and(|st| s(st, "Value") == "unknown")
+        }
+    };
+    seen.then(|| reconnect(version))
 }
 
 /// `Allocation.Reconnected` (1.3.0–1.3.7, 1.4.0–1.4.2): any task's events
@@ -253,6 +269,32 @@ mod tests {
             live_unsimulated(&plain, JobType::Service, NomadVersion::new(0, 9, 3)),
             None
         );
+    }
+
+    #[test]
+    fn a_running_allocation_whose_client_reconnected_is_read_from_1_3() {
+        let event = json!({"ClientStatus": "running", "DesiredStatus": "run",
+            "TaskStates": {"t": {"State": "running", "Events": [{"Type": "Reconnected"}]}}});
+        let states = json!({"ClientStatus": "running", "DesiredStatus": "run",
+            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"}]});
+        let at = |a: &Value, t: JobType, major, minor, patch| {
+            live_unsimulated(a, t, NomadVersion::new(major, minor, patch)).is_some()
+        };
+        // Allocation.Reconnected: the event, for good (1.3.0–1.3.7,
+        // 1.4.0–1.4.2); NeedsToReconnect: the last AllocStates entry.
+        assert!(at(&event, JobType::Service, 1, 4, 2));
+        assert!(at(&event, JobType::Batch, 1, 3, 0));
+        assert!(!at(&event, JobType::Service, 1, 4, 3));
+        assert!(at(&states, JobType::Service, 1, 4, 3));
+        assert!(at(&states, JobType::Service, 2, 0, 5));
+        assert!(!at(&states, JobType::Service, 1, 3, 7));
+        assert!(!at(&event, JobType::Service, 1, 2, 16));
+        assert!(!at(&event, JobType::System, 1, 4, 2));
+        // Once reconciled, a `running` entry follows the `unknown` one.
+        let done = json!({"ClientStatus": "running", "DesiredStatus": "run",
+            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"},
+                            {"Field": "ClientStatus", "Value": "running"}]});
+        assert!(!at(&done, JobType::Service, 1, 5, 0));
     }
 
     #[test]
