@@ -98,7 +98,9 @@ const PUBLIC: &str = r#"  host_network "public" {
 #[test]
 fn a_port_the_address_reserves_is_refused_on_its_alias_only() {
     for (version, dim) in [
-        ("0.12.0", "network: reserved port collision"),
+        // AssignPorts names the port from 0.12.0 (nomad/structs/network.go,
+        // e94690decb, first in v0.12.0-rc1).
+        ("0.12.0", "network: reserved port collision http=8080"),
         ("1.0.0", "network: reserved port collision http=8080"),
         ("1.6.0", "network: reserved port collision http=8080"),
         ("2.0.5", "network: reserved port collision http=8080"),

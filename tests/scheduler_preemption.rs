@@ -69,6 +69,7 @@ fn alloc(
                     mbits: m,
                     reserved_ports: ports.iter().map(|(l, p)| ((*l).into(), *p)).collect(),
                     dynamic_ports: Vec::new(),
+                    group: false,
                 })
                 .into_iter()
                 .collect(),

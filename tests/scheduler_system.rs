@@ -69,6 +69,7 @@ fn alloc(
                     Vec::new()
                 },
                 dynamic_ports: Vec::new(),
+                group: false,
             }],
             ..AllocResources::default()
         },

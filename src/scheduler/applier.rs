@@ -7,14 +7,21 @@ use std::collections::HashSet;
 
 use super::engine::{IdHash, Plan};
 use super::fit::allocs_fit;
+use super::net_held;
 use crate::cluster::{Allocation, Node, State};
+use crate::version::NomadVersion;
 
 /// Remove the parts of `plan` the applier would reject; true if any was.
 /// `by_node`: the live allocations of each node position, as indexes into
 /// `state.allocs` in their order (the evaluation's engine holds them:
 /// grouping every allocation of the state again for each plan was a
 /// twentieth of `plan --samples 1000`).
-pub fn reject_overcommitted(state: &State, plan: &mut Plan, by_node: &[Vec<usize>]) -> bool {
+pub fn reject_overcommitted(
+    state: &State,
+    plan: &mut Plan,
+    by_node: &[Vec<usize>],
+    version: NomadVersion,
+) -> bool {
     // Lookup-only maps over allocation and node IDs: foldhash, as the
     // engine's (SipHash here was a tenth of this check).
     let gone: HashSet<&str, IdHash> = plan
@@ -37,7 +44,7 @@ pub fn reject_overcommitted(state: &State, plan: &mut Plan, by_node: &[Vec<usize
             .filter_map(|&i| state.allocs.get(i))
             .filter(|a| !gone.contains(a.id.as_str()) && !placed_ids.contains(a.id.as_str()));
         let all: Vec<&Allocation> = existing.chain(placed.iter()).collect();
-        if !node_fits(node, &all) {
+        if !node_fits(node, &all, version) {
             rejected.push((pos, node.id.clone()));
         }
     }
@@ -49,23 +56,32 @@ pub fn reject_overcommitted(state: &State, plan: &mut Plan, by_node: &[Vec<usize
     !rejected.is_empty()
 }
 
-fn node_fits(node: &Node, allocs: &[&Allocation]) -> bool {
+/// `AllocsFit` with the network index (`SetNode`, `AddAllocs`, then
+/// `Overcommitted`, which checks bandwidth only before 0.12: from 0.12.0
+/// its body is commented out, nomad/structs/network.go).
+fn node_fits(node: &Node, allocs: &[&Allocation], version: NomadVersion) -> bool {
     if allocs_fit(node, allocs.iter().map(|a| &a.resources), None).is_err() {
         return false;
     }
-    let bandwidth: i64 = allocs
-        .iter()
-        .flat_map(|a| a.resources.networks.iter())
-        .map(|n| n.mbits)
-        .sum();
-    if node.networks.first().is_some_and(|d| bandwidth > d.mbits) {
-        return false;
+    let indexed = || {
+        allocs
+            .iter()
+            .flat_map(move |a| net_held::indexed(&a.resources.networks, version))
+    };
+    if !net_held::on_host_network(version) {
+        let bandwidth: i64 = indexed().map(|h| h.mbits).sum();
+        if node.networks.first().is_some_and(|d| bandwidth > d.mbits) {
+            return false;
+        }
     }
     let mut ports: HashSet<u16, IdHash> = node.reserved_ports.iter().copied().collect();
-    allocs
-        .iter()
-        .flat_map(|a| a.resources.networks.iter())
-        .flat_map(|n| n.reserved_ports.iter().chain(n.dynamic_ports.iter()))
+    indexed()
+        .flat_map(|h| {
+            h.net
+                .reserved_ports
+                .iter()
+                .chain(h.net.dynamic_ports.iter())
+        })
         .filter(|(_, p)| *p != 0)
         .all(|(_, p)| ports.insert(*p))
 }
@@ -117,13 +133,23 @@ mod tests {
         plan.placed.insert(0, vec![alloc("new", 500)]);
         plan.preempted.push((alloc("victim", 100), "new".into()));
         let by_node = super::super::node_allocs::live_by_node(&state);
-        assert!(reject_overcommitted(&state, &mut plan, &by_node));
+        assert!(reject_overcommitted(
+            &state,
+            &mut plan,
+            &by_node,
+            NomadVersion::CURRENT
+        ));
         assert!(plan.placed.is_empty() && plan.preempted.is_empty());
 
         let mut ok = Plan::default();
         ok.placed.insert(0, vec![alloc("new", 300)]);
         ok.stops.push(alloc("victim", 100));
-        assert!(!reject_overcommitted(&state, &mut ok, &by_node));
+        assert!(!reject_overcommitted(
+            &state,
+            &mut ok,
+            &by_node,
+            NomadVersion::CURRENT
+        ));
         assert_eq!(ok.placed.len(), 1);
     }
 }

@@ -294,12 +294,20 @@ impl<'w> Engine<'w> {
         e.base = e
             .by_node
             .iter()
-            .map(|idx| {
+            .enumerate()
+            .map(|(pos, idx)| {
                 let mut used = Comparable::default();
                 let mut bw = 0;
+                // The bandwidth the index counts on the node's first device.
+                let nets = state.nodes.get(pos).map_or(&[][..], |n| &n.networks[..]);
+                let first = nets.first().map_or("", |d| d.device.as_str());
+                let reported = |d: &str| nets.iter().any(|o| !o.device.is_empty() && o.device == d);
                 for a in idx.iter().filter_map(|&i| state.allocs.get(i)) {
                     used.add(&Comparable::of(&a.resources));
-                    bw += a.resources.networks.iter().map(|n| n.mbits).sum::<i64>();
+                    bw += super::net_held::indexed(&a.resources.networks, world.nomad_version)
+                        .filter(|h| h.on_device(first, reported))
+                        .map(|h| h.mbits)
+                        .sum::<i64>();
                 }
                 (used, bw)
             })
@@ -556,8 +564,21 @@ impl<'w> Engine<'w> {
         } else {
             self.node_network(pos)
         };
+        let asked = res.networks.len();
+        let version = self.world.nomad_version;
         for (i, net) in res.networks.iter_mut().enumerate() {
-            (net.device, net.ip) = super::task_offer::at(&ranked.task_offers, i, (&device, &ip));
+            let group = super::net_held::group_network(ask.tg, asked, i);
+            (net.device, net.ip) = match group {
+                // From 0.12 a copy of the ask (AllocatedPortsToNetworkResouce):
+                // the job's device, the host network's address.
+                Some(g) if super::net_held::on_host_network(version) => {
+                    (Id::from(&g.device), ip.clone())
+                }
+                _ => super::task_offer::at(&ranked.task_offers, i, (&device, &ip)),
+            };
+            if let Some(g) = group {
+                net.mbits = g.mbits;
+            }
             for (_, p) in net.reserved_ports.iter() {
                 used.insert(*p);
             }

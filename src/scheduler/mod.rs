@@ -16,6 +16,7 @@ pub mod engine;
 pub mod feasibility;
 pub mod fit;
 pub mod generic;
+pub mod net_held;
 pub mod network_check;
 mod node_allocs;
 mod packed_allocs;

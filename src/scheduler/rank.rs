@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::constraint::{holds, resolve};
 use super::engine::{Ask, Engine};
 use super::fit::{allocs_fit, preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
+use super::net_held;
 use super::preempt::{Candidate, Preemptor};
 use crate::cluster::{Allocation, Node};
 use crate::ids::Id;
@@ -47,11 +48,19 @@ impl Engine<'_> {
         if !ask.res.networks.is_empty() {
             let dev = n.networks.first()?;
             let mut acc = bw;
-            for net in &ask.res.networks {
-                if acc + net.mbits > dev.mbits {
+            let asked = ask.res.networks.len();
+            for (i, net) in ask.res.networks.iter().enumerate() {
+                // A group network asks bandwidth only where it is offered
+                // like a task's (before 0.12), and then its job's `mbits`.
+                let mbits = match net_held::group_network(ask.tg, asked, i) {
+                    Some(_) if net_held::on_host_network(self.world.nomad_version) => continue,
+                    Some(g) => g.mbits,
+                    None => net.mbits,
+                };
+                if acc + mbits > dev.mbits {
                     return Some("network: bandwidth exceeded".into());
                 }
-                acc += net.mbits;
+                acc += mbits;
             }
         }
         let mut total = used;
@@ -143,35 +152,34 @@ impl Engine<'_> {
             position: &position,
             len: &|| proposed().count(),
         };
-        // Networks: bandwidth and static ports on the node's first device.
+        // Networks: task networks are offered on a device; a group's (from
+        // 0.12) is placed on a host network, ports only ([`super::net_held`]).
         let device = n.networks.first();
-        // Earlier task networks of this same allocation hold their share
-        // too (Nomad adds each offer to the network index before the next).
-        let mut asked_bw = 0i64;
+        // The ports this allocation's earlier networks took (Nomad adds each
+        // offer to the network index before the next).
         let mut asked_ports: HashSet<u16> = HashSet::new();
         // Where each walked network landed (device, IP), by ask position.
         let mut taken: Vec<Option<super::task_offer::Taken>> = vec![None; ask.res.networks.len()];
-        // The group networks come after the task networks in the ask; their
-        // static ports are assigned on an address of their host network,
-        // which may reserve ports of its own. Before 0.12 they are offered
-        // as task networks are (AssignNetwork), and first (rank.go assigns
-        // the group's network before its tasks').
-        let first_group = ask.res.networks.len().saturating_sub(ask.tg.networks.len());
-        let walked = !version.at_least(0, 12, 0);
+        // The group networks come after the task networks in the ask. Before
+        // 0.12 they are offered as task networks are (AssignNetwork), and
+        // first (rank.go assigns the group's network before its tasks').
+        let asked = ask.res.networks.len();
+        let first_group = asked.saturating_sub(ask.tg.networks.len());
+        let walked = !net_held::on_host_network(version);
         let order: Vec<usize> = if walked {
-            (first_group..ask.res.networks.len())
-                .chain(0..first_group)
-                .collect()
+            (first_group..asked).chain(0..first_group).collect()
         } else {
-            (0..ask.res.networks.len()).collect()
+            (0..asked).collect()
         };
         for i in order {
-            let Some(net) = ask.res.networks.get(i) else {
+            let Some(res_net) = ask.res.networks.get(i) else {
                 continue;
             };
-            let group_net = i
-                .checked_sub(first_group)
-                .and_then(|g| ask.tg.networks.get(g));
+            let group_net = net_held::group_network(ask.tg, asked, i);
+            // A group network asks for the job's `mbits`, which the group's
+            // resources leave out.
+            let group_ask = group_net.map(|g| net_held::group_ask(res_net, g));
+            let net = group_ask.as_ref().unwrap_or(res_net);
             let address_holds = |k: usize, port: u16| {
                 let Some(g) = group_net else {
                     // A task network is offered on the node's own address.
@@ -186,12 +194,13 @@ impl Engine<'_> {
                     })
             };
             let live = || proposed().filter(|a| spared(&victims, a));
+            let earlier: Vec<_> = taken.iter().flatten().cloned().collect();
             if group_net.is_none() || walked {
-                let earlier: Vec<_> = taken.iter().flatten().cloned().collect();
                 let offer = |victims: &[&Allocation]| {
+                    // What the network index reads of the allocations left.
                     let held = proposed()
                         .filter(|a| spared(victims, a))
-                        .flat_map(|a| a.resources.networks.iter());
+                        .flat_map(|a| net_held::indexed(&a.resources.networks, version));
                     let refuses = |p| super::address_ports::task_address_refuses(n, p, version);
                     super::task_offer::assign(n, held, &earlier, net, refuses)
                 };
@@ -203,7 +212,7 @@ impl Engine<'_> {
                     Err(miss) => {
                         let pick = make(&victims).for_network(
                             net,
-                            |d| device_bandwidth(n, live(), &earlier, d),
+                            |d| device_bandwidth(n, live(), &earlier, d, version),
                             &proposed_order,
                         );
                         let Some(pick) = pick.filter(|p| !p.victims.is_empty()) else {
@@ -215,31 +224,13 @@ impl Engine<'_> {
                             .map_err(|m| failed_preemption(m.reason(version), version))?
                     }
                 };
-                asked_bw += net.mbits;
                 asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
                 taken[i] = Some(super::task_offer::Taken::new(device, ip, net));
                 continue;
             }
-            let used_bw: i64 = live()
-                .flat_map(|a| a.resources.networks.iter())
-                .map(|x| x.mbits)
-                .sum::<i64>()
-                + asked_bw;
-            // Only static asks can collide; skip the set otherwise.
-            let used_ports: HashSet<u16> = if net.reserved_ports.is_empty() {
-                HashSet::new()
-            } else {
-                live()
-                    .flat_map(|a| a.resources.networks.iter())
-                    .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
-                    .map(|(_, p)| *p)
-                    .chain(n.reserved_ports.iter().copied())
-                    .chain(asked_ports.iter().copied())
-                    .collect()
-            };
-            let Some(dev) = device else {
+            if device.is_none() {
                 return Err("network: no networks available".into());
-            };
+            }
             // A group port that ignores collisions (1.9+) is assigned
             // without looking at the address's used ports (AssignPorts).
             let ignores = |k: usize| {
@@ -248,43 +239,55 @@ impl Engine<'_> {
                         .and_then(|g| g.reserved_ports.get(k))
                         .is_some_and(|p| p.ignore_collision)
             };
-            let collision = net
-                .reserved_ports
-                .iter()
-                .enumerate()
-                .find(|(k, (_, p))| {
-                    !ignores(*k) && (used_ports.contains(p) || address_holds(*k, *p))
-                })
-                .map(|(_, lp)| lp);
-            let bw_short = used_bw + net.mbits > dev.mbits;
-            asked_bw += net.mbits;
-            asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
-            if collision.is_none() && !bw_short {
-                continue;
-            }
-            let reason = match collision {
-                Some((label, p)) if self.world.nomad_version.at_least(1, 0, 0) => {
-                    format!("network: reserved port collision {label}={p}")
+            // AssignPorts: the first asked static port some allocation, the
+            // node or this allocation's earlier networks hold. Bandwidth is
+            // not asked.
+            let collision = |victims: &[&Allocation]| {
+                if net.reserved_ports.is_empty() {
+                    return None;
                 }
-                Some(_) => "network: reserved port collision".to_string(),
-                None => "network: bandwidth exceeded".to_string(),
+                let used: HashSet<u16> = proposed()
+                    .filter(|a| spared(victims, a))
+                    .flat_map(|a| net_held::indexed(&a.resources.networks, version))
+                    .flat_map(|h| {
+                        h.net
+                            .reserved_ports
+                            .iter()
+                            .chain(h.net.dynamic_ports.iter())
+                    })
+                    .map(|(_, p)| *p)
+                    .chain(n.reserved_ports.iter().copied())
+                    .chain(asked_ports.iter().copied())
+                    .collect();
+                net.reserved_ports
+                    .iter()
+                    .enumerate()
+                    .find(|(k, (_, p))| !ignores(*k) && (used.contains(p) || address_holds(*k, *p)))
+                    .map(|(_, (label, p))| format!("network: reserved port collision {label}={p}"))
             };
-            if !evict {
-                return Err(reason);
-            }
-            let earlier: Vec<_> = taken.iter().flatten().cloned().collect();
-            let pick = make(&victims).for_network(
-                net,
-                |d| device_bandwidth(n, live(), &earlier, d),
-                &proposed_order,
-            );
-            match pick {
-                Some(p) if !p.victims.is_empty() => {
-                    chance.extend(p.chance);
-                    victims.extend(p.victims);
+            if let Some(reason) = collision(&victims) {
+                if !evict {
+                    return Err(reason);
                 }
-                _ => return Err(failed_preemption(reason, version)),
+                let pick = make(&victims).for_network(
+                    net,
+                    |d| device_bandwidth(n, live(), &earlier, d, version),
+                    &proposed_order,
+                );
+                match pick {
+                    Some(p) if !p.victims.is_empty() => {
+                        chance.extend(p.chance);
+                        victims.extend(p.victims);
+                    }
+                    _ => return Err(failed_preemption(reason, version)),
+                }
+                // AssignPorts again without the victims: a port another
+                // device's allocation holds is still taken.
+                if let Some(reason) = collision(&victims) {
+                    return Err(failed_preemption(reason, version));
+                }
             }
+            asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
         }
         let (devices, device_score) = self.assign_devices(ask, n, evict, &mut victims, &make)?;
         let remaining = proposed()
@@ -457,12 +460,14 @@ impl Engine<'_> {
 /// A network index's (`AvailBandwidth`, `UsedBandwidth`) for `device`:
 /// the node's last entry of the device (0 for a device it does not
 /// report, as for a group network's empty one), and what the allocations
-/// and this placement's earlier networks hold on it.
+/// (as the index reads them, [`net_held::indexed`]) and this placement's
+/// earlier networks hold on it.
 fn device_bandwidth<'x>(
     n: &Node,
     live: impl Iterator<Item = &'x Allocation>,
     earlier: &[super::task_offer::Taken],
     device: &str,
+    version: crate::version::NomadVersion,
 ) -> (i64, i64) {
     let avail = n
         .networks
@@ -471,9 +476,9 @@ fn device_bandwidth<'x>(
         .find(|o| !o.device.is_empty() && o.device == device)
         .map_or(0, |o| o.mbits);
     let used = live
-        .flat_map(|a| a.resources.networks.iter())
-        .filter(|x| x.device.as_str() == device)
-        .map(|x| x.mbits)
+        .flat_map(|a| net_held::indexed(&a.resources.networks, version))
+        .filter(|h| h.net.device.as_str() == device)
+        .map(|h| h.mbits)
         .chain(
             earlier
                 .iter()

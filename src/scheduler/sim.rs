@@ -283,13 +283,15 @@ impl Simulation {
             let mut a = a.clone();
             // A hand-written network without a device is held where Nomad
             // places a task's network: on the node's first device (which
-            // PreemptForNetwork groups allocations by).
+            // PreemptForNetwork groups allocations by). A group's, from 0.12,
+            // keeps the device its job names, usually none (super::net_held).
+            let host_network = super::net_held::on_host_network(self.world.nomad_version);
             if let Some(first) = self.state.node(&a.node_id).and_then(|n| n.networks.first()) {
                 for net in a
                     .resources
                     .networks
                     .iter_mut()
-                    .filter(|n| n.device.is_empty())
+                    .filter(|n| n.device.is_empty() && !(n.group && host_network))
                 {
                     net.device = first.device.as_str().into();
                 }

@@ -17,6 +17,7 @@
 //! or device the node does not report (a stand-in, a port without an IP)
 //! counts against every offer, as a node-wide count would.
 
+use super::net_held::Held;
 use crate::cluster::{AllocNetwork, Node};
 use crate::ids::Id;
 use crate::structs::network_offers::first_free;
@@ -53,12 +54,13 @@ pub enum Miss {
 
 impl Miss {
     /// The metric Nomad records (`network: ` and AssignNetwork's error;
-    /// the port's label from 1.0).
+    /// the port's label from 0.12.0, nomad/structs/network.go of
+    /// e94690decb, #8321, first in v0.12.0-rc1).
     pub fn reason(&self, v: crate::version::NomadVersion) -> String {
         match self {
             Miss::NoNetworks => "network: no networks available".into(),
             Miss::Bandwidth => "network: bandwidth exceeded".into(),
-            Miss::Collision(label, p) if v.at_least(1, 0, 0) => {
+            Miss::Collision(label, p) if v.at_least(0, 12, 0) => {
                 format!("network: reserved port collision {label}={p}")
             }
             Miss::Collision(..) => "network: reserved port collision".into(),
@@ -67,12 +69,13 @@ impl Miss {
 }
 
 /// The (device, IP) the ask `net` is offered on node `n`, given the
-/// networks the node's other allocations hold (`live`), what this
-/// allocation took already (`earlier`) and the ports the node's address
-/// reserves itself (`refuses`).
+/// networks the node's other allocations hold as the network index reads
+/// them (`live`, [`super::net_held::indexed`]), what this allocation took
+/// already (`earlier`) and the ports the node's address reserves itself
+/// (`refuses`).
 pub fn assign<'a>(
     n: &Node,
-    live: impl Iterator<Item = &'a AllocNetwork> + Clone,
+    live: impl Iterator<Item = Held<'a>> + Clone,
     earlier: &[Taken],
     net: &AllocNetwork,
     refuses: impl Fn(u16) -> bool,
@@ -90,8 +93,8 @@ pub fn assign<'a>(
             .map_or(o.mbits, |x| x.mbits);
         let used_bw: i64 = live
             .clone()
-            .filter(|x| x.device.as_str() == o.device || !known_device(&x.device))
-            .map(|x| x.mbits)
+            .filter(|h| h.on_device(&o.device, known_device))
+            .map(|h| h.mbits)
             .chain(
                 earlier
                     .iter()
@@ -107,7 +110,7 @@ pub fn assign<'a>(
             net.reserved_ports.iter().find(|(_, p)| {
                 refuses(*p)
                     || (ip == o.ip && n.reserved_ports.contains(p))
-                    || live.clone().any(|x| {
+                    || live.clone().map(|h| h.net).any(|x| {
                         (x.ip.as_str() == ip || !known_ip(&x.ip))
                             && x.reserved_ports
                                 .iter()
@@ -139,8 +142,9 @@ pub fn assign<'a>(
     Err(miss)
 }
 
-/// The (device, IP) network `i` of a placement takes: its offer, else (a
-/// group network from 0.12, placed on a host network) the node's first.
+/// The (device, IP) network `i` of a placement takes: its offer, else the
+/// node's first (a group network from 0.12 is recorded by
+/// [`super::net_held`] instead).
 pub fn at(offers: &[Option<(Id, Id)>], i: usize, first: (&Id, &Id)) -> (Id, Id) {
     let (d, ip) = offers
         .get(i)
@@ -179,6 +183,14 @@ mod tests {
         }
     }
 
+    /// Every network read with its own bandwidth (no group ports).
+    fn h(nets: &[AllocNetwork]) -> impl Iterator<Item = Held<'_>> + Clone {
+        nets.iter().map(|n| Held {
+            net: n,
+            mbits: n.mbits,
+        })
+    }
+
     fn ask(mbits: i64, port: u16) -> AllocNetwork {
         held("", "", mbits, port)
     }
@@ -187,17 +199,17 @@ mod tests {
     fn a_port_held_on_the_ipv4_address_is_offered_on_the_ipv6_one() {
         let n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
         let live = [held("eth0", "10.0.0.1", 10, 8080)];
-        let got = assign(&n, live.iter(), &[], &ask(10, 8080), |_| false);
+        let got = assign(&n, h(&live), &[], &ask(10, 8080), |_| false);
         assert_eq!(got, Ok(("eth0".into(), "fd00::1".into())));
         // Free on the first address: it is taken.
-        let got = assign(&n, live.iter(), &[], &ask(10, 9090), |_| false);
+        let got = assign(&n, h(&live), &[], &ask(10, 9090), |_| false);
         assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
         // Held on both: the last refusal is the collision.
         let both = [
             held("eth0", "10.0.0.1", 10, 8080),
             held("eth0", "fd00::1", 10, 8080),
         ];
-        let got = assign(&n, both.iter(), &[], &ask(10, 8080), |_| false);
+        let got = assign(&n, h(&both), &[], &ask(10, 8080), |_| false);
         assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
     }
 
@@ -205,11 +217,11 @@ mod tests {
     fn bandwidth_is_per_device_and_unknown_addresses_count_everywhere() {
         let n = node(&[("eth0", "10.0.0.1", 100), ("eth1", "10.0.1.1", 1000)]);
         let live = [held("eth0", "10.0.0.1", 90, 1)];
-        let got = assign(&n, live.iter(), &[], &ask(50, 8080), |_| false);
+        let got = assign(&n, h(&live), &[], &ask(50, 8080), |_| false);
         assert_eq!(got, Ok(("eth1".into(), "10.0.1.1".into())));
         // Held on an address the node does not report: it blocks every one.
         let unknown = [held("", "", 0, 8080)];
-        let got = assign(&n, unknown.iter(), &[], &ask(10, 8080), |_| false);
+        let got = assign(&n, h(&unknown), &[], &ask(10, 8080), |_| false);
         assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
         // The earlier task of the same allocation holds its share.
         let earlier = [Taken {
@@ -218,11 +230,11 @@ mod tests {
             mbits: 980,
             ports: vec![],
         }];
-        let got = assign(&n, [].iter(), &earlier, &ask(50, 8080), |_| false);
+        let got = assign(&n, h(&[]), &earlier, &ask(50, 8080), |_| false);
         assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
         let n = node(&[]);
         assert_eq!(
-            assign(&n, [].iter(), &[], &ask(1, 1), |_| false),
+            assign(&n, h(&[]), &[], &ask(1, 1), |_| false),
             Err(Miss::NoNetworks)
         );
     }
@@ -231,7 +243,7 @@ mod tests {
     fn the_clients_reserved_ports_hold_on_each_entrys_own_address() {
         let mut n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
         n.reserved_ports = vec![22];
-        let got = assign(&n, [].iter(), &[], &ask(1, 22), |_| false);
+        let got = assign(&n, h(&[]), &[], &ask(1, 22), |_| false);
         assert_eq!(got, Err(Miss::Collision("http".into(), 22)));
     }
 }

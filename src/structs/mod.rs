@@ -149,6 +149,11 @@ pub struct AllocNetwork {
     /// (label, port)
     pub reserved_ports: Vec<(Id, u16)>,
     pub dynamic_ports: Vec<(Id, u16)>,
+    /// Held by the task group (`AllocatedResources.Shared`: its `network`
+    /// block), not by a task: from 0.12 Nomad indexes and records it apart
+    /// ([`crate::scheduler::net_held`]).
+    #[serde(default)]
+    pub group: bool,
 }
 
 /// Resources an allocation holds, in Nomad's "comparable" form.

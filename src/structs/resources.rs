@@ -162,12 +162,12 @@ pub fn checked_task_group_resources(
             i64::MAX
         });
         if let Some(n) = t.resources.networks.first() {
-            networks.push(ask_network(n, n.mbits));
+            networks.push(ask_network(n, n.mbits, false));
         }
     }
     // Group networks hold ports only: Nomad does not account their bandwidth.
     for n in &tg.networks {
-        networks.push(ask_network(n, 0));
+        networks.push(ask_network(n, 0, true));
     }
     let r = AllocResources {
         cpu: sum.cpu,
@@ -187,7 +187,7 @@ pub fn checked_task_group_resources(
 
 /// A network ask before placement: device and IP are filled by the node
 /// chosen, dynamic ports get numbers then (0 until placed).
-fn ask_network(n: &Network, mbits: i64) -> AllocNetwork {
+fn ask_network(n: &Network, mbits: i64, group: bool) -> AllocNetwork {
     AllocNetwork {
         device: Id::default(),
         ip: Id::default(),
@@ -202,6 +202,7 @@ fn ask_network(n: &Network, mbits: i64) -> AllocNetwork {
             .iter()
             .map(|p| (Id::from(&p.label), 0))
             .collect(),
+        group,
     }
 }
 

@@ -136,7 +136,14 @@ pub(super) fn holds(
 
 fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
     const S: Schema = Schema {
-        attrs: &["device", "ip", "mbits", "reserved_ports", "dynamic_ports"],
+        attrs: &[
+            "device",
+            "ip",
+            "mbits",
+            "reserved_ports",
+            "dynamic_ports",
+            "group",
+        ],
         blocks: &[],
     };
     let r = BodyReader::new(src, &b.body, &S, "network", diags);
@@ -163,6 +170,9 @@ fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
         mbits: count(src, &r, "mbits", diags).map_or(0, |m| i64::try_from(m).unwrap_or(i64::MAX)),
         reserved_ports: ports("reserved_ports", diags),
         dynamic_ports: ports("dynamic_ports", diags),
+        // The group's `network` (AllocatedResources.Shared), which Nomad
+        // indexes and records apart from the tasks' from 0.12.
+        group: r.bool("group", diags).unwrap_or(false),
     }
 }
 

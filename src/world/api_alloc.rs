@@ -74,6 +74,7 @@ fn network(v: &Value) -> AllocNetwork {
         mbits: i(v, "MBits"),
         reserved_ports: port_list(v, "ReservedPorts"),
         dynamic_ports: port_list(v, "DynamicPorts"),
+        group: false,
     }
 }
 
@@ -143,12 +144,13 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> Result<AllocResourc
     let shared = ar.get("Shared").unwrap_or(&Value::Null);
     let mut nets = task_networks;
     let before = nets.len();
-    nets.extend(networks(shared.get("Networks")));
+    nets.extend(networks(shared.get("Networks")).map(|n| AllocNetwork { group: true, ..n }));
     if nets.len() == before {
         let ports = port_list(shared, "Ports");
         if !ports.is_empty() {
             nets.push(AllocNetwork {
                 reserved_ports: ports,
+                group: true,
                 ..AllocNetwork::default()
             });
         }
@@ -474,6 +476,8 @@ mod tests {
         assert_eq!(r.networks[0].mbits, 10);
         assert_eq!(r.networks[1].reserved_ports, vec![("http".into(), 8080)]);
         assert_eq!(r.networks[1].dynamic_ports, vec![("rpc".into(), 23456)]);
+        // Shared.Networks is the group's; the index reads it apart.
+        assert_eq!((r.networks[0].group, r.networks[1].group), (false, true));
     }
 
     #[test]
@@ -482,6 +486,7 @@ mod tests {
         let r = allocated_resources(&ar, NomadVersion::CURRENT).unwrap_or_default();
         assert_eq!(r.networks.len(), 1);
         assert_eq!(r.networks[0].reserved_ports, vec![("db".into(), 5432)]);
+        assert!(r.networks[0].group);
     }
 
     #[test]

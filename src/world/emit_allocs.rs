@@ -66,6 +66,9 @@ fn ports(o: &mut String, name: &str, ports: &[(crate::ids::Id, u16)]) {
 
 fn network(o: &mut String, n: &AllocNetwork) {
     let _ = writeln!(o, "  network {{");
+    if n.group {
+        let _ = writeln!(o, "    group  = true");
+    }
     if !n.device.is_empty() {
         let _ = writeln!(o, "    device = {}", quote(&n.device));
     }

@@ -165,7 +165,8 @@ impl Simulation {
                 // Listed before the applier drops any node: as planned.
                 result.placements = plan.placements();
             }
-            let rejected = reject_overcommitted(&self.state, &mut plan, &by_node);
+            let rejected =
+                reject_overcommitted(&self.state, &mut plan, &by_node, self.world.nomad_version);
             self.apply_plan(plan);
             blocked = result.blocked || (rejected && attempt + 1 == attempts);
             quota.clone_from(&result.quota_limit_reached);

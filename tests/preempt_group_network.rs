@@ -1,0 +1,138 @@
+//! A group `network` asking a port a lower-priority allocation holds.
+//! From 0.12.0 to 2.0.5 Nomad places a group network with `AssignPorts`
+//! (ports only) and records it as a copy of the ask
+//! (`AllocatedPortsToNetworkResouce`, nomad/structs/network.go): on the
+//! ask's device, none unless the job names one. `PreemptForNetwork`
+//! (scheduler/preemption.go; scheduler/feasible/preemption.go from 2.0)
+//! groups victims by the device of their first network and skips a device
+//! whose bandwidth is below the ask's `mbits`: device "" has none, so an
+//! ask of any Mbits cannot preempt a victim holding only a group network.
+//! We recorded group networks on the node's first device and preempted:
+//! a placement reported where Nomad fails it.
+//!
+//! Fixtures: tests/fixtures/import-allocs/net-group-victim*,
+//! net-task-victim (gen.py): node-1 holds a priority-100 allocation and a
+//! priority-30 one holding static port 88; node-2 is full of priority-100
+//! work.
+
+mod common;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+fn fixture(case: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import-allocs")
+        .join(case)
+}
+
+fn plan(case: &str, file: &str, json: bool) -> (i32, String) {
+    let dir = fixture(case);
+    let mut cmd = std::process::Command::new(common::bin());
+    cmd.arg("plan").arg("--world").arg(&dir).arg(dir.join(file));
+    if json {
+        cmd.args(["--format", "json"]);
+    }
+    let out = cmd.output().expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn victims(case: &str, file: &str) -> Vec<String> {
+    let (_, text) = plan(case, file, true);
+    let v: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{case}: not JSON ({e}): {text}"));
+    v["Annotations"]["PreemptedAllocs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| a["ID"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+const LOW: &str = "a0000002-0000-4000-8000-000000000000";
+
+const PLACED: &str = "- All tasks successfully allocated.";
+
+fn preempts_low(case: &str, file: &str) {
+    let (code, text) = plan(case, file, false);
+    assert_eq!(code, 1, "{case} {file}: {text}");
+    assert!(text.contains(PLACED), "{case} {file}: {text}");
+    assert!(
+        text.contains(&format!("{LOW}  low     web\n")),
+        "{case} {file}: {text}"
+    );
+    assert_eq!(victims(case, file), vec![LOW.to_string()], "{case} {file}");
+}
+
+fn fails(case: &str, file: &str, block: &str) {
+    let (code, text) = plan(case, file, false);
+    assert_eq!(code, 1, "{case} {file}: {text}");
+    assert!(
+        text.contains(block),
+        "{case} {file}: want\n{block}\ngot\n{text}"
+    );
+    assert!(!text.contains("Preemptions:"), "{case} {file}: {text}");
+    assert!(victims(case, file).is_empty(), "{case} {file}");
+}
+
+/// node-1 fails on the port (the metric recorded from 1.7.5), node-2 on cpu.
+const NODE_1_REFUSED: &str = "- WARNING: Failed to place all allocations.
+  Task Group \"web\" (failed to place 1 allocation):
+    * Resources exhausted on 2 nodes
+    * Dimension \"cpu\" exhausted on 1 nodes
+    * Dimension \"network: reserved port collision db=88\" exhausted on 1 nodes
+";
+
+/// 2.0.5: the group asks `mbits = 10` (deprecated, still asked of
+/// PreemptForNetwork); the victim's group network sits on device "".
+#[test]
+fn a_group_network_asking_mbits_cannot_preempt_a_group_networks_holder() {
+    fails("net-group-victim", "placing.nomad", NODE_1_REFUSED);
+}
+
+/// A task network asking Mbits meets the same device "": the victim's
+/// port is in the index (Shared.Ports), its network on no device.
+#[test]
+fn a_task_network_asking_mbits_cannot_either() {
+    fails("net-group-victim", "placing-task.nomad", NODE_1_REFUSED);
+}
+
+/// With no `mbits` (none by default from 1.0) the ask fits device "":
+/// the holder of the port is preempted.
+#[test]
+fn a_group_network_asking_no_mbits_preempts_it() {
+    preempts_low("net-group-victim", "placing-nombits.nomad");
+}
+
+/// The same ask of 10 Mbits, the port held by a task network on eth0:
+/// preempted as before.
+#[test]
+fn a_task_networks_holder_is_still_preempted() {
+    preempts_low("net-task-victim", "placing.nomad");
+}
+
+/// One job file (no `mbits`) against the same cluster per release:
+/// - 0.11.8: the victim's group network was offered on eth0 (AssignNetwork)
+///   and is preempted there;
+/// - 0.12.0: the network defaults to 10 Mbits (api Canonicalize until
+///   1.0), device "" cannot give them, and before 1.7.5 the node is
+///   dropped without a metric: only node-2's cpu is reported;
+/// - 1.0.0: no default Mbits, the holder is preempted.
+#[test]
+fn the_same_job_preempts_at_0_11_fails_at_0_12_and_preempts_from_1_0() {
+    preempts_low("net-group-victim-0118", "placing.nomad");
+    fails(
+        "net-group-victim-0120",
+        "placing.nomad",
+        "- WARNING: Failed to place all allocations.
+  Task Group \"web\" (failed to place 1 allocation):
+    * Resources exhausted on 1 nodes
+    * Dimension \"cpu\" exhausted on 1 nodes
+",
+    );
+    preempts_low("net-group-victim-100", "placing.nomad");
+}
