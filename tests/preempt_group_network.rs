@@ -136,3 +136,38 @@ fn the_same_job_preempts_at_0_11_fails_at_0_12_and_preempts_from_1_0() {
     );
     preempts_low("net-group-victim-100", "placing.nomad");
 }
+
+/// `import --write` keeps the victim's network the group's
+/// (`network { group = true }` in allocations.hcl): the written world
+/// plans as the import does.
+#[test]
+fn a_written_import_keeps_the_group_network_apart() {
+    let dir = fixture("net-group-victim");
+    let (tmp, rules) = common::written_import(
+        &dir,
+        "net-group",
+        &["placing.nomad", "placing-nombits.nomad"],
+    );
+    let written = std::fs::read_to_string(rules.join("allocations.hcl")).unwrap_or_default();
+    assert!(written.contains("group  = true"), "{written}");
+    let run = |job: &str| {
+        common::run_in(
+            std::path::Path::new("."),
+            &[
+                "plan",
+                "--world",
+                &rules.to_string_lossy(),
+                &tmp.0.join(job).to_string_lossy(),
+            ],
+        )
+        .stdout
+    };
+    let refused = run("placing.nomad");
+    assert!(refused.contains(NODE_1_REFUSED), "{refused}");
+    let placed = run("placing-nombits.nomad");
+    assert!(placed.contains(PLACED), "{placed}");
+    assert!(
+        placed.contains(&format!("{LOW}  low     web\n")),
+        "{placed}"
+    );
+}
