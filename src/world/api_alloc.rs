@@ -144,16 +144,24 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> Result<AllocResourc
     let shared = ar.get("Shared").unwrap_or(&Value::Null);
     let mut nets = task_networks;
     let before = nets.len();
-    nets.extend(networks(shared.get("Networks")).map(|n| AllocNetwork { group: true, ..n }));
-    if nets.len() == before {
-        let ports = port_list(shared, "Ports");
-        if !ports.is_empty() {
-            nets.push(AllocNetwork {
-                reserved_ports: ports,
-                group: true,
-                ..AllocNetwork::default()
-            });
+    let ports = port_list(shared, "Ports");
+    nets.extend(networks(shared.get("Networks")).map(|n| {
+        // A group network with ports but no Shared.Ports was placed before
+        // 0.12: NetworkIndex.AddAllocs reads it as it reads a task's
+        // (AddReserved: its ports and its bandwidth on its device).
+        let before_0_12 =
+            ports.is_empty() && !(n.reserved_ports.is_empty() && n.dynamic_ports.is_empty());
+        AllocNetwork {
+            group: !before_0_12,
+            ..n
         }
+    }));
+    if nets.len() == before && !ports.is_empty() {
+        nets.push(AllocNetwork {
+            reserved_ports: ports,
+            group: true,
+            ..AllocNetwork::default()
+        });
     }
     Ok(AllocResources {
         cpu: summed.cpu,
@@ -486,6 +494,21 @@ mod tests {
         let r = allocated_resources(&ar, NomadVersion::CURRENT).unwrap_or_default();
         assert_eq!(r.networks.len(), 1);
         assert_eq!(r.networks[0].reserved_ports, vec![("db".into(), 5432)]);
+        assert!(r.networks[0].group);
+    }
+
+    #[test]
+    fn a_group_network_placed_before_0_12_is_indexed_as_a_tasks() {
+        let net = json!({"Device": "eth0", "IP": "10.0.0.1", "MBits": 10,
+                         "ReservedPorts": [{"Label": "db", "Value": 5432}]});
+        let ar = json!({"Tasks": {}, "Shared": {"Networks": [net]}});
+        let r = allocated_resources(&ar, NomadVersion::CURRENT).unwrap_or_default();
+        assert_eq!(r.networks.len(), 1);
+        assert!(!r.networks[0].group);
+        // Without ports it is the group's either way (Shared.Ports empty).
+        let bare = json!({"Device": "", "MBits": 10});
+        let ar = json!({"Tasks": {}, "Shared": {"Networks": [bare]}});
+        let r = allocated_resources(&ar, NomadVersion::CURRENT).unwrap_or_default();
         assert!(r.networks[0].group);
     }
 
