@@ -171,3 +171,61 @@ fn a_written_import_keeps_the_group_network_apart() {
         "{placed}"
     );
 }
+
+/// A 0.11 world (`rules/`) whose pinned allocation holds its group's ask:
+/// before 0.12 the group network was offered on eth0 with its `mbits`
+/// (rank.go AssignNetwork) and the index counts them. The pinned
+/// allocation held 0 Mbits, so a task asking the rest of the device was
+/// placed where Nomad finds the bandwidth exceeded.
+#[test]
+fn a_pinned_allocation_holds_its_groups_mbits_before_0_12() {
+    let tmp = common::TempDir::new("pinned-group-mbits");
+    tmp.put(
+        "rules/cluster.hcl",
+        r#"nomad_version = "0.11.8"
+client "node" {
+  count         = 1
+  datacenter    = "dc1"
+  cpu           = 4000
+  memory        = 8192
+  disk          = 10000
+  network_mbits = 1000
+  drivers       = ["docker"]
+}
+running = ["jobs/old.nomad"]
+"#,
+    );
+    tmp.put(
+        "rules/allocations.hcl",
+        r#"allocation "a0000001-0000-4000-8000-000000000000" {
+  job  = "old"
+  node = "node-1"
+}
+"#,
+    );
+    let job = |name: &str, group_net: &str, task_net: &str| {
+        format!(
+            "job \"{name}\" {{\n  datacenters = [\"dc1\"]\n  group \"web\" {{\n{group_net}    task \"web\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n{task_net}      }}\n    }}\n  }}\n}}\n"
+        )
+    };
+    tmp.put(
+        "jobs/old.nomad",
+        &job("old", "    network {\n      mbits = 900\n    }\n", ""),
+    );
+    tmp.put(
+        "placing.nomad",
+        &job(
+            "placing",
+            "",
+            "        network {\n          mbits = 200\n        }\n",
+        ),
+    );
+    let out = common::run_in(&tmp.0, &["plan", "--world", "rules", "placing.nomad"]);
+    assert!(
+        out.stdout
+            .contains("    * Dimension \"network: bandwidth exceeded\" exhausted on 1 nodes\n"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}

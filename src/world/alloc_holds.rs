@@ -73,6 +73,17 @@ pub(super) fn holds(
             }
         }
     };
+    if !listed {
+        // A placed group network records its job's `mbits` (the ask's copy,
+        // rank.go), which the group's comparable resources leave out.
+        let first_group = resources.networks.len().saturating_sub(tg.networks.len());
+        for (n, g) in resources.networks[first_group..]
+            .iter_mut()
+            .zip(&tg.networks)
+        {
+            n.mbits = g.mbits;
+        }
+    }
     // Dynamic ports get their numbers on the node: an allocation holds only
     // the ones the file numbers.
     for n in &mut resources.networks {
