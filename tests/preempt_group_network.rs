@@ -229,3 +229,21 @@ running = ["jobs/old.nomad"]
         out.stderr
     );
 }
+
+/// 1.0.0: port 88 held on node-1's address by a group network (device "")
+/// and by a task network (eth0). PreemptForNetwork frees the holder on one
+/// device only; rank.go's second AssignPorts still finds the other's port
+/// and drops the node (without a metric before 1.7.5). We preempted one
+/// holder and placed.
+#[test]
+fn a_port_held_on_two_devices_is_still_taken_after_one_holder_goes() {
+    fails(
+        "net-group-two-holders",
+        "placing.nomad",
+        "- WARNING: Failed to place all allocations.
+  Task Group \"web\" (failed to place 1 allocation):
+    * Resources exhausted on 1 nodes
+    * Dimension \"cpu\" exhausted on 1 nodes
+",
+    );
+}
