@@ -478,3 +478,53 @@ fn the_community_edition_refuses_a_non_default_vault_cluster() {
     ));
     assert!(!o.stderr.contains("non-default"), "{}", o.stderr);
 }
+
+/// From 1.10 the community edition's Vault hook refuses any Vault
+/// `namespace` before its cluster check (job_endpoint_hook_vault_ce.go
+/// `validateNamespaces`, no longer behind a token: `multiple Vault
+/// namespaces requires Nomad Enterprise, Namespaces: a`). It planned as a
+/// false all-clear. Two namespaces come from a go-set (a Go map): their
+/// order is chance, so every command says it cannot tell.
+#[test]
+fn the_community_edition_refuses_vault_namespaces_from_1_10() {
+    let ce = format!("edition = \"community\"\n{ON}");
+    let one = "      vault {\n        namespace = \"a\"\n        policies  = [\"p\"]\n      }\n";
+    for v in ["1.10.0", "2.0.5"] {
+        let dir = project(&format!("ce-ns-{v}"), v, &ce, one);
+        let o = plan(&dir);
+        assert_eq!(o.code, 255, "{v}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stderr,
+            "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* multiple Vault namespaces requires Nomad Enterprise, Namespaces: a)\n",
+            "{v}"
+        );
+        let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
+        assert_eq!(o.code, 1, "{v}: {}{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains("NP217"), "{v}: {}", o.stdout);
+    }
+    // 1.9 looks the namespace up only behind a token: admitted here.
+    let o = plan(&project("ce-ns-19", "1.9.0", &ce, one));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    // Enterprise takes it; an unstated edition cannot tell.
+    let ent = format!("edition = \"enterprise\"\n{ON}");
+    let o = plan(&project("ent-ns", "2.0.5", &ent, one));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let o = plan(&project("unstated-ns", "2.0.5", ON, one));
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("cannot tell"), "{}", o.stderr);
+    // Two namespaces: refused, in an order Nomad does not fix.
+    let job = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"busybox:1.36\"\n      }\n      vault {\n        namespace = \"a\"\n        policies  = [\"p\"]\n      }\n    }\n    task \"u\" {\n      driver = \"docker\"\n      config {\n        image = \"busybox:1.36\"\n      }\n      vault {\n        namespace = \"b\"\n        policies  = [\"p\"]\n      }\n    }\n  }\n}\n";
+    let dir = project("ce-ns-two", "2.0.5", &ce, "");
+    dir.put("jobs/j.nomad", job);
+    let o = plan(&dir);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("cannot tell") && o.stderr.contains("Go's random map order"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("Namespaces: a, b"), "{}", o.stderr);
+    let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stderr.contains("Namespaces: a, b"), "{}", o.stderr);
+}

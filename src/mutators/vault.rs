@@ -82,8 +82,7 @@ pub fn plan_refusal(world: &World, job: &Job) -> Option<String> {
 /// the hook returned `Vault %q not enabled ...` first). From 1.7 to 1.9 the
 /// check comes before the token look-up, so what the token would say does
 /// not matter. From 1.10 the community edition's namespace check
-/// (`validateNamespaces`, any Vault `namespace`) comes first: `None` then,
-/// as that refusal is not modelled. Whether the servers run the community
+/// ([`namespaces`]) comes first: `None` then. Whether the servers run the community
 /// edition is the caller's call (`planner::admission_edition`).
 pub fn non_default_cluster(world: &World, job: &Job) -> Option<VaultUse> {
     if !world.nomad_version.at_least(1, 7, 0) || !world.server.declared {
@@ -92,16 +91,46 @@ pub fn non_default_cluster(world: &World, job: &Job) -> Option<VaultUse> {
     if plan_refusal(world, job).is_some() {
         return None;
     }
-    let namespaced = job
-        .groups
-        .iter()
-        .flat_map(|g| g.tasks.iter())
-        .any(|t| t.vault.as_ref().is_some_and(|v| !v.namespace.is_empty()));
-    if world.nomad_version.at_least(1, 10, 0) && namespaced {
+    if namespaces(world, job).is_some() {
         return None;
     }
     uses(job).into_iter().find(|u| u.cluster != "default")
 }
+
+/// From 1.10 the community edition's Vault hook refuses any Vault
+/// `namespace` once every cluster the job uses is enabled, before its
+/// cluster check (job_endpoint_hook_vault_ce.go `validateNamespaces`, no
+/// longer behind the token look-up): the namespaces the job names, once
+/// each, in job order. Nomad lists them from a go-set
+/// (`structs.VaultNamespaceSet`), whose order is a Go map's: fixed only
+/// for one. Whether the servers run the community edition is the
+/// caller's call.
+pub fn namespaces(world: &World, job: &Job) -> Option<Vec<String>> {
+    if !world.nomad_version.at_least(1, 10, 0) || !world.server.declared {
+        return None;
+    }
+    if plan_refusal(world, job).is_some() {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    for t in job.groups.iter().flat_map(|g| g.tasks.iter()) {
+        if let Some(v) = t.vault.as_ref().filter(|v| !v.namespace.is_empty()) {
+            if !names.contains(&v.namespace) {
+                names.push(v.namespace.clone());
+            }
+        }
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// The community edition's namespace refusal (1.10+), with `names` in the
+/// order given.
+pub fn namespaces_message(names: &[String]) -> String {
+    format!("{NAMESPACES_REFUSED}, Namespaces: {}", names.join(", "))
+}
+
+/// `ErrMultipleNamespaces` (nomad/job_endpoint.go).
+pub const NAMESPACES_REFUSED: &str = "multiple Vault namespaces requires Nomad Enterprise";
 
 /// Before 1.3: `Job.Register`'s error when the job asks for Vault policies
 /// and the servers do not enable Vault (the plan itself stays silent).
@@ -169,6 +198,9 @@ pub enum VaultUnknownWhy {
     /// (`allow_unauthenticated = false`; from 1.8 only without a
     /// `default_identity`; 1.10 dropped the token check).
     TokenChecked { cluster: String },
+    /// The community edition refuses the job's Vault namespaces (1.10+),
+    /// listing two or more in a Go map's order.
+    NamespaceOrder { names: Vec<String> },
 }
 
 /// A job whose admission depends on the servers' Vault settings the world
@@ -215,13 +247,23 @@ fn unknown_any(world: &World, job: &Job) -> Option<VaultUnknown> {
             imported,
         });
     }
+    // The community edition's namespace refusal (1.10+) lists two or more
+    // namespaces in a Go map's order.
+    let community = world.edition() == Some(crate::version::Edition::Community);
+    if let Some(names) = namespaces(world, job).filter(|n| community && n.len() > 1) {
+        return Some(VaultUnknown {
+            why: VaultUnknownWhy::NamespaceOrder { names },
+            uses,
+            version,
+            imported,
+        });
+    }
     // A disabled cluster is refused, known (plan_refusal); an enabled one
     // that checks tokens is not known.
     if version.at_least(1, 10, 0) || plan_refusal(world, job).is_some() {
         return None;
     }
     // The community edition's cluster check precedes the token look-up.
-    let community = world.edition() == Some(crate::version::Edition::Community);
     if community && non_default_cluster(world, job).is_some() {
         return None;
     }
@@ -267,6 +309,17 @@ impl VaultUnknown {
                     tasks.join(", "),
                 )
             }
+            VaultUnknownWhy::NamespaceOrder { names } => {
+                let quoted: Vec<String> = names.iter().map(|n| go_quote(n)).collect();
+                format!(
+                    "cannot tell Nomad {}'s error for job {}: its community edition's servers refuse it for its Vault namespaces ({}) with `{}, Namespaces: ...`, which lists them in Go's random map order (a go-set filled from job.Vault()'s maps; the odds of each of the {} orders are not measured); use one Vault namespace, or none, on a community cluster",
+                    self.version,
+                    go_quote(&job.id),
+                    quoted.join(", "),
+                    NAMESPACES_REFUSED,
+                    (1..=names.len()).product::<usize>(),
+                )
+            }
             VaultUnknownWhy::TokenChecked { cluster } => format!(
                 "cannot tell whether Nomad {}'s servers accept job {}: it uses Vault ({}) and Vault cluster {} does not allow unauthenticated use, so {when} looks the submitter's Vault token up in Vault; judge it on the cluster (`nomad job plan` with the token)",
                 self.version,
@@ -283,6 +336,9 @@ impl VaultUnknown {
             VaultUnknownWhy::Undeclared => serde_json::json!({"ServersStated": false}),
             VaultUnknownWhy::TokenChecked { cluster } => {
                 serde_json::json!({"ServersStated": true, "TokenCheckedBy": cluster})
+            }
+            VaultUnknownWhy::NamespaceOrder { names } => {
+                serde_json::json!({"ServersStated": true, "NamespacesInMapOrder": names})
             }
         };
         serde_json::json!({

@@ -141,6 +141,11 @@ pub enum Refusal {
     /// The Vault hook (1.3+): a Vault cluster the job uses is not enabled
     /// on the servers (see `mutators::vault`).
     VaultNotEnabled { message: String },
+    /// The community edition's Vault hook (1.10+) refuses the job's Vault
+    /// namespaces (`mutators::vault::namespaces`; listed in job order,
+    /// Nomad's for one, a Go map's for more: `mutators::vault::unknown`
+    /// then says so).
+    VaultNamespaces { message: String },
     /// `jobValidate`'s Job.Validate, run on the job as the mutators leave
     /// it, fails where the written job did not (see
     /// `admission_job_validate`): `errors` are its items, `added` those the
@@ -211,6 +216,7 @@ impl Refusal {
             ),
             Refusal::Connect { message, .. }
             | Refusal::VaultNotEnabled { message }
+            | Refusal::VaultNamespaces { message }
             | Refusal::VaultIdentity { message, .. }
             | Refusal::ConsulPartition { message, .. } => message.clone(),
             Refusal::JobValidate { added, .. } => added.join("; "),
@@ -332,7 +338,7 @@ pub fn refusals_mutated(
     if let Some(message) = crate::mutators::vault::plan_refusal(world, job) {
         out.push(Refusal::VaultNotEnabled { message });
     }
-    // Its community edition's cluster check (1.7+).
+    // Its community edition's namespace (1.10+) and cluster (1.7+) checks.
     out.extend(super::admission_edition::vault_refusal(world, job));
     // The Consul hook (1.7+): only `default`, one partition per group (1.7.3+).
     out.extend(super::admission_edition::consul_refusal(world, job));

@@ -39,6 +39,8 @@ pub enum EnterpriseFeature {
     ConsulCluster,
     /// A task's `vault` block's `cluster` other than `default`.
     VaultCluster,
+    /// A task's `vault` block's `namespace` (1.10+).
+    VaultNamespace,
 }
 
 impl EnterpriseFeature {
@@ -53,6 +55,7 @@ impl EnterpriseFeature {
             EnterpriseFeature::VaultCluster => {
                 "non-default Vault cluster requires Nomad Enterprise"
             }
+            EnterpriseFeature::VaultNamespace => crate::mutators::vault::NAMESPACES_REFUSED,
         }
     }
 
@@ -63,6 +66,7 @@ impl EnterpriseFeature {
             EnterpriseFeature::Schedule => NomadVersion::new(1, 8, 0),
             EnterpriseFeature::ConsulCluster => NomadVersion::new(1, 7, 0),
             EnterpriseFeature::VaultCluster => NomadVersion::new(1, 7, 0),
+            EnterpriseFeature::VaultNamespace => NomadVersion::new(1, 10, 0),
         }
     }
 
@@ -73,6 +77,7 @@ impl EnterpriseFeature {
             EnterpriseFeature::Schedule => "`schedule` block",
             EnterpriseFeature::ConsulCluster => "non-default Consul `cluster`",
             EnterpriseFeature::VaultCluster => "non-default Vault `cluster`",
+            EnterpriseFeature::VaultNamespace => "Vault `namespace`",
         }
     }
 }
@@ -219,6 +224,11 @@ pub fn vault_refusal(world: &World, job: &Job) -> Option<Refusal> {
     if world.edition() != Some(Edition::Community) {
         return None;
     }
+    if let Some(names) = crate::mutators::vault::namespaces(world, job) {
+        return Some(Refusal::VaultNamespaces {
+            message: crate::mutators::vault::namespaces_message(&names),
+        });
+    }
     vault_use(world, job).map(|u| Refusal::EnterpriseOnly {
         group: u.group,
         task: u.task,
@@ -229,6 +239,19 @@ pub fn vault_refusal(world: &World, job: &Job) -> Option<Refusal> {
 /// The first Vault task of a cluster other than `default`, where the Vault
 /// hook gets to its community edition's cluster check.
 fn vault_use(world: &World, job: &Job) -> Option<EnterpriseUse> {
+    if crate::mutators::vault::namespaces(world, job).is_some() {
+        let (group, task) = job.groups.iter().enumerate().find_map(|(gi, g)| {
+            g.tasks
+                .iter()
+                .find(|t| t.vault.as_ref().is_some_and(|v| !v.namespace.is_empty()))
+                .map(|t| (gi, t.name.clone()))
+        })?;
+        return Some(EnterpriseUse {
+            feature: EnterpriseFeature::VaultNamespace,
+            group,
+            task,
+        });
+    }
     let u = crate::mutators::vault::non_default_cluster(world, job)?;
     let group = job.groups.iter().position(|g| g.name == u.group)?;
     Some(EnterpriseUse {
@@ -242,7 +265,7 @@ fn vault_use(world: &World, job: &Job) -> Option<EnterpriseUse> {
 /// follow jobValidate's?
 pub(super) fn is_last(r: &Refusal) -> bool {
     matches!(r, Refusal::EnterpriseOnly { feature, .. }
-        if !matches!(feature, EnterpriseFeature::ConsulCluster | EnterpriseFeature::VaultCluster))
+        if !matches!(feature, EnterpriseFeature::ConsulCluster | EnterpriseFeature::VaultCluster | EnterpriseFeature::VaultNamespace))
 }
 
 /// Does `task` use `feature` as the hook reads it? NUMA.Requested: an
@@ -256,7 +279,9 @@ fn uses(task: &crate::jobspec::Task, feature: EnterpriseFeature) -> bool {
             .as_ref()
             .is_some_and(|n| !n.affinity.is_empty() && n.affinity != "none"),
         EnterpriseFeature::Schedule => task.schedule.is_some(),
-        EnterpriseFeature::ConsulCluster | EnterpriseFeature::VaultCluster => false,
+        EnterpriseFeature::ConsulCluster
+        | EnterpriseFeature::VaultCluster
+        | EnterpriseFeature::VaultNamespace => false,
     }
 }
 

@@ -74,6 +74,9 @@ impl Rule for EnterpriseOnly {
                 EnterpriseFeature::VaultCluster => t
                     .and_then(|t| t.vault.as_ref())
                     .and_then(|v| v.spans.get("cluster").or(v.spans.block)),
+                EnterpriseFeature::VaultNamespace => t
+                    .and_then(|t| t.vault.as_ref())
+                    .and_then(|v| v.spans.get("namespace").or(v.spans.block)),
             };
             block
                 .or(t.and_then(|t| t.spans.label))
@@ -89,6 +92,26 @@ impl Rule for EnterpriseOnly {
                 .or(job.spans.label)
         };
         for r in ctx.refusals() {
+            if let Refusal::VaultNamespaces { message } = r {
+                // Two namespaces or more: Nomad's order is chance, and
+                // NP211 says so rather than this text.
+                if crate::mutators::vault::unknown(ctx.world, job).is_some() {
+                    continue;
+                }
+                let span = job
+                    .groups
+                    .iter()
+                    .flat_map(|g| g.tasks.iter())
+                    .filter_map(|t| t.vault.as_ref())
+                    .find(|v| !v.namespace.is_empty())
+                    .and_then(|v| v.spans.get("namespace").or(v.spans.block))
+                    .or(job.spans.label);
+                out.push(
+                    ctx.finding(&Self::META, span, "refused by the community edition", message.clone())
+                        .help("remove the Vault `namespace` on a community cluster, or state `edition = \"enterprise\"` in rules/cluster.hcl if the servers run Nomad Enterprise"),
+                );
+                continue;
+            }
             if let Refusal::ConsulPartition {
                 group,
                 task,

@@ -52,9 +52,15 @@ impl Rule for VaultUnknown {
             return;
         };
         let span = super::vault_span(job);
+        let help = match unknown.why {
+            vault::VaultUnknownWhy::NamespaceOrder { .. } => {
+                "use one Vault namespace, or none, on a community cluster"
+            }
+            _ => "state the servers' Vault setting in the world: `server { vault { enabled = true } }` in rules/cluster.hcl",
+        };
         out.push(
             ctx.finding(&Self::META, span, "uses Vault", unknown.line(job))
-                .help("state the servers' Vault setting in the world: `server { vault { enabled = true } }` in rules/cluster.hcl"),
+                .help(help),
         );
     }
 }
