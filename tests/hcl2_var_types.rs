@@ -322,8 +322,25 @@ fn a_var_files_refusal_comes_before_the_job_files_errors() {
         assert!(!err.contains("var file"), "{what}: {err}");
     }
     // Before 1.0.6 the job file's syntax errors come first (decode joins
-    // the var files' diagnostics after them).
+    // the var files' diagnostics after them): 1.0.1 returns the list
+    // (the first and a count), 1.0.2 to 1.0.5 decode on (not followed).
     d.put("j.nomad", syntax);
+    let (_, err) = run(
+        &d,
+        &[
+            "validate",
+            "--nomad-version",
+            "1.0.1",
+            "--var-file",
+            "p1.hcl",
+            "j.nomad",
+        ],
+        &[],
+    );
+    assert!(
+        err.contains("j.nomad:2,7-8: Invalid expression; Expected the start of an expression, but found an invalid expression token., and 1 other diagnostic(s)"),
+        "1.0.1: {err}"
+    );
     let (_, err) = run(
         &d,
         &[
@@ -337,7 +354,8 @@ fn a_var_files_refusal_comes_before_the_job_files_errors() {
         &[],
     );
     assert!(
-        err.contains("j.nomad:2,7-8: Invalid expression"),
+        err.starts_with("error: cannot tell what Nomad 1.0.5")
+            && err.contains("still decodes the part it read"),
         "1.0.5: {err}"
     );
 }

@@ -166,10 +166,14 @@ fn recovered_diagnostics_are_counted_per_release() {
             &format!("unable to parse var file: {three}"),
         );
     }
-    refused(&d, "1.0.0", &["v.json"], &two);
-    // 1.0.0-1.0.5: every file's diagnostics in one list.
+    refused(&d, "1.0.1", &["v.json"], &two);
+    // 1.0.1: every file's diagnostics in one list (1.0.0 passes no var
+    // file to jobspec2; 1.0.2 to 1.0.5 decode on with them, not followed).
     let all = error(CASES[6].1.replace("v.json", "w.json").as_str(), 4);
-    refused(&d, "1.0.5", &["w.json", "v.json"], &all);
+    refused(&d, "1.0.1", &["w.json", "v.json"], &all);
+    let (code, err) = said(&d, "validate", "1.0.5", &["w.json", "v.json"], 1);
+    assert_eq!(code, 255, "{err}");
+    assert!(err.contains("1.0.2 to 1.0.5"), "{err}");
 }
 
 /// A JSON var file's columns are hcl's JSON scanner's: a tab is two

@@ -4,7 +4,7 @@
 //! parser reads it (var_file_json_parse.rs). Where that parser refuses
 //! it, decode returns its diagnostics, whose Error() is the first and a
 //! count of the others: `Error parsing job file from PATH:\n...` (but for
-//! 1.0.6–1.0.17, 1.1.0–1.1.11 and 1.2.0–1.2.5, which go on to decode what
+//! 1.0.2–1.0.17, 1.1.0–1.1.11 and 1.2.0–1.2.5, which go on to decode what
 //! it read: "cannot tell" there). A file
 //! it accepts is decoded from hcl's JSON body, which this tool does not
 //! follow: "cannot tell" (exit 255). Our HCL parser used to refuse every
@@ -46,7 +46,7 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
             let why = if deep {
                 "its brackets nest deeper than nomad-preflight's parser goes, and hcl's reads any depth"
             } else if !diags.is_empty() && decodes_partial(v) {
-                "hcl's JSON parser refuses it, and this release's jobspec2 still decodes the part it read (parse.go decode, before the early return of 1.0.18, 1.1.12 and 1.2.6), adding lines nomad-preflight does not follow"
+                "hcl's JSON parser refuses it, and this release's jobspec2 still decodes the part it read (parse.go decode from 1.0.2, before the early return of 1.0.18, 1.1.12 and 1.2.6), adding lines nomad-preflight does not follow"
             } else if diags.is_empty() {
                 "hcl's JSON parser reads it, and jobspec2 decodes the job from its JSON body, which nomad-preflight does not follow"
             } else {
@@ -77,17 +77,4 @@ fn within(text: &str, start: usize, end: usize) -> Span {
     Span::new(s, e)
 }
 
-/// Releases whose jobspec2 decodes the job file's partial body after a
-/// syntax error and prints every diagnostic one a line (parse.go decode
-/// from 1.0.6 until 1aa3b56108's early return: 1.0.18, 1.1.12, 1.2.6).
-fn decodes_partial(v: NomadVersion) -> bool {
-    let before = |m, p| !v.at_least(1, m, p);
-    v.at_least(1, 0, 6)
-        && if !v.at_least(1, 1, 0) {
-            before(0, 18)
-        } else if !v.at_least(1, 2, 0) {
-            before(1, 12)
-        } else {
-            before(2, 6)
-        }
-}
+use super::parse::decodes_partial;

@@ -127,6 +127,22 @@ fn unread(source: &Source, v: NomadVersion, what: &'static str, at: usize) -> Di
     .into()
 }
 
+/// Releases whose jobspec2 decodes the job file's partial body after a
+/// syntax error and prints every diagnostic one a line: parse.go decode
+/// from 1.0.2 (9ce4077cae, #9613, dropped the return before decodeBody)
+/// until 1aa3b56108's early return (#12038: 1.0.18, 1.1.12, 1.2.6).
+pub(super) fn decodes_partial(v: NomadVersion) -> bool {
+    let before = |m, p| !v.at_least(1, m, p);
+    v.at_least(1, 0, 2)
+        && if !v.at_least(1, 1, 0) {
+            before(0, 18)
+        } else if !v.at_least(1, 2, 0) {
+            before(1, 12)
+        } else {
+            before(2, 6)
+        }
+}
+
 /// The code of [`not_followed`]'s one line (job_file_error.rs's "Hcl2").
 pub const HCL2_UNREAD: &str = "jobspec::hcl2-unread";
 

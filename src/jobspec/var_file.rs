@@ -62,12 +62,33 @@ pub(super) struct VarValue {
 }
 
 /// Why a var file was not read: our refusal to read it (outside the
-/// project, not a regular file, past the size cap; Nomad reads it, so what
-/// it says is not known), or a failure Nomad would meet too.
+/// project, not a regular file, past the size cap, or a file system
+/// error whose Go words are not known here; Nomad reads it, so what it
+/// says is not known), a failure Nomad would meet too, or the file
+/// system's refusal in Go's words (`open v.hcl: no such file or
+/// directory`), as Nomad's os.ReadFile meets it.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Unread {
     Refused(String),
     Failed(String),
+    Os(String),
+}
+
+impl Unread {
+    /// Reading `path` failed with `e`: Go's words where the failure is
+    /// one os.ReadFile (ioutil.ReadFile before 1.3) words the same way on
+    /// every Unix (*PathError: `open <path>: <errno text>`), else ours.
+    fn reading(path: &std::path::Path, e: std::io::Error) -> Unread {
+        use std::io::ErrorKind as K;
+        let errno = match e.kind() {
+            _ if crate::project::refusal(&e).is_some() => return Unread::from(e),
+            K::NotFound => "no such file or directory",
+            K::PermissionDenied => "permission denied",
+            K::NotADirectory => "not a directory",
+            _ => return Unread::Refused(e.to_string()),
+        };
+        Unread::Os(format!("open {}: {errno}", path.display()))
+    }
 }
 
 impl From<String> for Unread {
@@ -95,7 +116,15 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         .fns
         .vfs
         .ok_or_else(|| Unread::Failed("no file system".into()))?;
-    let src = vfs.read(path)?;
+    // os.ReadFile opens a folder and fails on its first read; we refuse
+    // to open one (not a regular file), so it is known by its kind.
+    if vfs.is_dir(path) {
+        return Err(Unread::Os(format!(
+            "read {}: is a directory",
+            path.display()
+        )));
+    }
+    let src = vfs.read(path).map_err(|e| Unread::reading(path, e))?;
     let hcl2 = scope.fns.version.at_least(1, 0, 0);
     let shown = path.display().to_string();
     let json = if hcl2 {
@@ -239,39 +268,124 @@ fn declaration(b: &hcl_edit::structure::Block, name: &str, text: &str, file: &st
     super::var_file_json::declaration(name, at, file)
 }
 
-/// hclsyntax's refusal of a var file as jobspec2 returns it: from 1.0.6
-/// the first such file's diagnostics (`unable to parse var file: `, then
-/// hcl.Diagnostics.Error(): the first, and how many others); before, every
-/// file's, joined to the job file's (none here, it parsed). Err (why) where
-/// that file's, or before 1.0.6 any file's, words are not followed.
+/// What jobspec2's parse of the var files says, when it stops there.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Said {
+    /// Its error, as the CLI prints it after `Error parsing job file from
+    /// <path>:`.
+    Line(String),
+    /// Not known here (why).
+    Untold(String),
+    /// A file not read here (its path as given, and why): what Nomad
+    /// would read in it is not known.
+    NotRead(String, String),
+}
+
+/// One var file as jobspec2's parse meets it: refused (its diagnostics'
+/// lines), in words not followed, not read here, or fine (None).
+enum Met {
+    Lines(Vec<String>),
+    Untold(String),
+    NotRead(String, String),
+}
+
+fn met(path: &std::path::Path, file: &Result<VarFile, Unread>) -> Option<Met> {
+    match file {
+        // parse.go parseFile: a diagnostic without a subject, whose
+        // Error() prints the nil range as `<nil>`.
+        Err(Unread::Os(err)) => Some(Met::Lines(vec![format!(
+            "<nil>: Failed to read file; failed to read {}: {err}",
+            crate::gotext::go_quote_path(path)
+        )])),
+        Err(Unread::Refused(why) | Unread::Failed(why)) => {
+            Some(Met::NotRead(path.display().to_string(), why.clone()))
+        }
+        Ok(f) => match (&f.unworded, f.unparsed.is_empty()) {
+            (Some(why), _) => Some(Met::Untold(why.clone())),
+            (None, false) => Some(Met::Lines(f.unparsed.clone())),
+            (None, true) => None,
+        },
+    }
+}
+
+/// jobspec2's refusal of the var files it could not read or parse (parse.go
+/// decode), per release: from 1.0.6 the first such file's diagnostics
+/// (`unable to parse var file: `, then hcl.Diagnostics.Error(): the first,
+/// and how many others), at once; 1.0.1 (1.0.0 does not pass `-var-file`
+/// on) every file's, joined to the job file's, returned before the job is
+/// decoded (none here: it parsed); 1.0.2 to 1.0.5 list them too but go on
+/// to decode the job with the files read in part, or crash on one not read
+/// at all (a nil file in collectInputVariableValues): not followed here.
 pub(super) fn unparsed(
     files: &[(&std::path::PathBuf, Result<VarFile, Unread>)],
     v: crate::version::NomadVersion,
-) -> Option<Result<String, String>> {
-    let read = || files.iter().filter_map(|(_, f)| f.as_ref().ok());
-    let refused = |f: &&VarFile| !f.unparsed.is_empty() || f.unworded.is_some();
-    let untold = if v.at_least(1, 0, 6) {
-        read().find(refused).and_then(|f| f.unworded.clone())
-    } else {
-        read().find_map(|f| f.unworded.clone())
-    };
-    if let Some(why) = untold {
-        return Some(Err(why));
+) -> Option<Said> {
+    let mut each = files.iter().filter_map(|(p, f)| met(p, f));
+    if v.at_least(1, 0, 6) {
+        return each.next().map(|m| match m {
+            Met::Lines(lines) => Said::Line(error_text("unable to parse var file: ", &lines)),
+            Met::Untold(why) => Said::Untold(why),
+            Met::NotRead(p, why) => Said::NotRead(p, why),
+        });
     }
-    let each = read().map(|f| &f.unparsed);
-    let (prefix, lines): (&str, Vec<&String>) = if v.at_least(1, 0, 6) {
-        (
-            "unable to parse var file: ",
-            each.into_iter().find(|u| !u.is_empty())?.iter().collect(),
-        )
-    } else {
-        ("", each.flatten().collect())
-    };
-    let (first, rest) = lines.split_first()?;
-    Some(Ok(match rest.len() {
-        0 => format!("{prefix}{first}"),
-        n => format!("{prefix}{first}, and {n} other diagnostic(s)"),
-    }))
+    let all: Vec<Met> = each.collect();
+    if let Some((p, why)) = all.iter().find_map(|m| match m {
+        Met::NotRead(p, why) => Some((p, why)),
+        _ => None,
+    }) {
+        return Some(Said::NotRead(p.clone(), why.clone()));
+    }
+    if let Some(why) = all.iter().find_map(|m| match m {
+        Met::Untold(why) => Some(why),
+        _ => None,
+    }) {
+        return Some(Said::Untold(why.clone()));
+    }
+    if all.is_empty() {
+        return None;
+    }
+    if v.at_least(1, 0, 2) {
+        return Some(Said::Untold(DECODES_ON.to_string()));
+    }
+    let lines: Vec<String> = all
+        .into_iter()
+        .flat_map(|m| match m {
+            Met::Lines(l) => l,
+            _ => vec![],
+        })
+        .collect();
+    Some(Said::Line(error_text("", &lines)))
+}
+
+/// Why 1.0.2 to 1.0.5's words for a var file refused are not told.
+pub(super) const DECODES_ON: &str = "jobspec2 of 1.0.2 to 1.0.5 lists a var file's diagnostics after the job file's and goes on to decode the job with what it read of the file (parse.go decode, until #10569 in 1.0.6), one line a diagnostic; with a file it could not read at all, the CLI crashes (a nil file in collectInputVariableValues) unless the job file's top level is refused first; what that decoding adds is not followed here";
+
+/// hcl.Diagnostics.Error() of the lines, after `prefix`.
+fn error_text(prefix: &str, lines: &[String]) -> String {
+    match lines {
+        [] => prefix.to_string(),
+        [one] => format!("{prefix}{one}"),
+        [first, rest @ ..] => {
+            format!("{prefix}{first}, and {} other diagnostic(s)", rest.len())
+        }
+    }
+}
+
+/// The diagnostics 1.0.1's parse of the var files adds to a job file's
+/// own parse errors (jobspec2 returns them as one list, the job file's
+/// first: parse.go decode), or None when one of them is not known here.
+pub(super) fn listed(
+    files: &[(&std::path::PathBuf, Result<VarFile, Unread>)],
+) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for (p, f) in files {
+        match met(p, f) {
+            Some(Met::Lines(l)) => out.extend(l),
+            Some(Met::Untold(_) | Met::NotRead(..)) => return None,
+            None => {}
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

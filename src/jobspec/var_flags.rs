@@ -19,7 +19,23 @@ impl LoadOptions {
         version: NomadVersion,
         repo_root: Option<PathBuf>,
     ) -> (LoadOptions, Diags) {
-        let (vars, warnings) = parse_var_flags(vars);
+        let (vars, mut warnings) = parse_var_flags(vars);
+        // command/helpers.go ApiJobWithArgs of 1.0.0 takes the var files
+        // and does not hand them to jobspec2 (1.0.1 does).
+        if version.at_least(1, 0, 0) && !version.at_least(1, 0, 1) {
+            for f in var_files {
+                warnings.push(
+                    Diag::warning(
+                        "cli::var-file",
+                        format!(
+                            "Nomad 1.0.0 ignores -var-file: {} sets nothing (its CLI reads var files from 1.0.1)",
+                            crate::escape::one_line(&f.display().to_string())
+                        ),
+                    )
+                    .help("set the values with -var, or judge the file as 1.0.1 or later"),
+                );
+            }
+        }
         let opts = LoadOptions {
             vars,
             var_files: var_files.to_vec(),

@@ -237,7 +237,7 @@ impl Sources<'_, '_> {
                     )
                     .help("a var file is read only where it resolves inside the project"),
                 ),
-                Err(Unread::Failed(m)) => diags.push(
+                Err(Unread::Failed(m) | Unread::Os(m)) => diags.push(
                     Diag::error(
                         "jobspec::var-file",
                         format!("Error reading -var-file {}: {m}", f.display()),

@@ -12,7 +12,7 @@ use hcl_edit::structure::Body;
 use super::eval::{EvalError, Scope};
 use super::var_decl::declared;
 use super::var_decl::Declared;
-use super::var_file::{unparsed, var_file, Unread, VarFile};
+use super::var_file::{unparsed, var_file, Said, Unread, VarFile, DECODES_ON};
 use super::var_file_values::RefusedValues;
 use super::var_sources::{default_origins, gather, Given};
 use super::var_unset;
@@ -27,7 +27,12 @@ pub(super) type VarFiles<'o> = Vec<(&'o PathBuf, Result<VarFile, Unread>)>;
 
 /// Read every `-var-file` of `opts` (jobspec2's decode parses them all
 /// before it decodes the job's body).
+/// Nomad 1.0.0's CLI does not hand `-var-file` to jobspec2 at all
+/// (command/helpers.go ApiJobWithArgs; 1.0.1 does): none is read.
 pub(super) fn read_var_files<'o>(scope: &Scope<'_>, opts: &'o LoadOptions) -> VarFiles<'o> {
+    if opts.version.at_least(1, 0, 0) && !opts.version.at_least(1, 0, 1) {
+        return Vec::new();
+    }
     opts.var_files
         .iter()
         .map(|f| (f, var_file(scope, f)))
@@ -43,13 +48,34 @@ pub(super) fn var_files_refused(
     src: &Source,
     opts: &LoadOptions,
 ) -> Option<Diag> {
-    let line = unparsed(files, opts.version)?;
     let mut r = RefusedValues::default();
-    match line {
-        Ok(line) => r.worded(vec![line]),
-        Err(why) => r.unread = Some(why),
+    match unparsed(files, opts.version)? {
+        Said::Line(line) => r.worded(vec![line]),
+        Said::Untold(why) if why == DECODES_ON => {
+            return Some(
+                Diag::error(
+                    super::var_file_values::VAR_FILE_CANNOT_TELL,
+                    format!("cannot tell what Nomad {} says of this job file: {why}", opts.version),
+                )
+                .in_source(src)
+                .help("judge the file as the release it runs (1.0.6 and later return a var file's refusal at once), or fix the var file"),
+            )
+        }
+        Said::Untold(why) => r.unread = Some(why),
+        Said::NotRead(path, why) => return Some(not_read(&path, &why)),
     }
     Some(r.diag(src, opts.version))
+}
+
+/// A var file we did not read (outside the project, not a regular file,
+/// an error whose Go words are not known): Nomad would read it, so what
+/// it says is not known.
+pub(super) fn not_read(path: &str, why: &str) -> Diag {
+    Diag::error(
+        super::eval::FILE_ACCESS,
+        format!("Error reading -var-file {path}: {why}"),
+    )
+    .help("a var file is read only where it resolves inside the project")
 }
 
 /// Resolve `var.*` and `local.*`. Problems go to `diags`; variables that
@@ -204,6 +230,7 @@ fn push_notes(diags: &mut Diags, from: usize, notes: Vec<Diag>) {
         super::var_file_values::VAR_FILE_CANNOT_TELL,
         super::eval::FILE_ACCESS,
         super::eval::BUDGET,
+        super::hcl1_syntax::CRASH,
     ];
     if diags.0[from..]
         .iter()

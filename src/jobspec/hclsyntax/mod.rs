@@ -182,14 +182,26 @@ pub fn range_string(text: &str, path: &str, (start, end): (usize, usize)) -> Str
     }
 }
 
+/// hclsyntax.ValidIdentifier: the whole of `s` scans as one identifier.
+pub fn valid_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(scan::ident_start) && chars.all(scan::ident_continue)
+}
+
 /// Whether `d` carries hclsyntax's own words (made by jobspec::parse from
 /// [`diagnose`]), as opposed to our stand-in for a text we cannot word.
 pub fn is_worded(d: &crate::diag::Diag) -> bool {
-    matches!(d.code.as_str(), "hcl::syntax" | "jobspec::hcl1")
-        && d.message
-            .split_once("; ")
-            .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
+    d.code == VAR_FILE_LISTED
+        || matches!(d.code.as_str(), "hcl::syntax" | "jobspec::hcl1")
+            && d.message
+                .split_once("; ")
+                .is_some_and(|(summary, _)| SUMMARIES.contains(&summary))
 }
+
+/// Code of a var file's diagnostic that 1.0.1's jobspec2 lists after a
+/// job file's syntax errors: counted in the list's `and N other
+/// diagnostic(s)`, never its first.
+pub const VAR_FILE_LISTED: &str = "hcl::var-file-listed";
 
 /// The summaries [`diagnose`] words (parser.go, parser_template.go and
 /// token.go's checkInvalidTokens).
