@@ -101,13 +101,26 @@ pub(super) fn declared<'b>(
         };
         for d in found {
             if out.iter().any(|o| o.name == d.name) {
+                let message = if !hcl2 {
+                    format!("Duplicate variable declaration \"{}\"", d.name)
+                } else {
+                    // decodeVariableBlock and decodeVariable (1.0.0-2.0.5):
+                    // a block's names no subject (its Error() prints the
+                    // nil range), an attribute's is its name; the stage fails.
+                    refused = true;
+                    let words = format!(
+                        "Duplicate variable; Duplicate {} variable definition found.",
+                        d.name
+                    );
+                    match d.block {
+                        Some(_) => format!("<nil>: {words}"),
+                        None => words,
+                    }
+                };
                 diags.push(
-                    Diag::error(
-                        "jobspec::duplicate",
-                        format!("Duplicate variable declaration \"{}\"", d.name),
-                    )
-                    .at(src, d.at, "declared again here")
-                    .help("each variable may be declared only once"),
+                    Diag::error("jobspec::duplicate", message)
+                        .at(src, d.at, "declared again here")
+                        .help("each variable may be declared only once"),
                 );
                 continue;
             }
@@ -265,6 +278,19 @@ fn block<'b>(
         return None;
     };
     let name = label.as_str().to_string();
+    // decodeVariableBlock (1.0.0-2.0.5) refuses a name that is no HCL
+    // identifier, at its label (quotes included), and keeps the variable.
+    if version.at_least(1, 0, 0) && !super::hclsyntax::valid_identifier(&name) {
+        *refused = true;
+        diags.push(
+            Diag::error(
+                "jobspec::variable",
+                "Invalid variable name; A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.",
+            )
+            .at(src, span_of(label), "not a name var.<name> can reach")
+            .help("name the variable with letters, digits, underscores and dashes, starting with a letter or underscore"),
+        );
+    }
     // The description, read before the type, is refused the same way,
     // but the variable stands.
     let described = b.body.get_attribute("description");

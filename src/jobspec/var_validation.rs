@@ -109,7 +109,11 @@ fn evaluate(
 pub(super) fn one_list(src: &Source, mut stage: Vec<Diag>) -> Diag {
     // Where Nomad's text is not followed, the one line saying so stands
     // alone: none of the list would be Nomad's whole text.
-    if let Some(i) = stage.iter().position(|d| d.code == CANNOT_TELL) {
+    // So does a crash's.
+    if let Some(i) = stage
+        .iter()
+        .position(|d| d.code == CANNOT_TELL || d.code == super::hcl1_syntax::CRASH)
+    {
         return stage.swap_remove(i);
     }
     if stage.len() == 1 {
@@ -267,9 +271,24 @@ pub(super) fn check(
 ) {
     for rule in rules {
         let Some(cond) = rule.condition else {
-            // 1.3.10/1.4.5 on refuse it again; before, jobspec2 dereferences
-            // the missing condition. Either way the missing argument above
-            // is the parse's refusal.
+            // validateValue meets the rule without a condition (after the
+            // decode's `Missing required argument`): from 1.3.10, 1.4.5 and
+            // 1.5.0 (#16018) it says so at the block's name; before, it
+            // calls the nil condition and the CLI panics.
+            diags.push(if condition_required(version) {
+                worded(
+                    src,
+                    rule.def,
+                    "Invalid variable validation specification; validation requires a condition.".into(),
+                )
+            } else {
+                Diag::error(
+                    super::hcl1_syntax::CRASH,
+                    format!("cannot tell what Nomad {version} prints for this job file: its jobspec2 evaluates the missing condition of a `validation` block (types.variables.go validateValue, fixed in 1.3.10, 1.4.5 and 1.5.0 by #16018), and the CLI crashes with a Go panic (a nil pointer dereference) before anything is sent"),
+                )
+                .at(src, rule.def, "no condition")
+                .help("give the validation block a `condition`")
+            });
             continue;
         };
         match evaluate(cond, name, value, fns, src, version) {
@@ -297,6 +316,12 @@ pub(super) fn check(
             }
         }
     }
+}
+
+/// Does `v`'s validateValue refuse a rule without a condition (rather
+/// than crash on it)? #16018: 1.5.0, backported to 1.3.10 and 1.4.5.
+fn condition_required(v: NomadVersion) -> bool {
+    v.at_least(1, 4, 5) || (v.at_least(1, 3, 10) && !v.at_least(1, 4, 0))
 }
 
 /// The code of a value a validation rule refuses.

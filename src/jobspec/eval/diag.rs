@@ -76,6 +76,10 @@ const SUMMARIES: &[&str] = &[
     "Duplicate scaling \"mem\" block",
     "Invalid variable validation condition",
     "Invalid variable validation result",
+    "Invalid variable validation specification",
+    // jobspec2's decodeVariableBlock and decodeVariable (var_decl.rs).
+    "Invalid variable name",
+    "Duplicate variable",
     "Iteration over non-iterable value",
     "Iteration over null value",
     "Missing required argument",

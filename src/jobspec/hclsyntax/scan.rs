@@ -90,7 +90,8 @@ pub fn ident_start(c: char) -> bool {
     c == '_' || unicode_ident::is_xid_start(c)
 }
 
-fn ident_continue(c: char) -> bool {
+/// HCL's identifier continuation: Unicode ID_Continue or `-`.
+pub fn ident_continue(c: char) -> bool {
     c == '-' || unicode_ident::is_xid_continue(c)
 }
 
