@@ -187,6 +187,51 @@ fn an_allocation_stopped_for_a_reschedule_counts_before_1_11() {
     assert_plan(&d, "web.nomad", 0, "1 ignore");
 }
 
+/// Stopped (server-terminal), before its task succeeded or after: up to
+/// 1.11.1 filterByTainted leaves it untainted outside a group that keeps
+/// disconnected clients, and shouldFilter drops it (its name placed
+/// again, nothing ignored) or counts it; from 1.11.2 it is ignored
+/// (tests/import_batch.rs).
+#[test]
+fn a_stopped_allocation_is_counted_or_dropped_not_ignored_before_1_6() {
+    let job = job_at("1.5.6", json!({}));
+    let unfinished = alloc(
+        1,
+        0,
+        &job,
+        json!({"DesiredStatus": "stop", "ClientStatus": "failed", "TaskStates": finished(true)}),
+    );
+    let d = import("old-batch-stopped", "1.5.6", &job, &[unfinished]);
+    assert_plan(&d, "web.nomad", 0, "1 create");
+    let done = alloc(1, 0, &job, json!({"DesiredStatus": "stop"}));
+    let d = import("old-batch-stopped-done", "1.5.6", &job, &[done]);
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+}
+
+/// In a group that keeps disconnected clients, 1.4.14 (and 1.5.10–1.5.16,
+/// 1.6.3–1.6.9, 1.7.0–1.7.6) ignores every terminal allocation
+/// ("probably stopped replacements"): a finished one is counted as
+/// ignored and its name placed again; 1.4.13 counts it and runs nothing.
+#[test]
+fn a_finished_allocation_of_a_disconnect_group_is_ignored_in_1_4_14() {
+    let mut job = job_at("1.4.14", json!({}));
+    job["TaskGroups"][0]["MaxClientDisconnect"] = json!(3_600_000_000_000_i64);
+    let file = JOB.replace(
+        "group \"g\" {\n",
+        "group \"g\" {\n    max_client_disconnect = \"1h\"\n",
+    );
+    let done = alloc(1, 0, &job, json!({}));
+    for (release, code, group) in [
+        ("1.4.13", 0, "1 ignore"),
+        ("1.4.14", 1, "1 create, 1 ignore"),
+    ] {
+        let tag = format!("old-batch-mcd-{release}");
+        let d = import(&tag, release, &job, std::slice::from_ref(&done));
+        d.put("web-mcd.nomad", &file);
+        assert_plan(&d, "web-mcd.nomad", code, group);
+    }
+}
+
 /// A failed allocation of a group that keeps disconnected clients, whose
 /// task reported a `Reconnected` event: 1.4.2 reconciles a reconnect
 /// (`Allocation.Reconnected`), which is not simulated; 1.4.3 reads

@@ -223,7 +223,9 @@ pub enum BatchTerminal {
     /// finished: the reconciler drops it.
     Dropped,
     /// Of an earlier registration of the job (its `Job.CreateIndex` is
-    /// older than the registered job's): ignored whatever the version.
+    /// older than the registered job's), or one the release's
+    /// `filterByTainted` puts in its `ignore` set (world/api_alloc_batch.rs):
+    /// counted as ignored whatever the version, its name free.
     Superseded,
 }
 

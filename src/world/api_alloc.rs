@@ -334,6 +334,19 @@ pub fn load_allocations(
                 .unwrap_or(false),
             ..Allocation::default()
         };
+        let disconnects = super::api_alloc_state::keeps_disconnected(spec, &alloc.task_group);
+        let ignored = super::api_alloc_state::service_tainted_ignored(
+            &alloc,
+            disconnects,
+            world.nomad_version,
+        );
+        if let Some(what) = ignored {
+            world
+                .alloc_states
+                .entry(key.clone())
+                .or_insert_with(|| format!("allocation {} is {what}", alloc.id));
+            continue;
+        }
         if super::api_alloc_batch::reads(&alloc, world.nomad_version) {
             let created = own_job.as_ref().map(|(_, ix)| ix.create_index);
             batch.push(super::api_alloc_batch::Done::new(

@@ -85,9 +85,7 @@ impl<'v> Done<'v> {
         spec: &Job,
         create_index: Option<u64>,
     ) -> Done<'v> {
-        let disconnects = spec
-            .group(&alloc.task_group)
-            .is_some_and(|g| g.max_client_disconnect.is_some() || g.disconnect.is_some());
+        let disconnects = super::api_alloc_state::keeps_disconnected(spec, &alloc.task_group);
         Done {
             json,
             alloc,
@@ -198,9 +196,6 @@ fn kind(
     disconnected: &std::collections::HashSet<String>,
     version: NomadVersion,
 ) -> Result<BatchTerminal, &'static str> {
-    if !s(a, "NextAllocation").is_empty() {
-        return Ok(BatchTerminal::Dropped);
-    }
     if disconnected.contains(alloc.node_id.as_str()) {
         return Err("a batch job's terminal allocation on a disconnected node, which Nomad's releases sort differently");
     }
@@ -214,6 +209,17 @@ fn kind(
     if asked || flag("MigrateDisablePlacement") {
         return Err("a batch job's terminal allocation whose DesiredTransition asks a reschedule or a drain without placement, which Nomad's releases read differently");
     }
+    let reconnecting = super::api_alloc_state::reconnects(a, version).is_some();
+    // filterByTainted, before filterByRescheduleable reads NextAllocation.
+    if super::api_alloc_state::tainted_ignored(alloc, disconnects, version) {
+        if reconnecting {
+            return Err("a batch job's terminal allocation whose client reconnected, which Nomad reconciles as a reconnect");
+        }
+        return Ok(BatchTerminal::Superseded);
+    }
+    if !s(a, "NextAllocation").is_empty() {
+        return Ok(BatchTerminal::Dropped);
+    }
     let run = alloc.desired_status == DesiredStatus::Run;
     if run && alloc.client_status == ClientStatus::Failed {
         return Ok(BatchTerminal::Failed);
@@ -221,8 +227,11 @@ fn kind(
     if run {
         return Ok(BatchTerminal::Finished);
     }
-    if disconnects {
-        return Err("a batch job's allocation the server stopped, in a group that keeps disconnected clients, which Nomad's reconciler ignores rather than counts");
+    // A stopped one whose client reconnected, in a group that keeps
+    // disconnected clients: filterByTainted ignores a failed one, and
+    // reconnects the others.
+    if disconnects && reconnecting {
+        return Err("a batch job's allocation the server stopped after its client reconnected, in a group that keeps disconnected clients, which Nomad's reconciler reads as a reconnect");
     }
     // shouldFilter: stopped, or evicted before the releases that drop an
     // evicted one, after every task succeeded: counted.
@@ -319,6 +328,42 @@ mod tests {
     }
 
     #[test]
+    fn filter_by_tainted_ignores_terminal_allocations_as_the_release_does() {
+        // filterByTainted's `ignore` (api_terminal_releases::tainted_ignore):
+        // counted as ignored, its name free, before NextAllocation is read.
+        use BatchTerminal::*;
+        use ClientStatus as C;
+        use DesiredStatus as D;
+        let ok = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}}});
+        let at = |a: &Value, al: &Allocation, disc: bool, rel: (u32, u32, u32)| {
+            let v = NomadVersion::new(rel.0, rel.1, rel.2);
+            kind(a, al, disc, &Default::default(), v)
+        };
+        let done = alloc(D::Run, C::Complete);
+        let stopped = alloc(D::Stop, C::Complete);
+        // Every terminal one of a disconnect group: 1.4.14, 1.6.3–1.6.9.
+        assert_eq!(at(&ok, &done, true, (1, 4, 14)), Ok(Superseded));
+        assert_eq!(at(&ok, &done, true, (1, 6, 9)), Ok(Superseded));
+        assert_eq!(at(&ok, &done, false, (1, 6, 9)), Ok(Finished));
+        assert_eq!(at(&ok, &done, true, (1, 4, 13)), Ok(Finished));
+        assert_eq!(at(&ok, &stopped, true, (1, 6, 2)), Ok(Finished));
+        // Server-terminal ones of such a group: 1.6.10, 1.8.0–1.11.1.
+        assert_eq!(at(&ok, &done, true, (1, 6, 10)), Ok(Finished));
+        assert_eq!(at(&ok, &stopped, true, (1, 6, 10)), Ok(Superseded));
+        assert_eq!(at(&ok, &stopped, false, (1, 11, 1)), Ok(Finished));
+        // Server-terminal ones of any group: 1.11.2 on, replaced or not.
+        assert_eq!(at(&ok, &stopped, false, (1, 11, 2)), Ok(Superseded));
+        assert_eq!(at(&ok, &stopped, false, (2, 0, 5)), Ok(Superseded));
+        let replaced = json!({"NextAllocation": "b"});
+        let rescheduled = alloc(D::Stop, C::Failed);
+        assert_eq!(
+            at(&replaced, &rescheduled, false, (2, 0, 5)),
+            Ok(Superseded)
+        );
+        assert_eq!(at(&replaced, &rescheduled, false, (1, 10, 5)), Ok(Dropped));
+    }
+
+    #[test]
     fn an_evicted_allocation_that_succeeded_counts_before_the_split() {
         // shouldFilter at v1.3.1: `case Stop, Evict:` counts it when every
         // task succeeded; at v1.3.2 (and v1.1.15, v1.2.9, v1.4.0) an
@@ -370,8 +415,14 @@ mod tests {
     fn what_the_releases_read_differently_is_not_decided() {
         use ClientStatus as C;
         use DesiredStatus as D;
-        let ok = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}}});
-        assert!(decide(&ok, &alloc(D::Stop, C::Complete), true).is_err());
+        // Stopped, in a group that keeps disconnected clients, its client
+        // reconnected: read as a reconnect, not decided.
+        let back = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}},
+            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"}]});
+        let stopped = alloc(D::Stop, C::Failed);
+        assert!(decide(&back, &stopped, true).is_err());
+        let at = |rel: (u32, u32, u32)| NomadVersion::new(rel.0, rel.1, rel.2);
+        assert!(kind(&back, &stopped, true, &Default::default(), at((1, 6, 2))).is_err());
         let asked = json!({"DesiredTransition": {"Reschedule": true}});
         let done = alloc(D::Run, C::Complete);
         let none = Default::default();

@@ -114,10 +114,58 @@ pub(super) fn reconnect_unread(
     }
 }
 
+/// Whether `version`'s `filterByTainted` puts the terminal allocation
+/// `alloc` (of a group that keeps disconnected clients when
+/// `disconnects`) in its `ignore` set
+/// ([`super::api_terminal_releases::tainted_ignore`]), its client not
+/// reconnecting: counted as ignored, its name placed again.
+pub(super) fn tainted_ignored(
+    alloc: &crate::structs::Allocation,
+    disconnects: bool,
+    version: NomadVersion,
+) -> bool {
+    use super::api_terminal_releases::{tainted_ignore, TaintedIgnore};
+    let server_terminal = alloc.desired_status != crate::structs::DesiredStatus::Run;
+    !alloc.is_live()
+        && match tainted_ignore(version) {
+            TaintedIgnore::Never => false,
+            TaintedIgnore::TerminalInDisconnectGroup => disconnects,
+            TaintedIgnore::ServerTerminalInDisconnectGroup => disconnects && server_terminal,
+            TaintedIgnore::ServerTerminal => server_terminal,
+        }
+}
+
+/// Whether group `group` of `spec` (the job version an allocation runs)
+/// keeps disconnected clients (`max_client_disconnect`, or a `disconnect`
+/// block): `Allocation.SupportsDisconnectedClients`.
+pub(super) fn keeps_disconnected(spec: &crate::jobspec::Job, group: &str) -> bool {
+    spec.group(group)
+        .is_some_and(|g| g.max_client_disconnect.is_some() || g.disconnect.is_some())
+}
+
+/// Why a service job's terminal allocation is counted as ignored by
+/// `version`'s `filterByTainted` ([`tainted_ignored`]), which the
+/// simulation, dropping it, does not count: before 1.11.0, whose
+/// `filterServerTerminalAllocs` drops a service job's server-terminal
+/// allocations first.
+pub(super) fn service_tainted_ignored(
+    alloc: &crate::structs::Allocation,
+    disconnects: bool,
+    version: NomadVersion,
+) -> Option<&'static str> {
+    (alloc.job_type == JobType::Service
+        && version < NomadVersion::new(1, 11, 0)
+        && tainted_ignored(alloc, disconnects, version))
+    .then_some("terminal in a group that keeps disconnected clients, which Nomad's filterByTainted counts as ignored (1.4.14 on) and nomad-preflight does not")
+}
+
 /// How `version`'s `filterByTainted` tells that `a`'s client reconnected
 /// and the reconnect is not reconciled yet
 /// ([`super::api_terminal_releases::reconnect`]), if it does.
-fn reconnects(a: &Value, version: NomadVersion) -> Option<super::api_terminal_releases::Reconnect> {
+pub(super) fn reconnects(
+    a: &Value,
+    version: NomadVersion,
+) -> Option<super::api_terminal_releases::Reconnect> {
     use super::api_terminal_releases::{reconnect, Reconnect};
     let seen = match reconnect(version) {
         Reconnect::Never => false,
@@ -295,6 +343,36 @@ mod tests {
             "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"},
                             {"Field": "ClientStatus", "Value": "running"}]});
         assert!(!at(&done, JobType::Service, 1, 5, 0));
+    }
+
+    #[test]
+    fn a_service_allocation_filter_by_tainted_ignores_is_not_simulated() {
+        use crate::structs::{Allocation, ClientStatus, DesiredStatus};
+        let at = |desired, client, disc, rel: (u32, u32, u32)| {
+            let a = Allocation {
+                job_type: JobType::Service,
+                desired_status: desired,
+                client_status: client,
+                ..Allocation::default()
+            };
+            let v = NomadVersion::new(rel.0, rel.1, rel.2);
+            service_tainted_ignored(&a, disc, v).is_some()
+        };
+        use ClientStatus as C;
+        use DesiredStatus as D;
+        // 1.6.3–1.6.9: every terminal one of a disconnect group.
+        assert!(at(D::Run, C::Complete, true, (1, 6, 3)));
+        assert!(at(D::Run, C::Failed, true, (1, 4, 14)));
+        assert!(!at(D::Run, C::Complete, false, (1, 6, 3)));
+        assert!(!at(D::Run, C::Complete, true, (1, 6, 2)));
+        // 1.6.10, 1.8–1.10: server-terminal ones only.
+        assert!(!at(D::Run, C::Complete, true, (1, 6, 10)));
+        assert!(at(D::Stop, C::Complete, true, (1, 10, 5)));
+        // 1.11: filterServerTerminalAllocs drops them first.
+        assert!(!at(D::Stop, C::Complete, true, (1, 11, 1)));
+        assert!(!at(D::Stop, C::Complete, true, (2, 0, 5)));
+        // A live one never.
+        assert!(!at(D::Run, C::Running, true, (1, 6, 3)));
     }
 
     #[test]

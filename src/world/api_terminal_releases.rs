@@ -96,6 +96,39 @@ pub(super) fn reads_reschedule_transition(version: NomadVersion) -> bool {
     version >= v(1, 11, 0)
 }
 
+/// Which terminal allocations `version`'s `filterByTainted` puts in its
+/// `ignore` set (when their client is not reconnecting): counted as
+/// ignored, out of the group's count, so their names are placed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TaintedIgnore {
+    /// None: every terminal allocation is untainted (before 1.4.14,
+    /// 1.5.0–1.5.9, 1.6.0–1.6.2).
+    Never,
+    /// Every terminal allocation of a group that keeps disconnected
+    /// clients ("probably stopped replacements"): 1.4.14, 1.5.10–1.5.16,
+    /// 1.6.3–1.6.9, 1.7.0–1.7.6.
+    TerminalInDisconnectGroup,
+    /// A server-terminal one (desired `stop` or `evict`) of such a group:
+    /// 1.5.17, 1.6.10, 1.7.7, 1.8.0–1.11.1.
+    ServerTerminalInDisconnectGroup,
+    /// A server-terminal one of any group: 1.11.2 and 2.0 on
+    /// (scheduler/reconciler/filters.go, #27264; from 2.0.3
+    /// `classifyAllocs`' rule "Server-terminal allocs should be ignored").
+    ServerTerminal,
+}
+
+pub(super) fn tainted_ignore(version: NomadVersion) -> TaintedIgnore {
+    if version.has_since(&[v(1, 11, 2)]) {
+        TaintedIgnore::ServerTerminal
+    } else if version.has_since(&[v(1, 5, 17), v(1, 6, 10), v(1, 7, 7), v(1, 8, 0)]) {
+        TaintedIgnore::ServerTerminalInDisconnectGroup
+    } else if version.has_since(&[v(1, 4, 14), v(1, 5, 10), v(1, 6, 3), v(1, 7, 0)]) {
+        TaintedIgnore::TerminalInDisconnectGroup
+    } else {
+        TaintedIgnore::Never
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +183,36 @@ mod tests {
         assert!(!reads_reschedule_transition(v(1, 10, 5)));
         assert!(reads_reschedule_transition(v(1, 11, 0)));
         assert!(reads_reschedule_transition(v(2, 0, 5)));
+    }
+
+    #[test]
+    fn the_terminal_allocations_filter_by_tainted_ignores_per_release() {
+        // reconcile_util.go filterByTainted ("probably stopped
+        // replacements"): `if supportsDisconnectedClients {` at v1.4.14,
+        // v1.5.10, v1.6.3, v1.7.0; `&& alloc.ServerTerminalStatus()` at
+        // v1.5.17, v1.6.10, v1.7.7, v1.8.0 to v1.11.1; without the group
+        // condition at v1.11.2, v2.0.0 (filters.go), v2.0.3 (classifyAllocs).
+        use TaintedIgnore::*;
+        for (rel, want) in [
+            (v(1, 3, 16), Never),
+            (v(1, 4, 13), Never),
+            (v(1, 4, 14), TerminalInDisconnectGroup),
+            (v(1, 5, 9), Never),
+            (v(1, 5, 10), TerminalInDisconnectGroup),
+            (v(1, 5, 16), TerminalInDisconnectGroup),
+            (v(1, 5, 17), ServerTerminalInDisconnectGroup),
+            (v(1, 6, 2), Never),
+            (v(1, 6, 3), TerminalInDisconnectGroup),
+            (v(1, 6, 10), ServerTerminalInDisconnectGroup),
+            (v(1, 7, 6), TerminalInDisconnectGroup),
+            (v(1, 7, 7), ServerTerminalInDisconnectGroup),
+            (v(1, 10, 5), ServerTerminalInDisconnectGroup),
+            (v(1, 11, 1), ServerTerminalInDisconnectGroup),
+            (v(1, 11, 2), ServerTerminal),
+            (v(2, 0, 5), ServerTerminal),
+        ] {
+            assert_eq!(tainted_ignore(rel), want, "{rel}");
+        }
     }
 
     #[test]
