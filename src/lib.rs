@@ -35,6 +35,7 @@ pub mod job_loader;
 pub mod jobspec;
 pub mod mutators;
 pub mod nesting;
+pub mod parse_ahead;
 pub mod periodic;
 pub mod planner;
 pub mod project;

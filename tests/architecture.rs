@@ -19,6 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "project",
             "vfs",
             "nesting",
+            "parse_ahead",
             "diag",
             "escape",
             "goregexp",

@@ -4,6 +4,7 @@
 //! judging each against the world with the rule registry. The CLI only
 //! parses flags, resolves the world and prints.
 
+pub mod ahead;
 mod each_alone;
 mod other_world;
 pub use other_world::merge_other_world;

@@ -132,6 +132,23 @@ pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
 /// cannot be loaded or simulated is an error (exit 2), never a run with the
 /// simulation rules quietly left out.
 pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
+    if args.staged || args.base.is_some() {
+        // The change set needs nothing of the world: selected (and its
+        // files parsed) on a helper thread while the world loads.
+        return crate::check::ahead::selecting(&args.scope(), |take| {
+            main_with(args, color, Some(take))
+        });
+    }
+    main_with(args, color, None)
+}
+
+/// [`main`], with the change set's selection from `ahead` when a helper
+/// makes it.
+fn main_with(
+    args: &CheckArgs,
+    color: &super::common::ColorArgs,
+    ahead: Option<crate::check::ahead::Take<'_>>,
+) -> i32 {
     let err_color = color.stderr();
     let cwd = std::env::current_dir().unwrap_or_default();
     let resolved = if args.staged || args.base.is_some() {
@@ -164,7 +181,7 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         }
     }
     let mut world = resolved.world;
-    let mut selected = None;
+    let mut selected = ahead.map(Selected::Ahead);
     if !args.staged && args.base.is_none() {
         // Files listed in `running` are judged against what the cluster runs.
         // The selection depends on the flags and the folder only, so the
@@ -174,7 +191,7 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         for line in crate::world::before::for_check(&mut world, files) {
             eprintln!("warning: {line}");
         }
-        selected = Some(sel);
+        selected = Some(Selected::Made(Box::new(sel)));
     }
     let world = std::sync::Arc::new(world);
     let sim = match crate::check::sim_cache::simulation(world.clone(), resolved.digest.as_ref(), 1)
@@ -248,14 +265,22 @@ pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i3
     run_selected(args, world, sim, color, None)
 }
 
-/// [`run`] with the files already selected ([`select`] from the current
-/// directory) when the caller has them.
+/// The files of a run, selected before it wants them.
+enum Selected<'a> {
+    /// Already made ([`select`] from the current directory).
+    Made(Box<Result<Selection, crate::diag::Diags>>),
+    /// Being made on a helper thread ([`crate::check::ahead`]).
+    Ahead(crate::check::ahead::Take<'a>),
+}
+
+/// [`run`] with the files already selected, or being selected, when the
+/// caller has them.
 fn run_selected(
     args: &CheckArgs,
     world: &World,
     sim: &Simulation,
     color: bool,
-    selected: Option<Result<Selection, crate::diag::Diags>>,
+    selected: Option<Selected<'_>>,
 ) -> i32 {
     if args.statistics && args.format == Format::Sarif {
         let d = usage("--statistics cannot be combined with --format sarif").help(
@@ -287,7 +312,12 @@ fn run_selected(
             return exit::INVALID;
         }
     }
-    let mut sel = match selected.unwrap_or_else(|| select(args, Path::new("."))) {
+    let selected = match selected {
+        Some(Selected::Made(sel)) => *sel,
+        Some(Selected::Ahead(take)) => take(),
+        None => select(args, Path::new(".")),
+    };
+    let mut sel = match selected {
         Ok(s) => s,
         Err(d) => {
             let d: Vec<Diag> = d.into_iter().collect();

@@ -46,7 +46,8 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
             at,
         ));
     }
-    let body = hcl_edit::parser::parse_body(&source.text);
+    // Made ahead on a helper thread when `check --staged` could.
+    let body = crate::parse_ahead::parse_body(&source.text);
     if let (Err(_), true) = (&body, hcl1) {
         return hcl1_only(source, version);
     }

@@ -1,0 +1,96 @@
+//! `check --staged` / `--base`: the change set selected, and its first job
+//! files parsed, on a helper thread while the world loads.
+//!
+//! The world (at HEAD or the base) and the change set are independent
+//! reads of the repository, and the selection needs nothing of the world;
+//! the parse of a changed file needs the world's Nomad release for its
+//! checks, but not for hcl-edit's parse, which is a pure function of the
+//! text ([`crate::parse_ahead`]). A hook ran all of it on one thread while
+//! the machine's other core sat idle: here the helper selects, hands the
+//! selection over, then parses the candidates' texts ahead, while the
+//! calling thread loads the world and the replay, and then runs the HCL1
+//! check the file meets first before 1.0.
+//!
+//! Nothing the helper does shows in the output: the selection is the one
+//! [`select`] makes on the calling thread (taken only where the serial run
+//! took it, after the usage checks, so an earlier error still wins), and a
+//! parse made ahead is the one made here. A helper that has not started
+//! when the selection is wanted (a loaded machine) is not waited for: the
+//! calling thread selects itself, and the helper finds the work taken. A
+//! helper that panics while selecting leaves the calling thread to select,
+//! and to meet the same panic there.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+
+use super::select::{select, Scope, Selection};
+use crate::diag::Diags;
+
+/// Job files parsed ahead at most: a commit's few. A larger change set
+/// is loaded on the check's own worker threads, where a helper parsing
+/// the same files in turn would only compete with them.
+const PARSED_AHEAD: usize = 4;
+
+/// What the run calls, once, when it wants the selection.
+pub type Take<'a> = &'a mut dyn FnMut() -> Result<Selection, Diags>;
+
+/// `run` with a helper thread selecting `scope` from the current folder
+/// (and parsing the candidates ahead) from the start; `run` takes the
+/// selection through its argument.
+pub fn selecting<R>(scope: &Scope, run: impl FnOnce(Take<'_>) -> R) -> R {
+    let claimed = AtomicBool::new(false);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<Result<Selection, Diags>>(1);
+    let here = || select(scope, Path::new("."));
+    let (claimed, stop, here) = (&claimed, &stop, &here);
+    std::thread::scope(|s| {
+        // Owns the sender: a helper that dies drops it, which ends the
+        // calling thread's wait.
+        let work = move || {
+            if claimed.swap(true, Ordering::AcqRel) {
+                return Vec::new(); // the calling thread got there first
+            }
+            let sel = here();
+            let texts: Vec<Arc<str>> = match &sel {
+                Ok(sel) => sel
+                    .files
+                    .iter()
+                    .take(PARSED_AHEAD)
+                    .filter_map(|p| sel.vfs.read(p).ok())
+                    .map(|src| src.text.clone())
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            if tx.send(sel).is_err() {
+                return Vec::new();
+            }
+            for text in &texts {
+                if stop.load(Ordering::Acquire) {
+                    break;
+                }
+                crate::parse_ahead::parse(text);
+            }
+            texts
+        };
+        // No thread (the system refused one): the run selects itself.
+        let helper = std::thread::Builder::new()
+            .name("select-ahead".into())
+            .spawn_scoped(s, crate::gotext::inherit(work))
+            .ok();
+        let mut take = || {
+            if !claimed.swap(true, Ordering::AcqRel) {
+                return here();
+            }
+            rx.recv().unwrap_or_else(|_| here())
+        };
+        let out = run(&mut take);
+        stop.store(true, Ordering::Release);
+        // A panic of the helper's (its selection) was met again by the
+        // run: joined here, it is not raised a second time.
+        if let Some(Ok(texts)) = helper.map(|h| h.join()) {
+            crate::parse_ahead::forget(&texts);
+        }
+        out
+    })
+}
