@@ -16,6 +16,11 @@ use common::TempDir;
 /// `Error parsing job file from <path>:`.
 const JOB: &str = "variable \"n\" {\n  default = 1\n}\n\njob \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n      config {\n        command = \"/bin/true\"\n      }\n    }\n  }\n}\n";
 
+/// The same job without variables: HCL1 reads it.
+fn plain() -> String {
+    JOB.replace("variable \"n\" {\n  default = 1\n}\n\n", "")
+}
+
 /// A syntax error hcl v1 refuses too (its parser stops at the second `=`).
 const SYNTAX: &str = "job \"j\" {\n  a = = 1\n}\n";
 
@@ -182,6 +187,45 @@ fn releases_that_decode_a_partial_file_are_cannot_tell() {
     }
     d.put("j.nomad", JOB);
     cannot_tell(&d, &["missing.hcl"], "1.0.5", "1.0.2 to 1.0.5");
+}
+
+/// command/helpers.go (1.0.0 to 1.8.x): after jobspec2's refusal the CLI
+/// parses the file with HCL1, and if that accepts it prints `Failed to
+/// parse using HCL 2. ...` as the first line instead: for a plain job file
+/// HCL1 may read, a note says so beside jobspec2's text; none where HCL1
+/// surely refuses the file (a top-level `variable`), nor from 1.9.0.
+#[test]
+fn the_hcl1_attempt_of_1_x_is_a_note() {
+    let d = TempDir::new("parse-words-hcl1");
+    let text = "Error parsing job file from j.nomad:\nunable to parse var file: <nil>: Failed to read file; failed to read \"missing.hcl\": open missing.hcl: no such file or directory";
+    let noted = |v: &str| {
+        let o = std::process::Command::new(common::bin())
+            .current_dir(&d.0)
+            .args([
+                "--no-color",
+                "validate",
+                "--nomad-version",
+                v,
+                "--var-file",
+                "missing.hcl",
+                "j.nomad",
+            ])
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .expect("the binary runs");
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        err.contains("jobspec::hcl1-fallback") && err.contains("Failed to parse using HCL 2")
+    };
+    d.put("j.nomad", &plain());
+    for v in ["1.0.6", "1.8.4", "1.9.0"] {
+        says(&d, &["missing.hcl"], v, text);
+    }
+    assert!(noted("1.0.6") && noted("1.8.4"));
+    assert!(!noted("1.9.0"));
+    // HCL1 refuses a top-level `variable`: nothing to add.
+    d.put("j.nomad", JOB);
+    assert!(!noted("1.6.0"));
 }
 
 /// The job above, its variables replaced by `vars`.

@@ -105,6 +105,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             .into_iter()
             .filter(|d| d.severity != crate::diag::Severity::Warning)
             .collect();
+        // The note on the first line of Nomad's text follows that text.
+        let (after, advice): (Vec<_>, Vec<_>) = advice
+            .into_iter()
+            .partition(|d| d.code == crate::jobspec::hcl1_fallback::NOTE);
         eprint!("{}", render(&advice, color));
         if !errors.is_empty() || parsed.job.is_none() {
             // Nomad's own text for the version first (the servers'
@@ -126,6 +130,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
                 None => nomad,
             };
             eprint!("{nomad}");
+            eprint!("{}", render(&after, color));
             // A file that could not be read is an I/O error (README, Exit
             // codes), a refused link included, as a missing file is.
             let io = errors.iter().any(|d| d.code == "io::read");

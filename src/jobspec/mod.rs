@@ -23,9 +23,11 @@ mod hcl1_block_decode;
 mod hcl1_connect;
 mod hcl1_decode;
 mod hcl1_dropped;
+pub mod hcl1_fallback;
 mod hcl1_gateway;
 mod hcl1_key_errors;
 mod hcl1_keys;
+mod hcl1_keys_1x;
 mod hcl1_labels;
 mod hcl1_object_shape;
 mod hcl1_parse;
@@ -314,7 +316,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 Some(refused) => refused,
                 None => parse_errors_as_listed(vfs, &source, opts, d),
             };
-            return ParsedJob {
+            let mut parsed = ParsedJob {
                 source,
                 body: None,
                 job: None,
@@ -323,6 +325,9 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 edition: opts.edition,
                 hcl1_gate: None,
             };
+            let note = hcl1_fallback::note(&parsed, opts.version);
+            parsed.diags.0.extend(note);
+            return parsed;
         }
     };
     let (job, evaluated, hcl1_gate) = match build(vfs, &source, &body, opts, &mut diags) {
@@ -344,6 +349,10 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     // Decoding errors Nomad lists in Go's map order: a note beside them.
     let note = decode_order::decode_order_note(&parsed, opts.version);
     parsed.diags.0.extend(note);
+    if parsed.diags.has_errors() {
+        let note = hcl1_fallback::note(&parsed, opts.version);
+        parsed.diags.0.extend(note);
+    }
     parsed
 }
 

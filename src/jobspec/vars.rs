@@ -50,6 +50,13 @@ pub(super) fn var_files_refused(
 ) -> Option<Diag> {
     let mut r = RefusedValues::default();
     match unparsed(files, opts.version)? {
+        // A file not read at all: its path is the fix, not its values.
+        Said::Line(line) if line.contains("Failed to read file; failed to read ") => {
+            r.worded(vec![line]);
+            return Some(r.diag(src, opts.version).help(
+                "check the -var-file path: Nomad reads it from the directory the command runs in",
+            ));
+        }
         Said::Line(line) => r.worded(vec![line]),
         Said::Untold(why) if why == DECODES_ON => {
             return Some(
