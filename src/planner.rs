@@ -8,6 +8,7 @@ pub mod admission;
 pub mod admission_edition;
 mod admission_identity;
 mod admission_job_validate;
+mod admission_namespace;
 pub mod annotate;
 pub mod validate_rpc;
 

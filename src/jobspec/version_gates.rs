@@ -122,7 +122,7 @@ fn since(v: NomadVersion, feature: NomadVersion) -> bool {
 /// job block of `body`.
 fn gated_keys(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion) -> Vec<Unknown> {
     let job_block = body.and_then(|b| b.blocks().find(|b| b.ident.as_str() == "job"));
-    let mut out = model_gates(job, v);
+    let mut out = model::model_gates(job, v);
     if let Some(b) = job_block {
         let mut path = vec![frame(b, 0, src)];
         walk(b, &mut path, &mut Vec::new(), src, v, None, &mut out);
@@ -328,97 +328,6 @@ fn hcl2_message(idents: &[&str], body: &Body, kind: Kind, key: &str, v: NomadVer
         Kind::Block => Item::Block,
     };
     unknown_keys::message(&unknown_keys::schema(idents, v), item, key, &written)
-}
-
-/// The gates read from the job model before 0.10 (spans of the blocks it
-/// holds).
-fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
-    let mut out = Vec::new();
-    let named = |ident: &str, label: &str, index: usize| Frame {
-        ident: ident.into(),
-        label: Some(label.into()),
-        index,
-        name: Some(String::new()),
-    };
-    let job_frame = named("job", "", 0);
-    if since(v, GROUP_NETWORK) {
-        return out;
-    }
-    for (gi, g) in job.groups.iter().enumerate() {
-        let level = (1 + gi, 0, 0);
-        let group = [job_frame.clone(), named("group", &g.name, gi)];
-        let group_at = vec![(hcl1_key_errors::rank(&["job"], "group"), gi)];
-        let nets = g
-            .networks
-            .iter()
-            .map(|n| ("network", "a group network", n.spans.block));
-        let services = g.services.iter().map(|s| {
-            (
-                "service",
-                "a group service (and Consul Connect)",
-                s.spans.block,
-            )
-        });
-        for (key, feature, span) in nets.chain(services) {
-            let Some(span) = span else { continue };
-            out.push(Unknown {
-                hcl1: hcl1_key_errors::chain(&group, v),
-                block: usize::MAX - gi,
-                order: group_at.clone(),
-                key: key.into(),
-                kind: Kind::Block,
-                later: Some((feature, GROUP_NETWORK)),
-                gone: None,
-                span,
-                hcl2: None,
-                subject: span,
-                dynamic: None,
-                item: span,
-                outer: Span::default(),
-                head: Span::default(),
-                level,
-            });
-        }
-        for (ti, t) in g.tasks.iter().enumerate() {
-            for (si, s) in t.services.iter().enumerate() {
-                let Some(span) = s.connect.as_ref().and(s.spans.get("connect")) else {
-                    continue;
-                };
-                let mut frames = group.to_vec();
-                frames.push(named("task", &t.name, ti));
-                frames.push(Frame {
-                    ident: "service".into(),
-                    label: None,
-                    index: si,
-                    name: None,
-                });
-                let mut order = group_at.clone();
-                order.push((hcl1_key_errors::rank(&["job", "group"], "task"), ti));
-                order.push((
-                    hcl1_key_errors::rank(&["job", "group", "task"], "service"),
-                    si,
-                ));
-                out.push(Unknown {
-                    hcl1: hcl1_key_errors::chain(&frames, v),
-                    block: span.start,
-                    order,
-                    key: "connect".into(),
-                    kind: Kind::Block,
-                    later: Some(("Consul Connect", GROUP_NETWORK)),
-                    gone: None,
-                    span,
-                    hcl2: None,
-                    subject: span,
-                    dynamic: None,
-                    item: span,
-                    outer: Span::default(),
-                    head: Span::default(),
-                    level: (1 + gi, 1 + ti, 2),
-                });
-            }
-        }
-    }
-    out
 }
 
 /// Where the first key `v`'s HCL1 parser does not know stops it: the
@@ -646,6 +555,9 @@ fn hcl1_text(unknown: &[Unknown], v: NomadVersion) -> Option<String> {
         hcl1_key_errors::text(&keys, wraps, v)
     ))
 }
+
+#[path = "version_gates_model.rs"]
+mod model;
 
 #[cfg(test)]
 #[path = "version_gates_tests.rs"]

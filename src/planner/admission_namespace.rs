@@ -1,0 +1,81 @@
+//! The namespace's and node pool's checks of the Plan RPC's admission
+//! ([`super::admission`]): a task driver the namespace's `capabilities`
+//! refuse (`taskValidateDriver`, 1.3.0+) and a node pool no client
+//! registered (1.6.0+).
+
+use super::admission::Refusal;
+use crate::cluster::State;
+use crate::gotext::go_quote;
+use crate::jobspec::Job;
+use crate::world::World;
+
+/// Node pools that exist: the built-in ones and every client's.
+pub(super) fn pool_exists(state: &State, pool: &str) -> bool {
+    pool == "default" || pool == "all" || state.nodes.iter().any(|n| n.node_pool == pool)
+}
+
+/// Every node pool that exists, built-in ones first, for hints.
+pub fn node_pools(state: &State) -> Vec<String> {
+    let mut pools = vec!["default".to_string(), "all".to_string()];
+    for n in &state.nodes {
+        if !pools.contains(&n.node_pool) {
+            pools.push(n.node_pool.clone());
+        }
+    }
+    pools
+}
+
+/// Nomad's `taskValidateDriver`: enabled drivers (when listed) allow,
+/// disabled drivers refuse.
+fn driver_allowed(driver: &str, enabled: &[String], disabled: &[String]) -> bool {
+    let allow = enabled.is_empty() || enabled.iter().any(|d| d == driver);
+    allow && !disabled.iter().any(|d| d == driver)
+}
+
+/// Go's `%q` of a `[]string`.
+pub(super) fn go_quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
+/// The namespace validator's driver check (1.3.0+): one entry per task
+/// whose driver the namespace refuses (Nomad does not deduplicate).
+pub(super) fn refused_drivers(job: &Job, world: &World) -> Option<Refusal> {
+    let ns = world.namespaces.get(&job.namespace)?;
+    let drivers: Vec<String> = job
+        .groups
+        .iter()
+        .flat_map(|g| &g.tasks)
+        .filter(|t| {
+            !driver_allowed(
+                &t.driver,
+                &ns.enabled_task_drivers,
+                &ns.disabled_task_drivers,
+            )
+        })
+        .map(|t| t.driver.clone())
+        .collect();
+    (!drivers.is_empty()).then(|| Refusal::DriversNotAllowed {
+        namespace: ns.name.clone(),
+        drivers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drivers_follow_nomads_rule() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(driver_allowed("docker", &[], &[]));
+        assert!(driver_allowed("docker", &s(&["docker"]), &[]));
+        assert!(!driver_allowed("exec", &s(&["docker"]), &[]));
+        assert!(!driver_allowed("docker", &[], &s(&["docker"])));
+        assert!(!driver_allowed("docker", &s(&["docker"]), &s(&["docker"])));
+        assert_eq!(
+            go_quote_list(&s(&["docker", "exec"])),
+            "[\"docker\" \"exec\"]"
+        );
+    }
+}
