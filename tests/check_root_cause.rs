@@ -94,7 +94,11 @@ fn an_hcl1_line_is_one_error_under_a_release_that_parses_hcl2() {
         .iter()
         .partition(|l| l.contains("jobspec::hcl1-fallback [advice]"));
     assert_eq!(notes.len(), 1, "{all:#?}");
-    assert!(notes[0].contains("Failed to parse using HCL 2."), "{}", notes[0]);
+    assert!(
+        notes[0].contains("Failed to parse using HCL 2."),
+        "{}",
+        notes[0]
+    );
     assert_eq!(got.len(), 1, "{all:#?}");
     assert!(got[0].contains("jobspec::hcl1 [error]"), "{}", got[0]);
     assert!(
