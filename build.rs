@@ -40,8 +40,9 @@
 //! (`src/jobspec/keys-2.0.5.txt`, see `jobspec/block_args.rs`) as a sorted
 //! table: building it at run time read the whole 41 KB list into ordered
 //! sets in every process that loads a job, ~3% of a `check --staged`.
-//! Likewise the keys HCL1's parsers accept per release
-//! (`src/jobspec/parser-keys-hcl1.txt`, see `jobspec/hcl1_keys.rs`).
+//! Likewise the keys HCL1's parsers accept per release, before 1.0
+//! (`src/jobspec/parser-keys-hcl1.txt`, see `jobspec/hcl1_keys.rs`) and
+//! from 1.0 to 1.8 (`parser-keys-hcl1-1x.txt`, `jobspec/hcl1_keys_1x.rs`).
 fn main() {
     block_keys();
     hcl1_keys();
@@ -139,75 +140,113 @@ fn block_keys() {
         .expect("write block_keys.rs");
 }
 
-/// `$OUT_DIR/hcl1_keys.rs`: `RELEASES` (the RELEASES line, in order),
-/// `PATHS` (block path, releases checking its keys) and `KEYS` (block
-/// path, key, releases accepting it), sorted for binary search, each set
-/// of releases as bits over `RELEASES`. A run naming a release the
-/// RELEASES line lacks, or more releases than the bits hold, fails the
-/// build: at run time such a run silently dropped its releases.
+/// The HCL1 key tables (`$OUT_DIR/hcl1_keys.rs` before 1.0,
+/// `$OUT_DIR/hcl1_keys_1x.rs` for 1.0 to 1.8), one generator for both.
 fn hcl1_keys() {
-    const TABLE: &str = "src/jobspec/parser-keys-hcl1.txt";
-    println!("cargo:rerun-if-changed={TABLE}");
-    let text = std::fs::read_to_string(TABLE).expect("the HCL1 parser key list");
-    let mut releases: Vec<&str> = Vec::new();
+    hcl1_key_table("src/jobspec/parser-keys-hcl1.txt", "hcl1_keys.rs");
+    hcl1_key_table("src/jobspec/parser-keys-hcl1-1x.txt", "hcl1_keys_1x.rs");
+}
+
+/// The 64-bit words of a set of releases: hcl1_keys.rs's `Releases` (a
+/// different count there fails to compile the generated tables).
+const RELEASE_WORDS: usize = 3;
+
+/// `$OUT_DIR/<out>` from the HCL1 key table at `table`: `RELEASES` (the
+/// RELEASES line, in order), `PATHS` (block path, releases checking its
+/// keys) and `KEYS` (block path, key, releases accepting it), sorted for
+/// binary search, each set of releases as bits over `RELEASES`. Bad data
+/// fails the build with its line number: a release out of order or not
+/// `a.b.c`, a run naming a release the RELEASES line lacks or running
+/// backwards, a row without releases, a duplicate row, more releases
+/// than the bits hold. Read at run time, such a row was silently dropped.
+fn hcl1_key_table(table: &str, out_name: &str) {
+    println!("cargo:rerun-if-changed={table}");
+    let text = std::fs::read_to_string(table).expect("an HCL1 parser key list");
+    let mut releases: Vec<(&str, [u32; 3])> = Vec::new();
     let mut paths = std::collections::BTreeMap::new();
     let mut keys = std::collections::BTreeMap::new();
-    let bits = |releases: &[&str], runs: &[&str]| -> u64 {
-        let pos = |v: &str| {
-            releases
-                .iter()
-                .position(|r| *r == v)
-                .unwrap_or_else(|| panic!("{TABLE}: {v} is not on the RELEASES line"))
-        };
-        let mut out = 0u64;
-        for run in runs {
-            let (a, b) = run.split_once("..").unwrap_or((run, run));
-            for i in pos(a)..=pos(b) {
-                out |= 1 << i;
-            }
+    for (n, line) in text.lines().enumerate() {
+        let at = format!("{table}:{}", n + 1);
+        if line.starts_with('#') {
+            continue;
         }
-        out
-    };
-    for line in text.lines().filter(|l| !l.starts_with('#')) {
         let w: Vec<&str> = line.split_whitespace().collect();
         match w.as_slice() {
+            [] => {}
             ["RELEASES", rest @ ..] => {
-                assert!(rest.len() <= 64, "{TABLE}: more releases than a u64 holds");
-                releases = rest.to_vec();
+                assert!(releases.is_empty(), "{at}: a second RELEASES line");
+                assert!(
+                    rest.len() <= 64 * RELEASE_WORDS,
+                    "{at}: more releases than {} bits hold",
+                    64 * RELEASE_WORDS
+                );
+                for r in rest {
+                    let v = release_number(r).unwrap_or_else(|| panic!("{at}: release {r}"));
+                    let after = releases.last().is_none_or(|(_, last)| *last < v);
+                    assert!(after, "{at}: {r} is not after the release before it");
+                    releases.push((r, v));
+                }
             }
             ["PATHS", path, runs @ ..] => {
-                let set = bits(&releases, runs);
-                assert!(paths.insert(*path, set).is_none(), "{TABLE}: {line}");
+                let set = release_bits(&releases, runs, &at);
+                assert!(paths.insert(*path, set).is_none(), "{at}: a second {line}");
             }
             [path, key, runs @ ..] => {
-                let set = bits(&releases, runs);
-                assert!(keys.insert((*path, *key), set).is_none(), "{TABLE}: {line}");
+                let set = release_bits(&releases, runs, &at);
+                let new = keys.insert((*path, *key), set).is_none();
+                assert!(new, "{at}: a second {path} {key}");
             }
-            _ => {}
+            [_] => panic!("{at}: not a row: {line}"),
         }
     }
-    let mut out = String::from("// Written by build.rs from parser-keys-hcl1.txt.\n");
+    let set = |words: [u64; RELEASE_WORDS]| {
+        let words: Vec<String> = words.iter().map(|w| format!("{w:#x}")).collect();
+        format!("Releases([{}])", words.join(", "))
+    };
+    let mut out = format!("// Written by build.rs from {table}.\n");
     out.push_str("pub(super) static RELEASES: &[NomadVersion] = &[\n");
-    for r in &releases {
-        let n: Vec<u32> = r
-            .split('.')
-            .map(|p| p.parse().unwrap_or_else(|_| panic!("{TABLE}: release {r}")))
-            .collect();
-        let [a, b, c] = n[..] else {
-            panic!("{TABLE}: release {r}")
-        };
+    for (_, [a, b, c]) in &releases {
         out.push_str(&format!("    NomadVersion::new({a}, {b}, {c}),\n"));
     }
     out.push_str("];\npub(super) static PATHS: &[(&str, Releases)] = &[\n");
-    for (path, set) in paths {
-        out.push_str(&format!("    ({path:?}, {set:#x}),\n"));
+    for (path, bits) in paths {
+        out.push_str(&format!("    ({path:?}, {}),\n", set(bits)));
     }
     out.push_str("];\npub(super) static KEYS: &[(&str, &str, Releases)] = &[\n");
-    for ((path, key), set) in keys {
-        out.push_str(&format!("    ({path:?}, {key:?}, {set:#x}),\n"));
+    for ((path, key), bits) in keys {
+        out.push_str(&format!("    ({path:?}, {key:?}, {}),\n", set(bits)));
     }
     out.push_str("];\n");
     let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
-    std::fs::write(std::path::Path::new(&dir).join("hcl1_keys.rs"), out)
-        .expect("write hcl1_keys.rs");
+    std::fs::write(std::path::Path::new(&dir).join(out_name), out)
+        .unwrap_or_else(|e| panic!("write {out_name}: {e}"));
+}
+
+/// `a.b.c` as numbers; `None` for anything else.
+fn release_number(r: &str) -> Option<[u32; 3]> {
+    let mut parts = r.split('.').map(|p| p.parse::<u32>().ok());
+    let v = [parts.next()??, parts.next()??, parts.next()??];
+    parts.next().is_none().then_some(v)
+}
+
+/// The bits of the releases of `runs` (`a..b` or `a`, each end as the
+/// RELEASES line writes it), for the row at `at`.
+fn release_bits(releases: &[(&str, [u32; 3])], runs: &[&str], at: &str) -> [u64; RELEASE_WORDS] {
+    assert!(!runs.is_empty(), "{at}: a row without releases");
+    let pos = |v: &str| {
+        releases
+            .iter()
+            .position(|(r, _)| *r == v)
+            .unwrap_or_else(|| panic!("{at}: {v} is not on the RELEASES line"))
+    };
+    let mut out = [0u64; RELEASE_WORDS];
+    for run in runs {
+        let (a, b) = run.split_once("..").unwrap_or((run, run));
+        let (a, b) = (pos(a), pos(b));
+        assert!(a <= b, "{at}: the run {run} runs backwards");
+        for i in a..=b {
+            out[i / 64] |= 1 << (i % 64);
+        }
+    }
+    out
 }

@@ -10,9 +10,25 @@ use std::cmp::Ordering;
 
 use crate::version::NomadVersion;
 
-/// A set of release indexes (into `RELEASES`) as bits. The table lists
-/// 37 releases; build.rs refuses more than the bits hold.
-type Releases = u64;
+/// A set of release indexes (into a table's `RELEASES`) as bits, 64 a
+/// word: the 1.x table lists 129 releases. build.rs refuses a table with
+/// more than the words hold (its RELEASE_WORDS is this length).
+#[derive(Clone, Copy)]
+pub(super) struct Releases(pub(super) [u64; 3]);
+
+impl Releases {
+    fn has(self, r: usize) -> bool {
+        self.0.get(r / 64).is_some_and(|w| w >> (r % 64) & 1 == 1)
+    }
+}
+
+/// One HCL1 key table as build.rs writes it: `releases` ascending,
+/// `paths` sorted by path, `keys` by (path, key).
+pub(super) struct Table {
+    releases: &'static [NomadVersion],
+    paths: &'static [(&'static str, Releases)],
+    keys: &'static [(&'static str, &'static str, Releases)],
+}
 
 // `RELEASES`, `PATHS` and `KEYS`, sorted, from parser-keys-hcl1.txt.
 // Built when the binary is compiled: parsed into SipHash maps at the first
@@ -20,20 +36,58 @@ type Releases = u64;
 // instructions in a pre-1.0 `check --staged` (the hook's ~8 M).
 include!(concat!(env!("OUT_DIR"), "/hcl1_keys.rs"));
 
-fn has(set: Releases, r: usize) -> bool {
-    r < Releases::BITS as usize && set >> r & 1 == 1
+static HCL1: Table = Table::new(RELEASES, PATHS, KEYS);
+
+/// The key check the parser of `v` (0.9.3 to 0.12.x) makes in the block
+/// at `path` (its idents from `job`); `None` where it checks no keys, or
+/// `v` is not a release the table holds. Found once per block, not once
+/// per key.
+pub(super) fn checked(path: &[&str], v: NomadVersion) -> Option<Checked> {
+    HCL1.checked(path, v)
 }
 
-/// The listed release `v` reads as: itself, or the latest listed one of
-/// its line before it; `None` outside 0.9.3 to 0.12.x.
-fn release(v: NomadVersion) -> Option<usize> {
-    // Only HCL1's releases are listed.
-    if v.major != 0 {
-        return None;
+impl Table {
+    pub(super) const fn new(
+        releases: &'static [NomadVersion],
+        paths: &'static [(&'static str, Releases)],
+        keys: &'static [(&'static str, &'static str, Releases)],
+    ) -> Table {
+        Table {
+            releases,
+            paths,
+            keys,
+        }
     }
-    RELEASES
-        .iter()
-        .rposition(|r| (r.major, r.minor) == (v.major, v.minor) && *r <= v)
+
+    /// The listed release `v` reads as: itself, or the latest listed one
+    /// of its line before it; `None` outside the table's lines.
+    fn release(&self, v: NomadVersion) -> Option<usize> {
+        // build.rs fails the build unless the releases ascend.
+        let r = self.releases.partition_point(|r| *r <= v).checked_sub(1)?;
+        let at = self.releases[r];
+        ((at.major, at.minor) == (v.major, v.minor)).then_some(r)
+    }
+
+    /// The key check the parser of `v` makes in the block at `path` (its
+    /// idents from `job`); `None` where it checks no keys, or `v` is not a
+    /// release the table holds.
+    pub(super) fn checked(&self, path: &[&str], v: NomadVersion) -> Option<Checked> {
+        let release = self.release(v)?;
+        let at = self
+            .paths
+            .binary_search_by(|(p, _)| cmp_path(p, path))
+            .ok()?;
+        if !self.paths[at].1.has(release) {
+            return None;
+        }
+        let keys = self.keys;
+        let from = keys.partition_point(|(p, _, _)| cmp_path(p, path).is_lt());
+        let to = from + keys[from..].partition_point(|(p, _, _)| cmp_path(p, path).is_eq());
+        Some(Checked {
+            keys: &keys[from..to],
+            release,
+        })
+    }
 }
 
 /// `dotted` (a table path) against `path` joined with dots, bytewise as
@@ -67,26 +121,9 @@ fn cmp_path(dotted: &str, path: &[&str]) -> Ordering {
 
 /// The keys of one block whose keys the parser of a release checks.
 pub(super) struct Checked {
-    /// The block's rows of `KEYS`, sorted by key.
+    /// The block's rows of the table's keys, sorted by key.
     keys: &'static [(&'static str, &'static str, Releases)],
     release: usize,
-}
-
-/// The key check the parser of `v` makes in the block at `path` (its
-/// idents from `job`); `None` where it checks no keys, or `v` is not a
-/// release the table holds. Found once per block, not once per key.
-pub(super) fn checked(path: &[&str], v: NomadVersion) -> Option<Checked> {
-    let release = release(v)?;
-    let at = PATHS.binary_search_by(|(p, _)| cmp_path(p, path)).ok()?;
-    if !has(PATHS[at].1, release) {
-        return None;
-    }
-    let from = KEYS.partition_point(|(p, _, _)| cmp_path(p, path).is_lt());
-    let to = from + KEYS[from..].partition_point(|(p, _, _)| cmp_path(p, path).is_eq());
-    Some(Checked {
-        keys: &KEYS[from..to],
-        release,
-    })
 }
 
 impl Checked {
@@ -95,70 +132,98 @@ impl Checked {
         !self
             .keys
             .binary_search_by(|(_, k, _)| (*k).cmp(key))
-            .is_ok_and(|i| has(self.keys[i].2, self.release))
+            .is_ok_and(|i| self.keys[i].2.has(self.release))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(super) mod tests {
+    use std::collections::BTreeMap;
 
-    const TABLE: &str = include_str!("parser-keys-hcl1.txt");
+    use super::*;
 
     fn refuses(path: &[&str], key: &str, v: NomadVersion) -> bool {
         checked(path, v).is_some_and(|c| c.refuses(key))
     }
 
-    /// The releases of the text's `a..b` runs, each end as the RELEASES
-    /// line writes it (build.rs fails the build on any other).
-    fn runs(listed: &[&str], runs: &[&str]) -> Vec<usize> {
-        let pos = |v: &str| listed.iter().position(|l| *l == v).expect(v);
-        let mut out = Vec::new();
-        for run in runs {
-            let (a, b) = run.split_once("..").unwrap_or((run, run));
-            out.extend(pos(a)..=pos(b));
-        }
-        out
+    /// A key table's text read here without build.rs's code: the RELEASES
+    /// line, and per PATHS row and per key row whether each release is in
+    /// its runs.
+    struct Text<'a> {
+        listed: Vec<&'a str>,
+        paths: BTreeMap<&'a str, Vec<bool>>,
+        keys: BTreeMap<(&'a str, &'a str), Vec<bool>>,
     }
 
-    /// The compiled table says what the text says, line by line: the
-    /// releases, and for every path and key exactly the releases of its
-    /// runs (read here without build.rs's code).
-    #[test]
-    fn the_compiled_table_is_the_text() {
-        let listed: Vec<&str> = TABLE
+    fn read(text: &str) -> Text<'_> {
+        let listed: Vec<&str> = text
             .lines()
             .find_map(|l| l.strip_prefix("RELEASES "))
             .expect("a RELEASES line")
             .split_whitespace()
             .collect();
-        let shown: Vec<String> = RELEASES.iter().map(|r| r.to_string()).collect();
-        assert_eq!(shown, listed);
-        let (mut paths, mut keys) = (0, 0);
-        for line in TABLE
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with("RELEASES"))
-        {
+        let pos = |v: &str| listed.iter().position(|l| *l == v).expect(v);
+        let runs = |runs: &[&str]| {
+            let mut set = vec![false; listed.len()];
+            for run in runs {
+                let (a, b) = run.split_once("..").unwrap_or((run, run));
+                set[pos(a)..=pos(b)].fill(true);
+            }
+            set
+        };
+        let (mut paths, mut keys) = (BTreeMap::new(), BTreeMap::new());
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
             let w: Vec<&str> = line.split_whitespace().collect();
-            let (path, set) = match w.as_slice() {
-                ["PATHS", path, ..] => {
-                    paths += 1;
-                    let at = PATHS.binary_search_by(|(p, _)| p.cmp(path));
-                    (*path, PATHS[at.expect(line)].1)
-                }
-                [path, key, ..] => {
-                    keys += 1;
-                    let at = KEYS.binary_search_by(|(p, k, _)| (*p, *k).cmp(&(*path, *key)));
-                    (*path, KEYS[at.expect(line)].2)
-                }
-                _ => continue,
-            };
-            let want = runs(&listed, &w[2..]);
-            let got: Vec<usize> = (0..listed.len()).filter(|r| has(set, *r)).collect();
-            assert_eq!(got, want, "{line}");
-            assert!(!path.is_empty());
+            match w.as_slice() {
+                ["RELEASES", ..] => {}
+                ["PATHS", path, rest @ ..] => assert!(paths.insert(*path, runs(rest)).is_none()),
+                [path, key, rest @ ..] => assert!(keys.insert((*path, *key), runs(rest)).is_none()),
+                _ => {}
+            }
         }
-        assert_eq!((PATHS.len(), KEYS.len()), (paths, keys));
+        Text {
+            listed,
+            paths,
+            keys,
+        }
+    }
+
+    /// The compiled `table` says what `text` says, row by row, and its
+    /// look-ups answer as the text does for every listed release: a block
+    /// is checked at the releases of its PATHS row, and there refuses a key
+    /// outside the releases of its row (and one with no row).
+    pub(in crate::jobspec) fn assert_table_is_text(text: &str, table: &Table) {
+        let t = read(text);
+        let shown: Vec<String> = table.releases.iter().map(|r| r.to_string()).collect();
+        assert_eq!(shown, t.listed);
+        let rows: Vec<_> = table.paths.iter().map(|(p, _)| *p).collect();
+        assert_eq!(rows, t.paths.keys().copied().collect::<Vec<_>>());
+        let rows: Vec<_> = table.keys.iter().map(|(p, k, _)| (*p, *k)).collect();
+        assert_eq!(rows, t.keys.keys().copied().collect::<Vec<_>>());
+        for (r, listed) in t.listed.iter().enumerate() {
+            let v: NomadVersion = listed.parse().expect(listed);
+            assert_eq!(table.release(v), Some(r), "{listed}");
+            let next = NomadVersion::new(v.major, v.minor, v.patch + 1);
+            if !t.listed.contains(&next.to_string().as_str()) {
+                assert_eq!(table.release(next), Some(r), "{next}");
+            }
+            for (path, set) in &t.paths {
+                let c = table.checked(&path.split('.').collect::<Vec<_>>(), v);
+                assert_eq!(c.is_some(), set[r], "{path} at {listed}");
+                assert_eq!(c.is_some_and(|c| c.refuses("no-such-key")), set[r]);
+            }
+            for ((path, key), set) in &t.keys {
+                let checked = t.paths.get(path).is_some_and(|p| p[r]);
+                let segs: Vec<&str> = path.split('.').collect();
+                let refused = table.checked(&segs, v).is_some_and(|c| c.refuses(key));
+                assert_eq!(refused, checked && !set[r], "{path} {key} at {listed}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_compiled_table_is_the_text() {
+        assert_table_is_text(include_str!("parser-keys-hcl1.txt"), &HCL1);
     }
 
     /// A look-up by segments finds what one by the joined path finds: the

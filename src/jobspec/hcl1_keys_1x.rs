@@ -3,89 +3,22 @@
 //! read at every tag: parser-keys-hcl1-1x.txt, written by
 //! tests/fixtures/jobspec/parser_keys_hcl1_1x.py). Those CLIs parse a job
 //! file with it after jobspec2 refused the file (hcl1_fallback.rs); a key
-//! it refuses makes its attempt fail too. Read at the first look-up: only
-//! a refused job file of those releases asks.
+//! it refuses makes its attempt fail too. Built with the pre-1.0 table by
+//! build.rs, looked up as it is (hcl1_keys.rs).
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
+use super::hcl1_keys::{Releases, Table};
 use crate::version::NomadVersion;
 
-const TABLE: &str = include_str!("parser-keys-hcl1-1x.txt");
+// `RELEASES`, `PATHS` and `KEYS`, sorted, from parser-keys-hcl1-1x.txt.
+include!(concat!(env!("OUT_DIR"), "/hcl1_keys_1x.rs"));
 
-/// Release ranges (inclusive indexes into the RELEASES line).
-type Runs = Vec<(usize, usize)>;
-
-struct Table {
-    releases: Vec<NomadVersion>,
-    paths: HashMap<&'static str, Runs>,
-    keys: HashMap<(&'static str, &'static str), Runs>,
-}
-
-fn table() -> &'static Table {
-    static T: OnceLock<Table> = OnceLock::new();
-    T.get_or_init(|| read(TABLE))
-}
-
-fn read(text: &'static str) -> Table {
-    let releases: Vec<NomadVersion> = text
-        .lines()
-        .find_map(|l| l.strip_prefix("RELEASES "))
-        .unwrap_or("")
-        .split_whitespace()
-        .filter_map(|r| r.parse().ok())
-        .collect();
-    let index = |r: &str| {
-        let v: NomadVersion = r.parse().ok()?;
-        releases.iter().position(|x| *x == v)
-    };
-    let runs = |words: &[&str]| -> Runs {
-        words
-            .iter()
-            .filter_map(|w| {
-                let (a, b) = w.split_once("..").unwrap_or((w, w));
-                Some((index(a)?, index(b)?))
-            })
-            .collect()
-    };
-    let (mut paths, mut keys) = (HashMap::new(), HashMap::new());
-    for line in text.lines().filter(|l| !l.starts_with('#')) {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        match words.as_slice() {
-            ["RELEASES", ..] => {}
-            ["PATHS", path, rest @ ..] => {
-                paths.insert(*path, runs(rest));
-            }
-            [path, key, rest @ ..] => {
-                keys.insert((*path, *key), runs(rest));
-            }
-            _ => {}
-        }
-    }
-    Table {
-        releases,
-        paths,
-        keys,
-    }
-}
+static HCL1_1X: Table = Table::new(RELEASES, PATHS, KEYS);
 
 /// Does the HCL1 parser of `v` (1.0.0 to 1.8.x) check the keys of the
 /// block at `path` (its idents from `job`) and refuse `key` there? False
 /// where it checks none, or `v` is no release of the table's.
 pub(super) fn refuses(path: &[&str], key: &str, v: NomadVersion) -> bool {
-    let t = table();
-    // The listed release `v` reads as: itself, or the latest of its line before it.
-    let Some(r) = t
-        .releases
-        .iter()
-        .rposition(|x| (x.major, x.minor) == (v.major, v.minor) && *x <= v)
-    else {
-        return false;
-    };
-    let has = |runs: &Runs| runs.iter().any(|(a, b)| (*a..=*b).contains(&r));
-    let dotted = path.join(".");
-    t.paths.get(dotted.as_str()).is_some_and(has)
-        && !t.keys.get(&(dotted.as_str(), key)).is_some_and(has)
+    HCL1_1X.checked(path, v).is_some_and(|c| c.refuses(key))
 }
 
 #[cfg(test)]
@@ -93,11 +26,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_reads_whole() {
-        let t = table();
-        assert_eq!(t.releases.first(), Some(&NomadVersion::new(1, 0, 0)));
-        assert!(t.releases.contains(&NomadVersion::new(1, 8, 4)));
-        assert!(t.paths.len() > 50 && t.keys.len() > 500);
+    fn the_compiled_table_is_the_text() {
+        let text = include_str!("parser-keys-hcl1-1x.txt");
+        crate::jobspec::hcl1_keys::tests::assert_table_is_text(text, &HCL1_1X);
+        assert_eq!(RELEASES.first(), Some(&NomadVersion::new(1, 0, 0)));
+        assert_eq!(RELEASES.len(), 129);
+        assert!(PATHS.len() > 50 && KEYS.len() > 500);
     }
 
     /// A group's consul block (parseConsul, 1.1.7 on) knows `namespace`
