@@ -46,18 +46,8 @@ pub(super) fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                 hcl1: hcl1_key_errors::chain(&group, v),
                 block: usize::MAX - gi,
                 order: group_at.clone(),
-                key: key.into(),
-                kind: Kind::Block,
-                later: Some((feature, GROUP_NETWORK)),
-                gone: None,
-                span,
-                hcl2: None,
-                subject: span,
-                dynamic: None,
-                item: span,
-                outer: Span::default(),
-                head: Span::default(),
                 level,
+                ..refused_block(key, feature, span)
             });
         }
         for (ti, t) in g.tasks.iter().enumerate() {
@@ -83,21 +73,34 @@ pub(super) fn model_gates(job: &Job, v: NomadVersion) -> Vec<Unknown> {
                     hcl1: hcl1_key_errors::chain(&frames, v),
                     block: span.start,
                     order,
-                    key: "connect".into(),
-                    kind: Kind::Block,
-                    later: Some(("Consul Connect", GROUP_NETWORK)),
-                    gone: None,
-                    span,
-                    hcl2: None,
-                    subject: span,
-                    dynamic: None,
-                    item: span,
-                    outer: Span::default(),
-                    head: Span::default(),
                     level: (1 + gi, 1 + ti, 2),
+                    ..refused_block("connect", "Consul Connect", span)
                 });
             }
         }
     }
     out
+}
+
+/// A block `key` at `span` that 0.9's parser refuses and `feature` (from
+/// GROUP_NETWORK) brings: the fields both model gates share. The caller
+/// sets where HCL1's error comes from (`hcl1`, `block`, `order`, `level`).
+fn refused_block(key: &str, feature: &'static str, span: Span) -> Unknown {
+    Unknown {
+        hcl1: None,
+        block: 0,
+        order: Vec::new(),
+        key: key.into(),
+        kind: Kind::Block,
+        later: Some((feature, GROUP_NETWORK)),
+        gone: None,
+        span,
+        hcl2: None,
+        subject: span,
+        dynamic: None,
+        item: span,
+        outer: Span::default(),
+        head: Span::default(),
+        level: (0, 0, 0),
+    }
 }
