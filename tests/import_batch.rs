@@ -23,7 +23,10 @@
 
 mod common;
 
-use common::batch::{alloc, assert_plan, finished, import, job_json, nodes, plan, JOB, NODE_ID};
+use common::batch::{
+    alloc, assert_allocs_read, assert_no_plan, assert_plan, assert_the_file_is_the_job, failed,
+    finished, import, job_json, job_json_in, nodes, JOB, NODE_ID,
+};
 use common::{run_in, TempDir};
 use serde_json::{json, Value};
 
@@ -33,13 +36,7 @@ fn the_fixture_is_the_job_file() {
     // the placements, as `getExitCode` of command/job_plan.go).
     let job = job_json(json!({}));
     let d = import("batch-fixture", "2.0.5", &job, &[]);
-    let o = plan(&d, "web.nomad");
-    assert!(
-        o.stdout.starts_with("Job: \"web\"\n"),
-        "{}{}",
-        o.stdout,
-        o.stderr
-    );
+    assert_the_file_is_the_job(&d, "web.nomad");
     assert_plan(&d, "web.nomad", 0, "1 create");
 }
 
@@ -101,16 +98,6 @@ fn an_unfinished_or_replaced_allocation_is_dropped() {
     assert_plan(&d, "web.nomad", 0, "1 ignore");
     // A new version ignores the terminal one and updates the running one.
     assert_plan(&d, "web2.nomad", 1, "1 create/destroy update, 1 ignore");
-}
-
-/// Allocation 1, failed at 12:00:00 with `tracker`, not replaced.
-fn failed(job: &Value, tracker: Value) -> Value {
-    alloc(
-        1,
-        0,
-        job,
-        json!({"ClientStatus": "failed", "TaskStates": finished(true), "RescheduleTracker": tracker}),
-    )
 }
 
 #[test]
@@ -182,10 +169,7 @@ fn what_the_releases_read_differently_stays_unknown() {
         json!({"DesiredTransition": {"Reschedule": true}}),
     );
     let d = import("batch-asked", "2.0.5", &job, &[asked]);
-    let o = plan(&d, "web.nomad");
-    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
-    assert!(o.stdout.is_empty(), "no Nomad text: {}", o.stdout);
-    assert!(o.stderr.contains("asks a reschedule"), "{}", o.stderr);
+    assert_no_plan(&d, "web.nomad", "asks a reschedule");
 }
 
 #[test]
@@ -220,12 +204,7 @@ fn sysbatch(tag: &str, build: &str, allocs: &[Value]) -> TempDir {
     } else {
         "web-sysbatch-2.0.5.json"
     };
-    let path = format!(
-        "{}/tests/fixtures/import-batch/{stored}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let job: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let job = job_json_in(stored, json!({}));
     let allocs: Vec<Value> = allocs
         .iter()
         .map(|a| {
@@ -265,10 +244,7 @@ fn a_sysbatch_job_does_not_run_again_where_it_finished() {
             "1.10.5",
             std::slice::from_ref(&done),
         );
-        assert!(
-            plan(&d, "web.nomad").stdout.starts_with("Job: \"web\"\n"),
-            "the fixture is the file"
-        );
+        assert_the_file_is_the_job(&d, "web.nomad");
         // diffSystemAllocsForNode: n1's terminal allocation, same
         // JobModifyIndex, ignored; n2 placed.
         assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
@@ -295,14 +271,8 @@ fn a_sysbatch_job_does_not_run_again_where_it_finished_before_1_6() {
     for status in ["complete", "failed"] {
         let done = alloc(1, 0, &job, json!({"ClientStatus": status}));
         let d = sysbatch(&format!("sysbatch-156-{status}"), "1.5.6", &[done]);
-        let o = plan(&d, "web.nomad");
-        assert!(
-            o.stdout.starts_with("Job: \"web\"\n"),
-            "{}{}",
-            o.stdout,
-            o.stderr
-        );
-        assert!(!o.stderr.contains("import::alloc-state"), "{}", o.stderr);
+        assert_the_file_is_the_job(&d, "web.nomad");
+        assert_allocs_read(&d, "web.nomad");
         assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
         assert_plan(&d, "web2.nomad", 1, "1 create, 1 create/destroy update");
     }
@@ -316,14 +286,8 @@ fn a_sysbatch_allocation_beside_a_live_one_of_the_job_is_unknown() {
     live["TaskGroup"] = json!("other");
     live["Name"] = json!("web.other[0]");
     let d = sysbatch("sysbatch-beside", "2.0.5", &[done, live]);
-    let o = plan(&d, "web.nomad");
-    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
-    assert!(
-        o.stderr
-            .contains("on a node that runs another of the job's allocations"),
-        "{}",
-        o.stderr
-    );
+    let says = "on a node that runs another of the job's allocations";
+    assert_no_plan(&d, "web.nomad", says);
 }
 
 /// `nomad job status` of a batch job whose allocations all finished:

@@ -28,7 +28,11 @@
 
 mod common;
 
-use common::batch::{alloc, assert_plan, finished, import, job_json_in, plan, JOB};
+use common::batch::{
+    alloc, assert_allocs_read, assert_no_plan, assert_plan, assert_the_file_is_the_job, failed,
+    finished, import, job_json_in, plan, JOB,
+};
+use common::TempDir;
 use serde_json::{json, Value};
 
 /// The stored form of [`JOB`] at `release` with `patch` merged in.
@@ -39,16 +43,6 @@ fn job_at(release: &str, patch: Value) -> Value {
         "web-batch-1.4.14.json"
     };
     job_json_in(file, patch)
-}
-
-/// Allocation 1, failed at 12:00:00 with `tracker`, not replaced.
-fn failed(job: &Value, tracker: Value) -> Value {
-    alloc(
-        1,
-        0,
-        job,
-        json!({"ClientStatus": "failed", "TaskStates": finished(true), "RescheduleTracker": tracker}),
-    )
 }
 
 const RELEASES: [&str; 3] = ["1.3.16", "1.4.14", "1.5.6"];
@@ -64,18 +58,35 @@ fn placing(release: &str) -> i32 {
     }
 }
 
+/// The stored form at `release` of [`JOB`] in a group that keeps
+/// disconnected clients an hour (`MaxClientDisconnect`, in nanoseconds).
+fn disconnecting_job(release: &str) -> Value {
+    let mut job = job_at(release, json!({}));
+    job["TaskGroups"][0]["MaxClientDisconnect"] = json!(3_600_000_000_000_i64);
+    job
+}
+
+/// [`JOB`] with `max_client_disconnect = "1h"`, put in `d` as
+/// `web-mcd.nomad`: the job file of [`disconnecting_job`].
+fn put_disconnecting_file(d: &TempDir) {
+    let file = JOB.replace(
+        "group \"g\" {\n",
+        "group \"g\" {\n    max_client_disconnect = \"1h\"\n",
+    );
+    d.put("web-mcd.nomad", &file);
+}
+
+/// A task's `Reconnected` event at 11:58:20, before the import was saved.
+fn reconnected() -> Value {
+    json!([{"Type": "Reconnected", "Time": 1_717_243_100_000_000_000_i64}])
+}
+
 #[test]
 fn the_fixtures_are_the_job_file() {
     for release in RELEASES {
         let job = job_at(release, json!({}));
         let d = import(&format!("old-batch-fixture-{release}"), release, &job, &[]);
-        let o = plan(&d, "web.nomad");
-        assert!(
-            o.stdout.starts_with("Job: \"web\"\n"),
-            "{release}: {}{}",
-            o.stdout,
-            o.stderr
-        );
+        assert_the_file_is_the_job(&d, "web.nomad");
         assert_plan(&d, "web.nomad", placing(release), "1 create");
     }
 }
@@ -86,8 +97,7 @@ fn a_finished_allocation_stays_counted_until_the_job_changes() {
         let job = job_at(release, json!({}));
         let done = alloc(1, 0, &job, json!({}));
         let d = import(&format!("old-batch-done-{release}"), release, &job, &[done]);
-        let o = plan(&d, "web.nomad");
-        assert!(!o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
+        assert_allocs_read(&d, "web.nomad");
         // shouldFilter: complete, desired run: untainted; same
         // JobModifyIndex: ignored. Nothing runs again.
         assert_plan(&d, "web.nomad", 0, "1 ignore");
@@ -182,8 +192,7 @@ fn an_allocation_stopped_for_a_reschedule_counts_before_1_11() {
         json!({"DesiredStatus": "stop", "DesiredTransition": {"Reschedule": true}}),
     );
     let d = import("old-batch-alloc-stop", "1.5.6", &job, &[stopped]);
-    let o = plan(&d, "web.nomad");
-    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+    assert_allocs_read(&d, "web.nomad");
     assert_plan(&d, "web.nomad", 0, "1 ignore");
 }
 
@@ -214,12 +223,7 @@ fn a_stopped_allocation_is_counted_or_dropped_not_ignored_before_1_6() {
 /// ignored and its name placed again; 1.4.13 counts it and runs nothing.
 #[test]
 fn a_finished_allocation_of_a_disconnect_group_is_ignored_in_1_4_14() {
-    let mut job = job_at("1.4.14", json!({}));
-    job["TaskGroups"][0]["MaxClientDisconnect"] = json!(3_600_000_000_000_i64);
-    let file = JOB.replace(
-        "group \"g\" {\n",
-        "group \"g\" {\n    max_client_disconnect = \"1h\"\n",
-    );
+    let job = disconnecting_job("1.4.14");
     let done = alloc(1, 0, &job, json!({}));
     for (release, code, group) in [
         ("1.4.13", 0, "1 ignore"),
@@ -227,7 +231,7 @@ fn a_finished_allocation_of_a_disconnect_group_is_ignored_in_1_4_14() {
     ] {
         let tag = format!("old-batch-mcd-{release}");
         let d = import(&tag, release, &job, std::slice::from_ref(&done));
-        d.put("web-mcd.nomad", &file);
+        put_disconnecting_file(&d);
         assert_plan(&d, "web-mcd.nomad", code, group);
     }
 }
@@ -238,40 +242,20 @@ fn a_finished_allocation_of_a_disconnect_group_is_ignored_in_1_4_14() {
 /// `AllocStates` instead, which this allocation does not have.
 #[test]
 fn a_reconnect_is_read_as_the_release_reads_it() {
-    let group = |job: &mut Value| {
-        job["TaskGroups"][0]["MaxClientDisconnect"] = json!(3_600_000_000_000_i64);
-    };
-    let mut job = job_at("1.4.2", json!({}));
-    group(&mut job);
+    let job = disconnecting_job("1.4.2");
     let mut a = failed(&job, Value::Null);
-    a["TaskStates"]["t"]["Events"] =
-        json!([{"Type": "Reconnected", "Time": 1_717_243_100_000_000_000_i64}]);
+    a["TaskStates"]["t"]["Events"] = reconnected();
     let d = import(
         "old-batch-reconnect-142",
         "1.4.2",
         &job,
         std::slice::from_ref(&a),
     );
-    let o = plan(&d, "web.nomad");
-    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
-    assert!(
-        o.stderr.contains("a task's `Reconnected` event"),
-        "{}",
-        o.stderr
-    );
+    assert_no_plan(&d, "web.nomad", "a task's `Reconnected` event");
     let d = import("old-batch-reconnect-143", "1.4.3", &job, &[a]);
-    let file = JOB.replace(
-        "group \"g\" {\n",
-        "group \"g\" {\n    max_client_disconnect = \"1h\"\n",
-    );
-    d.put("web-mcd.nomad", &file);
-    let o = plan(&d, "web-mcd.nomad");
-    assert!(
-        o.stdout.starts_with("Job: \"web\"\n"),
-        "the file is the job: {}",
-        o.stdout
-    );
-    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+    put_disconnecting_file(&d);
+    assert_the_file_is_the_job(&d, "web-mcd.nomad");
+    assert_allocs_read(&d, "web-mcd.nomad");
     assert_plan(&d, "web-mcd.nomad", 1, "1 create, 1 destroy");
 }
 
@@ -281,30 +265,18 @@ fn a_reconnect_is_read_as_the_release_reads_it() {
 /// this allocation does not hold as `unknown`: a live allocation planned.
 #[test]
 fn a_running_allocation_that_reconnected_is_unknown_in_1_4_2() {
-    let mut job = job_at("1.4.2", json!({}));
-    job["TaskGroups"][0]["MaxClientDisconnect"] = json!(3_600_000_000_000_i64);
+    let job = disconnecting_job("1.4.2");
     let mut a = alloc(1, 0, &job, json!({"ClientStatus": "running"}));
-    a["TaskStates"] = json!({"t": {"State": "running", "Failed": false,
-        "Events": [{"Type": "Reconnected", "Time": 1_717_243_100_000_000_000_i64}]}});
+    a["TaskStates"] = json!({"t": {"State": "running", "Failed": false, "Events": reconnected()}});
     let d = import(
         "old-running-reconnect-142",
         "1.4.2",
         &job,
         std::slice::from_ref(&a),
     );
-    let o = plan(&d, "web.nomad");
-    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
-    assert!(
-        o.stderr.contains("running after its client reconnected"),
-        "{}",
-        o.stderr
-    );
+    assert_no_plan(&d, "web.nomad", "running after its client reconnected");
     let d = import("old-running-reconnect-143", "1.4.3", &job, &[a]);
-    let file = JOB.replace(
-        "group \"g\" {\n",
-        "group \"g\" {\n    max_client_disconnect = \"1h\"\n",
-    );
-    d.put("web-mcd.nomad", &file);
+    put_disconnecting_file(&d);
     assert_plan(&d, "web-mcd.nomad", 0, "1 ignore");
 }
 
@@ -317,14 +289,9 @@ fn a_running_allocation_that_reconnected_is_unknown_in_1_4_2() {
 fn a_reschedule_due_now_is_unknown_up_to_0_9_3() {
     let job = job_at("1.3.0", json!({}));
     let d = import("old-batch-093", "0.9.3", &job, &[failed(&job, Value::Null)]);
-    let o = plan(&d, "web.nomad");
-    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
-    assert!(o.stdout.is_empty(), "no Nomad text: {}", o.stdout);
-    assert!(
-        o.stderr.contains("its reschedule is due, which Nomad 0.9.3 places without stopping the failed allocation"),
-        "{}",
-        o.stderr
-    );
+    let says =
+        "its reschedule is due, which Nomad 0.9.3 places without stopping the failed allocation";
+    assert_no_plan(&d, "web.nomad", says);
     // At 0.9.4 the same allocation is decided (stopped and replaced).
     let d = import("old-batch-094", "0.9.4", &job, &[failed(&job, Value::Null)]);
     let o = plan(&d, "web.nomad");
@@ -348,13 +315,7 @@ fn a_failed_service_allocation_reschedules_before_1_6() {
     a["JobType"] = json!("service");
     let d = import("old-service-failed", "1.5.6", &job, &[]);
     d.put("web.nomad", &service);
-    let o = plan(&d, "web.nomad");
-    assert!(
-        o.stdout.starts_with("Job: \"web\"\n"),
-        "the fixture is the file: {}{}",
-        o.stdout,
-        o.stderr
-    );
+    assert_the_file_is_the_job(&d, "web.nomad");
     assert_plan(&d, "web.nomad", 0, "1 create");
     let d = import(
         "old-service-failed",
@@ -385,14 +346,6 @@ fn a_sysbatch_job_before_1_2_is_refused() {
         "web.nomad",
         &JOB.replace("type = \"batch\"", "type = \"sysbatch\""),
     );
-    let o = plan(&d, "web.nomad");
-    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
-    assert!(o.stdout.is_empty(), "{}", o.stdout);
-    assert!(
-        o.stderr.contains(
-            "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* Invalid job type: \"sysbatch\"\n"
-        ),
-        "{}",
-        o.stderr
-    );
+    let says = "Error during plan: Unexpected response code: 500 (1 error occurred:\n\t* Invalid job type: \"sysbatch\"\n";
+    assert_no_plan(&d, "web.nomad", says);
 }

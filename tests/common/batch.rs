@@ -109,3 +109,41 @@ pub fn assert_plan(d: &TempDir, file: &str, code: i32, group: &str) {
         o.stderr
     );
 }
+
+/// Allocation 1, failed at 12:00:00 with `tracker`, not replaced.
+pub fn failed(job: &Value, tracker: Value) -> Value {
+    alloc(
+        1,
+        0,
+        job,
+        json!({"ClientStatus": "failed", "TaskStates": finished(true), "RescheduleTracker": tracker}),
+    )
+}
+
+/// `file` plans as the import's registered job: its diff is None, the
+/// first line names the job (`Job: "web"`), no `+/-`.
+pub fn assert_the_file_is_the_job(d: &TempDir, file: &str) {
+    let o = plan(d, file);
+    assert!(
+        o.stdout.starts_with("Job: \"web\"\n"),
+        "the file is the job: {}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+/// `file` plans with no allocation of the import called unknown (no
+/// `alloc-state` finding).
+pub fn assert_allocs_read(d: &TempDir, file: &str) {
+    let o = plan(d, file);
+    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+}
+
+/// `file` does not plan: exit 255, none of Nomad's text on stdout, and
+/// stderr holds `says` ("cannot tell" and why, or Nomad's refusal).
+pub fn assert_no_plan(d: &TempDir, file: &str, says: &str) {
+    let o = plan(d, file);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "no Nomad text: {}", o.stdout);
+    assert!(o.stderr.contains(says), "want {says:?}: {}", o.stderr);
+}
