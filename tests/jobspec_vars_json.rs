@@ -14,6 +14,7 @@
 
 mod common;
 
+use common::var_files::{args, run};
 use common::TempDir;
 
 const JOB: &str = r#"variable "n" {
@@ -45,30 +46,10 @@ job "j" {
 }
 "#;
 
-/// Exit code and stderr (without notes).
-fn run(d: &TempDir, args: &[&str]) -> (i32, String) {
-    let o = std::process::Command::new(common::bin())
-        .current_dir(&d.0)
-        .arg("--no-color")
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("the binary runs");
-    let err = String::from_utf8_lossy(&o.stderr);
-    let err: Vec<&str> = err.lines().filter(|l| !l.starts_with("note: ")).collect();
-    (o.status.code().expect("exit code"), err.join("\n"))
-}
-
 /// `cmd` under `version` with `-var-file` for each of `files`: its exit
 /// code and the head of stderr as long as `want`.
 fn said(d: &TempDir, cmd: &str, version: &str, files: &[&str], lines: usize) -> (i32, String) {
-    let mut args = vec![cmd, "--nomad-version", version];
-    for f in files {
-        args.extend(["-var-file", f]);
-    }
-    args.push("j.nomad");
-    let (code, err) = run(d, &args);
+    let (code, err) = run(d, &args(cmd, version, "-var-file", files));
     let head: Vec<&str> = err.lines().take(lines).collect();
     (code, head.join("\n"))
 }

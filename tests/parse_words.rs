@@ -8,6 +8,7 @@
 
 mod common;
 
+use common::var_files::{args, run};
 use common::TempDir;
 
 /// A job file HCL1's jobspec.Parse refuses at its top level (`variable`
@@ -24,31 +25,12 @@ fn plain() -> String {
 /// A syntax error hcl v1 refuses too (its parser stops at the second `=`).
 const SYNTAX: &str = "job \"j\" {\n  a = = 1\n}\n";
 
-fn run(d: &TempDir, args: &[&str]) -> (i32, String) {
-    let o = std::process::Command::new(common::bin())
-        .current_dir(&d.0)
-        .arg("--no-color")
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("the binary runs");
-    let err = String::from_utf8_lossy(&o.stderr);
-    let err: Vec<&str> = err.lines().filter(|l| !l.starts_with("note: ")).collect();
-    (o.status.code().expect("exit code"), err.join("\n"))
-}
-
 /// `plan` and `validate` at `version` with `var_files` print `want`
 /// (Nomad's whole error, after `Error getting job struct: `) first.
 fn says(d: &TempDir, var_files: &[&str], version: &str, want: &str) {
     let want = format!("Error getting job struct: {want}");
     for (cmd, code) in [("plan", 255), ("validate", 1)] {
-        let mut args = vec![cmd, "--nomad-version", version];
-        for f in var_files {
-            args.extend(["--var-file", f]);
-        }
-        args.push("j.nomad");
-        let (got, err) = run(d, &args);
+        let (got, err) = run(d, &args(cmd, version, "--var-file", var_files));
         assert_eq!(got, code, "{cmd} {version} {var_files:?}: {err}");
         // A warning of ours (1.0.0's ignored var file) may come first.
         let from = err
@@ -66,12 +48,7 @@ fn says(d: &TempDir, var_files: &[&str], version: &str, want: &str) {
 /// Both commands say one "cannot tell" line holding `part`.
 fn cannot_tell(d: &TempDir, var_files: &[&str], version: &str, part: &str) {
     for cmd in ["plan", "validate"] {
-        let mut args = vec![cmd, "--nomad-version", version];
-        for f in var_files {
-            args.extend(["--var-file", f]);
-        }
-        args.push("j.nomad");
-        let (code, err) = run(d, &args);
+        let (code, err) = run(d, &args(cmd, version, "--var-file", var_files));
         assert_ne!(code, 0, "{cmd} {version}: {err}");
         let first = err.lines().next().unwrap_or("");
         assert!(

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod dialect;
+pub mod var_files;
 pub mod why;
 
 /// Snapshot assertion storing snapshots under the top-level `snapshots/`.
