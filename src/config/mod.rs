@@ -21,7 +21,7 @@ pub use selection::{apply_gated, RuleSelection};
 use crate::diag::{Diag, Diags, Severity};
 use crate::source::{Source, Span};
 use crate::vfs::Vfs;
-use crate::world::hclread::{one_label, parse, BodyReader, Schema};
+use crate::world::hclread::{one_label, parse_reported, BodyReader, Schema};
 use crate::world::RuleLevel;
 
 /// The file's name.
@@ -229,12 +229,8 @@ fn read_into(src: &Source, dir: PathBuf, path: PathBuf, diags: &mut Diags) -> Co
         dir,
         ..Config::default()
     };
-    let body = match parse(src) {
-        Ok(b) => b,
-        Err(d) => {
-            diags.push(d);
-            return c;
-        }
+    let Some(body) = parse_reported(src, diags) else {
+        return c;
     };
     let r = BodyReader::new(
         src,

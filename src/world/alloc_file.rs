@@ -39,7 +39,7 @@ use std::collections::HashMap;
 
 use hcl_edit::structure::Block;
 
-use super::hclread::{one_label, parse, BodyReader, Schema};
+use super::hclread::{one_label, parse_reported, BodyReader, Schema};
 use super::model::{JobIndexes, Pinned, World};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
@@ -106,12 +106,8 @@ fn node_index(world: &World) -> HashMap<String, std::rc::Rc<NodeRef>> {
 /// Read the file into the world's pinned allocations; the clients and
 /// running jobs must already be loaded (allocations name them).
 pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diags) {
-    let body = match parse(src) {
-        Ok(b) => b,
-        Err(d) => {
-            diags.push(d);
-            return;
-        }
+    let Some(body) = parse_reported(src, diags) else {
+        return;
     };
     let r = BodyReader::new(src, &body, &FILE, ALLOCATIONS_FILE, diags);
     let mut pinned = Pinned {

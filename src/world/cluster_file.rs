@@ -14,7 +14,7 @@ pub const MAX_NODE_RESOURCE: i64 = super::bounds::MAX_RESOURCE;
 
 use hcl_edit::structure::Block;
 
-use super::hclread::{no_label, one_label, parse, record, spans_for, BodyReader, Schema};
+use super::hclread::{no_label, one_label, parse_reported, record, spans_for, BodyReader, Schema};
 use super::model::*;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -42,12 +42,8 @@ pub(super) fn read_cluster(
         diags.push(d);
         return Running::default();
     }
-    let body = match parse(src) {
-        Ok(b) => b,
-        Err(d) => {
-            diags.push(d);
-            return Running::default();
-        }
+    let Some(body) = parse_reported(src, diags) else {
+        return Running::default();
     };
     let r = BodyReader::new(src, &body, &CLUSTER_SCHEMA, "cluster.hcl", diags);
     if let Some(v) = r.string("nomad_version", diags) {

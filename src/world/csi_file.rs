@@ -44,7 +44,7 @@ use std::collections::BTreeMap;
 
 use hcl_edit::structure::Block;
 
-use super::hclread::{one_label, parse, record, spans_for, BodyReader, Schema};
+use super::hclread::{one_label, parse_reported, record, spans_for, BodyReader, Schema};
 use super::model::World;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
@@ -178,12 +178,8 @@ fn attachment(r: &BodyReader<'_>, diags: &mut Diags) -> String {
 /// Read `rules/csi_volumes.hcl` into the world; pinned allocations must be
 /// loaded already (a claim's owner defaults to its allocation's job).
 pub(super) fn read_volumes(src: &Source, world: &mut World, diags: &mut Diags) {
-    let body = match parse(src) {
-        Ok(b) => b,
-        Err(d) => {
-            diags.push(d);
-            return;
-        }
+    let Some(body) = parse_reported(src, diags) else {
+        return;
     };
     const FILE: Schema = Schema {
         attrs: &[],

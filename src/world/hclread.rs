@@ -31,6 +31,12 @@ pub(crate) fn parse(src: &Source) -> Result<Body, Diag> {
     })
 }
 
+/// [`parse`], its refusal pushed to `diags`; `None` when the file does not
+/// parse (each reader then keeps what it has: nothing of this file).
+pub(crate) fn parse_reported(src: &Source, diags: &mut Diags) -> Option<Body> {
+    parse(src).map_err(|d| diags.push(d)).ok()
+}
+
 /// A literal value with its location.
 #[derive(Debug, Clone)]
 pub(crate) enum Lit {

@@ -3,7 +3,9 @@
 
 use hcl_edit::structure::Block;
 
-use super::hclread::{no_label, one_label, parse, record, span_of, spans_for, BodyReader, Schema};
+use super::hclread::{
+    no_label, one_label, parse_reported, record, span_of, spans_for, BodyReader, Schema,
+};
 use super::model::*;
 use crate::diag::Severity;
 use crate::diag::{Diag, Diags};
@@ -18,12 +20,8 @@ const POLICY_ATTRS: &[&str] = &[
 
 pub(super) fn read_policy(src: &Source, world: &World, diags: &mut Diags) -> Policy {
     let mut policy = Policy::default();
-    let body = match parse(src) {
-        Ok(b) => b,
-        Err(d) => {
-            diags.push(d);
-            return policy;
-        }
+    let Some(body) = parse_reported(src, diags) else {
+        return policy;
     };
     const S: Schema = Schema {
         attrs: POLICY_ATTRS,

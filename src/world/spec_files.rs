@@ -5,19 +5,15 @@ use std::collections::BTreeMap;
 
 use hcl_edit::structure::Block;
 
-use super::hclread::{no_label, one_label, parse, record, span_of, spans_for, BodyReader, Schema};
+use super::hclread::{
+    no_label, one_label, parse_reported, record, span_of, spans_for, BodyReader, Schema,
+};
 use super::model::*;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
 
 pub(super) fn read_quota(src: &Source, diags: &mut Diags) -> Option<QuotaSpec> {
-    let body = match parse(src) {
-        Ok(b) => b,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let body = parse_reported(src, diags)?;
     const S: Schema = Schema {
         attrs: &["name", "description"],
         blocks: &["limit"],
@@ -138,13 +134,7 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
 }
 
 pub(super) fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespace> {
-    let body = match parse(src) {
-        Ok(b) => b,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let body = parse_reported(src, diags)?;
     const S: Schema = Schema {
         attrs: &["name", "description", "quota", "meta"],
         blocks: &["capabilities", "meta"],
