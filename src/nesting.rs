@@ -79,6 +79,24 @@ pub fn top_level_blocks(text: &str, keyword: &str) -> Vec<usize> {
     out
 }
 
+/// In a string or heredoc, the byte at `i`: `$${` and `%%{` are escapes
+/// (text: skipped whole), `${` and `%{` open an interpolation (pushed); the
+/// offset of the mark's last byte, or `i` for anything else.
+fn template_mark(b: &[u8], i: usize, stack: &mut Vec<Ctx>) -> usize {
+    let c = b[i];
+    if c != b'$' && c != b'%' {
+        return i;
+    }
+    if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') {
+        i + 2
+    } else if b.get(i + 1) == Some(&b'{') {
+        stack.push(Ctx::Interp);
+        i + 1
+    } else {
+        i
+    }
+}
+
 /// The lexer of [`too_deep`]; `top_open` is called with the offset of each
 /// `{` opened at the top level.
 fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usize> {
@@ -113,14 +131,7 @@ fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usi
                         // one stray quote does not hide the real nesting.
                         stack.pop();
                     }
-                    b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => {
-                        i += 2
-                    }
-                    b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
-                        stack.push(Ctx::Interp);
-                        i += 1;
-                    }
-                    _ => {}
+                    _ => i = template_mark(b, i, &mut stack),
                 }
                 i += 1;
             }
@@ -141,17 +152,7 @@ fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usi
                         continue;
                     }
                 }
-                match c {
-                    b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => {
-                        i += 2
-                    }
-                    b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
-                        stack.push(Ctx::Interp);
-                        i += 1;
-                    }
-                    _ => {}
-                }
-                i += 1;
+                i = template_mark(b, i, &mut stack) + 1;
             }
             None | Some(Ctx::Bracket(_)) | Some(Ctx::Interp) if !special_in_code(c) => {
                 // As above; only whether the run holds anything but
@@ -361,6 +362,11 @@ mod tests {
     #[test]
     fn escaped_interpolations_are_text() {
         assert_eq!(too_deep("a = \"$${{{{{{\"\n", 1), None);
+        assert_eq!(too_deep("a = \"%%{{{{{{\"\n", 1), None);
+        assert_eq!(too_deep("a = <<EOT\n$${{{{{{ %%{{{{\nEOT\n", 1), None);
+        // Unescaped, `%{` opens a template directive as `${` does.
+        assert!(too_deep("a = \"%{[[[1]]]}\"\n", 4).is_some());
+        assert!(too_deep("a = <<EOT\n%{[[[1]]]}\nEOT\n", 4).is_some());
     }
 
     #[test]
