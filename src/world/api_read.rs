@@ -78,15 +78,10 @@ impl<'v> Obj<'v> {
             .filter_map(|x| x.as_str().map(str::to_string))
             .collect()
     }
+    /// A map of strings, as [`super::api_json::smap`] reads it.
     pub fn smap(&self, key: &'static str) -> BTreeMap<String, String> {
-        self.get(key)
-            .as_object()
-            .map(|o| {
-                o.iter()
-                    .filter_map(|(k, x)| x.as_str().map(|x| (k.clone(), x.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.read.borrow_mut().push(key);
+        super::api_json::smap(self.v, key)
     }
     /// An opaque map (driver `config`, a secret's `config`).
     pub fn value_map(&self, key: &'static str) -> BTreeMap<String, JValue> {
