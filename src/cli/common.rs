@@ -134,6 +134,30 @@ pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) {
     crate::gotext::establish(resolved.world.nomad_version);
 }
 
+/// [`resolve_world`] for a command without `--nomad-version` (`status`,
+/// `rehearse`): the demo's use said on stderr, the world's release
+/// established for Go's text rules, its warnings printed. A world that
+/// cannot be read prints its diagnostics and is `Err` with the exit code.
+pub fn resolve_world_announced(
+    world_flag: Option<&Path>,
+    err_color: bool,
+) -> Result<Resolved, i32> {
+    let resolved = match resolve_world(world_flag) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint_diags(&d, err_color);
+            return Err(crate::diag::exit::INVALID);
+        }
+    };
+    if resolved.embedded {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        eprintln!("{}", fallback_notice(&cwd));
+    }
+    crate::gotext::establish(resolved.world.nomad_version);
+    eprint_world_warnings(&resolved.warnings);
+    Ok(resolved)
+}
+
 /// `--world DIR`, else `rules/` found walking up from the current directory,
 /// else the demo compiled into the binary (said so on stderr by the caller).
 pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {

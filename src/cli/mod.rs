@@ -249,19 +249,10 @@ pub fn main() -> i32 {
 
 fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     let err_color = color.stderr();
-    let resolved = match common::resolve_world(args.world.as_deref()) {
+    let resolved = match common::resolve_world_announced(args.world.as_deref(), err_color) {
         Ok(r) => r,
-        Err(d) => {
-            common::eprint_diags(&d, err_color);
-            return crate::diag::exit::INVALID;
-        }
+        Err(code) => return code,
     };
-    if resolved.embedded {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        eprintln!("{}", common::fallback_notice(&cwd));
-    }
-    crate::gotext::establish(resolved.world.nomad_version);
-    common::eprint_world_warnings(&resolved.warnings);
     let sim = match crate::scheduler::Simulation::new(&resolved.world, args.seed.unwrap_or(1)) {
         Ok(s) => s,
         Err(d) => {

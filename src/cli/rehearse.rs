@@ -47,19 +47,10 @@ pub struct RehearseArgs {
 
 pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     let err_color = color.stderr();
-    let resolved = match common::resolve_world(args.world.as_deref()) {
+    let resolved = match common::resolve_world_announced(args.world.as_deref(), err_color) {
         Ok(r) => r,
-        Err(d) => {
-            common::eprint_diags(&d, err_color);
-            return exit::INVALID;
-        }
+        Err(code) => return code,
     };
-    if resolved.embedded {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        eprintln!("{}", common::fallback_notice(&cwd));
-    }
-    crate::gotext::establish(resolved.world.nomad_version);
-    common::eprint_world_warnings(&resolved.warnings);
     // The running jobs' own warnings, as the rehearsal always showed them.
     let jobs_own: Vec<crate::diag::Diag> = resolved
         .warnings
