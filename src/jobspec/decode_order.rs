@@ -39,6 +39,9 @@ struct Link<'b> {
     kind: &'b str,
     span: Span,
     kind_first: usize,
+    /// Taken by a pass of jobspec2's own before gohcl's ([`OWN_PASS`]),
+    /// which walks its blocks in source order whatever their kind.
+    own: bool,
 }
 
 /// The blocks enclosing `offset`, outermost first, and the innermost body.
@@ -55,10 +58,13 @@ fn chain(body: &Body, offset: usize) -> (Vec<Link<'_>>, &Body) {
             .map(|o| span_of(o).start)
             .min()
             .unwrap_or(0);
+        let parent = out.last().map_or("", |l: &Link<'_>| l.kind);
+        let own = OWN_PASS.contains(&(parent, b.ident.as_str()));
         out.push(Link {
             kind: b.ident.as_str(),
             span: span_of(b),
-            kind_first,
+            kind_first: if own { span_of(b).start } else { kind_first },
+            own,
         });
         here = &b.body;
     }
@@ -127,8 +133,13 @@ const OWN_PASS: &[(&str, &str)] = &[
     ("task", "scaling"),
 ];
 
-fn own_pass(p: &Place<'_>) -> bool {
-    p.kinds.windows(2).any(|w| OWN_PASS.contains(&(w[0], w[1]))) || p.kinds.contains(&"dynamic")
+/// A dynamic block's content (dynblock's expansion), or a label error of
+/// a block jobspec2's own pass takes (reported by its PartialContent, at
+/// which decodeTaskGroup returns): where it falls is not followed here.
+fn unfollowed(p: &Place<'_>) -> bool {
+    let own_label = matches!(p.stage, Stage::Label(_))
+        && matches!(p.kinds.as_slice(), [.., parent, child] if OWN_PASS.contains(&(*parent, *child)));
+    p.kinds.contains(&"dynamic") || own_label
 }
 
 /// gohcl's order of two errors, or None where Go's map order decides.
@@ -159,6 +170,11 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
             (Stage::Unsupported(x), Stage::Unsupported(y)) if x != y => Between::Chance,
             (x, y) => Between::Fixed(stage_key(x).cmp(&stage_key(y))),
         },
+        // Blocks of jobspec2's own pass (decodeTopLevelExtras, the
+        // group's extras, decodeTask's scaling): in source order. Where
+        // that pass falls among gohcl's walk of the rest is not followed.
+        (Some(x), Some(y)) if x.own && y.own => Between::Fixed(x.span.start.cmp(&y.span.start)),
+        (Some(x), _) | (_, Some(x)) if x.own => Between::Unknown,
         // What the common body reports itself comes before its blocks'.
         (None, Some(_)) => Between::Fixed(Ordering::Less),
         (Some(_), None) => Between::Fixed(Ordering::Greater),
@@ -209,7 +225,7 @@ pub struct Ordered<'d> {
 pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Ordered<'d>> {
     let places: Vec<Place<'_>> = diags.iter().map(|d| place(body, d)).collect();
     let before_gohcl = |d: &&Diag| super::eval::is_argument_and_block(&d.message);
-    if places.iter().any(own_pass) || diags.iter().any(before_gohcl) {
+    if places.iter().any(unfollowed) || diags.iter().any(before_gohcl) {
         return None;
     }
     // A label error of the file's own blocks stops the decoding there.
@@ -416,6 +432,20 @@ mod tests {
         // A group's secret is jobspec2's own pass: not ordered here.
         let text = "job \"j\" {\n  group \"g\" {\n    secret {\n    }\n    service \"x\" {\n    }\n  }\n}\n";
         assert_eq!(said(text, &["{\n    }", "\"x\""]), None);
+    }
+
+    #[test]
+    fn jobspec2s_own_pass_walks_its_blocks_in_source_order() {
+        // A job's `task` and `vault` blocks are decodeTopLevelExtras's, in
+        // source order whatever their kinds.
+        let text = "job \"j\" {\n  task \"a\" {\n    driver = 101\n  }\n  vault {\n    env = 102\n  }\n  task \"b\" {\n    driver = 103\n  }\n  spread {\n    weight = 104\n  }\n}\n";
+        let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            said(text, &["103", "102", "101"]),
+            Some((lines(&["101", "102", "103"]), false))
+        );
+        // Beside gohcl's walk of the rest of the job: not followed.
+        assert_eq!(said(text, &["104", "101"]), None);
     }
 
     #[test]

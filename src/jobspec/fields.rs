@@ -26,6 +26,9 @@ pub struct Cx<'a> {
     /// Which of jobspec2's decoders reads the block being lowered (1.0+):
     /// their words for a value of the wrong type differ (decode_type.rs).
     pub reader: Reader,
+    /// Bodies jobspec2 never decodes (or forgets the errors of): what the
+    /// lowering says inside them is dropped (undecoded.rs).
+    pub undecoded: Vec<super::undecoded::Undecoded>,
 }
 
 impl Cx<'_> {
@@ -165,6 +168,13 @@ impl<'n> F<'n> {
         if cx.hcl2() {
             if let Some(second) = it.next() {
                 gohcl_duplicate(cx, name, first, second);
+                let copies: Vec<&Node> = self
+                    .node
+                    .blocks
+                    .iter()
+                    .filter(|b| b.ident == name)
+                    .collect();
+                super::undecoded::mark(cx, &copies);
             }
             self.spans.set(name, first.span);
             return Some(first);
@@ -489,12 +499,14 @@ impl<'n> F<'n> {
                 "keep either the argument or the block",
             );
             if ident == "group" {
+                super::undecoded::mark_all_but_last(cx, self.node);
                 return;
             }
         }
         let is_block = super::block_args::is_block_under(&[ident], name);
         if let (true, [first, second, ..]) = (is_block, blocks) {
             gohcl_duplicate(cx, name, first, second);
+            super::undecoded::mark(cx, blocks);
         }
     }
 

@@ -49,6 +49,7 @@ mod regexp_unknown;
 pub(crate) mod sha1;
 mod start_range;
 pub mod tree;
+mod undecoded;
 pub mod unknown_keys;
 mod unmodelled;
 mod validate;
@@ -512,6 +513,7 @@ fn build(
             return None;
         }
     }
+    let evaluated = diags.0.len();
     let mut node = tree::eval_block(job_block, src, &mut scope, diags);
     if !opts.version.at_least(1, 0, 0) {
         hcl1_block_args::as_blocks(&mut node);
@@ -525,10 +527,13 @@ fn build(
         version: opts.version,
         reads: reads.clone(),
         reader: Default::default(),
+        undecoded: Vec::new(),
     };
     let lowered = cx.diags.0.len();
     let mut job = lower::job(&node, &mut cx);
+    let silent = std::mem::take(&mut cx.undecoded);
     unknown_keys::reword(job_block, opts.version, &mut diags.0[lowered..]);
+    undecoded::retain(diags, evaluated, &silent);
     unmodelled::attach(&node, &reads, &mut job);
     if !opts.version.at_least(1, 0, 0) {
         for t in job.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()) {
@@ -539,9 +544,11 @@ fn build(
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
     validate::validate(&job, src, opts.version, opts.edition, diags);
+    let validated = diags.0.len();
     let gates = version_gates::check(&job, Some(body), Some(&node), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
+    undecoded::retain(diags, validated, &silent);
     hcl1_parse::check(&node, gates.first, src, opts.version, diags);
     hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, opts.version, diags);

@@ -107,7 +107,7 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     j.parameterized = f.block(cx, "parameterized").map(|b| parameterized(b, cx));
     j.multiregion = f.block(cx, "multiregion").map(|b| multiregion(b, cx));
     j.ui = f.block(cx, "ui").map(|b| ui(b, cx));
-    let job_vault = f.block(cx, "vault").map(|b| vault(b, cx));
+    let job_vault = super::undecoded::job_vault(&mut f, cx).map(|b| vault(b, cx));
     let job_secrets: Vec<Secret> = f.blocks("secret").map(|b| secret(b, cx)).collect();
     f.unmodelled_block(cx, "consul");
     j.groups = f.blocks("group").map(|b| group(b, cx)).collect();
@@ -206,8 +206,12 @@ fn group(n: &Node, cx: &mut Cx<'_>) -> TaskGroup {
     g.scaling = f.block(cx, "scaling").map(|b| scaling(b, cx));
     g.disconnect = f.block(cx, "disconnect").map(|b| disconnect(b, cx));
     g.consul = f.block(cx, "consul").map(|b| consul(b, cx));
-    let group_vault = f.block(cx, "vault").map(|b| vault(b, cx));
-    let group_secrets: Vec<Secret> = f.blocks("secret").map(|b| secret(b, cx)).collect();
+    let group_vault = super::undecoded::group_vault(&mut f, cx).map(|b| vault(b, cx));
+    // decodeTaskGroup drops the errors of the group's secrets as of its
+    // vaults (undecoded.rs).
+    let secret_blocks: Vec<&Node> = f.blocks("secret").collect();
+    super::undecoded::mark(cx, &secret_blocks);
+    let group_secrets: Vec<Secret> = secret_blocks.iter().map(|b| secret(b, cx)).collect();
     g.volumes = f.blocks("volume").map(|b| volume(b, cx)).collect();
     g.services = f.blocks("service").map(|b| service(b, cx)).collect();
     g.meta = f.map(cx, "meta");
