@@ -130,3 +130,19 @@ fn a_group_meta_argument_and_block_is_its_groups_one_line() {
     let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = \"x\"\n    meta = { a = \"1\" }\n    meta {\n      b = \"2\"\n    }\n    task \"t\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
     exactly("group-meta", text, "2.0.5", &["j.nomad:6,5-9: Duplicate meta block; meta may not be defined more than once. Another definition is defined at j.nomad:5,5-23."]);
 }
+
+/// decodeVariableBlock looks the name up before it reads the block
+/// (jobspec2 types.variables.go, 1.0.0-2.0.5): a second declaration is
+/// refused unread, its diagnostic without a subject.
+#[test]
+fn a_variable_declared_twice_is_refused_unread() {
+    let text = "variable \"a\" {\n  default = 1\n}\nvariable \"a\" {\n  type = strin\n  foo  = 2\n}\njob \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n    }\n  }\n}\n";
+    for v in ["1.0.0", "2.0.5"] {
+        exactly(
+            "variable",
+            text,
+            v,
+            &["<nil>: Duplicate variable; Duplicate a variable definition found."],
+        );
+    }
+}

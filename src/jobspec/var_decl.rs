@@ -79,15 +79,46 @@ pub(super) fn declared<'b>(
     let mut refused = false;
     let mut notes = Vec::new();
     for b in body.blocks() {
+        let seen = |name: &str| out.iter().any(|o| o.name == name);
+        // From 1.0 jobspec2 looks the name up before it reads the
+        // declaration (decodeVariableBlock, decodeVariable, 1.0.0-2.0.5):
+        // a second one is refused unread, nothing inside it said.
+        if hcl2 {
+            let again: Vec<(&str, Span, bool)> = match b.ident.as_str() {
+                "variable" => b
+                    .labels
+                    .first()
+                    .filter(|l| b.labels.len() == 1 && seen(l.as_str()))
+                    .map(|l| (l.as_str(), span_of(l), true))
+                    .into_iter()
+                    .collect(),
+                "variables" => b
+                    .body
+                    .attributes()
+                    .filter(|a| seen(a.key.as_str()))
+                    .map(|a| (a.key.as_str(), span_of(&a.key), false))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (name, at, is_block) in &again {
+                refused = true;
+                diags.push(duplicate(src, name, *at, *is_block, hcl2));
+            }
+            if b.ident.as_str() == "variable" && !again.is_empty() {
+                continue;
+            }
+        }
+        let fresh = |a: &&hcl_edit::structure::Attribute| !hcl2 || !seen(a.key.as_str());
         let found = match b.ident.as_str() {
             "variable" => block(b, src, version, scope, diags, &mut refused)
                 .into_iter()
                 .collect(),
-            "variables" if hcl2 && !attributes_judged(b, src, diags, &mut notes) => {
+            "variables" if hcl2 && !attributes_judged(b, &fresh, src, diags, &mut notes) => {
                 // decodeVariable keeps none of a refused attribute.
                 refused = true;
                 b.body
                     .attributes()
+                    .filter(fresh)
                     .filter(|a| judge(&a.value) == Verdict::Clean)
                     .filter_map(|a| attribute(a, scope, src, hcl2, diags))
                     .collect()
@@ -95,33 +126,15 @@ pub(super) fn declared<'b>(
             "variables" => b
                 .body
                 .attributes()
+                .filter(fresh)
                 .filter_map(|a| attribute(a, scope, src, hcl2, diags))
                 .collect(),
             _ => Vec::new(),
         };
         for d in found {
             if out.iter().any(|o| o.name == d.name) {
-                let message = if !hcl2 {
-                    format!("Duplicate variable declaration \"{}\"", d.name)
-                } else {
-                    // decodeVariableBlock and decodeVariable (1.0.0-2.0.5):
-                    // a block's names no subject (its Error() prints the
-                    // nil range), an attribute's is its name; the stage fails.
-                    refused = true;
-                    let words = format!(
-                        "Duplicate variable; Duplicate {} variable definition found.",
-                        d.name
-                    );
-                    match d.block {
-                        Some(_) => format!("<nil>: {words}"),
-                        None => words,
-                    }
-                };
-                diags.push(
-                    Diag::error("jobspec::duplicate", message)
-                        .at(src, d.at, "declared again here")
-                        .help("each variable may be declared only once"),
-                );
+                // HCL1's own check (hcl2 ones are refused above).
+                diags.push(duplicate(src, &d.name, d.at, d.block.is_some(), hcl2));
                 continue;
             }
             out.push(d);
@@ -140,6 +153,21 @@ pub(super) fn declared<'b>(
         refused,
         notes,
     }
+}
+
+/// A variable declared again. From 1.0 decodeVariableBlock and
+/// decodeVariable (1.0.0-2.0.5) word it; a block's names no subject (its
+/// Error() prints the nil range), an attribute's is its name.
+fn duplicate(src: &Source, name: &str, at: Span, is_block: bool, hcl2: bool) -> Diag {
+    let words = format!("Duplicate variable; Duplicate {name} variable definition found.");
+    let message = match (hcl2, is_block) {
+        (false, _) => format!("Duplicate variable declaration \"{name}\""),
+        (true, true) => format!("<nil>: {words}"),
+        (true, false) => words,
+    };
+    Diag::error("jobspec::duplicate", message)
+        .at(src, at, "declared again here")
+        .help("each variable may be declared only once")
 }
 
 /// The code of a default (or `variables {}` value, or description) that
@@ -192,10 +220,17 @@ fn cannot_tell(src: &Source, at: Span, why: &str) -> Diag {
 /// (JustAttributes), each value's refusals together: with two or more
 /// refused values every line is certain and only their order is chance,
 /// so all are said in source order and a note goes to `notes`.
-fn attributes_judged(b: &Block, src: &Source, diags: &mut Diags, notes: &mut Vec<Diag>) -> bool {
+fn attributes_judged(
+    b: &Block,
+    fresh: &dyn Fn(&&hcl_edit::structure::Attribute) -> bool,
+    src: &Source,
+    diags: &mut Diags,
+    notes: &mut Vec<Diag>,
+) -> bool {
     let refused: Vec<_> = b
         .body
         .attributes()
+        .filter(fresh)
         .filter(|a| judge(&a.value) != Verdict::Clean)
         .collect();
     // Each value's lines, or a "cannot tell" (which one_list then says
