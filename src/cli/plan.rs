@@ -104,7 +104,7 @@ fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
 /// user's choice even outside the project), or the whole failed load (for
 /// Nomad's text about it).
 fn load_planned(loader: &JobLoader, path: &Path) -> Result<Job, Box<jobspec::ParsedJob>> {
-    let parsed = loader.load(&loader.working_tree(&[path]), path);
+    let parsed = loader.load_named(&loader.working_tree(&[path]), path);
     match parsed.job {
         Some(job) if !parsed.diags.has_errors() => {
             // Nomad plans such a job without a word; the version is the cause.

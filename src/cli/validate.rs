@@ -76,8 +76,19 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
     let vfs = loader.working_tree(&named);
     let mut worst = exit::OK;
     for file in &args.files {
+        // What Nomad's CLI cannot get (go-getter's words), exit 1 as its
+        // validate's.
+        if let Some(text) = crate::job_loader::getter::cannot_get(file) {
+            eprintln!(
+                "Error getting job struct: {}",
+                crate::escape::one_line(&text)
+            );
+            worst = worst.max(exit::FINDINGS);
+            continue;
+        }
         // A link, FIFO or device is the reader's to refuse, by name and
-        // with the I/O code; only a folder or nothing at all is said here.
+        // with the I/O code; only a folder or nothing at all is said here
+        // (a path go-getter would not take for a plain file).
         let present = std::fs::symlink_metadata(file).is_ok();
         if file.is_dir() || !present {
             let why = if file.is_dir() {

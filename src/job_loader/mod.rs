@@ -28,6 +28,7 @@
 //!   text with the same options.
 
 mod cache;
+pub mod getter;
 mod running;
 
 pub use running::RunningFiles;
@@ -133,6 +134,16 @@ impl JobLoader {
         // A running job's var files are inside the world folder: the fence
         // admits them as it is.
         vfs
+    }
+
+    /// A job file the user named, loaded as [`JobLoader::load`] does; one
+    /// Nomad's CLI cannot get (missing, a folder) is refused in its words
+    /// ([`getter`]).
+    pub fn load_named(&self, vfs: &dyn Vfs, path: &Path) -> ParsedJob {
+        match getter::cannot_get(path) {
+            Some(text) => jobspec::unreadable(path, text, &self.opts),
+            None => self.load(vfs, path),
+        }
     }
 
     /// Load `path` as read through `vfs`: the model and every diagnostic.

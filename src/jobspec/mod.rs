@@ -189,26 +189,30 @@ pub(crate) fn load_text(text: &str, version: NomadVersion) -> ParsedJob {
 pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
     match vfs.read(path) {
         Ok(source) => load_source(vfs, source, opts),
-        Err(e) => {
-            let source = crate::source::SourceFile::inline(&path.display().to_string(), "");
-            ParsedJob {
-                source,
-                body: None,
-                job: None,
-                evaluated: None,
-                diags: Diag::error(
-                    "io::read",
-                    format!(
-                        "Error opening file {}: {e}",
-                        crate::gotext::go_quote_path(path)
-                    ),
-                )
-                .help("check the path and that the file is readable")
-                .into(),
-                edition: opts.edition,
-                hcl1_gate: None,
-            }
-        }
+        Err(e) => unreadable(
+            path,
+            format!(
+                "Error opening file {}: {e}",
+                crate::gotext::go_quote_path(path)
+            ),
+            opts,
+        ),
+    }
+}
+
+/// A job file that was not read: `message` (what follows `Error getting
+/// job struct: `) its one diagnostic.
+pub fn unreadable(path: &Path, message: String, opts: &LoadOptions) -> ParsedJob {
+    ParsedJob {
+        source: crate::source::SourceFile::inline(&path.display().to_string(), ""),
+        body: None,
+        job: None,
+        evaluated: None,
+        diags: Diag::error("io::read", message)
+            .help("check the path and that the file is readable")
+            .into(),
+        edition: opts.edition,
+        hcl1_gate: None,
     }
 }
 
