@@ -12,6 +12,7 @@ mod features;
 pub mod judge;
 pub mod limits;
 pub mod parse;
+mod register;
 pub mod replay;
 pub mod report;
 pub mod run;

@@ -267,7 +267,9 @@ impl<'a> Session<'a> {
                                 deployment_id: outcome.deployment_id.as_deref(),
                                 timestamp: None,
                             };
-                            render::run::render_run(&view, false)
+                            let warnings = super::register::warnings(&self.sim.world, &job);
+                            let (monitor, code) = render::run::render_run(&view, false);
+                            (render::run::job_warnings(&warnings, false) + &monitor, code)
                         } else {
                             let failed = !outcome.plan.failed_tg_allocs.is_empty();
                             (String::new(), if failed { 2 } else { 0 })

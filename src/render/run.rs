@@ -35,6 +35,18 @@ pub fn render_run_error(err: &RunError) -> (String, i32) {
     }
 }
 
+/// `Job Warnings:` and the register response's Warnings (command/job_run.go,
+/// printed before the monitor); empty for none.
+pub fn job_warnings(warnings: &str, color: bool) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    colorize(
+        &format!("[bold][yellow]Job Warnings:\n{warnings}[reset]\n\n"),
+        color,
+    )
+}
+
 /// `Error parsing check-index value "<v>": <err>`.
 pub fn error_check_index_value(value: &str, err: &str) -> String {
     format!(
