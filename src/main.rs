@@ -132,6 +132,9 @@ mod arena {
 
 fn main() {
     restore_sigpipe();
+    // The process ends in `exit_now`, without destructors: a checked
+    // file's parse can be left to it.
+    nomad_preflight::check::outlive::enable();
     exit_now(nomad_preflight::cli::main());
 }
 

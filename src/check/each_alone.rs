@@ -101,6 +101,9 @@ pub(super) fn judge(
     for (i, r) in judged {
         out[i].1 = Some(r);
     }
+    for (_, parsed) in todo {
+        super::outlive::drop_later(parsed);
+    }
     out.into_iter()
         .map(|(path, r)| {
             r.unwrap_or_else(|| FileResult {

@@ -7,6 +7,7 @@
 pub mod ahead;
 mod each_alone;
 mod other_world;
+pub mod outlive;
 pub use other_world::merge_other_world;
 pub mod root_cause;
 pub mod select;
@@ -299,10 +300,10 @@ pub fn check_change_set(
         })
         .collect();
     let steps = set.steps(&new, base, loader, None, &judge.world.running);
-    Checked {
-        results: judge_steps(loaded, &steps, judge),
-        skipped,
-    }
+    let results = judge_steps(loaded, &steps, judge);
+    // Copies of the new jobs, each a tree of allocations.
+    outlive::drop_later(Box::new((new, steps)));
+    Checked { results, skipped }
 }
 
 /// The rules' findings for one parsed file against one state of the cluster.
@@ -420,6 +421,7 @@ fn judge_steps(
                 seq.apply(step);
             }
         }
+        outlive::drop_later(parsed);
         out.push(FileResult {
             path,
             diags,

@@ -14,7 +14,7 @@ use crate::version::NomadVersion;
 /// reports, in its words where we can tell them (hclsyntax, 1.0 on), else
 /// ours.
 pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
-    crate::nesting::check(source, "hcl::syntax")?;
+    crate::parse_ahead::nesting_check(source, "hcl::syntax")?;
     // Before 1.0 HCL1 judges the file first: what it refuses is refused
     // in its words, whatever hcl-edit (an HCL2 parser) makes of it.
     let literals = match hcl1_syntax::check(source, version) {
