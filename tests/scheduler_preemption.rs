@@ -70,6 +70,7 @@ fn alloc(
                     reserved_ports: ports.iter().map(|(l, p)| ((*l).into(), *p)).collect(),
                     dynamic_ports: Vec::new(),
                     group: false,
+                    ..AllocNetwork::default()
                 })
                 .into_iter()
                 .collect(),

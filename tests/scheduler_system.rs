@@ -70,6 +70,7 @@ fn alloc(
                 },
                 dynamic_ports: Vec::new(),
                 group: false,
+                ..AllocNetwork::default()
             }],
             ..AllocResources::default()
         },

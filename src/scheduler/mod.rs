@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 pub mod address_ports;
+pub mod alloc_ports;
 pub mod applier;
 mod connect_update;
 pub mod constraint;

@@ -98,6 +98,15 @@ impl Engine<'_> {
         if super::address_ports::set_node_collides(n, version) {
             return Err("network: port collision".to_string());
         }
+        // `AddAllocs` next: a node whose allocations already collide on a
+        // port is skipped too (1.0.16–1.0.18, 1.1.10+, 1.2.4+). Where only
+        // Go's map order makes them collide, it is ranked with a note.
+        use super::alloc_ports::{allocs_collide, order_note, Collision};
+        let by_order = match allocs_collide(n, self.proposed_iter(pos), version) {
+            Collision::Certain => return Err("network: port collision".to_string()),
+            Collision::ByOrder(port) => Some(order_note(n, port, version)),
+            Collision::None => None,
+        };
         if let Some(dim) = super::network_check::no_addresses(ask.tg, n, version) {
             if evict && !super::network_check::records_failed_network_preemption(version) {
                 return Err(super::rank_device::UNRECORDED.to_string());
@@ -367,7 +376,7 @@ impl Engine<'_> {
                 .into_iter()
                 .map(|t| t.map(|t| (t.device, t.ip)))
                 .collect(),
-            chance: chance_note(n, &chance),
+            chance: chance_note(n, &chance).or(by_order),
         })
     }
 

@@ -154,6 +154,14 @@ pub struct AllocNetwork {
     /// ([`crate::scheduler::net_held`]).
     #[serde(default)]
     pub group: bool,
+    /// A group port's host address where it is not `ip` (a port on another
+    /// host network: `Shared.Ports[].HostIP`), by label.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub port_ips: Vec<(Id, Id)>,
+    /// The group ports whose mappings ignore collisions (`ignore_collision`,
+    /// 1.9+), by label ([`crate::scheduler::alloc_ports`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_collision: Vec<Id>,
 }
 
 /// Resources an allocation holds, in Nomad's "comparable" form.

@@ -203,6 +203,14 @@ fn ask_network(n: &Network, mbits: i64, group: bool) -> AllocNetwork {
             .map(|p| (Id::from(&p.label), 0))
             .collect(),
         group,
+        port_ips: Vec::new(),
+        ignore_collision: n
+            .reserved_ports
+            .iter()
+            .chain(n.dynamic_ports.iter())
+            .filter(|p| group && p.ignore_collision)
+            .map(|p| Id::from(&p.label))
+            .collect(),
     }
 }
 

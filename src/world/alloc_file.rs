@@ -27,9 +27,13 @@
 //!   memory      = 256
 //!   disk        = 300
 //!   network {                  # device: default the node's first
+//!     ip             = "10.0.0.5"  # default: the node's first address
 //!     mbits          = 10
 //!     reserved_ports = { db = 6379 }
 //!     dynamic_ports  = { http = 23456 }
+//!     group          = true    # the group's network, not a task's
+//!     port_ips       = { db = "10.0.1.5" }  # a group port elsewhere
+//!     ignore_collision = ["db"]             # 1.9+ mappings
 //!   }
 //!   device "nvidia/gpu/1080ti" { instance_ids = ["GPU-1"] }
 //! }

@@ -154,6 +154,8 @@ fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
             "reserved_ports",
             "dynamic_ports",
             "group",
+            "port_ips",
+            "ignore_collision",
         ],
         blocks: &[],
     };
@@ -184,6 +186,18 @@ fn read_network(src: &Source, b: &Block, diags: &mut Diags) -> AllocNetwork {
         // The group's `network` (AllocatedResources.Shared), which Nomad
         // indexes and records apart from the tasks' from 0.12.
         group: r.bool("group", diags).unwrap_or(false),
+        port_ips: r
+            .string_map("port_ips", diags)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(l, ip)| (l.into(), ip.into()))
+            .collect(),
+        ignore_collision: r
+            .strings("ignore_collision", diags)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(l, _)| l.into())
+            .collect(),
     }
 }
 

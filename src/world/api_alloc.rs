@@ -66,6 +66,28 @@ fn port_list(v: &Value, key: &str) -> Vec<(crate::ids::Id, u16)> {
         .collect()
 }
 
+/// Where each group port mapping (`Shared.Ports`) sits, by label: its
+/// `HostIP`, which the network index keys it by, and whether it ignores
+/// collisions (`IgnoreCollision`, 1.9+).
+type PortMappings = (Vec<(crate::ids::Id, crate::ids::Id)>, Vec<crate::ids::Id>);
+
+fn port_mappings(shared: &Value) -> PortMappings {
+    let list = shared.get("Ports").and_then(Value::as_array);
+    let mut ips = Vec::new();
+    let mut ignored = Vec::new();
+    for p in list.into_iter().flatten() {
+        let label = s(p, "Label");
+        let ip = s(p, "HostIP");
+        if !ip.is_empty() {
+            ips.push((label.as_str().into(), ip.into()));
+        }
+        if p.get("IgnoreCollision").and_then(Value::as_bool) == Some(true) {
+            ignored.push(label.into());
+        }
+    }
+    (ips, ignored)
+}
+
 /// A `NetworkResource` an allocation holds (ports already numbered).
 fn network(v: &Value) -> AllocNetwork {
     AllocNetwork {
@@ -74,7 +96,7 @@ fn network(v: &Value) -> AllocNetwork {
         mbits: i(v, "MBits"),
         reserved_ports: port_list(v, "ReservedPorts"),
         dynamic_ports: port_list(v, "DynamicPorts"),
-        group: false,
+        ..AllocNetwork::default()
     }
 }
 
@@ -145,6 +167,7 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> Result<AllocResourc
     let mut nets = task_networks;
     let before = nets.len();
     let ports = port_list(shared, "Ports");
+    let (port_ips, ignore_collision) = port_mappings(shared);
     nets.extend(networks(shared.get("Networks")).map(|n| {
         // A group network with ports but no Shared.Ports was placed before
         // 0.12: NetworkIndex.AddAllocs reads it as it reads a task's
@@ -153,6 +176,8 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> Result<AllocResourc
             ports.is_empty() && !(n.reserved_ports.is_empty() && n.dynamic_ports.is_empty());
         AllocNetwork {
             group: !before_0_12,
+            port_ips: port_ips.clone(),
+            ignore_collision: ignore_collision.clone(),
             ..n
         }
     }));
@@ -160,6 +185,8 @@ fn allocated_resources(ar: &Value, version: NomadVersion) -> Result<AllocResourc
         nets.push(AllocNetwork {
             reserved_ports: ports,
             group: true,
+            port_ips,
+            ignore_collision,
             ..AllocNetwork::default()
         });
     }

@@ -42,6 +42,32 @@ fn group_ports_alone_still_hold_their_host_ports() {
     assert!(r.networks[0].group);
 }
 
+/// The network index keys each mapping by its `HostIP`
+/// (scheduler/alloc_ports.rs): kept per label, with `IgnoreCollision`.
+#[test]
+fn group_port_mappings_keep_their_host_ip_and_ignore_flag() {
+    let net = json!({"IP": "10.0.0.1", "ReservedPorts": [{"Label": "db", "Value": 5432}],
+                     "DynamicPorts": [{"Label": "http", "Value": 23456}]});
+    let ports = json!([
+        {"Label": "db", "Value": 5432, "HostIP": "10.0.1.1", "IgnoreCollision": true},
+        {"Label": "http", "Value": 23456, "HostIP": "10.0.0.1"}
+    ]);
+    let ar = json!({"Tasks": {}, "Shared": {"Networks": [net], "Ports": ports}});
+    let r = allocated_resources(&ar, NomadVersion::CURRENT).unwrap_or_default();
+    assert_eq!(r.networks.len(), 1);
+    assert_eq!(
+        r.networks[0].port_ips,
+        vec![
+            ("db".into(), "10.0.1.1".into()),
+            ("http".into(), "10.0.0.1".into())
+        ]
+    );
+    assert_eq!(
+        r.networks[0].ignore_collision,
+        vec![crate::ids::Id::from("db")]
+    );
+}
+
 #[test]
 fn a_group_network_placed_before_0_12_is_indexed_as_a_tasks() {
     let net = json!({"Device": "eth0", "IP": "10.0.0.1", "MBits": 10,

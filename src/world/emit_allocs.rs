@@ -78,6 +78,20 @@ fn network(o: &mut String, n: &AllocNetwork) {
     let _ = writeln!(o, "    mbits  = {}", n.mbits);
     ports(o, "reserved_ports", &n.reserved_ports);
     ports(o, "dynamic_ports", &n.dynamic_ports);
+    // Where the group's port mappings sit and which ignore collisions:
+    // the network index keys them so (scheduler/alloc_ports.rs).
+    if !n.port_ips.is_empty() {
+        let inner: Vec<String> = n
+            .port_ips
+            .iter()
+            .map(|(l, ip)| format!("{} = {}", key(l), quote(ip)))
+            .collect();
+        let _ = writeln!(o, "    port_ips = {{ {} }}", inner.join(", "));
+    }
+    if !n.ignore_collision.is_empty() {
+        let labels: Vec<String> = n.ignore_collision.iter().map(|l| l.to_string()).collect();
+        let _ = writeln!(o, "    ignore_collision = {}", list(&labels));
+    }
     let _ = writeln!(o, "  }}");
 }
 

@@ -1,0 +1,292 @@
+//! Do a node's running allocations already collide on a port? The
+//! BinPackIterator (scheduler/rank.go; 2.0: scheduler/feasible/rank.go)
+//! indexes the node (`SetNode`) and then its proposed allocations
+//! (`NetworkIndex.AddAllocs`, nomad/structs/network.go). In 1.0.16–1.0.18,
+//! 1.1.10 on and 1.2.4 on (so every release from 1.3.0 to 2.0.5) a collision
+//! there skips the node with the dimension `network: port collision`,
+//! before anything is asked of it, preemption included; before, the result
+//! is dropped and the node is placed on.
+//!
+//! The index keeps one used-port bitmap per IP (`UsedPorts[ip]`), so a
+//! collision is one port marked twice on one IP:
+//! - `SetNode` marks the client-wide `reserved_ports` on every address and
+//!   each host network address's own ports on it;
+//! - an allocation holding group port mappings (`Shared.Ports`) adds each
+//!   mapping at its `HostIP` (`AddReservedPorts`); from 1.9.0 a mapping with
+//!   `ignore_collision` on a marked port does not collide;
+//! - any other allocation adds its group network and each task's first
+//!   network at that network's `IP`, reserved then dynamic ports
+//!   (`AddReserved`).
+//!
+//! The proposed allocations come out of a Go map (`ProposedAllocs`), so
+//! with `ignore_collision` the outcome can rest on their order: a port
+//! held by one allocation without it and by another with it collides only
+//! when the latter comes first. That case is reported apart
+//! ([`Collision::ByOrder`]).
+//!
+//! What the node model cannot key: the address of a host network other
+//! than the one carrying `default` (its reserved ports are not compared
+//! with the allocations'), and an allocation network without an IP (a
+//! hand-written one), which is read at the node's first address, where
+//! Nomad records a placed group network.
+
+use std::collections::HashMap;
+
+use super::net_held;
+use crate::cluster::{Allocation, Node};
+use crate::version::NomadVersion;
+
+/// What `AddAllocs` finds on one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collision {
+    None,
+    /// Two holdings of one port on one IP, whatever the order.
+    Certain,
+    /// Only in some of Go's map orders: the lowest such port, held by one
+    /// allocation without `ignore_collision` and by another with it.
+    ByOrder(u16),
+}
+
+/// Does the BinPackIterator skip a node whose allocations collide under `v`?
+pub fn skips_on_collision(v: NomadVersion) -> bool {
+    let between = |lo: (u32, u32, u32), hi: (u32, u32, u32)| {
+        v.at_least(lo.0, lo.1, lo.2) && !v.at_least(hi.0, hi.1, hi.2)
+    };
+    between((1, 0, 16), (1, 1, 0)) || between((1, 1, 10), (1, 2, 0)) || v.at_least(1, 2, 4)
+}
+
+/// What `AddAllocs` finds for `allocs` on node `n` under `v` (`None` in
+/// the releases that drop the result).
+pub fn allocs_collide<'a>(
+    n: &Node,
+    allocs: impl Iterator<Item = &'a Allocation>,
+    v: NomadVersion,
+) -> Collision {
+    if !skips_on_collision(v) {
+        return Collision::None;
+    }
+    // Where a network without an IP is read: the node's first address.
+    let home = n.networks.first().map_or("", |o| o.ip.as_str());
+    // The ports the address carrying `default` reserves itself, on `home`.
+    let default_address = n
+        .nets
+        .addresses
+        .iter()
+        .find(|entries| entries.iter().any(|(a, _)| a == "default"));
+    let node_marks = |ip: &str, p: u16| {
+        n.reserved_ports.contains(&p)
+            || (ip == home
+                && default_address
+                    .is_some_and(|entries| entries.iter().any(|(_, ports)| ports.contains(&p))))
+    };
+    let ignores_from = v.at_least(1, 9, 0);
+    // Each (IP, port)'s holdings in index order: (allocation, ignores).
+    let mut keys: HashMap<(&str, u16), Vec<(usize, bool)>> = HashMap::new();
+    for (k, a) in allocs.enumerate() {
+        for h in net_held::indexed(&a.resources.networks, v) {
+            let net = h.net;
+            let mapped = net.group && net_held::on_host_network(v);
+            for (label, p) in net.reserved_ports.iter().chain(net.dynamic_ports.iter()) {
+                // A port without a number is one the model never drew.
+                if *p == 0 {
+                    continue;
+                }
+                let ip = mapped
+                    .then(|| net.port_ips.iter().find(|(l, _)| l == label))
+                    .flatten()
+                    .map_or(net.ip.as_str(), |(_, ip)| ip.as_str());
+                let ip = if ip.is_empty() { home } else { ip };
+                let ignores = mapped && ignores_from && net.ignore_collision.contains(label);
+                keys.entry((ip, *p)).or_default().push((k, ignores));
+            }
+        }
+    }
+    let mut by_order: Option<u16> = None;
+    for ((ip, p), held) in &keys {
+        match judge(node_marks(ip, *p), held) {
+            Collision::Certain => return Collision::Certain,
+            Collision::ByOrder(_) => by_order = Some(by_order.map_or(*p, |b| b.min(*p))),
+            Collision::None => {}
+        }
+    }
+    by_order.map_or(Collision::None, Collision::ByOrder)
+}
+
+/// The note for a node ranked though Go's map order may skip it
+/// ([`Collision::ByOrder`]).
+pub fn order_note(n: &Node, port: u16, v: NomadVersion) -> String {
+    format!(
+        "node {:?}: two allocations hold port {port} on one address, one with ignore_collision; Nomad {v} skips the node (\"network: port collision\") when its proposed list (a Go map) indexes that one first, and this plan takes the node as not skipped",
+        n.name
+    )
+}
+
+/// One key's verdict: `marked` by the node first, then `held` (allocation,
+/// ignores) with each allocation's holdings in their fixed order and the
+/// allocations in any order. A holding that ignores collisions never
+/// collides; any other collides with whatever came before it.
+fn judge(marked: bool, held: &[(usize, bool)]) -> Collision {
+    let mut strict = held.iter().enumerate().filter(|(_, (_, ignores))| !ignores);
+    let Some((at, (owner, _))) = strict.next() else {
+        return Collision::None;
+    };
+    if marked || strict.next().is_some() || held[..at].iter().any(|(k, _)| k == owner) {
+        return Collision::Certain;
+    }
+    if held.iter().any(|(k, _)| k != owner) {
+        // Another allocation's ignoring holding: first in some orders.
+        return Collision::ByOrder(0);
+    }
+    Collision::None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::{AllocNetwork, NodeNetwork};
+
+    fn v(s: &str) -> NomadVersion {
+        s.parse().expect("version")
+    }
+
+    fn node() -> Node {
+        Node {
+            networks: vec![NodeNetwork {
+                device: "eth0".into(),
+                ip: "10.0.0.1".into(),
+                mbits: 1000,
+                ..NodeNetwork::default()
+            }],
+            ..Node::default()
+        }
+    }
+
+    fn alloc(group: bool, ip: &str, ports: &[u16]) -> Allocation {
+        let mut a = Allocation::default();
+        a.resources.networks = vec![AllocNetwork {
+            ip: ip.into(),
+            reserved_ports: ports.iter().map(|p| ("p".into(), *p)).collect(),
+            group,
+            ..AllocNetwork::default()
+        }];
+        a
+    }
+
+    fn ignoring(mut a: Allocation) -> Allocation {
+        for n in &mut a.resources.networks {
+            n.ignore_collision = vec!["p".into()];
+        }
+        a
+    }
+
+    fn collide(n: &Node, allocs: &[Allocation], ver: &str) -> Collision {
+        allocs_collide(n, allocs.iter(), v(ver))
+    }
+
+    #[test]
+    fn two_holders_of_one_port_skip_the_node_in_the_releases_that_check() {
+        let n = node();
+        let both = [alloc(true, "10.0.0.1", &[80]), alloc(true, "", &[80])];
+        for (ver, want) in [
+            ("0.12.12", Collision::None),
+            ("1.0.15", Collision::None),
+            ("1.0.16", Collision::Certain),
+            ("1.1.9", Collision::None),
+            ("1.1.10", Collision::Certain),
+            ("1.2.3", Collision::None),
+            ("1.2.4", Collision::Certain),
+            ("1.3.0", Collision::Certain),
+            ("2.0.5", Collision::Certain),
+        ] {
+            assert_eq!(collide(&n, &both, ver), want, "{ver}");
+        }
+        let apart = [alloc(true, "10.0.0.1", &[80]), alloc(true, "", &[81])];
+        assert_eq!(collide(&n, &apart, "2.0.5"), Collision::None);
+    }
+
+    #[test]
+    fn ports_are_keyed_by_ip() {
+        let n = node();
+        let other = [
+            alloc(true, "10.0.0.1", &[80]),
+            alloc(true, "10.9.9.9", &[80]),
+        ];
+        assert_eq!(collide(&n, &other, "1.6.0"), Collision::None);
+        // A task network's too.
+        let tasks = [
+            alloc(false, "10.0.0.1", &[80]),
+            alloc(false, "fd00::1", &[80]),
+        ];
+        assert_eq!(collide(&n, &tasks, "1.6.0"), Collision::None);
+        // A group port on another host network: its mapping's HostIP.
+        let mut elsewhere = alloc(true, "10.0.0.1", &[80]);
+        elsewhere.resources.networks[0].port_ips = vec![("p".into(), "10.9.9.9".into())];
+        let pair = [alloc(true, "10.0.0.1", &[80]), elsewhere];
+        assert_eq!(collide(&n, &pair, "1.6.0"), Collision::None);
+    }
+
+    #[test]
+    fn the_nodes_reserved_ports_collide_with_a_holder() {
+        let mut n = node();
+        n.reserved_ports = vec![22];
+        let one = [alloc(true, "10.0.0.1", &[22])];
+        assert_eq!(collide(&n, &one, "1.3.2"), Collision::Certain);
+        let mut n = node();
+        n.nets.addresses = vec![vec![("default".into(), vec![8500])]];
+        let one = [alloc(false, "10.0.0.1", &[8500])];
+        assert_eq!(collide(&n, &one, "1.3.2"), Collision::Certain);
+        let away = [alloc(false, "10.9.9.9", &[8500])];
+        assert_eq!(collide(&n, &away, "1.3.2"), Collision::None);
+    }
+
+    #[test]
+    fn group_ports_hide_the_tasks_ports_from_the_index() {
+        let n = node();
+        let mut a = alloc(true, "10.0.0.1", &[80]);
+        a.resources.networks.push(AllocNetwork {
+            ip: "10.0.0.1".into(),
+            reserved_ports: vec![("t".into(), 9000)],
+            ..AllocNetwork::default()
+        });
+        let pair = [a, alloc(false, "10.0.0.1", &[9000])];
+        assert_eq!(collide(&n, &pair, "1.3.0"), Collision::None);
+    }
+
+    #[test]
+    fn ignore_collision_spares_a_mapping_from_1_9_and_leaves_the_order_to_chance() {
+        let n = node();
+        let shared = [
+            ignoring(alloc(true, "10.0.0.1", &[80])),
+            ignoring(alloc(true, "10.0.0.1", &[80])),
+        ];
+        assert_eq!(collide(&n, &shared, "1.9.0"), Collision::None);
+        assert_eq!(collide(&n, &shared, "1.8.4"), Collision::Certain);
+        let mixed = [
+            alloc(true, "10.0.0.1", &[80]),
+            ignoring(alloc(true, "10.0.0.1", &[80])),
+        ];
+        assert_eq!(collide(&n, &mixed, "1.9.0"), Collision::ByOrder(80));
+        // A task network has no mapping to ignore with.
+        let mut task = ignoring(alloc(false, "10.0.0.1", &[80]));
+        task.resources.networks[0].group = false;
+        let pair = [alloc(true, "10.0.0.1", &[80]), task];
+        assert_eq!(collide(&n, &pair, "1.9.0"), Collision::Certain);
+        // The node's own mark comes first: an ignoring mapping never collides.
+        let mut reserved = node();
+        reserved.reserved_ports = vec![80];
+        let one = [ignoring(alloc(true, "10.0.0.1", &[80]))];
+        assert_eq!(collide(&reserved, &one, "1.9.0"), Collision::None);
+    }
+
+    #[test]
+    fn within_one_allocation_the_mappings_order_is_fixed() {
+        assert_eq!(judge(false, &[(0, true), (0, false)]), Collision::Certain);
+        assert_eq!(judge(false, &[(0, false), (0, true)]), Collision::None);
+        assert_eq!(
+            judge(false, &[(0, false), (1, true)]),
+            Collision::ByOrder(0)
+        );
+        assert_eq!(judge(true, &[(0, true), (1, true)]), Collision::None);
+        assert_eq!(judge(false, &[(0, false), (1, false)]), Collision::Certain);
+    }
+}
