@@ -156,11 +156,11 @@ pub struct AllocNetwork {
     pub group: bool,
     /// A group port's host address where it is not `ip` (a port on another
     /// host network: `Shared.Ports[].HostIP`), by label.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub port_ips: Vec<(Id, Id)>,
     /// The group ports whose mappings ignore collisions (`ignore_collision`,
     /// 1.9+), by label ([`crate::scheduler::alloc_ports`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub ignore_collision: Vec<Id>,
 }
 
