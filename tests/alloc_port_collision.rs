@@ -27,6 +27,20 @@ fn plan(version: &str, second_ip: &str) -> (i32, String) {
     plan_with(version, second_ip, "")
 }
 
+/// Both holders on other addresses than the node's.
+fn plan_away(version: &str, extra: &str) -> (i32, String) {
+    plan_with(version, "10.9.9.9", &format!("{extra}#away\n"))
+}
+
+/// The first holder's address: the node's, unless `#away`.
+fn first_ip(extra: &str) -> &'static str {
+    if extra.contains("#away") {
+        "10.9.9.8"
+    } else {
+        "10.1.0.2"
+    }
+}
+
 fn plan_with(version: &str, second_ip: &str, extra: &str) -> (i32, String) {
     let tag = format!("{version}-{second_ip}-{}", extra.len());
     let tmp = common::TempDir::new(&format!("alloc-port-collision-{tag}"));
@@ -67,7 +81,11 @@ running = ["jobs/old.nomad"]
     };
     tmp.put(
         "rules/allocations.hcl",
-        &format!("{}{}", alloc(1, "10.1.0.2", ""), alloc(2, second_ip, extra)),
+        &format!(
+            "{}{}",
+            alloc(1, first_ip(extra), ""),
+            alloc(2, second_ip, extra)
+        ),
     );
     tmp.put(
         "jobs/old.nomad",
@@ -87,12 +105,18 @@ running = ["jobs/old.nomad"]
 }
 "#,
     );
+    // `#static`: the placed group asks static port 8080 itself.
+    let network = if extra.contains("#static") {
+        "    network {\n      port \"http\" { static = 8080 }\n    }\n"
+    } else {
+        ""
+    };
     tmp.put(
         "placing.nomad",
-        r#"job "placing" {
+        &r#"job "placing" {
   datacenters = ["dc1"]
   group "web" {
-    task "web" {
+NETWORK    task "web" {
       driver = "docker"
       config { image = "redis" }
       resources {
@@ -102,7 +126,8 @@ running = ["jobs/old.nomad"]
     }
   }
 }
-"#,
+"#
+        .replace("NETWORK", network),
     );
     let rules = tmp.0.join("rules").to_string_lossy().into_owned();
     let job = tmp.0.join("placing.nomad").to_string_lossy().into_owned();
@@ -169,5 +194,26 @@ fn a_mapping_elsewhere_or_ignoring_collisions_is_no_collision() {
     assert!(
         json.contains("when its proposed list (a Go map) indexes that one first"),
         "{json}"
+    );
+}
+
+/// `AssignPorts` refuses a group port where its address's bitmap holds it
+/// (`UsedPorts[ip]`): a port held on another address of the node does not
+/// refuse it (0.12.0 on). With both holders of 8080 on other addresses the
+/// ask is placed; we refused it for a holder on any address.
+#[test]
+fn a_group_port_meets_only_the_ports_held_on_its_own_address() {
+    // The first holder stays on the node's address: move it away too.
+    let elsewhere = "#static\n";
+    for version in ["0.12.0", "1.6.0", "2.0.5"] {
+        let (_, text) = plan_away(version, elsewhere);
+        assert!(text.contains(PLACED), "{version}: {text}");
+    }
+    let (_, text) = plan_with("1.6.0", "10.1.0.2", "#static\n");
+    assert!(text.contains(SKIPPED), "{text}");
+    let (_, text) = plan_with("1.2.3", "10.9.9.9", "#static\n");
+    assert!(
+        text.contains("Dimension \"network: reserved port collision http=8080\""),
+        "{text}"
     );
 }

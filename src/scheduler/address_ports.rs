@@ -24,8 +24,8 @@
 //!   node's device address, so its static ports meet the ports of the
 //!   address that carries `default`.
 //!
-//! The node-wide part (client-wide ports, the allocations' ports) is
-//! counted by the caller, on every address alike.
+//! The client-wide ports are counted by the caller on every address; the
+//! allocations' ports per address ([`super::alloc_ports`]).
 
 use crate::cluster::Node;
 use crate::version::NomadVersion;

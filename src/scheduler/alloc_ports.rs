@@ -24,16 +24,21 @@
 //! when the latter comes first. That case is reported apart
 //! ([`Collision::ByOrder`]).
 //!
+//! `AssignPorts` meets the same bitmaps: a group port is refused where its
+//! address holds it ([`Held`]), not where any address of the node does.
+//!
 //! What the node model cannot key: the address of a host network other
 //! than the one carrying `default` (its reserved ports are not compared
 //! with the allocations'), and an allocation network without an IP (a
 //! hand-written one), which is read at the node's first address, where
 //! Nomad records a placed group network.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::net_held;
+use super::network_check::port_alias;
 use crate::cluster::{Allocation, Node};
+use crate::jobspec::Port;
 use crate::version::NomadVersion;
 
 /// What `AddAllocs` finds on one node.
@@ -79,26 +84,11 @@ pub fn allocs_collide<'a>(
                 && default_address
                     .is_some_and(|entries| entries.iter().any(|(_, ports)| ports.contains(&p))))
     };
-    let ignores_from = v.at_least(1, 9, 0);
     // Each (IP, port)'s holdings in index order: (allocation, ignores).
     let mut keys: HashMap<(&str, u16), Vec<(usize, bool)>> = HashMap::new();
     for (k, a) in allocs.enumerate() {
-        for h in net_held::indexed(&a.resources.networks, v) {
-            let net = h.net;
-            let mapped = net.group && net_held::on_host_network(v);
-            for (label, p) in net.reserved_ports.iter().chain(net.dynamic_ports.iter()) {
-                // A port without a number is one the model never drew.
-                if *p == 0 {
-                    continue;
-                }
-                let ip = mapped
-                    .then(|| net.port_ips.iter().find(|(l, _)| l == label))
-                    .flatten()
-                    .map_or(net.ip.as_str(), |(_, ip)| ip.as_str());
-                let ip = if ip.is_empty() { home } else { ip };
-                let ignores = mapped && ignores_from && net.ignore_collision.contains(label);
-                keys.entry((ip, *p)).or_default().push((k, ignores));
-            }
+        for (ip, p, ignores) in holdings(n, a, v) {
+            keys.entry((ip, p)).or_default().push((k, ignores));
         }
     }
     let mut by_order: Option<u16> = None;
@@ -110,6 +100,85 @@ pub fn allocs_collide<'a>(
         }
     }
     by_order.map_or(Collision::None, Collision::ByOrder)
+}
+
+/// Each port the index reads of allocation `a` on node `n`: the IP it is
+/// keyed by (a network without one at the node's first address), the port,
+/// and whether its mapping ignores collisions (1.9+).
+pub fn holdings<'a>(
+    n: &'a Node,
+    a: &'a Allocation,
+    v: NomadVersion,
+) -> impl Iterator<Item = (&'a str, u16, bool)> + 'a {
+    let home = n.networks.first().map_or("", |o| o.ip.as_str());
+    let ignores_from = v.at_least(1, 9, 0);
+    net_held::indexed(&a.resources.networks, v).flat_map(move |h| {
+        let net = h.net;
+        let mapped = net.group && net_held::on_host_network(v);
+        net.reserved_ports
+            .iter()
+            .chain(net.dynamic_ports.iter())
+            // A port without a number is one the model never drew.
+            .filter(|(_, p)| *p != 0)
+            .map(move |(label, p)| {
+                let ip = mapped
+                    .then(|| net.port_ips.iter().find(|(l, _)| l == label))
+                    .flatten()
+                    .map_or(net.ip.as_str(), |(_, ip)| ip.as_str());
+                let ip = if ip.is_empty() { home } else { ip };
+                let ignores = mapped && ignores_from && net.ignore_collision.contains(label);
+                (ip, *p, ignores)
+            })
+    })
+}
+
+/// The ports a node's allocations hold as `AssignPorts` meets them: a
+/// group port is refused where its address's bitmap (`UsedPorts[ip]`) has
+/// it. Those on the node's first address, and those anywhere (read for a
+/// host network on another address, whose IP the node model lacks: the
+/// safe side).
+#[derive(Debug, Default)]
+pub struct Held {
+    first: HashSet<u16>,
+    anywhere: HashSet<u16>,
+}
+
+impl Held {
+    pub fn of<'a>(n: &Node, allocs: impl Iterator<Item = &'a Allocation>, v: NomadVersion) -> Held {
+        let first_ip = n.networks.first().map_or("", |o| o.ip.as_str());
+        let mut held = Held::default();
+        for a in allocs {
+            for (ip, p, _) in holdings(n, a, v) {
+                if ip == first_ip {
+                    held.first.insert(p);
+                }
+                held.anywhere.insert(p);
+            }
+        }
+        held
+    }
+
+    /// Is `port`, asked by the group's `asked` port on its host network,
+    /// held? (A template that does not resolve reads everywhere.)
+    pub fn holds(&self, n: &Node, asked: Option<&Port>, port: u16, v: NomadVersion) -> bool {
+        let alias = asked.and_then(|x| port_alias(x, n, v, v.at_least(1, 1, 0)));
+        match alias {
+            Some(a) if on_first_address(n, &a) => self.first.contains(&port),
+            _ => self.anywhere.contains(&port),
+        }
+    }
+}
+
+/// Is a group port on host network `alias` offered on the node's first
+/// address, the one carrying `default` (where its used ports are the ones
+/// held there, `UsedPorts[ip]`)? `default` itself, or an alias the node
+/// reports on that same address.
+pub fn on_first_address(n: &Node, alias: &str) -> bool {
+    alias.is_empty()
+        || alias == "default"
+        || n.nets.addresses.iter().any(|entries| {
+            entries.iter().any(|(a, _)| a == "default") && entries.iter().any(|(a, _)| a == alias)
+        })
 }
 
 /// The note for a node ranked though Go's map order may skip it
@@ -276,6 +345,30 @@ mod tests {
         reserved.reserved_ports = vec![80];
         let one = [ignoring(alloc(true, "10.0.0.1", &[80]))];
         assert_eq!(collide(&reserved, &one, "1.9.0"), Collision::None);
+    }
+
+    #[test]
+    fn an_asked_port_meets_what_its_own_address_holds() {
+        let mut n = node();
+        n.nets.addresses = vec![
+            vec![("default".into(), vec![]), ("lan".into(), vec![])],
+            vec![("public".into(), vec![])],
+        ];
+        let allocs = [alloc(true, "10.9.9.9", &[80]), alloc(false, "", &[81])];
+        let held = Held::of(&n, allocs.iter(), v("1.6.0"));
+        let port = |alias: &str| crate::jobspec::Port {
+            label: "p".into(),
+            host_network: alias.into(),
+            ..crate::jobspec::Port::default()
+        };
+        let ver = v("1.6.0");
+        // On the first address: only what is held there (81, no IP).
+        assert!(!held.holds(&n, Some(&port("")), 80, ver));
+        assert!(held.holds(&n, Some(&port("default")), 81, ver));
+        assert!(!held.holds(&n, Some(&port("lan")), 80, ver));
+        // Another address, whose IP the model lacks: anything held.
+        assert!(held.holds(&n, Some(&port("public")), 80, ver));
+        assert!(held.holds(&n, None, 81, ver));
     }
 
     #[test]

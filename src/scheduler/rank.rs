@@ -255,23 +255,21 @@ impl Engine<'_> {
                 if net.reserved_ports.is_empty() {
                     return None;
                 }
-                let used: HashSet<u16> = proposed()
-                    .filter(|a| spared(victims, a))
-                    .flat_map(|a| net_held::indexed(&a.resources.networks, version))
-                    .flat_map(|h| {
-                        h.net
-                            .reserved_ports
-                            .iter()
-                            .chain(h.net.dynamic_ports.iter())
-                    })
-                    .map(|(_, p)| *p)
-                    .chain(n.reserved_ports.iter().copied())
-                    .chain(asked_ports.iter().copied())
-                    .collect();
+                let held = super::alloc_ports::Held::of(
+                    n,
+                    proposed().filter(|a| spared(victims, a)),
+                    version,
+                );
+                let used = |k: usize, p: &u16| {
+                    let asked = group_net.and_then(|g| g.reserved_ports.get(k));
+                    n.reserved_ports.contains(p)
+                        || asked_ports.contains(p)
+                        || held.holds(n, asked, *p, version)
+                };
                 net.reserved_ports
                     .iter()
                     .enumerate()
-                    .find(|(k, (_, p))| !ignores(*k) && (used.contains(p) || address_holds(*k, *p)))
+                    .find(|(k, (_, p))| !ignores(*k) && (used(*k, p) || address_holds(*k, *p)))
                     .map(|(_, (label, p))| format!("network: reserved port collision {label}={p}"))
             };
             if let Some(reason) = collision(&victims) {
