@@ -563,3 +563,37 @@ fn the_community_hooks_follow_job_validate() {
     let v = verdicts(&dir);
     assert!(v.validate_err.starts_with("Job validation errors:\n3 errors occurred:\n\t* non-default Consul cluster requires Nomad Enterprise\n\t* job priority must be between [1, 100]\n\t* numa scheduling requires Nomad Enterprise\n\n"), "{v:#?}");
 }
+
+/// Before 0.12 a group network is offered like a task's (AssignNetwork,
+/// scheduler/rank.go at v0.10.0 and v0.11.8): its `mbits` are asked of
+/// the device, so one asking more than the clients' 1000 Mbits fails the
+/// plan and `check` (NP207) alike. A system job's nodes each try
+/// preemption, which cannot free bandwidth, and the BinPackIterator drops
+/// them without a metric (before 1.7.5): Nomad's plan gives no reason, and
+/// `check` says why there is none instead of an empty one.
+#[test]
+fn a_group_network_exhausting_bandwidth_before_0_12_fails_plan_and_check() {
+    let group = "    network {\n      mbits = 2000\n      port \"http\" {}\n    }\n";
+    for version in ["0.10.0", "0.11.8"] {
+        for system in [false, true] {
+            let head = if system { "  type = \"system\"\n" } else { "" };
+            let name = format!("bw-{version}-{system}");
+            let dir = project(&name, version, false, &job(head, group, ""));
+            let p = run_in(&dir.0, &["plan", "job.nomad"]);
+            assert_eq!(p.code, 1, "{name}: {}{}", p.stdout, p.stderr);
+            assert!(
+                p.stdout.contains("- WARNING: Failed to place"),
+                "{name}: {}",
+                p.stdout
+            );
+            let c = run_in(&dir.0, &["check", "job.nomad"]);
+            assert_ne!(c.code, 0, "{name}: {}", c.stdout);
+            let why = if system {
+                "cannot be placed: 2 node(s) evaluated, each dropped without a metric"
+            } else {
+                "cannot be placed: network: bandwidth exceeded exhausted on 2 nodes"
+            };
+            assert!(c.stdout.contains(why), "{name}: {}", c.stdout);
+        }
+    }
+}

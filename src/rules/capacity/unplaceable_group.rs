@@ -57,6 +57,14 @@ impl Rule for UnplaceableGroup {
                 .collect();
             if metric.nodes_evaluated == 0 {
                 why.push("no nodes were eligible for evaluation".into());
+            } else if why.is_empty() {
+                // The BinPackIterator drops a node whose preemption cannot
+                // free a network or device ask without a metric (before
+                // 1.7.5, 1.6.8 and 1.5.15): Nomad's plan lists no reason.
+                why.push(format!(
+                    "{} node(s) evaluated, each dropped without a metric (preemption could not free its network or device ask)",
+                    metric.nodes_evaluated
+                ));
             }
             let failed = metric.coalesced_failures + 1;
             let mut f = ctx.finding(
