@@ -42,14 +42,25 @@ use crate::jobspec::Port;
 use crate::version::NomadVersion;
 
 /// What `AddAllocs` finds on one node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Collision {
     None,
     /// Two holdings of one port on one IP, whatever the order.
     Certain,
-    /// Only in some of Go's map orders: the lowest such port, held by one
-    /// allocation without `ignore_collision` and by another with it.
-    ByOrder(u16),
+    /// Only in some of Go's map orders: a port held by one allocation
+    /// without `ignore_collision` and by others with it.
+    ByOrder(ByOrder),
+}
+
+/// The first such port (the lowest) and the allocations holding it, by
+/// their place in the list `allocs_collide` read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByOrder {
+    pub port: u16,
+    pub strict: usize,
+    pub ignoring: Vec<usize>,
+    /// Other ports are in the same case: the odds are not one gap's.
+    pub more: bool,
 }
 
 /// Does the BinPackIterator skip a node whose allocations collide under `v`?
@@ -91,15 +102,27 @@ pub fn allocs_collide<'a>(
             keys.entry((ip, p)).or_default().push((k, ignores));
         }
     }
-    let mut by_order: Option<u16> = None;
+    let mut by_order: Vec<ByOrder> = Vec::new();
     for ((ip, p), held) in &keys {
         match judge(node_marks(ip, *p), held) {
             Collision::Certain => return Collision::Certain,
-            Collision::ByOrder(_) => by_order = Some(by_order.map_or(*p, |b| b.min(*p))),
+            Collision::ByOrder(mut b) => {
+                b.port = *p;
+                by_order.push(b);
+            }
             Collision::None => {}
         }
     }
-    by_order.map_or(Collision::None, Collision::ByOrder)
+    by_order.sort_by_key(|b| b.port);
+    let more = by_order.iter().skip(1).any(|b| {
+        by_order
+            .first()
+            .is_some_and(|f| (b.strict, &b.ignoring) != (f.strict, &f.ignoring))
+    });
+    match by_order.into_iter().next() {
+        Some(first) => Collision::ByOrder(ByOrder { more, ..first }),
+        None => Collision::None,
+    }
 }
 
 /// Each port the index reads of allocation `a` on node `n`: the IP it is
@@ -182,11 +205,32 @@ pub fn on_first_address(n: &Node, alias: &str) -> bool {
 }
 
 /// The note for a node ranked though Go's map order may skip it
-/// ([`Collision::ByOrder`]).
-pub fn order_note(n: &Node, port: u16, v: NomadVersion) -> String {
+/// ([`Collision::ByOrder`]), with the odds when established: `position`
+/// places an allocation (by its place in the list read) in the map's
+/// insertion order, of `len` entries.
+pub fn order_note(
+    n: &Node,
+    b: &ByOrder,
+    position: impl Fn(usize) -> Option<usize>,
+    len: usize,
+    v: NomadVersion,
+) -> String {
+    let odds = if b.more {
+        None
+    } else {
+        let ignoring: Option<Vec<usize>> = b.ignoring.iter().map(|k| position(*k)).collect();
+        position(b.strict)
+            .zip(ignoring)
+            .and_then(|(s, i)| collides_odds(s, &i, len))
+    };
+    let odds = match odds {
+        Some(p) => format!("{:.1}%", p * 100.0),
+        None => "odds not established: more than 8 allocations on the node, or several such ports"
+            .to_string(),
+    };
     format!(
-        "node {:?}: two allocations hold port {port} on one address, one with ignore_collision; Nomad {v} skips the node (\"network: port collision\") when its proposed list (a Go map) indexes that one first, and this plan takes the node as not skipped",
-        n.name
+        "node {:?}: allocations hold port {} on one address, one without ignore_collision and the others with it; Nomad {v} skips the node (\"network: port collision\") when its proposed list (a Go map) indexes an ignoring one first ({odds}), and this plan takes the node as not skipped",
+        n.name, b.port
     )
 }
 
@@ -202,11 +246,42 @@ fn judge(marked: bool, held: &[(usize, bool)]) -> Collision {
     if marked || strict.next().is_some() || held[..at].iter().any(|(k, _)| k == owner) {
         return Collision::Certain;
     }
-    if held.iter().any(|(k, _)| k != owner) {
-        // Another allocation's ignoring holding: first in some orders.
-        return Collision::ByOrder(0);
+    let mut ignoring: Vec<usize> = held
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| k != owner)
+        .collect();
+    if ignoring.is_empty() {
+        return Collision::None;
     }
-    Collision::None
+    // Another allocation's ignoring holding: first in some orders.
+    ignoring.dedup();
+    Collision::ByOrder(ByOrder {
+        port: 0,
+        strict: *owner,
+        ignoring,
+        more: false,
+    })
+}
+
+/// The chance that the allocation at insertion position `strict` of a Go
+/// map of `len` entries comes after one at `ignoring` when iterated: a map
+/// of at most 8 entries is one group of 8 slots in insertion order, read
+/// from a random slot and wrapping (runtime/map.go `mapiterinit` before Go
+/// 1.24, internal/runtime/maps `Iter.Init` from 1.24), so `strict` comes
+/// first when the start falls in the gap before it. Larger maps spread
+/// entries by a random hash seed: not established.
+pub fn collides_odds(strict: usize, ignoring: &[usize], len: usize) -> Option<f64> {
+    if len > 8 || ignoring.is_empty() || strict >= 8 {
+        return None;
+    }
+    // The gap back to the nearest ignoring slot before it, wrapping.
+    let gap = ignoring
+        .iter()
+        .filter(|&&j| j != strict && j < 8)
+        .map(|&j| (strict + 8 - j) % 8)
+        .min()?;
+    Some(1.0 - gap as f64 / 8.0)
 }
 
 #[cfg(test)]
@@ -334,7 +409,13 @@ mod tests {
             alloc(true, "10.0.0.1", &[80]),
             ignoring(alloc(true, "10.0.0.1", &[80])),
         ];
-        assert_eq!(collide(&n, &mixed, "1.9.0"), Collision::ByOrder(80));
+        let by_order = ByOrder {
+            port: 80,
+            strict: 0,
+            ignoring: vec![1],
+            more: false,
+        };
+        assert_eq!(collide(&n, &mixed, "1.9.0"), Collision::ByOrder(by_order));
         // A task network has no mapping to ignore with.
         let mut task = ignoring(alloc(false, "10.0.0.1", &[80]));
         task.resources.networks[0].group = false;
@@ -372,12 +453,29 @@ mod tests {
     }
 
     #[test]
+    fn the_odds_are_the_gap_before_the_strict_holder_out_of_8() {
+        // Slots 0 (strict) and 1 (ignoring): the strict one is first only
+        // when the walk starts at 2..=7 or 0, i.e. 7 of 8 starts.
+        assert_eq!(collides_odds(0, &[1], 2), Some(1.0 / 8.0));
+        assert_eq!(collides_odds(1, &[0], 2), Some(7.0 / 8.0));
+        // The nearest ignoring slot before it decides.
+        assert_eq!(collides_odds(3, &[0, 2], 4), Some(7.0 / 8.0));
+        assert_eq!(collides_odds(0, &[1], 9), None);
+    }
+
+    #[test]
     fn within_one_allocation_the_mappings_order_is_fixed() {
         assert_eq!(judge(false, &[(0, true), (0, false)]), Collision::Certain);
         assert_eq!(judge(false, &[(0, false), (0, true)]), Collision::None);
+        let by_order = ByOrder {
+            port: 0,
+            strict: 0,
+            ignoring: vec![1],
+            more: false,
+        };
         assert_eq!(
             judge(false, &[(0, false), (1, true)]),
-            Collision::ByOrder(0)
+            Collision::ByOrder(by_order)
         );
         assert_eq!(judge(true, &[(0, true), (1, true)]), Collision::None);
         assert_eq!(judge(false, &[(0, false), (1, false)]), Collision::Certain);

@@ -104,7 +104,7 @@ impl Engine<'_> {
         use super::alloc_ports::{allocs_collide, order_note, Collision};
         let by_order = match allocs_collide(n, self.proposed_iter(pos), version) {
             Collision::Certain => return Err("network: port collision".to_string()),
-            Collision::ByOrder(port) => Some(order_note(n, port, version)),
+            Collision::ByOrder(b) => Some(b),
             Collision::None => None,
         };
         if let Some(dim) = super::network_check::no_addresses(ask.tg, n, version) {
@@ -374,7 +374,11 @@ impl Engine<'_> {
                 .into_iter()
                 .map(|t| t.map(|t| (t.device, t.ip)))
                 .collect(),
-            chance: chance_note(n, &chance).or(by_order),
+            chance: chance_note(n, &chance).or_else(|| {
+                let at = |k| proposed().nth(k).filter(|a| self.stored(&a.id).is_some());
+                let at = |k| at(k).map(position);
+                by_order.map(|b| order_note(n, &b, at, proposed().count(), version))
+            }),
         })
     }
 
