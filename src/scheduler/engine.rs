@@ -164,6 +164,9 @@ pub struct Engine<'w> {
     /// without materialising their allocation list.
     pub(super) base: Vec<(Comparable, i64)>,
     pub(super) touched: HashSet<usize, IdHash>,
+    /// Whether an untouched node's stored allocations collide on a port
+    /// ([`super::alloc_ports`]), worked out the first time it is ranked.
+    pub(super) base_collision: Vec<std::sync::OnceLock<super::alloc_ports::Collision>>,
     /// Quota usage of the placing job's quota before this plan.
     /// An overflow (only from allocations a world could not hold) fails
     /// the quota stage with the bound it passed.
@@ -263,6 +266,7 @@ impl<'w> Engine<'w> {
             escapes: Vec::new(),
             base: Vec::new(),
             touched: HashSet::default(),
+            base_collision: Vec::new(),
             quota_base,
             nondeterminism: Vec::new(),
             noted: Vec::new(),
@@ -290,6 +294,7 @@ impl<'w> Engine<'w> {
                     })
             }),
         };
+        e.base_collision = e.by_node.iter().map(|_| Default::default()).collect();
         e.base = e
             .by_node
             .iter()

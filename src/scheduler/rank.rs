@@ -101,8 +101,8 @@ impl Engine<'_> {
         // `AddAllocs` next: a node whose allocations already collide on a
         // port is skipped too (1.0.16–1.0.18, 1.1.10+, 1.2.4+). Where only
         // Go's map order makes them collide, it is ranked with a note.
-        use super::alloc_ports::{allocs_collide, order_note, Collision};
-        let by_order = match allocs_collide(n, self.proposed_iter(pos), version) {
+        use super::alloc_ports::{order_note, Collision};
+        let by_order = match self.node_collision(pos, n) {
             Collision::Certain => return Err("network: port collision".to_string()),
             Collision::ByOrder(b) => Some(b),
             Collision::None => None,
