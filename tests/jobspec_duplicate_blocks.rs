@@ -146,3 +146,13 @@ fn a_variable_declared_twice_is_refused_unread() {
         );
     }
 }
+
+/// Blocks dynblock generates carry their `dynamic` block's DefRange (hcl
+/// ext/dynblock expand_spec.go), so two generated `env` blocks are refused
+/// at the `dynamic "env"` header, naming it again.
+#[test]
+fn two_generated_blocks_are_refused_at_their_dynamic_header() {
+    let text = task("      dynamic \"env\" {\n        for_each = [\"A\", \"B\"]\n        content {\n          X = env.value\n        }\n      }\n");
+    exactly("dynamic-1.6", &text, "1.6.5", &["j.nomad:9,7-22: Duplicate env block; Only one env block is allowed. Another was defined at j.nomad:9,7-22."]);
+    exactly("dynamic-2.0", &text, "2.0.5", &["j.nomad:9,7-20: Duplicate env block; Only one env block is allowed. Another was defined at j.nomad:9,7-20."]);
+}

@@ -519,7 +519,19 @@ impl<'n> F<'n> {
 /// hclsyntax Block.DefRange(): the header to its last label from hcl 2.20
 /// (Nomad 1.8.1), through the open brace before.
 pub fn def_range(b: &Node, cx: &Cx<'_>) -> Span {
-    let header = b.header_span();
+    // A block dynblock generated (its type is the `dynamic` block's quoted
+    // label) has its `dynamic` block's DefRange (ext/dynblock
+    // expand_spec.go newBlock, every hcl Nomad vendors).
+    let generated = cx
+        .src
+        .text
+        .get(b.ident_span.start..b.ident_span.end)
+        .is_some_and(|t| t.starts_with('"'));
+    let header = if generated {
+        Span::new(b.span.start, b.ident_span.end)
+    } else {
+        b.header_span()
+    };
     let hcl2_7 = matches!(
         super::hclsyntax::Era::of(cx.version),
         Some(super::hclsyntax::Era::Hcl2_7)
