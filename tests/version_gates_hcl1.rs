@@ -198,3 +198,16 @@ fn a_label_is_named_as_written() {
         "1 error occurred:\n\t* group: '${org}', task: 't', invalid key: lifecycle\n\n",
     );
 }
+
+/// parseGroups checks a group's keys before it parses anything inside
+/// (jobspec/parse.go checkHCLKeys, 0.9.x): a wrong type or a block written
+/// twice in its task is never read, so the gate's text is the whole error.
+/// We printed our own sentence for the gate beside the type error.
+#[test]
+fn nothing_inside_the_block_a_gate_stops_is_said() {
+    let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    network {\n      port \"db\" {}\n    }\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu = \"abc\"\n      }\n      resources {\n        memory = 64\n      }\n    }\n  }\n}\n";
+    let (code, err) = validate("gate-inside", text, "0.9.3");
+    assert_eq!(code, Some(1), "{err}");
+    let want = format!("{PARSING}1 error(s) occurred:\n\n* group: 'g' -> invalid key: network\n");
+    assert!(err.starts_with(&want), "{err}\nwant:\n{want}");
+}

@@ -547,12 +547,16 @@ fn build(
     defaults::apply(&mut job, opts.version);
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
+    let read = diags.0.len();
     validate::validate(&job, src, opts.version, opts.edition, diags);
     let validated = diags.0.len();
     let gates = version_gates::check(&job, Some(body), Some(&node), src, opts.version, diags);
     block_args::check(body, src, opts.version, diags);
     block_labels::check(body, src, opts.version, diags);
     undecoded::retain(diags, validated, &silent);
+    if let Some(gate) = gates.first.filter(|_| !opts.version.at_least(1, 0, 0)) {
+        undecoded::hcl1_unread(diags, evaluated..read, gate.block, src);
+    }
     hcl1_parse::check(&node, gates.first, src, opts.version, diags);
     hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, opts.version, diags);

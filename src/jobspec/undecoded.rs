@@ -19,6 +19,10 @@
 //!   returns at decodeAsAttribute's refusal (1.0.4+): nothing else inside
 //!   the group is decoded.
 //!
+//! - Before 1.0, the block whose keys HCL1's parser refuses first
+//!   (jobspec/parse.go checkHCLKeys, at the block's start): the parse
+//!   returns there, nothing inside it is read ([`hcl1_unread`]).
+//!
 //! The lowering still reads what it needs for the model; [`retain`] then
 //! drops the decoding-stage diagnostics (evaluation, lowering, version
 //! gates, labels) located inside these bodies. Validation (the servers')
@@ -136,5 +140,31 @@ pub fn retain(diags: &mut Diags, from: usize, undecoded: &[Undecoded]) {
         let keep = i < from || !silent(d);
         i += 1;
         keep
+    });
+}
+
+/// Before 1.0: drops from `diags[range]` (the evaluation's and lowering's)
+/// what lies inside `block`, the block whose key check stops HCL1's parse
+/// (version_gates.rs `Gate`), but the refused keys themselves.
+pub fn hcl1_unread(
+    diags: &mut Diags,
+    range: std::ops::Range<usize>,
+    block: Span,
+    src: &crate::source::Source,
+) {
+    let open = src
+        .text
+        .get(block.start..block.end)
+        .and_then(|t| t.find('{'))
+        .map_or(block.end, |i| block.start + i + 1);
+    let keys = [super::version_gates::CODE, super::unknown_keys::CODE];
+    let mut i = 0;
+    diags.0.retain(|d| {
+        let here = range.contains(&i);
+        i += 1;
+        let inside = d
+            .primary_span()
+            .is_some_and(|at| open <= at.start && at.start < block.end);
+        !(here && inside && !keys.contains(&d.code.as_str()))
     });
 }
