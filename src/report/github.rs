@@ -5,10 +5,13 @@ use super::location;
 use crate::diag::Severity;
 use crate::rules::Finding;
 
-/// Escaping of the message part (`%`, CR, LF), as the runner expects.
+/// Escaping of the message part (`%`, LF), as the runner expects, after
+/// the terminal's: the runner decodes its escapes and prints the rest into
+/// the log as it is, so an ESC, a BEL, a CR or a bidirectional override
+/// from input must already be a visible escape.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
+    crate::escape::terminal(s)
+        .replace('%', "%25")
         .replace('\n', "%0A")
 }
 
@@ -55,7 +58,11 @@ mod tests {
     #[test]
     fn escapes_and_locates() {
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-        assert_eq!(escape_data("a:b,c%\r\n"), "a:b,c%25%0D%0A");
+        assert_eq!(escape_data("a:b,c%\r\n"), "a:b,c%25\\r%0A");
+        assert_eq!(
+            escape_data("a\x1b]0;t\x07\u{202e}"),
+            "a\\x1b]0;t\\x07\\u{202e}"
+        );
         let out = render(&crate::report::testing::findings());
         crate::assert_snap!("report_github", out);
     }

@@ -1,0 +1,43 @@
+//! `check --format github` prints workflow commands into a CI log, from a
+//! pull request's own bytes: a staged file's name and the names its job
+//! gives. The runner's escaping (`%0A`, `%3A`, `%2C`) keeps them from
+//! forging commands or properties, but says nothing of the terminal: an
+//! ESC, a BEL or a bidirectional override passed through raw retitles a
+//! developer's terminal, recolours or hides the log and reorders what the
+//! reader sees. Like every other format, the annotations print them as
+//! visible escapes.
+
+mod common;
+
+use common::{git, TempDir};
+
+const JOB: &str = "job \"ok\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\\u001b]0;pwned\\u0007\\u202e\" {\n      driver = \"docker\"\n      config {\n        image = \"x\"\n      }\n    }\n  }\n}\n";
+
+#[test]
+fn annotations_escape_control_characters_from_names_and_file_names() {
+    let d = TempDir::new("github-escapes");
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["commit", "-q", "--allow-empty", "-m", "init"]);
+    let name = "evil\x1b[31mRED\x1b[0m,line=1::x.nomad";
+    d.put(name, JOB);
+    git(&d.0, &["add", "--", name]);
+    let o = d.run(&["check", "--staged", "--format", "github"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!lines.is_empty(), "{out}");
+    for l in &lines {
+        assert!(
+            l.starts_with("::warning file=evil\\x1b[31mRED\\x1b[0m%2Cline=1%3A%3Ax.nomad,line="),
+            "{l}"
+        );
+        assert!(
+            !l.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{l:?}"
+        );
+    }
+    assert!(
+        out.contains("task \"t\\x1b]0;pwned\\x07\\u{202e}\" has no resources block"),
+        "{out}"
+    );
+}
