@@ -150,7 +150,9 @@ pub(super) fn fail_job_file(
     let path = file.display().to_string();
     let refusal = render::job_file_error::refusal(judged, &path, version, servers);
     let nomad = render::job_file_error::plan_text(&refusal, version);
-    eprint!("{nomad}");
+    // Nomad's text names the file and quotes input: no control sequence
+    // of theirs reaches the terminal (the JSON below keeps the text as is).
+    eprint!("{}", crate::escape::terminal(&nomad));
     if json {
         // Tools read stdout: the refusal is there too, Nomad's text (or,
         // where Nomad's list is not known, why, as for a job that loads)

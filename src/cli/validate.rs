@@ -131,7 +131,9 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             if let Some(line) = job_file_error::validate_stdout(&refusal) {
                 println!("{}\n", paint(color, "1;33", line));
             }
-            let nomad = job_file_error::validate_text(&refusal, version);
+            // Nomad's text names the file and quotes input: no control
+            // sequence of theirs reaches the terminal.
+            let nomad = crate::escape::terminal(&job_file_error::validate_text(&refusal, version));
             if nomad.is_empty() {
                 // validateLocal passed what only the servers refuse.
                 println!("{}", paint(color, "1;32", "Job validation successful"));
