@@ -295,7 +295,10 @@ fn run_import(args: &import::ImportArgs, color: &ColorArgs) -> i32 {
             if !warnings.is_empty() {
                 common::eprint_diags(&warnings, color.stderr());
             }
-            print!("{text}");
+            // The region and the job names (the written files') are the
+            // saved JSON's: no control sequence of theirs reaches the
+            // terminal.
+            print!("{}", crate::escape::terminal(&text));
             crate::diag::exit::OK
         }
         Err(d) => {
