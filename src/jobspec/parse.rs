@@ -340,7 +340,23 @@ fn hcl1_idiom(
 /// other HCL a repository holds (world files, agent configuration, Vault
 /// and ACL policies, Packer, Terragrunt) has a `group` block there.
 pub fn is_job_file(text: &str) -> bool {
-    scan_for_job(text, false)
+    scan_for_job(text, false) || parses_to_job(text)
+}
+
+/// The line scan misses a `job` block behind what only a parser reads (a
+/// `<<EOF` inside a string, a block comment before the block on its line),
+/// and a file it misses is skipped, which passes a gate: what it passes
+/// over is parsed. Too deep to parse is judged, so the load says so.
+fn parses_to_job(text: &str) -> bool {
+    if crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_some() {
+        return true;
+    }
+    hcl_edit::parser::parse_body(text).is_ok_and(|body| {
+        body.iter().any(|s| {
+            s.as_block()
+                .is_some_and(|b| b.ident.value().as_str() == "job")
+        })
+    })
 }
 
 /// Whether `text` opens a `job` block at its top (`job "web" {`, `job web
