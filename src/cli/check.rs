@@ -304,8 +304,14 @@ fn run_selected(
     }
     // An unreadable -var-file is a usage error of the run, not a finding
     // repeated in every file.
+    // Opening a FIFO waits for a writer: only a regular file is opened.
     for f in &args.var_files {
-        if let Err(e) = std::fs::File::open(f) {
+        let readable = match std::fs::metadata(f) {
+            Ok(m) if !m.is_file() => Err("not a regular file".to_string()),
+            Ok(_) => std::fs::File::open(f).map(drop).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = readable {
             let d = usage(format!("cannot read --var-file {}: {e}", f.display()))
                 .help("pass a readable variables file");
             eprint!("{}", crate::diag::render(&[d], color));
