@@ -41,3 +41,38 @@ fn annotations_escape_control_characters_from_names_and_file_names() {
         "{out}"
     );
 }
+
+/// SARIF's message text is shown by code scanning as plain text: a
+/// bidirectional override from input reorders it there, and an ESC or a
+/// BEL reaches whoever prints it. Escaped as in the annotations.
+#[test]
+fn sarif_messages_escape_control_characters_from_names() {
+    let d = TempDir::new("sarif-escapes");
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["commit", "-q", "--allow-empty", "-m", "init"]);
+    d.put("web.nomad", JOB);
+    git(&d.0, &["add", "web.nomad"]);
+    let o = d.run(&["check", "--staged", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::output_text(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif");
+    let texts: Vec<&str> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["message"]["text"].as_str())
+        .collect();
+    assert!(!texts.is_empty(), "{doc}");
+    for t in &texts {
+        assert!(
+            !t.chars()
+                .any(|c| c == '\x1b' || c == '\x07' || c == '\u{202e}'),
+            "{t:?}"
+        );
+    }
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("task \"t\\x1b]0;pwned\\x07\\u{202e}\"")),
+        "{texts:?}"
+    );
+}

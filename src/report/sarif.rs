@@ -78,7 +78,9 @@ pub fn render(findings: &[Finding]) -> String {
             let mut r = json!({
                 "ruleId": f.code,
                 "level": level(f.severity),
-                "message": { "text": message },
+                // Shown as plain text by code scanning: control characters
+                // and bidirectional overrides from input as visible escapes.
+                "message": { "text": crate::escape::terminal(&message) },
             });
             if let Some(i) = rule_index(&f.code) {
                 r["ruleIndex"] = json!(i);
