@@ -8,6 +8,7 @@
 //! Unicode tables): [`go_quote`] follows the release established for the
 //! thread ([`scope`]), [`go_quote_in`] takes the edition.
 
+pub mod humanize;
 mod isprint;
 mod isprint_table;
 pub mod scope;

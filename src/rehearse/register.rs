@@ -35,42 +35,8 @@ fn source_size(job: &Job, version: crate::version::NomadVersion) -> Option<Strin
     (version.at_least(1, 6, 0) && size > DEFAULT_MAX_SOURCE).then(|| {
         format!(
             "job source size of {} exceeds maximum of {} and will be discarded",
-            si_bytes(size),
-            si_bytes(DEFAULT_MAX_SOURCE)
+            crate::gotext::humanize::bytes(size),
+            crate::gotext::humanize::bytes(DEFAULT_MAX_SOURCE)
         )
     })
-}
-
-/// go-humanize's `Bytes` (v1.0.1, bytes.go humanateBytes): SI units, the
-/// exponent from `floor(ln n / ln 1000)`, rounded to a tenth, one decimal
-/// under 10.
-fn si_bytes(n: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    if n < 10 {
-        return format!("{n} B");
-    }
-    let x = n as f64;
-    let e = (x.ln() / 1000f64.ln()).floor().clamp(0.0, 6.0);
-    let val = (x / 1000f64.powf(e) * 10.0 + 0.5).floor() / 10.0;
-    let unit = UNITS[e as usize];
-    if val < 10.0 {
-        format!("{val:.1} {unit}")
-    } else {
-        format!("{val:.0} {unit}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bytes_as_go_humanize_writes_them() {
-        assert_eq!(si_bytes(1), "1 B");
-        assert_eq!(si_bytes(33), "33 B");
-        assert_eq!(si_bytes(1_000_000), "1.0 MB");
-        assert_eq!(si_bytes(1_234_567), "1.2 MB");
-        assert_eq!(si_bytes(12_345_678), "12 MB");
-        assert_eq!(si_bytes(999_999), "1000 kB");
-    }
 }

@@ -318,23 +318,7 @@ pub fn node_detail(
 /// bytes fit Nomad's uint64, but the sum of a node's allocations read from
 /// a hostile import may not, and is then shown exactly, never saturated.
 fn ibytes_mb(mb: i64) -> String {
-    let bytes = u128::try_from(mb).unwrap_or(0) * 1024 * 1024;
-    if bytes < 10 {
-        return format!("{bytes} B");
-    }
-    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    let b = bytes as f64;
-    // Past EiB (only a sum past u64) the figure stays in EiB.
-    let e = (b.ln() / 1024f64.ln())
-        .floor()
-        .min((UNITS.len() - 1) as f64);
-    let unit = UNITS[e as usize];
-    let val = (b / 1024f64.powf(e) * 10.0 + 0.5).floor() / 10.0;
-    if val < 10.0 {
-        format!("{val:.1} {unit}")
-    } else {
-        format!("{val:.0} {unit}")
-    }
+    crate::gotext::humanize::ibytes(u128::try_from(mb).unwrap_or(0) * 1024 * 1024)
 }
 
 fn limit_text(v: Option<i64>) -> String {
