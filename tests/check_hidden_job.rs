@@ -13,11 +13,15 @@ use common::{git, TempDir};
 const JOB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = -1\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"x:1\"\n      }\n    }\n  }\n}\n";
 
 fn staged(tag: &str, text: &str) -> (Option<i32>, String) {
+    staged_as(tag, "deploy/web.hcl", text)
+}
+
+fn staged_as(tag: &str, name: &str, text: &str) -> (Option<i32>, String) {
     let d = TempDir::new(tag);
     git(&d.0, &["init", "-q"]);
     git(&d.0, &["commit", "-q", "--allow-empty", "-m", "init"]);
-    d.put("deploy/web.hcl", text);
-    git(&d.0, &["add", "deploy/web.hcl"]);
+    d.put(name, text);
+    git(&d.0, &["add", name]);
     let o = d.run(&[
         "check",
         "--staged",
@@ -63,4 +67,27 @@ fn other_hcl_files_are_still_skipped() {
     let (code, out) = staged("hidden-job-none", "locals {\n  marker = \"<<EOF\"\n}\n");
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("(1 skipped: not job files)"), "{out}");
+}
+
+/// `nomad job run deploy/web` runs a job whatever its file is called, so a
+/// changed file with no job file's name is judged when its text opens a
+/// `job` block: the stricter scan behind that test (a README must not
+/// fail a commit) skipped the same comment-hidden block.
+#[test]
+fn a_hidden_job_in_a_file_without_a_job_files_name_is_checked() {
+    let text = JOB
+        .replace("job \"web\"", "/* the job */ job \"web\"")
+        .replace("group \"g\"", "/* its group */ group \"g\"");
+    let (code, out) = staged_as("hidden-job-unnamed", "deploy/web", &text);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("deploy/web:4:5: jobspec::range [error]"),
+        "{out}"
+    );
+    let (code, out) = staged_as(
+        "hidden-job-readme",
+        "README",
+        "# A job\n\nSee `job \"web\" {`.\n",
+    );
+    assert_eq!(code, Some(0), "{out}");
 }

@@ -340,23 +340,23 @@ fn hcl1_idiom(
 /// other HCL a repository holds (world files, agent configuration, Vault
 /// and ACL policies, Packer, Terragrunt) has a `group` block there.
 pub fn is_job_file(text: &str) -> bool {
-    scan_for_job(text, false) || parses_to_job(text)
+    scan_for_job(text, false) || parses_to_job(text, true)
 }
 
-/// The line scan misses a `job` block behind what only a parser reads (a
-/// `<<EOF` inside a string, a block comment before the block on its line),
-/// and a file it misses is skipped, which passes a gate: what it passes
-/// over is parsed. Too deep to parse is judged, so the load says so.
-fn parses_to_job(text: &str) -> bool {
-    if crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_some() {
-        return true;
-    }
-    hcl_edit::parser::parse_body(text).is_ok_and(|body| {
-        body.iter().any(|s| {
-            s.as_block()
-                .is_some_and(|b| b.ident.value().as_str() == "job")
-        })
-    })
+/// The scan misses a `job` behind what only a parser reads (`"<<EOF"` in
+/// a string, `/* c */ job "web" {`), and a skipped file passes a gate:
+/// what it passes over is parsed. Too deep to parse is `deep` (a `.hcl`
+/// file is judged; a README of that depth must not fail a commit).
+fn parses_to_job(text: &str, deep: bool) -> bool {
+    let job = |s: &hcl_edit::structure::Structure| {
+        s.as_block()
+            .is_some_and(|b| b.ident.value().as_str() == "job")
+    };
+    text.contains("job")
+        && match crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH) {
+            Some(_) => deep,
+            None => hcl_edit::parser::parse_body(text).is_ok_and(|b| b.iter().any(job)),
+        }
 }
 
 /// Whether `text` opens a `job` block at its top (`job "web" {`, `job web
@@ -366,7 +366,7 @@ fn parses_to_job(text: &str) -> bool {
 /// a commit of a README by parsing it as a job. A job Nomad runs opens
 /// its `job` block so; a file that does not cannot be run as a job.
 pub fn opens_job_block(text: &str) -> bool {
-    scan_for_job(text, true)
+    scan_for_job(text, true) || parses_to_job(text, false)
 }
 
 fn scan_for_job(text: &str, strict: bool) -> bool {
