@@ -11,6 +11,11 @@
 //! calling thread loads the world and the replay, and then runs the HCL1
 //! check the file meets first before 1.0.
 //!
+//! The helper's chain (open the repository, select, read the staged text,
+//! parse it) is the longer one, so the hook's own command line starts it
+//! before the command line is parsed ([`start_early`]): the scope it guesses
+//! is used only if it is the one the parsed command line asks for.
+//!
 //! Nothing the helper does shows in the output: the selection is the one
 //! [`select`] makes on the calling thread (taken only where the serial run
 //! took it, after the usage checks, so an earlier error still wins), and a
@@ -22,7 +27,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 
 use super::select::{select, Scope, Selection};
 use crate::diag::Diags;
@@ -35,44 +40,111 @@ const PARSED_AHEAD: usize = 4;
 /// What the run calls, once, when it wants the selection.
 pub type Take<'a> = &'a mut dyn FnMut() -> Result<Selection, Diags>;
 
+type Selected = Result<Selection, Diags>;
+
+/// The helper's work: select `scope` (unless the calling thread claimed
+/// it first), hand the selection over, then parse the candidates ahead
+/// until told to stop. Returns the texts it parsed, for
+/// [`crate::parse_ahead::forget`].
+fn help(
+    scope: &Scope,
+    claimed: &AtomicBool,
+    stop: &AtomicBool,
+    tx: mpsc::SyncSender<Selected>,
+) -> Vec<Arc<str>> {
+    if claimed.swap(true, Ordering::AcqRel) {
+        return Vec::new(); // the calling thread got there first
+    }
+    let sel = select(scope, Path::new("."));
+    let texts: Vec<Arc<str>> = match &sel {
+        Ok(sel) => sel
+            .files
+            .iter()
+            .take(PARSED_AHEAD)
+            .filter_map(|p| sel.vfs.read(p).ok())
+            .map(|src| src.text.clone())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if tx.send(sel).is_err() {
+        return Vec::new();
+    }
+    for text in &texts {
+        if stop.load(Ordering::Acquire) {
+            break;
+        }
+        crate::parse_ahead::parse(text);
+    }
+    texts
+}
+
+/// A helper started before the command line was parsed.
+struct Early {
+    scope: Scope,
+    claimed: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    rx: mpsc::Receiver<Selected>,
+    handle: std::thread::JoinHandle<Vec<Arc<str>>>,
+}
+
+static EARLY: Mutex<Option<Early>> = Mutex::new(None);
+
+/// Start selecting `scope` now, for a [`selecting`] of the same scope
+/// later: the binary calls it for the command line a pre-commit hook runs
+/// (`check --staged`), before clap has read it. A later [`selecting`] of
+/// another scope leaves this helper's work unused.
+pub fn start_early(scope: Scope) {
+    let claimed = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::sync_channel::<Selected>(1);
+    let (c, s, sc) = (claimed.clone(), stop.clone(), scope.clone());
+    let work = move || help(&sc, &c, &s, tx);
+    // No thread (the system refused one): `selecting` starts its own.
+    let Ok(handle) = std::thread::Builder::new()
+        .name("select-ahead".into())
+        .spawn(crate::gotext::inherit(work))
+    else {
+        return;
+    };
+    if let Ok(mut early) = EARLY.lock() {
+        *early = Some(Early {
+            scope,
+            claimed,
+            stop,
+            rx,
+            handle,
+        });
+    }
+}
+
+/// The helper [`start_early`] started, if it selects `scope`. One that
+/// selects another is told to stop and left to end on its own.
+fn take_early(scope: &Scope) -> Option<Early> {
+    let early = EARLY.lock().ok()?.take()?;
+    if early.scope == *scope {
+        return Some(early);
+    }
+    early.claimed.store(true, Ordering::Release);
+    early.stop.store(true, Ordering::Release);
+    None
+}
+
 /// `run` with a helper thread selecting `scope` from the current folder
 /// (and parsing the candidates ahead) from the start; `run` takes the
 /// selection through its argument.
 pub fn selecting<R>(scope: &Scope, run: impl FnOnce(Take<'_>) -> R) -> R {
+    if let Some(early) = take_early(scope) {
+        return with_early(early, run);
+    }
     let claimed = AtomicBool::new(false);
     let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::sync_channel::<Result<Selection, Diags>>(1);
+    let (tx, rx) = mpsc::sync_channel::<Selected>(1);
     let here = || select(scope, Path::new("."));
     let (claimed, stop, here) = (&claimed, &stop, &here);
     std::thread::scope(|s| {
         // Owns the sender: a helper that dies drops it, which ends the
         // calling thread's wait.
-        let work = move || {
-            if claimed.swap(true, Ordering::AcqRel) {
-                return Vec::new(); // the calling thread got there first
-            }
-            let sel = here();
-            let texts: Vec<Arc<str>> = match &sel {
-                Ok(sel) => sel
-                    .files
-                    .iter()
-                    .take(PARSED_AHEAD)
-                    .filter_map(|p| sel.vfs.read(p).ok())
-                    .map(|src| src.text.clone())
-                    .collect(),
-                Err(_) => Vec::new(),
-            };
-            if tx.send(sel).is_err() {
-                return Vec::new();
-            }
-            for text in &texts {
-                if stop.load(Ordering::Acquire) {
-                    break;
-                }
-                crate::parse_ahead::parse(text);
-            }
-            texts
-        };
+        let work = move || help(scope, claimed, stop, tx);
         // No thread (the system refused one): the run selects itself.
         let helper = std::thread::Builder::new()
             .name("select-ahead".into())
@@ -93,4 +165,48 @@ pub fn selecting<R>(scope: &Scope, run: impl FnOnce(Take<'_>) -> R) -> R {
         }
         out
     })
+}
+
+/// [`selecting`] with the helper [`start_early`] started.
+fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
+    let Early {
+        scope,
+        claimed,
+        stop,
+        rx,
+        handle,
+    } = early;
+    let here = || select(&scope, Path::new("."));
+    let mut take = || {
+        if !claimed.swap(true, Ordering::AcqRel) {
+            return here();
+        }
+        rx.recv().unwrap_or_else(|_| here())
+    };
+    let out = run(&mut take);
+    stop.store(true, Ordering::Release);
+    if let Ok(texts) = handle.join() {
+        crate::parse_ahead::forget(&texts);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_early_helper_of_another_scope_is_left_unused() {
+        let ours = Scope {
+            staged: true,
+            ..Scope::default()
+        };
+        let other = Scope {
+            paths: vec!["no-such-folder-early".into()],
+            ..ours.clone()
+        };
+        start_early(other);
+        assert!(take_early(&ours).is_none());
+        assert!(EARLY.lock().unwrap().is_none(), "taken off, not kept");
+    }
 }

@@ -16,7 +16,7 @@ use crate::project::Fence;
 use crate::vfs::{DiskVfs, Vfs};
 
 /// What to look at: the command line's paths and git mode.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     pub paths: Vec<PathBuf>,
     pub staged: bool,

@@ -218,6 +218,16 @@ pub fn main() -> i32 {
         eprintln!("error: {msg}");
         return usage_code;
     }
+    // The pre-commit hook's command line (hook.rs writes it): its change
+    // set is selected, and its files parsed, from now on, while clap reads
+    // the command line; `check` uses that work only if the scope it parses
+    // is this one (check::ahead).
+    if raw.len() == 3 && raw[1] == "check" && raw[2] == "--staged" {
+        crate::check::ahead::start_early(crate::check::select::Scope {
+            staged: true,
+            ..Default::default()
+        });
+    }
     // `-hcl2-strict` (=true) is Nomad's default and ours: nothing to pass on.
     let kept: Vec<std::ffi::OsString> = raw_os
         .into_iter()
