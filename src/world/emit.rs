@@ -11,7 +11,12 @@ use crate::jobspec::{Affinity, Constraint, Job, Network, Resources, Spread, Valu
 use crate::version::Edition;
 
 /// HCL string literal: quotes, escapes, and template sequences neutralised
-/// so an imported value is never evaluated as an interpolation.
+/// so an imported value is never evaluated as an interpolation. A character
+/// Go's `unicode.IsPrint` refuses (an ESC, a BEL, a bidi override from a
+/// hostile cluster's JSON) is written `\uNNNN` / `\UNNNNNNNN`, as hclwrite's
+/// escapeQuotedStringLit does, so the written world file holds no raw
+/// control bytes for an editor or `cat` to act on; reading it back gives
+/// the same string.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -26,6 +31,13 @@ pub fn quote(s: &str) -> String {
             '$' | '%' if chars.peek() == Some(&'{') => {
                 out.push(c);
                 out.push(c);
+            }
+            c if !crate::gotext::is_print(c, crate::gotext::Unicode::U17) => {
+                let _ = if u32::from(c) < 0x1_0000 {
+                    write!(out, "\\u{:04x}", u32::from(c))
+                } else {
+                    write!(out, "\\U{:08x}", u32::from(c))
+                };
             }
             c => out.push(c),
         }
@@ -561,6 +573,21 @@ mod tests {
     fn quoting_neutralises_templates_and_escapes() {
         assert_eq!(quote("a\"b"), "\"a\\\"b\"");
         assert_eq!(quote("${x} %{y} $z"), "\"$${x} %%{y} $z\"");
+        // Not printable in Go: escaped as hclwrite escapes them.
+        assert_eq!(
+            quote("a\u{1b}[31mb\u{7}\u{202e}c\u{e0001}"),
+            "\"a\\u001b[31mb\\u0007\\u202ec\\U000e0001\""
+        );
+        // ... and read back as the same string.
+        let raw = "x\u{1b}]0;t\u{7}\u{202e}${y}\\\u{e0001}\u{85}";
+        let body: hcl_edit::structure::Body = format!("v = {}\n", quote(raw))
+            .parse()
+            .expect("an HCL body");
+        let read = body
+            .get_attribute("v")
+            .and_then(|a| a.value.as_str())
+            .map(str::to_owned);
+        assert_eq!(read.as_deref(), Some(raw));
         assert_eq!(key("kernel.name"), "\"kernel.name\"");
         assert_eq!(key("image"), "image");
     }
