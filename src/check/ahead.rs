@@ -94,27 +94,35 @@ static EARLY: Mutex<Option<Early>> = Mutex::new(None);
 /// (`check --staged`), before clap has read it. A later [`selecting`] of
 /// another scope leaves this helper's work unused.
 pub fn start_early(scope: Scope) {
+    let Some(early) = spawn(scope) else {
+        return;
+    };
+    if let Ok(mut slot) = EARLY.lock() {
+        *slot = Some(early);
+    }
+}
+
+/// A helper thread selecting `scope` (and parsing ahead); `None` when the
+/// system refused a thread.
+fn spawn(scope: Scope) -> Option<Early> {
     let claimed = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::sync_channel::<Selected>(1);
     let (c, s, sc) = (claimed.clone(), stop.clone(), scope.clone());
+    // Owns the sender: a helper that dies drops it, which ends the calling
+    // thread's wait.
     let work = move || help(&sc, &c, &s, tx);
-    // No thread (the system refused one): `selecting` starts its own.
-    let Ok(handle) = std::thread::Builder::new()
+    let handle = std::thread::Builder::new()
         .name("select-ahead".into())
         .spawn(crate::gotext::inherit(work))
-    else {
-        return;
-    };
-    if let Ok(mut early) = EARLY.lock() {
-        *early = Some(Early {
-            scope,
-            claimed,
-            stop,
-            rx,
-            handle,
-        });
-    }
+        .ok()?;
+    Some(Early {
+        scope,
+        claimed,
+        stop,
+        rx,
+        handle,
+    })
 }
 
 /// The helper [`start_early`] started, if it selects `scope`. One that
@@ -133,41 +141,14 @@ fn take_early(scope: &Scope) -> Option<Early> {
 /// (and parsing the candidates ahead) from the start; `run` takes the
 /// selection through its argument.
 pub fn selecting<R>(scope: &Scope, run: impl FnOnce(Take<'_>) -> R) -> R {
-    if let Some(early) = take_early(scope) {
-        return with_early(early, run);
-    }
-    let claimed = AtomicBool::new(false);
-    let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::sync_channel::<Selected>(1);
-    let here = || select(scope, Path::new("."));
-    let (claimed, stop, here) = (&claimed, &stop, &here);
-    std::thread::scope(|s| {
-        // Owns the sender: a helper that dies drops it, which ends the
-        // calling thread's wait.
-        let work = move || help(scope, claimed, stop, tx);
+    match take_early(scope).or_else(|| spawn(scope.clone())) {
+        Some(early) => with_early(early, run),
         // No thread (the system refused one): the run selects itself.
-        let helper = std::thread::Builder::new()
-            .name("select-ahead".into())
-            .spawn_scoped(s, crate::gotext::inherit(work))
-            .ok();
-        let mut take = || {
-            if !claimed.swap(true, Ordering::AcqRel) {
-                return here();
-            }
-            rx.recv().unwrap_or_else(|_| here())
-        };
-        let out = run(&mut take);
-        stop.store(true, Ordering::Release);
-        // A panic of the helper's (its selection) was met again by the
-        // run: joined here, it is not raised a second time.
-        if let Some(Ok(texts)) = helper.map(|h| h.join()) {
-            crate::parse_ahead::forget(&texts);
-        }
-        out
-    })
+        None => run(&mut || select(scope, Path::new("."))),
+    }
 }
 
-/// [`selecting`] with the helper [`start_early`] started.
+/// [`selecting`] with its helper: the one [`start_early`] started, or its own.
 fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
     let Early {
         scope,
@@ -185,6 +166,8 @@ fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
     };
     let out = run(&mut take);
     stop.store(true, Ordering::Release);
+    // A panic of the helper's (its selection) was met again by the run:
+    // joined here, it is not raised a second time.
     if let Ok(texts) = handle.join() {
         crate::parse_ahead::forget(&texts);
     }
