@@ -158,14 +158,9 @@ fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
             assumed: c.assumed,
         })
         .collect();
-    let reserves = pool
-        .networks
-        .host_networks
-        .values()
-        .any(|hn| !hn.reserved_ports.is_empty());
-    if reserves {
-        nets.addresses = pool.networks.address_entries(world.nomad_version);
-    }
+    // Which aliases share an address decides which ports an ask meets
+    // there (scheduler/alloc_ports.rs), reserved or not.
+    nets.addresses = pool.networks.address_entries(world.nomad_version);
     nets
 }
 

@@ -34,6 +34,7 @@ pub mod replay_cache;
 pub mod sample;
 pub mod select;
 pub mod sim;
+mod spread;
 pub mod system_nodes;
 pub mod task_offer;
 pub mod version_check;

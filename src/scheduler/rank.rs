@@ -4,9 +4,9 @@
 //! then the score chain (bin-packing fit, job anti-affinity, node affinity,
 //! spread, preemption) averaged into the node's final score.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use super::constraint::{holds, resolve};
+use super::constraint::holds;
 use super::engine::{Ask, Engine};
 use super::fit::{allocs_fit, preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
 use super::net_held;
@@ -169,18 +169,18 @@ impl Engine<'_> {
         let mut asked_ports: HashSet<u16> = HashSet::new();
         // Where each walked network landed (device, IP), by ask position.
         let mut taken: Vec<Option<super::task_offer::Taken>> = vec![None; ask.res.networks.len()];
-        // The group networks come after the task networks in the ask. Before
-        // 0.12 they are offered as task networks are (AssignNetwork), and
-        // first (rank.go assigns the group's network before its tasks').
+        // The group networks come after the task networks in the ask, and
+        // are assigned first (rank.go, 0.10-2.0.5; 2.0 feasible/rank.go):
+        // before 0.12 offered as task networks are (AssignNetwork), from
+        // 0.12 placed on a host network, its ports reserved before a task
+        // asks (`AddReservedPorts`), so where both want one port the
+        // task's is refused, with its label.
         let asked = ask.res.networks.len();
         let first_group = asked.saturating_sub(ask.tg.networks.len());
         let walked = !net_held::on_host_network(version);
-        let order: Vec<usize> = if walked {
-            (first_group..asked).chain(0..first_group).collect()
-        } else {
-            (0..asked).collect()
-        };
-        for i in order {
+        // What the group's network took on the node's own address.
+        let mut group_taken: Option<super::task_offer::Taken> = None;
+        for i in (first_group..asked).chain(0..first_group) {
             let Some(res_net) = ask.res.networks.get(i) else {
                 continue;
             };
@@ -203,7 +203,12 @@ impl Engine<'_> {
                     })
             };
             let live = || proposed().filter(|a| spared(&victims, a));
-            let earlier: Vec<_> = taken.iter().flatten().cloned().collect();
+            let earlier: Vec<_> = taken
+                .iter()
+                .flatten()
+                .chain(&group_taken)
+                .cloned()
+                .collect();
             if group_net.is_none() || walked {
                 let offer = |victims: &[&Allocation]| {
                     // What the network index reads of the allocations left.
@@ -295,6 +300,8 @@ impl Engine<'_> {
                 }
             }
             asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
+            group_taken =
+                group_net.and_then(|g| super::task_offer::group_taken(n, g, net, version));
         }
         let (devices, device_score) = self.assign_devices(ask, n, evict, &mut victims, &make)?;
         let remaining = proposed()
@@ -380,91 +387,6 @@ impl Engine<'_> {
                 by_order.map(|b| order_note(n, &b, at, proposed().count(), version))
             }),
         })
-    }
-
-    /// Spread scoring (`feasible/spread.go`), job and group spreads.
-    pub(super) fn spread_score(&self, ask: &Ask<'_>, n: &Node) -> Option<f64> {
-        let spreads: Vec<&crate::jobspec::Spread> = ask
-            .tg
-            .spreads
-            .iter()
-            .chain(ask.job.spreads.iter())
-            .collect();
-        if spreads.is_empty() {
-            return None;
-        }
-        let total_weight: i64 = spreads.iter().map(|s| s.weight).sum();
-        let count = ask.tg.count.max(1) as f64;
-        let mut total = 0.0;
-        for s in spreads {
-            let mut counts: BTreeMap<String, i64> = BTreeMap::new();
-            for (p, other) in self.state.nodes.iter().enumerate() {
-                let k = self
-                    .proposed_iter(p)
-                    .filter(|a| {
-                        a.namespace == ask.job.namespace
-                            && a.job_id == ask.job.id
-                            && a.task_group == ask.tg.name
-                    })
-                    .count() as i64;
-                if k > 0 {
-                    if let Some(v) = resolve(&s.attribute, other, self.world.nomad_version) {
-                        *counts.entry(v).or_insert(0) += k;
-                    }
-                }
-            }
-            let Some(value) = resolve(&s.attribute, n, self.world.nomad_version) else {
-                total -= 1.0;
-                continue;
-            };
-            let used = counts.get(&value).copied().unwrap_or(0) + 1;
-            if s.targets.is_empty() {
-                if counts.is_empty() {
-                    continue;
-                }
-                let min = counts.values().copied().min().unwrap_or(0);
-                let max = counts.values().copied().max().unwrap_or(0);
-                let cur = counts.get(&value).copied().unwrap_or(0);
-                total += if cur != min {
-                    if min == 0 {
-                        -1.0
-                    } else {
-                        (min - cur) as f64 / min as f64
-                    }
-                } else if min == max {
-                    -1.0
-                } else if min == 0 {
-                    1.0
-                } else {
-                    (max - min) as f64 / min as f64
-                };
-                continue;
-            }
-            let mut desired: BTreeMap<&str, f64> = s
-                .targets
-                .iter()
-                .map(|t| (t.value.as_str(), t.percent as f64 / 100.0 * count))
-                .collect();
-            let sum: f64 = desired.values().sum();
-            if sum < count {
-                desired.entry("*").or_insert(count - sum);
-            }
-            let Some(d) = desired.get(value.as_str()).or_else(|| desired.get("*")) else {
-                total -= 1.0;
-                continue;
-            };
-            if *d == 0.0 {
-                total -= 1.0;
-                continue;
-            }
-            let w = if total_weight > 0 {
-                s.weight as f64 / total_weight as f64
-            } else {
-                0.0
-            };
-            total += (d - used as f64) / d * w;
-        }
-        (total != 0.0).then_some(total)
     }
 }
 

@@ -44,6 +44,38 @@ impl Taken {
     }
 }
 
+/// What a group network placed on a host network (0.12+) takes before
+/// the tasks' networks are offered: its static ports, reserved at each
+/// mapping's `HostIP` (`AddReservedPorts`). Those on an alias the node's
+/// own address carries are on the IP its task networks are offered on;
+/// an alias on another address holds them where no task asks. `net` is
+/// the group's ask, its ports in the order of `g`'s.
+pub fn group_taken(
+    n: &Node,
+    g: &crate::jobspec::Network,
+    net: &AllocNetwork,
+    v: crate::version::NomadVersion,
+) -> Option<Taken> {
+    let home = n.networks.first()?;
+    let ports: Vec<u16> = net
+        .reserved_ports
+        .iter()
+        .zip(&g.reserved_ports)
+        .filter(|(_, asked)| {
+            super::network_check::port_alias(asked, n, v, v.at_least(1, 1, 0))
+                .is_some_and(|alias| super::alloc_ports::on_first_address(n, &alias))
+        })
+        .map(|((_, p), _)| *p)
+        .collect();
+    (!ports.is_empty()).then(|| Taken {
+        // No device: the group's ports ask no bandwidth.
+        device: Id::default(),
+        ip: Id::from(&home.ip),
+        mbits: 0,
+        ports,
+    })
+}
+
 /// Why no address fits: the last refusal of the walk, as Nomad's error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Miss {

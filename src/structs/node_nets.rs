@@ -32,9 +32,9 @@ pub struct NodeNets {
     pub by_chance: Vec<AliasChance>,
     /// The node's addresses as `NodeNetworks[].Addresses` reports them,
     /// one per IP: each alias it carries with that host network's
-    /// `reserved_ports`. Filled only when some host network reserves
-    /// ports (else every address reserves just the client-wide ones):
-    /// scheduler/address_ports.rs reads it.
+    /// `reserved_ports`. Filled when the pool names host networks or
+    /// interfaces (a stock client's one address carries `default` alone):
+    /// scheduler/address_ports.rs and alloc_ports.rs read it.
     pub addresses: Vec<Vec<(String, Vec<u16>)>>,
 }
 
