@@ -12,7 +12,7 @@ use crate::cluster::{Allocation, Node, State};
 use crate::version::NomadVersion;
 
 /// Remove the parts of `plan` the applier would reject; true if any was.
-/// `by_node`: the live allocations of each node position, as indexes into
+/// `by_node`: the allocations each node position holds, as indexes into
 /// `state.allocs` in their order (the evaluation's engine holds them:
 /// grouping every allocation of the state again for each plan was a
 /// twentieth of `plan --samples 1000`).
@@ -42,6 +42,11 @@ pub fn reject_overcommitted(
             .into_iter()
             .flatten()
             .filter_map(|&i| state.allocs.get(i))
+            // The applier reads the node's allocations by the state index
+            // of `TerminalStatus` (`AllocsByNodeTerminal(false)`, 0.9-2.0.5):
+            // one told to stop is not re-checked, though the scheduler of
+            // 1.4.0+ counts it until its client stops it.
+            .filter(|a| a.is_live())
             .filter(|a| !gone.contains(a.id.as_str()) && !placed_ids.contains(a.id.as_str()));
         let all: Vec<&Allocation> = existing.chain(placed.iter()).collect();
         if !node_fits(node, &all, version) {

@@ -243,7 +243,7 @@ impl<'w> Engine<'w> {
         rng_seed: u64,
     ) -> Engine<'w> {
         let node_pos = node_positions(state);
-        let by_node = live_on(state, &node_pos);
+        let by_node = live_on(state, &node_pos, world.nomad_version);
         let quota_base = world.quota_of(&job.namespace).map(|q| {
             (
                 q.name.clone(),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::engine::IdHash;
 use crate::cluster::State;
+use crate::version::NomadVersion;
 
 /// Each node's position, by node ID (IDs are unique in a state: a world
 /// refuses a node declared twice).
@@ -19,12 +20,17 @@ pub(super) fn node_positions(state: &State) -> HashMap<&str, usize, IdHash> {
         .collect()
 }
 
-/// The live allocations (desired to run, not terminal) of each node
-/// position, as indexes into state.allocs in their order.
-pub(super) fn live_on(state: &State, node_pos: &HashMap<&str, usize, IdHash>) -> Vec<Vec<usize>> {
+/// The allocations each node position holds under `v` (live, and from
+/// 1.4.0 those told to stop that still run: `Allocation::holds_node`), as
+/// indexes into state.allocs in their order.
+pub(super) fn live_on(
+    state: &State,
+    node_pos: &HashMap<&str, usize, IdHash>,
+    v: NomadVersion,
+) -> Vec<Vec<usize>> {
     let mut by_node = vec![Vec::new(); state.nodes.len()];
     for (i, a) in state.allocs.iter().enumerate() {
-        if !a.is_live() {
+        if !a.holds_node(v) {
             continue;
         }
         if let Some(list) = node_pos
@@ -40,7 +46,7 @@ pub(super) fn live_on(state: &State, node_pos: &HashMap<&str, usize, IdHash>) ->
 /// The engine's `by_node` for `state`, built without an engine.
 #[cfg(test)]
 pub(super) fn live_by_node(state: &State) -> Vec<Vec<usize>> {
-    live_on(state, &node_positions(state))
+    live_on(state, &node_positions(state), NomadVersion::new(2, 0, 5))
 }
 
 /// Two flags per stored allocation (see [`Engine`](super::engine::Engine)'s `dropped`): taken

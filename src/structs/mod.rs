@@ -245,6 +245,17 @@ impl Allocation {
     pub fn is_live(&self) -> bool {
         self.desired_status == DesiredStatus::Run && !self.client_status.is_terminal()
     }
+    /// Held on its node as the scheduler of `v` reads the node's proposed
+    /// allocations (`EvalContext.ProposedAllocs`, `AllocsFit`,
+    /// `NetworkIndex.AddAllocs`, `DeviceAccounter.AddAllocs`): not
+    /// terminal on its client and, before 1.4.0, not told to stop either
+    /// (`TerminalStatus`). From 1.4.0 an allocation told to stop holds its
+    /// resources until its client stops it (`ClientTerminalStatus`,
+    /// "stopped-yet-running allocs are still running", #10446, 757c3c94f2).
+    pub fn holds_node(&self, v: crate::version::NomadVersion) -> bool {
+        !self.client_status.is_terminal()
+            && (self.desired_status == DesiredStatus::Run || v.at_least(1, 4, 0))
+    }
     /// Read by its job's reconciler: live, or failed and not yet replaced
     /// (kept in the count, or rescheduled now: `reschedule_now`), or a
     /// batch job's terminal allocation ([`BatchTerminal`]). Holds nothing

@@ -19,6 +19,8 @@
 //!   node        = "client-1"   # node name or ID
 //!   job_version = 2            # default: the registered version
 //!   status      = "running"    # client status
+//!   desired     = "run"        # "stop": told to stop, held until its
+//!                              # client stops it (counted from 1.4.0)
 //!   migrate     = false        # DesiredTransition.Migrate (set by a drain)
 //!   create_index = 30          # default: the job's registration index
 //!   # What it holds: the group's ask, unless any of these is listed
@@ -70,6 +72,7 @@ const ALLOC_ATTRS: &[&str] = &[
     "node",
     "job_version",
     "status",
+    "desired",
     "migrate",
     "create_index",
     "modify_index",
@@ -263,6 +266,42 @@ fn client_status(s: &str) -> Option<ClientStatus> {
     })
 }
 
+/// `desired`: what the servers want of it (`DesiredStatus`), `run` unless
+/// written. One told to stop (`stop`, or `evict` by a preemption) that its
+/// client still runs is held on its node by the scheduler of 1.4.0+ and
+/// read by no reconciler (Allocation::holds_node).
+fn desired(
+    src: &Source,
+    r: &BodyReader<'_>,
+    label: Span,
+    diags: &mut Diags,
+) -> Option<crate::structs::DesiredStatus> {
+    use crate::structs::DesiredStatus;
+    let Some(text) = r.string("desired", diags) else {
+        return Some(DesiredStatus::Run);
+    };
+    match text.as_str() {
+        "run" => Some(DesiredStatus::Run),
+        "stop" => Some(DesiredStatus::Stop),
+        "evict" => Some(DesiredStatus::Evict),
+        _ => {
+            diags.push(
+                Diag::error(
+                    "world::bad-value",
+                    format!("unknown desired status `{text}`"),
+                )
+                .at(
+                    src,
+                    r.attr_span("desired").unwrap_or(label),
+                    "not a desired status",
+                )
+                .help("one of \"run\", \"stop\", \"evict\""),
+            );
+            None
+        }
+    }
+}
+
 /// Allocation IDs are printed in plans and JSON: plain, non-empty tokens.
 fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic())
@@ -349,6 +388,7 @@ fn read_alloc(
         );
         return None;
     };
+    let desired_status = desired(src, &r, label, diags)?;
     let registered = pinned.versions.get(&(namespace.clone(), job_id.clone()));
     let job_version = count(src, &r, "job_version", diags)
         .or(registered.map(|ix| ix.version))
@@ -385,6 +425,7 @@ fn read_alloc(
         node_id: node.id.as_str().into(),
         resources,
         client_status,
+        desired_status,
         migrate: r.bool("migrate", diags).unwrap_or(false),
         // A failed allocation written here stays in its group's count.
         reschedule_now: false,

@@ -401,6 +401,12 @@ pub fn load_allocations(
                 .or_insert_with(|| format!("allocation {} is {what}", alloc.id));
         }
         if !alloc.is_live() {
+            // Told to stop and still running on its client: no reconciler
+            // reads it, but the scheduler of 1.4.0+ counts what it holds
+            // until the client stops it (Allocation::holds_node).
+            if alloc.holds_node(world.nomad_version) && nodes.contains(alloc.node_id.as_str()) {
+                pinned.allocs.push(alloc);
+            }
             continue;
         }
         live_jobs.insert(key.clone());

@@ -107,6 +107,9 @@ fn allocation(o: &mut String, a: &Allocation) {
     let _ = writeln!(o, "  node        = {}", quote(&a.node_id));
     let _ = writeln!(o, "  job_version = {}", a.job_version);
     let _ = writeln!(o, "  status      = {}", quote(a.client_status.as_str()));
+    if a.desired_status != crate::structs::DesiredStatus::Run {
+        let _ = writeln!(o, "  desired     = {}", quote(a.desired_status.as_str()));
+    }
     if a.migrate {
         let _ = writeln!(o, "  migrate     = true");
     }
@@ -165,7 +168,12 @@ pub fn allocations_hcl(p: &Pinned, nodes: &std::collections::HashSet<&str>) -> S
     for a in p
         .allocs
         .iter()
-        .filter(|a| a.is_live() && nodes.contains(a.node_id.as_str()))
+        // Those told to stop that still run are written too: what the
+        // import kept of them is what the release's scheduler counts.
+        .filter(|a| {
+            (a.is_live() || (a.batch_terminal.is_none() && !a.client_status.is_terminal()))
+                && nodes.contains(a.node_id.as_str())
+        })
     {
         allocation(&mut o, a);
     }
