@@ -16,12 +16,21 @@
 //! changes from run to run.
 //!
 //! jobspec2's own decoders take some blocks in a pass of their own before
-//! gohcl's (types.config.go decodeJob: the job's `vault`, `secret` and
-//! `task`; hcl_conversions.go decodeTaskGroup: the group's `vault` and
-//! `secret`, returning at their errors; decodeTask: the task's `scaling`),
-//! and a file-level label error stops the decoding: how many lines Nomad
-//! prints there can depend on the order, which is not guessed. Two errors
-//! inside one attribute come in its evaluation order, not followed here.
+//! gohcl's walk of the rest of their body, the same at every tag from
+//! 1.0.0 to 2.0.5: types.config.go decodeJob takes the job's `vault`,
+//! `secret` (1.11+) and `task` with a PartialContent (their label errors),
+//! decodes them in source order (decodeTopLevelExtras), and only then hands
+//! the rest to gohcl; hcl_conversions.go decodeTask does the same with the
+//! task's `scaling` (PartialContent, decodeTaskScalingPolicies, then the
+//! rest). So their errors come first in their body: label errors, then
+//! each block's in source order. Before that pass, decodeAsAttribute reads
+//! `meta` (and the task's `env`) written as an argument (1.0.4+): such an
+//! error beside the pass is not ordered. decodeTaskGroup's `vault` and
+//! `secret` return at their label errors (the group's other errors are
+//! never printed) and drop their decoding errors: not ordered here. A
+//! file-level label error stops the decoding: how many lines Nomad prints
+//! there can depend on the order, which is not guessed. Two errors inside
+//! one attribute come in its evaluation order, not followed here.
 
 use std::cmp::Ordering;
 
@@ -42,6 +51,9 @@ struct Link<'b> {
     /// Taken by a pass of jobspec2's own before gohcl's ([`OWN_PASS`]),
     /// which walks its blocks in source order whatever their kind.
     own: bool,
+    /// That pass runs before gohcl's walk of the rest of the parent body
+    /// (the job's and the task's; the group's is not ordered).
+    first: bool,
 }
 
 /// The blocks enclosing `offset`, outermost first, and the innermost body.
@@ -65,6 +77,7 @@ fn chain(body: &Body, offset: usize) -> (Vec<Link<'_>>, &Body) {
             span: span_of(b),
             kind_first: if own { span_of(b).start } else { kind_first },
             own,
+            first: own && parent != "group",
         });
         here = &b.body;
     }
@@ -74,6 +87,9 @@ fn chain(body: &Body, offset: usize) -> (Vec<Link<'_>>, &Body) {
 /// What an error is in the body that reports it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Stage {
+    /// The label count of a block of the job's or the task's own pass
+    /// (their PartialContent, before that pass decodes anything).
+    OwnLabel(usize),
     /// A child block's label count (Content), at the block's start.
     Label(usize),
     /// An argument the schema lacks (Content, after the labels, in Go's
@@ -93,12 +109,15 @@ struct Place<'b> {
     stage: Stage,
     /// Every block kind on its path, the labelled block's last.
     kinds: Vec<&'b str>,
+    /// The attribute holding it, for [`Stage::Attr`].
+    attr: Option<&'b str>,
 }
 
 fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
     let offset = d.primary_span().map_or(0, |s| s.start);
     let (mut owner, inner) = chain(body, offset);
     let kinds: Vec<&str> = owner.iter().map(|l| l.kind).collect();
+    let mut attr = None;
     let stage = if let Some(item) = super::unknown_keys::hcl_unknown(d) {
         match item {
             // Reported by its parent's Content, as a label error is.
@@ -107,20 +126,37 @@ fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
         }
     } else if d.code == "jobspec::label" {
         // The labelled block is reported by its parent's Content.
-        let block = owner.pop().map_or(0, |l| l.span.start);
-        Stage::Label(block)
+        let block = owner.pop();
+        let at = block.map_or(0, |l| l.span.start);
+        if block.is_some_and(|l| l.first) {
+            Stage::OwnLabel(at)
+        } else {
+            Stage::Label(at)
+        }
     } else {
-        let attr = inner
-            .attributes()
-            .map(span_of)
-            .find(|s| s.start <= offset && offset < s.end);
-        Stage::Attr(attr.map_or(offset, |s| s.start))
+        let found = inner.attributes().find(|a| {
+            let s = span_of(*a);
+            s.start <= offset && offset < s.end
+        });
+        attr = found.map(|a| a.key.as_str());
+        Stage::Attr(found.map_or(offset, |a| span_of(a).start))
     };
     Place {
         owner,
         stage,
         kinds,
+        attr,
     }
+}
+
+/// An argument decodeAsAttribute reads before the job's or the task's own
+/// pass (from 1.0.4; gohcl's walk before): its place is not ordered.
+fn read_as_attribute(p: &Place<'_>) -> bool {
+    let body = p.owner.last().map_or("", |l| l.kind);
+    matches!(
+        (body, p.stage, p.attr),
+        ("job" | "task", Stage::Attr(_), Some("meta")) | ("task", Stage::Attr(_), Some("env"))
+    )
 }
 
 /// The blocks jobspec2 takes in a pass before gohcl's, by parent kind.
@@ -139,7 +175,10 @@ const OWN_PASS: &[(&str, &str)] = &[
 fn unfollowed(p: &Place<'_>) -> bool {
     let own_label = matches!(p.stage, Stage::Label(_))
         && matches!(p.kinds.as_slice(), [.., parent, child] if OWN_PASS.contains(&(*parent, *child)));
-    p.kinds.contains(&"dynamic") || own_label
+    // A job-level task's scaling: whether decodeTopLevelExtras's gohcl
+    // call reaches decodeTask there is not followed.
+    let top_task_scaling = p.kinds.windows(3).any(|w| w == ["job", "task", "scaling"]);
+    p.kinds.contains(&"dynamic") || own_label || top_task_scaling
 }
 
 /// gohcl's order of two errors, or None where Go's map order decides.
@@ -163,6 +202,11 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
         .count();
     match (a.owner.get(common), b.owner.get(common)) {
         (None, None) => match (a.stage, b.stage) {
+            (Stage::OwnLabel(_), _) | (_, Stage::OwnLabel(_))
+                if read_as_attribute(a) || read_as_attribute(b) =>
+            {
+                Between::Unknown
+            }
             (Stage::Attr(x), Stage::Attr(y)) if x == y => Between::Unknown,
             // Two attributes of one block: the attributes' map order.
             (Stage::Attr(_), Stage::Attr(_)) => Between::Chance,
@@ -174,6 +218,15 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
         // group's extras, decodeTask's scaling): in source order. Where
         // that pass falls among gohcl's walk of the rest is not followed.
         (Some(x), Some(y)) if x.own && y.own => Between::Fixed(x.span.start.cmp(&y.span.start)),
+        // The job's and the task's own pass comes before gohcl's walk of
+        // the rest of the body, after its own label errors; an argument
+        // decodeAsAttribute reads is not ordered against it.
+        (Some(x), Some(_)) if x.first => Between::Fixed(Ordering::Less),
+        (Some(_), Some(y)) if y.first => Between::Fixed(Ordering::Greater),
+        (Some(x), None) if x.first => beside_own_pass(b).map_or(Between::Unknown, Between::Fixed),
+        (None, Some(y)) if y.first => {
+            beside_own_pass(a).map_or(Between::Unknown, |o| Between::Fixed(o.reverse()))
+        }
         (Some(x), _) | (_, Some(x)) if x.own => Between::Unknown,
         // What the common body reports itself comes before its blocks'.
         (None, Some(_)) => Between::Fixed(Ordering::Less),
@@ -184,6 +237,17 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
     }
 }
 
+/// Where an error its body reports itself falls against an error inside
+/// a block of that body's own pass (Less: before it), or None when not
+/// ordered.
+fn beside_own_pass(p: &Place<'_>) -> Option<Ordering> {
+    match p.stage {
+        _ if read_as_attribute(p) => None,
+        Stage::OwnLabel(_) => Some(Ordering::Less),
+        _ => Some(Ordering::Greater),
+    }
+}
+
 /// The stated order: gohcl's walk, with attributes and block kinds (whose
 /// order is Go's map order) as the file first gives them. It agrees with
 /// every [`Between::Fixed`].
@@ -191,21 +255,26 @@ fn stated(p: &Place<'_>) -> Vec<(u8, usize, usize)> {
     let mut key: Vec<(u8, usize, usize)> = p
         .owner
         .iter()
-        .map(|l| (9, l.kind_first, l.span.start))
+        .map(|l| {
+            let at = if l.first { 1 } else { 9 };
+            (at, l.kind_first, l.span.start)
+        })
         .collect();
     key.push(stage_key(p.stage));
     key
 }
 
-/// A stage's place in its body's report: Content's labels, unsupported
-/// arguments and blocks, then gohcl's attributes (its blocks' own
-/// reports, keyed 9 in [`stated`], come last).
+/// A stage's place in its body's report: the own pass's labels (its
+/// blocks, keyed 1 in [`stated`], next), then Content's labels,
+/// unsupported arguments and blocks, then gohcl's attributes (its other
+/// blocks' reports, keyed 9 in [`stated`], come last).
 fn stage_key(s: Stage) -> (u8, usize, usize) {
     match s {
-        Stage::Label(x) => (0, x, 0),
-        Stage::Unsupported(x) => (1, x, 0),
-        Stage::UnsupportedBlock(x) => (2, x, 0),
-        Stage::Attr(x) => (3, x, 0),
+        Stage::OwnLabel(x) => (0, x, 0),
+        Stage::Label(x) => (2, x, 0),
+        Stage::Unsupported(x) => (3, x, 0),
+        Stage::UnsupportedBlock(x) => (4, x, 0),
+        Stage::Attr(x) => (5, x, 0),
     }
 }
 
@@ -444,8 +513,45 @@ mod tests {
             said(text, &["103", "102", "101"]),
             Some((lines(&["101", "102", "103"]), false))
         );
-        // Beside gohcl's walk of the rest of the job: not followed.
-        assert_eq!(said(text, &["104", "101"]), None);
+        // Before gohcl's walk of the rest of the job, wherever the text
+        // puts them (decodeJob: decodeTopLevelExtras, then DecodeBody).
+        assert_eq!(
+            said(text, &["104", "103", "101"]),
+            Some((lines(&["101", "103", "104"]), false))
+        );
+        let group_first = "job \"j\" {\n  priority = 201\n  group \"g\" {\n    count = 202\n  }\n  task \"t\" {\n    driver = 203\n  }\n}\n";
+        assert_eq!(
+            said(group_first, &["201", "202", "203"]),
+            Some((lines(&["203", "201", "202"]), false))
+        );
+        // Their label errors (PartialContent's) come before anything they
+        // decode, and before the job's other label errors (gohcl's
+        // Content of the rest).
+        let labels = "job \"j\" {\n  group {\n  }\n  task \"a\" {\n    driver = 101\n  }\n  vault \"v\" {\n  }\n}\n";
+        assert_eq!(
+            said(labels, &["101", "{\n  }", "\"v\""]),
+            Some((lines(&["\"v\"", "101", "{\n  }"]), false))
+        );
+        // `meta` as an argument is read before the pass (1.0.4+), gohcl's
+        // before: not ordered against it.
+        let meta = "job \"j\" {\n  meta = 301\n  task \"a\" {\n    driver = 101\n  }\n}\n";
+        assert_eq!(said(meta, &["301", "101"]), None);
+    }
+
+    #[test]
+    fn a_tasks_scaling_comes_before_the_rest_of_the_task() {
+        let text = "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      user = 101\n      resources {\n        cpu = 102\n      }\n      scaling \"cpu\" {\n        max = 103\n      }\n    }\n  }\n}\n";
+        let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            said(text, &["101", "102", "103"]),
+            Some((lines(&["103", "101", "102"]), false))
+        );
+        // The task's `env` argument: decodeAsAttribute's, not ordered.
+        let env = "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      env = 101\n      scaling \"cpu\" {\n        max = 103\n      }\n    }\n  }\n}\n";
+        assert_eq!(said(env, &["101", "103"]), None);
+        // A job-level task's scaling: not followed.
+        let top = "job \"j\" {\n  task \"t\" {\n    user = 101\n    scaling \"cpu\" {\n      max = 103\n    }\n  }\n}\n";
+        assert_eq!(said(top, &["101", "103"]), None);
     }
 
     #[test]

@@ -1,0 +1,64 @@
+//! Issue 13: the errors of jobspec2's own pass beside gohcl's. decodeJob
+//! (jobspec2/types.config.go) takes the job's `vault`, `secret` and `task`
+//! blocks with a PartialContent and decodes them (decodeTopLevelExtras)
+//! before it hands the rest of the job to gohcl; decodeTask
+//! (jobspec2/hcl_conversions.go) does the same with the task's `scaling`
+//! (decodeTaskScalingPolicies). Identical at v1.0.0, v1.6.0 and v2.0.5 (and
+//! every tag between, read for this test). So their errors come first,
+//! wherever the file puts those blocks; we used to say "cannot tell".
+
+mod common;
+
+/// Only Nomad's lines: what validate prints before our own diagnostics.
+fn nomad_text(err: &str) -> String {
+    let text = err.split("\njobspec::").next().unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.starts_with("note: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn refused(tag: &str, text: &str, v: &str) -> String {
+    let (code, _, err) = common::run_job(tag, text, &["validate", "--nomad-version", v, "j.nomad"]);
+    assert_eq!(code, 1, "{v}: {err}");
+    let (code, out, plan_err) =
+        common::run_job(tag, text, &["plan", "--nomad-version", v, "j.nomad"]);
+    assert_eq!(code, 255, "{v}: {out}{plan_err}");
+    let said = nomad_text(&err);
+    assert!(plan_err.contains(&said), "{v}: {plan_err}");
+    said
+}
+
+/// A group's count (gohcl's walk of the job) above a job-level task's
+/// value (decodeTopLevelExtras, before it).
+const JOB_TASK: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = \"x\"\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n  task \"t\" {\n    driver = \"docker\"\n    leader = \"maybe\"\n  }\n}\n";
+
+#[test]
+fn a_job_level_tasks_errors_come_before_the_rest_of_the_job() {
+    for v in ["1.0.0", "1.6.0", "2.0.5"] {
+        assert_eq!(
+            refused(&format!("own-pass-job-{v}"), JOB_TASK, v),
+            "Error getting job struct: Error parsing job file from j.nomad:\n\
+             j.nomad:14,15-20: Unsuitable value type; Unsuitable value: a bool is required\n\
+             j.nomad:4,14-15: Unsuitable value type; Unsuitable value: a number is required",
+            "{v}"
+        );
+    }
+}
+
+/// A task's `leader` (gohcl's walk of the task) above its `scaling`'s
+/// `enabled` (decodeTaskScalingPolicies, before it).
+const TASK_SCALING: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"a\" {\n      driver = \"docker\"\n      leader = \"maybe\"\n      config {\n        image = \"redis:7\"\n      }\n      scaling \"cpu\" {\n        enabled = \"often\"\n        max     = 500\n      }\n    }\n  }\n}\n";
+
+#[test]
+fn a_tasks_scaling_errors_come_before_the_rest_of_the_task() {
+    for v in ["1.0.0", "1.6.0", "2.0.5"] {
+        assert_eq!(
+            refused(&format!("own-pass-scaling-{v}"), TASK_SCALING, v),
+            "Error getting job struct: Error parsing job file from j.nomad:\n\
+             j.nomad:11,20-25: Unsuitable value type; Unsuitable value: a bool is required\n\
+             j.nomad:6,17-22: Unsuitable value type; Unsuitable value: a bool is required",
+            "{v}"
+        );
+    }
+}
