@@ -200,6 +200,85 @@ fn template_edited() {
     );
 }
 
+/// TestTaskDiff "Template edited" as v1.6.0's diff_test.go has it (read
+/// against nomad/structs/structs.go Template and diff.go templateDiff at
+/// every tag 1.3.4–2.0.5): no `Once` (1.10.2+) among the added template's
+/// fields, no `RunOnFirstRender` (2.0.5+) in its change script; the
+/// deleted one lists Uid and Gid (set pointers) and its change script.
+#[test]
+fn template_edited_at_1_6_0() {
+    let mut third = template("bar3", "baz3");
+    third.uid = Some(1002);
+    third.gid = Some(22);
+    third.err_missing_key = true;
+    third.change_script = Some(ChangeScript {
+        command: "/bin/foo3".into(),
+        args: vec!["-debugss".into()],
+        timeout: Duration(7),
+        ..Default::default()
+    });
+    let mut second = template("bar2", "baz2");
+    second.uid = Some(1000);
+    second.gid = Some(20);
+    let old = Task {
+        templates: vec![template("bar", "baz"), second],
+        ..Default::default()
+    };
+    let new = Task {
+        templates: vec![template("bar", "baz"), third],
+        ..Default::default()
+    };
+    let d = task_diff(&old, &new, NomadVersion::new(1, 6, 0), false);
+    let objects = js_value(&d.objects);
+    let names = |o: &Value| -> Vec<String> {
+        o["Fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["Type"].as_str().unwrap_or_default(),
+                    f["Name"].as_str().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let added: Vec<String> = [
+        "ChangeMode",
+        "ChangeSignal",
+        "DestPath",
+        "EmbeddedTmpl",
+        "Envvars",
+        "ErrMissingKey",
+        "Gid",
+        "Perms",
+        "SourcePath",
+        "Splay",
+        "Uid",
+        "VaultGrace",
+    ]
+    .iter()
+    .map(|n| format!("Added {n}"))
+    .collect();
+    assert_eq!(objects[0]["Type"], "Added");
+    assert_eq!(names(&objects[0]), added);
+    assert_eq!(objects[0]["Objects"][1]["Name"], "ChangeScript");
+    assert_eq!(
+        names(&objects[0]["Objects"][1]),
+        ["Added Command", "Added FailOnError", "Added Timeout"]
+    );
+    assert_eq!(objects[1]["Type"], "Deleted");
+    assert_eq!(
+        objects[1]["Fields"][6],
+        json!({"Type": "Deleted", "Name": "Gid", "Old": "20", "New": "", "Annotations": null})
+    );
+    assert_eq!(
+        names(&objects[1]["Objects"][1]),
+        ["Deleted Command", "Deleted FailOnError", "Deleted Timeout"]
+    );
+}
+
 /// TestTaskDiff "Artifacts edited": matched by destination (DiffID), so
 /// the first is Edited; the second moved and shows Chown (1.10+).
 #[test]
