@@ -62,3 +62,22 @@ fn a_tasks_scaling_errors_come_before_the_rest_of_the_task() {
         );
     }
 }
+
+/// A group's `vault` with a label: decodeTaskGroup returns at its
+/// PartialContent's error (jobspec2/hcl_conversions.go, 1.0.0 to 2.0.5),
+/// so that group's count and its task's value are never reported; the
+/// next group's count is, after it (gohcl walks groups in source order).
+const GROUP_VAULT_LABEL: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"a\" {\n    count = \"x\"\n    vault \"v\" {\n      policies = [\"p\"]\n    }\n    task \"t\" {\n      driver = \"docker\"\n      leader = \"maybe\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n  group \"b\" {\n    count = \"y\"\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
+
+#[test]
+fn a_groups_vault_label_error_hides_the_rest_of_that_group() {
+    for v in ["1.0.0", "1.6.0", "2.0.5"] {
+        assert_eq!(
+            refused(&format!("own-pass-group-{v}"), GROUP_VAULT_LABEL, v),
+            "Error getting job struct: Error parsing job file from j.nomad:\n\
+             j.nomad:5,11-14: Extraneous label for vault; No labels are expected for vault blocks.\n\
+             j.nomad:17,14-15: Unsuitable value type; Unsuitable value: a number is required",
+            "{v}"
+        );
+    }
+}

@@ -27,7 +27,7 @@
 //! `meta` (and the task's `env`) written as an argument (1.0.4+): such an
 //! error beside the pass is not ordered. decodeTaskGroup's `vault` and
 //! `secret` return at their label errors (the group's other errors are
-//! never printed) and drop their decoding errors: not ordered here. A
+//! never printed, and are dropped here) and drop their decoding errors. A
 //! file-level label error stops the decoding: how many lines Nomad prints
 //! there can depend on the order, which is not guessed. Two errors inside
 //! one attribute come in its evaluation order, not followed here.
@@ -169,16 +169,51 @@ const OWN_PASS: &[(&str, &str)] = &[
     ("task", "scaling"),
 ];
 
-/// A dynamic block's content (dynblock's expansion), or a label error of
-/// a block jobspec2's own pass takes (reported by its PartialContent, at
-/// which decodeTaskGroup returns): where it falls is not followed here.
+/// A dynamic block's content (dynblock's expansion): where it falls is
+/// not followed here.
 fn unfollowed(p: &Place<'_>) -> bool {
-    let own_label = matches!(p.stage, Stage::Label(_))
-        && matches!(p.kinds.as_slice(), [.., parent, child] if OWN_PASS.contains(&(*parent, *child)));
     // A job-level task's scaling: whether decodeTopLevelExtras's gohcl
     // call reaches decodeTask there is not followed.
     let top_task_scaling = p.kinds.windows(3).any(|w| w == ["job", "task", "scaling"]);
-    p.kinds.contains(&"dynamic") || own_label || top_task_scaling
+    p.kinds.contains(&"dynamic") || top_task_scaling
+}
+
+/// A label error of a group's `vault` or `secret` (decodeTaskGroup's
+/// PartialContent, at which it returns): the group's span.
+fn group_stop(p: &Place<'_>) -> Option<Span> {
+    let own = matches!(p.stage, Stage::Label(_))
+        && matches!(p.kinds.as_slice(), [.., "group", child] if OWN_PASS.contains(&("group", *child)));
+    own.then(|| p.owner.last().map(|l| l.span)).flatten()
+}
+
+/// Drops what decodeTaskGroup never prints: every error of a group whose
+/// `vault` or `secret` has a label error but those label errors (it
+/// returns at them, hcl_conversions.go, 1.0.0 to 2.0.5). None when such a
+/// group also has an error decodeAsAttribute (`meta` as an argument,
+/// 1.0.4+) reported before them, which is not followed.
+fn printed<'b, 'd>(
+    places: Vec<Place<'b>>,
+    diags: &[&'d Diag],
+) -> Option<(Vec<Place<'b>>, Vec<&'d Diag>)> {
+    let stops: Vec<Span> = places.iter().filter_map(group_stop).collect();
+    if stops.is_empty() {
+        return Some((places, diags.to_vec()));
+    }
+    let mut kept = (Vec::new(), Vec::new());
+    for (p, d) in places.into_iter().zip(diags) {
+        let in_stopped = p.owner.iter().any(|l| stops.contains(&l.span));
+        if in_stopped && group_stop(&p).is_none() {
+            let meta = p.owner.last().is_some_and(|l| stops.contains(&l.span))
+                && matches!((p.stage, p.attr), (Stage::Attr(_), Some("meta")));
+            if meta {
+                return None;
+            }
+            continue;
+        }
+        kept.0.push(p);
+        kept.1.push(*d);
+    }
+    Some(kept)
 }
 
 /// gohcl's order of two errors, or None where Go's map order decides.
@@ -297,6 +332,7 @@ pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Ordered<'d>> {
     if places.iter().any(unfollowed) || diags.iter().any(before_gohcl) {
         return None;
     }
+    let (places, diags) = printed(places, diags)?;
     // A label error of the file's own blocks stops the decoding there.
     if places.iter().any(|p| p.owner.is_empty()) && places.iter().any(|p| !p.owner.is_empty()) {
         return None;
@@ -498,9 +534,18 @@ mod tests {
             chance(text, &["{}", "\"c\""]),
             Some(vec!["\"c\"".to_string(), "{}".to_string()])
         );
-        // A group's secret is jobspec2's own pass: not ordered here.
-        let text = "job \"j\" {\n  group \"g\" {\n    secret {\n    }\n    service \"x\" {\n    }\n  }\n}\n";
-        assert_eq!(said(text, &["{\n    }", "\"x\""]), None);
+        // A group's secret missing its label: decodeTaskGroup returns at
+        // it, so the service's extra label is never reported; another
+        // group's errors are, in the groups' source order.
+        let text = "job \"j\" {\n  group \"g\" {\n    secret {\n    }\n    service \"x\" {\n    }\n  }\n  group \"h\" {\n    count = 201\n  }\n}\n";
+        assert_eq!(
+            said(text, &["201", "\"x\"", "{\n    }"]),
+            Some((vec!["{\n    }".to_string(), "201".to_string()], false))
+        );
+        // Its `meta` argument (decodeAsAttribute's, before): not followed.
+        let text =
+            "job \"j\" {\n  group \"g\" {\n    meta = 301\n    vault \"v\" {\n    }\n  }\n}\n";
+        assert_eq!(said(text, &["301", "\"v\""]), None);
     }
 
     #[test]
