@@ -79,8 +79,54 @@ pub fn one_line(s: &str) -> String {
 }
 
 fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t') || invisible_format(c)
+}
+
+/// Characters that print nothing yet change what the reader sees: the
+/// bidirectional embeddings, overrides and isolates (Trojan Source,
+/// CVE-2021-42574) and the marks (LRM, RLM, ALM), the zero-width space,
+/// joiners and word joiner (`web` and `we\u{200b}b` look the same), the
+/// line and paragraph separators (a line break to some viewers, not to
+/// others) and the BOM used as a zero-width no-break space.
+fn invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
+/// A serialized JSON document as printed: every character [`terminal`]
+/// would escape that the serializer leaves as it is (DEL, the C1 controls,
+/// the invisible format characters above) becomes a `\uXXXX` escape. The
+/// document parses to the same value (JSON escapes are the same string),
+/// but `cat`, `less` or a CI log shows the escape instead of obeying it.
+/// The serializer writes such characters only inside strings, so the
+/// replacement never touches the document's structure.
+pub fn json(doc: &str) -> String {
+    if !doc.chars().any(needs_escape) {
+        return doc.to_string();
+    }
+    let mut out = String::with_capacity(doc.len() + 16);
+    for c in doc.chars() {
+        // The serializer escapes C0 controls itself: tab and newline are
+        // raw only as the pretty-printer's own whitespace, and kept.
+        if needs_escape(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A value serialized pretty for stdout, through [`json`].
+pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(v).map(|s| json(&s))
 }
 
 fn push_escape(out: &mut String, c: char) {
@@ -127,6 +173,26 @@ pub fn markdown(s: &str) -> String {
 /// (which would end the cell) is escaped. One line.
 pub fn code_span(s: &str) -> String {
     format!("`{}`", one_line(s).replace('`', "'").replace('|', "\\|"))
+}
+
+/// A SARIF plain text message (SARIF 2.1.0 §3.11.3, §3.11.6): the three
+/// characters of the embedded-link syntax (`\\`, `[`, `]`) escaped with a
+/// backslash, as that grammar escapes them, so that no `[text](https://…)`
+/// from input becomes a link in a viewer that renders embedded links
+/// (GitHub code scanning does): a `[` that opens a link and the `]` that
+/// closes it must be unescaped, so none can. A viewer rendering the text
+/// as Markdown reads the same backslash escapes. Then [`terminal`]'s
+/// escapes, whose backslashes are followed by a letter, never by one of
+/// the three, so they cannot undo an escape.
+pub fn sarif_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    terminal(&out)
 }
 
 /// A relative path as a URI reference (SARIF `artifactLocation.uri`, RFC
@@ -179,6 +245,41 @@ mod tests {
         assert!(!m.contains('|') && !m.contains('\\'));
         assert!(m.contains("!&#91;x](http:"));
         assert_eq!(markdown("jobs/my_web.nomad:3"), "jobs/my_web.nomad:3");
+    }
+
+    #[test]
+    fn invisible_characters_are_escaped_everywhere() {
+        assert_eq!(terminal("we\u{200b}b"), "we\\u{200b}b");
+        assert_eq!(
+            terminal("a\u{200f}\u{2028}\u{feff}"),
+            "a\\u{200f}\\u{2028}\\u{feff}"
+        );
+        assert_eq!(one_line("x\u{2067}y"), "x\\u{2067}y");
+        assert_eq!(terminal("café ✓"), "café ✓");
+    }
+
+    #[test]
+    fn json_documents_escape_what_a_terminal_would_obey_and_stay_the_same_value() {
+        let v = serde_json::json!({"name": "a\u{202e}b\u{9b}2J\u{7f}\u{200b}", "é": "é\n"});
+        let s = json_pretty(&v).unwrap();
+        // Its own newlines and indentation are all that is raw.
+        assert!(!s.chars().any(needs_escape), "{s}");
+        assert!(s.contains("a\\u202eb\\u009b2J\\u007f\\u200b"), "{s}");
+        assert!(s.contains("\"é\": \"é\\n\""), "{s}");
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn sarif_messages_cannot_open_links() {
+        assert_eq!(
+            sarif_text("see [here](https://e.vil)"),
+            "see \\[here\\](https://e.vil)"
+        );
+        // A backslash of the input's cannot unescape a bracket.
+        assert_eq!(sarif_text("\\[x\\](1)"), "\\\\\\[x\\\\\\](1)");
+        assert_eq!(sarif_text("a\u{1b}[2J"), "a\\x1b\\[2J");
+        assert_eq!(sarif_text("job \"web\" is fine"), "job \"web\" is fine");
     }
 
     #[test]

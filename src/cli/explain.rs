@@ -123,7 +123,7 @@ pub fn rules_text(format: ListFormat) -> String {
                     "doc": c.doc,
                 })
             }));
-            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            let mut s = crate::escape::json_pretty(&list).unwrap_or_default();
             s.push('\n');
             s
         }

@@ -168,7 +168,7 @@ pub(super) fn fail_job_file(
         fields.insert("Error".into(), error.into());
         fields.insert("Diagnostics".into(), diags_json(&parsed.diags));
         let v = serde_json::json!({ "Preflight": fields });
-        if let Ok(s) = serde_json::to_string_pretty(&v) {
+        if let Ok(s) = crate::escape::json_pretty(&v) {
             println!("{s}");
         }
     }
@@ -391,7 +391,7 @@ fn cannot_know(
         fields.insert("Before".into(), before.json());
         fields.insert("Error".into(), line.into());
         let v = serde_json::json!({ "Preflight": fields });
-        if let Ok(s) = serde_json::to_string_pretty(&v) {
+        if let Ok(s) = crate::escape::json_pretty(&v) {
             println!("{s}");
         }
     }
@@ -414,7 +414,7 @@ pub(super) fn print_single(
             let v = serde_json::json!({
                 "Preflight": {"Admission": plan.admission.json(), "Before": before.json()},
             });
-            if let Ok(s) = serde_json::to_string_pretty(&v) {
+            if let Ok(s) = crate::escape::json_pretty(&v) {
                 println!("{s}");
             }
         }
@@ -503,7 +503,7 @@ pub(super) fn print_single(
                     );
                 }
             }
-            match serde_json::to_string_pretty(&v) {
+            match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
                 Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
             }

@@ -200,7 +200,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
                 if unknown.is_some() {
                     v["summary"]["all_clear"] = false.into();
                 }
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                println!("{}", crate::escape::json_pretty(&v).unwrap_or_default());
             }),
     };
     let outcome = match outcome {

@@ -64,7 +64,7 @@ pub fn render(findings: &[Finding], files: super::Files) -> String {
         summary: Summary::of(findings, files),
         statistics: super::statistics(findings),
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = crate::escape::json_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }

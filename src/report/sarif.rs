@@ -78,9 +78,10 @@ pub fn render(findings: &[Finding]) -> String {
             let mut r = json!({
                 "ruleId": f.code,
                 "level": level(f.severity),
-                // Shown as plain text by code scanning: control characters
-                // and bidirectional overrides from input as visible escapes.
-                "message": { "text": crate::escape::terminal(&message) },
+                // A plain text message (§3.11.3): control characters and
+                // bidirectional overrides from input as visible escapes,
+                // and no embedded link (§3.11.6) a viewer would render.
+                "message": { "text": crate::escape::sarif_text(&message) },
             });
             if let Some(i) = rule_index(&f.code) {
                 r["ruleIndex"] = json!(i);
@@ -119,7 +120,27 @@ pub fn render(findings: &[Finding]) -> String {
             "results": results,
         }]
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = crate::escape::json_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_message_from_input_opens_no_link_and_hides_nothing() {
+        let f = crate::diag::Diag::error(
+            "NP101",
+            "image \"[click](https://e.vil/x)\" of task \"t\u{202e}\" has no tag",
+        );
+        let doc: serde_json::Value = serde_json::from_str(&super::render(&[f])).unwrap();
+        let text = doc["runs"][0]["results"][0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            text,
+            "image \"\\[click\\](https://e.vil/x)\" of task \"t\\u{202e}\" has no tag"
+        );
+    }
 }

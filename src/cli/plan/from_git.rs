@@ -235,7 +235,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         ),
         PlanFormat::Json => {
             let v = changed_json(args, &setup, &judged, &added);
-            match serde_json::to_string_pretty(&v) {
+            match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
                 Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
             }
