@@ -359,12 +359,9 @@ impl IntoIterator for Diags {
 /// and never shows a line of what it leads to.
 pub fn unreadable(path: &std::path::Path, err: &std::io::Error) -> Diag {
     let name = path.display().to_string();
-    let at = crate::source::SourceFile::new(
-        crate::source::Origin::Disk(path.to_path_buf()),
-        name.clone(),
-        "",
-    );
-    Diag::error("io::read", format!("cannot read {name}: {err}"))
+    let at =
+        crate::source::SourceFile::new(crate::source::Origin::Disk(path.to_path_buf()), name, "");
+    Diag::error("io::read", crate::project::read_failure(path, err))
         .at(&at, Span::new(0, 0), "")
         .help("the file was not checked, so the run fails; make it a readable regular file inside the project, or leave it out of the paths checked")
 }

@@ -237,7 +237,7 @@ impl Fence {
             io::ErrorKind::PermissionDenied,
             format!(
                 "refusing to read {}: it resolves outside the project root {}",
-                path.display(),
+                shown(path),
                 self.root.display()
             ),
         )
@@ -266,7 +266,7 @@ impl Fence {
             return Err(match std::fs::read_dir(&at) {
                 Err(e) => io::Error::new(
                     e.kind(),
-                    format!("cannot list the folder {}: {e}", path.display()),
+                    format!("cannot list the folder {}: {e}", shown(path)),
                 ),
                 Ok(_) => not_regular(path),
             });
@@ -377,7 +377,7 @@ impl Walked {
 fn not_regular(path: &Path) -> io::Error {
     refused(
         io::ErrorKind::InvalidInput,
-        format!("refusing to read {}: not a regular file", path.display()),
+        format!("refusing to read {}: not a regular file", shown(path)),
     )
 }
 
@@ -387,38 +387,13 @@ pub fn too_big(path: &Path, len: u64, max: u64) -> io::Error {
         io::ErrorKind::InvalidInput,
         format!(
             "refusing to read {}: it is {len} bytes, over the {max}-byte limit (raise it with {MAX_FILE_ENV})",
-            path.display()
+            shown(path)
         ),
     )
 }
 
-/// Our own refusal to read a file on behalf of input (outside the
-/// project, not a regular file, over the size cap, a link in a git tree):
-/// Nomad would read it, so what Nomad says of it is not known. Carried
-/// inside the `io::Error` so that readers tell it from the file system's
-/// own answer (a real `EACCES` is also `PermissionDenied`, and Nomad words
-/// that one) by its type, never by its message, which quotes a path the
-/// input chose.
-#[derive(Debug)]
-pub struct Refusal(String);
-
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refusal {}
-
-/// A [`Refusal`] as an `io::Error` of `kind`.
-pub fn refused(kind: io::ErrorKind, why: String) -> io::Error {
-    io::Error::new(kind, Refusal(why))
-}
-
-/// The refusal `e` carries, when it is ours and not the file system's.
-pub fn refusal(e: &io::Error) -> Option<&Refusal> {
-    e.get_ref()?.downcast_ref::<Refusal>()
-}
+mod refusal;
+pub use refusal::{read_failure, refusal, refused, shown, Refusal};
 
 #[cfg(test)]
 mod tests {
@@ -500,7 +475,7 @@ mod tests {
             let r = f.read(p).expect_err("outside");
             assert_eq!(e.to_string(), r.to_string());
             assert!(!r.to_string().contains("TOPSECRET"));
-            e.to_string().replace(&p.display().to_string(), "P")
+            e.to_string().replace(&shown(p), "P")
         };
         let j = d.join("repo/jobs");
         let outside = [

@@ -602,8 +602,9 @@ fn check_walks_past_symlink_loops_fifos_and_unreadable_files() {
         assert_clean(&o, &[1]);
         assert!(o.stdout.contains(&tail), "{who:?}: {}", o.stdout);
         assert_eq!(
-            o.stdout
-                .contains("jobs/secret.nomad:1:1: io::read [error] cannot read jobs/secret.nomad"),
+            o.stdout.contains(
+                "jobs/secret.nomad:1:1: io::read [error] cannot read jobs/secret.nomad: "
+            ),
             !readable,
             "{who:?}: {}",
             o.stdout
@@ -611,7 +612,7 @@ fn check_walks_past_symlink_loops_fifos_and_unreadable_files() {
         for refused in ["a.nomad", "b.nomad", "zero.nomad", "fifo.nomad"] {
             assert!(
                 o.stdout.contains(&format!(
-                    "jobs/{refused}:1:1: io::read [error] cannot read jobs/{refused}"
+                    "jobs/{refused}:1:1: io::read [error] refusing to read jobs/{refused}: "
                 )),
                 "{who:?} {refused}: {}",
                 o.stdout

@@ -93,12 +93,11 @@ pub fn discover(vfs: &dyn Vfs, start: &Path) -> Result<Option<Config>, Diags> {
             Ok(src) => return read(&src, d.to_path_buf(), path).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(Diag::error(
-                    "config::read",
-                    format!("cannot read {}: {e}", path.display()),
+                return Err(
+                    Diag::error("config::read", crate::project::read_failure(&path, &e))
+                        .help("the configuration must be a regular file inside the project")
+                        .into(),
                 )
-                .help("the configuration must be a regular file inside the project")
-                .into())
             }
         }
         dir = d.parent();

@@ -399,7 +399,7 @@ impl<'a> Session<'a> {
                 let span = edits.first().map(edit_span).unwrap_or_default();
                 return Err(Diag::error(
                     "rehearse::edit",
-                    format!("cannot read {}: {e}", path.display()),
+                    crate::project::read_failure(path, &e),
                 )
                 .at(&rehearsal.source, span, "this edit")
                 .help("edit paths are relative to the project root (the folder holding rules/)")

@@ -64,12 +64,14 @@ pub(in crate::world) fn read_saved(
     let src = match vfs.read(path) {
         Ok(src) => src,
         Err(e) => {
+            let help = if crate::project::refusal(&e).is_some() {
+                "save the file again as a regular file inside the folder; a refused file is not taken as absent"
+            } else {
+                "fix the file's permissions or save it again; an unreadable file is not taken as absent"
+            };
             diags.push(
-                Diag::error(
-                    "import::unreadable",
-                    format!("cannot read {}: {e}", path.display()),
-                )
-                .help("fix the file's permissions or save it again; an unreadable file is not taken as absent"),
+                Diag::error("import::unreadable", crate::project::read_failure(path, &e))
+                    .help(help),
             );
             return None;
         }
