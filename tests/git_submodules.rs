@@ -159,11 +159,41 @@ fn a_submodule_that_cannot_be_read_fails_the_run_instead_of_passing_it() {
     let s = output_text(&check);
     assert!(flat(&s).contains(want), "{s}");
     assert_eq!(check.status.code(), Some(2), "{s}");
+    assert!(!s.contains("git fetch"), "{s}");
     // The world's running job lives in it too: said as unreadable, not
     // as a file that does not exist.
     let plain = p.run(&["plan", "--changed", "--staged"]);
     let s = output_text(&plain);
     assert!(!s.contains("does not exist"), "{s}");
+}
+
+/// The change set itself stops at the submodule (the world runs nothing
+/// from it): fetching the superproject brings no submodule commit, so the
+/// hint says how to check submodules out, never `git fetch`.
+#[test]
+fn a_submodule_that_cannot_be_read_is_not_advised_a_fetch() {
+    let (p, _up) = project("sub-no-fetch");
+    let world = std::fs::read_to_string(p.0.join("rules/cluster.hcl")).expect("world");
+    p.put(
+        "rules/cluster.hcl",
+        &world.replace("running = [\"deploy/jobs/shared.nomad\"]\n", ""),
+    );
+    git(&p.0, &["commit", "-qam", "runs nothing from deploy"]);
+    bump(
+        &p,
+        "jobs/shared.nomad",
+        &JOB.replace("count = 2", "count = 5"),
+    );
+    std::fs::rename(p.0.join(".git/modules/deploy"), p.0.join("modules-away")).expect("move");
+    let check = p.run(&["check", "--staged"]);
+    let s = output_text(&check);
+    assert!(
+        flat(&s).contains("deploy is a submodule and its repository is not in this clone"),
+        "{s}"
+    );
+    assert_eq!(check.status.code(), Some(2), "{s}");
+    assert!(!s.contains("git fetch"), "{s}");
+    assert!(flat(&s).contains("submodules: recursive"), "{s}");
 }
 
 /// A job file inside a submodule that reads a file of the superproject:

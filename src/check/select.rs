@@ -148,9 +148,14 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
             scope.head.as_deref(),
         );
         let mut set = ChangeSet::read(range).map_err(|e| {
-            usage(format!("cannot list changed files: {e}")).help(
-                "the base revision must be in the clone: `git fetch origin` (in CI: actions/checkout with `fetch-depth: 0`)",
-            )
+            // The message of a submodule says what to run; fetching the
+            // superproject would not bring the submodule's commits.
+            let help = if git::is_submodule_unreadable(&e) {
+                "in CI: actions/checkout with `submodules: recursive` checks submodules out"
+            } else {
+                "the base revision must be in the clone: `git fetch origin` (in CI: actions/checkout with `fetch-depth: 0`)"
+            };
+            usage(format!("cannot list changed files: {e}")).help(help)
         })?;
         set.restrict(&wanted);
         let configs = set.range.configs()?;

@@ -24,6 +24,7 @@ use gix::bstr::{BStr, ByteSlice};
 
 pub use cli::{ls_files, parse_name_status, untracked};
 pub use lazy::LazyGitVfs;
+pub use submodule::is_unreadable as is_submodule_unreadable;
 
 use crate::vfs::MemVfs;
 use diff::Status;

@@ -66,10 +66,30 @@ pub(super) fn unreadable(path: &BStr, why: &str) -> io::Error {
     let shown = crate::escape::one_line(&path.to_str_lossy());
     io::Error::new(
         io::ErrorKind::NotFound,
-        format!(
+        Unreadable(format!(
             "{shown} is a submodule and {why}, so the job files in it cannot be compared: run `git submodule update --init {shown}` (CI: check submodules out) and try again"
-        ),
+        )),
     )
+}
+
+/// A submodule the change set cannot look into, carried inside the
+/// `io::Error` so that a caller advising on a failed read tells it from a
+/// missing revision by type: fetching the superproject does not bring a
+/// submodule's commits, checking the submodule out does.
+#[derive(Debug)]
+pub struct Unreadable(String);
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+/// Is `e` a submodule the change set could not look into?
+pub fn is_unreadable(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|r| r.is::<Unreadable>())
 }
 
 /// The tree of `commit` in the submodule's repository.
