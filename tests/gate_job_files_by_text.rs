@@ -59,3 +59,31 @@ fn other_files_stay_out_of_the_gate() {
     assert_eq!(o.status.code(), Some(0), "{text}");
     assert!(text.contains("in 0 files"), "{text}");
 }
+
+/// A job in hcl's JSON syntax (`{"job": {...}}`) is a job file: jobspec2
+/// reads a file whose first byte other than a space is `{` as JSON
+/// (jobspec2/parse.go parseHCLOrJSON), hcl v1 before 1.0 too. It was
+/// "not a job file" to the gate, so a PR adding one passed with exit 0
+/// whatever it held. Other JSON (a dashboard whose queries say `job`)
+/// stays out.
+#[test]
+fn a_staged_json_job_is_judged_and_other_json_is_not() {
+    let d = committed_demo("by-text-json");
+    let job = r#"{"job": {"x": {"datacenters": ["dc1"], "priority": 500,
+ "group": {"g": {"task": {"t": {"driver": "docker", "config": {"image": "redis:7"}}}}}}}}
+"#;
+    d.put("deploy/x.json", job);
+    d.put(
+        "dash/board.json",
+        r#"{"panels": [{"expr": "up{job=\"x\"}", "job": "x"}]}"#,
+    );
+    d.put("broken/x.json", "{\n  \"job\": {\"x\": {\n");
+    git(&d.0, &["add", "deploy", "dash", "broken"]);
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("deploy/x.json:"), "{text}");
+    assert!(text.contains("broken/x.json:"), "{text}");
+    assert!(!text.contains("dash/board.json"), "{text}");
+    assert!(text.contains("in 2 files"), "{text}");
+}

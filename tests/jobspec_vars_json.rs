@@ -274,6 +274,33 @@ fn a_json_job_file_is_read_by_hcl_s_json_parser() {
     );
 }
 
+/// Before 1.0 hcl v1's Parse reads a file whose first character other
+/// than white space is `{` as JSON too (hcl lex.go lexMode), newlines and
+/// tabs skipped. We refused it with our HCL1 scanner's `Invalid HCL
+/// syntax: unexpected token`, which Nomad 0.x never says of a JSON job:
+/// its JSON parser is not followed here, so "cannot tell".
+#[test]
+fn a_json_job_file_before_1_0_is_not_called_a_syntax_error() {
+    let d = TempDir::new("jobspec-vars-json-job-0x");
+    d.put(
+        "j.json",
+        "\n\t{\"job\": {\"j\": {\"datacenters\": [\"dc1\"], \"priority\": 500}}}\n",
+    );
+    for (cmd, code) in [("validate", 255), ("plan", 255)] {
+        for v in ["0.9.3", "0.12.0"] {
+            let (got, err) = run(&d, &[cmd, "--nomad-version", v, "j.json"]);
+            assert_eq!(got, code, "{cmd} {v}: {err}");
+            assert!(
+                err.contains(&format!(
+                    "cannot tell what Nomad {v} makes of this file: it is JSON to Nomad"
+                )),
+                "{cmd} {v}: {err}"
+            );
+            assert!(!err.contains("Invalid HCL syntax"), "{cmd} {v}: {err}");
+        }
+    }
+}
+
 /// Brackets nested past our parser's depth (hcl reads any depth: Go's
 /// stacks grow): "cannot tell", never a crash.
 #[test]

@@ -16,8 +16,52 @@ use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
 /// Does jobspec2 under `v` read `text` as hcl JSON?
-pub(super) fn is_json(text: &str, v: NomadVersion) -> bool {
+fn is_json(text: &str, v: NomadVersion) -> bool {
     v.at_least(1, 0, 0) && super::var_file_json::is_json(text)
+}
+
+/// Is `text` a job in hcl's JSON syntax: JSON to Nomad (its first byte
+/// other than white space is `{`; jobspec2 skips spaces, hcl v1 before
+/// 1.0 any white space) whose top-level object names `job`? A file that
+/// does not parse counts when `job` is its first key (a job file cut
+/// short is one Nomad refuses). A gate that took such a file for "not a
+/// job file" passed it whatever it held. The API's JSON (`"Job"`, read
+/// with `-json`) is not matched: without `-json` Nomad refuses it.
+pub(super) fn is_job(text: &str) -> bool {
+    let t = text.trim_start();
+    let Some(body) = t.strip_prefix('{') else {
+        return false;
+    };
+    match serde_json::from_str::<serde_json::Value>(t) {
+        Ok(serde_json::Value::Object(m)) => m.contains_key("job"),
+        Ok(_) => false,
+        Err(_) => body.trim_start().starts_with("\"job\""),
+    }
+}
+
+/// What Nomad `v` says of `source` when it reads it as JSON, else `None`.
+/// From 1.0 that is [`judge`]; before, hcl v1's Parse reads as JSON a file
+/// whose first character other than white space (`unicode.IsSpace`) is
+/// `{` (hcl lex.go lexMode) with a JSON parser of its own, not followed
+/// here: "cannot tell", where our HCL1 scanner refused it as a syntax
+/// error Nomad does not make.
+pub(super) fn judge_if_json(source: &Source, v: NomadVersion) -> Option<Diags> {
+    if is_json(&source.text, v) {
+        return Some(judge(source, v));
+    }
+    // hcl v1 decodes the BOM as U+FEFF, which is no space: HCL mode.
+    if v.at_least(1, 0, 0) || source.bom || !source.text.trim_start().starts_with('{') {
+        return None;
+    }
+    Some(
+        Diag::error(
+            super::HCL2_UNREAD,
+            format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first character other than white space is `{{`), and hcl v1's JSON parser, which reads it, is not followed by nomad-preflight"),
+        )
+        .in_source(source)
+        .help("write the job in HCL to judge it here, or judge the JSON file on the cluster")
+        .into(),
+    )
 }
 
 /// What Nomad `v` says of the JSON job file `source`: hcl's refusal, or
@@ -78,3 +122,20 @@ fn within(text: &str, start: usize, end: usize) -> Span {
 }
 
 use super::parse::decodes_partial;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_jobs_are_told_from_other_json() {
+        assert!(super::is_job("{\"job\": {\"x\": {}}}"));
+        assert!(super::is_job(
+            "\n  {\"variable\": {}, \"job\": [{\"x\": {}}]}"
+        ));
+        assert!(super::is_job("{\n \"job\": {\"x\": {"));
+        assert!(!super::is_job("{\"panels\": [{\"job\": \"x\"}]}"));
+        assert!(!super::is_job("{\"Job\": {\"ID\": \"x\"}}"));
+        assert!(!super::is_job("[{\"job\": 1}]"));
+        assert!(!super::is_job("job \"x\" {}"));
+        assert!(!super::is_job("{\"a\": 1, \"job\""));
+    }
+}

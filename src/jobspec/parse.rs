@@ -15,6 +15,10 @@ use crate::version::NomadVersion;
 /// ours.
 pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     crate::parse_ahead::nesting_check(source, "hcl::syntax")?;
+    // A file beginning with `{` is JSON to hcl v1 and to jobspec2 (1.0+).
+    if let Some(d) = super::json_job::judge_if_json(source, version) {
+        return Err(d);
+    }
     // Before 1.0 HCL1 judges the file first: what it refuses is refused
     // in its words, whatever hcl-edit (an HCL2 parser) makes of it.
     let literals = match hcl1_syntax::check(source, version) {
@@ -23,10 +27,6 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
         None => None,
     };
     let hcl1 = literals.is_some();
-    // From 1.0 jobspec2 reads a file beginning with `{` as hcl JSON.
-    if super::json_job::is_json(&source.text, version) {
-        return Err(super::json_job::judge(source, version));
-    }
     // Every literal is then read as hcl v1 reads it (hcl1_syntax/literal.rs);
     // one it fails on (its Value() panics, its decoder refuses an int out
     // of range) or reads as bytes that are not text is not followed. The
@@ -340,7 +340,7 @@ fn hcl1_idiom(
 /// other HCL a repository holds (world files, agent configuration, Vault
 /// and ACL policies, Packer, Terragrunt) has a `group` block there.
 pub fn is_job_file(text: &str) -> bool {
-    scan_for_job(text, false) || parses_to_job(text, true)
+    scan_for_job(text, false) || super::json_job::is_job(text) || parses_to_job(text, true)
 }
 
 /// The scan misses a `job` behind what only a parser reads (`"<<EOF"` in
@@ -366,7 +366,7 @@ fn parses_to_job(text: &str, deep: bool) -> bool {
 /// a commit of a README by parsing it as a job. A job Nomad runs opens
 /// its `job` block so; a file that does not cannot be run as a job.
 pub fn opens_job_block(text: &str) -> bool {
-    scan_for_job(text, true) || parses_to_job(text, false)
+    scan_for_job(text, true) || super::json_job::is_job(text) || parses_to_job(text, false)
 }
 
 fn scan_for_job(text: &str, strict: bool) -> bool {
