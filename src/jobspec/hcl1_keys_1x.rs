@@ -52,4 +52,45 @@ mod tests {
         ));
         assert!(!refuses(&["job"], "bogus", NomadVersion::new(1, 9, 0)));
     }
+
+    /// Blocks whose check the table once left out (read as unchecked):
+    /// a template's change_script (parseTemplates, 1.3.4 on), a
+    /// terminating gateway and its services and an upstream's
+    /// mesh_gateway (1.1.3 on), a proxy's transparent_proxy (1.8.0 on), a
+    /// listener service's tls and headers (1.7.7 on).
+    #[test]
+    fn every_checked_block_has_its_path() {
+        let v = |m, p| NomadVersion::new(1, m, p);
+        let task = ["job", "group", "task"];
+        let script = [&task[..], &["template", "change_script"]].concat();
+        assert!(refuses(&script, "typo", v(6, 0)));
+        assert!(!refuses(&script, "fail_on_error", v(6, 0)));
+        assert!(!refuses(&script, "typo", v(3, 3)));
+        let connect = ["job", "group", "service", "connect"];
+        let proxy = [&connect[..], &["sidecar_service", "proxy"]].concat();
+        let tproxy = [&proxy[..], &["transparent_proxy"]].concat();
+        assert!(refuses(&tproxy, "typo", v(8, 0)));
+        assert!(!refuses(&tproxy, "no_dns", v(8, 0)));
+        let mesh = [&proxy[..], &["upstreams", "mesh_gateway"]].concat();
+        assert!(refuses(&mesh, "typo", v(2, 0)));
+        let terminating = [&connect[..], &["gateway", "terminating", "service"]].concat();
+        assert!(refuses(&terminating, "typo", v(6, 0)));
+        assert!(!refuses(&terminating, "sni", v(6, 0)));
+        let listener = [&connect[..], &["gateway", "ingress", "listener", "service"]].concat();
+        assert!(refuses(
+            &[&listener[..], &["tls", "sds"]].concat(),
+            "typo",
+            v(8, 0)
+        ));
+        assert!(refuses(
+            &[&listener[..], &["request_headers"]].concat(),
+            "typo",
+            v(8, 0)
+        ));
+        assert!(!refuses(
+            &[&listener[..], &["tls"]].concat(),
+            "typo",
+            v(7, 6)
+        ));
+    }
 }
