@@ -160,7 +160,11 @@ fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
         .collect();
     // Which aliases share an address decides which ports an ask meets
     // there (scheduler/alloc_ports.rs), reserved or not.
-    nets.addresses = pool.networks.address_entries(world.nomad_version);
+    (nets.address_ips, nets.addresses) = pool
+        .networks
+        .address_entries(world.nomad_version)
+        .into_iter()
+        .unzip();
     nets
 }
 

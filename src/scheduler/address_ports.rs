@@ -27,8 +27,67 @@
 //! The client-wide ports are counted by the caller on every address; the
 //! allocations' ports per address ([`super::alloc_ports`]).
 
+use super::alloc_ports::{Held, Landing};
 use crate::cluster::Node;
+use crate::ids::Id;
 use crate::version::NomadVersion;
+
+/// Is IP `ip` the node's address `i`? Its own IP where the world gives
+/// it, and the node's first task network's IP (where the model places
+/// what is held on the node's own address) for the address carrying
+/// `default`.
+pub fn is_address(n: &Node, i: usize, ip: &str) -> bool {
+    let own = n
+        .nets
+        .address_ips
+        .get(i)
+        .is_some_and(|a| !a.is_empty() && a == ip);
+    let home = n.networks.first().is_some_and(|o| o.ip == ip);
+    own || (home
+        && n.nets
+            .addresses
+            .get(i)
+            .is_some_and(|entries| entries.iter().any(|(a, _)| a == "default")))
+}
+
+/// Does the node's own address list reserve `port` at IP `ip` (the
+/// entries of the address `ip` is, [`is_address`])?
+pub fn reserved_at(n: &Node, ip: &str, port: u16) -> bool {
+    n.nets.addresses.iter().enumerate().any(|(i, entries)| {
+        is_address(n, i, ip) && entries.iter().any(|(_, ports)| ports.contains(&port))
+    })
+}
+
+/// Where each of a group network's ports lands when not on the node's own
+/// address, by label (`HostIP`), on a node whose addresses have IPs:
+/// static ports as [`Held::place`] puts them (one that ignores
+/// collisions, or is refused, is left at the node's address), dynamic
+/// ones on their alias's first address (`AssignPorts` takes the first
+/// with a free port: the odds of a full address are nil). `net` is the
+/// group's ask, its ports in the order of `g`'s.
+pub fn landings(
+    n: &Node,
+    held: &Held,
+    g: &crate::jobspec::Network,
+    net: &crate::cluster::AllocNetwork,
+    v: NomadVersion,
+) -> Vec<(Id, Id)> {
+    let at = |landing| match landing {
+        Landing::At(ip) => Some(Id::from(&ip)),
+        _ => None,
+    };
+    let fixed = net.reserved_ports.iter().zip(&g.reserved_ports);
+    let fixed = fixed.filter_map(|((label, p), asked)| {
+        Some((label.clone(), at(held.place(n, Some(asked), *p, v))?))
+    });
+    // A port no allocation holds: where its alias's first address is.
+    let empty = Held::default();
+    let dynamic = net.dynamic_ports.iter().zip(&g.dynamic_ports);
+    let dynamic = dynamic.filter_map(|((label, _), asked)| {
+        Some((label.clone(), at(empty.place(n, Some(asked), 0, v))?))
+    });
+    fixed.chain(dynamic).collect()
+}
 
 /// Does `SetNode` report a collision that skips the node under `v`?
 pub fn set_node_collides(n: &Node, v: NomadVersion) -> bool {
@@ -155,6 +214,24 @@ mod tests {
         let n = node(&[], &[&[("default", &[]), ("lan", &[8500])]]);
         assert!(address_refuses(&n, "default", 8500, v("1.6.2")));
         assert!(address_refuses(&n, "lan", 8500, v("1.6.2")));
+    }
+
+    #[test]
+    fn an_address_is_its_ip_and_default_s_also_the_nodes_own() {
+        let mut n = node(&[], &[&[("default", &[])], &[("public", &[9000])]]);
+        n.networks = vec![crate::cluster::NodeNetwork {
+            device: "eth0".into(),
+            ip: "10.1.0.2".into(),
+            ..Default::default()
+        }];
+        n.nets.address_ips = vec!["10.0.0.5".into(), "203.0.113.10".into()];
+        assert!(is_address(&n, 0, "10.0.0.5") && is_address(&n, 0, "10.1.0.2"));
+        assert!(is_address(&n, 1, "203.0.113.10") && !is_address(&n, 1, "10.1.0.2"));
+        assert!(reserved_at(&n, "203.0.113.10", 9000));
+        assert!(!reserved_at(&n, "10.1.0.2", 9000));
+        // Without IPs only the node's own address is known.
+        n.nets.address_ips.clear();
+        assert!(is_address(&n, 0, "10.1.0.2") && !is_address(&n, 1, "203.0.113.10"));
     }
 
     #[test]

@@ -27,11 +27,16 @@
 //! `AssignPorts` meets the same bitmaps: a group port is refused where its
 //! address holds it ([`Held`]), not where any address of the node does.
 //!
-//! What the node model cannot key: the address of a host network other
-//! than the one carrying `default` (its reserved ports are not compared
-//! with the allocations'), and an allocation network without an IP (a
-//! hand-written one), which is read at the node's first address, where
-//! Nomad records a placed group network.
+//! Each address is keyed by its IP where the pool's `interface` blocks
+//! give it (`NodeNets::address_ips`), the one carrying `default` also at
+//! the node's first task network IP, where the model records what is held
+//! on the node's own address. What the node model cannot key: the address
+//! of a host network other than `default`'s in a pool without `interface`
+//! blocks, or an import's (stand-in addresses, while its allocations
+//! name real ones): there an ask meets the ports held anywhere, and the
+//! address's reserved ports meet no allocation's; and an allocation
+//! network without an IP (a hand-written one), which is read at the
+//! node's first address, where Nomad records a placed group network.
 
 use std::collections::HashSet;
 
@@ -81,19 +86,10 @@ pub fn allocs_collide<'a>(
     if !skips_on_collision(v) {
         return Collision::None;
     }
-    // Where a network without an IP is read: the node's first address.
-    let home = n.networks.first().map_or("", |o| o.ip.as_str());
-    // The ports the address carrying `default` reserves itself, on `home`.
-    let default_address = n
-        .nets
-        .addresses
-        .iter()
-        .find(|entries| entries.iter().any(|(a, _)| a == "default"));
+    // The client-wide ports, and those the address at `ip` reserves
+    // itself (the one carrying `default` at the node's first address).
     let node_marks = |ip: &str, p: u16| {
-        n.reserved_ports.contains(&p)
-            || (ip == home
-                && default_address
-                    .is_some_and(|entries| entries.iter().any(|(_, ports)| ports.contains(&p))))
+        n.reserved_ports.contains(&p) || super::address_ports::reserved_at(n, ip, p)
     };
     // Every holding, grouped by (port, IP) with a stable sort, so each
     // key's holdings stay in index order: a flat list, as a hash map per
@@ -181,15 +177,27 @@ pub fn holdings<'a>(
     })
 }
 
+/// Where `AssignPorts` puts a static group port ([`Held::place`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Landing {
+    /// On the node's own address, or where the node's addresses have no
+    /// IPs.
+    Own,
+    /// On the address at this IP, another (the mapping's `HostIP`).
+    At(String),
+    Refused,
+}
+
 /// The ports a node's allocations hold as `AssignPorts` meets them: a
 /// group port is refused where its address's bitmap (`UsedPorts[ip]`) has
-/// it. Those on the node's first address, and those anywhere (read for a
-/// host network on another address, whose IP the node model lacks: the
-/// safe side).
+/// it. Those on the node's first address, those anywhere (read for a
+/// host network on another address whose IP the node model lacks: the
+/// safe side), and each with its IP (read where every address has one).
 #[derive(Debug, Default)]
 pub struct Held {
     first: HashSet<u16>,
     anywhere: HashSet<u16>,
+    at: HashSet<(String, u16)>,
 }
 
 impl Held {
@@ -202,6 +210,9 @@ impl Held {
                     held.first.insert(p);
                 }
                 held.anywhere.insert(p);
+                if n.nets.addresses_known() {
+                    held.at.insert((ip.to_string(), p));
+                }
             }
         }
         held
@@ -210,11 +221,60 @@ impl Held {
     /// Is `port`, asked by the group's `asked` port on its host network,
     /// held? (A template that does not resolve reads everywhere.)
     pub fn holds(&self, n: &Node, asked: Option<&Port>, port: u16, v: NomadVersion) -> bool {
+        self.place(n, asked, port, v) == Landing::Refused
+    }
+
+    /// Where `AssignPorts` puts `port`, asked by the group's `asked` port:
+    /// on the alias's first address before 1.8.3, on the first whose
+    /// bitmap (allocations' ports at its IP, its own reserved ports) lacks
+    /// it from 1.8.3.
+    pub fn place(&self, n: &Node, asked: Option<&Port>, port: u16, v: NomadVersion) -> Landing {
+        use super::address_ports::is_address;
         let alias = asked.and_then(|x| port_alias(x, n, v, v.at_least(1, 1, 0)));
-        match alias {
-            Some(a) if on_first_address(n, &a) => self.first.contains(&port),
-            _ => self.anywhere.contains(&port),
+        let carrying: Vec<usize> = match alias.as_deref() {
+            Some(a) if n.nets.addresses_known() => {
+                let a = if a.is_empty() { "default" } else { a };
+                let on = |e: &Vec<(String, Vec<u16>)>| e.iter().any(|(x, _)| x == a);
+                let addresses = n.nets.addresses.iter().enumerate();
+                addresses.filter(|(_, e)| on(e)).map(|(i, _)| i).collect()
+            }
+            _ => Vec::new(),
+        };
+        if carrying.is_empty() {
+            let held = match alias {
+                Some(a) if on_first_address(n, &a) => self.first.contains(&port),
+                _ => self.anywhere.contains(&port),
+            };
+            return if held { Landing::Refused } else { Landing::Own };
         }
+        let tries = if v.at_least(1, 8, 3) {
+            carrying.len()
+        } else {
+            1
+        };
+        for i in carrying.into_iter().take(tries) {
+            let used = self
+                .at
+                .iter()
+                .any(|(ip, p)| *p == port && is_address(n, i, ip))
+                || n.nets
+                    .addresses
+                    .get(i)
+                    .is_some_and(|e| e.iter().any(|(_, r)| r.contains(&port)));
+            if used {
+                continue;
+            }
+            let home = n
+                .nets
+                .addresses
+                .get(i)
+                .is_some_and(|e| e.iter().any(|(x, _)| x == "default"));
+            return match n.nets.address_ips.get(i) {
+                Some(ip) if !home => Landing::At(ip.clone()),
+                _ => Landing::Own,
+            };
+        }
+        Landing::Refused
     }
 }
 

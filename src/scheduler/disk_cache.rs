@@ -30,8 +30,8 @@ use crate::world::World;
 
 /// Names the entry layout; a change to it (or to any type stored) must
 /// change this, though the binary's identity in the key covers rebuilds.
-const FORMAT: &str = "nomad-preflight placement cache v6";
-const MAGIC: &[u8; 8] = b"NPPLACE6";
+const FORMAT: &str = "nomad-preflight placement cache v7";
+const MAGIC: &[u8; 8] = b"NPPLACE7";
 /// Entries kept; the oldest beyond this are removed when one is written.
 const MAX_ENTRIES: usize = 32;
 /// An entry larger than this is not written (a world far past the caps).

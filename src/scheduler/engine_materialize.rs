@@ -84,6 +84,9 @@ impl Engine<'_> {
             };
             if let Some(g) = group {
                 net.mbits = g.mbits;
+                if super::super::net_held::on_host_network(version) {
+                    net.port_ips.clone_from(&ranked.port_ips);
+                }
             }
             for (_, p) in net.reserved_ports.iter() {
                 used.insert(*p);

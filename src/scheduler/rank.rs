@@ -24,6 +24,10 @@ pub struct RankedNode {
     pub devices: Vec<crate::structs::device::AllocDevice>,
     /// Each walked network's (device, IP), by ask position ([`super::task_offer`]).
     pub task_offers: Vec<Option<(Id, Id)>>,
+    /// The group's ports placed on an address other than the node's own
+    /// (`Shared.Ports[].HostIP`), by label, where the node's addresses
+    /// have IPs ([`super::alloc_ports::Held::place`]).
+    pub port_ips: Vec<(Id, Id)>,
     /// Go's map order chose the network victims: the note saying so.
     pub chance: Option<String>,
 }
@@ -180,6 +184,7 @@ impl Engine<'_> {
         let walked = !net_held::on_host_network(version);
         // What the group's network took on the node's own address.
         let mut group_taken: Option<super::task_offer::Taken> = None;
+        let mut port_ips: Vec<(Id, Id)> = Vec::new();
         for i in (first_group..asked).chain(0..first_group) {
             let Some(res_net) = ask.res.networks.get(i) else {
                 continue;
@@ -302,6 +307,11 @@ impl Engine<'_> {
             asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));
             group_taken =
                 group_net.and_then(|g| super::task_offer::group_taken(n, g, net, version));
+            if let Some(g) = group_net.filter(|_| n.nets.addresses_known()) {
+                let live = proposed().filter(|a| spared(&victims, a));
+                let held = super::alloc_ports::Held::of(n, live, version);
+                port_ips = super::address_ports::landings(n, &held, g, net, version);
+            }
         }
         let (devices, device_score) = self.assign_devices(ask, n, evict, &mut victims, &make)?;
         let remaining = proposed()
@@ -377,6 +387,7 @@ impl Engine<'_> {
             score,
             victims: victims.iter().map(|v| v.id.clone()).collect(),
             devices,
+            port_ips,
             task_offers: taken
                 .into_iter()
                 .map(|t| t.map(|t| (t.device, t.ip)))

@@ -36,6 +36,11 @@ pub struct NodeNets {
     /// interfaces (a stock client's one address carries `default` alone):
     /// scheduler/address_ports.rs and alloc_ports.rs read it.
     pub addresses: Vec<Vec<(String, Vec<u16>)>>,
+    /// Each address's IP (`Addresses[].Address`), by its place in
+    /// `addresses`: what the pool's `interface` blocks give; empty where
+    /// the world does not say (a pool without them), and then the ports
+    /// held there are not told apart from those on other addresses.
+    pub address_ips: Vec<String>,
 }
 
 /// An alias a client carries only if Go's map order picks it.
@@ -61,6 +66,7 @@ impl Default for NodeNets {
             default_alias: true,
             by_chance: Vec::new(),
             addresses: Vec::new(),
+            address_ips: Vec::new(),
         }
     }
 }
@@ -85,6 +91,13 @@ impl NodeNets {
             return self.default_alias;
         }
         self.host_networks.iter().any(|h| h == alias)
+    }
+
+    /// Every address has an IP the allocations' ports can be keyed by.
+    pub fn addresses_known(&self) -> bool {
+        !self.addresses.is_empty()
+            && self.address_ips.len() == self.addresses.len()
+            && self.address_ips.iter().all(|ip| !ip.is_empty())
     }
 
     /// The chance of `alias`, when Go's map order decides it.

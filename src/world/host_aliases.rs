@@ -52,6 +52,10 @@ pub struct Interface {
     pub default_route: bool,
 }
 
+/// One address of a client: its IP (empty when not known) and each alias
+/// it carries with that host network's `reserved_ports`.
+pub type AddressEntry = (String, Vec<(String, Vec<u16>)>);
+
 /// What a pool's clients carry.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PoolAliases {
@@ -83,6 +87,25 @@ struct Addr {
     /// `ip.To4() != nil`: dotted IPv4, or IPv4-mapped IPv6.
     v4: bool,
     link_local: bool,
+}
+
+/// An interface address as the fingerprint reports it
+/// (`NodeNetworkAddress.Address`, Go's `net.IP.String()`): without its
+/// prefix length, an IPv4-mapped IPv6 address dotted. Empty when it does
+/// not parse (such an address carries no alias).
+fn address_text(text: &str) -> String {
+    match text
+        .split('/')
+        .next()
+        .and_then(|t| t.parse::<IpAddr>().ok())
+    {
+        Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => a.to_string(),
+        },
+        Some(a) => a.to_string(),
+        None => String::new(),
+    }
 }
 
 fn parse_addr(text: &str) -> Option<Addr> {
@@ -270,14 +293,19 @@ impl PoolNetworks {
     }
 
     fn aliases_modelled(&self, v: NomadVersion, out: &mut PoolAliases) {
-        for o in self.outcomes_modelled(v, &mut out.cannot_tell) {
+        for (_, o) in self.outcomes_modelled(v, &mut out.cannot_tell) {
             out.absorb(o);
         }
     }
 
-    /// Each kept address of a modelled pool and its aliases, interface by
-    /// interface in the pool's order (the fingerprint's).
-    fn outcomes_modelled(&self, v: NomadVersion, unsure_out: &mut Vec<String>) -> Vec<Outcome> {
+    /// Each kept address of a modelled pool (as the fingerprint writes it,
+    /// [`address_text`]) and its aliases, interface by interface in the
+    /// pool's order (the fingerprint's).
+    fn outcomes_modelled(
+        &self,
+        v: NomadVersion,
+        unsure_out: &mut Vec<String>,
+    ) -> Vec<(String, Outcome)> {
         let go = crate::gorelease::go_of(v);
         let blocks = self.blocks_in_order();
         let default_iface = self.default_interface(v);
@@ -308,10 +336,11 @@ impl PoolNetworks {
                 if matches!(outcome, Outcome::None) {
                     continue;
                 }
+                let entry = (address_text(text), outcome);
                 if a.link_local {
-                    link_local.push(outcome);
+                    link_local.push(entry);
                 } else {
-                    normal.push(outcome);
+                    normal.push(entry);
                 }
             }
             // `disallow_link_local` (off by default) is not modelled.
@@ -330,10 +359,13 @@ impl PoolNetworks {
     /// with its block's `reserved_ports` (`default` has none), in the
     /// fingerprint's order: what the scheduler's `NetworkIndex` reserves
     /// per address (scheduler/address_ports.rs).
-    pub fn address_entries(&self, v: NomadVersion) -> Vec<Vec<(String, Vec<u16>)>> {
+    /// Each address comes with its IP where the pool's `interface` blocks
+    /// give it, empty otherwise.
+    pub fn address_entries(&self, v: NomadVersion) -> Vec<AddressEntry> {
         let mut unsure = Vec::new();
         let outcomes = if self.interfaces.is_empty() {
-            self.outcomes_unmodelled(v)
+            let unknown = self.outcomes_unmodelled(v).into_iter();
+            unknown.map(|o| (String::new(), o)).collect()
         } else {
             self.outcomes_modelled(v, &mut unsure)
         };
@@ -345,16 +377,17 @@ impl PoolNetworks {
         };
         outcomes
             .iter()
-            .map(Outcome::assumed)
-            .filter(|aliases| !aliases.is_empty())
-            .map(|aliases| {
-                aliases
+            .map(|(ip, o)| (ip, o.assumed()))
+            .filter(|(_, aliases)| !aliases.is_empty())
+            .map(|(ip, aliases)| {
+                let entries = aliases
                     .into_iter()
                     .map(|a| {
                         let r = reserved(&a);
                         (a, r)
                     })
-                    .collect()
+                    .collect();
+                (ip.clone(), entries)
             })
             .collect()
     }

@@ -199,3 +199,30 @@ fn interface_templates_cannot_be_told() {
     assert!(a.carried.contains("t"));
     assert_eq!(a.cannot_tell.len(), 1);
 }
+
+#[test]
+fn each_address_entry_carries_the_ip_the_fingerprint_reports() {
+    let mut pool = PoolNetworks {
+        interfaces: vec![
+            Interface {
+                default_route: true,
+                ..iface("eth0", &["10.0.0.5/24", "::ffff:10.0.0.6"])
+            },
+            iface("eth1", &["203.0.113.10/24"]),
+        ],
+        ..PoolNetworks::default()
+    };
+    pool.host_networks
+        .insert("public".into(), block(0, "203.0.113.0/24", ""));
+    let ips: Vec<String> = pool
+        .address_entries(v("1.6.2"))
+        .into_iter()
+        .map(|(ip, _)| ip)
+        .collect();
+    // Without its prefix, an IPv4-mapped address dotted (Go's IP.String).
+    assert_eq!(ips, ["10.0.0.5", "10.0.0.6", "203.0.113.10"]);
+    // A pool without interfaces: addresses whose IPs are not known.
+    pool.interfaces.clear();
+    let unknown = pool.address_entries(v("1.6.2"));
+    assert!(unknown.iter().all(|(ip, _)| ip.is_empty()), "{unknown:?}");
+}

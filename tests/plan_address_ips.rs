@@ -1,0 +1,172 @@
+//! Ports are held per IP (`NetworkIndex.UsedPorts[ip]`, nomad/structs/
+//! network.go 0.12.0-2.0.5): `SetNode` marks each host network address's
+//! `ReservedPorts` at its `Address`, `AddAllocs` each group port mapping
+//! at its `HostIP`, and `AssignPorts` looks a static port up at the
+//! addresses of its alias. Where the pool's `interface` blocks give each
+//! address its IP, the plan now keys them so; before, a host network
+//! address other than the one carrying `default` had no IP: a port an
+//! allocation held anywhere refused an ask there (a wrong failure), and
+//! the ports the address reserves never met the allocations' (a false
+//! all-clear where Nomad skips the node, 1.2.4+).
+//!
+//! The world: one node, eth0 10.0.0.5 (`default`, the node's own address
+//! 10.1.0.2 in the model) and eth1 203.0.113.10 (`public`). `old` holds
+//! port 8080 on the node's own address, and `PUBLIC_HELD` on public.
+
+mod common;
+
+const PLACED: &str = "- All tasks successfully allocated.";
+
+fn plan(version: &str, reserved: &str, public_held: u16, ask: &str, count: u32) -> String {
+    let tmp = common::TempDir::new(&format!(
+        "address-ips-{version}-{}-{public_held}-{}-{count}",
+        reserved.len(),
+        ask.len()
+    ));
+    tmp.put(
+        "rules/cluster.hcl",
+        &format!(
+            r#"nomad_version = "{version}"
+client "node" {{
+  count         = 1
+  datacenter    = "dc1"
+  cpu           = 4000
+  memory        = 8192
+  disk          = 10000
+  network_mbits = 1000
+  drivers       = ["docker"]
+  host_network "public" {{
+    cidr = "203.0.113.0/24"
+{reserved}  }}
+  interface "eth0" {{
+    addresses     = ["10.0.0.5/24"]
+    default_route = true
+  }}
+  interface "eth1" {{
+    addresses = ["203.0.113.10/24"]
+  }}
+}}
+running = ["jobs/old.nomad"]
+"#
+        ),
+    );
+    tmp.put(
+        "rules/allocations.hcl",
+        &format!(
+            r#"allocation "a0000001-0000-4000-8000-000000000000" {{
+  job    = "old"
+  index  = 0
+  node   = "node-1"
+  cpu    = 100
+  memory = 64
+  network {{
+    ip             = "10.1.0.2"
+    reserved_ports = {{ http = 8080, pub = {public_held} }}
+    group          = true
+    port_ips       = {{ pub = "203.0.113.10" }}
+  }}
+}}
+"#
+        ),
+    );
+    tmp.put(
+        "jobs/old.nomad",
+        r#"job "old" {
+  datacenters = ["dc1"]
+  group "web" {
+    task "web" {
+      driver = "docker"
+      config { image = "redis" }
+      resources {
+        cpu    = 100
+        memory = 64
+      }
+    }
+  }
+}
+"#,
+    );
+    tmp.put(
+        "placing.nomad",
+        &format!(
+            r#"job "placing" {{
+  datacenters = ["dc1"]
+  group "web" {{
+    count = {count}
+{ask}    task "web" {{
+      driver = "docker"
+      config {{ image = "redis" }}
+      resources {{
+        cpu    = 100
+        memory = 64
+      }}
+    }}
+  }}
+}}
+"#
+        ),
+    );
+    let rules = tmp.0.join("rules").to_string_lossy().into_owned();
+    let job = tmp.0.join("placing.nomad").to_string_lossy().into_owned();
+    common::run_in(
+        std::path::Path::new("."),
+        &["plan", "--world", &rules, &job],
+    )
+    .stdout
+}
+
+fn port(value: u16, alias: &str) -> String {
+    format!(
+        "    network {{\n      port \"p\" {{\n        static       = {value}\n        host_network = \"{alias}\"\n      }}\n    }}\n"
+    )
+}
+
+fn dimension(metric: &str) -> String {
+    format!("    * Dimension \"{metric}\" exhausted on 1 nodes\n")
+}
+
+/// 8080 is held on the node's own address only: public offers it.
+#[test]
+fn a_port_held_on_another_address_leaves_the_ask_free() {
+    for version in ["0.12.0", "1.6.2", "2.0.5"] {
+        let text = plan(version, "", 443, &port(8080, "public"), 1);
+        assert!(text.contains(PLACED), "{version}: {text}");
+        // Held on public itself: refused there, free on default.
+        let text = plan(version, "", 443, &port(443, "public"), 1);
+        let want = dimension("network: reserved port collision p=443");
+        assert!(text.contains(&want), "{version}: {text}");
+        let text = plan(version, "", 443, &port(443, "default"), 1);
+        assert!(text.contains(PLACED), "{version}: {text}");
+    }
+}
+
+/// A placement records its mapping at public's address: the next
+/// placement of the plan on the same node meets it there.
+#[test]
+fn a_placement_holds_its_port_at_its_address() {
+    let text = plan("2.0.5", "", 443, &port(8081, "public"), 2);
+    assert!(
+        text.contains("Task Group \"web\" (failed to place 1 allocation):"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&dimension("network: reserved port collision p=8081")),
+        "{text}"
+    );
+}
+
+/// Public reserves 9000 and `old` holds 9000 there: `AddAllocs`
+/// collides, and the node is skipped where that skips it (1.2.4+).
+#[test]
+fn an_allocation_on_a_port_its_address_reserves_collides() {
+    let reserved = "    reserved_ports = \"9000\"\n";
+    let skipped = dimension("network: port collision");
+    for (version, skips) in [("1.2.3", false), ("1.2.4", true), ("2.0.5", true)] {
+        let text = plan(version, reserved, 9000, "", 1);
+        assert_eq!(text.contains(&skipped), skips, "{version}: {text}");
+        assert_eq!(text.contains(PLACED), !skips, "{version}: {text}");
+    }
+    // On the node's own address 9000 is no collision.
+    let text = plan("2.0.5", reserved, 443, "", 1);
+    assert!(text.contains(PLACED), "{text}");
+}
