@@ -22,20 +22,28 @@ fn is_json(text: &str, v: NomadVersion) -> bool {
 
 /// Is `text` a job in hcl's JSON syntax: JSON to Nomad (its first byte
 /// other than white space is `{`; jobspec2 skips spaces, hcl v1 before
-/// 1.0 any white space) whose top-level object names `job`? A file that
-/// does not parse counts when `job` is its first key (a job file cut
-/// short is one Nomad refuses). A gate that took such a file for "not a
-/// job file" passed it whatever it held. The API's JSON (`"Job"`, read
-/// with `-json`) is not matched: without `-json` Nomad refuses it.
+/// 1.0 any white space) whose top-level object has a `job` block (an
+/// object, or a list of them)? A file that does not parse counts when a
+/// `job` block is its first member (a job file cut short is one Nomad
+/// refuses). A gate that took such a file for "not a job file" passed it
+/// whatever it held. A var file's `"job": "web"` is no block, and the
+/// API's JSON (`"Job"`, read with `-json`) is not matched: without
+/// `-json` Nomad refuses it.
 pub(super) fn is_job(text: &str) -> bool {
     let t = text.trim_start();
     let Some(body) = t.strip_prefix('{') else {
         return false;
     };
     match serde_json::from_str::<serde_json::Value>(t) {
-        Ok(serde_json::Value::Object(m)) => m.contains_key("job"),
+        Ok(serde_json::Value::Object(m)) => {
+            m.get("job").is_some_and(|j| j.is_object() || j.is_array())
+        }
         Ok(_) => false,
-        Err(_) => body.trim_start().starts_with("\"job\""),
+        Err(_) => body
+            .trim_start()
+            .strip_prefix("\"job\"")
+            .and_then(|r| r.trim_start().strip_prefix(':'))
+            .is_some_and(|r| r.trim_start().starts_with(['{', '['])),
     }
 }
 
@@ -137,5 +145,8 @@ mod tests {
         assert!(!super::is_job("[{\"job\": 1}]"));
         assert!(!super::is_job("job \"x\" {}"));
         assert!(!super::is_job("{\"a\": 1, \"job\""));
+        // A var file setting a variable named `job`.
+        assert!(!super::is_job("{\"job\": \"web\"}"));
+        assert!(!super::is_job("{\"job\": \"web\","));
     }
 }
