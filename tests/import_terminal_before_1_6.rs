@@ -12,7 +12,7 @@
 //!   and 1.4.0–1.4.2 (`Allocation.Reconnected`), the last `AllocStates`
 //!   client status from 1.3.8, 1.4.3 and 1.5.0 (`NeedsToReconnect`);
 //! - up to 0.9.3 a reschedule due now is placed without stopping the
-//!   failed allocation (the stop came in 0.9.4): that stays unknown.
+//!   failed allocation (the stop came in 0.9.4).
 //!
 //! The job JSON is [`JOB`]'s stored form at each release: 1.5.6's
 //! (tests/fixtures/import-batch/web-batch-1.5.6.json, nomad/structs at
@@ -280,28 +280,39 @@ fn a_running_allocation_that_reconnected_is_unknown_in_1_4_2() {
     assert_plan(&d, "web-mcd.nomad", 0, "1 ignore");
 }
 
-/// Up to 0.9.3 a reschedule due now places a replacement and leaves the
-/// failed allocation unstopped (scheduler/reconcile.go gained
-/// `markStop(rescheduleNow, ...)` in 0.9.4): unknown, saying so. (The job
-/// JSON is 1.4's stored form: what is asserted is the allocation's
-/// reading, made before any plan.)
+/// A reschedule due now at 0.9.0–0.9.3 places the replacement and leaves
+/// the failed allocation as it is: `computeGroup` (scheduler/reconcile.go)
+/// counts `Place` for `rescheduleNow` and, until 0.9.4 added
+/// `markStop(rescheduleNow, "", allocRescheduled)`, no `Stop`. The job
+/// JSON is [`JOB`]'s stored form at v0.9.3 (web-batch-0.9.3.json: 1.4's
+/// without the fields nomad/structs gained after 0.9.3), the allocation
+/// without `TaskLifecycles` (api/allocations.go has it from 1.0).
 #[test]
-fn a_reschedule_due_now_is_unknown_up_to_0_9_3() {
-    let job = job_at("1.3.0", json!({}));
-    let d = import("old-batch-093", "0.9.3", &job, &[failed(&job, Value::Null)]);
-    let says =
-        "its reschedule is due, which Nomad 0.9.3 places without stopping the failed allocation";
-    assert_no_plan(&d, "web.nomad", says);
-    // At 0.9.4 the same allocation is decided (stopped and replaced).
-    let d = import("old-batch-094", "0.9.4", &job, &[failed(&job, Value::Null)]);
-    let o = plan(&d, "web.nomad");
-    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
-    assert!(
-        o.stdout.contains("Task Group: \"g\" ("),
-        "{}{}",
-        o.stdout,
-        o.stderr
-    );
+fn a_reschedule_due_now_is_placed_without_a_stop_up_to_0_9_3() {
+    let job = job_json_in("web-batch-0.9.3.json", json!({}));
+    let mut a = failed(&job, Value::Null);
+    a["AllocatedResources"]
+        .as_object_mut()
+        .map(|r| r.remove("TaskLifecycles"));
+    let text = |group: &str| {
+        format!("Job: \"web\"\nTask Group: \"g\" ({group})\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\nserver side version matches the job modify index returned. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
+    };
+    for (release, group) in [
+        ("0.9.0", "1 create"),
+        ("0.9.3", "1 create"),
+        ("0.9.4", "1 create, 1 destroy"),
+    ] {
+        let tag = format!("old-batch-due-{release}");
+        let d = import(&tag, release, &job, std::slice::from_ref(&a));
+        assert_allocs_read(&d, "web.nomad");
+        let o = plan(&d, "web.nomad");
+        assert_eq!(o.code, 1, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(o.stdout, text(group), "{release}");
+        // Not due yet (saved at 12:00:02, due at 12:00:05): it stays
+        // counted under every release.
+        d.put("import/saved-at.txt", "2024-06-01T12:00:02Z");
+        assert_plan(&d, "web.nomad", 0, "1 ignore");
+    }
 }
 
 /// A service job's failed allocation not replaced, at 1.5.6: decided at

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::engine::{Ask, Engine, Plan};
-use super::reconcile::{reconcile_group, Taint};
+use super::reconcile::{reconcile_group, stops_rescheduled, Taint};
 use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
 use crate::ids::Id;
@@ -206,13 +206,21 @@ fn generic(
             },
             &|a| taint(engine, tg, a),
         );
+        // Failed allocations due now: their replacements are among the
+        // placements (their names are free); the stop is the release's.
+        let rescheduled: &[&Allocation] = if stops_rescheduled(world.nomad_version) {
+            &gp.rescheduled
+        } else {
+            &[]
+        };
+        let stopped = || gp.stop.iter().chain(&gp.lost).chain(rescheduled);
         let mut du = DesiredUpdates {
             ignore: gp.ignore,
-            stop: (gp.stop.len() + gp.lost.len()) as u64,
+            stop: stopped().count() as u64,
             migrate: gp.migrate.len() as u64,
             ..DesiredUpdates::default()
         };
-        for a in gp.stop.iter().chain(gp.lost.iter()) {
+        for a in stopped() {
             engine.stop(a);
         }
         let Some(tg) = tg else {

@@ -285,6 +285,17 @@ fn indexed_name(prefix: &str, i: u32) -> String {
     name
 }
 
+/// Whether `version`'s reconciler stops the failed allocations it
+/// reschedules now (`markStop(rescheduleNow, "", allocRescheduled)` in
+/// `computeGroup`, with the stop beside a reschedule placed while a
+/// deployment is paused or failed): from 0.9.4 (scheduler/reconcile.go,
+/// "Stop allocs to be rescheduled"). Up to 0.9.3 the replacement is placed
+/// and the failed allocation left as it is: the group's update counts no
+/// stop for it.
+pub fn stops_rescheduled(version: NomadVersion) -> bool {
+    version.at_least(0, 9, 4)
+}
+
 /// Where an allocation stands with respect to its node (`filterByTainted`,
 /// later `classifyAllocs`): marked by the drainer to move, on a node that
 /// is down or gone (lost), or neither.
@@ -300,10 +311,14 @@ pub enum Taint {
 /// What the reconciler decided for one task group.
 #[derive(Debug, Default)]
 pub struct GroupPlan<'s> {
-    /// Allocations on down or missing nodes, and failed ones whose
-    /// reschedule is due: stopped (counted as stops), their names placed
-    /// again with the missing ones.
+    /// Allocations on down or missing nodes, and failed ones of a removed
+    /// group: stopped (counted as stops), their names placed again with
+    /// the missing ones.
     pub lost: Vec<&'s Allocation>,
+    /// Failed allocations whose reschedule is due (`rescheduleNow`): their
+    /// names placed again with the missing ones, and stopped only where
+    /// the release does ([`stops_rescheduled`]).
+    pub rescheduled: Vec<&'s Allocation>,
     /// Allocations the drainer marked: each stopped and replaced (counted as
     /// migrations, placed after everything else, never backed out).
     pub migrate: Vec<&'s Allocation>,
@@ -371,7 +386,13 @@ pub fn reconcile_group<'s>(
             _ => taint(a),
         };
         if t == Taint::Lost {
-            plan.lost.push(a);
+            // A removed group stops what it has (`filterAndStopAll`);
+            // otherwise a failed one due now is `rescheduleNow`.
+            if a.reschedule_now && tg.is_some() {
+                plan.rescheduled.push(a);
+            } else {
+                plan.lost.push(a);
+            }
             continue;
         }
         let idx = a.name_index().unwrap_or(u32::MAX);

@@ -48,7 +48,11 @@ fn reconcile(
         &|_, _| true,
         &|_| Taint::Untainted,
     );
-    (p.ignore, p.place.len(), p.stop.len() + p.lost.len())
+    (
+        p.ignore,
+        p.place.len(),
+        p.stop.len() + p.lost.len() + p.rescheduled.len(),
+    )
 }
 
 #[test]
@@ -87,4 +91,36 @@ fn a_stopped_job_stops_its_live_allocations_only() {
         alloc(3, 1, Some(BatchTerminal::Finished), ClientStatus::Complete),
     ];
     assert_eq!(reconcile(&job, Some(&tg), &allocs, 1), (0, 0, 1));
+}
+
+#[test]
+fn a_reschedule_due_now_is_stopped_from_0_9_4() {
+    use super::reconcile::stops_rescheduled;
+    use crate::version::NomadVersion as V;
+    // v0.9.3 scheduler/reconcile.go computeGroup places rescheduleNow
+    // without markStop; v0.9.4 adds it.
+    assert!(!stops_rescheduled(V::new(0, 9, 0)));
+    assert!(!stops_rescheduled(V::new(0, 9, 3)));
+    assert!(stops_rescheduled(V::new(0, 9, 4)));
+    assert!(stops_rescheduled(V::new(2, 0, 5)));
+}
+
+#[test]
+fn a_failed_allocation_due_now_is_rescheduled_and_a_removed_groups_stopped() {
+    let (job, tg) = job(false);
+    let mut failed = alloc(1, 1, None, ClientStatus::Failed);
+    failed.reschedule_now = true;
+    let allocs = [alloc(2, 0, None, ClientStatus::Running), failed];
+    let plan = |tg| {
+        reconcile_group(&job, tg, allocs.iter().collect(), 1, &|_, _| false, &|_| {
+            Taint::Untainted
+        })
+    };
+    let p = plan(Some(&tg));
+    assert_eq!(
+        (p.rescheduled.len(), p.lost.len(), p.place.len()),
+        (1, 0, 1)
+    );
+    let p = plan(None);
+    assert_eq!((p.rescheduled.len(), p.lost.len(), p.stop.len()), (0, 1, 1));
 }

@@ -2,8 +2,9 @@
 //! yet: its reschedule decided ([`super::api_reschedule`]) with the policy
 //! of the job version it runs, then pinned with the outcome (held in its
 //! group's count, or due now) or left a guess (`import::alloc-state`,
-//! saying why), under every release simulated (0.9.0 on; up to 0.9.3 one
-//! due now is a guess: [`super::api_terminal_releases::stops_rescheduled`]).
+//! saying why), under every release simulated (0.9.0 on; whether the
+//! release stops one due now is the scheduler's:
+//! [`crate::scheduler::reconcile::stops_rescheduled`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -101,15 +102,6 @@ pub(super) fn decide_failed(
             },
             None => Outcome::Unknown(format!("its group is not in job version {version}")),
         },
-    };
-    // Up to 0.9.3 a reschedule due now places the replacement and leaves
-    // the failed allocation unstopped, a plan the simulation does not make.
-    let v = world.nomad_version;
-    let outcome = match outcome {
-        Outcome::Now if !super::api_terminal_releases::stops_rescheduled(v) => Outcome::Unknown(format!(
-            "its reschedule is due, which Nomad {v} places without stopping the failed allocation (scheduler/reconcile.go, until 0.9.4), a plan nomad-preflight does not simulate"
-        )),
-        o => o,
     };
     let deployment = s(json, "DeploymentID");
     match outcome {

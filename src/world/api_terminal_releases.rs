@@ -29,17 +29,6 @@ const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
 /// reconciler files differ only in deployment descriptions).
 pub(super) const OLDEST: NomadVersion = v(0, 9, 0);
 
-/// Whether `version`'s reconciler stops the failed allocation it
-/// reschedules now (`markStop(rescheduleNow, "", allocRescheduled)`, and
-/// the stop beside a reschedule placed during a paused deployment):
-/// from 0.9.4 (scheduler/reconcile.go, "Stop allocs to be rescheduled").
-/// Up to 0.9.3 the replacement is placed and the failed allocation left
-/// alone, so the plan counts no stop for it, which the simulation does
-/// not reproduce.
-pub(super) fn stops_rescheduled(version: NomadVersion) -> bool {
-    version >= v(0, 9, 4)
-}
-
 /// Whether a batch job's allocation the server evicted (preempted) after
 /// every task succeeded stays counted, as a stopped one does: until
 /// `shouldFilter` split `AllocDesiredStatusEvict` from `Stop` ("reschedule
@@ -132,16 +121,6 @@ pub(super) fn tainted_ignore(version: NomadVersion) -> TaintedIgnore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_reschedule_due_now_is_stopped_from_0_9_4() {
-        // v0.9.3 scheduler/reconcile.go computeGroup places rescheduleNow
-        // without markStop; v0.9.4 adds it.
-        assert!(!stops_rescheduled(v(0, 9, 0)));
-        assert!(!stops_rescheduled(v(0, 9, 3)));
-        assert!(stops_rescheduled(v(0, 9, 4)));
-        assert!(stops_rescheduled(v(1, 5, 17)));
-    }
 
     #[test]
     fn an_evicted_batch_allocation_that_succeeded_counts_until_the_split() {
