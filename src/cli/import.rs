@@ -133,6 +133,24 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
         .iter()
         .filter(|a| a.batch_terminal.is_some())
         .count();
+    // A system job's allocation read by its client's disconnect
+    // (scheduler::system_disconnect): the written world reads it as any.
+    let tainted: std::collections::HashSet<&str> = world
+        .clients
+        .iter()
+        .filter(|c| c.state.drain || c.state.status != crate::structs::NodeStatus::Ready)
+        .flat_map(|c| c.members.iter().map(|m| m.id.as_str()))
+        .collect();
+    let disconnect = live()
+        .filter(|a| {
+            use crate::structs::Disconnect as D;
+            match a.disconnect {
+                Some(D::Waiting | D::Expired | D::Reconnecting) => true,
+                Some(D::Supported | D::Unsupported) => tainted.contains(a.node_id.as_str()),
+                None => false,
+            }
+        })
+        .count();
     let mut out = Vec::new();
     let hint = format!(
         "plan against the import itself to keep them as they are: `plan --world {}`",
@@ -161,6 +179,15 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
             Diag::warning(
                 "import::allocs-not-written",
                 format!("{batch} terminal allocations of batch jobs are not written: a plan of the written world runs those jobs again, where the import counts what finished and ignores what another version ran"),
+            )
+            .help(hint.clone()),
+        );
+    }
+    if disconnect > 0 {
+        out.push(
+            Diag::warning(
+                "import::allocs-not-written",
+                format!("{disconnect} allocations of system or sysbatch jobs are written without their clients' disconnect state: a plan of the written world reads them as any running allocation, where the import ignores, keeps or stops them as Nomad's system scheduler does"),
             )
             .help(hint.clone()),
         );

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::engine::{Ask, Engine, Plan};
 use super::reconcile::{reconcile_group, stops_rescheduled, Taint};
+use super::system_disconnect::{read as disconnect, Read};
 use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
 use crate::ids::Id;
@@ -381,15 +382,6 @@ fn carry_ports(
     r
 }
 
-/// Does a system group whose every placement was filtered fail (Nomad
-/// 1.2.0+, scheduler_system.go computePlacements: `queued <= 0`), and
-/// not when an allocation of the group is kept or updated in place (1.10.2+,
-/// `existingByTaskGroup`)? Before 1.2 filtered nodes are never failures.
-fn all_filtered_fails(version: crate::version::NomadVersion, du: &DesiredUpdates) -> bool {
-    version.at_least(1, 2, 0)
-        && (!version.at_least(1, 10, 2) || (du.ignore == 0 && du.in_place_update == 0))
-}
-
 /// The system scheduler; the groups that failed because every node was
 /// filtered.
 fn system(
@@ -460,6 +452,8 @@ fn system(
             } else if a.migrate {
                 engine.stop(a);
                 du.migrate += 1;
+            } else if let Some(r) = disconnect(a, node).filter(|r| *r != Read::Update) {
+                r.apply(engine, a, &mut du);
             } else if taint(engine, Some(tg), a) == Taint::Lost {
                 engine.stop(a);
             } else if node.is_some_and(|n| {
@@ -516,7 +510,12 @@ fn system(
                 if a.migrate {
                     continue;
                 }
-                if a.job_version == new_version {
+                let r = disconnect(a, Some(node));
+                if let Some(r) = r.filter(|r| *r != Read::Update) {
+                    r.apply(engine, a, &mut du);
+                    continue;
+                }
+                if a.job_version == new_version && r.is_none() {
                     du.ignore += 1;
                     continue;
                 }
@@ -584,7 +583,10 @@ fn system(
         if failures > 0 {
             metric.coalesced_failures = failures - 1;
             result.failed_tg_allocs.insert(tg.name.clone(), metric);
-        } else if tried > 0 && filtered == tried && all_filtered_fails(world.nomad_version, &du) {
+        } else if tried > 0
+            && filtered == tried
+            && super::system_nodes::all_filtered_fails(world.nomad_version, &du)
+        {
             // Every select was filtered, so `metric` holds exactly the
             // filtered nodes' metrics merged.
             result.failed_tg_allocs.insert(tg.name.clone(), metric);

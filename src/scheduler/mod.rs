@@ -35,6 +35,7 @@ pub mod sample;
 pub mod select;
 pub mod sim;
 mod spread;
+pub mod system_disconnect;
 pub mod system_nodes;
 pub mod task_offer;
 pub mod version_check;

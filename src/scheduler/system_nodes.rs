@@ -101,3 +101,15 @@ impl SystemCanaryUnknown {
     pub const HINT: &'static str =
         "system job canaries (Nomad 1.11+) are not simulated; judge the plan on the cluster";
 }
+
+/// Does a system group whose every placement was filtered fail (Nomad
+/// 1.2.0+, scheduler_system.go computePlacements: `queued <= 0`), and
+/// not when an allocation of the group is kept or updated in place (1.10.2+,
+/// `existingByTaskGroup`)? Before 1.2 filtered nodes are never failures.
+pub fn all_filtered_fails(
+    version: crate::version::NomadVersion,
+    du: &super::DesiredUpdates,
+) -> bool {
+    version.at_least(1, 2, 0)
+        && (!version.at_least(1, 10, 2) || (du.ignore == 0 && du.in_place_update == 0))
+}

@@ -209,6 +209,35 @@ pub struct Allocation {
     /// (`None`: not a batch job's, or live). See [`BatchTerminal`].
     #[serde(default)]
     pub batch_terminal: Option<BatchTerminal>,
+    /// A system or sysbatch job's imported allocation, as the release
+    /// reads its group's disconnect rules (`None`: another job type, a
+    /// release before 1.3, or not imported). See [`Disconnect`].
+    #[serde(default)]
+    pub disconnect: Option<Disconnect>,
+}
+
+/// A system or sysbatch job's live allocation, as the system scheduler
+/// reads it against its group's disconnect rules
+/// (`SupportsDisconnectedClients`, 1.3+) (`diffSystemAllocsForNode`, from 1.11
+/// `computeForNode`; world/api_alloc_disconnect.rs decides which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Disconnect {
+    /// Its group keeps no disconnected clients (1.3–1.11): on a
+    /// disconnected node (tainted, not down) it is ignored.
+    Unsupported,
+    /// Running: on a disconnected node it is marked `unknown`
+    /// (`disconnecting`), counted nowhere.
+    Supported,
+    /// `unknown` (its client disconnected), desired `run`, its window not
+    /// passed: ignored until the client returns, never updated.
+    Waiting,
+    /// `unknown` past its window (`Expired`): lost, stopped, counted
+    /// nowhere; nothing placed for it this evaluation.
+    Expired,
+    /// Running after its client came back, not reconciled yet
+    /// (`NeedsToReconnect`, or 1.3.0–1.3.7 and 1.4.0–1.4.2's `Reconnected`
+    /// task event): on a node not tainted it is kept, counted nowhere.
+    Reconnecting,
 }
 
 /// A batch job's terminal allocation, as Nomad's reconciler reads it

@@ -430,6 +430,7 @@ fn read_alloc(
         // A failed allocation written here stays in its group's count.
         reschedule_now: false,
         batch_terminal: None,
+        disconnect: None,
         create_index: count(src, &r, "create_index", diags).unwrap_or(0),
         modify_index: count(src, &r, "modify_index", diags).unwrap_or(0),
         id: id.into(),

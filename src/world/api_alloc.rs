@@ -337,7 +337,7 @@ pub fn load_allocations(
             }
         };
         let node_id = s(a, "NodeID");
-        let alloc = Allocation {
+        let mut alloc = Allocation {
             id: alloc_id.into(),
             name: s(a, "Name").into(),
             namespace: namespace.into(),
@@ -390,7 +390,14 @@ pub fn load_allocations(
             continue;
         }
         let unsimulated = if alloc.is_live() {
-            super::api_alloc_state::live_unsimulated(a, alloc.job_type, world.nomad_version)
+            let v = world.nomad_version;
+            match super::api_alloc_disconnect::system_disconnect(a, &alloc, spec, v, ctx.saved_at) {
+                Ok(d) => {
+                    alloc.disconnect = d;
+                    super::api_alloc_state::live_unsimulated(a, alloc.job_type, v)
+                }
+                Err(why) => Some(why),
+            }
         } else {
             super::api_alloc_state::terminal_read(a, alloc.job_type, world.nomad_version)
         };

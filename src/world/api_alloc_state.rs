@@ -49,10 +49,11 @@ pub(super) fn live_unsimulated(
     job_type: JobType,
     version: NomadVersion,
 ) -> Option<&'static str> {
-    if s(a, "ClientStatus") == "unknown" {
+    let reconciled = matches!(job_type, JobType::Service | JobType::Batch);
+    // A system or sysbatch job's is read by super::api_alloc_disconnect.
+    if reconciled && s(a, "ClientStatus") == "unknown" {
         return Some("`unknown` (its client disconnected)");
     }
-    let reconciled = matches!(job_type, JobType::Service | JobType::Batch);
     if reconciled
         && !s(a, "NextAllocation").is_empty()
         && !super::api_terminal_releases::counts_live_replaced(version)

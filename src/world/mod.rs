@@ -4,6 +4,7 @@ mod alloc_file;
 mod alloc_holds;
 mod api_alloc;
 mod api_alloc_batch;
+mod api_alloc_disconnect;
 mod api_alloc_failed;
 mod api_alloc_state;
 mod api_csi;

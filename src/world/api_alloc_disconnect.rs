@@ -1,0 +1,268 @@
+//! A system or sysbatch job's live allocation whose client disconnected
+//! (1.3+), read as that release's system scheduler reads it: the
+//! `unknown` one it keeps for its client, the one whose window has passed
+//! (lost), and the running one whose client came back (reconnecting).
+//! The scheduler then applies the rest of the rule with the node's status
+//! ([`crate::structs::Disconnect`], `scheduler::system_disconnect`).
+//!
+//! Nomad's rules (`diffSystemAllocsForNode`, scheduler/util.go 1.3–1.4,
+//! scheduler/system_util.go 1.5–1.10; `computeForNode`,
+//! scheduler/reconciler/reconcile_node.go 1.11 on):
+//! - the group keeps disconnected clients (`SupportsDisconnectedClients`):
+//!   `max_client_disconnect` set (1.3–1.7); its or `disconnect.lost_after`
+//!   non-zero (1.8–1.10, `GetDisconnectLostTimeout`); `lost_after`
+//!   non-zero (1.11); every group (2.0, "remove deprecated cluster version
+//!   check", #27265);
+//! - `unknown` past its window (`Expired`: the last time it turned
+//!   `unknown` plus the window, at or before now) is lost; else, desired
+//!   `run`, it is ignored. The time is the latest `unknown` entry of
+//!   `AllocStates` up to 1.11, the start of the last run of them from 2.0
+//!   (`LastUnknown`, #27053).
+
+use serde_json::Value;
+
+use super::api_json::s;
+use crate::jobspec::{Job, JobType};
+use crate::structs::{Allocation, Disconnect};
+use crate::version::NomadVersion;
+
+/// How `version`'s system scheduler reads `alloc` (live, of `job_type`
+/// system or sysbatch; `a` its JSON, `spec` the job version it runs,
+/// `now` the import's time): `Ok(None)` for another job type or a
+/// release before 1.3; `Err` why it cannot be told.
+pub(super) fn system_disconnect(
+    a: &Value,
+    alloc: &Allocation,
+    spec: &Job,
+    version: NomadVersion,
+    now: Option<i128>,
+) -> Result<Option<Disconnect>, &'static str> {
+    let unknown = s(a, "ClientStatus") == "unknown";
+    if !matches!(alloc.job_type, JobType::System | JobType::Sysbatch) {
+        return Ok(None);
+    }
+    if version < v(1, 3, 0) {
+        return if unknown {
+            Err("`unknown` (its client disconnected), which no release before 1.3 reports")
+        } else {
+            Ok(None)
+        };
+    }
+    let Some(window) = window(spec, &alloc.task_group, version) else {
+        return if unknown {
+            Err("`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients")
+        } else {
+            Ok(Some(Disconnect::Unsupported))
+        };
+    };
+    if !unknown {
+        let back = super::api_alloc_state::reconnects(a, version).is_some();
+        return Ok(Some(if back {
+            Disconnect::Reconnecting
+        } else {
+            Disconnect::Supported
+        }));
+    }
+    let states = a
+        .get("AllocStates")
+        .and_then(Value::as_array)
+        .ok_or("`unknown` (its client disconnected), saved without `AllocStates` (the list form of /v1/allocations), so when its window ends is unknown")?;
+    let unknowns = unknown_times(states, version)?;
+    let now = now.ok_or(
+        "`unknown` (its client disconnected), and saved-at.txt is absent, so whether its window has passed is unknown",
+    )?;
+    Ok(Some(match unknowns {
+        Some(since) if since.saturating_add(i128::from(window)) <= now => Disconnect::Expired,
+        _ => Disconnect::Waiting,
+    }))
+}
+
+const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
+    NomadVersion::new(major, minor, patch)
+}
+
+/// The group's disconnect window (nanoseconds) when `version` reads it as
+/// keeping disconnected clients; `None` when it does not.
+fn window(spec: &Job, group: &str, version: NomadVersion) -> Option<i64> {
+    let g = spec.group(group)?;
+    let mcd = g.max_client_disconnect.map(|d| d.nanos());
+    let lost_after = g
+        .disconnect
+        .as_ref()
+        .and_then(|d| d.lost_after)
+        .map_or(0, |d| d.nanos());
+    if version >= v(2, 0, 0) {
+        return Some(lost_after);
+    }
+    if version >= v(1, 11, 0) {
+        return (lost_after != 0).then_some(lost_after);
+    }
+    if version >= v(1, 8, 0) {
+        let w = mcd.unwrap_or(lost_after);
+        return (w != 0).then_some(w);
+    }
+    mcd
+}
+
+/// `LastUnknown` at `version`: up to 1.11 the latest `unknown` client
+/// status entry's time; from 2.0 the first of the trailing run of them.
+/// `None`: no such entry (never expired). Err: the last client status
+/// entry is not `unknown` (the releases that gate expiry on
+/// `NeedsToReconnect` and 1.3.0–1.3.7's that do not then disagree), or a
+/// time that does not read.
+fn unknown_times(states: &[Value], version: NomadVersion) -> Result<Option<i128>, &'static str> {
+    let status: Vec<&Value> = states
+        .iter()
+        .filter(|st| s(st, "Field") == "ClientStatus")
+        .collect();
+    let Some(last) = status.last() else {
+        return Ok(None);
+    };
+    if s(last, "Value") != "unknown" {
+        return Err("`unknown` (its client disconnected) though its last recorded client status is not, which Nomad's releases read differently");
+    }
+    let time = |st: &Value| {
+        super::api_reschedule::parse_time(&s(st, "Time"))
+            .ok_or("`unknown` (its client disconnected), with an `AllocStates` time that does not read as RFC 3339")
+    };
+    if version >= v(2, 0, 0) {
+        let run = status
+            .iter()
+            .rev()
+            .take_while(|st| s(st, "Value") == "unknown");
+        let mut first = None;
+        for st in run {
+            first = Some(time(st)?);
+        }
+        return Ok(first);
+    }
+    let mut latest: Option<i128> = None;
+    for st in status.iter().filter(|st| s(st, "Value") == "unknown") {
+        let t = time(st)?;
+        latest = Some(latest.map_or(t, |l| l.max(t)));
+    }
+    Ok(latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::{Duration, TaskGroup};
+    use serde_json::json;
+
+    fn job(mcd: Option<i64>, lost_after: Option<i64>) -> Job {
+        Job {
+            groups: vec![TaskGroup {
+                name: "g".into(),
+                max_client_disconnect: mcd.map(Duration::secs),
+                disconnect: lost_after.map(|l| crate::jobspec::Disconnect {
+                    lost_after: Some(Duration::secs(l)),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    const T0: i128 = 1_717_240_000_000_000_000;
+
+    fn at(secs: i128) -> String {
+        jiff::Timestamp::from_nanosecond(T0 + secs * 1_000_000_000)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    }
+
+    fn unknown(times: &[(i128, &str)]) -> Value {
+        let states: Vec<Value> = times
+            .iter()
+            .map(|(t, v)| json!({"Field": "ClientStatus", "Value": v, "Time": at(*t)}))
+            .collect();
+        json!({"ClientStatus": "unknown", "DesiredStatus": "run", "AllocStates": states})
+    }
+
+    fn read(
+        a: &Value,
+        j: &Job,
+        rel: (u32, u32, u32),
+        now: i128,
+    ) -> Result<Option<Disconnect>, &'static str> {
+        let alloc = Allocation {
+            job_type: JobType::System,
+            task_group: "g".into(),
+            ..Default::default()
+        };
+        let now = T0 + now * 1_000_000_000;
+        system_disconnect(a, &alloc, j, v(rel.0, rel.1, rel.2), Some(now))
+    }
+
+    #[test]
+    fn an_unknown_allocation_waits_out_its_window_then_is_lost() {
+        let a = unknown(&[(0, "unknown")]);
+        let j = job(Some(60), None);
+        assert_eq!(read(&a, &j, (1, 5, 0), 59), Ok(Some(Disconnect::Waiting)));
+        // Expired: expiry at or before now.
+        assert_eq!(read(&a, &j, (1, 5, 0), 60), Ok(Some(Disconnect::Expired)));
+        // 1.11 reads `disconnect.lost_after` only.
+        assert!(read(&a, &j, (1, 11, 0), 30).is_err());
+        let j = job(None, Some(60));
+        assert!(read(&a, &j, (1, 7, 7), 30).is_err());
+        assert_eq!(read(&a, &j, (1, 8, 0), 30), Ok(Some(Disconnect::Waiting)));
+        assert_eq!(read(&a, &j, (1, 11, 0), 61), Ok(Some(Disconnect::Expired)));
+        // 2.0: every group; without a window it is lost at once.
+        let none = job(None, None);
+        assert_eq!(read(&a, &none, (2, 0, 0), 0), Ok(Some(Disconnect::Expired)));
+        assert!(read(&a, &none, (1, 10, 5), 0).is_err());
+    }
+
+    #[test]
+    fn last_unknown_is_the_latest_entry_until_2_0_then_the_runs_start() {
+        // Disconnected at 0 and again at 30 without a reconnect between.
+        let a = unknown(&[(0, "unknown"), (30, "unknown")]);
+        let j = job(None, Some(60));
+        assert_eq!(read(&a, &j, (1, 11, 0), 70), Ok(Some(Disconnect::Waiting)));
+        assert_eq!(read(&a, &j, (2, 0, 0), 70), Ok(Some(Disconnect::Expired)));
+        // A reconnect ends a run.
+        let a = unknown(&[(0, "unknown"), (10, "running"), (30, "unknown")]);
+        assert_eq!(read(&a, &j, (2, 0, 0), 70), Ok(Some(Disconnect::Waiting)));
+        // The last client status not `unknown`: the releases disagree.
+        let a = unknown(&[(0, "unknown"), (10, "running")]);
+        assert!(read(&a, &j, (1, 5, 0), 5).is_err());
+    }
+
+    #[test]
+    fn without_states_or_time_it_cannot_be_told() {
+        let j = job(Some(60), None);
+        let list_form = json!({"ClientStatus": "unknown", "DesiredStatus": "run"});
+        assert!(read(&list_form, &j, (1, 5, 0), 0).is_err());
+        let a = unknown(&[(0, "unknown")]);
+        let alloc = Allocation {
+            job_type: JobType::System,
+            task_group: "g".into(),
+            ..Default::default()
+        };
+        assert!(system_disconnect(&a, &alloc, &j, v(1, 5, 0), None).is_err());
+        // Before 1.3 no client is `unknown`.
+        assert!(read(&a, &j, (1, 2, 16), 0).is_err());
+    }
+
+    #[test]
+    fn a_running_allocation_is_supported_or_reconnecting() {
+        let j = job(Some(60), None);
+        let running = json!({"ClientStatus": "running", "DesiredStatus": "run"});
+        assert_eq!(
+            read(&running, &j, (1, 5, 0), 0),
+            Ok(Some(Disconnect::Supported))
+        );
+        let back = json!({"ClientStatus": "running", "DesiredStatus": "run",
+            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown", "Time": at(0)}]});
+        assert_eq!(
+            read(&back, &j, (1, 5, 0), 0),
+            Ok(Some(Disconnect::Reconnecting))
+        );
+        assert_eq!(
+            read(&running, &job(None, None), (1, 5, 0), 0),
+            Ok(Some(Disconnect::Unsupported))
+        );
+    }
+}
