@@ -170,3 +170,65 @@ fn an_allocation_on_a_port_its_address_reserves_collides() {
     let text = plan("2.0.5", reserved, 443, "", 1);
     assert!(text.contains(PLACED), "{text}");
 }
+
+/// An import's host network addresses are stand-ins while its
+/// allocations' mappings name the real ones: a port held at public's real
+/// address refuses an ask on public, as Nomad does (the safe side: a port
+/// held on any address of the node would). Keyed by the stand-in IPs, the
+/// plan placed it.
+#[test]
+fn an_imports_addresses_are_not_keyed_by_their_stand_ins() {
+    use serde_json::json;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import-registered/web-2.0.5.json"
+    );
+    let job: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let node = "0c1b2c3d-0000-4000-8000-000000000001";
+    let alloc = json!({
+        "ID": "a0000001-0000-4000-8000-000000000000",
+        "Namespace": "default", "Name": "web.g[0]", "NodeID": node,
+        "JobID": "web", "Job": job, "TaskGroup": "g", "JobVersion": job["Version"],
+        "AllocatedResources": {"Tasks": {"t": {"Cpu": {"CpuShares": 100}, "Memory": {"MemoryMB": 300}}},
+            "TaskLifecycles": {"t": null},
+            "Shared": {"DiskMB": 300,
+                "Networks": [{"Mode": "host", "IP": "203.0.113.10", "ReservedPorts": [{"Label": "http", "Value": 8080}]}],
+                "Ports": [{"Label": "http", "Value": 8080, "To": 0, "HostIP": "203.0.113.10"}]}},
+        "DesiredStatus": "run", "ClientStatus": "running",
+        "CreateIndex": 30, "ModifyIndex": 30
+    });
+    let d = common::TempDir::new("address-ips-import");
+    d.put(
+        "import/nodes.json",
+        &format!(
+            r#"[{{"ID": "{node}", "Name": "n1", "Datacenter": "dc1",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
+  "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
+  "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},
+    "Networks": [{{"Mode": "host", "Device": "eth0", "IP": "10.0.0.1", "MBits": 1000}}],
+    "NodeNetworks": [
+      {{"Mode": "host", "Device": "eth0", "Addresses": [{{"Family": "ipv4", "Alias": "default", "Address": "10.0.0.1"}}]}},
+      {{"Mode": "host", "Device": "eth1", "Addresses": [{{"Family": "ipv4", "Alias": "public", "Address": "203.0.113.10"}}]}}]}}}}]"#
+        ),
+    );
+    d.put(
+        "import/agent-self.json",
+        r#"{"member": {"Tags": {"build": "2.0.5", "region": "global"}}}"#,
+    );
+    d.put("import/jobs/default/web.json", &job.to_string());
+    d.put("import/allocations.json", &json!([alloc]).to_string());
+    d.put("import/deployments.json", "[]");
+    d.import_rest("import");
+    d.put(
+        "edge.nomad",
+        &format!(
+            "job \"edge\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1\"\n      }}\n    }}\n  }}\n}}\n",
+            port(8080, "public")
+        ),
+    );
+    let o = common::run_in(&d.0, &["plan", "--world", "import", "edge.nomad"]);
+    let want = dimension("network: reserved port collision p=8080");
+    assert!(o.stdout.contains(&want), "{}{}", o.stdout, o.stderr);
+}

@@ -165,6 +165,11 @@ fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
         .address_entries(world.nomad_version)
         .into_iter()
         .unzip();
+    // An imported pool's addresses are stand-ins (world/import/nodes.rs),
+    // while its allocations name the real ones: not keyed by IP.
+    if !pool.members.is_empty() {
+        nets.address_ips.clear();
+    }
     nets
 }
 
