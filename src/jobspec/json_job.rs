@@ -34,6 +34,12 @@ pub(super) fn is_job(text: &str) -> bool {
     let Some(body) = t.strip_prefix('{') else {
         return false;
     };
+    // Most JSON a repository holds names no `job`: no parse for it (a
+    // hook meets every changed file, a reader scan every file). A key may
+    // spell it with escapes (`"\u006aob"`), which hcl's parser decodes.
+    if !body.contains("job") && !body.contains("\\u") {
+        return false;
+    }
     match serde_json::from_str::<serde_json::Value>(t) {
         Ok(serde_json::Value::Object(m)) => {
             m.get("job").is_some_and(|j| j.is_object() || j.is_array())
@@ -145,6 +151,8 @@ mod tests {
         assert!(!super::is_job("[{\"job\": 1}]"));
         assert!(!super::is_job("job \"x\" {}"));
         assert!(!super::is_job("{\"a\": 1, \"job\""));
+        // hcl's JSON parser decodes escapes in keys.
+        assert!(super::is_job("{\"\\u006aob\": {\"x\": {}}}"));
         // A var file setting a variable named `job`.
         assert!(!super::is_job("{\"job\": \"web\"}"));
         assert!(!super::is_job("{\"job\": \"web\","));
