@@ -81,3 +81,29 @@ fn a_groups_vault_label_error_hides_the_rest_of_that_group() {
         );
     }
 }
+
+/// `meta` written both as an argument and as a block: decodeAsAttribute
+/// (1.0.4+) refuses the block before anything else of the job is decoded
+/// (decodeJob), then gohcl's walk: the job's priority (an attribute), then
+/// the group's count (a block). In a group it is decodeTaskGroup's return:
+/// nothing else of that group is printed, the next group's count is.
+const META_TWICE: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  priority    = \"high\"\n  meta = {\n    a = \"1\"\n  }\n  meta {\n    b = \"2\"\n  }\n  group \"g\" {\n    count = \"x\"\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
+
+const GROUP_META_TWICE: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = \"x\"\n    meta = {\n      a = \"1\"\n    }\n    meta {\n      b = \"2\"\n    }\n    task \"a\" {\n      driver = \"docker\"\n      leader = \"maybe\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n  group \"h\" {\n    count = \"y\"\n  }\n}\n";
+
+#[test]
+fn meta_as_argument_and_block_is_refused_first() {
+    assert_eq!(
+        refused("meta-twice-job", META_TWICE, "2.0.5"),
+        "Error getting job struct: Error parsing job file from j.nomad:\n\
+         j.nomad:7,3-7: Duplicate meta block; meta may not be defined more than once. Another definition is defined at j.nomad:4,3-6,4.\n\
+         j.nomad:3,18-22: Unsuitable value type; Unsuitable value: a number is required\n\
+         j.nomad:11,14-15: Unsuitable value type; Unsuitable value: a number is required"
+    );
+    assert_eq!(
+        refused("meta-twice-group", GROUP_META_TWICE, "2.0.5"),
+        "Error getting job struct: Error parsing job file from j.nomad:\n\
+         j.nomad:8,5-9: Duplicate meta block; meta may not be defined more than once. Another definition is defined at j.nomad:5,5-7,6.\n\
+         j.nomad:20,14-15: Unsuitable value type; Unsuitable value: a number is required"
+    );
+}

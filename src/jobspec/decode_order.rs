@@ -24,10 +24,12 @@
 //! task's `scaling` (PartialContent, decodeTaskScalingPolicies, then the
 //! rest). So their errors come first in their body: label errors, then
 //! each block's in source order. Before that pass, decodeAsAttribute reads
-//! `meta` (and the task's `env`) written as an argument (1.0.4+): such an
-//! error beside the pass is not ordered. decodeTaskGroup's `vault` and
-//! `secret` return at their label errors (the group's other errors are
-//! never printed, and are dropped here) and drop their decoding errors. A
+//! the task's `env` and then `meta` written as an argument (1.0.4+; before,
+//! gohcl refuses the argument): its errors, or its refusal of a block of
+//! that name beside the argument, come first of all. decodeTaskGroup
+//! returns at its own decodeAsAttribute's errors and at its `vault`'s and
+//! `secret`'s label errors (the group's other errors are never printed,
+//! and are dropped here), and drops those blocks' decoding errors. A
 //! file-level label error stops the decoding: how many lines Nomad prints
 //! there can depend on the order, which is not guessed. Two errors inside
 //! one attribute come in its evaluation order, not followed here.
@@ -87,6 +89,11 @@ fn chain(body: &Body, offset: usize) -> (Vec<Link<'_>>, &Body) {
 /// What an error is in the body that reports it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Stage {
+    /// decodeAsAttribute's errors in a job's or a task's body (1.0.4+): a
+    /// `meta` (or a task's `env`) block beside the argument of that name,
+    /// or that argument's value (at its start). The first its body
+    /// reports, the task's `env` (0) before its `meta` (1).
+    PreAttr(u8, usize),
     /// The label count of a block of the job's or the task's own pass
     /// (their PartialContent, before that pass decodes anything).
     OwnLabel(usize),
@@ -118,7 +125,11 @@ fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
     let (mut owner, inner) = chain(body, offset);
     let kinds: Vec<&str> = owner.iter().map(|l| l.kind).collect();
     let mut attr = None;
-    let stage = if let Some(item) = super::unknown_keys::hcl_unknown(d) {
+    let stage = if super::eval::is_argument_and_block(&d.message) {
+        // At the block's header: reported by the body holding it.
+        let block = owner.pop();
+        Stage::PreAttr(u8::from(block.is_none_or(|l| l.kind != "env")), 0)
+    } else if let Some(item) = super::unknown_keys::hcl_unknown(d) {
         match item {
             // Reported by its parent's Content, as a label error is.
             Item::Block => Stage::UnsupportedBlock(owner.pop().map_or(offset, |l| l.span.start)),
@@ -139,7 +150,13 @@ fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
             s.start <= offset && offset < s.end
         });
         attr = found.map(|a| a.key.as_str());
-        Stage::Attr(found.map_or(offset, |a| span_of(a).start))
+        let at = found.map_or(offset, |a| span_of(a).start);
+        let body = owner.last().map_or("", |l| l.kind);
+        match (body, attr) {
+            ("job" | "task", Some("meta")) => Stage::PreAttr(1, at),
+            ("task", Some("env")) => Stage::PreAttr(0, at),
+            _ => Stage::Attr(at),
+        }
     };
     Place {
         owner,
@@ -147,16 +164,6 @@ fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
         kinds,
         attr,
     }
-}
-
-/// An argument decodeAsAttribute reads before the job's or the task's own
-/// pass (from 1.0.4; gohcl's walk before): its place is not ordered.
-fn read_as_attribute(p: &Place<'_>) -> bool {
-    let body = p.owner.last().map_or("", |l| l.kind);
-    matches!(
-        (body, p.stage, p.attr),
-        ("job" | "task", Stage::Attr(_), Some("meta")) | ("task", Stage::Attr(_), Some("env"))
-    )
 }
 
 /// The blocks jobspec2 takes in a pass before gohcl's, by parent kind.
@@ -179,11 +186,16 @@ fn unfollowed(p: &Place<'_>) -> bool {
 }
 
 /// A label error of a group's `vault` or `secret` (decodeTaskGroup's
-/// PartialContent, at which it returns): the group's span.
+/// PartialContent), or its decodeAsAttribute's refusal of a `meta` block
+/// beside the argument, at which it returns: the group's span.
 fn group_stop(p: &Place<'_>) -> Option<Span> {
     let own = matches!(p.stage, Stage::Label(_))
         && matches!(p.kinds.as_slice(), [.., "group", child] if OWN_PASS.contains(&("group", *child)));
-    own.then(|| p.owner.last().map(|l| l.span)).flatten()
+    let pre =
+        matches!(p.stage, Stage::PreAttr(..)) && p.owner.last().is_some_and(|l| l.kind == "group");
+    (own || pre)
+        .then(|| p.owner.last().map(|l| l.span))
+        .flatten()
 }
 
 /// Drops what decodeTaskGroup never prints: every error of a group whose
@@ -237,12 +249,8 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
         .count();
     match (a.owner.get(common), b.owner.get(common)) {
         (None, None) => match (a.stage, b.stage) {
-            (Stage::OwnLabel(_), _) | (_, Stage::OwnLabel(_))
-                if read_as_attribute(a) || read_as_attribute(b) =>
-            {
-                Between::Unknown
-            }
             (Stage::Attr(x), Stage::Attr(y)) if x == y => Between::Unknown,
+            (Stage::PreAttr(r, x), Stage::PreAttr(s, y)) if r == s && x == y => Between::Unknown,
             // Two attributes of one block: the attributes' map order.
             (Stage::Attr(_), Stage::Attr(_)) => Between::Chance,
             // Content's unsupported arguments: `b.Attributes`' map order.
@@ -254,14 +262,12 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
         // that pass falls among gohcl's walk of the rest is not followed.
         (Some(x), Some(y)) if x.own && y.own => Between::Fixed(x.span.start.cmp(&y.span.start)),
         // The job's and the task's own pass comes before gohcl's walk of
-        // the rest of the body, after its own label errors; an argument
-        // decodeAsAttribute reads is not ordered against it.
+        // the rest of the body, after decodeAsAttribute's errors and its
+        // own label errors.
         (Some(x), Some(_)) if x.first => Between::Fixed(Ordering::Less),
         (Some(_), Some(y)) if y.first => Between::Fixed(Ordering::Greater),
-        (Some(x), None) if x.first => beside_own_pass(b).map_or(Between::Unknown, Between::Fixed),
-        (None, Some(y)) if y.first => {
-            beside_own_pass(a).map_or(Between::Unknown, |o| Between::Fixed(o.reverse()))
-        }
+        (Some(x), None) if x.first => Between::Fixed(beside_own_pass(b)),
+        (None, Some(y)) if y.first => Between::Fixed(beside_own_pass(a).reverse()),
         (Some(x), _) | (_, Some(x)) if x.own => Between::Unknown,
         // What the common body reports itself comes before its blocks'.
         (None, Some(_)) => Between::Fixed(Ordering::Less),
@@ -273,13 +279,11 @@ fn order(a: &Place<'_>, b: &Place<'_>) -> Between {
 }
 
 /// Where an error its body reports itself falls against an error inside
-/// a block of that body's own pass (Less: before it), or None when not
-/// ordered.
-fn beside_own_pass(p: &Place<'_>) -> Option<Ordering> {
+/// a block of that body's own pass (Less: before it).
+fn beside_own_pass(p: &Place<'_>) -> Ordering {
     match p.stage {
-        _ if read_as_attribute(p) => None,
-        Stage::OwnLabel(_) => Some(Ordering::Less),
-        _ => Some(Ordering::Greater),
+        Stage::PreAttr(..) | Stage::OwnLabel(_) => Ordering::Less,
+        _ => Ordering::Greater,
     }
 }
 
@@ -291,7 +295,7 @@ fn stated(p: &Place<'_>) -> Vec<(u8, usize, usize)> {
         .owner
         .iter()
         .map(|l| {
-            let at = if l.first { 1 } else { 9 };
+            let at = if l.first { 2 } else { 9 };
             (at, l.kind_first, l.span.start)
         })
         .collect();
@@ -299,17 +303,19 @@ fn stated(p: &Place<'_>) -> Vec<(u8, usize, usize)> {
     key
 }
 
-/// A stage's place in its body's report: the own pass's labels (its
-/// blocks, keyed 1 in [`stated`], next), then Content's labels,
+/// A stage's place in its body's report: decodeAsAttribute's errors, the
+/// own pass's labels (its blocks, keyed 2 in [`stated`], next), then
+/// Content's labels,
 /// unsupported arguments and blocks, then gohcl's attributes (its other
 /// blocks' reports, keyed 9 in [`stated`], come last).
 fn stage_key(s: Stage) -> (u8, usize, usize) {
     match s {
-        Stage::OwnLabel(x) => (0, x, 0),
-        Stage::Label(x) => (2, x, 0),
-        Stage::Unsupported(x) => (3, x, 0),
-        Stage::UnsupportedBlock(x) => (4, x, 0),
-        Stage::Attr(x) => (5, x, 0),
+        Stage::PreAttr(r, x) => (0, usize::from(r), x),
+        Stage::OwnLabel(x) => (1, x, 0),
+        Stage::Label(x) => (3, x, 0),
+        Stage::Unsupported(x) => (4, x, 0),
+        Stage::UnsupportedBlock(x) => (5, x, 0),
+        Stage::Attr(x) => (6, x, 0),
     }
 }
 
@@ -328,8 +334,7 @@ pub struct Ordered<'d> {
 /// attribute's evaluation decides it.
 pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Ordered<'d>> {
     let places: Vec<Place<'_>> = diags.iter().map(|d| place(body, d)).collect();
-    let before_gohcl = |d: &&Diag| super::eval::is_argument_and_block(&d.message);
-    if places.iter().any(unfollowed) || diags.iter().any(before_gohcl) {
+    if places.iter().any(unfollowed) {
         return None;
     }
     let (places, diags) = printed(places, diags)?;

@@ -123,10 +123,17 @@ fn jobspec2s_own_pass_walks_its_blocks_in_source_order() {
         said(labels, &["101", "{\n  }", "\"v\""]),
         Some((lines(&["\"v\"", "101", "{\n  }"]), false))
     );
-    // `meta` as an argument is read before the pass (1.0.4+), gohcl's
-    // before: not ordered against it.
-    let meta = "job \"j\" {\n  meta = 301\n  task \"a\" {\n    driver = 101\n  }\n}\n";
-    assert_eq!(said(meta, &["301", "101"]), None);
+    // `meta` as an argument is read before the pass (decodeAsAttribute,
+    // 1.0.4+; before, gohcl refuses the argument itself).
+    let meta =
+        "job \"j\" {\n  priority = 201\n  meta = 301\n  task \"a\" {\n    driver = 101\n  }\n}\n";
+    assert_eq!(
+        said(meta, &["101", "201", "301"]),
+        Some((lines(&["301", "101", "201"]), false))
+    );
+    // Two errors of that one argument: its evaluation's order.
+    let twice = "job \"j\" {\n  meta = [301, 302]\n}\n";
+    assert_eq!(said(twice, &["301", "302"]), None);
 }
 
 #[test]
@@ -137,9 +144,13 @@ fn a_tasks_scaling_comes_before_the_rest_of_the_task() {
         said(text, &["101", "102", "103"]),
         Some((lines(&["103", "101", "102"]), false))
     );
-    // The task's `env` argument: decodeAsAttribute's, not ordered.
-    let env = "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      env = 101\n      scaling \"cpu\" {\n        max = 103\n      }\n    }\n  }\n}\n";
-    assert_eq!(said(env, &["101", "103"]), None);
+    // The task's `meta` and `env` arguments: decodeAsAttribute's, env
+    // first, before everything.
+    let env = "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      meta = 102\n      env = 101\n      scaling \"cpu\" {\n        max = 103\n      }\n    }\n  }\n}\n";
+    assert_eq!(
+        said(env, &["103", "102", "101"]),
+        Some((lines(&["101", "102", "103"]), false))
+    );
     // A job-level task's scaling: not followed.
     let top = "job \"j\" {\n  task \"t\" {\n    user = 101\n    scaling \"cpu\" {\n      max = 103\n    }\n  }\n}\n";
     assert_eq!(said(top, &["101", "103"]), None);
