@@ -107,3 +107,26 @@ fn meta_as_argument_and_block_is_refused_first() {
          j.nomad:20,14-15: Unsuitable value type; Unsuitable value: a number is required"
     );
 }
+
+/// A group's `meta` argument of the wrong type. From 1.0.4 decodeTaskGroup
+/// returns at decodeAsAttribute's error: the group's count is never
+/// reported. Before, gohcl refuses the argument's name (its Content) and
+/// never reads its value, then reports the count.
+const GROUP_META_VALUE: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = \"x\"\n    meta = 301\n    task \"a\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
+
+#[test]
+fn a_groups_meta_argument_error_is_all_nomad_prints_of_it() {
+    let head = "Error getting job struct: Error parsing job file from j.nomad:\n";
+    assert_eq!(
+        refused("group-meta-value-103", GROUP_META_VALUE, "1.0.3"),
+        format!("{head}j.nomad:5,5-9: Unsupported argument; An argument named \"meta\" is not expected here. Did you mean to define a block of type \"meta\"?\nj.nomad:4,14-15: Unsuitable value type; Unsuitable value: a number is required")
+    );
+    assert_eq!(
+        refused("group-meta-value-104", GROUP_META_VALUE, "1.0.4"),
+        format!("{head}j.nomad:5,12-15: Unsuitable value type; Unsuitable value: map of string required")
+    );
+    assert_eq!(
+        refused("group-meta-value-205", GROUP_META_VALUE, "2.0.5"),
+        format!("{head}j.nomad:5,12-15: Unsuitable value type; Unsuitable value: map of string required, but have number")
+    );
+}

@@ -89,7 +89,8 @@ fn chain(body: &Body, offset: usize) -> (Vec<Link<'_>>, &Body) {
 /// What an error is in the body that reports it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Stage {
-    /// decodeAsAttribute's errors in a job's or a task's body (1.0.4+): a
+    /// decodeAsAttribute's errors in a job's, a group's or a task's body
+    /// (1.0.4+): a
     /// `meta` (or a task's `env`) block beside the argument of that name,
     /// or that argument's value (at its start). The first its body
     /// reports, the task's `env` (0) before its `meta` (1).
@@ -120,7 +121,9 @@ struct Place<'b> {
     attr: Option<&'b str>,
 }
 
-fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
+/// `as_attribute`: the release reads `meta` and `env` as arguments
+/// (decodeAsAttribute, 1.0.4+).
+fn place<'b>(body: &'b Body, d: &Diag, as_attribute: bool) -> Place<'b> {
     let offset = d.primary_span().map_or(0, |s| s.start);
     let (mut owner, inner) = chain(body, offset);
     let kinds: Vec<&str> = owner.iter().map(|l| l.kind).collect();
@@ -153,8 +156,8 @@ fn place<'b>(body: &'b Body, d: &Diag) -> Place<'b> {
         let at = found.map_or(offset, |a| span_of(a).start);
         let body = owner.last().map_or("", |l| l.kind);
         match (body, attr) {
-            ("job" | "task", Some("meta")) => Stage::PreAttr(1, at),
-            ("task", Some("env")) => Stage::PreAttr(0, at),
+            ("job" | "group" | "task", Some("meta")) if as_attribute => Stage::PreAttr(1, at),
+            ("task", Some("env")) if as_attribute => Stage::PreAttr(0, at),
             _ => Stage::Attr(at),
         }
     };
@@ -186,8 +189,9 @@ fn unfollowed(p: &Place<'_>) -> bool {
 }
 
 /// A label error of a group's `vault` or `secret` (decodeTaskGroup's
-/// PartialContent), or its decodeAsAttribute's refusal of a `meta` block
-/// beside the argument, at which it returns: the group's span.
+/// PartialContent), or its decodeAsAttribute's error (the `meta`
+/// argument's value, a `meta` block beside it), at which it returns: the
+/// group's span.
 fn group_stop(p: &Place<'_>) -> Option<Span> {
     let own = matches!(p.stage, Stage::Label(_))
         && matches!(p.kinds.as_slice(), [.., "group", child] if OWN_PASS.contains(&("group", *child)));
@@ -199,33 +203,24 @@ fn group_stop(p: &Place<'_>) -> Option<Span> {
 }
 
 /// Drops what decodeTaskGroup never prints: every error of a group whose
-/// `vault` or `secret` has a label error but those label errors (it
-/// returns at them, hcl_conversions.go, 1.0.0 to 2.0.5). None when such a
-/// group also has an error decodeAsAttribute (`meta` as an argument,
-/// 1.0.4+) reported before them, which is not followed.
-fn printed<'b, 'd>(
-    places: Vec<Place<'b>>,
-    diags: &[&'d Diag],
-) -> Option<(Vec<Place<'b>>, Vec<&'d Diag>)> {
+/// `meta` argument (decodeAsAttribute, 1.0.4+) or whose `vault` or
+/// `secret` labels have errors but those errors (it returns at them,
+/// hcl_conversions.go, 1.0.0 to 2.0.5).
+fn printed<'b, 'd>(places: Vec<Place<'b>>, diags: &[&'d Diag]) -> (Vec<Place<'b>>, Vec<&'d Diag>) {
     let stops: Vec<Span> = places.iter().filter_map(group_stop).collect();
     if stops.is_empty() {
-        return Some((places, diags.to_vec()));
+        return (places, diags.to_vec());
     }
     let mut kept = (Vec::new(), Vec::new());
     for (p, d) in places.into_iter().zip(diags) {
         let in_stopped = p.owner.iter().any(|l| stops.contains(&l.span));
         if in_stopped && group_stop(&p).is_none() {
-            let meta = p.owner.last().is_some_and(|l| stops.contains(&l.span))
-                && matches!((p.stage, p.attr), (Stage::Attr(_), Some("meta")));
-            if meta {
-                return None;
-            }
             continue;
         }
         kept.0.push(p);
         kept.1.push(*d);
     }
-    Some(kept)
+    kept
 }
 
 /// gohcl's order of two errors, or None where Go's map order decides.
@@ -332,12 +327,17 @@ pub struct Ordered<'d> {
 /// the order Nomad reports them, or None when a pass of jobspec2's own, a
 /// file-level label error (both may say fewer lines, by the order) or an
 /// attribute's evaluation decides it.
-pub fn nomad_order<'d>(body: &Body, diags: &[&'d Diag]) -> Option<Ordered<'d>> {
-    let places: Vec<Place<'_>> = diags.iter().map(|d| place(body, d)).collect();
+pub fn nomad_order<'d>(
+    body: &Body,
+    diags: &[&'d Diag],
+    version: crate::version::NomadVersion,
+) -> Option<Ordered<'d>> {
+    let as_attribute = version.at_least(1, 0, 4);
+    let places: Vec<Place<'_>> = diags.iter().map(|d| place(body, d, as_attribute)).collect();
     if places.iter().any(unfollowed) {
         return None;
     }
-    let (places, diags) = printed(places, diags)?;
+    let (places, diags) = printed(places, diags);
     // A label error of the file's own blocks stops the decoding there.
     if places.iter().any(|p| p.owner.is_empty()) && places.iter().any(|p| !p.owner.is_empty()) {
         return None;
@@ -412,6 +412,7 @@ pub(crate) fn decoding(d: &Diag) -> bool {
 pub(crate) fn decoding_order<'d>(
     parsed: &super::ParsedJob,
     client: &[&'d Diag],
+    version: crate::version::NomadVersion,
 ) -> Option<Ordered<'d>> {
     // One line, or the same line again (a key of a dynamic block's content,
     // refused once per generated block): no order to tell.
@@ -426,7 +427,10 @@ pub(crate) fn decoding_order<'d>(
             diags: client.to_vec(),
             chance: false,
         }),
-        _ => parsed.body.as_ref().and_then(|b| nomad_order(b, client)),
+        _ => parsed
+            .body
+            .as_ref()
+            .and_then(|b| nomad_order(b, client, version)),
     }
 }
 
@@ -447,7 +451,7 @@ pub fn decode_order_note(
     if !client.iter().all(|d| decoding(d)) {
         return None;
     }
-    let ordered = decoding_order(parsed, &client)?;
+    let ordered = decoding_order(parsed, &client, version)?;
     ordered
         .chance
         .then(|| note(&parsed.source, ordered.diags.len()))

@@ -22,7 +22,7 @@ fn said(text: &str, needles: &[&str]) -> Option<(Vec<String>, bool)> {
     let body = hcl_edit::parser::parse_body(text).expect("parses");
     let diags: Vec<Diag> = needles.iter().map(|n| at(text, n)).collect();
     let refs: Vec<&Diag> = diags.iter().collect();
-    nomad_order(&body, &refs).map(|o| {
+    nomad_order(&body, &refs, crate::version::NomadVersion::new(2, 0, 5)).map(|o| {
         let lines = o.diags.iter().map(|d| d.message.clone()).collect();
         (lines, o.chance)
     })
@@ -89,9 +89,15 @@ fn label_errors_come_with_their_bodys_content() {
         said(text, &["201", "\"x\"", "{\n    }"]),
         Some((vec!["{\n    }".to_string(), "201".to_string()], false))
     );
-    // Its `meta` argument (decodeAsAttribute's, before): not followed.
-    let text = "job \"j\" {\n  group \"g\" {\n    meta = 301\n    vault \"v\" {\n    }\n  }\n}\n";
-    assert_eq!(said(text, &["301", "\"v\""]), None);
+    // Its `meta` argument (decodeAsAttribute's) before its vault's label;
+    // each alone stops the group too.
+    let text = "job \"j\" {\n  group \"g\" {\n    count = 201\n    vault \"v\" {\n    }\n    meta = 301\n  }\n}\n";
+    let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        said(text, &["201", "\"v\"", "301"]),
+        Some((lines(&["301", "\"v\""]), false))
+    );
+    assert_eq!(said(text, &["201", "301"]), Some((lines(&["301"]), false)));
 }
 
 #[test]

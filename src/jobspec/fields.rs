@@ -420,9 +420,20 @@ impl<'n> F<'n> {
     /// `env`, `meta` and friends: written as a map attribute or as a block.
     pub fn map(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Map {
         let mut out = Map::new();
+        // Before 1.0.4 (no decodeAsAttribute) jobspec2's schema has these
+        // as blocks only: gohcl refuses the argument's name
+        // (block_args.rs) and never reads its value.
+        let ident = self.node.ident.as_str();
+        let block_only = cx.hcl2()
+            && !cx.version.at_least(1, 0, 4)
+            && matches!(
+                (ident, name),
+                ("job" | "group" | "task", "meta") | ("task", "env")
+            );
         if let Some(a) = self.mark(name) {
             self.spans.set(name, a.span);
             match &a.value {
+                _ if block_only => {}
                 // jobspec2's decoders (decode_type.rs).
                 _ if cx.hcl2() && !decode_type::map_converts(cx, a) => {}
                 Value::Map(m) => {

@@ -191,7 +191,7 @@ fn classify(
     // the order is not told.
     if hcl2 && !client.is_empty() && client.iter().all(|d| jobspec::decode_order::decoding(d)) {
         let client: Vec<&Diag> = client.iter().map(|d| **d).collect();
-        let Some(ordered) = jobspec::decode_order::decoding_order(parsed, &client) else {
+        let Some(ordered) = jobspec::decode_order::decoding_order(parsed, &client, version) else {
             return Refusal::JobStruct(format!(
                 "Error parsing job file from {path}:\n(cannot tell) Nomad's decoder reports these {} diagnostics one a line, in an order Go's random map order (gohcl decodeBodyToStruct) or a pass of jobspec2's own decides; ours follow.",
                 client.len()
