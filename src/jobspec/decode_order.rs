@@ -117,8 +117,6 @@ struct Place<'b> {
     stage: Stage,
     /// Every block kind on its path, the labelled block's last.
     kinds: Vec<&'b str>,
-    /// The attribute holding it, for [`Stage::Attr`].
-    attr: Option<&'b str>,
 }
 
 /// `as_attribute`: the release reads `meta` and `env` as arguments
@@ -127,7 +125,6 @@ fn place<'b>(body: &'b Body, d: &Diag, as_attribute: bool) -> Place<'b> {
     let offset = d.primary_span().map_or(0, |s| s.start);
     let (mut owner, inner) = chain(body, offset);
     let kinds: Vec<&str> = owner.iter().map(|l| l.kind).collect();
-    let mut attr = None;
     let stage = if super::eval::is_argument_and_block(&d.message) {
         // At the block's header: reported by the body holding it.
         let block = owner.pop();
@@ -152,7 +149,7 @@ fn place<'b>(body: &'b Body, d: &Diag, as_attribute: bool) -> Place<'b> {
             let s = span_of(*a);
             s.start <= offset && offset < s.end
         });
-        attr = found.map(|a| a.key.as_str());
+        let attr = found.map(|a| a.key.as_str());
         let at = found.map_or(offset, |a| span_of(a).start);
         let body = owner.last().map_or("", |l| l.kind);
         match (body, attr) {
@@ -165,7 +162,6 @@ fn place<'b>(body: &'b Body, d: &Diag, as_attribute: bool) -> Place<'b> {
         owner,
         stage,
         kinds,
-        attr,
     }
 }
 
