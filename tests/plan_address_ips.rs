@@ -18,9 +18,26 @@ mod common;
 const PLACED: &str = "- All tasks successfully allocated.";
 
 fn plan(version: &str, reserved: &str, public_held: u16, ask: &str, count: u32) -> String {
+    let alloc_net = format!(
+        "    ip             = \"10.1.0.2\"\n    reserved_ports = {{ http = 8080, pub = {public_held} }}\n    group          = true\n    port_ips       = {{ pub = \"203.0.113.10\" }}\n"
+    );
+    plan_world(version, reserved, &alloc_net, "", ask, count)
+}
+
+/// The world with `old`'s network block body `alloc_net` and its job's
+/// group `old_net`.
+fn plan_world(
+    version: &str,
+    reserved: &str,
+    alloc_net: &str,
+    old_net: &str,
+    ask: &str,
+    count: u32,
+) -> String {
     let tmp = common::TempDir::new(&format!(
-        "address-ips-{version}-{}-{public_held}-{}-{count}",
+        "address-ips-{version}-{}-{}-{}-{count}",
         reserved.len(),
+        alloc_net.len() + old_net.len(),
         ask.len()
     ));
     tmp.put(
@@ -60,21 +77,17 @@ running = ["jobs/old.nomad"]
   cpu    = 100
   memory = 64
   network {{
-    ip             = "10.1.0.2"
-    reserved_ports = {{ http = 8080, pub = {public_held} }}
-    group          = true
-    port_ips       = {{ pub = "203.0.113.10" }}
-  }}
+{alloc_net}  }}
 }}
 "#
         ),
     );
     tmp.put(
         "jobs/old.nomad",
-        r#"job "old" {
+        &r#"job "old" {
   datacenters = ["dc1"]
   group "web" {
-    task "web" {
+OLD_NET    task "web" {
       driver = "docker"
       config { image = "redis" }
       resources {
@@ -84,7 +97,8 @@ running = ["jobs/old.nomad"]
     }
   }
 }
-"#,
+"#
+        .replace("OLD_NET", old_net),
     );
     tmp.put(
         "placing.nomad",
@@ -231,4 +245,18 @@ fn an_imports_addresses_are_not_keyed_by_their_stand_ins() {
     let o = common::run_in(&d.0, &["plan", "--world", "import", "edge.nomad"]);
     let want = dimension("network: reserved port collision p=8080");
     assert!(o.stdout.contains(&want), "{}{}", o.stdout, o.stderr);
+}
+
+/// A pinned group network written without `ip` or `port_ips`: each port
+/// is held where Nomad records its mapping, at its alias's address (the
+/// job's port `pub` on public), not at the node's own address.
+#[test]
+fn a_written_mapping_without_an_address_is_held_at_its_alias() {
+    let alloc_net = "    reserved_ports = { pub = 443 }\n    group          = true\n";
+    let old_net = port(443, "public").replace("\"p\"", "\"pub\"");
+    let text = plan_world("2.0.5", "", alloc_net, &old_net, &port(443, "public"), 1);
+    let want = dimension("network: reserved port collision p=443");
+    assert!(text.contains(&want), "{text}");
+    let text = plan_world("2.0.5", "", alloc_net, &old_net, &port(443, "default"), 1);
+    assert!(text.contains(PLACED), "{text}");
 }

@@ -89,6 +89,38 @@ pub fn landings(
     fixed.chain(dynamic).collect()
 }
 
+/// A pinned group network written without an IP (allocations.hcl): each
+/// port with no `port_ips` entry is held where Nomad records its mapping,
+/// at its alias's address (`HostIP`, the first carrying it: an empty
+/// index), when the node's addresses have IPs; else at the node's own
+/// address, as before. `g` is the group's network in the job it runs.
+pub fn default_port_ips(
+    n: &Node,
+    g: &crate::jobspec::Network,
+    net: &mut crate::cluster::AllocNetwork,
+    v: NomadVersion,
+) {
+    if !net.ip.is_empty() || !n.nets.addresses_known() {
+        return;
+    }
+    let empty = Held::default();
+    let asked = g.reserved_ports.iter().chain(&g.dynamic_ports);
+    let held = net.reserved_ports.iter().chain(&net.dynamic_ports);
+    let mut found = Vec::new();
+    for (label, _) in held {
+        if net.port_ips.iter().any(|(l, _)| l == label) {
+            continue;
+        }
+        let Some(port) = asked.clone().find(|p| p.label == label.as_str()) else {
+            continue;
+        };
+        if let Landing::At(ip) = empty.place(n, Some(port), 0, v) {
+            found.push((label.clone(), Id::from(&ip)));
+        }
+    }
+    net.port_ips.extend(found);
+}
+
 /// Does `SetNode` report a collision that skips the node under `v`?
 pub fn set_node_collides(n: &Node, v: NomadVersion) -> bool {
     if !reports_set_node_collision(v) || n.nets.addresses.is_empty() {

@@ -286,6 +286,12 @@ impl Simulation {
             // PreemptForNetwork groups allocations by). A group's, from 0.12,
             // keeps the device its job names, usually none (super::net_held).
             let host_network = super::net_held::on_host_network(self.world.nomad_version);
+            let g = job.group(&a.task_group).and_then(|g| g.networks.first());
+            if let (Some(n), Some(g), true) = (self.state.node(&a.node_id), g, host_network) {
+                for net in a.resources.networks.iter_mut().filter(|x| x.group) {
+                    super::address_ports::default_port_ips(n, g, net, self.world.nomad_version);
+                }
+            }
             if let Some(first) = self.state.node(&a.node_id).and_then(|n| n.networks.first()) {
                 for net in a
                     .resources

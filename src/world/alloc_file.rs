@@ -35,6 +35,8 @@
 //!     dynamic_ports  = { http = 23456 }
 //!     group          = true    # the group's network, not a task's
 //!     port_ips       = { db = "10.0.1.5" }  # a group port elsewhere
+//!     # (without ip or port_ips, a group port on another host network is
+//!     # held at its alias's address where the pool's interfaces give it)
 //!     ignore_collision = ["db"]             # 1.9+ mappings
 //!   }
 //!   device "nvidia/gpu/1080ti" { instance_ids = ["GPU-1"] }
