@@ -87,3 +87,27 @@ fn a_staged_json_job_is_judged_and_other_json_is_not() {
     assert!(!text.contains("dash/board.json"), "{text}");
     assert!(text.contains("in 2 files"), "{text}");
 }
+
+/// The API's JSON form of a job (`nomad job inspect`'s output, what `nomad
+/// job run -json` submits) is a job file too: a gate that skipped it
+/// passed whatever it held. Nomad's two readings of it (as the API job
+/// with `-json`, as hcl JSON without) are not followed: one "cannot tell".
+#[test]
+fn a_staged_api_json_job_is_cannot_tell_not_skipped() {
+    let d = committed_demo("by-text-api-json");
+    d.put(
+        "deploy/web.json",
+        r#"{"Job": {"ID": "web", "Priority": 500, "TaskGroups": [{"Name": "g", "Count": -1}]}}"#,
+    );
+    git(&d.0, &["add", "deploy"]);
+    for v in ["0.9.3", "2.0.5"] {
+        let o = d.run(&["check", "--staged", "--nomad-version", v]);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{v}: {text}");
+        assert!(text.contains("deploy/web.json"), "{v}: {text}");
+        assert!(text.contains("cannot tell"), "{v}: {text}");
+        if v == "2.0.5" {
+            assert!(text.contains("the API's JSON form of a job"), "{text}");
+        }
+    }
+}

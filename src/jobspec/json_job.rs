@@ -26,9 +26,9 @@ fn is_json(text: &str, v: NomadVersion) -> bool {
 /// object, or a list of them)? A file that does not parse counts when a
 /// `job` block is its first member (a job file cut short is one Nomad
 /// refuses). A gate that took such a file for "not a job file" passed it
-/// whatever it held. A var file's `"job": "web"` is no block, and the
-/// API's JSON (`"Job"`, read with `-json`) is not matched: without
-/// `-json` Nomad refuses it.
+/// whatever it held. A var file's `"job": "web"` is no block. The API's
+/// JSON form (a top-level `Job` object) is a job too: `nomad job run
+/// -json` submits it, so a gate skipping it would pass whatever it held.
 pub(super) fn is_job(text: &str) -> bool {
     let t = text.trim_start();
     let Some(body) = t.strip_prefix('{') else {
@@ -37,20 +37,35 @@ pub(super) fn is_job(text: &str) -> bool {
     // Most JSON a repository holds names no `job`: no parse for it (a
     // hook meets every changed file, a reader scan every file). A key may
     // spell it with escapes (`"\u006aob"`), which hcl's parser decodes.
-    if !body.contains("job") && !body.contains("\\u") {
+    if !body.contains("job") && !body.contains("Job") && !body.contains("\\u") {
         return false;
     }
     match serde_json::from_str::<serde_json::Value>(t) {
         Ok(serde_json::Value::Object(m)) => {
             m.get("job").is_some_and(|j| j.is_object() || j.is_array())
+                || m.get("Job").is_some_and(serde_json::Value::is_object)
         }
         Ok(_) => false,
-        Err(_) => body
-            .trim_start()
-            .strip_prefix("\"job\"")
-            .and_then(|r| r.trim_start().strip_prefix(':'))
-            .is_some_and(|r| r.trim_start().starts_with(['{', '['])),
+        Err(_) => {
+            let first = body.trim_start();
+            let opens = |key: &str, open: &[char]| {
+                first
+                    .strip_prefix(key)
+                    .and_then(|r| r.trim_start().strip_prefix(':'))
+                    .is_some_and(|r| r.trim_start().starts_with(open))
+            };
+            opens("\"job\"", &['{', '[']) || opens("\"Job\"", &['{'])
+        }
     }
+}
+
+/// Is `text` the API's JSON form of a job (a top-level `Job` object, as
+/// `nomad job inspect` prints and `nomad job run -json` submits)?
+fn is_api_form(text: &str) -> bool {
+    matches!(
+        serde_json::from_str::<serde_json::Value>(text.trim_start()),
+        Ok(serde_json::Value::Object(m)) if m.get("Job").is_some_and(serde_json::Value::is_object)
+    )
 }
 
 /// What Nomad `v` says of `source` when it reads it as JSON, else `None`.
@@ -105,6 +120,8 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
                 "its brackets nest deeper than nomad-preflight's parser goes, and hcl's reads any depth"
             } else if !diags.is_empty() && decodes_partial(v) {
                 "hcl's JSON parser refuses it, and this release's jobspec2 still decodes the part it read (parse.go decode from 1.0.2, before the early return of 1.0.18, 1.1.12 and 1.2.6), adding lines nomad-preflight does not follow"
+            } else if diags.is_empty() && is_api_form(&source.text) {
+                "it is the API's JSON form of a job (a top-level `Job` object), which `nomad job run -json` submits as it is and a run without `-json` decodes as hcl JSON; nomad-preflight follows neither"
             } else if diags.is_empty() {
                 "hcl's JSON parser reads it, and jobspec2 decodes the job from its JSON body, which nomad-preflight does not follow"
             } else {
@@ -147,7 +164,9 @@ mod tests {
         ));
         assert!(super::is_job("{\n \"job\": {\"x\": {"));
         assert!(!super::is_job("{\"panels\": [{\"job\": \"x\"}]}"));
-        assert!(!super::is_job("{\"Job\": {\"ID\": \"x\"}}"));
+        assert!(super::is_job("{\"Job\": {\"ID\": \"x\"}}"));
+        assert!(super::is_job("{\"Job\": {\"ID\": \"x\""));
+        assert!(!super::is_job("{\"Job\": \"x\"}"));
         assert!(!super::is_job("[{\"job\": 1}]"));
         assert!(!super::is_job("job \"x\" {}"));
         assert!(!super::is_job("{\"a\": 1, \"job\""));
