@@ -34,7 +34,7 @@ pub(super) struct Loose {
 /// `Err(size)`) when larger than `max`; `None` when gix must find it.
 pub(super) fn read(repo: &gix::Repository, oid: &gix::oid, max: u64) -> Option<Loose> {
     let mut hex = [0u8; 64];
-    let hex = oid.hex_to_buf(&mut hex);
+    let hex = super::hex::to_hex(oid, &mut hex);
     if hex.len() < 3 {
         return None;
     }

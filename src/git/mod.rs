@@ -11,6 +11,7 @@
 
 mod cli;
 mod diff;
+mod hex;
 mod index;
 mod lazy;
 mod loose;

@@ -186,7 +186,7 @@ fn loose_head(repo: &gix::Repository) -> Option<ObjectId> {
             id
         }
     };
-    let id = ObjectId::from_hex(&id).ok()?;
+    let id = super::hex::sha1_from_hex(&id)?;
     (id.kind() == repo.object_hash()).then_some(id)
 }
 
