@@ -73,6 +73,7 @@ static HOLD_HUGE_PAGES: extern "C" fn() = {
     extern "C" fn hold() {
         nomad_preflight::huge_pages::hold();
         arena::small();
+        glibc_arenas::one();
     }
     hold
 };
@@ -128,6 +129,40 @@ mod arena {
 #[cfg(not(target_os = "linux"))]
 mod arena {
     pub(super) fn small() {}
+}
+
+/// The C library's own allocator, kept to one arena.
+///
+/// Our allocations are mimalloc's, but the C library still mallocs for
+/// itself: Rust's runtime asks `pthread_getattr_np` about every thread it
+/// starts (its stack guard), which allocates a CPU-set buffer, and glibc
+/// gives each new thread's first `malloc` an arena of its own: a 128 MiB
+/// reservation trimmed by two `munmap`s, an `mprotect` and the faults of
+/// its header (`strace -f` of `check --staged`: the select-ahead helper's
+/// first four system calls). One arena, shared under its lock, is plenty
+/// for a few small buffers.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod glibc_arenas {
+    use std::ffi::c_int;
+
+    extern "C" {
+        fn mallopt(param: c_int, value: c_int) -> c_int;
+    }
+
+    /// `M_ARENA_MAX` (malloc.h).
+    const M_ARENA_MAX: c_int = -8;
+
+    pub(super) fn one() {
+        // SAFETY: sets one tuning parameter of glibc's malloc, before any
+        // thread is started; it changes where glibc's own blocks go, not
+        // what any allocation returns.
+        unsafe { mallopt(M_ARENA_MAX, 1) };
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+mod glibc_arenas {
+    pub(super) fn one() {}
 }
 
 fn main() {
