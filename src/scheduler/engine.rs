@@ -167,6 +167,10 @@ pub struct Engine<'w> {
     /// Whether an untouched node's stored allocations collide on a port
     /// ([`super::alloc_ports`]), worked out the first time it is ranked.
     pub(super) base_collision: Vec<std::sync::OnceLock<super::alloc_ports::Collision>>,
+    /// Does any allocation a node's proposed list can hold (stored live,
+    /// or placed by this plan) hold a port? Without one no node's
+    /// allocations can collide, and ranking skips the walk.
+    pub(super) ports_held: bool,
     /// Quota usage of the placing job's quota before this plan.
     /// An overflow (only from allocations a world could not hold) fails
     /// the quota stage with the bound it passed.
@@ -267,6 +271,7 @@ impl<'w> Engine<'w> {
             base: Vec::new(),
             touched: HashSet::default(),
             base_collision: Vec::new(),
+            ports_held: false,
             quota_base,
             nondeterminism: Vec::new(),
             noted: Vec::new(),
@@ -295,6 +300,12 @@ impl<'w> Engine<'w> {
             }),
         };
         e.base_collision = e.by_node.iter().map(|_| Default::default()).collect();
+        e.ports_held = e
+            .by_node
+            .iter()
+            .flatten()
+            .filter_map(|&i| state.allocs.get(i))
+            .any(super::alloc_ports::holds_any);
         e.base = e
             .by_node
             .iter()
@@ -487,6 +498,7 @@ impl<'w> Engine<'w> {
                 self.plan.replaced.insert(alloc.id.clone());
             }
         }
+        self.ports_held |= super::alloc_ports::holds_any(&alloc);
         self.plan.placed.entry(pos).or_default().push(alloc);
     }
 
