@@ -238,9 +238,14 @@ fn loose_tree_uncached(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId>
     let data = loose.data.ok()?;
     match loose.kind {
         gix::object::Kind::Tree => Some(id),
-        gix::object::Kind::Commit => gix::objs::CommitRefIter::from_bytes(&data, id.kind())
-            .tree_id()
-            .ok(),
+        // A commit's first line names its tree (git's fsck refuses any
+        // other): read here, as gix's parser decodes it with faster-hex
+        // (src/git/hex.rs says why not). Anything else is gix's to parse.
+        gix::object::Kind::Commit => super::hex::commit_tree(&data).or_else(|| {
+            gix::objs::CommitRefIter::from_bytes(&data, id.kind())
+                .tree_id()
+                .ok()
+        }),
         _ => None,
     }
 }
