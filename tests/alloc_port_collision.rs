@@ -13,6 +13,8 @@
 
 mod common;
 
+use common::one_node;
+
 const PLACED: &str = "- All tasks successfully allocated.";
 
 const SKIPPED: &str = "- WARNING: Failed to place all allocations.
@@ -44,23 +46,6 @@ fn first_ip(extra: &str) -> &'static str {
 fn plan_with(version: &str, second_ip: &str, extra: &str) -> (i32, String) {
     let tag = format!("{version}-{second_ip}-{}", extra.len());
     let tmp = common::TempDir::new(&format!("alloc-port-collision-{tag}"));
-    tmp.put(
-        "rules/cluster.hcl",
-        &format!(
-            r#"nomad_version = "{version}"
-client "node" {{
-  count         = 1
-  datacenter    = "dc1"
-  cpu           = 4000
-  memory        = 8192
-  disk          = 10000
-  network_mbits = 1000
-  drivers       = ["docker"]
-}}
-running = ["jobs/old.nomad"]
-"#
-        ),
-    );
     let alloc = |n: u32, ip: &str, extra: &str| {
         format!(
             r#"allocation "a000000{n}-0000-4000-8000-000000000000" {{
@@ -79,31 +64,10 @@ running = ["jobs/old.nomad"]
             i = n - 1
         )
     };
-    tmp.put(
-        "rules/allocations.hcl",
-        &format!(
-            "{}{}",
-            alloc(1, first_ip(extra), ""),
-            alloc(2, second_ip, extra)
-        ),
-    );
-    tmp.put(
-        "jobs/old.nomad",
-        r#"job "old" {
-  datacenters = ["dc1"]
-  group "web" {
-    count = 2
-    task "web" {
-      driver = "docker"
-      config { image = "redis" }
-      resources {
-        cpu    = 100
-        memory = 64
-      }
-    }
-  }
-}
-"#,
+    let allocations = format!(
+        "{}{}",
+        alloc(1, first_ip(extra), ""),
+        alloc(2, second_ip, extra)
     );
     // `#static`: the placed group asks static port 8080 itself.
     let network = if extra.contains("#static") {
@@ -111,32 +75,20 @@ running = ["jobs/old.nomad"]
     } else {
         ""
     };
-    tmp.put(
-        "placing.nomad",
-        &r#"job "placing" {
-  datacenters = ["dc1"]
-  group "web" {
-NETWORK    task "web" {
-      driver = "docker"
-      config { image = "redis" }
-      resources {
-        cpu    = 100
-        memory = 64
-      }
-    }
-  }
-}
-"#
-        .replace("NETWORK", network),
-    );
-    let rules = tmp.0.join("rules").to_string_lossy().into_owned();
-    let job = tmp.0.join("placing.nomad").to_string_lossy().into_owned();
-    let mut args = vec!["plan", "--world", &rules, &job];
     // The notes on Go's map order are in the JSON form (`Preflight`).
-    if extra.contains("#json") {
-        args.extend(["--format", "json"]);
-    }
-    let out = common::run_in(std::path::Path::new("."), &args);
+    let json: &[&str] = if extra.contains("#json") {
+        &["--format", "json"]
+    } else {
+        &[]
+    };
+    let out = one_node::plan(
+        &tmp,
+        &one_node::cluster(version, 4000, ""),
+        &allocations,
+        &one_node::redis_job("old", "    count = 2\n", 100, ""),
+        &one_node::redis_job("placing", network, 100, ""),
+        json,
+    );
     (out.code, out.stdout)
 }
 

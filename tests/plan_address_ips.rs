@@ -15,6 +15,8 @@
 
 mod common;
 
+use common::one_node;
+
 const PLACED: &str = "- All tasks successfully allocated.";
 
 fn plan(version: &str, reserved: &str, public_held: u16, ask: &str, count: u32) -> String {
@@ -40,37 +42,10 @@ fn plan_world(
         alloc_net.len() + old_net.len(),
         ask.len()
     ));
-    tmp.put(
-        "rules/cluster.hcl",
-        &format!(
-            r#"nomad_version = "{version}"
-client "node" {{
-  count         = 1
-  datacenter    = "dc1"
-  cpu           = 4000
-  memory        = 8192
-  disk          = 10000
-  network_mbits = 1000
-  drivers       = ["docker"]
-  host_network "public" {{
-    cidr = "203.0.113.0/24"
-{reserved}  }}
-  interface "eth0" {{
-    addresses     = ["10.0.0.5/24"]
-    default_route = true
-  }}
-  interface "eth1" {{
-    addresses = ["203.0.113.10/24"]
-  }}
-}}
-running = ["jobs/old.nomad"]
-"#
-        ),
-    );
-    tmp.put(
-        "rules/allocations.hcl",
-        &format!(
-            r#"allocation "a0000001-0000-4000-8000-000000000000" {{
+    // `public`: a host network on eth1's address, not the node's own.
+    let node_lines = PUBLIC.replace("RESERVED", reserved);
+    let allocations = format!(
+        r#"allocation "a0000001-0000-4000-8000-000000000000" {{
   job    = "old"
   index  = 0
   node   = "node-1"
@@ -80,54 +55,31 @@ running = ["jobs/old.nomad"]
 {alloc_net}  }}
 }}
 "#
-        ),
     );
-    tmp.put(
-        "jobs/old.nomad",
-        &r#"job "old" {
-  datacenters = ["dc1"]
-  group "web" {
-OLD_NET    task "web" {
-      driver = "docker"
-      config { image = "redis" }
-      resources {
-        cpu    = 100
-        memory = 64
-      }
-    }
-  }
-}
-"#
-        .replace("OLD_NET", old_net),
-    );
-    tmp.put(
-        "placing.nomad",
-        &format!(
-            r#"job "placing" {{
-  datacenters = ["dc1"]
-  group "web" {{
-    count = {count}
-{ask}    task "web" {{
-      driver = "docker"
-      config {{ image = "redis" }}
-      resources {{
-        cpu    = 100
-        memory = 64
-      }}
-    }}
-  }}
-}}
-"#
-        ),
-    );
-    let rules = tmp.0.join("rules").to_string_lossy().into_owned();
-    let job = tmp.0.join("placing.nomad").to_string_lossy().into_owned();
-    common::run_in(
-        std::path::Path::new("."),
-        &["plan", "--world", &rules, &job],
+    one_node::plan(
+        &tmp,
+        &one_node::cluster(version, 4000, &node_lines),
+        &allocations,
+        &one_node::redis_job("old", old_net, 100, ""),
+        &one_node::redis_job("placing", &format!("    count = {count}\n{ask}"), 100, ""),
+        &[],
     )
     .stdout
 }
+
+/// The node's host network `public` (`RESERVED`: its reserved ports
+/// line) and the interfaces giving each address its IP.
+const PUBLIC: &str = r#"  host_network "public" {
+    cidr = "203.0.113.0/24"
+RESERVED  }
+  interface "eth0" {
+    addresses     = ["10.0.0.5/24"]
+    default_route = true
+  }
+  interface "eth1" {
+    addresses = ["203.0.113.10/24"]
+  }
+"#;
 
 fn port(value: u16, alias: &str) -> String {
     format!(

@@ -12,6 +12,8 @@
 
 mod common;
 
+use common::one_node;
+
 /// The plan's text; the old allocation holds `held` (HCL map of ports).
 fn plan(version: &str, group_port: u16, group_alias: &str, held: &str) -> String {
     let tmp = common::TempDir::new(&format!(
@@ -25,26 +27,7 @@ fn plan(version: &str, group_port: u16, group_alias: &str, held: &str) -> String
     } else {
         "  host_network \"lan\" {\n  }\n"
     };
-    tmp.put(
-        "rules/cluster.hcl",
-        &format!(
-            r#"nomad_version = "{version}"
-client "node" {{
-  count         = 1
-  datacenter    = "dc1"
-  cpu           = 4000
-  memory        = 8192
-  disk          = 10000
-  network_mbits = 1000
-  drivers       = ["docker"]
-{lan}}}
-running = ["jobs/old.nomad"]
-"#
-        ),
-    );
-    tmp.put(
-        "rules/allocations.hcl",
-        &r#"allocation "a0000001-0000-4000-8000-000000000000" {
+    let allocations = r#"allocation "a0000001-0000-4000-8000-000000000000" {
   job    = "old"
   index  = 0
   node   = "node-1"
@@ -56,67 +39,25 @@ running = ["jobs/old.nomad"]
   }
 }
 "#
-        .replace("HELD", held),
-    );
-    tmp.put(
-        "jobs/old.nomad",
-        r#"job "old" {
-  datacenters = ["dc1"]
-  group "web" {
-    task "web" {
-      driver = "docker"
-      config { image = "redis" }
-      resources {
-        cpu    = 100
-        memory = 64
-      }
-    }
-  }
-}
-"#,
-    );
+    .replace("HELD", held);
     let host_network = if group_alias.is_empty() {
         String::new()
     } else {
         format!("\n        host_network = \"{group_alias}\"")
     };
-    tmp.put(
-        "placing.nomad",
-        &format!(
-            r#"job "placing" {{
-  datacenters = ["dc1"]
-  group "web" {{
-    network {{
-      port "http" {{
-        static = {group_port}{host_network}
-      }}
-    }}
-    task "web" {{
-      driver = "docker"
-      config {{ image = "redis" }}
-      resources {{
-        cpu    = 100
-        memory = 64
-        network {{
-          mbits = 10
-          port "t" {{
-            static = 9090
-          }}
-        }}
-      }}
-    }}
-  }}
-}}
-"#
-        ),
+    let group_network = format!(
+        "    network {{\n      port \"http\" {{\n        static = {group_port}{host_network}\n      }}\n    }}\n"
     );
-    let rules = tmp.0.join("rules").to_string_lossy().into_owned();
-    let job = tmp.0.join("placing.nomad").to_string_lossy().into_owned();
-    let out = common::run_in(
-        std::path::Path::new("."),
-        &["plan", "--world", &rules, &job],
-    );
-    out.stdout
+    let task_network = "        network {\n          mbits = 10\n          port \"t\" {\n            static = 9090\n          }\n        }\n";
+    one_node::plan(
+        &tmp,
+        &one_node::cluster(version, 4000, lan),
+        &allocations,
+        &one_node::redis_job("old", "", 100, ""),
+        &one_node::redis_job("placing", &group_network, 100, task_network),
+        &[],
+    )
+    .stdout
 }
 
 /// The old allocation holds both asked ports.

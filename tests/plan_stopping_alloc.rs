@@ -14,6 +14,8 @@
 
 mod common;
 
+use common::one_node;
+
 const PLACED: &str = "- All tasks successfully allocated.";
 
 fn plan(version: &str, desired: &str, network: &str) -> String {
@@ -21,27 +23,8 @@ fn plan(version: &str, desired: &str, network: &str) -> String {
         "stopping-alloc-{version}-{desired}-{}",
         network.len()
     ));
-    tmp.put(
-        "rules/cluster.hcl",
-        &format!(
-            r#"nomad_version = "{version}"
-client "node" {{
-  count         = 1
-  datacenter    = "dc1"
-  cpu           = 1000
-  memory        = 8192
-  disk          = 10000
-  network_mbits = 1000
-  drivers       = ["docker"]
-}}
-running = ["jobs/old.nomad"]
-"#
-        ),
-    );
-    tmp.put(
-        "rules/allocations.hcl",
-        &format!(
-            r#"allocation "a0000001-0000-4000-8000-000000000000" {{
+    let allocations = format!(
+        r#"allocation "a0000001-0000-4000-8000-000000000000" {{
   job     = "old"
   index   = 0
   node    = "node-1"
@@ -56,50 +39,15 @@ running = ["jobs/old.nomad"]
   }}
 }}
 "#
-        ),
-    );
-    tmp.put(
-        "jobs/old.nomad",
-        r#"job "old" {
-  datacenters = ["dc1"]
-  group "web" {
-    task "web" {
-      driver = "docker"
-      config { image = "redis" }
-      resources {
-        cpu    = 900
-        memory = 64
-      }
-    }
-  }
-}
-"#,
     );
     let cpu = if network.is_empty() { 500 } else { 50 };
-    tmp.put(
-        "placing.nomad",
-        &format!(
-            r#"job "placing" {{
-  datacenters = ["dc1"]
-  group "web" {{
-{network}    task "web" {{
-      driver = "docker"
-      config {{ image = "redis" }}
-      resources {{
-        cpu    = {cpu}
-        memory = 64
-      }}
-    }}
-  }}
-}}
-"#
-        ),
-    );
-    let rules = tmp.0.join("rules").to_string_lossy().into_owned();
-    let job = tmp.0.join("placing.nomad").to_string_lossy().into_owned();
-    common::run_in(
-        std::path::Path::new("."),
-        &["plan", "--world", &rules, &job],
+    one_node::plan(
+        &tmp,
+        &one_node::cluster(version, 1000, ""),
+        &allocations,
+        &one_node::redis_job("old", "", 900, ""),
+        &one_node::redis_job("placing", network, cpu, ""),
+        &[],
     )
     .stdout
 }

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod dialect;
+pub mod one_node;
 pub mod var_files;
 pub mod why;
 
