@@ -42,8 +42,7 @@ pub(super) fn is_job(text: &str) -> bool {
     }
     match serde_json::from_str::<serde_json::Value>(t) {
         Ok(serde_json::Value::Object(m)) => {
-            m.get("job").is_some_and(|j| j.is_object() || j.is_array())
-                || m.get("Job").is_some_and(serde_json::Value::is_object)
+            m.get("job").is_some_and(|j| j.is_object() || j.is_array()) || names_api_job(&m)
         }
         Ok(_) => false,
         Err(_) => {
@@ -64,8 +63,13 @@ pub(super) fn is_job(text: &str) -> bool {
 fn is_api_form(text: &str) -> bool {
     matches!(
         serde_json::from_str::<serde_json::Value>(text.trim_start()),
-        Ok(serde_json::Value::Object(m)) if m.get("Job").is_some_and(serde_json::Value::is_object)
+        Ok(serde_json::Value::Object(m)) if names_api_job(&m)
     )
+}
+
+/// Does a top-level JSON object hold the API's `Job` object?
+fn names_api_job(m: &serde_json::Map<String, serde_json::Value>) -> bool {
+    m.get("Job").is_some_and(serde_json::Value::is_object)
 }
 
 /// What Nomad `v` says of `source` when it reads it as JSON, else `None`.
