@@ -112,7 +112,8 @@ fn checksum(payload: &[u8]) -> [u8; 4] {
 
 /// The file of an entry: its key in hex, with the cache's extension.
 pub fn entry_path(dir: &Path, key: &[u8; 32], extension: &str) -> PathBuf {
-    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let mut buf = [0u8; 64];
+    let hex = crate::hex::encode_into(key, &mut buf);
     dir.join(format!("{hex}.{extension}"))
 }
 

@@ -29,6 +29,7 @@ pub mod gorelease;
 pub mod gostrconv;
 pub mod gotext;
 pub mod goversion;
+pub mod hex;
 pub mod huge_pages;
 pub mod ids;
 pub mod job_loader;

@@ -10,8 +10,6 @@
 
 use gix::ObjectId;
 
-const DIGITS: &[u8; 16] = b"0123456789abcdef";
-
 /// A SHA-1 object ID from its 40 hex digits (either case, as git reads
 /// them); `None` for anything else, a SHA-256 ID included (gix resolves
 /// those).
@@ -46,14 +44,7 @@ pub(super) fn commit_tree(commit: &[u8]) -> Option<ObjectId> {
 
 /// `oid` as git names it in text (lower-case hex), written into `buf`.
 pub(super) fn to_hex<'a>(oid: &gix::oid, buf: &'a mut [u8; 64]) -> &'a str {
-    let bytes = oid.as_bytes();
-    let n = bytes.len().min(32);
-    for (out, b) in buf.chunks_exact_mut(2).zip(&bytes[..n]) {
-        out[0] = DIGITS[usize::from(b >> 4)];
-        out[1] = DIGITS[usize::from(b & 0xf)];
-    }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[..2 * n]).unwrap_or_default()
+    crate::hex::encode_into(oid.as_bytes(), buf)
 }
 
 #[cfg(test)]

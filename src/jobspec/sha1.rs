@@ -53,7 +53,9 @@ mod tests {
     #[test]
     fn known_digest() {
         let d = super::digest(b"abc");
-        let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            crate::hex::encode(&d),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
     }
 }

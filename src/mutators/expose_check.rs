@@ -228,13 +228,9 @@ fn generated_label(job_id: &str, g: &TaskGroup, si: usize, ci: usize, v: NomadVe
     } else {
         // Random in Nomad (uuid.Generate()[:6]); derived here.
         let d = Sha256::digest(format!("{job_id}\x00{}\x00{}\x00{ci}", g.name, s.name).as_bytes());
-        hex(&d[..3])
+        crate::hex::encode(&d[..3])
     };
     format!("svc_{}_ck_{suffix}", s.name)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `ServiceCheck.Hash(serviceID)` of the release (1.1.0+), as hex. The
@@ -321,9 +317,9 @@ fn check_hash(g: &TaskGroup, si: usize, ci: usize, service_id: &str, v: NomadVer
     // Empty strings add nothing to the hash, as Go's io.WriteString of "".
     let data = parts.concat();
     if v.at_least(2, 0, 5) {
-        hex(&Sha256::digest(data.as_bytes()))
+        crate::hex::encode(&Sha256::digest(data.as_bytes()))
     } else {
-        hex(&crate::jobspec::sha1::digest(data.as_bytes()))
+        crate::hex::encode(&crate::jobspec::sha1::digest(data.as_bytes()))
     }
 }
 
@@ -355,17 +351,17 @@ mod tests {
         let joined = "count-api_0api-healthhttp/health10s3srequire_healthy";
         assert_eq!(
             check_hash(&g, 0, 0, "count-api_0", NomadVersion::new(1, 6, 0)),
-            hex(&crate::jobspec::sha1::digest(joined.as_bytes()))
+            crate::hex::encode(&crate::jobspec::sha1::digest(joined.as_bytes()))
         );
         assert_eq!(
             check_hash(&g, 0, 0, "count-api_0", NomadVersion::new(2, 0, 5)),
-            hex(&Sha256::digest(joined.as_bytes()))
+            crate::hex::encode(&Sha256::digest(joined.as_bytes()))
         );
         g.services[0].checks[0].tls_skip_verify = true;
         let with_tls = "count-api_0api-healthhttp/health10s3srequire_healthytrue";
         assert_eq!(
             check_hash(&g, 0, 0, "count-api_0", NomadVersion::new(1, 6, 0)),
-            hex(&crate::jobspec::sha1::digest(with_tls.as_bytes()))
+            crate::hex::encode(&crate::jobspec::sha1::digest(with_tls.as_bytes()))
         );
     }
 }

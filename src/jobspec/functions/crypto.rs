@@ -31,10 +31,16 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "rsadecrypt" => {
             Ok(super::rsa_decrypt::decrypt(&s(arg(a, 0)?)?, &s(arg(a, 1)?)?).map(Value::String)?)
         }
-        "sha256" => Ok(hash(a, |b| hex(&sha2::Sha256::digest_bytes(b)))?),
-        "sha512" => Ok(hash(a, |b| hex(&sha2::Sha512::digest_bytes(b)))?),
-        "md5" => Ok(hash(a, |b| hex(&md5::Md5::digest_bytes(b)))?),
-        "sha1" => Ok(hash(a, |b| hex(&crate::jobspec::sha1::digest(b)))?),
+        "sha256" => Ok(hash(a, |b| {
+            crate::hex::encode(&sha2::Sha256::digest_bytes(b))
+        })?),
+        "sha512" => Ok(hash(a, |b| {
+            crate::hex::encode(&sha2::Sha512::digest_bytes(b))
+        })?),
+        "md5" => Ok(hash(a, |b| crate::hex::encode(&md5::Md5::digest_bytes(b)))?),
+        "sha1" => Ok(hash(a, |b| {
+            crate::hex::encode(&crate::jobspec::sha1::digest(b))
+        })?),
         _ => Err(Miss::Skip),
     }
 }
@@ -123,7 +129,7 @@ fn parse_uuid(text: &str) -> Result<[u8; 16], String> {
 }
 
 fn fmt_uuid(u: &[u8; 16]) -> String {
-    let h: String = u.iter().map(|b| format!("{b:02x}")).collect();
+    let h = crate::hex::encode(u);
     format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],
@@ -166,10 +172,6 @@ impl<D: sha2::Digest> DigestBytes for D {
 fn hash(a: &[Value], f: impl Fn(&[u8]) -> String) -> Res {
     let text = s(arg(a, 0)?)?;
     Ok(Value::String(f(text.as_bytes())))
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[cfg(test)]
