@@ -21,9 +21,11 @@ use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
 use crate::world::RunningJob;
 
+mod by_text;
 mod range;
 mod readers;
 pub use crate::scheduler::sim::{Submission, Submitted};
+pub use by_text::{holds_job, is_job_candidate};
 pub use range::{Head, Range};
 pub use readers::Reach;
 
@@ -57,17 +59,6 @@ impl std::fmt::Display for FileChange {
             FileChange::Reads { file } => write!(f, "reads {}, which changed", file.display()),
         }
     }
-}
-
-/// A file name a folder walk or a change set takes as a job-file candidate
-/// (then kept only when it has a top-level `job` block).
-pub fn is_job_candidate(path: &Path) -> bool {
-    // Lossy, not `to_str`: a non-UTF-8 name must not hide a job from a gate.
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    name.ends_with(".nomad") || name.ends_with(".hcl") || name.ends_with(".job")
 }
 
 /// The error for a changed file whose new version cannot be read: it fails
@@ -168,26 +159,20 @@ impl ChangeSet {
 
     /// Make job files of the changed files whose name is not a job file's
     /// (`deploy/web`, `web.nomad.tpl`) but whose text, new (`head`) or old
-    /// (`base`), opens a `job` block: `nomad job run` takes any file name,
-    /// so a gate that chose by name alone would pass a job it never read.
-    /// (The test is stricter than the one for `.hcl` files, which also
-    /// takes a misspelt `job`: a README must not fail a commit.) Files git
-    /// would call binary (a NUL byte in the first 8,000) are not jobs to
-    /// either parser, and are not read further.
+    /// (`base`), is a job's ([`holds_job`], the test a folder walk uses).
     pub fn find_jobs_by_text(&mut self, head: &dyn Vfs, base: &dyn Vfs) {
-        let is_job = |vfs: &dyn Vfs, p: &Path| {
-            vfs.read(p).is_ok_and(|s| {
-                let bytes = s.text.as_bytes();
-                !bytes[..bytes.len().min(8000)].contains(&0) && jobspec::opens_job_block(&s.text)
-            })
-        };
         let (changed, deleted) = self.split();
         let unnamed = |p: &&PathBuf| !self.is_candidate(p);
         let found: Vec<PathBuf> = changed
             .iter()
             .filter(unnamed)
-            .filter(|p| is_job(head, p) || is_job(base, p))
-            .chain(deleted.iter().filter(unnamed).filter(|p| is_job(base, p)))
+            .filter(|p| holds_job(head, p) || holds_job(base, p))
+            .chain(
+                deleted
+                    .iter()
+                    .filter(unnamed)
+                    .filter(|p| holds_job(base, p)),
+            )
             .cloned()
             .collect();
         self.by_text.extend(found);

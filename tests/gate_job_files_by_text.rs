@@ -111,3 +111,37 @@ fn a_staged_api_json_job_is_cannot_tell_not_skipped() {
         }
     }
 }
+
+/// `check DIR` chooses the files it walks by the same test as a change
+/// set: a job in `jobs/web` or `jobs/x.json` is judged, never walked past
+/// (a CI step running `check jobs/` said all clear without naming it).
+/// Prose, a dashboard and a binary file stay out, with git and without.
+#[test]
+fn a_folder_walk_judges_jobs_by_their_text() {
+    for in_git in [false, true] {
+        let d = TempDir::demo(if in_git { "walk-text-git" } else { "walk-text" });
+        d.put("jobs/web", BAD_JOB);
+        d.put(
+            "jobs/x.json",
+            r#"{"job": {"x": {"datacenters": ["dc1"], "group": {"g": {}}}}}"#,
+        );
+        d.put("jobs/README.md", "# a job \"x\" { } in prose\n");
+        d.put(
+            "jobs/board.json",
+            r#"{"panels": [{"expr": "up{job=\"x\"}", "job": "x"}]}"#,
+        );
+        d.put("jobs/logo.bin", &format!("\u{0}{BAD_JOB}"));
+        if in_git {
+            git(&d.0, &["init", "-q"]);
+            git(&d.0, &["add", "-A"]);
+        }
+        let o = d.run(&["check", "jobs"]);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "git={in_git}: {text}");
+        assert!(text.contains("jobs/web:4:"), "git={in_git}: {text}");
+        assert!(text.contains("jobs/x.json"), "git={in_git}: {text}");
+        for other in ["README.md", "board.json", "logo.bin"] {
+            assert!(!text.contains(other), "git={in_git}: {text}");
+        }
+    }
+}

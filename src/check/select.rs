@@ -3,7 +3,8 @@
 //! A file named explicitly is a job file if it parses as one, whatever its
 //! name. A folder walk (git's view of it inside a repository, so
 //! `.gitignore` holds) takes `*.nomad`, `*.nomad.hcl`, `*.job` and `*.hcl`,
-//! and keeps those with a top-level `job` block. With `--staged` / `--base`
+//! and keeps those with a top-level `job` block, and any other file whose
+//! text is a job's (the change set's test, [`holds_job`]). With `--staged` / `--base`
 //! the candidates are the changed files instead.
 
 use std::path::{Path, PathBuf};
@@ -57,7 +58,7 @@ pub fn usage(msg: impl std::fmt::Display) -> Diag {
     Diag::error("check::usage", msg.to_string())
 }
 
-pub use crate::changeset::is_job_candidate;
+pub use crate::changeset::{holds_job, is_job_candidate};
 
 /// Files under `dir` (or `dir` itself): git's view when inside a repository
 /// (so `.gitignore` holds), otherwise the fence's walk ([`Fence::walk`]),
@@ -216,13 +217,14 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
         let found = expand(r, vfs.fence());
         let in_project: Vec<PathBuf> = found.iter().map(|(f, _)| in_root(f)).collect();
         config::refuse_unread(&root_vfs, head, &in_project)?;
+        // A file no name or `include` takes is read: a job's text makes it
+        // a job file, as it does in a change set ([`holds_job`]).
         files.extend(
             found
                 .into_iter()
                 .filter(|(f, always)| {
-                    explicit
-                        || ((*always || is_job_candidate(f) || head.includes(&in_root(f)))
-                            && !head.excludes(&in_root(f)))
+                    let named = *always || is_job_candidate(f) || head.includes(&in_root(f));
+                    explicit || (!head.excludes(&in_root(f)) && (named || holds_job(&vfs, f)))
                 })
                 .map(|(f, _)| f),
         );
