@@ -145,3 +145,49 @@ fn a_folder_walk_judges_jobs_by_their_text() {
         }
     }
 }
+
+/// `.gitattributes`' `working-tree-encoding=UTF-16` keeps the blob UTF-8
+/// (what the hook reads) and writes the work tree in UTF-16 (what `check
+/// DIR` and `nomad job run` read; Nomad refuses it). Its NUL bytes made
+/// the file look binary to the walk: "not a job file", exit 0, while the
+/// hook judged the same file. Both must judge it and fail.
+#[test]
+fn a_utf16_job_in_the_work_tree_is_judged_not_skipped() {
+    let d = committed_demo("by-text-utf16");
+    d.put(
+        ".gitattributes",
+        "deploy/* text working-tree-encoding=UTF-16\n",
+    );
+    let utf16 = |little: bool| -> Vec<u8> {
+        let mut b = if little { vec![0xFF, 0xFE] } else { vec![] };
+        for u in BAD_JOB.encode_utf16() {
+            b.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        b
+    };
+    for (path, little) in [("deploy/web", true), ("other/api.nomad.tpl", false)] {
+        d.put(path, "");
+        std::fs::write(d.0.join(path), utf16(little)).unwrap();
+    }
+    git(&d.0, &["add", ".gitattributes", "deploy/web"]);
+    for args in [
+        &["check", "--staged"][..],
+        &["check", "deploy"],
+        &["check", "deploy/web"],
+        &["check", "other"],
+        &["check", "other/api.nomad.tpl"],
+    ] {
+        let o = d.run(args);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {text}");
+        assert!(
+            text.contains("/web:") || text.contains("/api.nomad.tpl:"),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("in 0 files"), "{args:?}: {text}");
+    }
+}

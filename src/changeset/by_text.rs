@@ -26,13 +26,17 @@ pub fn is_job_candidate(path: &Path) -> bool {
 /// opens a `job` block (HCL, hcl JSON or the API's JSON form)? Stricter
 /// than the test for `.hcl` files, which also takes a misspelt `job`: a
 /// README must not fail a commit. A file git would call binary (a NUL
-/// byte in its first 8,000) is a job to neither of Nomad's parsers and is
-/// not scanned further. A file the reader refuses (over the size cap, a
+/// byte in its first 8,000) is a job only as UTF-16 text (Nomad refuses
+/// it, so it must fail, not pass unread); other binary files are not
+/// scanned. A file the reader refuses (over the size cap, a
 /// link leading outside) is not read here: the size cap bounds what a
 /// walk of a large repository reads.
 pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
     vfs.read(path).is_ok_and(|s| {
         let bytes = s.text.as_bytes();
-        !bytes[..bytes.len().min(8000)].contains(&0) && jobspec::opens_job_block(&s.text)
+        if bytes[..bytes.len().min(8000)].contains(&0) {
+            return jobspec::utf16::is_job(&s.text);
+        }
+        jobspec::opens_job_block(&s.text)
     })
 }

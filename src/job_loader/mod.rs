@@ -166,7 +166,8 @@ impl JobLoader {
     /// files are judged by their text.
     pub fn job_file(&self, vfs: &dyn Vfs, path: &Path) -> std::io::Result<Option<ParsedJob>> {
         let source = vfs.read(path)?;
-        if !named_as_job_file(path) && !jobspec::is_job_file(&source.text) {
+        let is_job = |t: &str| jobspec::is_job_file(t) || jobspec::utf16::is_job(t);
+        if !named_as_job_file(path) && !is_job(&source.text) {
             return Ok(None);
         }
         Ok(Some(self.load_source(vfs, source)))

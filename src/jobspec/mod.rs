@@ -52,6 +52,7 @@ pub mod tree;
 mod undecoded;
 pub mod unknown_keys;
 mod unmodelled;
+pub mod utf16;
 mod validate;
 mod validate_check_rules;
 mod validate_checks;

@@ -1,0 +1,75 @@
+//! Job files saved as UTF-16: an editor's "Unicode", or git's
+//! `working-tree-encoding=UTF-16` in `.gitattributes`, which keeps the
+//! blob UTF-8 (what the hook reads) and writes the work tree in UTF-16
+//! (what `check DIR` and `nomad job run` read). Nomad reads the bytes as
+//! UTF-8 and refuses them; here the file must be a job file that fails,
+//! never "not a job file" (its NUL bytes look binary) that passes.
+
+/// The text of `bytes` read as UTF-16: little- or big-endian by its byte
+/// order mark, else by where the NUL bytes of its ASCII characters fall in
+/// the first 8,000 bytes (git's window for "binary"). `None` when it is no
+/// UTF-16 (an odd length, an unpaired surrogate).
+fn decode(bytes: &[u8]) -> Option<String> {
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    let (little, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => {
+            let head = &bytes[..bytes.len().min(8000)];
+            let nul_at = |odd: usize| head.iter().skip(odd).step_by(2).any(|b| *b == 0);
+            match (nul_at(0), nul_at(1)) {
+                (false, true) => (true, bytes),
+                (true, false) => (false, bytes),
+                _ => return None,
+            }
+        }
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        let pair = [c[0], c[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+}
+
+/// Is `text` (as `vfs::decode` keeps a file's bytes) a job saved as
+/// UTF-16: does it, read so, open a `job` block?
+pub fn is_job(text: &str) -> bool {
+    decode(&crate::source::encode(text)).is_some_and(|t| super::opens_job_block(&t))
+}
+
+#[cfg(test)]
+mod tests {
+    fn utf16(s: &str, little: bool, bom: bool) -> String {
+        let mut b: Vec<u8> = Vec::new();
+        if bom {
+            b.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+        }
+        for u in s.encode_utf16() {
+            b.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        crate::vfs::decode(b).to_string()
+    }
+
+    #[test]
+    fn utf16_jobs_are_told_from_other_files() {
+        let job = "job \"x\" {\n  group \"g\" {}\n}\n";
+        for (little, bom) in [(true, true), (true, false), (false, true), (false, false)] {
+            assert!(super::is_job(&utf16(job, little, bom)), "{little} {bom}");
+            assert!(!super::is_job(&utf16("# notes\n", little, bom)));
+        }
+        assert!(!super::is_job(job));
+        assert!(!super::is_job("\u{0}\u{0}job \"x\" {}\n"));
+    }
+}
