@@ -183,7 +183,11 @@ pub fn code_span(s: &str) -> String {
 /// closes it must be unescaped, so none can. A viewer rendering the text
 /// as Markdown reads the same backslash escapes. Then [`terminal`]'s
 /// escapes, whose backslashes are followed by a letter, never by one of
-/// the three, so they cannot undo an escape.
+/// the three, so they cannot undo an escape. Last, every `{` and `}` is
+/// doubled (§3.11.5: `{0}` is a placeholder, and a literal brace SHALL be
+/// written `{{` / `}}`), those of the escapes (`\\u{202e}`) included: a
+/// viewer that fills placeholders would otherwise eat or misread the
+/// braces of a message quoting HCL (`expected '{'`) or input (`{0}`).
 pub fn sarif_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -192,7 +196,18 @@ pub fn sarif_text(s: &str) -> String {
         }
         out.push(c);
     }
-    terminal(&out)
+    let escaped = terminal(&out);
+    if !escaped.contains(['{', '}']) {
+        return escaped;
+    }
+    let mut out = String::with_capacity(escaped.len() + 8);
+    for c in escaped.chars() {
+        if matches!(c, '{' | '}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A relative path as a URI reference (SARIF `artifactLocation.uri`, RFC
@@ -280,6 +295,12 @@ mod tests {
         assert_eq!(sarif_text("\\[x\\](1)"), "\\\\\\[x\\\\\\](1)");
         assert_eq!(sarif_text("a\u{1b}[2J"), "a\\x1b\\[2J");
         assert_eq!(sarif_text("job \"web\" is fine"), "job \"web\" is fine");
+        // SARIF 2.1.0 §3.11.5: literal braces doubled, placeholders none.
+        assert_eq!(
+            sarif_text("expected '{' near \"{0}\" }"),
+            "expected '{{' near \"{{0}}\" }}"
+        );
+        assert_eq!(sarif_text("t\u{202e}"), "t\\u{{202e}}");
     }
 
     #[test]

@@ -73,8 +73,9 @@ fn sarif_messages_escape_control_characters_from_names() {
         texts
             .iter()
             // `]` is backslash-escaped too: no embedded link (SARIF
-            // 2.1.0 §3.11.6) can close on it.
-            .any(|t| t.contains("task \"t\\x1b\\]0;pwned\\x07\\u{202e}\"")),
+            // 2.1.0 §3.11.6) can close on it, and braces are doubled
+            // (§3.11.5).
+            .any(|t| t.contains("task \"t\\x1b\\]0;pwned\\x07\\u{{202e}}\"")),
         "{texts:?}"
     );
 }

@@ -91,3 +91,24 @@ fn fingerprints_survive_moved_lines() {
     assert_eq!(fp(&a), fp(&b));
     assert!(fp(&a).as_object().is_some_and(|o| !o.is_empty()));
 }
+
+/// SARIF 2.1.0 §3.11.5: `{0}` in a message is a placeholder, and a literal
+/// brace SHALL be written `{{` / `}}`. Nomad's parse errors quote braces
+/// (`expected start of object ('{')`) and a job's names can hold `{0}`:
+/// left single, a viewer filling placeholders misreads them.
+#[test]
+fn braces_in_messages_are_doubled() {
+    let d = Diag::error(
+        "hcl::syntax",
+        "key 'x' expected start of object ('{') near \"{0}\"",
+    );
+    let out = render(Format::Sarif, &[d], 1, false);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let text = doc["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        text,
+        "key 'x' expected start of object ('{{') near \"{{0}}\""
+    );
+}

@@ -140,7 +140,7 @@ mod tests {
             .to_string();
         assert_eq!(
             text,
-            "image \"\\[click\\](https://e.vil/x)\" of task \"t\\u{202e}\" has no tag"
+            "image \"\\[click\\](https://e.vil/x)\" of task \"t\\u{{202e}}\" has no tag"
         );
     }
 }
