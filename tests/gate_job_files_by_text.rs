@@ -191,3 +191,21 @@ fn a_utf16_job_in_the_work_tree_is_judged_not_skipped() {
         assert!(!text.contains("in 0 files"), "{args:?}: {text}");
     }
 }
+
+/// hcl v1 (Nomad before 1.0; the demo world is 0.9.3) reads newlines as
+/// white space: `job` on one line and its label on the next is a job it
+/// runs. The gate saw no `job` block there and passed the file, staged or
+/// walked, with exit 0.
+#[test]
+fn a_job_header_broken_across_lines_is_judged() {
+    let d = committed_demo("by-text-split-header");
+    let split = BAD_JOB.replacen("job \"x\" {", "job\n\"x\" {", 1);
+    d.put("deploy/web", &split);
+    git(&d.0, &["add", "deploy/web"]);
+    for args in [&["check", "--staged"][..], &["check", "deploy"]] {
+        let o = d.run(args);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {text}");
+        assert!(text.contains("deploy/web:5:"), "{args:?}: {text}");
+    }
+}

@@ -38,6 +38,7 @@ pub mod hcl1_syntax;
 mod hcl1_top_keys;
 mod hcl1_unread;
 pub mod hclsyntax;
+mod job_text;
 mod json_job;
 mod locals;
 mod lower;
@@ -300,12 +301,12 @@ pub fn nomad_validation_errors(
 /// Does this text hold a top-level `job` block? Cheap (no parse): `check`
 /// uses it to skip other HCL files quietly.
 pub fn is_job_file(text: &str) -> bool {
-    parse::is_job_file(text)
+    job_text::is_job_file(text)
 }
 
-/// See [`parse::opens_job_block`].
+/// See [`job_text::opens_job_block`].
 pub fn opens_job_block(text: &str) -> bool {
-    parse::opens_job_block(text)
+    job_text::opens_job_block(text)
 }
 
 /// Load a job from text already read (git blobs, in-memory edits).

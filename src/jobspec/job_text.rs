@@ -1,0 +1,234 @@
+//! Is a text a job file? The cheap tests `check` and every gate choose
+//! job files by, without a full parse (a hook meets every changed file).
+
+/// Cheap check for a top-level `job` block, without a full parse: used by
+/// `check` to skip other HCL files quietly. Comments and heredocs are
+/// skipped so that a commented-out job does not count.
+///
+/// A `group` block at the top or directly inside a top-level block also
+/// counts: that is a job whose `job` keyword is misspelled (`jbo "web" {`)
+/// or missing, and judging the file by its `job` keyword alone would let
+/// the typo turn a job into "not a job file" that a hook then passes. No
+/// other HCL a repository holds (world files, agent configuration, Vault
+/// and ACL policies, Packer, Terragrunt) has a `group` block there.
+pub fn is_job_file(text: &str) -> bool {
+    scan_for_job(text, false) || super::json_job::is_job(text) || parses_to_job(text, true)
+}
+
+/// The scan misses a `job` behind what only a parser reads (`"<<EOF"` in
+/// a string, `/* c */ job "web" {`), and a skipped file passes a gate:
+/// what it passes over is parsed. Too deep to parse is `deep` (a `.hcl`
+/// file is judged; a README of that depth must not fail a commit).
+fn parses_to_job(text: &str, deep: bool) -> bool {
+    let job = |s: &hcl_edit::structure::Structure| {
+        s.as_block()
+            .is_some_and(|b| b.ident.value().as_str() == "job")
+    };
+    text.contains("job")
+        && match crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH) {
+            Some(_) => deep,
+            None => hcl_edit::parser::parse_body(text).is_ok_and(|b| b.iter().any(job)),
+        }
+}
+
+/// Whether `text` opens a `job` block at its top (`job "web" {`, `job web
+/// {`, hcl v1's `"job" "web" {`), comments and heredocs skipped. This is
+/// the test for a file whose name is not a job file's: prose and scripts
+/// hold lines that begin with "job" or "group", and a gate must not fail
+/// a commit of a README by parsing it as a job. A job Nomad runs opens
+/// its `job` block so; a file that does not cannot be run as a job.
+pub fn opens_job_block(text: &str) -> bool {
+    scan_for_job(text, true) || super::json_job::is_job(text) || parses_to_job(text, false)
+}
+
+fn scan_for_job(text: &str, strict: bool) -> bool {
+    let mut depth: i32 = 0;
+    let mut in_block_comment = false;
+    let mut heredoc: Option<String> = None;
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim();
+        let next = lines.get(i + 1..).unwrap_or_default();
+        if let Some(end) = &heredoc {
+            if line == end.as_str() {
+                heredoc = None;
+            }
+            continue;
+        }
+        if in_block_comment {
+            if line.contains("*/") {
+                in_block_comment = false;
+            }
+            continue;
+        }
+        if line.starts_with("/*") {
+            in_block_comment = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with('#') || line.starts_with("//") {
+            continue;
+        }
+        if depth == 0 && strict {
+            if job_header(line, next) {
+                return true;
+            }
+        } else if depth == 0 {
+            if job_header(line, next) {
+                return true;
+            }
+            if let Some(rest) = line.strip_prefix("job") {
+                // Any identifier from `job` on (`job`, `jobs`): a wider net
+                // only ever judges more files.
+                let rest = rest.trim_start();
+                if rest.starts_with('"')
+                    || rest.starts_with('{')
+                    || rest.chars().next().is_some_and(|c| c.is_alphabetic())
+                {
+                    return true;
+                }
+            }
+        }
+        if !strict && (depth == 0 || depth == 1) && opens_block(line, "group") {
+            return true;
+        }
+        if let Some(pos) = line.find("<<") {
+            let tag: String = line[pos + 2..]
+                .trim_start_matches('-')
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !tag.is_empty() {
+                heredoc = Some(tag);
+            }
+        }
+        let mut in_str = false;
+        let mut prev = ' ';
+        for c in line.chars() {
+            match c {
+                '"' if prev != '\\' => in_str = !in_str,
+                '#' if !in_str => break,
+                '{' if !in_str => depth += 1,
+                '}' if !in_str => depth -= 1,
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    false
+}
+
+/// [`job_block_line`], or a bare `job` whose label and brace follow on
+/// the next lines: hcl v1 (Nomad before 1.0) reads newlines as white
+/// space, so `job\n"web" {` is a job it runs, and a gate that saw no job
+/// there passed it unread. Prose (`job\nwell done`) still is not one.
+fn job_header(line: &str, next: &[&str]) -> bool {
+    if job_block_line(line) {
+        return true;
+    }
+    if line != "job" && line != "\"job\"" {
+        return false;
+    }
+    let following: Vec<&str> = next
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
+        .take(2)
+        .collect();
+    job_block_line(&format!("{line} {}", following.join(" ")))
+}
+
+/// `job "label" {`, `job label {` or `"job" "label" {`, the brace
+/// optional (hcl v1 takes it on the next line).
+fn job_block_line(line: &str) -> bool {
+    let Some(rest) = line
+        .strip_prefix("job")
+        .or_else(|| line.strip_prefix("\"job\""))
+    else {
+        return false;
+    };
+    // `job"web" {` needs no space: the string is a token of its own.
+    if !rest.starts_with([' ', '\t', '"']) {
+        return false;
+    }
+    let rest = rest.trim_start();
+    let after_label = if let Some(quoted) = rest.strip_prefix('"') {
+        match quoted.find('"') {
+            Some(end) if end > 0 => &quoted[end + 1..],
+            _ => return false,
+        }
+    } else {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            return false;
+        }
+        &rest[end..]
+    };
+    let after_label = after_label.trim_start();
+    after_label.is_empty() || after_label.starts_with('{')
+}
+
+/// Whether `line` opens a `keyword` block (`group "a" {`, `group {`, or a
+/// bare label), not an attribute of that name (`group = "g"`).
+fn opens_block(line: &str, keyword: &str) -> bool {
+    let Some(rest) = line.strip_prefix(keyword) else {
+        return false;
+    };
+    let Some(first) = rest.chars().next() else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    if first != ' ' && first != '\t' && first != '"' && first != '{' {
+        // `groups {` or `group_name {` is another identifier.
+        return false;
+    }
+    rest.starts_with('"')
+        || rest.starts_with('{')
+        || rest.chars().next().is_some_and(|c| c.is_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_file_detection() {
+        assert!(opens_job_block("# x\njob \"a\" {\n}\n"));
+        assert!(opens_job_block("job web {\n}\n"));
+        assert!(opens_job_block("\"job\" \"web\"\n{\n}\n"));
+        assert!(!opens_job_block("job is done\ngroup chat {\n"));
+        assert!(!opens_job_block("jobs \"a\" {\n}\n"));
+        assert!(!opens_job_block("x {\n  job \"a\" {\n  }\n}\n"));
+        assert!(!opens_job_block("# job \"a\" {\n"));
+        assert!(is_job_file("# x\njob \"a\" {\n}\n"));
+        assert!(is_job_file("\"job\" \"web\" {\n}\n"));
+        assert!(!is_job_file("# job \"a\" {}\nclient {\n  job = 1\n}\n"));
+        assert!(!is_job_file(
+            "variable \"x\" {\n  default = <<EOT\njob \"a\" {\nEOT\n}\n"
+        ));
+        // A misspelled or missing `job` keyword still holds a job.
+        assert!(is_job_file("jbo \"web\" {\n  group \"g\" {\n  }\n}\n"));
+        assert!(is_job_file("group \"g\" {\n  task \"t\" {}\n}\n"));
+        // `group` as an attribute, or deeper than a job's groups, does not.
+        assert!(!is_job_file(
+            "allocation \"a1\" {\n  job   = \"web\"\n  group = \"g\"\n}\n"
+        ));
+        assert!(!is_job_file("a {\n  b {\n    group \"g\" {}\n  }\n}\n"));
+        assert!(!is_job_file("groups {\n}\ngroup_name \"x\" {\n}\n"));
+    }
+
+    #[test]
+    fn a_job_header_hcl1_breaks_across_lines_is_a_job() {
+        // hcl v1 reads newlines as white space: Nomad before 1.0 runs these.
+        assert!(opens_job_block("job\n\"web\" {\n}\n"));
+        assert!(opens_job_block("job\n# c\n\"web\"\n{\n}\n"));
+        assert!(opens_job_block("\"job\"\nweb {\n}\n"));
+        assert!(opens_job_block("job\"web\"{\n}\n"));
+        assert!(is_job_file("job\n\"web\" {\n}\n"));
+        // Prose is not.
+        assert!(!opens_job_block("job\nwell done\n"));
+        assert!(!opens_job_block("job\n"));
+        assert!(!opens_job_block("jobs \"x\" {\n}\n"));
+    }
+}
