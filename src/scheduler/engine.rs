@@ -216,6 +216,8 @@ pub(super) enum Note {
     Alias,
     /// Go's map order chose which allocations free a network ask.
     NetworkVictims,
+    /// Go's map order chose which allocations a shrinking group stops.
+    StopOrder,
 }
 
 impl<'w> Engine<'w> {

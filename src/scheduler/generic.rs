@@ -1,11 +1,10 @@
 //! Scheduling one evaluation of a job: reconcile, then place each missing
 //! allocation through the stack (`generic_sched.go`, `scheduler_system.go`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::engine::{Ask, Engine, Plan};
-use super::reconcile::{reconcile_group, stops_rescheduled, Taint};
-use super::system_disconnect::{read as disconnect, Read};
+use super::reconcile_group::{reconcile_group, stops_rescheduled, Taint, Versions};
 use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
 use crate::ids::Id;
@@ -82,6 +81,10 @@ pub fn evaluate_planned(
     engine.notes_read = false;
     evaluate_in(engine, history, &planned.job, new_version, eval_id)
 }
+
+#[path = "generic_system.rs"]
+mod system_sched;
+use system_sched::system;
 
 fn evaluate_in(
     mut engine: Engine<'_>,
@@ -196,17 +199,31 @@ fn generic(
             .copied()
             .filter(|a| a.task_group == name)
             .collect();
+        // Go's map order picks stops where names do not: drawn apart from
+        // the engine's stream, which the draw advances only when it is made.
+        let mut rng = engine.rng.clone();
+        let at = Versions {
+            job: new_version,
+            nomad: world.nomad_version,
+        };
         let gp = reconcile_group(
             job,
             tg,
             existing,
-            new_version,
+            at,
             &|a, tg| match old_spec(history, state, a) {
                 Some((oj, og)) => engine.destructive(oj, og, job, tg),
                 None => true,
             },
             &|a| taint(engine, tg, a),
+            &mut rng,
         );
+        engine.rng = rng;
+        if let Some((of, n)) = gp.stop_chance {
+            engine.note(super::engine::Note::StopOrder, name, || {
+                format!("group {name:?}: Go's map order decides which {n} of {of} allocations are stopped")
+            });
+        }
         // Failed allocations due now: their replacements are among the
         // placements (their names are free); the stop is the release's.
         let rescheduled: &[&Allocation] = if stops_rescheduled(world.nomad_version) {
@@ -255,7 +272,7 @@ fn generic(
             }
         }
         du.destructive_update = destructive.len() as u64;
-        du.place = gp.place.len() as u64;
+        du.place = gp.place_count;
         du.canary = gp.canary;
         let canary_names: Vec<Id> = gp
             .inplace
@@ -264,7 +281,12 @@ fn generic(
             .take(usize::try_from(gp.canary).unwrap_or(0))
             .map(|a| a.name.clone())
             .collect();
-        let total = destructive.len() + gp.place.len() + canary_names.len() + gp.migrate.len();
+        let migrations = &gp.migrate[..gp.migrate_placed];
+        let total = destructive.len()
+            + gp.replace.len()
+            + gp.place.len()
+            + canary_names.len()
+            + migrations.len();
         // Migrations stop their allocation whether or not the replacement
         // finds a node (only a destructive update's stop is backed out).
         for a in &gp.migrate {
@@ -274,9 +296,10 @@ fn generic(
         let work = destructive
             .iter()
             .map(|a| (a.name.clone(), Some(*a)))
+            .chain(gp.replace.iter().map(|a| (a.name.clone(), None)))
             .chain(gp.place.iter().map(|(n, _)| (Id::from(n), None)))
             .chain(canary_names.into_iter().map(|n| (n, None)))
-            .chain(gp.migrate.iter().map(|a| (a.name.clone(), None)));
+            .chain(migrations.iter().map(|a| (a.name.clone(), None)));
         let mut failed: Option<AllocMetric> = None;
         for (done, (alloc_name, prev)) in work.enumerate() {
             if let Some(m) = failed.as_mut() {
@@ -316,33 +339,6 @@ fn generic(
     }
 }
 
-/// A sysbatch group's terminal allocations by node: the latest
-/// (`CreateIndex`) on each, as `structs.TerminalByNodeByName` keeps them.
-/// A sysbatch group places one allocation per node, so one name.
-fn finished_sysbatch<'s>(
-    state: &'s State,
-    job: &Job,
-    tg: &TaskGroup,
-) -> HashMap<&'s str, &'s Allocation> {
-    let mut out: HashMap<&str, &Allocation> = HashMap::new();
-    if job.job_type != crate::jobspec::JobType::Sysbatch {
-        return out;
-    }
-    let terminal = state.allocs.iter().filter(|a| {
-        a.batch_terminal.is_some()
-            && a.namespace == job.namespace
-            && a.job_id == job.id
-            && a.task_group == tg.name
-    });
-    for a in terminal {
-        let slot = out.entry(a.node_id.as_str()).or_insert(a);
-        if slot.create_index < a.create_index {
-            *slot = a;
-        }
-    }
-    out
-}
-
 /// Is the allocation lost, marked to migrate, or neither (the reconciler's
 /// `filterByTainted` / `classifyAllocs`)? A node that is down or no longer
 /// exists loses its allocations; from 1.3 a disconnected node does too when
@@ -380,219 +376,4 @@ fn carry_ports(
     r.networks.clone_from(&old.networks);
     r.devices.clone_from(&old.devices);
     r
-}
-
-/// The system scheduler; the groups that failed because every node was
-/// filtered.
-fn system(
-    engine: &mut Engine<'_>,
-    history: &JobHistory,
-    job: &Job,
-    new_version: u64,
-    eval_id: &str,
-    result: &mut PlanResult,
-) -> Vec<String> {
-    let mut all_filtered = Vec::new();
-    let state = engine.state;
-    let world = engine.world;
-    let evict = preemption_on(world, job.job_type);
-    let nodes = engine.ready_nodes(job);
-    // Before 1.11 a rolling system update (stagger and max_parallel set)
-    // replaces at most max_parallel allocations per evaluation; the
-    // annotation still counts every destructive update, and a follow-up
-    // evaluation waits `stagger` (scheduler_system.go computeJobAllocs).
-    // From 1.11 see [`super::system_nodes`].
-    let node_reconciler = world.nomad_version.at_least(1, 11, 0);
-    let rolling = job
-        .update
-        .as_ref()
-        .or_else(|| job.groups.first().and_then(|g| g.update.as_ref()))
-        .filter(|u| !node_reconciler && u.stagger.nanos() > 0 && u.max_parallel > 0);
-    let mut evictions_left = rolling.map_or(usize::MAX, |u| {
-        usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
-    });
-    for tg in &job.groups {
-        if node_reconciler {
-            evictions_left = super::system_nodes::group_limit(job, tg);
-        }
-        // Placements of a missing allocation asked, and selects that
-        // failed (filtered or not): from 1.11 the "create" count is the
-        // group's candidate nodes less those.
-        let (mut new_places, mut failed_selects) = (0u64, 0u64);
-        // A system job's allocations are all `job.group[0]`.
-        let ask = Ask {
-            job,
-            tg,
-            res: task_group_resources(tg, world.nomad_version),
-            alloc_name: format!("{}.{}[0]", job.id, tg.name),
-        };
-        let mut du = DesiredUpdates::default();
-        let mut metric = AllocMetric::default();
-        let mut failures = 0u64;
-        // Placements tried (Nomad's queuedAllocs) and those filtered.
-        let (mut tried, mut filtered) = (0u64, 0u64);
-        let existing: Vec<&Allocation> = state
-            .job_allocs(&job.namespace, &job.id)
-            .filter(|a| a.task_group == tg.name)
-            .collect();
-        // Allocations off the candidate nodes (diffSystemAllocs): marked to
-        // migrate → stopped, counted as migrations; on a down or vanished
-        // node → lost: stopped, counted nowhere; on a draining node →
-        // ignored; on an ineligible node in scope → ignored unless the job
-        // changed; out of the job's datacenters or pool → stopped.
-        for a in &existing {
-            let pos = engine.node_position(&a.node_id);
-            if !job.stop && pos.is_some_and(|p| nodes.contains(&p)) && !a.migrate {
-                continue;
-            }
-            let node = pos.and_then(|p| engine.node(p));
-            if job.stop {
-                engine.stop(a);
-                du.stop += 1;
-            } else if a.migrate {
-                engine.stop(a);
-                du.migrate += 1;
-            } else if let Some(r) = disconnect(a, node).filter(|r| *r != Read::Update) {
-                r.apply(engine, a, &mut du);
-            } else if taint(engine, Some(tg), a) == Taint::Lost {
-                engine.stop(a);
-            } else if node.is_some_and(|n| {
-                n.drain
-                    || (super::feasibility::in_job_scope(world.nomad_version, job, n)
-                        && a.job_version == new_version)
-            }) {
-                du.ignore += 1;
-            } else {
-                engine.stop(a);
-                du.stop += 1;
-            }
-        }
-        if job.stop {
-            result.desired_tg_updates.insert(tg.name.clone(), du);
-            continue;
-        }
-        // A sysbatch group's finished allocations, read where no live one
-        // holds the name (`TerminalByNodeByName`: the latest per node).
-        let finished = finished_sysbatch(state, job, tg);
-        for &pos in &nodes {
-            let Some(node) = engine.node(pos) else {
-                continue;
-            };
-            let mut here = existing.iter().find(|a| a.node_id == node.id).copied();
-            if let (None, Some(t)) = (here, finished.get(node.id.as_str())) {
-                // Unchanged: it is not run again. Changed: an update, in
-                // place (nothing placed: `inplaceUpdate` keeps a terminal
-                // allocation out of the plan) or replaced on its node.
-                let same = t.job_version == new_version
-                    && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
-                let destructive = || match old_spec(history, state, t) {
-                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
-                    None => true,
-                };
-                if same {
-                    du.ignore += 1;
-                    continue;
-                }
-                if !destructive() {
-                    du.in_place_update += 1;
-                    continue;
-                }
-                du.destructive_update += 1;
-                if evictions_left == 0 {
-                    result.rolling_update_wait = rolling.map(|u| u.stagger);
-                    continue;
-                }
-                evictions_left -= 1;
-                engine.stop(t);
-                here = Some(*t);
-            } else if let Some(a) = here {
-                // Its name still exists this evaluation: no placement here.
-                if a.migrate {
-                    continue;
-                }
-                let r = disconnect(a, Some(node));
-                if let Some(r) = r.filter(|r| *r != Read::Update) {
-                    r.apply(engine, a, &mut du);
-                    continue;
-                }
-                if a.job_version == new_version && r.is_none() {
-                    du.ignore += 1;
-                    continue;
-                }
-                let destructive = match old_spec(history, state, a) {
-                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
-                    None => true,
-                };
-                if !destructive && engine.fits_in_place(&ask, a) {
-                    du.in_place_update += 1;
-                    let mut updated = (*a).clone();
-                    updated.job_version = new_version;
-                    updated.job_priority = job.priority;
-                    updated.resources = carry_ports(&ask.res, &a.resources);
-                    engine.record(Some(pos), updated, Vec::new(), true);
-                    continue;
-                }
-                du.destructive_update += 1;
-                if evictions_left == 0 {
-                    result.rolling_update_wait = rolling.map(|u| u.stagger);
-                    continue;
-                }
-                evictions_left -= 1;
-                engine.stop(a);
-            } else {
-                du.place += 1;
-                new_places += 1;
-            }
-            let name = format!("{}.{}[0]", job.id, tg.name);
-            tried += 1;
-            match engine.select_on(&ask, pos, evict, &mut metric) {
-                Ok(r) => {
-                    let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
-                    du.preemptions += r.victims.len() as u64;
-                    engine.record(Some(pos), alloc, r.victims, false);
-                }
-                // A node removed by constraints is no failure by itself for
-                // a system job: the placement is not wanted there (unless
-                // every node is, see `all_filtered_fails`).
-                Err(true) => {
-                    filtered += 1;
-                    failed_selects += 1;
-                    if let Some(a) = here {
-                        engine.unstop(a);
-                        // From 1.11 the annotation keeps every destructive
-                        // update (desiredUpdates counts them first).
-                        if !node_reconciler {
-                            du.destructive_update -= 1;
-                        }
-                    } else {
-                        du.place -= 1;
-                    }
-                }
-                Err(false) => {
-                    failed_selects += 1;
-                    if let Some(a) = here {
-                        engine.unstop(a);
-                    }
-                    failures += 1;
-                }
-            }
-        }
-        if node_reconciler {
-            du.place = super::system_nodes::candidates(&du, new_places, failed_selects);
-        }
-        if failures > 0 {
-            metric.coalesced_failures = failures - 1;
-            result.failed_tg_allocs.insert(tg.name.clone(), metric);
-        } else if tried > 0
-            && filtered == tried
-            && super::system_nodes::all_filtered_fails(world.nomad_version, &du)
-        {
-            // Every select was filtered, so `metric` holds exactly the
-            // filtered nodes' metrics merged.
-            result.failed_tg_allocs.insert(tg.name.clone(), metric);
-            all_filtered.push(tg.name.clone());
-        }
-        result.desired_tg_updates.insert(tg.name.clone(), du);
-    }
-    all_filtered
 }

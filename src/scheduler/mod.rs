@@ -28,6 +28,8 @@ pub mod quota_devices;
 pub mod rank;
 mod rank_device;
 pub mod reconcile;
+pub mod reconcile_group;
+mod reconcile_names;
 #[cfg(test)]
 mod reconcile_terminal_tests;
 pub mod replay_cache;

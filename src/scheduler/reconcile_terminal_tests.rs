@@ -1,8 +1,9 @@
-//! [`super::reconcile::reconcile_group`] on terminal allocations: a batch
+//! [`super::reconcile_group::reconcile_group`] on terminal allocations: a batch
 //! job's as Nomad's reconciler reads them (`filterOldTerminalAllocs`,
 //! `shouldFilter`), and a stopped job's, which `handleStop` filters out.
 
-use super::reconcile::{reconcile_group, Taint};
+use super::reconcile_group::{reconcile_group, Taint, Versions};
+use crate::ids::SplitMix64;
 use crate::jobspec::{Job, TaskGroup};
 use crate::structs::{Allocation, BatchTerminal, ClientStatus, DesiredStatus};
 
@@ -33,6 +34,14 @@ fn alloc(n: u32, idx: u32, kind: Option<BatchTerminal>, client: ClientStatus) ->
     }
 }
 
+/// Job version `job` planned at 2.0.5.
+fn at(job: u64) -> Versions {
+    Versions {
+        job,
+        nomad: crate::version::NomadVersion::new(2, 0, 5),
+    }
+}
+
 /// (ignore, names placed, stopped) of the group at `version`.
 fn reconcile(
     job: &Job,
@@ -44,13 +53,14 @@ fn reconcile(
         job,
         tg,
         allocs.iter().collect(),
-        version,
+        at(version),
         &|_, _| true,
         &|_| Taint::Untainted,
+        &mut SplitMix64::new(0),
     );
     (
         p.ignore,
-        p.place.len(),
+        p.replace.len() + p.place.len(),
         p.stop.len() + p.lost.len() + p.rescheduled.len(),
     )
 }
@@ -95,7 +105,7 @@ fn a_stopped_job_stops_its_live_allocations_only() {
 
 #[test]
 fn a_reschedule_due_now_is_stopped_from_0_9_4() {
-    use super::reconcile::stops_rescheduled;
+    use super::reconcile_group::stops_rescheduled;
     use crate::version::NomadVersion as V;
     // v0.9.3 scheduler/reconcile.go computeGroup places rescheduleNow
     // without markStop; v0.9.4 adds it.
@@ -112,13 +122,19 @@ fn a_failed_allocation_due_now_is_rescheduled_and_a_removed_groups_stopped() {
     failed.reschedule_now = true;
     let allocs = [alloc(2, 0, None, ClientStatus::Running), failed];
     let plan = |tg| {
-        reconcile_group(&job, tg, allocs.iter().collect(), 1, &|_, _| false, &|_| {
-            Taint::Untainted
-        })
+        reconcile_group(
+            &job,
+            tg,
+            allocs.iter().collect(),
+            at(1),
+            &|_, _| false,
+            &|_| Taint::Untainted,
+            &mut SplitMix64::new(0),
+        )
     };
     let p = plan(Some(&tg));
     assert_eq!(
-        (p.rescheduled.len(), p.lost.len(), p.place.len()),
+        (p.rescheduled.len(), p.lost.len(), p.replace.len()),
         (1, 0, 1)
     );
     let p = plan(None);

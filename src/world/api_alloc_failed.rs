@@ -4,7 +4,7 @@
 //! group's count, or due now) or left a guess (`import::alloc-state`,
 //! saying why), under every release simulated (0.9.0 on; whether the
 //! release stops one due now is the scheduler's:
-//! [`crate::scheduler::reconcile::stops_rescheduled`]).
+//! [`crate::scheduler::reconcile_group::stops_rescheduled`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -1,0 +1,260 @@
+//! The system and sysbatch scheduler's pass over a job's groups, node by
+//! node (`scheduler_system.go` computeJobAllocs / diffSystemAllocs; from
+//! 1.11 `scheduler/reconciler/reconcile_node.go`): a child of
+//! [`super`] for the helpers both schedulers share.
+
+use std::collections::HashMap;
+
+use super::super::engine::Ask;
+use super::super::system_disconnect::{read as disconnect, Read};
+use super::super::{AllocMetric, DesiredUpdates, PlanResult};
+use super::{carry_ports, old_spec, taint, JobHistory};
+use crate::cluster::Allocation;
+use crate::cluster::State;
+use crate::jobspec::{Job, TaskGroup};
+use crate::scheduler::engine::Engine;
+use crate::scheduler::preempt::preemption_on;
+use crate::scheduler::reconcile_group::Taint;
+use crate::structs::resources::task_group_resources;
+
+/// A sysbatch group's terminal allocations by node: the latest
+/// (`CreateIndex`) on each, as `structs.TerminalByNodeByName` keeps them.
+/// A sysbatch group places one allocation per node, so one name.
+fn finished_sysbatch<'s>(
+    state: &'s State,
+    job: &Job,
+    tg: &TaskGroup,
+) -> HashMap<&'s str, &'s Allocation> {
+    let mut out: HashMap<&str, &Allocation> = HashMap::new();
+    if job.job_type != crate::jobspec::JobType::Sysbatch {
+        return out;
+    }
+    let terminal = state.allocs.iter().filter(|a| {
+        a.batch_terminal.is_some()
+            && a.namespace == job.namespace
+            && a.job_id == job.id
+            && a.task_group == tg.name
+    });
+    for a in terminal {
+        let slot = out.entry(a.node_id.as_str()).or_insert(a);
+        if slot.create_index < a.create_index {
+            *slot = a;
+        }
+    }
+    out
+}
+
+/// The system scheduler; the groups that failed because every node was
+/// filtered.
+pub(super) fn system(
+    engine: &mut Engine<'_>,
+    history: &JobHistory,
+    job: &Job,
+    new_version: u64,
+    eval_id: &str,
+    result: &mut PlanResult,
+) -> Vec<String> {
+    let mut all_filtered = Vec::new();
+    let state = engine.state;
+    let world = engine.world;
+    let evict = preemption_on(world, job.job_type);
+    let nodes = engine.ready_nodes(job);
+    // Before 1.11 a rolling system update (stagger and max_parallel set)
+    // replaces at most max_parallel allocations per evaluation; the
+    // annotation still counts every destructive update, and a follow-up
+    // evaluation waits `stagger` (scheduler_system.go computeJobAllocs).
+    // From 1.11 see [`super::system_nodes`].
+    let node_reconciler = world.nomad_version.at_least(1, 11, 0);
+    let rolling = job
+        .update
+        .as_ref()
+        .or_else(|| job.groups.first().and_then(|g| g.update.as_ref()))
+        .filter(|u| !node_reconciler && u.stagger.nanos() > 0 && u.max_parallel > 0);
+    let mut evictions_left = rolling.map_or(usize::MAX, |u| {
+        usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
+    });
+    for tg in &job.groups {
+        if node_reconciler {
+            evictions_left = super::super::system_nodes::group_limit(job, tg);
+        }
+        // Placements of a missing allocation asked, and selects that
+        // failed (filtered or not): from 1.11 the "create" count is the
+        // group's candidate nodes less those.
+        let (mut new_places, mut failed_selects) = (0u64, 0u64);
+        // A system job's allocations are all `job.group[0]`.
+        let ask = Ask {
+            job,
+            tg,
+            res: task_group_resources(tg, world.nomad_version),
+            alloc_name: format!("{}.{}[0]", job.id, tg.name),
+        };
+        let mut du = DesiredUpdates::default();
+        let mut metric = AllocMetric::default();
+        let mut failures = 0u64;
+        // Placements tried (Nomad's queuedAllocs) and those filtered.
+        let (mut tried, mut filtered) = (0u64, 0u64);
+        let existing: Vec<&Allocation> = state
+            .job_allocs(&job.namespace, &job.id)
+            .filter(|a| a.task_group == tg.name)
+            .collect();
+        // Allocations off the candidate nodes (diffSystemAllocs): marked to
+        // migrate → stopped, counted as migrations; on a down or vanished
+        // node → lost: stopped, counted nowhere; on a draining node →
+        // ignored; on an ineligible node in scope → ignored unless the job
+        // changed; out of the job's datacenters or pool → stopped.
+        for a in &existing {
+            let pos = engine.node_position(&a.node_id);
+            if !job.stop && pos.is_some_and(|p| nodes.contains(&p)) && !a.migrate {
+                continue;
+            }
+            let node = pos.and_then(|p| engine.node(p));
+            if job.stop {
+                engine.stop(a);
+                du.stop += 1;
+            } else if a.migrate {
+                engine.stop(a);
+                du.migrate += 1;
+            } else if let Some(r) = disconnect(a, node).filter(|r| *r != Read::Update) {
+                r.apply(engine, a, &mut du);
+            } else if taint(engine, Some(tg), a) == Taint::Lost {
+                engine.stop(a);
+            } else if node.is_some_and(|n| {
+                n.drain
+                    || (super::super::feasibility::in_job_scope(world.nomad_version, job, n)
+                        && a.job_version == new_version)
+            }) {
+                du.ignore += 1;
+            } else {
+                engine.stop(a);
+                du.stop += 1;
+            }
+        }
+        if job.stop {
+            result.desired_tg_updates.insert(tg.name.clone(), du);
+            continue;
+        }
+        // A sysbatch group's finished allocations, read where no live one
+        // holds the name (`TerminalByNodeByName`: the latest per node).
+        let finished = finished_sysbatch(state, job, tg);
+        for &pos in &nodes {
+            let Some(node) = engine.node(pos) else {
+                continue;
+            };
+            let mut here = existing.iter().find(|a| a.node_id == node.id).copied();
+            if let (None, Some(t)) = (here, finished.get(node.id.as_str())) {
+                // Unchanged: it is not run again. Changed: an update, in
+                // place (nothing placed: `inplaceUpdate` keeps a terminal
+                // allocation out of the plan) or replaced on its node.
+                let same = t.job_version == new_version
+                    && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
+                let destructive = || match old_spec(history, state, t) {
+                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
+                    None => true,
+                };
+                if same {
+                    du.ignore += 1;
+                    continue;
+                }
+                if !destructive() {
+                    du.in_place_update += 1;
+                    continue;
+                }
+                du.destructive_update += 1;
+                if evictions_left == 0 {
+                    result.rolling_update_wait = rolling.map(|u| u.stagger);
+                    continue;
+                }
+                evictions_left -= 1;
+                engine.stop(t);
+                here = Some(*t);
+            } else if let Some(a) = here {
+                // Its name still exists this evaluation: no placement here.
+                if a.migrate {
+                    continue;
+                }
+                let r = disconnect(a, Some(node));
+                if let Some(r) = r.filter(|r| *r != Read::Update) {
+                    r.apply(engine, a, &mut du);
+                    continue;
+                }
+                if a.job_version == new_version && r.is_none() {
+                    du.ignore += 1;
+                    continue;
+                }
+                let destructive = match old_spec(history, state, a) {
+                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
+                    None => true,
+                };
+                if !destructive && engine.fits_in_place(&ask, a) {
+                    du.in_place_update += 1;
+                    let mut updated = (*a).clone();
+                    updated.job_version = new_version;
+                    updated.job_priority = job.priority;
+                    updated.resources = carry_ports(&ask.res, &a.resources);
+                    engine.record(Some(pos), updated, Vec::new(), true);
+                    continue;
+                }
+                du.destructive_update += 1;
+                if evictions_left == 0 {
+                    result.rolling_update_wait = rolling.map(|u| u.stagger);
+                    continue;
+                }
+                evictions_left -= 1;
+                engine.stop(a);
+            } else {
+                du.place += 1;
+                new_places += 1;
+            }
+            let name = format!("{}.{}[0]", job.id, tg.name);
+            tried += 1;
+            match engine.select_on(&ask, pos, evict, &mut metric) {
+                Ok(r) => {
+                    let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
+                    du.preemptions += r.victims.len() as u64;
+                    engine.record(Some(pos), alloc, r.victims, false);
+                }
+                // A node removed by constraints is no failure by itself for
+                // a system job: the placement is not wanted there (unless
+                // every node is, see `all_filtered_fails`).
+                Err(true) => {
+                    filtered += 1;
+                    failed_selects += 1;
+                    if let Some(a) = here {
+                        engine.unstop(a);
+                        // From 1.11 the annotation keeps every destructive
+                        // update (desiredUpdates counts them first).
+                        if !node_reconciler {
+                            du.destructive_update -= 1;
+                        }
+                    } else {
+                        du.place -= 1;
+                    }
+                }
+                Err(false) => {
+                    failed_selects += 1;
+                    if let Some(a) = here {
+                        engine.unstop(a);
+                    }
+                    failures += 1;
+                }
+            }
+        }
+        if node_reconciler {
+            du.place = super::super::system_nodes::candidates(&du, new_places, failed_selects);
+        }
+        if failures > 0 {
+            metric.coalesced_failures = failures - 1;
+            result.failed_tg_allocs.insert(tg.name.clone(), metric);
+        } else if tried > 0
+            && filtered == tried
+            && super::super::system_nodes::all_filtered_fails(world.nomad_version, &du)
+        {
+            // Every select was filtered, so `metric` holds exactly the
+            // filtered nodes' metrics merged.
+            result.failed_tg_allocs.insert(tg.name.clone(), metric);
+            all_filtered.push(tg.name.clone());
+        }
+        result.desired_tg_updates.insert(tg.name.clone(), du);
+    }
+    all_filtered
+}

@@ -1,0 +1,331 @@
+//! Reconciling one task group's allocations with its spec: which to
+//! keep, update, stop, and what to place (`computeGroup` with
+//! `computeStop` and `computePlacements`: scheduler/reconcile.go
+//! v0.9.0–v1.10.5, scheduler/reconciler/reconcile_cluster.go from
+//! v1.11.0). Whether a change is destructive is [`super::reconcile`]'s.
+
+use super::reconcile_names::{indexed_name, NameIndex, NewNames};
+use crate::cluster::{Allocation, ClientStatus, DesiredStatus};
+use crate::ids::SplitMix64;
+use crate::jobspec::{Job, TaskGroup};
+use crate::version::NomadVersion;
+
+/// Whether `version`'s reconciler stops the failed allocations it
+/// reschedules now (`markStop(rescheduleNow, "", allocRescheduled)` in
+/// `computeGroup`, with the stop beside a reschedule placed while a
+/// deployment is paused or failed): from 0.9.4 (scheduler/reconcile.go,
+/// "Stop allocs to be rescheduled"). Up to 0.9.3 the replacement is placed
+/// and the failed allocation left as it is: the group's update counts no
+/// stop for it.
+pub fn stops_rescheduled(version: NomadVersion) -> bool {
+    version.at_least(0, 9, 4)
+}
+
+/// Where an allocation stands with respect to its node (`filterByTainted`,
+/// later `classifyAllocs`): marked by the drainer to move, on a node that
+/// is down or gone (lost), or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taint {
+    Untainted,
+    /// `DesiredTransition.Migrate`: stopped and placed elsewhere.
+    Migrate,
+    /// Node down or garbage-collected: stopped, its name placed again.
+    Lost,
+}
+
+/// What the reconciler decided for one task group.
+#[derive(Debug, Default)]
+pub struct GroupPlan<'s> {
+    /// Allocations on down or missing nodes, and failed ones of a removed
+    /// group: stopped (counted as stops).
+    pub lost: Vec<&'s Allocation>,
+    /// Failed allocations whose reschedule is due (`rescheduleNow`),
+    /// stopped only where the release does ([`stops_rescheduled`]).
+    pub rescheduled: Vec<&'s Allocation>,
+    /// Allocations the drainer marked: each stopped and replaced (counted as
+    /// migrations, placed after everything else, never backed out).
+    pub migrate: Vec<&'s Allocation>,
+    /// Replacements placed under an existing allocation's name, in
+    /// Nomad's order: the rescheduled ones, then lost ones (from 1.1).
+    pub replace: Vec<&'s Allocation>,
+    /// New allocations' names, placed after `replace`.
+    pub place: NewNames,
+    /// The annotation's `Place` (`replace` and `place`, or the count where
+    /// 1.11 capped the placements).
+    pub place_count: u64,
+    /// How many of `migrate` are placed again (all but where 1.11's cap
+    /// cut them).
+    pub migrate_placed: usize,
+    /// Existing allocations to replace with a new one (name kept).
+    pub destructive: Vec<&'s Allocation>,
+    /// Existing allocations whose spec changed without needing replacement.
+    pub inplace: Vec<&'s Allocation>,
+    pub stop: Vec<&'s Allocation>,
+    pub ignore: u64,
+    pub canary: u64,
+    /// Go's map order chose which allocations were stopped: how many
+    /// candidates there were and how many were stopped.
+    pub stop_chance: Option<(usize, usize)>,
+}
+
+/// The evaluation a group is reconciled in: the planned job version and
+/// the release simulated.
+#[derive(Debug, Clone, Copy)]
+pub struct Versions {
+    pub job: u64,
+    pub nomad: NomadVersion,
+}
+
+/// Reconcile one group. `existing` are the group's live allocations,
+/// `destructive(alloc, tg)` tells whether moving an allocation from the
+/// job version it runs to `tg` needs a new allocation (see
+/// [`super::reconcile::destructive_change`]; true when that version is
+/// unknown); `rng` stands for Go's map order where it decides.
+pub fn reconcile_group<'s>(
+    job: &Job,
+    tg: Option<&TaskGroup>,
+    existing: Vec<&'s Allocation>,
+    at: Versions,
+    destructive: &dyn Fn(&Allocation, &TaskGroup) -> bool,
+    taint: &dyn Fn(&Allocation) -> Taint,
+    rng: &mut SplitMix64,
+) -> GroupPlan<'s> {
+    let mut existing = existing;
+    existing.sort_by_key(|a| (a.name_index().unwrap_or(u32::MAX), a.create_index));
+    // From 1.11 a group scaled to zero is stopped whole, as a removed one
+    // (`tg == nil || tg.Count == 0`, 333dd94362, #26292).
+    let zero = |tg: &TaskGroup| tg.count <= 0 && at.nomad.at_least(1, 11, 0);
+    let tg = match tg {
+        Some(tg) if !job.stop && !zero(tg) => tg,
+        _ => return stop_all(job, tg.is_some(), existing, taint),
+    };
+    let count = u32::try_from(tg.count.max(0)).unwrap_or(u32::MAX);
+    let mut plan = GroupPlan::default();
+    let mut untainted: Vec<&Allocation> = Vec::new();
+    for a in existing {
+        if let Some(kind) = a.batch_terminal {
+            use crate::structs::BatchTerminal;
+            // filterOldTerminalAllocs: another version's (or another
+            // registration's) terminal allocation is ignored, its name free.
+            if a.job_version != at.job || kind == BatchTerminal::Superseded {
+                plan.ignore += 1;
+                continue;
+            }
+            if kind == BatchTerminal::Dropped {
+                continue;
+            }
+        }
+        // A failed allocation not yet replaced is never tainted (Nomad
+        // sorts terminal allocations as untainted whatever their node):
+        // due to reschedule it is `rescheduleNow`, otherwise it stays in
+        // the count. A batch job's finished allocation is untainted too.
+        match (a.client_status, a.batch_terminal) {
+            (ClientStatus::Failed, _) if a.reschedule_now => plan.rescheduled.push(a),
+            (ClientStatus::Failed, _) | (_, Some(_)) => untainted.push(a),
+            _ => match taint(a) {
+                Taint::Lost => plan.lost.push(a),
+                Taint::Migrate => plan.migrate.push(a),
+                Taint::Untainted => untainted.push(a),
+            },
+        }
+    }
+    // The name index holds the untainted, migrating and rescheduled
+    // allocations' names, and from 1.1 the lost ones'.
+    let lost_named = at.nomad.at_least(1, 1, 0);
+    let held = untainted
+        .iter()
+        .chain(&plan.migrate)
+        .chain(&plan.rescheduled)
+        .chain(lost_named.then_some(&plan.lost).into_iter().flatten());
+    let mut names = NameIndex::new(held.map(|a| index(a)));
+    let prefix = [job.id.as_str(), ".", tg.name.as_str()].concat();
+    compute_stop(
+        &mut plan,
+        &mut untainted,
+        &mut names,
+        count,
+        at,
+        &prefix,
+        rng,
+    );
+    for a in &untainted {
+        if a.job_version == at.job {
+            plan.ignore += 1;
+        } else if destructive(a, tg) {
+            plan.destructive.push(a);
+        } else if a.client_status.is_terminal() {
+            // genericAllocUpdateFn: a terminal allocation is not updated
+            // in place, only ignored.
+            plan.ignore += 1;
+        } else {
+            plan.inplace.push(a);
+        }
+    }
+    // computePlacements: every due reschedule under its own name, counted
+    // as existing; lost ones (1.1+) up to the count; new names for the rest.
+    let count_us = usize::try_from(count).unwrap_or(usize::MAX);
+    let mut have = untainted.len() + plan.migrate.len() + plan.rescheduled.len();
+    plan.replace = plan.rescheduled.clone();
+    if lost_named {
+        let room = count_us.saturating_sub(have).min(plan.lost.len());
+        plan.replace.extend(plan.lost.iter().take(room).copied());
+        have += room;
+    }
+    plan.place = names.next(prefix, count, count_us.saturating_sub(have));
+    plan.migrate_placed = plan.migrate.len();
+    rolling(&mut plan, tg, count_us);
+    if at.nomad.at_least(1, 11, 0) {
+        cap_at_count(&mut plan, count_us);
+    }
+    plan
+}
+
+/// A stopped job stops its live allocations only (`handleStop` filters
+/// terminal ones out first); a removed group (and from 1.11 one scaled to
+/// zero) stops all it has, terminal ones too (`filterAndStopAll`).
+fn stop_all<'s>(
+    job: &Job,
+    in_spec: bool,
+    existing: Vec<&'s Allocation>,
+    taint: &dyn Fn(&Allocation) -> Taint,
+) -> GroupPlan<'s> {
+    let mut plan = GroupPlan::default();
+    for a in existing {
+        if job.stop && in_spec && !a.is_live() {
+            continue;
+        }
+        let lost = match a.client_status {
+            ClientStatus::Failed => a.reschedule_now,
+            _ => a.batch_terminal.is_none() && taint(a) == Taint::Lost,
+        };
+        if lost {
+            plan.lost.push(a);
+        } else {
+            plan.stop.push(a);
+        }
+    }
+    plan
+}
+
+/// Nomad's `Allocation.Index`: the number in the name's brackets, 0 when
+/// there is none.
+fn index(a: &Allocation) -> u32 {
+    a.name_index().unwrap_or(0)
+}
+
+/// `computeStop`: lost allocations are stopped; of the rest, only
+/// `len(untainted) + len(migrate) - count` (rescheduled ones are not
+/// counted): migrating ones with the highest names first, then untainted
+/// ones holding the highest names of the index, then any others in Go's
+/// map order. Before 2.0.4 an allocation terminal on its client is never
+/// stopped here; from 2.0.4 a failed one may be (ded7e3318e, #27971).
+fn compute_stop<'s>(
+    plan: &mut GroupPlan<'s>,
+    untainted: &mut Vec<&'s Allocation>,
+    names: &mut NameIndex,
+    count: u32,
+    at: Versions,
+    prefix: &str,
+    rng: &mut SplitMix64,
+) {
+    let mut remove = (untainted.len() + plan.migrate.len()).saturating_sub(count as usize);
+    if remove == 0 {
+        return;
+    }
+    let mut migrating = NameIndex::new(plan.migrate.iter().map(|a| index(a)));
+    let gone = migrating.highest(remove);
+    let mut kept = Vec::new();
+    for a in std::mem::take(&mut plan.migrate) {
+        let named = gone.contains(&index(a)) && a.name.as_str() == indexed_name(prefix, index(a));
+        if remove > 0 && named {
+            plan.stop.push(a);
+            names.unset(index(a));
+            remove -= 1;
+        } else {
+            kept.push(a);
+        }
+    }
+    plan.migrate = kept;
+    if remove == 0 {
+        return;
+    }
+    let stoppable = |a: &Allocation| {
+        if at.nomad.at_least(2, 0, 4) {
+            a.desired_status == DesiredStatus::Run
+        } else {
+            a.is_live()
+        }
+    };
+    let highest = names.highest(remove);
+    let by_name = |a: &&Allocation| {
+        highest.contains(&index(a)) && a.name.as_str() == indexed_name(prefix, index(a))
+    };
+    let (first, rest): (Vec<&Allocation>, Vec<&Allocation>) = untainted
+        .iter()
+        .copied()
+        .filter(|a| stoppable(a))
+        .partition(by_name);
+    for candidates in [first, rest] {
+        if remove == 0 {
+            break;
+        }
+        let stopped = pick(candidates, remove, rng, &mut plan.stop_chance);
+        remove -= stopped.len();
+        untainted.retain(|a| !stopped.iter().any(|s| std::ptr::eq(*s, *a)));
+        plan.stop.extend(stopped);
+    }
+}
+
+/// `n` of `candidates` as Go's map order over them picks: all of them when
+/// there are no more than `n`, else a draw (and the odds noted).
+fn pick<'s>(
+    mut candidates: Vec<&'s Allocation>,
+    n: usize,
+    rng: &mut SplitMix64,
+    chance: &mut Option<(usize, usize)>,
+) -> Vec<&'s Allocation> {
+    if candidates.len() > n {
+        rng.shuffle(&mut candidates);
+        chance.get_or_insert((candidates.len(), n));
+        candidates.truncate(n);
+    }
+    candidates
+}
+
+/// Rolling updates: canaries first, else at most max_parallel
+/// replacements.
+fn rolling(plan: &mut GroupPlan<'_>, tg: &TaskGroup, _count: usize) {
+    if let Some(u) = tg.update.as_ref() {
+        if !plan.destructive.is_empty() && u.canary > 0 {
+            plan.canary = u64::try_from(u.canary).unwrap_or(0);
+            plan.ignore += plan.destructive.len() as u64;
+            plan.destructive.clear();
+        } else if u.max_parallel > 0 {
+            let limit = usize::try_from(u.max_parallel).unwrap_or(usize::MAX);
+            if plan.destructive.len() > limit {
+                plan.ignore += (plan.destructive.len() - limit) as u64;
+                plan.destructive.truncate(limit);
+            }
+        }
+    }
+    plan.place_count = (plan.replace.len() + plan.place.len()) as u64;
+}
+
+/// 1.11's "We can never have more placements than the count": the
+/// group's placements in Nomad's order (canaries, then replacements and
+/// new names, then migrations) cut at the count, the annotation's
+/// `Place` then the count (7c6c1ed0d3, #26239).
+fn cap_at_count(plan: &mut GroupPlan<'_>, count: usize) {
+    let canaries = usize::try_from(plan.canary).unwrap_or(usize::MAX);
+    let total = canaries + plan.replace.len() + plan.place.len() + plan.migrate.len();
+    if total <= count {
+        return;
+    }
+    let mut room = count.saturating_sub(canaries);
+    plan.replace.truncate(room);
+    room -= plan.replace.len();
+    plan.place.truncate(room);
+    room -= plan.place.len();
+    plan.migrate_placed = plan.migrate.len().min(room);
+    plan.place_count = count as u64;
+}

@@ -1,0 +1,135 @@
+//! The reconciler's name index (`allocNameIndex`, scheduler/
+//! reconcile_util.go; scheduler/reconciler/allocs.go from 1.11): which
+//! `job.group[i]` names are held, the highest ones given up first when a
+//! group shrinks, the lowest free ones taken first when it grows.
+
+use std::collections::BTreeSet;
+
+/// The indexes held, as Nomad's bitmap holds them (any index, even at or
+/// above the count after a scale-down).
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    held: BTreeSet<u32>,
+}
+
+impl NameIndex {
+    pub fn new(held: impl IntoIterator<Item = u32>) -> NameIndex {
+        NameIndex {
+            held: held.into_iter().collect(),
+        }
+    }
+
+    /// `Highest(n)`: the `n` highest held indexes, given up (whoever holds
+    /// them: a name held only by a rescheduled or lost allocation uses one
+    /// of the `n` too).
+    pub fn highest(&mut self, n: usize) -> BTreeSet<u32> {
+        let out: BTreeSet<u32> = self.held.iter().rev().take(n).copied().collect();
+        for i in &out {
+            self.held.remove(i);
+        }
+        out
+    }
+
+    pub fn unset(&mut self, i: u32) {
+        self.held.remove(&i);
+    }
+
+    /// `Next(n)` over `0..count`: the free indexes in order, then (when
+    /// fewer than `n` are free) `0, 1, …` again, named on demand.
+    pub fn next(self, prefix: String, count: u32, n: usize) -> NewNames {
+        NewNames {
+            prefix,
+            held: self.held,
+            count,
+            n,
+        }
+    }
+}
+
+/// Names for new allocations, named on demand: `count` comes from the job
+/// file and may be 2^31, far more names than memory holds, while the
+/// scheduler stops naming them at the first failed placement (the rest
+/// are coalesced failures, counted, not named).
+#[derive(Debug, Default)]
+pub struct NewNames {
+    prefix: String,
+    held: BTreeSet<u32>,
+    count: u32,
+    n: usize,
+}
+
+impl NewNames {
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Indexes in the order `Next` gives them.
+    pub fn indexes(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.count)
+            .filter(|i| !self.held.contains(i))
+            .chain(0..)
+            .take(self.n)
+    }
+
+    /// `(alloc name, index)` in the order `Next` gives them.
+    pub fn iter(&self) -> impl Iterator<Item = (String, u32)> + '_ {
+        self.indexes().map(|i| (indexed_name(&self.prefix, i), i))
+    }
+
+    /// Keep the first `n` only (1.11's cap at the count).
+    pub fn truncate(&mut self, n: usize) {
+        self.n = self.n.min(n);
+    }
+}
+
+/// `prefix[i]`, laid end to end: `format!`'s machinery was most of the
+/// cost of naming every placement of every sampled replay.
+pub fn indexed_name(prefix: &str, i: u32) -> String {
+    let mut digits = [0u8; 10];
+    let (mut rest, mut at) = (i, digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut name = String::with_capacity(prefix.len() + 2 + digits.len() - at);
+    name.push_str(prefix);
+    name.push('[');
+    name.extend(digits[at..].iter().map(|&d| char::from(d)));
+    name.push(']');
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexed_names_read_as_nomads_alloc_names() {
+        for i in [0, 7, 10, 99, 100, 123_456, u32::MAX] {
+            assert_eq!(indexed_name("web.api", i), format!("web.api[{i}]"));
+        }
+    }
+
+    #[test]
+    fn highest_gives_up_held_names_and_next_takes_free_ones_then_repeats() {
+        let mut ix = NameIndex::new([0, 2, 5]);
+        assert_eq!(ix.highest(2), BTreeSet::from([2, 5]));
+        let names = ix.next("j.g".into(), 3, 4);
+        assert_eq!(names.indexes().collect::<Vec<_>>(), [1, 2, 0, 1]);
+        let mut names = NameIndex::new([]).next("j.g".into(), u32::MAX, usize::MAX);
+        names.truncate(2);
+        let named: Vec<(String, u32)> = names.iter().collect();
+        assert_eq!(
+            named,
+            [("j.g[0]".to_string(), 0), ("j.g[1]".to_string(), 1)]
+        );
+    }
+}

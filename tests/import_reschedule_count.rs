@@ -1,0 +1,186 @@
+//! A failed allocation whose reschedule is due, in a group scaled down
+//! (issue 13). Nomad's generic reconciler places a due reschedule under
+//! its own name whatever its index, and counts it as existing; it stops
+//! only `len(untainted) + len(migrate) - count` allocations, the highest
+//! names of the name index first (which holds the due one's name too),
+//! then any other in Go's map order (scheduler/reconcile.go
+//! `computeStop` / `computePlacements`, v0.9.0–v1.10.5;
+//! scheduler/reconciler/reconcile_cluster.go, v1.11.0–v2.0.5). From
+//! v1.11.0 the placements are capped at the count (7c6c1ed0d3, #26239)
+//! and a group scaled to zero stops everything it has (`filterAndStopAll`,
+//! 333dd94362, #26292).
+//!
+//! The world: the job `web` of tests/common/batch.rs as a service job
+//! (a batch job's terminal allocations of another version are only
+//! ignored, `filterOldTerminalAllocs`), registered with a higher count
+//! than its file's (`count` 1 or 0), on one node.
+
+mod common;
+
+use common::batch::{alloc, assert_allocs_read, assert_plan, finished, import, job_json_in, JOB};
+use common::TempDir;
+use serde_json::{json, Value};
+
+/// The stored form of the service job at `release` with `count`: the
+/// batch fixture with a service job's canonical defaults (as
+/// tests/fixtures/import-batch/web-service-1.5.6.json has them: api/jobs.go
+/// `DefaultUpdateStrategy`, api/tasks.go `DefaultMigrateStrategy`,
+/// `defaultServiceJobRestartPolicy`, `NewDefaultReschedulePolicy("service")`).
+fn job_at(release: &str, count: u32) -> Value {
+    let file = match release {
+        r if r.starts_with("0.9.") => "web-batch-0.9.3.json",
+        r if r.starts_with("1.5.") => "web-batch-1.5.6.json",
+        _ => "web-batch-2.0.5.json",
+    };
+    let mut job = job_json_in(file, json!({"Type": "service", "Status": "running"}));
+    job["Update"]["MaxParallel"] = json!(1);
+    job["Update"]["Stagger"] = json!(30_000_000_000_i64);
+    let restart = json!({"Interval": 1_800_000_000_000_i64, "Attempts": 2});
+    let g = &mut job["TaskGroups"][0];
+    g["Count"] = json!(count);
+    g["Migrate"] = json!({"MaxParallel": 1, "HealthCheck": "checks",
+        "MinHealthyTime": 10_000_000_000_i64, "HealthyDeadline": 300_000_000_000_i64});
+    g["Update"] = json!({"Stagger": 30_000_000_000_i64, "MaxParallel": 1, "HealthCheck": "checks",
+        "MinHealthyTime": 10_000_000_000_i64, "HealthyDeadline": 300_000_000_000_i64,
+        "ProgressDeadline": 600_000_000_000_i64, "Canary": 0, "AutoRevert": false, "AutoPromote": false});
+    g["ReschedulePolicy"] = json!({"Attempts": 0, "Interval": 0, "Delay": 30_000_000_000_i64,
+        "DelayFunction": "exponential", "MaxDelay": 3_600_000_000_000_i64, "Unlimited": true});
+    for at in [
+        "/TaskGroups/0/RestartPolicy",
+        "/TaskGroups/0/Tasks/0/RestartPolicy",
+    ] {
+        if let (Some(Value::Object(o)), Value::Object(p)) = (job.pointer_mut(at), restart.clone()) {
+            o.extend(p);
+        }
+    }
+    job
+}
+
+/// The service job's file with `count`.
+fn file(count: u32) -> String {
+    JOB.replace("  type = \"batch\"\n", "").replace(
+        "group \"g\" {\n",
+        &format!("group \"g\" {{\n    count = {count}\n"),
+    )
+}
+
+/// An import of `release` holding `job` and `allocs`, the job file
+/// `web.nomad` at `count`.
+fn world(tag: &str, release: &str, job: &Value, allocs: &[Value], count: u32) -> TempDir {
+    let d = import(tag, release, job, allocs);
+    d.put("web.nomad", &file(count));
+    d
+}
+
+fn running(n: u32, idx: u32, job: &Value) -> Value {
+    alloc(
+        n,
+        idx,
+        job,
+        json!({"ClientStatus": "running", "JobType": "service",
+            "TaskStates": {"t": {"State": "running", "Failed": false}}}),
+    )
+}
+
+/// Failed at 12:00:00, due at 12:00:30 (the service policy's first
+/// 30s), the import saved at 12:00:31.
+fn due(n: u32, idx: u32, job: &Value) -> Value {
+    alloc(
+        n,
+        idx,
+        job,
+        json!({"ClientStatus": "failed", "JobType": "service", "TaskStates": finished(true),
+            "RescheduleTracker": null}),
+    )
+}
+
+/// 3 → 1: `web.g[0]` and `[1]` running, `[2]` due. One of the running
+/// ones is stopped (Highest(1) names the due one's index, so Go's map
+/// order picks), the other updated in place, and `[2]` replaced: its
+/// replacement counts toward the one wanted. Before 0.9.4 the failed one
+/// is not stopped.
+#[test]
+fn a_due_reschedule_above_the_count_is_placed() {
+    for (release, group) in [
+        ("0.9.3", "1 create, 1 destroy, 1 in-place update"),
+        ("0.9.4", "1 create, 2 destroy, 1 in-place update"),
+        ("1.5.6", "1 create, 2 destroy, 1 in-place update"),
+        ("1.10.5", "1 create, 2 destroy, 1 in-place update"),
+        ("2.0.5", "1 create, 2 destroy, 1 in-place update"),
+    ] {
+        let job = job_at(release, 3);
+        let allocs = [running(1, 0, &job), running(2, 1, &job), due(3, 2, &job)];
+        let d = world(
+            &format!("resched-above-{release}"),
+            release,
+            &job,
+            &allocs,
+            1,
+        );
+        assert_allocs_read(&d, "web.nomad");
+        assert_plan(&d, "web.nomad", 1, group);
+    }
+}
+
+/// 3 → 1: `[0]` due, `[1]` and `[2]` running. Only one is too many
+/// (the due one is not counted in `remove`): `[2]`, the highest, is
+/// stopped; `[1]` stays beside `[0]`'s replacement.
+#[test]
+fn a_due_reschedule_below_the_count_keeps_one_more_running() {
+    for (release, group) in [
+        ("0.9.4", "1 create, 2 destroy, 1 in-place update"),
+        ("2.0.5", "1 create, 2 destroy, 1 in-place update"),
+    ] {
+        let job = job_at(release, 3);
+        let allocs = [due(1, 0, &job), running(2, 1, &job), running(3, 2, &job)];
+        let d = world(
+            &format!("resched-below-{release}"),
+            release,
+            &job,
+            &allocs,
+            1,
+        );
+        assert_plan(&d, "web.nomad", 1, group);
+    }
+}
+
+/// 2 → 1, both due: both replaced before 1.11; from 1.11 the placements
+/// are capped at the count, both failed ones still stopped
+/// (`placeAllocs` stops every due one).
+#[test]
+fn due_reschedules_beyond_the_count_are_capped_from_1_11() {
+    for (release, group) in [
+        ("1.5.6", "2 create, 2 destroy"),
+        ("1.10.5", "2 create, 2 destroy"),
+        ("1.11.0", "1 create, 2 destroy"),
+        ("2.0.5", "1 create, 2 destroy"),
+    ] {
+        let job = job_at(release, 2);
+        let allocs = [due(1, 0, &job), due(2, 1, &job)];
+        let d = world(&format!("resched-cap-{release}"), release, &job, &allocs, 1);
+        assert_plan(&d, "web.nomad", 1, group);
+    }
+}
+
+/// 2 → 0: `[0]` running, `[1]` due. Before 1.11 the due one is still
+/// replaced; from 1.11 a group scaled to zero stops all it has.
+#[test]
+fn a_group_scaled_to_zero_replaces_a_due_reschedule_before_1_11() {
+    for (release, group) in [
+        ("1.5.6", "1 create, 2 destroy"),
+        ("1.10.5", "1 create, 2 destroy"),
+        ("1.11.0", "2 destroy"),
+        ("2.0.5", "2 destroy"),
+    ] {
+        let job = job_at(release, 2);
+        let allocs = [running(1, 0, &job), due(2, 1, &job)];
+        let d = world(
+            &format!("resched-zero-{release}"),
+            release,
+            &job,
+            &allocs,
+            0,
+        );
+        assert_plan(&d, "web.nomad", 1, group);
+    }
+}
