@@ -184,3 +184,42 @@ fn a_group_scaled_to_zero_replaces_a_due_reschedule_before_1_11() {
         assert_plan(&d, "web.nomad", 1, group);
     }
 }
+
+/// 2 → 3 with a new image, the service's default `update` (max_parallel
+/// 1): the new allocation takes the one the limit allows, so neither
+/// running one is replaced this evaluation (`computeLimit`, then
+/// `limit -= min(len(place), limit)`; 1.11's `computeUnderProvisionedBy`).
+/// Before 0.10 a service job without an `update` block has none: the
+/// limit is the count, both are replaced.
+/// With `canary = 1` the deployment is not place ready: one canary, and
+/// the allocation the group is short of waits for the promotion
+/// (reconcile_test.go TestReconciler_NewCanaries_ScaleUp: `Canary: 2,
+/// Ignore: 10`, no `Place`).
+#[test]
+fn placements_come_out_of_the_rolling_update_limit() {
+    for release in ["0.9.4", "1.5.6", "1.10.5", "2.0.5"] {
+        let job = job_at(release, 2);
+        let allocs = [running(1, 0, &job), running(2, 1, &job)];
+        let d = world(
+            &format!("resched-limit-{release}"),
+            release,
+            &job,
+            &allocs,
+            3,
+        );
+        let image = file(3).replace("nginx:1.25", "nginx:1.26");
+        d.put("web.nomad", &image);
+        let limited = if release == "0.9.4" {
+            "1 create, 2 create/destroy update"
+        } else {
+            "1 create, 2 ignore"
+        };
+        assert_plan(&d, "web.nomad", 1, limited);
+        let canary = image.replace(
+            "    count = 3\n",
+            "    count = 3\n    update {\n      canary = 1\n    }\n",
+        );
+        d.put("web.nomad", &canary);
+        assert_plan(&d, "web.nomad", 1, "1 canary, 2 ignore");
+    }
+}

@@ -292,23 +292,47 @@ fn pick<'s>(
     candidates
 }
 
-/// Rolling updates: canaries first, else at most max_parallel
-/// replacements.
-fn rolling(plan: &mut GroupPlan<'_>, tg: &TaskGroup, _count: usize) {
-    if let Some(u) = tg.update.as_ref() {
-        if !plan.destructive.is_empty() && u.canary > 0 {
-            plan.canary = u64::try_from(u.canary).unwrap_or(0);
-            plan.ignore += plan.destructive.len() as u64;
-            plan.destructive.clear();
-        } else if u.max_parallel > 0 {
-            let limit = usize::try_from(u.max_parallel).unwrap_or(usize::MAX);
-            if plan.destructive.len() > limit {
-                plan.ignore += (plan.destructive.len() - limit) as u64;
-                plan.destructive.truncate(limit);
-            }
-        }
+/// The update strategy's hold on the group (`computeGroup` after
+/// `computePlacements`). A destructive change with `canary` set places
+/// canaries and nothing else the group is short of: only lost
+/// allocations' replacements (as many as there are lost ones, taken from
+/// the front of the placements, where the rescheduled ones are) and every
+/// due reschedule (again, when the front held it): the deployment is not
+/// "place ready". Otherwise the placements come first out of the limit
+/// (`computeLimit`, 1.11 `computeUnderProvisionedBy`: `max_parallel` when
+/// the strategy has one and anything is replaced or migrating, else the
+/// count) and destructive updates take what is left; the rest are
+/// ignored. The same from v0.9.0 to v2.0.5 (the limit's deployment terms,
+/// unhealthy or paused, are not modelled: no deployment is read).
+fn rolling(plan: &mut GroupPlan<'_>, tg: &TaskGroup, count: usize) {
+    let update = tg.update.as_ref();
+    if let Some(u) = update.filter(|u| u.canary > 0 && !plan.destructive.is_empty()) {
+        plan.canary = u64::try_from(u.canary).unwrap_or(0);
+        plan.ignore += plan.destructive.len() as u64;
+        plan.destructive.clear();
+        let allowed = plan.lost.len().min(plan.replace.len() + plan.place.len());
+        plan.place
+            .truncate(allowed.saturating_sub(plan.replace.len()));
+        plan.replace.truncate(allowed);
+        plan.replace.extend(plan.rescheduled.iter().copied());
+        plan.place_count = (plan.replace.len() + plan.place.len()) as u64;
+        return;
     }
-    plan.place_count = (plan.replace.len() + plan.place.len()) as u64;
+    let placed = plan.replace.len() + plan.place.len();
+    plan.place_count = placed as u64;
+    let limit = match update {
+        Some(u)
+            if u.max_parallel > 0 && !(plan.destructive.is_empty() && plan.migrate.is_empty()) =>
+        {
+            usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
+        }
+        _ => count,
+    };
+    let limit = limit.saturating_sub(placed);
+    if plan.destructive.len() > limit {
+        plan.ignore += (plan.destructive.len() - limit) as u64;
+        plan.destructive.truncate(limit);
+    }
 }
 
 /// 1.11's "We can never have more placements than the count": the
