@@ -139,9 +139,9 @@ fn an_allocation_on_a_port_its_address_reserves_collides() {
 
 /// An import's host network addresses are stand-ins while its
 /// allocations' mappings name the real ones: a port held at public's real
-/// address refuses an ask on public, as Nomad does (the safe side: a port
-/// held on any address of the node would). Keyed by the stand-in IPs, the
-/// plan placed it.
+/// address refuses an ask on public, as Nomad does. Keyed by the stand-in
+/// IPs, the plan placed it; each node's real addresses key them now
+/// (tests/import_address_ips.rs).
 #[test]
 fn an_imports_addresses_are_not_keyed_by_their_stand_ins() {
     use serde_json::json;

@@ -95,7 +95,7 @@ pub fn build_node(
                 mbits: pool.network_mbits,
             }],
         },
-        nets: node_nets(world, pool),
+        nets: node_nets(world, pool, index),
         reserved_cpu: pool.reserved.cpu,
         reserved_memory_mb: pool.reserved.memory,
         reserved_disk_mb: pool.reserved.disk,
@@ -122,7 +122,7 @@ pub fn build_node(
 /// from 0.12, when its fingerprint was added and `bridge` mode became
 /// something the scheduler checks; no CNI configuration; the `default`
 /// alias only). Which aliases the addresses carry: world/host_aliases.rs.
-fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
+fn node_nets(world: &World, pool: &ClientPool, index: u32) -> NodeNets {
     let modes = pool.networks.modes(world.nomad_version);
     let mut nets = NodeNets {
         host: modes.iter().any(|m| m == "host"),
@@ -166,9 +166,16 @@ fn node_nets(world: &World, pool: &ClientPool) -> NodeNets {
         .into_iter()
         .unzip();
     // An imported pool's addresses are stand-ins (world/import/nodes.rs),
-    // while its allocations name the real ones: not keyed by IP.
+    // while its allocations name the real ones: each node keys its ports
+    // by its own real addresses, or (a world written without them) by none.
     if !pool.members.is_empty() {
-        nets.address_ips.clear();
+        let real = pool.member(index).map(|m| &m.address_ips);
+        let mapped: Option<Vec<String>> = nets
+            .address_ips
+            .iter()
+            .map(|stand_in| real?.get(stand_in).cloned())
+            .collect();
+        nets.address_ips = mapped.unwrap_or_default();
     }
     nets
 }

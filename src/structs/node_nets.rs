@@ -37,7 +37,8 @@ pub struct NodeNets {
     /// scheduler/address_ports.rs and alloc_ports.rs read it.
     pub addresses: Vec<Vec<(String, Vec<u16>)>>,
     /// Each address's IP (`Addresses[].Address`), by its place in
-    /// `addresses`: what the pool's `interface` blocks give; empty where
+    /// `addresses`: what the pool's `interface` blocks give (an imported
+    /// node's own, behind the pool's stand-ins); empty where
     /// the world does not say (a pool without them), and then the ports
     /// held there are not told apart from those on other addresses.
     pub address_ips: Vec<String>,

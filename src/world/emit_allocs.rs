@@ -32,6 +32,14 @@ pub(super) fn member_blocks(o: &mut String, c: &ClientPool) {
                 list(&ids)
             );
         }
+        if !m.address_ips.is_empty() {
+            let pairs: Vec<String> = m
+                .address_ips
+                .iter()
+                .map(|(k, v)| format!("{} = {}", quote(k), quote(v)))
+                .collect();
+            let _ = writeln!(o, "    address_ips = {{ {} }}", pairs.join(", "));
+        }
         for t in &m.task_networks {
             let _ = writeln!(o, "    network {{");
             let _ = writeln!(o, "      device = {}", quote(&t.device));

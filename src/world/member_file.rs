@@ -3,7 +3,9 @@
 //! their own device instance IDs (what `import --write` writes, so pinned
 //! allocations keep naming the nodes and instances they hold), and their
 //! own task networks, `network { device, cidr, ip, mbits }` in the order
-//! the node reported them (`NodeResources.Networks` with a device). A
+//! the node reported them (`NodeResources.Networks` with a device), and
+//! `address_ips = { "10.0.0.1" = "203.0.113.10" }`: the real address
+//! behind each stand-in address of the pool's `interface` blocks. A
 //! pool without them has clients `NAME-1..NAME-N` with derived IDs and a
 //! stand-in address each.
 
@@ -33,7 +35,7 @@ pub(super) fn read_members(
             continue;
         };
         const S: Schema = Schema {
-            attrs: &["id"],
+            attrs: &["id", "address_ips"],
             blocks: &["device", "network"],
         };
         let r = BodyReader::new(src, &b.body, &S, "node", diags);
@@ -112,14 +114,43 @@ pub(super) fn read_members(
             .blocks("network")
             .filter_map(|n| task_network(src, n, &name, diags))
             .collect();
+        let address_ips = address_ips(src, &r, &name, label, diags);
         out.push(NodeIdentity {
             id,
             name,
             devices,
             task_networks,
+            address_ips,
         });
     }
     out
+}
+
+/// `address_ips = { STAND_IN = REAL }`: both IP addresses (an entry
+/// that is not is an error, never a guessed key).
+fn address_ips(
+    src: &Source,
+    r: &BodyReader,
+    node: &str,
+    label: crate::source::Span,
+    diags: &mut Diags,
+) -> std::collections::BTreeMap<String, String> {
+    let map = r.string_map("address_ips", diags).unwrap_or_default();
+    // What the import reads as an address (host_aliases.rs).
+    let ip = super::host_aliases::valid_address;
+    if let Some((k, v)) = map.iter().find(|(k, v)| !ip(k) || !ip(v)) {
+        let at = r.attr_span("address_ips").unwrap_or(label);
+        diags.push(
+            Diag::error(
+                "world::bad-value",
+                format!("node `{node}`: `address_ips` maps {k:?} to {v:?}; both must be IP addresses"),
+            )
+            .at(src, at, "not an IP address")
+            .help("map each stand-in address of the pool's `interface` blocks to the node's real one: { \"10.0.0.1\" = \"203.0.113.10\" }"),
+        );
+        return Default::default();
+    }
+    map
 }
 
 /// `network { device = "eth0", cidr = "10.0.0.5/32", ip = "10.0.0.5",

@@ -166,6 +166,13 @@ pub struct NodeIdentity {
     /// IP, to a task-level `network`). Empty: the pool's stand-in.
     #[serde(default)]
     pub task_networks: Vec<crate::structs::NodeNetwork>,
+    /// The node's real host network addresses, keyed by the stand-in its
+    /// pool's `interface` blocks give each (world/import/nodes.rs): the
+    /// IP its allocations' port mappings name (`HostIP`), which the
+    /// scheduler's `NetworkIndex` keeps ports by. Empty, or missing a
+    /// stand-in: the node's addresses are not told apart.
+    #[serde(default)]
+    pub address_ips: BTreeMap<String, String>,
 }
 
 /// A registered job's version and Raft indexes (`Version`, `CreateIndex`,

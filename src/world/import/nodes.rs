@@ -18,6 +18,9 @@ pub(super) struct NodeShape {
     pub(super) devices: Vec<crate::structs::device::NodeDevice>,
     /// Its task networks, addresses and all ([`task_networks`]).
     pub(super) task_networks: Vec<crate::structs::NodeNetwork>,
+    /// Its real host network addresses by the stand-in that stands for
+    /// each in the pool's shape ([`reported_addresses`]).
+    pub(super) address_ips: BTreeMap<String, String>,
     pub(super) pool: ClientPool,
 }
 
@@ -69,8 +72,9 @@ fn node_state(v: &Value) -> NodeState {
 /// as `host` as the scheduler reads it) and host networks (the aliases of
 /// `NodeResources.NodeNetworks[].Addresses`, with the interface carrying
 /// each). A node without `NodeResources.Networks` (a legacy agent's
-/// `Resources` only) has the stock client's modes.
-fn pool_networks(v: &Value) -> PoolNetworks {
+/// `Resources` only) has the stock client's modes. With them, the real
+/// address behind each stand-in ([`reported_addresses`]).
+fn pool_networks(v: &Value) -> (PoolNetworks, BTreeMap<String, String>) {
     let modes = path(v, &["NodeResources", "Networks"])
         .and_then(Value::as_array)
         .map(|nets| {
@@ -87,8 +91,8 @@ fn pool_networks(v: &Value) -> PoolNetworks {
             modes
         });
     let node_nets = path(v, &["NodeResources", "NodeNetworks"]).and_then(Value::as_array);
-    if let Some(reported) = node_nets.and_then(|n| reported_addresses(n)) {
-        return PoolNetworks { modes, ..reported };
+    if let Some((reported, real)) = node_nets.and_then(|n| reported_addresses(n)) {
+        return (PoolNetworks { modes, ..reported }, real);
     }
     let mut host_networks = BTreeMap::new();
     for nn in node_nets.into_iter().flatten() {
@@ -107,11 +111,12 @@ fn pool_networks(v: &Value) -> PoolNetworks {
             });
         }
     }
-    PoolNetworks {
+    let unmodelled = PoolNetworks {
         modes,
         host_networks,
         ..PoolNetworks::default()
-    }
+    };
+    (unmodelled, BTreeMap::new())
 }
 
 /// The node's interfaces and host networks as its fingerprint reported
@@ -125,14 +130,16 @@ fn pool_networks(v: &Value) -> PoolNetworks {
 /// releases before 0.12.1). So `default` is carried only where it was
 /// reported, and an imported client is judged as a declared one.
 ///
-/// The addresses are stand-ins (`10.0.x.y`, numbered in report order): the
-/// scheduler places ports per node, so no verdict reads their values, one
-/// per alias keeps a release's rules from merging what a newer client
+/// The addresses are stand-ins (`10.0.x.y`, numbered in report order):
+/// one per alias keeps a release's rules from merging what a newer client
 /// reported apart, and nodes alike but for their addresses stay one pool.
+/// The map gives the real address behind each stand-in (as reported, the
+/// text the allocations' `HostIP` repeats), each node's own, so the
+/// scheduler keeps ports per real IP as `NetworkIndex` does.
 /// `None` (the aliases are then read without addresses) when the report
 /// has no address with an alias, one that is not an IP address, or
 /// `default` on two interfaces, which no configuration reproduces.
-fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
+fn reported_addresses(node_nets: &[Value]) -> Option<(PoolNetworks, BTreeMap<String, String>)> {
     use crate::world::host_aliases::{valid_address, Interface};
     let mut interfaces: Vec<Interface> = Vec::new();
     // Alias: its place, its stand-in addresses' cidrs, their interfaces,
@@ -143,6 +150,7 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
     let mut count = 0usize;
     let shared = shared_reserving(node_nets);
     let mut stand_in_of: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut real: BTreeMap<String, String> = BTreeMap::new();
     for nn in node_nets {
         let device = s(nn, "Device");
         let addresses = nn.get("Addresses").and_then(Value::as_array);
@@ -163,6 +171,7 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
                 None => {
                     count += 1;
                     let address = format!("10.0.{}.{}", count / 256, count % 256);
+                    real.insert(address.clone(), s(a, "Address"));
                     if shared.contains(&key) {
                         stand_in_of.insert(key, address.clone());
                     }
@@ -223,12 +232,13 @@ fn reported_addresses(node_nets: &[Value]) -> Option<PoolNetworks> {
             (alias, hn)
         })
         .collect();
-    Some(PoolNetworks {
+    let networks = PoolNetworks {
         modes: None,
         host_networks,
         interfaces,
         network_interface: default_on.unwrap_or_default(),
-    })
+    };
+    Some((networks, real))
 }
 
 /// The ports an address entry reserves (`ReservedPorts`, the host
@@ -318,6 +328,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
         p => p,
     };
     let devices = crate::world::device_file::devices_from_api(v);
+    let (networks, address_ips) = pool_networks(v);
     let mut shape_devices = devices.clone();
     for inst in shape_devices
         .iter_mut()
@@ -330,6 +341,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
         id: s(v, "ID"),
         devices,
         task_networks: task_networks(v),
+        address_ips,
         pool: ClientPool {
             name: String::new(),
             count: 1,
@@ -362,7 +374,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
                 .unwrap_or_default(),
             devices: shape_devices,
             csi_plugins: crate::world::api_csi::node_plugins(v),
-            networks: pool_networks(v),
+            networks,
             members: Vec::new(),
             spans: Default::default(),
         },
@@ -392,6 +404,7 @@ mod tests {
             "Networks": [{"Mode": "host"}],
             "NodeNetworks": addresses,
         }}))
+        .0
     }
 
     fn carried(n: &PoolNetworks, v: &str) -> Vec<String> {
@@ -430,6 +443,22 @@ mod tests {
         for v in ["0.12.0", "1.0.0", "1.6.0", "1.6.2"] {
             assert_eq!(carried(&shared, v), ["default", "public"], "{v}");
         }
+        // Each stand-in's real address, the node's own.
+        let real = |addresses| {
+            let v = serde_json::json!({"NodeResources": {"NodeNetworks": addresses}});
+            pool_networks(&v).1.into_iter().collect::<Vec<_>>()
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            real(serde_json::json!([
+                {"Mode": "host", "Device": "eth0", "Addresses": [addr("default", "10.0.1.1")]},
+                {"Mode": "host", "Device": "eth1", "Addresses": [addr("public", "203.0.113.1")]},
+            ])),
+            [
+                pair("10.0.0.1", "10.0.1.1"),
+                pair("10.0.0.2", "203.0.113.1")
+            ]
+        );
         // Addresses are kept by kind, so nodes alike but for them group.
         let other = networks(serde_json::json!([
             {"Mode": "host", "Device": "eth0", "Addresses": [addr("default", "10.9.9.9")]},

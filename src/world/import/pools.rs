@@ -97,6 +97,7 @@ fn group_nodes_counted(mut nodes: Vec<NodeShape>) -> Grouping {
             name: n.name,
             devices: n.devices,
             task_networks: n.task_networks,
+            address_ips: n.address_ips,
         };
         let bucket = buckets.entry(shape_hash(&n.pool)).or_default();
         let found = bucket.iter().copied().find(|&g| {
