@@ -27,7 +27,8 @@ pub fn build_node(
         index / 250,
         (index % 250) + 1
     );
-    let drivers: Vec<String> = if pool.drivers.is_empty() {
+    // An imported node's list is what the cluster reported, even empty.
+    let drivers: Vec<String> = if pool.drivers.is_empty() && pool.members.is_empty() {
         DEFAULT_DRIVERS.iter().map(|d| d.to_string()).collect()
     } else {
         pool.drivers.clone()
@@ -59,12 +60,18 @@ pub fn build_node(
     // imply (Vault, Consul, Connect, CNI, signals, Nomad services) hold on a
     // hand-written world as on the demo's cluster; the world's attributes
     // override them. The versions are not otherwise used: any release the
-    // implied constraints accept would do.
-    for (k, v) in fingerprint_defaults(world.nomad_version) {
-        attributes.insert(k.to_string(), v.to_string());
+    // implied constraints accept would do. An imported node has what it
+    // reported: a cluster without Vault has no `vault.version`, and a job
+    // asking Vault is not placed there.
+    if pool.members.is_empty() {
+        for (k, v) in fingerprint_defaults(world.nomad_version) {
+            attributes.insert(k.to_string(), v.to_string());
+        }
     }
-    // The world's own attributes win over the fingerprint defaults.
-    for (k, v) in &pool.attributes {
+    // The world's own attributes win over the fingerprint defaults, and an
+    // imported node's own `unique.*` ones over the stand-ins above.
+    let own = pool.member(index).map(|m| &m.attributes);
+    for (k, v) in pool.attributes.iter().chain(own.into_iter().flatten()) {
         attributes.insert(k.clone(), v.clone());
     }
     let node_pool = if pool.node_pool.is_empty() {

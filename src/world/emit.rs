@@ -65,7 +65,7 @@ pub(super) fn list(items: &[String]) -> String {
     format!("[{}]", inner.join(", "))
 }
 
-fn map_attr(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String>) {
+pub(super) fn map_attr(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String>) {
     if m.is_empty() {
         return;
     }

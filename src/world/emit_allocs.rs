@@ -32,6 +32,7 @@ pub(super) fn member_blocks(o: &mut String, c: &ClientPool) {
                 list(&ids)
             );
         }
+        super::emit::map_attr(o, "    ", "attributes", &m.attributes);
         if !m.address_ips.is_empty() {
             let pairs: Vec<String> = m
                 .address_ips

@@ -156,12 +156,17 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();
     // Node status by ID: a per-node file, read later, has the last word.
     let mut statuses: BTreeMap<String, String> = BTreeMap::new();
+    // Nodes known from the list's stub alone, by ID: their name.
+    let mut stubs: BTreeMap<String, String> = BTreeMap::new();
     match read_saved(vfs, &dir.join("nodes.json"), true, &mut diags) {
         Some(Saved::Read(src, v)) => match v.as_array() {
             Some(list) => {
                 for n in list {
                     shapes.insert(s(n, "ID"), node_shape(n));
                     statuses.insert(s(n, "ID"), s(n, "Status"));
+                    if nodes::is_stub(n) {
+                        stubs.insert(s(n, "ID"), s(n, "Name"));
+                    }
                 }
             }
             None => diags.push(
@@ -193,6 +198,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             Some(Saved::Read(_, v)) => {
                 shapes.insert(s(&v, "ID"), node_shape(&v));
                 statuses.insert(s(&v, "ID"), s(&v, "Status"));
+                stubs.remove(&s(&v, "ID"));
             }
             // The node endpoint refused: its attributes, meta and host
             // volumes are unknown (the list's stub leaves them out).
@@ -205,6 +211,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             None => {}
         }
     }
+    stub_nodes(&mut diags, &stubs);
     if shapes.len() > super::MAX_CLIENTS as usize {
         diags.push(
             Diag::error(
@@ -364,6 +371,30 @@ fn not_saved(diags: &mut Diags, dir: &Path, file: &Path, what: &str) {
             format!("{name} is not saved (absent or empty), so {what}"),
         )
         .help("save it from the cluster (`nomad-preflight import --print-commands DIR` lists the commands)"),
+    );
+}
+
+/// Nodes whose own file (`/v1/node/:id`) is not saved: the list's stub
+/// has no attributes (but `os.name` with `?os=true`) and no meta, which
+/// every constraint, implied ones included (Vault, Consul, signals),
+/// reads. A guess for every job, never a node taken to have none.
+fn stub_nodes(diags: &mut Diags, stubs: &BTreeMap<String, String>) {
+    let Some(name) = stubs.values().next() else {
+        return;
+    };
+    let others = match stubs.len() - 1 {
+        0 => String::new(),
+        1 => " and 1 other node".to_string(),
+        n => format!(" and {n} other nodes"),
+    };
+    diags.push(
+        Diag::warning(
+            super::guess::NOT_SAVED,
+            format!(
+                "node-<id>.json is not saved for node {name:?}{others}, so their attributes and meta are unknown"
+            ),
+        )
+        .help("save each node with `nomad operator api /v1/node/<id>` (`nomad-preflight import --print-commands DIR` lists the commands)"),
     );
 }
 

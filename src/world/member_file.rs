@@ -5,7 +5,8 @@
 //! own task networks, `network { device, cidr, ip, mbits }` in the order
 //! the node reported them (`NodeResources.Networks` with a device), and
 //! `address_ips = { "10.0.0.1" = "203.0.113.10" }`: the real address
-//! behind each stand-in address of the pool's `interface` blocks. A
+//! behind each stand-in address of the pool's `interface` blocks, and
+//! `attributes = { ... }`: its own `unique.*` attributes. A
 //! pool without them has clients `NAME-1..NAME-N` with derived IDs and a
 //! stand-in address each.
 
@@ -35,7 +36,7 @@ pub(super) fn read_members(
             continue;
         };
         const S: Schema = Schema {
-            attrs: &["id", "address_ips"],
+            attrs: &["id", "address_ips", "attributes"],
             blocks: &["device", "network"],
         };
         let r = BodyReader::new(src, &b.body, &S, "node", diags);
@@ -115,12 +116,14 @@ pub(super) fn read_members(
             .filter_map(|n| task_network(src, n, &name, diags))
             .collect();
         let address_ips = address_ips(src, &r, &name, label, diags);
+        let attributes = r.string_map("attributes", diags).unwrap_or_default();
         out.push(NodeIdentity {
             id,
             name,
             devices,
             task_networks,
             address_ips,
+            attributes,
         });
     }
     out

@@ -173,6 +173,11 @@ pub struct NodeIdentity {
     /// stand-in: the node's addresses are not told apart.
     #[serde(default)]
     pub address_ips: BTreeMap<String, String>,
+    /// The node's own `unique.*` attributes (hostname, instance ID, ...),
+    /// which the pool's shape leaves out so alike nodes group: constraints
+    /// read them as on the cluster.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
 }
 
 /// A registered job's version and Raft indexes (`Version`, `CreateIndex`,

@@ -21,6 +21,8 @@ pub(super) struct NodeShape {
     /// Its real host network addresses by the stand-in that stands for
     /// each in the pool's shape ([`reported_addresses`]).
     pub(super) address_ips: BTreeMap<String, String>,
+    /// Its `unique.*` attributes, left out of the pool's shape.
+    pub(super) unique_attributes: BTreeMap<String, String>,
     pub(super) pool: ClientPool,
 }
 
@@ -274,6 +276,46 @@ fn shared_reserving(node_nets: &[Value]) -> std::collections::BTreeSet<(String, 
         .collect()
 }
 
+/// The drivers the scheduler's `DriverChecker` finds on the node, sorted
+/// (`hasDrivers`, scheduler/feasible.go 0.8.0-1.9, scheduler/feasible/
+/// feasible.go 2.0.5): one the node's `Drivers` lists counts only when
+/// both `Detected` and `Healthy` (a detected driver whose health check
+/// fails, e.g. a stopped Docker daemon, places nothing); one it does not
+/// list (a pre-0.8 client) when its `driver.NAME` attribute parses as a
+/// true Go bool.
+fn usable_drivers(v: &Value) -> Vec<String> {
+    let listed = v.get("Drivers").and_then(Value::as_object);
+    let mut drivers: Vec<String> = listed
+        .into_iter()
+        .flatten()
+        .filter(|(_, info)| b(info, "Detected") && b(info, "Healthy"))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for (key, value) in smap(v, "Attributes") {
+        let Some(name) = key.strip_prefix("driver.") else {
+            continue;
+        };
+        // `driver.docker.version` and the like are a driver's own
+        // attributes, not its flag.
+        let flag = !name.is_empty() && !name.contains('.');
+        let unlisted = listed.is_none_or(|l| !l.contains_key(name));
+        if flag && unlisted && crate::gostrconv::parse_bool(&value) == Some(true) {
+            drivers.push(name.to_string());
+        }
+    }
+    drivers.sort();
+    drivers.dedup();
+    drivers
+}
+
+/// A node list entry without the node's attributes (`NodeListStub`:
+/// none, or `os.name` alone with `?os=true`).
+pub(super) fn is_stub(v: &Value) -> bool {
+    v.get("Attributes")
+        .and_then(Value::as_object)
+        .is_none_or(|a| a.keys().all(|k| k == "os.name"))
+}
+
 pub(super) fn node_shape(v: &Value) -> NodeShape {
     // 0.9+ reports NodeResources; older agents only the legacy Resources.
     let cpu = path_i(v, &["NodeResources", "Cpu", "CpuShares"])
@@ -306,23 +348,13 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
             .and_then(|p| crate::world::load::parse_port_ranges(p).ok())
             .unwrap_or_default(),
     };
-    let mut drivers: Vec<String> = v
-        .get("Drivers")
-        .and_then(Value::as_object)
-        .map(|d| {
-            d.iter()
-                .filter(|(_, info)| b(info, "Healthy") || b(info, "Detected"))
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    drivers.sort();
+    let drivers = usable_drivers(v);
     // unique.* attributes (hostname, IPs, instance ids) differ on every node
-    // and would keep identical machines in separate pools.
-    let attributes = smap(v, "Attributes")
+    // and would keep identical machines in separate pools: each node keeps
+    // its own.
+    let (unique_attributes, attributes) = smap(v, "Attributes")
         .into_iter()
-        .filter(|(k, _)| !k.starts_with("unique."))
-        .collect();
+        .partition(|(k, _)| k.starts_with("unique."));
     let node_pool = match s(v, "NodePool") {
         p if p.is_empty() => "default".to_string(),
         p => p,
@@ -342,6 +374,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
         devices,
         task_networks: task_networks(v),
         address_ips,
+        unique_attributes,
         pool: ClientPool {
             name: String::new(),
             count: 1,

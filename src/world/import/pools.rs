@@ -98,6 +98,7 @@ fn group_nodes_counted(mut nodes: Vec<NodeShape>) -> Grouping {
             devices: n.devices,
             task_networks: n.task_networks,
             address_ips: n.address_ips,
+            attributes: n.unique_attributes,
         };
         let bucket = buckets.entry(shape_hash(&n.pool)).or_default();
         let found = bucket.iter().copied().find(|&g| {
