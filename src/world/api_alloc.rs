@@ -302,12 +302,28 @@ pub fn load_allocations(
                 embedded.insert(key.clone(), (version, job.clone(), *ix));
             }
         }
-        let spec = own_job.as_ref().map(|(j, _)| j).or_else(|| {
-            known
-                .get(&key)
-                .and_then(|k| world.running.get(*k))
-                .map(|r| &r.job)
-        });
+        // Without an embedded Job (the list form of /v1/allocations),
+        // the version it runs is another allocation's, or the registered
+        // job when it is that version ([`super::api_alloc_version`]).
+        let registered = versions.get(&key).map(|ix| ix.version);
+        let other_version = match &own_job {
+            None if registered != Some(version) => pinned
+                .history
+                .get(&(key.0.clone(), key.1.clone(), version))
+                .cloned(),
+            _ => None,
+        };
+        let stale = own_job.is_none() && other_version.is_none() && registered != Some(version);
+        let spec = own_job
+            .as_ref()
+            .map(|(j, _)| j)
+            .or(other_version.as_ref())
+            .or_else(|| {
+                known
+                    .get(&key)
+                    .and_then(|k| world.running.get(*k))
+                    .map(|r| &r.job)
+            });
         let Some(spec) = spec else {
             missing_jobs.push(format!("{} ({}/{})", alloc_id, key.0, key.1));
             continue;
@@ -361,6 +377,18 @@ pub fn load_allocations(
                 .unwrap_or(false),
             ..Allocation::default()
         };
+        let unread = stale
+            .then(|| {
+                let v = world.nomad_version;
+                super::api_alloc_version::rules_unread(a, &alloc, registered, ctx, v)
+            })
+            .flatten();
+        if let Some(why) = unread {
+            world
+                .alloc_states
+                .entry(key.clone())
+                .or_insert_with(|| format!("allocation {} is {why}", alloc.id));
+        }
         let disconnects = super::api_alloc_state::keeps_disconnected(spec, &alloc.task_group);
         let ignored = super::api_alloc_state::service_tainted_ignored(
             &alloc,

@@ -21,6 +21,8 @@ pub struct AllocContext {
     pub nodes: HashSet<String>,
     /// Those whose status is `disconnected`.
     pub disconnected: HashSet<String>,
+    /// Those the reconcilers taint: down, disconnected or draining.
+    pub tainted: HashSet<String>,
     /// When the import was saved (Unix nanoseconds, `saved-at.txt`): the
     /// "now" of a failed allocation's reschedule.
     pub saved_at: Option<i128>,

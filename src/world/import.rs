@@ -229,6 +229,14 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
     let alloc_ctx = super::api_alloc::AllocContext {
         nodes: shapes.keys().cloned().collect(),
+        tainted: shapes
+            .iter()
+            .filter(|(_, n)| {
+                use crate::structs::NodeStatus::{Disconnected, Down};
+                n.pool.state.drain || matches!(n.pool.state.status, Down | Disconnected)
+            })
+            .map(|(id, _)| id.clone())
+            .collect(),
         disconnected: statuses
             .into_iter()
             .filter(|(_, st)| st == "disconnected")
