@@ -307,10 +307,16 @@ pub fn load_allocations(
         // job when it is that version ([`super::api_alloc_version`]).
         let registered = versions.get(&key).map(|ix| ix.version);
         let other_version = match &own_job {
-            None if registered != Some(version) => pinned
-                .history
-                .get(&(key.0.clone(), key.1.clone(), version))
-                .cloned(),
+            None if registered != Some(version) => {
+                let at = (key.0.clone(), key.1.clone(), version);
+                let saved = ctx.job_versions.get(&at);
+                let job = pinned.history.get(&at).or(saved).cloned();
+                // The spec the scheduler compares it with, as an embedded one.
+                if let (Some(j), None) = (saved, pinned.history.get(&at)) {
+                    pinned.history.insert(at, j.clone());
+                }
+                job
+            }
             _ => None,
         };
         let stale = own_job.is_none() && other_version.is_none() && registered != Some(version);

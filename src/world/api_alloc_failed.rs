@@ -26,6 +26,9 @@ pub struct AllocContext {
     /// When the import was saved (Unix nanoseconds, `saved-at.txt`): the
     /// "now" of a failed allocation's reschedule.
     pub saved_at: Option<i128>,
+    /// The registered jobs' versions saved beside them, by (namespace,
+    /// job, version) (import/jobs.rs `load_job_versions`).
+    pub job_versions: BTreeMap<(String, String, u64), crate::jobspec::Job>,
 }
 
 /// A failed service allocation not replaced yet, decided once every

@@ -6,8 +6,12 @@
 //! `JobVersion`: when the registered job is another version and no other
 //! allocation embeds this one, those rules are unknown. Where they decide
 //! how the allocation is read (its client disconnected, its node tainted,
-//! a terminal allocation the release ignores by them), its job is a guess
-//! (`import::alloc-state`), never the registered version's rules.
+//! a terminal allocation the release ignores by them), or the version's
+//! tasks are compared with the planned job's (a live allocation, a
+//! finished batch one: `tasksUpdated`), its job is a guess
+//! (`import::alloc-state`), never the registered version's rules. The
+//! versions Nomad tracks are saved as `job-versions/<ns>/<id>.json`
+//! (`/v1/job/:id/versions`), which gives the spec where it still has it.
 
 use serde_json::Value;
 
@@ -27,17 +31,23 @@ pub(super) fn rules_unread(
     version: NomadVersion,
 ) -> Option<String> {
     let node = alloc.node_id.as_str();
-    let why = if s(a, "ClientStatus") == "unknown" {
-        "its client disconnected"
+    // The reconcilers compare a live (or a finished batch) allocation's
+    // tasks with the planned job's (`tasksUpdated`) whenever its version
+    // is another: in place or destructive.
+    let compared = alloc.is_live() || super::api_alloc_batch::reads(alloc, version);
+    let rules = |why: &str| format!("its group's disconnect rules are unknown and {why}");
+    let what = if s(a, "ClientStatus") == "unknown" {
+        rules("its client disconnected")
     } else if ctx.disconnected.contains(node) {
-        "its node is disconnected"
+        rules("its node is disconnected")
     } else if ctx.tainted.contains(node) {
-        "its node is down or draining"
-    } else if !alloc.is_live()
-        && super::api_alloc_state::tainted_ignored(alloc, true, version)
-            != super::api_alloc_state::tainted_ignored(alloc, false, version)
+        rules("its node is down or draining")
+    } else if compared {
+        "its tasks, which Nomad compares with the planned job's (an in-place or a destructive update), are unknown".to_string()
+    } else if super::api_alloc_state::tainted_ignored(alloc, true, version)
+        != super::api_alloc_state::tainted_ignored(alloc, false, version)
     {
-        "the release ignores a terminal allocation by them"
+        rules("the release ignores a terminal allocation by them")
     } else {
         return None;
     };
@@ -46,8 +56,9 @@ pub(super) fn rules_unread(
         None => "the job is not registered".to_string(),
     };
     Some(format!(
-        "of job version {}, which allocations.json does not embed ({registered}), so its group's disconnect rules are unknown and {why}",
-        alloc.job_version
+        "of job version {}, which neither allocations.json embeds nor {}/ holds ({registered}), so {what}",
+        alloc.job_version,
+        super::import::VERSIONS_DIR,
     ))
 }
 
@@ -81,10 +92,8 @@ mod tests {
         let v: NomadVersion = "1.8.0".parse().expect("version");
         let ready = AllocContext::default();
         let running = json!({"ClientStatus": "running"});
-        assert_eq!(
-            rules_unread(&running, &alloc(true), Some(3), &ready, v),
-            None
-        );
+        let why = rules_unread(&running, &alloc(true), Some(3), &ready, v).expect("unread");
+        assert!(why.contains("its tasks, which Nomad compares"), "{why}");
         let unknown = json!({"ClientStatus": "unknown"});
         let why = rules_unread(&unknown, &alloc(true), Some(3), &ready, v).expect("unread");
         assert!(
@@ -95,7 +104,8 @@ mod tests {
             tainted: ["n1".to_string()].into(),
             ..AllocContext::default()
         };
-        assert!(rules_unread(&running, &alloc(true), Some(3), &down, v).is_some());
+        let why = rules_unread(&running, &alloc(true), Some(3), &down, v).expect("unread");
+        assert!(why.contains("down or draining"), "{why}");
         // 1.8's filterByTainted ignores a server-terminal allocation of a
         // group that keeps disconnected clients: the rules decide it.
         let done = json!({"ClientStatus": "complete"});

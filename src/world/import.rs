@@ -27,7 +27,8 @@ use super::model::*;
 use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
-use jobs::load_jobs;
+pub(super) use jobs::VERSIONS_DIR;
+use jobs::{load_job_versions, load_jobs};
 pub(super) use json::read_json;
 pub(super) use json::{read_saved, Saved};
 use nodes::{node_shape, NodeShape};
@@ -127,8 +128,11 @@ pub fn print_commands(dir: &str) -> String {
         "for id in $(nomad node status -quiet); do nomad operator api \"/v1/node/$id\" > {dir}/node-$id.json; done\n"
     ));
     out.push_str(&super::api_csi::print_commands(dir));
+    // Each job's tracked versions too: the list of allocations embeds no
+    // Job, only the version it runs.
     out.push_str(&format!(
-        "nomad operator api '/v1/jobs?namespace=*' | jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' | while read ns id; do mkdir -p {dir}/jobs/$ns; nomad operator api \"/v1/job/$id?namespace=$ns\" > {dir}/jobs/$ns/$id.json; done\n"
+        "nomad operator api '/v1/jobs?namespace=*' | jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' | while read ns id; do mkdir -p {dir}/jobs/$ns {dir}/{versions}/$ns; nomad operator api \"/v1/job/$id?namespace=$ns\" > {dir}/jobs/$ns/$id.json; nomad operator api \"/v1/job/$id/versions?namespace=$ns\" > {dir}/{versions}/$ns/$id.json; done\n",
+        versions = jobs::VERSIONS_DIR
     ));
     out
 }
@@ -227,7 +231,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         );
         return Err(diags);
     }
-    let alloc_ctx = super::api_alloc::AllocContext {
+    let mut alloc_ctx = super::api_alloc::AllocContext {
         nodes: shapes.keys().cloned().collect(),
         tainted: shapes
             .iter()
@@ -243,6 +247,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             .map(|(id, _)| id)
             .collect(),
         saved_at: saved_at(vfs, dir, &mut diags),
+        job_versions: BTreeMap::new(),
     };
     let csi = world.nomad_version.at_least(0, 11, 0);
     if csi {
@@ -328,6 +333,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         );
     }
     let versions = load_jobs(vfs, dir, &mut world, &mut diags);
+    alloc_ctx.job_versions = load_job_versions(vfs, dir, &world, &mut diags);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
     match read_saved(vfs, &allocs, true, &mut diags) {
         Some(Saved::Read(src, v)) => {

@@ -100,6 +100,61 @@ pub(super) fn load_jobs(
     versions
 }
 
+/// Where `/v1/job/:id/versions` of a job is saved: beside `jobs/`, so no
+/// job ID can name it.
+pub(in crate::world) const VERSIONS_DIR: &str = "job-versions";
+
+/// The versions of each registered job that Nomad still tracks
+/// (`job-versions/<namespace>/<id>.json`, the `Versions` of
+/// `/v1/job/:id/versions`), by (namespace, job, version): the spec an
+/// allocation saved without its `Job` runs (api_alloc_version.rs). A job
+/// without the file has none; one that does not read is an error.
+pub(super) fn load_job_versions(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    world: &World,
+    diags: &mut Diags,
+) -> BTreeMap<(String, String, u64), Job> {
+    let mut out = BTreeMap::new();
+    for r in &world.running {
+        let (ns, id) = (&r.job.namespace, &r.job.id);
+        // The folder's own names only: a job ID is not a path.
+        let p = dir.join(VERSIONS_DIR).join(ns).join(format!("{id}.json"));
+        let plain = |n: &str| !n.contains(['/', '\\']) && !n.starts_with('.');
+        if !plain(ns) || !plain(id) || !vfs.is_file(&p) {
+            continue;
+        }
+        let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
+            continue;
+        };
+        let list = v.get("Versions").and_then(Value::as_array);
+        for j in list.into_iter().flatten() {
+            match job_from_api_json(j) {
+                Ok(job) if job.namespace == *ns && job.id == *id => {
+                    let version = j.get("Version").and_then(Value::as_u64).unwrap_or(0);
+                    out.insert((ns.clone(), id.clone(), version), job);
+                }
+                Ok(job) => diags.push(
+                    Diag::error(
+                        "import::shape",
+                        format!(
+                            "{} holds a version of job {:?}, not of {id:?}",
+                            p.display(),
+                            job.id
+                        ),
+                    )
+                    .in_source(&src)
+                    .help(
+                        "save it with `nomad operator api '/v1/job/<id>/versions?namespace=<ns>'`",
+                    ),
+                ),
+                Err(d) => diags.push(d.in_source(&src)),
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
