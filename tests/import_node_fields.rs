@@ -171,3 +171,47 @@ fn a_node_known_from_the_list_alone_is_a_guess() {
     );
     assert!(plan(&d).stdout.contains(PLACED));
 }
+
+/// A dynamic host volume (1.10+: the node reports its `ID`) is judged by
+/// the volume object (`HostVolumeChecker`, scheduler/feasible/feasible.go
+/// 2.0.5: its namespace, access modes, claims), which the import does not
+/// hold: a job asking for it cannot be told; a static one is judged.
+#[test]
+fn a_dynamic_host_volume_is_a_guess_for_the_jobs_asking_for_it() {
+    let volume = |id: &str| {
+        let mut n = node(healthy(), attributes());
+        n["HostVolumes"] = json!({"data": {"Path": "/srv/data", "ReadOnly": false, "ID": id}});
+        n
+    };
+    let ask = "    volume \"data\" {\n      type   = \"host\"\n      source = \"data\"\n    }\n";
+    let put = |d: &TempDir| {
+        d.put(
+            "web.nomad",
+            &format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{ask}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1\"\n      }}\n    }}\n  }}\n}}\n"),
+        );
+    };
+    let d = import(
+        "node-fields-dhv",
+        volume("9b2c0a5e-0000-4000-8000-000000000001"),
+        true,
+        "",
+    );
+    put(&d);
+    let o = plan(&d);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    assert!(
+        o.stderr.contains("\"data\" as a dynamic host volume, whose namespace, access modes and claims are not simulated"),
+        "{}",
+        o.stderr
+    );
+    // The written world keeps it dynamic.
+    let w = run_in(&d.0, &["import", "import", "--write", "out"]);
+    assert_eq!(w.code, 0, "{}{}", w.stdout, w.stderr);
+    let o = run_in(&d.0, &["plan", "--world", "out", "web.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    let d = import("node-fields-shv", volume(""), true, "");
+    put(&d);
+    let o = plan(&d);
+    assert!(o.stdout.contains(PLACED), "{}{}", o.stdout, o.stderr);
+}

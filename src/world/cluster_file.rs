@@ -436,13 +436,14 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
             continue;
         };
         const HV: Schema = Schema {
-            attrs: &["path", "read_only"],
+            attrs: &["path", "read_only", "dynamic"],
             blocks: &[],
         };
         let hr = BodyReader::new(src, &hb.body, &HV, "host_volume", diags);
         let vol = HostVolume {
             path: hr.string("path", diags).unwrap_or_default(),
             read_only: hr.bool("read_only", diags).unwrap_or(false),
+            dynamic: hr.bool("dynamic", diags).unwrap_or(false),
         };
         pool.host_volumes.insert(name, vol);
     }

@@ -198,6 +198,9 @@ pub fn cluster_hcl(world: &World) -> String {
         for (name, v) in &c.host_volumes {
             let _ = writeln!(o, "  host_volume {} {{", quote(name));
             let _ = writeln!(o, "    path      = {}", quote(&v.path));
+            if v.dynamic {
+                let _ = writeln!(o, "    dynamic   = true");
+            }
             let _ = writeln!(o, "    read_only = {}\n  }}", v.read_only);
         }
         super::network_file::networks_hcl(&mut o, c, world.nomad_version);

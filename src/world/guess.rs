@@ -15,6 +15,7 @@
 //! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs, scheduler configuration; quotas on Enterprise; namespaces from 1.0 or on Enterprise), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
+//! | (no warning) | guess: a client's host volume is dynamic (1.10+, [`HostVolume::dynamic`](super::model::HostVolume)), jobs asking for it |
 //! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client; a system or sysbatch one only where the import cannot say whether its window passed), running with a reconnect not reconciled (1.3+), a canary of a deployment in progress, or (before 0.12.5) already replaced, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, a batch or sysbatch one the releases read differently), that job |
 //! | `import::deployment` | guess: a service job's latest deployment, of its registered version, is in progress or failed (or deployments.json is not saved and a deployment placed its allocations), that job when planned unchanged |
 //! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
@@ -171,6 +172,9 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
             return Some(WorldGuess::NotSaved { what });
         }
     }
+    if let Some(what) = dynamic_host_volume(world, job) {
+        return Some(WorldGuess::NotSaved { what });
+    }
     if job.stop {
         return None;
     }
@@ -196,6 +200,37 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     if let Some(what) = guesses.host_networks.first() {
         if networks().any(|n| n.ports().next().is_some()) {
             return Some(WorldGuess::HostNetwork { what: what.clone() });
+        }
+    }
+    None
+}
+
+/// A host volume the job asks for that some client has as a dynamic host
+/// volume (1.10+): Nomad's `HostVolumeChecker` (scheduler/feasible/
+/// feasible.go 2.0.5) then reads the volume object (its namespace, access
+/// and attachment modes, claims, `sticky`), which a world does not hold.
+fn dynamic_host_volume(world: &World, job: &Job) -> Option<String> {
+    let asked = job.groups.iter().flat_map(|g| &g.volumes);
+    let asked = asked.filter(|v| v.volume_type == "host");
+    for v in asked {
+        let matches = |name: &str| {
+            name == v.source
+                || (v.per_alloc
+                    && name
+                        .strip_prefix(v.source.as_str())
+                        .is_some_and(|r| r.starts_with('[')))
+        };
+        for pool in &world.clients {
+            let dynamic = pool
+                .host_volumes
+                .iter()
+                .find(|(n, hv)| hv.dynamic && matches(n));
+            if let Some((name, _)) = dynamic {
+                return Some(format!(
+                    "clients of pool {:?} have {name:?} as a dynamic host volume, whose namespace, access modes and claims are not simulated",
+                    pool.name
+                ));
+            }
         }
     }
     None

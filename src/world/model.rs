@@ -151,6 +151,11 @@ pub struct NodeState {
 pub struct HostVolume {
     pub path: String,
     pub read_only: bool,
+    /// A dynamic host volume (1.10+, the node reports its `ID`): whether a
+    /// job may use it depends on the volume object (its namespace, access
+    /// modes and claims), which is not simulated ([`super::guess`]).
+    #[serde(default)]
+    pub dynamic: bool,
 }
 
 /// One imported node's identity: the ID its allocations name.

@@ -399,6 +399,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
                             let vol = HostVolume {
                                 path: s(hv, "Path"),
                                 read_only: b(hv, "ReadOnly"),
+                                dynamic: !s(hv, "ID").is_empty(),
                             };
                             (name.clone(), vol)
                         })
