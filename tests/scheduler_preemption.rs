@@ -181,6 +181,7 @@ fn preempted(allocs: Vec<Allocation>, job: &Job) -> Option<Vec<String>> {
         tg,
         res: task_group_resources(tg, w.nomad_version),
         alloc_name: format!("{}.{}[0]", job.id, tg.name),
+        penalty: Vec::new(),
     };
     let mut ids: Vec<String> = engine
         .rank_node(&ask, 0, true)

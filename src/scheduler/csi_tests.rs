@@ -117,6 +117,7 @@ fn verdicts(w: &World, j: &Job, allocs: &[Allocation]) -> Vec<Option<String>> {
         res: Default::default(),
         // mock.Alloc() has no name: the per_alloc suffix is empty.
         alloc_name: String::new(),
+        penalty: Vec::new(),
     };
     nodes
         .iter()
@@ -321,6 +322,7 @@ fn schedulable_follows_plugin_health_unless_recorded() {
         tg: &j.groups[0],
         res: Default::default(),
         alloc_name: String::new(),
+        penalty: Vec::new(),
     };
     let index = CsiIndex::build(&w, &nodes, &[], |_| None);
     assert_eq!(
@@ -361,6 +363,7 @@ fn per_alloc_ids_and_missing_texts_per_release() {
         tg: &j.groups[0],
         res: Default::default(),
         alloc_name: alloc_name.into(),
+        penalty: Vec::new(),
     };
     let n = Node::default();
     let at = |v: NomadVersion| infeasible(None, &w(v), &ask("db.db[2]"), 0, &n);

@@ -105,6 +105,9 @@ pub struct Ask<'j> {
     /// The allocation's name (`job.group[3]`): a `per_alloc` volume is the
     /// volume named with its index (`source[3]`, `structs.AllocSuffix`).
     pub alloc_name: String,
+    /// Nodes the placement avoids (`NodeReschedulingPenaltyIterator`'s
+    /// penalty nodes): see `generic::penalty_nodes`.
+    pub penalty: Vec<String>,
 }
 
 impl Ask<'_> {

@@ -253,6 +253,7 @@ fn generic(
             tg,
             res: task_group_resources(tg, world.nomad_version),
             alloc_name: String::new(),
+            penalty: Vec::new(),
         };
         // In-place updates keep their node if the new spec still fits there.
         let mut destructive = gp.destructive.clone();
@@ -293,15 +294,16 @@ fn generic(
             engine.stop(a);
         }
         // Lazy: placements are named only until the first failure.
+        // (name, the allocation it stops, the one it replaces).
         let work = destructive
             .iter()
-            .map(|a| (a.name.clone(), Some(*a)))
-            .chain(gp.replace.iter().map(|a| (a.name.clone(), None)))
-            .chain(gp.place.iter().map(|(n, _)| (Id::from(n), None)))
-            .chain(canary_names.into_iter().map(|n| (n, None)))
-            .chain(migrations.iter().map(|a| (a.name.clone(), None)));
+            .map(|a| (a.name.clone(), Some(*a), Some(*a)))
+            .chain(gp.replace.iter().map(|a| (a.name.clone(), None, Some(*a))))
+            .chain(gp.place.iter().map(|(n, _)| (Id::from(n), None, None)))
+            .chain(canary_names.into_iter().map(|n| (n, None, None)))
+            .chain(migrations.iter().map(|a| (a.name.clone(), None, Some(*a))));
         let mut failed: Option<AllocMetric> = None;
-        for (done, (alloc_name, prev)) in work.enumerate() {
+        for (done, (alloc_name, prev, replaced)) in work.enumerate() {
             if let Some(m) = failed.as_mut() {
                 // Every remaining placement fails the same way.
                 m.coalesced_failures += (total - done) as u64;
@@ -313,6 +315,7 @@ fn generic(
             let mut metric = AllocMetric::default();
             ask.alloc_name.clear();
             ask.alloc_name.push_str(&alloc_name);
+            ask.penalty = penalty_nodes(replaced, world.nomad_version);
             let mut choice = engine.select(&ask, false, &mut metric);
             if choice.is_none() && evict_allowed {
                 metric = AllocMetric::default();
@@ -364,6 +367,23 @@ fn taint(engine: &Engine<'_>, tg: Option<&TaskGroup>, a: &Allocation) -> Taint {
         }
         _ => Taint::Untainted,
     }
+}
+
+/// The nodes a placement replacing `previous` avoids (`getSelectOptions`,
+/// generic_sched.go): the nodes its earlier reschedules left and its own
+/// node, which up to 0.10.3 is any replaced allocation's (a destructive
+/// update's or a migration's too) and from 0.10.4 a failed one's only
+/// ("fix job update placement on prev node penalized", 3716a67b30, #6781).
+fn penalty_nodes(previous: Option<&Allocation>, v: crate::version::NomadVersion) -> Vec<String> {
+    let Some(p) = previous else {
+        return Vec::new();
+    };
+    let mut out = p.reschedule_nodes.clone();
+    let failed = p.client_status == crate::cluster::ClientStatus::Failed;
+    if (failed || !v.at_least(0, 10, 4)) && !out.iter().any(|n| n.as_str() == p.node_id.as_str()) {
+        out.push(p.node_id.to_string());
+    }
+    out
 }
 
 /// Dynamic port numbers survive an in-place update.

@@ -87,6 +87,7 @@ pub(super) fn system(
             tg,
             res: task_group_resources(tg, world.nomad_version),
             alloc_name: format!("{}.{}[0]", job.id, tg.name),
+            penalty: Vec::new(),
         };
         let mut du = DesiredUpdates::default();
         let mut metric = AllocMetric::default();

@@ -347,6 +347,10 @@ impl Engine<'_> {
             if collisions > 0 && ask.tg.count > 0 {
                 scores.push(-((collisions + 1) as f64) / ask.tg.count as f64);
             }
+            // NodeReschedulingPenaltyIterator, after the job anti-affinity.
+            if ask.penalty.iter().any(|id| id.as_str() == n.id.as_str()) {
+                scores.push(-1.0);
+            }
             let affinities: Vec<&crate::jobspec::Affinity> = ask
                 .job
                 .affinities

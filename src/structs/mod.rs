@@ -205,6 +205,12 @@ pub struct Allocation {
     /// A failed one without it stays in its group's count (its reschedule
     /// waits or is spent). See world/api_reschedule.rs.
     pub reschedule_now: bool,
+    /// The nodes its earlier reschedules left
+    /// (`RescheduleTracker.Events[].PrevNodeID`, carried to each
+    /// replacement): a placement that replaces it avoids them
+    /// (`getSelectOptions`' penalty nodes).
+    #[serde(default)]
+    pub reschedule_nodes: Vec<String>,
     /// How a batch job's reconciler reads this terminal allocation
     /// (`None`: not a batch job's, or live). See [`BatchTerminal`].
     #[serde(default)]

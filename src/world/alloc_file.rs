@@ -76,6 +76,7 @@ const ALLOC_ATTRS: &[&str] = &[
     "status",
     "desired",
     "migrate",
+    "reschedule_nodes",
     "create_index",
     "modify_index",
     "cpu",
@@ -431,6 +432,14 @@ fn read_alloc(
         migrate: r.bool("migrate", diags).unwrap_or(false),
         // A failed allocation written here stays in its group's count.
         reschedule_now: false,
+        // The nodes its earlier reschedules left, by name or ID (a node
+        // since gone keeps its ID: it matches none).
+        reschedule_nodes: r
+            .strings("reschedule_nodes", diags)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(n, _)| nodes.get(&n).map_or(n, |r| r.id.clone()))
+            .collect(),
         batch_terminal: None,
         disconnect: None,
         create_index: count(src, &r, "create_index", diags).unwrap_or(0),

@@ -214,6 +214,17 @@ fn legacy_resources(r: &Value) -> AllocResources {
     }
 }
 
+/// `RescheduleTracker.Events[].PrevNodeID`, each once, in order.
+fn reschedule_nodes(a: &Value) -> Vec<String> {
+    let events = a
+        .pointer("/RescheduleTracker/Events")
+        .and_then(Value::as_array);
+    let mut seen = HashSet::new();
+    let ids = events.into_iter().flatten().map(|e| s(e, "PrevNodeID"));
+    ids.filter(|id| !id.is_empty() && seen.insert(id.clone()))
+        .collect()
+}
+
 fn job_type(v: &str) -> Option<JobType> {
     match v {
         "service" => Some(JobType::Service),
@@ -381,6 +392,7 @@ pub fn load_allocations(
                 .and_then(|t| t.get("Migrate"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            reschedule_nodes: reschedule_nodes(a),
             ..Allocation::default()
         };
         let unread = stale

@@ -122,6 +122,9 @@ fn allocation(o: &mut String, a: &Allocation) {
     if a.migrate {
         let _ = writeln!(o, "  migrate     = true");
     }
+    if !a.reschedule_nodes.is_empty() {
+        let _ = writeln!(o, "  reschedule_nodes = {}", list(&a.reschedule_nodes));
+    }
     // The indexes keep the state's index, and so the node shuffles, as
     // the import has them.
     let _ = writeln!(o, "  create_index = {}", a.create_index);

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod dialect;
 pub mod one_node;
+pub mod service;
 pub mod var_files;
 pub mod why;
 
