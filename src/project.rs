@@ -384,12 +384,18 @@ fn not_regular(path: &Path) -> io::Error {
 /// The refusal for a file over the cap (on disk or a git blob).
 pub fn too_big(path: &Path, len: u64, max: u64) -> io::Error {
     refused(
-        io::ErrorKind::InvalidInput,
+        io::ErrorKind::FileTooLarge,
         format!(
             "refusing to read {}: it is {len} bytes, over the {max}-byte limit (raise it with {MAX_FILE_ENV})",
             shown(path)
         ),
     )
+}
+
+/// Is `e` our refusal of a file over the size cap ([`too_big`]): a file
+/// that is there, unread, so what it holds is unknown?
+pub fn is_too_big(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::FileTooLarge && refusal(e).is_some()
 }
 
 mod refusal;
@@ -511,6 +517,8 @@ mod tests {
         let f = Fence::around(&d.join("repo")).with_max_bytes(10);
         let e = f.read(&d.join("repo/big")).unwrap_err();
         assert!(e.to_string().contains("100 bytes, over the 10-byte limit"));
+        assert!(is_too_big(&e));
+        assert!(!is_too_big(&io::Error::from(io::ErrorKind::FileTooLarge)));
         let _ = std::fs::remove_dir_all(&d);
     }
 

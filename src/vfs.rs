@@ -41,6 +41,12 @@ pub trait Vfs: Send + Sync {
     /// The folder reads are fenced in (the project root), when this source
     /// has one: job-file functions apply the same boundary to the paths they
     /// are given.
+    /// The first `n` bytes of `path`, read without the size cap (for a
+    /// file [`Vfs::read`] refuses as too large); `None` when this reader
+    /// cannot give them without reading the whole file.
+    fn head(&self, _path: &Path, _n: u64) -> Option<Vec<u8>> {
+        None
+    }
     fn fence_root(&self) -> Option<&Path> {
         None
     }
@@ -125,6 +131,18 @@ impl DiskVfs {
 }
 
 impl Vfs for DiskVfs {
+    fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let at = self.fence.locate(&self.resolve(path)).ok()?;
+        let file = std::fs::File::open(at).ok()?;
+        if !file.metadata().ok()?.is_file() {
+            return None;
+        }
+        let mut head = Vec::new();
+        file.take(n).read_to_end(&mut head).ok()?;
+        Some(head)
+    }
+
     fn read(&self, path: &Path) -> io::Result<Source> {
         let full = self.resolve(path);
         // Inside the project, a regular file (a link to /dev/zero would read

@@ -209,3 +209,38 @@ fn a_job_header_broken_across_lines_is_judged() {
         assert!(text.contains("deploy/web:5:"), "{args:?}: {text}");
     }
 }
+
+/// A file over the size cap is not read, so a job padded past it (Nomad
+/// reads any size) passed every gate unseen when its name was no job
+/// file's. The walk peeks at its head: a job's opening is taken (the
+/// refusal to read it fails the run), a binary or a CSV is not; a staged
+/// blob cannot be peeked at, so it is taken.
+#[test]
+fn a_job_padded_past_the_size_cap_is_not_passed_unread() {
+    let d = committed_demo("by-text-over-cap");
+    let padded = format!("{BAD_JOB}{}", "# pad\n".repeat(4000));
+    d.put("deploy/web", &padded);
+    d.put("data/table.csv", &"id,name\n1,a\n".repeat(3000));
+    d.put("data/logo.bin", &format!("\u{0}{padded}"));
+    let run = |args: &[&str]| {
+        std::process::Command::new(common::bin())
+            .current_dir(&d.0)
+            .args(["--no-color"])
+            .args(args)
+            .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["check", "deploy", "data"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("deploy/web"), "{text}");
+    assert!(!text.contains("data/"), "{text}");
+    git(&d.0, &["add", "deploy/web"]);
+    let o = run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("deploy/web"), "{text}");
+}
