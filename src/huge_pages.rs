@@ -63,8 +63,8 @@ pub fn hold() {
 static ON_ALLOW: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 
 /// Run `f` once when [`allow`] first turns huge pages back on: the binary
-/// sizes its allocator for a small run at start and hands a big run back
-/// the allocator's own defaults there.
+/// serves a small run with glibc's malloc and a small mimalloc arena, and
+/// there hands a big run to mimalloc with its own defaults.
 /// (At once, when they are already back on.)
 pub fn on_allow(f: fn()) {
     let _ = ON_ALLOW.set(f);
