@@ -31,12 +31,12 @@ pub fn reject_overcommitted(
         .chain(plan.preempted.iter().map(|(a, _)| a.id.as_str()))
         .collect();
     let mut rejected: Vec<(usize, String)> = Vec::new();
-    for (&pos, placed) in &plan.placed {
+    for (pos, placed) in plan.placed.by_node() {
         let Some(node) = state.nodes.get(pos) else {
             rejected.push((pos, String::new()));
             continue;
         };
-        let placed_ids: HashSet<&str, IdHash> = placed.iter().map(|a| a.id.as_str()).collect();
+        let placed_ids: HashSet<&str, IdHash> = placed.clone().map(|a| a.id.as_str()).collect();
         let existing = by_node
             .get(pos)
             .into_iter()
@@ -48,13 +48,13 @@ pub fn reject_overcommitted(
             // 1.4.0+ counts it until its client stops it.
             .filter(|a| a.is_live())
             .filter(|a| !gone.contains(a.id.as_str()) && !placed_ids.contains(a.id.as_str()));
-        let all: Vec<&Allocation> = existing.chain(placed.iter()).collect();
+        let all: Vec<&Allocation> = existing.chain(placed).collect();
         if !node_fits(node, &all, version) {
             rejected.push((pos, node.id.clone()));
         }
     }
     for (pos, node_id) in &rejected {
-        plan.placed.remove(pos);
+        plan.placed.remove_node(*pos);
         plan.stops.retain(|a| &a.node_id != node_id);
         plan.preempted.retain(|(a, _)| &a.node_id != node_id);
     }
@@ -135,7 +135,7 @@ mod tests {
         };
         // Too few victims picked: 600 + 500 > 1000 even after evicting 100.
         let mut plan = Plan::default();
-        plan.placed.insert(0, vec![alloc("new", 500)]);
+        plan.placed.push(0, alloc("new", 500));
         plan.preempted.push((alloc("victim", 100), "new".into()));
         let by_node = super::super::node_allocs::live_by_node(&state);
         assert!(reject_overcommitted(
@@ -147,7 +147,7 @@ mod tests {
         assert!(plan.placed.is_empty() && plan.preempted.is_empty());
 
         let mut ok = Plan::default();
-        ok.placed.insert(0, vec![alloc("new", 300)]);
+        ok.placed.push(0, alloc("new", 300));
         ok.stops.push(alloc("victim", 100));
         assert!(!reject_overcommitted(
             &state,
@@ -155,6 +155,6 @@ mod tests {
             &by_node,
             NomadVersion::CURRENT
         ));
-        assert_eq!(ok.placed.len(), 1);
+        assert_eq!(ok.placed.node_count(), 1);
     }
 }

@@ -7,7 +7,7 @@
 //! and scores), [`select`](super::select) (limit and max score) and
 //! [`preempt`](super::preempt) (choosing victims).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
@@ -25,8 +25,8 @@ pub struct Plan {
     pub stops: Vec<Allocation>,
     /// (victim, preempting alloc id)
     pub preempted: Vec<(Allocation, Id)>,
-    /// New and in-place-updated allocations, per node position.
-    pub placed: BTreeMap<usize, Vec<Allocation>>,
+    /// New and in-place-updated allocations, by node position.
+    pub placed: super::placed::Placed,
     /// Stored allocations an in-place update replaces. Lookup-only (never
     /// iterated, so the hasher's per-process seed cannot reach any output):
     /// foldhash, as the engine's ID maps.
@@ -48,8 +48,8 @@ struct Made {
 
 #[derive(Debug)]
 enum Slot {
-    /// `placed[node][at]`.
-    Placed { node: usize, at: usize },
+    /// The `at`th of `placed`.
+    Placed { at: usize },
     /// Rare (an in-place update whose node is gone): boxed.
     Own(Box<Allocation>),
 }
@@ -61,7 +61,7 @@ impl Plan {
             .iter()
             .filter_map(|m| {
                 let alloc = match &m.slot {
-                    Slot::Placed { node, at } => self.placed.get(node)?.get(*at)?.clone(),
+                    Slot::Placed { at } => self.placed.get(*at)?.clone(),
                     Slot::Own(a) => (**a).clone(),
                 };
                 Some(super::Placement {
@@ -79,9 +79,7 @@ impl Plan {
         made.into_iter()
             .filter_map(|m| {
                 let alloc = match m.slot {
-                    Slot::Placed { node, at } => {
-                        std::mem::take(self.placed.get_mut(&node)?.get_mut(at)?)
-                    }
+                    Slot::Placed { at } => self.placed.take(at)?,
                     Slot::Own(a) => *a,
                 };
                 Some(super::Placement {
@@ -194,8 +192,12 @@ pub struct Engine<'w> {
     /// [`Engine::group_id`]), shared by every allocation it places.
     job_ids: (Id, Id),
     group_ids: Vec<Id>,
-    /// Per node position placed on: its first network's device and IP.
-    node_nets: Vec<(usize, Id, Id)>,
+    /// Per node position placed on: its ID, and its first network's device
+    /// and IP, shared by its placements. Indexed by position: a list
+    /// searched for the node made every placement's lookup as long as the
+    /// nodes placed on so far, and a copy of the node's ID per allocation
+    /// was 100,000 small blocks of a 5,000-client replay.
+    node_ids: Vec<NodeIds>,
     /// What the CSI checker reads of the state (`None`: no CSI volumes).
     pub(super) csi: Option<super::csi::CsiIndex>,
     /// The network the stack's `NetworkChecker` holds (set by the last
@@ -204,6 +206,14 @@ pub struct Engine<'w> {
     /// The job under evaluation when it is planned against many replays:
     /// it remembers verdicts that depend on the specs alone.
     pub(super) planned: Option<&'w super::sim::Planned>,
+}
+
+/// A node's IDs its placements share ([`Engine::materialize`]), each made
+/// the first time one asks.
+#[derive(Debug, Default, Clone)]
+struct NodeIds {
+    id: Option<Id>,
+    net: Option<(Id, Id)>,
 }
 
 /// What a nondeterminism note says about its group.
@@ -284,7 +294,7 @@ impl<'w> Engine<'w> {
             current_namespace: job.namespace.clone(),
             job_ids: (Id::from(&job.namespace), Id::from(&job.id)),
             group_ids: Vec::new(),
-            node_nets: Vec::new(),
+            node_ids: Vec::new(),
             net_ask: Default::default(),
             planned: None,
             // `CSIVolumesByNodeID` reads each allocation's own job
@@ -399,7 +409,7 @@ impl<'w> Engine<'w> {
             .flatten()
             .filter(move |&&i| !dropped.has(i))
             .filter_map(move |&i| state.allocs.get(i))
-            .chain(plan.placed.get(&pos).into_iter().flatten())
+            .chain(plan.placed.on_node(pos))
     }
 
     pub(super) fn stored(&self, id: &str) -> Option<&'w Allocation> {
@@ -466,15 +476,9 @@ impl<'w> Engine<'w> {
         in_place: bool,
     ) {
         let slot = match pos {
-            Some(node) => {
-                self.place(node, alloc, &preempts, in_place);
-                let at = self
-                    .plan
-                    .placed
-                    .get(&node)
-                    .map_or(0, |v| v.len().saturating_sub(1));
-                Slot::Placed { node, at }
-            }
+            Some(node) => Slot::Placed {
+                at: self.place(node, alloc, &preempts, in_place),
+            },
             None => Slot::Own(Box::new(alloc)),
         };
         self.plan.made.push(Made {
@@ -488,8 +492,15 @@ impl<'w> Engine<'w> {
     /// in-place update can carry a stored allocation's ID (a new one's is
     /// drawn fresh by [`Engine::materialize`]), so only it is looked up:
     /// finding every new allocation's ID among the stored ones hashed all
-    /// 100,000 allocation IDs of a large cluster for each plan.
-    pub fn place(&mut self, pos: usize, alloc: Allocation, victims: &[Id], in_place: bool) {
+    /// 100,000 allocation IDs of a large cluster for each plan. Returns
+    /// its index among the plan's placements.
+    pub fn place(
+        &mut self,
+        pos: usize,
+        alloc: Allocation,
+        victims: &[Id],
+        in_place: bool,
+    ) -> usize {
         self.touched.insert(pos);
         for v in victims {
             if let Some(a) = self.stored(v) {
@@ -504,7 +515,7 @@ impl<'w> Engine<'w> {
             }
         }
         self.ports_held |= super::alloc_ports::holds_any(&alloc);
-        self.plan.placed.entry(pos).or_default().push(alloc);
+        self.plan.placed.push(pos, alloc)
     }
 
     /// Does the allocation still fit on its node once its old self is gone?

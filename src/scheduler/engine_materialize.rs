@@ -21,20 +21,42 @@ impl Engine<'_> {
         id
     }
 
+    /// The IDs the node at `pos` shares with its placements (a position
+    /// off the state's nodes has none to share: `None`).
+    fn node_ids(&mut self, pos: usize) -> Option<&mut super::NodeIds> {
+        if pos >= self.state.nodes.len() {
+            return None;
+        }
+        if self.node_ids.len() <= pos {
+            self.node_ids.resize(pos + 1, Default::default());
+        }
+        self.node_ids.get_mut(pos)
+    }
+
+    /// The node's ID, as an ID its placements share.
+    fn node_id(&mut self, pos: usize) -> Id {
+        let node = self.state.nodes.get(pos);
+        match self.node_ids(pos) {
+            Some(ids) => ids
+                .id
+                .get_or_insert_with(|| node.map(|n| Id::from(&n.id)).unwrap_or_default())
+                .clone(),
+            None => Id::default(),
+        }
+    }
+
     /// The node's first network's device and IP, as IDs its placements share.
     fn node_network(&mut self, pos: usize) -> (Id, Id) {
-        if let Some((_, d, ip)) = self.node_nets.iter().find(|(p, ..)| *p == pos) {
-            return (d.clone(), ip.clone());
+        let first = self.state.nodes.get(pos).and_then(|n| n.networks.first());
+        let make = || {
+            first
+                .map(|d| (Id::from(&d.device), Id::from(&d.ip)))
+                .unwrap_or_default()
+        };
+        match self.node_ids(pos) {
+            Some(ids) => ids.net.get_or_insert_with(make).clone(),
+            None => make(),
         }
-        let (d, ip) = self
-            .state
-            .nodes
-            .get(pos)
-            .and_then(|n| n.networks.first())
-            .map(|d| (Id::from(&d.device), Id::from(&d.ip)))
-            .unwrap_or_default();
-        self.node_nets.push((pos, d.clone(), ip.clone()));
-        (d, ip)
     }
 
     /// Build the allocation for a chosen node: IDs, network addresses,
@@ -113,7 +135,7 @@ impl Engine<'_> {
             job_priority: ask.job.priority,
             job_type: ask.job.job_type,
             task_group: self.group_id(&ask.tg.name),
-            node_id: node.map(|n| Id::from(&n.id)).unwrap_or_default(),
+            node_id: self.node_id(pos),
             resources: res,
             ..Allocation::default()
         }

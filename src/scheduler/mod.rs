@@ -22,6 +22,7 @@ pub mod network_check;
 mod node_allocs;
 mod packed_allocs;
 mod packed_nodes;
+pub mod placed;
 pub mod preempt;
 pub mod quota;
 pub mod quota_devices;

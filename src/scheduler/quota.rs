@@ -156,7 +156,7 @@ impl Engine<'_> {
             .stops
             .iter()
             .chain(self.plan.preempted.iter().map(|(a, _)| a));
-        let placed = self.plan.placed.values().flatten().map(|a| {
+        let placed = self.plan.placed.iter().map(|a| {
             let old = self
                 .plan
                 .replaced

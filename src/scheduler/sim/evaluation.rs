@@ -225,8 +225,7 @@ impl Simulation {
                 .iter()
                 .filter_map(|(a, by)| Some((at(&a.id)?, by)))
                 .collect();
-            let placed: Vec<Option<usize>> =
-                plan.placed.values().flatten().map(|a| at(&a.id)).collect();
+            let placed: Vec<Option<usize>> = plan.placed.iter().map(|a| at(&a.id)).collect();
             (stops, evicts, placed)
         };
         for i in stops {
@@ -252,7 +251,7 @@ impl Simulation {
         self.state
             .allocs
             .reserve(placed.iter().filter(|at| at.is_none()).count());
-        for (mut alloc, at) in plan.placed.into_values().flatten().zip(placed) {
+        for (mut alloc, at) in plan.placed.into_node_order().zip(placed) {
             alloc.modify_index = index;
             alloc.client_status = ClientStatus::Running;
             alloc.desired_status = DesiredStatus::Run;
