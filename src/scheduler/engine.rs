@@ -55,6 +55,12 @@ enum Slot {
 }
 
 impl Plan {
+    /// Room for `n` more placements ([`super::placed::Placed::expect`]).
+    pub fn expect(&mut self, n: usize) {
+        self.placed.expect(n);
+        let _ = self.made.try_reserve(n.min(super::placed::EXPECT_MAX));
+    }
+
     /// The placements made, in order, as [`super::PlanResult`] lists them.
     pub fn placements(&self) -> Vec<super::Placement> {
         self.made

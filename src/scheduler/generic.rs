@@ -288,6 +288,7 @@ fn generic(
             + gp.place.len()
             + canary_names.len()
             + migrations.len();
+        engine.plan.expect(total);
         // Migrations stop their allocation whether or not the replacement
         // finds a node (only a destructive update's stop is backed out).
         for a in &gp.migrate {

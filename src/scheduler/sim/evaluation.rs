@@ -244,6 +244,23 @@ impl Simulation {
                 a.modify_index = index;
             }
         }
+        let mut new = plan.placed.into_node_order();
+        for (alloc, at) in new.iter_mut().zip(&placed) {
+            alloc.modify_index = index;
+            alloc.client_status = ClientStatus::Running;
+            alloc.desired_status = DesiredStatus::Run;
+            if at.is_none() {
+                alloc.create_index = index;
+            }
+        }
+        // A state with no allocation yet (a replay's first job) takes the
+        // plan's list as it is: moving 100,000 allocations into a list of
+        // its own was a copy into as much fresh memory again, whose page
+        // clears were an eighth of the uncached 5,000-client plan.
+        if self.state.allocs.is_empty() && placed.iter().all(Option::is_none) {
+            self.state.allocs = new;
+            return;
+        }
         // Room for the new allocations at once: grown a push at a time, the
         // list of a 100,000-allocation replay was copied whole at every
         // doubling into freshly faulted memory (a third of the uncached
@@ -251,14 +268,10 @@ impl Simulation {
         self.state
             .allocs
             .reserve(placed.iter().filter(|at| at.is_none()).count());
-        for (mut alloc, at) in plan.placed.into_node_order().zip(placed) {
-            alloc.modify_index = index;
-            alloc.client_status = ClientStatus::Running;
-            alloc.desired_status = DesiredStatus::Run;
+        for (alloc, at) in new.into_iter().zip(placed) {
             if let Some(a) = at.and_then(|i| self.state.allocs.get_mut(i)) {
                 *a = alloc;
             } else {
-                alloc.create_index = index;
                 self.state.allocs.push(alloc);
             }
         }
