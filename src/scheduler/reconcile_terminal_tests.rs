@@ -140,3 +140,43 @@ fn a_failed_allocation_due_now_is_rescheduled_and_a_removed_groups_stopped() {
     let p = plan(None);
     assert_eq!((p.rescheduled.len(), p.lost.len(), p.stop.len()), (0, 1, 1));
 }
+
+/// computeStop (scheduler/reconcile.go, reconciler/reconcile_cluster.go):
+/// 3 → 1 with `[2]` due: Highest(1) names the due one's index, so which
+/// running one stops is Go's map order (a draw, its odds kept); with `[0]`
+/// due the highest running one, `[2]`, stops and nothing is drawn.
+#[test]
+fn a_shrinking_group_stops_by_the_name_index_then_by_map_order() {
+    let (mut job, mut tg) = job(false);
+    tg.count = 1;
+    job.groups = vec![tg.clone()];
+    let running = |n, idx| {
+        let mut a = alloc(n, idx, None, ClientStatus::Running);
+        a.job_version = 0;
+        a
+    };
+    let mut due = alloc(3, 2, None, ClientStatus::Failed);
+    due.reschedule_now = true;
+    let plan = |allocs: &[Allocation]| {
+        let p = reconcile_group(
+            &job,
+            Some(&tg),
+            allocs.iter().collect(),
+            at(1),
+            &|_, _| false,
+            &|_| Taint::Untainted,
+            &mut SplitMix64::new(7),
+        );
+        let stopped: Vec<String> = p.stop.iter().map(|a| a.name.to_string()).collect();
+        (stopped, p.replace.len(), p.inplace.len(), p.stop_chance)
+    };
+    let (stopped, replaced, inplace, chance) = plan(&[running(1, 0), running(2, 1), due.clone()]);
+    assert_eq!(
+        (stopped.len(), replaced, inplace, chance),
+        (1, 1, 1, Some((2, 1)))
+    );
+    due.name = "j.g[0]".into();
+    let (stopped, replaced, inplace, chance) = plan(&[due, running(1, 1), running(2, 2)]);
+    assert_eq!(stopped, ["j.g[2]"]);
+    assert_eq!((replaced, inplace, chance), (1, 1, None));
+}
