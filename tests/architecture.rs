@@ -36,6 +36,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "ids",
             "cache_dir",
             "huge_pages",
+            "hex",
         ],
     ),
     (

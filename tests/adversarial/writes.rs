@@ -15,8 +15,12 @@ fn node(id: &str) -> String {
 
 /// The rest of a whole import (an Enterprise 2.0.5 cluster with nothing
 /// running), so `--write` is refused for the names alone, not for a file
-/// not saved.
+/// not saved. Node `n1`'s own file is saved too: the list alone leaves its
+/// attributes unknown, and an import that guesses is never written.
 fn whole(imp: &Path) {
+    if !imp.join("node-n1.json").exists() {
+        write(imp, "node-n1.json", node("n1"));
+    }
     for (f, body) in [
         (
             "agent-self.json",
