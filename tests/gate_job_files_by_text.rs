@@ -213,8 +213,9 @@ fn a_job_header_broken_across_lines_is_judged() {
 /// A file over the size cap is not read, so a job padded past it (Nomad
 /// reads any size) passed every gate unseen when its name was no job
 /// file's. The walk peeks at its head: a job's opening is taken (the
-/// refusal to read it fails the run), a binary or a CSV is not; a staged
-/// blob cannot be peeked at, so it is taken.
+/// refusal to read it fails the run), a binary or a CSV is not. Git's
+/// blobs are peeked at alike, staged (loose) or committed and packed: a
+/// large asset in a commit must not fail the hook.
 #[test]
 fn a_job_padded_past_the_size_cap_is_not_passed_unread() {
     let d = committed_demo("by-text-over-cap");
@@ -243,4 +244,21 @@ fn a_job_padded_past_the_size_cap_is_not_passed_unread() {
     let text = output_text(&o);
     assert_ne!(o.status.code(), Some(0), "{text}");
     assert!(text.contains("deploy/web"), "{text}");
+    git(&d.0, &["add", "data"]);
+    let o = run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert!(text.contains("deploy/web"), "{text}");
+    assert!(!text.contains("data/"), "{text}");
+    git(&d.0, &["rm", "-q", "--cached", "deploy/web"]);
+    let o = run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "large data alone: {text}");
+    git(&d.0, &["add", "deploy/web"]);
+    git(&d.0, &["commit", "-q", "-m", "padded"]);
+    git(&d.0, &["gc", "-q"]);
+    let o = run(&["check", "--base", "HEAD~1"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("deploy/web"), "{text}");
+    assert!(!text.contains("data/"), "packed: {text}");
 }

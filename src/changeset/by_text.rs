@@ -44,8 +44,8 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
         }
         // Over the size cap: unread, so a job padded past the cap would
         // pass unseen. Taken (its refusal is then the file's error) when
-        // its first bytes may open a job; a git blob cannot be peeked at
-        // without inflating it whole, so it is taken.
+        // its first bytes may open a job, or when they cannot be read
+        // (a packed git blob far past the cap).
         Err(e) if crate::project::is_too_big(&e) => vfs
             .head(path, HEAD_BYTES)
             .is_none_or(|head| may_open_job(&head)),

@@ -361,6 +361,16 @@ fn dir_entries(
 }
 
 impl crate::vfs::Vfs for LazyGitVfs {
+    fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
+        let (oid, kind) = self.lookup(&self.key(path)).ok()??;
+        if !kind.is_blob() {
+            return None;
+        }
+        self.with_state(|s| Ok(repo::blob_head(&s.repo, oid, n)))
+            .ok()
+            .flatten()
+    }
+
     fn read(&self, path: &Path) -> io::Result<crate::source::Source> {
         let key = self.key(path);
         let not_found = || {

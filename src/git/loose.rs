@@ -33,23 +33,101 @@ pub(super) struct Loose {
 /// The loose object `oid` of `repo`, refused from its header (`data` is
 /// `Err(size)`) when larger than `max`; `None` when gix must find it.
 pub(super) fn read(repo: &gix::Repository, oid: &gix::oid, max: u64) -> Option<Loose> {
-    let mut hex = [0u8; 64];
-    let hex = super::hex::to_hex(oid, &mut hex);
-    if hex.len() < 3 {
-        return None;
+    let path = object_path(repo, oid)?;
+    let mut file = std::fs::File::open(path).ok()?;
+    // Deflate adds a few bytes per 16 KiB block at worst: a file much
+    // longer than the cap holds no object under it (or is not git's), so
+    // only its header is inflated; a huge staged file is never read whole
+    // to be refused.
+    let len = file.metadata().ok()?.len();
+    if len > max.saturating_add(max / 64).saturating_add(64 * 1024) {
+        let (kind, size, _) = peek(&mut file, 0)?;
+        return (size > max).then_some(Loose {
+            kind,
+            data: Err(size),
+        });
     }
-    let path = repo
-        .objects
-        .store_ref()
-        .path()
-        .join(&hex[..2])
-        .join(&hex[2..]);
-    let compressed = std::fs::read(path).ok()?;
+    let mut compressed = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut compressed).ok()?;
     INFLATER.with(|cell| {
         let mut z = cell.try_borrow_mut().ok()?;
         z.reset();
         inflate(&mut z, &compressed, max).ok().flatten()
     })
+}
+
+/// The first `n` bytes of the loose object `oid`, with its kind and whole
+/// size, inflating no more of it than that: how a file over the size cap
+/// is told apart from a job without reading it whole. `None` when it is
+/// not a loose object of the main object folder.
+pub(super) fn head(
+    repo: &gix::Repository,
+    oid: &gix::oid,
+    n: u64,
+) -> Option<(gix::object::Kind, u64, Vec<u8>)> {
+    let mut file = std::fs::File::open(object_path(repo, oid)?).ok()?;
+    peek(&mut file, n)
+}
+
+fn object_path(repo: &gix::Repository, oid: &gix::oid) -> Option<std::path::PathBuf> {
+    let mut hex = [0u8; 64];
+    let hex = super::hex::to_hex(oid, &mut hex);
+    if hex.len() < 3 {
+        return None;
+    }
+    Some(
+        repo.objects
+            .store_ref()
+            .path()
+            .join(&hex[..2])
+            .join(&hex[2..]),
+    )
+}
+
+/// Inflates `src` until the header and `n` bytes of the body are out (or
+/// the stream ends), reading it in small pieces.
+fn peek(src: &mut impl io::Read, n: u64) -> Option<(gix::object::Kind, u64, Vec<u8>)> {
+    // The longest header git writes ("commit " + 20 digits + NUL) fits
+    // in 64 bytes.
+    let want = usize::try_from(n).ok()?.checked_add(64)?;
+    let mut out = vec![0u8; want];
+    let mut filled = 0;
+    let mut z = Decompress::new();
+    let mut buf = [0u8; 16 * 1024];
+    'read: loop {
+        let got = src.read(&mut buf).ok()?;
+        let mut input = &buf[..got];
+        loop {
+            let (in0, out0) = (z.total_in(), z.total_out());
+            let flush = if got == 0 {
+                FlushDecompress::Finish
+            } else {
+                FlushDecompress::None
+            };
+            let status = z.decompress(input, &mut out[filled..], flush).ok()?;
+            let used = usize::try_from(z.total_in() - in0).ok()?;
+            let made = usize::try_from(z.total_out() - out0).ok()?;
+            input = input.get(used..)?;
+            filled += made;
+            if status == Status::StreamEnd || filled == want {
+                break 'read;
+            }
+            if input.is_empty() {
+                break;
+            }
+            if used == 0 && made == 0 {
+                return None;
+            }
+        }
+        if got == 0 {
+            break;
+        }
+    }
+    let nul = out[..filled].iter().position(|b| *b == 0)?;
+    let (kind, size) = parse_header(&out[..nul])?;
+    let body = &out[nul + 1..filled];
+    let keep = body.len().min(usize::try_from(n.min(size)).ok()?);
+    Some((kind, size, body[..keep].to_vec()))
 }
 
 /// `<kind> <size>\0<body>`, inflated header first. `Ok(None)` for a stream
@@ -160,5 +238,37 @@ mod tests {
         assert!(run(&deflated("blob x", b"x"), 1 << 20).is_none());
         assert!(run(&deflated("bolb 1", b"x"), 1 << 20).is_none());
         assert!(run(b"not zlib at all", 1 << 20).is_none());
+    }
+
+    #[test]
+    fn a_head_inflates_only_what_it_is_asked_for() {
+        let body: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let bytes = deflated("blob 200000", &body);
+        let (kind, size, head) = peek(&mut &bytes[..], 1000).expect("peek");
+        assert_eq!((kind, size), (gix::object::Kind::Blob, 200_000));
+        assert_eq!(head, &body[..1000]);
+        let (_, size, head) = peek(&mut &bytes[..], 0).expect("header");
+        assert_eq!((size, head.len()), (200_000, 0));
+        // Asking past the end gives the body, not padding.
+        let (_, _, head) = peek(&mut &deflated("blob 2", b"hi")[..], 1000).expect("short");
+        assert_eq!(head, b"hi");
+        // One byte at a time, as a slow reader hands them over.
+        struct Trickle<'a>(&'a [u8]);
+        impl io::Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                let Some((b, rest)) = self.0.split_first() else {
+                    return Ok(0);
+                };
+                if let Some(o) = out.first_mut() {
+                    *o = *b;
+                    self.0 = rest;
+                    return Ok(1);
+                }
+                Ok(0)
+            }
+        }
+        let (_, _, head) = peek(&mut Trickle(&bytes), 300).expect("trickle");
+        assert_eq!(head, &body[..300]);
+        assert!(peek(&mut &b"not zlib at all"[..], 10).is_none());
     }
 }

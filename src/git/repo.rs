@@ -388,6 +388,25 @@ pub(super) fn blob(repo: &gix::Repository, oid: ObjectId, path: &Path) -> io::Re
     Ok(object.detach().data)
 }
 
+/// The first `n` bytes of a blob over the size cap, for telling a job
+/// from a large binary file. A loose blob (what `git add` writes) is
+/// inflated only that far; a packed one is inflated whole while within
+/// four times the cap, and past that `None` (the caller fails closed).
+pub(super) fn blob_head(repo: &gix::Repository, oid: ObjectId, n: u64) -> Option<Vec<u8>> {
+    if let Some((kind, _, head)) = super::loose::head(repo, &oid, n) {
+        return (kind == gix::object::Kind::Blob).then_some(head);
+    }
+    let header = repo.find_header(oid).ok()?;
+    if header.kind() != gix::object::Kind::Blob
+        || header.size() > crate::project::max_file_bytes().saturating_mul(4)
+    {
+        return None;
+    }
+    let mut data = repo.find_object(oid).ok()?.detach().data;
+    data.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    Some(data)
+}
+
 fn not_a_file(path: &Path, kind: gix::object::Kind) -> io::Error {
     io::Error::other(format!("{} is a {kind} in git, not a file", path.display()))
 }
