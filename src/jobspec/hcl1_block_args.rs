@@ -20,22 +20,27 @@ pub fn as_blocks(job: &mut Node) {
 
 fn walk(node: &mut Node, path: &mut Vec<String>) {
     path.push(node.ident.clone());
-    let dotted = path.join(".");
-    let attrs = std::mem::take(&mut node.attrs);
-    for a in attrs {
-        match &a.value {
-            Value::Map(m) if is_block(&dotted, &a.name) => {
-                let b = block(&a, m);
-                // Source order among the blocks: repeated blocks (several
-                // `network`s) keep the order they were written in.
-                let at = node
-                    .blocks
-                    .iter()
-                    .position(|x| x.span.start > a.span.start)
-                    .unwrap_or(node.blocks.len());
-                node.blocks.insert(at, b);
+    // A block with no object argument has nothing to move: its list is
+    // left as it is (taking and refilling every block's list, with the
+    // dotted path, was ~3% of a pre-1.0 `check --staged`).
+    if node.attrs.iter().any(|a| matches!(a.value, Value::Map(_))) {
+        let dotted = path.join(".");
+        let attrs = std::mem::take(&mut node.attrs);
+        for a in attrs {
+            match &a.value {
+                Value::Map(m) if is_block(&dotted, &a.name) => {
+                    let b = block(&a, m);
+                    // Source order among the blocks: repeated blocks (several
+                    // `network`s) keep the order they were written in.
+                    let at = node
+                        .blocks
+                        .iter()
+                        .position(|x| x.span.start > a.span.start)
+                        .unwrap_or(node.blocks.len());
+                    node.blocks.insert(at, b);
+                }
+                _ => node.attrs.push(a),
             }
-            _ => node.attrs.push(a),
         }
     }
     for b in &mut node.blocks {
