@@ -23,6 +23,7 @@ pub use workload::*;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::source::{Source, Span};
 
@@ -37,8 +38,11 @@ pub struct Spans {
     pub block: Option<Span>,
     /// The block's label (`job "x"`, `group "x"`, `task "x"`), if any.
     pub label: Option<Span>,
+    /// Shared between copies (`None` when no field was written): a job
+    /// is copied whole for each admission, change-set step and plan, and
+    /// one allocation per block's spans was about a third of each copy.
     #[serde(with = "field_names")]
-    fields: Vec<(&'static str, Span)>,
+    fields: Option<Arc<Vec<(&'static str, Span)>>>,
 }
 
 /// The field names of [`Spans`] as stored in the job-load cache: written as
@@ -49,17 +53,23 @@ mod field_names {
     use super::Span;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::HashSet;
-    use std::sync::Mutex;
+    use std::sync::{Arc, Mutex};
 
-    pub fn serialize<S: Serializer>(v: &[(&'static str, Span)], s: S) -> Result<S::Ok, S::Error> {
-        v.serialize(s)
+    type Fields = Option<Arc<Vec<(&'static str, Span)>>>;
+
+    /// A sequence, empty for `None`: the bytes the plain list wrote.
+    pub fn serialize<S: Serializer>(v: &Fields, s: S) -> Result<S::Ok, S::Error> {
+        v.as_deref().map_or(&[][..], Vec::as_slice).serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Vec<(&'static str, Span)>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
         let owned: Vec<(String, Span)> = Vec::deserialize(d)?;
-        Ok(owned.into_iter().map(|(n, s)| (intern(n), s)).collect())
+        if owned.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Arc::new(
+            owned.into_iter().map(|(n, s)| (intern(n), s)).collect(),
+        )))
     }
 
     fn intern(name: String) -> &'static str {
@@ -88,21 +98,27 @@ impl Spans {
         Spans {
             block,
             label: None,
-            fields: Vec::new(),
+            fields: None,
         }
     }
 
     /// Record that `field` was written at `span` (the whole attribute).
     pub fn set(&mut self, field: &'static str, span: Span) {
-        if let Some(slot) = self.fields.iter_mut().find(|(f, _)| *f == field) {
+        // A copy's own list from its first change (copies share until then).
+        let fields = Arc::make_mut(self.fields.get_or_insert_with(Default::default));
+        if let Some(slot) = fields.iter_mut().find(|(f, _)| *f == field) {
             slot.1 = span;
         } else {
-            self.fields.push((field, span));
+            fields.push((field, span));
         }
     }
 
+    fn list(&self) -> &[(&'static str, Span)] {
+        self.fields.as_deref().map_or(&[], Vec::as_slice)
+    }
+
     pub fn get(&self, field: &str) -> Option<Span> {
-        self.fields
+        self.list()
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, s)| *s)
@@ -119,7 +135,7 @@ impl Spans {
     }
 
     pub fn fields(&self) -> impl Iterator<Item = (&'static str, Span)> + '_ {
-        self.fields.iter().copied()
+        self.list().iter().copied()
     }
 }
 
@@ -393,5 +409,25 @@ mod tests {
         s.set("count", Span::new(2, 5));
         assert_eq!(s.get("count"), Some(Span::new(2, 5)));
         assert_eq!(s.best("priority"), Some(Span::new(0, 10)));
+    }
+
+    #[test]
+    fn a_copys_spans_change_alone() {
+        let mut s = Spans::new(None);
+        s.set("count", Span::new(2, 5));
+        let mut copy = s.clone();
+        copy.set("count", Span::new(7, 9));
+        copy.set("meta", Span::new(10, 12));
+        assert_eq!(s.get("count"), Some(Span::new(2, 5)));
+        assert!(!s.written("meta"));
+        assert_eq!(copy.get("count"), Some(Span::new(7, 9)));
+        // The cache's bytes are the plain list's, `None` or not.
+        let empty = serde_json::to_string(&Spans::new(None)).unwrap();
+        assert!(empty.contains("\"fields\":[]"), "{empty}");
+        let back: Spans = serde_json::from_str(&serde_json::to_string(&copy).unwrap()).unwrap();
+        assert_eq!(
+            back.fields().collect::<Vec<_>>(),
+            copy.fields().collect::<Vec<_>>()
+        );
     }
 }
