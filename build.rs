@@ -153,7 +153,7 @@ const RELEASE_WORDS: usize = 3;
 
 /// `$OUT_DIR/<out>` from the HCL1 key table at `table`: `RELEASES` (the
 /// RELEASES line, in order), `PATHS` (block path, releases checking its
-/// keys) and `KEYS` (block path, key, releases accepting it), sorted for
+/// keys, the range of its rows in `KEYS`) and `KEYS` (block path, key, releases accepting it), sorted for
 /// binary search, each set of releases as bits over `RELEASES`. Bad data
 /// fails the build with its line number: a release out of order or not
 /// `a.b.c`, a run naming a release the RELEASES line lacks or running
@@ -208,9 +208,14 @@ fn hcl1_key_table(table: &str, out_name: &str) {
     for (_, [a, b, c]) in &releases {
         out.push_str(&format!("    NomadVersion::new({a}, {b}, {c}),\n"));
     }
-    out.push_str("];\npub(super) static PATHS: &[(&str, Releases)] = &[\n");
+    // Each path's rows of KEYS (sorted as KEYS is, by path then key),
+    // found here once rather than by two binary searches per block read.
+    let key_paths: Vec<&str> = keys.keys().map(|(p, _)| *p).collect();
+    out.push_str("];\npub(super) static PATHS: &[(&str, Releases, usize, usize)] = &[\n");
     for (path, bits) in paths {
-        out.push_str(&format!("    ({path:?}, {}),\n", set(bits)));
+        let from = key_paths.partition_point(|p| *p < path);
+        let to = from + key_paths[from..].partition_point(|p| *p == path);
+        out.push_str(&format!("    ({path:?}, {}, {from}, {to}),\n", set(bits)));
     }
     out.push_str("];\npub(super) static KEYS: &[(&str, &str, Releases)] = &[\n");
     for ((path, key), bits) in keys {

@@ -26,9 +26,14 @@ impl Releases {
 /// `paths` sorted by path, `keys` by (path, key).
 pub(super) struct Table {
     releases: &'static [NomadVersion],
-    paths: &'static [(&'static str, Releases)],
+    paths: &'static [PathRow],
     keys: &'static [(&'static str, &'static str, Releases)],
 }
+
+/// A block path, the releases that check its keys, and the range of its
+/// rows in the table's keys (found by build.rs: two binary searches of
+/// the keys per block were a fifth of the version gates' walk).
+pub(super) type PathRow = (&'static str, Releases, usize, usize);
 
 // `RELEASES`, `PATHS` and `KEYS`, sorted, from parser-keys-hcl1.txt.
 // Built when the binary is compiled: parsed into SipHash maps at the first
@@ -49,7 +54,7 @@ pub(super) fn checked(path: &[&str], v: NomadVersion) -> Option<Checked> {
 impl Table {
     pub(super) const fn new(
         releases: &'static [NomadVersion],
-        paths: &'static [(&'static str, Releases)],
+        paths: &'static [PathRow],
         keys: &'static [(&'static str, &'static str, Releases)],
     ) -> Table {
         Table {
@@ -75,16 +80,14 @@ impl Table {
         let release = self.release(v)?;
         let at = self
             .paths
-            .binary_search_by(|(p, _)| cmp_path(p, path))
+            .binary_search_by(|(p, ..)| cmp_path(p, path))
             .ok()?;
-        if !self.paths[at].1.has(release) {
+        let (_, releases, from, to) = self.paths[at];
+        if !releases.has(release) {
             return None;
         }
-        let keys = self.keys;
-        let from = keys.partition_point(|(p, _, _)| cmp_path(p, path).is_lt());
-        let to = from + keys[from..].partition_point(|(p, _, _)| cmp_path(p, path).is_eq());
         Some(Checked {
-            keys: &keys[from..to],
+            keys: self.keys.get(from..to)?,
             release,
         })
     }
@@ -196,7 +199,14 @@ pub(super) mod tests {
         let t = read(text);
         let shown: Vec<String> = table.releases.iter().map(|r| r.to_string()).collect();
         assert_eq!(shown, t.listed);
-        let rows: Vec<_> = table.paths.iter().map(|(p, _)| *p).collect();
+        let rows: Vec<_> = table.paths.iter().map(|(p, ..)| *p).collect();
+        // Each path's range holds its rows of the keys, and only them.
+        for (p, _, from, to) in table.paths {
+            let inside = |k: &&(&str, &str, Releases)| k.0 == *p;
+            let n = table.keys.iter().filter(inside).count();
+            assert_eq!(to - from, n, "{p}");
+            assert!(table.keys[*from..*to].iter().all(|k| k.0 == *p), "{p}");
+        }
         assert_eq!(rows, t.paths.keys().copied().collect::<Vec<_>>());
         let rows: Vec<_> = table.keys.iter().map(|(p, k, _)| (*p, *k)).collect();
         assert_eq!(rows, t.keys.keys().copied().collect::<Vec<_>>());
@@ -230,7 +240,7 @@ pub(super) mod tests {
     /// comparison orders as the table's strings sort.
     #[test]
     fn segments_compare_as_the_joined_path() {
-        for (p, _) in PATHS {
+        for (p, ..) in PATHS {
             // The path itself, one segment more, its last one longer
             // (`job.group_`) and shorter (`job.grou`).
             let mut variants: Vec<String> = vec![p.to_string(), format!("{p}.a"), format!("{p}_")];
@@ -239,7 +249,7 @@ pub(super) mod tests {
             }
             for joined in &variants {
                 let segs: Vec<&str> = joined.split('.').collect();
-                for (q, _) in PATHS {
+                for (q, ..) in PATHS {
                     assert_eq!(
                         cmp_path(q, &segs),
                         (*q).cmp(joined.as_str()),
