@@ -248,7 +248,11 @@ fn alloc(status: &str, canary: bool) -> String {
 #[test]
 fn a_job_with_an_allocation_in_an_unsimulated_state_is_unknown() {
     for (status, canary, what) in [
-        ("unknown", false, "is `unknown` (its client disconnected)"),
+        (
+            "unknown",
+            false,
+            "is `unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients",
+        ),
         ("running", true, "is a canary of a deployment in progress"),
     ] {
         let d = import(&format!("alloc-state-{status}"), "1.6.0");

@@ -29,6 +29,7 @@ pub mod quota_devices;
 pub mod rank;
 mod rank_device;
 pub mod reconcile;
+mod reconcile_disconnect;
 pub mod reconcile_group;
 mod reconcile_names;
 #[cfg(test)]

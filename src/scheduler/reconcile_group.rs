@@ -4,6 +4,7 @@
 //! v0.9.0–v1.10.5, scheduler/reconciler/reconcile_cluster.go from
 //! v1.11.0). Whether a change is destructive is [`super::reconcile`]'s.
 
+use super::reconcile_disconnect::Unknown;
 use super::reconcile_names::{indexed_name, NameIndex, NewNames};
 use crate::cluster::{Allocation, ClientStatus, DesiredStatus};
 use crate::ids::SplitMix64;
@@ -119,9 +120,15 @@ pub fn reconcile_group<'s>(
         // sorts terminal allocations as untainted whatever their node):
         // due to reschedule it is `rescheduleNow`, otherwise it stays in
         // the count. A batch job's finished allocation is untainted too.
-        match (a.client_status, a.batch_terminal) {
-            (ClientStatus::Failed, _) if a.reschedule_now => plan.rescheduled.push(a),
-            (ClientStatus::Failed, _) | (_, Some(_)) => untainted.push(a),
+        // An `unknown` one (its client disconnected) is read by its window
+        // whatever its node, after a drain's mark to migrate.
+        let unknown = super::reconcile_disconnect::read(a, tg, at.nomad).filter(|_| !a.migrate);
+        match (a.client_status, a.batch_terminal, unknown) {
+            (ClientStatus::Failed, _, _) if a.reschedule_now => plan.rescheduled.push(a),
+            (ClientStatus::Failed, _, _) | (_, Some(_), _) => untainted.push(a),
+            (_, _, Some(Unknown::Ignore)) => plan.ignore += 1,
+            (_, _, Some(Unknown::Untainted)) => untainted.push(a),
+            (_, _, Some(Unknown::Lost)) => plan.lost.push(a),
             _ => match taint(a) {
                 Taint::Lost => plan.lost.push(a),
                 Taint::Migrate => plan.migrate.push(a),
@@ -215,7 +222,7 @@ fn index(a: &Allocation) -> u32 {
 
 /// `computeStop`: lost allocations are stopped; of the rest, only
 /// `len(untainted) + len(migrate) - count` (rescheduled ones are not
-/// counted): migrating ones with the highest names first, then untainted
+/// counted, nor `unknown` ones): migrating ones with the highest names first, then untainted
 /// ones holding the highest names of the index, then any others in Go's
 /// map order. Before 2.0.4 an allocation terminal on its client is never
 /// stopped here; from 2.0.4 a failed one may be (ded7e3318e, #27971).
@@ -228,7 +235,11 @@ fn compute_stop<'s>(
     prefix: &str,
     rng: &mut SplitMix64,
 ) {
-    let mut remove = (untainted.len() + plan.migrate.len()).saturating_sub(count as usize);
+    let known = untainted
+        .iter()
+        .filter(|a| !super::reconcile_disconnect::is_unknown(a))
+        .count();
+    let mut remove = (known + plan.migrate.len()).saturating_sub(count as usize);
     if remove == 0 {
         return;
     }

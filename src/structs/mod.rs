@@ -215,9 +215,10 @@ pub struct Allocation {
     /// (`None`: not a batch job's, or live). See [`BatchTerminal`].
     #[serde(default)]
     pub batch_terminal: Option<BatchTerminal>,
-    /// A system or sysbatch job's imported allocation, as the release
-    /// reads its group's disconnect rules (`None`: another job type, a
-    /// release before 1.3, or not imported). See [`Disconnect`].
+    /// A system or sysbatch job's imported allocation, or a service or
+    /// batch job's `unknown` one, as the release reads its group's
+    /// disconnect rules (`None`: any other, a release before 1.3, or not
+    /// imported). See [`Disconnect`].
     #[serde(default)]
     pub disconnect: Option<Disconnect>,
 }
@@ -225,7 +226,10 @@ pub struct Allocation {
 /// A system or sysbatch job's live allocation, as the system scheduler
 /// reads it against its group's disconnect rules
 /// (`SupportsDisconnectedClients`, 1.3+) (`diffSystemAllocsForNode`, from 1.11
-/// `computeForNode`; world/api_alloc_disconnect.rs decides which).
+/// `computeForNode`; world/api_alloc_disconnect.rs decides which). A
+/// service or batch job's `unknown` allocation is `Waiting` or `Expired`,
+/// which the generic reconciler reads with the planned group
+/// (scheduler/reconcile_disconnect.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Disconnect {
     /// Its group keeps no disconnected clients (1.3–1.11): on a

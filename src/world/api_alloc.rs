@@ -437,7 +437,21 @@ pub fn load_allocations(
         }
         let unsimulated = if alloc.is_live() {
             let v = world.nomad_version;
-            match super::api_alloc_disconnect::system_disconnect(a, &alloc, spec, v, ctx.saved_at) {
+            let draining = ctx.draining_ready.contains(alloc.node_id.as_str());
+            let read =
+                super::api_alloc_disconnect::system_disconnect(a, &alloc, spec, v, ctx.saved_at)
+                    .and_then(|d| match d {
+                        Some(d) => Ok(Some(d)),
+                        None => super::api_alloc_disconnect::generic_unknown(
+                            a,
+                            &alloc,
+                            spec,
+                            v,
+                            ctx.saved_at,
+                            draining,
+                        ),
+                    });
+            match read {
                 Ok(d) => {
                     alloc.disconnect = d;
                     super::api_alloc_state::live_unsimulated(a, alloc.job_type, v)

@@ -1,9 +1,12 @@
-//! A system or sysbatch job's live allocation whose client disconnected
-//! (1.3+), read as that release's system scheduler reads it: the
+//! A live allocation whose client disconnected (1.3+), read as that
+//! release's scheduler reads it. A system or sysbatch job's: the
 //! `unknown` one it keeps for its client, the one whose window has passed
-//! (lost), and the running one whose client came back (reconnecting).
-//! The scheduler then applies the rest of the rule with the node's status
-//! ([`crate::structs::Disconnect`], `scheduler::system_disconnect`).
+//! (lost), and the running one whose client came back (reconnecting); the
+//! scheduler then applies the rest of the rule with the node's status
+//! ([`crate::structs::Disconnect`], `scheduler::system_disconnect`). A
+//! service or batch job's `unknown` one ([`generic_unknown`]): waiting or
+//! past its window, which the generic reconciler reads with the planned
+//! group (`scheduler::reconcile_disconnect`).
 //!
 //! Nomad's rules (`diffSystemAllocsForNode`, scheduler/util.go 1.3–1.4,
 //! scheduler/system_util.go 1.5–1.10; `computeForNode`,
@@ -63,6 +66,18 @@ pub(super) fn system_disconnect(
             Disconnect::Supported
         }));
     }
+    expiry(a, window, version, now).map(Some)
+}
+
+/// An `unknown` allocation against its group's `window`
+/// (`Allocation.Expired`: its `LastUnknown` plus the window, at or before
+/// `now`): `Expired` or `Waiting`; `Err` why it cannot be told.
+fn expiry(
+    a: &Value,
+    window: i64,
+    version: NomadVersion,
+    now: Option<i128>,
+) -> Result<Disconnect, &'static str> {
     let states = a
         .get("AllocStates")
         .and_then(Value::as_array)
@@ -71,10 +86,54 @@ pub(super) fn system_disconnect(
     let now = now.ok_or(
         "`unknown` (its client disconnected), and saved-at.txt is absent, so whether its window has passed is unknown",
     )?;
-    Ok(Some(match unknowns {
+    Ok(match unknowns {
         Some(since) if since.saturating_add(i128::from(window)) <= now => Disconnect::Expired,
         _ => Disconnect::Waiting,
-    }))
+    })
+}
+
+/// How `version`'s generic reconciler (`filterByTainted`,
+/// scheduler/reconcile_util.go 1.3.0–1.10.5,
+/// scheduler/reconciler/filters.go 1.11.0–1.11.1) reads a service or batch
+/// job's `unknown` allocation (desired `run`, of a group that keeps
+/// disconnected clients): `Waiting` or `Expired`, which the scheduler
+/// then reads with the planned group (`scheduler::reconcile_disconnect`).
+/// `Ok(None)` for another allocation; `Err` why it cannot be told:
+/// before 1.3 (no client is `unknown`); from 1.11.2 and in 2.0, which
+/// reschedule it by its group's reschedule policy ("unknown allocations
+/// with replace = true will now follow the reschedule block", bdf5b27410,
+/// #27053; 1.11.2 0cef49eb41, #27264); on a draining node that is ready
+/// before 1.7.2, whose `filterByTainted` reads it there as reconnecting
+/// (its `case structs.NodeStatusReady`); or the cases
+/// [`system_disconnect`] cannot tell either.
+pub(super) fn generic_unknown(
+    a: &Value,
+    alloc: &Allocation,
+    spec: &Job,
+    version: NomadVersion,
+    now: Option<i128>,
+    draining_ready: bool,
+) -> Result<Option<Disconnect>, &'static str> {
+    let generic = matches!(alloc.job_type, JobType::Service | JobType::Batch);
+    if !generic || s(a, "ClientStatus") != "unknown" {
+        return Ok(None);
+    }
+    if version < v(1, 3, 0) {
+        return Err("`unknown` (its client disconnected), which no release before 1.3 reports");
+    }
+    if version.has_since(&[v(1, 11, 2)]) {
+        return Err("`unknown` (its client disconnected), which from 1.11.2 Nomad reschedules by its group's reschedule policy (#27053), and nomad-preflight does not simulate");
+    }
+    if s(a, "DesiredStatus") != "run" {
+        return Err("`unknown` (its client disconnected) and told to stop, which Nomad's reconciler reads as reconnecting");
+    }
+    let window = window(spec, &alloc.task_group, version).ok_or(
+        "`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients",
+    )?;
+    if draining_ready && version < v(1, 7, 2) {
+        return Err("`unknown` (its client disconnected) on a ready node that drains, where Nomad before 1.7.2 reads it as reconnecting, which nomad-preflight does not simulate");
+    }
+    expiry(a, window, version, now).map(Some)
 }
 
 const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
@@ -244,6 +303,47 @@ mod tests {
         assert!(system_disconnect(&a, &alloc, &j, v(1, 5, 0), None).is_err());
         // Before 1.3 no client is `unknown`.
         assert!(read(&a, &j, (1, 2, 16), 0).is_err());
+    }
+
+    #[test]
+    fn a_service_allocation_is_read_from_1_3_to_1_11_1() {
+        let a = unknown(&[(0, "unknown")]);
+        let j = job(Some(60), None);
+        let read = |a: &Value, t: JobType, rel: (u32, u32, u32), now: i128, draining: bool| {
+            let alloc = Allocation {
+                job_type: t,
+                task_group: "g".into(),
+                ..Default::default()
+            };
+            let now = Some(T0 + now * 1_000_000_000);
+            generic_unknown(a, &alloc, &j, v(rel.0, rel.1, rel.2), now, draining)
+        };
+        let service = JobType::Service;
+        assert_eq!(
+            read(&a, service, (1, 5, 6), 59, false),
+            Ok(Some(Disconnect::Waiting))
+        );
+        assert_eq!(
+            read(&a, JobType::Batch, (1, 5, 6), 60, false),
+            Ok(Some(Disconnect::Expired))
+        );
+        // Another job type, or not `unknown`: not this rule's.
+        assert_eq!(read(&a, JobType::System, (1, 5, 6), 0, false), Ok(None));
+        let running = json!({"ClientStatus": "running", "DesiredStatus": "run"});
+        assert_eq!(read(&running, service, (1, 5, 6), 0, false), Ok(None));
+        // Before 1.3, from 1.11.2 (#27053), on a draining ready node
+        // before 1.7.2, told to stop: cannot be told.
+        assert!(read(&a, service, (1, 2, 16), 0, false).is_err());
+        assert!(read(&a, service, (1, 11, 2), 0, false).is_err());
+        assert!(read(&a, service, (2, 0, 0), 0, false).is_err());
+        assert!(read(&a, service, (1, 7, 1), 0, true).is_err());
+        assert_eq!(
+            read(&a, service, (1, 7, 2), 0, true),
+            Ok(Some(Disconnect::Waiting))
+        );
+        let mut stopped = a.clone();
+        stopped["DesiredStatus"] = json!("stop");
+        assert!(read(&stopped, service, (1, 5, 6), 0, false).is_err());
     }
 
     #[test]

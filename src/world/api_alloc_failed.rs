@@ -23,6 +23,9 @@ pub struct AllocContext {
     pub disconnected: HashSet<String>,
     /// Those the reconcilers taint: down, disconnected or draining.
     pub tainted: HashSet<String>,
+    /// Those `ready` and draining: tainted, where `filterByTainted`
+    /// before 1.7.2 reads an `unknown` allocation as reconnecting.
+    pub draining_ready: HashSet<String>,
     /// When the import was saved (Unix nanoseconds, `saved-at.txt`): the
     /// "now" of a failed allocation's reschedule.
     pub saved_at: Option<i128>,

@@ -35,9 +35,7 @@ use crate::jobspec::JobType;
 use crate::version::NomadVersion;
 
 /// What of a live allocation the reconciler of `version` reads that is
-/// not simulated: `unknown` (its client disconnected inside
-/// `max_client_disconnect`, 1.3+: Nomad has placed a replacement and keeps
-/// both until the client reconnects), a canary of a deployment in progress
+/// not simulated: a canary of a deployment in progress
 /// (promotion, the deployment's own counts), or, before 0.12.5, one that
 /// names a `NextAllocation`, which those releases' reconciler (service
 /// and batch jobs) leaves out of the count
@@ -50,10 +48,8 @@ pub(super) fn live_unsimulated(
     version: NomadVersion,
 ) -> Option<&'static str> {
     let reconciled = matches!(job_type, JobType::Service | JobType::Batch);
-    // A system or sysbatch job's is read by super::api_alloc_disconnect.
-    if reconciled && s(a, "ClientStatus") == "unknown" {
-        return Some("`unknown` (its client disconnected)");
-    }
+    // An `unknown` one, whatever its job type, is read (or called
+    // unknown) by super::api_alloc_disconnect.
     if reconciled
         && !s(a, "NextAllocation").is_empty()
         && !super::api_terminal_releases::counts_live_replaced(version)

@@ -241,6 +241,13 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             })
             .map(|(id, _)| id.clone())
             .collect(),
+        draining_ready: shapes
+            .iter()
+            .filter(|(_, n)| {
+                n.pool.state.drain && n.pool.state.status == crate::structs::NodeStatus::Ready
+            })
+            .map(|(id, _)| id.clone())
+            .collect(),
         disconnected: statuses
             .into_iter()
             .filter(|(_, st)| st == "disconnected")

@@ -1,0 +1,248 @@
+//! A service job's `unknown` allocation (its client disconnected), in an
+//! import, planned as the release's generic reconciler reads it rather
+//! than called unknown (issue 13). Nomad's rules (`filterByTainted` then
+//! `computeGroup`: scheduler/reconcile_util.go and scheduler/reconcile.go
+//! at v1.5.6, v1.5.17, v1.10.5; scheduler/reconciler/filters.go and
+//! reconcile_cluster.go at v1.11.1):
+//! - within its group's window, desired `run`: ignored, holding no name
+//!   and not counted as existing, so the group places what it is short
+//!   of, until "when there are unknown allocs, dont ignore them"
+//!   (d3f30f44d7, #18701: v1.4.14, v1.5.10, v1.6.3, v1.7.0), from which it
+//!   is untainted: it counts toward the group and is ignored (or updated)
+//!   as any;
+//! - past its window (`Allocation.Expired`): lost, stopped and replaced
+//!   under its name when the group is short; from v1.7.2 (`expiring`)
+//!   kept, untainted, when the planned group does not replace lost
+//!   allocations (v1.10.0–v1.11.1: `disconnect { replace = false }`);
+//! - v1.11.2 and 2.0 reschedule it by the group's reschedule policy
+//!   (bdf5b27410, #27053), not simulated: the plan still says it cannot
+//!   tell.
+//!
+//! The world: the service job of tests/common/service.rs (count 1) with
+//! a one-hour window, node `n1` ready and `n2` disconnected at 11:30:00;
+//! the import saved at 12:00:31 (within the window) or 12:30:00 (past).
+
+mod common;
+
+use common::batch::{alloc, NODE_ID};
+use common::service::{file, job_at, running};
+use common::{run_in, Out, TempDir};
+use serde_json::{json, Value};
+
+const NODE2: &str = "0c1b2c3d-0000-4000-8000-000000000002";
+
+/// An hour, in nanoseconds.
+const HOUR: i64 = 3_600_000_000_000;
+
+/// Past the window: an hour after the client disconnected.
+const PAST: &str = "2024-06-01T12:30:00Z\n";
+
+/// The group's window in the job's file and stored form at `release`:
+/// `max_client_disconnect` before 1.8, a `disconnect` block from it,
+/// `replace = false` when `keep` (api/tasks.go
+/// `DisconnectStrategy.Canonicalize` sets the rest).
+fn window(release: &str, keep: bool) -> (String, Value) {
+    if release.starts_with("1.5.") {
+        let text = "    max_client_disconnect = \"1h\"\n".to_string();
+        return (text, json!({"MaxClientDisconnect": HOUR}));
+    }
+    let replace = if keep { "      replace = false\n" } else { "" };
+    let text = format!("    disconnect {{\n      lost_after = \"1h\"\n{replace}    }}\n");
+    let block = json!({"LostAfter": HOUR, "StopOnClientAfter": null, "Replace": !keep,
+        "Reconcile": "best_score"});
+    (text, json!({ "Disconnect": block }))
+}
+
+fn node(id: &str, name: &str, status: &str) -> Value {
+    json!({"ID": id, "Name": name, "Datacenter": "dc1", "NodePool": "default",
+        "Status": status, "SchedulingEligibility": "eligible",
+        "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64"},
+        "Drivers": {"docker": {"Detected": true, "Healthy": true}},
+        "NodeResources": {"Cpu": {"CpuShares": 4000}, "Memory": {"MemoryMB": 4000},
+            "Disk": {"DiskMB": 10000},
+            "Networks": [{"Mode": "host", "Device": "eth0", "IP": "10.0.0.1", "MBits": 1000}]}})
+}
+
+/// `web.g[0]` on `n2`, `unknown` since 11:30:00.
+fn unknown(job: &Value) -> Value {
+    let states = json!([
+        {"Field": "ClientStatus", "Value": "running", "Time": "2024-06-01T11:00:00Z"},
+        {"Field": "ClientStatus", "Value": "unknown", "Time": "2024-06-01T11:30:00Z"}]);
+    alloc(
+        9,
+        0,
+        job,
+        json!({"ClientStatus": "unknown", "JobType": "service", "NodeID": NODE2,
+            "TaskStates": {"t": {"State": "running", "Failed": false}},
+            "AllocStates": states}),
+    )
+}
+
+/// A service job at `release` with the window, its allocations: the
+/// `unknown` one and, when `replaced`, its replacement running on `n1`.
+fn import(tag: &str, release: &str, keep: bool, replaced: bool) -> TempDir {
+    let (text, stored) = window(release, keep);
+    let mut job = job_at(release, 1);
+    if let (Some(Value::Object(g)), Value::Object(p)) = (job.pointer_mut("/TaskGroups/0"), stored) {
+        g.extend(p);
+    }
+    let mut allocs = vec![unknown(&job)];
+    if replaced {
+        allocs.push(running(1, 0, &job));
+    }
+    let d = TempDir::new(tag);
+    let nodes = json!([
+        node(NODE_ID, "n1", "ready"),
+        node(NODE2, "n2", "disconnected")
+    ]);
+    d.put("import/nodes.json", &nodes.to_string());
+    d.put(
+        "import/agent-self.json",
+        &format!(r#"{{"member": {{"Tags": {{"build": "{release}", "region": "global"}}}}}}"#),
+    );
+    d.put("import/jobs/default/web.json", &job.to_string());
+    d.put("import/allocations.json", &Value::Array(allocs).to_string());
+    d.put("import/deployments.json", "[]");
+    d.put("import/saved-at.txt", "2024-06-01T12:00:31Z\n");
+    d.import_rest("import");
+    let with_window = file(1).replace("group \"g\" {\n", &format!("group \"g\" {{\n{text}"));
+    d.put("web.nomad", &with_window);
+    d.put(
+        "web2.nomad",
+        &with_window.replace("nginx:1.25", "nginx:1.26"),
+    );
+    let kill = "      driver = \"docker\"\n      kill_timeout = \"9s\"\n";
+    d.put(
+        "web3.nomad",
+        &with_window.replace("      driver = \"docker\"\n", kill),
+    );
+    d
+}
+
+fn plan(d: &TempDir, file: &str) -> Out {
+    run_in(&d.0, &["plan", "--world", "import", file])
+}
+
+/// `file` plans with exit `code`, read (no `import::alloc-state`), with
+/// the group line `group`.
+fn assert_plan(d: &TempDir, file: &str, code: i32, group: &str) {
+    let o = plan(d, file);
+    assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+    assert_eq!(o.code, code, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains(&format!("Task Group: \"g\" ({group})\n")),
+        "want ({group}), got:\n{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
+
+/// The fixtures are the job file: the unchanged file plans as the
+/// registered job (no diff), whatever the release.
+#[test]
+fn the_fixtures_are_the_job_file() {
+    for release in ["1.5.6", "1.10.5"] {
+        let d = import(&format!("gen-fixture-{release}"), release, false, true);
+        let o = plan(&d, "web.nomad");
+        assert!(
+            o.stdout.starts_with("Job: \"web\"\n"),
+            "{release}: {}{}",
+            o.stdout,
+            o.stderr
+        );
+    }
+}
+
+/// Within its window, its replacement running: both ignored at every
+/// release read. Without a replacement (none placed, or none fitted):
+/// before #18701 the group is short and places one; after, the `unknown`
+/// one counts.
+#[test]
+fn within_its_window_it_is_ignored_then_counted() {
+    for (release, replaced, group, code) in [
+        ("1.5.6", true, "2 ignore", 0),
+        ("1.5.17", true, "2 ignore", 0),
+        ("1.10.5", true, "2 ignore", 0),
+        ("1.11.1", true, "2 ignore", 0),
+        ("1.5.6", false, "1 create, 1 ignore", 0),
+        ("1.5.9", false, "1 create, 1 ignore", 0),
+        ("1.5.10", false, "1 ignore", 0),
+        ("1.10.5", false, "1 ignore", 0),
+    ] {
+        let tag = format!("gen-waiting-{release}-{replaced}");
+        let d = import(&tag, release, false, replaced);
+        assert_plan(&d, "web.nomad", code, group);
+    }
+}
+
+/// A new image (web2) or kill timeout (web3), within the window, no
+/// replacement: before #18701 the ignored one stays as it is and a new
+/// allocation is placed; after, the `unknown` one is updated as any
+/// allocation of an older version, in place on its node when the change
+/// allows (`inplaceUpdate` checks the node exists, its datacenter and
+/// pool, not its status).
+#[test]
+fn within_its_window_a_job_change_updates_it_from_18701() {
+    for (release, image, kill) in [
+        ("1.5.6", "1 create, 1 ignore", "1 create, 1 ignore"),
+        ("1.5.17", "1 create/destroy update", "1 in-place update"),
+        ("1.10.5", "1 create/destroy update", "1 in-place update"),
+    ] {
+        let d = import(&format!("gen-change-{release}"), release, false, false);
+        assert_plan(&d, "web2.nomad", 1, image);
+        let code = i32::from(kill.contains("create"));
+        assert_plan(&d, "web3.nomad", code, kill);
+    }
+}
+
+/// Past its window: lost, stopped, and replaced under its name when the
+/// group is short (not when its replacement runs).
+#[test]
+fn past_its_window_it_is_lost_and_replaced() {
+    for (release, replaced, group) in [
+        ("1.5.6", false, "1 create, 1 destroy"),
+        ("1.5.6", true, "1 destroy, 1 ignore"),
+        ("1.10.5", false, "1 create, 1 destroy"),
+        ("1.10.5", true, "1 destroy, 1 ignore"),
+        ("1.11.1", false, "1 create, 1 destroy"),
+    ] {
+        let tag = format!("gen-past-{release}-{replaced}");
+        let d = import(&tag, release, false, replaced);
+        d.put("import/saved-at.txt", PAST);
+        assert_plan(&d, "web.nomad", 0, group);
+    }
+}
+
+/// Past its window with `disconnect { replace = false }`: from 1.7.2
+/// (`expiring`, `!tg.Replace()` from 1.10.0) kept as it is, counted.
+#[test]
+fn past_its_window_a_group_that_does_not_replace_keeps_it() {
+    for release in ["1.10.5", "1.11.1"] {
+        let d = import(&format!("gen-keep-{release}"), release, true, false);
+        d.put("import/saved-at.txt", PAST);
+        assert_plan(&d, "web.nomad", 0, "1 ignore");
+    }
+}
+
+/// What is not read stays "cannot tell", in one line and the exit code:
+/// 1.11.2 and 2.0 (#27053), and an allocation saved without
+/// `AllocStates`.
+#[test]
+fn what_is_not_modelled_still_cannot_be_told() {
+    for release in ["1.11.2", "2.0.5"] {
+        let d = import(&format!("gen-later-{release}"), release, false, true);
+        let o = plan(&d, "web.nomad");
+        assert!(o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
+        assert!(o.stderr.contains("#27053"), "{release}: {}", o.stderr);
+        assert_ne!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+    }
+    let d = import("gen-no-states", "1.5.6", false, true);
+    let saved = std::fs::read_to_string(d.0.join("import/allocations.json")).expect("saved");
+    let mut allocs: Value = serde_json::from_str(&saved).expect("json");
+    allocs[0]["AllocStates"] = Value::Null;
+    d.put("import/allocations.json", &allocs.to_string());
+    let o = plan(&d, "web.nomad");
+    assert!(o.stderr.contains("alloc-state"), "{}", o.stderr);
+    assert!(o.stderr.contains("AllocStates"), "{}", o.stderr);
+    assert_ne!(o.code, 0, "{}{}", o.stdout, o.stderr);
+}
