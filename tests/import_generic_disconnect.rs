@@ -81,15 +81,29 @@ fn unknown(job: &Value) -> Value {
 /// A service job at `release` with the window, its allocations: the
 /// `unknown` one and, when `replaced`, its replacement running on `n1`.
 fn import(tag: &str, release: &str, keep: bool, replaced: bool) -> TempDir {
+    import_with(tag, release, keep, |job| {
+        let mut allocs = vec![unknown(job)];
+        if replaced {
+            allocs.push(running(1, 0, job));
+        }
+        allocs
+    })
+}
+
+/// A service job at `release` with the window and the allocations
+/// `allocs` makes of its stored form.
+fn import_with(
+    tag: &str,
+    release: &str,
+    keep: bool,
+    allocs: impl Fn(&Value) -> Vec<Value>,
+) -> TempDir {
     let (text, stored) = window(release, keep);
     let mut job = job_at(release, 1);
     if let (Some(Value::Object(g)), Value::Object(p)) = (job.pointer_mut("/TaskGroups/0"), stored) {
         g.extend(p);
     }
-    let mut allocs = vec![unknown(&job)];
-    if replaced {
-        allocs.push(running(1, 0, &job));
-    }
+    let allocs = allocs(&job);
     let d = TempDir::new(tag);
     let nodes = json!([
         node(NODE_ID, "n1", "ready"),
@@ -245,4 +259,27 @@ fn what_is_not_modelled_still_cannot_be_told() {
     assert!(o.stderr.contains("alloc-state"), "{}", o.stderr);
     assert!(o.stderr.contains("AllocStates"), "{}", o.stderr);
     assert_ne!(o.code, 0, "{}{}", o.stdout, o.stderr);
+}
+
+/// Running on the disconnected node, not marked `unknown` yet (the
+/// node's own evaluation has not run): `disconnecting`, which Nomad
+/// marks `unknown` and replaces as the reschedule policy allows. Not
+/// simulated: "cannot tell" (it was planned as a running allocation).
+#[test]
+fn a_running_allocation_on_a_disconnected_node_cannot_be_told() {
+    for release in ["1.5.6", "1.10.5"] {
+        let d = import_with(&format!("gen-disc-{release}"), release, false, |job| {
+            let mut a = running(1, 0, job);
+            a["NodeID"] = json!(NODE2);
+            vec![a]
+        });
+        let o = plan(&d, "web.nomad");
+        assert!(o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("live on a disconnected node"),
+            "{release}: {}",
+            o.stderr
+        );
+        assert_ne!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+    }
 }

@@ -437,7 +437,7 @@ pub fn load_allocations(
         }
         let unsimulated = if alloc.is_live() {
             let v = world.nomad_version;
-            let draining = ctx.draining_ready.contains(alloc.node_id.as_str());
+            let node = super::api_alloc_disconnect::node_state(ctx, &alloc.node_id);
             let read =
                 super::api_alloc_disconnect::system_disconnect(a, &alloc, spec, v, ctx.saved_at)
                     .and_then(|d| match d {
@@ -448,7 +448,7 @@ pub fn load_allocations(
                             spec,
                             v,
                             ctx.saved_at,
-                            draining,
+                            node,
                         ),
                     });
             match read {

@@ -98,7 +98,9 @@ fn expiry(
 /// job's `unknown` allocation (desired `run`, of a group that keeps
 /// disconnected clients): `Waiting` or `Expired`, which the scheduler
 /// then reads with the planned group (`scheduler::reconcile_disconnect`).
-/// `Ok(None)` for another allocation; `Err` why it cannot be told:
+/// `Ok(None)` for another allocation (a live one on a disconnected node
+/// only where the scheduler's taint reads it as Nomad does:
+/// [`disconnecting`]); `Err` why it cannot be told:
 /// before 1.3 (no client is `unknown`); from 1.11.2 and in 2.0, which
 /// reschedule it by its group's reschedule policy ("unknown allocations
 /// with replace = true will now follow the reschedule block", bdf5b27410,
@@ -112,11 +114,14 @@ pub(super) fn generic_unknown(
     spec: &Job,
     version: NomadVersion,
     now: Option<i128>,
-    draining_ready: bool,
+    node: NodeState,
 ) -> Result<Option<Disconnect>, &'static str> {
     let generic = matches!(alloc.job_type, JobType::Service | JobType::Batch);
-    if !generic || s(a, "ClientStatus") != "unknown" {
+    if !generic {
         return Ok(None);
+    }
+    if s(a, "ClientStatus") != "unknown" {
+        return disconnecting(spec, &alloc.task_group, version, node).map(|()| None);
     }
     if version < v(1, 3, 0) {
         return Err("`unknown` (its client disconnected), which no release before 1.3 reports");
@@ -130,10 +135,61 @@ pub(super) fn generic_unknown(
     let window = window(spec, &alloc.task_group, version).ok_or(
         "`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients",
     )?;
-    if draining_ready && version < v(1, 7, 2) {
+    if node == NodeState::DrainingReady && version < v(1, 7, 2) {
         return Err("`unknown` (its client disconnected) on a ready node that drains, where Nomad before 1.7.2 reads it as reconnecting, which nomad-preflight does not simulate");
     }
     expiry(a, window, version, now).map(Some)
+}
+
+/// What of an allocation's node `filterByTainted` reads beside its
+/// status: disconnected, ready and draining, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NodeState {
+    Disconnected,
+    DrainingReady,
+    Other,
+}
+
+/// `node`'s state in the import.
+pub(super) fn node_state(ctx: &super::api_alloc::AllocContext, node: &str) -> NodeState {
+    if ctx.disconnected.contains(node) {
+        NodeState::Disconnected
+    } else if ctx.draining_ready.contains(node) {
+        NodeState::DrainingReady
+    } else {
+        NodeState::Other
+    }
+}
+
+/// A service or batch job's live allocation (not `unknown`) on a
+/// disconnected node: `filterByTainted` puts a running one of a group that
+/// keeps disconnected clients in `disconnecting` (marked `unknown`, and
+/// replaced as its reschedule policy allows, a path that changes at
+/// #18701, 1.8's `GetDisconnectLostTimeout`, 1.11 and 2.0) and a pending
+/// one in `lost`; from 1.8 a running one of a group that keeps none but
+/// does not replace (`PreventRescheduleOnDisconnect`, from 1.10
+/// `PreventReplaceOnDisconnect`: `disconnect.replace = false`, or up to
+/// 1.9 `prevent_reschedule_on_lost`) is disconnecting too, and its pending
+/// one untainted. None of that is simulated: `Err`. Any other is lost, as
+/// the scheduler's taint reads it.
+fn disconnecting(
+    spec: &Job,
+    group: &str,
+    version: NomadVersion,
+    node: NodeState,
+) -> Result<(), &'static str> {
+    if node != NodeState::Disconnected || version < v(1, 3, 0) {
+        return Ok(());
+    }
+    let keeps = window(spec, group, version).is_some();
+    let prevents = spec.group(group).is_some_and(|g| {
+        let replace = g.disconnect.as_ref().and_then(|d| d.replace);
+        replace == Some(false) || (version < v(1, 10, 0) && g.prevent_reschedule_on_lost)
+    });
+    if keeps || (version >= v(1, 8, 0) && prevents) {
+        return Err("live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate");
+    }
+    Ok(())
 }
 
 const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
@@ -316,7 +372,12 @@ mod tests {
                 ..Default::default()
             };
             let now = Some(T0 + now * 1_000_000_000);
-            generic_unknown(a, &alloc, &j, v(rel.0, rel.1, rel.2), now, draining)
+            let node = if draining {
+                NodeState::DrainingReady
+            } else {
+                NodeState::Other
+            };
+            generic_unknown(a, &alloc, &j, v(rel.0, rel.1, rel.2), now, node)
         };
         let service = JobType::Service;
         assert_eq!(
@@ -344,6 +405,37 @@ mod tests {
         let mut stopped = a.clone();
         stopped["DesiredStatus"] = json!("stop");
         assert!(read(&stopped, service, (1, 5, 6), 0, false).is_err());
+    }
+
+    #[test]
+    fn a_live_service_allocation_on_a_disconnected_node_is_lost_or_not_told() {
+        let at = |j: &Job, rel: (u32, u32, u32)| {
+            disconnecting(j, "g", v(rel.0, rel.1, rel.2), NodeState::Disconnected).is_err()
+        };
+        // A group that keeps disconnected clients: disconnecting.
+        assert!(at(&job(Some(60), None), (1, 3, 0)));
+        assert!(at(&job(None, Some(60)), (1, 10, 5)));
+        // One that keeps none: lost, as modelled (until 2.0, where every
+        // group keeps them).
+        assert!(!at(&job(None, None), (1, 5, 6)));
+        assert!(!at(&job(None, None), (1, 11, 1)));
+        assert!(at(&job(None, None), (2, 0, 0)));
+        // From 1.8 a group that does not replace: disconnecting.
+        let mut keep = job(None, None);
+        keep.groups[0].disconnect = Some(crate::jobspec::Disconnect {
+            replace: Some(false),
+            ..Default::default()
+        });
+        assert!(!at(&keep, (1, 7, 7)));
+        assert!(at(&keep, (1, 8, 0)));
+        let mut prevent = job(None, None);
+        prevent.groups[0].prevent_reschedule_on_lost = true;
+        assert!(at(&prevent, (1, 9, 7)));
+        assert!(!at(&prevent, (1, 10, 0)));
+        // Another node: as modelled. Before 1.3: no disconnected node.
+        let other = disconnecting(&job(Some(60), None), "g", v(1, 5, 6), NodeState::Other);
+        assert!(other.is_ok());
+        assert!(!at(&job(Some(60), None), (1, 2, 16)));
     }
 
     #[test]
