@@ -14,9 +14,11 @@
 //!   under its name when the group is short; from v1.7.2 (`expiring`)
 //!   kept, untainted, when the planned group does not replace lost
 //!   allocations (v1.10.0–v1.11.1: `disconnect { replace = false }`);
-//! - v1.11.2 and 2.0 reschedule it by the group's reschedule policy
-//!   (bdf5b27410, #27053), not simulated: the plan still says it cannot
-//!   tell.
+//! - v1.11.2 and 2.0 (bdf5b27410, #27053; 0cef49eb41, #27264) read it
+//!   by its node within its window: kept on a disconnected node, lost on
+//!   a down one unless the group does not replace, reconnecting on a
+//!   ready one (not simulated: "cannot tell"); past it, lost whatever
+//!   the group.
 //!
 //! The world: the service job of tests/common/service.rs (count 1) with
 //! a one-hour window, node `n1` ready and `n2` disconnected at 11:30:00;
@@ -81,7 +83,7 @@ fn unknown(job: &Value) -> Value {
 /// A service job at `release` with the window, its allocations: the
 /// `unknown` one and, when `replaced`, its replacement running on `n1`.
 fn import(tag: &str, release: &str, keep: bool, replaced: bool) -> TempDir {
-    import_with(tag, release, keep, |job| {
+    import_with(tag, release, keep, "disconnected", |job| {
         let mut allocs = vec![unknown(job)];
         if replaced {
             allocs.push(running(1, 0, job));
@@ -96,6 +98,7 @@ fn import_with(
     tag: &str,
     release: &str,
     keep: bool,
+    node2: &str,
     allocs: impl Fn(&Value) -> Vec<Value>,
 ) -> TempDir {
     let (text, stored) = window(release, keep);
@@ -105,10 +108,7 @@ fn import_with(
     }
     let allocs = allocs(&job);
     let d = TempDir::new(tag);
-    let nodes = json!([
-        node(NODE_ID, "n1", "ready"),
-        node(NODE2, "n2", "disconnected")
-    ]);
+    let nodes = json!([node(NODE_ID, "n1", "ready"), node(NODE2, "n2", node2)]);
     d.put("import/nodes.json", &nodes.to_string());
     d.put(
         "import/agent-self.json",
@@ -178,6 +178,9 @@ fn within_its_window_it_is_ignored_then_counted() {
         ("1.5.17", true, "2 ignore", 0),
         ("1.10.5", true, "2 ignore", 0),
         ("1.11.1", true, "2 ignore", 0),
+        ("1.11.2", true, "2 ignore", 0),
+        ("2.0.5", true, "2 ignore", 0),
+        ("2.0.5", false, "1 ignore", 0),
         ("1.5.6", false, "1 create, 1 ignore", 0),
         ("1.5.9", false, "1 create, 1 ignore", 0),
         ("1.5.10", false, "1 ignore", 0),
@@ -219,6 +222,8 @@ fn past_its_window_it_is_lost_and_replaced() {
         ("1.10.5", false, "1 create, 1 destroy"),
         ("1.10.5", true, "1 destroy, 1 ignore"),
         ("1.11.1", false, "1 create, 1 destroy"),
+        ("1.11.2", false, "1 create, 1 destroy"),
+        ("2.0.5", true, "1 destroy, 1 ignore"),
     ] {
         let tag = format!("gen-past-{release}-{replaced}");
         let d = import(&tag, release, false, replaced);
@@ -228,26 +233,49 @@ fn past_its_window_it_is_lost_and_replaced() {
 }
 
 /// Past its window with `disconnect { replace = false }`: from 1.7.2
-/// (`expiring`, `!tg.Replace()` from 1.10.0) kept as it is, counted.
+/// (`expiring`, `!tg.Replace()` from 1.10.0) kept as it is, counted;
+/// from 1.11.2 (#27053) lost whatever the group.
 #[test]
-fn past_its_window_a_group_that_does_not_replace_keeps_it() {
-    for release in ["1.10.5", "1.11.1"] {
+fn past_its_window_a_group_that_does_not_replace_keeps_it_until_1_11_2() {
+    for (release, group, code) in [
+        ("1.10.5", "1 ignore", 0),
+        ("1.11.1", "1 ignore", 0),
+        ("1.11.2", "1 create, 1 destroy", 0),
+        ("2.0.5", "1 create, 1 destroy", 0),
+    ] {
         let d = import(&format!("gen-keep-{release}"), release, true, false);
         d.put("import/saved-at.txt", PAST);
-        assert_plan(&d, "web.nomad", 0, "1 ignore");
+        assert_plan(&d, "web.nomad", code, group);
+    }
+}
+
+/// Within its window on a down node: the same as on a disconnected one
+/// up to 1.11.1; from 1.11.2 lost unless the group does not replace
+/// (filters.go, "Terminal node allocations that cannot be replaced").
+#[test]
+fn on_a_down_node_it_is_lost_from_1_11_2_unless_not_replaced() {
+    for (release, keep, group) in [
+        ("1.10.5", false, "1 ignore"),
+        ("2.0.5", false, "1 create, 1 destroy"),
+        ("2.0.5", true, "1 ignore"),
+    ] {
+        let tag = format!("gen-down-{release}-{keep}");
+        let d = import_with(&tag, release, keep, "down", |job| vec![unknown(job)]);
+        assert_plan(&d, "web.nomad", 0, group);
     }
 }
 
 /// What is not read stays "cannot tell", in one line and the exit code:
-/// 1.11.2 and 2.0 (#27053), and an allocation saved without
-/// `AllocStates`.
+/// from 1.11.2 an `unknown` allocation on a ready node (reconnecting),
+/// and an allocation saved without `AllocStates`.
 #[test]
 fn what_is_not_modelled_still_cannot_be_told() {
     for release in ["1.11.2", "2.0.5"] {
-        let d = import(&format!("gen-later-{release}"), release, false, true);
+        let tag = format!("gen-later-{release}");
+        let d = import_with(&tag, release, false, "ready", |job| vec![unknown(job)]);
         let o = plan(&d, "web.nomad");
         assert!(o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
-        assert!(o.stderr.contains("#27053"), "{release}: {}", o.stderr);
+        assert!(o.stderr.contains("reconnecting"), "{release}: {}", o.stderr);
         assert_ne!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
     }
     let d = import("gen-no-states", "1.5.6", false, true);
@@ -268,7 +296,8 @@ fn what_is_not_modelled_still_cannot_be_told() {
 #[test]
 fn a_running_allocation_on_a_disconnected_node_cannot_be_told() {
     for release in ["1.5.6", "1.10.5"] {
-        let d = import_with(&format!("gen-disc-{release}"), release, false, |job| {
+        let tag = format!("gen-disc-{release}");
+        let d = import_with(&tag, release, false, "disconnected", |job| {
             let mut a = running(1, 0, job);
             a["NodeID"] = json!(NODE2);
             vec![a]

@@ -1,12 +1,12 @@
 //! The generic reconciler's reading of a service or batch job's `unknown`
 //! allocation (its client disconnected), which the import decided is
 //! waiting out its group's window or past it ([`Disconnect`],
-//! world/api_alloc_disconnect.rs `generic_unknown`, which also says which
-//! releases are not read: before 1.3, and 1.11.2 on). The rest of the
-//! rule depends on the release and on the planned group
+//! world/api_alloc_disconnect.rs `generic_unknown`, which also applies
+//! the node's part from 1.11.2 and says what is not read). The rest of
+//! the rule depends on the release and on the planned group
 //! (`filterByTainted` then `computeGroup`: scheduler/reconcile_util.go and
 //! scheduler/reconcile.go 1.3.0–1.10.5; scheduler/reconciler/filters.go
-//! and reconcile_cluster.go 1.11.0–1.11.1).
+//! and reconcile_cluster.go 1.11.0–2.0.5).
 
 use crate::cluster::Allocation;
 use crate::jobspec::TaskGroup;
@@ -46,7 +46,8 @@ pub fn read(a: &Allocation, tg: &TaskGroup, version: NomadVersion) -> Option<Unk
         // "Expired unknown allocs are lost"; from 1.7.2 `expiring`, which
         // computeGroup keeps (untainted) when the planned group does not
         // replace lost allocations.
-        Disconnect::Expired => Some(if version >= v(1, 7, 2) && !replaces(tg, version) {
+        // From 1.11.2 always lost (#27053's backport, 0cef49eb41).
+        Disconnect::Expired => Some(if keeps_expiring(version) && !replaces(tg, version) {
             Unknown::Untainted
         } else {
             Unknown::Lost
@@ -63,6 +64,12 @@ pub fn is_unknown(a: &Allocation) -> bool {
         a.disconnect,
         Some(Disconnect::Waiting | Disconnect::Expired)
     )
+}
+
+/// Whether `version`'s computeGroup may keep an `expiring` allocation:
+/// v1.7.2 to v1.11.1.
+fn keeps_expiring(version: NomadVersion) -> bool {
+    version >= v(1, 7, 2) && !version.has_since(&[v(1, 11, 2)])
 }
 
 /// Does `version` count a waiting `unknown` allocation as untainted?
@@ -145,6 +152,9 @@ mod tests {
         assert_eq!(read(&a, &no_replace, v(1, 10, 0)), Some(Untainted));
         assert_eq!(read(&a, &no_replace, v(1, 11, 1)), Some(Untainted));
         assert_eq!(read(&a, &plain, v(1, 11, 1)), Some(Lost));
+        // 1.11.2 and 2.0: lost whatever the group.
+        assert_eq!(read(&a, &no_replace, v(1, 11, 2)), Some(Lost));
+        assert_eq!(read(&a, &no_replace, v(2, 0, 5)), Some(Lost));
         // Not an import's `unknown` allocation.
         assert_eq!(read(&Allocation::default(), &plain, v(1, 8, 0)), None);
         assert_eq!(

@@ -14,15 +14,22 @@
 //! - the group keeps disconnected clients (`SupportsDisconnectedClients`):
 //!   `max_client_disconnect` set (1.3–1.7); its or `disconnect.lost_after`
 //!   non-zero (1.8–1.10, `GetDisconnectLostTimeout`); `lost_after`
-//!   non-zero (1.11); every group (2.0, "remove deprecated cluster version
-//!   check", #27265);
+//!   non-zero (1.11.0–1.11.1); every group (1.11.2 and 2.0, "remove
+//!   deprecated cluster version check", #27265, and #27053's backport
+//!   0cef49eb41, #27264, which removed the check from 1.11.2);
 //! - `unknown` past its window (`Expired`: the last time it turned
 //!   `unknown` plus the window, at or before now) is lost; else, desired
 //!   `run`, it is ignored. The time is the latest `unknown` entry of
-//!   `AllocStates` up to 1.11, the start of the last run of them from 2.0
-//!   (`LastUnknown`, #27053).
+//!   `AllocStates` up to 1.11.1, the start of the last run of them from
+//!   1.11.2 and in 2.0 (`LastUnknown`, #27053).
 
 use serde_json::Value;
+
+#[path = "api_alloc_generic.rs"]
+mod generic;
+#[cfg(test)]
+use generic::{disconnecting, NodeState};
+pub(super) use generic::{generic_unknown, node_state};
 
 use super::api_json::s;
 use crate::jobspec::{Job, JobType};
@@ -92,108 +99,18 @@ fn expiry(
     })
 }
 
-/// How `version`'s generic reconciler (`filterByTainted`,
-/// scheduler/reconcile_util.go 1.3.0–1.10.5,
-/// scheduler/reconciler/filters.go 1.11.0–1.11.1) reads a service or batch
-/// job's `unknown` allocation (desired `run`, of a group that keeps
-/// disconnected clients): `Waiting` or `Expired`, which the scheduler
-/// then reads with the planned group (`scheduler::reconcile_disconnect`).
-/// `Ok(None)` for another allocation (a live one on a disconnected node
-/// only where the scheduler's taint reads it as Nomad does:
-/// [`disconnecting`]); `Err` why it cannot be told:
-/// before 1.3 (no client is `unknown`); from 1.11.2 and in 2.0, which
-/// reschedule it by its group's reschedule policy ("unknown allocations
-/// with replace = true will now follow the reschedule block", bdf5b27410,
-/// #27053; 1.11.2 0cef49eb41, #27264); on a draining node that is ready
-/// before 1.7.2, whose `filterByTainted` reads it there as reconnecting
-/// (its `case structs.NodeStatusReady`); or the cases
-/// [`system_disconnect`] cannot tell either.
-pub(super) fn generic_unknown(
-    a: &Value,
-    alloc: &Allocation,
-    spec: &Job,
-    version: NomadVersion,
-    now: Option<i128>,
-    node: NodeState,
-) -> Result<Option<Disconnect>, &'static str> {
-    let generic = matches!(alloc.job_type, JobType::Service | JobType::Batch);
-    if !generic {
-        return Ok(None);
-    }
-    if s(a, "ClientStatus") != "unknown" {
-        return disconnecting(spec, &alloc.task_group, version, node).map(|()| None);
-    }
-    if version < v(1, 3, 0) {
-        return Err("`unknown` (its client disconnected), which no release before 1.3 reports");
-    }
-    if version.has_since(&[v(1, 11, 2)]) {
-        return Err("`unknown` (its client disconnected), which from 1.11.2 Nomad reschedules by its group's reschedule policy (#27053), and nomad-preflight does not simulate");
-    }
-    if s(a, "DesiredStatus") != "run" {
-        return Err("`unknown` (its client disconnected) and told to stop, which Nomad's reconciler reads as reconnecting");
-    }
-    let window = window(spec, &alloc.task_group, version).ok_or(
-        "`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients",
-    )?;
-    if node == NodeState::DrainingReady && version < v(1, 7, 2) {
-        return Err("`unknown` (its client disconnected) on a ready node that drains, where Nomad before 1.7.2 reads it as reconnecting, which nomad-preflight does not simulate");
-    }
-    expiry(a, window, version, now).map(Some)
-}
-
-/// What of an allocation's node `filterByTainted` reads beside its
-/// status: disconnected, ready and draining, or neither.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum NodeState {
-    Disconnected,
-    DrainingReady,
-    Other,
-}
-
-/// `node`'s state in the import.
-pub(super) fn node_state(ctx: &super::api_alloc::AllocContext, node: &str) -> NodeState {
-    if ctx.disconnected.contains(node) {
-        NodeState::Disconnected
-    } else if ctx.draining_ready.contains(node) {
-        NodeState::DrainingReady
-    } else {
-        NodeState::Other
-    }
-}
-
-/// A service or batch job's live allocation (not `unknown`) on a
-/// disconnected node: `filterByTainted` puts a running one of a group that
-/// keeps disconnected clients in `disconnecting` (marked `unknown`, and
-/// replaced as its reschedule policy allows, a path that changes at
-/// #18701, 1.8's `GetDisconnectLostTimeout`, 1.11 and 2.0) and a pending
-/// one in `lost`; from 1.8 a running one of a group that keeps none but
-/// does not replace (`PreventRescheduleOnDisconnect`, from 1.10
-/// `PreventReplaceOnDisconnect`: `disconnect.replace = false`, or up to
-/// 1.9 `prevent_reschedule_on_lost`) is disconnecting too, and its pending
-/// one untainted. None of that is simulated: `Err`. Any other is lost, as
-/// the scheduler's taint reads it.
-fn disconnecting(
-    spec: &Job,
-    group: &str,
-    version: NomadVersion,
-    node: NodeState,
-) -> Result<(), &'static str> {
-    if node != NodeState::Disconnected || version < v(1, 3, 0) {
-        return Ok(());
-    }
-    let keeps = window(spec, group, version).is_some();
-    let prevents = spec.group(group).is_some_and(|g| {
-        let replace = g.disconnect.as_ref().and_then(|d| d.replace);
-        replace == Some(false) || (version < v(1, 10, 0) && g.prevent_reschedule_on_lost)
-    });
-    if keeps || (version >= v(1, 8, 0) && prevents) {
-        return Err("live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate");
-    }
-    Ok(())
-}
-
 const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
     NomadVersion::new(major, minor, patch)
+}
+
+/// Whether `version` has #27053 (bdf5b27410; 1.11.2 by 0cef49eb41,
+/// #27264): every group keeps disconnected clients, `LastUnknown` is the
+/// start of the last run of `unknown` entries, and the generic
+/// reconciler's filterByTainted reads an `unknown` allocation by its node
+/// (scheduler/reconciler/filters.go, the same from v1.11.2 to v2.0.5,
+/// refactored into classification rules in v2.0.3).
+fn late(version: NomadVersion) -> bool {
+    version.has_since(&[v(1, 11, 2)])
 }
 
 /// The group's disconnect window (nanoseconds) when `version` reads it as
@@ -206,7 +123,7 @@ fn window(spec: &Job, group: &str, version: NomadVersion) -> Option<i64> {
         .as_ref()
         .and_then(|d| d.lost_after)
         .map_or(0, |d| d.nanos());
-    if version >= v(2, 0, 0) {
+    if late(version) {
         return Some(lost_after);
     }
     if version >= v(1, 11, 0) {
@@ -219,8 +136,8 @@ fn window(spec: &Job, group: &str, version: NomadVersion) -> Option<i64> {
     mcd
 }
 
-/// `LastUnknown` at `version`: up to 1.11 the latest `unknown` client
-/// status entry's time; from 2.0 the first of the trailing run of them.
+/// `LastUnknown` at `version`: up to 1.11.1 the latest `unknown` client
+/// status entry's time; from 1.11.2 the first of the trailing run of them.
 /// `None`: no such entry (never expired). Err: the last client status
 /// entry is not `unknown` (the releases that gate expiry on
 /// `NeedsToReconnect` and 1.3.0–1.3.7's that do not then disagree), or a
@@ -240,7 +157,7 @@ fn unknown_times(states: &[Value], version: NomadVersion) -> Result<Option<i128>
         super::api_reschedule::parse_time(&s(st, "Time"))
             .ok_or("`unknown` (its client disconnected), with an `AllocStates` time that does not read as RFC 3339")
     };
-    if version >= v(2, 0, 0) {
+    if late(version) {
         let run = status
             .iter()
             .rev()
@@ -324,9 +241,14 @@ mod tests {
         assert!(read(&a, &j, (1, 7, 7), 30).is_err());
         assert_eq!(read(&a, &j, (1, 8, 0), 30), Ok(Some(Disconnect::Waiting)));
         assert_eq!(read(&a, &j, (1, 11, 0), 61), Ok(Some(Disconnect::Expired)));
-        // 2.0: every group; without a window it is lost at once.
+        // 1.11.2 and 2.0: every group; without a window it is lost at once.
         let none = job(None, None);
         assert_eq!(read(&a, &none, (2, 0, 0), 0), Ok(Some(Disconnect::Expired)));
+        assert_eq!(
+            read(&a, &none, (1, 11, 2), 0),
+            Ok(Some(Disconnect::Expired))
+        );
+        assert!(read(&a, &none, (1, 11, 1), 0).is_err());
         assert!(read(&a, &none, (1, 10, 5), 0).is_err());
     }
 
@@ -337,6 +259,7 @@ mod tests {
         let j = job(None, Some(60));
         assert_eq!(read(&a, &j, (1, 11, 0), 70), Ok(Some(Disconnect::Waiting)));
         assert_eq!(read(&a, &j, (2, 0, 0), 70), Ok(Some(Disconnect::Expired)));
+        assert_eq!(read(&a, &j, (1, 11, 2), 70), Ok(Some(Disconnect::Expired)));
         // A reconnect ends a run.
         let a = unknown(&[(0, "unknown"), (10, "running"), (30, "unknown")]);
         assert_eq!(read(&a, &j, (2, 0, 0), 70), Ok(Some(Disconnect::Waiting)));
@@ -362,7 +285,7 @@ mod tests {
     }
 
     #[test]
-    fn a_service_allocation_is_read_from_1_3_to_1_11_1() {
+    fn a_service_allocation_is_read_from_1_3() {
         let a = unknown(&[(0, "unknown")]);
         let j = job(Some(60), None);
         let read = |a: &Value, t: JobType, rel: (u32, u32, u32), now: i128, draining: bool| {
@@ -392,11 +315,9 @@ mod tests {
         assert_eq!(read(&a, JobType::System, (1, 5, 6), 0, false), Ok(None));
         let running = json!({"ClientStatus": "running", "DesiredStatus": "run"});
         assert_eq!(read(&running, service, (1, 5, 6), 0, false), Ok(None));
-        // Before 1.3, from 1.11.2 (#27053), on a draining ready node
-        // before 1.7.2, told to stop: cannot be told.
+        // Before 1.3, on a draining ready node before 1.7.2, told to
+        // stop: cannot be told.
         assert!(read(&a, service, (1, 2, 16), 0, false).is_err());
-        assert!(read(&a, service, (1, 11, 2), 0, false).is_err());
-        assert!(read(&a, service, (2, 0, 0), 0, false).is_err());
         assert!(read(&a, service, (1, 7, 1), 0, true).is_err());
         assert_eq!(
             read(&a, service, (1, 7, 2), 0, true),
@@ -405,6 +326,47 @@ mod tests {
         let mut stopped = a.clone();
         stopped["DesiredStatus"] = json!("stop");
         assert!(read(&stopped, service, (1, 5, 6), 0, false).is_err());
+    }
+
+    #[test]
+    fn from_1_11_2_an_unknown_service_allocation_is_read_by_its_node() {
+        let a = unknown(&[(0, "unknown")]);
+        let read = |j: &Job, node: NodeState, rel: (u32, u32, u32), now: i128| {
+            let alloc = Allocation {
+                job_type: JobType::Service,
+                task_group: "g".into(),
+                ..Default::default()
+            };
+            let now = Some(T0 + now * 1_000_000_000);
+            generic_unknown(&a, &alloc, j, v(rel.0, rel.1, rel.2), now, node)
+        };
+        use Disconnect::*;
+        use NodeState::*;
+        let j = job(None, Some(60));
+        assert_eq!(read(&j, Disconnected, (1, 11, 2), 30), Ok(Some(Waiting)));
+        assert_eq!(read(&j, Disconnected, (2, 0, 5), 60), Ok(Some(Expired)));
+        // A down node: lost unless the group does not replace.
+        assert_eq!(read(&j, Down, (2, 0, 5), 30), Ok(Some(Expired)));
+        let mut keep = j.clone();
+        if let Some(d) = keep.groups[0].disconnect.as_mut() {
+            d.replace = Some(false);
+        }
+        assert_eq!(read(&keep, Down, (2, 0, 5), 30), Ok(Some(Waiting)));
+        // Every group keeps disconnected clients: no window, lost at once.
+        let none = job(None, None);
+        assert_eq!(read(&none, Disconnected, (1, 11, 2), 0), Ok(Some(Expired)));
+        // Reconnecting, a missing node, a group that stops after: untold.
+        assert!(read(&j, Other, (2, 0, 5), 30).is_err());
+        assert!(read(&j, DrainingReady, (2, 0, 5), 30).is_err());
+        assert!(read(&j, Missing, (2, 0, 5), 30).is_err());
+        let mut stops = none.clone();
+        stops.groups[0].disconnect = Some(crate::jobspec::Disconnect {
+            stop_on_client_after: Some(Duration::secs(30)),
+            ..Default::default()
+        });
+        assert!(read(&stops, Disconnected, (2, 0, 5), 0).is_err());
+        // 1.11.1: the node does not matter.
+        assert_eq!(read(&j, Down, (1, 11, 1), 30), Ok(Some(Waiting)));
     }
 
     #[test]

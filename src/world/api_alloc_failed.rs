@@ -23,6 +23,8 @@ pub struct AllocContext {
     pub disconnected: HashSet<String>,
     /// Those the reconcilers taint: down, disconnected or draining.
     pub tainted: HashSet<String>,
+    /// Those `down`.
+    pub down: HashSet<String>,
     /// Those `ready` and draining: tainted, where `filterByTainted`
     /// before 1.7.2 reads an `unknown` allocation as reconnecting.
     pub draining_ready: HashSet<String>,

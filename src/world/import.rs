@@ -241,6 +241,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             })
             .map(|(id, _)| id.clone())
             .collect(),
+        down: shapes
+            .iter()
+            .filter(|(_, n)| n.pool.state.status == crate::structs::NodeStatus::Down)
+            .map(|(id, _)| id.clone())
+            .collect(),
         draining_ready: shapes
             .iter()
             .filter(|(_, n)| {

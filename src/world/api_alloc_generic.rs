@@ -1,0 +1,166 @@
+//! The generic reconciler's part of [`super`]: a service or batch job's
+//! `unknown` allocation, and its live ones on a disconnected node.
+
+use serde_json::Value;
+
+use super::super::api_json::s;
+use super::{expiry, late, v, window};
+use crate::jobspec::{Job, JobType};
+use crate::structs::{Allocation, Disconnect};
+use crate::version::NomadVersion;
+
+/// How `version`'s generic reconciler (`filterByTainted`,
+/// scheduler/reconcile_util.go 1.3.0–1.10.5,
+/// scheduler/reconciler/filters.go 1.11.0–1.11.1) reads a service or batch
+/// job's `unknown` allocation (desired `run`, of a group that keeps
+/// disconnected clients): `Waiting` or `Expired`, which the scheduler
+/// then reads with the planned group (`scheduler::reconcile_disconnect`).
+/// `Ok(None)` for another allocation (a live one on a disconnected node
+/// only where the scheduler's taint reads it as Nomad does:
+/// [`disconnecting`]); `Err` why it cannot be told:
+/// before 1.3 (no client is `unknown`); on a draining node that is ready
+/// before 1.7.2, whose `filterByTainted` reads it there as reconnecting
+/// (its `case structs.NodeStatusReady`); from 1.11.2 ([`late`]) where
+/// [`late_unknown`] says; or the cases [`super::system_disconnect`] cannot tell
+/// either.
+pub(in crate::world) fn generic_unknown(
+    a: &Value,
+    alloc: &Allocation,
+    spec: &Job,
+    version: NomadVersion,
+    now: Option<i128>,
+    node: NodeState,
+) -> Result<Option<Disconnect>, &'static str> {
+    let generic = matches!(alloc.job_type, JobType::Service | JobType::Batch);
+    if !generic {
+        return Ok(None);
+    }
+    if s(a, "ClientStatus") != "unknown" {
+        return disconnecting(spec, &alloc.task_group, version, node).map(|()| None);
+    }
+    if version < v(1, 3, 0) {
+        return Err("`unknown` (its client disconnected), which no release before 1.3 reports");
+    }
+    if s(a, "DesiredStatus") != "run" {
+        return Err("`unknown` (its client disconnected) and told to stop, which Nomad's reconciler reads as reconnecting");
+    }
+    let window = window(spec, &alloc.task_group, version).ok_or(
+        "`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients",
+    )?;
+    if node == NodeState::DrainingReady && version < v(1, 7, 2) {
+        return Err("`unknown` (its client disconnected) on a ready node that drains, where Nomad before 1.7.2 reads it as reconnecting, which nomad-preflight does not simulate");
+    }
+    let read = expiry(a, window, version, now)?;
+    if late(version) {
+        return late_unknown(alloc, spec, read, node).map(Some);
+    }
+    Ok(Some(read))
+}
+
+/// From 1.11.2 (#27053) filterByTainted reads an `unknown` allocation past
+/// its window (`expiring`) as lost, and one within it by its node: kept
+/// (untainted) on a disconnected node, or on a down one when its group
+/// does not replace (`ReplaceOnDisconnect`), lost on another down one
+/// (read here as `Expired`: the reconciler's reading is the same), and
+/// reconnecting on a ready one. Not simulated, so `Err`: reconnecting, a
+/// node missing from the import, one marked to migrate (read before the
+/// window from 1.11.2), and a lost one of a group that stops its
+/// allocations after a disconnect (`delayByStopAfter`: no placement for
+/// the group until then).
+fn late_unknown(
+    alloc: &Allocation,
+    spec: &Job,
+    read: Disconnect,
+    node: NodeState,
+) -> Result<Disconnect, &'static str> {
+    if alloc.migrate {
+        return Err("`unknown` (its client disconnected) and marked to migrate, which nomad-preflight does not simulate");
+    }
+    let g = spec.group(&alloc.task_group);
+    let replace = g
+        .and_then(|g| g.disconnect.as_ref())
+        .and_then(|d| d.replace)
+        .unwrap_or(true);
+    let read = match (read, node) {
+        (Disconnect::Expired, _) => Disconnect::Expired,
+        (_, NodeState::Disconnected) => Disconnect::Waiting,
+        (_, NodeState::Down) if !replace => Disconnect::Waiting,
+        (_, NodeState::Down) => Disconnect::Expired,
+        (_, NodeState::Missing) => {
+            return Err("`unknown` (its client disconnected) on a node missing from nodes.json, which nomad-preflight does not simulate")
+        }
+        _ => {
+            return Err("`unknown` (its client disconnected) on a node that is not disconnected or down, which Nomad from 1.11.2 reads as reconnecting and nomad-preflight does not simulate")
+        }
+    };
+    let stops = g.is_some_and(|g| {
+        g.stop_after_client_disconnect.is_some()
+            || g.disconnect
+                .as_ref()
+                .is_some_and(|d| d.stop_on_client_after.is_some())
+    });
+    if read == Disconnect::Expired && stops {
+        return Err("`unknown` (its client disconnected) and lost, in a group that stops its allocations after a disconnect, which delays the group's placements and nomad-preflight does not simulate");
+    }
+    Ok(read)
+}
+
+/// What of an allocation's node `filterByTainted` reads: disconnected,
+/// down, ready and draining, missing from the import, or none of those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::world) enum NodeState {
+    Disconnected,
+    Down,
+    DrainingReady,
+    Missing,
+    Other,
+}
+
+/// `node`'s state in the import.
+pub(in crate::world) fn node_state(
+    ctx: &super::super::api_alloc::AllocContext,
+    node: &str,
+) -> NodeState {
+    if !ctx.nodes.contains(node) {
+        NodeState::Missing
+    } else if ctx.disconnected.contains(node) {
+        NodeState::Disconnected
+    } else if ctx.down.contains(node) {
+        NodeState::Down
+    } else if ctx.draining_ready.contains(node) {
+        NodeState::DrainingReady
+    } else {
+        NodeState::Other
+    }
+}
+
+/// A service or batch job's live allocation (not `unknown`) on a
+/// disconnected node: `filterByTainted` puts a running one of a group that
+/// keeps disconnected clients in `disconnecting` (marked `unknown`, and
+/// replaced as its reschedule policy allows, a path that changes at
+/// #18701, 1.8's `GetDisconnectLostTimeout`, 1.11 and 2.0) and a pending
+/// one in `lost`; from 1.8 a running one of a group that keeps none but
+/// does not replace (`PreventRescheduleOnDisconnect`, from 1.10
+/// `PreventReplaceOnDisconnect`: `disconnect.replace = false`, or up to
+/// 1.9 `prevent_reschedule_on_lost`) is disconnecting too, and its pending
+/// one untainted. None of that is simulated: `Err`. Any other is lost, as
+/// the scheduler's taint reads it.
+pub(super) fn disconnecting(
+    spec: &Job,
+    group: &str,
+    version: NomadVersion,
+    node: NodeState,
+) -> Result<(), &'static str> {
+    if node != NodeState::Disconnected || version < v(1, 3, 0) {
+        return Ok(());
+    }
+    let keeps = window(spec, group, version).is_some();
+    let prevents = spec.group(group).is_some_and(|g| {
+        let replace = g.disconnect.as_ref().and_then(|d| d.replace);
+        replace == Some(false) || (version < v(1, 10, 0) && g.prevent_reschedule_on_lost)
+    });
+    if keeps || (version >= v(1, 8, 0) && prevents) {
+        return Err("live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate");
+    }
+    Ok(())
+}
