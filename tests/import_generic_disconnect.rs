@@ -312,3 +312,15 @@ fn a_running_allocation_on_a_disconnected_node_cannot_be_told() {
         assert_ne!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
     }
 }
+
+/// The whole text of the unchanged file's plan at 1.5.6, the `unknown`
+/// allocation within its window and no replacement: the group is short
+/// one (command/job_plan.go: the diff is None, so exit 0 and no `+`).
+#[test]
+fn the_plan_text_with_an_unknown_allocation() {
+    let d = import("gen-text", "1.5.6", false, false);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+    assert_eq!(o.stdout, want);
+}
