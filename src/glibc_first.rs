@@ -59,27 +59,46 @@ mod imp {
     /// mimalloc alone (glibc's one arena), with 2 MiB the same.
     const BUDGET: usize = 2 << 20;
 
+    /// [`ASKED`] of a thread glibc does not serve: every thread but the
+    /// one that ran [`start`] (the main thread).
+    const NOT_SERVED: usize = usize::MAX;
+
     std::thread_local! {
-        /// Bytes this thread has asked of glibc.
-        static ASKED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        /// Bytes this thread has asked of glibc; [`NOT_SERVED`] on a thread
+        /// that allocates from mimalloc from its start.
+        ///
+        /// Why only the main thread: glibc is held to one arena (src/main.rs,
+        /// `glibc_arenas`), so a second thread allocating at the same time
+        /// (`check --staged`'s select-ahead helper, parsing while the main
+        /// thread loads the world) took the arena's lock turn about with
+        /// it: `perf sched timehist` showed the two threads handing the CPU
+        /// to each other ~30 times a run, each wake-up ~13 us. mimalloc's
+        /// heaps are per thread, with no lock to share.
+        static ASKED: std::cell::Cell<usize> = const { std::cell::Cell::new(NOT_SERVED) };
     }
 
     /// Count `size` against this thread's budget; false once it is spent
-    /// (the run is then big from here on).
+    /// (the run is then big from here on), and on a thread glibc does not
+    /// serve.
     #[inline]
     fn within_budget(size: usize) -> bool {
-        let asked = ASKED
-            .try_with(|a| {
-                let now = a.get().saturating_add(size);
-                a.set(now);
-                now
-            })
-            .unwrap_or(usize::MAX);
-        if asked <= BUDGET {
-            return true;
+        let asked = ASKED.try_with(|a| {
+            let was = a.get();
+            if was == NOT_SERVED {
+                return None;
+            }
+            let now = was.saturating_add(size);
+            a.set(now);
+            Some(now)
+        });
+        match asked {
+            Ok(Some(now)) if now <= BUDGET => true,
+            Ok(None) => false,
+            _ => {
+                over();
+                false
+            }
         }
-        over();
-        false
     }
 
     /// Before the program's first allocation (the binary's `.init_array`
@@ -99,6 +118,9 @@ mod imp {
         // itself, so the break of this moment is too high a floor.
         let end = std::ptr::addr_of!(_end) as usize;
         LOW.store(end, Relaxed);
+        // This thread (the main one: `.init_array` runs before any other
+        // starts) is served; threads started later are mimalloc's.
+        let _ = ASKED.try_with(|a| a.set(0));
         OVER.store(false, Relaxed);
     }
 
@@ -106,6 +128,13 @@ mod imp {
     #[cfg(test)]
     pub fn over_now() -> bool {
         OVER.load(Relaxed)
+    }
+
+    /// Serve the calling thread as [`start`] serves the main one (a test
+    /// runs on a thread of the harness's).
+    #[cfg(test)]
+    pub fn serve_this_thread() {
+        let _ = ASKED.try_with(|a| a.set(0));
     }
 
     /// The run is big: new blocks are mimalloc's from now on. Blocks
@@ -263,11 +292,44 @@ pub use imp::*;
 
 #[cfg(all(test, target_os = "linux", target_env = "gnu"))]
 mod tests {
-    use super::imp::{over, owns};
+    use super::imp::{over, owns, serve_this_thread};
     use std::alloc::{alloc, alloc_zeroed, dealloc, realloc, Layout};
 
     fn phase_on() -> bool {
         !super::imp::over_now()
+    }
+
+    /// Only the thread that started the phase is glibc's: a thread started
+    /// later is mimalloc's from its first block, even while the phase lasts
+    /// (glibc's one arena would be a lock the two threads take turns at),
+    /// and a block one makes the other may free.
+    #[test]
+    fn a_later_thread_allocates_from_mimalloc() {
+        let l = Layout::from_size_align(48, 8).unwrap();
+        let (theirs, was_on) = std::thread::spawn(move || {
+            let on = phase_on();
+            let p = unsafe { alloc(l) };
+            assert!(!p.is_null());
+            (p as usize, on)
+        })
+        .join()
+        .unwrap();
+        if was_on {
+            assert!(
+                !owns(theirs as *mut u8),
+                "a later thread's block is mimalloc's"
+            );
+        }
+        serve_this_thread();
+        let on = phase_on();
+        let ours = unsafe { alloc(l) };
+        if on && phase_on() {
+            assert!(owns(ours), "the served thread's block is glibc's");
+        }
+        unsafe {
+            dealloc(theirs as *mut u8, l);
+            dealloc(ours, l);
+        }
     }
 
     /// Blocks of every kind made before and after the switch, resized
@@ -287,6 +349,7 @@ mod tests {
         .iter()
         .map(|&(size, align)| Layout::from_size_align(size, align).unwrap())
         .collect();
+        serve_this_thread();
         let fill = |p: *mut u8, n: usize, seed: u8| {
             for i in 0..n {
                 unsafe { p.add(i).write(seed.wrapping_add(i as u8)) };

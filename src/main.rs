@@ -203,9 +203,10 @@ mod arena {
 /// gives each new thread's first `malloc` an arena of its own: a 128 MiB
 /// reservation trimmed by two `munmap`s, an `mprotect` and the faults of
 /// its header (`strace -f` of `check --staged`: the select-ahead helper's
-/// first four system calls). One arena, shared under its lock, is plenty
-/// for a small run (its helper thread's blocks share the main heap's
-/// pages), and a big run's blocks are mimalloc's.
+/// first four system calls). One arena is plenty: only a small run's main
+/// thread allocates from it (a later thread's blocks are mimalloc's, so no
+/// two threads take turns at its lock), and a big run's blocks are
+/// mimalloc's.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod glibc_arenas {
     use std::ffi::c_int;
