@@ -262,3 +262,51 @@ fn a_job_padded_past_the_size_cap_is_not_passed_unread() {
     assert!(text.contains("deploy/web"), "{text}");
     assert!(!text.contains("data/"), "packed: {text}");
 }
+
+/// The peek at a file over the size cap wanted a job's keyword first, so
+/// a job behind jobspec2's `variables` block (a top-level block
+/// jobspec2/types.config.go's jobConfigSchema takes, which the peek did
+/// not know), behind a padding argument, or an API job whose keys
+/// Go's encoding/json reads in any order and case passed `check DIR` and
+/// `check --staged` with exit 0 and "0 files".
+#[test]
+fn a_job_behind_another_item_past_the_size_cap_is_not_passed_unread() {
+    let pad = "# pad\n".repeat(4000);
+    for (name, body) in [
+        (
+            "variables",
+            format!("variables {{\n  a = 1\n}}\n{BAD_JOB}{pad}"),
+        ),
+        ("argument", format!("pad = \"x\"\n{BAD_JOB}{pad}")),
+        (
+            "api-json",
+            format!(
+                "{{\"Pad\": \"{}\", \"ID\": \"x\", \"TaskGroups\": [{{\"Count\": \"many\"}}]}}",
+                "x".repeat(30000)
+            ),
+        ),
+    ] {
+        let d = committed_demo("by-text-over-cap-item");
+        d.put("deploy/web", &body);
+        let run = |args: &[&str]| {
+            std::process::Command::new(common::bin())
+                .current_dir(&d.0)
+                .args(["--no-color"])
+                .args(args)
+                .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_INDEX_FILE")
+                .output()
+                .unwrap()
+        };
+        let o = run(&["check", "deploy"]);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{name}: {text}");
+        assert!(text.contains("deploy/web"), "{name}: {text}");
+        git(&d.0, &["add", "deploy/web"]);
+        let o = run(&["check", "--staged"]);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{name}: {text}");
+        assert!(text.contains("deploy/web"), "{name}: {text}");
+    }
+}

@@ -58,11 +58,19 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
 const HEAD_BYTES: u64 = 64 * 1024;
 
 /// May a file starting with `head` be a job Nomad reads? Not binary (a
-/// NUL in git's 8,000-byte window), and its first token after white space
-/// and comments is one a job file opens with: a top-level block of
-/// jobspec's (`job`, `variable`, `locals`, quoted or not), or a JSON
-/// object whose first key is one of them or the API's `Job`. A head of
-/// nothing but comments may be anything: taken.
+/// NUL in git's 8,000-byte window), and, after white space and comments,
+/// either a JSON object or an HCL body's first item. Only the head is
+/// read, so the test is on the shape of the file's opening, not on its
+/// first word: the job block need not come first. jobspec2 takes
+/// `variables`, `variable`, `locals` and `job` in any order
+/// (jobspec2/types.config.go jobConfigSchema), and a padding item
+/// (`x = "..."`) ahead of a job is refused by Nomad, not passed: either
+/// way the file must fail, so a head naming `variables { ... }` or an
+/// argument let a padded job pass every gate with exit 0. Any JSON object
+/// may be a job: `nomad job run -json` decodes with Go's encoding/json,
+/// which ignores unknown keys, matches `Job` in any case and takes a job
+/// not wrapped in `Job` at all (command/helpers.go eitherJob). A head
+/// that ends before its first item does is taken (it may be anything).
 fn may_open_job(head: &[u8]) -> bool {
     if head[..head.len().min(8000)].contains(&0) {
         return false;
@@ -85,26 +93,50 @@ fn may_open_job(head: &[u8]) -> bool {
             break;
         }
     }
-    if rest.is_empty() {
-        return true;
-    }
-    let keys = ["job", "variable", "locals"];
-    let word = |s: &str| {
-        keys.iter().any(|k| {
-            s.strip_prefix(k).is_some_and(|r| {
-                !r.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
-            })
-        })
-    };
-    if let Some(body) = rest.strip_prefix('{') {
-        let body = body.trim_start();
-        return body.is_empty()
-            || body.strip_prefix('"').is_some_and(|k| {
-                word(k) && k.split('"').next().is_some_and(|w| keys.contains(&w))
-                    || k.starts_with("Job\"")
+    rest.starts_with('{') || opens_hcl_item(rest)
+}
+
+/// Does `s` open an HCL item: a name (identifier or quoted string), any
+/// labels, then `{` (a block) or `=` (an argument)? hcl v1 reads newlines
+/// as white space, so the item may run across lines. Text cut off by the
+/// head's end before the item shows its shape is taken.
+fn opens_hcl_item(mut s: &str) -> bool {
+    let undecided = |s: &str| s.trim_end_matches('\u{fffd}').is_empty();
+    let mut named = false;
+    loop {
+        s = s.trim_start();
+        if undecided(s) {
+            return true;
+        }
+        let Some(c) = s.chars().next() else {
+            return true;
+        };
+        if named && (c == '{' || c == '=') {
+            return true;
+        }
+        if c == '"' {
+            let body = &s[1..];
+            let mut escaped = false;
+            let close = body.char_indices().find(|&(_, ch)| {
+                let end = ch == '"' && !escaped;
+                escaped = ch == '\\' && !escaped;
+                end || ch == '\n'
             });
+            match close {
+                Some((i, '"')) => s = &body[i + 1..],
+                Some(_) => return false,
+                None => return true,
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let len = s
+                .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-'))
+                .unwrap_or(s.len());
+            s = &s[len..];
+        } else {
+            return false;
+        }
+        named = true;
     }
-    word(rest.strip_prefix('"').unwrap_or(rest))
 }
 
 #[cfg(test)]
@@ -121,16 +153,33 @@ mod tests {
             "{\"Job\": {",
             "# only comments",
             "",
+            // Any of jobspec2's top-level blocks may come first, and an
+            // item Nomad refuses fails the file: taken either way.
+            "variables {\n  a = 1\n}",
+            "x = \"pad\"\njob \"x\" {",
+            "jobs \"x\" {",
+            "job\n\"x\"\n{",
+            "\"variables\" {",
+            // Go's decoder: any key's case, unknown keys, no `Job` wrapper.
+            "{\"panels\": [",
+            "{\"JOB\": {",
+            "{\"ID\": \"web\", \"TaskGroups\": [",
+            // Cut off by the head's end.
+            "job \"a long labe",
+            "variabl",
         ] {
             assert!(super::may_open_job(yes.as_bytes()), "{yes:?}");
         }
         for no in [
-            "{\"panels\": [",
             "[1, 2",
             "id,name\n1,a",
-            "jobs \"x\" {",
             "\u{0}job \"x\" {",
             "<html>",
+            "# Title\nSome prose here.",
+            "key: value",
+            "CREATE TABLE x (",
+            "2026-12-04 12:00:00 INFO start",
+            "\"unterminated\n{",
         ] {
             assert!(!super::may_open_job(no.as_bytes()), "{no:?}");
         }
