@@ -23,6 +23,7 @@ pub mod diff;
 pub mod embedded;
 pub mod escape;
 pub mod git;
+pub mod gojson;
 pub mod gonet;
 pub mod goregexp;
 pub mod gorelease;

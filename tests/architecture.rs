@@ -19,6 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "project",
             "vfs",
             "nesting",
+            "gojson",
             "parse_ahead",
             "diag",
             "escape",

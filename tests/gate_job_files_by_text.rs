@@ -310,3 +310,31 @@ fn a_job_behind_another_item_past_the_size_cap_is_not_passed_unread() {
         assert!(text.contains("deploy/web"), "{name}: {text}");
     }
 }
+
+/// `nomad job run -json` decodes with Go's encoding/json (command/
+/// helpers.go eitherJob): a `Job` key in any case, or a job not wrapped
+/// in `Job` at all, is a job it submits. Such files were "not job files"
+/// to every gate: exit 0 and "0 files" for a job nothing judged.
+#[test]
+fn an_api_json_job_in_any_spelling_go_reads_is_not_skipped() {
+    let d = committed_demo("by-text-api-json-spellings");
+    let files = [
+        ("deploy/upper.json", "{\"JOB\": {\"ID\": \"x\", \"TaskGroups\": [{\"Count\": \"many\"}]}}\n"),
+        ("deploy/bare.json", "{\"ID\": \"y\", \"Name\": \"y\", \"TaskGroups\": [{\"Name\": \"g\", \"Count\": \"many\"}]}\n"),
+        ("deploy/kelvin.json", "{\"ID\": \"z\", \"Tas\u{212a}Groups\": [{\"Count\": \"many\"}]}\n"),
+    ];
+    for (name, body) in files {
+        d.put(name, body);
+    }
+    let o = d.run(&["check", "deploy"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    for (name, _) in files {
+        assert!(text.contains(name), "{name}: {text}");
+    }
+    git(&d.0, &["add", "deploy"]);
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("in 3 files"), "{text}");
+}

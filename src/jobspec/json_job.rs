@@ -34,6 +34,9 @@ pub(super) fn is_job(text: &str) -> bool {
     let Some(body) = t.strip_prefix('{') else {
         return false;
     };
+    if crate::gojson::names_api_job(t) {
+        return true;
+    }
     // Most JSON a repository holds names no `job`: no parse for it (a
     // hook meets every changed file, a reader scan every file). A key may
     // spell it with escapes (`"\u006aob"`), which hcl's parser decodes.
