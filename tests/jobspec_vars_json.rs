@@ -227,8 +227,8 @@ fn a_valid_json_var_file_still_reads() {
 /// JSON parser's refusal is Nomad's error (oracle-json-old/-new:
 /// `j.json:1,38-39: Trailing comma in object; ...`, nothing else, the
 /// inner object's failure leaving the outer ones to close). A file it
-/// reads is decoded from hcl's JSON body, not followed here: "cannot
-/// tell" (exit 255). We refused both with hclsyntax's `Argument or block
+/// reads is decoded from hcl's JSON body as its native twin is. We
+/// refused both with hclsyntax's `Argument or block
 /// definition required`, which Nomad never says of them.
 #[test]
 fn a_json_job_file_is_read_by_hcl_s_json_parser() {
@@ -258,16 +258,17 @@ fn a_json_job_file_is_read_by_hcl_s_json_parser() {
         let head: Vec<&str> = err.lines().take(2).collect();
         assert_eq!((got, head.join("\n").as_str()), (1, want), "{v}");
     }
+    // A file it reads is decoded from its JSON body as jobspec2 decodes
+    // it (json_body.rs): the same verdict as its native twin's.
     d.put(
         "j.json",
         "{\"job\": {\"j\": {\"datacenters\": [\"dc1\"]}}}\n",
     );
+    d.put("j.nomad", "job \"j\" {\n  datacenters = [\"dc1\"]\n}\n");
     let (got, err) = run(&d, &["validate", "--nomad-version", "1.6.0", "j.json"]);
-    assert_eq!(got, 255, "{err}");
-    assert!(
-        err.contains("cannot tell what Nomad 1.6.0 makes of this file: it is JSON to Nomad"),
-        "{err}"
-    );
+    let twin = run(&d, &["validate", "--nomad-version", "1.6.0", "j.nomad"]);
+    assert_eq!((got, err.replace("j.json", "j.nomad")), twin);
+    assert!(err.contains("Job validation errors:"), "{err}");
     assert!(
         !err.contains("Argument or block definition required"),
         "{err}"

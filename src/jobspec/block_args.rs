@@ -103,6 +103,17 @@ fn attrs() -> &'static BTreeMap<&'static str, BTreeSet<&'static str>> {
     })
 }
 
+/// Is `key` an argument (not a block) of the 2.0.5 jobspec at `path`?
+pub(super) fn is_argument(path: &str, key: &str) -> bool {
+    attrs().get(path).is_some_and(|s| s.contains(key))
+}
+
+/// Does the 2.0.5 jobspec list any key at `path` (a block with a schema
+/// of its own, not a map of free keys)?
+pub(super) fn has_keys(path: &str) -> bool {
+    attrs().contains_key(path) || BLOCK_KEYS.iter().any(|(p, _, _)| *p == path)
+}
+
 /// Is `key` a block of the jobspec at `path` (`job.group.task`), one
 /// jobspec2 does not read as an argument first?
 pub(super) fn is_block(path: &str, key: &str) -> bool {

@@ -6,14 +6,16 @@
 //! count of the others: `Error parsing job file from PATH:\n...` (but for
 //! 1.0.2–1.0.17, 1.1.0–1.1.11 and 1.2.0–1.2.5, which go on to decode what
 //! it read: "cannot tell" there). A file
-//! it accepts is decoded from hcl's JSON body, which this tool does not
-//! follow: "cannot tell" (exit 255). Our HCL parser used to refuse every
-//! such file in hclsyntax's words, a refusal Nomad does not make.
+//! it accepts is decoded from hcl's JSON body (json_body.rs turns it into
+//! the native body the rest of the pipeline reads), or "cannot tell" (exit
+//! 255) where that reading is not followed. Our HCL parser used to refuse
+//! every such file in hclsyntax's words, a refusal Nomad does not make.
 
 use super::var_file_json_parse::parse;
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
 use crate::version::NomadVersion;
+use hcl_edit::structure::Body;
 
 /// Does jobspec2 under `v` read `text` as hcl JSON?
 fn is_json(text: &str, v: NomadVersion) -> bool {
@@ -81,7 +83,7 @@ fn names_api_job(m: &serde_json::Map<String, serde_json::Value>) -> bool {
 /// `{` (hcl lex.go lexMode) with a JSON parser of its own, not followed
 /// here: "cannot tell", where our HCL1 scanner refused it as a syntax
 /// error Nomad does not make.
-pub(super) fn judge_if_json(source: &Source, v: NomadVersion) -> Option<Diags> {
+pub(super) fn judge_if_json(source: &Source, v: NomadVersion) -> Option<Result<Body, Diags>> {
     if is_json(&source.text, v) {
         return Some(judge(source, v));
     }
@@ -89,24 +91,29 @@ pub(super) fn judge_if_json(source: &Source, v: NomadVersion) -> Option<Diags> {
     if v.at_least(1, 0, 0) || source.bom || !source.text.trim_start().starts_with('{') {
         return None;
     }
-    Some(
-        Diag::error(
-            super::HCL2_UNREAD,
-            format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first character other than white space is `{{`), and hcl v1's JSON parser, which reads it, is not followed by nomad-preflight"),
-        )
-        .in_source(source)
-        .help("write the job in HCL to judge it here, or judge the JSON file on the cluster")
-        .into(),
+    Some(Err(Diag::error(
+        super::HCL2_UNREAD,
+        format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first character other than white space is `{{`), and hcl v1's JSON parser, which reads it, is not followed by nomad-preflight"),
     )
+    .in_source(source)
+    .help("write the job in HCL to judge it here, or judge the JSON file on the cluster")
+    .into()))
 }
 
-/// What Nomad `v` says of the JSON job file `source`: hcl's refusal, or
-/// one "cannot tell" line.
-pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
-    let (diags, deep) = match parse(&source.text) {
-        Ok((_, diags)) => (diags, false),
-        Err(_) => (vec![], true),
+/// What Nomad `v` makes of the JSON job file `source`: the body jobspec2
+/// decodes (json_body.rs), hcl's refusal, or one "cannot tell" line.
+pub(super) fn judge(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
+    let (diags, deep, root) = match parse(&source.text) {
+        Ok((root, diags)) => (diags, false, Some(root)),
+        Err(_) => (vec![], true, None),
     };
+    let mut unread_at = None;
+    if let (Some(root), true, false) = (&root, diags.is_empty(), is_api_form(&source.text)) {
+        match super::json_body::to_body(&source.text, root, v) {
+            Ok(body) => return Ok(body),
+            Err(u) => unread_at = Some(u),
+        }
+    }
     let lines: Option<Vec<String>> = diags.iter().map(|d| d.line(&source.name)).collect();
     let first = diags
         .first()
@@ -117,10 +124,10 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
             if lines.len() > 1 {
                 text.push_str(&format!(", and {} other diagnostic(s)", lines.len() - 1));
             }
-            Diag::error("hcl::syntax", text)
+            Err(Diag::error("hcl::syntax", text)
                 .at(source, at, "hcl's JSON parser refuses this")
                 .help(format!("Nomad {v} reads a job file whose first byte other than a space is `{{` as JSON (hcl's JSON syntax): make it valid JSON, or write it in HCL"))
-                .into()
+                .into())
         }
         _ => {
             let why = if deep {
@@ -129,18 +136,34 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Diags {
                 "hcl's JSON parser refuses it, and this release's jobspec2 still decodes the part it read (parse.go decode from 1.0.2, before the early return of 1.0.18, 1.1.12 and 1.2.6), adding lines nomad-preflight does not follow"
             } else if diags.is_empty() && is_api_form(&source.text) {
                 "it is the API's JSON form of a job (a top-level `Job` object), which `nomad job run -json` submits as it is and a run without `-json` decodes as hcl JSON; nomad-preflight follows neither"
+            } else if let Some(u) = &unread_at {
+                let d = Diag::error(
+                    super::HCL2_UNREAD,
+                    format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first byte other than a space is `{{`), and jobspec2 decodes it from hcl's JSON body, which nomad-preflight follows only in part: {}", u.why),
+                )
+                .help("write this part as the native syntax's twin reads it, or judge the JSON file on the cluster");
+                let d = if u.at > 0 {
+                    d.at(
+                        source,
+                        within(&source.text, u.at, u.at + 1),
+                        "not followed here",
+                    )
+                } else {
+                    d.in_source(source)
+                };
+                return Err(d.into());
             } else if diags.is_empty() {
                 "hcl's JSON parser reads it, and jobspec2 decodes the job from its JSON body, which nomad-preflight does not follow"
             } else {
                 "hcl's JSON parser refuses it, at a column it counts in grapheme clusters after a character whose clusters nomad-preflight does not count"
             };
-            Diag::error(
+            Err(Diag::error(
                 super::HCL2_UNREAD,
                 format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first byte other than a space is `{{`); {why}"),
             )
             .in_source(source)
             .help("write the job in HCL to judge it here, or judge the JSON file on the cluster")
-            .into()
+            .into())
         }
     }
 }

@@ -39,6 +39,7 @@ mod hcl1_top_keys;
 mod hcl1_unread;
 pub mod hclsyntax;
 mod job_text;
+mod json_body;
 mod json_job;
 mod locals;
 mod lower;

@@ -16,8 +16,8 @@ use crate::version::NomadVersion;
 pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     crate::parse_ahead::nesting_check(source, "hcl::syntax")?;
     // A file beginning with `{` is JSON to hcl v1 and to jobspec2 (1.0+).
-    if let Some(d) = super::json_job::judge_if_json(source, version) {
-        return Err(d);
+    if let Some(read) = super::json_job::judge_if_json(source, version) {
+        return read;
     }
     // Before 1.0 HCL1 judges the file first: what it refuses is refused
     // in its words, whatever hcl-edit (an HCL2 parser) makes of it.

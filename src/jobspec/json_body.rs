@@ -1,0 +1,546 @@
+//! A job file in hcl's JSON syntax turned into the body our native-syntax
+//! pipeline evaluates, so validate, diff, plan and check read it as they
+//! read HCL. hcl/v2's json package (structure.go at v2.20.2-nomad-1, the
+//! same rules at every hcl/v2 Nomad 1.0.0–2.0.5 vendors) decides each
+//! property by the schema asking for it: a block type's value is an object
+//! (one block), an array of objects (several) or null (none), with one
+//! level of object keys per label; anything else is an attribute whose
+//! value is an expression, strings in it being templates (`${...}`),
+//! object keys included. `"//"` properties of a body are comments.
+//! jobspec2 reads `meta` and `env` as attributes first (hcl_conversions.go
+//! decodeAsAttribute), which in JSON always finds them; a driver's
+//! `config` and other maps are JustAttributes bodies (hclutil.BlocksAsAttrs
+//! leaves a JSON body alone).
+//!
+//! Positions stay the JSON text's: each attribute or block header is
+//! parsed by hcl-edit from a copy of its own bytes at their offsets in the
+//! file (spaces before them, the key's quotes and the colon blanked), so
+//! every span the pipeline quotes points into the JSON file. A string
+//! value is used as it is written where JSON's escapes and the native
+//! syntax's agree; where they do not, or where hcl's JSON decoding differs
+//! from the native syntax's in a way not followed here (an unknown key, a
+//! duplicate argument, a wrong value type, `dynamic` blocks, a `type`
+//! hcl reads as an expression), the file is "cannot tell", never read
+//! otherwise.
+
+use hcl_edit::structure::{Block, Body, Structure};
+
+use super::block_args;
+use super::var_file_json_parse::{Attr, Node};
+use super::version_keys;
+use crate::version::NomadVersion;
+
+/// Why the JSON body is not followed, and the byte where.
+pub(super) struct Unread {
+    pub(super) why: String,
+    pub(super) at: usize,
+}
+
+type R<T> = Result<T, Unread>;
+
+fn unread<T>(at: usize, why: impl Into<String>) -> R<T> {
+    Err(Unread {
+        why: why.into(),
+        at,
+    })
+}
+
+/// Bytes of padding one file may cost (each item is parsed from its own
+/// offset): past it, "cannot tell" rather than a slow hook.
+const PAD_BUDGET: usize = 256 * 1024 * 1024;
+
+/// Read as an argument before gohcl sees the rest (decodeAsAttribute).
+const AS_ARGUMENT: &[(&str, &str)] = &[
+    ("job", "meta"),
+    ("job.group", "meta"),
+    ("job.group.task", "meta"),
+    ("job.group.task", "env"),
+];
+
+/// The blocks that are maps of free keys (JustAttributes bodies).
+const FREE_FORM: &[&str] = &[
+    "meta",
+    "canary_meta",
+    "header",
+    "add",
+    "set",
+    "config",
+    "env",
+    "tagged_addresses",
+    "headers",
+    "options",
+    "policy",
+];
+
+struct Conv<'a> {
+    text: &'a str,
+    spaces: String,
+    buf: String,
+    padded: usize,
+    version: NomadVersion,
+}
+
+/// The native-syntax body of the JSON job file `text` (parsed by hcl's
+/// JSON parser into `root` without a diagnostic), as Nomad `version`
+/// decodes it.
+pub(super) fn to_body(text: &str, root: &Node, version: NomadVersion) -> R<Body> {
+    let mut c = Conv {
+        text,
+        spaces: " ".repeat(text.len()),
+        buf: String::new(),
+        padded: 0,
+        version,
+    };
+    let Node::Object { attrs, .. } = root else {
+        return unread(root.range().start.byte, "its top level is not an object");
+    };
+    let mut body = Body::new();
+    for a in attrs {
+        let at = a.name_range.start.byte;
+        match a.name.as_str() {
+            "//" => {}
+            "job" | "variable" => c.blocks(&mut body, a, &a.name, &[""], "")?,
+            "locals" | "variables" => c.blocks(&mut body, a, &a.name, &[], "")?,
+            _ => return unread(at, format!("the top-level property {:?} is none of jobspec2's (job, variable, variables, locals); hcl's JSON decoder words that refusal its own way", a.name)),
+        }
+    }
+    Ok(body)
+}
+
+impl Conv<'_> {
+    /// The blocks of type `kind` written by property `a`, with `labels`
+    /// label levels, pushed onto `out`; `parent` is the enclosing block
+    /// path (`job.group`), empty at the top.
+    fn blocks(
+        &mut self,
+        out: &mut Body,
+        a: &Attr,
+        kind: &str,
+        labels: &[&str],
+        parent: &str,
+    ) -> R<()> {
+        let mut found = Vec::new();
+        label_levels(&a.value, labels.len(), &mut Vec::new(), &mut found)?;
+        let path = if parent.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{parent}.{kind}")
+        };
+        for (label_attrs, body) in found {
+            let Node::Object { attrs, .. } = body else {
+                return unread(body.range().start.byte, format!("a {kind} block's value is not a JSON object; hcl's JSON decoder words that refusal its own way"));
+            };
+            let mut block = self.header(a, &label_attrs)?;
+            block.body = self.body(attrs, &path)?;
+            out.push(block);
+        }
+        Ok(())
+    }
+
+    /// A block header: the ident at `a`'s key, each label at its own key.
+    fn header(&mut self, a: &Attr, labels: &[&Attr]) -> R<Block> {
+        self.start(a.name_range.start.byte)?;
+        self.buf.push(' ');
+        self.ident(a)?;
+        self.buf.push(' ');
+        for l in labels {
+            self.pad_to(l.name_range.start.byte)?;
+            self.string(l.name_range.start.byte, l.name_range.end.byte)?;
+        }
+        self.buf.push_str(" {\n}\n");
+        match hcl_edit::parser::parse_body(&self.buf) {
+            Ok(b) => match b.into_iter().next() {
+                Some(Structure::Block(block)) => Ok(block),
+                _ => unread(a.name_range.start.byte, "a block header not read here"),
+            },
+            Err(_) => unread(
+                a.name_range.start.byte,
+                "a block label nomad-preflight's parser does not take as written",
+            ),
+        }
+    }
+
+    /// The body of a block at `path`.
+    fn body(&mut self, attrs: &[Attr], path: &str) -> R<Body> {
+        let kind = path.rsplit('.').next().unwrap_or(path);
+        let free = match path {
+            "locals" | "variables" => true,
+            "variable" | "variable.validation" => false,
+            _ => !self.has_schema(path),
+        };
+        if free && !FREE_FORM.contains(&kind) && !matches!(path, "locals" | "variables") {
+            return unread(
+                attrs.first().map_or(0, |a| a.name_range.start.byte),
+                format!("jobspec2 decodes a `{kind}` block here by its own schema, which nomad-preflight does not follow in JSON"),
+            );
+        }
+        let mut body = Body::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for a in attrs {
+            let name = a.name.as_str();
+            let at = a.name_range.start.byte;
+            if name == "//" {
+                continue;
+            }
+            if name == "dynamic" && !free {
+                return unread(
+                    at,
+                    "a `dynamic` block in JSON, which nomad-preflight does not follow",
+                );
+            }
+            let block = !free && self.is_block(path, name, at)?;
+            if block {
+                let labels = self.labels(path, name);
+                self.blocks(&mut body, a, name, labels, path)?;
+                continue;
+            }
+            if !free && !self.is_attr(path, name, at)? {
+                return unread(at, format!("{name:?} is no argument or block of this `{kind}` block; hcl's JSON decoder refuses it in words nomad-preflight has not matched"));
+            }
+            if seen.contains(&name) {
+                return unread(at, format!("{name:?} is written twice; hcl's JSON decoder refuses that in words nomad-preflight has not matched"));
+            }
+            seen.push(name);
+            body.push(self.attribute(a, path)?);
+        }
+        Ok(body)
+    }
+
+    fn has_schema(&self, path: &str) -> bool {
+        block_args::has_keys(&schema_path(path))
+    }
+
+    /// Is `key` a block at `path` for this release? A key the release
+    /// does not have is not followed (hcl's JSON words for it differ).
+    fn is_block(&self, path: &str, key: &str, at: usize) -> R<bool> {
+        if matches!(path, "variable") {
+            return Ok(key == "validation");
+        }
+        if path == "variable.validation" {
+            return Ok(false);
+        }
+        let b = block_args::is_block(&schema_path(path), key);
+        if b {
+            self.known(path, key, at)?;
+        }
+        Ok(b)
+    }
+
+    fn is_attr(&self, path: &str, key: &str, at: usize) -> R<bool> {
+        let a = match path {
+            "variable" => matches!(key, "description" | "default" | "type"),
+            "variable.validation" => matches!(key, "condition" | "error_message"),
+            _ => {
+                let at = schema_path(path);
+                block_args::is_argument(&at, key) || AS_ARGUMENT.contains(&(path, key))
+            }
+        };
+        if a && !path.starts_with("variable") {
+            self.known(path, key, at)?;
+        }
+        Ok(a)
+    }
+
+    /// Refuse to follow a key this release's parser does not have.
+    fn known(&self, path: &str, key: &str, at: usize) -> R<()> {
+        let segs: Vec<&str> = path.split('.').collect();
+        match version_keys::lookup(&segs, key) {
+            Some(k) if !k.known(self.version) => unread(
+                at,
+                format!("{key:?} is not in Nomad {}'s schema here, and hcl's JSON decoder words that refusal its own way", self.version),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn labels(&self, path: &str, kind: &str) -> &'static [&'static str] {
+        let path = schema_path(path);
+        let segs: Vec<&str> = path.split('.').collect();
+        super::block_labels::schema_labels(&segs, kind).unwrap_or(&[])
+    }
+
+    /// One attribute, its value an expression at its own offsets.
+    fn attribute(&mut self, a: &Attr, path: &str) -> R<Structure> {
+        let at = a.name_range.start.byte;
+        let v = &a.value;
+        let (vs, ve) = (v.range().start.byte, v.range().end.byte);
+        self.start(at)?;
+        self.buf.push(' ');
+        self.ident(a)?;
+        self.buf.push(' ');
+        // The colon (and white space) between the key and the value.
+        self.buf.push('=');
+        self.pad_to(vs)?;
+        let as_expression = matches!(
+            (path, a.name.as_str()),
+            ("variable", "type") | ("dynamic", "iterator")
+        );
+        if as_expression {
+            // typeexpr reads the string's text as an expression.
+            let Node::String(..) = v else {
+                return unread(vs, "a variable's `type` that is not a JSON string");
+            };
+            let raw = self.text.get(vs..ve).unwrap_or("");
+            if raw.contains('\\') {
+                return unread(vs, "an escape in a variable's `type`");
+            }
+            self.buf.push(' ');
+            self.buf
+                .push_str(raw.get(1..raw.len().saturating_sub(1)).unwrap_or(""));
+        } else {
+            if (path, a.name.as_str()) == ("variable", "description")
+                && literal_template(v, self.text)
+            {
+                return unread(vs, "a variable's description holding `${` or `%{`, which jobspec2 reads without templates in JSON");
+            }
+            self.value(v)?;
+        }
+        self.buf.push('\n');
+        match hcl_edit::parser::parse_body(&self.buf) {
+            Ok(b) => match b.into_iter().next() {
+                Some(s @ Structure::Attribute(_)) => Ok(s),
+                _ => unread(at, "an argument not read here"),
+            },
+            Err(_) => unread(
+                vs,
+                "a value nomad-preflight's parser does not read as hcl's JSON decoder does (a template it refuses, or a key that is no identifier)",
+            ),
+        }
+    }
+
+    /// A JSON value as a native expression of the same bytes.
+    fn value(&mut self, v: &Node) -> R<()> {
+        let (s, e) = (v.range().start.byte, v.range().end.byte);
+        check_strings(v, self.text)?;
+        self.buf.push_str(self.text.get(s..e).unwrap_or(""));
+        Ok(())
+    }
+
+    fn ident(&mut self, a: &Attr) -> R<()> {
+        let at = a.name_range.start.byte;
+        if !super::hclsyntax::valid_identifier(&a.name) {
+            return unread(
+                at,
+                format!(
+                    "the key {:?} is no identifier, which a native body cannot hold",
+                    a.name
+                ),
+            );
+        }
+        let raw = self
+            .text
+            .get(a.name_range.start.byte..a.name_range.end.byte)
+            .unwrap_or("");
+        if raw.len() != a.name.len() + 2 {
+            return unread(at, "a key written with escapes");
+        }
+        self.buf.push_str(&a.name);
+        Ok(())
+    }
+
+    fn string(&mut self, s: usize, e: usize) -> R<()> {
+        let raw = self.text.get(s..e).unwrap_or("");
+        if let Some(bad) = bad_escape(raw) {
+            return unread(
+                s + bad,
+                "a JSON string escape the native syntax reads otherwise",
+            );
+        }
+        self.buf.push_str(raw);
+        Ok(())
+    }
+
+    /// Begin a fragment: spaces up to byte `at` (less the one the caller
+    /// writes in place of the key's opening quote).
+    fn start(&mut self, at: usize) -> R<()> {
+        self.buf.clear();
+        self.pad_n(at)
+    }
+
+    fn pad_to(&mut self, at: usize) -> R<()> {
+        let have = self.buf.len();
+        if at < have {
+            return unread(at, "an item out of order");
+        }
+        self.pad_n(at - have)
+    }
+
+    fn pad_n(&mut self, n: usize) -> R<()> {
+        self.padded += n;
+        if self.padded > PAD_BUDGET {
+            return unread(
+                0,
+                "the file is too large for nomad-preflight's JSON reading",
+            );
+        }
+        self.buf.push_str(&self.spaces[..n.min(self.spaces.len())]);
+        Ok(())
+    }
+}
+
+/// The path whose keys a block at `path` has: jobspec2 decodes a job's and
+/// a group's `vault` and `secret` (types.config.go jobConfig,
+/// hcl_conversions.go decodeTaskGroup), and a job-level `task`, into the
+/// api structs a group's task's are, which keys-2.0.5.txt lists at the
+/// task's path only.
+fn schema_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for from in [
+        "job.group.vault",
+        "job.group.secret",
+        "job.vault",
+        "job.secret",
+        "job.task",
+    ] {
+        if let Some(rest) = path.strip_prefix(from) {
+            if rest.is_empty() || rest.starts_with('.') {
+                return match from.rsplit('.').next() {
+                    Some("task") | None => format!("job.group.task{rest}"),
+                    Some(kind) => format!("job.group.task.{kind}{rest}"),
+                }
+                .into();
+            }
+        }
+    }
+    path.into()
+}
+
+/// The bodies a block property holds after its `n` label levels, each with
+/// its labels' properties (hcl json unpackBlock, collectDeepAttrs).
+fn label_levels<'a>(
+    v: &'a Node,
+    n: usize,
+    used: &mut Vec<&'a Attr>,
+    out: &mut Vec<(Vec<&'a Attr>, &'a Node)>,
+) -> R<()> {
+    if n == 0 {
+        match v {
+            Node::Null(_) => {}
+            Node::Object { .. } => out.push((used.clone(), v)),
+            Node::Array { values, .. } => {
+                for x in values {
+                    out.push((used.clone(), x));
+                }
+            }
+            _ => return unread(v.range().start.byte, "a block written as a JSON value other than an object or array; hcl's JSON decoder refuses it in words nomad-preflight has not matched"),
+        }
+        return Ok(());
+    }
+    let objects: Vec<&Node> = match v {
+        Node::Object { .. } => vec![v],
+        Node::Array { values, .. } => values.iter().collect(),
+        _ => return unread(v.range().start.byte, "a block's labels written as a JSON value other than an object; hcl's JSON decoder refuses it in words nomad-preflight has not matched"),
+    };
+    let mut any = false;
+    for o in objects {
+        let Node::Object { attrs, .. } = o else {
+            return unread(o.range().start.byte, "a block's labels written as a JSON value other than an object; hcl's JSON decoder refuses it in words nomad-preflight has not matched");
+        };
+        for a in attrs {
+            any = true;
+            used.push(a);
+            label_levels(&a.value, n - 1, used, out)?;
+            used.pop();
+        }
+    }
+    if !any {
+        return unread(
+            v.range().start.byte,
+            "a block without its label (hcl's `Missing block label`, not matched here)",
+        );
+    }
+    Ok(())
+}
+
+/// Every string of `v` (object keys too) written so the native syntax
+/// reads it as hcl's JSON decoder does.
+fn check_strings(v: &Node, text: &str) -> R<()> {
+    match v {
+        Node::String(_, r) => {
+            let raw = text.get(r.start.byte..r.end.byte).unwrap_or("");
+            if let Some(bad) = bad_escape(raw) {
+                return unread(
+                    r.start.byte + bad,
+                    "a JSON string escape the native syntax reads otherwise",
+                );
+            }
+        }
+        Node::Array { values, .. } => {
+            for x in values {
+                check_strings(x, text)?;
+            }
+        }
+        Node::Object { attrs, .. } => {
+            for a in attrs {
+                let r = a.name_range;
+                let raw = text.get(r.start.byte..r.end.byte).unwrap_or("");
+                if let Some(bad) = bad_escape(raw) {
+                    return unread(
+                        r.start.byte + bad,
+                        "a JSON string escape the native syntax reads otherwise",
+                    );
+                }
+                check_strings(&a.value, text)?;
+            }
+        }
+        Node::Invalid(r) => return unread(r.start.byte, "a value hcl's JSON parser did not read"),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The offset in a quoted JSON string `raw` of an escape the native
+/// syntax's quoted template reads otherwise: `\/`, `\b`, `\f` (none in
+/// HCL), a `\u` of a surrogate (HCL has no pairs) or of a character that
+/// shapes a template (`$ % { } ~ \ "`: JSON unescapes before hcl parses
+/// the template, HCL after).
+fn bad_escape(raw: &str) -> Option<usize> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'"' | b'\\' | b'n' | b'r' | b't') => i += 2,
+            Some(b'u') => {
+                let hex = raw.get(i + 2..i + 6)?;
+                let Ok(cp) = u32::from_str_radix(hex, 16) else {
+                    return Some(i);
+                };
+                let shapes = matches!(
+                    char::from_u32(cp),
+                    Some('$' | '%' | '{' | '}' | '~' | '\\' | '"') | None
+                );
+                if shapes || (0xD800..0xE000).contains(&cp) {
+                    return Some(i);
+                }
+                i += 6;
+            }
+            _ => return Some(i),
+        }
+    }
+    None
+}
+
+/// Does `v` hold a string with `${` or `%{` (a template to the native
+/// syntax)?
+fn literal_template(v: &Node, text: &str) -> bool {
+    let raw = text
+        .get(v.range().start.byte..v.range().end.byte)
+        .unwrap_or("");
+    raw.contains("${") || raw.contains("%{")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bad_escape;
+
+    #[test]
+    fn escapes_that_read_alike_pass() {
+        assert_eq!(bad_escape(r#""a\"b\\c\n\u003c""#), None);
+        assert_eq!(bad_escape(r#""a\/b""#), Some(2));
+        assert_eq!(bad_escape(r#""\u0024{x}""#), Some(1));
+        assert_eq!(bad_escape(r#""\ud83d\ude00""#), Some(1));
+    }
+}
