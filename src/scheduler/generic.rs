@@ -215,7 +215,15 @@ fn generic(
                 Some((oj, og)) => engine.destructive(oj, og, job, tg),
                 None => true,
             },
-            &|a| taint(engine, tg, a),
+            // Nomad reads the group of the job version the allocation
+            // runs (`alloc.Job`); the planned one when that is unknown.
+            &|a| {
+                taint(
+                    engine,
+                    old_spec(history, state, a).map(|(_, g)| g).or(tg),
+                    a,
+                )
+            },
             &mut rng,
         );
         engine.rng = rng;
@@ -345,11 +353,15 @@ fn generic(
 
 /// Is the allocation lost, marked to migrate, or neither (the reconciler's
 /// `filterByTainted` / `classifyAllocs`)? A node that is down or no longer
-/// exists loses its allocations; from 1.3 a disconnected node does too when
-/// the group sets no `max_client_disconnect` / `disconnect` window (with one,
-/// Nomad keeps the allocation as unknown: treated here as still running).
+/// exists loses its allocations. On a disconnected node (1.3+) the shared
+/// rule decides by `tg`, the group of the job version it runs
+/// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected)): lost,
+/// untainted, or `disconnecting`, which is not simulated (the world
+/// loader made such a job's plan "cannot tell": `world::alloc-state`,
+/// `import::alloc-state`) and read here as untainted.
 fn taint(engine: &Engine<'_>, tg: Option<&TaskGroup>, a: &Allocation) -> Taint {
     use crate::cluster::NodeStatus;
+    use crate::structs::disconnected_node::{on_disconnected, OnDisconnected};
     if a.migrate {
         return Taint::Migrate;
     }
@@ -358,13 +370,11 @@ fn taint(engine: &Engine<'_>, tg: Option<&TaskGroup>, a: &Allocation) -> Taint {
         .and_then(|p| engine.node(p));
     match node.map(|n| n.status) {
         None | Some(NodeStatus::Down) => Taint::Lost,
-        Some(NodeStatus::Disconnected)
-            if engine.world.nomad_version.at_least(1, 3, 0)
-                && tg.is_none_or(|g| {
-                    g.max_client_disconnect.is_none() && g.disconnect.is_none()
-                }) =>
-        {
-            Taint::Lost
+        Some(NodeStatus::Disconnected) => {
+            match on_disconnected(tg, a.client_status, engine.world.nomad_version) {
+                Some(OnDisconnected::Lost) => Taint::Lost,
+                _ => Taint::Untainted,
+            }
         }
         _ => Taint::Untainted,
     }

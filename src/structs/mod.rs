@@ -11,6 +11,7 @@
 pub mod attribute;
 pub mod csi;
 pub mod device;
+pub mod disconnected_node;
 pub mod network_offers;
 pub mod node_class;
 pub mod node_nets;

@@ -29,7 +29,7 @@ use serde_json::Value;
 mod generic;
 #[cfg(test)]
 use generic::{disconnecting, NodeState};
-pub(super) use generic::{generic_unknown, node_state};
+pub(super) use generic::{generic_unknown, node_state, DISCONNECTING};
 
 use super::api_json::s;
 use crate::jobspec::{Job, JobType};
@@ -110,30 +110,14 @@ const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
 /// (scheduler/reconciler/filters.go, the same from v1.11.2 to v2.0.5,
 /// refactored into classification rules in v2.0.3).
 fn late(version: NomadVersion) -> bool {
-    version.has_since(&[v(1, 11, 2)])
+    crate::structs::disconnected_node::late(version)
 }
 
 /// The group's disconnect window (nanoseconds) when `version` reads it as
-/// keeping disconnected clients; `None` when it does not.
+/// keeping disconnected clients; `None` when it does not (or the job has
+/// no such group): the shared [`window`](crate::structs::disconnected_node::window).
 fn window(spec: &Job, group: &str, version: NomadVersion) -> Option<i64> {
-    let g = spec.group(group)?;
-    let mcd = g.max_client_disconnect.map(|d| d.nanos());
-    let lost_after = g
-        .disconnect
-        .as_ref()
-        .and_then(|d| d.lost_after)
-        .map_or(0, |d| d.nanos());
-    if late(version) {
-        return Some(lost_after);
-    }
-    if version >= v(1, 11, 0) {
-        return (lost_after != 0).then_some(lost_after);
-    }
-    if version >= v(1, 8, 0) {
-        let w = mcd.unwrap_or(lost_after);
-        return (w != 0).then_some(w);
-    }
-    mcd
+    crate::structs::disconnected_node::window(spec.group(group)?, version)
 }
 
 /// `LastUnknown` at `version`: up to 1.11.1 the latest `unknown` client
@@ -371,17 +355,35 @@ mod tests {
 
     #[test]
     fn a_live_service_allocation_on_a_disconnected_node_is_lost_or_not_told() {
+        use crate::structs::ClientStatus::{Pending, Running};
         let at = |j: &Job, rel: (u32, u32, u32)| {
-            disconnecting(j, "g", v(rel.0, rel.1, rel.2), NodeState::Disconnected).is_err()
+            disconnecting(
+                j,
+                "g",
+                Running,
+                v(rel.0, rel.1, rel.2),
+                NodeState::Disconnected,
+            )
+            .is_err()
         };
         // A group that keeps disconnected clients: disconnecting.
         assert!(at(&job(Some(60), None), (1, 3, 0)));
         assert!(at(&job(None, Some(60)), (1, 10, 5)));
-        // One that keeps none: lost, as modelled (until 2.0, where every
-        // group keeps them).
+        // A pending one there: lost, as modelled.
+        let pending = disconnecting(
+            &job(Some(60), None),
+            "g",
+            Pending,
+            v(1, 5, 6),
+            NodeState::Disconnected,
+        );
+        assert!(pending.is_ok());
+        // One that keeps none: lost, as modelled; from 1.11.2 every group
+        // keeps them, but one without `lost_after` loses it at once.
         assert!(!at(&job(None, None), (1, 5, 6)));
         assert!(!at(&job(None, None), (1, 11, 1)));
-        assert!(at(&job(None, None), (2, 0, 0)));
+        assert!(!at(&job(None, None), (2, 0, 0)));
+        assert!(at(&job(None, Some(60)), (2, 0, 0)));
         // From 1.8 a group that does not replace: disconnecting.
         let mut keep = job(None, None);
         keep.groups[0].disconnect = Some(crate::jobspec::Disconnect {
@@ -395,7 +397,13 @@ mod tests {
         assert!(at(&prevent, (1, 9, 7)));
         assert!(!at(&prevent, (1, 10, 0)));
         // Another node: as modelled. Before 1.3: no disconnected node.
-        let other = disconnecting(&job(Some(60), None), "g", v(1, 5, 6), NodeState::Other);
+        let other = disconnecting(
+            &job(Some(60), None),
+            "g",
+            Running,
+            v(1, 5, 6),
+            NodeState::Other,
+        );
         assert!(other.is_ok());
         assert!(!at(&job(Some(60), None), (1, 2, 16)));
     }

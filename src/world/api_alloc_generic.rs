@@ -36,7 +36,8 @@ pub(in crate::world) fn generic_unknown(
         return Ok(None);
     }
     if s(a, "ClientStatus") != "unknown" {
-        return disconnecting(spec, &alloc.task_group, version, node).map(|()| None);
+        return disconnecting(spec, &alloc.task_group, alloc.client_status, version, node)
+            .map(|()| None);
     }
     if version < v(1, 3, 0) {
         return Err("`unknown` (its client disconnected), which no release before 1.3 reports");
@@ -135,32 +136,28 @@ pub(in crate::world) fn node_state(
 }
 
 /// A service or batch job's live allocation (not `unknown`) on a
-/// disconnected node: `filterByTainted` puts a running one of a group that
-/// keeps disconnected clients in `disconnecting` (marked `unknown`, and
-/// replaced as its reschedule policy allows, a path that changes at
-/// #18701, 1.8's `GetDisconnectLostTimeout`, 1.11 and 2.0) and a pending
-/// one in `lost`; from 1.8 a running one of a group that keeps none but
-/// does not replace (`PreventRescheduleOnDisconnect`, from 1.10
-/// `PreventReplaceOnDisconnect`: `disconnect.replace = false`, or up to
-/// 1.9 `prevent_reschedule_on_lost`) is disconnecting too, and its pending
-/// one untainted. None of that is simulated: `Err`. Any other is lost, as
-/// the scheduler's taint reads it.
-pub(super) fn disconnecting(
+/// disconnected node, read by the scheduler's shared rule
+/// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected),
+/// `filterByTainted` at each release): `disconnecting` is not simulated
+/// (what it places depends on the reschedule policy, tracker and
+/// deployment: see that module), so `Err`; lost or untainted, `Ok`: the
+/// scheduler's taint reads it by the same rule.
+pub(in crate::world) fn disconnecting(
     spec: &Job,
     group: &str,
+    status: crate::structs::ClientStatus,
     version: NomadVersion,
     node: NodeState,
 ) -> Result<(), &'static str> {
-    if node != NodeState::Disconnected || version < v(1, 3, 0) {
+    use crate::structs::disconnected_node::{on_disconnected, OnDisconnected};
+    if node != NodeState::Disconnected {
         return Ok(());
     }
-    let keeps = window(spec, group, version).is_some();
-    let prevents = spec.group(group).is_some_and(|g| {
-        let replace = g.disconnect.as_ref().and_then(|d| d.replace);
-        replace == Some(false) || (version < v(1, 10, 0) && g.prevent_reschedule_on_lost)
-    });
-    if keeps || (version >= v(1, 8, 0) && prevents) {
-        return Err("live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate");
+    match on_disconnected(spec.group(group), status, version) {
+        Some(OnDisconnected::Disconnecting) => Err(DISCONNECTING),
+        _ => Ok(()),
     }
-    Ok(())
 }
+
+/// Why a live allocation on a disconnected node cannot be told.
+pub(in crate::world) const DISCONNECTING: &str = "live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate";

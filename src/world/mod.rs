@@ -1,5 +1,6 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
+mod alloc_disconnected;
 mod alloc_file;
 mod alloc_holds;
 mod api_alloc;

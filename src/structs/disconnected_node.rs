@@ -1,0 +1,208 @@
+//! A live service or batch allocation (pending or running, not `unknown`)
+//! on a disconnected node, as the generic reconciler's `filterByTainted`
+//! reads it: one rule for hand-written worlds and imports alike (the
+//! scheduler's taint, `world::alloc_disconnected` and the import's
+//! `world::api_alloc_generic::disconnecting` all ask [`on_disconnected`]).
+//!
+//! Nomad's rules, read at v1.3.0, v1.4.14, v1.5.10, v1.6.3, v1.7.2
+//! (scheduler/reconcile_util.go `filterByTainted`), v1.8.0, v1.9.0,
+//! v1.10.5 (the same, with `PreventRescheduleOnDisconnect`, later
+//! `PreventReplaceOnDisconnect`, nomad/structs/structs.go),
+//! v1.11.0–v1.11.1 (scheduler/reconciler/filters.go), v1.11.2 and v2.0.5
+//! (filters.go after #27053, bdf5b27410, backported by 0cef49eb41, #27264;
+//! v2.0.3's classification rules say the same):
+//! - 1.3.0–1.11.1, the group keeps disconnected clients ([`window`]):
+//!   running → `disconnecting`; pending → `lost`;
+//! - 1.8.0–1.11.1, it keeps none but does not replace (1.8–1.9:
+//!   `disconnect.replace = false` or `prevent_reschedule_on_lost`; from
+//!   1.10 `replace = false` only, `TaskGroup.Replace`): running →
+//!   `disconnecting`; any other → untainted;
+//! - otherwise, up to 1.11.1: `lost`;
+//! - from 1.11.2: pending → `lost`; no `disconnect.lost_after`
+//!   (`DisconnectTimeout(now) == now`) → `lost`; else `disconnecting`.
+//!
+//! What `disconnecting` leads to is not simulated: `computeGroup` passes
+//! it through `filterByRescheduleable(isDisconnecting)`, so whether a
+//! replacement is placed now, later (a follow-up evaluation) or not at
+//! all depends on the reschedule policy of the job version the
+//! allocation runs (`NextRescheduleTimeByTime(now)`: placed now only when
+//! the next delay is within `rescheduleWindowSize`, 1s), on its reschedule
+//! tracker's times and on an active deployment (`updateByReschedulable`);
+//! v1.3.0 counts a disconnecting allocation nowhere (`_, rescheduleDisconnecting, _`),
+//! v1.4.14 on keeps those not replaced as untainted, v1.7.2 adds
+//! `appendUnknownDisconnectingUpdates`, v1.10.0 reads `replace` there. A
+//! world does not hold the tracker's times or the deployment's state, so
+//! such a job's plan is "cannot tell" (`import::alloc-state`,
+//! `world::alloc-state`).
+
+use super::ClientStatus;
+use crate::jobspec::TaskGroup;
+use crate::version::NomadVersion;
+
+const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
+    NomadVersion::new(major, minor, patch)
+}
+
+/// How `filterByTainted` sorts the allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDisconnected {
+    /// `lost`: stopped, its name placed again.
+    Lost,
+    /// `untainted`: counted and updated as any.
+    Untainted,
+    /// `disconnecting`: marked `unknown`, replaced or not as its
+    /// reschedule policy and deployment decide (not simulated).
+    Disconnecting,
+}
+
+/// Whether `version` has #27053 (v1.11.2 on): every group keeps
+/// disconnected clients, and `filterByTainted` reads the node first.
+pub fn late(version: NomadVersion) -> bool {
+    version.has_since(&[v(1, 11, 2)])
+}
+
+/// The group's disconnect window (nanoseconds) when `version` reads it as
+/// keeping disconnected clients (`SupportsDisconnectedClients`); `None`
+/// when it does not: `max_client_disconnect` (1.3–1.7); it or a non-zero
+/// `disconnect.lost_after` (1.8–1.10, `GetDisconnectLostTimeout`); a
+/// non-zero `lost_after` (1.11.0–1.11.1); every group from 1.11.2, its
+/// window `lost_after` (0 when unset).
+pub fn window(g: &TaskGroup, version: NomadVersion) -> Option<i64> {
+    let mcd = g.max_client_disconnect.map(|d| d.nanos());
+    let lost_after = g
+        .disconnect
+        .as_ref()
+        .and_then(|d| d.lost_after)
+        .map_or(0, |d| d.nanos());
+    if late(version) {
+        return Some(lost_after);
+    }
+    if version >= v(1, 11, 0) {
+        return (lost_after != 0).then_some(lost_after);
+    }
+    if version >= v(1, 8, 0) {
+        let w = mcd.unwrap_or(lost_after);
+        return (w != 0).then_some(w);
+    }
+    mcd
+}
+
+/// Whether `version` reads the group as not replacing an allocation on a
+/// disconnected node (1.8–1.9 `PreventRescheduleOnDisconnect`, 1.10 on
+/// `PreventReplaceOnDisconnect`).
+fn prevents(g: &TaskGroup, version: NomadVersion) -> bool {
+    let no_replace = g.disconnect.as_ref().and_then(|d| d.replace) == Some(false);
+    no_replace || (version < v(1, 10, 0) && g.prevent_reschedule_on_lost)
+}
+
+/// How `version` sorts a live allocation of `status` on a disconnected
+/// node, by `g`, the group of the job version it runs (`None`: a group
+/// that job does not have, read as keeping no disconnected clients).
+/// `None` before 1.3 (no node is disconnected).
+pub fn on_disconnected(
+    g: Option<&TaskGroup>,
+    status: ClientStatus,
+    version: NomadVersion,
+) -> Option<OnDisconnected> {
+    use OnDisconnected::*;
+    if version < v(1, 3, 0) {
+        return None;
+    }
+    let running = status == ClientStatus::Running;
+    let pending = status == ClientStatus::Pending;
+    let Some(g) = g else {
+        return Some(Lost);
+    };
+    let window = window(g, version);
+    if late(version) {
+        return Some(if pending || window == Some(0) {
+            Lost
+        } else {
+            Disconnecting
+        });
+    }
+    Some(match window {
+        Some(_) if running => Disconnecting,
+        Some(_) if pending => Lost,
+        // Neither: it falls through to the terminal and node rules, which
+        // are not read here.
+        Some(_) => Disconnecting,
+        None if version >= v(1, 8, 0) && prevents(g, version) => {
+            if running {
+                Disconnecting
+            } else {
+                Untainted
+            }
+        }
+        None => Lost,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::{Disconnect, Duration};
+    use OnDisconnected::*;
+
+    fn group(mcd: Option<i64>, lost_after: Option<i64>, replace: Option<bool>) -> TaskGroup {
+        TaskGroup {
+            max_client_disconnect: mcd.map(Duration::secs),
+            disconnect: (lost_after.is_some() || replace.is_some()).then(|| Disconnect {
+                lost_after: lost_after.map(Duration::secs),
+                replace,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn at(g: &TaskGroup, s: ClientStatus, rel: (u32, u32, u32)) -> Option<OnDisconnected> {
+        on_disconnected(Some(g), s, v(rel.0, rel.1, rel.2))
+    }
+
+    #[test]
+    fn a_group_that_keeps_disconnected_clients_disconnects_a_running_allocation() {
+        let run = ClientStatus::Running;
+        let pend = ClientStatus::Pending;
+        let mcd = group(Some(60), None, None);
+        assert_eq!(at(&mcd, run, (1, 3, 0)), Some(Disconnecting));
+        assert_eq!(at(&mcd, pend, (1, 3, 0)), Some(Lost));
+        assert_eq!(at(&mcd, run, (1, 10, 5)), Some(Disconnecting));
+        // 1.11.0 no longer reads max_client_disconnect.
+        assert_eq!(at(&mcd, run, (1, 11, 0)), Some(Lost));
+        let la = group(None, Some(60), None);
+        assert_eq!(at(&la, run, (1, 7, 7)), Some(Lost));
+        assert_eq!(at(&la, run, (1, 8, 0)), Some(Disconnecting));
+        assert_eq!(at(&la, run, (1, 11, 1)), Some(Disconnecting));
+        assert_eq!(at(&la, run, (1, 11, 2)), Some(Disconnecting));
+        assert_eq!(at(&la, pend, (2, 0, 5)), Some(Lost));
+        // Before 1.3 no node is disconnected.
+        assert_eq!(at(&mcd, run, (1, 2, 16)), None);
+    }
+
+    #[test]
+    fn a_group_that_keeps_none_loses_it_unless_it_does_not_replace() {
+        let run = ClientStatus::Running;
+        let pend = ClientStatus::Pending;
+        let plain = group(None, None, None);
+        assert_eq!(at(&plain, run, (1, 5, 6)), Some(Lost));
+        assert_eq!(at(&plain, run, (1, 11, 1)), Some(Lost));
+        // From 1.11.2 a group without lost_after: lost at once.
+        assert_eq!(at(&plain, run, (1, 11, 2)), Some(Lost));
+        assert_eq!(at(&plain, run, (2, 0, 5)), Some(Lost));
+        let keep = group(None, None, Some(false));
+        assert_eq!(at(&keep, run, (1, 7, 7)), Some(Lost));
+        assert_eq!(at(&keep, run, (1, 8, 0)), Some(Disconnecting));
+        assert_eq!(at(&keep, pend, (1, 8, 0)), Some(Untainted));
+        assert_eq!(at(&keep, pend, (1, 11, 1)), Some(Untainted));
+        assert_eq!(at(&keep, run, (2, 0, 5)), Some(Lost));
+        let prevent = TaskGroup {
+            prevent_reschedule_on_lost: true,
+            ..Default::default()
+        };
+        assert_eq!(at(&prevent, run, (1, 9, 7)), Some(Disconnecting));
+        assert_eq!(at(&prevent, pend, (1, 9, 7)), Some(Untainted));
+        assert_eq!(at(&prevent, run, (1, 10, 0)), Some(Lost));
+        assert_eq!(on_disconnected(None, run, v(1, 8, 0)), Some(Lost));
+    }
+}

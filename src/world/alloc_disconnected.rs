@@ -1,0 +1,105 @@
+//! A hand-written world's pinned allocations on a disconnected client
+//! (`status = "disconnected"` in its clients file, Nomad 1.3+), read by the
+//! rules an import's are read by, not written twice:
+//! - a system or sysbatch job's: whether its group keeps disconnected
+//!   clients as the release reads it ([`Disconnect::Supported`] or
+//!   [`Disconnect::Unsupported`]), which `scheduler::system_disconnect`
+//!   then applies as `diffSystemAllocsForNode` (scheduler/util.go 1.3–1.4,
+//!   scheduler/system_util.go 1.5–1.10) and `computeForNode`
+//!   (scheduler/reconciler/reconcile_node.go 1.11 on) do: a running one of
+//!   a group that keeps them is disconnecting, counted nowhere; any other
+//!   is ignored (`node.TerminalStatus()` is false for a disconnected node);
+//! - a service or batch job's: lost or untainted is the scheduler's taint
+//!   (`structs::disconnected_node`); `disconnecting` is not simulated, so
+//!   the job's plan is "cannot tell" (`world::alloc-state`).
+//!
+//! The group read is the running job's: a hand-written world holds no
+//! other version of it (Nomad reads the one the allocation runs).
+
+use crate::diag::{Diag, Diags};
+use crate::jobspec::JobType;
+use crate::source::Source;
+use crate::structs::disconnected_node::{on_disconnected, window, OnDisconnected};
+use crate::structs::{Disconnect, NodeStatus};
+
+use super::model::World;
+
+/// Read the pinned allocations on disconnected clients (after
+/// `alloc_file::read_allocations`).
+pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
+    let version = world.nomad_version;
+    if version < crate::version::NomadVersion::new(1, 3, 0) {
+        return;
+    }
+    let mut disconnected = std::collections::HashSet::new();
+    for pool in &world.clients {
+        if pool.state.status == NodeStatus::Disconnected {
+            for k in 1..=pool.count {
+                disconnected.insert(pool.node_identity(&world.region, k).0);
+            }
+        }
+    }
+    if disconnected.is_empty() {
+        return;
+    }
+    let Some(mut pinned) = world.pinned.take() else {
+        return;
+    };
+    for a in &mut pinned.allocs {
+        if !disconnected.contains(a.node_id.as_str()) || !a.is_live() {
+            continue;
+        }
+        let job = world
+            .running
+            .iter()
+            .map(|r| &r.job)
+            .find(|j| j.namespace == a.namespace.as_str() && j.id == a.job_id.as_str());
+        let group = job.and_then(|j| j.group(&a.task_group));
+        match a.job_type {
+            JobType::System | JobType::Sysbatch => {
+                let keeps = group.and_then(|g| window(g, version)).is_some();
+                a.disconnect = Some(if keeps {
+                    Disconnect::Supported
+                } else {
+                    Disconnect::Unsupported
+                });
+            }
+            _ => {
+                if on_disconnected(group, a.client_status, version)
+                    == Some(OnDisconnected::Disconnecting)
+                {
+                    let key = (a.namespace.to_string(), a.job_id.to_string());
+                    world.alloc_states.entry(key).or_insert_with(|| {
+                        format!(
+                            "allocation {} is {}",
+                            a.id,
+                            super::api_alloc_disconnect::DISCONNECTING
+                        )
+                    });
+                }
+            }
+        }
+    }
+    world.pinned = Some(pinned);
+    if world.alloc_states.is_empty() {
+        return;
+    }
+    let mut jobs: Vec<String> = world
+        .alloc_states
+        .keys()
+        .map(|(ns, id)| format!("{ns}/{id}"))
+        .collect();
+    let n = jobs.len();
+    jobs.truncate(5);
+    diags.push(
+        Diag::warning(
+            super::guess::WORLD_ALLOC_STATE,
+            format!(
+                "{n} jobs have a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate: {}",
+                jobs.join(", ")
+            ),
+        )
+        .in_source(src)
+        .help("plan those jobs on the cluster (`nomad job plan`), or pin their allocations on a client that is ready or down"),
+    );
+}

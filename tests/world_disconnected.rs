@@ -1,0 +1,247 @@
+//! A hand-written world's allocation pinned on a disconnected client
+//! (`status = "disconnected"`), planned as the release's reconciler reads
+//! it, by the rule an import's is read by (`structs::disconnected_node`,
+//! `world::alloc_disconnected`).
+//!
+//! The generic reconciler's `filterByTainted` (scheduler/reconcile_util.go
+//! at v1.5.10 and v1.8.0; scheduler/reconciler/filters.go at v2.0.5):
+//! - a group that keeps disconnected clients: a running allocation is
+//!   `disconnecting`, whose replacement depends on the reschedule policy,
+//!   tracker and deployment (`filterByRescheduleable(isDisconnecting)`),
+//!   which a world does not hold: "cannot tell" (exit 255), never a plan;
+//!   a pending one is `lost`: stopped and placed again;
+//! - 1.8.0–1.11.1, a group that keeps none but does not replace
+//!   (`disconnect { replace = false }`, `PreventRescheduleOnDisconnect`):
+//!   a pending one is untainted (ignored, unchanged);
+//! - from 1.11.2 (#27053) a group without `disconnect.lost_after` loses it
+//!   at once (`DisconnectTimeout(now) == now`), `replace = false` or not.
+//!
+//! The system scheduler's `diffSystemAllocsForNode`
+//! (scheduler/system_util.go v1.5.10): a running allocation of a group
+//! that keeps disconnected clients is disconnecting, counted nowhere; of
+//! one that keeps none it is ignored (`node.TerminalStatus()` is false
+//! for a disconnected node), not stopped.
+//!
+//! Plan text and exit code per command/job_plan.go (`getExitCode`: 0 when
+//! the job diff is `None`).
+
+mod common;
+
+use common::{run_in, Out, TempDir};
+use serde_json::Value;
+
+const CLUSTER: &str = r#"client "gone" {
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8192
+  disk       = 10000
+  drivers    = ["docker"]
+  status     = "disconnected"
+}
+client "node" {
+  count      = 2
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8192
+  disk       = 10000
+  drivers    = ["docker"]
+}
+"#;
+
+const ALLOC: &str = "a0000001-0000-4000-8000-000000000000";
+
+/// A world at `release` running `job` (of type `kind`, group lines
+/// `group`) with one allocation of `status` pinned on `gone-1`.
+fn world(tag: &str, release: &str, kind: &str, group: &str, status: &str) -> TempDir {
+    let d = TempDir::new(&format!("disconnected-{tag}"));
+    d.put(
+        "rules/cluster.hcl",
+        &format!("nomad_version = \"{release}\"\n{CLUSTER}running = [\"jobs/{kind}.nomad\"]\n"),
+    );
+    let index = if kind == "web" { "  index  = 0\n" } else { "" };
+    d.put(
+        "rules/allocations.hcl",
+        &format!(
+            "allocation \"{ALLOC}\" {{\n  job    = \"{kind}\"\n{index}  node   = \"gone-1\"\n  status = \"{status}\"\n}}\n"
+        ),
+    );
+    let (kind_line, count) = if kind == "web" {
+        ("", "    count = 1\n")
+    } else {
+        ("  type        = \"system\"\n", "")
+    };
+    d.put(
+        &format!("jobs/{kind}.nomad"),
+        &format!(
+            "job \"{kind}\" {{\n  datacenters = [\"dc1\"]\n{kind_line}  group \"{kind}\" {{\n{count}{group}    task \"{kind}\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"
+        ),
+    );
+    d
+}
+
+fn plan(d: &TempDir, kind: &str, json: bool) -> Out {
+    let file = format!("jobs/{kind}.nomad");
+    let mut args = vec!["plan", "--world", "rules", &file, "--running", &file];
+    if json {
+        args.extend(["--format", "json"]);
+    }
+    run_in(&d.0, &args)
+}
+
+/// Nomad's plan of the unchanged job `kind` whose group line reads
+/// `counts` (command/job_plan.go: the diff `None`, every task placed).
+fn unchanged(kind: &str, counts: &str, index: u32) -> String {
+    warned(kind, counts, index, "")
+}
+
+/// [`unchanged`] with the job's `warnings` (command/job_plan.go prints
+/// them after the dry-run: "Job Warnings:").
+fn warned(kind: &str, counts: &str, index: u32, warnings: &str) -> String {
+    format!(
+        "Job: \"{kind}\"\nTask Group: \"{kind}\" ({counts})\n  Task: \"{kind}\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: {index}\nTo submit the job with version verification run:\n\nnomad job run -check-index {index} jobs/{kind}.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n"
+    )
+}
+
+/// The group's non-zero `DesiredTGUpdates` in the plan's JSON.
+fn updates(d: &TempDir, kind: &str) -> Vec<(String, u64)> {
+    let o = plan(d, kind, true);
+    let v: Value =
+        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
+    let mut got: Vec<(String, u64)> = v["Annotations"]["DesiredTGUpdates"][kind]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, n)| Some((k.clone(), n.as_u64()?)).filter(|(_, n)| *n > 0))
+        .collect();
+    got.sort();
+    got
+}
+
+fn pairs(want: &[(&str, u64)]) -> Vec<(String, u64)> {
+    want.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+const WHY: &str = "allocation a0000001-0000-4000-8000-000000000000 is live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate";
+
+#[test]
+fn a_running_allocation_a_group_keeps_is_cannot_tell_not_a_plan() {
+    for (tag, release, group) in [
+        ("mcd", "1.5.10", "    max_client_disconnect = \"1h\"\n"),
+        (
+            "lost-after",
+            "1.8.0",
+            "    disconnect {\n      lost_after = \"1h\"\n    }\n",
+        ),
+        (
+            "late",
+            "2.0.5",
+            "    disconnect {\n      lost_after = \"1h\"\n    }\n",
+        ),
+    ] {
+        let d = world(tag, release, "web", group, "running");
+        let o = plan(&d, "web", false);
+        assert_eq!(o.code, 255, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(o.stdout, "", "{release}");
+        let line = format!("error: job \"web\" has an allocation in a state nomad-preflight does not simulate ({WHY}), so its plan cannot be known\n");
+        assert!(o.stderr.ends_with(&line), "{release}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("world::alloc-state: 1 jobs have a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate: default/web [the jobs it concerns are reported as unknown]\n"),
+            "{release}: {}",
+            o.stderr
+        );
+        let j = plan(&d, "web", true);
+        assert_eq!(j.code, 255, "{release}: {}{}", j.stdout, j.stderr);
+        let v: Value = serde_json::from_str(&j.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", j.stdout, j.stderr));
+        assert_eq!(
+            v["Preflight"]["WorldGuess"],
+            serde_json::json!({"Kind": "AllocState", "Warning": WHY}),
+            "{release}"
+        );
+        assert!(v["Annotations"].is_null(), "{release}: no plan: {v}");
+    }
+}
+
+#[test]
+fn a_pending_allocation_a_group_keeps_is_lost_and_placed_again() {
+    let d = world(
+        "pending",
+        "1.5.10",
+        "web",
+        "    max_client_disconnect = \"1h\"\n",
+        "pending",
+    );
+    let o = plan(&d, "web", false);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, unchanged("web", "1 create, 1 destroy", 4));
+    assert_eq!(updates(&d, "web"), pairs(&[("Place", 1), ("Stop", 1)]));
+}
+
+/// Nomad's warning for `prevent_reschedule_on_lost` (1.8+, the group's
+/// `Warnings`), as `nomad job plan` prints it.
+const PREVENT_WARNING: &str = "Job Warnings:\n1 warning(s):\n\n* Group \"web\" has warnings: 1 error occurred:\n\t* PreventRescheduleOnLost will be deprecated favor of Disconnect.Replace\n\n\n\n";
+
+#[test]
+fn from_1_8_a_group_that_does_not_replace_keeps_a_pending_allocation() {
+    // 1.8.0–1.9.x read `prevent_reschedule_on_lost` as not replacing
+    // (`PreventRescheduleOnDisconnect`, nomad/structs/structs.go).
+    let prevent = "    prevent_reschedule_on_lost = true\n";
+    let replace = "    disconnect {\n      replace = false\n    }\n";
+    for (tag, release, group, warnings) in [
+        ("keep-18", "1.8.0", prevent, PREVENT_WARNING),
+        ("keep-19", "1.9.0", replace, ""),
+    ] {
+        let d = world(tag, release, "web", group, "pending");
+        let o = plan(&d, "web", false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            warned("web", "1 ignore", 4, warnings),
+            "{release}"
+        );
+        assert_eq!(updates(&d, "web"), pairs(&[("Ignore", 1)]), "{release}");
+    }
+    // 1.10.0 no longer does (`PreventReplaceOnDisconnect` reads
+    // `disconnect.replace` only): lost, stopped and placed again. (Only the
+    // counts here: 1.10's own warning for the field, "PreventRescheduleOnLost
+    // is deprecated and ignored in favor of Disconnect.Replace", is the job
+    // file's, src/jobspec/warnings.rs.)
+    let d = world("lost-110", "1.10.0", "web", prevent, "pending");
+    assert_eq!(updates(&d, "web"), pairs(&[("Place", 1), ("Stop", 1)]));
+}
+
+#[test]
+fn from_1_11_2_a_group_without_lost_after_loses_a_running_allocation() {
+    let group = "    disconnect {\n      replace = false\n    }\n";
+    for release in ["1.11.2", "2.0.5"] {
+        let d = world("late-lost", release, "web", group, "running");
+        let o = plan(&d, "web", false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            unchanged("web", "1 create, 1 destroy", 4),
+            "{release}"
+        );
+        assert_eq!(updates(&d, "web"), pairs(&[("Place", 1), ("Stop", 1)]));
+    }
+}
+
+#[test]
+fn a_system_allocation_on_a_disconnected_client_is_ignored_or_counted_nowhere() {
+    let d = world("sys", "1.5.10", "sys", "", "running");
+    let o = plan(&d, "sys", false);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, unchanged("sys", "2 create, 1 ignore", 4));
+    assert_eq!(updates(&d, "sys"), pairs(&[("Ignore", 1), ("Place", 2)]));
+    let keeps = world(
+        "sys-keeps",
+        "1.5.10",
+        "sys",
+        "    max_client_disconnect = \"1h\"\n",
+        "running",
+    );
+    let o = plan(&keeps, "sys", false);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, unchanged("sys", "2 create", 4));
+    assert_eq!(updates(&keeps, "sys"), pairs(&[("Place", 2)]));
+}
