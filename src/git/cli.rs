@@ -1,7 +1,8 @@
 //! The git command line, only where the in-process reader does not go:
 //! - comparing with the working tree (`check --base` without `--head` or
-//!   `--staged`), which needs git's clean filters (`core.autocrlf`,
-//!   `.gitattributes`) to hash a file as git would;
+//!   `--staged`), which needs git's line-ending conversions
+//!   (`core.autocrlf`, `.gitattributes` `text`/`eol`) to hash a file as git
+//!   would (filter drivers are turned off: [`filters_off`]);
 //! - pairing renames whose content changed, which is git's own similarity
 //!   heuristic (`-M`);
 //! - listing untracked files with `.gitignore` applied (`check DIR`, and
@@ -52,6 +53,9 @@ pub(super) fn name_status(
     staged: bool,
 ) -> io::Result<Vec<Change>> {
     let mut c = git(root);
+    if head.is_none() && !staged {
+        c.args(filters_off(root)?);
+    }
     c.args(["diff", "--name-status", "-M", "-z", "--no-ext-diff"]);
     if staged && head.is_none() {
         c.arg("--cached");
@@ -62,6 +66,55 @@ pub(super) fn name_status(
     }
     c.arg("--");
     parse_name_status(&run(c)?)
+}
+
+/// `-c` settings that leave every filter driver the configuration defines
+/// without a command, for a diff with the working tree. A pull request's
+/// `.gitattributes` names drivers (`*.nomad filter=lfs`, any name a
+/// developer's or a runner's configuration defines), and git runs a
+/// driver's `clean` (or `process`) on each stat-dirty file it hashes:
+/// reading a change set must never run a program the input chose. Empty
+/// commands are no filter to git (convert.c runs a driver's command only
+/// when it is non-empty), `required=false` keeps git from refusing a file
+/// for want of one. Without the filter a file whose blob was cleaned
+/// differs from it and is judged: Nomad reads the work tree's bytes too.
+fn filters_off(root: &Path) -> io::Result<Vec<String>> {
+    let mut c = git(root);
+    c.args(["config", "-z", "--name-only", "--get-regexp", r"^filter\."]);
+    let out = c.stderr(Stdio::piped()).output()?;
+    // 1: no key matched (no filter driver is defined).
+    if !out.status.success() && out.status.code() != Some(1) {
+        return Err(io::Error::other(format!(
+            "git failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for key in split_z(&out.stdout) {
+        let key = String::from_utf8_lossy(key);
+        let Some((name, _)) = key.strip_prefix("filter.").and_then(|k| k.rsplit_once('.')) else {
+            continue;
+        };
+        // `-c` splits at the first `=`: a name holding one cannot be
+        // turned off so, and its driver must not run.
+        if name.contains('=') || name.contains('\n') {
+            return Err(io::Error::other(format!(
+                "git configuration defines a filter driver whose name `-c` cannot set: {}",
+                crate::escape::one_line(name)
+            )));
+        }
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    let mut args = Vec::new();
+    for name in names {
+        for setting in ["clean=", "smudge=", "process=", "required=false"] {
+            args.push("-c".to_string());
+            args.push(format!("filter.{name}.{setting}"));
+        }
+    }
+    Ok(args)
 }
 
 /// `git diff --name-status -z`: a status field, then one path (two for
