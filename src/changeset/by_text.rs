@@ -26,9 +26,9 @@ pub fn is_job_candidate(path: &Path) -> bool {
 /// opens a `job` block (HCL, hcl JSON or the API's JSON form)? Stricter
 /// than the test for `.hcl` files, which also takes a misspelt `job`: a
 /// README must not fail a commit. A file git would call binary (a NUL
-/// byte in its first 8,000) is a job only as UTF-16 text (Nomad refuses
-/// it, so it must fail, not pass unread); other binary files are not
-/// scanned. The size cap bounds what a walk of a large repository reads;
+/// byte in its first 8,000) is a job as UTF-16 text (Nomad refuses it, so
+/// it must fail, not pass unread), or when its text opens a job all the
+/// same (HCL2 reads a NUL inside a comment or a string). The size cap bounds what a walk of a large repository reads;
 /// a file over it is a job file unless it starts binary (fail closed).
 /// Other refusals (a link leading outside) are not jobs here: a walk
 /// keeps those entries by itself, and a change set's link is a blob
@@ -37,8 +37,11 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
     match vfs.read(path) {
         Ok(s) => {
             let bytes = s.text.as_bytes();
-            if bytes[..bytes.len().min(8000)].contains(&0) {
-                return jobspec::utf16::is_job(&s.text);
+            // A NUL need not make it binary to Nomad: HCL2 takes any byte
+            // in a comment or a string (hclsyntax/scan_tokens.rl), so a
+            // job behind `# \0` is read and run, and must be judged.
+            if bytes[..bytes.len().min(8000)].contains(&0) && jobspec::utf16::is_job(&s.text) {
+                return true;
             }
             jobspec::opens_job_block(&s.text)
         }
@@ -57,9 +60,11 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
 /// be a job.
 const HEAD_BYTES: u64 = 64 * 1024;
 
-/// May a file starting with `head` be a job Nomad reads? Not binary (a
-/// NUL in git's 8,000-byte window), and, after white space and comments,
-/// either a JSON object or an HCL body's first item. Only the head is
+/// May a file starting with `head` be a job Nomad reads? After white
+/// space and comments, either a JSON object or an HCL body's first item;
+/// a binary head (a NUL in git's 8,000-byte window: JSON refuses it, HCL
+/// takes it only inside a comment or a string) only the latter, and not
+/// when it shows no item at all. Only the head is
 /// read, so the test is on the shape of the file's opening, not on its
 /// first word: the job block need not come first. jobspec2 takes
 /// `variables`, `variable`, `locals` and `job` in any order
@@ -72,9 +77,7 @@ const HEAD_BYTES: u64 = 64 * 1024;
 /// not wrapped in `Job` at all (command/helpers.go eitherJob). A head
 /// that ends before its first item does is taken (it may be anything).
 fn may_open_job(head: &[u8]) -> bool {
-    if head[..head.len().min(8000)].contains(&0) {
-        return false;
-    }
+    let binary = head[..head.len().min(8000)].contains(&0);
     let text = String::from_utf8_lossy(head);
     let mut rest = text.trim_start_matches('\u{feff}');
     loop {
@@ -82,16 +85,19 @@ fn may_open_job(head: &[u8]) -> bool {
         if let Some(r) = rest.strip_prefix('#').or_else(|| rest.strip_prefix("//")) {
             match r.find('\n') {
                 Some(i) => rest = &r[i..],
-                None => return true,
+                None => return !binary,
             }
         } else if let Some(r) = rest.strip_prefix("/*") {
             match r.find("*/") {
                 Some(i) => rest = &r[i + 2..],
-                None => return true,
+                None => return !binary,
             }
         } else {
             break;
         }
+    }
+    if binary {
+        return !rest.is_empty() && !rest.starts_with('{') && opens_hcl_item(rest);
     }
     rest.starts_with('{') || opens_hcl_item(rest)
 }
@@ -167,6 +173,9 @@ mod tests {
             // Cut off by the head's end.
             "job \"a long labe",
             "variabl",
+            // A NUL inside a comment keeps no HCL parser from the job.
+            "# \u{0}\njob \"x\" {",
+            "/* \u{0} */ job \"x\" {",
         ] {
             assert!(super::may_open_job(yes.as_bytes()), "{yes:?}");
         }
@@ -180,6 +189,9 @@ mod tests {
             "CREATE TABLE x (",
             "2026-12-04 12:00:00 INFO start",
             "\"unterminated\n{",
+            // Binary: nothing but a comment, or JSON (which refuses a NUL).
+            "# \u{0}",
+            "{\"job\": {\u{0}",
         ] {
             assert!(!super::may_open_job(no.as_bytes()), "{no:?}");
         }

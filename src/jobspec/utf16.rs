@@ -7,22 +7,29 @@
 
 /// The text of `bytes` read as UTF-16: little- or big-endian by its byte
 /// order mark, else by where the NUL bytes of its ASCII characters fall in
-/// the first 8,000 bytes (git's window for "binary"). `None` when it is no
-/// UTF-16 (an odd length, an unpaired surrogate).
+/// the first 8,000 bytes (git's window for "binary"). `None` when it has
+/// no NUL to tell the order by.
 fn decode(bytes: &[u8]) -> Option<String> {
-    if bytes.len() % 2 != 0 {
-        return None;
-    }
     let (little, body) = match bytes {
         [0xFF, 0xFE, rest @ ..] => (true, rest),
         [0xFE, 0xFF, rest @ ..] => (false, rest),
         _ => {
             let head = &bytes[..bytes.len().min(8000)];
             let nul_at = |odd: usize| head.iter().skip(odd).step_by(2).any(|b| *b == 0);
+            // ASCII's NULs fall on one side; a character such as U+0100
+            // puts one on the other, so the side with more decides.
+            let nuls = |odd: usize| {
+                head.iter()
+                    .skip(odd)
+                    .step_by(2)
+                    .filter(|b| **b == 0)
+                    .count()
+            };
             match (nul_at(0), nul_at(1)) {
                 (false, true) => (true, bytes),
                 (true, false) => (false, bytes),
-                _ => return None,
+                (true, true) => (nuls(1) >= nuls(0), bytes),
+                (false, false) => return None,
             }
         }
     };
@@ -34,9 +41,14 @@ fn decode(bytes: &[u8]) -> Option<String> {
             u16::from_be_bytes(pair)
         }
     });
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .ok()
+    // Lossy, and a last odd byte left out: a stray byte or an unpaired
+    // surrogate makes the file no less one Nomad refuses (it must fail,
+    // not pass as "not a job file").
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
 }
 
 /// Is `text` (as `vfs::decode` keeps a file's bytes) a job saved as
@@ -68,6 +80,28 @@ mod tests {
         for (little, bom) in [(true, true), (true, false), (false, true), (false, false)] {
             assert!(super::is_job(&utf16(job, little, bom)), "{little} {bom}");
             assert!(!super::is_job(&utf16("# notes\n", little, bom)));
+        }
+        // A stray last byte, an unpaired surrogate, a U+0100 (a NUL on the
+        // other side) do not hide the job.
+        let le = |s: &str| {
+            s.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>()
+        };
+        let bom = |mut b: Vec<u8>| {
+            b.splice(0..0, [0xFF, 0xFE]);
+            b
+        };
+        let with_u100 = job.replace("{}", "{ meta { a = \"\u{100}\" } }");
+        for bytes in [
+            [bom(le(job)), vec![0x01]].concat(),
+            [bom(le(job)), vec![0x00, 0xD8]].concat(),
+            le(&with_u100),
+        ] {
+            assert!(
+                super::is_job(&crate::vfs::decode(bytes.clone())),
+                "{bytes:?}"
+            );
         }
         assert!(!super::is_job(job));
         assert!(!super::is_job("\u{0}\u{0}job \"x\" {}\n"));
