@@ -338,3 +338,113 @@ fn an_api_json_job_in_any_spelling_go_reads_is_not_skipped() {
     assert_ne!(o.status.code(), Some(0), "{text}");
     assert!(text.contains("in 3 files"), "{text}");
 }
+
+/// A NUL byte does not make a file binary to Nomad: HCL2 takes any byte
+/// in a comment (hclsyntax/scan_tokens.rl, `Comment`), so `nomad job run
+/// deploy/web` runs a job behind `# \0`. The gates took the file for
+/// binary, "not a job file", and passed it with exit 0 unread, staged,
+/// walked or planned.
+#[test]
+fn a_job_behind_a_nul_in_a_comment_is_judged() {
+    let d = committed_demo("by-text-nul-comment");
+    let job = format!("# built \u{0}\n{BAD_JOB}");
+    d.put("deploy/web", &job);
+    d.put("deploy/big", &format!("{job}{}", "# pad\n".repeat(4000)));
+    git(&d.0, &["add", "deploy"]);
+    for args in [
+        &["check", "--staged", "--nomad-version", "2.0.5"][..],
+        &["check", "deploy", "--nomad-version", "2.0.5"],
+        &["plan", "--changed", "--staged", "--nomad-version", "2.0.5"],
+    ] {
+        let o = std::process::Command::new(common::bin())
+            .current_dir(&d.0)
+            .args(["--no-color"])
+            .args(args)
+            .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap();
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {text}");
+        for f in ["deploy/web", "deploy/big"] {
+            assert!(text.contains(f), "{f} {args:?}: {text}");
+        }
+    }
+}
+
+/// Before 0.11, hcl v1's scanner ends a `#` or `//` comment at a NUL (its
+/// eof rune; scanComment does not unread it) and reads the rest of the
+/// line as code (vendor/github.com/hashicorp/hcl/hcl/scanner/scanner.go
+/// at v0.9.3 and v0.10.5), where HCL2 reads one comment: `# \0 count =
+/// 500` ran 500 instances and was planned as one, validated, exit 0.
+/// Now "cannot tell", never Nomad's success text.
+#[test]
+fn before_0_11_code_behind_a_nul_in_a_comment_is_cannot_tell() {
+    let d = committed_demo("by-text-nul-hcl1");
+    let job = std::fs::read_to_string(d.0.join("jobs/sockshopui.nomad")).unwrap();
+    let hidden = job.replacen(
+        "  group \"frontend\" {\n",
+        "  group \"frontend\" {\n    # scale \u{0} count = 500\n",
+        1,
+    );
+    assert_ne!(hidden, job);
+    d.put("jobs/sockshopui.nomad", &hidden);
+    git(&d.0, &["add", "jobs"]);
+    for args in [
+        &["check", "--staged"][..],
+        &["plan", "--changed", "--staged", "--gate"],
+        &["validate", "jobs/sockshopui.nomad"],
+        &[
+            "validate",
+            "--nomad-version",
+            "0.10.5",
+            "jobs/sockshopui.nomad",
+        ],
+    ] {
+        let o = d.run(args);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {text}");
+        assert!(text.contains("cannot tell"), "{args:?}: {text}");
+        assert!(
+            text.contains("a NUL byte in a `#` or `//` comment"),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("successful"), "{args:?}: {text}");
+    }
+}
+
+/// A UTF-16 job with a stray last byte, an unpaired surrogate, or a
+/// character that puts a NUL on the other side (U+0100) is no less one
+/// Nomad refuses; it was "no UTF-16", so binary, so passed unread.
+#[test]
+fn a_ragged_utf16_job_is_judged_not_skipped() {
+    let d = committed_demo("by-text-utf16-ragged");
+    let le = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let bom = [0xFF, 0xFE];
+    let files: [(&str, Vec<u8>); 3] = [
+        ("deploy/odd", [&bom[..], &le(BAD_JOB), &[0x0A]].concat()),
+        (
+            "deploy/lone",
+            [&bom[..], &le(BAD_JOB), &[0x00, 0xD8]].concat(),
+        ),
+        (
+            "deploy/wide",
+            le(&BAD_JOB.replace("redis:7", "redis:\u{100}")),
+        ),
+    ];
+    for (path, bytes) in &files {
+        d.put(path, "");
+        std::fs::write(d.0.join(path), bytes).unwrap();
+    }
+    git(&d.0, &["add", "deploy"]);
+    for args in [&["check", "--staged"][..], &["check", "deploy"]] {
+        let o = d.run(args);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {text}");
+        for (path, _) in &files {
+            assert!(text.contains(path), "{path} {args:?}: {text}");
+        }
+        assert!(text.contains("in 3 files"), "{args:?}: {text}");
+    }
+}

@@ -48,7 +48,9 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     }
     // Made ahead on a helper thread when `check --staged` could.
     let body = crate::parse_ahead::parse_body(&source.text);
-    if let (Err(_), true) = (&body, hcl1) {
+    // A NUL hcl v1 took (before 0.11: its eof rune) ends the text or a
+    // line comment to it, never to hcl-edit: read through the rewrite.
+    if hcl1 && (body.is_err() || source.text.contains('\0')) {
         return hcl1_only(source, version);
     }
     let body = body.map_err(|e| {

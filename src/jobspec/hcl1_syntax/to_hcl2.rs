@@ -114,6 +114,15 @@ impl<'a> Writer<'a> {
                 Kind::Comment => {
                     if src.get(t.start..t.start + 2) == Some(b"/*") {
                         blocks.push((t.start, t.end));
+                    } else if src.get(t.end.saturating_sub(1)) == Some(&0) {
+                        // The old scanner ends a line comment at a NUL (its
+                        // eof rune) and reads the rest of the line as code;
+                        // HCL2 reads the whole line as comment: `# \0
+                        // count = 500` would be planned at count 1.
+                        return Err(Unsure {
+                            what: "a NUL byte in a `#` or `//` comment",
+                            at: t.end - 1,
+                        });
                     }
                 }
                 Kind::Eof => {

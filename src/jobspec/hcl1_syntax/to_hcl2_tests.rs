@@ -148,6 +148,24 @@ fn a_value_on_the_line_after_its_equals_sign_joins_it() {
     );
 }
 
+/// In a line comment the old scanner's NUL ends the comment, not the
+/// text (scanComment stops at its eof rune and does not unread it), so
+/// the rest of the line is code to Nomad 0.9.3, and a comment to HCL2.
+#[test]
+fn before_0_11_a_nul_byte_in_a_line_comment_is_unsure() {
+    for f in [
+        "job \"a\" {\n  # x\0 priority = 90\n}\n",
+        "job \"a\" {\n  // x\0 priority = 90\n}\n",
+    ] {
+        let at = f.find('\0').unwrap();
+        assert_eq!(
+            unsure(f, Era::Old),
+            ("a NUL byte in a `#` or `//` comment", at),
+            "{f:?}"
+        );
+    }
+}
+
 /// The old scanner reads a NUL byte as the end of the text (the new one
 /// refuses it): what follows is blanked out.
 #[test]
