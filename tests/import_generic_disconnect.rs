@@ -324,3 +324,79 @@ fn the_plan_text_with_an_unknown_allocation() {
     let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
     assert_eq!(o.stdout, want);
 }
+
+/// Past its window in 1.8.0–1.9.x: computeGroup's `expiring` branch reads
+/// `tg.PreventRescheduleOnLost` only (scheduler/reconcile.go v1.8.0 and
+/// v1.9.0: `if tg.PreventRescheduleOnLost`), not `disconnect.replace`,
+/// so a group with `replace = false` still has it lost and replaced,
+/// while one with `prevent_reschedule_on_lost = true` keeps it; v1.10.0
+/// reads `!tg.Replace()` instead (the `disconnect` block only).
+#[test]
+fn past_its_window_1_8_and_1_9_read_prevent_reschedule_on_lost_not_replace() {
+    for (release, group) in [
+        ("1.8.0", "1 create, 1 destroy"),
+        ("1.9.0", "1 create, 1 destroy"),
+        ("1.10.0", "1 ignore"),
+    ] {
+        let d = import(&format!("gen-quirk-{release}"), release, true, false);
+        d.put("import/saved-at.txt", PAST);
+        assert_plan(&d, "web.nomad", 0, group);
+    }
+    // The whole text at 1.9.0 (command/job_plan.go: the diff is None, so
+    // exit 0 and no `+`), and its JSON counts.
+    let d = import("gen-quirk-text", "1.9.0", true, false);
+    d.put("import/saved-at.txt", PAST);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 destroy)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+    assert_eq!(o.stdout, want);
+    let j = run_in(
+        &d.0,
+        &["plan", "--world", "import", "web.nomad", "--format", "json"],
+    );
+    let v: Value = serde_json::from_str(&j.stdout).unwrap_or_else(|e| panic!("{e}: {}", j.stderr));
+    let du = &v["Annotations"]["DesiredTGUpdates"]["g"];
+    assert_eq!(
+        (du["Place"].as_u64(), du["Stop"].as_u64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+    assert_eq!(du["Ignore"].as_u64(), Some(0), "{v}");
+    // `prevent_reschedule_on_lost = true`, its window `max_client_disconnect`
+    // (1.9.0 refuses the field beside a `disconnect` block, whose `replace`
+    // api/tasks.go always sets: "using both prevent_reschedule_on_lost and
+    // replace is not allowed"): kept at 1.9.0, counted and ignored.
+    let d = import_with("gen-quirk-prevent", "1.9.0", false, "disconnected", |job| {
+        vec![unknown(job)]
+    });
+    d.put("import/saved-at.txt", PAST);
+    let fix = |g: &mut Value| {
+        if let Value::Object(g) = g {
+            g.remove("Disconnect");
+            g.insert("MaxClientDisconnect".into(), json!(HOUR));
+            g.insert("PreventRescheduleOnLost".into(), json!(true));
+        }
+    };
+    let jobs = d.0.join("import/jobs/default/web.json");
+    let mut stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(&jobs).expect("saved")).expect("json");
+    fix(&mut stored["TaskGroups"][0]);
+    d.put("import/jobs/default/web.json", &stored.to_string());
+    let mut allocs: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.0.join("import/allocations.json")).expect("saved"),
+    )
+    .expect("json");
+    fix(&mut allocs[0]["Job"]["TaskGroups"][0]);
+    d.put("import/allocations.json", &allocs.to_string());
+    let text = std::fs::read_to_string(d.0.join("web.nomad")).expect("file");
+    let window = "    disconnect {\n      lost_after = \"1h\"\n    }\n";
+    assert!(text.contains(window), "{text}");
+    d.put(
+        "web.nomad",
+        &text.replace(
+            window,
+            "    max_client_disconnect = \"1h\"\n    prevent_reschedule_on_lost = true\n",
+        ),
+    );
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+}
