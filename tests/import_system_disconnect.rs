@@ -42,9 +42,16 @@ fn job_file(window: &str, image: &str) -> String {
     format!("job \"web\" {{\n  type = \"system\"\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{window}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"{image}\"\n      }}\n    }}\n  }}\n}}\n")
 }
 
+/// Whether `release` stores the job as 2.0.5 does here: from 1.11 (a
+/// system job's update strategy, the window in a `disconnect` block, as
+/// 1.11 reads no `max_client_disconnect`).
+fn modern(release: &str) -> bool {
+    release.starts_with("2.") || release.starts_with("1.11.")
+}
+
 /// The group's window in the job file at `release`, or none.
 fn window(release: &str, keeps: bool) -> &'static str {
-    match (keeps, release.starts_with("2.")) {
+    match (keeps, modern(release)) {
         (false, _) => "",
         (true, false) => "    max_client_disconnect = \"1h\"\n",
         (true, true) => "    disconnect {\n      lost_after = \"1h\"\n    }\n",
@@ -53,11 +60,12 @@ fn window(release: &str, keeps: bool) -> &'static str {
 
 /// The stored form of [`job_file`] at `release`.
 fn job_json(release: &str, keeps: bool) -> Value {
-    let file = format!("web-sysbatch-{release}.json");
+    let fixture = if modern(release) { "2.0.5" } else { release };
+    let file = format!("web-sysbatch-{fixture}.json");
     let mut job = job_json_in(&file, json!({"Type": "system"}));
     let mut restart = json!({"Attempts": 2, "Interval": 1_800_000_000_000_i64,
         "Delay": 15_000_000_000_i64, "Mode": "fail"});
-    if release.starts_with("2.") {
+    if modern(release) {
         // api/jobs.go Canonicalize: a system job's update strategy is
         // DefaultUpdateStrategy (from 1.11, system deployments); the job
         // keeps its stagger and max_parallel (ApiJobToStructJob).
@@ -178,7 +186,7 @@ const RELEASES: [&str; 2] = ["1.5.6", "2.0.5"];
 /// updated in place or destructively, or ignored; not a lost or
 /// disconnecting one).
 fn by<'a>(release: &str, before: &'a str, from: &'a str) -> &'a str {
-    if release.starts_with("1.") {
+    if !modern(release) {
         before
     } else {
         from
@@ -365,4 +373,92 @@ fn a_reconnecting_allocation_is_updated_in_place() {
             by(release, "2 ignore", "2 create, 2 ignore"),
         );
     }
+}
+
+/// 1.11.2 and 1.11.3 read disconnects as 2.0 does (#27053, bdf5b27410,
+/// reached 1.11.2 by its backport 0cef49eb41, #27264:
+/// scheduler/reconciler/reconcile_node.go `computeForNode` no longer
+/// reads `SupportsDisconnectedClients`; nomad/structs/alloc.go
+/// `LastUnknown` is the start of the last run of `unknown` entries), 1.11.1
+/// as before:
+/// - a group without a window keeps disconnected clients from 1.11.2: a
+///   running allocation on a disconnected node is disconnecting, counted
+///   nowhere (1.11.1: the node tainted, not down, ignored), and an
+///   `unknown` one is past its zero window, lost (1.11.1: "cannot tell",
+///   the group keeps none);
+/// - `unknown` at 11:30 and again at 12:00 with no reconnect between, an
+///   hour's window, saved at 12:40: 1.11.1 times the window from the
+///   latest entry (ignored), 1.11.2 from the first of the run (lost).
+///
+/// From 1.11 the annotation's `Place` is the group's candidate nodes
+/// (`tgCandidateNodeCounts`): the ignored ones, not a lost or
+/// disconnecting one.
+#[test]
+fn from_1_11_2_every_group_keeps_disconnected_clients_and_the_run_times_the_window() {
+    for (release, late) in [("1.11.1", false), ("1.11.2", true), ("1.11.3", true)] {
+        let job = job_json(release, false);
+        let allocs = [
+            alloc(1, NODE_ID, &job, json!({})),
+            alloc(2, NODE2, &job, json!({})),
+        ];
+        let tag = format!("sys-late-run-{release}");
+        let d = import(&tag, release, false, "disconnected", &allocs);
+        let group = if late {
+            "1 create, 1 ignore"
+        } else {
+            "2 create, 2 ignore"
+        };
+        assert_plan(&d, "web.nomad", 0, group);
+
+        let unknown = json!({"ClientStatus": "unknown", "AllocStates": states(false)});
+        let allocs = [
+            alloc(1, NODE_ID, &job, json!({})),
+            alloc(2, NODE2, &job, unknown),
+        ];
+        let tag = format!("sys-late-unknown-{release}");
+        let d = import(&tag, release, false, "disconnected", &allocs);
+        if late {
+            assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
+        } else {
+            let o = plan(&d, "web.nomad");
+            assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+            assert!(
+                o.stderr.contains("keeps no disconnected clients"),
+                "{}",
+                o.stderr
+            );
+        }
+
+        let job = job_json(release, true);
+        let twice = json!([
+            {"Field": "ClientStatus", "Value": "unknown", "Time": "2024-06-01T11:30:00Z"},
+            {"Field": "ClientStatus", "Value": "unknown", "Time": "2024-06-01T12:00:00Z"}]);
+        let unknown = json!({"ClientStatus": "unknown", "AllocStates": twice});
+        let allocs = [
+            alloc(1, NODE_ID, &job, json!({})),
+            alloc(2, NODE2, &job, unknown),
+        ];
+        let tag = format!("sys-late-twice-{release}");
+        let d = import(&tag, release, true, "disconnected", &allocs);
+        d.put("import/saved-at.txt", "2024-06-01T12:40:00Z\n");
+        let group = if late {
+            "1 create, 1 ignore"
+        } else {
+            "2 create, 2 ignore"
+        };
+        assert_plan(&d, "web.nomad", 0, group);
+    }
+    // The whole text at 1.11.2 of the `unknown` allocation in a group
+    // without a window (command/job_plan.go: the diff None, exit 0).
+    let job = job_json("1.11.2", false);
+    let unknown = json!({"ClientStatus": "unknown", "AllocStates": states(false)});
+    let allocs = [
+        alloc(1, NODE_ID, &job, json!({})),
+        alloc(2, NODE2, &job, unknown),
+    ];
+    let d = import("sys-late-text", "1.11.2", false, "disconnected", &allocs);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+    assert_eq!(o.stdout, want);
 }
