@@ -448,3 +448,38 @@ fn a_ragged_utf16_job_is_judged_not_skipped() {
         assert!(text.contains("in 3 files"), "{args:?}: {text}");
     }
 }
+
+/// A job saved as UTF-16 (Nomad refuses it: a job file that fails, not
+/// binary that passes) padded past the size cap: its head's NULs made the
+/// peek call it binary, so `check DIR` and the hook passed it unread.
+#[test]
+fn a_utf16_job_past_the_size_cap_is_not_passed_unread() {
+    let d = committed_demo("by-text-over-cap-utf16");
+    let text = format!("{BAD_JOB}{}", "# pad\n".repeat(4000));
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    std::fs::create_dir_all(d.0.join("deploy")).unwrap();
+    std::fs::write(d.0.join("deploy/web"), bytes).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(common::bin())
+            .current_dir(&d.0)
+            .args(["--no-color"])
+            .args(args)
+            .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["check", "deploy"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("deploy/web"), "{text}");
+    git(&d.0, &["add", "deploy/web"]);
+    let o = run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("deploy/web"), "{text}");
+}

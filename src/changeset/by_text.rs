@@ -78,6 +78,11 @@ const HEAD_BYTES: u64 = 64 * 1024;
 /// that ends before its first item does is taken (it may be anything).
 fn may_open_job(head: &[u8]) -> bool {
     let binary = head[..head.len().min(8000)].contains(&0);
+    // A job saved as UTF-16 fails (1793b90): its head is judged as such
+    // (the text it decodes to holds no NUL).
+    if binary && utf16_head(head).is_some_and(|t| may_open_job(t.as_bytes())) {
+        return true;
+    }
     let text = String::from_utf8_lossy(head);
     let mut rest = text.trim_start_matches('\u{feff}');
     loop {
@@ -100,6 +105,38 @@ fn may_open_job(head: &[u8]) -> bool {
         return !rest.is_empty() && !rest.starts_with('{') && opens_hcl_item(rest);
     }
     rest.starts_with('{') || opens_hcl_item(rest)
+}
+
+/// `head` read as UTF-16, as jobspec::utf16 reads a whole file: by its
+/// byte order mark, else by where the NULs of ASCII characters fall in
+/// git's 8,000-byte window. A pair cut by the head's end is replaced.
+fn utf16_head(head: &[u8]) -> Option<String> {
+    let (little, body) = match head {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => {
+            let window = &head[..head.len().min(8000)];
+            let nul_at = |odd: usize| window.iter().skip(odd).step_by(2).any(|b| *b == 0);
+            match (nul_at(0), nul_at(1)) {
+                (false, true) => (true, head),
+                (true, false) => (false, head),
+                _ => return None,
+            }
+        }
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        let pair = [c[0], c[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or('\u{fffd}'))
+        .collect();
+    // Text whose code units are not all UTF-16's NUL-free: still binary.
+    (!text.contains('\0')).then_some(text)
 }
 
 /// Does `s` open an HCL item: a name (identifier or quoted string), any
@@ -183,6 +220,7 @@ mod tests {
             "[1, 2",
             "id,name\n1,a",
             "\u{0}job \"x\" {",
+            "\u{0}\u{0}\u{0}\u{0}job",
             "<html>",
             "# Title\nSome prose here.",
             "key: value",
@@ -194,6 +232,29 @@ mod tests {
             "{\"job\": {\u{0}",
         ] {
             assert!(!super::may_open_job(no.as_bytes()), "{no:?}");
+        }
+        // A job saved as UTF-16, with or without its byte order mark.
+        let utf16 = |s: &str, little: bool, bom: bool| {
+            let mut b: Vec<u8> = Vec::new();
+            if bom {
+                b.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+            }
+            for u in s.encode_utf16() {
+                b.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+            b
+        };
+        for (little, bom) in [(true, true), (true, false), (false, true), (false, false)] {
+            let job = utf16("variables {\n}\njob \"x\" {", little, bom);
+            assert!(super::may_open_job(&job), "{little} {bom}");
+            let csv = utf16("id,name\n1,a", little, bom);
+            assert!(!super::may_open_job(&csv), "{little} {bom}");
+            // Cut inside a character: still read.
+            assert!(super::may_open_job(&job[..job.len() - 1]), "{little} {bom}");
         }
     }
 }
