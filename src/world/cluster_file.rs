@@ -85,7 +85,7 @@ pub(super) fn read_cluster(
     }
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     for b in r.blocks("client") {
-        let Some(pool) = read_client(src, b, diags) else {
+        let Some(pool) = read_client(src, b, world.nomad_version, diags) else {
             continue;
         };
         let here = pool.spans.label.unwrap_or_default();
@@ -247,8 +247,15 @@ const CLIENT_ATTRS: &[&str] = &[
 
 /// `status`, `eligibility` and `drain` of a pool, as `nomad node status`
 /// shows them; the scheduler only considers ready, eligible, non-draining
-/// nodes.
-fn read_node_state(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> NodeState {
+/// nodes. `disconnected` is a 1.3+ status (`NodeStatusDisconnected`,
+/// nomad/structs/structs.go v1.3.0): an older release has no such node, so
+/// a world that says so before 1.3 is refused rather than simulated.
+fn read_node_state(
+    src: &Source,
+    r: &BodyReader<'_>,
+    version: NomadVersion,
+    diags: &mut Diags,
+) -> NodeState {
     use crate::structs::NodeStatus;
     let mut state = NodeState::default();
     let bad = |key: &str, want: &str, diags: &mut Diags| {
@@ -265,6 +272,17 @@ fn read_node_state(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> NodeS
             "ready" => NodeStatus::Ready,
             "down" => NodeStatus::Down,
             "initializing" => NodeStatus::Initializing,
+            "disconnected" if !version.at_least(1, 3, 0) => {
+                diags.push(
+                    Diag::error(
+                        "world::version-gate",
+                        format!("a `disconnected` client is a Nomad 1.3+ node status; the world runs Nomad {version}"),
+                    )
+                    .at(src, r.attr_span("status").unwrap_or_default(), "not in this release")
+                    .help("write \"down\" (a client gone before 1.3 is down) or raise nomad_version"),
+                );
+                NodeStatus::Ready
+            }
             "disconnected" => NodeStatus::Disconnected,
             _ => {
                 bad(
@@ -287,7 +305,12 @@ fn read_node_state(src: &Source, r: &BodyReader<'_>, diags: &mut Diags) -> NodeS
     state
 }
 
-fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool> {
+fn read_client(
+    src: &Source,
+    b: &Block,
+    version: NomadVersion,
+    diags: &mut Diags,
+) -> Option<ClientPool> {
     let (name, _) = match one_label(src, b, "client \"NAME\" { ... }") {
         Ok(l) => l,
         Err(d) => {
@@ -414,7 +437,7 @@ fn read_client(src: &Source, b: &Block, diags: &mut Diags) -> Option<ClientPool>
         .into_iter()
         .map(|(d, _)| d)
         .collect();
-    pool.state = read_node_state(src, &r, diags);
+    pool.state = read_node_state(src, &r, version, diags);
     pool.attributes = r.string_map("attributes", diags).unwrap_or_default();
     pool.meta = r.string_map("meta", diags).unwrap_or_default();
     if pool.drivers.is_empty() && r.attr_span("drivers").is_none() {
