@@ -8,13 +8,12 @@ use std::collections::HashMap;
 use super::super::engine::Ask;
 use super::super::system_disconnect::{read as disconnect, Read};
 use super::super::{AllocMetric, DesiredUpdates, PlanResult};
-use super::{carry_ports, old_spec, taint, JobHistory};
+use super::{carry_ports, old_spec, JobHistory};
 use crate::cluster::Allocation;
 use crate::cluster::State;
 use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::engine::Engine;
 use crate::scheduler::preempt::preemption_on;
-use crate::scheduler::reconcile_group::Taint;
 use crate::structs::resources::task_group_resources;
 
 /// A sysbatch group's terminal allocations by node: the latest
@@ -117,7 +116,14 @@ pub(super) fn system(
                 du.migrate += 1;
             } else if let Some(r) = disconnect(a, node).filter(|r| *r != Read::Update) {
                 r.apply(engine, a, &mut du);
-            } else if taint(engine, Some(tg), a) == Taint::Lost {
+            } else if node.is_none_or(|n| n.status == crate::cluster::NodeStatus::Down) {
+                // The system rule's own: lost only on a vanished node or
+                // one whose `TerminalStatus()` is true (`down`), never by
+                // the service reconciler's taint (a disconnected node's
+                // allocations are read above, by their group's window).
+                // diffSystemAllocsForNode, scheduler/util.go v1.3.0 and
+                // system_util.go v1.4.14-v1.10.5; computeForNode,
+                // scheduler/reconciler/reconcile_node.go v1.11.0-v2.0.5.
                 engine.stop(a);
             } else if node.is_some_and(|n| {
                 n.drain

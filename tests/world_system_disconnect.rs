@@ -1,0 +1,262 @@
+//! A system job's running allocation on a client a HAND-WRITTEN world
+//! declares `disconnected` (rules/cluster.hcl `status`), planned as the
+//! release's system scheduler reads it, by the group of the job version the
+//! allocation runs (`Allocation.SupportsDisconnectedClients` reads
+//! `a.Job`). Nomad's rule (`diffSystemAllocsForNode`, scheduler/util.go at
+//! v1.3.0, scheduler/system_util.go v1.4.14–v1.10.5; `computeForNode`,
+//! scheduler/reconciler/reconcile_node.go v1.11.0–v2.0.5): the node is
+//! tainted; a running allocation of a group that keeps disconnected
+//! clients is marked `unknown`, counted nowhere, and neither updated nor
+//! stopped (this comes before the job-version comparison); one of a group
+//! that keeps none is ignored (`Node.TerminalStatus` is true only for
+//! `down`, so it is not lost). Which groups keep them:
+//! `max_client_disconnect` set (1.3–1.7), it or `disconnect.lost_after`
+//! non-zero (1.8–1.10), `lost_after` non-zero (1.11.0–1.11.1), every group
+//! (1.11.2, 2.0: #27264, #27265). From 1.11 the annotation's `create`
+//! counts every placement, update and ignore (scheduler_system.go
+//! `tgCandidateNodeCounts`), so an ignored allocation there adds one.
+//!
+//! The plan text is command/job_plan.go's. Before this, the system pass
+//! read such an allocation with the service reconciler's taint, by the
+//! planned group.
+
+mod common;
+
+use common::{run_in, TempDir};
+
+const MCD: &str = "    max_client_disconnect = \"1h\"\n";
+const LOST_AFTER: &str = "    disconnect {\n      lost_after = \"1h\"\n    }\n";
+
+/// The system job with `group` lines in its group and `image`.
+fn job(group: &str, image: &str) -> String {
+    format!(
+        "job \"sys\" {{\n  datacenters = [\"dc1\"]\n  type = \"system\"\n  group \"g\" {{\n{group}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"{image}\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+/// A world of `release` with a ready client `ok-1` and a disconnected
+/// `gone-1`, each running an allocation (rules/allocations.hcl) of the job
+/// as `running` (group lines) writes it.
+fn world(tag: &str, release: &str, running: &str) -> TempDir {
+    let d = TempDir::new(tag);
+    let client = |name: &str, status: &str| {
+        format!("client \"{name}\" {{\n  count         = 1\n  datacenter    = \"dc1\"\n  cpu           = 1000\n  memory        = 8192\n  disk          = 10000\n  network_mbits = 1000\n  drivers       = [\"docker\"]\n{status}}}\n")
+    };
+    let cluster = format!(
+        "nomad_version = \"{release}\"\n{}{}running = [\"jobs/sys.nomad\"]\n",
+        client("ok", ""),
+        client("gone", "  status        = \"disconnected\"\n"),
+    );
+    d.put("rules/cluster.hcl", &cluster);
+    d.put("jobs/sys.nomad", &job(running, "redis"));
+    // Pinned: a replay never places on a disconnected node.
+    let alloc = |n: u32, node: &str| {
+        format!("allocation \"a000000{n}-0000-4000-8000-000000000000\" {{\n  job    = \"sys\"\n  index  = 0\n  node   = \"{node}\"\n  status = \"running\"\n  cpu    = 100\n  memory = 64\n}}\n")
+    };
+    d.put(
+        "rules/allocations.hcl",
+        &format!("{}{}", alloc(1, "ok-1"), alloc(2, "gone-1")),
+    );
+    d
+}
+
+/// The whole plan text of `nomad job plan new.nomad` whose group line is
+/// `group`: unchanged, or with the image changed; `fields` the group's
+/// field diff lines, `warnings` the job warnings block.
+fn plan_text(changed: bool, group: &str, fields: &str, warnings: &str) -> String {
+    let head = if changed {
+        format!("+/- Job: \"sys\"\n+/- Task Group: \"g\" ({group})\n{fields}  +/- Task: \"t\" (forces create/destroy update)\n    +/- Config {{\n      +/- image: \"redis\" => \"redis:7\"\n        }}\n")
+    } else {
+        format!("Job: \"sys\"\nTask Group: \"g\" ({group})\n  Task: \"t\"\n")
+    };
+    format!("{head}\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: 3\nTo submit the job with version verification run:\n\nnomad job run -check-index 3 new.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
+}
+
+/// The group diff adding `max_client_disconnect = "1h"`.
+const ADD_MCD: &str = "  +   MaxClientDisconnect: \"3600000000000\"\n";
+/// The group diff dropping it.
+const DROP_MCD: &str = "  -   MaxClientDisconnect: \"3600000000000\"\n";
+/// The group diff adding `disconnect { lost_after = "1h" }` (1.8+, with
+/// the defaults api/tasks.go `DisconnectStrategy.Canonicalize` sets).
+const ADD_LOST_AFTER: &str = "  +   Disconnect {\n      + LostAfter:         \"3600000000000\"\n      + Reconcile:         \"best_score\"\n      + Replace:           \"true\"\n      + StopOnClientAfter: \"nil\"\n      }\n";
+/// 1.8's deprecation warning of `max_client_disconnect` (structs.go
+/// `TaskGroup.Warnings`), as command/job_plan.go prints job warnings.
+const MCD_WARNING: &str = "Job Warnings:\n1 warning(s):\n\n* Group \"g\" has warnings: 1 error occurred:\n\t* MaxClientDisconnect will be deprecated favor of Disconnect.LostAfter\n\n\n\n";
+
+/// One case: the running job's group lines, the planned file's, whether
+/// the image changes, and the group line Nomad prints.
+struct Case {
+    running: &'static str,
+    planned: &'static str,
+    changed: bool,
+    group: &'static str,
+    fields: &'static str,
+    warnings: &'static str,
+}
+
+impl Case {
+    /// With the group's field diff lines and the job warnings.
+    const fn with(self, fields: &'static str, warnings: &'static str) -> Case {
+        Case {
+            fields,
+            warnings,
+            ..self
+        }
+    }
+}
+
+const fn case(
+    running: &'static str,
+    planned: &'static str,
+    changed: bool,
+    group: &'static str,
+) -> Case {
+    Case {
+        running,
+        planned,
+        changed,
+        group,
+        fields: "",
+        warnings: "",
+    }
+}
+
+/// Plan each case at `release`, asserting the whole text and exit code.
+fn assert_cases(release: &str, cases: &[Case]) {
+    for (i, c) in cases.iter().enumerate() {
+        let d = world(&format!("wsd-{release}-{i}"), release, c.running);
+        let image = if c.changed { "redis:7" } else { "redis" };
+        d.put("new.nomad", &job(c.planned, image));
+        let o = run_in(&d.0, &["plan", "--world", "rules", "new.nomad"]);
+        let want = plan_text(c.changed, c.group, c.fields, c.warnings);
+        assert_eq!(
+            (o.code, o.stdout.as_str()),
+            (i32::from(c.changed), want.as_str()),
+            "{release} case {i} ({:?} -> {:?}, changed {}):\n{}",
+            c.running,
+            c.planned,
+            c.changed,
+            o.stderr
+        );
+    }
+}
+
+/// 1.3.0: only `max_client_disconnect` keeps disconnected clients; the
+/// allocation's own version decides (the planned file adding the window
+/// leaves the running one ignored, not stopped).
+#[test]
+fn release_1_3_0() {
+    assert_cases(
+        "1.3.0",
+        &[
+            case("", "", false, "2 ignore"),
+            case(MCD, MCD, false, "1 ignore"),
+            case(MCD, MCD, true, "1 create/destroy update"),
+            case("", MCD, true, "1 create/destroy update, 1 ignore").with(ADD_MCD, ""),
+        ],
+    );
+}
+
+#[test]
+fn release_1_7_2() {
+    assert_cases(
+        "1.7.2",
+        &[
+            case("", "", false, "2 ignore"),
+            case(MCD, MCD, false, "1 ignore"),
+            case(MCD, MCD, true, "1 create/destroy update"),
+            case("", "", true, "1 create/destroy update, 1 ignore"),
+            case(MCD, "", true, "1 create/destroy update").with(DROP_MCD, ""),
+            case("", MCD, true, "1 create/destroy update, 1 ignore").with(ADD_MCD, ""),
+        ],
+    );
+}
+
+/// 1.8: `lost_after` keeps them too, and `max_client_disconnect` still.
+#[test]
+fn release_1_8_0() {
+    assert_cases(
+        "1.8.0",
+        &[
+            case("", "", false, "2 ignore"),
+            case(LOST_AFTER, LOST_AFTER, false, "1 ignore"),
+            case(MCD, MCD, false, "1 ignore").with("", MCD_WARNING),
+            case(LOST_AFTER, LOST_AFTER, true, "1 create/destroy update"),
+        ],
+    );
+}
+
+#[test]
+fn release_1_10_5() {
+    assert_cases(
+        "1.10.5",
+        &[
+            case("", "", false, "2 ignore"),
+            case("", "", true, "1 create/destroy update, 1 ignore"),
+            case(LOST_AFTER, LOST_AFTER, false, "1 ignore"),
+            case(LOST_AFTER, LOST_AFTER, true, "1 create/destroy update"),
+            case("", LOST_AFTER, true, "1 create/destroy update, 1 ignore")
+                .with(ADD_LOST_AFTER, ""),
+        ],
+    );
+}
+
+/// 1.11.1: `lost_after` only; an ignored allocation counts a create.
+#[test]
+fn release_1_11_1() {
+    assert_cases(
+        "1.11.1",
+        &[
+            case("", "", false, "2 create, 2 ignore"),
+            case("", "", true, "2 create, 1 create/destroy update, 1 ignore"),
+            case(LOST_AFTER, LOST_AFTER, false, "1 create, 1 ignore"),
+            case(
+                LOST_AFTER,
+                LOST_AFTER,
+                true,
+                "1 create, 1 create/destroy update",
+            ),
+        ],
+    );
+}
+
+/// 1.11.2 and 2.0.5: every group keeps disconnected clients.
+const LATE: [Case; 4] = [
+    case("", "", false, "1 create, 1 ignore"),
+    case("", "", true, "1 create, 1 create/destroy update"),
+    case(LOST_AFTER, LOST_AFTER, false, "1 create, 1 ignore"),
+    case(
+        LOST_AFTER,
+        LOST_AFTER,
+        true,
+        "1 create, 1 create/destroy update",
+    ),
+];
+
+#[test]
+fn release_1_11_2() {
+    assert_cases("1.11.2", &LATE);
+}
+
+#[test]
+fn release_2_0_5() {
+    assert_cases("2.0.5", &LATE);
+}
+
+/// Before 1.3 no node is disconnected: the world is refused, not
+/// simulated with a status the release does not have.
+#[test]
+fn a_disconnected_client_before_1_3_is_refused() {
+    let d = world("wsd-1.2.17", "1.2.17", "");
+    d.put("new.nomad", &job("", "redis"));
+    let o = run_in(&d.0, &["plan", "--world", "rules", "new.nomad"]);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    assert!(
+        o.stderr.contains(
+            "a `disconnected` client is a Nomad 1.3+ node status; the world runs Nomad 1.2.17"
+        ),
+        "{}",
+        o.stderr
+    );
+}
