@@ -16,9 +16,11 @@
 //! counts every placement, update and ignore (scheduler_system.go
 //! `tgCandidateNodeCounts`), so an ignored allocation there adds one.
 //!
-//! The plan text is command/job_plan.go's. Before this, the system pass
-//! read such an allocation with the service reconciler's taint, by the
-//! planned group.
+//! The plan text is command/job_plan.go's. The system pass reads such an
+//! allocation by the reading the world loader sets
+//! (world/alloc_disconnected.rs) and never by the service reconciler's
+//! taint (generic_system.rs). The cases include a planned file that adds
+//! or drops the window: the running version's group decides.
 
 mod common;
 
@@ -259,4 +261,52 @@ fn a_disconnected_client_before_1_3_is_refused() {
         "{}",
         o.stderr
     );
+}
+
+/// An allocation of an older job version than the registered one (a `job`
+/// block in rules/allocations.hcl): the world holds only the registered
+/// version, whose group Nomad does not read for it. Up to 1.11.1 that
+/// group decides, so the plan is "cannot tell"; from 1.11.2 every group
+/// keeps disconnected clients and it is simulated.
+#[test]
+fn an_older_versions_allocation_is_cannot_tell_until_1_11_2() {
+    for (release, code) in [("1.7.2", 255), ("1.11.1", 255), ("2.0.5", 0)] {
+        let d = world(&format!("wsd-old-{release}"), release, window_of(release));
+        let pins = std::fs::read_to_string(d.0.join("rules/allocations.hcl")).expect("pins");
+        let pins = pins.replacen(
+            "  index  = 0\n  node   = \"gone-1\"",
+            "  index  = 0\n  node   = \"gone-1\"\n  job_version = 0",
+            1,
+        );
+        d.put(
+            "rules/allocations.hcl",
+            &format!("job \"sys\" {{\n  version = 1\n}}\n{pins}"),
+        );
+        d.put("new.nomad", &job(window_of(release), "redis"));
+        let o = run_in(&d.0, &["plan", "--world", "rules", "new.nomad"]);
+        assert_eq!(o.code, code, "{release}: {}{}", o.stdout, o.stderr);
+        if code == 255 {
+            assert_eq!(o.stdout, "", "{release}");
+            let why = "allocation a0000002-0000-4000-8000-000000000000 on a disconnected client runs job version 0, which the world does not hold, and that version's group decides whether it is kept (`max_client_disconnect`, `disconnect.lost_after`)";
+            let line = format!("error: job \"sys\" has an allocation in a state nomad-preflight does not simulate ({why}), so its plan cannot be known\n");
+            assert!(o.stderr.ends_with(&line), "{release}: {}", o.stderr);
+        } else {
+            assert!(
+                o.stdout
+                    .starts_with("Job: \"sys\"\nTask Group: \"g\" (1 create, 1 ignore)\n"),
+                "{release}: {}{}",
+                o.stdout,
+                o.stderr
+            );
+        }
+    }
+}
+
+/// The window each release's job file can write.
+fn window_of(release: &str) -> &'static str {
+    if release.starts_with("1.7") {
+        MCD
+    } else {
+        LOST_AFTER
+    }
 }

@@ -14,12 +14,14 @@
 //!   the job's plan is "cannot tell" (`world::alloc-state`).
 //!
 //! The group read is the running job's: a hand-written world holds no
-//! other version of it (Nomad reads the one the allocation runs).
+//! other version of it (Nomad reads the one the allocation runs), so a
+//! system allocation of another version is "cannot tell" where the group
+//! decides (1.3.0–1.11.1).
 
 use crate::diag::{Diag, Diags};
 use crate::jobspec::JobType;
 use crate::source::Source;
-use crate::structs::disconnected_node::{on_disconnected, window, OnDisconnected};
+use crate::structs::disconnected_node::{late, on_disconnected, window, OnDisconnected};
 use crate::structs::{Disconnect, NodeStatus};
 
 use super::model::World;
@@ -57,6 +59,21 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
         let group = job.and_then(|j| j.group(&a.task_group));
         match a.job_type {
             JobType::System | JobType::Sysbatch => {
+                // Nomad reads the group of the version the allocation runs
+                // (`SupportsDisconnectedClients` reads `a.Job`); the world
+                // holds the registered one only. Up to 1.11.1 the group
+                // decides, so another version's is "cannot tell"; from
+                // 1.11.2 every group keeps disconnected clients.
+                let key = (a.namespace.to_string(), a.job_id.to_string());
+                let registered = pinned.versions.get(&key).map(|ix| ix.version);
+                if registered != Some(a.job_version) && !late(version) {
+                    world.alloc_states.entry(key).or_insert_with(|| {
+                        format!(
+                            "allocation {} on a disconnected client runs job version {}, which the world does not hold, and that version's group decides whether it is kept (`max_client_disconnect`, `disconnect.lost_after`)",
+                            a.id, a.job_version
+                        )
+                    });
+                }
                 let keeps = group.and_then(|g| window(g, version)).is_some();
                 a.disconnect = Some(if keeps {
                     Disconnect::Supported
