@@ -1,31 +1,33 @@
 use std::alloc::{GlobalAlloc, Layout};
 
-mod glibc_first;
+mod bump_first;
 
 /// The binary's allocator (the library leaves the choice to its users):
-/// glibc's malloc while a run is small, mimalloc once it is big; see
-/// Cargo.toml and [`Allocator`] for why.
+/// blocks cut from one region while a run is small, mimalloc once it is
+/// big; see Cargo.toml and [`Allocator`] for why.
 #[global_allocator]
 static ALLOCATOR: Allocator = Allocator;
 
-/// Two allocators, one after the other: the C library's `malloc` while a
-/// run is small, mimalloc from the moment it is known to be big.
+/// Two allocators, one after the other: the main thread's blocks cut in
+/// turn from a region of their own ([`bump_first`]) while a run is small,
+/// mimalloc from the moment it is known to be big (and for every other
+/// thread from its start).
 ///
 /// mimalloc gives every size class its own 64 KiB page per thread, so a
 /// short run touches a fresh 4 KiB page for nearly every size it asks for
-/// once; glibc's `malloc` packs blocks of all sizes side by side. A
-/// `check --staged` of one file (peak ~1.2 MB live, 14,000 allocations)
-/// faulted ~590 pages with mimalloc and ~505 with glibc alone, 5.40 against
-/// 4.97 ms CPU (medians of 60 alternating runs). A big run is the other way
-/// round: the cached 5,000-client plan took 58 ms CPU and 1,150 faults with
-/// mimalloc and its huge pages, 90 ms and 21,000 faults with glibc. So
-/// what the code that knows a run is big ([`nomad_preflight::huge_pages`])
-/// turns on also moves new allocations to mimalloc ([`glibc_first::over`]).
+/// once: a `check --staged` of one file (peak ~1.2 MB live, 14,000
+/// allocations) faulted ~590 pages with mimalloc alone. glibc's `malloc`,
+/// which packs sizes side by side, took ~505 but spent ~2.4 M of the main
+/// thread's 8.2 M instructions in its slow paths; the region takes ~290
+/// (its pages made 128 KiB at a time) and a pointer bump a block. A big run
+/// is the other way round: the cached 5,000-client plan took 58 ms CPU and
+/// 1,150 faults with mimalloc and its huge pages, 90 ms and 21,000 faults
+/// with glibc. So what the code that knows a run is big
+/// ([`nomad_preflight::huge_pages`]) turns on also moves new allocations to
+/// mimalloc ([`bump_first::over`]).
 ///
 /// A block is freed by the allocator that made it, told apart by address:
-/// glibc's blocks lie in its heap (`brk`, see [`glibc_first`]), which no
-/// mimalloc memory can share, and mimalloc's own page map has the last
-/// word there.
+/// the region's blocks lie in its one mapping ([`bump_first::owns`]).
 struct Allocator;
 
 /// The alignment of every block mimalloc hands out.
@@ -70,13 +72,12 @@ mod mi {
 }
 
 // SAFETY: each block is made by exactly one of the two allocators and
-// handed back to the one that made it ([`glibc_first::owns`]); each
-// allocator keeps GlobalAlloc's contract for its own blocks (glibc's only
-// serve alignments its `malloc` guarantees).
+// handed back to the one that made it ([`bump_first::owns`]); each
+// allocator keeps GlobalAlloc's contract for its own blocks.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if let Some(p) = glibc_first::alloc(layout, false) {
+        if let Some(p) = bump_first::alloc(layout, false) {
             return p;
         }
         mi::alloc(layout)
@@ -84,7 +85,7 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if let Some(p) = glibc_first::alloc(layout, true) {
+        if let Some(p) = bump_first::alloc(layout, true) {
             return p;
         }
         mi::alloc_zeroed(layout)
@@ -92,8 +93,8 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if glibc_first::owns(ptr) {
-            glibc_first::dealloc(ptr)
+        if bump_first::owns(ptr) {
+            bump_first::dealloc(ptr, layout)
         } else {
             mimalloc::MiMalloc.dealloc(ptr, layout)
         }
@@ -101,10 +102,10 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if !glibc_first::owns(ptr) {
+        if !bump_first::owns(ptr) {
             return mimalloc::MiMalloc.realloc(ptr, layout, new_size);
         }
-        if let Some(p) = glibc_first::realloc(ptr, layout, new_size, |l| mi::alloc(l)) {
+        if let Some(p) = bump_first::realloc(ptr, layout, new_size) {
             return p;
         }
         // The run is big now: the block moves to mimalloc, as any
@@ -115,7 +116,7 @@ unsafe impl GlobalAlloc for Allocator {
         let p = mi::alloc(new_layout);
         if !p.is_null() {
             std::ptr::copy_nonoverlapping(ptr, p, layout.size().min(new_size));
-            glibc_first::dealloc(ptr);
+            bump_first::dealloc(ptr, layout);
         }
         p
     }
@@ -134,7 +135,7 @@ static HOLD_HUGE_PAGES: extern "C" fn() = {
         nomad_preflight::huge_pages::hold();
         arena::small();
         glibc_arenas::one();
-        glibc_first::start();
+        bump_first::start();
     }
     hold
 };
@@ -181,7 +182,7 @@ mod arena {
     }
 
     fn big() {
-        super::glibc_first::over();
+        super::bump_first::over();
         if !user_set() {
             // SAFETY: sets one option's value, read when mimalloc next
             // reserves an arena.
@@ -197,16 +198,14 @@ mod arena {
 
 /// The C library's own allocator, kept to one arena.
 ///
-/// A small run's allocations are glibc's ([`glibc_first`]), and the C
-/// library also mallocs for itself: Rust's runtime asks `pthread_getattr_np` about every thread it
+/// A small run's allocations are not glibc's ([`bump_first`]), but the C
+/// library mallocs for itself: Rust's runtime asks `pthread_getattr_np` about every thread it
 /// starts (its stack guard), which allocates a CPU-set buffer, and glibc
 /// gives each new thread's first `malloc` an arena of its own: a 128 MiB
 /// reservation trimmed by two `munmap`s, an `mprotect` and the faults of
 /// its header (`strace -f` of `check --staged`: the select-ahead helper's
-/// first four system calls). One arena is plenty: only a small run's main
-/// thread allocates from it (a later thread's blocks are mimalloc's, so no
-/// two threads take turns at its lock), and a big run's blocks are
-/// mimalloc's.
+/// first four system calls). One arena is plenty for what glibc allocates
+/// for itself: Rust's blocks are the region's or mimalloc's.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod glibc_arenas {
     use std::ffi::c_int;
