@@ -168,7 +168,9 @@ impl Conv<'_> {
             "variable" | "variable.validation" => false,
             _ => !self.has_schema(path),
         };
-        if free && !FREE_FORM.contains(&kind) && !matches!(path, "locals" | "variables") {
+        // A block of no keys (a gateway's `mesh`) written empty is read.
+        let empty = attrs.iter().all(|a| a.name == "//");
+        if free && !empty && !FREE_FORM.contains(&kind) && !matches!(path, "locals" | "variables") {
             return unread(
                 attrs.first().map_or(0, |a| a.name_range.start.byte),
                 format!("jobspec2 decodes a `{kind}` block here by its own schema, which nomad-preflight does not follow in JSON"),

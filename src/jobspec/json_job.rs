@@ -168,6 +168,41 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
     }
 }
 
+/// "Cannot tell" for a JSON job jobspec2 itself refuses (an error Nomad
+/// prints with its place, `Error parsing job file from PATH:`), as opposed
+/// to one only the servers refuse (no place in Nomad's text): hcl's JSON
+/// expressions place some errors otherwise than the native syntax's (a
+/// string's StartRange is the whole quoted token in json/structure.go,
+/// its first part in hclsyntax), and those places are not matched here.
+pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> Option<Diags> {
+    if !is_json(&parsed.source.text, v) || parsed.job.is_none() || !parsed.diags.has_errors() {
+        return None;
+    }
+    let job = parsed.job.as_ref()?;
+    let server = super::validation_errors(job, &parsed.source, v, parsed.edition);
+    let by_server = |d: &&Diag| {
+        server
+            .iter()
+            .any(|s| s.message == d.message && s.primary_span() == d.primary_span())
+    };
+    // The first error jobspec2 makes (the servers' have no place).
+    let first = parsed
+        .diags
+        .iter()
+        .filter(|d| d.is_error())
+        .find(|d| !by_server(d))?;
+    let d = Diag::error(
+        super::HCL2_UNREAD,
+        format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first byte other than a space is `{{`), and jobspec2 refuses it ({}) at a place hcl's JSON decoder counts its own way, not matched by nomad-preflight", crate::escape::one_line(&first.message)),
+    )
+    .help("the native syntax's twin of this job is refused the same way; fix it, or judge the JSON file on the cluster");
+    let d = match first.primary_span() {
+        Some(span) => d.at(&parsed.source, span, "refused here"),
+        None => d.in_source(&parsed.source),
+    };
+    Some(d.into())
+}
+
 /// The span from `start` to `end` within `text`, widened to whole
 /// characters (hcl's ranges count bytes and may stop inside one).
 fn within(text: &str, start: usize, end: usize) -> Span {

@@ -362,6 +362,11 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         let note = hcl1_fallback::note(&parsed, opts.version);
         parsed.diags.0.extend(note);
     }
+    if let Some(d) = json_job::front_end_refusal(&parsed, opts.version) {
+        parsed.diags = d;
+        parsed.job = None;
+        parsed.evaluated = None;
+    }
     parsed
 }
 
