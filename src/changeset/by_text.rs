@@ -107,36 +107,10 @@ fn may_open_job(head: &[u8]) -> bool {
     rest.starts_with('{') || opens_hcl_item(rest)
 }
 
-/// `head` read as UTF-16, as jobspec::utf16 reads a whole file: by its
-/// byte order mark, else by where the NULs of ASCII characters fall in
-/// git's 8,000-byte window. A pair cut by the head's end is replaced.
+/// `head` read as UTF-16 (jobspec::utf16's reading of a file's head),
+/// when the text it decodes to holds no NUL: else still binary.
 fn utf16_head(head: &[u8]) -> Option<String> {
-    let (little, body) = match head {
-        [0xFF, 0xFE, rest @ ..] => (true, rest),
-        [0xFE, 0xFF, rest @ ..] => (false, rest),
-        _ => {
-            let window = &head[..head.len().min(8000)];
-            let nul_at = |odd: usize| window.iter().skip(odd).step_by(2).any(|b| *b == 0);
-            match (nul_at(0), nul_at(1)) {
-                (false, true) => (true, head),
-                (true, false) => (false, head),
-                _ => return None,
-            }
-        }
-    };
-    let units = body.chunks_exact(2).map(|c| {
-        let pair = [c[0], c[1]];
-        if little {
-            u16::from_le_bytes(pair)
-        } else {
-            u16::from_be_bytes(pair)
-        }
-    });
-    let text: String = char::decode_utf16(units)
-        .map(|c| c.unwrap_or('\u{fffd}'))
-        .collect();
-    // Text whose code units are not all UTF-16's NUL-free: still binary.
-    (!text.contains('\0')).then_some(text)
+    jobspec::utf16::decode_head(head).filter(|t| !t.contains('\0'))
 }
 
 /// Does `s` open an HCL item: a name (identifier or quoted string), any
@@ -234,20 +208,7 @@ mod tests {
             assert!(!super::may_open_job(no.as_bytes()), "{no:?}");
         }
         // A job saved as UTF-16, with or without its byte order mark.
-        let utf16 = |s: &str, little: bool, bom: bool| {
-            let mut b: Vec<u8> = Vec::new();
-            if bom {
-                b.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
-            }
-            for u in s.encode_utf16() {
-                b.extend(if little {
-                    u.to_le_bytes()
-                } else {
-                    u.to_be_bytes()
-                });
-            }
-            b
-        };
+        let utf16 = crate::jobspec::utf16::encode;
         for (little, bom) in [(true, true), (true, false), (false, true), (false, false)] {
             let job = utf16("variables {\n}\njob \"x\" {", little, bom);
             assert!(super::may_open_job(&job), "{little} {bom}");

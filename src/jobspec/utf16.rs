@@ -10,6 +10,17 @@
 /// the first 8,000 bytes (git's window for "binary"). `None` when it has
 /// no NUL to tell the order by.
 fn decode(bytes: &[u8]) -> Option<String> {
+    decode_by(bytes, true)
+}
+
+/// [`decode`] for a file's head alone, as the gates peek at a file over
+/// the size cap: `None` also when NULs fall on both sides of the window,
+/// where a head of random binary would otherwise decode to text.
+pub(crate) fn decode_head(bytes: &[u8]) -> Option<String> {
+    decode_by(bytes, false)
+}
+
+fn decode_by(bytes: &[u8], mixed: bool) -> Option<String> {
     let (little, body) = match bytes {
         [0xFF, 0xFE, rest @ ..] => (true, rest),
         [0xFE, 0xFF, rest @ ..] => (false, rest),
@@ -28,7 +39,8 @@ fn decode(bytes: &[u8]) -> Option<String> {
             match (nul_at(0), nul_at(1)) {
                 (false, true) => (true, bytes),
                 (true, false) => (false, bytes),
-                (true, true) => (nuls(1) >= nuls(0), bytes),
+                (true, true) if mixed => (nuls(1) >= nuls(0), bytes),
+                (true, true) => return None,
                 (false, false) => return None,
             }
         }
@@ -57,21 +69,28 @@ pub fn is_job(text: &str) -> bool {
     decode(&crate::source::encode(text)).is_some_and(|t| super::opens_job_block(&t))
 }
 
+/// `s` saved as UTF-16, little- or big-endian, with or without a byte
+/// order mark: what the tests of every UTF-16 reader feed it.
+#[cfg(test)]
+pub(crate) fn encode(s: &str, little: bool, bom: bool) -> Vec<u8> {
+    let mut b: Vec<u8> = Vec::new();
+    if bom {
+        b.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+    }
+    for u in s.encode_utf16() {
+        b.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    b
+}
+
 #[cfg(test)]
 mod tests {
     fn utf16(s: &str, little: bool, bom: bool) -> String {
-        let mut b: Vec<u8> = Vec::new();
-        if bom {
-            b.extend(if little { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
-        }
-        for u in s.encode_utf16() {
-            b.extend(if little {
-                u.to_le_bytes()
-            } else {
-                u.to_be_bytes()
-            });
-        }
-        crate::vfs::decode(b).to_string()
+        crate::vfs::decode(super::encode(s, little, bom)).to_string()
     }
 
     #[test]
