@@ -2,30 +2,25 @@
 //! -json` takes for a job. A leaf beside `nesting`, so that both the job
 //! text scan (jobspec) and the gates' choice of files agree on it.
 
-/// Is `text` a job `nomad job run -json` submits, in a form the job-text
-/// scan does not know? command/helpers.go decodes it with Go's
-/// encoding/json into `eitherJob` (a `Job` field beside an embedded
-/// api.Job): unknown keys are ignored and a key matches a field in any
-/// case, folded as encoding/json's foldName does (so `JOB`, and the
-/// Kelvin sign for `k`, the long s for `s`). So a top-level object with a
-/// `Job` object, or an api.Job's `TaskGroups`, under any such spelling is
-/// a job: such files passed the gates unread (exit 0, "0 files").
-pub fn names_api_job(text: &str) -> bool {
-    let t = text.trim_start();
-    if !t.starts_with('{') {
-        return false;
-    }
-    // Most JSON a repository holds names neither: no parse for it.
-    let lower = t.to_ascii_lowercase();
-    if !["job", "taskgroup", "\\u", "\u{212a}", "\u{17f}"]
+/// May `text` name a job under any spelling Go's encoding/json folds to
+/// `Job` or `TaskGroups` ([`names_api_job`])? A cheap look before a
+/// parse: most JSON a repository holds names neither.
+pub fn may_name_api_job(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["job", "taskgroup", "\\u", "\u{212a}", "\u{17f}"]
         .iter()
         .any(|w| lower.contains(w))
-    {
-        return false;
-    }
-    let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(t) else {
-        return false;
-    };
+}
+
+/// Is the top-level JSON object `m` a job `nomad job run -json` submits?
+/// command/helpers.go decodes it with Go's encoding/json into `eitherJob`
+/// (a `Job` field beside an embedded api.Job): unknown keys are ignored
+/// and a key matches a field in any case, folded as encoding/json's
+/// foldName does (so `JOB`, and the Kelvin sign for `k`, the long s for
+/// `s`). So a `Job` object, or an api.Job's `TaskGroups`, under any such
+/// spelling is a job: such files passed the gates unread (exit 0, "0
+/// files").
+pub fn names_api_job(m: &serde_json::Map<String, serde_json::Value>) -> bool {
     m.iter().any(|(k, v)| {
         let k = go_fold(k);
         (k == "JOB" && v.is_object()) || k == "TASKGROUPS"
@@ -43,6 +38,15 @@ fn go_fold(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Go's reading of a whole text: an object that names a job.
+    fn names_api_job(text: &str) -> bool {
+        super::may_name_api_job(text)
+            && matches!(
+                serde_json::from_str::<serde_json::Value>(text),
+                Ok(serde_json::Value::Object(m)) if super::names_api_job(&m)
+            )
+    }
+
     #[test]
     fn api_jobs_in_any_spelling_go_reads() {
         for yes in [
@@ -53,7 +57,7 @@ mod tests {
             "{\"Ta\u{17f}\u{212a}Group\u{17f}\": []}",
             "{\"\\u004aob\": {}}",
         ] {
-            assert!(super::names_api_job(yes), "{yes:?}");
+            assert!(names_api_job(yes), "{yes:?}");
         }
         for no in [
             "{\"job\": \"web\"}",
@@ -62,7 +66,7 @@ mod tests {
             "[{\"Job\": {}}]",
             "{\"JOB\": {",
         ] {
-            assert!(!super::names_api_job(no), "{no:?}");
+            assert!(!names_api_job(no), "{no:?}");
         }
     }
 }

@@ -36,18 +36,17 @@ pub(super) fn is_job(text: &str) -> bool {
     let Some(body) = t.strip_prefix('{') else {
         return false;
     };
-    if crate::gojson::names_api_job(t) {
-        return true;
-    }
     // Most JSON a repository holds names no `job`: no parse for it (a
     // hook meets every changed file, a reader scan every file). A key may
-    // spell it with escapes (`"\u006aob"`), which hcl's parser decodes.
-    if !body.contains("job") && !body.contains("Job") && !body.contains("\\u") {
+    // spell it with escapes (`"\u006aob"`), which hcl's parser decodes,
+    // or in any case Go's decoder folds (gojson).
+    if !crate::gojson::may_name_api_job(body) {
         return false;
     }
     match serde_json::from_str::<serde_json::Value>(t) {
         Ok(serde_json::Value::Object(m)) => {
-            m.get("job").is_some_and(|j| j.is_object() || j.is_array()) || names_api_job(&m)
+            m.get("job").is_some_and(|j| j.is_object() || j.is_array())
+                || crate::gojson::names_api_job(&m)
         }
         Ok(_) => false,
         Err(_) => {
