@@ -101,19 +101,12 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     if world.alloc_states.is_empty() {
         return;
     }
-    let mut jobs: Vec<String> = world
-        .alloc_states
-        .keys()
-        .map(|(ns, id)| format!("{ns}/{id}"))
-        .collect();
-    let n = jobs.len();
-    jobs.truncate(5);
+    let (n, jobs) = super::guess::alloc_state_jobs(world);
     diags.push(
         Diag::warning(
             super::guess::WORLD_ALLOC_STATE,
             format!(
-                "{n} jobs have a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate: {}",
-                jobs.join(", ")
+                "{n} jobs have a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate: {jobs}"
             ),
         )
         .in_source(src)

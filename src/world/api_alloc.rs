@@ -516,19 +516,12 @@ pub fn load_allocations(
         );
     }
     if !world.alloc_states.is_empty() {
-        let mut jobs: Vec<String> = world
-            .alloc_states
-            .keys()
-            .map(|(ns, id)| format!("{ns}/{id}"))
-            .collect();
-        let n = jobs.len();
-        jobs.truncate(5);
+        let (n, jobs) = crate::world::guess::alloc_state_jobs(world);
         diags.push(
             Diag::warning(
                 crate::world::guess::ALLOC_STATE,
                 format!(
-                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a running one whose reconnect is not reconciled, a canary of a deployment in progress, a live allocation already replaced before 0.12.5, a failed allocation whose reschedule the import cannot decide, a finished batch or sysbatch allocation Nomad's releases read differently): {}",
-                    jobs.join(", ")
+                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a running one whose reconnect is not reconciled, a canary of a deployment in progress, a live allocation already replaced before 0.12.5, a failed allocation whose reschedule the import cannot decide, a finished batch or sysbatch allocation Nomad's releases read differently): {jobs}"
                 ),
             )
             .in_source(src)

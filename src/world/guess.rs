@@ -48,6 +48,18 @@ pub const ALLOC_STATE: &str = "import::alloc-state";
 /// A hand-written world's pinned allocations of some jobs in a state not
 /// simulated (`world::alloc_disconnected`, [`World::alloc_states`]).
 pub const WORLD_ALLOC_STATE: &str = "world::alloc-state";
+
+/// How many jobs `alloc_states` holds, and the first five named
+/// `namespace/id`: the list both `alloc-state` warnings print.
+pub(crate) fn alloc_state_jobs(world: &World) -> (usize, String) {
+    let jobs: Vec<String> = world
+        .alloc_states
+        .keys()
+        .map(|(ns, id)| format!("{ns}/{id}"))
+        .collect();
+    (jobs.len(), jobs[..jobs.len().min(5)].join(", "))
+}
+
 /// Service jobs whose deployment the reconciler reads
 /// ([`World::deployments`]).
 pub const DEPLOYMENT: &str = "import::deployment";
