@@ -208,6 +208,15 @@ impl Conv<'_> {
         Ok(body)
     }
 
+    /// For a key jobspec2 reads as an argument first from 1.0.4
+    /// (decodeAsAttribute, hcl_conversions.go v1.0.4), whether this
+    /// release does; `None` for any other key.
+    fn as_argument(&self, path: &str, key: &str) -> Option<bool> {
+        AS_ARGUMENT
+            .contains(&(path, key))
+            .then(|| self.version.at_least(1, 0, 4))
+    }
+
     fn has_schema(&self, path: &str) -> bool {
         block_args::has_keys(&schema_path(path))
     }
@@ -221,7 +230,11 @@ impl Conv<'_> {
         if path == "variable.validation" {
             return Ok(false);
         }
-        let b = block_args::is_block(&schema_path(path), key);
+        // Before 1.0.4 (no decodeAsAttribute) `meta` and `env` are
+        // gohcl blocks of a map: JSON's object there is one block, whose
+        // JustAttributes are the map (api/tasks.go v1.0.0 `hcl:"env,block"`).
+        let b = block_args::is_block(&schema_path(path), key)
+            || (self.as_argument(path, key) == Some(false));
         if b {
             self.known(path, key, at)?;
         }
@@ -234,7 +247,7 @@ impl Conv<'_> {
             "variable.validation" => matches!(key, "condition" | "error_message"),
             _ => {
                 let at = schema_path(path);
-                block_args::is_argument(&at, key) || AS_ARGUMENT.contains(&(path, key))
+                block_args::is_argument(&at, key) || self.as_argument(path, key) == Some(true)
             }
         };
         if a && !path.starts_with("variable") {
