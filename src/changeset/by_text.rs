@@ -34,14 +34,29 @@ pub fn is_job_candidate(path: &Path) -> bool {
 /// keeps those entries by itself, and a change set's link is a blob
 /// holding a path.
 pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
+    // A binary's opening most often tells without reading (and decoding)
+    // the whole file: megabytes of staged assets cost seconds so.
+    if let Some(head) = vfs.head(path, HEAD_BYTES) {
+        let head = crate::vfs::decode(head);
+        if is_binary(&head) && !opening_may_be_read(&head, false) {
+            return false;
+        }
+    }
     match vfs.read(path) {
         Ok(s) => {
-            let bytes = s.text.as_bytes();
             // A NUL need not make it binary to Nomad: HCL2 takes any byte
             // in a comment or a string (hclsyntax/scan_tokens.rl), so a
             // job behind `# \0` is read and run, and must be judged.
-            if bytes[..bytes.len().min(8000)].contains(&0) && jobspec::utf16::is_job(&s.text) {
-                return true;
+            if is_binary(&s.text) {
+                // Most binaries show at their opening that no parser
+                // reads them: the whole-file tests below cost seconds
+                // on megabytes of them (a staged asset folder).
+                if !opening_may_be_read(&s.text, true) {
+                    return false;
+                }
+                if jobspec::utf16::is_job(&s.text) {
+                    return true;
+                }
             }
             jobspec::opens_job_block(&s.text)
         }
@@ -107,6 +122,71 @@ fn may_open_job(head: &[u8]) -> bool {
     rest.starts_with('{') || opens_hcl_item(rest)
 }
 
+/// Binary as git tells (a NUL in the first 8,000 bytes), of a file's text
+/// as [`crate::vfs::decode`] keeps it (a head's decodes the same).
+fn is_binary(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes[..bytes.len().min(8000)].contains(&0)
+}
+
+/// May a binary file (a NUL in its first 8,000 bytes) be one Nomad reads
+/// as a job at some release, or one saved as UTF-16? Only its opening is
+/// looked at, so a file this refuses is refused cheaply. HCL2 and hcl v1
+/// alike need the first item of a file, after white space and comments,
+/// to be a name (hclsyntax's Identifier; hcl v1's IDENT or STRING,
+/// hcl/parser/parser.go objectKey), and a JSON object holds no NUL
+/// (Go's encoding/json, hcl's JSON scanners). A comment is skipped whole
+/// however long (HCL2 takes any byte in it) unless it holds a NUL, where
+/// hcl v1 before 0.11 stops reading it: then the file is taken (the whole
+/// test decides). Taken also when the opening decodes as UTF-16 to what
+/// may open a job (Nomad refuses the file: it must fail, not pass).
+/// `text` is the file as [`crate::vfs::decode`] keeps it (a byte that is
+/// not UTF-8 stands as a private character no name begins with), `whole`
+/// unless it is only the file's head (then what it cuts off is taken).
+fn opening_may_be_read(text: &str, whole: bool) -> bool {
+    const AFTER: usize = 4096;
+    let cut = |s: &str, n: usize| {
+        let mut end = s.len().min(n);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s[..end].to_string()
+    };
+    // Read as UTF-16 as the whole-file test reads it (NULs on both sides
+    // too: a ragged UTF-16 job must fail).
+    let head = crate::source::encode(&cut(text, HEAD_BYTES as usize));
+    if jobspec::utf16::decode_any(&head).is_some_and(|t| may_open_job(t.as_bytes())) {
+        return true;
+    }
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    loop {
+        // Any white space Unicode names: wider than a parser's, so
+        // only ever more is taken.
+        rest = rest.trim_start();
+        let (body, end) =
+            if let Some(r) = rest.strip_prefix('#').or_else(|| rest.strip_prefix("//")) {
+                (r, r.find('\n').map(|i| (i, 0)))
+            } else if let Some(r) = rest.strip_prefix("/*") {
+                (r, r.find("*/").map(|i| (i, 2)))
+            } else {
+                break;
+            };
+        match end {
+            Some((i, _)) if body[..i].contains('\0') => return true,
+            Some((i, close)) => rest = &body[i + close..],
+            // A comment to the end: nothing after it, no job (HCL2), but
+            // hcl v1 reads on past a NUL in it.
+            None => return !whole || body.contains('\0'),
+        }
+    }
+    match rest.chars().next() {
+        None => false,
+        // JSON refuses a NUL, but the whole test is the one to say so.
+        Some('{') => true,
+        Some(_) => opens_hcl_item(&cut(rest, AFTER)),
+    }
+}
+
 /// `head` read as UTF-16 (jobspec::utf16's reading of a file's head),
 /// when the text it decodes to holds no NUL: else still binary.
 fn utf16_head(head: &[u8]) -> Option<String> {
@@ -158,6 +238,76 @@ fn opens_hcl_item(mut s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// The cheap look at a binary file's opening turns away what no
+    /// parser reads and keeps every job a parser may read behind a NUL.
+    #[test]
+    fn binary_openings() {
+        let decoded = |b: &[u8]| crate::vfs::decode(b.to_vec());
+        // Bytes of a fixed pseudo-random sequence: a random binary.
+        let mut x: u32 = 12345;
+        let random: Vec<u8> = (0..200_000)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (x >> 16) as u8
+            })
+            .collect();
+        let no: [&[u8]; 6] = [
+            &random,
+            b"\x7fELF\x02\x01\x01\0\0\0",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            b"PK\x03\x04\x14\0\0\0job \"x\" {",
+            b"GIF89a\x01\0\x01\0",
+            b"# comment\n\0job \"x\" {",
+        ];
+        for b in no {
+            assert!(
+                !super::opening_may_be_read(&decoded(b), true),
+                "{:?}",
+                &b[..b.len().min(16)]
+            );
+        }
+        let utf16 = crate::jobspec::utf16::encode;
+        let mut yes: Vec<Vec<u8>> = vec![
+            b"# built \0\njob \"x\" {}".to_vec(),
+            b"// \0\njob \"x\" {}".to_vec(),
+            b"/* \0 */ job \"x\" {}".to_vec(),
+            b"x = \"\0\"\njob \"x\" {}".to_vec(),
+            b"job \"x\" {\n  meta { a = \"\0\" }\n}".to_vec(),
+            b"\xef\xbb\xbf  \r\n job \"x\" {\0".to_vec(),
+            // hcl v1 before 0.11 reads on past a NUL in a comment.
+            b"# \0 job \"x\" {}".to_vec(),
+            b"{\"Job\": {\0".to_vec(),
+            utf16("job \"x\" {}", true, false),
+            utf16("job \"x\" {}", false, true),
+            // Ragged: a character with a NUL on the other side.
+            utf16("# \u{100}\u{100}\u{100}\njob \"x\" {}", true, false),
+        ];
+        // A comment longer than any head, holding a NUL.
+        let mut long = b"# ".to_vec();
+        long.extend(std::iter::repeat_n(b'a', 100_000));
+        long.extend(b"\0\njob \"x\" {}");
+        yes.push(long);
+        let mut long = b"# \0".to_vec();
+        long.extend(std::iter::repeat_n(b'a', 100_000));
+        long.extend(b"\njob \"x\" {}");
+        yes.push(long);
+        for b in &yes {
+            assert!(
+                super::opening_may_be_read(&decoded(b), true),
+                "{:?}",
+                &b[..b.len().min(16)]
+            );
+        }
+        // A head whose comment runs on past its end: taken (the whole
+        // file decides), where the whole file's comment would not be.
+        let comment = b"# \x01\0 a comment to the end";
+        assert!(super::opening_may_be_read(&decoded(comment), false));
+        assert!(super::opening_may_be_read(&decoded(&comment[..4]), false));
+        let comment = b"# no NUL, a comment to the end";
+        assert!(super::opening_may_be_read(&decoded(comment), false));
+        assert!(!super::opening_may_be_read(&decoded(comment), true));
+    }
+
     #[test]
     fn heads_that_may_open_a_job() {
         for yes in [

@@ -13,6 +13,12 @@ fn decode(bytes: &[u8]) -> Option<String> {
     decode_by(bytes, true)
 }
 
+/// [`decode`], for the gates' cheap look at a binary file's opening
+/// (changeset::by_text): the reading [`is_job`] gives the whole file.
+pub(crate) fn decode_any(bytes: &[u8]) -> Option<String> {
+    decode(bytes)
+}
+
 /// [`decode`] for a file's head alone, as the gates peek at a file over
 /// the size cap: `None` also when NULs fall on both sides of the window,
 /// where a head of random binary would otherwise decode to text.
