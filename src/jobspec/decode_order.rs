@@ -106,6 +106,10 @@ enum Stage {
     /// A block type the schema lacks (Content, after the arguments, in
     /// source order), at the block's start.
     UnsupportedBlock(usize),
+    /// A property of a JSON body the schema lacks (hcl json Content,
+    /// after PartialContent's errors, in source order:
+    /// json_extraneous.rs), at its key.
+    Extraneous(usize),
     /// An attribute's value (gohcl's attribute loop): the attribute's start.
     Attr(usize),
 }
@@ -129,6 +133,8 @@ fn place<'b>(body: &'b Body, d: &Diag, as_attribute: bool) -> Place<'b> {
         // At the block's header: reported by the body holding it.
         let block = owner.pop();
         Stage::PreAttr(u8::from(block.is_none_or(|l| l.kind != "env")), 0)
+    } else if super::json_extraneous::is_extraneous(d) {
+        Stage::Extraneous(offset)
     } else if let Some(item) = super::unknown_keys::hcl_unknown(d) {
         match item {
             // Reported by its parent's Content, as a label error is.
@@ -306,6 +312,7 @@ fn stage_key(s: Stage) -> (u8, usize, usize) {
         Stage::Label(x) => (3, x, 0),
         Stage::Unsupported(x) => (4, x, 0),
         Stage::UnsupportedBlock(x) => (5, x, 0),
+        Stage::Extraneous(x) => (4, x, 0),
         Stage::Attr(x) => (6, x, 0),
     }
 }
@@ -398,6 +405,7 @@ pub(crate) fn decoding(d: &Diag) -> bool {
     d.code == "jobspec::label"
         || (d.code == "jobspec::duplicate" && super::eval::is_duplicate_block(&d.message))
         || super::unknown_keys::is_hcl_unknown(d)
+        || super::json_extraneous::is_extraneous(d)
         || (d.code == "jobspec::type"
             && (d.message.starts_with(super::decode_type::GOHCL)
                 || d.message.starts_with(super::decode_type::HCLDEC)))

@@ -45,6 +45,10 @@ fn unread<T>(at: usize, why: impl Into<String>) -> R<T> {
     })
 }
 
+/// The comment that marks a stand-in for a key hcl's JSON decoder
+/// refuses as an "Extraneous JSON object property".
+pub(super) const EXTRANEOUS: &str = "# nomad-preflight: extraneous JSON object property";
+
 /// Bytes of padding one file may cost (each item is parsed from its own
 /// offset): past it, "cannot tell" rather than a slow hook.
 const PAD_BUDGET: usize = 256 * 1024 * 1024;
@@ -130,15 +134,19 @@ impl Conv<'_> {
             let Node::Object { attrs, .. } = body else {
                 return unread(body.range().start.byte, format!("a {kind} block's value is not a JSON object; hcl's JSON decoder words that refusal its own way"));
             };
-            let mut block = self.header(a, &label_attrs)?;
+            let close = body.range().end.byte.saturating_sub(1);
+            let mut block = self.header(a, &label_attrs, close)?;
             block.body = self.body(attrs, &path)?;
             out.push(block);
         }
         Ok(())
     }
 
-    /// A block header: the ident at `a`'s key, each label at its own key.
-    fn header(&mut self, a: &Attr, labels: &[&Attr]) -> R<Block> {
+    /// A block header: the ident at `a`'s key, each label at its own key,
+    /// and its closing brace at the JSON object's (`close`), so the
+    /// block's span holds its body's as the native syntax's does (gohcl's
+    /// order of errors is read from which blocks hold them).
+    fn header(&mut self, a: &Attr, labels: &[&Attr], close: usize) -> R<Block> {
         self.start(a.name_range.start.byte)?;
         self.buf.push(' ');
         self.ident(a)?;
@@ -147,7 +155,9 @@ impl Conv<'_> {
             self.pad_to(l.name_range.start.byte)?;
             self.string(l.name_range.start.byte, l.name_range.end.byte)?;
         }
-        self.buf.push_str(" {\n}\n");
+        self.buf.push_str(" {");
+        self.pad_to(close)?;
+        self.buf.push_str("}\n");
         match hcl_edit::parser::parse_body(&self.buf) {
             Ok(b) => match b.into_iter().next() {
                 Some(Structure::Block(block)) => Ok(block),
@@ -190,6 +200,15 @@ impl Conv<'_> {
                     "a `dynamic` block in JSON, which nomad-preflight does not follow",
                 );
             }
+            // A key this release's schema lacks: hcl's Content refuses it
+            // (Extraneous JSON object property) and gohcl never reads its
+            // value. The native body gets a marked stand-in argument, which
+            // our pipeline refuses as an unknown key, in gohcl's order;
+            // json_job.rs words it as hcl's JSON decoder does.
+            if !free && path.starts_with("job") && !self.known_here(path, name) {
+                body.push(self.extraneous(a, kind)?);
+                continue;
+            }
             let block = !free && self.is_block(path, name, at)?;
             if block {
                 let labels = self.labels(path, name);
@@ -206,6 +225,49 @@ impl Conv<'_> {
             body.push(self.attribute(a, path)?);
         }
         Ok(body)
+    }
+
+    /// Is `key` an argument or block of the body at `path` (a `job...`
+    /// path) in this release's schema?
+    fn known_here(&self, path: &str, key: &str) -> bool {
+        let at = schema_path(path);
+        let in_schema = block_args::is_block(&at, key)
+            || block_args::is_argument(&at, key)
+            || AS_ARGUMENT.contains(&(path, key));
+        let segs: Vec<&str> = path.split('.').collect();
+        in_schema && version_keys::lookup(&segs, key).is_none_or(|k| k.known(self.version))
+    }
+
+    /// The stand-in for the key `a` hcl refuses: `key = null` at the
+    /// key's own offsets, marked [`EXTRANEOUS`] so json_job.rs can tell it
+    /// from an argument the file wrote.
+    fn extraneous(&mut self, a: &Attr, kind: &str) -> R<Structure> {
+        let at = a.name_range.start.byte;
+        self.start(at)?;
+        self.buf.push(' ');
+        self.ident(a)?;
+        self.buf.push_str(" = null ");
+        self.buf.push_str(EXTRANEOUS);
+        self.buf.push('\n');
+        match hcl_edit::parser::parse_body(&self.buf) {
+            Ok(b) => match b.into_iter().next() {
+                Some(s @ Structure::Attribute(_)) => Ok(s),
+                _ => unread(
+                    at,
+                    format!(
+                        "{:?} is no argument or block of this `{kind}` block",
+                        a.name
+                    ),
+                ),
+            },
+            Err(_) => unread(
+                at,
+                format!(
+                    "{:?} is no argument or block of this `{kind}` block",
+                    a.name
+                ),
+            ),
+        }
     }
 
     /// For a key jobspec2 reads as an argument first from 1.0.4

@@ -173,6 +173,9 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
 /// expressions place some errors otherwise than the native syntax's (a
 /// string's StartRange is the whole quoted token in json/structure.go,
 /// its first part in hclsyntax), and those places are not matched here.
+///
+/// The keys hcl's JSON decoder refuses (json_extraneous.rs) are not among
+/// them: [`extraneous`] gave them its words and places first.
 pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> Option<Diags> {
     if !is_json(&parsed.source.text, v) || parsed.job.is_none() || !parsed.diags.has_errors() {
         return None;
@@ -188,7 +191,7 @@ pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> O
     let first = parsed
         .diags
         .iter()
-        .filter(|d| d.is_error())
+        .filter(|d| d.is_error() && !super::json_extraneous::is_extraneous(d))
         .find(|d| !by_server(d))?;
     let d = Diag::error(
         super::HCL2_UNREAD,
@@ -200,6 +203,30 @@ pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> O
         None => d.in_source(&parsed.source),
     };
     Some(d.into())
+}
+
+/// Words the keys of the JSON job file `parsed` that hcl's JSON decoder
+/// refuses as it does (json_extraneous.rs), before the loader orders the
+/// file's errors; "cannot tell" where that is not followed.
+pub(super) fn extraneous(parsed: &mut super::ParsedJob, v: NomadVersion) -> Option<Diags> {
+    if !is_json(&parsed.source.text, v) {
+        return None;
+    }
+    if let Some(body) = &parsed.body {
+        let text = &parsed.source.text;
+        if let Err((why, at)) = super::json_extraneous::reword(body, text, v, &mut parsed.diags.0) {
+            return Some(
+                Diag::error(
+                    super::HCL2_UNREAD,
+                    format!("cannot tell what Nomad {v} makes of this file: it is JSON to Nomad (its first byte other than a space is `{{`): {why}"),
+                )
+                .at(&parsed.source, at, "refused by hcl")
+                .help("write the key as the release's schema has it, or judge the JSON file on the cluster")
+                .into(),
+            );
+        }
+    }
+    None
 }
 
 /// The span from `start` to `end` within `text`, widened to whole

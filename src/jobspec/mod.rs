@@ -40,6 +40,7 @@ mod hcl1_unread;
 pub mod hclsyntax;
 mod job_text;
 mod json_body;
+pub(crate) mod json_extraneous;
 mod json_job;
 mod locals;
 mod lower;
@@ -355,6 +356,12 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         edition: opts.edition,
         hcl1_gate,
     };
+    if let Some(d) = json_job::extraneous(&mut parsed, opts.version) {
+        parsed.diags = d;
+        parsed.job = None;
+        parsed.evaluated = None;
+        return parsed;
+    }
     // Decoding errors Nomad lists in Go's map order: a note beside them.
     let note = decode_order::decode_order_note(&parsed, opts.version);
     parsed.diags.0.extend(note);

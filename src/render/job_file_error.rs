@@ -203,11 +203,15 @@ fn classify(
             .iter()
             .map(|d| {
                 let span = d.primary_span().map_or((0, 0), |s| (s.start, s.end));
-                format!(
-                    "{}: {}",
-                    hclsyntax::range_string(text, path, span),
-                    d.message
-                )
+                // A JSON file's key: hcl's JSON scanner counts its columns.
+                let json = jobspec::json_extraneous::is_extraneous(d)
+                    .then(|| {
+                        let span = crate::source::Span::new(span.0, span.1);
+                        jobspec::json_extraneous::json_range(text, path, span)
+                    })
+                    .flatten();
+                let range = json.unwrap_or_else(|| hclsyntax::range_string(text, path, span));
+                format!("{range}: {}", d.message)
             })
             .collect();
         return Refusal::JobStruct(format!(
