@@ -30,9 +30,10 @@ pub fn is_job_candidate(path: &Path) -> bool {
 /// it must fail, not pass unread), or when its text opens a job all the
 /// same (HCL2 reads a NUL inside a comment or a string). The size cap bounds what a walk of a large repository reads;
 /// a file over it is a job file unless it starts binary (fail closed).
-/// Other refusals (a link leading outside) are not jobs here: a walk
-/// keeps those entries by itself, and a change set's link is a blob
-/// holding a path.
+/// A link leading out of the project (or into a submodule, from git) is
+/// taken: Nomad would read what it leads to, which is not read here, so
+/// its refusal fails the run. One leading nowhere, round in a loop or to
+/// a folder is not a job (Nomad reads none from it).
 pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
     // A binary's opening most often tells without reading (and decoding)
     // the whole file: megabytes of staged assets cost seconds so.
@@ -64,6 +65,16 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
         // pass unseen. Taken (its refusal is then the file's error) when
         // its first bytes may open a job, or when they cannot be read
         // (a packed git blob far past the cap).
+        // A file Nomad would read that is not read here (a link out of
+        // the project or into a submodule): what it holds is not known,
+        // so it is taken and its refusal fails the run, as a folder walk
+        // fails on it.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::PermissionDenied
+                && crate::project::refusal(&e).is_some() =>
+        {
+            true
+        }
         Err(e) if crate::project::is_too_big(&e) => vfs
             .head(path, HEAD_BYTES)
             .is_none_or(|head| may_open_job(&head)),

@@ -12,6 +12,7 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
 
 use super::index::{Entry, Staged};
+use super::links::{self, Followed};
 use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
 use super::submodule;
 use crate::vfs::MemVfs;
@@ -167,6 +168,19 @@ impl LazyGitVfs {
         }
         let key = self.key(path);
         let found = self.lookup(&key).ok()?;
+        if matches!(found, None | Some((_, Kind::Link))) {
+            // A read through a link gives the file it leads to: named by
+            // that file's object, and not at all when refused.
+            match self.follow(&key).ok()? {
+                Followed::File(id) => {
+                    let mut out = b"followed ".to_vec();
+                    out.extend_from_slice(id.as_bytes());
+                    return Some(out);
+                }
+                Followed::Refused(_) => return None,
+                Followed::NoLink => {}
+            }
+        }
         Some(match found {
             None => match self.in_submodule(&key, false).ok()? {
                 Some((sub, rest)) => {
@@ -243,6 +257,30 @@ impl LazyGitVfs {
 }
 
 impl LazyGitVfs {
+    /// Where `key` leads once the links on it are followed inside this
+    /// revision (or the index), [`links::follow`].
+    fn follow(&self, key: &Path) -> io::Result<Followed> {
+        let path = bytes_of(key);
+        let mut lookup = |p: &[u8]| -> io::Result<Option<links::Entry>> {
+            let hit = self.lookup(&path_of(p)?)?;
+            if hit.is_some() {
+                return Ok(hit);
+            }
+            // The index names a folder only by the files under it.
+            Ok(match &self.source {
+                Source::Index(index) => {
+                    let mut start = p.to_vec();
+                    start.push(b'/');
+                    let null = ObjectId::null(gix::hash::Kind::Sha1);
+                    (!index.prefixed(&start).is_empty()).then_some((null, Kind::Tree))
+                }
+                Source::Tree(_) => None,
+            })
+        };
+        let mut target = |id: ObjectId| self.with_state(|s| repo::blob(&s.repo, id, key));
+        links::follow(path.as_ref(), &mut lookup, &mut target)
+    }
+
     /// The submodule holding `key`, with `key` below it: the first folder
     /// on its path where this side records a commit. With `self_too`,
     /// `key` itself may be the submodule (a listing of its top).
@@ -362,10 +400,15 @@ fn dir_entries(
 
 impl crate::vfs::Vfs for LazyGitVfs {
     fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
-        let (oid, kind) = self.lookup(&self.key(path)).ok()??;
-        if !kind.is_blob() {
-            return None;
-        }
+        let key = self.key(path);
+        let oid = match self.lookup(&key).ok()? {
+            Some((oid, Kind::File | Kind::Executable)) => oid,
+            Some((_, Kind::Link)) | None => match self.follow(&key).ok()? {
+                Followed::File(id) => id,
+                _ => return None,
+            },
+            Some(_) => return None,
+        };
         self.with_state(|s| Ok(repo::blob_head(&s.repo, oid, n)))
             .ok()
             .flatten()
@@ -379,7 +422,33 @@ impl crate::vfs::Vfs for LazyGitVfs {
                 format!("{} not found in {}", key.display(), self.name),
             )
         };
-        let Some((oid, kind)) = self.lookup(&key)? else {
+        let found = self.lookup(&key)?;
+        let found = match found {
+            // Through a link (at the path, or a folder on it): the file it
+            // leads to inside the tree, read under this name.
+            Some((_, Kind::Link)) | None => match self.follow(&key)? {
+                Followed::File(id) => Some((id, Kind::File)),
+                Followed::Refused(why) => {
+                    let what = if found.is_some() {
+                        "it is a symbolic link"
+                    } else {
+                        "its path holds a symbolic link"
+                    };
+                    return Err(crate::project::refused(
+                        why.kind(),
+                        format!(
+                            "refusing to read {}: {what} in {}, {}",
+                            key.display(),
+                            self.name,
+                            why.words()
+                        ),
+                    ));
+                }
+                Followed::NoLink => found,
+            },
+            found => found,
+        };
+        let Some((oid, kind)) = found else {
             if let Some((sub, rest)) = self.in_submodule(&key, false)? {
                 // Kept under the superproject's path, so diagnostics and
                 // the readers name the file as the change set does.
@@ -396,17 +465,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
             }
             return Err(not_found());
         };
-        if kind == Kind::Link {
-            return Err(crate::project::refused(
-                io::ErrorKind::PermissionDenied,
-                format!(
-                    "refusing to read {}: it is a symbolic link in {}, and links are not followed",
-                    key.display(),
-                    self.name
-                ),
-            ));
-        }
-        if !kind.is_blob() {
+        if !matches!(kind, Kind::File | Kind::Executable) {
             return Err(not_found());
         }
         self.with_state(|s| {
@@ -454,7 +513,9 @@ impl crate::vfs::Vfs for LazyGitVfs {
     }
 
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
-        // Links are not followed in git (as `read` refuses them).
+        // Links are left out (a folder behind one is not walked, as on
+        // disk); one to a file, which `read` follows and a walk on disk
+        // lists, is left out too: fileset() from git misses it.
         let key = self.key(dir);
         if let Some((sub, rest)) = self.in_submodule(&key, true)? {
             let listed = sub.files_under(&rest)?;

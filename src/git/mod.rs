@@ -14,6 +14,7 @@ mod diff;
 mod hex;
 mod index;
 mod lazy;
+mod links;
 mod loose;
 mod repo;
 mod submodule;

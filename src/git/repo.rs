@@ -16,8 +16,9 @@ use gix::ObjectId;
 pub(super) enum Kind {
     File,
     Executable,
-    /// A symbolic link: its blob is the link's target, never followed (it
-    /// could name any file on the machine running the gate).
+    /// A symbolic link: its blob is the link's target, followed only
+    /// inside the tree (src/git/links.rs: it could name any file on the
+    /// machine running the gate).
     Link,
     /// A submodule's commit: no blob of this repository.
     Commit,
