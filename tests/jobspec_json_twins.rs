@@ -48,6 +48,11 @@ const TWINS: &[(&str, &str, &[&str])] = &[
         "every_block_more.nomad.json",
         &["2.0.5"],
     ),
+    (
+        "tests/fixtures/json/dynamic.nomad",
+        "dynamic.nomad.json",
+        &["2.0.5", "1.6.0", "1.0.4", "1.0.0"],
+    ),
     // 1.0.0: `env` and `meta` are blocks before 1.0.4's decodeAsAttribute.
     (
         "jobs/sockshop.nomad",
@@ -157,8 +162,8 @@ fn json_this_tool_does_not_follow_is_cannot_tell() {
         ("\"update\": \"x\",", "a block written as a JSON value"),
         ("\"region\": \"a\\/b\",", "escape"),
         (
-            "\"dynamic\": {\"constraint\": {\"for_each\": [1], \"content\": {}}},",
-            "`dynamic`",
+            "\"dynamic\": {\"constraint\": {\"for_each\": [1], \"iter\": \"c\", \"content\": {}}},",
+            "no argument or block of a `dynamic` block",
         ),
         // jobspec2's own refusal: hcl's JSON expressions place it
         // otherwise than the native syntax (a string's StartRange is the

@@ -18,10 +18,11 @@
 //! every span the pipeline quotes points into the JSON file. A string
 //! value is used as it is written where JSON's escapes and the native
 //! syntax's agree; where they do not, or where hcl's JSON decoding differs
-//! from the native syntax's in a way not followed here (an unknown key, a
-//! duplicate argument, a wrong value type, `dynamic` blocks, a `type`
-//! hcl reads as an expression), the file is "cannot tell", never read
-//! otherwise.
+//! from the native syntax's in a way not followed here (a duplicate
+//! argument, a wrong value type, a `type` hcl reads as an expression), the
+//! file is "cannot tell", never read otherwise. A key the schema lacks is
+//! a marked stand-in whose refusal json_extraneous.rs words as hcl's JSON
+//! decoder does; `dynamic` blocks are json_dynamic.rs's.
 
 use hcl_edit::structure::{Block, Body, Structure};
 
@@ -36,9 +37,9 @@ pub(super) struct Unread {
     pub(super) at: usize,
 }
 
-type R<T> = Result<T, Unread>;
+pub(super) type R<T> = Result<T, Unread>;
 
-fn unread<T>(at: usize, why: impl Into<String>) -> R<T> {
+pub(super) fn unread<T>(at: usize, why: impl Into<String>) -> R<T> {
     Err(Unread {
         why: why.into(),
         at,
@@ -76,7 +77,7 @@ const FREE_FORM: &[&str] = &[
     "policy",
 ];
 
-struct Conv<'a> {
+pub(super) struct Conv<'a> {
     text: &'a str,
     spaces: String,
     buf: String,
@@ -115,7 +116,7 @@ impl Conv<'_> {
     /// The blocks of type `kind` written by property `a`, with `labels`
     /// label levels, pushed onto `out`; `parent` is the enclosing block
     /// path (`job.group`), empty at the top.
-    fn blocks(
+    pub(super) fn blocks(
         &mut self,
         out: &mut Body,
         a: &Attr,
@@ -146,7 +147,7 @@ impl Conv<'_> {
     /// and its closing brace at the JSON object's (`close`), so the
     /// block's span holds its body's as the native syntax's does (gohcl's
     /// order of errors is read from which blocks hold them).
-    fn header(&mut self, a: &Attr, labels: &[&Attr], close: usize) -> R<Block> {
+    pub(super) fn header(&mut self, a: &Attr, labels: &[&Attr], close: usize) -> R<Block> {
         self.start(a.name_range.start.byte)?;
         self.buf.push(' ');
         self.ident(a)?;
@@ -171,7 +172,7 @@ impl Conv<'_> {
     }
 
     /// The body of a block at `path`.
-    fn body(&mut self, attrs: &[Attr], path: &str) -> R<Body> {
+    pub(super) fn body(&mut self, attrs: &[Attr], path: &str) -> R<Body> {
         let kind = path.rsplit('.').next().unwrap_or(path);
         let free = match path {
             "locals" | "variables" => true,
@@ -195,10 +196,14 @@ impl Conv<'_> {
                 continue;
             }
             if name == "dynamic" && !free {
-                return unread(
-                    at,
-                    "a `dynamic` block in JSON, which nomad-preflight does not follow",
-                );
+                if !path.starts_with("job") {
+                    return unread(
+                        at,
+                        "a `dynamic` block in JSON, which nomad-preflight does not follow",
+                    );
+                }
+                self.dynamic(&mut body, a, path)?;
+                continue;
             }
             // A key this release's schema lacks: hcl's Content refuses it
             // (Extraneous JSON object property) and gohcl never reads its
@@ -285,7 +290,7 @@ impl Conv<'_> {
 
     /// Is `key` a block at `path` for this release? A key the release
     /// does not have is not followed (hcl's JSON words for it differ).
-    fn is_block(&self, path: &str, key: &str, at: usize) -> R<bool> {
+    pub(super) fn is_block(&self, path: &str, key: &str, at: usize) -> R<bool> {
         if matches!(path, "variable") {
             return Ok(key == "validation");
         }
@@ -337,7 +342,7 @@ impl Conv<'_> {
     }
 
     /// One attribute, its value an expression at its own offsets.
-    fn attribute(&mut self, a: &Attr, path: &str) -> R<Structure> {
+    pub(super) fn attribute(&mut self, a: &Attr, path: &str) -> R<Structure> {
         let at = a.name_range.start.byte;
         let v = &a.value;
         let (vs, ve) = (v.range().start.byte, v.range().end.byte);
@@ -483,7 +488,7 @@ fn schema_path(path: &str) -> std::borrow::Cow<'_, str> {
 
 /// The bodies a block property holds after its `n` label levels, each with
 /// its labels' properties (hcl json unpackBlock, collectDeepAttrs).
-fn label_levels<'a>(
+pub(super) fn label_levels<'a>(
     v: &'a Node,
     n: usize,
     used: &mut Vec<&'a Attr>,

@@ -40,6 +40,7 @@ mod hcl1_unread;
 pub mod hclsyntax;
 mod job_text;
 mod json_body;
+mod json_dynamic;
 pub(crate) mod json_extraneous;
 mod json_job;
 mod locals;
