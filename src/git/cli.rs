@@ -11,6 +11,13 @@
 //! gix has all three behind its `status`, `blob-diff` and `dirwalk`
 //! features, which bring attributes, filters and a directory walker into
 //! every build for paths a hook does not take.
+//!
+//! No program runs for these commands: the configuration may name some,
+//! the change never (it cannot set configuration). What git would run
+//! here: filter drivers on work-tree files ([`filters_off`]), the
+//! fsmonitor hook ([`git`]); external diff drivers are off
+//! (`--no-ext-diff`), `--name-status` runs no textconv, and no command
+//! here runs hooks, a pager (stdout is a pipe) or a transport.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -24,6 +31,12 @@ fn git(root: &Path) -> Command {
     c.arg("-C").arg(root);
     // Paths must come back verbatim, not C-quoted.
     c.args(["-c", "core.quotePath=false"]);
+    // Git runs `core.fsmonitor`'s program on every index it reads
+    // (read-cache.c tweak_fsmonitor; a user's or a runner's configuration
+    // sets it): reading a change runs none. It only saves stat calls, so
+    // every listing is the same without it. `-c` reaches the git commands
+    // a diff starts in submodules too (GIT_CONFIG_PARAMETERS).
+    c.args(["-c", "core.fsmonitor=false"]);
     c
 }
 
