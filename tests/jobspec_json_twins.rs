@@ -158,7 +158,10 @@ fn json_this_tool_does_not_follow_is_cannot_tell() {
         format!("{{\"job\": {{\"x\": {{\"datacenters\": [\"dc1\"], {extra}\n \"group\": {{\"g\": {{\"task\": {{\"t\": {{\"driver\": \"docker\", \"config\": {{\"image\": \"redis:7\"}}}}}}}}}}}}}}}}\n")
     };
     for (extra, why) in [
-        ("\"priority\": 50, \"priority\": 60,", "written twice"),
+        (
+            "\"meta\": {\"a\": \"1\"}, \"meta\": {\"b\": \"2\"},",
+            "written twice",
+        ),
         ("\"update\": \"x\",", "a block written as a JSON value"),
         ("\"region\": \"a\\/b\",", "escape"),
         (
@@ -259,4 +262,36 @@ fn keys_hcl_refuses_are_its_json_words() {
     // 2.0.5 has the key: whatever it says, not hcl's refusal.
     let o = run_in(&d.0, &["validate", "--nomad-version", "2.0.5", "j.json"]);
     assert!(!o.stderr.contains("Extraneous"), "{}", o.stderr);
+}
+
+/// An argument set twice in one body: hcl's PartialContent keeps the first
+/// and says `Duplicate argument` at the second key, naming the first's
+/// range (key to value), before the body's extraneous keys whatever their
+/// place (json/structure.go). Checked against hcl's json package
+/// (68a97f93bb48) on this text.
+#[test]
+fn an_argument_set_twice_is_hcls_duplicate_argument() {
+    let d = TempDir::demo("json-duplicate");
+    d.put(
+        "dup.json",
+        "{\"job\": {\"x\": {\"datacenters\": [\"dc1\"], \"priority\": 50,\n  \"regin\": 1, \"priority\": 60, \"group\": {\"g\": {\"task\": {\"t\": {\"driver\": \"docker\"}}}}}}}\n",
+    );
+    let want = "Error getting job struct: Error parsing job file from dup.json:\n\
+        dup.json:2,15-25: Duplicate argument; The argument \"priority\" was already set at dup.json:1,40-54.\n\
+        dup.json:2,3-10: Extraneous JSON object property; No argument or block type is named \"regin\". Did you mean \"region\"?\n";
+    let o = run_in(&d.0, &["validate", "--nomad-version", "2.0.5", "dup.json"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.starts_with(want), "{}", o.stderr);
+    // Alone, and the first value is the one kept.
+    d.put(
+        "dup.json",
+        "{\"job\": {\"x\": {\"datacenters\": [\"dc1\"], \"priority\": 50, \"priority\": 60, \"group\": {\"g\": {\"task\": {\"t\": {\"driver\": \"docker\"}}}}}}}\n",
+    );
+    let o = run_in(&d.0, &["plan", "--nomad-version", "2.0.5", "dup.json"]);
+    assert_eq!(o.code, 255, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with("Error getting job struct: Error parsing job file from dup.json:\ndup.json:1,56-66: Duplicate argument; The argument \"priority\" was already set at dup.json:1,40-54.\n"),
+        "{}",
+        o.stderr
+    );
 }

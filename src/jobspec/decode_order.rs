@@ -110,6 +110,9 @@ enum Stage {
     /// after PartialContent's errors, in source order:
     /// json_extraneous.rs), at its key.
     Extraneous(usize),
+    /// An argument a JSON body sets twice (hcl json PartialContent, in
+    /// source order among its label errors), at the second key.
+    Duplicate(usize),
     /// An attribute's value (gohcl's attribute loop): the attribute's start.
     Attr(usize),
 }
@@ -133,6 +136,8 @@ fn place<'b>(body: &'b Body, d: &Diag, as_attribute: bool) -> Place<'b> {
         // At the block's header: reported by the body holding it.
         let block = owner.pop();
         Stage::PreAttr(u8::from(block.is_none_or(|l| l.kind != "env")), 0)
+    } else if super::json_extraneous::is_duplicate(d) {
+        Stage::Duplicate(offset)
     } else if super::json_extraneous::is_extraneous(d) {
         Stage::Extraneous(offset)
     } else if let Some(item) = super::unknown_keys::hcl_unknown(d) {
@@ -313,6 +318,7 @@ fn stage_key(s: Stage) -> (u8, usize, usize) {
         Stage::Unsupported(x) => (4, x, 0),
         Stage::UnsupportedBlock(x) => (5, x, 0),
         Stage::Extraneous(x) => (4, x, 0),
+        Stage::Duplicate(x) => (3, x, 0),
         Stage::Attr(x) => (6, x, 0),
     }
 }

@@ -28,6 +28,7 @@ use hcl_edit::structure::{Block, Body, Structure};
 
 use super::block_args;
 use super::var_file_json_parse::{Attr, Node};
+use super::var_file_json_scan::Range;
 use super::version_keys;
 use crate::version::NomadVersion;
 
@@ -49,6 +50,10 @@ pub(super) fn unread<T>(at: usize, why: impl Into<String>) -> R<T> {
 /// The comment that marks a stand-in for a key hcl's JSON decoder
 /// refuses as an "Extraneous JSON object property".
 pub(super) const EXTRANEOUS: &str = "# nomad-preflight: extraneous JSON object property";
+
+/// The name of the stand-in for an argument written twice in one body,
+/// and the mark after it (with the first's range): no schema has it.
+pub(super) const DUPLICATE: &str = "nomad_preflight_duplicate_json_argument";
 
 /// Bytes of padding one file may cost (each item is parsed from its own
 /// offset): past it, "cannot tell" rather than a slow hook.
@@ -188,7 +193,7 @@ impl Conv<'_> {
             );
         }
         let mut body = Body::new();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<&Attr> = Vec::new();
         for a in attrs {
             let name = a.name.as_str();
             let at = a.name_range.start.byte;
@@ -223,10 +228,18 @@ impl Conv<'_> {
             if !free && !self.is_attr(path, name, at)? {
                 return unread(at, format!("{name:?} is no argument or block of this `{kind}` block; hcl's JSON decoder refuses it in words nomad-preflight has not matched"));
             }
-            if seen.contains(&name) {
-                return unread(at, format!("{name:?} is written twice; hcl's JSON decoder refuses that in words nomad-preflight has not matched"));
+            if let Some(first) = seen.iter().find(|s| s.name == name) {
+                // hcl's PartialContent keeps the first and refuses the
+                // other (Duplicate argument): a marked stand-in, as for an
+                // extraneous key. decodeAsAttribute's keys and free-form
+                // bodies (JustAttributes' own words) are not followed.
+                if free || !path.starts_with("job") || AS_ARGUMENT.contains(&(path, name)) {
+                    return unread(at, format!("{name:?} is written twice; hcl's JSON decoder refuses that in words nomad-preflight has not matched"));
+                }
+                body.push(self.duplicate(a, first)?);
+                continue;
             }
-            seen.push(name);
+            seen.push(a);
             body.push(self.attribute(a, path)?);
         }
         Ok(body)
@@ -272,6 +285,40 @@ impl Conv<'_> {
                     a.name
                 ),
             ),
+        }
+    }
+
+    /// The stand-in for `a`, an argument `first` already set: an argument
+    /// no schema has ([`DUPLICATE`]), so the pipeline refuses it where
+    /// hcl's PartialContent does, marked with the range of `first`
+    /// (hcl.RangeBetween of its key and value, as hcl counts columns).
+    fn duplicate(&mut self, a: &Attr, first: &Attr) -> R<Structure> {
+        let at = a.name_range.start.byte;
+        let raw = self.text.get(at..a.name_range.end.byte).unwrap_or("");
+        let range = Range {
+            start: first.name_range.start,
+            end: first.value.range().end,
+        };
+        let Some(shown) = range.shown("") else {
+            return unread(at, format!("{:?} is written twice, and hcl's message names the first at a column it counts in grapheme clusters after a character whose clusters nomad-preflight does not count", a.name));
+        };
+        if raw.contains('\\') {
+            return unread(at, "a key written twice, with escapes");
+        }
+        self.start(at)?;
+        self.buf.push(' ');
+        self.buf.push_str(DUPLICATE);
+        self.buf.push_str(" = null # ");
+        self.buf.push_str(DUPLICATE);
+        self.buf.push(' ');
+        self.buf.push_str(shown.trim_start_matches(':'));
+        self.buf.push('\n');
+        match hcl_edit::parser::parse_body(&self.buf) {
+            Ok(b) => match b.into_iter().next() {
+                Some(s @ Structure::Attribute(_)) => Ok(s),
+                _ => unread(at, "a key written twice"),
+            },
+            Err(_) => unread(at, "a key written twice"),
         }
     }
 

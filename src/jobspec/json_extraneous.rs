@@ -23,7 +23,7 @@ use hcl_edit::structure::Body;
 use hcl_edit::Decorate;
 
 use super::eval::span_of;
-use super::json_body::EXTRANEOUS;
+use super::json_body::{DUPLICATE, EXTRANEOUS};
 use super::unknown_keys::{self, name_suggestion};
 use super::var_file_json_scan::{scan, Kind};
 use crate::diag::Diag;
@@ -33,25 +33,35 @@ use crate::version::NomadVersion;
 /// hcl's JSON summary.
 pub(crate) const SUMMARY: &str = "Extraneous JSON object property; ";
 
+/// hcl's JSON summary of an argument written twice in one body.
+pub(crate) const DUPLICATE_SUMMARY: &str = "Duplicate argument; ";
+
 /// One stand-in: the key, its span (unquoted), the block path holding it
-/// and the arguments written beside it.
+/// and the arguments written beside it; for an argument written twice,
+/// the range of the first (`L,C-C`).
 struct StandIn<'b> {
     key: &'b str,
     span: Span,
     path: Vec<&'b str>,
     written: Vec<&'b str>,
+    first: Option<&'b str>,
 }
 
 fn stand_ins<'b>(body: &'b Body, path: &mut Vec<&'b str>, out: &mut Vec<StandIn<'b>>) {
     let written: Vec<&str> = body.attributes().map(|a| a.key.as_str()).collect();
     for a in body.attributes() {
-        let marked = a.decor().suffix().is_some_and(|s| s.contains(EXTRANEOUS));
-        if marked {
+        let mark = a.decor().suffix().map(|s| &**s).unwrap_or("");
+        let first = match mark.split_once(DUPLICATE) {
+            Some((_, range)) if a.key.as_str() == DUPLICATE => Some(range.trim()),
+            _ => None,
+        };
+        if mark.contains(EXTRANEOUS) || first.is_some() {
             out.push(StandIn {
                 key: a.key.as_str(),
                 span: span_of(&a.key),
                 path: path.clone(),
                 written: written.clone(),
+                first,
             });
         }
     }
@@ -84,6 +94,7 @@ fn message(key: &str, path: &[&str], written: &[&str], v: NomadVersion) -> Strin
 pub(super) fn reword(
     body: &Body,
     text: &str,
+    file: &str,
     v: NomadVersion,
     diags: &mut [Diag],
 ) -> Result<(), (String, Span)> {
@@ -91,8 +102,26 @@ pub(super) fn reword(
     stand_ins(body, &mut Vec::new(), &mut found);
     for s in &found {
         // The whole quoted token: json_body.rs writes a key only where it
-        // has no escapes, one byte of quote on each side.
-        let quoted = Span::new(s.span.start.saturating_sub(1), s.span.end + 1);
+        // has no escapes, one byte of quote on each side; a duplicate's
+        // stand-in starts one byte into the key it stands for.
+        let (quoted, key) = match s.first {
+            None => (
+                Span::new(s.span.start.saturating_sub(1), s.span.end + 1),
+                s.key,
+            ),
+            Some(_) => {
+                let start = s.span.start.saturating_sub(1);
+                let token = scan(text)
+                    .into_iter()
+                    .find(|t| t.kind == Kind::String && t.range.start.byte == start);
+                let Some(t) = token else {
+                    return Err(("an argument written twice, not read here".into(), s.span));
+                };
+                let (a, b) = (t.range.start.byte, t.range.end.byte);
+                let key = text.get(a + 1..b.saturating_sub(1)).unwrap_or("");
+                (Span::new(a, b), key)
+            }
+        };
         if json_range(text, "", quoted).is_none() {
             return Err((
                 format!("{:?} is refused by hcl's JSON decoder (Extraneous JSON object property) at a column it counts in grapheme clusters after a character whose clusters nomad-preflight does not count", s.key),
@@ -106,24 +135,36 @@ pub(super) fn reword(
             .filter(|d| unknown_keys::is_hcl_unknown(d))
         {
             refused = true;
-            d.message = message(s.key, &s.path, &s.written, v);
+            d.message = match s.first {
+                None => message(s.key, &s.path, &s.written, v),
+                Some(first) => format!(
+                    "{DUPLICATE_SUMMARY}The argument {key:?} was already set at {file}:{first}."
+                ),
+            };
             if let Some(l) = d.labels.first_mut() {
                 l.span = quoted;
-                l.text = Some("no argument or block type of this name here".into());
+                l.text = Some(match s.first {
+                    None => "no argument or block type of this name here".into(),
+                    Some(_) => "set a second time".into(),
+                });
             }
             // The version gate's help (when the key arrived) stands; the
             // others speak of the native syntax (`=`, block bodies).
             if d.code != super::version_gates::CODE {
                 let kind = s.path.last().copied().unwrap_or("job");
-                d.help = Some(format!(
-                    "Nomad {v}'s `{kind}` block has no argument or block named `{}`: remove it or fix its name",
-                    s.key
-                ));
+                d.help = Some(match s.first {
+                    None => format!(
+                        "Nomad {v}'s `{kind}` block has no argument or block named `{key}`: remove it or fix its name"
+                    ),
+                    Some(_) => format!(
+                        "`{key}` is set twice in this `{kind}` block; Nomad keeps the first: remove one"
+                    ),
+                });
             }
         }
         if !refused {
             return Err((
-                format!("{:?} is refused by hcl's JSON decoder (Extraneous JSON object property), and nomad-preflight's reading of this release's schema did not refuse it", s.key),
+                format!("{key:?} is refused by hcl's JSON decoder, and nomad-preflight's reading of this release's schema did not refuse it"),
                 s.span,
             ));
         }
@@ -133,7 +174,12 @@ pub(super) fn reword(
 
 /// Is `d` a refusal worded by [`reword`]?
 pub(crate) fn is_extraneous(d: &Diag) -> bool {
-    d.message.starts_with(SUMMARY)
+    d.message.starts_with(SUMMARY) || is_duplicate(d)
+}
+
+/// Is `d` hcl's JSON refusal of an argument written twice ([`reword`])?
+pub(crate) fn is_duplicate(d: &Diag) -> bool {
+    d.code == unknown_keys::CODE && d.message.starts_with(DUPLICATE_SUMMARY)
 }
 
 /// hcl.Range.String() of the JSON string token at `span` in `text`, as

@@ -214,7 +214,9 @@ pub(super) fn extraneous(parsed: &mut super::ParsedJob, v: NomadVersion) -> Opti
     }
     if let Some(body) = &parsed.body {
         let text = &parsed.source.text;
-        if let Err((why, at)) = super::json_extraneous::reword(body, text, v, &mut parsed.diags.0) {
+        if let Err((why, at)) =
+            super::json_extraneous::reword(body, text, &parsed.source.name, v, &mut parsed.diags.0)
+        {
             return Some(
                 Diag::error(
                     super::HCL2_UNREAD,
