@@ -164,7 +164,10 @@ fn main_with(
             return exit::INVALID;
         }
     };
-    super::common::judge_as(&mut resolved, args.nomad_version);
+    if let Err(d) = super::common::judge_as(&mut resolved, args.nomad_version) {
+        super::common::eprint_diags(&d, err_color);
+        return exit::INVALID;
+    }
     super::common::eprint_world_warnings(&resolved.warnings);
     if resolved.embedded {
         // Whatever the mode: judging against the demo is never silent.

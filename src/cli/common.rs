@@ -120,10 +120,20 @@ pub fn parse_version(s: &str) -> Result<NomadVersion, String> {
 /// commands call this after resolving their world, so on the same file,
 /// world and flags they judge by the same release. Go's text rules (`%q`)
 /// follow that release for the rest of the command ([`crate::gotext::scope`]).
-pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) {
+///
+/// A hand-written world judged by another release is read again at it
+/// ([`crate::world::load::load_as`]), so the flag means what the same
+/// `nomad_version` line in cluster.hcl means: its running jobs are the
+/// files as that release parses them. Kept as first read, a running job
+/// was a 0.9.3 parse (hcl v1: `port_map = {..}` a list of one map) beside
+/// the planned file's 2.0.5 one, and a copy of it planned a `port_map`
+/// change its own path (re-read from git at the flag's release) did not.
+/// `Err` when the world does not load at that release.
+pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) -> Result<(), Diags> {
     if let Some(v) = flag {
         if resolved.world.nomad_version != v {
             resolved.note = format!("{}, judged as Nomad {v} (--nomad-version)", resolved.note);
+            reload_as(resolved, v)?;
         }
         resolved.world.nomad_version = v;
         // The flag states the release the world left unstated.
@@ -132,6 +142,28 @@ pub fn judge_as(resolved: &mut Resolved, flag: Option<NomadVersion>) {
         resolved.world.warnings.0.retain(stated);
     }
     crate::gotext::establish(resolved.world.nomad_version);
+    Ok(())
+}
+
+/// A hand-written world (on disk, at a git revision, or the demo) read
+/// again from the same files as of release `v`; an import is left as it
+/// is. The demo's policy may come from elsewhere (a `rules/policy.hcl`
+/// beside no cluster.hcl): it is kept.
+fn reload_as(resolved: &mut Resolved, v: NomadVersion) -> Result<(), Diags> {
+    let crate::world::WorldOrigin::Dir(dir) = &resolved.world.origin else {
+        return Ok(());
+    };
+    let (mut world, warnings) =
+        crate::world::load::load_as(resolved.files.as_ref(), &dir.clone(), Some(v))?;
+    if resolved.embedded {
+        world.policy = std::mem::take(&mut resolved.world.policy);
+    } else {
+        resolved.warnings = warnings;
+    }
+    // The digest (which names the world's files) stays: the replay cache
+    // keys by it and the release together (check/sim_cache.rs).
+    resolved.world = world;
+    Ok(())
 }
 
 /// [`resolve_world`] for a command without `--nomad-version` (`status`,

@@ -319,7 +319,9 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Ok(r) => r,
         Err(d) => return fail(&d, color),
     };
-    common::judge_as(&mut resolved, args.nomad_version);
+    if let Err(d) = common::judge_as(&mut resolved, args.nomad_version) {
+        return fail(&d, color);
+    }
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice_for(&cwd, &resolved.note));

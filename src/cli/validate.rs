@@ -42,7 +42,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             return exit::NOMAD_ERROR;
         }
     };
-    crate::cli::common::judge_as(&mut resolved, args.nomad_version);
+    if let Err(d) = crate::cli::common::judge_as(&mut resolved, args.nomad_version) {
+        eprint!("{}", render(&d.0, color));
+        return exit::NOMAD_ERROR;
+    }
     crate::cli::common::eprint_world_warnings(&resolved.warnings);
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();

@@ -36,6 +36,7 @@ pub(super) fn read_cluster(
     src: &Source,
     world: &mut World,
     world_dir: &std::path::Path,
+    as_version: Option<NomadVersion>,
     diags: &mut Diags,
 ) -> Running {
     if let Some(d) = too_many_client_blocks(src) {
@@ -71,6 +72,9 @@ pub(super) fn read_cluster(
             .in_source(src)
             .help("add `nomad_version = \"X.Y.Z\"`: output and defaults differ between releases"),
         );
+    }
+    if let Some(v) = as_version {
+        world.nomad_version = v;
     }
     super::edition_file::read_edition(src, &r, world, diags);
     if let Some(region) = r.string("region", diags) {

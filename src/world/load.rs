@@ -31,6 +31,19 @@ pub fn find_world(start: &Path) -> Option<PathBuf> {
 /// Load and validate a world. `Ok` carries warnings; `Err` carries every
 /// problem found (errors and warnings), so one run shows them all.
 pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
+    load_as(vfs, world_dir, None)
+}
+
+/// [`load`], a hand-written world read as if its cluster.hcl stated
+/// `nomad_version = as_version` (`--nomad-version`): every part read by
+/// release (clients, allocations, the running jobs' files) is read at it,
+/// as the same world with that line edited would be. An import ignores
+/// it: its jobs are what the cluster stored, whatever release reads them.
+pub fn load_as(
+    vfs: &dyn Vfs,
+    world_dir: &Path,
+    as_version: Option<crate::version::NomadVersion>,
+) -> Result<(World, Diags), Diags> {
     if super::import::is_import_dir(vfs, world_dir) {
         return super::import::load_import(vfs, world_dir).map(|(mut world, diags)| {
             world.warnings = super::guess::world_warnings(&diags);
@@ -59,7 +72,7 @@ pub fn load(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), Diags> {
 
     let mut running = Default::default();
     if let Some(src) = read(vfs, &cluster_path, &mut diags) {
-        running = read_cluster(&src, &mut world, world_dir, &mut diags);
+        running = read_cluster(&src, &mut world, world_dir, as_version, &mut diags);
     }
     let mut quota_refs = Vec::new();
     let mut quota_sources: BTreeMap<String, Source> = BTreeMap::new();

@@ -49,7 +49,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
     let range = range(args, root.clone());
     let mut resolved =
         common::resolve_world_at(&cwd, &range.base, args.world.as_deref(), args.staged)?;
-    common::judge_as(&mut resolved, args.nomad_version);
+    common::judge_as(&mut resolved, args.nomad_version)?;
     if resolved.embedded {
         eprintln!("note: no world at {}; using {}", range.base, resolved.note);
     }
