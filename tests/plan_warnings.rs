@@ -287,7 +287,11 @@ fn vault_identities_warn_from_1_7() {
 
 /// 1.8.0–1.9.x: TaskGroup.Warnings names the deprecated disconnect fields
 /// the HTTP API still copies (structs.go@v1.8.0, "will be deprecated favor
-/// of"); from 1.10 the API drops them before the servers see the job.
+/// of"); from 1.10 the API drops them before the servers see the job
+/// (command/agent/job_endpoint.go ApiTgToStructsTG, v1.10.0–v2.0.5, copies
+/// none of the three), so 1.10's "is deprecated and ignored in favor of"
+/// texts (structs.go@v1.10.0 TaskGroup.Warnings) are never printed by
+/// `nomad job plan`.
 #[test]
 fn the_old_disconnect_fields_warn_in_1_8_and_1_9() {
     let group = "    max_client_disconnect = \"1h\"\n    prevent_reschedule_on_lost = true\n";
@@ -296,8 +300,14 @@ fn the_old_disconnect_fields_warn_in_1_8_and_1_9() {
         let expected = "Job Warnings:\n1 warning(s):\n\n* Group \"g\" has warnings: 2 errors occurred:\n\t* MaxClientDisconnect will be deprecated favor of Disconnect.LostAfter\n\t* PreventRescheduleOnLost will be deprecated favor of Disconnect.Replace\n\n\n\nJob Modify Index: 0\n";
         assert!(o.stdout.contains(expected), "{v}: {}{}", o.stdout, o.stderr);
     }
-    for v in ["1.7.7", "1.10.0"] {
+    for v in ["1.7.7", "1.10.0", "1.11.3", "2.0.5"] {
         let o = plan(&project(&format!("mcd-{v}"), v, "", group, ""));
+        assert!(
+            o.stdout.contains("Scheduler dry-run:"),
+            "{v}: {}{}",
+            o.stdout,
+            o.stderr
+        );
         assert!(!o.stdout.contains("Job Warnings:"), "{v}: {}", o.stdout);
     }
 }
