@@ -462,3 +462,48 @@ fn from_1_11_2_every_group_keeps_disconnected_clients_and_the_run_times_the_wind
     let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
     assert_eq!(o.stdout, want);
 }
+
+/// A node `disconnected` in an import whose agent-self.json names a
+/// release before 1.3, which has no such status: refused as a
+/// hand-written world saying so is (`world::version-gate`), by plan,
+/// validate and check; it had been simulated by 1.3's rules.
+#[test]
+fn a_disconnected_node_before_1_3_is_refused() {
+    let job = job_json("1.5.6", false);
+    let allocs = [alloc(1, NODE_ID, &job, json!({}))];
+    let d = import("sys-gate-1.2", "1.5.6", false, "disconnected", &allocs);
+    d.put(
+        "import/agent-self.json",
+        r#"{"member": {"Tags": {"build": "1.2.17", "region": "global"}}}"#,
+    );
+    for cmd in ["plan", "validate", "check"] {
+        let o = run_in(&d.0, &[cmd, "--world", "import", "web.nomad"]);
+        assert_ne!(o.code, 0, "{cmd}: {}{}", o.stdout, o.stderr);
+        // miette wraps the line: its words, joined again.
+        let words = o.stderr.replace('│', " ");
+        let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            o.stderr.contains("world::version-gate"),
+            "{cmd}: {}",
+            o.stderr
+        );
+        assert!(
+            words.contains(&format!(
+                "node {NODE2} is `disconnected`, a Nomad 1.3+ node status; the import's agent-self.json says the servers run Nomad 1.2.17"
+            )),
+            "{cmd}: {}{}",
+            o.stdout,
+            o.stderr
+        );
+    }
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    // At 1.3.0 the same import plans.
+    d.put(
+        "import/agent-self.json",
+        r#"{"member": {"Tags": {"build": "1.3.0", "region": "global"}}}"#,
+    );
+    let o = plan(&d, "web.nomad");
+    assert_ne!(o.code, 255, "{}{}", o.stdout, o.stderr);
+}

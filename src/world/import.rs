@@ -231,6 +231,10 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         );
         return Err(diags);
     }
+    if let Some(d) = disconnected_before_1_3(&statuses, world.nomad_version) {
+        diags.push(d);
+        return Err(diags);
+    }
     let mut alloc_ctx = super::api_alloc::AllocContext {
         nodes: shapes.keys().cloned().collect(),
         tainted: shapes
@@ -532,4 +536,39 @@ fn read_agent_self(src: &crate::source::Source, v: &Value, world: &mut World, di
     if let Some(server) = server::server_from_agent_self(v) {
         world.server = server;
     }
+}
+
+/// A node the servers marked `disconnected` in an import whose
+/// agent-self.json names a release before 1.3: no such release has that
+/// status (`NodeStatusDisconnected`, nomad/structs/structs.go v1.3.0), so
+/// the release that schedules is not the one named, and the world is
+/// refused as a hand-written one saying so is (`world::version-gate`,
+/// cluster_file.rs), rather than simulated by rules that release lacks.
+fn disconnected_before_1_3(
+    statuses: &BTreeMap<String, String>,
+    version: NomadVersion,
+) -> Option<Diag> {
+    if version.at_least(1, 3, 0) {
+        return None;
+    }
+    let ids: Vec<&str> = statuses
+        .iter()
+        .filter(|(_, st)| st.as_str() == "disconnected")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let first = ids.first()?;
+    let more = match ids.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(
+        Diag::error(
+            "world::version-gate",
+            format!(
+                "node {}{more} is `disconnected`, a Nomad 1.3+ node status; the import's agent-self.json says the servers run Nomad {version}",
+                crate::escape::one_line(first)
+            ),
+        )
+        .help("a server of 1.3 or later marked it: save agent-self.json from the leader (`nomad operator api /v1/agent/self` against it)"),
+    )
 }
