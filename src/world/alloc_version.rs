@@ -1,0 +1,103 @@
+//! A hand-written world's pinned allocation of a job version the world
+//! does not hold (`job_version` below the registered version).
+//!
+//! The world holds one text per running job: the registered version.
+//! Nomad's reconcilers compare each allocation with the job version it
+//! runs (`alloc.Job`), not with the registered one: `genericAllocUpdateFn`
+//! (scheduler/util.go v0.9.3–v1.10.5; scheduler/reconciler/util.go from
+//! v1.11.0) ignores an allocation whose `Job.JobModifyIndex` is the
+//! planned job's and otherwise asks `tasksUpdated(newJob, existing.Job)`
+//! whether the update is destructive or in place; the system scheduler's
+//! `diffSystemAllocsForNode`/`computeForNode` does the same for a live
+//! allocation and a sysbatch job's finished one. Without that version's
+//! tasks the answer is unknown: the plan was taking the update as
+//! destructive ("forces create/destroy update" where Nomad may print an
+//! in-place update, or nothing). Now the job is "cannot tell"
+//! (`world::alloc-state`), as an import's allocation of a version it
+//! does not hold is (`api_alloc_version`). Its group's disconnect rules
+//! (read from `alloc.Job` too: a service job's allocation on a
+//! disconnected client was read by the registered version's group) are
+//! covered by the same line. Not marked: an allocation on a down client
+//! (lost in both schedulers) and a system one on a disconnected client,
+//! which `alloc_disconnected` reads (counted nowhere or ignored).
+
+use crate::diag::{Diag, Diags};
+use crate::source::Source;
+
+use super::model::World;
+
+/// Mark the jobs with a pinned allocation of a version the world lacks
+/// (after `alloc_disconnected::read`, whose reasons stay first).
+pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
+    let version = world.nomad_version;
+    let Some(pinned) = world.pinned.as_ref() else {
+        return;
+    };
+    // A down client's allocations are lost in both schedulers, never
+    // compared.
+    let mut down = std::collections::HashSet::new();
+    for pool in &world.clients {
+        if pool.state.status == crate::structs::NodeStatus::Down {
+            for k in 1..=pool.count {
+                down.insert(pool.node_identity(&world.region, k).0);
+            }
+        }
+    }
+    let mut marked: Vec<(String, String)> = Vec::new();
+    for a in &pinned.allocs {
+        // One on a disconnected client that `alloc_disconnected` read for
+        // the system scheduler is counted nowhere or ignored, never
+        // compared (it said "cannot tell" where the version decides).
+        if a.disconnect.is_some() || down.contains(a.node_id.as_str()) {
+            continue;
+        }
+        let key = (a.namespace.to_string(), a.job_id.to_string());
+        let Some(registered) = pinned.versions.get(&key).map(|ix| ix.version) else {
+            continue;
+        };
+        let held = registered == a.job_version
+            || pinned
+                .history
+                .contains_key(&(key.0.clone(), key.1.clone(), a.job_version));
+        // Of the terminal ones, only a sysbatch job's finished allocation
+        // is compared (1.2+, the system scheduler's in-place-or-replace on
+        // its node); a batch job's of another version is ignored
+        // (`filterOldTerminalAllocs`), not compared.
+        let compared = a.is_live()
+            || (a.job_type == crate::jobspec::JobType::Sysbatch
+                && super::api_alloc_batch::reads(a, version));
+        if held || !compared {
+            continue;
+        }
+        if !world.alloc_states.contains_key(&key) {
+            world.alloc_states.insert(
+                key.clone(),
+                format!(
+                    "allocation {} runs job version {}, which the world does not hold (it holds the registered version {registered}), so whether the planned job updates it in place or replaces it is unknown",
+                    a.id, a.job_version
+                ),
+            );
+            marked.push(key);
+        }
+    }
+    if marked.is_empty() {
+        return;
+    }
+    let names: Vec<String> = marked
+        .iter()
+        .take(5)
+        .map(|(ns, id)| format!("{ns}/{id}"))
+        .collect();
+    diags.push(
+        Diag::warning(
+            super::guess::WORLD_ALLOC_STATE,
+            format!(
+                "{} jobs have an allocation of an earlier job version than the registered one, whose tasks Nomad compares with the planned job's and the world does not hold: {}",
+                marked.len(),
+                names.join(", ")
+            ),
+        )
+        .in_source(src)
+        .help("pin those allocations at the registered version (`job_version`), or plan those jobs on the cluster (`nomad job plan`)"),
+    );
+}
