@@ -216,10 +216,15 @@ pub struct Allocation {
     /// (`None`: not a batch job's, or live). See [`BatchTerminal`].
     #[serde(default)]
     pub batch_terminal: Option<BatchTerminal>,
-    /// A system or sysbatch job's imported allocation, or a service or
-    /// batch job's `unknown` one, as the release reads its group's
-    /// disconnect rules (`None`: any other, a release before 1.3, or not
-    /// imported). See [`Disconnect`].
+    /// How the release reads this allocation by its group's disconnect
+    /// rules (1.3+): a system or sysbatch job's, imported
+    /// (world/api_alloc_disconnect.rs) or pinned on a `disconnected`
+    /// client of a hand-written world (world/alloc_disconnected.rs:
+    /// `Supported` or `Unsupported`); an imported service or batch job's
+    /// `unknown` one. `None`: any other, and every allocation before 1.3
+    /// (a hand-written world cannot say `unknown`; its service or batch
+    /// allocation on a disconnected client is the scheduler's taint,
+    /// `structs::disconnected_node`). See [`Disconnect`].
     #[serde(default)]
     pub disconnect: Option<Disconnect>,
 }
@@ -227,7 +232,8 @@ pub struct Allocation {
 /// A system or sysbatch job's live allocation, as the system scheduler
 /// reads it against its group's disconnect rules
 /// (`SupportsDisconnectedClients`, 1.3+) (`diffSystemAllocsForNode`, from 1.11
-/// `computeForNode`; world/api_alloc_disconnect.rs decides which). A
+/// `computeForNode`; world/api_alloc_disconnect.rs decides which for an
+/// import, world/alloc_disconnected.rs for a hand-written world). A
 /// service or batch job's `unknown` allocation is `Waiting` or `Expired`,
 /// which the generic reconciler reads with the planned group
 /// (scheduler/reconcile_disconnect.rs).
