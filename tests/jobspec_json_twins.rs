@@ -113,6 +113,11 @@ fn json_twins_plan_validate_and_check_as_their_originals() {
                 let run = |f: &str| {
                     let mut args = cmd.to_vec();
                     args.extend(["--nomad-version", v, f]);
+                    // A periodic twin's "next launch ... from now" must not
+                    // tick between the two runs.
+                    if cmd[0] == "plan" {
+                        args.extend(["--now", "2026-12-01T09:00:00Z"]);
+                    }
                     run_in(&d.0, &args)
                 };
                 let (a, b) = (run(&n), run(&j));
