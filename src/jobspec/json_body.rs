@@ -27,6 +27,7 @@
 use hcl_edit::structure::{Block, Body, Structure};
 
 use super::block_args;
+use super::json_strings::{bad_escape, check_strings, literal_template};
 use super::var_file_json_parse::{Attr, Node};
 use super::var_file_json_scan::Range;
 use super::version_keys;
@@ -578,98 +579,4 @@ pub(super) fn label_levels<'a>(
         );
     }
     Ok(())
-}
-
-/// Every string of `v` (object keys too) written so the native syntax
-/// reads it as hcl's JSON decoder does.
-fn check_strings(v: &Node, text: &str) -> R<()> {
-    match v {
-        Node::String(_, r) => {
-            let raw = text.get(r.start.byte..r.end.byte).unwrap_or("");
-            if let Some(bad) = bad_escape(raw) {
-                return unread(
-                    r.start.byte + bad,
-                    "a JSON string escape the native syntax reads otherwise",
-                );
-            }
-        }
-        Node::Array { values, .. } => {
-            for x in values {
-                check_strings(x, text)?;
-            }
-        }
-        Node::Object { attrs, .. } => {
-            for a in attrs {
-                let r = a.name_range;
-                let raw = text.get(r.start.byte..r.end.byte).unwrap_or("");
-                if let Some(bad) = bad_escape(raw) {
-                    return unread(
-                        r.start.byte + bad,
-                        "a JSON string escape the native syntax reads otherwise",
-                    );
-                }
-                check_strings(&a.value, text)?;
-            }
-        }
-        Node::Invalid(r) => return unread(r.start.byte, "a value hcl's JSON parser did not read"),
-        _ => {}
-    }
-    Ok(())
-}
-
-/// The offset in a quoted JSON string `raw` of an escape the native
-/// syntax's quoted template reads otherwise: `\/`, `\b`, `\f` (none in
-/// HCL), a `\u` of a surrogate (HCL has no pairs) or of a character that
-/// shapes a template (`$ % { } ~ \ "`: JSON unescapes before hcl parses
-/// the template, HCL after).
-fn bad_escape(raw: &str) -> Option<usize> {
-    let b = raw.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'\\' {
-            i += 1;
-            continue;
-        }
-        match b.get(i + 1) {
-            Some(b'"' | b'\\' | b'n' | b'r' | b't') => i += 2,
-            Some(b'u') => {
-                let hex = raw.get(i + 2..i + 6)?;
-                let Ok(cp) = u32::from_str_radix(hex, 16) else {
-                    return Some(i);
-                };
-                let shapes = matches!(
-                    char::from_u32(cp),
-                    Some('$' | '%' | '{' | '}' | '~' | '\\' | '"') | None
-                );
-                if shapes || (0xD800..0xE000).contains(&cp) {
-                    return Some(i);
-                }
-                i += 6;
-            }
-            _ => return Some(i),
-        }
-    }
-    None
-}
-
-/// Does `v` hold a string with `${` or `%{` (a template to the native
-/// syntax)?
-fn literal_template(v: &Node, text: &str) -> bool {
-    let raw = text
-        .get(v.range().start.byte..v.range().end.byte)
-        .unwrap_or("");
-    raw.contains("${") || raw.contains("%{")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bad_escape;
-
-    #[test]
-    fn escapes_that_read_alike_pass() {
-        assert_eq!(bad_escape(r#""a\"b\\c\n\u003c""#), None);
-        assert_eq!(bad_escape(r#""a\/b""#), Some(2));
-        assert_eq!(bad_escape(r#""\u0024{x}""#), Some(1));
-        assert_eq!(bad_escape(r#""\ud83d\ude00""#), Some(1));
-    }
 }

@@ -43,6 +43,7 @@ mod json_body;
 mod json_dynamic;
 pub(crate) mod json_extraneous;
 mod json_job;
+mod json_strings;
 mod locals;
 mod lower;
 pub mod model;
