@@ -80,13 +80,6 @@ fn shown(text: &str, name: &str) -> String {
             continue;
         }
         let mut l = line.to_string();
-        // A periodic job's next launch is counted from the clock: the
-        // two runs may fall a second apart.
-        if let Some(at) = l.find(" from now)") {
-            if let Some(open) = l[..at].rfind('(') {
-                l.replace_range(open..at + " from now)".len(), "(NEXT)");
-            }
-        }
         while let Some(at) = l.find("FILE:") {
             let rest = &l[at + 5..];
             let n = rest
