@@ -75,6 +75,12 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
         {
             true
         }
+        // Refused for the line ends a checkout writes (git's `eol`): a
+        // job all the same when its blob's text is one (the refusal then
+        // fails the run); other files' line ends are no gate's business.
+        Err(e) if e.kind() == crate::git::LINE_ENDS && crate::project::refusal(&e).is_some() => vfs
+            .head(path, crate::project::max_file_bytes())
+            .is_some_and(|b| jobspec::opens_job_block(&crate::vfs::decode(b))),
         Err(e) if crate::project::is_too_big(&e) => vfs
             .head(path, HEAD_BYTES)
             .is_none_or(|head| may_open_job(&head)),

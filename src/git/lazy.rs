@@ -17,6 +17,9 @@ use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
 use super::submodule;
 use crate::vfs::MemVfs;
 
+mod checkout;
+pub use checkout::LINE_ENDS;
+
 enum Source {
     /// The staged files (stage 0 of the index).
     Index(Arc<Staged>),
@@ -41,6 +44,9 @@ pub struct LazyGitVfs {
     /// The submodules read through, by path: a path below one is read from
     /// the submodule's repository at the commit recorded here.
     subs: Mutex<HashMap<PathBuf, Arc<LazyGitVfs>>>,
+    /// Refuse a file a checkout writes with other line ends where Nomad
+    /// would read them otherwise ([`LazyGitVfs::checked_line_ends`]).
+    line_ends: bool,
 }
 
 impl LazyGitVfs {
@@ -50,6 +56,7 @@ impl LazyGitVfs {
             name: crate::vfs::git_source_name(rev),
             source,
             subs: Mutex::new(HashMap::new()),
+            line_ends: false,
             state: Mutex::new(State {
                 repo,
                 trees: HashMap::new(),
@@ -70,6 +77,17 @@ impl LazyGitVfs {
         let repo = repo::open(root)?;
         let tree = repo::tree_of(&repo, rev)?;
         Ok(LazyGitVfs::new(root, rev, repo, Source::Tree(tree)))
+    }
+
+    /// This reader, refusing a file that a checkout of it writes with CRLF
+    /// line ends where its blob has LF, when Nomad may read the two
+    /// differently: a heredoc keeps the CR (HCL2; hcl v1 before 0.11), and
+    /// a file read whole (`file()`, a template) is other bytes. For the new
+    /// side of a change (`--staged`, `--head`): the world at `HEAD` is read
+    /// as its blobs, as ever.
+    pub fn checked_line_ends(mut self) -> LazyGitVfs {
+        self.line_ends = true;
+        self
     }
 
     /// Whether this revision (or the index) holds no file at all.
@@ -468,7 +486,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
         if !matches!(kind, Kind::File | Kind::Executable) {
             return Err(not_found());
         }
-        self.with_state(|s| {
+        let read = self.with_state(|s| {
             if !s.files.is_file(&key) {
                 let text = match repo::known_text(&s.repo, oid) {
                     Some(text) => text,
@@ -481,7 +499,11 @@ impl crate::vfs::Vfs for LazyGitVfs {
                 s.files.insert(&key, text);
             }
             s.files.read(&key)
-        })
+        })?;
+        match self.line_ends_refusal(&key, &read.text)? {
+            Some(refused) => Err(refused),
+            None => Ok(read),
+        }
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {

@@ -14,6 +14,7 @@ mod diff;
 mod hex;
 mod index;
 mod lazy;
+mod line_ends;
 mod links;
 mod loose;
 mod repo;
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 use gix::bstr::{BStr, ByteSlice};
 
 pub use cli::{ls_files, parse_name_status, untracked};
-pub use lazy::LazyGitVfs;
+pub use lazy::{LazyGitVfs, LINE_ENDS};
 pub use submodule::is_unreadable as is_submodule_unreadable;
 
 use crate::vfs::MemVfs;
