@@ -12,12 +12,13 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
 
 use super::index::{Entry, Staged};
-use super::links::{self, Followed};
+use super::links::Followed;
 use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
 use super::submodule;
 use crate::vfs::MemVfs;
 
 mod checkout;
+mod nested;
 pub use checkout::LINE_ENDS;
 
 enum Source {
@@ -271,94 +272,6 @@ impl LazyGitVfs {
                 })
             }
         }
-    }
-}
-
-impl LazyGitVfs {
-    /// Where `key` leads once the links on it are followed inside this
-    /// revision (or the index), [`links::follow`].
-    fn follow(&self, key: &Path) -> io::Result<Followed> {
-        let path = bytes_of(key);
-        let mut lookup = |p: &[u8]| -> io::Result<Option<links::Entry>> {
-            let hit = self.lookup(&path_of(p)?)?;
-            if hit.is_some() {
-                return Ok(hit);
-            }
-            // The index names a folder only by the files under it.
-            Ok(match &self.source {
-                Source::Index(index) => {
-                    let mut start = p.to_vec();
-                    start.push(b'/');
-                    let null = ObjectId::null(gix::hash::Kind::Sha1);
-                    (!index.prefixed(&start).is_empty()).then_some((null, Kind::Tree))
-                }
-                Source::Tree(_) => None,
-            })
-        };
-        let mut target = |id: ObjectId| self.with_state(|s| repo::blob(&s.repo, id, key));
-        links::follow(path.as_ref(), &mut lookup, &mut target)
-    }
-
-    /// The submodule holding `key`, with `key` below it: the first folder
-    /// on its path where this side records a commit. With `self_too`,
-    /// `key` itself may be the submodule (a listing of its top).
-    fn in_submodule(
-        &self,
-        key: &Path,
-        self_too: bool,
-    ) -> io::Result<Option<(Arc<LazyGitVfs>, PathBuf)>> {
-        let mut ancestors: Vec<&Path> = key
-            .ancestors()
-            .filter(|a| !a.as_os_str().is_empty() && (self_too || *a != key))
-            .collect();
-        ancestors.reverse();
-        for at in ancestors {
-            match self.lookup(at)? {
-                Some((commit, Kind::Commit)) => {
-                    let rest = key
-                        .strip_prefix(at)
-                        .map(Path::to_path_buf)
-                        .unwrap_or_default();
-                    return Ok(Some((self.submodule(at, commit)?, rest)));
-                }
-                // The index names no folders: keep going down.
-                Some((_, Kind::Tree)) | None => {}
-                Some(_) => return Ok(None),
-            }
-        }
-        Ok(None)
-    }
-
-    fn submodule(&self, at: &Path, commit: ObjectId) -> io::Result<Arc<LazyGitVfs>> {
-        let mut subs = self
-            .subs
-            .lock()
-            .map_err(|_| io::Error::other("git reader poisoned"))?;
-        if let Some(hit) = subs.get(at) {
-            return Ok(hit.clone());
-        }
-        let path = bytes_of(at);
-        let repo = self.with_state(|s| {
-            submodule::open(&self.root, &s.repo, at).ok_or_else(|| {
-                submodule::unreadable(path.as_ref(), "its repository is not in this clone")
-            })
-        })?;
-        let tree = submodule::tree_of(&repo, path.as_ref(), commit)?;
-        let mut sub = LazyGitVfs::new(
-            &self.root.join(at),
-            &commit.to_string(),
-            repo,
-            Source::Tree(Some(tree)),
-        );
-        sub.name = format!(
-            "submodule {} at commit {} ({})",
-            at.display(),
-            submodule::short(&commit),
-            self.name
-        );
-        let sub = Arc::new(sub);
-        subs.insert(at.to_path_buf(), sub.clone());
-        Ok(sub)
     }
 }
 
