@@ -268,7 +268,8 @@ fn a_job_padded_past_the_size_cap_is_not_passed_unread() {
 /// jobspec2/types.config.go's jobConfigSchema takes, which the peek did
 /// not know), behind a padding argument, or an API job whose keys
 /// Go's encoding/json reads in any order and case passed `check DIR` and
-/// `check --staged` with exit 0 and "0 files".
+/// `check --staged` with exit 0 and "0 files"; so did one behind a
+/// comment longer than the peek holding a NUL (a binary head).
 #[test]
 fn a_job_behind_another_item_past_the_size_cap_is_not_passed_unread() {
     let pad = "# pad\n".repeat(4000);
@@ -278,6 +279,12 @@ fn a_job_behind_another_item_past_the_size_cap_is_not_passed_unread() {
             format!("variables {{\n  a = 1\n}}\n{BAD_JOB}{pad}"),
         ),
         ("argument", format!("pad = \"x\"\n{BAD_JOB}{pad}")),
+        // A comment longer than the 64 KiB peek, with a NUL (binary to
+        // git): the head ends inside it, so it cannot tell what follows.
+        (
+            "long-comment",
+            format!("# \u{0}{}\n{BAD_JOB}{pad}", "x".repeat(70_000)),
+        ),
         (
             "api-json",
             format!(

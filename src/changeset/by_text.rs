@@ -117,20 +117,24 @@ fn may_open_job(head: &[u8]) -> bool {
     }
     let text = String::from_utf8_lossy(head);
     let mut rest = text.trim_start_matches('\u{feff}');
+    // A comment running past the head hides what follows it, and one
+    // holding a NUL ends there for hcl v1 before 0.11 (the rest is read
+    // as code): either way the head cannot tell, so the file is taken. A
+    // binary head once passed so: a 64 KiB comment with a NUL, then a job.
     loop {
         rest = rest.trim_start();
-        if let Some(r) = rest.strip_prefix('#').or_else(|| rest.strip_prefix("//")) {
-            match r.find('\n') {
-                Some(i) => rest = &r[i..],
-                None => return !binary,
-            }
-        } else if let Some(r) = rest.strip_prefix("/*") {
-            match r.find("*/") {
-                Some(i) => rest = &r[i + 2..],
-                None => return !binary,
-            }
-        } else {
-            break;
+        let (body, end) =
+            if let Some(r) = rest.strip_prefix('#').or_else(|| rest.strip_prefix("//")) {
+                (r, r.find('\n').map(|i| (i, 0)))
+            } else if let Some(r) = rest.strip_prefix("/*") {
+                (r, r.find("*/").map(|i| (i, 2)))
+            } else {
+                break;
+            };
+        match end {
+            Some((i, _)) if body[..i].contains('\0') => return true,
+            Some((i, close)) => rest = &body[i + close..],
+            None => return true,
         }
     }
     if binary {
@@ -354,6 +358,13 @@ mod tests {
             // A NUL inside a comment keeps no HCL parser from the job.
             "# \u{0}\njob \"x\" {",
             "/* \u{0} */ job \"x\" {",
+            // hcl v1 before 0.11 ends the comment at the NUL and reads on.
+            "# \u{0} job \"x\" {\n",
+            // A comment the head ends in hides what follows it (a file
+            // over the cap goes on past its head).
+            "# \u{0}",
+            "# a comment past the head's end",
+            "/* \u{0} job",
         ] {
             assert!(super::may_open_job(yes.as_bytes()), "{yes:?}");
         }
@@ -368,8 +379,7 @@ mod tests {
             "CREATE TABLE x (",
             "2026-12-04 12:00:00 INFO start",
             "\"unterminated\n{",
-            // Binary: nothing but a comment, or JSON (which refuses a NUL).
-            "# \u{0}",
+            // Binary: JSON (which refuses a NUL).
             "{\"job\": {\u{0}",
         ] {
             assert!(!super::may_open_job(no.as_bytes()), "{no:?}");
