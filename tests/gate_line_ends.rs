@@ -8,15 +8,7 @@
 
 mod common;
 
-use common::{git, output_text, TempDir};
-
-fn committed_demo(name: &str) -> TempDir {
-    let d = TempDir::demo(name);
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "world"]);
-    d
-}
+use common::{committed_demo, git, output_text};
 
 #[test]
 fn a_heredoc_job_a_checkout_writes_with_crlf_is_not_judged_by_its_lf_blob() {

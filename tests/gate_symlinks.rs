@@ -8,18 +8,7 @@
 
 mod common;
 
-use common::{git, output_text, TempDir};
-
-/// A job Nomad 0.9.3 refuses (`count` is not a number), in the demo world.
-const BAD_JOB: &str = "job \"x\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = \"many\"\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
-
-fn committed_demo(name: &str) -> TempDir {
-    let d = TempDir::demo(name);
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "world"]);
-    d
-}
+use common::{committed_demo, git, output_text, TempDir, BAD_COUNT_JOB as BAD_JOB};
 
 fn link(d: &TempDir, target: &str, at: &str) {
     let at = d.0.join(at);

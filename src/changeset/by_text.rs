@@ -116,12 +116,37 @@ fn may_open_job(head: &[u8]) -> bool {
         return true;
     }
     let text = String::from_utf8_lossy(head);
-    let mut rest = text.trim_start_matches('\u{feff}');
+    let rest = text.trim_start_matches('\u{feff}');
     // A comment running past the head hides what follows it, and one
     // holding a NUL ends there for hcl v1 before 0.11 (the rest is read
     // as code): either way the head cannot tell, so the file is taken. A
     // binary head once passed so: a 64 KiB comment with a NUL, then a job.
+    let rest = match after_comments(rest) {
+        Opening::Item(rest) => rest,
+        Opening::NulComment | Opening::CommentToEnd { .. } => return true,
+    };
+    if binary {
+        return !rest.is_empty() && !rest.starts_with('{') && opens_hcl_item(rest);
+    }
+    rest.starts_with('{') || opens_hcl_item(rest)
+}
+
+/// Where a file's opening leads once white space and comments are
+/// skipped (`#`, `//`, `/* */`, as HCL2 and hcl v1 both write them).
+enum Opening<'a> {
+    /// The text from the first item on (maybe empty).
+    Item(&'a str),
+    /// A closed comment holding a NUL: hcl v1 before 0.11 ends the
+    /// comment there and reads the rest as code.
+    NulComment,
+    /// A comment running to the end of the text, holding a NUL or not.
+    CommentToEnd { nul: bool },
+}
+
+fn after_comments(mut rest: &str) -> Opening<'_> {
     loop {
+        // Any white space Unicode names: wider than a parser's, so only
+        // ever more is taken.
         rest = rest.trim_start();
         let (body, end) =
             if let Some(r) = rest.strip_prefix('#').or_else(|| rest.strip_prefix("//")) {
@@ -129,18 +154,18 @@ fn may_open_job(head: &[u8]) -> bool {
             } else if let Some(r) = rest.strip_prefix("/*") {
                 (r, r.find("*/").map(|i| (i, 2)))
             } else {
-                break;
+                return Opening::Item(rest);
             };
         match end {
-            Some((i, _)) if body[..i].contains('\0') => return true,
+            Some((i, _)) if body[..i].contains('\0') => return Opening::NulComment,
             Some((i, close)) => rest = &body[i + close..],
-            None => return true,
+            None => {
+                return Opening::CommentToEnd {
+                    nul: body.contains('\0'),
+                }
+            }
         }
     }
-    if binary {
-        return !rest.is_empty() && !rest.starts_with('{') && opens_hcl_item(rest);
-    }
-    rest.starts_with('{') || opens_hcl_item(rest)
 }
 
 /// Binary as git tells (a NUL in the first 8,000 bytes), of a file's text
@@ -179,27 +204,13 @@ fn opening_may_be_read(text: &str, whole: bool) -> bool {
     if jobspec::utf16::decode_any(&head).is_some_and(|t| may_open_job(t.as_bytes())) {
         return true;
     }
-    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
-    loop {
-        // Any white space Unicode names: wider than a parser's, so
-        // only ever more is taken.
-        rest = rest.trim_start();
-        let (body, end) =
-            if let Some(r) = rest.strip_prefix('#').or_else(|| rest.strip_prefix("//")) {
-                (r, r.find('\n').map(|i| (i, 0)))
-            } else if let Some(r) = rest.strip_prefix("/*") {
-                (r, r.find("*/").map(|i| (i, 2)))
-            } else {
-                break;
-            };
-        match end {
-            Some((i, _)) if body[..i].contains('\0') => return true,
-            Some((i, close)) => rest = &body[i + close..],
-            // A comment to the end: nothing after it, no job (HCL2), but
-            // hcl v1 reads on past a NUL in it.
-            None => return !whole || body.contains('\0'),
-        }
-    }
+    let rest = match after_comments(text.strip_prefix('\u{feff}').unwrap_or(text)) {
+        Opening::Item(rest) => rest,
+        Opening::NulComment => return true,
+        // A comment to the end: nothing after it, no job (HCL2), but
+        // hcl v1 reads on past a NUL in it.
+        Opening::CommentToEnd { nul } => return !whole || nul,
+    };
     match rest.chars().next() {
         None => false,
         // JSON refuses a NUL, but the whole test is the one to say so.

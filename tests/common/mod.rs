@@ -486,13 +486,23 @@ pub fn cache_entries(cache: &std::path::Path, ext: &str) -> Vec<std::path::PathB
         .unwrap_or_default()
 }
 
-/// The demo committed in a new repository, then sockshop's `count = 1`
-/// edited to `count = 3` and staged: the pre-commit case.
-pub fn staged_demo(name: &str) -> TempDir {
+/// A job Nomad 0.9.3 refuses (`count` is not a number), in the demo world:
+/// an error at line 4 wherever a gate judges it.
+pub const BAD_COUNT_JOB: &str = "job \"x\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = \"many\"\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n    }\n  }\n}\n";
+
+/// The demo committed in a new repository.
+pub fn committed_demo(name: &str) -> TempDir {
     let d = TempDir::demo(name);
     git(&d.0, &["init", "-q"]);
     git(&d.0, &["add", "-A"]);
     git(&d.0, &["commit", "-qm", "world"]);
+    d
+}
+
+/// The demo committed in a new repository, then sockshop's `count = 1`
+/// edited to `count = 3` and staged: the pre-commit case.
+pub fn staged_demo(name: &str) -> TempDir {
+    let d = committed_demo(name);
     stage_edit(&d.0, "count = 3");
     d
 }
