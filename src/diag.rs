@@ -361,9 +361,16 @@ pub fn unreadable(path: &std::path::Path, err: &std::io::Error) -> Diag {
     let name = path.display().to_string();
     let at =
         crate::source::SourceFile::new(crate::source::Origin::Disk(path.to_path_buf()), name, "");
+    // A refusal for the line ends a checkout writes is mended in
+    // .gitattributes, not by making the file readable.
+    let help = if err.kind() == crate::git::LINE_ENDS && crate::project::refusal(err).is_some() {
+        "the file was not checked, so the run fails; check a checkout's files instead (`nomad-preflight check DIR`: their line ends are the ones Nomad reads), or give job files `-text` or `eol=lf` in .gitattributes"
+    } else {
+        "the file was not checked, so the run fails; make it a readable regular file inside the project, or leave it out of the paths checked"
+    };
     Diag::error("io::read", crate::project::read_failure(path, err))
         .at(&at, Span::new(0, 0), "")
-        .help("the file was not checked, so the run fails; make it a readable regular file inside the project, or leave it out of the paths checked")
+        .help(help)
 }
 
 /// Exit codes, documented in README.md. Commands that mirror a Nomad command

@@ -33,6 +33,13 @@ fn a_heredoc_job_a_checkout_writes_with_crlf_is_not_judged_by_its_lf_blob() {
             "{args:?}: {text}"
         );
     }
+    // The way out named is the attribute's, not "make it readable".
+    let o = d.run(&["check", "--staged", "--format", "json"]);
+    let text = output_text(&o);
+    assert!(
+        text.contains("give job files `-text` or `eol=lf` in .gitattributes"),
+        "{text}"
+    );
     git(&d.0, &["commit", "-qm", "crlf"]);
     let o = d.run(&["check", "--base", "HEAD~1", "--head", "HEAD"]);
     assert_ne!(o.status.code(), Some(0), "{}", output_text(&o));
