@@ -290,18 +290,31 @@ fn what_is_not_modelled_still_cannot_be_told() {
 }
 
 /// Running on the disconnected node, not marked `unknown` yet (the
-/// node's own evaluation has not run): `disconnecting`, which Nomad
-/// marks `unknown` and replaces as the reschedule policy allows. Not
-/// simulated: "cannot tell" (it was planned as a running allocation).
+/// node's own evaluation has not run). Up to 1.11.1 `nomad job plan`
+/// runs the reconciler without disconnected-client support (Job.Plan's
+/// `scheduler.Harness`, nomad/job_endpoint.go v1.5.0:1818; its
+/// `ServersMeetMinimumVersion` is false, scheduler/testing.go v1.5.0:253),
+/// so `filterByTainted` (reconcile_util.go v1.3.0:269, v1.10.5:280) loses
+/// it whatever the window: stopped and placed again, "1 create, 1
+/// destroy" (the old code: "cannot tell"). A group that does not replace
+/// (1.10.5 `replace = false`), or from 1.11.2 one with `lost_after`, has it
+/// `disconnecting`, which Nomad marks `unknown` and replaces as its rules
+/// allow: not simulated, "cannot tell".
 #[test]
-fn a_running_allocation_on_a_disconnected_node_cannot_be_told() {
-    for release in ["1.5.6", "1.10.5"] {
+fn a_running_allocation_on_a_disconnected_node_is_lost_in_a_plan_until_1_11_2() {
+    let on_n2 = |job: &Value| {
+        let mut a = running(1, 0, job);
+        a["NodeID"] = json!(NODE2);
+        vec![a]
+    };
+    for release in ["1.5.6", "1.10.5", "1.11.1"] {
         let tag = format!("gen-disc-{release}");
-        let d = import_with(&tag, release, false, "disconnected", |job| {
-            let mut a = running(1, 0, job);
-            a["NodeID"] = json!(NODE2);
-            vec![a]
-        });
+        let d = import_with(&tag, release, false, "disconnected", on_n2);
+        assert_plan(&d, "web.nomad", 0, "1 create, 1 destroy");
+    }
+    for (release, keep) in [("1.10.5", true), ("2.0.5", false)] {
+        let tag = format!("gen-disc-told-{release}");
+        let d = import_with(&tag, release, keep, "disconnected", on_n2);
         let o = plan(&d, "web.nomad");
         assert!(o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
         assert!(

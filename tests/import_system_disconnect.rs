@@ -9,13 +9,14 @@
 //!   changes;
 //! - `unknown` past its window (`Allocation.Expired`): lost, stopped,
 //!   counted in no field `nomad job plan` prints;
-//! - running on a disconnected node: marked `unknown` (`disconnecting`),
-//!   counted nowhere, in a group that keeps disconnected clients; in one
-//!   that keeps none (before 2.0) the node is tainted but not down:
-//!   ignored;
+//! - running on a disconnected node: from 1.11.2 marked `unknown`
+//!   (`disconnecting`), counted nowhere; up to 1.11.1 `nomad job plan`
+//!   runs the scheduler without disconnected-client support (Job.Plan's
+//!   `scheduler.Harness`), so the node is tainted but not down: ignored;
 //! - running after its client reconnected (`NeedsToReconnect`: the last
-//!   `AllocStates` client status is `unknown`) on a ready node:
-//!   reconnecting, counted nowhere, not updated.
+//!   `AllocStates` client status is `unknown`) on a ready node: from
+//!   1.11.2 reconnecting, updated in place; up to 1.11.1 (no such
+//!   support in the plan) any running allocation.
 //!
 //! The job JSON is the system job's stored form at each release: the
 //! sysbatch fixtures (tests/fixtures/import-batch, 1.5.6 and 2.0.5) with
@@ -287,9 +288,15 @@ fn an_unknown_allocation_without_its_states_or_the_time_is_unknown() {
     assert!(o.stderr.contains("saved-at.txt is absent"), "{}", o.stderr);
 }
 
-/// Running on a disconnected node: in a group that keeps disconnected
-/// clients it is marked `unknown` and counted nowhere; in one that keeps
-/// none (1.5.6) the node is tainted, not down: ignored, not stopped.
+/// Running on a disconnected node. Up to 1.11.1 `nomad job plan` runs
+/// the system scheduler without disconnected-client support (Job.Plan's
+/// `scheduler.Harness`, nomad/job_endpoint.go v1.5.0:1818, whose
+/// `ServersMeetMinimumVersion` is false, scheduler/testing.go v1.5.0:253;
+/// scheduler_system.go v1.5.0 passes it on), so whatever the group's
+/// window the node is tainted, not down: ignored, not stopped nor updated
+/// (system_util.go v1.5.6 `goto IGNORE`; the old code counted it nowhere,
+/// "1 ignore"). From 1.11.2 every group keeps them: marked `unknown`,
+/// counted nowhere.
 #[test]
 fn a_running_allocation_on_a_disconnected_node() {
     for release in RELEASES {
@@ -309,11 +316,11 @@ fn a_running_allocation_on_a_disconnected_node() {
             &d,
             "web.nomad",
             0,
-            by(release, "1 ignore", "1 create, 1 ignore"),
+            by(release, "2 ignore", "1 create, 1 ignore"),
         );
         let group = by(
             release,
-            "1 create/destroy update",
+            "1 create/destroy update, 1 ignore",
             "1 create, 1 create/destroy update",
         );
         assert_plan(&d, "web2.nomad", 1, group);
@@ -329,9 +336,13 @@ fn a_running_allocation_on_a_disconnected_node() {
 }
 
 /// Running after its client came back (the last client status entry
-/// `unknown`, not reconciled yet) on a ready node: reconnecting, updated
-/// in place at its own version. Once reconciled (a `running` entry
-/// follows), it is any running allocation.
+/// `unknown`, not reconciled yet) on a ready node: from 1.11.2
+/// reconnecting, updated in place at its own version. Up to 1.11.1 the
+/// plan's scheduler has no disconnected-client support, so
+/// `NeedsToReconnect` is never asked (system_util.go v1.5.6:82
+/// `supportsDisconnectedClients &&`): any running allocation, ignored
+/// (the old code: "1 ignore, 1 in-place update"). Once reconciled (a
+/// `running` entry follows), it is any running allocation.
 #[test]
 fn a_reconnecting_allocation_is_updated_in_place() {
     for release in RELEASES {
@@ -348,11 +359,7 @@ fn a_reconnecting_allocation_is_updated_in_place() {
             "ready",
             &allocs,
         );
-        let group = by(
-            release,
-            "1 ignore, 1 in-place update",
-            "2 create, 1 ignore, 1 in-place update",
-        );
+        let group = by(release, "2 ignore", "2 create, 1 ignore, 1 in-place update");
         assert_plan(&d, "web.nomad", 0, group);
         let done = json!({"AllocStates": states(true)});
         let allocs = [

@@ -3,24 +3,33 @@
 //! it, by the rule an import's is read by (`structs::disconnected_node`,
 //! `world::alloc_disconnected`).
 //!
+//! Up to 1.11.1 `nomad job plan` runs the scheduler without
+//! disconnected-client support: Job.Plan's planner is
+//! `scheduler.Harness{State: ...}` (nomad/job_endpoint.go v1.5.0:1818),
+//! whose `ServersMeetMinimumVersion` returns its unset field
+//! (scheduler/testing.go v1.5.0:64, :253), passed on as
+//! `supportsDisconnectedClients` (scheduler/generic_sched.go v1.5.0:383,
+//! scheduler_system.go v1.3.0:233, v1.10.5:259, v1.11.1:253); #27265
+//! removed the check in v1.11.2. So the group's window is never read there.
+//!
 //! The generic reconciler's `filterByTainted` (scheduler/reconcile_util.go
-//! at v1.5.10 and v1.8.0; scheduler/reconciler/filters.go at v2.0.5):
-//! - a group that keeps disconnected clients: a running allocation is
-//!   `disconnecting`, whose replacement depends on the reschedule policy,
-//!   tracker and deployment (`filterByRescheduleable(isDisconnecting)`),
-//!   which a world does not hold: "cannot tell" (exit 255), never a plan;
-//!   a pending one is `lost`: stopped and placed again;
-//! - 1.8.0–1.11.1, a group that keeps none but does not replace
-//!   (`disconnect { replace = false }`, `PreventRescheduleOnDisconnect`):
-//!   a pending one is untainted (ignored, unchanged);
+//! v1.3.0:269, v1.7.2:279, v1.10.5:280; scheduler/reconciler/filters.go at
+//! v1.11.1:159 and v2.0.5):
+//! - up to 1.11.1: `lost` (stopped and placed again: "1 create, 1
+//!   destroy") whatever the window, unless the group does not replace
+//!   (1.7.2–1.7.7 `prevent_reschedule_on_lost`, `PreventRescheduleOnLost`;
+//!   1.8–1.9 it or `disconnect { replace = false }`,
+//!   `PreventRescheduleOnDisconnect`; 1.10 on `replace = false`): then a
+//!   pending one is untainted (ignored, unchanged) and a running one
+//!   `disconnecting`, not simulated: "cannot tell" (exit 255);
 //! - from 1.11.2 (#27053) a group without `disconnect.lost_after` loses it
-//!   at once (`DisconnectTimeout(now) == now`), `replace = false` or not.
+//!   at once (`DisconnectTimeout(now) == now`), `replace = false` or not;
+//!   with it a running one is `disconnecting`: "cannot tell".
 //!
 //! The system scheduler's `diffSystemAllocsForNode`
-//! (scheduler/system_util.go v1.5.10): a running allocation of a group
-//! that keeps disconnected clients is disconnecting, counted nowhere; of
-//! one that keeps none it is ignored (`node.TerminalStatus()` is false
-//! for a disconnected node), not stopped.
+//! (scheduler/system_util.go v1.5.10, v1.7.2:167–192): up to 1.11.1 a
+//! running allocation is ignored (`node.TerminalStatus()` is false for a
+//! disconnected node), not stopped, whatever its group.
 //!
 //! Plan text and exit code per command/job_plan.go (`getExitCode`: 0 when
 //! the job diff is `None`).
@@ -123,14 +132,49 @@ fn pairs(want: &[(&str, u64)]) -> Vec<(String, u64)> {
 
 const WHY: &str = "allocation a0000001-0000-4000-8000-000000000000 is live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate";
 
+/// Up to 1.11.1 the plan reads no window: a running allocation of a group
+/// with one is lost (filterByTainted's `else` branch, reconcile_util.go
+/// v1.3.0:269, v1.10.5:280; filters.go v1.11.1:159), stopped
+/// (`computeStop`: 1 destroy) and placed again (`computePlacements`: 1
+/// create). The old code read it as disconnecting: "cannot tell".
 #[test]
-fn a_running_allocation_a_group_keeps_is_cannot_tell_not_a_plan() {
+fn up_to_1_11_1_a_plan_loses_a_running_allocation_whatever_its_window() {
+    let lost_after = "    disconnect {\n      lost_after = \"1h\"\n    }\n";
     for (tag, release, group) in [
+        ("mcd-13", "1.3.0", "    max_client_disconnect = \"1h\"\n"),
         ("mcd", "1.5.10", "    max_client_disconnect = \"1h\"\n"),
+        ("lost-after", "1.8.0", lost_after),
+        ("lost-after-111", "1.11.1", lost_after),
+    ] {
+        let d = world(tag, release, "web", group, "running");
+        let o = plan(&d, "web", false);
+        // command/job_plan.go v1.3.0:346 `getExitCode` exits 1 for any
+        // stop or place; v1.5.10:394 first returns 0 for a `None` diff.
+        let code = i32::from(release == "1.3.0");
+        assert_eq!(o.code, code, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            unchanged("web", "1 create, 1 destroy", 4),
+            "{release}"
+        );
+        assert_eq!(updates(&d, "web"), pairs(&[("Place", 1), ("Stop", 1)]));
+    }
+}
+
+#[test]
+fn a_running_allocation_a_plan_disconnects_is_cannot_tell_not_a_plan() {
+    for (tag, release, group) in [
+        // 1.7.2 reads prevent_reschedule_on_lost (reconcile_util.go
+        // v1.7.2:280): disconnecting (the old code: lost).
         (
-            "lost-after",
-            "1.8.0",
-            "    disconnect {\n      lost_after = \"1h\"\n    }\n",
+            "prevent-172",
+            "1.7.2",
+            "    prevent_reschedule_on_lost = true\n",
+        ),
+        (
+            "no-replace",
+            "1.10.5",
+            "    disconnect {\n      replace = false\n    }\n",
         ),
         (
             "late",
@@ -183,11 +227,15 @@ const PREVENT_WARNING: &str = "Job Warnings:\n1 warning(s):\n\n* Group \"web\" h
 
 #[test]
 fn from_1_8_a_group_that_does_not_replace_keeps_a_pending_allocation() {
-    // 1.8.0–1.9.x read `prevent_reschedule_on_lost` as not replacing
-    // (`PreventRescheduleOnDisconnect`, nomad/structs/structs.go).
+    // 1.7.2–1.7.7 read `prevent_reschedule_on_lost`
+    // (`PreventRescheduleOnLost`, structs.go v1.7.2:11040), 1.8.0–1.9.x
+    // read it as not replacing (`PreventRescheduleOnDisconnect`,
+    // structs.go v1.8.0:11315): a pending one untainted, 1 ignore (the
+    // old code lost it at 1.7.2).
     let prevent = "    prevent_reschedule_on_lost = true\n";
     let replace = "    disconnect {\n      replace = false\n    }\n";
     for (tag, release, group, warnings) in [
+        ("keep-172", "1.7.2", prevent, ""),
         ("keep-18", "1.8.0", prevent, PREVENT_WARNING),
         ("keep-19", "1.9.0", replace, ""),
     ] {
@@ -227,7 +275,7 @@ fn from_1_11_2_a_group_without_lost_after_loses_a_running_allocation() {
 }
 
 #[test]
-fn a_system_allocation_on_a_disconnected_client_is_ignored_or_counted_nowhere() {
+fn up_to_1_11_1_a_system_allocation_on_a_disconnected_client_is_ignored() {
     let d = world("sys", "1.5.10", "sys", "", "running");
     let o = plan(&d, "sys", false);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
@@ -240,8 +288,15 @@ fn a_system_allocation_on_a_disconnected_client_is_ignored_or_counted_nowhere() 
         "    max_client_disconnect = \"1h\"\n",
         "running",
     );
+    // The plan's system scheduler reads no window up to 1.11.1
+    // (scheduler_system.go v1.5.0 passes the Harness's false;
+    // system_util.go v1.7.2:167 needs it): ignored as any (the old code
+    // counted it nowhere, "2 create").
     let o = plan(&keeps, "sys", false);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-    assert_eq!(o.stdout, unchanged("sys", "2 create", 4));
-    assert_eq!(updates(&keeps, "sys"), pairs(&[("Place", 2)]));
+    assert_eq!(o.stdout, unchanged("sys", "2 create, 1 ignore", 4));
+    assert_eq!(
+        updates(&keeps, "sys"),
+        pairs(&[("Ignore", 1), ("Place", 2)])
+    );
 }

@@ -11,13 +11,12 @@
 //! v1.11.0–v1.11.1 (scheduler/reconciler/filters.go), v1.11.2 and v2.0.5
 //! (filters.go after #27053, bdf5b27410, backported by 0cef49eb41, #27264;
 //! v2.0.3's classification rules say the same):
-//! - 1.3.0–1.11.1, the group keeps disconnected clients ([`window`]):
-//!   running → `disconnecting`; pending → `lost`;
-//! - 1.8.0–1.11.1, it keeps none but does not replace (1.8–1.9:
-//!   `disconnect.replace = false` or `prevent_reschedule_on_lost`; from
-//!   1.10 `replace = false` only, `TaskGroup.Replace`): running →
-//!   `disconnecting`; any other → untainted;
-//! - otherwise, up to 1.11.1: `lost`;
+//! - 1.3.0–1.11.1, as `nomad job plan` runs the scheduler (without
+//!   disconnected-client support, see [`on_disconnected`]; the cluster's
+//!   workers read the window, the plan does not): the group does not
+//!   replace (1.7.2–1.7.7 `prevent_reschedule_on_lost`; 1.8–1.9 it or
+//!   `disconnect.replace = false`; from 1.10 `replace = false` only):
+//!   running → `disconnecting`, any other → untainted; else `lost`;
 //! - from 1.11.2: pending → `lost`; no `disconnect.lost_after`
 //!   (`DisconnectTimeout(now) == now`) → `lost`; else `disconnecting`.
 //!
@@ -88,17 +87,38 @@ pub fn window(g: &TaskGroup, version: NomadVersion) -> Option<i64> {
 }
 
 /// Whether `version` reads the group as not replacing an allocation on a
-/// disconnected node (1.8–1.9 `PreventRescheduleOnDisconnect`, 1.10 on
-/// `PreventReplaceOnDisconnect`).
+/// disconnected node when the scheduler runs without disconnected-client
+/// support, as `nomad job plan` does up to 1.11.1: 1.7.2–1.7.7
+/// `PreventRescheduleOnLost` (`prevent_reschedule_on_lost`, first in
+/// v1.7.2, nomad/structs/structs.go v1.7.2:11040); 1.8–1.9
+/// `PreventRescheduleOnDisconnect` (`disconnect.replace = false` or
+/// `prevent_reschedule_on_lost`, structs.go v1.8.0:11315); 1.10 on
+/// `PreventReplaceOnDisconnect` (`replace = false` only).
 fn prevents(g: &TaskGroup, version: NomadVersion) -> bool {
+    if version < v(1, 7, 2) {
+        return false;
+    }
     let no_replace = g.disconnect.as_ref().and_then(|d| d.replace) == Some(false);
-    no_replace || (version < v(1, 10, 0) && g.prevent_reschedule_on_lost)
+    let lost = g.prevent_reschedule_on_lost && version < v(1, 10, 0);
+    lost || (no_replace && version >= v(1, 8, 0))
 }
 
-/// How `version` sorts a live allocation of `status` on a disconnected
-/// node, by `g`, the group of the job version it runs (`None`: a group
-/// that job does not have, read as keeping no disconnected clients).
-/// `None` before 1.3 (no node is disconnected).
+/// How `nomad job plan` at `version` sorts a live allocation of `status`
+/// on a disconnected node, by `g`, the group of the job version it runs
+/// (`None`: a group that job does not have). `None` before 1.3 (no node
+/// is disconnected).
+///
+/// Up to 1.11.1 the plan never reads the group's disconnect window: Job.Plan
+/// runs the scheduler with `scheduler.Harness{State: ...}` (nomad/job_endpoint.go
+/// v1.5.0:1818; `sstructs.PlanBuilder` in v1.11.0–v1.11.1), whose
+/// `ServersMeetMinimumVersion` returns its unset field, false
+/// (scheduler/testing.go v1.5.0:64, :253), and the generic scheduler passes
+/// that as `supportsDisconnectedClients` (generic_sched.go v1.5.0:383). So
+/// `filterByTainted`'s `else` branch decides (reconcile_util.go v1.3.0:269,
+/// v1.7.2:279, v1.10.5:280; reconciler/filters.go v1.11.1:159): lost
+/// whatever the window, unless the group does not replace ([`prevents`]),
+/// then running → disconnecting, any other → untainted. The window is read
+/// by the cluster's workers only; the check went in v1.11.2 (#27265).
 pub fn on_disconnected(
     g: Option<&TaskGroup>,
     status: ClientStatus,
@@ -113,28 +133,17 @@ pub fn on_disconnected(
     let Some(g) = g else {
         return Some(Lost);
     };
-    let window = window(g, version);
     if late(version) {
-        return Some(if pending || window == Some(0) {
+        return Some(if pending || window(g, version) == Some(0) {
             Lost
         } else {
             Disconnecting
         });
     }
-    Some(match window {
-        Some(_) if running => Disconnecting,
-        Some(_) if pending => Lost,
-        // Neither: it falls through to the terminal and node rules, which
-        // are not read here.
-        Some(_) => Disconnecting,
-        None if version >= v(1, 8, 0) && prevents(g, version) => {
-            if running {
-                Disconnecting
-            } else {
-                Untainted
-            }
-        }
-        None => Lost,
+    Some(match (prevents(g, version), running) {
+        (true, true) => Disconnecting,
+        (true, false) => Untainted,
+        (false, _) => Lost,
     })
 }
 
@@ -161,19 +170,21 @@ mod tests {
     }
 
     #[test]
-    fn a_group_that_keeps_disconnected_clients_disconnects_a_running_allocation() {
+    fn a_plan_before_1_11_2_reads_no_window() {
         let run = ClientStatus::Running;
         let pend = ClientStatus::Pending;
         let mcd = group(Some(60), None, None);
-        assert_eq!(at(&mcd, run, (1, 3, 0)), Some(Disconnecting));
+        // Job.Plan's Harness says the servers do not support disconnected
+        // clients (scheduler/testing.go v1.5.0:253): lost, window or not.
+        assert_eq!(at(&mcd, run, (1, 3, 0)), Some(Lost));
         assert_eq!(at(&mcd, pend, (1, 3, 0)), Some(Lost));
-        assert_eq!(at(&mcd, run, (1, 10, 5)), Some(Disconnecting));
-        // 1.11.0 no longer reads max_client_disconnect.
+        assert_eq!(at(&mcd, run, (1, 10, 5)), Some(Lost));
         assert_eq!(at(&mcd, run, (1, 11, 0)), Some(Lost));
         let la = group(None, Some(60), None);
         assert_eq!(at(&la, run, (1, 7, 7)), Some(Lost));
-        assert_eq!(at(&la, run, (1, 8, 0)), Some(Disconnecting));
-        assert_eq!(at(&la, run, (1, 11, 1)), Some(Disconnecting));
+        assert_eq!(at(&la, run, (1, 8, 0)), Some(Lost));
+        assert_eq!(at(&la, run, (1, 11, 1)), Some(Lost));
+        // From 1.11.2 (#27265) the plan reads the window.
         assert_eq!(at(&la, run, (1, 11, 2)), Some(Disconnecting));
         assert_eq!(at(&la, pend, (2, 0, 5)), Some(Lost));
         // Before 1.3 no node is disconnected.
@@ -200,6 +211,16 @@ mod tests {
             prevent_reschedule_on_lost: true,
             ..Default::default()
         };
+        // prevent_reschedule_on_lost is read from 1.7.2 (reconcile_util.go
+        // v1.7.2:280), not by 1.7.1, which has no such field.
+        assert_eq!(at(&prevent, run, (1, 7, 1)), Some(Lost));
+        assert_eq!(at(&prevent, run, (1, 7, 2)), Some(Disconnecting));
+        assert_eq!(at(&prevent, pend, (1, 7, 7)), Some(Untainted));
+        let both = TaskGroup {
+            prevent_reschedule_on_lost: true,
+            ..group(Some(60), None, None)
+        };
+        assert_eq!(at(&both, pend, (1, 7, 2)), Some(Untainted));
         assert_eq!(at(&prevent, run, (1, 9, 7)), Some(Disconnecting));
         assert_eq!(at(&prevent, pend, (1, 9, 7)), Some(Untainted));
         assert_eq!(at(&prevent, run, (1, 10, 0)), Some(Lost));

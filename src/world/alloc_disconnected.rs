@@ -1,27 +1,27 @@
 //! A hand-written world's pinned allocations on a disconnected client
 //! (`status = "disconnected"` in its clients file, Nomad 1.3+), read by the
 //! rules an import's are read by, not written twice:
-//! - a system or sysbatch job's: whether its group keeps disconnected
-//!   clients as the release reads it ([`Disconnect::Supported`] or
-//!   [`Disconnect::Unsupported`]), which `scheduler::system_disconnect`
+//! - a system or sysbatch job's: whether the plan keeps disconnected
+//!   clients ([`Disconnect::Supported`] from 1.11.2, whatever the group;
+//!   [`Disconnect::Unsupported`] before, as `nomad job plan` runs the
+//!   scheduler without that support), which `scheduler::system_disconnect`
 //!   then applies as `diffSystemAllocsForNode` (scheduler/util.go 1.3–1.4,
 //!   scheduler/system_util.go 1.5–1.10) and `computeForNode`
-//!   (scheduler/reconciler/reconcile_node.go 1.11 on) do: a running one of
-//!   a group that keeps them is disconnecting, counted nowhere; any other
-//!   is ignored (`node.TerminalStatus()` is false for a disconnected node);
+//!   (scheduler/reconciler/reconcile_node.go 1.11 on) do: from 1.11.2 a
+//!   running one is disconnecting, counted nowhere; any other is ignored
+//!   (`node.TerminalStatus()` is false for a disconnected node);
 //! - a service or batch job's: lost or untainted is the scheduler's taint
 //!   (`structs::disconnected_node`); `disconnecting` is not simulated, so
 //!   the job's plan is "cannot tell" (`world::alloc-state`).
 //!
 //! The group read is the running job's: a hand-written world holds no
-//! other version of it (Nomad reads the one the allocation runs), so a
-//! system allocation of another version is "cannot tell" where the group
-//! decides (1.3.0–1.11.1).
+//! other version of it (Nomad reads the one the allocation runs); a system
+//! allocation's group decides nothing in a plan.
 
 use crate::diag::{Diag, Diags};
 use crate::jobspec::JobType;
 use crate::source::Source;
-use crate::structs::disconnected_node::{late, on_disconnected, window, OnDisconnected};
+use crate::structs::disconnected_node::{late, on_disconnected, OnDisconnected};
 use crate::structs::{Disconnect, NodeStatus};
 
 use super::model::World;
@@ -59,23 +59,14 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
         let group = job.and_then(|j| j.group(&a.task_group));
         match a.job_type {
             JobType::System | JobType::Sysbatch => {
-                // Nomad reads the group of the version the allocation runs
-                // (`SupportsDisconnectedClients` reads `a.Job`); the world
-                // holds the registered one only. Up to 1.11.1 the group
-                // decides, so another version's is "cannot tell"; from
+                // Up to 1.11.1 `nomad job plan` runs the system scheduler
+                // without disconnected-client support (Job.Plan's
+                // Harness/PlanBuilder; scheduler_system.go v1.3.0:233,
+                // v1.10.5:259, v1.11.1:253 pass its false), so
+                // `diffSystemAllocsForNode` / `computeForNode` ignore it
+                // whatever its group (system_util.go v1.7.2:167–192); from
                 // 1.11.2 every group keeps disconnected clients.
-                let key = (a.namespace.to_string(), a.job_id.to_string());
-                let registered = pinned.versions.get(&key).map(|ix| ix.version);
-                if registered != Some(a.job_version) && !late(version) {
-                    world.alloc_states.entry(key).or_insert_with(|| {
-                        format!(
-                            "allocation {} on a disconnected client runs job version {}, which the world does not hold, and that version's group decides whether it is kept (`max_client_disconnect`, `disconnect.lost_after`)",
-                            a.id, a.job_version
-                        )
-                    });
-                }
-                let keeps = group.and_then(|g| window(g, version)).is_some();
-                a.disconnect = Some(if keeps {
+                a.disconnect = Some(if late(version) {
                     Disconnect::Supported
                 } else {
                     Disconnect::Unsupported

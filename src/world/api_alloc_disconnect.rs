@@ -58,6 +58,15 @@ pub(super) fn system_disconnect(
             Ok(None)
         };
     }
+    // Up to 1.11.1 `nomad job plan` runs the system scheduler without
+    // disconnected-client support (Job.Plan's Harness / PlanBuilder, whose
+    // `ServersMeetMinimumVersion` is false: scheduler/testing.go v1.5.0:253;
+    // scheduler_system.go v1.3.0:233, v1.10.5:259, v1.11.1:253), so a live
+    // allocation that is not `unknown` is read as any other, whatever its
+    // group (system_util.go v1.7.2:167–192: ignored on a disconnected node).
+    if !unknown && !late(version) {
+        return Ok(Some(Disconnect::Unsupported));
+    }
     let Some(window) = window(spec, &alloc.task_group, version) else {
         return if unknown {
             Err("`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients")
@@ -366,9 +375,13 @@ mod tests {
             )
             .is_err()
         };
-        // A group that keeps disconnected clients: disconnecting.
-        assert!(at(&job(Some(60), None), (1, 3, 0)));
-        assert!(at(&job(None, Some(60)), (1, 10, 5)));
+        // A group that keeps disconnected clients: up to 1.11.1 the plan
+        // reads no window (Job.Plan's Harness), so lost; from 1.11.2
+        // disconnecting.
+        assert!(!at(&job(Some(60), None), (1, 3, 0)));
+        assert!(!at(&job(None, Some(60)), (1, 10, 5)));
+        assert!(!at(&job(None, Some(60)), (1, 11, 1)));
+        assert!(at(&job(None, Some(60)), (1, 11, 2)));
         // A pending one there: lost, as modelled.
         let pending = disconnecting(
             &job(Some(60), None),
@@ -394,6 +407,8 @@ mod tests {
         assert!(at(&keep, (1, 8, 0)));
         let mut prevent = job(None, None);
         prevent.groups[0].prevent_reschedule_on_lost = true;
+        assert!(!at(&prevent, (1, 7, 1)));
+        assert!(at(&prevent, (1, 7, 2)));
         assert!(at(&prevent, (1, 9, 7)));
         assert!(!at(&prevent, (1, 10, 0)));
         // Another node: as modelled. Before 1.3: no disconnected node.
@@ -412,14 +427,25 @@ mod tests {
     fn a_running_allocation_is_supported_or_reconnecting() {
         let j = job(Some(60), None);
         let running = json!({"ClientStatus": "running", "DesiredStatus": "run"});
+        // Up to 1.11.1 the plan's system scheduler has no
+        // disconnected-client support (scheduler_system.go v1.5.0 passes
+        // the Harness's false): read as any allocation, whatever its group.
         assert_eq!(
             read(&running, &j, (1, 5, 0), 0),
+            Ok(Some(Disconnect::Unsupported))
+        );
+        assert_eq!(
+            read(&running, &j, (1, 11, 2), 0),
             Ok(Some(Disconnect::Supported))
         );
         let back = json!({"ClientStatus": "running", "DesiredStatus": "run",
             "AllocStates": [{"Field": "ClientStatus", "Value": "unknown", "Time": at(0)}]});
         assert_eq!(
             read(&back, &j, (1, 5, 0), 0),
+            Ok(Some(Disconnect::Unsupported))
+        );
+        assert_eq!(
+            read(&back, &j, (1, 11, 2), 0),
             Ok(Some(Disconnect::Reconnecting))
         );
         assert_eq!(
