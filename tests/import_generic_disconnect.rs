@@ -299,7 +299,8 @@ fn what_is_not_modelled_still_cannot_be_told() {
 /// destroy" (the old code: "cannot tell"). A group that does not replace
 /// (1.10.5 `replace = false`), or from 1.11.2 one with `lost_after`, has it
 /// `disconnecting`, which Nomad marks `unknown` and replaces as its rules
-/// allow: not simulated, "cannot tell".
+/// allow: not simulated, "cannot tell" (from 1.11.2 only when its
+/// reschedule tracker could place it now).
 #[test]
 fn a_running_allocation_on_a_disconnected_node_is_lost_in_a_plan_until_1_11_2() {
     let on_n2 = |job: &Value| {
@@ -312,9 +313,32 @@ fn a_running_allocation_on_a_disconnected_node_is_lost_in_a_plan_until_1_11_2() 
         let d = import_with(&tag, release, false, "disconnected", on_n2);
         assert_plan(&d, "web.nomad", 0, "1 create, 1 destroy");
     }
-    for (release, keep) in [("1.10.5", true), ("2.0.5", false)] {
+    // From 1.11.2 kept (untainted) in the plan: `updateByReschedulable`
+    // (filters.go v1.11.2:399, v2.0.5 the same) places it now only within
+    // 1s of its next reschedule time, and with no tracker the delay is the
+    // policy's (30s): unchanged, "1 ignore" (the old code: "cannot tell").
+    for release in ["1.11.2", "2.0.5"] {
+        let tag = format!("gen-disc-kept-{release}");
+        let d = import_with(&tag, release, false, "disconnected", on_n2);
+        assert_plan(&d, "web.nomad", 0, "1 ignore");
+        // Changed: updated as any untainted allocation (computeUpdates,
+        // `genericAllocUpdateFn` does not read the node's status).
+        assert_plan(&d, "web2.nomad", 1, "1 create/destroy update");
+    }
+    // A tracker event of 0s: exponential `NextDelay` doubles it, 0s, so
+    // it could be placed now: not told.
+    let quick = |job: &Value| {
+        let mut a = on_n2(job);
+        a[0]["RescheduleTracker"] = json!({"Events": [{"PrevAllocID": "x",
+            "PrevNodeID": NODE_ID, "RescheduleTime": 0, "Delay": 0}]});
+        a
+    };
+    for (release, keep, allocs) in [
+        ("1.10.5", true, &on_n2 as &dyn Fn(&Value) -> Vec<Value>),
+        ("2.0.5", false, &quick),
+    ] {
         let tag = format!("gen-disc-told-{release}");
-        let d = import_with(&tag, release, keep, "disconnected", on_n2);
+        let d = import_with(&tag, release, keep, "disconnected", allocs);
         let o = plan(&d, "web.nomad");
         assert!(o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
         assert!(

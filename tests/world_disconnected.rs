@@ -161,6 +161,27 @@ fn up_to_1_11_1_a_plan_loses_a_running_allocation_whatever_its_window() {
     }
 }
 
+/// From 1.11.2 (#27053) a running allocation of a group with `lost_after`
+/// is disconnecting (filters.go v1.11.2:111), and `computeDisconnecting`
+/// keeps it untainted in the plan: `updateByReschedulable` (filters.go
+/// v1.11.2:399, v2.0.5 the same) places it now only when
+/// `NextRescheduleTimeByTime(now)` is within 1s, and with no reschedule
+/// tracker the delay is the policy's (service default 30s). Unchanged, it
+/// is ignored; the follow-up evaluations are never printed
+/// (command/job_plan.go `formatDryRun`). The old code: "cannot tell".
+#[test]
+fn from_1_11_2_a_running_allocation_with_lost_after_is_kept_in_a_plan() {
+    let group = "    disconnect {\n      lost_after = \"1h\"\n    }\n";
+    for release in ["1.11.2", "2.0.5"] {
+        let d = world("late-kept", release, "web", group, "running");
+        let o = plan(&d, "web", false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(o.stdout, unchanged("web", "1 ignore", 4), "{release}");
+        assert!(!o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
+        assert_eq!(updates(&d, "web"), pairs(&[("Ignore", 1)]), "{release}");
+    }
+}
+
 #[test]
 fn a_running_allocation_a_plan_disconnects_is_cannot_tell_not_a_plan() {
     for (tag, release, group) in [
@@ -175,11 +196,6 @@ fn a_running_allocation_a_plan_disconnects_is_cannot_tell_not_a_plan() {
             "no-replace",
             "1.10.5",
             "    disconnect {\n      replace = false\n    }\n",
-        ),
-        (
-            "late",
-            "2.0.5",
-            "    disconnect {\n      lost_after = \"1h\"\n    }\n",
         ),
     ] {
         let d = world(tag, release, "web", group, "running");

@@ -356,9 +356,11 @@ fn generic(
 /// exists loses its allocations. On a disconnected node (1.3+) the shared
 /// rule decides by `tg`, the group of the job version it runs
 /// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected)): lost,
-/// untainted, or `disconnecting`, which is not simulated (the world
-/// loader made such a job's plan "cannot tell": `world::alloc-state`,
-/// `import::alloc-state`) and read here as untainted.
+/// untainted, or `disconnecting`, read here as untainted: what `nomad job
+/// plan` does from 1.11.2 (`untainted_when_disconnecting`); where it may
+/// not (up to 1.11.1, or a tracker that could reschedule it now) the world
+/// loader made such a job's plan "cannot tell" (`world::alloc-state`,
+/// `import::alloc-state`).
 fn taint(engine: &Engine<'_>, tg: Option<&TaskGroup>, a: &Allocation) -> Taint {
     use crate::cluster::NodeStatus;
     use crate::structs::disconnected_node::{on_disconnected, OnDisconnected};

@@ -20,18 +20,12 @@
 //! - from 1.11.2: pending → `lost`; no `disconnect.lost_after`
 //!   (`DisconnectTimeout(now) == now`) → `lost`; else `disconnecting`.
 //!
-//! What `disconnecting` leads to is not simulated: `computeGroup` passes
-//! it through `filterByRescheduleable(isDisconnecting)`, so whether a
-//! replacement is placed now, later (a follow-up evaluation) or not at
-//! all depends on the reschedule policy of the job version the
-//! allocation runs (`NextRescheduleTimeByTime(now)`: placed now only when
-//! the next delay is within `rescheduleWindowSize`, 1s), on its reschedule
-//! tracker's times and on an active deployment (`updateByReschedulable`);
-//! v1.3.0 counts a disconnecting allocation nowhere (`_, rescheduleDisconnecting, _`),
-//! v1.4.14 on keeps those not replaced as untainted, v1.7.2 adds
-//! `appendUnknownDisconnectingUpdates`, v1.10.0 reads `replace` there. A
-//! world does not hold the tracker's times or the deployment's state, so
-//! such a job's plan is "cannot tell" (`import::alloc-state`,
+//! From 1.11.2 a `disconnecting` allocation is untainted in the plan
+//! ([`untainted_when_disconnecting`]), unless its reschedule tracker or a
+//! forced reschedule could place it now ("cannot tell"). Up to 1.11.1
+//! what it leads to depends on the planned group (computeGroup's
+//! disconnect branch, reconcile.go v1.7.2:497, v1.10.5:507), which is not
+//! simulated: such a job's plan is "cannot tell" (`import::alloc-state`,
 //! `world::alloc-state`).
 
 use super::ClientStatus;
@@ -147,6 +141,26 @@ pub fn on_disconnected(
     })
 }
 
+/// Whether `nomad job plan` at `version` keeps a `disconnecting`
+/// allocation untainted whatever its reschedule policy and deployment
+/// (from 1.11.2, #27053: `computeDisconnecting` sends it through
+/// `filterByRescheduleable(isDisconnecting)`; `updateByReschedulable`,
+/// scheduler/reconciler/filters.go v1.11.2:399, v2.0.5 the same, returns
+/// untainted for an active deployment's allocation and for `replace =
+/// false`, and otherwise places it now only when
+/// `NextRescheduleTimeByTime(now)` is within `rescheduleWindowSize`, 1s:
+/// with no tracker events that is the policy's delay, validated at 5s or
+/// more; the follow-up evaluations are never printed, command/job_plan.go
+/// v2.0.5 `formatDryRun`). `quick`: the allocation's reschedule tracker
+/// could give a next delay of 1s or less (`NextDelay` doubles or sums the
+/// last events' delays, nomad/structs/alloc.go v2.0.5), or it is marked
+/// to force a reschedule (`ShouldForceReschedule`, placed now): not told.
+/// Up to 1.11.1 what it places depends on the planned group (not
+/// simulated).
+pub fn untainted_when_disconnecting(version: NomadVersion, quick: bool) -> bool {
+    late(version) && !quick
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +181,14 @@ mod tests {
 
     fn at(g: &TaskGroup, s: ClientStatus, rel: (u32, u32, u32)) -> Option<OnDisconnected> {
         on_disconnected(Some(g), s, v(rel.0, rel.1, rel.2))
+    }
+
+    #[test]
+    fn from_1_11_2_a_disconnecting_allocation_is_untainted_in_a_plan() {
+        assert!(!untainted_when_disconnecting(v(1, 11, 1), false));
+        assert!(untainted_when_disconnecting(v(1, 11, 2), false));
+        assert!(untainted_when_disconnecting(v(2, 0, 5), false));
+        assert!(!untainted_when_disconnecting(v(2, 0, 5), true));
     }
 
     #[test]

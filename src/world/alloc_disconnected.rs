@@ -11,8 +11,10 @@
 //!   running one is disconnecting, counted nowhere; any other is ignored
 //!   (`node.TerminalStatus()` is false for a disconnected node);
 //! - a service or batch job's: lost or untainted is the scheduler's taint
-//!   (`structs::disconnected_node`); `disconnecting` is not simulated, so
-//!   the job's plan is "cannot tell" (`world::alloc-state`).
+//!   (`structs::disconnected_node`); `disconnecting` is untainted from
+//!   1.11.2 (with no `reschedule_nodes`, whose delays the world does not
+//!   hold), otherwise not simulated: the job's plan is "cannot tell"
+//!   (`world::alloc-state`).
 //!
 //! The group read is the running job's: a hand-written world holds no
 //! other version of it (Nomad reads the one the allocation runs); a system
@@ -21,7 +23,9 @@
 use crate::diag::{Diag, Diags};
 use crate::jobspec::JobType;
 use crate::source::Source;
-use crate::structs::disconnected_node::{late, on_disconnected, OnDisconnected};
+use crate::structs::disconnected_node::{
+    late, on_disconnected, untainted_when_disconnecting, OnDisconnected,
+};
 use crate::structs::{Disconnect, NodeStatus};
 
 use super::model::World;
@@ -73,8 +77,12 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
                 });
             }
             _ => {
+                // A hand-written allocation's reschedule tracker is its
+                // nodes only, not the delays `NextDelay` reads.
+                let quick = !a.reschedule_nodes.is_empty();
                 if on_disconnected(group, a.client_status, version)
                     == Some(OnDisconnected::Disconnecting)
+                    && !untainted_when_disconnecting(version, quick)
                 {
                     let key = (a.namespace.to_string(), a.job_id.to_string());
                     world.alloc_states.entry(key).or_insert_with(|| {

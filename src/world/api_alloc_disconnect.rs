@@ -372,6 +372,7 @@ mod tests {
                 Running,
                 v(rel.0, rel.1, rel.2),
                 NodeState::Disconnected,
+                false,
             )
             .is_err()
         };
@@ -381,7 +382,19 @@ mod tests {
         assert!(!at(&job(Some(60), None), (1, 3, 0)));
         assert!(!at(&job(None, Some(60)), (1, 10, 5)));
         assert!(!at(&job(None, Some(60)), (1, 11, 1)));
-        assert!(at(&job(None, Some(60)), (1, 11, 2)));
+        // From 1.11.2 disconnecting, untainted in the plan (filters.go
+        // v1.11.2:399 `updateByReschedulable`) unless its tracker or a
+        // forced reschedule could place it now.
+        assert!(!at(&job(None, Some(60)), (1, 11, 2)));
+        let quick = disconnecting(
+            &job(None, Some(60)),
+            "g",
+            Running,
+            v(1, 11, 2),
+            NodeState::Disconnected,
+            true,
+        );
+        assert!(quick.is_err());
         // A pending one there: lost, as modelled.
         let pending = disconnecting(
             &job(Some(60), None),
@@ -389,6 +402,7 @@ mod tests {
             Pending,
             v(1, 5, 6),
             NodeState::Disconnected,
+            false,
         );
         assert!(pending.is_ok());
         // One that keeps none: lost, as modelled; from 1.11.2 every group
@@ -396,7 +410,7 @@ mod tests {
         assert!(!at(&job(None, None), (1, 5, 6)));
         assert!(!at(&job(None, None), (1, 11, 1)));
         assert!(!at(&job(None, None), (2, 0, 0)));
-        assert!(at(&job(None, Some(60)), (2, 0, 0)));
+        assert!(!at(&job(None, Some(60)), (2, 0, 0)));
         // From 1.8 a group that does not replace: disconnecting.
         let mut keep = job(None, None);
         keep.groups[0].disconnect = Some(crate::jobspec::Disconnect {
@@ -418,6 +432,7 @@ mod tests {
             Running,
             v(1, 5, 6),
             NodeState::Other,
+            false,
         );
         assert!(other.is_ok());
         assert!(!at(&job(Some(60), None), (1, 2, 16)));

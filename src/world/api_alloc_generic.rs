@@ -36,8 +36,16 @@ pub(in crate::world) fn generic_unknown(
         return Ok(None);
     }
     if s(a, "ClientStatus") != "unknown" {
-        return disconnecting(spec, &alloc.task_group, alloc.client_status, version, node)
-            .map(|()| None);
+        let quick = quick_reschedule(a);
+        return disconnecting(
+            spec,
+            &alloc.task_group,
+            alloc.client_status,
+            version,
+            node,
+            quick,
+        )
+        .map(|()| None);
     }
     if version < v(1, 3, 0) {
         return Err("`unknown` (its client disconnected), which no release before 1.3 reports");
@@ -138,25 +146,54 @@ pub(in crate::world) fn node_state(
 /// A service or batch job's live allocation (not `unknown`) on a
 /// disconnected node, read by the scheduler's shared rule
 /// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected),
-/// `filterByTainted` at each release): `disconnecting` is not simulated
-/// (what it places depends on the reschedule policy, tracker and
-/// deployment: see that module), so `Err`; lost or untainted, `Ok`: the
-/// scheduler's taint reads it by the same rule.
+/// `filterByTainted` at each release): `disconnecting` is untainted from
+/// 1.11.2 unless `quick` ([`quick_reschedule`]), otherwise not simulated
+/// (up to 1.11.1 what it places depends on the planned group: see that
+/// module), so `Err`; lost or untainted, `Ok`: the scheduler's taint
+/// reads it by the same rule.
 pub(in crate::world) fn disconnecting(
     spec: &Job,
     group: &str,
     status: crate::structs::ClientStatus,
     version: NomadVersion,
     node: NodeState,
+    quick: bool,
 ) -> Result<(), &'static str> {
-    use crate::structs::disconnected_node::{on_disconnected, OnDisconnected};
+    use crate::structs::disconnected_node::{
+        on_disconnected, untainted_when_disconnecting, OnDisconnected,
+    };
     if node != NodeState::Disconnected {
         return Ok(());
     }
     match on_disconnected(spec.group(group), status, version) {
-        Some(OnDisconnected::Disconnecting) => Err(DISCONNECTING),
+        Some(OnDisconnected::Disconnecting) if !untainted_when_disconnecting(version, quick) => {
+            Err(DISCONNECTING)
+        }
         _ => Ok(()),
     }
+}
+
+/// Whether the allocation's JSON could have `updateByReschedulable` place
+/// it now while disconnecting (from 1.11.2): `DesiredTransition.ForceReschedule`,
+/// or a `RescheduleTracker` event whose `Delay` is 1s or less (or absent),
+/// from which `NextDelay` (nomad/structs/alloc.go v2.0.5) could give a
+/// next delay within `rescheduleWindowSize` (doubling or summing delays
+/// over 1s never does; a constant delay is the policy's, 5s or more).
+fn quick_reschedule(a: &Value) -> bool {
+    const SECOND: i64 = 1_000_000_000;
+    let forced = a
+        .pointer("/DesiredTransition/ForceReschedule")
+        .and_then(Value::as_bool)
+        == Some(true);
+    let events = a
+        .pointer("/RescheduleTracker/Events")
+        .and_then(Value::as_array);
+    let short = events.into_iter().flatten().any(|e| {
+        e.get("Delay")
+            .and_then(Value::as_i64)
+            .is_none_or(|d| d <= SECOND)
+    });
+    forced || short
 }
 
 /// Why a live allocation on a disconnected node cannot be told.
