@@ -193,6 +193,7 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
     world.pinned = Some(pinned);
     super::alloc_disconnected::read(src, world, diags);
     super::alloc_version::read(src, world, diags);
+    super::alloc_stop_after::read(src, world, diags);
 }
 
 fn not_running(src: &Source, span: Span, ns: &str, id: &str) -> Diag {

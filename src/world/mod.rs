@@ -3,6 +3,7 @@
 mod alloc_disconnected;
 mod alloc_file;
 mod alloc_holds;
+mod alloc_stop_after;
 mod alloc_version;
 mod api_alloc;
 mod api_alloc_batch;
