@@ -17,7 +17,7 @@
 //! (from 1.11.2 a disconnected client's allocation of a group with
 //! `lost_after` is untainted): it says it cannot tell, never a wrong plan.
 
-use crate::diag::{Diag, Diags};
+use crate::diag::Diags;
 use crate::jobspec::{JobType, TaskGroup};
 use crate::source::Source;
 use crate::structs::NodeStatus;
@@ -79,25 +79,12 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
         );
         marked.push(key);
     }
-    if marked.is_empty() {
-        return;
-    }
-    let names: Vec<String> = marked
-        .iter()
-        .take(5)
-        .map(|(ns, id)| format!("{ns}/{id}"))
-        .collect();
-    diags.push(
-        Diag::warning(
-            super::guess::WORLD_ALLOC_STATE,
-            format!(
-                "{} jobs have a live allocation on a down or disconnected client in a group with stop_after_client_disconnect (or disconnect.stop_on_client_after), whose delayed stop holds back the group's placements: {}",
-                marked.len(),
-                names.join(", ")
-            ),
-        )
-        .in_source(src)
-        .help("plan those jobs on the cluster (`nomad job plan`)"),
+    super::guess::warn_alloc_state(
+        src,
+        diags,
+        &marked,
+        "a live allocation on a down or disconnected client in a group with stop_after_client_disconnect (or disconnect.stop_on_client_after), whose delayed stop holds back the group's placements",
+        "plan those jobs on the cluster (`nomad job plan`)",
     );
 }
 

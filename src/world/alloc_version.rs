@@ -21,7 +21,7 @@
 //! (lost in both schedulers) and a system one on a disconnected client,
 //! which `alloc_disconnected` reads (counted nowhere or ignored).
 
-use crate::diag::{Diag, Diags};
+use crate::diag::Diags;
 use crate::source::Source;
 
 use super::model::World;
@@ -80,24 +80,11 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
             marked.push(key);
         }
     }
-    if marked.is_empty() {
-        return;
-    }
-    let names: Vec<String> = marked
-        .iter()
-        .take(5)
-        .map(|(ns, id)| format!("{ns}/{id}"))
-        .collect();
-    diags.push(
-        Diag::warning(
-            super::guess::WORLD_ALLOC_STATE,
-            format!(
-                "{} jobs have an allocation of an earlier job version than the registered one, whose tasks Nomad compares with the planned job's and the world does not hold: {}",
-                marked.len(),
-                names.join(", ")
-            ),
-        )
-        .in_source(src)
-        .help("pin those allocations at the registered version (`job_version`), or plan those jobs on the cluster (`nomad job plan`)"),
+    super::guess::warn_alloc_state(
+        src,
+        diags,
+        &marked,
+        "an allocation of an earlier job version than the registered one, whose tasks Nomad compares with the planned job's and the world does not hold",
+        "pin those allocations at the registered version (`job_version`), or plan those jobs on the cluster (`nomad job plan`)",
     );
 }

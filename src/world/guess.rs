@@ -60,6 +60,33 @@ pub(crate) fn alloc_state_jobs(world: &World) -> (usize, String) {
     (jobs.len(), jobs[..jobs.len().min(5)].join(", "))
 }
 
+/// The `alloc-state` warning of a check that marked `marked` jobs: "N jobs
+/// have {what}: first five", with `help`. Nothing when none was marked.
+pub(super) fn warn_alloc_state(
+    src: &crate::source::Source,
+    diags: &mut Diags,
+    marked: &[(String, String)],
+    what: &str,
+    help: &str,
+) {
+    if marked.is_empty() {
+        return;
+    }
+    let names: Vec<String> = marked
+        .iter()
+        .take(5)
+        .map(|(ns, id)| format!("{ns}/{id}"))
+        .collect();
+    diags.push(
+        Diag::warning(
+            WORLD_ALLOC_STATE,
+            format!("{} jobs have {what}: {}", marked.len(), names.join(", ")),
+        )
+        .in_source(src)
+        .help(help),
+    );
+}
+
 /// Service jobs whose deployment the reconciler reads
 /// ([`World::deployments`]).
 pub const DEPLOYMENT: &str = "import::deployment";
