@@ -205,6 +205,20 @@ fn a_job_header_broken_across_lines_is_judged() {
 /// refusal to read it fails the run), a binary or a CSV is not. Git's
 /// blobs are peeked at alike, staged (loose) or committed and packed: a
 /// large asset in a commit must not fail the hook.
+/// `args` run in `d` with the size cap lowered to 20,000 bytes, so a file
+/// over it costs no megabytes.
+fn run_capped(d: &TempDir, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::bin())
+        .current_dir(&d.0)
+        .args(["--no-color"])
+        .args(args)
+        .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_job_padded_past_the_size_cap_is_not_passed_unread() {
     let d = committed_demo("by-text-over-cap");
@@ -212,17 +226,7 @@ fn a_job_padded_past_the_size_cap_is_not_passed_unread() {
     d.put("deploy/web", &padded);
     d.put("data/table.csv", &"id,name\n1,a\n".repeat(3000));
     d.put("data/logo.bin", &format!("\u{0}{padded}"));
-    let run = |args: &[&str]| {
-        std::process::Command::new(common::bin())
-            .current_dir(&d.0)
-            .args(["--no-color"])
-            .args(args)
-            .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| run_capped(&d, args);
     let o = run(&["check", "deploy", "data"]);
     let text = output_text(&o);
     assert_ne!(o.status.code(), Some(0), "{text}");
@@ -284,17 +288,7 @@ fn a_job_behind_another_item_past_the_size_cap_is_not_passed_unread() {
     ] {
         let d = committed_demo("by-text-over-cap-item");
         d.put("deploy/web", &body);
-        let run = |args: &[&str]| {
-            std::process::Command::new(common::bin())
-                .current_dir(&d.0)
-                .args(["--no-color"])
-                .args(args)
-                .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
-                .env_remove("GIT_DIR")
-                .env_remove("GIT_INDEX_FILE")
-                .output()
-                .unwrap()
-        };
+        let run = |args: &[&str]| run_capped(&d, args);
         let o = run(&["check", "deploy"]);
         let text = output_text(&o);
         assert_ne!(o.status.code(), Some(0), "{name}: {text}");
@@ -352,15 +346,7 @@ fn a_job_behind_a_nul_in_a_comment_is_judged() {
         &["check", "deploy", "--nomad-version", "2.0.5"],
         &["plan", "--changed", "--staged", "--nomad-version", "2.0.5"],
     ] {
-        let o = std::process::Command::new(common::bin())
-            .current_dir(&d.0)
-            .args(["--no-color"])
-            .args(args)
-            .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .output()
-            .unwrap();
+        let o = run_capped(&d, args);
         let text = output_text(&o);
         assert_ne!(o.status.code(), Some(0), "{args:?}: {text}");
         for f in ["deploy/web", "deploy/big"] {
@@ -458,17 +444,7 @@ fn a_utf16_job_past_the_size_cap_is_not_passed_unread() {
     }
     std::fs::create_dir_all(d.0.join("deploy")).unwrap();
     std::fs::write(d.0.join("deploy/web"), bytes).unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(common::bin())
-            .current_dir(&d.0)
-            .args(["--no-color"])
-            .args(args)
-            .env("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "20000")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| run_capped(&d, args);
     let o = run(&["check", "deploy"]);
     let text = output_text(&o);
     assert_ne!(o.status.code(), Some(0), "{text}");

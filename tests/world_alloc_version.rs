@@ -12,26 +12,8 @@
 
 mod common;
 
-use common::{run_in, Out, TempDir};
+use common::{run_in, Out, TempDir, TWO_READY_ONE_DOWN};
 use serde_json::Value;
-
-const CLUSTER: &str = r#"client "node" {
-  count      = 2
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-}
-client "gone" {
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-  status     = "down"
-}
-"#;
 
 const JOB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"web\" {\n    count = 2\n    task \"web\" {\n      driver = \"docker\"\n      config { image = \"redis\" }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
 
@@ -42,7 +24,9 @@ fn world(tag: &str, release: &str, old: &str) -> TempDir {
     let d = TempDir::new(&format!("alloc-version-{tag}"));
     d.put(
         "rules/cluster.hcl",
-        &format!("nomad_version = \"{release}\"\n{CLUSTER}running = [\"jobs/web.nomad\"]\n"),
+        &format!(
+            "nomad_version = \"{release}\"\n{TWO_READY_ONE_DOWN}running = [\"jobs/web.nomad\"]\n"
+        ),
     );
     d.put(
         "rules/allocations.hcl",

@@ -9,25 +9,7 @@
 
 mod common;
 
-use common::{run_in, TempDir};
-
-const CLUSTER: &str = r#"client "node" {
-  count      = 2
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-}
-client "gone" {
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-  status     = "down"
-}
-"#;
+use common::{run_in, TempDir, TWO_READY_ONE_DOWN};
 
 fn job(extra: &str) -> String {
     format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"web\" {{\n    count = 2\n{extra}    task \"web\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")
@@ -37,7 +19,9 @@ fn world(tag: &str, extra: &str) -> TempDir {
     let d = TempDir::new(&format!("stop-after-{tag}"));
     d.put(
         "rules/cluster.hcl",
-        &format!("nomad_version = \"1.5.10\"\n{CLUSTER}running = [\"jobs/web.nomad\"]\n"),
+        &format!(
+            "nomad_version = \"1.5.10\"\n{TWO_READY_ONE_DOWN}running = [\"jobs/web.nomad\"]\n"
+        ),
     );
     d.put(
         "rules/allocations.hcl",

@@ -585,3 +585,24 @@ job "api" {
   }
 }
 "#;
+
+/// Two ready clients `node-1`, `node-2` and one down client `gone-1` in dc1:
+/// the cluster of the hand-written worlds whose pinned allocations sit on
+/// a client that stopped answering.
+pub const TWO_READY_ONE_DOWN: &str = r#"client "node" {
+  count      = 2
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8192
+  disk       = 10000
+  drivers    = ["docker"]
+}
+client "gone" {
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8192
+  disk       = 10000
+  drivers    = ["docker"]
+  status     = "down"
+}
+"#;
