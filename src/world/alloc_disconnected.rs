@@ -37,14 +37,7 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     if version < crate::version::NomadVersion::new(1, 3, 0) {
         return;
     }
-    let mut disconnected = std::collections::HashSet::new();
-    for pool in &world.clients {
-        if pool.state.status == NodeStatus::Disconnected {
-            for k in 1..=pool.count {
-                disconnected.insert(pool.node_identity(&world.region, k).0);
-            }
-        }
-    }
+    let disconnected = world.node_ids_where(|s| s == NodeStatus::Disconnected);
     if disconnected.is_empty() {
         return;
     }

@@ -37,17 +37,7 @@ fn stops_after_disconnect(tg: &TaskGroup) -> bool {
 /// or disconnected client whose group stops after a disconnect (after
 /// `alloc_version::read`, whose reasons stay first).
 pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
-    let mut gone = std::collections::HashSet::new();
-    for pool in &world.clients {
-        if matches!(
-            pool.state.status,
-            NodeStatus::Down | NodeStatus::Disconnected
-        ) {
-            for k in 1..=pool.count {
-                gone.insert(pool.node_identity(&world.region, k).0);
-            }
-        }
-    }
+    let gone = world.node_ids_where(|s| matches!(s, NodeStatus::Down | NodeStatus::Disconnected));
     let Some(pinned) = world.pinned.as_ref() else {
         return;
     };

@@ -35,14 +35,7 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     };
     // A down client's allocations are lost in both schedulers, never
     // compared.
-    let mut down = std::collections::HashSet::new();
-    for pool in &world.clients {
-        if pool.state.status == crate::structs::NodeStatus::Down {
-            for k in 1..=pool.count {
-                down.insert(pool.node_identity(&world.region, k).0);
-            }
-        }
-    }
+    let down = world.node_ids_where(|s| s == crate::structs::NodeStatus::Down);
     let mut marked: Vec<(String, String)> = Vec::new();
     for a in &pinned.allocs {
         // One on a disconnected client that `alloc_disconnected` read for

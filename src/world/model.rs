@@ -477,6 +477,19 @@ impl ServerConfig {
 }
 
 impl World {
+    /// The IDs of the nodes whose pool's status `pick` takes: the
+    /// allocation checks' down or disconnected clients.
+    pub(super) fn node_ids_where(
+        &self,
+        pick: impl Fn(crate::structs::NodeStatus) -> bool,
+    ) -> std::collections::HashSet<String> {
+        self.clients
+            .iter()
+            .filter(|pool| pick(pool.state.status))
+            .flat_map(|pool| (1..=pool.count).map(|k| pool.node_identity(&self.region, k).0))
+            .collect()
+    }
+
     /// A world with nothing in it yet, where every loader starts: Nomad's
     /// default release, the `global` region (Nomad's default), no clients,
     /// namespaces, quotas, running jobs or policy.
