@@ -182,44 +182,51 @@ fn from_1_11_2_a_running_allocation_with_lost_after_is_kept_in_a_plan() {
     }
 }
 
+/// Up to 1.11.1 a running allocation of a group that does not replace is
+/// `disconnecting`, and the planned group (here the same job) decides
+/// (reconcile.go v1.7.2:497, v1.10.5:507; tests/world_disconnecting_plan.rs
+/// has the changed jobs): 1.7.2 `prevent_reschedule_on_lost` keeps it,
+/// "1 ignore"; 1.10.5 `replace = false` without `lost_after` leaves its
+/// slot vacant, placed again, "1 create" (nothing stopped). A
+/// `reschedule_nodes` list (a tracker whose delays the world does not
+/// hold) could place it now: "cannot tell". The old code: "cannot tell"
+/// for all three.
 #[test]
-fn a_running_allocation_a_plan_disconnects_is_cannot_tell_not_a_plan() {
-    for (tag, release, group) in [
-        // 1.7.2 reads prevent_reschedule_on_lost (reconcile_util.go
-        // v1.7.2:280): disconnecting (the old code: lost).
-        (
-            "prevent-172",
-            "1.7.2",
-            "    prevent_reschedule_on_lost = true\n",
-        ),
-        (
-            "no-replace",
-            "1.10.5",
-            "    disconnect {\n      replace = false\n    }\n",
-        ),
+fn a_running_allocation_a_plan_disconnects_is_planned_by_the_planned_group() {
+    let prevent = "    prevent_reschedule_on_lost = true\n";
+    let no_replace = "    disconnect {\n      replace = false\n    }\n";
+    for (tag, release, group, counts) in [
+        ("prevent-172", "1.7.2", prevent, "1 ignore"),
+        ("no-replace", "1.10.5", no_replace, "1 create"),
     ] {
         let d = world(tag, release, "web", group, "running");
         let o = plan(&d, "web", false);
-        assert_eq!(o.code, 255, "{release}: {}{}", o.stdout, o.stderr);
-        assert_eq!(o.stdout, "", "{release}");
-        let line = format!("error: job \"web\" has an allocation in a state nomad-preflight does not simulate ({WHY}), so its plan cannot be known\n");
-        assert!(o.stderr.ends_with(&line), "{release}: {}", o.stderr);
-        assert!(
-            o.stderr.contains("world::alloc-state: 1 jobs have a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate: default/web [the jobs it concerns are reported as unknown]\n"),
-            "{release}: {}",
-            o.stderr
-        );
-        let j = plan(&d, "web", true);
-        assert_eq!(j.code, 255, "{release}: {}{}", j.stdout, j.stderr);
-        let v: Value = serde_json::from_str(&j.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}{}", j.stdout, j.stderr));
-        assert_eq!(
-            v["Preflight"]["WorldGuess"],
-            serde_json::json!({"Kind": "AllocState", "Warning": WHY}),
-            "{release}"
-        );
-        assert!(v["Annotations"].is_null(), "{release}: no plan: {v}");
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(o.stdout, unchanged("web", counts, 4), "{release}");
+        assert!(!o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
     }
+    let d = world("tracked", "1.7.2", "web", prevent, "running");
+    let tracked = "allocation \"a0000001-0000-4000-8000-000000000000\" {\n  job    = \"web\"\n  index  = 0\n  node   = \"gone-1\"\n  status = \"running\"\n  reschedule_nodes = [\"node-1\"]\n}\n";
+    d.put("rules/allocations.hcl", tracked);
+    let o = plan(&d, "web", false);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    let line = format!("error: job \"web\" has an allocation in a state nomad-preflight does not simulate ({WHY}), so its plan cannot be known\n");
+    assert!(o.stderr.ends_with(&line), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("world::alloc-state: 1 jobs have a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate: default/web [the jobs it concerns are reported as unknown]\n"),
+        "{}",
+        o.stderr
+    );
+    let j = plan(&d, "web", true);
+    assert_eq!(j.code, 255, "{}{}", j.stdout, j.stderr);
+    let v: Value =
+        serde_json::from_str(&j.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", j.stdout, j.stderr));
+    assert_eq!(
+        v["Preflight"]["WorldGuess"],
+        serde_json::json!({"Kind": "AllocState", "Warning": WHY})
+    );
+    assert!(v["Annotations"].is_null(), "no plan: {v}");
 }
 
 #[test]

@@ -218,11 +218,8 @@ fn generic(
             // Nomad reads the group of the job version the allocation
             // runs (`alloc.Job`); the planned one when that is unknown.
             &|a| {
-                taint(
-                    engine,
-                    old_spec(history, state, a).map(|(_, g)| g).or(tg),
-                    a,
-                )
+                let own = old_spec(history, state, a).map(|(_, g)| g).or(tg);
+                taint(engine, own, tg, a)
             },
             &mut rng,
         );
@@ -354,30 +351,40 @@ fn generic(
 /// Is the allocation lost, marked to migrate, or neither (the reconciler's
 /// `filterByTainted` / `classifyAllocs`)? A node that is down or no longer
 /// exists loses its allocations. On a disconnected node (1.3+) the shared
-/// rule decides by `tg`, the group of the job version it runs
+/// rule decides by `own`, the group of the job version it runs
 /// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected)): lost,
-/// untainted, or `disconnecting`, read here as untainted: what `nomad job
-/// plan` does from 1.11.2 (`untainted_when_disconnecting`); where it may
-/// not (up to 1.11.1, or a tracker that could reschedule it now) the world
-/// loader made such a job's plan "cannot tell" (`world::alloc-state`,
-/// `import::alloc-state`).
-fn taint(engine: &Engine<'_>, tg: Option<&TaskGroup>, a: &Allocation) -> Taint {
+/// untainted, or `disconnecting`, which the planned group `planned` then
+/// keeps untainted or leaves vacant
+/// ([`in_plan`](crate::structs::disconnected_node::in_plan)); with no
+/// planned group the reconciler stops it with the rest
+/// (`filterAndStopAll`), as any that is not lost. Where the world cannot
+/// decide it (`told`) the loader made the job's plan "cannot tell"
+/// (`world::alloc-state`, `import::alloc-state`).
+fn taint(
+    engine: &Engine<'_>,
+    own: Option<&TaskGroup>,
+    planned: Option<&TaskGroup>,
+    a: &Allocation,
+) -> Taint {
     use crate::cluster::NodeStatus;
-    use crate::structs::disconnected_node::{on_disconnected, OnDisconnected};
+    use crate::structs::disconnected_node::{in_plan, on_disconnected, InPlan, OnDisconnected};
     if a.migrate {
         return Taint::Migrate;
     }
     let node = engine
         .node_position(&a.node_id)
         .and_then(|p| engine.node(p));
+    let version = engine.world.nomad_version;
     match node.map(|n| n.status) {
         None | Some(NodeStatus::Down) => Taint::Lost,
-        Some(NodeStatus::Disconnected) => {
-            match on_disconnected(tg, a.client_status, engine.world.nomad_version) {
-                Some(OnDisconnected::Lost) => Taint::Lost,
+        Some(NodeStatus::Disconnected) => match on_disconnected(own, a.client_status, version) {
+            Some(OnDisconnected::Lost) => Taint::Lost,
+            Some(OnDisconnected::Disconnecting) => match planned.map(|g| in_plan(g, version)) {
+                Some(InPlan::Vacant) => Taint::Vacant,
                 _ => Taint::Untainted,
-            }
-        }
+            },
+            _ => Taint::Untainted,
+        },
         _ => Taint::Untainted,
     }
 }

@@ -32,6 +32,10 @@ pub enum Taint {
     Migrate,
     /// Node down or garbage-collected: stopped, its name placed again.
     Lost,
+    /// In no set (up to 1.11.1 a `disconnecting` allocation the planned
+    /// group does not keep, `structs::disconnected_node::in_plan`): not
+    /// counted, not stopped, its name free for the group's placements.
+    Vacant,
 }
 
 /// What the reconciler decided for one task group.
@@ -133,6 +137,7 @@ pub fn reconcile_group<'s>(
                 Taint::Lost => plan.lost.push(a),
                 Taint::Migrate => plan.migrate.push(a),
                 Taint::Untainted => untainted.push(a),
+                Taint::Vacant => {}
             },
         }
     }

@@ -20,12 +20,12 @@
 //! - from 1.11.2: pending → `lost`; no `disconnect.lost_after`
 //!   (`DisconnectTimeout(now) == now`) → `lost`; else `disconnecting`.
 //!
-//! From 1.11.2 a `disconnecting` allocation is untainted in the plan
-//! ([`untainted_when_disconnecting`]), unless its reschedule tracker or a
-//! forced reschedule could place it now ("cannot tell"). Up to 1.11.1
-//! what it leads to depends on the planned group (computeGroup's
-//! disconnect branch, reconcile.go v1.7.2:497, v1.10.5:507), which is not
-//! simulated: such a job's plan is "cannot tell" (`import::alloc-state`,
+//! What the plan does with a `disconnecting` allocation is
+//! [`in_plan`]'s: from 1.11.2 it is untainted; up to 1.11.1 the planned
+//! group decides between untainted and a vacant slot (computeGroup's
+//! disconnect branch, reconcile.go v1.7.2:497, v1.8.0:506, v1.10.5:507;
+//! reconciler/reconcile_cluster.go v1.11.1:1636). [`told`] says where the
+//! world cannot decide it ("cannot tell": `import::alloc-state`,
 //! `world::alloc-state`).
 
 use super::ClientStatus;
@@ -141,24 +141,103 @@ pub fn on_disconnected(
     })
 }
 
-/// Whether `nomad job plan` at `version` keeps a `disconnecting`
-/// allocation untainted whatever its reschedule policy and deployment
-/// (from 1.11.2, #27053: `computeDisconnecting` sends it through
-/// `filterByRescheduleable(isDisconnecting)`; `updateByReschedulable`,
-/// scheduler/reconciler/filters.go v1.11.2:399, v2.0.5 the same, returns
-/// untainted for an active deployment's allocation and for `replace =
-/// false`, and otherwise places it now only when
-/// `NextRescheduleTimeByTime(now)` is within `rescheduleWindowSize`, 1s:
-/// with no tracker events that is the policy's delay, validated at 5s or
-/// more; the follow-up evaluations are never printed, command/job_plan.go
-/// v2.0.5 `formatDryRun`). `quick`: the allocation's reschedule tracker
-/// could give a next delay of 1s or less (`NextDelay` doubles or sums the
-/// last events' delays, nomad/structs/alloc.go v2.0.5), or it is marked
-/// to force a reschedule (`ShouldForceReschedule`, placed now): not told.
-/// Up to 1.11.1 what it places depends on the planned group (not
-/// simulated).
-pub fn untainted_when_disconnecting(version: NomadVersion, quick: bool) -> bool {
-    late(version) && !quick
+/// Where `nomad job plan` puts a `disconnecting` allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InPlan {
+    /// Counted and updated as any (`untainted`).
+    Untainted,
+    /// In no set: neither counted nor stopped, its name left out of the
+    /// name index, so the group places what it is short of under the
+    /// lowest free names (computePlacements' "remaining placements").
+    Vacant,
+}
+
+/// What `nomad job plan` at `version` does with a `disconnecting`
+/// allocation when the planned job's group is `planned` (the allocation's
+/// own group only decided that it is disconnecting, [`on_disconnected`]).
+///
+/// From 1.11.2 (#27053) it is untainted: `computeDisconnecting`
+/// (reconciler/reconcile_cluster.go v1.11.2:1618, v2.0.5 the same) sends
+/// it through `filterByRescheduleable(isDisconnecting)`, and
+/// `updateByReschedulable` (filters.go v1.11.2:399) keeps it untainted for
+/// an active deployment or `replace = false`, and otherwise places it now
+/// only when `NextRescheduleTimeByTime(now)` is within
+/// `rescheduleWindowSize`, 1s: with no tracker events that is the policy's
+/// delay, validated at 5s or more (the exceptions are [`told`]'s).
+///
+/// Up to 1.11.1 computeGroup reads the planned group (reconcile.go
+/// v1.7.2:497–524, v1.8.0:506–526, v1.10.5:507–520; reconcile_cluster.go
+/// v1.11.1:1636 `computeDisconnecting`):
+/// - it keeps a disconnect window: 1.7.2–1.7.7 `MaxClientDisconnect !=
+///   nil`, 1.8–1.9 `GetDisconnectLostTimeout() != 0` (`max_client_disconnect`
+///   when set, else `disconnect.lost_after`), from 1.10 `lost_after != 0`
+///   (1.10 no longer converts `max_client_disconnect`,
+///   command/agent/job_endpoint.go v1.10.5): `filterByRescheduleable`,
+///   untainted as from 1.11.2 (1.8–1.11.1 `RescheduleTimeOnDisconnect`
+///   returns `(now, replace)` for an allocation whose group sets
+///   `replace`: false, untainted; true is [`told`]'s exception);
+/// - else 1.7.2–1.9.x `tg.PreventRescheduleOnLost` (the field only, not
+///   `disconnect.replace`): untainted;
+/// - else it joins no set: `nameIndex` is seeded with untainted, migrate,
+///   rescheduleNow and lost (reconcile.go v1.7.2:540), so its name is
+///   free; `computeStop` never sees it and `computePlacements` places the
+///   group's shortfall under the lowest free names. Only
+///   `appendUnknownDisconnectingUpdates` keeps it (`disconnectUpdates`,
+///   never printed: scheduler/annotate.go `annotateTaskGroup`).
+///
+/// The follow-up evaluations (`createTimeoutLaterEvals`, reschedule later)
+/// are never printed (command/job_plan.go `formatDryRun` prints only a
+/// `rolling-update` one).
+pub fn in_plan(planned: &TaskGroup, version: NomadVersion) -> InPlan {
+    if late(version) {
+        return InPlan::Untainted;
+    }
+    let mcd = planned.max_client_disconnect.map(|d| d.nanos());
+    let lost_after = planned
+        .disconnect
+        .as_ref()
+        .and_then(|d| d.lost_after)
+        .map_or(0, |d| d.nanos());
+    let window = if version >= v(1, 10, 0) {
+        lost_after != 0
+    } else if version >= v(1, 8, 0) {
+        mcd.unwrap_or(lost_after) != 0
+    } else {
+        mcd.is_some()
+    };
+    let prevent = planned.prevent_reschedule_on_lost && version < v(1, 10, 0);
+    if window || prevent {
+        InPlan::Untainted
+    } else {
+        InPlan::Vacant
+    }
+}
+
+/// Whether the world decides [`in_plan`] for a `disconnecting`
+/// allocation of group `g` (the job version it runs) at `version`:
+/// - `quick`: its reschedule tracker could give a next delay of 1s or
+///   less (`NextDelay` doubles or sums the last events' delays,
+///   nomad/structs/alloc.go v2.0.5; a hand-written world's
+///   `reschedule_nodes` hold no delays), or it is marked to force a
+///   reschedule (`ShouldForceReschedule`): `updateByReschedulable` may
+///   place it now. Not told, at any release (up to 1.11.1 conservatively:
+///   only a planned group with a window reads the tracker);
+/// - 1.8–1.9, a group with `prevent_reschedule_on_lost` and `disconnect {
+///   replace = true }`: `RescheduleTimeOnDisconnect` gives `(now, true)`,
+///   a reschedule placed now unless an active deployment holds it
+///   (updateByReschedulable, reconcile_util.go v1.8.0:492). Nomad 1.8–1.9
+///   refuses such a group ("using both prevent_reschedule_on_lost and
+///   replace is not allowed", structs.go v1.8.0:6966, v1.9.7:7152), so
+///   only a world that holds what Nomad would not register has one: not
+///   told.
+pub fn told(g: Option<&TaskGroup>, version: NomadVersion, quick: bool) -> bool {
+    if quick {
+        return false;
+    }
+    let both = g.is_some_and(|g| {
+        g.prevent_reschedule_on_lost && g.disconnect.as_ref().and_then(|d| d.replace) == Some(true)
+    });
+    !(both && version >= v(1, 8, 0) && version < v(1, 10, 0))
 }
 
 #[cfg(test)]
@@ -185,10 +264,59 @@ mod tests {
 
     #[test]
     fn from_1_11_2_a_disconnecting_allocation_is_untainted_in_a_plan() {
-        assert!(!untainted_when_disconnecting(v(1, 11, 1), false));
-        assert!(untainted_when_disconnecting(v(1, 11, 2), false));
-        assert!(untainted_when_disconnecting(v(2, 0, 5), false));
-        assert!(!untainted_when_disconnecting(v(2, 0, 5), true));
+        let plain = group(None, None, None);
+        assert_eq!(in_plan(&plain, v(1, 11, 2)), InPlan::Untainted);
+        assert_eq!(in_plan(&plain, v(2, 0, 5)), InPlan::Untainted);
+        assert!(told(Some(&plain), v(2, 0, 5), false));
+        assert!(!told(Some(&plain), v(2, 0, 5), true));
+    }
+
+    #[test]
+    fn up_to_1_11_1_the_planned_group_keeps_it_or_leaves_its_slot_vacant() {
+        use InPlan::*;
+        let plain = group(None, None, None);
+        let mcd = group(Some(60), None, None);
+        let mcd0 = group(Some(0), None, None);
+        let la = group(None, Some(60), None);
+        let keep = group(None, None, Some(false));
+        let prevent = TaskGroup {
+            prevent_reschedule_on_lost: true,
+            ..Default::default()
+        };
+        // 1.7.2–1.7.7: `MaxClientDisconnect != nil`, else the field.
+        assert_eq!(in_plan(&mcd, v(1, 7, 2)), Untainted);
+        assert_eq!(in_plan(&mcd0, v(1, 7, 7)), Untainted);
+        assert_eq!(in_plan(&prevent, v(1, 7, 2)), Untainted);
+        assert_eq!(in_plan(&plain, v(1, 7, 2)), Vacant);
+        assert_eq!(in_plan(&la, v(1, 7, 7)), Vacant);
+        // 1.8–1.9: a non-zero window, else the field (not `replace`).
+        assert_eq!(in_plan(&la, v(1, 8, 0)), Untainted);
+        assert_eq!(in_plan(&mcd, v(1, 9, 7)), Untainted);
+        assert_eq!(in_plan(&mcd0, v(1, 8, 0)), Vacant);
+        assert_eq!(in_plan(&prevent, v(1, 9, 7)), Untainted);
+        assert_eq!(in_plan(&keep, v(1, 8, 0)), Vacant);
+        // 1.10–1.11.1: `lost_after` only.
+        assert_eq!(in_plan(&la, v(1, 10, 0)), Untainted);
+        assert_eq!(in_plan(&la, v(1, 11, 1)), Untainted);
+        assert_eq!(in_plan(&mcd, v(1, 10, 5)), Vacant);
+        assert_eq!(in_plan(&prevent, v(1, 10, 0)), Vacant);
+        assert_eq!(in_plan(&keep, v(1, 11, 1)), Vacant);
+    }
+
+    #[test]
+    fn a_group_nomad_1_8_refuses_or_a_quick_tracker_is_not_told() {
+        let both = TaskGroup {
+            prevent_reschedule_on_lost: true,
+            ..group(None, None, Some(true))
+        };
+        assert!(!told(Some(&both), v(1, 8, 0), false));
+        assert!(!told(Some(&both), v(1, 9, 7), false));
+        assert!(told(Some(&both), v(1, 7, 2), false));
+        assert!(told(Some(&both), v(1, 10, 0), false));
+        let keep = group(None, None, Some(false));
+        assert!(told(Some(&keep), v(1, 8, 0), false));
+        assert!(!told(Some(&keep), v(1, 8, 0), true));
+        assert!(told(None, v(1, 8, 0), false));
     }
 
     #[test]

@@ -10,11 +10,13 @@
 //!   (scheduler/reconciler/reconcile_node.go 1.11 on) do: from 1.11.2 a
 //!   running one is disconnecting, counted nowhere; any other is ignored
 //!   (`node.TerminalStatus()` is false for a disconnected node);
-//! - a service or batch job's: lost or untainted is the scheduler's taint
-//!   (`structs::disconnected_node`); `disconnecting` is untainted from
-//!   1.11.2 (with no `reschedule_nodes`, whose delays the world does not
-//!   hold), otherwise not simulated: the job's plan is "cannot tell"
-//!   (`world::alloc-state`).
+//! - a service or batch job's: lost, untainted or `disconnecting` is the
+//!   scheduler's taint (`structs::disconnected_node`), and so is what the
+//!   plan does with a `disconnecting` one (untainted from 1.11.2; up to
+//!   1.11.1 untainted or a vacant slot, as the planned group says). Only
+//!   where the world cannot decide it (`told`: `reschedule_nodes`, whose
+//!   delays the world does not hold; a 1.8–1.9 group Nomad refuses) the
+//!   job's plan is "cannot tell" (`world::alloc-state`).
 //!
 //! The group read is the running job's: a hand-written world holds no
 //! other version of it (Nomad reads the one the allocation runs); a system
@@ -23,9 +25,7 @@
 use crate::diag::{Diag, Diags};
 use crate::jobspec::JobType;
 use crate::source::Source;
-use crate::structs::disconnected_node::{
-    late, on_disconnected, untainted_when_disconnecting, OnDisconnected,
-};
+use crate::structs::disconnected_node::{late, on_disconnected, told, OnDisconnected};
 use crate::structs::{Disconnect, NodeStatus};
 
 use super::model::World;
@@ -75,7 +75,7 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
                 let quick = !a.reschedule_nodes.is_empty();
                 if on_disconnected(group, a.client_status, version)
                     == Some(OnDisconnected::Disconnecting)
-                    && !untainted_when_disconnecting(version, quick)
+                    && !told(group, version, quick)
                 {
                     let key = (a.namespace.to_string(), a.job_id.to_string());
                     world.alloc_states.entry(key).or_insert_with(|| {

@@ -411,20 +411,28 @@ mod tests {
         assert!(!at(&job(None, None), (1, 11, 1)));
         assert!(!at(&job(None, None), (2, 0, 0)));
         assert!(!at(&job(None, Some(60)), (2, 0, 0)));
-        // From 1.8 a group that does not replace: disconnecting.
+        // From 1.7.2 a group that does not replace: disconnecting, which
+        // the planned group keeps or leaves vacant (the scheduler's
+        // `in_plan`), told; not told when a 1.8–1.9 group Nomad refuses
+        // has `prevent_reschedule_on_lost` and `replace = true`.
         let mut keep = job(None, None);
         keep.groups[0].disconnect = Some(crate::jobspec::Disconnect {
             replace: Some(false),
             ..Default::default()
         });
         assert!(!at(&keep, (1, 7, 7)));
-        assert!(at(&keep, (1, 8, 0)));
+        assert!(!at(&keep, (1, 8, 0)));
         let mut prevent = job(None, None);
         prevent.groups[0].prevent_reschedule_on_lost = true;
-        assert!(!at(&prevent, (1, 7, 1)));
-        assert!(at(&prevent, (1, 7, 2)));
-        assert!(at(&prevent, (1, 9, 7)));
-        assert!(!at(&prevent, (1, 10, 0)));
+        assert!(!at(&prevent, (1, 7, 2)));
+        assert!(!at(&prevent, (1, 9, 7)));
+        let mut both = prevent.clone();
+        both.groups[0].disconnect = Some(crate::jobspec::Disconnect {
+            replace: Some(true),
+            ..Default::default()
+        });
+        assert!(at(&both, (1, 8, 0)));
+        assert!(!at(&both, (1, 10, 0)));
         // Another node: as modelled. Before 1.3: no disconnected node.
         let other = disconnecting(
             &job(Some(60), None),

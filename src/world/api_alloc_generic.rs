@@ -146,11 +146,11 @@ pub(in crate::world) fn node_state(
 /// A service or batch job's live allocation (not `unknown`) on a
 /// disconnected node, read by the scheduler's shared rule
 /// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected),
-/// `filterByTainted` at each release): `disconnecting` is untainted from
-/// 1.11.2 unless `quick` ([`quick_reschedule`]), otherwise not simulated
-/// (up to 1.11.1 what it places depends on the planned group: see that
-/// module), so `Err`; lost or untainted, `Ok`: the scheduler's taint
-/// reads it by the same rule.
+/// `filterByTainted` at each release): lost, untainted or `disconnecting`,
+/// `Ok`: the scheduler's taint reads it by the same rule, and a
+/// `disconnecting` one by the planned group (`in_plan`); `Err` where that
+/// cannot be told (`told`: `quick`, [`quick_reschedule`], or a 1.8–1.9
+/// group Nomad refuses).
 pub(in crate::world) fn disconnecting(
     spec: &Job,
     group: &str,
@@ -159,16 +159,13 @@ pub(in crate::world) fn disconnecting(
     node: NodeState,
     quick: bool,
 ) -> Result<(), &'static str> {
-    use crate::structs::disconnected_node::{
-        on_disconnected, untainted_when_disconnecting, OnDisconnected,
-    };
+    use crate::structs::disconnected_node::{on_disconnected, told, OnDisconnected};
     if node != NodeState::Disconnected {
         return Ok(());
     }
-    match on_disconnected(spec.group(group), status, version) {
-        Some(OnDisconnected::Disconnecting) if !untainted_when_disconnecting(version, quick) => {
-            Err(DISCONNECTING)
-        }
+    let g = spec.group(group);
+    match on_disconnected(g, status, version) {
+        Some(OnDisconnected::Disconnecting) if !told(g, version, quick) => Err(DISCONNECTING),
         _ => Ok(()),
     }
 }

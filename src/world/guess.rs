@@ -17,7 +17,7 @@
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
 //! | (no warning) | guess: a client's host volume is dynamic (1.10+, [`HostVolume::dynamic`](super::model::HostVolume)), jobs asking for it |
 //! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client; a system or sysbatch one only where the import cannot say whether its window passed), running with a reconnect not reconciled (1.3+), a canary of a deployment in progress, or (before 0.12.5) already replaced, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, a batch or sysbatch one the releases read differently), that job |
-//! | `world::alloc-state` | guess: a hand-written world pins a service or batch job's running allocation on a disconnected client (1.3+) that Nomad's reconciler reads as disconnecting (`structs::disconnected_node`), that job |
+//! | `world::alloc-state` | guess: a hand-written world pins a service or batch job's running allocation on a disconnected client (1.3+) that Nomad's reconciler reads as disconnecting and the world cannot decide (`reschedule_nodes`: `structs::disconnected_node::told`), that job |
 //! | `import::deployment` | guess: a service job's latest deployment, of its registered version, is in progress or failed (or deployments.json is not saved and a deployment placed its allocations), that job when planned unchanged |
 //! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
 //! | `world::host-network-unknown` | guess: a cidr or go-sockaddr template taken as matching, jobs with ports |

@@ -1,0 +1,234 @@
+//! A running allocation on a disconnected client whose group does not
+//! replace it, planned up to 1.11.1: `filterByTainted` makes it
+//! `disconnecting` (the plan's scheduler has no disconnected-client
+//! support, Job.Plan's Harness/PlanBuilder: nomad/job_endpoint.go
+//! v1.7.2:1916, v1.10.5:1896, v1.11.1:1895), and the PLANNED group decides
+//! what computeGroup does with it (scheduler/reconcile.go v1.7.2:497–524,
+//! v1.8.0:506–526, v1.10.5:507–520; scheduler/reconciler/reconcile_cluster.go
+//! v1.11.1:1636 `computeDisconnecting`):
+//! - a window (1.7.2–1.7.7 `max_client_disconnect` set; 1.8–1.9
+//!   `GetDisconnectLostTimeout() != 0`; 1.10–1.11.1 `disconnect.lost_after`
+//!   non-zero): `filterByRescheduleable(isDisconnecting)`, untainted (no
+//!   reschedule tracker: the policy's delay, 30s, is past the 1s window of
+//!   `updateByReschedulable`, reconcile_util.go v1.7.2:490; 1.8+
+//!   `RescheduleTimeOnDisconnect` gives `(now, false)` for `replace =
+//!   false`, structs.go v1.8.0:11223);
+//! - else 1.7.2–1.9.x the field `prevent_reschedule_on_lost`: untainted;
+//! - else in no set: not counted, not stopped, its name left out of
+//!   `nameIndex` (reconcile.go v1.7.2:540), so `computePlacements` places
+//!   the group's count again ("1 create").
+//!
+//! Untainted, it is ignored when the job is unchanged and updated as any
+//! when it changed (`computeUpdates`; the group fields changed here are
+//! not task fields, `tasksUpdated`: in place). The old code said "cannot
+//! tell" (exit 255) for every one of these.
+
+mod common;
+
+use common::{run_in, Out, TempDir};
+use serde_json::Value;
+
+const CLUSTER: &str = r#"client "gone" {
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8192
+  disk       = 10000
+  drivers    = ["docker"]
+  status     = "disconnected"
+}
+client "node" {
+  count      = 2
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8192
+  disk       = 10000
+  drivers    = ["docker"]
+}
+"#;
+
+fn job(group: &str) -> String {
+    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"web\" {{\n    count = 1\n{group}    task \"web\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")
+}
+
+/// A world at `release` running `jobs/web.nomad` (group lines `running`)
+/// with `web[0]` running on the disconnected `gone-1`, and `new.nomad`
+/// (group lines `planned`).
+fn world(tag: &str, release: &str, running: &str, planned: &str) -> TempDir {
+    let d = TempDir::new(&format!("disconnecting-plan-{tag}"));
+    d.put(
+        "rules/cluster.hcl",
+        &format!("nomad_version = \"{release}\"\n{CLUSTER}running = [\"jobs/web.nomad\"]\n"),
+    );
+    d.put(
+        "rules/allocations.hcl",
+        "allocation \"a0000001-0000-4000-8000-000000000000\" {\n  job    = \"web\"\n  index  = 0\n  node   = \"gone-1\"\n  status = \"running\"\n}\n",
+    );
+    d.put("jobs/web.nomad", &job(running));
+    d.put("new.nomad", &job(planned));
+    d
+}
+
+fn plan(d: &TempDir, json: bool) -> Out {
+    let mut args = vec![
+        "plan",
+        "--world",
+        "rules",
+        "new.nomad",
+        "--running",
+        "jobs/web.nomad",
+    ];
+    if json {
+        args.extend(["--format", "json"]);
+    }
+    run_in(&d.0, &args)
+}
+
+/// command/job_plan.go's text after the group lines.
+fn tail(warnings: &str) -> String {
+    format!("\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: 4\nTo submit the job with version verification run:\n\nnomad job run -check-index 4 new.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
+}
+
+/// The group's non-zero `DesiredTGUpdates` in the plan's JSON.
+fn updates(d: &TempDir) -> Vec<(String, u64)> {
+    let o = plan(d, true);
+    let v: Value =
+        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
+    let mut got: Vec<(String, u64)> = v["Annotations"]["DesiredTGUpdates"]["web"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, n)| Some((k.clone(), n.as_u64()?)).filter(|(_, n)| *n > 0))
+        .collect();
+    got.sort();
+    got
+}
+
+fn pairs(want: &[(&str, u64)]) -> Vec<(String, u64)> {
+    want.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+}
+
+const PREVENT: &str = "    prevent_reschedule_on_lost = true\n";
+const MCD: &str = "    max_client_disconnect = \"1h\"\n";
+const NO_REPLACE: &str = "    disconnect {\n      replace = false\n    }\n";
+const NO_REPLACE_WINDOW: &str =
+    "    disconnect {\n      lost_after = \"1h\"\n      replace    = false\n    }\n";
+
+/// Nomad's warning for `prevent_reschedule_on_lost` (1.8–1.9, the
+/// group's `Warnings`, structs.go v1.8.0:7431), as `nomad job plan`
+/// prints it.
+const PREVENT_WARNING: &str = "Job Warnings:\n1 warning(s):\n\n* Group \"web\" has warnings: 1 error occurred:\n\t* PreventRescheduleOnLost will be deprecated favor of Disconnect.Replace\n\n\n\n";
+
+/// 1.7.2–1.7.7 (reconcile.go v1.7.2:497 `if tg.MaxClientDisconnect !=
+/// nil` ... `else if tg.PreventRescheduleOnLost`): the planned group keeps
+/// the allocation or leaves its slot vacant.
+#[test]
+fn at_1_7_the_planned_group_keeps_it_or_places_its_slot_again() {
+    for release in ["1.7.2", "1.7.7"] {
+        // Unchanged: the planned group prevents, untainted, ignored. Exit
+        // 0: the diff is None (command/job_plan.go getExitCode).
+        let d = world("172-same", release, PREVENT, PREVENT);
+        let o = plan(&d, false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!(
+                "Job: \"web\"\nTask Group: \"web\" (1 ignore)\n  Task: \"web\"\n{}",
+                tail("")
+            ),
+            "{release}"
+        );
+        assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
+        // The planned group drops the field: in no set, its name placed
+        // again, nothing stopped.
+        let d = world("172-vacant", release, PREVENT, "");
+        let o = plan(&d, false);
+        assert_eq!(o.code, 1, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!("+/- Job: \"web\"\n+/- Task Group: \"web\" (1 create)\n  +/- PreventRescheduleOnLost: \"true\" => \"false\"\n      Task: \"web\"\n{}", tail("")),
+            "{release}"
+        );
+        assert_eq!(updates(&d), pairs(&[("Place", 1)]), "{release}");
+        // It swaps the field for max_client_disconnect: the window's
+        // branch, untainted, updated in place (exit 0: getExitCode counts
+        // no in-place update).
+        let d = world("172-window", release, PREVENT, MCD);
+        let o = plan(&d, false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!("+/- Job: \"web\"\n+/- Task Group: \"web\" (1 in-place update)\n  +   MaxClientDisconnect:     \"3600000000000\"\n  +/- PreventRescheduleOnLost: \"true\" => \"false\"\n      Task: \"web\"\n{}", tail("")),
+            "{release}"
+        );
+        assert_eq!(updates(&d), pairs(&[("InPlaceUpdate", 1)]), "{release}");
+    }
+}
+
+/// 1.8–1.9 (reconcile.go v1.8.0:510 `tg.GetDisconnectLostTimeout() != 0`,
+/// :521 `else if tg.PreventRescheduleOnLost`): `disconnect { replace =
+/// false }` without `lost_after` keeps no window and sets no field, so
+/// even the unchanged job places the slot again; the field keeps it.
+#[test]
+fn at_1_8_and_1_9_replace_false_without_a_window_leaves_the_slot_vacant() {
+    for release in ["1.8.0", "1.9.7"] {
+        let d = world("18-vacant", release, NO_REPLACE, NO_REPLACE);
+        let o = plan(&d, false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!(
+                "Job: \"web\"\nTask Group: \"web\" (1 create)\n  Task: \"web\"\n{}",
+                tail("")
+            ),
+            "{release}"
+        );
+        assert_eq!(updates(&d), pairs(&[("Place", 1)]), "{release}");
+        let d = world("18-window", release, NO_REPLACE_WINDOW, NO_REPLACE_WINDOW);
+        assert_eq!(updates(&d), pairs(&[("Ignore", 1)]), "{release}");
+        let d = world("18-prevent", release, PREVENT, PREVENT);
+        let o = plan(&d, false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!(
+                "Job: \"web\"\nTask Group: \"web\" (1 ignore)\n  Task: \"web\"\n{}",
+                tail(PREVENT_WARNING)
+            ),
+            "{release}"
+        );
+    }
+}
+
+/// 1.10–1.11.1 (reconcile.go v1.10.5:508, reconcile_cluster.go
+/// v1.11.1:1636: `GetDisconnectLostTimeout`, `lost_after` only, and no
+/// `prevent_reschedule_on_lost` branch).
+#[test]
+fn from_1_10_to_1_11_1_only_the_planned_lost_after_keeps_it() {
+    for release in ["1.10.5", "1.11.1"] {
+        let d = world("110-vacant", release, NO_REPLACE, NO_REPLACE);
+        let o = plan(&d, false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!(
+                "Job: \"web\"\nTask Group: \"web\" (1 create)\n  Task: \"web\"\n{}",
+                tail("")
+            ),
+            "{release}"
+        );
+        let d = world("110-kept", release, NO_REPLACE_WINDOW, NO_REPLACE_WINDOW);
+        assert_eq!(updates(&d), pairs(&[("Ignore", 1)]), "{release}");
+        // The planned job adds the window: untainted, updated in place.
+        let d = world("110-added", release, NO_REPLACE, NO_REPLACE_WINDOW);
+        let o = plan(&d, false);
+        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!("+/- Job: \"web\"\n+/- Task Group: \"web\" (1 in-place update)\n  +/- Disconnect {{\n    +/- LostAfter:         \"0\" => \"3600000000000\"\n        Reconcile:         \"best_score\"\n        Replace:           \"false\"\n        StopOnClientAfter: \"nil\"\n      }}\n      Task: \"web\"\n{}", tail("")),
+            "{release}"
+        );
+        // It drops the window: vacant, placed again.
+        let d = world("110-dropped", release, NO_REPLACE_WINDOW, NO_REPLACE);
+        assert_eq!(updates(&d), pairs(&[("Place", 1)]), "{release}");
+    }
+}
