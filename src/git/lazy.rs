@@ -48,6 +48,8 @@ pub struct LazyGitVfs {
     /// Refuse a file a checkout writes with other line ends where Nomad
     /// would read them otherwise ([`LazyGitVfs::checked_line_ends`]).
     line_ends: bool,
+    /// What a checkout reads outside the tree, read once when needed.
+    outside: std::sync::OnceLock<Arc<checkout::Outside>>,
 }
 
 impl LazyGitVfs {
@@ -58,6 +60,7 @@ impl LazyGitVfs {
             source,
             subs: Mutex::new(HashMap::new()),
             line_ends: false,
+            outside: std::sync::OnceLock::new(),
             state: Mutex::new(State {
                 repo,
                 trees: HashMap::new(),

@@ -1,17 +1,23 @@
-//! The line ends a checkout writes a file with: git's smudge-side end-of-
-//! line conversion (convert.c at git 2.47: convert_attrs, output_eol,
-//! crlf_to_worktree), so that a file read from a blob (`--staged`,
-//! `--head`, the world at HEAD) is the file Nomad reads from a checkout.
-//! It matters: Nomad keeps a CR inside a heredoc (HCL2's scanner; hcl v1
-//! before 0.11), so a template's `data` written CRLF is another template.
+//! What a checkout writes for a blob: git's smudge-side conversion
+//! (convert.c at git 2.47: convert_attrs, output_eol, crlf_to_worktree,
+//! and whether `ident`, `working-tree-encoding` or a `filter` driver
+//! apply), so that a file read from a blob (`--staged`, `--head`) is
+//! known to be, or not to be, the file Nomad reads from a checkout. It
+//! matters: Nomad keeps a CR inside a heredoc (HCL2's scanner; hcl v1
+//! before 0.11), so a template's `data` written CRLF is another template;
+//! `$Id$` written `$Id: <blob> $` is another string; UTF-16 is another
+//! file.
 //!
-//! Read here: the `.gitattributes` files of the same revision (or index)
-//! from the top down to the file's folder (deeper files and later lines
-//! win; `[attr]` macros and the built-in `binary`; the legacy `crlf`
-//! attribute), `info/attributes` of the repository, and `core.autocrlf`
-//! / `core.eol`. A pattern in quotes is not followed: "unsure".
+//! The attributes are read as git reads them ([`super::attributes`]);
+//! the configuration read is `core.autocrlf`, `core.eol`,
+//! `core.ignorecase`, the filter drivers, and `attr.tree` /
+//! `GIT_ATTR_SOURCE` (attributes from another tree: not followed).
 
-use gix::bstr::{BStr, ByteSlice};
+use std::collections::HashMap;
+
+use gix::bstr::BStr;
+
+use super::attributes::{self, Frame, Value};
 
 /// How a checkout writes a file's line ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,186 +31,155 @@ pub(super) enum Checkout {
     Unsure,
 }
 
+/// What a checkout does to a file's bytes beyond its line ends
+/// (convert.c convert_to_working_tree_ca_internal), each enough for the
+/// checkout to differ from the blob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Unspecified,
-    Set,
-    Unset,
-    Value(Val),
+pub(super) struct Conversion {
+    pub eol: Checkout,
+    /// `ident`: each `$Id$` (or `$Id: … $`) written with the blob's name.
+    pub ident: bool,
+    /// A `working-tree-encoding` other than UTF-8: the file is written in
+    /// it (or, for `true`/`false`, the checkout fails).
+    pub encoding: bool,
+    /// A `filter` whose driver the configuration defines: a program
+    /// writes the file (or, `required` without one, the checkout fails).
+    pub filter: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Val {
-    Auto,
-    Crlf,
-    Lf,
+/// `core.autocrlf`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum AutoCrlf {
+    #[default]
+    False,
+    True,
     Input,
-    Other,
 }
 
 /// The configuration a checkout follows when no attribute decides.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Config {
-    /// `core.autocrlf=true`.
-    pub autocrlf: bool,
+    pub autocrlf: AutoCrlf,
     /// `core.eol=crlf`.
     pub eol_crlf: bool,
+    /// `core.ignorecase`: patterns match without case.
+    pub ignore_case: bool,
+    /// The filter drivers with a `smudge`, `process` or `required`.
+    pub drivers: Vec<Vec<u8>>,
+    /// `attr.tree` or `GIT_ATTR_SOURCE`: attributes from another tree.
+    pub other_source: bool,
 }
 
-/// How a checkout writes `path` (slash-separated, from the top), given
-/// the attribute files that apply, shallowest first, each with the folder
-/// it sits in (`""` for the top; `info/attributes` last, folder `""`).
-pub(super) fn checkout(path: &BStr, files: &[(&BStr, &[u8])], config: Config) -> Checkout {
-    let mut text = State::Unspecified;
-    let mut crlf = State::Unspecified;
-    let mut eol = State::Unspecified;
-    let mut macros: Vec<(Vec<u8>, Vec<Vec<u8>>)> = Vec::new();
-    for (dir, body) in files {
-        let rel: &[u8] = if dir.is_empty() {
-            path
-        } else {
-            match path
-                .strip_prefix(dir.as_bytes())
-                .and_then(|r| r.strip_prefix(b"/"))
-            {
-                Some(r) => r,
-                None => continue,
-            }
+/// What a checkout does to `path` (slash-separated, from the top), given
+/// the attribute frames git stacks for it, lowest first
+/// ([`attributes::of`]).
+pub(super) fn checkout(path: &BStr, frames: &[&Frame], config: &Config) -> Conversion {
+    if config.other_source {
+        return Conversion {
+            eol: Checkout::Unsure,
+            ident: true,
+            encoding: true,
+            filter: true,
         };
-        for line in body.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with(b"#") {
-                continue;
-            }
-            let mut words = line.fields();
-            let Some(pattern) = words.next() else {
-                continue;
-            };
-            let attrs: Vec<Vec<u8>> = words.map(<[u8]>::to_vec).collect();
-            if let Some(name) = pattern.strip_prefix(b"[attr]") {
-                // Macros count from the top file (and info/attributes) only.
-                if dir.is_empty() {
-                    macros.push((name.to_vec(), attrs));
-                }
-                continue;
-            }
-            if pattern.starts_with(b"\"") {
-                if attrs.iter().any(|a| touches(a, &macros)) {
-                    return Checkout::Unsure;
-                }
-                continue;
-            }
-            // A negative pattern is refused by git (and ignored).
-            if pattern.starts_with(b"!") || !matches(pattern, rel.as_bstr()) {
-                continue;
-            }
-            for a in &attrs {
-                apply(a, &macros, &mut [&mut text, &mut crlf, &mut eol], 0);
-            }
-        }
     }
-    decide(text, crlf, eol, config)
-}
-
-/// Does attribute token `a` (a macro's expansion included) say anything
-/// about line ends?
-fn touches(a: &[u8], macros: &[(Vec<u8>, Vec<Vec<u8>>)]) -> bool {
-    let name = name_of(a);
-    matches!(name, b"text" | b"eol" | b"crlf" | b"binary")
-        || macros.iter().any(|(m, _)| m.as_slice() == name)
-}
-
-fn name_of(a: &[u8]) -> &[u8] {
-    let a = a
-        .strip_prefix(b"-")
-        .or_else(|| a.strip_prefix(b"!"))
-        .unwrap_or(a);
-    a.split(|b| *b == b'=').next().unwrap_or(a)
-}
-
-/// Apply one attribute token to (text, crlf, eol), expanding macros.
-fn apply(a: &[u8], macros: &[(Vec<u8>, Vec<Vec<u8>>)], states: &mut [&mut State; 3], depth: usize) {
-    let (state, name) = if let Some(n) = a.strip_prefix(b"-") {
-        (State::Unset, n)
-    } else if let Some(n) = a.strip_prefix(b"!") {
-        (State::Unspecified, n)
-    } else if let Some(i) = a.iter().position(|b| *b == b'=') {
-        let v = match &a[i + 1..] {
-            b"auto" => Val::Auto,
-            b"crlf" => Val::Crlf,
-            b"lf" => Val::Lf,
-            b"input" => Val::Input,
-            _ => Val::Other,
-        };
-        (State::Value(v), &a[..i])
+    let case = if config.ignore_case {
+        gix::glob::pattern::Case::Fold
     } else {
-        (State::Set, a)
+        gix::glob::pattern::Case::Sensitive
     };
-    match name {
-        b"text" => *states[0] = state,
-        b"crlf" => *states[1] = state,
-        b"eol" => *states[2] = state,
-        // Built in: `-diff -merge -text`.
-        b"binary" if state == State::Set => *states[0] = State::Unset,
-        _ if state == State::Set && depth < 8 => {
-            // The last definition of a macro is the one in force.
-            if let Some((_, expands)) = macros.iter().rev().find(|(m, _)| m.as_slice() == name) {
-                for e in expands.clone() {
-                    apply(&e, macros, states, depth + 1);
-                }
-            }
-        }
-        _ => {}
+    let attrs = attributes::of(path, frames, case);
+    let text = |name: &[u8]| match attrs.get(name) {
+        Some(Value::Text(v)) => Some(v.as_slice()),
+        _ => None,
+    };
+    let encoding = match attrs.get(&b"working-tree-encoding"[..]) {
+        None | Some(Value::Unspecified) => false,
+        Some(Value::Set | Value::Unset) => true,
+        Some(Value::Text(v)) => !v.is_empty() && !is_utf8_name(v),
+    };
+    let filter = text(b"filter").is_some_and(|name| config.drivers.iter().any(|d| d == name));
+    Conversion {
+        eol: decide(&attrs, config),
+        ident: attrs.get(&b"ident"[..]) == Some(&Value::Set),
+        encoding,
+        filter,
     }
 }
 
-/// gitattributes patterns: gitignore's, without negation or folders.
-fn matches(pattern: &[u8], rel: &BStr) -> bool {
-    let Some(p) = gix::glob::parse(pattern) else {
+/// utf8.c same_encoding with "UTF-8": `utf` then an optional `-`, then
+/// `8`, in any case.
+fn is_utf8_name(v: &[u8]) -> bool {
+    let Some(rest) = v.get(..3).filter(|p| p.eq_ignore_ascii_case(b"utf")) else {
         return false;
     };
-    p.matches_repo_relative_path(
-        rel,
-        rel.rfind_byte(b'/').map(|i| i + 1),
-        Some(false),
-        gix::glob::pattern::Case::Sensitive,
-        gix::glob::wildmatch::Mode::NO_MATCH_SLASH_LITERAL,
-    )
+    let rest = &v[rest.len()..];
+    let rest = rest.strip_prefix(b"-").unwrap_or(rest);
+    rest == b"8"
 }
 
-/// convert.c convert_attrs and output_eol, on a system whose native line
-/// end is LF.
-fn decide(text: State, crlf: State, eol: State, config: Config) -> Checkout {
-    #[derive(PartialEq)]
+/// convert.c convert_attrs, text_eol_is_crlf and output_eol, on a system
+/// whose native line end is LF.
+fn decide(attrs: &HashMap<Vec<u8>, Value>, config: &Config) -> Checkout {
+    #[derive(Clone, Copy, PartialEq)]
     enum Action {
         Undefined,
         Binary,
         Text,
-        Input,
+        TextInput,
+        TextCrlf,
         Auto,
+        AutoInput,
+        AutoCrlf,
     }
-    let of = |s: State| match s {
-        State::Set => Action::Text,
-        State::Unset => Action::Binary,
-        State::Value(Val::Input) => Action::Input,
-        State::Value(Val::Auto) => Action::Auto,
+    // git_path_check_crlf, for `text` then the legacy `crlf`.
+    let of = |name: &[u8]| match attrs.get(name) {
+        Some(Value::Set) => Action::Text,
+        Some(Value::Unset) => Action::Binary,
+        Some(Value::Text(v)) if v == b"input" => Action::TextInput,
+        Some(Value::Text(v)) if v == b"auto" => Action::Auto,
         _ => Action::Undefined,
     };
-    let mut action = of(text);
+    let mut action = of(b"text");
     if action == Action::Undefined {
-        action = of(crlf);
+        action = of(b"crlf");
     }
-    match (action, eol) {
-        (Action::Binary | Action::Input, _) => Checkout::AsIs,
-        (Action::Text | Action::Undefined, State::Value(Val::Crlf)) => {
-            Checkout::Crlf { auto: false }
-        }
-        (Action::Auto, State::Value(Val::Crlf)) => Checkout::Crlf { auto: true },
-        (_, State::Value(Val::Lf)) => Checkout::AsIs,
-        // No eol attribute: core.autocrlf, then core.eol.
-        (Action::Text, _) if config.autocrlf || config.eol_crlf => Checkout::Crlf { auto: false },
-        (Action::Auto, _) if config.autocrlf || config.eol_crlf => Checkout::Crlf { auto: true },
-        (Action::Undefined, _) if config.autocrlf => Checkout::Crlf { auto: true },
+    if action != Action::Binary {
+        let eol = match attrs.get(&b"eol"[..]) {
+            Some(Value::Text(v)) if v == b"lf" => Some(false),
+            Some(Value::Text(v)) if v == b"crlf" => Some(true),
+            _ => None,
+        };
+        action = match (action, eol) {
+            (Action::Auto, Some(false)) => Action::AutoInput,
+            (Action::Auto, Some(true)) => Action::AutoCrlf,
+            (_, Some(false)) => Action::TextInput,
+            (_, Some(true)) => Action::TextCrlf,
+            (a, None) => a,
+        };
+    }
+    let eol_is_crlf = match config.autocrlf {
+        AutoCrlf::True => true,
+        AutoCrlf::Input => false,
+        AutoCrlf::False => config.eol_crlf,
+    };
+    if action == Action::Text {
+        action = if eol_is_crlf {
+            Action::TextCrlf
+        } else {
+            Action::TextInput
+        };
+    }
+    if action == Action::Undefined {
+        action = match config.autocrlf {
+            AutoCrlf::False => Action::Binary,
+            AutoCrlf::True => Action::AutoCrlf,
+            AutoCrlf::Input => Action::AutoInput,
+        };
+    }
+    match action {
+        Action::TextCrlf => Checkout::Crlf { auto: false },
+        Action::AutoCrlf => Checkout::Crlf { auto: true },
+        Action::Auto if eol_is_crlf => Checkout::Crlf { auto: true },
         _ => Checkout::AsIs,
     }
 }
@@ -221,12 +196,20 @@ pub(super) fn smudge(blob: &[u8], auto: bool) -> Option<Vec<u8>> {
             b'\r' => lone_cr += 1,
             b'\n' if i == 0 || blob[i - 1] != b'\r' => lone_lf += 1,
             b'\n' => {}
-            0 => nul += 1,
+            0 => {
+                nul += 1;
+                other += 1;
+            }
             127 => other += 1,
             8 | 9 | 27 | 12 => printable += 1,
             c if c < 32 => other += 1,
             _ => printable += 1,
         }
+    }
+    // gather_stats: a file's closing ^Z (DOS's end of file) is not
+    // counted as unprintable.
+    if blob.last() == Some(&0x1a) {
+        other = other.saturating_sub(1);
     }
     if lone_lf == 0 {
         return None;
@@ -247,18 +230,28 @@ pub(super) fn smudge(blob: &[u8], auto: bool) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::git::attributes::Found;
+    use gix::bstr::ByteSlice;
 
-    fn at(path: &str, files: &[(&str, &str)], config: Config) -> Checkout {
-        let files: Vec<(&BStr, &[u8])> = files
-            .iter()
-            .map(|(d, b)| (d.as_bytes().as_bstr(), b.as_bytes()))
-            .collect();
-        checkout(path.as_bytes().as_bstr(), &files, config)
+    /// The frames of `files` (folder, body; the top file first, then
+    /// deeper ones; macros from the top only) on the built-in one.
+    fn at(path: &str, files: &[(&str, &str)], config: &Config) -> Checkout {
+        let mut frames = vec![Frame::builtin()];
+        for (d, b) in files {
+            frames.push(Frame::parse(
+                d.as_bytes(),
+                b.as_bytes(),
+                Found::Blob,
+                d.is_empty(),
+            ));
+        }
+        let frames: Vec<&Frame> = frames.iter().collect();
+        checkout(path.as_bytes().as_bstr(), &frames, config).eol
     }
 
     #[test]
     fn attributes_decide_as_git_does() {
-        let none = Config::default();
+        let none = &Config::default();
         let crlf = Checkout::Crlf { auto: false };
         let auto = Checkout::Crlf { auto: true };
         assert_eq!(
@@ -303,14 +296,8 @@ mod tests {
             crlf
         );
         // Macros, from the top file only.
-        assert_eq!(
-            at(
-                "a.nomad",
-                &[("", "[attr]win text eol=crlf\n*.nomad win\n")],
-                none
-            ),
-            crlf
-        );
+        let win = "[attr]win text eol=crlf\n*.nomad win\n";
+        assert_eq!(at("a.nomad", &[("", win)], none), crlf);
         assert_eq!(
             at(
                 "d/a.nomad",
@@ -320,17 +307,26 @@ mod tests {
             Checkout::AsIs
         );
         // The configuration, where no eol attribute decides.
-        let autocrlf = Config {
-            autocrlf: true,
-            eol_crlf: false,
+        let autocrlf = &Config {
+            autocrlf: AutoCrlf::True,
+            ..Config::default()
         };
-        let eol = Config {
-            autocrlf: false,
+        let eol = &Config {
             eol_crlf: true,
+            ..Config::default()
+        };
+        let input_eol = &Config {
+            autocrlf: AutoCrlf::Input,
+            eol_crlf: true,
+            ..Config::default()
         };
         assert_eq!(at("a.nomad", &[], autocrlf), auto);
         assert_eq!(at("a.nomad", &[], eol), Checkout::AsIs);
         assert_eq!(at("a.nomad", &[("", "* text\n")], eol), crlf);
+        assert_eq!(
+            at("a.nomad", &[("", "* text\n")], input_eol),
+            Checkout::AsIs
+        );
         assert_eq!(at("a.nomad", &[("", "* crlf\n")], eol), crlf);
         assert_eq!(
             at("a.nomad", &[("", "* -crlf\n")], autocrlf),
@@ -340,10 +336,98 @@ mod tests {
             at("a.nomad", &[("", "* crlf=input\n")], autocrlf),
             Checkout::AsIs
         );
+        // convert_attrs: an eol attribute wins over `input`.
         assert_eq!(
-            at("a.nomad", &[("", "\"a b\" eol=crlf\n")], none),
-            Checkout::Unsure
+            at("a.nomad", &[("", "* crlf=input eol=crlf\n")], none),
+            crlf
         );
+        assert_eq!(
+            at("a.nomad", &[("", "* text=input eol=crlf\n")], none),
+            crlf
+        );
+    }
+
+    /// Lines a pull request writes that git reads otherwise than a plain
+    /// reading would: each was judged by its LF blob (a checkout by git
+    /// 2.47 writes CRLF; `git check-attr --cached eol` agrees).
+    #[test]
+    fn attribute_lines_read_as_git_reads_them() {
+        let none = &Config::default();
+        let crlf = Checkout::Crlf { auto: false };
+        let top = "* eol=crlf\n";
+        for (line, want) in [
+            // git drops a line with a name it refuses...
+            ("*.nomad eol=lf b@d\n", crlf),
+            // ...one 2048 bytes long or more...
+            (&*format!("*.nomad eol=lf {}=1\n", "x".repeat(2100)), crlf),
+            // ...and all that follows a NUL.
+            ("\0\n*.nomad eol=lf\n", crlf),
+            // Only space, tab, CR and LF part words.
+            ("\u{a0}*.nomad eol=lf\n", crlf),
+            ("\u{b}*.nomad eol=lf\n", crlf),
+            // (a value runs to the next of them: `lf\u{a0}x` is no eol git
+            // knows, and hides the top file's `crlf`)
+            ("*.nomad eol=lf\u{a0}x\n", Checkout::AsIs),
+            // A negative pattern drops its line.
+            ("!x.nomad eol=lf\n", crlf),
+            // Quoted patterns, C escapes.
+            ("\"a\\056nomad\"eol=lf\n", Checkout::AsIs),
+            ("\"a b\" eol=lf\n", crlf),
+            // A folder pattern matches no file; `**` does.
+            ("d/ eol=lf\n", crlf),
+            ("** eol=lf\n", Checkout::AsIs),
+        ] {
+            assert_eq!(
+                at("d/a.nomad", &[("", top), ("d", line)], none),
+                want,
+                "{line:?}"
+            );
+        }
+        for top in [
+            "*.nomad win\n[attr]win eol=crlf\n",
+            "[attr]binary eol=crlf\n*.nomad binary\n",
+            "\"[attr]win\" eol=crlf\n*.nomad win\n",
+            "\"*.nomad\" eol=crlf\n",
+        ] {
+            assert_eq!(at("a.nomad", &[("", top)], none), crlf, "{top:?}");
+        }
+        // `-win` above a `win` below: the macro is not set.
+        let files = [("", "[attr]win eol=crlf\n* win\n"), ("d", "*.nomad -win\n")];
+        assert_eq!(at("d/a.nomad", &files, none), Checkout::AsIs);
+        // An unclosed quote is part of the pattern.
+        assert_eq!(
+            at("a.nomad", &[("", "\"*.nomad eol=crlf\n")], none),
+            Checkout::AsIs
+        );
+    }
+
+    #[test]
+    fn other_conversions() {
+        let of = |body: &str, config: &Config| {
+            let frames = [
+                Frame::builtin(),
+                Frame::parse(b"", body.as_bytes(), Found::Blob, true),
+            ];
+            checkout(b"a.nomad".as_bstr(), &[&frames[0], &frames[1]], config)
+        };
+        let none = &Config::default();
+        assert!(of("* ident\n", none).ident);
+        assert!(!of("* ident\n*.nomad -ident\n", none).ident);
+        assert!(of("* working-tree-encoding=UTF-16LE\n", none).encoding);
+        assert!(of("* working-tree-encoding\n", none).encoding);
+        assert!(!of("* working-tree-encoding=utf8\n", none).encoding);
+        assert!(!of("* working-tree-encoding=UTF-8\n", none).encoding);
+        assert!(!of("* filter=lfs\n", none).filter);
+        let lfs = &Config {
+            drivers: vec![b"lfs".to_vec()],
+            ..Config::default()
+        };
+        assert!(of("* filter=lfs\n", lfs).filter);
+        let elsewhere = &Config {
+            other_source: true,
+            ..Config::default()
+        };
+        assert_eq!(of("", elsewhere).eol, Checkout::Unsure);
     }
 
     #[test]
@@ -356,5 +440,8 @@ mod tests {
         assert_eq!(smudge(b"a\0\nb", true), None);
         assert_eq!(smudge(b"a\r\n", false), None);
         assert_eq!(smudge(b"\n", true).as_deref(), Some(&b"\r\n"[..]));
+        // A closing ^Z is not what makes a short text binary.
+        assert!(smudge(b"a\nb\x1a", true).is_some());
+        assert_eq!(smudge(b"a\nb\x1a\x1a", true), None);
     }
 }

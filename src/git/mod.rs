@@ -9,6 +9,7 @@
 //! trees on the paths it reads, so its cost no longer grows with the
 //! repository. The git command line remains only where [`cli`] says.
 
+mod attributes;
 mod cli;
 mod diff;
 mod hex;

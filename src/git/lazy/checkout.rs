@@ -1,23 +1,117 @@
-//! The line ends a checkout of a [`LazyGitVfs`]'s side writes, and the
+//! What a checkout of a [`LazyGitVfs`]'s side writes for a file, and the
 //! refusal of a file Nomad would read otherwise from that checkout
-//! ([`LazyGitVfs::checked_line_ends`]; git's conversion: [`line_ends`]).
+//! ([`LazyGitVfs::checked_line_ends`]; git's attributes: [`attributes`];
+//! its conversion: [`line_ends`]).
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use gix::bstr::{BStr, ByteSlice};
+use gix::bstr::ByteSlice;
 
+use super::super::attributes::{self, Found, Frame};
 use super::super::line_ends;
-use super::super::repo::{self, bytes_of, path_of, Kind};
+use super::super::repo::{self, bytes_of, path_of};
 use super::LazyGitVfs;
 
-/// The kind of the refusal of a file a checkout writes with other line
-/// ends ([`LazyGitVfs::checked_line_ends`]): the only refusal of this kind.
+/// The kind of the refusal of a file a checkout writes otherwise than its
+/// blob ([`LazyGitVfs::checked_line_ends`]): the only refusal of this kind.
 pub const LINE_ENDS: io::ErrorKind = io::ErrorKind::InvalidData;
 
+/// What a checkout reads from outside the tree, once per reader: the
+/// configuration, and the attribute files below and above the tree's
+/// (built-in, system, global; `info/attributes`).
+pub(super) struct Outside {
+    config: line_ends::Config,
+    below: Vec<Frame>,
+    above: Frame,
+}
+
+/// An attribute file git reads from disk (read_attr_from_file): a regular
+/// file under attr.c's size cap, or nothing. Never quoted back.
+fn disk_frame(path: &Path) -> Option<Frame> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() >= attributes::MAX_FILE as u64 {
+        return None;
+    }
+    let body = std::fs::read(path).ok()?;
+    Some(Frame::parse(b"", &body, Found::Disk, true))
+}
+
+/// git_attr_global_file: core.attributesFile, else
+/// `$XDG_CONFIG_HOME/git/attributes`, else `~/.config/git/attributes`.
+fn global_file(config: &gix::config::Snapshot<'_>) -> Option<PathBuf> {
+    if let Ok(Some(p)) = config.trusted_path("core.attributesFile") {
+        return Some(p);
+    }
+    match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        Some(x) => Some(PathBuf::from(x).join("git").join("attributes")),
+        None => std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| {
+            PathBuf::from(h)
+                .join(".config")
+                .join("git")
+                .join("attributes")
+        }),
+    }
+}
+
+impl Outside {
+    fn read(repo: &gix::Repository) -> Outside {
+        let c = repo.config_snapshot();
+        let autocrlf = match c.string("core.autocrlf") {
+            Some(v) if v.eq_ignore_ascii_case(b"input") => line_ends::AutoCrlf::Input,
+            _ if c.boolean("core.autocrlf").unwrap_or(false) => line_ends::AutoCrlf::True,
+            _ => line_ends::AutoCrlf::False,
+        };
+        // convert.c read_convert_config: a driver is any filter.<name>
+        // section; it writes the checkout when it has a smudge or process
+        // program, and fails it when required without one.
+        let drivers = c
+            .plumbing()
+            .sections_by_name("filter")
+            .into_iter()
+            .flatten()
+            .filter(|s| {
+                ["smudge", "process", "required"]
+                    .iter()
+                    .any(|k| s.contains_value_name(k))
+            })
+            .filter_map(|s| s.header().subsection_name().map(|n| n.to_vec()))
+            .collect();
+        let config = line_ends::Config {
+            autocrlf,
+            eol_crlf: c
+                .string("core.eol")
+                .is_some_and(|v| v.eq_ignore_ascii_case(b"crlf")),
+            ignore_case: c.boolean("core.ignorecase").unwrap_or(false),
+            drivers,
+            other_source: c.string("attr.tree").is_some()
+                || std::env::var_os("GIT_ATTR_SOURCE").is_some(),
+        };
+        let mut below = vec![Frame::builtin()];
+        // attr.c git_attr_system_is_enabled (git_env_bool).
+        let nosystem = std::env::var("GIT_ATTR_NOSYSTEM").is_ok_and(|v| {
+            let v = v.trim().to_ascii_lowercase();
+            ["true", "yes", "on"].contains(&v.as_str()) || v.parse::<i64>().is_ok_and(|n| n != 0)
+        });
+        if !nosystem {
+            // Debian's and most builds' $(sysconfdir)/gitattributes.
+            below.extend(disk_frame(Path::new("/etc/gitattributes")));
+        }
+        below.extend(global_file(&c).and_then(|p| disk_frame(&p)));
+        let above = disk_frame(&repo.common_dir().join("info").join("attributes"))
+            .unwrap_or_else(|| Frame::parse(b"", b"", Found::Disk, true));
+        Outside {
+            config,
+            below,
+            above,
+        }
+    }
+}
+
 impl LazyGitVfs {
-    /// How a checkout of this side writes `key`'s line ends.
-    fn checkout_of(&self, key: &Path) -> io::Result<line_ends::Checkout> {
+    /// What a checkout of this side does to `key`.
+    fn checkout_of(&self, key: &Path) -> io::Result<line_ends::Conversion> {
         let path = bytes_of(key);
         let mut dirs: Vec<&[u8]> = vec![b""];
         for (i, b) in path.iter().enumerate() {
@@ -25,32 +119,30 @@ impl LazyGitVfs {
                 dirs.push(&path[..i]);
             }
         }
-        let mut files: Vec<(gix::bstr::BString, Vec<u8>)> = Vec::new();
+        let outside = match self.outside.get() {
+            Some(o) => o.clone(),
+            None => {
+                let o = Arc::new(self.with_state(|s| Ok(Outside::read(&s.repo)))?);
+                self.outside.get_or_init(|| o).clone()
+            }
+        };
+        let mut frames: Vec<Frame> = Vec::new();
         for dir in dirs {
             let at = repo::join(dir.as_bstr(), b".gitattributes".as_bstr());
-            if let Some((id, Kind::File | Kind::Executable)) = self.lookup(&path_of(&at)?)? {
-                let body = self.with_state(|s| repo::blob(&s.repo, id, key))?;
-                files.push((dir.into(), body));
+            // Any blob: a checkout reads a link's, whose text is what it
+            // names (attr.c read_attr_from_index reads the index entry's
+            // blob; the no-follow rule is for the file on disk only).
+            if let Some((id, kind)) = self.lookup(&path_of(&at)?)? {
+                if kind.is_blob() {
+                    let body = self.with_state(|s| repo::blob(&s.repo, id, key))?;
+                    frames.push(Frame::parse(dir, &body, Found::Blob, dir.is_empty()));
+                }
             }
         }
-        let config = self.with_state(|s| {
-            let info = s.repo.common_dir().join("info").join("attributes");
-            if let Ok(body) = std::fs::read(info) {
-                files.push((gix::bstr::BString::from(""), body));
-            }
-            let c = s.repo.config_snapshot();
-            Ok(line_ends::Config {
-                autocrlf: c.boolean("core.autocrlf").unwrap_or(false),
-                eol_crlf: c
-                    .string("core.eol")
-                    .is_some_and(|v| v.eq_ignore_ascii_case(b"crlf")),
-            })
-        })?;
-        let listed: Vec<(&BStr, &[u8])> = files
-            .iter()
-            .map(|(d, b)| (d.as_bstr(), b.as_slice()))
-            .collect();
-        Ok(line_ends::checkout(path.as_bstr(), &listed, config))
+        let mut stack: Vec<&Frame> = outside.below.iter().collect();
+        stack.extend(frames.iter());
+        stack.push(&outside.above);
+        Ok(line_ends::checkout(path.as_bstr(), &stack, &outside.config))
     }
 
     /// The refusal of `text` at `key` when a checkout writes it otherwise
@@ -60,32 +152,45 @@ impl LazyGitVfs {
         key: &Path,
         text: &str,
     ) -> io::Result<Option<io::Error>> {
-        if !self.line_ends || !text.contains('\n') {
+        if !self.line_ends {
             return Ok(None);
         }
+        let conv = self.checkout_of(key)?;
         let name = key.to_string_lossy();
         let hcl = [".nomad", ".hcl", ".job"].iter().any(|e| name.ends_with(e));
         // JSON reads CR as white space and holds no raw line end in a
         // string; HCL keeps one only in a heredoc.
-        if name.ends_with(".json") || (hcl && !text.contains("<<")) {
+        let reads_line_ends =
+            text.contains('\n') && !name.ends_with(".json") && (!hcl || text.contains("<<"));
+        let eol = reads_line_ends
+            && match conv.eol {
+                line_ends::Checkout::AsIs => false,
+                line_ends::Checkout::Crlf { auto } => {
+                    line_ends::smudge(&crate::source::encode(text), auto).is_some()
+                }
+                line_ends::Checkout::Unsure => true,
+            };
+        // convert.c ident_to_worktree rewrites `$Id$` and `$Id: … $`: no
+        // text without `$Id` is touched.
+        let ident = conv.ident && text.contains("$Id");
+        let why = if conv.filter {
+            "may write it otherwise than its blob (a .gitattributes `filter` whose driver the git configuration defines: a program writes it)"
+        } else if conv.encoding {
+            "may write it otherwise than its blob (a .gitattributes `working-tree-encoding`: it is written in that encoding, not as its UTF-8 blob)"
+        } else if ident {
+            "may write it otherwise than its blob (a .gitattributes `ident`: each `$Id$` is written with the blob's object name)"
+        } else if eol {
+            "may write it with CRLF line ends (.gitattributes `eol=crlf`, `text` with core.autocrlf or core.eol) where its blob has LF, and Nomad keeps a CR inside a heredoc or a file it reads whole"
+        } else {
             return Ok(None);
-        }
-        let changed = match self.checkout_of(key)? {
-            line_ends::Checkout::AsIs => false,
-            line_ends::Checkout::Crlf { auto } => {
-                line_ends::smudge(&crate::source::encode(text), auto).is_some()
-            }
-            line_ends::Checkout::Unsure => true,
         };
-        Ok(changed.then(|| {
-            crate::project::refused(
-                LINE_ENDS,
-                format!(
-                    "refusing to read {}: a checkout of {} may write it with CRLF line ends (.gitattributes `eol=crlf`, `text` with core.autocrlf or core.eol) where its blob has LF, and Nomad keeps a CR inside a heredoc or a file it reads whole: what Nomad reads from the checkout is not followed here",
-                    key.display(),
-                    self.name
-                ),
-            )
-        }))
+        Ok(Some(crate::project::refused(
+            LINE_ENDS,
+            format!(
+                "refusing to read {}: a checkout of {} {why}: what Nomad reads from the checkout is not followed here",
+                key.display(),
+                self.name
+            ),
+        )))
     }
 }
