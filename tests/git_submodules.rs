@@ -239,3 +239,35 @@ fn a_job_file_in_a_submodule_is_found_by_the_reader_scan() {
         "{s}"
     );
 }
+
+/// A submodule's own .gitattributes decide how a checkout with its
+/// submodules writes their files: a bump adding `*.nomad eol=crlf` to a
+/// job with a heredoc (Nomad keeps the CR) was judged by the LF blob.
+#[test]
+fn a_submodule_job_a_checkout_writes_with_crlf_is_not_judged_by_its_blob() {
+    let (p, _up) = project("sub-crlf");
+    let job = JOB.replace(
+        "datacenters = [\"dc1\"]",
+        "datacenters = [\"dc1\"]\n  meta {\n    note = <<EOT\nshared\nEOT\n  }",
+    );
+    bump(&p, "jobs/shared.nomad", &job);
+    bump(&p, ".gitattributes", "*.nomad eol=crlf\n");
+    for args in [
+        &["check", "--staged"][..],
+        &["plan", "--changed", "--staged"],
+    ] {
+        let out = p.run(args);
+        let s = output_text(&out);
+        assert!(
+            flat(&s).contains(
+                "refusing to read jobs/shared.nomad: a checkout of submodule deploy at commit"
+            ),
+            "{args:?}: {s}"
+        );
+        assert!(
+            flat(&s).contains("may write it with CRLF line ends"),
+            "{args:?}: {s}"
+        );
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {s}");
+    }
+}

@@ -89,6 +89,9 @@ impl LazyGitVfs {
             repo,
             Source::Tree(Some(tree)),
         );
+        // A checkout of the submodule writes its files by its own
+        // attributes and configuration: the same refusal applies.
+        sub.line_ends = self.line_ends;
         sub.name = format!(
             "submodule {} at commit {} ({})",
             at.display(),
