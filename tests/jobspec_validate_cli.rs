@@ -12,6 +12,7 @@ fn args(file: &str, var: &[&str]) -> ValidateArgs {
         var_file: vec![],
         world: None,
         nomad_version: None,
+        namespace: None,
     }
 }
 

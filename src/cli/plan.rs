@@ -16,7 +16,7 @@ use super::common::{self, ColorArgs, VarArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::diff::JobDiff;
 pub(crate) use crate::job_loader::with_namespace;
-use crate::job_loader::JobLoader;
+use crate::job_loader::{JobLoader, RequestNamespace};
 use crate::jobspec::{self, Job};
 use crate::planner::Admission;
 use crate::render;
@@ -59,7 +59,9 @@ pub struct PlanArgs {
     /// Show the job diff (Nomad's -diff; -diff=false hides it).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub diff: bool,
-    /// Namespace for a job file that does not name one (Nomad's -namespace).
+    /// Namespace for a job file that does not name one (Nomad's -namespace;
+    /// else `NOMAD_NAMESPACE`, as Nomad's CLI reads it). Before 1.0.9 and
+    /// 1.1.0–1.1.2 Nomad plans such a job in "default" whatever it says.
     #[arg(long)]
     pub namespace: Option<String>,
     #[command(flatten)]
@@ -258,6 +260,32 @@ fn plan_code(
     }
 }
 
+impl PlanArgs {
+    /// The namespace Nomad's CLI would ask for (`-namespace`, else
+    /// `NOMAD_NAMESPACE`), judged for `version`.
+    pub(super) fn request_namespace(
+        &self,
+        version: crate::version::NomadVersion,
+    ) -> RequestNamespace {
+        let env = std::env::var("NOMAD_NAMESPACE").ok();
+        RequestNamespace::new(self.namespace.as_deref(), env.as_deref(), version)
+    }
+}
+
+/// The job `nomad job plan` submits: a namespace the file writes, else the
+/// request's where the release applies it; a line on stderr where it
+/// does not.
+pub(super) fn in_request_namespace(
+    job: Job,
+    ns: &RequestNamespace,
+    version: crate::version::NomadVersion,
+) -> Job {
+    if let Some(note) = ns.ignored_note(job.spans.written("namespace"), version) {
+        eprintln!("{note}");
+    }
+    with_namespace(job, ns.for_unnamed_job())
+}
+
 pub(super) fn view<'a>(
     args: &PlanArgs,
     plan: &'a JobPlan,
@@ -329,12 +357,13 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     common::eprint_world_warnings(&resolved.warnings);
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
+    let request_ns = args.request_namespace(world.nomad_version);
     let job = match load_planned(&loader, file) {
-        Ok(j) => with_namespace(j, args.namespace.as_deref()),
+        Ok(j) => in_request_namespace(j, &request_ns, world.nomad_version),
         Err(parsed) => {
             // The servers' admission judges it too (one error list).
             let sim = Simulation::new(&world, args.seed).ok();
-            let ns = args.namespace.as_deref();
+            let ns = request_ns.for_unnamed_job();
             let json = args.format == PlanFormat::Json;
             let v = loader.version();
             return fail_job_file(&parsed, file, v, sim.as_ref(), ns, json, color);

@@ -27,6 +27,12 @@ pub struct ValidateArgs {
     /// (the same flag and rule as `plan` and `check`).
     #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = crate::cli::common::parse_version)]
     pub nomad_version: Option<crate::version::NomadVersion>,
+    /// Accepted as `nomad job validate` accepts it, and without effect as
+    /// there: its agent validates a job that names no namespace in
+    /// "default" (`args.Namespace = job.Namespace` after canonicalising,
+    /// command/agent/job_endpoint.go ValidateJobRequest, v0.9.3–v2.0.5).
+    #[arg(long)]
+    pub namespace: Option<String>,
 }
 
 /// Nomad's exit codes: 0 valid, 1 invalid, 255 usage or I/O error.

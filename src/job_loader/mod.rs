@@ -29,7 +29,10 @@
 
 mod cache;
 pub mod getter;
+mod request_namespace;
 mod running;
+
+pub use request_namespace::RequestNamespace;
 
 pub use running::RunningFiles;
 

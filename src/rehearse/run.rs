@@ -9,7 +9,7 @@ pub use super::judge::{judge, Observation, Verdict};
 use super::{Action, CheckIndex, NomadCommand, Rehearsal, Step};
 use crate::cluster::JobStatus;
 use crate::diag::{Diag, Diags};
-use crate::job_loader::{with_namespace, JobLoader};
+use crate::job_loader::{with_namespace, JobLoader, RequestNamespace};
 use crate::jobspec::Job;
 use crate::render;
 use crate::scheduler::{PlanResult, Simulation};
@@ -103,7 +103,10 @@ impl<'a> Session<'a> {
         let job = loader
             .job(&self.vfs(), Path::new(file))
             .map_err(|parsed| parsed.diags)?;
-        Ok(with_namespace(job, namespace_flag))
+        // The script's own flag only: a rehearsal replays the script, not
+        // the shell it runs in (no NOMAD_NAMESPACE).
+        let ns = RequestNamespace::new(namespace_flag, None, world.nomad_version);
+        Ok(with_namespace(job, ns.for_unnamed_job()))
     }
 
     /// Execute one step. Errors are problems of the rehearsal itself

@@ -28,7 +28,8 @@ pub struct PlanView<'a> {
     /// `-var=...` / `-var-file=...` arguments, already formatted as Nomad
     /// echoes them (`-var="k=v"`), shown in the hint from 1.2.4.
     pub check_index_args: Vec<String>,
-    /// `-namespace` flag / `NOMAD_NAMESPACE` (not the job file's), shown from 1.6.
+    /// The `-namespace` flag as typed (not `NOMAD_NAMESPACE`, not the job
+    /// file's: command/job_plan.go's `c.namespace`), shown from 1.6.
     pub namespace_flag: Option<String>,
     /// Next launch of a periodic job: RFC 3339 time in the job's zone, and
     /// the wait from "now" (the simulated clock).

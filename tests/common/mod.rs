@@ -203,6 +203,7 @@ impl TempDir {
             .arg("--no-color")
             .args(args)
             .env_remove("GIT_DIR")
+            .env_remove("NOMAD_NAMESPACE")
             .env_remove("GIT_INDEX_FILE")
             .output()
             .expect("the binary runs")
@@ -258,6 +259,7 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("NOMAD_PREFLIGHT_THREADS")
+        .env_remove("NOMAD_NAMESPACE")
         .output()
         .expect("run the binary");
     Out {
@@ -469,6 +471,7 @@ pub fn run_cached(
         .env("NOMAD_PREFLIGHT_CACHE_DIR", cache)
         .env_remove("NOMAD_PREFLIGHT_NO_CACHE")
         .env_remove("GIT_DIR")
+        .env_remove("NOMAD_NAMESPACE")
         .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("the binary runs")

@@ -52,8 +52,9 @@ pub struct Inputs<'a> {
     pub range: &'a Range,
     pub sim: &'a Simulation,
     pub loader: &'a JobLoader,
-    /// `-namespace`: for job files that name none.
-    pub namespace: Option<&'a str>,
+    /// `-namespace` (or `NOMAD_NAMESPACE`): for job files that name none,
+    /// where the release applies it.
+    pub namespace: &'a crate::job_loader::RequestNamespace,
 }
 
 /// Plan every job file that differs between the two sides, in the change
@@ -115,12 +116,17 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         &new,
         &base,
         inp.loader,
-        inp.namespace,
+        inp.namespace.for_unnamed_job(),
         &inp.sim.world.running,
     ) {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
             Action::Submit(job) => {
+                let version = inp.sim.world.nomad_version;
+                let written = job.spans.written("namespace");
+                if let Some(note) = inp.namespace.ignored_note(written, version) {
+                    eprintln!("{note}");
+                }
                 let plan = super::plan_job(seq.sim(), (**job).clone());
                 match plan.admission.refused_body() {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     changed, fail, fail_job_file, gate_code, markdown, plan_job, policy, print_single, view,
-    warn_unmodelled, with_namespace, PlanArgs, PlanFormat,
+    warn_unmodelled, PlanArgs, PlanFormat,
 };
 use crate::changeset::FileChange;
 use crate::cli::common::{self, ColorArgs};
@@ -90,8 +90,9 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
         }
     };
     let parsed = setup.loader.load(vfs.as_ref(), rel);
+    let request_ns = args.request_namespace(setup.loader.version());
     if !parsed.is_valid() {
-        let ns = args.namespace.as_deref();
+        let ns = request_ns.for_unnamed_job();
         let v = setup.loader.version();
         let json = args.format == super::PlanFormat::Json;
         return fail_job_file(&parsed, file, v, Some(&setup.sim), ns, json, color);
@@ -99,7 +100,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     let Some(job) = parsed.job else {
         return fail(&parsed.diags, color);
     };
-    let job = with_namespace(job, args.namespace.as_deref());
+    let job = super::in_request_namespace(job, &request_ns, setup.loader.version());
     let from = match &args.running {
         Some(old) => BeforeFrom::File(old.clone()),
         None => BeforeFrom::Rev(setup.range.base.clone()),
@@ -140,11 +141,12 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
+    let request_ns = args.request_namespace(setup.world.nomad_version);
     let inputs = changed::Inputs {
         range: &setup.range,
         sim: &setup.sim,
         loader: &setup.loader,
-        namespace: args.namespace.as_deref(),
+        namespace: &request_ns,
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,
