@@ -446,3 +446,37 @@ fn past_its_window_1_8_and_1_9_read_prevent_reschedule_on_lost_not_replace() {
     );
     assert_plan(&d, "web.nomad", 0, "1 ignore");
 }
+
+/// A complete service allocation on the disconnected node, beside the
+/// group's running one on `n1`. Up to 1.11.1 the plan's `filterByTainted`
+/// sorts a disconnected node's allocations into `lost` before its terminal
+/// check (reconcile_util.go v1.5.6 `filterByTainted`'s
+/// `NodeStatusDisconnected` case; reconciler/filters.go v1.11.1:159), and
+/// `computeStop` stops it: "1 destroy, 1 ignore" (the group is not short,
+/// so nothing is placed). The old code dropped it as Nomad does on a ready
+/// node: "1 ignore". From 1.11.2 the terminal check comes first
+/// (filters.go v1.11.2:139): dropped.
+#[test]
+fn up_to_1_11_1_a_complete_allocation_on_a_disconnected_node_is_stopped() {
+    let done = |job: &Value| {
+        let a = alloc(
+            8,
+            0,
+            job,
+            json!({"ClientStatus": "complete", "JobType": "service", "NodeID": NODE2}),
+        );
+        vec![running(1, 0, job), a]
+    };
+    for release in ["1.5.6", "1.10.5", "1.11.1"] {
+        let d = import_with(
+            &format!("gen-done-{release}"),
+            release,
+            false,
+            "disconnected",
+            done,
+        );
+        assert_plan(&d, "web.nomad", 0, "1 destroy, 1 ignore");
+    }
+    let d = import_with("gen-done-late", "1.11.2", false, "disconnected", done);
+    assert_plan(&d, "web.nomad", 0, "1 ignore");
+}

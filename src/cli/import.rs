@@ -147,7 +147,7 @@ fn unwritten_allocations(world: &World, p: &crate::world::Pinned, dir: &Path) ->
             match a.disconnect {
                 Some(D::Waiting | D::Expired | D::Reconnecting) => true,
                 Some(D::Supported | D::Unsupported) => tainted.contains(a.node_id.as_str()),
-                None => false,
+                Some(D::Lost) | None => false,
             }
         })
         .count();

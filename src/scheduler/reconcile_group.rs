@@ -120,6 +120,18 @@ pub fn reconcile_group<'s>(
                 continue;
             }
         }
+        // Not live on a disconnected node, up to 1.11.1: lost
+        // (`filterByTainted` sorts the node before its terminal check); a
+        // batch job's of an older version is ignored before that
+        // (`filterOldTerminalAllocs`). See `disconnected_node::lost_when_not_live`.
+        if a.disconnect == Some(crate::structs::Disconnect::Lost) {
+            if a.job_type == crate::jobspec::JobType::Batch && a.job_version < at.job {
+                plan.ignore += 1;
+            } else {
+                plan.lost.push(a);
+            }
+            continue;
+        }
         // A failed allocation not yet replaced is never tainted (Nomad
         // sorts terminal allocations as untainted whatever their node):
         // due to reschedule it is `rescheduleNow`, otherwise it stays in

@@ -141,6 +141,36 @@ pub fn on_disconnected(
     })
 }
 
+/// Whether `nomad job plan` at `version` reads a service or batch job's
+/// allocation that is not live (terminal on its client, or told to stop:
+/// `server_terminal`) on a disconnected node as lost, where a ready node's
+/// reconciler would drop it or count it: 1.3.0–1.11.1, unless the group of
+/// the version it runs (`g`) does not replace (then untainted, read as
+/// anywhere else). Job.Plan's scheduler reads every allocation of the job,
+/// terminal ones too (`AllocsByJob(..., true)`, generic_sched.go
+/// v1.7.2:367), and without disconnected-client support `filterByTainted`
+/// sorts a disconnected node's allocations before its terminal check
+/// (reconcile_util.go v1.3.0:257–272, v1.5.10:267–283, v1.7.2:279–292;
+/// reconciler/filters.go v1.11.1:159): `lost`, so `computeStop` stops it
+/// ("destroy") and `computePlacements` places its name again when the
+/// group is short. 1.11.0–1.11.1 first drop a service job's
+/// server-terminal ones (`filterServerTerminalAllocs`,
+/// reconcile_cluster.go v1.11.1:404; a batch job's stay unless marked to
+/// reschedule, which a hand-written world cannot say). From 1.11.2 a
+/// terminal one is read before the node (not here). A batch job's of an
+/// older version is ignored before all that (`filterOldTerminalAllocs`,
+/// reconcile.go v1.7.2:452: the scheduler's).
+pub fn lost_when_not_live(
+    g: Option<&TaskGroup>,
+    status: ClientStatus,
+    server_terminal: bool,
+    service: bool,
+    version: NomadVersion,
+) -> bool {
+    let dropped = service && server_terminal && version >= v(1, 11, 0);
+    !late(version) && !dropped && on_disconnected(g, status, version) == Some(OnDisconnected::Lost)
+}
+
 /// Where `nomad job plan` puts a `disconnecting` allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InPlan {
@@ -317,6 +347,38 @@ mod tests {
         assert!(told(Some(&keep), v(1, 8, 0), false));
         assert!(!told(Some(&keep), v(1, 8, 0), true));
         assert!(told(None, v(1, 8, 0), false));
+    }
+
+    #[test]
+    fn a_terminal_allocation_is_lost_up_to_1_11_1_unless_its_group_keeps_it() {
+        let plain = group(None, None, None);
+        let prevent = TaskGroup {
+            prevent_reschedule_on_lost: true,
+            ..Default::default()
+        };
+        let done = ClientStatus::Complete;
+        let lost = |g: Option<&TaskGroup>, s, stop: bool, service: bool, rel: (u32, u32, u32)| {
+            lost_when_not_live(g, s, stop, service, v(rel.0, rel.1, rel.2))
+        };
+        assert!(lost(Some(&plain), done, false, true, (1, 3, 0)));
+        assert!(lost(
+            Some(&plain),
+            ClientStatus::Failed,
+            false,
+            true,
+            (1, 11, 1)
+        ));
+        assert!(lost(Some(&prevent), done, false, true, (1, 7, 1)));
+        assert!(!lost(Some(&prevent), done, false, true, (1, 7, 2)));
+        assert!(lost(Some(&prevent), done, false, true, (1, 10, 0)));
+        assert!(!lost(Some(&plain), done, false, true, (1, 11, 2)));
+        assert!(!lost(Some(&plain), done, false, true, (1, 2, 16)));
+        assert!(lost(None, done, false, true, (1, 5, 0)));
+        // A server-stopped one: lost up to 1.10.x; 1.11.0–1.11.1 drop a
+        // service job's first, keep a batch job's.
+        assert!(lost(Some(&plain), done, true, true, (1, 10, 5)));
+        assert!(!lost(Some(&plain), done, true, true, (1, 11, 0)));
+        assert!(lost(Some(&plain), done, true, false, (1, 11, 1)));
     }
 
     #[test]

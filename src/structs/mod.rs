@@ -255,6 +255,12 @@ pub enum Disconnect {
     /// (`NeedsToReconnect`, or 1.3.0–1.3.7 and 1.4.0–1.4.2's `Reconnected`
     /// task event): on a node not tainted it is kept, counted nowhere.
     Reconnecting,
+    /// A service or batch job's allocation that is not live, on a
+    /// disconnected node, which a plan up to 1.11.1 reads as lost
+    /// (`disconnected_node::lost_when_not_live`): stopped, its name placed
+    /// again when the group is short (a batch one of an older version is
+    /// ignored first).
+    Lost,
 }
 
 /// A batch job's terminal allocation, as Nomad's reconciler reads it
@@ -304,13 +310,15 @@ impl Allocation {
     }
     /// Read by its job's reconciler: live, or failed and not yet replaced
     /// (kept in the count, or rescheduled now: `reschedule_now`), or a
-    /// batch job's terminal allocation ([`BatchTerminal`]). Holds nothing
+    /// batch job's terminal allocation ([`BatchTerminal`]), or one a
+    /// disconnected node has lost ([`Disconnect::Lost`]). Holds nothing
     /// on its node unless live.
     pub fn is_reconciled(&self) -> bool {
         self.is_live()
             || (self.desired_status == DesiredStatus::Run
                 && self.client_status == ClientStatus::Failed)
             || self.batch_terminal.is_some()
+            || self.disconnect == Some(Disconnect::Lost)
     }
     /// The index in the alloc name, `web.cache[2]` → 2.
     pub fn name_index(&self) -> Option<u32> {

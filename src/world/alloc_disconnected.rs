@@ -18,14 +18,23 @@
 //!   delays the world does not hold; a 1.8–1.9 group Nomad refuses) the
 //!   job's plan is "cannot tell" (`world::alloc-state`).
 //!
-//! The group read is the running job's: a hand-written world holds no
-//! other version of it (Nomad reads the one the allocation runs); a system
-//! allocation's group decides nothing in a plan.
+//! - a service or batch job's allocation that is not live: up to 1.11.1
+//!   lost (`structs::disconnected_node::lost_when_not_live`, marked
+//!   [`Disconnect::Lost`]: stopped, its name placed again), unless its
+//!   group keeps it or the release drops it first; from 1.7.2, of a job
+//!   version the world does not hold, "cannot tell" (that group decides).
+//!
+//! The group read is the running job's (a live allocation of another
+//! version is `alloc_version`'s "cannot tell"; a terminal one's is looked
+//! up in the world's history); a system allocation's group decides
+//! nothing in a plan.
 
-use crate::diag::{Diag, Diags};
+use crate::diag::Diags;
 use crate::jobspec::JobType;
 use crate::source::Source;
-use crate::structs::disconnected_node::{late, on_disconnected, told, OnDisconnected};
+use crate::structs::disconnected_node::{
+    late, lost_when_not_live, on_disconnected, told, OnDisconnected,
+};
 use crate::structs::{Disconnect, NodeStatus};
 
 use super::model::World;
@@ -44,8 +53,11 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     let Some(mut pinned) = world.pinned.take() else {
         return;
     };
+    // The jobs marked "cannot tell", by reason.
+    let mut unheld: Vec<(String, String)> = Vec::new();
+    let mut disconnecting: Vec<(String, String)> = Vec::new();
     for a in &mut pinned.allocs {
-        if !disconnected.contains(a.node_id.as_str()) || !a.is_live() {
+        if !disconnected.contains(a.node_id.as_str()) {
             continue;
         }
         let job = world
@@ -54,6 +66,46 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
             .map(|r| &r.job)
             .find(|j| j.namespace == a.namespace.as_str() && j.id == a.job_id.as_str());
         let group = job.and_then(|j| j.group(&a.task_group));
+        if !a.is_live() {
+            let generic = matches!(a.job_type, JobType::Service | JobType::Batch);
+            let service = a.job_type == JobType::Service;
+            let stopped = a.desired_status != crate::structs::DesiredStatus::Run;
+            let key = (a.namespace.to_string(), a.job_id.to_string());
+            // The group of the version it runs: the registered one's, or
+            // one the world's history holds.
+            let own = match pinned.versions.get(&key) {
+                Some(ix) if ix.version != a.job_version => pinned
+                    .history
+                    .get(&(key.0.clone(), key.1.clone(), a.job_version))
+                    .map(|j| j.group(&a.task_group)),
+                _ => Some(group),
+            };
+            match own {
+                _ if !generic => {}
+                Some(g) => {
+                    if lost_when_not_live(g, a.client_status, stopped, service, version) {
+                        a.disconnect = Some(Disconnect::Lost);
+                    }
+                }
+                // Its group unknown: one the release drops whatever the
+                // group stays dropped; before 1.7.2 every other one is
+                // lost, whatever its group.
+                None if !lost_when_not_live(None, a.client_status, stopped, service, version) => {}
+                None if version < crate::version::NomadVersion::new(1, 7, 2) => {
+                    a.disconnect = Some(Disconnect::Lost);
+                }
+                None => {
+                    if !world.alloc_states.contains_key(&key) {
+                        world.alloc_states.insert(key.clone(), format!(
+                            "allocation {} is not live on a disconnected client and runs job version {}, which the world does not hold: whether the plan loses it (stopped, its name placed again) depends on that version's group (prevent_reschedule_on_lost, disconnect.replace)",
+                            a.id, a.job_version
+                        ));
+                        unheld.push(key);
+                    }
+                }
+            }
+            continue;
+        }
         match a.job_type {
             JobType::System | JobType::Sysbatch => {
                 // Up to 1.11.1 `nomad job plan` runs the system scheduler
@@ -78,30 +130,32 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
                     && !told(group, version, quick)
                 {
                     let key = (a.namespace.to_string(), a.job_id.to_string());
-                    world.alloc_states.entry(key).or_insert_with(|| {
-                        format!(
-                            "allocation {} is {}",
-                            a.id,
-                            super::api_alloc_disconnect::DISCONNECTING
-                        )
-                    });
+                    if !world.alloc_states.contains_key(&key) {
+                        let why = super::api_alloc_disconnect::DISCONNECTING;
+                        world
+                            .alloc_states
+                            .insert(key.clone(), format!("allocation {} is {why}", a.id));
+                        disconnecting.push(key);
+                    }
                 }
             }
         }
     }
     world.pinned = Some(pinned);
-    if world.alloc_states.is_empty() {
-        return;
-    }
-    let (n, jobs) = super::guess::alloc_state_jobs(world);
-    diags.push(
-        Diag::warning(
-            super::guess::WORLD_ALLOC_STATE,
-            format!(
-                "{n} jobs have a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate: {jobs}"
-            ),
-        )
-        .in_source(src)
-        .help("plan those jobs on the cluster (`nomad job plan`), or pin their allocations on a client that is ready or down"),
+    disconnecting.sort();
+    super::guess::warn_alloc_state(
+        src,
+        diags,
+        &disconnecting,
+        "a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate",
+        "plan those jobs on the cluster (`nomad job plan`), or pin their allocations on a client that is ready or down",
+    );
+    unheld.sort();
+    super::guess::warn_alloc_state(
+        src,
+        diags,
+        &unheld,
+        "an allocation that is not live on a disconnected client, of a job version the world does not hold, whose group decides whether the plan loses it",
+        "pin those allocations at the registered version (`job_version`), or plan those jobs on the cluster (`nomad job plan`)",
     );
 }

@@ -407,6 +407,25 @@ pub fn load_allocations(
                 .entry(key.clone())
                 .or_insert_with(|| format!("allocation {} is {why}", alloc.id));
         }
+        // Not live on a disconnected node: up to 1.11.1 the plan may read
+        // it as lost before any terminal rule below (filterByTainted).
+        let v = world.nomad_version;
+        match super::api_alloc_disconnect::lost_terminal(&alloc, spec, !stale, &ctx.disconnected, v)
+        {
+            Ok(true) => {
+                alloc.disconnect = Some(crate::structs::Disconnect::Lost);
+                pinned.allocs.push(alloc);
+                continue;
+            }
+            Ok(false) => {}
+            Err(why) => {
+                world
+                    .alloc_states
+                    .entry(key.clone())
+                    .or_insert_with(|| format!("allocation {} is {why}", alloc.id));
+                continue;
+            }
+        }
         let disconnects = super::api_alloc_state::keeps_disconnected(spec, &alloc.task_group);
         let ignored = super::api_alloc_state::service_tainted_ignored(
             &alloc,

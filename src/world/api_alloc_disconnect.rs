@@ -29,7 +29,7 @@ use serde_json::Value;
 mod generic;
 #[cfg(test)]
 use generic::{disconnecting, NodeState};
-pub(super) use generic::{generic_unknown, node_state, DISCONNECTING};
+pub(super) use generic::{generic_unknown, lost_terminal, node_state, DISCONNECTING};
 
 use super::api_json::s;
 use crate::jobspec::{Job, JobType};
@@ -444,6 +444,52 @@ mod tests {
         );
         assert!(other.is_ok());
         assert!(!at(&job(Some(60), None), (1, 2, 16)));
+    }
+
+    #[test]
+    fn a_terminal_service_allocation_on_a_disconnected_node_is_lost_up_to_1_11_1() {
+        let j = job(None, None);
+        let done = Allocation {
+            node_id: "n2".into(),
+            task_group: "g".into(),
+            job_type: JobType::Service,
+            client_status: crate::structs::ClientStatus::Complete,
+            ..Default::default()
+        };
+        let gone: std::collections::HashSet<String> = ["n2".to_string()].into();
+        let at = |a: &Allocation, held: bool, rel: (u32, u32, u32)| {
+            generic::lost_terminal(a, &j, held, &gone, v(rel.0, rel.1, rel.2))
+        };
+        assert_eq!(at(&done, true, (1, 3, 0)), Ok(true));
+        assert_eq!(at(&done, true, (1, 11, 1)), Ok(true));
+        assert_eq!(at(&done, true, (1, 11, 2)), Ok(false));
+        assert_eq!(at(&done, true, (1, 2, 16)), Ok(false));
+        // Another node, a live one, a batch one: not this rule's.
+        let elsewhere = Allocation {
+            node_id: "n1".into(),
+            ..done.clone()
+        };
+        assert_eq!(at(&elsewhere, true, (1, 5, 0)), Ok(false));
+        let batch = Allocation {
+            job_type: JobType::Batch,
+            ..done.clone()
+        };
+        assert_eq!(at(&batch, true, (1, 5, 0)), Ok(false));
+        // A version the import does not hold: its group decides from 1.7.2.
+        assert_eq!(at(&done, false, (1, 7, 1)), Ok(true));
+        assert!(at(&done, false, (1, 7, 2)).is_err());
+        // A server-stopped one: dropped first from 1.11.0, group or not.
+        let stopped = Allocation {
+            desired_status: crate::structs::DesiredStatus::Stop,
+            ..done.clone()
+        };
+        assert_eq!(at(&stopped, false, (1, 11, 0)), Ok(false));
+        assert_eq!(at(&stopped, true, (1, 10, 5)), Ok(true));
+        // A group that does not replace keeps it (untainted) from 1.7.2.
+        let mut keep = job(None, None);
+        keep.groups[0].prevent_reschedule_on_lost = true;
+        let kept = generic::lost_terminal(&done, &keep, true, &gone, v(1, 7, 2));
+        assert_eq!(kept, Ok(false));
     }
 
     #[test]

@@ -193,5 +193,39 @@ fn quick_reschedule(a: &Value) -> bool {
     forced || short
 }
 
+/// Whether a service job's allocation that is not live (`alloc`, of the
+/// job version `spec`; `held`: the import holds that version) on a node in
+/// `disconnected` is one `nomad job plan` at `version` reads as lost
+/// (stopped, its name placed again) where a ready node's reconciler would
+/// drop it: [`lost_when_not_live`](crate::structs::disconnected_node::lost_when_not_live),
+/// 1.3.0–1.11.1 unless its group does not replace. `Err` when that group
+/// decides (1.7.2 on) and the import does not hold the version.
+pub(in crate::world) fn lost_terminal(
+    alloc: &Allocation,
+    spec: &Job,
+    held: bool,
+    disconnected: &std::collections::HashSet<String>,
+    version: NomadVersion,
+) -> Result<bool, &'static str> {
+    use crate::structs::disconnected_node::lost_when_not_live;
+    if alloc.is_live()
+        || alloc.job_type != JobType::Service
+        || !disconnected.contains(alloc.node_id.as_str())
+    {
+        return Ok(false);
+    }
+    let stopped = alloc.desired_status != crate::structs::DesiredStatus::Run;
+    let status = alloc.client_status;
+    // Lost whatever the group (the release drops it otherwise).
+    if !lost_when_not_live(None, status, stopped, true, version) {
+        return Ok(false);
+    }
+    if !held && version >= v(1, 7, 2) {
+        return Err("not live on a disconnected node, of a job version the import does not hold, whose group decides whether Nomad's plan loses it (stopped, its name placed again)");
+    }
+    let g = spec.group(&alloc.task_group).filter(|_| held);
+    Ok(lost_when_not_live(g, status, stopped, true, version))
+}
+
 /// Why a live allocation on a disconnected node cannot be told.
 pub(in crate::world) const DISCONNECTING: &str = "live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate";
