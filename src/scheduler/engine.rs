@@ -532,6 +532,12 @@ impl<'w> Engine<'w> {
         let Some(n) = self.node(pos) else {
             return false;
         };
+        // The system scheduler's `inplaceUpdate` refuses a node out of the
+        // job's scope before trying the fit (the generic one decided it in
+        // the reconciler: `update_kind`).
+        if !super::feasibility::keeps_node_in_place(self.world.nomad_version, ask.job, n) {
+            return false;
+        }
         if self.infeasible(ask, pos, n, false).is_some() {
             return false;
         }

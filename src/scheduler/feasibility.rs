@@ -103,6 +103,39 @@ pub fn in_job_scope(version: NomadVersion, job: &Job, n: &Node) -> bool {
         && (!node_pools(version) || want_pool == "all" || n.node_pool == want_pool)
 }
 
+/// Releases whose in-place update refuses a node outside the job's
+/// datacenters (`genericAllocUpdateFn` "The alloc is on a node that's now
+/// in an ineligible DC" → destructive; `inplaceUpdate` the same → not in
+/// place): scheduler/util.go v1.0.9:977 and v1.1.3:993, absent at v1.0.8
+/// and v1.1.0–v1.1.2, in every later tag through v2.0.5:838.
+const IN_PLACE_DC_CHECK: &[NomadVersion] =
+    &[NomadVersion::new(1, 0, 9), NomadVersion::new(1, 1, 3)];
+
+/// Can an allocation on `n` stay there through an in-place update to `job`
+/// (the node checks of `genericAllocUpdateFn` and `inplaceUpdate`)? From
+/// 1.0.9/1.1.3 the node must be in one of the job's datacenters: an exact
+/// name up to 1.5.0 (`slices.Contains`, scheduler/util.go v1.5.0:805, so
+/// 1.5.0 replaces every allocation of a job whose datacenters are globs,
+/// "*" included: fixed in 1.5.1, #16362), a glob from 1.5.1
+/// (`Node.IsInAnyDC`); from 1.6.0 also in the job's node pool
+/// (`Node.IsInPool`, v1.6.0:890, v2.0.5:841). Before, any node kept its
+/// allocations.
+pub fn keeps_node_in_place(version: NomadVersion, job: &Job, n: &Node) -> bool {
+    if !version.has_since(IN_PLACE_DC_CHECK) {
+        return true;
+    }
+    let in_dc = if version.at_least(1, 5, 1) {
+        job.datacenters.iter().any(|d| star_glob(d, &n.datacenter))
+    } else {
+        job.datacenters.contains(&n.datacenter)
+    };
+    let pool = match job.node_pool.as_str() {
+        "" => "default",
+        p => p,
+    };
+    in_dc && (!node_pools(version) || pool == "all" || n.node_pool == pool)
+}
+
 /// Does the node have every driver the group's tasks use (the
 /// `missing drivers` filter)?
 pub fn has_drivers(tg: &TaskGroup, n: &Node) -> bool {

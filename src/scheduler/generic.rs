@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 
 use super::engine::{Ask, Engine, Plan};
-use super::reconcile_group::{reconcile_group, stops_rescheduled, Taint, Versions};
+use super::reconcile_group::{reconcile_group, stops_rescheduled, Taint, Update, Versions};
 use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
 use crate::ids::Id;
 use crate::jobspec::{Job, TaskGroup};
+use crate::scheduler::feasibility::keeps_node_in_place;
 use crate::scheduler::preempt::preemption_on;
 use crate::structs::resources::task_group_resources;
 use crate::world::World;
@@ -120,9 +121,18 @@ fn evaluate_in(
     }
 }
 
-/// Ready nodes per datacenter of the job (only datacenters that have any).
+/// Ready nodes per datacenter of the job: `readyNodesInDCs`'s map, which
+/// up to 1.4 starts with every datacenter the job names at 0 (so the
+/// metric says "No nodes are available in datacenter ..."; scheduler/util.go
+/// v0.9.3:228, v1.4.0:355 `dcMap[dc] = 0`) and from 1.5 (globs) holds
+/// only the datacenters that have a ready node (v1.5.0:47, v2.0.5:25).
 fn nodes_available(engine: &Engine<'_>, job: &Job) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
+    if !super::feasibility::datacenter_globs(engine.world.nomad_version) {
+        for dc in &job.datacenters {
+            out.insert(dc.clone(), 0);
+        }
+    }
     for pos in engine.ready_nodes(job) {
         if let Some(n) = engine.node(pos) {
             *out.entry(n.datacenter.clone()).or_insert(0) += 1;
@@ -211,10 +221,7 @@ fn generic(
             tg,
             existing,
             at,
-            &|a, tg| match old_spec(history, state, a) {
-                Some((oj, og)) => engine.destructive(oj, og, job, tg),
-                None => true,
-            },
+            &|a, tg| update_kind(engine, history, job, a, tg),
             // Nomad reads the group of the job version the allocation
             // runs (`alloc.Job`); the planned one when that is unknown.
             &|a| {
@@ -345,6 +352,39 @@ fn generic(
             result.failed_tg_allocs.insert(name.to_string(), m);
         }
         result.desired_tg_updates.insert(name.to_string(), du);
+    }
+}
+
+/// `genericAllocUpdateFn` (scheduler/util.go) up to the in-place fit, in
+/// its order: a spec change that needs a new allocation (or a version we
+/// do not hold) is destructive; else a terminal allocation is ignored;
+/// else one whose node is gone, or (1.0.9/1.1.3+) out of the job's
+/// datacenters or (1.6+) node pool, is destructive (v2.0.5:830-843,
+/// v1.6.0:880-891, v1.0.9:970-979): it moves, where a node in the new
+/// scope has room; else it is tried in place.
+fn update_kind(
+    engine: &Engine<'_>,
+    history: &JobHistory,
+    job: &Job,
+    a: &Allocation,
+    tg: &TaskGroup,
+) -> Update {
+    let changed = match old_spec(history, engine.state, a) {
+        Some((oj, og)) => engine.destructive(oj, og, job, tg),
+        None => true,
+    };
+    if changed {
+        return Update::Destructive;
+    }
+    if a.client_status.is_terminal() {
+        return Update::Ignore;
+    }
+    let node = engine
+        .node_position(&a.node_id)
+        .and_then(|p| engine.node(p));
+    match node {
+        Some(n) if keeps_node_in_place(engine.world.nomad_version, job, n) => Update::InPlace,
+        _ => Update::Destructive,
     }
 }
 

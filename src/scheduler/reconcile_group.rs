@@ -81,17 +81,31 @@ pub struct Versions {
     pub nomad: NomadVersion,
 }
 
+/// What the reconciler's update function (`genericAllocUpdateFn`,
+/// scheduler/util.go) makes of an allocation of an older job version,
+/// before its in-place fit is tried on its node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Update {
+    /// Replaced by a new allocation (counted, and limited, by `rolling`).
+    Destructive,
+    /// Left as it is (a terminal allocation).
+    Ignore,
+    /// Updated in place if the new spec still fits on its node.
+    InPlace,
+}
+
 /// Reconcile one group. `existing` are the group's live allocations,
-/// `destructive(alloc, tg)` tells whether moving an allocation from the
-/// job version it runs to `tg` needs a new allocation (see
-/// [`super::reconcile::destructive_change`]; true when that version is
-/// unknown); `rng` stands for Go's map order where it decides.
+/// `update(alloc, tg)` tells what moving an allocation from the job
+/// version it runs to `tg` takes (destructive when the spec change needs
+/// a new allocation, see [`super::reconcile::destructive_change`], or the
+/// version is unknown, or its node no longer suits the job); `rng` stands
+/// for Go's map order where it decides.
 pub fn reconcile_group<'s>(
     job: &Job,
     tg: Option<&TaskGroup>,
     existing: Vec<&'s Allocation>,
     at: Versions,
-    destructive: &dyn Fn(&Allocation, &TaskGroup) -> bool,
+    update: &dyn Fn(&Allocation, &TaskGroup) -> Update,
     taint: &dyn Fn(&Allocation) -> Taint,
     rng: &mut SplitMix64,
 ) -> GroupPlan<'s> {
@@ -175,14 +189,12 @@ pub fn reconcile_group<'s>(
     for a in &untainted {
         if a.job_version == at.job {
             plan.ignore += 1;
-        } else if destructive(a, tg) {
-            plan.destructive.push(a);
-        } else if a.client_status.is_terminal() {
-            // genericAllocUpdateFn: a terminal allocation is not updated
-            // in place, only ignored.
-            plan.ignore += 1;
-        } else {
-            plan.inplace.push(a);
+            continue;
+        }
+        match update(a, tg) {
+            Update::Destructive => plan.destructive.push(a),
+            Update::Ignore => plan.ignore += 1,
+            Update::InPlace => plan.inplace.push(a),
         }
     }
     // computePlacements: every due reschedule under its own name, counted

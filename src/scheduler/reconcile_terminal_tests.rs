@@ -2,7 +2,7 @@
 //! job's as Nomad's reconciler reads them (`filterOldTerminalAllocs`,
 //! `shouldFilter`), and a stopped job's, which `handleStop` filters out.
 
-use super::reconcile_group::{reconcile_group, Taint, Versions};
+use super::reconcile_group::{reconcile_group, Taint, Update, Versions};
 use crate::ids::SplitMix64;
 use crate::jobspec::{Job, TaskGroup};
 use crate::structs::{Allocation, BatchTerminal, ClientStatus, DesiredStatus};
@@ -54,7 +54,7 @@ fn reconcile(
         tg,
         allocs.iter().collect(),
         at(version),
-        &|_, _| true,
+        &|_, _| Update::Destructive,
         &|_| Taint::Untainted,
         &mut SplitMix64::new(0),
     );
@@ -127,7 +127,7 @@ fn a_failed_allocation_due_now_is_rescheduled_and_a_removed_groups_stopped() {
             tg,
             allocs.iter().collect(),
             at(1),
-            &|_, _| false,
+            &|_, _| Update::InPlace,
             &|_| Taint::Untainted,
             &mut SplitMix64::new(0),
         )
@@ -163,7 +163,7 @@ fn a_shrinking_group_stops_by_the_name_index_then_by_map_order() {
             Some(&tg),
             allocs.iter().collect(),
             at(1),
-            &|_, _| false,
+            &|_, _| Update::InPlace,
             &|_| Taint::Untainted,
             &mut SplitMix64::new(7),
         );
