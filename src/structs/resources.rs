@@ -38,15 +38,30 @@ impl Sum {
         self.memory = self.memory.max(o.memory);
         self.memory_max = self.memory_max.max(o.memory_max);
     }
-    fn of(t: &Task) -> Sum {
+    /// One task's ask. With `secrets` (1.8.3 on) the secrets tmpfs is part
+    /// of the memory the scheduler reserves: `MemoryMB + SecretsMB`, and
+    /// `MemoryMaxMB + SecretsMB` where a max is set (scheduler/rank.go:
+    /// 373-380@v1.8.3, scheduler/feasible/rank.go:378-393@v2.0.5; absent at
+    /// every tag 1.8.0-1.8.2). That figure is what the allocation stores, so
+    /// `AllocsFit`, preemption and quota usage all count it.
+    fn of(t: &Task, secrets: bool, over: &mut Overflowed) -> Sum {
         let r = &t.resources;
+        let extra = if secrets { r.secrets_mb } else { 0 };
+        // safemath.Add clamps at MaxInt64; here that is the overflow marker.
+        let mut plus = |v: i64| {
+            v.checked_add(extra).unwrap_or_else(|| {
+                over.get_or_insert("memory");
+                i64::MAX
+            })
+        };
+        let memory = plus(r.memory_mb);
         Sum {
             cpu: r.cpu,
-            memory: r.memory_mb,
+            memory,
             memory_max: if r.memory_max_mb > 0 {
-                r.memory_max_mb
+                plus(r.memory_max_mb)
             } else {
-                r.memory_mb
+                memory
             },
         }
     }
@@ -88,11 +103,11 @@ impl LifecycleRule {
 }
 
 /// cpu, memory and memory-max of one allocation of `tg` under `rule`.
-fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, over: &mut Overflowed) -> Sum {
+fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, secrets: bool, over: &mut Overflowed) -> Sum {
     let (mut main, mut sidecar, mut ephemeral) = (Sum::default(), Sum::default(), Sum::default());
     let (mut poststart, mut poststop) = (Sum::default(), Sum::default());
     for t in &tg.tasks {
-        let s = Sum::of(t);
+        let s = Sum::of(t, secrets, over);
         let hook = match (&t.lifecycle, rule) {
             (_, LifecycleRule::SumAll) | (None, _) => None,
             (Some(l), _) => Some((l.hook.as_str(), l.sidecar)),
@@ -153,7 +168,8 @@ pub fn checked_task_group_resources(
     version: NomadVersion,
 ) -> Result<AllocResources, (AllocResources, &'static str)> {
     let mut over = None;
-    let sum = lifecycle_sum(tg, LifecycleRule::of(version), &mut over);
+    let secrets = version.at_least(1, 8, 3);
+    let sum = lifecycle_sum(tg, LifecycleRule::of(version), secrets, &mut over);
     let mut cores: i64 = 0;
     let mut networks = Vec::new();
     for t in &tg.tasks {
@@ -296,6 +312,27 @@ mod tests {
         g.tasks[0].resources.cores = i64::MAX;
         g.tasks[1].resources.cores = 1;
         assert_eq!(checked_task_group_resources(&g, v).unwrap_err().1, "cores");
+    }
+
+    /// From 1.8.3 each task's secrets tmpfs adds to its memory and, where
+    /// set, its memory max (scheduler/rank.go:373-380@v1.8.3); before, a
+    /// job could not ask for it and the figure is not counted.
+    #[test]
+    fn secrets_add_to_memory_from_1_8_3() {
+        let mut g = group(vec![t(100, None), t(10, Some(("prestart", true)))]);
+        g.tasks[0].resources.secrets_mb = 200;
+        g.tasks[1].resources.secrets_mb = 5;
+        g.tasks[1].resources.memory_max_mb = 300;
+        let at = |v| {
+            let r = task_group_resources(&g, v);
+            (r.memory_mb, r.memory_max_mb)
+        };
+        assert_eq!(at(NomadVersion::new(1, 8, 2)), (1100, 1300));
+        assert_eq!(at(NomadVersion::new(1, 8, 3)), (1305, 1505));
+        assert_eq!(at(NomadVersion::CURRENT), (1305, 1505));
+        g.tasks[0].resources.memory_mb = i64::MAX - 100;
+        let err = checked_task_group_resources(&g, NomadVersion::CURRENT).unwrap_err();
+        assert_eq!(err.1, "memory");
     }
 
     #[test]

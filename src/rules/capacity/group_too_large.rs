@@ -88,10 +88,23 @@ impl Rule for GroupTooLarge {
                     ),
                 )
                 .help(format!(
-                    "the largest client offers {mc} MHz, {mm} MB memory, {md} MB disk after reservations; lower the tasks' resources or add a larger client pool"
+                    "the largest client offers {mc} MHz, {mm} MB memory, {md} MB disk after reservations; lower the tasks' resources or add a larger client pool{}",
+                    secrets_note(g, ctx.world.nomad_version)
                 )),
             );
         }
+    }
+}
+
+/// From 1.8.3 the memory asked includes each task's secrets tmpfs
+/// (scheduler/rank.go:373-380@v1.8.3): say so where it counts, or the
+/// figure reads as more than the `memory` lines add up to.
+fn secrets_note(g: &crate::jobspec::TaskGroup, v: crate::version::NomadVersion) -> &'static str {
+    let any = g.tasks.iter().any(|t| t.resources.secrets_mb > 0);
+    if any && v.at_least(1, 8, 3) {
+        " (the memory counts each task's `secrets` too)"
+    } else {
+        ""
     }
 }
 

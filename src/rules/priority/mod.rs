@@ -135,6 +135,13 @@ pub fn grown_spans(job: &Job, running: Option<&Job>) -> Vec<(Span, String)> {
                 ("cpu", t.resources.cpu, prev.map(|r| r.cpu)),
                 ("memory", t.resources.memory_mb, prev.map(|r| r.memory_mb)),
                 ("cores", t.resources.cores, prev.map(|r| r.cores)),
+                // The secrets tmpfs is memory the scheduler reserves (1.8.3+,
+                // the only releases whose jobs may ask for it).
+                (
+                    "secrets",
+                    t.resources.secrets_mb,
+                    prev.map(|r| r.secrets_mb),
+                ),
             ];
             for (field, now, before) in pairs {
                 if before.is_some_and(|b| now <= b) {
