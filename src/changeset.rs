@@ -251,8 +251,11 @@ impl ChangeSet {
             .into_iter()
             .filter(|p| !touched.contains(p) && self.is_candidate(p) && in_scope(p))
             .collect();
+        let (mut reached, jobs) = readers::by_attributes(jobs, &others, head);
+        reached.extend(readers::reached(jobs, &others, head, loader));
+        reached.sort();
         let mut notes = Vec::new();
-        for (path, reach) in readers::reached(jobs, &others, head, loader) {
+        for (path, reach) in reached {
             let shown = crate::escape::one_line(&path.to_string_lossy());
             notes.push(match &reach {
                 Reach::Reads(file) => format!(

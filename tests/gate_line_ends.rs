@@ -60,7 +60,10 @@ fn a_heredoc_job_a_checkout_writes_with_crlf_is_not_judged_by_its_lf_blob() {
     let text = output_text(&o);
     assert!(!text.contains("CRLF"), "{text}");
     assert!(!text.contains("README"), "{text}");
-    assert!(text.contains("in 1 file"), "{text}");
+    // A changed .gitattributes has every job file below it judged again
+    // (how a checkout writes them may have changed): all pass here.
+    assert!(text.contains("0 errors"), "{text}");
+    assert!(text.contains("in 3 files"), "{text}");
 }
 
 /// `check --staged` and `plan --changed --staged` on `d`, each refused
@@ -188,4 +191,34 @@ fn ident_and_encodings_a_checkout_writes_are_not_judged_by_the_blob() {
         &d,
         "refusing to read jobs/sockshop.nomad: a checkout of the index may write it otherwise than its blob (a .gitattributes `working-tree-encoding`",
     );
+}
+
+/// A change to .gitattributes alone rewrites how a checkout writes the
+/// job files below it: with `*.nomad eol=crlf` at HEAD the running
+/// sockshop was submitted from a CRLF checkout (its templates hold CRs),
+/// and a change setting `eol=lf` submits it with LF, a template change
+/// Nomad plans. The gates said "no job file changed" with exit 0.
+#[test]
+fn a_change_to_gitattributes_alone_rejudges_the_job_files_below_it() {
+    let d = committed_demo("attr-flip");
+    d.put(".gitattributes", "*.nomad eol=crlf\n");
+    git(&d.0, &["add", ".gitattributes"]);
+    git(&d.0, &["commit", "-qm", "windows"]);
+    d.put(".gitattributes", "*.nomad eol=lf\n");
+    git(&d.0, &["add", ".gitattributes"]);
+    refused(
+        &d,
+        "refusing to read jobs/sockshop.nomad: a checkout of git HEAD may write it with CRLF line ends",
+    );
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert!(
+        text.contains(
+            "note: jobs/monitoring.nomad reads .gitattributes, which this change touches"
+        ),
+        "{text}"
+    );
+    git(&d.0, &["commit", "-qm", "lf"]);
+    let o = d.run(&["check", "--base", "HEAD~1", "--head", "HEAD"]);
+    assert_ne!(o.status.code(), Some(0), "{}", output_text(&o));
 }

@@ -60,8 +60,8 @@ impl Range {
     /// The files holding the new versions.
     pub fn head_vfs(&self) -> std::io::Result<Box<dyn Vfs>> {
         Ok(match &self.head {
-            Head::Index => Box::new(LazyGitVfs::index(&self.root)?.checked_line_ends()),
-            Head::Rev(r) => Box::new(LazyGitVfs::rev(&self.root, r)?.checked_line_ends()),
+            Head::Index => Box::new(LazyGitVfs::index(&self.root)?.checked_line_ends(&self.base)),
+            Head::Rev(r) => Box::new(LazyGitVfs::rev(&self.root, r)?.checked_line_ends(&self.base)),
             Head::WorkTree => Box::new(DiskVfs::new(self.root.clone())),
         })
     }

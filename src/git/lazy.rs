@@ -48,6 +48,9 @@ pub struct LazyGitVfs {
     /// Refuse a file a checkout writes with other line ends where Nomad
     /// would read them otherwise ([`LazyGitVfs::checked_line_ends`]).
     line_ends: bool,
+    /// The revision whose checkout wrote the running versions (the base
+    /// of a change, for its new side), opened once when needed.
+    base: Option<(String, std::sync::OnceLock<Arc<LazyGitVfs>>)>,
     /// What a checkout reads outside the tree, read once when needed.
     outside: std::sync::OnceLock<Arc<checkout::Outside>>,
 }
@@ -60,6 +63,7 @@ impl LazyGitVfs {
             source,
             subs: Mutex::new(HashMap::new()),
             line_ends: false,
+            base: None,
             outside: std::sync::OnceLock::new(),
             state: Mutex::new(State {
                 repo,
@@ -83,14 +87,24 @@ impl LazyGitVfs {
         Ok(LazyGitVfs::new(root, rev, repo, Source::Tree(tree)))
     }
 
-    /// This reader, refusing a file that a checkout of it writes with CRLF
-    /// line ends where its blob has LF, when Nomad may read the two
+    /// This reader, refusing a file that a checkout of it writes otherwise
+    /// than its blob (CRLF line ends where its blob has LF, `ident`,
+    /// `working-tree-encoding`, a filter), when Nomad may read the two
     /// differently: a heredoc keeps the CR (HCL2; hcl v1 before 0.11), and
     /// a file read whole (`file()`, a template) is other bytes. For the new
-    /// side of a change (`--staged`, `--head`): the world at `HEAD` is read
-    /// as its blobs, as ever.
-    pub fn checked_line_ends(mut self) -> LazyGitVfs {
+    /// side of a change (`--staged`, `--head`). The world at the base is
+    /// read as its blobs: its jobs the change leaves alone are not
+    /// compared, and whether a checkout or a blob was submitted is not
+    /// known; each job the change touches is checked against the base's
+    /// checkout here.
+    ///
+    /// `base` is the revision whose checkout wrote the running versions:
+    /// a file its checkout writes otherwise than this side's blob, where
+    /// this side's checkout does not (the change rewrote .gitattributes),
+    /// is refused too: the running version is not that blob.
+    pub fn checked_line_ends(mut self, base: &str) -> LazyGitVfs {
         self.line_ends = true;
+        self.base = Some((base.to_string(), std::sync::OnceLock::new()));
         self
     }
 

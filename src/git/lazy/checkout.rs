@@ -145,8 +145,23 @@ impl LazyGitVfs {
         Ok(line_ends::checkout(path.as_bstr(), &stack, &outside.config))
     }
 
+    /// The reader of the base revision, when this side names one.
+    fn base_reader(&self) -> io::Result<Option<Arc<LazyGitVfs>>> {
+        let Some((rev, cell)) = &self.base else {
+            return Ok(None);
+        };
+        if let Some(b) = cell.get() {
+            return Ok(Some(b.clone()));
+        }
+        let opened = Arc::new(LazyGitVfs::rev(&self.root, rev)?);
+        Ok(Some(cell.get_or_init(|| opened).clone()))
+    }
+
     /// The refusal of `text` at `key` when a checkout writes it otherwise
-    /// and Nomad may read the difference.
+    /// and Nomad may read the difference; or, this side's checkout being
+    /// its blob, when the base's checkout would write the same text
+    /// otherwise (the change rewrote the attributes: the running version
+    /// came from that checkout).
     pub(super) fn line_ends_refusal(
         &self,
         key: &Path,
@@ -155,42 +170,62 @@ impl LazyGitVfs {
         if !self.line_ends {
             return Ok(None);
         }
-        let conv = self.checkout_of(key)?;
-        let name = key.to_string_lossy();
-        let hcl = [".nomad", ".hcl", ".job"].iter().any(|e| name.ends_with(e));
-        // JSON reads CR as white space and holds no raw line end in a
-        // string; HCL keeps one only in a heredoc.
-        let reads_line_ends =
-            text.contains('\n') && !name.ends_with(".json") && (!hcl || text.contains("<<"));
-        let eol = reads_line_ends
-            && match conv.eol {
-                line_ends::Checkout::AsIs => false,
-                line_ends::Checkout::Crlf { auto } => {
-                    line_ends::smudge(&crate::source::encode(text), auto).is_some()
-                }
-                line_ends::Checkout::Unsure => true,
-            };
-        // convert.c ident_to_worktree rewrites `$Id$` and `$Id: … $`: no
-        // text without `$Id` is touched.
-        let ident = conv.ident && text.contains("$Id");
-        let why = if conv.filter {
-            "may write it otherwise than its blob (a .gitattributes `filter` whose driver the git configuration defines: a program writes it)"
-        } else if conv.encoding {
-            "may write it otherwise than its blob (a .gitattributes `working-tree-encoding`: it is written in that encoding, not as its UTF-8 blob)"
-        } else if ident {
-            "may write it otherwise than its blob (a .gitattributes `ident`: each `$Id$` is written with the blob's object name)"
-        } else if eol {
-            "may write it with CRLF line ends (.gitattributes `eol=crlf`, `text` with core.autocrlf or core.eol) where its blob has LF, and Nomad keeps a CR inside a heredoc or a file it reads whole"
-        } else {
-            return Ok(None);
+        let (name, why, then) = match why(self.checkout_of(key)?, key, text) {
+            Some(why) => (self.name.clone(), why, String::new()),
+            None => match self.base_reader()? {
+                Some(base) => match why(base.checkout_of(key)?, key, text) {
+                    Some(why) => (
+                        base.name.clone(),
+                        why,
+                        format!(
+                            " (the running version), while one of {} writes its blob",
+                            self.name
+                        ),
+                    ),
+                    None => return Ok(None),
+                },
+                None => return Ok(None),
+            },
         };
         Ok(Some(crate::project::refused(
             LINE_ENDS,
             format!(
-                "refusing to read {}: a checkout of {} {why}: what Nomad reads from the checkout is not followed here",
+                "refusing to read {}: a checkout of {name} {why}{then}: what Nomad reads from the checkout is not followed here",
                 key.display(),
-                self.name
             ),
         )))
     }
+}
+
+/// Why a checkout making `conv` of `text` writes what Nomad reads
+/// otherwise than the blob, if it does.
+fn why(conv: line_ends::Conversion, key: &Path, text: &str) -> Option<&'static str> {
+    let name = key.to_string_lossy();
+    let hcl = [".nomad", ".hcl", ".job"].iter().any(|e| name.ends_with(e));
+    // JSON reads CR as white space and holds no raw line end in a
+    // string; HCL keeps one only in a heredoc.
+    let reads_line_ends =
+        text.contains('\n') && !name.ends_with(".json") && (!hcl || text.contains("<<"));
+    let eol = reads_line_ends
+        && match conv.eol {
+            line_ends::Checkout::AsIs => false,
+            line_ends::Checkout::Crlf { auto } => {
+                line_ends::smudge(&crate::source::encode(text), auto).is_some()
+            }
+            line_ends::Checkout::Unsure => true,
+        };
+    // convert.c ident_to_worktree rewrites `$Id$` and `$Id: … $`: no
+    // text without `$Id` is touched.
+    let ident = conv.ident && text.contains("$Id");
+    Some(if conv.filter {
+        "may write it otherwise than its blob (a .gitattributes `filter` whose driver the git configuration defines: a program writes it)"
+    } else if conv.encoding {
+        "may write it otherwise than its blob (a .gitattributes `working-tree-encoding`: it is written in that encoding, not as its UTF-8 blob)"
+    } else if ident {
+        "may write it otherwise than its blob (a .gitattributes `ident`: each `$Id$` is written with the blob's object name)"
+    } else if eol {
+        "may write it with CRLF line ends (.gitattributes `eol=crlf`, `text` with core.autocrlf or core.eol) where its blob has LF, and Nomad keeps a CR inside a heredoc or a file it reads whole"
+    } else {
+        return None;
+    })
 }
