@@ -251,6 +251,17 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> 
                 out.push_str(&format!("%!(EXTRA *big.Float={})", shortest_g(n)));
                 return Ok(());
             }
+            // go-cty formats its big.Float: where that may print other
+            // digits than our f64, "cannot tell" (cty_number.rs).
+            let parsed = match arg {
+                Value::String(t) => crate::jobspec::cty_number::is_faithful(t, n),
+                _ => true,
+            };
+            if !parsed || crate::jobspec::cty_number::rounds_a_tie(n, v.mode, v.prec) {
+                return Err(crate::jobspec::cty_number::reason_unversioned(
+                    "this format()",
+                ));
+            }
             let body = if "bdoxX".contains(v.mode) {
                 if n.fract() != 0.0 || !n.is_finite() {
                     return Err(unsupported("an integer is required"));

@@ -136,6 +136,7 @@ const UNTOLD: &[&str] = &[
     super::HCL2_UNREAD,
     super::var_file_values::VAR_FILE_CANNOT_TELL,
     super::eval::SHAPE_CANNOT_TELL,
+    super::cty_number::NUMBER_CANNOT_TELL,
     super::var_validation::CANNOT_TELL,
     super::eval::FILE_ACCESS,
     super::eval::BUDGET,

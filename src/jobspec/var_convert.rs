@@ -294,10 +294,14 @@ fn value(v: &Value, want: &Exact, cty: NomadVersion) -> Result<Value, Why> {
         (Exact::String, Value::Bool(b)) => Ok(Value::String(b.to_string())),
         (Exact::Number, Value::String(s)) => match mismatch(v, &Ty::Number, cty) {
             Some(m) => Err(Why::Words(m)),
+            // go-cty parses it in 512 bits: a text our f64 holds
+            // otherwise is not followed (cty_number.rs).
             None => s
                 .parse::<f64>()
+                .ok()
+                .filter(|&x| super::cty_number::is_faithful(s, x))
                 .map(Value::Number)
-                .map_err(|_| Why::CannotTell),
+                .ok_or(Why::CannotTell),
         },
         (Exact::Bool, Value::String(s)) => match mismatch(v, &Ty::Bool, cty) {
             Some(m) => Err(Why::Words(m)),

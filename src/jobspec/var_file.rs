@@ -227,6 +227,9 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             });
         }
     }
+    // A number go-cty holds otherwise than our f64 (cty_number.rs): the
+    // variables' values are not known.
+    let mut number_unread = None;
     let values = body
         .attributes()
         .map(|a| {
@@ -237,7 +240,12 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             let value = if refused.iter().any(|r| r.name == name) {
                 Ok(Value::Null)
             } else {
-                s.eval(&a.value).map_err(|e| e.message)
+                s.eval(&a.value).map_err(|e| {
+                    if e.code == super::cty_number::NUMBER_CANNOT_TELL {
+                        number_unread = Some(super::cty_number::VAR_FILE_WHY.to_string());
+                    }
+                    e.message
+                })
             };
             VarValue {
                 name,
@@ -255,7 +263,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         unsure: unsure && first.is_empty(),
         first,
         unparsed: vec![],
-        unread: None,
+        unread: number_unread,
         unworded: None,
     })
 }

@@ -117,7 +117,7 @@ pub(super) fn read(text: &str, file: &str) -> Result<JsonVarFile, String> {
         let value = match value_of(&m.value, &mut repeats) {
             Some(v) => v,
             None => {
-                out.unread = Some("a var file holds a number beyond a 64-bit float (such as 1e400), which hcl's JSON parser holds exactly".into());
+                out.unread = Some("a var file holds a number a 64-bit float does not hold as hcl's JSON parser does (go-cty's 512-bit big.Float): beyond its range, such as 1e400, or past its precision, such as 987654321098765432".into());
                 return Ok(out);
             }
         };
@@ -145,7 +145,8 @@ pub(super) fn declaration(name: &str, at: String, file: &str) -> String {
 }
 
 /// The value a node holds (`repeats` set where an object in it names an
-/// attribute twice), or None for a number a 64-bit float cannot hold.
+/// attribute twice), or None for a number a 64-bit float does not hold as
+/// go-cty does.
 fn value_of(n: &Node, repeats: &mut bool) -> Option<Value> {
     Some(match n {
         Node::Null(_) | Node::Invalid(_) => Value::Null,
@@ -175,7 +176,9 @@ fn number(text: &str) -> Option<f64> {
     let x: f64 = text.parse().ok()?;
     let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
     let zero = !mantissa.bytes().any(|c| matches!(c, b'1'..=b'9'));
-    (x.is_finite() && (x != 0.0 || zero)).then_some(x)
+    // go-cty's 512-bit parse: a number our f64 holds otherwise is not
+    // read (cty_number.rs).
+    (x.is_finite() && (x != 0.0 || zero) && super::cty_number::is_faithful(text, x)).then_some(x)
 }
 
 #[cfg(test)]

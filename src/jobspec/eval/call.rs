@@ -10,6 +10,7 @@
 //! function call` at the call's start.
 
 use super::*;
+use crate::jobspec::cty_number;
 use crate::jobspec::functions::params::{self, Param, Signature};
 use crate::jobspec::functions::CallError;
 
@@ -71,6 +72,13 @@ impl Scope<'_> {
                     format!("Error in function call `{name}`: {msg}"),
                     "filesystem functions may only read regular files inside the repository",
                 )
+            }
+            .into()),
+            // A number go-cty may compute otherwise (cty_number.rs): one
+            // "cannot tell" line.
+            Err(CallError::Failed(msg)) if cty_number::is_reason(&msg) => Err(EvalError {
+                code: cty_number::NUMBER_CANNOT_TELL,
+                ..EvalError::new(sp, msg, cty_number::HELP)
             }
             .into()),
             // Our own stand-ins: not Nomad's words, so not worded as
@@ -221,6 +229,15 @@ impl Scope<'_> {
                 Arg::Value(v, _) => v,
             };
             if let Some(p) = param_at(sig, i) {
+                // From 1.0 a string converts to a number as go-cty parses
+                // a literal (cty_number.rs).
+                if let (Value::String(text), params::Ty::Number, None) = (&v, &p.ty, self.hcl1) {
+                    let x = to_number(&v);
+                    if x.is_some_and(|x| !cty_number::is_faithful(text, x)) {
+                        let what = format!("the string {:?} as a number", cty_number::shown(text));
+                        gather.push(self.number_unknown(at, &what));
+                    }
+                }
                 if let Some(why) = functions::mismatch(&v, &p.ty, cty) {
                     gather.push(hcl_error(
                         at,

@@ -14,6 +14,7 @@ mod call;
 mod diag;
 mod for_expr;
 mod hcl1_names;
+mod numbers;
 mod operators;
 mod ranges;
 mod shape;
@@ -245,7 +246,9 @@ impl<'a> Scope<'a> {
         Ok(match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
-            Expression::Number(n) => Value::Number(n.value().as_f64().unwrap_or(0.0)),
+            Expression::Number(n) => {
+                self.number_literal(n.value().as_f64().unwrap_or(0.0), expr)?
+            }
             Expression::String(s) => Value::String(s.value().clone()),
             Expression::Array(a) => {
                 charge(a.len() as u64, 0, sp)?;

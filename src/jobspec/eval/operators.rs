@@ -6,6 +6,7 @@
 //! failed` at the whole expression, for a null operand among others).
 
 use super::*;
+use crate::jobspec::cty_number;
 use crate::jobspec::functions::params::{cty_release, Ty};
 use crate::jobspec::hclsyntax::Era;
 
@@ -115,12 +116,32 @@ impl Scope<'_> {
             return Ok(Value::Bool(if op == And { x && y } else { x || y }));
         }
         let (x, y) = (to_number(&l).unwrap_or(0.0), to_number(&r).unwrap_or(0.0));
+        // From 1.0, go-cty's big.Float: a string operand converts as a
+        // literal does, and arithmetic is followed only where exact
+        // (cty_number.rs).
+        let hcl2 = self.hcl1.is_none();
+        if hcl2 && ty == Ty::Number {
+            for (v, n, e) in [(&l, x, &b.lhs_expr), (&r, y, &b.rhs_expr)] {
+                if let Value::String(s) = v {
+                    if !cty_number::is_faithful(s, n) {
+                        let what = format!("the string {:?} as a number", cty_number::shown(s));
+                        return Err(self.number_unknown(self.range(e), &what).into());
+                    }
+                }
+            }
+        }
+        let exact = |o: cty_number::Op, v: f64| -> R {
+            if hcl2 && !cty_number::exact_op(o, x, y, v) {
+                return Err(self.number_unknown(at, "this arithmetic").into());
+            }
+            Ok(Value::Number(v))
+        };
         Ok(match op {
             Eq => Value::Bool(values_equal(&l, &r)),
             NotEq => Value::Bool(!values_equal(&l, &r)),
-            Plus => Value::Number(x + y),
-            Minus => Value::Number(x - y),
-            Mul => Value::Number(x * y),
+            Plus => exact(cty_number::Op::Add, x + y)?,
+            Minus => exact(cty_number::Op::Sub, x - y)?,
+            Mul => exact(cty_number::Op::Mul, x * y)?,
             // big.Float: x/0 is an infinity; only 0/0 panics, which cty
             // turns into this error.
             Div if x == 0.0 && y == 0.0 => {
@@ -132,10 +153,12 @@ impl Scope<'_> {
                 )
                 .into())
             }
-            Div => Value::Number(x / y),
+            // x/0 is an infinity, as before; otherwise exact or untold.
+            Div if y == 0.0 => Value::Number(x / y),
+            Div => exact(cty_number::Op::Div, x / y)?,
             // cty's Modulo: anything modulo zero is itself.
             Mod if y == 0.0 => Value::Number(x),
-            Mod => Value::Number(x % y),
+            Mod => exact(cty_number::Op::Mod, x % y)?,
             Less => Value::Bool(x < y),
             LessEq => Value::Bool(x <= y),
             Greater => Value::Bool(x > y),

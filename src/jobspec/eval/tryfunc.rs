@@ -107,7 +107,10 @@ impl Scope<'_> {
 fn undecided(e: &EvalError) -> bool {
     matches!(
         e.code,
-        super::BUDGET | super::FILE_ACCESS | shape::SHAPE_CANNOT_TELL
+        super::BUDGET
+            | super::FILE_ACCESS
+            | shape::SHAPE_CANNOT_TELL
+            | crate::jobspec::cty_number::NUMBER_CANNOT_TELL
     ) || e.message.contains("cannot tell")
         || e.message.contains("nomad-preflight")
 }

@@ -215,8 +215,13 @@ impl Decoder<'_> {
             Tok::Str(s) => (Value::String(s), Ty::String),
             Tok::Num(text) => {
                 let x: f64 = text.parse().unwrap_or(f64::INFINITY);
-                if !x.is_finite() {
-                    return Err(format!("cannot tell: go-cty reads the JSON number {text} at any size, beyond the 64-bit floats nomad-preflight holds"));
+                // go-cty's ParseNumberVal, 512 bits (cty_number.rs).
+                if !crate::jobspec::cty_number::is_faithful(&text, x) {
+                    let what = format!(
+                        "the JSON number {}",
+                        crate::jobspec::cty_number::shown(&text)
+                    );
+                    return Err(crate::jobspec::cty_number::reason_unversioned(&what));
                 }
                 (Value::Number(x), Ty::Number)
             }

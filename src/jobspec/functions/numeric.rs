@@ -2,8 +2,10 @@
 //! `parseint`.
 
 use super::*;
+use crate::jobspec::cty_number;
 
-pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
+    let untold = |what: &str| -> Miss { cty_number::reason(env.version, what).into() };
     match name {
         "range" => {
             let nums: Vec<f64> = a.iter().map(n).collect::<Result<_, _>>()?;
@@ -15,6 +17,10 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 [s0, e, st] => (s0, e, st),
                 _ => return Err("must have one, two, or three arguments".into()),
             };
+            // go-cty adds the step to a big.Float: followed where exact.
+            if !nums.iter().all(|&x| cty_number::is_exact(x)) {
+                return Err(untold("this range()"));
+            }
             // cty compares the step with `cty.Zero` by Go's `==` (the same
             // *big.Float, never a literal's), so a zero step counts as
             // positive and runs into the 1024-value limit.
@@ -37,7 +43,11 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                     return Err("more than 1024 values were generated; either decrease the difference between start and end or use a smaller step".into());
                 }
                 out.push(Value::Number(x));
-                x += step;
+                let next = x + step;
+                if !cty_number::exact_op(cty_number::Op::Add, x, step, next) {
+                    return Err(untold("this range()"));
+                }
+                x = next;
             }
             Ok(Value::List(out))
         }
@@ -57,11 +67,45 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "ceil" => Ok(Value::Number(n(arg(a, 0)?)?.ceil())),
         "floor" => Ok(Value::Number(n(arg(a, 0)?)?.floor())),
         "signum" => Ok(Value::Number(n(arg(a, 0)?)?.signum())),
-        "pow" => Ok(Value::Number(n(arg(a, 0)?)?.powf(n(arg(a, 1)?)?))),
-        "log" => Ok(Value::Number(n(arg(a, 0)?)?.log(n(arg(a, 1)?)?))),
-        "parseint" => parseint(&s(arg(a, 0)?)?, n(arg(a, 1)?)?),
+        // go-cty's PowFunc and LogFunc compute in Go's math (Pow, Log),
+        // whose last bit may differ from Rust's: followed only where the
+        // power is exact (an integer exponent, every product exact).
+        "pow" => {
+            let (x, y) = (n(arg(a, 0)?)?, n(arg(a, 1)?)?);
+            exact_pow(x, y)
+                .map(Value::Number)
+                .ok_or_else(|| untold("this pow()"))
+        }
+        "log" => Err(untold("this log()")),
+        // go-cty's parseint keeps any size (a big.Int).
+        "parseint" => match parseint(&s(arg(a, 0)?)?, n(arg(a, 1)?)?)? {
+            Value::Number(x) if !cty_number::is_exact_int(x) => Err(untold("this parseint()")),
+            v => Ok(v),
+        },
         _ => Err(Miss::Skip),
     }
+}
+
+/// `x^y` where every step is exact (an integer exponent up to 64, each
+/// product and the reciprocal exact): Go's math.Pow multiplies for an
+/// integer exponent, and an exact result is the same in any arithmetic.
+fn exact_pow(x: f64, y: f64) -> Option<f64> {
+    if !cty_number::is_exact(x) || y.fract() != 0.0 || y.abs() > 64.0 {
+        return None;
+    }
+    let mut p = 1.0_f64;
+    for _ in 0..(y.abs() as u32) {
+        let next = p * x;
+        if !cty_number::exact_op(cty_number::Op::Mul, p, x, next) {
+            return None;
+        }
+        p = next;
+    }
+    if y < 0.0 {
+        let r = 1.0 / p;
+        return cty_number::exact_op(cty_number::Op::Div, 1.0, p, r).then_some(r);
+    }
+    Some(p)
 }
 
 /// cty's `parseint`: bases 2 to 62 (digits, then a-z, then A-Z; bases up

@@ -387,6 +387,15 @@ fn every_function_of_nomads_table_is_called() {
             continue;
         }
         let r = super::call(&env, name, args(name));
+        // go-cty's log is Go's math.Log, whose last bit we do not follow:
+        // "cannot tell" (cty_number.rs), never another value.
+        if name == "log" {
+            assert!(
+                matches!(&r, Err(m) if crate::jobspec::cty_number::is_reason(m)),
+                "{name}: {r:?}"
+            );
+            continue;
+        }
         assert!(r.is_ok(), "{name}: {r:?}");
     }
     let p = crate::jobspec::tests::load_text(

@@ -346,7 +346,7 @@ fn resolve(tag: &str, src: &str, style: TScalarStyle, d: Dialect) -> Result<Valu
         let first = src.as_bytes().first().copied().unwrap_or(b'N');
         if first == b'.' {
             if let Ok(n) = src.parse::<f64>() {
-                return Ok(Value::Number(n));
+                return held(src, n);
             }
         }
         if first.is_ascii_digit() || first == b'+' || first == b'-' {
@@ -374,9 +374,12 @@ fn resolve(tag: &str, src: &str, style: TScalarStyle, d: Dialect) -> Result<Valu
             .find(|(t, _)| *t == src)
             .map(|(_, b)| Value::Bool(*b))
             .ok_or_else(|| format!("cannot parse {src:?} as {tag}")),
-        "int" | "float" => number(&src.replace('_', ""))
-            .map(Value::Number)
-            .ok_or_else(|| format!("cannot parse {src:?} as {CORE}{short}")),
+        "int" | "float" => {
+            let clean = src.replace('_', "");
+            let n =
+                number(&clean).ok_or_else(|| format!("cannot parse {src:?} as {CORE}{short}"))?;
+            held(&clean, n)
+        }
         "timestamp" => timestamp(src)
             .map(Value::String)
             .ok_or_else(|| format!("cannot parse {src:?} as {tag}")),
@@ -428,6 +431,20 @@ fn is_float(s: &str) -> bool {
         !e.is_empty() && digits(e)
     });
     mant_ok && exp_ok
+}
+
+/// A YAML number as go-cty-yaml holds it (a 512-bit decimal parse, or
+/// Go's ParseInt): "cannot tell" where our f64 may differ (cty_number.rs).
+fn held(text: &str, n: f64) -> Result<Value, String> {
+    use crate::jobspec::cty_number::{is_exact_int, is_faithful, reason_unversioned, shown};
+    if is_faithful(text, n) || is_exact_int(n) {
+        Ok(Value::Number(n))
+    } else {
+        Err(reason_unversioned(&format!(
+            "the YAML number {}",
+            shown(text)
+        )))
+    }
 }
 
 /// cty's decimal parse, then Go's `ParseInt(s, 0, 64)` (`0x`, `0o`, `0b`,
