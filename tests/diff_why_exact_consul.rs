@@ -134,25 +134,45 @@ fn secret_group() {
 
 /// TestTaskGroupDiff "Consul updated", from files: api/consul.go
 /// Consul.Canonicalize makes the unset cluster "default", so the cluster is
-/// edited rather than added. A group object: the task is unchanged.
+/// edited rather than added. A group object: the task is unchanged. The
+/// plan also shows the partition constraint the Consul hook adds.
 #[test]
 fn consul_group() {
     check(
         "consul_group",
         group_edited(
-            json!([leaf(
-                "Edited",
-                "Consul",
-                json!([
-                    field("Edited", "Cluster", "default", "us-east-1"),
-                    field("Edited", "Namespace", "team1", "team2"),
-                    field("Added", "Partition", "", "us-east-1a"),
-                ])
-            )]),
+            json!([
+                // jobConsulHook's partition constraint
+                // (job_endpoint_hook_consul.go:37-92@v2.0.5), on the
+                // non-default cluster's attribute.
+                leaf(
+                    "Added",
+                    "Constraint",
+                    json!([
+                        field("Added", "LTarget", "", "${attr.consul.us-east-1.partition}"),
+                        field("Added", "Operand", "", "="),
+                        field("Added", "RTarget", "", "us-east-1a"),
+                    ])
+                ),
+                leaf(
+                    "Edited",
+                    "Consul",
+                    json!([
+                        field("Edited", "Cluster", "default", "us-east-1"),
+                        field("Edited", "Namespace", "team1", "team2"),
+                        field("Added", "Partition", "", "us-east-1a"),
+                    ])
+                )
+            ]),
             serde_json::from_str(UNCHANGED_TASK).unwrap(),
         ),
         r#"+/- Job: "j"
 +/- Task Group: "g"
+  +   Constraint {
+      + LTarget: "${attr.consul.us-east-1.partition}"
+      + Operand: "="
+      + RTarget: "us-east-1a"
+      }
   +/- Consul {
     +/- Cluster:   "default" => "us-east-1"
     +/- Namespace: "team1" => "team2"

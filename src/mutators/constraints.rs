@@ -29,7 +29,10 @@
 //! NUMA, signals, Nomad service discovery and its checks, Consul, CNI,
 //! transparent proxy, task schedule.
 //!
-//! Not modelled: non-default Consul/Vault clusters (Enterprise).
+//! From 1.7 a non-default Consul or Vault cluster (Enterprise) constrains
+//! on that cluster's fingerprint (`${attr.consul.<cluster>.version}` at
+//! semver `>= 1.8.0`, `${attr.vault.<cluster>.version}` at `>= 1.11.0`),
+//! one constraint per cluster, Vault's in task name order.
 
 use crate::jobspec::{Constraint, Job, Service, TaskGroup};
 use crate::version::NomadVersion;
@@ -109,6 +112,35 @@ fn secret_providers(job: &Job) -> Vec<String> {
     out
 }
 
+/// `vaultConstraintFn` (1.7+): a non-default Vault cluster's own
+/// fingerprint, at the version workload identities need
+/// (job_endpoint_hooks.go:266-277@v1.7.0, :381-393@v2.0.5).
+fn vault_constraint(cluster: &str) -> Constraint {
+    if cluster.is_empty() || cluster == "default" {
+        c("${attr.vault.version}", "semver", ">= 0.6.1")
+    } else {
+        c(
+            &format!("${{attr.vault.{cluster}.version}}"),
+            "semver",
+            ">= 1.11.0",
+        )
+    }
+}
+
+/// `consulConstraintFn` (1.7+): a non-default Consul cluster's own
+/// fingerprint (job_endpoint_hooks.go:284-293@v1.7.0, :408-420@v2.0.5).
+fn consul_constraint(s: &Service, v: NomadVersion, min: &str) -> Constraint {
+    if v.at_least(1, 7, 0) && !s.cluster.is_empty() && s.cluster != "default" {
+        c(
+            &format!("${{attr.consul.{}.version}}", s.cluster),
+            "semver",
+            ">= 1.8.0",
+        )
+    } else {
+        c("${attr.consul.version}", "semver", min)
+    }
+}
+
 pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
     let semver = if v.at_least(0, 11, 0) {
         "semver"
@@ -123,7 +155,18 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
     let secret_providers = secret_providers(job);
     for g in &mut job.groups {
         let mut list = std::mem::take(&mut g.constraints);
-        if g.tasks.iter().any(|t| t.vault.is_some()) {
+        if v.at_least(1, 7, 0) {
+            // `vaultConstraintFn` per Vault task, in task name order.
+            let mut vaults: Vec<(&str, &crate::jobspec::Vault)> = g
+                .tasks
+                .iter()
+                .filter_map(|t| t.vault.as_ref().map(|vb| (t.name.as_str(), vb)))
+                .collect();
+            vaults.sort_by(|a, b| a.0.cmp(b.0));
+            for (_, vb) in vaults {
+                add_left(&mut list, vault_constraint(&vb.cluster));
+            }
+        } else if g.tasks.iter().any(|t| t.vault.is_some()) {
             let k = c("${attr.vault.version}", semver, ">= 0.6.1");
             // Before 1.3 the Vault constraint matched in full.
             if v.at_least(1, 3, 0) {
@@ -172,26 +215,41 @@ pub(super) fn mutate(job: &mut Job, v: NomadVersion) {
             if v.at_least(1, 5, 0) && all().any(|s| s.provider == "nomad" && !s.checks.is_empty()) {
                 add_full(&mut list, c("${attr.nomad.version}", "semver", ">= 1.4.0"));
             }
-            let consul = c("${attr.consul.version}", "semver", consul_min);
+            let consul = |s: &Service| consul_constraint(s, v, consul_min);
             if v.at_least(1, 8, 0) {
                 // Group services constrain the group, task services their task.
-                if g.services.iter().any(is_consul) {
-                    add_left(&mut list, consul.clone());
+                for s in g.services.iter().filter(|s| is_consul(s)) {
+                    add_left(&mut list, consul(s));
                 }
                 for t in &mut g.tasks {
-                    if t.services.iter().any(is_consul) {
-                        add_left(&mut t.constraints, consul.clone());
+                    let ks: Vec<Constraint> = t
+                        .services
+                        .iter()
+                        .filter(|s| is_consul(s))
+                        .map(consul)
+                        .collect();
+                    for k in ks {
+                        add_left(&mut t.constraints, k);
                     }
                 }
             } else if v.at_least(1, 7, 0) {
                 // 1.7.x walks the task services inside its loop over the
                 // group's services, and constrains the group for both.
-                let task_consul = g.tasks.iter().flat_map(|t| &t.services).any(is_consul);
-                if g.services.iter().any(is_consul) || (!g.services.is_empty() && task_consul) {
-                    add_left(&mut list, consul.clone());
+                for gs in &g.services {
+                    if is_consul(gs) {
+                        add_left(&mut list, consul(gs));
+                    }
+                    for s in g
+                        .tasks
+                        .iter()
+                        .flat_map(|t| &t.services)
+                        .filter(|s| is_consul(s))
+                    {
+                        add_left(&mut list, consul(s));
+                    }
                 }
             } else if all().any(is_consul) {
-                add_left(&mut list, consul);
+                add_left(&mut list, c("${attr.consul.version}", "semver", consul_min));
             }
         }
         if v.at_least(1, 8, 0) {

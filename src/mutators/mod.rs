@@ -6,6 +6,8 @@
 //! `defaults`/`canonical`); this module runs the mutators after it, in
 //! Nomad's order:
 //!
+//! 0. `jobConsulHook` (1.7.3+, job_endpoint_hook_consul.go): the Consul
+//!    admin partition constraint of a `consul { partition }` block;
 //! 1. `jobConnectHook` (0.10+, job_endpoint_hook_connect.go): the
 //!    `connect-proxy-<service>` sidecar task of every Connect sidecar
 //!    service, its proxy port in the group network, the task kind of a
@@ -39,6 +41,7 @@ mod connect_env;
 mod connect_task;
 mod connect_validate;
 mod constraints;
+mod consul_partition;
 mod expose_check;
 mod identities;
 pub mod multiregion;
@@ -56,6 +59,7 @@ use crate::world::{ServerConfig, World};
 /// job mutator NAME: ..."; or our own sentence where that Nomad panics).
 pub fn apply(job: &Job, v: NomadVersion, server: &ServerConfig) -> Result<Job, String> {
     let mut out = job.clone();
+    consul_partition::mutate(&mut out, v);
     connect::mutate(&mut out, v).map_err(|e| match e {
         connect::HookError::Error(e) => format!("error in job mutator connect: {e}"),
         connect::HookError::Panic(e) => e,
