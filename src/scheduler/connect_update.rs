@@ -2,7 +2,8 @@
 //! service's Connect block replace the allocation. The sidecar service's
 //! tags and proxy are updated in place (registration and xDS); the rest
 //! destroys the task. Per version: 1.0 added the check; 1.0.0-1.0.3 took a
-//! removed `connect` block (and a missing sidecar service) for no change.
+//! removed `connect` block (and a missing sidecar service) for no change;
+//! 1.7.0 added the service's Consul `cluster`.
 
 use crate::jobspec::{ConsulConnect, Service, SidecarService};
 use crate::version::NomadVersion;
@@ -16,8 +17,11 @@ pub fn connect_services_updated(old: &[Service], new: &[Service], v: NomadVersio
         let Some(b) = new.iter().find(|b| b.name == a.name) else {
             continue;
         };
+        // The Consul cluster it registers in: 1.7.0 on (scheduler/util.go
+        // v1.7.0:411, v2.0.5:366 "connect service cluster"), with `cluster`.
         if connect_updated(a.connect.as_ref(), b.connect.as_ref(), v)
             || a.port_label != b.port_label
+            || (v.at_least(1, 7, 0) && a.cluster != b.cluster)
         {
             return true;
         }
@@ -97,6 +101,18 @@ mod tests {
         // Before 1.0 the scheduler did not look at services at all.
         let old = NomadVersion::new(0, 12, 0);
         assert!(!updated(&a, &svc("", true), old));
+    }
+
+    #[test]
+    fn the_cluster_counts_from_1_7_0() {
+        let a = svc("", false);
+        let east = Service {
+            cluster: "east".into(),
+            ..a.clone()
+        };
+        assert!(!updated(&a, &east, NomadVersion::new(1, 6, 10)));
+        assert!(updated(&a, &east, NomadVersion::new(1, 7, 0)));
+        assert!(updated(&a, &east, NomadVersion::new(2, 0, 5)));
     }
 
     #[test]

@@ -1,0 +1,135 @@
+//! From 1.7.0 moving a Connect service to another Consul cluster replaces
+//! the allocation: `connectServiceUpdated` compares `Cluster`
+//! (scheduler/util.go v1.7.0:411, v2.0.5:366: `difference("connect service
+//! cluster", ...)`; absent at v1.6.10). Job files can name the cluster
+//! from 1.7.3 (the api Service's `hcl:"cluster,optional` tag lacked its
+//! closing quote before), which is where a plan can show it. We updated it
+//! in place: "1 in-place update", exit 0, where Nomad 1.7+ (Enterprise)
+//! destroys and recreates it.
+
+mod common;
+
+use common::{run_in, TempDir};
+
+const CLUSTER: &str = r#"edition = "enterprise"
+region  = "global"
+
+client "c" {
+  count         = 3
+  datacenter    = "dc1"
+  cpu           = 8000
+  memory        = 16000
+  disk          = 50000
+  drivers       = ["docker"]
+  network_modes = ["host", "bridge"]
+}
+"#;
+
+fn job(cluster: &str) -> String {
+    format!(
+        r#"job "web" {{
+  datacenters = ["dc1"]
+  group "g" {{
+    network {{
+      mode = "bridge"
+    }}
+    service {{
+      name    = "api"
+      cluster = "{cluster}"
+      port    = "8080"
+      connect {{
+        sidecar_service {{}}
+      }}
+    }}
+    task "t" {{
+      driver = "docker"
+      config {{
+        image = "nginx:1"
+      }}
+      resources {{
+        cpu    = 100
+        memory = 128
+      }}
+    }}
+  }}
+}}
+"#
+    )
+}
+
+fn plan(version: &str, old: &str, new: &str) -> common::Out {
+    let dir = TempDir::new(&format!("connect-cluster-{version}"));
+    dir.put("rules/cluster.hcl", CLUSTER);
+    dir.put("old.nomad", &job(old));
+    dir.put("new.nomad", &job(new));
+    run_in(
+        &dir.0,
+        &[
+            "plan",
+            "--no-color",
+            "--nomad-version",
+            version,
+            "--running",
+            "old.nomad",
+            "new.nomad",
+        ],
+    )
+}
+
+#[test]
+fn a_connect_service_cluster_change_is_destructive() {
+    let o = plan("2.0.5", "default", "east");
+    let text = o
+        .stdout
+        .split("Job Modify Index")
+        .next()
+        .unwrap_or_default();
+    assert_eq!(
+        (o.code, text),
+        (
+            1,
+            r#"+/- Job: "web"
++/- Task Group: "g" (1 create/destroy update)
+  +/- Service {
+        Address:           ""
+        AddressMode:       "auto"
+    +/- Cluster:           "default" => "east"
+        EnableTagOverride: "false"
+        Kind:              ""
+        Name:              "api"
+        Namespace:         "default"
+        OnUpdate:          "require_healthy"
+        PortLabel:         "8080"
+        Provider:          "consul"
+        TaskName:          ""
+      }
+      Task: "connect-proxy-api"
+      Task: "t"
+
+Scheduler dry-run:
+- All tasks successfully allocated.
+
+"#
+        ),
+        "{}",
+        o.stderr
+    );
+    // The first release whose job files name the cluster, and the same
+    // service unchanged (in place: nothing to do).
+    let o = plan("1.7.3", "default", "east");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("+/- Job: \"web\"\n+/- Task Group: \"g\" (1 create/destroy update)\n"),
+        "{}",
+        o.stdout
+    );
+    let o = plan("1.7.3", "east", "east");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("Job: \"web\"\nTask Group: \"g\" (1 ignore)\n"),
+        "{}",
+        o.stdout
+    );
+}
