@@ -28,7 +28,12 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
     if !w(&job.spans, "priority") {
         job.priority = 50;
     }
-    if !w(&job.spans, "datacenters") && v.at_least(1, 5, 0) {
+    // structs Job.Canonicalize (the jobCanonicalizer mutator, 1.5.0 on):
+    // `len(j.Datacenters) == 0` becomes ["*"], an omitted list and an
+    // explicit `datacenters = []` alike (nomad/structs/structs.go
+    // v1.5.0:4390, v2.0.5:4686; absent at v1.4.14, whose Validate says
+    // "Missing job datacenters").
+    if (!w(&job.spans, "datacenters") || job.datacenters.is_empty()) && v.at_least(1, 5, 0) {
         job.datacenters = vec!["*".into()];
     }
     if !w(&job.spans, "node_pool") && v.at_least(1, 6, 0) {
