@@ -513,7 +513,11 @@ fn load_valid<'j>(
 pub fn changes_what_runs(job: &Job, sim: &Simulation) -> bool {
     // The registered job went through the admission mutators: compare like with like.
     !matches!(sim.state.job(&job.namespace, &job.id),
-        Some(r) if *r.job == crate::mutators::applied(job, sim.world.nomad_version, &sim.world.server))
+    Some(r) if crate::structs::spec_changed::same_spec(
+        &r.job,
+        &crate::mutators::applied(job, sim.world.nomad_version, &sim.world.server),
+        sim.world.nomad_version,
+    ))
 }
 
 /// The state of the cluster as the steps of a change set are applied one

@@ -15,6 +15,7 @@ use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
 use crate::scheduler::generic::{evaluate, Evaluated, JobHistory};
 use crate::scheduler::PlanResult;
+use crate::structs::spec_changed::same_spec;
 use crate::world::{Namespace, World};
 
 pub use crate::cluster::usage::QuotaUsage;
@@ -325,7 +326,8 @@ impl Simulation {
     }
 
     /// The version a submission would get: unchanged spec keeps it
-    /// (`same` compares the registered spec with the submitted one).
+    /// (`same` compares the registered spec with the submitted one, as
+    /// `Job.SpecChanged` does: [`same_spec`]).
     fn next_version(
         &self,
         job: &Job,
@@ -351,7 +353,8 @@ impl Simulation {
     /// (`mutators::applied`): a caller planning one job under many replays
     /// mutates it once, not once per replay.
     pub fn plan_admitted(&self, job: &Job) -> PlanResult {
-        let (version, modify_index) = self.next_version(job, |r| **r == *job);
+        let v = self.world.nomad_version;
+        let (version, modify_index) = self.next_version(job, |r| same_spec(r, job, v));
 
         // The plan evaluates against a snapshot that already holds the new
         // version, as Nomad's Job.Plan does.
@@ -462,7 +465,7 @@ impl Simulation {
         let index = self.state.index;
         let key = (job.namespace.clone(), job.id.clone());
         let record = match self.state.jobs.get(&key) {
-            Some(r) if *r.job == *job => JobRecord {
+            Some(r) if same_spec(&r.job, job, self.world.nomad_version) => JobRecord {
                 modify_index: index,
                 ..r.clone()
             },

@@ -16,6 +16,7 @@ pub mod network_offers;
 pub mod node_class;
 pub mod node_nets;
 pub mod resources;
+pub mod spec_changed;
 
 use crate::ids::Id;
 use std::collections::BTreeMap;

@@ -15,6 +15,8 @@ const REMEMBERED: usize = 16;
 pub struct Planned {
     /// The job as the admission mutators leave it.
     pub job: Job,
+    /// The world's release, whose `SpecChanged` [`Planned::same_as`] asks.
+    nomad: crate::version::NomadVersion,
     /// (registered spec, equal to `job`), by identity: each `Arc` is held
     /// here, so its address cannot be reused by another spec meanwhile.
     seen: Mutex<Vec<(Arc<Job>, bool)>>,
@@ -37,6 +39,7 @@ impl Planned {
     pub fn new(job: &Job, world: &crate::world::World) -> Planned {
         Planned {
             job: crate::mutators::applied(job, world.nomad_version, &world.server),
+            nomad: world.nomad_version,
             seen: Mutex::new(Vec::new()),
             destructive: Mutex::new(Vec::new()),
         }
@@ -83,7 +86,7 @@ impl Planned {
         if let Some(eq) = known {
             return eq;
         }
-        let eq = **registered == self.job;
+        let eq = crate::structs::spec_changed::same_spec(registered, &self.job, self.nomad);
         if let Ok(mut seen) = self.seen.lock() {
             if seen.len() < REMEMBERED {
                 seen.push((registered.clone(), eq));

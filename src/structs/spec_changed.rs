@@ -1,0 +1,128 @@
+//! Nomad's `Job.SpecChanged` (nomad/structs/structs.go) over our job model:
+//! does a submitted job differ from the registered one in what the
+//! servers store? Only then does the plan (or `job run`) make a new
+//! version, and only then are the job's allocations updated (in place or
+//! not) instead of ignored (`genericAllocUpdateFn`: same JobModifyIndex).
+//!
+//! Our job holds the job-level `update`, `reschedule` and `migrate` blocks
+//! as written (validation and the diff read them), where the stored job
+//! has none of the two last (structs.Job has no such fields: api
+//! `TaskGroup.Canonicalize` merges them into every group, compared there)
+//! and of `update` only its legacy `Stagger` and `MaxParallel`
+//! (command/agent `ApiJobToStructJob`, job_endpoint.go v0.9.3:614-625,
+//! v1.6.0:981, v2.0.5:1151-1163). So a job-level block restating the
+//! defaults is the same job: Nomad plans "N ignore" where comparing the
+//! blocks as written planned "N in-place update".
+
+use crate::jobspec::{Duration, Job, JobType};
+use crate::version::NomadVersion;
+
+/// The job-level `Update` the servers store: (Stagger, MaxParallel), zero
+/// for none. api `Job.Canonicalize` first gives an `update` block its
+/// defaults (30s, 1: `UpdateStrategy.Canonicalize`) and, from 0.10, a
+/// service job without one `DefaultUpdateStrategy()` (api/jobs.go
+/// v0.10.0:754, v1.6.0:1074), a system job too from 1.11 (v1.11.0:1232);
+/// 0.9 keeps the pair of any block (`if job.Update != nil`), 0.10 on only
+/// one whose MaxParallel is positive.
+fn stored_update(job: &Job, v: NomadVersion) -> (Duration, i64) {
+    let canonical = match &job.update {
+        Some(u) => {
+            let stagger = if u.spans.written("stagger") || u.stagger.nanos() != 0 {
+                u.stagger
+            } else {
+                Duration::secs(30)
+            };
+            let max_parallel = if u.spans.written("max_parallel") || u.max_parallel != 0 {
+                u.max_parallel
+            } else {
+                1
+            };
+            Some((stagger, max_parallel))
+        }
+        None => {
+            let default = match job.job_type {
+                JobType::Service => v.at_least(0, 10, 0),
+                JobType::System => v.at_least(1, 11, 0),
+                _ => false,
+            };
+            default.then(|| (Duration::secs(30), 1))
+        }
+    };
+    match canonical {
+        Some((stagger, mp)) if mp > 0 || !v.at_least(0, 10, 0) => (stagger, mp),
+        _ => (Duration::default(), 0),
+    }
+}
+
+/// Is `new` the same spec as the registered `old` to Nomad `v`'s
+/// `SpecChanged`?
+pub fn same_spec(old: &Job, new: &Job, v: NomadVersion) -> bool {
+    let levels_equal =
+        old.update == new.update && old.reschedule == new.reschedule && old.migrate == new.migrate;
+    if levels_equal {
+        return old == new;
+    }
+    if stored_update(old, v) != stored_update(new, v) {
+        return false;
+    }
+    // Rare (the job-level blocks differ as written): compare the rest.
+    let mut rest = new.clone();
+    rest.update.clone_from(&old.update);
+    rest.reschedule.clone_from(&old.reschedule);
+    rest.migrate.clone_from(&old.migrate);
+    *old == rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::{MigrateStrategy, ReschedulePolicy, UpdateStrategy};
+
+    fn service() -> Job {
+        Job {
+            id: "web".into(),
+            job_type: JobType::Service,
+            ..Job::default()
+        }
+    }
+
+    #[test]
+    fn a_job_level_block_restating_the_defaults_is_no_change() {
+        let v = NomadVersion::new(2, 0, 5);
+        let old = service();
+        let mut new = service();
+        new.update = Some(UpdateStrategy {
+            auto_promote: false,
+            ..UpdateStrategy::default()
+        });
+        new.reschedule = Some(ReschedulePolicy::default());
+        new.migrate = Some(MigrateStrategy::default());
+        assert!(same_spec(&old, &new, v));
+        // 0.9 had no default strategy: the block's pair is stored.
+        let mut only_update = service();
+        only_update.update = new.update.clone();
+        assert!(!same_spec(&old, &only_update, NomadVersion::new(0, 9, 3)));
+        assert!(same_spec(&old, &only_update, NomadVersion::new(0, 10, 0)));
+        // A stagger of its own is stored.
+        let mut slow = only_update.clone();
+        if let Some(u) = slow.update.as_mut() {
+            u.stagger = Duration::secs(60);
+        }
+        assert!(!same_spec(&old, &slow, v));
+        // A batch job has no default: its block's pair is a change.
+        let batch = |u: Option<UpdateStrategy>| Job {
+            job_type: JobType::Batch,
+            update: u,
+            ..service()
+        };
+        assert!(!same_spec(
+            &batch(None),
+            &batch(only_update.update.clone()),
+            v
+        ));
+        // Anything else still counts.
+        let mut other = new.clone();
+        other.priority = 70;
+        assert!(!same_spec(&old, &other, v));
+    }
+}
