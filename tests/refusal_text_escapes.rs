@@ -51,3 +51,34 @@ fn nomad_refusal_text_escapes_the_file_name() {
         );
     }
 }
+
+/// `plan --changed` names each changed file in a `==>` header and in its
+/// diagnostics' headers: a newline in a file name a pull request adds
+/// started a line of its own there (a forged `==>` line in a CI log;
+/// `check` already showed it as `\n`).
+#[cfg(unix)]
+#[test]
+fn plan_changed_keeps_a_file_name_on_its_line() {
+    let d = common::committed_demo("plan-changed-newline");
+    let name = "jobs/a\n==> 0 job file(s) changed.nomad";
+    d.put(
+        name,
+        "job \"x\" {\n  group \"g\" {\n    count = \"many\"\n  }\n}\n",
+    );
+    common::git(&d.0, &["add", "-A"]);
+    let o = d.run(&["plan", "--changed", "--staged"]);
+    let text = common::output_text(&o);
+    assert_ne!(o.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("==> jobs/a\\n==> 0 job file(s) changed.nomad (added)"),
+        "{text}"
+    );
+    for line in text.lines() {
+        assert!(
+            !line.starts_with("==> 0 job file(s) changed.nomad"),
+            "{text}"
+        );
+        // A diagnostic's header names the file on one line too.
+        assert!(!line.ends_with("[jobs/a"), "{text}");
+    }
+}

@@ -147,7 +147,7 @@ impl SourceCode for Window<'_> {
             context_lines_after,
         )?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
+            crate::escape::one_line(self.name),
             inner.data(),
             SourceSpan::new(
                 (inner.span().offset() + seg.start).into(),

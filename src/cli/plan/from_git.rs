@@ -252,14 +252,14 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             planned - changing,
         );
         for r in &refused {
-            println!("==> refused by policy: {}", crate::escape::terminal(r));
+            println!("==> refused by policy: {}", crate::escape::one_line(r));
         }
         for n in &added {
             println!("==> note: {}", crate::escape::one_line(n));
         }
     } else {
         for r in &refused {
-            eprintln!("refused by policy: {}", crate::escape::terminal(r));
+            eprintln!("refused by policy: {}", crate::escape::one_line(r));
         }
         for n in &added {
             eprintln!("note: {}", crate::escape::one_line(n));
@@ -351,7 +351,9 @@ fn changed_text(
         ));
     }
     for (e, _) in judged {
-        let path = e.path.display().to_string();
+        // A file name is input: a newline in it must not start a line of
+        // its own (a forged `==>` header in a CI log).
+        let path = crate::escape::one_line(&e.path.display().to_string());
         let after = if e.after.is_empty() {
             String::new()
         } else {
