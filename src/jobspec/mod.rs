@@ -426,6 +426,7 @@ fn new_scope<'a>(
         unset: Default::default(),
         map_vars: Default::default(),
         hcl1: hcl1_syntax::Era::of(opts.version),
+        undefined: eval::Undefined::of(opts.version),
     }
 }
 

@@ -72,6 +72,16 @@ impl Scope<'_> {
                     None => self.ev(&t.expr)?,
                 }
             }
+            (Expression::Variable(root), _) => match self.undefined_value(root, Some(t)) {
+                Some(r) => {
+                    let (text, used) = r?;
+                    for _ in 0..used {
+                        ops.next();
+                    }
+                    text
+                }
+                None => self.ev(&t.expr)?,
+            },
             _ => self.ev(&t.expr)?,
         };
         let mut splat = false;

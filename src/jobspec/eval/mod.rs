@@ -20,6 +20,9 @@ mod ranges;
 mod shape;
 mod template;
 mod tryfunc;
+mod undefined;
+
+pub use undefined::Undefined;
 
 use super::functions::{self, FnEnv};
 use super::model::Value;
@@ -108,6 +111,9 @@ pub struct Scope<'a> {
     /// `text` is a job file hcl v1 of this era read (Nomad before 1.0):
     /// its literals and object keys are hcl v1's, not HCL2's.
     pub hcl1: Option<super::hcl1_syntax::Era>,
+    /// What a reference to an unknown root (`attr.x`) becomes: jobspec2's
+    /// hook for a job file's body, none elsewhere (undefined.rs).
+    pub undefined: Undefined,
 }
 
 impl<'a> Scope<'a> {
@@ -124,6 +130,7 @@ impl<'a> Scope<'a> {
             unset: Default::default(),
             map_vars: Default::default(),
             hcl1: None,
+            undefined: Undefined::Whole,
         }
     }
 }
@@ -333,7 +340,10 @@ impl<'a> Scope<'a> {
                 // `NOMAD_*`, a shell `${HOME}`) stays `${...}` text for run time.
                 match self.lookup_charged(name, sp)? {
                     Some(v) => v,
-                    None => return Err(Fail::Runtime),
+                    None => match self.undefined_value(v, None) {
+                        Some(r) => r?.0,
+                        None => return Err(Fail::Runtime),
+                    },
                 }
             }
             Expression::Conditional(c) => self.conditional(c)?,
