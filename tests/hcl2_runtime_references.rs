@@ -151,5 +151,9 @@ fn before_1_0_6_an_index_step_is_cannot_tell() {
     assert!(err.contains("cannot tell"), "{err}");
     assert!(!out.contains("successfully allocated"), "{out}");
     let (_, out, _) = plan(&d, "1.0.6", "idx.nomad");
-    assert_eq!(env_x(&out).as_deref(), Some("\"${meta[\\\"x\\\"]}\""), "{out}");
+    assert_eq!(
+        env_x(&out).as_deref(),
+        Some("\"${meta[\\\"x\\\"]}\""),
+        "{out}"
+    );
 }

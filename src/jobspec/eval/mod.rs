@@ -22,14 +22,13 @@ mod template;
 mod tryfunc;
 mod undefined;
 
-pub use undefined::Undefined;
-
 use super::functions::{self, FnEnv};
 use super::model::Value;
 use crate::source::Span;
 use diag::Gather;
 pub use diag::{hcl_error, is_argument_and_block, is_duplicate_block, is_hcl_worded};
 pub use shape::SHAPE_CANNOT_TELL;
+pub use undefined::Undefined;
 
 /// An evaluation stopped by our budget: Nomad would go on computing it, so
 /// what it says of the file is not known.
@@ -111,8 +110,7 @@ pub struct Scope<'a> {
     /// `text` is a job file hcl v1 of this era read (Nomad before 1.0):
     /// its literals and object keys are hcl v1's, not HCL2's.
     pub hcl1: Option<super::hcl1_syntax::Era>,
-    /// What a reference to an unknown root (`attr.x`) becomes: jobspec2's
-    /// hook for a job file's body, none elsewhere (undefined.rs).
+    /// What `attr.x` becomes: jobspec2's hook in a job file (undefined.rs).
     pub undefined: Undefined,
 }
 
