@@ -56,6 +56,10 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
                 if v.at_least(1, 7, 0) && va.cluster.is_empty() {
                     va.cluster = "default".into();
                 }
+                // structs Vault.Canonicalize (every release: structs.go:6982-
+                // 6986@v0.9.3, :10499-10501@v2.0.5), run before the implied
+                // signal constraint and the diff.
+                va.change_signal = go_to_upper(&va.change_signal);
             }
             if let Some(n) = &mut t.resources.numa {
                 numa(n);
@@ -99,7 +103,21 @@ fn identity(wi: &mut WorkloadIdentity) {
     if wi.name == "default" {
         wi.audience = vec!["nomadproject.io".into()];
     }
-    wi.change_signal = wi.change_signal.to_uppercase();
+    wi.change_signal = go_to_upper(&wi.change_signal);
+}
+
+/// Go's `strings.ToUpper`: each rune's simple upper-case mapping (`ß`
+/// stays `ß`; Rust's full mapping would give `SS`).
+fn go_to_upper(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut up = c.to_uppercase();
+            match (up.next(), up.next()) {
+                (Some(u), None) => u,
+                _ => c,
+            }
+        })
+        .collect()
 }
 
 /// api/consul.go: an empty cluster is "default" (the field exists from 1.7).
