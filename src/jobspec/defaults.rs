@@ -25,7 +25,11 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
     if !w(&job.spans, "region") || (job.region.is_empty() && v.at_least(0, 12, 0)) {
         job.region = "global".into();
     }
-    if !w(&job.spans, "priority") {
+    // From 1.5 the servers' jobCanonicalizer mutator turns an explicit 0
+    // into their job_default_priority (nomad/job_endpoint_hooks.go:137-143
+    // @v1.5.0, :241-246@v2.0.5; absent at v1.4.14), before the validators;
+    // the world states no job_default_priority, so Nomad's default, 50.
+    if !w(&job.spans, "priority") || (job.priority == 0 && v.at_least(1, 5, 0)) {
         job.priority = 50;
     }
     // structs Job.Canonicalize (the jobCanonicalizer mutator, 1.5.0 on):
@@ -466,7 +470,10 @@ fn task(t: &mut Task, job: &str, group: &str, v: NomadVersion) {
     for n in &mut r.networks {
         network(n, v);
     }
-    if !t.spans.written("kill_timeout") {
+    // structs Task.Canonicalize (every release: structs.go:5435-5437
+    // @v0.9.3, :8144-8146@v2.0.5) also turns an explicit zero into the 5s
+    // default; api Canonicalize only fills an unset one.
+    if !t.spans.written("kill_timeout") || t.kill_timeout.0 == 0 {
         t.kill_timeout = Duration::secs(5);
     }
     log_config(&mut t.log_config);
