@@ -3,6 +3,32 @@
 use super::*;
 
 impl Scope<'_> {
+    pub(super) fn lookup(&self, name: &str) -> Option<Value> {
+        if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == name) {
+            return Some(v.clone());
+        }
+        match name {
+            "var" => Some(Value::Map(self.vars.clone())),
+            "local" => Some(Value::Map(self.locals.clone())),
+            _ => None,
+        }
+    }
+
+    /// [`Scope::lookup`], charging the copy to the budget first.
+    pub(super) fn lookup_charged(&self, name: &str, sp: Span) -> Result<Option<Value>, Fail> {
+        let found = if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == name) {
+            crate::jobspec::budget::charge_copy(v)
+        } else {
+            match name {
+                "var" => charge_map(&self.vars),
+                "local" => charge_map(&self.locals),
+                _ => Ok(()),
+            }
+        };
+        found.map_err(|m| budget_error(sp, m))?;
+        Ok(self.lookup(name))
+    }
+
     pub(super) fn traversal(&mut self, t: &hcl_edit::expr::Traversal) -> R {
         // An unset variable already has its own diagnostic; references to it
         // stay text instead of repeating the error at every use.

@@ -188,32 +188,6 @@ impl<'a> Scope<'a> {
             .to_string()
     }
 
-    fn lookup(&self, name: &str) -> Option<Value> {
-        if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == name) {
-            return Some(v.clone());
-        }
-        match name {
-            "var" => Some(Value::Map(self.vars.clone())),
-            "local" => Some(Value::Map(self.locals.clone())),
-            _ => None,
-        }
-    }
-
-    /// [`Scope::lookup`], charging the copy to the budget first.
-    fn lookup_charged(&self, name: &str, sp: Span) -> Result<Option<Value>, Fail> {
-        let found = if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == name) {
-            super::budget::charge_copy(v)
-        } else {
-            match name {
-                "var" => charge_map(&self.vars),
-                "local" => charge_map(&self.locals),
-                _ => Ok(()),
-            }
-        };
-        found.map_err(|m| budget_error(sp, m))?;
-        Ok(self.lookup(name))
-    }
-
     /// Before 1.0, a literal's value as hcl v1 reads its text (no
     /// template, Go escapes, `010` octal): hcl1_syntax/literal.rs. The
     /// file was checked readable first (parse.rs), so None here only
