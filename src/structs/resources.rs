@@ -106,8 +106,23 @@ impl LifecycleRule {
 fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, secrets: bool, over: &mut Overflowed) -> Sum {
     let (mut main, mut sidecar, mut ephemeral) = (Sum::default(), Sum::default(), Sum::default());
     let (mut poststart, mut poststop) = (Sum::default(), Sum::default());
+    // From 1.9.4 a task's reserved cores and their MHz are "not fungible":
+    // `Comparable` adds its cpu outside the phases (nomad/structs/
+    // structs.go `AllocatedResources.Comparable`@v1.9.4, @v2.0.5). What an
+    // import reads (`Cpu.CpuShares` of a task with `ReservedCores`).
+    let mut fixed_cpu = Sum::default();
     for t in &tg.tasks {
-        let s = Sum::of(t, secrets, over);
+        let mut s = Sum::of(t, secrets, over);
+        if rule == LifecycleRule::Phases && t.resources.cores > 0 {
+            fixed_cpu.add(
+                Sum {
+                    cpu: s.cpu,
+                    ..Sum::default()
+                },
+                over,
+            );
+            s.cpu = 0;
+        }
         let hook = match (&t.lifecycle, rule) {
             (_, LifecycleRule::SumAll) | (None, _) => None,
             (Some(l), _) => Some((l.hook.as_str(), l.sidecar)),
@@ -132,6 +147,7 @@ fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, secrets: bool, over: &mut 
             main.add(poststart, over);
             main.max(prestart);
             main.max(poststop);
+            main.add(fixed_cpu, over);
             main
         }
         older => {
@@ -335,6 +351,19 @@ mod tests {
         assert_eq!(err.1, "memory");
     }
 
+    /// From 1.9.4 the cpu of a task with reserved cores adds up outside
+    /// the phases (an imported allocation's `CpuShares`); before, it is
+    /// phased as any.
+    #[test]
+    fn the_cpu_of_reserved_cores_adds_outside_phases_from_1_9_4() {
+        let mut g = group(vec![t(100, None), t(300, Some(("prestart", false)))]);
+        g.tasks[1].resources.cores = 1;
+        let cpu = |v| task_group_resources(&g, v).cpu;
+        assert_eq!(cpu(NomadVersion::new(1, 9, 3)), 300);
+        assert_eq!(cpu(NomadVersion::new(1, 9, 4)), 400);
+        assert_eq!(cpu(NomadVersion::CURRENT), 400);
+    }
+
     #[test]
     fn cores_disk_and_networks_do_not_depend_on_phases() {
         let mut g = group(vec![t(100, None), t(50, Some(("prestart", false)))]);
@@ -342,7 +371,8 @@ mod tests {
         g.tasks[0].resources.memory_max_mb = 5000;
         g.ephemeral_disk.size_mb = 300;
         let r = task_group_resources(&g, NomadVersion::CURRENT);
-        assert_eq!((r.cpu, r.cores, r.disk_mb), (100, 2, 300));
+        // The cores' 50 MHz add to main's 100 (not fungible, 1.9.4+).
+        assert_eq!((r.cpu, r.cores, r.disk_mb), (150, 2, 300));
         assert_eq!((r.memory_mb, r.memory_max_mb), (1000, 5000));
     }
 }

@@ -6,6 +6,8 @@ fn allocated_resources_combine_phases_and_keep_group_ports() {
     // A prestart sidecar adds to main; an ephemeral prestart task only
     // raises the peak (1.9.4+ phases). The group network lists the
     // ports, so Shared.Ports (the same ports again) is not added twice.
+    // Main's cpu is its reserved cores' MHz: added outside the phases
+    // (1.9.4+, "not fungible"), 500 on top of the prestart peak of 1000.
     let ar = json!({
         "Tasks": {
             "main": {"Cpu": {"CpuShares": 500, "ReservedCores": [0, 1]}, "Memory": {"MemoryMB": 256, "MemoryMaxMB": 512}},
@@ -23,7 +25,7 @@ fn allocated_resources_combine_phases_and_keep_group_ports() {
                    "Ports": [{"Label": "http", "Value": 8080, "To": 80, "HostIP": "10.0.0.1"}]}
     });
     let r = allocated_resources(&ar, NomadVersion::new(1, 9, 4)).unwrap_or_default();
-    assert_eq!((r.cpu, r.cores, r.disk_mb), (1000, 2, 300));
+    assert_eq!((r.cpu, r.cores, r.disk_mb), (1500, 2, 300));
     assert_eq!((r.memory_mb, r.memory_max_mb), (320, 576));
     assert_eq!(r.networks.len(), 2, "{:?}", r.networks);
     assert_eq!(r.networks[0].mbits, 10);
