@@ -84,6 +84,9 @@ pub enum CannotKnow {
     /// A feature the community edition's admission refuses (NUMA, task
     /// schedules), under servers of an edition the world does not state.
     Edition(admission_edition::EditionUnknown),
+    /// Reserved cores (1.1+), asked by the job or held by the world's
+    /// running jobs: the world does not state its clients' cores.
+    Cores(crate::scheduler::cores::CoresUnknown),
 }
 
 impl CannotKnow {
@@ -108,6 +111,7 @@ impl CannotKnow {
             .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
             .or_else(|| admission_edition::unknown(world, job).map(CannotKnow::Edition))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
+            .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
             .or_else(|| guess.map(CannotKnow::World))
     }
 
@@ -121,6 +125,7 @@ impl CannotKnow {
             CannotKnow::World(u) => u.line(job),
             CannotKnow::SystemCanary(u) => u.line(job),
             CannotKnow::Edition(u) => u.line(job),
+            CannotKnow::Cores(u) => u.line(job),
         }
     }
 
@@ -134,6 +139,7 @@ impl CannotKnow {
             CannotKnow::World(u) => ("WorldGuess", u.json()),
             CannotKnow::SystemCanary(u) => ("SystemCanary", u.json()),
             CannotKnow::Edition(u) => ("Edition", u.json()),
+            CannotKnow::Cores(u) => ("Cores", u.json()),
         }
     }
 
@@ -153,6 +159,7 @@ impl CannotKnow {
             CannotKnow::Edition(_) => {
                 "state the servers' edition in the world: `edition = \"community\"` or `\"enterprise\"` in rules/cluster.hcl"
             }
+            CannotKnow::Cores(_) => crate::scheduler::cores::CoresUnknown::HINT,
         }
     }
 }

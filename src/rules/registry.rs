@@ -37,6 +37,7 @@ register_rules![
     capacity::regexp_unknown::RegexpUnknown,
     capacity::world_guess::WorldGuessRule,
     capacity::enterprise_only::EnterpriseOnly,
+    capacity::cores_unknown::CoresUnknownRule,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

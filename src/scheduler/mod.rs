@@ -9,6 +9,7 @@ pub mod alloc_ports;
 pub mod applier;
 mod connect_update;
 pub mod constraint;
+pub mod cores;
 pub mod csi;
 pub mod device;
 pub mod disk_cache;

@@ -7,6 +7,7 @@
 //! reports exactly what `plan` would filter or exhaust on an empty cluster.
 
 pub mod connect_refused;
+pub mod cores_unknown;
 pub mod count_zero;
 pub mod enterprise_only;
 pub mod group_too_large;
