@@ -120,4 +120,21 @@ fn a_world_running_a_job_with_cores_cannot_tell_other_placements() {
     let (stdout, stderr, code) = run(&dir, &["check", "jobs/web.nomad"]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert!(stdout.contains("NP218 [error]"), "{stdout}{stderr}");
+
+    // The planned job's own running version reserving cores: the update
+    // may leave some of its allocations in place, holding unknown cpu.
+    let dir = common::one_client_project("cores-own", "1.6.0", CLIENT, &job("web", CPU_100));
+    dir.put(
+        "old/web.nomad",
+        &job("web", "        cores  = 1\n        memory = 128\n"),
+    );
+    let (stdout, stderr, code) = run(
+        &dir,
+        &["plan", "--running", "old/web.nomad", "jobs/web.nomad"],
+    );
+    assert_eq!(code, Some(255), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("the world runs jobs that reserve cores (1 core (job \"web\""),
+        "{stderr}"
+    );
 }

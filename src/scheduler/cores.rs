@@ -41,8 +41,8 @@ pub struct CoresAsk {
 pub struct CoresUnknown {
     /// The planned job's own asks (empty when only running jobs ask).
     pub asks: Vec<CoresAsk>,
-    /// Asks of running jobs a hand-written world places or pins by their
-    /// group's ask.
+    /// Asks of running jobs (the planned job's running version among them)
+    /// a hand-written world places or pins by their group's ask.
     pub running: Vec<CoresAsk>,
 }
 
@@ -82,10 +82,9 @@ pub fn cores_unknown(world: &World, job: &Job) -> Option<CoresUnknown> {
         world
             .running
             .iter()
-            .filter(|r| {
-                let same = r.job.namespace == job.namespace && r.job.id == job.id;
-                !r.job.stop && !same
-            })
+            // The planned job's running version too: allocations of it an
+            // update leaves in place keep holding their cores' cpu.
+            .filter(|r| !r.job.stop)
             .flat_map(|r| cores_asks(&r.job, v))
             .collect()
     };
