@@ -45,17 +45,26 @@ pub struct Spans {
     fields: Option<Arc<Vec<(&'static str, Span)>>>,
 }
 
-/// The field names of [`Spans`] as stored in the job-load cache: written as
-/// strings, read back as the `&'static str` the lowering writes (each
-/// distinct name is made static once per process, so a cache read costs
-/// no more than the names it holds).
+/// The field names of [`Spans`] as stored in the job-load and world caches:
+/// written as strings, read back as the `&'static str` the lowering writes
+/// (each distinct name is made static once per process, so a cache read
+/// costs no more than the names it holds).
+///
+/// Read without a `String` a name: borrowed from the entry's bytes when the
+/// format lends them (postcard does), looked up under one lock a list, with
+/// foldhash. A name a `String`, SipHash and a lock each were a fifth of
+/// decoding the demo's running jobs from the world cache (92 K of 444 K
+/// instructions, callgrind, issue 17's hook).
 mod field_names {
     use super::Span;
+    use serde::de::{SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::borrow::Cow;
     use std::collections::HashSet;
     use std::sync::{Arc, Mutex};
 
     type Fields = Option<Arc<Vec<(&'static str, Span)>>>;
+    type Names = HashSet<&'static str, foldhash::fast::FixedState>;
 
     /// A sequence, empty for `None`: the bytes the plain list wrote.
     pub fn serialize<S: Serializer>(v: &Fields, s: S) -> Result<S::Ok, S::Error> {
@@ -63,25 +72,70 @@ mod field_names {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
-        let owned: Vec<(String, Span)> = Vec::deserialize(d)?;
-        if owned.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Arc::new(
-            owned.into_iter().map(|(n, s)| (intern(n), s)).collect(),
-        )))
+        d.deserialize_seq(List)
     }
 
-    fn intern(name: String) -> &'static str {
-        static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
-        let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
-        let names = names.get_or_insert_with(HashSet::new);
-        if let Some(n) = names.get(name.as_str()) {
+    struct List;
+
+    impl<'de> Visitor<'de> for List {
+        type Value = Fields;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of field names and spans")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Fields, A::Error> {
+            // The hint comes from the input: a cap, not an allocation it sizes.
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+            let names = names.get_or_insert_with(Names::default);
+            while let Some((Name(name), span)) = seq.next_element::<(Name<'de>, Span)>()? {
+                out.push((intern(names, name), span));
+            }
+            Ok((!out.is_empty()).then(|| Arc::new(out)))
+        }
+    }
+
+    static NAMES: Mutex<Option<Names>> = Mutex::new(None);
+
+    fn intern(names: &mut Names, name: Cow<'_, str>) -> &'static str {
+        if let Some(n) = names.get(name.as_ref()) {
             return n;
         }
-        let n: &'static str = Box::leak(name.into_boxed_str());
+        let n: &'static str = Box::leak(name.into_owned().into_boxed_str());
         names.insert(n);
         n
+    }
+
+    /// A field name as the format gives it: borrowed when it can.
+    struct Name<'de>(Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Name<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_str(NameVisitor)
+        }
+    }
+
+    struct NameVisitor;
+
+    impl<'de> Visitor<'de> for NameVisitor {
+        type Value = Name<'de>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a field name")
+        }
+
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
+            Ok(Name(Cow::Borrowed(v)))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Name<'de>, E> {
+            Ok(Name(Cow::Owned(v.to_owned())))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Name<'de>, E> {
+            Ok(Name(Cow::Owned(v)))
+        }
     }
 }
 
@@ -429,5 +483,33 @@ mod tests {
             back.fields().collect::<Vec<_>>(),
             copy.fields().collect::<Vec<_>>()
         );
+    }
+
+    /// The caches' format lends its names: they come back as the one
+    /// static copy of each, whether borrowed (postcard) or owned (JSON's
+    /// escaped strings), and an empty list as `None`.
+    #[test]
+    fn cached_field_names_come_back_interned() {
+        let mut s = Spans::new(Some(Span::new(0, 1)));
+        s.set("count", Span::new(2, 5));
+        s.set("a-name-no-lowering-writes", Span::new(6, 8));
+        let bytes = postcard::to_stdvec(&s).expect("encode");
+        let one: Spans = postcard::from_bytes(&bytes).expect("decode");
+        let two: Spans = postcard::from_bytes(&bytes).expect("decode");
+        assert_eq!(
+            one.fields().collect::<Vec<_>>(),
+            s.fields().collect::<Vec<_>>()
+        );
+        for ((a, _), (b, _)) in one.list().iter().zip(two.list()) {
+            assert!(std::ptr::eq(*a, *b), "{a} interned once");
+        }
+        let escaped =
+            r#"{"block":null,"label":null,"fields":[["co\u0075nt",{"start":2,"end":5}]]}"#;
+        let json: Spans = serde_json::from_str(escaped).expect("decode");
+        assert!(std::ptr::eq(json.list()[0].0, one.list()[0].0));
+        let none: Spans =
+            postcard::from_bytes(&postcard::to_stdvec(&Spans::new(None)).expect("encode"))
+                .expect("decode");
+        assert!(none.fields.is_none());
     }
 }
