@@ -133,11 +133,23 @@ fn keepable(world: &World) -> bool {
         && world.running.iter().all(|r| r.job.closed.0.is_some())
 }
 
+/// [`Entry`] as a hit reads it: the texts borrowed from the entry's bytes,
+/// each copied once into the reader's shared text (read as a `String`,
+/// each was copied twice and allocated three times).
+#[derive(Deserialize)]
+struct Read<'a> {
+    asked: Vec<(PathBuf, Vec<u8>)>,
+    #[serde(borrow)]
+    texts: Vec<(PathBuf, &'a str)>,
+    world: World,
+}
+
 /// The world of an intact entry of `key` whose paths all hold the same
 /// objects in `vfs`, with its texts and running jobs' files given back.
 fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
     let bytes = std::fs::read(crate::cache_dir::entry_path(dir, key, EXTENSION)).ok()?;
-    let entry: Entry = postcard::from_bytes(crate::cache_dir::unseal(&bytes, MAGIC, key)?).ok()?;
+    let entry: Read<'_> =
+        postcard::from_bytes(crate::cache_dir::unseal(&bytes, MAGIC, key)?).ok()?;
     let same = entry
         .asked
         .iter()
@@ -265,13 +277,20 @@ mod tests {
             crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR)).expect("demo");
         assert!(warnings.is_empty() && keepable(&world));
         let entry = Entry {
-            asked: Vec::new(),
-            texts: Vec::new(),
+            asked: vec![(PathBuf::from("rules/cluster.hcl"), b"File 01".to_vec())],
+            texts: vec![(PathBuf::from("rules/cluster.hcl"), "\u{feff}x = 1\n".into())],
             world,
         };
         let bytes = postcard::to_stdvec(&entry).expect("encode");
         let back: Entry = postcard::from_bytes(&bytes).expect("decode");
         assert_eq!(postcard::to_stdvec(&back).expect("encode"), bytes);
+        // A hit reads the same bytes with its texts borrowed.
+        let read: Read<'_> = postcard::from_bytes(&bytes).expect("decode");
+        assert_eq!(read.asked, entry.asked);
+        assert_eq!(
+            read.texts,
+            [(PathBuf::from("rules/cluster.hcl"), "\u{feff}x = 1\n")]
+        );
         assert!(restored(back.world, &vfs).is_some());
     }
 }
