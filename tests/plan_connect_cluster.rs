@@ -5,7 +5,10 @@
 //! from 1.7.3 (the api Service's `hcl:"cluster,optional` tag lacked its
 //! closing quote before), which is where a plan can show it. We updated it
 //! in place: "1 in-place update", exit 0, where Nomad 1.7+ (Enterprise)
-//! destroys and recreates it.
+//! destroys and recreates it. A service of another cluster is also
+//! constrained on that cluster's fingerprint (`${attr.consul.east.version}`,
+//! consulConstraintFn, nomad/job_endpoint_hooks.go v1.7.0+), which the
+//! clients here report.
 
 mod common;
 
@@ -22,6 +25,7 @@ client "c" {
   disk          = 50000
   drivers       = ["docker"]
   network_modes = ["host", "bridge"]
+  attributes    = { "consul.east.version" = "1.20.1" }
 }
 "#;
 
@@ -90,6 +94,16 @@ fn a_connect_service_cluster_change_is_destructive() {
             1,
             r#"+/- Job: "web"
 +/- Task Group: "g" (1 create/destroy update)
+  +   Constraint {
+      + LTarget: "${attr.consul.east.version}"
+      + Operand: "semver"
+      + RTarget: ">= 1.8.0"
+      }
+  -   Constraint {
+      - LTarget: "${attr.consul.version}"
+      - Operand: "semver"
+      - RTarget: ">= 1.8.0"
+      }
   +/- Service {
         Address:           ""
         AddressMode:       "auto"
