@@ -115,7 +115,8 @@ pub(super) fn read(text: &str, file: &str) -> Result<JsonVarFile, String> {
         seen.push((&m.name, Range::between(m.name_range, m.value.range())));
         let mut repeats = false;
         let value = match value_of(&m.value, &mut repeats) {
-            Some(v) => v,
+            // hcl's JSON values are cty values: strings and keys in NFC.
+            Some(v) => super::eval::nfc::nfc_value(v),
             None => {
                 out.unread = Some("a var file holds a number a 64-bit float does not hold as hcl's JSON parser does (go-cty's 512-bit big.Float): beyond its range, such as 1e400, or past its precision, such as 987654321098765432".into());
                 return Ok(out);

@@ -170,7 +170,11 @@ impl Sources<'_, '_> {
         from: &str,
     ) -> Result<(Value, String), (JudgedValue, Constraint)> {
         match self.declaration(k) {
-            Some(d) if d.literal_cli => Ok((Value::String(text.to_string()), ":0,0-0".to_string())),
+            // cty.StringVal: NFC (eval/nfc.rs).
+            Some(d) if d.literal_cli => Ok((
+                Value::String(super::eval::nfc::nfc_string(text.to_string())),
+                ":0,0-0".to_string(),
+            )),
             Some(d) => cli_expression(text, k, &format!("<value for var.{k} from {from}>"))
                 .map_err(|j| (j, d.constraint)),
             None => Ok((cli_value(text), String::new())),

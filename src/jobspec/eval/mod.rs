@@ -14,6 +14,7 @@ mod call;
 mod diag;
 mod for_expr;
 mod hcl1_names;
+pub mod nfc;
 mod numbers;
 mod operators;
 mod ranges;
@@ -228,7 +229,7 @@ impl<'a> Scope<'a> {
             Expression::Number(n) => {
                 self.number_literal(n.value().as_f64().unwrap_or(0.0), expr)?
             }
-            Expression::String(s) => Value::String(s.value().clone()),
+            Expression::String(s) => Value::String(self.nfc(s.value().clone())),
             Expression::Array(a) => {
                 charge(a.len() as u64, 0, sp)?;
                 let mut out = Vec::with_capacity(a.len());
@@ -279,7 +280,8 @@ impl<'a> Scope<'a> {
                         }
                     };
                     if let (Some(key), Some(value)) = (key, value) {
-                        out.insert(key, value);
+                        // ObjectVal normalises its attribute names.
+                        out.insert(self.nfc(key), value);
                     }
                 }
                 gather.finish()?;
@@ -298,12 +300,12 @@ impl<'a> Scope<'a> {
                 }
                 let s = self.template(tpl)?;
                 charge(1, s.len() as u64, sp)?;
-                Value::String(s)
+                Value::String(self.nfc(s))
             }
             Expression::HeredocTemplate(h) => {
                 let s = self.template(&h.template)?;
                 charge(1, s.len() as u64, sp)?;
-                Value::String(s)
+                Value::String(self.nfc(s))
             }
             Expression::Parenthesis(p) => self.ev(p.inner())?,
             Expression::Variable(v) => {
@@ -319,7 +321,10 @@ impl<'a> Scope<'a> {
                 }
             }
             Expression::Conditional(c) => self.conditional(c)?,
-            Expression::FuncCall(f) => self.call(f, sp)?,
+            Expression::FuncCall(f) => {
+                let v = self.call(f, sp)?;
+                self.nfc_value(v)
+            }
             Expression::Traversal(t) => self.traversal(t)?,
             Expression::UnaryOp(u) => self.unary(u, expr)?,
             Expression::BinaryOp(b) => self.binary(b, expr)?,
