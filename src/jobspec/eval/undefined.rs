@@ -120,7 +120,8 @@ impl Scope<'_> {
                 source_form(self.text.as_bytes(), start, end)?
             }
         };
-        Some(Ok((super::Value::String(text), n)))
+        // The hook returns cty.StringVal(v): normalised as every string is.
+        Some(Ok((super::Value::String(self.nfc(text)), n)))
     }
 }
 
