@@ -61,7 +61,7 @@ fn constraint_sugar_and_legacy_networks() {
 #[test]
 fn every_problem_is_reported_in_file_order() {
     let p = load_text(
-        "job \"j\" {\n  priority = 0\n  bogus = 1\n  group \"g\" {\n    count = -2\n  }\n}\n",
+        "job \"j\" {\n  priority = 101\n  bogus = 1\n  group \"g\" {\n    count = -2\n  }\n}\n",
     );
     let codes: Vec<&str> = p.diags.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(

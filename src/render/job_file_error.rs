@@ -416,10 +416,11 @@ mod tests {
     /// Resources.Validate's multierror as one item and that one
     /// MeetsMinResources's; the job endpoint (1.5+) checks the priority
     /// after Job.Validate, in lower case, where Job.Validate did it after
-    /// the type before.
+    /// the type before. (101, not 0: from 1.5 the servers make a 0 the
+    /// default priority before validating.)
     #[test]
     fn group_and_task_errors_are_nested_as_nomad_nests_them() {
-        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  priority = 0\n  group \"app\" {\n    count = -1\n    task \"server\" {\n      driver = \"exec\"\n      resources {\n        cpu    = 0\n        memory = 4\n      }\n    }\n  }\n}\n";
+        let text = "job \"j\" {\n  datacenters = [\"dc1\"]\n  priority = 101\n  group \"app\" {\n    count = -1\n    task \"server\" {\n      driver = \"exec\"\n      resources {\n        cpu    = 0\n        memory = 4\n      }\n    }\n  }\n}\n";
         let v = NomadVersion::new(2, 0, 5);
         assert_eq!(
             validate_error(&load(text, v), "j.nomad", v, None),
@@ -433,7 +434,7 @@ mod tests {
         // 0.9.3's MinResources asks for 20 MHz (1 from 1.0.0).
         let v = NomadVersion::DEMO;
         assert_eq!(
-            validate_error(&load(&text.replace("  priority = 0\n", ""), v), "j.nomad", v, None),
+            validate_error(&load(&text.replace("  priority = 101\n", ""), v), "j.nomad", v, None),
             "Job validation errors:\n1 error(s) occurred:\n\n* Task group app validation failed: 2 error(s) occurred:\n\n* Task group count can't be negative\n* Task server validation failed: 1 error(s) occurred:\n\n* 1 error(s) occurred:\n\n* 2 error(s) occurred:\n\n* minimum CPU value is 20; got 0\n* minimum MemoryMB value is 10; got 4\n"
         );
     }
