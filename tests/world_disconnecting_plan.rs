@@ -88,6 +88,22 @@ fn tail(warnings: &str) -> String {
     format!("\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: 4\nTo submit the job with version verification run:\n\nnomad job run -check-index 4 new.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
 }
 
+/// The plan of a job whose group keeps its one allocation as it was:
+/// exit 0, only the group's `(1 bucket)` line, then Nomad's tail.
+fn assert_unchanged(d: &TempDir, release: &str, bucket: &str, warnings: &str) -> Out {
+    let o = plan(d, false);
+    assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stdout,
+        format!(
+            "Job: \"web\"\nTask Group: \"web\" (1 {bucket})\n  Task: \"web\"\n{}",
+            tail(warnings)
+        ),
+        "{release}"
+    );
+    o
+}
+
 /// The group's non-zero `DesiredTGUpdates` in the plan's JSON.
 fn updates(d: &TempDir) -> Vec<(String, u64)> {
     let o = plan(d, true);
@@ -127,16 +143,7 @@ fn at_1_7_the_planned_group_keeps_it_or_places_its_slot_again() {
         // Unchanged: the planned group prevents, untainted, ignored. Exit
         // 0: the diff is None (command/job_plan.go getExitCode).
         let d = world("172-same", release, PREVENT, PREVENT);
-        let o = plan(&d, false);
-        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
-        assert_eq!(
-            o.stdout,
-            format!(
-                "Job: \"web\"\nTask Group: \"web\" (1 ignore)\n  Task: \"web\"\n{}",
-                tail("")
-            ),
-            "{release}"
-        );
+        let o = assert_unchanged(&d, release, "ignore", "");
         assert!(!o.stderr.contains("alloc-state"), "{}", o.stderr);
         // The planned group drops the field: in no set, its name placed
         // again, nothing stopped.
@@ -172,30 +179,12 @@ fn at_1_7_the_planned_group_keeps_it_or_places_its_slot_again() {
 fn at_1_8_and_1_9_replace_false_without_a_window_leaves_the_slot_vacant() {
     for release in ["1.8.0", "1.9.7"] {
         let d = world("18-vacant", release, NO_REPLACE, NO_REPLACE);
-        let o = plan(&d, false);
-        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
-        assert_eq!(
-            o.stdout,
-            format!(
-                "Job: \"web\"\nTask Group: \"web\" (1 create)\n  Task: \"web\"\n{}",
-                tail("")
-            ),
-            "{release}"
-        );
+        assert_unchanged(&d, release, "create", "");
         assert_eq!(updates(&d), pairs(&[("Place", 1)]), "{release}");
         let d = world("18-window", release, NO_REPLACE_WINDOW, NO_REPLACE_WINDOW);
         assert_eq!(updates(&d), pairs(&[("Ignore", 1)]), "{release}");
         let d = world("18-prevent", release, PREVENT, PREVENT);
-        let o = plan(&d, false);
-        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
-        assert_eq!(
-            o.stdout,
-            format!(
-                "Job: \"web\"\nTask Group: \"web\" (1 ignore)\n  Task: \"web\"\n{}",
-                tail(PREVENT_WARNING)
-            ),
-            "{release}"
-        );
+        assert_unchanged(&d, release, "ignore", PREVENT_WARNING);
     }
 }
 
@@ -206,16 +195,7 @@ fn at_1_8_and_1_9_replace_false_without_a_window_leaves_the_slot_vacant() {
 fn from_1_10_to_1_11_1_only_the_planned_lost_after_keeps_it() {
     for release in ["1.10.5", "1.11.1"] {
         let d = world("110-vacant", release, NO_REPLACE, NO_REPLACE);
-        let o = plan(&d, false);
-        assert_eq!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
-        assert_eq!(
-            o.stdout,
-            format!(
-                "Job: \"web\"\nTask Group: \"web\" (1 create)\n  Task: \"web\"\n{}",
-                tail("")
-            ),
-            "{release}"
-        );
+        assert_unchanged(&d, release, "create", "");
         let d = world("110-kept", release, NO_REPLACE_WINDOW, NO_REPLACE_WINDOW);
         assert_eq!(updates(&d), pairs(&[("Ignore", 1)]), "{release}");
         // The planned job adds the window: untainted, updated in place.
