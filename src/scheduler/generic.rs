@@ -11,6 +11,7 @@ use crate::ids::Id;
 use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::feasibility::keeps_node_in_place;
 use crate::scheduler::preempt::preemption_on;
+use crate::structs::disconnected_node::stop_delayed;
 use crate::structs::resources::task_group_resources;
 use crate::world::World;
 
@@ -227,6 +228,15 @@ fn generic(
             &|a| {
                 let own = old_spec(history, state, a).map(|(_, g)| g).or(tg);
                 taint(engine, own, tg, a)
+            },
+            // ShouldClientStop reads the group the allocation runs
+            // (`alloc.Job`); with no recorded lost transition its stop
+            // counts from now, always later (`WaitClientStop`).
+            &|a| {
+                old_spec(history, state, a)
+                    .map(|(_, g)| g)
+                    .or(tg)
+                    .is_some_and(|g| stop_delayed(g, world.nomad_version))
             },
             &mut rng,
         );

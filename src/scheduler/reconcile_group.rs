@@ -71,6 +71,9 @@ pub struct GroupPlan<'s> {
     /// Go's map order chose which allocations were stopped: how many
     /// candidates there were and how many were stopped.
     pub stop_chance: Option<(usize, usize)>,
+    /// A lost allocation's stop is delayed (`lostLater`): nothing is
+    /// placed for the group this evaluation.
+    pub held: bool,
 }
 
 /// The evaluation a group is reconciled in: the planned job version and
@@ -98,8 +101,12 @@ pub enum Update {
 /// `update(alloc, tg)` tells what moving an allocation from the job
 /// version it runs to `tg` takes (destructive when the spec change needs
 /// a new allocation, see [`super::reconcile::destructive_change`], or the
-/// version is unknown, or its node no longer suits the job); `rng` stands
-/// for Go's map order where it decides.
+/// version is unknown, or its node no longer suits the job);
+/// `delayed(alloc)`: a lost allocation's stop is delayed by its group
+/// (`delayByStopAfter`,
+/// [`stop_delayed`](crate::structs::disconnected_node::stop_delayed));
+/// `rng` stands for Go's map order where it decides.
+#[allow(clippy::too_many_arguments)]
 pub fn reconcile_group<'s>(
     job: &Job,
     tg: Option<&TaskGroup>,
@@ -107,6 +114,7 @@ pub fn reconcile_group<'s>(
     at: Versions,
     update: &dyn Fn(&Allocation, &TaskGroup) -> Update,
     taint: &dyn Fn(&Allocation) -> Taint,
+    delayed: &dyn Fn(&Allocation) -> bool,
     rng: &mut SplitMix64,
 ) -> GroupPlan<'s> {
     let mut existing = existing;
@@ -199,15 +207,29 @@ pub fn reconcile_group<'s>(
     }
     // computePlacements: every due reschedule under its own name, counted
     // as existing; lost ones (1.1+) up to the count; new names for the rest.
+    // None at all while a lost allocation's stop is delayed (`if
+    // len(lostLater) == 0`, reconcile.go v0.11.2:428, v1.5.10:543;
+    // reconcile_cluster.go v1.11.1:529, v2.0.5:522): the due reschedules
+    // are still stopped (computeReplacements' markStop), the rest waits
+    // for the follow-up evaluation, never printed (command/job_plan.go
+    // `formatDryRun` prints only a `rolling-update` one).
     let count_us = usize::try_from(count).unwrap_or(usize::MAX);
+    plan.held = plan.lost.iter().any(|a| delayed(a));
     let mut have = untainted.len() + plan.migrate.len() + plan.rescheduled.len();
-    plan.replace = plan.rescheduled.clone();
-    if lost_named {
+    if !plan.held {
+        plan.replace = plan.rescheduled.clone();
+    }
+    if lost_named && !plan.held {
         let room = count_us.saturating_sub(have).min(plan.lost.len());
         plan.replace.extend(plan.lost.iter().take(room).copied());
         have += room;
     }
-    plan.place = names.next(prefix, count, count_us.saturating_sub(have));
+    let wanted = if plan.held {
+        0
+    } else {
+        count_us.saturating_sub(have)
+    };
+    plan.place = names.next(prefix, count, wanted);
     plan.migrate_placed = plan.migrate.len();
     rolling(&mut plan, tg, count_us);
     if at.nomad.at_least(1, 11, 0) {
@@ -354,7 +376,9 @@ fn rolling(plan: &mut GroupPlan<'_>, tg: &TaskGroup, count: usize) {
         plan.place
             .truncate(allowed.saturating_sub(plan.replace.len()));
         plan.replace.truncate(allowed);
-        plan.replace.extend(plan.rescheduled.iter().copied());
+        if !plan.held {
+            plan.replace.extend(plan.rescheduled.iter().copied());
+        }
         plan.place_count = (plan.replace.len() + plan.place.len()) as u64;
         return;
     }

@@ -56,6 +56,7 @@ fn reconcile(
         at(version),
         &|_, _| Update::Destructive,
         &|_| Taint::Untainted,
+        &|_| false,
         &mut SplitMix64::new(0),
     );
     (
@@ -129,6 +130,7 @@ fn a_failed_allocation_due_now_is_rescheduled_and_a_removed_groups_stopped() {
             at(1),
             &|_, _| Update::InPlace,
             &|_| Taint::Untainted,
+            &|_| false,
             &mut SplitMix64::new(0),
         )
     };
@@ -165,6 +167,7 @@ fn a_shrinking_group_stops_by_the_name_index_then_by_map_order() {
             at(1),
             &|_, _| Update::InPlace,
             &|_| Taint::Untainted,
+            &|_| false,
             &mut SplitMix64::new(7),
         );
         let stopped: Vec<String> = p.stop.iter().map(|a| a.name.to_string()).collect();

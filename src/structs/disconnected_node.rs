@@ -171,6 +171,35 @@ pub fn lost_when_not_live(
     !late(version) && !dropped && on_disconnected(g, status, version) == Some(OnDisconnected::Lost)
 }
 
+/// Whether `version`'s reconciler delays the stop of a lost allocation of
+/// group `g` (the version it runs), and with it every placement of the
+/// group (`delayByStopAfterClientDisconnect`, from 1.10
+/// `delayByStopAfter`: `ShouldClientStop`, then `WaitClientStop` after
+/// now). `ShouldClientStop` (nomad/structs/structs.go v0.11.2:8448,
+/// v1.5.10:10474, v1.8.0:11234, v1.10.5:11376; nomad/structs/alloc.go
+/// v1.11.1:500, v2.0.5:550) wants a non-zero stop timeout: 0.11.2–1.7.x
+/// `stop_after_client_disconnect`; 1.8–1.9 it, else
+/// `disconnect.stop_on_client_after` (`GetDisconnectStopTimeout`,
+/// structs.go v1.8.0:7537); from 1.10 `stop_on_client_after` only (the
+/// agent no longer converts the old field, command/agent/job_endpoint.go
+/// v1.10.5). `WaitClientStop` counts from the allocation's first `lost`
+/// client status in `AllocStates`, else from now: a hand-written world's
+/// allocation has none, so the stop is always later (an import's
+/// recorded one is the import's to judge).
+pub fn stop_delayed(g: &TaskGroup, version: NomadVersion) -> bool {
+    let nonzero = |d: Option<crate::jobspec::Duration>| d.is_some_and(|d| d.nanos() != 0);
+    let block = g.disconnect.as_ref().and_then(|d| d.stop_on_client_after);
+    if version < v(0, 11, 2) {
+        false
+    } else if version < v(1, 8, 0) {
+        nonzero(g.stop_after_client_disconnect)
+    } else if version < v(1, 10, 0) {
+        nonzero(g.stop_after_client_disconnect.or(block))
+    } else {
+        nonzero(block)
+    }
+}
+
 /// Where `nomad job plan` puts a `disconnecting` allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InPlan {

@@ -410,8 +410,14 @@ pub fn load_allocations(
         // Not live on a disconnected node: up to 1.11.1 the plan may read
         // it as lost before any terminal rule below (filterByTainted).
         let v = world.nomad_version;
-        match super::api_alloc_disconnect::lost_terminal(&alloc, spec, !stale, &ctx.disconnected, v)
-        {
+        let lost_seen = a
+            .get("AllocStates")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|st| s(st, "Field") == "ClientStatus" && s(st, "Value") == "lost");
+        let gone = &ctx.disconnected;
+        match super::api_alloc_disconnect::lost_terminal(&alloc, spec, !stale, lost_seen, gone, v) {
             Ok(true) => {
                 alloc.disconnect = Some(crate::structs::Disconnect::Lost);
                 pinned.allocs.push(alloc);

@@ -458,7 +458,7 @@ mod tests {
         };
         let gone: std::collections::HashSet<String> = ["n2".to_string()].into();
         let at = |a: &Allocation, held: bool, rel: (u32, u32, u32)| {
-            generic::lost_terminal(a, &j, held, &gone, v(rel.0, rel.1, rel.2))
+            generic::lost_terminal(a, &j, held, false, &gone, v(rel.0, rel.1, rel.2))
         };
         assert_eq!(at(&done, true, (1, 3, 0)), Ok(true));
         assert_eq!(at(&done, true, (1, 11, 1)), Ok(true));
@@ -488,8 +488,16 @@ mod tests {
         // A group that does not replace keeps it (untainted) from 1.7.2.
         let mut keep = job(None, None);
         keep.groups[0].prevent_reschedule_on_lost = true;
-        let kept = generic::lost_terminal(&done, &keep, true, &gone, v(1, 7, 2));
+        let kept = generic::lost_terminal(&done, &keep, true, false, &gone, v(1, 7, 2));
         assert_eq!(kept, Ok(false));
+        // Marked lost before, in a group that stops after a disconnect:
+        // the delay runs from that time, the clock's to judge.
+        let mut stops = job(None, None);
+        stops.groups[0].stop_after_client_disconnect = Some(Duration::secs(30));
+        let timed = generic::lost_terminal(&done, &stops, true, true, &gone, v(1, 5, 0));
+        assert!(timed.is_err());
+        let fresh = generic::lost_terminal(&done, &stops, true, false, &gone, v(1, 5, 0));
+        assert_eq!(fresh, Ok(true));
     }
 
     #[test]

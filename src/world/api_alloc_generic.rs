@@ -199,15 +199,21 @@ fn quick_reschedule(a: &Value) -> bool {
 /// (stopped, its name placed again) where a ready node's reconciler would
 /// drop it: [`lost_when_not_live`](crate::structs::disconnected_node::lost_when_not_live),
 /// 1.3.0–1.11.1 unless its group does not replace. `Err` when that group
-/// decides (1.7.2 on) and the import does not hold the version.
+/// decides (1.7.2 on) and the import does not hold the version, or when
+/// `lost_seen` (its `AllocStates` record a `lost` client status) and its
+/// group stops its allocations after a disconnect: `WaitClientStop` then
+/// counts from that time, and whether the stop (and every placement of
+/// the group) is still delayed depends on the clock
+/// ([`stop_delayed`](crate::structs::disconnected_node::stop_delayed)).
 pub(in crate::world) fn lost_terminal(
     alloc: &Allocation,
     spec: &Job,
     held: bool,
+    lost_seen: bool,
     disconnected: &std::collections::HashSet<String>,
     version: NomadVersion,
 ) -> Result<bool, &'static str> {
-    use crate::structs::disconnected_node::lost_when_not_live;
+    use crate::structs::disconnected_node::{lost_when_not_live, stop_delayed};
     if alloc.is_live()
         || alloc.job_type != JobType::Service
         || !disconnected.contains(alloc.node_id.as_str())
@@ -224,7 +230,12 @@ pub(in crate::world) fn lost_terminal(
         return Err("not live on a disconnected node, of a job version the import does not hold, whose group decides whether Nomad's plan loses it (stopped, its name placed again)");
     }
     let g = spec.group(&alloc.task_group).filter(|_| held);
-    Ok(lost_when_not_live(g, status, stopped, true, version))
+    let lost = lost_when_not_live(g, status, stopped, true, version);
+    let timed = lost_seen && (!held || g.is_some_and(|g| stop_delayed(g, version)));
+    if lost && timed {
+        return Err("lost on a disconnected node in a group that stops its allocations after a disconnect, whose delayed stop (from its recorded lost time) holds back the group's placements or not as the clock says");
+    }
+    Ok(lost)
 }
 
 /// Why a live allocation on a disconnected node cannot be told.
