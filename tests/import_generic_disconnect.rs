@@ -27,6 +27,7 @@
 mod common;
 
 use common::batch::{alloc, NODE_ID};
+use common::plan_out::placed_tail;
 use common::service::{file, job_at, running};
 use common::{run_in, Out, TempDir};
 use serde_json::{json, Value};
@@ -367,7 +368,10 @@ fn the_plan_text_with_an_unknown_allocation() {
     let d = import("gen-text", "1.5.6", false, false);
     let o = plan(&d, "web.nomad");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-    let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+    let want = format!(
+        "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n{}",
+        placed_tail("web.nomad", 11, "")
+    );
     assert_eq!(o.stdout, want);
 }
 
@@ -394,7 +398,10 @@ fn past_its_window_1_8_and_1_9_read_prevent_reschedule_on_lost_not_replace() {
     d.put("import/saved-at.txt", PAST);
     let o = plan(&d, "web.nomad");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-    let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 destroy)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+    let want = format!(
+        "Job: \"web\"\nTask Group: \"g\" (1 create, 1 destroy)\n  Task: \"t\"\n{}",
+        placed_tail("web.nomad", 11, "")
+    );
     assert_eq!(o.stdout, want);
     let j = run_in(
         &d.0,

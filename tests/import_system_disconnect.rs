@@ -30,6 +30,7 @@
 mod common;
 
 use common::batch::{job_json_in, NODE_ID};
+use common::plan_out::placed_tail;
 use common::{run_in, Out, TempDir};
 use serde_json::{json, Value};
 
@@ -265,7 +266,10 @@ fn the_plan_text_with_an_unknown_allocation() {
     let d = import("sys-unknown-text", "1.5.6", true, "disconnected", &allocs);
     let o = plan(&d, "web.nomad");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-    let want = "Job: \"web\"\nTask Group: \"g\" (2 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+    let want = format!(
+        "Job: \"web\"\nTask Group: \"g\" (2 ignore)\n  Task: \"t\"\n{}",
+        placed_tail("web.nomad", 11, "")
+    );
     assert_eq!(o.stdout, want);
 }
 
@@ -466,7 +470,10 @@ fn from_1_11_2_every_group_keeps_disconnected_clients_and_the_run_times_the_wind
     let d = import("sys-late-text", "1.11.2", false, "disconnected", &allocs);
     let o = plan(&d, "web.nomad");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-    let want = "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 11\nTo submit the job with version verification run:\n\nnomad job run -check-index 11 web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n";
+    let want = format!(
+        "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n{}",
+        placed_tail("web.nomad", 11, "")
+    );
     assert_eq!(o.stdout, want);
 }
 

@@ -36,65 +36,36 @@
 
 mod common;
 
-use common::{run_in, Out, TempDir};
+use common::gone::{self, allocation, job};
+use common::plan_out::{pairs, placed_tail, tg_updates, unchanged_one_task};
+use common::{Out, TempDir};
 use serde_json::Value;
-
-const CLUSTER: &str = r#"client "gone" {
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-  status     = "disconnected"
-}
-client "node" {
-  count      = 2
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-}
-"#;
 
 const ALLOC: &str = "a0000001-0000-4000-8000-000000000000";
 
 /// A world at `release` running `job` (of type `kind`, group lines
-/// `group`) with one allocation of `status` pinned on `gone-1`.
+/// `group`) with one allocation of `status` pinned on the disconnected
+/// `gone-1`.
 fn world(tag: &str, release: &str, kind: &str, group: &str, status: &str) -> TempDir {
-    let d = TempDir::new(&format!("disconnected-{tag}"));
-    d.put(
-        "rules/cluster.hcl",
-        &format!("nomad_version = \"{release}\"\n{CLUSTER}running = [\"jobs/{kind}.nomad\"]\n"),
-    );
-    let index = if kind == "web" { "  index  = 0\n" } else { "" };
-    d.put(
-        "rules/allocations.hcl",
-        &format!(
-            "allocation \"{ALLOC}\" {{\n  job    = \"{kind}\"\n{index}  node   = \"gone-1\"\n  status = \"{status}\"\n}}\n"
-        ),
-    );
-    let (kind_line, count) = if kind == "web" {
-        ("", "    count = 1\n")
+    let (type_line, group, index) = if kind == "web" {
+        ("", format!("    count = 1\n{group}"), Some(0))
     } else {
-        ("  type        = \"system\"\n", "")
+        ("  type        = \"system\"\n", group.to_string(), None)
     };
-    d.put(
-        &format!("jobs/{kind}.nomad"),
-        &format!(
-            "job \"{kind}\" {{\n  datacenters = [\"dc1\"]\n{kind_line}  group \"{kind}\" {{\n{count}{group}    task \"{kind}\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"
-        ),
-    );
-    d
+    let file = format!("jobs/{kind}.nomad");
+    gone::world(
+        &format!("disconnected-{tag}"),
+        release,
+        "disconnected",
+        &file,
+        &job(kind, type_line, &group, "redis"),
+        &allocation(ALLOC, kind, index, "gone-1", &gone::status(status)),
+    )
 }
 
 fn plan(d: &TempDir, kind: &str, json: bool) -> Out {
     let file = format!("jobs/{kind}.nomad");
-    let mut args = vec!["plan", "--world", "rules", &file, "--running", &file];
-    if json {
-        args.extend(["--format", "json"]);
-    }
-    run_in(&d.0, &args)
+    gone::plan(d, &file, &file, json)
 }
 
 /// Nomad's plan of the unchanged job `kind` whose group line reads
@@ -106,28 +77,13 @@ fn unchanged(kind: &str, counts: &str, index: u32) -> String {
 /// [`unchanged`] with the job's `warnings` (command/job_plan.go prints
 /// them after the dry-run: "Job Warnings:").
 fn warned(kind: &str, counts: &str, index: u32, warnings: &str) -> String {
-    format!(
-        "Job: \"{kind}\"\nTask Group: \"{kind}\" ({counts})\n  Task: \"{kind}\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: {index}\nTo submit the job with version verification run:\n\nnomad job run -check-index {index} jobs/{kind}.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n"
-    )
+    let tail = placed_tail(&format!("jobs/{kind}.nomad"), index.into(), warnings);
+    unchanged_one_task(kind, kind, kind, counts, &tail)
 }
 
 /// The group's non-zero `DesiredTGUpdates` in the plan's JSON.
 fn updates(d: &TempDir, kind: &str) -> Vec<(String, u64)> {
-    let o = plan(d, kind, true);
-    let v: Value =
-        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
-    let mut got: Vec<(String, u64)> = v["Annotations"]["DesiredTGUpdates"][kind]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, n)| Some((k.clone(), n.as_u64()?)).filter(|(_, n)| *n > 0))
-        .collect();
-    got.sort();
-    got
-}
-
-fn pairs(want: &[(&str, u64)]) -> Vec<(String, u64)> {
-    want.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+    tg_updates(&plan(d, kind, true), kind)
 }
 
 const WHY: &str = "allocation a0000001-0000-4000-8000-000000000000 is live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate";

@@ -20,76 +20,47 @@
 
 mod common;
 
-use common::{run_in, Out, TempDir};
-use serde_json::Value;
-
-const CLUSTER: &str = r#"client "gone" {
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-  status     = "disconnected"
-}
-client "node" {
-  count      = 2
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-}
-"#;
-
-const JOB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"web\" {\n    count = 1\n    task \"web\" {\n      driver = \"docker\"\n      config { image = \"redis\" }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
+use common::gone::{self, allocation};
+use common::plan_out::{pairs, placed_tail, tg_updates, unchanged_one_task};
+use common::{Out, TempDir};
 
 /// A world at `release` running the job, whose only allocation, `web[0]`
 /// on the disconnected `gone-1`, has `status` (and `extra` lines).
 fn world(tag: &str, release: &str, status: &str, extra: &str) -> TempDir {
-    let d = TempDir::new(&format!("disconnected-terminal-{tag}"));
-    d.put(
-        "rules/cluster.hcl",
-        &format!("nomad_version = \"{release}\"\n{CLUSTER}running = [\"jobs/web.nomad\"]\n"),
-    );
-    d.put(
-        "rules/allocations.hcl",
-        &format!("allocation \"a0000001-0000-4000-8000-000000000000\" {{\n  job    = \"web\"\n  index  = 0\n  node   = \"gone-1\"\n  status = \"{status}\"\n{extra}}}\n"),
-    );
-    d.put("jobs/web.nomad", JOB);
-    d
+    gone::world(
+        &format!("disconnected-terminal-{tag}"),
+        release,
+        "disconnected",
+        "jobs/web.nomad",
+        &gone::web(1, ""),
+        &allocation(
+            "a0000001-0000-4000-8000-000000000000",
+            "web",
+            Some(0),
+            "gone-1",
+            &format!("{}{extra}", gone::status(status)),
+        ),
+    )
 }
 
 fn plan(d: &TempDir, json: bool) -> Out {
-    let file = "jobs/web.nomad";
-    let mut args = vec!["plan", "--world", "rules", file, "--running", file];
-    if json {
-        args.extend(["--format", "json"]);
-    }
-    run_in(&d.0, &args)
+    gone::plan(d, "jobs/web.nomad", "jobs/web.nomad", json)
 }
 
 /// The unchanged job's plan (diff None: exit 0) whose group line reads
 /// `counts` (command/job_plan.go).
 fn unchanged(counts: &str) -> String {
-    format!("Job: \"web\"\nTask Group: \"web\" ({counts})\n  Task: \"web\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 4\nTo submit the job with version verification run:\n\nnomad job run -check-index 4 jobs/web.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
+    unchanged_one_task(
+        "web",
+        "web",
+        "web",
+        counts,
+        &placed_tail("jobs/web.nomad", 4, ""),
+    )
 }
 
 fn updates(d: &TempDir) -> Vec<(String, u64)> {
-    let o = plan(d, true);
-    let v: Value =
-        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
-    let mut got: Vec<(String, u64)> = v["Annotations"]["DesiredTGUpdates"]["web"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, n)| Some((k.clone(), n.as_u64()?)).filter(|(_, n)| *n > 0))
-        .collect();
-    got.sort();
-    got
-}
-
-fn pairs(want: &[(&str, u64)]) -> Vec<(String, u64)> {
-    want.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+    tg_updates(&plan(d, true), "web")
 }
 
 const STOPPED: &str = "  desired = \"stop\"\n";
@@ -136,10 +107,7 @@ fn up_to_1_11_1_a_terminal_allocation_there_is_lost_unless_nomad_drops_it_first(
         ("prevent", "1.7.2", "", prevent),
     ] {
         let d = world(tag, release, "complete", extra);
-        d.put(
-            "jobs/web.nomad",
-            &JOB.replace("    count = 1\n", &format!("    count = 1\n{group}")),
-        );
+        d.put("jobs/web.nomad", &gone::web(1, group));
         assert_eq!(updates(&d), pairs(&[("Place", 1)]), "{release}");
     }
 }

@@ -25,67 +25,39 @@
 
 mod common;
 
-use common::{run_in, Out, TempDir};
-use serde_json::Value;
-
-const CLUSTER: &str = r#"client "gone" {
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-  status     = "disconnected"
-}
-client "node" {
-  count      = 2
-  datacenter = "dc1"
-  cpu        = 4000
-  memory     = 8192
-  disk       = 10000
-  drivers    = ["docker"]
-}
-"#;
-
-fn job(group: &str) -> String {
-    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"web\" {{\n    count = 1\n{group}    task \"web\" {{\n      driver = \"docker\"\n      config {{ image = \"redis\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")
-}
+use common::gone::{self, allocation};
+use common::plan_out::{pairs, placed_tail, tg_updates};
+use common::{Out, TempDir};
 
 /// A world at `release` running `jobs/web.nomad` (group lines `running`)
 /// with `web[0]` running on the disconnected `gone-1`, and `new.nomad`
 /// (group lines `planned`).
 fn world(tag: &str, release: &str, running: &str, planned: &str) -> TempDir {
-    let d = TempDir::new(&format!("disconnecting-plan-{tag}"));
-    d.put(
-        "rules/cluster.hcl",
-        &format!("nomad_version = \"{release}\"\n{CLUSTER}running = [\"jobs/web.nomad\"]\n"),
+    let d = gone::world(
+        &format!("disconnecting-plan-{tag}"),
+        release,
+        "disconnected",
+        "jobs/web.nomad",
+        &gone::web(1, running),
+        &allocation(
+            "a0000001-0000-4000-8000-000000000000",
+            "web",
+            Some(0),
+            "gone-1",
+            &gone::status("running"),
+        ),
     );
-    d.put(
-        "rules/allocations.hcl",
-        "allocation \"a0000001-0000-4000-8000-000000000000\" {\n  job    = \"web\"\n  index  = 0\n  node   = \"gone-1\"\n  status = \"running\"\n}\n",
-    );
-    d.put("jobs/web.nomad", &job(running));
-    d.put("new.nomad", &job(planned));
+    d.put("new.nomad", &gone::web(1, planned));
     d
 }
 
 fn plan(d: &TempDir, json: bool) -> Out {
-    let mut args = vec![
-        "plan",
-        "--world",
-        "rules",
-        "new.nomad",
-        "--running",
-        "jobs/web.nomad",
-    ];
-    if json {
-        args.extend(["--format", "json"]);
-    }
-    run_in(&d.0, &args)
+    gone::plan(d, "new.nomad", "jobs/web.nomad", json)
 }
 
 /// command/job_plan.go's text after the group lines.
 fn tail(warnings: &str) -> String {
-    format!("\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: 4\nTo submit the job with version verification run:\n\nnomad job run -check-index 4 new.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
+    placed_tail("new.nomad", 4, warnings)
 }
 
 /// The plan of a job whose group keeps its one allocation as it was:
@@ -106,21 +78,7 @@ fn assert_unchanged(d: &TempDir, release: &str, bucket: &str, warnings: &str) ->
 
 /// The group's non-zero `DesiredTGUpdates` in the plan's JSON.
 fn updates(d: &TempDir) -> Vec<(String, u64)> {
-    let o = plan(d, true);
-    let v: Value =
-        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
-    let mut got: Vec<(String, u64)> = v["Annotations"]["DesiredTGUpdates"]["web"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, n)| Some((k.clone(), n.as_u64()?)).filter(|(_, n)| *n > 0))
-        .collect();
-    got.sort();
-    got
-}
-
-fn pairs(want: &[(&str, u64)]) -> Vec<(String, u64)> {
-    want.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+    tg_updates(&plan(d, true), "web")
 }
 
 const PREVENT: &str = "    prevent_reschedule_on_lost = true\n";

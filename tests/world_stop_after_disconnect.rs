@@ -19,28 +19,42 @@
 
 mod common;
 
-use common::{run_in, TempDir, TWO_READY_ONE_DOWN};
+use common::gone::{self, allocation};
+use common::plan_out::{placed_tail, unchanged_one_task};
+use common::{run_in, TempDir};
 
 fn job(extra: &str, image: &str) -> String {
-    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"web\" {{\n    count = 2\n{extra}    task \"web\" {{\n      driver = \"docker\"\n      config {{ image = \"{image}\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")
+    gone::job("web", "", &format!("    count = 2\n{extra}"), image)
 }
 
 /// A world at `release` running `web` (count 2): `web[0]` on the ready
 /// `node-1`, `web[1]` on `gone-1` (status `gone`); `new.nomad` the same
 /// job, `changed.nomad` with another image.
 fn world(tag: &str, release: &str, gone: &str, extra: &str) -> TempDir {
-    let d = TempDir::new(&format!("stop-after-{tag}"));
-    let cluster =
-        TWO_READY_ONE_DOWN.replace("status     = \"down\"", &format!("status     = \"{gone}\""));
-    d.put(
-        "rules/cluster.hcl",
-        &format!("nomad_version = \"{release}\"\n{cluster}running = [\"jobs/web.nomad\"]\n"),
+    let d = gone::world(
+        &format!("stop-after-{tag}"),
+        release,
+        gone,
+        "jobs/web.nomad",
+        &job(extra, "redis"),
+        &format!(
+            "{}{}",
+            allocation(
+                "a0000001-0000-4000-8000-000000000000",
+                "web",
+                Some(0),
+                "node-1",
+                ""
+            ),
+            allocation(
+                "a0000002-0000-4000-8000-000000000000",
+                "web",
+                Some(1),
+                "gone-1",
+                ""
+            )
+        ),
     );
-    d.put(
-        "rules/allocations.hcl",
-        "allocation \"a0000001-0000-4000-8000-000000000000\" {\n  job    = \"web\"\n  index  = 0\n  node   = \"node-1\"\n}\nallocation \"a0000002-0000-4000-8000-000000000000\" {\n  job    = \"web\"\n  index  = 1\n  node   = \"gone-1\"\n}\n",
-    );
-    d.put("jobs/web.nomad", &job(extra, "redis"));
     d.put("new.nomad", &job(extra, "redis"));
     d.put("changed.nomad", &job(extra, "redis:7"));
     d
@@ -49,7 +63,13 @@ fn world(tag: &str, release: &str, gone: &str, extra: &str) -> TempDir {
 /// command/job_plan.go's text for the unchanged job (diff None), with the
 /// job's `warnings`.
 fn unchanged(counts: &str, warnings: &str) -> String {
-    format!("Job: \"web\"\nTask Group: \"web\" ({counts})\n  Task: \"web\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: 4\nTo submit the job with version verification run:\n\nnomad job run -check-index 4 new.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
+    unchanged_one_task(
+        "web",
+        "web",
+        "web",
+        counts,
+        &placed_tail("new.nomad", 4, warnings),
+    )
 }
 
 const STOP_AFTER: &str = "    stop_after_client_disconnect = \"30s\"\n";

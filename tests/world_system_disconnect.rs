@@ -24,6 +24,7 @@
 
 mod common;
 
+use common::plan_out::placed_tail;
 use common::{run_in, TempDir};
 
 const MCD: &str = "    max_client_disconnect = \"1h\"\n";
@@ -71,7 +72,7 @@ fn plan_text(changed: bool, group: &str, fields: &str, warnings: &str) -> String
     } else {
         format!("Job: \"sys\"\nTask Group: \"g\" ({group})\n  Task: \"t\"\n")
     };
-    format!("{head}\nScheduler dry-run:\n- All tasks successfully allocated.\n\n{warnings}Job Modify Index: 3\nTo submit the job with version verification run:\n\nnomad job run -check-index 3 new.nomad\n\nWhen running the job with the check-index flag, the job will only be run if the\njob modify index given matches the server-side version. If the index has\nchanged, another user has modified the job and the plan's results are\npotentially invalid.\n")
+    format!("{head}{}", placed_tail("new.nomad", 3, warnings))
 }
 
 /// The group diff adding `max_client_disconnect = "1h"`.

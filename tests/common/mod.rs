@@ -3,7 +3,9 @@
 
 pub mod batch;
 pub mod dialect;
+pub mod gone;
 pub mod one_node;
+pub mod plan_out;
 pub mod service;
 pub mod var_files;
 pub mod why;
