@@ -24,6 +24,7 @@ mod node_allocs;
 mod packed_allocs;
 mod packed_nodes;
 pub mod placed;
+mod placement_update;
 pub mod preempt;
 pub mod quota;
 pub mod quota_devices;

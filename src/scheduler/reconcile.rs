@@ -42,14 +42,9 @@ pub fn destructive_change(
         return true;
     }
     // affinitiesUpdated and spreadsUpdated: 0.10.2 to 1.9 (1.10 made them
-    // in place). The task's own affinities are part of the same check.
+    // in place).
     let placement = v.at_least(0, 10, 2) && !v.at_least(1, 10, 0);
-    if placement
-        && (old_job.affinities != new_job.affinities
-            || old.affinities != new.affinities
-            || old_job.spreads != new_job.spreads
-            || old.spreads != new.spreads)
-    {
+    if placement && super::placement_update::placement_updated((old_job, old), (new_job, new), v) {
         return true;
     }
     // Volume requests and a task's volume mounts: 1.1.15, 1.2.9, 1.3.2 on.
@@ -84,7 +79,6 @@ pub fn destructive_change(
             || ot.artifacts != nt.artifacts
             || ot.vault != nt.vault
             || ot.templates != nt.templates
-            || (placement && ot.affinities != nt.affinities)
             || (csi && ot.csi_plugin != nt.csi_plugin)
             || (mounts && ot.volume_mounts != nt.volume_mounts)
         {
