@@ -509,6 +509,12 @@ fn flatten_value(prefix: &str, v: &Value, out: &mut Flat) {
         Value::Number(n) => {
             out.insert(prefix.to_string(), format_float(*n));
         }
+        // The lowering makes a config's hcl v1 integers float64s, as the
+        // servers decode them (Value::through_json); were one left, it
+        // would be the same float64.
+        Value::Int(n) => {
+            out.insert(prefix.to_string(), format_float(*n as f64));
+        }
         Value::String(s) => {
             out.insert(prefix.to_string(), s.clone());
         }

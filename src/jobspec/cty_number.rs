@@ -31,7 +31,11 @@
 //! - everything else (`0.1 + 0.2`, `1 / 3`, `2 * 987654321098765`, `log`,
 //!   a `format("%.2f")` of an inexact number) is "cannot tell".
 //!
-//! HCL1 (before 1.0) holds float64s as we do: none of this applies there.
+//! HCL1 (before 1.0) holds a FLOAT token as a float64, as we do, and a
+//! NUMBER token as a Go int, which we hold exactly ([`Value::Int`] beyond
+//! 2^53): none of this applies there.
+//!
+//! [`Value::Int`]: crate::jobspec::Value::Int
 
 /// The code of the "cannot tell" a number meets (one line, exit 255).
 pub const NUMBER_CANNOT_TELL: &str = "jobspec::number-cannot-tell";

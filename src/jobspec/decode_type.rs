@@ -266,7 +266,7 @@ fn go_type(v: &Value, optional_attrs: bool) -> Option<String> {
     let prim = |kind: u8| format!("{{{{{{}} %!s(cty.primitiveTypeKind={kind})}}}}");
     Some(match v {
         Value::Bool(_) => prim(b'B'),
-        Value::Number(_) => prim(b'N'),
+        Value::Number(_) | Value::Int(_) => prim(b'N'),
         Value::String(_) => prim(b'S'),
         Value::Null => return None,
         Value::List(items) => {

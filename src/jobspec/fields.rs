@@ -220,6 +220,8 @@ impl<'n> F<'n> {
         match &a.value {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(fmt_number(*n)),
+            // mapstructure's weak decodeString: strconv.FormatInt.
+            Value::Int(n) => Some(n.to_string()),
             Value::Bool(b) => Some(bool_text(*b, cx)),
             Value::Null => None,
             _ => {
@@ -254,13 +256,22 @@ impl<'n> F<'n> {
                 }
             };
         }
+        // An hcl v1 int beyond 2^53 is decoded exactly (a Go int).
+        if let Value::Int(n) = a.value {
+            return Some(n);
+        }
         match to_number(&a.value) {
             Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
             // Before 1.0 every int field of a job file goes through
             // mapstructure's weak decoding, whose decodeInt stores
             // `int64(f)` of a float (0.9.0-0.12.12, jobspec/parse*.go):
-            // `count = 2.7` is 2, never refused.
-            Some(n) if hcl1 && matches!(a.value, Value::Number(_)) && n.abs() < 9.0e15 => {
+            // `count = 2.7` is 2, never refused. An int token is a Go int
+            // (a Value::Int beyond 2^53, which an f64 holds exactly).
+            Some(n)
+                if hcl1
+                    && matches!(a.value, Value::Number(_))
+                    && n.abs() <= 9_007_199_254_740_992.0 =>
+            {
                 Some(n.trunc() as i64)
             }
             // From 1.0 gohcl's FromCtyValue refuses it in its own words.
@@ -310,6 +321,7 @@ impl<'n> F<'n> {
                     };
                 }
                 Value::Number(n) => return Some(*n != 0.0),
+                Value::Int(n) => return Some(*n != 0),
                 _ => {}
             }
         }
@@ -352,6 +364,7 @@ impl<'n> F<'n> {
             },
             // Nomad's HCL decoder takes bare numbers as nanoseconds.
             Value::Number(n) => Some(Duration(*n as i64)),
+            Value::Int(n) => Some(Duration(*n)),
             // mapstructure's weak decodeInt: a bool is 1 or 0 (1ns).
             Value::Bool(b) => Some(Duration(i64::from(*b))),
             Value::Null => None,
@@ -373,6 +386,7 @@ impl<'n> F<'n> {
             let lone = self.mark(name).and_then(|a| match &a.value {
                 Value::String(s) => Some(s.clone()),
                 Value::Number(n) => Some(fmt_number(*n)),
+                Value::Int(n) => Some(n.to_string()),
                 Value::Bool(b) => Some(bool_text(*b, cx)),
                 _ => None,
             });
@@ -400,6 +414,7 @@ impl<'n> F<'n> {
                     match v {
                         Value::String(s) => out.push(s.clone()),
                         Value::Number(n) => out.push(fmt_number(*n)),
+                        Value::Int(n) => out.push(n.to_string()),
                         Value::Bool(b) => out.push(bool_text(*b, cx)),
                         _ => {
                             cx.type_error(a, "list of strings");
@@ -521,8 +536,10 @@ impl<'n> F<'n> {
         }
     }
 
+    /// A map Nomad keeps as `map[string]interface{}` (a driver's config):
+    /// as the servers decode it ([`Value::through_json`]).
     pub fn value(&mut self, name: &'static str) -> Option<Value> {
-        let v = self.mark(name).map(|a| a.value.clone());
+        let v = self.mark(name).map(|a| a.value.clone().through_json());
         self.ok(name, v)
     }
 }
@@ -579,7 +596,7 @@ fn gohcl_duplicate(cx: &mut Cx<'_>, name: &str, first: &Node, second: &Node) {
 pub fn opaque(node: &Node) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     for a in &node.attrs {
-        out.insert(a.name.clone(), a.value.clone());
+        out.insert(a.name.clone(), a.value.clone().through_json());
     }
     for b in &node.blocks {
         let mut inner = opaque(b);

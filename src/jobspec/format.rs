@@ -190,6 +190,7 @@ pub fn cty_json(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) if n.is_finite() => n.to_string(),
         Value::Number(_) => "null".into(),
+        Value::Int(n) => n.to_string(),
         Value::String(s) => quote(s),
         Value::List(l) => format!("[{}]", l.iter().map(cty_json).collect::<Vec<_>>().join(",")),
         Value::Map(m) => format!(

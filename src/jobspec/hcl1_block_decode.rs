@@ -404,8 +404,11 @@ fn go_v_in(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         // An int in hcl v1 but for a FLOAT token, which a list element's
         // value no longer tells: a whole number is taken for an int.
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => format!("{}", *n as i64),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 => {
+            format!("{}", *n as i64)
+        }
         Value::Number(n) => crate::gostrconv::format_float(*n),
+        Value::Int(n) => n.to_string(),
         Value::List(items) => {
             let inner: Vec<String> = items.iter().map(go_v_in).collect();
             format!("[{}]", inner.join(" "))

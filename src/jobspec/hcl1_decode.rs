@@ -275,6 +275,8 @@ impl<'v> Go<'v> {
                     Go::Int
                 }
             }
+            // Only a NUMBER token is read as one.
+            Value::Int(_) => Go::Int,
             Value::List(l) => Go::List(l),
             Value::Map(_) => Go::Objects,
             // hcl v1 has no null; nothing reaches the decoder.

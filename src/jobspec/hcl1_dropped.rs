@@ -238,7 +238,7 @@ fn bool_literal(a: &Attr, src: &Source) -> bool {
             let t = text.replace('"', "").to_ascii_lowercase();
             matches!(t.as_str(), "1" | "true" | "0" | "false")
         }
-        Value::Number(_) => matches!(text, "1" | "0"),
+        Value::Number(_) | Value::Int(_) => matches!(text, "1" | "0"),
         _ => false,
     }
 }

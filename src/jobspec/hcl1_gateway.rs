@@ -90,8 +90,10 @@ fn decoded_name(s: &Node, src: &Source) -> Option<String> {
             let text = src.slice(a.value_span).trim_start_matches('-');
             let float = !(text.starts_with("0x") || text.starts_with("0X"))
                 && text.contains(['.', 'e', 'E']);
-            (!float && n.fract() == 0.0 && n.abs() < 9e15).then(|| format!("{}", *n as i64))
+            (!float && n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0)
+                .then(|| format!("{}", *n as i64))
         }
+        Value::Int(n) => Some(n.to_string()),
         _ => None,
     }
 }

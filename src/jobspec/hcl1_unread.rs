@@ -114,7 +114,7 @@ fn decodes_whole(node: &Node, key: &str) -> bool {
                 Value::List(_) => Shape::List,
                 Value::String(_) => Shape::String,
                 Value::Bool(_) => Shape::Bool,
-                Value::Number(_) => Shape::Number,
+                Value::Number(_) | Value::Int(_) => Shape::Number,
             };
             (a.span.start, shape)
         }))

@@ -60,7 +60,7 @@ impl Exact {
     pub fn of(v: &Value) -> Exact {
         match v {
             Value::String(_) => Exact::String,
-            Value::Number(_) => Exact::Number,
+            Value::Number(_) | Value::Int(_) => Exact::Number,
             Value::Bool(_) => Exact::Bool,
             Value::Null => Exact::Dynamic,
             Value::List(items) => Exact::Tuple(items.iter().map(Exact::of).collect()),

@@ -260,6 +260,7 @@ fn check_hash(g: &TaskGroup, si: usize, ci: usize, service_id: &str, v: NomadVer
     };
     let int = |field: &str| match unread(field) {
         Some(crate::jobspec::Value::Number(n)) => *n as i64,
+        Some(crate::jobspec::Value::Int(n)) => *n,
         _ => 0,
     };
     let mut parts: Vec<String> = vec![

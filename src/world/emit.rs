@@ -344,6 +344,7 @@ fn value(v: &Value, pad: &str) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
         Value::Number(n) => n.to_string(),
+        Value::Int(n) => n.to_string(),
         Value::String(s) => quote(s),
         Value::List(items) => {
             let inner: Vec<String> = items.iter().map(|i| value(i, pad)).collect();

@@ -432,7 +432,7 @@ pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
+        Value::Number(_) | Value::Int(_) => "number",
         Value::String(_) => "string",
         Value::List(_) => "list",
         Value::Map(_) => "object",
@@ -443,6 +443,7 @@ pub fn type_name(v: &Value) -> &'static str {
 pub fn to_number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => Some(*n),
+        Value::Int(n) => Some(*n as f64),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -453,6 +454,7 @@ pub fn to_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(fmt_number(*n)),
+        Value::Int(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }

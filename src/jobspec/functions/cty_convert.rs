@@ -15,7 +15,7 @@ use crate::version::NomadVersion;
 pub fn friendly_name(v: &Value) -> &'static str {
     match v {
         Value::String(_) => "string",
-        Value::Number(_) => "number",
+        Value::Number(_) | Value::Int(_) => "number",
         Value::Bool(_) => "bool",
         Value::List(_) => "tuple",
         Value::Map(_) => "object",

@@ -5,7 +5,8 @@
 //! escapes, with `${...}` kept as written (hcl/strconv/quote.go Unquote:
 //! no template is evaluated, `%{` is two characters, `$${` three); a
 //! heredoc is its lines (unindentHeredoc for `<<-`); a number is
-//! strconv.ParseInt(text, 0, 64), so `010` is 8 and `0x10` 16. hcl-edit
+//! strconv.ParseInt(text, 0, 64), so `010` is 8 and `0x10` 16, held
+//! exactly (a [`Value::Int`] where an f64 would round it). hcl-edit
 //! reads the same bytes as HCL2 (templates, `$${` escapes, decimal), so
 //! before 1.0 the evaluator takes every literal's value from here, at the
 //! literal's place in the file.
@@ -36,7 +37,14 @@ fn value_of(kind: Kind, raw: &str, era: Era) -> Option<Value> {
     match kind {
         Kind::Str => unquote(raw, era).map(Value::String),
         Kind::Heredoc => heredoc(raw).map(Value::String),
-        Kind::Number => parse_int(raw).map(|n| Value::Number(n as f64)),
+        // A Go int: exact in an f64 up to 2^53, held as itself beyond.
+        Kind::Number => parse_int(raw).map(|n| {
+            if n.unsigned_abs() <= 1 << 53 {
+                Value::Number(n as f64)
+            } else {
+                Value::Int(n)
+            }
+        }),
         Kind::Float => raw
             .parse::<f64>()
             .ok()
@@ -294,6 +302,19 @@ mod tests {
             assert_eq!(value("010", era), Some(Value::Number(8.0)));
             assert_eq!(value("0x3", era), Some(Value::Number(3.0)));
             assert_eq!(value("-0X1f", era), Some(Value::Number(-31.0)));
+            // A Go int: an f64 up to 2^53, itself beyond.
+            assert_eq!(
+                value("9007199254740992", era),
+                Some(Value::Number(9007199254740992.0))
+            );
+            assert_eq!(
+                value("987654321098765433", era),
+                Some(Value::Int(987654321098765433))
+            );
+            assert_eq!(
+                value("-0x7FFFFFFFFFFFFFFF", era),
+                Some(Value::Int(-0x7FFF_FFFF_FFFF_FFFF))
+            );
             assert_eq!(key("a.b", era).as_deref(), Some("a.b"));
             assert_eq!(key("\"q.k\"", era).as_deref(), Some("q.k"));
         }

@@ -327,12 +327,36 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(f64),
+    /// An integer hcl v1 read (a NUMBER token: a Go `int`, hcl decoder.go
+    /// decodeInterface) that an f64 does not hold exactly (beyond 2^53).
+    /// Only job files read as HCL1 (before 1.0) hold one: mapstructure's
+    /// weak decoding prints it exactly into a string (`strconv.FormatInt`),
+    /// where an f64 would have made `...432` and `...433` one value.
+    /// Every smaller integer stays a [`Value::Number`], exact there.
+    Int(i64),
     String(String),
     List(Vec<Value>),
     Map(BTreeMap<String, Value>),
 }
 
 impl Value {
+    /// The value as Nomad's servers hold a `map[string]interface{}` the
+    /// CLI sent (a driver's config, a scaling policy): the api job goes as
+    /// JSON and the agent decodes it with encoding/json
+    /// (command/agent/http.go decodeBody, 0.9.3 to 2.0.5), every number a
+    /// float64. An hcl v1 int beyond 2^53 becomes the nearest float64
+    /// (`as` rounds to nearest, ties to even, as strconv.ParseFloat does).
+    pub fn through_json(self) -> Value {
+        match self {
+            Value::Int(n) => Value::Number(n as f64),
+            Value::List(l) => Value::List(l.into_iter().map(Value::through_json).collect()),
+            Value::Map(m) => {
+                Value::Map(m.into_iter().map(|(k, v)| (k, v.through_json())).collect())
+            }
+            v => v,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),

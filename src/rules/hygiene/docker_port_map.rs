@@ -94,6 +94,7 @@ fn port_pairs(v: &crate::jobspec::Value) -> Vec<(String, String)> {
             .map(|(k, v)| {
                 let port = match v {
                     Value::Number(n) => format!("{n}"),
+                    Value::Int(n) => n.to_string(),
                     Value::String(s) => s.clone(),
                     _ => "<port>".into(),
                 };

@@ -86,6 +86,7 @@ fn node(v: &Value, indent: usize, place: Place, out: &mut String) -> Result<(), 
             scalar_inline(&q, place, out)
         }
         Value::Number(n) => scalar_inline(&crate::jobspec::eval::fmt_number(*n), place, out),
+        Value::Int(n) => scalar_inline(&n.to_string(), place, out),
         Value::Bool(b) => scalar_inline(if *b { "true" } else { "false" }, place, out),
         Value::Null => scalar_inline("null", place, out),
     }
