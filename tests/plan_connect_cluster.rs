@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{run_in, TempDir};
+use common::edit_plan::{self, DC1};
 
 const CLUSTER: &str = r#"edition = "enterprise"
 region  = "global"
@@ -30,53 +30,20 @@ client "c" {
 "#;
 
 fn job(cluster: &str) -> String {
-    format!(
-        r#"job "web" {{
-  datacenters = ["dc1"]
-  group "g" {{
-    network {{
-      mode = "bridge"
-    }}
-    service {{
-      name    = "api"
-      cluster = "{cluster}"
-      port    = "8080"
-      connect {{
-        sidecar_service {{}}
-      }}
-    }}
-    task "t" {{
-      driver = "docker"
-      config {{
-        image = "nginx:1"
-      }}
-      resources {{
-        cpu    = 100
-        memory = 128
-      }}
-    }}
-  }}
-}}
-"#
+    edit_plan::web(
+        DC1,
+        &format!("    network {{\n      mode = \"bridge\"\n    }}\n    service {{\n      name    = \"api\"\n      cluster = \"{cluster}\"\n      port    = \"8080\"\n      connect {{\n        sidecar_service {{}}\n      }}\n    }}\n"),
+        "",
     )
 }
 
 fn plan(version: &str, old: &str, new: &str) -> common::Out {
-    let dir = TempDir::new(&format!("connect-cluster-{version}"));
-    dir.put("rules/cluster.hcl", CLUSTER);
-    dir.put("old.nomad", &job(old));
-    dir.put("new.nomad", &job(new));
-    run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-color",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
+    edit_plan::plan(
+        &format!("connect-cluster-{version}"),
+        CLUSTER,
+        version,
+        &job(old),
+        &job(new),
     )
 }
 

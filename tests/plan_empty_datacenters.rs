@@ -10,6 +10,7 @@
 
 mod common;
 
+use common::edit_plan::{self, head};
 use common::{run_in, TempDir};
 
 const CLUSTER: &str = r#"region = "global"
@@ -25,39 +26,18 @@ client "c" {
 "#;
 
 fn job(datacenters: &str) -> String {
-    format!(
-        r#"job "web" {{
-  datacenters = [{datacenters}]
-  group "g" {{
-    task "t" {{
-      driver = "docker"
-      config {{
-        image = "nginx:1"
-      }}
-      resources {{
-        cpu    = 100
-        memory = 128
-      }}
-    }}
-  }}
-}}
-"#
-    )
+    edit_plan::web(&format!("  datacenters = [{datacenters}]\n"), "", "")
 }
 
 fn project(tag: &str) -> TempDir {
-    let dir = TempDir::new(&format!("empty-dcs-{tag}"));
-    dir.put("rules/cluster.hcl", CLUSTER);
-    dir.put("old.nomad", &job("\"dc1\""));
+    let dir = edit_plan::project(
+        &format!("empty-dcs-{tag}"),
+        CLUSTER,
+        &job("\"dc1\""),
+        &job(""),
+    );
     dir.put("job.nomad", &job(""));
     dir
-}
-
-fn head(o: &common::Out) -> &str {
-    o.stdout
-        .split("Job Modify Index")
-        .next()
-        .unwrap_or_default()
 }
 
 #[test]

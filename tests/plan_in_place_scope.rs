@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{run_in, TempDir};
+use common::edit_plan::{self, code_and_text};
 
 const CLUSTER: &str = r#"region = "global"
 
@@ -45,54 +45,23 @@ client "b" {
 /// "web" with `head` as its first lines, its task killed after `kill`
 /// seconds (an edit Nomad makes in place).
 fn job(head: &str, kill: &str) -> String {
-    format!(
-        r#"job "web" {{
-{head}
-  group "g" {{
-    count = 2
-    task "t" {{
-      driver       = "docker"
-      kill_timeout = "{kill}s"
-      config {{
-        image = "nginx:1"
-      }}
-      resources {{
-        cpu    = 100
-        memory = 128
-      }}
-    }}
-  }}
-}}
-"#
+    edit_plan::web(
+        &format!("{head}\n"),
+        "    count = 2\n",
+        &format!("      kill_timeout = \"{kill}s\"\n"),
     )
 }
 
 /// `plan --running old.nomad new.nomad` at `version`: the exit code and
 /// the output up to the check-index paragraph.
 fn plan(tag: &str, version: &str, old: &str, new: &str) -> (i32, String) {
-    let dir = TempDir::new(&format!("in-place-scope-{tag}-{version}"));
-    dir.put("rules/cluster.hcl", CLUSTER);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    let o = run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-color",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
-    );
-    let text = o
-        .stdout
-        .split("Job Modify Index")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    (o.code, format!("{text}{}", o.stderr))
+    code_and_text(&edit_plan::plan(
+        &format!("in-place-scope-{tag}-{version}"),
+        CLUSTER,
+        version,
+        old,
+        new,
+    ))
 }
 
 const DC1: &str = r#"  datacenters = ["dc1"]"#;

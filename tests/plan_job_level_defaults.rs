@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{run_in, TempDir};
+use common::edit_plan::{self, code_and_text, DC1};
 
 const CLUSTER: &str = r#"region = "global"
 
@@ -29,51 +29,22 @@ client "c" {
 "#;
 
 fn job(job_lines: &str) -> String {
-    format!(
-        r#"job "web" {{
-  datacenters = ["dc1"]
-{job_lines}
-  group "g" {{
-    count = 2
-    task "t" {{
-      driver = "docker"
-      config {{
-        image = "nginx:1"
-      }}
-      resources {{
-        cpu    = 100
-        memory = 128
-      }}
-    }}
-  }}
-}}
-"#
-    )
+    let lines = if job_lines.is_empty() {
+        DC1.to_string()
+    } else {
+        format!("{DC1}{job_lines}\n")
+    };
+    edit_plan::web(&lines, "    count = 2\n", "")
 }
 
 fn plan(tag: &str, version: &str, job_lines: &str) -> (i32, String) {
-    let dir = TempDir::new(&format!("job-level-defaults-{tag}-{version}"));
-    dir.put("rules/cluster.hcl", CLUSTER);
-    dir.put("old.nomad", &job(""));
-    dir.put("new.nomad", &job(job_lines));
-    let o = run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-color",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
-    );
-    let text = o
-        .stdout
-        .split("Job Modify Index")
-        .next()
-        .unwrap_or_default();
-    (o.code, format!("{text}{}", o.stderr))
+    code_and_text(&edit_plan::plan(
+        &format!("job-level-defaults-{tag}-{version}"),
+        CLUSTER,
+        version,
+        &job(""),
+        &job(job_lines),
+    ))
 }
 
 fn counted(counts: &str) -> String {

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod dialect;
+pub mod edit_plan;
 pub mod gone;
 pub mod one_node;
 pub mod plan_out;

@@ -1,0 +1,57 @@
+//! Projects that plan an edit of one job by hand: a cluster file, the
+//! running `old.nomad`, the edited `new.nomad`, and
+//! `plan --running old.nomad new.nomad` at a release.
+
+use super::{run_in, Out, TempDir};
+
+/// Job "web" with group "g" and a docker task "t" running nginx:1 with
+/// 100 MHz and 128 MB. `job_lines` open the job (its `datacenters`
+/// included), `group_lines` the group, `task_lines` the task; each is
+/// whole lines, "" for none.
+pub fn web(job_lines: &str, group_lines: &str, task_lines: &str) -> String {
+    format!("job \"web\" {{\n{job_lines}  group \"g\" {{\n{group_lines}    task \"t\" {{\n      driver = \"docker\"\n{task_lines}      config {{\n        image = \"nginx:1\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 128\n      }}\n    }}\n  }}\n}}\n")
+}
+
+/// The usual job head: `datacenters = ["dc1"]`.
+pub const DC1: &str = "  datacenters = [\"dc1\"]\n";
+
+/// A project named `tag` with `cluster` as rules/cluster.hcl, `old` as
+/// old.nomad and `new` as new.nomad.
+pub fn project(tag: &str, cluster: &str, old: &str, new: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    dir.put("rules/cluster.hcl", cluster);
+    dir.put("old.nomad", old);
+    dir.put("new.nomad", new);
+    dir
+}
+
+/// `plan --no-color --nomad-version VERSION --running old.nomad new.nomad`
+/// in a [`project`].
+pub fn plan(tag: &str, cluster: &str, version: &str, old: &str, new: &str) -> Out {
+    let dir = project(tag, cluster, old, new);
+    run_in(
+        &dir.0,
+        &[
+            "plan",
+            "--no-color",
+            "--nomad-version",
+            version,
+            "--running",
+            "old.nomad",
+            "new.nomad",
+        ],
+    )
+}
+
+/// What a plan printed before its check-index paragraph.
+pub fn head(o: &Out) -> &str {
+    o.stdout
+        .split("Job Modify Index")
+        .next()
+        .unwrap_or_default()
+}
+
+/// The exit code, and [`head`] followed by stderr.
+pub fn code_and_text(o: &Out) -> (i32, String) {
+    (o.code, format!("{}{}", head(o), o.stderr))
+}
