@@ -8,7 +8,8 @@
 //!   first, as one entry of the validators' multierror. Up to 0.12.1 the
 //!   upsert's error was ignored: the scheduler saw no job and the plan
 //!   placed nothing, while the `job run` that followed failed.
-//! - from 1.3.0, the namespace's `capabilities` allow the job's task drivers;
+//! - from 1.3.0, the namespace's `capabilities` allow the job's task drivers,
+//!   and from 1.8.4 its group network modes;
 //! - from 1.6.0, the job's node pool exists (built-in `default` and `all`,
 //!   and every pool a client registered in);
 //! - from 1.3.0, the Vault clusters the job uses are enabled on the servers
@@ -28,7 +29,7 @@
 //! 500 (<body>)`; from 1.6.0 the API client trims the body.
 
 pub use super::admission_namespace::node_pools;
-use super::admission_namespace::{go_quote_list, pool_exists, refused_drivers};
+use super::admission_namespace::{go_quote_list, pool_exists, refused_capabilities};
 use crate::cluster::State;
 use crate::gotext::{go_quote, multierror};
 use crate::jobspec::Job;
@@ -133,6 +134,12 @@ pub enum Refusal {
         namespace: String,
         drivers: Vec<String>,
     },
+    /// The namespace's `capabilities` refuse these group network modes
+    /// (1.8.4+), one entry per group network, in job order.
+    NetworkModesNotAllowed {
+        namespace: String,
+        modes: Vec<String>,
+    },
     /// The job's node pool does not exist (1.6.0+).
     MissingNodePool { pool: String },
     /// Nomad's Connect or expose-check hook refuses the job (see
@@ -207,6 +214,18 @@ impl Refusal {
                 ),
                 many => format!(
                     "used task drivers {} are not allowed in namespace {}",
+                    go_quote_list(many),
+                    go_quote(namespace)
+                ),
+            },
+            Refusal::NetworkModesNotAllowed { namespace, modes } => match modes.as_slice() {
+                [one] => format!(
+                    "used group network mode {} is not allowed in namespace {}",
+                    go_quote(one),
+                    go_quote(namespace)
+                ),
+                many => format!(
+                    "used group network modes {} are not allowed in namespace {}",
                     go_quote_list(many),
                     go_quote(namespace)
                 ),
@@ -295,9 +314,9 @@ pub fn refusals_mutated(
     if !state.namespaces.contains(&job.namespace) {
         out.push(Refusal::MissingNamespace);
     } else if version.at_least(1, 3, 0) {
-        // The namespace validator returns at its first error: drivers are
-        // judged only in a namespace that exists.
-        out.extend(refused_drivers(job, world));
+        // The namespace validator returns at its first error: drivers, then
+        // group network modes, are judged only in a namespace that exists.
+        out.extend(refused_capabilities(job, world));
     }
     if version.at_least(1, 6, 0) && !pool_exists(state, &job.node_pool) {
         out.push(Refusal::MissingNodePool {

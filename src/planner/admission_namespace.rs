@@ -1,7 +1,8 @@
 //! The namespace's and node pool's checks of the Plan RPC's admission
-//! ([`super::admission`]): a task driver the namespace's `capabilities`
-//! refuse (`taskValidateDriver`, 1.3.0+) and a node pool no client
-//! registered (1.6.0+).
+//! ([`super::admission`]): a task driver or (1.8.4+) a group network mode
+//! the namespace's `capabilities` refuse (`taskValidateDriver`,
+//! `taskValidateNetworkMode`) and a node pool no client registered
+//! (1.6.0+).
 
 use super::admission::Refusal;
 use crate::cluster::State;
@@ -38,9 +39,54 @@ pub(super) fn go_quote_list(items: &[String]) -> String {
     format!("[{}]", quoted.join(" "))
 }
 
+/// The namespace validator (nomad/job_endpoint_validators.go
+/// `jobNamespaceConstraintCheckHook`): its driver check (1.3.0+), and when
+/// that passes its group network mode check (1.8.4+, every later tag).
+/// It returns at its first error, so at most one of the two.
+pub(super) fn refused_capabilities(job: &Job, world: &World) -> Option<Refusal> {
+    refused_drivers(job, world).or_else(|| {
+        world
+            .nomad_version
+            .at_least(1, 8, 4)
+            .then(|| refused_network_modes(job, world))
+            .flatten()
+    })
+}
+
+/// Nomad's `taskValidateNetworkMode`: a group network without `mode` is
+/// `host`; enabled modes (when listed) allow, disabled modes refuse.
+fn network_mode_allowed(mode: &str, enabled: &[String], disabled: &[String]) -> bool {
+    let allow = enabled.is_empty() || enabled.iter().any(|m| m == mode);
+    allow && !disabled.iter().any(|m| m == mode)
+}
+
+/// The group network mode check (1.8.4+): one entry per group network
+/// whose mode the namespace refuses, in job order (Nomad does not
+/// deduplicate). Task-level (legacy) networks are not judged.
+fn refused_network_modes(job: &Job, world: &World) -> Option<Refusal> {
+    let ns = world.namespaces.get(&job.namespace)?;
+    let modes: Vec<String> = job
+        .groups
+        .iter()
+        .flat_map(|g| &g.networks)
+        .map(|n| {
+            if n.mode.is_empty() {
+                "host".to_string()
+            } else {
+                n.mode.clone()
+            }
+        })
+        .filter(|m| !network_mode_allowed(m, &ns.enabled_network_modes, &ns.disabled_network_modes))
+        .collect();
+    (!modes.is_empty()).then(|| Refusal::NetworkModesNotAllowed {
+        namespace: ns.name.clone(),
+        modes,
+    })
+}
+
 /// The namespace validator's driver check (1.3.0+): one entry per task
 /// whose driver the namespace refuses (Nomad does not deduplicate).
-pub(super) fn refused_drivers(job: &Job, world: &World) -> Option<Refusal> {
+fn refused_drivers(job: &Job, world: &World) -> Option<Refusal> {
     let ns = world.namespaces.get(&job.namespace)?;
     let drivers: Vec<String> = job
         .groups
@@ -73,6 +119,15 @@ mod tests {
         assert!(!driver_allowed("exec", &s(&["docker"]), &[]));
         assert!(!driver_allowed("docker", &[], &s(&["docker"])));
         assert!(!driver_allowed("docker", &s(&["docker"]), &s(&["docker"])));
+        assert!(network_mode_allowed("bridge", &[], &[]));
+        assert!(network_mode_allowed("bridge", &s(&["bridge"]), &[]));
+        assert!(!network_mode_allowed("host", &s(&["bridge"]), &[]));
+        assert!(!network_mode_allowed("host", &[], &s(&["host"])));
+        assert!(!network_mode_allowed(
+            "cni/a",
+            &s(&["cni/a"]),
+            &s(&["cni/a"])
+        ));
         assert_eq!(
             go_quote_list(&s(&["docker", "exec"])),
             "[\"docker\" \"exec\"]"

@@ -321,18 +321,35 @@ pub fn namespace_hcl(ns: &Namespace) -> String {
         let _ = writeln!(o, "quota       = {}", quote(q));
     }
     map_attr(&mut o, "", "meta", &ns.meta);
-    if !ns.enabled_task_drivers.is_empty() || !ns.disabled_task_drivers.is_empty() {
+    let drivers = !ns.enabled_task_drivers.is_empty() || !ns.disabled_task_drivers.is_empty();
+    // The 1.8.4+ network-mode capabilities, written only when stated.
+    let modes = !ns.enabled_network_modes.is_empty() || !ns.disabled_network_modes.is_empty();
+    if drivers || modes {
         let _ = writeln!(o, "\ncapabilities {{");
-        let _ = writeln!(
-            o,
-            "  enabled_task_drivers  = {}",
-            list(&ns.enabled_task_drivers)
-        );
-        let _ = writeln!(
-            o,
-            "  disabled_task_drivers = {}",
-            list(&ns.disabled_task_drivers)
-        );
+        if drivers {
+            let _ = writeln!(
+                o,
+                "  enabled_task_drivers  = {}",
+                list(&ns.enabled_task_drivers)
+            );
+            let _ = writeln!(
+                o,
+                "  disabled_task_drivers = {}",
+                list(&ns.disabled_task_drivers)
+            );
+        }
+        if modes {
+            let _ = writeln!(
+                o,
+                "  enabled_network_modes  = {}",
+                list(&ns.enabled_network_modes)
+            );
+            let _ = writeln!(
+                o,
+                "  disabled_network_modes = {}",
+                list(&ns.disabled_network_modes)
+            );
+        }
         let _ = writeln!(o, "}}");
     }
     o

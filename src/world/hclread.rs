@@ -141,7 +141,14 @@ impl<'a> BodyReader<'a> {
         diags: &mut Diags,
     ) -> Self {
         let mut attrs: BTreeMap<String, &Attribute> = BTreeMap::new();
-        let all: Vec<&str> = schema.attrs.iter().chain(schema.blocks).copied().collect();
+        // A key may be both an attribute and a block (a namespace's `meta`):
+        // name it once in the help.
+        let mut all: Vec<&str> = Vec::new();
+        for k in schema.attrs.iter().chain(schema.blocks) {
+            if !all.contains(k) {
+                all.push(k);
+            }
+        }
         for s in body.iter() {
             let (name, span, is_block) = match s {
                 Structure::Attribute(a) => (a.key.value().as_str(), span_of(&a.key), false),

@@ -277,6 +277,12 @@ pub struct Namespace {
     pub meta: BTreeMap<String, String>,
     pub enabled_task_drivers: Vec<String>,
     pub disabled_task_drivers: Vec<String>,
+    /// `capabilities { enabled_network_modes }` (1.8.4+; Nomad's
+    /// `NamespaceCapabilities.EnabledNetworkModes`): when listed, the only
+    /// group network modes the namespace accepts.
+    pub enabled_network_modes: Vec<String>,
+    /// `capabilities { disabled_network_modes }` (1.8.4+).
+    pub disabled_network_modes: Vec<String>,
     pub spans: Spans,
 }
 

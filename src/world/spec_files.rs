@@ -133,7 +133,11 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
     Some(limit)
 }
 
-pub(super) fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespace> {
+pub(super) fn read_namespace(
+    src: &Source,
+    version: crate::version::NomadVersion,
+    diags: &mut Diags,
+) -> Option<Namespace> {
     let body = parse_reported(src, diags)?;
     const S: Schema = Schema {
         attrs: &["name", "description", "quota", "meta"],
@@ -173,7 +177,12 @@ pub(super) fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespac
     if let Some(c) = r.single_block("capabilities", diags) {
         no_label(src, c, diags);
         const C: Schema = Schema {
-            attrs: &["enabled_task_drivers", "disabled_task_drivers"],
+            attrs: &[
+                "enabled_task_drivers",
+                "disabled_task_drivers",
+                "enabled_network_modes",
+                "disabled_network_modes",
+            ],
             blocks: &[],
         };
         let cr = BodyReader::new(src, &c.body, &C, "capabilities", diags);
@@ -182,8 +191,43 @@ pub(super) fn read_namespace(src: &Source, diags: &mut Diags) -> Option<Namespac
         };
         ns.enabled_task_drivers = names(cr.strings("enabled_task_drivers", diags));
         ns.disabled_task_drivers = names(cr.strings("disabled_task_drivers", diags));
+        ns.enabled_network_modes = names(cr.strings("enabled_network_modes", diags));
+        ns.disabled_network_modes = names(cr.strings("disabled_network_modes", diags));
+        network_modes_gate(src, &cr, version, &mut ns, diags);
     }
     Some(ns)
+}
+
+/// Nomad 1.8.4 added the network-mode capabilities (api/namespace.go
+/// `NamespaceCapabilities`, nomad/job_endpoint_validators.go
+/// `taskValidateNetworkMode`); an older `nomad namespace apply` decodes the
+/// spec without them (HCL1 drops keys its struct lacks) and no validator
+/// reads them. Say so, and drop them, rather than judge by keys that
+/// release never stores.
+fn network_modes_gate(
+    src: &Source,
+    cr: &BodyReader<'_>,
+    version: crate::version::NomadVersion,
+    ns: &mut Namespace,
+    diags: &mut Diags,
+) {
+    if version.at_least(1, 8, 4) {
+        return;
+    }
+    for key in ["enabled_network_modes", "disabled_network_modes"] {
+        if let Some(span) = cr.attr_span(key) {
+            diags.push(
+                Diag::warning(
+                    "world::version-gate",
+                    format!("`{key}` is a Nomad 1.8.4+ namespace capability; the world runs Nomad {version}, which ignores it"),
+                )
+                .at(src, span, "not in this release")
+                .help("remove it or raise nomad_version"),
+            );
+        }
+    }
+    ns.enabled_network_modes.clear();
+    ns.disabled_network_modes.clear();
 }
 
 /// One warning per device limit a quota sets in the world's region: Nomad

@@ -7,7 +7,11 @@ crate::declare_rule! {
     /// namespace's `capabilities` list `enabled_task_drivers` without it,
     /// or list it in `disabled_task_drivers`. Judged as the world's Nomad
     /// release judges it (the namespace validator of Nomad 1.3 and later;
-    /// older releases have no namespace capabilities).
+    /// older releases have no namespace capabilities). From Nomad 1.8.4 the
+    /// same validator judges each group `network`'s `mode` (`host` when
+    /// omitted) by `enabled_network_modes` and `disabled_network_modes`,
+    /// once every driver passes (`used group network mode "host" is not
+    /// allowed in namespace "monitor"`).
     ///
     /// ## Why is this bad?
     /// Nomad refuses the job at submission: `nomad job plan` fails with
@@ -48,6 +52,10 @@ impl Rule for NamespaceDriverNotAllowed {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
         for refusal in ctx.refusals() {
+            if let Refusal::NetworkModesNotAllowed { namespace, modes } = &refusal {
+                out.push(network_modes_finding(ctx, job, refusal, namespace, modes));
+                continue;
+            }
             let Refusal::DriversNotAllowed { namespace, drivers } = &refusal else {
                 continue;
             };
@@ -77,6 +85,68 @@ impl Rule for NamespaceDriverNotAllowed {
             out.push(f.help(allowed_hint(ctx, namespace)));
         }
     }
+}
+
+/// One finding for the namespace's network-mode capabilities, labelled at
+/// every group network whose mode Nomad names.
+fn network_modes_finding(
+    ctx: &RuleContext<'_>,
+    job: &crate::jobspec::Job,
+    refusal: &Refusal,
+    namespace: &str,
+    modes: &[String],
+) -> Finding {
+    let mode_of = |n: &crate::jobspec::Network| {
+        if n.mode.is_empty() {
+            "host".to_string()
+        } else {
+            n.mode.clone()
+        }
+    };
+    let nets: Vec<_> = job
+        .groups
+        .iter()
+        .flat_map(|g| g.networks.iter().map(move |n| (g, n)))
+        .filter(|(_, n)| modes.contains(&mode_of(n)))
+        .collect();
+    let at = |g: &crate::jobspec::TaskGroup, n: &crate::jobspec::Network| {
+        n.spans.best("mode").or(g.spans.best("network"))
+    };
+    let first = nets
+        .first()
+        .and_then(|(g, n)| at(g, n))
+        .or(job.spans.best("namespace"));
+    let mut f = ctx.finding(
+        &NamespaceDriverNotAllowed::META,
+        first,
+        format!("not allowed in namespace \"{namespace}\""),
+        refusal.message(job),
+    );
+    for (g, n) in nets.iter().skip(1) {
+        if let Some(s) = at(g, n) {
+            f = f.label(s, format!("group \"{}\": not allowed either", g.name));
+        }
+    }
+    let Some(ns) = ctx.world.namespaces.get(namespace) else {
+        return f;
+    };
+    let mut parts = Vec::new();
+    if !ns.enabled_network_modes.is_empty() {
+        parts.push(format!(
+            "enables only network modes {}",
+            ns.enabled_network_modes.join(", ")
+        ));
+    }
+    if !ns.disabled_network_modes.is_empty() {
+        parts.push(format!(
+            "disables network modes {}",
+            ns.disabled_network_modes.join(", ")
+        ));
+    }
+    f.help(format!(
+        "namespace \"{namespace}\" {}; use an allowed network mode, or change the namespace's capabilities (`nomad namespace apply`, and the world's namespaces/{namespace}.hcl)",
+        parts.join(" and ")
+    ))
 }
 
 /// What the namespace allows, and where to change it.

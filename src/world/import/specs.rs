@@ -61,6 +61,9 @@ pub fn namespace_from_api(v: &Value) -> Namespace {
         meta: smap(v, "Meta"),
         enabled_task_drivers: strs(caps, "EnabledTaskDrivers"),
         disabled_task_drivers: strs(caps, "DisabledTaskDrivers"),
+        // 1.8.4+ (api/namespace.go NamespaceCapabilities); absent before.
+        enabled_network_modes: strs(caps, "EnabledNetworkModes"),
+        disabled_network_modes: strs(caps, "DisabledNetworkModes"),
         spans: Default::default(),
     }
 }
