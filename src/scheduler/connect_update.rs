@@ -2,8 +2,19 @@
 //! service's Connect block replace the allocation. The sidecar service's
 //! tags and proxy are updated in place (registration and xDS); the rest
 //! destroys the task. Per version: 1.0 added the check; 1.0.0-1.0.3 took a
-//! removed `connect` block (and a missing sidecar service) for no change;
-//! 1.7.0 added the service's Consul `cluster`.
+//! `connect` block added to a service (and a missing sidecar service) for
+//! no change; 1.7.0 added the service's Consul `cluster`.
+//!
+//! Which side leads: `tasksUpdated(jobA, jobB)` is called with the new job
+//! first (scheduler/util.go genericAllocUpdateFn `tasksUpdated(newJob,
+//! existing.Job, ...)`, inplaceUpdate `tasksUpdated(job, existing, ...)`,
+//! v1.0.0:655,935, v1.6.0:615,863, v2.0.5:593,814), and
+//! `connectServiceUpdated` walks servicesA's Connect services, each with the
+//! first servicesB service of its name (v1.0.0:442-461, v2.0.5:352-380). So
+//! it judges every *new* Connect service against the old one of its name: a
+//! service that gains a `connect` block is replaced (1.0.4+), one that loses
+//! it, a renamed one and a new one are not (by this check: a sidecar's task
+//! comes or goes, which the task count catches).
 
 use crate::jobspec::{ConsulConnect, Service, SidecarService};
 use crate::version::NomadVersion;
@@ -13,8 +24,8 @@ pub fn connect_services_updated(old: &[Service], new: &[Service], v: NomadVersio
     if !v.at_least(1, 0, 0) {
         return false;
     }
-    for a in old.iter().filter(|s| s.connect.is_some()) {
-        let Some(b) = new.iter().find(|b| b.name == a.name) else {
+    for a in new.iter().filter(|s| s.connect.is_some()) {
+        let Some(b) = old.iter().find(|b| b.name == a.name) else {
             continue;
         };
         // The Consul cluster it registers in: 1.7.0 on (scheduler/util.go
@@ -116,14 +127,24 @@ mod tests {
     }
 
     #[test]
-    fn removal_counts_from_1_0_4() {
+    fn an_added_block_counts_from_1_0_4_and_a_removed_one_never() {
         let a = svc("", false);
         let gone = Service {
             connect: None,
             ..a.clone()
         };
-        assert!(!updated(&a, &gone, NomadVersion::new(1, 0, 3)));
-        assert!(updated(&a, &gone, NomadVersion::new(1, 0, 4)));
+        assert!(!updated(&gone, &a, NomadVersion::new(1, 0, 3)));
+        assert!(updated(&gone, &a, NomadVersion::new(1, 0, 4)));
+        assert!(updated(&gone, &a, NomadVersion::new(2, 0, 5)));
+        // Nomad walks the new services: a block that went is not seen.
+        assert!(!updated(&a, &gone, NomadVersion::new(1, 0, 4)));
+        assert!(!updated(&a, &gone, NomadVersion::new(2, 0, 5)));
+        // Renamed: no old service of its name.
+        let renamed = Service {
+            name: "api".into(),
+            ..svc("9000", false)
+        };
+        assert!(!updated(&a, &renamed, NomadVersion::new(2, 0, 5)));
         // Native on both sides, no sidecar service: 1.0.0-1.0.3 replaced it.
         let n = svc("", true);
         assert!(updated(&n, &n, NomadVersion::new(1, 0, 0)));
