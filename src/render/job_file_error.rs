@@ -137,6 +137,7 @@ fn classify(
         (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
         (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
         (jobspec::cty_number::NUMBER_CANNOT_TELL, "Number"),
+        (jobspec::functions::FUNCTION_CANNOT_TELL, "Function"),
         (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
         // Our own refusals, not Nomad's: a file we never read on behalf of
         // a job file (outside the project), an evaluation past our budget.

@@ -74,6 +74,12 @@ impl Scope<'_> {
                 )
             }
             .into()),
+            // go-cty's answer is not known here: one "cannot tell" line.
+            Err(CallError::CannotTell(msg)) => Err(EvalError {
+                code: functions::FUNCTION_CANNOT_TELL,
+                ..EvalError::new(sp, msg, "")
+            }
+            .into()),
             // A number go-cty may compute otherwise (cty_number.rs): one
             // "cannot tell" line.
             Err(CallError::Failed(msg)) if cty_number::is_reason(&msg) => Err(EvalError {

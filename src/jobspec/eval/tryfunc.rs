@@ -111,6 +111,7 @@ fn undecided(e: &EvalError) -> bool {
             | super::FILE_ACCESS
             | shape::SHAPE_CANNOT_TELL
             | crate::jobspec::cty_number::NUMBER_CANNOT_TELL
+            | crate::jobspec::functions::FUNCTION_CANNOT_TELL
     ) || e.message.contains("cannot tell")
         || e.message.contains("nomad-preflight")
 }

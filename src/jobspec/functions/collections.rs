@@ -121,17 +121,6 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             }
             Ok(Value::List(out))
         }
-        "setunion" => {
-            let mut out: Vec<Value> = Vec::new();
-            for l in a {
-                for v in list(l)? {
-                    if !out.contains(&v) {
-                        out.push(v);
-                    }
-                }
-            }
-            Ok(Value::List(out))
-        }
         // Its type check unifies the arguments' types first.
         "coalesce" if a.is_empty() || mixed_kinds(a) => {
             Err("all arguments must have the same type".into())
@@ -224,63 +213,8 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 l.chunks(size).map(|c| Value::List(c.to_vec())).collect(),
             ))
         }
-        "setproduct" => Ok(setproduct(a)?),
-        "setintersection" => Ok(setintersection(a)?),
         _ => Err(Miss::Skip),
     }
-}
-
-fn set_items(v: &Value) -> Result<&[Value], String> {
-    match v {
-        Value::List(l) => Ok(l),
-        other => Err(format!(
-            "a set or list is required, got {}",
-            type_name(other)
-        )),
-    }
-}
-
-/// cty's `setproduct`: every combination, first set varying slowest.
-fn setproduct(a: &[Value]) -> Res {
-    if a.len() < 2 {
-        return Err("at least two arguments are required".into());
-    }
-    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
-    for set in a {
-        let items = set_items(set)?;
-        let size = out.len().saturating_mul(items.len());
-        if size > crate::jobspec::format::MAX_RESULT_BYTES / 16 {
-            return Err(format!("the product would have {size} elements, too many"));
-        }
-        let mut next = Vec::with_capacity(size);
-        for prefix in &out {
-            for item in items {
-                let mut row = prefix.clone();
-                row.push(item.clone());
-                next.push(row);
-            }
-        }
-        out = next;
-    }
-    Ok(Value::List(out.into_iter().map(Value::List).collect()))
-}
-
-fn setintersection(a: &[Value]) -> Res {
-    let first = set_items(arg(a, 0)?)?;
-    let mut out: Vec<Value> = Vec::new();
-    for v in first {
-        if !out.contains(v)
-            && a[1..]
-                .iter()
-                .all(|o| set_items(o).is_ok_and(|l| l.contains(v)))
-        {
-            out.push(v.clone());
-        }
-    }
-    for o in &a[1..] {
-        set_items(o)?;
-    }
-    Ok(Value::List(out))
 }
 
 /// No cty type unifies a primitive with a collection, nor a tuple with

@@ -24,6 +24,7 @@ pub mod params;
 mod regex;
 mod rfc3339;
 mod rsa_decrypt;
+mod sets;
 mod strings;
 mod table;
 #[cfg(test)]
@@ -125,7 +126,15 @@ pub(super) enum Miss {
     /// Our own refusal to read a file (outside the repository, a device,
     /// past the size cap): not cty's words, and not what Nomad says.
     Refused(String),
+    /// go-cty computes an answer here that nomad-preflight does not know
+    /// (an order it takes from hashes, a Unicode table of another
+    /// release): one "cannot tell" line, [`FUNCTION_CANNOT_TELL`].
+    CannotTell(String),
 }
+
+/// The code of a call whose answer go-cty gives and nomad-preflight cannot
+/// tell ([`Miss::CannotTell`]): one line, exit 255.
+pub const FUNCTION_CANNOT_TELL: &str = "jobspec::function-cannot-tell";
 
 impl From<String> for Miss {
     fn from(e: String) -> Self {
@@ -152,6 +161,7 @@ const FAMILIES: &[(Family, bool)] = &[
     (strings::call, true),
     (regex::call, true),
     (collections::call, true),
+    (sets::call, true),
     (numeric::call, true),
     (encoding::call, true),
     (crypto::call, false),
@@ -170,12 +180,17 @@ pub enum CallError {
     /// A file the function would read and we refuse to ([`Miss::Refused`]):
     /// Nomad reads it, so what it says is not known here.
     Refused(String),
+    /// Nomad's answer is not known here ([`Miss::CannotTell`]).
+    CannotTell(String),
 }
 
 impl CallError {
     pub fn message(&self) -> &str {
         match self {
-            CallError::Failed(m) | CallError::Arg(_, m) | CallError::Refused(m) => m,
+            CallError::Failed(m)
+            | CallError::Arg(_, m)
+            | CallError::Refused(m)
+            | CallError::CannotTell(m) => m,
         }
     }
 }
@@ -201,6 +216,7 @@ pub fn call_detailed(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Result<Va
             Err(Miss::Fail(e)) => return Err(CallError::Failed(e)),
             Err(Miss::Arg(i, e)) => return Err(CallError::Arg(i, e)),
             Err(Miss::Refused(e)) => return Err(CallError::Refused(e)),
+            Err(Miss::CannotTell(e)) => return Err(CallError::CannotTell(e)),
             Err(Miss::Skip) => {}
         }
     }
