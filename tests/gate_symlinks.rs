@@ -91,11 +91,7 @@ fn links_out_of_the_tree_dangling_or_looping_stay_refused() {
     let o = d.run(&["check", "--staged"]);
     let text = output_text(&o);
     assert_ne!(o.status.code(), Some(0), "{text}");
-    let flat = text
-        .split_whitespace()
-        .filter(|w| *w != "│")
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = common::flat(&text);
     for at in [
         "jobs/abs.nomad",
         "jobs/up.nomad",

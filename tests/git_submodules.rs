@@ -88,14 +88,6 @@ fn bump(p: &TempDir, file: &str, text: &str) {
     git(&p.0, &["add", "deploy"]);
 }
 
-/// miette wraps messages at the terminal's width.
-fn flat(s: &str) -> String {
-    s.split_whitespace()
-        .filter(|w| *w != "│")
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[test]
 fn a_submodule_bump_is_planned_as_the_job_files_it_changes() {
     let (p, _up) = project("sub-bump");
@@ -153,11 +145,11 @@ fn a_submodule_that_cannot_be_read_fails_the_run_instead_of_passing_it() {
     let want = "deploy is a submodule and its repository is not in this clone, so the job files in it cannot be compared";
     let plan = p.run(&["plan", "--changed", "--staged"]);
     let s = output_text(&plan);
-    assert!(flat(&s).contains(want), "{s}");
+    assert!(common::flat(&s).contains(want), "{s}");
     assert_eq!(plan.status.code(), Some(255), "{s}");
     let check = p.run(&["check", "--staged"]);
     let s = output_text(&check);
-    assert!(flat(&s).contains(want), "{s}");
+    assert!(common::flat(&s).contains(want), "{s}");
     assert_eq!(check.status.code(), Some(2), "{s}");
     assert!(!s.contains("git fetch"), "{s}");
     // The world's running job lives in it too: said as unreadable, not
@@ -188,12 +180,12 @@ fn a_submodule_that_cannot_be_read_is_not_advised_a_fetch() {
     let check = p.run(&["check", "--staged"]);
     let s = output_text(&check);
     assert!(
-        flat(&s).contains("deploy is a submodule and its repository is not in this clone"),
+        common::flat(&s).contains("deploy is a submodule and its repository is not in this clone"),
         "{s}"
     );
     assert_eq!(check.status.code(), Some(2), "{s}");
     assert!(!s.contains("git fetch"), "{s}");
-    assert!(flat(&s).contains("submodules: recursive"), "{s}");
+    assert!(common::flat(&s).contains("submodules: recursive"), "{s}");
 }
 
 /// A job file inside a submodule that reads a file of the superproject:
@@ -259,13 +251,13 @@ fn a_submodule_job_a_checkout_writes_with_crlf_is_not_judged_by_its_blob() {
         let out = p.run(args);
         let s = output_text(&out);
         assert!(
-            flat(&s).contains(
+            common::flat(&s).contains(
                 "refusing to read jobs/shared.nomad: a checkout of submodule deploy at commit"
             ),
             "{args:?}: {s}"
         );
         assert!(
-            flat(&s).contains("may write it with CRLF line ends"),
+            common::flat(&s).contains("may write it with CRLF line ends"),
             "{args:?}: {s}"
         );
         assert_ne!(out.status.code(), Some(0), "{args:?}: {s}");

@@ -7,7 +7,8 @@
 
 mod common;
 
-use common::{Out, TempDir};
+use common::edit_plan;
+use common::Out;
 
 const HCL2: [&str; 3] = ["1.0.0", "1.6.0", "2.0.5"];
 const COMPOSED: &str = "caf\u{e9}";
@@ -27,22 +28,13 @@ fn job(job_lines: &str, image: &str, env: &str) -> String {
 }
 
 fn plan(name: &str, version: &str, world: &str, old: &str, new: &str) -> Out {
-    let dir = TempDir::new(&format!("hcl2-nfc-{name}-{version}"));
-    dir.put("rules/cluster.hcl", world);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    let args = [
-        "plan",
-        "--no-cache",
-        "--world",
-        "rules",
-        "--nomad-version",
+    edit_plan::plan(
+        &format!("hcl2-nfc-{name}-{version}"),
+        world,
         version,
-        "--running",
-        "old.nomad",
-        "new.nomad",
-    ];
-    common::run_in(&dir.0, &args)
+        old,
+        new,
+    )
 }
 
 fn diff(out: &Out) -> &str {

@@ -9,7 +9,8 @@
 
 mod common;
 
-use common::{Out, TempDir};
+use common::edit_plan;
+use common::Out;
 
 const HCL2: [&str; 3] = ["1.0.0", "1.6.0", "2.0.5"];
 
@@ -41,26 +42,11 @@ fn plan(
     files: &[(&str, &str)],
     extra: &[&str],
 ) -> Out {
-    let dir = TempDir::new(&format!("hcl2-numbers-{name}-{version}"));
-    dir.put("rules/cluster.hcl", WORLD);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
+    let dir = edit_plan::project(&format!("hcl2-numbers-{name}-{version}"), WORLD, old, new);
     for (path, text) in files {
         dir.put(path, text);
     }
-    let mut args = vec![
-        "plan",
-        "--no-cache",
-        "--world",
-        "rules",
-        "--nomad-version",
-        version,
-        "--running",
-        "old.nomad",
-        "new.nomad",
-    ];
-    args.extend(extra);
-    common::run_in(&dir.0, &args)
+    edit_plan::run(&dir, version, extra)
 }
 
 /// The "cannot tell" line of `what` at `version`.

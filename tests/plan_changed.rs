@@ -517,11 +517,7 @@ fn a_staged_symbolic_link_is_refused_in_words_that_name_the_index() {
         let out = repo.run(args);
         let s = text(&out);
         // miette wraps the message at the terminal's width.
-        let flat = s
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ");
+        let flat = common::flat(&s);
         assert!(
             flat.contains("it is a symbolic link in the index, and links are not followed"),
             "{args:?}: {s}"

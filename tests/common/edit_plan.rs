@@ -25,22 +25,27 @@ pub fn project(tag: &str, cluster: &str, old: &str, new: &str) -> TempDir {
     dir
 }
 
-/// `plan --no-color --nomad-version VERSION --running old.nomad new.nomad`
-/// in a [`project`].
+/// `plan --no-cache --world rules --nomad-version VERSION --running
+/// old.nomad new.nomad` in a [`project`], then `extra` arguments.
+pub fn run(dir: &TempDir, version: &str, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "plan",
+        "--no-cache",
+        "--world",
+        "rules",
+        "--nomad-version",
+        version,
+        "--running",
+        "old.nomad",
+        "new.nomad",
+    ];
+    args.extend(extra);
+    run_in(&dir.0, &args)
+}
+
+/// [`run`] in a new [`project`].
 pub fn plan(tag: &str, cluster: &str, version: &str, old: &str, new: &str) -> Out {
-    let dir = project(tag, cluster, old, new);
-    run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-color",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
-    )
+    run(&project(tag, cluster, old, new), version, &[])
 }
 
 /// What a plan printed before its check-index paragraph.

@@ -254,6 +254,16 @@ pub struct Out {
     pub code: i32,
 }
 
+/// Diagnostic text without miette's wrapping and gutters: its words
+/// joined by single spaces, so a message reads as one line whatever the
+/// terminal's width.
+pub fn flat(s: &str) -> String {
+    s.split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Run the binary in `dir` without colours; panics if it cannot start or
 /// was killed.
 pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
