@@ -39,6 +39,7 @@ pub mod hcl1_syntax;
 mod hcl1_top_keys;
 mod hcl1_unread;
 pub mod hclsyntax;
+mod heredoc;
 mod job_text;
 mod json_body;
 mod json_dynamic;

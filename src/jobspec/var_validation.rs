@@ -227,7 +227,7 @@ fn decode_one<'b>(
         }
     }
     if let Some(m) = message {
-        match literal_text(&m.value) {
+        match literal_text(&m.value, &src.text) {
             Some(text) => {
                 let blank = if version.at_least(2, 0, 5) {
                     text.trim().is_empty()
@@ -350,7 +350,7 @@ fn looks_like_sentences(s: &str) -> bool {
 /// with no interpolation, or a number or bool converted to one. Anything
 /// else (a reference, a call, a collection) is refused in words not
 /// followed here.
-fn literal_text(e: &Expression) -> Option<String> {
+fn literal_text(e: &Expression, text: &str) -> Option<String> {
     match e {
         Expression::String(s) => Some(s.value().to_string()),
         Expression::Bool(b) => Some(b.value().to_string()),
@@ -367,7 +367,9 @@ fn literal_text(e: &Expression) -> Option<String> {
         }
         Expression::HeredocTemplate(h) => {
             let mut out = String::new();
-            for el in h.template.iter() {
+            // `<<-`: hcl's stripping, not hcl-edit's (heredoc.rs).
+            let flushed = super::heredoc::flush(h, text);
+            for el in flushed.as_ref().unwrap_or(&h.template).iter() {
                 match el {
                     hcl_edit::template::Element::Literal(l) => out.push_str(l.value()),
                     _ => return None,
@@ -375,7 +377,7 @@ fn literal_text(e: &Expression) -> Option<String> {
             }
             Some(out)
         }
-        Expression::Parenthesis(p) => literal_text(p.inner()),
+        Expression::Parenthesis(p) => literal_text(p.inner(), text),
         _ => None,
     }
 }

@@ -303,7 +303,9 @@ impl<'a> Scope<'a> {
                 Value::String(self.nfc(s))
             }
             Expression::HeredocTemplate(h) => {
-                let s = self.template(&h.template)?;
+                // `<<-`: hcl's stripping, not hcl-edit's (heredoc.rs).
+                let flushed = super::heredoc::flush(h, self.text);
+                let s = self.template(flushed.as_ref().unwrap_or(&h.template))?;
                 charge(1, s.len() as u64, sp)?;
                 Value::String(self.nfc(s))
             }
