@@ -65,7 +65,7 @@ fn kind(v: &Value) -> Option<Kind> {
     match v {
         Value::Null => None,
         Value::String(_) => Some(Kind::String),
-        Value::Number(_) => Some(Kind::Number),
+        Value::Number(_) | Value::Int(_) => Some(Kind::Number),
         Value::Bool(_) => Some(Kind::Bool),
         Value::List(_) | Value::Map(_) => Some(Kind::Other),
     }
