@@ -27,6 +27,7 @@ fn plan(d: &TempDir, env: Option<&str>, args: &[&str]) -> (i32, String, String) 
         .arg("--no-color")
         .args(args)
         .env_remove("NOMAD_NAMESPACE")
+        .env_remove("VAULT_TOKEN")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE");
     if let Some(ns) = env {

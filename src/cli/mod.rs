@@ -64,6 +64,7 @@ const NOMAD_STYLE_FLAGS: &[&str] = &[
     "var",
     "var-file",
     "namespace",
+    "vault-token",
     "no-color",
     "force-color",
     "check-index",
@@ -98,7 +99,7 @@ const NOMAD_REFUSED_FLAGS: &[(&str, &str)] = &[
     ("hcl1", "HCL1 job files are not supported: nomad-preflight parses HCL2, as Nomad 1.x does by default (rule NP106 points at HCL1-only syntax)"),
     ("json", "job files in JSON are not supported: pass the HCL job file"),
     ("policy-override", "Sentinel policies are not evaluated offline, so there is nothing to override"),
-    ("vault-token", "nomad-preflight contacts no Vault: drop it"),
+    ("vault-token", "only `plan` takes it (Nomad 1.3.4-1.9.x put it into the planned job); nomad-preflight contacts no Vault: drop it"),
     ("vault-namespace", "nomad-preflight contacts no Vault: drop it"),
     ("address", "nomad-preflight contacts no cluster: the world comes from rules/ or --world DIR"),
     ("region", "nomad-preflight contacts no cluster: the region is the world's (`region` in rules/cluster.hcl)"),
@@ -125,6 +126,11 @@ pub fn usage_exit_code(args: &[String]) -> i32 {
 /// their reason, and any other `-word` (clap would read it as a cluster of
 /// short flags, and `-h...` as a request for help).
 pub fn refused_flag(args: &[String]) -> Option<String> {
+    let command = args
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(String::as_str);
     for a in args.iter().skip(1) {
         if a == "--" {
             break;
@@ -135,6 +141,11 @@ pub fn refused_flag(args: &[String]) -> Option<String> {
         let name = rest.split('=').next().unwrap_or(rest);
         if name.len() < 2 || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
+        }
+        // Only `plan` takes a Vault token (it changes the planned job).
+        if name == "vault-token" && command != Some("plan") {
+            let reason = refused_reason(name);
+            return Some(format!("-{name}: {reason}"));
         }
         if NOMAD_STYLE_FLAGS.contains(&name) {
             continue;
@@ -148,14 +159,18 @@ pub fn refused_flag(args: &[String]) -> Option<String> {
             }
             continue;
         }
-        let reason = NOMAD_REFUSED_FLAGS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, r)| r.to_string())
-            .unwrap_or_else(|| "not a flag of nomad-preflight (see --help)".into());
+        let reason = refused_reason(name);
         return Some(format!("-{name}: {reason}"));
     }
     None
+}
+
+fn refused_reason(name: &str) -> String {
+    NOMAD_REFUSED_FLAGS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, r)| r.to_string())
+        .unwrap_or_else(|| "not a flag of nomad-preflight (see --help)".into())
 }
 
 /// Accept Nomad's single-dash long flags by rewriting them to clap's `--`.

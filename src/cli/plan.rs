@@ -16,7 +16,7 @@ use super::common::{self, ColorArgs, VarArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::diff::JobDiff;
 pub(crate) use crate::job_loader::with_namespace;
-use crate::job_loader::{JobLoader, RequestNamespace};
+use crate::job_loader::{JobLoader, RequestNamespace, RequestVaultToken};
 use crate::jobspec::{self, Job};
 use crate::planner::Admission;
 use crate::render;
@@ -64,6 +64,11 @@ pub struct PlanArgs {
     /// 1.1.0–1.1.2 Nomad plans such a job in "default" whatever it says.
     #[arg(long)]
     pub namespace: Option<String>,
+    /// The Vault token Nomad 1.3.4-1.9.x's plan puts into the job (Nomad's
+    /// -vault-token; else `VAULT_TOKEN`): a running job then counts as
+    /// changed. Other releases' plan has no such flag.
+    #[arg(long, value_name = "TOKEN")]
+    pub vault_token: Option<String>,
     #[command(flatten)]
     pub vars: VarArgs,
     /// World directory (default: rules/ found upwards, else the embedded demo).
@@ -272,6 +277,41 @@ impl PlanArgs {
     }
 }
 
+impl PlanArgs {
+    /// The Vault token Nomad's plan command would send (`-vault-token`,
+    /// else `VAULT_TOKEN`), judged for `version`; the flag is refused where
+    /// that release's command has none (Go's flag package: "flag provided
+    /// but not defined", exit 255).
+    pub(super) fn request_vault_token(
+        &self,
+        version: crate::version::NomadVersion,
+    ) -> Result<RequestVaultToken, Diags> {
+        if self.vault_token.is_some() && !crate::job_loader::plan_reads_token(version) {
+            return Err(Diag::error(
+                "cli::usage",
+                format!("flag provided but not defined: -vault-token (Nomad {version}'s `job plan` has none; 1.3.4 to 1.9.x have it)"),
+            )
+            .into());
+        }
+        let env = std::env::var("VAULT_TOKEN").ok();
+        Ok(RequestVaultToken::new(
+            self.vault_token.as_deref(),
+            env.as_deref(),
+            version,
+        ))
+    }
+}
+
+/// The job with the Vault token the plan command sends, and the note
+/// saying so on stderr.
+pub(super) fn with_vault_token(job: Job, token: &RequestVaultToken) -> Job {
+    let (job, note) = token.apply(job);
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    job
+}
+
 /// The job `nomad job plan` submits: a namespace the file writes, else the
 /// request's where the release applies it; a line on stderr where it
 /// does not.
@@ -358,8 +398,15 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
     let request_ns = args.request_namespace(world.nomad_version);
+    let token = match args.request_vault_token(world.nomad_version) {
+        Ok(t) => t,
+        Err(d) => return fail(&d, color),
+    };
     let job = match load_planned(&loader, file) {
-        Ok(j) => in_request_namespace(j, &request_ns, world.nomad_version),
+        Ok(j) => with_vault_token(
+            in_request_namespace(j, &request_ns, world.nomad_version),
+            &token,
+        ),
         Err(parsed) => {
             // The servers' admission judges it too (one error list).
             let sim = Simulation::new(&world, args.seed).ok();

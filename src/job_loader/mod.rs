@@ -30,9 +30,11 @@
 mod cache;
 pub mod getter;
 mod request_namespace;
+mod request_vault_token;
 mod running;
 
 pub use request_namespace::RequestNamespace;
+pub use request_vault_token::{plan_reads_token, RequestVaultToken};
 
 pub use running::RunningFiles;
 

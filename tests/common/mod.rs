@@ -207,6 +207,7 @@ impl TempDir {
             .args(args)
             .env_remove("GIT_DIR")
             .env_remove("NOMAD_NAMESPACE")
+            .env_remove("VAULT_TOKEN")
             .env_remove("GIT_INDEX_FILE")
             .output()
             .expect("the binary runs")
@@ -273,6 +274,7 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
         .env("NO_COLOR", "1")
         .env_remove("NOMAD_PREFLIGHT_THREADS")
         .env_remove("NOMAD_NAMESPACE")
+        .env_remove("VAULT_TOKEN")
         .output()
         .expect("run the binary");
     Out {
@@ -485,6 +487,7 @@ pub fn run_cached(
         .env_remove("NOMAD_PREFLIGHT_NO_CACHE")
         .env_remove("GIT_DIR")
         .env_remove("NOMAD_NAMESPACE")
+        .env_remove("VAULT_TOKEN")
         .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("the binary runs")

@@ -55,6 +55,9 @@ pub struct Inputs<'a> {
     /// `-namespace` (or `NOMAD_NAMESPACE`): for job files that name none,
     /// where the release applies it.
     pub namespace: &'a crate::job_loader::RequestNamespace,
+    /// `-vault-token` (or `VAULT_TOKEN`): sent in every planned job by
+    /// 1.3.4-1.9.x.
+    pub vault_token: &'a crate::job_loader::RequestVaultToken,
 }
 
 /// Plan every job file that differs between the two sides, in the change
@@ -127,7 +130,8 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 if let Some(note) = inp.namespace.ignored_note(written, version) {
                     eprintln!("{note}");
                 }
-                let plan = super::plan_job(seq.sim(), (**job).clone());
+                let job = super::with_vault_token((**job).clone(), inp.vault_token);
+                let plan = super::plan_job(seq.sim(), job);
                 match plan.admission.refused_body() {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
                     Some(body) => Outcome::Invalid(

@@ -91,6 +91,10 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     };
     let parsed = setup.loader.load(vfs.as_ref(), rel);
     let request_ns = args.request_namespace(setup.loader.version());
+    let token = match args.request_vault_token(setup.loader.version()) {
+        Ok(t) => t,
+        Err(d) => return fail(&d, color),
+    };
     if !parsed.is_valid() {
         let ns = request_ns.for_unnamed_job();
         let v = setup.loader.version();
@@ -101,6 +105,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
         return fail(&parsed.diags, color);
     };
     let job = super::in_request_namespace(job, &request_ns, setup.loader.version());
+    let job = super::with_vault_token(job, &token);
     let from = match &args.running {
         Some(old) => BeforeFrom::File(old.clone()),
         None => BeforeFrom::Rev(setup.range.base.clone()),
@@ -142,11 +147,16 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Err(d) => return fail(&d, color),
     };
     let request_ns = args.request_namespace(setup.world.nomad_version);
+    let vault_token = match args.request_vault_token(setup.world.nomad_version) {
+        Ok(t) => t,
+        Err(d) => return fail(&d, color),
+    };
     let inputs = changed::Inputs {
         range: &setup.range,
         sim: &setup.sim,
         loader: &setup.loader,
         namespace: &request_ns,
+        vault_token: &vault_token,
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,
