@@ -114,3 +114,55 @@ fn rehearse_prints_the_next_launch_where_plan_does() {
     assert_ne!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--now"));
 }
+
+/// `crons` (1.6.2 on) whose later spec never fires: PeriodicConfig.Next
+/// (nomad/structs/structs.go, every tag 1.6.2 to 2.0.5) keeps the zero time
+/// it gives, as `t.Before(nextTime)`, so the CLI prints no line
+/// (`!next.IsZero()`, command/job_plan.go) and the JSON holds Go's zero
+/// time; written first, the next spec's launch replaces it (redteam4 F9).
+#[test]
+fn a_never_firing_cron_after_a_firing_one_hides_the_next_launch() {
+    let world = fixture("world");
+    let world = world.to_string_lossy();
+    let want = "+ Job: \"crons\"\n+ Task Group: \"crons\" (1 create)\n  + Task: \"crons\" (forces create)\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\nJob Modify Index: 0\n";
+    for v in ["1.6.2", "2.0.5"] {
+        let out = plan(
+            "crons_never.nomad",
+            &["--world", &world, "--nomad-version", v],
+        );
+        assert_eq!(out.code, 1, "{v}: {}", out.stderr);
+        assert!(out.stdout.starts_with(want), "{v}: {}", out.stdout);
+        let json = plan(
+            "crons_never.nomad",
+            &["--world", &world, "--nomad-version", v, "--format", "json"],
+        );
+        let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+        assert_eq!(doc["NextPeriodicLaunch"], "0001-01-01T00:00:00Z", "{v}");
+    }
+    // The reverse order: the */20 spec's launch.
+    let dir = common::TempDir::new("periodic-crons-never");
+    let job = std::fs::read_to_string(fixture("crons_never.nomad")).expect("job");
+    let reversed = job.replace(
+        r#"crons = ["*/20 * * * *", "0 0 31 2 *"]"#,
+        r#"crons = ["0 0 31 2 *", "*/20 * * * *"]"#,
+    );
+    assert_ne!(job, reversed);
+    dir.put("reversed.nomad", &reversed);
+    let out = common::run_in(
+        &dir.0,
+        &[
+            "plan",
+            "reversed.nomad",
+            "--world",
+            &world,
+            "--now",
+            "2026-11-30T19:27:00Z",
+        ],
+    );
+    assert!(
+        out.stdout.contains("- All tasks successfully allocated.\n- If submitted now, next periodic launch would be at 2026-11-30T19:40:00Z (13m0s from now).\n"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+}

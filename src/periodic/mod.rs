@@ -57,15 +57,22 @@ pub fn next_launch(
         Flavor::Hashicorp
     };
     let from = Clock::new(now, tz);
+    // `crons` (1.6.2 on) folds as PeriodicConfig.Next does (structs.go
+    // at every tag 1.6.2 to 2.0.5): `if nextTime.IsZero() ||
+    // t.Before(nextTime) { nextTime = t }`, None standing for the zero
+    // time a spec that never fires gives. The zero time is before every
+    // launch, so such a spec after one that fires makes the whole zero,
+    // and the CLI prints no line; before it, the next spec replaces it.
     let mut best: Option<Clock> = None;
     for spec in &p.specs {
         let expr = CronExpr::parse(spec, flavor)
             .map_err(|e| format!("Invalid cron spec {spec:?}: {e}"))?;
-        if let Some(t) = expr.next(&from) {
-            if best.as_ref().is_none_or(|b| t.unix < b.unix) {
-                best = Some(t);
-            }
-        }
+        let t = expr.next(&from);
+        best = match (best, t) {
+            (None, t) => t,
+            (Some(_), None) => None,
+            (Some(b), Some(t)) => Some(if t.unix < b.unix { t } else { b }),
+        };
     }
     Ok(best.map(|t| NextLaunch {
         at: t.rfc3339(),
@@ -132,6 +139,18 @@ mod tests {
         assert_eq!(
             err(&["* * *"], ""),
             "Invalid cron spec \"* * *\": missing field(s)"
+        );
+        // A spec that never fires (31 February) after one that does: the
+        // zero time, no line; before it, the other spec's launch.
+        let never = next_launch(
+            &job(&["0 3 * * *", "0 0 31 2 *"], ""),
+            NOW,
+            NomadVersion::CURRENT,
+        );
+        assert_eq!(never, Ok(None));
+        assert_eq!(
+            next(&["0 0 31 2 *", "0 3 * * *"], ""),
+            ("2026-12-01T03:00:00Z".into(), "7h33m0s".into())
         );
         // A year long past: no launch, no line.
         let none = next_launch(&job(&["0 0 1 1 * 1999"], ""), NOW, NomadVersion::CURRENT);
