@@ -179,7 +179,6 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             l.sort();
             Ok(Value::List(l.into_iter().map(Value::String).collect()))
         }
-        "reverse" => Ok(Value::List(list(arg(a, 0)?)?.into_iter().rev().collect())),
         "zipmap" => {
             let (k, v) = (list(arg(a, 0)?)?, list(arg(a, 1)?)?);
             if k.len() != v.len() {

@@ -103,7 +103,7 @@ fn unified(a: &[Value]) -> Result<Vec<Vec<Value>>, String> {
         .map(|s| {
             s.iter()
                 .map(|v| match v {
-                    Value::Number(_) | Value::Bool(_) if to_strings => {
+                    Value::Number(_) | Value::Int(_) | Value::Bool(_) if to_strings => {
                         to_string(v).map_or(Value::Null, Value::String)
                     }
                     other => other.clone(),
@@ -145,7 +145,11 @@ fn less(x: &Value, y: &Value) -> Ordering {
         (_, Value::Null) => Ordering::Less,
         // Go compares strings byte by byte, as Rust's `Ord` for `str` does.
         (Value::String(a), Value::String(b)) => a.as_bytes().cmp(b.as_bytes()),
-        (Value::Number(a), Value::Number(b)) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+        (Value::Int(a), Value::Int(b)) => a.cmp(b),
+        (Value::Number(_) | Value::Int(_), Value::Number(_) | Value::Int(_)) => {
+            let f = |v: &Value| to_number(v).unwrap_or(0.0);
+            f(x).partial_cmp(&f(y)).unwrap_or(Ordering::Equal)
+        }
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
         _ => Ordering::Equal,
     }

@@ -1,18 +1,38 @@
 //! String functions (cty's stdlib): case, trimming, splitting, joining,
 //! `format`, `indent`, `replace`, `strlen`.
 
+use super::go_case::{self, Case};
+use super::graphemes;
 use super::*;
 
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "upper" => Ok(Value::String(s(arg(a, 0)?)?.to_uppercase())),
-        "lower" => Ok(Value::String(s(arg(a, 0)?)?.to_lowercase())),
-        "title" => Ok(Value::String(title(&s(arg(a, 0)?)?))),
+        // Go's simple case mapping, not Rust's full one (go_case.rs).
+        "upper" | "lower" => {
+            let case = if name == "upper" {
+                Case::Upper
+            } else {
+                Case::Lower
+            };
+            go_case::map(name, &s(arg(a, 0)?)?, case, env.version)
+                .map(Value::String)
+                .map_err(unsure)
+        }
+        "title" => go_case::title(&s(arg(a, 0)?)?, env.version)
+            .map(Value::String)
+            .map_err(unsure),
         "trimspace" => Ok(Value::String(s(arg(a, 0)?)?.trim().to_string())),
         "chomp" => Ok(Value::String(
             s(arg(a, 0)?)?.trim_end_matches(['\n', '\r']).to_string(),
         )),
-        "strrev" => Ok(Value::String(s(arg(a, 0)?)?.chars().rev().collect())),
+        // Nomad's table maps both names to stdlib.ReverseFunc, which
+        // reverses a string's grapheme clusters (jobspec2/functions.go;
+        // go-cty's list reversal is ReverseListFunc, not in the table).
+        "strrev" | "reverse" => {
+            let x = s(arg(a, 0)?)?;
+            let parts = graphemes::clusters(name, &x, env.version).map_err(unsure)?;
+            Ok(Value::String(parts.into_iter().rev().collect()))
+        }
         "trim" => {
             let cut = s(arg(a, 1)?)?;
             Ok(Value::String(
@@ -39,31 +59,27 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             let (x, from, to) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?, s(arg(a, 2)?)?);
             Ok(Value::String(x.replace(&from, &to)))
         }
+        // gocty's int conversion of each number, then clusters.
         "substr" => {
             let x = s(arg(a, 0)?)?;
-            let off = n(arg(a, 1)?)? as i64;
-            let len = n(arg(a, 2)?)? as i64;
-            let chars: Vec<char> = x.chars().collect();
-            let start = if off < 0 {
-                chars.len() as i64 + off
-            } else {
-                off
-            }
-            .clamp(0, chars.len() as i64) as usize;
-            let end = if len < 0 {
-                chars.len()
-            } else {
-                (start + len as usize).min(chars.len())
-            };
-            Ok(Value::String(chars[start..end].iter().collect()))
+            let offset = go_int(arg(a, 1)?)?;
+            let length = go_int(arg(a, 2)?)?;
+            let parts = graphemes::clusters(name, &x, env.version).map_err(unsure)?;
+            Ok(Value::String(graphemes::substr(&parts, offset, length)))
         }
+        // Go's strings.Split: an empty separator splits into characters
+        // (runes), none for an empty string, which cty makes an empty
+        // list (string.go SplitFunc: `len(elems) == 0`).
         "split" => {
             let (sep, x) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?);
-            Ok(Value::List(
+            let parts: Vec<Value> = if sep.is_empty() {
+                x.chars().map(|c| Value::String(c.to_string())).collect()
+            } else {
                 x.split(sep.as_str())
                     .map(|p| Value::String(p.to_string()))
-                    .collect(),
-            ))
+                    .collect()
+            };
+            Ok(Value::List(parts))
         }
         "join" => {
             let sep = s(arg(a, 0)?)?;
@@ -116,7 +132,12 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             }
             Ok(Value::List(out))
         }
-        "strlen" => Ok(Value::Number(s(arg(a, 0)?)?.chars().count() as f64)),
+        // Grapheme clusters, not characters (StrlenFunc).
+        "strlen" => {
+            let x = s(arg(a, 0)?)?;
+            let parts = graphemes::clusters(name, &x, env.version).map_err(unsure)?;
+            Ok(Value::Number(parts.len() as f64))
+        }
         _ => Err(Miss::Skip),
     }
 }
@@ -147,18 +168,9 @@ fn indent(spaces: f64, text: &str) -> Res {
     Ok(Value::String(text.replace('\n', &format!("\n{pad}"))))
 }
 
-fn title(x: &str) -> String {
-    let mut out = String::new();
-    let mut start = true;
-    for c in x.chars() {
-        if start && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
-        } else {
-            out.push(c);
-        }
-        start = !c.is_alphanumeric();
-    }
-    out
+/// A "cannot tell" of go_case or graphemes as the call's.
+fn unsure(msg: String) -> Miss {
+    Miss::CannotTell(msg)
 }
 
 fn format(env: &FnEnv<'_>, a: &[Value]) -> Result<String, String> {
