@@ -109,7 +109,7 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
         world.nomad_version,
         world.project_root.clone(),
     )
-    .with_edition(world.edition())
+    .for_world(world)
     .with_running(world)
 }
 

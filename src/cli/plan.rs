@@ -2,6 +2,7 @@
 //! One file from disk, one file from git (`--staged`, `--base`), or every
 //! changed job file of a commit or branch (`--changed`, in [`changed`]).
 
+mod assumed;
 pub mod changed;
 mod from_git;
 pub mod markdown;
@@ -103,7 +104,7 @@ pub struct PlanArgs {
 fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     vars.loader(world.nomad_version, crate::project::root_of(&cwd))
-        .with_edition(world.edition())
+        .for_world(world)
         .with_running(world)
 }
 
@@ -510,6 +511,7 @@ pub(super) fn print_single(
     }
     let view = view(args, plan, path, world);
     let assumed = crate::mutators::assumed_server_settings(&plan.job, world);
+    let notes = assumed::assumptions(world, plan);
     // A failed replay is an error of the command, never a share over fewer runs.
     let tally = match (args.samples > 0 && plan.admission.is_admitted())
         .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed))
@@ -574,6 +576,9 @@ pub(super) fn print_single(
                 if !world.warnings.is_empty() {
                     p.insert("World".into(), crate::world::guess::json(&world.warnings));
                 }
+                if !notes.is_empty() {
+                    p.insert("Assumed".into(), assumed::json(&notes));
+                }
                 if !assumed.is_empty() {
                     p.insert(
                         "ServerConfig".into(),
@@ -590,6 +595,9 @@ pub(super) fn print_single(
     warn_unmodelled(path, &plan.diff);
     if let Some(line) = assumed_line(world, &assumed) {
         eprintln!("note: {line}");
+    }
+    for a in &notes {
+        eprintln!("note: {}", a.line);
     }
     // Before 1.3 the plan never checks Vault: Nomad's text stands, and what
     // the run will say is unknown.

@@ -78,7 +78,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         version,
         crate::project::current_root(),
     )
-    .with_edition(resolved.world.edition())
+    .for_world(&resolved.world)
     .with_running(&resolved.world);
     crate::cli::common::eprint_var_warnings(&loader, color);
     let named: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();

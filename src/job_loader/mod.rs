@@ -97,6 +97,14 @@ impl JobLoader {
         self
     }
 
+    /// Judge as `world`'s servers would: its edition and the servers' job
+    /// settings (default priority, priority and count bounds).
+    pub fn for_world(mut self, world: &crate::world::World) -> JobLoader {
+        self.opts.edition = world.edition();
+        self.opts.servers = world.server.job_settings();
+        self
+    }
+
     /// With `-var` values `vars` and `-var-file`s `var_files` given by
     /// input rather than the command line (a world's running job:
     /// `world::RunningVars`); nothing from the shell.

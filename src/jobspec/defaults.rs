@@ -5,8 +5,9 @@
 use super::model::*;
 use crate::version::NomadVersion;
 
-pub fn apply(job: &mut Job, v: NomadVersion) {
+pub fn apply(job: &mut Job, v: NomadVersion, servers: ServerJobSettings) {
     let w = |s: &Spans, f: &str| s.written(f);
+    job.loaded.servers = servers;
     if !w(&job.spans, "name") {
         job.name = job.id.clone();
     }
@@ -25,11 +26,21 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
     if !w(&job.spans, "region") || (job.region.is_empty() && v.at_least(0, 12, 0)) {
         job.region = "global".into();
     }
-    // From 1.5 the servers' jobCanonicalizer mutator turns an explicit 0
+    // From 1.5 the servers' jobCanonicalizer mutator turns a priority of 0
     // into their job_default_priority (nomad/job_endpoint_hooks.go:137-143
-    // @v1.5.0, :241-246@v2.0.5; absent at v1.4.14), before the validators;
-    // the world states no job_default_priority, so Nomad's default, 50.
-    if !w(&job.spans, "priority") || (job.priority == 0 && v.at_least(1, 5, 0)) {
+    // @v1.5.0, :241-246@v2.0.5; absent at v1.4.14), before the validators.
+    // It reaches them as 0 when written so, and at 1.5.0–1.5.6 when
+    // omitted: api Job.Canonicalize gave an omitted priority 0 there
+    // (api/jobs.go:940-942@v1.5.0, through v1.5.6; 50 again from v1.5.7,
+    // hashicorp/nomad#17352, and at v1.6.0:1015-1017).
+    let omitted = !w(&job.spans, "priority");
+    let api_zero = v.at_least(1, 5, 0) && !v.at_least(1, 5, 7);
+    let by_servers =
+        v.at_least(1, 5, 0) && ((omitted && api_zero) || (!omitted && job.priority == 0));
+    job.loaded.priority_by_servers = by_servers;
+    if by_servers {
+        job.priority = servers.default_priority;
+    } else if omitted {
         job.priority = 50;
     }
     // structs Job.Canonicalize (the jobCanonicalizer mutator, 1.5.0 on):

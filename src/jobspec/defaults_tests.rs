@@ -9,7 +9,7 @@ fn one_group(jt: JobType) -> Job {
 #[test]
 fn service_defaults_depend_on_version() {
     let mut old = one_group(JobType::Service);
-    apply(&mut old, NomadVersion::DEMO);
+    apply(&mut old, NomadVersion::DEMO, Default::default());
     assert_eq!(old.priority, 50);
     assert!(
         old.groups[0].update.is_none(),
@@ -21,7 +21,7 @@ fn service_defaults_depend_on_version() {
     assert_eq!(old.groups[0].ephemeral_disk.size_mb, 300);
 
     let mut new = one_group(JobType::Service);
-    apply(&mut new, NomadVersion::CURRENT);
+    apply(&mut new, NomadVersion::CURRENT, Default::default());
     assert_eq!(new.datacenters, vec!["*".to_string()]);
     let u = new.groups[0].update.clone().unwrap();
     assert_eq!((u.max_parallel, u.stagger), (1, Duration::secs(30)));
@@ -30,7 +30,7 @@ fn service_defaults_depend_on_version() {
 #[test]
 fn batch_restart_and_reschedule() {
     let mut j = one_group(JobType::Batch);
-    apply(&mut j, NomadVersion::CURRENT);
+    apply(&mut j, NomadVersion::CURRENT, Default::default());
     let g = &j.groups[0];
     assert_eq!(
         (g.restart.attempts, g.restart.interval),
@@ -55,7 +55,7 @@ fn job_update_is_merged_into_groups() {
     };
     gu.spans.set("canary", crate::source::Span::new(2, 3));
     j.groups[0].update = Some(gu);
-    apply(&mut j, NomadVersion::DEMO);
+    apply(&mut j, NomadVersion::DEMO, Default::default());
     let u = j.groups[0].update.clone().unwrap();
     assert_eq!(
         (u.max_parallel, u.canary, u.health_check.as_str()),

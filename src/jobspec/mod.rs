@@ -148,6 +148,10 @@ pub struct LoadOptions {
     /// refuses a multiregion job in a community build (0.12.4+). `None`
     /// leaves that rule to the callers' "cannot tell".
     pub edition: Option<crate::version::Edition>,
+    /// The servers' job settings, where the world states them (Nomad's
+    /// defaults otherwise): the priority a job submitted with 0 gets and
+    /// jobValidate's bounds.
+    pub servers: ServerJobSettings,
 }
 
 /// Everything known about one job file after loading it.
@@ -564,7 +568,7 @@ fn build(
             hcl1_object_shape::apply(&mut t.config);
         }
     }
-    defaults::apply(&mut job, opts.version);
+    defaults::apply(&mut job, opts.version, opts.servers);
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
     let read = diags.0.len();

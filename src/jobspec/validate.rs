@@ -186,12 +186,18 @@ fn job_checks(
             ),
         );
     }
-    let bad_priority = !(1..=100).contains(&job.priority);
     // Before 1.5.0 Job.Validate checked the priority right after the type;
-    // from 1.5.0 the job endpoint's validate hook does, after Job.Validate.
+    // from 1.5.0 the job endpoint's validate hook does, after Job.Validate,
+    // up to the servers' job_max_priority.
     let hook_priority = v.at_least(1, 5, 0);
+    let max = if hook_priority {
+        job.loaded.servers.max_priority
+    } else {
+        100
+    };
+    let bad_priority = !(1..=max).contains(&job.priority);
     if bad_priority && !hook_priority {
-        priority(job, "Job", out);
+        priority(job, "Job", max, out);
     }
     // A job listing regions may leave its own datacenters to them.
     let multiregion = super::validate_multiregion::is_multiregion(job);
@@ -273,23 +279,29 @@ fn job_checks(
     super::validate_multiregion::multiregion(job, v, edition, out);
     super::validate_job::core_type(job, out);
     if bad_priority && hook_priority {
-        priority(job, "job", out);
+        priority(job, "job", max, out);
     }
     super::validate_workload::service_identity_names(job, v, out);
     super::validate_job::max_count(job, v, out);
 }
 
 /// The priority bound, worded `Job ...` by Job.Validate before 1.5 and
-/// `job ...` by the validate hook after.
-fn priority(job: &Job, word: &str, out: &mut Out<'_>) {
+/// `job ...` by the validate hook after, whose bound `max` is the servers'
+/// job_max_priority (nomad/job_endpoint_hooks.go:300-301@v1.5.0).
+fn priority(job: &Job, word: &str, max: i64, out: &mut Out<'_>) {
+    let help = if word == "job" && !job.loaded.servers.stated {
+        format!("use a priority from 1 to {max} (50 is the default), or raise the servers' job_max_priority (100 by default, assumed here)")
+    } else {
+        format!("use a priority from 1 to {max} (50 is the default)")
+    };
     out.push(
-        format!("{word} priority must be between [1, 100]"),
+        format!("{word} priority must be between [1, {max}]"),
         "jobspec::range",
         at(
             job.spans.best("priority"),
-            "Job priority must be between [1, 100]",
+            format!("Job priority must be between [1, {max}]"),
             "out of range",
-            "use a priority from 1 to 100 (50 is the default)",
+            &help,
         ),
     );
 }

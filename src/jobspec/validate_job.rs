@@ -130,11 +130,6 @@ pub(super) fn core_type(job: &Job, out: &mut Out<'_>) {
     }
 }
 
-/// The servers' default `job_max_count` (structs.JobDefaultMaxCount): the
-/// world does not state the servers' setting, so the default is assumed,
-/// as the priority bound is.
-const JOB_MAX_COUNT: i64 = 50_000;
-
 /// The validate hook's last check (nomad/job_endpoint_hooks.go
 /// jobValidate.Validate, from 1.11.0): the groups' counts together may not
 /// exceed the servers' `job_max_count`. Its text, when it fails: the last
@@ -144,17 +139,22 @@ pub fn max_count_error(job: &Job, v: NomadVersion) -> Option<String> {
     if !v.at_least(1, 11, 0) {
         return None;
     }
+    // The servers' job_max_count (50000 unless the world states another; 0
+    // is no bound: `JobMaxCount > 0 &&`, job_endpoint_hooks.go:549@v2.0.5).
+    let max = job.loaded.servers.max_count;
     let total: i64 = job.groups.iter().map(|g| g.count).sum();
-    (total > JOB_MAX_COUNT).then(|| {
-        format!("total count was greater than configured job_max_count: {total} > {JOB_MAX_COUNT}")
-    })
+    (max > 0 && total > max)
+        .then(|| format!("total count was greater than configured job_max_count: {total} > {max}"))
 }
 
 pub(super) fn max_count(job: &Job, v: NomadVersion, out: &mut Out<'_>) {
     if let Some(text) = max_count_error(job, v) {
         let at = job.groups.iter().rev().find_map(|g| g.spans.best("count"));
-        let help =
-            "split the job, or raise the servers' job_max_count (50000 by default, assumed here)";
+        let help = if job.loaded.servers.stated {
+            "split the job, or raise the servers' job_max_count"
+        } else {
+            "split the job, or raise the servers' job_max_count (50000 by default, assumed here)"
+        };
         err(
             out,
             CODE,

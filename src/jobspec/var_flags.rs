@@ -43,6 +43,7 @@ impl LoadOptions {
             version,
             repo_root,
             edition: None,
+            servers: Default::default(),
         };
         (opts, warnings)
     }

@@ -445,7 +445,7 @@ fn find_fix(
         .collect();
     let loader =
         crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .with_edition(world.edition())
+            .for_world(world)
             .with_running(world);
     let job = loader.load(base, &file).job?;
     let ceiling = world

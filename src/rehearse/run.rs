@@ -98,7 +98,7 @@ impl<'a> Session<'a> {
         // The steps' commands pass no variables (see `job_loader`).
         let world = &self.sim.world;
         let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .with_edition(world.edition())
+            .for_world(world)
             .with_running(world.as_ref());
         let job = loader
             .job(&self.vfs(), Path::new(file))

@@ -366,7 +366,7 @@ pub fn for_rehearsal(
     // The rehearsal's steps pass no variables: neither do their starts,
     // but a running job's own (`running_job`) are how it was submitted.
     let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
-        .with_edition(world.edition())
+        .for_world(world)
         .with_running(world);
     let mut explicit = Vec::new();
     for old in given {

@@ -445,6 +445,29 @@ pub struct ServerConfig {
     /// 1.7), in file order. With the world declaring the servers, a missing
     /// block is Nomad's default config: the `default` cluster, not enabled.
     pub vaults: Vec<VaultCluster>,
+    /// `job_default_priority` (1.5+) as the agent's config holds it
+    /// (`None` or 0: Nomad's default, 50).
+    pub job_default_priority: Option<i64>,
+    /// `job_max_priority` (1.5+; `None` or 0: 100).
+    pub job_max_priority: Option<i64>,
+    /// `job_max_count` (1.11+; `None`: 50000; 0: no bound).
+    pub job_max_count: Option<i64>,
+}
+
+impl ServerConfig {
+    /// The job settings as the agent resolves them (command/agent/agent.go
+    /// convertServerConfig: unset or 0 priority settings are Nomad's
+    /// defaults), stated when the world declares the servers.
+    pub fn job_settings(&self) -> crate::jobspec::ServerJobSettings {
+        let d = crate::jobspec::ServerJobSettings::default();
+        let nonzero = |v: Option<i64>, or: i64| v.filter(|x| *x != 0).unwrap_or(or);
+        crate::jobspec::ServerJobSettings {
+            default_priority: nonzero(self.job_default_priority, d.default_priority),
+            max_priority: nonzero(self.job_max_priority, d.max_priority),
+            max_count: self.job_max_count.unwrap_or(d.max_count),
+            stated: self.declared,
+        }
+    }
 }
 
 /// One Vault cluster of the servers' agent config, as far as the Plan RPC's

@@ -24,7 +24,7 @@ pub(super) fn read_server(
 ) -> ServerConfig {
     no_label(src, b, diags);
     const S: Schema = Schema {
-        attrs: &[],
+        attrs: JOB_KEYS,
         blocks: &["consul", "vault"],
     };
     let r = BodyReader::new(src, &b.body, &S, "server", diags);
@@ -32,6 +32,7 @@ pub(super) fn read_server(
         declared: true,
         ..ServerConfig::default()
     };
+    read_job_settings(src, &r, v, &mut out, diags);
     if let Some(c) = r.single_block("consul", diags) {
         no_label(src, c, diags);
         const C: Schema = Schema {
@@ -87,6 +88,98 @@ pub(super) fn read_server(
         out.vaults.push(cluster);
     }
     out
+}
+
+/// The agent's job settings (command/agent/config.go ServerConfig).
+const JOB_KEYS: &[&str] = &["job_default_priority", "job_max_priority", "job_max_count"];
+
+/// structs.JobMaxPriority (math.MaxInt16 - 1, 1.5.0 through 2.0.5).
+const JOB_MAX_PRIORITY_LIMIT: i64 = 32766;
+
+/// `job_default_priority`, `job_max_priority` (1.5.0+) and `job_max_count`
+/// (1.11.0+), refused as the agent refuses them at start
+/// (command/agent/agent.go convertServerConfig, same text at v1.5.0 and
+/// v2.0.5): a value the servers would not start with is no world.
+fn read_job_settings(
+    src: &Source,
+    r: &BodyReader<'_>,
+    v: NomadVersion,
+    out: &mut ServerConfig,
+    diags: &mut Diags,
+) {
+    let bad = |key: &str, text: String, diags: &mut Diags| {
+        diags.push(
+            Diag::error("world::bad-value", text)
+                .at(
+                    src,
+                    r.attr_span(key).unwrap_or_default(),
+                    "the agent refuses it",
+                )
+                .help("write what the servers' agent config sets"),
+        );
+    };
+    for (key, since) in [
+        ("job_default_priority", (1, 5, 0)),
+        ("job_max_priority", (1, 5, 0)),
+        ("job_max_count", (1, 11, 0)),
+    ] {
+        let Some(value) = r.int(key, diags) else {
+            continue;
+        };
+        if !v.at_least(since.0, since.1, since.2) {
+            diags.push(
+                Diag::error(
+                    "world::version-gate",
+                    format!(
+                        "`{key}` is a Nomad {}.{}+ agent setting; the world runs Nomad {v}",
+                        since.0, since.1
+                    ),
+                )
+                .at(
+                    src,
+                    r.attr_span(key).unwrap_or_default(),
+                    "not in this release",
+                )
+                .help("remove it or raise nomad_version"),
+            );
+            continue;
+        }
+        match key {
+            "job_default_priority" => out.job_default_priority = Some(value),
+            "job_max_priority" => out.job_max_priority = Some(value),
+            _ => out.job_max_count = Some(value),
+        }
+    }
+    let max = out.job_max_priority.filter(|m| *m != 0);
+    if let Some(m) = max.filter(|m| !(100..=JOB_MAX_PRIORITY_LIMIT).contains(m)) {
+        bad(
+            "job_max_priority",
+            format!(
+                "job_max_priority cannot be {m}. Must be between 100 and {JOB_MAX_PRIORITY_LIMIT}"
+            ),
+            diags,
+        );
+        out.job_max_priority = None;
+    }
+    let max = out.job_max_priority.filter(|m| *m != 0).unwrap_or(100);
+    if let Some(d) = out.job_default_priority.filter(|d| *d != 0) {
+        if d < 50 || d >= max {
+            bad(
+                "job_default_priority",
+                format!("job_default_priority cannot be {d}. Must be between 50 and {max}"),
+                diags,
+            );
+            out.job_default_priority = None;
+        }
+    }
+    if let Some(c) = out.job_max_count.filter(|c| *c < 0) {
+        bad(
+            "job_max_count",
+            format!("job_max_count ({c}) cannot be negative"),
+            diags,
+        );
+        out.job_max_count = None;
+    }
 }
 
 /// One `config.WorkloadIdentityConfig` block, as the servers hand it to a
@@ -193,6 +286,15 @@ pub(super) fn server_hcl(s: &ServerConfig) -> String {
         block("task_identity", &s.consul_task_identity)
     );
     let mut o = String::from("\nserver {\n");
+    for (key, value) in [
+        ("job_default_priority", s.job_default_priority),
+        ("job_max_priority", s.job_max_priority),
+        ("job_max_count", s.job_max_count),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(o, "  {key} = {value}");
+        }
+    }
     if !consul.is_empty() {
         let _ = write!(o, "  consul {{\n{consul}  }}\n");
     }

@@ -58,7 +58,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
     let loader = args
         .vars
         .loader(resolved.world.nomad_version, root)
-        .with_edition(resolved.world.edition())
+        .for_world(&resolved.world)
         .with_running(&resolved.world);
     Ok(GitSetup {
         range,

@@ -78,6 +78,8 @@ pub struct Job {
     /// jobspec::defaults and `as_sent_to_validate`).
     #[serde(default)]
     pub written_empty: WrittenEmpty,
+    /// The servers' settings it was loaded under (see [`LoadedUnder`]).
+    pub loaded: LoadedUnder,
     /// The file the job came from (None for jobs built in code or imported).
     /// Not stored in the job-load cache: a cached job gets the file it is
     /// read for.

@@ -9,6 +9,7 @@ mod gateway;
 mod job;
 mod policy;
 mod resources;
+mod servers;
 mod task;
 mod value_serde;
 mod workload;
@@ -18,6 +19,7 @@ pub use gateway::*;
 pub use job::*;
 pub use policy::*;
 pub use resources::*;
+pub use servers::*;
 pub use task::*;
 pub use workload::*;
 

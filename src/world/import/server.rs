@@ -19,12 +19,13 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
     if role != Some("nomad") {
         return None;
     }
+    let jobs = job_settings(v);
     // Before 1.7 the agent has one `Vault` and no identities to inject.
     if let Some(one) = path(v, &["config", "Vault"]).filter(|c| c.is_object()) {
         return Some(ServerConfig {
             declared: true,
             vaults: vec![vault_cluster(one)],
-            ..ServerConfig::default()
+            ..jobs
         });
     }
     let consuls = path(v, &["config", "Consuls"])?.as_array()?;
@@ -43,7 +44,22 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
         consul_task_identity: wid(&consul, "TaskIdentity"),
         vault_default_identity: wid(&vault, "DefaultIdentity"),
         vaults: vaults.iter().map(vault_cluster).collect(),
+        ..jobs
     })
+}
+
+/// `config.Server`'s job settings (command/agent/config.go ServerConfig:
+/// `JobDefaultPriority`, `JobMaxPriority` from 1.5.0, `JobMaxCount` from
+/// 1.11.0; pointers, `null` when the agent's config leaves them unset,
+/// absent before their release: Nomad's defaults either way).
+fn job_settings(v: &Value) -> ServerConfig {
+    let int = |key: &str| path(v, &["config", "Server", key]).and_then(Value::as_i64);
+    ServerConfig {
+        job_default_priority: int("JobDefaultPriority"),
+        job_max_priority: int("JobMaxPriority"),
+        job_max_count: int("JobMaxCount"),
+        ..ServerConfig::default()
+    }
 }
 
 /// A `config.VaultConfig` as the agent's JSON encodes it: `Enabled` and
