@@ -87,6 +87,9 @@ pub enum CannotKnow {
     /// Reserved cores (1.1+), asked by the job or held by the world's
     /// running jobs: the world does not state its clients' cores.
     Cores(crate::scheduler::cores::CoresUnknown),
+    /// Service/batch preemption before 0.12 under an unstated edition:
+    /// Enterprise's alone.
+    PreemptionEdition(crate::scheduler::preempt::PreemptionEditionUnknown),
 }
 
 impl CannotKnow {
@@ -126,6 +129,7 @@ impl CannotKnow {
             CannotKnow::SystemCanary(u) => u.line(job),
             CannotKnow::Edition(u) => u.line(job),
             CannotKnow::Cores(u) => u.line(job),
+            CannotKnow::PreemptionEdition(u) => u.line(job),
         }
     }
 
@@ -140,6 +144,7 @@ impl CannotKnow {
             CannotKnow::SystemCanary(u) => ("SystemCanary", u.json()),
             CannotKnow::Edition(u) => ("Edition", u.json()),
             CannotKnow::Cores(u) => ("Cores", u.json()),
+            CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
         }
     }
 
@@ -160,6 +165,9 @@ impl CannotKnow {
                 "state the servers' edition in the world: `edition = \"community\"` or `\"enterprise\"` in rules/cluster.hcl"
             }
             CannotKnow::Cores(_) => crate::scheduler::cores::CoresUnknown::HINT,
+            CannotKnow::PreemptionEdition(_) => {
+                crate::scheduler::preempt::PreemptionEditionUnknown::HINT
+            }
         }
     }
 }
@@ -200,6 +208,14 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
             &result.desired_tg_updates,
         )
         .map(CannotKnow::SystemCanary)
+        .or_else(|| {
+            crate::scheduler::preempt::edition_unknown(
+                &sim.world,
+                job,
+                result.preempted_allocs.len(),
+            )
+            .map(CannotKnow::PreemptionEdition)
+        })
     });
     Plan {
         result,

@@ -159,6 +159,17 @@ fn distinct_hosts_enforced(c: &Constraint, v: crate::version::NomadVersion) -> b
         || crate::gostrconv::parse_bool(&c.rtarget) != Some(false)
 }
 
+/// Does distinct_hosts collide only with allocations of the job's own
+/// namespace? From #19004 (`jobCollision := alloc.JobID == iter.job.ID &&
+/// alloc.Namespace == iter.job.Namespace`, scheduler/feasible.go:629@v1.7.0,
+/// backported to v1.6.4 and v1.5.11; absent at v1.6.3, v1.5.10 and every
+/// 1.4.x); before, an allocation of the same job ID in any namespace
+/// collides (feasible.go:250@v0.9.3, :629@v1.6.0).
+fn distinct_hosts_namespaced(v: crate::version::NomadVersion) -> bool {
+    use crate::version::NomadVersion as V;
+    v.has_since(&[V::new(1, 5, 11), V::new(1, 6, 4), V::new(1, 7, 0)])
+}
+
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
 /// constraints, then group drivers, constraints, devices and networks, cached per
 /// computed class, then the checks that depend on what is placed.
@@ -307,13 +318,14 @@ impl Engine<'_> {
             return Some(reason);
         }
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
+        let ns_scoped = distinct_hosts_namespaced(self.world.nomad_version);
         for (cs, job_level) in levels {
             // hasDistinctHostsConstraint answers at a level's first
             // distinct_hosts constraint.
             let first_hosts = cs.iter().position(|c| c.operand == "distinct_hosts");
             for (i, c) in cs.iter().enumerate() {
                 let same = |a: &&Allocation| {
-                    a.namespace == ask.job.namespace
+                    (!ns_scoped || a.namespace == ask.job.namespace)
                         && a.job_id == ask.job.id
                         && (job_level || a.task_group == ask.tg.name)
                 };

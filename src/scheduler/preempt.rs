@@ -22,9 +22,19 @@ pub fn outranks(priority: i64, victim_priority: i64) -> bool {
     priority.saturating_sub(victim_priority) >= PRIORITY_GAP
 }
 
-/// Can this job type preempt in this world and release?
+mod edition;
+pub use edition::{community_lacks_preemption, edition_unknown, PreemptionEditionUnknown};
+
+/// Can this job type preempt in this world and release? Before 0.12 the
+/// community build never preempts for service or batch jobs, whatever the
+/// scheduler configuration says ([`community_lacks_preemption`]); under an
+/// unstated edition the plan preempts as Enterprise would and says
+/// "cannot tell" when it did ([`PreemptionEditionUnknown`]).
 pub fn preemption_on(world: &World, t: JobType) -> bool {
-    preemption_released(world.nomad_version, t) && world.preemption_enabled(t)
+    preemption_released(world.nomad_version, t)
+        && world.preemption_enabled(t)
+        && !(community_lacks_preemption(world.nomad_version, t)
+            && world.edition() == Some(crate::version::Edition::Community))
 }
 
 /// Did this release ship preemption for the job type at all?

@@ -82,7 +82,7 @@ pub(super) fn read_cluster(
     }
     if let Some(b) = r.single_block("scheduler", diags) {
         no_label(src, b, diags);
-        world.scheduler = read_scheduler(src, b, diags);
+        world.scheduler = read_scheduler(src, b, world.nomad_version, diags);
     }
     if let Some(b) = r.single_block("server", diags) {
         world.server = super::server_file::read_server(src, b, world.nomad_version, diags);
@@ -173,7 +173,12 @@ fn too_many_clients(src: &Source, world: &World, diags: &mut Diags) {
     }
 }
 
-fn read_scheduler(src: &Source, b: &Block, diags: &mut Diags) -> SchedulerConfig {
+fn read_scheduler(
+    src: &Source,
+    b: &Block,
+    version: NomadVersion,
+    diags: &mut Diags,
+) -> SchedulerConfig {
     const S: Schema = Schema {
         attrs: &["algorithm", "memory_oversubscription"],
         blocks: &["preemption"],
@@ -191,6 +196,22 @@ fn read_scheduler(src: &Source, b: &Block, diags: &mut Diags) -> SchedulerConfig
     match r.string("algorithm", diags).as_deref() {
         None => {}
         Some("binpack") => cfg.algorithm = Algorithm::Binpack,
+        // SchedulerAlgorithm and the spread fitness came in 0.11.2
+        // (scheduler/rank.go:161-166@v0.11.2; nomad/structs/operator.go
+        // @v0.11.1 has no such field): earlier servers only bin-pack
+        // (`structs.ScoreFit`, scheduler/rank.go:433@v0.10.0).
+        Some("spread") if !version.at_least(0, 11, 2) => diags.push(
+            Diag::warning(
+                "world::version-gate",
+                format!("scheduler algorithm \"spread\" is a Nomad 0.11.2+ setting; Nomad {version} only bin-packs, so the plan bin-packs"),
+            )
+            .at(
+                src,
+                r.attr_span("algorithm").unwrap_or_default(),
+                "not in this release",
+            )
+            .help("write \"binpack\" or raise nomad_version"),
+        ),
         Some("spread") => cfg.algorithm = Algorithm::Spread,
         Some(other) => diags.push(
             Diag::error(

@@ -1,6 +1,6 @@
 use crate::jobspec::Job;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
-use crate::scheduler::preempt::{preemption_on, preemption_released};
+use crate::scheduler::preempt::{community_lacks_preemption, preemption_on, preemption_released};
 use crate::scheduler::{PlanResult, Simulation};
 
 crate::declare_rule! {
@@ -102,7 +102,14 @@ impl Rule for PreemptionDisabled {
                     job.job_type
                 ),
             )
-            .help(if preemption_released(ctx.world.nomad_version, job.job_type) {
+            .help(if community_lacks_preemption(ctx.world.nomad_version, job.job_type)
+                && ctx.world.edition() == Some(crate::version::Edition::Community)
+            {
+                format!(
+                    "the community edition of Nomad {} cannot preempt for {} jobs whatever the scheduler configuration says (Nomad Enterprise or 0.12.0+ can); upgrade or add capacity",
+                    ctx.world.nomad_version, job.job_type
+                )
+            } else if preemption_released(ctx.world.nomad_version, job.job_type) {
                 format!(
                     "enable it (`nomad operator scheduler set-config -preempt-{}-scheduler=true`) or add capacity",
                     job.job_type
