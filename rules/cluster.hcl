@@ -7,6 +7,11 @@
 nomad_version = "0.9.3"
 region        = "global"
 
+# Nomad Enterprise enforces its Sentinel policies before planning. The demo's
+# script has none: "you would have Sentinel policies to restrict and manage
+# that, but that's another demo" (shared/seed/nomad-feature-demo.md).
+sentinel      = "none"
+
 scheduler {
   algorithm = "binpack"
 

@@ -88,6 +88,7 @@ fn world() -> World {
         csi_volumes: Default::default(),
         server: Default::default(),
         stated_edition: None,
+        sentinel: None,
         alloc_states: Default::default(),
         deployments: Default::default(),
         // Counted by no rule but NP216: a guess that concerns jobs with ports.

@@ -68,6 +68,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         csi_volumes: Default::default(),
         server: Default::default(),
         stated_edition: None,
+        sentinel: None,
         alloc_states: Default::default(),
         deployments: Default::default(),
         warnings: Default::default(),

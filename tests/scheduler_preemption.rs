@@ -122,6 +122,7 @@ fn world() -> World {
         csi_volumes: Default::default(),
         server: Default::default(),
         stated_edition: None,
+        sentinel: None,
         alloc_states: Default::default(),
         deployments: Default::default(),
         warnings: Default::default(),

@@ -70,6 +70,7 @@ fn world(version: NomadVersion) -> World {
         csi_volumes: Default::default(),
         server: Default::default(),
         stated_edition: None,
+        sentinel: None,
         alloc_states: Default::default(),
         deployments: Default::default(),
         warnings: Default::default(),

@@ -509,6 +509,12 @@ pub(super) fn print_single(
         }
         return cannot_know(args, &line, fields, before);
     }
+    if let Some(line) = assumed::sentinel_unknown(world) {
+        let mut fields = serde_json::Map::new();
+        fields.insert("Sentinel".into(), serde_json::json!({"Policies": true}));
+        fields.insert("Admission".into(), plan.admission.json());
+        return cannot_know(args, &line, fields, before);
+    }
     let view = view(args, plan, path, world);
     let assumed = crate::mutators::assumed_server_settings(&plan.job, world);
     let notes = assumed::assumptions(world, plan);

@@ -21,7 +21,7 @@ use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 
 const CLUSTER_SCHEMA: Schema = Schema {
-    attrs: &["nomad_version", "edition", "region", "running"],
+    attrs: &["nomad_version", "edition", "sentinel", "region", "running"],
     blocks: &["scheduler", "server", "client", "running_job"],
 };
 

@@ -5,7 +5,7 @@
 //! What the rest of the world implies (quotas) is [`super::World::edition`].
 
 use super::hclread::BodyReader;
-use super::model::World;
+use super::model::{Sentinel, World};
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
 use crate::version::Edition;
@@ -46,6 +46,29 @@ pub(super) fn read_edition(src: &Source, r: &BodyReader<'_>, world: &mut World, 
         );
     }
     world.stated_edition = stated;
+    read_sentinel(src, r, world, diags);
+}
+
+/// cluster.hcl's `sentinel = "none" | "policies"`.
+fn read_sentinel(src: &Source, r: &BodyReader<'_>, world: &mut World, diags: &mut Diags) {
+    let Some(written) = r.string("sentinel", diags) else {
+        return;
+    };
+    world.sentinel = match written.as_str() {
+        "none" => Some(Sentinel::None),
+        "policies" => Some(Sentinel::Policies),
+        _ => {
+            diags.push(
+                Diag::error(
+                    "world::bad-value",
+                    format!("sentinel {written:?} is neither \"none\" nor \"policies\""),
+                )
+                .at(src, r.attr_span("sentinel").unwrap_or_default(), "expected \"none\" or \"policies\"")
+                .help("write `sentinel = \"none\"` when the servers hold no Sentinel policy (`nomad sentinel list`), `\"policies\"` when they do"),
+            );
+            None
+        }
+    };
 }
 
 /// A community world cannot hold quota specifications (Nomad's quota

@@ -379,6 +379,19 @@ pub enum WorldOrigin {
     Git { rev: String, dir: PathBuf },
 }
 
+/// What cluster.hcl's `sentinel` states of Nomad Enterprise's Sentinel
+/// policies, which its `Job.Plan` enforces before planning
+/// (nomad/job_endpoint.go `enforceSubmitJob`; a no-op in the community
+/// build, job_endpoint_ce.go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Sentinel {
+    /// `sentinel = "none"`: no submit-job policy.
+    None,
+    /// `sentinel = "policies"`: some, which nomad-preflight cannot
+    /// evaluate: a plan in an Enterprise world cannot tell.
+    Policies,
+}
+
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct World {
     pub origin: WorldOrigin,
@@ -406,6 +419,9 @@ pub struct World {
     /// `edition`, a `+ent` version, or an import's build tag. See
     /// [`World::edition`] for what the rest of the world implies.
     pub stated_edition: Option<crate::version::Edition>,
+    /// Whether the Enterprise servers hold Sentinel policies, as
+    /// cluster.hcl's `sentinel` states it (`None`: not stated).
+    pub sentinel: Option<Sentinel>,
     /// Its load warnings ([`super::guess`]); the cache keeps no world with any.
     #[serde(skip)]
     pub warnings: crate::diag::Diags,
@@ -538,6 +554,7 @@ impl World {
             csi_volumes: Default::default(),
             server: Default::default(),
             stated_edition: None,
+            sentinel: None,
             alloc_states: BTreeMap::new(),
             deployments: BTreeMap::new(),
             warnings: Default::default(),
