@@ -89,7 +89,14 @@ pub(super) fn system(
             penalty: Vec::new(),
         };
         let mut du = DesiredUpdates::default();
-        let mut metric = AllocMetric::default();
+        // Each select starts a fresh metric (`SystemStack.Select` resets
+        // the context): the group's failure reports the first failing
+        // node's alone, later ones only counted as coalesced
+        // (scheduler/system_sched.go v0.9.3:308-326,
+        // scheduler_system.go v1.6.0:411-431, v2.0.5:537-561); filtered
+        // nodes' metrics are merged apart (`mergeNodeFiltered`, 1.2+).
+        let mut filtered_metric = AllocMetric::default();
+        let mut first_failure: Option<AllocMetric> = None;
         let mut failures = 0u64;
         // Placements tried (Nomad's queuedAllocs) and those filtered.
         let (mut tried, mut filtered) = (0u64, 0u64);
@@ -214,6 +221,7 @@ pub(super) fn system(
             }
             let name = format!("{}.{}[0]", job.id, tg.name);
             tried += 1;
+            let mut metric = AllocMetric::default();
             match engine.select_on(&ask, pos, evict, &mut metric) {
                 Ok(r) => {
                     let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
@@ -224,6 +232,7 @@ pub(super) fn system(
                 // a system job: the placement is not wanted there (unless
                 // every node is, see `all_filtered_fails`).
                 Err(true) => {
+                    merge_filtered(&mut filtered_metric, &metric);
                     filtered += 1;
                     failed_selects += 1;
                     if let Some(a) = here {
@@ -243,25 +252,39 @@ pub(super) fn system(
                         engine.unstop(a);
                     }
                     failures += 1;
+                    first_failure.get_or_insert(metric);
                 }
             }
         }
         if node_reconciler {
             du.place = super::super::system_nodes::candidates(&du, new_places, failed_selects);
         }
-        if failures > 0 {
+        if let Some(mut metric) = first_failure {
             metric.coalesced_failures = failures - 1;
             result.failed_tg_allocs.insert(tg.name.clone(), metric);
         } else if tried > 0
             && filtered == tried
             && super::super::system_nodes::all_filtered_fails(world.nomad_version, &du)
         {
-            // Every select was filtered, so `metric` holds exactly the
-            // filtered nodes' metrics merged.
-            result.failed_tg_allocs.insert(tg.name.clone(), metric);
+            result
+                .failed_tg_allocs
+                .insert(tg.name.clone(), filtered_metric);
             all_filtered.push(tg.name.clone());
         }
         result.desired_tg_updates.insert(tg.name.clone(), du);
     }
     all_filtered
+}
+
+/// `mergeNodeFiltered` (scheduler_system.go v1.6.0:325-347): a filtered
+/// select's counts added to the group's.
+fn merge_filtered(acc: &mut AllocMetric, m: &AllocMetric) {
+    acc.nodes_evaluated += m.nodes_evaluated;
+    acc.nodes_filtered += m.nodes_filtered;
+    for (k, v) in &m.class_filtered {
+        *acc.class_filtered.entry(k.clone()).or_insert(0) += v;
+    }
+    for (k, v) in &m.constraint_filtered {
+        *acc.constraint_filtered.entry(k.clone()).or_insert(0) += v;
+    }
 }

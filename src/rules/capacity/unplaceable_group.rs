@@ -61,9 +61,15 @@ impl Rule for UnplaceableGroup {
                 // The BinPackIterator drops a node whose preemption cannot
                 // free a network or device ask without a metric (before
                 // 1.7.5, 1.6.8 and 1.5.15): Nomad's plan lists no reason.
-                why.push(format!(
-                    "{} node(s) evaluated, each dropped without a metric (preemption could not free its network or device ask)",
+                // A system job's metric is its first failing node's, the
+                // others counted as coalesced failures, one node each.
+                let evaluated = if job.job_type.is_per_node() {
+                    metric.nodes_evaluated + metric.coalesced_failures
+                } else {
                     metric.nodes_evaluated
+                };
+                why.push(format!(
+                    "{evaluated} node(s) evaluated, each dropped without a metric (preemption could not free its network or device ask)"
                 ));
             }
             let failed = metric.coalesced_failures + 1;
