@@ -234,3 +234,103 @@ fn spread_algorithm_needs_0_11_2() {
     let (spread, _) = placements("0.11.2", "spread");
     assert_ne!(spread, binpack);
 }
+
+/// Two clients running the "ebs" CSI plugin; volume "shared" registered in
+/// namespace "team"; `sysv.nomad` a system job of that namespace mounting it.
+fn csi_system_world(version: &str) -> TempDir {
+    let d = TempDir::new("ver5-csi-sys");
+    d.put(
+        "rules/cluster.hcl",
+        &format!(
+            r#"nomad_version = "{version}"
+edition = "community"
+region = "global"
+client "c" {{
+  count      = 2
+  datacenter = "dc1"
+  cpu        = 4000
+  memory     = 8000
+  disk       = 50000
+  drivers    = ["docker"]
+  csi_plugin "ebs" {{
+    type        = "monolith"
+    max_volumes = 0
+  }}
+}}
+running = []
+"#
+        ),
+    );
+    d.put("rules/namespaces/team.hcl", "name = \"team\"\n");
+    d.put(
+        "rules/csi_volumes.hcl",
+        r#"csi_volume "shared" {
+  namespace = "team"
+  plugin_id = "ebs"
+  capability {
+    access_mode     = "multi-node-multi-writer"
+    attachment_mode = "file-system"
+  }
+}
+"#,
+    );
+    d.put(
+        "sysv.nomad",
+        r#"job "sysv" {
+  namespace   = "team"
+  datacenters = ["dc1"]
+  type        = "system"
+  group "g" {
+    volume "d" {
+      type            = "csi"
+      source          = "shared"
+      access_mode     = "multi-node-multi-writer"
+      attachment_mode = "file-system"
+    }
+    task "t" {
+      driver = "docker"
+      config { image = "x" }
+      resources {
+        cpu    = 100
+        memory = 100
+      }
+    }
+  }
+}
+"#,
+    );
+    d
+}
+
+/// R19: before #15372 (v1.5.0, v1.4.5, v1.3.10) the system stack's CSI
+/// checker has no namespace (scheduler/stack.go@v1.4.0): the volume is
+/// looked up in namespace "" and every node is filtered.
+#[test]
+fn system_csi_volume_lookup_before_15372() {
+    let plan = ["plan", "--no-cache", "--world", "rules", "sysv.nomad"];
+    for v in ["1.3.9", "1.4.4"] {
+        let o = run_in(&csi_system_world(v).0, &plan);
+        // Nothing placed: Nomad's getExitCode says 0.
+        assert_eq!(o.code, 0, "{v}: {}{}", o.stdout, o.stderr);
+        assert!(
+            o.stdout.contains(
+                "- WARNING: Failed to place allocations on all nodes.
+  Task Group \"g\" (failed to place 1 allocation):
+    * Constraint \"missing CSI Volume shared\": 2 nodes excluded by filter
+"
+            ),
+            "{v}: {}",
+            o.stdout
+        );
+    }
+    for v in ["1.3.10", "1.4.5", "1.5.0"] {
+        let o = run_in(&csi_system_world(v).0, &plan);
+        assert!(
+            o.stdout.contains("+ Task Group: \"g\" (2 create)")
+                && o.stdout.contains("- All tasks successfully allocated."),
+            "{v}: {}{}",
+            o.stdout,
+            o.stderr
+        );
+    }
+}

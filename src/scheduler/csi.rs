@@ -137,7 +137,7 @@ pub fn infeasible(
     if reqs.is_empty() {
         return None;
     }
-    let ns = ask.job.namespace.as_str();
+    let (ns, job_id) = checker_scope(ask, version);
     let lookup = |id: &str| world.csi_volumes.get(&(ns.to_string(), id.to_string()));
     // 2.0.5 looks every volume up once per placement and names all the
     // missing ones before anything else.
@@ -157,13 +157,36 @@ pub fn infeasible(
         let Some(vol) = lookup(id) else {
             return Some(format!("missing CSI Volume {id}"));
         };
-        match volume_verdict(index, vol, req, counts, ask, node, version) {
+        match volume_verdict(index, vol, req, counts, (ns, job_id), node, version) {
             Verdict::Next => {}
             Verdict::Fits => return None,
             Verdict::Fails(why) => return Some(why),
         }
     }
     None
+}
+
+/// The namespace and job ID the CSI checker knows. Before #15372
+/// (v1.5.0, v1.4.5, v1.3.10) only the generic stack set them
+/// (`GenericStack.SetJob`, scheduler/stack.go:99-100@v0.11.0,
+/// :110-111@v1.4.0); the system stack (system and sysbatch jobs) left
+/// both empty, so its checker looks every volume up in namespace ""
+/// (`CSIVolumeByID(ws, c.namespace, req.Source)`, scheduler/feasible.go:
+/// 298@v1.4.0), finds none (`missing CSI Volume ...`), and would count
+/// every write claim as another job's.
+fn checker_scope<'a>(ask: &'a Ask<'_>, version: NomadVersion) -> (&'a str, &'a str) {
+    use crate::jobspec::JobType;
+    let system = matches!(ask.job.job_type, JobType::System | JobType::Sysbatch);
+    let fixed = version.has_since(&[
+        NomadVersion::new(1, 3, 10),
+        NomadVersion::new(1, 4, 5),
+        NomadVersion::new(1, 5, 0),
+    ]);
+    if system && !fixed {
+        ("", "")
+    } else {
+        (ask.job.namespace.as_str(), ask.job.id.as_str())
+    }
 }
 
 enum Verdict {
@@ -180,7 +203,7 @@ fn volume_verdict(
     vol: &CsiVolume,
     req: &Volume,
     counts: &BTreeMap<String, i64>,
-    ask: &Ask<'_>,
+    (ns, job_id): (&str, &str),
     node: &Node,
     version: NomadVersion,
 ) -> Verdict {
@@ -235,7 +258,7 @@ fn volume_verdict(
                     claim.alloc_id
                 ))
             }
-            Some((cns, cjob)) if *cns == ask.job.namespace && *cjob == ask.job.id => {}
+            Some((cns, cjob)) if cns == ns && cjob == job_id => {}
             _ => return Verdict::Fails(in_use),
         }
     }
