@@ -250,3 +250,32 @@ fn string_positions_are_grapheme_clusters() {
         "{err}"
     );
 }
+
+/// Negative zero: cty's Negate keeps big.Float's sign and Text('f', -1)
+/// prints it (`-0`); CeilFunc/FloorFunc go through an integer (never
+/// -0); SignumFunc reads a Go int (0 is 0, where Rust's signum(0.0) is
+/// 1); MaxFunc keeps the first of equal numbers. An integer verb past
+/// Go's width limit formats a *big.Int (stdlib/format.go
+/// formatAppendInteger).
+#[test]
+fn zeros_signs_and_format_s_big_int() {
+    for v in HCL2 {
+        let cases = [
+            ("-0", "-0"),
+            ("0 * -1", "-0"),
+            ("ceil(-0.5)", "0"),
+            ("floor(-0)", "0"),
+            ("signum(0)", "0"),
+            ("signum(-0)", "0"),
+            ("signum(-7)", "-1"),
+            ("max(-0, 0)", "-0"),
+            (
+                r#"format("%0999999999d", 1)"#,
+                "%!(NOVERB)%!(EXTRA *big.Int=1)",
+            ),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(value("zero", v, expr), want, "{v} {expr}");
+        }
+    }
+}

@@ -246,18 +246,34 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> 
                 return Err(unsupported(&why));
             }
             let n = to_number(arg).unwrap_or(0.0);
-            if v.noverb {
-                // Go's fmt read past the verb looking for the number's end.
-                out.push_str("%!(NOVERB)");
-                out.push_str(&format!("%!(EXTRA *big.Float={})", shortest_g(n)));
-                return Ok(());
-            }
             // go-cty formats its big.Float: where that may print other
             // digits than our f64, "cannot tell" (cty_number.rs).
             let parsed = match arg {
                 Value::String(t) => crate::jobspec::cty_number::is_faithful(t, n),
                 _ => true,
             };
+            if v.noverb {
+                // Go's fmt read past the verb looking for the number's end.
+                // An integer verb formats a *big.Int (formatAppendInteger,
+                // after its whole-number check), the others the *big.Float
+                // (stdlib/format.go at go-cty v1.4.1-v1.18.1).
+                out.push_str("%!(NOVERB)");
+                if "bdoxX".contains(v.mode) {
+                    if n.fract() != 0.0 || !n.is_finite() {
+                        return Err(unsupported("an integer is required"));
+                    }
+                    if !parsed {
+                        return Err(crate::jobspec::cty_number::reason_unversioned(
+                            "this format()",
+                        ));
+                    }
+                    // A big.Int has no negative zero.
+                    out.push_str(&format!("%!(EXTRA *big.Int={:.0})", n + 0.0));
+                } else {
+                    out.push_str(&format!("%!(EXTRA *big.Float={})", shortest_g(n)));
+                }
+                return Ok(());
+            }
             if !parsed || crate::jobspec::cty_number::rounds_a_tie(n, v.mode, v.prec) {
                 return Err(crate::jobspec::cty_number::reason_unversioned(
                     "this format()",
@@ -565,6 +581,16 @@ mod tests {
             Ok("%!(NOVERB)%!(EXTRA *big.Float=1)".into())
         );
         assert_eq!(f("%.70000f", &[n(1.0)]).map(|s| s.len()), Ok(70002));
+        // An integer verb's argument is a *big.Int (redteam4 F3 addendum).
+        assert_eq!(
+            f("%0999999999d", &[n(1.0)]),
+            Ok("%!(NOVERB)%!(EXTRA *big.Int=1)".into())
+        );
+        assert_eq!(
+            f("%0999999999x", &[n(-0.0)]),
+            Ok("%!(NOVERB)%!(EXTRA *big.Int=0)".into())
+        );
+        assert!(f("%0999999999d", &[n(1.5)]).is_err());
         assert!(f("%999999999s", &[s("x")]).is_err());
         assert!(f("%.999999999s", &[s("x")]).is_ok());
     }

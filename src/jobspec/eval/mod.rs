@@ -463,6 +463,13 @@ pub fn to_string(v: &Value) -> Option<String> {
 }
 
 pub fn fmt_number(n: f64) -> String {
+    // A negative zero keeps its sign: go-cty's big.Float prints
+    // Text('f', -1) (cty/convert/conversion_primitive.go), and `-0` is
+    // cty's Negate of 0 (value_ops.go: big.Float Neg); Go's FormatFloat of
+    // a float64 -0 (hcl v1 before 1.0) is "-0" too.
+    if n == 0.0 && n.is_sign_negative() {
+        return "-0".into();
+    }
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

@@ -14,6 +14,12 @@ impl Scope<'_> {
                 let what = format!("the number {}", cty_number::shown(&text));
                 return Err(self.number_unknown(span_of(expr), &what).into());
             }
+            // hcl-edit reads `-0` as one literal, an integer without a
+            // sign; hclsyntax reads a negation of 0, and cty's Negate
+            // keeps big.Float's sign (value_ops.go): `-0`.
+            if x == 0.0 && text.trim_start().starts_with('-') {
+                return Ok(Value::Number(-0.0));
+            }
         }
         Ok(Value::Number(x))
     }

@@ -57,16 +57,33 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 // go-cty's own words (stdlib/number.go).
                 return Err("must pass at least one number".into());
             }
-            Ok(Value::Number(if name == "max" {
-                nums.iter().cloned().fold(f64::MIN, f64::max)
+            // MaxFunc/MinFunc keep the first of equal numbers (a strict
+            // GreaterThan/LessThan from -Inf/+Inf): max(-0, 0) is -0.
+            let mut best = if name == "max" {
+                f64::NEG_INFINITY
             } else {
-                nums.iter().cloned().fold(f64::MAX, f64::min)
-            }))
+                f64::INFINITY
+            };
+            for x in nums {
+                if (name == "max" && x > best) || (name == "min" && x < best) {
+                    best = x;
+                }
+            }
+            Ok(Value::Number(best))
         }
         "abs" => Ok(Value::Number(n(arg(a, 0)?)?.abs())),
-        "ceil" => Ok(Value::Number(n(arg(a, 0)?)?.ceil())),
-        "floor" => Ok(Value::Number(n(arg(a, 0)?)?.floor())),
-        "signum" => Ok(Value::Number(n(arg(a, 0)?)?.signum())),
+        // CeilFunc/FloorFunc go through an integer (big.Float.Int, then
+        // SetInt at go-cty 1.8+; NumberIntVal(int64(math.Ceil)) before):
+        // the result is never a negative zero, as ceil(-0.5) is in f64.
+        "ceil" => Ok(Value::Number(n(arg(a, 0)?)?.ceil() + 0.0)),
+        "floor" => Ok(Value::Number(n(arg(a, 0)?)?.floor() + 0.0)),
+        // SignumFunc reads its argument as a Go int first (gocty): a
+        // fraction is an error, and 0 (of either sign) is 0. Rust's
+        // signum(0.0) is 1.
+        "signum" => {
+            let x = go_int(arg(a, 0)?)?;
+            Ok(Value::Number(x.signum() as f64))
+        }
         // go-cty's PowFunc and LogFunc compute in Go's math (Pow, Log),
         // whose last bit may differ from Rust's: followed only where the
         // power is exact (an integer exponent, every product exact).
