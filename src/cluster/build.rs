@@ -107,6 +107,8 @@ pub fn build_node(
         reserved_memory_mb: pool.reserved.memory,
         reserved_disk_mb: pool.reserved.disk,
         reserved_ports: pool.reserved.ports.clone(),
+        min_dynamic_port: pool.min_dynamic_port,
+        max_dynamic_port: pool.max_dynamic_port,
         attributes,
         meta: pool.meta.clone(),
         drivers,

@@ -235,6 +235,11 @@ impl Held {
         held
     }
 
+    /// Every port some allocation holds, on any address.
+    pub fn ports(&self) -> impl Iterator<Item = u16> + '_ {
+        self.anywhere.iter().copied()
+    }
+
     /// Is `port`, asked by the group's `asked` port on its host network,
     /// held? (A template that does not resolve reads everywhere.)
     pub fn holds(&self, n: &Node, asked: Option<&Port>, port: u16, v: NomadVersion) -> bool {

@@ -3,7 +3,7 @@
 //! ports and the device instances ranking offered. Apart from the
 //! evaluation's state ([`super::Engine`]) because it only reads it.
 
-use super::super::dynamic_ports::{DynamicPorts, DYNAMIC_PORT_MAX, DYNAMIC_PORT_MIN};
+use super::super::dynamic_ports::{self, DynamicPorts};
 use super::super::rank::RankedNode;
 use super::{Ask, Engine};
 use crate::cluster::Allocation;
@@ -94,6 +94,13 @@ impl Engine<'_> {
         };
         let asked = res.networks.len();
         let version = self.world.nomad_version;
+        let (lo, hi) = node.map_or(
+            (
+                dynamic_ports::DYNAMIC_PORT_MIN,
+                dynamic_ports::DYNAMIC_PORT_MAX,
+            ),
+            |n| dynamic_ports::range(n, version),
+        );
         for (i, net) in res.networks.iter_mut().enumerate() {
             let group = super::super::net_held::group_network(ask.tg, asked, i);
             (net.device, net.ip) = match group {
@@ -114,13 +121,31 @@ impl Engine<'_> {
                 used.insert(*p);
             }
             for (_, p) in net.dynamic_ports.iter_mut() {
-                let span = u64::from(DYNAMIC_PORT_MAX - DYNAMIC_PORT_MIN);
+                // Stochastic draws in [min, max) first, then a precise pick
+                // among the free ports of [min, max] (network.go); ranking
+                // checked that enough are free.
+                let span = u64::from(hi.saturating_sub(lo)).max(1);
+                let mut drawn = None;
                 for _ in 0..64 {
-                    let cand = DYNAMIC_PORT_MIN + u16::try_from(self.rng.below(span)).unwrap_or(0);
+                    let cand = lo.saturating_add(u16::try_from(self.rng.below(span)).unwrap_or(0));
                     if used.insert(cand) {
-                        *p = cand;
+                        drawn = Some(cand);
                         break;
                     }
+                }
+                if drawn.is_none() {
+                    let free: Vec<u16> = (lo..=hi).filter(|c| !used.has(*c)).collect();
+                    let len = u64::try_from(free.len()).unwrap_or(0);
+                    if len > 0 {
+                        let k = usize::try_from(self.rng.below(len)).unwrap_or(0);
+                        drawn = free.get(k).copied();
+                    }
+                    if let Some(c) = drawn {
+                        used.insert(c);
+                    }
+                }
+                if let Some(c) = drawn {
+                    *p = c;
                 }
             }
         }

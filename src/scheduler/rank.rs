@@ -221,7 +221,8 @@ impl Engine<'_> {
                         .filter(|a| spared(victims, a))
                         .flat_map(|a| net_held::indexed(&a.resources.networks, version));
                     let refuses = |p| super::address_ports::task_address_refuses(n, p, version);
-                    super::task_offer::assign(n, held, &earlier, net, refuses)
+                    let range = super::dynamic_ports::range(n, version);
+                    super::task_offer::assign(n, held, &earlier, net, refuses, range)
                 };
                 let (device, ip) = match offer(&victims) {
                     Ok(at) => at,
@@ -302,6 +303,22 @@ impl Engine<'_> {
                 // device's allocation holds is still taken.
                 if let Some(reason) = collision(&victims) {
                     return Err(failed_preemption(reason, version));
+                }
+            }
+            // Then its dynamic ports: too few free ones in the node's range
+            // fail the node (AssignPorts; rank.go records `network: ` and
+            // the error, or tries preemption).
+            if let Some(g) = group_net.filter(|g| !g.dynamic_ports.is_empty()) {
+                let live = proposed().filter(|a| spared(&victims, a));
+                let held = super::alloc_ports::Held::of(n, live, version);
+                if let Some(reason) =
+                    super::dynamic_ports::group_miss(n, g, &held, &asked_ports, version)
+                {
+                    return Err(if evict {
+                        failed_preemption(reason.to_string(), version)
+                    } else {
+                        reason.to_string()
+                    });
                 }
             }
             asked_ports.extend(net.reserved_ports.iter().map(|(_, p)| *p));

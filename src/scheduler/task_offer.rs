@@ -30,6 +30,9 @@ pub struct Taken {
     pub ip: Id,
     pub mbits: i64,
     pub ports: Vec<u16>,
+    /// How many dynamic ports it drew there (values unknown until
+    /// materialised, but each one a free port of the range).
+    pub dynamic: usize,
 }
 
 impl Taken {
@@ -40,6 +43,7 @@ impl Taken {
             ip,
             mbits: net.mbits,
             ports: net.reserved_ports.iter().map(|(_, p)| *p).collect(),
+            dynamic: net.dynamic_ports.len(),
         }
     }
 }
@@ -67,12 +71,21 @@ pub fn group_taken(
         })
         .map(|((_, p), _)| *p)
         .collect();
-    (!ports.is_empty()).then(|| Taken {
+    let dynamic = g
+        .dynamic_ports
+        .iter()
+        .filter(|asked| {
+            super::network_check::port_alias(asked, n, v, v.at_least(1, 1, 0))
+                .is_some_and(|alias| super::alloc_ports::on_first_address(n, &alias))
+        })
+        .count();
+    (!ports.is_empty() || dynamic > 0).then(|| Taken {
         // No device: the group's ports ask no bandwidth.
         device: Id::default(),
         ip: Id::from(&home.ip),
         mbits: 0,
         ports,
+        dynamic,
     })
 }
 
@@ -82,6 +95,8 @@ pub enum Miss {
     NoNetworks,
     Bandwidth,
     Collision(Id, u16),
+    /// Too few free ports in the dynamic range ([`super::dynamic_ports`]).
+    Dynamic,
 }
 
 impl Miss {
@@ -96,6 +111,7 @@ impl Miss {
                 format!("network: reserved port collision {label}={p}")
             }
             Miss::Collision(..) => "network: reserved port collision".into(),
+            Miss::Dynamic => super::dynamic_ports::EXHAUSTED.into(),
         }
     }
 }
@@ -104,13 +120,17 @@ impl Miss {
 /// networks the node's other allocations hold as the network index reads
 /// them (`live`, [`super::net_held::indexed`]), what this allocation took
 /// already (`earlier`) and the ports the node's address reserves itself
-/// (`refuses`).
+/// (`refuses`). An address with the static ports free must also have as
+/// many free ports in the node's dynamic `range` as the ask's dynamic
+/// ports (its own static ports taken out, `getDynamicPortsPrecise`), else
+/// the walk goes on, failing with `dynamic port selection failed`.
 pub fn assign<'a>(
     n: &Node,
     live: impl Iterator<Item = Held<'a>> + Clone,
     earlier: &[Taken],
     net: &AllocNetwork,
     refuses: impl Fn(u16) -> bool,
+    range: (u16, u16),
 ) -> Result<(Id, Id), Miss> {
     let offers: Vec<_> = n.networks.iter().filter(|o| !o.device.is_empty()).collect();
     let known_device = |d: &str| offers.iter().any(|o| o.device == d);
@@ -157,17 +177,47 @@ pub fn assign<'a>(
         // Only the addresses something is held on can collide: walk no
         // further than one past them.
         let tries = live.clone().count() + earlier.len() + 2;
+        let dynamic_fits = |ip: &str| {
+            if net.dynamic_ports.is_empty() {
+                return true;
+            }
+            let here = earlier.iter().filter(|t| t.ip.as_str() == ip);
+            let need = net.dynamic_ports.len() + here.clone().map(|t| t.dynamic).sum::<usize>();
+            let own: &[u16] = if ip == o.ip { &n.reserved_ports } else { &[] };
+            let held = live
+                .clone()
+                .map(|h| h.net)
+                .filter(|x| x.ip.as_str() == ip || !known_ip(&x.ip))
+                .flat_map(|x| x.reserved_ports.iter().chain(x.dynamic_ports.iter()))
+                .map(|(_, q)| *q);
+            let address = n.nets.addresses.iter().flatten();
+            let address = address
+                .flat_map(|(_, r)| r.iter().copied())
+                .filter(|q| refuses(*q));
+            let ports = own
+                .iter()
+                .copied()
+                .chain(held)
+                .chain(net.reserved_ports.iter().map(|(_, q)| *q))
+                .chain(here.flat_map(|t| t.ports.iter().copied()))
+                .chain(address);
+            super::dynamic_ports::free_in(range, ports, |_| true) >= need
+        };
         let mut last = None;
         let free = first_free(&o.cidr, tries, |ip| {
-            let c = collides(ip);
-            if let Some((label, p)) = c {
-                last = Some((label.clone(), *p));
+            if let Some((label, p)) = collides(ip) {
+                last = Some(Miss::Collision(label.clone(), *p));
+                return true;
             }
-            c.is_some()
+            if !dynamic_fits(ip) {
+                last = Some(Miss::Dynamic);
+                return true;
+            }
+            false
         });
         match (free, last) {
             (Some(ip), _) => return Ok((Id::from(&o.device), Id::from(&ip))),
-            (None, Some((label, p))) => miss = Miss::Collision(label, p),
+            (None, Some(m)) => miss = m,
             (None, None) => {}
         }
     }
@@ -189,6 +239,8 @@ pub fn at(offers: &[Option<(Id, Id)>], i: usize, first: (&Id, &Id)) -> (Id, Id) 
 mod tests {
     use super::*;
     use crate::cluster::NodeNetwork;
+
+    const DEFAULT: (u16, u16) = (20000, 32000);
 
     fn node(nets: &[(&str, &str, i64)]) -> Node {
         Node {
@@ -231,17 +283,17 @@ mod tests {
     fn a_port_held_on_the_ipv4_address_is_offered_on_the_ipv6_one() {
         let n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
         let live = [held("eth0", "10.0.0.1", 10, 8080)];
-        let got = assign(&n, h(&live), &[], &ask(10, 8080), |_| false);
+        let got = assign(&n, h(&live), &[], &ask(10, 8080), |_| false, DEFAULT);
         assert_eq!(got, Ok(("eth0".into(), "fd00::1".into())));
         // Free on the first address: it is taken.
-        let got = assign(&n, h(&live), &[], &ask(10, 9090), |_| false);
+        let got = assign(&n, h(&live), &[], &ask(10, 9090), |_| false, DEFAULT);
         assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
         // Held on both: the last refusal is the collision.
         let both = [
             held("eth0", "10.0.0.1", 10, 8080),
             held("eth0", "fd00::1", 10, 8080),
         ];
-        let got = assign(&n, h(&both), &[], &ask(10, 8080), |_| false);
+        let got = assign(&n, h(&both), &[], &ask(10, 8080), |_| false, DEFAULT);
         assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
     }
 
@@ -249,11 +301,11 @@ mod tests {
     fn bandwidth_is_per_device_and_unknown_addresses_count_everywhere() {
         let n = node(&[("eth0", "10.0.0.1", 100), ("eth1", "10.0.1.1", 1000)]);
         let live = [held("eth0", "10.0.0.1", 90, 1)];
-        let got = assign(&n, h(&live), &[], &ask(50, 8080), |_| false);
+        let got = assign(&n, h(&live), &[], &ask(50, 8080), |_| false, DEFAULT);
         assert_eq!(got, Ok(("eth1".into(), "10.0.1.1".into())));
         // Held on an address the node does not report: it blocks every one.
         let unknown = [held("", "", 0, 8080)];
-        let got = assign(&n, h(&unknown), &[], &ask(10, 8080), |_| false);
+        let got = assign(&n, h(&unknown), &[], &ask(10, 8080), |_| false, DEFAULT);
         assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
         // The earlier task of the same allocation holds its share.
         let earlier = [Taken {
@@ -261,12 +313,13 @@ mod tests {
             ip: "10.0.1.1".into(),
             mbits: 980,
             ports: vec![],
+            dynamic: 0,
         }];
-        let got = assign(&n, h(&[]), &earlier, &ask(50, 8080), |_| false);
+        let got = assign(&n, h(&[]), &earlier, &ask(50, 8080), |_| false, DEFAULT);
         assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
         let n = node(&[]);
         assert_eq!(
-            assign(&n, h(&[]), &[], &ask(1, 1), |_| false),
+            assign(&n, h(&[]), &[], &ask(1, 1), |_| false, DEFAULT),
             Err(Miss::NoNetworks)
         );
     }
@@ -275,7 +328,24 @@ mod tests {
     fn the_clients_reserved_ports_hold_on_each_entrys_own_address() {
         let mut n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
         n.reserved_ports = vec![22];
-        let got = assign(&n, h(&[]), &[], &ask(1, 22), |_| false);
+        let got = assign(&n, h(&[]), &[], &ask(1, 22), |_| false, DEFAULT);
         assert_eq!(got, Err(Miss::Collision("http".into(), 22)));
+    }
+
+    #[test]
+    fn an_exhausted_dynamic_range_refuses_the_address() {
+        let mut n = node(&[("eth0", "10.0.0.1", 1000)]);
+        n.reserved_ports = (20000..=31999).collect();
+        let mut two = ask(1, 8080);
+        two.dynamic_ports = vec![("a".into(), 0)];
+        // 32000 is free (the precise pick's range is inclusive).
+        assert!(assign(&n, h(&[]), &[], &two, |_| false, DEFAULT).is_ok());
+        two.dynamic_ports.push(("b".into(), 0));
+        let got = assign(&n, h(&[]), &[], &two, |_| false, DEFAULT);
+        assert_eq!(got, Err(Miss::Dynamic));
+        assert_eq!(
+            Miss::Dynamic.reason("1.6.0".parse().expect("version")),
+            "network: dynamic port selection failed"
+        );
     }
 }

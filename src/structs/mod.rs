@@ -68,6 +68,12 @@ pub struct Node {
     pub reserved_memory_mb: i64,
     pub reserved_disk_mb: i64,
     pub reserved_ports: Vec<u16>,
+    /// The client's dynamic port range bounds (1.2+), 0 where unset:
+    /// see `scheduler::dynamic_ports::range`.
+    #[serde(default)]
+    pub min_dynamic_port: u16,
+    #[serde(default)]
+    pub max_dynamic_port: u16,
     pub attributes: BTreeMap<String, String>,
     pub meta: BTreeMap<String, String>,
     /// Healthy detected drivers.

@@ -261,6 +261,8 @@ const CLIENT_ATTRS: &[&str] = &[
     "disk",
     "network_mbits",
     "network_interface",
+    "min_dynamic_port",
+    "max_dynamic_port",
     "drivers",
     "attributes",
     "meta",
@@ -455,6 +457,27 @@ fn read_client(
     }
     if let Some(v) = r.int("network_mbits", diags) {
         pool.network_mbits = v.max(0);
+    }
+    for key in ["min_dynamic_port", "max_dynamic_port"] {
+        let Some(v) = r.int(key, diags) else {
+            continue;
+        };
+        // Nomad's client config bounds (command/agent/config.go, 1.2+).
+        let Some(port) = u16::try_from(v).ok().filter(|p| *p > 0) else {
+            diags.push(
+                Diag::error(
+                    "world::bad-value",
+                    format!("{key} must be a port between 1 and 65535"),
+                )
+                .at(src, r.attr_span(key).unwrap_or_default(), "out of range"),
+            );
+            continue;
+        };
+        if key == "min_dynamic_port" {
+            pool.min_dynamic_port = port;
+        } else {
+            pool.max_dynamic_port = port;
+        }
     }
     pool.drivers = r
         .strings("drivers", diags)

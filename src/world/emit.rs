@@ -183,6 +183,12 @@ pub fn cluster_hcl(world: &World) -> String {
         let _ = writeln!(o, "  memory        = {}", c.memory);
         let _ = writeln!(o, "  disk          = {}", c.disk);
         let _ = writeln!(o, "  network_mbits = {}", c.network_mbits);
+        if c.min_dynamic_port > 0 {
+            let _ = writeln!(o, "  min_dynamic_port = {}", c.min_dynamic_port);
+        }
+        if c.max_dynamic_port > 0 {
+            let _ = writeln!(o, "  max_dynamic_port = {}", c.max_dynamic_port);
+        }
         let _ = writeln!(o, "  drivers       = {}", list(&c.drivers));
         map_attr(&mut o, "  ", "attributes", &c.attributes);
         map_attr(&mut o, "  ", "meta", &c.meta);

@@ -101,6 +101,14 @@ pub struct ClientPool {
     /// `network_modes` and `host_network "NAME" { ... }` (the API's
     /// `NodeResources.Networks` modes and `NodeNetworks` aliases).
     pub networks: PoolNetworks,
+    /// `min_dynamic_port` / `max_dynamic_port` of the client config (1.2+;
+    /// the API's `NodeResources.MinDynamicPort` / `MaxDynamicPort`): 0 is
+    /// unset, Nomad's 20000 / 32000 (nomad/structs/network.go SetNode,
+    /// `if ... MinDynamicPort > 0`, v1.2.0-v2.0.5).
+    #[serde(default)]
+    pub min_dynamic_port: u16,
+    #[serde(default)]
+    pub max_dynamic_port: u16,
     /// The real nodes behind an imported pool, in client order (empty for a
     /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
     pub members: Vec<NodeIdentity>,

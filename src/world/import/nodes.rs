@@ -409,10 +409,20 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
             devices: shape_devices,
             csi_plugins: crate::world::api_csi::node_plugins(v),
             networks,
+            min_dynamic_port: dynamic_bound(v, "MinDynamicPort"),
+            max_dynamic_port: dynamic_bound(v, "MaxDynamicPort"),
             members: Vec::new(),
             spans: Default::default(),
         },
     }
+}
+
+/// `NodeResources.MinDynamicPort` / `MaxDynamicPort` (reported from 1.2,
+/// client/client.go): 0 (unset) when absent or not a port.
+fn dynamic_bound(v: &Value, key: &str) -> u16 {
+    path_i(v, &["NodeResources", key])
+        .and_then(|p| u16::try_from(p).ok())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -431,6 +441,21 @@ mod tests {
         );
         assert_eq!((n.pool.reserved.cpu, n.pool.reserved.memory), (50, 64));
         assert_eq!(n.pool.node_pool, "default");
+    }
+
+    #[test]
+    fn the_clients_dynamic_port_range_is_imported() {
+        let n = node_shape(&serde_json::json!({"Name": "a-1",
+            "NodeResources": {"Cpu": {"CpuShares": 1000}, "Memory": {"MemoryMB": 1000},
+                "MinDynamicPort": 30000, "MaxDynamicPort": 30100}}));
+        assert_eq!(
+            (n.pool.min_dynamic_port, n.pool.max_dynamic_port),
+            (30000, 30100)
+        );
+        // Older clients report none: unset, Nomad's defaults.
+        let n = node_shape(&serde_json::json!({"Name": "a-1",
+            "NodeResources": {"Cpu": {"CpuShares": 1000}, "Memory": {"MemoryMB": 1000}}}));
+        assert_eq!((n.pool.min_dynamic_port, n.pool.max_dynamic_port), (0, 0));
     }
 
     fn networks(addresses: serde_json::Value) -> PoolNetworks {
