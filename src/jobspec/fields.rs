@@ -2,12 +2,11 @@
 //! decoder (numbers from numeric strings, durations from Go strings),
 //! records the written span, and reports wrong types at the value.
 
-use std::collections::BTreeMap;
-
 use super::decode_type::{self, converts, Reader};
 use super::eval::{fmt_number, to_number, type_name};
 use super::functions::params::Ty;
 use super::model::{Duration, Map, Spans, Value};
+pub use super::opaque::opaque;
 use super::reads::Marks;
 pub use super::reads::Reads;
 use super::tree::{Attr, Node};
@@ -256,22 +255,16 @@ impl<'n> F<'n> {
                 }
             };
         }
-        // An hcl v1 int beyond 2^53 is decoded exactly (a Go int).
-        if let Value::Int(n) = a.value {
-            return Some(n);
-        }
         match to_number(&a.value) {
             Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
             // Before 1.0 every int field of a job file goes through
             // mapstructure's weak decoding, whose decodeInt stores
             // `int64(f)` of a float (0.9.0-0.12.12, jobspec/parse*.go):
-            // `count = 2.7` is 2, never refused. An int token is a Go int
-            // (a Value::Int beyond 2^53, which an f64 holds exactly).
-            Some(n)
-                if hcl1
-                    && matches!(a.value, Value::Number(_))
-                    && n.abs() <= 9_007_199_254_740_992.0 =>
-            {
+            // `count = 2.7` is 2, never refused. A larger int (a
+            // Value::Int too) is refused here though hcl v1 takes any Go
+            // int: the planner holds counts as u32, and a refusal is no
+            // all-clear.
+            Some(n) if hcl1 && matches!(a.value, Value::Number(_)) && n.abs() < 9.0e15 => {
                 Some(n.trunc() as i64)
             }
             // From 1.0 gohcl's FromCtyValue refuses it in its own words.
@@ -589,29 +582,4 @@ fn gohcl_duplicate(cx: &mut Cx<'_>, name: &str, first: &Node, second: &Node) {
         "defined again here",
         "merge the blocks into one",
     );
-}
-
-/// An opaque block (driver `config`, `connect`) as a map: attributes as
-/// values, nested blocks as lists of maps, as Nomad's decoder keeps them.
-pub fn opaque(node: &Node) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    for a in &node.attrs {
-        out.insert(a.name.clone(), a.value.clone().through_json());
-    }
-    for b in &node.blocks {
-        let mut inner = opaque(b);
-        for (label, _) in b.labels.iter().rev() {
-            let mut m = BTreeMap::new();
-            m.insert(label.clone(), Value::Map(inner));
-            inner = m;
-        }
-        match out
-            .entry(b.ident.clone())
-            .or_insert_with(|| Value::List(vec![]))
-        {
-            Value::List(l) => l.push(Value::Map(inner)),
-            other => *other = Value::List(vec![Value::Map(inner)]),
-        }
-    }
-    out
 }

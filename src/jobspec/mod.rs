@@ -49,6 +49,7 @@ mod json_strings;
 mod locals;
 mod lower;
 pub mod model;
+mod opaque;
 pub mod parse;
 mod parse_refusal;
 mod reads;

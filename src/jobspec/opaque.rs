@@ -1,0 +1,33 @@
+//! A block Nomad keeps as a `map[string]interface{}` (a driver's config, a
+//! scaling policy), as a map value.
+
+use std::collections::BTreeMap;
+
+use super::model::Value;
+use super::tree::Node;
+
+/// An opaque block (driver `config`, `connect`) as a map: attributes as
+/// values, nested blocks as lists of maps, as Nomad's decoder keeps them.
+pub fn opaque(node: &Node) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for a in &node.attrs {
+        // It reaches the servers as JSON: numbers are float64s there.
+        out.insert(a.name.clone(), a.value.clone().through_json());
+    }
+    for b in &node.blocks {
+        let mut inner = opaque(b);
+        for (label, _) in b.labels.iter().rev() {
+            let mut m = BTreeMap::new();
+            m.insert(label.clone(), Value::Map(inner));
+            inner = m;
+        }
+        match out
+            .entry(b.ident.clone())
+            .or_insert_with(|| Value::List(vec![]))
+        {
+            Value::List(l) => l.push(Value::Map(inner)),
+            other => *other = Value::List(vec![Value::Map(inner)]),
+        }
+    }
+    out
+}
