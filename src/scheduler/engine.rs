@@ -525,6 +525,12 @@ impl<'w> Engine<'w> {
     }
 
     /// Does the allocation still fit on its node once its old self is gone?
+    /// Nomad stages its stop before the whole select (`AppendStoppedAlloc`,
+    /// `stack.Select`, `PopUpdate`: `genericAllocUpdateFn` and
+    /// `inplaceUpdate`, scheduler/util.go v0.9.3:786-792 and 510-516,
+    /// v2.0.5:868-874 and 632-639), so the feasibility checks too (its
+    /// distinct_hosts and distinct_property among them) see the node
+    /// without it.
     pub fn fits_in_place(&mut self, ask: &Ask<'_>, old: &Allocation) -> bool {
         let Some(pos) = self.node_position(&old.node_id) else {
             return false;
@@ -538,13 +544,12 @@ impl<'w> Engine<'w> {
         if !super::feasibility::keeps_node_in_place(self.world.nomad_version, ask.job, n) {
             return false;
         }
-        if self.infeasible(ask, pos, n, false).is_some() {
-            return false;
-        }
-        self.touched.insert(pos);
-        self.set_dropped(old, GONE, true);
-        let ok = self.rank(ask, pos, n, false, true).is_ok();
-        self.set_dropped(old, GONE, false);
+        // Staged as a stop of the plan, as Nomad stages it: distinct_property
+        // counts the plan's stops ([`Engine::property_use`]).
+        self.stop(old);
+        let ok = self.infeasible(ask, pos, n, false).is_none()
+            && self.rank(ask, pos, n, false, true).is_ok();
+        self.unstop(old);
         ok
     }
 }

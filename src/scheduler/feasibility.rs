@@ -342,14 +342,7 @@ impl Engine<'_> {
                         return Some(format!("missing property {target}"));
                     };
                     let limit: usize = c.rtarget.parse().unwrap_or(1);
-                    let mut used = 0;
-                    for (p, other) in self.state.nodes.iter().enumerate() {
-                        if resolve(&c.ltarget, other, self.world.nomad_version).as_deref()
-                            == Some(value.as_str())
-                        {
-                            used += self.proposed_iter(p).filter(|a| same(a)).count();
-                        }
-                    }
+                    let used = self.property_use(&c.ltarget, &value, &same);
                     if used >= limit {
                         return Some(format!(
                             "distinct_property: {}={} used by {} allocs",
@@ -360,6 +353,54 @@ impl Engine<'_> {
             }
         }
         None
+    }
+
+    /// How many of the job's allocations (`same`) use `value` of
+    /// `target`, as the propertySet counts them (`GetCombinedUseMap` after
+    /// `PopulateProposed`: scheduler/propertyset.go v0.9.3:170-208,
+    /// scheduler/feasible/propertyset.go v2.0.5): the stored ones not
+    /// terminal, plus the plan's placements (an in-place update is both,
+    /// so it counts twice), less the plan's stops (a terminal one too),
+    /// whose count drops by one when above one and the value is placed on,
+    /// never below zero.
+    fn property_use(
+        &self,
+        target: &str,
+        value: &str,
+        same: &dyn Fn(&&Allocation) -> bool,
+    ) -> usize {
+        let v = self.world.nomad_version;
+        let has = |n: &Node| resolve(target, n, v).as_deref() == Some(value);
+        let (mut existing, mut proposed) = (0, 0);
+        for (p, node) in self.state.nodes.iter().enumerate() {
+            if !has(node) {
+                continue;
+            }
+            existing += self
+                .by_node
+                .get(p)
+                .into_iter()
+                .flatten()
+                .filter_map(|&i| self.state.allocs.get(i))
+                .filter(|a| a.is_live() && same(a))
+                .count();
+            proposed += self.plan.placed.on_node(p).filter(|a| same(a)).count();
+        }
+        let mut cleared = self
+            .plan
+            .stops
+            .iter()
+            .filter(|a| same(a))
+            .filter(|a| {
+                self.node_position(&a.node_id)
+                    .and_then(|p| self.state.nodes.get(p))
+                    .is_some_and(has)
+            })
+            .count();
+        if proposed > 0 && cleared > 1 {
+            cleared -= 1;
+        }
+        (existing + proposed).saturating_sub(cleared)
     }
 }
 
