@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use super::engine::{Ask, Engine, Plan};
-use super::reconcile_group::{reconcile_group, stops_rescheduled, Taint, Update, Versions};
+use super::reconcile_group::{
+    reconcile_group, stops_rescheduled, GroupPlan, Judge, Taint, Update, Versions,
+};
 use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
-use crate::ids::Id;
 use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::feasibility::keeps_node_in_place;
 use crate::scheduler::preempt::preemption_on;
@@ -181,6 +182,72 @@ fn result_namespace(engine: &Engine<'_>) -> String {
     engine.current_namespace.clone()
 }
 
+/// One group as the reconciler left it, for the passes that follow.
+struct Reconciled<'s, 'j> {
+    name: &'s str,
+    gp: GroupPlan<'s>,
+    /// The group's ask (none for a group the spec no longer has).
+    ask: Option<Ask<'j>>,
+    du: DesiredUpdates,
+}
+
+/// The reconciler's view of the evaluation: the update function
+/// (`genericAllocUpdateFn`) with its in-place fit, and the taint.
+struct Judging<'a, 'w, 'j> {
+    engine: &'a mut Engine<'w>,
+    history: &'a JobHistory,
+    job: &'j Job,
+    planned: Option<&'j TaskGroup>,
+    ask: Option<Ask<'j>>,
+}
+
+impl Judge for Judging<'_, '_, '_> {
+    /// An allocation left in place must still fit on its node with its
+    /// own stop staged (`AppendStoppedAlloc` then `stack.Select`, popped
+    /// after: scheduler/util.go v0.9.3:786-797, v2.0.5:868-879), so it
+    /// does not count against its own distinct_hosts/distinct_property.
+    /// Nothing else is planned yet: the reconciler runs before any stop
+    /// or placement of the evaluation is appended.
+    fn update(&mut self, a: &Allocation, tg: &TaskGroup) -> Update {
+        let kind = update_kind(self.engine, self.history, self.job, a, tg);
+        let Some(ask) = self.ask.as_mut().filter(|_| kind == Update::InPlace) else {
+            return kind;
+        };
+        ask.alloc_name.clear();
+        ask.alloc_name.push_str(&a.name);
+        if self.engine.fits_in_place(ask, a) {
+            Update::InPlace
+        } else {
+            Update::Destructive
+        }
+    }
+
+    /// Nomad reads the group of the job version the allocation runs
+    /// (`alloc.Job`); the planned one when that is unknown.
+    fn taint(&self, a: &Allocation) -> Taint {
+        let own = old_spec(self.history, self.engine.state, a)
+            .map(|(_, g)| g)
+            .or(self.planned);
+        taint(self.engine, own, self.planned, a)
+    }
+
+    /// ShouldClientStop reads the group the allocation runs (`alloc.Job`);
+    /// with no recorded lost transition its stop counts from now, always
+    /// later (`WaitClientStop`).
+    fn delayed(&self, a: &Allocation) -> bool {
+        old_spec(self.history, self.engine.state, a)
+            .map(|(_, g)| g)
+            .or(self.planned)
+            .is_some_and(|g| stop_delayed(g, self.engine.world.nomad_version))
+    }
+}
+
+/// `computeJobAllocs` (generic_sched.go): the reconciler over every group
+/// (in Go's map order), then every stop, then the in-place updates, then
+/// the placements: every group's destructive updates first, then each
+/// group's canaries, replacements, new allocations and migrations
+/// (`computePlacements`, "Have to handle destructive changes first";
+/// v0.9.3:443, v2.0.5:508).
 fn generic(
     engine: &mut Engine<'_>,
     history: &JobHistory,
@@ -203,6 +270,7 @@ fn generic(
     groups.dedup();
     // Nomad's reconciler walks groups in Go map order: random per eval.
     engine.rng.shuffle(&mut groups);
+    let mut done: Vec<Reconciled<'_, '_>> = Vec::with_capacity(groups.len());
     for name in groups {
         let tg = job.group(name);
         let existing: Vec<&Allocation> = job_allocs
@@ -217,29 +285,25 @@ fn generic(
             job: new_version,
             nomad: world.nomad_version,
         };
-        let gp = reconcile_group(
+        // One ask per group: each placement and in-place check names it
+        // (copying the group's resources per placement was a tenth of an
+        // evaluation on a small cluster).
+        let ask = tg.map(|tg| Ask {
             job,
             tg,
-            existing,
-            at,
-            &|a, tg| update_kind(engine, history, job, a, tg),
-            // Nomad reads the group of the job version the allocation
-            // runs (`alloc.Job`); the planned one when that is unknown.
-            &|a| {
-                let own = old_spec(history, state, a).map(|(_, g)| g).or(tg);
-                taint(engine, own, tg, a)
-            },
-            // ShouldClientStop reads the group the allocation runs
-            // (`alloc.Job`); with no recorded lost transition its stop
-            // counts from now, always later (`WaitClientStop`).
-            &|a| {
-                old_spec(history, state, a)
-                    .map(|(_, g)| g)
-                    .or(tg)
-                    .is_some_and(|g| stop_delayed(g, world.nomad_version))
-            },
-            &mut rng,
-        );
+            res: task_group_resources(tg, world.nomad_version),
+            alloc_name: String::new(),
+            penalty: Vec::new(),
+        });
+        let mut judge = Judging {
+            engine: &mut *engine,
+            history,
+            job,
+            planned: tg,
+            ask,
+        };
+        let gp = reconcile_group(job, tg, existing, at, &mut judge, &mut rng);
+        let ask = judge.ask.take();
         engine.rng = rng;
         if let Some((of, n)) = gp.stop_chance {
             engine.note(super::engine::Note::StopOrder, name, || {
@@ -248,120 +312,168 @@ fn generic(
         }
         // Failed allocations due now: their replacements are among the
         // placements (their names are free); the stop is the release's.
+        let rescheduled = if stops_rescheduled(world.nomad_version) {
+            gp.rescheduled.len()
+        } else {
+            0
+        };
+        let du = DesiredUpdates {
+            ignore: gp.ignore,
+            stop: (gp.stop.len() + gp.lost.len() + rescheduled) as u64,
+            migrate: gp.migrate.len() as u64,
+            in_place_update: gp.inplace.len() as u64,
+            destructive_update: gp.destructive.len() as u64,
+            place: if tg.is_some() { gp.place_count } else { 0 },
+            canary: gp.canary,
+            ..DesiredUpdates::default()
+        };
+        done.push(Reconciled { name, gp, ask, du });
+    }
+    // The stops, migrations' included: a migration stops its allocation
+    // whether or not the replacement finds a node (only a destructive
+    // update's stop is backed out).
+    for r in &done {
         let rescheduled: &[&Allocation] = if stops_rescheduled(world.nomad_version) {
-            &gp.rescheduled
+            &r.gp.rescheduled
         } else {
             &[]
         };
-        let stopped = || gp.stop.iter().chain(&gp.lost).chain(rescheduled);
-        let mut du = DesiredUpdates {
-            ignore: gp.ignore,
-            stop: stopped().count() as u64,
-            migrate: gp.migrate.len() as u64,
-            ..DesiredUpdates::default()
-        };
-        for a in stopped() {
+        let stopped = r.gp.stop.iter().chain(&r.gp.lost).chain(rescheduled);
+        for a in stopped.chain(&r.gp.migrate) {
             engine.stop(a);
         }
-        let Some(tg) = tg else {
-            result.desired_tg_updates.insert(name.to_string(), du);
-            continue;
-        };
-        // One ask per group: each placement and in-place check names it
-        // (copying the group's resources per placement was a tenth of an
-        // evaluation on a small cluster).
-        let mut ask = Ask {
-            job,
-            tg,
-            res: task_group_resources(tg, world.nomad_version),
-            alloc_name: String::new(),
-            penalty: Vec::new(),
-        };
-        // In-place updates keep their node if the new spec still fits there.
-        let mut destructive = gp.destructive.clone();
-        for a in &gp.inplace {
-            ask.alloc_name.clear();
-            ask.alloc_name.push_str(&a.name);
-            if engine.fits_in_place(&ask, a) {
-                du.in_place_update += 1;
-                let mut updated = (*a).clone();
-                updated.job_version = new_version;
-                updated.job_priority = job.priority;
-                updated.resources = carry_ports(&ask.res, &a.resources);
-                let pos = engine.node_position(&a.node_id);
-                engine.record(pos, updated, Vec::new(), true);
-            } else {
-                destructive.push(a);
-            }
+    }
+    // In-place updates keep their node (their fit was checked above).
+    for r in &done {
+        let Some(ask) = &r.ask else { continue };
+        for a in &r.gp.inplace {
+            let mut updated = (*a).clone();
+            updated.job_version = new_version;
+            updated.job_priority = job.priority;
+            updated.resources = carry_ports(&ask.res, &a.resources);
+            let pos = engine.node_position(&a.node_id);
+            engine.record(pos, updated, Vec::new(), true);
         }
-        du.destructive_update = destructive.len() as u64;
-        du.place = gp.place_count;
-        du.canary = gp.canary;
-        let canary_names: Vec<Id> = gp
-            .inplace
-            .iter()
-            .chain(gp.destructive.iter())
-            .take(usize::try_from(gp.canary).unwrap_or(0))
-            .map(|a| a.name.clone())
-            .collect();
+    }
+    let total = done
+        .iter()
+        .filter(|r| r.ask.is_some())
+        .map(|r| placements(&r.gp))
+        .fold(0usize, usize::saturating_add);
+    engine.plan.expect(total);
+    let mut failed: BTreeMap<&str, AllocMetric> = BTreeMap::new();
+    let mut place = Placing {
+        engine: &mut *engine,
+        evict_allowed,
+        eval_id,
+        new_version,
+        failed: &mut failed,
+    };
+    for r in done.iter_mut() {
+        let Some(ask) = r.ask.as_mut() else { continue };
+        let work =
+            r.gp.destructive
+                .iter()
+                .map(|a| (a.name.to_string(), Some(*a), Some(*a)));
+        place.segment(r.name, ask, &mut r.du, r.gp.destructive.len(), work);
+    }
+    for r in done.iter_mut() {
+        let Some(ask) = r.ask.as_mut() else { continue };
+        let gp = &r.gp;
         let migrations = &gp.migrate[..gp.migrate_placed];
-        let total = destructive.len()
-            + gp.replace.len()
-            + gp.place.len()
-            + canary_names.len()
-            + migrations.len();
-        engine.plan.expect(total);
-        // Migrations stop their allocation whether or not the replacement
-        // finds a node (only a destructive update's stop is backed out).
-        for a in &gp.migrate {
-            engine.stop(a);
-        }
-        // Lazy: placements are named only until the first failure.
-        // (name, the allocation it stops, the one it replaces).
-        let work = destructive
+        let n = gp.canaries.len() + gp.replace.len() + gp.place.len() + migrations.len();
+        let work = gp
+            .canaries
             .iter()
-            .map(|a| (a.name.clone(), Some(*a), Some(*a)))
-            .chain(gp.replace.iter().map(|a| (a.name.clone(), None, Some(*a))))
-            .chain(gp.place.iter().map(|(n, _)| (Id::from(n), None, None)))
-            .chain(canary_names.into_iter().map(|n| (n, None, None)))
-            .chain(migrations.iter().map(|a| (a.name.clone(), None, Some(*a))));
-        let mut failed: Option<AllocMetric> = None;
+            .map(|n| (n, None, None))
+            .chain(
+                gp.replace
+                    .iter()
+                    .map(|a| (a.name.to_string(), None, Some(*a))),
+            )
+            .chain(gp.place.iter().map(|(n, _)| (n, None, None)))
+            .chain(
+                migrations
+                    .iter()
+                    .map(|a| (a.name.to_string(), None, Some(*a))),
+            );
+        place.segment(r.name, ask, &mut r.du, n, work);
+    }
+    for r in done {
+        result.desired_tg_updates.insert(r.name.to_string(), r.du);
+    }
+    for (name, m) in failed {
+        result.failed_tg_allocs.insert(name.to_string(), m);
+    }
+}
+
+/// How many placements a reconciled group asks.
+fn placements(gp: &GroupPlan<'_>) -> usize {
+    gp.destructive.len() + gp.canaries.len() + gp.replace.len() + gp.place.len() + gp.migrate_placed
+}
+
+/// The placement pass (`computePlacements`): each group's first failure
+/// is its metric, and every later placement of that group is coalesced
+/// into it uncomputed (`failedTGAllocs[tg.Name]`).
+struct Placing<'a, 'w, 'f> {
+    engine: &'a mut Engine<'w>,
+    evict_allowed: bool,
+    eval_id: &'a str,
+    new_version: u64,
+    failed: &'a mut BTreeMap<&'f str, AllocMetric>,
+}
+
+impl<'f> Placing<'_, '_, 'f> {
+    /// Place `n` allocations of group `name`, each (name, the allocation
+    /// it stops, the one it replaces). Lazy: placements are named only
+    /// until the group's first failure.
+    fn segment<'s>(
+        &mut self,
+        name: &'f str,
+        ask: &mut Ask<'_>,
+        du: &mut DesiredUpdates,
+        n: usize,
+        work: impl Iterator<Item = (String, Option<&'s Allocation>, Option<&'s Allocation>)>,
+    ) {
+        let version = self.engine.world.nomad_version;
         for (done, (alloc_name, prev, replaced)) in work.enumerate() {
-            if let Some(m) = failed.as_mut() {
+            if let Some(m) = self.failed.get_mut(name) {
                 // Every remaining placement fails the same way.
-                m.coalesced_failures += (total - done) as u64;
-                break;
+                m.coalesced_failures += (n - done) as u64;
+                return;
             }
             if let Some(p) = prev {
-                engine.stop(p);
+                self.engine.stop(p);
             }
             let mut metric = AllocMetric::default();
             ask.alloc_name.clear();
             ask.alloc_name.push_str(&alloc_name);
-            ask.penalty = penalty_nodes(replaced, world.nomad_version);
-            let mut choice = engine.select(&ask, false, &mut metric);
-            if choice.is_none() && evict_allowed {
+            ask.penalty = penalty_nodes(replaced, version);
+            let mut choice = self.engine.select(ask, false, &mut metric);
+            if choice.is_none() && self.evict_allowed {
                 metric = AllocMetric::default();
-                choice = engine.select(&ask, true, &mut metric);
+                choice = self.engine.select(ask, true, &mut metric);
             }
             match choice {
                 Some(r) => {
-                    let alloc = engine.materialize(&ask, &r, &alloc_name, eval_id, new_version);
+                    let alloc = self.engine.materialize(
+                        ask,
+                        &r,
+                        &alloc_name,
+                        self.eval_id,
+                        self.new_version,
+                    );
                     du.preemptions += r.victims.len() as u64;
-                    engine.record(Some(r.node), alloc, r.victims, false);
+                    self.engine.record(Some(r.node), alloc, r.victims, false);
                 }
                 None => {
                     if let Some(p) = prev {
-                        engine.unstop(p);
+                        self.engine.unstop(p);
                     }
-                    failed = Some(metric);
+                    self.failed.insert(name, metric);
                 }
             }
         }
-        if let Some(m) = failed {
-            result.failed_tg_allocs.insert(name.to_string(), m);
-        }
-        result.desired_tg_updates.insert(name.to_string(), du);
     }
 }
 

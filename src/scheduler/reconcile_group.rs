@@ -5,7 +5,7 @@
 //! v1.11.0). Whether a change is destructive is [`super::reconcile`]'s.
 
 use super::reconcile_disconnect::Unknown;
-use super::reconcile_names::{indexed_name, NameIndex, NewNames};
+use super::reconcile_names::{indexed_name, CanaryNames, NameIndex, NewNames};
 use crate::cluster::{Allocation, ClientStatus, DesiredStatus};
 use crate::ids::SplitMix64;
 use crate::jobspec::{Job, TaskGroup};
@@ -68,6 +68,9 @@ pub struct GroupPlan<'s> {
     pub stop: Vec<&'s Allocation>,
     pub ignore: u64,
     pub canary: u64,
+    /// The canaries' names (`NextCanaries`), placed before the group's
+    /// other placements.
+    pub canaries: CanaryNames,
     /// Go's map order chose which allocations were stopped: how many
     /// candidates there were and how many were stopped.
     pub stop_chance: Option<(usize, usize)>,
@@ -86,35 +89,48 @@ pub struct Versions {
 
 /// What the reconciler's update function (`genericAllocUpdateFn`,
 /// scheduler/util.go) makes of an allocation of an older job version,
-/// before its in-place fit is tried on its node.
+/// its in-place fit on its node included: an allocation that fails it is
+/// destructive like any other, so the update strategy (max_parallel,
+/// canaries) holds it back too (`computeUpdates` runs the function before
+/// `computeLimit`/`computeCanaries`: scheduler/reconcile.go v0.9.3:371-408,
+/// scheduler/reconciler/reconcile_cluster.go v2.0.5:496-539).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Update {
     /// Replaced by a new allocation (counted, and limited, by `rolling`).
     Destructive,
     /// Left as it is (a terminal allocation).
     Ignore,
-    /// Updated in place if the new spec still fits on its node.
+    /// Updated in place: the new spec fits on its node.
     InPlace,
 }
 
+/// The scheduler's side of reconciling a group: the update function
+/// (which tries the in-place fit, so it changes the evaluation's
+/// scratch state) and each allocation's taint.
+pub trait Judge {
+    /// What moving `a` from the job version it runs to `tg` takes.
+    fn update(&mut self, a: &Allocation, tg: &TaskGroup) -> Update;
+    /// Where `a` stands with respect to its node.
+    fn taint(&self, a: &Allocation) -> Taint;
+    /// Is the stop of `a`, lost, delayed by its group (`delayByStopAfter`,
+    /// [`stop_delayed`](crate::structs::disconnected_node::stop_delayed))?
+    fn delayed(&self, a: &Allocation) -> bool;
+}
+
 /// Reconcile one group. `existing` are the group's live allocations,
-/// `update(alloc, tg)` tells what moving an allocation from the job
+/// `judge.update(alloc, tg)` tells what moving an allocation from the job
 /// version it runs to `tg` takes (destructive when the spec change needs
 /// a new allocation, see [`super::reconcile::destructive_change`], or the
-/// version is unknown, or its node no longer suits the job);
-/// `delayed(alloc)`: a lost allocation's stop is delayed by its group
-/// (`delayByStopAfter`,
-/// [`stop_delayed`](crate::structs::disconnected_node::stop_delayed));
-/// `rng` stands for Go's map order where it decides.
-#[allow(clippy::too_many_arguments)]
+/// version is unknown, or its node no longer suits the job, or the new
+/// spec does not fit there); `judge.delayed(alloc)`: a lost allocation's
+/// stop is delayed by its group; `rng` stands for Go's map order where it
+/// decides.
 pub fn reconcile_group<'s>(
     job: &Job,
     tg: Option<&TaskGroup>,
     existing: Vec<&'s Allocation>,
     at: Versions,
-    update: &dyn Fn(&Allocation, &TaskGroup) -> Update,
-    taint: &dyn Fn(&Allocation) -> Taint,
-    delayed: &dyn Fn(&Allocation) -> bool,
+    judge: &mut dyn Judge,
     rng: &mut SplitMix64,
 ) -> GroupPlan<'s> {
     let mut existing = existing;
@@ -124,7 +140,7 @@ pub fn reconcile_group<'s>(
     let zero = |tg: &TaskGroup| tg.count <= 0 && at.nomad.at_least(1, 11, 0);
     let tg = match tg {
         Some(tg) if !job.stop && !zero(tg) => tg,
-        _ => return stop_all(job, tg.is_some(), existing, taint),
+        _ => return stop_all(job, tg.is_some(), existing, &|a| judge.taint(a)),
     };
     let count = u32::try_from(tg.count.max(0)).unwrap_or(u32::MAX);
     let mut plan = GroupPlan::default();
@@ -167,7 +183,7 @@ pub fn reconcile_group<'s>(
             (_, _, Some(Unknown::Ignore)) => plan.ignore += 1,
             (_, _, Some(Unknown::Untainted)) => untainted.push(a),
             (_, _, Some(Unknown::Lost)) => plan.lost.push(a),
-            _ => match taint(a) {
+            _ => match judge.taint(a) {
                 Taint::Lost => plan.lost.push(a),
                 Taint::Migrate => plan.migrate.push(a),
                 Taint::Untainted => untainted.push(a),
@@ -199,11 +215,20 @@ pub fn reconcile_group<'s>(
             plan.ignore += 1;
             continue;
         }
-        match update(a, tg) {
+        match judge.update(a, tg) {
             Update::Destructive => plan.destructive.push(a),
             Update::Ignore => plan.ignore += 1,
             Update::InPlace => plan.inplace.push(a),
         }
+    }
+    // computeCanaries, before the placements are named: a destructive
+    // update under a strategy with canaries places them instead, named
+    // after the destructive allocations first.
+    let canary = tg.update.as_ref().map_or(0, |u| u.canary);
+    if canary > 0 && !plan.destructive.is_empty() {
+        let n = usize::try_from(canary).unwrap_or(usize::MAX);
+        let taken: Vec<u32> = plan.destructive.iter().map(|a| index(a)).collect();
+        plan.canaries = names.next_canaries(&prefix, count, n, &taken);
     }
     // computePlacements: every due reschedule under its own name, counted
     // as existing; lost ones (1.1+) up to the count; new names for the rest.
@@ -214,7 +239,7 @@ pub fn reconcile_group<'s>(
     // for the follow-up evaluation, never printed (command/job_plan.go
     // `formatDryRun` prints only a `rolling-update` one).
     let count_us = usize::try_from(count).unwrap_or(usize::MAX);
-    plan.held = plan.lost.iter().any(|a| delayed(a));
+    plan.held = plan.lost.iter().any(|a| judge.delayed(a));
     let mut have = untainted.len() + plan.migrate.len() + plan.rescheduled.len();
     if !plan.held {
         plan.replace = plan.rescheduled.clone();
@@ -404,11 +429,12 @@ fn rolling(plan: &mut GroupPlan<'_>, tg: &TaskGroup, count: usize) {
 /// new names, then migrations) cut at the count, the annotation's
 /// `Place` then the count (7c6c1ed0d3, #26239).
 fn cap_at_count(plan: &mut GroupPlan<'_>, count: usize) {
-    let canaries = usize::try_from(plan.canary).unwrap_or(usize::MAX);
+    let canaries = plan.canaries.len();
     let total = canaries + plan.replace.len() + plan.place.len() + plan.migrate.len();
     if total <= count {
         return;
     }
+    plan.canaries.truncate(count);
     let mut room = count.saturating_sub(canaries);
     plan.replace.truncate(room);
     room -= plan.replace.len();

@@ -10,13 +10,53 @@ use std::collections::BTreeSet;
 #[derive(Debug, Default)]
 pub struct NameIndex {
     held: BTreeSet<u32>,
+    /// How many of the lowest free indexes below the count canaries took
+    /// ([`NameIndex::next_canaries`]): held too, counted rather than
+    /// listed (a canary count is unbounded).
+    reserved: usize,
 }
 
 impl NameIndex {
     pub fn new(held: impl IntoIterator<Item = u32>) -> NameIndex {
         NameIndex {
             held: held.into_iter().collect(),
+            reserved: 0,
         }
+    }
+
+    /// `NextCanaries(n, canaries, destructive)` with no canary placed yet
+    /// (no deployment is read): the destructive allocations' indexes
+    /// below the count, lowest first, then the free ones, then `count`,
+    /// `count + 1`, …; those below the count are held from then on
+    /// (scheduler/reconcile_util.go v0.9.3, scheduler/reconciler/allocs.go
+    /// v2.0.5:362-412).
+    pub fn next_canaries(
+        &mut self,
+        prefix: &str,
+        count: u32,
+        n: usize,
+        destructive: &[u32],
+    ) -> CanaryNames {
+        let mut first: Vec<u32> = destructive.iter().copied().filter(|&i| i < count).collect();
+        first.sort_unstable();
+        first.dedup();
+        first.truncate(n);
+        self.held.extend(first.iter().copied());
+        let rest = n - first.len();
+        let held_below = self.held.range(..count).count();
+        let free = (count as usize).saturating_sub(held_below + self.reserved);
+        let from_free = rest.min(free);
+        let names = CanaryNames {
+            prefix: prefix.to_string(),
+            first,
+            held: self.held.clone(),
+            skip: self.reserved,
+            from_free,
+            count,
+            beyond: rest - from_free,
+        };
+        self.reserved += from_free;
+        names
     }
 
     /// `Highest(n)`: the `n` highest held indexes, given up (whoever holds
@@ -40,9 +80,56 @@ impl NameIndex {
         NewNames {
             prefix,
             held: self.held,
+            skip: self.reserved,
             count,
             n,
         }
+    }
+}
+
+/// The canaries' names ([`NameIndex::next_canaries`]), named on demand.
+#[derive(Debug, Default)]
+pub struct CanaryNames {
+    prefix: String,
+    /// The destructive allocations' indexes taken.
+    first: Vec<u32>,
+    /// The index's held names when the free ones were taken, and how many
+    /// free ones earlier canaries took.
+    held: BTreeSet<u32>,
+    skip: usize,
+    from_free: usize,
+    count: u32,
+    /// How many are named from `count` up.
+    beyond: usize,
+}
+
+impl CanaryNames {
+    pub fn len(&self) -> usize {
+        self.first.len() + self.from_free + self.beyond
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Keep the first `n` only (1.11's cap at the count).
+    pub fn truncate(&mut self, n: usize) {
+        self.first.truncate(n);
+        self.from_free = self.from_free.min(n - self.first.len());
+        self.beyond = self.beyond.min(n - self.first.len() - self.from_free);
+    }
+
+    /// The names, in the order `NextCanaries` gives them.
+    pub fn iter(&self) -> impl Iterator<Item = String> + '_ {
+        let free = (0..self.count)
+            .filter(|i| !self.held.contains(i))
+            .skip(self.skip)
+            .take(self.from_free);
+        let named = self.first.iter().copied().chain(free);
+        // Go's `uint`: past u32 the names still count up.
+        let beyond = (0..self.beyond as u64)
+            .map(|k| format!("{}[{}]", self.prefix, u64::from(self.count) + k));
+        named.map(|i| indexed_name(&self.prefix, i)).chain(beyond)
     }
 }
 
@@ -54,6 +141,8 @@ impl NameIndex {
 pub struct NewNames {
     prefix: String,
     held: BTreeSet<u32>,
+    /// The lowest free indexes canaries hold ([`NameIndex::next_canaries`]).
+    skip: usize,
     count: u32,
     n: usize,
 }
@@ -71,6 +160,7 @@ impl NewNames {
     pub fn indexes(&self) -> impl Iterator<Item = u32> + '_ {
         (0..self.count)
             .filter(|i| !self.held.contains(i))
+            .skip(self.skip)
             .chain(0..)
             .take(self.n)
     }
@@ -131,5 +221,26 @@ mod tests {
             named,
             [("j.g[0]".to_string(), 0), ("j.g[1]".to_string(), 1)]
         );
+    }
+
+    /// NextCanaries: destructive indexes below the count first, then free
+    /// ones (held afterwards: the group's new names skip them), then from
+    /// the count up.
+    #[test]
+    fn canaries_take_destructive_names_then_free_ones_then_past_the_count() {
+        let mut ix = NameIndex::new([0, 1, 3, 7]);
+        let c = ix.next_canaries("j.g", 5, 4, &[3, 1, 7]);
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            ["j.g[1]", "j.g[3]", "j.g[2]", "j.g[4]"]
+        );
+        let mut ix = NameIndex::new([0, 1]);
+        let c = ix.next_canaries("j.g", 3, 3, &[1]);
+        assert_eq!(c.iter().collect::<Vec<_>>(), ["j.g[1]", "j.g[2]", "j.g[3]"]);
+        let mut ix = NameIndex::new([1]);
+        let c = ix.next_canaries("j.g", 4, 2, &[1]);
+        assert_eq!(c.iter().collect::<Vec<_>>(), ["j.g[1]", "j.g[0]"]);
+        let names = ix.next("j.g".into(), 4, 2);
+        assert_eq!(names.indexes().collect::<Vec<_>>(), [2, 3]);
     }
 }

@@ -42,6 +42,24 @@ fn at(job: u64) -> Versions {
     }
 }
 
+/// Every allocation updated the same way, on an untainted node, no stop
+/// delayed.
+struct Fixed(Update);
+
+impl super::reconcile_group::Judge for Fixed {
+    fn update(&mut self, _: &Allocation, _: &TaskGroup) -> Update {
+        self.0
+    }
+
+    fn taint(&self, _: &Allocation) -> Taint {
+        Taint::Untainted
+    }
+
+    fn delayed(&self, _: &Allocation) -> bool {
+        false
+    }
+}
+
 /// (ignore, names placed, stopped) of the group at `version`.
 fn reconcile(
     job: &Job,
@@ -54,9 +72,7 @@ fn reconcile(
         tg,
         allocs.iter().collect(),
         at(version),
-        &|_, _| Update::Destructive,
-        &|_| Taint::Untainted,
-        &|_| false,
+        &mut Fixed(Update::Destructive),
         &mut SplitMix64::new(0),
     );
     (
@@ -128,9 +144,7 @@ fn a_failed_allocation_due_now_is_rescheduled_and_a_removed_groups_stopped() {
             tg,
             allocs.iter().collect(),
             at(1),
-            &|_, _| Update::InPlace,
-            &|_| Taint::Untainted,
-            &|_| false,
+            &mut Fixed(Update::InPlace),
             &mut SplitMix64::new(0),
         )
     };
@@ -165,9 +179,7 @@ fn a_shrinking_group_stops_by_the_name_index_then_by_map_order() {
             Some(&tg),
             allocs.iter().collect(),
             at(1),
-            &|_, _| Update::InPlace,
-            &|_| Taint::Untainted,
-            &|_| false,
+            &mut Fixed(Update::InPlace),
             &mut SplitMix64::new(7),
         );
         let stopped: Vec<String> = p.stop.iter().map(|a| a.name.to_string()).collect();
