@@ -109,7 +109,7 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
         world.nomad_version,
         world.project_root.clone(),
     )
-    .for_world(world)
+    .for_servers(world.edition(), world.server.job_settings())
     .with_running(world)
 }
 

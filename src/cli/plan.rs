@@ -7,12 +7,17 @@ pub mod changed;
 mod from_git;
 pub mod markdown;
 pub mod policy;
+mod request;
 mod samples;
+mod view;
 
 use std::path::{Path, PathBuf};
 
+use self::assumed::assumed_line;
 use self::from_git::{run_changed, run_git_file};
+pub(super) use self::request::{in_request_namespace, with_vault_token};
 pub use self::samples::sampled_outcomes;
+pub(super) use self::view::view;
 use super::common::{self, ColorArgs, VarArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::diff::JobDiff;
@@ -104,7 +109,7 @@ pub struct PlanArgs {
 fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     vars.loader(world.nomad_version, crate::project::root_of(&cwd))
-        .for_world(world)
+        .for_servers(world.edition(), world.server.job_settings())
         .with_running(world)
 }
 
@@ -300,67 +305,6 @@ impl PlanArgs {
             env.as_deref(),
             version,
         ))
-    }
-}
-
-/// The job with the Vault token the plan command sends, and the note
-/// saying so on stderr.
-pub(super) fn with_vault_token(job: Job, token: &RequestVaultToken) -> Job {
-    let (job, note) = token.apply(job);
-    if let Some(note) = note {
-        eprintln!("{note}");
-    }
-    job
-}
-
-/// The job `nomad job plan` submits: a namespace the file writes, else the
-/// request's where the release applies it; a line on stderr where it
-/// does not.
-pub(super) fn in_request_namespace(
-    job: Job,
-    ns: &RequestNamespace,
-    version: crate::version::NomadVersion,
-) -> Job {
-    if let Some(note) = ns.ignored_note(job.spans.written("namespace"), version) {
-        eprintln!("{note}");
-    }
-    with_namespace(job, ns.for_unnamed_job())
-}
-
-pub(super) fn view<'a>(
-    args: &PlanArgs,
-    plan: &'a JobPlan,
-    path: &'a str,
-    world: &crate::world::World,
-) -> render::plan::PlanView<'a> {
-    let mut view = render::plan::PlanView::new(&plan.job, &plan.result, path, world.nomad_version);
-    view.diff = Some(&plan.diff);
-    view.verbose = args.verbose;
-    view.show_diff = args.diff;
-    view.check_index_args = args.vars.echo();
-    view.namespace_flag = args.namespace.clone();
-    view.next_periodic_launch = next_launch(&plan.job, args.now, world.nomad_version);
-    view
-}
-
-/// `- If submitted now, next periodic launch would be at ...`: from `--now`
-/// or the clock. When the launch cannot be known (a `Local` time zone, an
-/// invalid spec) stderr says so instead of the line.
-pub(super) fn next_launch(
-    job: &Job,
-    now: Option<jiff::Timestamp>,
-    version: crate::version::NomadVersion,
-) -> Option<(String, crate::jobspec::Duration)> {
-    let now = now.unwrap_or_else(jiff::Timestamp::now).as_second();
-    match crate::periodic::next_launch(job, now, version) {
-        Ok(next) => next.map(|n| (n.at, n.wait)),
-        Err(e) => {
-            eprintln!(
-                "note: the next periodic launch is not shown: {}",
-                crate::escape::one_line(&e)
-            );
-            None
-        }
     }
 }
 
@@ -619,23 +563,6 @@ pub(super) fn print_single(
         eprintln!("refused by policy: {path} {v}");
     }
     plan_code(args, plan, world.nomad_version, !refused.is_empty())
-}
-
-/// The one line saying which of the servers' settings the plan assumed
-/// unset (see `mutators::assumed_server_settings`), if any.
-fn assumed_line(world: &crate::world::World, assumed: &[&str]) -> Option<String> {
-    if assumed.is_empty() {
-        return None;
-    }
-    let how = match world.origin {
-        crate::world::WorldOrigin::Import(_) => "save agent-self.json from a server to state them",
-        _ => "state them in a `server` block of rules/cluster.hcl",
-    };
-    Some(format!(
-        "planned as if the servers set no {}: Nomad {} adds their identities to the job when they do ({how})",
-        assumed.join(", "),
-        world.nomad_version
-    ))
 }
 
 /// Changes the diff cannot show in Nomad's terms, one line each on stderr

@@ -78,7 +78,10 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         version,
         crate::project::current_root(),
     )
-    .for_world(&resolved.world)
+    .for_servers(
+        resolved.world.edition(),
+        resolved.world.server.job_settings(),
+    )
     .with_running(&resolved.world);
     crate::cli::common::eprint_var_warnings(&loader, color);
     let named: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();

@@ -97,11 +97,17 @@ impl JobLoader {
         self
     }
 
-    /// Judge as `world`'s servers would: its edition and the servers' job
-    /// settings (default priority, priority and count bounds).
-    pub fn for_world(mut self, world: &crate::world::World) -> JobLoader {
-        self.opts.edition = world.edition();
-        self.opts.servers = world.server.job_settings();
+    /// Judge as the world's servers would: their `edition` and job
+    /// `settings` (default priority, priority and count bounds), as
+    /// [`crate::world::World::edition`] and `World::server.job_settings()`
+    /// give them (the world sits above this module, so it passes them).
+    pub fn for_servers(
+        mut self,
+        edition: Option<crate::version::Edition>,
+        settings: crate::jobspec::ServerJobSettings,
+    ) -> JobLoader {
+        self.opts.edition = edition;
+        self.opts.servers = settings;
         self
     }
 

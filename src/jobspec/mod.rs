@@ -41,6 +41,7 @@ mod hcl1_unread;
 pub mod hclsyntax;
 mod heredoc;
 mod job_text;
+pub use job_text::{is_job_file, opens_job_block};
 mod json_body;
 mod json_dynamic;
 pub(crate) mod json_extraneous;
@@ -307,17 +308,6 @@ pub fn nomad_validation_errors(
         .iter()
         .map(|e| e.render(version))
         .collect()
-}
-
-/// Does this text hold a top-level `job` block? Cheap (no parse): `check`
-/// uses it to skip other HCL files quietly.
-pub fn is_job_file(text: &str) -> bool {
-    job_text::is_job_file(text)
-}
-
-/// See [`job_text::opens_job_block`].
-pub fn opens_job_block(text: &str) -> bool {
-    job_text::opens_job_block(text)
 }
 
 /// Load a job from text already read (git blobs, in-memory edits).

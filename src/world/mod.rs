@@ -23,6 +23,7 @@ mod api_task;
 mod api_terminal_releases;
 pub mod before;
 pub mod bounds;
+mod client_reserved;
 mod cluster_file;
 mod csi_file;
 mod device_file;
@@ -42,6 +43,7 @@ pub(crate) mod policy_file;
 mod pool_networks;
 mod running_vars;
 mod server_file;
+mod server_model;
 mod spec_files;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;

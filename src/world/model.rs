@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub use super::server_model::{ServerConfig, VaultCluster};
+
 use crate::diag::Severity;
 use crate::jobspec::{Job, Spans};
 use crate::version::NomadVersion;
@@ -445,88 +447,6 @@ pub struct World {
     /// version is unknown (`import::deployment`, [`super::guess`]).
     #[serde(skip)]
     pub deployments: BTreeMap<(String, String), String>,
-}
-
-/// What of the servers' agent configuration Nomad's admission reads: the
-/// default workload identities of the default Consul and Vault clusters
-/// (agent `consul { service_identity, task_identity }` and `vault {
-/// default_identity }`, 1.7+), which `jobImplicitIdentitiesHook` injects
-/// into jobs (nomad/job_endpoint_hook_implicit_identities.go).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfig {
-    /// Whether the world states it (a `server` block in cluster.hcl, or an
-    /// import's agent-self.json saved from a server). When it does not, the
-    /// identities are assumed absent, and a plan whose result that
-    /// assumption decides says so.
-    pub declared: bool,
-    /// `consul.service_identity`.
-    pub consul_service_identity: Option<crate::jobspec::WorkloadIdentity>,
-    /// `consul.task_identity`.
-    pub consul_task_identity: Option<crate::jobspec::WorkloadIdentity>,
-    /// `vault.default_identity`.
-    pub vault_default_identity: Option<crate::jobspec::WorkloadIdentity>,
-    /// The agent's `vault` blocks (one before 1.7, one per `name` from
-    /// 1.7), in file order. With the world declaring the servers, a missing
-    /// block is Nomad's default config: the `default` cluster, not enabled.
-    pub vaults: Vec<VaultCluster>,
-    /// `job_default_priority` (1.5+) as the agent's config holds it
-    /// (`None` or 0: Nomad's default, 50).
-    pub job_default_priority: Option<i64>,
-    /// `job_max_priority` (1.5+; `None` or 0: 100).
-    pub job_max_priority: Option<i64>,
-    /// `job_max_count` (1.11+; `None`: 50000; 0: no bound).
-    pub job_max_count: Option<i64>,
-}
-
-impl ServerConfig {
-    /// The job settings as the agent resolves them (command/agent/agent.go
-    /// convertServerConfig: unset or 0 priority settings are Nomad's
-    /// defaults), stated when the world declares the servers.
-    pub fn job_settings(&self) -> crate::jobspec::ServerJobSettings {
-        let d = crate::jobspec::ServerJobSettings::default();
-        let nonzero = |v: Option<i64>, or: i64| v.filter(|x| *x != 0).unwrap_or(or);
-        crate::jobspec::ServerJobSettings {
-            default_priority: nonzero(self.job_default_priority, d.default_priority),
-            max_priority: nonzero(self.job_max_priority, d.max_priority),
-            max_count: self.job_max_count.unwrap_or(d.max_count),
-            stated: self.declared,
-        }
-    }
-}
-
-/// One Vault cluster of the servers' agent config, as far as the Plan RPC's
-/// Vault hook reads it (nomad/job_endpoint_hook_vault.go).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct VaultCluster {
-    /// `name` (1.7+); `default` before.
-    pub name: String,
-    /// `enabled`: Nomad's `IsEnabled` is false unless it is set to true.
-    pub enabled: bool,
-    /// `allow_unauthenticated` (Nomad's default: true). When false the hook
-    /// looks the submitter's Vault token up in Vault, which we cannot do.
-    pub allow_unauthenticated: bool,
-}
-
-impl ServerConfig {
-    /// The servers' config of Vault cluster `name`, if the world states the
-    /// servers and enables nothing by that name it is Nomad's default:
-    /// `Some` of a disabled cluster. `None`: the world does not say.
-    pub fn vault(&self, name: &str) -> Option<VaultCluster> {
-        if !self.declared {
-            return None;
-        }
-        Some(
-            self.vaults
-                .iter()
-                .find(|c| c.name == name)
-                .cloned()
-                .unwrap_or(VaultCluster {
-                    name: name.to_string(),
-                    enabled: false,
-                    allow_unauthenticated: true,
-                }),
-        )
-    }
 }
 
 impl World {

@@ -162,3 +162,20 @@ pub(super) fn json(assumed: &[Assumed]) -> serde_json::Value {
         .map(|a| serde_json::json!({"Setting": a.key, "Note": a.line}))
         .collect()
 }
+
+/// The one line saying which of the servers' settings the plan assumed
+/// unset (see `mutators::assumed_server_settings`), if any.
+pub(super) fn assumed_line(world: &World, assumed: &[&str]) -> Option<String> {
+    if assumed.is_empty() {
+        return None;
+    }
+    let how = match world.origin {
+        WorldOrigin::Import(_) => "save agent-self.json from a server to state them",
+        _ => "state them in a `server` block of rules/cluster.hcl",
+    };
+    Some(format!(
+        "planned as if the servers set no {}: Nomad {} adds their identities to the job when they do ({how})",
+        assumed.join(", "),
+        world.nomad_version
+    ))
+}

@@ -58,7 +58,10 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
     let loader = args
         .vars
         .loader(resolved.world.nomad_version, root)
-        .for_world(&resolved.world)
+        .for_servers(
+            resolved.world.edition(),
+            resolved.world.server.job_settings(),
+        )
         .with_running(&resolved.world);
     Ok(GitSetup {
         range,

@@ -1,0 +1,43 @@
+//! What a single plan shows besides the scheduler's result: the view's
+//! options and the next periodic launch.
+
+use super::{JobPlan, PlanArgs};
+use crate::jobspec::Job;
+use crate::render;
+
+pub(in crate::cli) fn view<'a>(
+    args: &PlanArgs,
+    plan: &'a JobPlan,
+    path: &'a str,
+    world: &crate::world::World,
+) -> render::plan::PlanView<'a> {
+    let mut view = render::plan::PlanView::new(&plan.job, &plan.result, path, world.nomad_version);
+    view.diff = Some(&plan.diff);
+    view.verbose = args.verbose;
+    view.show_diff = args.diff;
+    view.check_index_args = args.vars.echo();
+    view.namespace_flag = args.namespace.clone();
+    view.next_periodic_launch = next_launch(&plan.job, args.now, world.nomad_version);
+    view
+}
+
+/// `- If submitted now, next periodic launch would be at ...`: from `--now`
+/// or the clock. When the launch cannot be known (a `Local` time zone, an
+/// invalid spec) stderr says so instead of the line.
+fn next_launch(
+    job: &Job,
+    now: Option<jiff::Timestamp>,
+    version: crate::version::NomadVersion,
+) -> Option<(String, crate::jobspec::Duration)> {
+    let now = now.unwrap_or_else(jiff::Timestamp::now).as_second();
+    match crate::periodic::next_launch(job, now, version) {
+        Ok(next) => next.map(|n| (n.at, n.wait)),
+        Err(e) => {
+            eprintln!(
+                "note: the next periodic launch is not shown: {}",
+                crate::escape::one_line(&e)
+            );
+            None
+        }
+    }
+}
