@@ -60,7 +60,8 @@ fn keeps_version(world: &crate::world::World, job: &Job) -> bool {
         return false;
     };
     let admitted = |j: &Job| crate::mutators::applied(j, world.nomad_version, &world.server);
-    admitted(&running.job) == admitted(job)
+    let v = world.nomad_version;
+    crate::structs::spec_changed::same_spec(&admitted(&running.job), &admitted(job), v)
 }
 
 /// What decides a plan that the world does not give us.

@@ -43,8 +43,10 @@ pub(super) fn group_diff(
         (Some(o), None) => (DiffType::Deleted, o.name.clone()),
         (Some(o), Some(n)) => {
             // Nomad uses deep equality here, so a change the diff does not
-            // show (group shutdown_delay, spreads...) still marks it Edited.
-            let edited = o != n;
+            // show (group shutdown_delay, spreads...) still marks it Edited;
+            // of the two groups as the servers store them (an imported
+            // group holds the `consul` block 1.1-1.9 give every group).
+            let edited = !crate::structs::spec_changed::same_group(o, n, d.version);
             (
                 if edited {
                     DiffType::Edited

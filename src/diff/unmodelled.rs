@@ -93,8 +93,9 @@ fn shows(fields: &[FieldDiff], objects: &[super::ObjectDiff]) -> bool {
 /// default strategy, 30s and 1). A job file holds the job-level blocks as
 /// written, an imported job as stored: both compare by this. Nor does it
 /// keep the submitted VaultToken or ConsulToken (Job.Register clears
-/// them), which Job.Diff shows where its release flattens them.
-fn stored(j: &js::Job) -> js::Job {
+/// them), which Job.Diff shows where its release flattens them; and its
+/// groups' `consul` as `v` stores it (1.1 to 1.9 give each group one).
+fn stored(j: &js::Job, v: crate::version::NomadVersion) -> js::Job {
     let legacy = match &j.update {
         Some(u) => Some((
             if u.spans.written("stagger") || u.stagger.nanos() != 0 {
@@ -113,7 +114,7 @@ fn stored(j: &js::Job) -> js::Job {
         }
         None => None,
     };
-    js::Job {
+    let mut out = js::Job {
         update: legacy.map(|(stagger, max_parallel)| js::UpdateStrategy {
             stagger,
             max_parallel,
@@ -124,7 +125,9 @@ fn stored(j: &js::Job) -> js::Job {
         vault_token: String::new(),
         consul_token: String::new(),
         ..j.clone()
-    }
+    };
+    crate::structs::spec_changed::store_groups_consul(&mut out, v);
+    out
 }
 
 /// Every change between two versions of a job that `diff` (Nomad's part)
@@ -145,7 +148,8 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
     sort_fields(&mut fields);
     let job_shows = shows(&diff.fields, &diff.objects)
         || diff.task_groups.iter().any(|g| g.ty != DiffType::None);
-    if !fields.is_empty() || (stored(old) != stored(new) && !job_shows) {
+    if !fields.is_empty() || (stored(old, diff.version) != stored(new, diff.version) && !job_shows)
+    {
         push(None, None, fields);
     }
     for ng in &new.groups {
@@ -157,7 +161,8 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
         sort_fields(&mut fields);
         let group_shows =
             shows(&gd.fields, &gd.objects) || gd.tasks.iter().any(|t| t.ty != DiffType::None);
-        if !fields.is_empty() || (og != ng && !group_shows) {
+        let same = crate::structs::spec_changed::same_group(og, ng, diff.version);
+        if !fields.is_empty() || (!same && !group_shows) {
             push(Some(&ng.name), None, fields);
         }
         for nt in &ng.tasks {

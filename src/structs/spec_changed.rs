@@ -13,8 +13,12 @@
 //! v1.6.0:981, v2.0.5:1151-1163). So a job-level block restating the
 //! defaults is the same job: Nomad plans "N ignore" where comparing the
 //! blocks as written planned "N in-place update".
+//!
+//! Likewise 1.1 to 1.9 store every group with a `Consul` block (api
+//! `TaskGroup.Canonicalize`), which an imported job holds and its file,
+//! loaded, does not: the same spec.
 
-use crate::jobspec::{Duration, Job, JobType};
+use crate::jobspec::{Duration, Job, JobType, TaskGroup};
 use crate::version::NomadVersion;
 
 /// The job-level `Update` the servers store: (Stagger, MaxParallel), zero
@@ -57,20 +61,64 @@ fn stored_update(job: &Job, v: NomadVersion) -> (Duration, i64) {
 /// Is `new` the same spec as the registered `old` to Nomad `v`'s
 /// `SpecChanged`?
 pub fn same_spec(old: &Job, new: &Job, v: NomadVersion) -> bool {
-    let levels_equal =
-        old.update == new.update && old.reschedule == new.reschedule && old.migrate == new.migrate;
-    if levels_equal {
-        return old == new;
+    if old == new {
+        return true;
     }
     if stored_update(old, v) != stored_update(new, v) {
         return false;
     }
-    // Rare (the job-level blocks differ as written): compare the rest.
+    // Rare (the jobs differ as held): compare what the servers store.
     let mut rest = new.clone();
     rest.update.clone_from(&old.update);
     rest.reschedule.clone_from(&old.reschedule);
     rest.migrate.clone_from(&old.migrate);
-    *old == rest
+    if !group_consul_defaulted(v) {
+        return *old == rest;
+    }
+    let mut old = old.clone();
+    for g in old.groups.iter_mut().chain(rest.groups.iter_mut()) {
+        canonical_group_consul(&mut g.consul);
+    }
+    old == rest
+}
+
+/// Are two versions of a group the same as `v`'s servers store them (for
+/// telling whether the diff left a change unshown)?
+pub fn same_group(a: &TaskGroup, b: &TaskGroup, v: NomadVersion) -> bool {
+    if a == b || !group_consul_defaulted(v) {
+        return a == b;
+    }
+    let (mut a, mut b) = (a.clone(), b.clone());
+    canonical_group_consul(&mut a.consul);
+    canonical_group_consul(&mut b.consul);
+    a == b
+}
+
+/// `job`'s groups with the `consul` block `v`'s servers store.
+pub fn store_groups_consul(job: &mut Job, v: NomadVersion) {
+    if group_consul_defaulted(v) {
+        for g in &mut job.groups {
+            canonical_group_consul(&mut g.consul);
+        }
+    }
+}
+
+/// Does `v`'s api `TaskGroup.Canonicalize` give every group a `Consul`
+/// (`if g.Consul == nil { g.Consul = new(Consul) }`, api/tasks.go
+/// v1.1.0-v1.9.7; 1.10.0 only canonicalises one the job writes)?
+fn group_consul_defaulted(v: NomadVersion) -> bool {
+    v.at_least(1, 1, 0) && !v.at_least(1, 10, 0)
+}
+
+/// A group's `consul` as those releases store it: none is the empty
+/// block, and an empty cluster is "default" (api `Consul.Canonicalize`,
+/// 1.7+; always "" before). An imported job holds the stored block where
+/// its file loads none.
+fn canonical_group_consul(c: &mut Option<crate::jobspec::Consul>) {
+    let c = c.get_or_insert_with(Default::default);
+    if c.cluster.is_empty() {
+        c.cluster = "default".to_string();
+    }
 }
 
 #[cfg(test)]
@@ -124,5 +172,41 @@ mod tests {
         let mut other = new.clone();
         other.priority = 70;
         assert!(!same_spec(&old, &other, v));
+    }
+
+    #[test]
+    fn a_stored_empty_group_consul_is_no_consul_from_1_1_to_1_9() {
+        use crate::jobspec::Consul;
+        let with = |consul: Option<Consul>| Job {
+            groups: vec![TaskGroup {
+                name: "g".into(),
+                consul,
+                ..TaskGroup::default()
+            }],
+            ..service()
+        };
+        let stored = |cluster: &str| {
+            with(Some(Consul {
+                cluster: cluster.into(),
+                ..Consul::default()
+            }))
+        };
+        let file = with(None);
+        for (v, same) in [
+            (NomadVersion::new(1, 0, 18), false),
+            (NomadVersion::new(1, 1, 0), true),
+            (NomadVersion::new(1, 6, 0), true),
+            (NomadVersion::new(1, 9, 7), true),
+            (NomadVersion::new(1, 10, 0), false),
+        ] {
+            assert_eq!(same_spec(&stored(""), &file, v), same, "{v}");
+            assert_eq!(same_spec(&stored("default"), &file, v), same, "{v}");
+        }
+        // A namespace of its own still counts.
+        let ns = with(Some(Consul {
+            namespace: "x".into(),
+            ..Consul::default()
+        }));
+        assert!(!same_spec(&ns, &file, NomadVersion::new(1, 6, 0)));
     }
 }

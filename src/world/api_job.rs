@@ -41,22 +41,21 @@ const SERVER_SET: &[&str] = &[
 /// The job-level `Update` as stored: api `TaskGroup.Canonicalize` merged
 /// the job's strategy into every group (read there), and the servers keep
 /// only its legacy `Stagger` and `MaxParallel` (command/agent
-/// `ApiJobToStructJob`); all zero is no strategy at all. A job written
-/// without `update` is stored with the default's pair (30s, 1: api
-/// `Job.Canonicalize` gives service jobs `DefaultUpdateStrategy` from 0.10,
-/// system jobs from 1.11), which its file loads as none at the job level
-/// (the groups carry the merge): read so, the file and its stored form
-/// are one spec, and a plan of the unchanged file keeps the version
-/// instead of updating every allocation in place. A stored job has
-/// no job-level `Reschedule` or `Migrate` (they live in the groups): any
-/// the JSON holds is kept as unmodelled.
+/// `ApiJobToStructJob`); all zero is no strategy at all. The pair is kept
+/// as stored, also the default's (30s, 1): whether it is the same spec as
+/// a file without `update` depends on the release and the job type (api
+/// `Job.Canonicalize` gives service jobs `DefaultUpdateStrategy` from 0.10
+/// and system jobs from 1.11; before, and for a system job before 1.11,
+/// (30s, 1) is an `update` block the file writes), which
+/// `structs::spec_changed::same_spec` judges for the plan's release (an
+/// import's release can be overridden by `--nomad-version`, so the import
+/// cannot decide it). A stored job has no job-level `Reschedule` or
+/// `Migrate` (they live in the groups): any the JSON holds is kept as
+/// unmodelled.
 fn job_update(j: &Obj<'_>) -> Option<UpdateStrategy> {
     let u = Obj::new(j.obj("Update")?);
     let (stagger, max_parallel) = (u.dur("Stagger"), u.i("MaxParallel"));
     if stagger.nanos() == 0 && max_parallel == 0 {
-        return None;
-    }
-    if stagger.nanos() == 30_000_000_000 && max_parallel == 1 {
         return None;
     }
     let mut spans = Spans::default();
