@@ -10,7 +10,8 @@
 
 mod common;
 
-use common::{Out, TempDir};
+use common::edit_plan;
+use common::Out;
 
 const WORLD: &str = r#"nomad_version = "0.9.3"
 client "c" {
@@ -31,23 +32,8 @@ fn job(build: &str, arg: &str, channel: &str) -> String {
 }
 
 fn plan(name: &str, version: &str, old: &str, new: &str, extra: &[&str]) -> Out {
-    let dir = TempDir::new(&format!("hcl1-integers-{name}-{version}"));
-    dir.put("rules/cluster.hcl", WORLD);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    let mut args = vec![
-        "plan",
-        "--no-cache",
-        "--world",
-        "rules",
-        "--nomad-version",
-        version,
-        "--running",
-        "old.nomad",
-        "new.nomad",
-    ];
-    args.extend(extra);
-    common::run_in(&dir.0, &args)
+    let dir = edit_plan::project(&format!("hcl1-integers-{name}-{version}"), WORLD, old, new);
+    edit_plan::run(&dir, version, extra)
 }
 
 /// The plan's text before `Job Modify Index`.

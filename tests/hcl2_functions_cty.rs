@@ -9,7 +9,8 @@
 
 mod common;
 
-use common::{Out, TempDir};
+use common::edit_plan;
+use common::Out;
 
 const HCL2: [&str; 3] = ["1.0.0", "1.6.0", "2.0.5"];
 
@@ -33,22 +34,13 @@ fn job(args: &str, env: &str) -> String {
 }
 
 fn plan(name: &str, version: &str, old: &str, new: &str) -> Out {
-    let dir = TempDir::new(&format!("hcl2-fn-cty-{name}-{version}"));
-    dir.put("rules/cluster.hcl", WORLD);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    let args = [
-        "plan",
-        "--no-cache",
-        "--world",
-        "rules",
-        "--nomad-version",
+    edit_plan::plan(
+        &format!("hcl2-fn-cty-{name}-{version}"),
+        WORLD,
         version,
-        "--running",
-        "old.nomad",
-        "new.nomad",
-    ];
-    common::run_in(&dir.0, &args)
+        old,
+        new,
+    )
 }
 
 fn diff(out: &Out) -> &str {

@@ -8,7 +8,8 @@
 
 mod common;
 
-use common::{Out, TempDir};
+use common::edit_plan;
+use common::Out;
 
 const WORLD: &str = r#"nomad_version = "2.0.5"
 client "c" {
@@ -30,23 +31,12 @@ fn job(blank: &str, env: &str) -> String {
 }
 
 fn plan(name: &str, version: &str, old: &str, new: &str) -> Out {
-    let dir = TempDir::new(&format!("hcl2-heredoc-{name}-{version}"));
-    dir.put("rules/cluster.hcl", WORLD);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    common::run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-cache",
-            "--world",
-            "rules",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
+    edit_plan::plan(
+        &format!("hcl2-heredoc-{name}-{version}"),
+        WORLD,
+        version,
+        old,
+        new,
     )
 }
 
