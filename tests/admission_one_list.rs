@@ -13,7 +13,7 @@
 //! go-multierror's list per release (tests/common `go_multierror`), and the
 //! API client's trimmed body from 1.6.0 (api/error_unexpected_response.go).
 
-mod common;
+use crate::common;
 
 use common::{go_multierror, run_in, TempDir};
 

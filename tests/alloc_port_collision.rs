@@ -11,7 +11,7 @@
 //! holding group port 8080, as a real cluster's import can show; the job
 //! planned must run on node-1 and asks no port.
 
-mod common;
+use crate::common;
 
 use common::one_node;
 

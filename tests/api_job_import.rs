@@ -8,8 +8,6 @@
 //! api/resources.go `Canonicalize`, structs `Task.Canonicalize`), as the
 //! servers store the job after `nomad job run` of the file.
 
-#![recursion_limit = "512"]
-
 use std::path::Path;
 
 use serde_json::{json, Value};

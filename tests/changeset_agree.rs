@@ -9,7 +9,7 @@
 //! `monitor`; after it, `jobs/b-web.nomad` (1000 MB in `default`) fits only
 //! by preempting monitoring/foundation. Alone, it fits without.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -3,7 +3,7 @@
 //! comment already on the base branch works, and at commit time the
 //! committer's suppressions count.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -4,7 +4,7 @@
 //! change under review), and every way it could be silently empty or
 //! partial fails closed or says so.
 
-mod common;
+use crate::common;
 
 use common::TempDir as Dir;
 

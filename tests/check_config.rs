@@ -3,7 +3,7 @@
 //! world, every key and rule checked, and in `check --base` unable to
 //! silence the change that edits it.
 
-mod common;
+use crate::common;
 
 use common::TempDir as Dir;
 

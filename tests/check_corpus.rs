@@ -5,7 +5,7 @@
 //! counts in a stable order. `#[ignore]`d: `.ci/run` runs it with
 //! `--ignored` when `../shared` exists; run without the corpus, it fails.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! else. The 0.9.3 world makes `port_map` and task-level networks correct
 //! (they are the only way to ask for ports before Nomad 0.12).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

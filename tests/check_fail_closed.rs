@@ -2,7 +2,7 @@
 //! be simulated, a base revision without a world, and the demo world used
 //! in place of a missing one are all said out loud (exit 2, or a note).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -7,7 +7,7 @@
 //! reader sees. Like every other format, the annotations print them as
 //! visible escapes.
 
-mod common;
+use crate::common;
 
 use common::{git, TempDir};
 

@@ -6,7 +6,7 @@
 //! refuses behind either and the hook and CI passed it: such a file is
 //! judged like any other job file.
 
-mod common;
+use crate::common;
 
 use common::{git, TempDir};
 

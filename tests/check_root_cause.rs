@@ -2,7 +2,7 @@
 //! binary as users run it: a mistake several rules see is reported once,
 //! by its most specific finding, which names the others.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,8 +4,6 @@
 //! (policy, suppressions). The triggering fixture's rendered output is
 //! snapshotted.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

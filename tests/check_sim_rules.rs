@@ -8,8 +8,6 @@
 //! `tests/fixtures/rules/NP306/rules`, a Nomad 1.6 world whose admission
 //! checks namespace drivers, node pools and Vault (its servers run without).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use nomad_preflight::check::{check_files, Judge, Judging};

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use nomad_preflight::cli::check::{select, CheckArgs};
 
-mod common;
+use crate::common;
 
 use common::git;
 

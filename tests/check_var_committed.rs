@@ -4,7 +4,7 @@
 //! variable's value decides the verdict, and the working tree (which gives
 //! the variable a default) is never what is judged.
 
-mod common;
+use crate::common;
 
 use common::{git, TempDir};
 

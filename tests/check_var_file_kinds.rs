@@ -5,7 +5,7 @@
 //! link to one). A var file that is not a regular file (a FIFO, a device,
 //! a folder) is refused at once, in the run's usage words.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

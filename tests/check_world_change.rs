@@ -3,7 +3,7 @@
 //! and `plan --changed --staged --gate` (they used to report 0 files and
 //! exit 0, and every run after the merge failed).
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -1,6 +1,6 @@
 //! `nomad-preflight ... | head` must end quietly, not panic on a closed pipe.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! when run without it. Valid HCL2 files must validate; the invalid ones
 //! must each get a located diagnostic; nothing may panic.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

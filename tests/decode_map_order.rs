@@ -7,7 +7,7 @@
 //! with a note, and exit as Nomad does, not "cannot tell". Texts and odds:
 //! tests/hcl-oracle/gohcl.go `-block` (oracle-gohcl-old, -cty1.16.3).
 
-mod common;
+use crate::common;
 
 const JOB: &str = r#"job "v" {
   datacenters = ["dc1"]

@@ -2,7 +2,7 @@
 //! (`NOMAD_PREFLIGHT_THREADS`), and without machine-specific paths, so CI
 //! output and snapshots are stable on every machine.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

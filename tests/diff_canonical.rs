@@ -11,7 +11,7 @@
 //! - a batch job's `update` block, which canonicalisation used to drop, is
 //!   refused as `TaskGroup.Validate` refuses it.
 
-mod common;
+use crate::common;
 
 use common::{git, run_in, Out, TempDir};
 

@@ -5,7 +5,7 @@
 //! canonicalisation first (a written `sidecar_task` gets default resources
 //! and logs, api/consul.go `SidecarTask.Canonicalize`), as a real plan does.
 
-mod common;
+use crate::common;
 
 /// A job as `version` loads it, Job.Validate's errors allowed: diff_test.go
 /// builds its structs without validating them, and some of its cases (a

@@ -7,7 +7,7 @@
 //! side of the change and compares the text `plan` prints for the diff and
 //! the JSON object that carries the field.
 
-mod common;
+use crate::common;
 
 use common::dialect::{expect, group_edit, task_edit};
 

@@ -3,7 +3,7 @@
 //! placed later, each diffed at the releases either side (the group diff's
 //! Service object as JSON, as tests/diff_connect.rs does).
 
-mod common;
+use crate::common;
 
 use nomad_preflight::diff::{group_diff, ObjectDiff};
 use nomad_preflight::version::NomadVersion;

@@ -5,7 +5,7 @@
 //! those tags, and compares the text and the JSON exactly. Each fails with
 //! its gate moved back to where it was before stop 35.
 
-mod common;
+use crate::common;
 
 use common::dialect::{expect, in_group, in_task, job, world};
 use common::{git, run_in, TempDir};

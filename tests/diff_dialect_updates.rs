@@ -4,7 +4,7 @@
 //! each release. Each plans one edit at the releases either side and
 //! compares the diff text and JSON exactly.
 
-mod common;
+use crate::common;
 
 use common::dialect::{expect, group_edit, task_edit};
 

@@ -7,7 +7,7 @@
 //! (regenerate with NOMAD_PREFLIGHT_BLESS=1). The same edits run over every
 //! job of the corpus that validates, as an optional sweep.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

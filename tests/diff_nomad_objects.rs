@@ -5,7 +5,7 @@
 //! JobDiff/TaskDiff/TaskGroupDiff (which diffs without context); the
 //! others are derived from diff.go and api/ canonicalisation, as cited.
 
-mod common;
+use crate::common;
 
 use nomad_preflight::diff::JobDiff;
 use nomad_preflight::render::diff_text::render_diff;

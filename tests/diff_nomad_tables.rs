@@ -6,7 +6,7 @@
 #[path = "fixtures/plan/builder.rs"]
 mod builder;
 
-mod common;
+use crate::common;
 
 use common::load_job;
 

@@ -4,7 +4,7 @@
 //! diff_test.go table reproduce that table's Expected, adjusted only where
 //! a job file goes through the API's canonicalisation first (cited).
 
-mod common;
+use crate::common;
 
 use common::load_job;
 

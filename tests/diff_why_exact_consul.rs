@@ -12,7 +12,7 @@
 //! diff_test.go (the table entry is named), api/ canonicalisation,
 //! nomad/job_endpoint_hooks.go and scheduler/annotate.go, as cited.
 
-mod common;
+use crate::common;
 
 use common::field_json as field;
 use common::why::{check, destructive, group_edited, leaf, obj, task, DESTRUCTIVE, UNCHANGED_TASK};

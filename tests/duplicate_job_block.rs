@@ -9,7 +9,7 @@
 //!   structure.go Block.DefRange: type to `{` at hcl 68a97f93, Nomad 1.0.0
 //!   to 1.8.0; type to last label at v2.20.2-nomad-1, 1.8.1 on).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

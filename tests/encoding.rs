@@ -4,7 +4,7 @@
 //! `file()`), never smoothed into U+FFFD: a Latin-1 job file validated as
 //! fine, and two binary files that differ only in such bytes read alike.
 
-mod common;
+use crate::common;
 
 use common::{git, run_in, TempDir};
 

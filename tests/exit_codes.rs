@@ -2,7 +2,7 @@
 //! the binary as users run it; and Nomad's flags that we do not support are
 //! refused with the command's usage code (never help and exit 0).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

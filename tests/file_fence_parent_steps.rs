@@ -5,7 +5,7 @@
 //! would never read (it reads `../../x` beside the project) and passed, while
 //! `validate`, given the path another way, refused it.
 
-mod common;
+use crate::common;
 
 use common::{output_text, TempDir};
 

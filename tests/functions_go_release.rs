@@ -6,7 +6,7 @@
 //! `expression nests too deeply` from Go 1.19). Nomad's CLI evaluates the
 //! job file before anything else, so `validate` fails on the call.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -3,7 +3,7 @@
 //! so a staged job in a file named `deploy/web` or `web.nomad.tpl` must be
 //! checked and planned, never passed as "0 files" (exit 0).
 
-mod common;
+use crate::common;
 
 use common::{committed_demo, git, output_text, TempDir, BAD_COUNT_JOB as BAD_JOB};
 

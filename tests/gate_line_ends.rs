@@ -6,7 +6,7 @@
 //! create/destroy update from a CRLF checkout, no change from LF). The
 //! gates judged the LF blob with exit 0; now they cannot tell.
 
-mod common;
+use crate::common;
 
 use common::{committed_demo, git, output_text};
 

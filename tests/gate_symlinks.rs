@@ -6,7 +6,7 @@
 
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::{committed_demo, git, output_text, TempDir, BAD_COUNT_JOB as BAD_JOB};
 

@@ -3,7 +3,7 @@
 //! `/`, directories the index's cache tree skips, mode and type changes,
 //! intent-to-add and conflicted entries, a repository without commits.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 //! submodule cannot be read the run says so and fails, never "no job file
 //! changed".
 
-mod common;
+use crate::common;
 
 use common::{git, output_text, TempDir};
 

@@ -7,7 +7,7 @@
 //! validation error (a template's `perms`, quoted by Nomad's message and by
 //! strconv's own), under the last Nomad before the step and the first after.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -8,7 +8,7 @@
 //! config goes to the servers as JSON and comes back a float64
 //! (command/agent/http.go decodeBody): there the f64 is Nomad's value.
 
-mod common;
+use crate::common;
 
 use common::edit_plan;
 use common::Out;

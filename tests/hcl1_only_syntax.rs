@@ -7,7 +7,7 @@
 //! JobGetter.ApiJob) and `Error getting job struct: ` (plan, validate)
 //! come before it.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -6,7 +6,7 @@
 //! no path in the table (tests/fixtures/jobspec/parser_keys_hcl1_1x.py),
 //! so we said the first line might differ.
 
-mod common;
+use crate::common;
 
 fn validate(tag: &str, text: &str, v: &str) -> String {
     let (code, _, err) = common::run_job(tag, text, &["validate", "--nomad-version", v, "j.nomad"]);

@@ -7,7 +7,7 @@
 //! Nomad 0.10.9 (parser 6e968a3f, 0.8.0 to 0.10.9) and 0.12.12 (914dc3f8,
 //! 0.11.0 to 0.12.12) vendor (see that folder's README).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -7,7 +7,7 @@
 //! Each job adds `env { X = <expr> }` to a running job without it; the
 //! plan's `+ Env[X]` line is Nomad's value.
 
-mod common;
+use crate::common;
 
 use common::edit_plan;
 use common::Out;

@@ -6,7 +6,7 @@
 //! `"  "` in a template indented 10) as the indent, stripping 2 from every
 //! line, and emptied it (issue 13, redteam4 F8).
 
-mod common;
+use crate::common;
 
 use common::edit_plan;
 use common::Out;

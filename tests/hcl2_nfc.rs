@@ -5,7 +5,7 @@
 //! HCL1 (before 1.0) keeps the bytes; so does a world's node meta (the
 //! agent's config is no cty value).
 
-mod common;
+use crate::common;
 
 use common::edit_plan;
 use common::Out;

@@ -6,7 +6,7 @@
 //! with Go's %s of a cty.Type: we cannot tell (exit 255). We said "Job
 //! validation successful" at every release: a false all-clear.
 
-mod common;
+use crate::common;
 
 const JOB: &str = "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver       = \"exec\"\n      kill_timeout = null\n      config {\n        command = \"/bin/true\"\n      }\n    }\n  }\n}\n";
 

@@ -7,7 +7,7 @@
 //! literals, exact arithmetic) the plan is what it was. HCL1 (before 1.0)
 //! holds float64s and is not touched.
 
-mod common;
+use crate::common;
 
 use common::edit_plan;
 use common::Out;

@@ -9,7 +9,7 @@
 //! matched every client where Nomad's scheduler resolves no target
 //! (feasible.go resolveTarget needs `${attr.` exactly): a false all-clear.
 
-mod common;
+use crate::common;
 use common::TempDir;
 
 const CLUSTER: &str = r#"nomad_version = "2.0.5"

@@ -7,7 +7,7 @@
 //! 1.0.0-1.0.5), 1.12.1 (the words of 1.8.0-1.16.2) and 1.16.3 (Nomad
 //! 1.10.2 on, which names the type it got).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -7,7 +7,7 @@
 //! Texts from tests/hcl-oracle/jobvars.go (oracle-jobvars-cty1.4.1, -old,
 //! -cty1.16.3: the same lines).
 
-mod common;
+use crate::common;
 
 const TAIL: &str = r#"job "v" {
   datacenters = ["dc1"]

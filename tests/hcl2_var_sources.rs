@@ -8,7 +8,7 @@
 //! 1.16.3 (cty/convert is unchanged to 1.18.1; 2.0.5 pins 1.19.0, which
 //! the mirror does not hold).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -7,7 +7,7 @@
 //! (the words of Nomad 1.0.6 to 1.10.1) and hcl v2.20.2-nomad-1 with
 //! go-cty 1.16.3 (Nomad 1.10.2 on).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

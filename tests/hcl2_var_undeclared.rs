@@ -6,7 +6,7 @@
 //! `<nil>`. We said both in our words, and refused a 1.0/1.1 job Nomad
 //! accepts. Texts: tests/hcl-oracle/jobvars.go (oracle-jobvars-old).
 
-mod common;
+use crate::common;
 
 const JOB: &str = r#"variable "d" {
   type = string

@@ -6,7 +6,7 @@
 //! tests/hcl-oracle/jobvars.go (1.1-1.6's page), the others from
 //! types.variables.go at v1.0.18:151, v1.7.0:164, v1.11.0:164, v2.0.5:163.
 
-mod common;
+use crate::common;
 
 const JOB: &str = r#"variable "d" {
   type = string

@@ -5,7 +5,7 @@
 //! release. Each was accepted or worded by us before: a job file Nomad
 //! refuses planned as an all-clear.
 
-mod common;
+use crate::common;
 
 const JOB: &str = r#"variable "n" {
   type    = number

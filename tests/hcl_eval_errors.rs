@@ -8,7 +8,7 @@
 //! expected texts in tests/fixtures/hcl_eval/expected-*.tsv are
 //! hclsyntax's own (see that folder's README).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

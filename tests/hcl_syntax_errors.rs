@@ -6,7 +6,7 @@
 //! differ. The expected texts in tests/fixtures/hcl_syntax/expected-*.tsv
 //! are hclsyntax's own (see that folder's README).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

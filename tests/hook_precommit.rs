@@ -1,7 +1,7 @@
 //! The installed pre-commit hook, run by `git commit` itself, with the
 //! built binary found on PATH as a user's installed one would be.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

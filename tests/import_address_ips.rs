@@ -11,7 +11,7 @@
 //! The node: eth0 10.0.0.1 (`default`), eth1 203.0.113.10 and eth2
 //! 203.0.113.11 (both `public`). `old` holds 8080 at `HELD`.
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 

@@ -9,7 +9,7 @@
 //! the job's plan cannot be told (`import::alloc-state`), never judged by
 //! the registered version's rules.
 
-mod common;
+use crate::common;
 
 use common::batch::{alloc, assert_allocs_read, assert_no_plan, import, job_json_in, JOB};
 use serde_json::json;

@@ -21,7 +21,7 @@
 //! no group `update` or `migrate`; api/jobs.go leaves a batch job's
 //! `Update` nil, stored as structs' zero `UpdateStrategy`).
 
-mod common;
+use crate::common;
 
 use common::batch::{
     alloc, assert_allocs_read, assert_no_plan, assert_plan, assert_the_file_is_the_job, failed,

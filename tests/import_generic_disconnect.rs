@@ -24,7 +24,7 @@
 //! a one-hour window, node `n1` ready and `n2` disconnected at 11:30:00;
 //! the import saved at 12:00:31 (within the window) or 12:30:00 (past).
 
-mod common;
+use crate::common;
 
 use common::batch::{alloc, NODE_ID};
 use common::plan_out::placed_tail;

@@ -7,7 +7,7 @@
 //! had taken (Nomad before 1.6.2 gives it no `default`), which Nomad
 //! refuses.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

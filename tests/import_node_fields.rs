@@ -13,7 +13,7 @@
 //! - a node whose own file is not saved has unknown attributes and meta:
 //!   every job is unknown, never judged against a node with none.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 use serde_json::json;

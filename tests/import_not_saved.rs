@@ -17,7 +17,7 @@
 //! exit 255 from `plan`, NP216 from `check`; `import --write` refuses to
 //! write a world that would state the gap as fact.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

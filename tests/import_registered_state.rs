@@ -22,7 +22,7 @@
 //! The job JSON (tests/fixtures/import-registered/web-2.0.5.json) is the
 //! stored form of [`JOB`] at 2.0.5, as tests/api_job_import.rs builds it.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 use serde_json::{json, Value};

@@ -15,7 +15,7 @@
 //! ignored, `filterOldTerminalAllocs`), registered with a higher count
 //! than its file's (`count` 1 or 0), on one node.
 
-mod common;
+use crate::common;
 
 use common::batch::{assert_allocs_read, assert_plan};
 use common::service::{due, file, job_at, running, world};

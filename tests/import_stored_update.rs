@@ -18,7 +18,7 @@
 //!   (N ignore)" with a warning, and its allocations updated in place
 //!   where the job spec was compared.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

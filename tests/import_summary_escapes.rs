@@ -4,7 +4,7 @@
 //! edit): an ESC, a BEL or a bidirectional override in them reaches the
 //! terminal as a visible escape, as in `status` and `plan`, never raw.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

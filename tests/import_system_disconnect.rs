@@ -27,7 +27,7 @@
 //! `Reconcile` as api/tasks.go `DisconnectStrategy.Canonicalize` sets
 //! them).
 
-mod common;
+use crate::common;
 
 use common::batch::{job_json_in, NODE_ID};
 use common::plan_out::placed_tail;

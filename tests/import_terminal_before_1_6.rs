@@ -26,7 +26,7 @@
 //! `DefaultUpdateStrategy`, api/tasks.go `DefaultMigrateStrategy`,
 //! `defaultServiceJobRestartPolicy`, `NewDefaultReschedulePolicy("service")`).
 
-mod common;
+use crate::common;
 
 use common::batch::{
     alloc, assert_allocs_read, assert_no_plan, assert_plan, assert_the_file_is_the_job, failed,

@@ -3,7 +3,7 @@
 //! cache after the first run. Whatever the cache holds, the output is the
 //! same; `--no-cache` writes nothing.
 
-mod common;
+use crate::common;
 
 use common::{run_cached as run, staged_demo, TempDir};
 

@@ -7,7 +7,7 @@
 //! to v1.8.6 at 2.0.5), wrapped as `Error getting jobfile from "FILE": `
 //! after `Error getting job struct: `. Validate exits 1, plan 255.
 
-mod common;
+use crate::common;
 
 fn stderr_lines(o: &std::process::Output) -> Vec<String> {
     String::from_utf8_lossy(&o.stderr)

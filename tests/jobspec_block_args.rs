@@ -6,7 +6,7 @@
 //! else the block of that name. `meta` (job, group, task) and a task's
 //! `env` are read as arguments first (jobspec2 decodeAsAttribute).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

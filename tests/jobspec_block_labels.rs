@@ -8,7 +8,7 @@
 //! 0.20201020204811-68a97f93bb48 that 1.0.0 vendors and v2.20.2-nomad-1
 //! that 2.0.5 vendors).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

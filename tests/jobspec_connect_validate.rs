@@ -10,7 +10,7 @@
 //! `TestConnectTransparentProxy_Validate` (1.8.0+) and structs_test.go
 //! `TestTask_Validate_ConnectProxyKind` (the proxy kind).
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

@@ -7,7 +7,7 @@
 //! Nomad Enterprise, or an unstated edition, every command says it cannot
 //! tell (exit 255).
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

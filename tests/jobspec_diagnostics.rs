@@ -1,8 +1,6 @@
 //! Rendered diagnostics for our own broken job files: every problem in a
 //! file is reported, located, coded and with a help line.
 
-mod common;
-
 use std::path::Path;
 
 use nomad_preflight::jobspec::{self, LoadOptions};

@@ -12,7 +12,7 @@
 //! `Unsupported argument`. DefRange runs through the open brace before
 //! hcl 2.20 (Nomad 1.8.1).
 
-mod common;
+use crate::common;
 
 /// What Nomad prints for a file it refuses: the lines after the header,
 /// up to our own rendering of them.

@@ -7,7 +7,7 @@
 //! (the Connect hook infers it only in a group with a network) or, from
 //! 1.9.2, without a port (structs/services.go validateConsulService).
 
-mod common;
+use crate::common;
 
 fn job(group: &str) -> String {
     format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{group}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n")

@@ -8,7 +8,7 @@
 //! address_mode=\"driver\"", "Services are not unique", "Multiple service
 //! providers used".
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

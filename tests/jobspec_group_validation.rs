@@ -15,7 +15,7 @@
 //! `DisconnectStrategy.Validate` (group.go) and `VolumeRequest.Validate`
 //! (volumes.go).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

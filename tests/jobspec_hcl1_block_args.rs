@@ -5,7 +5,7 @@
 //! forms give the same plan; from 1.0 the argument form is refused
 //! (tests/jobspec_block_args.rs). Through `validate` and `plan`.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -14,7 +14,7 @@
 //! 1.11 to 1.14 that built these releases does not, and neither do we
 //! (src/jobspec/duration.rs).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

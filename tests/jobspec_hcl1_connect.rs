@@ -18,7 +18,7 @@
 //! oracle-jobspec-*), but for durations, which Go 1.19 (the oracles') quotes
 //! and the Go that built those releases does not.
 
-mod common;
+use crate::common;
 
 /// A job whose group service's connect block holds `connect`.
 fn job(connect: &str) -> String {

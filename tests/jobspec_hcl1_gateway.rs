@@ -11,7 +11,7 @@
 //! writes (`Consul Gateway Proxy connection_timeout must be set`), a
 //! server's text for a file Nomad's CLI never sends.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -5,7 +5,7 @@
 //! an element and is skipped. Nomad plans as if it were not written; so do
 //! we, with a warning. From 1.0 the label is hclsyntax's error.
 
-mod common;
+use crate::common;
 
 fn run(name: &str, text: &str, args: &[&str]) -> (i32, String, String) {
     common::run_job(&format!("hcl1-labels-{name}"), text, args)

@@ -5,7 +5,7 @@
 //! a multierror list), so no server validates it; from 1.0
 //! the servers' Job.Validate reports it. Through `validate`, as a user runs it.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -11,7 +11,7 @@
 //! "To":80}`; 0.12.12 refuses the file (`network, ports -> invalid key:
 //! bogus`).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -20,7 +20,7 @@
 //!
 //! `validate` (exit 1), `plan` (exit 255) and `check` (exit 1) agree.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

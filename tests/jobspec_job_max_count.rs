@@ -5,7 +5,7 @@
 //! was greater than configured job_max_count: %d > %d`. We passed it: a
 //! false all-clear.
 
-mod common;
+use crate::common;
 
 fn job(counts: &[i64]) -> String {
     let mut groups = String::new();

@@ -6,7 +6,7 @@
 //! between them). The twins are written by hand, not made by a converter
 //! that could share our bug.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

@@ -7,7 +7,7 @@
 //! those errors come first; from 0.10 they move to validateNetworks, after
 //! it. Through `validate` and `plan` as a user runs them.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -14,7 +14,7 @@
 //! create/destroy on the task, while the group, judged by tasksUpdated,
 //! is updated in place.
 
-mod common;
+use crate::common;
 
 use common::dialect::{expect, task_edit};
 

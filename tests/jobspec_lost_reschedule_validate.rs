@@ -5,7 +5,7 @@
 //! batch job's default `attempts = 1` trips it. Before, such a job
 //! validated and planned as a false all-clear.
 
-mod common;
+use crate::common;
 
 fn job(jt: &str, group: &str) -> String {
     format!(

@@ -4,7 +4,7 @@
 //! (jobspec/parse.go at v0.9.3 and v0.12.12) returns `'job' stanza not
 //! found`. We printed our own sentence.
 
-mod common;
+use crate::common;
 
 fn validate(name: &str, text: &str, v: &str) -> (Option<i32>, String) {
     common::run_job_file(&format!("no-job-{name}-{v}"), "validate", text, v)

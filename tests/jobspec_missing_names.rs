@@ -9,7 +9,7 @@
 //! group name contains null character`). Before 1.0 HCL1's jobspec
 //! skips unnamed groups and tasks instead (tests/jobspec_hcl1_labels.rs).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -13,7 +13,7 @@
 //!   0 and 255 inclusive` for a uint8): hcl gohcl/decode.go, go-cty
 //!   cty/gocty/out.go fromCtyNumberInt / fromCtyNumberUInt.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -16,7 +16,7 @@
 //! (common::judge_validation): Nomad's words, nested under `Task group g
 //! validation failed` and `Task group network validation failed`.
 
-mod common;
+use crate::common;
 
 fn s(x: &str) -> String {
     x.to_string()

@@ -5,7 +5,7 @@
 //! supports it, #24863). Before, those releases validated such a job: a
 //! false all-clear.
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

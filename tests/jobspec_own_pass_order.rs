@@ -7,7 +7,7 @@
 //! every tag between, read for this test). So their errors come first,
 //! wherever the file puts those blocks; we used to say "cannot tell".
 
-mod common;
+use crate::common;
 
 /// Only Nomad's lines: what validate prints before our own diagnostics.
 fn nomad_text(err: &str) -> String {

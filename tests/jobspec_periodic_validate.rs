@@ -9,7 +9,7 @@
 //! %q: %v`, cronexpr.Parse's `missing field(s)` and `syntax error in %s
 //! field: '%s'`, Go's `unknown time zone %s`.
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

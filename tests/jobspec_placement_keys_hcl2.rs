@@ -5,7 +5,7 @@
 //! v2.0.5), and a spread target with gohcl over api.SpreadTarget
 //! (`Value string hcl:"value,label"`).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

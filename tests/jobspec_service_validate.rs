@@ -12,7 +12,7 @@
 //! "missing required value interval"), services_test.go
 //! TestService_Validate_AddressMode.
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

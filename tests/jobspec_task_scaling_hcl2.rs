@@ -4,7 +4,7 @@
 //! as `path:range: Summary; Detail`. We printed our own words (HCL1's
 //! `policy had invalid 'type'`) and refused `scaling "CPU"`.
 
-mod common;
+use crate::common;
 
 fn job(scaling: &str) -> String {
     format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n{scaling}    }}\n  }}\n}}\n")

@@ -26,7 +26,7 @@
 //! services may name only from 1.0.0 (tgNetworks[0]); 0.10 to 0.12 read
 //! the task's networks only.
 
-mod common;
+use crate::common;
 
 const GROUP_NETWORK: &str = include_str!("fixtures/jobspec/task-service-ports.nomad");
 const TASK_NETWORK: &str = include_str!("fixtures/jobspec/task-service-ports-task-network.nomad");

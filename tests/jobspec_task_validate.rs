@@ -16,7 +16,7 @@
 //! ("destination escapes"), TestTemplate_Validate ("Invalid change mode",
 //! "as octal"), TestTask_Validate_Resources ("cores").
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

@@ -3,7 +3,7 @@
 //! 1000 characters, currently %d`, Go's `len` (bytes). Before, such a job
 //! validated and planned as a false all-clear.
 
-mod common;
+use crate::common;
 
 fn job(description: &str, count: i64) -> String {
     format!(

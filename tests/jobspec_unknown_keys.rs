@@ -8,7 +8,7 @@
 //! the first schema name within Levenshtein distance 2 (didyoumean.go
 //! nameSuggestion; gohcl sorts the schema's names).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

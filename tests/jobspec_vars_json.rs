@@ -12,7 +12,7 @@
 //! tests/hcl-oracle/hcljson.go prints, built at both commits
 //! (oracle-json-old, oracle-json-new: the same output for all cases).
 
-mod common;
+use crate::common;
 
 use common::var_files::{args, run};
 use common::TempDir;

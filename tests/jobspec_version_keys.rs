@@ -7,7 +7,7 @@
 //! (`node_pool` from 1.6). A key is compared only where its enclosing block
 //! exists in that release (a block's new keys come with it).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

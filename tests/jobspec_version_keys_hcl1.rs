@@ -9,7 +9,7 @@
 //! at it. Where the two disagree we either refuse a key Nomad accepts, or
 //! accept one its parser refuses (`invalid key: ...`), a false all-clear.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -24,7 +24,7 @@
 //! Every 1.0.x to 1.2.x tag (the releases the Go oracle cannot cover), and
 //! the first and last tag of every later line.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -9,7 +9,7 @@
 //! must have an attachment mode", "volume cannot be per_alloc for system or
 //! sysbatch jobs", "host volumes cannot have mount options".
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

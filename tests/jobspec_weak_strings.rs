@@ -13,7 +13,7 @@
 //! carries no quotes: the oracles' Go 1.19 quotes it, the Go 1.11 to 1.14
 //! that built those releases does not (golang/go#38295, Go 1.15).
 
-mod common;
+use crate::common;
 
 fn job(count: &str, extra: &str) -> String {
     format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {count}\n{extra}    task \"t\" {{\n      driver = \"docker\"\n      resources {{\n        cpu    = 20\n        memory = 10\n      }}\n    }}\n  }}\n}}\n")

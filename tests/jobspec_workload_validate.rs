@@ -17,7 +17,7 @@
 //! TestSecrets_Validate ("secret path cannot be empty", "custom plugin
 //! provider test cannot use the config block"); NUMA rules 1.9.0+; the rest from the Validate functions themselves.
 
-mod common;
+use crate::common;
 
 fn multi(v: &str, items: &[String]) -> String {
     common::go_multierror(v, items)

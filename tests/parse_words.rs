@@ -6,7 +6,7 @@
 //! (missing, a folder, refused by hclsyntax), `plan` (exit 255) and
 //! `validate` (exit 1) printing the same error.
 
-mod common;
+use crate::common;
 
 use common::var_files::{args, run};
 use common::TempDir;

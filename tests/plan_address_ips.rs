@@ -13,7 +13,7 @@
 //! 10.1.0.2 in the model) and eth1 203.0.113.10 (`public`). `old` holds
 //! port 8080 on the node's own address, and `PUBLIC_HELD` on public.
 
-mod common;
+use crate::common;
 
 use common::one_node;
 

@@ -20,7 +20,7 @@
 //!   collides with nothing; `validate` refuses a later port of the number
 //!   an ignoring port reserved first.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! and, from 1.3, the namespace validator), a namespace's task-driver
 //! capabilities (1.3+) and the job's node pool (1.6+). `check` agrees.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

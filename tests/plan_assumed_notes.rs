@@ -7,7 +7,7 @@
 //! each, `Preflight.Assumed` in JSON; stating them silences the note, and
 //! `sentinel = "policies"` is "cannot tell".
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -4,7 +4,7 @@
 //! seed script's answer, and a running job's own file must be compared
 //! with what the cluster runs, never with itself.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

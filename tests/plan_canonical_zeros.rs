@@ -16,7 +16,7 @@
 //! Each pair is planned with the first file running: Nomad shows no
 //! change, `Task Group: "g" (1 ignore)`, exit 0.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

@@ -1,7 +1,7 @@
 //! `plan --changed` / `--staged` / `--base` in real temporary repositories
 //! holding the demo's jobs/ and rules/.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

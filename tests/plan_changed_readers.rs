@@ -3,7 +3,7 @@
 //! --staged` and `plan --changed` used to say "no job file changed" and
 //! exit 0 for such a commit.
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

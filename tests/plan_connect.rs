@@ -5,7 +5,7 @@
 //! version; the hook's validator refuses a sidecar outside bridge or CNI
 //! networking; a release without Connect refuses the block.
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

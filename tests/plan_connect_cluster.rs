@@ -10,7 +10,7 @@
 //! consulConstraintFn, nomad/job_endpoint_hooks.go v1.7.0+), which the
 //! clients here report.
 
-mod common;
+use crate::common;
 
 use common::edit_plan::{self, DC1};
 

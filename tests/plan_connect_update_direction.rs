@@ -9,7 +9,7 @@
 //! loses it, or is renamed, is updated in place. We walked the old job's
 //! services: the other way round.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

@@ -5,7 +5,7 @@
 //! sorts after "10", so `>= 10` holds and `<= 10` does not; from 1.4.0 the
 //! other way round.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

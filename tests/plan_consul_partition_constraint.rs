@@ -15,7 +15,7 @@
 //! Placement failure text: scheduler `Constraint "L O R": N nodes excluded
 //! by filter` (the dry-run lines the tool already prints for any filter).
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

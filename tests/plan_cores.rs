@@ -10,7 +10,7 @@
 //! "placed" 3 cores, and 64). Now the plan says it cannot tell (one line,
 //! exit 255, `Preflight.Cores` in JSON) and `check` reports NP218.
 
-mod common;
+use crate::common;
 
 const CLIENT: &str = "cpu        = 4600\n  memory     = 4000\n  drivers    = [\"docker\"]\n  attributes = { \"cpu.numcores\" = \"2\" }\n";
 

@@ -12,7 +12,7 @@
 //! single-node-writer volume in R1 and R2, its writer claim held by job
 //! `db`; `logs` a multi-node-multi-writer volume known from the list only.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,8 +2,6 @@
 //! 2.0 dialects, default and verbose, plus a coloured variant. Every plan is
 //! computed by the simulation from the shipped jobs/ and rules/.
 
-mod common;
-
 use std::path::Path;
 
 use nomad_preflight::embedded;

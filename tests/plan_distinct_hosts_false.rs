@@ -9,7 +9,7 @@
 //! and a long-form `operator = "distinct_hosts"` was enforced whatever
 //! its value. HCL1 (before 1.0) skips the constraint.
 
-mod common;
+use crate::common;
 
 fn job(constraint: &str) -> String {
     format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = 2\n    constraint {{\n{constraint}    }}\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")

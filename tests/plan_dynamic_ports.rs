@@ -10,7 +10,7 @@
 //! The tool placed such groups anyway: "All tasks successfully
 //! allocated." where Nomad fails.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

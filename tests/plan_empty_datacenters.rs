@@ -8,7 +8,7 @@
 //! NP206 and `validate` passed; an edit's diff deleted the datacenters
 //! where Nomad shows `+ Datacenters: "*"`.
 
-mod common;
+use crate::common;
 
 use common::edit_plan::{self, head};
 use common::{run_in, TempDir};

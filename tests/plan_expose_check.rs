@@ -5,7 +5,7 @@
 //! check outside a bridge group, outside a sidecar service, on a task
 //! service, or whose service port it cannot resolve.
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

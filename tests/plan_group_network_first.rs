@@ -10,7 +10,7 @@
 //! 9090 there; the job planned asks group port http = 8080 and task port
 //! t = 9090.
 
-mod common;
+use crate::common;
 
 use common::one_node;
 

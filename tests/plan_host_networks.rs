@@ -5,7 +5,7 @@
 //! available for %q network`, `%s` from 1.0.16/1.1.10/1.2.4), driven
 //! through `plan` as a user runs it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -7,7 +7,7 @@
 //! case of nomad/job_endpoint_hook_implicit_identities_test.go (v2.0.5) it
 //! mirrors.
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

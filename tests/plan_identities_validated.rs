@@ -8,7 +8,7 @@
 //! `WorkloadIdentity.Validate`, and a service identity is named for the
 //! service's name after the Connect hook interpolated it.
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

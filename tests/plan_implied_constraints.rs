@@ -3,7 +3,7 @@
 //! and the Consul service constraint's place in 1.7.x against 1.8, as
 //! `nomad job plan -verbose` shows them and as placement filters on them.
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

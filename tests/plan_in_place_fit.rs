@@ -26,7 +26,7 @@
 //! change Nomad makes in place) leaves the two alone on their clients in
 //! place; the two sharing one fail the fit.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

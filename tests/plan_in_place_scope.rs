@@ -16,7 +16,7 @@
 //! `batch`); `old.nomad` runs 2 allocations of "web" (max_parallel 1, the
 //! default) on the `a` clients.
 
-mod common;
+use crate::common;
 
 use common::edit_plan::{self, code_and_text};
 

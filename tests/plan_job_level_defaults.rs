@@ -12,7 +12,7 @@
 //! change, updated in place. We compared the blocks as written: "2 in-place
 //! update" at every release.
 
-mod common;
+use crate::common;
 
 use common::edit_plan::{self, code_and_text, DC1};
 

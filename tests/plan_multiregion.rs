@@ -16,7 +16,7 @@
 //! and `check` say they cannot tell (exit 255 / NP213), never Nomad's
 //! success text.
 
-mod common;
+use crate::common;
 
 use common::{run_in, Out, TempDir};
 

@@ -6,7 +6,7 @@
 //! An import reads them from namespaces.json, a hand-written namespace file
 //! states them; `check` reports the refusal as NP306.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

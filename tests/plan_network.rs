@@ -8,7 +8,7 @@
 //! `* Constraint %q: %d nodes excluded by filter` (and `* Class %q: ...`
 //! for a node with a class). Before 0.12 there is no checker.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

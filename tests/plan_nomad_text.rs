@@ -2,7 +2,7 @@
 //! plan` prints for a file that does not load (and their exit code), the
 //! fields `--format json` carries, and the note that marks a line we infer.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -3,7 +3,7 @@
 //! (hashicorp/cronexpr rules, `src/periodic/`), the CLI prints it with the
 //! wait truncated to the second. `--now` fixes "now" for reproducible runs.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -8,7 +8,7 @@
 //! `reflect.DeepEqual`, in order. We compared level by level: "1
 //! create/destroy update, 1 ignore" (exit 1) for the move.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

@@ -6,7 +6,7 @@
 //! NP307 from the same check; loading the world warns, naming the quota and
 //! the limit. A job without device asks is still judged as Nomad judges it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -3,7 +3,6 @@
 
 #[path = "fixtures/plan/builder.rs"]
 mod builder;
-mod common;
 
 use std::collections::BTreeMap;
 

@@ -8,7 +8,7 @@
 //! quota, as the demo script's step (uncomment the job's namespace line)
 //! implies.
 
-mod common;
+use crate::common;
 use common::{git, TempDir};
 
 /// The demo with the `monitor` namespace applied (no quota).

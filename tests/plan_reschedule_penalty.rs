@@ -12,7 +12,7 @@
 //! on two nodes: `small` (1000 MHz, bin packing's choice) and `big`
 //! (4000 MHz). Which one a placement takes is read from the JSON plan.
 
-mod common;
+use crate::common;
 
 use common::service::{due, job_at, running, world};
 use serde_json::{json, Value};

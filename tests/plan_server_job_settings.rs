@@ -7,7 +7,7 @@
 //! (api/jobs.go:940-942@v1.5.0), so the servers' default applies; from
 //! 1.5.7 it is 50 again. Unstated, Nomad's defaults are assumed, and said.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

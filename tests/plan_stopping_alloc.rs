@@ -12,7 +12,7 @@
 //! The world: one node of 1000 MHz whose allocation of `old` (900 MHz,
 //! port 8080) is told to stop; the job planned asks 500 MHz, or port 8080.
 
-mod common;
+use crate::common;
 
 use common::one_node;
 

@@ -7,7 +7,7 @@
 //! with Nomad's success text. Before 1.11 the system scheduler ignores
 //! `canary`, and a plan with no destructive update is known either way.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

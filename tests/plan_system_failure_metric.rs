@@ -7,7 +7,7 @@
 //! "exhausted on 1 nodes" under "failed to place 3 allocations". We
 //! summed every failing node into one metric: "on 3 nodes" (redteam5 R10).
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

@@ -7,7 +7,7 @@
 //! ran. Where the world does not state the servers' Vault setting, every
 //! command says it cannot tell instead of printing Nomad's success text.
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

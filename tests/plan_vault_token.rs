@@ -8,7 +8,7 @@
 //! from 1.3.6 (diff.go's filter); 1.3.4 and 1.3.5 print it. We ignored the
 //! environment: "2 ignore".
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -4,7 +4,7 @@
 //! and a CSI volume the cluster does not have filters every node with
 //! `missing CSI Volume ID` (`missing CSI volume(s) ...` from 2.0.5).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

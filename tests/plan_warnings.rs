@@ -6,7 +6,7 @@
 //! (nomad/job_endpoint_hooks.go `memoryOversubscriptionValidate`), merged
 //! by `MergeMultierrorWarnings` (`N warning(s):` and `\n* ` per entry).
 
-mod common;
+use crate::common;
 
 use common::{run_in as run, TempDir};
 

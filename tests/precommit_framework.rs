@@ -4,7 +4,7 @@
 //!
 //! Needs `pre-commit` on PATH: `.ci/run` installs it in its venv and runs
 //! these tests with `--ignored`; run locally with
-//! `cargo test --test precommit_framework -- --ignored` after
+//! `cargo test --test integration -- --ignored precommit_framework::` after
 //! `pip install pre-commit`. Without it the tests fail rather than pass
 //! unchecked.
 //!
@@ -12,7 +12,7 @@
 //! rust` hook runs the same entry after `cargo install`ing this repository,
 //! a release build too slow for a test.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -15,7 +15,7 @@
 //! priority-30 one holding static port 88; node-2 is full of priority-100
 //! work.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

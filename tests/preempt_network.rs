@@ -9,7 +9,7 @@
 //! Fixtures: tests/fixtures/import-allocs/net-* (gen.py), saved 2.0.5
 //! clusters whose node-2 is full of priority-100 work.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

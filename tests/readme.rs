@@ -1,6 +1,6 @@
 //! README.md shows the real output of its main command; keep it true.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

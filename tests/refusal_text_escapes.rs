@@ -6,7 +6,7 @@
 //! a visible escape, as it does in the diagnostics printed beside that
 //! text and in the plan's own output, never raw.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

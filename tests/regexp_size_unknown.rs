@@ -7,7 +7,7 @@
 //! exit 255 (NP215 for `check`), never Nomad's success text; a release
 //! built before the limit (Nomad 1.3.6, Go 1.19.1) takes any size.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

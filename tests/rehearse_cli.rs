@@ -1,7 +1,7 @@
 //! `nomad-preflight rehearse` as a user runs it: outside a checkout, with a
 //! broken rehearsal file, and as JSON for machines.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,8 +1,6 @@
 //! The demo rehearsal end to end: every step's output, what breaks when a
 //! fact changes, and the risk analysis (computed from replays, not written).
 
-mod common;
-
 use std::path::Path;
 
 use nomad_preflight::embedded;

@@ -5,7 +5,7 @@
 //! `job_max_source_size` (nomad/job_endpoint_hooks.go submissionController;
 //! the agent's default `1M` assumed; go-humanize's SI sizes).
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

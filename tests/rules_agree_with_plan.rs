@@ -4,7 +4,7 @@
 //! Nomad release whose rule differs. Both commands run as users run them,
 //! on a temporary project with its own `rules/`.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

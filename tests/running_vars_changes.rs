@@ -8,7 +8,7 @@
 //! failed with `Unset variable`, and a var file edit passed as "no job
 //! file changed".
 
-mod common;
+use crate::common;
 
 use common::{git, run_in, TempDir, RUNNING_VARS_API as API};
 

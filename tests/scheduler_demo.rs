@@ -1,7 +1,7 @@
 //! The SockShop demo's story, computed: quota hit, namespace escape,
 //! preemption on scale-up, pending victim, unblocked by a fourth client.
 
-mod scheduler_fixtures;
+use crate::scheduler_fixtures;
 
 use nomad_preflight::cluster::JobStatus;
 use nomad_preflight::scheduler::{sample, Simulation, Tally};
@@ -280,8 +280,6 @@ fn carts_plan_says_when_the_shuffle_decides() {
         "3 nodes, limit 2: the node choice depends on the shuffle"
     );
 }
-
-mod common;
 
 /// The scheduler's raw view of the demo's two plans (what the renderer
 /// turns into `nomad job plan` text).

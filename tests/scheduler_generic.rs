@@ -1,7 +1,7 @@
 //! Service scheduler preemption, rebuilt from hashicorp/nomad
 //! `scheduler/generic_sched_test.go` `TestServiceSched_Preemption`.
 
-mod scheduler_fixtures;
+use crate::scheduler_fixtures;
 
 use nomad_preflight::jobspec::JobType;
 use nomad_preflight::scheduler::Simulation;

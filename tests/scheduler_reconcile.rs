@@ -1,7 +1,7 @@
 //! Update counts per task group as `nomad job plan` reports them
 //! (nomad-plan-format.md 9.6), and `-check-index` semantics.
 
-mod scheduler_fixtures;
+use crate::scheduler_fixtures;
 
 use nomad_preflight::jobspec::{JobType, UpdateStrategy};
 use nomad_preflight::scheduler::{DesiredUpdates, RunError, Simulation};

@@ -9,7 +9,7 @@
 //!
 //! The world: one docker client of 4000 MHz and 1000 MB.
 
-mod common;
+use crate::common;
 
 const CLUSTER: &str = "cpu        = 4000\n  memory     = 1000\n  drivers    = [\"docker\"]\n";
 

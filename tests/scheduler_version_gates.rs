@@ -1,7 +1,7 @@
 //! Scheduler behaviour that changed between releases, each gated as Nomad
 //! gates it (redteam5 R4, R18, R19, R6, R9; issue 13).
 
-mod common;
+use crate::common;
 use common::{flat, run_in, TempDir};
 
 fn job(name: &str, extra: &str, priority: i64, memory: i64, count: i64) -> String {

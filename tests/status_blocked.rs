@@ -5,7 +5,7 @@
 //! latest failed evaluation, and the deployment it created has placed
 //! nothing: it is still running, with no progress deadline yet.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! default quota's usage, both jobs running. The expected usage is derived
 //! from the parsed job files and the world, never written down.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

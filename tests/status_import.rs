@@ -9,7 +9,7 @@
 //! 4000 - 100 MHz, 8192 - 256 MB, 102400 - 4096 MB), sizes through
 //! `humanize.IBytes`; command/job_status.go's summary counts them.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

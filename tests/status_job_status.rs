@@ -6,7 +6,7 @@
 //! evaluation is `dead`, its evaluation being complete. Before, every job
 //! without a live allocation showed `pending`.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

@@ -7,7 +7,7 @@
 //! 1700000000000000000 ns = 2023-11-14T22:13:20Z; we printed a simulated
 //! date from its index instead.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

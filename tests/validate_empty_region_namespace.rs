@@ -14,7 +14,7 @@
 //!   plan passes too; until 1.2.0 the run fails (Job.Register's same check;
 //!   1.2.0's namespaceForJob gives both `default`).
 
-mod common;
+use crate::common;
 
 use common::{go_multierror, run_in, TempDir};
 

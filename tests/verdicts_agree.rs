@@ -6,7 +6,7 @@
 //! case runs in a temporary project whose `rules/` gives the version, and
 //! `validate` takes that version from the world as the other two do.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

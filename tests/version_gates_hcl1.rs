@@ -10,7 +10,7 @@
 //! oracle-jobspec-vX, tests/hcl-oracle/gate_sweep.py for the sweep of every
 //! gated key at every tag).
 
-mod common;
+use crate::common;
 
 const PARSING: &str =
     "Error getting job struct: Error parsing job file from j.nomad: error parsing 'job': ";

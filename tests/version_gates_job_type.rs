@@ -7,7 +7,7 @@
 //! fills only an absent one. We refused it at parse, under `Error getting
 //! job struct`, a text Nomad never prints for it.
 
-mod common;
+use crate::common;
 
 fn job(ty: &str, priority: &str) -> String {
     format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  type        = \"{ty}\"\n{priority}  group \"g\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n    }}\n  }}\n}}\n")

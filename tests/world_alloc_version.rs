@@ -10,7 +10,7 @@
 //! destructive update. Not compared, so still planned: an allocation on a
 //! down client (lost), a service job's finished one.
 
-mod common;
+use crate::common;
 
 use common::{run_in, Out, TempDir, TWO_READY_ONE_DOWN};
 use serde_json::Value;

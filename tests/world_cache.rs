@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Output;
 
-mod common;
+use crate::common;
 
 use common::{git, run_cached as run, stage_edit, staged_demo, TempDir};
 

@@ -3,7 +3,7 @@
 //! runs, so the simulated cluster, which places every running job afresh,
 //! would otherwise hold less than the real one without a word.
 
-mod common;
+use crate::common;
 
 use common::{git, output_text, TempDir};
 

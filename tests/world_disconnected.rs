@@ -34,7 +34,7 @@
 //! Plan text and exit code per command/job_plan.go (`getExitCode`: 0 when
 //! the job diff is `None`).
 
-mod common;
+use crate::common;
 
 use common::gone::{self, allocation, job};
 use common::plan_out::{pairs, placed_tail, tg_updates, unchanged_one_task};

@@ -18,7 +18,7 @@
 //! any: "1 create" and "1 ignore" where Nomad prints "1 create, 1
 //! destroy".
 
-mod common;
+use crate::common;
 
 use common::gone::{self, allocation};
 use common::plan_out::{pairs, placed_tail, tg_updates, unchanged_one_task};

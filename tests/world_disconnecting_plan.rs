@@ -23,7 +23,7 @@
 //! not task fields, `tasksUpdated`: in place). The old code said "cannot
 //! tell" (exit 255) for every one of these.
 
-mod common;
+use crate::common;
 
 use common::gone::{self, allocation};
 use common::plan_out::{pairs, placed_tail, tg_updates};

@@ -1,8 +1,6 @@
 //! Import of saved API JSON: pools, quotas, namespaces, scheduler config,
 //! jobs converted from api.Job, and the round trip through written rules/.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use nomad_preflight::cli::import::{run_import, write_world, ImportArgs};

@@ -14,7 +14,7 @@
 //! - `system`: v0.9.3 `scheduler/system_sched_test.go`
 //!   `TestSystemSched_Preemption`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

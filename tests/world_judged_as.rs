@@ -16,7 +16,7 @@
 //! nomad/fsm.go), while the world's own path, re-read from git at the
 //! flag's release, showed none.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 

@@ -1,8 +1,6 @@
 //! The world loader: the shipped demo world, defaults, and located
 //! diagnostics for broken world files (snapshots `world_broken_*`).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use nomad_preflight::diag::{render, Severity};

@@ -6,7 +6,7 @@
 //! unknown: `plan` and `validate` exit 255 with one `error:` line, `check`
 //! reports NP216. Before, such worlds planned with Nomad's success text.
 
-mod common;
+use crate::common;
 
 use common::{run_in, TempDir};
 

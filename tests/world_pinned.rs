@@ -4,7 +4,7 @@
 //! rules choose on those nodes, and `running` jobs without pinned
 //! allocations are scheduled as before.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

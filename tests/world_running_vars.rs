@@ -5,7 +5,7 @@
 //! no variables, so a job declaring one without a default could not run in
 //! a world at all.
 
-mod common;
+use crate::common;
 
 use common::{git, run_cached, run_in, TempDir, RUNNING_VARS_API as API};
 

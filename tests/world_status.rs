@@ -2,8 +2,6 @@
 //! sockshopui and monitoring (namespace monitor) were placed as the comment
 //! in rules/cluster.hcl describes. Snapshots `status_*`.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

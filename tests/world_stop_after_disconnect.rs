@@ -17,7 +17,7 @@
 //! `formatDryRun` prints only a `rolling-update` one), and no printed
 //! value depends on the clock. The old code said "cannot tell" (exit 255).
 
-mod common;
+use crate::common;
 
 use common::gone::{self, allocation};
 use common::plan_out::{placed_tail, unchanged_one_task};

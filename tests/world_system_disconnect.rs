@@ -22,7 +22,7 @@
 //! taint (generic_system.rs). The cases include a planned file that adds
 //! or drops the window.
 
-mod common;
+use crate::common;
 
 use common::plan_out::placed_tail;
 use common::{run_in, TempDir};
