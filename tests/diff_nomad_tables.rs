@@ -3,8 +3,7 @@
 //! model, compared as Nomad's JobDiff JSON, and job-file cases for what
 //! diff_test.go does not cover (derived from diff.go and api/ canonicalisation).
 
-#[path = "fixtures/plan/builder.rs"]
-mod builder;
+use crate::builder;
 
 use crate::common;
 

@@ -6,11 +6,13 @@
 //!
 //! A new test file is added here as `mod name;`; `common` and
 //! `scheduler_fixtures` are reached as `crate::common` and
-//! `crate::scheduler_fixtures`.
+//! `crate::scheduler_fixtures`, the plan builder as `crate::builder`.
 #![recursion_limit = "512"]
 
 #[macro_use]
 mod common;
+#[path = "fixtures/plan/builder.rs"]
+mod builder;
 mod scheduler_fixtures;
 
 mod admission_one_list;

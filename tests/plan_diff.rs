@@ -1,8 +1,7 @@
 //! The worked examples of the format notes (section 3.9): jobs built in Rust,
 //! diffed and annotated, rendered byte for byte.
 
-#[path = "fixtures/plan/builder.rs"]
-mod builder;
+use crate::builder;
 
 use builder::*;
 use nomad_preflight::diff::{job_diff, JobDiff};

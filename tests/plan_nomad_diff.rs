@@ -7,8 +7,7 @@
 //! `.ci/run` installs it and runs this with `--ignored`; run without the
 //! package, it fails rather than passing unrun.
 
-#[path = "fixtures/plan/builder.rs"]
-mod builder;
+use crate::builder;
 
 use std::process::Command;
 

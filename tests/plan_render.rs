@@ -1,8 +1,7 @@
 //! Renderer-only oracles (diffs built by hand where the sample's field set
 //! predates or postdates our model), colour output and the JSON shape.
 
-#[path = "fixtures/plan/builder.rs"]
-mod builder;
+use crate::builder;
 
 use std::collections::BTreeMap;
 

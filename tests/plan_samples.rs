@@ -1,8 +1,7 @@
 //! Every sample marked accurate in the samples notes, rebuilt from our own
 //! Job + PlanResult values and compared byte for byte (cut samples: prefix).
 
-#[path = "fixtures/plan/builder.rs"]
-mod builder;
+use crate::builder;
 
 use std::collections::BTreeMap;
 

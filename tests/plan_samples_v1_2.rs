@@ -2,8 +2,7 @@
 //! group networks, services, checks and templates. The author cut every
 //! block after the dry-run section, so we compare prefixes.
 
-#[path = "fixtures/plan/builder.rs"]
-mod builder;
+use crate::builder;
 
 use std::collections::BTreeMap;
 
