@@ -29,6 +29,9 @@ const VAULT_18: &str = "tests/fixtures/rules/NP212/rules";
 const SERVICE_ID_18: &str = "tests/fixtures/rules/NP214/rules";
 /// A Nomad 1.8 world whose servers run the community edition.
 const COMMUNITY_18: &str = "tests/fixtures/rules/NP217/rules";
+/// A Nomad 1.6 world whose scheduler configuration rejects registrations
+/// (ACLs off); its pass case is planned with the setting off.
+const REJECT_16: &str = "tests/fixtures/rules/NP219/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -39,6 +42,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP212", VAULT_18, true),
     ("NP214", SERVICE_ID_18, true),
     ("NP217", COMMUNITY_18, true),
+    ("NP219", REJECT_16, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),
@@ -126,6 +130,10 @@ fn every_simulation_rule_fires_on_its_fixture_and_not_on_the_clean_one() {
             rendered
         };
         assert_snap!(format!("rule_fixture_{code}"), rendered);
+        // NP219 refuses every job of its world: the clean case is the
+        // same world with load shedding off.
+        let mut world = world;
+        world.scheduler.reject_job_registration &= code != "NP219";
         let pass = of(code, &check(&world, &[&format!("{code}/pass.nomad")]));
         assert!(
             pass.is_empty(),

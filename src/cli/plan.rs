@@ -460,6 +460,8 @@ pub(super) fn print_single(
         return cannot_know(args, &line, fields, before);
     }
     let view = view(args, plan, path, world);
+    // Job.Plan ignores reject_job_registration; the run it precedes does not.
+    let registration = crate::mutators::registration::refused(world);
     let assumed = crate::mutators::assumed_server_settings(&plan.job, world);
     let notes = assumed::assumptions(world, plan);
     // A failed replay is an error of the command, never a share over fewer runs.
@@ -523,6 +525,9 @@ pub(super) fn print_single(
             if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                 p.insert("Before".into(), before.json());
                 p.insert("Admission".into(), plan.admission.json());
+                if let Some(r) = &registration {
+                    p.insert("Registration".into(), r.json());
+                }
                 if !world.warnings.is_empty() {
                     p.insert("World".into(), crate::world::guess::json(&world.warnings));
                 }
@@ -543,6 +548,9 @@ pub(super) fn print_single(
         }
     }
     warn_unmodelled(path, &plan.diff);
+    if let Some(r) = &registration {
+        eprintln!("warning: {}", r.line());
+    }
     if let Some(line) = assumed_line(world, &assumed) {
         eprintln!("note: {line}");
     }
@@ -562,7 +570,8 @@ pub(super) fn print_single(
     for v in &refused {
         eprintln!("refused by policy: {path} {v}");
     }
-    plan_code(args, plan, world.nomad_version, !refused.is_empty())
+    let refused = !refused.is_empty() || registration.is_some();
+    plan_code(args, plan, world.nomad_version, refused)
 }
 
 /// Changes the diff cannot show in Nomad's terms, one line each on stderr

@@ -45,6 +45,7 @@ mod consul_partition;
 mod expose_check;
 mod identities;
 pub mod multiregion;
+pub mod registration;
 pub mod vault;
 
 pub use connect_validate::validate as connect_validate;

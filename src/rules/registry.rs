@@ -38,6 +38,7 @@ register_rules![
     capacity::world_guess::WorldGuessRule,
     capacity::enterprise_only::EnterpriseOnly,
     capacity::cores_unknown::CoresUnknownRule,
+    capacity::registration_refused::RegistrationRefused,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -401,10 +401,16 @@ impl Simulation {
     /// `nomad job run [-check-index N]`: register and apply the plan.
     pub fn run(&mut self, job: &Job, check_index: Option<u64>) -> Result<RunOutcome, RunError> {
         // The servers refuse a job whose Vault they do not enable: the
-        // admission hook from 1.3, `Job.Register` itself before.
-        let vault = crate::mutators::vault::plan_refusal(&self.world, job)
-            .or_else(|| crate::mutators::vault::run_refusal(&self.world, job));
-        if let Some(error) = vault {
+        // admission hook from 1.3, `Job.Register` itself before. The
+        // scheduler configuration's reject_job_registration (1.2.4+) is
+        // judged after admission up to 1.6.x, first from 1.7.0
+        // (nomad/job_endpoint.go Register / doRegister).
+        let (w, registration) = (&self.world, crate::mutators::registration::run_error);
+        let refusal = registration(w, true)
+            .or_else(|| crate::mutators::vault::plan_refusal(w, job))
+            .or_else(|| registration(w, false))
+            .or_else(|| crate::mutators::vault::run_refusal(w, job));
+        if let Some(error) = refusal {
             return Err(RunError::Rejected(error));
         }
         self.run_shared(&std::sync::Arc::new(job.clone()), check_index)

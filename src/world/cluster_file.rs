@@ -182,7 +182,11 @@ fn read_scheduler(
     diags: &mut Diags,
 ) -> SchedulerConfig {
     const S: Schema = Schema {
-        attrs: &["algorithm", "memory_oversubscription"],
+        attrs: &[
+            "algorithm",
+            "memory_oversubscription",
+            "reject_job_registration",
+        ],
         blocks: &["preemption"],
     };
     let r = BodyReader::new(src, &b.body, &S, "scheduler", diags);
@@ -193,7 +197,11 @@ fn read_scheduler(
     record(
         &mut cfg.spans,
         &r,
-        &["algorithm", "memory_oversubscription"],
+        &[
+            "algorithm",
+            "memory_oversubscription",
+            "reject_job_registration",
+        ],
     );
     match r.string("algorithm", diags).as_deref() {
         None => {}
@@ -230,6 +238,25 @@ fn read_scheduler(
     }
     if let Some(v) = r.bool("memory_oversubscription", diags) {
         cfg.memory_oversubscription = v;
+    }
+    // RejectJobRegistration came in 1.2.4 (registrationsAreAllowed,
+    // nomad/job_endpoint.go@v1.2.4; absent at v1.2.3): earlier servers
+    // have no such setting and register every job.
+    match r.bool("reject_job_registration", diags) {
+        Some(true) if !version.at_least(1, 2, 4) => diags.push(
+            Diag::warning(
+                "world::version-gate",
+                format!("scheduler `reject_job_registration` is a Nomad 1.2.4+ setting; Nomad {version} has none and registers every job, so it is ignored"),
+            )
+            .at(
+                src,
+                r.attr_span("reject_job_registration").unwrap_or_default(),
+                "not in this release",
+            )
+            .help("remove it or raise nomad_version"),
+        ),
+        Some(v) => cfg.reject_job_registration = v,
+        None => {}
     }
     if let Some(p) = r.single_block("preemption", diags) {
         no_label(src, p, diags);

@@ -165,6 +165,9 @@ pub fn cluster_hcl(world: &World) -> String {
     if s.memory_oversubscription {
         let _ = writeln!(o, "  memory_oversubscription = true");
     }
+    if s.reject_job_registration {
+        let _ = writeln!(o, "  reject_job_registration = true");
+    }
     let _ = writeln!(
         o,
         "  preemption {{\n    system   = {}\n    sysbatch = {}\n    batch    = {}\n    service  = {}\n  }}\n}}",

@@ -58,6 +58,12 @@ pub struct SchedulerConfig {
     pub algorithm: Algorithm,
     pub preemption: PreemptionConfig,
     pub memory_oversubscription: bool,
+    /// `RejectJobRegistration` (1.2.4+, nomad/structs/operator.go): the
+    /// servers refuse `Job.Register`, `Job.Dispatch` and `Job.Scale` to
+    /// non-management callers; `Job.Plan` never reads it (see
+    /// `mutators::registration`).
+    #[serde(default)]
+    pub reject_job_registration: bool,
     pub spans: Spans,
 }
 

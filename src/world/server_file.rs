@@ -25,7 +25,7 @@ pub(super) fn read_server(
     no_label(src, b, diags);
     const S: Schema = Schema {
         attrs: JOB_KEYS,
-        blocks: &["consul", "vault"],
+        blocks: &["consul", "vault", "acl"],
     };
     let r = BodyReader::new(src, &b.body, &S, "server", diags);
     let mut out = ServerConfig {
@@ -33,6 +33,18 @@ pub(super) fn read_server(
         ..ServerConfig::default()
     };
     read_job_settings(src, &r, v, &mut out, diags);
+    // The agent's `acl { enabled }`: whether a caller without a token is
+    // anonymous (ACLs on) or unrestricted (off), which decides what
+    // `reject_job_registration` refuses (see `mutators::registration`).
+    if let Some(a) = r.single_block("acl", diags) {
+        no_label(src, a, diags);
+        const A: Schema = Schema {
+            attrs: &["enabled"],
+            blocks: &[],
+        };
+        let ar = BodyReader::new(src, &a.body, &A, "acl", diags);
+        out.acl_enabled = Some(ar.bool("enabled", diags).unwrap_or(false));
+    }
     if let Some(c) = r.single_block("consul", diags) {
         no_label(src, c, diags);
         const C: Schema = Schema {
@@ -294,6 +306,9 @@ pub(super) fn server_hcl(s: &ServerConfig) -> String {
         if let Some(value) = value {
             let _ = writeln!(o, "  {key} = {value}");
         }
+    }
+    if let Some(enabled) = s.acl_enabled {
+        let _ = writeln!(o, "  acl {{\n    enabled = {enabled}\n  }}");
     }
     if !consul.is_empty() {
         let _ = write!(o, "  consul {{\n{consul}  }}\n");

@@ -31,6 +31,11 @@ pub struct ServerConfig {
     pub job_max_priority: Option<i64>,
     /// `job_max_count` (1.11+; `None`: 50000; 0: no bound).
     pub job_max_count: Option<i64>,
+    /// The agent's `acl { enabled }` (agent-self.json `config.ACL.Enabled`;
+    /// `None`: the world does not say). Only the scheduler configuration's
+    /// `reject_job_registration` reads it (`mutators::registration`).
+    #[serde(default)]
+    pub acl_enabled: Option<bool>,
 }
 
 impl ServerConfig {

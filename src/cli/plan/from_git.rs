@@ -233,6 +233,18 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         },
         _ => None,
     }));
+    // So does one the servers' reject_job_registration refuses (the world
+    // after the change: a planned job is registered there).
+    if let Some(r) = crate::mutators::registration::refused(&setup.world) {
+        refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
+            changed::Outcome::Plan(p) if p.admission.is_scheduled() => Some(format!(
+                "{} submission will fail: {}",
+                e.path.display(),
+                r.line()
+            )),
+            _ => None,
+        }));
+    }
     match args.format {
         PlanFormat::Text => print!(
             "{}",

@@ -16,6 +16,7 @@ pub mod multiregion_unknown;
 pub mod mutated_job_invalid;
 pub mod no_datacenter;
 pub mod regexp_unknown;
+pub mod registration_refused;
 pub mod static_port_collision;
 pub mod unknown_node_pool;
 pub mod unplaceable_group;

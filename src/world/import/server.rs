@@ -58,6 +58,7 @@ fn job_settings(v: &Value) -> ServerConfig {
         job_default_priority: int("JobDefaultPriority"),
         job_max_priority: int("JobMaxPriority"),
         job_max_count: int("JobMaxCount"),
+        acl_enabled: path(v, &["config", "ACL", "Enabled"]).and_then(Value::as_bool),
         ..ServerConfig::default()
     }
 }

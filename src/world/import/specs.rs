@@ -85,6 +85,8 @@ pub fn scheduler_from_api(v: &Value) -> SchedulerConfig {
             service: flag("ServiceSchedulerEnabled", defaults.service),
         },
         memory_oversubscription: b(cfg, "MemoryOversubscriptionEnabled"),
+        // 1.2.4+; absent (false) before.
+        reject_job_registration: b(cfg, "RejectJobRegistration"),
         spans: Default::default(),
     }
 }
