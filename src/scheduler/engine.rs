@@ -16,7 +16,7 @@ use super::QuotaUsage;
 use crate::cluster::usage::UsageOverflow;
 use crate::cluster::{AllocResources, Allocation, Node, State};
 use crate::ids::{Id, SplitMix64};
-use crate::jobspec::{Job, TaskGroup};
+use crate::jobspec::{Job, JobType, TaskGroup};
 use crate::world::World;
 
 /// The in-memory plan of one evaluation.
@@ -212,6 +212,8 @@ pub struct Engine<'w> {
     /// The job under evaluation when it is planned against many replays:
     /// it remembers verdicts that depend on the specs alone.
     pub(super) planned: Option<&'w super::sim::Planned>,
+    /// What the SpreadIterator keeps across the evaluation's selects.
+    pub(super) spread: super::spread::SpreadState,
 }
 
 /// A node's IDs its placements share ([`Engine::materialize`]), each made
@@ -237,6 +239,8 @@ pub(super) enum Note {
     NetworkVictims,
     /// Go's map order chose which allocations a shrinking group stops.
     StopOrder,
+    /// An even spread's minimum was read in Go's map order.
+    SpreadOrder,
 }
 
 impl<'w> Engine<'w> {
@@ -303,6 +307,7 @@ impl<'w> Engine<'w> {
             node_ids: Vec::new(),
             net_ask: Default::default(),
             planned: None,
+            spread: Default::default(),
             // `CSIVolumesByNodeID` reads each allocation's own job
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.
@@ -544,11 +549,22 @@ impl<'w> Engine<'w> {
         if !super::feasibility::keeps_node_in_place(self.world.nomad_version, ask.job, n) {
             return false;
         }
+        // `stack.Select` sets the group on the SpreadIterator (a service
+        // or batch job's; the system stack has none), which scores the
+        // node that fits: its lowest boost carries to later placements.
+        let generic = matches!(ask.job.job_type, JobType::Service | JobType::Batch);
+        if generic {
+            self.spread_set_group(ask);
+        }
         // Staged as a stop of the plan, as Nomad stages it: distinct_property
-        // counts the plan's stops ([`Engine::property_use`]).
+        // counts the plan's stops ([`Engine::combined_use`]).
         self.stop(old);
         let ok = self.infeasible(ask, pos, n, false).is_none()
             && self.rank(ask, pos, n, false, true).is_ok();
+        if ok && generic {
+            let _ = self.spread_score(ask, n);
+            self.spread.by_map_order.set(false);
+        }
         self.unstop(old);
         ok
     }

@@ -5,7 +5,7 @@
 //! with these, and the lint rules ask the same questions of the world's
 //! client pools, so a rule never passes what the scheduler refuses.
 
-use super::constraint::{escapes_class, holds, resolve};
+use super::constraint::{escapes_class, holds};
 use super::engine::{Ask, Engine};
 use crate::cluster::{Allocation, Node, NodeStatus};
 use crate::jobspec::{Constraint, Job, TaskGroup};
@@ -336,13 +336,23 @@ impl Engine<'_> {
                     return Some("distinct_hosts".into());
                 }
                 if c.operand == "distinct_property" {
-                    let Some(value) = resolve(&c.ltarget, n, self.world.nomad_version) else {
+                    // The propertySet counts the job's allocations in its
+                    // own namespace at every release (`AllocsByJob`), even
+                    // where distinct_hosts looks across namespaces.
+                    let set = super::property_set::PropertySet {
+                        attribute: &c.ltarget,
+                        namespace: &ask.job.namespace,
+                        job_id: &ask.job.id,
+                        group: (!job_level).then_some(ask.tg.name.as_str()),
+                        targets: Vec::new(),
+                    };
+                    let Some(value) = set.value_of(n, self.world.nomad_version) else {
                         // propertyset.go: `missing property %q`.
                         let target = crate::gotext::go_quote(&c.ltarget);
                         return Some(format!("missing property {target}"));
                     };
-                    let limit: usize = c.rtarget.parse().unwrap_or(1);
-                    let used = self.property_use(&c.ltarget, &value, &same);
+                    let limit: u64 = c.rtarget.parse().unwrap_or(1);
+                    let used = self.combined_use(&set).get(&value).copied().unwrap_or(0);
                     if used >= limit {
                         return Some(format!(
                             "distinct_property: {}={} used by {} allocs",
@@ -353,54 +363,6 @@ impl Engine<'_> {
             }
         }
         None
-    }
-
-    /// How many of the job's allocations (`same`) use `value` of
-    /// `target`, as the propertySet counts them (`GetCombinedUseMap` after
-    /// `PopulateProposed`: scheduler/propertyset.go v0.9.3:170-208,
-    /// scheduler/feasible/propertyset.go v2.0.5): the stored ones not
-    /// terminal, plus the plan's placements (an in-place update is both,
-    /// so it counts twice), less the plan's stops (a terminal one too),
-    /// whose count drops by one when above one and the value is placed on,
-    /// never below zero.
-    fn property_use(
-        &self,
-        target: &str,
-        value: &str,
-        same: &dyn Fn(&&Allocation) -> bool,
-    ) -> usize {
-        let v = self.world.nomad_version;
-        let has = |n: &Node| resolve(target, n, v).as_deref() == Some(value);
-        let (mut existing, mut proposed) = (0, 0);
-        for (p, node) in self.state.nodes.iter().enumerate() {
-            if !has(node) {
-                continue;
-            }
-            existing += self
-                .by_node
-                .get(p)
-                .into_iter()
-                .flatten()
-                .filter_map(|&i| self.state.allocs.get(i))
-                .filter(|a| a.is_live() && same(a))
-                .count();
-            proposed += self.plan.placed.on_node(p).filter(|a| same(a)).count();
-        }
-        let mut cleared = self
-            .plan
-            .stops
-            .iter()
-            .filter(|a| same(a))
-            .filter(|a| {
-                self.node_position(&a.node_id)
-                    .and_then(|p| self.state.nodes.get(p))
-                    .is_some_and(has)
-            })
-            .count();
-        if proposed > 0 && cleared > 1 {
-            cleared -= 1;
-        }
-        (existing + proposed).saturating_sub(cleared)
     }
 }
 

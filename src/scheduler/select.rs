@@ -50,6 +50,7 @@ impl Engine<'_> {
         evict: bool,
         metric: &mut AllocMetric,
     ) -> Option<RankedNode> {
+        self.spread_set_group(ask);
         let limit = self.limit(ask);
         let quota = self.quota_hit(ask);
         let quota_first = self.quota_before_constraints();
@@ -132,6 +133,12 @@ impl Engine<'_> {
         }
         if let Some(text) = best.as_ref().and_then(|b| b.chance.clone()) {
             self.note(Note::NetworkVictims, &ask.tg.name, || text);
+        }
+        if self.spread.by_map_order.take() {
+            self.note(Note::SpreadOrder, &ask.tg.name, || format!(
+                "group {:?}: every allocation on one value of its even spread's attribute is stopped; Nomad reads the spread's least-used count in Go's map order, so the nodes' spread scores depend on it",
+                ask.tg.name
+            ));
         }
         best
     }

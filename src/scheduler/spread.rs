@@ -1,97 +1,274 @@
 //! Spread scoring (`scheduler/spread.go`; 2.0: `scheduler/feasible/
 //! spread.go`): how a node's value of each spread attribute compares with
-//! the placements the job's group has so far. Kept apart from rank.rs,
+//! the placements the job's group has so far, counted by the group's
+//! property sets ([`super::property_set`]). Kept apart from rank.rs,
 //! which fits the node.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
-use super::constraint::resolve;
 use super::engine::{Ask, Engine};
+use super::property_set::{PropertySet, IMPLICIT_TARGETS_TOGETHER};
 use crate::cluster::Node;
+use crate::jobspec::{Spread, TaskGroup};
+
+/// `implicitTarget`: every value the targets leave unnamed.
+const IMPLICIT: &str = "*";
+
+/// What the evaluation's SpreadIterator keeps between placements.
+#[derive(Debug)]
+pub(super) struct SpreadState {
+    /// The groups whose spread info the iterator has computed
+    /// (`computeSpreadInfo`, on a group's first `SetTaskGroup`).
+    groups: Vec<String>,
+    /// `sumSpreadWeights`: every computed group's spread weights, its
+    /// job-level spreads' included, added up and never reset, so a
+    /// second group's spreads are weighed against the first's too
+    /// (spread.go:254@v0.9.3, :290@v2.0.5).
+    weight_sum: i64,
+    /// `lowestSpreadBoost` (#17198): the lowest target boost scored so
+    /// far, given to a node whose target asks for none.
+    lowest: Cell<f64>,
+    /// Did an even spread's score depend on Go's map order (see
+    /// [`even_boost`])? Read, and cleared, by the select that ranked.
+    pub(super) by_map_order: Cell<bool>,
+}
+
+impl Default for SpreadState {
+    fn default() -> Self {
+        SpreadState {
+            groups: Vec::new(),
+            weight_sum: 0,
+            lowest: Cell::new(-1.0),
+            by_map_order: Cell::new(false),
+        }
+    }
+}
+
+/// `computeSpreadInfo`'s desired counts of one spread: each target's share
+/// of the group's count, and the rest on `"*"` when the targets leave
+/// some (and ask for any).
+fn desired_counts(s: &Spread, count: i64) -> BTreeMap<&str, f64> {
+    let total = count as f64;
+    let mut desired = BTreeMap::new();
+    let mut sum = 0.0;
+    for t in &s.targets {
+        let d = t.percent as f64 / 100.0 * total;
+        desired.insert(t.value.as_str(), d);
+        sum += d;
+    }
+    if sum > 0.0 && sum < total {
+        desired.insert(IMPLICIT, total - sum);
+    }
+    desired
+}
+
+/// The group's spreads as Nomad holds them: a property set per spread,
+/// the job's first (`SetTaskGroup`), each scored with the spread info
+/// keyed by its attribute, built from the group's spreads then the
+/// job's, the last of an attribute winning (`computeSpreadInfo`).
+fn spreads_of<'j>(job_spreads: &'j [Spread], tg: &'j TaskGroup) -> Vec<(&'j Spread, &'j Spread)> {
+    let info = |attribute: &str| {
+        tg.spreads
+            .iter()
+            .chain(job_spreads)
+            .rfind(|s| s.attribute == attribute)
+    };
+    job_spreads
+        .iter()
+        .chain(&tg.spreads)
+        .filter_map(|s| info(&s.attribute).map(|i| (s, i)))
+        .collect()
+}
+
+/// `evenSpreadScoreBoost`, its min and max read from the use map in Go's
+/// loop (`minCount == 0 || value < minCount`): a value left at zero by
+/// the plan's stops counts as the minimum only when Go's map order reads
+/// it last; otherwise the values read after it decide. Scored here in the
+/// map's sorted order; the flag says whether another order scores the
+/// node otherwise.
+fn even_boost(used: &BTreeMap<String, u64>, value: &str) -> (f64, bool) {
+    if used.is_empty() {
+        return (0.0, false);
+    }
+    let current = used.get(value).copied().unwrap_or(0);
+    let (mut min, mut max) = (0u64, 0u64);
+    for &v in used.values() {
+        if min == 0 || v < min {
+            min = v;
+        }
+        if max == 0 || v > max {
+            max = v;
+        }
+    }
+    let score = even_score(current, min, max);
+    // The minimum another order reads: zero, or any used value.
+    let other = used.values().any(|&v| v == 0)
+        && used
+            .values()
+            .any(|&m| even_score(current, m, max).to_bits() != score.to_bits());
+    (score, other)
+}
+
+/// The boost of a value used `current` times, given the min and max read.
+fn even_score(current: u64, min: u64, max: u64) -> f64 {
+    // Go subtracts the uint64 counts and converts to int.
+    let delta = |a: u64, b: u64| a.wrapping_sub(b) as i64 as f64;
+    if current != min {
+        if min == 0 {
+            -1.0
+        } else {
+            delta(min, current) / min as f64
+        }
+    } else if min == max {
+        -1.0
+    } else if min == 0 {
+        1.0
+    } else {
+        delta(max, min) / min as f64
+    }
+}
 
 impl Engine<'_> {
-    /// Spread scoring (`feasible/spread.go`), job and group spreads.
-    pub(super) fn spread_score(&self, ask: &Ask<'_>, n: &Node) -> Option<f64> {
-        let spreads: Vec<&crate::jobspec::Spread> = ask
+    /// `SpreadIterator.SetTaskGroup`: the group's spread info is computed
+    /// the first time the evaluation selects for it, adding its weights
+    /// to the iterator's sum. Every `stack.Select` of a service or batch
+    /// job calls it, an in-place fit's too.
+    pub(super) fn spread_set_group(&mut self, ask: &Ask<'_>) {
+        if self.spread.groups.contains(&ask.tg.name) {
+            return;
+        }
+        self.spread.groups.push(ask.tg.name.clone());
+        let weights: i64 = ask
             .tg
             .spreads
             .iter()
-            .chain(ask.job.spreads.iter())
-            .collect();
+            .chain(&ask.job.spreads)
+            .map(|s| s.weight)
+            .sum();
+        self.spread.weight_sum = self.spread.weight_sum.saturating_add(weights);
+    }
+
+    /// Spread scoring (`SpreadIterator.Next`), job and group spreads.
+    pub(super) fn spread_score(&self, ask: &Ask<'_>, n: &Node) -> Option<f64> {
+        let spreads = spreads_of(&ask.job.spreads, ask.tg);
         if spreads.is_empty() {
             return None;
         }
-        let total_weight: i64 = spreads.iter().map(|s| s.weight).sum();
-        let count = ask.tg.count.max(1) as f64;
+        let version = self.world.nomad_version;
+        let fold = version.has_since(IMPLICIT_TARGETS_TOGETHER);
         let mut total = 0.0;
-        for s in spreads {
-            let mut counts: BTreeMap<String, i64> = BTreeMap::new();
-            for (p, other) in self.state.nodes.iter().enumerate() {
-                let k = self
-                    .proposed_iter(p)
-                    .filter(|a| {
-                        a.namespace == ask.job.namespace
-                            && a.job_id == ask.job.id
-                            && a.task_group == ask.tg.name
-                    })
-                    .count() as i64;
-                if k > 0 {
-                    if let Some(v) = resolve(&s.attribute, other, self.world.nomad_version) {
-                        *counts.entry(v).or_insert(0) += k;
-                    }
-                }
-            }
-            let Some(value) = resolve(&s.attribute, n, self.world.nomad_version) else {
-                total -= 1.0;
-                continue;
-            };
-            let used = counts.get(&value).copied().unwrap_or(0) + 1;
-            if s.targets.is_empty() {
-                if counts.is_empty() {
-                    continue;
-                }
-                let min = counts.values().copied().min().unwrap_or(0);
-                let max = counts.values().copied().max().unwrap_or(0);
-                let cur = counts.get(&value).copied().unwrap_or(0);
-                total += if cur != min {
-                    if min == 0 {
-                        -1.0
-                    } else {
-                        (min - cur) as f64 / min as f64
-                    }
-                } else if min == max {
-                    -1.0
-                } else if min == 0 {
-                    1.0
+        for (s, info) in spreads {
+            let set = PropertySet {
+                attribute: &s.attribute,
+                namespace: &ask.job.namespace,
+                job_id: &ask.job.id,
+                group: Some(&ask.tg.name),
+                targets: if fold {
+                    s.targets.iter().map(|t| t.value.as_str()).collect()
                 } else {
-                    (max - min) as f64 / min as f64
-                };
-                continue;
-            }
-            let mut desired: BTreeMap<&str, f64> = s
-                .targets
-                .iter()
-                .map(|t| (t.value.as_str(), t.percent as f64 / 100.0 * count))
-                .collect();
-            let sum: f64 = desired.values().sum();
-            if sum < count {
-                desired.entry("*").or_insert(count - sum);
-            }
-            let Some(d) = desired.get(value.as_str()).or_else(|| desired.get("*")) else {
+                    Vec::new()
+                },
+            };
+            // UsedCount: a node without the attribute scores -1.
+            let Some(value) = set.value_of(n, version) else {
                 total -= 1.0;
                 continue;
             };
-            if *d == 0.0 {
-                total -= 1.0;
+            let used_map = self.combined_use(&set);
+            let desired = desired_counts(info, ask.tg.count);
+            if desired.is_empty() {
+                let (boost, by_order) = even_boost(&used_map, &value);
+                if by_order {
+                    self.spread.by_map_order.set(true);
+                }
+                total += boost;
                 continue;
             }
-            let w = if total_weight > 0 {
-                s.weight as f64 / total_weight as f64
-            } else {
-                0.0
+            let Some(&d) = desired
+                .get(value.as_str())
+                .or_else(|| desired.get(IMPLICIT))
+            else {
+                total -= 1.0;
+                continue;
             };
-            total += (d - used as f64) / d * w;
+            let weight = info.weight as f64 / self.spread.weight_sum as f64;
+            if d == 0.0 && fold {
+                // #17198 (c80c8ab43d) reached the same releases as #17195:
+                // a 0% target takes the lowest boost, where before its
+                // boost divided by zero (-Inf).
+                total += self.spread.lowest.get();
+                continue;
+            }
+            let used = used_map.get(&value).copied().unwrap_or(0) + 1;
+            let boost = (d - used as f64) / d * weight;
+            total += boost;
+            if boost < self.spread.lowest.get() {
+                self.spread.lowest.set(boost);
+            }
         }
         (total != 0.0).then_some(total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn used(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn even_spread_boosts_as_nomad() {
+        assert_eq!(even_boost(&used(&[]), "a"), (0.0, false));
+        // Even: the maximum penalty everywhere.
+        assert_eq!(even_boost(&used(&[("a", 1), ("b", 1)]), "a"), (-1.0, false));
+        // A value not yet used, beside used ones.
+        assert_eq!(even_boost(&used(&[("a", 2), ("b", 1)]), "c"), (1.0, false));
+        assert_eq!(even_boost(&used(&[("a", 2), ("b", 1)]), "b"), (1.0, false));
+        assert_eq!(even_boost(&used(&[("a", 3), ("b", 1)]), "a"), (-2.0, false));
+    }
+
+    /// A value whose allocations all stop stays in the map at zero: Go's
+    /// loop takes it for the minimum only when it reads it last.
+    #[test]
+    fn a_cleared_value_makes_the_even_boost_map_ordered() {
+        // {a: 0, b: 1, c: 2}: b scores -1 when a is read last (min 0),
+        // +1 when b is (min 1).
+        let m = used(&[("a", 0), ("b", 1), ("c", 2)]);
+        assert_eq!(even_boost(&m, "b"), (1.0, true));
+        // The cleared value itself scores +1 whichever min is read.
+        assert_eq!(even_boost(&m, "a"), (1.0, false));
+        // {a: 0, b: 1, c: 1}: every order gives b -1.
+        assert_eq!(
+            even_boost(&used(&[("a", 0), ("b", 1), ("c", 1)]), "b"),
+            (-1.0, false)
+        );
+    }
+
+    #[test]
+    fn the_rest_goes_to_the_implicit_target() {
+        let s = Spread {
+            attribute: "${meta.rack}".into(),
+            weight: 100,
+            targets: vec![crate::jobspec::SpreadTarget {
+                value: "r1".into(),
+                percent: 50,
+            }],
+            ..Default::default()
+        };
+        let d = desired_counts(&s, 4);
+        assert_eq!(d.get("r1"), Some(&2.0));
+        assert_eq!(d.get("*"), Some(&2.0));
+        let none = Spread {
+            targets: vec![crate::jobspec::SpreadTarget {
+                value: "r1".into(),
+                percent: 0,
+            }],
+            ..s
+        };
+        // Targets asking for nothing leave no implicit target.
+        assert_eq!(desired_counts(&none, 4).get("*"), None);
     }
 }
