@@ -116,6 +116,8 @@ const BIG_DIFF: &str = "+ Job: \"big\"
 Scheduler dry-run:
 ";
 
+const BIG_PLACED: &str = "- All tasks successfully allocated.\n\n";
+
 /// The scored job holds 600 MB of r1: 400 MB left.
 const BIG_FAILS: &str = "- WARNING: Failed to place all allocations.
   Task Group \"g\" (failed to place 1 allocation):
@@ -159,6 +161,47 @@ fn implicit_spread_targets_are_counted_together_from_17195() {
         assert!(
             samples.contains("%  every allocation is placed (")
                 && samples.contains("%  task group \"g\" fails to place ("),
+            "{v}: {samples}"
+        );
+    }
+}
+
+/// R17: affinities `rack = r1` (weight 1) and `rack = r9` (weight 99). r1
+/// scores 1/100, and the others match none. Before #25800 Nomad appends
+/// no affinity score for a node whose affinities add up to 0
+/// (scheduler/rank.go:754@v1.6.0), so r2 and r3 score their bin-packing
+/// alone, above r1's mean with 0.01: `af` avoids r1 and `big` fits there.
+/// From v1.10.2 (and Enterprise 1.8.14, 1.9.10) the 0 is averaged in,
+/// r1 wins, and `big` no longer fits.
+#[test]
+fn a_node_matching_no_affinity_is_scored_from_25800() {
+    let affinity = r#"    affinity {
+      attribute = "${meta.rack}"
+      value     = "r1"
+      weight    = 1
+    }
+    affinity {
+      attribute = "${meta.rack}"
+      value     = "r9"
+      weight    = 99
+    }"#;
+    let job = scored("af", 1, 600, affinity);
+    for v in ["0.9.3", "1.6.0", "1.8.13", "1.9.9", "1.10.1"] {
+        let d = racks("s6-aff-old", v, "af", &job);
+        let (dry, samples, code) = plan_big(&d);
+        assert_eq!(dry, format!("{BIG_DIFF}{BIG_PLACED}"), "{v}");
+        assert!(
+            samples.contains(" certain  every allocation is placed (60/60)\n"),
+            "{v}: {samples}"
+        );
+        assert_eq!(code, 1, "{v}: a new job's create exits 1");
+    }
+    for v in ["1.8.14", "1.9.10", "1.10.2", "1.11.0", "2.0.5"] {
+        let d = racks("s6-aff-new", v, "af", &job);
+        let (dry, samples, _) = plan_big(&d);
+        assert_eq!(dry, format!("{BIG_DIFF}{BIG_FAILS}"), "{v}");
+        assert!(
+            samples.contains(" certain  task group \"g\" fails to place (60/60)\n"),
             "{v}: {samples}"
         );
     }
