@@ -197,6 +197,7 @@ mod plan_samples_v1_2;
 mod plan_server_job_settings;
 mod plan_stopping_alloc;
 mod plan_system_canary;
+mod plan_system_class_cache;
 mod plan_system_failure_metric;
 mod plan_vault;
 mod plan_vault_token;

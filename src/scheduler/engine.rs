@@ -241,6 +241,9 @@ pub(super) enum Note {
     StopOrder,
     /// An even spread's minimum was read in Go's map order.
     SpreadOrder,
+    /// Clients of one computed class differ on a check Nomad caches per
+    /// class: the first one checked decides for the others.
+    ClassCache,
 }
 
 impl<'w> Engine<'w> {
@@ -252,6 +255,13 @@ impl<'w> Engine<'w> {
         }
         self.noted.push((kind, group.to_string()));
         self.nondeterminism.push(text());
+    }
+
+    /// Would a note of `kind` about `group` be written now (the caller
+    /// reads notes and none is written yet)? For notes whose evidence
+    /// costs work to gather.
+    pub(super) fn wants_note(&self, kind: Note, group: &str) -> bool {
+        self.notes_read && !self.noted.iter().any(|(k, g)| *k == kind && g == group)
     }
 
     /// An engine for `job` against `state` (the job versions its
@@ -535,8 +545,10 @@ impl<'w> Engine<'w> {
     /// `inplaceUpdate`, scheduler/util.go v0.9.3:786-792 and 510-516,
     /// v2.0.5:868-874 and 632-639), so the feasibility checks too (its
     /// distinct_hosts and distinct_property among them) see the node
-    /// without it.
-    pub fn fits_in_place(&mut self, ask: &Ask<'_>, old: &Allocation) -> bool {
+    /// without it. Its select reads and keeps the evaluation's per-class
+    /// verdicts as any other (`class_cache`: the generic stack's always,
+    /// the system stack's before 1.11, [`Engine::system_class_cache`]).
+    pub fn fits_in_place(&mut self, ask: &Ask<'_>, old: &Allocation, class_cache: bool) -> bool {
         let Some(pos) = self.node_position(&old.node_id) else {
             return false;
         };
@@ -559,7 +571,7 @@ impl<'w> Engine<'w> {
         // Staged as a stop of the plan, as Nomad stages it: distinct_property
         // counts the plan's stops ([`Engine::combined_use`]).
         self.stop(old);
-        let ok = self.infeasible(ask, pos, n, false).is_none()
+        let ok = self.infeasible(ask, pos, n, class_cache).is_none()
             && self.rank(ask, pos, n, false, true).is_ok();
         if ok && generic {
             let _ = self.spread_score(ask, n);

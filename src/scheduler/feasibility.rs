@@ -144,6 +144,14 @@ pub fn has_drivers(tg: &TaskGroup, n: &Node) -> bool {
         .all(|t| n.drivers.iter().any(|d| d == &t.driver))
 }
 
+/// The group's and its tasks' constraints the class cache covers.
+fn tg_constraints(tg: &TaskGroup) -> impl Iterator<Item = &Constraint> + '_ {
+    tg.constraints
+        .iter()
+        .chain(tg.tasks.iter().flat_map(|t| t.constraints.iter()))
+        .filter(|c| !placement_bound(c))
+}
+
 /// `distinct_hosts` and `distinct_property` depend on what is placed, so
 /// they are not checked (nor cached) with the others.
 fn placement_bound(c: &Constraint) -> bool {
@@ -170,18 +178,51 @@ fn distinct_hosts_namespaced(v: crate::version::NomadVersion) -> bool {
     v.has_since(&[V::new(1, 5, 11), V::new(1, 6, 4), V::new(1, 7, 0)])
 }
 
+/// Why a node is out of one select.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Filtered {
+    /// The metric key (`AllocMetric.FilterNode`).
+    pub reason: String,
+    /// The `FeasibilityWrapper` returned nil: Nomad's walk ends here, and
+    /// the select sees no further node ([`fast_path_unavailable_ends_walk`]).
+    pub ends_walk: bool,
+}
+
+impl Filtered {
+    fn of(reason: impl Into<String>) -> Filtered {
+        Filtered {
+            reason: reason.into(),
+            ends_walk: false,
+        }
+    }
+}
+
+/// Is the host-volume check one of the group checks cached per computed
+/// class? Not yet modelled: judged on every node.
+pub fn host_volumes_class_cached(_v: NomadVersion) -> bool {
+    false
+}
+
+/// Does a node of a class already found eligible, failing the `avail`
+/// checks (CSI), end the `FeasibilityWrapper`'s walk? Not yet modelled.
+pub fn fast_path_unavailable_ends_walk(_v: NomadVersion) -> bool {
+    false
+}
+
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
-/// constraints, then group drivers, constraints, devices and networks, cached per
-/// computed class, then the checks that depend on what is placed.
+/// constraints, then group drivers, constraints, host volumes (until
+/// 1.4.14/1.5.10/1.6.3), devices and networks, cached per computed class,
+/// then the `avail` checks run on every node, then the checks that depend
+/// on what is placed.
 impl Engine<'_> {
-    /// Job- and group-level feasibility for one node; the failing reason.
+    /// Job- and group-level feasibility for one node; why it fails.
     pub(super) fn infeasible(
         &mut self,
         ask: &Ask<'_>,
         pos: usize,
         n: &Node,
         cache: bool,
-    ) -> Option<String> {
+    ) -> Option<Filtered> {
         self.net_ask.select(ask.tg);
         // Computed once per node for every copy of the state (all replays
         // of a sampling run share its clients), not once per evaluation.
@@ -191,16 +232,9 @@ impl Engine<'_> {
         }
         .unwrap_or_else(|| crate::structs::node_class::computed_class(n));
         // Constraints that depend on what is placed are checked later
-        // (`transient`); the rest are walked in place, not collected, on
+        // (`distinct`); the rest are walked in place, not collected, on
         // every check.
         let job_cs = || ask.job.constraints.iter().filter(|c| !placement_bound(c));
-        let tg_cs = || {
-            ask.tg
-                .constraints
-                .iter()
-                .chain(ask.tg.tasks.iter().flat_map(|t| t.constraints.iter()))
-                .filter(|c| !placement_bound(c))
-        };
         // Whether the job's and the group's constraints name a unique
         // value: once per group and evaluation, not per node checked.
         let (job_escapes, tg_escapes) =
@@ -209,7 +243,7 @@ impl Engine<'_> {
                 None => {
                     let any =
                         |c: &Constraint| escapes_class(&c.ltarget) || escapes_class(&c.rtarget);
-                    let (job, tg) = (job_cs().any(any), tg_cs().any(any));
+                    let (job, tg) = (job_cs().any(any), tg_constraints(ask.tg).any(any));
                     self.escapes.push((ask.tg.name.clone(), job, tg));
                     (job, tg)
                 }
@@ -217,7 +251,7 @@ impl Engine<'_> {
         if cache && !job_escapes {
             if let Some(ok) = self.job_class_ok.get(&class) {
                 if !ok {
-                    return Some("computed class ineligible".into());
+                    return Some(Filtered::of("computed class ineligible"));
                 }
             }
         }
@@ -228,9 +262,10 @@ impl Engine<'_> {
                 self.job_class_ok.insert(class, job_fail.is_none());
             }
         }
-        if job_fail.is_some() {
-            return job_fail;
+        if let Some(reason) = job_fail {
+            return Some(Filtered::of(reason));
         }
+        let version = self.world.nomad_version;
         if cache && !tg_escapes {
             let known = self
                 .tg_class_ok
@@ -238,52 +273,95 @@ impl Engine<'_> {
                 .and_then(|v| v.iter().find(|(name, _)| *name == ask.tg.name))
                 .map(|(_, ok)| *ok);
             if let Some(ok) = known {
+                self.note_class_split(ask, pos, n, ok);
                 if !ok {
-                    return Some("computed class ineligible".into());
+                    return Some(Filtered::of("computed class ineligible"));
                 }
-                return self.transient(ask, pos, n);
+                // The fast path of an eligible class.
+                if let Some(reason) = self.available(ask, pos, n) {
+                    return Some(Filtered {
+                        reason,
+                        ends_walk: fast_path_unavailable_ends_walk(version),
+                    });
+                }
+                return self.distinct(ask, pos, n).map(Filtered::of);
             }
         }
-        let mut fail = None;
-        if !has_drivers(ask.tg, n) {
-            fail = Some("missing drivers".to_string());
-        }
-        if fail.is_none() {
-            fail = self.first_failed(tg_cs(), n);
-        }
-        if fail.is_none() && !super::device::has_devices(ask.tg, n, self.world.nomad_version) {
-            fail = Some("missing devices".to_string());
-        }
-        // The node's networks are not part of its computed class (Nomad
-        // hashes only `NodeResources.Devices`), so this verdict is cached
-        // per class like the others, as Nomad caches it.
-        if fail.is_none() {
-            let version = self.world.nomad_version;
-            fail = super::network_check::network_infeasible(self.net_ask.network(), n, version);
-            if super::network_check::order_dependent(ask.job, ask.tg, fail.as_deref(), n, version) {
-                self.note(super::engine::Note::Network, &ask.tg.name, || format!(
-                    "group {:?}: it has no network, so Nomad checks it against the network of whichever group it placed before (the NetworkChecker keeps it), in Go's map order",
-                    ask.tg.name
-                ));
-            }
-            if let Some(text) =
-                super::network_check::alias_by_chance(self.net_ask.network(), n, version)
-            {
-                self.note(super::engine::Note::Alias, &ask.tg.name, || {
-                    format!("group {:?}: {text}", ask.tg.name)
-                });
-            }
-        }
+        let fail = self.tg_checks(ask, pos, n);
         if cache && !tg_escapes {
             self.tg_class_ok
                 .entry(class)
                 .or_default()
                 .push((ask.tg.name.clone(), fail.is_none()));
         }
-        if fail.is_some() {
-            return fail;
+        if let Some(reason) = fail.or_else(|| self.available(ask, pos, n)) {
+            return Some(Filtered::of(reason));
         }
-        self.transient(ask, pos, n)
+        self.distinct(ask, pos, n).map(Filtered::of)
+    }
+
+    /// The group checks Nomad caches per computed class (`tgs`), in its
+    /// order: drivers, constraints, host volumes (while cached), devices,
+    /// network. The first failure's metric key.
+    fn tg_checks(&mut self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+        let version = self.world.nomad_version;
+        if !has_drivers(ask.tg, n) {
+            return Some("missing drivers".to_string());
+        }
+        if let Some(fail) = self.first_failed(tg_constraints(ask.tg), n) {
+            return Some(fail);
+        }
+        if host_volumes_class_cached(version) {
+            if let Some(fail) = self.host_volume_check(ask, pos, n) {
+                return Some(fail);
+            }
+        }
+        if !super::device::has_devices(ask.tg, n, version) {
+            return Some("missing devices".to_string());
+        }
+        // The node's networks are not part of its computed class (Nomad
+        // hashes only `NodeResources.Devices`), so this verdict is cached
+        // per class like the others, as Nomad caches it.
+        let fail = super::network_check::network_infeasible(self.net_ask.network(), n, version);
+        if super::network_check::order_dependent(ask.job, ask.tg, fail.as_deref(), n, version) {
+            self.note(super::engine::Note::Network, &ask.tg.name, || format!(
+                "group {:?}: it has no network, so Nomad checks it against the network of whichever group it placed before (the NetworkChecker keeps it), in Go's map order",
+                ask.tg.name
+            ));
+        }
+        if let Some(text) =
+            super::network_check::alias_by_chance(self.net_ask.network(), n, version)
+        {
+            self.note(super::engine::Note::Alias, &ask.tg.name, || {
+                format!("group {:?}: {text}", ask.tg.name)
+            });
+        }
+        fail
+    }
+
+    /// A client judged by its class's cached verdict `class_ok` that would
+    /// be judged otherwise on its own: which client of the class Nomad
+    /// checks first is random (the generic stack's node shuffle; the
+    /// system scheduler's Go map order before 1.11), so the plan shown is
+    /// one of several outcomes. Said once per group, in the notes
+    /// (`Preflight.Nondeterminism`); `--samples` measures the outcomes.
+    fn note_class_split(&mut self, ask: &Ask<'_>, pos: usize, n: &Node, class_ok: bool) {
+        use super::engine::Note;
+        if !self.wants_note(Note::ClassCache, &ask.tg.name) {
+            return;
+        }
+        let own = self.tg_checks(ask, pos, n);
+        if own.is_none() == class_ok {
+            return;
+        }
+        let what = match &own {
+            Some(reason) => format!("{reason:?} on some, not on others"),
+            None => "some pass, others fail".to_string(),
+        };
+        self.note(Note::ClassCache, &ask.tg.name, || format!(
+            "group {:?}: clients of one computed class differ on a check Nomad caches per class ({what}); the first of them Nomad checks decides for all, and which comes first is random, so this plan is one of its outcomes (--samples gives their shares)",
+            ask.tg.name
+        ));
     }
 
     /// The metric key of the first of `cs` that `n` does not meet, in
@@ -306,17 +384,25 @@ impl Engine<'_> {
         .map(|c| c.metric_key())
     }
 
+    /// Nomad's `HostVolumeChecker` for the placement's allocation.
+    fn host_volume_check(&self, ask: &Ask<'_>, _pos: usize, n: &Node) -> Option<String> {
+        (!has_host_volumes(ask.tg, ask.alloc_suffix(), n))
+            .then(|| "missing compatible host volumes".to_string())
+    }
+
+    /// The `avail` checks, run on every node whatever its class: host
+    /// volumes once uncached ([`host_volumes_class_cached`]), then CSI.
+    fn available(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+        if !host_volumes_class_cached(self.world.nomad_version) {
+            if let Some(fail) = self.host_volume_check(ask, pos, n) {
+                return Some(fail);
+            }
+        }
+        super::csi::infeasible(self.csi.as_ref(), self.world, ask, pos, n)
+    }
+
     /// distinct_hosts / distinct_property: depend on what is already placed.
-    pub(super) fn transient(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
-        // Host volumes are not part of the computed node class, so they are
-        // checked on every node rather than cached per class.
-        if !has_host_volumes(ask.tg, ask.alloc_suffix(), n) {
-            return Some("missing compatible host volumes".into());
-        }
-        // Nomad's CSIVolumeChecker runs after the group's checks.
-        if let Some(reason) = super::csi::infeasible(self.csi.as_ref(), self.world, ask, pos, n) {
-            return Some(reason);
-        }
+    pub(super) fn distinct(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
         let ns_scoped = distinct_hosts_namespaced(self.world.nomad_version);
         for (cs, job_level) in levels {

@@ -215,7 +215,7 @@ impl Judge for Judging<'_, '_, '_> {
         };
         ask.alloc_name.clear();
         ask.alloc_name.push_str(&a.name);
-        if self.engine.fits_in_place(ask, a) {
+        if self.engine.fits_in_place(ask, a, true) {
             Update::InPlace
         } else {
             Update::Destructive

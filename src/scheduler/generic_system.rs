@@ -57,7 +57,10 @@ pub(super) fn system(
     let state = engine.state;
     let world = engine.world;
     let evict = preemption_on(world, job.job_type);
-    let nodes = engine.ready_nodes(job);
+    // Nomad's node order ([`Engine::system_order`]) decides which node of
+    // a computed class its cached verdict comes from.
+    let nodes = engine.system_order();
+    let class_cache = engine.system_class_cache();
     // Before 1.11 a rolling system update (stagger and max_parallel set)
     // replaces at most max_parallel allocations per evaluation; the
     // annotation still counts every destructive update, and a follow-up
@@ -199,7 +202,7 @@ pub(super) fn system(
                     Some((oj, og)) => engine.destructive(oj, og, job, tg),
                     None => true,
                 };
-                if !destructive && engine.fits_in_place(&ask, a) {
+                if !destructive && engine.fits_in_place(&ask, a, class_cache) {
                     du.in_place_update += 1;
                     let mut updated = (*a).clone();
                     updated.job_version = new_version;
@@ -222,7 +225,7 @@ pub(super) fn system(
             let name = format!("{}.{}[0]", job.id, tg.name);
             tried += 1;
             let mut metric = AllocMetric::default();
-            match engine.select_on(&ask, pos, evict, &mut metric) {
+            match engine.select_on(&ask, pos, evict, class_cache, &mut metric) {
                 Ok(r) => {
                     let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
                     du.preemptions += r.victims.len() as u64;

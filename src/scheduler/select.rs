@@ -15,6 +15,31 @@ const SKIP_SCORE_THRESHOLD: f64 = 0.0;
 const MAX_SKIP: usize = 3;
 
 impl Engine<'_> {
+    /// The order the system scheduler selects nodes in: Go's map order of
+    /// `diffSystemAllocs`' `nodeAllocs` (`for nodeID, allocs := range
+    /// nodeAllocs`, scheduler/util.go v0.9.3, scheduler/system_util.go
+    /// v1.6.0:309-330; reconciler/reconcile_node.go v1.11.0:65), the
+    /// placements then made in that order (`computePlacements`). We take
+    /// the evaluation's node shuffle, the one model of Nomad's node order
+    /// the generic stack's walk uses, so `--seed` picks one order and
+    /// `--samples` measures the others.
+    pub fn system_order(&self) -> Vec<usize> {
+        self.source.clone()
+    }
+
+    /// Does the system stack keep its per-class feasibility verdicts from
+    /// one node's select to the next? Its `EvalEligibility` is made once
+    /// per evaluation (`SystemStack.SetJob`) and `ctx.Reset()` resets only
+    /// the metrics (scheduler/context.go v1.6.0:172-174), so before 1.11
+    /// the first node of a computed class decides for every later node of
+    /// it; from 1.11.0 `SystemStack.Select` resets it for every node
+    /// ("previous eligibility information is not applicable",
+    /// scheduler/feasible/stack.go v1.11.0:355-359, d55ab6c1ed; absent at
+    /// v1.10.5).
+    pub fn system_class_cache(&self) -> bool {
+        !self.world.nomad_version.at_least(1, 11, 0)
+    }
+
     /// Limit for the generic stack: 2 for batch, log2(n) for service, and
     /// unlimited/max(count, 100) when affinities or spreads need every node.
     pub fn limit(&self, ask: &Ask<'_>) -> usize {
@@ -80,8 +105,14 @@ impl Engine<'_> {
                     continue;
                 }
             }
-            if let Some(reason) = self.infeasible(ask, pos, n, true) {
-                filtered(metric, n, reason);
+            if let Some(f) = self.infeasible(ask, pos, n, true) {
+                filtered(metric, n, f.reason);
+                if f.ends_walk {
+                    // The wrapper's nil: to the stack, the source is
+                    // exhausted (the limit iterator returns what it set
+                    // aside).
+                    break;
+                }
                 continue;
             }
             if !quota_first {
@@ -143,12 +174,15 @@ impl Engine<'_> {
         best
     }
 
-    /// The system stack: one node, no limit, no competition.
+    /// The system stack: one node, no limit, no competition. With
+    /// `class_cache` the evaluation's per-class verdicts are read and kept
+    /// ([`Engine::system_class_cache`]).
     pub fn select_on(
         &mut self,
         ask: &Ask<'_>,
         pos: usize,
         evict: bool,
+        class_cache: bool,
         metric: &mut AllocMetric,
     ) -> Result<RankedNode, bool> {
         let Some(n) = self.node(pos) else {
@@ -156,8 +190,8 @@ impl Engine<'_> {
         };
         metric.nodes_evaluated += 1;
         let quota = self.quota_hit(ask);
-        if let Some(reason) = self.infeasible(ask, pos, n, false) {
-            filtered(metric, n, reason);
+        if let Some(f) = self.infeasible(ask, pos, n, class_cache) {
+            filtered(metric, n, f.reason);
             return Err(true);
         }
         if let Some(q) = quota {
