@@ -32,7 +32,7 @@ pub type JobHistory = BTreeMap<(String, String, u64), std::sync::Arc<Job>>;
 
 /// The job spec an allocation runs: from the version history, else the
 /// registered job when the versions agree.
-fn old_spec<'s>(
+pub(super) fn old_spec<'s>(
     history: &'s JobHistory,
     state: &'s State,
     a: &Allocation,
@@ -364,6 +364,7 @@ fn generic(
     let mut failed: BTreeMap<&str, AllocMetric> = BTreeMap::new();
     let mut place = Placing {
         engine: &mut *engine,
+        history,
         evict_allowed,
         eval_id,
         new_version,
@@ -417,6 +418,7 @@ fn placements(gp: &GroupPlan<'_>) -> usize {
 /// into it uncomputed (`failedTGAllocs[tg.Name]`).
 struct Placing<'a, 'w, 'f> {
     engine: &'a mut Engine<'w>,
+    history: &'a JobHistory,
     evict_allowed: bool,
     eval_id: &'a str,
     new_version: u64,
@@ -449,10 +451,19 @@ impl<'f> Placing<'_, '_, 'f> {
             ask.alloc_name.clear();
             ask.alloc_name.push_str(&alloc_name);
             ask.penalty = penalty_nodes(replaced, version);
-            let mut choice = self.engine.select(ask, false, &mut metric);
+            // A sticky (or migrating) disk's replacement tries its old
+            // node first, with and then without preemption.
+            let prefer = self
+                .engine
+                .preferred_node(self.history, ask.job, ask.tg, replaced);
+            let mut choice = self
+                .engine
+                .select_preferring(ask, false, prefer, &mut metric);
             if choice.is_none() && self.evict_allowed {
                 metric = AllocMetric::default();
-                choice = self.engine.select(ask, true, &mut metric);
+                choice = self
+                    .engine
+                    .select_preferring(ask, true, prefer, &mut metric);
             }
             match choice {
                 Some(r) => {

@@ -26,6 +26,7 @@ mod packed_nodes;
 pub mod placed;
 mod placement_update;
 pub mod preempt;
+mod preferred_node;
 mod property_set;
 pub mod quota;
 pub mod quota_devices;
