@@ -91,6 +91,8 @@ pub enum CannotKnow {
     /// Service/batch preemption before 0.12 under an unstated edition:
     /// Enterprise's alone.
     PreemptionEdition(crate::scheduler::preempt::PreemptionEditionUnknown),
+    /// A group count past what the simulation holds (Nomad takes any Go int).
+    Count(crate::scheduler::count_bound::CountUnknown),
 }
 
 impl CannotKnow {
@@ -116,6 +118,10 @@ impl CannotKnow {
             .or_else(|| admission_edition::unknown(world, job).map(CannotKnow::Edition))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
+            .or_else(|| {
+                crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
+                    .map(CannotKnow::Count)
+            })
             .or_else(|| guess.map(CannotKnow::World))
     }
 
@@ -131,6 +137,7 @@ impl CannotKnow {
             CannotKnow::Edition(u) => u.line(job),
             CannotKnow::Cores(u) => u.line(job),
             CannotKnow::PreemptionEdition(u) => u.line(job),
+            CannotKnow::Count(u) => u.line(job),
         }
     }
 
@@ -146,6 +153,7 @@ impl CannotKnow {
             CannotKnow::Edition(u) => ("Edition", u.json()),
             CannotKnow::Cores(u) => ("Cores", u.json()),
             CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
+            CannotKnow::Count(u) => ("Count", u.json()),
         }
     }
 
@@ -169,6 +177,7 @@ impl CannotKnow {
             CannotKnow::PreemptionEdition(_) => {
                 crate::scheduler::preempt::PreemptionEditionUnknown::HINT
             }
+            CannotKnow::Count(_) => crate::scheduler::count_bound::CountUnknown::HINT,
         }
     }
 }

@@ -255,20 +255,32 @@ impl<'n> F<'n> {
                 }
             };
         }
+        // hcl v1's NUMBER token, read by strconv.ParseInt into a Go int
+        // (64 bits on amd64): every int64 is Nomad's value.
+        if let Value::Int(n) = a.value {
+            return Some(n);
+        }
+        // 2^63: the first f64 past int64.
+        const TWO_63: f64 = 9_223_372_036_854_775_808.0;
         match to_number(&a.value) {
-            Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
+            // From 1.0 a number is exact here: one go-cty may hold
+            // otherwise than an f64 is "cannot tell" where it is read
+            // (cty_number.rs). gocty's FromCtyValue takes a whole number
+            // within int64 (cty/gocty/out.go fromCtyNumberInt).
+            Some(n) if !hcl1 && n.fract() == 0.0 && (-TWO_63..TWO_63).contains(&n) => {
+                Some(n as i64)
+            }
             // Before 1.0 every int field of a job file goes through
             // mapstructure's weak decoding, whose decodeInt stores
             // `int64(f)` of a float (0.9.0-0.12.12, jobspec/parse*.go):
-            // `count = 2.7` is 2, never refused. A larger int (a
-            // Value::Int too) is refused here though hcl v1 takes any Go
-            // int: the planner holds counts as u32, and a refusal is no
-            // all-clear.
-            Some(n) if hcl1 && matches!(a.value, Value::Number(_)) && n.abs() < 9.0e15 => {
-                Some(n.trunc() as i64)
+            // `count = 2.7` is 2, never refused; past int64 amd64 gives
+            // MinInt64.
+            Some(n) if hcl1 && matches!(a.value, Value::Number(_)) => {
+                Some(super::lower::go_amd64_int64(n))
             }
-            // From 1.0 gohcl's FromCtyValue refuses it in its own words.
-            Some(n) if !hcl1 && n.fract() != 0.0 => {
+            // From 1.0 gohcl's FromCtyValue refuses a fraction or a number
+            // past int64 in its own words.
+            Some(_) if !hcl1 => {
                 super::lower::not_whole(cx, a);
                 None
             }

@@ -10,6 +10,7 @@ pub mod applier;
 mod connect_update;
 pub mod constraint;
 pub mod cores;
+pub mod count_bound;
 pub mod csi;
 pub mod device;
 pub mod disk_cache;

@@ -6,7 +6,7 @@
 mod connect;
 mod gateway;
 mod narrow;
-pub(super) use narrow::not_whole;
+pub(super) use narrow::{go_amd64_int64, not_whole};
 mod placement;
 pub(super) use placement::AFFINITY_APPLIED;
 mod service;

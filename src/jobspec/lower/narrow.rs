@@ -133,7 +133,7 @@ fn big_float_int64(n: f64) -> i64 {
 
 /// Go's `int64(f)` on amd64 (CVTTSD2SQ): truncated toward zero; outside
 /// int64 (or NaN) the "integer indefinite" value, MinInt64.
-fn go_amd64_int64(n: f64) -> i64 {
+pub(in crate::jobspec) fn go_amd64_int64(n: f64) -> i64 {
     let t = n.trunc();
     if t >= -(2f64.powi(63)) && t < 2f64.powi(63) {
         t as i64
