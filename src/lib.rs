@@ -24,6 +24,7 @@ pub mod embedded;
 pub mod escape;
 pub mod git;
 pub mod gojson;
+pub mod gomap;
 pub mod gonet;
 pub mod goregexp;
 pub mod gorelease;

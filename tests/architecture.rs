@@ -25,6 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "escape",
             "goregexp",
             "gonet",
+            "gomap",
             "gorelease",
             "gostrconv",
             "cronexpr",

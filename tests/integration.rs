@@ -206,6 +206,7 @@ mod plan_volumes;
 mod plan_warnings;
 mod precommit_framework;
 mod preempt_group_network;
+mod preempt_map_order;
 mod preempt_network;
 mod readme;
 mod refusal_text_escapes;

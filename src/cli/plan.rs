@@ -562,7 +562,11 @@ pub(super) fn print_single(
     if let Some(u) = crate::mutators::vault::run_unknown(world, &plan.job) {
         eprintln!("note: {}", crate::escape::one_line(&u.line(&plan.job)));
     }
-    // Outside Nomad's text: which of its lines we inferred rather than know.
+    // Outside Nomad's text: outcomes Go's map order drew (another run of
+    // Nomad may show another), and which lines we inferred rather than know.
+    for note in &plan.result.drawn {
+        eprintln!("note: {}", crate::escape::one_line(note));
+    }
     for note in render::plan::inferred_notes(&plan.result) {
         eprintln!("note: {note}");
     }

@@ -183,6 +183,11 @@ pub struct Engine<'w> {
     /// the quota stage with the bound it passed.
     pub(super) quota_base: Option<(String, Result<QuotaUsage, UsageOverflow>)>,
     pub nondeterminism: Vec<String>,
+    /// Notes of outcomes drawn by Go's map order (the text says them too).
+    pub drawn: Vec<String>,
+    /// Go's map orders' own stream ([`super::map_order`]), a cell as
+    /// ranking draws (`&self`); only a draw advances it.
+    pub(super) map_draws: std::cell::RefCell<SplitMix64>,
     /// The notes already written, by kind and group: a note's text
     /// follows from these alone, and formatting it again on every
     /// placement (the evaluation keeps one of each) was a hundredth of
@@ -244,6 +249,8 @@ pub(super) enum Note {
     /// Clients of one computed class differ on a check Nomad caches per
     /// class: the first one checked decides for the others.
     ClassCache,
+    /// Go's map order chose among equally close preemption victims.
+    PreemptOrder,
 }
 
 impl<'w> Engine<'w> {
@@ -309,6 +316,11 @@ impl<'w> Engine<'w> {
             ports_held: false,
             quota_base,
             nondeterminism: Vec::new(),
+            drawn: Vec::new(),
+            map_draws: std::cell::RefCell::new(SplitMix64::new(crate::ids::hash_parts(
+                rng_seed,
+                &["go-map-order"],
+            ))),
             noted: Vec::new(),
             notes_read: true,
             current_namespace: job.namespace.clone(),

@@ -176,6 +176,10 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
     notes.sort();
     notes.dedup();
     result.nondeterminism = notes;
+    let mut drawn = std::mem::take(&mut engine.drawn);
+    drawn.sort();
+    drawn.dedup();
+    result.drawn = drawn;
 }
 
 fn result_namespace(engine: &Engine<'_>) -> String {

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod feasibility;
 pub mod fit;
 pub mod generic;
+mod map_order;
 pub mod net_held;
 pub mod network_check;
 mod node_allocs;
@@ -122,6 +123,9 @@ pub struct PlanResult {
     pub warnings: Vec<String>,
     /// Why this outcome depends on Nomad's node shuffle, if it does.
     pub nondeterminism: Vec<String>,
+    /// Those of `nondeterminism` where this plan drew the outcome by Go's
+    /// map order: the plan's text says each (`note:` on stderr).
+    pub drawn: Vec<String>,
 }
 
 impl PlanResult {

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
+mod device;
+mod group_order;
 mod network;
+pub use group_order::{note as group_order_note, GroupPick, MapOdds};
 pub use network::{Chance, NetworkPick, ProposedOrder};
 
 use super::fit::{resource_distance, Comparable};
@@ -119,25 +122,44 @@ impl<'a> Preemptor<'a> {
         }
     }
 
-    /// Eligible candidates grouped by job priority, lowest first.
-    fn by_priority(&self, filter: impl Fn(&Candidate<'a>) -> bool) -> Vec<Vec<Candidate<'a>>> {
+    /// Eligible candidates grouped by job priority, lowest first, each
+    /// group in the order `candidates` gives them.
+    fn by_priority(&self, candidates: &[Candidate<'a>]) -> Vec<Vec<Candidate<'a>>> {
         let mut groups: BTreeMap<i64, Vec<Candidate<'a>>> = BTreeMap::new();
-        for c in &self.candidates {
-            if outranks(self.job_priority, c.alloc.job_priority) && filter(c) {
+        for c in candidates {
+            if outranks(self.job_priority, c.alloc.job_priority) {
                 groups.entry(c.alloc.job_priority).or_default().push(*c);
             }
         }
         groups.into_values().collect()
     }
 
-    /// Victims that free enough cpu, memory and disk for `ask`; empty when
-    /// evicting every eligible allocation would still not be enough.
+    /// Victims that free enough cpu, memory and disk for `ask`, walking
+    /// the candidates in this preemptor's order; empty when evicting every
+    /// eligible allocation would still not be enough. Where that order
+    /// matters (Nomad's is Go's map order), see
+    /// [`Preemptor::for_task_group_drawn`].
     pub fn for_task_group(&self, ask: &Comparable) -> Vec<&'a Allocation> {
+        self.task_group_from(&self.candidates, ask).0
+    }
+
+    /// `PreemptForTaskGroup` over `candidates` in the order given (Nomad's:
+    /// the proposed list, read from a Go map): per priority, lowest first,
+    /// the first candidate of strictly smallest distance (plus the
+    /// max_parallel penalty), removed by swapping in the last one, until
+    /// the ask fits. Also says whether a pick tied with another candidate,
+    /// so that another order could have chosen other victims.
+    fn task_group_from(
+        &self,
+        candidates: &[Candidate<'a>],
+        ask: &Comparable,
+    ) -> (Vec<&'a Allocation>, bool) {
         let mut needed = *ask;
         let mut available = self.remaining;
         let mut chosen: Vec<Candidate<'a>> = Vec::new();
         let mut met = false;
-        for mut group in self.by_priority(|_| true) {
+        let mut tied = false;
+        for mut group in self.by_priority(candidates) {
             while !group.is_empty() && !met {
                 let mut best = 0;
                 let mut best_score = f64::MAX;
@@ -149,8 +171,13 @@ impl<'a> Preemptor<'a> {
                         best = i;
                     }
                 }
-                // Nomad removes by swapping in the last element; keep that
-                // order so ties resolve the same way.
+                let close = |c: &Candidate<'_>| {
+                    resource_distance(&needed, &Comparable::of(&c.alloc.resources))
+                        + self.penalty(c)
+                        == best_score
+                };
+                tied |= group.iter().filter(|c| close(c)).nth(1).is_some();
+                // Nomad removes by swapping in the last element.
                 let c = group.swap_remove(best);
                 let res = Comparable::of(&c.alloc.resources);
                 available.add(&res);
@@ -163,9 +190,9 @@ impl<'a> Preemptor<'a> {
             }
         }
         if !met {
-            return Vec::new();
+            return (Vec::new(), false);
         }
-        self.filter_superset(chosen, ask)
+        (self.filter_superset(chosen, ask), tied)
     }
 
     /// Keep the shortest prefix, largest-distance first, that still fits.
@@ -190,92 +217,5 @@ impl<'a> Preemptor<'a> {
             }
         }
         out
-    }
-
-    /// Victims holding instances of one device model that matches `req`
-    /// (`PreemptForDevice`): per model, lowest priority first until the
-    /// taken instances plus the model's free ones cover the count; then,
-    /// of the models that can, the one whose victims (largest holders
-    /// first, trimmed once the count is covered without the free ones) have
-    /// the smallest sum of distinct job priorities. Victims never span models.
-    pub fn for_device(
-        &self,
-        req: &crate::jobspec::RequestedDevice,
-        devices: &super::device::DeviceAllocator<'_>,
-        version: NomadVersion,
-    ) -> Option<Vec<&'a Allocation>> {
-        use crate::structs::device::DeviceId;
-        // Per model: the candidates holding it (once per holding task, as
-        // Nomad lists them) and how many instances each holds in all.
-        let mut models: Vec<(DeviceId, Vec<Candidate<'a>>, BTreeMap<&str, usize>)> = Vec::new();
-        for c in &self.candidates {
-            for d in &c.alloc.resources.devices {
-                let Some(model) = devices.model(&d.id) else {
-                    continue;
-                };
-                if !super::device::device_matches(model, req, version) {
-                    continue;
-                }
-                let k = match models.iter().position(|m| m.0 == d.id) {
-                    Some(k) => k,
-                    None => {
-                        models.push((d.id.clone(), Vec::new(), BTreeMap::new()));
-                        models.len() - 1
-                    }
-                };
-                if let Some((_, holders, counts)) = models.get_mut(k) {
-                    holders.push(*c);
-                    *counts.entry(c.alloc.id.as_str()).or_insert(0) += d.instance_ids.len();
-                }
-            }
-        }
-        let needed = usize::try_from(req.count).unwrap_or(0);
-        let mut options: Vec<(Vec<Candidate<'a>>, &BTreeMap<&str, usize>)> = Vec::new();
-        for (id, holders, counts) in &models {
-            let free = devices.free_count(id);
-            let mut taken = 0;
-            let mut chosen = Vec::new();
-            let mut groups: BTreeMap<i64, Vec<Candidate<'a>>> = BTreeMap::new();
-            for c in holders {
-                if outranks(self.job_priority, c.alloc.job_priority) {
-                    groups.entry(c.alloc.job_priority).or_default().push(*c);
-                }
-            }
-            'model: for group in groups.into_values() {
-                for c in group {
-                    taken += counts.get(c.alloc.id.as_str()).copied().unwrap_or(0);
-                    chosen.push(c);
-                    if taken + free >= needed {
-                        options.push((std::mem::take(&mut chosen), counts));
-                        break 'model;
-                    }
-                }
-            }
-        }
-        let mut best: Option<(i64, Vec<&'a Allocation>)> = None;
-        for (mut chosen, counts) in options {
-            let count = |c: &Candidate<'_>| counts.get(c.alloc.id.as_str()).copied().unwrap_or(0);
-            chosen.sort_by_key(|c| std::cmp::Reverse(count(c)));
-            let mut kept = Vec::new();
-            let mut priorities = Vec::new();
-            let mut covered = 0;
-            for c in chosen {
-                if covered >= needed {
-                    break;
-                }
-                covered += count(&c);
-                if !priorities.contains(&c.alloc.job_priority) {
-                    priorities.push(c.alloc.job_priority);
-                }
-                if !kept.iter().any(|a: &&Allocation| a.id == c.alloc.id) {
-                    kept.push(c.alloc);
-                }
-            }
-            let net: i64 = priorities.iter().sum();
-            if best.as_ref().is_none_or(|b| net < b.0) {
-                best = Some((net, kept));
-            }
-        }
-        best.map(|(_, v)| v)
     }
 }

@@ -45,6 +45,9 @@ pub struct RankedNode {
     pub port_ips: Vec<(Id, Id)>,
     /// Go's map order chose the network victims: the note saying so.
     pub chance: Option<String>,
+    /// Go's map order drew the task group's victims among equally close
+    /// ones ([`super::preempt::GroupPick`]): the note saying so.
+    pub drawn: Option<String>,
 }
 
 impl Engine<'_> {
@@ -170,12 +173,8 @@ impl Engine<'_> {
             )
         };
         // Where each allocation sits in ProposedAllocs' map (only read when
-        // several allocations hold one asked port).
-        let position = |a: &Allocation| {
-            proposed()
-                .filter(|x| x.id < a.id && self.stored(&x.id).is_some())
-                .count()
-        };
+        // Go's map order decides).
+        let position = |a: &Allocation| self.proposed_slot(pos, a);
         let proposed_order = super::preempt::ProposedOrder {
             position: &position,
             len: &|| proposed().count(),
@@ -345,7 +344,10 @@ impl Engine<'_> {
                 port_ips = super::address_ports::landings(n, &held, g, net, version);
             }
         }
-        let (devices, device_score) = self.assign_devices(ask, n, evict, &mut victims, &make)?;
+        // Where Go's map order drew the victims among equally good ones.
+        let mut drawn = None;
+        let (devices, device_score) =
+            self.assign_devices(ask, n, evict, &mut victims, &make, &mut drawn)?;
         let remaining = proposed()
             .filter(|a| spared(&victims, a))
             .map(|a| &a.resources);
@@ -355,11 +357,20 @@ impl Engine<'_> {
                 if !evict {
                     return Err(dim.to_string());
                 }
-                let v = make(&victims).for_task_group(&Comparable::of(&ask.res));
-                if v.is_empty() {
+                let pick = make(&victims).for_task_group_drawn(
+                    &Comparable::of(&ask.res),
+                    &proposed_order,
+                    &mut |len| self.draw_map_order(len),
+                );
+                if pick.victims.is_empty() {
                     return Err(dim.to_string());
                 }
-                victims.extend(v);
+                drawn = super::preempt::group_order_note(
+                    &n.name,
+                    &format!("group {:?}", ask.tg.name),
+                    &pick,
+                );
+                victims.extend(pick.victims);
                 // Nomad scores a preempting node by its utilisation before
                 // the eviction (nomad-scheduler.md 3.10).
                 util
@@ -431,6 +442,7 @@ impl Engine<'_> {
                 .into_iter()
                 .map(|t| t.map(|t| (t.device, t.ip)))
                 .collect(),
+            drawn,
             chance: chance_note(n, &chance).or_else(|| {
                 let at = |k| proposed().nth(k).filter(|a| self.stored(&a.id).is_some());
                 let at = |k| at(k).map(position);

@@ -22,7 +22,8 @@ pub const UNRECORDED: &str = "";
 impl Engine<'_> {
     /// Offers for every device request of the group's tasks, and the
     /// "devices" score (matched affinity weight over total weight) when any
-    /// request has affinities. Victims chosen here join `victims`.
+    /// request has affinities. Victims chosen here join `victims`; where
+    /// Go's map order drew them, `drawn` gets the note saying so.
     pub(super) fn assign_devices<'a>(
         &'a self,
         ask: &Ask<'_>,
@@ -30,6 +31,7 @@ impl Engine<'_> {
         evict: bool,
         victims: &mut Vec<&'a Allocation>,
         make: &dyn Fn(&[&'a Allocation]) -> Preemptor<'a>,
+        drawn: &mut Option<String>,
     ) -> Result<(Vec<AllocDevice>, Option<f64>), String> {
         let requests = ask.tg.tasks.iter().flat_map(|t| t.resources.devices.iter());
         let mut requests = requests.peekable();
@@ -61,11 +63,24 @@ impl Engine<'_> {
                 Ok(o) => o,
                 Err(e) if !evict => return Err(format!("devices: {e}")),
                 Err(e) => {
-                    let found = make(victims)
-                        .for_device(req, &allocator, v)
-                        .filter(|f| !f.is_empty())
-                        .ok_or_else(|| fail(e))?;
-                    for a in found {
+                    let pos = self.node_position(&n.id);
+                    let position = |a: &Allocation| pos.map_or(0, |p| self.proposed_slot(p, a));
+                    let order = super::preempt::ProposedOrder {
+                        position: &position,
+                        len: &|| proposed.len(),
+                    };
+                    let pick =
+                        make(victims).for_device_drawn(req, &allocator, v, &order, &mut |len| {
+                            self.draw_map_order(len)
+                        });
+                    if pick.victims.is_empty() {
+                        return Err(fail(e));
+                    }
+                    let what = format!("device {:?}", req.name);
+                    if let Some(note) = super::preempt::group_order_note(&n.name, &what, &pick) {
+                        drawn.get_or_insert(note);
+                    }
+                    for a in pick.victims {
                         if !victims.iter().any(|x| x.id == a.id) {
                             victims.push(a);
                         }

@@ -171,6 +171,9 @@ impl Engine<'_> {
                 ask.tg.name
             ));
         }
+        if let Some(text) = best.as_ref().and_then(|b| b.drawn.clone()) {
+            self.note_drawn(Note::PreemptOrder, &ask.tg.name, || text);
+        }
         best
     }
 
@@ -202,6 +205,9 @@ impl Engine<'_> {
             Ok(r) => {
                 if let Some(text) = r.chance.clone() {
                     self.note(Note::NetworkVictims, &ask.tg.name, || text);
+                }
+                if let Some(text) = r.drawn.clone() {
+                    self.note_drawn(Note::PreemptOrder, &ask.tg.name, || text);
                 }
                 Ok(r)
             }

@@ -203,28 +203,7 @@ fn block_matches(
 /// chosen, or the first matching slot when none is. More than 8 entries
 /// spread over buckets by a per-map random hash seed: not established.
 pub fn map_order_odds(matching: &[usize], total: usize) -> Option<Vec<f64>> {
-    if total > 8 || matching.is_empty() {
-        return None;
-    }
-    let mut sorted = matching.to_vec();
-    sorted.sort_unstable();
-    let last = *sorted.last()?;
-    let mut out = Vec::with_capacity(sorted.len());
-    for (i, s) in sorted.iter().enumerate() {
-        let starts = if i == 0 {
-            s + 1 + (7 - last)
-        } else {
-            s - sorted[i - 1]
-        };
-        out.push(starts as f64 / 8.0);
-    }
-    // Back in the caller's order.
-    Some(
-        matching
-            .iter()
-            .map(|m| out[sorted.iter().position(|s| s == m).unwrap_or(0)])
-            .collect(),
-    )
+    crate::gomap::first_of(matching, total)
 }
 
 /// One address's alias outcome.

@@ -239,19 +239,7 @@ fn last_holder<'c, 'a>(
 /// each entry's chance is the gap after it, out of 8. Larger maps spread
 /// entries over buckets by a random hash seed: not established.
 fn last_in_map_order_odds(positions: &[usize], len: usize) -> Option<Vec<f64>> {
-    if len > 8 || positions.is_empty() {
-        return None;
-    }
-    let k = positions.len();
-    let mut out = Vec::with_capacity(k);
-    for (i, s) in positions.iter().enumerate() {
-        let starts = match positions.get(i + 1) {
-            Some(next) => next - s,
-            None => 8 - s + positions[0],
-        };
-        out.push(starts as f64 / 8.0);
-    }
-    Some(out)
+    crate::gomap::last_of(positions, len)
 }
 
 struct DeviceOption<'a> {
