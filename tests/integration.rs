@@ -173,6 +173,7 @@ mod plan_empty_datacenters;
 mod plan_expose_check;
 mod plan_group_network_first;
 mod plan_host_networks;
+mod plan_host_volume_class_cache;
 mod plan_huge_counts;
 mod plan_identities;
 mod plan_identities_validated;

@@ -73,10 +73,13 @@ const PER_ALLOC_HOST: &str = r#"      type      = "host"
       source    = "data"
       per_alloc = true"#;
 
-/// Each allocation lands on the one node holding its own `data[i]`.
+/// Each allocation lands on the one node holding its own `data[i]`, from
+/// 1.6.3 (1.4.14, 1.5.10), where host volumes are checked on every node.
+/// Before, the first client checked decides for its computed class, for
+/// every allocation of the group (tests/plan_host_volume_class_cache.rs).
 #[test]
 fn per_alloc_host_volumes_are_each_allocations_own() {
-    let w = world("per-alloc", "1.6.0", &job(2, PER_ALLOC_HOST));
+    let w = world("per-alloc", "1.6.3", &job(2, PER_ALLOC_HOST));
     let out = plan(&w, &["--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let status = common::run_in(
@@ -115,7 +118,7 @@ fn per_alloc_host_volumes_are_each_allocations_own() {
         out.stdout
     );
     // Three allocations: db.db[2] has no volume anywhere.
-    let w = world("per-alloc-3", "1.6.0", &job(3, PER_ALLOC_HOST));
+    let w = world("per-alloc-3", "1.6.3", &job(3, PER_ALLOC_HOST));
     let text = plan(&w, &[]).stdout;
     assert!(
         text.contains("(failed to place 1 allocation)")

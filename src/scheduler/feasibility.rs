@@ -198,9 +198,19 @@ impl Filtered {
 }
 
 /// Is the host-volume check one of the group checks cached per computed
-/// class? Not yet modelled: judged on every node.
-pub fn host_volumes_class_cached(_v: NomadVersion) -> bool {
-    false
+/// class (`tgs`, between the constraints and the devices)? Host volumes are
+/// not hashed into the class (nomad/structs/node_class.go v1.6.0:44-80),
+/// so the first client of a class checked decides for the others. From
+/// 1.4.14, 1.5.10 and 1.6.3 (and 1.7.0) it is an `avail` check, run on
+/// every node (`avail := {taskGroupHostVolumes, taskGroupCSIVolumes}`,
+/// scheduler/stack.go v1.4.14:255, v1.5.10:255, v1.6.3:265, v1.7.0:265;
+/// in `tgs` at v0.10.0:216, v1.4.13, v1.5.9, v1.6.2:262).
+pub fn host_volumes_class_cached(v: NomadVersion) -> bool {
+    !v.has_since(&[
+        NomadVersion::new(1, 4, 14),
+        NomadVersion::new(1, 5, 10),
+        NomadVersion::new(1, 6, 3),
+    ])
 }
 
 /// Does a node of a class already found eligible, failing the `avail`
