@@ -10,6 +10,7 @@ mod admission_identity;
 mod admission_job_validate;
 mod admission_namespace;
 pub mod annotate;
+pub mod assumed;
 pub mod validate_rpc;
 
 pub use admission::Admission;
@@ -32,6 +33,10 @@ pub struct Plan {
     /// What we cannot know of this plan: when set, no consumer prints
     /// Nomad's text for `result`; each says this instead.
     pub cannot_know: Option<CannotKnow>,
+    /// What the plan assumed of the cluster because the world does not
+    /// state it ([`assumed::of`]): every consumer says these, none derives
+    /// them. Empty for a plan the servers refuse.
+    pub assumed: Vec<assumed::Assumption>,
 }
 
 /// The world's guess that concerns `job` ([`crate::world::guess::unknown`]),
@@ -93,6 +98,9 @@ pub enum CannotKnow {
     PreemptionEdition(crate::scheduler::preempt::PreemptionEditionUnknown),
     /// A group count past what the simulation holds (Nomad takes any Go int).
     Count(crate::scheduler::count_bound::CountUnknown),
+    /// Nomad Enterprise's submit-job Sentinel policies, which its Job.Plan
+    /// enforces after admission and before scheduling.
+    Sentinel(assumed::SentinelUnknown),
 }
 
 impl CannotKnow {
@@ -138,6 +146,7 @@ impl CannotKnow {
             CannotKnow::Cores(u) => u.line(job),
             CannotKnow::PreemptionEdition(u) => u.line(job),
             CannotKnow::Count(u) => u.line(job),
+            CannotKnow::Sentinel(u) => u.line(),
         }
     }
 
@@ -154,6 +163,7 @@ impl CannotKnow {
             CannotKnow::Cores(u) => ("Cores", u.json()),
             CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
             CannotKnow::Count(u) => ("Count", u.json()),
+            CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
         }
     }
 
@@ -178,11 +188,13 @@ impl CannotKnow {
                 crate::scheduler::preempt::PreemptionEditionUnknown::HINT
             }
             CannotKnow::Count(_) => crate::scheduler::count_bound::CountUnknown::HINT,
+            CannotKnow::Sentinel(_) => assumed::SentinelUnknown::HINT,
         }
     }
 }
 
 pub fn plan(sim: &Simulation, job: &Job) -> Plan {
+    let submitted = job;
     // The admission mutators run first (Job.Plan): the scheduler, the diff
     // and the quota all see the job as Nomad stores it. A job they refuse
     // is refused by `admit`.
@@ -226,12 +238,20 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
             )
             .map(CannotKnow::PreemptionEdition)
         })
+        // Enforced after admission, before scheduling: said when nothing
+        // else already makes the plan unknown.
+        .or_else(|| assumed::SentinelUnknown::of(&sim.world, job).map(CannotKnow::Sentinel))
     });
+    let assumed = match admission.refused_body() {
+        Some(_) => Vec::new(),
+        None => assumed::of(&sim.world, submitted, job, &result),
+    };
     Plan {
         result,
         diff,
         old,
         admission,
         cannot_know,
+        assumed,
     }
 }

@@ -32,6 +32,10 @@ const COMMUNITY_18: &str = "tests/fixtures/rules/NP217/rules";
 /// A Nomad 1.6 world whose scheduler configuration rejects registrations
 /// (ACLs off); its pass case is planned with the setting off.
 const REJECT_16: &str = "tests/fixtures/rules/NP219/rules";
+/// A Nomad Enterprise 2.0.5 world whose servers hold Sentinel policies.
+const SENTINEL: &str = "tests/fixtures/rules/NP220/rules";
+/// A Nomad 2.0.5 world whose hand-written clients state no Consul.
+const UNSTATED_CONSUL: &str = "tests/fixtures/rules/NP221/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -43,6 +47,8 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP214", SERVICE_ID_18, true),
     ("NP217", COMMUNITY_18, true),
     ("NP219", REJECT_16, true),
+    ("NP220", SENTINEL, true),
+    ("NP221", UNSTATED_CONSUL, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

@@ -154,6 +154,7 @@ mod parse_words;
 mod plan_address_ips;
 mod plan_address_ports;
 mod plan_admission;
+mod plan_assumed_consumers;
 mod plan_assumed_notes;
 mod plan_by_hand;
 mod plan_canonical_zeros;

@@ -48,8 +48,10 @@ fn a_consul_service_on_hand_written_clients_says_consul_is_assumed() {
     );
     let o = d.run(&["plan", "--format", "json", "jobs/web.nomad"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    // The servers' identities (no `server` block) come first, as on stderr.
+    assert_eq!(v["Preflight"]["Assumed"][0]["Setting"], "server_identities");
     assert_eq!(
-        v["Preflight"]["Assumed"][0]["Setting"],
+        v["Preflight"]["Assumed"][1]["Setting"],
         "client_fingerprints"
     );
     // Bridge networking (1.8+) reads the CNI plugins.

@@ -2,7 +2,6 @@
 //! One file from disk, one file from git (`--staged`, `--base`), or every
 //! changed job file of a commit or branch (`--changed`, in [`changed`]).
 
-mod assumed;
 pub mod changed;
 mod from_git;
 pub mod markdown;
@@ -13,7 +12,6 @@ mod view;
 
 use std::path::{Path, PathBuf};
 
-use self::assumed::assumed_line;
 use self::from_git::{run_changed, run_git_file};
 pub(super) use self::request::{in_request_namespace, with_vault_token};
 pub use self::samples::sampled_outcomes;
@@ -24,6 +22,7 @@ use crate::diff::JobDiff;
 pub(crate) use crate::job_loader::with_namespace;
 use crate::job_loader::{JobLoader, RequestNamespace, RequestVaultToken};
 use crate::jobspec::{self, Job};
+use crate::planner::assumed::{self, Assumption};
 use crate::planner::Admission;
 use crate::render;
 use crate::scheduler::{PlanResult, Simulation};
@@ -220,6 +219,9 @@ pub struct JobPlan {
     pub admission: Admission,
     /// What we cannot know of the plan (see `planner::Plan::cannot_know`).
     pub cannot_know: Option<crate::planner::CannotKnow>,
+    /// What the plan assumed that the world does not state (see
+    /// `planner::Plan::assumed`).
+    pub assumed: Vec<Assumption>,
 }
 
 impl JobPlan {
@@ -240,6 +242,7 @@ pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
         diff,
         admission,
         cannot_know,
+        assumed,
         ..
     } = crate::planner::plan(sim, &job);
     JobPlan {
@@ -248,6 +251,7 @@ pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
         result,
         admission,
         cannot_know,
+        assumed,
     }
 }
 
@@ -453,17 +457,9 @@ pub(super) fn print_single(
         }
         return cannot_know(args, &line, fields, before);
     }
-    if let Some(line) = assumed::sentinel_unknown(world) {
-        let mut fields = serde_json::Map::new();
-        fields.insert("Sentinel".into(), serde_json::json!({"Policies": true}));
-        fields.insert("Admission".into(), plan.admission.json());
-        return cannot_know(args, &line, fields, before);
-    }
     let view = view(args, plan, path, world);
     // Job.Plan ignores reject_job_registration; the run it precedes does not.
     let registration = crate::mutators::registration::refused(world);
-    let assumed = crate::mutators::assumed_server_settings(&plan.job, world);
-    let notes = assumed::assumptions(world, plan);
     // A failed replay is an error of the command, never a share over fewer runs.
     let tally = match (args.samples > 0 && plan.admission.is_admitted())
         .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed))
@@ -531,15 +527,7 @@ pub(super) fn print_single(
                 if !world.warnings.is_empty() {
                     p.insert("World".into(), crate::world::guess::json(&world.warnings));
                 }
-                if !notes.is_empty() {
-                    p.insert("Assumed".into(), assumed::json(&notes));
-                }
-                if !assumed.is_empty() {
-                    p.insert(
-                        "ServerConfig".into(),
-                        serde_json::json!({"Declared": false, "AssumedUnset": assumed}),
-                    );
-                }
+                insert_assumed(p, &plan.assumed);
             }
             match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
@@ -551,11 +539,9 @@ pub(super) fn print_single(
     if let Some(r) = &registration {
         eprintln!("warning: {}", r.line());
     }
-    if let Some(line) = assumed_line(world, &assumed) {
-        eprintln!("note: {line}");
-    }
-    for a in &notes {
-        eprintln!("note: {}", a.line);
+    for a in &plan.assumed {
+        // An attribute a constraint names is input: one line, no escapes.
+        eprintln!("note: {}", crate::escape::one_line(&a.line));
     }
     // Before 1.3 the plan never checks Vault: Nomad's text stands, and what
     // the run will say is unknown.
@@ -576,6 +562,25 @@ pub(super) fn print_single(
     }
     let refused = !refused.is_empty() || registration.is_some();
     plan_code(args, plan, world.nomad_version, refused)
+}
+
+/// `Preflight.Assumed` (and the servers' identity settings assumed unset,
+/// `Preflight.ServerConfig`) of a plan's JSON, when it assumed any.
+pub(super) fn insert_assumed(
+    preflight: &mut serde_json::Map<String, serde_json::Value>,
+    notes: &[Assumption],
+) {
+    if notes.is_empty() {
+        return;
+    }
+    preflight.insert("Assumed".into(), assumed::json(notes));
+    let unset = assumed::unset_server_settings(notes);
+    if !unset.is_empty() {
+        preflight.insert(
+            "ServerConfig".into(),
+            serde_json::json!({"Declared": false, "AssumedUnset": unset}),
+        );
+    }
 }
 
 /// Changes the diff cannot show in Nomad's terms, one line each on stderr

@@ -74,18 +74,17 @@ pub fn apply(job: &Job, v: NomadVersion, server: &ServerConfig) -> Result<Job, S
     Ok(out)
 }
 
-/// The servers' settings the identities hook reads for the submitted `job`
-/// that the world does not state, by their agent config names: the plan
-/// assumed each unset. Empty when the world has a `server` block (or the
-/// mutators refuse the job).
-pub fn assumed_server_settings(job: &Job, world: &World) -> Vec<&'static str> {
+/// The servers' settings the identities hook reads for `admitted` (the
+/// job as [`apply`] left it) that the world does not state, by their agent
+/// config names: the plan assumed each unset. Empty when the world has a
+/// `server` block. The hook is idempotent, so running it again on the
+/// admitted job names what it read without changing what was planned.
+pub fn unset_server_settings(admitted: &Job, world: &World) -> Vec<&'static str> {
     if world.server.declared {
         return Vec::new();
     }
-    match apply(job, world.nomad_version, &world.server) {
-        Ok(mut admitted) => identities::mutate(&mut admitted, world.nomad_version, &world.server),
-        Err(_) => Vec::new(),
-    }
+    let mut again = admitted.clone();
+    identities::mutate(&mut again, world.nomad_version, &world.server)
 }
 
 /// [`apply`] for callers that register a job already admitted: a job the

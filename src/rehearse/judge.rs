@@ -17,6 +17,9 @@ pub struct Observation {
     /// evaluations a cluster change re-ran.
     pub plans: Vec<PlanResult>,
     pub run: Option<RunOutcome>,
+    /// What the step's plan assumed that the world does not state
+    /// (`planner::Plan::assumed`), said under Nomad's text.
+    pub assumed: Vec<crate::planner::assumed::Assumption>,
     /// Job statuses after the step, by (namespace, job).
     pub statuses: BTreeMap<(String, String), JobStatus>,
 }

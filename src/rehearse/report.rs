@@ -132,6 +132,10 @@ pub fn step_text(
             out.push('\n');
         }
     }
+    // After Nomad's text, as `plan` says them: what the text rests on.
+    for a in &res.observation.assumed {
+        out.push_str(&format!("note: {}\n", crate::escape::one_line(&a.line)));
+    }
     for ((exp, verdict), like) in step.expect.iter().zip(&res.verdicts).zip(likes) {
         let odds = format!("[{}/{} replays]", like.held, like.total);
         let what = exp.kind.describe();
@@ -271,6 +275,7 @@ pub fn json(rehearsal: &Rehearsal, world: &World, outcome: &Outcome) -> Value {
                 "action": action_line(&step.action),
                 "output": res.observation.output,
                 "exit_code": res.observation.exit_code,
+                "assumed": crate::planner::assumed::json(&res.observation.assumed),
                 "expectations": expectations,
             })
         })

@@ -169,6 +169,7 @@ impl<'a> Session<'a> {
                     diff,
                     admission,
                     cannot_know,
+                    assumed,
                     ..
                 } = crate::planner::plan(&self.sim, &job);
                 self.last_plan_index
@@ -193,6 +194,10 @@ impl<'a> Session<'a> {
                         }
                     };
                 // The Plan RPC's admission decides first (planner::admission).
+                // Said with Nomad's text, which rests on them; a refusal
+                // or a "cannot tell" rests on nothing assumed.
+                let shows_text = admission.refused_body().is_none() && cannot_know.is_none();
+                let assumed = if shows_text { assumed } else { Vec::new() };
                 let (exit_code, output) = match admission.refused_body() {
                     Some(body) => (
                         crate::diag::exit::NOMAD_ERROR,
@@ -230,6 +235,7 @@ impl<'a> Session<'a> {
                     output,
                     exit_code,
                     plans: vec![result],
+                    assumed,
                     ..Observation::default()
                 })
             }

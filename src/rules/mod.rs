@@ -123,6 +123,8 @@ pub struct RuleContext<'a> {
     pub trusted: Option<&'a suppress::Trusted>,
     /// Six rules read the same plan: compute it once per file.
     plan: OnceLock<Option<PlanResult>>,
+    /// What that plan assumed that the world does not state.
+    assumed: OnceLock<Vec<crate::planner::assumed::Assumption>>,
     /// Five rules and the plan read the same admission verdict, and six
     /// rules the client pools as the cluster builds them: each once per
     /// file (asked per rule, they were a tenth of a corpus check).
@@ -148,6 +150,7 @@ impl<'a> RuleContext<'a> {
             earlier: &[],
             trusted: None,
             plan: OnceLock::new(),
+            assumed: OnceLock::new(),
             refusals: OnceLock::new(),
             mutated: OnceLock::new(),
             pools: OnceLock::new(),
@@ -208,6 +211,18 @@ impl<'a> RuleContext<'a> {
                 }
             })
             .as_ref()
+    }
+
+    /// What [`Self::plan`] assumed that the world does not state: the
+    /// planner's own notes of that plan, so `check` says what `plan` says.
+    pub fn assumed(&self) -> &[crate::planner::assumed::Assumption] {
+        self.assumed.get_or_init(|| {
+            let (Some(job), Some(sim), Some(result)) = (self.job(), self.sim, self.plan()) else {
+                return Vec::new();
+            };
+            let admitted = self.mutated(sim, job).unwrap_or(job);
+            crate::planner::assumed::of(&sim.world, job, admitted, result)
+        })
     }
 
     /// What the world's Nomad version refuses at submission of this file's

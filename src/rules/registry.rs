@@ -39,6 +39,8 @@ register_rules![
     capacity::enterprise_only::EnterpriseOnly,
     capacity::cores_unknown::CoresUnknownRule,
     capacity::registration_refused::RegistrationRefused,
+    capacity::sentinel_unknown::SentinelUnknownRule,
+    capacity::plan_assumed::PlanAssumed,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -200,6 +200,14 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             }
             changed::Outcome::Plan(p) => {
                 warn_unmodelled(&e.path.display().to_string(), &p.diff);
+                // Text says them in the file's section; the other formats
+                // carry them and say them here, as `plan FILE` does.
+                if args.format != PlanFormat::Text {
+                    for a in &p.assumed {
+                        let path = crate::escape::one_line(&e.path.display().to_string());
+                        eprintln!("note: {path}: {}", crate::escape::one_line(&a.line));
+                    }
+                }
                 if render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
                     changing += 1;
                 }
@@ -410,6 +418,10 @@ fn changed_text(
                         &p.diff.template_changes(),
                     ));
                 }
+                // In the file's section, as `plan FILE` says them after its text.
+                for a in &p.assumed {
+                    out.push_str(&format!("note: {}\n", crate::escape::one_line(&a.line)));
+                }
             }
             changed::Outcome::Note(n) => out.push_str(&format!("{n}\n")),
             changed::Outcome::Invalid(d) => {
@@ -433,11 +445,14 @@ fn changed_json(
         .map(|(e, vs)| {
             let path = e.path.display().to_string();
             let (plan, note, errors) = match &e.outcome {
-                changed::Outcome::Plan(p) => (
-                    render::plan_json::plan_json(&view(args, p, &path, &setup.world)),
-                    serde_json::Value::Null,
-                    Vec::new(),
-                ),
+                changed::Outcome::Plan(p) => {
+                    let mut plan =
+                        render::plan_json::plan_json(&view(args, p, &path, &setup.world));
+                    if let Some(pre) = plan.get_mut("Preflight").and_then(|v| v.as_object_mut()) {
+                        super::insert_assumed(pre, &p.assumed);
+                    }
+                    (plan, serde_json::Value::Null, Vec::new())
+                }
                 changed::Outcome::Note(n) => {
                     (serde_json::Value::Null, n.clone().into(), Vec::new())
                 }

@@ -123,6 +123,29 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
                 .map(move |v| format!("- {}: {v}", code(&e.path.display().to_string())))
         })
         .collect();
+    // What each plan assumed that the world does not state
+    // (`planner::Plan::assumed`): the table's verdicts rest on it.
+    let assumed: Vec<String> = entries
+        .iter()
+        .flat_map(|(e, _)| {
+            let notes = match &e.outcome {
+                Outcome::Plan(p) => p.assumed.as_slice(),
+                _ => &[],
+            };
+            notes.iter().map(move |a| {
+                format!(
+                    "- {}: {}",
+                    code(&e.path.display().to_string()),
+                    cell(&a.line)
+                )
+            })
+        })
+        .collect();
+    if !assumed.is_empty() {
+        out.push_str("\n**Assumed** (not stated in the world):\n\n");
+        out.push_str(&assumed.join("\n"));
+        out.push('\n');
+    }
     if !refused.is_empty() {
         out.push_str("\n**Refused by policy** (`protected` in policy.hcl):\n\n");
         out.push_str(&refused.join("\n"));

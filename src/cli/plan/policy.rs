@@ -98,6 +98,7 @@ mod tests {
             result,
             admission: crate::planner::Admission::Admitted,
             cannot_know: None,
+            assumed: Vec::new(),
         }
     }
 

@@ -1,0 +1,255 @@
+//! What a plan assumed of the cluster because the world does not say it,
+//! when the plan's outcome rests on it (redteam4 F25, F12, F13; issue 13).
+//! Stating the setting in the world silences its note.
+//!
+//! Computed once, by the planner, from the plan itself (the job as the
+//! servers' mutators leave it and the scheduler's result): `plan`, `plan
+//! --changed`, `rehearse` and their reports read [`super::Plan::assumed`],
+//! and `check` reads the same function through its rule context
+//! ([`crate::rules::RuleContext::assumed`]), so no command words or
+//! decides them on its own. Each is one `note:` line; a stated Sentinel
+//! policy is no note but "cannot tell" ([`SentinelUnknown`], one of
+//! [`super::CannotKnow`]).
+
+use crate::jobspec::Job;
+use crate::scheduler::PlanResult;
+use crate::world::{World, WorldOrigin};
+
+/// Which setting the world leaves unstated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// The servers' identity settings the identities hook reads (1.7+),
+    /// by their agent config names (`mutators::unset_server_settings`).
+    ServerIdentities(Vec<&'static str>),
+    /// `job_default_priority` (1.5+).
+    JobDefaultPriority,
+    /// Whether Nomad Enterprise holds submit-job Sentinel policies.
+    Sentinel,
+    /// A hand-written pool's Consul, Vault and CNI attributes.
+    ClientFingerprints,
+}
+
+impl Setting {
+    /// Its name in JSON (`Preflight.Assumed[].Setting`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Setting::ServerIdentities(_) => "server_identities",
+            Setting::JobDefaultPriority => "job_default_priority",
+            Setting::Sentinel => "sentinel",
+            Setting::ClientFingerprints => "client_fingerprints",
+        }
+    }
+}
+
+/// One assumption a plan rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    pub setting: Setting,
+    /// The note, one line, without a prefix.
+    pub line: String,
+}
+
+/// Every assumption a plan rests on, in a fixed order (the order `plan`
+/// has always printed them): `submitted` is the job as the command sends
+/// it, `admitted` as the servers' mutators leave it, `result` the
+/// scheduler's. A stop (`nomad job stop`: Job.Deregister, which enforces no
+/// submit-job policy and places nothing) rests on none of them.
+pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -> Vec<Assumption> {
+    if submitted.stop {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    out.extend(server_identities(world, admitted));
+    out.extend(default_priority(world, submitted, result));
+    out.extend(sentinel(world));
+    out.extend(fingerprints(world, admitted));
+    out
+}
+
+/// The JSON of the assumptions (`Preflight.Assumed`).
+pub fn json(assumed: &[Assumption]) -> serde_json::Value {
+    assumed
+        .iter()
+        .map(|a| serde_json::json!({"Setting": a.setting.key(), "Note": a.line}))
+        .collect()
+}
+
+/// The servers' identity settings assumed unset, for `Preflight.ServerConfig`.
+pub fn unset_server_settings(assumed: &[Assumption]) -> &[&'static str] {
+    assumed
+        .iter()
+        .find_map(|a| match &a.setting {
+            Setting::ServerIdentities(names) => Some(names.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn enterprise(world: &World) -> bool {
+    world.edition() == Some(crate::version::Edition::Enterprise)
+}
+
+/// Where the user states the servers' settings.
+fn state_servers(world: &World, them: &str) -> String {
+    match world.origin {
+        WorldOrigin::Import(_) => format!("save agent-self.json from a server to state {them}"),
+        _ => format!("state {them} in a `server` block of rules/cluster.hcl"),
+    }
+}
+
+/// The identities the servers' agent config adds (1.7+,
+/// `jobImplicitIdentitiesHook`), when the world has no `server` block.
+fn server_identities(world: &World, admitted: &Job) -> Option<Assumption> {
+    let unset = crate::mutators::unset_server_settings(admitted, world);
+    if unset.is_empty() {
+        return None;
+    }
+    let line = format!(
+        "planned as if the servers set no {}: Nomad {} adds their identities to the job when they do ({})",
+        unset.join(", "),
+        world.nomad_version,
+        state_servers(world, "them")
+    );
+    Some(Assumption {
+        setting: Setting::ServerIdentities(unset),
+        line,
+    })
+}
+
+/// `job_default_priority` (1.5+): the servers give it to a job that
+/// reaches them with priority 0 (nomad/job_endpoint_hooks.go
+/// jobCanonicalizer; see `jobspec::defaults`). Said when the world does
+/// not state the servers and a priority it decides matters: the planned
+/// job's own (its diff and what it may preempt), or, when the plan
+/// preempts or fails to place, the running jobs' at 1.5.0–1.5.6, where
+/// every job submitted without a priority got it.
+fn default_priority(world: &World, submitted: &Job, result: &PlanResult) -> Option<Assumption> {
+    let v = world.nomad_version;
+    if world.server.declared || !v.at_least(1, 5, 0) {
+        return None;
+    }
+    let own = submitted.loaded.priority_by_servers;
+    let contested = !result.preempted_allocs.is_empty() || !result.failed_tg_allocs.is_empty();
+    let running = contested && !v.at_least(1, 5, 7);
+    (own || running).then(|| Assumption {
+        setting: Setting::JobDefaultPriority,
+        line: format!(
+            "planned as if the servers set no job_default_priority: Nomad {v} gives a job submitted {} their default (50 unless set), which decides what it may preempt ({})",
+            if v.at_least(1, 5, 7) { "with priority 0" } else { "without a priority" },
+            state_servers(world, "it")
+        ),
+    })
+}
+
+/// Enterprise's Job.Plan enforces the submit-job Sentinel policies after
+/// admission and before scheduling (nomad/job_endpoint.go
+/// `enforceSubmitJob`, v0.9.3:1157, v2.0.5:1826; the community build's
+/// is a no-op): a hard-mandatory failure is the plan's error, a
+/// soft-mandatory one a warning. Said for an Enterprise world that does
+/// not state `sentinel` (`"policies"` is "cannot tell": [`SentinelUnknown`]).
+fn sentinel(world: &World) -> Option<Assumption> {
+    (enterprise(world) && world.sentinel.is_none()).then(|| Assumption {
+        setting: Setting::Sentinel,
+        line: format!(
+            "planned as if no Sentinel policy applies: Nomad Enterprise {} checks the job against its submit-job Sentinel policies before planning, which nomad-preflight cannot evaluate (state `sentinel = \"none\"` in rules/cluster.hcl when `nomad sentinel list` shows none, `\"policies\"` when it shows some)",
+            world.nomad_version
+        ),
+    })
+}
+
+/// An Enterprise world stating Sentinel policies: their verdict and
+/// warnings decide the plan's text, and nomad-preflight cannot evaluate
+/// them (nomad/job_endpoint.go `enforceSubmitJob`, run by Job.Plan and
+/// Job.Register, not by Job.Deregister: a stop is known).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentinelUnknown {
+    pub version: crate::version::NomadVersion,
+}
+
+impl SentinelUnknown {
+    pub const HINT: &'static str =
+        "judge the job on the cluster (`nomad job plan`), or state `sentinel = \"none\"` in rules/cluster.hcl if `nomad sentinel list` shows no submit-job policy";
+
+    /// Said for `job` planned in `world`, when it is.
+    pub fn of(world: &World, job: &Job) -> Option<SentinelUnknown> {
+        let policies = world.sentinel == Some(crate::world::Sentinel::Policies);
+        (enterprise(world) && policies && !job.stop).then_some(SentinelUnknown {
+            version: world.nomad_version,
+        })
+    }
+
+    /// The one line (without a prefix).
+    pub fn line(&self) -> String {
+        format!(
+            "cannot tell what Nomad Enterprise {} answers: its servers hold Sentinel policies (`sentinel = \"policies\"` in rules/cluster.hcl), which it enforces before planning and nomad-preflight cannot evaluate; judge the job on the cluster (`nomad job plan`)",
+            self.version
+        )
+    }
+
+    /// `Preflight.Sentinel` in JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({"Policies": true})
+    }
+}
+
+/// Attributes a hand-written client pool gets without stating them
+/// (`cluster::build` fingerprint defaults) that a stock client has only
+/// with Consul or Vault reachable, or the CNI plugins installed.
+fn assumed_attribute(name: &str) -> bool {
+    name.starts_with("consul.") || name.starts_with("vault.") || name.starts_with("plugins.cni.")
+}
+
+/// The attribute a constraint or affinity target reads, when it is one.
+fn attribute_of(target: &str) -> Option<&str> {
+    target.strip_prefix("${attr.")?.strip_suffix('}')
+}
+
+/// A hand-written pool's assumed Consul, Vault and CNI attributes
+/// (redteam4 F13): said when a constraint or affinity of the job as the
+/// servers' mutators leave it (Nomad's implied `${attr.consul.version}`,
+/// `${attr.vault.version}`, `${attr.plugins.cni.version.*}` ones, or the
+/// job's own) reads one that a hand-written pool does not state.
+fn fingerprints(world: &World, job: &Job) -> Option<Assumption> {
+    let pools: Vec<&crate::world::ClientPool> = world
+        .clients
+        .iter()
+        .filter(|p| p.members.is_empty())
+        .collect();
+    if pools.is_empty() {
+        return None;
+    }
+    let mut all: Vec<&String> = job
+        .constraints
+        .iter()
+        .map(|c| &c.ltarget)
+        .chain(job.affinities.iter().map(|a| &a.ltarget))
+        .collect();
+    for g in &job.groups {
+        all.extend(g.constraints.iter().map(|c| &c.ltarget));
+        all.extend(g.affinities.iter().map(|a| &a.ltarget));
+        for t in &g.tasks {
+            all.extend(t.constraints.iter().map(|c| &c.ltarget));
+            all.extend(t.affinities.iter().map(|a| &a.ltarget));
+        }
+    }
+    let mut targets: Vec<&str> = Vec::new();
+    for t in all {
+        let Some(name) = attribute_of(t) else {
+            continue;
+        };
+        let unstated = pools.iter().any(|p| !p.attributes.contains_key(name));
+        if assumed_attribute(name) && unstated && !targets.contains(&name) {
+            targets.push(name);
+        }
+    }
+    targets.sort_unstable();
+    let first = targets.first()?;
+    let named: Vec<String> = targets.iter().map(|t| format!("${{attr.{t}}}")).collect();
+    Some(Assumption {
+        setting: Setting::ClientFingerprints,
+        line: format!(
+            "planned as if every hand-written client reaches Consul and Vault and has the CNI plugins: the job's placement reads {}, which a client reports only when it does (state them in each `client` block's `attributes`, `\"{first}\" = \"\"` for none)",
+            named.join(", "),
+        ),
+    })
+}

@@ -1,0 +1,61 @@
+use crate::planner::assumed::Setting;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Says what the job's plan assumed of the cluster because the world
+    /// does not state it, where the plan rests on it: the servers' identity
+    /// settings (1.7+) or `job_default_priority` (1.5+) without a `server`
+    /// block, no Sentinel policy in a Nomad Enterprise world without
+    /// `sentinel`, and the Consul, Vault and CNI attributes a hand-written
+    /// client pool does not state but the job's placement reads.
+    ///
+    /// ## Why is this bad?
+    /// The check's other verdicts rest on those assumptions: a cluster
+    /// whose servers or clients differ can answer otherwise. `plan` says the
+    /// same notes, from the same plan (`Preflight.Assumed` in JSON). It is
+    /// advice: it never fails the check on its own.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// # rules/cluster.hcl states no `sentinel` in an Enterprise world,
+    /// # or a client pool without `attributes` runs this service:
+    /// service {
+    ///   name = "web"   # Nomad adds ${attr.consul.version} >= 1.8.0
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// State it in the world, as the note says: a `server` block,
+    /// `sentinel = "none"` or `"policies"`, the pool's `attributes`
+    /// (`"consul.version" = ""` for none).
+    pub struct PlanAssumed {
+        code: "NP221",
+        name: "plan-assumed",
+        severity: Advice,
+        summary: "The plan rests on a setting the world does not state",
+        needs: Simulation,
+    }
+}
+
+impl Rule for PlanAssumed {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let Some(job) = ctx.job() else { return };
+        for a in ctx.assumed() {
+            let label = match a.setting {
+                Setting::ServerIdentities(_) => "the servers' identities assumed unset",
+                Setting::JobDefaultPriority => "the servers' default priority assumed",
+                Setting::Sentinel => "no Sentinel policy assumed",
+                Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",
+            };
+            out.push(
+                ctx.finding(&Self::META, job.spans.label, label, a.line.clone())
+                    .help("state it in the world (see the message): the note goes away"),
+            );
+        }
+    }
+}
