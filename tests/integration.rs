@@ -167,6 +167,7 @@ mod plan_constraint_order;
 mod plan_consul_partition_constraint;
 mod plan_cores;
 mod plan_csi;
+mod plan_csi_walk_end;
 mod plan_demo;
 mod plan_diff;
 mod plan_distinct_hosts_false;

@@ -214,9 +214,21 @@ pub fn host_volumes_class_cached(v: NomadVersion) -> bool {
 }
 
 /// Does a node of a class already found eligible, failing the `avail`
-/// checks (CSI), end the `FeasibilityWrapper`'s walk? Not yet modelled.
-pub fn fast_path_unavailable_ends_walk(_v: NomadVersion) -> bool {
-    false
+/// checks (CSI), end the `FeasibilityWrapper`'s walk? From 0.11.0 (CSI) its
+/// fast path did `return nil` ("We match the class but are temporarily
+/// unavailable, the eval should be blocked", scheduler/feasible.go
+/// v0.11.0:1000-1005, v1.3.0:1133-1140), so the select saw no further
+/// node; #13274 made it `continue OUTER` (b74712321b: v1.1.15, v1.2.9,
+/// v1.3.2, v1.4.0; `return nil` still at v1.1.14, v1.2.8, v1.3.1). The
+/// node checked in full (class unknown) always went on to the next.
+pub fn fast_path_unavailable_ends_walk(v: NomadVersion) -> bool {
+    v.at_least(0, 11, 0)
+        && !v.has_since(&[
+            NomadVersion::new(1, 1, 15),
+            NomadVersion::new(1, 2, 9),
+            NomadVersion::new(1, 3, 2),
+            NomadVersion::new(1, 4, 0),
+        ])
 }
 
 /// The feasibility stage of one evaluation (`FeasibilityWrapper`): job
