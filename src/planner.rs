@@ -198,7 +198,7 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
     // The admission mutators run first (Job.Plan): the scheduler, the diff
     // and the quota all see the job as Nomad stores it. A job they refuse
     // is refused by `admit`.
-    let admission = admission::admit(&sim.world, &sim.state, job);
+    let mut admission = admission::admit(&sim.world, &sim.state, job);
     let job = &crate::mutators::applied(job, sim.world.nomad_version, &sim.world.server);
     // A refused or ignored upsert leaves the job out of the snapshot: the
     // scheduler sees no job and plans nothing (the index stays 0).
@@ -208,6 +208,10 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
     } else {
         PlanResult::default()
     };
+    // A scheduler that fails fails the Plan RPC: its error is all it says.
+    if let Some(error) = result.error.take() {
+        admission = admission::scheduler_failed(error, sim.world.nomad_version);
+    }
     // The servers' warnings come back with a plan they did not refuse.
     if admission.is_scheduled() {
         let text = admission::warnings_text(&admission::warnings(&sim.world, job));

@@ -543,6 +543,13 @@ fn run_namespace_mismatch(job: &Job, version: NomadVersion) -> Option<Admission>
     })
 }
 
+/// The scheduler's own error, which `Job.Plan` returns as it returns an
+/// admission's (`sched.Process(eval)`, nomad/job_endpoint.go): the CLI
+/// prints it the same way.
+pub fn scheduler_failed(error: String, version: NomadVersion) -> Admission {
+    refused(error, version, false)
+}
+
 fn refused(error: String, version: NomadVersion, text_unknown: bool) -> Admission {
     // 1.6.0's API client trims the response body (api/error_unexpected_response.go).
     let body = if version.at_least(1, 6, 0) {

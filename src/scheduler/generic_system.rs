@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::super::engine::Ask;
 use super::super::system_disconnect::{read as disconnect, Read};
+use super::super::system_off_node::{off_node, unfound, OffNode};
 use super::super::{AllocMetric, DesiredUpdates, PlanResult};
 use super::{carry_ports, old_spec, JobHistory};
 use crate::cluster::Allocation;
@@ -109,9 +110,8 @@ pub(super) fn system(
             .collect();
         // Allocations off the candidate nodes (diffSystemAllocs): marked to
         // migrate → stopped, counted as migrations; on a down or vanished
-        // node → lost: stopped, counted nowhere; on a draining node →
-        // ignored; on an ineligible node in scope → ignored unless the job
-        // changed; out of the job's datacenters or pool → stopped.
+        // node → lost: stopped, counted nowhere; the others as the release
+        // reads them ([`off_node`]).
         for a in &existing {
             let pos = engine.node_position(&a.node_id);
             if !job.stop && pos.is_some_and(|p| nodes.contains(&p)) && !a.migrate {
@@ -135,15 +135,34 @@ pub(super) fn system(
                 // system_util.go v1.4.14-v1.10.5; computeForNode,
                 // scheduler/reconciler/reconcile_node.go v1.11.0-v2.0.5.
                 engine.stop(a);
-            } else if node.is_some_and(|n| {
-                n.drain
-                    || (super::super::feasibility::in_job_scope(world.nomad_version, job, n)
-                        && a.job_version == new_version)
-            }) {
-                du.ignore += 1;
-            } else {
-                engine.stop(a);
-                du.stop += 1;
+            } else if let Some(n) = node {
+                let changed = a.job_version != new_version;
+                match off_node(world.nomad_version, job, n, changed) {
+                    OffNode::Ignore => du.ignore += 1,
+                    OffNode::Stop => {
+                        engine.stop(a);
+                        du.stop += 1;
+                    }
+                    OffNode::Update => {
+                        let destructive = match old_spec(history, state, a) {
+                            Some((oj, og)) => engine.destructive(oj, og, job, tg),
+                            None => true,
+                        };
+                        if !destructive && engine.fits_in_place(&ask, a, class_cache) {
+                            du.in_place_update += 1;
+                            let mut updated = (*a).clone();
+                            updated.job_version = new_version;
+                            updated.job_priority = job.priority;
+                            updated.resources = carry_ports(&ask.res, &a.resources);
+                            engine.record(pos, updated, Vec::new(), true);
+                        } else {
+                            // Its re-placement fails the evaluation (the
+                            // first in Go's map order names its node).
+                            du.destructive_update += 1;
+                            result.error.get_or_insert_with(|| unfound(&n.id));
+                        }
+                    }
+                }
             }
         }
         if job.stop {

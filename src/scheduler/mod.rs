@@ -47,6 +47,7 @@ pub mod sim;
 mod spread;
 pub mod system_disconnect;
 pub mod system_nodes;
+mod system_off_node;
 pub mod task_offer;
 pub mod version_check;
 
@@ -126,6 +127,10 @@ pub struct PlanResult {
     /// Those of `nondeterminism` where this plan drew the outcome by Go's
     /// map order: the plan's text says each (`note:` on stderr).
     pub drawn: Vec<String>,
+    /// The scheduler's own error, which `Job.Plan` returns instead of a
+    /// plan (a 0.9.0-0.10.3 system job updating an allocation on a node
+    /// that is no candidate: `could not find node "ID"`).
+    pub error: Option<String>,
 }
 
 impl PlanResult {
