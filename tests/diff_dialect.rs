@@ -444,9 +444,9 @@ fn job_vault_token_filtered_from_1_3_6() {
         "vt",
         "1.3.5",
         &vault_token(),
-        "+/- Job: \"j\"\n+ VaultToken: \"b\"\n  Task Group: \"g\" (1 in-place update)\n    Task: \"t\"\n",
+        "+/- Job: \"j\"\n+ VaultToken: \"<masked>\"\n  Task Group: \"g\" (1 in-place update)\n    Task: \"t\"\n",
         "job",
-        r#"[{"Annotations":null,"Name":"VaultToken","New":"b","Old":"","Type":"Added"}]"#,
+        r#"[{"Annotations":null,"Name":"VaultToken","New":"<masked>","Old":"","Type":"Added"}]"#,
     );
     expect(
         "vt",

@@ -119,9 +119,9 @@ fn consul_token_is_a_job_field_from_0_10_4() {
             "ctoken",
             v,
             &pair,
-            "+/- Job: \"j\"\n+ ConsulToken: \"a\"\n  Task Group: \"g\" (1 in-place update)\n    Task: \"t\"\n",
+            "+/- Job: \"j\"\n+ ConsulToken: \"<masked>\"\n  Task Group: \"g\" (1 in-place update)\n    Task: \"t\"\n",
             "job",
-            r#"[{"Annotations":null,"Name":"ConsulToken","New":"a","Old":"","Type":"Added"}]"#,
+            r#"[{"Annotations":null,"Name":"ConsulToken","New":"<masked>","Old":"","Type":"Added"}]"#,
         );
     }
     let v4 = NomadVersion::new(0, 10, 4);
@@ -135,7 +135,7 @@ fn consul_token_is_a_job_field_from_0_10_4() {
     };
     assert_eq!(
         at(v4),
-        "+/- Job: \"j\"\n+/- ConsulToken: \"a\" => \"b\"\n    Task Group: \"g\"\n      Task: \"t\""
+        "+/- Job: \"j\"\n+/- ConsulToken: \"<masked>\" => \"<masked>\"\n    Task Group: \"g\"\n      Task: \"t\""
     );
     assert_eq!(
         at(NomadVersion::new(0, 10, 3)),
@@ -157,9 +157,9 @@ fn a_running_jobs_vault_token_is_none_until_1_3_6() {
         "vtoken",
         "1.3.5",
         &pair,
-        "+/- Job: \"j\"\n+ VaultToken: \"s.x\"\n  Task Group: \"g\" (1 in-place update)\n    Task: \"t\"\n",
+        "+/- Job: \"j\"\n+ VaultToken: \"<masked>\"\n  Task Group: \"g\" (1 in-place update)\n    Task: \"t\"\n",
         "job",
-        r#"[{"Annotations":null,"Name":"VaultToken","New":"s.x","Old":"","Type":"Added"}]"#,
+        r#"[{"Annotations":null,"Name":"VaultToken","New":"<masked>","Old":"","Type":"Added"}]"#,
     );
     expect(
         "vtoken",

@@ -139,6 +139,7 @@ fn sample_3b_alignment_of_nested_objects() {
         task_groups: vec![group],
         version: v("0.9.3"),
         unmodelled: vec![],
+        masked: vec![],
     };
     assert_eq!(
         format!("{}\n", render_diff(&diff, false, false)),
@@ -174,6 +175,7 @@ fn sample_9d_deleted_job_field_full_output() {
         }],
         version: v("0.12.1"),
         unmodelled: vec![],
+        masked: vec![],
     };
     let ver = v("0.12.1");
     let job = init_short(ver);

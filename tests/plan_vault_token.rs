@@ -108,13 +108,26 @@ fn vault_token_updates_in_place_from_1_3_6_to_1_9() {
     }
 }
 
+/// Why the diff's token is masked, as `plan` says it.
+const MASKED: &str = "note: the plan's VaultToken value is shown as \"<masked>\": Nomad prints the token (it stopped at 1.3.6, hashicorp/nomad#14424), and a plan's output goes to hook and CI logs others read; the change and the plan's verdict are Nomad's\n";
+
+/// Nomad 1.3.4 and 1.3.5 print the token in the diff (`+ VaultToken:
+/// "s.x"`), a bug Nomad fixed in 1.3.6 (hashicorp/nomad#14424). A plan's
+/// output goes to hook and CI logs (public for a public repository) and
+/// the tool never quotes back what it was not meant to show: Nomad's line
+/// stays, its value masked, and one note says why; the counts and the exit
+/// code are Nomad's.
 #[test]
-fn at_1_3_4_and_1_3_5_the_diff_shows_the_token() {
-    let want = "+/- Job: \"web\"\n+ VaultToken: \"s.x\"\n  Task Group: \"g\" (2 in-place update)\n    Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\n";
+fn at_1_3_4_and_1_3_5_the_diff_shows_the_token_masked() {
+    let want = "+/- Job: \"web\"\n+ VaultToken: \"<masked>\"\n  Task Group: \"g\" (2 in-place update)\n    Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\n";
     for version in ["1.3.4", "1.3.5"] {
         assert_eq!(
             plan("env", version, Some("s.x"), &[]),
-            (0, want.to_string(), note(version, "VAULT_TOKEN")),
+            (
+                0,
+                want.to_string(),
+                format!("{}{MASKED}", note(version, "VAULT_TOKEN"))
+            ),
             "{version}"
         );
     }
@@ -173,5 +186,75 @@ fn validate_refuses_the_vault_token_flag() {
     assert!(
         err.starts_with("error: -vault-token: only `plan` takes it"),
         "{err}"
+    );
+}
+
+/// The token is in no output of any command that plans at 1.3.4: text
+/// (also -verbose), JSON (the diff's `New`; `Preflight.Masked` says why),
+/// Markdown, and `plan --changed`; the exit code is Nomad's (1: in-place
+/// updates), with `--gate` 0.
+#[test]
+fn the_token_is_never_printed() {
+    const SECRET: &str = "s.SeCrEt-Token-123";
+    let d = TempDir::new("vault-token-never");
+    d.put(
+        "rules/cluster.hcl",
+        &format!("nomad_version = \"1.3.4\"\n{CLUSTER}running = [\"web.nomad\"]\n"),
+    );
+    d.put("web.nomad", JOB);
+    common::git(&d.0, &["init", "-q"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "running"]);
+    // An edit, so `--changed` plans the file.
+    d.put("web.nomad", &JOB.replace("count = 2", "count = 3"));
+    common::git(&d.0, &["add", "web.nomad"]);
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(common::bin())
+            .current_dir(&d.0)
+            .arg("--no-color")
+            .args(args)
+            .env("VAULT_TOKEN", SECRET)
+            .env_remove("NOMAD_NAMESPACE")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .expect("the binary runs");
+        (o.status.code(), common::output_text(&o))
+    };
+    for (args, code) in [
+        (&["plan", "web.nomad"][..], 1),
+        (&["plan", "-verbose", "web.nomad"][..], 1),
+        (&["plan", "--format", "markdown", "web.nomad"][..], 1),
+        (&["plan", "--changed", "--staged"][..], 1),
+        (&["plan", "--changed", "--staged", "--gate"][..], 0),
+        (
+            &["plan", "--changed", "--staged", "--format", "json"][..],
+            1,
+        ),
+        (
+            &["plan", "--changed", "--staged", "--format", "markdown"][..],
+            1,
+        ),
+    ] {
+        let (got, out) = run(args);
+        assert_eq!(got, Some(code), "{args:?}: {out}");
+        assert!(!out.contains(SECRET), "{args:?}: {out}");
+        assert!(out.contains("VaultToken"), "{args:?}: {out}");
+    }
+    let (_, out) = run(&["plan", "--format", "json", "web.nomad"]);
+    assert!(!out.contains(SECRET), "{out}");
+    let json = out.split("\nnote: ").next().unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let field = v["Diff"]["Fields"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["Name"] == "VaultToken"))
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(
+        (&field["Type"], &field["Old"], &field["New"]),
+        (&"Added".into(), &"".into(), &"<masked>".into())
+    );
+    assert_eq!(
+        v["Preflight"]["Masked"]["Fields"],
+        serde_json::json!(["VaultToken"])
     );
 }

@@ -5,6 +5,7 @@
 pub mod changed;
 mod from_git;
 pub mod markdown;
+mod notes;
 pub mod policy;
 mod request;
 mod samples;
@@ -22,7 +23,6 @@ use crate::diff::JobDiff;
 pub(crate) use crate::job_loader::with_namespace;
 use crate::job_loader::{JobLoader, RequestNamespace, RequestVaultToken};
 use crate::jobspec::{self, Job};
-use crate::planner::assumed::{self, Assumption};
 use crate::planner::Admission;
 use crate::render;
 use crate::scheduler::{PlanResult, Simulation};
@@ -221,7 +221,7 @@ pub struct JobPlan {
     pub cannot_know: Option<crate::planner::CannotKnow>,
     /// What the plan assumed that the world does not state (see
     /// `planner::Plan::assumed`).
-    pub assumed: Vec<Assumption>,
+    pub assumed: Vec<crate::planner::assumed::Assumption>,
 }
 
 impl JobPlan {
@@ -527,7 +527,7 @@ pub(super) fn print_single(
                 if !world.warnings.is_empty() {
                     p.insert("World".into(), crate::world::guess::json(&world.warnings));
                 }
-                insert_assumed(p, &plan.assumed);
+                notes::insert(p, plan);
             }
             match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
@@ -539,10 +539,7 @@ pub(super) fn print_single(
     if let Some(r) = &registration {
         eprintln!("warning: {}", r.line());
     }
-    for a in &plan.assumed {
-        // An attribute a constraint names is input: one line, no escapes.
-        eprintln!("note: {}", crate::escape::one_line(&a.line));
-    }
+    notes::eprint(plan, None);
     // Before 1.3 the plan never checks Vault: Nomad's text stands, and what
     // the run will say is unknown.
     if let Some(u) = crate::mutators::vault::run_unknown(world, &plan.job) {
@@ -562,25 +559,6 @@ pub(super) fn print_single(
     }
     let refused = !refused.is_empty() || registration.is_some();
     plan_code(args, plan, world.nomad_version, refused)
-}
-
-/// `Preflight.Assumed` (and the servers' identity settings assumed unset,
-/// `Preflight.ServerConfig`) of a plan's JSON, when it assumed any.
-pub(super) fn insert_assumed(
-    preflight: &mut serde_json::Map<String, serde_json::Value>,
-    notes: &[Assumption],
-) {
-    if notes.is_empty() {
-        return;
-    }
-    preflight.insert("Assumed".into(), assumed::json(notes));
-    let unset = assumed::unset_server_settings(notes);
-    if !unset.is_empty() {
-        preflight.insert(
-            "ServerConfig".into(),
-            serde_json::json!({"Declared": false, "AssumedUnset": unset}),
-        );
-    }
 }
 
 /// Changes the diff cannot show in Nomad's terms, one line each on stderr

@@ -85,6 +85,7 @@ pub fn job_diff_with(
         task_groups,
         version,
         unmodelled: Vec::new(),
+        masked: Vec::new(),
     };
     if let (Some(o), Some(n)) = (old, new) {
         diff.unmodelled = super::unmodelled::changes(o, n, &diff);
@@ -99,6 +100,8 @@ pub fn job_diff_with(
     {
         diff.ty = DiffType::Edited;
     }
+    // Last, once the real values decided every type: no output shows a token.
+    diff.masked = super::secrets::mask(&mut diff);
     diff
 }
 

@@ -14,6 +14,7 @@ mod group;
 mod job;
 mod job_extra;
 mod network;
+pub mod secrets;
 mod service;
 mod task;
 mod unmodelled;
@@ -152,6 +153,10 @@ pub struct JobDiff {
     /// part of Nomad's JSON (the plan puts them under `Preflight`).
     #[serde(skip)]
     pub unmodelled: Vec<UnmodelledChange>,
+    /// The fields whose values are shown masked ([`secrets`]); not part
+    /// of Nomad's JSON.
+    #[serde(skip)]
+    pub masked: Vec<&'static str>,
 }
 
 impl JobDiff {

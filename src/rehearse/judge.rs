@@ -20,6 +20,8 @@ pub struct Observation {
     /// What the step's plan assumed that the world does not state
     /// (`planner::Plan::assumed`), said under Nomad's text.
     pub assumed: Vec<crate::planner::assumed::Assumption>,
+    /// The fields the step's plan shows masked (`diff::secrets`).
+    pub masked: Vec<&'static str>,
     /// Job statuses after the step, by (namespace, job).
     pub statuses: BTreeMap<(String, String), JobStatus>,
 }

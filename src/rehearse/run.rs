@@ -236,6 +236,11 @@ impl<'a> Session<'a> {
                     exit_code,
                     plans: vec![result],
                     assumed,
+                    masked: if shows_text {
+                        diff.masked.clone()
+                    } else {
+                        Vec::new()
+                    },
                     ..Observation::default()
                 })
             }

@@ -203,10 +203,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 // Text says them in the file's section; the other formats
                 // carry them and say them here, as `plan FILE` does.
                 if args.format != PlanFormat::Text {
-                    for a in &p.assumed {
-                        let path = crate::escape::one_line(&e.path.display().to_string());
-                        eprintln!("note: {path}: {}", crate::escape::one_line(&a.line));
-                    }
+                    super::notes::eprint(p, Some(&e.path.display().to_string()));
                 }
                 if render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
                     changing += 1;
@@ -419,8 +416,8 @@ fn changed_text(
                     ));
                 }
                 // In the file's section, as `plan FILE` says them after its text.
-                for a in &p.assumed {
-                    out.push_str(&format!("note: {}\n", crate::escape::one_line(&a.line)));
+                for line in super::notes::lines(p) {
+                    out.push_str(&format!("note: {line}\n"));
                 }
             }
             changed::Outcome::Note(n) => out.push_str(&format!("{n}\n")),
@@ -449,7 +446,7 @@ fn changed_json(
                     let mut plan =
                         render::plan_json::plan_json(&view(args, p, &path, &setup.world));
                     if let Some(pre) = plan.get_mut("Preflight").and_then(|v| v.as_object_mut()) {
-                        super::insert_assumed(pre, &p.assumed);
+                        super::notes::insert(pre, p);
                     }
                     (plan, serde_json::Value::Null, Vec::new())
                 }

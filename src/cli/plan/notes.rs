@@ -1,0 +1,51 @@
+//! What a plan says beside Nomad's text, the same way for every command
+//! that prints one: what it assumed that the world does not state
+//! (`planner::Plan::assumed`) and the token values its diff masks
+//! (`diff::secrets`).
+
+use super::JobPlan;
+use crate::planner::assumed;
+
+/// The `note:` lines, one each, without the prefix. An attribute a
+/// constraint names is input: one line, no escapes.
+pub(super) fn lines(plan: &JobPlan) -> Vec<String> {
+    let mut out: Vec<String> = plan
+        .assumed
+        .iter()
+        .map(|a| crate::escape::one_line(&a.line))
+        .collect();
+    out.extend(crate::diff::secrets::note(&plan.diff.masked));
+    out
+}
+
+/// The notes on stderr, `note: FILE: ...` when `path` names the plan.
+pub(super) fn eprint(plan: &JobPlan, path: Option<&str>) {
+    for line in lines(plan) {
+        match path {
+            Some(p) => eprintln!("note: {}: {line}", crate::escape::one_line(p)),
+            None => eprintln!("note: {line}"),
+        }
+    }
+}
+
+/// `Preflight.Assumed` (and the servers' identity settings assumed unset,
+/// `Preflight.ServerConfig`) of a plan's JSON when it assumed any, and
+/// `Preflight.Masked` when its diff shows a token masked.
+pub(super) fn insert(preflight: &mut serde_json::Map<String, serde_json::Value>, plan: &JobPlan) {
+    let diff = &plan.diff;
+    if let Some(line) = crate::diff::secrets::note(&diff.masked) {
+        let masked = serde_json::json!({"Fields": diff.masked, "Note": line});
+        preflight.insert("Masked".into(), masked);
+    }
+    if plan.assumed.is_empty() {
+        return;
+    }
+    preflight.insert("Assumed".into(), assumed::json(&plan.assumed));
+    let unset = assumed::unset_server_settings(&plan.assumed);
+    if !unset.is_empty() {
+        preflight.insert(
+            "ServerConfig".into(),
+            serde_json::json!({"Declared": false, "AssumedUnset": unset}),
+        );
+    }
+}
