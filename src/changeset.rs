@@ -25,10 +25,12 @@ use crate::world::RunningJob;
 mod by_text;
 mod range;
 mod readers;
+mod tracked_inputs;
 pub use crate::scheduler::sim::{Submission, Submitted};
 pub use by_text::{holds_job, is_job_candidate};
 pub use range::{Head, Range};
 pub use readers::Reach;
+pub use tracked_inputs::TrackedInputs;
 
 /// How a job file changed, as the header of its plan says it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -225,11 +225,31 @@ impl Fence {
                 None => out = next,
             }
         }
-        if self.inside(&out) {
-            Ok(out)
-        } else {
-            Err(self.outside(path))
+        if !self.inside(&out) {
+            return Err(self.outside(path));
         }
+        if self.in_git_metadata(&out) {
+            return Err(git_metadata(path));
+        }
+        Ok(out)
+    }
+
+    /// Does `canon` (inside the fence) lie in a repository's metadata, a
+    /// `.git` folder (or a submodule's `.git` file) below the root or a
+    /// named folder? Git never checks such a path out, so no job reads it
+    /// from a clone; in CI it holds the checkout's persisted credentials
+    /// (actions/checkout writes the token into `.git/config`), which a
+    /// pull request's `file("../.git/config")` would print into the
+    /// gate's annotations (redteam6 G9).
+    fn in_git_metadata(&self, canon: &Path) -> bool {
+        let below = std::iter::once(&self.root)
+            .chain(&self.extra)
+            .filter_map(|p| canon.strip_prefix(p).ok())
+            .min_by_key(|rel| rel.components().count());
+        below.is_some_and(|rel| {
+            rel.components()
+                .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+        })
     }
 
     fn outside(&self, path: &Path) -> io::Error {
@@ -398,6 +418,18 @@ pub fn is_too_big(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::FileTooLarge && refusal(e).is_some()
 }
 
+/// The refusal of a path in a repository's metadata: the same words
+/// whether or not it exists, so no answer reveals what the folder holds.
+fn git_metadata(path: &Path) -> io::Error {
+    refused(
+        io::ErrorKind::PermissionDenied,
+        format!(
+            "refusing to read {}: it is inside a repository's .git folder, which no checkout holds",
+            shown(path)
+        ),
+    )
+}
+
 mod refusal;
 pub use refusal::{read_failure, refusal, refused, shown, Refusal};
 
@@ -411,6 +443,28 @@ mod tests {
         std::fs::create_dir_all(d.join("repo/.git")).unwrap();
         std::fs::create_dir_all(d.join("repo/jobs")).unwrap();
         std::fs::canonicalize(&d).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_repositorys_git_folder_is_refused_however_it_is_reached() {
+        let d = tmp("gitdir");
+        std::fs::write(d.join("repo/.git/config"), "token").unwrap();
+        std::os::unix::fs::symlink("../.git", d.join("repo/jobs/g")).unwrap();
+        let fence = Fence::around(&d.join("repo"));
+        for p in [
+            "repo/.git/config",
+            "repo/jobs/../.git/config",
+            "repo/jobs/g/config",
+            "repo/.GIT/x",
+            "repo/.git/missing",
+        ] {
+            let e = fence.read(&d.join(p)).unwrap_err();
+            assert!(refusal(&e).is_some(), "{p}: {e}");
+            assert!(e.to_string().contains(".git folder"), "{p}: {e}");
+            assert!(!e.to_string().contains("token"));
+        }
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]

@@ -50,6 +50,13 @@ pub trait Vfs: Send + Sync {
     fn fence_root(&self) -> Option<&Path> {
         None
     }
+    /// May a job's own functions (`file()`, `fileset()`, `fileexists()`,
+    /// `templatefile()`) read `path`? Every reader admits what it can
+    /// read but one: the working tree judged by a gate, which admits only
+    /// what git tracks ([`crate::changeset::TrackedInputs`]).
+    fn admits_input(&self, _path: &Path) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Most files one listing returns: a `fileset("/", "**")` over a huge tree
@@ -461,6 +468,12 @@ impl Vfs for OverlayVfs<'_> {
     }
     fn is_file(&self, path: &Path) -> bool {
         self.edits.contains_key(&normalize(path)) || self.base.is_file(path)
+    }
+    fn admits_input(&self, path: &Path) -> io::Result<()> {
+        if self.edits.contains_key(&normalize(path)) {
+            return Ok(());
+        }
+        self.base.admits_input(path)
     }
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         let mut out = match self.base.files_under(dir) {

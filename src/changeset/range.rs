@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::config::{self, Configs};
 use crate::git::{self, Change, LazyGitVfs};
-use crate::vfs::{DiskVfs, Vfs};
+use crate::vfs::Vfs;
 
 /// Where the new versions of the changed files are read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,10 @@ impl Range {
         Ok(match &self.head {
             Head::Index => Box::new(LazyGitVfs::index(&self.root)?.checked_line_ends(&self.base)),
             Head::Rev(r) => Box::new(LazyGitVfs::rev(&self.root, r)?.checked_line_ends(&self.base)),
-            Head::WorkTree => Box::new(DiskVfs::new(self.root.clone())),
+            Head::WorkTree => Box::new(super::TrackedInputs::new(
+                self.root.clone(),
+                LazyGitVfs::index(&self.root)?.all_paths()?,
+            )),
         })
     }
 

@@ -86,4 +86,7 @@ impl Vfs for Recording<'_> {
     fn fence_root(&self) -> Option<&Path> {
         self.inner.fence_root()
     }
+    fn admits_input(&self, path: &Path) -> io::Result<()> {
+        self.inner.admits_input(path)
+    }
 }

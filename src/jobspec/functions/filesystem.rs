@@ -45,6 +45,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "fileexists" => {
             let p = s(arg(a, 0)?)?;
             let full = env.check(&p)?;
+            env.admitted(&full)?;
             // A path leading outside the project is refused, never `false`.
             match env.vfs.map(|v| v.probe(&full)).transpose() {
                 Ok(found) => Ok(Value::Bool(found.unwrap_or(false))),
@@ -111,6 +112,9 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     } else {
         Vec::new()
     };
+    for c in &candidates {
+        env.admitted(c)?;
+    }
     let mut found: Vec<String> = candidates
         .iter()
         .map(|c| crate::vfs::normalize(c))
@@ -192,8 +196,18 @@ impl FnEnv<'_> {
         Ok(full)
     }
 
+    /// Our refusal when the reader does not admit `full` as a job's input
+    /// ([`crate::vfs::Vfs::admits_input`]): "cannot tell", never a quote.
+    fn admitted(&self, full: &Path) -> Result<(), Miss> {
+        match self.vfs.map(|v| v.admits_input(full)) {
+            Some(Err(e)) => Err(unread(e)),
+            _ => Ok(()),
+        }
+    }
+
     fn read(&self, p: &str) -> Result<crate::source::Source, Miss> {
         let full = self.check(p)?;
+        self.admitted(&full)?;
         let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
         // go-cty-funcs readFileBytes: the path joined to the job file's
         // folder and cleaned, unquoted; any error but a missing file is

@@ -1,0 +1,138 @@
+//! The working tree as a gate's head: a job's own functions read only what
+//! git tracks.
+//!
+//! A gate judging the working tree (`check --base REF`, `plan --changed
+//! --base REF`, the form CI runs) reads a checkout that holds more than the
+//! pull request: the runner's untracked files (credential files an
+//! authentication step drops into the workspace, `.env` files). The job is
+//! the pull request's, so `file("../gha-creds.json")` would print the
+//! runner's secret into annotations the author reads (redteam6 G9). The
+//! repository's own files are what the change is made of; anything else a
+//! job asks for is refused with our reason, so the plan says "cannot tell"
+//! and quotes nothing. The change's own files (an untracked new job file)
+//! are still read as the change: only a job's reads are narrowed.
+
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::source::Source;
+use crate::vfs::{DiskVfs, Vfs};
+
+/// The working tree, with a job's inputs limited to the paths git tracks.
+pub struct TrackedInputs {
+    disk: DiskVfs,
+    /// Paths git tracks (the index, submodules' files too), relative to the
+    /// top of the work tree.
+    tracked: HashSet<PathBuf>,
+}
+
+impl TrackedInputs {
+    pub fn new(root: PathBuf, tracked: impl IntoIterator<Item = PathBuf>) -> TrackedInputs {
+        TrackedInputs {
+            disk: DiskVfs::new(root),
+            tracked: tracked.into_iter().collect(),
+        }
+    }
+
+    fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.disk.root().join(path)
+        }
+    }
+}
+
+impl Vfs for TrackedInputs {
+    fn read(&self, path: &Path) -> io::Result<Source> {
+        self.disk.read(path)
+    }
+    fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.disk.list(dir)
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        self.disk.is_dir(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.disk.is_file(path)
+    }
+    fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+        self.disk.files_under(dir)
+    }
+    fn probe(&self, path: &Path) -> io::Result<bool> {
+        self.disk.probe(path)
+    }
+    fn root(&self) -> &Path {
+        self.disk.root()
+    }
+    fn describe(&self) -> String {
+        self.disk.describe()
+    }
+    fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
+        self.disk.head(path, n)
+    }
+    fn fence_root(&self) -> Option<&Path> {
+        self.disk.fence_root()
+    }
+
+    /// Where the path leads (links followed, refused outside the project)
+    /// must be a file git tracks. A path that leads to nothing is admitted:
+    /// reading it says "no file exists", as Nomad does, and nothing is
+    /// quoted. A folder is admitted: `fileset()` asks for each file it
+    /// lists.
+    fn admits_input(&self, path: &Path) -> io::Result<()> {
+        let fence = self.disk.fence();
+        let at = fence.locate(&self.resolve(path))?;
+        match std::fs::symlink_metadata(&at) {
+            Err(_) => return Ok(()),
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) => {}
+        }
+        let tracked = at
+            .strip_prefix(fence.root())
+            .is_ok_and(|rel| self.tracked.contains(rel));
+        if tracked {
+            return Ok(());
+        }
+        Err(crate::project::refused(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "refusing to read {}: git does not track it, and a gate judging the working tree gives a job only the repository's files (`git add` it to have it judged)",
+                crate::project::shown(path)
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tracked_files_are_a_jobs_input() {
+        let dir = std::env::temp_dir().join(format!("np-tracked-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        let root = std::fs::canonicalize(&dir).unwrap();
+        std::fs::write(root.join("tracked.txt"), "a").unwrap();
+        std::fs::write(root.join("creds.json"), "secret").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("creds.json", root.join("link")).unwrap();
+        let v = TrackedInputs::new(
+            root.clone(),
+            [PathBuf::from("tracked.txt"), PathBuf::from("link")],
+        );
+        assert!(v.admits_input(Path::new("tracked.txt")).is_ok());
+        assert!(v.admits_input(Path::new("missing.txt")).is_ok());
+        let e = v.admits_input(Path::new("creds.json")).unwrap_err();
+        assert!(crate::project::refusal(&e).is_some());
+        assert!(!e.to_string().contains("secret"));
+        // A tracked link is judged where it leads.
+        #[cfg(unix)]
+        assert!(v.admits_input(Path::new("link")).is_err());
+        // The change's own files are still read.
+        assert!(v.read(Path::new("creds.json")).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
