@@ -232,3 +232,23 @@ fn the_plan_hook_refuses_a_commit_that_deletes_a_template_a_job_reads() {
     );
     assert_eq!(git_out(&p.dir.0, &["rev-parse", "HEAD"]), before);
 }
+
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn a_file_named_like_a_flag_stays_a_file_name() {
+    // pre-commit appends the names git lists: a root file named
+    // `--var-file=x.hcl` was taken as a flag and its job read as a var
+    // file, never judged (redteam6 G4). The entry's `--` keeps it a name.
+    let p = Project::new("dash");
+    p.write("--var-file=x.hcl", BAND_BREAKER);
+    p.write("x.hcl", "");
+    common::git(&p.dir.0, &["add", "--", "--var-file=x.hcl", "x.hcl"]);
+    common::git(&p.dir.0, &["commit", "-qm", "dash"]);
+    let out = p.cmd("pre-commit", &["run", "--all-files"]);
+    let s = text(&out);
+    assert!(
+        !out.status.success(),
+        "a job behind a flag-like name passed: {s}"
+    );
+    assert!(s.contains("NP402"), "{s}");
+}
