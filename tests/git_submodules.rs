@@ -263,3 +263,36 @@ fn a_submodule_job_a_checkout_writes_with_crlf_is_not_judged_by_its_blob() {
         assert_ne!(out.status.code(), Some(0), "{args:?}: {s}");
     }
 }
+
+#[test]
+fn a_pull_requests_gitmodules_ignore_does_not_hide_its_bump() {
+    // `submodule.deploy.ignore = all` in the pull request's own
+    // .gitmodules made git's diff drop the new commit, so the working-tree
+    // gate said "no job file changed" (redteam6 G3).
+    let (p, _up) = project("sub-ignore");
+    bump(
+        &p,
+        "jobs/shared.nomad",
+        &JOB.replace("count = 2", "count = 5"),
+    );
+    git(
+        &p.0,
+        &[
+            "config",
+            "-f",
+            ".gitmodules",
+            "submodule.deploy.ignore",
+            "all",
+        ],
+    );
+    git(&p.0, &["add", ".gitmodules"]);
+    git(&p.0, &["commit", "-qm", "bump, and ignore it"]);
+    let out = p.run(&["plan", "--changed", "--base", "HEAD~1"]);
+    let s = output_text(&out);
+    assert!(
+        s.contains("==> deploy/jobs/shared.nomad (modified)\n"),
+        "{s}"
+    );
+    assert!(s.contains("+/- Count: \"2\" => \"5\""), "{s}");
+    assert!(!s.contains("no job file changed"), "{s}");
+}

@@ -69,7 +69,19 @@ pub(super) fn name_status(
     if head.is_none() && !staged {
         c.args(filters_off(root)?);
     }
-    c.args(["diff", "--name-status", "-M", "-z", "--no-ext-diff"]);
+    // `--ignore-submodules=none`: git's diff honours `submodule.NAME.ignore`
+    // from `.gitmodules`, the pull request's own file, and a runner's
+    // `diff.ignoreSubmodules`; either would drop a submodule's new commit
+    // from the change (redteam6 G3: `ignore = all` hid a bump from the
+    // working-tree gate), so a byte sequence would open the gate.
+    c.args([
+        "diff",
+        "--name-status",
+        "-M",
+        "-z",
+        "--no-ext-diff",
+        "--ignore-submodules=none",
+    ]);
     if staged && head.is_none() {
         c.arg("--cached");
     }
