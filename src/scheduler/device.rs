@@ -115,8 +115,13 @@ pub fn device_matches(d: &NodeDevice, req: &RequestedDevice, version: NomadVersi
 }
 
 /// `DeviceChecker`: can the node's healthy instances cover every device
-/// request of the group's tasks, requests taken in order, each greedily
-/// from the models that match it?
+/// request of the group's tasks, requests taken in order? From 1.11.0 a
+/// request takes instances greedily from every model that matches it
+/// (`for desiredCount > 0 && available[d] > 0`,
+/// scheduler/feasible/feasible.go v1.11.0, v2.0.5:1619-1646); before, one
+/// model must hold its whole count (`if unused < desiredCount { continue
+/// }`, scheduler/feasible.go v0.9.0 to v1.10.5; v1.6.0:1324-1345), else
+/// `missing devices`.
 pub fn has_devices(tg: &TaskGroup, n: &Node, version: NomadVersion) -> bool {
     let required: Vec<&RequestedDevice> = tg
         .tasks
@@ -135,10 +140,12 @@ pub fn has_devices(tg: &TaskGroup, n: &Node, version: NomadVersion) -> bool {
     if available.is_empty() {
         return false;
     }
+    let one_model = !version.at_least(1, 11, 0);
     'requests: for req in required {
         let mut desired = usize::try_from(req.count).unwrap_or(0);
         for (d, unused) in available.iter_mut() {
-            if *unused == 0 || !device_matches(d, req, version) {
+            if *unused == 0 || (one_model && *unused < desired) || !device_matches(d, req, version)
+            {
                 continue;
             }
             let take = desired.min(*unused);
