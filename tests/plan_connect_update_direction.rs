@@ -11,7 +11,7 @@
 
 use crate::common;
 
-use common::{run_in, TempDir};
+use common::edit_plan::{self, group_counts, DC1};
 
 const CLUSTER: &str = r#"region = "global"
 
@@ -27,32 +27,10 @@ client "c" {
 
 /// A group service `name` on port "http" of task "t", with `connect`.
 fn job(name: &str, connect: &str) -> String {
-    format!(
-        r#"job "web" {{
-  datacenters = ["dc1"]
-  group "g" {{
-    count = 2
-    network {{
-      port "http" {{}}
-    }}
-    service {{
-      name = "{name}"
-      port = "http"
-      task = "t"
-{connect}    }}
-    task "t" {{
-      driver = "docker"
-      config {{
-        image = "nginx:1"
-      }}
-      resources {{
-        cpu    = 100
-        memory = 128
-      }}
-    }}
-  }}
-}}
-"#
+    edit_plan::web(
+        DC1,
+        &format!("    count = 2\n    network {{\n      port \"http\" {{}}\n    }}\n    service {{\n      name = \"{name}\"\n      port = \"http\"\n      task = \"t\"\n{connect}    }}\n"),
+        "",
     )
 }
 
@@ -60,29 +38,8 @@ const NATIVE: &str = "      connect {\n        native = true\n      }\n";
 
 /// Exit code and the group's counts line.
 fn plan(tag: &str, version: &str, old: &str, new: &str) -> (i32, String) {
-    let dir = TempDir::new(&format!("connect-direction-{tag}-{version}"));
-    dir.put("rules/cluster.hcl", CLUSTER);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    let o = run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-color",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
-    );
-    let line = o
-        .stdout
-        .lines()
-        .find(|l| l.contains("Task Group: \"g\""))
-        .unwrap_or_default()
-        .to_string();
-    (o.code, line)
+    let tag = format!("connect-direction-{tag}-{version}");
+    group_counts(&edit_plan::plan(&tag, CLUSTER, version, old, new), "g")
 }
 
 const IN_PLACE: &str = "+/- Task Group: \"g\" (2 in-place update)";

@@ -28,7 +28,7 @@
 
 use crate::common;
 
-use common::{run_in, TempDir};
+use common::edit_plan::{self, code_and_text, DC1};
 
 const CLUSTER: &str = r#"region = "global"
 
@@ -45,26 +45,10 @@ client "c" {
 /// "web" (count 4) with `job_extra` in the job and `group_extra` in the
 /// group, HCL1- and HCL2-readable (no group network: 0.9.3 has none).
 fn job(job_extra: &str, group_extra: &str) -> String {
-    format!(
-        r#"job "web" {{
-  datacenters = ["dc1"]
-{job_extra}
-  group "g" {{
-    count = 4
-{group_extra}
-    task "t" {{
-      driver = "docker"
-      config {{
-        image = "nginx:1"
-      }}
-      resources {{
-        cpu    = 100
-        memory = 128
-      }}
-    }}
-  }}
-}}
-"#
+    edit_plan::web(
+        &format!("{DC1}{job_extra}\n"),
+        &format!("    count = 4\n{group_extra}\n"),
+        "",
     )
 }
 
@@ -104,31 +88,10 @@ const DISTINCT_ID: &str = r#"    constraint {
     }"#;
 
 /// `plan --running old.nomad new.nomad` at `version`: the exit code and
-/// the output up to the check-index paragraph.
+/// the output up to the check-index paragraph, then stderr.
 fn plan(tag: &str, version: &str, old: &str, new: &str) -> (i32, String) {
-    let dir = TempDir::new(&format!("in-place-fit-{tag}-{version}"));
-    dir.put("rules/cluster.hcl", CLUSTER);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    let o = run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-color",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
-    );
-    let text = o
-        .stdout
-        .split("Job Modify Index")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    (o.code, format!("{text}{}", o.stderr))
+    let tag = format!("in-place-fit-{tag}-{version}");
+    code_and_text(&edit_plan::plan(&tag, CLUSTER, version, old, new))
 }
 
 const ADDED_HOSTS: &str = "  + Constraint {\n      LTarget: \"\"\n    + Operand: \"distinct_hosts\"\n    + RTarget: \"true\"\n    }\n    Task: \"t\"\n";

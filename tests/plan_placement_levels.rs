@@ -10,7 +10,7 @@
 
 use crate::common;
 
-use common::{run_in, TempDir};
+use common::edit_plan::{self, group_counts, DC1};
 
 const CLUSTER: &str = r#"region = "global"
 
@@ -36,53 +36,19 @@ fn spread(indent: &str) -> String {
 
 /// The job with `job`, `group` and `task` blocks at each level.
 fn job(job: &str, group: &str, task: &str) -> String {
-    format!(
-        r#"job "web" {{
-  datacenters = ["dc1"]
-{job}  group "g" {{
-    count = 2
-{group}    task "t" {{
-      driver = "docker"
-{task}      config {{
-        image = "nginx:1"
-      }}
-      resources {{
-        cpu    = 100
-        memory = 128
-      }}
-    }}
-  }}
-}}
-"#
+    edit_plan::web(
+        &format!("{DC1}{job}"),
+        &format!("    count = 2\n{group}"),
+        task,
     )
 }
 
 /// Exit code and the counts line of the group (stderr may add that Nomad's
 /// diff shows no spread, nor a reordering: not this test's matter).
 fn plan(tag: &str, version: &str, old: &str, new: &str) -> (i32, String) {
-    let dir = TempDir::new(&format!("placement-levels-{tag}-{version}"));
-    dir.put("rules/cluster.hcl", CLUSTER);
-    dir.put("old.nomad", old);
-    dir.put("new.nomad", new);
-    let o = run_in(
-        &dir.0,
-        &[
-            "plan",
-            "--no-color",
-            "--nomad-version",
-            version,
-            "--running",
-            "old.nomad",
-            "new.nomad",
-        ],
-    );
-    let line = o
-        .stdout
-        .lines()
-        .find(|l| l.contains("Task Group: \"g\""))
-        .unwrap_or_default()
-        .to_string();
-    (o.code, format!("{line}\n"))
+    let tag = format!("placement-levels-{tag}-{version}");
+    let (code, line) = group_counts(&edit_plan::plan(&tag, CLUSTER, version, old, new), "g");
+    (code, format!("{line}\n"))
 }
 
 const IN_PLACE: &str = "+/- Task Group: \"g\" (2 in-place update)\n";

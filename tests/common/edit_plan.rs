@@ -60,3 +60,15 @@ pub fn head(o: &Out) -> &str {
 pub fn code_and_text(o: &Out) -> (i32, String) {
     (o.code, format!("{}{}", head(o), o.stderr))
 }
+
+/// The exit code and the counts line of task group `group` (`+/- Task
+/// Group: "g" (2 in-place update)`; empty when the plan shows none).
+pub fn group_counts(o: &Out, group: &str) -> (i32, String) {
+    let key = format!("Task Group: \"{group}\"");
+    let line = o
+        .stdout
+        .lines()
+        .find(|l| l.contains(&key))
+        .unwrap_or_default();
+    (o.code, line.to_string())
+}
