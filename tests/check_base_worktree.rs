@@ -135,3 +135,58 @@ fn a_changed_file_a_sparse_checkout_leaves_out_fails_with_a_hint() {
     );
     assert!(stdout.contains("sparse checkout"), "{stdout}");
 }
+
+#[test]
+fn a_named_path_the_repository_does_not_hold_is_a_usage_error() {
+    // A typo in CI's `check --base main deploy/` selected nothing and
+    // passed every pull request (redteam6 G14).
+    let d = repo("base-typo");
+    d.put("jobs/bad.nomad", BAD);
+    let out = d.run(&["check", "--base", "main", "job/"]);
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(
+        all.contains("job names no file of the repository"),
+        "{all}"
+    );
+    // A path that is there but unchanged stays a clean run.
+    let out = d.run(&["check", "--base", "main", "rules/"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // A deleted file is named by the base.
+    common::git(&d.0, &["rm", "-q", "jobs/sockshop.nomad"]);
+    let out = d.run(&["check", "--base", "main", "jobs/sockshop.nomad"]);
+    assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_through_a_linked_folder_names_the_files_it_leads_to() {
+    let d = Dir::demo("base-linked");
+    d.put("nomad/extra/README", "extra jobs\n");
+    std::os::unix::fs::symlink("nomad/extra", d.0.join("extra")).unwrap();
+    common::git(&d.0, &["init", "-q", "-b", "main"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "demo"]);
+    d.put("nomad/extra/bad.nomad", BAD);
+    for named in ["extra/", "extra/bad.nomad"] {
+        let out = d.run(&[
+            "check",
+            "--base",
+            "main",
+            "--output-format",
+            "concise",
+            named,
+        ]);
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{named}: {stdout}{}",
+            text(&out.stderr)
+        );
+        assert!(
+            stdout.contains("nomad/extra/bad.nomad:"),
+            "{named}: {stdout}"
+        );
+    }
+}

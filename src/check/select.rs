@@ -122,6 +122,11 @@ fn in_repository(root: &Path, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathB
         .iter()
         .map(|p| {
             let abs = crate::vfs::normalize(&cwd.join(p));
+            // A path that is there is taken where it leads, as plain
+            // `check` takes it: `jobs/` through a tracked link to
+            // `nomad/jobs` names the files git lists under `nomad/jobs`
+            // (it matched nothing and passed, redteam6 G14).
+            let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
             abs.strip_prefix(root).map(Path::to_path_buf).map_err(|_| {
                 usage(format!(
                     "{} is outside the repository ({})",
@@ -132,6 +137,45 @@ fn in_repository(root: &Path, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathB
             })
         })
         .collect()
+}
+
+/// Every path named on the command line names something on one side of
+/// the change: the base's files, the new version's, or the working tree.
+/// A typo (`job/`) selected nothing and passed every change set ("0
+/// files", exit 0) forever (redteam6 G14); it is a usage error. A named
+/// path under which nothing changed is still a clean run.
+fn named_somewhere(range: &Range, wanted: &[PathBuf]) -> Result<(), Diag> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let listed = |e: std::io::Error| usage(format!("cannot list the repository's files: {e}"));
+    let mut missing: Vec<&PathBuf> = wanted
+        .iter()
+        .filter(|w| !w.as_os_str().is_empty() && !range.root.join(w).exists())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sides = [
+        range.head_paths().map_err(listed)?,
+        range
+            .base_vfs()
+            .and_then(|b| b.all_paths())
+            .map_err(listed)?,
+    ];
+    missing.retain(|w| !sides.iter().flatten().any(|p| p.starts_with(w)));
+    match missing.first() {
+        None => Ok(()),
+        Some(w) => Err(usage(format!(
+            "{} names no file of the repository, at {} or in {}",
+            crate::escape::one_line(&w.to_string_lossy()),
+            crate::escape::one_line(&range.base),
+            range.head
+        ))
+        .help(
+            "name a path the repository holds (a typo would select nothing and pass every change)",
+        )),
+    }
 }
 
 /// The files `check` would look at, for a process started in `cwd`.
@@ -158,6 +202,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
             };
             usage(format!("cannot list changed files: {e}")).help(help)
         })?;
+        named_somewhere(&set.range, &wanted)?;
         set.restrict(&wanted);
         let configs = set.range.configs()?;
         set.configure(&configs);
