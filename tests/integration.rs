@@ -239,6 +239,7 @@ mod status_blocked;
 mod status_demo;
 mod status_import;
 mod status_job_status;
+mod status_quota_layout;
 mod status_submit_date;
 mod validate_empty_region_namespace;
 mod verdicts_agree;

@@ -68,7 +68,15 @@ pub fn render_status(
             status::node_detail(world, state, id, now, *short, zone).map_err(not_found)?
         }
         StatusView::Quota { name } => {
-            status::quota_status(world, state, name).map_err(not_found)?
+            status::quota_status(world, state, name).map_err(|m| {
+                // What the release's table holds that the world does not
+                // give is said, never printed as a guessed cell.
+                if m.starts_with("cannot tell") {
+                    Diag::error("status::cannot-tell", m)
+                } else {
+                    not_found(m)
+                }
+            })?
         }
         StatusView::Jobs { namespace } => status::job_list(state, namespace, zone),
         StatusView::Job { id, namespace } => {
@@ -85,8 +93,13 @@ fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
         format!("==> Utilisation\n{}", status::utilisation(state).trim_end()),
     ];
     for name in world.quotas.keys() {
-        if let Ok(q) = status::quota_status(world, state, name) {
-            parts.push(format!("==> Quota {name}\n{q}"));
+        match status::quota_status(world, state, name) {
+            Ok(q) => parts.push(format!("==> Quota {name}\n{q}")),
+            // Said in place of the table, never dropped.
+            Err(m) if m.starts_with("cannot tell") => {
+                parts.push(format!("==> Quota {name}\n{m}"));
+            }
+            Err(_) => {}
         }
     }
     for ns in world.namespaces.keys() {

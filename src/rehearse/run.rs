@@ -357,11 +357,18 @@ impl<'a> Session<'a> {
                 };
                 Ok(text_result(res))
             }
-            NomadCommand::QuotaStatus { name } => Ok(text_result(render::status::quota_status(
-                &self.sim.world,
-                &self.sim.state,
-                name,
-            ))),
+            NomadCommand::QuotaStatus { name } => {
+                match render::status::quota_status(&self.sim.world, &self.sim.state, name) {
+                    // As `plan` says what it cannot know: never a guessed
+                    // table, and the step cannot pass on it.
+                    Err(e) if e.starts_with("cannot tell") => Ok(Observation {
+                        output: format!("error: {e}\n"),
+                        exit_code: crate::diag::exit::NOMAD_ERROR,
+                        ..Observation::default()
+                    }),
+                    res => Ok(text_result(res)),
+                }
+            }
             NomadCommand::NamespaceApply {
                 name,
                 quota,

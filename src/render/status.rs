@@ -321,16 +321,60 @@ fn ibytes_mb(mb: i64) -> String {
     crate::gotext::humanize::ibytes(u128::try_from(mb).unwrap_or(0) * 1024 * 1024)
 }
 
+/// `formatQuotaLimitInt` (command/quota_status.go, every release): nil
+/// "-", negative "0", zero "inf". A limit the world leaves unset is 0 on
+/// the servers (the quota's `RegionLimit` is a `structs.Resources`, whose
+/// CPU, Cores, MemoryMB and MemoryMaxMB are plain ints, nomad/structs/
+/// structs.go), so the CLI reads a present 0: "inf", never "-".
 fn limit_text(v: Option<i64>) -> String {
-    match v {
-        None => "-".to_string(),
-        Some(x) if x < 0 => "0".to_string(),
-        Some(0) => "inf".to_string(),
-        Some(x) => x.to_string(),
+    match v.unwrap_or(0) {
+        x if x < 0 => "0".to_string(),
+        0 => "inf".to_string(),
+        x => x.to_string(),
     }
 }
 
-/// `nomad quota status NAME`.
+/// The `Quota Limits` table's layout, by release (command/quota_status.go
+/// formatQuotaLimits): its header and the columns after `Region`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuotaColumn {
+    Cpu,
+    Cores,
+    Memory,
+    MemoryMax,
+    Network,
+    Variables,
+}
+
+fn quota_columns(v: crate::version::NomadVersion) -> &'static [QuotaColumn] {
+    use QuotaColumn::*;
+    if v.at_least(1, 8, 2) {
+        &[Cpu, Cores, Memory, MemoryMax, Variables]
+    } else if v.at_least(1, 4, 0) {
+        &[Cpu, Memory, MemoryMax, Variables]
+    } else if v.at_least(1, 1, 0) {
+        &[Cpu, Memory, MemoryMax, Network]
+    } else if v.at_least(0, 10, 2) {
+        &[Cpu, Memory, Network]
+    } else {
+        &[Cpu, Memory]
+    }
+}
+
+fn quota_header(c: QuotaColumn) -> &'static str {
+    match c {
+        QuotaColumn::Cpu => "CPU Usage",
+        QuotaColumn::Cores => "Core Usage",
+        QuotaColumn::Memory => "Memory Usage",
+        QuotaColumn::MemoryMax => "Memory Max Usage",
+        QuotaColumn::Network => "Network Usage",
+        QuotaColumn::Variables => "Variables Usage",
+    }
+}
+
+/// `nomad quota status NAME`, laid out as the world's release lays it out:
+/// v0.9.0 Region|CPU|Memory; v0.10.2 adds Network; v1.1.0 Memory Max before
+/// Network; v1.4.0 Variables in Network's place; v1.8.2 Core after CPU.
 pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, String> {
     let q = world
         .quotas
@@ -345,39 +389,71 @@ pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, 
         return Ok(format!("{basics}\n\nQuota Limits\nNo quota limits defined"));
     }
     let v = world.nomad_version;
+    let columns = quota_columns(v);
+    let unknown = |why: &str| {
+        format!("cannot tell what Nomad {v}'s `nomad quota status {name}` prints: {why}")
+    };
+    if v.at_least(1, 9, 0) && q.limits.iter().any(|l| !l.region_limit.devices.is_empty()) {
+        // 1.9.0+ adds a `Quota Device Limits` table whose usage Nomad
+        // Enterprise counts in code that is not public.
+        return Err(unknown(
+            "the quota limits devices, whose usage Nomad Enterprise counts",
+        ));
+    }
     let mut limits: Vec<_> = q.limits.iter().collect();
     limits.sort_by(|a, b| a.region.cmp(&b.region));
-    let mut rows = vec![if v.at_least(1, 0, 0) {
-        "Region|CPU Usage|Core Usage|Memory Usage|Memory Max Usage|Variables Usage"
-    } else if v.at_least(0, 10, 0) {
-        "Region|CPU Usage|Memory Usage|Network Usage"
-    } else {
-        "Region|CPU Usage|Memory Usage"
+    let mut header = String::from("Region");
+    for c in columns {
+        header.push('|');
+        header.push_str(quota_header(*c));
     }
-    .to_string()];
+    let mut rows = vec![header];
     for l in limits {
         let u = quota_usage(world, state, &q.name, &l.region)
             .map_err(|over| format!("quota {:?} in region {:?}: {over}", q.name, l.region))?;
         let rl = &l.region_limit;
-        let cpu = format!("{} / {}", u.cpu, limit_text(rl.cpu));
-        let mem = format!("{} / {}", u.memory, limit_text(rl.memory));
-        rows.push(if v.at_least(1, 0, 0) {
-            format!(
-                "{}|{cpu}|{} / {}|{mem}|{} / {}|0 / -",
-                l.region,
-                u.cores,
-                limit_text(rl.cores),
-                u.memory_max,
-                limit_text(rl.memory_max)
-            )
-        } else if v.at_least(0, 10, 0) {
-            // Network limits are not modelled: usage shown against "no limit".
-            format!("{}|{cpu}|{mem}|- / -", l.region)
-        } else {
-            format!("{}|{cpu}|{mem}", l.region)
-        });
+        let mut row = l.region.clone();
+        for c in columns {
+            let cell = match c {
+                QuotaColumn::Cpu => format!("{} / {}", u.cpu, limit_text(rl.cpu)),
+                QuotaColumn::Cores => format!("{} / {}", u.cores, limit_text(rl.cores)),
+                QuotaColumn::Memory => format!("{} / {}", u.memory, limit_text(rl.memory)),
+                QuotaColumn::MemoryMax => {
+                    format!("{} / {}", u.memory_max, limit_text(rl.memory_max))
+                }
+                // The limit's MBits (0 without a network limit: "inf"); the
+                // usage's one network's MBits, else "-". Nomad Enterprise
+                // sums the allocations' networks into the usage: known to
+                // be none only when no counted allocation holds one.
+                QuotaColumn::Network => {
+                    let networks = quota_networks(world, state, &q.name, &l.region);
+                    if rl.network || networks {
+                        return Err(unknown(
+                            "its network usage or limit (MBits) is not simulated",
+                        ));
+                    }
+                    "- / inf".to_string()
+                }
+                // VariablesLimit is a pointer, unset in a world: "-".
+                QuotaColumn::Variables => "0 / -".to_string(),
+            };
+            row.push('|');
+            row.push_str(&cell);
+        }
+        rows.push(row);
     }
     Ok(format!("{basics}\n\nQuota Limits\n{}", format_list(&rows)))
+}
+
+/// Does a live allocation counted against `quota` in `region` hold a network?
+fn quota_networks(world: &World, state: &State, quota: &str, region: &str) -> bool {
+    let namespaces: Vec<&str> = crate::cluster::usage::quota_namespaces(world, quota).collect();
+    region == world.region
+        && state.allocs.iter().any(|a| {
+            a.is_live()
+                && namespaces.contains(&a.namespace.as_str())
+                && !a.resources.networks.is_empty()
+        })
 }
 
 #[cfg(test)]
