@@ -145,10 +145,7 @@ fn a_named_path_the_repository_does_not_hold_is_a_usage_error() {
     let out = d.run(&["check", "--base", "main", "job/"]);
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{all}");
-    assert!(
-        all.contains("job names no file of the repository"),
-        "{all}"
-    );
+    assert!(all.contains("job names no file of the repository"), "{all}");
     // A path that is there but unchanged stays a clean run.
     let out = d.run(&["check", "--base", "main", "rules/"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));

@@ -135,19 +135,8 @@ impl<'a> Preemptor<'a> {
         draw: &mut dyn FnMut(usize) -> Vec<usize>,
     ) -> GroupPick<'a> {
         let len = (order.len)();
-        let slots: Vec<usize> = self
-            .candidates
-            .iter()
-            .map(|c| (order.position)(c.alloc))
-            .collect();
-        let in_order = |yielded: &[usize]| -> Vec<Candidate<'a>> {
-            let rank = |slot: usize| yielded.iter().position(|s| *s == slot);
-            let mut idx: Vec<usize> = (0..self.candidates.len()).collect();
-            idx.sort_by_key(|&i| slots.get(i).and_then(|s| rank(*s)));
-            idx.iter()
-                .filter_map(|&i| self.candidates.get(i).copied())
-                .collect()
-        };
+        let slots = self.slots(order);
+        let in_order = |yielded: &[usize]| self.in_yield_order(&slots, yielded);
         let run = |yielded: &[usize], model_start: usize| {
             self.device_from(&in_order(yielded), model_start, req, devices, version)
                 .unwrap_or_default()

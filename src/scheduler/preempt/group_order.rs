@@ -54,6 +54,25 @@ impl<'a> Outcome<'a> {
 }
 
 impl<'a> Preemptor<'a> {
+    /// Each candidate's slot in the node's `ProposedAllocs` map.
+    pub(super) fn slots(&self, order: &ProposedOrder<'_>) -> Vec<usize> {
+        self.candidates
+            .iter()
+            .map(|c| (order.position)(c.alloc))
+            .collect()
+    }
+
+    /// The candidates in the order a map iteration yielding the slots
+    /// `yielded` returns them (`slots` from [`Preemptor::slots`]).
+    pub(super) fn in_yield_order(&self, slots: &[usize], yielded: &[usize]) -> Vec<Candidate<'a>> {
+        let rank = |slot: usize| yielded.iter().position(|s| *s == slot);
+        let mut idx: Vec<usize> = (0..self.candidates.len()).collect();
+        idx.sort_by_key(|&i| slots.get(i).and_then(|s| rank(*s)));
+        idx.iter()
+            .filter_map(|&i| self.candidates.get(i).copied())
+            .collect()
+    }
+
     /// [`Preemptor::for_task_group`] with the candidates in Go's map order:
     /// `order` places each in the proposed map (insertion position, and the
     /// map's size); `draw(len)` is one evaluation's iteration order of a
@@ -73,19 +92,8 @@ impl<'a> Preemptor<'a> {
             };
         }
         let len = (order.len)();
-        let slots: Vec<usize> = self
-            .candidates
-            .iter()
-            .map(|c| (order.position)(c.alloc))
-            .collect();
-        let in_order = |yielded: &[usize]| -> Vec<Candidate<'a>> {
-            let rank = |slot: usize| yielded.iter().position(|s| *s == slot);
-            let mut idx: Vec<usize> = (0..self.candidates.len()).collect();
-            idx.sort_by_key(|&i| slots.get(i).and_then(|s| rank(*s)));
-            idx.iter()
-                .filter_map(|&i| self.candidates.get(i).copied())
-                .collect()
-        };
+        let slots = self.slots(order);
+        let in_order = |yielded: &[usize]| self.in_yield_order(&slots, yielded);
         let outcomes = crate::gomap::outcomes(len, |yielded| {
             let yielded: Vec<usize> = yielded.collect();
             Outcome::of(self.task_group_from(&in_order(&yielded), ask).0)
