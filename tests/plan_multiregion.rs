@@ -329,3 +329,42 @@ fn the_world_states_the_edition_once() {
         p.stderr
     );
 }
+
+#[test]
+fn the_gate_counts_a_plan_it_cannot_tell_apart_from_invalid_files() {
+    // The file is valid: `plan --changed` said "1 invalid" and markdown
+    // "**invalid**: 1 error(s)", telling the author to fix a job that has
+    // nothing to fix (redteam6 G8).
+    let d = project("gate", "1.6.0+ent", "", &job("service", WEST));
+    common::git(&d.0, &["init", "-q"]);
+    common::git(&d.0, &["add", "rules"]);
+    common::git(&d.0, &["commit", "-qm", "world"]);
+    common::git(&d.0, &["add", "job.nomad"]);
+    let out = run_in(&d.0, &["plan", "--changed", "--staged"]);
+    assert_eq!(out.code, 255, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("0 change allocations, 0 do not, 0 invalid, 1 cannot tell"),
+        "{}",
+        out.stdout
+    );
+    let out = run_in(
+        &d.0,
+        &["plan", "--changed", "--staged", "--format", "markdown"],
+    );
+    assert_eq!(out.code, 255, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "| **cannot tell**: cannot tell what Nomad 1.6.0 Enterprise plans for job \"j\""
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("**invalid**"), "{}", out.stdout);
+    let out = run_in(&d.0, &["plan", "--changed", "--staged", "--format", "json"]);
+    assert!(
+        out.stdout.contains("\"CannotTell\": true"),
+        "{}",
+        out.stdout
+    );
+}

@@ -25,9 +25,28 @@ pub enum Outcome {
     Plan(Box<JobPlan>),
     /// Nothing to plan, and why (a deleted job the world does not run).
     Note(String),
-    /// The new version does not load.
+    /// The new version does not load, or its plan cannot be told.
     Invalid(Diags),
 }
+
+impl Outcome {
+    /// An entry whose plan the tool cannot tell (Nomad's answer is not
+    /// known: `plan::cannot-know`, or a job file whose evaluation says
+    /// `...-cannot-tell`): no fault of the file, so summaries count it
+    /// apart from the invalid ones (redteam6 G8). The exit code is the
+    /// same, Nomad's error.
+    pub fn cannot_tell(&self) -> bool {
+        match self {
+            Outcome::Invalid(d) => d.iter().any(|x| {
+                x.is_error() && (x.code == CANNOT_KNOW || x.code.ends_with("-cannot-tell"))
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// The code of a plan the tool cannot make.
+pub const CANNOT_KNOW: &str = "plan::cannot-know";
 
 #[derive(Debug)]
 pub struct Entry {
@@ -145,9 +164,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                     // What we cannot know is never shown as Nomad's text.
                     _ => match (plan.cannot_know_line(), &plan.cannot_know) {
                         (Some(line), Some(what)) => Outcome::Invalid(
-                            Diag::error("plan::cannot-know", line)
-                                .help(what.hint())
-                                .into(),
+                            Diag::error(CANNOT_KNOW, line).help(what.hint()).into(),
                         ),
                         _ => Outcome::Plan(Box::new(plan)),
                     },

@@ -189,11 +189,16 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let version = setup.world.nomad_version;
     let head = setup.range.head.to_string();
     let mut invalid = 0;
+    let mut cannot_tell = 0;
     let mut changing = 0;
     for (e, _) in &judged {
         match &e.outcome {
             changed::Outcome::Invalid(d) => {
-                invalid += 1;
+                if e.outcome.cannot_tell() {
+                    cannot_tell += 1;
+                } else {
+                    invalid += 1;
+                }
                 if args.format != PlanFormat::Text {
                     common::eprint_diags(d, color.stderr());
                 }
@@ -274,9 +279,14 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         }
     }
     if args.format == PlanFormat::Text {
-        let planned = judged.len() - invalid;
+        let planned = judged.len() - invalid - cannot_tell;
+        let untold = if cannot_tell > 0 {
+            format!(", {cannot_tell} cannot tell")
+        } else {
+            String::new()
+        };
         println!(
-            "==> {} job file(s) changed from {} to {head}: {changing} change allocations, {} do not, {invalid} invalid",
+            "==> {} job file(s) changed from {} to {head}: {changing} change allocations, {} do not, {invalid} invalid{untold}",
             judged.len(),
             setup.range.base,
             planned - changing,
@@ -307,7 +317,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             _ => eprintln!("{line}"),
         }
     }
-    if invalid > 0 || world_broken {
+    if invalid > 0 || cannot_tell > 0 || world_broken {
         exit::NOMAD_ERROR
     } else {
         gate_code(args.gate, i32::from(changing > 0), !refused.is_empty())
@@ -467,6 +477,7 @@ fn changed_json(
                 "Plan": plan,
                 "Note": note,
                 "Errors": errors,
+                "CannotTell": e.outcome.cannot_tell(),
                 "Refused": vs.iter().map(ToString::to_string).collect::<Vec<_>>(),
             })
         })

@@ -99,6 +99,21 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
                 cell(&preemptions(p)),
             ],
             Outcome::Note(n) => ["".into(), cell(&change), cell(n), "".into(), "".into()],
+            Outcome::Invalid(d) if e.outcome.cannot_tell() => [
+                "".into(),
+                cell(&change),
+                format!(
+                    "**cannot tell**: {}",
+                    cell(
+                        &d.iter()
+                            .find(|x| x.is_error())
+                            .map(|x| x.message.clone())
+                            .unwrap_or_default()
+                    )
+                ),
+                "".into(),
+                "".into(),
+            ],
             Outcome::Invalid(d) => [
                 "".into(),
                 cell(&change),
