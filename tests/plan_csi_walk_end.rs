@@ -14,7 +14,7 @@
 
 use crate::common;
 
-use common::{run_in, TempDir};
+use common::{seeds, TempDir};
 
 const CLUSTER: &str = r#"nomad_version = "1.3.0"
 region = "global"
@@ -73,12 +73,10 @@ const JOB: &str = r#"job "v" {
 
 /// From the group line to the line before `Job Modify Index`, each client
 /// ID (8-4-4-4-12 hex) written `<id>`.
-fn body(stdout: &str) -> String {
-    let from = stdout.find("+ Task Group").unwrap_or(0);
-    let to = stdout.find("Job Modify Index").unwrap_or(stdout.len());
-    let text = &stdout[from..to];
+/// A plan's body with each client ID as `<id>`.
+fn body(text: String) -> String {
     let mut out = String::new();
-    let mut rest = text;
+    let mut rest = text.as_str();
     while let Some(i) = rest.find("from client ") {
         let start = i + "from client ".len();
         out.push_str(&rest[..start]);
@@ -96,30 +94,8 @@ const PLACED: &str = "+ Task Group: \"g\" (1 create)\n  + Task: \"t\" (forces cr
 const FAILED: &str = "+ Task Group: \"g\" (1 create)\n  + Task: \"t\" (forces create)\n\nScheduler dry-run:\n- WARNING: Failed to place all allocations.\n  Task Group \"g\" (failed to place 1 allocation):\n    * Constraint \"CSI plugin ebs is missing from client <id>\": 1 nodes excluded by filter\n    * Constraint \"CSI plugin ebs is missing from client <id>\": 1 nodes excluded by filter\n\n";
 
 fn tally(dir: &TempDir, version: &str) -> [u32; 2] {
-    let mut seen = [0u32; 2];
-    for seed in 1..=30 {
-        let seed = seed.to_string();
-        let o = run_in(
-            &dir.0,
-            &[
-                "plan",
-                "--nomad-version",
-                version,
-                "--seed",
-                &seed,
-                "v.nomad",
-            ],
-        );
-        let got = body(&o.stdout);
-        let Some(i) = [FAILED, PLACED].iter().position(|w| *w == got) else {
-            panic!(
-                "{version} seed {seed}: not one of Nomad's outcomes:\n{got}\nwant one of:\n{FAILED}--\n{PLACED}\n{}",
-                o.stderr
-            );
-        };
-        seen[i] += 1;
-    }
-    seen
+    let seen = seeds::tally(dir, version, "v.nomad", 1..=30, &[FAILED, PLACED], body);
+    [seen[0], seen[1]]
 }
 
 #[test]

@@ -15,7 +15,7 @@
 
 use crate::common;
 
-use common::{run_in, TempDir};
+use common::{seeds, TempDir};
 
 const CLUSTER: &str = r#"region = "global"
 client "a" {
@@ -77,34 +77,10 @@ fn project(tag: &str) -> TempDir {
     dir
 }
 
-/// From the group line to the line before `Job Modify Index`.
-fn body(stdout: &str) -> String {
-    let from = stdout.find("+ Task Group").unwrap_or(0);
-    let to = stdout.find("Job Modify Index").unwrap_or(stdout.len());
-    stdout[from..to].to_string()
-}
-
 /// The plan of `file` at `version` under seeds 1..=24: how often each of
 /// `want` came out (any other text fails the test).
 fn tally(dir: &TempDir, version: &str, file: &str, want: &[&str]) -> Vec<u32> {
-    let mut seen = vec![0u32; want.len()];
-    for seed in 1..=24 {
-        let seed = seed.to_string();
-        let o = run_in(
-            &dir.0,
-            &["plan", "--nomad-version", version, "--seed", &seed, file],
-        );
-        let got = body(&o.stdout);
-        let Some(i) = want.iter().position(|w| *w == got) else {
-            panic!(
-                "{version} {file} seed {seed}: not one of Nomad's outcomes:\n{got}\nwant one of:\n{}\n{}",
-                want.join("--\n"),
-                o.stderr
-            );
-        };
-        seen[i] += 1;
-    }
-    seen
+    seeds::tally(dir, version, file, 1..=24, want, |s| s)
 }
 
 const PLACED: &str = "+ Task Group: \"g\" (1 create)\n  + Task: \"t\" (forces create)\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\n";

@@ -23,7 +23,7 @@
 
 use crate::common;
 
-use common::{run_in, TempDir};
+use common::{run_in, seeds, TempDir};
 
 const CLUSTER: &str = r#"region = "global"
 client "big" {
@@ -80,14 +80,6 @@ fn project(tag: &str) -> TempDir {
     dir
 }
 
-/// The part of a plan from its group line to the line before `Job Modify
-/// Index`.
-fn body(stdout: &str) -> String {
-    let from = stdout.find("+ Task Group").unwrap_or(0);
-    let to = stdout.find("Job Modify Index").unwrap_or(stdout.len());
-    stdout[from..to].to_string()
-}
-
 /// Nomad's two outcomes at `version` (a one-GPU client first, the
 /// four-GPU client first), as `nomad job plan` prints them.
 fn outcomes(version: &str) -> [String; 2] {
@@ -111,29 +103,7 @@ fn before_1_11_the_first_client_of_a_class_decides_for_the_others() {
     let dir = project("first");
     for version in ["0.9.3", "1.1.0", "1.6.0", "1.10.5"] {
         let want = outcomes(version);
-        let mut seen = [0u32; 2];
-        for seed in 1..=40 {
-            let seed = seed.to_string();
-            let o = run_in(
-                &dir.0,
-                &[
-                    "plan",
-                    "--nomad-version",
-                    version,
-                    "--seed",
-                    &seed,
-                    "gsys.nomad",
-                ],
-            );
-            let got = body(&o.stdout);
-            let Some(i) = want.iter().position(|w| *w == got) else {
-                panic!(
-                    "{version} seed {seed}: not one of Nomad's outcomes:\n{got}\nwant one of:\n{}\n--\n{}\n{}",
-                    want[0], want[1], o.stderr
-                );
-            };
-            seen[i] += 1;
-        }
+        let seen = seeds::tally(&dir, version, "gsys.nomad", 1..=40, &want, |s| s);
         // A one-GPU client comes first about three times in four.
         assert!(seen[0] > seen[1] && seen[1] > 0, "{version}: {seen:?}");
     }

@@ -7,6 +7,7 @@ pub mod edit_plan;
 pub mod gone;
 pub mod one_node;
 pub mod plan_out;
+pub mod seeds;
 pub mod service;
 pub mod var_files;
 pub mod why;
