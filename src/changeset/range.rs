@@ -62,10 +62,12 @@ impl Range {
         Ok(match &self.head {
             Head::Index => Box::new(LazyGitVfs::index(&self.root)?.checked_line_ends(&self.base)),
             Head::Rev(r) => Box::new(LazyGitVfs::rev(&self.root, r)?.checked_line_ends(&self.base)),
-            Head::WorkTree => Box::new(super::TrackedInputs::new(
-                self.root.clone(),
-                LazyGitVfs::index(&self.root)?.all_paths()?,
-            )),
+            Head::WorkTree => {
+                let root = self.root.clone();
+                Box::new(super::TrackedInputs::new(self.root.clone(), move || {
+                    LazyGitVfs::index(&root)?.all_paths()
+                }))
+            }
         })
     }
 

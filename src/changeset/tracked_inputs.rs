@@ -15,23 +15,33 @@
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::source::Source;
 use crate::vfs::{DiskVfs, Vfs};
 
+/// Lists the paths git tracks, when first asked.
+type Lister = Box<dyn Fn() -> io::Result<Vec<PathBuf>> + Send + Sync>;
+
 /// The working tree, with a job's inputs limited to the paths git tracks.
 pub struct TrackedInputs {
     disk: DiskVfs,
+    list: Lister,
     /// Paths git tracks (the index, submodules' files too), relative to the
-    /// top of the work tree.
-    tracked: HashSet<PathBuf>,
+    /// top of the work tree: listed on a job's first read only, since most
+    /// jobs read no file and the listing walks the whole index.
+    tracked: OnceLock<Result<HashSet<PathBuf>, String>>,
 }
 
 impl TrackedInputs {
-    pub fn new(root: PathBuf, tracked: impl IntoIterator<Item = PathBuf>) -> TrackedInputs {
+    pub fn new(
+        root: PathBuf,
+        list: impl Fn() -> io::Result<Vec<PathBuf>> + Send + Sync + 'static,
+    ) -> TrackedInputs {
         TrackedInputs {
             disk: DiskVfs::new(root),
-            tracked: tracked.into_iter().collect(),
+            list: Box::new(list),
+            tracked: OnceLock::new(),
         }
     }
 
@@ -89,9 +99,25 @@ impl Vfs for TrackedInputs {
             Ok(m) if m.is_dir() => return Ok(()),
             Ok(_) => {}
         }
-        let tracked = at
-            .strip_prefix(fence.root())
-            .is_ok_and(|rel| self.tracked.contains(rel));
+        let listed = self.tracked.get_or_init(|| {
+            (self.list)()
+                .map(|paths| paths.into_iter().collect())
+                .map_err(|e| e.to_string())
+        });
+        let tracked = match listed {
+            Ok(set) => at
+                .strip_prefix(fence.root())
+                .is_ok_and(|rel| set.contains(rel)),
+            Err(e) => {
+                return Err(crate::project::refused(
+                    io::ErrorKind::Other,
+                    format!(
+                        "refusing to read {}: cannot list the files git tracks: {e}",
+                        crate::project::shown(path)
+                    ),
+                ))
+            }
+        };
         if tracked {
             return Ok(());
         }
@@ -119,10 +145,9 @@ mod tests {
         std::fs::write(root.join("creds.json"), "secret").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink("creds.json", root.join("link")).unwrap();
-        let v = TrackedInputs::new(
-            root.clone(),
-            [PathBuf::from("tracked.txt"), PathBuf::from("link")],
-        );
+        let v = TrackedInputs::new(root.clone(), || {
+            Ok(vec![PathBuf::from("tracked.txt"), PathBuf::from("link")])
+        });
         assert!(v.admits_input(Path::new("tracked.txt")).is_ok());
         assert!(v.admits_input(Path::new("missing.txt")).is_ok());
         let e = v.admits_input(Path::new("creds.json")).unwrap_err();
