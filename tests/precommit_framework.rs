@@ -252,3 +252,143 @@ fn a_file_named_like_a_flag_stays_a_file_name() {
     );
     assert!(s.contains("NP402"), "{s}");
 }
+
+impl Project {
+    /// The demo's world at Nomad 1.6.0 (HCL2 functions), committed.
+    fn at_1_6(&self) {
+        let cluster = std::fs::read_to_string(self.dir.0.join("rules/cluster.hcl")).unwrap();
+        self.write(
+            "rules/cluster.hcl",
+            &cluster.replace("nomad_version = \"0.9.3\"", "nomad_version = \"1.6.0\""),
+        );
+        common::git(&self.dir.0, &["add", "."]);
+        common::git(&self.dir.0, &["commit", "-qm", "1.6"]);
+    }
+
+    fn head(&self) -> String {
+        git_out(&self.dir.0, &["rev-parse", "HEAD"])
+    }
+}
+
+/// The check hook at commit time judges what `check --staged` judges: a
+/// staged job in a file not named *.nomad/*.hcl/*.job. pre-commit's
+/// `files:` filter skipped it ("(no files to check) Skipped") and the
+/// commit went through (redteam6 G1).
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn the_commit_time_check_hook_judges_a_job_file_of_any_name() {
+    let p = Project::new("anyname");
+    let out = p.cmd("pre-commit", &["install"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let before = p.head();
+    std::fs::create_dir_all(p.dir.0.join("deploy")).unwrap();
+    p.write("deploy/web", BAND_BREAKER);
+    common::git(&p.dir.0, &["add", "deploy/web"]);
+    let out = p.cmd("git", &["commit", "-qm", "web"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "the bad commit went through: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(s.contains("deploy/web"), "{s}");
+    assert_eq!(p.head(), before);
+}
+
+/// A job whose priority comes from a file it reads.
+const PRIORITY_READER: &str = "job \"app\" {\n  datacenters = [\"dc1\"]\n  priority    = parseint(trimspace(file(\"../conf/prio\")), 10)\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
+
+/// A commit that changes only what a job reads (`file()`) changes the job:
+/// the check hook judges it (no job file name was staged, so pre-commit
+/// skipped the hook and the commit raising the priority past the band
+/// went through, redteam6 G1).
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn the_commit_time_check_hook_judges_a_job_whose_file_input_changed() {
+    let p = Project::new("input");
+    p.at_1_6();
+    std::fs::create_dir_all(p.dir.0.join("conf")).unwrap();
+    p.write("jobs/app.nomad", PRIORITY_READER);
+    p.write("conf/prio", "50\n");
+    common::git(&p.dir.0, &["add", "."]);
+    common::git(&p.dir.0, &["commit", "-qm", "app"]);
+    let out = p.cmd("pre-commit", &["install"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let before = p.head();
+    p.write("conf/prio", "99\n");
+    common::git(&p.dir.0, &["add", "conf/prio"]);
+    let out = p.cmd("git", &["commit", "-qm", "raise it"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "the bad commit went through: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(s.contains("jobs/app.nomad"), "{s}");
+    assert_eq!(p.head(), before);
+}
+
+/// `pre-commit run --all-files` (pre-commit.ci) judges a committed job in
+/// a file of any name too: the working tree's job files by content.
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn all_files_judges_a_committed_job_of_any_name() {
+    let p = Project::new("allname");
+    std::fs::create_dir_all(p.dir.0.join("deploy")).unwrap();
+    p.write("deploy/web", BAND_BREAKER);
+    common::git(&p.dir.0, &["add", "."]);
+    common::git(&p.dir.0, &["commit", "-qm", "web"]);
+    let out = p.cmd("pre-commit", &["run", "--all-files"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "a committed violation passed: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(s.contains("deploy/web"), "{s}");
+}
+
+/// The band breaker with a suppression of its own finding.
+fn suppressed() -> String {
+    format!("# preflight:ignore-file NP402\n{BAND_BREAKER}")
+}
+
+/// `pre-commit run --from-ref A --to-ref B` (CI on a pull request) is
+/// `check --base A --head B`: a suppression the change adds does not
+/// silence its error and is reported itself (NP002). Plain `check FILES`
+/// trusted it and passed (redteam6 G13). `--all-files` still trusts it,
+/// and says so.
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn from_ref_to_ref_reports_a_suppression_the_change_adds() {
+    let p = Project::new("refs");
+    let base = p.head();
+    p.write("jobs/batchy.nomad", &suppressed());
+    common::git(&p.dir.0, &["add", "."]);
+    common::git(&p.dir.0, &["commit", "-qm", "batchy"]);
+    let head = p.head();
+    let out = p.cmd(
+        "pre-commit",
+        &["run", "--from-ref", &base, "--to-ref", &head],
+    );
+    let s = text(&out);
+    assert!(!out.status.success(), "an added suppression passed: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(s.contains("NP002"), "{s}");
+
+    let out = p.cmd("pre-commit", &["run", "--all-files", "--verbose"]);
+    let s = text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(s.contains("every suppression in it counts"), "{s}");
+}
+
+/// The plan hook under `--from-ref/--to-ref` plans the range's change; it
+/// read the index and planned nothing (redteam6 G1).
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn from_ref_to_ref_plans_the_range() {
+    let p = Project::with_hooks("planrefs", &["nomad-preflight-plan-system"]);
+    let base = p.head();
+    p.write("jobs/batchy.nomad", BAND_BREAKER);
+    common::git(&p.dir.0, &["add", "."]);
+    common::git(&p.dir.0, &["commit", "-qm", "batchy"]);
+    let head = p.head();
+    let out = p.cmd(
+        "pre-commit",
+        &["run", "--verbose", "--from-ref", &base, "--to-ref", &head],
+    );
+    let s = text(&out);
+    assert!(s.contains("jobs/batchy.nomad"), "{s}");
+    assert!(!s.contains("no job file changed"), "{s}");
+}

@@ -41,6 +41,11 @@ pub struct CheckArgs {
     /// With --base: the revision to check (default: the working tree).
     #[arg(long, value_name = "REF", requires = "base")]
     pub head: Option<String>,
+    /// What the pre-commit framework's hook runs: `--base FROM --head TO`
+    /// under `pre-commit run --from-ref FROM --to-ref TO`, `--staged` at
+    /// commit time, else every job file of the working tree.
+    #[arg(long, conflicts_with_all = ["staged", "base", "head", "paths"])]
+    pub pre_commit: bool,
     /// After the report, print how many findings each rule produced (most
     /// frequent first). JSON always carries them in `statistics`; SARIF has
     /// no place for them.
@@ -132,6 +137,16 @@ pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
 /// cannot be loaded or simulated is an error (exit 2), never a run with the
 /// simulation rules quietly left out.
 pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
+    if args.pre_commit {
+        let mode = super::pre_commit::Mode::from_env();
+        if let Some(note) = mode.check_note() {
+            eprintln!("{note}");
+        }
+        let mut args = args.clone();
+        args.pre_commit = false;
+        (args.staged, args.base, args.head) = mode.flags();
+        return main(&args, color);
+    }
     if args.staged || args.base.is_some() {
         // The change set needs nothing of the world: selected (and its
         // files parsed) on a helper thread while the world loads.

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod hook;
 pub mod import;
 pub mod plan;
+pub mod pre_commit;
 pub mod rehearse;
 pub mod status;
 pub mod validate;
@@ -237,7 +238,13 @@ pub fn main() -> i32 {
     // set is selected, and its files parsed, from now on, while clap reads
     // the command line; `check` uses that work only if the scope it parses
     // is this one (check::ahead).
-    if raw.len() == 3 && raw[1] == "check" && raw[2] == "--staged" {
+    // The pre-commit framework's check hook at commit time is the same run.
+    let early_staged = raw.len() == 3
+        && raw[1] == "check"
+        && (raw[2] == "--staged"
+            || (raw[2] == "--pre-commit"
+                && pre_commit::Mode::from_env() == pre_commit::Mode::Staged));
+    if early_staged {
         crate::check::ahead::start_early(crate::check::select::Scope {
             staged: true,
             ..Default::default()

@@ -54,6 +54,11 @@ pub struct PlanArgs {
     /// With --base: new versions from this revision (default: the working tree).
     #[arg(long, value_name = "REF", requires = "base")]
     pub head: Option<String>,
+    /// With --changed, what the pre-commit framework's hook runs: `--base
+    /// FROM --head TO` under `pre-commit run --from-ref FROM --to-ref TO`,
+    /// else `--staged`.
+    #[arg(long, requires = "changed", conflicts_with_all = ["staged", "base", "head"])]
+    pub pre_commit: bool,
     /// Exit 1 only when the policy refuses a plan (protected jobs), not
     /// whenever allocations change: for hooks and CI gates.
     #[arg(long)]
@@ -318,6 +323,17 @@ pub(super) fn fail(diags: &Diags, color: &ColorArgs) -> i32 {
 }
 
 pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
+    if args.pre_commit {
+        // Without a range there is no change but the staged one: under
+        // `--all-files` nothing is staged and nothing is planned.
+        let mut args = args.clone();
+        args.pre_commit = false;
+        (args.staged, args.base, args.head) = match super::pre_commit::Mode::from_env() {
+            m @ super::pre_commit::Mode::Refs { .. } => m.flags(),
+            _ => (true, None, None),
+        };
+        return run(&args, color);
+    }
     if args.changed {
         return run_changed(args, color);
     }

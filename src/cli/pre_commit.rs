@@ -1,0 +1,130 @@
+//! `--pre-commit`: what the pre-commit framework's hooks run
+//! (`.pre-commit-hooks.yaml`). The hooks take no file names
+//! (`pass_filenames: false`, `always_run: true`): pre-commit's `files:`
+//! filter passed only `*.nomad`/`*.hcl`/`*.job` names, so a job in
+//! `deploy/web`, a `*.nomad.json` job, or a commit that changes only a file
+//! a job reads (`file()`) was never judged (redteam6 G1). The run reads
+//! the change itself, in the mode pre-commit was started in:
+//!
+//! - `pre-commit run --from-ref A --to-ref B` (and the `pre-push` stage):
+//!   pre-commit exports `PRE_COMMIT_FROM_REF` / `PRE_COMMIT_TO_REF`
+//!   (pre-commit 4.x `pre_commit/commands/run.py`, `run()`: set only when
+//!   both refs are given), so the run is `--base A --head B`: a pull
+//!   request's new suppressions are reported (NP002) as in `check --base`.
+//! - `git commit` (the installed hook): git points every commit hook at
+//!   the index being committed with `GIT_INDEX_FILE` (git's
+//!   `run_commit_hook`, builtin/commit.c), and pre-commit passes its
+//!   environment on to hooks untouched, so the run is `--staged`.
+//! - otherwise (`pre-commit run --all-files`, `--files`, pre-commit.ci, a
+//!   plain `pre-commit run`): pre-commit tells a hook nothing about its
+//!   mode, so the run is the strictest one that needs no base: every job
+//!   file of the working tree, as plain `check` finds them (by name and by
+//!   content). Every suppression counts there, as in plain `check`.
+
+use std::ffi::OsString;
+
+/// The change a pre-commit hook run judges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// `--from-ref` / `--to-ref`: `--base FROM --head TO`.
+    Refs { from: String, to: String },
+    /// A commit being made: `--staged`.
+    Staged,
+    /// No change known: the working tree's job files.
+    WorkTree,
+}
+
+impl Mode {
+    /// The mode of this process, from the environment pre-commit and git
+    /// gave it.
+    pub fn from_env() -> Mode {
+        Mode::from_vars(|k| std::env::var_os(k))
+    }
+
+    fn from_vars(get: impl Fn(&str) -> Option<OsString>) -> Mode {
+        let set = |k: &str| {
+            get(k)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.to_string_lossy().into_owned())
+        };
+        if let (Some(from), Some(to)) = (set("PRE_COMMIT_FROM_REF"), set("PRE_COMMIT_TO_REF")) {
+            return Mode::Refs { from, to };
+        }
+        if set("GIT_INDEX_FILE").is_some() {
+            return Mode::Staged;
+        }
+        Mode::WorkTree
+    }
+
+    /// The run's `--staged`, `--base` and `--head`.
+    pub fn flags(&self) -> (bool, Option<String>, Option<String>) {
+        match self {
+            Mode::Refs { from, to } => (false, Some(from.clone()), Some(to.clone())),
+            Mode::Staged => (true, None, None),
+            Mode::WorkTree => (false, None, None),
+        }
+    }
+
+    /// What `check` says on stderr about a mode that is not a gate for a
+    /// change it did not see.
+    pub fn check_note(&self) -> Option<&'static str> {
+        match self {
+            Mode::WorkTree => Some(
+                "note: pre-commit gave no change (--all-files, --files, pre-commit.ci): checking every job file of the working tree; every suppression in it counts. For an untrusted pull request run `pre-commit run --from-ref BASE --to-ref HEAD`, where suppressions the change adds are reported (NP002)",
+            ),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(vars: &[(&str, &str)]) -> Mode {
+        Mode::from_vars(|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| OsString::from(v))
+        })
+    }
+
+    #[test]
+    fn refs_win_then_a_commit_then_the_working_tree() {
+        let refs = Mode::Refs {
+            from: "a".into(),
+            to: "b".into(),
+        };
+        assert_eq!(
+            mode(&[
+                ("PRE_COMMIT_FROM_REF", "a"),
+                ("PRE_COMMIT_TO_REF", "b"),
+                ("GIT_INDEX_FILE", ".git/index")
+            ]),
+            refs
+        );
+        assert_eq!(mode(&[("GIT_INDEX_FILE", ".git/index")]), Mode::Staged);
+        // One ref alone is no range (pre-commit refuses it before hooks run).
+        assert_eq!(
+            mode(&[("PRE_COMMIT_FROM_REF", "a"), ("GIT_INDEX_FILE", "i")]),
+            Mode::Staged
+        );
+        assert_eq!(mode(&[("PRE_COMMIT_TO_REF", "b")]), Mode::WorkTree);
+        assert_eq!(mode(&[("GIT_INDEX_FILE", "")]), Mode::WorkTree);
+        assert_eq!(mode(&[]), Mode::WorkTree);
+    }
+
+    #[test]
+    fn flags_per_mode() {
+        assert_eq!(Mode::Staged.flags(), (true, None, None));
+        assert_eq!(Mode::WorkTree.flags(), (false, None, None));
+        assert_eq!(
+            Mode::Refs {
+                from: "a".into(),
+                to: "b".into()
+            }
+            .flags(),
+            (false, Some("a".into()), Some("b".into()))
+        );
+    }
+}
