@@ -40,7 +40,40 @@ enum Ctx {
 
 /// Byte offset at which nesting first goes deeper than `limit`, if it does.
 pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
-    scan(text, limit, |_| {})
+    scan(text, limit, MAX_PARENS, |_| {})
+}
+
+/// What [`scan`] reports as it lexes.
+enum Lexed {
+    /// The `{` of a top-level block or object, at this offset.
+    TopOpen(usize),
+    /// Bytes no parser reads as code: a comment or a heredoc's body
+    /// (`fill` a space), a quoted string's contents, interpolations
+    /// included (`fill` a letter: a label stays a label).
+    Hidden { start: usize, end: usize, fill: u8 },
+}
+
+/// `text` as code only: every comment and heredoc body blanked, and every
+/// quoted string's contents (escapes and interpolations included) made
+/// letters, line ends kept, so each byte stays where it was. A line
+/// scan of it meets a block's header wherever comments put it (`/* c */
+/// job "web" {`, `*/ job "web" {` closing a comment of several lines),
+/// and no quote, brace or `<<` inside a string or comment. HCL2's lexing
+/// (the one [`too_deep`] counts by), at any depth: it never stops early.
+pub fn code_view(text: &str) -> String {
+    let mut code = text.as_bytes().to_vec();
+    scan(text, usize::MAX, usize::MAX, |e| {
+        if let Lexed::Hidden { start, end, fill } = e {
+            for b in code.get_mut(start..end).unwrap_or_default() {
+                if *b != b'\n' {
+                    *b = fill;
+                }
+            }
+        }
+    });
+    // Only whole characters are replaced (every span starts and ends at an
+    // ASCII delimiter or the end), so this is still UTF-8.
+    String::from_utf8(code).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Offsets of the `{` of every top-level block or object, in order: the
@@ -48,7 +81,11 @@ pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
 /// braces), so a file can be sized up before the parser builds it.
 pub fn top_level_braces(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    scan(text, usize::MAX, |at| out.push(at));
+    scan(text, usize::MAX, MAX_PARENS, |e| {
+        if let Lexed::TopOpen(at) = e {
+            out.push(at)
+        }
+    });
     out
 }
 
@@ -97,11 +134,15 @@ fn template_mark(b: &[u8], i: usize, stack: &mut Vec<Ctx>) -> usize {
     }
 }
 
-/// The lexer of [`too_deep`]; `top_open` is called with the offset of each
-/// `{` opened at the top level.
-fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usize> {
+/// The lexer of [`too_deep`]; `on` hears of each `{` opened at the top
+/// level and of the text that is no code ([`Lexed`]). Past `parens`
+/// parentheses and square brackets open together it stops there.
+fn scan(text: &str, limit: usize, parens: usize, mut on: impl FnMut(Lexed)) -> Option<usize> {
     let b = text.as_bytes();
     let mut stack: Vec<Ctx> = Vec::new();
+    // The outermost string or heredoc being read: where its text starts,
+    // and the stack's height under it (back there, it has ended).
+    let mut opaque: Option<(usize, usize)> = None;
     // Unary operators recurse in the parser too (`!!!!x`), but do not nest
     // text: count the current run on top of the bracket depth.
     let mut unary_run = 0usize;
@@ -122,14 +163,21 @@ fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usi
             Some(Ctx::Str) => {
                 match c {
                     b'\\' => i += 1,
-                    b'"' => {
+                    // HCL strings cannot span lines; the parser will
+                    // report it. Stop treating the rest as a string so
+                    // one stray quote does not hide the real nesting.
+                    b'"' | b'\n' => {
                         stack.pop();
-                    }
-                    b'\n' => {
-                        // HCL strings cannot span lines; the parser will
-                        // report it. Stop treating the rest as a string so
-                        // one stray quote does not hide the real nesting.
-                        stack.pop();
+                        if let Some((start, height)) = opaque {
+                            if stack.len() == height {
+                                on(Lexed::Hidden {
+                                    start,
+                                    end: i,
+                                    fill: b'x',
+                                });
+                                opaque = None;
+                            }
+                        }
                     }
                     _ => i = template_mark(b, i, &mut stack),
                 }
@@ -148,6 +196,16 @@ fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usi
                         .trim_matches([' ', '\t', '\r']);
                     if Some(line) == text.get(start..end) {
                         stack.pop();
+                        if let Some((from, height)) = opaque {
+                            if stack.len() == height {
+                                on(Lexed::Hidden {
+                                    start: from,
+                                    end: line_end,
+                                    fill: b' ',
+                                });
+                                opaque = None;
+                            }
+                        }
                         i = line_end;
                         continue;
                     }
@@ -169,25 +227,38 @@ fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usi
             None | Some(Ctx::Bracket(_)) | Some(Ctx::Interp) => {
                 let is_unary = matches!(c, b'!' | b'-') && b.get(i + 1) != Some(&b'=');
                 match c {
-                    b'#' => {
-                        i = skip_line(b, i);
-                        continue;
-                    }
-                    b'/' if b.get(i + 1) == Some(&b'/') => {
-                        i = skip_line(b, i);
+                    b'#' | b'/' if c == b'#' || b.get(i + 1) == Some(&b'/') => {
+                        let end = skip_line(b, i);
+                        on(Lexed::Hidden {
+                            start: i,
+                            end,
+                            fill: b' ',
+                        });
+                        i = end;
                         continue;
                     }
                     b'/' if b.get(i + 1) == Some(&b'*') => {
-                        i = b[i + 2..]
+                        let end = b[i + 2..]
                             .windows(2)
                             .position(|w| w == b"*/")
                             .map_or(b.len(), |p| i + 2 + p + 2);
+                        on(Lexed::Hidden {
+                            start: i,
+                            end,
+                            fill: b' ',
+                        });
+                        i = end;
                         continue;
                     }
-                    b'"' => stack.push(Ctx::Str),
+                    b'"' => {
+                        if opaque.is_none() {
+                            opaque = Some((i + 1, stack.len()));
+                        }
+                        stack.push(Ctx::Str)
+                    }
                     b'{' => {
                         if stack.is_empty() {
-                            top_open(i);
+                            on(Lexed::TopOpen(i));
                         }
                         stack.push(Ctx::Bracket(b'}'))
                     }
@@ -196,7 +267,7 @@ fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usi
                             .iter()
                             .filter(|c| matches!(c, Ctx::Bracket(b')') | Ctx::Bracket(b']')))
                             .count();
-                        if open >= MAX_PARENS {
+                        if open >= parens {
                             return Some(i);
                         }
                         stack.push(Ctx::Bracket(if c == b'(' { b')' } else { b']' }))
@@ -209,6 +280,9 @@ fn scan(text: &str, limit: usize, mut top_open: impl FnMut(usize)) -> Option<usi
                     }
                     b'<' if b.get(i + 1) == Some(&b'<') => {
                         if let Some((marker, body)) = heredoc_start(b, i + 2) {
+                            if opaque.is_none() {
+                                opaque = Some((body, stack.len()));
+                            }
                             stack.push(Ctx::Heredoc {
                                 start: marker.0,
                                 end: marker.1,
@@ -398,6 +472,38 @@ mod tests {
         let text = format!("a = \"é\"\nb = {}é", "(".repeat(3));
         let at = too_deep(&text, 2).unwrap_or(usize::MAX);
         assert!(text.is_char_boundary(at));
+    }
+
+    /// Comments, heredoc bodies and string contents leave the code view;
+    /// every byte keeps its place.
+    #[test]
+    fn the_code_view_blanks_what_is_no_code() {
+        let text = concat!(
+            "/* ci */ job \"a\\\"b\" {\n",
+            "  x = \"<<EOF {\" # c {\n",
+            "  y = <<EOT\n}\nEOT\n",
+            "  z = \"${\"}\"}\" // {\n",
+            "/* a\nb */ job \"c\" {\n",
+            "}\n"
+        );
+        let code = code_view(text);
+        assert_eq!(code.len(), text.len());
+        assert_eq!(
+            code,
+            concat!(
+                "         job \"xxxx\" {\n",
+                "  x = \"xxxxxxx\"      \n",
+                "  y = <<EOT\n \n   \n",
+                "  z = \"xxxxxx\"     \n",
+                "    \n     job \"x\" {\n",
+                "}\n"
+            )
+        );
+        // No parenthesis limit: the view goes on past any depth.
+        let deep = format!("a = {}1{}\n# {{\n", "[".repeat(40), "]".repeat(40));
+        assert!(code_view(&deep).ends_with("\n   \n"));
+        // Multibyte text inside a string is replaced whole.
+        assert_eq!(code_view("a = \"é\"\n"), "a = \"xx\"\n");
     }
 
     #[test]

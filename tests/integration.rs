@@ -61,6 +61,7 @@ mod file_fence_parent_steps;
 mod functions_go_release;
 mod gate_git_programs;
 mod gate_job_files_by_text;
+mod gate_job_text_openings;
 mod gate_line_ends;
 mod gate_symlinks;
 mod gate_tracked_inputs;

@@ -59,7 +59,7 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
                     return true;
                 }
             }
-            jobspec::opens_job_block(&s.text)
+            text_holds_job(&s.text)
         }
         // Over the size cap: unread, so a job padded past the cap would
         // pass unseen. Taken (its refusal is then the file's error) when
@@ -80,12 +80,27 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
         // fails the run); other files' line ends are no gate's business.
         Err(e) if e.kind() == crate::git::LINE_ENDS && crate::project::refusal(&e).is_some() => vfs
             .head(path, crate::project::max_file_bytes())
-            .is_some_and(|b| jobspec::opens_job_block(&crate::vfs::decode(b))),
+            .is_some_and(|b| text_holds_job(&crate::vfs::decode(b))),
         Err(e) if crate::project::is_too_big(&e) => vfs
             .head(path, HEAD_BYTES)
             .is_none_or(|head| may_open_job(&head)),
         Err(_) => false,
     }
+}
+
+/// A text a gate takes as a job: it opens a `job` block
+/// ([`jobspec::opens_job_block`]), or it is too deep for the parse that
+/// would tell ([`crate::nesting::MAX_DEPTH`], our budget, not Nomad's:
+/// hclsyntax and hcl v1 read any depth) while it names a job and its
+/// opening may be an HCL body's or a JSON object ([`may_open_job`]). Such
+/// a file is never "not a job": taken, it fails the run with the
+/// parser's refusal (redteam6 G2: a `/* c */ job` header and a 30-level
+/// `jsonencode` passed every gate).
+fn text_holds_job(text: &str) -> bool {
+    jobspec::opens_job_block(text)
+        || (text.contains("job")
+            && crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_some()
+            && may_open_job(&text.as_bytes()[..text.len().min(HEAD_BYTES as usize)]))
 }
 
 /// How much of a file over the size cap is read to tell whether it may

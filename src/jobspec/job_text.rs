@@ -12,13 +12,16 @@
 /// other HCL a repository holds (world files, agent configuration, Vault
 /// and ACL policies, Packer, Terragrunt) has a `group` block there.
 pub fn is_job_file(text: &str) -> bool {
-    scan_for_job(text, false) || super::json_job::is_job(text) || parses_to_job(text, true)
+    scan_for_job(text, false)
+        || super::json_job::is_job(text)
+        || parses_to_job(text, true)
+        || hcl1_opens_job(text)
 }
 
-/// The scan misses a `job` behind what only a parser reads (`"<<EOF"` in
-/// a string, `/* c */ job "web" {`), and a skipped file passes a gate:
-/// what it passes over is parsed. Too deep to parse is `deep` (a `.hcl`
-/// file is judged; a README of that depth must not fail a commit).
+/// The scan misses a `job` behind what only a parser reads, and a skipped
+/// file passes a gate: what it passes over is parsed. Too deep to parse
+/// is `deep` (a `.hcl` file is judged; for other names the caller
+/// decides, see changeset::holds_job).
 fn parses_to_job(text: &str, deep: bool) -> bool {
     let job = |s: &hcl_edit::structure::Structure| {
         s.as_block()
@@ -31,90 +34,83 @@ fn parses_to_job(text: &str, deep: bool) -> bool {
         }
 }
 
+/// Does hcl v1 read a top-level `job` block in `text` (either vendored
+/// parser: Nomad before 1.0 parses job files with it, 1.0 to 1.8 with
+/// `-hcl1` or after HCL2 fails)? HCL1 takes what HCL2 refuses (a comma
+/// between a block's items, a label on the next line, a key written as a
+/// string with escapes), so a job the scan and HCL2 both miss is one
+/// Nomad 0.x runs. A key written with an escape (`"\x6aob"`) needs a
+/// backslash in the text.
+fn hcl1_opens_job(text: &str) -> bool {
+    use super::hcl1_syntax::{opens_job, Era};
+    (text.contains("job") || text.contains('\\'))
+        && [Era::Old, Era::New]
+            .into_iter()
+            .any(|era| opens_job(text.as_bytes(), era))
+}
+
 /// Whether `text` opens a `job` block at its top (`job "web" {`, `job web
 /// {`, hcl v1's `"job" "web" {`), comments and heredocs skipped. This is
 /// the test for a file whose name is not a job file's: prose and scripts
 /// hold lines that begin with "job" or "group", and a gate must not fail
 /// a commit of a README by parsing it as a job. A job Nomad runs opens
-/// its `job` block so; a file that does not cannot be run as a job.
+/// its `job` block so; a file that does not cannot be run as a job. The
+/// parsers back the scan: HCL2 (unless too deep for our budget), then
+/// hcl v1 (at any depth).
 pub fn opens_job_block(text: &str) -> bool {
-    scan_for_job(text, true) || super::json_job::is_job(text) || parses_to_job(text, false)
+    scan_for_job(text, true)
+        || super::json_job::is_job(text)
+        || parses_to_job(text, false)
+        || hcl1_opens_job(text)
 }
 
+/// A line scan of `text`'s code ([`crate::nesting::code_view`]: comments,
+/// heredoc bodies and string contents blanked, so a header behind `/* c
+/// */`, after a comment of several lines closes, or with an escaped quote
+/// in its label is met, and a `<<` or brace inside a string is not).
 fn scan_for_job(text: &str, strict: bool) -> bool {
+    if !text.contains("job") && (strict || !text.contains("group")) {
+        return false;
+    }
+    let code = crate::nesting::code_view(text);
     let mut depth: i32 = 0;
-    let mut in_block_comment = false;
-    let mut heredoc: Option<String> = None;
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = code.lines().collect();
     for (i, raw) in lines.iter().enumerate() {
         let line = raw.trim();
         let next = lines.get(i + 1..).unwrap_or_default();
-        if let Some(end) = &heredoc {
-            if line == end.as_str() {
-                heredoc = None;
-            }
-            continue;
+        if depth == 0 && job_header(line, next) {
+            return true;
         }
-        if in_block_comment {
-            if line.contains("*/") {
-                in_block_comment = false;
-            }
-            continue;
-        }
-        if line.starts_with("/*") {
-            in_block_comment = !line.contains("*/");
-            continue;
-        }
-        if line.starts_with('#') || line.starts_with("//") {
-            continue;
-        }
-        if depth == 0 && strict {
-            if job_header(line, next) {
-                return true;
-            }
-        } else if depth == 0 {
-            if job_header(line, next) {
-                return true;
-            }
-            if let Some(rest) = line.strip_prefix("job") {
-                // Any identifier from `job` on (`job`, `jobs`): a wider net
-                // only ever judges more files.
-                let rest = rest.trim_start();
-                if rest.starts_with('"')
-                    || rest.starts_with('{')
-                    || rest.chars().next().is_some_and(|c| c.is_alphabetic())
-                {
-                    return true;
-                }
-            }
+        if depth == 0 && !strict && wide_job_header(line) {
+            return true;
         }
         if !strict && (depth == 0 || depth == 1) && opens_block(line, "group") {
             return true;
         }
-        if let Some(pos) = line.find("<<") {
-            let tag: String = line[pos + 2..]
-                .trim_start_matches('-')
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !tag.is_empty() {
-                heredoc = Some(tag);
-            }
-        }
+        // No escape, brace or comment is left inside a string.
         let mut in_str = false;
-        let mut prev = ' ';
         for c in line.chars() {
             match c {
-                '"' if prev != '\\' => in_str = !in_str,
-                '#' if !in_str => break,
+                '"' => in_str = !in_str,
                 '{' if !in_str => depth += 1,
                 '}' if !in_str => depth -= 1,
                 _ => {}
             }
-            prev = c;
         }
     }
     false
+}
+
+/// Any identifier from `job` on (`job`, `jobs`): a wider net only ever
+/// judges more files.
+fn wide_job_header(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("job") else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.starts_with('"')
+        || rest.starts_with('{')
+        || rest.chars().next().is_some_and(|c| c.is_alphabetic())
 }
 
 /// [`job_block_line`], or a bare `job` whose label and brace follow on
@@ -216,6 +212,41 @@ mod tests {
         ));
         assert!(!is_job_file("a {\n  b {\n    group \"g\" {}\n  }\n}\n"));
         assert!(!is_job_file("groups {\n}\ngroup_name \"x\" {\n}\n"));
+    }
+
+    /// Headers the line scan met only at a line's start, in plain text
+    /// (redteam6 G2): behind a closed comment, after a comment of several
+    /// lines, with an escaped quote, after a string holding `<<EOF`.
+    #[test]
+    fn a_job_header_is_met_wherever_comments_and_strings_put_it() {
+        for text in [
+            "/* ci */ job \"web\" {\n}\n",
+            "/* a\n b */ job \"web\" {\n}\n",
+            "/* a */ /* b */ job /* c */ \"web\" {\n}\n",
+            "job \"bad\\\"x\" {\n}\n",
+            "variable \"v\" {\n  default = \"<<EOF\"\n}\njob \"web\" {\n}\n",
+            "variable \"v\" {\n  default = \"}\"\n}\njob \"web\" {\n}\n",
+        ] {
+            assert!(scan_for_job(text, true), "{text:?}");
+            assert!(scan_for_job(text, false), "{text:?}");
+        }
+        for text in [
+            "/* job \"web\" {\n}\n */\n",
+            "x = \"job \\\"web\\\" {\"\n",
+            "x = <<EOF\njob \"web\" {\nEOF\n",
+        ] {
+            assert!(!scan_for_job(text, false), "{text:?}");
+        }
+    }
+
+    /// hcl v1 reads what HCL2 refuses: a comma between a block's items.
+    #[test]
+    fn an_hcl1_only_job_is_a_job() {
+        let text = "/* c */ job \"web\" {\n  datacenters = [\"dc1\"], priority = 99\n  /* g */ group \"g\" {}\n}\n";
+        assert!(hcl_edit::parser::parse_body(text).is_err());
+        assert!(opens_job_block(text));
+        assert!(is_job_file(text));
+        assert!(opens_job_block("x = 1, job web {\n}\n"));
     }
 
     #[test]

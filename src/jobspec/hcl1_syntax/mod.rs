@@ -35,8 +35,10 @@ mod tests;
 mod to_hcl2;
 #[cfg(test)]
 mod to_hcl2_tests;
+mod top_job;
 
 pub use to_hcl2::{rewrite, Unsure};
+pub use top_job::opens_job;
 
 use crate::diag::Diag;
 use crate::source::{Source, Span};
