@@ -455,3 +455,19 @@ fn a_utf16_job_past_the_size_cap_is_not_passed_unread() {
     assert_ne!(o.status.code(), Some(0), "{text}");
     assert!(text.contains("deploy/web"), "{text}");
 }
+
+/// A variables file whose argument's name starts with `job` (`jobs =
+/// [...]`) is no job: it was judged as one (`jobspec::hcl1-parse [error]
+/// ... invalid key: jobs`) and failed the commit of a plain var file,
+/// where docs/ci.md promises other HCL is skipped (redteam6 G12a).
+#[test]
+fn a_var_file_naming_jobs_is_not_a_job() {
+    let d = committed_demo("by-text-var-jobs");
+    d.put("vars/prod.hcl", "jobs = [\"a\", \"b\"]\njob_count = 3\n");
+    git(&d.0, &["add", "vars"]);
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(!text.contains("vars/prod.hcl:"), "{text}");
+    assert!(text.contains("1 skipped"), "{text}");
+}

@@ -101,13 +101,17 @@ fn scan_for_job(text: &str, strict: bool) -> bool {
     false
 }
 
-/// Any identifier from `job` on (`job`, `jobs`): a wider net only ever
-/// judges more files.
+/// Any identifier from `job` on (`job`, `jobs`, `job_x`) opening a block
+/// (a label or a brace after it): a wider net only ever judges more
+/// files. An argument (`jobs = ["a", "b"]` in a variables file) is none:
+/// judged as a job it failed a commit of a plain var file (redteam6 G12a).
 fn wide_job_header(line: &str) -> bool {
     let Some(rest) = line.strip_prefix("job") else {
         return false;
     };
-    let rest = rest.trim_start();
+    let rest = rest
+        .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
+        .trim_start();
     rest.starts_with('"')
         || rest.starts_with('{')
         || rest.chars().next().is_some_and(|c| c.is_alphabetic())
@@ -247,6 +251,16 @@ mod tests {
         assert!(opens_job_block(text));
         assert!(is_job_file(text));
         assert!(opens_job_block("x = 1, job web {\n}\n"));
+    }
+
+    /// A var file's argument whose name starts with `job` is no job
+    /// (redteam6 G12a); a block so named still is, for a `*.hcl` file.
+    #[test]
+    fn an_argument_named_like_job_is_no_job() {
+        assert!(!is_job_file("jobs = [\"a\", \"b\"]\njob_count = 3\n"));
+        assert!(!is_job_file("job = \"web\"\n"));
+        assert!(is_job_file("jobs \"a\" {\n}\n"));
+        assert!(is_job_file("job_x web {\n}\n"));
     }
 
     #[test]
