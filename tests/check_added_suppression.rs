@@ -106,3 +106,27 @@ fn a_base_policy_may_allow_added_suppressions() {
     let out = d.run(&["check", "--base", "HEAD~1", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{:?}", codes(&out));
 }
+
+/// A suppression is an HCL comment: the same words in a heredoc (a
+/// template's shell comment) or in a quoted string are text, and silence
+/// nothing in plain `check` either (redteam6 G13: they silenced NP402, and
+/// the string's closing quote was read as part of a rule code, NP001).
+#[test]
+fn suppression_words_in_a_heredoc_or_a_string_are_not_comments() {
+    let d = repo("text");
+    let job = BAND_BREAKER.replace(
+        "      resources {",
+        "      template {\n        destination = \"local/run.sh\"\n        data        = <<EOT\n#!/bin/sh\n# preflight:ignore-file NP402\nexec nginx\nEOT\n      }\n      env {\n        NOTE = \"# preflight:ignore-file NP402\"\n      }\n      resources {",
+    );
+    std::fs::write(d.0.join("jobs/batchy.nomad"), &job).unwrap();
+    let out = d.run(&["check", "jobs/batchy.nomad", "--format", "json"]);
+    let got = codes(&out);
+    assert_eq!(out.status.code(), Some(1), "{got:?}");
+    assert_eq!(got, vec!["NP402".to_string()]);
+
+    // A comment still suppresses, in the same file.
+    std::fs::write(d.0.join("jobs/batchy.nomad"), format!("{SUPPRESSED}{job}")).unwrap();
+    let out = d.run(&["check", "jobs/batchy.nomad", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", codes(&out));
+    assert!(codes(&out).is_empty(), "{:?}", codes(&out));
+}

@@ -1,8 +1,11 @@
 //! Inline suppressions: `# preflight:ignore CODE[,CODE...] reason` at the end
 //! of the offending line (or of the line closing the offending block), or
 //! alone on the line before it; `# preflight:ignore-file CODE` for the whole
-//! file. Comments are read from the source text rather than the syntax tree
-//! so they also work in files that failed to parse.
+//! file. Only HCL comments count: the comments are those hclsyntax's
+//! scanner cuts ([`crate::jobspec::hclsyntax::line_comments`]), so the text
+//! of a heredoc or a string (a template's shell comment, an `echo`) never
+//! suppresses anything (redteam6 G13); the scanner, unlike the parser, reads
+//! a file that does not parse.
 
 use crate::diag::Diag;
 use crate::source::{Source, Span};
@@ -33,18 +36,28 @@ pub fn parse(text: &str) -> Vec<Suppression> {
     }
     let lines: Vec<(usize, &str)> = line_starts(text);
     let mut out = Vec::new();
-    for (idx, &(start, line)) in lines.iter().enumerate() {
-        let Some(at) = line.find(DIRECTIVE) else {
+    for (c_start, c_end) in crate::jobspec::hclsyntax::line_comments(text) {
+        let comment = text[c_start..c_end].trim_end_matches(['\n', '\r']);
+        let Some(at) = comment.find(DIRECTIVE) else {
             continue;
         };
-        let before = line[..at].trim_end();
-        let comment_start = if let Some(b) = before.strip_suffix('#') {
+        // A comment starts on one line and ends with it.
+        let idx = lines
+            .partition_point(|&(s, _)| s <= c_start)
+            .saturating_sub(1);
+        let Some(&(start, line)) = lines.get(idx) else {
+            continue;
+        };
+        let before = comment[..at].trim_end();
+        let marker = if let Some(b) = before.strip_suffix('#') {
             b.len()
         } else if let Some(b) = before.strip_suffix("//") {
             b.len()
         } else {
             continue;
         };
+        let comment_start = c_start - start + marker;
+        let at = c_start - start + at;
         let rest = &line[at + DIRECTIVE.len()..];
         let (file_wide, rest) = match rest.strip_prefix("-file") {
             Some(r) => (true, r),
@@ -293,6 +306,23 @@ mod tests {
             "// preflight:ignore image-tag-latest"
         );
         assert!(s[2].file_wide);
+    }
+
+    /// Only comments count: a heredoc's or a string's text is not one
+    /// (redteam6 G13), a comment after either still is.
+    #[test]
+    fn heredoc_and_string_text_is_no_comment() {
+        let text = "a = <<EOT\n# preflight:ignore-file NP402\nx // preflight:ignore NP1\nEOT\nb = \"# preflight:ignore NP402\" # preflight:ignore NP101\nc = \"${d}\" // preflight:ignore NP102\n";
+        let s = parse(text);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(s[0].codes, vec!["NP101"]);
+        assert_eq!(s[0].target_line, 5);
+        assert_eq!(
+            &text[s[0].span.start..s[0].span.end],
+            "# preflight:ignore NP101"
+        );
+        assert_eq!(s[1].codes, vec!["NP102"]);
+        assert_eq!(s[1].target_line, 6);
     }
 
     fn finding(src: &Source, code: &str, needle: &str) -> Finding {

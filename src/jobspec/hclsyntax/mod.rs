@@ -69,6 +69,20 @@ impl HclDiag {
     }
 }
 
+/// The byte ranges of `text`'s line comments (`#`, `//`, to the end of
+/// their line) as hclsyntax's scanner cuts them: the text of a quoted
+/// string or a heredoc is never a comment, whatever it holds. HCL1 (Nomad
+/// before 1.0) scans comments, strings and heredocs alike. For suppression
+/// comments ([`crate::rules::suppress`]), which must also be found in a
+/// file that does not parse: the scanner takes any text.
+pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
+    scan::scan(text, true)
+        .into_iter()
+        .filter(|t| t.tok == scan::Tok::Comment && !text[t.start..].starts_with("/*"))
+        .map(|t| (t.start, t.end))
+        .collect()
+}
+
 /// Where a file hcl-edit accepted may hold what hclsyntax refuses (a
 /// quoted string past its line end, `1.2.3`, `a.1.2`, `a.*.*`): then
 /// [`diagnose`] decides. One pass over the text, nothing kept.
