@@ -179,6 +179,13 @@ impl Fence {
     /// A missing component is taken as written; `..` climbs from where the
     /// path has led so far, as the kernel does.
     pub fn locate(&self, path: &Path) -> io::Result<PathBuf> {
+        Ok(self.locate_traced(path)?.0)
+    }
+
+    /// [`Fence::locate`], with each symbolic link met on the way (as the
+    /// path it was met at, absolute, its folders' links followed): a read
+    /// through a link depends on the link as well as on where it leads.
+    pub fn locate_traced(&self, path: &Path) -> io::Result<(PathBuf, Vec<PathBuf>)> {
         let start = if path.is_absolute() {
             path.to_path_buf()
         } else {
@@ -191,6 +198,7 @@ impl Fence {
             .collect();
         let mut out = PathBuf::new();
         let mut links = 0;
+        let mut met = Vec::new();
         while let Some(c) = pending.pop_front() {
             let comp = Path::new(&c);
             if comp.has_root() {
@@ -218,6 +226,7 @@ impl Fence {
                     if links > 40 {
                         return Err(self.outside(path));
                     }
+                    met.push(next);
                     for t in target.components().rev() {
                         pending.push_front(t.as_os_str().to_os_string());
                     }
@@ -231,7 +240,7 @@ impl Fence {
         if self.in_git_metadata(&out) {
             return Err(git_metadata(path));
         }
-        Ok(out)
+        Ok((out, met))
     }
 
     /// Does `canon` (inside the fence) lie in a repository's metadata, a

@@ -12,7 +12,7 @@ use crate::project::Fence;
 use crate::source::{Origin, Source, SourceFile};
 
 mod recording;
-pub use recording::{Asked, Recording};
+pub use recording::{Asked, Reached, Recording};
 
 pub trait Vfs: Send + Sync {
     /// Read a file. Relative paths are relative to [`Vfs::root`].
@@ -56,6 +56,16 @@ pub trait Vfs: Send + Sync {
     /// what git tracks ([`crate::changeset::TrackedInputs`]).
     fn admits_input(&self, _path: &Path) -> io::Result<()> {
         Ok(())
+    }
+    /// The paths a read of `path` goes through besides `path` itself:
+    /// each symbolic link on the way and where the last one leads, each
+    /// relative to [`Vfs::root`] as this source names its files; empty
+    /// when no link is on the way (or the way leaves the source, which a
+    /// read refuses). What a read depends on is all of them: a change to
+    /// a link's target is a change to every read through the link
+    /// (redteam6 G6), so [`Recording`] notes them for every reader.
+    fn resolves_through(&self, _path: &Path) -> Vec<PathBuf> {
+        Vec::new()
     }
 }
 
@@ -230,6 +240,27 @@ impl Vfs for DiskVfs {
 
     fn describe(&self) -> String {
         format!("the directory {}", self.root.display())
+    }
+
+    fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
+        let Ok((at, links)) = self.fence.locate_traced(&self.resolve(path)) else {
+            return Vec::new();
+        };
+        if links.is_empty() {
+            return Vec::new();
+        }
+        // Named relative to the root, as the root's own links resolve:
+        // a link above the root is not one of this source's files.
+        let root = self
+            .fence
+            .locate(&self.root)
+            .unwrap_or_else(|_| self.root.clone());
+        links
+            .iter()
+            .chain(std::iter::once(&at))
+            .filter_map(|p| p.strip_prefix(&root).ok().map(Path::to_path_buf))
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect()
     }
 
     fn fence_root(&self) -> Option<&Path> {
@@ -498,6 +529,12 @@ impl Vfs for OverlayVfs<'_> {
     }
     fn describe(&self) -> String {
         format!("{} (with in-memory edits)", self.base.describe())
+    }
+    fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
+        if self.edits.contains_key(&normalize(path)) {
+            return Vec::new();
+        }
+        self.base.resolves_through(path)
     }
     fn fence_root(&self) -> Option<&Path> {
         self.base.fence_root()

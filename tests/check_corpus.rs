@@ -48,6 +48,7 @@ fn world() -> World {
         stated_edition: None,
         sentinel: None,
         alloc_states: Default::default(),
+        read_through: Vec::new(),
         deployments: Default::default(),
         warnings: Default::default(),
     }

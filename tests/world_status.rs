@@ -70,6 +70,7 @@ fn world(version: NomadVersion) -> World {
         stated_edition: None,
         sentinel: None,
         alloc_states: Default::default(),
+        read_through: Vec::new(),
         deployments: Default::default(),
         warnings: Default::default(),
     }

@@ -14,27 +14,17 @@
 use std::path::{Path, PathBuf};
 
 use crate::job_loader::JobLoader;
-use crate::vfs::{self, Recording, Vfs};
+use crate::vfs::{Recording, Vfs};
 
 /// The first of `changed` that an evaluation through `recording` reached:
-/// a file it read or probed, or anything below a folder it listed. Paths
-/// are compared as the change set spells them (relative to the root,
-/// normalised).
-fn first_reached<'p>(
-    recording: &Recording<'_>,
-    root: &Path,
-    changed: &'p [PathBuf],
-) -> Option<&'p PathBuf> {
-    let asked: Vec<(PathBuf, bool)> = recording
-        .asked()
-        .into_iter()
-        .map(|(p, a)| (vfs::normalize(p.strip_prefix(root).unwrap_or(&p)), a.folder))
-        .collect();
-    changed.iter().find(|c| {
-        asked
-            .iter()
-            .any(|(p, folder)| p == *c || (*folder && c.starts_with(p)))
-    })
+/// a file it read or probed, anything below a folder it listed, or a path
+/// one of those went through (a symbolic link on the way, or where it
+/// leads: a job reading `conf/link` reads `data/prio` when the link leads
+/// there, and is changed by an edit of either). Paths are compared as the
+/// change set spells them (relative to the root, normalised).
+fn first_reached<'p>(recording: &Recording<'_>, changed: &'p [PathBuf]) -> Option<&'p PathBuf> {
+    let reached = recording.reached(|_| true);
+    changed.iter().find(|c| reached.iter().any(|r| r.by(c)))
 }
 
 /// Could evaluating `source` with `loader` read a file? Every load reads
@@ -82,7 +72,7 @@ pub(super) fn reached(
         let recording = Recording::new(head);
         // The evaluation's result is the consumer's to judge; only what it read matters here.
         let _ = loader.load_source(&recording, source);
-        if let Some(hit) = first_reached(&recording, head.root(), changed) {
+        if let Some(hit) = first_reached(&recording, changed) {
             out.push((path, Reach::Reads(hit.clone())));
         }
     }

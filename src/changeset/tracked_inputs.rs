@@ -85,6 +85,9 @@ impl Vfs for TrackedInputs {
     fn fence_root(&self) -> Option<&Path> {
         self.disk.fence_root()
     }
+    fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
+        self.disk.resolves_through(path)
+    }
 
     /// Where the path leads (links followed, refused outside the project)
     /// must be a file git tracks. A path that leads to nothing is admitted:

@@ -138,21 +138,31 @@ fn newly_blocked(base: &Simulation, head: &Simulation, protected: &Protected) ->
 }
 
 /// Does the change reach the world: a path under `world_dir`, or a deleted
-/// file the base world runs?
+/// file the base world runs? A path a world file was read through counts
+/// as the file (a quota file that is a link, and the file it leads to:
+/// redteam6 G6), and so does one a running job's file was read through
+/// when it is deleted.
 pub fn touches_world(
     base: &World,
     world_dir: &Path,
     changed: &[PathBuf],
     deleted: &[PathBuf],
 ) -> bool {
-    let under = |p: &PathBuf| p.starts_with(world_dir);
+    let dir = crate::vfs::normalize(world_dir);
+    let runs = |p: &Path| {
+        base.running
+            .iter()
+            .any(|r| crate::vfs::normalize(&r.path) == crate::vfs::normalize(p))
+    };
+    let through = |p: &Path, running_too: bool| {
+        base.read_through.iter().any(|t| {
+            (t.read.starts_with(&dir) || running_too && runs(&t.read)) && p.starts_with(&t.through)
+        })
+    };
+    let under = |p: &PathBuf| p.starts_with(world_dir) || through(p, false);
     changed.iter().any(under)
         || deleted.iter().any(under)
-        || deleted.iter().any(|d| {
-            base.running
-                .iter()
-                .any(|r| crate::vfs::normalize(&r.path) == crate::vfs::normalize(d))
-        })
+        || deleted.iter().any(|d| runs(d) || through(d, true))
 }
 
 /// Load and simulate the world at `world_dir` in `head` (the index, the

@@ -207,10 +207,18 @@ impl LazyGitVfs {
         if matches!(found, None | Some((_, Kind::Link))) {
             // A read through a link gives the file it leads to: named by
             // that file's object, and not at all when refused.
-            match self.follow(&key).ok()? {
+            // The path it leads to is named too: what depends on the
+            // read depends on that path (a change set matches it), not
+            // only on the bytes found there.
+            let t = self.trace(&key).ok()?;
+            match t.followed {
                 Followed::File(id) => {
                     let mut out = b"followed ".to_vec();
                     out.extend_from_slice(id.as_bytes());
+                    for p in t.links.iter().chain(t.end.iter()) {
+                        out.push(0);
+                        out.extend_from_slice(p);
+                    }
                     return Some(out);
                 }
                 Followed::Refused(_) => return None,
@@ -438,6 +446,15 @@ impl crate::vfs::Vfs for LazyGitVfs {
 
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         let dir = self.key(dir);
+        if let Some(real) = self.linked_folder(&dir) {
+            // A folder reached through a link lists as the folder it leads
+            // to, each entry named below the path asked for.
+            return Ok(self
+                .list(&real)?
+                .into_iter()
+                .filter_map(|p| p.strip_prefix(&real).ok().map(|rel| dir.join(rel)))
+                .collect());
+        }
         if let Some((sub, rest)) = self.in_submodule(&dir, true)? {
             let listed = sub.list(&rest)?;
             return Ok(listed
@@ -469,6 +486,15 @@ impl crate::vfs::Vfs for LazyGitVfs {
         // disk); one to a file, which `read` follows and a walk on disk
         // lists, is left out too: fileset() from git misses it.
         let key = self.key(dir);
+        if let Some(real) = self.linked_folder(&key) {
+            // The top of the walk through a link is followed, as a walk on
+            // disk starts from where its folder leads.
+            return Ok(self
+                .files_under(&real)?
+                .into_iter()
+                .filter_map(|p| p.strip_prefix(&real).ok().map(|rel| dir.join(rel)))
+                .collect());
+        }
         if let Some((sub, rest)) = self.in_submodule(&key, true)? {
             let listed = sub.files_under(&rest)?;
             return Ok(listed
@@ -526,29 +552,41 @@ impl crate::vfs::Vfs for LazyGitVfs {
                 .lookup(&dir)
                 .is_ok_and(|hit| hit.is_some_and(|(_, k)| k == Kind::Tree)),
         };
-        here || matches!(self.in_submodule(&dir, true), Ok(Some((sub, rest))) if sub.is_dir(&rest))
+        here || self.linked_folder(&dir).is_some()
+            || matches!(self.in_submodule(&dir, true), Ok(Some((sub, rest))) if sub.is_dir(&rest))
     }
 
+    /// A link is judged where it leads, as a checkout's file system
+    /// answers (redteam6 G12f: `running` paths through a linked folder).
     fn probe(&self, path: &Path) -> io::Result<bool> {
         let key = self.key(path);
         match self.lookup(&key)? {
-            Some((_, k)) => Ok(k.is_blob()),
-            None => match self.in_submodule(&key, false)? {
-                Some((sub, rest)) => sub.probe(&rest),
-                None => Ok(false),
-            },
+            Some((_, Kind::Link)) | None => {
+                if let Some(linked) = self.probe_linked(&key)? {
+                    return Ok(linked);
+                }
+            }
+            Some((_, k)) => return Ok(k.is_blob()),
+        }
+        match self.in_submodule(&key, false)? {
+            Some((sub, rest)) => sub.probe(&rest),
+            None => Ok(false),
         }
     }
 
+    /// A link leading where no read goes is a file here, as it was
+    /// before links were followed: the caller reads it and says why it
+    /// cannot (a world's cluster.hcl linked out of the tree must fail,
+    /// not read as "no world").
     fn is_file(&self, path: &Path) -> bool {
-        let key = self.key(path);
-        match self.lookup(&key) {
-            Ok(Some((_, k))) => k.is_blob(),
-            Ok(None) => {
-                matches!(self.in_submodule(&key, false), Ok(Some((sub, rest))) if sub.is_file(&rest))
-            }
-            Err(_) => false,
+        match self.probe(path) {
+            Ok(found) => found,
+            Err(e) => crate::project::refusal(&e).is_some(),
         }
+    }
+
+    fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
+        self.through(&self.key(path))
     }
 
     fn root(&self) -> &Path {

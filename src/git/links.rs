@@ -65,39 +65,70 @@ impl Why {
     }
 }
 
+/// Where a path leads, and every path of the tree it leads through.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Trace {
+    pub followed: Followed,
+    /// Each link met on the way, as the tree names it (the links on its
+    /// own folders already followed), in the order met.
+    pub links: Vec<BString>,
+    /// The path inside the tree the walk ended at once links were
+    /// followed (a file, a folder, or where nothing is): `None` when the
+    /// walk left the tree or went round.
+    pub end: Option<BString>,
+}
+
 /// Follow the links on `path` (slash-separated, relative to the top):
 /// `lookup` gives what the tree holds at a path (`None` for nothing, or
 /// for a folder the index names only by its files), `target` a link's
 /// blob. Each link is replaced by its target read from the link's own
 /// folder, `..` taking off the last real folder, as the kernel resolves a
-/// path on disk.
-pub(super) fn follow(
+/// path on disk. The paths it went through are told too: a read through a
+/// link depends on the link and on what it leads to, so a change to
+/// either is a change to what is read (redteam6 G6).
+pub(super) fn trace(
     path: &[u8],
     lookup: &mut dyn FnMut(&[u8]) -> io::Result<Option<Entry>>,
     target: &mut dyn FnMut(ObjectId) -> io::Result<Vec<u8>>,
-) -> io::Result<Followed> {
+) -> io::Result<Trace> {
     let mut todo: VecDeque<BString> = parts(path).collect();
     let mut done: Vec<BString> = Vec::new();
-    let mut hops = 0;
+    let mut links: Vec<BString> = Vec::new();
+    let done_with = |followed: Followed, links: Vec<BString>, end: Option<BString>| Trace {
+        followed,
+        links,
+        end,
+    };
+    // The path the walk stands at, with what is left of it.
+    let rest = |done: &[BString], todo: &VecDeque<BString>| -> BString {
+        done.iter()
+            .chain(todo.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(&b'/')
+            .into()
+    };
     while let Some(part) = todo.pop_front() {
         if part == ".." {
             if done.pop().is_none() {
-                return Ok(refused_if(hops, Why::Outside));
+                let hops = links.len();
+                return Ok(done_with(refused_if(hops, Why::Outside), links, None));
             }
             continue;
         }
         done.push(part);
-        let here = done.join(&b'/');
+        let here: BString = done.join(&b'/').into();
         let last = todo.is_empty();
+        let hops = links.len();
         match lookup(&here)? {
             Some((id, Kind::Link)) => {
-                hops += 1;
-                if hops > MAX_HOPS {
-                    return Ok(Followed::Refused(Why::Loop));
+                if hops >= MAX_HOPS {
+                    return Ok(done_with(Followed::Refused(Why::Loop), links, None));
                 }
+                links.push(here);
                 let to = target(id)?;
                 if to.first() == Some(&b'/') || to.is_empty() {
-                    return Ok(Followed::Refused(Why::Outside));
+                    return Ok(done_with(Followed::Refused(Why::Outside), links, None));
                 }
                 done.pop();
                 for p in parts(&to).collect::<Vec<_>>().into_iter().rev() {
@@ -105,24 +136,44 @@ pub(super) fn follow(
                 }
             }
             Some((id, Kind::File | Kind::Executable)) if last => {
-                return Ok(if hops == 0 {
+                let followed = if hops == 0 {
                     Followed::NoLink
                 } else {
                     Followed::File(id)
-                });
+                };
+                return Ok(done_with(followed, links, Some(here)));
             }
-            Some((_, Kind::Tree)) if last => return Ok(refused_if(hops, Why::Folder)),
+            Some((_, Kind::Tree)) if last => {
+                return Ok(done_with(refused_if(hops, Why::Folder), links, Some(here)))
+            }
             Some((_, Kind::Tree)) => {}
-            Some((_, Kind::Commit)) => return Ok(refused_if(hops, Why::Submodule)),
+            Some((_, Kind::Commit)) => {
+                let end = rest(&done, &todo);
+                return Ok(done_with(
+                    refused_if(hops, Why::Submodule),
+                    links,
+                    Some(end),
+                ));
+            }
             // A file with more path after it, or nothing.
-            Some(_) => return Ok(refused_if(hops, Why::Missing)),
-            None if last => return Ok(refused_if(hops, Why::Missing)),
+            Some(_) | None if last => {
+                return Ok(done_with(refused_if(hops, Why::Missing), links, Some(here)))
+            }
+            Some(_) => {
+                let end = rest(&done, &todo);
+                return Ok(done_with(refused_if(hops, Why::Missing), links, Some(end)));
+            }
             // The index names folders only by the files in them.
             None => {}
         }
     }
     // Only `.` and `..` left: the top or a folder it holds.
-    Ok(refused_if(hops, Why::Folder))
+    let hops = links.len();
+    Ok(done_with(
+        refused_if(hops, Why::Folder),
+        links,
+        Some(done.join(&b'/').into()),
+    ))
 }
 
 fn refused_if(hops: usize, why: Why) -> Followed {
@@ -164,15 +215,48 @@ mod tests {
             .collect()
     }
 
-    fn run(t: &HashMap<Vec<u8>, (ObjectId, Kind, Vec<u8>)>, path: &str) -> Followed {
+    fn traced(t: &HashMap<Vec<u8>, (ObjectId, Kind, Vec<u8>)>, path: &str) -> Trace {
         let by_id: HashMap<ObjectId, Vec<u8>> =
             t.values().map(|(id, _, to)| (*id, to.clone())).collect();
-        follow(
+        trace(
             path.as_bytes(),
             &mut |p| Ok(t.get(p).map(|(id, k, _)| (*id, *k))),
             &mut |id| Ok(by_id[&id].clone()),
         )
         .unwrap()
+    }
+
+    fn run(t: &HashMap<Vec<u8>, (ObjectId, Kind, Vec<u8>)>, path: &str) -> Followed {
+        traced(t, path).followed
+    }
+
+    #[test]
+    fn a_trace_names_every_link_and_where_it_leads() {
+        let t = tree(&[
+            ("data", Kind::Tree, ""),
+            ("data/prio", Kind::File, ""),
+            ("conf", Kind::Tree, ""),
+            ("conf/link", Kind::Link, "../alias/prio"),
+            ("alias", Kind::Link, "data"),
+            ("gone", Kind::Link, "data/none"),
+            ("up", Kind::Link, "../x"),
+        ]);
+        let names = |v: &[BString]| v.iter().map(|b| b.to_string()).collect::<Vec<_>>();
+        let got = traced(&t, "conf/link");
+        assert_eq!(names(&got.links), ["conf/link", "alias"]);
+        assert_eq!(got.end.map(|e| e.to_string()).as_deref(), Some("data/prio"));
+        // A link to nothing still names where it leads: a change adding
+        // the file there reaches the read.
+        let got = traced(&t, "gone");
+        assert_eq!(got.followed, Followed::Refused(Why::Missing));
+        assert_eq!(got.end.map(|e| e.to_string()).as_deref(), Some("data/none"));
+        // A folder through a link ends at the folder.
+        let got = traced(&t, "alias");
+        assert_eq!(got.followed, Followed::Refused(Why::Folder));
+        assert_eq!(got.end.map(|e| e.to_string()).as_deref(), Some("data"));
+        // No link, nothing to tell; out of the tree, no end.
+        assert!(traced(&t, "data/prio").links.is_empty());
+        assert_eq!(traced(&t, "up").end, None);
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! A [`Vfs`] that answers as another does and notes every path asked
 //! about: what an evaluation depended on. The world cache keys its entries
 //! by what loading the world read; a change set finds the job files a
-//! changed template or variables file reaches.
+//! changed template or variables file reaches, and the world a change
+//! reaches. A path asked about through symbolic links depends on each
+//! link and on where they lead ([`Vfs::resolves_through`]): every reader
+//! matches a change against all of them ([`Recording::reached`]).
 
 use std::collections::BTreeMap;
 use std::io;
@@ -49,6 +52,57 @@ impl<'a> Recording<'a> {
     pub fn asked(&self) -> BTreeMap<PathBuf, Asked> {
         self.asked.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
+
+    /// Every path the answers so far depend on, each with whether it was
+    /// asked as a folder (anything below it matters too), relative to the
+    /// root and normalised: each path asked about, and the paths reading
+    /// it went through (the links on its way, and where they lead, asked
+    /// as it was). Only the paths `keep` accepts (as asked) are looked at.
+    pub fn reached(&self, keep: impl Fn(&Path) -> bool) -> Vec<Reached> {
+        let root = self.inner.root();
+        let rel = |p: &Path| super::normalize(p.strip_prefix(root).unwrap_or(p));
+        let mut out = Vec::new();
+        for (path, asked) in self.asked() {
+            if !keep(&rel(&path)) {
+                continue;
+            }
+            out.push(Reached {
+                path: rel(&path),
+                folder: asked.folder,
+                via: None,
+            });
+            let through = self.inner.resolves_through(&path);
+            let last = through.len().saturating_sub(1);
+            for (i, p) in through.into_iter().enumerate() {
+                out.push(Reached {
+                    path: rel(&p),
+                    // The links on the way are files; where they lead is
+                    // what was asked about.
+                    folder: i == last && asked.folder,
+                    via: Some(rel(&path)),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A path an evaluation depended on ([`Recording::reached`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reached {
+    pub path: PathBuf,
+    /// Asked as a folder: a change anywhere below it reaches it.
+    pub folder: bool,
+    /// The path asked about, when this one is a link on its way or where
+    /// it leads.
+    pub via: Option<PathBuf>,
+}
+
+impl Reached {
+    /// Does a change of `changed` reach this path?
+    pub fn by(&self, changed: &Path) -> bool {
+        self.path == changed || (self.folder && changed.starts_with(&self.path))
+    }
 }
 
 impl Vfs for Recording<'_> {
@@ -88,5 +142,8 @@ impl Vfs for Recording<'_> {
     }
     fn admits_input(&self, path: &Path) -> io::Result<()> {
         self.inner.admits_input(path)
+    }
+    fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
+        self.inner.resolves_through(path)
     }
 }

@@ -44,6 +44,50 @@ pub fn load_as(
     world_dir: &Path,
     as_version: Option<crate::version::NomadVersion>,
 ) -> Result<(World, Diags), Diags> {
+    // Every file is read through the one recording every reader uses, so
+    // the world knows the links its files were read through.
+    let recording = crate::vfs::Recording::new(vfs);
+    let (mut world, diags) = load_recorded(&recording, world_dir, as_version)?;
+    world.read_through = read_through(&recording, &world, world_dir);
+    Ok((world, diags))
+}
+
+/// The paths the world's own files (below `world_dir`) and its running
+/// jobs' files were read through, as [`World::read_through`] holds them.
+/// What a running job's functions read is its job's input, not the
+/// world's: a change there is the job's change.
+fn read_through(
+    recording: &crate::vfs::Recording<'_>,
+    world: &World,
+    world_dir: &Path,
+) -> Vec<ReadThrough> {
+    let dir = crate::vfs::normalize(world_dir);
+    let running: Vec<PathBuf> = world
+        .running
+        .iter()
+        .map(|r| crate::vfs::normalize(&world.project_root.join(&r.path)))
+        .collect();
+    let ours = |p: &Path| p.starts_with(&dir) || running.iter().any(|r| r == p);
+    let mut out: Vec<ReadThrough> = recording
+        .reached(ours)
+        .into_iter()
+        .filter_map(|r| {
+            Some(ReadThrough {
+                read: r.via?,
+                through: r.path,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.through, &a.read).cmp(&(&b.through, &b.read)));
+    out.dedup();
+    out
+}
+
+fn load_recorded(
+    vfs: &dyn Vfs,
+    world_dir: &Path,
+    as_version: Option<crate::version::NomadVersion>,
+) -> Result<(World, Diags), Diags> {
     if super::import::is_import_dir(vfs, world_dir) {
         return super::import::load_import(vfs, world_dir).map(|(mut world, diags)| {
             world.warnings = super::guess::world_warnings(&diags);

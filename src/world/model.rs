@@ -408,6 +408,15 @@ pub enum Sentinel {
     Policies,
 }
 
+/// A path a world file was read through ([`World::read_through`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReadThrough {
+    /// A symbolic link on the way, or where the links lead.
+    pub through: PathBuf,
+    /// The path read (a world file, or a running job's file).
+    pub read: PathBuf,
+}
+
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct World {
     pub origin: WorldOrigin,
@@ -438,6 +447,12 @@ pub struct World {
     /// Whether the Enterprise servers hold Sentinel policies, as
     /// cluster.hcl's `sentinel` states it (`None`: not stated).
     pub sentinel: Option<Sentinel>,
+    /// The paths the world's files were read through by symbolic links,
+    /// each with the file read through it (relative to the project root):
+    /// a world file or a running job's file that is a link, or lies below
+    /// one, depends on the link and on where it leads, so a change to
+    /// either is a change to the world ([`crate::check::world_change`]).
+    pub read_through: Vec<ReadThrough>,
     /// Its load warnings ([`super::guess`]); the cache keeps no world with any.
     #[serde(skip)]
     pub warnings: crate::diag::Diags,
@@ -491,6 +506,7 @@ impl World {
             sentinel: None,
             alloc_states: BTreeMap::new(),
             deployments: BTreeMap::new(),
+            read_through: Vec::new(),
             warnings: Default::default(),
         }
     }

@@ -15,8 +15,14 @@ use super::{LazyGitVfs, Source};
 
 impl LazyGitVfs {
     /// Where `key` leads once the links on it are followed inside this
-    /// revision (or the index), [`links::follow`].
+    /// revision (or the index), [`links::trace`].
     pub(super) fn follow(&self, key: &Path) -> io::Result<Followed> {
+        Ok(self.trace(key)?.followed)
+    }
+
+    /// [`Self::follow`], with the paths of this side it went through
+    /// ([`links::trace`]).
+    pub(super) fn trace(&self, key: &Path) -> io::Result<links::Trace> {
         let path = bytes_of(key);
         let mut lookup = |p: &[u8]| -> io::Result<Option<links::Entry>> {
             let hit = self.lookup(&path_of(p)?)?;
@@ -35,7 +41,66 @@ impl LazyGitVfs {
             })
         };
         let mut target = |id: ObjectId| self.with_state(|s| repo::blob(&s.repo, id, key));
-        links::follow(path.as_ref(), &mut lookup, &mut target)
+        links::trace(path.as_ref(), &mut lookup, &mut target)
+    }
+
+    /// The folder of this side that `key` names through a link on it (a
+    /// link to a folder, or a folder below one), as a checkout's file
+    /// system would open it; `None` when no link is on `key` or it does
+    /// not lead to a folder here.
+    pub(super) fn linked_folder(&self, key: &Path) -> Option<PathBuf> {
+        if key.as_os_str().is_empty() {
+            return None;
+        }
+        match self.lookup(key) {
+            Ok(None | Some((_, Kind::Link))) => {}
+            _ => return None,
+        }
+        let t = self.trace(key).ok()?;
+        match (t.followed, t.end) {
+            (Followed::Refused(links::Why::Folder), Some(end)) => path_of(&end).ok(),
+            _ => None,
+        }
+    }
+
+    /// What a probe of `key` finds through the links on it: `None` when
+    /// there is no link on it (the caller's own lookup stands), else
+    /// whether a file is there, or the refusal of a link leading where
+    /// no read goes (out of the tree, into a submodule, round in a loop).
+    pub(super) fn probe_linked(&self, key: &Path) -> io::Result<Option<bool>> {
+        Ok(match self.follow(key)? {
+            Followed::NoLink => None,
+            Followed::File(_) => Some(true),
+            Followed::Refused(links::Why::Missing | links::Why::Folder) => Some(false),
+            Followed::Refused(why) => {
+                return Err(crate::project::refused(
+                    why.kind(),
+                    format!(
+                        "refusing to read {}: its path holds a symbolic link in {}, {}",
+                        key.display(),
+                        self.name,
+                        why.words()
+                    ),
+                ))
+            }
+        })
+    }
+
+    /// The paths of this side a read of `key` goes through besides
+    /// `key`: each link on the way and where it leads
+    /// ([`crate::vfs::Vfs::resolves_through`]). Empty with no link on it.
+    pub(super) fn through(&self, key: &Path) -> Vec<PathBuf> {
+        let Ok(t) = self.trace(key) else {
+            return Vec::new();
+        };
+        if t.links.is_empty() {
+            return Vec::new();
+        }
+        t.links
+            .iter()
+            .chain(t.end.iter())
+            .filter_map(|p| path_of(p).ok())
+            .collect()
     }
 
     /// The submodule holding `key`, with `key` below it: the first folder
