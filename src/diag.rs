@@ -185,6 +185,7 @@ pub fn render(diags: &[Diag], color: bool) -> String {
         .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
     for d in diags {
+        let d = &*on_their_lines(d);
         if let Some(at) = too_wide_to_excerpt(d) {
             out.push_str(&render_without_excerpt(&handler, d, &at));
             continue;
@@ -206,6 +207,37 @@ pub fn render(diags: &[Diag], color: bool) -> String {
     // Messages quote names and excerpts quote files: control characters
     // from them must not reach the terminal (only our own colours do).
     crate::escape::terminal_output(&out, color)
+}
+
+/// The diagnostic with a newline from input shown as `\n`, as the one-line
+/// formats (concise, markdown) show it: a job's `image = "nginx\n0 errors,
+/// ..."` printed a line of its own inside the finding (redteam6 G12c). A
+/// rule's message, a help and a label are ours and one line each, so a
+/// newline in them came from input; a job file's or HCL's message
+/// (`jobspec::`, `hcl::`) is Nomad's text, laid out in lines by Nomad
+/// (a validation rule's summary and detail, hcl v1's `* ` list), and keeps
+/// them. Other control characters are escaped for all text afterwards.
+fn on_their_lines(d: &Diag) -> std::borrow::Cow<'_, Diag> {
+    let nomads_text = d.code.starts_with("jobspec::") || d.code.starts_with("hcl::");
+    let message = !nomads_text && d.message.contains('\n');
+    let help = d.help.as_deref().is_some_and(|h| h.contains('\n'));
+    let labels = d
+        .labels
+        .iter()
+        .any(|l| l.text.as_deref().is_some_and(|t| t.contains('\n')));
+    if !(message || help || labels) {
+        return std::borrow::Cow::Borrowed(d);
+    }
+    let one = |s: &str| s.replace('\n', "\\n");
+    let mut d = d.clone();
+    if message {
+        d.message = one(&d.message);
+    }
+    d.help = d.help.as_deref().map(one);
+    for l in &mut d.labels {
+        l.text = l.text.as_deref().map(one);
+    }
+    std::borrow::Cow::Owned(d)
 }
 
 /// Lines of context shown above and below each excerpted label.

@@ -79,3 +79,30 @@ fn sarif_messages_escape_control_characters_from_names() {
         "{texts:?}"
     );
 }
+
+/// The full human format (miette) shows a newline from input as `\n`, as
+/// the concise and markdown formats do: an image string forged a line of
+/// its own, a fake summary, inside the finding and its help (redteam6
+/// G12c).
+#[test]
+fn full_output_keeps_a_newline_from_input_on_its_line() {
+    let d = TempDir::new("full-newline");
+    d.put(
+        "x.nomad",
+        "job \"x\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx\\n0 errors, 0 warnings, 0 advices in 1 file\"\n      }\n    }\n  }\n}\n",
+    );
+    let o = d.run(&["check", "x.nomad", "--output-format", "full"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let forged: Vec<&str> = out
+        .lines()
+        .filter(|l| {
+            l.trim_start_matches([' ', '│', '·', '×', '⚠'])
+                .starts_with("0 errors, 0 warnings, 0 advices in 1 file")
+        })
+        .collect();
+    assert!(forged.is_empty(), "{forged:?}\n{out}");
+    assert!(
+        out.contains("image \"nginx\\n0 errors, 0 warnings, 0 advices in 1 file\""),
+        "{out}"
+    );
+}
