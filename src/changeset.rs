@@ -26,6 +26,7 @@ mod by_text;
 mod range;
 mod readers;
 mod tracked_inputs;
+mod unread_checkout;
 pub use crate::scheduler::sim::{Submission, Submitted};
 pub use by_text::{holds_job, is_job_candidate};
 pub use range::{Head, Range};

@@ -393,10 +393,11 @@ pub fn unreadable(path: &std::path::Path, err: &std::io::Error) -> Diag {
     let name = path.display().to_string();
     let at =
         crate::source::SourceFile::new(crate::source::Origin::Disk(path.to_path_buf()), name, "");
-    // A refusal for the line ends a checkout writes is mended in
-    // .gitattributes, not by making the file readable.
+    // A refusal for what a checkout writes (line ends, a filter, an
+    // encoding, an LFS object) is mended in .gitattributes or by judging
+    // a checkout, not by making the file readable.
     let help = if err.kind() == crate::git::LINE_ENDS && crate::project::refusal(err).is_some() {
-        "the file was not checked, so the run fails; check a checkout's files instead (`nomad-preflight check DIR`: their line ends are the ones Nomad reads), or give job files `-text` or `eol=lf` in .gitattributes"
+        "the file was not checked, so the run fails; check a checkout's files instead (`nomad-preflight check DIR`, or `--base REF` without `--head`: they are what Nomad reads), or give job files `-text` or `eol=lf` in .gitattributes, and no `filter` or `working-tree-encoding`"
     } else {
         "the file was not checked, so the run fails; make it a readable regular file inside the project, or leave it out of the paths checked"
     };

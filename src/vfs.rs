@@ -67,6 +67,25 @@ pub trait Vfs: Send + Sync {
     fn resolves_through(&self, _path: &Path) -> Vec<PathBuf> {
         Vec::new()
     }
+    /// Whether a checkout of this source writes `path` through what is
+    /// not followed here (a filter program, an encoding), so its blob does
+    /// not tell what Nomad reads from the checkout. None for a source that
+    /// is the files Nomad reads (a folder on disk, the working tree).
+    fn checkout_rewrite(&self, _path: &Path) -> Option<Rewrite> {
+        None
+    }
+}
+
+/// How a checkout writes a file otherwise than its blob, in a way not
+/// followed here ([`Vfs::checkout_rewrite`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    /// A .gitattributes `filter` whose driver the git configuration
+    /// defines (git-lfs, git-crypt, any program).
+    Filter,
+    /// A .gitattributes `working-tree-encoding` (no configuration needed:
+    /// a pull request's own .gitattributes sets it).
+    Encoding,
 }
 
 /// Most files one listing returns: a `fileset("/", "**")` over a huge tree

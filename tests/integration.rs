@@ -66,6 +66,7 @@ mod gate_line_ends;
 mod gate_link_targets;
 mod gate_symlinks;
 mod gate_tracked_inputs;
+mod gate_unread_checkout;
 mod git_changes;
 mod git_hook;
 mod git_submodules;

@@ -37,7 +37,12 @@ pub fn is_job_candidate(path: &Path) -> bool {
 pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
     // A binary's opening most often tells without reading (and decoding)
     // the whole file: megabytes of staged assets cost seconds so.
-    if let Some(head) = vfs.head(path, HEAD_BYTES) {
+    let opening = vfs.head(path, HEAD_BYTES);
+    // Before any look at the blob: its checkout may be another text.
+    if super::unread_checkout::taken_unread(vfs, path, opening.as_deref()) {
+        return true;
+    }
+    if let Some(head) = opening {
         let head = crate::vfs::decode(head);
         if is_binary(&head) && !opening_may_be_read(&head, false) {
             return false;

@@ -19,7 +19,7 @@ use crate::vfs::MemVfs;
 
 mod checkout;
 mod nested;
-pub use checkout::LINE_ENDS;
+pub use checkout::{is_lfs_pointer, LINE_ENDS};
 
 enum Source {
     /// The staged files (stage 0 of the index).
@@ -355,6 +355,12 @@ fn dir_entries(
 }
 
 impl crate::vfs::Vfs for LazyGitVfs {
+    fn checkout_rewrite(&self, path: &Path) -> Option<crate::vfs::Rewrite> {
+        // An error reading the attributes: the read of the file, which
+        // reads them too, fails the same way.
+        self.rewrite_of(&self.key(path)).ok().flatten()
+    }
+
     fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
         let key = self.key(path);
         let oid = match self.lookup(&key).ok()? {

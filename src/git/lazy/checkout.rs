@@ -145,6 +145,33 @@ impl LazyGitVfs {
         Ok(line_ends::checkout(path.as_bstr(), &stack, &outside.config))
     }
 
+    /// Whether a checkout of this side, or (for a change's new side) of
+    /// the base, writes `key` through a filter program or an encoding
+    /// ([`crate::vfs::Vfs::checkout_rewrite`]); None when this side has
+    /// no such file.
+    pub(super) fn rewrite_of(&self, key: &Path) -> io::Result<Option<crate::vfs::Rewrite>> {
+        use crate::vfs::Rewrite;
+        if self.lookup(key)?.is_none() {
+            return Ok(None);
+        }
+        let of = |c: line_ends::Conversion| {
+            if c.encoding {
+                Some(Rewrite::Encoding)
+            } else if c.filter {
+                Some(Rewrite::Filter)
+            } else {
+                None
+            }
+        };
+        if let Some(r) = of(self.checkout_of(key)?) {
+            return Ok(Some(r));
+        }
+        Ok(match self.base_reader()? {
+            Some(base) => of(base.checkout_of(key)?),
+            None => None,
+        })
+    }
+
     /// The reader of the base revision, when this side names one.
     fn base_reader(&self) -> io::Result<Option<Arc<LazyGitVfs>>> {
         let Some((rev, cell)) = &self.base else {
@@ -223,9 +250,22 @@ fn why(conv: line_ends::Conversion, key: &Path, text: &str) -> Option<&'static s
         "may write it otherwise than its blob (a .gitattributes `working-tree-encoding`: it is written in that encoding, not as its UTF-8 blob)"
     } else if ident {
         "may write it otherwise than its blob (a .gitattributes `ident`: each `$Id$` is written with the blob's object name)"
+    } else if is_lfs_pointer(text.as_bytes()) {
+        "may write it otherwise than its blob (a Git LFS pointer: where git-lfs is installed, a checkout writes the object it points to)"
     } else if eol {
         "may write it with CRLF line ends (.gitattributes `eol=crlf`, `text` with core.autocrlf or core.eol) where its blob has LF, and Nomad keeps a CR inside a heredoc or a file it reads whole"
     } else {
         return None;
     })
+}
+
+/// Is `blob` a Git LFS pointer (git-lfs docs/spec.md: at most 1024 bytes,
+/// `version <url>` first, then `oid sha256:...` and `size`)? Read loosely
+/// (any version URL, an `oid` line anywhere): taken for one, a file is
+/// refused, never read as the pointer's text where a checkout with git-lfs
+/// installed (GitHub's runners ship it) writes the object instead.
+pub fn is_lfs_pointer(blob: &[u8]) -> bool {
+    blob.len() <= 1024
+        && blob.starts_with(b"version https://")
+        && blob.windows(5).any(|w| w == b"\noid ")
 }
