@@ -99,6 +99,9 @@ pub struct ChangeSet {
     /// Changed files whose name is no job file's but whose text is a job
     /// ([`ChangeSet::find_jobs_by_text`]).
     by_text: BTreeSet<PathBuf>,
+    /// `plan --changed`: `exclude` is a lint setting, and does not take
+    /// job files out of the policy gate ([`ChangeSet::configure_for_policy`]).
+    keep_excluded: bool,
 }
 
 impl ChangeSet {
@@ -116,6 +119,7 @@ impl ChangeSet {
             outside: Vec::new(),
             readers: BTreeMap::new(),
             by_text: BTreeSet::new(),
+            keep_excluded: false,
         })
     }
 
@@ -136,7 +140,28 @@ impl ChangeSet {
         self.ignored.retain(|p| !excluded.contains(p));
     }
 
+    /// [`ChangeSet::configure`] for the policy gate (`plan --changed`):
+    /// `include` holds, but `exclude`, which leaves files out of the lint
+    /// (ruff's meaning: old jobs nobody lints), does not take a changed job
+    /// file out of the plans the policy judges. A new job in an excluded
+    /// folder preempting a protected job passed as "no job file changed"
+    /// (redteam6 G10). [`ChangeSet::lint_excluded`] names them.
+    pub fn configure_for_policy(&mut self, configs: &Configs) {
+        self.keep_excluded = true;
+        self.configure(configs);
+    }
+
+    /// Does the configuration's `exclude` leave `path` out of `check`
+    /// (whether or not this set keeps it, [`Self::configure_for_policy`])?
+    pub fn lint_excludes(&self, path: &Path) -> bool {
+        self.excluded_by_config(path)
+    }
+
     fn excluded(&self, p: &Path) -> bool {
+        !self.keep_excluded && self.excluded_by_config(p)
+    }
+
+    fn excluded_by_config(&self, p: &Path) -> bool {
         self.configs
             .as_ref()
             .is_some_and(|c| c.head.excludes(p) && c.base.as_ref().is_none_or(|b| b.excludes(p)))

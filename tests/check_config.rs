@@ -132,12 +132,14 @@ fn a_change_cannot_silence_its_own_gate_by_editing_the_file() {
     assert!(out.contains("in 0 files"), "{out}");
 }
 
-/// `plan --changed` selects the change set `check` selects: the file's
-/// `exclude` drops a changed job file, which without it is planned. A
-/// changed `.tpl` that opens a job block is a job file by its text, with
-/// or without an `include` (tests/gate_job_files_by_text.rs).
+/// `plan --changed` follows the file's `include` as `check` does, but not
+/// its `exclude`: that is a lint setting, and the policy gate still plans
+/// an excluded changed job file, naming it (redteam6 G10;
+/// tests/plan_gate_excluded.rs). A changed `.tpl` that opens a job block is
+/// a job file by its text, with or without an `include`
+/// (tests/gate_job_files_by_text.rs).
 #[test]
-fn plan_changed_follows_include_and_exclude_as_check_does() {
+fn plan_changed_follows_include_and_plans_what_exclude_leaves_out_of_check() {
     let d = Dir::demo("config-plan-changed");
     common::git(&d.0, &["init", "-q", "-b", "main"]);
     common::git(&d.0, &["add", "-A"]);
@@ -164,7 +166,11 @@ fn plan_changed_follows_include_and_exclude_as_check_does() {
     common::git(&d.0, &["add", "-A"]);
     let out = plan(&["--staged"]);
     assert!(out.contains("deploy/web.tpl"), "{out}");
-    assert!(!out.contains("legacy/old.nomad"), "{out}");
+    assert!(out.contains("==> legacy/old.nomad (added"), "{out}");
+    assert!(
+        out.contains("legacy/old.nomad: .nomad-preflight.hcl's `exclude` leaves it out of `check`"),
+        "{out}"
+    );
     let (_, checked, _) = run_at(&d, "", &["--staged"]);
     assert!(checked.contains("deploy/web.tpl:"), "{checked}");
     assert!(!checked.contains("legacy/old.nomad"), "{checked}");

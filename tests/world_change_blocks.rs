@@ -32,7 +32,7 @@ fn a_quota_lowered_below_a_protected_jobs_use_fails_the_change() {
     // The demo's policy protects sockshop: an error of the change.
     assert!(
         s.contains(
-            "with this change, running job \"sockshop\" in namespace \"default\" no longer fits:"
+            "with this change, running job \"sockshop\" in namespace \"default\" no longer fits in all 100 node shuffles:"
         ),
         "{s}"
     );

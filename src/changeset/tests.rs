@@ -17,6 +17,7 @@ fn set(changes: Vec<Change>) -> ChangeSet {
         outside: Vec::new(),
         readers: BTreeMap::new(),
         by_text: BTreeSet::new(),
+        keep_excluded: false,
     }
 }
 

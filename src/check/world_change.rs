@@ -53,10 +53,17 @@ pub fn gate(
                 fresh.as_ref()
             }
         };
-        if let Some(base_sim) = base_sim {
-            change
-                .findings
-                .extend(newly_blocked(base_sim, head_sim, &base.policy.protected));
+        if let (Some(base_sim), Some((head_world, _))) = (base_sim, &change.head) {
+            let found = newly_blocked(
+                [base, head_world],
+                [base_sim, head_sim],
+                &base.policy.protected,
+            );
+            match found {
+                Ok(f) => change.findings.extend(f),
+                // Fails closed: a world change the gate cannot judge.
+                Err(e) => change.findings.push(e.to_diag()),
+            }
         }
     }
     Ok(Some((dir.clone(), change)))
@@ -72,7 +79,7 @@ const HEAD_SEED: u64 = 1;
 pub const BLOCKS_RUNNING: &str = "check::world-blocks-running";
 
 /// What the simulated cluster cannot place of one running job.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Unplaced {
     /// Failed placements (Nomad's metric: coalesced failures + 1 per group).
     failures: u64,
@@ -100,42 +107,78 @@ fn unplaced(sim: &Simulation) -> BTreeMap<(String, String), Unplaced> {
     out
 }
 
+/// The running jobs that `head` places in full under the same node
+/// shuffle as `base` but no longer in full, by namespace and job ID.
+fn worse(base: &Outcome, head: &Outcome) -> Outcome {
+    head.iter()
+        .filter(|(k, now)| now.failures > base.get(*k).map_or(0, |b| b.failures))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+type Outcome = BTreeMap<(String, String), Unplaced>;
+
 /// The running jobs the world as changed can no longer place in full
 /// (a quota or the clients shrunk below what runs). Nomad does not evict
 /// what already runs, so the simulated cluster, which places every running
 /// job afresh, would silently hold less than the real one: each is said,
-/// an error for a job the policy protects.
-fn newly_blocked(base: &Simulation, head: &Simulation, protected: &Protected) -> Vec<Diag> {
-    let before = unplaced(base);
+/// an error for a job the policy protects. Where the running allocations
+/// sit depends on Nomad's node shuffle, so the two worlds are compared
+/// under [`SAMPLES`] other shuffles as well as the simulated one, and the
+/// finding says how often the job no longer fits (redteam6 G5: a change
+/// starving a protected job in half the shuffles passed when the one
+/// simulated shuffle happened to fit it).
+fn newly_blocked(
+    worlds: [&World; 2],
+    sims: [&Simulation; 2],
+    protected: &Protected,
+) -> Result<Vec<Diag>, crate::scheduler::sample::SampleError> {
+    let shown = worse(&unplaced(sims[0]), &unplaced(sims[1]));
+    let [base, head] = worlds.map(|w| {
+        let shared = crate::scheduler::replay_cache::Shared::reused(w);
+        crate::scheduler::sample::sample_read(&shared, SAMPLES, HEAD_SEED, unplaced)
+    });
+    let (base, head) = (base?, head?);
+    let sampled: Vec<Outcome> = base.iter().zip(&head).map(|(b, h)| worse(b, h)).collect();
+    let mut keys: BTreeSet<&(String, String)> = shown.keys().collect();
+    keys.extend(sampled.iter().flat_map(BTreeMap::keys));
     let mut out = Vec::new();
-    for ((ns, id), now) in unplaced(head) {
-        let was = before
-            .get(&(ns.clone(), id.clone()))
-            .map_or(0, |b| b.failures);
-        if now.failures <= was {
+    for key in keys {
+        let hits = sampled.iter().filter(|s| s.contains_key(key)).count();
+        let hits = u32::try_from(hits).unwrap_or(u32::MAX);
+        // What the shown shuffle cannot place, else the first sample's.
+        let Some(now) = shown
+            .get(key)
+            .or_else(|| sampled.iter().find_map(|s| s.get(key)))
+        else {
             continue;
-        }
+        };
+        let (ns, id) = key;
         let groups: Vec<String> = now.groups.iter().map(|g| format!("{g:?}")).collect();
-        let why = match now.quota {
-            Some(q) => format!(" (quota: {})", crate::escape::one_line(&q)),
+        let why = match &now.quota {
+            Some(q) => format!(" (quota: {})", crate::escape::one_line(q)),
             None => String::new(),
         };
         let message = format!(
-            "with this change, running job {:?} in namespace {:?} no longer fits: allocations of group(s) {} cannot be placed{why}",
-            crate::escape::one_line(&id),
-            crate::escape::one_line(&ns),
+            "with this change, running job {:?} in namespace {:?} no longer fits {}: allocations of group(s) {} cannot be placed{why}",
+            crate::escape::one_line(id),
+            crate::escape::one_line(ns),
+            crate::rules::priority::how_often(hits, SAMPLES),
             groups.join(", "),
         );
         let help = "Nomad keeps allocations that already run when a quota or the clients shrink, but cannot place them again (a node failure, a drain, the next update of the job): leave room for what runs, or stop it in the same change";
-        out.push(if protected.covers(&ns, &id) {
+        out.push(if protected.covers(ns, id) {
             Diag::error(BLOCKS_RUNNING, message)
                 .help(format!("{help}; the policy protects this job"))
         } else {
             Diag::warning(BLOCKS_RUNNING, message).help(help)
         });
     }
-    out
+    Ok(out)
 }
+
+/// Node shuffles the two worlds are compared under: `check`'s NP403 budget.
+const SAMPLES: u32 = crate::rules::priority::SAMPLES;
 
 /// Does the change reach the world: a path under `world_dir`, or a deleted
 /// file the base world runs? A path a world file was read through counts

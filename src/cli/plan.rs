@@ -91,8 +91,10 @@ pub struct PlanArgs {
     /// Seed of the simulated node shuffle.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Replay the plan under N node shuffles and report each outcome's share.
-    #[arg(long, default_value_t = 0)]
+    /// Replay the plan under N node shuffles and report each outcome's share
+    /// (not with --changed, whose policy gate samples the shuffles `check`
+    /// samples: a flag taken and ignored would be a false promise).
+    #[arg(long, default_value_t = 0, conflicts_with = "changed")]
     pub samples: u32,
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
@@ -515,8 +517,11 @@ pub(super) fn print_single(
                 change,
                 outcome: changed::Outcome::Plan(Box::new(plan.clone())),
                 after: Vec::new(),
+                sampled: None,
+                replaced_by: None,
+                lint_excluded: false,
             };
-            let refused = policy::violations(plan, &world.policy.protected);
+            let refused = policy::violations(plan, &world.policy.protected, None);
             print!("{}", markdown::render(&[(entry, refused)], "plan"));
         }
         PlanFormat::Json => {
@@ -569,7 +574,7 @@ pub(super) fn print_single(
     for note in render::plan::inferred_notes(&plan.result) {
         eprintln!("note: {note}");
     }
-    let refused = policy::violations(plan, &world.policy.protected);
+    let refused = policy::violations(plan, &world.policy.protected, None);
     for v in &refused {
         eprintln!("refused by policy: {path} {v}");
     }

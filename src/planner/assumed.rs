@@ -27,6 +27,12 @@ pub enum Setting {
     Sentinel,
     /// A hand-written pool's Consul, Vault and CNI attributes.
     ClientFingerprints,
+    /// `plan --changed`: a job whose file now defines another job (its ID
+    /// or namespace edited) is stopped before the later plans, as a
+    /// pipeline model; `nomad job run` never stops it (Job.Register
+    /// deregisters no other ID, nomad/job_endpoint.go), so the plans rest
+    /// on someone running `nomad job stop` (redteam6 G7).
+    ReplacedJobStopped,
 }
 
 impl Setting {
@@ -37,6 +43,7 @@ impl Setting {
             Setting::JobDefaultPriority => "job_default_priority",
             Setting::Sentinel => "sentinel",
             Setting::ClientFingerprints => "client_fingerprints",
+            Setting::ReplacedJobStopped => "replaced_job_stopped",
         }
     }
 }
@@ -64,6 +71,22 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     out.extend(sentinel(world));
     out.extend(fingerprints(world, admitted));
     out
+}
+
+/// The assumption of a plan made after the change set's stop of job `id`
+/// in `namespace`, which the file at `path` no longer defines: the stop is
+/// the pipeline's model, not what `nomad job run` does.
+pub fn replaced_job_stopped(path: &str, namespace: &str, id: &str) -> Assumption {
+    Assumption {
+        setting: Setting::ReplacedJobStopped,
+        line: format!(
+            "planned after the stop of job {} (namespace {}), which {path} no longer defines: `nomad job run` never stops another job, so this plan assumes `nomad job stop -namespace {} {}` is run first; without it that job keeps running and keeps its room",
+            crate::gotext::go_quote(id),
+            crate::gotext::go_quote(namespace),
+            crate::gotext::go_quote(namespace),
+            crate::gotext::go_quote(id),
+        ),
+    }
 }
 
 /// The JSON of the assumptions (`Preflight.Assumed`).

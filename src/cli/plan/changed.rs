@@ -13,10 +13,11 @@ use std::path::PathBuf;
 use crate::changeset::{Action, ChangeSet, NewVersion, Sequence};
 use crate::diag::{Diag, Diags};
 use crate::job_loader::JobLoader;
-use crate::scheduler::Simulation;
+use crate::scheduler::{Simulation, Tally};
 
 pub use crate::changeset::{FileChange, Head, Range};
 
+use super::policy::Hit;
 use super::JobPlan;
 
 /// What planning one changed file gave.
@@ -48,6 +49,10 @@ impl Outcome {
 /// The code of a plan the tool cannot make.
 pub const CANNOT_KNOW: &str = "plan::cannot-know";
 
+/// The code of a plan whose policy verdict over other node shuffles
+/// cannot be told (a replay failed).
+pub const POLICY_CANNOT_TELL: &str = "policy::cannot-tell";
+
 #[derive(Debug)]
 pub struct Entry {
     pub path: PathBuf,
@@ -57,6 +62,15 @@ pub struct Entry {
     /// (`jobs/a.nomad`, `the stop of "b"`), in submission order; empty:
     /// planned against the base as it is.
     pub after: Vec<String>,
+    /// What the policy refuses over other node shuffles of this plan
+    /// ([`super::policy::sample`]); None: nothing at stake, not sampled.
+    pub sampled: Option<Tally<Hit>>,
+    /// A stop of the job this file no longer defines: the job it defines
+    /// now (namespace, ID), if any.
+    pub replaced_by: Option<(String, String)>,
+    /// `.nomad-preflight.hcl`'s `exclude` leaves this file out of `check`;
+    /// it is planned for the policy all the same.
+    pub lint_excluded: bool,
 }
 
 impl Entry {
@@ -90,9 +104,10 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     };
     let mut set =
         ChangeSet::read(inp.range.clone()).map_err(|e| git_err("the changed files", e))?;
-    // `.nomad-preflight.hcl`'s include/exclude: the change set check judges.
+    // `.nomad-preflight.hcl`'s include; its `exclude` is the lint's, and
+    // leaves no changed job file out of the policy's plans (redteam6 G10).
     let configs = inp.range.configs()?;
-    set.configure(&configs);
+    set.configure_for_policy(&configs);
     if let Some(note) = set.ignored_note() {
         eprintln!("{note}");
     }
@@ -133,7 +148,13 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     }
 
     let mut seq = Sequence::new(inp.sim.clone());
-    let mut entries = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    // Every plan samples the same world under the same seeds (the earlier
+    // steps are replayed on a copy): each replay is built once.
+    let replays = crate::scheduler::replay_cache::Shared::reused(&inp.sim.world);
+    // Stops of jobs whose file now defines another job: the later plans
+    // rest on them (`nomad job run` makes none of them).
+    let mut replaced: Vec<crate::planner::assumed::Assumption> = Vec::new();
     for step in set.steps(
         &new,
         &base,
@@ -150,7 +171,8 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                     eprintln!("{note}");
                 }
                 let job = super::with_vault_token((**job).clone(), inp.vault_token);
-                let plan = super::plan_job(seq.sim(), job);
+                let mut plan = super::plan_job(seq.sim(), job);
+                plan.assumed.extend(replaced.iter().cloned());
                 match plan.admission.refused_body() {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
                     Some(body) => Outcome::Invalid(
@@ -183,13 +205,65 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 )),
             },
         };
+        // The policy is judged over other node shuffles too (redteam6 G5);
+        // a sampling that fails leaves the gate unable to tell.
+        let sampled = match &outcome {
+            Outcome::Plan(p) => {
+                match super::policy::sample(seq.sim(), Some(&replays), seq.earlier(), p) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let d = Diag::error(POLICY_CANNOT_TELL, e.to_string())
+                            .help("the policy cannot be judged over other node shuffles; this is a bug in nomad-preflight when the plan itself succeeds");
+                        entries.push(Entry {
+                            path: step.path.clone(),
+                            change: step.change.clone(),
+                            outcome: Outcome::Invalid(d.into()),
+                            after,
+                            sampled: None,
+                            replaced_by: None,
+                            lint_excluded: set.lint_excludes(&step.path),
+                        });
+                        seq.apply(&step);
+                        continue;
+                    }
+                }
+            }
+            _ => None,
+        };
+        if let (Action::Stop { namespace, id }, FileChange::JobReplaced, Outcome::Plan(_)) =
+            (&step.action, &step.change, &outcome)
+        {
+            let path = crate::escape::one_line(&step.path.display().to_string());
+            replaced.push(crate::planner::assumed::replaced_job_stopped(
+                &path, namespace, id,
+            ));
+        }
         seq.apply(&step);
         entries.push(Entry {
+            lint_excluded: set.lint_excludes(&step.path),
             path: step.path,
             change: step.change,
             outcome,
             after,
+            sampled,
+            replaced_by: None,
         });
+    }
+    // Name the job each replaced one gives way to (the submission at the
+    // same path), for the refusal's words.
+    let now: BTreeMap<PathBuf, (String, String)> = entries
+        .iter()
+        .filter_map(|e| match &e.outcome {
+            Outcome::Plan(p) if !e.is_stop() => {
+                Some((e.path.clone(), (p.job.namespace.clone(), p.job.id.clone())))
+            }
+            _ => None,
+        })
+        .collect();
+    for e in &mut entries {
+        if e.change == FileChange::JobReplaced {
+            e.replaced_by = now.get(&e.path).cloned();
+        }
     }
     Ok(entries)
 }

@@ -178,14 +178,19 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let judged: Vec<(changed::Entry, Vec<policy::Violation>)> = entries
         .into_iter()
         .map(|e| {
-            let v = match &e.outcome {
-                changed::Outcome::Plan(p) => policy::violations(p, protected),
-                _ => Vec::new(),
-            };
+            let v = policy::judge(&e, protected);
             (e, v)
         })
         .collect();
-    let added = namespaces_added(&setup, changed_world.as_ref(), &judged);
+    let mut added = namespaces_added(&setup, changed_world.as_ref(), &judged);
+    // A lint `exclude` leaves a file out of `check`, never out of the gate:
+    // say so, so the two commands' different file counts are explained.
+    added.extend(judged.iter().filter(|(e, _)| e.lint_excluded).map(|(e, _)| {
+        format!(
+            "{}: .nomad-preflight.hcl's `exclude` leaves it out of `check`; it is planned and judged by the policy all the same",
+            e.path.display()
+        )
+    }));
     let version = setup.world.nomad_version;
     let head = setup.range.head.to_string();
     let mut invalid = 0;
@@ -478,7 +483,9 @@ fn changed_json(
                 "Note": note,
                 "Errors": errors,
                 "CannotTell": e.outcome.cannot_tell(),
+                "LintExcluded": e.lint_excluded,
                 "Refused": vs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "Policy": vs.iter().map(policy::Violation::json).collect::<Vec<_>>(),
             })
         })
         .collect();

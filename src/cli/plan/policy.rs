@@ -1,24 +1,87 @@
 //! The CI gate: plans the world's policy refuses (`protected { jobs
 //! namespaces }` in `policy.hcl`), whatever else they change.
+//!
+//! Nomad shuffles the nodes on every evaluation, so the plan shown is one
+//! outcome among others: what the policy refuses is judged over the node
+//! shuffles `check`'s NP403 samples too (the same model and budget,
+//! [`crate::rules::priority::sample_plans`]), and a refusal says how often
+//! it happens (redteam6 G5).
 
+use crate::jobspec::Job;
+use crate::scheduler::sample::SampleError;
+use crate::scheduler::sim::Submitted;
+use crate::scheduler::{PlanResult, Simulation, Tally};
 use crate::world::Protected;
 
+use super::changed::Entry;
 use super::JobPlan;
+
+/// What the policy refuses in one shuffle's plan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Hit {
+    /// An allocation of this protected job is preempted.
+    Preempts { namespace: String, job_id: String },
+    /// The planned job is protected and this group is left unplaced.
+    Blocked { group: String },
+}
+
+/// How many of the sampled shuffles gave one refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shuffles {
+    pub hits: u32,
+    pub samples: u32,
+}
+
+impl Shuffles {
+    fn of(tally: &Tally<Hit>, hit: &Hit) -> Shuffles {
+        Shuffles {
+            hits: tally.count(hit),
+            samples: tally.samples(),
+        }
+    }
+
+    fn text(self) -> String {
+        crate::rules::priority::how_often(self.hits, self.samples)
+    }
+
+    fn json(self) -> serde_json::Value {
+        serde_json::json!({
+            "Hits": self.hits,
+            "Total": self.samples,
+            "Share": f64::from(self.hits) / f64::from(self.samples.max(1)),
+        })
+    }
+}
 
 /// One refusal, worded for the person whose change caused it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Violation {
-    /// The plan preempts allocations of a protected job.
+    /// The plan preempts allocations of a protected job: `count` in the
+    /// plan shown, and in `shuffles` of the sampled ones (None: not sampled).
     Preempts {
         namespace: String,
         job_id: String,
         count: usize,
+        shuffles: Option<Shuffles>,
     },
     /// A protected job's own plan leaves allocations unplaced.
     Blocked {
         job_id: String,
         group: String,
         count: u64,
+        shuffles: Option<Shuffles>,
+    },
+    /// A protected job is stopped because its file now defines another job
+    /// (its ID or namespace edited), not because the file was deleted:
+    /// `nomad job run` on the file registers `now` and leaves the old job
+    /// running (Job.Register never deregisters another ID,
+    /// nomad/job_endpoint.go Register), so the stop the plan shows happens
+    /// only if someone runs `nomad job stop` (redteam6 G7).
+    StopsReplaced {
+        namespace: String,
+        job_id: String,
+        /// The job the file defines now, if any.
+        now: Option<(String, String)>,
     },
 }
 
@@ -29,26 +92,217 @@ impl std::fmt::Display for Violation {
                 namespace,
                 job_id,
                 count,
+                shuffles: None,
             } => write!(
                 f,
                 "preempts {count} allocation(s) of protected job {namespace}/{job_id}"
+            ),
+            Violation::Preempts {
+                namespace,
+                job_id,
+                count,
+                shuffles: Some(s),
+            } if s.hits == 0 => write!(
+                f,
+                "preempts {count} allocation(s) of protected job {namespace}/{job_id} {}",
+                s.text()
+            ),
+            Violation::Preempts {
+                namespace,
+                job_id,
+                count,
+                shuffles: Some(s),
+            } => write!(
+                f,
+                "preempts allocations of protected job {namespace}/{job_id} {} ({} in the plan shown)",
+                s.text(),
+                shown(*count as u64)
             ),
             Violation::Blocked {
                 job_id,
                 group,
                 count,
+                shuffles: None,
             } => write!(
                 f,
                 "leaves {count} allocation(s) of protected job {job_id:?} (group {group:?}) unplaced"
             ),
+            Violation::Blocked {
+                job_id,
+                group,
+                count,
+                shuffles: Some(s),
+            } if s.hits == 0 => write!(
+                f,
+                "leaves {count} allocation(s) of protected job {job_id:?} (group {group:?}) unplaced {}",
+                s.text()
+            ),
+            Violation::Blocked {
+                job_id,
+                group,
+                count,
+                shuffles: Some(s),
+            } => write!(
+                f,
+                "leaves allocations of protected job {job_id:?} (group {group:?}) unplaced {} ({} in the plan shown)",
+                s.text(),
+                shown(*count)
+            ),
+            Violation::StopsReplaced {
+                namespace,
+                job_id,
+                now,
+            } => {
+                let registers = match now {
+                    Some((ns, id)) => format!("registers {ns}/{id} and "),
+                    None => String::new(),
+                };
+                write!(
+                    f,
+                    "stops protected job {namespace}/{job_id} by no longer defining it (not by deleting its file): `nomad job run` on this file {registers}leaves {namespace}/{job_id} running, so the plan's stop happens only by `nomad job stop`"
+                )
+            }
         }
     }
 }
 
-/// What the policy refuses in one plan. Stopping a protected job (deleting
-/// its file) is not refused: that is a decision, not a side effect.
-pub fn violations(plan: &JobPlan, protected: &Protected) -> Vec<Violation> {
+fn shown(count: u64) -> String {
+    if count == 0 {
+        "none".into()
+    } else {
+        count.to_string()
+    }
+}
+
+impl Violation {
+    /// `Plans[].Policy[]` of `plan --changed --format json`.
+    pub fn json(&self) -> serde_json::Value {
+        let shares = |s: &Option<Shuffles>| s.map_or(serde_json::Value::Null, Shuffles::json);
+        match self {
+            Violation::Preempts {
+                namespace,
+                job_id,
+                count,
+                shuffles,
+            } => serde_json::json!({
+                "Refusal": "preempts",
+                "Namespace": namespace,
+                "Job": job_id,
+                "InPlanShown": count,
+                "Shuffles": shares(shuffles),
+                "Text": self.to_string(),
+            }),
+            Violation::Blocked {
+                job_id,
+                group,
+                count,
+                shuffles,
+            } => serde_json::json!({
+                "Refusal": "blocked",
+                "Job": job_id,
+                "Group": group,
+                "InPlanShown": count,
+                "Shuffles": shares(shuffles),
+                "Text": self.to_string(),
+            }),
+            Violation::StopsReplaced {
+                namespace,
+                job_id,
+                now,
+            } => serde_json::json!({
+                "Refusal": "stops-replaced",
+                "Namespace": namespace,
+                "Job": job_id,
+                "Registers": now.as_ref().map(|(ns, id)| serde_json::json!({"Namespace": ns, "Job": id})),
+                "Text": self.to_string(),
+            }),
+        }
+    }
+}
+
+/// What the policy refuses in one shuffle's `result` of planning `job`.
+fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec<Hit> {
+    let mut out: Vec<Hit> = result
+        .preempted_allocs
+        .iter()
+        .filter(|a| protected.covers(&a.namespace, &a.job_id))
+        .map(|a| Hit::Preempts {
+            namespace: a.namespace.clone(),
+            job_id: a.job_id.clone(),
+        })
+        .collect();
+    if !job.stop && protected.covers(&job.namespace, &job.id) {
+        out.extend(
+            result
+                .failed_tg_allocs
+                .keys()
+                .map(|g| Hit::Blocked { group: g.clone() }),
+        );
+    }
+    out
+}
+
+/// Sample the plan of `job` (submitted after `earlier`, in `sim`'s
+/// cluster) over other node shuffles when the policy has anything at stake
+/// in it: the job is protected (a shuffle may leave it unplaced), or it may
+/// preempt (as NP403 decides) a protected allocation. None: nothing at stake.
+pub fn sample(
+    sim: &Simulation,
+    replays: Option<&crate::scheduler::replay_cache::Shared>,
+    earlier: &[Submitted],
+    plan: &JobPlan,
+) -> Result<Option<Tally<Hit>>, SampleError> {
+    let world = &*sim.world;
+    let protected = &world.policy.protected;
+    let job = &plan.job;
+    if job.stop || (protected.jobs.is_empty() && protected.namespaces.is_empty()) {
+        return Ok(None);
+    }
+    let own = protected.covers(&job.namespace, &job.id);
+    let may_preempt = !hits(job, &plan.result, protected).is_empty()
+        || crate::rules::priority::preemption_possible(world, sim, job);
+    if !own && !may_preempt {
+        return Ok(None);
+    }
+    crate::rules::priority::sample_plans(world, replays, sim.seed, earlier, job, |r| {
+        hits(job, r, protected)
+    })
+    .map(Some)
+}
+
+/// What the policy refuses in one changed file's plan: its preemptions and
+/// unplaced groups, over the plan shown and the shuffles sampled, and the
+/// stop of a protected job its file no longer defines. Stopping a protected
+/// job by deleting its file is not refused: that is a decision, not a side
+/// effect.
+pub fn judge(entry: &Entry, protected: &Protected) -> Vec<Violation> {
+    let super::changed::Outcome::Plan(plan) = &entry.outcome else {
+        return Vec::new();
+    };
+    let mut out = violations(plan, protected, entry.sampled.as_ref());
+    let job = &plan.job;
+    if entry.change == crate::changeset::FileChange::JobReplaced
+        && job.stop
+        && protected.covers(&job.namespace, &job.id)
+    {
+        out.push(Violation::StopsReplaced {
+            namespace: job.namespace.clone(),
+            job_id: job.id.clone(),
+            now: entry.replaced_by.clone(),
+        });
+    }
+    out
+}
+
+/// What the policy refuses in one plan: what the plan shown does, and with
+/// `sampled`, what any sampled shuffle does (each with its share).
+pub fn violations(
+    plan: &JobPlan,
+    protected: &Protected,
+    sampled: Option<&Tally<Hit>>,
+) -> Vec<Violation> {
     let mut out: Vec<Violation> = Vec::new();
+    let share = |hit: &Hit| sampled.map(|t| Shuffles::of(t, hit));
     for a in &plan.result.preempted_allocs {
         if !protected.covers(&a.namespace, &a.job_id) {
             continue;
@@ -63,6 +317,10 @@ pub fn violations(plan: &JobPlan, protected: &Protected) -> Vec<Violation> {
                 namespace: a.namespace.clone(),
                 job_id: a.job_id.clone(),
                 count: 1,
+                shuffles: share(&Hit::Preempts {
+                    namespace: a.namespace.clone(),
+                    job_id: a.job_id.clone(),
+                }),
             }),
         }
     }
@@ -73,7 +331,43 @@ pub fn violations(plan: &JobPlan, protected: &Protected) -> Vec<Violation> {
                 job_id: job.id.clone(),
                 group: group.clone(),
                 count: crate::render::metrics::failed_count(metric).0,
+                shuffles: share(&Hit::Blocked {
+                    group: group.clone(),
+                }),
             });
+        }
+    }
+    // What only other shuffles do, most frequent first.
+    for (hit, _, _) in sampled.map(Tally::entries).unwrap_or_default() {
+        let s = sampled.map(|t| Shuffles::of(t, &hit));
+        match hit {
+            Hit::Preempts { namespace, job_id } => {
+                let seen = out.iter().any(|v| {
+                    matches!(v, Violation::Preempts { namespace: n, job_id: j, .. }
+                        if *n == namespace && *j == job_id)
+                });
+                if !seen {
+                    out.push(Violation::Preempts {
+                        namespace,
+                        job_id,
+                        count: 0,
+                        shuffles: s,
+                    });
+                }
+            }
+            Hit::Blocked { group } => {
+                let seen = out
+                    .iter()
+                    .any(|v| matches!(v, Violation::Blocked { group: g, .. } if *g == group));
+                if !seen {
+                    out.push(Violation::Blocked {
+                        job_id: job.id.clone(),
+                        group,
+                        count: 0,
+                        shuffles: s,
+                    });
+                }
+            }
         }
     }
     out
@@ -129,7 +423,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let v = violations(&plan("carts", r), &p);
+        let v = violations(&plan("carts", r), &p, None);
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(
             v[0].to_string(),
@@ -157,15 +451,47 @@ mod tests {
         );
         let blocked = plan("shop", r.clone());
         assert_eq!(
-            violations(&blocked, &p)
+            violations(&blocked, &p, None)
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>(),
             ["leaves 2 allocation(s) of protected job \"shop\" (group \"carts\") unplaced"]
         );
-        assert!(violations(&plan("other", r.clone()), &p).is_empty());
+        assert!(violations(&plan("other", r.clone()), &p, None).is_empty());
         let mut stopped = plan("shop", r);
         stopped.job.stop = true;
-        assert!(violations(&stopped, &p).is_empty());
+        assert!(violations(&stopped, &p, None).is_empty());
+    }
+
+    #[test]
+    fn a_refusal_says_how_often_the_sampled_shuffles_give_it() {
+        let p = Protected {
+            jobs: vec!["shop".into()],
+            namespaces: vec![],
+        };
+        let shop = Hit::Preempts {
+            namespace: "default".into(),
+            job_id: "shop".into(),
+        };
+        let mut t = Tally::new();
+        for i in 0..10 {
+            t.add_sample(if i < 3 { vec![shop.clone()] } else { vec![] });
+        }
+        // Not in the plan shown, in 3 of 10 others: refused all the same.
+        let v = violations(&plan("carts", PlanResult::default()), &p, Some(&t));
+        assert_eq!(
+            v.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["preempts allocations of protected job default/shop in 30% of 10 node shuffles (none in the plan shown)"]
+        );
+        // In the plan shown only.
+        let r = PlanResult {
+            preempted_allocs: vec![victim("shop", "default")],
+            ..Default::default()
+        };
+        let v = violations(&plan("carts", r), &p, Some(&Tally::new()));
+        assert_eq!(
+            v[0].to_string(),
+            "preempts 1 allocation(s) of protected job default/shop with this simulation's node shuffle (in none of 0 others)"
+        );
     }
 }

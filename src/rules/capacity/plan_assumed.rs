@@ -51,6 +51,7 @@ impl Rule for PlanAssumed {
                 Setting::JobDefaultPriority => "the servers' default priority assumed",
                 Setting::Sentinel => "no Sentinel policy assumed",
                 Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",
+                Setting::ReplacedJobStopped => "a replaced job assumed stopped",
             };
             out.push(
                 ctx.finding(&Self::META, job.spans.label, label, a.line.clone())

@@ -79,6 +79,22 @@ pub fn sample_victims(
     earlier: &[crate::scheduler::sim::Submitted],
     job: &Job,
 ) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
+    sample_plans(world, replays, base_seed, earlier, job, victims)
+}
+
+/// The one model of "what other node shuffles give" for a planned change,
+/// shared by NP403 and `plan --changed`'s policy gate (redteam6 G5): replay
+/// the world under [`samples_for`] other shuffles (the budget shrinks with
+/// the earlier changes each replay submits first), plan `job` on each and
+/// tally what `outcome` reads of the result (each key once per shuffle).
+pub fn sample_plans<K: Ord + Clone + Send>(
+    world: &World,
+    replays: Option<&crate::scheduler::replay_cache::Shared>,
+    base_seed: u64,
+    earlier: &[crate::scheduler::sim::Submitted],
+    job: &Job,
+    outcome: impl Fn(&PlanResult) -> Vec<K> + Sync,
+) -> Result<Tally<K>, crate::scheduler::sample::SampleError> {
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
     let planned = crate::scheduler::sim::Planned::new(job, world);
@@ -94,14 +110,14 @@ pub fn sample_victims(
     let runs = if earlier.is_empty() {
         // Nothing to submit first: each replay is only read, not copied.
         crate::scheduler::sample::sample_read(shared, n, base_seed, |sim| {
-            victims(&sim.plan_planned(&planned))
+            outcome(&sim.plan_planned(&planned))
         })?
     } else {
         crate::scheduler::sample::sample_in(shared, n, base_seed, |sim| {
             for e in earlier {
                 e.replay(sim);
             }
-            victims(&sim.plan_planned(&planned))
+            outcome(&sim.plan_planned(&planned))
         })?
     };
     let mut tally = Tally::new();
@@ -109,6 +125,21 @@ pub fn sample_victims(
         tally.add_sample(v);
     }
     Ok(tally)
+}
+
+/// How often an outcome happened, as NP403 and the policy gate word it:
+/// `hits` of `samples` other shuffles, beside the one simulated.
+pub fn how_often(hits: u32, samples: u32) -> String {
+    if hits == 0 {
+        format!("with this simulation's node shuffle (in none of {samples} others)")
+    } else if hits == samples {
+        format!("in all {samples} node shuffles")
+    } else {
+        format!(
+            "in {:.0}% of {samples} node shuffles",
+            f64::from(hits) / f64::from(samples.max(1)) * 100.0
+        )
+    }
 }
 
 /// Where a job file asks for more than the version that runs: count and

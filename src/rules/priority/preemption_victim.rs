@@ -74,21 +74,7 @@ impl Rule for PreemptionVictim {
         let protected = &ctx.world.policy.protected;
         for v in all {
             let is_protected = protected.covers(&v.namespace, &v.job_id);
-            let n = tally.count(&v);
-            let how_often = if n == 0 {
-                format!(
-                    "with this simulation's node shuffle (in none of {} others)",
-                    tally.samples()
-                )
-            } else if n == tally.samples() {
-                format!("in all {} node shuffles", tally.samples())
-            } else {
-                format!(
-                    "in {:.0}% of {} node shuffles",
-                    tally.share(&v) * 100.0,
-                    tally.samples()
-                )
-            };
+            let how_often = super::how_often(tally.count(&v), tally.samples());
             let message = format!(
                 "submitting job \"{}\" preempts {}/{} (namespace \"{}\", priority {}) {how_often}{}",
                 job.id,

@@ -1,0 +1,165 @@
+//! The policy gate judges every sampled node shuffle, as `check`'s NP403
+//! does (redteam6 G5): Nomad shuffles the nodes on every evaluation, so a
+//! change that preempts a protected job in some shuffles but not in the one
+//! printed must not pass `plan --changed --gate`; and a world change that
+//! starves a protected running job in some shuffles must not pass either.
+
+use crate::common;
+
+use common::{git, output_text, TempDir};
+
+/// The demo committed, plus a namespace `ops` without a quota.
+fn demo_with_ops(name: &str) -> TempDir {
+    let d = TempDir::demo(name);
+    d.put(
+        "rules/namespaces/ops.hcl",
+        "name = \"ops\"\ndescription = \"ops\"\n",
+    );
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "demo"]);
+    d
+}
+
+/// A service at priority 70 in `ops`: 2 x 2000 MB, which the demo's
+/// clients hold only by preempting, and whom depends on the shuffle.
+const SVC: &str = r#"job "sys" {
+  datacenters = ["dc1"]
+  namespace   = "ops"
+  type        = "service"
+  priority    = 70
+  group "g" {
+    count = 2
+    task "t" {
+      driver = "docker"
+      config {
+        image = "nginx:1.25"
+      }
+      resources {
+        cpu    = 100
+        memory = 2000
+      }
+    }
+  }
+}
+"#;
+
+/// `in N% of 100 node shuffles` or `in all 100 node shuffles` follows.
+fn says_a_share(line: &str) -> bool {
+    line.contains("% of 100 node shuffles") || line.contains("in all 100 node shuffles")
+}
+
+#[test]
+fn a_protected_preemption_in_some_shuffles_fails_the_gate_with_its_share() {
+    let d = demo_with_ops("gate-shuffles");
+    d.put("jobs/svc.nomad", SVC);
+    git(&d.0, &["add", "-A"]);
+
+    let out = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    let s = output_text(&out);
+    let refused: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with("==> refused by policy: jobs/svc.nomad preempts"))
+        .collect();
+    assert!(
+        refused
+            .iter()
+            .any(|l| l.contains("protected job default/sockshop ") && says_a_share(l)),
+        "{s}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{s}");
+
+    // `check` says the same change is an error: the two gates agree.
+    let check = d.run(&["check", "--staged"]);
+    assert_eq!(check.status.code(), Some(1), "{}", output_text(&check));
+
+    let md = d.run(&[
+        "plan",
+        "--changed",
+        "--staged",
+        "--gate",
+        "--format",
+        "markdown",
+    ]);
+    let m = output_text(&md);
+    assert!(m.contains("**Refused by policy**"), "{m}");
+    assert!(
+        m.lines()
+            .any(|l| l.contains("protected job default/sockshop") && says_a_share(l)),
+        "{m}"
+    );
+    assert_eq!(md.status.code(), Some(1), "{m}");
+
+    let js = d.run(&[
+        "plan",
+        "--changed",
+        "--staged",
+        "--gate",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&js.stdout).expect("JSON");
+    let policy = v["Plans"][0]["Policy"].as_array().expect("Policy");
+    let shop = policy
+        .iter()
+        .find(|p| p["Job"] == "sockshop")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(shop["Refusal"], "preempts");
+    assert_eq!(shop["Shuffles"]["Total"], 100, "{shop:#}");
+    let hits = shop["Shuffles"]["Hits"].as_u64().expect("Hits");
+    assert!(hits > 0 && hits <= 100, "{shop:#}");
+    assert_eq!(js.status.code(), Some(1));
+}
+
+#[test]
+fn samples_with_changed_is_refused_not_ignored() {
+    let d = demo_with_ops("gate-samples-flag");
+    d.put("jobs/svc.nomad", SVC);
+    git(&d.0, &["add", "-A"]);
+    let out = d.run(&[
+        "plan",
+        "--changed",
+        "--staged",
+        "--gate",
+        "--samples",
+        "100",
+    ]);
+    let s = output_text(&out);
+    assert!(s.contains("--samples"), "{s}");
+    assert!(!s.contains("==> jobs/svc.nomad"), "{s}");
+    // Plan's usage errors exit as Nomad's `job plan` does.
+    assert_eq!(out.status.code(), Some(255), "{s}");
+}
+
+#[test]
+fn a_world_change_starving_a_protected_job_in_some_shuffles_fails_both_gates() {
+    let d = demo_with_ops("gate-world-shuffles");
+    let path = d.0.join("rules/cluster.hcl");
+    let text = std::fs::read_to_string(&path).expect("cluster");
+    assert!(text.contains("count      = 3") && text.contains("memory = 3951"));
+    let text = text
+        .replacen("count      = 3", "count      = 2", 1)
+        .replacen("memory = 3951", "memory = 3100", 1);
+    std::fs::write(&path, text).expect("write");
+    git(&d.0, &["add", "-A"]);
+
+    let check = d.run(&["check", "--staged"]);
+    let c = output_text(&check);
+    let line = c
+        .lines()
+        .find(|l| l.contains("running job \"sockshopui\" in namespace \"default\" no longer fits"))
+        .unwrap_or_else(|| panic!("{c}"));
+    assert!(says_a_share(line), "{c}");
+    assert!(line.contains("check::world-blocks-running [error]"), "{c}");
+    assert_eq!(check.status.code(), Some(1), "{c}");
+
+    let plan = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    let p = output_text(&plan);
+    assert!(
+        p.lines().any(|l| l
+            .starts_with("==> refused by policy: with this change, running job \"sockshopui\"")
+            && says_a_share(l)),
+        "{p}"
+    );
+    assert_eq!(plan.status.code(), Some(1), "{p}");
+}
