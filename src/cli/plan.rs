@@ -507,20 +507,7 @@ pub(super) fn print_single(
             print!("{}", crate::escape::terminal_output(&out, color.stdout()));
         }
         PlanFormat::Markdown => {
-            let change = if plan.diff.ty == crate::diff::DiffType::Added {
-                changed::FileChange::Added
-            } else {
-                changed::FileChange::Modified
-            };
-            let entry = changed::Entry {
-                path: PathBuf::from(path),
-                change,
-                outcome: changed::Outcome::Plan(Box::new(plan.clone())),
-                after: Vec::new(),
-                sampled: None,
-                replaced_by: None,
-                lint_excluded: false,
-            };
+            let entry = changed::Entry::single(PathBuf::from(path), plan.clone());
             let refused = policy::violations(plan, &world.policy.protected, None);
             print!("{}", markdown::render(&[(entry, refused)], "plan"));
         }

@@ -74,6 +74,24 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// `plan FILE`'s one plan as an entry (its markdown summary).
+    pub fn single(path: PathBuf, plan: JobPlan) -> Entry {
+        let change = if plan.diff.ty == crate::diff::DiffType::Added {
+            FileChange::Added
+        } else {
+            FileChange::Modified
+        };
+        Entry {
+            path,
+            change,
+            outcome: Outcome::Plan(Box::new(plan)),
+            after: Vec::new(),
+            sampled: None,
+            replaced_by: None,
+            lint_excluded: false,
+        }
+    }
+
     /// Is this a plan that stops a job (deleted or replaced job file)?
     pub fn is_stop(&self) -> bool {
         matches!(self.change, FileChange::Deleted | FileChange::JobReplaced)

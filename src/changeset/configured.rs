@@ -1,0 +1,62 @@
+//! Which changed paths are job files under `.nomad-preflight.hcl`'s
+//! `include` and `exclude` (kept apart from the change set's other jobs).
+
+use std::path::{Path, PathBuf};
+
+use super::{is_job_candidate, ChangeSet};
+use crate::config::Configs;
+
+impl ChangeSet {
+    /// Apply `.nomad-preflight.hcl`'s `include` and `exclude` to which
+    /// changed paths are job files: included paths are, excluded ones are
+    /// not (they stay in the set for the world gate, which no
+    /// configuration turns off). With the base's configuration (`--base`)
+    /// a path is excluded only when the base's file excludes it too: a
+    /// change cannot take its own files out of its gate.
+    pub fn configure(&mut self, configs: &Configs) {
+        self.configs = Some(configs.clone());
+        let excluded: Vec<PathBuf> = self
+            .ignored
+            .iter()
+            .filter(|p| self.excluded(p))
+            .cloned()
+            .collect();
+        self.ignored.retain(|p| !excluded.contains(p));
+    }
+
+    /// [`ChangeSet::configure`] for the policy gate (`plan --changed`):
+    /// `include` holds, but `exclude`, which leaves files out of the lint
+    /// (ruff's meaning: old jobs nobody lints), does not take a changed job
+    /// file out of the plans the policy judges. A new job in an excluded
+    /// folder preempting a protected job passed as "no job file changed"
+    /// (redteam6 G10). [`ChangeSet::lint_excludes`] names them.
+    pub fn configure_for_policy(&mut self, configs: &Configs) {
+        self.keep_excluded = true;
+        self.configure(configs);
+    }
+
+    /// Does the configuration's `exclude` leave `path` out of `check`
+    /// (whether or not this set keeps it, [`Self::configure_for_policy`])?
+    pub fn lint_excludes(&self, path: &Path) -> bool {
+        self.excluded_by_config(path)
+    }
+
+    fn excluded(&self, p: &Path) -> bool {
+        !self.keep_excluded && self.excluded_by_config(p)
+    }
+
+    fn excluded_by_config(&self, p: &Path) -> bool {
+        self.configs
+            .as_ref()
+            .is_some_and(|c| c.head.excludes(p) && c.base.as_ref().is_none_or(|b| b.excludes(p)))
+    }
+
+    /// Is `path` a job-file candidate: by its name or an `include` glob,
+    /// and not excluded?
+    pub(super) fn is_candidate(&self, path: &Path) -> bool {
+        let included = self.configs.as_ref().is_some_and(|c| {
+            c.head.includes(path) || c.base.as_ref().is_some_and(|b| b.includes(path))
+        });
+        (is_job_candidate(path) || included || self.by_text.contains(path)) && !self.excluded(path)
+    }
+}
