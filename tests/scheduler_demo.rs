@@ -270,15 +270,30 @@ fn system_rolling_update_waits_for_the_stagger() {
     assert_eq!(cpus, vec![150, 150, 150], "the rollout finishes");
 }
 
+/// Nomad's node shuffle does not decide the carts plan: the monitoring
+/// client keeps 751 MB free (3951 − foundation 3072 − frontend 128), never
+/// room for a 1152 MB carts, so at most two clients fit, and the service
+/// stack's limit of 2 (ceil(log2 3)) with its circular walk meets every
+/// one that fits, in any order (scheduler/select.go v0.9.3 LimitIterator,
+/// stack.go `limit`). Whether monitoring is preempted is decided by where
+/// the boot put sockshop's groups, itself drawn by the groups' map order
+/// and the node shuffle (carts_scale_up_preempts_monitoring_in_some_samples):
+/// the plan of a given state carries no "depends on its shuffle" note.
 #[test]
-fn carts_plan_says_when_the_shuffle_decides() {
-    let mut sim = booted();
-    with_monitoring(&mut sim);
-    let plan = sim.plan(&sockshop(3));
-    assert!(
-        !plan.nondeterminism.is_empty(),
-        "3 nodes, limit 2: the node choice depends on the shuffle"
-    );
+fn carts_plan_is_not_decided_by_the_node_shuffle() {
+    for seed in std::iter::once(SEED).chain(1..=12) {
+        let mut sim = Simulation::new(&demo_world(), seed).expect("demo world");
+        with_monitoring(&mut sim);
+        let plan = sim.plan(&sockshop(3));
+        assert!(
+            !plan
+                .nondeterminism
+                .iter()
+                .any(|n| n.contains("depends on its shuffle")),
+            "seed {seed}: {:?}",
+            plan.nondeterminism
+        );
+    }
 }
 
 /// The scheduler's raw view of the demo's two plans (what the renderer

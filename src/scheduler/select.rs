@@ -67,6 +67,36 @@ impl Engine<'_> {
         log.max(2)
     }
 
+    /// Would one of the `unseen` nodes the walk stopped before (the limit
+    /// reached) have been an option too? Only then do more nodes fit than
+    /// the limit, and another shuffle could leave out the one chosen: when
+    /// no more than `limit` nodes fit, the circular walk meets all of them
+    /// in any order (the demo's carts: the monitoring client never holds
+    /// one, so both others are always examined). Judged without notes or
+    /// the class cache, so the evaluation itself is unchanged.
+    fn an_unseen_node_fits(&mut self, ask: &Ask<'_>, evict: bool, unseen: usize) -> bool {
+        let len = self.source.len();
+        if len == 0 || self.quota_hit(ask).is_some() {
+            return false;
+        }
+        let read = std::mem::replace(&mut self.notes_read, false);
+        let mut fits = false;
+        for i in 0..unseen {
+            let Some(&pos) = self.source.get((self.offset + i) % len) else {
+                continue;
+            };
+            let Some(n) = self.node(pos) else { continue };
+            if self.infeasible(ask, pos, n, false).is_none()
+                && self.rank(ask, pos, n, evict, false).is_ok()
+            {
+                fits = true;
+                break;
+            }
+        }
+        self.notes_read = read;
+        fits
+    }
+
     /// One `Select`: walk the circular source from where the last one
     /// stopped, keep up to `limit` ranked options, return the best.
     pub fn select(
@@ -135,7 +165,9 @@ impl Engine<'_> {
         if exhausted_source {
             let room = limit.saturating_sub(options.len());
             options.extend(skipped.into_iter().take(room));
-        } else {
+        } else if self.wants_note(Note::Limit(limit), &ask.tg.name)
+            && self.an_unseen_node_fits(ask, evict, len - seen)
+        {
             self.note(Note::Limit(limit), &ask.tg.name, || format!(
                 "group {:?}: more nodes fit than the {} Nomad examines per placement, so the node chosen depends on its shuffle",
                 ask.tg.name, limit
