@@ -5,7 +5,7 @@
 //! must say so, and the finding must name the earlier file.
 //!
 //! World: the demo after monitoring moved to namespace `monitor`
-//! (tests/fixtures/rules/NP403). `jobs/a-cache.nomad` takes 2000 MB in
+//! (tests/fixtures/rules/NP403). `jobs/a-cache.nomad` takes 1900 MB in
 //! `monitor`; after it, `jobs/b-web.nomad` (1000 MB in `default`) fits only
 //! by preempting monitoring/foundation. Alone, it fits without.
 

@@ -277,7 +277,7 @@ fn earlier_planned_changes_are_registered_before_later_files_are_planned() {
     // Alone, a 1000 MB job in `default` fits in the free memory.
     let alone = check(&world, &["NP305/pass.nomad"]);
     assert!(of("NP403", &alone).is_empty(), "{alone:?}");
-    // After a 2000 MB job in `monitor` (an earlier file) took that room, the
+    // After a 1900 MB job in `monitor` (an earlier file) took that room, the
     // same job only fits by preempting monitoring/foundation.
     let both = check(&world, &["NP207/pass.nomad", "NP305/pass.nomad"]);
     let later = of("NP403", &both);

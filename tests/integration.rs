@@ -183,6 +183,7 @@ mod plan_gate_excluded;
 mod plan_gate_replaced;
 mod plan_gate_shuffles;
 mod plan_group_network_first;
+mod plan_group_order;
 mod plan_host_networks;
 mod plan_host_volume_class_cache;
 mod plan_huge_counts;

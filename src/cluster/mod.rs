@@ -155,6 +155,16 @@ impl State {
         self.allocs_of(namespace, id, Allocation::is_live)
     }
 
+    /// Every allocation of one job the state holds, terminal ones too, as
+    /// the state store's `AllocsByJob` returns them to the scheduler.
+    pub fn every_job_alloc<'a>(
+        &'a self,
+        namespace: &'a str,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Allocation> + 'a {
+        self.allocs_of(namespace, id, |_| true)
+    }
+
     /// A job's allocations its (service or batch) reconciler reads: the
     /// live ones and the failed ones not yet replaced
     /// ([`Allocation::is_reconciled`]).

@@ -251,6 +251,8 @@ pub(super) enum Note {
     ClassCache,
     /// Go's map order chose among equally close preemption victims.
     PreemptOrder,
+    /// Go's map order chose the order groups are placed in.
+    GroupOrder,
 }
 
 impl<'w> Engine<'w> {

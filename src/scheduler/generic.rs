@@ -267,13 +267,10 @@ fn generic(
     // allocation of the state for them.
     // Failed ones not yet replaced count too (rescheduled now, or held).
     let job_allocs: Vec<&Allocation> = state.reconciled_allocs(&job.namespace, &job.id).collect();
-    let mut groups: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
-    // Groups removed from the spec still have allocations to stop.
-    groups.extend(job_allocs.iter().map(|a| a.task_group.as_str()));
-    groups.sort();
-    groups.dedup();
-    // Nomad's reconciler walks groups in Go map order: random per eval.
-    engine.rng.shuffle(&mut groups);
+    // Nomad's reconciler walks groups (those removed from the spec too,
+    // which still have allocations to stop) in Go's map order.
+    let order = super::group_order::GroupOrder::draw(job, state, &job_allocs, &mut engine.rng);
+    let groups = order.drawn.clone();
     let mut done: Vec<Reconciled<'_, '_>> = Vec::with_capacity(groups.len());
     for name in groups {
         let tg = job.group(name);
@@ -365,6 +362,10 @@ fn generic(
         .map(|r| placements(&r.gp))
         .fold(0usize, usize::saturating_add);
     engine.plan.expect(total);
+    let placing = done
+        .iter()
+        .filter(|r| r.ask.is_some() && placements(&r.gp) > 0)
+        .count();
     let mut failed: BTreeMap<&str, AllocMetric> = BTreeMap::new();
     let mut place = Placing {
         engine: &mut *engine,
@@ -406,6 +407,9 @@ fn generic(
     }
     for r in done {
         result.desired_tg_updates.insert(r.name.to_string(), r.du);
+    }
+    if placing > 1 && !(failed.is_empty() && engine.plan.preempted.is_empty()) {
+        engine.note_drawn(super::engine::Note::GroupOrder, "", || order.note());
     }
     for (name, m) in failed {
         result.failed_tg_allocs.insert(name.to_string(), m);

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod feasibility;
 pub mod fit;
 pub mod generic;
+mod group_order;
 mod map_order;
 pub mod net_held;
 pub mod network_check;

@@ -1,0 +1,91 @@
+//! The order the generic reconciler walks a job's task groups, which is
+//! the order their placements are made in (redteam5 R13). Nomad fills a Go
+//! map, `newAllocMatrix`, with the groups of the job's allocations (in
+//! `AllocsByJob` order: by allocation ID, memdb's index) and then the
+//! spec's groups in declaration order, and ranges over it (`for group, as
+//! := range m`): scheduler/reconcile_util.go v0.9.3:87-106,
+//! v1.6.0:114-133 with reconcile.go v1.6.0:232-238; scheduler/reconciler/
+//! allocs.go v2.0.5:120-139 with reconcile_cluster.go v2.0.5:365. A map
+//! of at most 8 groups yields them as a rotation of that insertion order
+//! from a random slot of 8 ([`crate::gomap`]): the first inserted group
+//! comes first 7 times in 8 of two, 6 in 8 of three. Where groups compete
+//! for the same room, the order decides which fails.
+
+use crate::cluster::{Allocation, State};
+use crate::ids::SplitMix64;
+use crate::jobspec::Job;
+
+/// The groups in the map's insertion order, and the order one evaluation
+/// drew.
+pub(super) struct GroupOrder<'j> {
+    inserted: Vec<&'j str>,
+    pub(super) drawn: Vec<&'j str>,
+}
+
+impl<'j> GroupOrder<'j> {
+    /// Draw from `rng` (the evaluation's stream, as the uniform shuffle
+    /// this replaced did) the order the reconciler walks `job`'s groups.
+    /// Every allocation of the job in `state`, terminal ones too, takes
+    /// its group's place in the map (`AllocsByJob` returns them all);
+    /// `reconciled`: those the reconciler acts on. The walk
+    /// keeps the spec's groups and those of `reconciled`: a group left
+    /// with terminal allocations only has nothing to place or stop.
+    pub(super) fn draw(
+        job: &'j Job,
+        state: &'j State,
+        reconciled: &[&'j Allocation],
+        rng: &mut SplitMix64,
+    ) -> Self {
+        let mut by_id: Vec<&Allocation> = state.every_job_alloc(&job.namespace, &job.id).collect();
+        by_id.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut inserted: Vec<&'j str> = Vec::new();
+        let named = by_id.iter().map(|a| a.task_group.as_str());
+        for g in named.chain(job.groups.iter().map(|g| g.name.as_str())) {
+            if !inserted.contains(&g) {
+                inserted.push(g);
+            }
+        }
+        let walked = |g: &&str| {
+            job.group(g).is_some() || reconciled.iter().any(|a| a.task_group.as_str() == *g)
+        };
+        let drawn = crate::gomap::draw(inserted.len(), rng)
+            .into_iter()
+            .filter_map(|i| inserted.get(i).copied())
+            .filter(walked)
+            .collect();
+        GroupOrder { inserted, drawn }
+    }
+
+    /// The note of a plan whose groups' order may have decided a failure
+    /// or a preemption:
+    /// each order's chance, and the one drawn.
+    pub(super) fn note(&self) -> String {
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|g| format!("{g:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let orders = crate::gomap::outcomes(self.inserted.len(), |o| o.collect::<Vec<usize>>());
+        let odds = match orders {
+            Some(orders) => orders
+                .iter()
+                .map(|(o, p)| {
+                    let names: Vec<&str> = o
+                        .iter()
+                        .filter_map(|i| self.inserted.get(*i).copied())
+                        .collect();
+                    format!("{} {}", list(&names), crate::gomap::percent(*p))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            None => "odds not established: more than 8 groups spread over Go's hashed buckets"
+                .to_string(),
+        };
+        format!(
+            "task groups are placed in the order Nomad's reconciler ranges over them, a Go map holding {} in that order, so the order is random ({odds}); where groups compete for the same room it decides which fails or what is preempted, and this plan drew {}",
+            list(&self.inserted),
+            list(&self.drawn)
+        )
+    }
+}
