@@ -190,3 +190,43 @@ fn alone_the_later_file_preempts_nothing_in_either_command() {
     let check = repo.json(&["check", "--staged", "--format", "json"]);
     assert!(findings(&check, "NP403").is_empty(), "{check:#}");
 }
+
+/// New jobs that fill a quota together: the one that no longer fits is
+/// caused by every earlier one, but names three and counts the rest (each
+/// finding named every earlier file: 150 jobs made ~20,000 names,
+/// redteam6 G12d).
+#[test]
+fn a_finding_caused_by_many_earlier_files_names_three_and_counts_the_rest() {
+    let d = common::TempDir::demo("many-causes");
+    for i in 1..=8 {
+        d.put(
+            &format!("jobs/n{i}.nomad"),
+            &format!("job \"n{i}\" {{\n  datacenters = [\"dc1\"]\n  priority    = 20\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1.25\"\n      }}\n      resources {{\n        cpu    = 300\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"),
+        );
+    }
+    common::git(&d.0, &["init", "-q"]);
+    common::git(
+        &d.0,
+        &[
+            "add",
+            "jobs/monitoring.nomad",
+            "jobs/sockshop.nomad",
+            "jobs/sockshopui.nomad",
+            "rules",
+        ],
+    );
+    common::git(&d.0, &["commit", "-qm", "demo"]);
+    common::git(&d.0, &["add", "."]);
+    let out = d.run(&["check", "--staged", "--output-format", "concise"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let caused: Vec<&str> = text.lines().filter(|l| l.contains("caused by")).collect();
+    assert!(
+        caused
+            .iter()
+            .any(|l| l.contains("other files earlier in this change set")),
+        "{text}"
+    );
+    for l in &caused {
+        assert!(l.matches(".nomad (job").count() <= 3, "{l}");
+    }
+}
