@@ -168,11 +168,31 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
-/// Input text as a Markdown code span in a table cell: nothing inside is
-/// rendered; a backtick (which would end the span) becomes `'` and `|`
-/// (which would end the cell) is escaped. One line.
+/// Input text as a Markdown code span in a table cell, shown as it is:
+/// nothing inside is rendered. By CommonMark's code span rules (spec 0.31,
+/// "Code spans") the fence is one backtick longer than the longest run of
+/// backticks inside, so none of them ends the span, and a space pads the
+/// text when it starts or ends with a backtick (which would lengthen the
+/// fence) or both starts and ends with a space (one of each is stripped).
+/// A backtick used to become `'`, so the path shown was not the file's
+/// (redteam6 G12e). `|`, which would end the cell, is escaped as GFM
+/// tables escape it inside spans too. One line.
 pub fn code_span(s: &str) -> String {
-    format!("`{}`", one_line(s).replace('`', "'").replace('|', "\\|"))
+    let body = one_line(s).replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let spaced = body.starts_with(' ') && body.ends_with(' ') && body.chars().any(|c| c != ' ');
+    let pad = if body.starts_with('`') || body.ends_with('`') || spaced {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
 }
 
 /// A SARIF plain text message (SARIF 2.1.0 §3.11.3, §3.11.6): the three
@@ -232,6 +252,22 @@ pub const MAX_LINE_CHARS: usize = 400;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// CommonMark code spans (spec 0.31, examples 328-349): the fence is
+    /// longer than any backtick run inside; a space pads a backtick or a
+    /// space at both ends.
+    #[test]
+    fn code_spans_show_backticks_and_spaces_as_they_are() {
+        assert_eq!(code_span("jobs/a.nomad:3"), "`jobs/a.nomad:3`");
+        assert_eq!(code_span("a`b.nomad:1"), "``a`b.nomad:1``");
+        assert_eq!(code_span("a``b`c"), "```a``b`c```");
+        assert_eq!(code_span("`a"), "`` `a ``");
+        assert_eq!(code_span("a`"), "`` a` ``");
+        assert_eq!(code_span(" a "), "`  a  `");
+        assert_eq!(code_span(" a"), "` a`");
+        assert_eq!(code_span("  "), "`  `");
+        assert_eq!(code_span("a|b\nc"), "`a\\|b\\nc`");
+    }
 
     #[test]
     fn terminal_escapes_controls_but_keeps_text() {

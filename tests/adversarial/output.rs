@@ -86,6 +86,26 @@ fn markdown_escapes_links_images_and_mentions_and_sarif_uris_are_encoded() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// A file name with backticks is shown as it is, in a code span whose
+/// fence is longer than any backtick run inside it (CommonMark): the
+/// backtick used to become `'`, naming a file that is not there
+/// (redteam6 G12e).
+#[test]
+fn markdown_code_spans_show_a_backtick_in_a_file_name() {
+    let d = tempdir("md-tick");
+    world(&d, "");
+    write(&d, "jobs/a`b|c ``d.nomad", hostile_job());
+    let o = run(&d, &["check", "--format", "markdown", "jobs"]);
+    assert_clean(&o, &[1]);
+    assert!(
+        o.stdout.contains("| ```jobs/a`b\\|c ``d.nomad:"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("a'b"), "{}", o.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 #[test]
 fn a_huge_context_line_is_not_printed_whole() {
     let d = tempdir("wide");
