@@ -112,6 +112,32 @@ fn a_protected_preemption_in_some_shuffles_fails_the_gate_with_its_share() {
 }
 
 #[test]
+fn plan_file_gate_judges_the_same_shuffles() {
+    let d = demo_with_ops("gate-shuffles-file");
+    d.put("jobs/svc.nomad", SVC);
+    let out = d.run(&["plan", "jobs/svc.nomad", "--gate"]);
+    let s = output_text(&out);
+    assert!(
+        s.lines().any(
+            |l| l.starts_with("refused by policy: jobs/svc.nomad preempts")
+                && l.contains("protected job default/sockshop ")
+                && says_a_share(l)
+        ),
+        "{s}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    let js = d.run(&["plan", "jobs/svc.nomad", "--gate", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&js.stdout).expect("JSON");
+    let policy = v["Preflight"]["Policy"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert!(policy
+        .iter()
+        .any(|p| p["Job"] == "sockshop" && p["Shuffles"]["Total"] == 100));
+    assert_eq!(js.status.code(), Some(1));
+}
+
+#[test]
 fn samples_with_changed_is_refused_not_ignored() {
     let d = demo_with_ops("gate-samples-flag");
     d.put("jobs/svc.nomad", SVC);

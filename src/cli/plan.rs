@@ -401,7 +401,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let plan = plan_job(&sim, job);
     let code = print_single(
         args,
-        &world,
+        (&world, &sim),
         &plan,
         &file.display().to_string(),
         &before,
@@ -446,7 +446,7 @@ fn cannot_know(
 /// Print one plan in the chosen format; returns Nomad's exit code for it.
 pub(super) fn print_single(
     args: &PlanArgs,
-    world: &crate::world::World,
+    (world, sim): (&crate::world::World, &Simulation),
     plan: &JobPlan,
     path: &str,
     before: &before::Source,
@@ -489,6 +489,11 @@ pub(super) fn print_single(
             return exit::NOMAD_ERROR;
         }
     };
+    // The policy over other node shuffles too, as `plan --changed` judges it.
+    let refused = match policy::judged(sim, plan) {
+        Ok(v) => v,
+        Err(e) => return fail(&Diags::from(e.to_diag()), color),
+    };
     match args.format {
         PlanFormat::Text => {
             let mut out = render::plan::render_plan(&view, color.stdout());
@@ -508,8 +513,7 @@ pub(super) fn print_single(
         }
         PlanFormat::Markdown => {
             let entry = changed::Entry::single(PathBuf::from(path), plan.clone());
-            let refused = policy::violations(plan, &world.policy.protected, None);
-            print!("{}", markdown::render(&[(entry, refused)], "plan"));
+            print!("{}", markdown::render(&[(entry, refused.clone())], "plan"));
         }
         PlanFormat::Json => {
             let mut v = render::plan_json::plan_json(&view);
@@ -531,6 +535,10 @@ pub(super) fn print_single(
                 p.insert("Admission".into(), plan.admission.json());
                 if let Some(r) = &registration {
                     p.insert("Registration".into(), r.json());
+                }
+                if !refused.is_empty() {
+                    let policy = refused.iter().map(policy::Violation::json).collect();
+                    p.insert("Policy".into(), serde_json::Value::Array(policy));
                 }
                 if !world.warnings.is_empty() {
                     p.insert("World".into(), crate::world::guess::json(&world.warnings));
@@ -561,7 +569,6 @@ pub(super) fn print_single(
     for note in render::plan::inferred_notes(&plan.result) {
         eprintln!("note: {note}");
     }
-    let refused = policy::violations(plan, &world.policy.protected, None);
     for v in &refused {
         eprintln!("refused by policy: {path} {v}");
     }

@@ -126,7 +126,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     let plan = plan_job(&setup.sim, job);
     print_single(
         args,
-        &setup.world,
+        (&setup.world, &setup.sim),
         &plan,
         &file.display().to_string(),
         &before,

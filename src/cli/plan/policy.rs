@@ -270,6 +270,21 @@ pub fn sample(
     .map(Some)
 }
 
+/// What the policy refuses in `plan FILE`'s one plan, made in `sim`: the
+/// plan shown and, when anything is at stake, the sampled shuffles.
+pub fn judged(sim: &Simulation, plan: &JobPlan) -> Result<Vec<Violation>, SampleError> {
+    let sampled = if plan.admission.is_admitted() {
+        sample(sim, None, &[], plan)?
+    } else {
+        None
+    };
+    Ok(violations(
+        plan,
+        &sim.world.policy.protected,
+        sampled.as_ref(),
+    ))
+}
+
 /// What the policy refuses in one changed file's plan: its preemptions and
 /// unplaced groups, over the plan shown and the shuffles sampled, and the
 /// stop of a protected job its file no longer defines. Stopping a protected
