@@ -193,55 +193,6 @@ impl LazyGitVfs {
         Ok(files)
     }
 
-    /// What is at `path` in this revision, as bytes that change exactly
-    /// when any answer this reader gives about `path` could: the object ID
-    /// and kind of the file or folder there (a folder's tree ID covers
-    /// everything below it), or a marker for nothing. `None` for the index,
-    /// whose folders have no object to name, or when the lookup fails.
-    pub fn fingerprint(&self, path: &Path) -> Option<Vec<u8>> {
-        if matches!(self.source, Source::Index(_)) {
-            return None;
-        }
-        let key = self.key(path);
-        let found = self.lookup(&key).ok()?;
-        if matches!(found, None | Some((_, Kind::Link))) {
-            // A read through a link gives the file it leads to: named by
-            // that file's object, and not at all when refused.
-            // The path it leads to is named too: what depends on the
-            // read depends on that path (a change set matches it), not
-            // only on the bytes found there.
-            let t = self.trace(&key).ok()?;
-            match t.followed {
-                Followed::File(id) => {
-                    let mut out = b"followed ".to_vec();
-                    out.extend_from_slice(id.as_bytes());
-                    for p in t.links.iter().chain(t.end.iter()) {
-                        out.push(0);
-                        out.extend_from_slice(p);
-                    }
-                    return Some(out);
-                }
-                Followed::Refused(_) => return None,
-                Followed::NoLink => {}
-            }
-        }
-        Some(match found {
-            None => match self.in_submodule(&key, false).ok()? {
-                Some((sub, rest)) => {
-                    let mut out = b"submodule ".to_vec();
-                    out.extend(sub.fingerprint(&rest)?);
-                    out
-                }
-                None => b"-".to_vec(),
-            },
-            Some((oid, kind)) => {
-                let mut out = format!("{kind:?} ").into_bytes();
-                out.extend_from_slice(oid.as_bytes());
-                out
-            }
-        })
-    }
-
     /// Take `text` as the content of `path` without reading its blob: for a
     /// caller that holds the text of the very object [`Self::fingerprint`]
     /// names there (the world cache), so reads give the same source.

@@ -1,0 +1,159 @@
+use super::*;
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("np-project-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("repo/.git")).unwrap();
+    std::fs::create_dir_all(d.join("repo/jobs")).unwrap();
+    std::fs::canonicalize(&d).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_repositorys_git_folder_is_refused_however_it_is_reached() {
+    let d = tmp("gitdir");
+    std::fs::write(d.join("repo/.git/config"), "token").unwrap();
+    std::os::unix::fs::symlink("../.git", d.join("repo/jobs/g")).unwrap();
+    let fence = Fence::around(&d.join("repo"));
+    for p in [
+        "repo/.git/config",
+        "repo/jobs/../.git/config",
+        "repo/jobs/g/config",
+        "repo/.GIT/x",
+        "repo/.git/missing",
+    ] {
+        let e = fence.read(&d.join(p)).unwrap_err();
+        assert!(refusal(&e).is_some(), "{p}: {e}");
+        assert!(e.to_string().contains(".git folder"), "{p}: {e}");
+        assert!(!e.to_string().contains("token"));
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn root_is_the_nearest_git_folder() {
+    let d = tmp("root");
+    assert_eq!(root_of(&d.join("repo/jobs")), d.join("repo"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_root_are_refused_and_content_is_not_quoted() {
+    let d = tmp("link");
+    std::fs::write(d.join("secret"), "TOPSECRET").unwrap();
+    std::fs::write(d.join("repo/jobs/ok.txt"), "fine").unwrap();
+    std::os::unix::fs::symlink(d.join("secret"), d.join("repo/jobs/x.txt")).unwrap();
+    let f = Fence::around(&d.join("repo"));
+    assert_eq!(f.read(&d.join("repo/jobs/ok.txt")).unwrap(), b"fine");
+    let e = f.read(&d.join("repo/jobs/x.txt")).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+    assert!(!e.to_string().contains("TOPSECRET"));
+    let e = f.read(&d.join("repo/jobs/../../secret")).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+    assert!(refusal(&e).is_some());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Readers tell our refusals from the file system's answers by type:
+/// a message that merely reads like one (a path the input chose) is
+/// not one, and a refusal is one whatever its words.
+#[test]
+fn refusals_are_known_by_type_not_by_message() {
+    let d = tmp("typed");
+    let f = Fence::around(&d.join("repo"));
+    assert!(refusal(&f.read(&d.join("elsewhere")).unwrap_err()).is_some());
+    std::fs::create_dir_all(d.join("repo/jobs/refusing to read")).unwrap();
+    let inside = f.read(&d.join("repo/jobs/refusing to read/x")).unwrap_err();
+    assert_eq!(inside.kind(), io::ErrorKind::NotFound);
+    assert!(refusal(&inside).is_none());
+    let lookalike = io::Error::new(io::ErrorKind::PermissionDenied, "refusing to read x");
+    assert!(refusal(&lookalike).is_none());
+    assert!(refusal(&refused(io::ErrorKind::Other, "no words of ours".into())).is_some());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Every probe of a path outside gets one answer whether or not
+/// something is there: through a link to a folder outside, a dangling
+/// link, `..`, an absolute path, a link loop.
+#[cfg(unix)]
+#[test]
+fn outside_paths_get_the_same_refusal_whether_or_not_they_exist() {
+    let d = tmp("probe");
+    std::fs::create_dir_all(d.join("out/dir")).unwrap();
+    std::fs::write(d.join("out/dir/there"), "TOPSECRET").unwrap();
+    std::fs::write(d.join("repo/jobs/in.txt"), "x").unwrap();
+    let link = |target: &Path, name: &str| {
+        std::os::unix::fs::symlink(target, d.join("repo/jobs").join(name)).unwrap()
+    };
+    link(&d.join("out/dir"), "outdir");
+    link(&d.join("out/missing"), "dangling");
+    link(Path::new("loop2"), "loop1");
+    link(Path::new("loop1"), "loop2");
+    link(Path::new("in.txt"), "inlink");
+    let f = Fence::around(&d.join("repo"));
+    let refusal = |p: &Path| {
+        let e = f.probe(p).expect_err("outside");
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied, "{}", p.display());
+        let r = f.read(p).expect_err("outside");
+        assert_eq!(e.to_string(), r.to_string());
+        assert!(!r.to_string().contains("TOPSECRET"));
+        e.to_string().replace(&shown(p), "P")
+    };
+    let j = d.join("repo/jobs");
+    let outside = [
+        j.join("outdir/there"),
+        j.join("outdir/nothing"),
+        j.join("dangling"),
+        j.join("dangling/x"),
+        j.join("../../out/dir/there"),
+        j.join("../../out/dir/nothing"),
+        d.join("out/dir/there"),
+        d.join("out/nothing"),
+        j.join("outdir/../dir/there"),
+        j.join("loop1"),
+    ];
+    let first = refusal(&outside[0]);
+    for p in &outside[1..] {
+        assert_eq!(refusal(p), first, "{}", p.display());
+    }
+    // Inside, existence is the project's own business.
+    assert!(f.probe(&j.join("in.txt")).unwrap());
+    assert!(f.probe(&j.join("inlink")).unwrap());
+    assert!(!f.probe(&j.join("none.txt")).unwrap());
+    assert!(!f.probe(&j).unwrap());
+    // `..` climbs from where the link led, not from the link's folder.
+    assert!(f.probe(&j.join("inlink/../in.txt")).is_ok());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn files_over_the_cap_are_refused() {
+    let d = tmp("cap");
+    std::fs::write(d.join("repo/big"), vec![b'x'; 100]).unwrap();
+    let f = Fence::around(&d.join("repo")).with_max_bytes(10);
+    let e = f.read(&d.join("repo/big")).unwrap_err();
+    assert!(e.to_string().contains("100 bytes, over the 10-byte limit"));
+    assert!(is_too_big(&e));
+    assert!(!is_too_big(&io::Error::from(io::ErrorKind::FileTooLarge)));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn only_files_named_outside_the_project_are_admitted() {
+    let d = tmp("named");
+    std::fs::write(d.join("outside.nomad"), "x").unwrap();
+    let mut f = Fence::around(&d.join("repo"));
+    assert!(f.read(&d.join("outside.nomad")).is_err());
+    f.admit_named(&d.join("outside.nomad"));
+    assert!(f.read(&d.join("outside.nomad")).is_ok());
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn plain_file_names() {
+    assert!(is_plain_file_name("web.nomad"));
+    for bad in ["", ".", "..", "../x", "a/b", "/etc/passwd", "a\\b", "a\0b"] {
+        assert!(!is_plain_file_name(bad), "{bad:?}");
+    }
+}
