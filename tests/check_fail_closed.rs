@@ -52,8 +52,11 @@ fn a_world_whose_running_job_cannot_be_registered_is_an_error_not_a_clean_run() 
     assert!(stderr.contains("monitoring"), "{stderr}");
 }
 
+/// Plain `check` says it uses the demo; a gate (`--staged`, `--base`)
+/// has no world to judge the change against and says it cannot tell
+/// (exit 2), never a clean run on the demo (tests/gate_no_world.rs).
 #[test]
-fn the_embedded_world_is_announced_for_every_form_of_check() {
+fn the_embedded_world_is_announced_and_gates_without_a_world_cannot_tell() {
     let d = Dir::new("fail-closed-embedded");
     d.write("web.nomad", "job \"web\" {\n  datacenters = [\"dc1\"]\n}\n");
     let out = d.run(&["check", "web.nomad"]);
@@ -65,15 +68,17 @@ fn the_embedded_world_is_announced_for_every_form_of_check() {
     d.git(&["init", "-q"]);
     d.git(&["add", "."]);
     let out = d.run(&["check", "--staged"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("no world (rules/cluster.hcl) at HEAD; using the demo world"),
+        text(&out.stderr).contains("cannot tell what this change does to the cluster: there is no world (rules/cluster.hcl) at HEAD"),
         "{}",
         text(&out.stderr)
     );
     d.git(&["commit", "-qm", "web"]);
     let out = d.run(&["check", "--base", "HEAD"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("at HEAD; using the demo world"),
+        text(&out.stderr).contains("there is no world (rules/cluster.hcl) at HEAD"),
         "{}",
         text(&out.stderr)
     );

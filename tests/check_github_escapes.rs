@@ -15,9 +15,9 @@ const JOB: &str = "job \"ok\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n   
 
 #[test]
 fn annotations_escape_control_characters_from_names_and_file_names() {
-    let d = TempDir::new("github-escapes");
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["commit", "-q", "--allow-empty", "-m", "init"]);
+    // The demo's world committed: a gate has no world to judge against
+    // otherwise, and says it cannot tell (tests/gate_no_world.rs).
+    let d = common::committed_demo("github-escapes");
     let name = "evil\x1b[31mRED\x1b[0m,line=1::x.nomad";
     d.put(name, JOB);
     git(&d.0, &["add", "--", name]);
@@ -47,9 +47,9 @@ fn annotations_escape_control_characters_from_names_and_file_names() {
 /// BEL reaches whoever prints it. Escaped as in the annotations.
 #[test]
 fn sarif_messages_escape_control_characters_from_names() {
-    let d = TempDir::new("sarif-escapes");
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["commit", "-q", "--allow-empty", "-m", "init"]);
+    // The demo's world committed: a gate has no world to judge against
+    // otherwise, and says it cannot tell (tests/gate_no_world.rs).
+    let d = common::committed_demo("sarif-escapes");
     d.put("web.nomad", JOB);
     git(&d.0, &["add", "web.nomad"]);
     let o = d.run(&["check", "--staged", "--format", "sarif"]);

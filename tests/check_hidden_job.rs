@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use common::{git, TempDir};
+use common::git;
 
 const JOB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = -1\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"x:1\"\n      }\n    }\n  }\n}\n";
 
@@ -17,9 +17,9 @@ fn staged(tag: &str, text: &str) -> (Option<i32>, String) {
 }
 
 fn staged_as(tag: &str, name: &str, text: &str) -> (Option<i32>, String) {
-    let d = TempDir::new(tag);
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["commit", "-q", "--allow-empty", "-m", "init"]);
+    // The demo's world committed: a gate has no world to judge against
+    // otherwise, and says it cannot tell (tests/gate_no_world.rs).
+    let d = common::committed_demo(tag);
     d.put(name, text);
     git(&d.0, &["add", name]);
     let o = d.run(&[

@@ -46,6 +46,10 @@ pub struct CheckArgs {
     /// commit time, else every job file of the working tree.
     #[arg(long, conflicts_with_all = ["staged", "base", "head", "paths"])]
     pub pre_commit: bool,
+    /// Run as a gate (the pre-commit hook's working-tree mode): with no
+    /// world found, cannot tell rather than judge against the demo.
+    #[arg(skip)]
+    pub gated: bool,
     /// After the report, print how many findings each rule produced (most
     /// frequent first). JSON always carries them in `statistics`; SARIF has
     /// no place for them.
@@ -144,6 +148,7 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         }
         let mut args = args.clone();
         args.pre_commit = false;
+        args.gated = true;
         (args.staged, args.base, args.head) = mode.flags();
         return main(&args, color);
     }
@@ -168,13 +173,29 @@ fn main_with(
     let cwd = std::env::current_dir().unwrap_or_default();
     let resolved = if args.staged || args.base.is_some() {
         let rev = args.base.clone().unwrap_or_else(|| "HEAD".into());
-        super::common::resolve_world_at(&cwd, &rev, args.world.as_deref(), args.staged)
+        super::common::resolve_world_at(
+            &cwd,
+            &rev,
+            args.world.as_deref(),
+            args.staged,
+            super::common::NoWorld::CannotTell,
+        )
     } else {
-        super::common::resolve_world(args.world.as_deref())
+        super::common::resolve_world(args.world.as_deref()).and_then(|r| {
+            // pre-commit run --all-files / pre-commit.ci: a gate too.
+            if args.gated && r.embedded {
+                let here = super::common::fallback_place(&cwd);
+                return Err(super::common::no_world_diag(&here).into());
+            }
+            Ok(r)
+        })
     };
     let mut resolved = match resolved {
         Ok(r) => r,
         Err(d) => {
+            if let Some(line) = super::common::no_world_line(&d) {
+                return cannot_tell(args, &d, &line, color.stdout());
+            }
             super::common::eprint_diags(&d, err_color);
             return exit::INVALID;
         }
@@ -230,6 +251,23 @@ fn main_with(
     // 11 M `check --staged` (callgrind).
     crate::check::outlive::drop_later(Box::new((world, sim)));
     code
+}
+
+/// A gate that cannot tell (no world to judge the change against): one
+/// line on stderr, the finding in a machine format's document on stdout
+/// (JSON, SARIF, GitHub annotations, markdown), exit 2 as for input that
+/// cannot be judged; never a clean summary.
+fn cannot_tell(args: &CheckArgs, d: &crate::diag::Diags, line: &str, color: bool) -> i32 {
+    eprintln!("{line}");
+    if args.format != Format::Human {
+        let findings: Vec<Finding> = d.iter().cloned().collect();
+        let files = report::Files {
+            checked: 0,
+            skipped: 0,
+        };
+        print!("{}", report::render(args.format, &findings, files, color));
+    }
+    exit::INVALID
 }
 
 /// A change set that reaches the world (a file under the world folder, or a

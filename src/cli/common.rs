@@ -272,6 +272,14 @@ pub fn fallback_notice(cwd: &Path) -> String {
     fallback_notice_for(cwd, "the demo world compiled into nomad-preflight")
 }
 
+/// Where a world was looked for on disk, as [`no_world_diag`] says it.
+pub fn fallback_place(cwd: &Path) -> String {
+    format!(
+        "(rules/cluster.hcl) in {} or above",
+        crate::escape::one_line(&cwd.display().to_string())
+    )
+}
+
 /// The same notice naming what is used (`Resolved::note`: the demo, and the
 /// policy.hcl found beside it if any).
 pub fn fallback_notice_for(cwd: &Path, used: &str) -> String {
@@ -298,14 +306,54 @@ pub fn eprint_diags(diags: &Diags, color: bool) {
     eprint!("{}", crate::diag::render(&diags.0, color));
 }
 
+/// What a command reading the world from git does when the revision has
+/// none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoWorld {
+    /// Plan against the demo compiled into the binary, said on stderr: a
+    /// `plan FILE --base REF` run by hand, to see what a job would do.
+    Demo,
+    /// Say "cannot tell" ([`NO_WORLD`]): a gate (`check --staged/--base`,
+    /// `plan --changed`, the hooks) passing a change because it fits the
+    /// demo's three t2.medium clients passes it against a cluster that is
+    /// not the user's (redteam6 G11).
+    CannotTell,
+}
+
+/// The code of a gate's "cannot tell" when no world is there to judge the
+/// change against ([`NoWorld::CannotTell`]).
+pub const NO_WORLD: &str = "world::cannot-tell";
+
+/// A gate's "cannot tell" for want of a world; `missing` says which
+/// (`(rules/cluster.hcl) at HEAD`).
+pub fn no_world_diag(missing: &str) -> Diag {
+    Diag::error(
+        NO_WORLD,
+        format!(
+            "cannot tell what this change does to the cluster: there is no world {missing}, and a gate never judges a change against the demo cluster compiled into nomad-preflight; commit your cluster's world (docs/world-format.md, or `nomad-preflight import`), or name one with --world DIR"
+        ),
+    )
+}
+
+/// Is `diags` a gate's "cannot tell" for want of a world? Its one line,
+/// when it is.
+pub fn no_world_line(diags: &Diags) -> Option<String> {
+    diags
+        .iter()
+        .find(|d| d.code == NO_WORLD)
+        .map(|d| format!("error: {}", crate::escape::one_line(&d.message)))
+}
+
 /// The world as committed at `rev` (or, with `staged`, as staged, falling
 /// back to the index in a repository with no commits yet): for hooks and CI
 /// gates, which must judge content, not whatever is in the working tree.
+/// `no_world` says what a revision without one gives.
 pub fn resolve_world_at(
     cwd: &Path,
     rev: &str,
     world_flag: Option<&Path>,
     staged: bool,
+    no_world: NoWorld,
 ) -> Result<Resolved, Diags> {
     let root = crate::git::repo_root(cwd).ok_or_else(|| {
         Diags::from(
@@ -359,7 +407,7 @@ pub fn resolve_world_at(
         vfs = crate::git::LazyGitVfs::index(&root).map_err(read_err)?;
     }
     if !vfs.is_file(&world_rel.join("cluster.hcl")) {
-        return world_missing_at(&root, rev, &world_rel, vfs, staged);
+        return world_missing_at(&root, rev, &world_rel, vfs, staged, no_world);
     }
     // Through the world cache: the world at HEAD is the same commit after
     // commit until one touches it.
@@ -376,16 +424,18 @@ pub fn resolve_world_at(
 
 /// `rev` has no world: never the working tree's in its place (a change must
 /// not bring the world it is judged against). At commit time a commit that
-/// adds the world is judged against the staged world; otherwise the demo
-/// compiled into the binary is used, with `rev`'s policy.hcl if it has one,
-/// and the caller says so. A `--base` whose working tree has a world that
-/// the base lacks is an error: the gate would judge against nothing real.
+/// adds the world is judged against the staged world; otherwise a gate
+/// cannot tell ([`NoWorld::CannotTell`]), and a plan by hand uses the demo
+/// compiled into the binary, with `rev`'s policy.hcl if it has one, and
+/// the caller says so. A `--base` whose working tree has a world that the
+/// base lacks is an error: the gate would judge against nothing real.
 fn world_missing_at(
     root: &Path,
     rev: &str,
     world_rel: &Path,
     vfs: crate::git::LazyGitVfs,
     staged: bool,
+    no_world: NoWorld,
 ) -> Result<Resolved, Diags> {
     let cluster = world_rel.join(crate::world::load::CLUSTER_FILE);
     if staged {
@@ -419,6 +469,9 @@ fn world_missing_at(
             world_rel.display()
         ))
         .into());
+    }
+    if no_world == NoWorld::CannotTell {
+        return Err(no_world_diag(&format!("({}) at {rev}", cluster.display())).into());
     }
     let policy = world_rel.join(crate::world::load::POLICY_FILE);
     let with_policy = vfs.is_file(&policy);

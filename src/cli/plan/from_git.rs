@@ -47,8 +47,19 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
         )
     })?;
     let range = range(args, root.clone());
-    let mut resolved =
-        common::resolve_world_at(&cwd, &range.base, args.world.as_deref(), args.staged)?;
+    // `plan --changed` is a gate; `plan FILE --base REF` is run by hand.
+    let no_world = if args.changed {
+        common::NoWorld::CannotTell
+    } else {
+        common::NoWorld::Demo
+    };
+    let mut resolved = common::resolve_world_at(
+        &cwd,
+        &range.base,
+        args.world.as_deref(),
+        args.staged,
+        no_world,
+    )?;
     common::judge_as(&mut resolved, args.nomad_version)?;
     if resolved.embedded {
         eprintln!("note: no world at {}; using {}", range.base, resolved.note);
@@ -147,7 +158,10 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     }
     let setup = match git_setup(args) {
         Ok(s) => s,
-        Err(d) => return fail(&d, color),
+        Err(d) => match common::no_world_line(&d) {
+            Some(line) => return cannot_tell(args, &line),
+            None => return fail(&d, color),
+        },
     };
     let request_ns = args.request_namespace(setup.world.nomad_version);
     let vault_token = match args.request_vault_token(setup.world.nomad_version) {
@@ -497,4 +511,30 @@ fn changed_json(
         v["Notes"] = notes.into();
     }
     v
+}
+
+/// `plan --changed` with no world to judge the change against: the one
+/// "cannot tell" line on stderr (and, for tools, in the format asked for
+/// on stdout), exit 255 as for any plan the tool cannot tell.
+fn cannot_tell(args: &PlanArgs, line: &str) -> i32 {
+    eprintln!("{line}");
+    let base = args.base.clone().unwrap_or_else(|| "HEAD".to_string());
+    match args.format {
+        PlanFormat::Json => {
+            let v = serde_json::json!({
+                "Base": base,
+                "Plans": [],
+                "Preflight": { "Error": line, "World": { "Base": base } },
+            });
+            if let Ok(s) = crate::escape::json_pretty(&v) {
+                println!("{s}");
+            }
+        }
+        PlanFormat::Markdown => println!(
+            "**cannot tell**: {}",
+            crate::escape::markdown(line.trim_start_matches("error: "))
+        ),
+        PlanFormat::Text => {}
+    }
+    exit::NOMAD_ERROR
 }

@@ -1,0 +1,187 @@
+//! A repository with no world: a gate has no cluster to judge a change
+//! against. It judged it against the SockShop demo compiled into the
+//! binary (three t2.medium clients) and passed it, with a stderr note only
+//! (redteam6 G11): every commit the hook saw and every pull request CI saw
+//! was "all tasks successfully allocated" on a cluster that is not the
+//! user's. Gates now say "cannot tell" (one line; in the document a tool
+//! reads; exit 2 for `check`, 255 for `plan`) unless a world is named;
+//! `plan` run by hand keeps the demo, said on stderr.
+
+use crate::common;
+
+use common::{git, output_text, TempDir};
+
+const WEB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 2\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 500\n        memory = 1024\n      }\n    }\n  }\n}\n";
+
+/// A repository with one commit (a README) and web.nomad staged.
+fn no_world(name: &str) -> TempDir {
+    let d = TempDir::new(name);
+    git(&d.0, &["init", "-q"]);
+    d.put("README.md", "no world here\n");
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "readme"]);
+    d.put("web.nomad", WEB);
+    git(&d.0, &["add", "web.nomad"]);
+    d
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The one line, and nothing that reads as a pass.
+fn assert_cannot_tell(o: &std::process::Output, code: i32, what: &str) {
+    let err = stderr(o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(o.status.code(), Some(code), "{what}: {}", output_text(o));
+    assert_eq!(lines.len(), 1, "{what}: {err}");
+    assert!(
+        lines[0].starts_with("error: cannot tell what this change does to the cluster: there is no world (rules/cluster.hcl) at "),
+        "{what}: {err}"
+    );
+    let out = stdout(o);
+    assert!(!out.contains("successfully allocated"), "{what}: {out}");
+    assert!(!out.contains("0 errors"), "{what}: {out}");
+}
+
+#[test]
+fn check_gates_cannot_tell_without_a_world() {
+    let d = no_world("no-world-check");
+    let o = d.run(&["check", "--staged"]);
+    assert_cannot_tell(&o, 2, "check --staged");
+    assert_eq!(stdout(&o), "");
+    let o = d.run(&["check", "--staged", "--format", "json"]);
+    assert_cannot_tell(&o, 2, "check --staged --format json");
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["findings"][0]["code"], "world::cannot-tell");
+    assert_eq!(doc["summary"]["errors"], 1);
+    git(&d.0, &["commit", "-qm", "web"]);
+    d.put("web.nomad", &WEB.replace("count = 2", "count = 3"));
+    let o = d.run(&["check", "--base", "HEAD"]);
+    assert_cannot_tell(&o, 2, "check --base HEAD");
+    let o = d.run(&["check", "--base", "HEAD~1", "--head", "HEAD"]);
+    assert_cannot_tell(&o, 2, "check --base HEAD~1 --head HEAD");
+    // The pre-commit framework's hook under `pre-commit run --all-files`
+    // (pre-commit.ci): every job file of the working tree, a gate too.
+    let o = d.run(&["check", "--pre-commit"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
+    assert!(
+        err.contains("error: cannot tell what this change does to the cluster: there is no world (rules/cluster.hcl) in "),
+        "{err}"
+    );
+    // By hand, plain `check` keeps the demo, said on stderr.
+    let o = d.run(&["check", "web.nomad"]);
+    assert!(
+        stderr(&o).contains("using the demo world"),
+        "{}",
+        output_text(&o)
+    );
+    assert_ne!(o.status.code(), Some(2), "{}", output_text(&o));
+}
+
+#[test]
+fn plan_changed_cannot_tell_without_a_world() {
+    let d = no_world("no-world-plan");
+    let o = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    assert_cannot_tell(&o, 255, "plan --changed --staged --gate");
+    assert_eq!(stdout(&o), "");
+    let o = d.run(&["plan", "--changed", "--staged", "--format", "json"]);
+    assert_cannot_tell(&o, 255, "plan --changed --format json");
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["Plans"], serde_json::json!([]));
+    assert!(doc["Preflight"]["Error"]
+        .as_str()
+        .unwrap()
+        .starts_with("error: cannot tell"));
+    git(&d.0, &["commit", "-qm", "web"]);
+    let o = d.run(&[
+        "plan",
+        "--changed",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+        "--gate",
+    ]);
+    assert_cannot_tell(&o, 255, "plan --changed --base HEAD~1 --head HEAD");
+}
+
+/// The hook `hook install --plan` writes refuses the commit, saying why.
+#[test]
+fn the_installed_hook_refuses_a_commit_it_cannot_judge() {
+    let d = no_world("no-world-hook");
+    let o = d.run(&["hook", "install", "--plan"]);
+    assert!(o.status.success(), "{}", output_text(&o));
+    let bin_dir = common::bin().parent().unwrap().to_path_buf();
+    let mut dirs = vec![bin_dir];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    let o = common::git_command(&d.0)
+        .args(["commit", "-qm", "web"])
+        .env("PATH", std::env::join_paths(dirs).unwrap())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = output_text(&o);
+    assert!(!o.status.success(), "{text}");
+    assert!(text.contains("error: cannot tell"), "{text}");
+}
+
+/// A world the user names is judged against, wherever it lies in the
+/// repository: no "cannot tell".
+#[test]
+fn a_named_world_is_judged_against() {
+    let d = no_world("no-world-named");
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&manifest.join("rules"), &d.0.join("infra/rules"));
+    common::copy_dir(&manifest.join("jobs"), &d.0.join("infra/jobs"));
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["reset", "-q", "web.nomad"]);
+    git(&d.0, &["commit", "-qm", "world"]);
+    git(&d.0, &["add", "web.nomad"]);
+    let o = d.run(&["check", "--staged", "--world", "infra/rules"]);
+    let text = output_text(&o);
+    assert!(!text.contains("cannot tell"), "{text}");
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    let o = d.run(&[
+        "plan",
+        "--changed",
+        "--staged",
+        "--gate",
+        "--world",
+        "infra/rules",
+    ]);
+    let text = output_text(&o);
+    assert!(!text.contains("cannot tell"), "{text}");
+    assert!(text.contains("==> web.nomad (added)"), "{text}");
+}
+
+/// `plan` by hand (and `plan FILE --staged`, which is no gate) keeps the
+/// demo, said on stderr.
+#[test]
+fn plan_by_hand_keeps_the_demo_and_says_so() {
+    let d = no_world("no-world-by-hand");
+    for args in [
+        &["plan", "web.nomad"][..],
+        &["plan", "--staged", "web.nomad"],
+    ] {
+        let o = d.run(args);
+        let err = stderr(&o);
+        assert!(
+            err.contains("demo world compiled into nomad-preflight"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("cannot tell"), "{args:?}: {err}");
+        assert!(
+            stdout(&o).contains("Job: \"web\""),
+            "{args:?}: {}",
+            output_text(&o)
+        );
+    }
+}
