@@ -89,3 +89,23 @@ fn an_lfs_pointer_blob_is_refused_where_its_name_may_be_a_jobs() {
     let o = d.run(&["check", "--staged"]);
     assert!(!output_text(&o).contains("logo.png"), "{}", output_text(&o));
 }
+
+/// A working tree checked out without LFS objects (actions/checkout's
+/// default) holds the pointer: judged as its text it was "not a job" to
+/// `check DIR` and `check --base REF`; a checkout with git-lfs writes the
+/// job.
+#[test]
+fn an_lfs_pointer_in_the_working_tree_is_refused() {
+    let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 312\n";
+    let d = committed_demo("unread-lfs-tree");
+    d.put("deploy/web", pointer);
+    for args in [&["check", "deploy"][..], &["check", "--base", "HEAD"]] {
+        let o = d.run(args);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(0), "{args:?}: {text}");
+        assert!(
+            common::flat(&text).contains("refusing to read deploy/web: it is a Git LFS pointer"),
+            "{args:?}: {text}"
+        );
+    }
+}
