@@ -13,6 +13,8 @@ use crate::source::{Origin, Source, SourceFile};
 
 mod recording;
 pub use recording::{Asked, Reached, Recording};
+mod rewrite;
+pub use rewrite::Rewrite;
 
 pub trait Vfs: Send + Sync {
     /// Read a file. Relative paths are relative to [`Vfs::root`].
@@ -74,18 +76,6 @@ pub trait Vfs: Send + Sync {
     fn checkout_rewrite(&self, _path: &Path) -> Option<Rewrite> {
         None
     }
-}
-
-/// How a checkout writes a file otherwise than its blob, in a way not
-/// followed here ([`Vfs::checkout_rewrite`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rewrite {
-    /// A .gitattributes `filter` whose driver the git configuration
-    /// defines (git-lfs, git-crypt, any program).
-    Filter,
-    /// A .gitattributes `working-tree-encoding` (no configuration needed:
-    /// a pull request's own .gitattributes sets it).
-    Encoding,
 }
 
 /// Most files one listing returns: a `fileset("/", "**")` over a huge tree

@@ -19,7 +19,7 @@ use crate::vfs::MemVfs;
 
 mod checkout;
 mod nested;
-pub use checkout::{is_lfs_pointer, LINE_ENDS};
+pub use checkout::{is_lfs_pointer, lfs_refusal, LINE_ENDS};
 
 enum Source {
     /// The staged files (stage 0 of the index).

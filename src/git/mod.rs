@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use gix::bstr::{BStr, ByteSlice};
 
 pub use cli::{ls_files, parse_name_status, untracked};
-pub use lazy::{is_lfs_pointer, LazyGitVfs, LINE_ENDS};
+pub use lazy::{is_lfs_pointer, lfs_refusal, LazyGitVfs, LINE_ENDS};
 pub use submodule::is_unreadable as is_submodule_unreadable;
 
 use crate::vfs::MemVfs;

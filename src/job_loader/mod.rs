@@ -183,23 +183,11 @@ impl JobLoader {
     /// `job` block (`jbo "web" {`) must fail as Nomad fails it, not make the
     /// file "not a job file" that a hook then passes. Only other `.hcl`
     /// files are judged by their text.
-    ///
-    /// A Git LFS pointer is refused, whatever reads it (a gate took it for
-    /// a name that may be a job's, changeset::unread_checkout): a checkout
-    /// where git-lfs is installed writes the object it points to, so what
-    /// Nomad reads is not known here. From a working tree it was judged as
-    /// the pointer's text, "not a job", where CI checked out without LFS
-    /// objects (actions/checkout's default) (redteam6 G15).
+    /// A Git LFS pointer is refused ([`crate::git::lfs_refusal`]).
     pub fn job_file(&self, vfs: &dyn Vfs, path: &Path) -> std::io::Result<Option<ParsedJob>> {
         let source = vfs.read(path)?;
-        if crate::git::is_lfs_pointer(source.text.as_bytes()) {
-            return Err(crate::project::refused(
-                crate::git::LINE_ENDS,
-                format!(
-                    "refusing to read {}: it is a Git LFS pointer, and a checkout where git-lfs is installed writes the object it points to: what Nomad reads from the checkout is not followed here",
-                    crate::project::shown(path)
-                ),
-            ));
+        if let Some(refused) = crate::git::lfs_refusal(path, &source.text) {
+            return Err(refused);
         }
         let is_job = |t: &str| jobspec::is_job_file(t) || jobspec::utf16::is_job(t);
         if !named_as_job_file(path) && !is_job(&source.text) {

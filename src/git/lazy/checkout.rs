@@ -269,3 +269,22 @@ pub fn is_lfs_pointer(blob: &[u8]) -> bool {
         && blob.starts_with(b"version https://")
         && blob.windows(5).any(|w| w == b"\noid ")
 }
+
+/// The refusal of a file whose text is a Git LFS pointer, whatever reads
+/// it (a gate took it for a name that may be a job's,
+/// changeset::unread_checkout): a checkout where git-lfs is installed
+/// writes the object it points to, so what Nomad reads is not known here.
+/// From a working tree it was judged as the pointer's text, "not a job",
+/// where CI checked out without LFS objects (actions/checkout's default)
+/// (redteam6 G15).
+pub fn lfs_refusal(path: &Path, text: &str) -> Option<io::Error> {
+    is_lfs_pointer(text.as_bytes()).then(|| {
+        crate::project::refused(
+            LINE_ENDS,
+            format!(
+                "refusing to read {}: it is a Git LFS pointer, and a checkout where git-lfs is installed writes the object it points to: what Nomad reads from the checkout is not followed here",
+                crate::project::shown(path)
+            ),
+        )
+    })
+}
