@@ -215,6 +215,7 @@ mod plan_stopping_alloc;
 mod plan_system_canary;
 mod plan_system_class_cache;
 mod plan_system_failure_metric;
+mod plan_system_group_order;
 mod plan_vault;
 mod plan_vault_token;
 mod plan_volumes;

@@ -13,7 +13,7 @@ use super::{carry_ports, old_spec, JobHistory};
 use crate::cluster::Allocation;
 use crate::cluster::State;
 use crate::jobspec::{Job, TaskGroup};
-use crate::scheduler::engine::Engine;
+use crate::scheduler::engine::{Engine, Note};
 use crate::scheduler::preempt::preemption_on;
 use crate::structs::resources::task_group_resources;
 
@@ -55,6 +55,7 @@ pub(super) fn system(
     result: &mut PlanResult,
 ) -> Vec<String> {
     let mut all_filtered = Vec::new();
+    let mut passes: Vec<Pass<'_>> = Vec::with_capacity(job.groups.len());
     let state = engine.state;
     let world = engine.world;
     let evict = preemption_on(world, job.job_type);
@@ -73,17 +74,15 @@ pub(super) fn system(
         .as_ref()
         .or_else(|| job.groups.first().and_then(|g| g.update.as_ref()))
         .filter(|u| !node_reconciler && u.stagger.nanos() > 0 && u.max_parallel > 0);
-    let mut evictions_left = rolling.map_or(usize::MAX, |u| {
+    let mut shared_evictions = rolling.map_or(usize::MAX, |u| {
         usize::try_from(u.max_parallel).unwrap_or(usize::MAX)
     });
     for tg in &job.groups {
-        if node_reconciler {
-            evictions_left = super::super::system_nodes::group_limit(job, tg);
-        }
+        let evictions_left = super::super::system_nodes::group_limit(job, tg);
         // Placements of a missing allocation asked, and selects that
         // failed (filtered or not): from 1.11 the "create" count is the
         // group's candidate nodes less those.
-        let (mut new_places, mut failed_selects) = (0u64, 0u64);
+        let (new_places, failed_selects) = (0u64, 0u64);
         // A system job's allocations are all `job.group[0]`.
         let ask = Ask {
             job,
@@ -99,11 +98,11 @@ pub(super) fn system(
         // (scheduler/system_sched.go v0.9.3:308-326,
         // scheduler_system.go v1.6.0:411-431, v2.0.5:537-561); filtered
         // nodes' metrics are merged apart (`mergeNodeFiltered`, 1.2+).
-        let mut filtered_metric = AllocMetric::default();
-        let mut first_failure: Option<AllocMetric> = None;
-        let mut failures = 0u64;
+        let filtered_metric = AllocMetric::default();
+        let first_failure: Option<AllocMetric> = None;
+        let failures = 0u64;
         // Placements tried (Nomad's queuedAllocs) and those filtered.
-        let (mut tried, mut filtered) = (0u64, 0u64);
+        let (tried, filtered) = (0u64, 0u64);
         let existing: Vec<&Allocation> = state
             .job_allocs(&job.namespace, &job.id)
             .filter(|a| a.task_group == tg.name)
@@ -172,112 +171,78 @@ pub(super) fn system(
         // A sysbatch group's finished allocations, read where no live one
         // holds the name (`TerminalByNodeByName`: the latest per node).
         let finished = finished_sysbatch(state, job, tg);
-        for &pos in &nodes {
-            let Some(node) = engine.node(pos) else {
+        passes.push(Pass {
+            tg,
+            ask,
+            du,
+            new_places,
+            failed_selects,
+            filtered_metric,
+            first_failure,
+            failures,
+            tried,
+            filtered,
+            existing,
+            finished,
+            evictions_left: node_reconciler.then_some(evictions_left),
+        });
+    }
+    let cx = Cx {
+        job,
+        state,
+        history,
+        new_version,
+        eval_id,
+        evict,
+        class_cache,
+        node_reconciler,
+        rolling,
+    };
+    // Node by node, in Nomad's node order, each node's groups in the order
+    // its own range over the job's groups yields them (see
+    // [`super::super::group_order`]); a group whose placement fails on a
+    // node after another group placed there may have failed by that order.
+    // (A stopped job has no passes: its groups only stop.)
+    let mut order_decided = false;
+    for &pos in &nodes {
+        let mut placed_here = false;
+        for i in super::super::group_order::per_node(engine, passes.len()) {
+            let Some(p) = passes.get_mut(i) else {
                 continue;
             };
-            let mut here = existing.iter().find(|a| a.node_id == node.id).copied();
-            if let (None, Some(t)) = (here, finished.get(node.id.as_str())) {
-                // Unchanged: it is not run again. Changed: an update, in
-                // place (nothing placed: `inplaceUpdate` keeps a terminal
-                // allocation out of the plan) or replaced on its node.
-                let same = t.job_version == new_version
-                    && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
-                let destructive = || match old_spec(history, state, t) {
-                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
-                    None => true,
-                };
-                if same {
-                    du.ignore += 1;
-                    continue;
-                }
-                if !destructive() {
-                    du.in_place_update += 1;
-                    continue;
-                }
-                du.destructive_update += 1;
-                if evictions_left == 0 {
-                    result.rolling_update_wait = rolling.map(|u| u.stagger);
-                    continue;
-                }
-                evictions_left -= 1;
-                engine.stop(t);
-                here = Some(*t);
-            } else if let Some(a) = here {
-                // Its name still exists this evaluation: no placement here.
-                if a.migrate {
-                    continue;
-                }
-                let r = disconnect(a, Some(node));
-                if let Some(r) = r.filter(|r| *r != Read::Update) {
-                    r.apply(engine, a, &mut du);
-                    continue;
-                }
-                if a.job_version == new_version && r.is_none() {
-                    du.ignore += 1;
-                    continue;
-                }
-                let destructive = match old_spec(history, state, a) {
-                    Some((oj, og)) => engine.destructive(oj, og, job, tg),
-                    None => true,
-                };
-                if !destructive && engine.fits_in_place(&ask, a, class_cache) {
-                    du.in_place_update += 1;
-                    let mut updated = (*a).clone();
-                    updated.job_version = new_version;
-                    updated.job_priority = job.priority;
-                    updated.resources = carry_ports(&ask.res, &a.resources);
-                    engine.record(Some(pos), updated, Vec::new(), true);
-                    continue;
-                }
-                du.destructive_update += 1;
-                if evictions_left == 0 {
-                    result.rolling_update_wait = rolling.map(|u| u.stagger);
-                    continue;
-                }
-                evictions_left -= 1;
-                engine.stop(a);
-            } else {
-                du.place += 1;
-                new_places += 1;
-            }
-            let name = format!("{}.{}[0]", job.id, tg.name);
-            tried += 1;
-            let mut metric = AllocMetric::default();
-            match engine.select_on(&ask, pos, evict, class_cache, &mut metric) {
-                Ok(r) => {
-                    let alloc = engine.materialize(&ask, &r, &name, eval_id, new_version);
-                    du.preemptions += r.victims.len() as u64;
-                    engine.record(Some(pos), alloc, r.victims, false);
-                }
-                // A node removed by constraints is no failure by itself for
-                // a system job: the placement is not wanted there (unless
-                // every node is, see `all_filtered_fails`).
-                Err(true) => {
-                    merge_filtered(&mut filtered_metric, &metric);
-                    filtered += 1;
-                    failed_selects += 1;
-                    if let Some(a) = here {
-                        engine.unstop(a);
-                        // From 1.11 the annotation keeps every destructive
-                        // update (desiredUpdates counts them first).
-                        if !node_reconciler {
-                            du.destructive_update -= 1;
-                        }
-                    } else {
-                        du.place -= 1;
-                    }
-                }
-                Err(false) => {
-                    failed_selects += 1;
-                    if let Some(a) = here {
-                        engine.unstop(a);
-                    }
-                    failures += 1;
-                    first_failure.get_or_insert(metric);
-                }
+            let mut own = p.evictions_left.take();
+            let left = match own.as_mut() {
+                Some(l) => l,
+                None => &mut shared_evictions,
+            };
+            let tried = place_on(engine, &cx, result, p, left, pos);
+            p.evictions_left = own;
+            match tried {
+                Tried::Placed => placed_here = true,
+                Tried::Failed => order_decided |= placed_here,
+                Tried::Other => {}
             }
         }
+    }
+    if order_decided {
+        let names: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
+        engine.note_drawn(Note::GroupOrder, "", || {
+            super::super::group_order::per_node_note(&names)
+        });
+    }
+    for p in passes {
+        let Pass {
+            tg,
+            mut du,
+            new_places,
+            failed_selects,
+            filtered_metric,
+            first_failure,
+            failures,
+            tried,
+            filtered,
+            ..
+        } = p;
         if node_reconciler {
             du.place = super::super::system_nodes::candidates(&du, new_places, failed_selects);
         }
@@ -296,6 +261,163 @@ pub(super) fn system(
         result.desired_tg_updates.insert(tg.name.clone(), du);
     }
     all_filtered
+}
+
+/// One group's pass over the nodes: its ask and what its placements add up
+/// to.
+struct Pass<'a> {
+    tg: &'a TaskGroup,
+    ask: Ask<'a>,
+    du: DesiredUpdates,
+    new_places: u64,
+    failed_selects: u64,
+    filtered_metric: AllocMetric,
+    first_failure: Option<AllocMetric>,
+    failures: u64,
+    tried: u64,
+    filtered: u64,
+    existing: Vec<&'a Allocation>,
+    finished: HashMap<&'a str, &'a Allocation>,
+    /// From 1.11 each group's own update budget; before, the job's.
+    evictions_left: Option<usize>,
+}
+
+/// What every group's placement on a node reads.
+struct Cx<'a> {
+    job: &'a Job,
+    state: &'a State,
+    history: &'a JobHistory,
+    new_version: u64,
+    eval_id: &'a str,
+    evict: bool,
+    class_cache: bool,
+    node_reconciler: bool,
+    rolling: Option<&'a crate::jobspec::UpdateStrategy>,
+}
+
+/// What a group's turn on a node came to.
+enum Tried {
+    Placed,
+    Failed,
+    Other,
+}
+
+/// Group `p`'s turn on the node at `pos` (`left`: the update budget).
+fn place_on(
+    engine: &mut Engine<'_>,
+    cx: &Cx<'_>,
+    result: &mut PlanResult,
+    p: &mut Pass<'_>,
+    left: &mut usize,
+    pos: usize,
+) -> Tried {
+    let Some(node) = engine.node(pos) else {
+        return Tried::Other;
+    };
+    let mut here = p.existing.iter().find(|a| a.node_id == node.id).copied();
+    if let (None, Some(t)) = (here, p.finished.get(node.id.as_str())) {
+        // Unchanged: it is not run again. Changed: an update, in
+        // place (nothing placed: `inplaceUpdate` keeps a terminal
+        // allocation out of the plan) or replaced on its node.
+        let same = t.job_version == cx.new_version
+            && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
+        let destructive = || match old_spec(cx.history, cx.state, t) {
+            Some((oj, og)) => engine.destructive(oj, og, cx.job, p.tg),
+            None => true,
+        };
+        if same {
+            p.du.ignore += 1;
+            return Tried::Other;
+        }
+        if !destructive() {
+            p.du.in_place_update += 1;
+            return Tried::Other;
+        }
+        p.du.destructive_update += 1;
+        if *left == 0 {
+            result.rolling_update_wait = cx.rolling.map(|u| u.stagger);
+            return Tried::Other;
+        }
+        *left -= 1;
+        engine.stop(t);
+        here = Some(*t);
+    } else if let Some(a) = here {
+        // Its name still exists this evaluation: no placement here.
+        if a.migrate {
+            return Tried::Other;
+        }
+        let r = disconnect(a, Some(node));
+        if let Some(r) = r.filter(|r| *r != Read::Update) {
+            r.apply(engine, a, &mut p.du);
+            return Tried::Other;
+        }
+        if a.job_version == cx.new_version && r.is_none() {
+            p.du.ignore += 1;
+            return Tried::Other;
+        }
+        let destructive = match old_spec(cx.history, cx.state, a) {
+            Some((oj, og)) => engine.destructive(oj, og, cx.job, p.tg),
+            None => true,
+        };
+        if !destructive && engine.fits_in_place(&p.ask, a, cx.class_cache) {
+            p.du.in_place_update += 1;
+            let mut updated = (*a).clone();
+            updated.job_version = cx.new_version;
+            updated.job_priority = cx.job.priority;
+            updated.resources = carry_ports(&p.ask.res, &a.resources);
+            engine.record(Some(pos), updated, Vec::new(), true);
+            return Tried::Other;
+        }
+        p.du.destructive_update += 1;
+        if *left == 0 {
+            result.rolling_update_wait = cx.rolling.map(|u| u.stagger);
+            return Tried::Other;
+        }
+        *left -= 1;
+        engine.stop(a);
+    } else {
+        p.du.place += 1;
+        p.new_places += 1;
+    }
+    let name = format!("{}.{}[0]", cx.job.id, p.tg.name);
+    p.tried += 1;
+    let mut metric = AllocMetric::default();
+    match engine.select_on(&p.ask, pos, cx.evict, cx.class_cache, &mut metric) {
+        Ok(r) => {
+            let alloc = engine.materialize(&p.ask, &r, &name, cx.eval_id, cx.new_version);
+            p.du.preemptions += r.victims.len() as u64;
+            engine.record(Some(pos), alloc, r.victims, false);
+            Tried::Placed
+        }
+        // A node removed by constraints is no failure by itself for
+        // a system cx.job: the placement is not wanted there (unless
+        // every node is, see `all_filtered_fails`).
+        Err(true) => {
+            merge_filtered(&mut p.filtered_metric, &metric);
+            p.filtered += 1;
+            p.failed_selects += 1;
+            if let Some(a) = here {
+                engine.unstop(a);
+                // From 1.11 the annotation keeps every destructive
+                // update (desiredUpdates counts them first).
+                if !cx.node_reconciler {
+                    p.du.destructive_update -= 1;
+                }
+            } else {
+                p.du.place -= 1;
+            }
+            Tried::Other
+        }
+        Err(false) => {
+            p.failed_selects += 1;
+            if let Some(a) = here {
+                engine.unstop(a);
+            }
+            p.failures += 1;
+            p.first_failure.get_or_insert(metric);
+            Tried::Failed
+        }
+    }
 }
 
 /// `mergeNodeFiltered` (scheduler_system.go v1.6.0:325-347): a filtered

@@ -11,6 +11,7 @@
 //! comes first 7 times in 8 of two, 6 in 8 of three. Where groups compete
 //! for the same room, the order decides which fails.
 
+use super::engine::Engine;
 use crate::cluster::{Allocation, State};
 use crate::ids::SplitMix64;
 use crate::jobspec::Job;
@@ -60,32 +61,60 @@ impl<'j> GroupOrder<'j> {
     /// or a preemption:
     /// each order's chance, and the one drawn.
     pub(super) fn note(&self) -> String {
-        let list = |v: &[&str]| {
-            v.iter()
-                .map(|g| format!("{g:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let orders = crate::gomap::outcomes(self.inserted.len(), |o| o.collect::<Vec<usize>>());
-        let odds = match orders {
-            Some(orders) => orders
-                .iter()
-                .map(|(o, p)| {
-                    let names: Vec<&str> = o
-                        .iter()
-                        .filter_map(|i| self.inserted.get(*i).copied())
-                        .collect();
-                    format!("{} {}", list(&names), crate::gomap::percent(*p))
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            None => "odds not established: more than 8 groups spread over Go's hashed buckets"
-                .to_string(),
-        };
         format!(
-            "task groups are placed in the order Nomad's reconciler ranges over them, a Go map holding {} in that order, so the order is random ({odds}); where groups compete for the same room it decides which fails or what is preempted, and this plan drew {}",
+            "task groups are placed in the order Nomad's reconciler ranges over them, a Go map holding {} in that order, so the order is random ({}); where groups compete for the same room it decides which fails or what is preempted, and this plan drew {}",
             list(&self.inserted),
+            odds(&self.inserted),
             list(&self.drawn)
         )
+    }
+}
+
+/// The order a system or sysbatch evaluation tries a job's `len` groups
+/// on one node (redteam5 R12): `diffSystemAllocsForNode` ranges over
+/// `required`, a Go map of the job's allocation names filled in group
+/// order (`materializeSystemTaskGroups`), once per node, so each node
+/// draws its own rotation (scheduler/util.go v0.9.3:149, system_util.go
+/// v1.6.0:21-31 and 235, reconciler/reconcile_node.go v2.0.5:328 and 549);
+/// `computePlacements` places in that order. Drawn from the evaluation's
+/// map-order stream; one group draws nothing.
+pub(super) fn per_node(engine: &Engine<'_>, len: usize) -> Vec<usize> {
+    if len < 2 {
+        return (0..len).collect();
+    }
+    engine.draw_map_order(len)
+}
+
+/// The note of a system plan where a group failed on a node after another
+/// group of the job was placed there.
+pub(super) fn per_node_note(groups: &[&str]) -> String {
+    format!(
+        "on each node the job's groups are placed in the order Nomad ranges over them there, a Go map holding {} in that order, drawn afresh per node ({}); where they cannot share a node it decides which of them fails there, so this plan is one of its outcomes (--samples gives their shares)",
+        list(groups),
+        odds(groups)
+    )
+}
+
+fn list(v: &[&str]) -> String {
+    v.iter()
+        .map(|g| format!("{g:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Each order's chance, for a map holding `inserted` in that order.
+fn odds(inserted: &[&str]) -> String {
+    match crate::gomap::outcomes(inserted.len(), |o| o.collect::<Vec<usize>>()) {
+        Some(orders) => orders
+            .iter()
+            .map(|(o, p)| {
+                let names: Vec<&str> = o.iter().filter_map(|i| inserted.get(*i).copied()).collect();
+                format!("{} {}", list(&names), crate::gomap::percent(*p))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => {
+            "odds not established: more than 8 groups spread over Go's hashed buckets".to_string()
+        }
     }
 }
