@@ -5,7 +5,7 @@
 use hcl_edit::structure::{Block, Body, Structure};
 
 use super::block_labels::schema_labels;
-use super::eval::{iter_pairs, span_of, to_string, Scope};
+use super::eval::{hcl_error, iter_pairs, span_of, to_string, Scope};
 use super::model::Value;
 use super::vars::eval_diags;
 use crate::diag::{Diag, Diags};
@@ -190,17 +190,30 @@ fn expand_dynamic(
             return vec![];
         }
     };
-    let Some(items) = iter_pairs(&coll) else {
-        diags.push(
-            Diag::error(
-                "jobspec::type",
-                "Invalid dynamic for_each value: a list, set or map is required",
-            )
-            .at(src, span_of(&for_each.value), "not a collection")
-            .help("for_each takes a list, set or map"),
-        );
-        return vec![];
+    // hcl's dynblock (ext/dynblock/expand_spec.go:80-104@v2.20.2-nomad-1)
+    // refuses a scalar, then a null, for_each: a null (a `default = null`
+    // list variable) is not an empty expansion, Nomad cannot parse the file.
+    let refusal = match &coll {
+        Value::Null => Some("Cannot use a null value in for_each.".to_string()),
+        Value::List(_) | Value::Map(_) => None,
+        other => Some(format!(
+            "Cannot use a {} value in for_each. An iterable collection is required.",
+            super::eval::type_name(other)
+        )),
     };
+    if let Some(detail) = refusal {
+        diags.extend(eval_diags(
+            src,
+            hcl_error(
+                span_of(&for_each.value),
+                "Invalid dynamic for_each value",
+                detail,
+                "for_each takes a list, set or map",
+            ),
+        ));
+        return vec![];
+    }
+    let items = iter_pairs(&coll).unwrap_or_default();
     let mut out = Vec::new();
     for (k, v) in items {
         let mut it = std::collections::BTreeMap::new();

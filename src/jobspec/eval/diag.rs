@@ -59,6 +59,8 @@ const SUMMARIES: &[&str] = &[
     "Incorrect condition type",
     "Incorrect key type",
     "Invalid 'for' condition",
+    // hcl's ext/dynblock (tree.rs).
+    "Invalid dynamic for_each value",
     "Invalid expanding argument value",
     "Invalid function argument",
     "Invalid object key",
