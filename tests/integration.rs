@@ -139,6 +139,7 @@ mod jobspec_missing_names;
 mod jobspec_narrow_numbers;
 mod jobspec_network_validate;
 mod jobspec_nomad_check_validate;
+mod jobspec_object_keys;
 mod jobspec_own_pass_order;
 mod jobspec_periodic_validate;
 mod jobspec_placement_keys_hcl2;

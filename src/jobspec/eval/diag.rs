@@ -47,6 +47,7 @@ pub fn is_argument_and_block(message: &str) -> bool {
 /// (hclsyntax/expression.go, expression_template.go; typeexpr's for
 /// `convert`).
 const SUMMARIES: &[&str] = &[
+    "Ambiguous attribute key",
     "Call to unknown function",
     "Condition is null",
     "Duplicate object key",
