@@ -83,6 +83,7 @@ mod hcl2_nfc;
 mod hcl2_null_duration;
 mod hcl2_numbers;
 mod hcl2_runtime_references;
+mod hcl2_set_types;
 mod hcl2_type_mismatch;
 mod hcl2_var_defaults;
 mod hcl2_var_sources;

@@ -53,6 +53,9 @@ pub enum Why {
     /// go-cty names the first it meets in Go's map order: which one is
     /// chance. The candidates, as go-cty would name them.
     Chance(Vec<String>),
+    /// It converts, to a set whose order go-cty takes from its hashes
+    /// (functions::as_set): the "cannot tell" text.
+    Order(String),
 }
 
 impl Exact {
@@ -314,7 +317,18 @@ fn value(v: &Value, want: &Exact, cty: NomadVersion) -> Result<Value, Why> {
             .collect::<Result<_, _>>()
             .map(Value::List),
         // conversionTupleToList/Set: the elements in index order.
-        (Exact::List(w) | Exact::Set(w), Value::List(items)) => items
+        // conversionTupleToSet: a set, its elements once in go-cty's
+        // order (functions::as_set).
+        (Exact::Set(w), Value::List(items)) => {
+            let items = items
+                .iter()
+                .map(|i| value(i, w, cty))
+                .collect::<Result<Vec<_>, _>>()?;
+            super::functions::as_set(items)
+                .map(Value::List)
+                .map_err(Why::Order)
+        }
+        (Exact::List(w), Value::List(items)) => items
             .iter()
             .map(|i| value(i, w, cty))
             .collect::<Result<_, _>>()

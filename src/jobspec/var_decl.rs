@@ -425,6 +425,10 @@ fn block<'b>(
                 let why = format!("its default does not convert to the variable's type, and go-cty names one of {} that do not, the first it meets in Go's map order (which changes from run to run)", of.join(", "));
                 diags.push(cannot_tell(src, span_of(&d.value), &why));
             }
+            Some(Err(Why::Order(why))) => {
+                default_refused = true;
+                diags.push(cannot_tell(src, span_of(&d.value), &why));
+            }
             Some(Err(Why::CannotTell)) => {
                 default_refused = true;
                 diags.push(cannot_tell(src, span_of(&d.value), "its default does not convert to the variable's type, in words this tool does not follow"));

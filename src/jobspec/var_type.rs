@@ -18,6 +18,9 @@ pub enum VarType {
     Number,
     Bool,
     List(Box<VarType>),
+    /// A cty set: converted values are deduplicated and in go-cty's order
+    /// (functions::as_set).
+    Set(Box<VarType>),
     Map(Box<VarType>),
     Object(BTreeMap<String, VarType>),
 }
@@ -37,7 +40,8 @@ impl VarType {
             Expression::FuncCall(f) => {
                 let first = f.args.iter().next();
                 match f.name.name.as_str() {
-                    "list" | "set" => Some(VarType::List(Box::new(VarType::parse(first?)?))),
+                    "list" => Some(VarType::List(Box::new(VarType::parse(first?)?))),
+                    "set" => Some(VarType::Set(Box::new(VarType::parse(first?)?))),
                     "map" => Some(VarType::Map(Box::new(VarType::parse(first?)?))),
                     "tuple" => Some(VarType::List(Box::new(VarType::Any))),
                     "object" => {
@@ -67,6 +71,7 @@ impl VarType {
         match self {
             VarType::Any => "any type".into(),
             VarType::List(t) => format!("list of {}", t.friendly()),
+            VarType::Set(t) => format!("set of {}", t.friendly()),
             VarType::Map(t) => format!("map of {}", t.friendly()),
             other => other.describe(),
         }
@@ -79,9 +84,17 @@ impl VarType {
             VarType::Number => "number".into(),
             VarType::Bool => "bool".into(),
             VarType::List(t) => format!("list({})", t.describe()),
+            VarType::Set(t) => format!("set({})", t.describe()),
             VarType::Map(t) => format!("map({})", t.describe()),
             VarType::Object(_) => "object".into(),
         }
+    }
+
+    /// The "cannot tell" text when `v` converted to this type holds a set
+    /// whose order is go-cty's hash order (functions::as_set).
+    pub fn set_order_unknown(&self, v: &Value) -> Option<String> {
+        let converted = self.convert(v.clone()).ok()?;
+        unknown_order(self, &converted)
     }
 
     /// HCL's type conversion: primitives convert through strings.
@@ -112,6 +125,17 @@ impl VarType {
                 .map(|x| t.convert(x))
                 .collect::<Result<_, _>>()
                 .map(Value::List),
+            (VarType::Set(t), Value::List(l)) => {
+                let l = l
+                    .into_iter()
+                    .map(|x| t.convert(x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                // Where go-cty's order is its hash order the caller asks
+                // set_order_unknown first; here the file's order stands.
+                Ok(Value::List(
+                    super::functions::as_set(l.clone()).unwrap_or(l),
+                ))
+            }
             (VarType::Map(t), Value::Map(m)) => m
                 .into_iter()
                 .map(|(k, x)| t.convert(x).map(|x| (k, x)))
@@ -126,6 +150,22 @@ impl VarType {
             }
             (_, v) => fail(&v),
         }
+    }
+}
+
+/// Walks a converted value with its type: any set in it whose order
+/// go-cty takes from hashes.
+fn unknown_order(ty: &VarType, v: &Value) -> Option<String> {
+    match (ty, v) {
+        (VarType::Set(t), Value::List(l)) => super::functions::as_set(l.clone())
+            .err()
+            .or_else(|| l.iter().find_map(|x| unknown_order(t, x))),
+        (VarType::List(t), Value::List(l)) => l.iter().find_map(|x| unknown_order(t, x)),
+        (VarType::Map(t), Value::Map(m)) => m.values().find_map(|x| unknown_order(t, x)),
+        (VarType::Object(f), Value::Map(m)) => f
+            .iter()
+            .find_map(|(k, t)| m.get(k).and_then(|x| unknown_order(t, x))),
+        _ => None,
     }
 }
 

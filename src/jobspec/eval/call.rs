@@ -348,6 +348,15 @@ impl Scope<'_> {
                 .into());
             }
         }
+        // A set whose order go-cty takes from its hashes: one "cannot
+        // tell" line (functions::as_set).
+        if let Some(msg) = ty.set_order_unknown(&v) {
+            return Err(EvalError {
+                code: functions::FUNCTION_CANNOT_TELL,
+                ..EvalError::new(sp, msg, "")
+            }
+            .into());
+        }
         functions::convert(v, &ty).map_err(|msg| {
             EvalError::new(
                 sp,

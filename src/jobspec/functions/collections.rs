@@ -112,7 +112,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             Ok(l[(i % len + len) as usize % l.len()].clone())
         }
         "index" => index(arg(a, 0)?, arg(a, 1)?),
-        "distinct" | "toset" => {
+        "distinct" => {
             let mut out: Vec<Value> = Vec::new();
             for v in list(arg(a, 0)?)? {
                 if !out.contains(&v) {
@@ -121,6 +121,10 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             }
             Ok(Value::List(out))
         }
+        // A set: its elements once, in go-cty's order (sets.rs as_set).
+        "toset" => sets::as_set(list(arg(a, 0)?)?)
+            .map(Value::List)
+            .map_err(Miss::CannotTell),
         // Its type check unifies the arguments' types first.
         "coalesce" if a.is_empty() || mixed_kinds(a) => {
             Err("all arguments must have the same type".into())

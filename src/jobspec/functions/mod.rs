@@ -38,6 +38,7 @@ pub use conversion::convert;
 pub use cty_convert::{friendly_name, mismatch};
 pub(super) use encoding::b64_encode;
 pub use encoding::from_json;
+pub(crate) use sets::as_set;
 pub use table::{available, levenshtein, since, table, unknown_detail};
 
 /// What the filesystem functions may read.

@@ -52,6 +52,34 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     }
 }
 
+/// A set's elements as go-cty holds them: equal values once, in the
+/// order `Set.Values()` iterates them (setRules.Less, cty/set_internals.go
+/// at go-cty v1.4.1 to v1.18.1). The one model of a set here: a
+/// `set(...)` variable, `convert(x, set(...))`, `toset` and the set
+/// functions all produce it, and everything that iterates the value
+/// (`for`, `dynamic`, `jsonencode`) then meets go-cty's order. Err is the
+/// "cannot tell" text where that order is go-cty's hash order.
+pub(crate) fn as_set(items: Vec<Value>) -> Result<Vec<Value>, String> {
+    // A tuple converted to set(dynamic) (toset's parameter) first unifies
+    // its elements: a string among them makes every primitive a string.
+    let items = match unified(&[Value::List(items.clone())]) {
+        Ok(mut one) if one.len() == 1 => one.remove(0),
+        _ => items,
+    };
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    for v in items {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    match sorted(out) {
+        Ok(Value::List(l)) => Ok(l),
+        Ok(_) => Ok(Vec::new()),
+        Err(Miss::CannotTell(m)) => Err(m),
+        Err(_) => Err("cannot tell the order go-cty gives this set".into()),
+    }
+}
+
 /// The primitive kind of an element, for unification.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -188,6 +216,8 @@ fn setproduct(a: &[Value]) -> Res {
 mod tests {
     use super::super::{call, FnEnv};
     use super::*;
+    use crate::jobspec::var_convert;
+    use crate::version::NomadVersion;
 
     fn st(x: &str) -> Value {
         Value::String(x.into())
@@ -308,5 +338,57 @@ mod tests {
             Err(super::super::CallError::CannotTell(m)) => m,
             other => panic!("{other:?}"),
         }
+    }
+
+    /// conversionTupleToSet (cty/convert/conversion_collection.go@v1.18.1)
+    /// builds a cty.SetVal: equal elements once, iterated by setRules.Less
+    /// (cty/set_internals.go@v1.18.1): strings by bytes, numbers by value.
+    #[test]
+    fn a_tuple_converted_to_a_set_is_deduplicated_and_ordered() {
+        let l = |v: Vec<Value>| Value::List(v);
+        let set_of = |e: var_convert::Exact| var_convert::Exact::Set(Box::new(e));
+        let got = var_convert::convert(
+            &l(vec![st("b"), st("a"), st("b")]),
+            &set_of(var_convert::Exact::String),
+            NomadVersion::new(1, 16, 3),
+        );
+        assert_eq!(got, Ok(l(vec![st("a"), st("b")])));
+        let got = var_convert::convert(
+            &l(vec![
+                Value::Number(3.0),
+                Value::Number(1.0),
+                Value::Number(10.0),
+            ]),
+            &set_of(var_convert::Exact::Number),
+            NomadVersion::new(1, 16, 3),
+        );
+        assert_eq!(
+            got,
+            Ok(l(vec![
+                Value::Number(1.0),
+                Value::Number(3.0),
+                Value::Number(10.0)
+            ]))
+        );
+        // Numbers converted to strings sort as strings.
+        let got = var_convert::convert(
+            &l(vec![Value::Number(10.0), Value::Number(9.0)]),
+            &set_of(var_convert::Exact::String),
+            NomadVersion::new(1, 16, 3),
+        );
+        assert_eq!(got, Ok(l(vec![st("10"), st("9")])));
+        // Objects: go-cty's hash order, not ours.
+        let o = |x: &str| Value::Map([("n".to_string(), st(x))].into());
+        let want = set_of(var_convert::Exact::Object(
+            [("n".to_string(), var_convert::Exact::String)].into(),
+        ));
+        assert!(matches!(
+            var_convert::convert(&l(vec![o("b"), o("a")]), &want, NomadVersion::new(1, 16, 3)),
+            Err(var_convert::Why::Order(_))
+        ));
+        assert_eq!(
+            var_convert::convert(&l(vec![o("b"), o("b")]), &want, NomadVersion::new(1, 16, 3)),
+            Ok(l(vec![o("b")]))
+        );
     }
 }
