@@ -16,6 +16,7 @@ mod for_expr;
 mod hcl1_names;
 pub mod nfc;
 mod numbers;
+mod object_key;
 mod operators;
 mod ranges;
 mod shape;
@@ -258,16 +259,8 @@ impl<'a> Scope<'a> {
                         hcl_edit::expr::ObjectKey::Ident(id) => {
                             Some(Ok(Value::String(id.as_str().to_string())))
                         }
-                        hcl_edit::expr::ObjectKey::Expression(e) if is_naked_path(e) => {
-                            Some(Err(hcl_error(
-                                self.range(e),
-                                "Ambiguous attribute key",
-                                "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
-                                "",
-                            )))
-                        }
-                        hcl_edit::expr::ObjectKey::Expression(e) if keyword_key(e).is_some() => {
-                            keyword_key(e).map(|k| Ok(Value::String(k.to_string())))
+                        hcl_edit::expr::ObjectKey::Expression(e) if object_key::bare(e) => {
+                            Some(object_key::literal(e, self.range(e)))
                         }
                         hcl_edit::expr::ObjectKey::Expression(e) => {
                             gather.take(self.ev(e)).map(|kv| match &kv {
@@ -423,43 +416,6 @@ pub fn did_you_mean_help<'a>(name: &str, options: impl Iterator<Item = &'a str>)
 }
 
 /// `(key, value)` pairs of a collection, as `for` and `dynamic` iterate it.
-/// hclsyntax's ObjectConsKeyExpr.Value (hclsyntax/expression.go:1311-1338
-/// @v2.20.2-nomad-1): a bare traversal of more than one step as a key
-/// (`{local.k = 1}`) is refused, not evaluated. The parser made a
-/// ScopeTraversalExpr only of a name followed by attribute and literal index
-/// steps (parser.go:884-900); a parenthesised key is an expression.
-fn is_naked_path(e: &Expression) -> bool {
-    use hcl_edit::expr::TraversalOperator as Op;
-    let Expression::Traversal(t) = e else {
-        return false;
-    };
-    matches!(t.expr, Expression::Variable(_))
-        && !t.operators.is_empty()
-        && t.operators.iter().all(|op| match op.value() {
-            Op::GetAttr(_) | Op::LegacyIndex(_) => true,
-            Op::Index(i) => matches!(
-                i,
-                Expression::Null(_)
-                    | Expression::Bool(_)
-                    | Expression::Number(_)
-                    | Expression::String(_)
-            ),
-            Op::AttrSplat(_) | Op::FullSplat(_) => false,
-        })
-}
-
-/// The keywords `null`, `true` and `false` as a bare key are the names
-/// themselves (ObjectConsKeyExpr.literalName via LiteralValueExpr.AsTraversal,
-/// hclsyntax/expression.go:84-110,1294-1301@v2.20.2-nomad-1).
-fn keyword_key(e: &Expression) -> Option<&'static str> {
-    match e {
-        Expression::Null(_) => Some("null"),
-        Expression::Bool(b) if *b.value() => Some("true"),
-        Expression::Bool(_) => Some("false"),
-        _ => None,
-    }
-}
-
 pub fn iter_pairs(v: &Value) -> Option<Vec<(Value, Value)>> {
     match v {
         Value::List(l) => Some(
