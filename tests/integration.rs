@@ -142,6 +142,7 @@ mod jobspec_network_validate;
 mod jobspec_nomad_check_validate;
 mod jobspec_object_keys;
 mod jobspec_own_pass_order;
+mod jobspec_path_functions;
 mod jobspec_periodic_validate;
 mod jobspec_placement_keys_hcl2;
 mod jobspec_service_validate;

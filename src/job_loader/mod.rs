@@ -430,7 +430,7 @@ job "web" {
         for call in [
             "file(\"img.txt\")",
             "fileexists(\"img.txt\") ? \"a\" : \"b\"",
-            "abspath(\"x\")",
+            "basename(\"x\")",
             "uuidv4()",
         ] {
             let text = fixed(call);

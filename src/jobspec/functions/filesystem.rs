@@ -5,26 +5,20 @@ use super::*;
 
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "basename" => {
-            let p = s(arg(a, 0)?)?;
-            Ok(Value::String(
-                Path::new(&p)
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            ))
-        }
-        "dirname" => {
-            let p = s(arg(a, 0)?)?;
-            let d = Path::new(&p)
-                .parent()
-                .map(|f| f.display().to_string())
-                .unwrap_or_default();
-            Ok(Value::String(if d.is_empty() { ".".into() } else { d }))
-        }
-        "abspath" => {
-            let p = s(arg(a, 0)?)?;
-            Ok(Value::String(env.resolve(&p).display().to_string()))
+        // go-cty-funcs filesystem.go:178,193@v0.1.0 (jobspec2/functions.go
+        // :104-113@v2.0.5): Go's filepath.Base and filepath.Dir, whose
+        // Clean differs from Rust's Path ("a/" is "a", "//a//b" is "/a").
+        "basename" => Ok(Value::String(go_base(&s(arg(a, 0)?)?))),
+        "dirname" => Ok(Value::String(go_dir(&s(arg(a, 0)?)?))),
+        // filepath.Abs joins the working directory of the `nomad` process,
+        // homedir.Expand the operator's home: neither is known to a hook or
+        // a CI gate, so "cannot tell", never this machine's value.
+        "abspath" | "pathexpand" => {
+            let _ = s(arg(a, 0)?)?;
+            Err(Miss::CannotTell(format!(
+                "cannot tell what {name}() gives: it depends on the {} of the machine that runs `nomad job plan`",
+                if name == "abspath" { "working directory" } else { "home directory" }
+            )))
         }
         "file" => {
             arity(a, 1)?;
@@ -51,17 +45,6 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 Ok(found) => Ok(Value::Bool(found.unwrap_or(false))),
                 Err(e) => Err(unread(e)),
             }
-        }
-        "pathexpand" => {
-            let p = s(arg(a, 0)?)?;
-            Ok(Value::String(
-                match (p.strip_prefix('~'), std::env::var("HOME")) {
-                    (Some(rest), Ok(home)) if rest.is_empty() || rest.starts_with('/') => {
-                        format!("{home}{rest}")
-                    }
-                    _ => p,
-                },
-            ))
         }
         "fileset" => Ok(fileset(env, &s(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
         "filebase64" => {
@@ -240,5 +223,79 @@ fn go_shown(full: &Path, root: &Path) -> String {
         ".".to_string()
     } else {
         text
+    }
+}
+
+/// Go's filepath.Clean on a Unix path (path/filepath/path.go): `.` and
+/// empty elements dropped, `..` eats the element before it (never the
+/// root), "" is ".".
+fn go_clean(p: &str) -> String {
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for e in p.split('/') {
+        match e {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            e => parts.push(e),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
+}
+
+/// filepath.Base: the last element after trailing slashes are dropped;
+/// "" is "." and a path of slashes "/".
+fn go_base(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let trimmed = p.trim_end_matches('/');
+    match trimmed.rsplit('/').next() {
+        Some(last) if !last.is_empty() => last.to_string(),
+        _ => "/".into(),
+    }
+}
+
+/// filepath.Dir: everything up to the last slash, cleaned.
+fn go_dir(p: &str) -> String {
+    match p.rfind('/') {
+        Some(i) => go_clean(&p[..=i]),
+        None => ".".into(),
+    }
+}
+
+#[cfg(test)]
+mod go_path_tests {
+    use super::{go_base, go_dir};
+
+    /// Answers of Go's path/filepath (redteam7 D7, /tmp/rt7/go/main.go).
+    #[test]
+    fn dirname_and_basename_are_gos_filepath() {
+        for (p, dir, base) in [
+            ("/a/b/", "/a/b", "b"),
+            ("a/", "a", "a"),
+            ("conf/app/", "conf/app", "app"),
+            ("//a//b", "/a", "b"),
+            ("./a/./b/..", "a/b", ".."),
+            ("", ".", "."),
+            ("//", "/", "/"),
+            ("x", ".", "x"),
+            ("/", "/", "/"),
+            ("../../x", "../..", "x"),
+            ("/../x", "/", "x"),
+        ] {
+            assert_eq!(go_dir(p), dir, "dirname({p:?})");
+            assert_eq!(go_base(p), base, "basename({p:?})");
+        }
     }
 }

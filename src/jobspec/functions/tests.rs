@@ -400,6 +400,15 @@ fn every_function_of_nomads_table_is_called() {
             );
             continue;
         }
+        // The CLI's working directory and the operator's home are not
+        // known here (redteam7 D7): "cannot tell", never this machine's.
+        if name == "abspath" || name == "pathexpand" {
+            assert!(
+                matches!(&r, Err(m) if m.starts_with("cannot tell")),
+                "{name}: {r:?}"
+            );
+            continue;
+        }
         assert!(r.is_ok(), "{name}: {r:?}");
     }
     let p = crate::jobspec::tests::load_text(

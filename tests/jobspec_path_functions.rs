@@ -1,0 +1,52 @@
+//! redteam7 D7: dirname()/basename() are Go's filepath.Dir/Base
+//! (hashicorp/go-cty-funcs filesystem/filesystem.go:178,193@v0.1.0, mapped by
+//! jobspec2/functions.go:104-113@v2.0.5); abspath()/pathexpand() depend on
+//! the machine that runs `nomad job plan`: "cannot tell", never ours.
+
+use crate::common;
+
+fn job(meta: &str) -> String {
+    format!(
+        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    a = {meta}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+#[test]
+fn dirname_and_basename_follow_gos_filepath() {
+    let meta = "jsonencode([dirname(\"conf/app/\"), dirname(\"//a//b\"), dirname(\"./a/./b/..\"), basename(\"\"), basename(\"//\")])";
+    let (code, out, err) = common::run_job(
+        "path-fns",
+        &job(meta),
+        &[
+            "plan",
+            "--nomad-version",
+            "2.0.5",
+            "--format",
+            "json",
+            "--verbose",
+            "j.nomad",
+        ],
+    );
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(
+        out.contains(r#"[\"conf/app\",\"/a\",\"a/b\",\".\",\"/\"]"#),
+        "{out}{err}"
+    );
+}
+
+#[test]
+fn abspath_and_pathexpand_cannot_tell() {
+    for meta in ["abspath(\".\")", "pathexpand(\"~/x\")"] {
+        let (code, out, err) = common::run_job(
+            "path-fns-ct",
+            &job(meta),
+            &["plan", "--nomad-version", "2.0.5", "j.nomad"],
+        );
+        assert_eq!(code, 255, "{meta}: {out}{err}");
+        assert!(err.contains("cannot tell"), "{meta}: {err}");
+        assert!(
+            !out.contains("All tasks successfully allocated"),
+            "{meta}: {out}"
+        );
+    }
+}
