@@ -5,11 +5,11 @@
 //! and the per-node accounting of instances that chooses what a placement
 //! gets (`deviceAllocator`, `scheduler/feasible/device.go`).
 //!
-//! Nomad walks device models and instances in Go map order (random); here
-//! they are walked in the node's order. When two models match a request
-//! equally, Nomad's pick is random and ours is the last in node order (Nomad
-//! keeps the later of equal offers), so a plan that places on a node with
-//! two interchangeable models may name the other one.
+//! Nomad walks device models in Go map order (random): the feasibility
+//! check's `available` map and the allocator's `Devices` map. Both walks
+//! here take the order as an argument, drawn by the caller from the
+//! evaluation's map-order stream ([`super::device_order`], redteam5 R5);
+//! instances within a model are taken in the node's order.
 
 use std::cmp::Ordering;
 
@@ -122,42 +122,81 @@ pub fn device_matches(d: &NodeDevice, req: &RequestedDevice, version: NomadVersi
 /// model must hold its whole count (`if unused < desiredCount { continue
 /// }`, scheduler/feasible.go v0.9.0 to v1.10.5; v1.6.0:1324-1345), else
 /// `missing devices`.
+///
+/// The models with a healthy instance are walked in node order here;
+/// [`has_devices_in`] takes Nomad's map order per request.
 pub fn has_devices(tg: &TaskGroup, n: &Node, version: NomadVersion) -> bool {
-    let required: Vec<&RequestedDevice> = tg
-        .tasks
+    has_devices_in(tg, n, version, &mut |len| (0..len).collect())
+}
+
+/// The group's device requests, in order.
+pub fn requests(tg: &TaskGroup) -> Vec<&RequestedDevice> {
+    tg.tasks
         .iter()
         .flat_map(|t| t.resources.devices.iter())
-        .collect();
-    if required.is_empty() {
-        return true;
-    }
-    let mut available: Vec<(&NodeDevice, usize)> = n
-        .devices
+        .collect()
+}
+
+/// The models of `n` with a healthy instance (the keys of Nomad's
+/// `available` map, inserted in node order) and their healthy counts.
+pub fn available(n: &Node) -> Vec<(&NodeDevice, usize)> {
+    n.devices
         .iter()
         .map(|d| (d, d.healthy()))
         .filter(|(_, h)| *h > 0)
-        .collect();
+        .collect()
+}
+
+/// [`has_devices`] with each request walking the `available` map in the
+/// order `order(len)` gives (a fresh `range` per request, as Nomad's loop).
+pub fn has_devices_in(
+    tg: &TaskGroup,
+    n: &Node,
+    version: NomadVersion,
+    order: &mut dyn FnMut(usize) -> Vec<usize>,
+) -> bool {
+    let required = requests(tg);
+    if required.is_empty() {
+        return true;
+    }
+    let mut available = available(n);
     if available.is_empty() {
         return false;
     }
-    let one_model = !version.at_least(1, 11, 0);
-    'requests: for req in required {
-        let mut desired = usize::try_from(req.count).unwrap_or(0);
-        for (d, unused) in available.iter_mut() {
-            if *unused == 0 || (one_model && *unused < desired) || !device_matches(d, req, version)
-            {
-                continue;
-            }
-            let take = desired.min(*unused);
-            *unused -= take;
-            desired -= take;
-            if desired == 0 {
-                continue 'requests;
-            }
+    for req in required {
+        let walk = order(available.len());
+        if !take_request(req, &mut available, &walk, version) {
+            return false;
         }
-        return false;
     }
     true
+}
+
+/// One request of the feasibility check against `available`, walked in
+/// `walk`: takes its instances and says whether it was met.
+pub fn take_request(
+    req: &RequestedDevice,
+    available: &mut [(&NodeDevice, usize)],
+    walk: &[usize],
+    version: NomadVersion,
+) -> bool {
+    let one_model = !version.at_least(1, 11, 0);
+    let mut desired = usize::try_from(req.count).unwrap_or(0);
+    for &k in walk {
+        let Some((d, unused)) = available.get_mut(k) else {
+            continue;
+        };
+        if *unused == 0 || (one_model && *unused < desired) || !device_matches(d, req, version) {
+            continue;
+        }
+        let take = desired.min(*unused);
+        *unused -= take;
+        desired -= take;
+        if desired == 0 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Use count of each healthy instance of each model on one node
@@ -232,6 +271,27 @@ impl<'n> DeviceAllocator<'n> {
         req: &RequestedDevice,
         version: NomadVersion,
     ) -> Result<(AllocDevice, f64), &'static str> {
+        let walk: Vec<usize> = (0..self.node.devices.len()).collect();
+        self.offer_in(req, version, &walk)
+    }
+
+    /// The models of the node, the keys of Nomad's `Devices` map (every
+    /// model, healthy or not, inserted in node order).
+    pub fn models(&self) -> usize {
+        self.node.devices.len()
+    }
+
+    /// [`DeviceAllocator::offer`] walking the models in `walk` (positions
+    /// in node order): Go's map order of `Devices`, a fresh `range` per
+    /// `AssignDevice` (scheduler/device.go v0.9.0-v1.10.5,
+    /// scheduler/feasible/device.go v1.11.0-v2.0.5), where the later of
+    /// equal scores wins.
+    pub fn offer_in(
+        &self,
+        req: &RequestedDevice,
+        version: NomadVersion,
+        walk: &[usize],
+    ) -> Result<(AllocDevice, f64), &'static str> {
         if self.node.devices.is_empty() {
             return Err("no devices available");
         }
@@ -245,7 +305,10 @@ impl<'n> DeviceAllocator<'n> {
         let by_id = version.at_least(1, 7, 0);
         let filtered_count = version.at_least(1, 9, 0);
         let mut best: Option<(AllocDevice, f64, f64)> = None;
-        for (d, slots) in self.node.devices.iter().zip(&self.used) {
+        let models = walk
+            .iter()
+            .filter_map(|&k| Some((self.node.devices.get(k)?, self.used.get(k)?)));
+        for (d, slots) in models {
             let free = slots.iter().filter(|(_, c)| *c == 0);
             let allowed = |id: &str| !by_id || instance_allowed(id, req, d, version);
             let enough = if filtered_count {

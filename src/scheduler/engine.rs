@@ -187,7 +187,7 @@ pub struct Engine<'w> {
     pub drawn: Vec<String>,
     /// Go's map orders' own stream ([`super::map_order`]), a cell as
     /// ranking draws (`&self`); only a draw advances it.
-    pub(super) map_draws: std::cell::RefCell<SplitMix64>,
+    pub(super) map_draws: std::cell::RefCell<super::map_order::MapDraws>,
     /// The notes already written, by kind and group: a note's text
     /// follows from these alone, and formatting it again on every
     /// placement (the evaluation keeps one of each) was a hundredth of
@@ -253,6 +253,7 @@ pub(super) enum Note {
     PreemptOrder,
     /// Go's map order chose the order groups are placed in.
     GroupOrder,
+    Device(&'static str), // Go's map order chose a device model: "check" or "offer".
 }
 
 impl<'w> Engine<'w> {
@@ -319,10 +320,7 @@ impl<'w> Engine<'w> {
             quota_base,
             nondeterminism: Vec::new(),
             drawn: Vec::new(),
-            map_draws: std::cell::RefCell::new(SplitMix64::new(crate::ids::hash_parts(
-                rng_seed,
-                &["go-map-order"],
-            ))),
+            map_draws: super::map_order::MapDraws::cell(rng_seed),
             noted: Vec::new(),
             notes_read: true,
             current_namespace: job.namespace.clone(),

@@ -338,7 +338,17 @@ impl Engine<'_> {
                 return Some(fail);
             }
         }
-        if !super::device::has_devices(ask.tg, n, version) {
+        let passed =
+            super::device::has_devices_in(ask.tg, n, version, &mut |len| self.draw_map_order(len));
+        if self.wants_note(super::engine::Note::Device("check"), &ask.tg.name) {
+            let p = super::device_order::feasible_odds(ask.tg, n, version);
+            if super::device_order::uncertain(p) {
+                self.note_drawn(super::engine::Note::Device("check"), &ask.tg.name, || {
+                    super::device_order::feasible_note(&ask.tg.name, &n.name, p, passed)
+                });
+            }
+        }
+        if !passed {
             return Some("missing devices".to_string());
         }
         // The node's networks are not part of its computed class (Nomad

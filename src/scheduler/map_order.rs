@@ -9,6 +9,24 @@
 
 use super::engine::{Engine, Note};
 use crate::cluster::Allocation;
+use crate::ids::SplitMix64;
+
+/// Go's map orders' own stream, and the notes of device offers it drew
+/// while ranking (`&self`: the select that ranked writes them).
+pub(super) struct MapDraws {
+    rng: SplitMix64,
+    device_notes: Vec<(String, String)>,
+}
+
+impl MapDraws {
+    pub(super) fn cell(rng_seed: u64) -> std::cell::RefCell<MapDraws> {
+        let seed = crate::ids::hash_parts(rng_seed, &["go-map-order"]);
+        std::cell::RefCell::new(MapDraws {
+            rng: SplitMix64::new(seed),
+            device_notes: Vec::new(),
+        })
+    }
+}
 
 impl Engine<'_> {
     /// [`Engine::note`] of an outcome drawn by Go's map order, which the
@@ -21,10 +39,26 @@ impl Engine<'_> {
         }
     }
 
+    /// Write the notes of device offers Go's map order drew while
+    /// ranking (ranking is `&self`, [`Engine::device_drawn`]).
+    pub(super) fn note_device_offers(&mut self) {
+        let pending = std::mem::take(&mut self.map_draws.borrow_mut().device_notes);
+        for (group, text) in pending {
+            self.note_drawn(Note::Device("offer"), &group, || text);
+        }
+    }
+
+    /// Keep the note of device offers drawn for `group` for
+    /// [`Engine::note_device_offers`].
+    pub(super) fn pend_device_note(&self, group: &str, text: String) {
+        let notes = &mut self.map_draws.borrow_mut().device_notes;
+        notes.push((group.to_string(), text));
+    }
+
     /// One iteration order of a Go map of `len` entries inserted in order,
     /// from the evaluation's map-order stream.
     pub(super) fn draw_map_order(&self, len: usize) -> Vec<usize> {
-        crate::gomap::draw(len, &mut self.map_draws.borrow_mut())
+        crate::gomap::draw(len, &mut self.map_draws.borrow_mut().rng)
     }
 
     /// The slot of `a` in the proposed map of the node at `pos`: the

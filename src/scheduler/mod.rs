@@ -13,6 +13,7 @@ pub mod cores;
 pub mod count_bound;
 pub mod csi;
 pub mod device;
+pub mod device_order;
 pub mod disk_cache;
 mod dynamic_ports;
 pub mod engine;

@@ -56,12 +56,31 @@ impl Engine<'_> {
         };
         let mut allocator = DeviceAllocator::new(n);
         allocator.add_allocs(live(victims));
+        // The chance every request is offered over Go's map orders, when
+        // the note is still to be written (redteam5 R5).
+        let odds = self
+            .wants_note(super::engine::Note::Device("offer"), &ask.tg.name)
+            .then(|| {
+                let reqs = super::device::requests(ask.tg);
+                super::device_order::offered_odds(&allocator, &reqs, v)
+            })
+            .filter(|p| super::device_order::uncertain(*p));
+        let note = |offered: bool| {
+            if let Some(p) = odds {
+                let text = super::device_order::offered_note(&ask.tg.name, &n.name, p, offered);
+                self.pend_device_note(&ask.tg.name, text);
+            }
+        };
         let mut offers = Vec::new();
         let (mut total_weight, mut matched) = (0.0, 0.0);
         for req in requests {
-            let (offer, weight) = match allocator.offer(req, v) {
+            let walk = self.draw_map_order(allocator.models());
+            let (offer, weight) = match allocator.offer_in(req, v, &walk) {
                 Ok(o) => o,
-                Err(e) if !evict => return Err(format!("devices: {e}")),
+                Err(e) if !evict => {
+                    note(false);
+                    return Err(format!("devices: {e}"));
+                }
                 Err(e) => {
                     let pos = self.node_position(&n.id);
                     let position = |a: &Allocation| pos.map_or(0, |p| self.proposed_slot(p, a));
@@ -74,6 +93,7 @@ impl Engine<'_> {
                             self.draw_map_order(len)
                         });
                     if pick.victims.is_empty() {
+                        note(false);
                         return Err(fail(e));
                     }
                     let what = format!("device {:?}", req.name);
@@ -87,7 +107,8 @@ impl Engine<'_> {
                     }
                     let mut fresh = DeviceAllocator::new(n);
                     fresh.add_allocs(live(victims));
-                    let offer = fresh.offer(req, v).map_err(&fail)?;
+                    let walk = self.draw_map_order(fresh.models());
+                    let offer = fresh.offer_in(req, v, &walk).map_err(&fail)?;
                     if v.at_least(1, 9, 0) {
                         allocator = fresh;
                     }
@@ -105,6 +126,7 @@ impl Engine<'_> {
             }
             offers.push(offer);
         }
+        note(true);
         let score = (total_weight != 0.0).then(|| matched / total_weight);
         Ok((offers, score))
     }

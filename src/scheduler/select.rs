@@ -151,7 +151,9 @@ impl Engine<'_> {
                     continue;
                 }
             }
-            match self.rank(ask, pos, n, evict, false) {
+            let ranked = self.rank(ask, pos, n, evict, false);
+            self.note_device_offers();
+            match ranked {
                 Ok(r) => {
                     if r.score <= SKIP_SCORE_THRESHOLD && skipped.len() < MAX_SKIP {
                         skipped.push(r);
@@ -233,7 +235,9 @@ impl Engine<'_> {
             push_unique(&mut metric.quota_exhausted, &q);
             return Err(false);
         }
-        match self.rank(ask, pos, n, evict, true) {
+        let ranked = self.rank(ask, pos, n, evict, true);
+        self.note_device_offers();
+        match ranked {
             Ok(r) => {
                 if let Some(text) = r.chance.clone() {
                     self.note(Note::NetworkVictims, &ask.tg.name, || text);
