@@ -60,6 +60,28 @@ pub fn sort_fields(fields: &mut [FieldDiff]) {
     });
 }
 
+/// Both sides of a Nomad set diff built as Go maps filled from lists with
+/// `m[key(x)] = x` (checks and devices by name, artifacts by `DiffID`,
+/// services before 1.2.0): one entry per key on each side, the LAST element
+/// of a key winning, so earlier elements with that key are never diffed.
+/// Returns each key's (old, new) pair, a key present on either side.
+/// Nomad iterates the maps in random order and then sorts the diffs, so the
+/// pairs' order here carries no meaning.
+pub fn last_wins_pairs<'a, T, K: Ord>(
+    old: &'a [T],
+    new: &'a [T],
+    key: impl Fn(&T) -> K,
+) -> Vec<(Option<&'a T>, Option<&'a T>)> {
+    let mut map: BTreeMap<K, (Option<&'a T>, Option<&'a T>)> = BTreeMap::new();
+    for o in old {
+        map.entry(key(o)).or_default().0 = Some(o);
+    }
+    for n in new {
+        map.entry(key(n)).or_default().1 = Some(n);
+    }
+    map.into_values().collect()
+}
+
 /// Nomad sorts object lists by name, type, field count and object count, then
 /// by a field comparison that is not a real order (so Nomad's result depends
 /// on map iteration). We stop at the counts and keep input order (a stable

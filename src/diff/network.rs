@@ -3,7 +3,7 @@
 
 use crate::jobspec as js;
 
-use super::engine::{primitive_object_diff, sort_objects, structured_object_diff};
+use super::engine::{last_wins_pairs, primitive_object_diff, sort_objects, structured_object_diff};
 use super::fields::{self as fl, Dialect};
 use super::ObjectDiff;
 
@@ -134,30 +134,19 @@ pub(super) fn port_diffs(
     out
 }
 
+/// Nomad's `requestedDevicesDiffs` (diff.go@v2.0.5): each side a Go map
+/// keyed by the device name, the last request of a name winning.
 pub(super) fn device_diffs(
     old: &[js::RequestedDevice],
     new: &[js::RequestedDevice],
     ctx: bool,
 ) -> Vec<ObjectDiff> {
     let mut out = Vec::new();
-    for o in old {
-        let n = new.iter().find(|n| n.name == o.name);
-        if Some(o) != n {
+    for (o, n) in last_wins_pairs(old, new, |x| x.name.clone()) {
+        if o != n {
             out.extend(structured_object_diff(
-                Some(&fl::device(o)),
+                o.map(fl::device).as_ref(),
                 n.map(fl::device).as_ref(),
-                false,
-                "Device",
-                ctx,
-                Vec::new(),
-            ));
-        }
-    }
-    for n in new {
-        if !old.iter().any(|o| o.name == n.name) {
-            out.extend(structured_object_diff(
-                None,
-                Some(&fl::device(n)),
                 false,
                 "Device",
                 ctx,

@@ -4,14 +4,21 @@ use crate::jobspec as js;
 
 use super::connect::connect_diff;
 use super::engine::{
-    field_diffs, primitive_object_diff, sort_objects, string_set_diff, structured_object_diff, Flat,
+    field_diffs, last_wins_pairs, primitive_object_diff, sort_objects, string_set_diff,
+    structured_object_diff, Flat,
 };
 use super::fields::{self as fl, Dialect};
 use super::job::Ns;
 use super::workload::identity_diff;
 use super::{DiffType, ObjectDiff};
 
-/// Services are matched by name.
+/// Nomad's `serviceDiffs`. Before 1.2.0 each side is a Go map keyed by
+/// name, the last service of a name winning (diff.go serviceDiffs@v1.1.0).
+/// From 1.2.0 (75cd30c548, #10965) one service on each side is always one
+/// diff, and otherwise each old service, in order, takes the unmatched new
+/// service of the highest score above 2 (same position 1, port label 2,
+/// name 3; the first of equal scores), the rest being deleted or added
+/// (serviceDiffs and findServiceMatch, diff.go@v2.0.5).
 pub(super) fn service_diffs(
     ns: Ns<'_>,
     old: &[js::Service],
@@ -20,22 +27,58 @@ pub(super) fn service_diffs(
     ctx: bool,
 ) -> Vec<ObjectDiff> {
     let mut out = Vec::new();
-    for o in old {
-        out.extend(service_diff(
-            ns,
-            Some(o),
-            new.iter().find(|n| n.name == o.name),
-            d,
-            ctx,
-        ));
-    }
-    for n in new {
-        if !old.iter().any(|o| o.name == n.name) {
+    if !d.at(1, 2, 0) {
+        for (o, n) in last_wins_pairs(old, new, |s| s.name.clone()) {
+            out.extend(service_diff(ns, o, n, d, ctx));
+        }
+    } else if old.len() == 1 && new.len() == 1 {
+        return service_diff(ns, old.first(), new.first(), d, ctx)
+            .into_iter()
+            .collect();
+    } else {
+        let mut new_matched = vec![false; new.len()];
+        for (i, o) in old.iter().enumerate() {
+            let j = find_service_match(o, i, new, &new_matched);
+            if let Some(j) = j {
+                new_matched[j] = true;
+            }
+            out.extend(service_diff(
+                ns,
+                Some(o),
+                j.and_then(|j| new.get(j)),
+                d,
+                ctx,
+            ));
+        }
+        for (n, _) in new.iter().zip(&new_matched).filter(|(_, m)| !**m) {
             out.extend(service_diff(ns, None, Some(n), d, ctx));
         }
     }
     sort_objects(&mut out);
     out
+}
+
+/// diff.go `findServiceMatch`@v2.0.5: the first unmatched candidate of the
+/// highest score, if that score is above the threshold of 2.
+fn find_service_match(
+    s: &js::Service,
+    index: usize,
+    candidates: &[js::Service],
+    matched: &[bool],
+) -> Option<usize> {
+    let mut best: Option<(u32, usize)> = None;
+    for (i, c) in candidates.iter().enumerate() {
+        if matched.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let score = u32::from(i == index)
+            + 2 * u32::from(c.port_label == s.port_label)
+            + 3 * u32::from(c.name == s.name);
+        if score > 2 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, i));
+        }
+    }
+    best.map(|(_, i)| i)
 }
 
 pub(super) fn service_diff(
@@ -109,7 +152,10 @@ fn weights_diff(
     )
 }
 
-/// Checks are matched by name.
+/// Nomad's `serviceCheckDiffs` (diff.go@v0.9.3 to v2.0.5): each side is a
+/// Go map keyed by name, the last check of a name winning, so of two checks
+/// with one name (unnamed checks all get `service: "NAME" check`) only the
+/// last is diffed (redteam7 D9).
 pub(super) fn check_diffs(
     old: &[js::ServiceCheck],
     new: &[js::ServiceCheck],
@@ -117,18 +163,8 @@ pub(super) fn check_diffs(
     ctx: bool,
 ) -> Vec<ObjectDiff> {
     let mut out = Vec::new();
-    for o in old {
-        out.extend(check_diff(
-            Some(o),
-            new.iter().find(|n| n.name == o.name),
-            d,
-            ctx,
-        ));
-    }
-    for n in new {
-        if !old.iter().any(|o| o.name == n.name) {
-            out.extend(check_diff(None, Some(n), d, ctx));
-        }
+    for (o, n) in last_wins_pairs(old, new, |c| c.name.clone()) {
+        out.extend(check_diff(o, n, d, ctx));
     }
     sort_objects(&mut out);
     out

@@ -4,7 +4,7 @@
 use crate::jobspec as js;
 
 use super::engine::{
-    field_diffs, map_presence_type, primitive_object_diff, primitive_object_set_diff, sort_objects,
+    field_diffs, last_wins_pairs, map_presence_type, primitive_object_diff, sort_objects,
     string_set_diff, structured_object_diff, Flat,
 };
 use super::fields::{self as fl, Dialect};
@@ -306,8 +306,11 @@ fn template_diff(
     )
 }
 
-/// Artifacts (and templates before 1.3): a content set before 1.2; from
-/// 1.2 keyed by their `DiffID` (destination), so an edit shows as Edited.
+/// Artifacts (and templates before 1.3): Nomad's `primitiveObjectSetDiff`
+/// (nomad/structs/diff.go@v2.0.5) puts each side in a Go map keyed by the
+/// object's `DiffID` (the destination, from 1.2.0) or, when that is empty or
+/// before 1.2.0, by a hash of its content; the last object of a key wins
+/// (redteam7 D1: two artifacts into the default `local/`).
 pub(super) fn keyed_set_diff<T>(
     old: &[T],
     new: &[T],
@@ -317,25 +320,23 @@ pub(super) fn keyed_set_diff<T>(
     name: &str,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    let o: Vec<Flat> = old.iter().map(&flat).collect();
-    let n: Vec<Flat> = new.iter().map(&flat).collect();
-    if !keyed {
-        return primitive_object_set_diff(&o, &n, name, ctx);
-    }
-    let okeys: Vec<String> = old.iter().map(&key).collect();
-    let nkeys: Vec<String> = new.iter().map(&key).collect();
-    let mut out = Vec::new();
-    for (i, of) in o.iter().enumerate() {
-        let nf = nkeys
-            .iter()
-            .position(|k| *k == okeys[i])
-            .and_then(|j| n.get(j));
-        out.extend(primitive_object_diff(Some(of), nf, name, ctx));
-    }
-    for (j, nf) in n.iter().enumerate() {
-        if !okeys.contains(&nkeys[j]) {
-            out.extend(primitive_object_diff(None, Some(nf), name, ctx));
+    let o: Vec<(String, Flat)> = old.iter().map(|x| (key(x), flat(x))).collect();
+    let n: Vec<(String, Flat)> = new.iter().map(|x| (key(x), flat(x))).collect();
+    let map_key = |(k, f): &(String, Flat)| {
+        if keyed && !k.is_empty() {
+            (k.clone(), Flat::new())
+        } else {
+            (String::new(), f.clone())
         }
+    };
+    let mut out = Vec::new();
+    for (of, nf) in last_wins_pairs(&o, &n, map_key) {
+        out.extend(primitive_object_diff(
+            of.map(|x| &x.1),
+            nf.map(|x| &x.1),
+            name,
+            ctx,
+        ));
     }
     sort_objects(&mut out);
     out
