@@ -17,6 +17,15 @@ impl Scope<'_> {
     pub(super) fn conditional(&mut self, c: &hcl_edit::expr::Conditional) -> R {
         let t = self.ev(&c.true_expr);
         let f = self.ev(&c.false_expr);
+        // Each result's primitive kind (string, number, bool), for the
+        // unification below.
+        let prim = |v: &R| match v {
+            Ok(Value::String(_)) => Some(0),
+            Ok(Value::Number(_)) => Some(1),
+            Ok(Value::Bool(_)) => Some(2),
+            _ => None,
+        };
+        let (t_kind, f_kind) = (prim(&t), prim(&f));
         if let (Ok(tv), Ok(fv)) = (&t, &f) {
             if let Some(detail) = self.inconsistent(tv, fv) {
                 let (a, b) = (self.range(&c.true_expr), self.range(&c.false_expr));
@@ -29,11 +38,34 @@ impl Scope<'_> {
                 .into());
             }
         }
-        if self.condition(&c.cond_expr)? {
-            t
-        } else {
-            f
+        let chosen = if self.condition(&c.cond_expr)? { t } else { f };
+        // convert.UnifyUnsafe of two primitive types (hashicorp/hcl
+        // hclsyntax/expression.go ConditionalExpr.Value@v2.20.1; go-cty
+        // cty/convert/unify.go@v1.18.1): a string with a number or bool
+        // unifies to string, and the chosen result is converted to it.
+        let (Some(kt), Some(kf)) = (t_kind, f_kind) else {
+            return chosen;
+        };
+        if kt == kf {
+            return chosen;
         }
+        if kt != 0 && kf != 0 {
+            // Number and bool: no unsafe conversion either way.
+            return Err(EvalError {
+                code: functions::FUNCTION_CANNOT_TELL,
+                ..EvalError::new(
+                    self.range(&c.true_expr),
+                    "cannot tell what Nomad says of a conditional whose results are a number and a bool",
+                    "",
+                )
+            }
+            .into());
+        }
+        Ok(match chosen? {
+            Value::Number(n) => Value::String(fmt_number(n)),
+            Value::Bool(b) => Value::String(b.to_string()),
+            v => v,
+        })
     }
 
     /// The results' types when no type unifies them (convert.UnifyUnsafe
