@@ -50,3 +50,27 @@ fn abspath_and_pathexpand_cannot_tell() {
         );
     }
 }
+
+/// What needs neither the working directory nor the home is answered as Go
+/// answers it: homedir.Expand returns a path without a leading `~` as it is
+/// and refuses `~user`; filepath.Abs cleans an absolute path.
+#[test]
+fn pathexpand_and_abspath_answer_what_needs_no_machine() {
+    let (code, out, err) = common::run_job(
+        "path-fns-det",
+        &job("jsonencode([pathexpand(\"conf/x\"), pathexpand(\"\"), abspath(\"/a//b/../c\")])"),
+        &["plan", "--nomad-version", "2.0.5", "-verbose", "j.nomad"],
+    );
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(out.contains(r#"[\"conf/x\",\"\",\"/a/c\"]"#), "{out}{err}");
+    let (code, out, err) = common::run_job(
+        "path-fns-user",
+        &job("pathexpand(\"~root/x\")"),
+        &["plan", "--nomad-version", "2.0.5", "j.nomad"],
+    );
+    assert_eq!(code, 255, "{out}{err}");
+    assert!(
+        err.contains("cannot expand user-specific home dir") && !err.contains("cannot tell"),
+        "{err}"
+    );
+}

@@ -12,9 +12,26 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "dirname" => Ok(Value::String(go_dir(&s(arg(a, 0)?)?))),
         // filepath.Abs joins the working directory of the `nomad` process,
         // homedir.Expand the operator's home: neither is known to a hook or
-        // a CI gate, so "cannot tell", never this machine's value.
+        // a CI gate, so "cannot tell", never this machine's value. Only
+        // what needs neither is answered: Abs cleans an absolute path,
+        // Expand returns a path without a leading `~` as it is and refuses
+        // `~user` (mitchellh/go-homedir homedir.go Expand; go-cty-funcs
+        // filesystem.go@v0.1.0).
         "abspath" | "pathexpand" => {
-            let _ = s(arg(a, 0)?)?;
+            let p = s(arg(a, 0)?)?;
+            if name == "abspath" && p.starts_with('/') {
+                return Ok(Value::String(go_clean(&p)));
+            }
+            if name == "pathexpand" {
+                match p.as_bytes() {
+                    [] => return Ok(Value::String(p)),
+                    [first, ..] if *first != b'~' => return Ok(Value::String(p)),
+                    [_, second, ..] if *second != b'/' && *second != b'\\' => {
+                        return Err("cannot expand user-specific home dir".to_string().into())
+                    }
+                    _ => {}
+                }
+            }
             Err(Miss::CannotTell(format!(
                 "cannot tell what {name}() gives: it depends on the {} of the machine that runs `nomad job plan`",
                 if name == "abspath" { "working directory" } else { "home directory" }
