@@ -302,6 +302,32 @@ enum Tried {
     Other,
 }
 
+/// Does the allocation's own job version differ destructively from the
+/// new job's group (no version on record: it does)?
+fn is_destructive(engine: &Engine<'_>, cx: &Cx<'_>, tg: &TaskGroup, a: &Allocation) -> bool {
+    match old_spec(cx.history, cx.state, a) {
+        Some((oj, og)) => engine.destructive(oj, og, cx.job, tg),
+        None => true,
+    }
+}
+
+/// Counts a destructive update and takes it from the rolling budget
+/// `left`; false when the budget is spent (the update waits a stagger).
+fn spend_update(
+    du: &mut DesiredUpdates,
+    left: &mut usize,
+    result: &mut PlanResult,
+    cx: &Cx<'_>,
+) -> bool {
+    du.destructive_update += 1;
+    if *left == 0 {
+        result.rolling_update_wait = cx.rolling.map(|u| u.stagger);
+        return false;
+    }
+    *left -= 1;
+    true
+}
+
 /// Group `p`'s turn on the node at `pos` (`left`: the update budget).
 fn place_on(
     engine: &mut Engine<'_>,
@@ -321,24 +347,17 @@ fn place_on(
         // allocation out of the plan) or replaced on its node.
         let same = t.job_version == cx.new_version
             && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
-        let destructive = || match old_spec(cx.history, cx.state, t) {
-            Some((oj, og)) => engine.destructive(oj, og, cx.job, p.tg),
-            None => true,
-        };
         if same {
             p.du.ignore += 1;
             return Tried::Other;
         }
-        if !destructive() {
+        if !is_destructive(engine, cx, p.tg, t) {
             p.du.in_place_update += 1;
             return Tried::Other;
         }
-        p.du.destructive_update += 1;
-        if *left == 0 {
-            result.rolling_update_wait = cx.rolling.map(|u| u.stagger);
+        if !spend_update(&mut p.du, left, result, cx) {
             return Tried::Other;
         }
-        *left -= 1;
         engine.stop(t);
         here = Some(*t);
     } else if let Some(a) = here {
@@ -355,11 +374,7 @@ fn place_on(
             p.du.ignore += 1;
             return Tried::Other;
         }
-        let destructive = match old_spec(cx.history, cx.state, a) {
-            Some((oj, og)) => engine.destructive(oj, og, cx.job, p.tg),
-            None => true,
-        };
-        if !destructive && engine.fits_in_place(&p.ask, a, cx.class_cache) {
+        if !is_destructive(engine, cx, p.tg, a) && engine.fits_in_place(&p.ask, a, cx.class_cache) {
             p.du.in_place_update += 1;
             let mut updated = (*a).clone();
             updated.job_version = cx.new_version;
@@ -368,12 +383,9 @@ fn place_on(
             engine.record(Some(pos), updated, Vec::new(), true);
             return Tried::Other;
         }
-        p.du.destructive_update += 1;
-        if *left == 0 {
-            result.rolling_update_wait = cx.rolling.map(|u| u.stagger);
+        if !spend_update(&mut p.du, left, result, cx) {
             return Tried::Other;
         }
-        *left -= 1;
         engine.stop(a);
     } else {
         p.du.place += 1;
