@@ -47,7 +47,7 @@ mod json_dynamic;
 pub(crate) mod json_extraneous;
 mod json_job;
 mod json_strings;
-mod locals;
+pub mod locals;
 mod lower;
 pub mod model;
 mod opaque;

@@ -110,10 +110,11 @@ pub(super) fn one_list(src: &Source, mut stage: Vec<Diag>) -> Diag {
     // Where Nomad's text is not followed, the one line saying so stands
     // alone: none of the list would be Nomad's whole text.
     // So does a crash's.
-    if let Some(i) = stage
-        .iter()
-        .position(|d| d.code == CANNOT_TELL || d.code == super::hcl1_syntax::CRASH)
-    {
+    if let Some(i) = stage.iter().position(|d| {
+        d.code == CANNOT_TELL
+            || d.code == super::hcl1_syntax::CRASH
+            || d.code == super::locals::LOCALS_CANNOT_TELL
+    }) {
         return stage.swap_remove(i);
     }
     if stage.len() == 1 {

@@ -38,9 +38,9 @@ pub(crate) fn beside(
     // refusal among them holds them in its own lines, vars.rs): the errors
     // are then of the locals' evaluation (evaluateLocalVariables, after
     // collectInputVariableValues) or decodeJob's, each inside a `locals`
-    // or the job block. An error elsewhere (a variable's declaration, a
-    // local defined twice: parseLocalVariables) came before them in
-    // Nomad's list, in an order not followed here: the text stays.
+    // or the job block. An error elsewhere (a variable's declaration)
+    // came before them in Nomad's list, in an order not followed here:
+    // the text stays.
     let Some(body) = parsed.body.as_ref() else {
         return text;
     };
@@ -55,8 +55,7 @@ pub(crate) fn beside(
         d.primary_span()
             .is_some_and(|s| blocks.iter().any(|b| s.start >= b.start && s.end <= b.end))
     };
-    let later =
-        |d: &&Diag| inside(d, &job) || (inside(d, &locals) && d.code != "jobspec::duplicate");
+    let later = |d: &&Diag| inside(d, &job) || inside(d, &locals);
     let client = super::decode_order::client_errors(parsed, version);
     if client.is_empty() || !client.iter().all(later) {
         return text;
@@ -133,12 +132,13 @@ mod tests {
         // decodeInputVariables runs before it: not followed here.
         let declared = JOB.replace("default = 1", "default = 1\n  bogus = 2");
         assert!(!warned(&declared));
-        // A local defined twice (parseLocalVariables): before it too.
+        // A local defined twice is no error (parseLocalVariables looks in
+        // a map still empty, types.config.go@v1.1.0): the job's follows.
         let twice = JOB.replace(
             "variable \"n\"",
             "locals {\n  a = 1\n}\n\nlocals {\n  a = 2\n}\n\nvariable \"n\"",
         );
-        assert!(!warned(&twice));
+        assert!(warned(&twice));
     }
 
     fn parse(version: NomadVersion) -> ParsedJob {

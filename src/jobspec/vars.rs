@@ -2,7 +2,7 @@
 //! (type, default, validation; var_decl.rs), then the values given by
 //! `NOMAD_VAR_*`, `-var-file` and `-var` (later wins; var_sources.rs),
 //! then what Nomad says of them in its order (refusals, unset variables,
-//! validations), then `locals` in dependency order with cycles reported
+//! validations), then `locals` in jobspec2's queue order
 //! ([`super::locals`]).
 
 use std::path::PathBuf;
@@ -214,7 +214,10 @@ pub(super) fn resolve(
         diags.extend(one);
     }
 
-    super::locals::resolve(body, src, scope, diags);
+    // From 1.0.4 decodeBody returns when a local failed too
+    // (types.config.go@v1.0.4; before, the job is decoded without it).
+    let locals_failed = super::locals::resolve(body, src, scope, diags, &mut notes);
+    let stops = stops || (locals_failed && opts.version.at_least(1, 0, 4));
     if stops {
         // jobspec2 lists the stage's diagnostics in its own order (each
         // variable's decoding, then the values), which sorting ours by
@@ -238,6 +241,7 @@ fn push_notes(diags: &mut Diags, from: usize, notes: Vec<Diag>) {
         super::eval::FILE_ACCESS,
         super::eval::BUDGET,
         super::hcl1_syntax::CRASH,
+        super::locals::LOCALS_CANNOT_TELL,
     ];
     if diags.0[from..]
         .iter()

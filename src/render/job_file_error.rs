@@ -139,6 +139,7 @@ fn classify(
         (jobspec::cty_number::NUMBER_CANNOT_TELL, "Number"),
         (jobspec::functions::FUNCTION_CANNOT_TELL, "Function"),
         (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
+        (jobspec::locals::LOCALS_CANNOT_TELL, "Locals"),
         // Our own refusals, not Nomad's: a file we never read on behalf of
         // a job file (outside the project), an evaluation past our budget.
         // Nomad would read or compute it, so what it says is not known.
