@@ -21,7 +21,9 @@ use crate::jobspec::{self, Job};
 use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
 use crate::world::RunningJob;
+use base_job::{base_job, BaseJob};
 
+mod base_job;
 mod by_text;
 mod configured;
 mod range;
@@ -29,6 +31,7 @@ mod readers;
 mod tracked_inputs;
 mod unread_checkout;
 pub use crate::scheduler::sim::{Submission, Submitted};
+pub use base_job::{Unknown, CANNOT_TELL};
 pub use by_text::{holds_job, is_job_candidate};
 pub use range::{Head, Range};
 pub use readers::Reach;
@@ -306,6 +309,7 @@ impl ChangeSet {
     ) -> Vec<Step> {
         let mut files = Vec::new();
         let mut stops: Vec<(PathBuf, FileChange, Key)> = Vec::new();
+        let mut untold: Vec<Step> = Vec::new();
         // The base holds what runs: a running job's file as it was run.
         let base_loader = loader.for_running_versions();
         for change in &self.changes {
@@ -334,9 +338,28 @@ impl ChangeSet {
             // An invalid new version gives no key: its error fails the run,
             // and guessing a stop for it would only add noise.
             let invalid_new = matches!(now, Some((_, NewVersion::Invalid)));
-            let old = old_path
-                .filter(|p| self.is_candidate(p))
-                .and_then(|p| load_valid(base, p, &base_loader, known));
+            let old = match old_path.filter(|p| self.is_candidate(p)) {
+                Some(p) => base_job(base, p, self.named_job(p), &base_loader, known),
+                None => BaseJob::NotAJob,
+            };
+            let old = match old {
+                BaseJob::Job(job) => Some(job),
+                BaseJob::NotAJob => None,
+                // A file deleted or moved away stops the job it defined:
+                // not knowing which is no all-clear. A modified file keeps
+                // its path (fixing a broken file is the usual edit).
+                BaseJob::Unknown(why) => {
+                    if let (Some(from), true) = (old_path, new_path != old_path) {
+                        let d = why.diag(from, &self.range.base.to_string());
+                        untold.push(Step {
+                            path: new_path.unwrap_or(from).clone(),
+                            change: file_change.clone(),
+                            action: Action::CannotTell(Box::new(d)),
+                        });
+                    }
+                    None
+                }
+            };
             if let (Some(old), false) = (old, invalid_new) {
                 let old_key = key_in(old.as_ref(), namespace);
                 if new_key.as_ref() != Some(&old_key) {
@@ -383,9 +406,11 @@ impl ChangeSet {
                     action: Action::Stop { namespace, id },
                 }),
         );
-        // At one path, the job the file no longer defines is stopped before
-        // its replacement is submitted: the two never compete for room.
-        out.sort_by(|a, b| (&a.path, !a.is_stop()).cmp(&(&b.path, !b.is_stop())));
+        out.extend(untold);
+        // At one path, the job the file no longer defines is stopped (or
+        // said unknown) before its replacement is submitted: the two never
+        // compete for room.
+        out.sort_by(|a, b| (&a.path, !a.goes_first()).cmp(&(&b.path, !b.goes_first())));
         out
     }
 }
@@ -419,6 +444,9 @@ pub enum Action {
     Invalid,
     /// Stop a job the base runs whose file is gone or defines another job.
     Stop { namespace: String, id: String },
+    /// A file deleted or moved away whose base version gives no job
+    /// ([`Unknown`]): what the change stops is not known. Its one line.
+    CannotTell(Box<crate::diag::Diag>),
 }
 
 /// One step of a change set, in submission order.
@@ -432,6 +460,11 @@ pub struct Step {
 impl Step {
     pub fn is_stop(&self) -> bool {
         matches!(self.action, Action::Stop { .. })
+    }
+
+    /// Is this step taken before a submission at the same path?
+    fn goes_first(&self) -> bool {
+        matches!(self.action, Action::Stop { .. } | Action::CannotTell(_))
     }
 }
 
@@ -458,29 +491,6 @@ fn with_namespace(job: &Arc<Job>, namespace: Option<&str>) -> Arc<Job> {
             crate::job_loader::with_namespace((**job).clone(), namespace),
         ),
         _ => Arc::clone(job),
-    }
-}
-
-/// The job a file defines at the base, when it loads cleanly: one of
-/// `known` when that is what its text loads to, else loaded.
-fn load_valid<'j>(
-    vfs: &dyn Vfs,
-    path: &Path,
-    loader: &JobLoader,
-    known: &'j [RunningJob],
-) -> Option<std::borrow::Cow<'j, Job>> {
-    let source = vfs.read(path).ok()?;
-    if !jobspec::is_job_file(&source.text) {
-        return None;
-    }
-    if let Some(job) = loader.known_source(&source, known.iter().map(|r| &r.job)) {
-        return Some(std::borrow::Cow::Borrowed(job));
-    }
-    let parsed = loader.load_job_source(vfs, source);
-    // Moved out rather than through NewVersion::of, which copies the job.
-    match parsed.job {
-        Some(job) if !parsed.diags.has_errors() => Some(std::borrow::Cow::Owned(job)),
-        _ => None,
     }
 }
 
@@ -526,7 +536,7 @@ impl Sequence {
     /// submission the server refuses (NP302, NP306, NP208) changes nothing.
     pub fn apply(&mut self, step: &Step) {
         let what = match &step.action {
-            Action::Invalid => return,
+            Action::Invalid | Action::CannotTell(_) => return,
             Action::Submit(job) => {
                 let sim = &self.sim;
                 let admitted =

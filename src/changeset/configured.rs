@@ -54,9 +54,21 @@ impl ChangeSet {
     /// Is `path` a job-file candidate: by its name or an `include` glob,
     /// and not excluded?
     pub(super) fn is_candidate(&self, path: &Path) -> bool {
-        let included = self.configs.as_ref().is_some_and(|c| {
+        (is_job_candidate(path) || self.included(path) || self.by_text.contains(path))
+            && !self.excluded(path)
+    }
+
+    /// Is `path` a job file whatever its text: named as one (`*.nomad`,
+    /// `*.job`; not any `*.hcl`), included, or taken by its text?
+    pub(super) fn named_job(&self, path: &Path) -> bool {
+        crate::job_loader::named_as_job_file(path)
+            || self.included(path)
+            || self.by_text.contains(path)
+    }
+
+    fn included(&self, path: &Path) -> bool {
+        self.configs.as_ref().is_some_and(|c| {
             c.head.includes(path) || c.base.as_ref().is_some_and(|b| b.includes(path))
-        });
-        (is_job_candidate(path) || included || self.by_text.contains(path)) && !self.excluded(path)
+        })
     }
 }

@@ -171,3 +171,61 @@ fn files_named_otherwise_are_job_files_by_their_text_on_either_side() {
     assert!(!cs.is_candidate(Path::new("README.md")));
     assert!(!set(vec![Change::Added(p("jobs/web.nomad"))]).touches_other_names());
 }
+
+/// A job file deleted or moved away whose base gives no job is a step of
+/// its own, "cannot tell" (at the new path for a rename); a modified one
+/// (fixing a broken file) and a deleted file that was no job are not.
+#[test]
+fn a_deleted_or_moved_job_file_whose_base_does_not_load_cannot_tell() {
+    let p = PathBuf::from;
+    let broken = "job \"x\" {\n  datacenters = [\"dc1\"\n}\n";
+    let mut base = MemVfs::new("base");
+    for f in ["gone.nomad", "moved.nomad", "fixed.nomad"] {
+        base.insert(Path::new(f), broken);
+    }
+    base.insert(Path::new("vars.hcl"), "image = \"redis\"\n");
+    let mut head = MemVfs::new("head");
+    head.insert(Path::new("z/moved.nomad"), job_text("moved"));
+    head.insert(Path::new("fixed.nomad"), job_text("fixed"));
+    let cs = set(vec![
+        Change::Deleted(p("gone.nomad")),
+        Change::Renamed {
+            from: p("moved.nomad"),
+            to: p("z/moved.nomad"),
+        },
+        Change::Modified(p("fixed.nomad")),
+        Change::Deleted(p("vars.hcl")),
+    ]);
+    let mut new = BTreeMap::new();
+    for f in ["z/moved.nomad", "fixed.nomad"] {
+        new.insert(p(f), parsed(&head, f));
+    }
+    let steps = cs.steps(&new, &base, &loader(), None, &[]);
+    let got: Vec<String> = steps
+        .iter()
+        .map(|s| match &s.action {
+            Action::CannotTell(d) => format!("{} {}: {}", s.path.display(), s.change, d.message),
+            _ => format!("{} {}", s.path.display(), s.change),
+        })
+        .collect();
+    let line = |f: &str| {
+        format!("cannot tell which job {f} defined at HEAD: its version there does not load (")
+    };
+    assert_eq!(got.len(), 4, "{got:#?}");
+    assert_eq!(got[0], "fixed.nomad modified");
+    assert!(
+        got[1].starts_with(&format!("gone.nomad deleted: {}", line("gone.nomad"))),
+        "{got:#?}"
+    );
+    assert!(
+        got[2].starts_with(&format!(
+            "z/moved.nomad renamed from moved.nomad: {}",
+            line("moved.nomad")
+        )),
+        "{got:#?}"
+    );
+    assert_eq!(got[3], "z/moved.nomad renamed from moved.nomad");
+    assert!(steps
+        .iter()
+        .all(|s| !matches!(&s.action, Action::CannotTell(d) if d.code != CANNOT_TELL)));
+}

@@ -1,5 +1,89 @@
 //! How a finding names the earlier files of a change set that cause it.
 
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use super::{findings, Judge};
+use crate::changeset::Submitted;
+use crate::jobspec;
+use crate::rules::{self, Finding};
+use crate::scheduler::replay_cache::Shared;
+
+/// What makes two findings the same: the rule and where it points.
+fn cause_key(d: &Finding) -> (String, Option<crate::source::Span>) {
+    (d.code.clone(), d.primary_span())
+}
+
+/// A finding this file gets only with earlier steps of the change set
+/// applied is caused by them: say which. The earlier steps that reproduce
+/// it each on its own are named; when none does alone, it takes them
+/// together, and all are named.
+pub(super) fn name_causes(
+    diags: &mut [Finding],
+    parsed: &jobspec::ParsedJob,
+    path: &Path,
+    judge: &Judge<'_>,
+    earlier: &[Submitted],
+    trusted: Option<&rules::suppress::Trusted>,
+    replays: &OnceLock<Shared>,
+) {
+    let Some(base) = judge.sim else { return };
+    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted, replays)
+        .iter()
+        .map(cause_key)
+        .collect();
+    let caused: Vec<usize> = (0..diags.len())
+        .filter(|i| !alone.contains(&cause_key(&diags[*i])))
+        .collect();
+    if caused.is_empty() {
+        return;
+    }
+    // With one earlier step it is that one; with several, replay each alone.
+    let each: Vec<BTreeSet<_>> = if earlier.len() == 1 {
+        Vec::new()
+    } else {
+        earlier
+            .iter()
+            .map(|e| {
+                let mut sim = base.clone();
+                e.replay(&mut sim);
+                findings(
+                    parsed,
+                    path,
+                    judge,
+                    Some(&sim),
+                    std::slice::from_ref(e),
+                    trusted,
+                    replays,
+                )
+                .iter()
+                .map(cause_key)
+                .collect()
+            })
+            .collect()
+    };
+    for i in caused {
+        let key = cause_key(&diags[i]);
+        let mut by: Vec<&Submitted> = earlier
+            .iter()
+            .zip(&each)
+            .filter(|(_, keys)| keys.contains(&key))
+            .map(|(e, _)| e)
+            .collect();
+        if by.is_empty() {
+            by = earlier.iter().collect();
+        }
+        let names: Vec<String> = by.iter().map(|e| e.describe()).collect();
+        let d = &mut diags[i];
+        d.message = format!(
+            "{} (caused by {} earlier in this change set: checked alone, this file does not get it)",
+            d.message,
+            cause_list(&names)
+        );
+    }
+}
+
 /// Causes named in full; more are counted. Each of n new jobs sharing a
 /// quota was caused by all the earlier ones: naming them all made the
 /// output quadratic (150 jobs: ~135 findings of ~149 names each, redteam6

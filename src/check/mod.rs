@@ -21,7 +21,7 @@ use crate::diag::panic_text;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::changeset::{Action, ChangeSet, NewVersion, Sequence, Step, Submitted};
@@ -301,10 +301,27 @@ pub fn check_change_set(
         })
         .collect();
     let steps = set.steps(&new, base, loader, None, &judge.world.running);
-    let results = judge_steps(loaded, &steps, judge);
+    let results = one_per_path(judge_steps(loaded, &steps, judge));
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
     Checked { results, skipped }
+}
+
+/// One result per file: what a renamed file's old version leaves unknown
+/// (its step goes first at the new path) is said with its new version's
+/// findings.
+fn one_per_path(results: Vec<FileResult>) -> Vec<FileResult> {
+    let mut out: Vec<FileResult> = Vec::with_capacity(results.len());
+    for r in results {
+        match out.last_mut() {
+            Some(last) if last.path == r.path => {
+                last.diags.extend(r.diags);
+                last.crashed |= r.crashed;
+            }
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 /// The rules' findings for one parsed file against one state of the cluster.
@@ -367,6 +384,14 @@ fn judge_steps(
             continue;
         }
         let path = step.path.clone();
+        if let Action::CannotTell(d) = &step.action {
+            out.push(FileResult {
+                path,
+                diags: vec![Diag::clone(d)],
+                crashed: false,
+            });
+            continue;
+        }
         let parsed = match loaded.remove(&path) {
             Some(Loaded::Job(p)) => p,
             Some(Loaded::Failed { diag, crashed }) => {
@@ -400,7 +425,7 @@ fn judge_steps(
             );
             if !earlier.is_empty() {
                 let trusted = trusted.as_ref();
-                name_causes(
+                causes::name_causes(
                     &mut diags, &parsed, &path, judge, earlier, trusted, &replays,
                 );
             }
@@ -430,80 +455,6 @@ fn judge_steps(
         });
     }
     out
-}
-
-/// What makes two findings the same: the rule and where it points.
-fn cause_key(d: &Finding) -> (String, Option<crate::source::Span>) {
-    (d.code.clone(), d.primary_span())
-}
-
-/// A finding this file gets only with earlier steps of the change set
-/// applied is caused by them: say which. The earlier steps that reproduce
-/// it each on its own are named; when none does alone, it takes them
-/// together, and all are named.
-fn name_causes(
-    diags: &mut [Finding],
-    parsed: &jobspec::ParsedJob,
-    path: &Path,
-    judge: &Judge<'_>,
-    earlier: &[Submitted],
-    trusted: Option<&rules::suppress::Trusted>,
-    replays: &OnceLock<Shared>,
-) {
-    let Some(base) = judge.sim else { return };
-    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted, replays)
-        .iter()
-        .map(cause_key)
-        .collect();
-    let caused: Vec<usize> = (0..diags.len())
-        .filter(|i| !alone.contains(&cause_key(&diags[*i])))
-        .collect();
-    if caused.is_empty() {
-        return;
-    }
-    // With one earlier step it is that one; with several, replay each alone.
-    let each: Vec<BTreeSet<_>> = if earlier.len() == 1 {
-        Vec::new()
-    } else {
-        earlier
-            .iter()
-            .map(|e| {
-                let mut sim = base.clone();
-                e.replay(&mut sim);
-                findings(
-                    parsed,
-                    path,
-                    judge,
-                    Some(&sim),
-                    std::slice::from_ref(e),
-                    trusted,
-                    replays,
-                )
-                .iter()
-                .map(cause_key)
-                .collect()
-            })
-            .collect()
-    };
-    for i in caused {
-        let key = cause_key(&diags[i]);
-        let mut by: Vec<&Submitted> = earlier
-            .iter()
-            .zip(&each)
-            .filter(|(_, keys)| keys.contains(&key))
-            .map(|(e, _)| e)
-            .collect();
-        if by.is_empty() {
-            by = earlier.iter().collect();
-        }
-        let names: Vec<String> = by.iter().map(|e| e.describe()).collect();
-        let d = &mut diags[i];
-        d.message = format!(
-            "{} (caused by {} earlier in this change set: checked alone, this file does not get it)",
-            d.message,
-            causes::cause_list(&names)
-        );
-    }
 }
 
 #[cfg(test)]

@@ -86,6 +86,10 @@ pub struct CheckArgs {
     pub var_files: Vec<PathBuf>,
 }
 
+mod verdict;
+pub use verdict::exit_code;
+use verdict::verdict;
+
 pub use crate::check::select::Selection;
 pub use crate::check::{check_files, planned_change, FileResult};
 
@@ -120,19 +124,6 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
     )
     .for_servers(world.edition(), world.server.job_settings())
     .with_running(world)
-}
-
-/// Exit code for findings: 1 if any is at or above the threshold.
-pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
-    let threshold = match deny {
-        Some(Deny::Warnings) => Severity::Warning,
-        None => Severity::Error,
-    };
-    if findings.iter().any(|f| f.severity >= threshold) {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    }
 }
 
 /// `check`: the world comes from the same place as the files being judged:
@@ -520,80 +511,9 @@ fn run_selected(
             report::statistics_text(&report::statistics(&findings))
         );
     }
-    let (code, crash_note) = verdict(&results, &findings, args.deny, args.exit_zero);
-    if let Some(note) = crash_note {
-        eprintln!("{note}");
+    let (code, lines) = verdict(&results, &findings, args.deny, args.exit_zero);
+    for line in lines {
+        eprintln!("{line}");
     }
     code
-}
-
-/// The run's exit code, and the error line when a file's check crashed:
-/// a crash fails the run (exit 2, naming the files) whatever the findings,
-/// `--exit-zero` or `--deny` say, since its findings are incomplete.
-fn verdict(
-    results: &[FileResult],
-    findings: &[Finding],
-    deny: Option<Deny>,
-    exit_zero: bool,
-) -> (i32, Option<String>) {
-    let crashed: Vec<&FileResult> = results.iter().filter(|r| r.crashed).collect();
-    if !crashed.is_empty() {
-        let note = format!(
-            "error: {} file(s) could not be checked (internal error): {}",
-            crashed.len(),
-            crashed
-                .iter()
-                .map(|r| crate::escape::one_line(&r.path.display().to_string()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return (exit::INVALID, Some(note));
-    }
-    if exit_zero {
-        return (exit::OK, None);
-    }
-    (exit_code(findings, deny), None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn threshold_follows_deny() {
-        let w = vec![Diag::warning("NP101", "m")];
-        assert_eq!(exit_code(&w, None), exit::OK);
-        assert_eq!(exit_code(&w, Some(Deny::Warnings)), exit::FINDINGS);
-        assert_eq!(
-            exit_code(&[Diag::error("NP201", "m")], None),
-            exit::FINDINGS
-        );
-        assert_eq!(exit_code(&[], Some(Deny::Warnings)), exit::OK);
-    }
-
-    /// README's exit code 2 for "a file whose check crashed": whatever the
-    /// other files' findings and the flags that lower the bar.
-    #[test]
-    fn a_crashed_file_fails_the_run_with_exit_2_and_is_named() {
-        let file = |name: &str, crashed: bool| FileResult {
-            path: std::path::PathBuf::from(name),
-            diags: Vec::new(),
-            crashed,
-        };
-        let clean = [file("jobs/a.nomad", false), file("jobs/b.nomad", false)];
-        assert_eq!(verdict(&clean, &[], None, false), (exit::OK, None));
-        let errors = [Diag::error("NP201", "m")];
-        assert_eq!(verdict(&clean, &errors, None, true), (exit::OK, None));
-        let broken = [file("jobs/a.nomad", false), file("jobs/b.nomad", true)];
-        for (deny, exit_zero) in [(None, false), (None, true), (Some(Deny::Warnings), false)] {
-            for findings in [&[][..], &errors[..]] {
-                let (code, note) = verdict(&broken, findings, deny, exit_zero);
-                assert_eq!(code, exit::INVALID);
-                assert_eq!(
-                    note.as_deref(),
-                    Some("error: 1 file(s) could not be checked (internal error): jobs/b.nomad")
-                );
-            }
-        }
-    }
 }

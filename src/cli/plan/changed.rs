@@ -32,14 +32,18 @@ pub enum Outcome {
 
 impl Outcome {
     /// An entry whose plan the tool cannot tell (Nomad's answer is not
-    /// known: `plan::cannot-know`, or a job file whose evaluation says
+    /// known: `plan::cannot-know`, a deleted file whose job is not known,
+    /// `changeset::cannot-tell`, or a job file whose evaluation says
     /// `...-cannot-tell`): no fault of the file, so summaries count it
     /// apart from the invalid ones (redteam6 G8). The exit code is the
     /// same, Nomad's error.
     pub fn cannot_tell(&self) -> bool {
         match self {
             Outcome::Invalid(d) => d.iter().any(|x| {
-                x.is_error() && (x.code == CANNOT_KNOW || x.code.ends_with("-cannot-tell"))
+                x.is_error()
+                    && (x.code == CANNOT_KNOW
+                        || x.code == crate::changeset::CANNOT_TELL
+                        || x.code.ends_with("-cannot-tell"))
             }),
             _ => false,
         }
@@ -211,6 +215,8 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 }
             }
             Action::Invalid => Outcome::Invalid(errors.remove(&step.path).unwrap_or_default()),
+            // Its `changeset::cannot-tell` counts and exits as every other.
+            Action::CannotTell(d) => Outcome::Invalid(Diag::clone(d).into()),
             Action::Stop { namespace, id } => match seq.sim().state.job(namespace, id) {
                 Some(record) => {
                     let mut stopped = (*record.job).clone();

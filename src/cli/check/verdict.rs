@@ -1,0 +1,127 @@
+//! `check`'s exit code: findings against the threshold, a crashed file's
+//! check, and what the run cannot tell.
+
+use super::{Deny, FileResult};
+use crate::diag::{exit, Severity};
+use crate::rules::Finding;
+
+/// Exit code for findings: 1 if any is at or above the threshold.
+pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
+    let threshold = match deny {
+        Some(Deny::Warnings) => Severity::Warning,
+        None => Severity::Error,
+    };
+    if findings.iter().any(|f| f.severity >= threshold) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+/// The run's exit code, and the error lines for stderr. A crash fails the
+/// run (exit 2, naming the files) whatever the findings, `--exit-zero` or
+/// `--deny` say, since its findings are incomplete; so does what a change
+/// set cannot tell ([`crate::changeset::CANNOT_TELL`]: which job a deleted
+/// file defined), as a gate without a world does (exit 2, one line each).
+pub(super) fn verdict(
+    results: &[FileResult],
+    findings: &[Finding],
+    deny: Option<Deny>,
+    exit_zero: bool,
+) -> (i32, Vec<String>) {
+    let mut lines = Vec::new();
+    let crashed: Vec<&FileResult> = results.iter().filter(|r| r.crashed).collect();
+    if !crashed.is_empty() {
+        lines.push(format!(
+            "error: {} file(s) could not be checked (internal error): {}",
+            crashed.len(),
+            crashed
+                .iter()
+                .map(|r| crate::escape::one_line(&r.path.display().to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    // Its message is one line already (each input in it escaped).
+    lines.extend(
+        findings
+            .iter()
+            .filter(|f| f.is_error() && f.code == crate::changeset::CANNOT_TELL)
+            .map(|f| format!("error: {}", f.message)),
+    );
+    if !lines.is_empty() {
+        return (exit::INVALID, lines);
+    }
+    if exit_zero {
+        return (exit::OK, lines);
+    }
+    (exit_code(findings, deny), lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diag;
+
+    #[test]
+    fn threshold_follows_deny() {
+        let w = vec![Diag::warning("NP101", "m")];
+        assert_eq!(exit_code(&w, None), exit::OK);
+        assert_eq!(exit_code(&w, Some(Deny::Warnings)), exit::FINDINGS);
+        assert_eq!(
+            exit_code(&[Diag::error("NP201", "m")], None),
+            exit::FINDINGS
+        );
+        assert_eq!(exit_code(&[], Some(Deny::Warnings)), exit::OK);
+    }
+
+    /// README's exit code 2 for "a file whose check crashed": whatever the
+    /// other files' findings and the flags that lower the bar.
+    #[test]
+    fn a_crashed_file_fails_the_run_with_exit_2_and_is_named() {
+        let file = |name: &str, crashed: bool| FileResult {
+            path: std::path::PathBuf::from(name),
+            diags: Vec::new(),
+            crashed,
+        };
+        let clean = [file("jobs/a.nomad", false), file("jobs/b.nomad", false)];
+        assert_eq!(verdict(&clean, &[], None, false), (exit::OK, vec![]));
+        let errors = [Diag::error("NP201", "m")];
+        assert_eq!(verdict(&clean, &errors, None, true), (exit::OK, vec![]));
+        let broken = [file("jobs/a.nomad", false), file("jobs/b.nomad", true)];
+        for (deny, exit_zero) in [(None, false), (None, true), (Some(Deny::Warnings), false)] {
+            for findings in [&[][..], &errors[..]] {
+                let (code, note) = verdict(&broken, findings, deny, exit_zero);
+                assert_eq!(code, exit::INVALID);
+                assert_eq!(
+                    note,
+                    vec!["error: 1 file(s) could not be checked (internal error): jobs/b.nomad"]
+                );
+            }
+        }
+    }
+
+    /// What a change set cannot tell exits 2 with its line, whatever
+    /// lowers the bar.
+    #[test]
+    fn a_cannot_tell_fails_the_run_with_exit_2_and_its_line() {
+        let clean = [FileResult {
+            path: std::path::PathBuf::from("jobs/a.nomad"),
+            diags: Vec::new(),
+            crashed: false,
+        }];
+        let untold = [Diag::error(
+            crate::changeset::CANNOT_TELL,
+            "cannot tell which job a defined at HEAD",
+        )];
+        for (deny, exit_zero) in [(None, false), (None, true), (Some(Deny::Warnings), false)] {
+            assert_eq!(
+                verdict(&clean, &untold, deny, exit_zero),
+                (
+                    exit::INVALID,
+                    vec!["error: cannot tell which job a defined at HEAD".to_string()]
+                )
+            );
+        }
+    }
+}
