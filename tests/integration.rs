@@ -122,6 +122,7 @@ mod jobspec_demo;
 mod jobspec_diagnostics;
 mod jobspec_duplicate_blocks;
 mod jobspec_dynamic_for_each;
+mod jobspec_dynamic_labels;
 mod jobspec_group_service_ports;
 mod jobspec_group_services_validate;
 mod jobspec_group_validation;

@@ -2,10 +2,11 @@
 //! `dynamic` blocks on the way. Lowering to the typed model reads this tree,
 //! so it never sees an unevaluated expression.
 
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 
 use super::block_labels::schema_labels;
-use super::eval::{hcl_error, iter_pairs, span_of, to_string, Scope};
+use super::eval::{hcl_error, iter_pairs, span_of, to_string, EvalError, Scope};
 use super::model::Value;
 use super::vars::eval_diags;
 use crate::diag::{Diag, Diags};
@@ -177,12 +178,6 @@ fn expand_dynamic(
         );
         return vec![];
     };
-    if let Some(l) = b.body.get_attribute("labels") {
-        if let Some(d) = label_count_error(parent, &kind, &l.value, src) {
-            diags.push(d);
-            return vec![];
-        }
-    }
     let coll = match scope.eval(&for_each.value) {
         Ok(v) => v,
         Err(e) => {
@@ -213,6 +208,24 @@ fn expand_dynamic(
         ));
         return vec![];
     }
+    // decodeSpec reads `labels` after for_each (expand_spec.go:106-130):
+    // a static list, as many as the block type takes.
+    let label_exprs: Vec<&Expression> = match b.body.get_attribute("labels") {
+        Some(l) => match static_list(&l.value, src) {
+            Ok(items) => {
+                if let Some(d) = label_count_error(parent, &kind, &l.value, src) {
+                    diags.push(d);
+                    return vec![];
+                }
+                items
+            }
+            Err(d) => {
+                diags.push(d);
+                return vec![];
+            }
+        },
+        None => Vec::new(),
+    };
     let items = iter_pairs(&coll).unwrap_or_default();
     let mut out = Vec::new();
     for (k, v) in items {
@@ -220,25 +233,16 @@ fn expand_dynamic(
         it.insert("key".to_string(), k);
         it.insert("value".to_string(), v);
         scope.bindings.push((iter_name.clone(), Value::Map(it)));
-        let mut labels = Vec::new();
-        if let Some(l) = b.body.get_attribute("labels") {
-            match scope.eval(&l.value) {
-                Ok(Value::List(ls)) => {
-                    labels = ls
-                        .iter()
-                        .map(|x| (to_string(x).unwrap_or_default(), span_of(&l.value)))
-                        .collect();
-                }
-                Ok(_) => diags.push(
-                    Diag::error(
-                        "jobspec::type",
-                        "dynamic block labels must be a list of strings",
-                    )
-                    .at(src, span_of(&l.value), "not a list"),
-                ),
-                Err(e) => diags.extend(eval_diags(src, e)),
+        // newBlock: each label in the iteration's scope; a failing one
+        // drops this block (the others are still generated).
+        let labels = match labels_of(&label_exprs, scope) {
+            Ok(labels) => labels,
+            Err(e) => {
+                diags.extend(eval_diags(src, e));
+                scope.bindings.pop();
+                continue;
             }
-        }
+        };
         let node = Node {
             ident: kind.clone(),
             ident_span: span_of(label),
@@ -252,6 +256,66 @@ fn expand_dynamic(
         out.push(node);
     }
     out
+}
+
+/// hcl.ExprList (expr_list.go@v2.20.2-nomad-1): `labels` must be written
+/// as a list (`[...]`), not computed; its refusal sits at the expression's
+/// StartRange (where we know it; elsewhere our own words).
+fn static_list<'e>(e: &'e Expression, src: &Source) -> Result<Vec<&'e Expression>, Diag> {
+    if let Expression::Array(items) = e {
+        return Ok(items.iter().collect());
+    }
+    let d = match super::start_range::start_range(&src.text, span_of(e)) {
+        Some(at) => Diag::error(
+            "jobspec::dynamic",
+            "Invalid expression; A static list expression is required.",
+        )
+        .at(src, at, "not a list written out"),
+        None => Diag::error(
+            "jobspec::dynamic",
+            "dynamic block labels must be a static list expression",
+        )
+        .at(src, span_of(e), "not a list written out"),
+    };
+    Err(d.help("write the labels as a list: `labels = [each.value]`"))
+}
+
+/// A generated block's labels (expand_spec.go newBlock): each evaluated,
+/// converted to a string, never null; the first refusal ends the block.
+fn labels_of(
+    exprs: &[&Expression],
+    scope: &mut Scope<'_>,
+) -> Result<Vec<(String, Span)>, EvalError> {
+    let cty = super::functions::params::cty_release(scope.fns.version);
+    let mut out = Vec::with_capacity(exprs.len());
+    for e in exprs {
+        let at = span_of(*e);
+        let v = scope.eval(e)?;
+        let refused = |detail: String| {
+            hcl_error(
+                at,
+                "Invalid dynamic block label",
+                detail,
+                "a dynamic block's label must be a string (or a number or bool)",
+            )
+        };
+        if let Some(why) =
+            super::functions::mismatch(&v, &super::functions::params::Ty::String, cty)
+        {
+            return Err(refused(format!(
+                "Cannot use this value as a dynamic block label: {why}."
+            )));
+        }
+        match to_string(&v) {
+            Some(label) if !matches!(v, Value::Null) => out.push((label, at)),
+            _ => {
+                return Err(refused(
+                    "Cannot use a null value as a dynamic block label.".into(),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// HCL's dynblock refuses a `labels` list longer or shorter than the

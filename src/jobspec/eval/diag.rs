@@ -62,6 +62,11 @@ const SUMMARIES: &[&str] = &[
     "Invalid 'for' condition",
     // hcl's ext/dynblock (tree.rs).
     "Invalid dynamic for_each value",
+    "Invalid dynamic block label",
+    "Extraneous dynamic block label",
+    "Insufficient dynamic block labels",
+    // hcl.ExprList of a dynamic block's labels (tree.rs).
+    "Invalid expression",
     "Invalid expanding argument value",
     "Invalid function argument",
     "Invalid object key",
