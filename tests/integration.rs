@@ -145,6 +145,7 @@ mod jobspec_missing_names;
 mod jobspec_narrow_numbers;
 mod jobspec_network_validate;
 mod jobspec_nomad_check_validate;
+mod jobspec_null_fields;
 mod jobspec_object_keys;
 mod jobspec_own_pass_order;
 mod jobspec_path_functions;

@@ -50,6 +50,8 @@ mod json_strings;
 pub mod locals;
 mod lower;
 pub mod model;
+mod null_decode;
+mod null_table;
 mod opaque;
 pub mod parse;
 mod parse_refusal;
@@ -550,6 +552,7 @@ fn build(
     };
     let lowered = cx.diags.0.len();
     let mut job = lower::job(&node, &mut cx);
+    null_decode::check(&node, &mut cx);
     let silent = std::mem::take(&mut cx.undecoded);
     unknown_keys::reword(job_block, opts.version, &mut diags.0[lowered..]);
     undecoded::retain(diags, evaluated, &silent);

@@ -1,0 +1,76 @@
+//! jobspec2's refusal of a `null` for an argument whose api field cannot
+//! hold one (redteam7 D10, issue 13): `user = var.run_as` with a `default =
+//! null` variable, a service's `port = null`, `"user": null` in hcl's JSON
+//! syntax. Nomad (1.0+) cannot parse such a file; the tool read the null as
+//! "unset" and passed it.
+//!
+//! One pass over the evaluated job, beside the lowering, so `validate`,
+//! `check` and `plan` (which all load the file through jobspec::load) say
+//! the same. Which argument refuses a null at which release is data
+//! (null_table.rs, read off api/*.go at every tag); the words and place
+//! are gohcl's (hashicorp/hcl gohcl/decode.go DecodeExpression
+//! @v2.20.2-nomad-1): `Unsuitable value type; Unsuitable value: null value
+//! is not allowed`, Subject the expression's StartRange, go-cty's error
+//! text from cty/gocty/out.go fromCtyValue (v1.4.1 to v1.18.1 alike). Where
+//! that range is not known here (a conditional, an index, a template), the
+//! refusal stands in our words. Before 1.0 HCL1 has no null: nothing here.
+//!
+//! Several such errors in one block come out in gohcl's map order over the
+//! struct's attributes: decode_order.rs says so, as for every decoding
+//! error.
+
+use super::fields::Cx;
+use super::model::Value;
+use super::null_table::{lookup, Api, Go, Takes};
+use super::start_range::start_range;
+use super::tree::{Attr, Node};
+
+/// Refuses every null the job's api structs cannot hold (1.0+).
+pub fn check(job: &Node, cx: &mut Cx<'_>) {
+    if cx.hcl2() {
+        walk(job, Api::Job, cx);
+    }
+}
+
+fn walk(n: &Node, of: Api, cx: &mut Cx<'_>) {
+    for a in n.attrs.iter().filter(|a| matches!(a.value, Value::Null)) {
+        if let Some(Takes::NoNull(go)) = lookup(of, &a.name, cx.version) {
+            refuse(cx, a, go);
+        }
+    }
+    for b in &n.blocks {
+        if let Some(Takes::Block(child)) = lookup(of, &b.ident, cx.version) {
+            walk(b, child, cx);
+        }
+    }
+}
+
+fn refuse(cx: &mut Cx<'_>, a: &Attr, go: Go) {
+    let want = go.wants();
+    let help = format!(
+        "give \"{}\" a {want}, or leave the argument out: Nomad's field for it cannot hold a null, so a null is no \"unset\" here",
+        a.name
+    );
+    match start_range(&cx.src.text, a.value_span) {
+        Some(span) => cx.error(
+            "jobspec::type",
+            span,
+            format!(
+                "{}Unsuitable value: null value is not allowed",
+                super::decode_type::GOHCL
+            ),
+            "null",
+            &help,
+        ),
+        None => cx.error(
+            "jobspec::type",
+            a.value_span,
+            format!(
+                "Inappropriate value for attribute \"{}\": {want} required, got null",
+                a.name
+            ),
+            "null",
+            &help,
+        ),
+    }
+}
