@@ -26,6 +26,7 @@ use base_job::{base_job, BaseJob};
 mod base_job;
 mod by_text;
 mod configured;
+mod no_job;
 mod range;
 mod readers;
 mod tracked_inputs;

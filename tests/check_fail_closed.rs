@@ -75,6 +75,8 @@ fn the_embedded_world_is_announced_and_gates_without_a_world_cannot_tell() {
         text(&out.stderr)
     );
     d.git(&["commit", "-qm", "web"]);
+    // A job file changed since HEAD (a change of no job file passes).
+    d.write("web.nomad", "job \"web\" {\n  datacenters = [\"dc2\"]\n}\n");
     let out = d.run(&["check", "--base", "HEAD"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(

@@ -185,3 +185,142 @@ fn plan_by_hand_keeps_the_demo_and_says_so() {
         );
     }
 }
+
+/// A repository with no world whose one commit holds `web.nomad` reading
+/// `conf/app.conf` (and a README).
+fn no_world_with_job(name: &str) -> TempDir {
+    let d = TempDir::new(name);
+    git(&d.0, &["init", "-q"]);
+    d.put("README.md", "no world here\n");
+    d.put("conf/app.conf", "v1\n");
+    d.put(
+        "web.nomad",
+        &WEB.replace(
+            "      resources {",
+            "      template {\n        data        = file(\"conf/app.conf\")\n        destination = \"local/app.conf\"\n      }\n      resources {",
+        ),
+    );
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "first"]);
+    d
+}
+
+/// Both gates pass the staged change, saying so as for any change set
+/// with no job file, and why no world was needed.
+fn assert_passes(d: &TempDir, skipped: usize) {
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    let summary = match skipped {
+        0 => "0 errors, 0 warnings, 0 advices in 0 files\n".to_string(),
+        n => format!("0 errors, 0 warnings, 0 advices in 0 files ({n} skipped: not job files)\n"),
+    };
+    assert_eq!(stdout(&o), summary, "{text}");
+    assert!(
+        stderr(&o).contains("this change holds no job file"),
+        "{text}"
+    );
+    let o = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert_eq!(
+        stdout(&o),
+        "==> no job file changed from HEAD to the index\n==> 0 job file(s) changed from HEAD to the index: 0 change allocations, 0 do not, 0 invalid\n",
+        "{text}"
+    );
+    let o = d.run(&["plan", "--changed", "--staged", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", output_text(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc, serde_json::json!({"Base": "HEAD", "Plans": []}));
+}
+
+/// Both gates still refuse the staged change: "cannot tell".
+fn assert_refused(d: &TempDir, what: &str) {
+    let o = d.run(&["check", "--staged"]);
+    assert_cannot_tell(&o, 2, &format!("check --staged: {what}"));
+    let o = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    assert_cannot_tell(&o, 255, &format!("plan --changed: {what}"));
+}
+
+/// A commit that changes no job file had nothing to judge: refusing it
+/// for want of a world refused every commit of the repository, a README
+/// edit or a Vault policy too, and a hook that refuses everything is
+/// switched off (G11's harshness). It passes, in every mode and through
+/// the installed hook; a job commit is still refused.
+#[test]
+fn a_change_holding_no_job_file_passes_without_a_world() {
+    let d = no_world_with_job("no-world-readme");
+    d.put("README.md", "still no world\n");
+    d.put(
+        "vault/policy.hcl",
+        "path \"secret/*\" {\n  capabilities = [\"read\"]\n}\n",
+    );
+    git(&d.0, &["add", "-A"]);
+    assert_passes(&d, 1);
+    git(&d.0, &["commit", "-qm", "docs"]);
+    for args in [
+        &["check", "--base", "HEAD~1", "--head", "HEAD"][..],
+        &[
+            "plan",
+            "--changed",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--gate",
+        ],
+    ] {
+        let o = d.run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", output_text(&o));
+    }
+    // Through the hook `hook install --plan` writes.
+    let o = d.run(&["hook", "install", "--plan"]);
+    assert!(o.status.success(), "{}", output_text(&o));
+    let bin_dir = common::bin().parent().unwrap().to_path_buf();
+    let mut dirs = vec![bin_dir];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    let path = std::env::join_paths(dirs).unwrap();
+    let commit = |msg: &str| {
+        common::git_command(&d.0)
+            .args(["commit", "-qm", msg])
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    d.put("README.md", "a third README\n");
+    git(&d.0, &["add", "README.md"]);
+    let o = commit("readme");
+    assert!(o.status.success(), "{}", output_text(&o));
+    d.put("web.nomad", &WEB.replace("count = 2", "count = 3"));
+    git(&d.0, &["add", "web.nomad"]);
+    let o = commit("web");
+    let text = output_text(&o);
+    assert!(!o.status.success(), "{text}");
+    assert!(text.contains("error: cannot tell"), "{text}");
+}
+
+/// What makes a change one a gate judges, each still refused without a
+/// world: a job file edited, deleted, or under another name; a file a job
+/// reads; a file of the world folder.
+#[test]
+fn a_change_a_gate_judges_is_still_refused_without_a_world() {
+    let d = no_world_with_job("no-world-still");
+    d.put("conf/app.conf", "v2\n");
+    git(&d.0, &["add", "-A"]);
+    assert_refused(&d, "a template the job reads");
+    git(&d.0, &["reset", "-q", "--hard"]);
+    git(&d.0, &["rm", "-q", "web.nomad"]);
+    assert_refused(&d, "a deleted job file");
+    git(&d.0, &["reset", "-q", "--hard"]);
+    d.put("deploy/web", WEB);
+    git(&d.0, &["add", "-A"]);
+    assert_refused(&d, "a job under another name");
+    git(&d.0, &["reset", "-q", "--hard"]);
+    git(&d.0, &["clean", "-qfd"]);
+    d.put("rules/policy.hcl", "preemption_gap = 10\n");
+    git(&d.0, &["add", "-A"]);
+    assert_refused(&d, "a file of the world folder");
+}

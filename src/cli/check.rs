@@ -86,9 +86,10 @@ pub struct CheckArgs {
     pub var_files: Vec<PathBuf>,
 }
 
+mod no_world;
 mod verdict;
 pub use verdict::exit_code;
-use verdict::verdict;
+use verdict::{print_report, verdict};
 
 pub use crate::check::select::Selection;
 pub use crate::check::{check_files, planned_change, FileResult};
@@ -185,6 +186,12 @@ fn main_with(
         Ok(r) => r,
         Err(d) => {
             if let Some(line) = super::common::no_world_line(&d) {
+                // A change set holding no job file has nothing to judge.
+                if let Some(take) = ahead {
+                    if let Some(files) = no_world::nothing_to_judge(args, &cwd, take()) {
+                        return no_world::pass(args, files, color.stdout());
+                    }
+                }
                 return cannot_tell(args, &d, &line, color.stdout());
             }
             super::common::eprint_diags(&d, err_color);
@@ -487,30 +494,7 @@ fn run_selected(
         checked,
         skipped: skipped.len(),
     };
-    let concise = match args.output_format {
-        Some(f) => f == report::OutputFormat::Concise,
-        None => {
-            use std::io::IsTerminal;
-            !std::io::stdout().is_terminal() || std::env::var_os("PRE_COMMIT").is_some()
-        }
-    };
-    let text = if args.format == Format::Human && concise {
-        report::concise::render(&findings, files)
-    } else {
-        report::render(args.format, &findings, files, color)
-    };
-    if args.quiet && args.format == Format::Human {
-        let summary = report::summary_line(&findings, files);
-        print!("{}", text.strip_suffix(&summary).unwrap_or(&text));
-    } else {
-        print!("{text}");
-    }
-    if args.statistics && args.format != Format::Json {
-        print!(
-            "{}",
-            report::statistics_text(&report::statistics(&findings))
-        );
-    }
+    print_report(args, &findings, files, color);
     let (code, lines) = verdict(&results, &findings, args.deny, args.exit_zero);
     for line in lines {
         eprintln!("{line}");

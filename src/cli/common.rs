@@ -344,6 +344,30 @@ pub fn no_world_line(diags: &Diags) -> Option<String> {
         .map(|d| format!("error: {}", crate::escape::one_line(&d.message)))
 }
 
+/// The world folder a gate reads from git, relative to the repository's
+/// top (`root`): `--world DIR`, else the nearest `rules/` holding a
+/// cluster.hcl at or above `cwd` on disk, as the disk search finds it,
+/// else `rules`.
+pub fn world_folder(root: &Path, cwd: &Path, world_flag: Option<&Path>) -> PathBuf {
+    match world_flag {
+        Some(w) => {
+            let abs = if w.is_absolute() {
+                w.to_path_buf()
+            } else {
+                cwd.join(w)
+            };
+            abs.strip_prefix(root).map(Path::to_path_buf).unwrap_or(abs)
+        }
+        None => {
+            let rel = cwd.strip_prefix(root).unwrap_or(Path::new(""));
+            rel.ancestors()
+                .map(|d| d.join("rules"))
+                .find(|r| root.join(r).join("cluster.hcl").is_file())
+                .unwrap_or_else(|| PathBuf::from("rules"))
+        }
+    }
+}
+
 /// The world as committed at `rev` (or, with `staged`, as staged, falling
 /// back to the index in a repository with no commits yet): for hooks and CI
 /// gates, which must judge content, not whatever is in the working tree.
@@ -364,26 +388,7 @@ pub fn resolve_world_at(
             .help("--staged and --base read files from git; run inside a checkout"),
         )
     })?;
-    let world_rel = match world_flag {
-        Some(w) => {
-            let abs = if w.is_absolute() {
-                w.to_path_buf()
-            } else {
-                cwd.join(w)
-            };
-            abs.strip_prefix(&root)
-                .map(Path::to_path_buf)
-                .unwrap_or(abs)
-        }
-        None => {
-            let rel = cwd.strip_prefix(&root).unwrap_or(Path::new(""));
-            // The nearest rules/ at or above the current directory, as the disk search does.
-            rel.ancestors()
-                .map(|d| d.join("rules"))
-                .find(|r| root.join(r).join("cluster.hcl").is_file())
-                .unwrap_or_else(|| PathBuf::from("rules"))
-        }
-    };
+    let world_rel = world_folder(&root, cwd, world_flag);
     // Read lazily: only the world's files and what they reference are read.
     let read_err = |e: std::io::Error| {
         Diags::from(

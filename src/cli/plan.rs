@@ -5,6 +5,7 @@
 pub mod changed;
 mod from_git;
 pub mod markdown;
+mod no_world;
 mod notes;
 pub mod policy;
 mod request;

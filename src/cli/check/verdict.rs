@@ -1,9 +1,41 @@
-//! `check`'s exit code: findings against the threshold, a crashed file's
-//! check, and what the run cannot tell.
+//! `check`'s report and exit code: findings against the threshold, a
+//! crashed file's check, and what the run cannot tell.
 
-use super::{Deny, FileResult};
+use super::{CheckArgs, Deny, FileResult};
 use crate::diag::{exit, Severity};
+use crate::report::{self, Format};
 use crate::rules::Finding;
+
+/// Print the run's report in the format asked for (the summary line left
+/// out with `--quiet`, the rules' counts with `--statistics`).
+pub(super) fn print_report(
+    args: &CheckArgs,
+    findings: &[Finding],
+    files: report::Files,
+    color: bool,
+) {
+    let concise = match args.output_format {
+        Some(f) => f == report::OutputFormat::Concise,
+        None => {
+            use std::io::IsTerminal;
+            !std::io::stdout().is_terminal() || std::env::var_os("PRE_COMMIT").is_some()
+        }
+    };
+    let text = if args.format == Format::Human && concise {
+        report::concise::render(findings, files)
+    } else {
+        report::render(args.format, findings, files, color)
+    };
+    if args.quiet && args.format == Format::Human {
+        let summary = report::summary_line(findings, files);
+        print!("{}", text.strip_suffix(&summary).unwrap_or(&text));
+    } else {
+        print!("{text}");
+    }
+    if args.statistics && args.format != Format::Json {
+        print!("{}", report::statistics_text(&report::statistics(findings)));
+    }
+}
 
 /// Exit code for findings: 1 if any is at or above the threshold.
 pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {

@@ -159,7 +159,11 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let setup = match git_setup(args) {
         Ok(s) => s,
         Err(d) => match common::no_world_line(&d) {
-            Some(line) => return cannot_tell(args, &line),
+            // A change set holding no job file has nothing to plan.
+            Some(line) => match super::no_world::nothing_to_plan(args) {
+                Some(range) => return super::no_world::pass(args, &range),
+                None => return cannot_tell(args, &line),
+            },
             None => return fail(&d, color),
         },
     };
