@@ -108,6 +108,7 @@ mod import_node_fields;
 mod import_not_saved;
 mod import_registered_state;
 mod import_reschedule_count;
+mod import_stale_files;
 mod import_stored_update;
 mod import_summary_escapes;
 mod import_system_disconnect;

@@ -219,6 +219,17 @@ fn print_commands_lists_every_api_call() {
             "{file}"
         );
     }
+    // The lists, one namespace at a time (`namespace=*` is `[]` on older
+    // servers), each saved whole or not at all.
+    for (file, path) in import::NAMESPACE_LISTS {
+        assert!(text.contains(&format!("\"{path}namespace=$ns\"")), "{file}");
+        assert!(text.contains(&format!("> cluster-dump/{file}\n")), "{file}");
+    }
+    let commands = text.lines().filter(|l| !l.starts_with('#'));
+    assert!(
+        commands.clone().all(|l| !l.contains("namespace=*")),
+        "{text}"
+    );
     assert_snap!("import_print_commands", text);
 }
 

@@ -29,10 +29,11 @@ pub const VOLUMES_LIST: &str = "csi-volumes.json";
 pub const VOLUMES_DIR: &str = "volumes";
 pub const PLUGINS_DIR: &str = "plugins";
 
-/// The shell lines that save the CSI state (run after `IMPORT_FILES`).
+/// The shell lines that save the CSI state (run after the lists, which
+/// save `csi-volumes.json` namespace by namespace).
 pub fn print_commands(dir: &str) -> String {
     format!(
-        "nomad operator api '/v1/volumes?type=csi&namespace=*' | jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' | while read ns id; do mkdir -p {dir}/{VOLUMES_DIR}/$ns; nomad operator api \"/v1/volume/csi/$id?namespace=$ns\" > \"{dir}/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
+        "jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' {dir}/{VOLUMES_LIST} | while read ns id; do mkdir -p {dir}/{VOLUMES_DIR}/$ns; nomad operator api \"/v1/volume/csi/$id?namespace=$ns\" > \"{dir}/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
          mkdir -p {dir}/{PLUGINS_DIR}; nomad operator api '/v1/plugins?type=csi' | jq -r '.[].ID' | while read id; do nomad operator api \"/v1/plugin/csi/$id\" > \"{dir}/{PLUGINS_DIR}/$id.json\"; done\n"
     )
 }
@@ -207,9 +208,15 @@ fn volume(src: &Source, v: &Value, diags: &mut Diags) -> CsiVolume {
 pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Diags) {
     let mut stubs: Vec<(Source, Value)> = Vec::new();
     use super::import::{read_saved, Saved};
+    // The volumes the cluster holds: a per-volume file of another is
+    // stale (import/stale.rs).
+    let mut listed = None;
     match read_saved(vfs, &dir.join(VOLUMES_LIST), false, diags) {
         Some(Saved::Read(src, v)) => match v.as_array() {
-            Some(list) => stubs.extend(list.iter().map(|x| (src.clone(), x.clone()))),
+            Some(list) => {
+                listed = super::import::listed(&v);
+                stubs.extend(list.iter().map(|x| (src.clone(), x.clone())));
+            }
             None => diags.push(
                 Diag::error(
                     "import::shape",
@@ -234,12 +241,24 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
     let vdir = dir.join(VOLUMES_DIR);
     if vfs.is_dir(&vdir) {
         match vfs.files_under(&vdir) {
-            Ok(files) => full.extend(
-                files
+            Ok(files) => {
+                for p in files
                     .iter()
                     .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                    .filter_map(|p| super::import::read_json(vfs, p, diags)),
-            ),
+                {
+                    let Some((src, v)) = super::import::read_json(vfs, p, diags) else {
+                        continue;
+                    };
+                    let ns = Some(s(&v, "Namespace")).filter(|n| !n.is_empty());
+                    let key = (ns.unwrap_or_else(|| "default".into()), s(&v, "ID"));
+                    if listed.as_ref().is_some_and(|l| !l.contains(&key)) {
+                        let what = format!("CSI volume {}/{}", key.0, key.1);
+                        super::import::stale_note(diags, dir, p, &what, VOLUMES_LIST);
+                        continue;
+                    }
+                    full.push((src, v));
+                }
+            }
             Err(e) => diags.push(Diag::error(
                 "io::read",
                 format!("cannot list {}: {e}", vdir.display()),

@@ -9,12 +9,14 @@
 //! the servers' identity settings, [`jobs`] the running jobs; this file
 //! lists the files and puts a world together.
 
+mod commands;
 mod jobs;
 mod json;
 mod nodes;
 mod pools;
 mod server;
 mod specs;
+mod stale;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +29,7 @@ use super::model::*;
 use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
+pub use commands::{print_commands, NAMESPACES_LISTED, NAMESPACE_LISTS};
 pub(super) use jobs::VERSIONS_DIR;
 use jobs::{load_job_versions, load_jobs};
 pub(super) use json::read_json;
@@ -34,8 +37,10 @@ pub(super) use json::{read_saved, Saved};
 use nodes::{node_shape, NodeShape};
 use pools::group_nodes;
 pub use specs::{namespace_from_api, quota_from_api, scheduler_from_api};
+pub(in crate::world) use stale::{listed, note as stale_note};
 
-/// The files an import folder holds, and the API call that produces each.
+/// The files an import folder holds, and the API call that produces each
+/// (the lists saved namespace by namespace are [`NAMESPACE_LISTS`]).
 pub const IMPORT_FILES: &[(&str, &str)] = &[
     ("agent-self.json", "/v1/agent/self"),
     ("nodes.json", "/v1/nodes?resources=true"),
@@ -43,18 +48,6 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
     ("quotas.json", "/v1/quotas"),
     ("scheduler.json", "/v1/operator/scheduler/configuration"),
     (NODE_POOLS, "/v1/node/pools"),
-    (
-        super::api_alloc::ALLOCATIONS_FILE,
-        "/v1/allocations?resources=true&namespace=*",
-    ),
-    (
-        super::api_csi::VOLUMES_LIST,
-        "/v1/volumes?type=csi&namespace=*",
-    ),
-    (
-        super::api_deployment::DEPLOYMENTS_FILE,
-        "/v1/deployments?namespace=*",
-    ),
 ];
 
 /// The node pools, whose own scheduler configuration (Enterprise, 1.6+)
@@ -110,33 +103,6 @@ pub fn is_import_dir(vfs: &dyn Vfs, dir: &Path) -> bool {
     vfs.is_file(&dir.join("nodes.json"))
 }
 
-/// The shell commands that save a cluster's state into `dir`.
-pub fn print_commands(dir: &str) -> String {
-    let mut out = String::from(
-        "# Needs a Nomad 1.5+ CLI (`nomad operator api`) and jq; with an older CLI\n\
-         # fetch the same paths with: curl -s \"$NOMAD_ADDR<path>\" (add -H \"X-Nomad-Token: ...\").\n",
-    );
-    out.push_str(&format!("mkdir -p {dir}/jobs\n"));
-    // The "now" a failed allocation's reschedule is judged at.
-    out.push_str(&format!("date -u +%Y-%m-%dT%H:%M:%SZ > {dir}/{SAVED_AT}\n"));
-    for (file, path) in IMPORT_FILES {
-        out.push_str(&format!("nomad operator api '{path}' > {dir}/{file}\n"));
-    }
-    // Per-node and per-job details are not in the list endpoints (attributes,
-    // meta, task groups), so each one is fetched by id.
-    out.push_str(&format!(
-        "for id in $(nomad node status -quiet); do nomad operator api \"/v1/node/$id\" > {dir}/node-$id.json; done\n"
-    ));
-    out.push_str(&super::api_csi::print_commands(dir));
-    // Each job's tracked versions too: the list of allocations embeds no
-    // Job, only the version it runs.
-    out.push_str(&format!(
-        "nomad operator api '/v1/jobs?namespace=*' | jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' | while read ns id; do mkdir -p {dir}/jobs/$ns {dir}/{versions}/$ns; nomad operator api \"/v1/job/$id?namespace=$ns\" > {dir}/jobs/$ns/$id.json; nomad operator api \"/v1/job/$id/versions?namespace=$ns\" > {dir}/{versions}/$ns/$id.json; done\n",
-        versions = jobs::VERSIONS_DIR
-    ));
-    out
-}
-
 /// Build a world from an import folder.
 pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut diags = Diags::new();
@@ -162,9 +128,12 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut statuses: BTreeMap<String, String> = BTreeMap::new();
     // Nodes known from the list's stub alone, by ID: their name.
     let mut stubs: BTreeMap<String, String> = BTreeMap::new();
+    // The nodes the cluster holds: a per-node file of another is stale.
+    let mut listed_nodes: Option<std::collections::BTreeSet<String>> = None;
     match read_saved(vfs, &dir.join("nodes.json"), true, &mut diags) {
         Some(Saved::Read(src, v)) => match v.as_array() {
             Some(list) => {
+                listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
                     shapes.insert(s(n, "ID"), node_shape(n));
                     statuses.insert(s(n, "ID"), s(n, "Status"));
@@ -199,6 +168,14 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             continue;
         }
         match read_saved(vfs, &p, true, &mut diags) {
+            Some(Saved::Read(_, v))
+                if listed_nodes
+                    .as_ref()
+                    .is_some_and(|l| !l.contains(&s(&v, "ID"))) =>
+            {
+                let what = format!("node {}", s(&v, "ID"));
+                stale_note(&mut diags, dir, &p, &what, "nodes.json");
+            }
             Some(Saved::Read(_, v)) => {
                 shapes.insert(s(&v, "ID"), node_shape(&v));
                 statuses.insert(s(&v, "ID"), s(&v, "Status"));

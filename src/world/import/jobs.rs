@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::json::{read_saved, Saved};
+use super::stale::JOBS_LIST;
 use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
 use crate::vfs::Vfs;
@@ -27,6 +28,7 @@ pub(super) fn load_jobs(
 ) -> BTreeMap<(String, String), JobIndexes> {
     let mut versions = BTreeMap::new();
     let jobs_dir = dir.join("jobs");
+    let listing = job_list(vfs, dir, diags);
     let mut found: Vec<(u64, PathBuf, Job)> = Vec::new();
     let mut ns_dirs: Vec<String> = world.namespaces.keys().cloned().collect();
     ns_dirs.sort();
@@ -69,6 +71,14 @@ pub(super) fn load_jobs(
                 None => continue,
             };
             match job_from_api_json(&v) {
+                Ok(job)
+                    if listing
+                        .as_ref()
+                        .is_some_and(|l| !l.contains(&(job.namespace.clone(), job.id.clone()))) =>
+                {
+                    let what = format!("job {}/{}", job.namespace, job.id);
+                    super::stale::note(diags, dir, &p, &what, JOBS_LIST);
+                }
                 Ok(job) => {
                     versions.insert(
                         (job.namespace.clone(), job.id.clone()),
@@ -98,6 +108,30 @@ pub(super) fn load_jobs(
         })
         .collect();
     versions
+}
+
+/// The jobs `jobs.json` lists (what the cluster holds now); `None` when it
+/// is not saved (imports saved before it was), then every job file counts.
+fn job_list(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    diags: &mut Diags,
+) -> Option<std::collections::BTreeSet<(String, String)>> {
+    let Some(Saved::Read(src, v)) = read_saved(vfs, &dir.join(JOBS_LIST), false, diags) else {
+        return None;
+    };
+    let listed = super::stale::listed(&v);
+    if listed.is_none() {
+        diags.push(
+            Diag::error(
+                "import::shape",
+                format!("{JOBS_LIST} must hold a list of jobs"),
+            )
+            .in_source(&src)
+            .help("save it as `import --print-commands` does (`/v1/jobs?namespace=NS`)"),
+        );
+    }
+    listed
 }
 
 /// Where `/v1/job/:id/versions` of a job is saved: beside `jobs/`, so no

@@ -1,0 +1,76 @@
+//! `import --print-commands`: the shell lines that save a cluster.
+//!
+//! The lists of allocations, jobs, deployments and CSI volumes are saved
+//! one namespace at a time, never with `namespace=*`: the servers read the
+//! `*` sentinel only from 0.12.0 for allocations and jobs
+//! (nomad/alloc_endpoint.go and job_endpoint.go `List` at v0.12.0 test
+//! `structs.AllNamespacesSentinel`; at v0.11.8 they look the namespace up
+//! exactly, `state.AllocsByNamespace`, and answer `[]`), from 1.2.4 for
+//! deployments (deployment_endpoint.go) and later still for CSI volumes
+//! (csi_endpoint.go `CSIVolumesByNamespace(ws, ns)` to 1.1.12). A
+//! namespace named in the query is read at every release. The namespaces
+//! are namespaces.json's (`/v1/namespaces`, Enterprise-only before 1.0:
+//! the community agent answers 501, command/agent/http_oss.go@v0.12.0
+//! `entOnly`), else `default` alone. The names used are saved in
+//! [`NAMESPACES_LISTED`], which tells the import the lists were saved so.
+
+use super::{IMPORT_FILES, SAVED_AT};
+use crate::world::{api_alloc, api_csi, api_deployment};
+
+/// The lists saved namespace by namespace: the file, and the API path
+/// whose query the `namespace=NS` parameter ends.
+pub const NAMESPACE_LISTS: &[(&str, &str)] = &[
+    (
+        api_alloc::ALLOCATIONS_FILE,
+        "/v1/allocations?resources=true&",
+    ),
+    (super::stale::JOBS_LIST, "/v1/jobs?"),
+    (api_deployment::DEPLOYMENTS_FILE, "/v1/deployments?"),
+    (api_csi::VOLUMES_LIST, "/v1/volumes?type=csi&"),
+];
+
+/// The namespaces whose lists were saved one by one, one a line: its
+/// presence says an empty list is the cluster's, whatever the release.
+pub const NAMESPACES_LISTED: &str = "namespaces-listed.txt";
+
+/// The shell commands that save a cluster's state into `dir`.
+pub fn print_commands(dir: &str) -> String {
+    let mut out = String::from(
+        "# Needs a Nomad 1.5+ CLI (`nomad operator api`) and jq; with an older CLI\n\
+         # fetch the same paths with: curl -s \"$NOMAD_ADDR<path>\" (add -H \"X-Nomad-Token: ...\").\n",
+    );
+    out.push_str(&format!("mkdir -p {dir}/jobs\n"));
+    // The "now" a failed allocation's reschedule is judged at.
+    out.push_str(&format!("date -u +%Y-%m-%dT%H:%M:%SZ > {dir}/{SAVED_AT}\n"));
+    for (file, path) in IMPORT_FILES {
+        out.push_str(&format!("nomad operator api '{path}' > {dir}/{file}\n"));
+    }
+    out.push_str(
+        "# Lists are saved per namespace: servers before 0.12.0 (1.2.4 for deployments) answer `namespace=*` with [].\n",
+    );
+    out.push_str(&format!(
+        "nss=$(jq -r '.[].Name' {dir}/namespaces.json 2>/dev/null); [ -n \"$nss\" ] || nss=default; echo \"$nss\" > {dir}/{NAMESPACES_LISTED}\n"
+    ));
+    // A namespace whose list is refused leaves the whole file empty (not
+    // saved), never a shorter list; each entry names its namespace (job
+    // list stubs carry none before 0.12.0).
+    for (file, path) in NAMESPACE_LISTS {
+        out.push_str(&format!(
+            "for ns in $nss; do {{ nomad operator api \"{path}namespace=$ns\" || echo null; }} | jq --arg ns \"$ns\" 'if type == \"array\" then map(.Namespace = $ns) else null end'; done | jq -s 'if length > 0 and all(type == \"array\") then add else empty end' > {dir}/{file}\n"
+        ));
+    }
+    // Per-node and per-job details are not in the list endpoints (attributes,
+    // meta, task groups), so each one is fetched by id.
+    out.push_str(&format!(
+        "for id in $(nomad node status -quiet); do nomad operator api \"/v1/node/$id\" > {dir}/node-$id.json; done\n"
+    ));
+    out.push_str(&api_csi::print_commands(dir));
+    // Each job's tracked versions too: the list of allocations embeds no
+    // Job, only the version it runs.
+    out.push_str(&format!(
+        "jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' {dir}/{jobs} | while read ns id; do mkdir -p {dir}/jobs/$ns {dir}/{versions}/$ns; nomad operator api \"/v1/job/$id?namespace=$ns\" > {dir}/jobs/$ns/$id.json; nomad operator api \"/v1/job/$id/versions?namespace=$ns\" > {dir}/{versions}/$ns/$id.json; done\n",
+        jobs = super::stale::JOBS_LIST,
+        versions = super::jobs::VERSIONS_DIR
+    ));
+    out
+}
