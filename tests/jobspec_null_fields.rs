@@ -97,3 +97,23 @@ fn a_field_the_release_lacks_is_refused_as_unknown_only() {
     assert!(!err.contains("null value is not allowed"), "{err}");
     refused_everywhere("null-ui", text, "1.8.0", "4,19-23");
 }
+
+#[test]
+fn a_null_in_hcls_json_syntax_is_refused_at_the_keyword() {
+    // hcl json/ast.go nullVal: StartRange is the keyword's whole token,
+    // its columns counted by hcl's JSON scanner (a tab is two).
+    let text = "{\n\t\"job\": {\"j\": {\n\t\t\"datacenters\": [\"dc1\"],\n\t\t\"group\": {\"g\": {\"task\": {\"t\": {\n\t\t\t\"driver\": \"docker\",\n\t\t\t\"user\": null,\n\t\t\t\"config\": {\"image\": \"redis:7\"}\n\t\t}}}}\n\t}}\n}\n";
+    let want = nomad_text("j.nomad.json", "6,15-19");
+    for v in ["1.0.0", "2.0.5"] {
+        let d = common::TempDir::new("null-json");
+        d.put("j.nomad.json", text);
+        let o = d.run(&["validate", "--nomad-version", v, "j.nomad.json"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "validate {v}: {err}");
+        assert!(err.contains(&want), "validate {v}: {err}");
+        let o = d.run(&["plan", "--nomad-version", v, "j.nomad.json"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(255), "plan {v}: {err}");
+        assert!(err.contains(&want), "plan {v}: {err}");
+    }
+}

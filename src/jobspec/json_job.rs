@@ -175,7 +175,9 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
 /// its first part in hclsyntax), and those places are not matched here.
 ///
 /// The keys hcl's JSON decoder refuses (json_extraneous.rs) are not among
-/// them: [`extraneous`] gave them its words and places first.
+/// them: [`extraneous`] gave them its words and places first; nor is a
+/// `null` keyword its field cannot hold (null_decode.rs: gohcl's words at
+/// the keyword's whole token, which hcl's JSON scanner places).
 pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> Option<Diags> {
     if !is_json(&parsed.source.text, v) || parsed.job.is_none() || !parsed.diags.has_errors() {
         return None;
@@ -192,6 +194,7 @@ pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> O
         .diags
         .iter()
         .filter(|d| d.is_error() && !super::json_extraneous::is_extraneous(d))
+        .filter(|d| super::null_decode::json_range(d, &parsed.source.text, "").is_none())
         .find(|d| !by_server(d))?;
     let d = Diag::error(
         super::HCL2_UNREAD,

@@ -50,7 +50,7 @@ mod json_strings;
 pub mod locals;
 mod lower;
 pub mod model;
-mod null_decode;
+pub(crate) mod null_decode;
 mod null_table;
 mod opaque;
 pub mod parse;

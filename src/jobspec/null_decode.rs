@@ -15,6 +15,12 @@
 //! that range is not known here (a conditional, an index, a template), the
 //! refusal stands in our words. Before 1.0 HCL1 has no null: nothing here.
 //!
+//! In hcl's JSON syntax (`"user": null`) the expression is the `null`
+//! keyword's node, whose StartRange is its whole token (hcl json/ast.go
+//! nullVal, json/structure.go expression.StartRange @v2.20.2-nomad-1; the
+//! same at every hcl Nomad vendors): [`json_range`] places it as hcl's
+//! JSON scanner counts, so a JSON job is refused in Nomad's words too.
+//!
 //! Several such errors in one block come out in gohcl's map order over the
 //! struct's attributes: decode_order.rs says so, as for every decoding
 //! error.
@@ -24,6 +30,8 @@ use super::model::Value;
 use super::null_table::{lookup, Api, Go, Takes};
 use super::start_range::start_range;
 use super::tree::{Attr, Node};
+use super::var_file_json_scan::{scan, Kind};
+use crate::diag::Diag;
 
 /// Refuses every null the job's api structs cannot hold (1.0+).
 pub fn check(job: &Node, cx: &mut Cx<'_>) {
@@ -52,16 +60,7 @@ fn refuse(cx: &mut Cx<'_>, a: &Attr, go: Go) {
         a.name
     );
     match start_range(&cx.src.text, a.value_span) {
-        Some(span) => cx.error(
-            "jobspec::type",
-            span,
-            format!(
-                "{}Unsuitable value: null value is not allowed",
-                super::decode_type::GOHCL
-            ),
-            "null",
-            &help,
-        ),
+        Some(span) => cx.error("jobspec::type", span, REFUSED.into(), "null", &help),
         None => cx.error(
             "jobspec::type",
             a.value_span,
@@ -73,4 +72,28 @@ fn refuse(cx: &mut Cx<'_>, a: &Attr, go: Go) {
             &help,
         ),
     }
+}
+
+/// gohcl's words for a null its field cannot hold.
+pub(crate) const REFUSED: &str =
+    "Unsuitable value type; Unsuitable value: null value is not allowed";
+
+/// For [`check`]'s refusal `d` of a `null` keyword in a JSON job file
+/// `text`: hcl.Range.String() of the keyword's token, as hcl's JSON
+/// scanner counts lines and columns (var_file_json_scan.rs). None for any
+/// other diagnostic, or where that count is not known here.
+pub(crate) fn json_range(d: &Diag, text: &str, path: &str) -> Option<String> {
+    if d.code != "jobspec::type" || d.message != REFUSED {
+        return None;
+    }
+    let span = d.primary_span()?;
+    scan(text)
+        .into_iter()
+        .find(|t| {
+            t.kind == Kind::Keyword
+                && t.range.start.byte == span.start
+                && t.range.end.byte == span.end
+                && text.get(span.start..span.end) == Some("null")
+        })
+        .and_then(|t| t.range.shown(path))
 }

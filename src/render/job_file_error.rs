@@ -206,13 +206,15 @@ fn classify(
             .iter()
             .map(|d| {
                 let span = d.primary_span().map_or((0, 0), |s| (s.start, s.end));
-                // A JSON file's key: hcl's JSON scanner counts its columns.
+                // A JSON file's key or `null`: hcl's JSON scanner counts
+                // its columns.
                 let json = jobspec::json_extraneous::is_extraneous(d)
                     .then(|| {
                         let span = crate::source::Span::new(span.0, span.1);
                         jobspec::json_extraneous::json_range(text, path, span)
                     })
-                    .flatten();
+                    .flatten()
+                    .or_else(|| jobspec::null_decode::json_range(d, text, path));
                 let range = json.unwrap_or_else(|| hclsyntax::range_string(text, path, span));
                 format!("{range}: {}", d.message)
             })
