@@ -529,3 +529,43 @@ fn group_kill_timeout_in_patch_releases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// redteam8 V1: `TaskLifecycleConfig.Validate` knows `prestart` only at
+/// every tag v0.11.0..v0.12.3; `poststart` joins its switch in v0.12.4 and
+/// `poststop` in v1.0.0 (nomad/structs/structs.go@v0.12.3:4921-4927,
+/// @v0.12.4:4926-4928, @v1.0.0:5143-5146); anything else is "invalid hook:
+/// X", wrapped by Task.Validate as "Lifecycle validation failed: ..."
+/// (structs.go@v0.12.4:6448). Before, 0.11.0-0.12.3 validated and planned a
+/// poststart task: a false all-clear.
+#[test]
+fn lifecycle_hooks_by_release() {
+    let mut failures = Vec::new();
+    let hook = |h: &str| format!("      lifecycle {{\n        hook = \"{h}\"\n      }}");
+    let rows: &[(&str, &str, bool)] = &[
+        ("poststart", "0.11.8", false),
+        ("poststart", "0.12.3", false),
+        ("poststart", "0.12.4", true),
+        ("poststop", "0.12.12", false),
+        ("poststop", "1.0.0", true),
+        ("prestart", "0.11.0", true),
+    ];
+    for &(h, v, ok) in rows {
+        let text = job("service", "t", &hook(h), "");
+        let want = (!ok).then(|| {
+            refusal(
+                v,
+                "t",
+                &[format!("Lifecycle validation failed: invalid hook: {h}")],
+            )
+        });
+        common::judge_validation(
+            &mut failures,
+            &format!("lifecycle-{h}-{v}"),
+            "lifecycle-hook",
+            &text,
+            v,
+            want,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

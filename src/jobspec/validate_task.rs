@@ -314,13 +314,17 @@ fn dispatch_payload(t: &Task, file: &str, out: &mut Out<'_>) {
     );
 }
 
-/// `TaskLifecycleConfig.Validate` (0.11.0+; `poststop` from 1.0.0).
+/// `TaskLifecycleConfig.Validate` (0.11.0+): its switch knows `prestart`
+/// only until 0.12.3, `poststart` from 0.12.4 and `poststop` from 1.0.0
+/// (nomad/structs/structs.go@v0.12.3, @v0.12.4, @v1.0.0; read at every
+/// 0.11.x and 0.12.x tag). Any other hook is "invalid hook: X".
 fn lifecycle(l: &Lifecycle, v: NomadVersion, who: &str, out: &mut Out<'_>) {
     if !v.at_least(0, 11, 0) {
         return;
     }
     let err = match l.hook.as_str() {
-        "prestart" | "poststart" => return,
+        "prestart" => return,
+        "poststart" if v.at_least(0, 12, 4) => return,
         "poststop" if v.at_least(1, 0, 0) => return,
         "" => "no lifecycle hook provided".to_string(),
         other => format!("invalid hook: {other}"),
@@ -328,8 +332,10 @@ fn lifecycle(l: &Lifecycle, v: NomadVersion, who: &str, out: &mut Out<'_>) {
     let text = format!("Lifecycle validation failed: {err}");
     let hooks = if v.at_least(1, 0, 0) {
         "prestart, poststart or poststop"
-    } else {
+    } else if v.at_least(0, 12, 4) {
         "prestart or poststart"
+    } else {
+        "prestart (the only hook before Nomad 0.12.4)"
     };
     let help = format!("set `hook` to {hooks}");
     refuse(
