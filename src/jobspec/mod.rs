@@ -423,6 +423,7 @@ fn new_scope<'a>(
         },
         unset: Default::default(),
         map_vars: Default::default(),
+        var_types: Default::default(),
         hcl1: hcl1_syntax::Era::of(opts.version),
         undefined: eval::Undefined::of(opts.version),
     }

@@ -133,7 +133,7 @@ impl Exact {
     /// FriendlyName (for a wanted type, FriendlyNameForConstraint, which
     /// differs only for the dynamic type, never wanted here, nor as a
     /// collection's element).
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         match self {
             Exact::String => "string".into(),
             Exact::Number => "number".into(),

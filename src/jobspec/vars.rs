@@ -175,6 +175,19 @@ pub(super) fn resolve(
         .filter(|d| matches!(d.ty, VarType::Map(_)))
         .map(|d| d.name.clone())
         .collect();
+    // Each variable's type: its declared (or default's) type, or with
+    // none (`any`, no default) its value's own (a literal's).
+    scope.var_types = declared
+        .iter()
+        .filter_map(|d| {
+            let t = match (&d.exact, &d.ty) {
+                (Some(t), _) => t.clone(),
+                (None, VarType::Any) => super::var_convert::Exact::of(scope.vars.get(&d.name)?),
+                _ => return None,
+            };
+            Some((d.name.clone(), t))
+        })
+        .collect();
 
     // jobspec2's Variables.Values runs every rule on each variable's last
     // value, ranging over the variables as a Go map.

@@ -42,6 +42,13 @@ impl Scope<'_> {
         };
         let args = self.call_args(f)?;
         self.check_count(name, &sig, &args, sp)?;
+        let exprs: Vec<Option<&Expression>> = args
+            .iter()
+            .map(|a| match a {
+                Arg::Expr(e) => Some(*e),
+                Arg::Value(..) => None,
+            })
+            .collect();
         let values = self.arg_values(&sig, args)?;
         // cty's function.Call refuses a null where the parameter does not
         // take one, before the function runs.
@@ -56,8 +63,25 @@ impl Scope<'_> {
         if name == "length" {
             self.length_of_object(f, &values, sp)?;
         }
-        let plain: Vec<Value> = values.iter().map(|(v, _)| v.clone()).collect();
-        match functions::call_detailed(&self.fns, name, plain) {
+        let answer = if functions::typed_calls::handles(name) {
+            // Their answer depends on the arguments' types (arg_type.rs).
+            let typed = values
+                .iter()
+                .zip(&exprs)
+                .map(|((v, _), e)| {
+                    let t = match e {
+                        Some(e) => self.arg_type(e, v),
+                        None => functions::typed_calls::ArgType::of_value(v),
+                    };
+                    (v.clone(), t)
+                })
+                .collect();
+            functions::call_typed(&self.fns, name, typed)
+        } else {
+            let plain: Vec<Value> = values.iter().map(|(v, _)| v.clone()).collect();
+            functions::call_detailed(&self.fns, name, plain)
+        };
+        match answer {
             Ok(v) => {
                 crate::jobspec::budget::charge_copy(&v).map_err(|m| budget_error(sp, m))?;
                 Ok(v)
@@ -306,6 +330,7 @@ impl Scope<'_> {
             )
             .into());
         };
+        let ty_expr = ty;
         let Some(ty) = crate::jobspec::vars::VarType::parse(ty) else {
             // typeexpr's diagnostic for a word that names no type.
             if let Expression::Variable(word) = ty {
@@ -328,6 +353,9 @@ impl Scope<'_> {
             .into());
         };
         let v = self.ev(value)?;
+        if let Some(answer) = self.convert_typed(value, &v, ty_expr, sp) {
+            return answer;
+        }
         // A primitive target: cty's conversion error, as an argument
         // error at the value (typeexpr.ConvertFunc's NewArgError(0, ...)).
         use crate::jobspec::vars::VarType;

@@ -10,7 +10,9 @@ use hcl_edit::expr::{BinaryOperator, Expression, TraversalOperator, UnaryOperato
 use hcl_edit::template::{Directive, Element, Template};
 
 mod access;
+mod arg_type;
 mod call;
+mod convert_typed;
 mod diag;
 mod for_expr;
 mod hcl1_names;
@@ -106,9 +108,10 @@ pub struct Scope<'a> {
     pub fns: FnEnv<'a>,
     /// Declared variables without a value (reported once, at the declaration).
     pub unset: std::collections::BTreeSet<String>,
-    /// Variables whose type is `map(...)`: a map value of any other
-    /// variable is a cty object (shape.rs).
+    /// Variables whose type is `map(...)` (others' maps are objects:
+    /// shape.rs); var_types, each one's cty type if known (arg_type.rs).
     pub map_vars: std::collections::BTreeSet<String>,
+    pub var_types: BTreeMap<String, crate::jobspec::var_convert::Exact>,
     /// `text` is a job file hcl v1 of this era read (Nomad before 1.0):
     /// its literals and object keys are hcl v1's, not HCL2's.
     pub hcl1: Option<super::hcl1_syntax::Era>,
@@ -129,6 +132,7 @@ impl<'a> Scope<'a> {
             fns,
             unset: Default::default(),
             map_vars: Default::default(),
+            var_types: Default::default(),
             hcl1: None,
             undefined: Undefined::Whole,
         }

@@ -8,7 +8,14 @@
 use super::*;
 use crate::jobspec::cty_number;
 use crate::jobspec::functions::params::{cty_release, Ty};
+use crate::jobspec::functions::typed_calls::ArgType;
+use crate::jobspec::functions::unify::{unify, Unified};
 use crate::jobspec::hclsyntax::Era;
+use crate::jobspec::var_convert::Exact;
+
+fn is_primitive(t: &Exact) -> bool {
+    matches!(t, Exact::String | Exact::Number | Exact::Bool)
+}
 
 impl Scope<'_> {
     /// ConditionalExpr.Value: both results are evaluated first and their
@@ -17,55 +24,106 @@ impl Scope<'_> {
     pub(super) fn conditional(&mut self, c: &hcl_edit::expr::Conditional) -> R {
         let t = self.ev(&c.true_expr);
         let f = self.ev(&c.false_expr);
-        // Each result's primitive kind (string, number, bool), for the
-        // unification below.
-        let prim = |v: &R| match v {
-            Ok(Value::String(_)) => Some(0),
-            Ok(Value::Number(_)) => Some(1),
-            Ok(Value::Bool(_)) => Some(2),
-            _ => None,
-        };
-        let (t_kind, f_kind) = (prim(&t), prim(&f));
         if let (Ok(tv), Ok(fv)) = (&t, &f) {
             if let Some(detail) = self.inconsistent(tv, fv) {
-                let (a, b) = (self.range(&c.true_expr), self.range(&c.false_expr));
-                return Err(hcl_error(
-                    Span::new(a.start.min(b.start), a.end.max(b.end)),
-                    "Inconsistent conditional result types",
-                    format!("The true and false result expressions must have consistent types. {detail}."),
-                    "",
-                )
-                .into());
+                return Err(self.inconsistent_error(c, &detail).into());
             }
         }
+        // What is known of both results' types, for the unification
+        // below (arg_type.rs).
+        let types = match (&t, &f) {
+            (Ok(tv), Ok(fv)) => Some((
+                self.arg_type(&c.true_expr, tv),
+                self.arg_type(&c.false_expr, fv),
+            )),
+            _ => None,
+        };
         let chosen = if self.condition(&c.cond_expr)? { t } else { f };
-        // convert.UnifyUnsafe of two primitive types (hashicorp/hcl
-        // hclsyntax/expression.go ConditionalExpr.Value@v2.20.1; go-cty
-        // cty/convert/unify.go@v1.18.1): a string with a number or bool
-        // unifies to string, and the chosen result is converted to it.
-        let (Some(kt), Some(kf)) = (t_kind, f_kind) else {
+        let Some((tt, ft)) = types else {
             return chosen;
         };
-        if kt == kf {
-            return chosen;
-        }
-        if kt != 0 && kf != 0 {
-            // Number and bool: no unsafe conversion either way.
-            return Err(EvalError {
+        let chosen = chosen?;
+        self.unify_results(c, chosen, tt, ft)
+    }
+
+    /// convert.UnifyUnsafe of both results' types, the chosen result
+    /// converted to it (hashicorp/hcl hclsyntax/expression.go
+    /// ConditionalExpr.Value@v2.20.1; go-cty cty/convert/unify.go,
+    /// functions/unify.rs): `c ? 3 : "auto"` is the string "3", `c ? [1]
+    /// : ["a"]` the tuple `["1"]`, `c ? {a = 1, b = "x"} : {}` a map of
+    /// strings. Where a result's type is not known and the answer would
+    /// depend on it, "cannot tell".
+    fn unify_results(
+        &self,
+        c: &hcl_edit::expr::Conditional,
+        chosen: Value,
+        tt: ArgType,
+        ft: ArgType,
+    ) -> R {
+        let cty = cty_release(self.fns.version);
+        let cannot_tell = || -> Fail {
+            EvalError {
                 code: functions::FUNCTION_CANNOT_TELL,
                 ..EvalError::new(
                     self.range(&c.true_expr),
-                    "cannot tell what Nomad says of a conditional whose results are a number and a bool",
+                    "cannot tell what Nomad makes of this conditional: hcl converts the chosen result to the type both results unify to, and the type of a result that holds a null or an empty collection is not known to nomad-preflight",
                     "",
                 )
             }
-            .into());
+            .into()
+        };
+        let (Some(a), Some(b)) = (tt.ty(), ft.ty()) else {
+            // A null is null whatever its type.
+            return if chosen == Value::Null {
+                Ok(chosen)
+            } else {
+                Err(cannot_tell())
+            };
+        };
+        let kind_known = matches!((&tt, &ft), (ArgType::Known(_), ArgType::Known(_)));
+        match unify(&[a.clone(), b.clone()], cty) {
+            Unified::To(to) => match crate::jobspec::var_convert::convert(&chosen, &to, cty) {
+                Ok(v) if kind_known || v == chosen => Ok(v),
+                _ => Err(cannot_tell()),
+            },
+            // Number and bool: hcl's own words (a collection's detail is
+            // not followed here).
+            Unified::Fails if is_primitive(a) && is_primitive(b) => {
+                let (x, y) = (a.name(), b.name());
+                Err(self
+                    .inconsistent_error(c, &self.mismatch_detail(&x, &y))
+                    .into())
+            }
+            Unified::Fails => Err(EvalError {
+                code: functions::FUNCTION_CANNOT_TELL,
+                ..EvalError::new(
+                    self.range(&c.true_expr),
+                    "cannot tell hcl's words for this conditional: its results' types do not unify (\"Inconsistent conditional result types\"), and its detail for collections is not followed by nomad-preflight",
+                    "",
+                )
+            }
+            .into()),
+            Unified::CannotTell => Err(cannot_tell()),
         }
-        Ok(match chosen? {
-            Value::Number(n) => Value::String(fmt_number(n)),
-            Value::Bool(b) => Value::String(b.to_string()),
-            v => v,
-        })
+    }
+
+    fn inconsistent_error(&self, c: &hcl_edit::expr::Conditional, detail: &str) -> EvalError {
+        let (a, b) = (self.range(&c.true_expr), self.range(&c.false_expr));
+        hcl_error(
+            Span::new(a.start.min(b.start), a.end.max(b.end)),
+            "Inconsistent conditional result types",
+            format!("The true and false result expressions must have consistent types. {detail}."),
+            "",
+        )
+    }
+
+    fn mismatch_detail(&self, tn: &str, fname: &str) -> String {
+        match Era::of(self.fns.version) {
+            Some(Era::Hcl2_20) => {
+                format!("The 'true' value is {tn}, but the 'false' value is {fname}")
+            }
+            _ => format!("The given expressions are {tn} and {fname}, respectively"),
+        }
     }
 
     /// The results' types when no type unifies them (convert.UnifyUnsafe
@@ -83,12 +141,7 @@ impl Scope<'_> {
             return None;
         }
         let (tn, fname) = (functions::friendly_name(t), functions::friendly_name(f));
-        Some(match Era::of(self.fns.version) {
-            Some(Era::Hcl2_20) => {
-                format!("The 'true' value is {tn}, but the 'false' value is {fname}")
-            }
-            _ => format!("The given expressions are {tn} and {fname}, respectively"),
-        })
+        Some(self.mismatch_detail(tn, fname))
     }
 
     pub(super) fn unary(&mut self, u: &hcl_edit::expr::UnaryOp, whole: &Expression) -> R {

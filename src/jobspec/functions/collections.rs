@@ -4,24 +4,6 @@ use super::*;
 
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "concat" => {
-            let mut out = Vec::new();
-            for (i, l) in a.iter().enumerate() {
-                match l {
-                    Value::List(items) => out.extend(items.iter().cloned()),
-                    other => {
-                        return Err(Miss::Arg(
-                            i,
-                            format!(
-                                "all arguments must be lists or tuples; got {}",
-                                friendly_name(other)
-                            ),
-                        ))
-                    }
-                }
-            }
-            Ok(Value::List(out))
-        }
         "flatten" => {
             fn flat(v: &Value, out: &mut Vec<Value>) {
                 match v {
@@ -50,17 +32,6 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             Value::Map(m) => Ok(Value::List(m.values().cloned().collect())),
             _ => Err("values() requires a map as the first argument".into()),
         },
-        "lookup" => {
-            let m = map(arg(a, 0)?)?;
-            let k = s(arg(a, 1)?)?;
-            match (m.get(&k), a.get(2)) {
-                (Some(v), _) => Ok(v.clone()),
-                (None, Some(d)) => Ok(d.clone()),
-                (None, None) => {
-                    Err(format!("the given key \"{k}\" does not exist in the map").into())
-                }
-            }
-        }
         "merge" => {
             let mut out = BTreeMap::new();
             for m in a {
@@ -112,42 +83,16 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             Ok(l[(i % len + len) as usize % l.len()].clone())
         }
         "index" => index(arg(a, 0)?, arg(a, 1)?),
-        "distinct" => {
-            let mut out: Vec<Value> = Vec::new();
-            for v in list(arg(a, 0)?)? {
-                if !out.contains(&v) {
-                    out.push(v);
-                }
-            }
-            Ok(Value::List(out))
-        }
         // A set: its elements once, in go-cty's order (sets.rs as_set).
         "toset" => sets::as_set(list(arg(a, 0)?)?)
             .map(Value::List)
             .map_err(Miss::CannotTell),
-        // Its type check unifies the arguments' types first.
-        "coalesce" if a.is_empty() || mixed_kinds(a) => {
-            Err("all arguments must have the same type".into())
-        }
-        "coalesce" => a
-            .iter()
-            .find(|v| !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty()))
-            .cloned()
-            .ok_or_else(|| "no non-null, non-empty-string arguments".into()),
         "coalescelist" if a.is_empty() => Err("at least one argument is required".into()),
         "coalescelist" => a
             .iter()
             .find(|v| matches!(v, Value::List(l) if !l.is_empty()))
             .cloned()
             .ok_or_else(|| "no non-null arguments".into()),
-        "compact" => Ok(Value::List(
-            list(arg(a, 0)?)?
-                .into_iter()
-                .filter(|v| {
-                    !matches!(v, Value::Null) && !matches!(v, Value::String(x) if x.is_empty())
-                })
-                .collect(),
-        )),
         "slice" => {
             // cty's sliceIndexes, in its order, each at its argument.
             let l = list(arg(a, 0)?)?;
@@ -199,39 +144,8 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             }
             Ok(Value::Map(out))
         }
-        "chunklist" => {
-            let l = list(arg(a, 0)?)?;
-            let size = go_int(arg(a, 1)?).map_err(|e| format!("invalid size: {e}"))?;
-            if size < 0 {
-                return Err("the size argument must be positive".into());
-            }
-            let size = size as usize;
-            if l.is_empty() {
-                return Ok(Value::List(Vec::new()));
-            }
-            if size == 0 {
-                return Ok(Value::List(vec![Value::List(l)]));
-            }
-            Ok(Value::List(
-                l.chunks(size).map(|c| Value::List(c.to_vec())).collect(),
-            ))
-        }
         _ => Err(Miss::Skip),
     }
-}
-
-/// No cty type unifies a primitive with a collection, nor a tuple with
-/// an object (nulls unify with anything).
-fn mixed_kinds(a: &[Value]) -> bool {
-    let kind = |v: &Value| match v {
-        Value::List(_) => Some(1),
-        Value::Map(_) => Some(2),
-        Value::Null => None,
-        _ => Some(0),
-    };
-    let mut kinds = a.iter().filter_map(kind);
-    let first = kinds.next();
-    kinds.any(|k| Some(k) != first)
 }
 
 /// cty's `index(collection, key)`: the element at `key` (hcl's `[]`, as a

@@ -32,6 +32,8 @@ mod strings;
 mod table;
 #[cfg(test)]
 mod tests;
+pub mod typed_calls;
+pub mod unify;
 mod yaml;
 
 pub use conversion::convert;
@@ -207,6 +209,16 @@ pub fn call(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Res {
 
 /// [`call`], telling an argument's fault from the function's.
 pub fn call_detailed(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Result<Value, CallError> {
+    if typed_calls::handles(name) {
+        let typed = args
+            .into_iter()
+            .map(|v| {
+                let t = typed_calls::ArgType::of_value(&v);
+                (v, t)
+            })
+            .collect();
+        return call_typed(env, name, typed);
+    }
     if !available(name, env.version) {
         return Err(CallError::Failed(unknown_detail(name, env.version)));
     }
@@ -227,4 +239,47 @@ pub fn call_detailed(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Result<Va
     Err(CallError::Failed(format!(
         "function \"{name}\" is in Nomad's table but not evaluated by nomad-preflight"
     )))
+}
+
+/// [`call_detailed`] for the functions whose answer depends on the
+/// arguments' types (typed_calls.rs), with what is known of each.
+pub fn call_typed(
+    env: &FnEnv<'_>,
+    name: &str,
+    args: Vec<(Value, typed_calls::ArgType)>,
+) -> Result<Value, CallError> {
+    if !available(name, env.version) {
+        return Err(CallError::Failed(unknown_detail(name, env.version)));
+    }
+    let answer = match typed_calls::call(name, &args, params::cty_release(env.version)) {
+        Some(answer) => answer,
+        None => {
+            let plain: Vec<Value> = args.into_iter().map(|(v, _)| v).collect();
+            call_families(env, name, &plain)
+        }
+    };
+    match answer {
+        Ok(v) => Ok(v),
+        Err(Miss::Fail(e)) => Err(CallError::Failed(e)),
+        Err(Miss::Arg(i, e)) => Err(CallError::Arg(i, e)),
+        Err(Miss::Refused(e)) => Err(CallError::Refused(e)),
+        Err(Miss::CannotTell(e)) => Err(CallError::CannotTell(e)),
+        Err(Miss::Skip) => Err(CallError::Failed(format!(
+            "function \"{name}\" is in Nomad's table but not evaluated by nomad-preflight"
+        ))),
+    }
+}
+
+/// The families asked in turn (for a name typed_calls.rs does not take).
+fn call_families(env: &FnEnv<'_>, name: &str, args: &[Value]) -> Try {
+    for (family, closed) in FAMILIES {
+        let answer = family(env, name, args);
+        if !closed && !matches!(answer, Err(Miss::Skip)) {
+            env.open();
+        }
+        if !matches!(answer, Err(Miss::Skip)) {
+            return answer;
+        }
+    }
+    Err(Miss::Skip)
 }

@@ -1,0 +1,99 @@
+//! What is known of an expression's cty type, for the functions whose
+//! answer depends on it (functions/typed_calls.rs; redteam7 D4). Our
+//! values do not carry their types, so the type is read off the
+//! expression where it is certain: a non-null primitive's own, a literal
+//! `null` (the dynamic type), a tuple or object constructor's (hclsyntax
+//! TupleConsExpr/ObjectConsExpr: a tuple and an object of their elements'
+//! types), a `for` expression's (a tuple or an object), a variable's
+//! (jobspec2 converts it to its `type`, or gives it its default's own:
+//! var_decl.rs), `convert(x, T)`'s T. Anything else is judged from the
+//! value alone ([`ArgType::of_value`]).
+
+use hcl_edit::expr::{Expression, TraversalOperator};
+
+use super::Scope;
+use crate::jobspec::functions::typed_calls::ArgType;
+use crate::jobspec::model::Value;
+use crate::jobspec::var_convert::Exact;
+
+impl Scope<'_> {
+    /// What is known of the type of `e`, whose value is `v`.
+    pub(super) fn arg_type(&self, e: &Expression, v: &Value) -> ArgType {
+        match self.known_type(e, v) {
+            Some(t) => ArgType::Known(t),
+            None => ArgType::of_value(v),
+        }
+    }
+
+    fn known_type(&self, e: &Expression, v: &Value) -> Option<Exact> {
+        if let Some(p) = primitive(v) {
+            return Some(p);
+        }
+        match e {
+            Expression::Parenthesis(p) => self.known_type(p.inner(), v),
+            Expression::Null(_) => Some(Exact::Dynamic),
+            Expression::Array(a) => {
+                let Value::List(items) = v else {
+                    return None;
+                };
+                if a.len() != items.len() {
+                    return None;
+                }
+                a.iter()
+                    .zip(items)
+                    .map(|(e, v)| self.known_type(e, v))
+                    .collect::<Option<_>>()
+                    .map(Exact::Tuple)
+            }
+            // The elements' expressions are not paired with the values
+            // here: known where each value is a non-null primitive.
+            Expression::Object(_) => elements(v),
+            Expression::ForExpr(_) => elements(v),
+            Expression::Traversal(t) => {
+                let shadowed = self.bindings.iter().any(|(n, _)| n == "var");
+                match (&t.expr, t.operators.as_slice()) {
+                    (Expression::Variable(root), [op]) if root.as_str() == "var" && !shadowed => {
+                        match op.value() {
+                            TraversalOperator::GetAttr(id) => {
+                                self.var_types.get(id.as_str()).cloned()
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            Expression::FuncCall(f) if f.name.name.as_str() == "convert" && f.args.len() == 2 => {
+                f.args.iter().nth(1).and_then(Exact::of_type)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn primitive(v: &Value) -> Option<Exact> {
+    match v {
+        Value::String(_) => Some(Exact::String),
+        Value::Number(_) | Value::Int(_) => Some(Exact::Number),
+        Value::Bool(_) => Some(Exact::Bool),
+        _ => None,
+    }
+}
+
+/// A tuple or object value's type where every element is a non-null
+/// primitive (or there are none).
+fn elements(v: &Value) -> Option<Exact> {
+    match v {
+        Value::List(l) => l
+            .iter()
+            .map(primitive)
+            .collect::<Option<_>>()
+            .map(Exact::Tuple),
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| primitive(v).map(|t| (k.clone(), t)))
+            .collect::<Option<_>>()
+            .map(Exact::Object),
+        _ => None,
+    }
+}
