@@ -117,3 +117,19 @@ fn a_null_in_hcls_json_syntax_is_refused_at_the_keyword() {
         assert!(err.contains(&want), "plan {v}: {err}");
     }
 }
+
+#[test]
+fn a_null_inside_a_list_of_strings_is_refused_at_the_list() {
+    // api.Service.Tags is a []string: gocty's fromCtyList decodes each
+    // element into a string and refuses a null in the same words; gohcl
+    // places it at the tuple's opening bracket (its StartRange).
+    let text = job(
+        "",
+        "service {\n      name = \"web\"\n      tags = [var.run_as, \"web\"]\n    }",
+    );
+    refused_everywhere("null-tags", &text, "2.0.5", "11,14-15");
+    // compact() drops the null (go-cty CompactFunc): no error.
+    let fixed = text.replace("[var.run_as, \"web\"]", "compact([var.run_as, \"web\"])");
+    let (code, err) = common::run_job_file("null-tags-compact", "validate", &fixed, "2.0.5");
+    assert_eq!(code, Some(0), "{err}");
+}

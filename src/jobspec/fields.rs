@@ -421,8 +421,8 @@ impl<'n> F<'n> {
                         Value::Number(n) => out.push(fmt_number(*n)),
                         Value::Int(n) => out.push(n.to_string()),
                         Value::Bool(b) => out.push(bool_text(*b, cx)),
-                        _ => {
-                            cx.type_error(a, "list of strings");
+                        v => {
+                            super::null_decode::list_element(cx, a, v);
                             return None;
                         }
                     }

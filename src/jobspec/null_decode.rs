@@ -53,12 +53,35 @@ fn walk(n: &Node, of: Api, cx: &mut Cx<'_>) {
     }
 }
 
+/// An element of a list-of-strings argument that is no string: a null is
+/// refused as gohcl refuses it (every such api field is a `[]string`,
+/// whose elements are values: gocty's fromCtyList decodes each with
+/// fromCtyValue, which refuses a null in the same words, its path not
+/// shown), anything else in our words.
+pub fn list_element(cx: &mut Cx<'_>, a: &Attr, element: &Value) {
+    if cx.hcl2() && matches!(element, Value::Null) {
+        let help = format!(
+            "drop the null from \"{}\" (`compact(...)` removes nulls and empty strings): Nomad's list holds strings, never a null",
+            a.name
+        );
+        placed(cx, a, "list of strings", help);
+    } else {
+        cx.type_error(a, "list of strings");
+    }
+}
+
 fn refuse(cx: &mut Cx<'_>, a: &Attr, go: Go) {
-    let want = go.wants();
     let help = format!(
-        "give \"{}\" a {want}, or leave the argument out: Nomad's field for it cannot hold a null, so a null is no \"unset\" here",
-        a.name
+        "give \"{}\" a {}, or leave the argument out: Nomad's field for it cannot hold a null, so a null is no \"unset\" here",
+        a.name,
+        go.wants()
     );
+    placed(cx, a, go.wants(), help);
+}
+
+/// gohcl's refusal at the expression's StartRange; our words where that
+/// range is not known here.
+fn placed(cx: &mut Cx<'_>, a: &Attr, want: &str, help: String) {
     match start_range(&cx.src.text, a.value_span) {
         Some(span) => cx.error("jobspec::type", span, REFUSED.into(), "null", &help),
         None => cx.error(
