@@ -52,6 +52,7 @@ mod diff_mutation;
 mod diff_no_silent_drop;
 mod diff_nomad_objects;
 mod diff_nomad_tables;
+mod diff_object_order;
 mod diff_why;
 mod diff_why_exact;
 mod diff_why_exact_consul;

@@ -61,7 +61,9 @@ fn section<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
 /// Nomad 2.0.5: the injected task as `nomad job plan -verbose` shows a new
 /// job (newConnectSidecarTask, then Task.Canonicalize's default identity),
 /// the proxy port in the group network, the implied Consul and CNI
-/// constraints on the group.
+/// constraints on the group. The task's two constraints sort `consul.grpc`
+/// first whatever Go's map order: `ObjectDiff.Less` finds it less at
+/// LTarget, and `consul.version` less on no field (redteam7 D2).
 #[test]
 fn sidecar_task_is_injected_under_2_0() {
     let dir = project("v2", "2.0.5", 4000, "bridge");
@@ -84,14 +86,14 @@ fn sidecar_task_is_injected_under_2_0() {
     + Leader:        "false"
     + ShutdownDelay: "5000000000"
     + Constraint {
-      + LTarget: "${attr.consul.version}"
-      + Operand: "semver"
-      + RTarget: ">= 1.8.0"
-      }
-    + Constraint {
       + LTarget: "${attr.consul.grpc}"
       + Operand: ">"
       + RTarget: "0"
+      }
+    + Constraint {
+      + LTarget: "${attr.consul.version}"
+      + Operand: "semver"
+      + RTarget: ">= 1.8.0"
       }
     + Config {
       + args[0]: "-c"

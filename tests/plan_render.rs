@@ -140,6 +140,7 @@ fn sample_3b_alignment_of_nested_objects() {
         version: v("0.9.3"),
         unmodelled: vec![],
         masked: vec![],
+        order_notes: vec![],
     };
     assert_eq!(
         format!("{}\n", render_diff(&diff, false, false)),
@@ -176,6 +177,7 @@ fn sample_9d_deleted_job_field_full_output() {
         version: v("0.12.1"),
         unmodelled: vec![],
         masked: vec![],
+        order_notes: vec![],
     };
     let ver = v("0.12.1");
     let job = init_short(ver);

@@ -1,6 +1,16 @@
 //! The 8-series samples (a public tutorial, Nomad ~1.2): verbose diffs with
 //! group networks, services, checks and templates. The author cut every
 //! block after the dry-run section, so we compare prefixes.
+//!
+//! The tutorial's job files (its README, "A Highly Commented Nomad Job
+//! Specification" and "Workshop 4") declare the checks `ready-tcp` then
+//! `ready-http`, and the load balancer's ports `http` then `dashboard`.
+//! Nomad diffs each as a Go map and sorts with `ObjectDiff.Less`, under
+//! which each of the two is "less" than the other (Name one way, Path or
+//! Value the other): the insertion sort reverses the map's order, which
+//! is the file's 7 times in 8 (redteam7 D2, `diff::set_order`). The
+//! samples show `ready-http` first (the likelier outcome, twice) and
+//! `http` before `dashboard` (the 1-in-8 one).
 
 use crate::builder;
 
@@ -107,8 +117,8 @@ fn hello_world(ver: NomadVersion, greeting: &str, tmpl: String) -> Job {
         "hello-world",
         "http",
         vec![
-            check("ready-http", "http", "/", "http"),
             check("ready-tcp", "tcp", "", "http"),
+            check("ready-http", "http", "/", "http"),
         ],
     ));
     let mut t = task("server", "raw_exec");
@@ -276,8 +286,8 @@ fn sample_8f_tags_and_new_group() {
         "hello-world-lb",
         "http",
         vec![
-            check("ready-http", "http", "/", "dashboard"),
             check("ready-tcp", "tcp", "", "dashboard"),
+            check("ready-http", "http", "/", "dashboard"),
         ],
     ));
     let mut t = task("traefik", "raw_exec");
@@ -310,5 +320,25 @@ fn sample_8f_tags_and_new_group() {
             },
         ),
     ]);
-    assert_prefix(&render(Some(&old), &new, &r), &sample("8f"));
+    // The sample shows the ports in the 1-in-8 order: the plan shows the
+    // likelier one and says the order is random.
+    let port = |label: &str, value: &str| {
+        format!(
+            "      + Static Port {{\n        + HostNetwork: \"default\"\n        + Label:       \"{label}\"\n        + To:          \"0\"\n        + Value:       \"{value}\"\n        }}\n"
+        )
+    };
+    let (http, dashboard) = (port("http", "8080"), port("dashboard", "8081"));
+    let sample_text = sample("8f");
+    assert!(sample_text.contains(&format!("{http}{dashboard}")));
+    let likelier =
+        sample_text.replace(&format!("{http}{dashboard}"), &format!("{dashboard}{http}"));
+    assert_prefix(&render(Some(&old), &new, &r), &likelier);
+    let d = job_diff(Some(&old), Some(&new), ver);
+    assert_eq!(
+        d.order_notes,
+        vec![
+            "group \"load-balancer\": the order of its 2 Static Port diffs is random in Nomad: it builds them in Go's map order and its sort (ObjectDiff.Less) does not order them (\"dashboard\", \"http\" 87.5%; \"http\", \"dashboard\" 12.5%); the plan shows the likeliest".to_string(),
+            "group \"load-balancer\": the order of its 2 Check diffs is random in Nomad: it builds them in Go's map order and its sort (ObjectDiff.Less) does not order them (\"ready-http\", \"ready-tcp\" 87.5%; \"ready-tcp\", \"ready-http\" 12.5%); the plan shows the likeliest".to_string(),
+        ]
+    );
 }

@@ -6,12 +6,13 @@
 use crate::jobspec as js;
 
 use super::engine::{
-    field_diffs, presence_type, primitive_object_diff, primitive_object_set_diff, sort_objects,
-    string_set_diff, structured_object_diff, Flat,
+    field_diffs, presence_type, primitive_object_diff, primitive_object_set_diff, string_set_diff,
+    structured_object_diff, Flat,
 };
 use super::fields::{self as fl, Dialect, F};
 use super::gateway::gateway_diff;
 use super::network::resources_diff;
+use super::set_order::{keyed_set_diff, Hint};
 use super::task::{config_diff, volume_mount_diffs};
 use super::workload::identity_diffs;
 use super::{DiffType, ObjectDiff};
@@ -174,7 +175,7 @@ fn proxy_diff(
     let mut objects = upstream_diffs(&o.upstreams, &n.upstreams, d, ctx);
     // diff.go's consulProxyExposeDiff: 1.5.16, 1.6.9 and 1.7.6 on.
     if d.since(&[(1, 5, 16), (1, 6, 9), (1, 7, 6)]) {
-        objects.extend(expose_diff(o.expose.as_ref(), n.expose.as_ref(), ctx));
+        objects.extend(expose_diff(o.expose.as_ref(), n.expose.as_ref(), d, ctx));
     }
     if d.at(1, 8, 0) {
         objects.push(transparent_proxy_diff(
@@ -231,40 +232,19 @@ fn upstream_diffs(
         let flats = |us: &[js::ConsulUpstream]| -> Vec<Flat> {
             us.iter().map(|u| upstream_flat(u, d)).collect()
         };
-        return primitive_object_set_diff(&flats(old), &flats(new), "ConsulUpstreams", ctx);
+        return primitive_object_set_diff(&flats(old), &flats(new), "ConsulUpstreams", ctx, d);
     }
-    let key = |u: &js::ConsulUpstream| format!("{}/{}", u.datacenter, u.destination_name);
-    // Later upstreams with the same key replace earlier ones (a Go map).
-    let keyed = |us: &[js::ConsulUpstream]| -> Vec<(String, js::ConsulUpstream)> {
-        let mut out: Vec<(String, js::ConsulUpstream)> = Vec::new();
-        for u in us {
-            let k = key(u);
-            match out.iter_mut().find(|(ok, _)| *ok == k) {
-                Some(slot) => slot.1 = u.clone(),
-                None => out.push((k, u.clone())),
-            }
-        }
-        out
-    };
-    let (om, nm) = (keyed(old), keyed(new));
+    // consulProxyUpstreamsDiff: a Go map per side keyed by
+    // `datacenter/destination_name`, a missing side the zero upstream.
     let zero = js::ConsulUpstream::default();
-    let find = |m: &[(String, js::ConsulUpstream)], k: &str| {
-        m.iter()
-            .find(|(mk, _)| mk == k)
-            .map(|(_, u)| u.clone())
-            .unwrap_or_default()
-    };
-    let mut out = Vec::new();
-    for (k, o) in &om {
-        out.extend(upstream_diff(o, &find(&nm, k), &zero, d, ctx));
-    }
-    for (k, n) in &nm {
-        if !om.iter().any(|(ok, _)| ok == k) {
-            out.extend(upstream_diff(&zero, n, &zero, d, ctx));
-        }
-    }
-    sort_objects(&mut out);
-    out
+    keyed_set_diff(
+        old,
+        new,
+        |u| format!("{}/{}", u.datacenter, u.destination_name),
+        Hint::ListLength,
+        |o, n| upstream_diff(o.unwrap_or(&zero), n.unwrap_or(&zero), &zero, d, ctx),
+        d,
+    )
 }
 
 /// `consulProxyUpstreamDiff`: an all-zero upstream is an absent one.
@@ -304,6 +284,7 @@ fn upstream_diff(
 fn expose_diff(
     old: Option<&js::ExposeConfig>,
     new: Option<&js::ExposeConfig>,
+    d: Dialect,
     ctx: bool,
 ) -> Option<ObjectDiff> {
     if old == new {
@@ -335,7 +316,7 @@ fn expose_diff(
         ty,
         name: "Expose".into(),
         fields: Vec::new(),
-        objects: primitive_object_set_diff(&flats(old), &flats(new), "Paths", ctx),
+        objects: primitive_object_set_diff(&flats(old), &flats(new), "Paths", ctx, d),
     })
 }
 

@@ -2,9 +2,10 @@
 //! field, primitive objects, sets of objects and string sets, and the sort
 //! orders Nomad applies to each.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use super::fields::Dialect;
+use super::set_order::{keyed_set_diff, Hint};
 use super::{DiffType, FieldDiff, ObjectDiff};
 
 /// A flattened struct: field name (`Meta[owner]`, `port_map[0][db]`) to value.
@@ -60,42 +61,13 @@ pub fn sort_fields(fields: &mut [FieldDiff]) {
     });
 }
 
-/// Both sides of a Nomad set diff built as Go maps filled from lists with
-/// `m[key(x)] = x` (checks and devices by name, artifacts by `DiffID`,
-/// services before 1.2.0): one entry per key on each side, the LAST element
-/// of a key winning, so earlier elements with that key are never diffed.
-/// Returns each key's (old, new) pair, a key present on either side.
-/// Nomad iterates the maps in random order and then sorts the diffs, so the
-/// pairs' order here carries no meaning.
-pub fn last_wins_pairs<'a, T, K: Ord>(
-    old: &'a [T],
-    new: &'a [T],
-    key: impl Fn(&T) -> K,
-) -> Vec<(Option<&'a T>, Option<&'a T>)> {
-    let mut map: BTreeMap<K, (Option<&'a T>, Option<&'a T>)> = BTreeMap::new();
-    for o in old {
-        map.entry(key(o)).or_default().0 = Some(o);
-    }
-    for n in new {
-        map.entry(key(n)).or_default().1 = Some(n);
-    }
-    map.into_values().collect()
-}
-
-/// Nomad sorts object lists by name, type, field count and object count, then
-/// by a field comparison that is not a real order (so Nomad's result depends
-/// on map iteration). We stop at the counts and keep input order (a stable
-/// sort): old objects in declaration order, then new ones.
-pub fn sort_objects(objects: &mut [ObjectDiff]) {
-    objects.sort_by(|a, b| {
-        a.name
-            .as_bytes()
-            .cmp(b.name.as_bytes())
-            .then_with(|| a.ty.rank().cmp(&b.ty.rank()))
-            .then_with(|| a.fields.len().cmp(&b.fields.len()))
-            .then_with(|| a.objects.len().cmp(&b.objects.len()))
-            .then(Ordering::Equal)
-    });
+/// Nomad's `sort.Sort(ObjectDiffs(objects))` for a list it builds in a
+/// fixed order (from lists, by position or by matching), run as the Go
+/// that built the release runs it: `ObjectDiff.Less` is not an order, so
+/// the result is the algorithm's on this input order ([`super::gosort`]).
+/// Lists built from Go maps go through [`super::set_order`] instead.
+pub fn sort_objects(objects: &mut [ObjectDiff], d: Dialect) {
+    super::gosort::sort_objects(objects, super::gosort::GoSort::of_nomad(d.version));
 }
 
 /// The type of an object diff from which side has the object: Nomad's
@@ -155,27 +127,25 @@ pub fn primitive_object_diff(
     })
 }
 
-/// Nomad's `primitiveObjectSetDiff`: objects matched by content (hash), so a
-/// changed element shows as one Deleted and one Added object.
+/// Nomad's `primitiveObjectSetDiff`: objects matched by content (hash or
+/// a `DiffID` made of all their fields), so a changed element shows as
+/// one Deleted and one Added object, in the order Nomad's maps and sort
+/// leave them ([`super::set_order`]).
 pub fn primitive_object_set_diff(
     old: &[Flat],
     new: &[Flat],
     name: &str,
     contextual: bool,
+    d: Dialect,
 ) -> Vec<ObjectDiff> {
-    let mut out = Vec::new();
-    for (i, o) in old.iter().enumerate() {
-        if !new.contains(o) && !old[..i].contains(o) {
-            out.extend(primitive_object_diff(Some(o), None, name, contextual));
-        }
-    }
-    for (i, n) in new.iter().enumerate() {
-        if !old.contains(n) && !new[..i].contains(n) {
-            out.extend(primitive_object_diff(None, Some(n), name, contextual));
-        }
-    }
-    sort_objects(&mut out);
-    out
+    keyed_set_diff(
+        old,
+        new,
+        |f| f.clone(),
+        Hint::ListLength,
+        |o, n| primitive_object_diff(o, n, name, contextual),
+        d,
+    )
 }
 
 /// Nomad's `stringSetDiff`.
@@ -288,7 +258,8 @@ mod tests {
     fn changed_set_member_is_deleted_plus_added_added_first() {
         let a = flat(&[("LTarget", "a"), ("RTarget", "1")]);
         let b = flat(&[("LTarget", "a"), ("RTarget", "2")]);
-        let d = primitive_object_set_diff(&[a], &[b], "Constraint", true);
+        let v = Dialect::new(crate::version::NomadVersion::CURRENT);
+        let d = primitive_object_set_diff(&[a], &[b], "Constraint", true, v);
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].ty, DiffType::Added);
         assert_eq!(d[1].ty, DiffType::Deleted);

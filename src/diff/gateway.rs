@@ -13,10 +13,10 @@
 use crate::jobspec as js;
 
 use super::engine::{
-    field_diffs, map_presence_type, presence_type, primitive_object_diff, sort_objects,
-    string_set_diff, Flat,
+    field_diffs, map_presence_type, presence_type, primitive_object_diff, string_set_diff, Flat,
 };
 use super::fields::{Dialect, F};
+use super::set_order::{keyed_set_diff, Hint};
 use super::task::config_diff;
 use super::{DiffType, ObjectDiff};
 
@@ -56,6 +56,7 @@ pub(super) fn gateway_diff(
         objects.extend(terminating_diff(
             o.terminating.as_ref(),
             n.terminating.as_ref(),
+            d,
             ctx,
         ));
     }
@@ -233,47 +234,16 @@ fn tls_diff(
     Some(object("TLS", old.map(flat), new.map(flat), ctx, objects))
 }
 
-/// Entries keyed as Nomad keys them (a later duplicate replaces an
-/// earlier one, as in a Go map), in first-seen order.
-fn keyed<'a, T: Clone + PartialEq>(
-    items: &'a [T],
-    key: impl Fn(&T) -> String,
-) -> Vec<(String, &'a T)> {
-    let mut out: Vec<(String, &'a T)> = Vec::new();
-    for it in items {
-        let k = key(it);
-        match out.iter_mut().find(|(ok, _)| *ok == k) {
-            Some(slot) => slot.1 = it,
-            None => out.push((k, it)),
-        }
-    }
-    out
-}
-
-fn find<'a, T>(m: &[(String, &'a T)], k: &str) -> Option<&'a T> {
-    m.iter().find(|(mk, _)| mk == k).map(|(_, v)| *v)
-}
-
-/// A set of objects keyed by `key`: the same, deleted and edited first,
-/// then the added, sorted as Nomad sorts object diffs.
-fn keyed_diffs<T: Clone + PartialEq>(
+/// A set of objects keyed by `key` (`connectGateway...Diff`: a Go map per
+/// side), in the order Nomad's maps and sort leave them.
+fn keyed_diffs<T>(
     old: &[T],
     new: &[T],
     key: impl Fn(&T) -> String,
-    diff: impl Fn(Option<&T>, Option<&T>) -> Option<ObjectDiff>,
+    diff: impl FnMut(Option<&T>, Option<&T>) -> Option<ObjectDiff>,
+    d: Dialect,
 ) -> Vec<ObjectDiff> {
-    let (om, nm) = (keyed(old, &key), keyed(new, &key));
-    let mut out = Vec::new();
-    for (k, o) in &om {
-        out.extend(diff(Some(o), find(&nm, k)));
-    }
-    for (k, n) in &nm {
-        if find(&om, k).is_none() {
-            out.extend(diff(None, Some(n)));
-        }
-    }
-    sort_objects(&mut out);
-    out
+    keyed_set_diff(old, new, key, Hint::ListLength, diff, d)
 }
 
 /// `connectGatewayIngressListenersDiff`: keyed by `protocol/port`.
@@ -288,6 +258,7 @@ fn listeners_diff(
         new,
         |l| format!("{}/{}", l.protocol, l.port),
         |o, n| listener_diff(o, n, d, ctx),
+        d,
     )
 }
 
@@ -314,6 +285,7 @@ fn listener_diff(
         &n.services,
         |s| s.name.clone(),
         |a, b| ingress_service_diff(a, b, d, ctx),
+        d,
     );
     Some(object(
         "Listener",
@@ -398,6 +370,7 @@ fn headers_diff(
 fn terminating_diff(
     old: Option<&js::TerminatingConfig>,
     new: Option<&js::TerminatingConfig>,
+    d: Dialect,
     ctx: bool,
 ) -> Option<ObjectDiff> {
     if old == new {
@@ -410,6 +383,7 @@ fn terminating_diff(
         &n.services,
         |s| s.name.clone(),
         |a, b| linked_service_diff(a, b, ctx),
+        d,
     );
     let flat = |_: &js::TerminatingConfig| Flat::new();
     Some(object(

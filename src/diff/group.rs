@@ -26,7 +26,13 @@ pub(super) fn group_diffs(
         old,
         new,
         |g| &g.name,
-        |o, n| group_diff(ns, o, n, d, ctx),
+        |o, n| {
+            let name = n.or(o).map(|g| g.name.as_str()).unwrap_or_default();
+            super::set_order::scoped(
+                || format!("group {name:?}"),
+                || group_diff(ns, o, n, d, ctx),
+            )
+        },
         |r| &r.name,
     )
 }
@@ -89,8 +95,8 @@ pub(super) fn group_diff(
     let fields = field_diffs(&oflat, &nflat, false);
 
     let mut objects = Vec::new();
-    objects.extend(constraints(&o.constraints, &n.constraints, ctx));
-    objects.extend(affinities(&o.affinities, &n.affinities, ctx));
+    objects.extend(constraints(&o.constraints, &n.constraints, d, ctx));
+    objects.extend(affinities(&o.affinities, &n.affinities, d, ctx));
     let opt_flat =
         |g: Option<&js::TaskGroup>, f: &dyn Fn(&js::TaskGroup) -> Option<Flat>| g.and_then(f);
     objects.extend(primitive_object_diff(

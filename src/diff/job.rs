@@ -29,6 +29,23 @@ pub fn job_diff_with(
     version: NomadVersion,
     contextual: bool,
 ) -> JobDiff {
+    let id = new.or(old).map(|j| j.id.clone()).unwrap_or_default();
+    let (mut diff, notes) = super::set_order::collect(|| {
+        super::set_order::scoped(
+            || format!("job {id:?}"),
+            || build(old, new, version, contextual),
+        )
+    });
+    diff.order_notes = notes;
+    diff
+}
+
+fn build(
+    old: Option<&js::Job>,
+    new: Option<&js::Job>,
+    version: NomadVersion,
+    contextual: bool,
+) -> JobDiff {
     let d = Dialect::new(version);
     let (ty, id) = match (old, new) {
         (None, Some(n)) => (DiffType::Added, n.id.clone()),
@@ -49,8 +66,8 @@ pub fn job_diff_with(
             objects.push(s);
         }
     }
-    objects.extend(constraints(&o.constraints, &n.constraints, contextual));
-    objects.extend(affinities(&o.affinities, &n.affinities, contextual));
+    objects.extend(constraints(&o.constraints, &n.constraints, d, contextual));
+    objects.extend(affinities(&o.affinities, &n.affinities, d, contextual));
     let ns: Ns = (o.namespace.as_str(), n.namespace.as_str());
     let task_groups = group_diffs(ns, &o.groups, &n.groups, d, contextual);
     objects.extend(periodic_diff(
@@ -86,6 +103,7 @@ pub fn job_diff_with(
         version,
         unmodelled: Vec::new(),
         masked: Vec::new(),
+        order_notes: Vec::new(),
     };
     if let (Some(o), Some(n)) = (old, new) {
         diff.unmodelled = super::unmodelled::changes(o, n, &diff);
@@ -111,17 +129,23 @@ pub(super) type Ns<'a> = (&'a str, &'a str);
 pub(super) fn constraints(
     old: &[js::Constraint],
     new: &[js::Constraint],
+    d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
     let o: Vec<Flat> = old.iter().map(fl::constraint).collect();
     let n: Vec<Flat> = new.iter().map(fl::constraint).collect();
-    primitive_object_set_diff(&o, &n, "Constraint", ctx)
+    primitive_object_set_diff(&o, &n, "Constraint", ctx, d)
 }
 
-pub(super) fn affinities(old: &[js::Affinity], new: &[js::Affinity], ctx: bool) -> Vec<ObjectDiff> {
+pub(super) fn affinities(
+    old: &[js::Affinity],
+    new: &[js::Affinity],
+    d: Dialect,
+    ctx: bool,
+) -> Vec<ObjectDiff> {
     let o: Vec<Flat> = old.iter().map(fl::affinity).collect();
     let n: Vec<Flat> = new.iter().map(fl::affinity).collect();
-    primitive_object_set_diff(&o, &n, "Affinity", ctx)
+    primitive_object_set_diff(&o, &n, "Affinity", ctx, d)
 }
 
 /// Periodic: a primitive object until 1.6.2 (diff.go's periodicDiff), then

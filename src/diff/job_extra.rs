@@ -3,14 +3,13 @@
 //! its datacenters shows no Region object, and the Multiregion object has
 //! no fields of its own.
 
-use std::collections::BTreeMap;
-
 use crate::jobspec as js;
 
 use super::engine::{
     field_diffs, primitive_object_diff, sort_objects, string_set_diff, type_from_fields, Flat,
 };
 use super::fields::{Dialect, F};
+use super::set_order::{keyed_set_diff_after, Hint};
 use super::{DiffType, ObjectDiff};
 
 fn strategy(m: &js::Multiregion) -> Flat {
@@ -79,29 +78,21 @@ pub(super) fn multiregion_diff(
     let zero = strategy(&js::Multiregion::default());
     let os = old.map(strategy).unwrap_or(zero);
     let ns = new.map(strategy);
-    let mut objects: Vec<ObjectDiff> =
+    let strategy_diff: Vec<ObjectDiff> =
         primitive_object_diff(Some(&os), ns.as_ref(), "Strategy", ctx)
             .into_iter()
             .collect();
-    let by_name = |m: Option<&js::Multiregion>| -> BTreeMap<String, js::MultiregionRegion> {
-        m.map(|m| {
-            m.regions
-                .iter()
-                .map(|r| (r.name.clone(), r.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let (om, nm) = (by_name(old), by_name(new));
-    for (name, o) in &om {
-        objects.extend(region_diff(Some(o), nm.get(name), d, ctx));
-    }
-    for (name, n) in &nm {
-        if !om.contains_key(name) {
-            objects.extend(region_diff(None, Some(n), d, ctx));
-        }
-    }
-    sort_objects(&mut objects);
+    // The strategy, then the regions from a Go map per side keyed by name.
+    let regions = |m: Option<&js::Multiregion>| m.map(|m| m.regions.clone()).unwrap_or_default();
+    let objects = keyed_set_diff_after(
+        strategy_diff,
+        &regions(old),
+        &regions(new),
+        |r| r.name.clone(),
+        Hint::ListLength,
+        |o, n| region_diff(o, n, d, ctx),
+        d,
+    );
     Some(ObjectDiff {
         ty,
         name: "Multiregion".into(),
@@ -157,7 +148,11 @@ pub(super) fn ui_diff(
             objects: Vec::new(),
         });
     }
-    sort_objects(&mut objects);
+    // linkDiffs sorts the links, and uiDiff sorts its objects (the same
+    // links) again: with a Less that is not an order the second sort can
+    // move them further (diff.go uiDiff@v2.0.5).
+    sort_objects(&mut objects, d);
+    sort_objects(&mut objects, d);
     Some(ObjectDiff {
         ty,
         name: "UI".into(),

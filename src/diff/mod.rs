@@ -10,12 +10,15 @@ mod engine;
 mod fields;
 mod gateway;
 pub mod gofmt;
+mod gosort;
+mod gosort_large;
 mod group;
 mod job;
 mod job_extra;
 mod network;
 pub mod secrets;
 mod service;
+mod set_order;
 mod task;
 mod unmodelled;
 mod workload;
@@ -157,6 +160,11 @@ pub struct JobDiff {
     /// of Nomad's JSON.
     #[serde(skip)]
     pub masked: Vec<&'static str>,
+    /// Lists whose printed order is random in Nomad (`set_order`): one
+    /// note each, with the odds; not part of Nomad's JSON (the plan puts
+    /// them under `Preflight.Nondeterminism`).
+    #[serde(skip)]
+    pub order_notes: Vec<String>,
 }
 
 impl JobDiff {

@@ -3,8 +3,9 @@
 
 use crate::jobspec as js;
 
-use super::engine::{last_wins_pairs, primitive_object_diff, sort_objects, structured_object_diff};
+use super::engine::{primitive_object_diff, structured_object_diff};
 use super::fields::{self as fl, Dialect};
+use super::set_order::{keyed_set_diff, Hint};
 use super::ObjectDiff;
 
 pub(super) fn resources_diff(
@@ -19,7 +20,7 @@ pub(super) fn resources_diff(
     let empty = js::Resources::default();
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     let mut objects = network_diffs(&o.networks, &n.networks, d, ctx);
-    objects.extend(device_diffs(&o.devices, &n.devices, ctx));
+    objects.extend(device_diffs(&o.devices, &n.devices, d, ctx));
     objects.extend(super::workload::numa_diff(
         o.numa.as_ref(),
         n.numa.as_ref(),
@@ -36,26 +37,25 @@ pub(super) fn resources_diff(
     )
 }
 
-/// Networks are matched by content: a changed network is Deleted + Added.
+/// Networks are matched by content (`networkResourceDiffs` keys each
+/// side's Go map by a hash): a changed network is Deleted + Added.
 pub(super) fn network_diffs(
     old: &[js::Network],
     new: &[js::Network],
     d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    let mut out = Vec::new();
-    for o in old {
-        if !new.contains(o) {
-            out.extend(network_diff(Some(o), None, d, ctx));
-        }
-    }
-    for n in new {
-        if !old.contains(n) {
-            out.extend(network_diff(None, Some(n), d, ctx));
-        }
-    }
-    sort_objects(&mut out);
-    out
+    keyed_set_diff(
+        old,
+        new,
+        |x| x.clone(),
+        Hint::ListLength,
+        |o, n| match (o, n) {
+            (Some(_), Some(_)) => None,
+            _ => network_diff(o, n, d, ctx),
+        },
+        d,
+    )
 }
 
 pub(super) fn network_diff(
@@ -97,7 +97,8 @@ pub(super) fn network_diff(
     )
 }
 
-/// Ports are matched by label.
+/// Ports are matched by label (`portDiffs`: a Go map per side, the last
+/// port of a label winning).
 pub(super) fn port_diffs(
     old: &[js::Port],
     new: &[js::Port],
@@ -110,28 +111,15 @@ pub(super) fn port_diffs(
     } else {
         "Static Port"
     };
-    let mut out = Vec::new();
-    for o in old {
-        let n = new.iter().find(|n| n.label == o.label);
-        out.extend(primitive_object_diff(
-            Some(&fl::port(o, dynamic, d)),
-            n.map(|n| fl::port(n, dynamic, d)).as_ref(),
-            name,
-            ctx,
-        ));
-    }
-    for n in new {
-        if !old.iter().any(|o| o.label == n.label) {
-            out.extend(primitive_object_diff(
-                None,
-                Some(&fl::port(n, dynamic, d)),
-                name,
-                ctx,
-            ));
-        }
-    }
-    sort_objects(&mut out);
-    out
+    let flat = |p: Option<&js::Port>| p.map(|p| fl::port(p, dynamic, d));
+    keyed_set_diff(
+        old,
+        new,
+        |p| p.label.clone(),
+        Hint::ListLength,
+        |o, n| primitive_object_diff(flat(o).as_ref(), flat(n).as_ref(), name, ctx),
+        d,
+    )
 }
 
 /// Nomad's `requestedDevicesDiffs` (diff.go@v2.0.5): each side a Go map
@@ -139,21 +127,26 @@ pub(super) fn port_diffs(
 pub(super) fn device_diffs(
     old: &[js::RequestedDevice],
     new: &[js::RequestedDevice],
+    d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    let mut out = Vec::new();
-    for (o, n) in last_wins_pairs(old, new, |x| x.name.clone()) {
-        if o != n {
-            out.extend(structured_object_diff(
-                o.map(fl::device).as_ref(),
-                n.map(fl::device).as_ref(),
-                false,
-                "Device",
-                ctx,
-                Vec::new(),
-            ));
-        }
-    }
-    sort_objects(&mut out);
-    out
+    keyed_set_diff(
+        old,
+        new,
+        |x| x.name.clone(),
+        Hint::ListLength,
+        |o, n| {
+            (o != n).then(|| {
+                structured_object_diff(
+                    o.map(fl::device).as_ref(),
+                    n.map(fl::device).as_ref(),
+                    false,
+                    "Device",
+                    ctx,
+                    Vec::new(),
+                )
+            })?
+        },
+        d,
+    )
 }

@@ -87,6 +87,7 @@ mod tests {
             version: crate::version::NomadVersion::new(1, 3, 4),
             unmodelled: Vec::new(),
             masked: Vec::new(),
+            order_notes: Vec::new(),
         };
         assert_eq!(mask(&mut d), vec!["VaultToken", "ConsulToken"]);
         assert_eq!(

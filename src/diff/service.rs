@@ -4,11 +4,11 @@ use crate::jobspec as js;
 
 use super::connect::connect_diff;
 use super::engine::{
-    field_diffs, last_wins_pairs, primitive_object_diff, sort_objects, string_set_diff,
-    structured_object_diff, Flat,
+    field_diffs, primitive_object_diff, sort_objects, string_set_diff, structured_object_diff, Flat,
 };
 use super::fields::{self as fl, Dialect};
 use super::job::Ns;
+use super::set_order::{keyed_set_diff, Hint};
 use super::workload::identity_diff;
 use super::{DiffType, ObjectDiff};
 
@@ -26,12 +26,18 @@ pub(super) fn service_diffs(
     d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    let mut out = Vec::new();
     if !d.at(1, 2, 0) {
-        for (o, n) in last_wins_pairs(old, new, |s| s.name.clone()) {
-            out.extend(service_diff(ns, o, n, d, ctx));
-        }
-    } else if old.len() == 1 && new.len() == 1 {
+        return keyed_set_diff(
+            old,
+            new,
+            |s| s.name.clone(),
+            Hint::ListLength,
+            |o, n| service_diff(ns, o, n, d, ctx),
+            d,
+        );
+    }
+    let mut out = Vec::new();
+    if old.len() == 1 && new.len() == 1 {
         return service_diff(ns, old.first(), new.first(), d, ctx)
             .into_iter()
             .collect();
@@ -54,7 +60,7 @@ pub(super) fn service_diffs(
             out.extend(service_diff(ns, None, Some(n), d, ctx));
         }
     }
-    sort_objects(&mut out);
+    sort_objects(&mut out, d);
     out
 }
 
@@ -162,12 +168,14 @@ pub(super) fn check_diffs(
     d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    let mut out = Vec::new();
-    for (o, n) in last_wins_pairs(old, new, |c| c.name.clone()) {
-        out.extend(check_diff(o, n, d, ctx));
-    }
-    sort_objects(&mut out);
-    out
+    keyed_set_diff(
+        old,
+        new,
+        |c| c.name.clone(),
+        Hint::ListLength,
+        |o, n| check_diff(o, n, d, ctx),
+        d,
+    )
 }
 
 pub(super) fn check_diff(

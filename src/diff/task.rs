@@ -4,13 +4,14 @@
 use crate::jobspec as js;
 
 use super::engine::{
-    field_diffs, last_wins_pairs, map_presence_type, primitive_object_diff, sort_objects,
-    string_set_diff, structured_object_diff, Flat,
+    field_diffs, map_presence_type, primitive_object_diff, sort_objects, string_set_diff,
+    structured_object_diff, Flat,
 };
 use super::fields::{self as fl, Dialect};
 use super::job::{affinities, constraints, diffs_by_name, Ns};
 use super::network::resources_diff;
 use super::service::service_diffs;
+use super::set_order::{self, Hint};
 use super::workload;
 use super::{DiffType, ObjectDiff, TaskDiff};
 
@@ -25,7 +26,10 @@ pub(super) fn task_diffs(
         old,
         new,
         |t| &t.name,
-        |o, n| task_diff(ns, o, n, d, ctx),
+        |o, n| {
+            let name = n.or(o).map(|t| t.name.as_str()).unwrap_or_default();
+            set_order::scoped(|| format!("task {name:?}"), || task_diff(ns, o, n, d, ctx))
+        },
         |r| &r.name,
     )
 }
@@ -59,8 +63,8 @@ pub(super) fn task_diff(
         false,
     );
     let mut objects = Vec::new();
-    objects.extend(constraints(&o.constraints, &n.constraints, ctx));
-    objects.extend(affinities(&o.affinities, &n.affinities, ctx));
+    objects.extend(constraints(&o.constraints, &n.constraints, d, ctx));
+    objects.extend(affinities(&o.affinities, &n.affinities, d, ctx));
     objects.extend(config_diff(&o.config, &n.config, ctx));
     objects.extend(resources_diff(
         old.map(|t| &t.resources),
@@ -90,8 +94,8 @@ pub(super) fn task_diff(
         &n.artifacts,
         |a| fl::artifact(a, d),
         |a| a.relative_dest.clone(),
-        d.at(1, 2, 0),
         "Artifact",
+        d,
         ctx,
     ));
     objects.extend(service_diffs(ns, &o.services, &n.services, d, ctx));
@@ -132,8 +136,8 @@ pub(super) fn task_diff(
             &n.templates,
             |t| fl::template(t, d),
             |t| t.dest_path.clone(),
-            d.at(1, 2, 0),
             "Template",
+            d,
             ctx,
         ));
     }
@@ -214,7 +218,7 @@ pub(super) fn volume_mount_diffs(
             Vec::new(),
         ));
     }
-    sort_objects(&mut out);
+    sort_objects(&mut out, d);
     out
 }
 
@@ -245,7 +249,7 @@ fn template_diffs(
             out.extend(template_diff(None, Some(n), d, ctx));
         }
     }
-    sort_objects(&mut out);
+    sort_objects(&mut out, d);
     out
 }
 
@@ -306,38 +310,36 @@ fn template_diff(
     )
 }
 
-/// Artifacts (and templates before 1.3): Nomad's `primitiveObjectSetDiff`
+/// Artifacts (and templates before 1.2.4): Nomad's `primitiveObjectSetDiff`
 /// (nomad/structs/diff.go@v2.0.5) puts each side in a Go map keyed by the
 /// object's `DiffID` (the destination, from 1.2.0) or, when that is empty or
 /// before 1.2.0, by a hash of its content; the last object of a key wins
-/// (redteam7 D1: two artifacts into the default `local/`).
+/// (redteam7 D1: two artifacts into the default `local/`). The order is the
+/// maps' and the sort's ([`set_order`]).
 pub(super) fn keyed_set_diff<T>(
     old: &[T],
     new: &[T],
     flat: impl Fn(&T) -> Flat,
     key: impl Fn(&T) -> String,
-    keyed: bool,
     name: &str,
+    d: Dialect,
     ctx: bool,
 ) -> Vec<ObjectDiff> {
-    let o: Vec<(String, Flat)> = old.iter().map(|x| (key(x), flat(x))).collect();
-    let n: Vec<(String, Flat)> = new.iter().map(|x| (key(x), flat(x))).collect();
-    let map_key = |(k, f): &(String, Flat)| {
+    let keyed = d.at(1, 2, 0);
+    let map_key = |x: &T| {
+        let k = key(x);
         if keyed && !k.is_empty() {
-            (k.clone(), Flat::new())
+            (k, Flat::new())
         } else {
-            (String::new(), f.clone())
+            (String::new(), flat(x))
         }
     };
-    let mut out = Vec::new();
-    for (of, nf) in last_wins_pairs(&o, &n, map_key) {
-        out.extend(primitive_object_diff(
-            of.map(|x| &x.1),
-            nf.map(|x| &x.1),
-            name,
-            ctx,
-        ));
-    }
-    sort_objects(&mut out);
-    out
+    set_order::keyed_set_diff(
+        old,
+        new,
+        map_key,
+        Hint::ListLength,
+        |o, n| primitive_object_diff(o.map(&flat).as_ref(), n.map(&flat).as_ref(), name, ctx),
+        d,
+    )
 }

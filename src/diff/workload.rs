@@ -3,14 +3,13 @@
 //! `Consul` primitive object, `NUMA.Diff`), each from the version whose
 //! diff.go first has it, with the fields that version's struct has.
 
-use std::collections::BTreeMap;
-
 use crate::jobspec as js;
 
 use super::engine::{
     field_diffs, primitive_object_diff, sort_objects, string_set_diff, structured_object_diff, Flat,
 };
 use super::fields::{config, Dialect, F};
+use super::set_order::{keyed_set_diff, Hint};
 use super::ObjectDiff;
 
 fn identity_flat(wi: &js::WorkloadIdentity, d: Dialect) -> Flat {
@@ -68,30 +67,14 @@ pub(super) fn identity_diffs(
     if !d.at(1, 7, 0) {
         return Vec::new();
     }
-    let canon = |l: &[js::WorkloadIdentity]| -> BTreeMap<String, js::WorkloadIdentity> {
-        l.iter().map(|w| (w.name.clone(), w.clone())).collect()
-    };
-    by_key(&canon(old), &canon(new), |o, n| identity_diff(o, n, d, ctx))
-}
-
-/// Pair two keyed maps (a Go map: the last of a repeated key wins) and
-/// diff each pair; sorted as Nomad sorts objects.
-fn by_key<T>(
-    old: &BTreeMap<String, T>,
-    new: &BTreeMap<String, T>,
-    diff: impl Fn(Option<&T>, Option<&T>) -> Option<ObjectDiff>,
-) -> Vec<ObjectDiff> {
-    let mut out: Vec<ObjectDiff> = old
-        .iter()
-        .filter_map(|(k, o)| diff(Some(o), new.get(k)))
-        .collect();
-    out.extend(
-        new.iter()
-            .filter(|(k, _)| !old.contains_key(*k))
-            .filter_map(|(_, n)| diff(None, Some(n))),
-    );
-    sort_objects(&mut out);
-    out
+    keyed_set_diff(
+        old,
+        new,
+        |w| w.name.clone(),
+        Hint::ListLength,
+        |o, n| identity_diff(o, n, d, ctx),
+        d,
+    )
 }
 
 /// diff.go `actionDiffs`: actions compared by position (1.7+).
@@ -130,7 +113,7 @@ pub(super) fn action_diffs(
             args,
         ));
     }
-    sort_objects(&mut out);
+    sort_objects(&mut out, d);
     out
 }
 
@@ -145,9 +128,6 @@ pub(super) fn secret_diffs(
     if !d.at(1, 11, 0) {
         return Vec::new();
     }
-    let keyed = |l: &[js::Secret]| -> BTreeMap<String, js::Secret> {
-        l.iter().map(|s| (s.name.clone(), s.clone())).collect()
-    };
     let flat = |s: &js::Secret| -> Flat {
         let mut f = F::default()
             .s("Name", &s.name)
@@ -162,7 +142,8 @@ pub(super) fn secret_diffs(
         }
         f
     };
-    by_key(&keyed(old), &keyed(new), |o, n| {
+    // A Go map per side, made without a size hint.
+    let diff = |o: Option<&js::Secret>, n: Option<&js::Secret>| {
         if o == n {
             return None;
         }
@@ -179,7 +160,8 @@ pub(super) fn secret_diffs(
             ),
             objects: Vec::new(),
         })
-    })
+    };
+    keyed_set_diff(old, new, |s| s.name.clone(), Hint::None, diff, d)
 }
 
 /// diff.go `scheduleDiff`: the cron block as a primitive object (1.8+).

@@ -1,7 +1,8 @@
 //! What a plan says beside Nomad's text, the same way for every command
 //! that prints one: what it assumed that the world does not state
-//! (`planner::Plan::assumed`) and the token values its diff masks
-//! (`diff::secrets`).
+//! (`planner::Plan::assumed`), the token values its diff masks
+//! (`diff::secrets`) and the diff lists whose order is random in Nomad
+//! (`diff::set_order`).
 
 use super::JobPlan;
 use crate::planner::assumed;
@@ -15,6 +16,12 @@ pub(super) fn lines(plan: &JobPlan) -> Vec<String> {
         .map(|a| crate::escape::one_line(&a.line))
         .collect();
     out.extend(crate::diff::secrets::note(&plan.diff.masked));
+    out.extend(
+        plan.diff
+            .order_notes
+            .iter()
+            .map(|n| crate::escape::one_line(n)),
+    );
     out
 }
 
@@ -29,10 +36,24 @@ pub(super) fn eprint(plan: &JobPlan, path: Option<&str>) {
 }
 
 /// `Preflight.Assumed` (and the servers' identity settings assumed unset,
-/// `Preflight.ServerConfig`) of a plan's JSON when it assumed any, and
-/// `Preflight.Masked` when its diff shows a token masked.
+/// `Preflight.ServerConfig`) of a plan's JSON when it assumed any,
+/// `Preflight.Masked` when its diff shows a token masked, and the diff's
+/// random orders under `Preflight.Nondeterminism` with the scheduler's.
 pub(super) fn insert(preflight: &mut serde_json::Map<String, serde_json::Value>, plan: &JobPlan) {
     let diff = &plan.diff;
+    if !diff.order_notes.is_empty() {
+        let notes = preflight
+            .entry("Nondeterminism")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        if let Some(list) = notes.as_array_mut() {
+            list.extend(
+                diff.order_notes
+                    .iter()
+                    .cloned()
+                    .map(serde_json::Value::from),
+            );
+        }
+    }
     if let Some(line) = crate::diff::secrets::note(&diff.masked) {
         let masked = serde_json::json!({"Fields": diff.masked, "Note": line});
         preflight.insert("Masked".into(), masked);

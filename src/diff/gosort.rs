@@ -1,0 +1,382 @@
+//! Go's `sort.Sort` as the Go release that built each Nomad release runs
+//! it, with Nomad's `ObjectDiff.Less` (nomad/structs/diff.go, the same at
+//! every tag from v0.9.3 to v2.0.5).
+//!
+//! `ObjectDiff.Less` is not an order: after the name, the type and the
+//! field and object counts it answers true as soon as ANY field (then any
+//! child object) of the one compares below its counterpart, so two objects
+//! can each be "less" than the other. The printed order is therefore the
+//! sort algorithm's, step for step, on the input order Nomad built, and
+//! `Less` sorts both objects' fields and children in place as it compares
+//! them (`sort.Sort(FieldDiffs(o.Fields))`, `sort.Sort(ObjectDiffs(o.Objects))`),
+//! which a comparison here does too.
+//!
+//! The algorithms (Go's src/sort): up to Go 1.18 `quickSort` (sort.go), which
+//! on at most 12 elements does one Shell pass of gap 6 and then insertion
+//! sort; from Go 1.19 `pdqsort` (zsortinterface.go), which on at most 12
+//! elements is insertion sort alone. pdqsort's `breakPatterns` draws from
+//! a xorshift seeded with the length, whose shifts were (13, 17, 5) until
+//! Go 1.24 corrected them to (13, 7, 17) (golang/go#70144). Which Go built
+//! a Nomad release: [`crate::gorelease`].
+
+use super::{DiffType, FieldDiff, ObjectDiff};
+use crate::gorelease::GoRelease;
+
+/// Which of Go's `sort.Sort` implementations runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoSort {
+    /// Go 1.11–1.18: quickSort with a Shell pass below 13 elements.
+    Quick,
+    /// Go 1.19+: pattern-defeating quicksort; `fixed_xorshift` from Go 1.24.
+    Pdq { fixed_xorshift: bool },
+}
+
+impl GoSort {
+    pub fn of(go: GoRelease) -> GoSort {
+        if go < (1, 19, 0) {
+            GoSort::Quick
+        } else {
+            GoSort::Pdq {
+                fixed_xorshift: go >= (1, 24, 0),
+            }
+        }
+    }
+
+    /// The sort of the Go that built Nomad `v`.
+    pub fn of_nomad(v: crate::version::NomadVersion) -> GoSort {
+        GoSort::of(crate::gorelease::go_of(v))
+    }
+}
+
+/// Nomad's `DiffType.Less`: Edited, Added, Deleted, None.
+fn type_less(a: DiffType, b: DiffType) -> bool {
+    a != b && a.rank() < b.rank()
+}
+
+/// Nomad's `FieldDiff.Less`: name, then old, then new value (bytewise, as
+/// Go compares strings); deep-equal fields are not less.
+pub fn field_less(f: &FieldDiff, other: &FieldDiff) -> bool {
+    if f == other {
+        false
+    } else if f.name != other.name {
+        f.name.as_bytes() < other.name.as_bytes()
+    } else if f.old != other.old {
+        f.old.as_bytes() < other.old.as_bytes()
+    } else {
+        f.new.as_bytes() < other.new.as_bytes()
+    }
+}
+
+/// Nomad's `ObjectDiff.Less`, sorting both objects' fields and children in
+/// place on the way as Nomad's does.
+pub fn object_less(o: &mut ObjectDiff, other: &mut ObjectDiff, algo: GoSort) -> bool {
+    if o == other {
+        return false;
+    }
+    if o.name != other.name {
+        return o.name.as_bytes() < other.name.as_bytes();
+    }
+    if o.ty != other.ty {
+        return type_less(o.ty, other.ty);
+    }
+    if o.fields.len() != other.fields.len() {
+        return o.fields.len() < other.fields.len();
+    }
+    if o.objects.len() != other.objects.len() {
+        return o.objects.len() < other.objects.len();
+    }
+    sort_fields(&mut o.fields, algo);
+    sort_fields(&mut other.fields, algo);
+    if o.fields
+        .iter()
+        .zip(&other.fields)
+        .any(|(a, b)| field_less(a, b))
+    {
+        return true;
+    }
+    sort_objects(&mut o.objects, algo);
+    sort_objects(&mut other.objects, algo);
+    o.objects
+        .iter_mut()
+        .zip(other.objects.iter_mut())
+        .any(|(a, b)| object_less(a, b, algo))
+}
+
+/// `sort.Sort(FieldDiffs(fields))`.
+pub fn sort_fields(fields: &mut [FieldDiff], algo: GoSort) {
+    go_sort(fields, algo, &mut |a, b| field_less(a, b));
+}
+
+/// `sort.Sort(ObjectDiffs(objects))`.
+pub fn sort_objects(objects: &mut [ObjectDiff], algo: GoSort) {
+    go_sort(objects, algo, &mut |a, b| object_less(a, b, algo));
+}
+
+/// A slice behind Go's `sort.Interface`: `Less(i, j)` may change both
+/// elements, so it gets both mutably.
+struct Data<'a, T, L> {
+    v: &'a mut [T],
+    less: &'a mut L,
+}
+
+impl<T, L: FnMut(&mut T, &mut T) -> bool> Data<'_, T, L> {
+    fn less(&mut self, i: usize, j: usize) -> bool {
+        if i == j {
+            // Deep-equal to itself: never less.
+            return false;
+        }
+        let (lo, hi) = (i.min(j), i.max(j));
+        let (left, right) = self.v.split_at_mut(hi);
+        let (a, b) = (&mut left[lo], &mut right[0]);
+        if i < j {
+            (self.less)(a, b)
+        } else {
+            (self.less)(b, a)
+        }
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        self.v.swap(i, j);
+    }
+
+    fn insertion_sort(&mut self, a: usize, b: usize) {
+        for i in a + 1..b {
+            let mut j = i;
+            while j > a && self.less(j, j - 1) {
+                self.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+    }
+
+    fn sift_down(&mut self, lo: usize, hi: usize, first: usize) {
+        let mut root = lo;
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= hi {
+                return;
+            }
+            if child + 1 < hi && self.less(first + child, first + child + 1) {
+                child += 1;
+            }
+            if !self.less(first + root, first + child) {
+                return;
+            }
+            self.swap(first + root, first + child);
+            root = child;
+        }
+    }
+
+    fn heap_sort(&mut self, a: usize, b: usize) {
+        let (first, hi) = (a, b - a);
+        for i in (0..=(hi.saturating_sub(1)) / 2).rev() {
+            self.sift_down(i, hi, first);
+        }
+        for i in (0..hi).rev() {
+            self.swap(first, first + i);
+            self.sift_down(0, i, first);
+        }
+    }
+}
+
+/// Go's `sort.Sort(data)` with `less` as `data.Less`.
+pub fn go_sort<T>(v: &mut [T], algo: GoSort, less: &mut impl FnMut(&mut T, &mut T) -> bool) {
+    let n = v.len();
+    if n <= 1 {
+        return;
+    }
+    let mut data = Data { v, less };
+    match algo {
+        GoSort::Quick => {
+            // sort.go `maxDepth(n)`: twice the bit length of n.
+            let depth = 2 * bit_len(n);
+            super::gosort_large::quick_sort(&mut data, 0, n, depth);
+        }
+        GoSort::Pdq { fixed_xorshift } => {
+            super::gosort_large::pdqsort(&mut data, 0, n, bit_len(n), fixed_xorshift);
+        }
+    }
+}
+
+/// `bits.Len(uint(n))`.
+pub(super) fn bit_len(n: usize) -> usize {
+    (usize::BITS - n.leading_zeros()) as usize
+}
+
+/// The pieces the two algorithms share, for their modules.
+pub(super) trait SortData {
+    fn less(&mut self, i: usize, j: usize) -> bool;
+    fn swap(&mut self, i: usize, j: usize);
+    fn insertion_sort(&mut self, a: usize, b: usize);
+    fn heap_sort(&mut self, a: usize, b: usize);
+}
+
+impl<T, L: FnMut(&mut T, &mut T) -> bool> SortData for Data<'_, T, L> {
+    fn less(&mut self, i: usize, j: usize) -> bool {
+        Data::less(self, i, j)
+    }
+    fn swap(&mut self, i: usize, j: usize) {
+        Data::swap(self, i, j)
+    }
+    fn insertion_sort(&mut self, a: usize, b: usize) {
+        Data::insertion_sort(self, a, b)
+    }
+    fn heap_sort(&mut self, a: usize, b: usize) {
+        Data::heap_sort(self, a, b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const QUICK: GoSort = GoSort::Quick;
+    const PDQ: GoSort = GoSort::Pdq {
+        fixed_xorshift: true,
+    };
+
+    fn field(name: &str, new: &str) -> FieldDiff {
+        FieldDiff {
+            ty: DiffType::Added,
+            name: name.into(),
+            old: String::new(),
+            new: new.into(),
+            annotations: Vec::new(),
+        }
+    }
+
+    fn obj(fields: &[(&str, &str)]) -> ObjectDiff {
+        ObjectDiff {
+            ty: DiffType::Added,
+            name: "Constraint".into(),
+            fields: fields.iter().map(|(n, v)| field(n, v)).collect(),
+            objects: Vec::new(),
+        }
+    }
+
+    fn values(v: &[ObjectDiff], field: usize) -> Vec<String> {
+        v.iter().map(|o| o.fields[field].new.clone()).collect()
+    }
+
+    #[test]
+    fn go_releases_pick_their_sort() {
+        assert_eq!(GoSort::of((1, 18, 10)), GoSort::Quick);
+        assert_eq!(
+            GoSort::of((1, 19, 0)),
+            GoSort::Pdq {
+                fixed_xorshift: false
+            }
+        );
+        assert_eq!(GoSort::of((1, 26, 5)), PDQ);
+        // Nomad 1.2.10 was built with Go 1.18.5, 1.2.11 with Go 1.19.0.
+        use crate::version::NomadVersion as V;
+        assert_eq!(GoSort::of_nomad(V::new(1, 2, 10)), GoSort::Quick);
+        assert_ne!(GoSort::of_nomad(V::new(1, 2, 11)), GoSort::Quick);
+    }
+
+    /// Less is not an order: each of these is less than the other
+    /// (LTarget one way, Operand the other), and insertion sort swaps them
+    /// whatever their order, on every Go release.
+    #[test]
+    fn mutually_less_objects_swap_either_way() {
+        let a = obj(&[("LTarget", "${attr.kernel.name}"), ("Operand", "=")]);
+        let b = obj(&[("LTarget", "${attr.consul.version}"), ("Operand", "semver")]);
+        assert!(object_less(&mut a.clone(), &mut b.clone(), PDQ));
+        assert!(object_less(&mut b.clone(), &mut a.clone(), PDQ));
+        for algo in [QUICK, PDQ] {
+            let mut v = vec![a.clone(), b.clone()];
+            sort_objects(&mut v, algo);
+            assert_eq!(v, vec![b.clone(), a.clone()]);
+            sort_objects(&mut v, algo);
+            assert_eq!(v, vec![a.clone(), b.clone()]);
+        }
+    }
+
+    #[test]
+    fn a_consistent_pair_sorts_the_same_from_either_order() {
+        let a = obj(&[("LTarget", "${meta.a}"), ("RTarget", "x")]);
+        let b = obj(&[("LTarget", "${meta.b}"), ("RTarget", "y")]);
+        for algo in [QUICK, PDQ] {
+            for start in [vec![a.clone(), b.clone()], vec![b.clone(), a.clone()]] {
+                let mut v = start;
+                sort_objects(&mut v, algo);
+                assert_eq!(values(&v, 0), ["${meta.a}", "${meta.b}"]);
+            }
+        }
+    }
+
+    /// Type, then counts, come before the fields: Edited < Added < Deleted.
+    #[test]
+    fn type_and_counts_first() {
+        let mut edited = obj(&[("A", "z")]);
+        edited.ty = DiffType::Edited;
+        let mut deleted = obj(&[("A", "a")]);
+        deleted.ty = DiffType::Deleted;
+        let two = obj(&[("A", "a"), ("B", "b")]);
+        let mut v = vec![deleted.clone(), two.clone(), edited.clone()];
+        sort_objects(&mut v, PDQ);
+        assert_eq!(v, vec![edited, two, deleted]);
+    }
+
+    /// Go 1.11–1.18 run a Shell pass of gap 6 before the insertion sort:
+    /// with seven mutually-less objects that pass decides the outcome.
+    #[test]
+    fn the_shell_pass_of_old_go() {
+        // Each object is less than every other on some field: x_i has
+        // field A = i and field B = 6 - i, so Less(x_i, x_j) holds for all
+        // i != j (the lower A or the lower B).
+        let seven: Vec<ObjectDiff> = (0..7)
+            .map(|i| obj(&[("A", &i.to_string()), ("B", &(6 - i).to_string())]))
+            .collect();
+        let mut quick = seven.clone();
+        sort_objects(&mut quick, QUICK);
+        let mut pdq = seven.clone();
+        sort_objects(&mut pdq, PDQ);
+        // Insertion sort alone moves each new element to the front: the
+        // input reversed.
+        assert_eq!(values(&pdq, 0), ["6", "5", "4", "3", "2", "1", "0"]);
+        // The Shell pass first swaps 6 and 0 (Less(6, 0)), then the
+        // insertion sort reverses [6 1 2 3 4 5 0].
+        assert_eq!(values(&quick, 0), ["0", "5", "4", "3", "2", "1", "6"]);
+    }
+
+    /// Less sorts the children of objects it compares, in place.
+    #[test]
+    fn less_sorts_children_it_reaches() {
+        let child = |n: &str| ObjectDiff {
+            ty: DiffType::Added,
+            name: n.into(),
+            fields: Vec::new(),
+            objects: Vec::new(),
+        };
+        let mut a = obj(&[("A", "1")]);
+        a.objects = vec![child("Tags"), child("Check")];
+        let mut b = obj(&[("A", "1")]);
+        b.objects = vec![child("Tags"), child("Z")];
+        assert!(object_less(&mut a, &mut b, PDQ));
+        assert_eq!(a.objects[0].name, "Check");
+    }
+
+    /// More than 12 elements: both quicksorts sort a real order fully.
+    #[test]
+    fn large_inputs_sort_a_real_order() {
+        for algo in [
+            QUICK,
+            PDQ,
+            GoSort::Pdq {
+                fixed_xorshift: false,
+            },
+        ] {
+            for n in [13usize, 20, 41, 64, 100] {
+                let mut v: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % 101).collect();
+                let mut want = v.clone();
+                want.sort_unstable();
+                go_sort(&mut v, algo, &mut |a, b| *a < *b);
+                assert_eq!(v, want, "{algo:?} {n}");
+                let mut rev: Vec<u64> = (0..n as u64).rev().collect();
+                go_sort(&mut rev, algo, &mut |a, b| *a < *b);
+                assert_eq!(rev, (0..n as u64).collect::<Vec<_>>());
+            }
+        }
+    }
+}
