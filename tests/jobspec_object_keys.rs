@@ -53,3 +53,32 @@ fn keyword_keys_are_names_and_a_parenthesised_key_is_evaluated() {
         "{out}{err}"
     );
 }
+
+/// ObjectConsExpr.Value keeps its keys in a map with no duplicate check
+/// (hclsyntax/expression.go, at 68a97f93bb48 and v2.20.2-nomad-1): a key
+/// written twice is the later value, whichever way it is spelled. It
+/// was refused as "a single-line block may hold only one argument".
+#[test]
+fn a_repeated_key_takes_the_later_value() {
+    let meta = "jsonencode({a = 1, \"b\" = 2, a = 3, b = 4, null = 5, null = 6})";
+    for v in ["1.0.0", "2.0.5"] {
+        let (code, out, err) = common::run_job(
+            "obj-key-dup",
+            &job(meta),
+            &[
+                "plan",
+                "--nomad-version",
+                v,
+                "--format",
+                "json",
+                "--verbose",
+                "j.nomad",
+            ],
+        );
+        assert!(code == 0 || code == 1, "{v}: {out}{err}");
+        assert!(
+            out.contains(r#"{\"a\":3,\"b\":4,\"null\":6}"#),
+            "{v}: {out}{err}"
+        );
+    }
+}

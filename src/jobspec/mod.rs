@@ -12,6 +12,7 @@ pub mod cty_number;
 pub mod decode_order;
 pub mod decode_type;
 mod defaults;
+mod dup_keys;
 mod duplicate_job;
 pub mod duration;
 pub mod encoding;

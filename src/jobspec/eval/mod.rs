@@ -245,56 +245,7 @@ impl<'a> Scope<'a> {
                 gather.finish()?;
                 Value::List(out)
             }
-            Expression::Object(o) => {
-                charge(o.len() as u64, 0, sp)?;
-                let mut out = BTreeMap::new();
-                let mut gather = Gather::default();
-                // Key, then value, then the key's own checks, as
-                // ObjectConsExpr.Value orders its diagnostics.
-                for (k, v) in o.iter() {
-                    let key = match k {
-                        _ if self.hcl1.is_some() => {
-                            let key = match k {
-                                hcl_edit::expr::ObjectKey::Ident(id) => self.hcl1_key(id),
-                                hcl_edit::expr::ObjectKey::Expression(e) => self.hcl1_key(e),
-                            };
-                            key.map(|k| Ok(Value::String(k)))
-                        }
-                        hcl_edit::expr::ObjectKey::Ident(id) => {
-                            Some(Ok(Value::String(id.as_str().to_string())))
-                        }
-                        hcl_edit::expr::ObjectKey::Expression(e) if object_key::bare(e) => {
-                            Some(object_key::literal(e, self.range(e)))
-                        }
-                        hcl_edit::expr::ObjectKey::Expression(e) => {
-                            gather.take(self.ev(e)).map(|kv| match &kv {
-                                Value::Null => Err(hcl_error(
-                                    self.range(v.expr()),
-                                    "Null value as key",
-                                    "Can't use a null value as a key.",
-                                    "",
-                                )),
-                                _ => self.object_key(&kv, e),
-                            })
-                        }
-                    };
-                    let value = gather.take(self.ev(v.expr()));
-                    let key = match key {
-                        Some(Ok(Value::String(k))) => Some(k),
-                        Some(Ok(_)) | None => None,
-                        Some(Err(err)) => {
-                            gather.push(err);
-                            None
-                        }
-                    };
-                    if let (Some(key), Some(value)) = (key, value) {
-                        // ObjectVal normalises its attribute names.
-                        out.insert(self.nfc(key), value);
-                    }
-                }
-                gather.finish()?;
-                Value::Map(out)
-            }
+            Expression::Object(o) => self.object_cons(o, sp)?,
             Expression::StringTemplate(t) => {
                 let tpl: &Template = t;
                 // `"${expr}"` alone is the value itself, not its string form.

@@ -1,11 +1,79 @@
-//! Object-constructor keys hclsyntax reads without evaluating them
-//! (ObjectConsKeyExpr): refused dotted paths and keyword names.
+//! Object constructors (hclsyntax's ObjectConsExpr) and the keys
+//! hclsyntax reads without evaluating them (ObjectConsKeyExpr): refused
+//! dotted paths and keyword names, and keys repeated in the text, which
+//! the parser respelled (dup_keys.rs): the later one wins.
 
-use hcl_edit::expr::Expression;
+use std::collections::BTreeMap;
 
-use super::{hcl_error, EvalError};
+use hcl_edit::expr::{Expression, Object, ObjectKey};
+
+use super::{charge, hcl_error, EvalError, Fail, Gather, Scope};
+use crate::jobspec::dup_keys;
 use crate::jobspec::model::Value;
 use crate::source::Span;
+
+impl Scope<'_> {
+    /// ObjectConsExpr.Value: every key and value in order, the last of
+    /// keys spelled alike winning (a map, no duplicate check).
+    pub(super) fn object_cons(&mut self, o: &Object, sp: Span) -> Result<Value, Fail> {
+        charge(o.len() as u64, 0, sp)?;
+        let mut out = BTreeMap::new();
+        let mut gather = Gather::default();
+        // Key, then value, then the key's own checks, as
+        // ObjectConsExpr.Value orders its diagnostics.
+        for (k, v) in o.iter() {
+            let key = match k {
+                _ if self.hcl1.is_some() => {
+                    let key = match k {
+                        ObjectKey::Ident(id) => self.hcl1_key(id),
+                        ObjectKey::Expression(e) => self.hcl1_key(e),
+                    };
+                    key.map(|k| Ok(Value::String(k)))
+                }
+                k if self.respelled(k).is_some() => self.respelled(k).map(Value::String).map(Ok),
+                ObjectKey::Ident(id) => Some(Ok(Value::String(id.as_str().to_string()))),
+                ObjectKey::Expression(e) if bare(e) => Some(literal(e, self.range(e))),
+                ObjectKey::Expression(e) => gather.take(self.ev(e)).map(|kv| match &kv {
+                    Value::Null => Err(hcl_error(
+                        self.range(v.expr()),
+                        "Null value as key",
+                        "Can't use a null value as a key.",
+                        "",
+                    )),
+                    _ => self.object_key(&kv, e),
+                }),
+            };
+            let value = gather.take(self.ev(v.expr()));
+            let key = match key {
+                Some(Ok(Value::String(k))) => Some(k),
+                Some(Ok(_)) | None => None,
+                Some(Err(err)) => {
+                    gather.push(err);
+                    None
+                }
+            };
+            if let (Some(key), Some(value)) = (key, value) {
+                // ObjectVal normalises its attribute names.
+                out.insert(self.nfc(key), value);
+            }
+        }
+        gather.finish()?;
+        Ok(Value::Map(out))
+    }
+
+    /// A key's name as the original text spells it, where the parser read
+    /// a respelling of a repeated key (dup_keys.rs).
+    fn respelled(&self, k: &ObjectKey) -> Option<String> {
+        let (span, parsed) = match k {
+            ObjectKey::Ident(id) => (hcl_edit::Span::span(id)?, id.as_str().to_string()),
+            ObjectKey::Expression(e @ Expression::String(s)) => {
+                (hcl_edit::Span::span(e)?, format!("\"{}\"", s.as_str()))
+            }
+            _ => return None,
+        };
+        dup_keys::original_key(self.text, span, &parsed)
+    }
+}
 
 /// A key hclsyntax does not evaluate: a dotted path or a keyword.
 pub(super) fn bare(e: &Expression) -> bool {
