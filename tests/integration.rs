@@ -102,6 +102,7 @@ mod hcl_syntax_errors;
 mod hclsyntax_sweep;
 mod hook_precommit;
 mod import_address_ips;
+mod import_alloc_stub;
 mod import_alloc_version;
 mod import_batch;
 mod import_generic_disconnect;

@@ -345,10 +345,15 @@ pub fn load_allocations(
             missing_jobs.push(format!("{} ({}/{})", alloc_id, key.0, key.1));
             continue;
         };
+        let v0 = world.nomad_version;
         let resources = match (a.get("AllocatedResources"), a.get("Resources")) {
             (Some(ar), _) if ar.is_object() => allocated_resources(ar, world.nomad_version),
             (_, Some(r)) if r.is_object() => Ok(legacy_resources(r)),
-            _ => Ok(AllocResources::default()),
+            // The list form before 1.0 (api_alloc_stub.rs): never zero.
+            _ => match super::api_alloc_stub::stub_resources(src, a, spec, stale, v0, diags) {
+                Some(r) => Ok(r),
+                None => continue,
+            },
         };
         let resources = match resources {
             Ok(r) => r,

@@ -159,10 +159,10 @@ fn embedded_jobs_register_at_their_newest_version_and_unknown_nodes_are_reported
                "TaskGroups": [{"Name": "g", "Count": 1, "Tasks": [{"Name": "t", "Driver": "docker"}]}]})
     };
     let v = json!([
-        {"ID": "a1", "NodeID": "n1", "JobID": "web", "Job": job(1, 70), "DesiredStatus": "run", "ClientStatus": "running"},
-        {"ID": "a2", "NodeID": "n1", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "run", "ClientStatus": "pending"},
-        {"ID": "a3", "NodeID": "gone", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "run", "ClientStatus": "running"},
-        {"ID": "a4", "NodeID": "n1", "JobID": "web", "Job": job(2, 80), "DesiredStatus": "stop", "ClientStatus": "running"}
+        {"ID": "a1", "NodeID": "n1", "JobID": "web", "TaskGroup": "g", "Job": job(1, 70), "DesiredStatus": "run", "ClientStatus": "running"},
+        {"ID": "a2", "NodeID": "n1", "JobID": "web", "TaskGroup": "g", "Job": job(2, 80), "DesiredStatus": "run", "ClientStatus": "pending"},
+        {"ID": "a3", "NodeID": "gone", "JobID": "web", "TaskGroup": "g", "Job": job(2, 80), "DesiredStatus": "run", "ClientStatus": "running"},
+        {"ID": "a4", "NodeID": "n1", "JobID": "web", "TaskGroup": "g", "Job": job(2, 80), "DesiredStatus": "stop", "ClientStatus": "running"}
     ]);
     load_allocations(&src(), &v, &mut w, BTreeMap::new(), &ctx(), &mut diags);
     assert!(!diags.has_errors(), "{diags:?}");

@@ -10,6 +10,7 @@ mod api_alloc_batch;
 mod api_alloc_disconnect;
 mod api_alloc_failed;
 mod api_alloc_state;
+mod api_alloc_stub;
 mod api_alloc_version;
 mod api_csi;
 mod api_deployment;
