@@ -7,18 +7,27 @@
 
 use crate::common;
 
-use common::dialect::{diff_text, in_group, in_task};
+use common::dialect::{diff_json, diff_text, in_group, in_task};
 
 /// The plan's diff text at `version`, exactly as in
-/// tests/fixtures/diff_keys/`name`.txt (each reviewed against diff.go).
+/// tests/fixtures/diff_keys/`name`.txt, and its JSON `Diff` (Nomad's
+/// JobDiff) exactly as in `name`.json (each reviewed against diff.go).
 fn expect(name: &str, version: &str, old: &str, new: &str) -> String {
+    let fixture = |ext: &str| {
+        let path = format!(
+            "{}/tests/fixtures/diff_keys/{name}.{ext}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).expect("fixture")
+    };
     let text = diff_text(name, version, old, new);
-    let path = format!(
-        "{}/tests/fixtures/diff_keys/{name}.txt",
-        env!("CARGO_MANIFEST_DIR")
+    assert_eq!(text, fixture("txt"), "{name} at {version}");
+    let want: serde_json::Value = serde_json::from_str(&fixture("json")).expect("JSON fixture");
+    assert_eq!(
+        diff_json(name, version, old, new),
+        want,
+        "{name} at {version} (JSON)"
     );
-    let want = std::fs::read_to_string(&path).expect("fixture");
-    assert_eq!(text, want, "{name} at {version}");
     text
 }
 
