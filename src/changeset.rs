@@ -29,6 +29,7 @@ mod configured;
 mod no_job;
 mod range;
 mod readers;
+mod replaced;
 mod tracked_inputs;
 mod unread_checkout;
 pub use crate::scheduler::sim::{Submission, Submitted};
@@ -36,6 +37,7 @@ pub use base_job::{Unknown, CANNOT_TELL};
 pub use by_text::{holds_job, is_job_candidate};
 pub use range::{Head, Range};
 pub use readers::Reach;
+pub use replaced::{stops_replaced, STOPS_REPLACED};
 pub use tracked_inputs::TrackedInputs;
 
 /// How a job file changed, as the header of its plan says it.

@@ -9,6 +9,7 @@ mod causes;
 mod each_alone;
 mod other_world;
 pub mod outlive;
+mod replaced;
 pub use other_world::merge_other_world;
 pub mod root_cause;
 pub mod select;
@@ -376,6 +377,11 @@ fn judge_steps(
     let mut out = Vec::new();
     for (i, step) in steps.iter().enumerate() {
         if step.is_stop() {
+            // Judged against the cluster before the stop, as the plan gate does.
+            let sim = seq.as_ref().map(Sequence::sim).or(judge.sim);
+            if let Some(r) = replaced::refusal(steps, i, &loaded, sim, judge.world) {
+                out.push(r);
+            }
             if judge.judging == Judging::InOrder && read_later(i) {
                 if let Some(seq) = seq.as_mut() {
                     seq.apply(step);

@@ -148,20 +148,16 @@ impl std::fmt::Display for Violation {
                 s.text(),
                 shown(*count)
             ),
+            // `check`'s finding says the same (changeset::replaced).
             Violation::StopsReplaced {
                 namespace,
                 job_id,
                 now,
-            } => {
-                let registers = match now {
-                    Some((ns, id)) => format!("registers {ns}/{id} and "),
-                    None => String::new(),
-                };
-                write!(
-                    f,
-                    "stops protected job {namespace}/{job_id} by no longer defining it (not by deleting its file): `nomad job run` on this file {registers}leaves {namespace}/{job_id} running, so the plan's stop happens only by `nomad job stop`"
-                )
-            }
+            } => f.write_str(&crate::changeset::stops_replaced(
+                namespace,
+                job_id,
+                now.as_ref().map(|(ns, id)| (ns.as_str(), id.as_str())),
+            )),
         }
     }
 }
