@@ -198,6 +198,63 @@ pub fn rounds_a_tie(x: f64, mode: char, prec: Option<usize>) -> bool {
     len == kept.saturating_add(1) && digits.last() == Some(&b'5')
 }
 
+/// At a tie [`rounds_a_tie`] found, the number go-cty's digits are
+/// those of: its value is the 512-bit binary nearest the decimal
+/// (`big.ParseFloat(s, 10, 512, ToNearestEven)`: a literal, a string
+/// converted to a number, a JSON number), a hair above or below the tie,
+/// and Go prints that value's exact decimal rounded (math/big ftoa.go),
+/// so the tie goes away from zero or toward it: `format("%.1f", 0.35)`
+/// is "0.3", `format("%.2f", 2.675)` "2.67" (redteam7 D11). The kept
+/// digits, rounded so, as an f64 that prints them at the same verb.
+/// None where this does not work it out (more than 38 decimals).
+pub fn tie_at_512_bits(x: f64) -> Option<f64> {
+    let (neg, digits, exp) = decimal(&format!("{x:e}"))?;
+    let len = i64::try_from(digits.len()).ok()?;
+    let frac = len.checked_sub(exp)?;
+    if !(1..=38).contains(&frac) || digits.len() > 38 {
+        return None;
+    }
+    let whole = |d: &[u8]| -> u128 { d.iter().fold(0u128, |a, &c| a * 10 + u128::from(c - b'0')) };
+    let kept = &digits[..digits.len() - 1];
+    let up = match above_at_512_bits(whole(&digits), 10u128.pow(u32::try_from(frac).ok()?)) {
+        Some(up) => up,
+        // Exactly the tie: Go rounds half to even (ftoa.go shouldRoundUp).
+        None => kept.last().is_some_and(|d| (d - b'0') % 2 == 1),
+    };
+    let rounded = whole(kept) + u128::from(up);
+    let sign = if neg { "-" } else { "" };
+    format!("{sign}{rounded}e{}", exp - (len - 1)).parse().ok()
+}
+
+/// Is the 512-bit binary nearest `n / p` (0 < p <= 10^38), rounded half
+/// to even, above it? None when it is `n / p` exactly.
+fn above_at_512_bits(n: u128, p: u128) -> Option<bool> {
+    let int = n / p;
+    let mut rem = n % p;
+    let mut bits = 128 - int.leading_zeros() as usize;
+    let mut last = int & 1 == 1;
+    while bits < 512 {
+        if rem == 0 {
+            return None;
+        }
+        // rem < p <= 10^38, so twice it fits.
+        rem *= 2;
+        let bit = rem >= p;
+        if bit {
+            rem -= p;
+        }
+        if bits > 0 || bit {
+            bits += 1;
+            last = bit;
+        }
+    }
+    if rem == 0 {
+        return None;
+    }
+    let twice = rem * 2;
+    Some(twice > p || (twice == p && last))
+}
+
 /// Is `msg` a function's [`reason`] (a function's error text carries it
 /// to the call, which gives it this module's code)?
 pub fn is_reason(msg: &str) -> bool {
@@ -303,5 +360,22 @@ mod tests {
         assert!(!rounds_a_tie(2.675, 'f', Some(3)));
         assert!(!rounds_a_tie(2.674, 'f', Some(2)));
         assert!(!rounds_a_tie(0.35, 'g', None));
+    }
+
+    /// Go's math/big at 512 bits (big.ParseFloat(s, 10, 512,
+    /// ToNearestEven), then Text/%f/%g): 0.35 is a hair below, 2.675 a
+    /// hair below, 0.000015 above (Go 1.19: %.1f 0.3, %.2f 2.67, %.3g
+    /// 2.67, 0.45 %.1f 0.4, 1.005 %.2f 1.00, 12.345 %.2f 12.34, -0.35
+    /// %.1f -0.3, 0.000015 %.5f 0.00002; redteam7 D11).
+    #[test]
+    fn ties_round_as_the_512_bit_value_lies() {
+        assert_eq!(tie_at_512_bits(0.35), Some(0.3));
+        assert_eq!(tie_at_512_bits(2.675), Some(2.67));
+        assert_eq!(tie_at_512_bits(-0.35), Some(-0.3));
+        assert_eq!(tie_at_512_bits(1.005), Some(1.0));
+        assert_eq!(tie_at_512_bits(0.45), Some(0.4));
+        assert_eq!(tie_at_512_bits(12.345), Some(12.34));
+        assert_eq!(tie_at_512_bits(0.000015), Some(0.00002));
+        assert_eq!(tie_at_512_bits(1e-40), None);
     }
 }

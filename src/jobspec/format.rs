@@ -274,11 +274,14 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> 
                 }
                 return Ok(());
             }
-            if !parsed || crate::jobspec::cty_number::rounds_a_tie(n, v.mode, v.prec) {
-                return Err(crate::jobspec::cty_number::reason_unversioned(
-                    "this format()",
-                ));
+            // At a tie: the 512-bit value's side (cty_number.rs).
+            let tie = crate::jobspec::cty_number::rounds_a_tie(n, v.mode, v.prec);
+            let n = match (parsed, tie) {
+                (true, false) => Some(n),
+                (true, true) => crate::jobspec::cty_number::tie_at_512_bits(n),
+                (false, _) => None,
             }
+            .ok_or_else(|| crate::jobspec::cty_number::reason_unversioned("this format()"))?;
             let body = if "bdoxX".contains(v.mode) {
                 if n.fract() != 0.0 || !n.is_finite() {
                     return Err(unsupported("an integer is required"));

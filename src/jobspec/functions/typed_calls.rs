@@ -63,7 +63,7 @@ fn plain(v: &Value) -> bool {
 pub fn handles(name: &str) -> bool {
     matches!(
         name,
-        "coalesce" | "compact" | "distinct" | "chunklist" | "concat" | "lookup"
+        "coalesce" | "compact" | "distinct" | "chunklist" | "concat" | "lookup" | "index"
     )
 }
 
@@ -101,6 +101,14 @@ pub(super) fn call(name: &str, args: &[(Value, ArgType)], cty: NomadVersion) -> 
         "chunklist" => chunklist(args, cty),
         "concat" => concat(args, cty),
         "lookup" => lookup(args, cty),
+        // IndexFunc's type check refuses an object (collection.go, go-cty
+        // 1.4.1 to 1.16.3); anything else is collections.rs's.
+        "index" => match args.first() {
+            Some((_, ArgType::Known(Exact::Object(_)))) => {
+                Err("collection must be a list, a map or a tuple".into())
+            }
+            _ => return None,
+        },
         _ => return None,
     })
 }
