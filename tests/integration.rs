@@ -117,6 +117,7 @@ mod import_stored_update;
 mod import_summary_escapes;
 mod import_system_disconnect;
 mod import_terminal_before_1_6;
+mod import_wildcard_list;
 mod job_cache;
 mod job_file_missing;
 mod jobspec_block_args;

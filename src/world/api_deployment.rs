@@ -63,7 +63,15 @@ pub fn load_deployments(
         })
     };
     let file = dir.join(DEPLOYMENTS_FILE);
-    let list = match read_saved(vfs, &file, false, diags) {
+    let v = world.nomad_version;
+    let saved = match read_saved(vfs, &file, false, diags) {
+        // `namespace=*` is answered with [] before 1.2.4: as not saved.
+        Some(Saved::Read(_, l)) if super::import::untrusted_empty(vfs, dir, &l, v, (1, 2, 4)) => {
+            Some(Saved::Absent)
+        }
+        other => other,
+    };
+    let list = match saved {
         Some(Saved::Read(src, v)) => match v.as_array() {
             Some(list) => list.clone(),
             None => {

@@ -17,6 +17,7 @@ mod pools;
 mod server;
 mod specs;
 mod stale;
+mod wildcard;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,6 +39,7 @@ use nodes::{node_shape, NodeShape};
 use pools::group_nodes;
 pub use specs::{namespace_from_api, quota_from_api, scheduler_from_api};
 pub(in crate::world) use stale::{listed, note as stale_note};
+pub(in crate::world) use wildcard::untrusted_empty;
 
 /// The files an import folder holds, and the API call that produces each
 /// (the lists saved namespace by namespace are [`NAMESPACE_LISTS`]).
@@ -329,6 +331,19 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     alloc_ctx.job_versions = load_job_versions(vfs, dir, &world, &mut diags);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
     match read_saved(vfs, &allocs, true, &mut diags) {
+        // Before 0.12.0 `namespace=*` is answered with [] (wildcard.rs).
+        Some(Saved::Read(src, v))
+            if untrusted_empty(vfs, dir, &v, world.nomad_version, (0, 12, 0)) =>
+        {
+            diags.push(
+                Diag::error(
+                    "import::wildcard-list",
+                    format!("allocations.json is an empty list, and Nomad {} answers `namespace=*` with an empty list whatever runs (the sentinel is read from 0.12.0), so the running allocations cannot be known", world.nomad_version),
+                )
+                .in_source(&src)
+                .help("save the lists one namespace at a time (`nomad-preflight import --print-commands DIR` does, and writes namespaces-listed.txt)"),
+            );
+        }
         Some(Saved::Read(src, v)) => {
             let placed_by = super::api_alloc::load_allocations(
                 &src, &v, &mut world, versions, &alloc_ctx, &mut diags,

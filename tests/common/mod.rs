@@ -180,6 +180,9 @@ impl TempDir {
                 r#"{"SchedulerConfig": {"SchedulerAlgorithm": "binpack", "PreemptionConfig": {"SystemSchedulerEnabled": true}}}"#,
             ),
             ("allocations.json", "[]"),
+            // Saved one namespace at a time, as the printed commands do:
+            // an empty list is the cluster's at every release.
+            ("namespaces-listed.txt", "default\n"),
             ("csi-volumes.json", "[]"),
             (
                 "node-pools.json",
