@@ -139,3 +139,37 @@ fn what_is_not_followed_is_said_in_one_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_filesystem_function_in_a_condition_is_refused_as_guard_fs_refuses_it() {
+    // validateValue evaluates conditions with Functions("", false)
+    // (jobspec2/types.variables.go@v1.0.0..v2.0.5): guardFS's stand-in
+    // refuses every filesystem function, after the arguments' checks
+    // (jobspec2/functions.go guardFS), and hclsyntax words it at the
+    // call's start. `&&` evaluates both sides (hclsyntax BinaryOpExpr).
+    let text = job(
+        "var.n > 0 && fileexists(\"j.nomad\")",
+        "\"The n must be positive.\"",
+    );
+    for v in ["1.0.0", "2.0.5"] {
+        let (code, err) = validate("valid-fs", &text, v, &[]);
+        assert_eq!(code, 1, "{v}: {err}");
+        assert!(
+            err.starts_with(&format!("{HEAD}j.nomad:5,34-45: Error in function call; Call to function \"fileexists\" failed: filesystem function disabled.\n")),
+            "{v}: {err}"
+        );
+    }
+    // can() catches the error: the condition is false, the rule refuses.
+    let text = job(
+        "can(file(\"j.nomad\")) && var.n > 0",
+        "\"The n must be positive.\"",
+    );
+    let (code, err) = validate("valid-fs-can", &text, "2.0.5", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{HEAD}j.nomad:3,13-14: Invalid value for default variable; The n must be positive.\n"
+        )),
+        "{err}"
+    );
+}

@@ -421,6 +421,7 @@ fn new_scope<'a>(
             repo_root: fence.root.as_deref(),
             version: opts.version,
             opened: Some(opened),
+            guard_fs: false,
         },
         unset: Default::default(),
         map_vars: Default::default(),

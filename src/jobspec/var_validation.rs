@@ -64,8 +64,9 @@ impl Origin {
 
 /// A condition evaluated as validateValue does: `var` holds this variable
 /// alone, the functions are the job file's with the filesystem ones
-/// disabled; the result converted to bool as go-cty converts it. None where
-/// that is not followed here (a filesystem function's refusal).
+/// refusing every call (guardFS: `Error in function call; Call to function
+/// "file" failed: filesystem function disabled.`); the result converted to
+/// bool as go-cty converts it. None where that is not followed here.
 fn evaluate(
     cond: &Expression,
     name: &str,
@@ -74,7 +75,11 @@ fn evaluate(
     src: &Source,
     version: NomadVersion,
 ) -> Option<Result<bool, Diags>> {
-    let fns = FnEnv { vfs: None, ..fns };
+    let fns = FnEnv {
+        vfs: None,
+        guard_fs: true,
+        ..fns
+    };
     let mut scope = Scope::bare(&src.text, fns);
     scope.vars.insert(name.to_string(), value.clone());
     let at = span_of(cond);
@@ -99,7 +104,6 @@ fn evaluate(
                 _ => None,
             },
         },
-        Err(e) if e.message.contains("filesystem functions are disabled") => None,
         Err(e) => Some(Err(super::vars::eval_diags(src, e))),
     }
 }

@@ -63,6 +63,19 @@ impl Scope<'_> {
         if name == "length" {
             self.length_of_object(f, &values, sp)?;
         }
+        // guardFS's stand-in (jobspec2/functions.go@v2.0.5, the same from
+        // 1.0.0) keeps the function's parameters, so the checks above come
+        // first; its Type function then refuses, an error hclsyntax words
+        // at the call's start.
+        if self.fns.guard_fs && functions::GUARDED_FS.contains(&name) {
+            return Err(hcl_error(
+                self.call_start(f, sp),
+                "Error in function call",
+                format!("Call to function \"{name}\" failed: filesystem function disabled."),
+                "Nomad evaluates a variable's validation condition without filesystem functions: test the value alone, and read files elsewhere (a local, a template)",
+            )
+            .into());
+        }
         let answer = if functions::typed_calls::handles(name) {
             // Their answer depends on the arguments' types (arg_type.rs).
             let typed = values

@@ -58,7 +58,25 @@ pub struct FnEnv<'a> {
     /// then depends on more than its text and options (see
     /// [`crate::jobspec::ClosedLoad`]).
     pub opened: Option<&'a std::cell::Cell<bool>>,
+    /// jobspec2's guardFS with allowFS false (functions.go, 1.0.0-2.0.5):
+    /// every filesystem function refuses its call. validateValue gives a
+    /// variable's validation conditions `Functions("", false)`
+    /// (types.variables.go).
+    pub guard_fs: bool,
 }
+
+/// The functions guardFS wraps (jobspec2/functions.go@v1.0.0..v2.0.5;
+/// `filebase64` exists, guarded, from 1.4.0: [`available`] says when).
+pub const GUARDED_FS: [&str; 8] = [
+    "abspath",
+    "basename",
+    "dirname",
+    "file",
+    "filebase64",
+    "fileexists",
+    "fileset",
+    "pathexpand",
+];
 
 impl FnEnv<'_> {
     /// Note that the evaluation read something besides its text and options.

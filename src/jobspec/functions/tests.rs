@@ -114,6 +114,7 @@ fn file_refuses_devices_and_paths_outside_the_repo() {
         repo_root: Some(Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
         opened: None,
+        guard_fs: false,
     };
     assert_eq!(call(&env, "file", vec![st("x.txt")]), Ok(st("hi")));
     assert!(call(&env, "file", vec![st("/dev/zero")])
@@ -319,6 +320,7 @@ fn every_function_of_nomads_table_is_called() {
         repo_root: Some(std::path::Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
         opened: None,
+        guard_fs: false,
     };
     let args = |name: &str| -> Vec<Value> {
         let two = || vec![l(&["a", "b"]), l(&["b", "c"])];
@@ -479,6 +481,7 @@ fn fileset_lists_regular_files_below_the_path_inside_the_fence() {
         repo_root: Some(Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
         opened: None,
+        guard_fs: false,
     };
     let set = |p: &str, g: &str| call(&env, "fileset", vec![st(p), st(g)]);
     // Terraform's fileset documentation examples, on this tree.
