@@ -92,6 +92,7 @@ mod hcl2_runtime_references;
 mod hcl2_set_types;
 mod hcl2_type_mismatch;
 mod hcl2_unify_functions;
+mod hcl2_value_access;
 mod hcl2_var_defaults;
 mod hcl2_var_sources;
 mod hcl2_var_types;

@@ -2,6 +2,8 @@
 
 use super::*;
 
+type Op = hcl_edit::Decorated<TraversalOperator>;
+
 impl Scope<'_> {
     pub(super) fn lookup(&self, name: &str) -> Option<Value> {
         if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == name) {
@@ -78,7 +80,12 @@ impl Scope<'_> {
         }
         // `var.x` / `local.x`: read the one value instead of cloning the map.
         let mut ops = t.operators.iter().peekable();
-        let mut cur = match (&t.expr, ops.peek().map(|o| o.value())) {
+        let mut kind = if literal(&t.expr) {
+            Kind::Literal
+        } else {
+            Kind::Unknown
+        };
+        let cur = match (&t.expr, ops.peek().map(|o| o.value())) {
             (Expression::Variable(root), Some(TraversalOperator::GetAttr(id)))
                 if matches!(root.as_str(), "var" | "local")
                     && !self.bindings.iter().any(|(n, _)| n == root.as_str()) =>
@@ -93,6 +100,11 @@ impl Scope<'_> {
                         ops.next();
                         crate::jobspec::budget::charge_copy(v)
                             .map_err(|m| budget_error(span_of(t), m))?;
+                        if root.as_str() == "var" {
+                            kind = Kind::Var {
+                                map: self.map_vars.contains(id.as_str()),
+                            };
+                        }
                         v.clone()
                     }
                     None => self.ev(&t.expr)?,
@@ -110,39 +122,70 @@ impl Scope<'_> {
             },
             _ => self.ev(&t.expr)?,
         };
-        let mut splat = false;
-        for op in ops {
-            let sp = span_of(op);
+        let rest: Vec<&Op> = ops.collect();
+        self.steps(cur, &rest, kind)
+    }
+
+    /// hclsyntax's traversal steps over a value (hcl ops.go GetAttr and
+    /// Index at the pin of the release, their ranges the step's own: `.a`,
+    /// `[0]`); a full splat `[*]` applies every later step to each
+    /// element, an attribute splat `.*` only the attribute steps right
+    /// after it (SplatExpr.Value gathers every element's errors).
+    fn steps(&mut self, mut cur: Value, ops: &[&Op], mut kind: Kind) -> R {
+        let era = Era::of(self.fns.version);
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
+            i += 1;
+            let sp = span_of(*op);
             match op.value() {
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    splat = true;
-                    cur = match cur {
-                        Value::List(l) => Value::List(l),
-                        Value::Null => Value::List(vec![]),
-                        other => Value::List(vec![other]),
+                TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_) => {
+                    let items = match cur {
+                        Value::List(l) => l,
+                        Value::Null => vec![],
+                        other => vec![other],
                     };
+                    let each = match op.value() {
+                        TraversalOperator::FullSplat(_) => ops.len(),
+                        _ => {
+                            let more = ops[i..]
+                                .iter()
+                                .take_while(|o| {
+                                    matches!(
+                                        o.value(),
+                                        TraversalOperator::GetAttr(_)
+                                            | TraversalOperator::LegacyIndex(_)
+                                    )
+                                })
+                                .count();
+                            i + more
+                        }
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    let mut gather = Gather::default();
+                    for item in items {
+                        out.extend(gather.take(self.steps(item, &ops[i..each], kind.step())));
+                    }
+                    gather.finish()?;
+                    cur = Value::List(out);
+                    // The splat's result is a tuple of what each gave.
+                    kind = Kind::Unknown;
+                    i = each;
                 }
                 TraversalOperator::GetAttr(id) => {
-                    cur = if splat {
-                        match cur {
-                            Value::List(items) => Value::List(
-                                items
-                                    .into_iter()
-                                    .map(|it| get_attr(it, id.as_str(), sp))
-                                    .collect::<Result<_, _>>()?,
-                            ),
-                            other => get_attr(other, id.as_str(), sp)?,
-                        }
-                    } else {
-                        get_attr(cur, id.as_str(), sp)?
-                    };
+                    cur = get_attr(cur, id.as_str(), sp, kind, era)?;
+                    kind = kind.step();
                 }
                 TraversalOperator::Index(e) => {
                     let k = self.ev(e)?;
-                    cur = index(cur, &k, sp)?;
+                    let cty = functions::params::cty_release(self.fns.version);
+                    cur = index(cur, &k, sp, (kind, era, cty))?;
+                    kind = kind.step();
                 }
-                TraversalOperator::LegacyIndex(i) => {
-                    cur = index(cur, &Value::Number(*i.value() as f64), sp)?;
+                TraversalOperator::LegacyIndex(n) => {
+                    let cty = functions::params::cty_release(self.fns.version);
+                    let k = Value::Number(*n.value() as f64);
+                    cur = index(cur, &k, sp, (kind, era, cty))?;
+                    kind = kind.step();
                 }
             }
         }
@@ -150,48 +193,248 @@ impl Scope<'_> {
     }
 }
 
-fn get_attr(v: Value, name: &str, sp: Span) -> Result<Value, Fail> {
-    match v {
-        Value::Map(mut m) => m.remove(name).ok_or_else(|| {
-            Fail::Err(EvalError::new(
-                sp,
-                format!("Unsupported attribute: this object does not have an attribute named \"{name}\""),
-                did_you_mean_help(name, m.keys().map(String::as_str)),
-            ))
-        }),
-        other => Err(Fail::Err(EvalError::new(
-            sp,
-            format!("Unsupported attribute: cannot read \"{name}\" from a {}", type_name(&other)),
-            "",
-        ))),
+/// What cty types a value's maps and lists are, which changes hcl's words
+/// for a missing attribute (object or map) and for attributes of a list.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Kind {
+    /// Built of constructors and literals: objects and tuples throughout.
+    Literal,
+    /// `var.NAME`'s value: a map when the variable is typed `map(...)`,
+    /// else its value's own type (shape.rs).
+    Var {
+        map: bool,
+    },
+    Unknown,
+}
+
+impl Kind {
+    /// The kind of an element or attribute of a value of this kind.
+    fn step(self) -> Kind {
+        match self {
+            Kind::Literal => Kind::Literal,
+            _ => Kind::Unknown,
+        }
+    }
+
+    /// Is a map of this kind a cty object (Some(true)) or map (Some(false))?
+    fn object(self) -> Option<bool> {
+        match self {
+            Kind::Literal => Some(true),
+            Kind::Var { map } => Some(!map),
+            Kind::Unknown => None,
+        }
     }
 }
 
-fn index(v: Value, k: &Value, sp: Span) -> Result<Value, Fail> {
-    match (v, k) {
-        (Value::List(l), k) => {
-            let i = to_number(k).unwrap_or(-1.0);
-            if i < 0.0 || i.fract() != 0.0 {
-                return Err(EvalError::new(sp, "Invalid index: must be a whole number", "").into());
-            }
-            let n = l.len();
-            l.into_iter().nth(i as usize).ok_or_else(|| {
-                Fail::Err(EvalError::new(
+/// The releases' two texts of hcl ops.go: Nomad 1.9.0 moved to hcl
+/// 55d9c02d147d (v2.20.2-nomad-1), which words sequences' bad indexes,
+/// objects' numeric keys, and attributes of lists and primitives apart;
+/// 1.0-1.8 pinned 68a97f93bb48, eb14f8319bdc, ab3cae0737bc, which do not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Era {
+    Before2_20,
+    Hcl2_20,
+}
+
+impl Era {
+    fn of(v: crate::version::NomadVersion) -> Era {
+        if v.at_least(1, 9, 0) {
+            Era::Hcl2_20
+        } else {
+            Era::Before2_20
+        }
+    }
+}
+
+/// An expression whose value holds only objects and tuples (constructors
+/// of literals; a conditional unifies its results, so it is not one).
+fn literal(e: &Expression) -> bool {
+    match e {
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_)
+        | Expression::UnaryOp(_)
+        | Expression::BinaryOp(_) => true,
+        Expression::Array(a) => a.iter().all(literal),
+        Expression::Object(o) => o.iter().all(|(_, v)| literal(v.expr())),
+        Expression::Parenthesis(p) => literal(p.inner()),
+        Expression::StringTemplate(t) => match t.as_single_element() {
+            Some(Element::Interpolation(ip)) => literal(&ip.expr),
+            _ => true,
+        },
+        Expression::HeredocTemplate(_) => true,
+        _ => false,
+    }
+}
+
+fn err(sp: Span, summary: &str, detail: impl Into<String>) -> Fail {
+    Fail::Err(hcl_error(sp, summary, detail, ""))
+}
+
+/// Neither of hcl's texts is known: the value may be a cty object or a
+/// map (or a tuple or a list). Nomad refuses it either way; these words
+/// are ours (kept from "cannot tell", which try() would pass on: the
+/// failure itself is certain).
+fn unsure(sp: Span, what: String) -> Fail {
+    Fail::Err(EvalError::new(
+        sp,
+        what,
+        "hcl words this refusal by the value's cty type, which is not known here: Nomad refuses it too",
+    ))
+}
+
+const NOT_IDENTIFIED: &str = "The given key does not identify an element in this collection value";
+
+/// hcl.GetAttr (ops.go).
+fn get_attr(v: Value, name: &str, sp: Span, kind: Kind, era: Era) -> Result<Value, Fail> {
+    const UNSUPPORTED: &str = "Unsupported attribute";
+    const NONE: &str = "This value does not have any attributes.";
+    match v {
+        Value::Null => Err(err(
+            sp,
+            "Attempt to get attribute from null value",
+            "This value is null, so it does not have any attributes.",
+        )),
+        Value::Map(mut m) => match m.remove(name) {
+            Some(v) => Ok(v),
+            None => match kind.object() {
+                Some(true) => Err(err(
                     sp,
-                    format!("Invalid index: the collection has {n} elements"),
-                    "",
-                ))
+                    UNSUPPORTED,
+                    format!(
+                        "This object does not have an attribute named {}.",
+                        crate::gotext::go_quote(name)
+                    ),
+                )),
+                Some(false) => Err(err(
+                    sp,
+                    "Missing map element",
+                    format!(
+                        "This map does not have an element with the key {}.",
+                        crate::gotext::go_quote(name)
+                    ),
+                )),
+                None => Err(unsure(
+                    sp,
+                    format!("no attribute or element named {name:?} here: Nomad refuses it as hcl's \"Unsupported attribute\" of an object or \"Missing map element\" of a map"),
+                )),
+            },
+        },
+        Value::List(items) => {
+            // A tuple has no attributes; a list of objects says more
+            // (2.20 only).
+            let objects = !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_)));
+            if era == Era::Before2_20 || kind == Kind::Literal || (!objects && !items.is_empty()) {
+                return Err(err(sp, UNSUPPORTED, NONE));
+            }
+            Err(unsure(
+                sp,
+                format!("cannot read attribute {name:?} of a list: Nomad refuses it as hcl's \"Unsupported attribute\", worded by whether the value is a tuple or a list of objects"),
+            ))
+        }
+        other => match era {
+            Era::Before2_20 => Err(err(sp, UNSUPPORTED, NONE)),
+            Era::Hcl2_20 => Err(err(
+                sp,
+                UNSUPPORTED,
+                format!(
+                    "Can't access attributes on a primitive-typed value ({}).",
+                    type_name(&other)
+                ),
+            )),
+        },
+    }
+}
+
+/// hcl.Index (ops.go).
+fn index(
+    v: Value,
+    k: &Value,
+    sp: Span,
+    (kind, era, cty): (Kind, Era, crate::version::NomadVersion),
+) -> Result<Value, Fail> {
+    const INVALID: &str = "Invalid index";
+    if matches!(v, Value::Null) {
+        return Err(err(
+            sp,
+            "Attempt to index null value",
+            "This value is null, so it does not have any indices.",
+        ));
+    }
+    if matches!(k, Value::Null) {
+        return Err(err(
+            sp,
+            INVALID,
+            "Can't use a null value as an indexing key.",
+        ));
+    }
+    let not_converted = |want: &functions::params::Ty| {
+        functions::mismatch(k, want, cty)
+            .map(|why| err(sp, INVALID, format!("{NOT_IDENTIFIED}: {why}.")))
+    };
+    match v {
+        Value::List(l) => {
+            if let Some(e) = not_converted(&functions::params::Ty::Number) {
+                return Err(e);
+            }
+            let n = to_number(k).unwrap_or(f64::NAN);
+            let len = l.len();
+            if n.fract() == 0.0 && n >= 0.0 && (n as usize) < len {
+                return l
+                    .into_iter()
+                    .nth(n as usize)
+                    .ok_or_else(|| err(sp, INVALID, format!("{NOT_IDENTIFIED}.")));
+            }
+            let why = match era {
+                _ if n.is_nan() => None,
+                Era::Before2_20 if n.fract() != 0.0 => Some(format!(
+                    "indexing a sequence requires a whole number, but the given index ({}) has a fractional part",
+                    crate::gostrconv::format_float(n)
+                )),
+                Era::Before2_20 => None,
+                Era::Hcl2_20 if n.fract() != 0.0 => Some(
+                    "indexing a sequence requires a whole number, but the given index has a fractional part".to_string(),
+                ),
+                Era::Hcl2_20 if n < 0.0 => {
+                    Some("a negative number is not a valid index for a sequence".to_string())
+                }
+                Era::Hcl2_20 if len == 0 => Some("the collection has no elements".to_string()),
+                Era::Hcl2_20 => Some(
+                    "the given index is greater than or equal to the length of the collection"
+                        .to_string(),
+                ),
+            };
+            Err(match why {
+                Some(why) => err(sp, INVALID, format!("{NOT_IDENTIFIED}: {why}.")),
+                None => err(sp, INVALID, format!("{NOT_IDENTIFIED}.")),
             })
         }
-        (Value::Map(m), k) => {
+        Value::Map(mut m) => {
+            if let Some(e) = not_converted(&functions::params::Ty::String) {
+                return Err(e);
+            }
             let key = to_string(k).unwrap_or_default();
-            get_attr(Value::Map(m), &key, sp)
+            if let Some(v) = m.remove(&key) {
+                return Ok(v);
+            }
+            let numeric = matches!(k, Value::Number(_) | Value::Int(_));
+            if era == Era::Before2_20 || !numeric {
+                return Err(err(sp, INVALID, format!("{NOT_IDENTIFIED}.")));
+            }
+            match kind.object() {
+                Some(true) => Err(err(
+                    sp,
+                    INVALID,
+                    format!("{NOT_IDENTIFIED}. An object only supports looking up attributes by name, not by numeric index."),
+                )),
+                Some(false) => Err(err(sp, INVALID, format!("{NOT_IDENTIFIED}."))),
+                None => Err(unsure(
+                    sp,
+                    format!("no element {key:?} here: Nomad refuses it as hcl's \"Invalid index\", worded by whether the value is an object or a map"),
+                )),
+            }
         }
-        (other, _) => Err(EvalError::new(
-            sp,
-            format!("Invalid index: cannot index a {}", type_name(&other)),
-            "",
-        )
-        .into()),
+        _ => Err(err(sp, INVALID, "This value does not have any indices.")),
     }
 }

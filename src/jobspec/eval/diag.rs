@@ -97,6 +97,11 @@ const SUMMARIES: &[&str] = &[
     "Operation failed",
     "Too many function arguments",
     "Unsupported attribute",
+    // hcl ops.go Index and GetAttr (access.rs).
+    "Invalid index",
+    "Attempt to index null value",
+    "Attempt to get attribute from null value",
+    "Missing map element",
     "Variables not allowed",
     // jobspec2's decodeDuration of a null (decode_type.rs, 1.9.7+).
     "Unsuitable value",
