@@ -128,6 +128,7 @@ mod jobspec_consul_partition_validate;
 mod jobspec_demo;
 mod jobspec_diagnostics;
 mod jobspec_duplicate_blocks;
+mod jobspec_duration_overflow;
 mod jobspec_dynamic_for_each;
 mod jobspec_dynamic_labels;
 mod jobspec_group_service_ports;
