@@ -146,7 +146,7 @@ pub(super) fn resolve(
     // Without duplicates or order-sensitive reads every order reaches the
     // same values (a local's one value, once what it reads is there), and
     // a lone failing local is the one said.
-    let stuck = first.stuck > 1;
+    let stuck = first.stuck > 1 && !undecided(&first);
     let outcomes = if !sensitive && !stuck {
         vec![first]
     } else {
@@ -159,9 +159,16 @@ pub(super) fn resolve(
             }
         }
     };
-    let Some(head) = outcomes.first() else {
+    let Some(head) = outcomes.iter().find(|o| undecided(o)).or(outcomes.first()) else {
         return false;
     };
+    if undecided(head) {
+        apply(head, scope);
+        if let Some((_, e)) = &head.failed {
+            diags.extend(said(src, e, &names));
+        }
+        return true;
+    }
     if outcomes.iter().all(|o| o.same(head)) {
         apply(head, scope);
         if let Some((_, e)) = &head.failed {
@@ -212,6 +219,14 @@ pub(super) fn resolve(
         .help("fix every failing local"),
     );
     true
+}
+
+/// Did the run stop at one of our own refusals (what Nomad says is then
+/// not known)?
+fn undecided(o: &Outcome) -> bool {
+    o.failed
+        .as_ref()
+        .is_some_and(|(_, e)| e.clone().all().iter().any(super::eval::undecided))
 }
 
 /// A failing local's errors as diagnostics; a reference to a local that
@@ -281,7 +296,9 @@ fn run(defs: &[&Def<'_>], order: &[usize], scope: &mut Scope<'_>) -> Outcome {
                 scope.unset.insert(key);
             }
             Err(e) => {
-                if queue.len() == 1 {
+                // Our own refusal (a budget, a read we refuse, a cannot
+                // tell): Nomad would go on, so nothing after it is known.
+                if queue.len() == 1 || e.clone().all().iter().any(super::eval::undecided) {
                     break Some((i, e));
                 }
                 streak.push((i, e));

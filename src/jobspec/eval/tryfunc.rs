@@ -104,7 +104,7 @@ impl Scope<'_> {
 
 /// An error that is ours alone, where Nomad's answer is not known: the
 /// evaluation budget, a read we refuse, a value we cannot tell.
-fn undecided(e: &EvalError) -> bool {
+pub fn undecided(e: &EvalError) -> bool {
     matches!(
         e.code,
         super::BUDGET
