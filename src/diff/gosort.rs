@@ -357,6 +357,35 @@ mod tests {
         assert_eq!(a.objects[0].name, "Check");
     }
 
+    /// Go 1.19.8's own `sort.Sort` (go run, this machine) on the input
+    /// `(i*37+11) % 97` with `Less(a, b) = a != b && (7a+3b) % 5 < 2`, not
+    /// an order: the same permutation step for step, through insertion
+    /// sort (7, 12), median-of-three pivots (13, 20), the ninther and
+    /// partial insertion sort (50, 64, 70).
+    #[test]
+    fn pdqsort_matches_go_1_19_on_a_non_order() {
+        let go = [
+            (7, "11 48 25 85 2 62 39"),
+            (12, "11 48 25 85 2 62 39 16 76 53 30 90"),
+            (13, "2 67 62 39 85 25 16 76 11 48 53 30 90"),
+            (20, "30 95 25 85 35 90 67 7 62 2 76 16 53 44 39 11 21 81 48 58"),
+            (50, "49 39 54 59 44 4 64 81 21 11 86 91 31 36 76 96 41 16 26 53 3 63 73 58 13 48 78 8 68 2 85 30 90 35 25 45 50 95 40 72 12 67 77 27 87 82 22 7 62 17"),
+            (64, "44 59 54 39 69 9 49 74 14 64 4 46 26 76 91 11 16 21 81 41 96 36 86 31 2 63 3 40 48 85 0 35 95 68 8 45 60 23 58 83 25 73 13 50 55 18 30 90 53 78 67 17 37 72 82 22 87 27 62 12 32 92 77 7"),
+            (70, "21 46 36 16 91 41 11 51 86 26 31 81 96 76 63 28 88 68 23 48 53 73 58 18 78 3 13 83 8 67 5 65 40 85 25 45 0 60 90 55 35 95 30 50 59 27 42 77 7 17 12 72 92 32 62 37 87 82 2 22 64 54 4 49 44 69 14 74 9 39"),
+        ];
+        let go_1_19 = GoSort::Pdq {
+            fixed_xorshift: false,
+        };
+        for (n, want) in go {
+            let mut v: Vec<i64> = (0..n).map(|i| (i * 37 + 11) % 97).collect();
+            go_sort(&mut v, go_1_19, &mut |a, b| {
+                *a != *b && (*a * 7 + *b * 3) % 5 < 2
+            });
+            let got: Vec<String> = v.iter().map(i64::to_string).collect();
+            assert_eq!(got.join(" "), want, "n = {n}");
+        }
+    }
+
     /// More than 12 elements: both quicksorts sort a real order fully.
     #[test]
     fn large_inputs_sort_a_real_order() {
