@@ -214,16 +214,16 @@ fn cases() -> Vec<Case> {
             task: "t",
             body: "      resources {\n        memory_max = -1\n      }",
             group: "",
-            // -1 (no limit) is a sentinel only from 2.0.4.
+            // -1 (no limit) is a sentinel from 1.7.3 (e05b0e8de1, #19690).
             want: |v| {
-                (v == "1.6.0").then(|| {
+                (v == "1.6.0" || v == "1.7.2").then(|| {
                     vec![multi(
                         v,
                         &[s("MemoryMaxMB value (-1) should be larger than MemoryMB value (300)")],
                     )]
                 })
             },
-            versions: &["1.6.0", "2.0.5"],
+            versions: &["1.6.0", "1.7.2", "1.7.3", "1.9.5", "2.0.3", "2.0.5"],
         },
         Case {
             name: "template-mode",

@@ -59,8 +59,12 @@ pub(super) fn resources(t: &Task, v: NomadVersion, out: &mut Out<'_>) {
         });
     }
     super::validate_workload::numa(r, v, out);
-    // memory_max (1.1.0+): 0 means unset, and from 2.0.4 -1 means no limit.
-    let unlimited = r.memory_max_mb == -1 && v.at_least(2, 0, 4);
+    // memory_max (1.1.0+): 0 means unset, and from 1.7.3 -1 means no limit
+    // (nomad/structs/structs.go `Resources.Validate`, e05b0e8de1 #19690;
+    // absent at v1.7.2 and every 1.6.x tag; 2.0.4 only renamed the constant).
+    // The scheduler stores -1 as given and reads it as no max beyond memory,
+    // as our sums do at every release.
+    let unlimited = r.memory_max_mb == -1 && v.at_least(1, 7, 3);
     if v.at_least(1, 1, 0) && r.memory_max_mb != 0 && !unlimited && r.memory_max_mb < r.memory_mb {
         let text = format!(
             "MemoryMaxMB value ({}) should be larger than MemoryMB value ({})",
