@@ -36,6 +36,8 @@ const REJECT_16: &str = "tests/fixtures/rules/NP219/rules";
 const SENTINEL: &str = "tests/fixtures/rules/NP220/rules";
 /// A Nomad 2.0.5 world whose hand-written clients state no Consul.
 const UNSTATED_CONSUL: &str = "tests/fixtures/rules/NP221/rules";
+/// A Nomad 1.6 world running the service job "api".
+const RUNNING_API: &str = "tests/fixtures/rules/NP222/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -49,6 +51,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP219", REJECT_16, true),
     ("NP220", SENTINEL, true),
     ("NP221", UNSTATED_CONSUL, true),
+    ("NP222", RUNNING_API, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

@@ -227,6 +227,7 @@ mod plan_render;
 mod plan_request_namespace;
 mod plan_reschedule_penalty;
 mod plan_run;
+mod plan_run_refused;
 mod plan_samples;
 mod plan_samples_v1_2;
 mod plan_server_job_settings;

@@ -496,6 +496,14 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     // plan does not check it.
     let run_vault = crate::mutators::vault::run_refusal(world, job);
     if errors.is_empty() || (run_vault.is_some() && !version.at_least(0, 12, 2)) {
+        // The HTTP agent's own refusal comes before any server sees the job.
+        let register = super::admission_register::agent_refusal(job, version);
+        if let Some((error, help)) = register {
+            return Admission::WillFail {
+                reason: super::admission_register::reason(version, &error, help),
+                scheduled: true,
+            };
+        }
         return match run_vault {
             Some(error) => Admission::WillFail {
                 reason: format!(
@@ -504,7 +512,15 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
                 // Only `Job.Register` checks Vault: the plan places the job.
                 scheduled: true,
             },
-            None => run_namespace_mismatch(job, version).unwrap_or(Admission::Admitted),
+            None => run_namespace_mismatch(job, version)
+                .or_else(|| {
+                    let (error, help) = super::admission_register::update_refusal(state, job)?;
+                    Some(Admission::WillFail {
+                        reason: super::admission_register::reason(version, &error, help),
+                        scheduled: true,
+                    })
+                })
+                .unwrap_or(Admission::Admitted),
         };
     }
     if version.at_least(1, 3, 0) {

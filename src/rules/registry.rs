@@ -39,6 +39,7 @@ register_rules![
     capacity::enterprise_only::EnterpriseOnly,
     capacity::cores_unknown::CoresUnknownRule,
     capacity::registration_refused::RegistrationRefused,
+    capacity::run_refused::RunRefused,
     capacity::sentinel_unknown::SentinelUnknownRule,
     capacity::plan_assumed::PlanAssumed,
     quota::job_exceeds_quota::JobExceedsQuota,

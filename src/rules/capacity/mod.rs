@@ -18,6 +18,7 @@ pub mod no_datacenter;
 pub mod plan_assumed;
 pub mod regexp_unknown;
 pub mod registration_refused;
+pub mod run_refused;
 pub mod sentinel_unknown;
 pub mod static_port_collision;
 pub mod unknown_node_pool;
