@@ -241,6 +241,7 @@ mod plan_vault_token;
 mod plan_volumes;
 mod plan_warnings;
 mod precommit_framework;
+mod preempt_device_stale;
 mod preempt_group_network;
 mod preempt_map_order;
 mod preempt_network;

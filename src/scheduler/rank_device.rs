@@ -5,15 +5,25 @@
 //! eviction is on, device preemption frees instances and the offer is
 //! retried. The release decides the failure text and two quirks:
 //! before 1.8 a node whose device preemption fails is dropped without a
-//! metric, and before 1.9 the allocator rebuilt after an eviction is thrown
-//! away (a Go shadowed variable), so later requests still see the victims'
-//! instances as held.
+//! metric, and until 2.0.1 (Enterprise 1.10.11, 1.11.5) the allocator
+//! rebuilt after an eviction is thrown away (before 1.9 a Go shadowed
+//! variable, then an offer reserved on the old allocator, #27880), so later
+//! requests still see the victims' instances as held.
 
 use super::device::DeviceAllocator;
 use super::engine::{Ask, Engine};
 use super::preempt::Preemptor;
 use crate::cluster::{Allocation, Node};
 use crate::structs::device::AllocDevice;
+use crate::version::NomadVersion;
+
+/// The first releases that keep the allocator rebuilt after a device
+/// eviction (see `assign_devices`).
+const FRESH_ALLOCATOR: [NomadVersion; 3] = [
+    NomadVersion::new(1, 10, 11),
+    NomadVersion::new(1, 11, 5),
+    NomadVersion::new(2, 0, 1),
+];
 
 /// The dimension of a node bin-packing dropped without recording it
 /// (`exhaust` skips it): Nomad before 1.8 logged and moved on.
@@ -109,7 +119,12 @@ impl Engine<'_> {
                     fresh.add_allocs(live(victims));
                     let walk = self.draw_map_order(fresh.models());
                     let offer = fresh.offer_in(req, v, &walk).map_err(&fail)?;
-                    if v.at_least(1, 9, 0) {
+                    // Keeping the rebuilt allocator is 375134e88a (#27880):
+                    // 2.0.1, Enterprise 1.10.11 and 1.11.5 (ent-changelog-1.10.14,
+                    // -1.11.8; releases of those lines past the community's last
+                    // are Enterprise's alone). Before, the offer is reserved on
+                    // the old allocator, which still holds the victims.
+                    if v.has_since(&FRESH_ALLOCATOR) {
                         allocator = fresh;
                     }
                     offer
