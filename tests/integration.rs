@@ -114,6 +114,7 @@ mod import_not_saved;
 mod import_registered_state;
 mod import_reschedule_count;
 mod import_stale_files;
+mod import_stopping_held;
 mod import_stored_update;
 mod import_summary_escapes;
 mod import_system_disconnect;

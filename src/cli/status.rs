@@ -82,7 +82,9 @@ pub fn render_status(
         StatusView::Job { id, namespace } => {
             status::job_detail(world, state, namespace, id, now, zone).map_err(not_found)?
         }
-        StatusView::Usage => status::utilisation(state).trim_end().to_string(),
+        StatusView::Usage => status::utilisation(state, world.nomad_version)
+            .trim_end()
+            .to_string(),
     };
     Ok(out)
 }
@@ -90,7 +92,10 @@ pub fn render_status(
 fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
     let mut parts = vec![
         format!("==> Nodes\n{}", status::node_list(world, state)),
-        format!("==> Utilisation\n{}", status::utilisation(state).trim_end()),
+        format!(
+            "==> Utilisation\n{}",
+            status::utilisation(state, world.nomad_version).trim_end()
+        ),
     ];
     for name in world.quotas.keys() {
         match status::quota_status(world, state, name) {

@@ -448,6 +448,11 @@ pub fn load_allocations(
                 .alloc_states
                 .entry(key.clone())
                 .or_insert_with(|| format!("allocation {} is {what}", alloc.id));
+            // Unknown to its own job's plan, but its client still runs it:
+            // other jobs see what it holds (redteam8 I11).
+            if alloc.holds_node(v) && nodes.contains(alloc.node_id.as_str()) {
+                pinned.allocs.push(alloc);
+            }
             continue;
         }
         if super::api_alloc_batch::reads(&alloc, world.nomad_version) {

@@ -128,7 +128,7 @@ pub(super) fn decide_batch(
             world.alloc_states.entry(key).or_insert_with(|| {
                 format!("allocation {} is a batch job's terminal allocation whose registration of the job the import does not say (no embedded Job, no CreateIndex)", alloc.id)
             });
-            return;
+            return keep_held(alloc, world, read, pinned);
         }
     };
     // Older than the registered version: ignored by any plan, whose
@@ -159,7 +159,18 @@ pub(super) fn decide_batch(
                 .alloc_states
                 .entry(key)
                 .or_insert_with(|| format!("allocation {} is {why}", alloc.id));
+            keep_held(alloc, world, read, pinned);
         }
+    }
+}
+
+/// An allocation its job's plan cannot read (its job flagged) that its
+/// client still runs: it stays on its node with what it holds, as the
+/// scheduler's `ProposedAllocs` counts it for every other job (redteam8
+/// I11; `Allocation::holds_node`).
+fn keep_held(alloc: Allocation, world: &World, read: &Read<'_>, pinned: &mut Pinned) {
+    if alloc.holds_node(world.nomad_version) && read.ctx.nodes.contains(alloc.node_id.as_str()) {
+        pinned.allocs.push(alloc);
     }
 }
 

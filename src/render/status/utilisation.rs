@@ -80,11 +80,15 @@ fn held_devices(a: &Allocation) -> String {
 }
 
 /// Our own view: per node, cpu and memory bars (allocatable = total minus
-/// reserved) and the live allocations holding them, biggest first.
-pub fn utilisation(state: &State) -> String {
+/// reserved) and the allocations holding them, biggest first: live ones
+/// and, from 1.4.0, those told to stop that their client still runs, as the
+/// plan counts them (`Allocation::holds_node`, scheduler `ProposedAllocs`).
+pub fn utilisation(state: &State, v: crate::version::NomadVersion) -> String {
     let mut out = String::new();
     for n in sorted_nodes(state) {
-        let allocs: Vec<&Allocation> = state.node_allocs(&n.id).collect();
+        let allocs: Vec<&Allocation> = (state.allocs.iter())
+            .filter(|a| a.node_id == n.id && a.holds_node(v))
+            .collect();
         let cpu: i64 = allocs.iter().map(|a| a.resources.cpu).sum();
         let mem: i64 = allocs.iter().map(|a| a.resources.memory_mb).sum();
         let disk: i64 = allocs.iter().map(|a| a.resources.disk_mb).sum();
