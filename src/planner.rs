@@ -9,7 +9,6 @@ pub mod admission_edition;
 mod admission_identity;
 mod admission_job_validate;
 mod admission_namespace;
-pub mod admission_register;
 pub mod annotate;
 pub mod assumed;
 pub mod validate_rpc;

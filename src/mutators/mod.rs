@@ -46,6 +46,7 @@ mod expose_check;
 mod identities;
 pub mod multiregion;
 pub mod registration;
+pub mod run_refusal;
 pub mod vault;
 
 pub use connect_validate::validate as connect_validate;

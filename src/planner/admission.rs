@@ -497,10 +497,10 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let run_vault = crate::mutators::vault::run_refusal(world, job);
     if errors.is_empty() || (run_vault.is_some() && !version.at_least(0, 12, 2)) {
         // The HTTP agent's own refusal comes before any server sees the job.
-        let register = super::admission_register::agent_refusal(job, version);
+        let register = crate::mutators::run_refusal::agent_refusal(job, version);
         if let Some((error, help)) = register {
             return Admission::WillFail {
-                reason: super::admission_register::reason(version, &error, help),
+                reason: crate::mutators::run_refusal::reason(version, &error, help),
                 scheduled: true,
             };
         }
@@ -514,9 +514,10 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
             },
             None => run_namespace_mismatch(job, version)
                 .or_else(|| {
-                    let (error, help) = super::admission_register::update_refusal(state, job)?;
+                    let old = state.job(&job.namespace, &job.id).map(|r| &*r.job);
+                    let (error, help) = crate::mutators::run_refusal::update_refusal(old, job)?;
                     Some(Admission::WillFail {
-                        reason: super::admission_register::reason(version, &error, help),
+                        reason: crate::mutators::run_refusal::reason(version, &error, help),
                         scheduled: true,
                     })
                 })

@@ -400,17 +400,17 @@ impl Simulation {
 
     /// `nomad job run [-check-index N]`: register and apply the plan.
     pub fn run(&mut self, job: &Job, check_index: Option<u64>) -> Result<RunOutcome, RunError> {
-        // Agent first (planner::admission_register); Vault: hook from 1.3, Register
-        // before; reject_job_registration (1.2.4+) after admission up to 1.6.x,
-        // first from 1.7.0 (nomad/job_endpoint.go); validateJobUpdate last.
+        // Agent first (mutators::run_refusal); Vault: hook from 1.3, Register before; reject_job_
+        // registration after admission to 1.6.x, first from 1.7.0; validateJobUpdate last.
         let (w, registration) = (&self.world, crate::mutators::registration::run_error);
-        use crate::planner::admission_register as register;
+        use crate::mutators::run_refusal as register;
+        let old = self.state.job(&job.namespace, &job.id).map(|r| &*r.job);
         let refusal = (register::agent_refusal(job, w.nomad_version).map(|r| r.0))
             .or_else(|| registration(w, true))
             .or_else(|| crate::mutators::vault::plan_refusal(w, job))
             .or_else(|| registration(w, false))
             .or_else(|| crate::mutators::vault::run_refusal(w, job))
-            .or_else(|| register::update_refusal(&self.state, job).map(|r| r.0));
+            .or_else(|| register::update_refusal(old, job).map(|r| r.0));
         if let Some(error) = refusal {
             return Err(RunError::Rejected(error));
         }

@@ -1,4 +1,4 @@
-use crate::planner::admission_register as register;
+use crate::mutators::run_refusal as register;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
@@ -45,9 +45,9 @@ impl Rule for RunRefused {
             return;
         };
         let version = ctx.world.nomad_version;
-        let Some((error, help)) = register::agent_refusal(job, version)
-            .or_else(|| register::update_refusal(&sim.state, job))
-        else {
+        let Some((error, help)) = register::agent_refusal(job, version).or_else(|| {
+            register::update_refusal(sim.state.job(&job.namespace, &job.id).map(|r| &*r.job), job)
+        }) else {
             return;
         };
         out.push(

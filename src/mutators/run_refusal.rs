@@ -16,7 +16,6 @@
 //! The job the state holds is the running version the plan compares with
 //! (a stopped job is still held; only a purge removes it).
 
-use crate::cluster::State;
 use crate::jobspec::{Job, JobType};
 use crate::version::NomadVersion;
 
@@ -41,10 +40,11 @@ fn system_scaling(job: &Job, version: NomadVersion) -> Option<String> {
     ))
 }
 
-/// `validateJobUpdate`'s error for `job` against the job `state` holds under
-/// its namespace and ID (none for a new job: a job file is never dispatched).
-fn update_error(state: &State, job: &Job) -> Option<String> {
-    let old = &state.job(&job.namespace, &job.id)?.job;
+/// `validateJobUpdate`'s error for `job` against `old`, the job the state
+/// holds under its namespace and ID (none for a new job: a job file is
+/// never dispatched).
+fn update_error(old: Option<&Job>, job: &Job) -> Option<String> {
+    let old = old?;
     if old.job_type != job.job_type {
         return Some(format!(
             "cannot update job from type \"{}\" to \"{}\"",
@@ -79,8 +79,8 @@ pub fn agent_refusal(job: &Job, version: NomadVersion) -> Option<(String, &'stat
 }
 
 /// [`update_error`] as `nomad job run` prints it, with what to do about it.
-pub fn update_refusal(state: &State, job: &Job) -> Option<(String, &'static str)> {
-    update_error(state, job).map(|e| {
+pub fn update_refusal(old: Option<&Job>, job: &Job) -> Option<(String, &'static str)> {
+    update_error(old, job).map(|e| {
         (
             format!("Unexpected response code: 500 ({e})"),
             "Nomad keeps a job's type, and whether it is periodic or parameterized, for its lifetime: stop and purge the running job first (`nomad job stop -purge`), or give the new job another ID.",
