@@ -184,6 +184,7 @@ mod plan_by_hand;
 mod plan_canonical_zeros;
 mod plan_changed;
 mod plan_changed_readers;
+mod plan_class_per_client;
 mod plan_connect;
 mod plan_connect_cluster;
 mod plan_connect_update_direction;

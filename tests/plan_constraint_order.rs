@@ -3,7 +3,10 @@
 //! numbers from 1.4.0 (`checkOrder`), seen through `plan` on the demo's
 //! world (0.9.3), whose clients report `cpu.numcores = "2"`: to 0.9.3 "2"
 //! sorts after "10", so `>= 10` holds and `<= 10` does not; from 1.4.0 the
-//! other way round.
+//! other way round. Each of the demo's three clients is judged on its own
+//! (a computed class each: its `nomad.advertise.address` is hashed until
+//! 1.9.7, client/fingerprint/nomad.go@v1.4.0:20; redteam8 S1), so a
+//! failing constraint filters all three by name.
 
 use crate::common;
 
@@ -69,9 +72,9 @@ fn order_is_textual_through_1_3_and_numeric_from_1_4() {
     // command/monitor.go's wording: "filtered N nodes" before 0.11, "N nodes
     // excluded by filter" from 0.11 (the world itself is 0.9.3).
     let filtered = |op: &str, v: Option<&str>| match v {
-        None => format!("* Constraint \"${{attr.cpu.numcores}} {op} 10\" filtered 1 nodes"),
+        None => format!("* Constraint \"${{attr.cpu.numcores}} {op} 10\" filtered 3 nodes"),
         Some(_) => {
-            format!("* Constraint \"${{attr.cpu.numcores}} {op} 10\": 1 nodes excluded by filter")
+            format!("* Constraint \"${{attr.cpu.numcores}} {op} 10\": 3 nodes excluded by filter")
         }
     };
     // ">= 10": "2" >= "10" as text (0.9.3, 1.3.16), 2 < 10 as numbers.
@@ -83,10 +86,7 @@ fn order_is_textual_through_1_3_and_numeric_from_1_4() {
     let out = plan(&d, Some("1.4.0"));
     assert!(out.contains(FAILED), "{out}");
     assert!(out.contains(&filtered(">=", Some("1.4.0"))), "{out}");
-    assert!(
-        out.contains("* Constraint \"computed class ineligible\": 2 nodes excluded by filter"),
-        "{out}"
-    );
+    assert!(!out.contains("computed class ineligible"), "{out}");
     // "<= 10": the other way round.
     d.put("jobs/cores.nomad", &job("<="));
     for v in [None, Some("1.3.16")] {

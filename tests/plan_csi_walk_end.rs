@@ -11,6 +11,12 @@
 //! those come first (1 shuffle in 3) the first is checked in full and
 //! fails CSI, the second takes the fast path, fails CSI and ends the walk:
 //! no option, the placement fails. We kept walking: certain success.
+//!
+//! Two real clients share a class at these releases only when they
+//! advertise one HTTP address: until 1.9.7 each client's own
+//! `nomad.advertise.address` is hashed into its class (redteam8 S1,
+//! client/fingerprint/nomad.go@v1.3.0:20), so the pool below states one
+//! for both `b` clients; with a class each, every shuffle places.
 
 use crate::common;
 
@@ -36,6 +42,7 @@ client "b" {
   memory     = 8000
   disk       = 50000
   drivers    = ["docker"]
+  attributes = { "nomad.advertise.address" = "10.0.0.9:4646" }
 }
 "#;
 
@@ -112,6 +119,22 @@ fn before_13274_a_fast_path_csi_failure_ends_the_walk() {
             "{version}: {failed} {placed}"
         );
     }
+}
+
+/// Clients that each advertise their own address have a class each: the
+/// fast path is never taken for a client not yet checked.
+#[test]
+fn before_13274_clients_with_their_own_class_are_each_checked() {
+    let dir = TempDir::new("csi-walk-end-own");
+    let own = CLUSTER.replace(
+        "  attributes = { \"nomad.advertise.address\" = \"10.0.0.9:4646\" }\n",
+        "",
+    );
+    assert_ne!(own, CLUSTER);
+    dir.put("rules/cluster.hcl", &own);
+    dir.put("rules/csi_volumes.hcl", VOLUMES);
+    dir.put("v.nomad", JOB);
+    assert_eq!(tally(&dir, "1.3.0"), [0, 30]);
 }
 
 #[test]

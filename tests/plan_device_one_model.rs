@@ -111,8 +111,10 @@ fn before_1_11_a_request_adds_up_no_models() {
 }
 
 /// With the class cache: a two-GPU client checked first makes the class
-/// ineligible, so the plan fails about 3 shuffles in 4 before 1.11; from
-/// 1.11 the three-GPU client is always found.
+/// ineligible, so the plan fails about 3 shuffles in 4 at 1.9.7-1.10.x;
+/// from 1.11, and before 1.9.7 (each client its own class: its
+/// `nomad.advertise.address` is hashed, client/fingerprint/nomad.go@v1.6.0;
+/// redteam8 S1), the three-GPU client is always found.
 #[test]
 fn before_1_11_the_class_fails_when_a_two_model_client_comes_first() {
     let dir = TempDir::new("device-one-model-class");
@@ -120,7 +122,7 @@ fn before_1_11_the_class_fails_when_a_two_model_client_comes_first() {
     dir.put("g2.nomad", JOB);
     let failed = "- WARNING: Failed to place all allocations.\n  Task Group \"g\" (failed to place 1 allocation):\n    * Constraint \"computed class ineligible\": 3 nodes excluded by filter\n    * Constraint \"missing devices\": 1 nodes excluded by filter\n\n";
     let placed = "- All tasks successfully allocated.\n";
-    for version in ["1.6.0", "1.10.5"] {
+    for version in ["1.9.7", "1.10.5"] {
         let (mut f, mut p) = (0, 0);
         for seed in 1..=24 {
             let seed = seed.to_string();
@@ -145,7 +147,7 @@ fn before_1_11_the_class_fails_when_a_two_model_client_comes_first() {
         }
         assert!(f > p && p > 0, "{version}: failed {f}, placed {p}");
     }
-    for version in ["1.11.0", "2.0.5"] {
+    for version in ["1.6.0", "1.9.6", "1.11.0", "2.0.5"] {
         let o = run_in(
             &dir.0,
             &[

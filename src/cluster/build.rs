@@ -51,6 +51,7 @@ pub fn build_node(
         .member(index)
         .and_then(|m| m.task_networks.first())
         .map_or_else(|| ip.clone(), |n| n.ip.clone());
+    let advertise = format!("{own_ip}:4646");
     attributes.insert("unique.network.ip-address".to_string(), own_ip);
     for d in &drivers {
         attributes.insert(format!("driver.{d}"), "1".to_string());
@@ -73,6 +74,17 @@ pub fn build_node(
     let own = pool.member(index).map(|m| &m.attributes);
     for (k, v) in pool.attributes.iter().chain(own.into_iter().flatten()) {
         attributes.insert(k.clone(), v.clone());
+    }
+    // The client's HTTP advertise address (client/fingerprint/nomad.go,
+    // every release 0.9.0-2.0.5 reports it): its own IP and the default
+    // HTTP port, unless the node reported (or the world states) one. Until
+    // #24942 (1.9.7, 1.10.0) its key is hashed into the computed class, so
+    // no two real clients share a class there (structs::node_class).
+    let key = crate::structs::node_class::advertise_address_key(world.nomad_version);
+    if !attributes.contains_key("nomad.advertise.address")
+        && !attributes.contains_key("unique.advertise.address")
+    {
+        attributes.insert(key.to_string(), advertise);
     }
     let node_pool = if pool.node_pool.is_empty() {
         "default".to_string()

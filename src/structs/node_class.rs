@@ -2,6 +2,35 @@
 //! cached by.
 
 use super::Node;
+use crate::version::NomadVersion;
+
+/// The first release of each line whose clients report their HTTP
+/// advertise address as `unique.advertise.address`, out of the class
+/// hash: #24942 ("remove addresses from node class hash", 1788bfb42e on
+/// main), in v1.9.7 and v1.10.0 (client/fingerprint/nomad.go at the tags)
+/// and Enterprise 1.7.19 and 1.8.11 (CHANGELOG at ent-changelog-1.7.19 and
+/// ent-changelog-1.8.21; the community 1.7 and 1.8 lines end at 1.7.7 and
+/// 1.8.4, without it).
+const ADDRESS_UNIQUE_SINCE: &[NomadVersion] = &[
+    NomadVersion::new(1, 7, 19),
+    NomadVersion::new(1, 8, 11),
+    NomadVersion::new(1, 9, 7),
+    NomadVersion::new(1, 10, 0),
+];
+
+/// The attribute a client's fingerprint stores its HTTP advertise address
+/// under (`Node.HTTPAddr`, client/fingerprint/nomad.go). Every release
+/// from 0.9.0 until the fix names it `nomad.advertise.address`, which is
+/// not in the `unique.` namespace: each real client then has a computed
+/// class of its own, and Nomad's class cache never carries a feasibility
+/// verdict from one client to another.
+pub fn advertise_address_key(v: NomadVersion) -> &'static str {
+    if v.has_since(ADDRESS_UNIQUE_SINCE) {
+        "unique.advertise.address"
+    } else {
+        "nomad.advertise.address"
+    }
+}
 
 /// The node's computed class (`Node.ComputeClass`): everything but its
 /// unique attributes, so feasibility can be cached per class. The value is
@@ -77,5 +106,24 @@ mod tests {
         as_meta.attributes.remove("kernel.name");
         as_meta.meta.insert("kernel.name".into(), "linux".into());
         assert_ne!(computed_class(&as_meta), computed_class(&n));
+    }
+
+    /// The address is hashed until #24942 reached each line.
+    #[test]
+    fn the_advertise_address_leaves_the_class_with_24942() {
+        let key = |a, b, c| advertise_address_key(NomadVersion::new(a, b, c));
+        for (a, b, c) in [
+            (0, 9, 0),
+            (1, 7, 7),
+            (1, 7, 18),
+            (1, 8, 4),
+            (1, 8, 10),
+            (1, 9, 6),
+        ] {
+            assert_eq!(key(a, b, c), "nomad.advertise.address", "{a}.{b}.{c}");
+        }
+        for (a, b, c) in [(1, 7, 19), (1, 8, 11), (1, 9, 7), (1, 10, 0), (2, 0, 5)] {
+            assert_eq!(key(a, b, c), "unique.advertise.address", "{a}.{b}.{c}");
+        }
     }
 }
