@@ -6,19 +6,13 @@
 
 use crate::common;
 
-fn job(meta: &str) -> String {
-    format!(
-        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    a = {meta}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n"
-    )
-}
-
 #[test]
 fn a_tie_prints_the_512_bit_values_digits() {
     // Go 1.19 math/big: "0.3|2.67|2.67" (tie_at_512_bits' tests).
     let meta = "format(\"%.1f|%.2f|%.3g\", 0.35, 2.675, 2.675)";
     let (code, out, err) = common::run_job(
         "format-tie",
-        &job(meta),
+        &common::meta_job(meta),
         &[
             "plan",
             "--nomad-version",
@@ -38,7 +32,7 @@ fn index_of_an_object_is_ctys_error() {
     let (code, err) = common::run_job_file(
         "index-object",
         "validate",
-        &job("index({a = \"x\"}, \"a\")"),
+        &common::meta_job("index({a = \"x\"}, \"a\")"),
         "2.0.5",
     );
     assert_eq!(code, Some(1), "{err}");

@@ -6,10 +6,9 @@
 
 use crate::common;
 
+/// The shared meta job, after a `locals` block naming `k`.
 fn job(meta: &str) -> String {
-    format!(
-        "locals {{\n  k = \"eu\"\n}}\n\njob \"j\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    a = {meta}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n"
-    )
+    format!("locals {{\n  k = \"eu\"\n}}\n\n{}", common::meta_job(meta))
 }
 
 const AMBIGUOUS: &str = "Ambiguous attribute key; If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.";

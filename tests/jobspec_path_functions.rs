@@ -5,18 +5,12 @@
 
 use crate::common;
 
-fn job(meta: &str) -> String {
-    format!(
-        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    a = {meta}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n"
-    )
-}
-
 #[test]
 fn dirname_and_basename_follow_gos_filepath() {
     let meta = "jsonencode([dirname(\"conf/app/\"), dirname(\"//a//b\"), dirname(\"./a/./b/..\"), basename(\"\"), basename(\"//\")])";
     let (code, out, err) = common::run_job(
         "path-fns",
-        &job(meta),
+        &common::meta_job(meta),
         &[
             "plan",
             "--nomad-version",
@@ -39,7 +33,7 @@ fn abspath_and_pathexpand_cannot_tell() {
     for meta in ["abspath(\".\")", "pathexpand(\"~/x\")"] {
         let (code, out, err) = common::run_job(
             "path-fns-ct",
-            &job(meta),
+            &common::meta_job(meta),
             &["plan", "--nomad-version", "2.0.5", "j.nomad"],
         );
         assert_eq!(code, 255, "{meta}: {out}{err}");
@@ -58,14 +52,16 @@ fn abspath_and_pathexpand_cannot_tell() {
 fn pathexpand_and_abspath_answer_what_needs_no_machine() {
     let (code, out, err) = common::run_job(
         "path-fns-det",
-        &job("jsonencode([pathexpand(\"conf/x\"), pathexpand(\"\"), abspath(\"/a//b/../c\")])"),
+        &common::meta_job(
+            "jsonencode([pathexpand(\"conf/x\"), pathexpand(\"\"), abspath(\"/a//b/../c\")])",
+        ),
         &["plan", "--nomad-version", "2.0.5", "-verbose", "j.nomad"],
     );
     assert!(code == 0 || code == 1, "{out}{err}");
     assert!(out.contains(r#"[\"conf/x\",\"\",\"/a/c\"]"#), "{out}{err}");
     let (code, out, err) = common::run_job(
         "path-fns-user",
-        &job("pathexpand(\"~root/x\")"),
+        &common::meta_job("pathexpand(\"~root/x\")"),
         &["plan", "--nomad-version", "2.0.5", "j.nomad"],
     );
     assert_eq!(code, 255, "{out}{err}");

@@ -629,3 +629,11 @@ client "gone" {
   status     = "down"
 }
 "#;
+
+/// A one-task docker job whose job-level `meta` holds `a = {meta}`: where a
+/// test evaluates an expression and reads its value back from the plan.
+pub fn meta_job(meta: &str) -> String {
+    format!(
+        "job \"j\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    a = {meta}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
