@@ -214,3 +214,51 @@ fn deleting_what_was_no_job_or_a_job_that_loads_passes() {
         "{text}"
     );
 }
+
+/// Which job a deleted file defined is unknown, so whether the change
+/// stops one is too: no format may say it is a stop. `plan --changed`'s
+/// JSON said `"Stop": true` and its markdown `deleted (stop)` beside the
+/// "cannot tell" they also said; `check`'s machine formats carry the
+/// finding, the file it concerns named.
+#[test]
+fn a_deleted_file_whose_job_is_unknown_is_no_stop_in_any_format() {
+    let d = with_committed("deleted-unknown-formats", "jobs/old.nomad", BROKEN);
+    git(&d.0, &["rm", "-q", "jobs/old.nomad"]);
+    let said = line("jobs/old.nomad", "HEAD");
+
+    let o = d.run(&["plan", "--changed", "--staged", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(255), "{}", output_text(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let plans = doc["Plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 1, "{doc}");
+    assert_eq!(plans[0]["CannotTell"], true, "{doc}");
+    assert_eq!(plans[0]["Stop"], serde_json::Value::Null, "{doc}");
+    assert_eq!(plans[0]["Change"], "deleted", "{doc}");
+
+    let o = d.run(&["plan", "--changed", "--staged", "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(255), "{}", output_text(&o));
+    let out = stdout(&o);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("| `jobs/old.nomad` |"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(row.contains("| deleted (stop: cannot tell) |"), "{row}");
+    assert!(row.contains("**cannot tell**: "), "{row}");
+
+    let o = d.run(&["plan", "--changed", "--staged"]);
+    assert_eq!(o.status.code(), Some(255), "{}", output_text(&o));
+    let flat = common::flat(&stdout(&o));
+    assert!(flat.contains(&said), "{flat}");
+    assert!(!flat.contains("stop job"), "{flat}");
+
+    for format in ["github", "markdown"] {
+        let o = d.run(&["check", "--staged", "--format", format]);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(2), "{format}: {text}");
+        assert!(stdout(&o).contains("changeset"), "{format}: {text}");
+        assert!(
+            common::flat(&stdout(&o)).contains(&said),
+            "{format}: {text}"
+        );
+    }
+}

@@ -75,6 +75,43 @@ pub struct Entry {
     /// `.nomad-preflight.hcl`'s `exclude` leaves this file out of `check`;
     /// it is planned for the policy all the same.
     pub lint_excluded: bool,
+    /// Whether this entry stops the job its file defined, from its step.
+    pub stops: Stops,
+}
+
+/// Does an entry stop a job? Read off its change set step ([`Action`]),
+/// never off how the file changed: a deleted file whose base version
+/// gives no job (`changeset::cannot-tell`) stops some job or none, which
+/// is not known. Every format (text, JSON `"Stop"`, markdown) says it
+/// from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stops {
+    /// The file's new version is submitted (or does not load).
+    No,
+    /// The job the base ran from the file is stopped.
+    Yes,
+    /// Which job the file defined at the base is not known, so neither
+    /// is whether the change stops one.
+    Unknown,
+}
+
+impl Stops {
+    pub fn of(action: &Action) -> Stops {
+        match action {
+            Action::Stop { .. } => Stops::Yes,
+            Action::CannotTell(_) => Stops::Unknown,
+            Action::Submit(_) | Action::Invalid => Stops::No,
+        }
+    }
+
+    /// JSON's `"Stop"`: `true`, `false`, or `null` when not known.
+    pub fn json(self) -> serde_json::Value {
+        match self {
+            Stops::No => false.into(),
+            Stops::Yes => true.into(),
+            Stops::Unknown => serde_json::Value::Null,
+        }
+    }
 }
 
 impl Entry {
@@ -93,12 +130,14 @@ impl Entry {
             sampled: None,
             replaced_by: None,
             lint_excluded: false,
+            stops: Stops::No,
         }
     }
 
-    /// Is this a plan that stops a job (deleted or replaced job file)?
+    /// Does this entry stop a job (deleted or replaced job file)? Not when
+    /// which job its file defined is unknown ([`Stops::Unknown`]).
     pub fn is_stop(&self) -> bool {
-        matches!(self.change, FileChange::Deleted | FileChange::JobReplaced)
+        self.stops == Stops::Yes
     }
 }
 
@@ -246,6 +285,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                             sampled: None,
                             replaced_by: None,
                             lint_excluded: set.lint_excludes(&step.path),
+                            stops: Stops::of(&step.action),
                         });
                         seq.apply(&step);
                         continue;
@@ -265,6 +305,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         seq.apply(&step);
         entries.push(Entry {
             lint_excluded: set.lint_excludes(&step.path),
+            stops: Stops::of(&step.action),
             path: step.path,
             change: step.change,
             outcome,

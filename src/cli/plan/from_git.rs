@@ -495,7 +495,7 @@ fn changed_json(
             serde_json::json!({
                 "File": path,
                 "Change": e.change.to_string(),
-                "Stop": e.is_stop(),
+                "Stop": e.stops.json(),
                 "After": e.after,
                 "Plan": plan,
                 "Note": note,

@@ -1,7 +1,7 @@
 //! `plan --changed --format markdown`: one table for a pull request's
 //! summary (`$GITHUB_STEP_SUMMARY`), one row per changed job file.
 
-use super::changed::{Entry, Outcome};
+use super::changed::{Entry, Outcome, Stops};
 use super::policy::Violation;
 use super::JobPlan;
 
@@ -85,10 +85,10 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
     );
     out.push_str("|---|---|---|---|---|---|\n");
     for (e, _) in entries {
-        let change = if e.is_stop() {
-            format!("{} (stop)", e.change)
-        } else {
-            e.change.to_string()
+        let change = match e.stops {
+            Stops::Yes => format!("{} (stop)", e.change),
+            Stops::Unknown => format!("{} (stop: cannot tell)", e.change),
+            Stops::No => e.change.to_string(),
         };
         let row = match &e.outcome {
             Outcome::Plan(p) => [
