@@ -324,3 +324,88 @@ fn a_change_a_gate_judges_is_still_refused_without_a_world() {
     git(&d.0, &["add", "-A"]);
     assert_refused(&d, "a file of the world folder");
 }
+
+/// `check --pre-commit` with no change (`pre-commit run --all-files`,
+/// pre-commit.ci: no GIT_INDEX_FILE, no PRE_COMMIT_FROM_REF) in a
+/// repository with no world and no job file: a README, a Terraform file,
+/// a Vault policy. It refused the run ("cannot tell", exit 2), so the
+/// hook failed every CI run of such a repository; nothing there is a job.
+#[test]
+fn all_files_without_a_world_passes_a_tree_with_no_job_file() {
+    let d = TempDir::new("no-world-all-files-none");
+    git(&d.0, &["init", "-q"]);
+    d.put("README.md", "no world here\n");
+    d.put("infra/main.tf", "resource \"null_resource\" \"x\" {}\n");
+    d.put(
+        "vault/policy.hcl",
+        "path \"secret/*\" {\n  capabilities = [\"read\"]\n}\n",
+    );
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "first"]);
+    let o = d.run(&["check", "--pre-commit"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(!text.contains("cannot tell"), "{text}");
+    assert!(
+        stderr(&o).contains("the working tree holds no job file: nothing to judge"),
+        "{text}"
+    );
+    assert_eq!(
+        stdout(&o),
+        "0 errors, 0 warnings, 0 advices in 0 files (1 skipped: not job files)\n",
+        "{text}"
+    );
+    let o = d.run(&["check", "--pre-commit", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", output_text(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["findings"], serde_json::json!([]), "{doc}");
+}
+
+/// The same run over a tree holding job files: each is still validated
+/// (a job Nomad refuses is reported, located, in every format), and what
+/// they do to the cluster is "cannot tell" (its one line, exit 2). Before,
+/// the run said only "cannot tell", and a refused job file went unnamed.
+#[test]
+fn all_files_without_a_world_validates_the_job_files_and_cannot_tell() {
+    let d = TempDir::new("no-world-all-files-jobs");
+    git(&d.0, &["init", "-q"]);
+    d.put("README.md", "no world here\n");
+    d.put("jobs/web.nomad", WEB);
+    d.put(
+        "jobs/bad.nomad",
+        &WEB.replace("job \"web\"", "job \"bad\"")
+            .replace("count = 2", "count = -1"),
+    );
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "first"]);
+    let o = d.run(&["check", "--pre-commit", "--format", "json"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(
+        stderr(&o).contains("error: cannot tell what this change does to the cluster: there is no world (rules/cluster.hcl) in "),
+        "{text}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["code"] == "world::cannot-tell"),
+        "{doc}"
+    );
+    let refused: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["file"] == "jobs/bad.nomad")
+        .collect();
+    assert!(!refused.is_empty(), "{doc}");
+    assert!(refused.iter().all(|f| f["severity"] == "error"), "{doc}");
+    assert!(
+        !findings.iter().any(|f| f["file"] == "jobs/web.nomad"),
+        "{doc}"
+    );
+    assert_eq!(doc["summary"]["files"], 2, "{doc}");
+    // Human: the refusal located in its file, never a clean summary.
+    let o = d.run(&["check", "--pre-commit"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(stdout(&o).contains("jobs/bad.nomad"), "{text}");
+    assert!(!stdout(&o).contains("0 errors"), "{text}");
+}

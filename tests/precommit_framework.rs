@@ -392,3 +392,46 @@ fn from_ref_to_ref_plans_the_range() {
     assert!(s.contains("jobs/batchy.nomad"), "{s}");
     assert!(!s.contains("no job file changed"), "{s}");
 }
+
+/// `pre-commit run --all-files` (pre-commit.ci, CI's "run every hook")
+/// in a repository with no world: pre-commit sets neither GIT_INDEX_FILE
+/// nor PRE_COMMIT_FROM_REF, so the hooks see no change. The check hook
+/// refused every such run, in a repository holding no job file too; now it
+/// passes a tree with no job file, and over job files it still validates
+/// each (a job Nomad refuses is named) and cannot tell the rest. The plan
+/// hook plans the (empty) staged change, as with a world.
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn all_files_without_a_world_passes_no_job_and_validates_jobs() {
+    let p = Project::with_hooks(
+        "noworld",
+        &["nomad-preflight-system", "nomad-preflight-plan-system"],
+    );
+    std::fs::remove_dir_all(p.dir.0.join("rules")).unwrap();
+    std::fs::remove_dir_all(p.dir.0.join("jobs")).unwrap();
+    p.write("README.md", "no world here\n");
+    std::fs::create_dir_all(p.dir.0.join("vault")).unwrap();
+    p.write(
+        "vault/policy.hcl",
+        "path \"secret/*\" {\n  capabilities = [\"read\"]\n}\n",
+    );
+    common::git(&p.dir.0, &["add", "-A"]);
+    common::git(&p.dir.0, &["commit", "-qm", "no world"]);
+    let out = p.cmd("pre-commit", &["run", "--all-files", "--verbose"]);
+    let s = text(&out);
+    assert!(out.status.success(), "a tree with no job file: {s}");
+    assert!(!s.contains("cannot tell"), "{s}");
+
+    p.write(
+        "web.nomad",
+        &BAND_BREAKER.replace("group \"g\" {", "group \"g\" {\n    count = -1\n"),
+    );
+    common::git(&p.dir.0, &["add", "-A"]);
+    common::git(&p.dir.0, &["commit", "-qm", "web"]);
+    let out = p.cmd("pre-commit", &["run", "--all-files", "--verbose"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "a job file with no world: {s}");
+    assert!(s.contains("error: cannot tell"), "{s}");
+    assert!(s.contains("web.nomad"), "{s}");
+    assert!(s.contains("count can't be negative"), "{s}");
+}

@@ -14,7 +14,9 @@ pub use other_world::merge_other_world;
 pub mod root_cause;
 pub mod select;
 pub mod sim_cache;
+mod validate_only;
 pub mod world_change;
+pub use validate_only::validate_paths;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -192,6 +192,10 @@ fn main_with(
                         return no_world::pass(args, files, color.stdout());
                     }
                 }
+                // The hook with no change (`pre-commit run --all-files`).
+                if args.gated && !args.staged && args.base.is_none() {
+                    return no_world::work_tree(args, &cwd, &d, color.stdout());
+                }
                 return cannot_tell(args, &d, &line, color.stdout());
             }
             super::common::eprint_diags(&d, err_color);

@@ -61,3 +61,70 @@ pub(super) fn pass(args: &CheckArgs, files: report::Files, color: bool) -> i32 {
     super::print_report(args, &[], files, color);
     exit::OK
 }
+
+/// `check --pre-commit` with no change to judge (`pre-commit run
+/// --all-files`, `--files`, pre-commit.ci) and no world (`no_world`, its
+/// "cannot tell"). It refused every run, in a repository whose files are
+/// no job files too. Now the working tree's files are selected as plain
+/// `check` selects them: with no job file among them there is nothing to
+/// judge (a pass, with a note); job files are validated
+/// ([`crate::check::validate_paths`]: Nomad's refusals, as the release
+/// `--nomad-version` names, else the newest, since no world names one)
+/// and what they do to the cluster is still "cannot tell" (exit 2).
+pub(super) fn work_tree(args: &CheckArgs, cwd: &Path, no_world: &Diags, color: bool) -> i32 {
+    let sel = match super::select(args, Path::new(".")) {
+        Ok(s) => s,
+        Err(d) => {
+            let d: Vec<crate::diag::Diag> = d.into_iter().collect();
+            eprint!("{}", crate::diag::render(&d, color));
+            return exit::INVALID;
+        }
+    };
+    let version = args
+        .nomad_version
+        .unwrap_or(crate::version::NomadVersion::CURRENT);
+    let loader = JobLoader::from_flags(
+        &args.vars,
+        &args.var_files,
+        version,
+        crate::project::current_root(),
+    );
+    let checked = crate::check::validate_paths(
+        sel.vfs.as_ref(),
+        &sel.files,
+        &loader,
+        crate::Workers::Machine,
+    );
+    let files = report::Files {
+        checked: checked.results.len(),
+        skipped: checked.skipped.len(),
+    };
+    let here = crate::escape::one_line(&cwd.display().to_string());
+    if checked.results.is_empty() {
+        eprintln!(
+            "note: no world (rules/cluster.hcl) in {here} or above, but the working tree holds no job file: nothing to judge"
+        );
+        super::print_report(args, &[], files, color);
+        return exit::OK;
+    }
+    let how = match args.nomad_version {
+        Some(_) => String::new(),
+        None => " (the newest release: no world names one; --nomad-version X.Y.Z to choose)".into(),
+    };
+    eprintln!(
+        "note: no world (rules/cluster.hcl) in {here} or above: the {} job file(s) of the working tree are only validated, as Nomad {version} validates them{how}; no rule ran, and what they do to the cluster cannot be told",
+        files.checked
+    );
+    let mut findings: Vec<crate::rules::Finding> = checked
+        .results
+        .iter()
+        .flat_map(|r| r.diags.iter().cloned())
+        .collect();
+    findings.extend(no_world.iter().cloned());
+    super::print_report(args, &findings, files, color);
+    let (code, lines) = super::verdict(&checked.results, &findings, args.deny, args.exit_zero);
+    for line in lines {
+        eprintln!("{line}");
+    }
+    code
+}

@@ -54,7 +54,8 @@ pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
 /// run (exit 2, naming the files) whatever the findings, `--exit-zero` or
 /// `--deny` say, since its findings are incomplete; so does what a change
 /// set cannot tell ([`crate::changeset::CANNOT_TELL`]: which job a deleted
-/// file defined), as a gate without a world does (exit 2, one line each).
+/// file defined), or a gate without a world ([`crate::cli::common::NO_WORLD`],
+/// the working tree's job files validated only): exit 2, one line each.
 pub(super) fn verdict(
     results: &[FileResult],
     findings: &[Finding],
@@ -78,7 +79,11 @@ pub(super) fn verdict(
     lines.extend(
         findings
             .iter()
-            .filter(|f| f.is_error() && f.code == crate::changeset::CANNOT_TELL)
+            .filter(|f| {
+                f.is_error()
+                    && (f.code == crate::changeset::CANNOT_TELL
+                        || f.code == crate::cli::common::NO_WORLD)
+            })
             .map(|f| format!("error: {}", f.message)),
     );
     if !lines.is_empty() {
