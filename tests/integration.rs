@@ -275,6 +275,7 @@ mod status_job_status;
 mod status_quota_layout;
 mod status_submit_date;
 mod validate_empty_region_namespace;
+mod var_file_repeated_keys;
 mod verdicts_agree;
 mod version_gates_hcl1;
 mod version_gates_job_type;

@@ -50,12 +50,10 @@ pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
     let body = crate::parse_ahead::parse_body(&source.text);
     // A key repeated in an object constructor: hclsyntax takes the last
     // one, hcl-edit refuses the text (dup_keys.rs).
-    let body = match body {
-        Err(e) if !hcl1 && super::dup_keys::is_repeated_key(e.message()) => {
-            let offset = e.location().offset();
-            super::dup_keys::parse_respelled(&source.text, offset).ok_or(e)
-        }
-        other => other,
+    let body = if hcl1 {
+        body
+    } else {
+        super::dup_keys::read_repeats(&source.text, body)
     };
     // A NUL hcl v1 took (before 0.11: its eof rune) ends the text or a
     // line comment to it, never to hcl-edit: read through the rewrite.

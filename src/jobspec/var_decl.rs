@@ -13,7 +13,7 @@ use super::eval::{span_of, Scope};
 use super::hclsyntax::Era;
 use super::model::Value;
 use super::var_convert::{Exact, Why};
-use super::var_file_values::{judge, Constraint, Verdict};
+use super::var_file_values::{judge_in, Constraint, Verdict};
 use super::var_typeexpr::TypeCheck;
 use super::vars::{eval_diags, unknown, VarType};
 use crate::diag::{Diag, Diags};
@@ -119,7 +119,7 @@ pub(super) fn declared<'b>(
                 b.body
                     .attributes()
                     .filter(fresh)
-                    .filter(|a| judge(&a.value) == Verdict::Clean)
+                    .filter(|a| judge_in(&a.value, Some(&*src.text)) == Verdict::Clean)
                     .filter_map(|a| attribute(a, scope, src, hcl2, diags))
                     .collect()
             }
@@ -181,7 +181,7 @@ pub const NO_CONTEXT: &str = "jobspec::variable-default";
 /// words and ranges var_file_values.rs judges them by. True when `e` is
 /// clean; otherwise its refusals (or one "cannot tell" line) go to `diags`.
 fn no_context(e: &Expression, src: &Source, diags: &mut Diags) -> bool {
-    match judge(e) {
+    match judge_in(e, Some(&*src.text)) {
         Verdict::Clean => true,
         Verdict::Refused { errors, .. } => {
             for r in errors {
@@ -231,7 +231,7 @@ fn attributes_judged(
         .body
         .attributes()
         .filter(fresh)
-        .filter(|a| judge(&a.value) != Verdict::Clean)
+        .filter(|a| judge_in(&a.value, Some(&*src.text)) != Verdict::Clean)
         .collect();
     // Each value's lines, or a "cannot tell" (which one_list then says
     // alone).
@@ -241,7 +241,7 @@ fn attributes_judged(
     if refused.len() > 1
         && !refused
             .iter()
-            .any(|a| judge(&a.value) == Verdict::CannotTell)
+            .any(|a| judge_in(&a.value, Some(&*src.text)) == Verdict::CannotTell)
     {
         let what = format!(
             "{} values of this `variables` block are refused",
@@ -330,7 +330,7 @@ fn block<'b>(
     // but the variable stands.
     let described = b.body.get_attribute("description");
     if let Some(d) = described.filter(|_| version.at_least(1, 0, 0)) {
-        if judge(&d.value) != Verdict::Clean {
+        if judge_in(&d.value, Some(&*src.text)) != Verdict::Clean {
             // gohcl.DecodeExpression then also refuses the unknown string
             // ("Unsuitable value type", at the expression's StartRange),
             // whose range this does not follow.

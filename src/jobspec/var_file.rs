@@ -8,7 +8,7 @@
 
 use super::eval::{span_of, Scope};
 use super::model::Value;
-use super::var_file_values::{judge, lines, JudgedValue, Verdict};
+use super::var_file_values::{judge_in, lines, JudgedValue, Verdict};
 
 /// A var file's values, and those Nomad refuses (from 1.0).
 pub(super) struct VarFile {
@@ -185,7 +185,9 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             .collect();
         return Ok(VarFile::unparsed(lines));
     }
-    let body = match hcl_edit::parser::parse_body(&src.text) {
+    // A repeated object key is hclsyntax's last one, as in a job file.
+    let parsed = hcl_edit::parser::parse_body(&src.text);
+    let body = match super::dup_keys::read_repeats(&src.text, parsed) {
         Ok(body) => body,
         // hclsyntax's refusals are worded above: it reads this file, and
         // Nomad goes on with values not known here.
@@ -214,7 +216,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             }
         }
         for a in body.attributes() {
-            let verdict = match judge(&a.value) {
+            let verdict = match judge_in(&a.value, Some(&*src.text)) {
                 Verdict::Clean => continue,
                 Verdict::CannotTell => Err(()),
                 Verdict::Refused { errors, unknown } => {

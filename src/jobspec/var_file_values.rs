@@ -60,7 +60,16 @@ pub enum Verdict {
 
 /// The verdict on a var file's value.
 pub fn judge(e: &Expression) -> Verdict {
-    let mut w = Walk::default();
+    judge_in(e, None)
+}
+
+/// [`judge`] of a value of the var file `text`, whose repeated computed
+/// object keys are read back as written (dup_keys.rs).
+pub fn judge_in(e: &Expression, text: Option<&str>) -> Verdict {
+    let mut w = Walk {
+        text,
+        ..Walk::default()
+    };
     w.expr(e);
     if w.unsure {
         return Verdict::CannotTell;
@@ -119,14 +128,16 @@ fn strip_parens(e: &Expression) -> &Expression {
 }
 
 #[derive(Default)]
-struct Walk {
+struct Walk<'t> {
+    /// The file's text, where a respelled key is read back.
+    text: Option<&'t str>,
     errors: Vec<Refused>,
     unsure: bool,
     /// Names bound by enclosing `for` expressions.
     bound: Vec<String>,
 }
 
-impl Walk {
+impl Walk<'_> {
     fn expr(&mut self, e: &Expression) {
         match e {
             Expression::Null(_)
@@ -137,7 +148,13 @@ impl Walk {
             Expression::Object(o) => {
                 for (k, v) in o.iter() {
                     if let ObjectKey::Expression(k) = k {
-                        self.expr(k);
+                        match self
+                            .text
+                            .and_then(|t| super::dup_keys::computed_original(t, k))
+                        {
+                            Some(original) => self.expr(&original),
+                            None => self.expr(k),
+                        }
                     }
                     self.expr(v.expr());
                 }
@@ -180,6 +197,7 @@ impl Walk {
                     _ => {
                         let mut probe = Walk {
                             bound: self.bound.clone(),
+                            text: self.text,
                             ..Walk::default()
                         };
                         probe.expr(&c.true_expr);
@@ -202,6 +220,7 @@ impl Walk {
                 }
                 let mut inner = Walk {
                     bound: self.bound.clone(),
+                    text: self.text,
                     ..Walk::default()
                 };
                 if let Some(k) = &f.key_expr {
@@ -242,6 +261,7 @@ impl Walk {
                 Element::Directive(d) => {
                     let mut probe = Walk {
                         bound: self.bound.clone(),
+                        text: self.text,
                         ..Walk::default()
                     };
                     probe.directive(d);
@@ -299,10 +319,11 @@ pub(super) fn cli_expression(
     if crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_some() {
         return Err(unknown());
     }
-    let Ok(e) = hcl_edit::parser::parse_expr(text) else {
+    // A repeated object key is hclsyntax's last one (dup_keys.rs).
+    let Ok(e) = super::dup_keys::read_repeats_expr(text) else {
         return Err(unknown());
     };
-    match judge(&e) {
+    match judge_in(&e, Some(text)) {
         Verdict::Clean => {}
         Verdict::CannotTell => return Err(unknown()),
         Verdict::Refused { errors, unknown } => {

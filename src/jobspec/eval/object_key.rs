@@ -22,6 +22,7 @@ impl Scope<'_> {
         // Key, then value, then the key's own checks, as
         // ObjectConsExpr.Value orders its diagnostics.
         for (k, v) in o.iter() {
+            let respelled = self.hcl1.is_none().then(|| self.respelled(k)).flatten();
             let key = match k {
                 _ if self.hcl1.is_some() => {
                     let key = match k {
@@ -30,18 +31,29 @@ impl Scope<'_> {
                     };
                     key.map(|k| Ok(Value::String(k)))
                 }
-                k if self.respelled(k).is_some() => self.respelled(k).map(Value::String).map(Ok),
+                _ if respelled.is_some() => match respelled.clone() {
+                    None => None,
+                    Some(dup_keys::Original::Name(n)) => Some(Ok(Value::String(n))),
+                    Some(dup_keys::Original::Computed(at)) => {
+                        // Read back at its own spans; reading it costs its
+                        // offset in blanks.
+                        charge(0, at.end as u64, sp)?;
+                        match dup_keys::original_expr(self.text, at.clone()) {
+                            Some(e) => self.computed_key(&e, v.expr(), &mut gather),
+                            None => Some(Err(EvalError {
+                                code: super::SHAPE_CANNOT_TELL,
+                                ..EvalError::new(
+                                    Span::new(at.start, at.end),
+                                    "cannot tell what Nomad says of this job file: a repeated computed object key is not read again here",
+                                    "write the key once",
+                                )
+                            })),
+                        }
+                    }
+                },
                 ObjectKey::Ident(id) => Some(Ok(Value::String(id.as_str().to_string()))),
                 ObjectKey::Expression(e) if bare(e) => Some(literal(e, self.range(e))),
-                ObjectKey::Expression(e) => gather.take(self.ev(e)).map(|kv| match &kv {
-                    Value::Null => Err(hcl_error(
-                        self.range(v.expr()),
-                        "Null value as key",
-                        "Can't use a null value as a key.",
-                        "",
-                    )),
-                    _ => self.object_key(&kv, e),
-                }),
+                ObjectKey::Expression(e) => self.computed_key(e, v.expr(), &mut gather),
             };
             let value = gather.take(self.ev(v.expr()));
             let key = match key {
@@ -61,9 +73,28 @@ impl Scope<'_> {
         Ok(Value::Map(out))
     }
 
-    /// A key's name as the original text spells it, where the parser read
-    /// a respelling of a repeated key (dup_keys.rs).
-    fn respelled(&self, k: &ObjectKey) -> Option<String> {
+    /// ObjectConsKeyExpr.Value of a computed key `e` (of the value `v`):
+    /// evaluated, a null refused at the value.
+    fn computed_key(
+        &mut self,
+        e: &Expression,
+        v: &Expression,
+        gather: &mut Gather,
+    ) -> Option<Result<Value, EvalError>> {
+        gather.take(self.ev(e)).map(|kv| match &kv {
+            Value::Null => Err(hcl_error(
+                self.range(v),
+                "Null value as key",
+                "Can't use a null value as a key.",
+                "",
+            )),
+            _ => self.object_key(&kv, e),
+        })
+    }
+
+    /// A key as the original text writes it, where the parser read a
+    /// respelling of a repeated key (dup_keys.rs).
+    fn respelled(&self, k: &ObjectKey) -> Option<dup_keys::Original> {
         let (span, parsed) = match k {
             ObjectKey::Ident(id) => (hcl_edit::Span::span(id)?, id.as_str().to_string()),
             ObjectKey::Expression(e @ Expression::String(s)) => {
