@@ -174,6 +174,7 @@ mod jobspec_version_keys_hcl2_parser;
 mod jobspec_volume_validate;
 mod jobspec_weak_strings;
 mod jobspec_workload_validate;
+mod locals_untyped_types;
 mod parse_words;
 mod plan_address_ips;
 mod plan_address_ports;

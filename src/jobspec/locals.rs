@@ -50,6 +50,8 @@ struct Def<'b> {
 #[derive(Clone)]
 struct Outcome {
     locals: BTreeMap<String, Value>,
+    /// Their types where known (`Scope::local_types`).
+    types: BTreeMap<String, crate::jobspec::var_convert::Exact>,
     /// Locals whose value is only known at run time (or rests on an unset
     /// variable): `local.x` in `scope.unset`.
     unknown: BTreeSet<String>,
@@ -277,7 +279,11 @@ fn orders(blocks: &[Vec<Def<'_>>]) -> Option<Vec<Vec<usize>>> {
 /// One run of evaluateLocalVariables over the queue `order`, from the
 /// scope as the variables left it (restored afterwards).
 fn run(defs: &[&Def<'_>], order: &[usize], scope: &mut Scope<'_>) -> Outcome {
-    let saved = (scope.locals.clone(), scope.unset.clone());
+    let saved = (
+        scope.locals.clone(),
+        scope.unset.clone(),
+        scope.local_types.clone(),
+    );
     let mut queue: VecDeque<usize> = order.iter().copied().collect();
     // The failures since the last success, in order, with their errors
     // (the state does not change between them).
@@ -288,10 +294,12 @@ fn run(defs: &[&Def<'_>], order: &[usize], scope: &mut Scope<'_>) -> Outcome {
         let key = format!("local.{}", def.name);
         match scope.eval_known(&def.attr.value) {
             Ok(Some(v)) => {
+                scope.set_local_type(def.name, &def.attr.value, &v);
                 scope.locals.insert(def.name.to_string(), v);
                 scope.unset.remove(&key);
             }
             Ok(None) => {
+                scope.local_types.remove(def.name);
                 scope.locals.remove(def.name);
                 scope.unset.insert(key);
             }
@@ -325,10 +333,12 @@ fn run(defs: &[&Def<'_>], order: &[usize], scope: &mut Scope<'_>) -> Outcome {
         .map(str::to_string)
         .collect();
     let locals = std::mem::replace(&mut scope.locals, saved.0);
+    let types = std::mem::replace(&mut scope.local_types, saved.2);
     scope.unset = saved.1;
     let stuck = if failed.is_some() { queue.len() } else { 0 };
     Outcome {
         locals,
+        types,
         unknown,
         failed,
         stuck,
@@ -337,6 +347,7 @@ fn run(defs: &[&Def<'_>], order: &[usize], scope: &mut Scope<'_>) -> Outcome {
 
 fn apply(o: &Outcome, scope: &mut Scope<'_>) {
     scope.locals = o.locals.clone();
+    scope.local_types = o.types.clone();
     for n in &o.unknown {
         scope.unset.insert(format!("local.{n}"));
     }

@@ -126,7 +126,6 @@ pub use validate_workload::{service_identity_errors, ServiceIdentityError};
 pub use var_flags::{nomad_var_env, parse_var_flags};
 pub use warnings::{nomad_warnings, vault_identity_warnings};
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diag, Diags};
@@ -409,25 +408,19 @@ fn new_scope<'a>(
     fence: &'a Fence,
     opened: &'a std::cell::Cell<bool>,
 ) -> eval::Scope<'a> {
+    let fns = functions::FnEnv {
+        vfs: Some(vfs),
+        base_dir: fence.base_dir.as_deref(),
+        repo_root: fence.root.as_deref(),
+        version: opts.version,
+        opened: Some(opened),
+        guard_fs: false,
+    };
     eval::Scope {
-        text: &src.text,
         path: &src.name,
-        vars: BTreeMap::new(),
-        locals: BTreeMap::new(),
-        bindings: Vec::new(),
-        fns: functions::FnEnv {
-            vfs: Some(vfs),
-            base_dir: fence.base_dir.as_deref(),
-            repo_root: fence.root.as_deref(),
-            version: opts.version,
-            opened: Some(opened),
-            guard_fs: false,
-        },
-        unset: Default::default(),
-        map_vars: Default::default(),
-        var_types: Default::default(),
         hcl1: hcl1_syntax::Era::of(opts.version),
         undefined: eval::Undefined::of(opts.version),
+        ..eval::Scope::bare(&src.text, fns)
     }
 }
 

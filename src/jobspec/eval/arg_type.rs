@@ -50,16 +50,20 @@ impl Scope<'_> {
             Expression::Object(_) => elements(v),
             Expression::ForExpr(_) => elements(v),
             Expression::Traversal(t) => {
-                let shadowed = self.bindings.iter().any(|(n, _)| n == "var");
-                match (&t.expr, t.operators.as_slice()) {
-                    (Expression::Variable(root), [op]) if root.as_str() == "var" && !shadowed => {
-                        match op.value() {
-                            TraversalOperator::GetAttr(id) => {
-                                self.var_types.get(id.as_str()).cloned()
-                            }
-                            _ => None,
-                        }
-                    }
+                let bound = |name: &str| self.bindings.iter().any(|(n, _)| n == name);
+                let (Expression::Variable(root), [op]) = (&t.expr, t.operators.as_slice()) else {
+                    return None;
+                };
+                let TraversalOperator::GetAttr(id) = op.value() else {
+                    return None;
+                };
+                match root.as_str() {
+                    "var" if !bound("var") => self.var_types.get(id.as_str()).cloned(),
+                    // An untyped local holds its expression's value, of
+                    // that value's own cty type (jobspec2 evaluates it with
+                    // hcl, no conversion): `[]` an empty tuple, `{}` an
+                    // empty object, `null` of the dynamic type.
+                    "local" if !bound("local") => self.local_types.get(id.as_str()).cloned(),
                     _ => None,
                 }
             }
@@ -68,6 +72,16 @@ impl Scope<'_> {
             }
             _ => None,
         }
+    }
+}
+
+impl Scope<'_> {
+    /// Local `name` now holds `v`, the value of `e`: its type, where known.
+    pub(crate) fn set_local_type(&mut self, name: &str, e: &Expression, v: &Value) {
+        match self.known_type(e, v) {
+            Some(t) => self.local_types.insert(name.to_string(), t),
+            None => self.local_types.remove(name),
+        };
     }
 }
 

@@ -113,6 +113,9 @@ pub struct Scope<'a> {
     /// shape.rs); var_types, each one's cty type if known (arg_type.rs).
     pub map_vars: std::collections::BTreeSet<String>,
     pub var_types: BTreeMap<String, crate::jobspec::var_convert::Exact>,
+    /// Each local's cty type where it is known: its expression's, as
+    /// go-cty types an untyped local's value (arg_type.rs).
+    pub local_types: BTreeMap<String, crate::jobspec::var_convert::Exact>,
     /// `text` is a job file hcl v1 of this era read (Nomad before 1.0):
     /// its literals and object keys are hcl v1's, not HCL2's.
     pub hcl1: Option<super::hcl1_syntax::Era>,
@@ -134,6 +137,7 @@ impl<'a> Scope<'a> {
             unset: Default::default(),
             map_vars: Default::default(),
             var_types: Default::default(),
+            local_types: Default::default(),
             hcl1: None,
             undefined: Undefined::Whole,
         }

@@ -28,7 +28,8 @@ impl Scope<'_> {
     /// - `var.NAME`: a map where the variable's type is `map(...)`; any
     ///   other variable holding a map took its value's own type (no
     ///   constraint, `any` or `object(...)`): an object;
-    /// - anything else (locals, loop bindings, function results): unknown.
+    /// - `local.NAME`: as its known type says (arg_type.rs);
+    /// - anything else (loop bindings, function results): unknown.
     pub(super) fn map_shape(&self, e: &Expression) -> Shape {
         match e {
             Expression::Object(_) => Shape::Object,
@@ -36,7 +37,22 @@ impl Scope<'_> {
             Expression::Parenthesis(p) => self.map_shape(p.inner()),
             Expression::Traversal(t) => {
                 let shadowed = self.bindings.iter().any(|(n, _)| n == "var");
+                let local = self.bindings.iter().any(|(n, _)| n == "local");
                 match (&t.expr, t.operators.as_slice()) {
+                    // A local's type where it is known (arg_type.rs).
+                    (Expression::Variable(root), [op]) if root.as_str() == "local" && !local => {
+                        use crate::jobspec::var_convert::Exact;
+                        match op.value() {
+                            TraversalOperator::GetAttr(id) => {
+                                match self.local_types.get(id.as_str()) {
+                                    Some(Exact::Object(_)) => Shape::Object,
+                                    Some(Exact::Map(_)) => Shape::Map,
+                                    _ => Shape::Unknown,
+                                }
+                            }
+                            _ => Shape::Unknown,
+                        }
+                    }
                     (Expression::Variable(root), [op]) if root.as_str() == "var" && !shadowed => {
                         match op.value() {
                             TraversalOperator::GetAttr(id)
