@@ -1,0 +1,252 @@
+//! Building a simulation's state from its world: the clients built from
+//! the pools, then each running job registered through the scheduler, or
+//! pinned where an import says its allocations run.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{RunError, Simulation};
+use crate::cluster::build::build_node;
+use crate::cluster::{Allocation, JobRecord, JobStatus, State};
+use crate::diag::{Diag, Diags};
+use crate::jobspec::Job;
+use crate::scheduler::generic::JobHistory;
+use crate::world::World;
+
+/// The world's `running` jobs, each shared (see [`Simulation::replay`]).
+/// Every simulation starts here, so here a big cluster turns huge pages
+/// back on before its nodes and allocations are built.
+pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
+    let jobs: Vec<_> = world
+        .running
+        .iter()
+        .map(|r| {
+            std::sync::Arc::new(crate::mutators::applied(
+                &r.job,
+                world.nomad_version,
+                &world.server,
+            ))
+        })
+        .collect();
+    let (clients, allocs) = crate::scheduler::disk_cache::size(world, &jobs);
+    let pinned = world.pinned.as_ref().map_or(0, |p| p.allocs.len() as u64);
+    if clients + allocs + pinned >= BIG_STATE {
+        crate::huge_pages::allow();
+    }
+    jobs
+}
+
+/// Clients plus allocations from which a simulation's memory is worth
+/// huge pages ([`crate::huge_pages`]): the 500-client, 10,000-allocation
+/// plan took ~8 ms with them and ~11 without, the demo (3 clients, a
+/// dozen allocations) touches a few hundred KB, where zeroing whole huge
+/// pages cost more than its small faults.
+const BIG_STATE: u64 = 1_000;
+
+impl Simulation {
+    /// [`Simulation::new`] from a shared world and its `running` jobs (as
+    /// [`running_jobs`] gives them): replays under many seeds share both
+    /// rather than copy them each time.
+    pub fn replay(
+        world: std::sync::Arc<World>,
+        running: &[std::sync::Arc<Job>],
+        seed: u64,
+    ) -> Result<Simulation, Diags> {
+        let state = Simulation::base_state(&world);
+        Simulation::replay_from(world, state, running, seed)
+    }
+
+    /// The state every replay of `world` starts from, whatever its seed:
+    /// the clients built from the pools (node IDs and indexes come from
+    /// the world alone) and the namespaces.
+    pub fn base_state(world: &World) -> State {
+        let mut state = State::default();
+        for (pos, pool) in world.clients.iter().enumerate() {
+            for i in 1..=pool.count {
+                state.index += 1;
+                let node = build_node(world, pool, pos, i, state.index);
+                state.nodes.push(node);
+            }
+        }
+        state.namespaces = world.namespaces.keys().cloned().collect();
+        if !state.namespaces.iter().any(|n| n == "default") {
+            state.namespaces.insert(0, "default".to_string());
+        }
+        state
+    }
+
+    /// [`Simulation::replay`] from `state`, which is
+    /// [`Simulation::base_state`] of `world` (a caller replaying many seeds
+    /// builds it once and copies it).
+    pub fn replay_from(
+        world: std::sync::Arc<World>,
+        state: State,
+        running: &[std::sync::Arc<Job>],
+        seed: u64,
+    ) -> Result<Simulation, Diags> {
+        let mut sim = Simulation {
+            world: world.clone(),
+            state,
+            seed,
+            job_versions: JobHistory::new(),
+        };
+        let mut diags = Diags::new();
+        let pinned = world.pinned.as_ref();
+        // A job is pinned by an allocation or by its registered indexes
+        // (an import's job with no allocation has none, and stays so).
+        let held: HashSet<(&str, &str)> = pinned
+            .into_iter()
+            .flat_map(|p| {
+                let by_alloc = p
+                    .allocs
+                    .iter()
+                    .map(|a| (a.namespace.as_str(), a.job_id.as_str()));
+                let by_job = p.versions.keys().map(|(ns, id)| (ns.as_str(), id.as_str()));
+                by_alloc.chain(by_job)
+            })
+            .collect();
+        let mut by_job: HashMap<(&str, &str), Vec<&Allocation>> = HashMap::new();
+        for a in pinned.into_iter().flat_map(|p| p.allocs.iter()) {
+            by_job
+                .entry((a.namespace.as_str(), a.job_id.as_str()))
+                .or_default()
+                .push(a);
+        }
+        for (running, job) in world.running.iter().zip(running) {
+            let key = (running.job.namespace.as_str(), running.job.id.as_str());
+            match pinned {
+                Some(p) if !p.schedule_unpinned || held.contains(&key) => {
+                    let allocs = by_job.remove(&key).unwrap_or_default();
+                    sim.pin(job, p, allocs);
+                    continue;
+                }
+                _ => {}
+            }
+            // `running` holds admitted specs (see `running_jobs`): the
+            // mutators are idempotent, so running them again per replay
+            // only copied and compared every job spec.
+            if let Err(e) = sim.run_admitted(job, None, false) {
+                let text = match e {
+                    RunError::CheckIndex { message, .. } | RunError::Rejected(message) => message,
+                };
+                let mut d = Diag::error(
+                    "world::running",
+                    format!(
+                        "running job {:?} could not be registered: {text}",
+                        running.job.id
+                    ),
+                )
+                .help(format!("listed in `running` as {}", running.path.display()));
+                if let Some(src) = running.job.source.0.as_ref() {
+                    d = d.in_source(src);
+                }
+                diags.push(d);
+            }
+        }
+        if let Some(p) = pinned {
+            for (k, job) in &p.history {
+                sim.job_versions
+                    .entry(k.clone())
+                    .or_insert_with(|| std::sync::Arc::new(job.clone()));
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(sim)
+    }
+
+    /// One job as it is: registered at its reported version (or, without
+    /// one, at the next index as a registration would be) with its
+    /// allocations where they run. One pass over them, no scheduling.
+    fn pin(
+        &mut self,
+        job: &std::sync::Arc<Job>,
+        pinned: &crate::world::Pinned,
+        allocs: Vec<&Allocation>,
+    ) {
+        // What is registered is the job as the admission mutators leave it.
+        let mutated;
+        let job = match crate::mutators::applied(job, self.world.nomad_version, &self.world.server)
+        {
+            m if m == **job => job,
+            m => {
+                mutated = std::sync::Arc::new(m);
+                &mutated
+            }
+        };
+        let key = (job.namespace.clone(), job.id.clone());
+        let mut ix = pinned.versions.get(&key).copied().unwrap_or_default();
+        if ix.job_modify_index == 0 {
+            let next = self.state.index + 1;
+            ix.create_index = next;
+            ix.modify_index = next;
+            ix.job_modify_index = next;
+        }
+        let mut top = self
+            .state
+            .index
+            .max(ix.modify_index)
+            .max(ix.job_modify_index);
+        let record = JobRecord {
+            job: job.clone(),
+            version: ix.version,
+            create_index: ix.create_index,
+            modify_index: ix.modify_index,
+            job_modify_index: ix.job_modify_index,
+            // The cluster's own date when it reported one; else simulated
+            // seconds, one per index.
+            submit_time: ix.submit_time.map_or_else(
+                || i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
+                crate::cluster::sim_seconds,
+            ),
+            // Derived below, once its allocations are in.
+            status: JobStatus::Pending,
+            unfinished_eval: ix.unfinished_eval,
+        };
+        self.job_versions
+            .insert((key.0.clone(), key.1.clone(), ix.version), job.clone());
+        self.state.jobs.insert(key.clone(), record);
+        self.state.allocs.reserve(allocs.len());
+        for a in allocs {
+            let mut a = a.clone();
+            // A hand-written network without a device is held where Nomad
+            // places a task's network: on the node's first device (which
+            // PreemptForNetwork groups allocations by). A group's, from 0.12,
+            // keeps the device its job names, usually none (crate::scheduler::net_held).
+            let host_network =
+                crate::scheduler::net_held::on_host_network(self.world.nomad_version);
+            let g = job.group(&a.task_group).and_then(|g| g.networks.first());
+            if let (Some(n), Some(g), true) = (self.state.node(&a.node_id), g, host_network) {
+                for net in a.resources.networks.iter_mut().filter(|x| x.group) {
+                    crate::scheduler::address_ports::default_port_ips(
+                        n,
+                        g,
+                        net,
+                        self.world.nomad_version,
+                    );
+                }
+            }
+            if let Some(first) = self.state.node(&a.node_id).and_then(|n| n.networks.first()) {
+                for net in a
+                    .resources
+                    .networks
+                    .iter_mut()
+                    .filter(|n| n.device.is_empty() && !(n.group && host_network))
+                {
+                    net.device = first.device.as_str().into();
+                }
+            }
+            if a.create_index == 0 {
+                a.create_index = ix.job_modify_index;
+                a.modify_index = ix.job_modify_index;
+            }
+            top = top.max(a.create_index).max(a.modify_index);
+            self.state.allocs.push(a);
+        }
+        let status = self.derive_status(&key);
+        if let Some(r) = self.state.jobs.get_mut(&key) {
+            r.status = status;
+        }
+        self.state.index = top;
+    }
+}
