@@ -1,4 +1,5 @@
 use super::*;
+use crate::version::NomadVersion;
 use serde_json::json;
 
 #[test]
