@@ -111,6 +111,7 @@ mod import_generic_disconnect;
 mod import_node_addresses;
 mod import_node_fields;
 mod import_not_saved;
+mod import_purged_held;
 mod import_registered_state;
 mod import_reschedule_count;
 mod import_stale_files;

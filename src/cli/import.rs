@@ -45,6 +45,7 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
     let (world, mut warnings) = import::load_import(vfs, &dir)?;
     if args.write.is_some() {
         refuse_guesses(&warnings)?;
+        refuse_orphans(&world)?;
     }
     if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
         for d in unwritten_allocations(&world, p, &dir) {
@@ -70,7 +71,7 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
 /// quotas, no allocations), and plans of it would lose the "unknown".
 fn refuse_guesses(warnings: &Diags) -> Result<(), Diags> {
     use crate::world::guess::{
-        ALLOC_STATE, DEPLOYMENT, NODE_POOL_CONFIG, NOT_SAVED, VOLUMES_NOT_SAVED,
+        ALLOC_STATE, DEPLOYMENT, NODE_POOL_CONFIG, NOT_SAVED, SAVED_APART, VOLUMES_NOT_SAVED,
     };
     let guessed: Vec<&Diag> = warnings
         .iter()
@@ -81,6 +82,7 @@ fn refuse_guesses(warnings: &Diags) -> Result<(), Diags> {
                 || d.code == ALLOC_STATE
                 || d.code == DEPLOYMENT
                 || d.code == NODE_POOL_CONFIG
+                || d.code == SAVED_APART
         })
         .collect();
     let Some(first) = guessed.first() else {
@@ -99,6 +101,36 @@ fn refuse_guesses(warnings: &Diags) -> Result<(), Diags> {
         .help("save the missing files from the cluster (`import --print-commands DIR`), or plan against the import itself (`plan --world DIR`), which says what it cannot know"),
     );
     Err(out)
+}
+
+/// A purged job's allocations that still hold their nodes (held under no
+/// job: world/api_alloc_purged.rs) cannot be written: an allocation of
+/// `allocations.hcl` names a running job, so the written world would drop
+/// what they hold, or fail to load.
+fn refuse_orphans(world: &World) -> Result<(), Diags> {
+    let Some(p) = &world.pinned else {
+        return Ok(());
+    };
+    let v = world.nomad_version;
+    let running: std::collections::HashSet<(&str, &str)> = (world.running.iter())
+        .map(|r| (r.job.namespace.as_str(), r.job.id.as_str()))
+        .collect();
+    let mut orphans = (p.allocs.iter())
+        .filter(|a| a.holds_node(v))
+        .filter(|a| !running.contains(&(a.namespace.as_str(), a.job_id.as_str())));
+    let Some(first) = orphans.next() else {
+        return Ok(());
+    };
+    let n = 1 + orphans.count();
+    Err(Diag::error(
+        "import::purged-not-written",
+        format!(
+            "not written: {n} allocations that hold their nodes belong to no registered job (a purged job's, first {} of {}/{}), and the world format pins an allocation under a running job only",
+            first.id, first.namespace, first.job_id
+        ),
+    )
+    .help("plan against the import itself (`plan --world DIR`), which holds them, or save the cluster again once their clients have stopped them")
+    .into())
 }
 
 /// What `allocations.hcl` cannot carry, said rather than lost silently:

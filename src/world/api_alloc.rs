@@ -82,10 +82,13 @@ fn job_type(v: &str) -> Option<JobType> {
 /// of the jobs already read from `jobs/`; `ctx` the imported nodes and the
 /// import's time. Jobs embedded in allocations and not under `jobs/` are registered
 /// at the newest version an allocation runs, when one of their allocations
-/// is live: a job whose allocations are all terminal and that `jobs/` does
-/// not list was purged (`nomad job stop -purge`; its allocations wait for
-/// garbage collection), and a plan of its file is a new job, as Nomad's
-/// (`JobByID` finds none). Returns, for each job whose
+/// is live and `jobs.json` (when saved) lists them: a job whose allocations
+/// are all terminal and that `jobs/` does not hold, or that `jobs.json`
+/// does not list, was purged (`nomad job stop -purge`; its allocations
+/// wait for garbage collection), and a plan of its file is a new job, as
+/// Nomad's (`JobByID` finds none). A purged job's allocations that their
+/// clients still run stay pinned with what they hold, under no job
+/// (scheduler/sim/replay.rs `hold_orphans`). Returns, for each job whose
 /// live allocations a deployment placed, one such deployment's ID.
 pub fn load_allocations(
     src: &Source,
@@ -185,7 +188,11 @@ pub fn load_allocations(
                     .map(|r| &r.job)
             });
         let Some(spec) = spec else {
-            missing_jobs.push(format!("{} ({}/{})", alloc_id, key.0, key.1));
+            // Stopped on its client (the list form of a purged job's
+            // allocation): it holds nothing, and its priority is never read.
+            if !client_status(&s(a, "ClientStatus")).is_terminal() {
+                missing_jobs.push(format!("{} ({}/{})", alloc_id, key.0, key.1));
+            }
             continue;
         };
         let v0 = world.nomad_version;
@@ -354,6 +361,18 @@ pub fn load_allocations(
             }
             continue;
         }
+        if !ctx.lists(&key) {
+            // Live, of a job the cluster no longer registers: purged, its
+            // deregistration not yet evaluated. It holds its node under no
+            // job; a new registration of the ID would read it.
+            world.alloc_states.entry(key.clone()).or_insert_with(|| {
+                format!("allocation {} is live for a job jobs.json does not list (purged, the evaluation that stops it not yet run)", alloc.id)
+            });
+            if nodes.contains(alloc.node_id.as_str()) {
+                pinned.allocs.push(alloc);
+            }
+            continue;
+        }
         live_jobs.insert(key.clone());
         let deployment = s(a, "DeploymentID");
         if !deployment.is_empty() {
@@ -399,7 +418,7 @@ pub fn load_allocations(
             Diag::warning(
                 crate::world::guess::ALLOC_STATE,
                 format!(
-                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a running one whose reconnect is not reconciled, a canary of a deployment in progress, a live allocation already replaced before 0.12.5, a failed allocation whose reschedule the import cannot decide, a finished batch or sysbatch allocation Nomad's releases read differently): {jobs}"
+                    "{n} jobs have allocations in a state nomad-preflight does not simulate (an `unknown` allocation of a disconnected client, a running one whose reconnect is not reconciled, a canary of a deployment in progress, a live allocation already replaced before 0.12.5, a failed allocation whose reschedule the import cannot decide, a finished batch or sysbatch allocation Nomad's releases read differently, a live allocation of a purged job): {jobs}"
                 ),
             )
             .in_source(src)
@@ -431,6 +450,11 @@ pub fn load_allocations(
         let ix = versions.get(&key).copied().unwrap_or_default();
         pinned.versions.insert(key, ix);
     }
+    let registered: HashSet<(&str, &str)> = (world.running.iter())
+        .map(|r| (r.job.namespace.as_str(), r.job.id.as_str()))
+        .collect();
+    let v = world.nomad_version;
+    super::api_alloc_purged::warn_saved_apart(src, v, ctx, &pinned, &registered, diags);
     world.pinned = Some(pinned);
     placed_by
 }

@@ -97,7 +97,8 @@ impl<'v> Done<'v> {
 }
 
 /// Pin `d` with its [`BatchTerminal`] kind, or make its job's plan a guess
-/// saying why. A purged job's allocations are not read.
+/// saying why. A purged job's allocations are read by no reconciler; one
+/// its client still runs holds its node ([`keep_held`]).
 pub(super) fn decide_batch(
     d: Done<'_>,
     world: &mut World,
@@ -113,7 +114,7 @@ pub(super) fn decide_batch(
         disconnects,
     } = d;
     if !read.known.contains_key(&key) && !read.live_jobs.contains(&key) {
-        return;
+        return keep_held(alloc, world, read, pinned);
     }
     let registered = read.versions.get(&key);
     // Nomad compares the allocation's `Job.CreateIndex`; without the
@@ -164,10 +165,11 @@ pub(super) fn decide_batch(
     }
 }
 
-/// An allocation its job's plan cannot read (its job flagged) that its
-/// client still runs: it stays on its node with what it holds, as the
-/// scheduler's `ProposedAllocs` counts it for every other job (redteam8
-/// I11; `Allocation::holds_node`).
+/// An allocation its job's plan cannot read (its job flagged, or purged)
+/// that its client still runs: it stays on its node with what it holds,
+/// as the scheduler's `ProposedAllocs` counts it for every other job
+/// (redteam8 I11; `Allocation::holds_node`; a purged job's, with no job
+/// record: scheduler/sim/replay.rs `hold_orphans`).
 fn keep_held(alloc: Allocation, world: &World, read: &Read<'_>, pinned: &mut Pinned) {
     if alloc.holds_node(world.nomad_version) && read.ctx.nodes.contains(alloc.node_id.as_str()) {
         pinned.allocs.push(alloc);

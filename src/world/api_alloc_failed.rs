@@ -34,6 +34,17 @@ pub struct AllocContext {
     /// The registered jobs' versions saved beside them, by (namespace,
     /// job, version) (import/jobs.rs `load_job_versions`).
     pub job_versions: BTreeMap<(String, String, u64), crate::jobspec::Job>,
+    /// The jobs `jobs.json` lists (`/v1/jobs`: what the cluster registers
+    /// now); `None` when it is not saved (import/jobs.rs `job_list`).
+    pub listed_jobs: Option<std::collections::BTreeSet<(String, String)>>,
+}
+
+impl AllocContext {
+    /// Does the saved list say the cluster registers `key`? Without the
+    /// list, any job may be.
+    pub(super) fn lists(&self, key: &(String, String)) -> bool {
+        self.listed_jobs.as_ref().is_none_or(|l| l.contains(key))
+    }
 }
 
 /// A failed service allocation not replaced yet, decided once every

@@ -205,3 +205,48 @@ fn an_embedded_job_with_terminal_allocations_only_was_purged() {
     assert!(!diags.has_errors(), "{diags:?}");
     assert!(w.running.is_empty(), "{:?}", w.running.len());
 }
+
+#[test]
+fn a_live_allocation_of_a_job_jobs_json_does_not_list_is_pinned_under_no_job() {
+    let job = json!({"ID": "old", "Type": "service", "Priority": 30, "Version": 1,
+        "TaskGroups": [{"Name": "g", "Count": 1, "Tasks": [{"Name": "t", "Driver": "docker"}]}]});
+    let v = json!([{"ID": "a1", "NodeID": "n1", "JobID": "old", "TaskGroup": "g", "Job": job,
+                    "DesiredStatus": "run", "ClientStatus": "running"}]);
+    let key = ("default".to_string(), "old".to_string());
+    for (listed, registered) in [(false, false), (true, true)] {
+        let mut w = world();
+        w.running.clear();
+        w.nomad_version = NomadVersion::new(1, 7, 2);
+        let mut diags = Diags::new();
+        let ctx = AllocContext {
+            listed_jobs: Some(listed.then(|| key.clone()).into_iter().collect()),
+            ..ctx()
+        };
+        load_allocations(&src(), &v, &mut w, BTreeMap::new(), &ctx, &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        assert_eq!(w.running.len(), usize::from(registered));
+        // Pinned either way, at its embedded Job's priority.
+        let p = w.pinned.as_ref().expect("pinned");
+        assert_eq!(p.allocs.len(), 1);
+        assert_eq!(p.allocs[0].job_priority, 30);
+        // Unlisted: a plan of the ID cannot tell (its deregistration is
+        // not evaluated yet); 1.7.2 keeps a purged job's allocations, so
+        // the files agree.
+        assert_eq!(w.alloc_states.contains_key(&key), !listed);
+        assert!(!format!("{diags:?}").contains("saved-apart"), "{diags:?}");
+    }
+    // 1.7.3 deletes a purged job's allocations: the files disagree.
+    let mut w = world();
+    w.running.clear();
+    w.nomad_version = NomadVersion::new(1, 7, 3);
+    let mut diags = Diags::new();
+    let ctx = AllocContext {
+        listed_jobs: Some(Default::default()),
+        ..ctx()
+    };
+    load_allocations(&src(), &v, &mut w, BTreeMap::new(), &ctx, &mut diags);
+    assert!(
+        format!("{diags:?}").contains("import::saved-apart"),
+        "{diags:?}"
+    );
+}

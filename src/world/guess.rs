@@ -13,6 +13,7 @@
 //! |---|---|
 //! | `world::no-version`, `import::version` | guess: the release is not stated, every job |
 //! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs, scheduler configuration; quotas on Enterprise; namespaces from 1.0 or on Enterprise), every job |
+//! | `import::saved-apart` | guess: allocations.json holds an allocation its client runs of a job jobs.json does not list, under a release whose purge deletes a job's allocations (1.5.13, 1.6.6, 1.7.3+), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
 //! | (no warning) | guess: a client's host volume is dynamic (1.10+, [`HostVolume::dynamic`](super::model::HostVolume)), jobs asking for it |
@@ -42,6 +43,10 @@ pub const NOT_SAVED: &str = "import::not-saved";
 pub const NODE_POOL_CONFIG: &str = "import::node-pool-config";
 /// The import's CSI volume list is absent or empty.
 pub const VOLUMES_NOT_SAVED: &str = "import::volumes-not-saved";
+/// allocations.json and jobs.json were saved on either side of a change:
+/// an allocation its client runs, of a job jobs.json does not list, under
+/// a release whose purge deletes it (world/api_alloc_purged.rs).
+pub const SAVED_APART: &str = "import::saved-apart";
 /// Live allocations of some jobs in a state not simulated
 /// ([`World::alloc_states`]).
 pub const ALLOC_STATE: &str = "import::alloc-state";
@@ -119,7 +124,7 @@ impl Guesses {
             match d.code.as_str() {
                 NO_VERSION | IMPORT_VERSION => g.version = Some(d.message.clone()),
                 HOST_NETWORK => g.host_networks.push(d.message.clone()),
-                NOT_SAVED | NODE_POOL_CONFIG => g.not_saved.push(d.message.clone()),
+                NOT_SAVED | NODE_POOL_CONFIG | SAVED_APART => g.not_saved.push(d.message.clone()),
                 VOLUMES_NOT_SAVED => g.volumes_not_saved = Some(d.message.clone()),
                 _ => {}
             }
@@ -160,6 +165,7 @@ pub fn changes_verdict(code: &str) -> bool {
             | IMPORT_VERSION
             | NOT_SAVED
             | NODE_POOL_CONFIG
+            | SAVED_APART
             | VOLUMES_NOT_SAVED
             | ALLOC_STATE
             | WORLD_ALLOC_STATE

@@ -243,6 +243,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             .collect(),
         saved_at: saved_at(vfs, dir, &mut diags),
         job_versions: BTreeMap::new(),
+        listed_jobs: None,
     };
     let csi = world.nomad_version.at_least(0, 11, 0);
     if csi {
@@ -327,7 +328,8 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             "which jobs are registered, and the version each runs, are unknown",
         );
     }
-    let versions = load_jobs(vfs, dir, &mut world, &mut diags);
+    let (versions, listed) = load_jobs(vfs, dir, &mut world, &mut diags);
+    alloc_ctx.listed_jobs = listed;
     alloc_ctx.job_versions = load_job_versions(vfs, dir, &world, &mut diags);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
     match read_saved(vfs, &allocs, true, &mut diags) {

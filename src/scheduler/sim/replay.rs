@@ -143,6 +143,7 @@ impl Simulation {
             }
         }
         if let Some(p) = pinned {
+            sim.hold_orphans(p);
             for (k, job) in &p.history {
                 sim.job_versions
                     .entry(k.clone())
@@ -209,33 +210,8 @@ impl Simulation {
         self.state.allocs.reserve(allocs.len());
         for a in allocs {
             let mut a = a.clone();
-            // A hand-written network without a device is held where Nomad
-            // places a task's network: on the node's first device (which
-            // PreemptForNetwork groups allocations by). A group's, from 0.12,
-            // keeps the device its job names, usually none (crate::scheduler::net_held).
-            let host_network =
-                crate::scheduler::net_held::on_host_network(self.world.nomad_version);
-            let g = job.group(&a.task_group).and_then(|g| g.networks.first());
-            if let (Some(n), Some(g), true) = (self.state.node(&a.node_id), g, host_network) {
-                for net in a.resources.networks.iter_mut().filter(|x| x.group) {
-                    crate::scheduler::address_ports::default_port_ips(
-                        n,
-                        g,
-                        net,
-                        self.world.nomad_version,
-                    );
-                }
-            }
-            if let Some(first) = self.state.node(&a.node_id).and_then(|n| n.networks.first()) {
-                for net in a
-                    .resources
-                    .networks
-                    .iter_mut()
-                    .filter(|n| n.device.is_empty() && !(n.group && host_network))
-                {
-                    net.device = first.device.as_str().into();
-                }
-            }
+            let group = job.group(&a.task_group);
+            self.seat(&mut a, group);
             if a.create_index == 0 {
                 a.create_index = ix.job_modify_index;
                 a.modify_index = ix.job_modify_index;
@@ -246,6 +222,76 @@ impl Simulation {
         let status = self.derive_status(&key);
         if let Some(r) = self.state.jobs.get_mut(&key) {
             r.status = status;
+        }
+        self.state.index = top;
+    }
+
+    /// The networks of an allocation as its node holds them. A
+    /// hand-written network without a device is held where Nomad places a
+    /// task's network: on the node's first device (which PreemptForNetwork
+    /// groups allocations by). A group's, from 0.12, keeps the device its
+    /// job names, usually none (crate::scheduler::net_held); `group` is
+    /// the allocation's group in the job that names its addresses.
+    fn seat(&self, a: &mut Allocation, group: Option<&crate::jobspec::TaskGroup>) {
+        let v = self.world.nomad_version;
+        let host_network = crate::scheduler::net_held::on_host_network(v);
+        let g = group.and_then(|g| g.networks.first());
+        if let (Some(n), Some(g), true) = (self.state.node(&a.node_id), g, host_network) {
+            for net in a.resources.networks.iter_mut().filter(|x| x.group) {
+                crate::scheduler::address_ports::default_port_ips(n, g, net, v);
+            }
+        }
+        if let Some(first) = self.state.node(&a.node_id).and_then(|n| n.networks.first()) {
+            for net in a
+                .resources
+                .networks
+                .iter_mut()
+                .filter(|n| n.device.is_empty() && !(n.group && host_network))
+            {
+                net.device = first.device.as_str().into();
+            }
+        }
+    }
+
+    /// The allocations of jobs the cluster no longer registers (a job
+    /// purged, `nomad job stop -purge`, while its clients still run them):
+    /// up to 1.5.12, 1.6.5 and 1.7.2 Nomad's state store keeps each, with
+    /// its own copy of its `Job`, until it is collected
+    /// (nomad/state/state_store.go `upsertAllocsImpl` re-attaches
+    /// `exist.Job`; `DeleteJobTxn` leaves allocations; later releases
+    /// delete them with the job: world/api_alloc_purged.rs), and every
+    /// evaluation counts what it holds on its node
+    /// (scheduler/context.go `ProposedAllocs`: the node's allocations not
+    /// terminal on their client, v1.4.0+; not terminal at all before),
+    /// and may preempt it by that `Job`'s priority
+    /// (scheduler/preemption.go `filterAndGroupPreemptibleAllocs`). They
+    /// enter the state without a job record, so no evaluation places,
+    /// reschedules or lists them as a job; only those that hold their node
+    /// under the world's release ([`Allocation::holds_node`]) enter. In
+    /// `pinned.allocs` order.
+    fn hold_orphans(&mut self, pinned: &crate::world::Pinned) {
+        let v = self.world.nomad_version;
+        let registered: HashSet<(&str, &str)> = (self.world.running.iter())
+            .map(|r| (r.job.namespace.as_str(), r.job.id.as_str()))
+            .collect();
+        let orphans = (pinned.allocs.iter())
+            .filter(|a| !registered.contains(&(a.namespace.as_str(), a.job_id.as_str())))
+            .filter(|a| a.holds_node(v));
+        let mut top = self.state.index;
+        for a in orphans {
+            let mut a = a.clone();
+            let key = (
+                a.namespace.as_str().to_string(),
+                a.job_id.as_str().to_string(),
+                a.job_version,
+            );
+            let own = pinned
+                .history
+                .get(&key)
+                .and_then(|j| j.group(&a.task_group));
+            self.seat(&mut a, own);
+            top = top.max(a.create_index).max(a.modify_index);
+            self.state.allocs.push(a);
         }
         self.state.index = top;
     }

@@ -18,14 +18,18 @@ use crate::vfs::Vfs;
 use crate::world::api_job::job_from_api_json;
 use crate::world::model::*;
 
+/// What `jobs.json` lists (`None`: not saved).
+pub(super) type Listed = Option<std::collections::BTreeSet<(String, String)>>;
+
 /// Jobs under `jobs/<namespace>/<id>.json`, replayed in creation order
-/// (unless `allocations.json` pins them); returns each job's indexes.
+/// (unless `allocations.json` pins them); returns each job's indexes, and
+/// the jobs `jobs.json` lists.
 pub(super) fn load_jobs(
     vfs: &dyn Vfs,
     dir: &Path,
     world: &mut World,
     diags: &mut Diags,
-) -> BTreeMap<(String, String), JobIndexes> {
+) -> (BTreeMap<(String, String), JobIndexes>, Listed) {
     let mut versions = BTreeMap::new();
     let jobs_dir = dir.join("jobs");
     let listing = job_list(vfs, dir, diags);
@@ -53,7 +57,7 @@ pub(super) fn load_jobs(
                     )
                     .help("every plan replays each running job first; import the namespaces the planned jobs share clients with"),
                 );
-                return versions;
+                return (versions, listing);
             }
             let (src, v) = match read_saved(vfs, &p, true, diags) {
                 Some(Saved::Read(src, v)) => (src, v),
@@ -107,16 +111,12 @@ pub(super) fn load_jobs(
             vars: Default::default(),
         })
         .collect();
-    versions
+    (versions, listing)
 }
 
 /// The jobs `jobs.json` lists (what the cluster holds now); `None` when it
 /// is not saved (imports saved before it was), then every job file counts.
-fn job_list(
-    vfs: &dyn Vfs,
-    dir: &Path,
-    diags: &mut Diags,
-) -> Option<std::collections::BTreeSet<(String, String)>> {
+fn job_list(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Listed {
     let Some(Saved::Read(src, v)) = read_saved(vfs, &dir.join(JOBS_LIST), false, diags) else {
         return None;
     };
