@@ -33,6 +33,7 @@ fn world() -> World {
             ..ClientPool::default()
         }],
         quotas: BTreeMap::new(),
+        namespace_list: Default::default(),
         namespaces: BTreeMap::from([(
             "default".to_string(),
             Namespace {

@@ -70,6 +70,7 @@ fn world() -> World {
         scheduler: SchedulerConfig::default(),
         clients: vec![pool],
         quotas: BTreeMap::from([("default".to_string(), quota)]),
+        namespace_list: Default::default(),
         namespaces: BTreeMap::from([ns("default", Some("default")), ns("scratch", None)]),
         policy: Policy {
             require_quota: true,

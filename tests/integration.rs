@@ -176,6 +176,7 @@ mod jobspec_volume_validate;
 mod jobspec_weak_strings;
 mod jobspec_workload_validate;
 mod locals_untyped_types;
+mod namespace_list_unknown;
 mod parse_words;
 mod plan_address_ips;
 mod plan_address_ports;

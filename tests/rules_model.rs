@@ -54,6 +54,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
             pool("tall", 1000, 8000, 50_000, &["java"]),
         ],
         quotas: BTreeMap::from([("team".to_string(), quota)]),
+        namespace_list: Default::default(),
         namespaces: BTreeMap::from([(
             "default".to_string(),
             Namespace {

@@ -115,6 +115,7 @@ fn world() -> World {
         scheduler: SchedulerConfig::default(),
         clients: Vec::new(),
         quotas: Default::default(),
+        namespace_list: Default::default(),
         namespaces: Default::default(),
         policy: Policy::default(),
         running: Vec::new(),

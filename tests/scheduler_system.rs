@@ -134,6 +134,7 @@ fn world() -> World {
         scheduler: SchedulerConfig::default(),
         clients: Vec::new(),
         quotas: Default::default(),
+        namespace_list: Default::default(),
         namespaces,
         policy: Policy::default(),
         running: Vec::new(),

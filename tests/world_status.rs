@@ -61,6 +61,7 @@ fn world(version: NomadVersion) -> World {
         scheduler: SchedulerConfig::default(),
         clients: vec![],
         quotas,
+        namespace_list: Default::default(),
         namespaces,
         policy: Policy::default(),
         running: vec![],

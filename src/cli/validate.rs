@@ -220,6 +220,27 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
+        // From 1.3 the validators include the namespace's: a namespace the
+        // world does not describe leaves its answer unknown.
+        let namespace_unknown = parsed.job.as_ref().and_then(|job| {
+            Some((
+                job,
+                crate::world::guess::namespace_unknown(&sim.world, job)?,
+            ))
+        });
+        // (Unless the servers fail the request first: a failed mutator.)
+        let answered = |job: &crate::jobspec::Job| {
+            validate_rpc::rpc_error(&sim.world, &sim.state, job).is_none()
+        };
+        let validators = version.at_least(1, 3, 0);
+        if let Some((job, unknown)) = namespace_unknown
+            .as_ref()
+            .filter(|(job, _)| validators && answered(job))
+        {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
         let refused = match &parsed.job {
             Some(job) => validate_rpc::validate_errors(&sim.world, &sim.state, job),
             None => Vec::new(),
@@ -278,9 +299,16 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             .job
             .as_ref()
             .and_then(|job| validate_rpc::unchecked_by_validate(&sim.world, &sim.state, job));
+        let will_fail = unchecked.is_some();
         if let Some(text) = unchecked.and_then(|a| a.warning_text()) {
             print!("{}", crate::escape::terminal(&text));
             worst = worst.max(exit::FINDINGS);
+        }
+        // Before 1.3 validate does not read the namespace, but the plan and
+        // the run do: whether they accept the job is not known.
+        if let Some((job, unknown)) = namespace_unknown.as_ref().filter(|_| !will_fail) {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
         }
         // Before 1.3 validate (and plan) never check Vault; the run does.
         if let Some(job) = &parsed.job {

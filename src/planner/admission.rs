@@ -29,7 +29,7 @@
 //! 500 (<body>)`; from 1.6.0 the API client trims the body.
 
 pub use super::admission_namespace::node_pools;
-use super::admission_namespace::{go_quote_list, pool_exists, refused_capabilities};
+use super::admission_namespace::{go_quote_list, namespace_refusal, pool_exists};
 use crate::cluster::State;
 use crate::gotext::{go_quote, multierror};
 use crate::jobspec::Job;
@@ -311,13 +311,7 @@ pub fn refusals_mutated(
     out.extend(super::admission_edition::vault_refusal(world, job));
     // The Consul hook (1.7+): only `default`, one partition per group (1.7.3+).
     out.extend(super::admission_edition::consul_refusal(world, job));
-    if !state.namespaces.contains(&job.namespace) {
-        out.push(Refusal::MissingNamespace);
-    } else if version.at_least(1, 3, 0) {
-        // The namespace validator returns at its first error: drivers, then
-        // group network modes, are judged only in a namespace that exists.
-        out.extend(refused_capabilities(job, world));
-    }
+    out.extend(namespace_refusal(world, state, job));
     if version.at_least(1, 6, 0) && !pool_exists(state, &job.node_pool) {
         out.push(Refusal::MissingNodePool {
             pool: job.node_pool.clone(),
@@ -479,7 +473,8 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     // So is Job.Validate's entry for a `regexp` value Go's size limits may
     // refuse.
     let vault_unknown = crate::mutators::vault::unknown(world, job).is_some()
-        || crate::jobspec::regexp_unknown(job, version).is_some();
+        || crate::jobspec::regexp_unknown(job, version).is_some()
+        || super::admission_namespace::entry_unknown(world, job);
     match all.first() {
         Some(Refusal::Connect { mutator: true, .. }) => {
             return refused(errors.join(""), version, false);

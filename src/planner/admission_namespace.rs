@@ -39,11 +39,40 @@ pub(super) fn go_quote_list(items: &[String]) -> String {
     format!("[{}]", quoted.join(" "))
 }
 
+/// What the namespace check refuses of `job`: its namespace does not
+/// exist (the state store's upsert; from 1.3.0 the namespace validator),
+/// or from 1.3.0 its capabilities refuse the job. Nothing where the world
+/// cannot say (`world::guess::namespace_unknown`): that is a "cannot tell"
+/// for every command, never a refusal.
+pub(super) fn namespace_refusal(world: &World, state: &State, job: &Job) -> Option<Refusal> {
+    if crate::world::guess::namespace_unknown(world, job).is_some() {
+        return None;
+    }
+    if !state.namespaces.contains(&job.namespace) {
+        return Some(Refusal::MissingNamespace);
+    }
+    // The namespace validator returns at its first error: drivers, then
+    // group network modes, are judged only in a namespace that exists.
+    world
+        .nomad_version
+        .at_least(1, 3, 0)
+        .then(|| refused_capabilities(job, world))
+        .flatten()
+}
+
+/// Whether the validators' one list (1.3.0+) holds the namespace
+/// validator's entry, which the world cannot give
+/// ([`namespace_refusal`]): a refusal's text is then not known.
+pub(super) fn entry_unknown(world: &World, job: &Job) -> bool {
+    world.nomad_version.at_least(1, 3, 0)
+        && crate::world::guess::namespace_unknown(world, job).is_some()
+}
+
 /// The namespace validator (nomad/job_endpoint_validators.go
 /// `jobNamespaceConstraintCheckHook`): its driver check (1.3.0+), and when
 /// that passes its group network mode check (1.8.4+, every later tag).
 /// It returns at its first error, so at most one of the two.
-pub(super) fn refused_capabilities(job: &Job, world: &World) -> Option<Refusal> {
+fn refused_capabilities(job: &Job, world: &World) -> Option<Refusal> {
     refused_drivers(job, world).or_else(|| {
         world
             .nomad_version

@@ -109,7 +109,18 @@ fn classify(
                         key: "Edition",
                         json: edition.json(),
                     },
-                    None => Refusal::Validation(errors),
+                    // From 1.3 the list holds the namespace validator's
+                    // entry, which a world without its namespaces cannot give.
+                    None => match crate::world::guess::namespace_unknown(world, job)
+                        .filter(|_| version.at_least(1, 3, 0))
+                    {
+                        Some(g) => Refusal::CannotTell {
+                            line: g.line(job),
+                            key: "WorldGuess",
+                            json: g.json(),
+                        },
+                        None => Refusal::Validation(errors),
+                    },
                 },
             },
             Joined::Mutator(error) => Refusal::Local {

@@ -12,6 +12,7 @@
 //! | code | bearing |
 //! |---|---|
 //! | `world::no-version`, `import::version` | guess: the release is not stated, every job |
+//! | (no warning) | guess: the world lists no namespaces (no rules/namespaces/ folder, no namespaces.json) and the job's namespace is not `default` (or, in an import, from 1.3.0 any), unless a community cluster before 1.0 ([`namespace_unknown`]), that job |
 //! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs, scheduler configuration; quotas on Enterprise; namespaces from 1.0 or on Enterprise), every job |
 //! | `import::saved-apart` | guess: allocations.json holds an allocation its client runs of a job jobs.json does not list, under a release whose purge deletes a job's allocations (1.5.13, 1.6.6, 1.7.3+), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
@@ -195,6 +196,43 @@ pub enum WorldGuess {
     /// The job's deployment is read by Nomad's reconciler, and the plan
     /// keeps the job's version.
     Deployment { what: String },
+    /// The world does not list its namespaces, and the job's verdict
+    /// reads its namespace ([`namespace_unknown`]).
+    Namespace {
+        namespace: String,
+        list: super::model::NamespaceList,
+    },
+}
+
+/// Whether the servers' answer on `job` depends on a namespace the world
+/// does not describe, for `validate`, `check` and `plan` alike: the world
+/// does not list its namespaces ([`super::model::NamespaceList`]), and
+/// - the job's namespace is not `default`: whether it exists is not
+///   known. Nomad refuses a job in a namespace that does not exist
+///   (`job "ID" is in nonexistent namespace "NS"`: the state store's
+///   upsert, nomad/state/state_store.go, every release; from 1.3.0 the
+///   namespace validator first, nomad/job_endpoint_validators.go, which
+///   `nomad job validate` runs too);
+/// - or, in an import without namespaces.json, from 1.3.0 even
+///   `default`: what its `capabilities` allow is not known.
+///
+/// Not so before 1.0 on a community cluster: its state store knows
+/// `default` alone (nomad/state/state_store_oss.go `namespaceExists`,
+/// v0.9.3-v0.12.12), so any other namespace is missing, as the world
+/// holds it.
+pub fn namespace_unknown(world: &World, job: &Job) -> Option<WorldGuess> {
+    use super::model::NamespaceList;
+    let v = world.nomad_version;
+    let community = world.edition() == Some(crate::version::Edition::Community);
+    if world.namespace_list == NamespaceList::Listed || (!v.at_least(1, 0, 0) && community) {
+        return None;
+    }
+    let default = job.namespace == "default";
+    let capabilities = world.namespace_list == NamespaceList::NotSaved && v.at_least(1, 3, 0);
+    (!default || capabilities).then(|| WorldGuess::Namespace {
+        namespace: job.namespace.clone(),
+        list: world.namespace_list,
+    })
 }
 
 /// The world guess that concerns `job`, if any: the release first (it
@@ -204,6 +242,11 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     let guesses = Guesses::of(&world.warnings);
     if let Some(what) = guesses.version {
         return Some(WorldGuess::Version { what });
+    }
+    // Said before the import's other files: the one line `validate`
+    // says too.
+    if let Some(g) = namespace_unknown(world, job) {
+        return Some(g);
     }
     if let Some(what) = guesses.not_saved.into_iter().next() {
         return Some(WorldGuess::NotSaved { what });
@@ -327,6 +370,21 @@ impl WorldGuess {
                 "job {job:?} is planned unchanged, and Nomad's reconciler reads its deployment, which nomad-preflight does not simulate ({}), so its plan cannot be known",
                 crate::escape::one_line(what)
             ),
+            WorldGuess::Namespace { namespace, list } => {
+                let ns = crate::gotext::go_quote(namespace);
+                let what = if namespace == "default" {
+                    format!("what namespace {ns} allows")
+                } else {
+                    format!("whether namespace {ns} exists")
+                };
+                let why = match list {
+                    super::model::NamespaceList::NotSaved => {
+                        "the import does not hold namespaces.json"
+                    }
+                    _ => "the world does not list its namespaces (no rules/namespaces/ folder)",
+                };
+                format!("cannot tell whether Nomad accepts job {job:?}: {why}, so {what} is not known")
+            }
         }
     }
 
@@ -351,6 +409,14 @@ impl WorldGuess {
             WorldGuess::Deployment { .. } => {
                 "plan the job once its deployment finishes, or on the cluster (`nomad job plan`)"
             }
+            WorldGuess::Namespace { list, .. } => match list {
+                super::model::NamespaceList::NotSaved => {
+                    "save namespaces.json from the cluster: `nomad-preflight import --print-commands DIR` lists the commands"
+                }
+                _ => {
+                    "describe the cluster's namespaces in rules/namespaces/NAME.hcl (an empty rules/namespaces/ folder says only `default` exists)"
+                }
+            },
         }
     }
 
@@ -374,6 +440,13 @@ impl WorldGuess {
             }
             WorldGuess::Deployment { what } => {
                 serde_json::json!({"Kind": "Deployment", "Warning": what})
+            }
+            WorldGuess::Namespace { namespace, list } => {
+                let list = match list {
+                    super::model::NamespaceList::NotSaved => "NotSaved",
+                    _ => "NoFolder",
+                };
+                serde_json::json!({"Kind": "Namespace", "Namespace": namespace, "List": list})
             }
         }
     }

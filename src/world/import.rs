@@ -288,15 +288,22 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 world.namespaces.insert(ns.name.clone(), ns);
             }
         }
-        // Before 1.0 namespaces are Enterprise-only: a community cluster
-        // has `default` alone.
-        Some(Saved::Absent) if !community || world.nomad_version.at_least(1, 0, 0) => not_saved(
-            &mut diags,
-            dir,
-            &dir.join("namespaces.json"),
-            "which namespaces exist, and their quotas, node pools and allowed drivers, are unknown",
-        ),
-        _ => {}
+        // Not the list: what that leaves unknown is
+        // guess::namespace_unknown's to say (nothing for a community
+        // cluster before 1.0, whose namespaces are Enterprise's: it has
+        // `default` alone).
+        Some(Saved::Absent) => {
+            world.namespace_list = super::model::NamespaceList::NotSaved;
+            if !community || world.nomad_version.at_least(1, 0, 0) {
+                not_saved(
+                    &mut diags,
+                    dir,
+                    &dir.join("namespaces.json"),
+                    "which namespaces exist, and their quotas, node pools and allowed drivers, are unknown",
+                );
+            }
+        }
+        None => {}
     }
     world
         .namespaces

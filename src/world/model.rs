@@ -417,6 +417,23 @@ pub struct ReadThrough {
     pub read: PathBuf,
 }
 
+/// Where a world's namespaces come from: whether a namespace it does not
+/// hold is known not to exist (`super::guess::namespace_unknown` decides
+/// what that leaves unknown, for every command).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum NamespaceList {
+    /// rules/namespaces/ (a hand-written world, an empty folder included)
+    /// or namespaces.json (an import): exactly these exist.
+    #[default]
+    Listed,
+    /// A hand-written world without a rules/namespaces/ folder: `default`
+    /// is Nomad's own, as created; no other is listed or denied.
+    NoFolder,
+    /// An import without namespaces.json (`import::not-saved`): which
+    /// namespaces exist, and what they allow, is not known.
+    NotSaved,
+}
+
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct World {
     pub origin: WorldOrigin,
@@ -429,6 +446,9 @@ pub struct World {
     pub quotas: BTreeMap<String, QuotaSpec>,
     /// Always contains `default`.
     pub namespaces: BTreeMap<String, Namespace>,
+    /// Whether `namespaces` is the cluster's whole list ([`NamespaceList`]).
+    #[serde(default)]
+    pub namespace_list: NamespaceList,
     pub policy: Policy,
     /// Registration order matters: it is replayed through the scheduler
     /// (unless `pinned` holds the allocations as they are).
@@ -497,6 +517,7 @@ impl World {
             clients: Vec::new(),
             quotas: BTreeMap::new(),
             namespaces: BTreeMap::new(),
+            namespace_list: NamespaceList::Listed,
             policy: Policy::default(),
             running: Vec::new(),
             pinned: None,

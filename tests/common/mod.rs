@@ -136,6 +136,11 @@ pub const UNPLACEABLE_JOB: &str = r#"job "bad" {
 }
 "#;
 
+/// rules/namespaces/default.hcl: a world that lists its namespaces, as
+/// created (Nomad's built-in `default`).
+pub const DEFAULT_NAMESPACE: &str =
+    "name        = \"default\"\ndescription = \"Default shared namespace\"\n";
+
 /// A fresh directory under the system temp dir, removed on drop.
 pub struct TempDir(pub std::path::PathBuf);
 
@@ -226,7 +231,8 @@ impl Drop for TempDir {
 
 /// A project whose world is one client `c` in `dc1` of Nomad `version`
 /// (10000 MB of disk; `client` holds its other attributes, one per line:
-/// `cpu`, `memory`, `drivers`...) with `job` as `jobs/web.nomad`.
+/// `cpu`, `memory`, `drivers`...) with `job` as `jobs/web.nomad`. Its
+/// namespaces are listed: `default` alone.
 pub fn one_client_project(tag: &str, version: &str, client: &str, job: &str) -> TempDir {
     let dir = TempDir::new(tag);
     dir.put(
@@ -235,6 +241,7 @@ pub fn one_client_project(tag: &str, version: &str, client: &str, job: &str) -> 
             "nomad_version = \"{version}\"\nregion = \"global\"\n\nclient \"c\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  disk       = 10000\n{client}}}\n"
         ),
     );
+    dir.put("rules/namespaces/default.hcl", DEFAULT_NAMESPACE);
     dir.put("jobs/web.nomad", job);
     dir
 }

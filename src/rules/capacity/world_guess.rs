@@ -6,7 +6,9 @@ crate::declare_rule! {
     /// Flags a job that something the world's loader guessed concerns:
     /// the world states no Nomad release (cluster.hcl without
     /// `nomad_version`, an import without a usable agent-self.json), an
-    /// import file the job's verdict reads is absent or empty, a
+    /// import file the job's verdict reads is absent or empty, the world
+    /// does not list its namespaces and the job's verdict reads its
+    /// namespace (no rules/namespaces/ folder, no namespaces.json), a
     /// quota's network limit (Nomad 0.10–0.12) limits the job's namespace
     /// and the job asks for a network, or a client's host network was
     /// taken as matching (a cidr or go-sockaddr template the loader could
@@ -59,6 +61,7 @@ impl Rule for WorldGuessRule {
             WorldGuess::NotSaved { .. } => "import file not saved",
             WorldGuess::AllocState { .. } => "allocation state not simulated",
             WorldGuess::Deployment { .. } => "deployment not simulated",
+            WorldGuess::Namespace { .. } => "namespaces not listed",
         };
         out.push(
             ctx.finding(&Self::META, job.spans.label, label, guess.line(job))
