@@ -82,6 +82,8 @@ pub enum CannotKnow {
     Multiregion(crate::mutators::multiregion::MultiregionUnknown),
     /// A `regexp` value Go's size limits may refuse at `Job.Validate`.
     Regexp(crate::jobspec::RegexpUnknown),
+    /// A periodic `time_zone` the servers' zone files decide.
+    TimeZone(crate::jobspec::time_zone::TimeZoneUnknown),
     /// Something the world's loader guessed (its release, a quota's
     /// network limit, a host network's addresses) that concerns the job.
     World(crate::world::guess::WorldGuess),
@@ -122,6 +124,7 @@ impl CannotKnow {
             .or_else(|| {
                 crate::jobspec::regexp_unknown(job, world.nomad_version).map(CannotKnow::Regexp)
             })
+            .or_else(|| crate::jobspec::time_zone::time_zone_unknown(job).map(CannotKnow::TimeZone))
             .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
             .or_else(|| admission_edition::unknown(world, job).map(CannotKnow::Edition))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
@@ -140,6 +143,7 @@ impl CannotKnow {
             CannotKnow::Vault(u) => u.line(job),
             CannotKnow::Multiregion(u) => u.line(job),
             CannotKnow::Regexp(u) => u.line(job),
+            CannotKnow::TimeZone(u) => u.line(job),
             CannotKnow::World(u) => u.line(job),
             CannotKnow::SystemCanary(u) => u.line(job),
             CannotKnow::Edition(u) => u.line(job),
@@ -157,6 +161,7 @@ impl CannotKnow {
             CannotKnow::Vault(u) => ("Vault", u.json()),
             CannotKnow::Multiregion(u) => ("Multiregion", u.json()),
             CannotKnow::Regexp(u) => ("Regexp", u.json()),
+            CannotKnow::TimeZone(u) => ("TimeZone", u.json()),
             CannotKnow::World(u) => ("WorldGuess", u.json()),
             CannotKnow::SystemCanary(u) => ("SystemCanary", u.json()),
             CannotKnow::Edition(u) => ("Edition", u.json()),
@@ -176,6 +181,7 @@ impl CannotKnow {
             }
             CannotKnow::Multiregion(u) => u.hint(),
             CannotKnow::Regexp(_) => crate::jobspec::RegexpUnknown::HINT,
+            CannotKnow::TimeZone(_) => crate::jobspec::time_zone::TimeZoneUnknown::HINT,
             CannotKnow::World(u) => u.hint(),
             CannotKnow::SystemCanary(_) => {
                 crate::scheduler::system_nodes::SystemCanaryUnknown::HINT

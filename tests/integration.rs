@@ -178,6 +178,7 @@ mod jobspec_workload_validate;
 mod locals_untyped_types;
 mod namespace_list_unknown;
 mod parse_words;
+mod periodic_time_zone_data;
 mod plan_address_ips;
 mod plan_address_ports;
 mod plan_admission;

@@ -220,6 +220,17 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
+        // So does its periodic time zone, where the servers' zone files
+        // decide whether it loads.
+        let zone_unknown = parsed
+            .job
+            .as_ref()
+            .and_then(|job| Some((job, crate::jobspec::time_zone::time_zone_unknown(job)?)));
+        if let Some((job, unknown)) = zone_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
         // From 1.3 the validators include the namespace's: a namespace the
         // world does not describe leaves its answer unknown.
         let namespace_unknown = parsed.job.as_ref().and_then(|job| {

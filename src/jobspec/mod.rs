@@ -60,6 +60,7 @@ mod reads;
 mod regexp_unknown;
 pub(crate) mod sha1;
 mod start_range;
+pub mod time_zone;
 pub mod tree;
 mod undecoded;
 pub mod unknown_keys;

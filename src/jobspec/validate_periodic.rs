@@ -13,10 +13,9 @@
 //! Specs are parsed by cronexpr/cron.rs, the cronexpr Nomad links at that
 //! release (gorhill's before 0.12, hashicorp's after), with its error texts.
 //!
-//! Time zones: Go reads the server's zoneinfo files (Nomad does not embed
-//! `time/tzdata`), case-sensitively. We judge by this machine's time zone
-//! database (jiff reads the same IANA files) with the exact spelling; on a
-//! machine without one, time zones are not checked.
+//! Time zones are judged by time_zone.rs: Go's refusals as Go words them;
+//! a zone whose fate the servers' own zone files decide is not refused
+//! here but said as "cannot tell" by every command.
 
 use super::model::*;
 use super::validate::{err, Out};
@@ -52,7 +51,9 @@ pub(super) fn periodic(p: &Periodic, v: NomadVersion, out: &mut Out<'_>) {
         let help = "add `cron = \"*/15 * * * *\"` (or another cron spec)";
         err(out, CODE, ps.block, text, "no spec", help);
     }
-    if let Some(why) = time_zone_problem(&p.time_zone) {
+    // A zone the servers' own files decide is no refusal: the job's
+    // verdict is "cannot tell" (time_zone.rs, `time_zone_unknown`).
+    if let super::time_zone::Zone::Refused(why) = super::time_zone::load(&p.time_zone) {
         let text = format!("Invalid time zone {}: {why}", go_quote(&p.time_zone));
         let help = "use an IANA time zone name such as \"America/New_York\" (the spelling is case-sensitive), or \"UTC\"";
         err(out, CODE, ps.best("time_zone"), text, "unknown zone", help);
@@ -88,55 +89,5 @@ pub(super) fn periodic(p: &Periodic, v: NomadVersion, out: &mut Out<'_>) {
     }
     for s in crons {
         check(s, "crons");
-    }
-}
-
-/// Why Go's `time.LoadLocation` refuses `name`, if it does.
-fn time_zone_problem(name: &str) -> Option<String> {
-    if matches!(name, "" | "UTC" | "Local") {
-        return None;
-    }
-    if name.contains("..") || name.starts_with(['/', '\\']) {
-        return Some("time: invalid location name".into());
-    }
-    let db = jiff::tz::db();
-    let mut names = db.available().peekable();
-    // No database here: Nomad's servers have one; we cannot judge.
-    names.peek()?;
-    if names.any(|n| n.as_str() == name) {
-        return None;
-    }
-    Some(format!("unknown time zone {name}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zones_load_as_go_loads_them() {
-        assert_eq!(time_zone_problem("UTC"), None);
-        assert_eq!(time_zone_problem("Local"), None);
-        assert_eq!(
-            time_zone_problem("../etc/passwd").unwrap(),
-            "time: invalid location name"
-        );
-        assert_eq!(
-            time_zone_problem("/etc/localtime").unwrap(),
-            "time: invalid location name"
-        );
-        // Only meaningful where a zone database exists.
-        if jiff::tz::db().available().next().is_some() {
-            assert_eq!(time_zone_problem("America/New_York"), None);
-            assert_eq!(
-                time_zone_problem("Mars/Olympus_Mons").unwrap(),
-                "unknown time zone Mars/Olympus_Mons"
-            );
-            // Go opens the file by name: the spelling must be exact.
-            assert_eq!(
-                time_zone_problem("america/new_york").unwrap(),
-                "unknown time zone america/new_york"
-            );
-        }
     }
 }

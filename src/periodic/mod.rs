@@ -23,16 +23,19 @@ pub struct NextLaunch {
     pub wait: Duration,
 }
 
-/// `PeriodicConfig.GetLocation` after `Canonicalize`: "" is UTC (Go's
-/// `LoadLocation("")`); "Local" is the server's own zone, which a plan
-/// without the cluster cannot know.
+/// `PeriodicConfig.GetLocation` after `Canonicalize`, judged as Nomad's
+/// servers load it (jobspec/time_zone.rs): "" is UTC; "Local" is the
+/// server's own zone, and a zone the servers' files decide is theirs,
+/// neither known here.
 fn location(name: &str) -> Result<TimeZone, String> {
-    match name {
-        "" | "UTC" => Ok(TimeZone::UTC),
-        "Local" => Err(
+    use crate::jobspec::time_zone::{load, Zone};
+    match load(name) {
+        Zone::Loads(tz) => Ok(tz),
+        Zone::Local => Err(
             "time_zone \"Local\" is the Nomad server's own zone, which is not known here".into(),
         ),
-        n => TimeZone::get(n).map_err(|e| format!("Invalid time zone {n:?}: {e}")),
+        Zone::Refused(e) => Err(format!("Invalid time zone {name:?}: {e}")),
+        Zone::Unknown(why) => Err(format!("cannot tell when it launches: {why}")),
     }
 }
 

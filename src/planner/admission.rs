@@ -474,6 +474,7 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     // refuse.
     let vault_unknown = crate::mutators::vault::unknown(world, job).is_some()
         || crate::jobspec::regexp_unknown(job, version).is_some()
+        || crate::jobspec::time_zone::time_zone_unknown(job).is_some()
         || super::admission_namespace::entry_unknown(world, job);
     match all.first() {
         Some(Refusal::Connect { mutator: true, .. }) => {

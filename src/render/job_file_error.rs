@@ -92,6 +92,14 @@ fn classify(
                 json: u.json(),
             };
         }
+        // A time zone the servers' zone files decide: so may the list.
+        if let Some(u) = jobspec::time_zone::time_zone_unknown(job) {
+            return Refusal::CannotTell {
+                line: u.line(job),
+                key: "TimeZone",
+                json: u.json(),
+            };
+        }
         let Some((world, state)) = servers else {
             return Refusal::Validation(nomad);
         };

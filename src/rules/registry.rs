@@ -42,6 +42,7 @@ register_rules![
     capacity::sentinel_unknown::SentinelUnknownRule,
     capacity::plan_assumed::PlanAssumed,
     capacity::run_refused::RunRefused,
+    capacity::time_zone_unknown::TimeZoneUnknownRule,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -21,6 +21,7 @@ pub mod registration_refused;
 pub mod run_refused;
 pub mod sentinel_unknown;
 pub mod static_port_collision;
+pub mod time_zone_unknown;
 pub mod unknown_node_pool;
 pub mod unplaceable_group;
 pub mod unsatisfiable_constraint;
