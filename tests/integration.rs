@@ -269,6 +269,7 @@ mod scheduler_secrets_memory;
 mod scheduler_spread_affinity;
 mod scheduler_sticky_disk;
 mod scheduler_system;
+mod scheduler_system_constraint_evict;
 mod scheduler_system_off_node;
 mod scheduler_version_gates;
 mod scheduler_world;

@@ -195,7 +195,6 @@ pub(super) fn system(
         eval_id,
         evict,
         class_cache,
-        node_reconciler,
         rolling,
     };
     // Node by node, in Nomad's node order, each node's groups in the order
@@ -291,7 +290,6 @@ struct Cx<'a> {
     eval_id: &'a str,
     evict: bool,
     class_cache: bool,
-    node_reconciler: bool,
     rolling: Option<&'a crate::jobspec::UpdateStrategy>,
 }
 
@@ -388,7 +386,9 @@ fn place_on(
         }
         engine.stop(a);
     } else {
-        p.du.place += 1;
+        // Wrapping: an evicted allocation filtered below may have taken
+        // the count below zero already (see the `Err(true)` arm).
+        p.du.place = p.du.place.wrapping_add(1);
         p.new_places += 1;
     }
     let name = format!("{}.{}[0]", cx.job.id, p.tg.name);
@@ -408,16 +408,19 @@ fn place_on(
             merge_filtered(&mut p.filtered_metric, &metric);
             p.filtered += 1;
             p.failed_selects += 1;
-            if let Some(a) = here {
-                engine.unstop(a);
-                // From 1.11 the annotation keeps every destructive
-                // update (desiredUpdates counts them first).
-                if !cx.node_reconciler {
-                    p.du.destructive_update -= 1;
-                }
-            } else {
-                p.du.place -= 1;
-            }
+            // An allocation updated destructively on a node that no longer
+            // meets the job's constraints stays evicted (`evictAndPlace`
+            // stopped it before `computePlacements` filters its
+            // replacement) and is not replaced; the annotation keeps its
+            // destructive update (`desiredUpdates` ran first). Before 1.11
+            // `desired.Place -= 1` runs for it as for a new node, on a
+            // `uint64` that never counted it: Nomad prints the wrapped
+            // count (`18446744073709551615 create` when nothing else is
+            // placed). system_sched.go@v0.9.3 computePlacements,
+            // scheduler_system.go@v1.7.2:383-405, @v1.10.5:390-417; from
+            // 1.11 `Place` is the candidate count instead
+            // (scheduler_system.go@v2.0.5:346, :370, :507).
+            p.du.place = p.du.place.wrapping_sub(1);
             Tried::Other
         }
         Err(false) => {

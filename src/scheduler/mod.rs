@@ -73,9 +73,19 @@ pub struct DesiredUpdates {
 }
 
 impl DesiredUpdates {
-    /// `nomad job plan` exits 1 when any of these is non-zero.
+    /// `nomad job plan` exits 1 when any of these is non-zero: their sum as
+    /// `uint64`, which wraps (command/job_plan.go getExitCode; a system
+    /// group's wrapped `Place` plus one destructive update sums to 0).
     pub fn changes_allocations(&self) -> bool {
-        self.place + self.stop + self.migrate + self.destructive_update + self.canary > 0
+        [
+            self.stop,
+            self.migrate,
+            self.destructive_update,
+            self.canary,
+        ]
+        .into_iter()
+        .fold(self.place, u64::wrapping_add)
+            > 0
     }
 }
 

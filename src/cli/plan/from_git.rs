@@ -233,7 +233,12 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 if args.format != PlanFormat::Text {
                     super::notes::eprint(p, Some(&e.path.display().to_string()));
                 }
-                if render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
+                // Nomad's exit code, or a changed job whose plan stops
+                // allocations: a system group's wrapped `Place` sums the
+                // exit code to 0 while its update evicts an allocation
+                // (command/job_plan.go getExitCode; redteam9 R9-10).
+                let stops = p.diff.ty != crate::diff::DiffType::None && !p.result.stops.is_empty();
+                if stops || render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
                     changing += 1;
                 }
             }
