@@ -134,6 +134,17 @@ impl Simulation {
         };
         let job = record.job.clone();
         let (version, jmi) = (record.version, record.job_modify_index);
+        // Job.Register creates no evaluation for a periodic or (not
+        // dispatched) parameterized job: only its launches and dispatches,
+        // other jobs, are ever scheduled (nomad/job_endpoint.go Register,
+        // v0.9.3:205-208, v1.7.2:351, v2.0.5:301; `IsPeriodic`,
+        // `IsParameterized` in nomad/structs). The parent holds nothing.
+        if job.periodic.is_some() || (job.parameterized.is_some() && !job.dispatched) {
+            return PlanResult {
+                job_modify_index: jmi,
+                ..PlanResult::default()
+            };
+        }
         // Nomad retries a partially rejected plan against the refreshed
         // state: up to 5 times for service/system jobs, 2 for batch.
         let attempts = if job.job_type == crate::jobspec::JobType::Batch {
