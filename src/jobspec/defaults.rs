@@ -8,7 +8,9 @@ use crate::version::NomadVersion;
 pub fn apply(job: &mut Job, v: NomadVersion, servers: ServerJobSettings) {
     let w = |s: &Spans, f: &str| s.written(f);
     job.loaded.servers = servers;
-    if !w(&job.spans, "name") {
+    // api Job.Canonicalize: a nil Name becomes the ID (the parsers already
+    // gave an unwritten Name the job's label).
+    if !w(&job.spans, "name") && job.name.is_empty() {
         job.name = job.id.clone();
     }
     // An explicit empty namespace reaches the servers empty, and their

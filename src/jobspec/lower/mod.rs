@@ -67,9 +67,13 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
         "job",
     );
     let mut j = Job::default();
-    let id = f.label().unwrap_or_default().to_string();
-    j.id = f.str(cx, "id").unwrap_or(id);
-    j.name = f.str(cx, "name").unwrap_or_default();
+    // The label is both the ID and the Name; `id` replaces only the ID
+    // (jobspec/parse.go@v0.9.3 parseJob sets both from the label before
+    // WeakDecode; jobspec2/parse_job.go@v1.0.0–v2.0.5 normalizeJob gives a
+    // nil Name the label), so `job "a" { id = "b" }` is ID "b", Name "a".
+    let label = f.label().unwrap_or_default().to_string();
+    j.id = f.str(cx, "id").unwrap_or_else(|| label.clone());
+    j.name = f.str(cx, "name").unwrap_or(label);
     if let Some(t) = f.attr("type") {
         let text = crate::jobspec::eval::to_string(&t.value).unwrap_or_default();
         match JobType::parse(&text) {
