@@ -1,10 +1,15 @@
-//! A size budget for every expression evaluation. HCL2 can build values far
+//! A size budget for a job file's evaluation. HCL2 can build values far
 //! larger than its text: nested `for` expressions multiply, and a local that
 //! lists another twice doubles with every line (`b = [a, a]`, `c = [b, b]`,
-//! ...: 40 lines make 2^40 values). Each top-level evaluation (one attribute,
-//! variable or local, including any template it renders) may build at most
-//! [`MAX_ELEMENTS`] values and [`MAX_BYTES`] of strings; past that it is a
-//! located error instead of minutes of work and gigabytes of memory.
+//! ...: 40 lines make 2^40 values). All the evaluations of one job file
+//! (its variables, locals and attributes, and any template they render)
+//! together may build, copy or scan at most [`MAX_ELEMENTS`] values and
+//! [`MAX_BYTES`] of strings; past that it is a located error instead of
+//! minutes of work and gigabytes of memory. A function whose result size
+//! is known from its arguments (`replace`, `join`, `format`'s width) is
+//! charged before it builds anything, and one that builds many values
+//! (`formatlist`) as it builds them. An evaluation outside a job file
+//! (see [`job_file`]) has a budget of its own.
 
 use std::cell::Cell;
 
@@ -29,6 +34,8 @@ pub fn max_bytes() -> u64 {
 #[derive(Clone, Copy, Default)]
 struct State {
     depth: u32,
+    /// Inside a job file ([`job_file`]): evaluations share one budget.
+    file: bool,
     elements: u64,
     bytes: u64,
 }
@@ -53,7 +60,7 @@ impl Drop for Entered {
 pub fn enter() -> Entered {
     STATE.with(|s| {
         let mut st = s.get();
-        if st.depth == 0 {
+        if st.depth == 0 && !st.file {
             st = State::default();
         }
         st.depth += 1;
@@ -62,17 +69,52 @@ pub fn enter() -> Entered {
     Entered(())
 }
 
+/// Held while one job file is loaded: every evaluation in it shares one
+/// budget, so a file of many costly expressions is bounded as one of them
+/// is. The budget before it comes back when it is dropped.
+pub struct JobFile(State);
+
+impl Drop for JobFile {
+    fn drop(&mut self) {
+        let before = self.0;
+        STATE.with(|s| s.set(before));
+    }
+}
+
+/// Start a job file's budget (see [`JobFile`]).
+pub fn job_file() -> JobFile {
+    STATE.with(|s| {
+        let before = s.get();
+        s.set(State {
+            file: true,
+            ..State::default()
+        });
+        JobFile(before)
+    })
+}
+
 /// The message once the budget is spent (it stays spent for the rest of
-/// the evaluation, so `try()` cannot turn it into a fallback value).
+/// the job file, so `try()` cannot turn it into a fallback value).
 pub fn exhausted() -> Option<String> {
     let st = STATE.with(Cell::get);
     let max_bytes = max_bytes();
     (st.elements > MAX_ELEMENTS || st.bytes > max_bytes).then(|| {
+        let what = if st.file {
+            "this job file's expressions build"
+        } else {
+            "this expression builds"
+        };
         format!(
-            "this expression builds more than {MAX_ELEMENTS} values or {} MiB of text",
+            "{what} more than {MAX_ELEMENTS} values or {} MiB of text",
             max_bytes / (1024 * 1024)
         )
     })
+}
+
+/// Charge `bytes` of text about to be built (or scanned) in one piece,
+/// refusing before the work when it would not fit.
+pub fn charge_text(bytes: usize) -> Result<(), String> {
+    charge(1, u64::try_from(bytes).unwrap_or(u64::MAX))
 }
 
 /// Charge `elements` values and `bytes` of text.
@@ -122,6 +164,24 @@ mod tests {
             let _inner = enter();
             assert!(charge(1, 0).is_err());
             assert!(exhausted().is_some());
+        }
+        let _e = enter();
+        assert!(exhausted().is_none());
+        drop(_e);
+        {
+            let _f = job_file();
+            let _e = enter();
+            assert!(charge(MAX_ELEMENTS, 0).is_ok());
+        }
+        {
+            // A job file's second expression pays for its first.
+            let _f = job_file();
+            {
+                let _e = enter();
+                assert!(charge(MAX_ELEMENTS, 0).is_ok());
+            }
+            let _e = enter();
+            assert!(charge(1, 0).is_err());
         }
         let _e = enter();
         assert!(exhausted().is_none());

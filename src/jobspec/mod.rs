@@ -315,8 +315,8 @@ pub fn nomad_validation_errors(
 
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
-    let mut diags = Diags::new();
-    // Bytes Nomad's parser refuses, or a parse error: the file's only fault.
+    let (_budget, mut diags) = (budget::job_file(), Diags::new()); // one budget per file
+                                                                   // Bytes Nomad's parser refuses, or a parse error: the file's only fault.
     let parsed = match encoding::check(&source, opts.version) {
         Some(d) => Err(d.into()),
         None => parse::parse(&source, opts.version),

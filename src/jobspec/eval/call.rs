@@ -94,6 +94,12 @@ impl Scope<'_> {
             let plain: Vec<Value> = values.iter().map(|(v, _)| v.clone()).collect();
             functions::call_detailed(&self.fns, name, plain)
         };
+        // A function that charged the budget as it worked stops as soon as
+        // it is spent, whatever it answers then: the spent budget is the
+        // error, located at the call.
+        if let Some(m) = crate::jobspec::budget::exhausted() {
+            return Err(budget_error(sp, m));
+        }
         match answer {
             Ok(v) => {
                 crate::jobspec::budget::charge_copy(&v).map_err(|m| budget_error(sp, m))?;

@@ -61,7 +61,46 @@ pub(super) fn clusters<'a>(
             c as u32, cty.major, cty.minor, cty.patch
         ));
     }
+    charge_segmentation(s)?;
+    if s.is_ascii() {
+        return Ok(ascii_clusters(s).collect());
+    }
     Ok(s.graphemes(true).collect())
+}
+
+/// How many grapheme clusters [`clusters`] finds, without listing them.
+pub(super) fn count(name: &str, s: &str, v: NomadVersion) -> Result<usize, String> {
+    if s.is_ascii() {
+        // Every ASCII character is a cluster of its own but CR LF (GB3).
+        return Ok(s.len() - s.matches("\r\n").count());
+    }
+    clusters(name, s, v).map(|c| c.len())
+}
+
+/// ASCII text's clusters: each character alone, CR LF together (GB3, the
+/// only rule that joins two ASCII characters).
+fn ascii_clusters(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = i;
+        if start >= b.len() {
+            return None;
+        }
+        i += if b[start] == b'\r' && b.get(start + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        s.get(start..i)
+    })
+}
+
+/// Listing clusters costs a slice (16 bytes) per cluster, and segmenting
+/// non-ASCII text is slow: both are charged to the evaluation budget as
+/// 16 bytes per byte of text, before the work (redteam9 R9-9).
+fn charge_segmentation(s: &str) -> Result<(), String> {
+    crate::jobspec::budget::charge_text(s.len().saturating_mul(16))
 }
 
 /// go-cty's SubstrFunc over clusters, quirks included: a negative offset
@@ -105,6 +144,16 @@ mod tests {
     }
 
     /// go-cty cty/function/stdlib/string_test.go TestSubstr (v1.12.1).
+    #[test]
+    fn ascii_clusters_are_its_characters_but_cr_lf() {
+        let v = NomadVersion::new(1, 7, 2);
+        for text in ["", "a", "ab\r\nc", "\r\r\n\n", "x\r"] {
+            let want: Vec<&str> = text.graphemes(true).collect();
+            assert_eq!(ascii_clusters(text).collect::<Vec<_>>(), want, "{text:?}");
+            assert_eq!(count("strlen", text, v), Ok(want.len()), "{text:?}");
+        }
+    }
+
     #[test]
     fn substr_as_go_cty_s_tests() {
         let w = "we\u{301}\u{301}e\u{301}\u{301}e\u{301}\u{301}!";

@@ -16,6 +16,7 @@ mod crypto;
 mod csv;
 mod cty_convert;
 mod datetime;
+mod distinct;
 mod encoding;
 mod filesystem;
 mod go_case;

@@ -57,6 +57,16 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         // (the regex form is Terraform's own `replace`).
         "replace" => {
             let (x, from, to) = (s(arg(a, 0)?)?, s(arg(a, 1)?)?, s(arg(a, 2)?)?);
+            // The result's size is known before it is built: charged first.
+            let hits = if from.is_empty() {
+                x.chars().count() + 1
+            } else {
+                x.matches(from.as_str()).count()
+            };
+            let size = hits
+                .checked_mul(to.len())
+                .and_then(|t| t.checked_add(x.len() - hits * from.len()));
+            crate::jobspec::budget::charge_text(size.unwrap_or(usize::MAX))?;
             Ok(Value::String(x.replace(&from, &to)))
         }
         // gocty's int conversion of each number, then clusters.
@@ -106,6 +116,13 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                     parts.push(s(v)?);
                 }
             }
+            // The joined size is known before it is built: charged first.
+            let size = parts
+                .iter()
+                .map(String::len)
+                .fold(0usize, usize::saturating_add);
+            let seps = sep.len().saturating_mul(parts.len().saturating_sub(1));
+            crate::jobspec::budget::charge_text(size.saturating_add(seps))?;
             Ok(Value::String(parts.join(&sep)))
         }
         "format" => Ok(format(env, a).map(Value::String)?),
@@ -128,15 +145,19 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                         other => other.clone(),
                     })
                     .collect();
-                out.push(Value::String(format(env, &row)?));
+                // Each string is charged as it is built, so a list of many
+                // large ones stops at the budget, not after (redteam9 R9-9).
+                let text = format(env, &row)?;
+                crate::jobspec::budget::charge_text(text.len())?;
+                out.push(Value::String(text));
             }
             Ok(Value::List(out))
         }
         // Grapheme clusters, not characters (StrlenFunc).
         "strlen" => {
             let x = s(arg(a, 0)?)?;
-            let parts = graphemes::clusters(name, &x, env.version).map_err(unsure)?;
-            Ok(Value::Number(parts.len() as f64))
+            let n = graphemes::count(name, &x, env.version).map_err(unsure)?;
+            Ok(Value::Number(n as f64))
         }
         _ => Err(Miss::Skip),
     }

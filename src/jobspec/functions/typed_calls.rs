@@ -89,15 +89,9 @@ pub(super) fn call(name: &str, args: &[(Value, ArgType)], cty: NomadVersion) -> 
     Some(match name {
         "coalesce" => coalesce(args, cty),
         "compact" => compact(args),
-        "distinct" => as_list(name, args, cty).map(|items| {
-            let mut out: Vec<Value> = Vec::new();
-            for v in items {
-                if !out.contains(&v) {
-                    out.push(v);
-                }
-            }
-            Value::List(out)
-        }),
+        "distinct" => {
+            as_list(name, args, cty).map(|items| Value::List(super::distinct::distinct(items)))
+        }
         "chunklist" => chunklist(args, cty),
         "concat" => concat(args, cty),
         "lookup" => lookup(args, cty),
