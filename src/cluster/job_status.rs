@@ -18,7 +18,7 @@
 
 use super::{Allocation, JobStatus};
 use crate::jobspec::{Job, JobType};
-use crate::version::NomadVersion;
+use crate::version::{Fix, NomadVersion};
 
 /// What `getJobStatus` reads of the job's evaluations.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,7 +35,9 @@ pub struct Evals {
 /// any job whose ID starts with it (`job_prefix` without the filter).
 pub fn eval_counts(v: NomadVersion, job_id: &str, eval_job: &str) -> bool {
     eval_job == job_id
-        || (v.at_least(1, 9, 6) && !v.at_least(1, 11, 3) && eval_job.starts_with(job_id))
+        || (v.has(Fix::JobStatusByVersion)
+            && !v.has(Fix::JobStatusPrefixFiltered)
+            && eval_job.starts_with(job_id))
 }
 
 /// The job's status; `allocs` are all of its allocations, terminal ones
@@ -58,7 +60,7 @@ pub fn derive<'a>(
             JobStatus::Running
         };
     }
-    if v.at_least(2, 0, 1) && active_deployment {
+    if v.has(Fix::DeploymentKeepsRunning) && active_deployment {
         return JobStatus::Running;
     }
     let mut has_alloc = false;
@@ -71,7 +73,7 @@ pub fn derive<'a>(
     if evals.unfinished {
         return JobStatus::Pending;
     }
-    let dead = if v.at_least(1, 9, 6) {
+    let dead = if v.has(Fix::JobStatusByVersion) {
         evals.any || job.stop
     } else {
         evals.any || has_alloc

@@ -124,7 +124,7 @@ fn sidecar_task_diff(
         ctx,
     ));
     // diff.go's sidecarTaskDiff: identities from 1.11.1, volume mounts
-    // from 1.10.2.
+    // from 1.10.2 (Enterprise 1.8.14, 1.9.10).
     if d.at(1, 11, 1) {
         objects.extend(identity_diffs(&o.identities, &n.identities, d, ctx));
     }
@@ -134,7 +134,7 @@ fn sidecar_task_diff(
         "LogConfig",
         ctx,
     ));
-    if d.at(1, 10, 2) {
+    if d.version.has(crate::version::Fix::SidecarVolumeMountsDiff) {
         objects.extend(volume_mount_diffs(
             &o.volume_mounts,
             &n.volume_mounts,

@@ -79,7 +79,9 @@ pub(super) fn network_diff(
         ));
     }
     // CNIConfig: its args map, flattened at the top level.
-    if d.at(1, 8, 2) && o.cni.clone().unwrap_or_default() != n.cni.clone().unwrap_or_default() {
+    if d.version.has(crate::version::Fix::CniArgs)
+        && o.cni.clone().unwrap_or_default() != n.cni.clone().unwrap_or_default()
+    {
         objects.extend(primitive_object_diff(
             o.cni.as_ref(),
             n.cni.as_ref(),

@@ -93,12 +93,12 @@ fn unfielded(
                     CODE,
                     format!(
                         "Nomad {v}'s job parser decodes `{}` without checking its keys and has no field for `{}` ({} arrived in Nomad {}): it is dropped, not refused",
-                        n.ident, k.key, k.feature, k.needed(v)
+                        n.ident, k.key, k.feature, k.needed(v).named()
                     ),
                 )
                 .with_severity(Severity::Advice)
                 .at(src, at, "never read")
-                .help(format!("remove `{}`, or judge by Nomad {} or later", k.key, k.needed(v))),
+                .help(format!("remove `{}`, or judge by Nomad {} or later", k.key, k.needed(v).named())),
             );
         }
     }

@@ -331,7 +331,7 @@ fn address_mode(c: &ServiceCheck, v: NomadVersion) -> Option<CheckErr> {
     let ok = match c.address_mode.as_str() {
         "" | "host" | "driver" => true,
         "alloc" => v.at_least(1, 0, 0),
-        "alloc_ipv6" => v.at_least(1, 10, 4),
+        "alloc_ipv6" => v.has(crate::version::Fix::AllocIpv6),
         _ => false,
     };
     let q = go_quote(&c.address_mode);

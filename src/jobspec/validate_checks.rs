@@ -129,7 +129,7 @@ fn address_mode(sv: &Service, v: NomadVersion, out: &mut Out<'_>) {
     let known = match mode {
         "" | "auto" | "host" | "driver" => true,
         "alloc" => v.at_least(1, 0, 0),
-        "alloc_ipv6" => v.at_least(1, 10, 4),
+        "alloc_ipv6" => v.has(crate::version::Fix::AllocIpv6),
         _ => false,
     };
     let span = sv.spans.best("address_mode");
@@ -273,7 +273,7 @@ fn connect_native(sv: &Service, task_missing: bool, v: NomadVersion, out: &mut O
     if task_missing {
         need(out, "task", "set `task` on the service: without a group network Nomad's Connect hook does not infer it");
     }
-    if sv.port_label.is_empty() && v.at_least(1, 9, 2) {
+    if sv.port_label.is_empty() && v.has(crate::version::Fix::ConnectNativePort) {
         need(
             out,
             "port",

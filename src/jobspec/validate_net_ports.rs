@@ -130,7 +130,11 @@ pub(super) fn cni_args<'a>(
     v: NomadVersion,
     out: &mut Out<'_>,
 ) {
-    let Some(args) = n.cni.as_ref().filter(|_| v.at_least(1, 8, 2)) else {
+    let Some(args) = n
+        .cni
+        .as_ref()
+        .filter(|_| v.has(crate::version::Fix::CniArgs))
+    else {
         return;
     };
     let span = n.spans.best("cni");

@@ -280,7 +280,7 @@ fn ltarget(
     out: &mut Out<'_>,
 ) {
     let span = c.spans.get("attribute").or(op_span);
-    let new_rules = v.at_least(1, 11, 2);
+    let new_rules = v.has(crate::version::Fix::ConstraintAttributeRules);
     if c.ltarget.is_empty() {
         let text = if new_rules {
             "no attribute provided but is required by operator"

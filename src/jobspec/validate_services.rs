@@ -290,7 +290,7 @@ fn group_only_mode(
 ) {
     let refused = match mode {
         "alloc" => v.at_least(1, 0, 0),
-        "alloc_ipv6" => v.at_least(1, 10, 4),
+        "alloc_ipv6" => v.has(crate::version::Fix::AllocIpv6),
         _ => false,
     };
     if !refused {

@@ -70,7 +70,7 @@ pub(super) fn task(t: &Task, g: &TaskGroup, jt: JobType, v: NomadVersion, out: &
         );
     }
     // The allocation directory holds one directory per task beside `alloc`.
-    if t.name == "alloc" && v.at_least(1, 11, 0) {
+    if t.name == "alloc" && v.has(crate::version::Fix::AllocTaskName) {
         let text = "Task cannot be named \"alloc\"";
         let help = "rename the task: `alloc` is the allocation's shared directory";
         refuse(

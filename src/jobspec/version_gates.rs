@@ -448,8 +448,8 @@ pub fn check(
                     format!("judged as Nomad {v}, whose job parser no longer knows `{key}` here ({feature}: removed in Nomad {gone}). Remove `{key}`"),
                 ),
                 None => (
-                    format!("needs Nomad {needed} or later"),
-                    format!("judged as Nomad {v}, whose job parser does not know `{key}` here: {feature} arrived in Nomad {needed}. Remove `{key}`, or judge by a newer release (`nomad_version` in rules/cluster.hcl, or --nomad-version)"),
+                    format!("needs Nomad {} or later", needed.named()),
+                    format!("judged as Nomad {v}, whose job parser does not know `{key}` here: {feature} arrived in Nomad {}. Remove `{key}`, or judge by a newer release (`nomad_version` in rules/cluster.hcl, or --nomad-version)", needed.named()),
                 ),
             };
             diags.push(
@@ -483,11 +483,12 @@ pub fn check(
             Diag::error(
                 CODE,
                 format!(
-                    "Nomad {v} does not know `{}`: {feature} arrived in Nomad {needed}",
-                    u.key
+                    "Nomad {v} does not know `{}`: {feature} arrived in Nomad {}",
+                    u.key,
+                    needed.named()
                 ),
             )
-            .at(src, u.span, format!("needs Nomad {needed} or later"))
+            .at(src, u.span, format!("needs Nomad {} or later", needed.named()))
             .help(format!(
                 "judged as Nomad {v}: remove `{}`, or judge by a newer release (`nomad_version` in rules/cluster.hcl, or --nomad-version)",
                 u.key

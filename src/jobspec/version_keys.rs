@@ -78,16 +78,19 @@ const fn v(major: u32, minor: u32, patch: u32) -> NomadVersion {
 }
 
 macro_rules! keys {
-    ($( [$($p:literal),*] $key:literal $kind:ident $feature:literal since [$($s:expr),+] $(until $u:expr)? ;)*) => {
+    ($( [$($p:literal),*] $key:literal $kind:ident $feature:literal since $s:tt $(until $u:expr)? ;)*) => {
         &[$(Key {
             parent: &[$($p),*],
             key: $key,
             kind: Kind::$kind,
-            since: &[$($s),+],
+            since: keys!(@since $s),
             until: keys!(@until $($u)?),
             feature: $feature,
         }),*]
     };
+    (@since [$($s:expr),+]) => { &[$($s),+] };
+    // A backport's lines, from crate::version::backports.
+    (@since ($fix:expr)) => { $fix.since() };
     (@until) => { None };
     (@until $u:expr) => { Some($u) };
 }
@@ -224,7 +227,7 @@ pub const KEYS: &[Key] = keys! {
     ["group"] "disconnect" Block "a group's disconnect block" since [v(1, 8, 0)];
     ["volume_mount"] "selinux_label" Attr "a volume mount's selinux_label" since [v(1, 8, 0)];
     ["check"] "notes" Attr "a check's notes" since [v(1, 8, 1)];
-    ["network"] "cni" Block "a network's cni block" since [v(1, 8, 2)];
+    ["network"] "cni" Block "a network's cni block" since (crate::version::Fix::CniArgs);
     ["resources"] "secrets" Attr "a task's secrets size" since [v(1, 8, 3)];
     ["numa"] "devices" Attr "NUMA devices" since [v(1, 9, 0)];
     ["port"] "ignore_collision" Attr "a port's ignore_collision" since [v(1, 9, 0)];

@@ -347,7 +347,7 @@ fn shutdown_delay_leaves(g: &TaskGroup) -> Vec<Leaf> {
 /// The leaves of `Job.Warnings` that are the job's own, after its groups'.
 fn job_own_leaves(job: &Job, v: NomadVersion) -> Vec<Leaf> {
     let mut out = Vec::new();
-    if v.at_least(2, 0, 1) {
+    if v.has(crate::version::Fix::ShutdownDelayWarning) {
         out.extend(job.groups.iter().flat_map(shutdown_delay_leaves));
     }
     let (mut has_auto_promote, mut all_auto_promote) = (false, true);

@@ -116,11 +116,12 @@ fn upstreams(g: &TaskGroup, v: NomadVersion) -> Option<String> {
         .then(|| "Consul Connect transparent proxy requires there is only one connect block".into())
 }
 
-/// The key an upstream listens on: its socket path (1.8.1+), else address
+/// The key an upstream listens on: its socket path (1.8.1+, Enterprise
+/// 1.6.12+ and 1.7.9+), else address
 /// and port, joined as `net.JoinHostPort` (brackets around an IPv6 host)
 /// in the releases that used it, as `%s:%d` in the others.
 fn upstream_listener(up: &ConsulUpstream, v: NomadVersion) -> String {
-    if v.at_least(1, 8, 1) && !up.local_bind_socket_path.is_empty() {
+    if v.has(crate::version::Fix::UpstreamSocketPathKey) && !up.local_bind_socket_path.is_empty() {
         return up.local_bind_socket_path.clone();
     }
     let in_range = |from: (u32, u32, u32), to: (u32, u32, u32)| {

@@ -348,7 +348,7 @@ enum QuotaColumn {
 
 fn quota_columns(v: crate::version::NomadVersion) -> &'static [QuotaColumn] {
     use QuotaColumn::*;
-    if v.at_least(1, 8, 2) {
+    if v.has(crate::version::Fix::QuotaCores) {
         &[Cpu, Cores, Memory, MemoryMax, Variables]
     } else if v.at_least(1, 4, 0) {
         &[Cpu, Memory, MemoryMax, Variables]

@@ -166,7 +166,7 @@ pub fn address_refuses(n: &Node, alias: &str, port: u16, v: NomadVersion) -> boo
         .iter()
         .filter(|entries| entries.iter().any(|(a, _)| a == alias))
         .map(|entries| entries.iter().any(|(_, ports)| ports.contains(&port)));
-    if v.at_least(1, 8, 3) {
+    if v.has(crate::version::Fix::StaticPortPerAddress) {
         // Every address is tried: refused when none is free (an alias no
         // address carries is `no addresses available`, said elsewhere).
         let mut any = false;

@@ -269,7 +269,7 @@ impl Held {
             };
             return if held { Landing::Refused } else { Landing::Own };
         }
-        let tries = if v.at_least(1, 8, 3) {
+        let tries = if v.has(crate::version::Fix::StaticPortPerAddress) {
             carrying.len()
         } else {
             1

@@ -180,7 +180,7 @@ pub fn take_request(
     walk: &[usize],
     version: NomadVersion,
 ) -> bool {
-    let one_model = !version.at_least(1, 11, 0);
+    let one_model = !version.has(crate::version::Fix::DeviceModelsMixed);
     let mut desired = usize::try_from(req.count).unwrap_or(0);
     for &k in walk {
         let Some((d, unused)) = available.get_mut(k) else {

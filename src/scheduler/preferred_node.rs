@@ -30,14 +30,6 @@ use crate::version::NomadVersion;
 /// v1.4.14).
 const MIGRATE_PREFERS: NomadVersion = NomadVersion::new(1, 5, 4);
 
-/// #26662 (4dfac16048; the release/1.10.x backport 364bdeeb34, CHANGELOG
-/// "1.10.6" and "1.8.18 Enterprise" at ent-changelog-1.10.14/1.8.21).
-const SCOPE_CHANGE_SKIPS: &[NomadVersion] = &[
-    NomadVersion::new(1, 8, 18),
-    NomadVersion::new(1, 10, 6),
-    NomadVersion::new(1, 11, 0),
-];
-
 impl Engine<'_> {
     /// `findPreferredNode`: the position of the node the replacement of
     /// `prev` in group `tg` of `job` tries first.
@@ -50,7 +42,7 @@ impl Engine<'_> {
     ) -> Option<usize> {
         let prev = prev?;
         let version = self.world.nomad_version;
-        if version.has_since(SCOPE_CHANGE_SKIPS) {
+        if version.has(crate::version::Fix::PreferredScopeChange) {
             if let Some((old, _)) = super::generic::old_spec(history, self.state, prev) {
                 let pool = |p: &str| if p.is_empty() { "default" } else { p }.to_string();
                 if pool(&old.node_pool) != pool(&job.node_pool)

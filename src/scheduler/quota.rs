@@ -70,7 +70,7 @@ pub fn over_limit(limit: Option<i64>, used: i64, add: i64) -> bool {
 /// Every dimension `ask` on top of `used` would exhaust, in the order
 /// Nomad's own Superset checks dimensions (cpu before memory). Which
 /// dimensions a release enforces: cpu and memory always, memory_max with
-/// oversubscription (1.1), cores since 1.8.2.
+/// oversubscription (1.1), cores since 1.8.2 (Enterprise 1.6.13, 1.7.10).
 pub fn exhausted(
     limit: &RegionLimit,
     version: NomadVersion,
@@ -78,7 +78,7 @@ pub fn exhausted(
     ask: &QuotaUsage,
 ) -> Vec<Exhausted> {
     let enforced = |dim: &str| match dim {
-        "cores" => version.at_least(1, 8, 2),
+        "cores" => version.has(crate::version::Fix::QuotaCores),
         "memory_max" => version.at_least(1, 1, 0),
         _ => true,
     };

@@ -14,21 +14,6 @@ use super::preempt::{Candidate, Preemptor};
 use crate::cluster::{Allocation, Node};
 use crate::ids::Id;
 
-/// Releases whose NodeAffinityIterator appends a node's affinity score
-/// when it is 0 (no affinity matched, or matches cancelling out): #25800
-/// ("a node with no affinity could be selected over a node with low
-/// affinity", 456d95a19e), in v1.10.2 (0d3863ef23) and every later tag,
-/// and Enterprise 1.9.10 and 1.8.14 (CHANGELOG.md at
-/// ent-changelog-1.9.13, ent-changelog-1.8.21). Before, `if
-/// totalAffinityScore != 0.0` (scheduler/rank.go:587@v0.9.3,
-/// :754@v1.6.0, absent at v1.10.2), so the normalised mean of such a node
-/// leaves the affinity out.
-pub(super) const AFFINITY_ZERO_SCORED: &[crate::version::NomadVersion] = &[
-    crate::version::NomadVersion::new(1, 8, 14),
-    crate::version::NomadVersion::new(1, 9, 10),
-    crate::version::NomadVersion::new(1, 10, 2),
-];
-
 /// A node that passed feasibility and fit, with its score.
 #[derive(Debug, Clone)]
 pub struct RankedNode {
@@ -417,8 +402,8 @@ impl Engine<'_> {
                     .map(|a| a.weight)
                     .sum();
                 // A node matching none scores 0, which only releases
-                // with #25800 average in ([`AFFINITY_ZERO_SCORED`]).
-                let scored = matched != 0 || version.has_since(AFFINITY_ZERO_SCORED);
+                // with #25800 average in (`Fix::AffinityZeroScored`).
+                let scored = matched != 0 || version.has(crate::version::Fix::AffinityZeroScored);
                 if total > 0 && scored {
                     scores.push(matched as f64 / total as f64);
                 }

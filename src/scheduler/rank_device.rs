@@ -15,15 +15,6 @@ use super::engine::{Ask, Engine};
 use super::preempt::Preemptor;
 use crate::cluster::{Allocation, Node};
 use crate::structs::device::AllocDevice;
-use crate::version::NomadVersion;
-
-/// The first releases that keep the allocator rebuilt after a device
-/// eviction (see `assign_devices`).
-const FRESH_ALLOCATOR: [NomadVersion; 3] = [
-    NomadVersion::new(1, 10, 11),
-    NomadVersion::new(1, 11, 5),
-    NomadVersion::new(2, 0, 1),
-];
 
 /// The dimension of a node bin-packing dropped without recording it
 /// (`exhaust` skips it): Nomad before 1.8 logged and moved on.
@@ -124,7 +115,7 @@ impl Engine<'_> {
                     // -1.11.8; releases of those lines past the community's last
                     // are Enterprise's alone). Before, the offer is reserved on
                     // the old allocator, which still holds the victims.
-                    if v.has_since(&FRESH_ALLOCATOR) {
+                    if v.has(crate::version::Fix::DeviceFreshAllocator) {
                         allocator = fresh;
                     }
                     offer

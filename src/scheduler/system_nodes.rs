@@ -111,5 +111,6 @@ pub fn all_filtered_fails(
     du: &super::DesiredUpdates,
 ) -> bool {
     version.at_least(1, 2, 0)
-        && (!version.at_least(1, 10, 2) || (du.ignore == 0 && du.in_place_update == 0))
+        && (!version.has(crate::version::Fix::SystemKeptNotFailed)
+            || (du.ignore == 0 && du.in_place_update == 0))
 }

@@ -4,20 +4,6 @@
 use super::Node;
 use crate::version::NomadVersion;
 
-/// The first release of each line whose clients report their HTTP
-/// advertise address as `unique.advertise.address`, out of the class
-/// hash: #24942 ("remove addresses from node class hash", 1788bfb42e on
-/// main), in v1.9.7 and v1.10.0 (client/fingerprint/nomad.go at the tags)
-/// and Enterprise 1.7.19 and 1.8.11 (CHANGELOG at ent-changelog-1.7.19 and
-/// ent-changelog-1.8.21; the community 1.7 and 1.8 lines end at 1.7.7 and
-/// 1.8.4, without it).
-const ADDRESS_UNIQUE_SINCE: &[NomadVersion] = &[
-    NomadVersion::new(1, 7, 19),
-    NomadVersion::new(1, 8, 11),
-    NomadVersion::new(1, 9, 7),
-    NomadVersion::new(1, 10, 0),
-];
-
 /// The attribute a client's fingerprint stores its HTTP advertise address
 /// under (`Node.HTTPAddr`, client/fingerprint/nomad.go). Every release
 /// from 0.9.0 until the fix names it `nomad.advertise.address`, which is
@@ -25,7 +11,7 @@ const ADDRESS_UNIQUE_SINCE: &[NomadVersion] = &[
 /// class of its own, and Nomad's class cache never carries a feasibility
 /// verdict from one client to another.
 pub fn advertise_address_key(v: NomadVersion) -> &'static str {
-    if v.has_since(ADDRESS_UNIQUE_SINCE) {
+    if v.has(crate::version::Fix::ClassUniqueAddress) {
         "unique.advertise.address"
     } else {
         "nomad.advertise.address"

@@ -88,9 +88,9 @@ enum LifecycleRule {
 
 impl LifecycleRule {
     fn of(v: NomadVersion) -> LifecycleRule {
-        if v.at_least(1, 9, 4) {
+        if v.has(crate::version::Fix::LifecyclePhases) {
             LifecycleRule::Phases
-        } else if v.at_least(1, 9, 2) {
+        } else if v.has(crate::version::Fix::PoststartInMain) {
             LifecycleRule::PoststartInMain
         } else if v.at_least(1, 0, 0) {
             LifecycleRule::Poststop

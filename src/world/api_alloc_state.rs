@@ -195,14 +195,14 @@ fn reconnected_event(a: &Value) -> bool {
 }
 
 /// `Allocation.LastRescheduleFailed`, which the reconciler reads from
-/// 1.8.1 (`shouldFilter`): the tracker's `LastReschedule` is set and not
+/// 1.8.1 and Enterprise 1.6.12, 1.7.9 (`shouldFilter`): the tracker's `LastReschedule` is set and not
 /// `ok` (`LastRescheduleSuccess`; a reschedule that found no node writes
 /// `no placement`).
 pub(super) fn last_reschedule_failed(a: &Value, version: NomadVersion) -> bool {
     let last = path(a, &["RescheduleTracker", "LastReschedule"])
         .and_then(Value::as_str)
         .unwrap_or_default();
-    version.at_least(1, 8, 1) && !last.is_empty() && last != "ok"
+    version.has(crate::version::Fix::RescheduleFailedTracked) && !last.is_empty() && last != "ok"
 }
 
 /// What of a terminal allocation (desired `stop`/`evict`, or client

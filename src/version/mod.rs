@@ -1,6 +1,11 @@
 //! The Nomad version a world simulates. Output text and scheduler behaviour
 //! differ between releases, so every dialect decision asks this type.
 
+pub mod backports;
+pub mod lines;
+
+pub use backports::Fix;
+
 use std::fmt;
 use std::str::FromStr;
 
