@@ -46,7 +46,45 @@ pub(super) fn read_edition(src: &Source, r: &BodyReader<'_>, world: &mut World, 
         );
     }
     world.stated_edition = stated;
+    community_release(src, r, world, diags);
     read_sentinel(src, r, world, diags);
+}
+
+/// A community world at a release number only Enterprise shipped
+/// (`1.7.12`: the community 1.7 line ended at 1.7.7, see
+/// [`crate::version::lines`]) names no release that exists. Which of
+/// Enterprise's backports it would have is unknowable, so it is refused
+/// rather than simulated as the nearest community release.
+fn community_release(src: &Source, r: &BodyReader<'_>, world: &World, diags: &mut Diags) {
+    let v = world.nomad_version;
+    let Some(line) = v.lts_line().filter(|_| v.enterprise_only()) else {
+        return;
+    };
+    if world.stated_edition != Some(Edition::Community) {
+        return;
+    }
+    let span = r
+        .attr_span("nomad_version")
+        .or_else(|| r.attr_span("edition"))
+        .unwrap_or_default();
+    diags.push(
+        Diag::error(
+            "world::bad-version",
+            format!(
+                "Nomad {v} is not a community release: the community {}.{} line ended at {}; {} to {} are Enterprise releases",
+                line.major,
+                line.minor,
+                line.community_end(),
+                line.enterprise_first(),
+                line.enterprise_end().named(),
+            ),
+        )
+        .at(src, span, "no community build has this number")
+        .help(format!(
+            "write `nomad_version = \"{v}+ent\"` (or `edition = \"enterprise\"`) if the servers run Enterprise, else the release `nomad version` prints (at most {} on this line)",
+            line.community_end()
+        )),
+    );
 }
 
 /// cluster.hcl's `sentinel = "none" | "policies"`.

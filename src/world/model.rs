@@ -535,13 +535,15 @@ impl World {
     /// The servers' edition, where the world tells it: as stated, else
     /// Enterprise when the world holds what only Enterprise has (a quota
     /// specification, at every release; a namespace besides `default`
-    /// before 1.0, which made namespaces open source). `None`: unknown.
+    /// before 1.0, which made namespaces open source; a release number
+    /// only Enterprise shipped, such as 1.7.12). `None`: unknown.
     pub fn edition(&self) -> Option<crate::version::Edition> {
         use crate::version::Edition;
         self.stated_edition.or_else(|| {
             let namespaces = !self.nomad_version.at_least(1, 0, 0)
                 && self.namespaces.keys().any(|n| n != "default");
-            (!self.quotas.is_empty() || namespaces).then_some(Edition::Enterprise)
+            let number = self.nomad_version.enterprise_only();
+            (!self.quotas.is_empty() || namespaces || number).then_some(Edition::Enterprise)
         })
     }
 
