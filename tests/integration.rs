@@ -179,6 +179,8 @@ mod jobspec_weak_strings;
 mod jobspec_workload_validate;
 mod locals_untyped_types;
 mod namespace_list_unknown;
+mod node_max_allocs;
+mod node_reserved_cpu;
 mod parse_words;
 mod periodic_time_zone_data;
 mod plan_address_ips;

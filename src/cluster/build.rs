@@ -119,6 +119,13 @@ pub fn build_node(
         reserved_memory_mb: pool.reserved.memory,
         reserved_disk_mb: pool.reserved.disk,
         reserved_ports: pool.reserved.ports.clone(),
+        cpu_withheld: super::cpu_withheld(pool, world.nomad_version),
+        // `Node.NodeMaxAllocs` exists from 1.10.2: older servers drop it.
+        max_allocs: if world.nomad_version.at_least(1, 10, 2) {
+            pool.max_allocs
+        } else {
+            0
+        },
         min_dynamic_port: pool.min_dynamic_port,
         max_dynamic_port: pool.max_dynamic_port,
         attributes,

@@ -6,6 +6,7 @@ pub mod build;
 pub mod job_status;
 pub mod metric;
 mod nodes;
+pub mod reserved_cpu;
 pub mod usage;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ pub use crate::structs::{
     NodeStatus,
 };
 pub use nodes::Nodes;
+pub use reserved_cpu::cpu_withheld;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum JobStatus {

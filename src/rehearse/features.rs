@@ -90,10 +90,7 @@ pub fn cluster_features(state: &State) -> Vec<String> {
         .iter()
         .map(|n| {
             let (c, m) = used.get(n.id.as_str()).copied().unwrap_or_default();
-            (
-                n.cpu - n.reserved_cpu - c,
-                n.memory_mb - n.reserved_memory_mb - m,
-            )
+            (n.usable_cpu() - c, n.memory_mb - n.reserved_memory_mb - m)
         })
         .collect();
     let mems: std::collections::BTreeSet<i64> = sizes.iter().map(|s| s.1).collect();

@@ -297,10 +297,14 @@ pub fn node_detail(
         ibytes_mb(disk),
         ibytes_mb(n.disk_mb - n.reserved_disk_mb)
     );
-    if v.at_least(1, 11, 0) {
-        // No max_allocs on simulated clients: the count alone.
+    // The column comes with `node_max_allocs` (#25785): the count, over
+    // the cap where one is set (command/node_status.go:959-965@v1.10.2).
+    if v.at_least(1, 10, 2) {
         header.push_str("|Alloc Count");
         let _ = write!(row, "|{}", running.len());
+        if n.max_allocs != 0 {
+            let _ = write!(row, "/{}", n.max_allocs);
+        }
     }
     let _ = write!(
         out,

@@ -22,10 +22,11 @@ impl Comparable {
             disk: r.disk_mb,
         }
     }
-    /// Usable node capacity: node resources minus what the client reserves.
+    /// Usable node capacity: node resources minus what the client reserves
+    /// (and the cpu the release withholds besides, [`Node::usable_cpu`]).
     pub fn node_usable(n: &Node) -> Comparable {
         Comparable {
-            cpu: n.cpu - n.reserved_cpu,
+            cpu: n.usable_cpu(),
             cores: 0,
             memory: n.memory_mb - n.reserved_memory_mb,
             disk: n.disk_mb - n.reserved_disk_mb,
@@ -60,16 +61,28 @@ impl Comparable {
     }
 }
 
+/// The dimension `AllocsFit` reports for a node past its
+/// `node_max_allocs` (nomad/structs/funcs.go:146@v1.10.2).
+pub const MAX_ALLOCS_EXCEEDED: &str = "max allocation exceeded";
+
 /// `AllocsFit` without the port/device checks (those run in the network
 /// step): returns the total utilisation on success, else the dimension.
+/// The node's `node_max_allocs` is checked first, on the number of
+/// allocations (each one given, `extra` included), and Nomad returns
+/// before summing: the utilisation with it is empty.
 pub fn allocs_fit<'a>(
     node: &Node,
     allocs: impl IntoIterator<Item = &'a AllocResources>,
     extra: Option<&'a AllocResources>,
 ) -> Result<Comparable, (&'static str, Comparable)> {
     let mut used = Comparable::default();
+    let mut count = 0usize;
     for r in allocs.into_iter().chain(extra) {
         used.add(&Comparable::of(r));
+        count += 1;
+    }
+    if node.max_allocs_exceeded(count) {
+        return Err((MAX_ALLOCS_EXCEEDED, Comparable::default()));
     }
     match Comparable::node_usable(node).superset(&used) {
         Ok(()) => Ok(used),
@@ -236,5 +249,65 @@ mod tests {
             Err("memory")
         );
         assert!(allocs_fit(&n, [&b], None).is_ok());
+    }
+
+    /// `node_max_allocs` (1.10.2+) is checked before any dimension, on the
+    /// number of allocations with the one placed, and returns an empty
+    /// utilisation (nomad/structs/funcs.go:144-148@v1.10.2).
+    #[test]
+    fn max_allocs_counts_allocations_before_any_dimension() {
+        let mut n = node(1000, 1000, 0, 0);
+        let small = AllocResources {
+            cpu: 10,
+            memory_mb: 10,
+            ..AllocResources::default()
+        };
+        let big = AllocResources {
+            cpu: 5000,
+            ..AllocResources::default()
+        };
+        n.max_allocs = 2;
+        assert!(allocs_fit(&n, [&small], Some(&small)).is_ok());
+        assert_eq!(
+            allocs_fit(&n, [&small, &small], Some(&big)),
+            Err((MAX_ALLOCS_EXCEEDED, Comparable::default()))
+        );
+        // Unset: the dimension as before.
+        n.max_allocs = 0;
+        assert_eq!(
+            allocs_fit(&n, [&small, &small], Some(&big)).map_err(|e| e.0),
+            Err("cpu")
+        );
+        // Nomad's agent takes a negative cap, and then nothing fits.
+        n.max_allocs = -1;
+        assert_eq!(
+            allocs_fit(&n, std::iter::empty(), Some(&small)).map_err(|e| e.0),
+            Err(MAX_ALLOCS_EXCEEDED)
+        );
+    }
+
+    /// The cpu a release withholds (#23386, 1.7.0-1.8.1) is gone from the
+    /// fit, the score and the preemptor's room alike.
+    #[test]
+    fn withheld_cpu_is_not_usable() {
+        let mut n = node(4000, 8000, 500, 0);
+        n.cpu_withheld = 500;
+        assert_eq!(Comparable::node_usable(&n).cpu, 3000);
+        let ask = AllocResources {
+            cpu: 3200,
+            memory_mb: 10,
+            ..AllocResources::default()
+        };
+        assert_eq!(
+            allocs_fit(&n, std::iter::empty(), Some(&ask)).map_err(|e| e.0),
+            Err("cpu")
+        );
+        // Full at 3000 MHz.
+        assert_eq!(
+            score_fit(&n, &util(3000, 8000), Algorithm::Binpack),
+            MAX_FIT_SCORE
+        );
+        n.cpu_withheld = 0;
+        assert!(allocs_fit(&n, std::iter::empty(), Some(&ask)).is_ok());
     }
 }

@@ -41,7 +41,9 @@ impl Engine<'_> {
     pub(super) fn quick_reject(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
         // Devices are offered before the fit test, so a device shortage is
         // the dimension Nomad reports even when memory is short too.
+        // A node with `node_max_allocs` is counted in the full check.
         if self.touched.contains(&pos)
+            || n.max_allocs != 0
             || ask.tg.tasks.iter().any(|t| !t.resources.devices.is_empty())
             || ask
                 .res

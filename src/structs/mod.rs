@@ -68,6 +68,19 @@ pub struct Node {
     pub reserved_memory_mb: i64,
     pub reserved_disk_mb: i64,
     pub reserved_ports: Vec<u16>,
+    /// MHz of `cpu` that Nomad's fit withholds on top of `reserved_cpu`:
+    /// at 1.7.0-1.8.1 (Enterprise before 1.7.10) `NodeResources.Comparable`
+    /// starts from the client's usable compute, which already lacks the
+    /// reserved cpu, and `AllocsFit` takes the reserved cpu off again
+    /// (#23386). 0 at every other release. Set once per world by
+    /// `cluster::build` (`cluster::cpu_withheld`); read through
+    /// [`Node::usable_cpu`].
+    #[serde(default)]
+    pub cpu_withheld: i64,
+    /// `node_max_allocs` of the client config (1.10.2+): the most
+    /// allocations the node may hold, the one placed included; 0 is unset.
+    #[serde(default)]
+    pub max_allocs: i64,
     /// The client's dynamic port range bounds (1.2+), 0 where unset:
     /// see `scheduler::dynamic_ports::range`.
     #[serde(default)]
@@ -95,6 +108,22 @@ pub struct Node {
 impl Node {
     pub fn short_id(&self) -> &str {
         self.id.get(..8).unwrap_or(&self.id)
+    }
+
+    /// The cpu (MHz) `AllocsFit` lets allocations use: the node's
+    /// `NodeResources.Comparable()` less its `ReservedResources`
+    /// (nomad/structs/funcs.go), with what the release withholds besides
+    /// ([`Node::cpu_withheld`]).
+    pub fn usable_cpu(&self) -> i64 {
+        self.cpu - self.reserved_cpu - self.cpu_withheld
+    }
+
+    /// Does `count` allocations (the proposed ones and the one being
+    /// placed) pass the node's `node_max_allocs`? `if node.NodeMaxAllocs
+    /// != 0 { if node.NodeMaxAllocs < len(allocs) ... }`
+    /// (nomad/structs/funcs.go:144-148@v1.10.2, :145-149@v2.0.5).
+    pub fn max_allocs_exceeded(&self, count: usize) -> bool {
+        self.max_allocs != 0 && i64::try_from(count).map_or(true, |c| self.max_allocs < c)
     }
 }
 

@@ -292,6 +292,7 @@ const CLIENT_ATTRS: &[&str] = &[
     "network_interface",
     "min_dynamic_port",
     "max_dynamic_port",
+    super::client_max_allocs::KEY,
     "drivers",
     "attributes",
     "meta",
@@ -508,6 +509,7 @@ fn read_client(
             pool.max_dynamic_port = port;
         }
     }
+    pool.max_allocs = super::client_max_allocs::read_max_allocs(src, &r, version, diags);
     pool.drivers = r
         .strings("drivers", diags)
         .unwrap_or_default()

@@ -61,6 +61,10 @@ pub fn cluster_hcl(world: &World) -> String {
         if c.max_dynamic_port > 0 {
             let _ = writeln!(o, "  max_dynamic_port = {}", c.max_dynamic_port);
         }
+        // A release before 1.10.2 has no such option (nor field).
+        if c.max_allocs != 0 && world.nomad_version.at_least(1, 10, 2) {
+            let _ = writeln!(o, "  node_max_allocs = {}", c.max_allocs);
+        }
         let _ = writeln!(o, "  drivers       = {}", list(&c.drivers));
         map_attr(&mut o, "  ", "attributes", &c.attributes);
         map_attr(&mut o, "  ", "meta", &c.meta);

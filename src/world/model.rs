@@ -117,6 +117,12 @@ pub struct ClientPool {
     pub min_dynamic_port: u16,
     #[serde(default)]
     pub max_dynamic_port: u16,
+    /// `node_max_allocs` of the client config (1.10.2+, #25785; the API's
+    /// `Node.NodeMaxAllocs`): the most allocations `AllocsFit` lets the
+    /// node hold, the one being placed included. 0 is unset (no cap), as
+    /// Nomad reads it (nomad/structs/funcs.go:144-148@v1.10.2).
+    #[serde(default)]
+    pub max_allocs: i64,
     /// The real nodes behind an imported pool, in client order (empty for a
     /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
     pub members: Vec<NodeIdentity>,

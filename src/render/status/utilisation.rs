@@ -69,6 +69,18 @@ fn device_lines(out: &mut String, n: &crate::cluster::Node, allocs: &[&Allocatio
     }
 }
 
+/// Where the release fits less cpu than `nomad node status` shows (its
+/// total less reserved): how much less, and why.
+fn withheld_note(n: &crate::cluster::Node) -> String {
+    if n.cpu_withheld == 0 {
+        return String::new();
+    }
+    format!(
+        " ({} MHz more withheld: until 1.8.2 (Enterprise 1.7.10) Nomad takes reserved cpu off the usable compute again, #23386)",
+        n.cpu_withheld
+    )
+}
+
 /// The device instances an allocation holds: `vendor/type/name[id,id]`.
 fn held_devices(a: &Allocation) -> String {
     a.resources
@@ -92,7 +104,8 @@ pub fn utilisation(state: &State, v: crate::version::NomadVersion) -> String {
         let cpu: i64 = allocs.iter().map(|a| a.resources.cpu).sum();
         let mem: i64 = allocs.iter().map(|a| a.resources.memory_mb).sum();
         let disk: i64 = allocs.iter().map(|a| a.resources.disk_mb).sum();
-        let cpu_total = n.cpu - n.reserved_cpu;
+        // What the plan fits: less any cpu the release withholds.
+        let cpu_total = n.usable_cpu();
         let mem_total = n.memory_mb - n.reserved_memory_mb;
         let disk_total = n.disk_mb - n.reserved_disk_mb;
         let _ = writeln!(
@@ -105,9 +118,10 @@ pub fn utilisation(state: &State, v: crate::version::NomadVersion) -> String {
         );
         let _ = writeln!(
             out,
-            "  cpu    {} {:>3}%  {cpu} / {cpu_total} MHz",
+            "  cpu    {} {:>3}%  {cpu} / {cpu_total} MHz{}",
             bar(cpu, cpu_total),
-            percent(cpu, cpu_total)
+            percent(cpu, cpu_total),
+            withheld_note(n)
         );
         let _ = writeln!(
             out,
@@ -122,6 +136,16 @@ pub fn utilisation(state: &State, v: crate::version::NomadVersion) -> String {
             percent(disk, disk_total)
         );
         device_lines(&mut out, n, &allocs);
+        if n.max_allocs != 0 {
+            let count = i64::try_from(allocs.len()).unwrap_or(i64::MAX);
+            let _ = writeln!(
+                out,
+                "  allocs {} {:>3}%  {count} / {} (node_max_allocs)",
+                bar(count, n.max_allocs),
+                percent(count, n.max_allocs),
+                n.max_allocs
+            );
+        }
         let mut sorted = allocs.clone();
         sorted.sort_by(|a, b| {
             b.resources

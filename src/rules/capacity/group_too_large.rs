@@ -1,6 +1,6 @@
 use super::job_and_pools;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
-use crate::scheduler::fit::{allocs_fit, Comparable};
+use crate::scheduler::fit::{allocs_fit, Comparable, MAX_ALLOCS_EXCEEDED};
 use crate::structs::resources::task_group_resources;
 
 crate::declare_rule! {
@@ -47,9 +47,13 @@ impl Rule for GroupTooLarge {
             // The allocation exactly as the scheduler sizes it, and the
             // scheduler's own fit test on an empty client of each pool.
             let res = task_group_resources(g, ctx.world.nomad_version);
-            let fits = pools
-                .iter()
-                .any(|p| allocs_fit(&p.node, std::iter::empty(), Some(&res)).is_ok());
+            // A client's `node_max_allocs` caps how many, not how large.
+            let fits = pools.iter().any(|p| {
+                matches!(
+                    allocs_fit(&p.node, std::iter::empty(), Some(&res)),
+                    Ok(_) | Err((MAX_ALLOCS_EXCEEDED, _))
+                )
+            });
             if fits {
                 continue;
             }

@@ -409,6 +409,8 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
             devices: shape_devices,
             csi_plugins: crate::world::api_csi::node_plugins(v),
             networks,
+            // `Node.NodeMaxAllocs` (1.10.2+; 0, or absent before: unset).
+            max_allocs: path_i(v, &["NodeMaxAllocs"]).unwrap_or(0),
             min_dynamic_port: dynamic_bound(v, "MinDynamicPort"),
             max_dynamic_port: dynamic_bound(v, "MaxDynamicPort"),
             members: Vec::new(),
