@@ -75,6 +75,9 @@ pub enum CannotKnow {
     /// Device limits of the job's quota, counted by Nomad Enterprise's
     /// private code.
     DeviceQuota(DeviceQuotaUnknown),
+    /// Limits of the job's quota nomad-preflight does not simulate (a node
+    /// pool's, secrets, NUMA, a key it does not know) that may bind it.
+    QuotaLimits(crate::scheduler::quota_unsimulated::QuotaLimitsUnknown),
     /// The servers' Vault settings the Plan RPC's Vault hook reads (1.3+).
     Vault(crate::mutators::vault::VaultUnknown),
     /// A multiregion job: the region the plan goes to, the servers'
@@ -128,6 +131,10 @@ impl CannotKnow {
             .or_else(|| crate::mutators::vault::unknown(world, job).map(CannotKnow::Vault))
             .or_else(|| admission_edition::unknown(world, job).map(CannotKnow::Edition))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
+            .or_else(|| {
+                crate::scheduler::quota_unsimulated::quota_limits_unknown(world, job)
+                    .map(CannotKnow::QuotaLimits)
+            })
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
@@ -140,6 +147,7 @@ impl CannotKnow {
     pub fn line(&self, job: &Job) -> String {
         match self {
             CannotKnow::DeviceQuota(u) => u.line(job),
+            CannotKnow::QuotaLimits(u) => u.line(job),
             CannotKnow::Vault(u) => u.line(job),
             CannotKnow::Multiregion(u) => u.line(job),
             CannotKnow::Regexp(u) => u.line(job),
@@ -158,6 +166,7 @@ impl CannotKnow {
     pub fn json(&self) -> (&'static str, serde_json::Value) {
         match self {
             CannotKnow::DeviceQuota(u) => ("DeviceQuota", u.json()),
+            CannotKnow::QuotaLimits(u) => ("QuotaLimits", u.json()),
             CannotKnow::Vault(u) => ("Vault", u.json()),
             CannotKnow::Multiregion(u) => ("Multiregion", u.json()),
             CannotKnow::Regexp(u) => ("Regexp", u.json()),
@@ -176,6 +185,9 @@ impl CannotKnow {
     pub fn hint(&self) -> &'static str {
         match self {
             CannotKnow::DeviceQuota(_) => "nomad-preflight does not count device quotas",
+            CannotKnow::QuotaLimits(_) => {
+                crate::scheduler::quota_unsimulated::QuotaLimitsUnknown::HINT
+            }
             CannotKnow::Vault(_) => {
                 "state the servers' Vault settings in the world, or judge the job on the cluster"
             }

@@ -12,8 +12,8 @@ use nomad_preflight::jobspec::{self, LoadOptions, Spans};
 use nomad_preflight::rules::{self, RuleContext};
 use nomad_preflight::vfs::DiskVfs;
 use nomad_preflight::world::{
-    ClientPool, Namespace, Policy, PriorityBand, QuotaLimit, QuotaSpec, RegionLimit, Reserved,
-    RuleLevel, SchedulerConfig, World, WorldOrigin,
+    ClientPool, Namespace, NotSimulated, Policy, PoolLimit, PriorityBand, QuotaLimit, QuotaSpec,
+    RegionLimit, Reserved, RuleLevel, SchedulerConfig, Unsimulated, World, WorldOrigin,
 };
 
 /// Three demo-sized docker/java clients in dc1; namespace `default` with a
@@ -56,6 +56,16 @@ fn world() -> World {
                 memory: Some(9500),
                 // Counted by no rule but NP307: no other fixture asks a device.
                 devices: BTreeMap::from([("nvidia/gpu".to_string(), 1)]),
+                // Counted by no rule but NP308 (NP208's fixture places in
+                // pool `gpu` too, but each run keeps its own rule's findings).
+                unsimulated: vec![NotSimulated {
+                    limit: Unsimulated::NodePool(PoolLimit {
+                        pool: "gpu".into(),
+                        cpu: Some(1500),
+                        ..PoolLimit::default()
+                    }),
+                    at: Default::default(),
+                }],
                 ..RegionLimit::default()
             },
             spans: Spans::default(),

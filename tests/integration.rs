@@ -232,6 +232,7 @@ mod plan_nomad_text;
 mod plan_periodic;
 mod plan_placement_levels;
 mod plan_quota_devices;
+mod plan_quota_limits;
 mod plan_reject_registration;
 mod plan_render;
 mod plan_request_namespace;

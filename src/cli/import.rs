@@ -46,6 +46,7 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
     if args.write.is_some() {
         refuse_guesses(&warnings)?;
         refuse_orphans(&world)?;
+        refuse_unknown_limits(&world)?;
     }
     if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
         for d in unwritten_allocations(&world, p, &dir) {
@@ -130,6 +131,44 @@ fn refuse_orphans(world: &World) -> Result<(), Diags> {
         ),
     )
     .help("plan against the import itself (`plan --world DIR`), which holds them, or save the cluster again once their clients have stopped them")
+    .into())
+}
+
+/// A quota key the tool does not know (`Unsimulated::Unknown`) has no
+/// spelling in the world format: written, the quota would lose it and
+/// plans of the written world would count without it. Refused instead.
+fn refuse_unknown_limits(world: &World) -> Result<(), Diags> {
+    let unknown: Vec<String> = world
+        .quotas
+        .values()
+        .flat_map(|q| {
+            q.limits.iter().flat_map(move |l| {
+                l.region_limit
+                    .unsimulated
+                    .iter()
+                    .filter_map(move |n| match &n.limit {
+                        crate::world::Unsimulated::Unknown { key, .. } => Some(format!(
+                            "quota {} in region {}: {}",
+                            crate::gotext::go_quote(&q.name),
+                            crate::gotext::go_quote(&l.region),
+                            crate::escape::one_line(key)
+                        )),
+                        _ => None,
+                    })
+            })
+        })
+        .collect();
+    let Some(first) = unknown.first() else {
+        return Ok(());
+    };
+    Err(Diag::error(
+        "import::quota-key-not-written",
+        format!(
+            "not written: {} quota limit key(s) nomad-preflight does not know ({first}), which the world format cannot hold",
+            unknown.len()
+        ),
+    )
+    .help("plan against the import itself (`plan --world DIR`), which says what it cannot know")
     .into())
 }
 

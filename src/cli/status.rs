@@ -72,7 +72,12 @@ pub fn render_status(
                 // What the release's table holds that the world does not
                 // give is said, never printed as a guessed cell.
                 if m.starts_with("cannot tell") {
-                    Diag::error("status::cannot-tell", m)
+                    let d = Diag::error("status::cannot-tell", m);
+                    // The limits we do not simulate are still listed.
+                    match world.quotas.get(name).and_then(status::quota_limits::line) {
+                        Some(l) => d.help(l),
+                        None => d,
+                    }
                 } else {
                     not_found(m)
                 }
@@ -102,7 +107,12 @@ fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
             Ok(q) => parts.push(format!("==> Quota {name}\n{q}")),
             // Said in place of the table, never dropped.
             Err(m) if m.starts_with("cannot tell") => {
-                parts.push(format!("==> Quota {name}\n{m}"));
+                let mut text = format!("==> Quota {name}\n{m}");
+                if let Some(t) = world.quotas.get(name).and_then(status::quota_limits::table) {
+                    text.push_str("\n\n");
+                    text.push_str(&t);
+                }
+                parts.push(text);
             }
             Err(_) => {}
         }

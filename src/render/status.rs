@@ -12,6 +12,7 @@
 //! so their text does not depend on the machine's zone.
 
 mod job;
+pub mod quota_limits;
 mod utilisation;
 
 use std::fmt::Write as _;
@@ -404,6 +405,13 @@ pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, 
             "the quota limits devices, whose usage Nomad Enterprise counts",
         ));
     }
+    if v.at_least(1, 11, 2) && quota_limits::has_node_pools(q) {
+        // 1.11.2+ adds a `Node Pool Limits` table (formatQuotaNodePools),
+        // its usage Nomad Enterprise's to count.
+        return Err(unknown(
+            "the quota limits node pools, whose usage Nomad Enterprise counts",
+        ));
+    }
     let mut limits: Vec<_> = q.limits.iter().collect();
     limits.sort_by(|a, b| a.region.cmp(&b.region));
     let mut header = String::from("Region");
@@ -438,15 +446,30 @@ pub fn quota_status(world: &World, state: &State, name: &str) -> Result<String, 
                     }
                     "- / inf".to_string()
                 }
-                // VariablesLimit is a pointer, unset in a world: "-".
-                QuotaColumn::Variables => "0 / -".to_string(),
+                // VariablesLimit is a pointer, "-" unset; set, its usage
+                // is the size of the namespaces' variables, which no
+                // world holds.
+                QuotaColumn::Variables => match quota_limits::variables_limit(l) {
+                    None => "0 / -".to_string(),
+                    Some(_) => {
+                        return Err(unknown(
+                            "its variables usage (VariablesLimit) is not simulated",
+                        ))
+                    }
+                },
             };
             row.push('|');
             row.push_str(&cell);
         }
         rows.push(row);
     }
-    Ok(format!("{basics}\n\nQuota Limits\n{}", format_list(&rows)))
+    let mut text = format!("{basics}\n\nQuota Limits\n{}", format_list(&rows));
+    // The limits we do not simulate, after Nomad's tables.
+    if let Some(t) = quota_limits::table(q) {
+        text.push_str("\n\n");
+        text.push_str(&t);
+    }
+    Ok(text)
 }
 
 /// Does a live allocation counted against `quota` in `region` hold a network?

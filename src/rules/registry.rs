@@ -50,6 +50,7 @@ register_rules![
     quota::quota_near_limit::QuotaNearLimit,
     quota::namespace_driver::NamespaceDriverNotAllowed,
     quota::quota_devices_unknown::QuotaDevicesUnknown,
+    quota::quota_limits_unknown::QuotaLimitsUnknownRule,
     priority::priority_out_of_range::PriorityOutOfRange,
     priority::priority_outside_band::PriorityOutsideBand,
     priority::preemption_victim::PreemptionVictim,

@@ -24,6 +24,8 @@
 //! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
 //! | `world::host-network-unknown` | guess: a cidr or go-sockaddr template taken as matching, jobs with ports |
 //! | `world::quota-devices` | unknown for jobs asking devices (NP307, `CannotKnow::DeviceQuota`) |
+//! | `world::quota-not-simulated` | unknown for the jobs a quota limit not simulated may bind (a node pool's limit: jobs in that pool or `all`; `secrets`, `numa`, `disk`, `iops`, a key not known: every job) (NP308, `CannotKnow::QuotaLimits`) |
+//! | `world::quota-not-placement` | none: a quota's variables or host-volume limit, which no placement counts |
 //! | `world::no-drivers` | none: the world format's default (a stock client's drivers), said in the warning |
 //! | every other warning | none: the world is simulated as Nomad would run it |
 
@@ -174,6 +176,7 @@ pub fn changes_verdict(code: &str) -> bool {
             | NETWORK_QUOTA
             | HOST_NETWORK
             | super::QUOTA_DEVICES
+            | super::quota_limits::QUOTA_NOT_SIMULATED
     )
 }
 

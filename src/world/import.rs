@@ -314,6 +314,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         &Default::default(),
         quotas_src.as_ref(),
     )));
+    diags.extend(Diags(super::quota_limits::unsimulated_limit_warnings(
+        &world,
+        &Default::default(),
+        quotas_src.as_ref(),
+    )));
     match read_saved(vfs, &dir.join("scheduler.json"), false, &mut diags) {
         Some(Saved::Read(_, v)) => world.scheduler = scheduler_from_api(&v),
         Some(Saved::Absent) => not_saved(

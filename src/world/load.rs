@@ -198,6 +198,11 @@ fn load_recorded(
         &quota_sources,
         None,
     )));
+    diags.extend(Diags(super::quota_limits::unsimulated_limit_warnings(
+        &world,
+        &quota_sources,
+        None,
+    )));
     super::edition_file::community_quotas(&world, &quota_sources, &mut diags);
     let policy_path = world_dir.join(POLICY_FILE);
     if vfs.is_file(&policy_path) {

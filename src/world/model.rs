@@ -253,6 +253,11 @@ pub struct RegionLimit {
     pub memory_max: Option<i64>,
     pub devices: BTreeMap<String, i64>,
     pub network: bool,
+    /// Every other limit the quota sets in the region, which is not
+    /// simulated (`world::quota_limits`); the limit's own
+    /// `variables_limit` is kept here too.
+    #[serde(default)]
+    pub unsimulated: Vec<super::quota_limits::NotSimulated>,
     /// Where each `device` limit is written (a quota file's label).
     pub device_spans: DeviceSpans,
     pub spans: Spans,

@@ -9,6 +9,7 @@ use super::hclread::{
     no_label, one_label, parse_reported, record, span_of, spans_for, BodyReader, Schema,
 };
 use super::model::*;
+use super::quota_limits::{At, NotSimulated, NumaLimit, PoolLimit, Unsimulated};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
 
@@ -70,7 +71,7 @@ pub(super) fn read_quota(src: &Source, diags: &mut Diags) -> Option<QuotaSpec> {
 
 fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> {
     const S: Schema = Schema {
-        attrs: &["region"],
+        attrs: &["region", "variables_limit"],
         blocks: &["region_limit"],
     };
     let r = BodyReader::new(src, &b.body, &S, "limit", diags);
@@ -93,8 +94,16 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
     if let Some(rl) = r.single_block("region_limit", diags) {
         no_label(src, rl, diags);
         const RL: Schema = Schema {
-            attrs: &["cpu", "cores", "memory", "memory_max"],
-            blocks: &["device", "network"],
+            attrs: &[
+                "cpu",
+                "cores",
+                "memory",
+                "memory_max",
+                "secrets",
+                "disk",
+                "iops",
+            ],
+            blocks: &["device", "network", "numa", "storage", "node_pool"],
         };
         let rr = BodyReader::new(src, &rl.body, &RL, "region_limit", diags);
         let l = &mut limit.region_limit;
@@ -129,8 +138,149 @@ fn read_limit(src: &Source, b: &Block, diags: &mut Diags) -> Option<QuotaLimit> 
                 .help("Nomad removed network quotas in 1.0; remove the block to silence this"),
             );
         }
+        read_unsimulated(&rr, &mut l.unsimulated, diags);
     }
+    // `variables_limit` is the limit's own (api/quota.go QuotaLimit, 1.4+):
+    // kept with the region's other limits not simulated.
+    push_int(
+        &r,
+        "variables_limit",
+        Unsimulated::VariablesLimit,
+        &mut limit.region_limit.unsimulated,
+        diags,
+    );
+    super::quota_limits::canonical_order(&mut limit.region_limit.unsimulated);
     Some(limit)
+}
+
+/// A set (non-zero: 0 is unlimited) whole-number limit, where it is written.
+fn push_int(
+    r: &BodyReader<'_>,
+    key: &str,
+    make: fn(i64) -> Unsimulated,
+    out: &mut Vec<NotSimulated>,
+    diags: &mut Diags,
+) {
+    if let Some(v) = r.int(key, diags).filter(|v| *v != 0) {
+        out.push(NotSimulated {
+            limit: make(v),
+            at: At(r.attr_span(key)),
+        });
+    }
+}
+
+/// The region limit's keys nomad-preflight does not simulate
+/// (`world::quota_limits`): `secrets`, `disk`, `iops`, `numa`, `storage`
+/// and `node_pool` blocks. Each is kept, located, for the loader's warning,
+/// the plan's "cannot tell" and `status`.
+fn read_unsimulated(rr: &BodyReader<'_>, out: &mut Vec<NotSimulated>, diags: &mut Diags) {
+    let src = rr.src;
+    push_int(rr, "secrets", Unsimulated::Secrets, out, diags);
+    push_int(rr, "disk", Unsimulated::Disk, out, diags);
+    push_int(rr, "iops", Unsimulated::Iops, out, diags);
+    if let Some(n) = rr.single_block("numa", diags) {
+        no_label(src, n, diags);
+        const N: Schema = Schema {
+            attrs: &["affinity", "devices"],
+            blocks: &[],
+        };
+        let nr = BodyReader::new(src, &n.body, &N, "numa", diags);
+        let numa = NumaLimit {
+            affinity: nr.string("affinity", diags).unwrap_or_default(),
+            devices: nr
+                .strings("devices", diags)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(d, _)| d)
+                .collect(),
+        };
+        out.push(NotSimulated {
+            limit: Unsimulated::Numa(numa),
+            at: At(Some(span_of(&n.ident))),
+        });
+    }
+    if let Some(st) = rr.single_block("storage", diags) {
+        let (variables, host_volumes) = read_storage(src, st, diags);
+        for (v, make) in [
+            (variables, Unsimulated::Variables as fn(i64) -> Unsimulated),
+            (host_volumes, Unsimulated::HostVolumes),
+        ] {
+            if let Some((mb, at)) = v {
+                out.push(NotSimulated {
+                    limit: make(mb),
+                    at: At(Some(at)),
+                });
+            }
+        }
+    }
+    for p in rr.blocks("node_pool") {
+        let Ok((pool, at)) =
+            one_label(src, p, "node_pool \"gpu\" { cpu = 1000 }").map_err(|e| diags.push(e))
+        else {
+            continue;
+        };
+        const P: Schema = Schema {
+            attrs: &["cpu", "cores", "memory", "memory_max", "secrets"],
+            blocks: &["device", "storage"],
+        };
+        let pr = BodyReader::new(src, &p.body, &P, "node_pool", diags);
+        let nz = |v: Option<i64>| v.filter(|v| *v != 0);
+        let mut limit = PoolLimit {
+            pool,
+            cpu: nz(pr.int("cpu", diags)),
+            cores: nz(pr.int("cores", diags)),
+            memory: nz(pr.int("memory", diags)),
+            memory_max: nz(pr.int("memory_max", diags)),
+            secrets: nz(pr.int("secrets", diags)),
+            ..PoolLimit::default()
+        };
+        for d in pr.blocks("device") {
+            let Ok((name, _)) =
+                one_label(src, d, "device \"nvidia/gpu\" { count = 1 }").map_err(|e| diags.push(e))
+            else {
+                continue;
+            };
+            const D: Schema = Schema {
+                attrs: &["count"],
+                blocks: &[],
+            };
+            let dr = BodyReader::new(src, &d.body, &D, "device", diags);
+            limit
+                .devices
+                .insert(name, dr.int("count", diags).unwrap_or(0));
+        }
+        if let Some(st) = pr.single_block("storage", diags) {
+            let (variables, host_volumes) = read_storage(src, st, diags);
+            limit.variables = variables.map(|(mb, _)| mb);
+            limit.host_volumes = host_volumes.map(|(mb, _)| mb);
+        }
+        out.push(NotSimulated {
+            limit: Unsimulated::NodePool(limit),
+            at: At(Some(at)),
+        });
+    }
+}
+
+/// `storage { variables = N, host_volumes = N }`, in MB, each where it is
+/// written. Nomad's CLI also takes "100 GiB" (command/quota_apply.go
+/// parseQuotaMegabytes, 1.10+); a world writes whole MB.
+fn read_storage(
+    src: &Source,
+    b: &Block,
+    diags: &mut Diags,
+) -> (Option<(i64, Span)>, Option<(i64, Span)>) {
+    no_label(src, b, diags);
+    const ST: Schema = Schema {
+        attrs: &["variables", "host_volumes"],
+        blocks: &[],
+    };
+    let r = BodyReader::new(src, &b.body, &ST, "storage", diags);
+    let get = |key: &str, diags: &mut Diags| {
+        r.int(key, diags)
+            .filter(|v| *v != 0)
+            .map(|v| (v, r.attr_span(key).unwrap_or_default()))
+    };
+    (get("variables", diags), get("host_volumes", diags))
 }
 
 pub(super) fn read_namespace(

@@ -5,6 +5,7 @@ pub mod namespace_driver;
 pub mod namespace_without_quota;
 pub mod quota_devices_unknown;
 pub mod quota_exceeded;
+pub mod quota_limits_unknown;
 pub mod quota_near_limit;
 pub mod unknown_namespace;
 

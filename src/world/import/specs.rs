@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::world::api_json::{b, i, s, smap, strs};
 use crate::world::model::*;
+use crate::world::NotSimulated;
 
 pub fn quota_from_api(v: &Value) -> QuotaSpec {
     let limits = v
@@ -35,6 +36,9 @@ pub fn quota_from_api(v: &Value) -> QuotaSpec {
                                 .get("Networks")
                                 .and_then(Value::as_array)
                                 .is_some_and(|n| !n.is_empty()),
+                            // Every other set key, kept as a limit not
+                            // simulated, never dropped.
+                            unsimulated: unsimulated(l, rl),
                             device_spans: Default::default(),
                             spans: Default::default(),
                         },
@@ -50,6 +54,20 @@ pub fn quota_from_api(v: &Value) -> QuotaSpec {
         limits,
         spans: Default::default(),
     }
+}
+
+/// The limit's keys not simulated (`world::quota_limits`), in the
+/// world format's order.
+fn unsimulated(limit: &Value, rl: &Value) -> Vec<NotSimulated> {
+    let mut out: Vec<NotSimulated> = crate::world::quota_limits::from_api(limit, rl)
+        .into_iter()
+        .map(|limit| NotSimulated {
+            limit,
+            at: Default::default(),
+        })
+        .collect();
+    crate::world::quota_limits::canonical_order(&mut out);
+    out
 }
 
 pub fn namespace_from_api(v: &Value) -> Namespace {
