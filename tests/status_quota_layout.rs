@@ -93,6 +93,8 @@ fn the_network_column_is_inf_without_a_limit_and_cannot_tell_with_networks() {
 #[test]
 fn an_imported_zero_limit_is_inf() {
     // tests/fixtures/import/basic (1.7.2+ent): "Cores": 0, "MemoryMaxMB": 0.
+    // Its device limit, which Nomad 1.7.2 does not print and nomad-preflight
+    // does not count, is listed after Nomad's table under our own title.
     let d = TempDir::new("quota-layout-import");
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/basic");
     common::copy_dir(&src, &d.0.join("imp"));
@@ -100,6 +102,9 @@ fn an_imported_zero_limit_is_inf() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(
         o.stdout,
-        format!("{HEAD}Region  CPU Usage  Memory Usage  Memory Max Usage  Variables Usage\nglobal  0 / 3000   0 / 9500      0 / inf           0 / -\n")
+        format!("{HEAD}Region  CPU Usage  Memory Usage  Memory Max Usage  Variables Usage\nglobal  0 / 3000   0 / 9500      0 / inf           0 / -\n\n\
+Quota Limits Not Simulated (nomad-preflight)\n\
+Region  Limit                API Field            Value\n\
+global  device \"nvidia/gpu\"  RegionLimit.Devices  count 2\n")
     );
 }
