@@ -261,14 +261,13 @@ fn read_unsimulated(rr: &BodyReader<'_>, out: &mut Vec<NotSimulated>, diags: &mu
     }
 }
 
+/// A size in MB, where it is written.
+type Sized = (i64, Span);
+
 /// `storage { variables = N, host_volumes = N }`, in MB, each where it is
 /// written. Nomad's CLI also takes "100 GiB" (command/quota_apply.go
 /// parseQuotaMegabytes, 1.10+); a world writes whole MB.
-fn read_storage(
-    src: &Source,
-    b: &Block,
-    diags: &mut Diags,
-) -> (Option<(i64, Span)>, Option<(i64, Span)>) {
+fn read_storage(src: &Source, b: &Block, diags: &mut Diags) -> (Option<Sized>, Option<Sized>) {
     no_label(src, b, diags);
     const ST: Schema = Schema {
         attrs: &["variables", "host_volumes"],
