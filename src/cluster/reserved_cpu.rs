@@ -31,14 +31,11 @@
 use crate::version::NomadVersion;
 use crate::world::ClientPool;
 
-/// The first release of each line whose node cpu is the total compute
-/// again (#23386): Enterprise 1.7.10, community 1.8.2.
-pub const RESERVED_CPU_ONCE: [NomadVersion; 2] =
-    [NomadVersion::new(1, 7, 10), NomadVersion::new(1, 8, 2)];
-
-/// Does this release take a client's reserved cpu off twice?
+/// Does this release take a client's reserved cpu off twice? From 1.7.0
+/// until #23386 (community 1.8.2, Enterprise 1.7.10: the backports table;
+/// its Enterprise 1.6.13 row changes nothing here, 1.6 used the total).
 pub fn reserved_cpu_twice(v: NomadVersion) -> bool {
-    v.at_least(1, 7, 0) && !v.has_since(&RESERVED_CPU_ONCE)
+    v.at_least(1, 7, 0) && !v.has(crate::version::Fix::ReservedCpuOnce)
 }
 
 /// MHz of a pool's client cpu that the release's fit withholds on top of
