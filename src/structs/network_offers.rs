@@ -54,10 +54,11 @@ pub fn first_free(cidr: &str, tries: usize, mut taken: impl FnMut(&str) -> bool)
         IpAddr::V4(v) => {
             let first = u64::from(u32::from(v));
             let size = 1u64 << (32 - len);
+            let mut buf = [0u8; 15];
             for k in 0..size.min(tries as u64) {
-                let ip = IpAddr::V4(u32::try_from(first + k).ok()?.into()).to_string();
-                if !taken(&ip) {
-                    return Some(ip);
+                let ip = v4_text(u32::try_from(first + k).ok()?, &mut buf);
+                if !taken(ip) {
+                    return Some(ip.to_owned());
                 }
             }
         }
@@ -76,9 +77,63 @@ pub fn first_free(cidr: &str, tries: usize, mut taken: impl FnMut(&str) -> bool)
     None
 }
 
+/// An IPv4 address in dotted decimal, as `Ipv4Addr`'s `Display` (and Go's
+/// `net.IP.String`) writes it, into `buf`: the walk above formats an
+/// address per try for every offer ranked, and `Display` through the
+/// formatter was 8% of `plan --samples 1000` (56,609 calls, about 1,000
+/// instructions each).
+fn v4_text(v: u32, buf: &mut [u8; 15]) -> &str {
+    let mut n = 0;
+    for (i, o) in v.to_be_bytes().into_iter().enumerate() {
+        if i > 0 {
+            buf[n] = b'.';
+            n += 1;
+        }
+        if o >= 100 {
+            buf[n] = b'0' + o / 100;
+            n += 1;
+        }
+        if o >= 10 {
+            buf[n] = b'0' + (o / 10) % 10;
+            n += 1;
+        }
+        buf[n] = b'0' + o % 10;
+        n += 1;
+    }
+    // Only ASCII digits and dots were written.
+    std::str::from_utf8(&buf[..n]).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v4_text_writes_what_display_writes() {
+        let mut buf = [0u8; 15];
+        for v in [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            255,
+            256,
+            0x0a00_0005,
+            0xc0a8_0101,
+            0x7f00_0001,
+            u32::MAX,
+        ]
+        .into_iter()
+        .chain((0..2000).map(|k: u32| k.wrapping_mul(2_654_435_761)))
+        {
+            assert_eq!(
+                v4_text(v, &mut buf),
+                std::net::Ipv4Addr::from(v).to_string()
+            );
+        }
+    }
 
     #[test]
     fn a_cidr_offers_its_addresses_from_the_network_address_up() {
