@@ -1,10 +1,10 @@
 //! The evaluation budget holds for memory and time (redteam9 R9-9): a
 //! function whose result size is known from its arguments is charged
 //! before it builds (`replace`, `join`), one that builds many strings as it
-//! builds them (`formatlist`), and the budget is the job file's, not each
-//! expression's. Each input runs under a 1.5 GB address-space limit (the
-//! old builds asked for gigabytes and aborted) and must end within a
-//! minute in a debug build (the old ones took two).
+//! builds them (`formatlist`, YAML aliases), and the budget is the job
+//! file's, not each expression's. Each input runs under a 1.5 GB
+//! address-space limit (the old builds asked for gigabytes and aborted) and
+//! must end within a minute in a debug build (the old ones took two).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -55,6 +55,17 @@ fn large_results_stop_at_the_budget_before_they_are_built() {
                 .map(|k| format!("    k{k} = jsonencode([for i in range(6) : strlen(format(\"%09999999d\", i))])\n"))
                 .collect(),
         ),
+        // YAML aliases: nine anchors, each ten aliases of the one before,
+        // 10^9 values from 600 bytes (redteam10 R10-2; np10 took 4 GB and
+        // aborted). Charged as each alias is copied.
+        (
+            "yaml_aliases.nomad",
+            format!("    x = length(yamldecode(\"{}\"))\n", nested_aliases(9)),
+        ),
+        (
+            "yaml_alias_index.nomad",
+            format!("    x = yamldecode(\"{}\")[0][0]\n", nested_aliases(9)),
+        ),
     ];
     for (file, meta) in &cases {
         write(&d, file, meta_job(meta));
@@ -64,6 +75,45 @@ fn large_results_stop_at_the_budget_before_they_are_built() {
         assert!(all.contains("Evaluation too large"), "{file}: {all}");
         assert!(took < Duration::from_secs(60), "{file}: {took:?}");
     }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A YAML document of `levels` anchors `&a`, `&b`, ..., each a list of ten
+/// aliases of the one before (the first ten `x`), as an HCL string's text.
+fn nested_aliases(levels: u8) -> String {
+    (0..levels)
+        .map(|k| {
+            let name = char::from(b'a' + k);
+            let item = if k == 0 {
+                "x".to_string()
+            } else {
+                format!("*{}", char::from(b'a' + k - 1))
+            };
+            format!("- &{name} [{}]\\n", vec![item; 10].join(","))
+        })
+        .collect()
+}
+
+/// Guard: aliases that stay inside the budget (five levels, 10^5 values)
+/// decode as before.
+#[test]
+fn moderate_yaml_aliases_still_validate() {
+    let d = tempdir("yaml-aliases");
+    write(
+        &d,
+        "small.nomad",
+        meta_job(&format!(
+            "    x = length(yamldecode(\"{}\"))\n",
+            nested_aliases(5)
+        )),
+    );
+    let (o, _) = validate_limited(&d, "small.nomad");
+    assert_clean(&o, &[0]);
+    assert!(
+        o.stdout.contains("Job validation successful"),
+        "{}",
+        o.stderr
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 

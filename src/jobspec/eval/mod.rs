@@ -351,7 +351,7 @@ fn budget_error(sp: Span, msg: String) -> Fail {
         ..EvalError::new(
             sp,
             format!("Evaluation too large: {msg}"),
-            "nested `for` expressions and locals that repeat other locals multiply; build smaller values",
+            "nested `for` expressions, locals that repeat other locals and YAML aliases multiply; build smaller values",
         )
     })
 }

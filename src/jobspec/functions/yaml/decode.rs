@@ -173,10 +173,17 @@ impl Decoder {
                         "cannot refer to anchor from inside its own definition",
                     ));
                 }
-                self.anchors
+                let v = self
+                    .anchors
                     .get(&id)
-                    .cloned()
-                    .ok_or_else(|| at(&m, "reference to undefined anchor"))
+                    .ok_or_else(|| at(&m, "reference to undefined anchor"))?;
+                // go-cty-yaml hands back the anchor's one value; ours is a
+                // copy, so nested aliases would grow as 10^depth from a few
+                // hundred bytes of text (redteam10 R10-2): each copy is
+                // charged to the job file's budget before it is made, and
+                // the walk stops where the budget does.
+                crate::jobspec::budget::charge_copy(v)?;
+                Ok(v.clone())
             }
             Event::MappingStart(anchor, tag) => {
                 self.open(anchor, &tag, "map", "mapping", &m)?;
