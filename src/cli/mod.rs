@@ -321,7 +321,13 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
 }
 
 fn run_import(args: &import::ImportArgs, color: &ColorArgs) -> i32 {
-    let vfs = crate::vfs::DiskVfs::new(".");
+    // The folder named is read wherever it is, as `--world DIR` is: saving
+    // a cluster outside the repository and importing it from there is the
+    // ordinary flow (redteam10 R10-1).
+    let mut vfs = crate::vfs::DiskVfs::new(".");
+    if let Some(dir) = &args.dir {
+        vfs.admit_named(dir);
+    }
     match import::run_import(&vfs, args) {
         Ok((text, warnings)) => {
             if !warnings.is_empty() {
