@@ -338,7 +338,7 @@ fn place_on(
     let Some(node) = engine.node(pos) else {
         return Tried::Other;
     };
-    let mut here = p.existing.iter().find(|a| a.node_id == node.id).copied();
+    let here = p.existing.iter().find(|a| a.node_id == node.id).copied();
     if let (None, Some(t)) = (here, p.finished.get(node.id.as_str())) {
         // Unchanged: it is not run again. Changed: an update, in
         // place (nothing placed: `inplaceUpdate` keeps a terminal
@@ -357,7 +357,6 @@ fn place_on(
             return Tried::Other;
         }
         engine.stop(t);
-        here = Some(*t);
     } else if let Some(a) = here {
         // Its name still exists this evaluation: no placement here.
         if a.migrate {
@@ -423,11 +422,15 @@ fn place_on(
             p.du.place = p.du.place.wrapping_sub(1);
             Tried::Other
         }
+        // A replacement that does not fit leaves its allocation stopped:
+        // `evictAndPlace` appended the stop before `computePlacements`
+        // tried the node, and nothing takes it back (unlike the service
+        // scheduler's `PopUpdate`): system_sched.go@v0.9.3
+        // computePlacements, scheduler_system.go@v1.7.2:304,383-470,
+        // @v1.10.5:309, @v2.0.5:346,487-545 (from 1.11 only the
+        // deployment's own destructive count is taken back).
         Err(false) => {
             p.failed_selects += 1;
-            if let Some(a) = here {
-                engine.unstop(a);
-            }
             p.failures += 1;
             p.first_failure.get_or_insert(metric);
             Tried::Failed

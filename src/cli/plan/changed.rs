@@ -77,6 +77,9 @@ pub struct Entry {
     pub lint_excluded: bool,
     /// Whether this entry stops the job its file defined, from its step.
     pub stops: Stops,
+    /// What the gate says of this plan without refusing it
+    /// ([`super::policy::notices`], judged in the state it was made in).
+    pub notices: Vec<super::policy::Notice>,
 }
 
 /// Does an entry stop a job? Read off its change set step ([`Action`]),
@@ -131,6 +134,7 @@ impl Entry {
             replaced_by: None,
             lint_excluded: false,
             stops: Stops::No,
+            notices: Vec::new(),
         }
     }
 
@@ -286,6 +290,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                             replaced_by: None,
                             lint_excluded: set.lint_excludes(&step.path),
                             stops: Stops::of(&step.action),
+                            notices: Vec::new(),
                         });
                         seq.apply(&step);
                         continue;
@@ -302,8 +307,13 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 &path, namespace, id,
             ));
         }
+        let notices = match &outcome {
+            Outcome::Plan(p) => super::policy::notices(seq.sim(), p),
+            _ => Vec::new(),
+        };
         seq.apply(&step);
         entries.push(Entry {
+            notices,
             lint_excluded: set.lint_excludes(&step.path),
             stops: Stops::of(&step.action),
             path: step.path,

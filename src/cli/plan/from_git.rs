@@ -209,6 +209,13 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             e.path.display()
         )
     }));
+    // A protected job's own plan that stops allocations with no
+    // replacement is the change's intent, not refused, but said.
+    added.extend(judged.iter().flat_map(|(e, _)| {
+        e.notices
+            .iter()
+            .map(move |n| format!("{} {n}", e.path.display()))
+    }));
     let version = setup.world.nomad_version;
     let head = setup.range.head.to_string();
     let mut invalid = 0;
@@ -509,6 +516,7 @@ fn changed_json(
                 "LintExcluded": e.lint_excluded,
                 "Refused": vs.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "Policy": vs.iter().map(policy::Violation::json).collect::<Vec<_>>(),
+                "Notices": e.notices.iter().map(policy::Notice::json).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -166,5 +166,22 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
         out.push_str(&refused.join("\n"));
         out.push('\n');
     }
+    let noticed: Vec<String> = entries
+        .iter()
+        .flat_map(|(e, _)| {
+            e.notices.iter().map(move |n| {
+                format!(
+                    "- {}: {}",
+                    code(&e.path.display().to_string()),
+                    cell(&n.to_string())
+                )
+            })
+        })
+        .collect();
+    if !noticed.is_empty() {
+        out.push_str("\n**Noted, not refused** (`protected` in policy.hcl):\n\n");
+        out.push_str(&noticed.join("\n"));
+        out.push('\n');
+    }
     out
 }

@@ -16,6 +16,9 @@ use crate::world::Protected;
 use super::changed::Entry;
 use super::JobPlan;
 
+mod notice;
+pub use notice::{notices, Notice};
+
 /// What the policy refuses in one shuffle's plan.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Hit {
