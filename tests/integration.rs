@@ -187,6 +187,7 @@ mod periodic_time_zone_data;
 mod plan_address_ips;
 mod plan_address_ports;
 mod plan_admission;
+mod plan_alloc_names;
 mod plan_assumed_consumers;
 mod plan_assumed_notes;
 mod plan_by_hand;
