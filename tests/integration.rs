@@ -77,6 +77,7 @@ mod git_hook;
 mod git_submodules;
 mod git_vfs;
 mod go_quote_unicode;
+mod hcl1_config_merge;
 mod hcl1_integers;
 mod hcl1_only_syntax;
 mod hcl1_retry_keys;

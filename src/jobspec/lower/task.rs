@@ -46,7 +46,23 @@ pub(super) fn task(n: &Node, cx: &mut Cx<'_>) -> Task {
     };
     t.driver = f.str(cx, "driver").unwrap_or_default();
     t.user = f.str(cx, "user").unwrap_or_default();
-    if let Some(c) = f.block(cx, "config") {
+    if !cx.hcl2() {
+        // HCL1 (jobspec/parse.go@v0.9.3, parse_task.go@v0.12.12) decodes
+        // every `config` block into the task's one map in order, and
+        // mapstructure's WeakDecode into a map that exists replaces its
+        // keys: repeated blocks merge, later keys winning (redteam10 R10-9).
+        let mut blocks = f.blocks("config");
+        if let Some(first) = blocks.next() {
+            let mut merged = opaque(first);
+            for b in blocks {
+                merged.extend(opaque(b));
+            }
+            f.spans.set("config", first.span);
+            t.config = merged;
+        } else if let Some(Value::Map(m)) = f.value("config") {
+            t.config = m;
+        }
+    } else if let Some(c) = f.block(cx, "config") {
         t.config = opaque(c);
     } else if let Some(Value::Map(m)) = f.value("config") {
         t.config = m;
