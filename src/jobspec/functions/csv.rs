@@ -246,7 +246,17 @@ pub(super) fn csvdecode(env: &FnEnv<'_>, text: &str) -> Try {
         }
     }
     let mut rows = Vec::new();
+    let key_bytes: usize = header.iter().map(String::len).sum();
     while let Some(cols) = r.read().map_err(fail)? {
+        // Each row (an object of one string per column) is charged to the
+        // job file's budget before it is built, so a 16 MiB file of
+        // one-byte rows stops at the budget instead of building 8 million
+        // maps (redteam10 R10-7). The bound is ours: go-cty builds them.
+        let cells: usize = cols.iter().map(String::len).sum();
+        crate::jobspec::budget::charge(
+            1 + cols.len() as u64,
+            key_bytes.saturating_add(cells) as u64,
+        )?;
         let m: BTreeMap<String, Value> = header
             .iter()
             .cloned()
