@@ -77,13 +77,63 @@ fn bcrypt(env: &FnEnv<'_>, a: &[Value]) -> Res {
             format!("crypto/bcrypt: cost {cost} is outside allowed range (4,31)")
         }));
     }
-    // Before that Go hashed the first 72 bytes; the crate's hash truncates
-    // the same way.
-    let parts = ::bcrypt::hash_with_result(text.as_bytes(), cost as u32)
-        .map_err(|e| failed(e.to_string()))?;
-    Ok(Value::String(
-        parts.format_for_version(::bcrypt::Version::TwoA),
-    ))
+    // GenerateFromPassword draws a 16-byte salt from crypto/rand, so the
+    // hash Nomad computes is a value no one can foresee: the job differs
+    // on every evaluation whatever we print. Running the key schedule
+    // (2^cost rounds: hours at 31) would buy nothing but the wait
+    // (redteam10 R10-3), so the answer is a well-formed `$2a$` hash of
+    // this cost over a random salt and random digest: 60 characters, as
+    // Go's, without the work. It does not verify the password; nothing
+    // nomad-preflight reports depends on that.
+    Ok(Value::String(random_hash(cost)))
+}
+
+/// `$2a$NN$` then 22 characters of salt and 31 of digest in bcrypt's
+/// base64 (x/crypto/bcrypt base64.go: its own alphabet, no padding).
+fn random_hash(cost: i64) -> String {
+    const ALPHABET: &[u8; 64] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let encode = |bytes: &[u8], len: usize| -> String {
+        let mut out = String::with_capacity(len + 2);
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                chunk.get(1).copied().unwrap_or(0),
+                chunk.get(2).copied().unwrap_or(0),
+            ];
+            let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+            for k in 0..=chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * k) & 63) as usize]));
+            }
+        }
+        out.truncate(len);
+        out
+    };
+    let bytes = random_bytes(16 + 23);
+    format!(
+        "$2a${cost:02}${}{}",
+        encode(&bytes[..16], 22),
+        encode(&bytes[16..], 31)
+    )
+}
+
+/// `n` bytes nobody can predict (std's per-process random hasher keys
+/// over the clock), as `uuidv4` uses.
+fn random_bytes(n: usize) -> Vec<u8> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = Vec::with_capacity(n + 8);
+    while out.len() < n {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        h.write_usize(out.len());
+        out.extend_from_slice(&h.finish().to_le_bytes());
+    }
+    out.truncate(n);
+    out
 }
 
 /// google/uuid's `Parse` (v1.3.1 to v1.6.0 alike): 36 characters with
@@ -187,7 +237,19 @@ mod tests {
         };
         // $2a$, the default cost 10, 22 salt and 31 hash characters.
         assert!(h.starts_with("$2a$10$") && h.len() == 60, "{h}");
-        assert!(::bcrypt::verify("hello world", &h).unwrap_or(false));
+        // bcrypt's own reader takes it (a 16-byte salt, a 23-byte digest);
+        // the salt is random, so two calls differ.
+        assert!(h.parse::<::bcrypt::HashParts>().is_ok(), "{h}");
+        assert_ne!(c("bcrypt", &[st("hello world")]), Ok(Value::String(h)));
+        // The highest cost answers at once (redteam10 R10-3: np10 ran 2^31
+        // rounds).
+        let start = std::time::Instant::now();
+        let top = c("bcrypt", &[st("x"), num(31.0)]);
+        assert!(
+            matches!(&top, Ok(Value::String(x)) if x.starts_with("$2a$31$") && x.len() == 60),
+            "{top:?}"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
         let low = c("bcrypt", &[st("x"), num(2.0)]);
         assert!(
             matches!(&low, Ok(Value::String(x)) if x.starts_with("$2a$10$")),
