@@ -158,3 +158,135 @@ fn moderate_values_across_a_file_still_validate() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `regex_replace` is charged as each match's expansion is appended
+/// (redteam10 R10-6): a 10 MB text with a 10 KB replacement per byte (np10
+/// asked for 2.5 GB and aborted) ends in `Evaluation too large`, in
+/// seconds.
+#[test]
+fn regex_replace_stops_at_the_budget_as_it_builds() {
+    let d = tempdir("regex-replace");
+    let cases = [(
+        "big.nomad",
+        "    x = sha1(regex_replace(format(\"%09999999d\", 1), \"0\", format(\"%09999d\", 1)))\n"
+            .to_string(),
+    )];
+    for (file, meta) in &cases {
+        write(&d, file, meta_job(meta));
+        let (o, took) = validate_limited(&d, file);
+        assert_clean(&o, &[255]);
+        let all = flat(&o.stderr);
+        assert!(all.contains("Evaluation too large"), "{file}: {all}");
+        assert!(took < Duration::from_secs(60), "{file}: {took:?}");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Guard: a `regex_replace` whose result fits (10 KB, eighty `$0` and a
+/// named group per match: 820 KB) still validates.
+#[test]
+fn moderate_regex_replace_still_validates() {
+    let d = tempdir("regex-moderate");
+    let meta = format!(
+        "    x = sha1(regex_replace(format(\"%09999d\", 1), \"(?P<z>0)\", \"{}$${{z}}\"))\n",
+        "$0".repeat(80)
+    );
+    write(&d, "ok.nomad", meta_job(&meta));
+    let (o, took) = validate_limited(&d, "ok.nomad");
+    assert_clean(&o, &[0]);
+    assert!(
+        o.stdout.contains("Job validation successful"),
+        "{}",
+        o.stderr
+    );
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `csvdecode` charges each row as it is built (redteam10 R10-7): a
+/// 16 MiB CSV the pull request adds (header `a`, 8,388,606 rows `1`, the
+/// per-file read cap) ends in `Evaluation too large`; np10 built every
+/// row first (3.85 GB in a release build, then an abort).
+#[test]
+fn csvdecode_of_a_16_mib_file_stops_at_the_budget() {
+    let d = tempdir("csv-big");
+    let mut csv = String::with_capacity(16 * 1024 * 1024);
+    csv.push_str("a\n");
+    for _ in 0..8_388_606 {
+        csv.push_str("1\n");
+    }
+    write(&d, "big.csv", csv);
+    write(
+        &d,
+        "big.nomad",
+        meta_job("    x = length(csvdecode(file(\"big.csv\")))\n"),
+    );
+    let (o, took) = validate_limited(&d, "big.nomad");
+    assert_clean(&o, &[255]);
+    let all = flat(&o.stderr);
+    assert!(all.contains("Evaluation too large"), "{all}");
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Guard: a CSV of 20,000 rows of three columns still decodes.
+#[test]
+fn moderate_csvdecode_still_validates() {
+    let d = tempdir("csv-moderate");
+    let mut csv = String::from("a,b,c\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("{i},x{i},\"y,{i}\"\n"));
+    }
+    write(&d, "ok.csv", csv);
+    write(
+        &d,
+        "ok.nomad",
+        meta_job("    x = length(csvdecode(file(\"ok.csv\")))\n"),
+    );
+    let (o, _) = validate_limited(&d, "ok.nomad");
+    assert_clean(&o, &[0]);
+    assert!(
+        o.stdout.contains("Job validation successful"),
+        "{}",
+        o.stderr
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `bcrypt` at any cost answers at once (redteam10 R10-3): Nomad's hash
+/// has a random salt, so no particular value is Nomad's, and np10 spent
+/// 2^cost rounds on one (cost 31: days; 64 calls at cost 14: 95 s).
+#[test]
+fn bcrypt_at_high_cost_answers_at_once() {
+    let d = tempdir("bcrypt");
+    let cases = [
+        ("cost31.nomad", "    x = bcrypt(\"x\", 31)\n".to_string()),
+        (
+            "many.nomad",
+            (0..64)
+                .map(|k| format!("    k{k} = bcrypt(\"x\", 14)\n"))
+                .collect(),
+        ),
+    ];
+    for (file, meta) in &cases {
+        write(&d, file, meta_job(meta));
+        let (o, took) = validate_limited(&d, file);
+        assert_clean(&o, &[0]);
+        assert!(
+            o.stdout.contains("Job validation successful"),
+            "{file}: {}",
+            o.stderr
+        );
+        assert!(took < Duration::from_secs(30), "{file}: {took:?}");
+    }
+    // Go's range check stands: 32 is refused in its words.
+    write(&d, "cost32.nomad", meta_job("    x = bcrypt(\"x\", 32)\n"));
+    let (o, _) = validate_limited(&d, "cost32.nomad");
+    assert_clean(&o, &[1]);
+    let all = flat(&o.stderr);
+    assert!(
+        all.contains("cost 32 is outside allowed range (4,31)"),
+        "{all}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
