@@ -10,6 +10,7 @@
 //! lists the files and puts a world together.
 
 mod commands;
+mod ent_config;
 mod jobs;
 mod json;
 mod nodes;
@@ -31,6 +32,7 @@ use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
 pub use commands::{print_commands, NAMESPACES_LISTED, NAMESPACE_LISTS};
+use ent_config::{namespace_pools, pools_scheduler};
 pub(super) use jobs::VERSIONS_DIR;
 use jobs::{load_job_versions, load_jobs};
 pub(super) use json::read_json;
@@ -432,88 +434,6 @@ fn stub_nodes(diags: &mut Diags, stubs: &BTreeMap<String, String>) {
         )
         .help("save each node with `nomad operator api /v1/node/<id>` (`nomad-preflight import --print-commands DIR` lists the commands)"),
     );
-}
-
-/// A namespace's `NodePoolConfiguration` (Enterprise 1.6+): a default
-/// pool for its jobs and the pools they may use, which is not simulated
-/// (an empty `Allowed` list allows the default alone, so a non-null list
-/// counts).
-fn namespace_pools(src: &crate::source::Source, v: &Value, diags: &mut Diags) {
-    let set: Vec<String> = v
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|ns| {
-            let Some(c) = ns.get("NodePoolConfiguration").filter(|c| c.is_object()) else {
-                return false;
-            };
-            let listed = |k: &str| c.get(k).is_some_and(|l| !l.is_null());
-            !matches!(s(c, "Default").as_str(), "" | "default")
-                || listed("Allowed")
-                || listed("Denied")
-        })
-        .map(|ns| s(ns, "Name"))
-        .collect();
-    pool_config_guess(diags, src, "namespaces", &set, "their jobs' node pools");
-}
-
-/// The `import::node-pool-config` guess: `names` (of `kind`) set `what`.
-fn pool_config_guess(
-    diags: &mut Diags,
-    src: &crate::source::Source,
-    kind: &str,
-    names: &[String],
-    what: &str,
-) {
-    if names.is_empty() {
-        return;
-    }
-    diags.push(
-        Diag::warning(
-            super::guess::NODE_POOL_CONFIG,
-            format!(
-                "{kind} {} set {what}, which nomad-preflight does not simulate",
-                names.join(", ")
-            ),
-        )
-        .in_source(src)
-        .help("judge the jobs on the cluster (`nomad job plan`)"),
-    );
-}
-
-/// On Enterprise from 1.6 a node pool may set its own scheduler algorithm
-/// and memory oversubscription, which is not simulated: a guess when one
-/// does, or when the pools were not saved.
-fn pools_scheduler(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) {
-    let file = dir.join(NODE_POOLS);
-    match read_saved(vfs, &file, false, diags) {
-        Some(Saved::Read(src, v)) => {
-            let own: Vec<String> = v
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|p| {
-                    p.get("SchedulerConfiguration")
-                        .is_some_and(|c| !c.is_null())
-                })
-                .map(|p| s(p, "Name"))
-                .collect();
-            pool_config_guess(
-                diags,
-                &src,
-                "node pools",
-                &own,
-                "their own scheduler configuration",
-            );
-        }
-        Some(Saved::Absent) => not_saved(
-            diags,
-            dir,
-            &file,
-            "whether a node pool sets its own scheduler configuration is unknown",
-        ),
-        None => {}
-    }
 }
 
 /// The servers' release, edition, region and identity settings from
