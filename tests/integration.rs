@@ -110,6 +110,7 @@ mod import_alloc_stub;
 mod import_alloc_version;
 mod import_batch;
 mod import_generic_disconnect;
+mod import_job_ids;
 mod import_named_dir;
 mod import_node_addresses;
 mod import_node_fields;

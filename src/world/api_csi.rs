@@ -31,10 +31,13 @@ pub const PLUGINS_DIR: &str = "plugins";
 
 /// The shell lines that save the CSI state (run after the lists, which
 /// save `csi-volumes.json` namespace by namespace).
+/// Each file is named by jq's `@uri` of the ID, as a job's is
+/// (import/commands.rs): one plain name whatever the ID holds; the
+/// import reads the ID from inside.
 pub fn print_commands(dir: &str) -> String {
     format!(
-        "jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' {dir}/{VOLUMES_LIST} | while read ns id; do mkdir -p {dir}/{VOLUMES_DIR}/$ns; nomad operator api \"/v1/volume/csi/$id?namespace=$ns\" > \"{dir}/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
-         mkdir -p {dir}/{PLUGINS_DIR}; nomad operator api '/v1/plugins?type=csi' | jq -r '.[].ID' | while read id; do nomad operator api \"/v1/plugin/csi/$id\" > \"{dir}/{PLUGINS_DIR}/$id.json\"; done\n"
+        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{VOLUMES_LIST} | while read -r ns id; do mkdir -p \"{dir}/{VOLUMES_DIR}/$ns\"; nomad operator api \"/v1/volume/csi/$id?namespace=$ns\" > \"{dir}/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
+         mkdir -p {dir}/{PLUGINS_DIR}; nomad operator api '/v1/plugins?type=csi' | jq -r '.[].ID | @uri' | while read -r id; do nomad operator api \"/v1/plugin/csi/$id\" > \"{dir}/{PLUGINS_DIR}/$id.json\"; done\n"
     )
 }
 

@@ -66,9 +66,17 @@ pub fn print_commands(dir: &str) -> String {
     ));
     out.push_str(&api_csi::print_commands(dir));
     // Each job's tracked versions too: the list of allocations embeds no
-    // Job, only the version it runs.
+    // Job, only the version it runs. A job ID may hold any character but
+    // a space or NUL (nomad/structs Job.Validate), `/` in every periodic
+    // or dispatched child (`report/periodic-1764547200`,
+    // structs.go@v1.7.2 PeriodicLaunchSuffix): jq's `@uri` escapes all
+    // but `A-Za-z0-9-_.~`, so the file name is one plain name, the shell
+    // neither splits nor globs it, and the URL is the ID's (the agent
+    // decodes the path: command/agent/job_endpoint.go
+    // `JobSpecificRequest` reads `req.URL.Path`). The import reads each
+    // job's ID from inside its file, never from the name.
     out.push_str(&format!(
-        "jq -r '.[] | \"\\(.Namespace) \\(.ID)\"' {dir}/{jobs} | while read ns id; do mkdir -p {dir}/jobs/$ns {dir}/{versions}/$ns; nomad operator api \"/v1/job/$id?namespace=$ns\" > {dir}/jobs/$ns/$id.json; nomad operator api \"/v1/job/$id/versions?namespace=$ns\" > {dir}/{versions}/$ns/$id.json; done\n",
+        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{jobs} | while read -r ns id; do mkdir -p \"{dir}/jobs/$ns\" \"{dir}/{versions}/$ns\"; nomad operator api \"/v1/job/$id?namespace=$ns\" > \"{dir}/jobs/$ns/$id.json\"; nomad operator api \"/v1/job/$id/versions?namespace=$ns\" > \"{dir}/{versions}/$ns/$id.json\"; done\n",
         jobs = super::stale::JOBS_LIST,
         versions = super::jobs::VERSIONS_DIR
     ));

@@ -21,9 +21,12 @@ use crate::world::model::*;
 /// What `jobs.json` lists (`None`: not saved).
 pub(super) type Listed = Option<std::collections::BTreeSet<(String, String)>>;
 
-/// Jobs under `jobs/<namespace>/<id>.json`, replayed in creation order
+/// Jobs under `jobs/<namespace>/*.json` (`import --print-commands` names
+/// each file by its URL-escaped ID, commands.rs; the job's ID is read
+/// from inside the file, never from its name), replayed in creation order
 /// (unless `allocations.json` pins them); returns each job's indexes, and
-/// the jobs `jobs.json` lists.
+/// the jobs `jobs.json` lists. A job `jobs.json` lists that no file holds
+/// is named, never taken as absent.
 pub(super) fn load_jobs(
     vfs: &dyn Vfs,
     dir: &Path,
@@ -34,10 +37,12 @@ pub(super) fn load_jobs(
     let jobs_dir = dir.join("jobs");
     let listing = job_list(vfs, dir, diags);
     let mut found: Vec<(u64, PathBuf, Job)> = Vec::new();
-    let mut ns_dirs: Vec<String> = world.namespaces.keys().cloned().collect();
-    ns_dirs.sort();
-    for ns in ns_dirs {
-        let d = jobs_dir.join(&ns);
+    // Files there but empty: each already said as not saved.
+    let mut empty: Vec<PathBuf> = Vec::new();
+    let listed_ns = listing.iter().flatten().map(|(ns, _)| ns);
+    let ns_dirs = namespace_dirs(world, listed_ns);
+    for ns in &ns_dirs {
+        let d = jobs_dir.join(ns);
         if !vfs.is_dir(&d) {
             continue;
         }
@@ -70,6 +75,7 @@ pub(super) fn load_jobs(
                         &p,
                         "a registered job's specification is unknown",
                     );
+                    empty.push(p);
                     continue;
                 }
                 None => continue,
@@ -82,6 +88,21 @@ pub(super) fn load_jobs(
                 {
                     let what = format!("job {}/{}", job.namespace, job.id);
                     super::stale::note(diags, dir, &p, &what, JOBS_LIST);
+                }
+                Ok(job) if versions.contains_key(&(job.namespace.clone(), job.id.clone())) => {
+                    diags.push(
+                        Diag::error(
+                            "import::duplicate-job",
+                            format!(
+                                "{} holds job {} of namespace {}, which another file under jobs/ holds too",
+                                crate::escape::one_line(&p.display().to_string()),
+                                crate::escape::one_line(&crate::gotext::go_quote(&job.id)),
+                                crate::escape::one_line(&crate::gotext::go_quote(&job.namespace))
+                            ),
+                        )
+                        .in_source(&src)
+                        .help("keep one file per job: save the folder afresh (`import --print-commands`)"),
+                    );
                 }
                 Ok(job) => {
                     versions.insert(
@@ -102,6 +123,9 @@ pub(super) fn load_jobs(
             }
         }
     }
+    if let Some(l) = &listing {
+        unsaved_jobs(diags, dir, l, &versions, &empty);
+    }
     found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     world.running = found
         .into_iter()
@@ -112,6 +136,66 @@ pub(super) fn load_jobs(
         })
         .collect();
     (versions, listing)
+}
+
+/// The folders under `jobs/` (and `job-versions/`) to read: the
+/// namespaces namespaces.json names and `more` (jobs.json's, the running
+/// jobs'), sorted; only plain file names (Nomad's own are
+/// `[a-zA-Z0-9-]`), so no saved name leads out of the import folder.
+fn namespace_dirs<'a>(world: &'a World, more: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let all: std::collections::BTreeSet<&String> = world.namespaces.keys().chain(more).collect();
+    all.into_iter()
+        .filter(|ns| crate::project::is_plain_file_name(ns))
+        .cloned()
+        .collect()
+}
+
+/// The jobs `jobs.json` lists that no file under `jobs/` holds: each
+/// registered, its specification unknown (`import::not-saved`, a guess
+/// for every job, as an empty job file is). One warning naming the
+/// first, and the file `import --print-commands` saves it as. One whose
+/// file is there but empty (the endpoint refused) was said as read.
+fn unsaved_jobs(
+    diags: &mut Diags,
+    dir: &Path,
+    listed: &std::collections::BTreeSet<(String, String)>,
+    read: &BTreeMap<(String, String), JobIndexes>,
+    empty: &[PathBuf],
+) {
+    let file = |ns: &str, id: &str| {
+        (dir.join("jobs").join(saved_name(ns))).join(format!("{}.json", saved_name(id)))
+    };
+    let missing: Vec<&(String, String)> = listed
+        .iter()
+        .filter(|(ns, id)| !read.contains_key(&(ns.clone(), id.clone())))
+        .filter(|(ns, id)| !empty.contains(&file(ns, id)))
+        .collect();
+    let Some((ns, id)) = missing.first() else {
+        return;
+    };
+    let others = match missing.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 other listed job)".to_string(),
+        n => format!(" (and {n} other listed jobs)"),
+    };
+    super::not_saved(
+        diags,
+        dir,
+        &file(ns, id),
+        &format!(
+            "job {} of namespace {}{others}, which {JOBS_LIST} lists, is registered with a specification that is unknown",
+            crate::gotext::go_quote(id),
+            crate::gotext::go_quote(ns)
+        ),
+    );
+}
+
+/// The file name `import --print-commands` saves a job or namespace as:
+/// jq's `@uri` of it (every byte but `A-Za-z0-9-_.~` percent-encoded;
+/// jq 1.6 keeps `!*'()` too, which reads the same, as the name is never
+/// parsed).
+fn saved_name(s: &str) -> String {
+    crate::escape::uri_path(s).replace('/', "%2F")
 }
 
 /// The jobs `jobs.json` lists (what the cluster holds now); `None` when it
@@ -139,10 +223,12 @@ fn job_list(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Listed {
 pub(in crate::world) const VERSIONS_DIR: &str = "job-versions";
 
 /// The versions of each registered job that Nomad still tracks
-/// (`job-versions/<namespace>/<id>.json`, the `Versions` of
-/// `/v1/job/:id/versions`), by (namespace, job, version): the spec an
-/// allocation saved without its `Job` runs (api_alloc_version.rs). A job
-/// without the file has none; one that does not read is an error.
+/// (`job-versions/<namespace>/*.json`, the `Versions` of
+/// `/v1/job/:id/versions`, each file named as its job's is under `jobs/`
+/// and read by the job ID inside it), by (namespace, job, version): the
+/// spec an allocation saved without its `Job` runs
+/// (api_alloc_version.rs). A job without the file has none; a file of a
+/// job not registered is not read; one that does not read is an error.
 pub(super) fn load_job_versions(
     vfs: &dyn Vfs,
     dir: &Path,
@@ -150,39 +236,56 @@ pub(super) fn load_job_versions(
     diags: &mut Diags,
 ) -> BTreeMap<(String, String, u64), Job> {
     let mut out = BTreeMap::new();
-    for r in &world.running {
-        let (ns, id) = (&r.job.namespace, &r.job.id);
-        // The folder's own names only: a job ID is not a path.
-        let p = dir.join(VERSIONS_DIR).join(ns).join(format!("{id}.json"));
-        let plain = |n: &str| !n.contains(['/', '\\']) && !n.starts_with('.');
-        if !plain(ns) || !plain(id) || !vfs.is_file(&p) {
+    let running: std::collections::BTreeSet<(&str, &str)> = (world.running.iter())
+        .map(|r| (r.job.namespace.as_str(), r.job.id.as_str()))
+        .collect();
+    for ns in namespace_dirs(world, world.running.iter().map(|r| &r.job.namespace)) {
+        let d = dir.join(VERSIONS_DIR).join(&ns);
+        if !vfs.is_dir(&d) {
             continue;
         }
-        let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
-            continue;
-        };
-        let list = v.get("Versions").and_then(Value::as_array);
-        for j in list.into_iter().flatten() {
-            match job_from_api_json(j) {
-                Ok(job) if job.namespace == *ns && job.id == *id => {
-                    let version = j.get("Version").and_then(Value::as_u64).unwrap_or(0);
-                    out.insert((ns.clone(), id.clone(), version), job);
+        for p in vfs.list(&d).unwrap_or_default() {
+            if p.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
+                continue;
+            };
+            let list = v.get("Versions").and_then(Value::as_array);
+            let mut of: Option<(String, String)> = None;
+            for j in list.into_iter().flatten() {
+                let job = match job_from_api_json(j) {
+                    Ok(job) => job,
+                    Err(d) => {
+                        diags.push(d.in_source(&src));
+                        continue;
+                    }
+                };
+                let key = (job.namespace.clone(), job.id.clone());
+                match &of {
+                    Some(first) if *first != key => {
+                        diags.push(
+                            Diag::error(
+                                "import::shape",
+                                format!(
+                                    "{} holds versions of two jobs, {} and {}",
+                                    crate::escape::one_line(&p.display().to_string()),
+                                    crate::escape::one_line(&crate::gotext::go_quote(&first.1)),
+                                    crate::escape::one_line(&crate::gotext::go_quote(&key.1))
+                                ),
+                            )
+                            .in_source(&src)
+                            .help("save it with `nomad operator api '/v1/job/<id>/versions?namespace=<ns>'`"),
+                        );
+                        break;
+                    }
+                    _ => of = Some(key.clone()),
                 }
-                Ok(job) => diags.push(
-                    Diag::error(
-                        "import::shape",
-                        format!(
-                            "{} holds a version of job {:?}, not of {id:?}",
-                            p.display(),
-                            job.id
-                        ),
-                    )
-                    .in_source(&src)
-                    .help(
-                        "save it with `nomad operator api '/v1/job/<id>/versions?namespace=<ns>'`",
-                    ),
-                ),
-                Err(d) => diags.push(d.in_source(&src)),
+                if !running.contains(&(key.0.as_str(), key.1.as_str())) {
+                    continue;
+                }
+                let version = j.get("Version").and_then(Value::as_u64).unwrap_or(0);
+                out.insert((key.0, key.1, version), job);
             }
         }
     }
