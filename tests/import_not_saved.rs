@@ -182,19 +182,45 @@ fn quotas_and_namespaces_follow_the_edition_and_release() {
     assert_unknown(&d, "quotas.json", "import::not-saved", "NotSaved");
     d.put("import/quotas.json", "[]");
     assert!(placed(&plan(&d, &[])));
-    // Namespaces: open source from 1.0.
-    // The namespace list itself is unknown (world::guess::namespace_unknown).
+    // Namespaces: open source from 1.0. The namespace list itself is
+    // unknown (world::guess::namespace_unknown), one kind at every release
+    // and edition: `Namespace`.
     let d = import("not-saved-ns-16", "1.6.0");
     std::fs::remove_file(d.0.join("import/namespaces.json")).unwrap();
-    assert_unknown(&d, "namespaces.json", "import::not-saved", "Namespace");
+    assert_unknown(&d, "namespaces.json", NS_CODE, "Namespace");
     let d = import("not-saved-ns-0912", "0.9.7");
     std::fs::remove_file(d.0.join("import/namespaces.json")).unwrap();
     let o = plan(&d, &[]);
     assert!(placed(&o), "{}{}", o.stdout, o.stderr);
+    // Enterprise: `default`'s quota is unknown.
     let d = import("not-saved-ns-0912-ent", "0.9.7+ent");
     std::fs::remove_file(d.0.join("import/namespaces.json")).unwrap();
     std::fs::write(d.0.join("import/quotas.json"), "[]").unwrap();
-    assert_unknown(&d, "namespaces.json", "import::not-saved", "NotSaved");
+    assert_unknown(&d, "namespaces.json", NS_CODE, "Namespace");
+}
+
+/// The warning of a missing namespaces.json: its jobs are judged by
+/// `namespace_unknown`, never as every job's not-saved guess.
+const NS_CODE: &str = "import::namespaces-not-saved";
+
+/// Community 1.0 to 1.2: `default` has nothing a plan reads (no
+/// capabilities before 1.3.0, no quota on community), so its jobs plan;
+/// a job elsewhere cannot, as whether its namespace exists is unknown.
+#[test]
+fn community_before_1_3_knows_default_without_namespaces() {
+    let d = import("not-saved-ns-12", "1.2.0");
+    std::fs::remove_file(d.0.join("import/namespaces.json")).unwrap();
+    let o = plan(&d, &[]);
+    assert!(placed(&o), "{}{}", o.stdout, o.stderr);
+    d.put(
+        "web.nomad",
+        &JOB.replace("job \"web\" {\n", "job \"web\" {\n  namespace = \"prod\"\n"),
+    );
+    let j = plan(&d, &["--format", "json"]);
+    assert_eq!(j.code, 255, "{}{}", j.stdout, j.stderr);
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("json");
+    assert_eq!(v["Preflight"]["WorldGuess"]["Kind"], "Namespace");
+    assert_eq!(v["Preflight"]["WorldGuess"]["Namespace"], "prod");
 }
 
 /// A file that is there but cannot be read (a link leading out of the

@@ -72,17 +72,20 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
 /// quotas, no allocations), and plans of it would lose the "unknown".
 fn refuse_guesses(warnings: &Diags) -> Result<(), Diags> {
     use crate::world::guess::{
-        ALLOC_STATE, DEPLOYMENT, NODE_POOL_CONFIG, NOT_SAVED, SAVED_APART, VOLUMES_NOT_SAVED,
+        ALLOC_STATE, DEPLOYMENT, NAMESPACES_NOT_SAVED, NAMESPACE_CLUSTERS, NODE_POOL_CONFIG,
+        NOT_SAVED, SAVED_APART, VOLUMES_NOT_SAVED,
     };
     let guessed: Vec<&Diag> = warnings
         .iter()
         .filter(|d| {
             crate::world::guess::is_version_guess(&d.code)
                 || d.code == NOT_SAVED
+                || d.code == NAMESPACES_NOT_SAVED
                 || d.code == VOLUMES_NOT_SAVED
                 || d.code == ALLOC_STATE
                 || d.code == DEPLOYMENT
                 || d.code == NODE_POOL_CONFIG
+                || d.code == NAMESPACE_CLUSTERS
                 || d.code == SAVED_APART
         })
         .collect();

@@ -196,6 +196,19 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
+        // From 1.7 (Enterprise) the Vault and Consul hooks read the job's
+        // namespace's clusters, which an import holds but nothing simulates.
+        let clusters_unknown = parsed.job.as_ref().and_then(|job| {
+            Some((
+                job,
+                crate::world::namespace_clusters::unknown(&sim.world, job)?,
+            ))
+        });
+        if let Some((job, unknown)) = clusters_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
         // From 1.7 the community edition's hooks refuse Enterprise's
         // features: an unstated edition leaves the verdict unknown.
         let edition_unknown = parsed.job.as_ref().and_then(|job| {

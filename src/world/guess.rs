@@ -12,10 +12,11 @@
 //! | code | bearing |
 //! |---|---|
 //! | `world::no-version`, `import::version` | guess: the release is not stated, every job |
-//! | (no warning) | guess: the world lists no namespaces (no rules/namespaces/ folder, no namespaces.json) and the job's namespace is not `default` (or, in an import, from 1.3.0 any), unless a community cluster before 1.0 ([`namespace_unknown`]), that job |
-//! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs, scheduler configuration; quotas on Enterprise; namespaces from 1.0 or on Enterprise), every job |
+//! | `import::namespaces-not-saved` (an import), no warning (rules/) | guess: the world lists no namespaces (no rules/namespaces/ folder, no namespaces.json) and the job's namespace is not `default` (or, in an import, any from 1.3.0 or on Enterprise), unless a community cluster before 1.0 ([`namespace_unknown`]), that job |
+//! | `import::not-saved` | guess: an import file is absent or empty (allocations, jobs or a job jobs.json lists, scheduler configuration; quotas on Enterprise), every job |
 //! | `import::saved-apart` | guess: allocations.json holds an allocation its client runs of a job jobs.json does not list, under a release whose purge deletes a job's allocations (1.5.13, 1.6.6, 1.7.3+), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
+//! | `import::namespace-clusters` | guess (Enterprise 1.7+): a namespace sets the Vault or Consul clusters its jobs use ([`super::namespace_clusters`]), its jobs that use that service |
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
 //! | (no warning) | guess: a client's host volume is dynamic (1.10+, [`HostVolume::dynamic`](super::model::HostVolume)), jobs asking for it |
 //! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client; a system or sysbatch one only where the import cannot say whether its window passed), running with a reconnect not reconciled (1.3+), a canary of a deployment in progress, or (before 0.12.5) already replaced, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, a batch or sysbatch one the releases read differently), that job |
@@ -41,9 +42,15 @@ pub const IMPORT_VERSION: &str = "import::version";
 /// An import file that is absent or empty (import.rs `not_saved`): part
 /// of the cluster's state is unknown, never taken as empty.
 pub const NOT_SAVED: &str = "import::not-saved";
+/// namespaces.json is absent or empty: which jobs that leaves unknown is
+/// [`namespace_unknown`]'s to say (kind `Namespace`, never `NotSaved`).
+pub const NAMESPACES_NOT_SAVED: &str = "import::namespaces-not-saved";
 /// A node pool sets its own scheduler configuration, or a namespace its
 /// default or allowed node pools (Enterprise 1.6+): not simulated.
 pub const NODE_POOL_CONFIG: &str = "import::node-pool-config";
+/// A namespace's Vault or Consul cluster configuration (Enterprise 1.7+):
+/// not simulated ([`super::namespace_clusters`]).
+pub const NAMESPACE_CLUSTERS: &str = "import::namespace-clusters";
 /// The import's CSI volume list is absent or empty.
 pub const VOLUMES_NOT_SAVED: &str = "import::volumes-not-saved";
 /// allocations.json and jobs.json were saved on either side of a change:
@@ -167,7 +174,9 @@ pub fn changes_verdict(code: &str) -> bool {
         NO_VERSION
             | IMPORT_VERSION
             | NOT_SAVED
+            | NAMESPACES_NOT_SAVED
             | NODE_POOL_CONFIG
+            | NAMESPACE_CLUSTERS
             | SAVED_APART
             | VOLUMES_NOT_SAVED
             | ALLOC_STATE
@@ -205,6 +214,12 @@ pub enum WorldGuess {
         namespace: String,
         list: super::model::NamespaceList,
     },
+    /// The job's namespace sets the clusters of a service the job uses
+    /// (Enterprise 1.7+), which is not simulated.
+    NamespaceClusters {
+        namespace: String,
+        service: super::namespace_clusters::ClusterService,
+    },
 }
 
 /// Whether the servers' answer on `job` depends on a namespace the world
@@ -216,8 +231,12 @@ pub enum WorldGuess {
 ///   upsert, nomad/state/state_store.go, every release; from 1.3.0 the
 ///   namespace validator first, nomad/job_endpoint_validators.go, which
 ///   `nomad job validate` runs too);
-/// - or, in an import without namespaces.json, from 1.3.0 even
-///   `default`: what its `capabilities` allow is not known.
+/// - or, in an import without namespaces.json, even `default`: from 1.3.0
+///   what its `capabilities` allow is not known, and on Enterprise (or an
+///   unstated edition) at every release its quota. A community cluster
+///   from 1.0 to 1.2 sets nothing on `default` that a plan reads (its
+///   Namespace has Name, Description, Quota, nomad/structs/structs.go
+///   v1.2.0, and quotas are Enterprise's), so its jobs there are known.
 ///
 /// Not so before 1.0 on a community cluster: its state store knows
 /// `default` alone (nomad/state/state_store_oss.go `namespaceExists`,
@@ -231,8 +250,9 @@ pub fn namespace_unknown(world: &World, job: &Job) -> Option<WorldGuess> {
         return None;
     }
     let default = job.namespace == "default";
-    let capabilities = world.namespace_list == NamespaceList::NotSaved && v.at_least(1, 3, 0);
-    (!default || capabilities).then(|| WorldGuess::Namespace {
+    let settings =
+        world.namespace_list == NamespaceList::NotSaved && (v.at_least(1, 3, 0) || !community);
+    (!default || settings).then(|| WorldGuess::Namespace {
         namespace: job.namespace.clone(),
         list: world.namespace_list,
     })
@@ -257,6 +277,9 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     let key = (job.namespace.clone(), job.id.clone());
     if let Some(what) = world.alloc_states.get(&key) {
         return Some(WorldGuess::AllocState { what: what.clone() });
+    }
+    if let Some(g) = super::namespace_clusters::unknown(world, job) {
+        return Some(g);
     }
     if let Some(what) = guesses.volumes_not_saved {
         let csi = job
@@ -388,6 +411,13 @@ impl WorldGuess {
                 };
                 format!("cannot tell whether Nomad accepts job {job:?}: {why}, so {what} is not known")
             }
+            WorldGuess::NamespaceClusters { namespace, service } => format!(
+                "namespace {} sets which {} clusters its jobs use ({}, Nomad Enterprise), which nomad-preflight does not simulate, and job {job:?} uses {}: whether Nomad accepts it and where it is placed cannot be known",
+                crate::gotext::go_quote(namespace),
+                service.name(),
+                service.api_key(),
+                service.name()
+            ),
         }
     }
 
@@ -420,6 +450,9 @@ impl WorldGuess {
                     "describe the cluster's namespaces in rules/namespaces/NAME.hcl (an empty rules/namespaces/ folder says only `default` exists)"
                 }
             },
+            WorldGuess::NamespaceClusters { .. } => {
+                "judge the job on the cluster (`nomad job plan`)"
+            }
         }
     }
 
@@ -451,6 +484,11 @@ impl WorldGuess {
                 };
                 serde_json::json!({"Kind": "Namespace", "Namespace": namespace, "List": list})
             }
+            WorldGuess::NamespaceClusters { namespace, service } => serde_json::json!({
+                "Kind": "NamespaceClusters",
+                "Namespace": namespace,
+                "Service": service.name()
+            }),
         }
     }
 }

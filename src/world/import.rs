@@ -286,18 +286,20 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     match read_saved(vfs, &dir.join("namespaces.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
             namespace_pools(&src, &v, &mut diags);
+            ent_config::namespace_clusters(&src, &v, &mut diags);
             for ns in v.as_array().into_iter().flatten().map(namespace_from_api) {
                 world.namespaces.insert(ns.name.clone(), ns);
             }
         }
-        // Not the list: what that leaves unknown is
+        // Not the list: what that leaves unknown, for which jobs, is
         // guess::namespace_unknown's to say (nothing for a community
         // cluster before 1.0, whose namespaces are Enterprise's: it has
-        // `default` alone).
+        // `default` alone), so its warning is not the every-job guess.
         Some(Saved::Absent) => {
             world.namespace_list = super::model::NamespaceList::NotSaved;
             if !community || world.nomad_version.at_least(1, 0, 0) {
-                not_saved(
+                not_saved_as(
+                    super::guess::NAMESPACES_NOT_SAVED,
                     &mut diags,
                     dir,
                     &dir.join("namespaces.json"),
@@ -398,6 +400,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
 /// An import file that is absent or empty, so part of the cluster's state
 /// is unknown: a guess for every job ([`super::guess::NOT_SAVED`]).
 fn not_saved(diags: &mut Diags, dir: &Path, file: &Path, what: &str) {
+    not_saved_as(super::guess::NOT_SAVED, diags, dir, file, what);
+}
+
+/// [`not_saved`]'s warning under `code`.
+fn not_saved_as(code: &str, diags: &mut Diags, dir: &Path, file: &Path, what: &str) {
     let rel = file.strip_prefix(dir).unwrap_or(file);
     let name = match rel.extension() {
         Some(_) => rel.display().to_string(),
@@ -405,7 +412,7 @@ fn not_saved(diags: &mut Diags, dir: &Path, file: &Path, what: &str) {
     };
     diags.push(
         Diag::warning(
-            super::guess::NOT_SAVED,
+            code,
             format!("{name} is not saved (absent or empty), so {what}"),
         )
         .help("save it from the cluster (`nomad-preflight import --print-commands DIR` lists the commands)"),

@@ -45,6 +45,7 @@ pub mod import;
 pub mod load;
 mod member_file;
 pub mod model;
+pub mod namespace_clusters;
 pub mod network_file;
 pub(crate) mod policy_file;
 mod pool_networks;

@@ -310,6 +310,9 @@ pub struct Namespace {
     pub enabled_network_modes: Vec<String>,
     /// `capabilities { disabled_network_modes }` (1.8.4+).
     pub disabled_network_modes: Vec<String>,
+    /// Its Vault and Consul clusters (Enterprise 1.7+, imports only).
+    #[serde(default)]
+    pub clusters: super::namespace_clusters::NamespaceClusters,
     pub spans: Spans,
 }
 

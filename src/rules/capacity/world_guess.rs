@@ -62,6 +62,7 @@ impl Rule for WorldGuessRule {
             WorldGuess::AllocState { .. } => "allocation state not simulated",
             WorldGuess::Deployment { .. } => "deployment not simulated",
             WorldGuess::Namespace { .. } => "namespaces not listed",
+            WorldGuess::NamespaceClusters { .. } => "namespace clusters not simulated",
         };
         out.push(
             ctx.finding(&Self::META, job.spans.label, label, guess.line(job))

@@ -1,6 +1,7 @@
 //! What an Enterprise cluster configures that the import reads but does
 //! not simulate: a namespace's node pools, a node pool's own scheduler
-//! configuration. Each is a guess (`import::node-pool-config`), never
+//! configuration (`import::node-pool-config`), a namespace's Vault and
+//! Consul clusters (`import::namespace-clusters`). Each is a guess, never
 //! dropped silently.
 
 use std::path::Path;
@@ -34,6 +35,41 @@ pub(super) fn namespace_pools(src: &crate::source::Source, v: &Value, diags: &mu
         .map(|ns| s(ns, "Name"))
         .collect();
     pool_config_guess(diags, src, "namespaces", &set, "their jobs' node pools");
+}
+
+/// A namespace's `VaultConfiguration` / `ConsulConfiguration`
+/// (Enterprise 1.7+, [`crate::world::namespace_clusters`]): one warning
+/// naming each namespace that restricts a service; the plans of its jobs
+/// that use the service say they cannot be known.
+pub(super) fn namespace_clusters(src: &crate::source::Source, v: &Value, diags: &mut Diags) {
+    let set: Vec<String> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|ns| {
+            let services =
+                crate::world::namespace_clusters::NamespaceClusters::from_api(ns).restricting();
+            let names: Vec<&str> = services.iter().map(|s| s.api_key()).collect();
+            (!names.is_empty()).then(|| {
+                let name = crate::gotext::go_quote(&s(ns, "Name"));
+                format!("{name} ({})", names.join(", "))
+            })
+        })
+        .collect();
+    if set.is_empty() {
+        return;
+    }
+    diags.push(
+        Diag::warning(
+            crate::world::guess::NAMESPACE_CLUSTERS,
+            format!(
+                "namespaces {} set the Vault or Consul clusters their jobs may use, which nomad-preflight does not simulate: plans of their jobs that use Vault or Consul cannot be known",
+                set.join(", ")
+            ),
+        )
+        .in_source(src)
+        .help("judge those jobs on the cluster (`nomad job plan`)"),
+    );
 }
 
 /// The `import::node-pool-config` guess: `names` (of `kind`) set `what`.

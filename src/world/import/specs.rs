@@ -82,6 +82,8 @@ pub fn namespace_from_api(v: &Value) -> Namespace {
         // 1.8.4+ (api/namespace.go NamespaceCapabilities); absent before.
         enabled_network_modes: strs(caps, "EnabledNetworkModes"),
         disabled_network_modes: strs(caps, "DisabledNetworkModes"),
+        // Enterprise 1.7+ (api/namespace.go); null before and on community.
+        clusters: crate::world::namespace_clusters::NamespaceClusters::from_api(v),
         spans: Default::default(),
     }
 }
