@@ -86,6 +86,7 @@ mod hcl2_conditional_types;
 mod hcl2_format_ties;
 mod hcl2_functions_cty;
 mod hcl2_heredoc_flush;
+mod hcl2_infinity;
 mod hcl2_locals_queue;
 mod hcl2_nfc;
 mod hcl2_null_duration;

@@ -434,6 +434,11 @@ pub fn fmt_number(n: f64) -> String {
     if n == 0.0 && n.is_sign_negative() {
         return "-0".into();
     }
+    // math/big's Text for an infinity (ftoa.go: the sign, then `Inf`):
+    // `1/0` in a meta value is "+Inf" in Nomad's job (redteam10 R10-8).
+    if n.is_infinite() {
+        return if n > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

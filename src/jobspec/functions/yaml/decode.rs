@@ -340,12 +340,13 @@ fn resolve(tag: &str, src: &str, style: TScalarStyle, d: Dialect) -> Result<Valu
         if NULLS.contains(&src) {
             return Ok(Value::Null);
         }
-        if [
-            ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-        ]
-        .contains(&src)
-        {
-            return Err("cannot represent infinity in a job file value".into());
+        // go-cty-yaml's resolve.go maps these to cty's infinities (only
+        // NaN is refused), which `1/0` makes too (redteam10 R10-8).
+        if [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].contains(&src) {
+            return Ok(Value::Number(f64::INFINITY));
+        }
+        if ["-.inf", "-.Inf", "-.INF"].contains(&src) {
+            return Ok(Value::Number(f64::NEG_INFINITY));
         }
         if short.is_empty() && [".nan", ".NaN", ".NAN"].contains(&src) {
             return Err("floating point NaN is not supported".into());
