@@ -10,17 +10,13 @@
 //! priority and preemption. Codes are public API: never reuse one.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use crate::diag::{Diag, Severity};
-use crate::jobspec::{Job, ParsedJob};
-use crate::planner::admission::{self, Refusal};
-use crate::scheduler::{PlanResult, Simulation};
-use crate::source::{Source, Span};
 use crate::world::{RuleLevel, World};
 
 pub mod capacity;
 pub mod config;
+mod context;
 pub mod frontend;
 pub mod hygiene;
 pub mod meta;
@@ -30,6 +26,7 @@ mod registry;
 pub mod suppress;
 pub mod syntax;
 
+pub use context::RuleContext;
 pub use registry::{all, find, RULES};
 
 /// A finding is a diagnostic carrying a rule code and severity.
@@ -104,179 +101,6 @@ impl RuleMeta {
             out.push('\n');
         }
         out.trim().to_string() + "\n"
-    }
-}
-
-/// Everything a rule may look at for one job file.
-pub struct RuleContext<'a> {
-    pub parsed: &'a ParsedJob,
-    pub world: &'a World,
-    /// Present when the caller built a simulation of the world's cluster
-    /// (with every earlier planned change of the same check registered).
-    pub sim: Option<&'a Simulation>,
-    /// Steps of the change set applied before this file, in submission
-    /// order, already applied to `sim`: sampling rules replay them under
-    /// other seeds (see [`crate::changeset`]).
-    pub earlier: &'a [crate::scheduler::sim::Submitted],
-    /// `check --base`: the suppressions the file had at the base. `None`
-    /// trusts every suppression (commit time, plain check).
-    pub trusted: Option<&'a suppress::Trusted>,
-    /// Six rules read the same plan: compute it once per file.
-    plan: OnceLock<Option<PlanResult>>,
-    /// What that plan assumed that the world does not state.
-    assumed: OnceLock<Vec<crate::planner::assumed::Assumption>>,
-    /// Five rules and the plan read the same admission verdict, and six
-    /// rules the client pools as the cluster builds them: each once per
-    /// file (asked per rule, they were a tenth of a corpus check).
-    refusals: OnceLock<Vec<Refusal>>,
-    /// The job as the admission mutators leave it (or the mutator's
-    /// error), shared by the admission verdict and the plan: one clone and
-    /// mutation of the job per file, not one each.
-    mutated: OnceLock<Result<Job, String>>,
-    pools: OnceLock<Vec<capacity::PoolNode<'a>>>,
-    /// The run's replays of this world under other seeds, made on first
-    /// use and shared by every file of the run (keying the world by its
-    /// content was 7% of a corpus check when each sampled file did it);
-    /// `None` makes the sampling rules key the world themselves.
-    replays: Option<&'a OnceLock<crate::scheduler::replay_cache::Shared>>,
-}
-
-impl<'a> RuleContext<'a> {
-    pub fn new(parsed: &'a ParsedJob, world: &'a World, sim: Option<&'a Simulation>) -> Self {
-        RuleContext {
-            parsed,
-            world,
-            sim,
-            earlier: &[],
-            trusted: None,
-            plan: OnceLock::new(),
-            assumed: OnceLock::new(),
-            refusals: OnceLock::new(),
-            mutated: OnceLock::new(),
-            pools: OnceLock::new(),
-            replays: None,
-        }
-    }
-
-    /// The same context sampling through `replays`, which must hold (or
-    /// come to hold) replays of this context's world only.
-    pub fn with_replays(
-        mut self,
-        replays: &'a OnceLock<crate::scheduler::replay_cache::Shared>,
-    ) -> Self {
-        self.replays = Some(replays);
-        self
-    }
-
-    /// The run's replays of the world, when the caller shares them.
-    pub fn replays(&self) -> Option<&'a crate::scheduler::replay_cache::Shared> {
-        let world = self.world;
-        self.replays
-            .map(|r| r.get_or_init(|| crate::scheduler::replay_cache::Shared::reused(world)))
-    }
-
-    /// Every client pool of the world that has clients, built once per
-    /// file ([`capacity::pool_nodes`]).
-    pub fn pools(&self) -> &[capacity::PoolNode<'a>] {
-        self.pools.get_or_init(|| capacity::pool_nodes(self.world))
-    }
-
-    /// The same context with the planned changes registered before this file.
-    pub fn with_earlier(mut self, earlier: &'a [crate::scheduler::sim::Submitted]) -> Self {
-        self.earlier = earlier;
-        self
-    }
-
-    /// The same context trusting only the suppressions of the base version.
-    pub fn with_trusted(mut self, trusted: Option<&'a suppress::Trusted>) -> Self {
-        self.trusted = trusted;
-        self
-    }
-
-    /// `nomad job plan` of this file's job against the simulation, computed
-    /// once; `None` without a job or a simulation, and when the Plan RPC's
-    /// admission refuses the job (the scheduler never sees it: the refusal
-    /// rules report that one root cause).
-    pub fn plan(&self) -> Option<&PlanResult> {
-        self.plan
-            .get_or_init(|| {
-                let job = self.job()?;
-                let sim = self.sim?;
-                if !self.refusals().is_empty() {
-                    return None;
-                }
-                match self.mutated(sim, job) {
-                    Ok(mutated) => Some(sim.plan_admitted(mutated)),
-                    Err(_) => Some(sim.plan(job)),
-                }
-            })
-            .as_ref()
-    }
-
-    /// What [`Self::plan`] assumed that the world does not state: the
-    /// planner's own notes of that plan, so `check` says what `plan` says.
-    pub fn assumed(&self) -> &[crate::planner::assumed::Assumption] {
-        self.assumed.get_or_init(|| {
-            let (Some(job), Some(sim), Some(result)) = (self.job(), self.sim, self.plan()) else {
-                return Vec::new();
-            };
-            let admitted = self.mutated(sim, job).unwrap_or(job);
-            crate::planner::assumed::of(&sim.world, job, admitted, result)
-        })
-    }
-
-    /// What the world's Nomad version refuses at submission of this file's
-    /// job: the planner's own admission checks, so `check` and `plan` agree.
-    /// A file the servers' validation refuses gets those Nomad lists beside
-    /// its errors; one the CLI's parser refuses reaches no server. Empty
-    /// without a job or a simulation.
-    pub fn refusals(&self) -> &[Refusal] {
-        self.refusals.get_or_init(|| {
-            let (Some(sim), Some(job)) = (self.sim, self.job()) else {
-                return Vec::new();
-            };
-            let (world, state) = (&sim.world, &sim.state);
-            if !self.parsed.diags.has_errors() {
-                return admission::refusals_mutated(world, state, job, self.mutated(sim, job));
-            }
-            if crate::jobspec::refused_by_servers_only(self.parsed, world.nomad_version) {
-                let mutated = self.mutated(sim, job);
-                return admission::refusals_beside_validation_mutated(world, state, job, mutated);
-            }
-            Vec::new()
-        })
-    }
-
-    /// [`crate::mutators::apply`] of this file's `job` under `sim`'s world,
-    /// once per file.
-    fn mutated(&self, sim: &Simulation, job: &Job) -> Result<&Job, &str> {
-        self.mutated
-            .get_or_init(|| crate::mutators::apply(job, sim.world.nomad_version, &sim.world.server))
-            .as_ref()
-            .map_err(String::as_str)
-    }
-
-    pub fn job(&self) -> Option<&'a Job> {
-        self.parsed.job.as_ref()
-    }
-
-    pub fn source(&self) -> &'a Source {
-        &self.parsed.source
-    }
-
-    /// A finding of `meta` at `span`, with its default severity.
-    pub fn finding(
-        &self,
-        meta: &RuleMeta,
-        span: Option<Span>,
-        label: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Finding {
-        let d = Diag::error(meta.code, message).with_severity(meta.default_severity);
-        match span {
-            Some(span) => d.at(self.source(), span, label),
-            None => d.in_source(self.source()),
-        }
     }
 }
 
