@@ -44,6 +44,12 @@ pub struct Diag {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub source: Option<Source>,
+    /// The finding says Nomad's answer depends on what nomad-preflight
+    /// cannot know (a rule of [`crate::rules::Answer::CannotTell`], a
+    /// change set's or a gate's "cannot tell"): `check` exits 2 for it
+    /// unless a definite finding fails the run first, whatever its
+    /// severity.
+    pub cannot_tell: bool,
 }
 
 impl Diag {
@@ -55,6 +61,7 @@ impl Diag {
             labels: Vec::new(),
             help: None,
             source: None,
+            cannot_tell: false,
         }
     }
 
@@ -91,6 +98,12 @@ impl Diag {
 
     pub fn in_source(mut self, source: &Source) -> Self {
         self.source = Some(source.clone());
+        self
+    }
+
+    /// The same diagnostic marked "cannot tell" (its `cannot_tell` field).
+    pub fn as_cannot_tell(mut self) -> Self {
+        self.cannot_tell = true;
         self
     }
 

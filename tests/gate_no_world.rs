@@ -363,8 +363,10 @@ fn all_files_without_a_world_passes_a_tree_with_no_job_file() {
 
 /// The same run over a tree holding job files: each is still validated
 /// (a job Nomad refuses is reported, located, in every format), and what
-/// they do to the cluster is "cannot tell" (its one line, exit 2). Before,
-/// the run said only "cannot tell", and a refused job file went unnamed.
+/// they do to the cluster is "cannot tell" (its one line). Before, the run
+/// said only "cannot tell", and a refused job file went unnamed. A job
+/// Nomad refuses is a definite finding: exit 1 (a definite finding comes first), 2
+/// only when every job file is valid.
 #[test]
 fn all_files_without_a_world_validates_the_job_files_and_cannot_tell() {
     let d = TempDir::new("no-world-all-files-jobs");
@@ -380,7 +382,7 @@ fn all_files_without_a_world_validates_the_job_files_and_cannot_tell() {
     git(&d.0, &["commit", "-qm", "first"]);
     let o = d.run(&["check", "--pre-commit", "--format", "json"]);
     let text = output_text(&o);
-    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert_eq!(o.status.code(), Some(1), "{text}");
     assert!(
         stderr(&o).contains("error: cannot tell what this change does to the cluster: there is no world (rules/cluster.hcl) in "),
         "{text}"
@@ -405,7 +407,7 @@ fn all_files_without_a_world_validates_the_job_files_and_cannot_tell() {
     // Human: the refusal located in its file, never a clean summary.
     let o = d.run(&["check", "--pre-commit"]);
     let text = output_text(&o);
-    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert_eq!(o.status.code(), Some(1), "{text}");
     assert!(stdout(&o).contains("jobs/bad.nomad"), "{text}");
     assert!(!stdout(&o).contains("0 errors"), "{text}");
 }

@@ -22,6 +22,7 @@ mod architecture;
 mod changeset_agree;
 mod check_added_suppression;
 mod check_base_worktree;
+mod check_cannot_tell;
 mod check_config;
 mod check_corpus;
 mod check_demo;

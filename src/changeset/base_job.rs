@@ -69,6 +69,7 @@ impl Unknown {
             ),
         )
         .help("make the file load at its old path in a commit of its own first, then delete or move it; or check on the cluster (`nomad job status`) what it ran")
+        .as_cannot_tell()
     }
 }
 

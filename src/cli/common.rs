@@ -333,6 +333,7 @@ pub fn no_world_diag(missing: &str) -> Diag {
             "cannot tell what this change does to the cluster: there is no world {missing}, and a gate never judges a change against the demo cluster compiled into nomad-preflight; commit your cluster's world (docs/world-format.md, or `nomad-preflight import`), or name one with --world DIR"
         ),
     )
+    .as_cannot_tell()
 }
 
 /// Is `diags` a gate's "cannot tell" for want of a world? Its one line,

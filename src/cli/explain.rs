@@ -42,8 +42,14 @@ pub fn explain_text(code: &str) -> Option<String> {
             format!("removed in {since}, never runs: {reason}")
         }
     };
+    // Whether a finding of it fails the run as "cannot tell" (exit 2).
+    let answer = m
+        .answer
+        .explained()
+        .map(|line| format!("{line}\n\n"))
+        .unwrap_or_default();
     Some(format!(
-        "{} {} ({head})\n\n{}",
+        "{} {} ({head})\n\n{answer}{}",
         m.code,
         m.name,
         m.doc_text()
@@ -107,11 +113,14 @@ pub fn rules_text(format: ListFormat) -> String {
                         "summary": m.summary,
                         "needs": m.needs,
                         "lifecycle": m.lifecycle,
+                        "answer": m.answer.as_str(),
                         "doc": m.doc_text(),
                     })
                 })
                 .collect();
-            // Job file diagnostics: `needs` is null (the front end always runs).
+            // Job file diagnostics: `needs` is null (the front end always
+            // runs), and so is `answer` (check reports their errors as
+            // errors, exit 1).
             list.extend(rules::frontend::CODES.iter().map(|c| {
                 serde_json::json!({
                     "code": c.code,
@@ -120,6 +129,7 @@ pub fn rules_text(format: ListFormat) -> String {
                     "summary": c.summary,
                     "needs": null,
                     "lifecycle": {"status": "stable"},
+                    "answer": null,
                     "doc": c.doc,
                 })
             }));

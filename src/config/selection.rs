@@ -172,10 +172,11 @@ pub fn apply_gated(
         return now.into_iter().collect();
     };
     let before = base.apply(f, path);
+    // What fails the run: a finding at the threshold, or a "cannot tell"
+    // at any severity.
+    let gates = |f: &Finding| f.severity >= threshold || f.cannot_tell;
     match (now, before) {
-        (now, Some(b))
-            if b.severity >= threshold && now.as_ref().is_none_or(|n| n.severity < threshold) =>
-        {
+        (now, Some(b)) if gates(&b) && !now.as_ref().is_some_and(gates) => {
             let file = head
                 .config
                 .as_ref()

@@ -3,13 +3,16 @@
 //! ```json
 //! {"version": 1,
 //!  "findings": [{"code", "name", "severity", "message", "file", "line", "column",
-//!                "end_line", "end_column", "help"}],
+//!                "end_line", "end_column", "help"[, "cannot_tell": true]}],
 //!  "summary": {"errors", "warnings", "advice", "files", "skipped"},
 //!  "statistics": [{"code", "name", "count"}]}
 //! ```
 //! `statistics` counts findings per code, most frequent first (ties by code).
 //! `name` is the rule's kebab name (null for non-rule diagnostics such as
 //! parse errors); location fields are null when the finding has no file.
+//! `cannot_tell` is there (true) only on a finding that says Nomad's
+//! answer depends on what nomad-preflight cannot know (a rule whose
+//! answer is [`crate::rules::Answer::CannotTell`], a gate's "cannot tell").
 
 use serde::Serialize;
 
@@ -38,6 +41,11 @@ struct Item<'a> {
     end_line: Option<usize>,
     end_column: Option<usize>,
     help: Option<&'a str>,
+    /// Present (true) on a finding that says "cannot tell": Nomad's
+    /// answer depends on what nomad-preflight cannot know (`check` exits
+    /// 2 for it unless a definite finding fails the run first).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cannot_tell: bool,
 }
 
 pub fn render(findings: &[Finding], files: super::Files) -> String {
@@ -58,6 +66,7 @@ pub fn render(findings: &[Finding], files: super::Files) -> String {
                     end_line: loc.as_ref().map(|l| l.end_line),
                     end_column: loc.as_ref().map(|l| l.end_column),
                     help: f.help.as_deref(),
+                    cannot_tell: f.cannot_tell,
                 }
             })
             .collect(),

@@ -36,6 +36,8 @@ fn rules() -> Vec<Value> {
                 "fullDescription": { "text": m.doc_text() },
                 "help": { "text": m.doc_text(), "markdown": m.doc_text() },
                 "defaultConfiguration": { "level": level(m.default_severity) },
+                // Whether its findings can be "cannot tell" (§3.8 property bag).
+                "properties": { "answer": m.answer.as_str() },
             })
         })
         .collect();
@@ -85,6 +87,10 @@ pub fn render(findings: &[Finding]) -> String {
             });
             if let Some(i) = rule_index(&f.code) {
                 r["ruleIndex"] = json!(i);
+            }
+            // §3.27.31 property bag: the finding says "cannot tell".
+            if f.cannot_tell {
+                r["properties"] = json!({ "cannotTell": true });
             }
             if let Some(l) = location(f) {
                 r["locations"] = json!([{

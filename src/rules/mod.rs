@@ -78,6 +78,48 @@ impl Lifecycle {
     }
 }
 
+/// What a rule's findings say of Nomad's answer. A rule whose finding
+/// means "the answer depends on what nomad-preflight cannot know" is the
+/// same verdict as `plan`'s "cannot tell" (exit 255): `check` exits 2 for
+/// it, even below the fail level, unless a definite finding at or above
+/// that level fails the run first (exit 1). A false all-clear is the worst
+/// answer, and a threshold that hid a "cannot tell" would be one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Each finding says what Nomad does (refuses, warns, cannot place).
+    Definite,
+    /// Each finding says the answer cannot be told here.
+    CannotTell,
+    /// Some findings cannot tell (the rule marks them,
+    /// [`crate::diag::Diag::as_cannot_tell`]): the words say which.
+    CannotTellWhen(&'static str),
+}
+
+impl Answer {
+    /// `definite`, `cannot-tell` or `cannot-tell-when` (JSON, SARIF).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Answer::Definite => "definite",
+            Answer::CannotTell => "cannot-tell",
+            Answer::CannotTellWhen(_) => "cannot-tell-when",
+        }
+    }
+
+    /// The line `explain` prints, when the rule can say "cannot tell".
+    pub fn explained(&self) -> Option<String> {
+        let exits = "`check` exits 2 for it (cannot tell), even below the fail level, unless a definite finding at or above that level fails the run first (exit 1)";
+        match self {
+            Answer::Definite => None,
+            Answer::CannotTell => Some(format!(
+                "Cannot tell: every finding of this rule means Nomad's answer depends on what nomad-preflight cannot know; {exits}."
+            )),
+            Answer::CannotTellWhen(when) => Some(format!(
+                "Cannot tell {when}: such a finding means Nomad's answer depends on what nomad-preflight cannot know; {exits}."
+            )),
+        }
+    }
+}
+
 /// Static description of a rule.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -90,6 +132,8 @@ pub struct RuleMeta {
     pub doc: &'static str,
     pub needs: Needs,
     pub lifecycle: Lifecycle,
+    /// Whether its findings can be "cannot tell" ([`Answer`]).
+    pub answer: Answer,
 }
 
 impl RuleMeta {
@@ -109,15 +153,18 @@ pub trait Rule: Sync {
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>);
 }
 
-/// Declare a rule: `declare_rule! { /// docs... pub struct Name { code, name, severity, summary, needs[, lifecycle] } }`.
+/// Declare a rule: `declare_rule! { /// docs... pub struct Name { code, name, severity, summary, needs[, answer][, lifecycle] } }`.
 /// The doc comment is captured into `RuleMeta::doc`, so the docs that
 /// rustdoc shows and the text `explain` prints are the same words. A rule
 /// is stable unless it says `lifecycle: Lifecycle::Deprecated { .. }` or
-/// `Lifecycle::Removed { .. }`.
+/// `Lifecycle::Removed { .. }`, and definite unless it says `answer:
+/// Answer::CannotTell` (or `CannotTellWhen("...")`).
 #[macro_export]
 macro_rules! declare_rule {
     (@lifecycle) => { $crate::rules::Lifecycle::Stable };
     (@lifecycle $life:expr) => { $life };
+    (@answer) => { $crate::rules::Answer::Definite };
+    (@answer $answer:expr) => { $answer };
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
@@ -126,6 +173,7 @@ macro_rules! declare_rule {
             severity: $sev:ident,
             summary: $summary:literal,
             needs: $needs:ident
+            $(, answer: $answer:expr)?
             $(, lifecycle: $life:expr)? $(,)?
         }
     ) => {
@@ -142,6 +190,7 @@ macro_rules! declare_rule {
                 doc: concat!($($doc, "\n"),*),
                 needs: $crate::rules::Needs::$needs,
                 lifecycle: $crate::declare_rule!(@lifecycle $($life)?),
+                answer: $crate::declare_rule!(@answer $($answer)?),
             };
         }
     };
@@ -207,6 +256,9 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
         }
         let mut out = Vec::new();
         rule.check(ctx, &mut out);
+        if meta.answer == Answer::CannotTell {
+            out.iter_mut().for_each(|f| f.cannot_tell = true);
+        }
         // An explicit policy level wins; otherwise a rule may escalate a
         // finding itself (a protected preemption victim is an error).
         match policy_level(ctx.world, meta) {

@@ -211,7 +211,9 @@ pub fn apply(
             for (ci, c) in s.codes.iter().enumerate() {
                 if names_rule(c, &f.code) {
                     used[si][ci] = true;
-                    if at_base[si] || f.severity < crate::diag::Severity::Error {
+                    // A "cannot tell" fails the run at any severity: only
+                    // a suppression from the base silences it.
+                    if at_base[si] || f.severity < crate::diag::Severity::Error && !f.cannot_tell {
                         suppressed = true;
                     } else {
                         refused.push(added(source, s, &f));
@@ -244,7 +246,8 @@ pub fn apply(
     kept
 }
 
-/// NP002: a suppression the change adds next to one of its errors.
+/// NP002: a suppression the change adds next to one of its errors (or
+/// its "cannot tell"s).
 fn added(source: &Source, s: &Suppression, f: &Finding) -> Finding {
     let meta = &super::meta::added_suppression::AddedSuppression::META;
     Diag::error(

@@ -37,25 +37,31 @@ pub(super) fn print_report(
     }
 }
 
-/// Exit code for findings: 1 if any is at or above the threshold.
-pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
-    let threshold = match deny {
+/// The fail level `--deny` sets.
+fn threshold(deny: Option<Deny>) -> Severity {
+    match deny {
         Some(Deny::Warnings) => Severity::Warning,
         None => Severity::Error,
-    };
-    if findings.iter().any(|f| f.severity >= threshold) {
-        exit::FINDINGS
-    } else {
-        exit::OK
     }
+}
+
+/// Exit code for findings: 1 if a definite one is at or above the
+/// threshold; else 2 if any says "cannot tell" (at any severity: a
+/// threshold that hid it would be a false all-clear); else 0.
+pub fn exit_code(findings: &[Finding], deny: Option<Deny>) -> i32 {
+    verdict(&[], findings, deny, false).0
 }
 
 /// The run's exit code, and the error lines for stderr. A crash fails the
 /// run (exit 2, naming the files) whatever the findings, `--exit-zero` or
-/// `--deny` say, since its findings are incomplete; so does what a change
-/// set cannot tell ([`crate::changeset::CANNOT_TELL`]: which job a deleted
-/// file defined), or a gate without a world ([`crate::cli::common::NO_WORLD`],
-/// the working tree's job files validated only): exit 2, one line each.
+/// `--deny` say, since its findings are incomplete. Otherwise a definite
+/// finding at or above the threshold is exit 1 (unless `--exit-zero`),
+/// and then any "cannot tell" ([`crate::diag::Diag::cannot_tell`]: a
+/// rule's whose answer is [`crate::rules::Answer::CannotTell`], which job a
+/// deleted file defined ([`crate::changeset::CANNOT_TELL`]), a gate without
+/// a world ([`crate::cli::common::NO_WORLD`])) is exit 2, whatever its
+/// severity and `--exit-zero`: one line each for the change set's and the
+/// world's, one naming the rules' codes.
 pub(super) fn verdict(
     results: &[FileResult],
     findings: &[Finding],
@@ -75,24 +81,36 @@ pub(super) fn verdict(
                 .join(", ")
         ));
     }
+    let untold: Vec<&Finding> = findings.iter().filter(|f| f.cannot_tell).collect();
+    let (own_line, by_rule): (Vec<&Finding>, Vec<&Finding>) =
+        untold.iter().copied().partition(|f| {
+            f.code == crate::changeset::CANNOT_TELL || f.code == crate::cli::common::NO_WORLD
+        });
     // Its message is one line already (each input in it escaped).
-    lines.extend(
-        findings
-            .iter()
-            .filter(|f| {
-                f.is_error()
-                    && (f.code == crate::changeset::CANNOT_TELL
-                        || f.code == crate::cli::common::NO_WORLD)
-            })
-            .map(|f| format!("error: {}", f.message)),
-    );
-    if !lines.is_empty() {
+    lines.extend(own_line.iter().map(|f| format!("error: {}", f.message)));
+    if !by_rule.is_empty() {
+        let mut codes: Vec<&str> = by_rule.iter().map(|f| f.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        lines.push(format!(
+            "error: cannot tell: {} finding(s) ({}) say Nomad's answer depends on what nomad-preflight cannot know",
+            by_rule.len(),
+            crate::escape::one_line(&codes.join(", "))
+        ));
+    }
+    if !crashed.is_empty() {
         return (exit::INVALID, lines);
     }
-    if exit_zero {
-        return (exit::OK, lines);
-    }
-    (exit_code(findings, deny), lines)
+    let threshold = threshold(deny);
+    let fails = |f: &&Finding| !f.cannot_tell && f.severity >= threshold;
+    let code = if !exit_zero && findings.iter().any(|f| fails(&f)) {
+        exit::FINDINGS
+    } else if !untold.is_empty() {
+        exit::INVALID
+    } else {
+        exit::OK
+    };
+    (code, lines)
 }
 
 #[cfg(test)]
@@ -150,7 +168,8 @@ mod tests {
         let untold = [Diag::error(
             crate::changeset::CANNOT_TELL,
             "cannot tell which job a defined at HEAD",
-        )];
+        )
+        .as_cannot_tell()];
         for (deny, exit_zero) in [(None, false), (None, true), (Some(Deny::Warnings), false)] {
             assert_eq!(
                 verdict(&clean, &untold, deny, exit_zero),
@@ -160,5 +179,32 @@ mod tests {
                 )
             );
         }
+    }
+
+    /// A definite finding at the threshold decides first (exit 1); then a
+    /// "cannot tell" at any severity (exit 2), which neither `--exit-zero`
+    /// nor a lowered severity hides.
+    #[test]
+    fn a_definite_finding_comes_before_a_cannot_tell() {
+        let untold =
+            || Diag::warning("NP216", "cannot tell whether Nomad accepts job").as_cannot_tell();
+        let error = || Diag::error("NP201", "m");
+        let warning = || Diag::warning("NP101", "m");
+        let code = |f: &[Diag], deny, exit_zero| verdict(&[], f, deny, exit_zero).0;
+        assert_eq!(code(&[untold()], None, false), exit::INVALID);
+        assert_eq!(code(&[untold()], None, true), exit::INVALID);
+        assert_eq!(code(&[untold(), warning()], None, false), exit::INVALID);
+        assert_eq!(
+            code(&[untold(), warning()], Some(Deny::Warnings), false),
+            exit::FINDINGS
+        );
+        assert_eq!(code(&[untold(), error()], None, false), exit::FINDINGS);
+        assert_eq!(code(&[untold(), error()], None, true), exit::INVALID);
+        assert_eq!(code(&[error()], None, true), exit::OK);
+        assert_eq!(exit_code(&[untold()], None), exit::INVALID);
+        assert_eq!(
+            verdict(&[], &[untold(), untold()], None, false).1,
+            vec!["error: cannot tell: 2 finding(s) (NP216) say Nomad's answer depends on what nomad-preflight cannot know".to_string()]
+        );
     }
 }

@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A placement depends on reserved cores the world does not state",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

@@ -45,6 +45,9 @@ crate::declare_rule! {
         severity: Error,
         summary: "A task uses what only Nomad Enterprise schedules",
         needs: Simulation,
+        answer: crate::rules::Answer::CannotTellWhen(
+            "when the world does not say which edition the servers run, or under Enterprise a task's Consul partition differs from its group's"
+        ),
     }
 }
 
@@ -160,6 +163,7 @@ impl Rule for EnterpriseOnly {
                     "Enterprise's feature",
                     unknown.line(job),
                 )
+                .as_cannot_tell()
                 .help("state the servers' edition in the world: `edition = \"community\"` or `\"enterprise\"` in rules/cluster.hcl"),
             );
         }

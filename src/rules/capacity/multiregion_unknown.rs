@@ -43,6 +43,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A multiregion job's plan depends on what the world does not say",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

@@ -32,6 +32,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A regexp value Go's size limits may refuse at validation",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

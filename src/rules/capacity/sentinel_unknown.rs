@@ -32,6 +32,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "Nomad Enterprise's Sentinel policies decide the plan, which cannot be evaluated here",
         needs: Simulation,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

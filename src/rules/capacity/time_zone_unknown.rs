@@ -36,6 +36,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "A periodic time_zone the servers' own zone files decide",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

@@ -34,6 +34,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The job uses Vault and the world does not say whether the servers accept it",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

@@ -41,6 +41,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The job's verdict rests on something the world guessed",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

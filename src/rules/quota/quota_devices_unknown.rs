@@ -38,6 +38,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The job asks for devices a quota limits, which cannot be counted",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 

@@ -44,6 +44,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The job's quota sets a limit that may bind it and is not simulated",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 
