@@ -353,9 +353,11 @@ impl ChangeSet {
                 // its path (fixing a broken file is the usual edit).
                 BaseJob::Unknown(why) => {
                     if let (Some(from), true) = (old_path, new_path != old_path) {
+                        let at = new_path.unwrap_or(from);
                         let d = why.diag(from, &self.range.base.to_string());
+                        let d = d.in_source(&self.range.place(at, new_path.is_some()));
                         untold.push(Step {
-                            path: new_path.unwrap_or(from).clone(),
+                            path: at.clone(),
                             change: file_change.clone(),
                             action: Action::CannotTell(Box::new(d)),
                         });

@@ -262,3 +262,64 @@ fn a_deleted_file_whose_job_is_unknown_is_no_stop_in_any_format() {
         );
     }
 }
+
+/// The change set's "cannot tell" names no place in its message alone:
+/// JSON said `"file": null`, SARIF had no `locations` and GitHub's
+/// annotation no `file=`, so code scanning and the pull request's diff
+/// showed it nowhere. It is located at its file, line 1: the deleted
+/// file's path, or a moved file's new one (which the head holds).
+#[test]
+fn a_changeset_cannot_tell_is_located_at_its_file() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixed = std::fs::read_to_string(manifest.join("jobs/monitoring.nomad"))
+        .unwrap()
+        .replace("\"monitoring\"", "\"old\"");
+    let broken = fixed.replacen("[\"dc1\"]", "[\"dc1\"", 1);
+    for (tag, moved) in [("located-deleted", false), ("located-moved", true)] {
+        let d = with_committed(tag, "jobs/old.nomad", &broken);
+        let file = if moved {
+            git(&d.0, &["mv", "jobs/old.nomad", "jobs/new.nomad"]);
+            d.put("jobs/new.nomad", &fixed);
+            git(&d.0, &["add", "-A"]);
+            "jobs/new.nomad"
+        } else {
+            git(&d.0, &["rm", "-q", "jobs/old.nomad"]);
+            "jobs/old.nomad"
+        };
+        let o = d.run(&["check", "--staged", "--format", "json"]);
+        assert_eq!(o.status.code(), Some(2), "{tag}: {}", output_text(&o));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "changeset::cannot-tell")
+            .unwrap_or_else(|| panic!("{tag}: {doc}"));
+        assert_eq!(f["file"], file, "{tag}: {doc}");
+        assert_eq!(f["line"], 1, "{tag}: {doc}");
+        assert_eq!(f["cannot_tell"], true, "{tag}: {doc}");
+        let o = d.run(&["check", "--staged", "--format", "sarif"]);
+        assert_eq!(o.status.code(), Some(2), "{tag}: {}", output_text(&o));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let r = doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == "changeset::cannot-tell")
+            .unwrap_or_else(|| panic!("{tag}: {doc}"));
+        let at = &r["locations"][0]["physicalLocation"];
+        assert_eq!(at["artifactLocation"]["uri"], file, "{tag}: {doc}");
+        assert_eq!(at["region"]["startLine"], 1, "{tag}: {doc}");
+        let o = d.run(&["check", "--staged", "--format", "github"]);
+        assert_eq!(o.status.code(), Some(2), "{tag}: {}", output_text(&o));
+        let out = stdout(&o);
+        let annotation = out
+            .lines()
+            .find(|l| l.contains("title=changeset%3A%3Acannot-tell"))
+            .unwrap_or_else(|| panic!("{tag}: {out}"));
+        assert!(
+            annotation.starts_with(&format!("::error file={file},line=1,")),
+            "{tag}: {annotation}"
+        );
+    }
+}

@@ -3,10 +3,11 @@
 //! (the index, the working tree or a revision), what git lists as changed
 //! between them, and the `.nomad-preflight.hcl` each side is judged under.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::{self, Configs};
 use crate::git::{self, Change, LazyGitVfs};
+use crate::source::{Origin, Source, SourceFile};
 use crate::vfs::Vfs;
 
 /// Where the new versions of the changed files are read from.
@@ -82,6 +83,25 @@ impl Range {
         }
     }
 
+    /// Where a finding about the changed file `path` points when it has no
+    /// excerpt (a change set's "cannot tell"): the file as the head holds
+    /// it (`at_head`), else as the base did (a deleted file), at line 1.
+    /// JSON, SARIF and GitHub annotations locate it there; no text is
+    /// read for it.
+    pub fn place(&self, path: &Path, at_head: bool) -> Source {
+        let shown = path.display();
+        let (origin, name) = match (&self.head, at_head) {
+            (Head::WorkTree, true) => (Origin::Disk(self.root.join(path)), shown.to_string()),
+            (Head::Index, true) => (git_origin(":", path), format!("{shown} (staged)")),
+            (Head::Rev(r), true) => (git_origin(r, path), format!("{r}:{shown}")),
+            (_, false) => (
+                git_origin(&self.base, path),
+                format!("{}:{shown}", self.base),
+            ),
+        };
+        SourceFile::new(origin, name, "")
+    }
+
     /// The files at the base (the versions that run).
     pub fn base_vfs(&self) -> std::io::Result<LazyGitVfs> {
         LazyGitVfs::rev(&self.root, &self.base)
@@ -137,6 +157,13 @@ impl Range {
             .into_iter()
             .filter(named)
             .collect())
+    }
+}
+
+fn git_origin(rev: &str, path: &Path) -> Origin {
+    Origin::Git {
+        rev: rev.to_string(),
+        path: path.to_path_buf(),
     }
 }
 
