@@ -411,3 +411,56 @@ fn all_files_without_a_world_validates_the_job_files_and_cannot_tell() {
     assert!(stdout(&o).contains("jobs/bad.nomad"), "{text}");
     assert!(!stdout(&o).contains("0 errors"), "{text}");
 }
+
+/// `check --staged` and `check --base` with no world validated nothing: a
+/// job file Nomad refuses got the one "cannot tell" line a valid one gets
+/// (exit 2), its refusal unnamed, where `pre-commit run --all-files`
+/// reports it. The change's job files are now validated the same way: a
+/// refused one is reported, located, in every format (exit 1, beside the
+/// "cannot tell"); valid ones still cannot tell (exit 2, the one line).
+#[test]
+fn staged_and_base_without_a_world_validate_the_changed_job_files() {
+    let d = no_world("no-world-staged-invalid");
+    let bad = WEB
+        .replace("job \"web\"", "job \"bad\"")
+        .replace("count = 2", "count = -1");
+    d.put("bad.nomad", &bad);
+    git(&d.0, &["add", "bad.nomad"]);
+    let assert_refused = |o: &std::process::Output, what: &str| {
+        let text = output_text(o);
+        assert_eq!(o.status.code(), Some(1), "{what}: {text}");
+        assert!(
+            stderr(o).contains("job file(s) of this change are only validated"),
+            "{what}: {text}"
+        );
+        assert!(
+            stderr(o).contains("error: cannot tell what this change does to the cluster: there is no world (rules/cluster.hcl) at "),
+            "{what}: {text}"
+        );
+    };
+    let o = d.run(&["check", "--staged", "--format", "json"]);
+    assert_refused(&o, "--staged --format json");
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    let refused: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["file"] == "bad.nomad")
+        .collect();
+    assert!(!refused.is_empty(), "{doc}");
+    assert!(refused.iter().all(|f| f["severity"] == "error"), "{doc}");
+    assert!(
+        findings.iter().any(|f| f["code"] == "world::cannot-tell"),
+        "{doc}"
+    );
+    assert!(!findings.iter().any(|f| f["file"] == "web.nomad"), "{doc}");
+    let o = d.run(&["check", "--staged"]);
+    assert_refused(&o, "--staged");
+    assert!(stdout(&o).contains("bad.nomad"), "{}", output_text(&o));
+    git(&d.0, &["commit", "-qm", "jobs"]);
+    let o = d.run(&["check", "--base", "HEAD~1", "--head", "HEAD"]);
+    assert_refused(&o, "--base HEAD~1 --head HEAD");
+    // Fixed in the working tree: valid, so "cannot tell" alone.
+    d.put("bad.nomad", &bad.replace("count = -1", "count = 1"));
+    let o = d.run(&["check", "--base", "HEAD"]);
+    assert_cannot_tell(&o, 2, "check --base HEAD, fixed");
+}

@@ -186,11 +186,10 @@ fn main_with(
         Ok(r) => r,
         Err(d) => {
             if let Some(line) = super::common::no_world_line(&d) {
-                // A change set holding no job file has nothing to judge.
+                // A change set holding no job file has nothing to judge;
+                // any other has its job files validated.
                 if let Some(take) = ahead {
-                    if let Some(files) = no_world::nothing_to_judge(args, &cwd, take()) {
-                        return no_world::pass(args, files, color.stdout());
-                    }
+                    return no_world::change_set(args, &cwd, take(), &d, &line, color.stdout());
                 }
                 // The hook with no change (`pre-commit run --all-files`).
                 if args.gated && !args.staged && args.base.is_none() {
