@@ -429,7 +429,7 @@ pub fn is_too_big(e: &io::Error) -> bool {
 
 /// The refusal of a path in a repository's metadata: the same words
 /// whether or not it exists, so no answer reveals what the folder holds.
-fn git_metadata(path: &Path) -> io::Error {
+pub fn git_metadata(path: &Path) -> io::Error {
     refused(
         io::ErrorKind::PermissionDenied,
         format!(

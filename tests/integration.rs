@@ -64,6 +64,7 @@ mod exit_codes;
 mod file_fence_parent_steps;
 mod functions_go_release;
 mod gate_deleted_unknown;
+mod gate_fileset_git;
 mod gate_git_programs;
 mod gate_job_files_by_text;
 mod gate_job_text_openings;

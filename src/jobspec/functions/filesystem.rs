@@ -105,6 +105,12 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
         .collect();
     let walk = env.fence(literal, path)?;
     let vfs = env.vfs.ok_or("filesystem functions are disabled here")?;
+    // A walk that starts inside a repository's metadata lists what no
+    // checkout holds: refused by every reader, never the empty set a
+    // reader without that folder (git's) or one that hides it gives.
+    if git_folder(&walk).is_some() {
+        return Err(unread(crate::project::git_metadata(&walk)));
+    }
     let candidates = if vfs.is_file(&walk) {
         vec![walk.clone()]
     } else if vfs.is_dir(&walk) {
@@ -112,18 +118,83 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     } else {
         Vec::new()
     };
-    for c in &candidates {
-        env.admitted(c)?;
-    }
-    let mut found: Vec<String> = candidates
-        .iter()
-        .map(|c| crate::vfs::normalize(c))
-        .filter(|c| glob.is_match(c))
-        .map(|c| relative(&c, &base))
+    // A `.git` folder the pattern cannot enter holds nothing it matches
+    // (R9-6: `*.json` at the top never lists `.git/COMMIT_EDITMSG`):
+    // skipped, where reading it would be refused for nothing. A `.git`
+    // file (a submodule's) the pattern matches is kept, and refused.
+    let candidates: Vec<PathBuf> = candidates
+        .into_iter()
+        .filter(|c| {
+            git_folder(c)
+                .is_none_or(|dir| may_enter(&full, &dir) || glob.is_match(crate::vfs::normalize(c)))
+        })
         .collect();
+    // What the pattern matches is the answer, and a `.git` folder it can
+    // enter may hold a match: each must be a file the reader gives a job
+    // (the gate: one git tracks). Another file changes nothing: an
+    // untracked `notes.txt` beside `*.json` is no refusal.
+    let mut found = Vec::new();
+    for c in &candidates {
+        let c = crate::vfs::normalize(c);
+        let matched = glob.is_match(&c);
+        if matched || git_folder(&c).is_some() {
+            env.admitted(&c)?;
+        }
+        if matched {
+            found.push(relative(&c, &base));
+        }
+    }
     found.sort();
     found.dedup();
     Ok(Value::List(found.into_iter().map(Value::String).collect()))
+}
+
+/// The first `.git` folder on `path` (the path up to it, spelled as
+/// `path` is), as [`crate::project::Fence`] tells a repository's metadata:
+/// any case, since a case-insensitive file system opens `.GIT` as `.git`.
+fn git_folder(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        out.push(c);
+        if c.as_os_str().eq_ignore_ascii_case(".git") {
+            return Some(out);
+        }
+    }
+    None
+}
+
+/// Could the joined `pattern` match a file below the folder `dir`? As
+/// doublestar v1's Glob walks (go-cty-funcs `MakeFileSetFunc`, which
+/// Nomad's HCL2 functions use): a `**` segment at or above `dir`'s depth
+/// enters every folder; otherwise each segment down to `dir`'s depth must
+/// match that folder's name (`*` matches `.git`: no dotfile rule, as Go's
+/// `filepath.Match`), and a further segment must follow, since `dir` is a
+/// folder and fileset lists regular files. A segment that is no glob of
+/// its own (a `{a,b/c}` split at its `/`) could match anything: yes.
+fn may_enter(pattern: &Path, dir: &Path) -> bool {
+    let pat: Vec<_> = pattern.components().collect();
+    for (i, d) in dir.components().enumerate() {
+        let Some(p) = pat.get(i) else {
+            return false;
+        };
+        let p = p.as_os_str().to_string_lossy();
+        if p == "**" {
+            return true;
+        }
+        if *p == *d.as_os_str().to_string_lossy() {
+            continue;
+        }
+        let glob = globset::GlobBuilder::new(&p)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build();
+        match glob {
+            Ok(g) if g.compile_matcher().is_match(d.as_os_str()) => {}
+            Ok(_) => return false,
+            Err(_) => return true,
+        }
+    }
+    pat.len() > dir.components().count()
 }
 
 /// A read or listing that failed, ours ([`crate::project::Refusal`]) told
@@ -293,7 +364,8 @@ fn go_dir(p: &str) -> String {
 
 #[cfg(test)]
 mod go_path_tests {
-    use super::{go_base, go_dir};
+    use super::{git_folder, go_base, go_dir, may_enter};
+    use std::path::{Path, PathBuf};
 
     /// Answers of Go's path/filepath (redteam7 D7, /tmp/rt7/go/main.go).
     #[test]
@@ -314,5 +386,42 @@ mod go_path_tests {
             assert_eq!(go_dir(p), dir, "dirname({p:?})");
             assert_eq!(go_base(p), base, "basename({p:?})");
         }
+    }
+
+    /// doublestar v1 enters a folder when a `**` segment is at or above
+    /// it, or each segment down to it matches its name (`*` matches a
+    /// leading dot) and another follows.
+    #[test]
+    fn a_pattern_enters_git_only_where_its_segments_can_reach() {
+        let enters = |pattern: &str| may_enter(Path::new(pattern), Path::new("/r/.git"));
+        for p in [
+            "/r/.git/*",
+            "/r/*/config",
+            "/r/**/*.json",
+            "/r/**",
+            "/**/x",
+            "/r/.*/*",
+            "/r/.g?t/x",
+            "/r/{conf,.git}/*",
+            "/r/{a/b,.git/c}",
+        ] {
+            assert!(enters(p), "{p}");
+        }
+        for p in [
+            "/r/*.json",
+            "/r/*",
+            "/r/.git",
+            "/r/conf/*.json",
+            "/r/[a-z]*/x",
+            "/s/*/x",
+            "/r",
+        ] {
+            assert!(!enters(p), "{p}");
+        }
+        assert_eq!(
+            git_folder(Path::new("/r/.GIT/objects/x")),
+            Some(PathBuf::from("/r/.GIT"))
+        );
+        assert_eq!(git_folder(Path::new("/r/conf/a.json")), None);
     }
 }

@@ -1,0 +1,117 @@
+//! R9-6: the working-tree gate (`check --base REF`, `plan --changed
+//! --base REF`) gives a job only what git tracks, and never a repository's
+//! `.git` folder. `fileset("..", "*.json")` at the repository's top was
+//! refused for `.git/COMMIT_EDITMSG` (`jobspec::file-access`, exit 1),
+//! though the pattern cannot match anything in `.git`: doublestar v1's
+//! Glob (go-cty-funcs `MakeFileSetFunc`, Nomad's `fileset`) matches
+//! `*.json` against the top folder's names only, and `.git` is a folder
+//! fileset never lists. A `.git` folder the pattern cannot enter is
+//! skipped now; one it can enter (a segment matching `.git`, since `*`
+//! matches a leading dot as Go's `filepath.Match` does, or a `**`) is
+//! still refused, and so is a walk that starts inside it, which returned
+//! an empty set.
+
+use crate::common;
+
+use common::{git, output_text, TempDir};
+
+fn job(pattern: &str) -> String {
+    format!(
+        "job \"leak\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    cfg = join(\",\", fileset({pattern}))\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7.2.4\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+/// A repository whose base commit holds a one-client world, `top.json`
+/// and `conf/a.json`; the working tree adds `jobs/leak.nomad` listing
+/// `pattern` (the untracked job file is the change under review).
+fn repo(tag: &str, pattern: &str) -> TempDir {
+    let d = common::one_client_project(
+        tag,
+        "1.7.2",
+        "  cpu        = 4000\n  memory     = 4000\n  drivers    = [\"docker\"]\n",
+        &job("\"..\", \"conf/*.json\""),
+    );
+    d.put("top.json", "{}\n");
+    d.put("conf/a.json", "{}\n");
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "base"]);
+    d.put("jobs/leak.nomad", &job(pattern));
+    d
+}
+
+const REFUSED: &str = "inside a repository's .git folder, which no checkout holds";
+
+/// Patterns that cannot reach into `.git` are judged; the gate and plain
+/// `check` agree.
+#[test]
+fn a_pattern_that_cannot_enter_git_is_not_refused_for_it() {
+    // The last two are guards: their walk starts below the top.
+    for pattern in [
+        "\"..\", \"*.json\"",
+        "\"..\", \"*\"",
+        "\"..\", \"conf/*.json\"",
+        "\"../conf\", \"*.json\"",
+    ] {
+        let d = repo("fileset-git-top", pattern);
+        for args in [
+            &["check", "--base", "HEAD"][..],
+            &["check", "jobs/leak.nomad"][..],
+        ] {
+            let o = d.run(args);
+            let text = output_text(&o);
+            assert_eq!(o.status.code(), Some(0), "{pattern} {args:?}: {text}");
+            assert!(!text.contains("file-access"), "{pattern} {args:?}: {text}");
+        }
+        let o = d.run(&["plan", "--changed", "--base", "HEAD", "-verbose"]);
+        let text = output_text(&o);
+        assert!(!text.contains("refusing"), "{pattern}: {text}");
+        let want = match pattern {
+            "\"..\", \"conf/*.json\"" => "\"conf/a.json\"",
+            "\"../conf\", \"*.json\"" => "\"a.json\"",
+            _ => "\"top.json\"",
+        };
+        assert!(
+            text.contains(&format!("+ Meta[cfg]:  {want}")),
+            "{pattern}: {text}"
+        );
+    }
+}
+
+/// Adversarial: patterns that can match inside `.git` stay refused in the
+/// gate, naming the path and quoting nothing of it (`**/*` and the like
+/// were refused before: guards); a walk starting in `.git` is refused by
+/// plain `check` as well, where it listed nothing, an answer Nomad would
+/// not give.
+#[test]
+fn a_pattern_that_can_enter_git_is_still_refused() {
+    for (pattern, plain_too) in [
+        ("\"..\", \".git/*\"", true),
+        ("\"..\", \".git/**\"", true),
+        ("\"../.git\", \"*\"", true),
+        ("\"..\", \"**/*\"", false),
+        ("\"..\", \"**/*.json\"", false),
+        ("\"..\", \".*/*\"", false),
+        ("\"..\", \"*/config\"", false),
+        ("\"..\", \"*/a.json\"", false),
+        ("\"..\", \"{conf,.git}/*\"", false),
+    ] {
+        let d = repo("fileset-git-enter", pattern);
+        let mut runs = vec![&["check", "--base", "HEAD"][..]];
+        if plain_too {
+            runs.push(&["check", "jobs/leak.nomad"][..]);
+        }
+        for args in runs {
+            let o = d.run(args);
+            let text = output_text(&o);
+            assert_eq!(o.status.code(), Some(1), "{pattern} {args:?}: {text}");
+            assert!(text.contains("jobspec::file-access"), "{pattern}: {text}");
+            assert!(common::flat(&text).contains(REFUSED), "{pattern}: {text}");
+            assert!(!text.contains("[core]"), "{pattern}: {text}");
+        }
+        let o = d.run(&["plan", "--changed", "--base", "HEAD"]);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(255), "{pattern}: {text}");
+        assert!(!text.contains("Meta[cfg]"), "{pattern}: {text}");
+    }
+}
