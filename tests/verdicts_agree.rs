@@ -304,8 +304,12 @@ fn validate_plan_and_check_agree_on_every_case() {
         // check: a refusing error exactly when refused; it fails then, and
         // where the plan cannot tell.
         assert_eq!(v.check_refused, c.refused, "{what}");
-        if c.refused || unknown {
+        // A refusal is definite (exit 1); a plan that cannot tell is
+        // check's "cannot tell" (exit 2) unless a refusal comes first.
+        if c.refused {
             assert_eq!(v.check, 1, "{what}");
+        } else if unknown {
+            assert_eq!(v.check, 2, "{what}");
         }
         // Where Nomad's plan and validate both stop at the CLI's parser,
         // they print the same text.
@@ -538,7 +542,8 @@ fn an_unstated_edition_is_cannot_tell_for_enterprise_features() {
                 "{what}"
             );
         }
-        assert_eq!(v.check, 1, "{what}");
+        // NP217's "edition not stated" cannot tell: exit 2.
+        assert_eq!(v.check, 2, "{what}");
         let c = run_in(&dir.0, &["check", "--format", "json", "job.nomad"]);
         assert!(c.stdout.contains("\"NP217\""), "{what}\n{}", c.stdout);
     }
