@@ -2,6 +2,7 @@
 //! One file from disk, one file from git (`--staged`, `--base`), or every
 //! changed job file of a commit or branch (`--changed`, in [`changed`]).
 
+mod args;
 pub mod changed;
 mod from_git;
 pub mod markdown;
@@ -14,6 +15,7 @@ mod view;
 
 use std::path::{Path, PathBuf};
 
+pub use self::args::{PlanArgs, PlanFormat};
 use self::from_git::{run_changed, run_git_file};
 pub(super) use self::request::{in_request_namespace, with_vault_token};
 pub use self::samples::sampled_outcomes;
@@ -22,95 +24,13 @@ use super::common::{self, ColorArgs, VarArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::diff::JobDiff;
 pub(crate) use crate::job_loader::with_namespace;
-use crate::job_loader::{JobLoader, RequestNamespace, RequestVaultToken};
+use crate::job_loader::JobLoader;
 use crate::jobspec::{self, Job};
 use crate::planner::Admission;
 use crate::render;
 use crate::scheduler::{PlanResult, Simulation};
 use crate::world::before::{self, BeforeFrom};
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum PlanFormat {
-    #[default]
-    Text,
-    Json,
-    /// A summary table (for `$GITHUB_STEP_SUMMARY`).
-    Markdown,
-}
-
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct PlanArgs {
-    /// The job file, as you would pass it to `nomad job plan` (not with --changed).
-    #[arg(required_unless_present = "changed", conflicts_with = "changed")]
-    pub file: Option<PathBuf>,
-    /// Plan every job file changed between --base and head (or staged: --staged).
-    #[arg(long)]
-    pub changed: bool,
-    /// New versions from the index, running versions and world from HEAD (pre-commit).
-    #[arg(long, conflicts_with = "base")]
-    pub staged: bool,
-    /// Running versions and world from this revision (CI: origin/main).
-    #[arg(long, value_name = "REF")]
-    pub base: Option<String>,
-    /// With --base: new versions from this revision (default: the working tree).
-    #[arg(long, value_name = "REF", requires = "base")]
-    pub head: Option<String>,
-    /// With --changed, what the pre-commit framework's hook runs: `--base
-    /// FROM --head TO` under `pre-commit run --from-ref FROM --to-ref TO`,
-    /// else `--staged`.
-    #[arg(long, requires = "changed", conflicts_with_all = ["staged", "base", "head"])]
-    pub pre_commit: bool,
-    /// Exit 1 only when the policy refuses a plan (protected jobs), not
-    /// whenever allocations change: for hooks and CI gates.
-    #[arg(long)]
-    pub gate: bool,
-    /// Show the full diff (Nomad's -verbose; -verbose=true as Go flags take it).
-    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
-    pub verbose: bool,
-    /// Show the job diff (Nomad's -diff; -diff=false hides it).
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
-    pub diff: bool,
-    /// Namespace for a job file that does not name one (Nomad's -namespace;
-    /// else `NOMAD_NAMESPACE`, as Nomad's CLI reads it). Before 1.0.9 and
-    /// 1.1.0–1.1.2 Nomad plans such a job in "default" whatever it says.
-    #[arg(long)]
-    pub namespace: Option<String>,
-    /// The Vault token Nomad 1.3.4-1.9.x's plan puts into the job (Nomad's
-    /// -vault-token; else `VAULT_TOKEN`): a running job then counts as
-    /// changed. Other releases' plan has no such flag.
-    #[arg(long, value_name = "TOKEN")]
-    pub vault_token: Option<String>,
-    #[command(flatten)]
-    pub vars: VarArgs,
-    /// World directory (default: rules/ found upwards, else the embedded demo).
-    #[arg(long, value_name = "DIR")]
-    pub world: Option<PathBuf>,
-    /// Judge as this Nomad release instead of the world's `nomad_version`
-    /// (the same flag and rule as `validate` and `check`).
-    #[arg(long = "nomad-version", value_name = "X.Y.Z", value_parser = common::parse_version)]
-    pub nomad_version: Option<crate::version::NomadVersion>,
-    /// Seed of the simulated node shuffle.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Replay the plan under N node shuffles and report each outcome's share
-    /// (not with --changed, whose policy gate samples the shuffles `check`
-    /// samples: a flag taken and ignored would be a false promise).
-    #[arg(long, default_value_t = 0, conflicts_with = "changed")]
-    pub samples: u32,
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
-    /// Show template and heredoc changes as line diffs after Nomad's text.
-    #[arg(long)]
-    pub template_diff: bool,
-    /// The version the cluster runs, as a job file (for projects without
-    /// git, or to compare with another version than git HEAD).
-    #[arg(long, value_name = "OLD_FILE", conflicts_with = "changed")]
-    pub running: Option<PathBuf>,
-    /// The time a periodic job's next launch is counted from (RFC 3339,
-    /// e.g. 2026-12-01T09:00:00Z), for reproducible output; default: now.
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<jiff::Timestamp>,
-}
 /// The loader of a plan from the working tree: the project root of the
 /// current directory is the boundary.
 fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
@@ -280,43 +200,6 @@ fn plan_code(
             render::plan::plan_exit_code(Some(&plan.diff), &plan.result, version),
             refused,
         ),
-    }
-}
-
-impl PlanArgs {
-    /// The namespace Nomad's CLI would ask for (`-namespace`, else
-    /// `NOMAD_NAMESPACE`), judged for `version`.
-    pub(super) fn request_namespace(
-        &self,
-        version: crate::version::NomadVersion,
-    ) -> RequestNamespace {
-        let env = std::env::var("NOMAD_NAMESPACE").ok();
-        RequestNamespace::new(self.namespace.as_deref(), env.as_deref(), version)
-    }
-}
-
-impl PlanArgs {
-    /// The Vault token Nomad's plan command would send (`-vault-token`,
-    /// else `VAULT_TOKEN`), judged for `version`; the flag is refused where
-    /// that release's command has none (Go's flag package: "flag provided
-    /// but not defined", exit 255).
-    pub(super) fn request_vault_token(
-        &self,
-        version: crate::version::NomadVersion,
-    ) -> Result<RequestVaultToken, Diags> {
-        if self.vault_token.is_some() && !crate::job_loader::plan_reads_token(version) {
-            return Err(Diag::error(
-                "cli::usage",
-                format!("flag provided but not defined: -vault-token (Nomad {version}'s `job plan` has none; 1.3.4 to 1.9.x have it)"),
-            )
-            .into());
-        }
-        let env = std::env::var("VAULT_TOKEN").ok();
-        Ok(RequestVaultToken::new(
-            self.vault_token.as_deref(),
-            env.as_deref(),
-            version,
-        ))
     }
 }
 
