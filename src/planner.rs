@@ -83,6 +83,8 @@ pub enum CannotKnow {
     /// A multiregion job: the region the plan goes to, the servers'
     /// edition, or Enterprise's per-region rewrite.
     Multiregion(crate::mutators::multiregion::MultiregionUnknown),
+    /// A job the agent sends to a region the world does not describe.
+    Region(crate::mutators::region_forward::RegionUnknown),
     /// A `regexp` value Go's size limits may refuse at `Job.Validate`.
     Regexp(crate::jobspec::RegexpUnknown),
     /// A periodic `time_zone` the servers' zone files decide.
@@ -109,8 +111,8 @@ pub enum CannotKnow {
 }
 
 impl CannotKnow {
-    /// What a plan of `job` can know: the agent forwards a multiregion
-    /// job before the servers see it, and the Vault hook runs at
+    /// What a plan of `job` can know: the agent forwards a job of another
+    /// region, and a multiregion job, before the servers see it, and the Vault hook runs at
     /// admission, before the quota is counted, so they are said first.
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
         // An unstated release decides every other answer: said first; the
@@ -121,6 +123,9 @@ impl CannotKnow {
         };
         release
             .map(CannotKnow::World)
+            .or_else(|| {
+                crate::mutators::region_forward::plan_unknown(world, job).map(CannotKnow::Region)
+            })
             .or_else(|| {
                 crate::mutators::multiregion::plan_unknown(world, job).map(CannotKnow::Multiregion)
             })
@@ -150,6 +155,7 @@ impl CannotKnow {
             CannotKnow::QuotaLimits(u) => u.line(job),
             CannotKnow::Vault(u) => u.line(job),
             CannotKnow::Multiregion(u) => u.line(job),
+            CannotKnow::Region(u) => u.line(job),
             CannotKnow::Regexp(u) => u.line(job),
             CannotKnow::TimeZone(u) => u.line(job),
             CannotKnow::World(u) => u.line(job),
@@ -169,6 +175,7 @@ impl CannotKnow {
             CannotKnow::QuotaLimits(u) => ("QuotaLimits", u.json()),
             CannotKnow::Vault(u) => ("Vault", u.json()),
             CannotKnow::Multiregion(u) => ("Multiregion", u.json()),
+            CannotKnow::Region(u) => ("Region", u.json()),
             CannotKnow::Regexp(u) => ("Regexp", u.json()),
             CannotKnow::TimeZone(u) => ("TimeZone", u.json()),
             CannotKnow::World(u) => ("WorldGuess", u.json()),
@@ -192,6 +199,7 @@ impl CannotKnow {
                 "state the servers' Vault settings in the world, or judge the job on the cluster"
             }
             CannotKnow::Multiregion(u) => u.hint(),
+            CannotKnow::Region(u) => u.hint(),
             CannotKnow::Regexp(_) => crate::jobspec::RegexpUnknown::HINT,
             CannotKnow::TimeZone(_) => crate::jobspec::time_zone::TimeZoneUnknown::HINT,
             CannotKnow::World(u) => u.hint(),

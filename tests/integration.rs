@@ -132,6 +132,7 @@ mod import_wildcard_list;
 mod job_cache;
 mod job_file_missing;
 mod job_label_name;
+mod job_region;
 mod jobspec_block_args;
 mod jobspec_block_labels;
 mod jobspec_connect_validate;

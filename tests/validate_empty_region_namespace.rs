@@ -3,9 +3,10 @@
 //! empty string, and treat it apart:
 //! - `Job.Validate` (structs.go) refuses an empty region (`Missing job
 //!   region`) and name (`Missing job name`), first in its list;
-//! - from 0.12.0 the HTTP agent gives a plan or run the agent's region
-//!   (command/agent/job_endpoint.go regionForJob) but not a validation
-//!   (ValidateJobRequest), so only `validate` refuses the empty region;
+//! - from 0.9.5 the HTTP agent gives a plan or run the agent's region
+//!   (command/agent/job_endpoint.go@v0.9.5:148-152 jobPlan, regionForJob
+//!   from 0.12.0) but not a validation (ValidateJobRequest), so only
+//!   `validate` refuses the empty region;
 //! - from 0.10.0 the Validate RPC refuses a job whose namespace is not the
 //!   request's (`mismatched request namespace in request: "default", ""`),
 //!   and the CLI then validates locally (command/job_validate.go
@@ -57,8 +58,10 @@ fn assert_refused_by_validate(o: &common::Out, v: &str, items: &[&str]) {
 }
 
 #[test]
-fn an_empty_region_is_refused_by_validate_and_from_0_12_filled_by_plan() {
-    for v in ["2.0.5", "1.6.0", "1.0.0", "0.12.0"] {
+fn an_empty_region_is_refused_by_validate_and_from_0_9_5_filled_by_plan() {
+    for v in [
+        "2.0.5", "1.6.0", "1.0.0", "0.12.0", "0.11.0", "0.10.0", "0.9.5",
+    ] {
         let dir = project(&format!("region-{v}"), v, "  region = \"\"\n");
         assert_refused_by_validate(&validate(&dir), v, &["Missing job region"]);
         let o = plan(&dir);
@@ -76,8 +79,8 @@ fn an_empty_region_is_refused_by_validate_and_from_0_12_filled_by_plan() {
             o.stdout
         );
     }
-    // Before 0.12 the plan sends the empty region too.
-    for v in ["0.11.0", "0.9.3"] {
+    // Before 0.9.5 the plan sends the empty region too.
+    for v in ["0.9.4", "0.9.3"] {
         let dir = project(&format!("region-{v}"), v, "  region = \"\"\n");
         assert_refused_by_validate(&validate(&dir), v, &["Missing job region"]);
         let o = plan(&dir);

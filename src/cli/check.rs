@@ -123,7 +123,7 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
         world.nomad_version,
         world.project_root.clone(),
     )
-    .for_servers(world.edition(), world.server.job_settings())
+    .for_servers(world.edition(), world.server.job_settings(), &world.region)
     .with_running(world)
 }
 

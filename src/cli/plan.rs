@@ -36,7 +36,7 @@ use crate::world::before::{self, BeforeFrom};
 fn disk_loader(vars: &VarArgs, world: &crate::world::World) -> JobLoader {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     vars.loader(world.nomad_version, crate::project::root_of(&cwd))
-        .for_servers(world.edition(), world.server.job_settings())
+        .for_servers(world.edition(), world.server.job_settings(), &world.region)
         .with_running(world)
 }
 

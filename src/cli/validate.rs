@@ -81,6 +81,7 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
     .for_servers(
         resolved.world.edition(),
         resolved.world.server.job_settings(),
+        &resolved.world.region,
     )
     .with_running(&resolved.world);
     crate::cli::common::eprint_var_warnings(&loader, color);
@@ -180,6 +181,20 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
                 }
             });
         if let Some((job, unknown)) = release_unknown {
+            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
+            worst = worst.max(exit::NOMAD_ERROR);
+            continue;
+        }
+        // The agent sends the validation to the region asked for: another
+        // region's servers, or (none in the federation) validateLocal.
+        // Only a job the file's own validation refuses is refused either way.
+        let region_unknown = parsed.job.as_ref().and_then(|job| {
+            Some((
+                job,
+                crate::mutators::region_forward::validate_unknown(&sim.world, job)?,
+            ))
+        });
+        if let Some((job, unknown)) = region_unknown {
             eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
             worst = worst.max(exit::NOMAD_ERROR);
             continue;

@@ -97,17 +97,21 @@ impl JobLoader {
         self
     }
 
-    /// Judge as the world's servers would: their `edition` and job
-    /// `settings` (default priority, priority and count bounds), as
-    /// [`crate::world::World::edition`] and `World::server.job_settings()`
-    /// give them (the world sits above this module, so it passes them).
+    /// Judge as the world's servers would: their `edition`, job
+    /// `settings` (default priority, priority and count bounds) and
+    /// `region` (which their HTTP agent gives a job without one,
+    /// `jobspec::agent_region`), as [`crate::world::World::edition`],
+    /// `World::server.job_settings()` and `World::region` give them (the
+    /// world sits above this module, so it passes them).
     pub fn for_servers(
         mut self,
         edition: Option<crate::version::Edition>,
         settings: crate::jobspec::ServerJobSettings,
+        region: &str,
     ) -> JobLoader {
         self.opts.edition = edition;
         self.opts.servers = settings;
+        self.opts.agent_region = Some(region.to_string());
         self
     }
 

@@ -90,8 +90,7 @@ fn a_known_job_stands_in_only_for_the_same_closed_load() {
     assert!(plain
         .known(&text.replace("nginx:1", "nginx:2"), [&job])
         .is_none());
-    let with_var =
-        JobLoader::from_flags(&["n=2".into()], &[], NomadVersion::CURRENT, "/p".into());
+    let with_var = JobLoader::from_flags(&["n=2".into()], &[], NomadVersion::CURRENT, "/p".into());
     assert!(with_var.known(&text, [&job]).is_none());
     let older = JobLoader::plain(NomadVersion::new(1, 6, 0), PathBuf::from("/p"));
     assert!(older.known(&text, [&job]).is_none());

@@ -20,12 +20,12 @@ pub fn apply(job: &mut Job, v: NomadVersion, servers: ServerJobSettings) {
     if !w(&job.spans, "namespace") || job.namespace.is_empty() {
         job.namespace = "default".into();
     }
-    // An explicit empty region: from 0.12.0 the HTTP agent gives a plan or
-    // run the agent's region (command/agent/job_endpoint.go regionForJob);
-    // before, it stays empty and Job.Validate refuses it (`Missing job
-    // region`), as the Validate endpoint always does.
+    // api Job.Canonicalize gives an absent region "global"; an explicit
+    // empty one stays empty, for the HTTP agent to fill (from 0.9.5,
+    // `agent_region`) or Job.Validate to refuse (`Missing job region`), as
+    // the Validate endpoint always does.
     job.written_empty.region = w(&job.spans, "region") && job.region.is_empty();
-    if !w(&job.spans, "region") || (job.region.is_empty() && v.at_least(0, 12, 0)) {
+    if !w(&job.spans, "region") {
         job.region = "global".into();
     }
     // From 1.5 the servers' jobCanonicalizer mutator turns a priority of 0

@@ -2,6 +2,7 @@
 //! parse, variables, locals, functions, dynamic blocks), lower it to the typed
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
+pub mod agent_region;
 pub mod block_args;
 pub mod block_labels;
 mod budget;
@@ -161,6 +162,13 @@ pub struct LoadOptions {
     /// defaults otherwise): the priority a job submitted with 0 gets and
     /// jobValidate's bounds.
     pub servers: ServerJobSettings,
+    /// The region of the agent the CLI talks to (the world's): from 0.9.5
+    /// it gives a planned or run job without one its own
+    /// ([`agent_region`]). `None`: "global", Nomad's default.
+    pub agent_region: Option<String>,
+    /// `NOMAD_REGION`, the region the CLI's api client asks for when the
+    /// file writes none; only the command line's loads read it.
+    pub env_region: Option<String>,
 }
 
 /// Everything known about one job file after loading it.
@@ -236,7 +244,6 @@ pub fn unreadable(path: &Path, message: String, opts: &LoadOptions) -> ParsedJob
         hcl1_gate: None,
     }
 }
-
 
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
@@ -485,6 +492,7 @@ fn build(
         }
     }
     defaults::apply(&mut job, opts.version, opts.servers);
+    agent_region::apply(&mut job, opts);
     canonical::apply(&mut job, opts.version);
     connect_defaults::apply(&mut job, opts.version);
     let read = diags.0.len();

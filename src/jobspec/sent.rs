@@ -22,9 +22,9 @@ pub fn validation_errors(
     d
 }
 
-/// The job as `nomad job validate` sends it: from 0.12.0 the HTTP agent
-/// gives a plan or a run without a region its own (regionForJob), but not a
-/// validation, so an explicit `region = ""` reaches Job.Validate empty
+/// The job as `nomad job validate` sends it: from 0.9.5 the HTTP agent
+/// gives a plan or a run without a region its own (`agent_region`), but not
+/// a validation, so an explicit `region = ""` reaches Job.Validate empty
 /// (`Missing job region`). The load judged it as a plan: its new
 /// validation errors join the diagnostics, in file order.
 pub fn as_sent_to_validate(parsed: &mut ParsedJob, version: NomadVersion) {

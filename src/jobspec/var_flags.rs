@@ -1,5 +1,6 @@
 //! Nomad's variable flags as every command reads them: `-var`,
-//! `-var-file` and `NOMAD_VAR_*` into [`LoadOptions`].
+//! `-var-file` and `NOMAD_VAR_*` into [`LoadOptions`], and the region
+//! the CLI asks for (`NOMAD_REGION`).
 
 use std::path::PathBuf;
 
@@ -11,7 +12,8 @@ impl LoadOptions {
     /// The one reading of Nomad's variable flags, for every command:
     /// `-var name=value` splits at the first `=` (the value may hold more);
     /// `-var name` without `=` is ignored, as Nomad's jobspec2 `toVars`
-    /// ignores it, and said so in a warning; `NOMAD_VAR_<name>` comes from
+    /// ignores it, and said so in a warning; `NOMAD_VAR_<name>` (and
+    /// `NOMAD_REGION`, [`LoadOptions::env_region`]) come from
     /// the process environment. `version` and `repo_root` are the caller's.
     pub fn from_cli(
         vars: &[String],
@@ -44,6 +46,9 @@ impl LoadOptions {
             repo_root,
             edition: None,
             servers: Default::default(),
+            agent_region: None,
+            // api.DefaultConfig: an empty one is unset.
+            env_region: std::env::var("NOMAD_REGION").ok().filter(|r| !r.is_empty()),
         };
         (opts, warnings)
     }

@@ -45,6 +45,7 @@ mod consul_partition;
 mod expose_check;
 mod identities;
 pub mod multiregion;
+pub mod region_forward;
 pub mod registration;
 pub mod run_refusal;
 pub mod vault;

@@ -445,7 +445,7 @@ fn find_fix(
         .collect();
     let loader =
         crate::job_loader::JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .for_servers(world.edition(), world.server.job_settings())
+            .for_servers(world.edition(), world.server.job_settings(), &world.region)
             .with_running(world);
     let job = loader.load(base, &file).job?;
     let ceiling = world

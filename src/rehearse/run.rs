@@ -98,7 +98,7 @@ impl<'a> Session<'a> {
         // The steps' commands pass no variables (see `job_loader`).
         let world = &self.sim.world;
         let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .for_servers(world.edition(), world.server.job_settings())
+            .for_servers(world.edition(), world.server.job_settings(), &world.region)
             .with_running(world.as_ref());
         let job = loader
             .job(&self.vfs(), Path::new(file))

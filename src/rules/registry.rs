@@ -43,6 +43,7 @@ register_rules![
     capacity::plan_assumed::PlanAssumed,
     capacity::run_refused::RunRefused,
     capacity::time_zone_unknown::TimeZoneUnknownRule,
+    capacity::region_unknown::RegionUnknown,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -366,7 +366,7 @@ pub fn for_rehearsal(
     // The rehearsal's steps pass no variables: neither do their starts,
     // but a running job's own (`running_job`) are how it was submitted.
     let loader = JobLoader::plain(world.nomad_version, world.project_root.clone())
-        .for_servers(world.edition(), world.server.job_settings())
+        .for_servers(world.edition(), world.server.job_settings(), &world.region)
         .with_running(world);
     let mut explicit = Vec::new();
     for old in given {

@@ -86,7 +86,7 @@ impl RunningVars {
     /// project root, with these variables and nothing from the shell.
     pub fn loader(&self, world: &World) -> JobLoader {
         JobLoader::plain(world.nomad_version, world.project_root.clone())
-            .for_servers(world.edition(), world.server.job_settings())
+            .for_servers(world.edition(), world.server.job_settings(), &world.region)
             .with_variables(self.vars.clone(), self.var_files.clone())
     }
 }

@@ -72,6 +72,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
         .for_servers(
             resolved.world.edition(),
             resolved.world.server.job_settings(),
+            &resolved.world.region,
         )
         .with_running(&resolved.world);
     Ok(GitSetup {

@@ -80,6 +80,10 @@ pub struct Job {
     pub written_empty: WrittenEmpty,
     /// The servers' settings it was loaded under (see [`LoadedUnder`]).
     pub loaded: LoadedUnder,
+    /// The region Nomad's CLI asks for when it sends the job (see
+    /// [`AskedRegion`]).
+    #[serde(default)]
+    pub asked_region: AskedRegion,
     /// The file the job came from (None for jobs built in code or imported).
     /// Not stored in the job-load cache: a cached job gets the file it is
     /// read for.
@@ -92,9 +96,19 @@ pub struct Job {
 }
 
 /// Job fields written as the empty string, which Nomad's endpoints treat
-/// apart from absent ones.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// apart from absent ones. How the file wrote them, not part of the job
+/// Nomad stores (the agent or the servers fill both before they store it):
+/// always equal, as [`LoadedUnder`].
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct WrittenEmpty {
     pub region: bool,
     pub namespace: bool,
 }
+
+impl PartialEq for WrittenEmpty {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for WrittenEmpty {}

@@ -35,6 +35,30 @@ pub struct LoadedUnder {
     pub priority_by_servers: bool,
 }
 
+/// The region `nomad job plan` and `nomad job validate` ask for: the
+/// `?region=` query their api client sends. The CLI points its client at
+/// the region the file writes ("Force the region to be that of the job",
+/// command/job_plan.go@v0.9.3:137-140, @v1.7.2:213-215; job_validate.go
+/// the same), an empty one clearing it; else the client keeps its
+/// `NOMAD_REGION` (api/api.go@v1.7.2:338 DefaultConfig, :833-835). Which
+/// servers answer is the agent's to decide from it (mutators
+/// `region_forward`). Not part of the job Nomad stores: always equal.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct AskedRegion {
+    /// The region asked for; `None`: none (the agent's own).
+    pub query: Option<String>,
+    /// It is `NOMAD_REGION`'s, the file writing no region.
+    pub from_env: bool,
+}
+
+impl PartialEq for AskedRegion {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for AskedRegion {}
+
 impl PartialEq for LoadedUnder {
     fn eq(&self, _: &Self) -> bool {
         true

@@ -17,6 +17,7 @@ pub mod mutated_job_invalid;
 pub mod no_datacenter;
 pub mod plan_assumed;
 pub mod regexp_unknown;
+pub mod region_unknown;
 pub mod registration_refused;
 pub mod run_refused;
 pub mod sentinel_unknown;
