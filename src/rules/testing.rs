@@ -65,6 +65,32 @@ pub fn world() -> World {
     }
 }
 
+/// [`world`] with quota `quota`, whose one limit (region `region`) is
+/// `region_limit`, attached to a namespace `ml` (the quota tests'
+/// shape: scheduler::quota_devices, scheduler::quota_unsimulated).
+pub fn quota_world(quota: &str, region: &str, region_limit: RegionLimit) -> World {
+    let mut w = world();
+    let q = QuotaSpec {
+        name: quota.into(),
+        limits: vec![QuotaLimit {
+            region: region.into(),
+            region_limit,
+            ..QuotaLimit::default()
+        }],
+        ..QuotaSpec::default()
+    };
+    w.quotas.insert(quota.into(), q);
+    w.namespaces.insert(
+        "ml".into(),
+        Namespace {
+            name: "ml".into(),
+            quota: Some(quota.into()),
+            ..Namespace::default()
+        },
+    );
+    w
+}
+
 /// A job file through the real front end (`jobspec::load`, the same path
 /// `check` takes), so every rule test and inline snapshot sees the model
 /// and spans users get. Version: the current one (the world's here).

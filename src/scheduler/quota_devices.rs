@@ -125,33 +125,15 @@ impl DeviceQuotaUnknown {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::{Namespace, QuotaLimit, QuotaSpec, RegionLimit};
+    use crate::world::RegionLimit;
 
     fn world(devices: &[(&str, i64)], region: &str) -> World {
-        let mut w = crate::rules::testing::world();
-        let q = QuotaSpec {
-            name: "gpu".into(),
-            limits: vec![QuotaLimit {
-                region: region.into(),
-                region_limit: RegionLimit {
-                    cpu: Some(100_000),
-                    devices: devices.iter().map(|(n, c)| (n.to_string(), *c)).collect(),
-                    ..RegionLimit::default()
-                },
-                ..QuotaLimit::default()
-            }],
-            ..QuotaSpec::default()
+        let limit = RegionLimit {
+            cpu: Some(100_000),
+            devices: devices.iter().map(|(n, c)| (n.to_string(), *c)).collect(),
+            ..RegionLimit::default()
         };
-        w.quotas.insert("gpu".into(), q);
-        w.namespaces.insert(
-            "ml".into(),
-            Namespace {
-                name: "ml".into(),
-                quota: Some("gpu".into()),
-                ..Namespace::default()
-            },
-        );
-        w
+        crate::rules::testing::quota_world("gpu", region, limit)
     }
 
     fn job(ns: &str, device: Option<&str>) -> Job {

@@ -116,39 +116,21 @@ impl QuotaLimitsUnknown {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::{Namespace, NotSimulated, PoolLimit, QuotaLimit, QuotaSpec, RegionLimit};
+    use crate::world::{NotSimulated, PoolLimit, RegionLimit};
 
     fn world(limits: Vec<Unsimulated>) -> World {
-        let mut w = crate::rules::testing::world();
-        let q = QuotaSpec {
-            name: "team".into(),
-            limits: vec![QuotaLimit {
-                region: "global".into(),
-                region_limit: RegionLimit {
-                    cpu: Some(100_000),
-                    unsimulated: limits
-                        .into_iter()
-                        .map(|limit| NotSimulated {
-                            limit,
-                            at: Default::default(),
-                        })
-                        .collect(),
-                    ..RegionLimit::default()
-                },
-                ..QuotaLimit::default()
-            }],
-            ..QuotaSpec::default()
+        let limit = RegionLimit {
+            cpu: Some(100_000),
+            unsimulated: limits
+                .into_iter()
+                .map(|limit| NotSimulated {
+                    limit,
+                    at: Default::default(),
+                })
+                .collect(),
+            ..RegionLimit::default()
         };
-        w.quotas.insert("team".into(), q);
-        w.namespaces.insert(
-            "ml".into(),
-            Namespace {
-                name: "ml".into(),
-                quota: Some("team".into()),
-                ..Namespace::default()
-            },
-        );
-        w
+        crate::rules::testing::quota_world("team", "global", limit)
     }
 
     fn job(ns: &str, pool: &str) -> Job {

@@ -381,6 +381,33 @@ fn pool_from_api(p: &Value) -> PoolLimit {
     }
 }
 
+/// Each quota with a limit in the world's region, that limit, and the
+/// namespaces attached to the quota as the loader's warnings name them
+/// (`namespace \`ml\``, `namespaces attached to it` when none is).
+pub(super) fn region_quotas(
+    world: &super::World,
+) -> Vec<(&super::model::QuotaSpec, &super::model::QuotaLimit, String)> {
+    let mut out = Vec::new();
+    for q in world.quotas.values() {
+        let Some(limit) = q.limit_for(&world.region) else {
+            continue;
+        };
+        let namespaces: Vec<String> = world
+            .namespaces
+            .values()
+            .filter(|n| n.quota.as_deref() == Some(q.name.as_str()))
+            .map(|n| format!("`{}`", n.name))
+            .collect();
+        let whose = match namespaces.as_slice() {
+            [] => "namespaces attached to it".to_string(),
+            [one] => format!("namespace {one}"),
+            many => format!("namespaces {}", many.join(", ")),
+        };
+        out.push((q, limit, whose));
+    }
+    out
+}
+
 /// The code of the loader's warning for a limit not simulated that a
 /// placement may count: the plans it concerns are said to be unknown.
 pub const QUOTA_NOT_SIMULATED: &str = "world::quota-not-simulated";
@@ -399,21 +426,7 @@ pub(super) fn unsimulated_limit_warnings(
 ) -> Vec<crate::diag::Diag> {
     use crate::diag::Diag;
     let mut out = Vec::new();
-    for q in world.quotas.values() {
-        let Some(limit) = q.limit_for(&world.region) else {
-            continue;
-        };
-        let namespaces: Vec<String> = world
-            .namespaces
-            .values()
-            .filter(|n| n.quota.as_deref() == Some(q.name.as_str()))
-            .map(|n| format!("`{}`", n.name))
-            .collect();
-        let whose = match namespaces.as_slice() {
-            [] => "namespaces attached to it".to_string(),
-            [one] => format!("namespace {one}"),
-            many => format!("namespaces {}", many.join(", ")),
-        };
+    for (q, limit, whose) in region_quotas(world) {
         for ns in &limit.region_limit.unsimulated {
             let what = ns.limit.describe();
             let d = if ns.limit.counts_placements() {

@@ -394,21 +394,7 @@ pub(super) fn device_limit_warnings(
     fallback: Option<&Source>,
 ) -> Vec<Diag> {
     let mut out = Vec::new();
-    for q in world.quotas.values() {
-        let Some(limit) = q.limit_for(&world.region) else {
-            continue;
-        };
-        let namespaces: Vec<String> = world
-            .namespaces
-            .values()
-            .filter(|n| n.quota.as_deref() == Some(q.name.as_str()))
-            .map(|n| format!("`{}`", n.name))
-            .collect();
-        let whose = match namespaces.as_slice() {
-            [] => "namespaces attached to it".to_string(),
-            [one] => format!("namespace {one}"),
-            many => format!("namespaces {}", many.join(", ")),
-        };
+    for (q, limit, whose) in super::quota_limits::region_quotas(world) {
         for (name, count) in &limit.region_limit.devices {
             let d = Diag::warning(
                 QUOTA_DEVICES,
