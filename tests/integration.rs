@@ -265,6 +265,7 @@ mod preempt_device_stale;
 mod preempt_group_network;
 mod preempt_map_order;
 mod preempt_network;
+mod quota_keys_by_release;
 mod readme;
 mod refusal_text_escapes;
 mod regexp_size_unknown;

@@ -268,6 +268,12 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             for q in v.as_array().into_iter().flatten().map(quota_from_api) {
                 world.quotas.insert(q.name.clone(), q);
             }
+            let at = world.nomad_version;
+            diags.extend(Diags(super::quota_since::imported(
+                &world.quotas,
+                at,
+                Some(&src),
+            )));
             Some(src)
         }
         // Quotas are Enterprise-only at every release: a community

@@ -121,7 +121,7 @@ fn load_recorded(
     let mut quota_refs = Vec::new();
     let mut quota_sources: BTreeMap<String, Source> = BTreeMap::new();
     for src in read_dir_hcl(vfs, &world_dir.join(QUOTAS_DIR), &mut diags) {
-        if let Some(q) = read_quota(&src, &mut diags) {
+        if let Some(q) = read_quota(&src, world.nomad_version, &mut diags) {
             quota_sources
                 .entry(q.name.clone())
                 .or_insert_with(|| src.clone());

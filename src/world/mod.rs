@@ -50,6 +50,7 @@ pub mod network_file;
 pub(crate) mod policy_file;
 mod pool_networks;
 pub mod quota_limits;
+mod quota_since;
 mod running_vars;
 mod server_file;
 mod server_model;

@@ -13,7 +13,11 @@ use super::quota_limits::{At, NotSimulated, NumaLimit, PoolLimit, Unsimulated};
 use crate::diag::{Diag, Diags};
 use crate::source::{Source, Span};
 
-pub(super) fn read_quota(src: &Source, diags: &mut Diags) -> Option<QuotaSpec> {
+pub(super) fn read_quota(
+    src: &Source,
+    version: crate::version::NomadVersion,
+    diags: &mut Diags,
+) -> Option<QuotaSpec> {
     let body = parse_reported(src, diags)?;
     const S: Schema = Schema {
         attrs: &["name", "description"],
@@ -40,9 +44,11 @@ pub(super) fn read_quota(src: &Source, diags: &mut Diags) -> Option<QuotaSpec> {
     let mut regions: BTreeMap<String, Span> = BTreeMap::new();
     for b in r.blocks("limit") {
         no_label(src, b, diags);
-        let Some(limit) = read_limit(src, b, diags) else {
+        let Some(mut limit) = read_limit(src, b, diags) else {
             continue;
         };
+        let kept = &mut limit.region_limit.unsimulated;
+        super::quota_since::hand_written(src, &q.name, version, kept, diags);
         let span = limit.spans.best("region").unwrap_or_default();
         if let Some(first) = regions.insert(limit.region.clone(), span) {
             diags.push(
