@@ -60,6 +60,7 @@ mod diff_why_exact_consul;
 mod duplicate_job_block;
 mod encoding;
 mod enterprise_backports;
+mod enterprise_go_release;
 mod exit_codes;
 mod file_fence_parent_steps;
 mod functions_go_release;

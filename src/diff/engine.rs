@@ -66,8 +66,21 @@ pub fn sort_fields(fields: &mut [FieldDiff]) {
 /// that built the release runs it: `ObjectDiff.Less` is not an order, so
 /// the result is the algorithm's on this input order ([`super::gosort`]).
 /// Lists built from Go maps go through [`super::set_order`] instead.
+///
+/// An Enterprise-only release whose Go is open across a change of the
+/// sort ([`super::gosort::GoSort::other_of_nomad`]) is sorted both ways;
+/// when the orders differ a note says the order is not known.
 pub fn sort_objects(objects: &mut [ObjectDiff], d: Dialect) {
-    super::gosort::sort_objects(objects, super::gosort::GoSort::of_nomad(d.version));
+    use super::gosort::{sort_objects, GoSort};
+    let other = GoSort::other_of_nomad(d.version).map(|alt| {
+        let mut v = objects.to_vec();
+        sort_objects(&mut v, alt);
+        v
+    });
+    sort_objects(objects, GoSort::of_nomad(d.version));
+    if other.is_some_and(|o| o != objects) {
+        super::set_order::go_open_note(d.version, objects);
+    }
 }
 
 /// The type of an object diff from which side has the object: Nomad's
@@ -246,6 +259,57 @@ mod tests {
         assert_eq!(d.fields[0].name, "Path");
         assert_eq!(d.fields[0].ty, DiffType::None);
         assert_eq!(d.fields[1].ty, DiffType::Added);
+    }
+
+    /// 40 constraints each "less" than every other (A rises, B falls):
+    /// pdqsort's pattern breaking runs, and Go 1.24's xorshift moves other
+    /// elements than Go 1.23's.
+    fn mutually_less(n: usize) -> Vec<ObjectDiff> {
+        (0..n)
+            .map(|i| ObjectDiff {
+                ty: DiffType::Added,
+                name: "Constraint".into(),
+                fields: [("A", i), ("B", n - 1 - i)]
+                    .iter()
+                    .map(|(k, x)| FieldDiff {
+                        ty: DiffType::Added,
+                        name: (*k).into(),
+                        old: String::new(),
+                        new: format!("{x:03}"),
+                        annotations: Vec::new(),
+                    })
+                    .collect(),
+                objects: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_order_that_turns_on_an_open_go_release_is_said() {
+        use crate::version::NomadVersion as V;
+        let sorted = |v: V| {
+            let mut objs = mutually_less(40);
+            let (_, notes) = super::super::set_order::collect(|| {
+                sort_objects(&mut objs, Dialect::new(v));
+            });
+            (objs, notes)
+        };
+        // 1.8.4 (Go 1.22.6) and 1.8.18+ent (Go 1.25.3): known, no note,
+        // and the two sorts differ on this input.
+        let (old, notes) = sorted(V::new(1, 8, 4));
+        assert!(notes.is_empty(), "{notes:?}");
+        let (new, notes) = sorted(V::new(1, 8, 18));
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_ne!(old, new);
+        // 1.8.5+ent: Go 1.22.6 to 1.25.3; the plan shows Go 1.22.6's order
+        // and says it cannot tell.
+        let (open, notes) = sorted(V::new(1, 8, 5));
+        assert_eq!(open, old);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("cannot tell the order of its 40 Constraint diffs: Nomad 1.8.5+ent was built with Go 1.22.6 to 1.25.3"),
+            "{notes:?}"
+        );
     }
 
     #[test]

@@ -42,9 +42,24 @@ impl GoSort {
         }
     }
 
-    /// The sort of the Go that built Nomad `v`.
+    /// The sort of the Go that built Nomad `v` (for an Enterprise-only
+    /// release whose Go is open, the oldest it may be: [`Self::other_of_nomad`]).
     pub fn of_nomad(v: crate::version::NomadVersion) -> GoSort {
         GoSort::of(crate::gorelease::go_of(v))
+    }
+
+    /// For an Enterprise-only release whose changelogs leave its Go open
+    /// across Go 1.24's xorshift fix (1.7.13+ent, 1.8.5 to 1.8.17+ent:
+    /// [`crate::gorelease::go_span`]), the other sort it may run; `None`
+    /// where the Go is known or the span holds one sort. Callers sort both
+    /// ways and, when the orders differ, say the order is not known.
+    pub fn other_of_nomad(v: crate::version::NomadVersion) -> Option<GoSort> {
+        let first = GoSort::of_nomad(v);
+        crate::gorelease::go_span(v)
+            .probes()
+            .into_iter()
+            .map(GoSort::of)
+            .find(|s| *s != first)
     }
 }
 

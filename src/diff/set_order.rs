@@ -101,13 +101,50 @@ pub fn keyed_set_diff_after<T, K: PartialEq>(
         Hint::None => keys <= gomap::SLOTS,
     };
     let established = small(old.len(), om.len()) && small(new.len(), nm.len());
-    order(
+    // An Enterprise-only release whose Go is open across a change of the
+    // sort: both sorts, their own notes aside; a note when they differ.
+    let other = GoSort::other_of_nomad(d.version).map(|alt| {
+        let (v, _) = collect(|| {
+            order(
+                fixed.clone(),
+                old_diffs.clone(),
+                new_diffs.clone(),
+                established,
+                alt,
+            )
+        });
+        v
+    });
+    let v = order(
         fixed,
         old_diffs,
         new_diffs,
         established,
         GoSort::of_nomad(d.version),
-    )
+    );
+    if other.is_some_and(|o| o != v) {
+        go_open_note(d.version, &v);
+    }
+    v
+}
+
+/// The note of a list whose order turns on which Go built an
+/// Enterprise-only release ([`GoSort::other_of_nomad`]).
+pub(super) fn go_open_note(v: crate::version::NomadVersion, objects: &[ObjectDiff]) {
+    let span = crate::gorelease::go_span(v);
+    note(|scope| {
+        format!(
+            "{scope}: cannot tell the order of its {} {} diffs: Nomad {} was built with {}, its changelogs do not say which, and Go's sort.Sort (ObjectDiff.Less) orders them differently across that range (Go 1.24 changed its pattern breaking); the plan shows the order under Go {}",
+            objects.len(),
+            kind(objects),
+            v.named(),
+            span.text(),
+            {
+                let (a, b, p) = span.lo;
+                format!("{a}.{b}.{p}")
+            }
+        )
+    });
 }
 
 /// The diffs in the order Nomad prints them: `old` and `new` are the

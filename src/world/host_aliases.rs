@@ -35,7 +35,6 @@ use std::net::IpAddr;
 
 use super::model::{CidrVerdict, HostNetwork, PoolNetworks};
 use crate::gonet::parse_cidr;
-use crate::gorelease::GoRelease;
 use crate::version::NomadVersion;
 
 /// `interface "NAME" { addresses = [...], default_route = true }` of a
@@ -166,14 +165,22 @@ fn block_matches(
     hn: &HostNetwork,
     iface: &str,
     a: Addr,
-    go: GoRelease,
+    go: crate::gorelease::GoSpan,
     unsure: &mut Vec<String>,
 ) -> Match {
+    // An Enterprise-only release whose Go is open across a change in what
+    // net.ParseCIDR reads: taken as matching, and said.
     let cidr = hn.cidr.is_empty()
-        || hn
-            .cidr
-            .split(',')
-            .any(|entry| parse_cidr(entry, go).is_ok_and(|c| contains(&c, a)));
+        || hn.cidr.split(',').any(|entry| {
+            go.settle(|g| parse_cidr(entry, g).is_ok_and(|c| contains(&c, a)))
+                .unwrap_or_else(|| {
+                    unsure.push(format!(
+                        "cannot tell whether {} reads the cidr {entry:?}",
+                        go.text()
+                    ));
+                    true
+                })
+        });
     let named = if hn.interface.is_empty() {
         true
     } else if hn.interface.contains("{{") {
@@ -285,7 +292,7 @@ impl PoolNetworks {
         v: NomadVersion,
         unsure_out: &mut Vec<String>,
     ) -> Vec<(String, Outcome)> {
-        let go = crate::gorelease::go_of(v);
+        let go = crate::gorelease::go_span(v);
         let blocks = self.blocks_in_order();
         let default_iface = self.default_interface(v);
         let mut out = Vec::new();

@@ -146,14 +146,30 @@ pub(super) fn judge_host_networks(
     diags: &mut Diags,
 ) {
     let at = pool.spans.label.unwrap_or_default();
-    let (major, minor, patch) = crate::gorelease::go_of(version);
+    let go = crate::gorelease::go_span(version).text();
     for (name, hn) in &pool.networks.host_networks {
-        let errors = match hn.cidr_verdict(version) {
-            CidrVerdict::Open => continue,
-            CidrVerdict::Unmatchable(errors) => errors,
+        let errors = match hn.cidr_settled(version) {
+            Some(CidrVerdict::Open) => continue,
+            Some(CidrVerdict::Unmatchable(errors)) => errors,
+            None => {
+                diags.push(
+                    Diag::warning(
+                        super::guess::HOST_NETWORK,
+                        format!(
+                            "client `{}`: cannot tell whether Nomad {} reads host_network {name:?}'s cidr {:?}: its changelogs leave its Go open ({go}), and net.ParseCIDR reads it differently across that range; taken as matching",
+                            pool.name,
+                            version.named(),
+                            hn.cidr
+                        ),
+                    )
+                    .at(src, at, "cannot tell")
+                    .help("write each cidr as every Go reads it: IPv6 groups of at most four hex digits (Go 1.23+)"),
+                );
+                continue;
+            }
         };
         let text = format!(
-            "client `{}`: host_network {name:?} has no cidr Nomad {version} (Go {major}.{minor}.{patch}) reads ({}), so no address carries the alias {name:?}",
+            "client `{}`: host_network {name:?} has no cidr Nomad {version} ({go}) reads ({}), so no address carries the alias {name:?}",
             pool.name,
             errors.join("; ")
         );

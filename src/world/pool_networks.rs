@@ -99,13 +99,27 @@ pub enum CidrVerdict {
 
 impl HostNetwork {
     /// The verdict of `cidr` on a client of Nomad `v`, read by the Go it
-    /// was built with.
+    /// was built with; where that Go is not known and the verdict turns
+    /// on it ([`Self::cidr_settled`]), taken as matching (`Open`: the
+    /// loader says so, `world::host-network-unknown`).
     pub fn cidr_verdict(&self, v: NomadVersion) -> CidrVerdict {
+        self.cidr_settled(v).unwrap_or(CidrVerdict::Open)
+    }
+
+    /// The verdict of `cidr` on a client of Nomad `v`, or `None` when `v`
+    /// is an Enterprise-only release whose changelogs leave its Go open
+    /// and the Go releases of that span read the `cidr` differently
+    /// ([`crate::gorelease::GoSpan::settle`]).
+    pub fn cidr_settled(&self, v: NomadVersion) -> Option<CidrVerdict> {
+        crate::gorelease::go_span(v).settle(|go| self.cidr_verdict_by(go))
+    }
+
+    /// The verdict of `cidr` read by Go `go`.
+    fn cidr_verdict_by(&self, go: crate::gorelease::GoRelease) -> CidrVerdict {
         use crate::gonet::{parse_cidr, CidrError};
         if self.cidr.is_empty() {
             return CidrVerdict::Open;
         }
-        let go = crate::gorelease::go_of(v);
         let mut refused = Vec::new();
         for entry in self.cidr.split(',') {
             match parse_cidr(entry, go) {
