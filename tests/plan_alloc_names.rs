@@ -52,3 +52,57 @@ fn new_allocations_take_the_lowest_free_names_at_every_release() {
         assert_eq!(placed, ["old.web[1]", "old.web[3]"], "{version}: {doc}");
     }
 }
+
+/// `old.web` (count 3) runs as web[0] twice and web[1] (a cluster that
+/// met #18873's bug before its fix: the reconciler had copied a name a
+/// canary already held). A destructive update replaces, under the
+/// default strategy (max_parallel 1), the first by name order: a web[0].
+/// Before the fix (1.6.2) its replacement is named web[0] again; from
+/// the fix (1.4.14, 1.5.10, 1.6.3, 1.7.0+) `computePlacements` sees
+/// index 0 held twice and takes the next free name, web[2]
+/// (scheduler/generic_sched.go@v1.7.0:638-659 `IsDuplicate`, `Next(1)`,
+/// `UnsetIndex`; @v2.0.5:617-638; reconcile_util.go `bitmapFrom`).
+/// With max_parallel 3 all three are replaced: one web[0] is renamed, the
+/// other keeps its name, as the duplicate count is then spent.
+#[test]
+fn a_name_held_twice_is_not_handed_out_again_from_the_fix() {
+    let allocations = [alloc(1, 0), alloc(2, 0), alloc(3, 1)].concat();
+    for (version, parallel, want) in [
+        ("1.6.2", "", vec!["old.web[0]"]),
+        ("1.6.3", "", vec!["old.web[2]"]),
+        ("1.7.2", "", vec!["old.web[2]"]),
+        ("2.0.5", "", vec!["old.web[2]"]),
+        (
+            "1.6.2",
+            "    update { max_parallel = 3 }\n",
+            vec!["old.web[0]", "old.web[0]", "old.web[1]"],
+        ),
+        (
+            "1.7.2",
+            "    update { max_parallel = 3 }\n",
+            vec!["old.web[0]", "old.web[1]", "old.web[2]"],
+        ),
+    ] {
+        let tmp = common::TempDir::new(&format!("alloc-names-dup-{version}-{}", want.len()));
+        let group = format!("    count = 3\n{parallel}");
+        let out = one_node::plan(
+            &tmp,
+            &one_node::cluster(version, 4000, ""),
+            &allocations,
+            &one_node::redis_job("old", &group, 100, ""),
+            &one_node::redis_job("old", &group, 200, ""),
+            &["--format", "json"],
+        );
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{version}: {e}: {}{}", out.stdout, out.stderr));
+        let mut placed: Vec<&str> = doc["Preflight"]["Placements"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{version}: {doc}"))
+            .iter()
+            .filter(|p| p["InPlace"] == false)
+            .filter_map(|p| p["Name"].as_str())
+            .collect();
+        placed.sort_unstable();
+        assert_eq!(placed, want, "{version} {parallel}: {doc}");
+    }
+}

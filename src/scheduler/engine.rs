@@ -110,7 +110,7 @@ pub struct Ask<'j> {
     /// volume named with its index (`source[3]`, `structs.AllocSuffix`).
     pub alloc_name: String,
     /// Nodes the placement avoids (`NodeReschedulingPenaltyIterator`'s
-    /// penalty nodes): see `generic::penalty_nodes`.
+    /// penalty nodes): see `generic_placing.rs` `penalty_nodes`.
     pub penalty: Vec<String>,
 }
 

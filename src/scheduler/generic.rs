@@ -89,6 +89,10 @@ pub fn evaluate_planned(
 mod system_sched;
 use system_sched::system;
 
+#[path = "generic_placing.rs"]
+mod placing;
+use placing::Placing;
+
 fn evaluate_in(
     mut engine: Engine<'_>,
     history: &JobHistory,
@@ -377,14 +381,18 @@ fn generic(
     };
     for r in done.iter_mut() {
         let Some(ask) = r.ask.as_mut() else { continue };
+        let mut renames = r.gp.renames.take();
         let work =
             r.gp.destructive
                 .iter()
                 .map(|a| (a.name.to_string(), Some(*a), Some(*a)));
-        place.segment(r.name, ask, &mut r.du, r.gp.destructive.len(), work);
+        let n = r.gp.destructive.len();
+        place.segment(r.name, ask, &mut r.du, n, renames.as_mut(), work);
+        r.gp.renames = renames;
     }
     for r in done.iter_mut() {
         let Some(ask) = r.ask.as_mut() else { continue };
+        let mut renames = r.gp.renames.take();
         let gp = &r.gp;
         let migrations = &gp.migrate[..gp.migrate_placed];
         let n = gp.canaries.len() + gp.replace.len() + gp.place.len() + migrations.len();
@@ -403,7 +411,7 @@ fn generic(
                     .iter()
                     .map(|a| (a.name.to_string(), None, Some(*a))),
             );
-        place.segment(r.name, ask, &mut r.du, n, work);
+        place.segment(r.name, ask, &mut r.du, n, renames.as_mut(), work);
     }
     for r in done {
         result.desired_tg_updates.insert(r.name.to_string(), r.du);
@@ -419,81 +427,6 @@ fn generic(
 /// How many placements a reconciled group asks.
 fn placements(gp: &GroupPlan<'_>) -> usize {
     gp.destructive.len() + gp.canaries.len() + gp.replace.len() + gp.place.len() + gp.migrate_placed
-}
-
-/// The placement pass (`computePlacements`): each group's first failure
-/// is its metric, and every later placement of that group is coalesced
-/// into it uncomputed (`failedTGAllocs[tg.Name]`).
-struct Placing<'a, 'w, 'f> {
-    engine: &'a mut Engine<'w>,
-    history: &'a JobHistory,
-    evict_allowed: bool,
-    eval_id: &'a str,
-    new_version: u64,
-    failed: &'a mut BTreeMap<&'f str, AllocMetric>,
-}
-
-impl<'f> Placing<'_, '_, 'f> {
-    /// Place `n` allocations of group `name`, each (name, the allocation
-    /// it stops, the one it replaces). Lazy: placements are named only
-    /// until the group's first failure.
-    fn segment<'s>(
-        &mut self,
-        name: &'f str,
-        ask: &mut Ask<'_>,
-        du: &mut DesiredUpdates,
-        n: usize,
-        work: impl Iterator<Item = (String, Option<&'s Allocation>, Option<&'s Allocation>)>,
-    ) {
-        let version = self.engine.world.nomad_version;
-        for (done, (alloc_name, prev, replaced)) in work.enumerate() {
-            if let Some(m) = self.failed.get_mut(name) {
-                // Every remaining placement fails the same way.
-                m.coalesced_failures += (n - done) as u64;
-                return;
-            }
-            if let Some(p) = prev {
-                self.engine.stop(p);
-            }
-            let mut metric = AllocMetric::default();
-            ask.alloc_name.clear();
-            ask.alloc_name.push_str(&alloc_name);
-            ask.penalty = penalty_nodes(replaced, version);
-            // A sticky (or migrating) disk's replacement tries its old
-            // node first, with and then without preemption.
-            let prefer = self
-                .engine
-                .preferred_node(self.history, ask.job, ask.tg, replaced);
-            let mut choice = self
-                .engine
-                .select_preferring(ask, false, prefer, &mut metric);
-            if choice.is_none() && self.evict_allowed {
-                metric = AllocMetric::default();
-                choice = self
-                    .engine
-                    .select_preferring(ask, true, prefer, &mut metric);
-            }
-            match choice {
-                Some(r) => {
-                    let alloc = self.engine.materialize(
-                        ask,
-                        &r,
-                        &alloc_name,
-                        self.eval_id,
-                        self.new_version,
-                    );
-                    du.preemptions += r.victims.len() as u64;
-                    self.engine.record(Some(r.node), alloc, r.victims, false);
-                }
-                None => {
-                    if let Some(p) = prev {
-                        self.engine.unstop(p);
-                    }
-                    self.failed.insert(name, metric);
-                }
-            }
-        }
-    }
 }
 
 /// `genericAllocUpdateFn` (scheduler/util.go) up to the in-place fit, in
@@ -568,23 +501,6 @@ fn taint(
         },
         _ => Taint::Untainted,
     }
-}
-
-/// The nodes a placement replacing `previous` avoids (`getSelectOptions`,
-/// generic_sched.go): the nodes its earlier reschedules left and its own
-/// node, which up to 0.10.3 is any replaced allocation's (a destructive
-/// update's or a migration's too) and from 0.10.4 a failed one's only
-/// ("fix job update placement on prev node penalized", 3716a67b30, #6781).
-fn penalty_nodes(previous: Option<&Allocation>, v: crate::version::NomadVersion) -> Vec<String> {
-    let Some(p) = previous else {
-        return Vec::new();
-    };
-    let mut out = p.reschedule_nodes.clone();
-    let failed = p.client_status == crate::cluster::ClientStatus::Failed;
-    if (failed || !v.at_least(0, 10, 4)) && !out.iter().any(|n| n.as_str() == p.node_id.as_str()) {
-        out.push(p.node_id.to_string());
-    }
-    out
 }
 
 /// Dynamic port numbers survive an in-place update.

@@ -5,7 +5,7 @@
 //! v1.11.0). Whether a change is destructive is [`super::reconcile`]'s.
 
 use super::reconcile_disconnect::Unknown;
-use super::reconcile_names::{indexed_name, CanaryNames, NameIndex, NewNames};
+use super::reconcile_names::{indexed_name, CanaryNames, NameIndex, NewNames, Renames};
 use crate::cluster::{Allocation, ClientStatus, DesiredStatus};
 use crate::ids::SplitMix64;
 use crate::jobspec::{Job, TaskGroup};
@@ -55,6 +55,9 @@ pub struct GroupPlan<'s> {
     pub replace: Vec<&'s Allocation>,
     /// New allocations' names, placed after `replace`.
     pub place: NewNames,
+    /// The placement pass's renaming of a name more than one existing
+    /// allocation holds (#18873); None: no index is held twice.
+    pub renames: Option<Renames>,
     /// The annotation's `Place` (`replace` and `place`, or the count where
     /// 1.11 capped the placements).
     pub place_count: u64,
@@ -199,7 +202,8 @@ pub fn reconcile_group<'s>(
         .chain(&plan.migrate)
         .chain(&plan.rescheduled)
         .chain(lost_named.then_some(&plan.lost).into_iter().flatten());
-    let mut names = NameIndex::new(held.map(|a| index(a)));
+    let dups = at.nomad.has(crate::version::Fix::DuplicateAllocNames);
+    let mut names = NameIndex::tracking(held.map(|a| index(a)), dups);
     let prefix = [job.id.as_str(), ".", tg.name.as_str()].concat();
     compute_stop(
         &mut plan,
@@ -254,6 +258,7 @@ pub fn reconcile_group<'s>(
     } else {
         count_us.saturating_sub(have)
     };
+    plan.renames = names.renames(count, wanted);
     plan.place = names.next(prefix, count, wanted);
     plan.migrate_placed = plan.migrate.len();
     rolling(&mut plan, tg, count_us);

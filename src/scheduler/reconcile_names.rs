@@ -3,7 +3,7 @@
 //! `job.group[i]` names are held, the highest ones given up first when a
 //! group shrinks, the lowest free ones taken first when it grows.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The indexes held, as Nomad's bitmap holds them (any index, even at or
 /// above the count after a scale-down).
@@ -14,6 +14,10 @@ pub struct NameIndex {
     /// ([`NameIndex::next_canaries`]): held too, counted rather than
     /// listed (a canary count is unbounded).
     reserved: usize,
+    /// From #18873 ([`crate::version::Fix::DuplicateAllocNames`]): how
+    /// many more allocations held each index than the first
+    /// (`allocNameIndex.duplicates`). Empty before it: the bitmap alone.
+    dups: BTreeMap<u32, u32>,
 }
 
 impl NameIndex {
@@ -21,7 +25,22 @@ impl NameIndex {
         NameIndex {
             held: held.into_iter().collect(),
             reserved: 0,
+            dups: BTreeMap::new(),
         }
+    }
+
+    /// The group's index, counting the indexes held twice or more where
+    /// the release tracks them (`bitmapFrom` with #18873: reconcile_util.go
+    /// v1.4.14, v1.5.10, v1.6.3, v1.7.0; scheduler/reconciler/allocs.go
+    /// v2.0.5); before, a second holder sets the same bit.
+    pub fn tracking(held: impl IntoIterator<Item = u32>, dups: bool) -> NameIndex {
+        let mut ix = NameIndex::default();
+        for i in held {
+            if !ix.held.insert(i) && dups {
+                *ix.dups.entry(i).or_insert(0) += 1;
+            }
+        }
+        ix
     }
 
     /// `NextCanaries(n, canaries, destructive)` with no canary placed yet
@@ -70,8 +89,31 @@ impl NameIndex {
         out
     }
 
+    /// `UnsetIndex`: any index not duplicated is freed; a duplicated one
+    /// stays held, and its duplicate count is dropped when it was 1 (Go
+    /// decrements a copy of the map's value: a count above 1 never goes
+    /// down; reconcile_util.go v1.7.0, reconciler/allocs.go v2.0.5:347-358).
     pub fn unset(&mut self, i: u32) {
-        self.held.remove(&i);
+        if !unset_duplicate(&mut self.dups, i) {
+            self.held.remove(&i);
+        }
+    }
+
+    /// What the placement pass renames after `Next(placed)` took the
+    /// group's new names (None: no index is held twice, nothing is).
+    pub fn renames(&self, count: u32, placed: usize) -> Option<Renames> {
+        if self.dups.is_empty() {
+            return None;
+        }
+        let held_below = self.held.range(..count).count();
+        let free = (count as usize).saturating_sub(held_below);
+        let taken = self.reserved + placed.min(free.saturating_sub(self.reserved));
+        Some(Renames {
+            held: self.held.range(..count).copied().collect(),
+            dups: self.dups.clone(),
+            free,
+            taken,
+        })
     }
 
     /// `Next(n)` over `0..count`: the free indexes in order, then (when
@@ -176,6 +218,59 @@ impl NewNames {
     }
 }
 
+/// The placement pass's duplicate check (#18873, generic_sched.go
+/// computePlacements v1.7.0:638-659, v2.0.5:617-638): a placement whose
+/// name's index more than one existing allocation holds takes the next
+/// free name instead (`Next(1)`), and the index loses one holder
+/// (`UnsetIndex`). Only for a placement that found a node.
+#[derive(Debug, Clone)]
+pub struct Renames {
+    /// Held indexes below the count.
+    held: Vec<u32>,
+    dups: BTreeMap<u32, u32>,
+    /// Free indexes below the count, and how many `Next` took so far.
+    free: usize,
+    taken: usize,
+}
+
+impl Renames {
+    /// The index a placement named `i` takes instead, if it is renamed.
+    pub fn take(&mut self, i: u32) -> Option<u32> {
+        if !unset_duplicate(&mut self.dups, i) {
+            return None;
+        }
+        if self.taken >= self.free {
+            // `Next` past the free names starts again at 0.
+            return Some(0);
+        }
+        // The `taken`-th free index: step over the held ones below it.
+        let mut at = u32::try_from(self.taken).unwrap_or(u32::MAX);
+        for &h in &self.held {
+            if h <= at {
+                at = at.saturating_add(1);
+            } else {
+                break;
+            }
+        }
+        self.taken += 1;
+        Some(at)
+    }
+}
+
+/// `UnsetIndex` on a duplicated index (false: `i` is not one): the
+/// entry goes when its count is 1, else stays as it was.
+fn unset_duplicate(dups: &mut BTreeMap<u32, u32>, i: u32) -> bool {
+    match dups.get(&i) {
+        None => false,
+        Some(&n) => {
+            if n == 1 {
+                dups.remove(&i);
+            }
+            true
+        }
+    }
+}
+
 /// `prefix[i]`, laid end to end: `format!`'s machinery was most of the
 /// cost of naming every placement of every sampled replay.
 pub fn indexed_name(prefix: &str, i: u32) -> String {
@@ -220,6 +315,46 @@ mod tests {
         assert_eq!(
             named,
             [("j.g[0]".to_string(), 0), ("j.g[1]".to_string(), 1)]
+        );
+    }
+
+    /// #18873: an index held twice is one holder short after a stop, and
+    /// a placement named after it takes the next free index once.
+    #[test]
+    fn a_duplicated_index_is_renamed_to_the_next_free_one_once() {
+        let ix = NameIndex::tracking([0, 0, 1], true);
+        let mut r = ix.renames(3, 0).expect("a duplicate");
+        assert_eq!(r.take(1), None);
+        assert_eq!(r.take(0), Some(2));
+        assert_eq!(r.take(0), None);
+        // Before the fix: no tracking, nothing renamed.
+        assert!(NameIndex::tracking([0, 0, 1], false)
+            .renames(3, 0)
+            .is_none());
+        // A stop of one holder leaves the index held, no longer twice.
+        let mut ix = NameIndex::tracking([0, 0, 1], true);
+        ix.unset(0);
+        assert!(ix.renames(3, 0).is_none());
+        ix.unset(0);
+        assert_eq!(
+            ix.next("j.g".into(), 3, 1).indexes().collect::<Vec<_>>(),
+            [0]
+        );
+        // Free names the group's new placements took are skipped; past
+        // the free ones `Next` starts again at 0.
+        let ix = NameIndex::tracking([0, 0, 2], true);
+        let mut r = ix.renames(5, 1).expect("a duplicate");
+        assert_eq!(r.take(0), Some(3));
+        let ix = NameIndex::tracking([1, 1, 0], true);
+        let mut r = ix.renames(2, 0).expect("a duplicate");
+        assert_eq!(r.take(1), Some(0));
+        // Three holders: Go's copy is decremented, never the count, so
+        // every placement named after the index is renamed.
+        let ix = NameIndex::tracking([0, 0, 0], true);
+        let mut r = ix.renames(5, 0).expect("a duplicate");
+        assert_eq!(
+            [r.take(0), r.take(0), r.take(0)],
+            [Some(1), Some(2), Some(3)]
         );
     }
 

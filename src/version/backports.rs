@@ -109,6 +109,9 @@ pub enum Fix {
     DeviceFreshAllocator,
     /// A non-terminal deployment keeps the job running.
     DeploymentKeepsRunning,
+    /// The generic scheduler renames a placement whose name an existing
+    /// allocation of the group already shares with another.
+    DuplicateAllocNames,
 }
 
 /// One row of [`BACKPORTS`].
@@ -251,6 +254,11 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::DeploymentKeepsRunning,
         since: &[v(1, 11, 5), v(2, 0, 1)],
         cite: "#27852 \"core: avoid setting job to dead while waiting for allocations to reschedule\": v2.0.1; ent 1.11.5 (not 1.10)",
+    },
+    Backport {
+        fix: Fix::DuplicateAllocNames,
+        since: &[v(1, 4, 14), v(1, 5, 10), v(1, 6, 3), v(1, 7, 0)],
+        cite: "#18873 \"scheduler: Ensure duplicate allocation indexes are tracked and fixed when performing job updates\" (3c8eb54dfc; scheduler/generic_sched.go computePlacements `IsDuplicate`, reconcile_util.go `bitmapFrom`): v1.4.14, v1.5.10, v1.6.3, v1.7.0",
     },
 ];
 

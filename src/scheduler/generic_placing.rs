@@ -1,0 +1,130 @@
+//! The generic scheduler's placement pass (`computePlacements`,
+//! scheduler/generic_sched.go): a child of [`super`], each missing
+//! allocation of a reconciled group placed through the stack in turn.
+
+use std::collections::BTreeMap;
+
+use super::super::engine::{Ask, Engine};
+use super::super::reconcile_names::{indexed_name, Renames};
+use super::super::{AllocMetric, DesiredUpdates};
+use super::JobHistory;
+use crate::cluster::Allocation;
+
+/// The placement pass (`computePlacements`): each group's first failure
+/// is its metric, and every later placement of that group is coalesced
+/// into it uncomputed (`failedTGAllocs[tg.Name]`).
+pub(super) struct Placing<'a, 'w, 'f> {
+    pub(super) engine: &'a mut Engine<'w>,
+    pub(super) history: &'a JobHistory,
+    pub(super) evict_allowed: bool,
+    pub(super) eval_id: &'a str,
+    pub(super) new_version: u64,
+    pub(super) failed: &'a mut BTreeMap<&'f str, AllocMetric>,
+}
+
+impl<'f> Placing<'_, '_, 'f> {
+    /// Place `n` allocations of group `name`, each (name, the allocation
+    /// it stops, the one it replaces). Lazy: placements are named only
+    /// until the group's first failure. A placement that finds a node
+    /// under a name existing allocations hold twice is renamed by
+    /// `renames` (#18873).
+    pub(super) fn segment<'s>(
+        &mut self,
+        name: &'f str,
+        ask: &mut Ask<'_>,
+        du: &mut DesiredUpdates,
+        n: usize,
+        mut renames: Option<&mut Renames>,
+        work: impl Iterator<Item = (String, Option<&'s Allocation>, Option<&'s Allocation>)>,
+    ) {
+        let version = self.engine.world.nomad_version;
+        for (done, (alloc_name, prev, replaced)) in work.enumerate() {
+            if let Some(m) = self.failed.get_mut(name) {
+                // Every remaining placement fails the same way.
+                m.coalesced_failures += (n - done) as u64;
+                return;
+            }
+            if let Some(p) = prev {
+                self.engine.stop(p);
+            }
+            let mut metric = AllocMetric::default();
+            ask.alloc_name.clear();
+            ask.alloc_name.push_str(&alloc_name);
+            ask.penalty = penalty_nodes(replaced, version);
+            // A sticky (or migrating) disk's replacement tries its old
+            // node first, with and then without preemption.
+            let prefer = self
+                .engine
+                .preferred_node(self.history, ask.job, ask.tg, replaced);
+            let mut choice = self
+                .engine
+                .select_preferring(ask, false, prefer, &mut metric);
+            if choice.is_none() && self.evict_allowed {
+                metric = AllocMetric::default();
+                choice = self
+                    .engine
+                    .select_preferring(ask, true, prefer, &mut metric);
+            }
+            match choice {
+                Some(r) => {
+                    // The select read the name as it was (`SelectOptions`);
+                    // the allocation takes the new one.
+                    let renamed = renames
+                        .as_deref_mut()
+                        .and_then(|rn| rn.take(index_in(&alloc_name, ask)))
+                        .map(|i| {
+                            indexed_name(
+                                &[ask.job.id.as_str(), ".", ask.tg.name.as_str()].concat(),
+                                i,
+                            )
+                        });
+                    let alloc = self.engine.materialize(
+                        ask,
+                        &r,
+                        renamed.as_deref().unwrap_or(alloc_name.as_str()),
+                        self.eval_id,
+                        self.new_version,
+                    );
+                    du.preemptions += r.victims.len() as u64;
+                    self.engine.record(Some(r.node), alloc, r.victims, false);
+                }
+                None => {
+                    if let Some(p) = prev {
+                        self.engine.unstop(p);
+                    }
+                    self.failed.insert(name, metric);
+                }
+            }
+        }
+    }
+}
+
+/// The nodes a placement replacing `previous` avoids (`getSelectOptions`,
+/// generic_sched.go): the nodes its earlier reschedules left and its own
+/// node, which up to 0.10.3 is any replaced allocation's (a destructive
+/// update's or a migration's too) and from 0.10.4 a failed one's only
+/// ("fix job update placement on prev node penalized", 3716a67b30, #6781).
+fn penalty_nodes(previous: Option<&Allocation>, v: crate::version::NomadVersion) -> Vec<String> {
+    let Some(p) = previous else {
+        return Vec::new();
+    };
+    let mut out = p.reschedule_nodes.clone();
+    let failed = p.client_status == crate::cluster::ClientStatus::Failed;
+    if (failed || !v.at_least(0, 10, 4)) && !out.iter().any(|n| n.as_str() == p.node_id.as_str()) {
+        out.push(p.node_id.to_string());
+    }
+    out
+}
+
+/// `structs.AllocIndexFromName`: the number in a placement's name after
+/// `job.group[`, 0 when it does not read as one.
+fn index_in(alloc_name: &str, ask: &Ask<'_>) -> u32 {
+    alloc_name
+        .strip_prefix(ask.job.id.as_str())
+        .and_then(|r| r.strip_prefix('.'))
+        .and_then(|r| r.strip_prefix(ask.tg.name.as_str()))
+        .map(|r| r.strip_prefix('[').unwrap_or(r))
+        .map(|r| r.strip_suffix(']').unwrap_or(r))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
