@@ -108,8 +108,11 @@ enum Seen {
 /// a check's `advertise` (ApiServicesToStructs), a logs block's deprecated
 /// `enabled` (ApiLogConfigToStructs copies Disabled only), and the group's
 /// legacy disconnect settings, which ApiTgToStructsTG stopped copying in
-/// 1.10 (#25284).
+/// 1.10 (#25284). And the region of a multiregion job (every_block.nomad has
+/// a `multiregion` block): regionForJob (job_endpoint.go@v2.0.5:1086-1089)
+/// sets such a job's region to "global" whatever the file writes.
 const DROPPED_BY_NOMAD: &[(&str, &str)] = &[
+    ("job", "region"),
     ("check", "advertise"),
     ("logs", "enabled"),
     ("group", "stop_after_client_disconnect"),
@@ -408,7 +411,8 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          is unchanged; **dropped by Nomad**: the api struct decodes the key but Nomad's\n\
          agent never copies it into the job it plans (a check's `advertise`, a logs\n\
          block's `enabled` (from 1.5.5; 1.5.4's servers keep it as LogConfig `Enabled`), a group's `max_client_disconnect`,\n\
-         `stop_after_client_disconnect` and `prevent_reschedule_on_lost`), so\n\
+         `stop_after_client_disconnect` and `prevent_reschedule_on_lost`; the\n\
+         `region` of a multiregion job, always \"global\"), so\n\
          Nomad's plan shows no change either. No edit may plan\n\
          as \"no change\" otherwise.\n\n",
     );

@@ -35,6 +35,7 @@ crate::declare_rule! {
         severity: Error,
         summary: "The job's plan is sent to a region the world does not describe",
         needs: World,
+        answer: crate::rules::Answer::CannotTell,
     }
 }
 
