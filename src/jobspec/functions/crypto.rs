@@ -117,7 +117,7 @@ fn random_hash(cost: i64) -> String {
 }
 
 /// `n` bytes nobody can predict (std's per-process random hasher keys
-/// over the clock), as `uuidv4` uses.
+/// over the clock): `uuidv4`'s and `bcrypt`'s.
 fn random_bytes(n: usize) -> Vec<u8> {
     use std::hash::{BuildHasher, Hasher};
     let mut out = Vec::with_capacity(n + 8);
@@ -192,18 +192,8 @@ fn fmt_uuid(u: &[u8; 16]) -> String {
 
 /// Random per evaluation, as in Nomad (each parse yields a new UUID).
 fn uuid_v4() -> String {
-    use std::hash::{BuildHasher, Hasher};
     let mut u = [0u8; 16];
-    for chunk in u.chunks_mut(8) {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        chunk.copy_from_slice(&h.finish().to_le_bytes()[..chunk.len()]);
-    }
+    u.copy_from_slice(&random_bytes(16));
     u[6] = (u[6] & 0x0f) | 0x40;
     u[8] = (u[8] & 0x3f) | 0x80;
     fmt_uuid(&u)
