@@ -211,9 +211,9 @@ fn stated_sentinel_policies_are_cannot_tell_for_every_command() {
     assert_eq!(o.status.code(), Some(255));
     let v = json(&o.stdout);
     assert_eq!(v["Plans"][0]["Errors"][0], SENTINEL_UNKNOWN, "{v}");
-    // check: an error finding, the check fails.
+    // check: NP220 cannot tell, exit 2.
     let o = d.run(&["check", "--staged", "--output-format", "concise"]);
-    assert_eq!(o.status.code(), Some(1), "{}", common::output_text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", common::output_text(&o));
     assert!(
         text(&o.stdout).contains(&format!("NP220 [error] {SENTINEL_UNKNOWN}")),
         "{}",

@@ -69,7 +69,8 @@ fn a_job_asking_cores_cannot_be_told_from_1_1() {
         );
         // `check` says the same, never a silent pass.
         let (stdout, stderr, code) = run(&dir, &["check", "jobs/web.nomad"]);
-        assert_eq!(code, Some(1), "{stdout}{stderr}");
+        // NP218 cannot tell: check exits 2.
+        assert_eq!(code, Some(2), "{stdout}{stderr}");
         assert!(
             stdout.contains(
                 "jobs/web.nomad:8:9: NP218 [error] cannot tell whether job \"web\" can be placed"
@@ -118,7 +119,7 @@ fn a_world_running_a_job_with_cores_cannot_tell_other_placements() {
         )
     );
     let (stdout, stderr, code) = run(&dir, &["check", "jobs/web.nomad"]);
-    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
     assert!(stdout.contains("NP218 [error]"), "{stdout}{stderr}");
 
     // The planned job's own running version reserving cores: the update

@@ -135,9 +135,9 @@ fn an_unstated_vault_setting_is_never_an_all_clear() {
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert!(!o.stdout.contains("successful"), "{}", o.stdout);
     assert!(o.stderr.contains("cannot tell"), "{}", o.stderr);
-    // check: NP211, an error.
+    // check: NP211, cannot tell (exit 2).
     let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
-    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("NP211"), "{}{}", o.stdout, o.stderr);
 }
 
