@@ -261,6 +261,25 @@ fn cases() -> Vec<Case> {
             },
             versions: ALL,
         },
+        // helper/escapingfs/escapes.go@v2.0.5:62-81 (PathEscapesAllocDir,
+        // structs.go@v0.9.3:6459-6475) tests `strings.HasPrefix(rel, "..")`:
+        // a name starting with two dots inside the allocation directory is
+        // refused too (redteam11 R11-8; np11 validated it).
+        Case {
+            name: "template-dest-dots",
+            jt: "service",
+            task: "t",
+            body: "      template {\n        data = \"x\"\n        destination = \"../..env\"\n      }",
+            group: "",
+            want: |v| {
+                Some(vec![one(
+                    v,
+                    "Template 1 validation failed",
+                    "destination escapes allocation directory",
+                )])
+            },
+            versions: ALL,
+        },
         Case {
             name: "volume-mount",
             jt: "service",

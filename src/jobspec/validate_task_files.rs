@@ -11,9 +11,13 @@ use super::validate_task::refuse;
 use crate::gotext::go_quote;
 use crate::version::NomadVersion;
 
-/// `PathEscapesAllocViaRelative(prefix, path)`: joined under a two-level
-/// allocation directory and cleaned (Go's `filepath.Join`), does the path
-/// leave it? An absolute `path` is joined, not taken as is.
+/// `PathEscapesAllocViaRelative(prefix, path)` (`PathEscapesAllocDir`
+/// before 1.3): joined under a two-level allocation directory and cleaned
+/// (Go's `filepath.Join`), is the path relative to it one that starts with
+/// `..`? Nomad tests the string's prefix (helper/escapingfs/escapes.go
+/// @v2.0.5:62-81, nomad/structs/structs.go@v0.9.3:6459-6475), so a first
+/// component inside the directory named `..env` or `...` is refused too.
+/// An absolute `path` is joined, not taken as is.
 pub(super) fn escapes(prefix: &str, path: &str) -> bool {
     let mut at: Vec<&str> = vec!["alloc-dir", "alloc-id"];
     for part in prefix.split('/').chain(path.split('/')) {
@@ -25,7 +29,8 @@ pub(super) fn escapes(prefix: &str, path: &str) -> bool {
             p => at.push(p),
         }
     }
-    !(at.len() >= 2 && at[0] == "alloc-dir" && at[1] == "alloc-id")
+    let inside = at.len() >= 2 && at[0] == "alloc-dir" && at[1] == "alloc-id";
+    !inside || at.get(2).is_some_and(|first| first.starts_with(".."))
 }
 
 /// `TaskArtifact.Validate`.
@@ -358,6 +363,14 @@ mod tests {
         assert!(!escapes("task", "/etc/passwd"));
         assert!(!escapes("task/local/", "../secrets/x"));
         assert!(escapes("task/local/", "../../../x"));
+        // Nomad's test is a string prefix of the relative path (redteam11
+        // R11-8): a first component starting with two dots is refused.
+        assert!(escapes("task", "../..env"));
+        assert!(escapes("task", "../.../x"));
+        assert!(escapes("task/local/", "../../..in"));
+        assert!(!escapes("task", "..env"));
+        assert!(!escapes("task", "../.env"));
+        assert!(!escapes("task", "../alloc/..x"));
         assert!(!escapes("task", "../../alloc-id/x"));
     }
 
