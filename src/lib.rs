@@ -23,6 +23,7 @@ pub mod diff;
 pub mod embedded;
 pub mod escape;
 pub mod git;
+pub mod gofloat;
 pub mod gojson;
 pub mod gomap;
 pub mod gonet;

@@ -27,6 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "gonet",
             "gomap",
             "gorelease",
+            "gofloat",
             "gostrconv",
             "cronexpr",
             "gotext",

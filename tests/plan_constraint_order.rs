@@ -14,15 +14,20 @@ use common::TempDir;
 
 /// A one-task job constrained on the clients' core count.
 fn job(operator: &str) -> String {
+    job_with("${attr.cpu.numcores}", operator, "10")
+}
+
+/// A one-task job with one constraint (HCL text of each side).
+fn job_with(attribute: &str, operator: &str, value: &str) -> String {
     format!(
         r#"job "cores" {{
   datacenters = ["dc1"]
 
   group "g" {{
     constraint {{
-      attribute = "${{attr.cpu.numcores}}"
+      attribute = "{attribute}"
       operator  = "{operator}"
-      value     = "10"
+      value     = "{value}"
     }}
 
     task "t" {{
@@ -96,4 +101,62 @@ fn order_is_textual_through_1_3_and_numeric_from_1_4() {
     }
     let out = plan(&d, Some("1.4.0"));
     assert!(out.contains(PLACED), "{out}");
+}
+
+/// From 1.4.0 both sides are numbers when Go's `strconv.ParseFloat` reads
+/// them (feasible/feasible.go@v2.0.5:1185-1225, checkFloatOrder), whose
+/// grammar is not Rust's: `10e400` is its range error, so the text decides
+/// ("2" < "10e400" is false), and `0x1p2` is 4 (redteam11 R11-2; np11
+/// placed the first and refused the second).
+#[test]
+fn order_reads_numbers_as_go_parse_float() {
+    let d = world("constraint-order-float");
+    let v = Some("1.4.0");
+    d.put(
+        "jobs/cores.nomad",
+        &job_with("${attr.cpu.numcores}", "<", "10e400"),
+    );
+    let out = plan(&d, v);
+    assert!(out.contains(FAILED), "{out}");
+    d.put(
+        "jobs/cores.nomad",
+        &job_with("${attr.cpu.numcores}", "<", "0x1p2"),
+    );
+    let out = plan(&d, v);
+    assert!(out.contains(PLACED), "{out}");
+    d.put(
+        "jobs/cores.nomad",
+        &job_with("${attr.cpu.numcores}", "<", "1_0.5"),
+    );
+    let out = plan(&d, v);
+    assert!(out.contains(PLACED), "{out}");
+}
+
+/// `resolveTarget` looks at the prefix alone (feasible.go@v0.9.3:411-444,
+/// feasible/feasible.go@v2.0.5:1096-1131): `${attr.cpu.numcores` (no
+/// closing brace) is the attribute, `${attr.cpu.numcores}x` the attribute
+/// `cpu.numcores}x`, which no client has (redteam11 R11-1: np11 read both
+/// as literal text, placing where Nomad fails and failing where it places).
+#[test]
+fn targets_are_resolved_by_their_prefix() {
+    let d = world("constraint-target-prefix");
+    let v = Some("1.4.0");
+    d.put(
+        "jobs/cores.nomad",
+        &job_with("${attr.cpu.numcores}", "!=", "$${attr.cpu.numcores"),
+    );
+    let out = plan(&d, v);
+    assert!(out.contains(FAILED), "{out}");
+    d.put(
+        "jobs/cores.nomad",
+        &job_with("${attr.cpu.numcores}", "=", "$${attr.cpu.numcores"),
+    );
+    let out = plan(&d, v);
+    assert!(out.contains(PLACED), "{out}");
+    d.put(
+        "jobs/cores.nomad",
+        &job_with("${attr.cpu.numcores}x", "is_set", ""),
+    );
+    let out = plan(&d, v);
+    assert!(out.contains(FAILED), "{out}");
 }

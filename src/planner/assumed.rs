@@ -224,7 +224,7 @@ fn assumed_attribute(name: &str) -> bool {
 
 /// The attribute a constraint or affinity target reads, when it is one.
 fn attribute_of(target: &str) -> Option<&str> {
-    target.strip_prefix("${attr.")?.strip_suffix('}')
+    crate::scheduler::constraint::target_key(target, "${attr.")
 }
 
 /// A hand-written pool's assumed Consul, Vault and CNI attributes

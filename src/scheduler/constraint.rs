@@ -28,26 +28,41 @@ pub fn resolve(target: &str, node: &Node, version: NomadVersion) -> Option<Strin
 /// [`resolve`], borrowed from the target or the node: a feasibility
 /// check resolves both sides of every constraint on every node it tries,
 /// and copying them was most of its cost.
+///
+/// Nomad's `resolveTarget` looks at the prefix alone (feasible.go
+/// @v0.9.3:411-444, feasible/feasible.go@v2.0.5:1096-1131): a target that
+/// starts `${` is never a literal; the node's own values must be written
+/// whole, an attribute or meta key is what follows `${attr.` / `${meta.`
+/// less one closing `}` if there is one (`${attr.kernel.name` reads
+/// `kernel.name`, `${attr.kernel.name}x` reads `kernel.name}x`), and any
+/// other `${...` is not found (redteam11 R11-1).
 fn resolved<'a>(target: &'a str, node: &'a Node, version: NomadVersion) -> Option<&'a str> {
-    let Some(inner) = target.strip_prefix("${").and_then(|t| t.strip_suffix('}')) else {
+    if !target.starts_with("${") {
         return Some(target);
-    };
-    match inner {
-        "node.unique.id" => Some(&node.id),
-        "node.datacenter" => Some(&node.datacenter),
-        "node.unique.name" => Some(&node.name),
-        "node.class" => Some(&node.node_class),
-        "node.pool" if super::feasibility::node_pools(version) => Some(&node.node_pool),
+    }
+    match target {
+        "${node.unique.id}" => Some(&node.id),
+        "${node.datacenter}" => Some(&node.datacenter),
+        "${node.unique.name}" => Some(&node.name),
+        "${node.class}" => Some(&node.node_class),
+        "${node.pool}" if super::feasibility::node_pools(version) => Some(&node.node_pool),
         _ => {
-            if let Some(k) = inner.strip_prefix("attr.") {
+            if let Some(k) = target_key(target, "${attr.") {
                 node.attributes.get(k).map(String::as_str)
-            } else if let Some(k) = inner.strip_prefix("meta.") {
+            } else if let Some(k) = target_key(target, "${meta.") {
                 node.meta.get(k).map(String::as_str)
             } else {
                 None
             }
         }
     }
+}
+
+/// The key `resolveTarget` reads after `prefix`: Go's
+/// `strings.TrimSuffix(strings.TrimPrefix(target, prefix), "}")`.
+pub fn target_key<'a>(target: &'a str, prefix: &str) -> Option<&'a str> {
+    let k = target.strip_prefix(prefix)?;
+    Some(k.strip_suffix('}').unwrap_or(k))
 }
 
 /// Does the constraint hold under `version`? `l`/`r` are the resolved targets.
@@ -108,12 +123,16 @@ pub fn semver_operand(version: NomadVersion) -> bool {
 }
 
 /// From 1.4.0 Nomad compares as integers when both parse, else as floats
-/// (where NaN is in no order with anything), else as strings.
+/// (where NaN is in no order with anything), else as strings. Both parses
+/// are Go's (`ParseInt(s, 10, 64)`, which Rust's i64 parse matches, and
+/// `ParseFloat`, which Rust's f64 parse does not: [`crate::gofloat`]);
+/// every release from 1.4 was built with Go 1.13 or later.
 fn number_order(operand: &str, a: &str, b: &str) -> bool {
     if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
         return in_order(operand, x.cmp(&y));
     }
-    if let (Ok(x), Ok(y)) = (a.parse::<f64>(), b.parse::<f64>()) {
+    let float = |s| crate::gofloat::parse_float(s, crate::gofloat::Grammar::Go113);
+    if let (Ok(x), Ok(y)) = (float(a), float(b)) {
         return x.partial_cmp(&y).is_some_and(|o| in_order(operand, o));
     }
     in_order(operand, a.cmp(b))
@@ -157,26 +176,29 @@ pub fn holds(
 /// already placed.
 pub fn class_verdict(c: &Constraint, node: &Node, version: NomadVersion) -> Option<bool> {
     if matches!(c.operand.as_str(), "distinct_hosts" | "distinct_property")
-        || escapes_class(&c.ltarget)
-        || escapes_class(&c.rtarget)
+        || escapes_class(&c.ltarget, version)
+        || escapes_class(&c.rtarget, version)
     {
         return None;
     }
     Some(holds(&c.operand, &c.ltarget, &c.rtarget, node, version))
 }
 
-/// Constraints on unique node values cannot be cached per node class.
-pub fn escapes_class(target: &str) -> bool {
-    // One scan for what all three share rules out nearly every target
-    // (checked for every constraint of every group of every evaluation).
-    // It looks at each `.` only: `str::contains` builds a substring
-    // searcher per call, which was 2% of `plan --samples`.
-    let b = target.as_bytes();
-    let unique = (0..b.len()).any(|i| b[i] == b'.' && b[i..].starts_with(b".unique."));
-    unique
-        && (target.contains("${node.unique.")
-            || target.contains("${attr.unique.")
-            || target.contains("${meta.unique."))
+/// Constraints on unique node values cannot be cached per node class:
+/// `constraintTargetEscapes` (nomad/structs/node_class.go@v2.0.5:124-137)
+/// asks whether a target *starts* with `${node.unique.`, `${attr.unique.`
+/// or `${meta.unique.`, and with #24942 (1.9.7, 1.10.0; Enterprise 1.7.19,
+/// 1.8.11: [`crate::version::Fix::ClassUniqueAddress`]) `${unique.` too
+/// (redteam11 R11-9). Anything else is cached, even a literal that holds
+/// such text later on (it does not vary by node).
+pub fn escapes_class(target: &str, version: NomadVersion) -> bool {
+    let Some(rest) = target.strip_prefix("${") else {
+        return false;
+    };
+    rest.starts_with("node.unique.")
+        || rest.starts_with("attr.unique.")
+        || rest.starts_with("meta.unique.")
+        || (rest.starts_with("unique.") && version.has(crate::version::Fix::ClassUniqueAddress))
 }
 
 #[cfg(test)]
@@ -225,6 +247,15 @@ mod tests {
         assert_eq!(r("${node.foo}", V160), None);
         assert_eq!(r("${attr.kernel.name}", V160).as_deref(), Some("linux"));
         assert_eq!(r("${attr.rand}", V160), None);
+        // The prefix decides, as resolveTarget (redteam11 R11-1).
+        assert_eq!(r("${attr.kernel.name", V160).as_deref(), Some("linux"));
+        assert_eq!(r("${attr.kernel.name}x", V160), None);
+        assert_eq!(r("${node.class", V160), None);
+        assert_eq!(r("${nonsense", V160), None);
+        assert_eq!(
+            r("$attr.kernel.name}", V160).as_deref(),
+            Some("$attr.kernel.name}")
+        );
         assert_eq!(r("${meta.pci-dss}", V160).as_deref(), Some("true"));
         assert_eq!(r("${meta.rand}", V160), None);
         assert_eq!(r("literal", V160).as_deref(), Some("literal"));
@@ -315,6 +346,12 @@ mod tests {
         assert!(holds_at(V140, "${attr.cpu.numcores}", ">", "10"));
         assert!(!holds_at(V140, "${attr.cpu.numcores}", ">", "20"));
         assert!(holds_at(V093, "${attr.cpu.numcores}", ">", "100"));
+        // Go's ParseFloat (redteam11 R11-2): 1e400 is out of range, so
+        // the text decides ("16" < "10e400" is false); 0x1p5 is 32.
+        assert!(!holds_at(V140, "${attr.cpu.numcores}", "<", "10e400"));
+        assert!(holds_at(V140, "${attr.cpu.numcores}", "<", "0x1p5"));
+        assert!(!holds_at(V140, "${attr.cpu.numcores}", ">=", "0x1p5"));
+        assert!(holds_at(V140, "${attr.cpu.numcores}", ">", "1_0.5"));
         // Go compares floats with <, <=: NaN is in no order.
         for op in ["<", "<=", ">", ">="] {
             assert!(!check(op, Some("NaN"), Some("1.5"), V140), "NaN {op} 1.5");
@@ -416,6 +453,16 @@ mod tests {
         assert_eq!(v(&c("${attr.os.unique.x}", "=", "x")), Some(false));
         assert_eq!(v(&c("${attr.unique}", "=", "x")), Some(false));
         assert_eq!(v(&c("a.b.c", "=", "${node.unique.")), None);
+        // A prefix, not a substring; `${unique.` from #24942 (R11-9).
+        assert_eq!(v(&c("x${node.unique.id}", "=", "x")), Some(false));
+        assert_eq!(
+            v(&c("${attr.kernel.name}", "=", "${unique.x}")),
+            Some(false)
+        );
+        let at = |v| class_verdict(&c("${attr.kernel.name}", "=", "${unique.x}"), &n, v);
+        assert_eq!(at(NomadVersion::new(1, 9, 6)), Some(false));
+        assert_eq!(at(NomadVersion::new(1, 9, 7)), None);
+        assert_eq!(at(NomadVersion::new(2, 0, 5)), None);
         assert_eq!(v(&c("", "distinct_hosts", "true")), None);
         assert_eq!(v(&c("${meta.rack}", "distinct_property", "1")), None);
         let cores = c("${attr.cpu.numcores}", ">=", "4");

@@ -263,8 +263,10 @@ impl Engine<'_> {
             match self.escapes.iter().find(|(name, ..)| *name == ask.tg.name) {
                 Some(&(_, job, tg)) => (job, tg),
                 None => {
-                    let any =
-                        |c: &Constraint| escapes_class(&c.ltarget) || escapes_class(&c.rtarget);
+                    let v = self.world.nomad_version;
+                    let any = |c: &Constraint| {
+                        escapes_class(&c.ltarget, v) || escapes_class(&c.rtarget, v)
+                    };
                     let (job, tg) = (job_cs().any(any), tg_constraints(ask.tg).any(any));
                     self.escapes.push((ask.tg.name.clone(), job, tg));
                     (job, tg)

@@ -83,14 +83,13 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for decimal input (Rust's parser agrees
-/// on digits, exponents, `inf` and `nan`; Go's hexadecimal floats and `_`
-/// separators are not device attribute spellings and stay strings here).
+/// Go's `strconv.ParseFloat(s, 64)`, in the grammar of Go 1.12 (the
+/// decimal one; a finite spelling past the largest float, `1e400`, is
+/// Go's range error and stays a string). Go 1.13's hexadecimal floats and
+/// `_` separators (Nomad 0.11+) are read as text here: no device plugin
+/// writes them, and the parse does not know the release.
 fn parse_float(s: &str) -> Option<f64> {
-    if s.contains('_') || s.to_ascii_lowercase().contains("0x") {
-        return None;
-    }
-    s.parse::<f64>().ok()
+    crate::gofloat::parse_float(s, crate::gofloat::Grammar::Before113).ok()
 }
 
 impl Attribute {
