@@ -236,6 +236,7 @@ mod plan_job_level_defaults;
 mod plan_limit_note;
 mod plan_multiregion;
 mod plan_namespace_network_modes;
+mod plan_negative_port;
 mod plan_network;
 mod plan_nomad_diff;
 mod plan_nomad_text;

@@ -278,11 +278,24 @@ impl Engine<'_> {
                         || asked_ports.contains(p)
                         || held.holds(n, asked, *p, version)
                 };
+                // The port as the job wrote it: AssignPorts refuses one
+                // below 0 before it looks at the address's ports
+                // (network.go@v1.0.0:333, @v2.0.5:486-488); validation lets
+                // a `reserved_ports` block's negative `static` through
+                // (redteam11 R11-10).
+                let written = |k: usize| group_net.and_then(|g| g.reserved_ports.get(k));
                 net.reserved_ports
                     .iter()
                     .enumerate()
-                    .find(|(k, (_, p))| !ignores(*k) && (used(*k, p) || address_holds(*k, *p)))
-                    .map(|(_, (label, p))| format!("network: reserved port collision {label}={p}"))
+                    .find_map(|(k, (label, p))| match written(k) {
+                        Some(w) if w.value < 0 => {
+                            Some(format!("network: invalid port {} (out of range)", w.value))
+                        }
+                        _ if !ignores(k) && (used(k, p) || address_holds(k, *p)) => {
+                            Some(format!("network: reserved port collision {label}={p}"))
+                        }
+                        _ => None,
+                    })
             };
             if let Some(reason) = collision(&victims) {
                 if !evict {
