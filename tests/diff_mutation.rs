@@ -110,9 +110,12 @@ enum Seen {
 /// legacy disconnect settings, which ApiTgToStructsTG stopped copying in
 /// 1.10 (#25284). And the region of a multiregion job (every_block.nomad has
 /// a `multiregion` block): regionForJob (job_endpoint.go@v2.0.5:1086-1089)
-/// sets such a job's region to "global" whatever the file writes.
+/// sets such a job's region to "global" whatever the file writes. And a
+/// vault block's `policies`, which structs.Vault lost in 1.10
+/// (ApiTaskToStructsTask, job_endpoint.go@v1.10.0:1456-1466).
 const DROPPED_BY_NOMAD: &[(&str, &str)] = &[
     ("job", "region"),
+    ("vault", "policies"),
     ("check", "advertise"),
     ("logs", "enabled"),
     ("group", "stop_after_client_disconnect"),

@@ -259,6 +259,7 @@ mod plan_system_class_cache;
 mod plan_system_failure_metric;
 mod plan_system_group_order;
 mod plan_vault;
+mod plan_vault_policies;
 mod plan_vault_token;
 mod plan_volumes;
 mod plan_warnings;

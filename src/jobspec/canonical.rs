@@ -60,6 +60,14 @@ pub fn apply(job: &mut Job, v: NomadVersion) {
                 // 6986@v0.9.3, :10499-10501@v2.0.5), run before the implied
                 // signal constraint and the diff.
                 va.change_signal = go_to_upper(&va.change_signal);
+                // From 1.10 structs.Vault has no Policies and the agent does
+                // not copy the api's (ApiTaskToStructsTask,
+                // command/agent/job_endpoint.go@v1.10.0:1456-1466): an edit
+                // of them changes nothing the servers hold, so no diff and
+                // no update (redteam11 R11-4).
+                if v.at_least(1, 10, 0) {
+                    va.policies.clear();
+                }
             }
             if let Some(n) = &mut t.resources.numa {
                 numa(n);
