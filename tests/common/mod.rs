@@ -216,6 +216,7 @@ impl TempDir {
             .args(args)
             .env_remove("GIT_DIR")
             .env_remove("NOMAD_NAMESPACE")
+            .env_remove("NOMAD_REGION")
             .env_remove("VAULT_TOKEN")
             .env_remove("GIT_INDEX_FILE")
             .output()
@@ -285,6 +286,7 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
         .env("NO_COLOR", "1")
         .env_remove("NOMAD_PREFLIGHT_THREADS")
         .env_remove("NOMAD_NAMESPACE")
+        .env_remove("NOMAD_REGION")
         .env_remove("VAULT_TOKEN")
         .output()
         .expect("run the binary");
