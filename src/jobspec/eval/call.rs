@@ -117,27 +117,32 @@ impl Scope<'_> {
                 )
             }
             .into()),
-            // go-cty's answer is not known here: one "cannot tell" line.
-            Err(CallError::CannotTell(msg)) => Err(EvalError {
-                code: functions::FUNCTION_CANNOT_TELL,
-                ..EvalError::new(sp, msg, "")
-            }
-            .into()),
             // A number go-cty may compute otherwise (cty_number.rs): one
             // "cannot tell" line.
-            Err(CallError::Failed(msg)) if cty_number::is_reason(&msg) => Err(EvalError {
-                code: cty_number::NUMBER_CANNOT_TELL,
-                ..EvalError::new(sp, msg, cty_number::HELP)
+            Err(CallError::CannotTell(msg) | CallError::Failed(msg))
+                if cty_number::is_reason(&msg) =>
+            {
+                Err(EvalError {
+                    code: cty_number::NUMBER_CANNOT_TELL,
+                    ..EvalError::new(sp, msg, cty_number::HELP)
+                }
+                .into())
             }
-            .into()),
-            // Our own stand-ins: not Nomad's words, so not worded as
-            // hclsyntax's.
-            Err(CallError::Failed(msg)) if not_ctys(&msg) => Err(EvalError::new(
-                sp,
-                format!("Error in function call `{name}`: {msg}"),
-                help_for(&msg),
-            )
-            .into()),
+            // go-cty's answer is not known here (or is past what we
+            // compute): one "cannot tell" line, never hclsyntax's words
+            // for a refusal, which would say Nomad refuses the file.
+            Err(CallError::CannotTell(msg)) => {
+                let msg = if msg.starts_with("cannot tell") {
+                    msg
+                } else {
+                    format!("cannot tell what Nomad {version} makes of this {name}() call: {msg}")
+                };
+                Err(EvalError {
+                    code: functions::FUNCTION_CANNOT_TELL,
+                    ..EvalError::new(sp, msg, "")
+                }
+                .into())
+            }
             Err(CallError::Failed(msg)) => {
                 let code = if msg.starts_with("no file exists") {
                     "jobspec::file"
@@ -424,13 +429,6 @@ pub(super) enum Arg<'e> {
 
 fn param_at(sig: &Signature, i: usize) -> Option<&Param> {
     sig.params.get(i).or(sig.var.as_ref())
-}
-
-/// A function's error that is ours, not go-cty's: a result past our size
-/// limits (Nomad's process would run out of memory), or a case
-/// nomad-preflight cannot tell.
-fn not_ctys(msg: &str) -> bool {
-    msg.starts_with("cannot tell") || msg.contains("nomad-preflight") || msg.contains(" MiB")
 }
 
 fn help_for(msg: &str) -> &'static str {

@@ -32,7 +32,7 @@ use crate::source::Span;
 use diag::Gather;
 pub use diag::{hcl_error, is_argument_and_block, is_duplicate_block, is_hcl_worded};
 pub use shape::SHAPE_CANNOT_TELL;
-pub use tryfunc::undecided;
+pub use tryfunc::{undecided, untold_code};
 pub use undefined::Undefined;
 
 /// An evaluation stopped by our budget: Nomad would go on computing it, so

@@ -105,15 +105,22 @@ impl Scope<'_> {
 /// An error that is ours alone, where Nomad's answer is not known: the
 /// evaluation budget, a read we refuse, a value we cannot tell.
 pub fn undecided(e: &EvalError) -> bool {
+    untold_code(e.code)
+        || e.message.contains("cannot tell")
+        || e.message.contains("nomad-preflight")
+}
+
+/// The codes of an evaluation's "cannot tell" ([`undecided`]'s typed
+/// part): a diagnostic of one is a finding that cannot tell.
+pub fn untold_code(code: &str) -> bool {
     matches!(
-        e.code,
+        code,
         super::BUDGET
             | super::FILE_ACCESS
             | shape::SHAPE_CANNOT_TELL
             | crate::jobspec::cty_number::NUMBER_CANNOT_TELL
             | crate::jobspec::functions::FUNCTION_CANNOT_TELL
-    ) || e.message.contains("cannot tell")
-        || e.message.contains("nomad-preflight")
+    )
 }
 
 #[cfg(test)]

@@ -248,16 +248,36 @@ pub fn call_detailed(env: &FnEnv<'_>, name: &str, args: Vec<Value>) -> Result<Va
         }
         match answer {
             Ok(v) => return Ok(v),
-            Err(Miss::Fail(e)) => return Err(CallError::Failed(e)),
+            Err(Miss::Fail(e)) => return Err(failed(e)),
             Err(Miss::Arg(i, e)) => return Err(CallError::Arg(i, e)),
             Err(Miss::Refused(e)) => return Err(CallError::Refused(e)),
             Err(Miss::CannotTell(e)) => return Err(CallError::CannotTell(e)),
             Err(Miss::Skip) => {}
         }
     }
-    Err(CallError::Failed(format!(
+    Err(CallError::CannotTell(format!(
         "function \"{name}\" is in Nomad's table but not evaluated by nomad-preflight"
     )))
+}
+
+/// A family's failure as the call's: go-cty's own error, or one of ours
+/// where nomad-preflight cannot compute what Nomad does (a "cannot tell",
+/// a stand-in that does not reproduce libyaml or Go, a result past our
+/// size caps, where Nomad's process would go on): those are
+/// [`CallError::CannotTell`], so the verdict is "cannot tell" (plan and
+/// validate 255, check 2), never "Nomad refuses the file".
+fn failed(e: String) -> CallError {
+    if is_ours(&e) {
+        CallError::CannotTell(e)
+    } else {
+        CallError::Failed(e)
+    }
+}
+
+/// Whether a function's error text is ours (see [`failed`]): go-cty's
+/// texts never name nomad-preflight, say "cannot tell" or count MiB.
+pub fn is_ours(msg: &str) -> bool {
+    msg.starts_with("cannot tell") || msg.contains("nomad-preflight") || msg.contains(" MiB")
 }
 
 /// [`call_detailed`] for the functions whose answer depends on the
@@ -279,11 +299,11 @@ pub fn call_typed(
     };
     match answer {
         Ok(v) => Ok(v),
-        Err(Miss::Fail(e)) => Err(CallError::Failed(e)),
+        Err(Miss::Fail(e)) => Err(failed(e)),
         Err(Miss::Arg(i, e)) => Err(CallError::Arg(i, e)),
         Err(Miss::Refused(e)) => Err(CallError::Refused(e)),
         Err(Miss::CannotTell(e)) => Err(CallError::CannotTell(e)),
-        Err(Miss::Skip) => Err(CallError::Failed(format!(
+        Err(Miss::Skip) => Err(CallError::CannotTell(format!(
             "function \"{name}\" is in Nomad's table but not evaluated by nomad-preflight"
         ))),
     }

@@ -593,3 +593,27 @@ fn replace_takes_no_pattern() {
         Ok(st("-a-b-c-"))
     );
 }
+
+/// An error that is ours (a "cannot tell" said in words, a stand-in that
+/// does not reproduce libyaml, a size past our caps) is typed
+/// `CannotTell`, so the evaluator never words it as Nomad's refusal; a
+/// go-cty error stays `Failed`.
+#[test]
+fn our_own_failures_are_typed_cannot_tell() {
+    let env = FnEnv::default();
+    let long = Value::Map(BTreeMap::from([("a".to_string(), st(&"x ".repeat(60)))]));
+    for (name, args) in [
+        ("yamlencode", vec![long]),
+        ("indent", vec![Value::Number(1e11), st("a\nb")]),
+    ] {
+        let e = call_detailed(&env, name, args);
+        assert!(matches!(&e, Err(CallError::CannotTell(_))), "{name}: {e:?}");
+    }
+    assert!(matches!(
+        call_detailed(&env, "parseint", vec![st("10"), Value::Number(1.0)]),
+        Err(CallError::Arg(..) | CallError::Failed(_))
+    ));
+    assert!(!is_ours(
+        "base must be a whole number between 2 and 62 inclusive"
+    ));
+}
