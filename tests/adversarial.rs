@@ -13,6 +13,8 @@ mod arith;
 mod budgets;
 #[path = "adversarial/crashes.rs"]
 mod crashes;
+#[path = "adversarial/deep_values.rs"]
+mod deep_values;
 #[path = "adversarial/file_budget.rs"]
 mod file_budget;
 #[path = "adversarial/git.rs"]

@@ -20,6 +20,16 @@ pub const MAX_ELEMENTS: u64 = 1_000_000;
 /// String bytes one evaluation may build or copy, unless the read cap is
 /// raised (see [`max_bytes`]).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// Deepest value (lists and maps within each other) an evaluation may
+/// build or copy. HCL's own brackets stop at [`crate::nesting::MAX_DEPTH`],
+/// but a decoded document (`jsondecode`, `yamldecode`) or a chain of locals
+/// each wrapping the last can nest without limit, and every walk of a value
+/// (conversion, comparison, the diff, its drop) recurses: 100,000 levels
+/// overflow the stack. Go's goroutine stacks grow to 1 GB, so Nomad reads
+/// such a value: past this depth its answer is not known here. Real
+/// documents nest a few dozen levels; this one with HCL's 64 on top keeps
+/// every walk well inside a 2 MiB thread stack in a debug build.
+pub const MAX_DEPTH: usize = 128;
 
 /// The text budget: [`MAX_BYTES`], or four times the file read cap when a
 /// user raised it. The budget exists to stop amplification; text copied out
@@ -38,6 +48,8 @@ struct State {
     file: bool,
     elements: u64,
     bytes: u64,
+    /// A value past [`MAX_DEPTH`] was met: spent like the sizes.
+    deep: bool,
 }
 
 thread_local! {
@@ -97,6 +109,9 @@ pub fn job_file() -> JobFile {
 /// the job file, so `try()` cannot turn it into a fallback value).
 pub fn exhausted() -> Option<String> {
     let st = STATE.with(Cell::get);
+    if st.deep {
+        return Some(depth_message());
+    }
     let max_bytes = max_bytes();
     (st.elements > MAX_ELEMENTS || st.bytes > max_bytes).then(|| {
         let what = if st.file {
@@ -109,6 +124,37 @@ pub fn exhausted() -> Option<String> {
             max_bytes / (1024 * 1024)
         )
     })
+}
+
+fn depth_message() -> String {
+    format!("a value nests deeper than {MAX_DEPTH} levels, nomad-preflight's depth limit")
+}
+
+/// Whether a budget message is the depth limit's (its own hint).
+pub fn is_depth(msg: &str) -> bool {
+    msg == depth_message()
+}
+
+/// Refuse a value about to go past [`MAX_DEPTH`] (a decoder met its
+/// `depth`-th opening): the budget is spent for the rest of the job file,
+/// so `try()` cannot turn it into a fallback, and the message is the
+/// budget's.
+pub fn refuse_depth(depth: usize) -> Result<(), String> {
+    if depth <= MAX_DEPTH {
+        return Ok(());
+    }
+    Err(too_deep())
+}
+
+/// Spend the budget on depth (a parser met its own nesting limit, below
+/// which ours was not reached first): the message, as [`refuse_depth`]'s.
+pub fn too_deep() -> String {
+    STATE.with(|s| {
+        let mut st = s.get();
+        st.deep = true;
+        s.set(st);
+    });
+    depth_message()
 }
 
 /// Charge `bytes` of text about to be built (or scanned) in one piece,
@@ -128,22 +174,25 @@ pub fn charge(elements: u64, bytes: u64) -> Result<(), String> {
     exhausted().map_or(Ok(()), Err)
 }
 
-/// Charge a copy of `v`: every value in it and every string byte. Stops
-/// walking as soon as the budget is spent, so the walk is bounded too.
+/// Charge a copy of `v`: every value in it and every string byte, and
+/// its depth against [`MAX_DEPTH`]. Stops walking as soon as the budget is
+/// spent, so the walk is bounded too (and, a loop, never deep itself).
 pub fn charge_copy(v: &Value) -> Result<(), String> {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
+    let mut stack = vec![(v, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
         match v {
             Value::String(s) => charge(1, s.len() as u64)?,
             Value::List(l) => {
+                refuse_depth(depth)?;
                 charge(1, 0)?;
-                stack.extend(l.iter());
+                stack.extend(l.iter().map(|v| (v, depth + 1)));
             }
             Value::Map(m) => {
+                refuse_depth(depth)?;
                 charge(1, 0)?;
                 for (k, v) in m {
                     charge(0, k.len() as u64)?;
-                    stack.push(v);
+                    stack.push((v, depth + 1));
                 }
             }
             _ => charge(1, 0)?,
@@ -187,5 +236,44 @@ mod tests {
         assert!(exhausted().is_none());
         let big = Value::List(vec![Value::String("x".repeat(1024)); 1024]);
         assert!(charge_copy(&big).is_ok());
+    }
+
+    /// `depth` lists within each other, built and dropped without recursion.
+    fn nested(depth: usize) -> Value {
+        let mut v = Value::Null;
+        for _ in 0..depth {
+            v = Value::List(vec![v]);
+        }
+        v
+    }
+
+    #[test]
+    fn a_value_past_the_depth_limit_spends_the_budget_for_the_file() {
+        let _f = job_file();
+        let _e = enter();
+        assert!(charge_copy(&nested(MAX_DEPTH)).is_ok());
+        assert!(exhausted().is_none());
+        let deep = nested(MAX_DEPTH + 1);
+        let e = charge_copy(&deep).unwrap_err();
+        assert!(is_depth(&e), "{e}");
+        // Spent: a later, shallow value is refused too (try() cannot
+        // turn the refusal into its fallback).
+        assert!(exhausted().is_some_and(|m| is_depth(&m)));
+        assert!(charge_copy(&Value::Bool(true)).is_err());
+        unwind(deep);
+    }
+
+    #[test]
+    fn a_decoder_is_refused_past_the_limit() {
+        let _e = enter();
+        assert!(refuse_depth(MAX_DEPTH).is_ok());
+        assert!(refuse_depth(MAX_DEPTH + 1).is_err());
+    }
+
+    /// Drop a deep test value one level at a time.
+    fn unwind(mut v: Value) {
+        while let Value::List(mut l) = v {
+            v = l.pop().unwrap_or(Value::Null);
+        }
     }
 }

@@ -346,13 +346,14 @@ impl<'a> Scope<'a> {
 
 /// The located error for a spent budget.
 fn budget_error(sp: Span, msg: String) -> Fail {
+    let help = if super::budget::is_depth(&msg) {
+        "a decoded document (jsondecode, yamldecode) or locals that each wrap the last can nest without limit; Nomad would read it, so what it says is not known: flatten the value"
+    } else {
+        "nested `for` expressions, locals that repeat other locals and YAML aliases multiply; build smaller values"
+    };
     Fail::Err(EvalError {
         code: BUDGET,
-        ..EvalError::new(
-            sp,
-            format!("Evaluation too large: {msg}"),
-            "nested `for` expressions, locals that repeat other locals and YAML aliases multiply; build smaller values",
-        )
+        ..EvalError::new(sp, format!("Evaluation too large: {msg}"), help)
     })
 }
 

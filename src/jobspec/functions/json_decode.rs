@@ -152,6 +152,11 @@ impl Decoder<'_> {
                     }
                     self.p += 1;
                     self.stack.push(self.state);
+                    // encoding/json's Token keeps no depth limit and Go's
+                    // stack grows to 1 GB, so Nomad reads what we refuse
+                    // here (a budget refusal: "cannot tell"); the walks of
+                    // a value past it would overflow ours.
+                    crate::jobspec::budget::refuse_depth(self.stack.len())?;
                     self.state = if c == b'[' {
                         State::ArrayStart
                     } else {
@@ -511,6 +516,20 @@ mod tests {
         );
         assert_eq!(e("01"), "extraneous data after JSON object");
         assert!(e("1e400").starts_with("cannot tell"));
+    }
+
+    #[test]
+    fn a_document_past_the_depth_limit_is_refused_as_it_opens() {
+        use crate::jobspec::budget;
+        let _e = budget::enter();
+        let at = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(decode(&at(budget::MAX_DEPTH), NEW).is_ok());
+        // 100,000 levels: refused at the first one past the limit, before
+        // anything deeper is built (no recursion, no overflow).
+        let e = decode(&at(100_000), NEW).unwrap_err();
+        assert!(budget::is_depth(&e), "{e}");
+        let objects = "{\"a\":".repeat(100_000);
+        assert!(budget::is_depth(&decode(&objects, NEW).unwrap_err()));
     }
 
     #[test]

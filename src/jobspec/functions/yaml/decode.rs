@@ -3,18 +3,45 @@
 
 use std::collections::BTreeMap;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::super::Value;
 
 const CORE: &str = "tag:yaml.org,2002:";
 
-struct Events(Vec<(Event, Marker)>);
-
-impl MarkedEventReceiver for Events {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        self.0.push((ev, mark));
+/// Every event of the stream, as yaml-rust2's `load` (many documents)
+/// gives them, without its recursion: `load` recurses once per level of
+/// nesting, and a line of 100,000 `- ` (block sequences within each other)
+/// overflows the stack. Nesting past the budget's depth is refused as it
+/// opens (go-cty-yaml keeps no such limit: "cannot tell", the budget's).
+fn events(text: &str) -> Result<Vec<(Event, Marker)>, String> {
+    let mut parser = Parser::new_from_str(text);
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        let (ev, m) = parser.next_token().map_err(|e| {
+            // yaml-rust2's scanner stops at 255 levels of flow brackets,
+            // scanning ahead of the events: its limit, not libyaml's.
+            if e.info() == "recursion limit exceeded" {
+                crate::jobspec::budget::too_deep()
+            } else {
+                at(e.marker(), problem(e.info()))
+            }
+        })?;
+        match ev {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                crate::jobspec::budget::refuse_depth(depth)?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let end = ev == Event::StreamEnd;
+        out.push((ev, m));
+        if end {
+            return Ok(out);
+        }
     }
 }
 
@@ -77,11 +104,7 @@ pub fn decode(src: &str) -> Result<Value, String> {
 /// `yamldecode(src)`: one document, as a cty value.
 pub fn decode_as(src: &str, dialect: Dialect) -> Result<Value, String> {
     let text = if src.is_empty() { "\n" } else { src };
-    let mut events = Events(Vec::new());
-    Parser::new_from_str(text)
-        .load(&mut events, true)
-        .map_err(|e| at(e.marker(), problem(e.info())))?;
-    let evs = events.0;
+    let evs = events(text)?;
     // StreamStart, DocumentStart, the value, DocumentEnd, StreamEnd.
     let mut i = 0;
     let mut next = || {

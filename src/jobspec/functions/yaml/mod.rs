@@ -243,4 +243,18 @@ mod tests {
             Err("on line 1, column 3: cannot merge number into mapping".into())
         );
     }
+
+    #[test]
+    fn nesting_past_the_depth_limit_is_refused_without_recursion() {
+        let _e = crate::jobspec::budget::enter();
+        let flow = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(decode(&flow(crate::jobspec::budget::MAX_DEPTH)).is_ok());
+        for deep in [flow(100_000), format!("{}1", "- ".repeat(100_000))] {
+            let e = decode(&deep).unwrap_err();
+            assert!(crate::jobspec::budget::is_depth(&e), "{e}");
+        }
+        // A syntax error before the limit is still the parser's.
+        let e = decode("[1, ]]").unwrap_err();
+        assert!(!crate::jobspec::budget::is_depth(&e), "{e}");
+    }
 }
