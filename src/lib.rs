@@ -37,6 +37,7 @@ pub mod huge_pages;
 pub mod ids;
 pub mod job_loader;
 pub mod jobspec;
+pub mod json_depth;
 pub mod mutators;
 pub mod nesting;
 pub mod parse_ahead;

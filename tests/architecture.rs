@@ -19,6 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "project",
             "vfs",
             "nesting",
+            "json_depth",
             "gojson",
             "parse_ahead",
             "diag",

@@ -5,7 +5,8 @@
 //! whose walks overflowed the stack (SIGSEGV/abort, no diagnostic). Nomad
 //! reads them (Go's stacks grow to 1 GB), so past our depth limit the
 //! answer is "cannot tell": plan and validate 255, check 2, one located
-//! line naming the limit.
+//! line naming the limit. A saved API response nested past serde_json's
+//! recursion limit is refused in our words, never as "invalid JSON".
 //! Each case runs the binary: its main thread's stack is what matters.
 
 use super::{assert_clean, flat, group, job, run, tempdir, write};
@@ -137,4 +138,21 @@ fn a_function_we_cannot_compute_cannot_tell() {
         with_local("format(\"%999999999s\", \"x\")"),
     );
     assert_cannot_tell(&d, "width.nomad", "would be longer than 16 MiB");
+}
+
+#[test]
+fn a_saved_api_response_past_serdes_recursion_limit_is_refused_in_our_words() {
+    let d = tempdir("deep-import");
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    write(
+        &d,
+        "import/nodes.json",
+        format!("[{{\"ID\": \"x\", \"Attributes\": {deep}}}]"),
+    );
+    let o = run(&d, &["import", "import"]);
+    assert_clean(&o, &[2]);
+    let all = flat(&o.stderr);
+    assert!(!all.contains("invalid JSON"), "{all}");
+    assert!(all.contains("nests deeper than 100 levels"), "{all}");
+    assert!(all.contains("import/nodes.json:1:"), "{all}");
 }

@@ -18,6 +18,24 @@ pub(in crate::world) fn read_json(
 }
 
 fn parse(src: Source, diags: &mut Diags) -> Option<(Source, Value)> {
+    // serde_json's recursion limit would say "invalid JSON" of a valid
+    // document: past our own, lower limit the file is refused in our
+    // words, at the bracket that crossed it.
+    if let Some(at) = crate::json_depth::too_deep(&src.text, crate::json_depth::MAX_DEPTH) {
+        diags.push(
+            Diag::error(
+                "import::too-deep",
+                format!(
+                    "cannot tell what this file holds: it nests deeper than {} levels, nomad-preflight's limit for a saved API response (the JSON may be valid; it is not read)",
+                    crate::json_depth::MAX_DEPTH
+                ),
+            )
+            .at(&src, crate::source::Span::new(at, at + 1), "this bracket opens one level too many")
+            .help("Nomad's API answers nest about a dozen levels: save the file again with `nomad operator api PATH > FILE`, or remove what nests this deep")
+            .as_cannot_tell(),
+        );
+        return None;
+    }
     match serde_json::from_str::<Value>(&src.text) {
         Ok(v) => Some((src, v)),
         Err(e) => {
