@@ -24,16 +24,20 @@ pub fn validate_paths(
     let results = loaded
         .into_iter()
         .map(|(path, l)| match l {
-            Loaded::Job(parsed) => FileResult {
-                path,
-                diags: parsed
+            Loaded::Job(parsed) => {
+                let mut diags: Vec<_> = parsed
                     .diags
                     .iter()
                     .filter(|d| d.is_error())
                     .cloned()
-                    .collect(),
-                crashed: false,
-            },
+                    .collect();
+                super::front_end_marked(&mut diags);
+                FileResult {
+                    path,
+                    diags,
+                    crashed: false,
+                }
+            }
             Loaded::Failed { diag, crashed } => FileResult {
                 path,
                 diags: vec![diag],

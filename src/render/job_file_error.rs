@@ -53,6 +53,29 @@ pub enum Refusal {
 /// with no world).
 pub type Servers<'a> = Option<(&'a World, &'a State)>;
 
+/// The front-end codes whose diagnostic is one "cannot tell" line in
+/// place of Nomad's text (plan and validate exit 255), in the order they
+/// are looked for, with their key under `Preflight` in JSON. Each is
+/// marked so in `rules::frontend` (a test holds the two lists together),
+/// so `check` says "cannot tell" for them too.
+pub const CANNOT_TELL_CODES: &[(&str, &str)] = &[
+    (jobspec::hcl1_syntax::CRASH, "Crash"),
+    (jobspec::hcl1_syntax::UNREAD, "Hcl1"),
+    (jobspec::HCL1_UNREAD, "Hcl1"),
+    (jobspec::HCL2_UNREAD, "Hcl2"),
+    (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
+    (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
+    (jobspec::cty_number::NUMBER_CANNOT_TELL, "Number"),
+    (jobspec::functions::FUNCTION_CANNOT_TELL, "Function"),
+    (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
+    (jobspec::locals::LOCALS_CANNOT_TELL, "Locals"),
+    // Our own refusals, not Nomad's: a file we never read on behalf of
+    // a job file (outside the project), an evaluation past our budget.
+    // Nomad would read or compute it, so what it says is not known.
+    (jobspec::eval::FILE_ACCESS, "FileAccess"),
+    (jobspec::eval::BUDGET, "Budget"),
+];
+
 /// Classify the errors of a file that did not load.
 pub fn refusal(
     parsed: &ParsedJob,
@@ -148,23 +171,7 @@ fn classify(
     // text is not known (a crash prints Go's panic and trace), so one line
     // says so.
     let one_line = |code: &str| client.iter().find(|d| d.code == code);
-    for (code, key) in [
-        (jobspec::hcl1_syntax::CRASH, "Crash"),
-        (jobspec::hcl1_syntax::UNREAD, "Hcl1"),
-        (jobspec::HCL1_UNREAD, "Hcl1"),
-        (jobspec::HCL2_UNREAD, "Hcl2"),
-        (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
-        (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
-        (jobspec::cty_number::NUMBER_CANNOT_TELL, "Number"),
-        (jobspec::functions::FUNCTION_CANNOT_TELL, "Function"),
-        (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
-        (jobspec::locals::LOCALS_CANNOT_TELL, "Locals"),
-        // Our own refusals, not Nomad's: a file we never read on behalf of
-        // a job file (outside the project), an evaluation past our budget.
-        // Nomad would read or compute it, so what it says is not known.
-        (jobspec::eval::FILE_ACCESS, "FileAccess"),
-        (jobspec::eval::BUDGET, "Budget"),
-    ] {
+    for &(code, key) in CANNOT_TELL_CODES {
         if let Some(d) = one_line(code) {
             // A var file's verdict has no place in the job file.
             let json = match d.primary_span() {

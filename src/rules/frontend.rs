@@ -19,6 +19,11 @@ pub struct FrontEndCode {
     pub summary: &'static str,
     /// What it means and what to do: `explain CODE` prints it.
     pub doc: &'static str,
+    /// The diagnostic says Nomad's answer is not known here (`plan` and
+    /// `validate` exit 255 with its one line): `check` marks it "cannot
+    /// tell" ([`crate::diag::Diag::cannot_tell`], exit 2), never a definite
+    /// refusal (exit 1).
+    pub cannot_tell: bool,
 }
 
 const fn error(code: &'static str, summary: &'static str, doc: &'static str) -> FrontEndCode {
@@ -27,6 +32,7 @@ const fn error(code: &'static str, summary: &'static str, doc: &'static str) -> 
         severity: Severity::Error,
         summary,
         doc,
+        cannot_tell: false,
     }
 }
 
@@ -36,6 +42,7 @@ const fn warning(code: &'static str, summary: &'static str, doc: &'static str) -
         severity: Severity::Warning,
         summary,
         doc,
+        cannot_tell: false,
     }
 }
 
@@ -45,6 +52,19 @@ const fn advice(code: &'static str, summary: &'static str, doc: &'static str) ->
         severity: Severity::Advice,
         summary,
         doc,
+        cannot_tell: false,
+    }
+}
+
+/// An error whose answer is Nomad's but not known here: one "cannot tell"
+/// line, not a refusal ([`FrontEndCode::cannot_tell`]).
+const fn untold(code: &'static str, summary: &'static str, doc: &'static str) -> FrontEndCode {
+    FrontEndCode {
+        code,
+        severity: Severity::Error,
+        summary,
+        doc,
+        cannot_tell: true,
     }
 }
 
@@ -54,9 +74,9 @@ pub const CODES: &[FrontEndCode] = &[
     error("hcl::syntax", "The file is not valid HCL", "The job file does not parse as HCL2, so `nomad job plan` and `nomad job run` stop at `Error getting job struct`. The diagnostic points at the first token the parser could not take; fix the syntax there."),
     error("jobspec::hcl1", "HCL1-only syntax in a file parsed as HCL2", "Nomad 1.0 and later parse job files as HCL2. The line uses HCL1-only syntax (quoted argument names, several arguments on one line, commas after arguments, quoted block types); the help says how to write it in HCL2. NP106 explains the same line for worlds that run Nomad 1.0 or later."),
     error("jobspec::hcl1-parse", "A job file the HCL1 parser of Nomad before 1.0 refuses", "Before 1.0 the CLI parses job files with HCL1 (jobspec/parse*.go), which stops at its first error: a group or task name written twice, two `resources` (or two `network`s) in one task, a `resources = [...]` whose value is not an object, a job's, group's or task's argument its decoder (mapstructure, weakly typed) cannot read, such as `count = \" 3\"` or `user = [\"x\"]`. The message is that release's own text; fix the place it points at."),
-    error("hcl::hcl1-cannot-tell", "A file Nomad's HCL1 parser takes in a syntax this tool cannot read", "Before 1.0 Nomad parses job files with HCL1, which also takes commas or nothing between items on one line, quoted keys and block syntax inside object values. nomad-preflight reads such a file by rewriting it into HCL2 in place; where no such rewrite exists (items with no blank between them, a labelled block inside an object value, a key that is not an identifier inside a labelled block, a literal HCL1's decoder fails on) it cannot tell what Nomad makes of the file and says so: `plan` and `validate` exit 255. Write the file in the syntax HCL1 and HCL2 share: one argument a line, bare identifiers as keys."),
-    error("jobspec::nomad-crashes", "A file Nomad's CLI crashes on", "Some inputs make the job parser of Nomad before 1.0 panic: hcl v1's scanner on an escape sequence left open at the end of the file, jobspec's one-object readers on a block (`restart`, `update`, ...) written only with a label. From 1.0, jobspec2 before 1.3.10 and 1.4.5 panics on a variable's `validation` block without `condition`. Nothing recovers the panic: Nomad prints Go's panic and a goroutine trace and exits 2. `plan` and `validate` say so in one line and exit 255."),
-    error("jobspec::hcl1-unread", "A block written as a non-object argument, before 1.0", "Before 1.0, `restart = [{ ... }]` or `vault = \"x\"` reaches each block's own HCL1 reader, which refuses it or reads it in its own way; nomad-preflight does not model that for this block, so it refuses the file rather than plan without the block. Write the block as `name { ... }`."),
+    untold("hcl::hcl1-cannot-tell", "A file Nomad's HCL1 parser takes in a syntax this tool cannot read", "Before 1.0 Nomad parses job files with HCL1, which also takes commas or nothing between items on one line, quoted keys and block syntax inside object values. nomad-preflight reads such a file by rewriting it into HCL2 in place; where no such rewrite exists (items with no blank between them, a labelled block inside an object value, a key that is not an identifier inside a labelled block, a literal HCL1's decoder fails on) it cannot tell what Nomad makes of the file and says so: `plan` and `validate` exit 255. Write the file in the syntax HCL1 and HCL2 share: one argument a line, bare identifiers as keys."),
+    untold("jobspec::nomad-crashes", "A file Nomad's CLI crashes on", "Some inputs make the job parser of Nomad before 1.0 panic: hcl v1's scanner on an escape sequence left open at the end of the file, jobspec's one-object readers on a block (`restart`, `update`, ...) written only with a label. From 1.0, jobspec2 before 1.3.10 and 1.4.5 panics on a variable's `validation` block without `condition`. Nothing recovers the panic: Nomad prints Go's panic and a goroutine trace and exits 2. `plan` and `validate` say so in one line and exit 255."),
+    untold("jobspec::hcl1-unread", "A block written as a non-object argument, before 1.0", "Before 1.0, `restart = [{ ... }]` or `vault = \"x\"` reaches each block's own HCL1 reader, which refuses it or reads it in its own way; nomad-preflight does not model that for this block, so it refuses the file rather than plan without the block. Write the block as `name { ... }`."),
     error("jobspec::unknown-key", "An argument or block the job specification does not have", "Nomad rejects unknown arguments and blocks (`Unsupported argument`). Usually a typo: the help names the closest known key."),
     error("jobspec::label", "A block with more or fewer labels than its type takes", "From Nomad 1.0 each block type takes a fixed number of labels (`group \"web\"`, `port \"http\"`; none for `service` or `network`). HCL refuses a block with another count (`Extraneous label for ...`, `Missing name for ...`) and the job does not load."),
     error("jobspec::missing", "A required argument or block is missing", "Nomad refuses the job without it (for example `datacenters` before Nomad 1.6, a task `driver`). Add it."),
@@ -77,10 +97,10 @@ pub const CODES: &[FrontEndCode] = &[
     warning("jobspec::template-path", "A template source outside the task directory", "Nomad warns (and, with the default client settings, refuses at run time) template sources outside the allocation directory. Keep template sources under local/ or use `data`."),
     error("jobspec::dynamic", "An invalid dynamic block", "`dynamic` blocks need `for_each` and a `content` block, and may only generate blocks the parent accepts."),
     error("jobspec::eval", "An expression that cannot be evaluated", "An HCL2 expression failed: an unknown function, wrong arguments, an operation on the wrong types. The message is Nomad's (hcl's) text."),
-    error("jobspec::budget", "An evaluation over its budget", "The file builds more values or text than any job needs (nested templates, exponential string growth), or a value nested deeper than 128 levels (a decoded document, locals that each wrap the last). Evaluation stops instead of eating memory or the stack; Nomad would go on, so `plan` and `validate` exit 255 and `check` 2 (cannot tell). Simplify the expression."),
+    untold("jobspec::budget", "An evaluation over its budget", "The file builds more values or text than any job needs (nested templates, exponential string growth), or a value nested deeper than 128 levels (a decoded document, locals that each wrap the last). Evaluation stops instead of eating memory or the stack; Nomad would go on, so `plan` and `validate` exit 255 and `check` 2 (cannot tell). Simplify the expression."),
     error("jobspec::file", "A file() or template function that cannot read its file", "The function's file does not exist or cannot be read. Paths are relative to the job file's folder, as Nomad resolves them."),
-    error("jobspec::file-access", "A file read outside the project", "Functions may read files only inside the project (or the folder named on the command line); nothing outside is ever read or quoted back."),
-    error("jobspec::locals-cannot-tell", "Locals whose values rest on the order Nomad evaluates them in", "jobspec2 evaluates locals in a queue: blocks in file order, each block's attributes in Go's random map order, a failure retried at the back, a later definition of a name overwriting an earlier one. Where that order changes a value (a local defined twice and read in between, try/can over a local not yet evaluated, the whole `local` object read), the value Nomad uses is chance: `plan` and `validate` exit 255 with one line. Define each local once and read locals by name."),
+    untold("jobspec::file-access", "A file read outside the project", "Functions may read files only inside the project (or the folder named on the command line); nothing outside is ever read or quoted back."),
+    untold("jobspec::locals-cannot-tell", "Locals whose values rest on the order Nomad evaluates them in", "jobspec2 evaluates locals in a queue: blocks in file order, each block's attributes in Go's random map order, a failure retried at the back, a later definition of a name overwriting an earlier one. Where that order changes a value (a local defined twice and read in between, try/can over a local not yet evaluated, the whole `local` object read), the value Nomad uses is chance: `plan` and `validate` exit 255 with one line. Define each local once and read locals by name."),
     error("jobspec::missing-variable", "A reference to an undeclared variable or local", "`var.x` needs a `variable \"x\" {}` block; `local.x` needs `x` in a `locals` block. The help names the closest declared name."),
     error("jobspec::variable", "An invalid variable declaration or value", "A `variable` block is malformed, or a value given for it (-var, -var-file, NOMAD_VAR_*) does not convert to its type, or a required variable has no value."),
     error("jobspec::variable-validation", "A variable value its validation rule rejects", "The variable's `validation` block's condition is false for the value given; the message is the block's error_message."),
@@ -89,18 +109,18 @@ pub const CODES: &[FrontEndCode] = &[
     advice("jobspec::variables-map-order", "Several variables' errors, which Nomad lists in Go's map order: their order is chance", "Nomad's jobspec2 ranges over Go maps when it judges the variables: their values (two or more unset or refused by their `validation` rules), a `variables {}` block's values (two or more calling a function or naming a variable), a var file's values and the -var flags (two or more undeclared or refused). The order of its lines then changes from run to run, but the job is refused either way: every line is printed, in declaration order (the file's, for a var file; the command line's, for -var), with this note."),
     advice("jobspec::validation-map-order", "Several validation errors, which Nomad lists in Go's map order: their order is chance", "Nomad's servers range over a Go map for some checks (a group network's CNI `args`): when two or more of its entries are refused, the order of their lines changes from run to run. The job is refused either way: every line is printed, in key order, with this note."),
     advice("jobspec::decode-map-order", "Several decoding errors, which Nomad lists in Go's map order: their order is chance", "From 1.0 Nomad's decoder (gohcl) ranges over a block's attributes and its kinds of child block as Go maps, and reports every error, one a line: two errors in two attributes of one block (a `meta` block's values), or under two kinds of block, come in an order that changes from run to run. The job is refused either way: every line is printed, attributes and kinds of block in the order the file first gives them, with this note."),
-    error("jobspec::hcl2-unread", "A file Nomad's HCL2 parser reads where this tool's does not", "From 1.0 Nomad parses job files with hclsyntax, which holds a number beyond a 64-bit float (`1e400`) exactly and nests operators past our parser's depth; where nomad-preflight's parser stops and hclsyntax's words are not followed, it cannot tell what Nomad makes of the file: `plan` and `validate` exit 255 with one line. Keep numbers within a 64-bit float's range (about 1.8e308) and expressions shallow."),
-    error("jobspec::variable-validation-cannot-tell", "A validation Nomad reports in a way this tool cannot follow", "A `validation` block holding more than `condition` and `error_message`, an `error_message` that is not a plain string, or a condition calling a filesystem function. `plan` and `validate` say so in one line and exit 255 rather than guess Nomad's text."),
+    untold("jobspec::hcl2-unread", "A file Nomad's HCL2 parser reads where this tool's does not", "From 1.0 Nomad parses job files with hclsyntax, which holds a number beyond a 64-bit float (`1e400`) exactly and nests operators past our parser's depth; where nomad-preflight's parser stops and hclsyntax's words are not followed, it cannot tell what Nomad makes of the file: `plan` and `validate` exit 255 with one line. Keep numbers within a 64-bit float's range (about 1.8e308) and expressions shallow."),
+    untold("jobspec::variable-validation-cannot-tell", "A validation Nomad reports in a way this tool cannot follow", "A `validation` block holding more than `condition` and `error_message`, an `error_message` that is not a plain string, or a condition calling a filesystem function. `plan` and `validate` say so in one line and exit 255 rather than guess Nomad's text."),
     error("jobspec::version-gate", "A feature the world's Nomad version does not have", "The job uses a block or value that the Nomad release the world runs does not know yet (sysbatch before 1.2, node_pool before 1.6, group network before 0.10, datacenter globs before 1.5): that release refuses the file. Upgrade the world's nomad_version or write the job as that release accepts it."),
     advice("jobspec::hcl1-fallback", "A job file Nomad 1.0 to 1.8 then parses with HCL1, whose verdict is not followed", "When jobspec2 refuses a job file, the CLI of Nomad 1.0.0 to 1.8.x parses it again with its HCL1 parser (command/helpers.go): if that accepts the file, Nomad prints `Failed to parse using HCL 2. Use the HCL 1 parser with `nomad run -hcl1`, or address the following issues:` instead of `Error parsing job file from <path>:`, and jobspec2's errors after it. Where HCL1 surely refuses the file (its syntax, a top-level key other than `job`, a key it checks and does not know) nothing is added; else this note says the first line may be the other one. The job is refused either way."),
     error("hcl::var-file-listed", "A var file's diagnostic Nomad 1.0.1 lists after a job file's syntax errors", "Nomad 1.0.1's jobspec2 parses the job file and every -var-file, and returns their diagnostics as one list, the job file's first: its text is the first and `and N other diagnostic(s)`, the var files' counted among them. Each is said here beside the job file's. Fix the var file too."),
     error("jobspec::var-file", "A -var-file that cannot be read or parsed", "The variables file does not exist, is outside the project, or is not valid HCL/JSON."),
     error("jobspec::variable-default", "A variable's default or `variables {}` value calling a function or naming a variable", "From 1.0 Nomad evaluates a variable's default (and each `variables {}` value) with no functions and no variables: a function call is refused as `Function calls not allowed`, a reference (`var.x`, `local.y`, any name) as `Variables not allowed`; the variable is then not declared and the job is not read further. Write the value itself, or compute it in a `locals` block."),
     error("jobspec::var-file-value", "A -var-file value calling a function or naming a variable", "From 1.0 Nomad evaluates a -var-file's values with no functions and no variables: a function call is refused as `Function calls not allowed`, a reference (`var.x`, `local.y`, any name) as `Variables not allowed`, and the job is not read further. The same holds for a -var or NOMAD_VAR_ value of a variable whose type is not string or number (or, untyped, whose default is not): Nomad parses it as HCL, so `-var flag=yes` names a variable. Write each value itself (a string in quotes)."),
-    error("jobspec::number-cannot-tell", "A number go-cty may hold otherwise than a 64-bit float", "From Nomad 1.0 jobspec2 holds numbers as go-cty's 512-bit big.Float: a literal past a 64-bit float's precision (987654321098765432), arithmetic that rounds (0.1 + 0.2, 1 / 3), log, an inexact pow or range, a format float verb at a tie: the value is not guessed: `plan` and `validate` exit 255 with one line. Quote long IDs meant as text."),
-    error("jobspec::function-cannot-tell", "A function whose answer go-cty computes in a way this tool does not follow", "From Nomad 1.0 job files call go-cty's functions. Where the answer rests on what is not reproduced here (the order of a set of lists or maps, which go-cty takes from an internal hash; a character whose case or grapheme boundaries differ between the Unicode tables of the Go or go-textseg release that Nomad was built with and ours; libyaml's folding of a long string; a result past this tool's size caps), it is not guessed: `plan` and `validate` exit 255 with one line, `check` exits 2."),
-    error("jobspec::shape-cannot-tell", "A length() of a value that may be an object", "go-cty's length counts a map but refuses an object (`collection must be a list, a map or a tuple`). Where the argument's kind is not known here (a local, a loop variable, a function's result), the answer is not guessed: `plan` and `validate` exit 255 with one line. length(keys(...)) takes both."),
-    error("jobspec::var-file-cannot-tell", "A -var-file value Nomad refuses, in words this tool cannot tell", "Nomad refuses a function call or variable in a -var-file value, but their set (a loop, a template directive, a conditional, or the variable's type meeting the unknown value) or their order (several NOMAD_VAR_ values, in the environment's order) is not known here (several values of one var file or of the -var flags, in Go's map order, are all said, with `jobspec::variables-map-order`). Also a var file this tool does not read as Nomad does: JSON (its first byte `{`) that hcl's JSON parser refuses, whose words are not followed, or a number beyond a 64-bit float (`1e400`), which Nomad takes. `plan` and `validate` exit 255 with one line. Write each value itself."),
+    untold("jobspec::number-cannot-tell", "A number go-cty may hold otherwise than a 64-bit float", "From Nomad 1.0 jobspec2 holds numbers as go-cty's 512-bit big.Float: a literal past a 64-bit float's precision (987654321098765432), arithmetic that rounds (0.1 + 0.2, 1 / 3), log, an inexact pow or range, a format float verb at a tie: the value is not guessed: `plan` and `validate` exit 255 with one line. Quote long IDs meant as text."),
+    untold("jobspec::function-cannot-tell", "A function whose answer go-cty computes in a way this tool does not follow", "From Nomad 1.0 job files call go-cty's functions. Where the answer rests on what is not reproduced here (the order of a set of lists or maps, which go-cty takes from an internal hash; a character whose case or grapheme boundaries differ between the Unicode tables of the Go or go-textseg release that Nomad was built with and ours; libyaml's folding of a long string; a result past this tool's size caps), it is not guessed: `plan` and `validate` exit 255 with one line, `check` exits 2."),
+    untold("jobspec::shape-cannot-tell", "A length() of a value that may be an object", "go-cty's length counts a map but refuses an object (`collection must be a list, a map or a tuple`). Where the argument's kind is not known here (a local, a loop variable, a function's result), the answer is not guessed: `plan` and `validate` exit 255 with one line. length(keys(...)) takes both."),
+    untold("jobspec::var-file-cannot-tell", "A -var-file value Nomad refuses, in words this tool cannot tell", "Nomad refuses a function call or variable in a -var-file value, but their set (a loop, a template directive, a conditional, or the variable's type meeting the unknown value) or their order (several NOMAD_VAR_ values, in the environment's order) is not known here (several values of one var file or of the -var flags, in Go's map order, are all said, with `jobspec::variables-map-order`). Also a var file this tool does not read as Nomad does: JSON (its first byte `{`) that hcl's JSON parser refuses, whose words are not followed, or a number beyond a 64-bit float (`1e400`), which Nomad takes. `plan` and `validate` exit 255 with one line. Write each value itself."),
 ];
 
 /// The catalogue entry for `code` (case-insensitive).
@@ -111,11 +131,18 @@ pub fn find(code: &str) -> Option<&'static FrontEndCode> {
 /// The text `explain CODE` prints for a front-end code.
 pub fn explain_text(c: &FrontEndCode) -> String {
     let configurable = match c.severity {
+        _ if c.cannot_tell => "it cannot be suppressed or switched off",
         Severity::Error => "an error Nomad reports too: it cannot be suppressed or switched off",
         _ => "a warning Nomad prints under `Job Warnings:`: suppress or configure it like a rule",
     };
+    // The same words a cannot-tell rule's `explain` ends with.
+    let untold = if c.cannot_tell {
+        "\nCannot tell: Nomad's answer to such a file is not known here; `plan` and `validate` exit 255 with one line, and `check` exits 2 for it (cannot tell, `\"cannot_tell\": true` in JSON), unless a definite finding at or above the fail level fails the run first (exit 1).\n"
+    } else {
+        ""
+    };
     format!(
-        "{} (job file diagnostic, {configurable})\n\n{}\n\n{}\n",
+        "{} (job file diagnostic, {configurable})\n\n{}\n\n{}\n{untold}",
         c.code, c.summary, c.doc
     )
 }
@@ -164,6 +191,29 @@ mod tests {
                 c.code
             );
         }
+    }
+
+    /// The codes `plan` and `validate` answer with one "cannot tell" line
+    /// (exit 255) are the ones marked so here, which `check` reports as
+    /// "cannot tell" (exit 2): the three commands cannot disagree.
+    #[test]
+    fn the_cannot_tell_codes_are_the_ones_plan_says_cannot_tell_for() {
+        let marked: std::collections::BTreeSet<&str> = CODES
+            .iter()
+            .filter(|c| c.cannot_tell)
+            .map(|c| c.code)
+            .collect();
+        let planned: std::collections::BTreeSet<&str> =
+            crate::render::job_file_error::CANNOT_TELL_CODES
+                .iter()
+                .map(|(code, _)| *code)
+                .collect();
+        assert_eq!(marked, planned);
+        for c in CODES.iter().filter(|c| c.cannot_tell) {
+            assert_eq!(c.severity, Severity::Error, "{}", c.code);
+            assert!(explain_text(c).contains("`check` exits 2"), "{}", c.code);
+        }
+        assert!(!explain_text(find("hcl::syntax").unwrap()).contains("Cannot tell"));
     }
 
     #[test]
