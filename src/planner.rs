@@ -148,6 +148,85 @@ impl CannotKnow {
             .or_else(|| guess.map(CannotKnow::World))
     }
 
+    /// What a plan of `job` (as admitted) cannot know, `result` being its
+    /// scheduler run: [`CannotKnow::of`], else what only the scheduler's
+    /// counts reveal. `plan` and `check` (NP225) both ask this, so they
+    /// cannot disagree on whether a plan is known.
+    pub fn of_plan(
+        world: &crate::world::World,
+        job: &Job,
+        registered: bool,
+        result: &PlanResult,
+    ) -> Option<CannotKnow> {
+        Self::of(world, job).or_else(|| Self::after_scheduling(world, job, registered, result))
+    }
+
+    /// What only the scheduler's run reveals (the destructive updates it
+    /// counted, the allocations it preempted), and Sentinel, which is
+    /// said when nothing else already makes the plan unknown.
+    fn after_scheduling(
+        world: &crate::world::World,
+        job: &Job,
+        registered: bool,
+        result: &PlanResult,
+    ) -> Option<CannotKnow> {
+        let updates = &result.desired_tg_updates;
+        let v = world.nomad_version;
+        crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
+            .map(CannotKnow::SystemCanary)
+            .or_else(|| {
+                let preempted = result.preempted_allocs.len();
+                crate::scheduler::preempt::edition_unknown(world, job, preempted)
+                    .map(CannotKnow::PreemptionEdition)
+            })
+            // Enforced after admission, before scheduling.
+            .or_else(|| assumed::SentinelUnknown::of(world, job).map(CannotKnow::Sentinel))
+    }
+
+    /// The `check` rule that reports it, by code. Every variant names one
+    /// (the match has no catch-all): a new cause of "cannot tell" in
+    /// `plan` cannot ship without `check` saying it too. NP225 reports the
+    /// causes with no rule of their own, and any cause whose rule does not
+    /// see it for the job ([`crate::rules::capacity::plan_cannot_tell`]).
+    pub fn rule_code(&self) -> &'static str {
+        match self {
+            CannotKnow::DeviceQuota(_) => "NP307",
+            CannotKnow::QuotaLimits(_) => "NP308",
+            CannotKnow::Vault(_) => "NP211",
+            CannotKnow::Multiregion(_) => "NP213",
+            CannotKnow::Region(_) => "NP224",
+            CannotKnow::Regexp(_) => "NP215",
+            CannotKnow::TimeZone(_) => "NP223",
+            CannotKnow::World(_) => "NP216",
+            CannotKnow::Edition(_) => "NP217",
+            CannotKnow::Cores(_) => "NP218",
+            CannotKnow::Sentinel(_) => "NP220",
+            CannotKnow::SystemCanary(_)
+            | CannotKnow::PreemptionEdition(_)
+            | CannotKnow::Count(_) => "NP225",
+        }
+    }
+
+    /// A short label for the finding that says it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            CannotKnow::DeviceQuota(_) => "device quota not counted",
+            CannotKnow::QuotaLimits(_) => "quota limits not simulated",
+            CannotKnow::Vault(_) => "Vault settings not stated",
+            CannotKnow::Multiregion(_) => "multiregion plan not known",
+            CannotKnow::Region(_) => "another region plans it",
+            CannotKnow::Regexp(_) => "regexp size not known",
+            CannotKnow::TimeZone(_) => "time zone not known",
+            CannotKnow::World(_) => "the world guessed",
+            CannotKnow::SystemCanary(_) => "system canaries not simulated",
+            CannotKnow::Edition(_) => "edition not stated",
+            CannotKnow::Cores(_) => "cores not stated",
+            CannotKnow::PreemptionEdition(_) => "preemption depends on the edition",
+            CannotKnow::Count(_) => "count past what is simulated",
+            CannotKnow::Sentinel(_) => "Sentinel not evaluated",
+        }
+    }
+
     /// The one line every command prints for it (without a prefix).
     pub fn line(&self, job: &Job) -> String {
         match self {
@@ -251,27 +330,7 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
         .map(|r| (*r.job).clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
-    // Known only once the scheduler has counted the destructive updates.
-    let cannot_know = CannotKnow::of(&sim.world, job).or_else(|| {
-        crate::scheduler::system_nodes::canary_unknown(
-            sim.world.nomad_version,
-            job,
-            old.is_some(),
-            &result.desired_tg_updates,
-        )
-        .map(CannotKnow::SystemCanary)
-        .or_else(|| {
-            crate::scheduler::preempt::edition_unknown(
-                &sim.world,
-                job,
-                result.preempted_allocs.len(),
-            )
-            .map(CannotKnow::PreemptionEdition)
-        })
-        // Enforced after admission, before scheduling: said when nothing
-        // else already makes the plan unknown.
-        .or_else(|| assumed::SentinelUnknown::of(&sim.world, job).map(CannotKnow::Sentinel))
-    });
+    let cannot_know = CannotKnow::of_plan(&sim.world, job, old.is_some(), &result);
     let assumed = match admission.refused_body() {
         Some(_) => Vec::new(),
         None => assumed::of(&sim.world, submitted, job, &result),

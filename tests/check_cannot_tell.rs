@@ -180,8 +180,8 @@ fn explain_and_rules_name_the_cannot_tell_rules() {
     assert_eq!(
         untold,
         [
-            "NP211", "NP213", "NP215", "NP216", "NP218", "NP220", "NP223", "NP224", "NP307",
-            "NP308"
+            "NP211", "NP213", "NP215", "NP216", "NP218", "NP220", "NP223", "NP224", "NP225",
+            "NP307", "NP308"
         ],
         "{doc}"
     );

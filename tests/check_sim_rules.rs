@@ -38,6 +38,8 @@ const SENTINEL: &str = "tests/fixtures/rules/NP220/rules";
 const UNSTATED_CONSUL: &str = "tests/fixtures/rules/NP221/rules";
 /// A Nomad 1.6 world running the service job "api".
 const RUNNING_API: &str = "tests/fixtures/rules/NP222/rules";
+/// A Nomad 1.10.5 world (no `job_max_count` yet), one client.
+const BEFORE_MAX_COUNT: &str = "tests/fixtures/rules/NP225/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -52,6 +54,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP220", SENTINEL, true),
     ("NP221", UNSTATED_CONSUL, true),
     ("NP222", RUNNING_API, true),
+    ("NP225", BEFORE_MAX_COUNT, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

@@ -152,6 +152,14 @@ impl<'a> RuleContext<'a> {
         })
     }
 
+    /// This file's job as the admission mutators leave it (as submitted
+    /// when a mutator fails it): what the planner judges. `None` without
+    /// a job or a simulation.
+    pub fn admitted(&self) -> Option<&Job> {
+        let (sim, job) = (self.sim?, self.job()?);
+        Some(self.mutated(sim, job).unwrap_or(job))
+    }
+
     /// [`crate::mutators::apply`] of this file's `job` under `sim`'s world,
     /// once per file.
     fn mutated(&self, sim: &Simulation, job: &Job) -> Result<&Job, &str> {

@@ -44,6 +44,7 @@ register_rules![
     capacity::run_refused::RunRefused,
     capacity::time_zone_unknown::TimeZoneUnknownRule,
     capacity::region_unknown::RegionUnknown,
+    capacity::plan_cannot_tell::PlanCannotTell,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

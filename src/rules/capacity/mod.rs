@@ -16,6 +16,7 @@ pub mod multiregion_unknown;
 pub mod mutated_job_invalid;
 pub mod no_datacenter;
 pub mod plan_assumed;
+pub mod plan_cannot_tell;
 pub mod regexp_unknown;
 pub mod region_unknown;
 pub mod registration_refused;

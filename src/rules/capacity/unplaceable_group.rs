@@ -43,6 +43,12 @@ impl Rule for UnplaceableGroup {
                 continue;
             }
             let group = job.group(name);
+            // A count past what the simulation holds was planned clamped:
+            // its failures are not Nomad's number (NP225 says the plan
+            // cannot be told, as `plan` does).
+            if group.is_some_and(|g| g.count > crate::scheduler::count_bound::MAX_SIMULATED) {
+                continue;
+            }
             let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
             let mut why: Vec<String> = metric
                 .dimension_exhausted

@@ -1,0 +1,158 @@
+use crate::planner::CannotKnow;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a job whose plan `nomad-preflight plan` answers with "cannot
+    /// tell" (exit 255) for a cause no other rule reports: a system
+    /// group's canaries (Nomad 1.11+) on a destructive update, preemption
+    /// of service or batch allocations before 0.12 under servers of an
+    /// edition the world does not state, or a group count past what the
+    /// simulation holds. It asks the planner's own question
+    /// (`planner::CannotKnow::of_plan`), after the scheduler's run, so it
+    /// also reports any other cause of "cannot tell" whose own rule (NP211,
+    /// NP213, NP215 to NP218, NP220, NP223, NP224, NP307, NP308) does not
+    /// see it for the job.
+    ///
+    /// ## Why is this bad?
+    /// The plan rests on what nomad-preflight cannot know or does not
+    /// simulate: from 1.11 a canarying system update places canaries
+    /// first (scheduler/scheduler_system.go `isCanarying`); before 0.12
+    /// only Nomad Enterprise preempts for service and batch jobs; Nomad
+    /// takes any 64-bit count. A clean `check` would be a guess where
+    /// `plan` says it cannot tell: this rule is the same verdict from the
+    /// same check.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// # rules/cluster.hcl: nomad_version = "2.0.5", the job registered
+    /// job "agent" {
+    ///   type = "system"
+    ///   update {
+    ///     canary = 1
+    ///   }
+    ///   group "g" {
+    ///     task "t" {
+    ///       driver = "docker"
+    ///       config { image = "agent:2" } # was agent:1: a destructive update
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Judge the job on the cluster (`nomad job plan`), or state what the
+    /// world leaves out (`edition = "community"` or `"enterprise"` in
+    /// rules/cluster.hcl); plan a system update with `canary = 0`; keep
+    /// counts within 4294967295 per group.
+    pub struct PlanCannotTell {
+        code: "NP225",
+        name: "plan-cannot-tell",
+        severity: Error,
+        summary: "The plan depends on what nomad-preflight cannot know or does not simulate",
+        needs: Simulation,
+        answer: crate::rules::Answer::CannotTell,
+    }
+}
+
+impl Rule for PlanCannotTell {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let (Some(sim), Some(submitted), Some(job)) = (ctx.sim, ctx.job(), ctx.admitted()) else {
+            return;
+        };
+        // `plan` says a refusal at admission first: that refusal is known,
+        // and its own rules report it.
+        if !ctx.refusals().is_empty() {
+            return;
+        }
+        let Some(unknown) = cannot_know(ctx, sim, job) else {
+            return;
+        };
+        if unknown.rule_code() != Self::META.code && told_by(ctx, unknown.rule_code()) {
+            return;
+        }
+        out.push(
+            ctx.finding(
+                &Self::META,
+                submitted.spans.label,
+                unknown.label(),
+                unknown.line(submitted),
+            )
+            .help(unknown.hint()),
+        );
+    }
+}
+
+/// The planner's "cannot tell" for `job` (as admitted): the causes known
+/// before scheduling without running the scheduler, the others from the
+/// plan `check` computes once per file.
+fn cannot_know(
+    ctx: &RuleContext<'_>,
+    sim: &crate::scheduler::Simulation,
+    job: &crate::jobspec::Job,
+) -> Option<CannotKnow> {
+    if let Some(u) = CannotKnow::of(&sim.world, job) {
+        return Some(u);
+    }
+    let result = ctx.plan()?;
+    // A scheduler that fails fails the Plan RPC: its error is the answer.
+    if result.error.is_some() {
+        return None;
+    }
+    let registered = sim.state.job(&job.namespace, &job.id).is_some();
+    CannotKnow::of_plan(&sim.world, job, registered, result)
+}
+
+/// Whether rule `code` reports a "cannot tell" for this file, whatever the
+/// policy's level for it (a rule switched off is the user's choice, not a
+/// cause left unsaid).
+fn told_by(ctx: &RuleContext<'_>, code: &str) -> bool {
+    let Some(rule) = crate::rules::find(code) else {
+        return false;
+    };
+    let mut found = Vec::new();
+    rule.check(ctx, &mut found);
+    let every = rule.meta().answer == crate::rules::Answer::CannotTell;
+    found.iter().any(|f| every || f.cannot_tell)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::{Answer, Needs};
+
+    /// The codes `CannotKnow::rule_code` names, read from its source (its
+    /// match has no catch-all, so every variant is one of its arms).
+    fn named_codes() -> Vec<&'static str> {
+        let src = include_str!("../../planner.rs");
+        let start = src.find("pub fn rule_code").expect("rule_code");
+        let body = &src[start..];
+        let body = &body[..body.find("\n    }\n").expect("its end")];
+        body.match_indices("\"NP")
+            .map(|(at, _)| &body[at + 1..at + 6])
+            .collect()
+    }
+
+    /// Every rule a cause of "cannot tell" names is registered, runs, and
+    /// can say "cannot tell"; one that needs no simulation still runs
+    /// where NP225 does.
+    #[test]
+    fn every_cause_names_a_cannot_tell_rule() {
+        let codes = named_codes();
+        assert!(codes.len() >= 12, "{codes:?}");
+        assert!(codes.contains(&"NP225"), "{codes:?}");
+        for code in codes {
+            let rule = crate::rules::find(code).unwrap_or_else(|| panic!("{code} not registered"));
+            let m = rule.meta();
+            assert!(m.lifecycle.runs(), "{code} does not run");
+            assert!(
+                matches!(m.answer, Answer::CannotTell | Answer::CannotTellWhen(_)),
+                "{code} cannot say `cannot tell`"
+            );
+            assert!(matches!(m.needs, Needs::World | Needs::Simulation));
+        }
+    }
+}
