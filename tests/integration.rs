@@ -301,6 +301,7 @@ mod status_submit_date;
 mod validate_empty_region_namespace;
 mod var_file_repeated_keys;
 mod verdicts_agree;
+mod verdicts_cannot_tell;
 mod version_gates_hcl1;
 mod version_gates_job_type;
 mod world_alloc_version;
