@@ -120,7 +120,7 @@ pub fn rules_text(format: ListFormat) -> String {
                 .collect();
             // Job file diagnostics: `needs` is null (the front end always
             // runs), and so is `answer` (check reports their errors as
-            // errors, exit 1).
+            // errors, exit 1), but for the codes that cannot tell (exit 2).
             list.extend(rules::frontend::CODES.iter().map(|c| {
                 serde_json::json!({
                     "code": c.code,
@@ -129,7 +129,7 @@ pub fn rules_text(format: ListFormat) -> String {
                     "summary": c.summary,
                     "needs": null,
                     "lifecycle": {"status": "stable"},
-                    "answer": null,
+                    "answer": c.cannot_tell.then_some("cannot-tell"),
                     "doc": c.doc,
                 })
             }));

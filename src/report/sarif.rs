@@ -49,6 +49,8 @@ fn rules() -> Vec<Value> {
             "fullDescription": { "text": c.doc },
             "help": { "text": c.doc, "markdown": c.doc },
             "defaultConfiguration": { "level": level(c.severity) },
+            // A code whose errors cannot tell says so, as a rule does.
+            "properties": { "answer": if c.cannot_tell { "cannot-tell" } else { "definite" } },
         })
     }));
     out
