@@ -122,7 +122,82 @@ fn told_by(ctx: &RuleContext<'_>, code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::rules::testing::*;
     use crate::rules::{Answer, Needs};
+    use crate::version::NomadVersion;
+
+    fn findings(world: &crate::world::World, running: &[String], text: &str) -> Vec<Finding> {
+        let sim = simulate_running(world, running);
+        let p = load_at("j.nomad", text, world.nomad_version);
+        let mut out = Vec::new();
+        PlanCannotTell.check(&RuleContext::new(&p, world, Some(&sim)), &mut out);
+        out
+    }
+
+    fn job(priority: i64, count: &str, resources: &str) -> String {
+        format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n  priority    = {priority}\n  group \"g\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"busybox:1\"\n      }}\n      resources {{\n{resources}      }}\n    }}\n  }}\n}}\n")
+    }
+
+    /// A cause decided during scheduling: the plan preempts for a service
+    /// job before 0.12, under servers of an edition the world leaves out.
+    #[test]
+    fn preemption_before_0_12_under_an_unstated_edition() {
+        let mut w = small_world(true);
+        w.quotas.clear();
+        w.nomad_version = NomadVersion::new(0, 11, 8);
+        assert_eq!(w.edition(), None);
+        let running = [filler("low", 20, 3000)];
+        let big = job(70, "1", "        cpu    = 100\n        memory = 3000\n");
+        let f = findings(&w, &running, &big);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.contains("only Nomad Enterprise preempts"),
+            "{}",
+            f[0].message
+        );
+        // The edition stated: known either way.
+        w.stated_edition = Some(crate::version::Edition::Community);
+        assert!(findings(&w, &running, &big).is_empty());
+        // Nothing preempted: known.
+        w.stated_edition = None;
+        let small = job(70, "1", "        cpu    = 100\n        memory = 100\n");
+        assert!(findings(&w, &running, &small).is_empty());
+    }
+
+    /// A cause with no rule of its own, known before scheduling.
+    #[test]
+    fn a_count_past_the_simulation() {
+        let mut w = small_world(true);
+        w.nomad_version = NomadVersion::new(1, 10, 5);
+        let r = "        cpu    = 10\n        memory = 10\n";
+        let f = findings(&w, &[], &job(50, "5000000000", r));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.contains("count = 5000000000"),
+            "{}",
+            f[0].message
+        );
+        assert!(findings(&w, &[], &job(50, "2", r)).is_empty());
+    }
+
+    /// A cause its own rule reports (NP218, reserved cores) is not said
+    /// twice.
+    #[test]
+    fn a_cause_its_own_rule_reports_is_left_to_it() {
+        let w = small_world(true);
+        let text = job(50, "1", "        cores  = 1\n        memory = 10\n");
+        let sim = simulate(&w);
+        let p = load_at("j.nomad", &text, w.nomad_version);
+        let ctx = RuleContext::new(&p, &w, Some(&sim));
+        let job = ctx.admitted().expect("a job");
+        assert!(matches!(
+            CannotKnow::of(&sim.world, job),
+            Some(CannotKnow::Cores(_))
+        ));
+        assert!(told_by(&ctx, "NP218"));
+        assert!(findings(&w, &[], &text).is_empty());
+    }
 
     /// The codes `CannotKnow::rule_code` names, read from its source (its
     /// match has no catch-all, so every variant is one of its arms).
