@@ -137,6 +137,103 @@ fn plan_file_gate_judges_the_same_shuffles() {
     assert_eq!(js.status.code(), Some(1));
 }
 
+/// `plan FILE --samples N` replays each shuffle once for its own tally and
+/// the policy (whose 100 shuffles are the first 100 of the N): the
+/// policy's verdict and share do not move with N, fewer or more than its
+/// 100, and the tally's shares are those of the same shuffles.
+#[test]
+fn plan_file_samples_and_the_policy_judge_the_same_shuffles() {
+    let d = demo_with_ops("gate-shuffles-samples");
+    d.put("jobs/svc.nomad", SVC);
+    let refusals = |out: &std::process::Output| -> Vec<String> {
+        output_text(out)
+            .lines()
+            .filter(|l| l.starts_with("refused by policy: "))
+            .map(str::to_string)
+            .collect()
+    };
+    let alone = d.run(&["plan", "jobs/svc.nomad", "--seed", "7"]);
+    let want = refusals(&alone);
+    assert!(
+        want.iter()
+            .any(|l| l.contains("protected job default/sockshop ") && says_a_share(l)),
+        "{}",
+        output_text(&alone)
+    );
+    let shares = |n: &str| -> Vec<(String, u64)> {
+        let js = d.run(&[
+            "plan",
+            "jobs/svc.nomad",
+            "--seed",
+            "7",
+            "--samples",
+            n,
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&js.stdout).expect("JSON");
+        assert_eq!(
+            v["Preflight"]["Samples"]["Total"].as_u64(),
+            n.parse().ok(),
+            "{v:#}"
+        );
+        let policy = &v["Preflight"]["Policy"];
+        let shop = policy
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["Job"] == "sockshop"))
+            .unwrap_or_else(|| panic!("{v:#}"));
+        assert_eq!(shop["Shuffles"]["Total"], 100, "{v:#}");
+        let mut out: Vec<(String, u64)> = v["Preflight"]["Samples"]["Outcomes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|o| {
+                (
+                    o["outcome"].as_str().unwrap_or("").to_string(),
+                    o["count"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        out.push((
+            "policy hits".into(),
+            shop["Shuffles"]["Hits"].as_u64().unwrap_or(0),
+        ));
+        out.sort();
+        out
+    };
+    for n in ["40", "100", "250"] {
+        let out = d.run(&["plan", "jobs/svc.nomad", "--seed", "7", "--samples", n]);
+        assert_eq!(refusals(&out), want, "--samples {n}: {}", output_text(&out));
+        assert_eq!(
+            out.status.code(),
+            alone.status.code(),
+            "{}",
+            output_text(&out)
+        );
+    }
+    // The policy's hits among its 100 shuffles: the samples of those same
+    // 100 shuffles preempt sockshop in as many of them.
+    let hundred = shares("100");
+    let hits = hundred
+        .iter()
+        .find(|(k, _)| k == "policy hits")
+        .map(|(_, c)| *c);
+    let preempting: u64 = hundred
+        .iter()
+        .filter(|(k, _)| k.starts_with("preempts an allocation of sockshop/"))
+        .map(|(_, c)| *c)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        hits.is_some_and(|h| h > 0 && h >= preempting),
+        "{hundred:?}"
+    );
+    assert_eq!(
+        shares("40").iter().find(|(k, _)| k == "policy hits"),
+        hundred.iter().find(|(k, _)| k == "policy hits")
+    );
+}
+
 #[test]
 fn samples_with_changed_is_refused_not_ignored() {
     let d = demo_with_ops("gate-samples-flag");

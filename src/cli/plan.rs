@@ -290,6 +290,8 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         &file.display().to_string(),
         &before,
         color,
+        // `sim` was built from `world` as it stands, under `args.seed`.
+        true,
     );
     // The process ends here: freeing a large cluster's state piece by
     // piece (100,000 allocations) was a tenth of the plan; the OS takes
@@ -335,6 +337,7 @@ pub(super) fn print_single(
     path: &str,
     before: &before::Source,
     color: &ColorArgs,
+    sim_of_world: bool,
 ) -> i32 {
     if let Some(body) = plan.admission.refused_body() {
         // Nomad prints only its error; JSON carries it for tools.
@@ -362,19 +365,12 @@ pub(super) fn print_single(
     let view = view(args, plan, path, world);
     // Job.Plan ignores reject_job_registration; the run it precedes does not.
     let registration = crate::mutators::registration::refused(world);
-    // A failed replay is an error of the command, never a share over fewer runs.
-    let tally = match (args.samples > 0 && plan.admission.is_admitted())
-        .then(|| sampled_outcomes(world, &plan.job, args.samples, args.seed))
-        .transpose()
-    {
-        Ok(t) => t,
-        Err(e) => {
-            common::eprint_diags(&Diags::from(e.to_diag()), color.stderr());
-            return exit::NOMAD_ERROR;
-        }
-    };
-    // The policy over other node shuffles too, as `plan --changed` judges it.
-    let refused = match policy::judged(sim, plan) {
+    // A failed replay is an error of the command, never a share over fewer
+    // runs. The policy over other node shuffles too, as `plan --changed`
+    // judges it.
+    let sampled =
+        samples::sampled_and_judged(world, sim, plan, (args.samples, args.seed), sim_of_world);
+    let (tally, refused) = match sampled {
         Ok(v) => v,
         Err(e) => return fail(&Diags::from(e.to_diag()), color),
     };

@@ -143,6 +143,8 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
         &file.display().to_string(),
         &before,
         color,
+        // Only then is `sim` built from the world `before` left.
+        args.running.is_some(),
     )
 }
 

@@ -220,7 +220,7 @@ impl Violation {
 }
 
 /// What the policy refuses in one shuffle's `result` of planning `job`.
-fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec<Hit> {
+pub(super) fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec<Hit> {
     let mut out: Vec<Hit> = result
         .preempted_allocs
         .iter()
@@ -251,22 +251,31 @@ pub fn sample(
     earlier: &[Submitted],
     plan: &JobPlan,
 ) -> Result<Option<Tally<Hit>>, SampleError> {
+    if !at_stake(sim, plan) {
+        return Ok(None);
+    }
     let world = &*sim.world;
     let protected = &world.policy.protected;
     let job = &plan.job;
-    if job.stop || (protected.jobs.is_empty() && protected.namespaces.is_empty()) {
-        return Ok(None);
-    }
-    let own = protected.covers(&job.namespace, &job.id);
-    let may_preempt = !hits(job, &plan.result, protected).is_empty()
-        || crate::rules::priority::preemption_possible(world, sim, job);
-    if !own && !may_preempt {
-        return Ok(None);
-    }
     crate::rules::priority::sample_plans(world, replays, sim.seed, earlier, job, |r| {
         hits(job, r, protected)
     })
     .map(Some)
+}
+
+/// Does the policy sample `plan` (made in `sim`) over other shuffles
+/// ([`sample`])? When the job is protected or it may preempt a protected
+/// allocation.
+pub fn at_stake(sim: &Simulation, plan: &JobPlan) -> bool {
+    let world = &*sim.world;
+    let protected = &world.policy.protected;
+    let job = &plan.job;
+    if job.stop || (protected.jobs.is_empty() && protected.namespaces.is_empty()) {
+        return false;
+    }
+    protected.covers(&job.namespace, &job.id)
+        || !hits(job, &plan.result, protected).is_empty()
+        || crate::rules::priority::preemption_possible(world, sim, job)
 }
 
 /// What the policy refuses in `plan FILE`'s one plan, made in `sim`: the

@@ -2,6 +2,7 @@
 //! (preflight's own section after Nomad's text).
 
 use crate::jobspec::Job;
+use crate::scheduler::sample::SampleError;
 use crate::scheduler::{sample, PlanResult, Simulation, Tally};
 
 /// Outcomes of one sampled plan, in words.
@@ -45,6 +46,53 @@ pub fn sampled_outcomes(
         tally.add_sample(keys);
     }
     Ok(tally)
+}
+
+/// `plan FILE`'s sampled outcomes (with `--samples n`, of an admitted
+/// job) and what the policy refuses ([`super::policy::judged`]), as the
+/// two give them one after the other. The policy samples the first
+/// [`crate::rules::priority::samples_for`]`(0)` of the very shuffles
+/// `--samples` replays (its seeds are `sample_seed(sim.seed, i)`) and
+/// plans the same job on each: when `sim` was built from `world` under
+/// `seed` (`sim_of_world`: the caller changed neither since), each
+/// shuffle is replayed and planned once for both. The policy's 100
+/// replays and plans again were a ninth of `plan --samples 1000` on the
+/// demo's carts step.
+pub(super) fn sampled_and_judged(
+    world: &crate::world::World,
+    sim: &Simulation,
+    plan: &super::JobPlan,
+    (n, seed): (u32, u64),
+    sim_of_world: bool,
+) -> Result<(Option<Tally<String>>, Vec<super::policy::Violation>), SampleError> {
+    let asked = n > 0 && plan.admission.is_admitted();
+    if !(asked && sim_of_world && sim.seed == seed && super::policy::at_stake(sim, plan)) {
+        let tally = asked
+            .then(|| sampled_outcomes(world, &plan.job, n, seed))
+            .transpose()?;
+        return Ok((tally, super::policy::judged(sim, plan)?));
+    }
+    let judged = crate::rules::priority::samples_for(0);
+    let planned = crate::scheduler::sim::Planned::new(&plan.job, world);
+    let protected = &world.policy.protected;
+    // One run over the longer of the two: a failed replay is the first by
+    // seed order, which is the one `--samples` reports when it is among
+    // its own, else the policy's (the two runs, one after the other).
+    let runs = sample(world, n.max(judged), seed, |sim: &mut Simulation| {
+        let r = sim.plan_planned(&planned);
+        (outcomes(&r), super::policy::hits(&plan.job, &r, protected))
+    })?;
+    let (mut tally, mut hits) = (Tally::new(), Tally::new());
+    for (i, (o, h)) in (0u32..).zip(runs) {
+        if i < n {
+            tally.add_sample(o);
+        }
+        if i < judged {
+            hits.add_sample(h);
+        }
+    }
+    let refused = super::policy::violations(plan, protected, Some(&hits));
+    Ok((Some(tally), refused))
 }
 
 pub(super) fn samples_text(tally: &Tally<String>) -> String {
