@@ -87,7 +87,7 @@ mod tests {
         }];
         let sim = simulate(&world);
         let job = format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"a\" {{\n      driver = \"docker\"\n{vault}    }}\n  }}\n}}\n");
-        let p = load("web.nomad", &job);
+        let p = load_at("web.nomad", &job, version);
         let mut out = Vec::new();
         VaultIdentity.check(&RuleContext::new(&p, &world, Some(&sim)), &mut out);
         out

@@ -84,7 +84,7 @@ mod tests {
             }];
         }
         let sim = simulate(&world);
-        let p = load("web.nomad", JOB);
+        let p = load_at("web.nomad", JOB, version);
         let mut out = Vec::new();
         VaultNotEnabled.check(&RuleContext::new(&p, &world, Some(&sim)), &mut out);
         out
