@@ -33,6 +33,8 @@ mod strings;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_cidr;
 pub mod typed_calls;
 pub mod unify;
 mod yaml;
