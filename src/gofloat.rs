@@ -26,7 +26,7 @@ pub fn parse_float(s: &str, grammar: Grammar) -> Result<f64, NumErr> {
     }
     let modern = grammar == Grammar::Go113;
     let text: std::borrow::Cow<'_, str> = if s.contains('_') {
-        if !modern || !underscores_separate_digits(s) {
+        if !modern || !crate::gostrconv::underscore_ok(s) {
             return Err(NumErr::Syntax);
         }
         s.replace('_', "").into()
@@ -61,42 +61,6 @@ fn special(s: &str) -> Option<f64> {
         return Some(sign * f64::INFINITY);
     }
     (rest.len() == s.len() && s.eq_ignore_ascii_case("nan")).then_some(f64::NAN)
-}
-
-/// Go's rule for `_`: only between digits, or between a base prefix and a
-/// digit; never first or last.
-fn underscores_separate_digits(s: &str) -> bool {
-    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
-    #[derive(PartialEq)]
-    enum Saw {
-        Start,
-        Digit,
-        Underscore,
-        Other,
-    }
-    let (mut saw, mut i, hex) = if b.len() >= 2 && b[0] == b'0' && b"bBoOxX".contains(&b[1]) {
-        (Saw::Digit, 2, b[1].eq_ignore_ascii_case(&b'x'))
-    } else {
-        (Saw::Start, 0, false)
-    };
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = Saw::Digit;
-        } else if c == b'_' {
-            if saw != Saw::Digit {
-                return false;
-            }
-            saw = Saw::Underscore;
-        } else {
-            if saw == Saw::Underscore {
-                return false;
-            }
-            saw = Saw::Other;
-        }
-        i += 1;
-    }
-    saw != Saw::Underscore
 }
 
 /// Digits, an optional fraction and an optional exponent, at least one

@@ -134,8 +134,8 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// Go's underscoreOK: `_` only between digits, or between a base prefix
-/// and a digit.
-fn underscore_ok(s: &str) -> bool {
+/// and a digit (ParseInt with base 0, and ParseFloat: [`crate::gofloat`]).
+pub(crate) fn underscore_ok(s: &str) -> bool {
     let b = s.as_bytes();
     let lower = |c: u8| c | 0x20;
     // The last class seen: start, digit (or prefix), underscore, other.
