@@ -15,6 +15,7 @@ mod gosort_large;
 mod group;
 mod job;
 mod job_extra;
+mod less_order;
 mod network;
 pub mod secrets;
 mod service;

@@ -23,7 +23,8 @@
 use std::cell::RefCell;
 
 use super::fields::Dialect;
-use super::gosort::{object_less, sort_objects, GoSort};
+use super::gosort::{sort_objects, GoSort};
+use super::less_order::{strictly_ordered, MAX_PAIRWISE};
 use super::ObjectDiff;
 use crate::gomap;
 
@@ -182,8 +183,10 @@ fn order(
     }
     if !established {
         let v = sorted(&in_file_order);
-        if !strictly_ordered(&v, algo) {
-            note(|scope| not_established_note(scope, &v));
+        match strictly_ordered(&v, algo) {
+            Some(true) => {}
+            Some(false) => note(|scope| not_established_note(scope, &v)),
+            None => note(|scope| too_many_note(scope, &v)),
         }
         return v;
     }
@@ -217,28 +220,6 @@ fn add<T: PartialEq>(list: &mut Vec<(T, f64)>, t: T, p: f64) {
     }
 }
 
-/// Does `Less` order these objects strictly (of every two exactly one is
-/// less, and transitively), so that any input order sorts to one result?
-fn strictly_ordered(v: &[ObjectDiff], algo: GoSort) -> bool {
-    let n = v.len();
-    // Less on copies: it sorts the children of what it compares.
-    let less: Vec<Vec<bool>> = (0..n)
-        .map(|i| {
-            (0..n)
-                .map(|j| {
-                    let (mut a, mut b) = (v[i].clone(), v[j].clone());
-                    i != j && object_less(&mut a, &mut b, algo)
-                })
-                .collect()
-        })
-        .collect();
-    let antisymmetric_and_total = (0..n).all(|i| (i + 1..n).all(|j| less[i][j] != less[j][i]));
-    antisymmetric_and_total
-        && (0..n).all(|i| {
-            (0..n).all(|j| (0..n).all(|k| !(less[i][j] && less[j][k]) || i == k || less[i][k]))
-        })
-}
-
 /// Short names for the objects of one list: the value of the first field
 /// whose values differ between them (`"${attr.kernel.name}"`), else their
 /// position in the plan.
@@ -252,15 +233,17 @@ fn labels(v: &[ObjectDiff]) -> Vec<String> {
             }
         })
     };
+    // Each name once, in the order first met: a list of n objects of f
+    // fields each costs n * f lookups per name, not a pass per field.
+    let mut seen = std::collections::HashSet::new();
     let names = v
         .iter()
-        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()));
+        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()))
+        .filter(|name| seen.insert(*name));
     for name in names {
         let vals: Vec<Option<String>> = v.iter().map(|o| value(o, name)).collect();
-        let distinct = vals
-            .iter()
-            .enumerate()
-            .all(|(i, a)| vals[..i].iter().all(|b| b != a));
+        let mut met = std::collections::HashSet::new();
+        let distinct = vals.iter().all(|x| met.insert(x));
         if distinct {
             return vals
                 .into_iter()
@@ -309,6 +292,14 @@ fn not_established_note(scope: &str, v: &[ObjectDiff]) -> String {
         v.len(),
         kind(v),
         labels(v).join(", ")
+    )
+}
+
+fn too_many_note(scope: &str, v: &[ObjectDiff]) -> String {
+    format!(
+        "{scope}: cannot tell the order of its {} {} diffs: Nomad builds them from Go maps of more than 8 entries and sorts them with ObjectDiff.Less, and whether that orders more than {MAX_PAIRWISE} objects holding objects is not checked here; the plan shows one order",
+        v.len(),
+        kind(v)
     )
 }
 
@@ -479,6 +470,30 @@ mod tests {
         let (_, notes) = added(&coin);
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("not established"), "{notes:?}");
+    }
+
+    /// redteam11 R11-11: a thousand entries that are mutually less in
+    /// pairs, with no field whose values differ across all of them, are
+    /// decided and named at once (the check was n³, the labels n³ too).
+    #[test]
+    fn a_thousand_entries_are_decided_quickly() {
+        let list: Vec<ObjectDiff> = (0..1000)
+            .map(|i| {
+                constraint(
+                    if i % 2 == 0 { "${meta.a}" } else { "${meta.b}" },
+                    "=",
+                    &format!("v{:03}", 999 - i / 2),
+                )
+            })
+            .collect();
+        let (v, notes) = added(&list);
+        assert_eq!(v.len(), 1000);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("group \"g\": the order of its 1000 Constraint diffs is random in Nomad: it builds them from Go maps of more than 8 entries, whose order is not established here, and its sort (ObjectDiff.Less) does not order them (#1, #2, #3,"),
+            "{}",
+            &notes[0][..300]
+        );
     }
 
     #[test]
