@@ -3,6 +3,8 @@
 //! task it belongs to. Nothing a job file says can then be lost between the
 //! file and the plan: the typed model holds it, or this does.
 
+use std::collections::HashMap;
+
 use super::model::{Job, Unmodelled, Value};
 use super::reads::{Read, Reads};
 use super::tree::Node;
@@ -78,21 +80,26 @@ fn walk_with(
             out.0.insert(join(prefix, &a.name), a.value.clone());
         }
     }
+    // Blocks of each name, and how many of a name came before: counted
+    // once, not per block (thousands of `port` blocks were n² here).
+    let mut of_name: HashMap<&str, usize> = HashMap::new();
+    for b in &node.blocks {
+        *of_name.entry(b.ident.as_str()).or_default() += 1;
+    }
+    let mut before: HashMap<&str, usize> = HashMap::new();
     for (i, b) in node.blocks.iter().enumerate() {
+        let pos = before.entry(b.ident.as_str()).or_default();
+        let this_pos = *pos;
+        *pos += 1;
         if skip.contains(&b.ident.as_str()) {
             continue;
         }
-        let siblings: Vec<&Node> = node.blocks.iter().filter(|x| x.ident == b.ident).collect();
         let mut key = b.ident.clone();
         for (l, _) in &b.labels {
             key.push_str(&format!("[{l}]"));
         }
-        if b.labels.is_empty() && siblings.len() > 1 {
-            let pos = node.blocks[..i]
-                .iter()
-                .filter(|x| x.ident == b.ident)
-                .count();
-            key.push_str(&format!("[{pos}]"));
+        if b.labels.is_empty() && of_name.get(b.ident.as_str()).is_some_and(|&n| n > 1) {
+            key.push_str(&format!("[{this_pos}]"));
         }
         let key = join(prefix, &key);
         match &read {

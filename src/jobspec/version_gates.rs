@@ -303,7 +303,9 @@ fn walk<'a>(
             level: hcl1_key_errors::level(&idents, order),
         });
     }
-    let mut seen: Vec<&str> = Vec::new();
+    // How many blocks of each name came before (a count per name, not a
+    // scan of all earlier blocks: thousands of `port` blocks were n²).
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     // parseConnect returns before it reads a sidecar_task beside no
     // sidecar_service (hcl1_dropped.rs): none of its keys is checked.
     let sidecar = b
@@ -318,8 +320,9 @@ fn walk<'a>(
         if hcl1 && ident == "sidecar_task" && !sidecar {
             continue;
         }
-        let index = seen.iter().filter(|s| **s == ident).count();
-        seen.push(ident);
+        let count = seen.entry(ident).or_default();
+        let index = *count;
+        *count += 1;
         // From 1.0 a dynamic block's `content` is a body of its label's
         // type (dynblock expandBlocks), decoded once per generated block.
         if let Some(label) = c.labels.first().filter(|_| !hcl1 && ident == "dynamic") {
