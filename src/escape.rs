@@ -78,6 +78,14 @@ pub fn one_line(s: &str) -> String {
     out
 }
 
+/// A file name on one line of text: [`one_line`], and its backslashes
+/// doubled first, so that `jobs\web.nomad` (one file, `\` a byte of its
+/// name outside Windows) shows as `jobs\\web.nomad`, distinct from an
+/// escape ([`one_line`]'s `\n`) and never as `jobs/web.nomad`.
+pub fn path_line(s: &str) -> String {
+    one_line(&s.replace('\\', "\\\\"))
+}
+
 fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || invisible_format(c)
 }
@@ -256,6 +264,14 @@ mod tests {
     /// CommonMark code spans (spec 0.31, examples 328-349): the fence is
     /// longer than any backtick run inside; a space pads a backtick or a
     /// space at both ends.
+    /// redteam11 R11-6: a backslash of a file name stays one, doubled.
+    #[test]
+    fn path_lines_double_backslashes() {
+        assert_eq!(path_line("jobs\\web.nomad"), "jobs\\\\web.nomad");
+        assert_eq!(path_line("a\nb"), "a\\nb");
+        assert_eq!(path_line("a\\nb"), "a\\\\nb");
+    }
+
     #[test]
     fn code_spans_show_backticks_and_spaces_as_they_are() {
         assert_eq!(code_span("jobs/a.nomad:3"), "`jobs/a.nomad:3`");

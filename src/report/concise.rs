@@ -21,7 +21,7 @@ fn severity(s: Severity) -> &'static str {
 /// a finding never spans two lines.
 pub fn line(f: &Finding) -> String {
     let place = match location(f) {
-        Some(l) => format!("{}:{}:{}: ", escape::one_line(&l.file), l.line, l.column),
+        Some(l) => format!("{}:{}:{}: ", escape::path_line(&l.file), l.line, l.column),
         None => String::new(),
     };
     format!(

@@ -43,9 +43,7 @@ pub fn location(d: &Diag) -> Option<Location> {
     let src = d.source.as_ref()?;
     let file = match &src.origin {
         Origin::Git { path, .. } => crate::rules::config::path_text(path),
-        _ => src
-            .name
-            .replace('\\', "/")
+        _ => crate::rules::config::slashes(&src.name)
             .trim_start_matches("./")
             .to_string(),
     };

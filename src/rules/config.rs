@@ -102,12 +102,23 @@ pub fn path_ignored(policy: &Policy, path: &Path, code: &str) -> bool {
     })
 }
 
-/// `a/b/c` with forward slashes and no leading `./`, as globs are written.
+/// `a/b/c` with no leading `./`, as globs are written. Only on Windows is
+/// `\` a separator (written `/` here); elsewhere it is a byte of a file
+/// name, and `jobs\web.nomad` is one file at the top, never in `jobs/`
+/// (redteam11 R11-6: a pull request naming a file `legacy\x.nomad` was
+/// excluded by `legacy/**`).
 pub fn path_text(path: &Path) -> String {
-    let s = crate::vfs::normalize(path)
-        .to_string_lossy()
-        .replace('\\', "/");
+    let s = slashes(&crate::vfs::normalize(path).to_string_lossy());
     s.trim_start_matches("./").to_string()
+}
+
+/// A path's text with the platform's separators written `/`.
+pub fn slashes(s: &str) -> String {
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.to_string()
+    }
 }
 
 /// Match a path against a glob: `*` and `?` stay inside one path segment,
@@ -148,6 +159,18 @@ fn matches(g: &[u8], p: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::world::PathIgnore;
+
+    /// redteam11 R11-6: outside Windows `\` is part of a name, so a
+    /// folder's glob does not reach `legacy\evil.nomad` (a top-level file).
+    #[cfg(unix)]
+    #[test]
+    fn a_backslash_is_not_a_separator_outside_windows() {
+        let p = path_text(Path::new("./legacy\\evil.nomad"));
+        assert_eq!(p, "legacy\\evil.nomad");
+        assert!(!glob_match("legacy/**", &p));
+        assert!(glob_match("*.nomad", &p));
+        assert_eq!(path_text(Path::new("./jobs/web.nomad")), "jobs/web.nomad");
+    }
 
     #[test]
     fn unknown_policy_codes_are_errors() {
