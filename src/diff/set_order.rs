@@ -28,20 +28,102 @@ use super::less_order::{strictly_ordered, MAX_PAIRWISE};
 use super::ObjectDiff;
 use crate::gomap;
 
+/// A set's key: compared with `==` as Go's map compares keys; `bucket`
+/// hashes the keys that can be hashed, so a side of thousands of entries
+/// is filled and looked up in linear time, not by a scan per entry
+/// (redteam11 R11-11). Keys without one (a whole network) are scanned.
+pub trait SetKey: PartialEq {
+    fn bucket(&self) -> Option<u64> {
+        None
+    }
+}
+
+fn hash_of(x: &impl std::hash::Hash) -> Option<u64> {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    x.hash(&mut h);
+    Some(h.finish())
+}
+
+impl SetKey for String {
+    fn bucket(&self) -> Option<u64> {
+        hash_of(self)
+    }
+}
+
+impl SetKey for &str {
+    fn bucket(&self) -> Option<u64> {
+        hash_of(self)
+    }
+}
+
+impl SetKey for super::engine::Flat {
+    fn bucket(&self) -> Option<u64> {
+        hash_of(self)
+    }
+}
+
+impl SetKey for (String, super::engine::Flat) {
+    fn bucket(&self) -> Option<u64> {
+        hash_of(self)
+    }
+}
+
+impl SetKey for crate::jobspec::Network {}
+
+impl SetKey for ObjectDiff {}
+
 /// One side of a set as the Go map Nomad fills from its list with
 /// `m[key(x)] = x`: the keys in slot order (first occurrence: a later
 /// element of a key replaces the value in place) with each key's last
 /// element.
-fn map_side<'a, T, K: PartialEq>(items: &'a [T], key: &impl Fn(&T) -> K) -> Vec<(K, &'a T)> {
-    let mut out: Vec<(K, &'a T)> = Vec::new();
-    for it in items {
-        let k = key(it);
-        match out.iter_mut().find(|(ok, _)| *ok == k) {
-            Some(slot) => slot.1 = it,
-            None => out.push((k, it)),
+struct MapSide<'a, K, T> {
+    slots: Vec<(K, &'a T)>,
+    by_bucket: std::collections::HashMap<u64, Vec<usize>>,
+}
+
+impl<K: SetKey, T> MapSide<'_, K, T> {
+    fn position(&self, k: &K) -> Option<usize> {
+        match k.bucket() {
+            Some(h) => self
+                .by_bucket
+                .get(&h)?
+                .iter()
+                .copied()
+                .find(|&i| self.slots.get(i).is_some_and(|(ok, _)| ok == k)),
+            None => self.slots.iter().position(|(ok, _)| ok == k),
         }
     }
-    out
+
+    fn get(&self, k: &K) -> Option<&T> {
+        self.position(k)
+            .and_then(|i| self.slots.get(i))
+            .map(|(_, t)| *t)
+    }
+}
+
+fn map_side<'a, T, K: SetKey>(items: &'a [T], key: &impl Fn(&T) -> K) -> MapSide<'a, K, T> {
+    let mut side = MapSide {
+        slots: Vec::new(),
+        by_bucket: std::collections::HashMap::new(),
+    };
+    for it in items {
+        let k = key(it);
+        match side.position(&k) {
+            Some(i) => {
+                if let Some(slot) = side.slots.get_mut(i) {
+                    slot.1 = it;
+                }
+            }
+            None => {
+                if let Some(h) = k.bucket() {
+                    side.by_bucket.entry(h).or_default().push(side.slots.len());
+                }
+                side.slots.push((k, it));
+            }
+        }
+    }
+    side
 }
 
 /// How the maps were made: `make(map, len(list))` (most) or without a
@@ -57,7 +139,7 @@ pub enum Hint {
 /// for every old key (with the new value of that key, if any) and
 /// `diff(None, new)` for every new-only key, in the order Nomad's sort
 /// leaves them ([`order`]).
-pub fn keyed_set_diff<T, K: PartialEq>(
+pub fn keyed_set_diff<T, K: SetKey>(
     old: &[T],
     new: &[T],
     key: impl Fn(&T) -> K,
@@ -70,7 +152,7 @@ pub fn keyed_set_diff<T, K: PartialEq>(
 
 /// [`keyed_set_diff`] appended to `fixed`, objects Nomad puts in the same
 /// list before ranging over the maps (multiregion's `Strategy`).
-pub fn keyed_set_diff_after<T, K: PartialEq>(
+pub fn keyed_set_diff_after<T, K: SetKey>(
     fixed: Vec<ObjectDiff>,
     old: &[T],
     new: &[T],
@@ -81,16 +163,15 @@ pub fn keyed_set_diff_after<T, K: PartialEq>(
 ) -> Vec<ObjectDiff> {
     let (om, nm) = (map_side(old, &key), map_side(new, &key));
     let old_diffs: Vec<Option<ObjectDiff>> = om
+        .slots
         .iter()
-        .map(|(k, o)| {
-            let n = nm.iter().find(|(nk, _)| nk == k).map(|(_, n)| *n);
-            diff(Some(o), n)
-        })
+        .map(|(k, o)| diff(Some(o), nm.get(k)))
         .collect();
     let new_diffs: Vec<Option<ObjectDiff>> = nm
+        .slots
         .iter()
         .map(|(k, n)| {
-            if om.iter().any(|(ok, _)| ok == k) {
+            if om.position(k).is_some() {
                 None
             } else {
                 diff(None, Some(n))
@@ -101,7 +182,7 @@ pub fn keyed_set_diff_after<T, K: PartialEq>(
         Hint::ListLength => list <= gomap::SLOTS,
         Hint::None => keys <= gomap::SLOTS,
     };
-    let established = small(old.len(), om.len()) && small(new.len(), nm.len());
+    let established = small(old.len(), om.slots.len()) && small(new.len(), nm.slots.len());
     // An Enterprise-only release whose Go is open across a change of the
     // sort: both sorts, their own notes aside; a note when they differ.
     let other = GoSort::other_of_nomad(d.version).map(|alt| {
@@ -499,7 +580,9 @@ mod tests {
     #[test]
     fn last_of_a_key_wins_in_the_first_slot() {
         let side = map_side(&[("a", 1), ("b", 2), ("a", 3)], &|x: &(&str, i32)| x.0);
-        assert_eq!(side.len(), 2);
-        assert_eq!((side[0].0, side[0].1 .1), ("a", 3));
+        assert_eq!(side.slots.len(), 2);
+        assert_eq!((side.slots[0].0, side.slots[0].1 .1), ("a", 3));
+        assert_eq!(side.get(&"b").map(|x| x.1), Some(2));
+        assert!(side.get(&"c").is_none());
     }
 }
