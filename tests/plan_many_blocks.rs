@@ -101,17 +101,19 @@ fn a_thousand_ports_plan_in_less_order() {
     assert_eq!(v["FailedTGAllocs"], Value::Null, "{v}");
 }
 
-/// A thousand constraints, mutually less in pairs (the attribute one way,
-/// the value the other), none of their fields distinct across all of
-/// them: the note says the order is random and names them by position.
+/// A thousand constraints that `Less` does not order, whose attributes
+/// and values are distinct but for the last one's (each repeats an
+/// earlier one's): the note says the order is random and, no field
+/// telling them apart, names them by position. Naming them took a pass
+/// over all values per field of every object, each n² (np11: 9 s here,
+/// 0.09 s now; the thousand ports: 64 s, 0.3 s).
 #[test]
 fn a_thousand_unordered_constraints_are_noted() {
     let blocks: String = (0..1000)
         .map(|i| {
-            let attr = if i % 2 == 0 { "${meta.a}" } else { "${meta.b}" };
+            let (attr, value) = if i == 999 { (0, 998) } else { (i, 999 - i) };
             format!(
-                "    constraint {{\n      attribute = \"{attr}\"\n      operator = \"!=\"\n      value = \"v{:03}\"\n    }}\n",
-                999 - i / 2
+                "    constraint {{\n      attribute = \"${{meta.k{attr}}}\"\n      operator = \"!=\"\n      value = \"v{value}\"\n    }}\n"
             )
         })
         .collect();
