@@ -233,6 +233,9 @@ fn assert_clean(o: &Out, allowed: &[i32]) {
     }
 }
 
+/// Past our parser's bound a job file is "cannot tell", not invalid:
+/// Nomad's parsers read any depth (hclsyntax, hcl v1), so the 255 of plan
+/// and validate and check's 2 (np11 said 1: invalid).
 #[test]
 fn nesting_100000_levels_deep_is_a_located_error() {
     let d = tempdir("deep");
@@ -258,7 +261,7 @@ fn nesting_100000_levels_deep_is_a_located_error() {
     );
     for f in ["list.nomad", "blocks.nomad", "unary.nomad", "tmpl.nomad"] {
         let o = run(&d, &["validate", f]);
-        assert_clean(&o, &[1]);
+        assert_clean(&o, &[255]);
         assert!(
             o.stderr.contains("Nesting too deep"),
             "{f}: {}",
@@ -268,7 +271,7 @@ fn nesting_100000_levels_deep_is_a_located_error() {
     }
     // The same guard protects `check` and the world loader.
     let o = run(&d, &["check", "list.nomad"]);
-    assert_clean(&o, &[1]);
+    assert_clean(&o, &[2]);
     assert!(o.stdout.contains("Nesting too deep") || o.stderr.contains("Nesting too deep"));
     let w = d.join("world");
     write(&w, "cluster.hcl", format!("region = {deep_list}\n"));

@@ -123,7 +123,7 @@ mod warnings_identity;
 /// Code of the HCL1 parser's own errors (before 1.0).
 pub use hcl1_parse::CODE as HCL1_PARSE;
 pub use hcl1_unread::CODE as HCL1_UNREAD;
-pub use parse::HCL2_UNREAD;
+pub use parse::{HCL2_UNREAD, TOO_DEEP};
 
 pub use model::*;
 pub use regexp_unknown::{regexp_unknown, RegexpUnknown};

@@ -14,7 +14,11 @@ use crate::version::NomadVersion;
 /// reports, in its words where we can tell them (hclsyntax, 1.0 on), else
 /// ours.
 pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
-    crate::parse_ahead::nesting_check(source, "hcl::syntax")?;
+    crate::parse_ahead::nesting_check(source, TOO_DEEP).map_err(|mut d| {
+        d.message = format!("cannot tell: {}, past nomad-preflight's parser", d.message);
+        d.as_cannot_tell()
+            .help("Nomad's parsers read any depth (hclsyntax and hcl v1 recurse on Go's growing stack), so what Nomad makes of the file is not known: flatten it (locals for intermediate values)")
+    })?;
     // A file beginning with `{` is JSON to hcl v1 and to jobspec2 (1.0+).
     if let Some(read) = super::json_job::judge_if_json(source, version) {
         return read;
@@ -152,6 +156,10 @@ pub(super) fn decodes_partial(v: NomadVersion) -> bool {
             before(2, 6)
         }
 }
+
+/// A job file nested past [`crate::nesting::MAX_DEPTH`]: our parser's
+/// bound, not Nomad's, so "cannot tell" (job_file_error.rs's "Nesting").
+pub const TOO_DEEP: &str = "hcl::too-deep";
 
 /// The code of [`not_followed`]'s one line (job_file_error.rs's "Hcl2").
 pub const HCL2_UNREAD: &str = "jobspec::hcl2-unread";

@@ -70,10 +70,12 @@ pub const CANNOT_TELL_CODES: &[(&str, &str)] = &[
     (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
     (jobspec::locals::LOCALS_CANNOT_TELL, "Locals"),
     // Our own refusals, not Nomad's: a file we never read on behalf of
-    // a job file (outside the project), an evaluation past our budget.
+    // a job file (outside the project), an evaluation past our budget, a
+    // file nested past our parser's bound.
     // Nomad would read or compute it, so what it says is not known.
     (jobspec::eval::FILE_ACCESS, "FileAccess"),
     (jobspec::eval::BUDGET, "Budget"),
+    (jobspec::TOO_DEEP, "Nesting"),
 ];
 
 /// Classify the errors of a file that did not load.
