@@ -108,6 +108,7 @@ mod hcl2_var_unset;
 mod hcl2_var_validation;
 mod hcl_eval_errors;
 mod hcl_syntax_errors;
+mod hcl_unicode;
 mod hclsyntax_sweep;
 mod hook_precommit;
 mod import_address_ips;

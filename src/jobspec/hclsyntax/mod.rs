@@ -20,6 +20,7 @@
 
 mod parse;
 mod scan;
+mod unicode9;
 
 use crate::version::NomadVersion;
 

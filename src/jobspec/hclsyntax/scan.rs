@@ -85,14 +85,15 @@ struct Heredoc {
     start_of_line: bool,
 }
 
-/// HCL's identifier start: Unicode ID_Start or `_`.
+/// HCL's identifier start: ID_Start or `_`, in the Unicode 9.0 of
+/// hclsyntax's scanner (not today's: see [`super::unicode9`]).
 pub fn ident_start(c: char) -> bool {
-    c == '_' || unicode_ident::is_xid_start(c)
+    c == '_' || super::unicode9::id_start(c)
 }
 
-/// HCL's identifier continuation: Unicode ID_Continue or `-`.
+/// HCL's identifier continuation: ID_Continue (Unicode 9.0) or `-`.
 pub fn ident_continue(c: char) -> bool {
-    c == '-' || unicode_ident::is_xid_continue(c)
+    c == '-' || super::unicode9::id_continue(c)
 }
 
 /// Cut `text` into hclsyntax's tokens, ending with an `Eof` token.
@@ -110,8 +111,9 @@ pub fn scan(text: &str, double_colon: bool) -> Vec<Token> {
 /// What hcl-edit accepts and hclsyntax refuses, found in one pass that
 /// keeps nothing: a quoted string that runs past its line end (the offset
 /// of the first is returned), a number literal cty cannot read (`1.2.3`),
-/// a legacy index chained in one number (`a.1.2`) and a splat inside an
-/// attribute-only splat (`a.*.*`).
+/// a legacy index chained in one number (`a.1.2`), a splat inside an
+/// attribute-only splat (`a.*.*`) and an identifier character of a
+/// Unicode later than hclsyntax's 9.0 (`aꟀ`, `a<U+200D>b`).
 pub fn hcl_edit_blind_spot(text: &str) -> Option<usize> {
     let mut found = None;
     let mut prev = [Tok::Eof; 3];
@@ -125,6 +127,11 @@ pub fn hcl_edit_blind_spot(text: &str) -> Option<usize> {
             Tok::Star => {
                 prev == [Tok::Star, Tok::Dot, Tok::Dot] || prev[1..] == [Tok::Star, Tok::Dot]
             }
+            // hcl-edit reads identifiers with today's Unicode.
+            Tok::Invalid => text[t.start..]
+                .chars()
+                .next()
+                .is_some_and(unicode_ident::is_xid_continue),
             _ => false,
         };
         if bad {
