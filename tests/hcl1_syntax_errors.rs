@@ -49,7 +49,7 @@ fn ours(name: &str, era: Era) -> (String, usize) {
             ..
         } => (text, illegal_printed),
         Verdict::Panics(v) => (format!("PANIC {v}"), 0),
-        Verdict::CannotTell => ("UNSURE".into(), 0),
+        Verdict::CannotTell | Verdict::UnknownLetter(_) => ("UNSURE".into(), 0),
     }
 }
 

@@ -72,3 +72,23 @@ fn unicode_9_letters_still_validate() {
         }
     }
 }
+
+/// 0.9.3 was built with Go 1.11.6 (Unicode 10): U+A7C0 is `illegal char`
+/// there, U+0860 a letter; which Go knows which is not followed, so both
+/// are "cannot tell" (validate/plan 255, check 2), never a success.
+#[test]
+fn before_1_0_a_later_letter_cannot_be_told() {
+    for (m, id) in ["a\u{A7C0}", "b\u{860}"].into_iter().enumerate() {
+        let dir = project(&format!("uni1-{m}"), "0.9.3", JOB_HCL1, id);
+        for (cmd, code) in [("validate", 255), ("plan", 255), ("check", 2)] {
+            let o = run_in(&dir.0, &[cmd, "jobs/web.nomad"]);
+            assert_eq!(o.code, code, "{cmd} {id:?}: {}{}", o.stdout, o.stderr);
+            let all = flat(&format!("{}{}", o.stdout, o.stderr));
+            assert!(
+                all.contains("cannot tell what Nomad 0.9.3 makes of this file"),
+                "{cmd} {id:?}: {all}"
+            );
+            assert!(!all.contains("successful") && !all.contains("successfully allocated"));
+        }
+    }
+}

@@ -91,7 +91,7 @@ fn hcl1(dir: &str, era: hcl1_syntax::Era) {
                     },
                 }
             }
-            Verdict::CannotTell => "UNSURE".to_string(),
+            Verdict::CannotTell | Verdict::UnknownLetter(_) => "UNSURE".to_string(),
             Verdict::Panics(v) => format!("PANIC {v}"),
             Verdict::Refuses { text, .. } => text.replace('\\', "\\\\").replace('\n', "\\n"),
         };

@@ -54,7 +54,7 @@ pub fn judge(
     match hcl1_syntax::judge(&bytes, hcl1_syntax::Era::New) {
         Verdict::Refuses { .. } => return Fallback::Refuses,
         Verdict::Panics(value) => return Fallback::Panics(value),
-        Verdict::CannotTell => {
+        Verdict::CannotTell | Verdict::UnknownLetter(_) => {
             return Fallback::CannotTell(
                 "its HCL1 parser reads this text in ways not followed here",
             )

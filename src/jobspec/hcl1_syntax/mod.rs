@@ -26,6 +26,7 @@
 //! first non-space character `{`; nesting past 500 levels) the answer is
 //! "cannot tell" and the caller keeps its own words.
 
+mod go_letters;
 pub mod literal;
 mod parse;
 mod scan;
@@ -82,6 +83,10 @@ pub enum Verdict {
     /// The scanner's unread() panics: the CLI crashes with this value.
     Panics(&'static str),
     CannotTell,
+    /// A non-ASCII character that Rust calls a letter or digit decided a
+    /// token, and Go's tables of that Nomad may not (see
+    /// [`go_letters`]); at this byte offset of the bytes parsed.
+    UnknownLetter(usize),
 }
 
 /// Code of a file Nomad's CLI crashes on (a Go panic in its job parser,
@@ -127,8 +132,11 @@ fn judge_reading(bytes: &[u8], era: Era, text: Option<&str>) -> (Verdict, Litera
     if p.sc.panicked {
         return verdict(Verdict::Panics(UNREAD_PANIC));
     }
-    if p.sc.unsure || p.too_deep || p.lossy {
+    if p.too_deep || p.lossy {
         return verdict(Verdict::CannotTell);
+    }
+    if p.sc.unsure {
+        return verdict(Verdict::UnknownLetter(p.sc.unsure_at.unwrap_or(0)));
     }
     let (pos, text) = match (p.sc.error, result) {
         (Some((pos, msg)), _) => (pos, format!("At {pos}: {msg}")),
@@ -245,7 +253,36 @@ pub fn check(src: &Source, v: NomadVersion) -> Option<Result<Literals, Diag>> {
         )),
         Verdict::Accepts => Some(Ok(literals)),
         Verdict::CannotTell => None,
+        // Not the HCL2 reading's verdict either: hcl-edit takes any letter
+        // of today's Unicode (R11-7: `meta { aꟀ = "v" }` at 0.9.3).
+        Verdict::UnknownLetter(at) => {
+            let at = at.saturating_sub(if src.bom { 3 } else { 0 });
+            Some(Err(unknown_letter(src, v, at)))
+        }
     }
+}
+
+/// The one line for an identifier character Go's `unicode` tables of
+/// Nomad `v`'s build may not know (hcl v1's isLetter is
+/// `unicode.IsLetter`, hcl/scanner/scanner.go@v1.0.0:617-619; a letter it
+/// does not know is `illegal char`).
+fn unknown_letter(src: &Source, v: NomadVersion, at: usize) -> Diag {
+    let mut at = at.min(src.text.len());
+    while !src.text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let end = src.text[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
+    let (a, b, c) = crate::gorelease::go_of(v);
+    let go = format!("Go {a}.{b}.{c}");
+    Diag::error(
+        UNREAD,
+        format!("cannot tell what Nomad {v} makes of this file: its HCL1 scanner reads a letter or digit outside ASCII with the Unicode tables of {go}, which built it, and whether those know this character (one assigned after Unicode 9.0, or not a letter there) is not known here"),
+    )
+    .at(src, Span::new(at, end), "letter of a later Unicode?")
+    .help("spell identifiers in ASCII (or in letters Unicode 9.0 already had), or judge the file on the cluster")
 }
 
 /// The text offset of hcl's line and column (columns count characters; a

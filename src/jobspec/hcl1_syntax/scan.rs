@@ -110,6 +110,8 @@ pub struct Scanner<'a> {
     /// A non-ASCII letter or digit decided a token: Go's unicode tables
     /// are not ours, so the answer is "cannot tell".
     pub unsure: bool,
+    /// The byte offset (in `src`) of the first such character.
+    pub unsure_at: Option<usize>,
 }
 
 impl<'a> Scanner<'a> {
@@ -129,6 +131,7 @@ impl<'a> Scanner<'a> {
             error: None,
             panicked: false,
             unsure: false,
+            unsure_at: None,
         }
     }
 
@@ -277,6 +280,7 @@ impl<'a> Scanner<'a> {
     pub(super) fn letter(&mut self, ch: u32) -> bool {
         match char::from_u32(ch) {
             Some(c) if c.is_ascii() => c.is_ascii_alphabetic() || c == '_',
+            Some(c) if super::go_letters::surely_letter(c) => true,
             Some(c) => self.wide(c.is_alphabetic()),
             None => false,
         }
@@ -285,16 +289,22 @@ impl<'a> Scanner<'a> {
     pub(super) fn digit(&mut self, ch: u32) -> bool {
         match char::from_u32(ch) {
             Some(c) if c.is_ascii() => c.is_ascii_digit(),
+            Some(c) if super::go_letters::surely_digit(c) => true,
             Some(c) => self.wide(c.is_numeric()),
             None => false,
         }
     }
 
-    /// Go's unicode.IsLetter / IsDigit of a non-ASCII character: false
-    /// where Rust's wider classes say no; otherwise not ours to tell.
+    /// Go's unicode.IsLetter / IsDigit of a non-ASCII character that is
+    /// not surely one ([`super::go_letters`]): false where Rust's wider
+    /// classes say no; otherwise not ours to tell. Every caller asks of
+    /// the character it has just read.
     fn wide(&mut self, maybe: bool) -> bool {
         if maybe {
             self.unsure = true;
+            if self.unsure_at.is_none() {
+                self.unsure_at = Some(self.off.saturating_sub(self.last_read));
+            }
         }
         false
     }
