@@ -92,3 +92,56 @@ fn before_1_0_a_later_letter_cannot_be_told() {
         }
     }
 }
+
+/// Where hclsyntax's other errors are not followed (a template directive
+/// beside the later letter), Nomad still refuses the file: "cannot tell"
+/// its words (validate/plan 255, check 2), never a success.
+#[test]
+fn a_later_letter_beside_a_template_directive_is_never_a_success() {
+    let job = JOB.replace(
+        "    m = \"${local.@ID@}\"\n",
+        "    m = \"${local.@ID@}\"\n    n = \"%{ if true }x%{ endif }\"\n",
+    );
+    let dir = project("uni-tmpl", "2.0.5", &job, "a\u{A7C0}");
+    for (cmd, code) in [("validate", 255), ("plan", 255), ("check", 2)] {
+        let o = run_in(&dir.0, &[cmd, "jobs/web.nomad"]);
+        assert_eq!(o.code, code, "{cmd}: {}{}", o.stdout, o.stderr);
+        let all = flat(&format!("{}{}", o.stdout, o.stderr));
+        assert!(all.contains("refuses U+A7C0 here"), "{cmd}: {all}");
+        assert!(!all.contains("successful") && !all.contains("successfully allocated"));
+    }
+}
+
+/// A var file is parsed by hclsyntax too: the later letter is refused in
+/// its words, or, beside a directive, "cannot tell".
+#[test]
+fn a_later_letter_in_a_var_file_is_refused() {
+    let job = "variable \"x\" {\n  type = string\n}\njob \"web\" {\n  datacenters = [\"dc1\"]\n  meta {\n    m = var.x\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
+    let dir = project("uni-var", "2.0.5", job, "");
+    std::fs::write(dir.0.join("plain.hcl"), "x = \"a\"\na\u{A7C0} = 1\n").expect("write");
+    std::fs::write(
+        dir.0.join("tmpl.hcl"),
+        "x = \"%{ if true }a%{ endif }\"\na\u{A7C0} = 1\n",
+    )
+    .expect("write");
+    let o = run_in(
+        &dir.0,
+        &["validate", "-var-file=plain.hcl", "jobs/web.nomad"],
+    );
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("unable to parse var file: plain.hcl:2,2-3: Invalid character; This character is not used within the language."),
+        "{}",
+        o.stderr
+    );
+    let o = run_in(
+        &dir.0,
+        &["validate", "-var-file=tmpl.hcl", "jobs/web.nomad"],
+    );
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        flat(&o.stderr).contains("identifier character hclsyntax refuses"),
+        "{}",
+        o.stderr
+    );
+}

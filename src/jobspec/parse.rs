@@ -202,7 +202,27 @@ fn blind_spot(source: &Source, at: usize, v: NomadVersion) -> Option<Diags> {
     if let Some(worded) = Era::of(v).and_then(|era| nomad_worded(source, era, &ours, v)) {
         return Some(worded);
     }
+    // The rest are ASCII; this is an identifier character of a Unicode
+    // later than hclsyntax's 9.0 (`Invalid character` there), in a file
+    // whose other errors we cannot word (a template directive, a `for`).
+    let later = source.text.get(at..).and_then(|t| t.chars().next());
+    if let (Some(_), Some(c)) = (Era::of(v), later.filter(|c| !c.is_ascii())) {
+        return Some(later_unicode(source, at, c, v));
+    }
     quoted_newline.then(|| ours.into())
+}
+
+/// Nomad refuses the file (hclsyntax's identifiers are Unicode 9.0's:
+/// hclsyntax/unicode_derived.rl), but its full text is not followed here.
+fn later_unicode(source: &Source, at: usize, c: char, v: NomadVersion) -> Diags {
+    let span = char_at(source, at);
+    Diag::error(
+        HCL2_UNREAD,
+        format!("cannot tell what Nomad {v} prints for this file: its parser (hclsyntax) refuses U+{:04X} here (`Invalid character; This character is not used within the language.`: its identifiers are Unicode 9.0's), and its other diagnostics for this file are not followed here", u32::from(c)),
+    )
+    .at(source, span, "not an identifier character in Nomad's HCL")
+    .help("spell identifiers in letters Unicode 9.0 already had (ASCII is safest); Nomad refuses this file either way")
+    .into()
 }
 
 /// hclsyntax's diagnostics for a file hcl-edit refused, each located, with

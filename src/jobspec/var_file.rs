@@ -185,6 +185,19 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
             .collect();
         return Ok(VarFile::unparsed(lines));
     }
+    // hclsyntax refuses an identifier character of a later Unicode than
+    // its 9.0 (`Invalid character`), which hcl-edit takes; its words were
+    // not found above (a template directive, a `for`), so say so.
+    if era.is_some()
+        && super::hclsyntax::hcl_edit_blind_spot(&src.text)
+            .and_then(|at| src.text.get(at..)?.chars().next())
+            .is_some_and(|c| !c.is_ascii())
+    {
+        return Ok(VarFile {
+            unread: Some("a var file holds an identifier character hclsyntax refuses (its identifiers are Unicode 9.0's), in a file whose other diagnostics are not followed here".into()),
+            ..VarFile::unparsed(vec![])
+        });
+    }
     // A repeated object key is hclsyntax's last one, as in a job file.
     let parsed = hcl_edit::parser::parse_body(&src.text);
     let body = match super::dup_keys::read_repeats(&src.text, parsed) {
