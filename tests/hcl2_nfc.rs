@@ -116,3 +116,76 @@ fn a_constraint_against_unnormalised_node_meta_fails_as_nomad_s_does() {
         );
     }
 }
+
+/// The first stderr line of a string Nomad `version`'s tables (Unicode
+/// `tables`) may normalise otherwise, for code point `cp` assigned after
+/// `after`.
+fn nfc_untold(version: &str, cp: &str, after: &str, tables: &str) -> String {
+    format!("error: cannot tell what Nomad {version} makes of this string: it holds {cp}, assigned after Unicode {after}, which the Unicode {tables} tables Nomad {version} normalises strings with (go-cty, golang.org/x/text) do not know, and NFC by nomad-preflight's Unicode 18.0.0 tables changes the string")
+}
+
+#[test]
+fn a_unicode_16_composition_is_cannot_tell_at_2_0_5() {
+    // redteam11 R11-3: U+11382 U+113C9 compose to U+11383 from Unicode
+    // 16; Nomad 2.0.5's x/text v0.40.0 (go1.26: tables15.0.0.go) keeps
+    // the pair, so the env differs and Nomad plans a destructive update.
+    // We composed it and planned "(2 ignore)", exit 0.
+    let w = world("");
+    let old = job("", "redis", "        GREETING = \"\u{11383}\"\n");
+    let new = job("", "redis", "        GREETING = \"\u{11382}\u{113C9}\"\n");
+    let out = plan("tulu", "2.0.5", &w, &old, &new);
+    assert_eq!(out.code, 255, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr.lines().next(),
+        Some(nfc_untold("2.0.5", "U+11382", "15.0.0", "15.0.0").as_str()),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("All tasks successfully allocated."));
+}
+
+#[test]
+fn a_new_code_point_our_nfc_keeps_plans_as_before() {
+    // U+11383 alone is NFC in our tables and an inert starter in Nomad's:
+    // the same string in both; an edit beside it plans as an edit.
+    let w = world("");
+    let env = "        GREETING = \"\u{11383}\"\n";
+    let old = job("", "redis", env);
+    let new = job("", "redis:7", env);
+    let out = plan("tulu-kept", "2.0.5", &w, &old, &new);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        diff(&out).contains("      +/- image: \"redis\" => \"redis:7\"\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_mark_known_from_unicode_13_is_cannot_tell_only_before() {
+    // e U+0301 U+1ABF (Unicode 13, class 220): our NFC reorders and
+    // composes to U+00E9 U+1ABF; Nomad 1.0.0's x/text 12.0.0 tables read
+    // U+1ABF as a starter (the same result here, but not knowable in
+    // general): cannot tell. From 1.1.0 (13.0.0 tables) it is one job.
+    let w = world("");
+    let old = job("", "redis", "        A = \"\u{e9}\u{1ABF}\"\n");
+    let new = job("", "redis", "        A = \"e\u{301}\u{1ABF}\"\n");
+    let out = plan("w-below", "1.0.0", &w, &old, &new);
+    assert_eq!(out.code, 255, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stderr.lines().next(),
+        Some(nfc_untold("1.0.0", "U+1ABF", "12.0.0", "12.0.0").as_str()),
+        "{}",
+        out.stderr
+    );
+    for v in ["1.6.0", "2.0.5"] {
+        let out = plan("w-below", v, &w, &old, &new);
+        assert_eq!(out.code, 0, "{v}: {}{}", out.stdout, out.stderr);
+        assert_eq!(
+            diff(&out),
+            "Job: \"j\"\nTask Group: \"g\" (1 ignore)\n  Task: \"t\"\n",
+            "{v}"
+        );
+    }
+}

@@ -193,6 +193,11 @@ fn a_front_end_cannot_tell_is_cannot_tell_in_all_three() {
             "jobspec::number-cannot-tell",
         ),
         (
+            "nfc",
+            "  meta {\n    x = \"\u{11382}\u{113C9}\"\n  }\n",
+            "jobspec::nfc-cannot-tell",
+        ),
+        (
             "outside",
             "  meta {\n    x = file(\"/etc/hostname\")\n  }\n",
             "jobspec::file-access",

@@ -137,6 +137,7 @@ const UNTOLD: &[&str] = &[
     super::var_file_values::VAR_FILE_CANNOT_TELL,
     super::eval::SHAPE_CANNOT_TELL,
     super::cty_number::NUMBER_CANNOT_TELL,
+    super::eval::nfc::NFC_CANNOT_TELL,
     super::functions::FUNCTION_CANNOT_TELL,
     super::var_validation::CANNOT_TELL,
     super::eval::FILE_ACCESS,

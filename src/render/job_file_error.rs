@@ -66,6 +66,7 @@ pub const CANNOT_TELL_CODES: &[(&str, &str)] = &[
     (jobspec::var_file_values::VAR_FILE_CANNOT_TELL, "VarFile"),
     (jobspec::eval::SHAPE_CANNOT_TELL, "Shape"),
     (jobspec::cty_number::NUMBER_CANNOT_TELL, "Number"),
+    (jobspec::eval::nfc::NFC_CANNOT_TELL, "Nfc"),
     (jobspec::functions::FUNCTION_CANNOT_TELL, "Function"),
     (jobspec::VALIDATION_CANNOT_TELL, "Validation"),
     (jobspec::locals::LOCALS_CANNOT_TELL, "Locals"),

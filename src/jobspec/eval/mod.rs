@@ -17,6 +17,7 @@ mod diag;
 mod for_expr;
 mod hcl1_names;
 pub mod nfc;
+pub mod nfc_age;
 mod numbers;
 mod object_key;
 mod operators;
@@ -239,7 +240,7 @@ impl<'a> Scope<'a> {
             Expression::Number(n) => {
                 self.number_literal(n.value().as_f64().unwrap_or(0.0), expr)?
             }
-            Expression::String(s) => Value::String(self.nfc(s.value().clone())),
+            Expression::String(s) => Value::String(self.nfc(s.value().clone(), sp)?),
             Expression::Array(a) => {
                 charge(a.len() as u64, 0, sp)?;
                 let mut out = Vec::with_capacity(a.len());
@@ -264,14 +265,14 @@ impl<'a> Scope<'a> {
                 }
                 let s = self.template(tpl)?;
                 charge(1, s.len() as u64, sp)?;
-                Value::String(self.nfc(s))
+                Value::String(self.nfc(s, sp)?)
             }
             Expression::HeredocTemplate(h) => {
                 // `<<-`: hcl's stripping, not hcl-edit's (heredoc.rs).
                 let flushed = super::heredoc::flush(h, self.text);
                 let s = self.template(flushed.as_ref().unwrap_or(&h.template))?;
                 charge(1, s.len() as u64, sp)?;
-                Value::String(self.nfc(s))
+                Value::String(self.nfc(s, sp)?)
             }
             Expression::Parenthesis(p) => self.ev(p.inner())?,
             Expression::Variable(v) => {
@@ -289,7 +290,7 @@ impl<'a> Scope<'a> {
             Expression::Conditional(c) => self.conditional(c)?,
             Expression::FuncCall(f) => {
                 let v = self.call(f, sp)?;
-                self.nfc_value(v)
+                self.nfc_value(v, sp)?
             }
             Expression::Traversal(t) => self.traversal(t)?,
             Expression::UnaryOp(u) => self.unary(u, expr)?,

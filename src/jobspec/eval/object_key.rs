@@ -66,7 +66,13 @@ impl Scope<'_> {
             };
             if let (Some(key), Some(value)) = (key, value) {
                 // ObjectVal normalises its attribute names.
-                out.insert(self.nfc(key), value);
+                let key_sp = hcl_edit::Span::span(k).map_or(sp, |r| Span::new(r.start, r.end));
+                match self.nfc(key, key_sp) {
+                    Ok(key) => {
+                        out.insert(key, value);
+                    }
+                    Err(err) => gather.push(err),
+                }
             }
         }
         gather.finish()?;

@@ -119,6 +119,7 @@ pub fn untold_code(code: &str) -> bool {
             | super::FILE_ACCESS
             | shape::SHAPE_CANNOT_TELL
             | crate::jobspec::cty_number::NUMBER_CANNOT_TELL
+            | super::nfc::NFC_CANNOT_TELL
             | crate::jobspec::functions::FUNCTION_CANNOT_TELL
     )
 }

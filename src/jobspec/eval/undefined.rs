@@ -121,7 +121,16 @@ impl Scope<'_> {
             }
         };
         // The hook returns cty.StringVal(v): normalised as every string is.
-        Some(Ok((super::Value::String(self.nfc(text)), n)))
+        let root_at = hcl_edit::Span::span(root)?;
+        let end = match steps.last() {
+            Some(op) => hcl_edit::Span::span(op)?.end,
+            None => root_at.end,
+        };
+        let sp = crate::source::Span::new(root_at.start, end);
+        Some(match self.nfc(text, sp) {
+            Ok(text) => Ok((super::Value::String(text), n)),
+            Err(e) => Err(e.into()),
+        })
     }
 }
 
