@@ -189,3 +189,39 @@ fn a_mark_known_from_unicode_13_is_cannot_tell_only_before() {
         );
     }
 }
+
+#[test]
+fn var_file_and_var_values_holding_the_composition_are_cannot_tell() {
+    // The same string given through a -var, a var file in HCL and one in
+    // JSON: each is a cty.StringVal, normalised as a literal is.
+    let w = world("");
+    let old = job("", "redis", "        GREETING = \"\u{11383}\"\n");
+    let new = format!(
+        "variable \"g\" {{\n  type = string\n}}\n{}",
+        job("", "redis", "        GREETING = var.g\n")
+    );
+    let pair = "\u{11382}\u{113C9}";
+    let why = "holds U+11382, assigned after Unicode 15.0.0, which the Unicode 15.0.0 tables Nomad 2.0.5 normalises strings with (go-cty, golang.org/x/text) do not know, and NFC by nomad-preflight's Unicode 18.0.0 tables changes the string";
+    let var = format!("-var=g={pair}");
+    for (tag, args, who) in [
+        ("var", vec![var.as_str()], "the value of -var for g"),
+        ("hcl", vec!["-var-file=v.hcl"], "the value of g"),
+        (
+            "json",
+            vec!["-var-file=v.json"],
+            "the value of g in a var file",
+        ),
+    ] {
+        let dir = edit_plan::project(&format!("hcl2-nfc-vars-{tag}"), &w, &old, &new);
+        dir.put("v.hcl", &format!("g = \"{pair}\"\n"));
+        dir.put("v.json", &format!("{{\"g\": \"{pair}\"}}\n"));
+        let out = edit_plan::run(&dir, "2.0.5", &args);
+        assert_eq!(out.code, 255, "{tag}: {}{}", out.stdout, out.stderr);
+        assert_eq!(
+            out.stderr.lines().next(),
+            Some(format!("error: cannot tell what Nomad 2.0.5 says of the variables' values: {who} {why}").as_str()),
+            "{tag}: {}",
+            out.stderr
+        );
+    }
+}

@@ -133,7 +133,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
         path.extension().is_some_and(|e| e == "json")
     };
     if json {
-        let f = match super::var_file_json::read(&src.text, &shown) {
+        let f = match super::var_file_json::read(&src.text, &shown, scope.fns.version) {
             Ok(f) => f,
             // What Nomad prints of it is not known here (why): it stops
             // there as at a refusal.
@@ -258,6 +258,14 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
                 s.eval(&a.value).map_err(|e| {
                     if e.code == super::cty_number::NUMBER_CANNOT_TELL {
                         number_unread = Some(super::cty_number::VAR_FILE_WHY.to_string());
+                    }
+                    // A string Nomad's Unicode tables may normalise
+                    // otherwise (eval/nfc.rs): likewise not known.
+                    if e.code == super::eval::nfc::NFC_CANNOT_TELL {
+                        let why = e.message.split_once(": ").map_or("", |(_, w)| w);
+                        let why =
+                            why.replacen("it holds", &format!("the value of {name} holds"), 1);
+                        number_unread.get_or_insert(why);
                     }
                     e.message
                 })

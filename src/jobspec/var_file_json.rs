@@ -50,7 +50,11 @@ pub(super) struct JsonVarFile {
 
 /// Reads `text` (shown as `file`) as hcl's JSON parser does, or says why
 /// what Nomad prints of it is not known here.
-pub(super) fn read(text: &str, file: &str) -> Result<JsonVarFile, String> {
+pub(super) fn read(
+    text: &str,
+    file: &str,
+    version: crate::version::NomadVersion,
+) -> Result<JsonVarFile, String> {
     let mut out = JsonVarFile {
         members: Vec::new(),
         first: Vec::new(),
@@ -116,7 +120,13 @@ pub(super) fn read(text: &str, file: &str) -> Result<JsonVarFile, String> {
         let mut repeats = false;
         let value = match value_of(&m.value, &mut repeats) {
             // hcl's JSON values are cty values: strings and keys in NFC.
-            Some(v) => super::eval::nfc::nfc_value(v),
+            Some(v) => match super::eval::nfc::nfc_value_checked(v, version) {
+                Ok(v) => v,
+                Err(u) => {
+                    out.unread = Some(u.why(&format!("the value of {} in a var file", m.name)));
+                    return Ok(out);
+                }
+            },
             None => {
                 out.unread = Some("a var file holds a number a 64-bit float does not hold as hcl's JSON parser does (go-cty's 512-bit big.Float): beyond its range, such as 1e400, or past its precision, such as 987654321098765432".into());
                 return Ok(out);
@@ -186,6 +196,8 @@ fn number(text: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    const V205: crate::version::NomadVersion = crate::version::NomadVersion::new(2, 0, 5);
+
     #[test]
     fn only_a_brace_after_spaces_makes_json() {
         assert!(is_json("{\"a\": 1}"));
@@ -202,6 +214,7 @@ mod tests {
         let f = read(
             "{\"n\": \"x\", \"o\": {\"a\": \"${upper(1)}\", \"b\": 2}, \"//\": 5}",
             "f.json",
+            V205,
         )
         .expect("json");
         assert_eq!(f.members.len(), 2);
@@ -217,7 +230,7 @@ mod tests {
                 .collect()
             )
         );
-        let d = read("{\"n\": 1, \"n\": 2}", "f4.json").expect("json");
+        let d = read("{\"n\": 1, \"n\": 2}", "f4.json", V205).expect("json");
         assert_eq!(
             d.first,
             vec!["f4.json:1,10-13: Duplicate attribute definition; The argument \"n\" was already set at f4.json:1,2-8."]
@@ -227,6 +240,7 @@ mod tests {
         let r = read(
             "{\"o\": {\"a\": 1, \"a\": 2}, \"p\": [{\"a\": 1}, {\"a\": 2}]}",
             "f.json",
+            V205,
         )
         .expect("json");
         assert!(r.members[0].repeats);
@@ -236,11 +250,11 @@ mod tests {
     #[test]
     fn a_variable_object_declares() {
         // tests/hcl-oracle/jobvars.go: f12.json.
-        let f = read("{\"n\": 1, \"variable\": {\"x\": {}}}", "f12.json").expect("json");
+        let f = read("{\"n\": 1, \"variable\": {\"x\": {}}}", "f12.json", V205).expect("json");
         assert!(f.declares);
         assert_eq!(f.first.len(), 1);
         assert!(f.first[0].starts_with("f12.json:1,10-20: Variable declaration in a .var file; "));
-        let g = read("{\"variable\": {\"x\": 1}}", "f.json").expect("json");
+        let g = read("{\"variable\": {\"x\": 1}}", "f.json", V205).expect("json");
         assert!(g.unsure);
     }
 }

@@ -170,7 +170,8 @@ impl Sources<'_, '_> {
         from: &str,
     ) -> Result<(Value, String), (JudgedValue, Constraint)> {
         match self.declaration(k) {
-            // cty.StringVal: NFC (eval/nfc.rs).
+            // cty.StringVal: NFC (eval/nfc.rs); `flag` said "cannot
+            // tell" where Nomad's tables may not give ours.
             Some(d) if d.literal_cli => Ok((
                 Value::String(super::eval::nfc::nfc_string(text.to_string())),
                 ":0,0-0".to_string(),
@@ -188,6 +189,13 @@ impl Sources<'_, '_> {
         } else {
             ("arguments", "-var".to_string())
         };
+        if self.declaration(k).is_some_and(|d| d.literal_cli) {
+            if let Err(u) = super::eval::nfc::nfc_checked(v.to_string(), self.opts.version) {
+                let why = u.why(&format!("the value of {origin} for {k}"));
+                self.given.refused.unread.get_or_insert(why);
+                return false;
+            }
+        }
         let taken = match self.cli(k, v, from) {
             Ok((val, at)) => {
                 let via = Via { at, arg: !env };

@@ -83,8 +83,16 @@ impl Unknown {
     /// The one line `plan` and `validate` say.
     pub fn reason(&self) -> String {
         format!(
-            "cannot tell what Nomad {} makes of this string: it holds U+{:04X}, assigned after Unicode {}, which the Unicode {} tables Nomad {} normalises strings with (go-cty, golang.org/x/text) do not know, and NFC by nomad-preflight's Unicode {} tables changes the string",
+            "cannot tell what Nomad {} makes of this string: {}",
             self.version,
+            self.why("it")
+        )
+    }
+
+    /// Why, of the string called `it`.
+    pub fn why(&self, it: &str) -> String {
+        format!(
+            "{it} holds U+{:04X}, assigned after Unicode {}, which the Unicode {} tables Nomad {} normalises strings with (go-cty, golang.org/x/text) do not know, and NFC by nomad-preflight's Unicode {} tables changes the string",
             self.char as u32,
             self.first_known.before().name(),
             self.tables.name(),
@@ -146,20 +154,6 @@ pub fn nfc_string(s: String) -> String {
     }
 }
 
-/// `v` with every string and key in NFC (a value made by go-cty).
-pub fn nfc_value(v: Value) -> Value {
-    match v {
-        Value::String(s) => Value::String(nfc_string(s)),
-        Value::List(items) => Value::List(items.into_iter().map(nfc_value).collect()),
-        Value::Map(m) => Value::Map(
-            m.into_iter()
-                .map(|(k, v)| (nfc_string(k), nfc_value(v)))
-                .collect::<BTreeMap<_, _>>(),
-        ),
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +171,7 @@ mod tests {
             "caf\u{e9}".to_string(),
             Value::List(vec![Value::String("caf\u{e9}".into()), Value::Number(1.0)]),
         )]));
-        assert_eq!(nfc_value(v), want);
+        assert_eq!(nfc_value_checked(v, NomadVersion::new(2, 0, 5)), Ok(want));
         // Hangul jamo compose too (norm.NFC composes them algorithmically).
         assert_eq!(nfc_string("\u{1100}\u{1161}".into()), "\u{ac00}");
     }
