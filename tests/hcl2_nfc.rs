@@ -225,3 +225,29 @@ fn var_file_and_var_values_holding_the_composition_are_cannot_tell() {
         );
     }
 }
+
+#[test]
+fn a_wide_starter_before_a_mark_is_cannot_tell() {
+    // x/text's combine keys a pair on 16 bits of each code point:
+    // U+10065 U+0301 is U+00E9 in Nomad (x/text 13.0.0 tables, checked
+    // with Go), two code points for our NFC, so this edit is no change
+    // in Nomad; we planned a destructive update.
+    let w = world("");
+    let old = job("", "redis", "        A = \"\u{e9}\"\n");
+    let new = job("", "redis", "        A = \"\u{10065}\u{301}\"\n");
+    for v in ["1.0.0", "1.6.0", "2.0.5"] {
+        let out = plan("wide", v, &w, &old, &new);
+        assert_eq!(out.code, 255, "{v}: {}{}", out.stdout, out.stderr);
+        assert_eq!(
+            out.stderr.lines().next(),
+            Some(format!("error: cannot tell what Nomad {v} makes of this string: it holds U+10065 followed by U+0301, which the NFC of golang.org/x/text (Nomad {v}'s go-cty) may compose as the code points' low 16 bits would (its combine cuts them to 16 bits), and nomad-preflight does not follow").as_str()),
+            "{v}: {}",
+            out.stderr
+        );
+    }
+    // An emoji and a composed letter apart: as before.
+    let new = job("", "redis", "        A = \"\u{1F389}e\u{301}\"\n");
+    let old = job("", "redis", "        A = \"\u{1F389}\u{e9}\"\n");
+    let out = plan("emoji", "2.0.5", &w, &old, &new);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}

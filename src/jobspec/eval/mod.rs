@@ -18,6 +18,7 @@ mod for_expr;
 mod hcl1_names;
 pub mod nfc;
 pub mod nfc_age;
+pub mod nfc_wide;
 mod numbers;
 mod object_key;
 mod operators;
