@@ -150,24 +150,9 @@ impl Prepared {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::set_order::tests::constraint;
     use crate::diff::DiffType;
     use crate::version::NomadVersion;
-
-    fn constraint(l: &str, op: &str, r: &str) -> ObjectDiff {
-        let f = |name: &str, v: &str| FieldDiff {
-            ty: DiffType::Added,
-            name: name.into(),
-            old: String::new(),
-            new: v.into(),
-            annotations: Vec::new(),
-        };
-        ObjectDiff {
-            ty: DiffType::Added,
-            name: "Constraint".into(),
-            fields: vec![f("LTarget", l), f("Operand", op), f("RTarget", r)],
-            objects: Vec::new(),
-        }
-    }
 
     /// The n³ check this module ran before (every pair's `Less` on fresh
     /// copies, then every triple), kept as the reference.

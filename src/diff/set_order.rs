@@ -446,12 +446,13 @@ fn note(text: impl FnOnce(&str) -> String) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::diff::{DiffType, FieldDiff};
     use crate::version::NomadVersion;
 
-    fn constraint(l: &str, op: &str, r: &str) -> ObjectDiff {
+    /// A constraint's object as the diff adds it (less_order's tests too).
+    pub(in crate::diff) fn constraint(l: &str, op: &str, r: &str) -> ObjectDiff {
         let f = |name: &str, v: &str| FieldDiff {
             ty: DiffType::Added,
             name: name.into(),

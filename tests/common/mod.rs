@@ -5,12 +5,20 @@ pub mod batch;
 pub mod dialect;
 pub mod edit_plan;
 pub mod gone;
+pub mod in_process;
+pub mod nomad_text;
 pub mod one_node;
 pub mod plan_out;
 pub mod seeds;
 pub mod service;
 pub mod var_files;
 pub mod why;
+
+// Each test binary (integration, adversarial) uses a part of them.
+#[allow(unused_imports)]
+pub use in_process::*;
+#[allow(unused_imports)]
+pub use nomad_text::*;
 
 /// Snapshot assertion storing snapshots under the top-level `snapshots/`.
 #[macro_export]
@@ -328,30 +336,6 @@ pub fn assert_keys_agree(wrong: &[String]) {
     );
 }
 
-/// A job file's text loaded as `version` reads it, diagnostics and all.
-pub fn parse_job(
-    text: &str,
-    version: nomad_preflight::version::NomadVersion,
-) -> nomad_preflight::jobspec::ParsedJob {
-    let mut vfs = nomad_preflight::vfs::MemVfs::new("t");
-    vfs.insert("j.nomad", text);
-    let opts = nomad_preflight::jobspec::LoadOptions {
-        version,
-        ..Default::default()
-    };
-    nomad_preflight::jobspec::load(&vfs, std::path::Path::new("j.nomad"), &opts)
-}
-
-/// A job file's text loaded as `version` reads it; the file must be valid.
-pub fn load_job(
-    text: &str,
-    version: nomad_preflight::version::NomadVersion,
-) -> nomad_preflight::jobspec::Job {
-    let p = parse_job(text, version);
-    assert!(p.is_valid(), "{:?}", p.diags);
-    p.job.expect("job")
-}
-
 /// `import DIR --write TMP/rules`, with `jobs` copied into TMP beside it.
 pub fn written_import(
     dir: &std::path::Path,
@@ -376,115 +360,6 @@ pub fn written_import(
     (tmp, rules)
 }
 
-/// The annotated 2.0.5 diff of two job files (`contextual` as `nomad job
-/// plan` asks for it), as the diff tests read it.
-pub fn diff_205(old: &str, new: &str, contextual: bool) -> nomad_preflight::diff::JobDiff {
-    let v = nomad_preflight::version::NomadVersion::new(2, 0, 5);
-    let (o, n) = (load_job(old, v), load_job(new, v));
-    let mut d = nomad_preflight::diff::job_diff_with(Some(&o), Some(&n), v, contextual);
-    nomad_preflight::planner::annotate::annotate(&mut d, &Default::default());
-    d
-}
-
-/// A FieldDiff as Nomad's JSON writes it (no annotations).
-pub fn field_json(ty: &str, name: &str, old: &str, new: &str) -> serde_json::Value {
-    serde_json::json!({"Type": ty, "Name": name, "Old": old, "New": new, "Annotations": null})
-}
-
-pub fn to_json<T: serde::Serialize>(x: &T) -> serde_json::Value {
-    serde_json::to_value(x).expect("json")
-}
-
-/// go-multierror's list text, as the release `v` words it (the format
-/// changed in go-multierror 1.0, vendored from Nomad 0.10.4): the words of
-/// Nomad's own `mErr.Error()`, for expected validation texts.
-pub fn go_multierror(v: &str, items: &[String]) -> String {
-    let old = matches!(v.split('.').collect::<Vec<_>>()[..], ["0", m, p, ..]
-        if m.parse::<u32>().unwrap_or(0) < 10
-            || (m == "10" && p.parse::<u32>().unwrap_or(0) < 4));
-    if old {
-        let lines: Vec<String> = items.iter().map(|i| format!("* {i}")).collect();
-        format!("{} error(s) occurred:\n\n{}", items.len(), lines.join("\n"))
-    } else {
-        let head = if items.len() == 1 {
-            "1 error occurred:".to_string()
-        } else {
-            format!("{} errors occurred:", items.len())
-        };
-        let lines: String = items.iter().map(|i| format!("\n\t* {i}")).collect();
-        format!("{head}{lines}\n\n")
-    }
-}
-
-/// Nomad's error list for a job whose group `g` fails `items`.
-pub fn group_refusal(v: &str, items: &[String]) -> String {
-    let g = format!(
-        "Task group g validation failed: {}",
-        go_multierror(v, items)
-    );
-    go_multierror(v, &[g])
-}
-
-/// Runs `validate` and `plan` on the job `text` under release `v`, as a
-/// user does, and records in `failures` where either differs from Nomad:
-/// `want` is the refusal Nomad prints (validate exits 1 with `Job
-/// validation errors:` and it; plan exits 255 with `Error during plan:
-/// Unexpected response code: 500 (it)`), or `None` where Nomad accepts.
-/// Whether release `v` ("X.Y.Z") is `major.minor` or later.
-pub fn at_least(v: &str, major: u32, minor: u32) -> bool {
-    let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-    let (a, b) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    (a, b) >= (major, minor)
-}
-
-pub fn judge_validation(
-    failures: &mut Vec<String>,
-    tag: &str,
-    name: &str,
-    text: &str,
-    v: &str,
-    want: Option<String>,
-) {
-    let (vcode, _, verr) = run_job(
-        &format!("{tag}-v"),
-        text,
-        &["validate", "--nomad-version", v, "j.nomad"],
-    );
-    let (pcode, _, perr) = run_job(
-        &format!("{tag}-p"),
-        text,
-        &["plan", "--nomad-version", v, "j.nomad"],
-    );
-    match want {
-        Some(want) => {
-            let block = format!("Job validation errors:\n{want}");
-            if vcode != 1 || !verr.contains(&block) {
-                failures.push(format!(
-                    "{name} {v} validate ({vcode}):\nwant {block:?}\ngot  {verr:?}"
-                ));
-            }
-            // From 1.6.0 the API client trims the response body
-            // (api/error_unexpected_response.go fromHTTPResponse).
-            let body = if at_least(v, 1, 6) {
-                want.trim()
-            } else {
-                &want
-            };
-            let plan = format!("Error during plan: Unexpected response code: 500 ({body})");
-            if pcode != 255 || !perr.contains(&plan) {
-                failures.push(format!(
-                    "{name} {v} plan ({pcode}):\nwant {plan:?}\ngot  {perr:?}"
-                ));
-            }
-        }
-        None => {
-            if vcode != 0 || perr.contains("validation failed") {
-                failures.push(format!("{name} {v}: accepted by Nomad: {verr}{perr}"));
-            }
-        }
-    }
-}
-
 /// The binary run in `repo` with its cache in `cache` (and no git
 /// variables from the caller's environment), as a hook runs it.
 pub fn run_cached(
@@ -500,6 +375,7 @@ pub fn run_cached(
         .env_remove("NOMAD_PREFLIGHT_NO_CACHE")
         .env_remove("GIT_DIR")
         .env_remove("NOMAD_NAMESPACE")
+        .env_remove("NOMAD_REGION")
         .env_remove("VAULT_TOKEN")
         .env_remove("GIT_INDEX_FILE")
         .output()
