@@ -277,12 +277,8 @@ pub fn eval_diags(src: &Source, e: EvalError) -> crate::diag::Diags {
                 if !e.help.is_empty() {
                     d = d.help(e.help);
                 }
-                // Our budget, a read we refuse, a value we cannot compute:
-                // `check` says "cannot tell" (exit 2), as plan and
-                // validate do (job_file_error.rs).
-                if super::eval::untold_code(e.code) {
-                    d = d.as_cannot_tell();
-                }
+                // Whether it cannot tell is the front-end catalogue's word
+                // (rules::frontend, read by check::front_end_marked).
                 d
             })
             .collect(),
