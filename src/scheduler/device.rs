@@ -23,7 +23,7 @@ use crate::version::NomadVersion;
 /// `${device.*}` interpolations (`${device.ids}` since 1.7); None = not found.
 fn resolve(target: &str, d: &NodeDevice, version: NomadVersion) -> Option<Attribute> {
     if !target.starts_with("${") {
-        return Some(Attribute::parse(target));
+        return Some(Attribute::parse_at(target, version));
     }
     match target {
         "${device.ids}" if version.at_least(1, 7, 0) => Some(Attribute::string(

@@ -6,6 +6,8 @@
 
 use std::cmp::Ordering;
 
+use crate::gofloat::Grammar;
+
 /// The value part of an attribute: exactly one of Nomad's four pointers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AttrValue {
@@ -83,13 +85,12 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)`, in the grammar of Go 1.12 (the
-/// decimal one; a finite spelling past the largest float, `1e400`, is
-/// Go's range error and stays a string). Go 1.13's hexadecimal floats and
-/// `_` separators (Nomad 0.11+) are read as text here: no device plugin
-/// writes them, and the parse does not know the release.
-fn parse_float(s: &str) -> Option<f64> {
-    crate::gofloat::parse_float(s, crate::gofloat::Grammar::Before113).ok()
+/// Go's `strconv.ParseFloat(s, 64)` in the grammar of the Go that reads
+/// the text: a finite spelling past the largest float (`1e400`) is Go's
+/// range error and stays a string at every release; hexadecimal floats
+/// (`0x1p3`) and `_` separators are numbers from Go 1.13 (Nomad 0.11+).
+fn parse_float(s: &str, grammar: Grammar) -> Option<f64> {
+    crate::gofloat::parse_float(s, grammar).ok()
 }
 
 impl Attribute {
@@ -100,9 +101,29 @@ impl Attribute {
         }
     }
 
+    /// `ParseAttribute` as Go 1.12 reads it: the world files' notation for
+    /// what a device plugin reports (plugins report typed values; the text
+    /// is ours, and stays decimal).
+    pub fn parse(input: &str) -> Self {
+        Attribute::parse_as(input, Grammar::Before113)
+    }
+
+    /// `ParseAttribute` as the Nomad server of `version` runs it on a job's
+    /// device constraint target: its Go's `ParseFloat` grammar decides
+    /// whether `0x1p3` or `1_000.5` is a number or a string, and so which
+    /// comparisons hold.
+    pub fn parse_at(input: &str, version: crate::version::NomadVersion) -> Self {
+        let grammar = if crate::gorelease::built_with_at_least(version, (1, 13, 0)) {
+            Grammar::Go113
+        } else {
+            Grammar::Before113
+        };
+        Attribute::parse_as(input, grammar)
+    }
+
     /// `ParseAttribute`: a number with an optional unit suffix (longest unit
     /// first, spaces before it allowed), a bool, or else a string.
-    pub fn parse(input: &str) -> Self {
+    fn parse_as(input: &str, grammar: Grammar) -> Self {
         if input.is_empty() {
             return Attribute::string(input);
         }
@@ -125,7 +146,7 @@ impl Attribute {
                 unit: unit_name.to_string(),
             };
         }
-        if let Some(f) = parse_float(numeric) {
+        if let Some(f) = parse_float(numeric, grammar) {
             return Attribute {
                 value: AttrValue::Float(f),
                 unit: unit_name.to_string(),
@@ -272,6 +293,35 @@ mod tests {
         assert_eq!(p("10 foo").value, AttrValue::Str("10 foo".into()));
         assert_eq!(p("").value, AttrValue::Str(String::new()));
         assert_eq!(p("3mW").unit, "mW");
+    }
+
+    #[test]
+    fn go_1_13_float_spellings_are_numbers_only_where_nomad_s_go_reads_them() {
+        use crate::version::NomadVersion;
+        let (old, new) = (NomadVersion::new(0, 10, 5), NomadVersion::new(0, 11, 0));
+        for text in ["0x1p3 GiB", "1_000.5 MiB", "0x1p-2"] {
+            assert!(
+                matches!(Attribute::parse_at(text, old).value, AttrValue::Str(_)),
+                "{text} at 0.10.5"
+            );
+            assert!(
+                matches!(Attribute::parse_at(text, new).value, AttrValue::Float(_)),
+                "{text} at 0.11.0"
+            );
+        }
+        assert_eq!(
+            Attribute::parse_at("0x1p3 GiB", new).value,
+            AttrValue::Float(8.0)
+        );
+        // ParseInt(s, 10, 64) takes no `_` at any release: a float here.
+        assert_eq!(
+            Attribute::parse_at("1_000", new).value,
+            AttrValue::Float(1000.0)
+        );
+        assert!(matches!(
+            Attribute::parse_at("1e400", new).value,
+            AttrValue::Str(_)
+        ));
     }
 
     #[test]
