@@ -337,8 +337,9 @@ fn a_vault_block_without_policies_needs_an_identity_from_1_7_to_1_9() {
 /// one list that holds the Vault hook's entry too. With the servers'
 /// Vault setting stated, that list is Nomad's; where the world does not
 /// state it, the entry is unknown, so `plan` and `validate` say "cannot
-/// tell" (exit 255; `Preflight.Vault` in JSON) instead of a list without
-/// it, and `check` reports NP211 beside the file's error.
+/// tell" (`Preflight.Vault` in JSON) instead of a list without it: the
+/// job is refused either way, so `validate` exits 1 as Nomad's does and
+/// `plan` 255, and `check` reports NP211 beside the file's error (exit 1).
 #[test]
 fn a_refused_jobs_list_is_never_printed_without_the_vault_hooks_entry() {
     let priority = |dir: &TempDir| {
@@ -364,7 +365,7 @@ fn a_refused_jobs_list_is_never_printed_without_the_vault_hooks_entry() {
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert!(
         o.stderr.starts_with(
-            "error: cannot tell whether Nomad 1.6.0's servers accept job \"j\": it uses Vault"
+            "error: Nomad refuses this job (the errors below), but the whole of what it prints is not known: cannot tell whether Nomad 1.6.0's servers accept job \"j\": it uses Vault"
         ),
         "{}",
         o.stderr
@@ -375,8 +376,8 @@ fn a_refused_jobs_list_is_never_printed_without_the_vault_hooks_entry() {
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
     assert_eq!(v["Preflight"]["Vault"]["Known"], false, "{}", o.stdout);
     let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
-    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
-    assert!(o.stderr.starts_with("error: cannot tell"), "{}", o.stderr);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.starts_with("error: Nomad refuses this job"), "{}", o.stderr);
     assert!(!o.stderr.contains("Job validation errors"), "{}", o.stderr);
     let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);

@@ -70,9 +70,17 @@ const LINE: &str = "error: cannot tell whether Nomad accepts job \"web\": the `r
 fn plan_validate_and_check_cannot_tell() {
     for valid in [true, false] {
         let w = world(&format!("2.0.5-{valid}"), "2.0.5", &big(), valid);
+        // An invalid job is refused whatever Go says of the pattern: the
+        // line says only the words are unknown, and `validate` exits 1
+        // as Nomad's does (as `check` fails on the error).
+        let line = if valid {
+            LINE.to_string()
+        } else {
+            LINE.replacen("error: ", "error: Nomad refuses this job (the errors below), but the whole of what it prints is not known: ", 1)
+        };
         let plan = run(&w, "plan", &[]);
         assert_eq!(plan.code, 255, "{}", plan.stderr);
-        assert!(plan.stderr.contains(LINE), "{}", plan.stderr);
+        assert!(plan.stderr.contains(&line), "{}", plan.stderr);
         assert!(
             plan.stderr.contains("expression too large"),
             "{}",
@@ -96,8 +104,13 @@ fn plan_validate_and_check_cannot_tell() {
             json.stdout
         );
         let validate = run(&w, "validate", &[]);
-        assert_eq!(validate.code, 255, "{}", validate.stderr);
-        assert!(validate.stderr.contains(LINE), "{}", validate.stderr);
+        assert_eq!(
+            validate.code,
+            if valid { 255 } else { 1 },
+            "{}",
+            validate.stderr
+        );
+        assert!(validate.stderr.contains(&line), "{}", validate.stderr);
         assert!(!validate.stdout.contains("Job validation successful"));
         let check = run(&w, "check", &[]);
         assert!(

@@ -86,10 +86,22 @@ fn load_file(
 ) -> Option<Loaded> {
     match loader.job_file(vfs, path) {
         Ok(parsed) => parsed.map(|p| Loaded::Job(Box::new(p))),
-        Err(e) => Some(Loaded::Failed {
-            diag: unreadable(path, &e),
-            crashed: false,
-        }),
+        Err(e) => {
+            // Our own refusal (outside the project, not a regular file,
+            // over the size cap, what a checkout writes): Nomad reads the
+            // file, so its answer is not known, as `plan` and `validate`
+            // say (`jobspec::load`): "cannot tell" (exit 2), not a refusal.
+            // The file system's own failure stays a definite error.
+            let diag = unreadable(path, &e);
+            let diag = match crate::project::refusal(&e) {
+                Some(_) => diag.as_cannot_tell(),
+                None => diag,
+            };
+            Some(Loaded::Failed {
+                diag,
+                crashed: false,
+            })
+        }
     }
 }
 
@@ -363,7 +375,7 @@ fn findings(
 /// so `check` marks every error of the file "cannot tell" (exit 2), not a
 /// definite refusal (exit 1): the others may follow from it (an evaluation
 /// past its budget leaves the task without its driver). A file that cannot
-/// be read stays an error, as `plan` says it first.
+/// be read is marked where it is read ([`load_file`]).
 pub(crate) fn front_end_marked(diags: &mut [Finding]) {
     let untold = |d: &Finding| rules::frontend::find(&d.code).is_some_and(|c| c.cannot_tell);
     if !diags.iter().any(|d| d.is_error() && untold(d)) {

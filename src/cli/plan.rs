@@ -99,9 +99,15 @@ pub(super) fn fail_job_file(
         // and our diagnostics, the map-order advice among them.
         let mut fields = serde_json::Map::new();
         let error = match &refusal {
-            render::job_file_error::Refusal::CannotTell { line, key, json } => {
+            render::job_file_error::Refusal::CannotTell {
+                line,
+                key,
+                json,
+                refused,
+            } => {
                 fields.insert((*key).into(), json.clone());
-                format!("error: {}", crate::escape::one_line(line))
+                let line = render::job_file_error::untold_line(line, *refused);
+                format!("error: {}", crate::escape::one_line(&line))
             }
             _ => nomad.trim_end().to_string(),
         };

@@ -157,14 +157,19 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             };
             eprint!("{nomad}");
             eprint!("{}", render(&after, color));
-            // A file that could not be read is an I/O error (README, Exit
-            // codes), a refused link included, as a missing file is.
-            let io = errors.iter().any(|d| d.code == "io::read");
-            // Refused, but the list's Vault entry is not known: Nomad's
-            // text was not printed, and the exit code says so.
-            let unknown = matches!(refusal, job_file_error::Refusal::CannotTell { .. });
+            // Whether Nomad refuses the file is not known (a file we refused
+            // to read among them: Nomad's CLI reads it): its text was not
+            // printed, and the exit code says so. Refused for sure, with one
+            // entry of the list unknown, or a file the system would not let
+            // Nomad's CLI open either, is exit 1 as Nomad's validate exits
+            // (command/job_validate.go: `Error getting job struct`,
+            // `jr.Error != ""`), as `check` fails on its errors.
+            let unknown = matches!(
+                refusal,
+                job_file_error::Refusal::CannotTell { refused: false, .. }
+            );
             eprint!("{}", render(&Diags(errors).0, color));
-            worst = worst.max(if io || unknown {
+            worst = worst.max(if unknown {
                 exit::NOMAD_ERROR
             } else {
                 exit::FINDINGS

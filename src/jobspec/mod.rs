@@ -218,6 +218,16 @@ pub(crate) fn load_text(text: &str, version: NomadVersion) -> ParsedJob {
 pub fn load(vfs: &dyn Vfs, path: &Path, opts: &LoadOptions) -> ParsedJob {
     match vfs.read(path) {
         Ok(source) => load_source(vfs, source, opts),
+        // Our own refusal (outside the project, not a regular file, over
+        // the size cap): Nomad's CLI reads the file anyway (go-getter's
+        // FileGetter links to it and command/helpers.go JobGetter.Get opens
+        // it, v0.9.3 through v2.0.5), so what it says is not known: the one
+        // diagnostic says "cannot tell", not Nomad's `Error opening file`.
+        Err(e) if crate::project::refusal(&e).is_some() => {
+            let mut parsed = unreadable(path, e.to_string(), opts);
+            parsed.diags.0.iter_mut().for_each(|d| d.cannot_tell = true);
+            parsed
+        }
         Err(e) => unreadable(
             path,
             format!(

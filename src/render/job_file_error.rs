@@ -46,6 +46,11 @@ pub enum Refusal {
         /// What is unknown, as `Preflight.KEY` in JSON.
         key: &'static str,
         json: serde_json::Value,
+        /// Refused for sure: the servers' list holds Job.Validate's errors
+        /// whatever the unknown entry says, so only its words are unknown
+        /// (`validate` exits 1 as Nomad's does, `check` reports the errors,
+        /// exit 1). Else whether Nomad refuses the file is unknown too.
+        refused: bool,
     },
 }
 
@@ -109,6 +114,8 @@ fn classify(
         // Nomad's own words and nesting (`Task group g validation failed:
         // ...`), not our located messages.
         let nomad = jobspec::nomad_validation_errors(job, &parsed.source, version, parsed.edition);
+        // The list holds these whatever an unknown entry beside them says.
+        let refused = !nomad.is_empty();
         // A `regexp` value Go's size limits may refuse: the list may or may
         // not hold its entry.
         if let Some(u) = jobspec::regexp_unknown(job, version) {
@@ -116,6 +123,7 @@ fn classify(
                 line: u.line(job),
                 key: "Regexp",
                 json: u.json(),
+                refused,
             };
         }
         // A time zone the servers' zone files decide: so may the list.
@@ -124,6 +132,7 @@ fn classify(
                 line: u.line(job),
                 key: "TimeZone",
                 json: u.json(),
+                refused,
             };
         }
         let Some((world, state)) = servers else {
@@ -135,6 +144,7 @@ fn classify(
                     line: vault.line(job),
                     key: "Vault",
                     json: vault.json(),
+                    refused,
                 },
                 // The list's last entries depend on the servers' edition.
                 None => match crate::planner::admission_edition::unknown(world, job) {
@@ -142,6 +152,7 @@ fn classify(
                         line: edition.line(job),
                         key: "Edition",
                         json: edition.json(),
+                        refused,
                     },
                     // From 1.3 the list holds the namespace validator's
                     // entry, which a world without its namespaces cannot give.
@@ -152,6 +163,7 @@ fn classify(
                             line: g.line(job),
                             key: "WorldGuess",
                             json: g.json(),
+                            refused,
                         },
                         None => Refusal::Validation(errors),
                     },
@@ -168,6 +180,19 @@ fn classify(
     let client = jobspec::decode_order::client_errors(parsed, version);
     let client: Vec<&&Diag> = client.iter().collect();
     if let Some(io) = client.iter().find(|d| d.code.starts_with("io::")) {
+        // A file we refused to read (`jobspec::load`): Nomad reads it, so
+        // its answer is not known; `check` marks the same diagnostic.
+        if io.cannot_tell {
+            return Refusal::CannotTell {
+                line: format!(
+                    "cannot tell what Nomad says of this job file: {} (Nomad's CLI reads it)",
+                    io.message
+                ),
+                key: "Read",
+                json: serde_json::json!({ "Reason": io.message }),
+                refused: false,
+            };
+        }
         return Refusal::JobStruct(io.message.clone());
     }
     // Nomad's CLI crashes, or reads HCL1 in a way we do not follow: its
@@ -195,7 +220,14 @@ fn classify(
                     d.message
                 )
             };
-            return Refusal::CannotTell { line, key, json };
+            // A crash is Nomad's answer too, but not a refusal of the
+            // file (Go's panic, exit 2): `check` says "cannot tell" alike.
+            return Refusal::CannotTell {
+                line,
+                key,
+                json,
+                refused: false,
+            };
         }
     }
     // Keys HCL1's parser does not know yet (before 1.0): its own text.
@@ -335,7 +367,18 @@ pub fn plan_text(refusal: &Refusal, version: NomadVersion) -> String {
             error_during_plan(&api_error(500, &body(&multierror(errs, version), version)))
         }
         Refusal::Local { error, .. } => error_during_plan(&api_error(500, &body(error, version))),
-        Refusal::CannotTell { line, .. } => cannot_tell(line),
+        Refusal::CannotTell { line, refused, .. } => cannot_tell(&untold_line(line, *refused)),
+    }
+}
+
+/// The line said in place of Nomad's text: `line` as it is, or, when Nomad
+/// refuses the job for sure ([`Refusal::CannotTell`]'s `refused`), after
+/// words that say so.
+pub fn untold_line(line: &str, refused: bool) -> String {
+    if refused {
+        format!("Nomad refuses this job (the errors below), but the whole of what it prints is not known: {line}")
+    } else {
+        line.to_string()
     }
 }
 
@@ -404,7 +447,7 @@ pub fn validate_text(refusal: &Refusal, version: NomadVersion) -> String {
         // prints its success).
         Refusal::Local { local, .. } if local.is_empty() => String::new(),
         Refusal::Local { local, .. } => list(local),
-        Refusal::CannotTell { line, .. } => cannot_tell(line),
+        Refusal::CannotTell { line, refused, .. } => cannot_tell(&untold_line(line, *refused)),
     }
 }
 
