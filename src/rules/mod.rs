@@ -248,6 +248,7 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
             None => Some(d.clone()),
         })
         .collect();
+    let plan_untold = std::cell::OnceCell::new();
     for rule in RULES {
         let meta = rule.meta();
         // The meta rules (NP001, NP002) are reported by the suppression pass.
@@ -261,10 +262,25 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
         }
         // An explicit policy level wins; otherwise a rule may escalate a
         // finding itself (a protected preemption victim is an error).
-        match policy_level(ctx.world, meta) {
-            Some(sev) => findings.extend(out.into_iter().map(|f| f.with_severity(sev))),
-            None => findings.extend(out),
+        if let Some(sev) = policy_level(ctx.world, meta) {
+            out = out.into_iter().map(|f| f.with_severity(sev)).collect();
         }
+        // Where `plan` says "cannot tell" for the job (NP225's question),
+        // what a rule reads from the simulation is the plan `plan` refuses
+        // to state: each such verdict (a warning or an error, at the level
+        // the policy gives it) depends on it, so it cannot tell either
+        // (exit 2), never a definite one (exit 1). Advice decides no run.
+        let verdict = |f: &Finding| f.severity >= Severity::Warning && !f.cannot_tell;
+        let dependent = || {
+            meta.needs == Needs::Simulation
+                && *plan_untold.get_or_init(|| capacity::plan_cannot_tell::plan_untold(ctx))
+        };
+        if out.iter().any(verdict) && dependent() {
+            out.iter_mut()
+                .filter(|f| verdict(f))
+                .for_each(|f| f.cannot_tell = true);
+        }
+        findings.extend(out);
     }
     let report_unused = level(ctx.world, unused_meta);
     let added_meta = &meta::added_suppression::AddedSuppression::META;

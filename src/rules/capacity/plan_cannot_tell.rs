@@ -12,7 +12,10 @@ crate::declare_rule! {
     /// (`planner::CannotKnow::of_plan`), after the scheduler's run, so it
     /// also reports any other cause of "cannot tell" whose own rule (NP211,
     /// NP213, NP215 to NP218, NP220, NP223, NP224, NP307, NP308) does not
-    /// see it for the job.
+    /// see it for the job. Beside it (or the cause's own rule), every
+    /// finding a rule reads from the simulation (NP207's unplaced
+    /// allocations, NP403's preemptions, ...) is marked "cannot tell" too:
+    /// it is the plan `plan` refuses to state.
     ///
     /// ## Why is this bad?
     /// The plan rests on what nomad-preflight cannot know or does not
@@ -85,6 +88,17 @@ impl Rule for PlanCannotTell {
             .help(unknown.hint()),
         );
     }
+}
+
+/// Whether `plan` answers this file with one "cannot tell" line (a
+/// [`CannotKnow`] of the job as admitted) rather than a plan or the
+/// servers' refusal: the findings other rules read from the simulation
+/// then cannot tell either (`rules::check_job`).
+pub(crate) fn plan_untold(ctx: &RuleContext<'_>) -> bool {
+    let (Some(sim), Some(_), Some(job)) = (ctx.sim, ctx.job(), ctx.admitted()) else {
+        return false;
+    };
+    ctx.refusals().is_empty() && cannot_know(ctx, sim, job).is_some()
 }
 
 /// The planner's "cannot tell" for `job` (as admitted): the causes known
