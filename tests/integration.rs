@@ -306,6 +306,7 @@ mod validate_empty_region_namespace;
 mod var_file_repeated_keys;
 mod verdicts_agree;
 mod verdicts_cannot_tell;
+mod verdicts_unread;
 mod version_gates_hcl1;
 mod version_gates_job_type;
 mod world_alloc_version;
