@@ -377,7 +377,11 @@ fn a_refused_jobs_list_is_never_printed_without_the_vault_hooks_entry() {
     assert_eq!(v["Preflight"]["Vault"]["Known"], false, "{}", o.stdout);
     let o = run(&dir.0, &["validate", "--no-color", "jobs/j.nomad"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
-    assert!(o.stderr.starts_with("error: Nomad refuses this job"), "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with("error: Nomad refuses this job"),
+        "{}",
+        o.stderr
+    );
     assert!(!o.stderr.contains("Job validation errors"), "{}", o.stderr);
     let o = run(&dir.0, &["check", "--no-color", "jobs/j.nomad"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
