@@ -237,6 +237,49 @@ fn np202_judges_drivers_per_client() {
     assert!(messages(&w, "NP202", &one).is_empty());
 }
 
+/// Before 0.9.6 Nomad's driver check answers at the first of the
+/// group's drivers Go's map order yields (scheduler/feasible.go
+/// v0.9.3:130-163): each pool with one of them passes by chance. Split
+/// drivers are an error with each pool's odds; a group one pool runs
+/// whole may still land on the other: a warning. Fails on np12 (the
+/// certain "no client has every driver", and nothing in the second case).
+#[test]
+fn np202_gives_the_odds_before_0_9_6() {
+    let w = world(NomadVersion::new(0, 9, 3), unlimited());
+    let split = job(
+        DC1,
+        300,
+        &[("web", "docker", 100, 100), ("jvm", "java", 100, 100)],
+    );
+    assert_eq!(
+        messages(&w, "NP202", &split),
+        ["no client has every driver group \"g\" needs (docker, java); Nomad 0.9.3's driver check answers at the first of the group's drivers Go's map order yields (fixed in 0.9.6), so it passes clients without one by chance: pool \"wide\" in 87.5% of checks (task \"jvm\" (\"java\") cannot start there); pool \"tall\" in 12.5% of checks (task \"web\" (\"docker\") cannot start there): the group is placed where a task cannot start, or not at all"]
+    );
+    let mut both = w.clone();
+    both.clients[1].drivers.push("docker".into());
+    let f = findings(&both, "NP202", &split);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, nomad_preflight::diag::Severity::Warning);
+    assert_eq!(
+        f[0].message,
+        "group \"g\" may be placed on a client without one of its drivers: Nomad 0.9.3's driver check answers at the first of the group's drivers Go's map order yields (fixed in 0.9.6), so it passes clients without one by chance: pool \"wide\" in 87.5% of checks (task \"jvm\" (\"java\") cannot start there)"
+    );
+    // A driver no client has is certain at any release; from 0.9.6 the
+    // split is too.
+    let unknown = job(DC1, 300, &[("vm", "qemu", 100, 100)]);
+    assert_eq!(
+        messages(&w, "NP202", &unknown),
+        ["no client in datacenters [\"dc1\"] has the \"qemu\" driver needed by task \"vm\""]
+    );
+    let fixed = world(NomadVersion::new(0, 9, 6), unlimited());
+    assert!(findings(&fixed, "NP202", &split)[0]
+        .message
+        .starts_with("no client has every driver group \"g\" needs (docker, java): "));
+    let mut fixed_both = fixed.clone();
+    fixed_both.clients[1].drivers.push("docker".into());
+    assert!(findings(&fixed_both, "NP202", &split).is_empty());
+}
+
 #[test]
 fn np203_evaluates_version_constraints_on_the_worlds_release() {
     let w = world(NomadVersion::new(1, 6, 0), unlimited());

@@ -254,6 +254,7 @@ pub(super) enum Note {
     /// Go's map order chose the order groups are placed in.
     GroupOrder,
     Device(&'static str), // Go's map order chose a device model: "check" or "offer".
+    Drivers, // Go's map order chose the driver answering the driver check (0.8.0–0.9.5).
 }
 
 impl<'w> Engine<'w> {

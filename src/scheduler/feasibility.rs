@@ -311,7 +311,7 @@ impl Engine<'_> {
                 return self.distinct(ask, pos, n).map(Filtered::of);
             }
         }
-        let fail = self.tg_checks(ask, pos, n);
+        let fail = self.tg_checks(ask, pos, n, None);
         if cache && !tg_escapes {
             self.tg_class_ok
                 .entry(class)
@@ -326,10 +326,20 @@ impl Engine<'_> {
 
     /// The group checks Nomad caches per computed class (`tgs`), in its
     /// order: drivers, constraints, host volumes (while cached), devices,
-    /// network. The first failure's metric key.
-    fn tg_checks(&mut self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
+    /// network. The first failure's metric key. `class_ok` is the class's
+    /// cached verdict when the node is checked only for the class-split
+    /// note: a driver check Go's map order decides then takes the class's
+    /// verdict rather than a draw of its own (one draw decided the class
+    /// in Nomad; a second would split it by chance alone).
+    fn tg_checks(
+        &mut self,
+        ask: &Ask<'_>,
+        pos: usize,
+        n: &Node,
+        class_ok: Option<bool>,
+    ) -> Option<String> {
         let version = self.world.nomad_version;
-        if !has_drivers(ask.tg, n) {
+        if !self.drivers_pass(ask, n, class_ok) {
             return Some("missing drivers".to_string());
         }
         if let Some(fail) = self.first_failed(tg_constraints(ask.tg), n) {
@@ -384,7 +394,7 @@ impl Engine<'_> {
         if !self.wants_note(Note::ClassCache, &ask.tg.name) {
             return;
         }
-        let own = self.tg_checks(ask, pos, n);
+        let own = self.tg_checks(ask, pos, n, Some(class_ok));
         if own.is_none() == class_ok {
             return;
         }
@@ -396,6 +406,25 @@ impl Engine<'_> {
             "group {:?}: clients of one computed class differ on a check Nomad caches per class ({what}); the first of them Nomad checks decides for all, and which comes first is random, so this plan is one of its outcomes (--samples gives their shares)",
             ask.tg.name
         ));
+    }
+
+    /// Nomad's `DriverChecker` ([`super::driver_check`]): where Go's map
+    /// order decides it, the walk is drawn from the evaluation's stream
+    /// and the plan notes the odds.
+    fn drivers_pass(&mut self, ask: &Ask<'_>, n: &Node, class_ok: Option<bool>) -> bool {
+        use super::driver_check;
+        let version = self.world.nomad_version;
+        if !driver_check::drawn(ask.tg, n, version) {
+            return has_drivers(ask.tg, n);
+        }
+        if let Some(ok) = class_ok {
+            return ok;
+        }
+        let passed = driver_check::passes(ask.tg, n, version, &mut |len| self.draw_map_order(len));
+        self.note_drawn(super::engine::Note::Drivers, &ask.tg.name, || {
+            driver_check::note(ask.tg, n, version, passed)
+        });
+        passed
     }
 
     /// The metric key of the first of `cs` that `n` does not meet, in

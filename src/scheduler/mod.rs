@@ -15,6 +15,7 @@ pub mod csi;
 pub mod device;
 pub mod device_order;
 pub mod disk_cache;
+pub mod driver_check;
 mod dynamic_ports;
 pub mod engine;
 pub mod feasibility;

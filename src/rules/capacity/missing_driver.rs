@@ -1,6 +1,8 @@
 use super::{job_and_pools, PoolNode};
+use crate::diag::Severity;
 use crate::jobspec::TaskGroup;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::scheduler::driver_check;
 use crate::scheduler::feasibility::has_drivers;
 
 crate::declare_rule! {
@@ -12,6 +14,13 @@ crate::declare_rule! {
     /// All tasks of a group run on one client, and Nomad filters every node
     /// that lacks any of them with "missing drivers"; the group is never
     /// placed and `nomad job plan` reports a placement failure.
+    ///
+    /// From 0.8.0 through 0.9.5 Nomad's driver check answers at the first
+    /// of the group's drivers Go's map order yields (fixed in 0.9.6): a
+    /// client with some of the drivers passes by chance, with odds the
+    /// finding gives, and the allocation placed there has a task that
+    /// cannot start. Where no client has them all, that is an error; where
+    /// one has, the group may still land on the others: a warning.
     ///
     /// ## Example
     /// ```hcl
@@ -47,8 +56,19 @@ impl Rule for MissingDriver {
             .collect();
         known.sort_unstable();
         known.dedup();
+        let version = ctx.world.nomad_version;
         for g in &job.groups {
-            if pools.iter().any(|p| has_drivers(g, &p.node)) {
+            let whole = pools.iter().any(|p| has_drivers(g, &p.node));
+            let chance: Vec<&PoolNode<'_>> = pools
+                .iter()
+                .copied()
+                .filter(|p| driver_check::drawn(g, &p.node, version))
+                .collect();
+            if !chance.is_empty() {
+                out.push(by_chance(ctx, g, &chance, whole));
+                continue;
+            }
+            if whole {
                 continue;
             }
             // A task without a driver is a validation error, reported there.
@@ -109,6 +129,75 @@ fn split_drivers(ctx: &RuleContext<'_>, g: &TaskGroup, pools: &[&PoolNode<'_>]) 
         "{}; enable the missing drivers on one client pool, or split the group",
         offers.join("; ")
     ))
+}
+
+/// Before 0.9.6 the driver check passes `chance`'s clients, which have
+/// some of the group's drivers, by Go's map order ([`driver_check`]):
+/// the group is placed where a task cannot start, or (`!whole`: no client
+/// has every driver) not at all. Said with each pool's odds, never as
+/// the certain "missing drivers" of later releases.
+fn by_chance(
+    ctx: &RuleContext<'_>,
+    g: &TaskGroup,
+    chance: &[&PoolNode<'_>],
+    whole: bool,
+) -> Finding {
+    let version = ctx.world.nomad_version;
+    let drivers = driver_check::group_drivers(g);
+    let odds: Vec<String> = chance
+        .iter()
+        .map(|p| {
+            let passes = driver_check::pass_odds(g, &p.node, version).map_or_else(
+                || "by odds not established (more than 8 drivers)".to_string(),
+                |o| format!("in {} of checks", crate::gomap::percent(o)),
+            );
+            let lacks = driver_check::lacking_text(&driver_check::lacking(g, &p.node));
+            format!(
+                "pool {:?} {passes} ({lacks} cannot start there)",
+                p.pool.name
+            )
+        })
+        .collect();
+    let why = format!(
+        "Nomad {version}'s driver check answers at the first of the group's drivers Go's map order yields (fixed in 0.9.6), so it passes clients without one by chance: {}",
+        odds.join("; ")
+    );
+    let message = if whole {
+        format!(
+            "group \"{}\" may be placed on a client without one of its drivers: {why}",
+            g.name
+        )
+    } else {
+        format!(
+            "no client has every driver group \"{}\" needs ({}); {why}: the group is placed where a task cannot start, or not at all",
+            g.name,
+            drivers.join(", ")
+        )
+    };
+    let lacking = chance
+        .first()
+        .and_then(|p| driver_check::lacking(g, &p.node).first().copied());
+    let span = lacking
+        .and_then(|(task, _)| g.tasks.iter().find(|t| t.name == task))
+        .and_then(|t| t.spans.get("driver"))
+        .or(g.spans.label)
+        .or(g.spans.block);
+    let missing = lacking.map_or("", |(_, d)| d);
+    let f = ctx
+        .finding(
+            &MissingDriver::META,
+            span,
+            "placed by chance on clients without this driver",
+            message,
+        )
+        .help(format!(
+            "upgrade the servers to Nomad 0.9.6 or later, or keep the group off clients without the driver (a constraint on `${{attr.driver.{missing}}}`), or split the group"
+        ));
+    if whole {
+        f.with_severity(Severity::Warning)
+    } else {
+        f
+    }
 }
 
 #[cfg(test)]
