@@ -207,10 +207,18 @@ pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
         hostname: f.str(cx, "hostname").unwrap_or_default(),
         ..Network::default()
     };
-    // api NetworkResource's `reserved_ports` blocks are reserved as written.
+    // api NetworkResource's `reserved_ports` blocks are reserved as
+    // written, unless the network has a `port` block: jobspec2's
+    // normalizeNetworkPorts then sets ReservedPorts to the `port` blocks
+    // with `static > 0` alone (parse_job.go@v1.0.0:69-95, @v2.0.5:99-125,
+    // unchanged between), so the `reserved_ports` blocks, decoded (and
+    // their errors said) first, are dropped.
+    let has_port_blocks = f.blocks("port").next().is_some();
     for p in f.blocks("reserved_ports") {
         let port = port(p, cx, "reserved_ports");
-        net.reserved_ports.push(port);
+        if !has_port_blocks {
+            net.reserved_ports.push(port);
+        }
     }
     for p in f.blocks("port") {
         let port = port(p, cx, "port");
