@@ -81,6 +81,31 @@ pub fn group_network(tg: &TaskGroup, asked: usize, i: usize) -> Option<&Network>
     i.checked_sub(first_group).and_then(|g| tg.networks.get(g))
 }
 
+/// The network as the job wrote it that an ask's network `i` is: a
+/// task's first network (in task order), else the group's.
+pub fn written_network(tg: &TaskGroup, asked: usize, i: usize) -> Option<&Network> {
+    group_network(tg, asked, i).or_else(|| {
+        tg.tasks
+            .iter()
+            .filter_map(|t| t.resources.networks.first())
+            .nth(i)
+    })
+}
+
+/// The first of `net`'s static ports `AssignNetwork`/`AssignTaskNetwork`
+/// refuse as out of range (`port.Value < 0 || port.Value >=
+/// MaxValidPort`, nomad/structs/network.go@v0.9.3:265-268,
+/// @v1.0.0:424-427, @v2.0.5:594-597): its position and value. Validation
+/// refuses a port above 65535, not one below 0 (a `reserved_ports` block's
+/// `static = -1`), and the ask carries it as port 0.
+pub fn out_of_range_port(net: &Network) -> Option<(usize, i64)> {
+    net.reserved_ports
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.value < 0 || p.value > i64::from(u16::MAX))
+        .map(|(k, p)| (k, p.value))
+}
+
 /// What a group network asks of `PreemptForNetwork` and (before 0.12)
 /// `AssignNetwork`: its ports and the job's `mbits`, which the group's
 /// comparable resources leave out.

@@ -223,7 +223,9 @@ impl Engine<'_> {
                         .flat_map(|a| net_held::indexed(&a.resources.networks, version));
                     let refuses = |p| super::address_ports::task_address_refuses(n, p, version);
                     let range = super::dynamic_ports::range(n, version);
-                    super::task_offer::assign(n, held, &earlier, net, refuses, range)
+                    let written = net_held::written_network(ask.tg, asked, i);
+                    let out_of_range = written.and_then(net_held::out_of_range_port);
+                    super::task_offer::assign(n, held, &earlier, net, refuses, range, out_of_range)
                 };
                 let (device, ip) = match offer(&victims) {
                     Ok(at) => at,

@@ -97,6 +97,9 @@ pub enum Miss {
     Collision(Id, u16),
     /// Too few free ports in the dynamic range ([`super::dynamic_ports`]).
     Dynamic,
+    /// A static port out of range, as written
+    /// ([`super::net_held::out_of_range_port`]).
+    OutOfRange(i64),
 }
 
 impl Miss {
@@ -112,6 +115,7 @@ impl Miss {
             }
             Miss::Collision(..) => "network: reserved port collision".into(),
             Miss::Dynamic => super::dynamic_ports::EXHAUSTED.into(),
+            Miss::OutOfRange(p) => format!("network: invalid port {p} (out of range)"),
         }
     }
 }
@@ -124,6 +128,10 @@ impl Miss {
 /// many free ports in the node's dynamic `range` as the ask's dynamic
 /// ports (its own static ports taken out, `getDynamicPortsPrecise`), else
 /// the walk goes on, failing with `dynamic port selection failed`.
+/// `out_of_range` is the first static port as written that is out of
+/// range (its position among the ask's static ports, its value): every
+/// address with the bandwidth refuses it when its turn comes, the ports
+/// before it checked for collisions first, in the ask's order.
 pub fn assign<'a>(
     n: &Node,
     live: impl Iterator<Item = Held<'a>> + Clone,
@@ -131,6 +139,7 @@ pub fn assign<'a>(
     net: &AllocNetwork,
     refuses: impl Fn(u16) -> bool,
     range: (u16, u16),
+    out_of_range: Option<(usize, i64)>,
 ) -> Result<(Id, Id), Miss> {
     let offers: Vec<_> = n.networks.iter().filter(|o| !o.device.is_empty()).collect();
     let known_device = |d: &str| offers.iter().any(|o| o.device == d);
@@ -184,7 +193,9 @@ pub fn assign<'a>(
             continue;
         }
         let collides = |ip: &str| {
-            net.reserved_ports.iter().find(|(_, p)| {
+            // Ports up to the one out of range, which ends the check.
+            let checked = out_of_range.map_or(net.reserved_ports.len(), |(k, _)| k);
+            net.reserved_ports.iter().take(checked).find(|(_, p)| {
                 refuses(*p)
                     || (ip == o.ip && n.reserved_ports.contains(p))
                     || live.clone().map(|h| h.net).any(|x| {
@@ -238,6 +249,10 @@ pub fn assign<'a>(
         let free = first_free(&o.cidr, tries, |ip| {
             if let Some((label, p)) = collides(ip) {
                 last = Some(Miss::Collision(label.clone(), *p));
+                return true;
+            }
+            if let Some((_, p)) = out_of_range {
+                last = Some(Miss::OutOfRange(p));
                 return true;
             }
             if !dynamic_fits(ip) {
@@ -314,17 +329,17 @@ mod tests {
     fn a_port_held_on_the_ipv4_address_is_offered_on_the_ipv6_one() {
         let n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
         let live = [held("eth0", "10.0.0.1", 10, 8080)];
-        let got = assign(&n, h(&live), &[], &ask(10, 8080), |_| false, DEFAULT);
+        let got = assign(&n, h(&live), &[], &ask(10, 8080), |_| false, DEFAULT, None);
         assert_eq!(got, Ok(("eth0".into(), "fd00::1".into())));
         // Free on the first address: it is taken.
-        let got = assign(&n, h(&live), &[], &ask(10, 9090), |_| false, DEFAULT);
+        let got = assign(&n, h(&live), &[], &ask(10, 9090), |_| false, DEFAULT, None);
         assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
         // Held on both: the last refusal is the collision.
         let both = [
             held("eth0", "10.0.0.1", 10, 8080),
             held("eth0", "fd00::1", 10, 8080),
         ];
-        let got = assign(&n, h(&both), &[], &ask(10, 8080), |_| false, DEFAULT);
+        let got = assign(&n, h(&both), &[], &ask(10, 8080), |_| false, DEFAULT, None);
         assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
     }
 
@@ -332,11 +347,19 @@ mod tests {
     fn bandwidth_is_per_device_and_unknown_addresses_count_everywhere() {
         let n = node(&[("eth0", "10.0.0.1", 100), ("eth1", "10.0.1.1", 1000)]);
         let live = [held("eth0", "10.0.0.1", 90, 1)];
-        let got = assign(&n, h(&live), &[], &ask(50, 8080), |_| false, DEFAULT);
+        let got = assign(&n, h(&live), &[], &ask(50, 8080), |_| false, DEFAULT, None);
         assert_eq!(got, Ok(("eth1".into(), "10.0.1.1".into())));
         // Held on an address the node does not report: it blocks every one.
         let unknown = [held("", "", 0, 8080)];
-        let got = assign(&n, h(&unknown), &[], &ask(10, 8080), |_| false, DEFAULT);
+        let got = assign(
+            &n,
+            h(&unknown),
+            &[],
+            &ask(10, 8080),
+            |_| false,
+            DEFAULT,
+            None,
+        );
         assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
         // The earlier task of the same allocation holds its share.
         let earlier = [Taken {
@@ -346,11 +369,19 @@ mod tests {
             ports: vec![],
             dynamic: 0,
         }];
-        let got = assign(&n, h(&[]), &earlier, &ask(50, 8080), |_| false, DEFAULT);
+        let got = assign(
+            &n,
+            h(&[]),
+            &earlier,
+            &ask(50, 8080),
+            |_| false,
+            DEFAULT,
+            None,
+        );
         assert_eq!(got, Ok(("eth0".into(), "10.0.0.1".into())));
         let n = node(&[]);
         assert_eq!(
-            assign(&n, h(&[]), &[], &ask(1, 1), |_| false, DEFAULT),
+            assign(&n, h(&[]), &[], &ask(1, 1), |_| false, DEFAULT, None),
             Err(Miss::NoNetworks)
         );
     }
@@ -359,7 +390,7 @@ mod tests {
     fn the_clients_reserved_ports_hold_on_each_entrys_own_address() {
         let mut n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
         n.reserved_ports = vec![22];
-        let got = assign(&n, h(&[]), &[], &ask(1, 22), |_| false, DEFAULT);
+        let got = assign(&n, h(&[]), &[], &ask(1, 22), |_| false, DEFAULT, None);
         assert_eq!(got, Err(Miss::Collision("http".into(), 22)));
     }
 
@@ -378,11 +409,11 @@ mod tests {
         live.push(held("eth0", "10.0.0.1", 1, 40000));
         let mut ask9 = ask(1, 8080);
         ask9.dynamic_ports = (0..9).map(|_| ("d".into(), 0)).collect();
-        assert!(assign(&n, h(&live), &[], &ask9, |_| false, range).is_ok());
+        assert!(assign(&n, h(&live), &[], &ask9, |_| false, range, None).is_ok());
         // A tenth dynamic port finds only 9 free.
         ask9.dynamic_ports.push(("d".into(), 0));
         assert_eq!(
-            assign(&n, h(&live), &[], &ask9, |_| false, range),
+            assign(&n, h(&live), &[], &ask9, |_| false, range, None),
             Err(Miss::Dynamic)
         );
         // Held on another address the node reports: free here.
@@ -393,14 +424,49 @@ mod tests {
             .map(|p| held("eth0", "10.0.0.1", 1, p))
             .collect();
         assert_eq!(
-            assign(&n2, h(&full), &[], &ask9, |_| false, range),
+            assign(&n2, h(&full), &[], &ask9, |_| false, range, None),
             Ok(("eth0".into(), "10.0.0.2".into()))
         );
         // An empty range has no free port, whatever is held.
         assert_eq!(
-            assign(&n, h(&[]), &[], &ask9, |_| false, (30009, 30000)),
+            assign(&n, h(&[]), &[], &ask9, |_| false, (30009, 30000), None),
             Err(Miss::Dynamic)
         );
+    }
+
+    /// A static port out of range fails every address that has the
+    /// bandwidth, unless a port before it collides first: Nomad's
+    /// AssignTaskNetwork checks each port in turn.
+    #[test]
+    fn a_port_out_of_range_refuses_every_address() {
+        let n = node(&[("eth0", "10.0.0.1", 1000), ("eth0", "fd00::1", 1000)]);
+        let mut two = ask(10, 8080);
+        two.reserved_ports.push(("bad".into(), 0));
+        let got = assign(&n, h(&[]), &[], &two, |_| false, DEFAULT, Some((1, -1)));
+        assert_eq!(got, Err(Miss::OutOfRange(-1)));
+        let v = crate::version::NomadVersion::new(2, 0, 5);
+        assert_eq!(
+            Miss::OutOfRange(-1).reason(v),
+            "network: invalid port -1 (out of range)"
+        );
+        // 8080 held on both addresses: its collision is met first.
+        let live = [
+            held("eth0", "10.0.0.1", 10, 8080),
+            held("eth0", "fd00::1", 10, 8080),
+        ];
+        let got = assign(&n, h(&live), &[], &two, |_| false, DEFAULT, Some((1, -1)));
+        assert_eq!(got, Err(Miss::Collision("http".into(), 8080)));
+        // Bandwidth is checked before any port.
+        let got = assign(
+            &n,
+            h(&[]),
+            &[],
+            &ask(2000, 0),
+            |_| false,
+            DEFAULT,
+            Some((0, -1)),
+        );
+        assert_eq!(got, Err(Miss::Bandwidth));
     }
 
     #[test]
@@ -410,9 +476,9 @@ mod tests {
         let mut two = ask(1, 8080);
         two.dynamic_ports = vec![("a".into(), 0)];
         // 32000 is free (the precise pick's range is inclusive).
-        assert!(assign(&n, h(&[]), &[], &two, |_| false, DEFAULT).is_ok());
+        assert!(assign(&n, h(&[]), &[], &two, |_| false, DEFAULT, None).is_ok());
         two.dynamic_ports.push(("b".into(), 0));
-        let got = assign(&n, h(&[]), &[], &two, |_| false, DEFAULT);
+        let got = assign(&n, h(&[]), &[], &two, |_| false, DEFAULT, None);
         assert_eq!(got, Err(Miss::Dynamic));
         assert_eq!(
             Miss::Dynamic.reason("1.6.0".parse().expect("version")),
