@@ -36,13 +36,13 @@ pub fn first_listed_decides(v: NomadVersion) -> bool {
 /// The group's drivers as Nomad's map holds them: each once, in the order
 /// its first task names it (the map's insertion order).
 pub fn group_drivers(tg: &TaskGroup) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for t in &tg.tasks {
-        if !out.contains(&t.driver.as_str()) {
-            out.push(&t.driver);
-        }
-    }
-    out
+    // A set beside the list: a group of many tasks stays linear.
+    let mut seen = std::collections::HashSet::new();
+    tg.tasks
+        .iter()
+        .map(|t| t.driver.as_str())
+        .filter(|d| seen.insert(*d))
+        .collect()
 }
 
 /// Is the check's verdict for `n` left to Go's map order at `v`: the bug's

@@ -328,9 +328,9 @@ impl Engine<'_> {
     /// order: drivers, constraints, host volumes (while cached), devices,
     /// network. The first failure's metric key. `class_ok` is the class's
     /// cached verdict when the node is checked only for the class-split
-    /// note: a driver check Go's map order decides then takes the class's
-    /// verdict rather than a draw of its own (one draw decided the class
-    /// in Nomad; a second would split it by chance alone).
+    /// note: a driver or device check Go's map order decides then takes
+    /// the class's verdict rather than a draw of its own (one draw decided
+    /// the class in Nomad; a second would split it by chance alone).
     fn tg_checks(
         &mut self,
         ask: &Ask<'_>,
@@ -350,9 +350,19 @@ impl Engine<'_> {
                 return Some(fail);
             }
         }
-        let passed =
-            super::device::has_devices_in(ask.tg, n, version, &mut |len| self.draw_map_order(len));
-        if self.wants_note(super::engine::Note::Device("check"), &ask.tg.name) {
+        let passed = match class_ok {
+            // Checked for the class-split note: a check Go's map order
+            // decides takes the class's verdict, as for the drivers.
+            Some(ok) => match super::device_order::feasible_odds(ask.tg, n, version) {
+                p if super::device_order::uncertain(p) => ok,
+                p => p.is_some_and(|p| p > 0.5),
+            },
+            None => super::device::has_devices_in(ask.tg, n, version, &mut |len| {
+                self.draw_map_order(len)
+            }),
+        };
+        if class_ok.is_none() && self.wants_note(super::engine::Note::Device("check"), &ask.tg.name)
+        {
             let p = super::device_order::feasible_odds(ask.tg, n, version);
             if super::device_order::uncertain(p) {
                 self.note_drawn(super::engine::Note::Device("check"), &ask.tg.name, || {
