@@ -59,7 +59,7 @@ type Side = Option<(ObjectId, Kind)>;
 /// Paths that differ from tree `a` to tree `b` (`None`: the empty tree);
 /// the submodules among them are also noted in `links`.
 pub(super) fn tree_to_tree(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     a: Option<ObjectId>,
     b: Option<ObjectId>,
     links: &mut Vec<Gitlink>,
@@ -73,7 +73,7 @@ pub(super) fn tree_to_tree(
 }
 
 fn walk_pair(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     a: Option<ObjectId>,
     b: Option<ObjectId>,
     prefix: &BStr,
@@ -122,7 +122,7 @@ fn walk_pair(
 /// conflict is one modified path (git's `U`); an intent-to-add entry is not
 /// staged content and is left out, as git leaves it out.
 pub(super) fn tree_to_index(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     tree: Option<ObjectId>,
     index: &Staged,
     links: &mut Vec<Gitlink>,
@@ -216,7 +216,7 @@ pub(super) fn tree_to_index(
 /// The files of tree `id`, except below directories the index's cache
 /// tree records as unchanged (those are listed in `skipped`).
 fn walk_unless_cached(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     id: ObjectId,
     cached: Option<&CacheTree>,
     prefix: &BStr,

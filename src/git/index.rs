@@ -143,8 +143,8 @@ type Opened = HashMap<PathBuf, (Stamp, Arc<Staged>)>;
 impl Staged {
     /// The index of `repo` (`GIT_INDEX_FILE` honoured, as gix resolves
     /// it), read once per process while the file stays as it was.
-    pub(super) fn shared(repo: &gix::Repository) -> io::Result<Arc<Staged>> {
-        let path = repo.index_path();
+    pub(super) fn shared(repo: &super::repo::Repo) -> io::Result<Arc<Staged>> {
+        let path = repo.index_path().to_path_buf();
         let stamp = std::fs::metadata(&path)
             .and_then(|m| Ok((m.len(), m.modified()?)))
             .ok();
@@ -163,9 +163,9 @@ impl Staged {
 
     /// The index of `repo`, read now; an empty one when there is no
     /// index file yet.
-    pub(super) fn open(repo: &gix::Repository) -> io::Result<Staged> {
+    pub(super) fn open(repo: &super::repo::Repo) -> io::Result<Staged> {
         let hash_len = repo.object_hash().len_in_bytes();
-        match Bytes::read(&repo.index_path()) {
+        match Bytes::read(repo.index_path()) {
             Ok(data) => {
                 if let Some(staged) = Light::read(data, hash_len) {
                     return Ok(staged);
@@ -178,8 +178,8 @@ impl Staged {
     }
 
     /// The index as gix reads it (the reference, and the fallback).
-    fn by_gix(repo: &gix::Repository) -> io::Result<Staged> {
-        let index = repo.index_or_empty().map_err(super::repo::other)?;
+    fn by_gix(repo: &super::repo::Repo) -> io::Result<Staged> {
+        let index = repo.gix()?.index_or_empty().map_err(super::repo::other)?;
         let tree = index.tree().map(from_gix_tree);
         let sparse = index.is_sparse();
         Ok(Staged {

@@ -29,7 +29,7 @@ enum Source {
 }
 
 struct State {
-    repo: gix::Repository,
+    repo: super::repo::Repo,
     /// Decoded trees by directory (`""` is the top).
     trees: HashMap<BString, Option<Arc<Vec<TreeEntry>>>>,
     files: MemVfs,
@@ -56,7 +56,7 @@ pub struct LazyGitVfs {
 }
 
 impl LazyGitVfs {
-    fn new(root: &Path, rev: &str, repo: gix::Repository, source: Source) -> LazyGitVfs {
+    fn new(root: &Path, rev: &str, repo: super::repo::Repo, source: Source) -> LazyGitVfs {
         LazyGitVfs {
             root: root.to_path_buf(),
             name: crate::vfs::git_source_name(rev),

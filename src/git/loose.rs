@@ -32,7 +32,7 @@ pub(super) struct Loose {
 
 /// The loose object `oid` of `repo`, refused from its header (`data` is
 /// `Err(size)`) when larger than `max`; `None` when gix must find it.
-pub(super) fn read(repo: &gix::Repository, oid: &gix::oid, max: u64) -> Option<Loose> {
+pub(super) fn read(repo: &super::repo::Repo, oid: &gix::oid, max: u64) -> Option<Loose> {
     let path = object_path(repo, oid)?;
     let mut file = std::fs::File::open(path).ok()?;
     // Deflate adds a few bytes per 16 KiB block at worst: a file much
@@ -61,7 +61,7 @@ pub(super) fn read(repo: &gix::Repository, oid: &gix::oid, max: u64) -> Option<L
 /// is told apart from a job without reading it whole. `None` when it is
 /// not a loose object of the main object folder.
 pub(super) fn head(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     oid: &gix::oid,
     n: u64,
 ) -> Option<(gix::object::Kind, u64, Vec<u8>)> {
@@ -69,19 +69,13 @@ pub(super) fn head(
     peek(&mut file, n)
 }
 
-fn object_path(repo: &gix::Repository, oid: &gix::oid) -> Option<std::path::PathBuf> {
+fn object_path(repo: &super::repo::Repo, oid: &gix::oid) -> Option<std::path::PathBuf> {
     let mut hex = [0u8; 64];
     let hex = super::hex::to_hex(oid, &mut hex);
     if hex.len() < 3 {
         return None;
     }
-    Some(
-        repo.objects
-            .store_ref()
-            .path()
-            .join(&hex[..2])
-            .join(&hex[2..]),
-    )
+    Some(repo.objects_dir().join(&hex[..2]).join(&hex[2..]))
 }
 
 /// Inflates `src` until the header and `n` bytes of the body are out (or

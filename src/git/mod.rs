@@ -18,6 +18,7 @@ mod lazy;
 mod line_ends;
 mod links;
 mod loose;
+mod plain;
 mod repo;
 mod submodule;
 
@@ -116,7 +117,7 @@ pub fn rev_vfs_filtered(
 }
 
 fn fill(
-    repo: &gix::Repository,
+    repo: &repo::Repo,
     mut vfs: MemVfs,
     files: Vec<(PathBuf, gix::ObjectId)>,
     want: impl Fn(&Path) -> bool,
@@ -195,7 +196,7 @@ fn to_change(path: gix::bstr::BString, status: Status) -> io::Result<Change> {
 /// `changes` and what changed inside each submodule that moved.
 fn with_submodules(
     root: &Path,
-    repo: &gix::Repository,
+    repo: &repo::Repo,
     mut changes: Vec<Change>,
     links: &[diff::Gitlink],
 ) -> io::Result<Vec<Change>> {
@@ -212,6 +213,7 @@ fn with_submodules(
 pub fn hooks_dir(root: &Path) -> io::Result<PathBuf> {
     let repo = repo::open(root)?;
     let configured = repo
+        .gix()?
         .config_snapshot()
         .trusted_path("core.hooksPath")
         .map_err(repo::other)?;

@@ -73,6 +73,102 @@ pub(super) fn other(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
+/// A repository as the readers use it: where its parts are, and gix,
+/// opened only when something needs more than the plain layout's files
+/// ([`super::plain`]). A hook whose objects are loose never opens it.
+pub(super) struct Repo {
+    git_dir: PathBuf,
+    common_dir: PathBuf,
+    objects: PathBuf,
+    index: PathBuf,
+    hash: gix::hash::Kind,
+    workdir: Option<PathBuf>,
+    /// The configuration read without gix (plain layout only).
+    config: Option<Arc<gix::config::File>>,
+    /// The work tree gix opens when asked (plain layout only).
+    root: Option<PathBuf>,
+    gix: std::cell::OnceCell<gix::Repository>,
+}
+
+impl Repo {
+    fn plain(root: &Path, at: &super::plain::Layout, config: Arc<gix::config::File>) -> Repo {
+        Repo {
+            git_dir: at.git_dir.clone(),
+            common_dir: at.git_dir.clone(),
+            objects: at.objects.clone(),
+            index: at.index.clone(),
+            hash: gix::hash::Kind::Sha1,
+            workdir: Some(root.to_path_buf()),
+            config: Some(config),
+            root: Some(root.to_path_buf()),
+            gix: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// A repository gix opened.
+    pub(super) fn from_gix(repo: gix::Repository) -> Repo {
+        let gix = std::cell::OnceCell::new();
+        let me = Repo {
+            git_dir: repo.git_dir().to_path_buf(),
+            common_dir: repo.common_dir().to_path_buf(),
+            objects: repo.objects.store_ref().path().to_path_buf(),
+            index: repo.index_path(),
+            hash: repo.object_hash(),
+            workdir: repo.workdir().map(Path::to_path_buf),
+            config: None,
+            root: None,
+            gix: std::cell::OnceCell::new(),
+        };
+        let _ = gix.set(repo);
+        Repo { gix, ..me }
+    }
+
+    /// gix's handle, opened now if it was not yet.
+    pub(super) fn gix(&self) -> io::Result<&gix::Repository> {
+        if let Some(repo) = self.gix.get() {
+            return Ok(repo);
+        }
+        let root = self
+            .root
+            .as_deref()
+            .ok_or_else(|| io::Error::other("git reader lost its repository"))?;
+        let repo = open_gix(root)?;
+        Ok(self.gix.get_or_init(|| repo))
+    }
+
+    pub(super) fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
+    pub(super) fn common_dir(&self) -> &Path {
+        &self.common_dir
+    }
+
+    /// The main object folder (loose objects live below it).
+    pub(super) fn objects_dir(&self) -> &Path {
+        &self.objects
+    }
+
+    /// The index file (`GIT_INDEX_FILE` honoured).
+    pub(super) fn index_path(&self) -> &Path {
+        &self.index
+    }
+
+    pub(super) fn object_hash(&self) -> gix::hash::Kind {
+        self.hash
+    }
+
+    pub(super) fn workdir(&self) -> Option<&Path> {
+        self.workdir.as_deref()
+    }
+
+    /// The merged configuration when read without gix; `None` when gix's
+    /// snapshot is the one to read.
+    pub(super) fn plain_config(&self) -> Option<&gix::config::File> {
+        self.config.as_deref()
+    }
+}
+
 /// Opened repositories, by work-tree root: a command reads the index, HEAD
 /// and the world through several consumers, and opening (config files,
 /// refs, object store) is paid once per process.
@@ -81,10 +177,38 @@ fn opened() -> &'static Mutex<HashMap<PathBuf, gix::ThreadSafeRepository>> {
     OPENED.get_or_init(Default::default)
 }
 
-/// The repository whose work tree is `root`. `GIT_DIR` and `GIT_INDEX_FILE`
-/// are honoured as git honours them: a pre-commit hook of `git commit
-/// FILE` is given a temporary index, and that index is what gets committed.
-pub(super) fn open(root: &Path) -> io::Result<gix::Repository> {
+/// Plain layouts found, by work-tree root (`None`: gix opens that root).
+type Plains = HashMap<PathBuf, Option<(Arc<super::plain::Layout>, Arc<gix::config::File>)>>;
+
+fn plains() -> &'static Mutex<Plains> {
+    static PLAINS: OnceLock<Mutex<Plains>> = OnceLock::new();
+    PLAINS.get_or_init(Default::default)
+}
+
+/// The repository whose work tree is `root`: its plain layout when it has
+/// one ([`super::plain`]), else opened by gix.
+pub(super) fn open(root: &Path) -> io::Result<Repo> {
+    let found = {
+        let mut map = plains()
+            .lock()
+            .map_err(|_| io::Error::other("git reader poisoned"))?;
+        map.entry(root.to_path_buf())
+            .or_insert_with(|| {
+                super::plain::open(root).map(|(at, config)| (Arc::new(at), Arc::new(config)))
+            })
+            .clone()
+    };
+    match found {
+        Some((at, config)) => Ok(Repo::plain(root, &at, config)),
+        None => open_gix(root).map(Repo::from_gix),
+    }
+}
+
+/// The repository whose work tree is `root`, opened by gix. `GIT_DIR` and
+/// `GIT_INDEX_FILE` are honoured as git honours them: a pre-commit hook of
+/// `git commit FILE` is given a temporary index, and that index is what
+/// gets committed.
+fn open_gix(root: &Path) -> io::Result<gix::Repository> {
     let mut map = opened()
         .lock()
         .map_err(|_| io::Error::other("git reader poisoned"))?;
@@ -129,14 +253,15 @@ fn not_found(rev: &str) -> io::Error {
 }
 
 /// The tree `rev` names, or `None` for `HEAD` before the first commit.
-pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<ObjectId>> {
+pub(super) fn tree_of(repo: &Repo, rev: &str) -> io::Result<Option<ObjectId>> {
     let spec = plain_rev(rev)?;
     if rev == "HEAD" {
         if let Some(tree) = loose_head(repo).and_then(|id| commit_tree_of(repo, id)) {
             return Ok(Some(tree));
         }
     }
-    match repo.rev_parse_single(spec.as_bytes().as_bstr()) {
+    let gix = repo.gix()?;
+    match gix.rev_parse_single(spec.as_bytes().as_bstr()) {
         Ok(id) => {
             if let Some(tree) = loose_tree_of(repo, id.detach()) {
                 return Ok(Some(tree));
@@ -148,7 +273,7 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
                 .map_err(|_| not_found(rev))?;
             Ok(Some(tree.id))
         }
-        Err(_) if rev == "HEAD" && repo.head().is_ok_and(|h| h.is_unborn()) => Ok(None),
+        Err(_) if rev == "HEAD" && gix.head().is_ok_and(|h| h.is_unborn()) => Ok(None),
         Err(_) => Err(not_found(rev)),
     }
 }
@@ -164,7 +289,7 @@ pub(super) fn tree_of(repo: &gix::Repository, rev: &str) -> io::Result<Option<Ob
 /// names `refs/heads/.invalid`), a name git would refuse, an ID of the
 /// other hash kind, a `GIT_NAMESPACE` (whose refs live elsewhere).
 /// The commit itself may be loose or packed ([`commit_tree_of`]).
-fn loose_head(repo: &gix::Repository) -> Option<ObjectId> {
+fn loose_head(repo: &Repo) -> Option<ObjectId> {
     if std::env::var_os("GIT_NAMESPACE").is_some() {
         return None;
     }
@@ -194,10 +319,10 @@ fn loose_head(repo: &gix::Repository) -> Option<ObjectId> {
 /// The tree commit `id` names, loose or packed (a clone's commits, and
 /// every commit after git's gc, are packed: gix peels those); `None` when
 /// it cannot be read or is not a commit, for the caller's full path to say.
-fn commit_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+fn commit_tree_of(repo: &Repo, id: ObjectId) -> Option<ObjectId> {
     known_tree_of(repo, id, || {
         loose_tree_uncached(repo, id).or_else(|| {
-            let object = repo.find_object(id).ok()?;
+            let object = repo.gix().ok()?.find_object(id).ok()?;
             if object.kind != gix::object::Kind::Commit {
                 return None;
             }
@@ -210,20 +335,20 @@ fn commit_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
 /// one-pass loose reader: gix's `find_object` built a fresh inflater for
 /// the HEAD commit, a thirtieth of a hook. `None` (gix peels it) for a
 /// packed object, a tag, or a commit that does not decode.
-fn loose_tree_of(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+fn loose_tree_of(repo: &Repo, id: ObjectId) -> Option<ObjectId> {
     known_tree_of(repo, id, || loose_tree_uncached(repo, id))
 }
 
 /// The tree of commit `id` as this process first read it (`read`): an
 /// object's content never changes, so one read serves every resolution.
 fn known_tree_of(
-    repo: &gix::Repository,
+    repo: &Repo,
     id: ObjectId,
     read: impl FnOnce() -> Option<ObjectId>,
 ) -> Option<ObjectId> {
     static TREES: OnceLock<Mutex<HashMap<ObjectKey, ObjectId>>> = OnceLock::new();
     let known = TREES.get_or_init(Default::default);
-    let key = (repo.objects.store_ref().path().to_path_buf(), id);
+    let key = (repo.objects_dir().to_path_buf(), id);
     if let Some(tree) = known.lock().ok().and_then(|m| m.get(&key).copied()) {
         return Some(tree);
     }
@@ -234,7 +359,7 @@ fn known_tree_of(
     Some(tree)
 }
 
-fn loose_tree_uncached(repo: &gix::Repository, id: ObjectId) -> Option<ObjectId> {
+fn loose_tree_uncached(repo: &Repo, id: ObjectId) -> Option<ObjectId> {
     let loose = super::loose::read(repo, &id, u64::MAX)?;
     let data = loose.data.ok()?;
     match loose.kind {
@@ -278,23 +403,23 @@ fn known_texts() -> &'static Mutex<HashMap<ObjectKey, Arc<str>>> {
 
 /// The text of blob `id` as [`crate::vfs::decode`] gives it, if this
 /// process has it.
-pub(super) fn known_text(repo: &gix::Repository, id: ObjectId) -> Option<Arc<str>> {
-    let key = (repo.objects.store_ref().path().to_path_buf(), id);
+pub(super) fn known_text(repo: &Repo, id: ObjectId) -> Option<Arc<str>> {
+    let key = (repo.objects_dir().to_path_buf(), id);
     known_texts().lock().ok()?.get(&key).cloned()
 }
 
 /// Keep `text` as the text of blob `id`: the caller holds exactly what
 /// [`crate::vfs::decode`] gives for it (byte order mark included).
-pub(super) fn keep_text(repo: &gix::Repository, id: ObjectId, text: &Arc<str>) {
-    let key = (repo.objects.store_ref().path().to_path_buf(), id);
+pub(super) fn keep_text(repo: &Repo, id: ObjectId, text: &Arc<str>) {
+    let key = (repo.objects_dir().to_path_buf(), id);
     if let Ok(mut m) = known_texts().lock() {
         m.insert(key, text.clone());
     }
 }
 
 /// The entries of one tree object, in git's order.
-pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
-    let key = (repo.objects.store_ref().path().to_path_buf(), id);
+pub(super) fn read_tree(repo: &Repo, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
+    let key = (repo.objects_dir().to_path_buf(), id);
     if let Some(t) = decoded_trees()
         .lock()
         .ok()
@@ -309,7 +434,7 @@ pub(super) fn read_tree(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<
     Ok(entries)
 }
 
-fn read_tree_uncached(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
+fn read_tree_uncached(repo: &Repo, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
     if let Some(super::loose::Loose {
         kind: gix::object::Kind::Tree,
         data: Ok(data),
@@ -319,6 +444,7 @@ fn read_tree_uncached(repo: &gix::Repository, id: ObjectId) -> io::Result<Vec<Tr
         return Ok(entries_of(&decoded));
     }
     let tree = repo
+        .gix()?
         .find_object(id)
         .map_err(other)?
         .try_into_tree()
@@ -351,7 +477,7 @@ pub(super) fn join(dir: &BStr, name: &BStr) -> BString {
 
 /// Every file below tree `id`, with its path under `prefix`.
 pub(super) fn walk_files(
-    repo: &gix::Repository,
+    repo: &Repo,
     id: ObjectId,
     prefix: &BStr,
     out: &mut Vec<(BString, ObjectId, Kind)>,
@@ -369,7 +495,7 @@ pub(super) fn walk_files(
 
 /// A blob's bytes; over the size cap it is refused from its header,
 /// before it is inflated.
-pub(super) fn blob(repo: &gix::Repository, oid: ObjectId, path: &Path) -> io::Result<Vec<u8>> {
+pub(super) fn blob(repo: &Repo, oid: ObjectId, path: &Path) -> io::Result<Vec<u8>> {
     let max = crate::project::max_file_bytes();
     if let Some(loose) = super::loose::read(repo, &oid, max) {
         return match loose.data {
@@ -378,11 +504,12 @@ pub(super) fn blob(repo: &gix::Repository, oid: ObjectId, path: &Path) -> io::Re
             Ok(data) => Ok(data),
         };
     }
-    let size = repo.find_header(oid).map_err(other)?.size();
+    let gix = repo.gix()?;
+    let size = gix.find_header(oid).map_err(other)?.size();
     if size > max {
         return Err(crate::project::too_big(path, size, max));
     }
-    let object = repo.find_object(oid).map_err(other)?;
+    let object = gix.find_object(oid).map_err(other)?;
     if object.kind != gix::object::Kind::Blob {
         return Err(not_a_file(path, object.kind));
     }
@@ -393,17 +520,18 @@ pub(super) fn blob(repo: &gix::Repository, oid: ObjectId, path: &Path) -> io::Re
 /// from a large binary file. A loose blob (what `git add` writes) is
 /// inflated only that far; a packed one is inflated whole while within
 /// four times the cap, and past that `None` (the caller fails closed).
-pub(super) fn blob_head(repo: &gix::Repository, oid: ObjectId, n: u64) -> Option<Vec<u8>> {
+pub(super) fn blob_head(repo: &Repo, oid: ObjectId, n: u64) -> Option<Vec<u8>> {
     if let Some((kind, _, head)) = super::loose::head(repo, &oid, n) {
         return (kind == gix::object::Kind::Blob).then_some(head);
     }
-    let header = repo.find_header(oid).ok()?;
+    let gix = repo.gix().ok()?;
+    let header = gix.find_header(oid).ok()?;
     if header.kind() != gix::object::Kind::Blob
         || header.size() > crate::project::max_file_bytes().saturating_mul(4)
     {
         return None;
     }
-    let mut data = repo.find_object(oid).ok()?.detach().data;
+    let mut data = gix.find_object(oid).ok()?.detach().data;
     data.truncate(usize::try_from(n).unwrap_or(usize::MAX));
     Some(data)
 }

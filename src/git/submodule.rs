@@ -24,7 +24,11 @@ pub(super) const MAX_DEPTH: usize = 8;
 /// the git dir git keeps for it in the superproject (`modules/PATH`, where
 /// `git submodule` puts it unless `.gitmodules` names it otherwise).
 /// `None` when neither is there, or `path` is not a plain relative path.
-pub(super) fn open(root: &Path, parent: &gix::Repository, path: &Path) -> Option<gix::Repository> {
+pub(super) fn open(
+    root: &Path,
+    parent: &super::repo::Repo,
+    path: &Path,
+) -> Option<super::repo::Repo> {
     let plain = path.components().all(|c| match c {
         Component::Normal(n) => n != ".git",
         _ => false,
@@ -38,13 +42,14 @@ pub(super) fn open(root: &Path, parent: &gix::Repository, path: &Path) -> Option
         // An empty folder of an uninitialised submodule has no `.git`, but
         // a discovery must never climb back into the superproject.
         let own = repo.workdir().is_some_and(|w| same_dir(w, &checkout));
-        if own && repo.git_dir() != parent.git_dir() {
+        if own && repo.git_dir() != parent.git_dir() && !same_dir(repo.git_dir(), parent.git_dir())
+        {
             return Some(repo);
         }
     }
     let modules = parent.common_dir().join("modules").join(path);
     if modules.is_dir() {
-        return gix::open(&modules).ok();
+        return gix::open(&modules).ok().map(super::repo::Repo::from_gix);
     }
     None
 }
@@ -94,7 +99,7 @@ pub fn is_unreadable(e: &io::Error) -> bool {
 
 /// The tree of `commit` in the submodule's repository.
 pub(super) fn tree_of(
-    sub: &gix::Repository,
+    sub: &super::repo::Repo,
     path: &BStr,
     commit: ObjectId,
 ) -> io::Result<ObjectId> {
@@ -111,7 +116,7 @@ pub(super) fn tree_of(
 /// to `to` (`None`: it was added or removed), under `path`.
 pub(super) fn changes(
     root: &Path,
-    parent: &gix::Repository,
+    parent: &super::repo::Repo,
     link: &Gitlink,
     depth: usize,
 ) -> io::Result<Changes> {
@@ -147,7 +152,7 @@ pub(super) fn changes(
 /// The entry tree `tree` records at `path`, found by reading the trees on
 /// the way down.
 fn recorded(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     tree: Option<ObjectId>,
     path: &BStr,
 ) -> io::Result<Option<(ObjectId, Kind)>> {
@@ -174,7 +179,7 @@ fn recorded(
 }
 
 fn commit_at(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     tree: Option<ObjectId>,
     path: &BStr,
 ) -> io::Result<Option<ObjectId>> {
@@ -187,7 +192,7 @@ fn commit_at(
 /// `base` (whose commits are read from its tree) to a side whose commit at
 /// a path `now` gives.
 pub(super) fn listed(
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     base: Option<ObjectId>,
     changes: &[Change],
     now: impl Fn(&BStr) -> Option<ObjectId>,
@@ -213,7 +218,7 @@ pub(super) fn listed(
 /// change set reads.
 pub(super) fn in_work_tree(
     root: &Path,
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     base: Option<ObjectId>,
     changes: Vec<Change>,
 ) -> io::Result<Vec<Change>> {
@@ -222,7 +227,7 @@ pub(super) fn in_work_tree(
 
 fn in_work_tree_at(
     root: &Path,
-    repo: &gix::Repository,
+    repo: &super::repo::Repo,
     base: Option<ObjectId>,
     mut changes: Vec<Change>,
     depth: usize,

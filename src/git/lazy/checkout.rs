@@ -38,10 +38,10 @@ fn disk_frame(path: &Path) -> Option<Frame> {
     Some(Frame::parse(b"", &body, Found::Disk, true))
 }
 
-/// git_attr_global_file: core.attributesFile, else
+/// git_attr_global_file: core.attributesFile (`configured`), else
 /// `$XDG_CONFIG_HOME/git/attributes`, else `~/.config/git/attributes`.
-fn global_file(config: &gix::config::Snapshot<'_>) -> Option<PathBuf> {
-    if let Ok(Some(p)) = config.trusted_path("core.attributesFile") {
+fn global_file(configured: Option<PathBuf>) -> Option<PathBuf> {
+    if let Some(p) = configured {
         return Some(p);
     }
     match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
@@ -56,18 +56,39 @@ fn global_file(config: &gix::config::Snapshot<'_>) -> Option<PathBuf> {
 }
 
 impl Outside {
-    fn read(repo: &gix::Repository) -> Outside {
-        let c = repo.config_snapshot();
+    /// From the configuration read without gix when the repository has
+    /// the plain layout (which has no `core.attributesFile`: a trusted
+    /// path is gix's to interpolate), else from gix's snapshot.
+    fn read(repo: &repo::Repo) -> io::Result<Outside> {
+        if let Some(c) = repo.plain_config() {
+            return Ok(Outside::from_config(c, None, repo.common_dir()));
+        }
+        let snapshot = repo.gix()?.config_snapshot();
+        let attributes_file = snapshot.trusted_path("core.attributesFile").ok().flatten();
+        Ok(Outside::from_config(
+            snapshot.plumbing(),
+            attributes_file,
+            repo.common_dir(),
+        ))
+    }
+
+    /// `c` is the resolved configuration (gix's snapshot reads the same
+    /// way: the last value wins, a value that is not a boolean is none).
+    fn from_config(
+        c: &gix::config::File,
+        attributes_file: Option<PathBuf>,
+        common_dir: &Path,
+    ) -> Outside {
+        let boolean = |key: &str| c.boolean(key).ok().flatten();
         let autocrlf = match c.string("core.autocrlf") {
             Some(v) if v.eq_ignore_ascii_case(b"input") => line_ends::AutoCrlf::Input,
-            _ if c.boolean("core.autocrlf").unwrap_or(false) => line_ends::AutoCrlf::True,
+            _ if boolean("core.autocrlf").unwrap_or(false) => line_ends::AutoCrlf::True,
             _ => line_ends::AutoCrlf::False,
         };
         // convert.c read_convert_config: a driver is any filter.<name>
         // section; it writes the checkout when it has a smudge or process
         // program, and fails it when required without one.
         let drivers = c
-            .plumbing()
             .sections_by_name("filter")
             .into_iter()
             .flatten()
@@ -83,7 +104,7 @@ impl Outside {
             eol_crlf: c
                 .string("core.eol")
                 .is_some_and(|v| v.eq_ignore_ascii_case(b"crlf")),
-            ignore_case: c.boolean("core.ignorecase").unwrap_or(false),
+            ignore_case: boolean("core.ignorecase").unwrap_or(false),
             drivers,
             other_source: c.string("attr.tree").is_some()
                 || std::env::var_os("GIT_ATTR_SOURCE").is_some(),
@@ -98,8 +119,8 @@ impl Outside {
             // Debian's and most builds' $(sysconfdir)/gitattributes.
             below.extend(disk_frame(Path::new("/etc/gitattributes")));
         }
-        below.extend(global_file(&c).and_then(|p| disk_frame(&p)));
-        let above = disk_frame(&repo.common_dir().join("info").join("attributes"))
+        below.extend(global_file(attributes_file).and_then(|p| disk_frame(&p)));
+        let above = disk_frame(&common_dir.join("info").join("attributes"))
             .unwrap_or_else(|| Frame::parse(b"", b"", Found::Disk, true));
         Outside {
             config,
@@ -122,7 +143,7 @@ impl LazyGitVfs {
         let outside = match self.outside.get() {
             Some(o) => o.clone(),
             None => {
-                let o = Arc::new(self.with_state(|s| Ok(Outside::read(&s.repo)))?);
+                let o = Arc::new(self.with_state(|s| Outside::read(&s.repo))?);
                 self.outside.get_or_init(|| o).clone()
             }
         };
