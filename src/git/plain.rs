@@ -97,6 +97,14 @@ pub(super) fn open(root: &Path) -> Option<(Layout, gix::config::File)> {
             return None;
         }
     }
+    // What makes a folder a git dir to gix's discovery (gix-discover
+    // `is_git`): without them gix says what is wrong.
+    let looks_like_git = git_dir.join("HEAD").is_file()
+        && git_dir.join("objects").is_dir()
+        && git_dir.join("refs").is_dir();
+    if !looks_like_git {
+        return None;
+    }
     for unusual in [
         "commondir",
         "reftable",
@@ -350,6 +358,11 @@ mod tests {
         )
         .expect("write");
         assert!(open(&dir).is_some(), "packed branches are not unusual");
+        // A folder gix's discovery would not take for a git dir is gix's
+        // to report.
+        std::fs::rename(git_dir.join("HEAD"), git_dir.join("HEAD.away")).expect("move");
+        assert!(open(&dir).is_none(), "no HEAD");
+        std::fs::rename(git_dir.join("HEAD.away"), git_dir.join("HEAD")).expect("move");
         // A worktree's or a submodule's `.git` is a file naming the git dir.
         let linked = dir.join("linked");
         std::fs::create_dir_all(&linked).expect("mkdir");
