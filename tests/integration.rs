@@ -325,6 +325,7 @@ mod world_load_warnings;
 mod world_pinned;
 mod world_running;
 mod world_running_periodic;
+mod world_running_unplaced;
 mod world_running_vars;
 mod world_status;
 mod world_stop_after_disconnect;

@@ -86,6 +86,8 @@ struct Unplaced {
     groups: BTreeSet<String>,
     /// The first quota text that stopped one.
     quota: Option<String>,
+    /// The client dimensions exhausted (`memory`, `cpu`, ...).
+    dimensions: BTreeSet<String>,
 }
 
 /// [`Unplaced`] of each running job with a blocked evaluation, by
@@ -102,6 +104,7 @@ fn unplaced(sim: &Simulation) -> BTreeMap<(String, String), Unplaced> {
             if e.quota.is_none() {
                 e.quota = m.quota_exhausted.first().cloned();
             }
+            e.dimensions.extend(m.dimension_exhausted.keys().cloned());
         }
     }
     out
@@ -166,7 +169,7 @@ fn newly_blocked(
             crate::rules::priority::how_often(hits, SAMPLES),
             groups.join(", "),
         );
-        let help = "Nomad keeps allocations that already run when a quota or the clients shrink, but cannot place them again (a node failure, a drain, the next update of the job): leave room for what runs, or stop it in the same change";
+        let help = format!("{KEPT}: leave room for what runs, or stop it in the same change");
         out.push(if protected.covers(ns, id) {
             Diag::error(BLOCKS_RUNNING, message)
                 .help(format!("{help}; the policy protects this job"))
@@ -176,6 +179,74 @@ fn newly_blocked(
     }
     Ok(out)
 }
+
+/// What Nomad does with allocations that already run and no longer fit:
+/// an allocation is re-examined only when its node is tainted (down or
+/// draining: scheduler/util.go `taintedNodes`, `diffAllocs`@v0.9.3), and a
+/// quota limits new placements only (the quota usage counts every
+/// non-terminal allocation), so nothing is evicted.
+const KEPT: &str = "Nomad keeps allocations that already run when a quota or the clients shrink, but cannot place them again (a node failure, a drain, the next update of the job)";
+
+/// Running jobs named one by one in [`running_unplaced`]; the rest are
+/// counted in one more warning.
+const NAMED: usize = 5;
+
+/// The world-load warnings of a replay (`sim`, fresh from the world) that
+/// leaves allocations of declared `running` jobs unplaced (redteam12
+/// R12-1): the simulated cluster holds them pending (blocked), as a job
+/// Nomad could not place, which is what a world modelling a pending job
+/// needs; but a cluster where they already ran before a quota or the
+/// clients shrank still runs them ([`KEPT`]) and holds more than
+/// simulated, so a plan sharing their quota or clients may find room that
+/// is not there. The replay cannot know which the world means: it says
+/// so, one warning per job (the first [`NAMED`]), with its cause. Only a
+/// replay schedules: an import's jobs are registered as they are and
+/// block nothing.
+pub fn running_unplaced(sim: &Simulation) -> Vec<Diag> {
+    let found = unplaced(sim);
+    let mut out = Vec::new();
+    for ((ns, id), u) in found.iter().take(NAMED) {
+        let groups: Vec<String> = u.groups.iter().map(|g| format!("{g:?}")).collect();
+        let cause = match &u.quota {
+            Some(q) => format!("quota: {}", crate::escape::one_line(q)),
+            None if !u.dimensions.is_empty() => {
+                let dims: Vec<&str> = u.dimensions.iter().map(String::as_str).collect();
+                format!("clients' capacity: {} exhausted", dims.join(", "))
+            }
+            None => "no client is eligible".to_string(),
+        };
+        let running = sim
+            .world
+            .running
+            .iter()
+            .find(|r| r.job.namespace == *ns && r.job.id == *id);
+        let listed = running
+            .map(|r| format!(" ({})", crate::rules::config::path_text(&r.path)))
+            .unwrap_or_default();
+        let message = format!(
+            "running job {:?}{listed} in namespace {:?} does not fit the world: {} allocation(s) of group(s) {} cannot be placed ({cause}); the simulation treats them as pending (blocked), but a cluster where they already run keeps them and holds more than simulated, so plans of jobs sharing its quota or clients can find room that is not there",
+            crate::escape::one_line(id),
+            crate::escape::one_line(ns),
+            u.failures,
+            groups.join(", "),
+        );
+        out.push(Diag::warning(RUNNING_UNPLACED, message).help(format!(
+            "{KEPT}: if the job runs in full, describe the cluster as it is (the quota or clients it runs under, or its allocations in rules/allocations.hcl); if it is pending, nothing is wrong"
+        )));
+    }
+    if found.len() > NAMED {
+        out.push(Diag::warning(
+            RUNNING_UNPLACED,
+            format!(
+                "{} more running jobs do not fit the world either and are treated as pending (blocked)",
+                found.len() - NAMED
+            ),
+        ));
+    }
+    out
+}
+
+pub use crate::world::guess::RUNNING_UNPLACED;
 
 /// Node shuffles the two worlds are compared under: `check`'s NP403 budget.
 const SAMPLES: u32 = crate::rules::priority::SAMPLES;

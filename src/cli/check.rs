@@ -474,11 +474,17 @@ fn run_selected(
     }
     let checked = results.len();
     // What loading the world warned of is reported as its findings (the
-    // jobs a guess concerns get NP216 of their own).
-    if !world.warnings.is_empty() {
+    // jobs a guess concerns get NP216 of their own), with what its replay
+    // warned of (a running job that does not fit), said on stderr as the
+    // loader's warnings were.
+    let mut world_diags = world.warnings.0.clone();
+    let mut replayed = crate::diag::Diags::new();
+    super::common::replay_warnings(&mut replayed, sim);
+    world_diags.extend(replayed.0);
+    if !world_diags.is_empty() {
         results.push(FileResult {
             path: world_folder(world),
-            diags: world.warnings.0.clone(),
+            diags: world_diags,
             crashed: false,
         });
     }

@@ -301,6 +301,17 @@ pub fn eprint_world_warnings(warnings: &Diags) {
     }
 }
 
+/// The world-load warnings only its replay can give (a declared running
+/// job that does not fit: [`crate::check::world_change::running_unplaced`]),
+/// printed as the loader's are and kept with them in `warnings` (JSON
+/// `Preflight.World`, `check`'s findings of the world).
+pub fn replay_warnings(warnings: &mut Diags, sim: &crate::scheduler::Simulation) {
+    for d in crate::check::world_change::running_unplaced(sim) {
+        eprintln!("{}", crate::world::guess::report_line(&d));
+        warnings.push(d);
+    }
+}
+
 /// Print diagnostics to stderr.
 pub fn eprint_diags(diags: &Diags, color: bool) {
     eprint!("{}", crate::diag::render(&diags.0, color));

@@ -292,6 +292,8 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             return crate::diag::exit::INVALID;
         }
     };
+    // A running job shown pending may run in full on the cluster.
+    common::replay_warnings(&mut crate::diag::Diags::new(), &sim);
     if matches!(
         &args.view,
         Some(status::StatusView::Node { short: false, .. })

@@ -288,6 +288,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Ok(s) => s,
         Err(d) => return fail(&d, color),
     };
+    common::replay_warnings(&mut world.warnings, &sim);
     let plan = plan_job(&sim, job);
     let code = print_single(
         args,

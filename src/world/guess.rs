@@ -27,6 +27,7 @@
 //! | `world::quota-devices` | unknown for jobs asking devices (NP307, `CannotKnow::DeviceQuota`) |
 //! | `world::quota-not-simulated` | unknown for the jobs a quota limit not simulated may bind (a node pool's limit: jobs in that pool or `all`; `secrets`, `numa`, `disk`, `iops`, a key not known: every job) (NP308, `CannotKnow::QuotaLimits`) |
 //! | `world::quota-not-placement` | none: a quota's variables or host-volume limit, which no placement counts |
+//! | `world::running-unplaced` | none, said: the replay leaves a declared running job's allocations unplaced and simulates them pending (blocked); added after the replay (`check::world_change::running_unplaced`) |
 //! | `world::no-drivers` | none: the world format's default (a stock client's drivers), said in the warning |
 //! | every other warning | none: the world is simulated as Nomad would run it |
 
@@ -105,6 +106,9 @@ pub(super) fn warn_alloc_state(
 /// Service jobs whose deployment the reconciler reads
 /// ([`World::deployments`]).
 pub const DEPLOYMENT: &str = "import::deployment";
+/// A declared running job the replay cannot place in full: simulated as
+/// pending, which a cluster that kept it running is not (redteam12 R12-1).
+pub const RUNNING_UNPLACED: &str = "world::running-unplaced";
 /// A quota's `network` limit (Nomad 0.10–0.12), not simulated.
 pub const NETWORK_QUOTA: &str = "world::not-simulated";
 /// A host network's `cidr` or `interface` the loader could not evaluate

@@ -66,6 +66,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
     }
     common::eprint_world_warnings(&resolved.warnings);
     let sim = Simulation::new(&resolved.world, args.seed)?;
+    common::replay_warnings(&mut resolved.world.warnings, &sim);
     let loader = args
         .vars
         .loader(resolved.world.nomad_version, root)
