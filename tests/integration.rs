@@ -330,3 +330,4 @@ mod world_running_vars;
 mod world_status;
 mod world_stop_after_disconnect;
 mod world_system_disconnect;
+mod world_work_tree_edits;

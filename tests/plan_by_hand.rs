@@ -92,6 +92,15 @@ fn the_demo_by_hand_in_a_git_checkout() {
         "{}",
         o.stdout
     );
+    // monitoring.nomad runs as the working tree has it, never committed:
+    // the plan says it takes that edit as submitted (redteam12 R12-2).
+    assert!(
+        o.stderr.contains(
+            "note: planned as if the working tree's jobs/monitoring.nomad, listed in `running`, were submitted"
+        ),
+        "{}",
+        o.stderr
+    );
     let share = o
         .stdout
         .lines()

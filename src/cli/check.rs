@@ -231,6 +231,12 @@ fn main_with(
         for line in crate::world::before::for_check(&mut world, files) {
             eprintln!("warning: {line}");
         }
+        // The other running files are judged as the working tree has them.
+        for p in crate::world::work_tree::edited_running(&world, files) {
+            let text = crate::rules::config::path_text(&p);
+            let a = crate::planner::assumed::running_from_work_tree(&text);
+            eprintln!("note: {}", crate::escape::one_line(&a.line));
+        }
         selected = Some(Selected::Made(Box::new(sel)));
     }
     let world = std::sync::Arc::new(world);

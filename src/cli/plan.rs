@@ -289,7 +289,13 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Err(d) => return fail(&d, color),
     };
     common::replay_warnings(&mut world.warnings, &sim);
-    let plan = plan_job(&sim, job);
+    let mut plan = plan_job(&sim, job);
+    if !plan.job.stop {
+        let edited = crate::world::work_tree::edited_running(&world, std::slice::from_ref(file));
+        plan.assumed.extend(edited.iter().map(|p| {
+            crate::planner::assumed::running_from_work_tree(&crate::rules::config::path_text(p))
+        }));
+    }
     let code = print_single(
         args,
         (&world, &sim),

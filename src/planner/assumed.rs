@@ -33,6 +33,10 @@ pub enum Setting {
     /// deregisters no other ID, nomad/job_endpoint.go), so the plans rest
     /// on someone running `nomad job stop` (redteam6 G7).
     ReplacedJobStopped,
+    /// `plan FILE`: another `running` entry's working-tree file differs
+    /// from git `HEAD`, and the simulated cluster runs it as it is, as if
+    /// the edit had been submitted (`world::work_tree`, redteam12 R12-2).
+    RunningFromWorkTree(String),
 }
 
 impl Setting {
@@ -44,6 +48,7 @@ impl Setting {
             Setting::Sentinel => "sentinel",
             Setting::ClientFingerprints => "client_fingerprints",
             Setting::ReplacedJobStopped => "replaced_job_stopped",
+            Setting::RunningFromWorkTree(_) => "running_from_work_tree",
         }
     }
 }
@@ -85,6 +90,19 @@ pub fn replaced_job_stopped(path: &str, namespace: &str, id: &str) -> Assumption
             crate::gotext::go_quote(namespace),
             crate::gotext::go_quote(namespace),
             crate::gotext::go_quote(id),
+        ),
+    }
+}
+
+/// The assumption of a plan whose world runs `path`, a `running` entry
+/// other than the planned file, as the working tree has it although it
+/// differs from git `HEAD` ([`crate::world::work_tree::edited_running`]):
+/// the edit is taken as submitted, which the cluster may not have seen.
+pub fn running_from_work_tree(path: &str) -> Assumption {
+    Assumption {
+        setting: Setting::RunningFromWorkTree(path.to_string()),
+        line: format!(
+            "planned as if the working tree's {path}, listed in `running`, were submitted: it differs from git HEAD, and the cluster runs the version last submitted (`nomad job run`), which Nomad plans against; if that is HEAD's, plan with --base HEAD, or commit the file once submitted"
         ),
     }
 }

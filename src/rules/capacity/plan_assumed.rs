@@ -52,6 +52,7 @@ impl Rule for PlanAssumed {
                 Setting::Sentinel => "no Sentinel policy assumed",
                 Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",
                 Setting::ReplacedJobStopped => "a replaced job assumed stopped",
+                Setting::RunningFromWorkTree(_) => "an edited running file assumed submitted",
             };
             out.push(
                 ctx.finding(&Self::META, job.spans.label, label, a.line.clone())

@@ -1,0 +1,85 @@
+//! `plan FILE` and `check` read the world from the working tree: every
+//! `running` entry but the planned (or checked) files is the file as it
+//! is, so an edit of another running job is planned as if it had been
+//! submitted (`nomad job run`). README's "demo, by hand" rests on that
+//! guess (monitoring.nomad edited and added to `running`, never
+//! committed, then sockshop planned), and it is kept; but the cluster runs
+//! what was last submitted, and Nomad's Job.Plan schedules against the
+//! servers' state (nomad/job_endpoint.go `Job.Plan`@v0.9.3: the state
+//! store's snapshot), where an edit never submitted is not. So each such
+//! file is said (redteam12 R12-2): `plan` as a note and a
+//! `Preflight.Assumed` entry (`planner::assumed`), `check` as a note.
+
+use std::path::{Path, PathBuf};
+
+use super::{World, WorldOrigin};
+use crate::vfs::Vfs;
+
+/// The `running` entries (their paths as the world lists them) whose
+/// working-tree job differs from the one their file defines at git
+/// `HEAD`, in `running` order, leaving out the files at `skip` (the
+/// planned or checked ones, whose running version is HEAD's already).
+/// Nothing for a world not read from a working tree, a project outside
+/// git or without a commit, and a file HEAD does not hold (there is no
+/// other version to have submitted). A file whose text is HEAD's is the
+/// same job; one whose text differs is loaded at HEAD, with the variables
+/// the world gives it, and compared, so a comment edit is not said.
+pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
+    if !matches!(world.origin, WorldOrigin::Dir(_)) || world.running.is_empty() {
+        return Vec::new();
+    }
+    let Some(root) = crate::git::repo_root(&world.project_root) else {
+        return Vec::new();
+    };
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let Ok(head) = crate::git::LazyGitVfs::rev(&root, "HEAD") else {
+        return Vec::new();
+    };
+    if head.is_empty() {
+        return Vec::new();
+    }
+    let skip: Vec<PathBuf> = skip.iter().map(|p| absolute(p)).collect();
+    let mut out = Vec::new();
+    for r in &world.running {
+        let abs = absolute(&world.project_root.join(&r.path));
+        if skip.contains(&abs) {
+            continue;
+        }
+        let Ok(rel) = abs.strip_prefix(&root) else {
+            continue;
+        };
+        if differs(&head, rel, &abs, || {
+            let old = r.vars.loader(world).job(&head, rel).ok()?;
+            Some(r.vars.as_registered(old) != r.job)
+        }) {
+            out.push(r.path.clone());
+        }
+    }
+    out
+}
+
+/// Whether the file at `rel` in `head` (at `abs` on disk) defines another
+/// job: not when HEAD does not hold it or holds the same text; else
+/// `compare`'s answer (a version that no longer loads is a difference).
+fn differs(
+    head: &crate::git::LazyGitVfs,
+    rel: &Path,
+    abs: &Path,
+    compare: impl FnOnce() -> Option<bool>,
+) -> bool {
+    let Ok(committed) = head.read(rel) else {
+        return false;
+    };
+    match std::fs::read_to_string(abs) {
+        Ok(now) if *now == *committed.text => false,
+        _ => compare().unwrap_or(true),
+    }
+}
+
+/// Absolute, normalised, symlinks resolved where the file exists (as
+/// [`super::before`] matches the planned file).
+fn absolute(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = crate::vfs::normalize(&cwd.join(path));
+    std::fs::canonicalize(&abs).unwrap_or(abs)
+}
