@@ -26,7 +26,15 @@
 //! with `--no-cache`, written whole or not at all. An entry that cannot be
 //! read, has another key, fails its checksum or does not decode is ignored
 //! and the world loaded.
+//!
+//! The world's replays (its running jobs placed under a seed and release,
+//! [`crate::check::sim_cache`]) live in its entry too, each sealed as a
+//! placement-cache entry of its own key after the world ([`Named`]): the
+//! hook reads one file, not two (a second open, read and checksum, and a
+//! second key to hash, on every commit). A replay whose key is not the
+//! one asked for is passed over, as a foreign placement entry is.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -39,17 +47,25 @@ use crate::world::World;
 
 /// Names the entry layout; a change to it (or to the world model) must
 /// change this, though the binary's identity in the key covers rebuilds.
-const FORMAT: &str = "nomad-preflight world cache v3";
-const MAGIC: &[u8; 8] = b"NPWORLD3";
+const FORMAT: &str = "nomad-preflight world cache v4";
+const MAGIC: &[u8; 8] = b"NPWORLD4";
 const EXTENSION: &str = "world";
 /// Entries kept: one per world folder of the repositories in use.
 const MAX_ENTRIES: usize = 64;
+/// Replays kept beside a world: the hook's, and a few `--nomad-version`s.
+const MAX_REPLAYS: usize = 4;
+/// A replay larger than this is not kept in the world's entry.
+const MAX_REPLAY_BYTES: usize = 1 << 30;
 
 type Key = [u8; 32];
 
 /// What an entry holds.
 #[derive(Serialize, Deserialize)]
 struct Entry {
+    /// The world's [`Digest`] (of the key and `asked`, so a hit, whose
+    /// paths hold what `asked` says, has the same one without hashing it
+    /// again: 38,000 instructions of the hook); zeros for the embedded demo.
+    digest: Digest,
     /// Every path the load asked about, with its fingerprint then.
     asked: Vec<(PathBuf, Vec<u8>)>,
     /// The texts of the files it read, by path, each as its blob decodes
@@ -66,10 +82,58 @@ struct Entry {
 /// (its replay) can be kept under it without hashing the world itself.
 pub type Digest = [u8; 32];
 
+/// A world the cache named: its [`Digest`], and the entry it came from or
+/// went into, which holds its replays ([`Named::replays`], [`Named::keep`]).
+pub struct Named {
+    digest: Digest,
+    dir: PathBuf,
+    key: Key,
+    /// The entry's bytes as read (or the world's part as written): kept,
+    /// not copied, for the parts below.
+    bytes: Vec<u8>,
+    /// The world's part of the entry's payload.
+    world: Range<usize>,
+    /// The replays kept with it, newest first: each a sealed placement
+    /// entry ([`crate::scheduler::disk_cache::encode`]).
+    replays: Vec<Range<usize>>,
+}
+
+impl Named {
+    pub fn digest(&self) -> &Digest {
+        &self.digest
+    }
+
+    /// The kept replays, newest first, for the caller to unseal with the
+    /// key it wants.
+    pub fn replays(&self) -> impl Iterator<Item = &[u8]> {
+        self.replays
+            .iter()
+            .filter_map(|r| self.bytes.get(r.clone()))
+    }
+
+    /// Keep `replay` (a sealed placement entry) in the world's entry,
+    /// ahead of the others, which keep their place up to [`MAX_REPLAYS`]
+    /// (an older one of the same key is dropped). Best effort, like every
+    /// store: the entry is written whole again or left as it was.
+    pub fn keep(&self, replay: &[u8]) {
+        if replay.len() > MAX_REPLAY_BYTES {
+            return;
+        }
+        let Some(world) = self.bytes.get(self.world.clone()) else {
+            return;
+        };
+        let same_key = |r: &[u8]| r.get(8..40) == replay.get(8..40);
+        let others = self.replays().filter(|r| !same_key(r));
+        let mut kept = vec![replay];
+        kept.extend(others.take(MAX_REPLAYS - 1));
+        store_payload(&self.dir, &self.key, world, &kept);
+    }
+}
+
 /// [`crate::world::load`] of `world_dir` in `vfs`, through the cache
-/// folder when the run has one; with the world's [`Digest`] when it came
-/// from, or went into, an entry.
-pub fn load(vfs: &LazyGitVfs, world_dir: &Path) -> Result<(World, Diags, Option<Digest>), Diags> {
+/// folder when the run has one; with the world's name ([`Named`]) when it
+/// came from, or went into, an entry.
+pub fn load(vfs: &LazyGitVfs, world_dir: &Path) -> Result<(World, Diags, Option<Named>), Diags> {
     load_in(crate::cache_dir::active(), vfs, world_dir)
 }
 
@@ -77,25 +141,36 @@ fn load_in(
     dir: Option<&Path>,
     vfs: &LazyGitVfs,
     world_dir: &Path,
-) -> Result<(World, Diags, Option<Digest>), Diags> {
+) -> Result<(World, Diags, Option<Named>), Diags> {
     let uncached = |(w, d)| (w, d, None);
     let Some((dir, key)) = dir.and_then(|d| Some((d, key(vfs, world_dir)?))) else {
         return crate::world::load(vfs, world_dir).map(uncached);
     };
-    if let Some((world, digest)) = hit(dir, &key, vfs) {
-        return Ok((world, Diags::new(), Some(digest)));
+    if let Some((world, named)) = hit(dir, &key, vfs) {
+        return Ok((world, Diags::new(), Some(named)));
     }
     let recording = Recording::new(vfs);
     let (world, warnings) = crate::world::load(&recording, world_dir)?;
     if !warnings.is_empty() || !keepable(&world) {
         return Ok((world, warnings, None));
     }
-    let Some(entry) = entry(vfs, &recording, &world) else {
+    let Some(entry) = entry(&key, vfs, &recording, &world) else {
         return Ok((world, warnings, None));
     };
-    let digest = digest(&key, &entry.asked);
-    store(dir, &key, &entry);
-    Ok((world, warnings, Some(digest)))
+    let digest = entry.digest;
+    let Ok(payload) = postcard::to_stdvec(&entry) else {
+        return Ok((world, warnings, None));
+    };
+    store_payload(dir, &key, &payload, &[]);
+    let named = Named {
+        digest,
+        dir: dir.to_path_buf(),
+        key,
+        world: 0..payload.len(),
+        bytes: payload,
+        replays: Vec::new(),
+    };
+    Ok((world, warnings, Some(named)))
 }
 
 fn digest(key: &Key, asked: &[(PathBuf, Vec<u8>)]) -> Digest {
@@ -138,6 +213,7 @@ fn keepable(world: &World) -> bool {
 /// each was copied twice and allocated three times).
 #[derive(Deserialize)]
 struct Read<'a> {
+    digest: Digest,
     asked: Vec<(PathBuf, Vec<u8>)>,
     #[serde(borrow)]
     texts: Vec<(PathBuf, &'a str)>,
@@ -146,10 +222,12 @@ struct Read<'a> {
 
 /// The world of an intact entry of `key` whose paths all hold the same
 /// objects in `vfs`, with its texts and running jobs' files given back.
-fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
+fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Named)> {
     let bytes = std::fs::read(crate::cache_dir::entry_path(dir, key, EXTENSION)).ok()?;
-    let entry: Read<'_> =
-        postcard::from_bytes(crate::cache_dir::unseal(&bytes, MAGIC, key)?).ok()?;
+    let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
+    // The payload is the bytes' tail: its parts' places in the bytes.
+    let (world, replays) = split(payload, bytes.len() - payload.len())?;
+    let entry: Read<'_> = postcard::from_bytes(bytes.get(world.clone())?).ok()?;
     let same = entry
         .asked
         .iter()
@@ -157,11 +235,51 @@ fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Digest)> {
     if !same {
         return None;
     }
-    let digest = digest(key, &entry.asked);
+    let digest = entry.digest;
     for (path, text) in entry.texts {
         vfs.remember(&path, text.into());
     }
-    Some((restored(entry.world, vfs)?, digest))
+    let world_now = restored(entry.world, vfs)?;
+    let named = Named {
+        digest,
+        dir: dir.to_path_buf(),
+        key: *key,
+        bytes,
+        world,
+        replays,
+    };
+    Some((world_now, named))
+}
+
+/// An entry's payload: the world's part, then each replay, each part
+/// after its length (u64, little-endian).
+fn payload(world: &[u8], replays: &[&[u8]]) -> Vec<u8> {
+    let total = 8 + world.len() + replays.iter().map(|r| 8 + r.len()).sum::<usize>();
+    let mut out = Vec::with_capacity(total);
+    for part in std::iter::once(world).chain(replays.iter().copied()) {
+        out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+/// [`payload`] read back: the world's part and each replay, as places
+/// in bytes where the payload starts at `at`; `None` for a payload with
+/// no world or a part whose length overruns it.
+fn split(mut payload: &[u8], mut at: usize) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let mut parts = Vec::new();
+    while !payload.is_empty() {
+        let (len, rest) = payload.split_at_checked(8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let rest = rest.get(len..)?;
+        at += 8;
+        parts.push(at..at + len);
+        at += len;
+        payload = rest;
+    }
+    let mut parts = parts.into_iter();
+    let world = parts.next()?;
+    Some((world, parts.collect()))
 }
 
 /// `world` with its running jobs given back their files from `vfs` (and
@@ -197,7 +315,8 @@ pub fn load_embedded(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), 
         .ok()
         .and_then(|bytes| {
             let payload = crate::cache_dir::unseal(&bytes, MAGIC, &key)?;
-            let entry: Entry = postcard::from_bytes(payload).ok()?;
+            let (world, _) = split(payload, 0)?;
+            let entry: Entry = postcard::from_bytes(payload.get(world)?).ok()?;
             restored(entry.world, vfs)
         });
     if let Some(world) = hit {
@@ -206,6 +325,7 @@ pub fn load_embedded(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), 
     let (world, warnings) = crate::world::load(vfs, world_dir)?;
     if warnings.is_empty() && keepable(&world) {
         let entry = Entry {
+            digest: [0; 32],
             asked: Vec::new(),
             texts: Vec::new(),
             world: world.clone(),
@@ -230,10 +350,14 @@ fn embedded_key(world_dir: &Path) -> Option<Key> {
 }
 
 fn store(dir: &Path, key: &Key, entry: &Entry) {
-    let Ok(payload) = postcard::to_stdvec(entry) else {
-        return;
-    };
-    let bytes = crate::cache_dir::seal(MAGIC, key, &payload);
+    if let Ok(world) = postcard::to_stdvec(entry) {
+        store_payload(dir, key, &world, &[]);
+    }
+}
+
+/// Write the entry of `key`: the world's part and `replays`.
+fn store_payload(dir: &Path, key: &Key, world: &[u8], replays: &[&[u8]]) {
+    let bytes = crate::cache_dir::seal(MAGIC, key, &payload(world, replays));
     let path = crate::cache_dir::entry_path(dir, key, EXTENSION);
     crate::cache_dir::write_entry(dir, &path, &bytes, MAX_ENTRIES);
 }
@@ -241,7 +365,7 @@ fn store(dir: &Path, key: &Key, entry: &Entry) {
 /// A path the load asked about, and the text when it read one.
 /// The entry for `world` from what loading it asked of `vfs`, or `None`
 /// when a path has no fingerprint.
-fn entry(vfs: &LazyGitVfs, recording: &Recording<'_>, world: &World) -> Option<Entry> {
+fn entry(key: &Key, vfs: &LazyGitVfs, recording: &Recording<'_>, world: &World) -> Option<Entry> {
     let asked = recording.asked();
     let mut paths = Vec::with_capacity(asked.len());
     let mut texts = Vec::new();
@@ -256,6 +380,7 @@ fn entry(vfs: &LazyGitVfs, recording: &Recording<'_>, world: &World) -> Option<E
         }
     }
     Some(Entry {
+        digest: digest(key, &paths),
         asked: paths,
         texts,
         world: world.clone(),
@@ -277,6 +402,7 @@ mod tests {
             crate::world::load(&vfs, Path::new(crate::embedded::WORLD_DIR)).expect("demo");
         assert!(warnings.is_empty() && keepable(&world));
         let entry = Entry {
+            digest: [9; 32],
             asked: vec![(PathBuf::from("rules/cluster.hcl"), b"File 01".to_vec())],
             texts: vec![(PathBuf::from("rules/cluster.hcl"), "\u{feff}x = 1\n".into())],
             world,
@@ -287,10 +413,77 @@ mod tests {
         // A hit reads the same bytes with its texts borrowed.
         let read: Read<'_> = postcard::from_bytes(&bytes).expect("decode");
         assert_eq!(read.asked, entry.asked);
+        assert_eq!(read.digest, entry.digest);
         assert_eq!(
             read.texts,
             [(PathBuf::from("rules/cluster.hcl"), "\u{feff}x = 1\n")]
         );
         assert!(restored(back.world, &vfs).is_some());
+    }
+
+    /// The entry as written: its world part and replays, or `None`.
+    fn parts_on_disk(dir: &Path, key: &Key) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
+        let bytes = std::fs::read(crate::cache_dir::entry_path(dir, key, EXTENSION)).ok()?;
+        let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
+        let (world, replays) = split(payload, bytes.len() - payload.len())?;
+        let part = |r: Range<usize>| bytes.get(r).map(<[u8]>::to_vec);
+        let replays = replays.into_iter().map(part).collect::<Option<_>>()?;
+        Some((part(world)?, replays))
+    }
+
+    #[test]
+    fn replays_are_kept_after_the_world_newest_first_one_per_key() {
+        let dir =
+            std::env::temp_dir().join(format!("np-world-cache-replays-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let key = [7u8; 32];
+        let replay = |k: u8, body: &[u8]| crate::cache_dir::seal(b"NPPLACE7", &[k; 32], body);
+        let mut named = Named {
+            digest: [0; 32],
+            dir: dir.clone(),
+            key,
+            bytes: b"the world".to_vec(),
+            world: 0..9,
+            replays: Vec::new(),
+        };
+        for (k, body) in [
+            (1, b"a"),
+            (2, b"b"),
+            (1, b"c"),
+            (3, b"d"),
+            (4, b"e"),
+            (5, b"f"),
+        ] {
+            named.keep(&replay(k, body));
+            let (world, replays) = parts_on_disk(&dir, &key).expect("an intact entry");
+            assert_eq!(world, b"the world");
+            named.bytes = world;
+            named.world = 0..named.bytes.len();
+            named.replays = Vec::new();
+            for r in &replays {
+                let at = named.bytes.len();
+                named.bytes.extend_from_slice(r);
+                named.replays.push(at..named.bytes.len());
+            }
+        }
+        let kept: Vec<u8> = named.replays().map(|r| r[r.len() - 1]).collect();
+        // Newest first, four at most: key 1's older replay ("a") dropped
+        // when "c" replaced it, then "b" as the oldest.
+        assert_eq!(kept, b"fedc");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_payload_whose_lengths_overrun_it_is_no_entry() {
+        let whole = payload(b"world", &[b"r1", b"r2"]);
+        let (world, replays) = split(&whole, 0).expect("splits");
+        assert_eq!(&whole[world], b"world");
+        let replays: Vec<&[u8]> = replays.into_iter().map(|r| &whole[r]).collect();
+        assert_eq!(replays, [b"r1", b"r2"]);
+        assert!(split(&whole[..whole.len() - 1], 0).is_none(), "cut");
+        assert!(split(&[], 0).is_none(), "no world");
+        let mut huge = whole.clone();
+        huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(split(&huge, 0).is_none(), "a length past the end");
     }
 }

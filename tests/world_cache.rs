@@ -85,36 +85,48 @@ fn a_commit_beside_the_world_keeps_the_entry() {
     assert_eq!(identity(&entries[0]), kept, "reloaded");
 }
 
-/// A damaged, cut or emptied entry of kind `ext` is passed over: the same
-/// output, and the entry written again whole.
-fn a_damaged_entry_is_ignored(name: &str, ext: &str) {
+/// A damaged, cut or emptied world entry is passed over: the same output,
+/// and the entry written again whole. `flip` picks the byte damaged.
+fn a_damaged_entry_is_ignored(name: &str, flip: fn(usize) -> usize) {
     let repo = staged_demo(name);
     let cache = TempDir::new(&format!("{name}-dir"));
     let args = ["check", "--staged", "--format", "json"];
     let first = run(&repo.0, &cache.0, &args);
-    let entries = common::cache_entries(&cache.0, ext);
-    assert_eq!(entries.len(), 1, "{ext}: {entries:?}");
+    let entries = common::cache_entries(&cache.0, "world");
+    assert_eq!(entries.len(), 1, "{entries:?}");
     let whole = std::fs::read(&entries[0]).unwrap();
     let mut flipped = whole.clone();
-    let mid = flipped.len() / 2;
-    flipped[mid] ^= 0xff;
+    let at = flip(flipped.len());
+    flipped[at] ^= 0xff;
     for broken in [whole[..whole.len() / 3].to_vec(), flipped, Vec::new()] {
         std::fs::write(&entries[0], &broken).unwrap();
         let again = run(&repo.0, &cache.0, &args);
-        same(&again, &first, ext);
+        same(&again, &first, name);
         assert_eq!(std::fs::read(&entries[0]).unwrap(), whole, "rewritten");
     }
 }
 
 #[test]
 fn a_damaged_or_cut_entry_is_ignored() {
-    a_damaged_entry_is_ignored("world-cache-damaged", "world");
+    a_damaged_entry_is_ignored("world-cache-damaged", |len| len / 2);
 }
 
-/// The same for HEAD's replay (`check::sim_cache`).
+/// The same for HEAD's replay (`check::sim_cache`), which the world's
+/// entry holds after the world: its last byte damaged.
 #[test]
 fn a_damaged_replay_entry_is_ignored() {
-    a_damaged_entry_is_ignored("replay-cache-damaged", "placements");
+    a_damaged_entry_is_ignored("replay-cache-damaged", |len| len - 1);
+}
+
+/// Whether a run of `args` left the world's one entry as it found it: a
+/// run that found the world and its replay there writes nothing, and a
+/// run that replayed keeps the replay in the entry, writing it anew.
+fn kept_as_it_was(repo: &Path, cache: &Path, args: &[&str]) -> bool {
+    let entries = common::cache_entries(cache, "world");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let before = identity(&entries[0]);
+    run(repo, cache, args);
+    identity(&entries[0]) == before
 }
 
 /// Each edit is committed with an entry of the world before it in the
@@ -126,8 +138,10 @@ fn an_edit_is_seen(name: &str, rel: &str, edit: impl Fn(&str) -> String) {
     let args = ["check", "--staged", "--format", "json"];
     let before = run(&repo.0, &cache.0, &args);
     assert_eq!(common::cache_entries(&cache.0, "world").len(), 1);
-    let replays = common::cache_entries(&cache.0, "placements");
-    assert_eq!(replays.len(), 1, "HEAD's replay is kept: {replays:?}");
+    assert!(
+        kept_as_it_was(&repo.0, &cache.0, &args),
+        "HEAD's replay is kept with its world"
+    );
     let text = std::fs::read_to_string(repo.0.join(rel)).unwrap();
     let edited = edit(&text);
     assert_ne!(edited, text, "the edit applies");
@@ -139,8 +153,10 @@ fn an_edit_is_seen(name: &str, rel: &str, edit: impl Fn(&str) -> String) {
         after.stdout, before.stdout,
         "{rel}: the edit changes the check"
     );
-    // The changed world was replayed afresh and kept beside the old one.
-    assert_eq!(common::cache_entries(&cache.0, "placements").len(), 2);
+    // The changed world was replayed afresh and kept with it, in the
+    // world's one entry.
+    assert_eq!(common::cache_entries(&cache.0, "world").len(), 1);
+    assert!(kept_as_it_was(&repo.0, &cache.0, &args), "{rel}");
 }
 
 /// The world's own file: clients with less memory than the jobs need.
@@ -195,9 +211,10 @@ fn a_running_job_that_reads_a_file_is_never_kept() {
 }
 
 /// HEAD's replay is kept under the world cache's name for the world
-/// (`check::sim_cache`): a second run reads it instead of replaying, says
-/// what a run without the cache says, and leaves the entry as it was;
-/// `--no-cache` writes none.
+/// (`check::sim_cache`), in the world's own entry (one file read, not
+/// two): a second run reads it instead of replaying, says what a run
+/// without the cache says, and leaves the entry as it was; `--no-cache`
+/// writes none.
 #[test]
 fn the_replay_of_head_is_kept_and_a_hit_says_what_a_replay_says() {
     let repo = staged_demo("replay-cache-hit");
@@ -208,14 +225,16 @@ fn the_replay_of_head_is_kept_and_a_hit_says_what_a_replay_says() {
         let off = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
         assert!(!dir.exists(), "--no-cache wrote into the cache folder");
         let miss = run(&repo.0, &dir, &args);
-        let entries = common::cache_entries(&dir, "placements");
+        let entries = common::cache_entries(&dir, "world");
         assert_eq!(entries.len(), 1, "{entries:?}");
+        let placements = common::cache_entries(&dir, "placements");
+        assert!(placements.is_empty(), "a file of its own: {placements:?}");
         let kept = identity(&entries[0]);
         // A new staged text: the world and its replay are what is reused.
         stage_edit(&repo.0, "count = 2");
         let hit = run(&repo.0, &dir, &args);
         let off_too = run(&repo.0, &dir, &[&["--no-cache"], &args[..]].concat());
-        assert_eq!(common::cache_entries(&dir, "placements"), entries);
+        assert_eq!(common::cache_entries(&dir, "world"), entries);
         assert_eq!(identity(&entries[0]), kept, "a hit rewrote");
         same(&miss, &off, format);
         same(&hit, &off_too, format);
@@ -226,19 +245,26 @@ fn the_replay_of_head_is_kept_and_a_hit_says_what_a_replay_says() {
 
 /// `--nomad-version` changes the world after its load, and with it what a
 /// replay registers: a replay kept under the world's own version is not
-/// reused for another.
+/// reused for another, and each is kept beside the other in the world's
+/// entry (fails before: the first run's replay was never rewritten into
+/// the world's entry).
 #[test]
 fn a_judged_version_gets_its_own_replay() {
     let repo = staged_demo("replay-cache-version");
     let cache = TempDir::new("replay-cache-version-dir");
     let args = ["check", "--staged", "--format", "json"];
     run(&repo.0, &cache.0, &args);
-    assert_eq!(common::cache_entries(&cache.0, "placements").len(), 1);
+    assert!(kept_as_it_was(&repo.0, &cache.0, &args));
     let judged = [&args[..], &["--nomad-version", "1.4.0"]].concat();
-    let hit = run(&repo.0, &cache.0, &judged);
     let off = run(&repo.0, &cache.0, &[&["--no-cache"], &judged[..]].concat());
+    assert!(
+        !kept_as_it_was(&repo.0, &cache.0, &judged),
+        "1.4.0's replay is its own"
+    );
+    let hit = run(&repo.0, &cache.0, &judged);
     same(&hit, &off, "--nomad-version 1.4.0");
-    assert_eq!(common::cache_entries(&cache.0, "placements").len(), 2);
+    assert!(kept_as_it_was(&repo.0, &cache.0, &judged), "1.4.0's kept");
+    assert!(kept_as_it_was(&repo.0, &cache.0, &args), "and the world's");
 }
 
 /// A `--var-file` (read from the index, as the job is) is read by the

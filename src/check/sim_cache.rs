@@ -8,10 +8,11 @@
 //! name instead: no hashing of the world, for worlds of any size.
 //!
 //! Entries are the placement cache's own ([`crate::scheduler::disk_cache`]:
-//! same folder, layout, checksum and whole-or-nothing write; off with
-//! `--no-cache`); only the key differs. The key also holds the seed and
-//! the Nomad version judged as, the one field a caller changes after the
-//! load (`--nomad-version`).
+//! same layout and checksum; off with `--no-cache`); only the key differs,
+//! and they are kept inside the world's own entry ([`Named::keep`]), so a
+//! hit reads one file for the world and its replay. The key also holds the
+//! seed and the Nomad version judged as, the one field a caller changes
+//! after the load (`--nomad-version`).
 
 use std::sync::Arc;
 
@@ -20,21 +21,21 @@ use sha2::{Digest as _, Sha256};
 use crate::diag::Diags;
 use crate::scheduler::{disk_cache, Simulation};
 use crate::world::World;
-use crate::world_cache::Digest;
+use crate::world_cache::{Digest, Named};
 
 /// Names this way of keying entries; a change to it must change this.
 const FORMAT: &str = "nomad-preflight replay of a cached world v1";
 
-/// [`Simulation::new`] of `world` under `seed`: through the cache when the
-/// world cache named the world (`digest`) and the run has a cache folder.
-/// The simulation shares the caller's `world` (copying it was 1.5% of a
-/// `check --staged`).
+/// [`Simulation::new`] of `world` under `seed`: through the world's entry
+/// when the world cache named the world (`named`; only a run with a cache
+/// folder has one). The simulation shares the caller's `world` (copying
+/// it was 1.5% of a `check --staged`).
 pub fn simulation(
     world: Arc<World>,
-    digest: Option<&Digest>,
+    named: Option<&Named>,
     seed: u64,
 ) -> Result<Simulation, Diags> {
-    let (Some(dir), Some(digest)) = (crate::cache_dir::active(), digest) else {
+    let Some(named) = named else {
         return Simulation::new(&world, seed);
     };
     if world.pinned.is_some() {
@@ -42,14 +43,19 @@ pub fn simulation(
         // inserted, not scheduled, and the placement cache says why.
         return Simulation::new(&world, seed);
     }
-    let key = key(digest, &world, seed);
+    let key = key(named.digest(), &world, seed);
     let running = crate::scheduler::sim::running_jobs(&world);
     let shared = world;
-    if let Some(sim) = disk_cache::load(dir, &key, shared.clone(), &running, seed) {
-        return Ok(sim);
+    // Another key's replay fails its key check, as a foreign entry does.
+    for kept in named.replays() {
+        if let Some(sim) = disk_cache::decode(kept, &key, shared.clone(), &running, seed) {
+            return Ok(sim);
+        }
     }
     let sim = Simulation::replay(shared, &running, seed)?;
-    disk_cache::store(dir, &key, &sim, &running);
+    if let Some(bytes) = disk_cache::encode(&key, &sim, &running) {
+        named.keep(&bytes);
+    }
     Ok(sim)
 }
 

@@ -240,8 +240,7 @@ fn main_with(
         selected = Some(Selected::Made(Box::new(sel)));
     }
     let world = std::sync::Arc::new(world);
-    let sim = match crate::check::sim_cache::simulation(world.clone(), resolved.digest.as_ref(), 1)
-    {
+    let sim = match crate::check::sim_cache::simulation(world.clone(), resolved.named.as_ref(), 1) {
         Ok(s) => s,
         Err(d) => {
             super::common::eprint_diags(&d, err_color);

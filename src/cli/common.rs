@@ -102,9 +102,9 @@ pub struct Resolved {
     pub embedded: bool,
     pub warnings: Diags,
     /// What names the world as the world cache loaded it (a world read
-    /// from git at a revision, when the cache kept it): its replay is kept
-    /// under it ([`crate::check::sim_cache`]).
-    pub digest: Option<crate::world_cache::Digest>,
+    /// from git at a revision, when the cache kept it), and the entry its
+    /// replay is kept in ([`crate::check::sim_cache`]).
+    pub named: Option<crate::world_cache::Named>,
 }
 
 /// `--nomad-version X.Y.Z`, as clap reads it (validate, plan and check).
@@ -225,7 +225,7 @@ pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
                 note: format!("{}/", shown.trim_end_matches('/')),
                 embedded: false,
                 warnings,
-                digest: None,
+                named: None,
             })
         }
         None => {
@@ -263,7 +263,7 @@ pub fn embedded_world(policy: Option<(&dyn Vfs, &Path)>) -> Result<Resolved, Dia
         note,
         embedded: true,
         warnings,
-        digest: None,
+        named: None,
     })
 }
 
@@ -428,9 +428,9 @@ pub fn resolve_world_at(
     }
     // Through the world cache: the world at HEAD is the same commit after
     // commit until one touches it.
-    let (world, warnings, digest) = crate::world_cache::load(&vfs, &world_rel)?;
+    let (world, warnings, named) = crate::world_cache::load(&vfs, &world_rel)?;
     Ok(Resolved {
-        digest,
+        named,
         world,
         files: Box::new(vfs),
         note: format!("{}/ at {rev}", world_rel.display()),
@@ -470,7 +470,7 @@ fn world_missing_at(
                 note: format!("{}/ as staged (this commit adds it)", world_rel.display()),
                 embedded: false,
                 warnings,
-                digest: None,
+                named: None,
             });
         }
     } else if root.join(&cluster).is_file() {

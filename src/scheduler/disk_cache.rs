@@ -98,7 +98,7 @@ fn running_index(running: &[Arc<Job>], job: &Arc<Job>) -> Option<usize> {
 /// The bytes of an entry for `sim`, a fresh replay of `running`; `None`
 /// when the simulation holds a job that is not one of them (nothing a
 /// fresh replay does, but then it is simply not cached).
-fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> {
+pub(crate) fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> {
     let State {
         index,
         nodes,
@@ -152,7 +152,7 @@ fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Option<Vec<u8>> 
 
 /// The simulation an entry holds, or `None` for anything but an intact
 /// entry of this key.
-fn decode(
+pub(crate) fn decode(
     bytes: &[u8],
     key: &Key,
     world: Arc<World>,
