@@ -264,6 +264,7 @@ mod plan_system_canary;
 mod plan_system_class_cache;
 mod plan_system_failure_metric;
 mod plan_system_group_order;
+mod plan_text_map_order;
 mod plan_vault;
 mod plan_vault_policies;
 mod plan_vault_token;

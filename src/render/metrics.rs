@@ -7,7 +7,8 @@ use crate::version::NomadVersion;
 use super::quote::go_quote;
 
 /// The metric lines, each `<prefix>* ...`, joined by `\n` (no trailing newline).
-/// Nomad iterates Go maps here (random order); ours are sorted by key.
+/// Nomad iterates Go maps here (random order); ours are sorted by key, and
+/// `map_order::metric_notes` says so where a map prints two or more lines.
 pub fn format_alloc_metrics(m: &AllocMetric, prefix: &str, version: NomadVersion) -> String {
     let new_wording = version.at_least(0, 11, 0);
     let mut lines: Vec<String> = Vec::new();

@@ -7,6 +7,7 @@ pub mod color;
 pub mod columns;
 pub mod diff_text;
 pub mod job_file_error;
+pub mod map_order;
 pub mod metrics;
 pub mod plan;
 pub mod plan_json;

@@ -3,7 +3,7 @@
 
 use crate::diff::{DiffType, JobDiff};
 use crate::jobspec::{Duration, Job, JobType};
-use crate::scheduler::PlanResult;
+use crate::scheduler::{PlanResult, PreemptedAlloc};
 use crate::version::NomadVersion;
 
 use super::color::{colorize, output_line};
@@ -159,15 +159,43 @@ pub fn dry_run_markup(view: &PlanView) -> String {
 /// The preemption table in Nomad's three tiers (by alloc, by job, by type).
 pub fn preemption_table(r: &PlanResult) -> String {
     let allocs = &r.preempted_allocs;
-    let mut rows = Vec::new();
-    if allocs.len() < 10 {
-        rows.push("Alloc ID|Job ID|Task Group".to_string());
-        for a in allocs {
-            rows.push(format!("{}|{}|{}", a.id, a.job_id, a.task_group));
+    match preemption_summary(allocs) {
+        Some(summary) => {
+            let header = if summary.by_job {
+                "Job ID|Namespace|Job Type|Preemptions"
+            } else {
+                "Job Type|Preemptions"
+            };
+            let mut rows = vec![header.to_string()];
+            rows.extend(summary.rows);
+            columnize(&rows)
         }
-        return columnize(&rows);
+        None => {
+            let mut rows = vec!["Alloc ID|Job ID|Task Group".to_string()];
+            for a in allocs {
+                rows.push(format!("{}|{}|{}", a.id, a.job_id, a.task_group));
+            }
+            columnize(&rows)
+        }
     }
-    // Summaries come from Go maps in Nomad (random order); ours are sorted.
+}
+
+/// The summary form of the preemptions (10 or more allocations): one row
+/// per job, or per job type from 10 jobs. Nomad builds both from Go maps
+/// and prints them in their random order (`map_order` says so); ours are
+/// sorted.
+pub(super) struct PreemptionSummary {
+    pub by_job: bool,
+    /// `|`-separated cells, before columnizing.
+    pub rows: Vec<String>,
+}
+
+/// [`PreemptionSummary`] of `allocs`, `None` below the threshold (the
+/// table then lists allocations in the response's order).
+pub(super) fn preemption_summary(allocs: &[PreemptedAlloc]) -> Option<PreemptionSummary> {
+    if allocs.len() < 10 {
+        return None;
+    }
     let mut by_job: std::collections::BTreeMap<(&str, &str), (&str, u64)> = Default::default();
     for a in allocs {
         let e = by_job
@@ -176,21 +204,21 @@ pub fn preemption_table(r: &PlanResult) -> String {
         e.1 += 1;
     }
     if by_job.len() < 10 {
-        rows.push("Job ID|Namespace|Job Type|Preemptions".to_string());
-        for ((job, ns), (ty, n)) in &by_job {
-            rows.push(format!("{job}|{ns}|{ty}|{n}"));
-        }
-    } else {
-        let mut by_type: std::collections::BTreeMap<&str, u64> = Default::default();
-        for a in allocs {
-            *by_type.entry(a.job_type.as_str()).or_default() += 1;
-        }
-        rows.push("Job Type|Preemptions".to_string());
-        for (ty, n) in &by_type {
-            rows.push(format!("{ty}|{n}"));
-        }
+        let rows = by_job
+            .iter()
+            .map(|((job, ns), (ty, n))| format!("{job}|{ns}|{ty}|{n}"))
+            .collect();
+        return Some(PreemptionSummary { by_job: true, rows });
     }
-    columnize(&rows)
+    let mut by_type: std::collections::BTreeMap<&str, u64> = Default::default();
+    for a in allocs {
+        *by_type.entry(a.job_type.as_str()).or_default() += 1;
+    }
+    let rows = by_type.iter().map(|(ty, n)| format!("{ty}|{n}")).collect();
+    Some(PreemptionSummary {
+        by_job: false,
+        rows,
+    })
 }
 
 /// `Job Modify Index: N` and the check-index help, markup.
@@ -331,7 +359,7 @@ pub fn plan_refused(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::{AllocMetric, PreemptedAlloc};
+    use crate::scheduler::AllocMetric;
 
     fn job(ty: JobType) -> Job {
         Job {

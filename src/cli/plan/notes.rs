@@ -1,8 +1,9 @@
 //! What a plan says beside Nomad's text, the same way for every command
 //! that prints one: what it assumed that the world does not state
 //! (`planner::Plan::assumed`), the token values its diff masks
-//! (`diff::secrets`) and the diff lists whose order is random in Nomad
-//! (`diff::set_order`).
+//! (`diff::secrets`), the diff lists whose order is random in Nomad
+//! (`diff::set_order`) and the lines of Nomad's text it prints in Go's map
+//! order (`render::map_order`).
 
 use super::JobPlan;
 use crate::planner::assumed;
@@ -22,6 +23,11 @@ pub(super) fn lines(plan: &JobPlan) -> Vec<String> {
             .iter()
             .map(|n| crate::escape::one_line(n)),
     );
+    out.extend(
+        crate::render::map_order::notes(&plan.result)
+            .iter()
+            .map(|n| crate::escape::one_line(n)),
+    );
     out
 }
 
@@ -38,20 +44,18 @@ pub(super) fn eprint(plan: &JobPlan, path: Option<&str>) {
 /// `Preflight.Assumed` (and the servers' identity settings assumed unset,
 /// `Preflight.ServerConfig`) of a plan's JSON when it assumed any,
 /// `Preflight.Masked` when its diff shows a token masked, and the diff's
-/// random orders under `Preflight.Nondeterminism` with the scheduler's.
+/// random orders and the text's map-ordered lines under
+/// `Preflight.Nondeterminism` with the scheduler's.
 pub(super) fn insert(preflight: &mut serde_json::Map<String, serde_json::Value>, plan: &JobPlan) {
     let diff = &plan.diff;
-    if !diff.order_notes.is_empty() {
+    let mut random = diff.order_notes.clone();
+    random.extend(crate::render::map_order::notes(&plan.result));
+    if !random.is_empty() {
         let notes = preflight
             .entry("Nondeterminism")
             .or_insert_with(|| serde_json::Value::Array(Vec::new()));
         if let Some(list) = notes.as_array_mut() {
-            list.extend(
-                diff.order_notes
-                    .iter()
-                    .cloned()
-                    .map(serde_json::Value::from),
-            );
+            list.extend(random.into_iter().map(serde_json::Value::from));
         }
     }
     if let Some(line) = crate::diff::secrets::note(&diff.masked) {
