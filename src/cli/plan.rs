@@ -459,7 +459,7 @@ pub(super) fn print_single(
     for note in &plan.result.drawn {
         eprintln!("note: {}", crate::escape::one_line(note));
     }
-    for note in render::plan::inferred_notes(&plan.result) {
+    for note in render::plan::inferred_notes(&view) {
         eprintln!("note: {note}");
     }
     for v in &refused {

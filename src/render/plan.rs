@@ -38,6 +38,10 @@ pub struct PlanView<'a> {
     /// job: there is no file to `nomad job run -check-index` for it, so the
     /// hint is `nomad job stop`.
     pub stop: Option<StopCause>,
+    /// The `Job Modify Index` is the simulation's own numbering of a
+    /// running job's registration, not one the world states (rules/
+    /// allocations.hcl `job_modify_index`, an import): said as inferred.
+    pub modify_index_inferred: bool,
 }
 
 /// Why a change set plans a stop: said in the hint, since only a deleted
@@ -63,6 +67,7 @@ impl<'a> PlanView<'a> {
             namespace_flag: None,
             next_periodic_launch: None,
             stop: None,
+            modify_index_inferred: false,
         }
     }
 }
@@ -293,9 +298,14 @@ fn stop_hint_markup(view: &PlanView, cause: StopCause) -> String {
 /// one sentence (outside Nomad's text: stderr, `Preflight.Inferred`).
 /// Nomad Enterprise's quota code is private: the one published message is
 /// `memory exhausted (1024 needed > 1000 limit)`; the other dimensions are
-/// worded after it (docs/nomad-reference.md).
-pub fn inferred_notes(result: &PlanResult) -> Vec<String> {
-    let mut out: Vec<String> = result
+/// worded after it (docs/nomad-reference.md). A running job's `Job Modify
+/// Index` the world does not state is the simulation's: Nomad prints the
+/// cluster's own, and refuses `nomad job run -check-index N` unless it
+/// matches (nomad/job_endpoint.go Register@v0.9.3: "job exists with
+/// conflicting job modify index").
+pub fn inferred_notes(view: &PlanView) -> Vec<String> {
+    let mut out: Vec<String> = view
+        .result
         .failed_tg_allocs
         .values()
         .flat_map(|m| m.quota_exhausted.iter())
@@ -309,6 +319,18 @@ pub fn inferred_notes(result: &PlanResult) -> Vec<String> {
         .collect();
     out.sort();
     out.dedup();
+    if view.modify_index_inferred {
+        let idx = view.result.job_modify_index;
+        // A stop's hint runs `nomad job stop`, which takes no index.
+        let refused = match view.stop {
+            Some(_) => String::new(),
+            None => format!(" and refuses `nomad job run -check-index {idx}` unless it matches"),
+        };
+        out.push(format!(
+            "Job Modify Index {idx} is inferred: the world does not state job {}'s job_modify_index, so it is the index the simulation gave the job's registration; Nomad prints the cluster's own (`nomad job inspect` shows it as JobModifyIndex){refused}",
+            go_quote(&view.job.id)
+        ));
+    }
     out
 }
 
@@ -440,13 +462,16 @@ mod tests {
             "a".into(),
             metric("memory exhausted (1024 needed > 1000 limit)"),
         );
-        assert!(inferred_notes(&r).is_empty());
+        let j = job(JobType::Service);
+        let inferred =
+            |r: &PlanResult| inferred_notes(&PlanView::new(&j, r, "x", NomadVersion::DEMO));
+        assert!(inferred(&r).is_empty());
         r.failed_tg_allocs.insert(
             "b".into(),
             metric("cpu exhausted (3500 needed > 3000 limit)"),
         );
         assert_eq!(
-            inferred_notes(&r),
+            inferred(&r),
             ["the wording of Quota limit hit \"cpu exhausted (3500 needed > 3000 limit)\" is inferred from Nomad's one published quota message (memory); Nomad Enterprise's text for other dimensions is not public"]
         );
     }

@@ -78,7 +78,7 @@ pub fn plan_json(view: &PlanView) -> Value {
             "Blocked": r.blocked,
             "QuotaLimitReached": r.quota_limit_reached,
             "Nondeterminism": r.nondeterminism,
-            "Inferred": super::plan::inferred_notes(r),
+            "Inferred": super::plan::inferred_notes(view),
             "ExitCode": super::plan::plan_exit_code(view.diff, r, view.version),
             "Unmodelled": view.diff.map(|d| d.unmodelled.as_slice()).unwrap_or_default(),
         },

@@ -468,6 +468,9 @@ fn changed_text(
                 for line in super::notes::lines(p) {
                     out.push_str(&format!("note: {line}\n"));
                 }
+                for line in render::plan::inferred_notes(&view) {
+                    out.push_str(&format!("note: {line}\n"));
+                }
             }
             changed::Outcome::Note(n) => out.push_str(&format!("{n}\n")),
             changed::Outcome::Invalid(d) => {

@@ -18,7 +18,31 @@ pub(in crate::cli) fn view<'a>(
     view.check_index_args = args.vars.echo();
     view.namespace_flag = args.namespace.clone();
     view.next_periodic_launch = next_launch(&plan.job, args.now, world.nomad_version);
+    view.modify_index_inferred =
+        modify_index_inferred(&plan.job, plan.result.job_modify_index, world);
     view
+}
+
+/// Is the plan's `Job Modify Index` the simulation's own numbering? A new
+/// job's 0 is Nomad's too; a registered job's index is known only when the
+/// world states it (rules/allocations.hcl `job "ID" { job_modify_index }`,
+/// an import) and the plan still reads that one (a submission simulated
+/// before this plan numbers its own).
+fn modify_index_inferred(job: &Job, index: u64, world: &crate::world::World) -> bool {
+    if index == 0 {
+        return false;
+    }
+    let ns = if job.namespace.is_empty() {
+        "default"
+    } else {
+        job.namespace.as_str()
+    };
+    let stated = world
+        .pinned
+        .as_ref()
+        .and_then(|p| p.versions.get(&(ns.to_string(), job.id.clone())))
+        .map(|ix| ix.job_modify_index);
+    stated != Some(index)
 }
 
 /// `- If submitted now, next periodic launch would be at ...`: from `--now`
