@@ -90,3 +90,19 @@ fn a_new_job_and_a_stated_index_are_not_inferred() {
         text(&o.stderr)
     );
 }
+
+/// Fails on 2606c50 (`Preflight.Inferred` empty). A deleted file's stop is
+/// submitted with `nomad job stop`, which takes no index: its note does
+/// not name `-check-index`, in JSON as in the text's section.
+#[test]
+fn a_stop_s_index_note_names_no_check_index() {
+    let d = common::committed_demo("jmi-stop");
+    common::git(&d.0, &["rm", "-q", "jobs/sockshopui.nomad"]);
+    let o = d.run(&["plan", "--changed", "--staged", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let text = v.to_string();
+    assert!(
+        text.contains("Job Modify Index 6 is inferred: the world does not state job \\\"sockshopui\\\"'s job_modify_index, so it is the index the simulation gave the job's registration; Nomad prints the cluster's own (`nomad job inspect` shows it as JobModifyIndex)\""),
+        "{text}"
+    );
+}

@@ -451,10 +451,7 @@ fn changed_text(
         match &e.outcome {
             changed::Outcome::Plan(p) => {
                 let mut view = view(args, p, &path, &setup.world);
-                view.stop = e.is_stop().then_some(match e.change {
-                    FileChange::JobReplaced => render::plan::StopCause::JobNoLongerDefined,
-                    _ => render::plan::StopCause::FileDeleted,
-                });
+                view.stop = stop_cause(e);
                 out.push_str(&render::plan::render_plan(&view, color.stdout()));
                 if let Some(w) = p.admission.warning_text() {
                     out.push_str(&w);
@@ -483,6 +480,15 @@ fn changed_text(
     out
 }
 
+/// Why an entry's plan is a stop, when it is: its hint (and the notes on
+/// its index) name `nomad job stop`, not a run of the file.
+fn stop_cause(e: &changed::Entry) -> Option<render::plan::StopCause> {
+    e.is_stop().then_some(match e.change {
+        FileChange::JobReplaced => render::plan::StopCause::JobNoLongerDefined,
+        _ => render::plan::StopCause::FileDeleted,
+    })
+}
+
 fn changed_json(
     args: &PlanArgs,
     setup: &GitSetup,
@@ -495,8 +501,9 @@ fn changed_json(
             let path = e.path.display().to_string();
             let (plan, note, errors) = match &e.outcome {
                 changed::Outcome::Plan(p) => {
-                    let mut plan =
-                        render::plan_json::plan_json(&view(args, p, &path, &setup.world));
+                    let mut view = view(args, p, &path, &setup.world);
+                    view.stop = stop_cause(e);
+                    let mut plan = render::plan_json::plan_json(&view);
                     if let Some(pre) = plan.get_mut("Preflight").and_then(|v| v.as_object_mut()) {
                         super::notes::insert(pre, p);
                     }
