@@ -295,6 +295,28 @@ fn at<'a>(body: &'a mut Body, path: &[usize]) -> (&'a mut Body, usize) {
     (b, *last)
 }
 
+/// Does the innermost `network` block on `path` (the edited item's) hold a
+/// `port` block?
+fn network_has_port(path: &[usize], body: &Body) -> bool {
+    let mut b = body;
+    let mut network = None;
+    for i in &path[..path.len().saturating_sub(1)] {
+        match b.get(*i) {
+            Some(Structure::Block(block)) => {
+                if block.ident.to_string() == "network" {
+                    network = Some(&block.body);
+                }
+                b = &block.body;
+            }
+            _ => return false,
+        }
+    }
+    network.is_some_and(|n| {
+        n.iter()
+            .any(|s| matches!(s, Structure::Block(p) if p.ident.to_string() == "port"))
+    })
+}
+
 /// Every edit of `body` (each argument changed, each block removed, one at
 /// a time), judged against `base`.
 fn edits(base: &Loaded, body: &Body) -> Vec<Edit> {
@@ -323,6 +345,15 @@ fn edits(base: &Loaded, body: &Body) -> Vec<Edit> {
             && !is_block
             && DROPPED_BY_NOMAD.contains(&(innermost, what.as_str()))
         {
+            seen = Seen::DroppedByNomad;
+        }
+        // jobspec2's normalizeNetworkPorts (parse_job.go@v2.0.5:99-125)
+        // rebuilds a network's ReservedPorts from its `port` blocks whenever
+        // it has one, so `reserved_ports` blocks beside a `port` block (as in
+        // every_block_extras.nomad) never reach the servers.
+        let beside_ports = innermost == "reserved_ports"
+            || (innermost == "network" && what == "reserved_ports (removed)");
+        if seen == Seen::Silent && beside_ports && network_has_port(&path, body) {
             seen = Seen::DroppedByNomad;
         }
         out.push(Edit {
@@ -415,7 +446,8 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          agent never copies it into the job it plans (a check's `advertise`, a logs\n\
          block's `enabled` (from 1.5.5; 1.5.4's servers keep it as LogConfig `Enabled`), a group's `max_client_disconnect`,\n\
          `stop_after_client_disconnect` and `prevent_reschedule_on_lost`; the\n\
-         `region` of a multiregion job, always \"global\"), so\n\
+         `region` of a multiregion job, always \"global\"; `reserved_ports` blocks\n\
+         beside a `port` block, which jobspec2's normalizeNetworkPorts replaces), so\n\
          Nomad's plan shows no change either. No edit may plan\n\
          as \"no change\" otherwise.\n\n",
     );
