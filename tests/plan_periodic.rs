@@ -1,6 +1,6 @@
 //! The periodic next-launch line (`command/job_plan.go` `formatDryRun`):
 //! `Job.Plan` computes the next launch from now in the job's time zone
-//! (hashicorp/cronexpr rules, `src/periodic/`), the CLI prints it with the
+//! (the release's cronexpr, `src/cronexpr/`), the CLI prints it with the
 //! wait truncated to the second. `--now` fixes "now" for reproducible runs.
 
 use crate::common;

@@ -1,44 +1,92 @@
 //! Cron expressions as Nomad reads them: `github.com/hashicorp/cronexpr`
-//! (0.12+; before, the `gorhill/cronexpr` fork Nomad vendored). No Rust
+//! (0.11.2+; before, `gorhill/cronexpr`, whose `Next` is gorhill.rs). No Rust
 //! crate reads them the same way: six fields are minute..day-of-week plus a
 //! *year* (not seconds first), seven add seconds in front; `L`, `W`, `LW`,
 //! `5L` and `5#3`; day-of-month and day-of-week both restricted means
-//! either matches; unknown numeric tokens read as 0; and `Next` walks a
-//! DST-change day hour by hour on the instant. So the rules are written
-//! here, from cronexpr's README and source.
+//! either matches; unknown numeric tokens read as 0; and hashicorp's
+//! `Next` walks a DST-change day hour by hour on the instant. So the rules
+//! are written here, from cronexpr's README and source.
 
 use super::clock::{days_in_month, weekday, Clock};
+use crate::version::NomadVersion;
 
 /// A parsed expression: sorted lists of the values each field allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CronExpr {
-    seconds: Vec<i64>,
-    minutes: Vec<i64>,
-    hours: Vec<i64>,
+    flavor: Flavor,
+    pub(super) seconds: Vec<i64>,
+    pub(super) minutes: Vec<i64>,
+    pub(super) hours: Vec<i64>,
     days_of_month: Vec<i64>,
     workdays_of_month: Vec<i64>,
     last_day_of_month: bool,
     last_workday_of_month: bool,
     dom_restricted: bool,
-    months: Vec<i64>,
+    pub(super) months: Vec<i64>,
     days_of_week: Vec<i64>,
     /// `D#N` as (N-1)*7 + D.
     nth_days_of_week: Vec<i64>,
     /// `DL`: the last D of the month.
     last_days_of_week: Vec<i64>,
     dow_restricted: bool,
-    years: Vec<i64>,
+    pub(super) years: Vec<i64>,
 }
 
 /// Which cronexpr Nomad links: its quirks differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
-    /// `gorhill/cronexpr` as vendored by Nomad before 0.12: a day-of-week
-    /// range ending in 7 (`1-7`) selects nothing.
+    /// `gorhill/cronexpr` as vendored by Nomad up to 0.11.1: a day-of-week
+    /// range ending in 7 (`1-7`) selects nothing, and `Next` steps field
+    /// by field with `time.Date` (gorhill.rs).
     Gorhill,
-    /// `hashicorp/cronexpr` (0.12+): such a range ends on Saturday.
+    /// `hashicorp/cronexpr` v1.1.0 (0.11.2 on; later releases link
+    /// v1.1.1..v1.1.3, the same `Next`): such a range ends on Saturday,
+    /// and `Next` walks a day whose offset changes on the instant.
     Hashicorp,
 }
+
+impl Flavor {
+    /// 0.11.2 replaced the vendored gorhill/cronexpr by hashicorp's
+    /// (`git ls-tree v0.11.1 vendor/github.com/gorhill/cronexpr`,
+    /// vendor/vendor.json@v0.11.2: `github.com/hashicorp/cronexpr` v1.1.0).
+    pub fn of(version: NomadVersion) -> Flavor {
+        if version.at_least(0, 11, 2) {
+            Flavor::Hashicorp
+        } else {
+            Flavor::Gorhill
+        }
+    }
+}
+
+/// What `Expression.Next` gives.
+#[derive(Debug, Clone)]
+pub enum Next {
+    At(Clock),
+    /// Go's zero time: no launch (no year left, or a zero "from").
+    Never,
+    /// Go panics (an empty field list indexed), and Nomad's Plan RPC
+    /// fails with `structs.CronParseNext`'s error: why, in our words.
+    Fails(String),
+    /// The walk does not end: gorhill's year/month recursion (a month
+    /// without a day whose first time falls back into the month before:
+    /// Nomad's server overflows its stack) or hashicorp's loop (Nomad's
+    /// Plan RPC never answers).
+    Endless,
+}
+
+impl Next {
+    /// The launch, if there is one.
+    pub fn at(self) -> Option<Clock> {
+        match self {
+            Next::At(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// Go's zero `time.Time` (0001-01-01T00:00:00Z) as Unix seconds: `Next`
+/// returns it unchanged, whatever the expression.
+const GO_ZERO_TIME: i64 = -62_135_596_800;
 
 #[derive(Debug, Clone, Copy)]
 struct Field {
@@ -282,6 +330,7 @@ impl CronExpr {
         let minutes = generic(MINUTE, next())?;
         let hours = generic(HOUR, next())?;
         let mut e = CronExpr {
+            flavor,
             seconds,
             minutes,
             hours,
@@ -366,7 +415,7 @@ impl CronExpr {
 
     /// The days of a month the day fields select (cronexpr's
     /// `calculateActualDaysOfMonth`).
-    fn days(&self, year: i64, month: i64) -> Vec<i64> {
+    pub(super) fn days(&self, year: i64, month: i64) -> Vec<i64> {
         let last = days_in_month(year, month);
         if !self.dom_restricted && !self.dow_restricted {
             return (1..=last).collect();
@@ -422,131 +471,22 @@ impl CronExpr {
         sorted(out)
     }
 
-    /// `Expression.Next` (hashicorp/cronexpr): the first matching instant
-    /// after `from`, in `from`'s zone; `None` past the last year allowed.
-    pub fn next(&self, from: &Clock) -> Option<Clock> {
-        let mut t = from.add(1);
-        // Every pass moves forward at least an hour or to a later day; a
-        // bound keeps a malformed expression from looping.
-        for _ in 0..200_000 {
-            match self.step(&t) {
-                Step::Done(t) => return Some(t),
-                Step::Never => return None,
-                Step::Again(n) => t = n,
-            }
+    /// `Expression.Next` of the flavour parsed: the next matching instant
+    /// after `from`, in `from`'s zone, as that library computes it.
+    pub fn next(&self, from: &Clock) -> Next {
+        // Both libraries: `if fromTime.IsZero() { return fromTime }`.
+        if from.unix == GO_ZERO_TIME {
+            return Next::Never;
         }
-        None
-    }
-
-    fn step(&self, t: &Clock) -> Step {
-        let at = |list: &[i64], v: i64| list.partition_point(|x| *x < v);
-        let f = t.fields();
-        let i = at(&self.years, f.year);
-        let Some(&year) = self.years.get(i) else {
-            return Step::Never;
-        };
-        let Some(&first_month) = self.months.first() else {
-            return Step::Never;
-        };
-        let mut t = t.clone();
-        if year != f.year {
-            t = t.date(year, first_month, 1, 0, 0, 0);
-        }
-        let f = t.fields();
-        let i = at(&self.months, f.month);
-        match self.months.get(i) {
-            None => return Step::Again(t.date(f.year + 1, first_month, 1, 0, 0, 0)),
-            Some(&m) if m != f.month => t = t.date(f.year, m, 1, 0, 0, 0),
-            Some(_) => {}
-        }
-        let f = t.fields();
-        let days = self.days(f.year, f.month);
-        let i = at(&days, f.day);
-        match days.get(i) {
-            None => return Step::Again(t.date(f.year, f.month + 1, 1, 0, 0, 0)),
-            Some(&d) if d != f.day => {
-                t = t.date(f.year, f.month, d, 0, 0, 0);
-                // Midnight the zone skips: back to the day's start.
-                let h = t.fields().hour;
-                if h > 12 {
-                    t = t.add((24 - h) * 3600);
-                } else if h != 0 {
-                    t = t.add(-h * 3600);
-                }
-            }
-            Some(_) => {}
-        }
-        if self.zone_changes_around(&t) {
-            return self.slow_clock(t);
-        }
-        let (Some(&m0), Some(&s0)) = (self.minutes.first(), self.seconds.first()) else {
-            return Step::Never;
-        };
-        let f = t.fields();
-        match self.hours.get(at(&self.hours, f.hour)) {
-            None => return Step::Again(t.date(f.year, f.month, f.day + 1, 0, 0, 0)),
-            Some(&h) if h != f.hour => t = t.date(f.year, f.month, f.day, h, m0, s0),
-            Some(_) => {}
-        }
-        let f = t.fields();
-        match self.minutes.get(at(&self.minutes, f.minute)) {
-            None => return Step::Again(t.date(f.year, f.month, f.day, f.hour + 1, 0, 0)),
-            Some(&m) if m != f.minute => t = t.date(f.year, f.month, f.day, f.hour, m, s0),
-            Some(_) => {}
-        }
-        let f = t.fields();
-        match self.seconds.get(at(&self.seconds, f.second)) {
-            None => Step::Again(t.date(f.year, f.month, f.day, f.hour, f.minute + 1, 0)),
-            Some(&s) if s != f.second => {
-                Step::Done(t.date(f.year, f.month, f.day, f.hour, f.minute, s))
-            }
-            Some(_) => Step::Done(t),
-        }
-    }
-
-    /// `timeZoneInDay`: the offset a day before differs from a day after.
-    fn zone_changes_around(&self, t: &Clock) -> bool {
-        !t.is_utc() && t.add_days(-1).fields().offset != t.add_days(1).fields().offset
-    }
-
-    /// cronexpr's walk through a day whose offset changes: by the hour on
-    /// the instant, then by the minute.
-    fn slow_clock(&self, mut t: Clock) -> Step {
-        let has = |list: &[i64], v: i64| list.binary_search(&v).is_ok();
-        while !has(&self.hours, t.fields().hour) {
-            let before = t.fields().hour;
-            t = t.add(3600);
-            if t.fields().hour == before {
-                t = t.add(3600);
-            }
-            t = t.truncate(60);
-            let m = t.fields().minute;
-            if m != 0 {
-                t = t.add(-60 * m);
-            }
-            let f = t.fields();
-            if f.hour == 0 {
-                return Step::Again(t.date(f.year, f.month, f.day, 0, 0, 0));
-            }
-        }
-        while !has(&self.minutes, t.fields().minute) {
-            let before = t.fields().hour;
-            t = t.truncate(60).add(60);
-            if t.fields().hour != before {
-                return Step::Again(t);
-            }
-        }
-        let s = t.fields().second;
-        let t = t.truncate(60);
-        match self.seconds.get(self.seconds.partition_point(|x| *x < s)) {
-            None => Step::Again(t.add(60)),
-            Some(&v) => Step::Done(t.add(v)),
+        match self.flavor {
+            Flavor::Gorhill => self.gorhill_next(from),
+            Flavor::Hashicorp => self.hashicorp_next(from),
         }
     }
 }
 
-enum Step {
-    Done(Clock),
-    Again(Clock),
-    Never,
+/// Why Go's `Next` panics: a field list a descending range (`30-10`) left
+/// empty, indexed at 0.
+pub(super) fn empty_list(field: &str) -> String {
+    format!("the {field} list is empty (index out of range)")
 }

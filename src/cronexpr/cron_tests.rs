@@ -5,7 +5,7 @@
 use jiff::tz::TimeZone;
 
 use super::clock::Clock;
-use super::cron::{CronExpr, Flavor};
+use super::cron::{CronExpr, Flavor, Next};
 
 fn utc(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Clock {
     Clock::new(0, TimeZone::UTC).date(y, mo, d, h, mi, s)
@@ -157,7 +157,7 @@ fn crontests_table() {
     for (expr, times) in table {
         let e = parse(expr);
         for (from, next) in *times {
-            let got = e.next(&at(from)).map(|c| fmt(&c));
+            let got = e.next(&at(from)).at().map(|c| fmt(&c));
             assert_eq!(got, Some(fmt(&at(next))), "{expr} from {from}");
         }
     }
@@ -166,14 +166,14 @@ fn crontests_table() {
 #[test]
 fn years_out_of_range_give_no_time_and_next_n_walks_on() {
     let from = utc(2013, 8, 31, 0, 0, 0);
-    assert!(parse("* * * * * 1980").next(&from).is_none());
-    assert!(parse("* * * * * 2050").next(&from).is_some());
+    assert!(parse("* * * * * 1980").next(&from).at().is_none());
+    assert!(parse("* * * * * 2050").next(&from).at().is_some());
     // TestNextN: the fifth Saturday, five times from 2013-09-02 08:44:30.
     let e = parse("0 0 * * 6#5");
     let mut t = utc(2013, 9, 2, 8, 44, 30);
     let mut got = Vec::new();
     for _ in 0..5 {
-        t = e.next(&t).expect("a next time");
+        t = e.next(&t).at().expect("a next time");
         got.push(fmt(&t));
     }
     assert_eq!(
@@ -201,7 +201,7 @@ fn chain(tz: &str, expr: &str, init: Wall, expected: &[Wall]) {
     let e = parse(expr);
     let mut t = wall(init);
     for want in expected {
-        let n = e.next(&t).expect("a next time");
+        let n = e.next(&t).at().expect("a next time");
         assert_eq!(
             n.unix,
             wall(*want).unix,
@@ -441,7 +441,7 @@ fn dst_property_next_moves_forward() {
                 let mut prev = init.unix;
                 for k in 0..240 {
                     let start = init.add(60 * k);
-                    let next = e.next(&start).expect("a next time");
+                    let next = e.next(&start).at().expect("a next time");
                     assert!(
                         next.unix > start.unix,
                         "{zone} {expr}: next({}) = {}",
@@ -482,19 +482,84 @@ fn parse_errors_and_quirks() {
     assert_eq!(err("* * * * 8"), "syntax error in day-of-week field: '8'");
     // Six fields: the sixth is a year, not seconds.
     let from = utc(2026, 11, 30, 19, 27, 0);
-    let six = parse("30 4 * * * 2027").next(&from).expect("2027");
+    let six = parse("30 4 * * * 2027").next(&from).at().expect("2027");
     assert_eq!(fmt(&six), "2027-01-01T04:30:00Z");
     // `1-7` ends on Saturday in hashicorp's cronexpr, selects nothing in
-    // the fork Nomad vendored before 0.12.
+    // the copy Nomad vendored up to 0.11.1.
     let sunday = utc(2026, 11, 29, 12, 0, 0);
-    let new = parse("0 0 * * 1-7").next(&sunday).expect("a Monday");
+    let new = parse("0 0 * * 1-7").next(&sunday).at().expect("a Monday");
     assert_eq!(fmt(&new), "2026-11-30T00:00:00Z");
     let old = CronExpr::parse("0 0 * * 1-7", Flavor::Gorhill).expect("parses");
     // Day-of-week restricted to nothing, day-of-month `*`: no day at all.
-    assert!(old.next(&sunday).is_none());
+    assert!(old.next(&sunday).at().is_none());
     // Both day fields restricted: either matches (the 13th or a Friday).
     let either = parse("0 0 13 * 5")
         .next(&utc(2026, 11, 30, 0, 0, 0))
+        .at()
         .expect("a day");
     assert_eq!(fmt(&either), "2026-12-04T00:00:00Z");
+}
+
+/// gorhill's `Next` (Nomad ≤ 0.11.1) against its Go build (vendored
+/// v0.9.3 sources, go1.19): starts at "now", steps with `time.Date`.
+#[test]
+fn gorhill_steps_with_time_date_and_never_rechecks() {
+    let ny = TimeZone::get("America/New_York").expect("tzdb");
+    let at = |unix: i64| Clock::new(unix, ny.clone());
+    let gorhill = |e: &str| CronExpr::parse(e, Flavor::Gorhill).expect("parses");
+    // 2027-03-13T12:00:00Z: 02:30 on the 14th is skipped, 01:30 EST.
+    let n = gorhill("30 2 * * *")
+        .next(&at(utc(2027, 3, 13, 12, 0, 0).unix))
+        .at();
+    assert_eq!(
+        n.map(|c| c.rfc3339()).as_deref(),
+        Some("2027-03-14T01:30:00-05:00")
+    );
+    // A matching "now" moves to the next second's match, not itself.
+    let utc = utc(2026, 11, 30, 3, 0, 0);
+    let n = CronExpr::parse("0 3 * * *", Flavor::Gorhill)
+        .expect("parses")
+        .next(&utc)
+        .at();
+    assert_eq!(
+        n.map(|c| c.rfc3339()).as_deref(),
+        Some("2026-12-01T03:00:00Z")
+    );
+}
+
+/// A descending range leaves a field list empty; both libraries index it
+/// where they move to a later value, and Go panics (Nomad's Plan RPC then
+/// fails, `structs.CronParseNext`).
+#[test]
+fn an_empty_field_list_fails_where_go_indexes_it() {
+    let from = utc(2026, 11, 30, 0, 0, 0);
+    for flavor in [Flavor::Gorhill, Flavor::Hashicorp] {
+        let e = CronExpr::parse("30-10 5 * * *", flavor).expect("parses");
+        assert!(matches!(e.next(&from), Next::Fails(_)), "{flavor:?}");
+        let e = CronExpr::parse("0 0 * 12-1 *", flavor).expect("parses");
+        assert!(matches!(e.next(&from), Next::Fails(_)), "{flavor:?}");
+    }
+}
+
+/// A zone whose DST starts at midnight on 1 April, west of Greenwich: Go
+/// reads 1 April 00:00 as 23:00 on 31 March, so gorhill's month step for
+/// a spec with no April day (the 31st) comes back to March for ever (in
+/// Go, a stack overflow). Ours stops and says so.
+#[test]
+fn gorhills_month_recursion_that_never_ends_is_endless() {
+    let tz = TimeZone::posix("<-03>3<-02>,J91/0,J305/0").expect("POSIX TZ");
+    let from = Clock::new(0, tz.clone()).date(2027, 3, 15, 12, 0, 0);
+    let april_first = from.date(2027, 4, 1, 0, 0, 0);
+    assert_eq!(april_first.rfc3339(), "2027-03-31T23:00:00-03:00");
+    let e = CronExpr::parse("0 0 31 4 *", Flavor::Gorhill).expect("parses");
+    assert!(matches!(e.next(&from), Next::Endless));
+    let e = CronExpr::parse("0 0 31 4 *", Flavor::Hashicorp).expect("parses");
+    assert!(matches!(e.next(&from), Next::Never));
+    // hashicorp's: no hour (`5-2`) and a skipped midnight (Havana, 1975):
+    // the day's start reads as the day before, and the Go build of
+    // v0.11.2's sources loops for ever.
+    let havana = TimeZone::get("America/Havana").expect("tzdb");
+    let from = Clock::new(utc(1975, 9, 25, 6, 21, 20).unix, havana);
+    let e = CronExpr::parse("1,30 5-2 LW jan-mar *", Flavor::Hashicorp).expect("parses");
+    assert!(matches!(e.next(&from), Next::Endless));
 }

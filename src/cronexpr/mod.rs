@@ -5,6 +5,8 @@
 
 pub mod clock;
 pub mod cron;
+mod gorhill;
+mod hashicorp;
 
 #[cfg(test)]
 mod cron_tests;

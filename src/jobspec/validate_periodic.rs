@@ -11,7 +11,8 @@
 //!   job files always canonicalise to `cron`, JSON jobs may say otherwise.
 //!
 //! Specs are parsed by cronexpr/cron.rs, the cronexpr Nomad links at that
-//! release (gorhill's before 0.12, hashicorp's after), with its error texts.
+//! release (gorhill's up to 0.11.1, hashicorp's from 0.11.2), with its error
+//! texts.
 //!
 //! Time zones are judged by time_zone.rs: Go's refusals as Go words them;
 //! a zone whose fate the servers' own zone files decide is not refused
@@ -69,11 +70,7 @@ pub(super) fn periodic(p: &Periodic, v: NomadVersion, out: &mut Out<'_>) {
             return;
         }
     }
-    let flavor = if v.at_least(0, 12, 0) {
-        Flavor::Hashicorp
-    } else {
-        Flavor::Gorhill
-    };
+    let flavor = Flavor::of(v);
     let mut check = |s: &str, key: &str| {
         if let Err(why) = CronExpr::parse(s, flavor) {
             let text = format!("Invalid cron spec {}: {why}", go_quote(s));

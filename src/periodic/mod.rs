@@ -10,7 +10,7 @@ pub use crate::cronexpr::{clock, cron};
 use jiff::tz::TimeZone;
 
 use self::clock::Clock;
-use self::cron::{CronExpr, Flavor};
+use self::cron::{CronExpr, Flavor, Next};
 use crate::jobspec::{Duration, Job};
 use crate::version::NomadVersion;
 
@@ -19,7 +19,8 @@ use crate::version::NomadVersion;
 pub struct NextLaunch {
     /// `2006-01-02T15:04:05Z07:00` in the job's time zone.
     pub at: String,
-    /// Whole seconds from now.
+    /// From now, as Go's `Time.Sub` gives it: whole seconds, or the
+    /// saturated end of `time.Duration`.
     pub wait: Duration,
 }
 
@@ -54,11 +55,7 @@ pub fn next_launch(
         return Ok(None);
     }
     let tz = location(&p.time_zone)?;
-    let flavor = if version < NomadVersion::new(0, 12, 0) {
-        Flavor::Gorhill
-    } else {
-        Flavor::Hashicorp
-    };
+    let flavor = Flavor::of(version);
     let from = Clock::new(now, tz);
     // `crons` (1.6.2 on) folds as PeriodicConfig.Next does (structs.go
     // at every tag 1.6.2 to 2.0.5): `if nextTime.IsZero() ||
@@ -70,7 +67,24 @@ pub fn next_launch(
     for spec in &p.specs {
         let expr = CronExpr::parse(spec, flavor)
             .map_err(|e| format!("Invalid cron spec {spec:?}: {e}"))?;
-        let t = expr.next(&from);
+        let t = match expr.next(&from) {
+            Next::At(t) => Some(t),
+            Next::Never => None,
+            // structs.CronParseNext (nomad/structs/structs.go@v0.9.3)
+            // recovers the panic into the Plan RPC's error.
+            Next::Fails(why) => {
+                return Err(format!(
+                    "Nomad {version}'s plan fails with \"Failed to parse cron expression: failed parsing cron expression: {}\": its cronexpr's Next panics ({why})",
+                    crate::gotext::go_quote(spec)
+                ))
+            }
+            Next::Endless => {
+                return Err(format!(
+                    "cannot tell when it launches: the cronexpr of Nomad {version} does not finish its Next for {} in this time zone (Nomad's plan never answers, or its server stops)",
+                    crate::gotext::go_quote(spec)
+                ))
+            }
+        };
         best = match (best, t) {
             (None, t) => t,
             (Some(_), None) => None,
@@ -79,8 +93,16 @@ pub fn next_launch(
     }
     Ok(best.map(|t| NextLaunch {
         at: t.rfc3339(),
-        wait: Duration::secs(t.unix - now),
+        wait: go_sub(t.unix, now),
     }))
+}
+
+/// `later.Sub(earlier)` for whole seconds: Go's `Time.Sub` saturates at
+/// the ends of `time.Duration` (time/time.go), and a `--now` centuries
+/// away from the launch (gorhill's years start at 1970) gets there.
+fn go_sub(later: i64, earlier: i64) -> Duration {
+    let nanos = (i128::from(later) - i128::from(earlier)) * 1_000_000_000;
+    Duration(i64::try_from(nanos).unwrap_or(if nanos < 0 { i64::MIN } else { i64::MAX }))
 }
 
 #[cfg(test)]
@@ -130,6 +152,36 @@ mod tests {
             next(&["@weekly"], "Asia/Tokyo"),
             ("2026-12-06T00:00:00+09:00".into(), "115h33m0s".into())
         );
+    }
+
+    /// Go's `Time.Sub` and `Duration.String` at the ends of the range
+    /// (R12-7: `--now` in 1677 overflowed a nanosecond multiplication).
+    #[test]
+    fn a_wait_past_go_durations_saturates_as_time_sub_does() {
+        assert_eq!(
+            go_sub(1 << 40, -(1 << 40)).to_string(),
+            "2562047h47m16.854775807s"
+        );
+        assert_eq!(
+            go_sub(-(1 << 40), 1 << 40).to_string(),
+            "-2562047h47m16.854775808s"
+        );
+        assert_eq!(go_sub(0, 2700).to_string(), "-45m0s");
+        let far = next_launch(&job(&["@daily"], ""), -10_000_000_000, NomadVersion::DEMO)
+            .expect("computes")
+            .expect("1970");
+        assert_eq!(far.at, "1970-01-01T00:00:00Z");
+        assert_eq!(far.wait.to_string(), "2562047h47m16.854775807s");
+    }
+
+    /// Both libraries' `Next` panics on an empty field list, which Nomad
+    /// turns into the Plan RPC's error: no line, and why.
+    #[test]
+    fn a_next_that_panics_in_go_is_an_error() {
+        for v in [NomadVersion::DEMO, NomadVersion::CURRENT] {
+            let err = next_launch(&job(&["30-10 5 * * *"], ""), NOW, v).unwrap_err();
+            assert!(err.contains("Failed to parse cron expression: failed parsing cron expression: \"30-10 5 * * *\""), "{err}");
+        }
     }
 
     #[test]

@@ -151,8 +151,7 @@ pub fn dry_run_markup(view: &PlanView) -> String {
     let parameterized = view.job.parameterized.is_some();
     if let (Some((at, wait)), false) = (&view.next_periodic_launch, parameterized) {
         out.push_str(&format!(
-            "[green]- If submitted now, next periodic launch would be at {at} ({} from now).\n",
-            Duration(wait.nanos() - wait.nanos() % 1_000_000_000)
+            "[green]- If submitted now, next periodic launch would be at {at} ({wait} from now).\n"
         ));
     }
     if out.ends_with('\n') {

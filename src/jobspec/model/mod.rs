@@ -229,15 +229,14 @@ impl Duration {
 impl fmt::Display for Duration {
     /// Go's `time.Duration.String()` form: `10s`, `1m30s`, `1h0m0s`, `500ms`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut n = self.0;
-        if n == 0 {
+        if self.0 == 0 {
             return f.write_str("0s");
         }
-        let neg = n < 0;
-        if neg {
-            n = -n;
+        if self.0 < 0 {
             f.write_str("-")?;
         }
+        // Unsigned, as Go's: the most negative duration has no positive twin.
+        let n = self.0.unsigned_abs();
         if n < 1_000_000_000 {
             return if n < 1_000 {
                 write!(f, "{n}ns")
