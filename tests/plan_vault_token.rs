@@ -71,6 +71,8 @@ fn plan(tag: &str, version: &str, env: Option<&str>, flags: &[&str]) -> (i32, St
     let err: String = String::from_utf8_lossy(&o.stderr)
         .lines()
         .filter(|l| !l.contains("consul.service_identity"))
+        // The inferred-index note (tests/plan_modify_index_inferred.rs).
+        .filter(|l| !l.starts_with("note: Job Modify Index "))
         .map(|l| format!("{l}\n"))
         .collect();
     (
