@@ -170,3 +170,84 @@ fn each_release_computes_the_next_launch_with_its_own_cronexpr() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A month written with a leading zero (redteam12 R12-8). gorhill's and
+/// hashicorp v1.1.0's month tables have no `01`..`09`, and Go's read of a
+/// missing key gives 0, which `time.Date` reads as the December before:
+/// gorhill answers that December, even in the past; v1.1.0's `Next`
+/// answers a later month of the same year as without it and never returns
+/// once it steps into a later year. v1.1.1 (go.mod@v0.12.4, its commit
+/// 8cee125) reads them as months. Expected lines from the vendored sources
+/// built with go1.19; where v1.1.0 never returns, no line and a note.
+#[test]
+fn zero_padded_months_as_each_release_reads_them() {
+    let dir = common::TempDir::new("periodic-cronexpr-padded");
+    dir.put(
+        "rules/cluster.hcl",
+        "client \"node\" {\n  cpu     = 4000\n  memory  = 8192\n  disk    = 10000\n  drivers = [\"exec\"]\n}\n",
+    );
+    let rows: &[Row] = &[
+        (
+            "0.9.3",
+            "0 0 1 01 *",
+            "UTC",
+            "2026-12-05T10:00:00Z",
+            Some("2026-12-01T00:00:00Z (-106h0m0s"),
+        ),
+        (
+            "0.11.1",
+            "0 0 1 01,05 *",
+            "UTC",
+            "2026-03-05T10:00:00Z",
+            Some("2026-12-01T00:00:00Z (6494h0m0s"),
+        ),
+        (
+            "0.11.1",
+            "0 0 1 01,5 *",
+            "UTC",
+            "2026-03-05T10:00:00Z",
+            Some("2026-05-01T00:00:00Z (1358h0m0s"),
+        ),
+        ("0.11.2", "0 0 1 01 *", "UTC", "2026-12-05T10:00:00Z", None),
+        (
+            "0.12.3",
+            "0 0 1 01,5 *",
+            "UTC",
+            "2026-03-05T10:00:00Z",
+            Some("2026-05-01T00:00:00Z (1358h0m0s"),
+        ),
+        (
+            "0.12.3",
+            "0 0 * 09 *",
+            "America/New_York",
+            "2026-03-05T10:00:00Z",
+            None,
+        ),
+        (
+            "0.12.4",
+            "0 0 1 01 *",
+            "UTC",
+            "2026-12-05T10:00:00Z",
+            Some("2027-01-01T00:00:00Z (638h0m0s"),
+        ),
+        (
+            "2.0.5",
+            "0 0 * 09 *",
+            "America/New_York",
+            "2026-03-05T10:00:00Z",
+            Some("2026-09-01T00:00:00-04:00 (4314h0m0s"),
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for row in rows {
+        let (got, out) = launch_line(&dir, row);
+        let noted = out.stderr.contains("cannot tell when it launches");
+        if out.code != 1 || got.as_deref() != row.4 || noted != row.4.is_none() {
+            wrong.push(format!(
+                "{row:?}: got {got:?} (exit {})\n{}",
+                out.code, out.stderr
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

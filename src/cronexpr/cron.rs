@@ -39,22 +39,40 @@ pub enum Flavor {
     /// range ending in 7 (`1-7`) selects nothing, and `Next` steps field
     /// by field with `time.Date` (gorhill.rs).
     Gorhill,
-    /// `hashicorp/cronexpr` v1.1.0 (0.11.2 on; later releases link
-    /// v1.1.1..v1.1.3, the same `Next`): such a range ends on Saturday,
-    /// and `Next` walks a day whose offset changes on the instant.
+    /// `hashicorp/cronexpr` v1.1.0 (0.11.2 to 0.12.3): such a range ends on
+    /// Saturday, and `Next` walks a day whose offset changes on the instant;
+    /// like gorhill's, its month table has no `01`..`09`, so those read as
+    /// month 0, and its `Next` then never returns (run against the vendored
+    /// source with go1.19: `0 0 1 01 *`, `0 0 1 01,05 *` from any month).
+    Hashicorp110,
+    /// `hashicorp/cronexpr` v1.1.1..v1.1.3 (0.12.4 on, go.mod): v1.1.0's
+    /// `Next`, with `01`..`09` in the month table (its commit 8cee125).
     Hashicorp,
 }
 
 impl Flavor {
     /// 0.11.2 replaced the vendored gorhill/cronexpr by hashicorp's
     /// (`git ls-tree v0.11.1 vendor/github.com/gorhill/cronexpr`,
-    /// vendor/vendor.json@v0.11.2: `github.com/hashicorp/cronexpr` v1.1.0).
+    /// vendor/vendor.json@v0.11.2: `github.com/hashicorp/cronexpr` v1.1.0);
+    /// go.mod@v0.12.4 moved to v1.1.1.
     pub fn of(version: NomadVersion) -> Flavor {
-        if version.at_least(0, 11, 2) {
+        if version.at_least(0, 12, 4) {
             Flavor::Hashicorp
+        } else if version.at_least(0, 11, 2) {
+            Flavor::Hashicorp110
         } else {
             Flavor::Gorhill
         }
+    }
+
+    /// hashicorp's `Next` and day-of-week ranges.
+    fn hashicorp(self) -> bool {
+        self != Flavor::Gorhill
+    }
+
+    /// Are `01`..`09` months in the library's token table?
+    fn padded_months(self) -> bool {
+        self == Flavor::Hashicorp
     }
 }
 
@@ -93,42 +111,63 @@ struct Field {
     name: &'static str,
     min: i64,
     max: i64,
+    /// Are two-digit tokens with a leading zero (`01`) read as their
+    /// number? Only the month field has a token table that may lack them.
+    padded: bool,
 }
 
 const SECOND: Field = Field {
     name: "second",
     min: 0,
     max: 59,
+    padded: true,
 };
 const MINUTE: Field = Field {
     name: "minute",
     min: 0,
     max: 59,
+    padded: true,
 };
 const HOUR: Field = Field {
     name: "hour",
     min: 0,
     max: 23,
+    padded: true,
 };
 const DOM: Field = Field {
     name: "day-of-month",
     min: 1,
     max: 31,
+    padded: true,
 };
 const MONTH: Field = Field {
     name: "month",
     min: 1,
     max: 12,
+    padded: true,
+};
+/// The month field of a library whose token table has no `01`..`09`: the
+/// value pattern takes them, and Go's read of the missing key gives 0
+/// (gorhill cronexpr_parse.go monthTokens@v0.9.3; hashicorp v1.1.0's the
+/// same), so `01` is month 0, which `time.Date` reads as the December
+/// before.
+const MONTH_UNPADDED: Field = Field {
+    name: "month",
+    min: 1,
+    max: 12,
+    padded: false,
 };
 const DOW: Field = Field {
     name: "day-of-week",
     min: 0,
     max: 6,
+    padded: true,
 };
 const YEAR: Field = Field {
     name: "year",
     min: 1970,
     max: 2099,
+    padded: true,
 };
 
 const MONTH_NAMES: [&str; 12] = [
@@ -204,7 +243,14 @@ fn value(f: Field, s: &str) -> i64 {
             .iter()
             .position(|n| *n == s || n.get(..3) == Some(s))
             .map_or_else(
-                || if s.len() <= 2 { number(s) } else { 0 },
+                || {
+                    let unpadded = !f.padded && s.len() == 2 && s.starts_with('0');
+                    if s.len() <= 2 && !unpadded {
+                        number(s)
+                    } else {
+                        0
+                    }
+                },
                 |k| k as i64 + 1,
             ),
         "day-of-week" => match DAY_NAMES
@@ -347,7 +393,12 @@ impl CronExpr {
             years: span(YEAR.min, YEAR.max, 1).collect(),
         };
         e.dom(next())?;
-        e.months = generic(MONTH, next())?;
+        let month = if flavor.padded_months() {
+            MONTH
+        } else {
+            MONTH_UNPADDED
+        };
+        e.months = generic(month, next())?;
         e.dow(next(), flavor)?;
         if count > 5 {
             e.years = generic(YEAR, next())?;
@@ -389,11 +440,7 @@ impl CronExpr {
                 Some(Directive::Span(a, b, n)) => {
                     // `x-7` reads 7 as 0 (Sunday): nothing in gorhill's,
                     // up to Saturday in hashicorp's.
-                    let b = if b == 0 && flavor == Flavor::Hashicorp {
-                        6
-                    } else {
-                        b
-                    };
+                    let b = if b == 0 && flavor.hashicorp() { 6 } else { b };
                     self.days_of_week.extend(span(a, b, n));
                 }
                 None => {
@@ -480,7 +527,30 @@ impl CronExpr {
         }
         match self.flavor {
             Flavor::Gorhill => self.gorhill_next(from),
-            Flavor::Hashicorp => self.hashicorp_next(from),
+            Flavor::Hashicorp110 if self.months.contains(&0) => self.month_zero_next(from),
+            Flavor::Hashicorp110 | Flavor::Hashicorp => self.hashicorp_next(from),
+        }
+    }
+}
+
+impl CronExpr {
+    /// v1.1.0's `Next` with month 0 in the list: within the year of `from`
+    /// it looks for a month at least the current one (never 0), so it
+    /// answers as without it; the first step into a later year takes the
+    /// list's first month, 0, which `time.Date` puts back in December of
+    /// the year before, and the walk never ends (the vendored source run
+    /// with go1.19: `0 0 1 01,5 *` from March gives May 1, from December
+    /// never returns).
+    fn month_zero_next(&self, from: &Clock) -> Next {
+        let mut rest = self.clone();
+        rest.months.retain(|m| *m != 0);
+        if rest.months.is_empty() {
+            return Next::Endless;
+        }
+        match rest.hashicorp_next(from) {
+            Next::At(c) if c.fields().year == from.fields().year => Next::At(c),
+            Next::At(_) | Next::Never | Next::Endless => Next::Endless,
+            fails @ Next::Fails(_) => fails,
         }
     }
 }
