@@ -454,9 +454,14 @@ fn corpus_verdicts(dir: &TempDir, file: &std::path::Path) -> Option<(bool, bool,
     // `Error getting job struct` are Nomad's refusals.
     // Where Nomad's plan is silent about a submission that will fail (a
     // missing namespace before 0.12.2), our warning follows and plan exits 1.
+    // A sure refusal whose whole text we do not know (Job.Validate's errors
+    // beside an entry the world leaves unknown) is a refusal too: plan
+    // exits 255 with that line, validate 1.
     let plan_refused = (p.code == 255
         && (p.stderr.starts_with("Error getting job struct: ")
-            || p.stderr.starts_with("Error during plan: ")))
+            || p.stderr.starts_with("Error during plan: ")
+            || p.stderr
+                .starts_with("error: Nomad refuses this job (the errors below)")))
         || (p.code == 1 && p.stdout.contains(WARNING));
     Some((v.code == 1, plan_refused, check_refused))
 }
