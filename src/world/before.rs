@@ -115,7 +115,7 @@ impl Source {
 }
 
 /// Absolute, normalised, symlinks resolved where the file exists.
-fn absolute(path: &Path) -> PathBuf {
+pub(super) fn absolute(path: &Path) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_default();
     let abs = crate::vfs::normalize(&cwd.join(path));
     std::fs::canonicalize(&abs).unwrap_or(abs)

@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::before::absolute;
 use super::{World, WorldOrigin};
 use crate::vfs::Vfs;
 
@@ -74,12 +75,4 @@ fn differs(
         Ok(now) if *now == *committed.text => false,
         _ => compare().unwrap_or(true),
     }
-}
-
-/// Absolute, normalised, symlinks resolved where the file exists (as
-/// [`super::before`] matches the planned file).
-fn absolute(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let abs = crate::vfs::normalize(&cwd.join(path));
-    std::fs::canonicalize(&abs).unwrap_or(abs)
 }
