@@ -40,6 +40,9 @@ pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
         return Vec::new();
     }
     let skip: Vec<PathBuf> = skip.iter().map(|p| absolute(p)).collect();
+    // The working tree read as the world loader reads it: inside the
+    // project, under the size cap.
+    let disk = crate::vfs::DiskVfs::new(&root);
     let mut out = Vec::new();
     for r in &world.running {
         let abs = absolute(&world.project_root.join(&r.path));
@@ -49,7 +52,7 @@ pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
         let Ok(rel) = abs.strip_prefix(&root) else {
             continue;
         };
-        if differs(&head, rel, &abs, || {
+        if differs(&head, &disk, rel, || {
             let old = r.vars.loader(world).job(&head, rel).ok()?;
             Some(r.vars.as_registered(old) != r.job)
         }) {
@@ -59,20 +62,20 @@ pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// Whether the file at `rel` in `head` (at `abs` on disk) defines another
+/// Whether the file at `rel` in `head` (and in `disk`) defines another
 /// job: not when HEAD does not hold it or holds the same text; else
 /// `compare`'s answer (a version that no longer loads is a difference).
 fn differs(
     head: &crate::git::LazyGitVfs,
+    disk: &crate::vfs::DiskVfs,
     rel: &Path,
-    abs: &Path,
     compare: impl FnOnce() -> Option<bool>,
 ) -> bool {
     let Ok(committed) = head.read(rel) else {
         return false;
     };
-    match std::fs::read_to_string(abs) {
-        Ok(now) if *now == *committed.text => false,
+    match disk.read(rel) {
+        Ok(now) if *now.text == *committed.text => false,
         _ => compare().unwrap_or(true),
     }
 }
