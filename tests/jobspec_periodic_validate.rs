@@ -126,3 +126,35 @@ fn validate_and_plan_refuse_bad_periodic_blocks_as_each_release() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// R13-11: before 1.6.2 `crons` is not a key (api/jobs.go@v1.6.0
+/// PeriodicConfig has no `crons` tag; it arrives at v1.6.2): the parser's
+/// `Unsupported argument` is the whole refusal, and PeriodicConfig.Validate
+/// never runs, so no `Invalid cron spec ""` for a `cron` never written.
+#[test]
+fn a_gated_crons_is_refused_by_the_parser_alone() {
+    let text = job("    crons = [\"0 8 * * *\", \"0 9 * * *\"]\n    prohibit_overlap = true");
+    for v in ["1.5.0", "1.6.0", "1.6.1"] {
+        for cmd in ["validate", "check"] {
+            let (code, err) = common::run_job_file("periodic-crons-gate", cmd, &text, v);
+            let (_, out, _) = common::run_job(
+                "periodic-crons-gate-out",
+                &text,
+                &[cmd, "--nomad-version", v, "j.nomad"],
+            );
+            let all = format!("{out}{err}");
+            assert!(
+                common::flat(&all).contains("An argument named \"crons\" is not expected here"),
+                "{cmd} at {v}: no gate error:\n{all}"
+            );
+            assert!(
+                !all.contains("Invalid cron spec"),
+                "{cmd} at {v}: a refusal Nomad never prints:\n{all}"
+            );
+            assert_eq!(code, Some(1), "{cmd} at {v}:\n{all}");
+        }
+    }
+    // From 1.6.2 the same block is a job Nomad accepts.
+    let (code, err) = common::run_job_file("periodic-crons-ok", "validate", &text, "1.6.2");
+    assert_eq!(code, Some(0), "{err}");
+}

@@ -32,6 +32,13 @@ pub(super) fn periodic(p: &Periodic, v: NomadVersion, out: &mut Out<'_>) {
     // `crons` arrived in 1.6.2 (the function's form changed between 1.6.1
     // and 1.6.2, hashed at every tag).
     let crons_era = v.at_least(1, 6, 2);
+    // Before it, `crons` is the parser's `Unsupported argument` (the
+    // version gate says so): Nomad stops there and never validates the
+    // block, so judging it here would add a refusal of a `cron` the user
+    // did not write (R13-11).
+    if !crons_era && ps.written("crons") {
+        return;
+    }
     if ps.written("cron") && ps.written("crons") && crons_era {
         let text = "Only cron or crons may be used";
         let help = "keep `crons`, with the `cron` spec as one of its entries";
