@@ -175,6 +175,7 @@ mod jobspec_own_pass_order;
 mod jobspec_path_functions;
 mod jobspec_periodic_validate;
 mod jobspec_placement_keys_hcl2;
+mod jobspec_server_set_keys;
 mod jobspec_service_validate;
 mod jobspec_task_scaling_hcl2;
 mod jobspec_task_service_ports;

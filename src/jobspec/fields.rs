@@ -154,13 +154,6 @@ impl<'n> F<'n> {
         self.single(cx, name)
     }
 
-    /// A block the typed model does not hold (or holds only opaquely):
-    /// repeats are reported, but it stays unread, so it is kept (and
-    /// diffed) as the job's unmodelled part.
-    pub fn unmodelled_block(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
-        self.single(cx, name)
-    }
-
     fn single(&mut self, cx: &mut Cx<'_>, name: &'static str) -> Option<&'n Node> {
         let mut it = self.node.blocks.iter().filter(|b| b.ident == name);
         let first = it.next()?;

@@ -124,6 +124,8 @@ mod tests {
     use crate::jobspec::tests::load_text;
     use crate::jobspec::Value;
 
+    /// Keys the lowering does not take (a job `consul` block, a task's
+    /// `max_run_duration`: unknown keys Nomad refuses) are unread too.
     #[test]
     fn unread_blocks_and_arguments_are_kept_where_they_belong() {
         let p = load_text(

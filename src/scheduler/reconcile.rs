@@ -21,7 +21,11 @@ pub fn destructive_change(
         return true;
     }
     // What the model does not hold could be anything: assume a replacement
-    // (the plan also says which arguments it could not judge).
+    // (the plan also says which arguments it could not judge). Not so the
+    // job's own unmodelled part: tasksUpdated reads of the job only what
+    // the model holds (CombinedTaskMeta, and affinities and spreads from
+    // 0.10.2 to 1.9; scheduler/util.go@v1.0.0, v1.9.7, v2.0.5), so any
+    // other job-level change leaves the allocation in place there too.
     if old.unmodelled != new.unmodelled {
         return true;
     }

@@ -30,6 +30,11 @@ use super::tree::Node;
 use std::collections::BTreeMap;
 
 pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
+    // Not `vault_namespace`, `consul_namespace` nor a `consul` block: api.Job
+    // gives the first two no `hcl` tag (set by the servers; api/jobs.go
+    // @v1.0.0–v2.0.5) and has no Consul at all, and jobspec2 lifts only
+    // `vault`, `secret` and `task` from the job body, so gohcl refuses them
+    // as any unknown key (HCL1's valid list before 1.0 lacks them too).
     let mut f = F::new(
         n,
         cx,
@@ -57,10 +62,7 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
             "vault_token",
             "consul_token",
             "vault",
-            "consul",
             "ui",
-            "vault_namespace",
-            "consul_namespace",
             "task",
             "secret",
         ],
@@ -113,7 +115,6 @@ pub fn job(n: &Node, cx: &mut Cx<'_>) -> Job {
     j.ui = f.block(cx, "ui").map(|b| ui(b, cx));
     let job_vault = super::undecoded::job_vault(&mut f, cx).map(|b| vault(b, cx));
     let job_secrets: Vec<Secret> = f.blocks("secret").map(|b| secret(b, cx)).collect();
-    f.unmodelled_block(cx, "consul");
     j.groups = f.blocks("group").map(|b| group(b, cx)).collect();
     // HCL1 allowed a task directly in a job: Nomad wrapped it in a group of
     // the same name.
