@@ -177,6 +177,7 @@ mod jobspec_periodic_validate;
 mod jobspec_placement_keys_hcl2;
 mod jobspec_server_set_keys;
 mod jobspec_service_validate;
+mod jobspec_setproduct_budget;
 mod jobspec_task_scaling_hcl2;
 mod jobspec_task_service_ports;
 mod jobspec_task_validate;

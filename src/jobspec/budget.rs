@@ -174,6 +174,44 @@ pub fn charge(elements: u64, bytes: u64) -> Result<(), String> {
     exhausted().map_or(Ok(()), Err)
 }
 
+/// Refuse before building a value the caller charges in full once built
+/// (an evaluated function's result, by [`charge_copy`]): `elements` values
+/// and `bytes` of text that would not fit are spent, so the budget's
+/// message is the answer; ones that fit are left to that charge, not
+/// counted twice.
+pub fn reserve(elements: u64, bytes: u64) -> Result<(), String> {
+    let st = STATE.with(Cell::get);
+    let fits = st.elements.saturating_add(elements) <= MAX_ELEMENTS
+        && st.bytes.saturating_add(bytes) <= max_bytes();
+    if fits {
+        return Ok(());
+    }
+    charge(elements, bytes)
+}
+
+/// What [`charge_copy`] would charge for `v` (values, string bytes),
+/// counted without charging: for a function that builds many copies of
+/// its arguments and charges them before it starts.
+pub fn size_of(v: &Value) -> (u64, u64) {
+    let (mut elements, mut bytes) = (0u64, 0u64);
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        elements = elements.saturating_add(1);
+        match v {
+            Value::String(s) => bytes = bytes.saturating_add(s.len() as u64),
+            Value::List(l) => stack.extend(l),
+            Value::Map(m) => {
+                for (k, v) in m {
+                    bytes = bytes.saturating_add(k.len() as u64);
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    (elements, bytes)
+}
+
 /// Charge a copy of `v`: every value in it and every string byte, and
 /// its depth against [`MAX_DEPTH`]. Stops walking as soon as the budget is
 /// spent, so the walk is bounded too (and, a loop, never deep itself).

@@ -18,6 +18,7 @@
 //! strings; numbers and bools with no string have no common type.
 
 use super::*;
+use crate::jobspec::budget;
 use std::cmp::Ordering;
 
 pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
@@ -192,13 +193,39 @@ fn setproduct(a: &[Value]) -> Res {
     if a.len() < 2 {
         return Err("at least two arguments are required".into());
     }
+    let sets: Vec<&[Value]> = a.iter().map(set_items).collect::<Result<_, _>>()?;
+    let last = sets.len() - 1;
     let mut out: Vec<Vec<Value>> = vec![Vec::new()];
-    for set in a {
-        let items = set_items(set)?;
-        let size = out.len().saturating_mul(items.len());
-        if size > crate::jobspec::format::MAX_RESULT_BYTES / 16 {
-            return Err(format!("the product would have {size} elements, too many"));
+    // What `out` holds (values, string bytes), its lists included.
+    let mut held = (1u64, 0u64);
+    for (i, items) in sets.into_iter().enumerate() {
+        // go-cty builds any product (collection.go@v1.16.2 SetProductFunc
+        // has no bound): a large one is past our evaluation budget, so
+        // "cannot tell" (redteam13 R13-3), never an error Nomad does not
+        // make. Each row is a prefix and one item: the next product holds
+        // every prefix once per item and every item once per prefix.
+        let (item_elements, item_bytes) = items.iter().fold((0u64, 0u64), |(e, b), v| {
+            let (ve, vb) = budget::size_of(v);
+            (e.saturating_add(ve), b.saturating_add(vb))
+        });
+        let n_items = items.len() as u64;
+        let n_out = out.len() as u64;
+        let next_held = (
+            n_items
+                .saturating_mul(held.0)
+                .saturating_add(n_out.saturating_mul(item_elements)),
+            n_items
+                .saturating_mul(held.1)
+                .saturating_add(n_out.saturating_mul(item_bytes)),
+        );
+        if i == last {
+            // The caller charges the result as it is returned.
+            budget::reserve(next_held.0, next_held.1)?;
+        } else {
+            budget::charge(next_held.0, next_held.1)?;
         }
+        held = next_held;
+        let size = out.len().saturating_mul(items.len());
         let mut next = Vec::with_capacity(size);
         for prefix in &out {
             for item in items {
@@ -320,6 +347,24 @@ mod tests {
                 l([st("a"), st("x")]),
             ]))
         );
+    }
+
+    /// go-cty builds a product of any size: past the evaluation budget it
+    /// is the budget's "cannot tell", charged before anything is built,
+    /// and a product that fits is charged once (by the caller), not twice.
+    #[test]
+    fn a_huge_product_spends_the_budget_before_it_is_built() {
+        let nums = |n: usize| Value::List((0..n).map(|i| Value::Number(i as f64)).collect());
+        let _e = budget::enter();
+        let e = go("setproduct", &[nums(1024), nums(1024), nums(2)]).unwrap_err();
+        assert_eq!(Some(e), budget::exhausted());
+        drop(_e);
+        let _e = budget::enter();
+        let v = go("setproduct", &[nums(400), nums(400)]).expect("fits");
+        assert_eq!(budget::exhausted(), None);
+        // 160,000 rows of three values each: the caller's charge fits.
+        assert_eq!(budget::size_of(&v), (480_001, 0));
+        assert!(budget::charge_copy(&v).is_ok());
     }
 
     #[test]
