@@ -49,6 +49,7 @@ mod diff_dialect_connect;
 mod diff_dialect_gates;
 mod diff_dialect_updates;
 mod diff_env_empty;
+mod diff_group_consul_stored;
 mod diff_keys;
 mod diff_mutation;
 mod diff_no_silent_drop;

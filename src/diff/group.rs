@@ -126,9 +126,20 @@ pub(super) fn group_diff(
         ctx,
     ));
     if d.at(1, 1, 0) {
+        // Each side's `consul` as stored: 1.1-1.9 give every group one
+        // (api TaskGroup.Canonicalize), so a group that writes none diffs
+        // as the default block, not as no block (redteam13 R13-2); a group
+        // added or removed has none on its missing side (diff.go compares
+        // an empty TaskGroup there).
+        let stored = |g: Option<&js::TaskGroup>| {
+            g.and_then(|g| {
+                crate::structs::spec_changed::stored_group_consul(g.consul.as_ref(), d.version)
+            })
+        };
+        let (oc, nc) = (stored(old), stored(new));
         objects.extend(super::workload::consul_diff(
-            old.and_then(|g| g.consul.as_ref()),
-            new.and_then(|g| g.consul.as_ref()),
+            oc.as_ref(),
+            nc.as_ref(),
             d,
             ctx,
         ));

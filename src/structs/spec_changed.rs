@@ -103,6 +103,20 @@ pub fn store_groups_consul(job: &mut Job, v: NomadVersion) {
     }
 }
 
+/// A group's `consul` as `v`'s servers store it: what diff.go's
+/// `TaskGroup.Diff` compares (1.1 to 1.9 give every group one, with
+/// cluster "default" from 1.7), for a group that exists on that side.
+pub fn stored_group_consul(
+    c: Option<&crate::jobspec::Consul>,
+    v: NomadVersion,
+) -> Option<crate::jobspec::Consul> {
+    let mut c = c.cloned();
+    if group_consul_defaulted(v) {
+        canonical_group_consul(&mut c);
+    }
+    c
+}
+
 /// Does `v`'s api `TaskGroup.Canonicalize` give every group a `Consul`
 /// (`if g.Consul == nil { g.Consul = new(Consul) }`, api/tasks.go
 /// v1.1.0-v1.9.7; 1.10.0 only canonicalises one the job writes)?
