@@ -171,3 +171,32 @@ fn hcl1_releases_refuse_them_in_their_words() {
         }
     }
 }
+
+/// The pre-commit gate: a staged job file writing `vault_namespace` is
+/// invalid, "cannot pass" (exit 255), where it planned and passed.
+#[test]
+fn the_staged_gate_counts_the_file_invalid() {
+    let d = TempDir::new("r13-gate");
+    d.put(
+        "rules/cluster.hcl",
+        "nomad_version = \"1.9.7\"\nregion = \"global\"\n\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 8000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\n",
+    );
+    crate::common::git(&d.0, &["init", "-q"]);
+    crate::common::git(&d.0, &["add", "-A"]);
+    crate::common::git(&d.0, &["commit", "-qm", "world"]);
+    d.put("jobs/web.nomad", &job("  vault_namespace = \"x\"\n", ""));
+    crate::common::git(&d.0, &["add", "jobs/web.nomad"]);
+    let o = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    let out = crate::common::output_text(&o);
+    assert_eq!(o.status.code(), Some(255), "{out}");
+    assert!(
+        out.contains("0 change allocations, 0 do not, 1 invalid"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Unsupported argument; An argument named \"vault_namespace\" is not expected here."
+        ),
+        "{out}"
+    );
+}
