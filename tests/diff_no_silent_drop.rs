@@ -142,6 +142,8 @@ const CASES: &[(&str, &str, &str, &str, Level)] = &[
     ("job ui", "JOB", "", "ui {\n description = \"d\"\n }", Level::Job),
     ("job ui link", "JOB", "ui {\n link {\n label = \"a\"\n url = \"https://a\"\n }\n }", "ui {\n link {\n label = \"b\"\n url = \"https://a\"\n }\n }", Level::Job),
     ("multiregion", "JOB", "multiregion {\n region \"east\" {\n count = 1\n }\n }", "multiregion {\n region \"east\" {\n count = 2\n }\n }", Level::Job),
+    // A key Nomad refuses (R13-1: api.Job tags it for no job file) is
+    // still never dropped from the diff the lowering hands on.
     ("job consul", "JOB", "", "consul_namespace = \"x\"", Level::Job),
     ("group network cni", "NETWORK", "cni {\n args = {\n a = \"1\"\n }\n }", "cni {\n args = {\n a = \"2\"\n }\n }", Level::Group),
     ("group network dns", "NETWORK", "", "dns {\n servers = [\"1.1.1.1\"]\n }", Level::Group),
@@ -177,6 +179,7 @@ const CASES: &[(&str, &str, &str, &str, Level)] = &[
     ("template once", "TEMPLATE", "", "once = true", Level::Task),
     ("template change_script", "TEMPLATE", "", "change_mode = \"script\"\n change_script {\n command = \"/x\"\n }", Level::Task),
     ("task csi_plugin", "TASK", "", "csi_plugin {\n id = \"p\"\n type = \"node\"\n mount_dir = \"/csi\"\n }", Level::Task),
+    // Only a group takes it (R13-1): refused in a task, never dropped.
     ("task max_run_duration", "TASK", "", "max_run_duration = \"1h\"", Level::Task),
 ];
 
