@@ -47,8 +47,8 @@ use crate::world::World;
 
 /// Names the entry layout; a change to it (or to the world model) must
 /// change this, though the binary's identity in the key covers rebuilds.
-const FORMAT: &str = "nomad-preflight world cache v4";
-const MAGIC: &[u8; 8] = b"NPWORLD4";
+const FORMAT: &str = "nomad-preflight world cache v5";
+const MAGIC: &[u8; 8] = b"NPWORLD5";
 const EXTENSION: &str = "world";
 /// Entries kept: one per world folder of the repositories in use.
 const MAX_ENTRIES: usize = 64;

@@ -50,6 +50,7 @@ fn world() -> World {
         sentinel: None,
         alloc_states: Default::default(),
         read_through: Vec::new(),
+        stand_ins: Vec::new(),
         deployments: Default::default(),
         warnings: Default::default(),
     }

@@ -100,6 +100,7 @@ fn world() -> World {
         sentinel: None,
         alloc_states: Default::default(),
         read_through: Vec::new(),
+        stand_ins: Vec::new(),
         deployments: Default::default(),
         // Counted by no rule but NP216: a guess that concerns jobs with ports.
         warnings: nomad_preflight::diag::Diags(vec![nomad_preflight::diag::Diag::warning(

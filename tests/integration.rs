@@ -318,6 +318,7 @@ mod verdicts_unread;
 mod version_gates_hcl1;
 mod version_gates_job_type;
 mod world_alloc_version;
+mod world_bad_running_edit;
 mod world_cache;
 mod world_change_blocks;
 mod world_disconnected;

@@ -72,6 +72,7 @@ fn world(version: NomadVersion) -> World {
         sentinel: None,
         alloc_states: Default::default(),
         read_through: Vec::new(),
+        stand_ins: Vec::new(),
         deployments: Default::default(),
         warnings: Default::default(),
     }

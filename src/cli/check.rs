@@ -237,6 +237,12 @@ fn main_with(
             let a = crate::planner::assumed::running_from_work_tree(&text);
             eprintln!("note: {}", crate::escape::one_line(&a.line));
         }
+        // Those that do not load are run as HEAD has them; a checked one's
+        // own errors are its findings.
+        for p in crate::world::stand_in::others(&world, files) {
+            let a = crate::planner::assumed::running_from_head(&p);
+            eprintln!("note: {}", crate::escape::one_line(&a.line));
+        }
         selected = Some(Selected::Made(Box::new(sel)));
     }
     let world = std::sync::Arc::new(world);

@@ -105,6 +105,10 @@ pub struct Resolved {
     /// from git at a revision, when the cache kept it), and the entry its
     /// replay is kept in ([`crate::check::sim_cache`]).
     pub named: Option<crate::world_cache::Named>,
+    /// Whether the world was read from the working tree, where a running
+    /// file's edit that does not load was never submitted
+    /// ([`crate::world::load::load_work_tree`]).
+    pub work_tree: bool,
 }
 
 /// `--nomad-version X.Y.Z`, as clap reads it (validate, plan and check).
@@ -153,8 +157,12 @@ fn reload_as(resolved: &mut Resolved, v: NomadVersion) -> Result<(), Diags> {
     let crate::world::WorldOrigin::Dir(dir) = &resolved.world.origin else {
         return Ok(());
     };
-    let (mut world, warnings) =
-        crate::world::load::load_as(resolved.files.as_ref(), &dir.clone(), Some(v))?;
+    let load = if resolved.work_tree {
+        crate::world::load::load_work_tree
+    } else {
+        crate::world::load::load_as
+    };
+    let (mut world, warnings) = load(resolved.files.as_ref(), &dir.clone(), Some(v))?;
     if resolved.embedded {
         world.policy = std::mem::take(&mut resolved.world.policy);
     } else {
@@ -187,6 +195,13 @@ pub fn resolve_world_announced(
     }
     crate::gotext::establish(resolved.world.nomad_version);
     eprint_world_warnings(&resolved.warnings);
+    // No file is planned here: every stand-in is what the views show.
+    for p in crate::world::stand_in::others(&resolved.world, &[]) {
+        eprintln!(
+            "note: {}",
+            crate::escape::one_line(&crate::world::stand_in::line(&p))
+        );
+    }
     Ok(resolved)
 }
 
@@ -217,7 +232,7 @@ pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| cwd.clone());
             let vfs = DiskVfs::new(root.clone());
-            let (world, warnings) = crate::world::load(&vfs, &dir)?;
+            let (world, warnings) = crate::world::load::load_work_tree(&vfs, &dir, None)?;
             let shown = dir.strip_prefix(&cwd).unwrap_or(&dir).display().to_string();
             Ok(Resolved {
                 world,
@@ -226,6 +241,7 @@ pub fn resolve_world(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
                 embedded: false,
                 warnings,
                 named: None,
+                work_tree: true,
             })
         }
         None => {
@@ -264,6 +280,7 @@ pub fn embedded_world(policy: Option<(&dyn Vfs, &Path)>) -> Result<Resolved, Dia
         embedded: true,
         warnings,
         named: None,
+        work_tree: false,
     })
 }
 
@@ -431,6 +448,7 @@ pub fn resolve_world_at(
     let (world, warnings, named) = crate::world_cache::load(&vfs, &world_rel)?;
     Ok(Resolved {
         named,
+        work_tree: false,
         world,
         files: Box::new(vfs),
         note: format!("{}/ at {rev}", world_rel.display()),
@@ -471,6 +489,7 @@ fn world_missing_at(
                 embedded: false,
                 warnings,
                 named: None,
+                work_tree: false,
             });
         }
     } else if root.join(&cluster).is_file() {

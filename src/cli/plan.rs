@@ -291,10 +291,17 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     common::replay_warnings(&mut world.warnings, &sim);
     let mut plan = plan_job(&sim, job);
     if !plan.job.stop {
-        let edited = crate::world::work_tree::edited_running(&world, std::slice::from_ref(file));
+        let planned = std::slice::from_ref(file);
+        let edited = crate::world::work_tree::edited_running(&world, planned);
         plan.assumed.extend(edited.iter().map(|p| {
             crate::planner::assumed::running_from_work_tree(&crate::rules::config::path_text(p))
         }));
+        let stand_ins = crate::world::stand_in::others(&world, planned);
+        plan.assumed.extend(
+            stand_ins
+                .iter()
+                .map(|p| crate::planner::assumed::running_from_head(p)),
+        );
     }
     let code = print_single(
         args,

@@ -37,6 +37,10 @@ pub enum Setting {
     /// from git `HEAD`, and the simulated cluster runs it as it is, as if
     /// the edit had been submitted (`world::work_tree`, redteam12 R12-2).
     RunningFromWorkTree(String),
+    /// Another `running` entry's working-tree file does not load, and the
+    /// simulated cluster runs its git `HEAD` version, the last that could
+    /// have been submitted (`world::stand_in`, redteam12 R12-9).
+    RunningFromHead(String),
 }
 
 impl Setting {
@@ -49,6 +53,7 @@ impl Setting {
             Setting::ClientFingerprints => "client_fingerprints",
             Setting::ReplacedJobStopped => "replaced_job_stopped",
             Setting::RunningFromWorkTree(_) => "running_from_work_tree",
+            Setting::RunningFromHead(_) => "running_from_head",
         }
     }
 }
@@ -104,6 +109,16 @@ pub fn running_from_work_tree(path: &str) -> Assumption {
         line: format!(
             "planned as if the working tree's {path}, listed in `running`, were submitted: it differs from git HEAD, and the cluster runs the version last submitted (`nomad job run`), which Nomad plans against; if that is HEAD's, plan with --base HEAD, or commit the file once submitted"
         ),
+    }
+}
+
+/// The assumption of a plan whose world runs `path`, a `running` entry
+/// other than the planned file whose working-tree text does not load, as
+/// git `HEAD` has it ([`crate::world::stand_in`]).
+pub fn running_from_head(path: &std::path::Path) -> Assumption {
+    Assumption {
+        setting: Setting::RunningFromHead(crate::rules::config::path_text(path)),
+        line: crate::world::stand_in::line(path),
     }
 }
 

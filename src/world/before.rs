@@ -240,7 +240,7 @@ pub fn running_from_head(world: &mut World, files: &[PathBuf]) -> Vec<(PathBuf, 
 }
 
 /// The job a file defined at git `HEAD`, or why there is none.
-fn committed(abs: &Path, loader: &JobLoader) -> Result<Job, String> {
+pub(super) fn committed(abs: &Path, loader: &JobLoader) -> Result<Job, String> {
     let dir = abs.parent().unwrap_or(Path::new("."));
     let root = crate::git::repo_root(dir).ok_or("the project is not a git repository")?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);

@@ -44,10 +44,39 @@ pub fn load_as(
     world_dir: &Path,
     as_version: Option<crate::version::NomadVersion>,
 ) -> Result<(World, Diags), Diags> {
+    load_from(vfs, world_dir, as_version, Read::Revision)
+}
+
+/// [`load_as`] for a world read from the working tree (`vfs` is the disk):
+/// a `running` file whose text there does not load is run as git `HEAD`
+/// has it, when that loads ([`super::stand_in`], [`World::stand_ins`]).
+pub fn load_work_tree(
+    vfs: &dyn Vfs,
+    world_dir: &Path,
+    as_version: Option<crate::version::NomadVersion>,
+) -> Result<(World, Diags), Diags> {
+    load_from(vfs, world_dir, as_version, Read::WorkTree)
+}
+
+/// What the files a world is loaded from are: a revision (git, the index,
+/// the demo compiled in), whose running files are what they are, or the
+/// working tree, whose edits may never have been submitted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Revision,
+    WorkTree,
+}
+
+fn load_from(
+    vfs: &dyn Vfs,
+    world_dir: &Path,
+    as_version: Option<crate::version::NomadVersion>,
+    from: Read,
+) -> Result<(World, Diags), Diags> {
     // Every file is read through the one recording every reader uses, so
     // the world knows the links its files were read through.
     let recording = crate::vfs::Recording::new(vfs);
-    let (mut world, diags) = load_recorded(&recording, world_dir, as_version)?;
+    let (mut world, diags) = load_recorded(&recording, world_dir, as_version, from)?;
     world.read_through = read_through(&recording, &world, world_dir);
     Ok((world, diags))
 }
@@ -87,6 +116,7 @@ fn load_recorded(
     vfs: &dyn Vfs,
     world_dir: &Path,
     as_version: Option<crate::version::NomadVersion>,
+    from: Read,
 ) -> Result<(World, Diags), Diags> {
     if super::import::is_import_dir(vfs, world_dir) {
         return super::import::load_import(vfs, world_dir).map(|(mut world, diags)| {
@@ -210,7 +240,7 @@ fn load_recorded(
             world.policy = read_policy(&src, &world, &mut diags);
         }
     }
-    load_running(vfs, &mut world, running, &mut diags);
+    load_running(vfs, &mut world, running, from, &mut diags);
     let allocs_path = world_dir.join(super::alloc_file::ALLOCATIONS_FILE);
     // Pinned allocations name running jobs: they are read only when every
     // job loaded, so one broken job is not reported again per allocation.
@@ -326,6 +356,7 @@ fn load_running(
     vfs: &dyn Vfs,
     world: &mut World,
     running: super::cluster_file::Running,
+    from: Read,
     diags: &mut Diags,
 ) {
     let (running, mut vars) = running;
@@ -410,9 +441,33 @@ fn load_running(
         let parsed = job_vars.loader(world).load_job(vfs, &path);
         let failed = parsed.diags.has_errors();
         let unset = unset_variable(&parsed.diags);
-        diags.extend(parsed.diags);
-        match parsed.job {
+        let job = match parsed.job {
             Some(job) if !failed => {
+                diags.extend(parsed.diags);
+                Some(job)
+            }
+            // What Nomad refuses was never submitted: the cluster runs the
+            // last version that was, HEAD's where it loads, and the file's
+            // own errors are its plan's, not the world's.
+            _ if from == Read::WorkTree => {
+                match super::stand_in::from_head(world, &rel, &job_vars) {
+                    Some(old) => {
+                        world.stand_ins.push(PathBuf::from(&rel));
+                        Some(old)
+                    }
+                    None => {
+                        diags.extend(parsed.diags);
+                        None
+                    }
+                }
+            }
+            _ => {
+                diags.extend(parsed.diags);
+                None
+            }
+        };
+        match job {
+            Some(job) => {
                 let id = (job.namespace.clone(), job.id.clone());
                 if let Some(first) = ids.get(&id) {
                     diags.push(
@@ -433,7 +488,7 @@ fn load_running(
                     vars: job_vars,
                 });
             }
-            _ => {
+            None => {
                 // A running job that needs a variable was submitted with
                 // one: the world must say which, the command's `-var` is
                 // for the planned version only.

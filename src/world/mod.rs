@@ -55,6 +55,7 @@ mod running_vars;
 mod server_file;
 mod server_model;
 mod spec_files;
+pub mod stand_in;
 pub mod work_tree;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;

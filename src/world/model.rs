@@ -487,6 +487,12 @@ pub struct World {
     /// one, depends on the link and on where it leads, so a change to
     /// either is a change to the world ([`crate::check::world_change`]).
     pub read_through: Vec<ReadThrough>,
+    /// `running` files (as listed) whose working-tree text does not load,
+    /// run as git `HEAD` has them: the last version that could have been
+    /// submitted (`nomad job run` refuses a file that does not load).
+    /// Only a world read from the working tree has any ([`super::stand_in`]).
+    #[serde(default)]
+    pub stand_ins: Vec<PathBuf>,
     /// Its load warnings ([`super::guess`]); the cache keeps no world with any.
     #[serde(skip)]
     pub warnings: crate::diag::Diags,
@@ -542,6 +548,7 @@ impl World {
             alloc_states: BTreeMap::new(),
             deployments: BTreeMap::new(),
             read_through: Vec::new(),
+            stand_ins: Vec::new(),
             warnings: Default::default(),
         }
     }

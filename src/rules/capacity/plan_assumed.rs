@@ -53,6 +53,7 @@ impl Rule for PlanAssumed {
                 Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",
                 Setting::ReplacedJobStopped => "a replaced job assumed stopped",
                 Setting::RunningFromWorkTree(_) => "an edited running file assumed submitted",
+                Setting::RunningFromHead(_) => "a running file that does not load run as committed",
             };
             out.push(
                 ctx.finding(&Self::META, job.spans.label, label, a.line.clone())
