@@ -240,7 +240,8 @@ fn main_with(
         // Those that do not load are run as HEAD has them; a checked one's
         // own errors are its findings.
         for p in crate::world::stand_in::others(&world, files) {
-            let a = crate::planner::assumed::running_from_head(&p);
+            let text = crate::rules::config::path_text(&p);
+            let a = crate::planner::assumed::running_from_head(&text);
             eprintln!("note: {}", crate::escape::one_line(&a.line));
         }
         selected = Some(Selected::Made(Box::new(sel)));

@@ -199,7 +199,9 @@ pub fn resolve_world_announced(
     for p in crate::world::stand_in::others(&resolved.world, &[]) {
         eprintln!(
             "note: {}",
-            crate::escape::one_line(&crate::world::stand_in::line(&p))
+            crate::escape::one_line(&crate::world::stand_in::line(
+                &crate::rules::config::path_text(&p)
+            ))
         );
     }
     Ok(resolved)

@@ -11,8 +11,6 @@
 //! refusal stays the plan's. With no git, no commit or no loadable `HEAD`
 //! version the world error stands: nothing else can be known of what runs.
 
-use std::path::Path;
-
 use super::before::{absolute, committed};
 use super::{RunningVars, World};
 use crate::jobspec::Job;
@@ -30,8 +28,8 @@ pub(super) fn from_head(world: &World, rel: &str, vars: &RunningVars) -> Option<
 /// file, `status` and a rehearsal rest on it. For the planned file the
 /// before is `HEAD`'s by the ordinary rule (`before::apply`) and its
 /// refusal is the whole answer.
-pub fn line(path: &Path) -> String {
-    let path = crate::rules::config::path_text(path);
+/// `path` is the entry as the commands show paths (`rules::config::path_text`).
+pub fn line(path: &str) -> String {
     format!(
         "the cluster is taken to run {path} as git HEAD has it: the working tree's {path}, listed in `running`, does not load, so it cannot have been submitted (`nomad job run` refuses it as `nomad job plan` does); plan it to see Nomad's refusal"
     )
@@ -54,7 +52,7 @@ mod tests {
 
     #[test]
     fn the_line_names_the_file_and_the_version_taken() {
-        let l = line(Path::new("jobs/sockshop.nomad"));
+        let l = line("jobs/sockshop.nomad");
         assert!(
             l.starts_with("the cluster is taken to run jobs/sockshop.nomad as git HEAD has it"),
             "{l}"
