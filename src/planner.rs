@@ -11,6 +11,7 @@ mod admission_job_validate;
 mod admission_namespace;
 pub mod annotate;
 pub mod assumed;
+pub mod launch;
 pub mod validate_rpc;
 
 pub use admission::Admission;
@@ -108,6 +109,9 @@ pub enum CannotKnow {
     /// Nomad Enterprise's submit-job Sentinel policies, which its Job.Plan
     /// enforces after admission and before scheduling.
     Sentinel(assumed::SentinelUnknown),
+    /// A periodic job whose next launch Nomad's Plan RPC never finishes
+    /// computing ([`launch::settle`]): it never answers.
+    Launch(crate::periodic::NeverAnswers),
 }
 
 impl CannotKnow {
@@ -203,7 +207,8 @@ impl CannotKnow {
             CannotKnow::Sentinel(_) => "NP220",
             CannotKnow::SystemCanary(_)
             | CannotKnow::PreemptionEdition(_)
-            | CannotKnow::Count(_) => "NP225",
+            | CannotKnow::Count(_)
+            | CannotKnow::Launch(_) => "NP225",
         }
     }
 
@@ -224,6 +229,7 @@ impl CannotKnow {
             CannotKnow::PreemptionEdition(_) => "preemption depends on the edition",
             CannotKnow::Count(_) => "count past what is simulated",
             CannotKnow::Sentinel(_) => "Sentinel not evaluated",
+            CannotKnow::Launch(_) => "Nomad's plan never answers",
         }
     }
 
@@ -244,6 +250,7 @@ impl CannotKnow {
             CannotKnow::PreemptionEdition(u) => u.line(job),
             CannotKnow::Count(u) => u.line(job),
             CannotKnow::Sentinel(u) => u.line(),
+            CannotKnow::Launch(u) => u.line(job),
         }
     }
 
@@ -264,6 +271,7 @@ impl CannotKnow {
             CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
             CannotKnow::Count(u) => ("Count", u.json()),
             CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
+            CannotKnow::Launch(u) => ("PeriodicLaunch", u.json()),
         }
     }
 
@@ -294,6 +302,7 @@ impl CannotKnow {
             }
             CannotKnow::Count(_) => crate::scheduler::count_bound::CountUnknown::HINT,
             CannotKnow::Sentinel(_) => assumed::SentinelUnknown::HINT,
+            CannotKnow::Launch(_) => crate::periodic::NeverAnswers::HINT,
         }
     }
 }

@@ -252,6 +252,7 @@ mod plan_nomad_diff;
 mod plan_nomad_text;
 mod plan_periodic;
 mod plan_periodic_cronexpr;
+mod plan_periodic_untold;
 mod plan_placement_levels;
 mod plan_quota_devices;
 mod plan_quota_limits;

@@ -169,16 +169,20 @@ impl JobPlan {
     }
 }
 
-/// Plan `job` against the simulation's state, as `nomad job plan` does.
-pub fn plan_job(sim: &Simulation, job: Job) -> JobPlan {
+/// Plan `job` against the simulation's state, as `nomad job plan` does,
+/// its periodic launch computed from `now` (Unix seconds) as the Plan RPC
+/// does last ([`crate::planner::launch`]).
+pub fn plan_job(sim: &Simulation, job: Job, now: i64) -> JobPlan {
     let crate::planner::Plan {
         result,
         diff,
-        admission,
-        cannot_know,
+        mut admission,
+        mut cannot_know,
         assumed,
         ..
     } = crate::planner::plan(sim, &job);
+    let version = sim.world.nomad_version;
+    crate::planner::launch::settle(&job, now, version, &mut admission, &mut cannot_know);
     JobPlan {
         job,
         diff,
@@ -289,7 +293,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Err(d) => return fail(&d, color),
     };
     common::replay_warnings(&mut world.warnings, &sim);
-    let mut plan = plan_job(&sim, job);
+    let mut plan = plan_job(&sim, job, args.now_seconds());
     if !plan.job.stop {
         let planned = std::slice::from_ref(file);
         let edited = crate::world::work_tree::edited_running(&world, planned);

@@ -40,21 +40,87 @@ fn location(name: &str) -> Result<TimeZone, String> {
     }
 }
 
+/// Why a plan prints no next-launch line although the job is periodic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoLaunch {
+    /// The line alone is not known (a `Local` time zone, one the servers'
+    /// files decide, a spec Nomad's validation refuses first): a note.
+    Unknown(String),
+    /// `Job.Plan` fails with this error after scheduling: the cronexpr's
+    /// `Next` panics and `structs.CronParseNext` recovers it (0.9.0 on,
+    /// nomad/structs/structs.go), which Job.Plan returns wrapped
+    /// (`Failed to parse cron expression: %v`, nomad/job_endpoint.go).
+    PlanFails(String),
+    /// `Job.Plan` never answers: [`NeverAnswers`].
+    NeverAnswers(NeverAnswers),
+}
+
+impl NoLaunch {
+    /// In words, for a note or a test.
+    pub fn text(&self) -> String {
+        match self {
+            NoLaunch::Unknown(why) => why.clone(),
+            NoLaunch::PlanFails(error) => format!("Nomad's plan fails with {error:?}"),
+            NoLaunch::NeverAnswers(u) => u.why(),
+        }
+    }
+}
+
+/// A cron spec whose `Next`, as the release's cronexpr computes it from
+/// now, never returns: hashicorp's loop (the Plan RPC hangs, and the CLI,
+/// whose HTTP client has no timeout, waits forever) or gorhill's
+/// recursion (the server's goroutine overflows its stack, a fatal error
+/// no `recover` catches: the server process dies, and what the CLI then
+/// prints depends on the agent it talks to). Either way Nomad prints no
+/// plan, and nothing we could print is its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeverAnswers {
+    pub version: NomadVersion,
+    pub spec: String,
+}
+
+impl NeverAnswers {
+    pub const HINT: &'static str =
+        "write the months as 1..12 (no leading zero) or check the spec with `nomad job plan` on a test cluster; nomad-preflight prints no plan where Nomad never answers";
+
+    fn why(&self) -> String {
+        format!(
+            "the cronexpr of Nomad {} does not finish its Next for {} from now in this time zone",
+            self.version,
+            crate::gotext::go_quote(&self.spec)
+        )
+    }
+
+    /// The one line every command prints for it (without a prefix).
+    pub fn line(&self, job: &Job) -> String {
+        format!(
+            "cannot tell what `nomad job plan` prints for job {}: Nomad's plan never answers, as {} (its Plan RPC hangs, or its server stops)",
+            crate::gotext::go_quote(&job.id),
+            self.why()
+        )
+    }
+
+    /// `Preflight.PeriodicLaunch` in JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({"Spec": self.spec, "Answers": false})
+    }
+}
+
 /// The next launch after `now` (Unix seconds), or `None` when the job is
 /// not an enabled cron periodic job or no spec matches again (Nomad's zero
-/// time: no line). An error is what keeps the tool from knowing.
+/// time: no line). An error says why no line is printed.
 pub fn next_launch(
     job: &Job,
     now: i64,
     version: NomadVersion,
-) -> Result<Option<NextLaunch>, String> {
+) -> Result<Option<NextLaunch>, NoLaunch> {
     let Some(p) = job.periodic.as_ref().filter(|p| p.enabled) else {
         return Ok(None);
     };
     if p.spec_type != "cron" {
         return Ok(None);
     }
-    let tz = location(&p.time_zone)?;
+    let tz = location(&p.time_zone).map_err(NoLaunch::Unknown)?;
     let flavor = Flavor::of(version);
     let from = Clock::new(now, tz);
     // `crons` (1.6.2 on) folds as PeriodicConfig.Next does (structs.go
@@ -66,23 +132,24 @@ pub fn next_launch(
     let mut best: Option<Clock> = None;
     for spec in &p.specs {
         let expr = CronExpr::parse(spec, flavor)
-            .map_err(|e| format!("Invalid cron spec {spec:?}: {e}"))?;
+            .map_err(|e| NoLaunch::Unknown(format!("Invalid cron spec {spec:?}: {e}")))?;
         let t = match expr.next(&from) {
             Next::At(t) => Some(t),
             Next::Never => None,
-            // structs.CronParseNext (nomad/structs/structs.go@v0.9.3)
-            // recovers the panic into the Plan RPC's error.
-            Next::Fails(why) => {
-                return Err(format!(
-                    "Nomad {version}'s plan fails with \"Failed to parse cron expression: failed parsing cron expression: {}\": its cronexpr's Next panics ({why})",
-                    crate::gotext::go_quote(spec)
-                ))
+            // Before 0.9.0 no CronParseNext recovers the panic: the
+            // server's RPC goroutine dies with it, and its process.
+            Next::Fails(_) if !version.at_least(0, 9, 0) => {
+                return Err(NoLaunch::NeverAnswers(NeverAnswers {
+                    version,
+                    spec: spec.clone(),
+                }))
             }
+            Next::Fails(_) => return Err(NoLaunch::PlanFails(plan_error(p, spec, version))),
             Next::Endless => {
-                return Err(format!(
-                    "cannot tell when it launches: the cronexpr of Nomad {version} does not finish its Next for {} in this time zone (Nomad's plan never answers, or its server stops)",
-                    crate::gotext::go_quote(spec)
-                ))
+                return Err(NoLaunch::NeverAnswers(NeverAnswers {
+                    version,
+                    spec: spec.clone(),
+                }))
             }
         };
         best = match (best, t) {
@@ -95,6 +162,26 @@ pub fn next_launch(
         at: t.rfc3339(),
         wait: go_sub(t.unix, now),
     }))
+}
+
+/// Job.Plan's error when `spec`'s `Next` panics: CronParseNext's
+/// `failed parsing cron expression: %q`, which `PeriodicConfig.Next`
+/// wraps again for a spec of `crons` (its `Specs`, 1.6.2 on:
+/// `failed parsing cron expression %s: %v`) but not for `cron` (its
+/// `Spec`), and Job.Plan in `Failed to parse cron expression: %v` (the
+/// same at every tag from 0.9.0 to 2.0.5).
+fn plan_error(p: &crate::jobspec::Periodic, spec: &str, version: NomadVersion) -> String {
+    let recovered = format!(
+        "failed parsing cron expression: {}",
+        crate::gotext::go_quote(spec)
+    );
+    let of_crons = version.at_least(1, 6, 2) && !p.spans.written("cron");
+    let err = if of_crons {
+        format!("failed parsing cron expression {spec}: {recovered}")
+    } else {
+        recovered
+    };
+    format!("Failed to parse cron expression: {err}")
 }
 
 /// `later.Sub(earlier)` for whole seconds: Go's `Time.Sub` saturates at
@@ -178,16 +265,23 @@ mod tests {
     /// turns into the Plan RPC's error: no line, and why.
     #[test]
     fn a_next_that_panics_in_go_is_an_error() {
-        for v in [NomadVersion::DEMO, NomadVersion::CURRENT] {
+        // `job` writes no `cron`: from 1.6.2 its specs are `crons`.
+        let want = [
+            (NomadVersion::DEMO, "Failed to parse cron expression: failed parsing cron expression: \"30-10 5 * * *\""),
+            (NomadVersion::CURRENT, "Failed to parse cron expression: failed parsing cron expression 30-10 5 * * *: failed parsing cron expression: \"30-10 5 * * *\""),
+        ];
+        for (v, text) in want {
             let err = next_launch(&job(&["30-10 5 * * *"], ""), NOW, v).unwrap_err();
-            assert!(err.contains("Failed to parse cron expression: failed parsing cron expression: \"30-10 5 * * *\""), "{err}");
+            assert_eq!(err, NoLaunch::PlanFails(text.into()), "{v}");
         }
     }
 
     #[test]
     fn unknowable_or_invalid_zones_and_specs_are_errors_not_lines() {
         let err = |specs: &[&str], tz: &str| {
-            next_launch(&job(specs, tz), NOW, NomadVersion::CURRENT).unwrap_err()
+            next_launch(&job(specs, tz), NOW, NomadVersion::CURRENT)
+                .unwrap_err()
+                .text()
         };
         assert!(err(&["@daily"], "Local").contains("server's own zone"));
         assert!(err(&["@daily"], "Mars/Olympus").starts_with("Invalid time zone \"Mars/Olympus\""));
@@ -210,6 +304,15 @@ mod tests {
         // A year long past: no launch, no line.
         let none = next_launch(&job(&["0 0 1 1 * 1999"], ""), NOW, NomadVersion::CURRENT);
         assert_eq!(none, Ok(None));
+        // hashicorp v1.1.0 (0.11.2 to 0.12.3) reads month `01` as 0, and
+        // from December its Next steps into a later year and never ends.
+        let dec = 1_796_464_800; // 2026-12-05T10:00:00Z
+        let v = NomadVersion::new(0, 11, 2);
+        let endless = next_launch(&job(&["0 0 1 01 *"], ""), dec, v);
+        assert!(
+            matches!(&endless, Err(NoLaunch::NeverAnswers(u)) if u.spec == "0 0 1 01 *"),
+            "{endless:?}"
+        );
         let mut off = job(&["@daily"], "");
         if let Some(p) = off.periodic.as_mut() {
             p.enabled = false;

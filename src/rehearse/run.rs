@@ -167,11 +167,20 @@ impl<'a> Session<'a> {
                 let crate::planner::Plan {
                     mut result,
                     diff,
-                    admission,
-                    cannot_know,
+                    mut admission,
+                    mut cannot_know,
                     assumed,
                     ..
                 } = crate::planner::plan(&self.sim, &job);
+                // The Plan RPC's last step: a periodic launch it fails or
+                // never finishes is its answer (planner::launch).
+                crate::planner::launch::settle(
+                    &job,
+                    self.now,
+                    version,
+                    &mut admission,
+                    &mut cannot_know,
+                );
                 self.last_plan_index
                     .insert(file.clone(), result.job_modify_index);
                 let mut view = render::plan::PlanView::new(&job, &result, file, version);
@@ -187,7 +196,7 @@ impl<'a> Session<'a> {
                             if self.shown && self.render {
                                 eprintln!(
                                     "note: the next periodic launch is not shown: {}",
-                                    crate::escape::one_line(&e)
+                                    crate::escape::one_line(&e.text())
                                 );
                             }
                             None

@@ -91,6 +91,11 @@ pub struct PlanArgs {
     pub now: Option<jiff::Timestamp>,
 }
 impl PlanArgs {
+    /// `--now` in Unix seconds, else the clock's.
+    pub fn now_seconds(&self) -> i64 {
+        self.now.unwrap_or_else(jiff::Timestamp::now).as_second()
+    }
+
     /// The namespace Nomad's CLI would ask for (`-namespace`, else
     /// `NOMAD_NAMESPACE`), judged for `version`.
     pub(in crate::cli) fn request_namespace(

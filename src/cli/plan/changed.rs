@@ -156,6 +156,8 @@ pub struct Inputs<'a> {
     /// `-vault-token` (or `VAULT_TOKEN`): sent in every planned job by
     /// 1.3.4-1.9.x.
     pub vault_token: &'a crate::job_loader::RequestVaultToken,
+    /// `--now` (Unix seconds), else the clock: the periodic launch's.
+    pub now: i64,
 }
 
 /// Plan every job file that differs between the two sides, in the change
@@ -236,7 +238,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                     eprintln!("{note}");
                 }
                 let job = super::with_vault_token((**job).clone(), inp.vault_token);
-                let mut plan = super::plan_job(seq.sim(), job);
+                let mut plan = super::plan_job(seq.sim(), job, inp.now);
                 plan.assumed.extend(replaced.iter().cloned());
                 match plan.admission.refused_body() {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
@@ -264,7 +266,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 Some(record) => {
                     let mut stopped = (*record.job).clone();
                     stopped.stop = true;
-                    Outcome::Plan(Box::new(super::plan_job(seq.sim(), stopped)))
+                    Outcome::Plan(Box::new(super::plan_job(seq.sim(), stopped, inp.now)))
                 }
                 None => Outcome::Note(format!(
                     "job {id:?} (namespace {namespace:?}) is not running at {}: nothing to stop",

@@ -136,7 +136,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
             Err(d) => return fail(&d, color),
         };
     }
-    let plan = plan_job(&setup.sim, job);
+    let plan = plan_job(&setup.sim, job, args.now_seconds());
     print_single(
         args,
         (&setup.world, &setup.sim),
@@ -182,6 +182,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         loader: &setup.loader,
         namespace: &request_ns,
         vault_token: &vault_token,
+        now: args.now_seconds(),
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,

@@ -56,10 +56,12 @@ fn next_launch(
     let now = now.unwrap_or_else(jiff::Timestamp::now).as_second();
     match crate::periodic::next_launch(job, now, version) {
         Ok(next) => next.map(|n| (n.at, n.wait)),
+        // A plan Nomad fails or never answers was settled before it got
+        // here (planner::launch); only the line is unknown now.
         Err(e) => {
             eprintln!(
                 "note: the next periodic launch is not shown: {}",
-                crate::escape::one_line(&e)
+                crate::escape::one_line(&e.text())
             );
             None
         }

@@ -7,8 +7,10 @@ crate::declare_rule! {
     /// tell" (exit 255) for a cause no other rule reports: a system
     /// group's canaries (Nomad 1.11+) on a destructive update, preemption
     /// of service or batch allocations before 0.12 under servers of an
-    /// edition the world does not state, or a group count past what the
-    /// simulation holds. It asks the planner's own question
+    /// edition the world does not state, a group count past what the
+    /// simulation holds, or a periodic job whose next launch the
+    /// release's cronexpr never finishes computing (its Plan RPC never
+    /// answers; counted from the clock). It asks the planner's own question
     /// (`planner::CannotKnow::of_plan`), after the scheduler's run, so it
     /// also reports any other cause of "cannot tell" whose own rule (NP211,
     /// NP213, NP215 to NP218, NP220, NP223, NP224, NP307, NP308) does not
@@ -119,6 +121,8 @@ fn cannot_know(
     }
     let registered = sim.state.job(&job.namespace, &job.id).is_some();
     CannotKnow::of_plan(&sim.world, job, registered, result)
+        // The Plan RPC's last step, after scheduling (planner::launch).
+        .or_else(|| crate::planner::launch::never_answers(job, sim.world.nomad_version))
 }
 
 /// Whether rule `code` reports a "cannot tell" for this file, whatever the
