@@ -85,8 +85,8 @@ fn a_next_that_never_returns_is_cannot_tell_in_text_json_and_check() {
     }
 }
 
-// Fails on main 9f5e7a1f: the plan was printed (exit 1) with a note.
-// A descending range leaves a field list empty and Go's Next panics;
+// Fails on main 9f5e7a1f: the plan was printed (exit 1) with a note,
+// and check found nothing (exit 0). A descending range leaves a field list empty and Go's Next panics;
 // CronParseNext recovers it into Job.Plan's error, which the CLI prints.
 // `crons` (1.6.2 on, PeriodicConfig.Specs) wraps it once more.
 #[test]
@@ -120,6 +120,20 @@ fn a_next_that_panics_is_nomads_plan_error() {
                 .to_string()
                 .contains("Failed to parse cron expression"),
             "{v}"
+        );
+
+        // check: the same refusal, NP226, an error (exit 1); it said
+        // nothing before.
+        let o = d.run(&["check", "cron.nomad"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{version} {spec}: {out}");
+        let error = want
+            .trim_end()
+            .trim_start_matches("Error during plan: Unexpected response code: 500 (")
+            .trim_end_matches(')');
+        assert!(
+            out.contains(&format!("NP226 [error] `nomad job plan` fails: {error}")),
+            "{version} {spec}: {out}"
         );
     }
 }

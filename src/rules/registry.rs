@@ -45,6 +45,7 @@ register_rules![
     capacity::time_zone_unknown::TimeZoneUnknownRule,
     capacity::region_unknown::RegionUnknown,
     capacity::plan_cannot_tell::PlanCannotTell,
+    capacity::cron_next_fails::CronNextFails,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,
