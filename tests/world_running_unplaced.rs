@@ -117,3 +117,37 @@ fn a_world_that_places_what_it_runs_is_quiet() {
         assert!(!s.contains("running-unplaced"), "{s}");
     }
 }
+
+// Fails on main 9f5e7a1f: `--samples` counted the planned job's outcomes
+// only, never whether each shuffle's replay of the world leaves a running
+// job unplaced (R12-1 said it of the shown shuffle alone).
+#[test]
+fn samples_count_the_replays_that_leave_a_running_job_unplaced() {
+    let d = quota_lowered("unplaced-samples");
+    let line =
+        "the world's replay leaves running job \"sockshopui\" (namespace \"default\") unplaced";
+    let o = d.run(&["plan", "--samples", "5", "small.nomad"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains(&format!(" certain  {line} (5/5)\n")), "{out}");
+    assert_eq!(o.status.code(), Some(1), "{out}");
+
+    let o = d.run(&["plan", "--samples", "5", "--format", "json", "small.nomad"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let outcomes = v["Preflight"]["Samples"]["Outcomes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let o = outcomes
+        .iter()
+        .find(|o| o["outcome"] == line)
+        .unwrap_or_else(|| panic!("not counted: {v}"));
+    assert_eq!(o["count"], 5, "{o}");
+
+    // A world that places what it runs adds no such outcome.
+    let d = TempDir::demo("unplaced-samples-quiet");
+    d.put("small.nomad", SMALL);
+    let o = d.run(&["plan", "--samples", "5", "small.nomad"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("outcomes over 5 node shuffles"), "{out}");
+    assert!(!out.contains("the world's replay leaves"), "{out}");
+}

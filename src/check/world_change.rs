@@ -90,6 +90,13 @@ struct Unplaced {
     dimensions: BTreeSet<String>,
 }
 
+/// The running jobs (namespace, ID) a replay (`sim`, fresh from the
+/// world) leaves partly unplaced: [`running_unplaced`]'s jobs, for a
+/// count over node shuffles (`plan --samples`).
+pub fn unplaced_jobs(sim: &Simulation) -> Vec<(String, String)> {
+    unplaced(sim).into_keys().collect()
+}
+
 /// [`Unplaced`] of each running job with a blocked evaluation, by
 /// namespace and job ID.
 fn unplaced(sim: &Simulation) -> BTreeMap<(String, String), Unplaced> {

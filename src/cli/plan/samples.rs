@@ -29,6 +29,23 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
     out
 }
 
+/// What a replay of the world (`sim`, before the plan) leaves of its own
+/// running jobs unplaced (`world::running-unplaced`, said of the shown
+/// shuffle only on stderr): counted over the shuffles too, since another
+/// node order may place them all, or fail where the shown one did not.
+fn world_outcomes(sim: &Simulation) -> Vec<String> {
+    crate::check::world_change::unplaced_jobs(sim)
+        .into_iter()
+        .map(|(ns, id)| {
+            format!(
+                "the world's replay leaves running job {:?} (namespace {:?}) unplaced",
+                crate::escape::one_line(&id),
+                crate::escape::one_line(&ns)
+            )
+        })
+        .collect()
+}
+
 /// Share of each outcome over `n` replays of the world under other shuffles.
 pub fn sampled_outcomes(
     world: &crate::world::World,
@@ -41,7 +58,9 @@ pub fn sampled_outcomes(
     // the release and the servers' config, which no replay changes).
     let planned = crate::scheduler::sim::Planned::new(job, world);
     for keys in sample(world, n, seed, |sim: &mut Simulation| {
-        outcomes(&sim.plan_planned(&planned))
+        let mut keys = world_outcomes(sim);
+        keys.extend(outcomes(&sim.plan_planned(&planned)));
+        keys
     })? {
         tally.add_sample(keys);
     }
@@ -79,8 +98,10 @@ pub(super) fn sampled_and_judged(
     // seed order, which is the one `--samples` reports when it is among
     // its own, else the policy's (the two runs, one after the other).
     let runs = sample(world, n.max(judged), seed, |sim: &mut Simulation| {
+        let mut keys = world_outcomes(sim);
         let r = sim.plan_planned(&planned);
-        (outcomes(&r), super::policy::hits(&plan.job, &r, protected))
+        keys.extend(outcomes(&r));
+        (keys, super::policy::hits(&plan.job, &r, protected))
     })?;
     let (mut tally, mut hits) = (Tally::new(), Tally::new());
     for (i, (o, h)) in (0u32..).zip(runs) {
