@@ -151,3 +151,24 @@ fn a_next_that_returns_is_planned_as_before() {
         "{out}"
     );
 }
+
+// Fails on main 9f5e7a1f: the rehearsal showed the plan (exit 1) with the
+// note. Its step now says what `plan` says, exit 255, and no note.
+#[test]
+fn a_rehearsal_step_says_nomad_never_answers() {
+    let d = project("cron-endless-rehearse", "cron = \"0 0 1 01 *\"", "0.11.2");
+    d.put(
+        "p.hcl",
+        "rehearsal \"p\" {}\n\nstep \"Plan\" {\n  command = \"nomad job plan cron.nomad\"\n  expect {\n    exit_code = 255\n  }\n}\n",
+    );
+    let o = d.run(&["rehearse", "p.hcl", "--samples", "2", DECEMBER]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        out.contains("error: cannot tell what `nomad job plan` prints for job \"cron\": Nomad's plan never answers"),
+        "{out}"
+    );
+    assert!(out.contains("1 held, 0 at risk, 0 failed"), "{out}");
+    assert!(!err.contains("note: the next periodic launch"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+}

@@ -192,8 +192,11 @@ impl<'a> Session<'a> {
                 view.next_periodic_launch =
                     match crate::periodic::next_launch(&job, self.now, version) {
                         Ok(next) => next.map(|n| (n.at, n.wait)),
+                        // A plan Nomad fails or never answers was settled
+                        // above and says so itself: no note beside it.
                         Err(e) => {
-                            if self.shown && self.render {
+                            let line_only = matches!(e, crate::periodic::NoLaunch::Unknown(_));
+                            if self.shown && self.render && line_only {
                                 eprintln!(
                                     "note: the next periodic launch is not shown: {}",
                                     crate::escape::one_line(&e.text())
