@@ -24,7 +24,14 @@ thread_local! {
     static INFLATER: RefCell<Decompress> = RefCell::new(Decompress::new());
 }
 
-/// A loose object: its kind, and its bytes, or its size when over the cap.
+/// `f` with this thread's inflater (one zlib state and window, allocated
+/// once per thread: the pack reader shares it); `None` if it is in use.
+pub(super) fn with_inflater<R>(f: impl FnOnce(&mut Decompress) -> R) -> Option<R> {
+    INFLATER.with(|cell| Some(f(&mut *cell.try_borrow_mut().ok()?)))
+}
+
+/// An object read without gix (loose, or packed: [`super::pack`]): its
+/// kind, and its bytes, or its size when over the cap.
 pub(super) struct Loose {
     pub kind: gix::object::Kind,
     pub data: Result<Vec<u8>, u64>,
@@ -49,11 +56,10 @@ pub(super) fn read(repo: &super::repo::Repo, oid: &gix::oid, max: u64) -> Option
     }
     let mut compressed = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut compressed).ok()?;
-    INFLATER.with(|cell| {
-        let mut z = cell.try_borrow_mut().ok()?;
+    with_inflater(|z| {
         z.reset();
-        inflate(&mut z, &compressed, max).ok().flatten()
-    })
+        inflate(z, &compressed, max).ok().flatten()
+    })?
 }
 
 /// The first `n` bytes of the loose object `oid`, with its kind and whole

@@ -18,6 +18,7 @@ mod lazy;
 mod line_ends;
 mod links;
 mod loose;
+mod pack;
 mod plain;
 mod repo;
 mod submodule;

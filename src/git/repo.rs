@@ -307,13 +307,38 @@ fn loose_head(repo: &Repo) -> Option<ObjectId> {
             let file = repo
                 .common_dir()
                 .join(gix::path::from_byte_slice(branch).ok()?);
-            let mut id = std::fs::read(file).ok()?;
-            id.pop().filter(|b| *b == b'\n')?;
-            id
+            match std::fs::read(file) {
+                Ok(mut id) => {
+                    id.pop().filter(|b| *b == b'\n')?;
+                    id
+                }
+                // `git gc` moves branches into `packed-refs`.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    packed_ref(repo.common_dir(), branch)?
+                }
+                Err(_) => return None,
+            }
         }
     };
     let id = super::hex::sha1_from_hex(&id)?;
     (id.kind() == repo.object_hash()).then_some(id)
+}
+
+/// The ID `packed-refs` gives the branch `name` (its lines are `<id>
+/// <name>`, a tag's peeled ID on a `^` line after it); `None` when it is
+/// not there, or the file is larger than a sane one (gix reads it).
+fn packed_ref(common_dir: &Path, name: &BStr) -> Option<Vec<u8>> {
+    const MAX_PACKED_REFS: u64 = 64 << 20;
+    let file = std::fs::File::open(common_dir.join("packed-refs")).ok()?;
+    if file.metadata().ok()?.len() > MAX_PACKED_REFS {
+        return None;
+    }
+    let mut body = Vec::new();
+    io::Read::read_to_end(&mut &file, &mut body).ok()?;
+    body.lines().find_map(|line| {
+        let (id, rest) = line.split_at_checked(40)?;
+        (rest.strip_prefix(b" ")? == name.as_bytes()).then(|| id.to_vec())
+    })
 }
 
 /// The tree commit `id` names, loose or packed (a clone's commits, and
@@ -360,7 +385,7 @@ fn known_tree_of(
 }
 
 fn loose_tree_uncached(repo: &Repo, id: ObjectId) -> Option<ObjectId> {
-    let loose = super::loose::read(repo, &id, u64::MAX)?;
+    let loose = object(repo, &id, u64::MAX)?;
     let data = loose.data.ok()?;
     match loose.kind {
         gix::object::Kind::Tree => Some(id),
@@ -417,6 +442,21 @@ pub(super) fn keep_text(repo: &Repo, id: ObjectId, text: &Arc<str>) {
     }
 }
 
+/// Object `oid` read without gix, loose or packed, refused from its
+/// header when larger than `max`; `None` when gix must read it.
+fn object(repo: &Repo, oid: &gix::oid, max: u64) -> Option<super::loose::Loose> {
+    super::loose::read(repo, oid, max).or_else(|| super::pack::read(packs_of(repo)?, oid, max))
+}
+
+/// The object folder whose packs are read without gix: the plain layout's
+/// only. A repository gix opened may replace objects (`refs/replace`,
+/// which gix's store applies and this reader does not), or keep them in
+/// an alternate's packs; and only SHA-1 packs are read here.
+fn packs_of(repo: &Repo) -> Option<&Path> {
+    (repo.plain_config().is_some() && repo.object_hash() == gix::hash::Kind::Sha1)
+        .then(|| repo.objects_dir())
+}
+
 /// The entries of one tree object, in git's order.
 pub(super) fn read_tree(repo: &Repo, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
     let key = (repo.objects_dir().to_path_buf(), id);
@@ -438,7 +478,7 @@ fn read_tree_uncached(repo: &Repo, id: ObjectId) -> io::Result<Vec<TreeEntry>> {
     if let Some(super::loose::Loose {
         kind: gix::object::Kind::Tree,
         data: Ok(data),
-    }) = super::loose::read(repo, &id, u64::MAX)
+    }) = object(repo, &id, u64::MAX)
     {
         let decoded = gix::objs::TreeRef::from_bytes(&data, id.kind()).map_err(other)?;
         return Ok(entries_of(&decoded));
@@ -497,7 +537,7 @@ pub(super) fn walk_files(
 /// before it is inflated.
 pub(super) fn blob(repo: &Repo, oid: ObjectId, path: &Path) -> io::Result<Vec<u8>> {
     let max = crate::project::max_file_bytes();
-    if let Some(loose) = super::loose::read(repo, &oid, max) {
+    if let Some(loose) = object(repo, &oid, max) {
         return match loose.data {
             Err(size) => Err(crate::project::too_big(path, size, max)),
             Ok(_) if loose.kind != gix::object::Kind::Blob => Err(not_a_file(path, loose.kind)),
@@ -523,6 +563,12 @@ pub(super) fn blob(repo: &Repo, oid: ObjectId, path: &Path) -> io::Result<Vec<u8
 pub(super) fn blob_head(repo: &Repo, oid: ObjectId, n: u64) -> Option<Vec<u8>> {
     if let Some((kind, _, head)) = super::loose::head(repo, &oid, n) {
         return (kind == gix::object::Kind::Blob).then_some(head);
+    }
+    let whole_max = crate::project::max_file_bytes().saturating_mul(4);
+    if let Some(objects) = packs_of(repo) {
+        if let Some(head) = super::pack::head(objects, &oid, n, whole_max) {
+            return Some(head);
+        }
     }
     let gix = repo.gix().ok()?;
     let header = gix.find_header(oid).ok()?;
