@@ -79,6 +79,7 @@ mod gate_tracked_inputs;
 mod gate_unread_checkout;
 mod git_changes;
 mod git_hook;
+mod git_packed;
 mod git_plain_layout;
 mod git_submodules;
 mod git_vfs;
