@@ -12,8 +12,9 @@
 //!
 //! Anything this reader does not handle as a loose object of the main
 //! object folder (a packed object, an alternate's, a file that is not
-//! there, a stream that does not end where its header says) is left to gix
-//! (`Ok(None)`), so errors keep gix's wording and packs keep gix's reader.
+//! there, a stream that does not end where its header says) is left to the
+//! pack reader ([`super::pack`]) and then gix (`Ok(None)`), so errors keep
+//! gix's wording.
 
 use std::cell::RefCell;
 use std::io;

@@ -8,9 +8,10 @@
 //! set-up) was 0.40 ms of a 3.8 ms `check --staged`, and the hook needs
 //! none of it when its objects are loose (what `git add` and `git commit`
 //! write): the index, `HEAD`, and a few loose objects are files at known
-//! places ([`super::index`], [`super::loose`]). gix is still opened, by
-//! [`super::repo::Repo::gix`], the moment anything needs more (a packed
-//! object, a revision other than a loose `HEAD`, the hooks folder).
+//! places ([`super::index`], [`super::loose`], and the packs `git gc`
+//! writes, [`super::pack`]). gix is still opened, by
+//! [`super::repo::Repo::gix`], the moment anything needs more (an object
+//! neither reader finds, a revision other than `HEAD`, the hooks folder).
 //!
 //! Everything unusual is gix's (`None` here): a worktree or submodule
 //! checkout (`.git` a file), `commondir`, a repository or work tree owned

@@ -281,11 +281,12 @@ pub(super) fn tree_of(repo: &Repo, rev: &str) -> io::Result<Option<ObjectId>> {
 /// The commit `HEAD` names, read as git reads it in the common case: `HEAD`
 /// in the repository's (or the worktree's) git folder holding a branch
 /// name or a commit ID, and the branch a loose ref file in the common git
-/// folder (a loose ref overrides a packed one). A hook resolves HEAD for
+/// folder, else its line in `packed-refs` (a loose ref overrides a packed
+/// one). A hook resolves HEAD for
 /// each of its readers, and gix's resolution (ref store, packed-refs look,
 /// the commit's header read to check its kind) was 70 K instructions and
 /// ten system calls each time. `None`, and gix resolves it, for anything
-/// else: a packed or symbolic branch, a reftable repository (whose HEAD
+/// else: a symbolic branch, a reftable repository (whose HEAD
 /// names `refs/heads/.invalid`), a name git would refuse, an ID of the
 /// other hash kind, a `GIT_NAMESPACE` (whose refs live elsewhere).
 /// The commit itself may be loose or packed ([`commit_tree_of`]).
@@ -342,7 +343,8 @@ fn packed_ref(common_dir: &Path, name: &BStr) -> Option<Vec<u8>> {
 }
 
 /// The tree commit `id` names, loose or packed (a clone's commits, and
-/// every commit after git's gc, are packed: gix peels those); `None` when
+/// every commit after git's gc, are packed: [`super::pack`] reads those,
+/// gix peels what it leaves); `None` when
 /// it cannot be read or is not a commit, for the caller's full path to say.
 fn commit_tree_of(repo: &Repo, id: ObjectId) -> Option<ObjectId> {
     known_tree_of(repo, id, || {
@@ -610,5 +612,32 @@ pub(super) fn bytes_of(path: &Path) -> BString {
         Ok(bytes) => gix::path::to_unix_separators_on_windows(bytes).into_owned(),
         // Not representable in git (only off Unix): a path no entry has.
         Err(_) => BString::from(path.to_string_lossy().as_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A branch's line in `packed-refs`, by its whole name only; a tag's
+    /// peeled line and the header are not branches.
+    #[test]
+    fn a_packed_branch_is_found_by_its_whole_name() {
+        let dir = std::env::temp_dir().join(format!("np-packed-refs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch");
+        let (a, b, c) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
+        let body = format!(
+            "# pack-refs with: peeled fully-peeled sorted \n{a} refs/heads/main2\n{b} refs/heads/main\n{c} refs/tags/v1\n^{a}\n"
+        );
+        std::fs::write(dir.join("packed-refs"), body).expect("write");
+        let find = |name: &str| packed_ref(&dir, name.as_bytes().as_bstr());
+        assert_eq!(find("refs/heads/main"), Some(b.into_bytes()));
+        assert_eq!(find("refs/heads/main2"), Some(a.into_bytes()));
+        assert_eq!(find("refs/heads/mai"), None);
+        assert_eq!(find("refs/heads/other"), None);
+        std::fs::remove_file(dir.join("packed-refs")).expect("remove");
+        assert_eq!(find("refs/heads/main"), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
