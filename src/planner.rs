@@ -11,10 +11,12 @@ mod admission_job_validate;
 mod admission_namespace;
 pub mod annotate;
 pub mod assumed;
+pub mod entry_unknown;
 pub mod launch;
 pub mod validate_rpc;
 
 pub use admission::Admission;
+pub use entry_unknown::{entry_unknown, servers_entry_unknown};
 
 use self::annotate::annotate;
 use crate::diff::{job_diff, JobDiff};
@@ -339,7 +341,17 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
         .map(|r| (*r.job).clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
-    let cannot_know = CannotKnow::of_plan(&sim.world, job, old.is_some(), &result);
+    let mut cannot_know = CannotKnow::of_plan(&sim.world, job, old.is_some(), &result);
+    // A sure refusal whose words are not all known: the entry that leaves
+    // them unknown is what is said, unless the servers that judge the job
+    // are unknown themselves (then nothing of it is known).
+    if admission.untold_entries().is_some()
+        && !cannot_know
+            .as_ref()
+            .is_some_and(CannotKnow::decides_the_servers)
+    {
+        cannot_know = entry_unknown(&sim.world, job).or(cannot_know);
+    }
     let assumed = match admission.refused_body() {
         Some(_) => Vec::new(),
         None => assumed::of(&sim.world, submitted, job, &result),

@@ -316,6 +316,7 @@ mod validate_empty_region_namespace;
 mod var_file_repeated_keys;
 mod verdicts_agree;
 mod verdicts_cannot_tell;
+mod verdicts_sure_refusal;
 mod verdicts_unread;
 mod version_gates_hcl1;
 mod version_gates_job_type;

@@ -125,10 +125,22 @@ fn refuses_file(d: &Finding) -> bool {
 /// preemption), whose findings on a refused file follow from its errors.
 /// Not the admission refusals: Nomad's servers list those beside the job's
 /// validation errors (`RuleContext::refusals` keeps only what they list).
-fn judges_scheduling(code: &str) -> bool {
+fn judges_scheduling(d: &Finding) -> bool {
+    let code = d.code.as_str();
     code.len() == 5
         && (code.starts_with("NP2") || code.starts_with("NP3") || code.starts_with("NP4"))
         && !ADMISSION.contains(&code)
+        && !admission_guess(d)
+}
+
+/// NP216 for a guess that is an entry of the servers' list (the namespace
+/// validator's, Enterprise's namespace clusters): kept beside a refused
+/// file's errors, as `plan` and `validate` say it there. Its other guesses
+/// (the release, a quota's network, ...) judge the scheduling.
+fn admission_guess(d: &Finding) -> bool {
+    use crate::rules::capacity::world_guess::{CLUSTERS_NOT_SIMULATED, NAMESPACES_NOT_LISTED};
+    let label = d.labels.first().and_then(|l| l.text.as_deref());
+    d.code == "NP216" && matches!(label, Some(NAMESPACES_NOT_LISTED | CLUSTERS_NOT_SIMULATED))
 }
 
 /// The rules reporting the servers' admission refusals
@@ -136,12 +148,14 @@ fn judges_scheduling(code: &str) -> bool {
 /// not enabled, Vault identity, the mutated job's validation, the
 /// community edition's refusal of Enterprise's features (or its "cannot
 /// tell" where the edition is not stated), missing namespace, refused
-/// drivers; and NP211 and NP215, the Vault hook's entry
+/// drivers; and NP211, NP215 and NP223, the Vault hook's entry
 /// the world does not give and Job.Validate's for a `regexp` value Go's
-/// size limits may refuse, which a refused file's list would hold too
-/// (`plan` and `validate` say "cannot tell" in place of that list).
+/// size limits may refuse or a time zone the servers' files decide, which
+/// a refused file's list would hold too (`plan` and `validate` say
+/// "cannot tell" in place of that list: `planner::entry_unknown`).
 const ADMISSION: &[&str] = &[
-    "NP208", "NP209", "NP210", "NP211", "NP212", "NP214", "NP215", "NP217", "NP302", "NP306",
+    "NP208", "NP209", "NP210", "NP211", "NP212", "NP214", "NP215", "NP217", "NP223", "NP302",
+    "NP306",
 ];
 
 fn line_of(d: &Finding) -> Option<(String, usize)> {
@@ -164,7 +178,7 @@ pub fn collapse(findings: Vec<Finding>) -> Vec<Finding> {
     if let Some(first) = keep.iter().flatten().position(refuses_file) {
         let mut dropped = false;
         for f in keep.iter_mut() {
-            if f.as_ref().is_some_and(|d| judges_scheduling(&d.code)) {
+            if f.as_ref().is_some_and(judges_scheduling) {
                 *f = None;
                 dropped = true;
             }

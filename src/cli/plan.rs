@@ -160,12 +160,28 @@ pub struct JobPlan {
 
 impl JobPlan {
     /// The one line said in place of Nomad's text when the plan cannot be
-    /// known (a refusal at admission is known, and said first).
+    /// known (a refusal at admission is known, and said first). A sure
+    /// refusal beside an entry the world does not give says that it is one
+    /// (`render::job_file_error::untold_line`).
     pub fn cannot_know_line(&self) -> Option<String> {
         if self.admission.refused_body().is_some() {
             return None;
         }
-        self.cannot_know.as_ref().map(|u| u.line(&self.job))
+        let u = self.cannot_know.as_ref()?;
+        let refused = self.admission.untold_entries().is_some() && u.is_entry();
+        Some(render::job_file_error::untold_line(
+            &u.line(&self.job),
+            refused,
+        ))
+    }
+
+    /// The entries Nomad's refusal is known to hold, said after
+    /// [`JobPlan::cannot_know_line`] when it says the job is refused.
+    pub fn untold_entries(&self) -> &[String] {
+        match (self.admission.untold_entries(), &self.cannot_know) {
+            (Some(entries), Some(u)) if u.is_entry() => entries,
+            _ => &[],
+        }
     }
 }
 
@@ -382,7 +398,12 @@ pub(super) fn print_single(
         if !world.warnings.is_empty() {
             fields.insert("World".into(), crate::world::guess::json(&world.warnings));
         }
-        return cannot_know(args, &line, fields, before);
+        let code = cannot_know(args, &line, fields, before);
+        eprint!(
+            "{}",
+            render::job_file_error::entries_text(plan.untold_entries())
+        );
+        return code;
     }
     let view = view(args, plan, path, world);
     // Job.Plan ignores reject_job_registration; the run it precedes does not.

@@ -204,108 +204,50 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
             worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
-        // From 1.3 the validators include the Vault hook: where its answer
-        // depends on what the world does not state, say so, not Nomad's
-        // success text, nor its list of errors without the hook's entry.
-        let vault_unknown = parsed
-            .job
-            .as_ref()
-            .and_then(|job| Some((job, crate::mutators::vault::unknown(&sim.world, job)?)));
-        if let Some((job, unknown)) = vault_unknown {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
+        // An entry of the servers' list the world does not give
+        // (`planner::entry_unknown`: the Vault hook's from 1.3, Enterprise's
+        // namespace clusters, the community edition's, a `regexp` value
+        // Go's size limits may refuse, a time zone the servers' zone files
+        // decide, the namespace validator's from 1.3), and from 0.12.4 the
+        // edition that decides whether Job.Validate refuses a multiregion
+        // job: Nomad's text is not known, never its success nor its list
+        // without that entry. (Unless the servers fail the request first,
+        // a failed mutator: then the CLI validates locally, without the
+        // namespace validator.)
+        let Some(job) = parsed.job.as_ref() else {
             continue;
-        }
-        // From 1.7 (Enterprise) the Vault and Consul hooks read the job's
-        // namespace's clusters, which an import holds but nothing simulates.
-        let clusters_unknown = parsed.job.as_ref().and_then(|job| {
-            Some((
-                job,
-                crate::world::namespace_clusters::unknown(&sim.world, job)?,
-            ))
-        });
-        if let Some((job, unknown)) = clusters_unknown {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
-            continue;
-        }
-        // From 1.7 the community edition's hooks refuse Enterprise's
-        // features: an unstated edition leaves the verdict unknown.
-        let edition_unknown = parsed.job.as_ref().and_then(|job| {
-            Some((
-                job,
-                crate::planner::admission_edition::unknown(&sim.world, job)?,
-            ))
-        });
-        if let Some((job, unknown)) = edition_unknown {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
-            continue;
-        }
-        // Job.Validate compiles every `regexp` value: one Go's size limits
-        // may refuse leaves its verdict unknown.
-        let regexp_unknown = parsed
-            .job
-            .as_ref()
-            .and_then(|job| Some((job, crate::jobspec::regexp_unknown(job, version)?)));
-        if let Some((job, unknown)) = regexp_unknown {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
-            continue;
-        }
-        // So does its periodic time zone, where the servers' zone files
-        // decide whether it loads.
-        let zone_unknown = parsed
-            .job
-            .as_ref()
-            .and_then(|job| Some((job, crate::jobspec::time_zone::time_zone_unknown(job)?)));
-        if let Some((job, unknown)) = zone_unknown {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
-            continue;
-        }
-        // From 1.3 the validators include the namespace's: a namespace the
-        // world does not describe leaves its answer unknown.
-        let namespace_unknown = parsed.job.as_ref().and_then(|job| {
-            Some((
-                job,
-                crate::world::guess::namespace_unknown(&sim.world, job)?,
-            ))
-        });
-        // (Unless the servers fail the request first: a failed mutator.)
-        let answered = |job: &crate::jobspec::Job| {
-            validate_rpc::rpc_error(&sim.world, &sim.state, job).is_none()
         };
-        let validators = version.at_least(1, 3, 0);
-        if let Some((job, unknown)) = namespace_unknown
-            .as_ref()
-            .filter(|(job, _)| validators && answered(job))
-        {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
+        let answered = validate_rpc::rpc_error(&sim.world, &sim.state, job).is_none();
+        let untold = crate::planner::entry_unknown(&sim.world, job)
+            .filter(|u| answered || !matches!(u, crate::planner::CannotKnow::World(_)))
+            .map(|u| u.line(job))
+            .or_else(|| {
+                let u = crate::mutators::multiregion::validate_unknown(&sim.world, job)?;
+                Some(u.line(job))
+            });
+        let refused = validate_rpc::validate_errors(&sim.world, &sim.state, job);
+        if let Some(line) = untold {
+            // The entries known for sure refuse the job whatever the
+            // unknown one says: exit 1 as Nomad's validate exits
+            // (`jr.Error != ""`), with the line that says only the words
+            // are unknown, and those entries; `plan` says the same line
+            // (exit 255) and `check` fails on them (exit 1).
+            let sure = !refused.is_empty();
+            let line = job_file_error::untold_line(&line, sure);
+            eprintln!("error: {}", crate::escape::one_line(&line));
+            let known = crate::planner::entry_unknown::known_entries(&sim.world, job, &refused);
+            eprint!("{}", job_file_error::entries_text(&known));
+            worst = worst.max(if sure {
+                exit::FINDINGS
+            } else {
+                exit::NOMAD_ERROR
+            });
             continue;
         }
-        let refused = match &parsed.job {
-            Some(job) => validate_rpc::validate_errors(&sim.world, &sim.state, job),
-            None => Vec::new(),
-        };
         if !refused.is_empty() {
             eprintln!("{}", paint(color, "1;31", "Job validation errors:"));
             eprintln!("{}", crate::gotext::multierror(&refused, version));
             worst = worst.max(exit::FINDINGS);
-            continue;
-        }
-        // From 0.12.4 the edition decides whether Job.Validate refuses a
-        // multiregion job.
-        let multiregion_unknown = parsed.job.as_ref().and_then(|job| {
-            Some((
-                job,
-                crate::mutators::multiregion::validate_unknown(&sim.world, job)?,
-            ))
-        });
-        if let Some((job, unknown)) = multiregion_unknown {
-            eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
-            worst = worst.max(exit::NOMAD_ERROR);
             continue;
         }
         // The servers' warnings in their words (the loader's warnings are
@@ -350,7 +292,8 @@ pub fn run(args: &ValidateArgs, color: bool) -> i32 {
         }
         // Before 1.3 validate does not read the namespace, but the plan and
         // the run do: whether they accept the job is not known.
-        if let Some((job, unknown)) = namespace_unknown.as_ref().filter(|_| !will_fail) {
+        let namespace_unknown = crate::world::guess::namespace_unknown(&sim.world, job);
+        if let Some(unknown) = namespace_unknown.filter(|_| !will_fail) {
             eprintln!("error: {}", crate::escape::one_line(&unknown.line(job)));
             worst = worst.max(exit::NOMAD_ERROR);
         }

@@ -47,12 +47,14 @@ pub enum Admission {
         error: String,
         /// The HTTP body as the version's API client hands it to the CLI.
         body: String,
-        /// The validators' list would hold the Vault hook's entry (1.3+),
-        /// which depends on servers' settings the world does not give
-        /// (`mutators::vault::unknown`): the job is refused, but Nomad's
+        /// The list would also hold an entry the world does not give
+        /// (`super::entry_unknown`: the Vault hook's, the namespace
+        /// validator's, ...): the job is refused for sure, but Nomad's
         /// text is not known, so no consumer prints `error` or `body`; each
-        /// says the plan's "cannot tell" line instead.
+        /// says the plan's "cannot tell" line instead, with `entries`.
         text_unknown: bool,
+        /// The entries of the list that are known, in Nomad's words.
+        entries: Vec<String>,
     },
     /// This version plans the job without placing it and says nothing, but
     /// the submission will fail: our warning, printed after Nomad's text.
@@ -82,6 +84,19 @@ impl Admission {
         )
     }
 
+    /// The entries known of a refusal whose text is not (the job is
+    /// refused for sure; [`Admission::Refused`]'s `text_unknown`).
+    pub fn untold_entries(&self) -> Option<&[String]> {
+        match self {
+            Admission::Refused {
+                entries,
+                text_unknown: true,
+                ..
+            } => Some(entries),
+            _ => None,
+        }
+    }
+
     /// The body Nomad's CLI prints for a refusal whose text is known.
     pub fn refused_body(&self) -> Option<&str> {
         match self {
@@ -109,8 +124,10 @@ impl Admission {
             Admission::Admitted => serde_json::json!({"Admitted": true}),
             // Never a text that is not Nomad's: `Preflight.Vault` says why.
             Admission::Refused {
-                text_unknown: true, ..
-            } => serde_json::json!({"Admitted": false, "Error": null}),
+                text_unknown: true,
+                entries,
+                ..
+            } => serde_json::json!({"Admitted": false, "Error": null, "Known": entries}),
             Admission::Refused { error, .. } => {
                 serde_json::json!({"Admitted": false, "Error": error})
             }
@@ -469,21 +486,20 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     let all = refusals(world, state, job);
     let errors: Vec<String> = all.iter().flat_map(|r| r.messages(job)).collect();
     // Every validator runs, the Vault hook among them (1.3+): where the
-    // world does not say what it answers, its entry in the list is unknown.
-    // So is Job.Validate's entry for a `regexp` value Go's size limits may
-    // refuse.
-    let vault_unknown = crate::mutators::vault::unknown(world, job).is_some()
-        || crate::jobspec::regexp_unknown(job, version).is_some()
-        || crate::jobspec::time_zone::time_zone_unknown(job).is_some()
-        || super::admission_namespace::entry_unknown(world, job);
+    // world does not say what one answers (or Job.Validate's entry for a
+    // `regexp` value Go's size limits may refuse), its entry in the list is
+    // unknown, beside the entries known for sure.
+    let entry_unknown = super::entry_unknown(world, job).is_some();
+    let known = || super::entry_unknown::known_entries(world, job, &errors);
     match all.first() {
         Some(Refusal::Connect { mutator: true, .. }) => {
-            return refused(errors.join(""), version, false);
+            return refused(errors.join(""), version, false, errors);
         }
         // The validators' multierror, the Connect hook's error first (or,
         // before 1.3, jobValidate's alone).
         Some(Refusal::Connect { .. } | Refusal::JobValidate { .. }) => {
-            return refused(multierror(&errors, version), version, vault_unknown);
+            let text = multierror(&errors, version);
+            return refused(text, version, entry_unknown, known());
         }
         _ => {}
     }
@@ -522,12 +538,13 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     }
     if version.at_least(1, 3, 0) {
         // 1.3.0+: the validators run in order and their errors are collected.
-        return refused(multierror(&errors, version), version, vault_unknown);
+        let text = multierror(&errors, version);
+        return refused(text, version, entry_unknown, known());
     }
     // Before 1.3.0 the only check is the namespace's, by the state store.
     let error = errors.join("; ");
     if version.at_least(0, 12, 2) {
-        return refused(error, version, false);
+        return refused(error, version, false, errors);
     }
     Admission::WillFail {
         reason: format!(
@@ -560,10 +577,16 @@ fn run_namespace_mismatch(job: &Job, version: NomadVersion) -> Option<Admission>
 /// admission's (`sched.Process(eval)`, nomad/job_endpoint.go): the CLI
 /// prints it the same way.
 pub fn scheduler_failed(error: String, version: NomadVersion) -> Admission {
-    refused(error, version, false)
+    let entries = vec![error.clone()];
+    refused(error, version, false, entries)
 }
 
-fn refused(error: String, version: NomadVersion, text_unknown: bool) -> Admission {
+fn refused(
+    error: String,
+    version: NomadVersion,
+    text_unknown: bool,
+    entries: Vec<String>,
+) -> Admission {
     // 1.6.0's API client trims the response body (api/error_unexpected_response.go).
     let body = if version.at_least(1, 6, 0) {
         error.trim().to_string()
@@ -574,5 +597,6 @@ fn refused(error: String, version: NomadVersion, text_unknown: bool) -> Admissio
         error,
         body,
         text_unknown,
+        entries,
     }
 }

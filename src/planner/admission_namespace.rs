@@ -60,14 +60,6 @@ pub(super) fn namespace_refusal(world: &World, state: &State, job: &Job) -> Opti
         .flatten()
 }
 
-/// Whether the validators' one list (1.3.0+) holds the namespace
-/// validator's entry, which the world cannot give
-/// ([`namespace_refusal`]): a refusal's text is then not known.
-pub(super) fn entry_unknown(world: &World, job: &Job) -> bool {
-    world.nomad_version.at_least(1, 3, 0)
-        && crate::world::guess::namespace_unknown(world, job).is_some()
-}
-
 /// The namespace validator (nomad/job_endpoint_validators.go
 /// `jobNamespaceConstraintCheckHook`): its driver check (1.3.0+), and when
 /// that passes its group network mode check (1.8.4+, every later tag).

@@ -21,6 +21,7 @@ use crate::diag::Diag;
 use crate::jobspec::{self, hclsyntax, ParsedJob};
 use crate::planner::admission::{self, Joined};
 use crate::planner::validate_rpc;
+use crate::planner::CannotKnow;
 use crate::version::NomadVersion;
 use crate::world::World;
 
@@ -114,60 +115,36 @@ fn classify(
         // Nomad's own words and nesting (`Task group g validation failed:
         // ...`), not our located messages.
         let nomad = jobspec::nomad_validation_errors(job, &parsed.source, version, parsed.edition);
-        // The list holds these whatever an unknown entry beside them says.
-        let refused = !nomad.is_empty();
-        // A `regexp` value Go's size limits may refuse: the list may or may
-        // not hold its entry.
-        if let Some(u) = jobspec::regexp_unknown(job, version) {
-            return Refusal::CannotTell {
+        // The list holds these whatever an unknown entry beside them says
+        // (`planner::entry_unknown`: an unknown entry adds to the list,
+        // never removes from it).
+        let untold = |u: CannotKnow, refused: bool| {
+            let (key, json) = u.json();
+            Refusal::CannotTell {
                 line: u.line(job),
-                key: "Regexp",
-                json: u.json(),
+                key,
+                json,
                 refused,
-            };
-        }
-        // A time zone the servers' zone files decide: so may the list.
-        if let Some(u) = jobspec::time_zone::time_zone_unknown(job) {
-            return Refusal::CannotTell {
-                line: u.line(job),
-                key: "TimeZone",
-                json: u.json(),
-                refused,
-            };
+            }
+        };
+        // Job.Validate's own entries: a `regexp` value Go's size limits
+        // may refuse, a time zone the servers' zone files decide.
+        let own = jobspec::regexp_unknown(job, version)
+            .map(CannotKnow::Regexp)
+            .or_else(|| jobspec::time_zone::time_zone_unknown(job).map(CannotKnow::TimeZone));
+        if let Some(u) = own {
+            return untold(u, !nomad.is_empty());
         }
         let Some((world, state)) = servers else {
             return Refusal::Validation(nomad);
         };
         return match admission::joined(world, state, job, nomad.clone()) {
-            Joined::Errors(errors) => match crate::mutators::vault::unknown(world, job) {
-                Some(vault) => Refusal::CannotTell {
-                    line: vault.line(job),
-                    key: "Vault",
-                    json: vault.json(),
-                    refused,
-                },
-                // The list's last entries depend on the servers' edition.
-                None => match crate::planner::admission_edition::unknown(world, job) {
-                    Some(edition) => Refusal::CannotTell {
-                        line: edition.line(job),
-                        key: "Edition",
-                        json: edition.json(),
-                        refused,
-                    },
-                    // From 1.3 the list holds the namespace validator's
-                    // entry, which a world without its namespaces cannot give.
-                    None => match crate::world::guess::namespace_unknown(world, job)
-                        .filter(|_| version.at_least(1, 3, 0))
-                    {
-                        Some(g) => Refusal::CannotTell {
-                            line: g.line(job),
-                            key: "WorldGuess",
-                            json: g.json(),
-                            refused,
-                        },
-                        None => Refusal::Validation(errors),
-                    },
-                },
+            // The validators' entries the world does not give (the Vault
+            // hook's, the edition's, the namespace validator's from 1.3,
+            // Enterprise's namespace clusters).
+            Joined::Errors(errors) => match crate::planner::servers_entry_unknown(world, job) {
+                Some(u) => untold(u, !errors.is_empty()),
+                None => Refusal::Validation(errors),
             },
             Joined::Mutator(error) => Refusal::Local {
                 error,
@@ -380,6 +357,16 @@ pub fn untold_line(line: &str, refused: bool) -> String {
     } else {
         line.to_string()
     }
+}
+
+/// The entries a sure refusal is known to hold (Nomad's words, one a line
+/// under the line [`untold_line`] says), for a job that loads: the errors
+/// that line points to. Empty for none.
+pub fn entries_text(entries: &[String]) -> String {
+    entries
+        .iter()
+        .map(|e| format!("  * {}\n", crate::escape::one_line(e)))
+        .collect()
 }
 
 /// The one line said in place of Nomad's text (as `plan` says it of a job

@@ -45,6 +45,12 @@ crate::declare_rule! {
     }
 }
 
+/// The labels of the guesses that are an entry of the servers' list
+/// (`planner::entry_unknown`): a refused file's list would hold them too,
+/// so `check` says them beside its errors (`check::root_cause`).
+pub const NAMESPACES_NOT_LISTED: &str = "namespaces not listed";
+pub const CLUSTERS_NOT_SIMULATED: &str = "namespace clusters not simulated";
+
 impl Rule for WorldGuessRule {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -62,8 +68,8 @@ impl Rule for WorldGuessRule {
             WorldGuess::NotSaved { .. } => "import file not saved",
             WorldGuess::AllocState { .. } => "allocation state not simulated",
             WorldGuess::Deployment { .. } => "deployment not simulated",
-            WorldGuess::Namespace { .. } => "namespaces not listed",
-            WorldGuess::NamespaceClusters { .. } => "namespace clusters not simulated",
+            WorldGuess::Namespace { .. } => NAMESPACES_NOT_LISTED,
+            WorldGuess::NamespaceClusters { .. } => CLUSTERS_NOT_SIMULATED,
         };
         out.push(
             ctx.finding(&Self::META, job.spans.label, label, guess.line(job))
