@@ -11,6 +11,7 @@ mod other_world;
 pub mod outlive;
 mod replaced;
 pub use other_world::merge_other_world;
+pub mod not_got;
 pub mod root_cause;
 pub mod select;
 pub mod sim_cache;

@@ -5,7 +5,10 @@
 //! `.gitignore` holds) takes `*.nomad`, `*.nomad.hcl`, `*.job` and `*.hcl`,
 //! and keeps those with a top-level `job` block, and any other file whose
 //! text is a job's (the change set's test, [`holds_job`]). With `--staged` / `--base`
-//! the candidates are the changed files instead.
+//! the candidates are the changed files instead. A named path that does
+//! not exist (a dangling link too), or a folder named as a job file
+//! (`*.nomad`, `*.hcl`, `*.job`), is a job file Nomad's CLI cannot get:
+//! checked, and refused in go-getter's words (`super::cannot_get`).
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +33,10 @@ pub struct Selection {
     pub vfs: Box<dyn Vfs>,
     /// Candidate job files, relative to the Vfs root.
     pub files: Vec<PathBuf>,
+    /// Paths named on the command line that Nomad's CLI cannot get
+    /// (`super::not_got`): each is reported in its words. Empty for a
+    /// change set.
+    pub not_got: Vec<PathBuf>,
     /// `--staged` / `--base`: the change set the files come from (its
     /// deletions and world changes are gated too).
     pub set: Option<ChangeSet>,
@@ -222,6 +229,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
         return Ok(Selection {
             vfs,
             files: set.candidates(),
+            not_got: Vec::new(),
             set: Some(set),
             configs,
             root,
@@ -250,7 +258,17 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
         vfs.admit_named(r);
     }
     let mut files = Vec::new();
+    let mut not_got = Vec::new();
     for r in &roots {
+        // A path Nomad's CLI cannot get (missing, a dangling link, a folder
+        // named as a job file) is a job file it refuses in go-getter's
+        // words (`super::not_got`, exit 1), as `validate` refuses it. A
+        // folder named otherwise is walked; a missing path go-getter would
+        // not take as a plain file (a URL) is a usage error.
+        if super::not_got::refused(r).is_some() {
+            not_got.push(r.clone());
+            continue;
+        }
         if !r.exists() {
             return Err(usage(format!("{}: no such file or directory", r.display())).into());
         }
@@ -276,9 +294,12 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
     }
     files.sort();
     files.dedup();
+    not_got.sort();
+    not_got.dedup();
     Ok(Selection {
         vfs: Box::new(vfs),
         files,
+        not_got,
         set: None,
         configs,
         root,

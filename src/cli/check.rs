@@ -478,6 +478,11 @@ fn run_selected(
     };
     let skipped = checked.skipped;
     let mut results = checked.results;
+    // Named paths Nomad's CLI cannot get: its refusal, in path order.
+    if !sel.not_got.is_empty() {
+        results.extend(crate::check::not_got::results(&sel.not_got));
+        results.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     if let Some((set, base)) = &in_set {
         if let Err(d) = gate_world_change(&sel, set, base, &loader, &judge, &mut results) {
             eprint!("{}", crate::diag::render(&[d], color));

@@ -110,7 +110,11 @@ pub(super) fn work_tree(args: &CheckArgs, cwd: &Path, no_world: &Diags, color: b
         }
     };
     let here = crate::escape::one_line(&cwd.display().to_string());
-    let (checked, version) = validate(args, &sel, &sel.files, crate::project::current_root());
+    let (mut checked, version) = validate(args, &sel, &sel.files, crate::project::current_root());
+    // Named paths Nomad's CLI cannot get: its refusal, as with a world.
+    checked
+        .results
+        .extend(crate::check::not_got::results(&sel.not_got));
     if checked.results.is_empty() {
         eprintln!(
             "note: no world (rules/cluster.hcl) in {here} or above, but the working tree holds no job file: nothing to judge"
