@@ -6,6 +6,13 @@ crate::declare_rule! {
     /// jobs included) and flags task groups that cannot be placed for lack
     /// of resources or feasible nodes (quota failures are NP304).
     ///
+    /// Where Go's map order drew an outcome of the plan (the driver check
+    /// of 0.8.0–0.9.5, a device check or offer, the order groups are
+    /// placed in), the failure is one draw of several: other evaluations
+    /// (node shuffles and map orders) are sampled, as `plan --samples`
+    /// samples them, and the finding says how often the group fails. It is
+    /// an error only when it fails in every sample, a warning otherwise.
+    ///
     /// ## Why is this bad?
     /// `nomad job run` would create a blocked evaluation: the new version
     /// does not run until capacity frees up.
@@ -38,6 +45,11 @@ impl Rule for UnplaceableGroup {
         let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
             return;
         };
+        // Go's map order drew part of this plan: how often each group
+        // fails over other draws (sampled once for the job).
+        let draws = (!plan.drawn.is_empty() && !plan.failed_tg_allocs.is_empty())
+            .then(|| sample_failures(ctx, job))
+            .flatten();
         for (name, metric) in &plan.failed_tg_allocs {
             if !metric.quota_exhausted.is_empty() {
                 continue;
@@ -96,9 +108,102 @@ impl Rule for UnplaceableGroup {
                     }
                 }
             }
-            out.push(
-                f.help("`nomad-preflight plan` shows the full placement failure; lower the count or resources, or add clients"),
-            );
+            let help = "`nomad-preflight plan` shows the full placement failure; lower the count or resources, or add clients";
+            let Some(tally) = &draws else {
+                out.push(f.help(help));
+                continue;
+            };
+            out.push(drawn(f, tally, name, &plan.drawn));
         }
+    }
+}
+
+/// The groups that fail to place (quota failures aside, NP304's) in each
+/// of [`SAMPLES`](crate::rules::priority::SAMPLES) other evaluations;
+/// `None` where the samples cannot be taken (the finding then stays the
+/// plan's own, an error).
+fn sample_failures(
+    ctx: &RuleContext<'_>,
+    job: &crate::jobspec::Job,
+) -> Option<crate::scheduler::sample::Tally<String>> {
+    let sim = ctx.sim?;
+    let failed = |r: &crate::scheduler::PlanResult| -> Vec<String> {
+        r.failed_tg_allocs
+            .iter()
+            .filter(|(_, m)| m.quota_exhausted.is_empty())
+            .map(|(n, _)| n.clone())
+            .collect()
+    };
+    let replays = ctx.replays();
+    crate::rules::priority::sample_plans(ctx.world, replays, sim.seed, ctx.earlier, job, failed)
+        .ok()
+}
+
+/// The finding `f` of group `name`, whose failure Go's map order drew
+/// (`notes`, the plan's own notes of the draws): an error when the group
+/// fails in every sample, else a warning with the share, as the plan's
+/// note and `plan --samples` give it.
+fn drawn(
+    f: Finding,
+    tally: &crate::scheduler::sample::Tally<String>,
+    name: &str,
+    notes: &[String],
+) -> Finding {
+    let (fails, samples) = (tally.count(&name.to_string()), tally.samples());
+    let mut f = f;
+    let share = if fails == samples {
+        format!("; it fails in all {samples} other evaluations sampled (node shuffles and Go's map orders)")
+    } else {
+        format!(
+            "; Go's map order drew this failure: it fails in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"
+        )
+    };
+    f.message.push_str(&share);
+    if fails < samples {
+        f = f.with_severity(crate::diag::Severity::Warning);
+    }
+    // The plan's own note of the draw, for this group (or the order of
+    // the groups, which concerns every group).
+    let own = format!("group {name:?}: ");
+    let said: Vec<&str> = notes
+        .iter()
+        .filter(|n| n.starts_with(&own) || !n.starts_with("group "))
+        .map(String::as_str)
+        .collect();
+    let mut help = format!(
+        "`nomad-preflight plan --samples {}` gives the outcomes' shares",
+        crate::rules::priority::SAMPLES
+    );
+    if !said.is_empty() {
+        help = format!("{}; {help}", said.join("; "));
+    }
+    f.help(help)
+}
+
+#[cfg(test)]
+mod drawn_tests {
+    use super::*;
+
+    #[test]
+    fn a_drawn_failure_is_a_warning_unless_every_sample_fails() {
+        let f = || Finding::error("NP207", "1 allocation(s) of group \"g\" cannot be placed");
+        let mut tally = crate::scheduler::sample::Tally::default();
+        for i in 0..8 {
+            tally.add_sample(if i < 7 { vec!["g".to_string()] } else { vec![] });
+        }
+        let notes = [
+            "group \"g\": drawn".to_string(),
+            "group \"h\": other".to_string(),
+        ];
+        let d = drawn(f(), &tally, "g", &notes);
+        assert_eq!(d.severity, crate::diag::Severity::Warning);
+        assert!(d.message.ends_with("it fails in 7 of 8 other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"), "{}", d.message);
+        let help = d.help.unwrap_or_default();
+        assert!(help.starts_with("group \"g\": drawn; "), "{help}");
+        assert!(!help.contains("other"), "{help}");
+        let mut all = crate::scheduler::sample::Tally::default();
+        all.add_sample(vec!["g".to_string()]);
+        let d = drawn(f(), &all, "g", &notes);
+        assert_eq!(d.severity, crate::diag::Severity::Error);
     }
 }
