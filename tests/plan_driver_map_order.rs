@@ -178,7 +178,10 @@ fn np207_gives_the_odds_of_a_drawn_failure() {
     let f = finding("2.0.5");
     assert_eq!(f["severity"], "error", "{f}");
     assert!(
-        !f["message"].as_str().unwrap_or_default().contains("sampled"),
+        !f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("sampled"),
         "{f}"
     );
 }

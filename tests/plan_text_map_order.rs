@@ -162,3 +162,41 @@ fn one_metric_line_per_map_has_no_order_note() {
         text(&o.stderr)
     );
 }
+
+/// `status job` prints the same metric lines under `Placement Failure`
+/// (command/job_status.go outputFailedPlacements, through
+/// formatAllocMetrics), and a rehearsal's `nomad job run` monitor and
+/// `nomad job status` print them too: each says the order is random, as
+/// `plan` does (a `note:`, on stderr for `status`, under the step's text
+/// for `rehearse`). Fails on the baseline: no note.
+#[test]
+fn status_and_rehearsal_say_their_metric_lines_are_in_go_map_order() {
+    let d = distinct_property_world("mo-status", &["r1", "r1", "r2"]);
+    let cluster = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).expect("world");
+    d.put(
+        "rules/cluster.hcl",
+        &cluster.replace("running = []", "running = [\"dp.nomad\"]"),
+    );
+    let o = d.run(&["status", "job", "dp"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("Placement Failure\nTask Group \"g\":\n  * Constraint \"distinct_property: ${meta.rack}=r1 used by 1 allocs\" filtered 2 nodes\n  * Constraint \"distinct_property: ${meta.rack}=r2 used by 1 allocs\" filtered 1 nodes\n"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(text(&o.stderr).contains(METRIC_NOTE), "{}", text(&o.stderr));
+    // A rehearsal that runs it in a world where it does not run yet.
+    d.put("rules/cluster.hcl", &cluster);
+    d.put(
+        "rehearsals/demo.hcl",
+        "rehearsal \"mo\" {\n  description = \"map order\"\n}\nstep \"run\" {\n  command = \"nomad job run dp.nomad\"\n  expect {\n    output_contains = \"Task Group\"\n  }\n}\nstep \"status\" {\n  command = \"nomad job status dp\"\n  expect {\n    output_contains = \"Placement Failure\"\n  }\n}\n",
+    );
+    let o = d.run(&["rehearse", "--samples", "0", "rehearsals/demo.hcl"]);
+    let out = text(&o.stdout);
+    assert_eq!(
+        out.matches(METRIC_NOTE).count(),
+        2,
+        "{out}{}",
+        text(&o.stderr)
+    );
+}

@@ -336,6 +336,15 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
                 "{}",
                 crate::escape::terminal_output(text.trim_end(), color.stdout())
             );
+            // Its Placement Failure lines are in Go's map order in Nomad:
+            // said as `plan` says them.
+            if let Some(status::StatusView::Job { id, namespace }) = &args.view {
+                let notes =
+                    crate::render::status::placement_failure_notes(&sim.state, namespace, id);
+                for n in notes {
+                    eprintln!("note: {}", crate::escape::one_line(&n));
+                }
+            }
             crate::diag::exit::OK
         }
         Err(d) => {

@@ -139,6 +139,9 @@ pub fn step_text(
     if let Some(line) = crate::diff::secrets::note(&res.observation.masked) {
         out.push_str(&format!("note: {line}\n"));
     }
+    for n in &res.observation.map_order {
+        out.push_str(&format!("note: {}\n", crate::escape::one_line(n)));
+    }
     for ((exp, verdict), like) in step.expect.iter().zip(&res.verdicts).zip(likes) {
         let odds = format!("[{}/{} replays]", like.held, like.total);
         let what = exp.kind.describe();

@@ -243,6 +243,12 @@ impl<'a> Session<'a> {
                     }
                 };
                 result.warnings.clear();
+                // Nomad's text prints these lines in Go's map order.
+                let map_order = if shows_text && self.render {
+                    render::map_order::notes(&result)
+                } else {
+                    Vec::new()
+                };
                 Ok(Observation {
                     output,
                     exit_code,
@@ -253,6 +259,7 @@ impl<'a> Session<'a> {
                     } else {
                         Vec::new()
                     },
+                    map_order,
                     ..Observation::default()
                 })
             }
@@ -300,11 +307,24 @@ impl<'a> Session<'a> {
                             let failed = !outcome.plan.failed_tg_allocs.is_empty();
                             (String::new(), if failed { 2 } else { 0 })
                         };
+                        // The monitor prints the failed groups' metric
+                        // lines in Go's map order.
+                        let map_order = if self.render {
+                            outcome
+                                .plan
+                                .failed_tg_allocs
+                                .iter()
+                                .flat_map(|(g, m)| render::map_order::metric_notes(g, m))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
                         Ok(Observation {
                             output,
                             exit_code,
                             plans: vec![outcome.plan.clone()],
                             run: Some(outcome),
+                            map_order,
                             ..Observation::default()
                         })
                     }
@@ -333,7 +353,13 @@ impl<'a> Session<'a> {
                         &self.zone,
                     ),
                 };
-                Ok(text_result(res))
+                let shown = res.is_ok();
+                let mut obs = text_result(res);
+                // Its Placement Failure lines are in Go's map order.
+                if let (Some(id), true, true) = (job, shown, self.render) {
+                    obs.map_order = render::status::placement_failure_notes(state, ns, id);
+                }
+                Ok(obs)
             }
             NomadCommand::JobStop { namespace, job } => {
                 let ns = namespace.as_deref().unwrap_or("default");

@@ -21,7 +21,7 @@ use crate::cluster::usage::quota_usage;
 use crate::cluster::{Allocation, ClientStatus, Node, State};
 use crate::world::World;
 
-pub use self::job::{job_detail, job_list, no_such_job};
+pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
 pub use self::utilisation::utilisation;
 
 pub use crate::cluster::SIM_EPOCH_UNIX;

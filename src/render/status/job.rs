@@ -170,6 +170,25 @@ pub fn job_detail(
     Ok(out)
 }
 
+/// The notes of [`job_detail`]'s `Placement Failure` section: its metric
+/// lines are printed in Go's map order (`render::map_order`), as the
+/// plan's are; one `note:` each, as `plan` says them. Empty when the
+/// section is not shown or no map prints two lines.
+pub fn placement_failure_notes(state: &State, namespace: &str, id: &str) -> Vec<String> {
+    let Some(b) = state
+        .blocked
+        .iter()
+        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
+    else {
+        return Vec::new();
+    };
+    b.failed_tg_allocs
+        .iter()
+        .take(MAX_FAILED_TGS)
+        .flat_map(|(tg, m)| crate::render::map_order::metric_notes(tg, m))
+        .collect()
+}
+
 /// How many failed task groups `nomad job status` prints (`maxFailedTGs`).
 const MAX_FAILED_TGS: usize = 5;
 
