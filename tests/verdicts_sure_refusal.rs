@@ -287,3 +287,24 @@ fn a_missing_node_pool_beside_namespace_clusters_is_a_refusal_in_all_three() {
     };
     assert!(has("NP208", false) && has("NP216", true), "{findings:?}");
 }
+
+/// A rehearsal's `nomad job plan` step says the same line as `plan` for a
+/// sure refusal beside an unknown entry. Fails on the baseline (the
+/// plain "cannot tell" line, as if the refusal were not sure).
+#[test]
+fn a_rehearsal_plan_step_says_the_sure_refusal_as_plan_does() {
+    let d = project("rehearse", "1.10.5", true, &job(MISSING_POOL, VAULT, ""));
+    d.put(
+        "rehearsals/r.hcl",
+        "rehearsal \"r\" {\n  description = \"sure refusal\"\n}\nstep \"plan\" {\n  command = \"nomad job plan j.nomad\"\n  expect {\n    exit_code = 255\n  }\n}\n",
+    );
+    let o = run(&d, &["rehearse", "--samples", "0", "rehearsals/r.hcl"], &[]);
+    assert!(
+        o.stdout.contains(&format!(
+            "{REFUSED}cannot tell whether Nomad 1.10.5's servers accept job \"j\": it uses Vault"
+        )),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}

@@ -221,7 +221,14 @@ impl<'a> Session<'a> {
                         crate::diag::exit::NOMAD_ERROR,
                         cannot_know
                             .as_ref()
-                            .map(|u| format!("error: {}\n", u.line(&job)))
+                            .map(|u| {
+                                // A sure refusal beside an entry the world
+                                // does not give is said as `plan` says it.
+                                let refused = admission.untold_entries().is_some() && u.is_entry();
+                                let line =
+                                    render::job_file_error::untold_line(&u.line(&job), refused);
+                                format!("error: {}\n", crate::escape::one_line(&line))
+                            })
                             .unwrap_or_default(),
                     ),
                     _ => {
