@@ -226,7 +226,8 @@ const NODE: &str = r#"[{"ID": "0c1b2c3d-0000-4000-8000-000000000001", "Name": "n
     "Networks": [{"Mode": "host", "Device": "eth0", "IP": "10.0.0.1", "MBits": 1000}]}}]"#;
 
 /// Enterprise's namespace clusters (a 1.7.2+ent import whose `default`
-/// namespace denies Vault `default`) beside a missing node pool. Fails
+/// namespace denies Vault `default`, whose `prod` allows only its default
+/// Consul cluster) beside a missing node pool. Fails
 /// on the baseline: `validate` exited 255.
 #[test]
 fn a_missing_node_pool_beside_namespace_clusters_is_a_refusal_in_all_three() {
@@ -240,44 +241,50 @@ fn a_missing_node_pool_beside_namespace_clusters_is_a_refusal_in_all_three() {
         "rules/import/namespaces.json",
         r#"[{"Name": "default", "Description": "", "Quota": "", "Capabilities": null, "NodePoolConfiguration": null,
    "VaultConfiguration": {"Default": "", "Allowed": null, "Denied": ["default"]},
-   "ConsulConfiguration": null, "Meta": null}]"#,
+   "ConsulConfiguration": null, "Meta": null},
+  {"Name": "prod", "Description": "", "Quota": "", "Capabilities": null, "NodePoolConfiguration": null,
+   "VaultConfiguration": null,
+   "ConsulConfiguration": {"Default": "default", "Allowed": [], "Denied": null}, "Meta": null}]"#,
     );
     d.put("rules/import/quotas.json", "[]");
     d.put("rules/import/jobs.json", "[]");
     d.put("rules/import/deployments.json", "[]");
-    d.put("rules/import/namespaces-listed.txt", "default\n");
+    d.put("rules/import/namespaces-listed.txt", "default\nprod\n");
     d.import_rest("rules/import");
+    // Vault in `default`, which denies Vault `default`; Consul (a
+    // service) in `prod`, which allows only its default Consul cluster.
     d.put("j.nomad", &job(MISSING_POOL, VAULT, ""));
-    let args = |cmd: &'static str| [cmd, "--world", "rules/import", "j.nomad"];
+    let service = "      service {\n        name = \"web\"\n      }\n";
+    let top = format!("{MISSING_POOL}  namespace = \"prod\"\n");
+    d.put("c.nomad", &job(&top, service, ""));
+    for (file, what) in [
+        ("j.nomad", "namespace \"default\" sets which Vault clusters"),
+        ("c.nomad", "namespace \"prod\" sets which Consul clusters"),
+    ] {
+        assert_clusters(&d, file, what);
+    }
+}
+
+fn assert_clusters(d: &TempDir, file: &str, what: &str) {
+    let args = |cmd: &'static str| [cmd, "--world", "rules/import", file];
     for (cmd, code) in [("validate", 1), ("plan", 255)] {
-        let o = run(&d, &args(cmd), &[]);
-        assert_eq!(o.code, code, "{cmd}\n{}{}", o.stdout, o.stderr);
+        let o = run(d, &args(cmd), &[]);
+        assert_eq!(o.code, code, "{cmd} {file}\n{}{}", o.stdout, o.stderr);
         let first = o.stderr.lines().find(|l| l.starts_with("error: "));
         assert!(
-            first.is_some_and(|l| l.starts_with(REFUSED)
-                && l.contains("namespace \"default\" sets which Vault clusters")),
-            "{cmd}\n{}",
+            first.is_some_and(|l| l.starts_with(REFUSED) && l.contains(what)),
+            "{cmd} {file}\n{}",
             o.stderr
         );
         assert!(
-            o.stderr.contains(&format!("\n{POOL}\n")),
-            "{cmd}\n{}",
+            o.stderr.contains("is in nonexistent node pool \"nope\"\n"),
+            "{cmd} {file}\n{}",
             o.stderr
         );
     }
-    let c = run(
-        &d,
-        &[
-            "check",
-            "--world",
-            "rules/import",
-            "--format",
-            "json",
-            "j.nomad",
-        ],
-        &[],
-    );
-    assert_eq!(c.code, 1, "check\n{}{}", c.stdout, c.stderr);
+    let json = ["check", "--world", "rules/import", "--format", "json", file];
+    let c = run(d, &json, &[]);
+    assert_eq!(c.code, 1, "check {file}\n{}{}", c.stdout, c.stderr);
     let doc: serde_json::Value = serde_json::from_str(&c.stdout).expect("check JSON");
     let findings = doc["findings"].as_array().expect("findings");
     let has = |code: &str, cannot_tell: bool| {
@@ -285,7 +292,10 @@ fn a_missing_node_pool_beside_namespace_clusters_is_a_refusal_in_all_three() {
             .iter()
             .any(|f| f["code"] == code && (f["cannot_tell"] == true) == cannot_tell)
     };
-    assert!(has("NP208", false) && has("NP216", true), "{findings:?}");
+    assert!(
+        has("NP208", false) && has("NP216", true),
+        "{file}: {findings:?}"
+    );
 }
 
 /// A rehearsal's `nomad job plan` step says the same line as `plan` for a
