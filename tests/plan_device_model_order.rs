@@ -153,3 +153,42 @@ fn identical_clients_are_not_said_to_differ_by_a_draw() {
         );
     }
 }
+
+/// NP207 says the odds of a failure the device walks drew, as the plan's
+/// notes do: the reverse case places in 7 of 64 evaluations, so the
+/// unplaced group is a warning with its share over 100 sampled
+/// evaluations, not a certain error. Fails on the baseline (NP207 an
+/// error).
+#[test]
+fn np207_gives_the_odds_of_a_drawn_device_failure() {
+    let devices = "  device \"nvidia/gpu/1080ti\" {\n    count = 1\n  }\n  device \"nvidia/gpu/2080\" {\n    count = 1\n    unhealthy = 1\n  }\n";
+    let d = project(
+        "device-model-order-np207",
+        "1.6.0",
+        devices,
+        &["nvidia/gpu", "nvidia/gpu/2080"],
+    );
+    let bin = std::env::var_os("NOMAD_PREFLIGHT_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(crate::common::bin);
+    let o = std::process::Command::new(bin)
+        .current_dir(&d.0)
+        .args(["check", "--world", "rules", "--format", "json", "g.nomad"])
+        .output()
+        .expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let findings = doc["findings"].as_array().expect("findings");
+    // The check's own draw may place the group: then there is no NP207.
+    let Some(f) = findings.iter().find(|f| f["code"] == "NP207") else {
+        return;
+    };
+    assert_eq!(f["severity"], "warning", "{f}");
+    let message = f["message"].as_str().unwrap_or_default();
+    let fails: u32 = message
+        .split("it fails in ")
+        .nth(1)
+        .and_then(|m| m.split(" of 100 other evaluations sampled").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{message}"));
+    assert!((70..100).contains(&fails), "{message}");
+}
