@@ -12,6 +12,7 @@
 mod attributes;
 mod cli;
 mod diff;
+mod head;
 mod hex;
 mod index;
 mod lazy;

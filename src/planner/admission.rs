@@ -30,6 +30,7 @@
 
 pub use super::admission_namespace::node_pools;
 use super::admission_namespace::{go_quote_list, namespace_refusal, pool_exists};
+pub use super::admission_warnings::{warnings, warnings_text};
 use crate::cluster::State;
 use crate::gotext::{go_quote, multierror};
 use crate::jobspec::Job;
@@ -441,43 +442,6 @@ pub fn refusals_beside_validation_mutated(
     all.into_iter()
         .filter(|r| version.at_least(1, 3, 0) || !state_store(r))
         .collect()
-}
-
-/// The warnings the servers return with a plan or a validation of `job`
-/// (`Warnings`, printed under `Job Warnings:`), in Nomad's order: the job's
-/// own (`Job.Warnings`), `jobValidate`'s Vault identity ones (1.7+), then,
-/// from 1.1, the memory oversubscription
-/// validator's, one per task with `memory_max` while the scheduler
-/// configuration keeps oversubscription off (nomad/job_endpoint_hooks.go
-/// `memoryOversubscriptionValidate`; from 1.6 a node pool may turn it on
-/// for its jobs, which we do not model: the global setting decides).
-pub fn warnings(world: &World, job: &Job) -> Vec<String> {
-    let version = world.nomad_version;
-    let mut out = crate::jobspec::nomad_warnings(job, version);
-    out.extend(
-        crate::jobspec::vault_identity_warnings(job, version)
-            .into_iter()
-            .map(|l| l.text),
-    );
-    if version.at_least(1, 1, 0) && !world.scheduler.memory_oversubscription {
-        for g in &job.groups {
-            for t in &g.tasks {
-                if t.resources.memory_max_mb != 0 {
-                    out.push(format!("Memory oversubscription is not enabled; Task \"{}.{}\" memory_max value will be ignored. Update the Scheduler Configuration to allow oversubscription.", g.name, t.name));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// `helper.MergeMultierrorWarnings`: the list as one text (empty for none).
-pub fn warnings_text(warnings: &[String]) -> String {
-    if warnings.is_empty() {
-        return String::new();
-    }
-    let items: String = warnings.iter().map(|w| format!("\n* {w}")).collect();
-    format!("{} warning(s):\n{items}", warnings.len())
 }
 
 /// Run the version's admission checks for a plan of `job`.

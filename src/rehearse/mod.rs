@@ -16,6 +16,7 @@ mod register;
 pub mod replay;
 pub mod report;
 pub mod run;
+mod step_text;
 
 use std::path::PathBuf;
 

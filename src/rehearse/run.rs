@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use super::judge::{judge, Observation, Verdict};
+use super::step_text::{edit_span, line_diff, text_result, unblocked_line};
 use super::{Action, CheckIndex, NomadCommand, Rehearsal, Step};
 use crate::cluster::JobStatus;
 use crate::diag::{Diag, Diags};
 use crate::job_loader::{with_namespace, JobLoader, RequestNamespace};
 use crate::jobspec::Job;
 use crate::render;
-use crate::scheduler::{PlanResult, Simulation};
+use crate::scheduler::Simulation;
 use crate::vfs::{OverlayVfs, Vfs};
 use crate::world::{Namespace, World};
 
@@ -573,50 +574,4 @@ impl<'a> Session<'a> {
             ..Observation::default()
         })
     }
-}
-
-fn edit_span(e: &super::Edit) -> crate::source::Span {
-    match e {
-        super::Edit::Uncomment { span, .. } | super::Edit::Set { span, .. } => *span,
-    }
-}
-
-fn text_result(res: Result<String, String>) -> Observation {
-    match res {
-        Ok(mut s) => {
-            if !s.ends_with('\n') {
-                s.push('\n');
-            }
-            Observation {
-                output: s,
-                exit_code: 0,
-                ..Observation::default()
-            }
-        }
-        Err(e) => Observation {
-            output: format!("{e}\n"),
-            exit_code: 1,
-            ..Observation::default()
-        },
-    }
-}
-
-/// Not a Nomad command's output: what a blocked evaluation did when capacity
-/// appeared, as the UI would show it.
-fn unblocked_line(ns: &str, id: &str, plan: &PlanResult) -> String {
-    let placed = plan.placements.len();
-    if plan.failed_tg_allocs.is_empty() {
-        format!("Blocked evaluation of job {id:?} (namespace {ns:?}) ran again: {placed} allocation(s) placed\n")
-    } else {
-        format!("Blocked evaluation of job {id:?} (namespace {ns:?}) ran again: {placed} placed, still blocked\n")
-    }
-}
-
-/// The edit as a unified line diff, so the presenter sees what changed.
-fn line_diff(before: &str, after: &str, name: &str) -> String {
-    let diff = similar::TextDiff::from_lines(before, after);
-    diff.unified_diff()
-        .context_radius(1)
-        .header(name, name)
-        .to_string()
 }
