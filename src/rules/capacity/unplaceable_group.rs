@@ -10,8 +10,11 @@ crate::declare_rule! {
     /// of 0.8.0–0.9.5, a device check or offer, the order groups are
     /// placed in), the failure is one draw of several: other evaluations
     /// (node shuffles and map orders) are sampled, as `plan --samples`
-    /// samples them, and the finding says how often the group fails. It is
-    /// an error only when it fails in every sample, a warning otherwise.
+    /// samples them, and the finding says how often the group fails. It
+    /// stays an error at any share, and a group this check's own draw
+    /// places but other draws fail is an error too: a gate must not pass a
+    /// job Nomad fails to place in some of its evaluations (as `rehearse`
+    /// calls such a step at risk). The share tells how likely it is.
     ///
     /// ## Why is this bad?
     /// `nomad job run` would create a blocked evaluation: the new version
@@ -47,9 +50,12 @@ impl Rule for UnplaceableGroup {
         };
         // Go's map order drew part of this plan: how often each group
         // fails over other draws (sampled once for the job).
-        let draws = (!plan.drawn.is_empty() && !plan.failed_tg_allocs.is_empty())
+        let draws = (!plan.drawn.is_empty())
             .then(|| sample_failures(ctx, job))
             .flatten();
+        if let Some(tally) = &draws {
+            placed_here_failing_elsewhere(ctx, job, plan, tally, out);
+        }
         for (name, metric) in &plan.failed_tg_allocs {
             if !metric.quota_exhausted.is_empty() {
                 continue;
@@ -139,10 +145,38 @@ fn sample_failures(
         .ok()
 }
 
+/// Groups this check's own draw placed but other draws of Go's map order
+/// (and node shuffles) fail to place: the plan printed success for one
+/// draw of several, which a gate must not take as an all-clear.
+fn placed_here_failing_elsewhere(
+    ctx: &RuleContext<'_>,
+    job: &crate::jobspec::Job,
+    plan: &crate::scheduler::PlanResult,
+    tally: &crate::scheduler::sample::Tally<String>,
+    out: &mut Vec<Finding>,
+) {
+    for (name, fails, _) in tally.entries() {
+        if fails == 0 || plan.failed_tg_allocs.contains_key(&name) {
+            continue;
+        }
+        let group = job.group(&name);
+        let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
+        let f = ctx.finding(
+            &UnplaceableGroup::META,
+            span,
+            "not placed in some of Nomad's evaluations".to_string(),
+            format!(
+                "group \"{name}\" is placed in this evaluation, but Go's map order decides: it fails in {fails} of {} other evaluations sampled (node shuffles and Go's map orders)",
+                tally.samples()
+            ),
+        );
+        out.push(with_draw_help(f, &name, &plan.drawn));
+    }
+}
+
 /// The finding `f` of group `name`, whose failure Go's map order drew
-/// (`notes`, the plan's own notes of the draws): an error when the group
-/// fails in every sample, else a warning with the share, as the plan's
-/// note and `plan --samples` give it.
+/// (`notes`, the plan's own notes of the draws): an error at any share,
+/// with the share as the plan's note and `plan --samples` give it.
 fn drawn(
     f: Finding,
     tally: &crate::scheduler::sample::Tally<String>,
@@ -159,9 +193,11 @@ fn drawn(
         )
     };
     f.message.push_str(&share);
-    if fails < samples {
-        f = f.with_severity(crate::diag::Severity::Warning);
-    }
+    with_draw_help(f, name, notes)
+}
+
+/// `f` with the plan's own notes of the draws that concern group `name`.
+fn with_draw_help(f: Finding, name: &str, notes: &[String]) -> Finding {
     // The plan's own note of the draw, for this group (or the order of
     // the groups, which concerns every group).
     let own = format!("group {name:?}: ");
@@ -185,7 +221,7 @@ mod drawn_tests {
     use super::*;
 
     #[test]
-    fn a_drawn_failure_is_a_warning_unless_every_sample_fails() {
+    fn a_drawn_failure_stays_an_error_with_its_share() {
         let f = || Finding::error("NP207", "1 allocation(s) of group \"g\" cannot be placed");
         let mut tally = crate::scheduler::sample::Tally::default();
         for i in 0..8 {
@@ -196,7 +232,7 @@ mod drawn_tests {
             "group \"h\": other".to_string(),
         ];
         let d = drawn(f(), &tally, "g", &notes);
-        assert_eq!(d.severity, crate::diag::Severity::Warning);
+        assert_eq!(d.severity, crate::diag::Severity::Error);
         assert!(d.message.ends_with("it fails in 7 of 8 other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"), "{}", d.message);
         let help = d.help.unwrap_or_default();
         assert!(help.starts_with("group \"g\": drawn; "), "{help}");
