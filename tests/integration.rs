@@ -129,6 +129,7 @@ mod import_not_saved;
 mod import_purged_held;
 mod import_registered_state;
 mod import_reschedule_count;
+mod import_service_namespace;
 mod import_stale_files;
 mod import_stopping_held;
 mod import_stored_update;

@@ -244,7 +244,7 @@ fn disconnect(d: &Obj<'_>) -> Disconnect {
     }
 }
 
-fn group(v: &Value) -> TaskGroup {
+fn group(v: &Value, job_ns: &str) -> TaskGroup {
     let g = Obj::new(v);
     let mut unmodelled = Unmodelled::default();
     let sink = &mut Sink {
@@ -274,13 +274,13 @@ fn group(v: &Value) -> TaskGroup {
         migrate: g.nested("Migrate", "", sink, |m, _, _| migrate(m)),
         scaling: g.nested("Scaling", "", sink, |s, _, _| scaling(s)),
         volumes: volumes(&g, sink),
-        services: services(&g, "", sink),
+        services: services(&g, "", sink, job_ns),
         meta: g.smap("Meta"),
         tasks: g
             .arr("Tasks")
             .iter()
             .filter(|t| t.is_object())
-            .map(task)
+            .map(|t| task(t, job_ns))
             .collect(),
         max_run_duration: g.opt_dur("MaxRunDuration"),
         shutdown_delay: g.opt_dur("ShutdownDelay"),
@@ -321,6 +321,10 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
     let sink = &mut Sink {
         out: &mut unmodelled,
     };
+    let namespace = match j.s("Namespace") {
+        n if n.is_empty() => "default".to_string(),
+        n => n,
+    };
     let job = Job {
         name: match j.s("Name") {
             n if n.is_empty() => id.clone(),
@@ -330,10 +334,7 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
         job_type,
         priority: j.opt_i("Priority").unwrap_or(50),
         region: j.s("Region"),
-        namespace: match j.s("Namespace") {
-            n if n.is_empty() => "default".to_string(),
-            n => n,
-        },
+        namespace: namespace.clone(),
         datacenters: j.strs("Datacenters"),
         node_pool: j.s("NodePool"),
         all_at_once: j.b("AllAtOnce"),
@@ -346,7 +347,10 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
         ui: j.nested("UI", "", sink, ui),
         meta: j.smap("Meta"),
         update: job_update(&j),
-        groups: groups.iter().filter(|g| g.is_object()).map(group).collect(),
+        groups: (groups.iter())
+            .filter(|g| g.is_object())
+            .map(|g| group(g, &namespace))
+            .collect(),
         vault_token: j.s("VaultToken"),
         consul_token: j.s("ConsulToken"),
         stop: j.b("Stop"),

@@ -10,9 +10,33 @@ use crate::jobspec::{
     ServiceCheck, ServiceWeights, SidecarService, TransparentProxy,
 };
 
-/// `Services` of a group or task; leftovers under `{prefix}Services[n].`.
-pub(crate) fn services(o: &Obj<'_>, prefix: &str, sink: &mut Sink<'_>) -> Vec<Service> {
-    o.nested_each("Services", prefix, sink, service)
+/// `Services` of a group or task of a job in namespace `job_ns`;
+/// leftovers under `{prefix}Services[n].`.
+pub(crate) fn services(
+    o: &Obj<'_>,
+    prefix: &str,
+    sink: &mut Sink<'_>,
+    job_ns: &str,
+) -> Vec<Service> {
+    o.nested_each("Services", prefix, sink, |s, p, sink| {
+        skip_derived_namespace(s, job_ns);
+        service(s, p, sink)
+    })
+}
+
+/// `/v1/job/:id` returns the stored `structs.Job`, whose services carry a
+/// `Namespace` that `structs.Service.Canonicalize` derives at registration
+/// and again on every planned job (1.1.0+): `"default"` for a Consul
+/// service, the job's namespace for a Nomad one (1.3+; before 1.3 every
+/// service is Consul's). `api.Service` has no such field, so no job file
+/// can set it: the derived value says nothing the planned job does not get
+/// again, and is not a change. Any other value is kept as unmodelled.
+fn skip_derived_namespace(s: &Obj<'_>, job_ns: &str) {
+    let derived = match s.get("Provider").as_str() {
+        Some("nomad") => job_ns,
+        _ => "default",
+    };
+    s.skip_if("Namespace", &Value::from(derived));
 }
 
 fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {

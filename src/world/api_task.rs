@@ -268,7 +268,8 @@ fn schedule(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> TaskSchedule {
 
 /// A task; `group_restart` is the group's policy, for versions whose
 /// tasks carry none of their own.
-pub(crate) fn task(v: &Value) -> Task {
+/// A task of a job in namespace `job_ns` (its services' derived namespace).
+pub(crate) fn task(v: &Value, job_ns: &str) -> Task {
     let t = Obj::new(v);
     let mut unmodelled = Unmodelled::default();
     let sink = &mut Sink {
@@ -296,7 +297,7 @@ pub(crate) fn task(v: &Value) -> Task {
         resources,
         constraints: constraints(&t, "", sink),
         affinities: affinities(&t, "", sink),
-        services: services(&t, "", sink),
+        services: services(&t, "", sink, job_ns),
         templates: t.nested_each("Templates", "", sink, template),
         artifacts: t.nested_each("Artifacts", "", sink, |a, _, _| artifact(a)),
         vault: t.nested("Vault", "", sink, |x, _, _| vault(x)),
