@@ -137,6 +137,7 @@ mod import_summary_escapes;
 mod import_system_disconnect;
 mod import_terminal_before_1_6;
 mod import_wildcard_list;
+mod import_write_faithful;
 mod job_cache;
 mod job_file_missing;
 mod job_label_name;

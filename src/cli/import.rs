@@ -47,6 +47,7 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         refuse_guesses(&warnings)?;
         refuse_orphans(&world)?;
         refuse_unknown_limits(&world)?;
+        refuse_unwritable_jobs(&world)?;
     }
     if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
         for d in unwritten_allocations(&world, p, &dir) {
@@ -173,6 +174,39 @@ fn refuse_unknown_limits(world: &World) -> Result<(), Diags> {
     )
     .help("plan against the import itself (`plan --world DIR`), which says what it cannot know")
     .into())
+}
+
+/// A running job whose written file would not load back as the job the
+/// import read (a field the job writer cannot write: a template, a
+/// service, a vault block...) is refused, each named with what it would
+/// lose: the written file is the written world's running job, and a plan
+/// of an edit without the lost block would be clean where Nomad's is a
+/// destructive update (R13-13).
+fn refuse_unwritable_jobs(world: &World) -> Result<(), Diags> {
+    let mut out = Diags::new();
+    for r in &world.running {
+        let fields = super::import_faithful::unwritten_fields(world, &r.job);
+        if fields.is_empty() {
+            continue;
+        }
+        out.push(
+            Diag::error(
+                "import::job-not-written",
+                format!(
+                    "not written: job {} in namespace {} holds what the written job file cannot (it would lose {}), and the written world would run it without",
+                    crate::gotext::go_quote(&r.job.id),
+                    crate::gotext::go_quote(&r.job.namespace),
+                    crate::escape::one_line(&fields.join(", "))
+                ),
+            )
+            .help("plan against the import itself (`plan --world DIR`), which holds the jobs as they run"),
+        );
+    }
+    if out.is_empty() {
+        Ok(())
+    } else {
+        Err(out)
+    }
 }
 
 /// What `allocations.hcl` cannot carry, said rather than lost silently:

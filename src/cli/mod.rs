@@ -5,6 +5,7 @@ pub mod common;
 pub mod explain;
 pub mod hook;
 pub mod import;
+mod import_faithful;
 pub mod plan;
 pub mod pre_commit;
 pub mod rehearse;

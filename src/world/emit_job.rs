@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::emit::{key, list, map_attr, quote};
-use crate::jobspec::{Affinity, Constraint, Job, Network, Resources, Spread, Value};
+use crate::jobspec::{
+    Affinity, Constraint, Duration, Job, LogConfig, MigrateStrategy, Network, ReschedulePolicy,
+    Resources, RestartPolicy, Spread, UpdateStrategy, Value,
+};
 
 /// Job `env`/`meta` the way Nomad's docs write them (`env { KEY = "v" }`);
 /// keys that are not identifiers only fit the map-attribute form.
@@ -149,6 +152,116 @@ fn resources(o: &mut String, pad: &str, r: &Resources) {
     let _ = writeln!(o, "{pad}}}");
 }
 
+/// A Go duration as the jobspec reads it back exactly: whole seconds as
+/// `Ns`, anything finer in nanoseconds.
+fn dur(d: Duration) -> String {
+    if d.0 % 1_000_000_000 == 0 {
+        format!("\"{}s\"", d.0 / 1_000_000_000)
+    } else {
+        format!("\"{}ns\"", d.0)
+    }
+}
+
+/// One block of `key = value` lines; empty strings are left out (the
+/// file's default stands for them), `false` too (the keys a release may
+/// not know are the later booleans: `render_templates`, `disabled`).
+fn block(o: &mut String, pad: &str, name: &str, lines: &[(&str, String)]) {
+    let _ = writeln!(o, "{pad}{name} {{");
+    for (k, v) in lines {
+        if v.is_empty() || v == "\"\"" || v == "false" {
+            continue;
+        }
+        let _ = writeln!(o, "{pad}  {k} = {v}");
+    }
+    let _ = writeln!(o, "{pad}}}");
+}
+
+/// The policies Nomad stores in full (Canonicalize fills every field), so
+/// each is written with every value it holds: a stored `attempts = 0` is
+/// the job's, not a default. An all-zero restart policy is none stored.
+fn restart(o: &mut String, pad: &str, r: &RestartPolicy) {
+    if *r == RestartPolicy::default() {
+        return;
+    }
+    block(
+        o,
+        pad,
+        "restart",
+        &[
+            ("attempts", r.attempts.to_string()),
+            ("interval", dur(r.interval)),
+            ("delay", dur(r.delay)),
+            ("mode", quote(&r.mode)),
+            ("render_templates", r.render_templates.to_string()),
+        ],
+    );
+}
+
+fn reschedule(o: &mut String, pad: &str, r: &ReschedulePolicy) {
+    block(
+        o,
+        pad,
+        "reschedule",
+        &[
+            ("attempts", r.attempts.to_string()),
+            ("interval", dur(r.interval)),
+            ("delay", dur(r.delay)),
+            ("delay_function", quote(&r.delay_function)),
+            ("max_delay", dur(r.max_delay)),
+            ("unlimited", r.unlimited.to_string()),
+        ],
+    );
+}
+
+fn update(o: &mut String, pad: &str, u: &UpdateStrategy) {
+    block(
+        o,
+        pad,
+        "update",
+        &[
+            ("stagger", dur(u.stagger)),
+            ("max_parallel", u.max_parallel.to_string()),
+            ("health_check", quote(&u.health_check)),
+            ("min_healthy_time", dur(u.min_healthy_time)),
+            ("healthy_deadline", dur(u.healthy_deadline)),
+            ("progress_deadline", dur(u.progress_deadline)),
+            ("auto_revert", u.auto_revert.to_string()),
+            ("auto_promote", u.auto_promote.to_string()),
+            ("canary", u.canary.to_string()),
+        ],
+    );
+}
+
+fn migrate(o: &mut String, pad: &str, m: &MigrateStrategy) {
+    block(
+        o,
+        pad,
+        "migrate",
+        &[
+            ("max_parallel", m.max_parallel.to_string()),
+            ("health_check", quote(&m.health_check)),
+            ("min_healthy_time", dur(m.min_healthy_time)),
+            ("healthy_deadline", dur(m.healthy_deadline)),
+        ],
+    );
+}
+
+fn logs(o: &mut String, pad: &str, l: &LogConfig) {
+    if *l == LogConfig::default() {
+        return;
+    }
+    block(
+        o,
+        pad,
+        "logs",
+        &[
+            ("max_files", l.max_files.to_string()),
+            ("max_file_size", l.max_file_size_mb.to_string()),
+            ("disabled", l.disabled.to_string()),
+        ],
+    );
+}
+
 /// A job file in HCL2 jobspec syntax holding the placement-relevant fields
 /// that [`super::import::job_from_api_json`] carries over.
 pub fn job_hcl(job: &Job) -> String {
@@ -171,6 +284,19 @@ pub fn job_hcl(job: &Job) -> String {
     }
     if job.all_at_once {
         let _ = writeln!(o, "  all_at_once = true");
+    }
+    // The job-level update Nomad stores keeps its stagger and max_parallel
+    // alone (each group holds the whole merged strategy, written below).
+    if let Some(u) = &job.update {
+        block(
+            &mut o,
+            "  ",
+            "update",
+            &[
+                ("stagger", dur(u.stagger)),
+                ("max_parallel", u.max_parallel.to_string()),
+            ],
+        );
     }
     map_block(&mut o, "  ", "meta", &job.meta);
     constraints(&mut o, "  ", &job.constraints);
@@ -215,6 +341,16 @@ pub fn job_hcl(job: &Job) -> String {
         for n in &g.networks {
             network(&mut o, "    ", n);
         }
+        restart(&mut o, "    ", &g.restart);
+        if let Some(r) = &g.reschedule {
+            reschedule(&mut o, "    ", r);
+        }
+        if let Some(u) = &g.update {
+            update(&mut o, "    ", u);
+        }
+        if let Some(m) = &g.migrate {
+            migrate(&mut o, "    ", m);
+        }
         let d = &g.ephemeral_disk;
         if d.size_mb != 0 || d.sticky || d.migrate {
             let _ = writeln!(
@@ -232,6 +368,14 @@ pub fn job_hcl(job: &Job) -> String {
             if t.leader {
                 let _ = writeln!(o, "      leader = true");
             }
+            // Nomad never stores 0 (structs Task.Canonicalize makes it 5s).
+            if t.kill_timeout.0 != 0 {
+                let _ = writeln!(o, "      kill_timeout = {}", dur(t.kill_timeout));
+            }
+            if let Some(r) = &t.restart {
+                restart(&mut o, "      ", r);
+            }
+            logs(&mut o, "      ", &t.log_config);
             if !t.kill_signal.is_empty() {
                 let _ = writeln!(o, "      kill_signal = {}", quote(&t.kill_signal));
             }

@@ -1,0 +1,86 @@
+//! R13-13: `import --write` writes each running job as a job file, which is
+//! the written world's running job (the "before" of every plan against
+//! it). It wrote the placement fields alone and dropped the rest without a
+//! word: a template, a service, a group's own update strategy. Now what it
+//! writes must load back as the job the import read (a plan of the written
+//! file against the import itself finds no change), and a job it cannot
+//! write so is refused, named with what it would lose
+//! (`import::job-not-written`, exit 2, nothing written).
+
+use crate::common;
+
+use common::{run_in, TempDir};
+use serde_json::{json, Value};
+
+fn fixture(d: &TempDir) -> std::path::PathBuf {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/stored-update-1.6");
+    let imp = d.0.join("imp");
+    common::copy_dir(&src, &imp);
+    imp
+}
+
+/// Every job of the 1.6.0 fixture (each the `/v1/job/:id` JSON of a file,
+/// with its own group update, reschedule and migrate, restart policies,
+/// kill timeouts and log configs as 1.6.0 stores them) is written, and each
+/// written file plans against the import as unchanged.
+#[test]
+fn each_written_job_plans_unchanged_against_the_import() {
+    let d = TempDir::new("write-faithful");
+    fixture(&d);
+    std::fs::create_dir_all(d.0.join("repo")).unwrap();
+    let o = run_in(&d.0.join("repo"), &["import", "../imp", "--write", "rules"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for (id, counts) in [
+        ("web", "2 ignore"),
+        ("api", "2 ignore"),
+        ("sys", "1 ignore"),
+    ] {
+        let file = format!("repo/jobs/{id}.nomad");
+        let o = run_in(&d.0, &["plan", "--no-color", "--world", "imp", &file]);
+        let head = o.stdout.split("Scheduler dry-run").next().unwrap_or("");
+        assert_eq!(
+            (o.code, head, o.stderr.as_str()),
+            (
+                0,
+                format!("Job: \"{id}\"\nTask Group: \"g\" ({counts})\n  Task: \"t\"\n\n").as_str(),
+                ""
+            ),
+            "{id}: {}",
+            std::fs::read_to_string(d.0.join(&file)).unwrap_or_default()
+        );
+    }
+}
+
+/// A template (as 1.6.0 stores it) has no spelling in the written job
+/// file: the import is refused, the job and the template named, nothing
+/// written.
+#[test]
+fn a_job_with_what_the_writer_cannot_write_is_refused() {
+    let d = TempDir::new("write-template");
+    let imp = fixture(&d);
+    let web = imp.join("jobs/default/web.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&web).unwrap()).unwrap();
+    v["TaskGroups"][0]["Tasks"][0]["Templates"] = json!([{
+        "SourcePath": "", "DestPath": "local/app.conf", "EmbeddedTmpl": "port = 1\n",
+        "ChangeMode": "restart", "ChangeSignal": "", "ChangeScript": null,
+        "Splay": 5000000000u64, "Perms": "0644", "Uid": null, "Gid": null,
+        "LeftDelim": "{{", "RightDelim": "}}", "Envvars": false, "VaultGrace": 0,
+        "Wait": null, "ErrMissingKey": false
+    }]);
+    std::fs::write(&web, serde_json::to_string(&v).unwrap()).unwrap();
+    std::fs::create_dir_all(d.0.join("repo")).unwrap();
+    let o = run_in(&d.0.join("repo"), &["import", "../imp", "--write", "rules"]);
+    assert_eq!(o.code, 2, "{}", o.stdout);
+    let err = o.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    let err = err.replace(" │", "");
+    assert!(err.contains("import::job-not-written"), "{err}");
+    assert!(
+        err.contains("job \"web\" in namespace \"default\"")
+            && err.contains("group \"g\" task \"t\" Template"),
+        "{err}"
+    );
+    assert!(!err.contains("job \"api\""), "{err}");
+    assert!(!d.0.join("repo/jobs").exists());
+    assert!(!d.0.join("repo/rules").exists());
+}
