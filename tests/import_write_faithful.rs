@@ -52,23 +52,69 @@ fn each_written_job_plans_unchanged_against_the_import() {
     }
 }
 
-/// A template (as 1.6.0 stores it) has no spelling in the written job
-/// file: the import is refused, the job and the template named, nothing
-/// written.
-#[test]
-fn a_job_with_what_the_writer_cannot_write_is_refused() {
-    let d = TempDir::new("write-template");
-    let imp = fixture(&d);
+fn edit_web_task(imp: &std::path::Path, key: &str, value: Value) {
     let web = imp.join("jobs/default/web.json");
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&web).unwrap()).unwrap();
-    v["TaskGroups"][0]["Tasks"][0]["Templates"] = json!([{
-        "SourcePath": "", "DestPath": "local/app.conf", "EmbeddedTmpl": "port = 1\n",
-        "ChangeMode": "restart", "ChangeSignal": "", "ChangeScript": null,
-        "Splay": 5000000000u64, "Perms": "0644", "Uid": null, "Gid": null,
-        "LeftDelim": "{{", "RightDelim": "}}", "Envvars": false, "VaultGrace": 0,
-        "Wait": null, "ErrMissingKey": false
-    }]);
+    v["TaskGroups"][0]["Tasks"][0][key] = value;
     std::fs::write(&web, serde_json::to_string(&v).unwrap()).unwrap();
+}
+
+/// A template as 1.6.0 stores it (the finding's reproduction) is written,
+/// and the written file plans against the import as unchanged.
+#[test]
+fn a_template_is_written_and_plans_unchanged() {
+    let d = TempDir::new("write-template");
+    let imp = fixture(&d);
+    edit_web_task(
+        &imp,
+        "Templates",
+        json!([{
+            "SourcePath": "", "DestPath": "local/app.conf", "EmbeddedTmpl": "port = ${1}\n",
+            "ChangeMode": "restart", "ChangeSignal": "", "ChangeScript": null,
+            "Splay": 5000000000u64, "Perms": "0644", "Uid": null, "Gid": null,
+            "LeftDelim": "{{", "RightDelim": "}}", "Envvars": false, "VaultGrace": 0,
+            "Wait": null, "ErrMissingKey": false
+        }]),
+    );
+    std::fs::create_dir_all(d.0.join("repo")).unwrap();
+    let o = run_in(&d.0.join("repo"), &["import", "../imp", "--write", "rules"]);
+    assert_eq!((o.code, o.stderr.as_str()), (0, ""));
+    let text = std::fs::read_to_string(d.0.join("repo/jobs/web.nomad")).unwrap();
+    assert!(text.contains("template {"), "{text}");
+    let o = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--no-color",
+            "--world",
+            "imp",
+            "repo/jobs/web.nomad",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("Job: \"web\"\nTask Group: \"g\" (2 ignore)\n"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// An artifact has no spelling in the written job file: the import is
+/// refused, the job and the artifact named, nothing written.
+#[test]
+fn a_job_with_what_the_writer_cannot_write_is_refused() {
+    let d = TempDir::new("write-artifact");
+    let imp = fixture(&d);
+    edit_web_task(
+        &imp,
+        "Artifacts",
+        json!([{
+            "GetterSource": "https://example.com/app.tgz", "GetterOptions": null,
+            "GetterHeaders": null, "GetterMode": "any", "RelativeDest": "local/",
+            "Chown": false
+        }]),
+    );
     std::fs::create_dir_all(d.0.join("repo")).unwrap();
     let o = run_in(&d.0.join("repo"), &["import", "../imp", "--write", "rules"]);
     assert_eq!(o.code, 2, "{}", o.stdout);
@@ -77,10 +123,35 @@ fn a_job_with_what_the_writer_cannot_write_is_refused() {
     assert!(err.contains("import::job-not-written"), "{err}");
     assert!(
         err.contains("job \"web\" in namespace \"default\"")
-            && err.contains("group \"g\" task \"t\" Template"),
+            && err.contains("group \"g\" task \"t\" Artifact"),
         "{err}"
     );
     assert!(!err.contains("job \"api\""), "{err}");
     assert!(!d.0.join("repo/jobs").exists());
     assert!(!d.0.join("repo/rules").exists());
+}
+
+/// A job stored under an older release lacks what today's defaults give
+/// its file (here 1.8.0 servers and the 1.6.0 jobs, without the default
+/// workload identity 1.7 stores): written, and said.
+#[test]
+fn what_only_the_file_holds_is_said() {
+    let d = TempDir::new("write-added");
+    let imp = fixture(&d);
+    let p = imp.join("agent-self.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    v["member"]["Tags"]["build"] = json!("1.8.0");
+    v["member"]["Tags"]["role"] = json!("nomad");
+    v["config"] = json!({
+        "Consuls": [{"Name": "default", "AllowUnauthenticated": true}],
+        "Vaults": [{"Name": "default", "Enabled": false}],
+        "Server": {}, "ACL": {"Enabled": false}
+    });
+    std::fs::write(&p, serde_json::to_string(&v).unwrap()).unwrap();
+    std::fs::create_dir_all(d.0.join("repo")).unwrap();
+    let o = run_in(&d.0.join("repo"), &["import", "../imp", "--write", "rules"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let err = o.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(err.contains("import::job-written-with-defaults"), "{err}");
+    assert!(err.contains("job \"web\""), "{err}");
 }

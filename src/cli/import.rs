@@ -47,7 +47,7 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         refuse_guesses(&warnings)?;
         refuse_orphans(&world)?;
         refuse_unknown_limits(&world)?;
-        refuse_unwritable_jobs(&world)?;
+        refuse_unwritable_jobs(&world, &mut warnings)?;
     }
     if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
         for d in unwritten_allocations(&world, p, &dir) {
@@ -182,10 +182,29 @@ fn refuse_unknown_limits(world: &World) -> Result<(), Diags> {
 /// lose: the written file is the written world's running job, and a plan
 /// of an edit without the lost block would be clean where Nomad's is a
 /// destructive update (R13-13).
-fn refuse_unwritable_jobs(world: &World) -> Result<(), Diags> {
+/// A job the file gives more than the stored job holds (defaults a job
+/// registered under an older release lacks) is written with a warning
+/// naming them: the written world's plans will not show what Nomad's
+/// plan of the same file adds.
+fn refuse_unwritable_jobs(world: &World, warnings: &mut Diags) -> Result<(), Diags> {
     let mut out = Diags::new();
     for r in &world.running {
-        let fields = super::import_faithful::unwritten_fields(world, &r.job);
+        let unwritten = super::import_faithful::unwritten_fields(world, &r.job);
+        if !unwritten.added.is_empty() {
+            warnings.push(
+                Diag::warning(
+                    "import::job-written-with-defaults",
+                    format!(
+                        "job {} in namespace {} is written with what today's defaults give it and its stored version lacks ({}): Nomad's plan of the file shows them added, a plan of the written world does not",
+                        crate::gotext::go_quote(&r.job.id),
+                        crate::gotext::go_quote(&r.job.namespace),
+                        crate::escape::one_line(&unwritten.added.join(", "))
+                    ),
+                )
+                .help("plan against the import itself (`plan --world DIR`) to see them"),
+            );
+        }
+        let fields = unwritten.lost;
         if fields.is_empty() {
             continue;
         }

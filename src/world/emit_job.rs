@@ -154,7 +154,7 @@ fn resources(o: &mut String, pad: &str, r: &Resources) {
 
 /// A Go duration as the jobspec reads it back exactly: whole seconds as
 /// `Ns`, anything finer in nanoseconds.
-fn dur(d: Duration) -> String {
+pub(super) fn dur(d: Duration) -> String {
     if d.0 % 1_000_000_000 == 0 {
         format!("\"{}s\"", d.0 / 1_000_000_000)
     } else {
@@ -165,7 +165,7 @@ fn dur(d: Duration) -> String {
 /// One block of `key = value` lines; empty strings are left out (the
 /// file's default stands for them), `false` too (the keys a release may
 /// not know are the later booleans: `render_templates`, `disabled`).
-fn block(o: &mut String, pad: &str, name: &str, lines: &[(&str, String)]) {
+pub(super) fn block(o: &mut String, pad: &str, name: &str, lines: &[(&str, String)]) {
     let _ = writeln!(o, "{pad}{name} {{");
     for (k, v) in lines {
         if v.is_empty() || v == "\"\"" || v == "false" {
@@ -351,6 +351,7 @@ pub fn job_hcl(job: &Job) -> String {
         if let Some(m) = &g.migrate {
             migrate(&mut o, "    ", m);
         }
+        super::emit_task_parts::services(&mut o, "    ", &g.services);
         let d = &g.ephemeral_disk;
         if d.size_mb != 0 || d.sticky || d.migrate {
             let _ = writeln!(
@@ -376,6 +377,8 @@ pub fn job_hcl(job: &Job) -> String {
                 restart(&mut o, "      ", r);
             }
             logs(&mut o, "      ", &t.log_config);
+            super::emit_task_parts::services(&mut o, "      ", &t.services);
+            super::emit_task_parts::templates(&mut o, "      ", &t.templates);
             if !t.kill_signal.is_empty() {
                 let _ = writeln!(o, "      kill_signal = {}", quote(&t.kill_signal));
             }

@@ -38,6 +38,7 @@ mod emit_cluster;
 mod emit_csi;
 mod emit_job;
 mod emit_specs;
+mod emit_task_parts;
 pub mod guess;
 pub(crate) mod hclread;
 pub mod host_aliases;
