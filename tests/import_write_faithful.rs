@@ -155,3 +155,64 @@ fn what_only_the_file_holds_is_said() {
     assert!(err.contains("import::job-written-with-defaults"), "{err}");
     assert!(err.contains("job \"web\""), "{err}");
 }
+
+/// A group service as 1.6.0 stores it (its derived `Namespace` too), with
+/// tags, meta and an HTTP check with a header and `check_restart`: written,
+/// and the written file plans against the import as unchanged.
+#[test]
+fn a_service_with_a_check_is_written_and_plans_unchanged() {
+    let d = TempDir::new("write-service");
+    let imp = fixture(&d);
+    let web = imp.join("jobs/default/web.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&web).unwrap()).unwrap();
+    let g = &mut v["TaskGroups"][0];
+    g["Networks"] = json!([{
+        "Mode": "", "Device": "", "CIDR": "", "IP": "", "Hostname": "", "MBits": 0,
+        "DNS": null, "ReservedPorts": null,
+        "DynamicPorts": [{"Label": "http", "Value": 0, "To": 0, "HostNetwork": "default"}]
+    }]);
+    g["Services"] = json!([{
+        "Name": "web", "TaskName": "", "PortLabel": "http", "AddressMode": "auto",
+        "Address": "", "EnableTagOverride": false, "Tags": ["a", "b"], "CanaryTags": null,
+        "Meta": {"team": "x"}, "CanaryMeta": null, "TaggedAddresses": null,
+        "Namespace": "default", "OnUpdate": "require_healthy", "Provider": "consul",
+        "Connect": null,
+        "Checks": [{
+            "Name": "service: \"web\" check", "Type": "http", "Command": "", "Args": null,
+            "Path": "/health", "Protocol": "", "PortLabel": "", "Expose": false,
+            "AddressMode": "", "Interval": 10000000000u64, "Timeout": 2000000000u64,
+            "InitialStatus": "", "TLSServerName": "", "TLSSkipVerify": false, "Method": "",
+            "Header": {"X-A": ["1"]},
+            "CheckRestart": {"Limit": 3, "Grace": 1000000000u64, "IgnoreWarnings": false},
+            "GRPCService": "", "GRPCUseTLS": false, "TaskName": "",
+            "SuccessBeforePassing": 0, "FailuresBeforeCritical": 0,
+            "FailuresBeforeWarning": 0, "Body": "", "OnUpdate": "require_healthy"
+        }]
+    }]);
+    std::fs::write(&web, serde_json::to_string(&v).unwrap()).unwrap();
+    std::fs::create_dir_all(d.0.join("repo")).unwrap();
+    let o = run_in(&d.0.join("repo"), &["import", "../imp", "--write", "rules"]);
+    assert_eq!((o.code, o.stderr.as_str()), (0, ""));
+    let text = std::fs::read_to_string(d.0.join("repo/jobs/web.nomad")).unwrap();
+    assert!(
+        text.contains("check {") && text.contains("X-A = [\"1\"]"),
+        "{text}"
+    );
+    let o = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--no-color",
+            "--world",
+            "imp",
+            "repo/jobs/web.nomad",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .starts_with("Job: \"web\"\nTask Group: \"g\" (2 ignore)\n"),
+        "{}",
+        o.stdout
+    );
+}

@@ -53,10 +53,16 @@ pub fn unwritten_fields(world: &World, job: &Job) -> Unwritten {
         // The writer's own output failing to load (a key the release does
         // not know): said, never written.
         _ => {
+            let why = (parsed.diags.iter())
+                .find(|d| d.is_error())
+                .map(|d| format!(": {}", d.message))
+                .unwrap_or_default();
             return Unwritten {
-                lost: vec!["the whole job (its written file does not load)".to_string()],
+                lost: vec![format!(
+                    "the whole job (its written file does not load{why})"
+                )],
                 added: Vec::new(),
-            }
+            };
         }
     };
     // A job file cannot say `Stop`: the written world's `running_job`

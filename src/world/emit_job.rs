@@ -12,7 +12,7 @@ use crate::jobspec::{
 
 /// Job `env`/`meta` the way Nomad's docs write them (`env { KEY = "v" }`);
 /// keys that are not identifiers only fit the map-attribute form.
-fn map_block(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String>) {
+pub(super) fn map_block(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String>) {
     if m.keys().any(|k| key(k).starts_with('"')) {
         map_attr(out, pad, name, m);
         return;

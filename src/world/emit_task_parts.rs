@@ -7,8 +7,8 @@
 
 use std::fmt::Write as _;
 
-use super::emit::{list, map_attr, quote};
-use super::emit_job::{block, dur};
+use super::emit::{key, list, quote};
+use super::emit_job::{block, dur, map_block};
 use crate::jobspec::{Service, ServiceCheck, Template};
 
 fn s(v: &str) -> String {
@@ -52,9 +52,9 @@ pub(super) fn services(o: &mut String, pad: &str, xs: &[Service]) {
     for sv in xs {
         let inner = format!("{pad}  ");
         let mut more = String::new();
-        map_attr(&mut more, &inner, "meta", &sv.meta);
-        map_attr(&mut more, &inner, "canary_meta", &sv.canary_meta);
-        map_attr(&mut more, &inner, "tagged_addresses", &sv.tagged_addresses);
+        map_block(&mut more, &inner, "meta", &sv.meta);
+        map_block(&mut more, &inner, "canary_meta", &sv.canary_meta);
+        map_block(&mut more, &inner, "tagged_addresses", &sv.tagged_addresses);
         for c in &sv.checks {
             check(&mut more, &inner, c);
         }
@@ -91,13 +91,14 @@ pub(super) fn services(o: &mut String, pad: &str, xs: &[Service]) {
 fn check(o: &mut String, pad: &str, c: &ServiceCheck) {
     let inner = format!("{pad}  ");
     let mut more = String::new();
-    for (k, vs) in &c.header {
-        let _ = writeln!(
-            more,
-            "{inner}header {{\n{inner}  {} = {}\n{inner}}}",
-            quote(k),
-            list(vs)
-        );
+    // One `header` block of attributes: a name that is no HCL identifier
+    // cannot be written (the file would not load, and the job is refused).
+    if !c.header.is_empty() {
+        let _ = writeln!(more, "{inner}header {{");
+        for (k, vs) in &c.header {
+            let _ = writeln!(more, "{inner}  {} = {}", key(k), list(vs));
+        }
+        let _ = writeln!(more, "{inner}}}");
     }
     if let Some(r) = &c.check_restart {
         block(
