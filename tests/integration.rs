@@ -246,6 +246,7 @@ mod plan_in_place_fit;
 mod plan_in_place_scope;
 mod plan_job_level_defaults;
 mod plan_limit_note;
+mod plan_limit_persists;
 mod plan_many_blocks;
 mod plan_modify_index_inferred;
 mod plan_multiregion;

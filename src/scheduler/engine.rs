@@ -156,6 +156,10 @@ pub struct Engine<'w> {
     /// the next placement starts from.
     pub(super) source: Vec<usize>,
     pub(super) offset: usize,
+    /// The LimitIterator's limit: set from the node count when the nodes
+    /// are set, raised by a group with affinities or spreads and kept so
+    /// for the evaluation's later selects ([`Engine::limit`]).
+    pub(super) limit: usize,
     pub(super) job_class_ok: HashMap<u64, bool, IdHash>,
     /// Per computed class, each group's verdict by name: looked up by
     /// `&str`, where a `(String, class)` key cloned the group's name on
@@ -311,6 +315,7 @@ impl<'w> Engine<'w> {
             rng: SplitMix64::new(rng_seed),
             source: Vec::new(),
             offset: 0,
+            limit: 2,
             job_class_ok: HashMap::default(),
             tg_class_ok: HashMap::default(),
             escapes: Vec::new(),
@@ -380,6 +385,7 @@ impl<'w> Engine<'w> {
         let mut src = std::mem::take(&mut e.source);
         e.rng.shuffle(&mut src);
         e.source = src;
+        e.limit = e.nodes_limit(job);
         e
     }
 

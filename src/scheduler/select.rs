@@ -40,22 +40,12 @@ impl Engine<'_> {
         !self.world.nomad_version.at_least(1, 11, 0)
     }
 
-    /// Limit for the generic stack: 2 for batch, log2(n) for service, and
-    /// unlimited/max(count, 100) when affinities or spreads need every node.
-    pub fn limit(&self, ask: &Ask<'_>) -> usize {
-        let has_aff = !ask.job.affinities.is_empty()
-            || !ask.tg.affinities.is_empty()
-            || ask.tg.tasks.iter().any(|t| !t.affinities.is_empty())
-            || !ask.job.spreads.is_empty()
-            || !ask.tg.spreads.is_empty();
-        if has_aff {
-            return if self.world.nomad_version.at_least(1, 2, 4) {
-                usize::try_from(ask.tg.count.max(100)).unwrap_or(usize::MAX)
-            } else {
-                usize::MAX
-            };
-        }
-        if ask.job.job_type == JobType::Batch {
+    /// The limit `GenericStack.SetNodes` sets: 2 for batch, else
+    /// ceil(log2 n), at least 2, over the nodes it is given. Taken once per
+    /// evaluation: `computePlacements` sets the nodes once (the preferred
+    /// node's own walk replaces only the source's nodes, not the limit).
+    pub(super) fn nodes_limit(&self, job: &crate::jobspec::Job) -> usize {
+        if job.job_type == JobType::Batch {
             return 2;
         }
         let n = self.source.len();
@@ -65,6 +55,29 @@ impl Engine<'_> {
             0
         };
         log.max(2)
+    }
+
+    /// The limit for this select. A group with affinities or spreads sets
+    /// it to max(count, 100) (from 1.2.4; before, MaxInt32), and nothing
+    /// but `SetNodes` lowers it again: every later group of the evaluation
+    /// examines that many nodes too (`GenericStack.Select`,
+    /// scheduler/stack.go v0.9.3:147, v1.6.0:176-184;
+    /// scheduler/feasible/stack.go v2.0.5:185-193, whose 100 is the
+    /// default `NodeLimitForFeasibilityChecks`).
+    pub fn limit(&mut self, ask: &Ask<'_>) -> usize {
+        let has_aff = !ask.job.affinities.is_empty()
+            || !ask.tg.affinities.is_empty()
+            || ask.tg.tasks.iter().any(|t| !t.affinities.is_empty())
+            || !ask.job.spreads.is_empty()
+            || !ask.tg.spreads.is_empty();
+        if has_aff {
+            self.limit = if self.world.nomad_version.at_least(1, 2, 4) {
+                usize::try_from(ask.tg.count.max(100)).unwrap_or(usize::MAX)
+            } else {
+                usize::MAX
+            };
+        }
+        self.limit
     }
 
     /// Would one of the `unseen` nodes the walk stopped before (the limit
