@@ -8,6 +8,17 @@ use crate::world::{ClientPool, World};
 /// stock Linux client with Docker and a JRE (the demo's AMI) reports.
 pub const DEFAULT_DRIVERS: [&str; 3] = ["docker", "exec", "java"];
 
+/// The platform a hand-written client reports when the world does not
+/// say (client/fingerprint/host.go `kernel.name` = runtime.GOOS, `os.name`
+/// the host's platform; arch.go `cpu.arch` = runtime.GOARCH): a Linux amd64
+/// Ubuntu host, as the demo's. A plan that reads one of them, or the Linux
+/// `os.signals` list, says it assumed it (`planner::assumed`).
+pub const PLATFORM_STAND_INS: [(&str, &str); 3] = [
+    ("kernel.name", "linux"),
+    ("os.name", "ubuntu"),
+    ("cpu.arch", "amd64"),
+];
+
 /// Client `index` (1-based) of a pool. `pool_pos` is the pool's position in
 /// the world; it only feeds the node's IP so pools do not share addresses.
 pub fn build_node(
@@ -34,9 +45,9 @@ pub fn build_node(
         pool.drivers.clone()
     };
     let mut attributes = std::collections::BTreeMap::new();
-    attributes.insert("kernel.name".to_string(), "linux".to_string());
-    attributes.insert("os.name".to_string(), "ubuntu".to_string());
-    attributes.insert("cpu.arch".to_string(), "amd64".to_string());
+    for (k, v) in PLATFORM_STAND_INS {
+        attributes.insert(k.to_string(), v.to_string());
+    }
     attributes.insert("cpu.totalcompute".to_string(), pool.cpu.to_string());
     attributes.insert(
         "memory.totalbytes".to_string(),

@@ -27,6 +27,9 @@ pub enum Setting {
     Sentinel,
     /// A hand-written pool's Consul, Vault and CNI attributes.
     ClientFingerprints,
+    /// A hand-written pool's platform: `kernel.name`, `os.name`,
+    /// `cpu.arch` and the Linux `os.signals` list (redteam13 R13-21).
+    ClientPlatform,
     /// `plan --changed`: a job whose file now defines another job (its ID
     /// or namespace edited) is stopped before the later plans, as a
     /// pipeline model; `nomad job run` never stops it (Job.Register
@@ -51,6 +54,7 @@ impl Setting {
             Setting::JobDefaultPriority => "job_default_priority",
             Setting::Sentinel => "sentinel",
             Setting::ClientFingerprints => "client_fingerprints",
+            Setting::ClientPlatform => "client_platform",
             Setting::ReplacedJobStopped => "replaced_job_stopped",
             Setting::RunningFromWorkTree(_) => "running_from_work_tree",
             Setting::RunningFromHead(_) => "running_from_head",
@@ -79,7 +83,9 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     out.extend(server_identities(world, admitted));
     out.extend(default_priority(world, submitted, result));
     out.extend(sentinel(world));
-    out.extend(fingerprints(world, admitted));
+    let read = unstated_reads(world, admitted);
+    out.extend(fingerprints(&read));
+    out.extend(platform(world, &read));
     out
 }
 
@@ -255,56 +261,113 @@ fn assumed_attribute(name: &str) -> bool {
     name.starts_with("consul.") || name.starts_with("vault.") || name.starts_with("plugins.cni.")
 }
 
-/// The attribute a constraint or affinity target reads, when it is one.
+/// Attributes a hand-written client pool gets without stating them that
+/// only its platform decides ([`crate::cluster::build::PLATFORM_STAND_INS`],
+/// and the Linux signal list).
+fn platform_attribute(name: &str) -> bool {
+    name == "os.signals"
+        || crate::cluster::build::PLATFORM_STAND_INS
+            .iter()
+            .any(|(k, _)| *k == name)
+}
+
+/// The attribute a constraint, affinity or spread target reads, when it
+/// is one.
 fn attribute_of(target: &str) -> Option<&str> {
     crate::scheduler::constraint::target_key(target, "${attr.")
 }
 
-/// A hand-written pool's assumed Consul, Vault and CNI attributes
-/// (redteam4 F13): said when a constraint or affinity of the job as the
-/// servers' mutators leave it (Nomad's implied `${attr.consul.version}`,
-/// `${attr.vault.version}`, `${attr.plugins.cni.version.*}` ones, or the
-/// job's own) reads one that a hand-written pool does not state.
-fn fingerprints(world: &World, job: &Job) -> Option<Assumption> {
+/// The node attributes the placement of `job` (as the servers' mutators
+/// leave it: Nomad's implied `${attr.consul.version}`,
+/// `${attr.os.signals}`... constraints, and the job's own) reads on
+/// either side of a constraint or affinity, or as a spread's attribute,
+/// that some hand-written pool does not state: sorted, each once.
+fn unstated_reads<'j>(world: &World, job: &'j Job) -> Vec<&'j str> {
     let pools: Vec<&crate::world::ClientPool> = world
         .clients
         .iter()
         .filter(|p| p.members.is_empty())
         .collect();
     if pools.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let mut all: Vec<&String> = job
-        .constraints
-        .iter()
-        .map(|c| &c.ltarget)
-        .chain(job.affinities.iter().map(|a| &a.ltarget))
-        .collect();
+    let mut all: Vec<&String> = Vec::new();
+    let mut add = |cs: &'j [crate::jobspec::Constraint], afs: &'j [crate::jobspec::Affinity]| {
+        for c in cs {
+            all.extend([&c.ltarget, &c.rtarget]);
+        }
+        for a in afs {
+            all.extend([&a.ltarget, &a.rtarget]);
+        }
+    };
+    add(&job.constraints, &job.affinities);
     for g in &job.groups {
-        all.extend(g.constraints.iter().map(|c| &c.ltarget));
-        all.extend(g.affinities.iter().map(|a| &a.ltarget));
+        add(&g.constraints, &g.affinities);
         for t in &g.tasks {
-            all.extend(t.constraints.iter().map(|c| &c.ltarget));
-            all.extend(t.affinities.iter().map(|a| &a.ltarget));
+            add(&t.constraints, &t.affinities);
         }
     }
-    let mut targets: Vec<&str> = Vec::new();
-    for t in all {
-        let Some(name) = attribute_of(t) else {
-            continue;
-        };
-        let unstated = pools.iter().any(|p| !p.attributes.contains_key(name));
-        if assumed_attribute(name) && unstated && !targets.contains(&name) {
-            targets.push(name);
-        }
-    }
-    targets.sort_unstable();
+    all.extend(job.spreads.iter().map(|s| &s.attribute));
+    all.extend(
+        job.groups
+            .iter()
+            .flat_map(|g| g.spreads.iter().map(|s| &s.attribute)),
+    );
+    let mut names: Vec<&str> = all
+        .into_iter()
+        .filter_map(|t| attribute_of(t))
+        .filter(|name| pools.iter().any(|p| !p.attributes.contains_key(*name)))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// A hand-written pool's assumed Consul, Vault and CNI attributes
+/// (redteam4 F13): said when the placement reads one that a hand-written
+/// pool does not state.
+fn fingerprints(read: &[&str]) -> Option<Assumption> {
+    let targets: Vec<&str> = read
+        .iter()
+        .copied()
+        .filter(|n| assumed_attribute(n))
+        .collect();
     let first = targets.first()?;
     let named: Vec<String> = targets.iter().map(|t| format!("${{attr.{t}}}")).collect();
     Some(Assumption {
         setting: Setting::ClientFingerprints,
         line: format!(
             "planned as if every hand-written client reaches Consul and Vault and has the CNI plugins: the job's placement reads {}, which a client reports only when it does (state them in each `client` block's `attributes`, `\"{first}\" = \"\"` for none)",
+            named.join(", "),
+        ),
+    })
+}
+
+/// A hand-written pool's stand-in platform (redteam13 R13-21): a client
+/// reports its own OS, architecture and signal list, which the world does
+/// not say, so a plan that reads one rests on the stand-in.
+fn platform(world: &World, read: &[&str]) -> Option<Assumption> {
+    let named: Vec<String> = read
+        .iter()
+        .filter(|n| platform_attribute(n))
+        .map(|n| {
+            let value = crate::cluster::build::PLATFORM_STAND_INS
+                .iter()
+                .find(|(k, _)| k == n)
+                .map_or_else(
+                    || format!("Nomad {}'s Linux list", world.nomad_version),
+                    |(_, v)| format!("{v:?}"),
+                );
+            format!("${{attr.{n}}} ({value})")
+        })
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    Some(Assumption {
+        setting: Setting::ClientPlatform,
+        line: format!(
+            "planned as if every hand-written client is a Linux amd64 Ubuntu host: the job's placement reads {}, which the world does not state and each client reports from its own host (state them in each `client` block's `attributes`, as `nomad node status -verbose` shows them)",
             named.join(", "),
         ),
     })
