@@ -1,6 +1,6 @@
 //! A hand-written client's platform is a stand-in (redteam13 R13-21,
 //! R13-20): it reports `kernel.name` linux, `os.name` ubuntu, `cpu.arch`
-//! amd64 and a Linux `os.signals` list
+//! amd64 and the `os.signals` list of its release's Linux client
 //! (client/fingerprint/host.go, arch.go, signal.go) unless the world says
 //! otherwise. A plan whose placement reads one the world does not state
 //! says so (`note:`, `Preflight.Assumed` "client_platform", `check`
@@ -119,4 +119,62 @@ fn stated_or_unread_platform_has_no_note() {
     let d = project("platform-unread", "1.9.7", "", "", "");
     let o = d.run(&["plan", "jobs/j.nomad"]);
     assert_eq!(text(&o.stderr), "");
+}
+
+/// `kill_signal` implies `${attr.os.signals} set_contains SIG...`
+/// (Job.RequiredSignals): placed, or filtered on every node, as the
+/// release's Linux client reports its signals.
+fn signal(version: &str, sig: &str) -> (bool, String) {
+    let tag = format!("platform-sig-{version}-{sig}");
+    let d = project(
+        &tag,
+        version,
+        "",
+        "",
+        &format!("      kill_signal = \"{sig}\"\n"),
+    );
+    let o = d.run(&["plan", "jobs/j.nomad"]);
+    let out = text(&o.stdout);
+    let placed = out.contains("- All tasks successfully allocated.");
+    let filtered = out.contains(&format!(
+        // The wording is the release's ("filtered 2 nodes" at 0.9.3).
+        "* Constraint \"${{attr.os.signals}} set_contains {sig}\""
+    ));
+    assert!(placed != filtered, "{version} {sig}: {out}");
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "{NOTE}${{attr.os.signals}} (Nomad {version}'s Linux list)"
+        )),
+        "{version} {sig}: {err}"
+    );
+    (placed, out)
+}
+
+#[test]
+fn signals_follow_the_release_at_0_9_3() {
+    for (sig, placed) in [
+        ("SIGVTALRM", false),
+        ("SIGNULL", false),
+        ("SIGURG", true),
+        ("SIGCHLD", true),
+        ("SIGHUP", true),
+    ] {
+        assert_eq!(signal("0.9.3", sig).0, placed, "0.9.3 {sig}");
+    }
+}
+
+#[test]
+fn signals_follow_the_release_at_1_3_3_and_1_9_7() {
+    for v in ["1.3.3", "1.9.7"] {
+        for (sig, placed) in [
+            ("SIGVTALRM", false),
+            ("SIGNULL", true),
+            ("SIGURG", false),
+            ("SIGCHLD", false),
+            ("SIGHUP", true),
+        ] {
+            assert_eq!(signal(v, sig).0, placed, "{v} {sig}");
+        }
+    }
 }

@@ -219,6 +219,24 @@ fn node_nets(world: &World, pool: &ClientPool, index: u32) -> NodeNets {
     nets
 }
 
+/// The signals a Linux client of release `v` reports as `os.signals`: every
+/// name in consul-template's `signals.SignalLookup` (client/fingerprint/
+/// signal.go), from its signals_unix.go at the version Nomad vendors or
+/// pins. SIGCHLD and SIGURG left it in consul-template 696ce99e (v0.27.0;
+/// Nomad 1.3.0 pins v0.29.0), SIGNULL came in ca152534 (Nomad 1.3.3 pins
+/// 583050a, its descendant; every later pin through 2.0.5's v0.42.1 has
+/// it). Every Nomad before 1.3.0 (vendored, v0.24.1, v0.25.x) has the 29
+/// below with SIGCHLD and SIGURG. No release reports SIGVTALRM.
+fn linux_signals(v: crate::version::NomadVersion) -> &'static str {
+    if v.at_least(1, 3, 3) {
+        "SIGNULL,SIGABRT,SIGALRM,SIGBUS,SIGCONT,SIGFPE,SIGHUP,SIGILL,SIGINT,SIGIO,SIGIOT,SIGKILL,SIGPIPE,SIGPROF,SIGQUIT,SIGSEGV,SIGSTOP,SIGSYS,SIGTERM,SIGTRAP,SIGTSTP,SIGTTIN,SIGTTOU,SIGUSR1,SIGUSR2,SIGWINCH,SIGXCPU,SIGXFSZ"
+    } else if v.at_least(1, 3, 0) {
+        "SIGABRT,SIGALRM,SIGBUS,SIGCONT,SIGFPE,SIGHUP,SIGILL,SIGINT,SIGIO,SIGIOT,SIGKILL,SIGPIPE,SIGPROF,SIGQUIT,SIGSEGV,SIGSTOP,SIGSYS,SIGTERM,SIGTRAP,SIGTSTP,SIGTTIN,SIGTTOU,SIGUSR1,SIGUSR2,SIGWINCH,SIGXCPU,SIGXFSZ"
+    } else {
+        "SIGABRT,SIGALRM,SIGBUS,SIGCHLD,SIGCONT,SIGFPE,SIGHUP,SIGILL,SIGINT,SIGIO,SIGIOT,SIGKILL,SIGPIPE,SIGPROF,SIGQUIT,SIGSEGV,SIGSTOP,SIGSYS,SIGTERM,SIGTRAP,SIGTSTP,SIGTTIN,SIGTTOU,SIGURG,SIGUSR1,SIGUSR2,SIGWINCH,SIGXCPU,SIGXFSZ"
+    }
+}
+
 /// Fingerprinted attributes of a simulated client (see `build_node`).
 fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &'static str)> {
     let mut out = vec![
@@ -227,10 +245,7 @@ fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &
         ("consul.connect", "true"),
         ("vault.version", "1.1.3"),
         ("vault.accessible", "true"),
-        (
-            "os.signals",
-            "SIGABRT,SIGALRM,SIGBUS,SIGCHLD,SIGCONT,SIGFPE,SIGHUP,SIGILL,SIGINT,SIGIO,SIGIOT,SIGKILL,SIGPIPE,SIGPROF,SIGQUIT,SIGSEGV,SIGSTOP,SIGSYS,SIGTERM,SIGTRAP,SIGTSTP,SIGTTIN,SIGTTOU,SIGURG,SIGUSR1,SIGUSR2,SIGVTALRM,SIGWINCH,SIGXCPU,SIGXFSZ",
-        ),
+        ("os.signals", linux_signals(v)),
     ];
     if v.at_least(1, 3, 0) {
         out.push(("nomad.service_discovery", "true"));
