@@ -268,3 +268,41 @@ fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::linux_signals;
+    use crate::version::NomadVersion;
+
+    fn has(v: (u32, u32, u32), sig: &str) -> bool {
+        linux_signals(NomadVersion::new(v.0, v.1, v.2))
+            .split(',')
+            .any(|s| s == sig)
+    }
+
+    /// The three eras of consul-template's Linux list, at their edges.
+    #[test]
+    fn signals_per_release() {
+        for v in [(0, 9, 3), (1, 2, 16)] {
+            assert!(has(v, "SIGCHLD") && has(v, "SIGURG") && !has(v, "SIGNULL"));
+        }
+        for v in [(1, 3, 0), (1, 3, 2)] {
+            assert!(!has(v, "SIGCHLD") && !has(v, "SIGURG") && !has(v, "SIGNULL"));
+        }
+        for v in [(1, 3, 3), (2, 0, 5)] {
+            assert!(!has(v, "SIGURG") && has(v, "SIGNULL"));
+        }
+        for v in [(0, 9, 3), (1, 3, 0), (2, 0, 5)] {
+            assert!(!has(v, "SIGVTALRM") && has(v, "SIGHUP"));
+        }
+        let count = |v: (u32, u32, u32)| {
+            linux_signals(NomadVersion::new(v.0, v.1, v.2))
+                .split(',')
+                .count()
+        };
+        assert_eq!(
+            (count((1, 2, 16)), count((1, 3, 0)), count((1, 3, 3))),
+            (29, 27, 28)
+        );
+    }
+}
