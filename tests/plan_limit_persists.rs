@@ -48,8 +48,8 @@ fn project(tag: &str, a_cpu: u32, ja_cpu: u32, g1_cpu: u32, g2: (u32, u32)) -> T
 
 /// p30: g2 (3 × 1000) fails only when g1 lands on a "b" node: order
 /// g1,g2,g0 and "a" not among the two examined, 1/8 × 1/2.
-fn p30() -> TempDir {
-    project("limit-persists-p30", 1000, 400, 500, (3, 1000))
+fn p30(tag: &str) -> TempDir {
+    project(tag, 1000, 400, 500, (3, 1000))
 }
 
 /// p31: g2 (4 × 700) needs "a" too, so fails when g1 takes "a": always
@@ -94,7 +94,7 @@ fn tolerance(p: f64) -> f64 {
 #[test]
 fn p30_g2_fails_one_time_in_sixteen() {
     let want = 1.0 / 16.0;
-    let got = g2_fails(&p30());
+    let got = g2_fails(&p30("limit-persists-p30-samples"));
     assert!(
         (got - want).abs() <= tolerance(want),
         "share {got}, Nomad {want}"
@@ -115,7 +115,7 @@ fn p31_g2_fails_thirteen_times_in_sixteen() {
 /// note says they examine two, g1 joins g0 on "a" and everything places.
 #[test]
 fn after_the_affinity_group_no_limit_of_two_note() {
-    let d = p30();
+    let d = p30("limit-persists-p30-seeds");
     let mut g0_first = 0;
     for seed in 1..=24 {
         let s = seed.to_string();
@@ -152,4 +152,37 @@ fn after_the_affinity_group_no_limit_of_two_note() {
         assert_eq!(placed.len(), 5, "seed {seed}: every allocation placed");
     }
     assert!(g0_first >= 10, "only {g0_first} of 24 seeds place g0 first");
+}
+
+/// The raised limit is max(count, 100) from 1.2.4 and its backports
+/// 1.1.10 and 1.0.16 (#11712), every node before: with 150 fitting
+/// clients only those releases leave the node to the shuffle.
+#[test]
+fn the_raised_limit_is_a_hundred_from_the_backports_of_11712() {
+    for (version, hundred) in [
+        ("1.0.15", false),
+        ("1.0.16", true),
+        ("1.1.9", false),
+        ("1.1.10", true),
+        ("1.2.3", false),
+        ("1.2.4", true),
+    ] {
+        let d = TempDir::new(&format!("limit-hundred-{version}"));
+        d.put(
+            "rules/cluster.hcl",
+            &format!("nomad_version = \"{version}\"\nregion = \"global\"\nclient \"c\" {{\n  count = 150\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 20000\n  drivers = [\"docker\"]\n  meta = {{ k = \"a\" }}\n}}\n"),
+        );
+        d.put(
+            "jobs/j.nomad",
+            "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    affinity {\n      attribute = \"${meta.k}\"\n      value     = \"a\"\n    }\n    task \"t\" {\n      driver = \"docker\"\n      config { image = \"nginx:1\" }\n      resources {\n        cpu = 100\n        memory = 100\n      }\n    }\n  }\n}\n",
+        );
+        let o = d.run(&["plan", "--no-cache", "--format", "json", "jobs/j.nomad"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let notes = v["Preflight"]["Nondeterminism"].to_string();
+        assert_eq!(
+            notes.contains("more nodes fit than the 100 Nomad examines per placement"),
+            hundred,
+            "{version}: {notes}"
+        );
+    }
 }

@@ -58,7 +58,8 @@ impl Engine<'_> {
     }
 
     /// The limit for this select. A group with affinities or spreads sets
-    /// it to max(count, 100) (from 1.2.4; before, MaxInt32), and nothing
+    /// it to max(count, 100) (from 1.2.4, 1.1.10 and 1.0.16; before,
+    /// MaxInt32), and nothing
     /// but `SetNodes` lowers it again: every later group of the evaluation
     /// examines that many nodes too (`GenericStack.Select`,
     /// scheduler/stack.go v0.9.3:147, v1.6.0:176-184;
@@ -71,7 +72,11 @@ impl Engine<'_> {
             || !ask.job.spreads.is_empty()
             || !ask.tg.spreads.is_empty();
         if has_aff {
-            self.limit = if self.world.nomad_version.at_least(1, 2, 4) {
+            self.limit = if self
+                .world
+                .nomad_version
+                .has(crate::version::Fix::SpreadLimitCount)
+            {
                 usize::try_from(ask.tg.count.max(100)).unwrap_or(usize::MAX)
             } else {
                 usize::MAX

@@ -112,6 +112,9 @@ pub enum Fix {
     /// The generic scheduler renames a placement whose name an existing
     /// allocation of the group already shares with another.
     DuplicateAllocNames,
+    /// A group with affinities or spreads examines max(count, 100) nodes
+    /// per placement, not every node.
+    SpreadLimitCount,
 }
 
 /// One row of [`BACKPORTS`].
@@ -259,6 +262,11 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::DuplicateAllocNames,
         since: &[v(1, 4, 14), v(1, 5, 10), v(1, 6, 3), v(1, 7, 0)],
         cite: "#18873 \"scheduler: Ensure duplicate allocation indexes are tracked and fixed when performing job updates\" (3c8eb54dfc; scheduler/generic_sched.go computePlacements `IsDuplicate`, reconcile_util.go `bitmapFrom`): v1.4.14, v1.5.10, v1.6.3, v1.7.0",
+    },
+    Backport {
+        fix: Fix::SpreadLimitCount,
+        since: &[v(1, 0, 16), v(1, 1, 10), v(1, 2, 4)],
+        cite: "#11712 \"scheduler: fix quadratic performance with spread blocks\" (2d4e5b8fe9; scheduler/stack.go `tg.Count < 100`): v1.2.4, v1.1.10, v1.0.16",
     },
 ];
 
