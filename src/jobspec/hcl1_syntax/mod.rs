@@ -179,6 +179,18 @@ pub enum Literals {
 
 /// lexMode: the first character that is not Unicode white space is `{`.
 fn read_as_json(bytes: &[u8]) -> bool {
+    // The first byte that is not ASCII white space decides when it is
+    // ASCII (char::is_whitespace's ASCII members are these six): the
+    // chunks below validate the whole file as UTF-8 first, ~60 K
+    // instructions of a `check --staged` for one character.
+    match bytes
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+    {
+        None => return false,
+        Some(b) if b.is_ascii() => return *b == b'{',
+        Some(_) => {}
+    }
     for chunk in bytes.utf8_chunks() {
         let lead = chunk.valid().trim_start();
         if let Some(c) = lead.chars().next() {

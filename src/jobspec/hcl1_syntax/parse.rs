@@ -54,6 +54,11 @@ pub struct Parser<'a> {
     literals_of: Option<&'a str>,
     /// The first literal hcl v1 cannot read, by offset.
     unreadable: Option<usize>,
+    /// The current item's keys, kept as tokens: their text is wanted only
+    /// for an error's words, and a String per key (allocated, copied,
+    /// dropped) was most of what the parser itself spent. One buffer for
+    /// the file: an item's keys are used before its value is parsed.
+    keys: Vec<Token>,
 }
 
 impl<'a> Parser<'a> {
@@ -74,6 +79,7 @@ impl<'a> Parser<'a> {
             lossy: false,
             literals_of: None,
             unreadable: None,
+            keys: Vec::new(),
         }
     }
 
@@ -122,11 +128,16 @@ impl<'a> Parser<'a> {
     }
 
     fn text(&mut self, t: &Token) -> String {
+        self.text_ref(t).to_string()
+    }
+
+    /// A token's text, or "" (and `lossy`) when it is not UTF-8.
+    fn text_ref(&mut self, t: &Token) -> &'a str {
         match std::str::from_utf8(self.sc.text(t)) {
-            Ok(s) => s.to_string(),
+            Ok(s) => s,
             Err(_) => {
                 self.lossy = true;
-                String::new()
+                ""
             }
         }
     }
@@ -158,10 +169,10 @@ impl<'a> Parser<'a> {
 
     fn object_item(&mut self) -> Result<(), Error> {
         let (keys, mut err) = self.object_key();
-        if !keys.is_empty() && matches!(err, Some(Error::Eof)) {
+        if keys > 0 && matches!(err, Some(Error::Eof)) {
             err = None;
         }
-        if !keys.is_empty() && err.is_some() && self.tok.kind == Kind::RBrace {
+        if keys > 0 && err.is_some() && self.tok.kind == Kind::RBrace {
             // Keys without a value before a `}`: reported as such below.
             err = None;
             self.tok.kind = Kind::Eof;
@@ -173,9 +184,12 @@ impl<'a> Parser<'a> {
             Kind::Assign => self.object()?,
             Kind::LBrace => self.object_type()?,
             _ => {
+                let words: Vec<&str> = (self.keys.get(..keys).unwrap_or_default().iter())
+                    .map(|t| std::str::from_utf8(self.sc.text(t)).unwrap_or(""))
+                    .collect();
                 let msg = format!(
                     "key '{}' expected start of object ('{{') or assignment ('=')",
-                    keys.join(" ")
+                    words.join(" ")
                 );
                 return Err(match self.era {
                     Era::New => Error::At(self.tok.pos, msg),
@@ -189,27 +203,33 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn object_key(&mut self) -> (Vec<String>, Option<Error>) {
-        let mut keys = Vec::new();
+    /// The item's keys into `self.keys`; how many count (0 after a
+    /// misplaced `=`, whatever was read).
+    fn object_key(&mut self) -> (usize, Option<Error>) {
+        self.keys.clear();
         loop {
+            let keys = self.keys.len();
             let t = self.scan();
             match t.kind {
                 Kind::Eof => return (keys, Some(Error::Eof)),
                 Kind::Assign => {
-                    let msg = match keys.len() {
+                    let msg = match keys {
                         0 => "no object keys found!".to_string(),
                         1 => return (keys, None),
                         _ => "nested object expected: LBRACE got: ASSIGN".to_string(),
                     };
-                    return (Vec::new(), Some(Error::At(t.pos, msg)));
+                    return (0, Some(Error::At(t.pos, msg)));
                 }
                 Kind::LBrace => {
-                    let err = keys
-                        .is_empty()
+                    let err = (keys == 0)
                         .then(|| Error::At(t.pos, "expected: IDENT | STRING got: LBRACE".into()));
                     return (keys, err);
                 }
-                Kind::Ident | Kind::Str => keys.push(self.text(&t)),
+                Kind::Ident | Kind::Str => {
+                    // Read now for `lossy`, as each key always was.
+                    self.text_ref(&t);
+                    self.keys.push(t);
+                }
                 Kind::Illegal if self.era == Era::Old => {
                     self.printed_illegal += 1;
                     if self.sc.panicked {

@@ -395,10 +395,19 @@ impl<'a> Scanner<'a> {
 
     fn identifier(&mut self) -> &'a [u8] {
         let start = self.pos.offset.saturating_sub(self.last_char_len);
-        let mut ch = self.next();
-        while self.letter(ch) || self.digit(ch) || ch == u32::from('-') || ch == u32::from('.') {
-            ch = self.next();
-        }
+        let ch = loop {
+            // The ASCII run of the identifier in one step (letters, digits,
+            // `_`, `-`, `.`: each one the test below passes, with no
+            // question of Go's tables), as many `next` calls would read
+            // it; a call a character was ~45 K instructions of a
+            // `check --staged` judged as 0.9.3.
+            self.skip(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+            let ch = self.next();
+            if !(self.letter(ch) || self.digit(ch) || ch == u32::from('-') || ch == u32::from('.'))
+            {
+                break ch;
+            }
+        };
         if ch != EOF {
             self.unread();
         }

@@ -144,3 +144,36 @@ fn literals_read_in_the_parse_are_the_scans() {
         Some(Literals::NotRead)
     );
 }
+
+/// The ASCII shortcut of `read_as_json` answers as the chunked reading
+/// of the whole text does (guard: the answers were the same before it).
+#[test]
+fn json_is_told_by_the_first_character_past_white_space() {
+    fn chunked(bytes: &[u8]) -> bool {
+        for chunk in bytes.utf8_chunks() {
+            if let Some(c) = chunk.valid().trim_start().chars().next() {
+                return c == '{';
+            }
+            if !chunk.invalid().is_empty() {
+                return false;
+            }
+        }
+        false
+    }
+    let cases: [&[u8]; 11] = [
+        b"",
+        b" \t\r\n\x0b\x0c",
+        b"{}",
+        b" \n {\"job\": 1}",
+        b"job \"a\" {}",
+        b"\xff{",
+        b"  \xef\xbb\xbf{",
+        b"\xc2\x85{",
+        b"\xe3\x80\x80{",
+        b"\n\x00{",
+        b"  #{",
+    ];
+    for bytes in cases {
+        assert_eq!(super::read_as_json(bytes), chunked(bytes), "{bytes:?}");
+    }
+}
