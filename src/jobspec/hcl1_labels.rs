@@ -116,10 +116,18 @@ fn walk(node: &mut Node, path: &mut Vec<String>, src: &Source, diags: &mut Diags
             );
         }
     }
-    let (gone, kept): (Vec<Node>, Vec<Node>) = std::mem::take(&mut node.blocks)
-        .into_iter()
-        .partition(skipped);
-    node.blocks = kept;
+    // Most nodes skip no block: their children stay where they are rather
+    // than each moved out and back in (a node is large; the moves were
+    // most of this walk's memcpy).
+    let gone: Vec<Node> = if node.blocks.iter().any(skipped) {
+        let (gone, kept) = std::mem::take(&mut node.blocks)
+            .into_iter()
+            .partition(skipped);
+        node.blocks = kept;
+        gone
+    } else {
+        Vec::new()
+    };
     for b in gone.iter().filter(|b| !panics.contains(&b.ident.as_str())) {
         let kind = &b.ident;
         let (text, help) = if b.labels.is_empty() {
