@@ -305,7 +305,10 @@ fn walk<'a>(
     }
     // How many blocks of each name came before (a count per name, not a
     // scan of all earlier blocks: thousands of `port` blocks were n²).
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // foldhash, seeded per process as SipHash is: std's RandomState and
+    // SipHash per block name were ~40 K instructions of a `check --staged`.
+    let mut seen: std::collections::HashMap<&str, usize, foldhash::fast::RandomState> =
+        std::collections::HashMap::default();
     // parseConnect returns before it reads a sidecar_task beside no
     // sidecar_service (hcl1_dropped.rs): none of its keys is checked.
     let sidecar = b
