@@ -18,6 +18,7 @@ pub mod disk_cache;
 pub mod driver_check;
 mod dynamic_ports;
 pub mod engine;
+mod eval_plan;
 pub mod feasibility;
 pub mod fit;
 pub mod generic;
