@@ -168,27 +168,10 @@ fn np207_gives_the_odds_of_a_drawn_device_failure() {
         devices,
         &["nvidia/gpu", "nvidia/gpu/2080"],
     );
-    let bin = std::env::var_os("NOMAD_PREFLIGHT_BIN")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(crate::common::bin);
-    let o = std::process::Command::new(bin)
-        .current_dir(&d.0)
-        .args(["check", "--world", "rules", "--format", "json", "g.nomad"])
-        .output()
-        .expect("runs");
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
-    let findings = doc["findings"].as_array().expect("findings");
-    let f = findings
-        .iter()
-        .find(|f| f["code"] == "NP207")
-        .unwrap_or_else(|| panic!("no NP207: {doc}"));
+    let (_, f, doc) = crate::plan_driver_map_order::np207(&d.0);
+    let f = f.unwrap_or_else(|| panic!("no NP207: {doc}"));
     assert_eq!(f["severity"], "error", "{f}");
     let message = f["message"].as_str().unwrap_or_default();
-    let fails: u32 = message
-        .split("it fails in ")
-        .nth(1)
-        .and_then(|m| m.split(" of 100 other evaluations sampled").next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{message}"));
+    let fails = crate::plan_driver_map_order::np207_fails(message);
     assert!((70..100).contains(&fails), "{message}");
 }

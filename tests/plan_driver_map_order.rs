@@ -143,34 +143,15 @@ fn check_gives_the_odds_at_0_9_3() {
 fn np207_gives_the_odds_of_a_drawn_failure() {
     let finding = |v: &str| {
         let d = project(&format!("np207-{v}"), v, &["java", "docker"]);
-        let bin = std::env::var_os("NOMAD_PREFLIGHT_BIN")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(crate::common::bin);
-        let o = std::process::Command::new(bin)
-            .current_dir(&d.0)
-            .args(["check", "--world", "rules", "--format", "json", "g.nomad"])
-            .output()
-            .expect("runs");
-        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
-        doc["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .find(|f| f["code"] == "NP207")
-            .cloned()
-            .unwrap_or_else(|| panic!("{v}: no NP207: {doc}"))
+        let (_, f, doc) = np207(&d.0);
+        f.unwrap_or_else(|| panic!("{v}: no NP207: {doc}"))
     };
     // An error at any share: the gate must not pass a group Nomad fails
     // to place in most of its evaluations.
     let f = finding("0.9.3");
     assert_eq!(f["severity"], "error", "{f}");
     let message = f["message"].as_str().unwrap_or_default();
-    let fails: u32 = message
-        .split("it fails in ")
-        .nth(1)
-        .and_then(|m| m.split(" of 100 other evaluations sampled").next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{message}"));
+    let fails = np207_fails(message);
     assert!((70..100).contains(&fails), "{message}");
     let help = f["help"].as_str().unwrap_or_default();
     assert!(
@@ -196,36 +177,56 @@ fn np207_gives_the_odds_of_a_drawn_failure() {
 #[test]
 fn np207_flags_a_group_other_draws_fail_to_place() {
     let d = project("np207-rare", "0.9.3", &["docker", "java"]);
-    let bin = std::env::var_os("NOMAD_PREFLIGHT_BIN")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(crate::common::bin);
-    let o = std::process::Command::new(bin)
-        .current_dir(&d.0)
-        .args(["check", "--world", "rules", "--format", "json", "g.nomad"])
-        .output()
-        .expect("runs");
+    let (o, f, doc) = np207(&d.0);
     assert_eq!(
         o.status.code(),
         Some(1),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let f = f.unwrap_or_else(|| panic!("no NP207: {doc}"));
+    assert_eq!(f["severity"], "error", "{f}");
+    let message = f["message"].as_str().unwrap_or_default();
+    let fails = np207_fails(message);
+    // 12.5 expected of 100 (binomial sd 3.3).
+    assert!((2..30).contains(&fails), "{message}");
+}
+
+/// `check --world rules --format json g.nomad` in project `dir`, by the
+/// binary under test (or `NOMAD_PREFLIGHT_BIN`): the run, its NP207
+/// finding if any, and the whole report.
+pub(crate) fn np207(
+    dir: &std::path::Path,
+) -> (
+    std::process::Output,
+    Option<serde_json::Value>,
+    serde_json::Value,
+) {
+    let bin = std::env::var_os("NOMAD_PREFLIGHT_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(crate::common::bin);
+    let o = std::process::Command::new(bin)
+        .current_dir(dir)
+        .args(["check", "--world", "rules", "--format", "json", "g.nomad"])
+        .output()
+        .expect("runs");
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let f = doc["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .find(|f| f["code"] == "NP207")
-        .cloned()
-        .unwrap_or_else(|| panic!("no NP207: {doc}"));
-    assert_eq!(f["severity"], "error", "{f}");
-    let message = f["message"].as_str().unwrap_or_default();
-    let fails: u32 = message
+        .cloned();
+    (o, f, doc)
+}
+
+/// The sampled failures NP207's message gives ("it fails in N of 100
+/// other evaluations sampled").
+pub(crate) fn np207_fails(message: &str) -> u32 {
+    message
         .split("it fails in ")
         .nth(1)
         .and_then(|m| m.split(" of 100 other evaluations sampled").next())
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{message}"));
-    // 12.5 expected of 100 (binomial sd 3.3).
-    assert!((2..30).contains(&fails), "{message}");
+        .unwrap_or_else(|| panic!("{message}"))
 }
