@@ -200,3 +200,72 @@ fn status_and_rehearsal_say_their_metric_lines_are_in_go_map_order() {
         text(&o.stderr)
     );
 }
+
+/// A rehearsal's JSON carries what its text's `note:` lines say of random
+/// orders, as `plan`'s `Preflight.Nondeterminism` does: the preemption
+/// summary's map order, and a diff list whose order Nomad draws (which the
+/// rehearsal's text did not say either). Fails on cb9694e8: no
+/// `nondeterminism` in the steps, no diff-order note in the text.
+#[test]
+fn a_rehearsal_says_its_random_orders_in_text_and_json() {
+    let d = preemption_world(
+        "mo-reh",
+        &[("low1", "service"), ("low2", "service"), ("low3", "batch")],
+    );
+    // A new job whose two constraints (its own and the one its service
+    // implies) no sort orders: the plan's diff draws their order.
+    d.put(
+        "web.nomad",
+        "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    constraint {\n      attribute = \"${attr.kernel.name}\"\n      value = \"linux\"\n    }\n    network {\n      port \"http\" {}\n    }\n    service {\n      name = \"web\"\n      port = \"http\"\n    }\n    task \"t\" {\n      driver = \"docker\"\n      config { image = \"redis:3\" }\n      resources {\n        cpu = 20\n        memory = 30\n      }\n    }\n  }\n}\n",
+    );
+    let cluster = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).expect("world");
+    d.put(
+        "rules/cluster.hcl",
+        &cluster.replace("nomad_version = \"0.9.3\"", "nomad_version = \"2.0.5\""),
+    );
+    let plan = d.run(&["plan", "--format", "json", "web.nomad"]);
+    let diff_notes = nondeterminism(&json(&plan));
+    assert!(
+        diff_notes
+            .iter()
+            .any(|n| n.contains("Constraint diffs is random")),
+        "{diff_notes:?}{}",
+        text(&plan.stderr)
+    );
+    d.put(
+        "rehearsals/demo.hcl",
+        "rehearsal \"mo\" {\n  description = \"random orders\"\n}\nstep \"preempt\" {\n  command = \"nomad job plan high.nomad\"\n  expect {\n    output_contains = \"Preemptions\"\n  }\n}\nstep \"web\" {\n  command = \"nomad job plan web.nomad\"\n  expect {\n    output_contains = \"Task Group\"\n  }\n}\n",
+    );
+    let o = d.run(&["rehearse", "--samples", "0", "rehearsals/demo.hcl"]);
+    let out = text(&o.stdout);
+    assert!(out.contains(PREEMPTION_NOTE), "{out}");
+    for n in &diff_notes {
+        assert!(out.contains(&format!("note: {n}\n")), "{n}\n{out}");
+    }
+    let o = d.run(&[
+        "rehearse",
+        "--samples",
+        "0",
+        "--format",
+        "json",
+        "rehearsals/demo.hcl",
+    ]);
+    let v = json(&o);
+    let step = |i: usize| -> Vec<String> {
+        v["steps"][i]["nondeterminism"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        step(0)
+            .iter()
+            .any(|n| format!("note: {n}\n") == PREEMPTION_NOTE),
+        "{v}"
+    );
+    assert_eq!(step(1), diff_notes, "{v}");
+}

@@ -22,10 +22,11 @@ pub struct Observation {
     pub assumed: Vec<crate::planner::assumed::Assumption>,
     /// The fields the step's plan shows masked (`diff::secrets`).
     pub masked: Vec<&'static str>,
-    /// The lines of the step's output Nomad prints in Go's map order
-    /// (`render::map_order`: a plan's preemption summary, the metric lines
-    /// of a plan, a run's monitor or a job's Placement Failure), said
-    /// under it as `plan` says them.
+    /// What is random in the step's output: a plan's diff lists whose
+    /// order Nomad draws (`diff::set_order`), then the lines Nomad prints
+    /// in Go's map order (`render::map_order`: a plan's preemption summary,
+    /// the metric lines of a plan, a run's monitor or a job's Placement
+    /// Failure), said under it as `plan` says them.
     pub map_order: Vec<String>,
     /// Job statuses after the step, by (namespace, job).
     pub statuses: BTreeMap<(String, String), JobStatus>,

@@ -282,6 +282,12 @@ pub fn json(rehearsal: &Rehearsal, world: &World, outcome: &Outcome) -> Value {
                 "output": res.observation.output,
                 "exit_code": res.observation.exit_code,
                 "assumed": crate::planner::assumed::json(&res.observation.assumed),
+                // What the text's `note:` lines say of its random orders and
+                // masked values, as `plan`'s `Preflight.Nondeterminism` and
+                // `Preflight.Masked` say them.
+                "nondeterminism": res.observation.map_order,
+                "masked": crate::diff::secrets::note(&res.observation.masked)
+                    .map(|note| json!({"Fields": res.observation.masked, "Note": note})),
                 "expectations": expectations,
             })
         })

@@ -251,9 +251,12 @@ impl<'a> Session<'a> {
                     }
                 };
                 result.warnings.clear();
-                // Nomad's text prints these lines in Go's map order.
+                // The diff's lists whose order Nomad draws, then the lines
+                // Nomad's text prints in Go's map order: `plan`'s notes.
                 let map_order = if shows_text && self.render {
-                    render::map_order::notes(&result)
+                    let mut notes = diff.order_notes.clone();
+                    notes.extend(render::map_order::notes(&result));
+                    notes
                 } else {
                     Vec::new()
                 };
