@@ -209,6 +209,7 @@ mod plan_alloc_names;
 mod plan_assumed_consumers;
 mod plan_assumed_notes;
 mod plan_assumed_platform;
+mod plan_assumed_preemption;
 mod plan_by_hand;
 mod plan_canonical_zeros;
 mod plan_changed;

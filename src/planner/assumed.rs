@@ -30,6 +30,11 @@ pub enum Setting {
     /// A hand-written pool's platform: `kernel.name`, `os.name`,
     /// `cpu.arch` and the Linux `os.signals` list (redteam13 R13-21).
     ClientPlatform,
+    /// A written world's `scheduler { preemption { TYPE } }` left to
+    /// Nomad's default (only system jobs preempt) where the plan preempted
+    /// or failed to place for room: `nomad operator scheduler set-config`
+    /// changes it on a running cluster.
+    SchedulerPreemption,
     /// `plan --changed`: a job whose file now defines another job (its ID
     /// or namespace edited) is stopped before the later plans, as a
     /// pipeline model; `nomad job run` never stops it (Job.Register
@@ -55,6 +60,7 @@ impl Setting {
             Setting::Sentinel => "sentinel",
             Setting::ClientFingerprints => "client_fingerprints",
             Setting::ClientPlatform => "client_platform",
+            Setting::SchedulerPreemption => "scheduler_preemption",
             Setting::ReplacedJobStopped => "replaced_job_stopped",
             Setting::RunningFromWorkTree(_) => "running_from_work_tree",
             Setting::RunningFromHead(_) => "running_from_head",
@@ -83,6 +89,7 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     out.extend(server_identities(world, admitted));
     out.extend(default_priority(world, submitted, result));
     out.extend(sentinel(world));
+    out.extend(scheduler_preemption(world, admitted, result));
     let read = unstated_reads(world, admitted);
     out.extend(fingerprints(&read));
     out.extend(platform(world, &read));
@@ -215,6 +222,69 @@ fn sentinel(world: &World) -> Option<Assumption> {
         line: format!(
             "planned as if no Sentinel policy applies: Nomad Enterprise {} checks the job against its submit-job Sentinel policies before planning, which nomad-preflight cannot evaluate (state `sentinel = \"none\"` in rules/cluster.hcl when `nomad sentinel list` shows none, `\"policies\"` when it shows some)",
             world.nomad_version
+        ),
+    })
+}
+
+/// A written world that leaves the planned job type's preemption to
+/// Nomad's default, when the plan rests on it: it preempted, or a group
+/// failed where some node was exhausted (room preemption could make).
+/// Nomad seeds the scheduler configuration with only system preemption on
+/// (nomad/structs/operator.go `PreemptionConfig`, the servers'
+/// `default_scheduler_config`); operators turn the others on with
+/// `nomad operator scheduler set-config`, and the demo did. An imported
+/// world reads scheduler.json, or says it was not saved.
+fn scheduler_preemption(world: &World, admitted: &Job, result: &PlanResult) -> Option<Assumption> {
+    if matches!(world.origin, WorldOrigin::Import(_)) {
+        return None;
+    }
+    let t = admitted.job_type;
+    let v = world.nomad_version;
+    let community = world.edition() == Some(crate::version::Edition::Community);
+    if !crate::scheduler::preempt::preemption_released(v, t)
+        || (community && crate::scheduler::preempt::community_lacks_preemption(v, t))
+    {
+        return None;
+    }
+    let key = match t {
+        crate::jobspec::JobType::System => "preemption.system",
+        crate::jobspec::JobType::Sysbatch => "preemption.sysbatch",
+        crate::jobspec::JobType::Batch => "preemption.batch",
+        crate::jobspec::JobType::Service => "preemption.service",
+    };
+    if world.scheduler.spans.written(key) {
+        return None;
+    }
+    let exhausted = result
+        .failed_tg_allocs
+        .values()
+        .any(|m| m.nodes_exhausted > 0);
+    if result.preempted_allocs.is_empty() && !exhausted {
+        return None;
+    }
+    let on = world.preemption_enabled(t);
+    let flag = key.trim_start_matches("preemption.");
+    // `nomad operator scheduler get-config`/`set-config` came in 1.4.0
+    // (command/operator_scheduler_*.go); before, only the HTTP API.
+    let (change, show) = if v.at_least(1, 4, 0) {
+        (
+            format!("`nomad operator scheduler set-config -preempt-{flag}-scheduler={}`", !on),
+            "`nomad operator scheduler get-config` shows it",
+        )
+    } else {
+        (
+            "the scheduler configuration API (`PUT /v1/operator/scheduler/configuration`)"
+                .to_string(),
+            "`GET /v1/operator/scheduler/configuration` shows it",
+        )
+    };
+    Some(Assumption {
+        setting: Setting::SchedulerPreemption,
+        line: format!(
+            "planned with Nomad's default preemption setting for {} jobs ({}): the world does not state it, and a cluster changed with {change} plans otherwise (state `scheduler {{ preemption {{ {flag} = {} }} }}` in rules/cluster.hcl; {show})",
+            t.as_str(),
+            if on { "on" } else { "off" },
+            on,
         ),
     })
 }

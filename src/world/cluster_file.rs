@@ -276,9 +276,24 @@ fn read_scheduler(
                 *slot = v;
             }
         }
+        // Which job types' preemption the world states: a plan resting on
+        // an unstated one says so (planner::assumed, SchedulerPreemption).
+        for key in PREEMPTION_KEYS {
+            if let Some(span) = pr.attr_span(key.trim_start_matches("preemption.")) {
+                cfg.spans.set(key, span);
+            }
+        }
     }
     cfg
 }
+
+/// The spans a `scheduler` block's `preemption` keys are recorded under.
+pub const PREEMPTION_KEYS: [&str; 4] = [
+    "preemption.system",
+    "preemption.sysbatch",
+    "preemption.batch",
+    "preemption.service",
+];
 
 const CLIENT_ATTRS: &[&str] = &[
     "count",

@@ -52,6 +52,7 @@ impl Rule for PlanAssumed {
                 Setting::Sentinel => "no Sentinel policy assumed",
                 Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",
                 Setting::ClientPlatform => "the clients' platform assumed",
+                Setting::SchedulerPreemption => "the scheduler's default preemption assumed",
                 Setting::ReplacedJobStopped => "a replaced job assumed stopped",
                 Setting::RunningFromWorkTree(_) => "an edited running file assumed submitted",
                 Setting::RunningFromHead(_) => "a running file that does not load run as committed",
