@@ -48,11 +48,7 @@ fn a_failure_preemption_could_change_says_the_default_is_assumed() {
         "{}",
         text(&o.stdout)
     );
-    assert!(
-        text(&o.stderr).contains(SERVICE_OFF),
-        "{}",
-        text(&o.stderr)
-    );
+    assert!(text(&o.stderr).contains(SERVICE_OFF), "{}", text(&o.stderr));
     let o = d.run(&["plan", "--format", "json", "high.nomad"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let settings: Vec<&str> = v["Preflight"]["Assumed"]
@@ -63,7 +59,9 @@ fn a_failure_preemption_could_change_says_the_default_is_assumed() {
     // check says it as NP221 (advice).
     let o = d.run(&["check", "high.nomad"]);
     assert!(
-        text(&o.stdout).contains("NP221 [advice] planned with Nomad's default preemption setting for service jobs (off)"),
+        text(&o.stdout).contains(
+            "NP221 [advice] planned with Nomad's default preemption setting for service jobs (off)"
+        ),
         "{}",
         text(&o.stdout)
     );

@@ -268,7 +268,10 @@ fn scheduler_preemption(world: &World, admitted: &Job, result: &PlanResult) -> O
     // (command/operator_scheduler_*.go); before, only the HTTP API.
     let (change, show) = if v.at_least(1, 4, 0) {
         (
-            format!("`nomad operator scheduler set-config -preempt-{flag}-scheduler={}`", !on),
+            format!(
+                "`nomad operator scheduler set-config -preempt-{flag}-scheduler={}`",
+                !on
+            ),
             "`nomad operator scheduler get-config` shows it",
         )
     } else {

@@ -259,41 +259,10 @@ fn read_scheduler(
         None => {}
     }
     if let Some(p) = r.single_block("preemption", diags) {
-        no_label(src, p, diags);
-        const P: Schema = Schema {
-            attrs: &["system", "sysbatch", "batch", "service"],
-            blocks: &[],
-        };
-        let pr = BodyReader::new(src, &p.body, &P, "preemption", diags);
-        let d = &mut cfg.preemption;
-        for (key, slot) in [
-            ("system", &mut d.system),
-            ("sysbatch", &mut d.sysbatch),
-            ("batch", &mut d.batch),
-            ("service", &mut d.service),
-        ] {
-            if let Some(v) = pr.bool(key, diags) {
-                *slot = v;
-            }
-        }
-        // Which job types' preemption the world states: a plan resting on
-        // an unstated one says so (planner::assumed, SchedulerPreemption).
-        for key in PREEMPTION_KEYS {
-            if let Some(span) = pr.attr_span(key.trim_start_matches("preemption.")) {
-                cfg.spans.set(key, span);
-            }
-        }
+        super::preemption_file::read(src, p, &mut cfg, diags);
     }
     cfg
 }
-
-/// The spans a `scheduler` block's `preemption` keys are recorded under.
-pub const PREEMPTION_KEYS: [&str; 4] = [
-    "preemption.system",
-    "preemption.sysbatch",
-    "preemption.batch",
-    "preemption.service",
-];
 
 const CLIENT_ATTRS: &[&str] = &[
     "count",

@@ -50,6 +50,7 @@ pub mod namespace_clusters;
 pub mod network_file;
 pub(crate) mod policy_file;
 mod pool_networks;
+mod preemption_file;
 pub mod quota_limits;
 mod quota_since;
 mod running_vars;
