@@ -144,25 +144,55 @@ fn formatdate(env: &FnEnv<'_>, a: &[Value]) -> Try {
     while i < chars.len() {
         let ch = chars[i];
         if ch == '\'' {
-            let mut j = i + 1;
-            loop {
-                match chars.get(j) {
-                    None => return Err(Miss::Arg(0, "unterminated literal '".into())),
-                    Some('\'') if chars.get(j + 1) == Some(&'\'') => {
-                        out.push('\'');
-                        j += 2;
+            // cty's splitDateFormat token: `''`, or a quote up to its
+            // closing quote (doubled quotes inside are escapes), or to the
+            // end of the format where none closes it.
+            let mut end = chars.len();
+            if chars.get(i + 1) == Some(&'\'') {
+                end = i + 2;
+            } else {
+                let mut k = i + 1;
+                while k < chars.len() {
+                    if chars[k] == '\'' {
+                        if k + 1 == chars.len() {
+                            // go-cty before 1.7.0 (commit 4cc7873) asks
+                            // the scanner for one byte more here even at
+                            // EOF, so bufio.Scanner stops and the quoted
+                            // literal that ends the format is dropped:
+                            // formatdate("YYYY'x'", ...) is "2018".
+                            if !super::params::cty_release(env.version).at_least(1, 7, 0) {
+                                return Ok(Value::String(out));
+                            }
+                            end = k + 1;
+                            break;
+                        }
+                        if chars[k + 1] == '\'' {
+                            k += 2;
+                            continue;
+                        }
+                        end = k + 1;
+                        break;
                     }
-                    Some('\'') => break,
-                    Some(x) => {
-                        out.push(*x);
-                        j += 1;
-                    }
+                    k += 1;
                 }
             }
-            if j == i + 1 {
-                out.push('\'');
+            let tok = &chars[i..end];
+            // FormatDate's Impl: a token not closed by a quote (or a lone
+            // quote) is refused; inside, each doubled quote is one quote.
+            if tok.len() == 1 || tok.last() != Some(&'\'') {
+                return Err(Miss::Arg(0, "unterminated literal '".into()));
             }
-            i = j + 1;
+            if tok.len() == 2 {
+                out.push('\'');
+            } else {
+                let raw = &tok[1..tok.len() - 1];
+                let mut r = 0;
+                while r < raw.len() {
+                    out.push(raw[r]);
+                    r += if raw[r] == '\'' { 2 } else { 1 };
+                }
+            }
+            i = end;
             continue;
         }
         if !ch.is_ascii_alphabetic() {
@@ -211,4 +241,47 @@ fn formatdate(env: &FnEnv<'_>, a: &[Value]) -> Try {
         i = j;
     }
     Ok(Value::String(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::NomadVersion;
+
+    fn at(v: NomadVersion, spec: &str) -> Res {
+        let env = FnEnv {
+            version: v,
+            ..FnEnv::default()
+        };
+        super::super::call(
+            &env,
+            "formatdate",
+            vec![
+                Value::String(spec.into()),
+                Value::String("2018-01-02T15:04:05Z".into()),
+            ],
+        )
+    }
+
+    /// What the rt14a oracle (go-cty v1.4.1's stdlib.FormatDate) prints,
+    /// and go-cty 1.7.0's fix of the trailing literal.
+    #[test]
+    fn a_trailing_quoted_literal_follows_each_cty_release() {
+        let (old, new) = (NomadVersion::new(1, 0, 5), NomadVersion::new(1, 0, 6));
+        let s = |x: &str| Ok(Value::String(x.into()));
+        assert_eq!(at(old, "YYYY'x'"), s("2018"));
+        assert_eq!(at(new, "YYYY'x'"), s("2018x"));
+        assert_eq!(at(old, "H 'o''clock'"), s("3 "));
+        assert_eq!(at(new, "H 'o''clock'"), s("3 o'clock"));
+        assert_eq!(at(old, "'a'''"), s(""));
+        assert_eq!(at(new, "'a'''"), s("a'"));
+        // Not at the end, or no closing quote last: the same everywhere.
+        for v in [old, new] {
+            assert_eq!(at(v, "'x'YYYY"), s("x2018"));
+            assert_eq!(at(v, "YYYY''"), s("2018'"));
+            assert_eq!(at(v, "'a''"), s("a'"));
+            assert!(at(v, "'abc").is_err());
+            assert!(at(v, "'").is_err());
+        }
+    }
 }
