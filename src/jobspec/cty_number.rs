@@ -258,7 +258,21 @@ fn above_at_512_bits(n: u128, p: u128) -> Option<bool> {
 /// Is `msg` a function's [`reason`] (a function's error text carries it
 /// to the call, which gives it this module's code)?
 pub fn is_reason(msg: &str) -> bool {
-    msg.starts_with("cannot tell what Nomad") && msg.contains("(big.Float)")
+    msg.starts_with("cannot tell what Nomad")
+        && (msg.contains("(big.Float)") || msg.contains(INT64_CAST))
+}
+
+/// The words of [`int64_reason`] that [`is_reason`] knows it by.
+const INT64_CAST: &str = "through a Go int64";
+
+/// Why `what` (a floor or ceil of a number at or past 2^63) is not known
+/// at Nomad `v`: go-cty before 1.9.0 (commit 924d9fc; Nomad 1.0.0-1.3.9
+/// pin 1.4.1 and 1.8.0) returns `cty.NumberIntVal(int64(math.Floor(x)))`
+/// (cty/function/stdlib/number.go), and Go leaves the conversion of an
+/// out-of-range float to the CPU that runs the `nomad` CLI (amd64 gives
+/// -9223372036854775808, arm64 saturates).
+pub fn int64_reason(v: crate::version::NomadVersion, what: &str) -> String {
+    format!("cannot tell what Nomad {v} makes of {what}: its go-cty puts the result {INT64_CAST} (stdlib/number.go before go-cty 1.9.0), and Go converts a float at or past 2^63 as the machine running `nomad` does (amd64 gives -9223372036854775808, arm64 the nearest int64)")
 }
 
 /// Why a var file's values are not known, for such a number in it.

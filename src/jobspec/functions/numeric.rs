@@ -75,8 +75,21 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         // CeilFunc/FloorFunc go through an integer (big.Float.Int, then
         // SetInt at go-cty 1.8+; NumberIntVal(int64(math.Ceil)) before):
         // the result is never a negative zero, as ceil(-0.5) is in f64.
-        "ceil" => Ok(Value::Number(n(arg(a, 0)?)?.ceil() + 0.0)),
-        "floor" => Ok(Value::Number(n(arg(a, 0)?)?.floor() + 0.0)),
+        "ceil" | "floor" => {
+            let x = n(arg(a, 0)?)?;
+            let r = if name == "ceil" { x.ceil() } else { x.floor() };
+            // Before go-cty 1.9.0 the result goes through int64(r), whose
+            // value past the int64 range Go leaves to the CPU; infinities
+            // are returned before it (cty_number::int64_reason).
+            let fits = (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&r);
+            if r.is_finite() && !fits && !super::params::cty_release(env.version).at_least(1, 9, 0)
+            {
+                return Err(
+                    cty_number::int64_reason(env.version, &format!("this {name}()")).into(),
+                );
+            }
+            Ok(Value::Number(r + 0.0))
+        }
         // SignumFunc reads its argument as a Go int first (gocty): a
         // fraction is an error, and 0 (of either sign) is 0. Rust's
         // signum(0.0) is 1.
@@ -207,5 +220,41 @@ mod tests {
                 "cannot parse \"zz\" as a base 10 integer".into()
             ))
         );
+    }
+
+    /// floor/ceil past the int64 range: go-cty before 1.9.0 converts
+    /// through int64 (machine-dependent), from 1.9.0 through big.Float.
+    #[test]
+    fn floor_and_ceil_past_int64_follow_each_cty_release() {
+        use crate::version::NomadVersion;
+        let at = |v: NomadVersion, f: &str, x: f64| {
+            let env = FnEnv {
+                version: v,
+                ..FnEnv::default()
+            };
+            call_detailed(&env, f, vec![num(x)])
+        };
+        let (old, new) = (NomadVersion::new(1, 3, 9), NomadVersion::new(1, 3, 10));
+        for f in ["floor", "ceil"] {
+            for x in [1e19, -1e19, 9_223_372_036_854_775_808.0] {
+                assert!(
+                    matches!(at(old, f, x), Err(CallError::CannotTell(m) | CallError::Failed(m))
+                        if cty_number::is_reason(&m)),
+                    "{f}({x})"
+                );
+                assert_eq!(at(new, f, x), Ok(num(x)));
+            }
+            // In range, and the smallest int64 itself: the same answer.
+            for v in [old, new, NomadVersion::new(1, 0, 0)] {
+                assert_eq!(
+                    at(v, f, -9_223_372_036_854_775_808.0),
+                    Ok(num(-9_223_372_036_854_775_808.0))
+                );
+                assert_eq!(at(v, f, 1e18), Ok(num(1e18)));
+                assert_eq!(at(v, f, f64::INFINITY), Ok(num(f64::INFINITY)));
+            }
+        }
+        assert_eq!(at(old, "floor", -1.5), Ok(num(-2.0)));
+        assert_eq!(at(old, "ceil", -0.5), Ok(num(0.0)));
     }
 }
