@@ -33,6 +33,14 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             _ => Err("values() requires a map as the first argument".into()),
         },
         "merge" => {
+            // go-cty before 1.7.1 (commit 36dc714; Nomad 1.0.0-1.0.5 pin
+            // 1.4.1) returns null when no argument is a non-null map,
+            // merge() too (stdlib/collection.go MergeFunc's allNull);
+            // later releases an empty object.
+            let all_null = a.iter().all(|m| matches!(m, Value::Null));
+            if all_null && !super::params::cty_release(env.version).at_least(1, 7, 1) {
+                return Ok(Value::Null);
+            }
             let mut out = BTreeMap::new();
             for m in a {
                 if !matches!(m, Value::Null) {
@@ -188,6 +196,32 @@ mod tests {
         assert_eq!(
             call(&env, "length", vec![Value::List(vec![Value::Null])]),
             Ok(Value::Number(1.0))
+        );
+    }
+
+    /// merge of nulls only: null before go-cty 1.7.1, `{}` from it (the
+    /// rt14a oracle's go-cty v1.4.1 prints cty.NullVal for merge(null, null)).
+    #[test]
+    fn merge_of_nulls_follows_each_cty_release() {
+        let at = |v: (u32, u32, u32), args: Vec<Value>| {
+            let env = FnEnv {
+                version: crate::version::NomadVersion::new(v.0, v.1, v.2),
+                ..FnEnv::default()
+            };
+            call(&env, "merge", args)
+        };
+        let empty = Ok(Value::Map(BTreeMap::new()));
+        assert_eq!(
+            at((1, 0, 5), vec![Value::Null, Value::Null]),
+            Ok(Value::Null)
+        );
+        assert_eq!(at((1, 0, 5), vec![]), Ok(Value::Null));
+        assert_eq!(at((1, 0, 6), vec![Value::Null, Value::Null]), empty);
+        assert_eq!(at((1, 0, 6), vec![]), empty);
+        let one = BTreeMap::from([("a".to_string(), Value::String("x".into()))]);
+        assert_eq!(
+            at((1, 0, 5), vec![Value::Null, Value::Map(one.clone())]),
+            Ok(Value::Map(one))
         );
     }
 }
