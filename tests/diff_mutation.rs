@@ -112,9 +112,14 @@ enum Seen {
 /// a `multiregion` block): regionForJob (job_endpoint.go@v2.0.5:1086-1089)
 /// sets such a job's region to "global" whatever the file writes. And a
 /// vault block's `policies`, which structs.Vault lost in 1.10
-/// (ApiTaskToStructsTask, job_endpoint.go@v1.10.0:1456-1466).
+/// (ApiTaskToStructsTask, job_endpoint.go@v1.10.0:1456-1466). And a
+/// network's `device` (ApiNetworkResourceToStructs copies no Device) and a
+/// task's `resources` `disk` (ApiResourcesToStructs copies no DiskMB), at
+/// every release (job_endpoint.go@v0.10.0 to @v2.0.5).
 const DROPPED_BY_NOMAD: &[(&str, &str)] = &[
     ("job", "region"),
+    ("network", "device"),
+    ("resources", "disk"),
     ("vault", "policies"),
     ("check", "advertise"),
     ("logs", "enabled"),
@@ -446,7 +451,8 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          agent never copies it into the job it plans (a check's `advertise`, a logs\n\
          block's `enabled` (from 1.5.5; 1.5.4's servers keep it as LogConfig `Enabled`), a group's `max_client_disconnect`,\n\
          `stop_after_client_disconnect` and `prevent_reschedule_on_lost`; the\n\
-         `region` of a multiregion job, always \"global\"; `reserved_ports` blocks\n\
+         `region` of a multiregion job, always \"global\"; a network's `device`; a\n\
+         task's `resources` `disk`; `reserved_ports` blocks\n\
          beside a `port` block, which jobspec2's normalizeNetworkPorts replaces), so\n\
          Nomad's plan shows no change either. No edit may plan\n\
          as \"no change\" otherwise.\n\n",

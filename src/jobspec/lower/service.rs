@@ -27,12 +27,17 @@ pub(super) fn service(n: &Node, cx: &mut Cx<'_>) -> Service {
             "weights",
             "kind",
             "check_restart",
-            // 1.0.0 to 1.2.x only (version_keys gates it); unread, so kept
-            // as the service's unmodelled part.
+            // 1.0.0 to 1.2.x only (version_keys gates it): read below and
+            // dropped, as Nomad drops it.
             "id",
         ],
         "service",
     );
+    // api.Service's `id` ("FIXME Id is unused", api/services.go v1.0.0 to
+    // v1.2.9; gone from 1.3.0, version_keys refuses it) is decoded but
+    // ApiServicesToStructs (command/agent/job_endpoint.go, same tags)
+    // copies no Id: Nomad's plan never sees it.
+    let _ = f.str(cx, "id");
     let mut s = Service {
         name: f.str(cx, "name").unwrap_or_default(),
         port_label: f.str(cx, "port").unwrap_or_default(),
@@ -191,6 +196,8 @@ pub(super) fn check(n: &Node, cx: &mut Cx<'_>) -> (ServiceCheck, Option<WrittenC
     // servers (command/agent/job_endpoint.go ApiServicesToStructs copies no
     // Advertise): read, and dropped as Nomad drops it.
     let _ = f.str(cx, "advertise");
+    // api.ServiceCheck's `id` (1.0.0 to 1.2.x), likewise never copied.
+    let _ = f.str(cx, "id");
     let header_block = f.block(cx, "header");
     if let Some(h) = header_block {
         for a in &h.attrs {

@@ -150,11 +150,15 @@ pub(super) fn resources(n: &Node, cx: &mut Cx<'_>) -> Resources {
         cores: f.int(cx, "cores").unwrap_or_default(),
         memory_mb: f.int(cx, "memory").unwrap_or_default(),
         memory_max_mb: f.int(cx, "memory_max").unwrap_or_default(),
-        disk_mb: f.int(cx, "disk").unwrap_or_default(),
         iops: f.int(cx, "iops").unwrap_or_default(),
         secrets_mb: f.int(cx, "secrets").unwrap_or_default(),
         ..Resources::default()
     };
+    // api.Resources' `disk` is decoded (and its type errors said), but
+    // ApiResourcesToStructs (command/agent/job_endpoint.go, v0.9.0 to
+    // v2.0.5; ApiTaskToStructsTask inline before) never copies DiskMB: the
+    // task's DiskMB Nomad plans and diffs is always 0.
+    let _ = f.int(cx, "disk");
     r.networks = f.blocks("network").map(|b| network(b, cx)).collect();
     r.devices = f
         .blocks("device")
@@ -202,13 +206,18 @@ pub(super) fn network(n: &Node, cx: &mut Cx<'_>) -> Network {
     );
     let mut net = Network {
         mode: f.str(cx, "mode").unwrap_or_default(),
-        device: f.str(cx, "device").unwrap_or_default(),
         cidr: f.str(cx, "cidr").unwrap_or_default(),
         ip: f.str(cx, "ip").unwrap_or_default(),
         mbits: f.int(cx, "mbits").unwrap_or_default(),
         hostname: f.str(cx, "hostname").unwrap_or_default(),
         ..Network::default()
     };
+    // api.NetworkResource's `device` is decoded but never copied:
+    // ApiNetworkResourceToStructs (command/agent/job_endpoint.go, v0.10.0
+    // to v2.0.5; ApiTaskToStructsTask inline at 0.9.x) copies Mode, CIDR,
+    // IP, Hostname, MBits, DNS, CNI and the ports only. A job's network
+    // device is only ever the one the scheduler picks.
+    let _ = f.str(cx, "device");
     // api NetworkResource's `reserved_ports` blocks are reserved as
     // written, unless the network has a `port` block: jobspec2's
     // normalizeNetworkPorts then sets ReservedPorts to the `port` blocks
