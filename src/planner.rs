@@ -115,6 +115,9 @@ pub enum CannotKnow {
     /// A periodic job whose next launch Nomad's Plan RPC never finishes
     /// computing ([`launch::settle`]): it never answers.
     Launch(crate::periodic::NeverAnswers),
+    /// A plan whose scheduling panics Nomad's server: `Job.Plan` returns
+    /// no plan ([`crate::scheduler::server_crash`]).
+    ServerCrash(crate::scheduler::server_crash::ServerCrash),
 }
 
 impl CannotKnow {
@@ -179,8 +182,13 @@ impl CannotKnow {
     ) -> Option<CannotKnow> {
         let updates = &result.desired_tg_updates;
         let v = world.nomad_version;
-        crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
-            .map(CannotKnow::SystemCanary)
+        // A panic ends the RPC where it happens: nothing after it counts.
+        let crashed = result.crashed.clone().map(CannotKnow::ServerCrash);
+        crashed
+            .or_else(|| {
+                crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
+                    .map(CannotKnow::SystemCanary)
+            })
             .or_else(|| {
                 let preempted = result.preempted_allocs.len();
                 crate::scheduler::preempt::edition_unknown(world, job, preempted)
@@ -211,7 +219,8 @@ impl CannotKnow {
             CannotKnow::SystemCanary(_)
             | CannotKnow::PreemptionEdition(_)
             | CannotKnow::Count(_)
-            | CannotKnow::Launch(_) => "NP225",
+            | CannotKnow::Launch(_)
+            | CannotKnow::ServerCrash(_) => "NP225",
         }
     }
 
@@ -233,6 +242,7 @@ impl CannotKnow {
             CannotKnow::Count(_) => "count past what is simulated",
             CannotKnow::Sentinel(_) => "Sentinel not evaluated",
             CannotKnow::Launch(_) => "Nomad's plan never answers",
+            CannotKnow::ServerCrash(_) => "Nomad's server panics",
         }
     }
 
@@ -254,6 +264,7 @@ impl CannotKnow {
             CannotKnow::Count(u) => u.line(job),
             CannotKnow::Sentinel(u) => u.line(),
             CannotKnow::Launch(u) => u.line(job),
+            CannotKnow::ServerCrash(u) => u.line(job),
         }
     }
 
@@ -275,6 +286,7 @@ impl CannotKnow {
             CannotKnow::Count(u) => ("Count", u.json()),
             CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
             CannotKnow::Launch(u) => ("PeriodicLaunch", u.json()),
+            CannotKnow::ServerCrash(u) => ("ServerCrash", u.json()),
         }
     }
 
@@ -306,6 +318,7 @@ impl CannotKnow {
             CannotKnow::Count(_) => crate::scheduler::count_bound::CountUnknown::HINT,
             CannotKnow::Sentinel(_) => assumed::SentinelUnknown::HINT,
             CannotKnow::Launch(_) => crate::periodic::NeverAnswers::HINT,
+            CannotKnow::ServerCrash(_) => crate::scheduler::server_crash::ServerCrash::HINT,
         }
     }
 }

@@ -146,6 +146,9 @@ pub struct Engine<'w> {
     pub(super) planned: Option<&'w super::sim::Planned>,
     /// What the SpreadIterator keeps across the evaluation's selects.
     pub(super) spread: super::spread::SpreadState,
+    /// The first panic of Nomad's server the evaluation reaches
+    /// ([`super::server_crash`]); a cell as ranking reads (`&self`).
+    pub(super) crash: std::cell::RefCell<Option<super::server_crash::ServerCrash>>,
 }
 
 /// A node's IDs its placements share ([`Engine::materialize`]), each made
@@ -259,6 +262,7 @@ impl<'w> Engine<'w> {
             net_ask: Default::default(),
             planned: None,
             spread: Default::default(),
+            crash: Default::default(),
             // `CSIVolumesByNodeID` reads each allocation's own job
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.

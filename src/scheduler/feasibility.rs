@@ -308,7 +308,7 @@ impl Engine<'_> {
                         ends_walk: fast_path_unavailable_ends_walk(version),
                     });
                 }
-                return self.distinct(ask, pos, n).map(Filtered::of);
+                return self.distinct_seen(ask, pos, n).map(Filtered::of);
             }
         }
         let fail = self.tg_checks(ask, pos, n, None);
@@ -321,7 +321,7 @@ impl Engine<'_> {
         if let Some(reason) = fail.or_else(|| self.available(ask, pos, n)) {
             return Some(Filtered::of(reason));
         }
-        self.distinct(ask, pos, n).map(Filtered::of)
+        self.distinct_seen(ask, pos, n).map(Filtered::of)
     }
 
     /// The group checks Nomad caches per computed class (`tgs`), in its

@@ -184,6 +184,7 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
     drawn.sort();
     drawn.dedup();
     result.drawn = drawn;
+    result.crashed = engine.crash.take();
 }
 
 fn result_namespace(engine: &Engine<'_>) -> String {

@@ -185,6 +185,7 @@ pub(super) fn system(
             existing,
             finished,
             evictions_left: node_reconciler.then_some(evictions_left),
+            ranked: None,
         });
     }
     let cx = Cx {
@@ -205,6 +206,7 @@ pub(super) fn system(
     let mut order_decided = false;
     for &pos in &nodes {
         let mut placed_here = false;
+        let mut ranks: Vec<(bool, bool)> = Vec::new();
         for i in super::super::group_order::per_node(engine, passes.len()) {
             let Some(p) = passes.get_mut(i) else {
                 continue;
@@ -216,10 +218,16 @@ pub(super) fn system(
             };
             let tried = place_on(engine, &cx, result, p, left, pos);
             p.evictions_left = own;
+            ranks.extend(p.ranked.take());
             match tried {
                 Tried::Placed => placed_here = true,
                 Tried::Failed => order_decided |= placed_here,
                 Tried::Other => {}
+            }
+        }
+        if ranked_after_preempting(ranks) {
+            if let Some(n) = engine.node(pos) {
+                engine.crash_if(engine.evicted_and_preempted(pos, n));
             }
         }
     }
@@ -279,6 +287,9 @@ struct Pass<'a> {
     finished: HashMap<&'a str, &'a Allocation>,
     /// From 1.11 each group's own update budget; before, the job's.
     evictions_left: Option<usize>,
+    /// Its last turn's rank of a node, if it got that far: (a destructive
+    /// update's replacement, it preempted) ([`ranked_after_preempting`]).
+    ranked: Option<(bool, bool)>,
 }
 
 /// What every group's placement on a node reads.
@@ -390,11 +401,15 @@ fn place_on(
         p.du.place = p.du.place.wrapping_add(1);
         p.new_places += 1;
     }
+    // Reached by an update only after its stop (the new placement's
+    // branch has none).
+    let update = here.is_some() || p.finished.contains_key(node.id.as_str());
     let name = format!("{}.{}[0]", cx.job.id, p.tg.name);
     p.tried += 1;
     let mut metric = AllocMetric::default();
     match engine.select_on(&p.ask, pos, cx.evict, cx.class_cache, &mut metric) {
         Ok(r) => {
+            p.ranked = Some((update, !r.victims.is_empty()));
             let alloc = engine.materialize(&p.ask, &r, &name, cx.eval_id, cx.new_version);
             p.du.preemptions += r.victims.len() as u64;
             engine.record(Some(pos), alloc, r.victims, false);
@@ -430,6 +445,7 @@ fn place_on(
         // @v1.10.5:309, @v2.0.5:346,487-545 (from 1.11 only the
         // deployment's own destructive count is taken back).
         Err(false) => {
+            p.ranked = Some((update, false));
             p.failed_selects += 1;
             p.failures += 1;
             p.first_failure.get_or_insert(metric);
@@ -449,4 +465,22 @@ fn merge_filtered(acc: &mut AllocMetric, m: &AllocMetric) {
     for (k, v) in &m.constraint_filtered {
         *acc.constraint_filtered.entry(k.clone()).or_insert(0) += v;
     }
+}
+
+/// Does Nomad's system scheduler rank a node again after a placement there
+/// preempted? `ranks`: each ranking turn on the node, in this plan's
+/// order, as (a destructive update's replacement, it preempted). Nomad
+/// stops every updated allocation first and places the updates after
+/// every new placement (`evictAndPlace` appends them to `diff.place`,
+/// scheduler/util.go v0.9.3; system_sched.go v0.9.3 computeJobAllocs),
+/// each select reading the node's proposed list (`ProposedAllocs`): before
+/// 0.9.7 and 0.10.2 that read panics where the plan also stops a live
+/// allocation on the node ([`super::super::server_crash`]).
+fn ranked_after_preempting(mut ranks: Vec<(bool, bool)>) -> bool {
+    // New placements first, each kind in this plan's order (stable).
+    ranks.sort_by_key(|(update, _)| *update);
+    ranks
+        .iter()
+        .position(|(_, preempted)| *preempted)
+        .is_some_and(|i| i + 1 < ranks.len())
 }

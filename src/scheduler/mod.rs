@@ -48,6 +48,7 @@ mod reconcile_terminal_tests;
 pub mod replay_cache;
 pub mod sample;
 pub mod select;
+pub mod server_crash;
 pub mod sim;
 mod spread;
 pub mod system_disconnect;
@@ -146,6 +147,9 @@ pub struct PlanResult {
     /// plan (a 0.9.0-0.10.3 system job updating an allocation on a node
     /// that is no candidate: `could not find node "ID"`).
     pub error: Option<String>,
+    /// The panic of Nomad's server this plan reaches, if any: `Job.Plan`
+    /// then returns nothing ([`server_crash`]).
+    pub crashed: Option<server_crash::ServerCrash>,
 }
 
 impl PlanResult {

@@ -102,6 +102,11 @@ impl Engine<'_> {
         // fitted. Eviction frees no address: the preemptor finds nothing
         // for an ask without bandwidth or reserved ports it could free.
         let version = self.world.nomad_version;
+        // Nomad's binpack reads the node's proposed list first (0.9-0.10);
+        // the system scheduler's order differs from ours: judged there.
+        if !system {
+            self.crash_if(self.evicted_and_preempted(pos, n));
+        }
         // `SetNode` first: a node whose own reserved ports collide is
         // skipped before anything is asked of it (1.0.16–1.3.1).
         if super::address_ports::set_node_collides(n, version) {
@@ -233,7 +238,10 @@ impl Engine<'_> {
                     // PreemptForNetwork, then the offer again without the
                     // victims (rank.go): either failing drops the node.
                     Err(miss) => {
-                        let pick = make(&victims).for_network(
+                        let p = make(&victims);
+                        let kept = p.networkless_kept();
+                        self.crash_if(super::server_crash::networkless_victim(version, kept, n));
+                        let pick = p.for_network(
                             net,
                             |d| device_bandwidth(n, live(), &earlier, d, version),
                             &proposed_order,
@@ -350,6 +358,8 @@ impl Engine<'_> {
         let mut drawn = None;
         let (devices, device_score) =
             self.assign_devices(ask, n, evict, &mut victims, &make, &mut drawn)?;
+        // What the network and device preemption took off the cached list.
+        let removed = victims.len();
         let remaining = proposed()
             .filter(|a| spared(&victims, a))
             .map(|a| &a.resources);
@@ -434,6 +444,9 @@ impl Engine<'_> {
             }
         }
         let score = scores.mean();
+        if !system {
+            self.crash_if(super::server_crash::cached_proposed(version, removed, n));
+        }
         Ok(RankedNode {
             node: pos,
             score,

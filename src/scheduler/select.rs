@@ -98,6 +98,8 @@ impl Engine<'_> {
             return false;
         }
         let read = std::mem::replace(&mut self.notes_read, false);
+        // Nomad never ranks these nodes: a panic ranking them is not its.
+        let crash = self.crash.take();
         let mut fits = false;
         for i in 0..unseen {
             let Some(&pos) = self.source.get((self.offset + i) % len) else {
@@ -112,6 +114,7 @@ impl Engine<'_> {
             }
         }
         self.notes_read = read;
+        self.crash.replace(crash);
         fits
     }
 

@@ -115,6 +115,13 @@ pub enum Fix {
     /// A group with affinities or spreads examines max(count, 100) nodes
     /// per placement, not every node.
     SpreadLimitCount,
+    /// `ProposedAllocs` trims the evicted allocations before it removes
+    /// the preempted ones (no second `RemoveAllocs` over the nil-tailed
+    /// slice: [`crate::scheduler::server_crash`]).
+    ProposedAllocsTrimmed,
+    /// `RemoveAllocs` copies instead of nil-ing the tail of the ranked
+    /// node's cached proposed list ([`crate::scheduler::server_crash`]).
+    RemoveAllocsCopies,
 }
 
 /// One row of [`BACKPORTS`].
@@ -267,6 +274,16 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::SpreadLimitCount,
         since: &[v(1, 0, 16), v(1, 1, 10), v(1, 2, 4)],
         cite: "#11712 \"scheduler: fix quadratic performance with spread blocks\" (2d4e5b8fe9; scheduler/stack.go `tg.Count < 100`): v1.2.4, v1.1.10, v1.0.16",
+    },
+    Backport {
+        fix: Fix::ProposedAllocsTrimmed,
+        since: &[v(0, 9, 7), v(0, 10, 2)],
+        cite: "#6792 \"core: Fixed server panic caused by a plan evicting and preempting allocs on a node\" (6112ad9f, issue #6787; scheduler/context.go `ProposedAllocs`): v0.9.7, v0.10.2",
+    },
+    Backport {
+        fix: Fix::RemoveAllocsCopies,
+        since: &[v(1, 0, 13), v(1, 1, 7), v(1, 2, 0)],
+        cite: "#11346 \"server: Fixed a panic that may occur when preempting multiple allocations on the same node\" (6d35e2fb, issue #11342; nomad/structs/funcs.go `RemoveAllocs`): v1.0.13, v1.1.7, v1.2.0",
     },
 ];
 

@@ -221,6 +221,10 @@ impl Violation {
 
 /// What the policy refuses in one shuffle's `result` of planning `job`.
 pub(super) fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec<Hit> {
+    // A shuffle whose scheduling panics Nomad's server does nothing.
+    if result.crashed.is_some() {
+        return Vec::new();
+    }
     let mut out: Vec<Hit> = result
         .preempted_allocs
         .iter()

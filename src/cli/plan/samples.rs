@@ -7,6 +7,14 @@ use crate::scheduler::{sample, PlanResult, Simulation, Tally};
 
 /// Outcomes of one sampled plan, in words.
 fn outcomes(r: &PlanResult) -> Vec<String> {
+    // A draw whose scheduling panics Nomad's server has no plan: none of
+    // its placements is an outcome, least of all a success.
+    if let Some(c) = &r.crashed {
+        return vec![format!(
+            "Nomad's server panics ({}): `nomad job plan` gets no plan",
+            c.issue()
+        )];
+    }
     let mut out = Vec::new();
     if r.failed_tg_allocs.is_empty() {
         out.push("every allocation is placed".to_string());

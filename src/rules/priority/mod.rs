@@ -42,6 +42,11 @@ pub struct Victim {
 /// The groups a plan preempts, each once, in plan order.
 pub fn victims(plan: &PlanResult) -> Vec<Victim> {
     let mut out: Vec<Victim> = Vec::new();
+    // A plan whose scheduling panics Nomad's server preempts nothing: the
+    // scheduler dies before its plan is submitted (server_crash).
+    if plan.crashed.is_some() {
+        return out;
+    }
     for a in &plan.preempted_allocs {
         let v = Victim {
             namespace: a.namespace.clone(),

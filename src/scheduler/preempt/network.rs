@@ -74,6 +74,20 @@ impl<'a> Preemptor<'a> {
         })
     }
 
+    /// A candidate `PreemptForNetwork` may not preempt (within
+    /// [`super::PRIORITY_GAP`]) that holds no network: before 0.9.3 Nomad
+    /// reads its `networks[0]` and panics
+    /// ([`crate::scheduler::server_crash::CrashBug::NetworklessVictim`]).
+    pub fn networkless_kept(&self) -> Option<&'a Allocation> {
+        self.candidates
+            .iter()
+            .find(|c| {
+                !outranks(self.job_priority, c.alloc.job_priority)
+                    && c.alloc.resources.networks.is_empty()
+            })
+            .map(|c| c.alloc)
+    }
+
     /// One device of [`Preemptor::for_network`]: None when a higher-priority
     /// allocation keeps an asked port there or the bandwidth cannot be met.
     fn on_device(

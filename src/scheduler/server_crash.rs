@@ -1,0 +1,271 @@
+//! Plans whose scheduling panics the Nomad server (red team rt14c:
+//! R14-20, R14-21, R14-22). `Job.Plan` runs the scheduler in the leader's
+//! RPC goroutine (`sched.Process`, nomad/job_endpoint.go), and nothing on
+//! the way recovers a panic: the only `recover()`s under nomad/ at v0.9.2,
+//! v0.9.3 and v1.1.6 are the periodic dispatcher's and `CronParseNext`'s,
+//! and Go's net/rpc `ServeRequest` calls the method with none. So the
+//! leader's process dies, or, where the agent the CLI talks to is the
+//! leader itself, the panic unwinds its HTTP handler (`Server.RPC` serves
+//! in memory, nomad/server.go) and net/http drops the connection. Either
+//! way `nomad job plan` gets no plan, and what it prints depends on the
+//! agent: no words of ours are Nomad's. The scheduler records the first
+//! panic where Nomad's code reaches it ([`Engine::crash_if`]), and the
+//! planner says "cannot tell" (`planner::CannotKnow::ServerCrash`).
+
+use super::engine::Engine;
+use crate::cluster::{Allocation, Node};
+use crate::jobspec::Job;
+use crate::version::{Fix, NomadVersion};
+
+/// Which of Nomad's panics the plan reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrashBug {
+    /// `EvalContext.ProposedAllocs` (scheduler/context.go, v0.9.0 to
+    /// v0.9.6, v0.10.0 and v0.10.1) removes the plan's stops from the
+    /// node's allocations with `RemoveAllocs`, which swaps each removed
+    /// one to the end and leaves `nil` there (nomad/structs/funcs.go), and
+    /// then removes the plan's preemptions from the same untrimmed slice:
+    /// the second pass reads a `nil`'s ID. Any later select that ranks a
+    /// node on which the plan both stops a live allocation and preempts
+    /// one panics (issue #6787, fixed by 6112ad9f, #6792).
+    EvictAndPreempt,
+    /// The BinPackIterator removes its network and device victims with
+    /// `RemoveAllocs` from the list the RankedNode caches
+    /// (`RankedNode.ProposedAllocs`, scheduler/rank.go v1.1.6:42-53,
+    /// 294, 364, 409); appending the placement's own allocation
+    /// (v1.1.6:480) refills one `nil` slot, so with two or more removed a
+    /// `nil` stays, and the generic stack's JobAntiAffinityIterator reads
+    /// its `JobID` (v1.1.6:564-581): "a panic that may occur when
+    /// preempting multiple allocations on the same node" (issue #11342,
+    /// fixed by 6d35e2fb, #11346, in 1.0.13, 1.1.7, 1.2.0). The system
+    /// stack has no job anti-affinity, so only service and batch jobs.
+    CachedProposed,
+    /// `PreemptForNetwork` (scheduler/preemption.go v0.9.2:301-306)
+    /// takes `networks[0]` of every candidate within 10 priority points
+    /// before it asks whether the allocation has a network: one without
+    /// panics with an index out of range (GH-5793, fixed by d342a24b,
+    /// #5794, in 0.9.3).
+    NetworklessVictim,
+}
+
+/// The panic a plan reaches, where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerCrash {
+    pub bug: CrashBug,
+    pub version: NomadVersion,
+    /// The name of the node being ranked when it panics.
+    pub node: String,
+    /// For [`CrashBug::CachedProposed`], how many allocations the network
+    /// and device preemption removed; for [`CrashBug::NetworklessVictim`]
+    /// the job of the allocation without a network; else empty.
+    pub detail: String,
+}
+
+impl ServerCrash {
+    /// The issue that reports it, as `hashicorp/nomad#N`.
+    pub fn issue(&self) -> &'static str {
+        match self.bug {
+            CrashBug::EvictAndPreempt => "hashicorp/nomad#6787",
+            CrashBug::CachedProposed => "hashicorp/nomad#11342",
+            CrashBug::NetworklessVictim => "hashicorp/nomad#5793",
+        }
+    }
+
+    /// The first release of each line with the fix.
+    pub fn fixed_in(&self) -> &'static [NomadVersion] {
+        const V093: &[NomadVersion] = &[NomadVersion::new(0, 9, 3)];
+        match self.bug {
+            CrashBug::EvictAndPreempt => Fix::ProposedAllocsTrimmed.since(),
+            CrashBug::CachedProposed => Fix::RemoveAllocsCopies.since(),
+            CrashBug::NetworklessVictim => V093,
+        }
+    }
+
+    fn fixed_text(&self) -> String {
+        let names: Vec<String> = self.fixed_in().iter().map(|v| v.to_string()).collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        }
+    }
+
+    /// What panics, in our words.
+    fn what(&self) -> String {
+        let node = crate::gotext::go_quote(&self.node);
+        match self.bug {
+            CrashBug::EvictAndPreempt => format!(
+                "a nil dereference in ProposedAllocs on node {node}, where the plan both stops and preempts allocations"
+            ),
+            CrashBug::CachedProposed => format!(
+                "a nil dereference in the job anti-affinity score of node {node}, whose network and device preemption removes {} allocations",
+                self.detail
+            ),
+            CrashBug::NetworklessVictim => format!(
+                "an index out of range in PreemptForNetwork on node {node}, where an allocation of job {} within 10 priority points has no network",
+                crate::gotext::go_quote(&self.detail)
+            ),
+        }
+    }
+
+    /// The one line every command prints for it (without a prefix).
+    pub fn line(&self, job: &Job) -> String {
+        format!(
+            "cannot tell what `nomad job plan` prints for job {}: Nomad {}'s server panics on this plan ({}: {}, fixed in {}), so `nomad job plan` gets no plan (the leader's process dies, or its agent drops the connection)",
+            crate::gotext::go_quote(&job.id),
+            self.version,
+            self.what(),
+            self.issue(),
+            self.fixed_text()
+        )
+    }
+
+    /// `Preflight.ServerCrash` in JSON.
+    pub fn json(&self) -> serde_json::Value {
+        let fixed: Vec<String> = self.fixed_in().iter().map(|v| v.to_string()).collect();
+        serde_json::json!({
+            "Issue": self.issue(),
+            "FixedIn": fixed,
+            "Node": self.node,
+            "Answers": false,
+        })
+    }
+
+    pub const HINT: &'static str =
+        "upgrade the servers to a release with the fix, or split the change so no one plan hits the panic; nomad-preflight prints no plan where Nomad's server panics";
+}
+
+impl Engine<'_> {
+    /// The distinct_hosts and distinct_property checks, where Nomad's
+    /// DistinctHostsIterator reads the node's proposed list first when a
+    /// `distinct_hosts` constraint is set on the job or the group
+    /// (scheduler/feasible.go v0.9.3:239 `ProposedAllocs`): the panic of
+    /// [`CrashBug::EvictAndPreempt`] comes before any of its verdicts.
+    pub(super) fn distinct_seen(
+        &self,
+        ask: &super::engine::Ask<'_>,
+        pos: usize,
+        n: &Node,
+    ) -> Option<String> {
+        let hosts =
+            |cs: &[crate::jobspec::Constraint]| cs.iter().any(|c| c.operand == "distinct_hosts");
+        // The system scheduler's order is judged where it places
+        // (`generic_system.rs`).
+        let generic = !ask.job.job_type.is_per_node();
+        if generic && (hosts(&ask.job.constraints) || hosts(&ask.tg.constraints)) {
+            self.crash_if(self.evicted_and_preempted(pos, n));
+        }
+        self.distinct(ask, pos, n)
+    }
+
+    /// Record `crash` unless one is recorded already (Nomad stops at the
+    /// first panic).
+    pub(super) fn crash_if(&self, crash: Option<ServerCrash>) {
+        if let Some(c) = crash {
+            self.crash.borrow_mut().get_or_insert(c);
+        }
+    }
+
+    /// [`CrashBug::EvictAndPreempt`]: does `ProposedAllocs` for the node at
+    /// `pos` panic? Only where the first `RemoveAllocs` removes a live
+    /// allocation (a stop of a terminal one leaves no `nil`) and the plan
+    /// preempts on the node: then the second pass always reaches a `nil`.
+    pub(super) fn evicted_and_preempted(&self, pos: usize, n: &Node) -> Option<ServerCrash> {
+        let version = self.world.nomad_version;
+        if version.has(Fix::ProposedAllocsTrimmed)
+            || !self.plan.preempted.iter().any(|(a, _)| a.node_id == n.id)
+        {
+            return None;
+        }
+        let live = self.by_node.get(pos)?;
+        let stored = |s: &Allocation| {
+            live.iter()
+                .any(|&i| self.state.allocs.get(i).is_some_and(|a| a.id == s.id))
+        };
+        self.plan
+            .stops
+            .iter()
+            .any(|s| s.node_id == n.id && stored(s))
+            .then(|| ServerCrash {
+                bug: CrashBug::EvictAndPreempt,
+                version,
+                node: n.name.clone(),
+                detail: String::new(),
+            })
+    }
+}
+
+/// [`CrashBug::CachedProposed`]: the generic stack yields node `n` whose
+/// network and device preemption removed `removed` allocations.
+pub(super) fn cached_proposed(
+    version: NomadVersion,
+    removed: usize,
+    n: &Node,
+) -> Option<ServerCrash> {
+    (removed >= 2 && !version.has(Fix::RemoveAllocsCopies)).then(|| ServerCrash {
+        bug: CrashBug::CachedProposed,
+        version,
+        node: n.name.clone(),
+        detail: removed.to_string(),
+    })
+}
+
+/// [`CrashBug::NetworklessVictim`]: `PreemptForNetwork` runs on node `n`
+/// with `kept`, a candidate it may not preempt that has no network.
+pub(super) fn networkless_victim(
+    version: NomadVersion,
+    kept: Option<&Allocation>,
+    n: &Node,
+) -> Option<ServerCrash> {
+    let a = kept.filter(|_| !version.at_least(0, 9, 3))?;
+    Some(ServerCrash {
+        bug: CrashBug::NetworklessVictim,
+        version,
+        node: n.name.clone(),
+        detail: a.job_id.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node() -> Node {
+        Node {
+            name: "c".into(),
+            ..Node::default()
+        }
+    }
+
+    #[test]
+    fn two_removed_panic_before_the_fix_and_one_never() {
+        let v = NomadVersion::new;
+        for at in [v(0, 12, 0), v(1, 0, 12), v(1, 1, 6), v(0, 9, 3)] {
+            assert!(cached_proposed(at, 2, &node()).is_some(), "{at}");
+            // The placement's own allocation fills the one nil slot.
+            assert!(cached_proposed(at, 1, &node()).is_none(), "{at}");
+        }
+        for at in [v(1, 0, 13), v(1, 1, 7), v(1, 2, 0), v(2, 0, 5)] {
+            assert!(cached_proposed(at, 3, &node()).is_none(), "{at}");
+        }
+    }
+
+    #[test]
+    fn the_line_names_the_issue_and_the_fixes() {
+        let c = ServerCrash {
+            bug: CrashBug::EvictAndPreempt,
+            version: NomadVersion::new(0, 9, 3),
+            node: "c".into(),
+            detail: String::new(),
+        };
+        let job = Job {
+            id: "sys".into(),
+            ..Job::default()
+        };
+        let line = c.line(&job);
+        assert!(line.starts_with("cannot tell what `nomad job plan` prints for job \"sys\": Nomad 0.9.3's server panics"), "{line}");
+        assert!(
+            line.contains("hashicorp/nomad#6787, fixed in 0.9.7 and 0.10.2"),
+            "{line}"
+        );
+    }
+}
