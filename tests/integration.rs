@@ -271,6 +271,7 @@ mod plan_run;
 mod plan_run_refused;
 mod plan_samples;
 mod plan_samples_v1_2;
+mod plan_server_crash;
 mod plan_server_job_settings;
 mod plan_stopping_alloc;
 mod plan_system_canary;

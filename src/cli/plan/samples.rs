@@ -139,3 +139,27 @@ pub(super) fn samples_text(tally: &Tally<String>) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::server_crash::{CrashBug, ServerCrash};
+
+    /// A draw that panics Nomad's server is that alone: never "every
+    /// allocation is placed", nor the preemptions it got to.
+    #[test]
+    fn a_panicking_draw_is_no_placement() {
+        let mut r = PlanResult::default();
+        assert!(outcomes(&r).contains(&"every allocation is placed".to_string()));
+        r.crashed = Some(ServerCrash {
+            bug: CrashBug::CachedProposed,
+            version: crate::version::NomadVersion::new(1, 1, 6),
+            node: "c".into(),
+            detail: "2".into(),
+        });
+        assert_eq!(
+            outcomes(&r),
+            vec!["Nomad's server panics (hashicorp/nomad#11342): `nomad job plan` gets no plan"]
+        );
+    }
+}

@@ -8,9 +8,11 @@ crate::declare_rule! {
     /// group's canaries (Nomad 1.11+) on a destructive update, preemption
     /// of service or batch allocations before 0.12 under servers of an
     /// edition the world does not state, a group count past what the
-    /// simulation holds, or a periodic job whose next launch the
+    /// simulation holds, a periodic job whose next launch the
     /// release's cronexpr never finishes computing (its Plan RPC never
-    /// answers; counted from the clock). It asks the planner's own question
+    /// answers; counted from the clock), or a plan whose scheduling
+    /// panics the server of an old release (scheduler/server_crash.rs:
+    /// hashicorp/nomad#6787, #11342, #5793). It asks the planner's own question
     /// (`planner::CannotKnow::of_plan`), after the scheduler's run, so it
     /// also reports any other cause of "cannot tell" whose own rule (NP211,
     /// NP213, NP215 to NP218, NP220, NP223, NP224, NP307, NP308) does not
