@@ -204,6 +204,9 @@ pub(super) fn system(
     // node after another group placed there may have failed by that order.
     // (A stopped job has no passes: its groups only stop.)
     let mut order_decided = false;
+    let crashable = !world
+        .nomad_version
+        .has(crate::version::Fix::ProposedAllocsTrimmed);
     for &pos in &nodes {
         let mut placed_here = false;
         let mut ranks: Vec<(bool, bool)> = Vec::new();
@@ -218,7 +221,9 @@ pub(super) fn system(
             };
             let tried = place_on(engine, &cx, result, p, left, pos);
             p.evictions_left = own;
-            ranks.extend(p.ranked.take());
+            // Only the releases with the panic read them (a list per node
+            // of a 5,000-client plan otherwise).
+            ranks.extend(p.ranked.take().filter(|_| crashable));
             match tried {
                 Tried::Placed => placed_here = true,
                 Tried::Failed => order_decided |= placed_here,
