@@ -19,7 +19,14 @@ fn fixture(case: &str) -> std::path::PathBuf {
 
 /// The fixture `case` in a temp dir, its world at Nomad `version`.
 fn project(case: &str, version: &str) -> common::TempDir {
-    let d = common::TempDir::new(&format!("server-crash-{case}-{version}"));
+    project_as("", case, version)
+}
+
+/// The same, in a temp dir of its own for a test that plans a case and
+/// release another test plans too (one dir per tag and process: two
+/// tests running at once would remove each other's files).
+fn project_as(tag: &str, case: &str, version: &str) -> common::TempDir {
+    let d = common::TempDir::new(&format!("server-crash-{tag}{case}-{version}"));
     common::copy_dir(&fixture(case), &d.0);
     let cluster = d.0.join("rules/cluster.hcl");
     let text = std::fs::read_to_string(&cluster).unwrap_or_default();
@@ -246,7 +253,7 @@ fn a_networkless_allocation_is_skipped_from_0_9_3() {
 // counts a draw that panics the server as a placement.
 #[test]
 fn samples_count_the_panic_not_a_placement() {
-    let d = project("p4-two", "1.1.6");
+    let d = project_as("samples-", "p4-two", "1.1.6");
     let o = d.run(&["plan", "jobs/high.nomad", "--samples", "5"]);
     let all = common::output_text(&o);
     assert!(!all.contains("every allocation is placed"), "{all}");
