@@ -98,7 +98,7 @@ fn check_seeded(world: &World, files: &[&str], seed: u64) -> Vec<Diag> {
         sim: Some(&sim),
         judging: Judging::InOrder,
         threads: nomad_preflight::Workers::Fixed(2),
-        base_files: None,
+        untrusted: None,
     };
     check_files(&vfs, &files, &loader(world), &judge)
         .into_iter()
@@ -315,7 +315,7 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             sim: Some(&sim),
             judging: Judging::InOrder,
             threads: nomad_preflight::Workers::Fixed(2),
-            base_files: None,
+            untrusted: None,
         },
     );
     assert_eq!(results.len(), 1, "one file, one result");

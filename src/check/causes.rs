@@ -25,7 +25,7 @@ pub(super) fn name_causes(
     path: &Path,
     judge: &Judge<'_>,
     earlier: &[Submitted],
-    trusted: Option<&rules::suppress::Trusted>,
+    trusted: Option<&rules::suppress::Trusted<'_>>,
     replays: &OnceLock<Shared>,
 ) {
     let Some(base) = judge.sim else { return };

@@ -10,7 +10,6 @@ use std::sync::OnceLock;
 use super::{crash, findings, FileResult, Judge, Loaded};
 use crate::changeset::Step;
 use crate::jobspec;
-use crate::rules;
 use crate::scheduler::replay_cache::Shared;
 
 /// [`super::judge_steps`] for [`super::Judging::EachAlone`]: no file sees another, so the
@@ -48,10 +47,7 @@ pub(super) fn judge(
         }
     }
     let judge_one = |path: &Path, parsed: &jobspec::ParsedJob| -> FileResult {
-        let trusted = judge.base_files.map(|base| {
-            let text = base.read(path).ok().map(|s| s.text.clone());
-            rules::suppress::Trusted::from_base(text.as_deref())
-        });
+        let trusted = judge.untrusted.map(|u| u.trusted(path));
         let judged = catch_unwind(AssertUnwindSafe(|| {
             findings(
                 parsed,
@@ -150,7 +146,7 @@ mod tests {
                 sim: Some(&sim),
                 judging: Judging::EachAlone,
                 threads: crate::Workers::Fixed(threads),
-                base_files: None,
+                untrusted: None,
             };
             format!("{:?}", check_files(&vfs, &files, &loader, &judge))
         };

@@ -223,10 +223,27 @@ pub struct Judge<'a> {
     pub judging: Judging,
     /// Worker threads for loading and judging.
     pub threads: crate::Workers,
-    /// `check --base`: the files at the base. Only suppressions they already
-    /// hold may silence an error (a change cannot silence its own gate).
-    /// `None` trusts every suppression.
-    pub base_files: Option<&'a dyn Vfs>,
+    /// `check --base`: the change is untrusted. `None` trusts every
+    /// suppression (commit time, plain `check`).
+    pub untrusted: Option<Untrusted<'a>>,
+}
+
+/// What `check --base` needs to keep a change from silencing its own gate.
+#[derive(Clone, Copy)]
+pub struct Untrusted<'a> {
+    /// The files at the base: only suppressions they already hold may
+    /// silence a finding that fails the run.
+    pub base_files: &'a dyn Vfs,
+    /// What fails the run, with the run's configuration and threshold.
+    pub gate: &'a dyn rules::gate::Gate,
+}
+
+impl<'a> Untrusted<'a> {
+    /// The suppressions trusted in the file at `path`.
+    pub(crate) fn trusted(&self, path: &Path) -> rules::suppress::Trusted<'a> {
+        let text = self.base_files.read(path).ok().map(|s| s.text.clone());
+        rules::suppress::Trusted::from_base(text.as_deref(), self.gate, path)
+    }
 }
 
 /// The outcome of one run: the files judged, and the files looked at that
@@ -347,7 +364,7 @@ fn findings(
     judge: &Judge<'_>,
     sim: Option<&Simulation>,
     earlier: &[Submitted],
-    trusted: Option<&rules::suppress::Trusted>,
+    trusted: Option<&rules::suppress::Trusted<'_>>,
     replays: &OnceLock<Shared>,
 ) -> Vec<Finding> {
     let ctx = RuleContext::new(parsed, judge.world, sim)
@@ -447,10 +464,7 @@ fn judge_steps(
             }
             None => continue,
         };
-        let trusted = judge.base_files.map(|base| {
-            let text = base.read(&path).ok().map(|s| s.text.clone());
-            rules::suppress::Trusted::from_base(text.as_deref())
-        });
+        let trusted = judge.untrusted.map(|u| u.trusted(&path));
         let in_order = judge.judging == Judging::InOrder;
         let judged = catch_unwind(AssertUnwindSafe(|| {
             let (sim, earlier) = match (&seq, in_order) {
@@ -566,7 +580,7 @@ mod tests {
                 sim: None,
                 judging: Judging::EachAlone,
                 threads: crate::Workers::Fixed(threads),
-                base_files: None,
+                untrusted: None,
             };
             let results = check_files(&vfs, &files, &loader, &judge);
             let paths: Vec<&PathBuf> = results.iter().map(|r| &r.path).collect();

@@ -308,7 +308,7 @@ fn gate_world_change(
             sim: Some(head_sim),
             judging: judge.judging,
             threads: judge.threads,
-            base_files: judge.base_files,
+            untrusted: judge.untrusted,
         };
         let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other);
         crate::check::merge_other_world(
@@ -409,7 +409,7 @@ fn run_selected(
         Some(Deny::Warnings) => Severity::Warning,
         None => Severity::Error,
     };
-    let selection = cli_selection.clone().with_config(&sel.configs.head);
+    let head_selection = cli_selection.clone().with_config(&sel.configs.head);
     // `--base`: the base's configuration keeps what the change's own edit
     // of it would silence (unless the base's policy accepts that).
     let added_meta = &crate::rules::meta::added_suppression::AddedSuppression::META;
@@ -422,6 +422,13 @@ fn run_selected(
                 && crate::rules::level(world, added_meta).is_some()
         })
         .map(|c| cli_selection.clone().with_config(c));
+    // One answer to "does this finding fail the run" for the report and
+    // for the suppressions the change adds (R14-40).
+    let gate = crate::config::RunGate {
+        head: head_selection,
+        base: base_selection,
+        threshold,
+    };
     if let Some(note) = sel.set.as_ref().and_then(|s| s.ignored_note()) {
         eprintln!("{note}");
     }
@@ -455,8 +462,11 @@ fn run_selected(
     // CI on a pull request: the change is untrusted, so only suppressions
     // already at the base silence its errors (NP002). At commit time the
     // committer is the trusted user.
-    let base_files: Option<&dyn crate::vfs::Vfs> = match (&in_set, &args.base) {
-        (Some((_, base)), Some(_)) => Some(base),
+    let untrusted = match (&in_set, &args.base) {
+        (Some((_, base)), Some(_)) => Some(crate::check::Untrusted {
+            base_files: base,
+            gate: &gate,
+        }),
         _ => None,
     };
     let judge = crate::check::Judge {
@@ -468,7 +478,7 @@ fn run_selected(
             crate::check::Judging::EachAlone
         },
         threads: crate::Workers::Machine,
-        base_files,
+        untrusted,
     };
     let checked = match &in_set {
         Some((set, base)) => {
@@ -511,7 +521,7 @@ fn run_selected(
         .flat_map(|r| {
             let at = sel.in_project(&r.path);
             let kept = r.diags.iter().flat_map(|f| {
-                crate::config::apply_gated(&selection, base_selection.as_ref(), threshold, f, &at)
+                gate.report(f, &at)
             });
             crate::check::root_cause::collapse(kept.collect())
         })

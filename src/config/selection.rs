@@ -9,6 +9,7 @@ use std::path::Path;
 use super::{Config, FILE_NAME};
 use crate::diag::{Diag, Severity};
 use crate::rules::config::{glob_match, known_selector, selector_matches};
+use crate::rules::gate::{fails_run, Gate};
 use crate::rules::Finding;
 use crate::world::RuleLevel;
 
@@ -172,9 +173,7 @@ pub fn apply_gated(
         return now.into_iter().collect();
     };
     let before = base.apply(f, path);
-    // What fails the run: a finding at the threshold, or a "cannot tell"
-    // at any severity.
-    let gates = |f: &Finding| f.severity >= threshold || f.cannot_tell;
+    let gates = |f: &Finding| fails_run(f, threshold);
     match (now, before) {
         (now, Some(b)) if gates(&b) && !now.as_ref().is_some_and(gates) => {
             let file = head
@@ -199,6 +198,35 @@ pub fn apply_gated(
             vec![b, np002]
         }
         (now, _) => now.into_iter().collect(),
+    }
+}
+
+/// A run's gate: the selection the change leaves (`head`), the base's
+/// (`check --base`, unless the base's policy accepts what a change adds)
+/// and the threshold `--deny` sets. It both reports findings
+/// ([`apply_gated`]) and tells the suppression pass what fails the run,
+/// from the same severities, so the two cannot disagree.
+#[derive(Debug, Clone)]
+pub struct RunGate {
+    pub head: RuleSelection,
+    pub base: Option<RuleSelection>,
+    pub threshold: Severity,
+}
+
+impl RunGate {
+    /// `f` as the run reports it ([`apply_gated`]).
+    pub fn report(&self, f: &Finding, path: &Path) -> Vec<Finding> {
+        apply_gated(&self.head, self.base.as_ref(), self.threshold, f, path)
+    }
+}
+
+impl Gate for RunGate {
+    /// What [`RunGate::report`] reports of `f` fails the run: at the
+    /// severity the change's configuration gives it, or the base's, which
+    /// the report keeps when the change's would silence it.
+    fn fails(&self, f: &Finding, path: &Path) -> bool {
+        let gates = |s: &RuleSelection| s.apply(f, path).is_some_and(|g| fails_run(&g, self.threshold));
+        gates(&self.head) || self.base.as_ref().is_some_and(gates)
     }
 }
 

@@ -25,7 +25,7 @@ pub struct RuleContext<'a> {
     pub earlier: &'a [crate::scheduler::sim::Submitted],
     /// `check --base`: the suppressions the file had at the base. `None`
     /// trusts every suppression (commit time, plain check).
-    pub trusted: Option<&'a suppress::Trusted>,
+    pub trusted: Option<&'a suppress::Trusted<'a>>,
     /// Six rules read the same plan: compute it once per file.
     plan: OnceLock<Option<PlanResult>>,
     /// What that plan assumed that the world does not state.
@@ -93,7 +93,7 @@ impl<'a> RuleContext<'a> {
     }
 
     /// The same context trusting only the suppressions of the base version.
-    pub fn with_trusted(mut self, trusted: Option<&'a suppress::Trusted>) -> Self {
+    pub fn with_trusted(mut self, trusted: Option<&'a suppress::Trusted<'a>>) -> Self {
         self.trusted = trusted;
         self
     }

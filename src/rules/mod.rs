@@ -18,6 +18,7 @@ pub mod capacity;
 pub mod config;
 mod context;
 pub mod frontend;
+pub mod gate;
 pub mod hygiene;
 pub mod meta;
 pub mod priority;

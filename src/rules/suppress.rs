@@ -7,8 +7,12 @@
 //! suppresses anything (redteam6 G13); the scanner, unlike the parser, reads
 //! a file that does not parse.
 
+use std::path::{Path, PathBuf};
+
 use crate::diag::Diag;
 use crate::source::{Source, Span};
+
+use super::gate::Gate;
 
 use super::meta::unused_suppression::UnusedSuppression;
 use super::Finding;
@@ -114,22 +118,36 @@ fn line_starts(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// The suppressions a file had at the base of a change (`check --base`):
-/// only these may silence an error-level finding. A suppression is known by
-/// its comment text and the text of the line it applies to; a change that
-/// copies one gets only as many trusted copies as the base had.
-#[derive(Debug, Clone, Default)]
-pub struct Trusted {
+/// only these may silence a finding that fails the run. A suppression is
+/// known by its comment text and the text of the line it applies to; a
+/// change that copies one gets only as many trusted copies as the base had.
+pub struct Trusted<'g> {
     keys: Vec<(String, String)>,
+    /// What fails the run, with the run's final severities and threshold:
+    /// the rules pass sees neither `.nomad-preflight.hcl`'s severities nor
+    /// `--deny warnings`, so its own severity cannot decide (R14-40).
+    gate: &'g dyn Gate,
+    /// The file, as `gate` reads paths.
+    path: PathBuf,
 }
 
-impl Trusted {
+impl<'g> Trusted<'g> {
     /// The trusted suppressions of the base version's text (`None`: the file
-    /// is new, nothing is trusted).
-    pub fn from_base(text: Option<&str>) -> Trusted {
+    /// is new, nothing is trusted) of the file at `path`, judged by `gate`.
+    pub fn from_base(text: Option<&str>, gate: &'g dyn Gate, path: &Path) -> Trusted<'g> {
         let keys = text
             .map(|t| parse(t).iter().map(|s| key(t, s)).collect())
             .unwrap_or_default();
-        Trusted { keys }
+        Trusted {
+            keys,
+            gate,
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// Does `f` fail the run (so that only a base suppression silences it)?
+    fn fails(&self, f: &Finding) -> bool {
+        self.gate.fails(f, &self.path)
     }
 
     /// For each suppression of `text` (in file order): was it at the base?
@@ -185,7 +203,7 @@ pub fn apply(
     findings: Vec<Finding>,
     report_unused: bool,
     ran: impl Fn(&str) -> bool,
-    trusted: Option<&Trusted>,
+    trusted: Option<&Trusted<'_>>,
 ) -> Vec<Finding> {
     let sups = parse(&source.text);
     if sups.is_empty() {
@@ -211,9 +229,11 @@ pub fn apply(
             for (ci, c) in s.codes.iter().enumerate() {
                 if names_rule(c, &f.code) {
                     used[si][ci] = true;
-                    // A "cannot tell" fails the run at any severity: only
-                    // a suppression from the base silences it.
-                    if at_base[si] || f.severity < crate::diag::Severity::Error && !f.cannot_tell {
+                    // What fails the run (an error, a warning under
+                    // `--deny warnings`, a "cannot tell", at the severity
+                    // the configuration gives it): only a suppression from
+                    // the base silences it.
+                    if at_base[si] || !trusted.is_some_and(|t| t.fails(&f)) {
                         suppressed = true;
                     } else {
                         refused.push(added(source, s, &f));
@@ -246,14 +266,14 @@ pub fn apply(
     kept
 }
 
-/// NP002: a suppression the change adds next to one of its errors (or
-/// its "cannot tell"s).
+/// NP002: a suppression the change adds next to a finding that fails the
+/// run (an error, a warning under `--deny warnings`, a "cannot tell").
 fn added(source: &Source, s: &Suppression, f: &Finding) -> Finding {
     let meta = &super::meta::added_suppression::AddedSuppression::META;
     Diag::error(
         meta.code,
         format!(
-            "suppression of `{}` is added by this change and cannot silence its error: {}",
+            "suppression of `{}` is added by this change and cannot silence a finding that fails the run: {}",
             f.code, f.message
         ),
     )
@@ -382,7 +402,11 @@ mod tests {
             err("b = 2", "NP301"),
             finding(&src, "NP101", "c = 3"),
         ];
-        let trusted = Trusted::from_base(Some(base));
+        let trusted = Trusted::from_base(
+            Some(base),
+            &crate::diag::Severity::Error,
+            Path::new("t.nomad"),
+        );
         let out = apply(&src, fs.clone(), true, |_| true, Some(&trusted));
         let got: Vec<_> = out.iter().map(|f| f.code.as_str()).collect();
         // The base's suppression works; the added one next to an error does

@@ -102,7 +102,9 @@ pub(super) fn verdict(
         return (exit::INVALID, lines);
     }
     let threshold = threshold(deny);
-    let fails = |f: &&Finding| !f.cannot_tell && f.severity >= threshold;
+    // A definite failure exits 1; a "cannot tell" (which fails at any
+    // severity) exits 2 below.
+    let fails = |f: &&Finding| !f.cannot_tell && crate::rules::gate::fails_run(f, threshold);
     let code = if !exit_zero && findings.iter().any(|f| fails(&f)) {
         exit::FINDINGS
     } else if !untold.is_empty() {

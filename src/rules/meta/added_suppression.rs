@@ -3,8 +3,10 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// In `check --base` (CI on a pull request), reports a `# preflight:ignore`
-    /// comment that the change under review adds next to an error-level
-    /// finding. The finding stays reported: a change cannot silence its own
+    /// comment that the change under review adds next to a finding that
+    /// fails the run: an error (at the severity `rules/policy.hcl` or
+    /// `.nomad-preflight.hcl` gives it), a warning under `--deny warnings`,
+    /// a "cannot tell". The finding stays reported: a change cannot silence its own
     /// gate. Suppressions already present at the base work as usual, and at
     /// commit time (`--staged`, plain `check`) the committer is trusted.
     /// The same holds for an edit of `.nomad-preflight.hcl` (an ignore, a
