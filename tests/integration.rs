@@ -21,6 +21,7 @@ mod api_job_import;
 mod architecture;
 mod changeset_agree;
 mod check_added_suppression;
+mod check_added_suppression_gate;
 mod check_backslash_names;
 mod check_base_worktree;
 mod check_cannot_tell;
